@@ -1,0 +1,1 @@
+"""The box: audio engine, API, UI. Never imports torch or trainer/."""

@@ -1,0 +1,1 @@
+"""The box's audio engine and the pure DSP shared with the trainer."""

@@ -1,0 +1,67 @@
+"""Reading and writing audio files with clear errors (libsndfile through soundfile).
+
+Arrays are float32, shape [channels, frames], values nominally in [-1, 1].
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from hatbox.errors import AudioFileError
+
+READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga")
+
+
+def info(path: str | Path) -> tuple[int, int, int]:
+    """(sample_rate Hz, channels, frames) without decoding the audio."""
+    path = Path(path)
+    try:
+        i = sf.info(str(path))
+    except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
+        raise AudioFileError(f"cannot read {path}: {_why(exc)}") from None
+    return int(i.samplerate), int(i.channels), int(i.frames)
+
+
+def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False) -> tuple[np.ndarray, int]:
+    """Decode ``path`` -> (audio [C, N] float32, sample_rate Hz).
+
+    ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N].
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise AudioFileError(f"no audio file at {path}")
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except Exception as exc:  # noqa: BLE001
+        raise AudioFileError(f"cannot decode {path}: {_why(exc)}") from None
+    if data.shape[0] == 0:
+        raise AudioFileError(f"{path} holds no audio (0 frames)")
+    if expect_rate is not None and rate != expect_rate:
+        raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
+                             hint=f"resample it, e.g. `sox {path.name} -r {expect_rate} out.wav`")
+    audio = np.ascontiguousarray(data.T)
+    if not np.all(np.isfinite(audio)):
+        raise AudioFileError(f"{path} contains NaN or infinite samples")
+    if mono and audio.shape[0] > 1:
+        audio = audio.mean(axis=0, keepdims=True)
+    return audio, int(rate)
+
+
+def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str = "FLOAT") -> Path:
+    """Write [C, N] or [N] float audio as WAV (32-bit float by default)."""
+    path = Path(path)
+    arr = np.asarray(audio, dtype=np.float32)
+    arr = arr[None, :] if arr.ndim == 1 else arr
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        sf.write(str(path), arr.T, int(rate), subtype=subtype)
+    except Exception as exc:  # noqa: BLE001
+        raise AudioFileError(f"cannot write {path}: {_why(exc)}") from None
+    return path
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

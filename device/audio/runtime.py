@@ -1,0 +1,76 @@
+"""onnxruntime sessions for packs: execution-provider choice, threads, golden checks.
+
+Providers are tried in the order TensorRT > CUDA > CPU, keeping only those this
+onnxruntime build offers.  The TensorRT path is written against onnxruntime's documented
+provider options and is NOT verified on hardware yet (no GPU on the development machines).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import onnxruntime as ort
+
+from hatbox.errors import PackError
+
+PREFERRED = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
+
+
+def available_providers(preferred: Sequence[str] = PREFERRED) -> list[str]:
+    have = set(ort.get_available_providers())
+    return [p for p in preferred if p in have] or ["CPUExecutionProvider"]
+
+
+def _provider_options(name: str, cache_dir: Path | None) -> dict[str, str]:
+    if name == "TensorrtExecutionProvider" and cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        return {"trt_engine_cache_enable": "True", "trt_engine_cache_path": str(cache_dir),
+                "trt_fp16_enable": "True"}
+    return {}
+
+
+def make_session(model: bytes | str | Path, *, threads: int = 1,
+                 providers: Sequence[str] | None = None,
+                 trt_cache: Path | None = None) -> ort.InferenceSession:
+    """Create an InferenceSession for real-time use (``threads`` intra-op threads, no spinning).
+
+    Raises :class:`PackError` (check "onnx") when onnxruntime refuses the model.
+    """
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = max(1, threads)
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    chosen = list(providers) if providers else available_providers()
+    if os.environ.get("HATBOX_CPU_ONLY"):
+        chosen = ["CPUExecutionProvider"]
+    with_opts = [(p, _provider_options(p, trt_cache)) for p in chosen]
+    src = model if isinstance(model, bytes) else str(model)
+    try:
+        return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private types
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PackError(f"onnxruntime cannot load the model: {msg}", check="onnx") from None
+
+
+def check_golden(session: ort.InferenceSession, inputs: dict[str, np.ndarray],
+                 outputs: dict[str, np.ndarray], atol: float, rtol: float) -> float:
+    """Run the golden inputs; return the max abs error, or raise PackError past tolerance."""
+    got = session.run(list(outputs), inputs)
+    worst = 0.0
+    for (name, want), have in zip(outputs.items(), got):
+        if have.shape != want.shape:
+            raise PackError(f"golden check: output '{name}' has shape {have.shape}, expected {want.shape}",
+                            check="golden")
+        if not np.all(np.isfinite(have)):
+            raise PackError(f"golden check: output '{name}' contains NaN/inf", check="golden")
+        err = float(np.max(np.abs(have - want))) if want.size else 0.0
+        worst = max(worst, err)
+        if not np.allclose(have, want, atol=atol, rtol=rtol):
+            raise PackError(f"golden check: output '{name}' differs by {err:.3g} "
+                            f"(tolerance atol={atol:g}, rtol={rtol:g})", check="golden")
+    return worst

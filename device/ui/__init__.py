@@ -1,0 +1,1 @@
+"""The panel's pages, driven by events (never by pins)."""

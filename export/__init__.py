@@ -1,0 +1,1 @@
+"""The pack contract: manifest, reader/validator (torch-free) and ONNX building (torch, lazily)."""

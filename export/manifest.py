@@ -1,0 +1,251 @@
+"""The pack manifest: a versioned, torch-free description of a model and its contract.
+
+``manifest.json`` inside every ``.hatpack`` is the seam between the trainer (which writes it)
+and the box (which reads it).  This module only knows JSON and numbers: no torch, no onnx.
+
+Units: ``sample_rate`` in Hz, ``latency_samples`` in samples at ``sample_rate``,
+knob values in the gear's own units (``unit`` is free text such as "dB", "%", "ms").
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from hatbox.errors import KnobError, PackError
+
+SCHEMA = "hatpack"
+SCHEMA_VERSION = 1
+KINDS = ("effect", "synth", "tagger")
+DTYPES = ("float32", "int64", "int32", "bool")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
+_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")
+
+
+def _fail(msg: str) -> PackError:
+    return PackError(f"manifest: {msg}", check="manifest")
+
+
+def _require(d: dict[str, Any], key: str, typ: type | tuple[type, ...], where: str) -> Any:
+    if key not in d:
+        raise _fail(f"{where} is missing '{key}'")
+    value = d[key]
+    if isinstance(value, bool) and typ in (int, float, (int, float)):
+        raise _fail(f"{where}.{key} must be a number, got a boolean")
+    if not isinstance(value, typ):
+        raise _fail(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    return value
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A user-facing control; the model sees it normalised to [0, 1]."""
+
+    name: str
+    min: float
+    max: float
+    default: float
+    unit: str = ""
+    scale: str = "linear"  # "linear" or "log" (log needs min > 0)
+
+    def validate(self) -> None:
+        if not _NAME_RE.match(self.name):
+            raise _fail(f"knob name {self.name!r} is not a plain name")
+        if not (math.isfinite(self.min) and math.isfinite(self.max) and self.max > self.min):
+            raise _fail(f"knob {self.name!r}: need finite min < max, got {self.min}..{self.max}")
+        if not self.min <= self.default <= self.max:
+            raise _fail(f"knob {self.name!r}: default {self.default} outside {self.min}..{self.max}")
+        if self.scale not in ("linear", "log") or (self.scale == "log" and self.min <= 0):
+            raise _fail(f"knob {self.name!r}: scale must be 'linear' or 'log' (log needs min > 0)")
+
+    def check(self, value: float) -> float:
+        """Return ``value`` if it is inside the knob's range, else raise :class:`KnobError`."""
+        if not math.isfinite(value) or not self.min <= value <= self.max:
+            unit = f" {self.unit}" if self.unit else ""
+            raise KnobError(f"knob '{self.name}' = {value}{unit} is outside its range "
+                            f"{self.min:g}..{self.max:g}{unit}")
+        return value
+
+    def normalize(self, value: float) -> float:
+        """Gear units -> [0, 1] (the model's input)."""
+        v = self.check(value)
+        if self.scale == "log":
+            return math.log(v / self.min) / math.log(self.max / self.min)
+        return (v - self.min) / (self.max - self.min)
+
+    def denormalize(self, x: float) -> float:
+        """[0, 1] -> gear units."""
+        x = min(1.0, max(0.0, x))
+        if self.scale == "log":
+            return self.min * (self.max / self.min) ** x
+        return self.min + x * (self.max - self.min)
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One ONNX input or output. ``shape`` entries are ints or symbolic names ("T", "B")."""
+
+    name: str
+    shape: tuple[int | str, ...]
+    dtype: str = "float32"
+
+    def validate(self) -> None:
+        if not self.name or not isinstance(self.name, str):
+            raise _fail("tensor without a name")
+        if self.dtype not in DTYPES:
+            raise _fail(f"tensor {self.name!r}: dtype {self.dtype!r} not one of {DTYPES}")
+        for dim in self.shape:
+            if isinstance(dim, bool) or not isinstance(dim, (int, str)) or (isinstance(dim, int) and dim < 0):
+                raise _fail(f"tensor {self.name!r}: bad dimension {dim!r}")
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """A recurrent state carried by the engine: fed as ``input``, returned as ``output``."""
+
+    input: str
+    output: str
+    shape: tuple[int, ...]
+    dtype: str = "float32"
+
+
+@dataclass
+class Manifest:
+    """Everything the box needs to know about a pack before it runs a single sample."""
+
+    kind: str
+    name: str
+    version: str
+    sample_rate: int
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+    state: list[StateSpec] = field(default_factory=list)
+    knobs: list[Knob] = field(default_factory=list)
+    channels_in: int = 1
+    channels_out: int = 1
+    latency_samples: int = 0
+    block_multiple: int = 1          # block sizes the model accepts are multiples of this
+    tags: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    golden: dict[str, Any] = field(default_factory=dict)   # {"file", "atol", "rtol"}
+    extras: dict[str, Any] = field(default_factory=dict)   # kind-specific
+    files: dict[str, str] = field(default_factory=dict)    # member name -> sha256 hex
+    created: str = ""
+    description: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+    # -- validation -------------------------------------------------------------------
+    def validate(self) -> "Manifest":
+        if self.schema_version != SCHEMA_VERSION:
+            raise _fail(f"schema version {self.schema_version} is not supported "
+                        f"(this hatbox reads version {SCHEMA_VERSION})")
+        if self.kind not in KINDS:
+            raise _fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if not _NAME_RE.match(self.name):
+            raise _fail(f"name {self.name!r} must be 1-64 letters, digits, space, _ . + -")
+        if not _VERSION_RE.match(self.version):
+            raise _fail(f"version {self.version!r} is not MAJOR.MINOR.PATCH")
+        if not 8000 <= self.sample_rate <= 192000:
+            raise _fail(f"sample_rate {self.sample_rate} Hz is outside 8000..192000")
+        if self.latency_samples < 0 or self.block_multiple < 1:
+            raise _fail("latency_samples must be >= 0 and block_multiple >= 1")
+        if not self.inputs or not self.outputs:
+            raise _fail("a model needs at least one input and one output")
+        for spec in [*self.inputs, *self.outputs]:
+            spec.validate()
+        self._validate_state()
+        names = [k.name for k in self.knobs]
+        if len(set(names)) != len(names):
+            raise _fail("knob names must be unique")
+        for knob in self.knobs:
+            knob.validate()
+        return self
+
+    def _validate_state(self) -> None:
+        ins = {t.name for t in self.inputs}
+        outs = {t.name for t in self.outputs}
+        for st in self.state:
+            if st.input not in ins or st.output not in outs:
+                raise _fail(f"state {st.input!r}->{st.output!r} is not among the model's inputs/outputs")
+
+    # -- knobs ------------------------------------------------------------------------
+    def knob(self, name: str) -> Knob:
+        for k in self.knobs:
+            if k.name.lower() == name.lower():
+                return k
+        known = ", ".join(k.name for k in self.knobs) or "none"
+        raise KnobError(f"pack '{self.name}' has no knob '{name}' (its knobs: {known})")
+
+    def knob_defaults(self) -> dict[str, float]:
+        return {k.name: k.default for k in self.knobs}
+
+    # -- (de)serialisation --------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["schema"] = SCHEMA
+        for key in ("inputs", "outputs", "state"):
+            for t in d[key]:
+                t["shape"] = list(t["shape"])
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Any) -> "Manifest":
+        if not isinstance(d, dict):
+            raise _fail("manifest.json is not a JSON object")
+        if d.get("schema") != SCHEMA:
+            raise _fail(f"not a hatpack manifest (schema={d.get('schema')!r})")
+        try:
+            m = cls(
+                kind=_require(d, "kind", str, "manifest"),
+                name=_require(d, "name", str, "manifest"),
+                version=_require(d, "version", str, "manifest"),
+                sample_rate=_require(d, "sample_rate", int, "manifest"),
+                inputs=[_tensor(t) for t in _require(d, "inputs", list, "manifest")],
+                outputs=[_tensor(t) for t in _require(d, "outputs", list, "manifest")],
+                state=[_state(s) for s in d.get("state", [])],
+                knobs=[_knob(k) for k in d.get("knobs", [])],
+                channels_in=int(d.get("channels_in", 1)),
+                channels_out=int(d.get("channels_out", 1)),
+                latency_samples=int(d.get("latency_samples", 0)),
+                block_multiple=int(d.get("block_multiple", 1)),
+                tags=[str(t) for t in d.get("tags", [])],
+                metrics=dict(d.get("metrics", {})),
+                golden=dict(d.get("golden", {})),
+                extras=dict(d.get("extras", {})),
+                files={str(k): str(v) for k, v in dict(d.get("files", {})).items()},
+                created=str(d.get("created", "")),
+                description=str(d.get("description", "")),
+                schema_version=_require(d, "schema_version", int, "manifest"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise _fail(f"malformed field: {exc}") from None
+        return m.validate()
+
+
+def _tensor(t: Any) -> TensorSpec:
+    if not isinstance(t, dict):
+        raise _fail("a tensor spec is not an object")
+    shape = _require(t, "shape", list, f"tensor {t.get('name')!r}")
+    return TensorSpec(name=_require(t, "name", str, "tensor"), shape=tuple(shape),
+                      dtype=str(t.get("dtype", "float32")))
+
+
+def _state(s: Any) -> StateSpec:
+    if not isinstance(s, dict):
+        raise _fail("a state spec is not an object")
+    shape = _require(s, "shape", list, "state")
+    if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in shape):
+        raise _fail(f"state {s.get('input')!r} needs a fixed integer shape, got {shape}")
+    return StateSpec(input=_require(s, "input", str, "state"), output=_require(s, "output", str, "state"),
+                     shape=tuple(shape), dtype=str(s.get("dtype", "float32")))
+
+
+def _knob(k: Any) -> Knob:
+    if not isinstance(k, dict):
+        raise _fail("a knob spec is not an object")
+    where = f"knob {k.get('name')!r}"
+    return Knob(name=_require(k, "name", str, "knob"), min=float(_require(k, "min", (int, float), where)),
+                max=float(_require(k, "max", (int, float), where)),
+                default=float(_require(k, "default", (int, float), where)),
+                unit=str(k.get("unit", "")), scale=str(k.get("scale", "linear")))

@@ -1,0 +1,217 @@
+"""Reading and writing ``.hatpack`` archives (torch-free; used by trainer and box alike).
+
+A pack is a zip archive of flat members::
+
+    manifest.json   the Manifest (see export.manifest), with the sha256 of every other member
+    model.onnx      the network
+    golden.npz      a golden input/output snapshot: arrays "in.<input name>" and "out.<output name>"
+    manifest.sig    optional detached signature over manifest.json (see export.signing)
+    ...             kind-specific extras (e.g. embeddings.npy), listed in manifest.files
+
+Reading never trusts the archive: member names, counts, sizes and compression ratios are
+bounded before anything is decompressed, and every checksum is verified.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from export.manifest import Manifest
+from hatbox.errors import PackError
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MODEL = "model.onnx"
+GOLDEN = "golden.npz"
+MAX_MEMBERS = 64
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200.0                      # uncompressed / compressed, per member
+_MEMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Pack:
+    """An opened, verified pack held in memory (packs are megabytes, not gigabytes)."""
+
+    path: Path
+    manifest: Manifest
+    members: dict[str, bytes]
+
+    @property
+    def model_bytes(self) -> bytes:
+        return self.members[MODEL]
+
+    def golden(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Return (inputs, outputs) of the golden snapshot, keyed by tensor name."""
+        name = self.manifest.golden.get("file", GOLDEN)
+        if name not in self.members:
+            raise PackError(f"pack '{self.manifest.name}' has no golden snapshot", check="golden")
+        try:
+            with np.load(io.BytesIO(self.members[name]), allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except Exception as exc:  # noqa: BLE001 - any decode failure is a malformed pack
+            raise PackError(f"golden snapshot is unreadable: {exc}", check="golden") from None
+        ins = {k[3:]: v for k, v in arrays.items() if k.startswith("in.")}
+        outs = {k[4:]: v for k, v in arrays.items() if k.startswith("out.")}
+        return ins, outs
+
+    def golden_tolerance(self) -> tuple[float, float]:
+        """(atol, rtol) that any runtime must meet on the golden snapshot."""
+        return float(self.manifest.golden.get("atol", 1e-4)), float(self.manifest.golden.get("rtol", 1e-3))
+
+    def array(self, member: str) -> np.ndarray:
+        """Load a ``.npy`` extra member (e.g. timbre embeddings)."""
+        if member not in self.members:
+            raise PackError(f"pack '{self.manifest.name}' lacks '{member}'", check="extras")
+        return np.load(io.BytesIO(self.members[member]), allow_pickle=False)
+
+
+def golden_bytes(inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]) -> bytes:
+    """Serialise a golden snapshot (see :meth:`Pack.golden`)."""
+    buf = io.BytesIO()
+    arrays = {f"in.{k}": np.asarray(v) for k, v in inputs.items()}
+    arrays.update({f"out.{k}": np.asarray(v) for k, v in outputs.items()})
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(array), allow_pickle=False)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- writing
+def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
+               signature: bytes | None = None) -> Path:
+    """Write a pack atomically (temp file, fsync, rename). Fills ``manifest.files``."""
+    path = Path(path)
+    for name in members:
+        _check_member_name(name)
+        if name in (MANIFEST, SIGNATURE):
+            raise PackError(f"'{name}' is reserved", check="members")
+    if MODEL not in members:
+        raise PackError("a pack needs model.onnx", check="members")
+    manifest.files = {name: sha256_hex(data) for name, data in sorted(members.items())}
+    manifest.validate()
+    manifest_bytes = json.dumps(manifest.to_dict(), indent=2, sort_keys=True).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".hatpack-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr(MANIFEST, manifest_bytes)
+                if signature is not None:
+                    zf.writestr(SIGNATURE, signature)
+                for name, data in sorted(members.items()):
+                    zf.writestr(name, data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def manifest_bytes_of(path: str | Path) -> bytes:
+    """The raw bytes of manifest.json (what a signature covers)."""
+    with _open_zip(Path(path)) as zf:
+        return zf.read(MANIFEST)
+
+
+# --------------------------------------------------------------------------- reading
+def read_pack(path: str | Path) -> Pack:
+    """Open and fully verify a pack. Raises :class:`PackError` naming the failed check."""
+    path = Path(path)
+    with _open_zip(path) as zf:
+        infos = _checked_infos(zf)
+        if MANIFEST not in infos:
+            raise PackError(f"{path.name}: no manifest.json inside", check="members")
+        manifest = _parse_manifest(zf.read(MANIFEST))
+        members = {n: _read_member(zf, infos[n]) for n in infos if n not in (MANIFEST,)}
+    _verify_checksums(manifest, members)
+    return Pack(path=path, manifest=manifest, members=members)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    if not path.is_file():
+        raise PackError(f"no pack at {path}", check="archive")
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PackError(f"{path.name} is not a readable pack archive ({exc}); "
+                        "was the upload cut short?", check="archive") from None
+
+
+def _check_member_name(name: str) -> None:
+    if not _MEMBER_RE.match(name) or ".." in name:
+        raise PackError(f"member name {name!r} is not allowed (flat names only)", check="members")
+
+
+def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise PackError(f"pack has {len(infos)} members (limit {MAX_MEMBERS})", check="members")
+    total = 0
+    out: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        _check_member_name(info.filename)
+        if info.filename in out:
+            raise PackError(f"member {info.filename!r} appears twice", check="members")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
+            raise PackError(f"member {info.filename!r} expands to {info.file_size} bytes "
+                            f"(ratio {ratio:.0f}): refusing a possible archive bomb", check="members")
+        total += info.file_size
+        out[info.filename] = info
+    if total > MAX_TOTAL_BYTES:
+        raise PackError(f"pack expands to {total} bytes (limit {MAX_TOTAL_BYTES})", check="members")
+    return out
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise PackError(f"member {info.filename!r} is corrupt ({exc})", check="archive") from None
+    if len(data) != info.file_size:
+        raise PackError(f"member {info.filename!r} is not the size it claims", check="archive")
+    return data
+
+
+def _parse_manifest(data: bytes) -> Manifest:
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackError(f"manifest.json is not valid JSON ({exc})", check="manifest") from None
+    return Manifest.from_dict(raw)
+
+
+def _verify_checksums(manifest: Manifest, members: dict[str, bytes]) -> None:
+    for name, digest in manifest.files.items():
+        if name not in members:
+            raise PackError(f"'{name}' is listed in the manifest but missing", check="checksum")
+        if sha256_hex(members[name]) != digest:
+            raise PackError(f"checksum mismatch for '{name}': the pack was altered or damaged",
+                            check="checksum")
+    extra = set(members) - set(manifest.files) - {SIGNATURE}
+    if extra:
+        raise PackError(f"files not listed in the manifest: {', '.join(sorted(extra))}", check="checksum")
+    if MODEL not in manifest.files:
+        raise PackError("the manifest lists no model.onnx", check="members")

@@ -1,0 +1,5 @@
+import sys
+
+from hatbox.cli import main
+
+sys.exit(main())

@@ -1,0 +1,97 @@
+"""`hatbox` command line: one entry point, subcommands registered by small modules.
+
+Each ``hatbox.cmd_*`` module exposes ``register(cli: Commands)`` and sets ``func`` on its
+parsers; handlers take the parsed args and return an exit code.  Modules must not import
+torch (or anything heavy) at import time: ``hatbox --help`` has to stay instant on the box.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Callable, Sequence
+
+from hatbox import __version__
+from hatbox.errors import HatboxError
+
+COMMAND_MODULES = (
+    "hatbox.cmd_pack",
+    "hatbox.cmd_effect",
+    "hatbox.cmd_synth",
+    "hatbox.cmd_tag",
+    "hatbox.cmd_device",
+    "hatbox.cmd_remote",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Commands:
+    """The parser tree handed to each command module."""
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.top = parser.add_subparsers(dest="command", metavar="COMMAND")
+        self._groups: dict[str, argparse._SubParsersAction] = {}
+
+    def command(self, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
+        """Add a top-level command ``hatbox NAME``."""
+        p = self.top.add_parser(name, help=help, description=help)
+        p.set_defaults(func=handler)
+        return p
+
+    def group(self, name: str, help: str) -> argparse._SubParsersAction:
+        """Subcommands of ``hatbox NAME ...`` (created once, shared between modules)."""
+        if name not in self._groups:
+            gp = self.top.add_parser(name, help=help, description=help)
+            gp.set_defaults(func=lambda _a, _p=gp: (_p.print_help(), 2)[1])
+            self._groups[name] = gp.add_subparsers(dest=f"{name}_command", metavar="WHAT")
+        return self._groups[name]
+
+    def subcommand(self, group: str, name: str, help: str, handler: Handler,
+                   group_help: str = "") -> argparse.ArgumentParser:
+        p = self.group(group, group_help or group).add_parser(name, help=help, description=help)
+        p.set_defaults(func=handler)
+        return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hatbox", description="hatbox: a trainable neural instrument")
+    parser.add_argument("--version", action="version", version=f"hatbox {__version__}")
+    cmds = Commands(parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:   # that feature is not part of this install
+                continue
+            raise
+        module.register(cmds)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except HatboxError as exc:
+        print(f"hatbox: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hatbox: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        if os.environ.get("HATBOX_DEBUG"):
+            raise
+        print(f"hatbox: internal error: {type(exc).__name__}: {exc}\n"
+              "  (run again with HATBOX_DEBUG=1 for the full traceback, and please report it)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

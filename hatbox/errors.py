@@ -1,0 +1,42 @@
+"""The one exception type users see.
+
+Every part of hatbox (trainer, export, device, hardware) raises :class:`HatboxError`
+(or a subclass) for anything the user can fix: a corrupt WAV, a wrong sample rate,
+a malformed pack, an unknown knob.  The CLI prints its message and exits non-zero,
+never a traceback.  This module is dependency-free so the box can import it without torch.
+"""
+from __future__ import annotations
+
+
+class HatboxError(Exception):
+    """A problem the user can act on; ``str(err)`` is the whole message."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return f"{base}\n  hint: {self.hint}" if self.hint else base
+
+
+class AudioFileError(HatboxError):
+    """An audio file is missing, unreadable, or not what was expected."""
+
+
+class PackError(HatboxError):
+    """A .hatpack is malformed, tampered with, or does not fit this engine."""
+
+    def __init__(self, message: str, *, check: str = "pack", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.check = check
+
+
+class KnobError(HatboxError):
+    """An unknown knob name or a value outside the knob's range."""
+
+
+class DataError(HatboxError):
+    """Training data fails a check (length, sample rate, clipping, silence...)."""

@@ -1,0 +1,120 @@
+"""The pack contract: write, read, verify; every kind of damage is a specific PackError."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from export.manifest import Knob, Manifest, TensorSpec
+from export.pack import golden_bytes, read_pack, write_pack
+from hatbox.cli import main
+from hatbox.errors import KnobError, PackError
+
+
+def _manifest() -> Manifest:
+    return Manifest(kind="effect", name="test fx", version="1.0.0", sample_rate=48000,
+                    inputs=[TensorSpec("audio_in", (1, "T"))], outputs=[TensorSpec("audio_out", (1, "T"))],
+                    knobs=[Knob("drive", 0, 10, 5, unit=""), Knob("freq", 20, 20000, 1000, "Hz", "log")])
+
+
+def _write(tmp_path: Path) -> Path:
+    g = golden_bytes({"audio_in": np.zeros((1, 4), np.float32)}, {"audio_out": np.ones((1, 4), np.float32)})
+    return write_pack(tmp_path / "a.hatpack", _manifest(), {"model.onnx": b"not really onnx", "golden.npz": g})
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    pack = read_pack(_write(tmp_path))
+    assert pack.manifest.name == "test fx"
+    assert pack.manifest.knob("DRIVE").max == 10
+    ins, outs = pack.golden()
+    assert ins["audio_in"].shape == (1, 4) and float(outs["audio_out"].sum()) == 4.0
+    assert set(pack.manifest.files) == {"model.onnx", "golden.npz"}
+
+
+def test_knob_ranges_and_log_scale() -> None:
+    m = _manifest()
+    freq = m.knob("freq")
+    assert freq.normalize(20) == pytest.approx(0.0)
+    assert freq.normalize(20000) == pytest.approx(1.0)
+    assert freq.denormalize(freq.normalize(632.0)) == pytest.approx(632.0)
+    with pytest.raises(KnobError, match="outside its range"):
+        m.knob("drive").normalize(11)
+    with pytest.raises(KnobError, match="has no knob 'tone'"):
+        m.knob("tone")
+
+
+def _rewrite(src: Path, dst: Path, change) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info.filename, data)
+    return dst
+
+
+def _tamper_manifest(name: str, data: bytes) -> bytes:
+    if name != "manifest.json":
+        return data
+    d = json.loads(data)
+    d["sample_rate"] = 44100
+    d["files"]["model.onnx"] = "0" * 64
+    return json.dumps(d).encode()
+
+
+@pytest.mark.parametrize("change, check", [
+    (lambda n, d: d + b"x" if n == "model.onnx" else d, "checksum"),
+    (lambda n, d: None if n == "golden.npz" else d, "checksum"),
+    (_tamper_manifest, "checksum"),
+    (lambda n, d: b"{not json" if n == "manifest.json" else d, "manifest"),
+])
+def test_damage_is_named(tmp_path: Path, change, check: str) -> None:
+    bad = _rewrite(_write(tmp_path), tmp_path / "bad.hatpack", change)
+    with pytest.raises(PackError) as err:
+        read_pack(bad)
+    assert err.value.check == check
+
+
+def test_truncated_archive(tmp_path: Path) -> None:
+    data = _write(tmp_path).read_bytes()
+    cut = tmp_path / "cut.hatpack"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(PackError, match="not a readable pack archive"):
+        read_pack(cut)
+
+
+def test_zip_slip_and_bomb_members_refused(tmp_path: Path) -> None:
+    slip = tmp_path / "slip.hatpack"
+    with zipfile.ZipFile(slip, "w") as zf:
+        zf.writestr("../evil.onnx", b"x")
+    with pytest.raises(PackError, match="not allowed"):
+        read_pack(slip)
+    bomb = tmp_path / "bomb.hatpack"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("model.onnx", b"\0" * (64 << 20))
+    with pytest.raises(PackError, match="archive bomb"):
+        read_pack(bomb)
+
+
+def test_manifest_validation_errors() -> None:
+    d = _manifest().to_dict()
+    d["kind"] = "toaster"
+    with pytest.raises(PackError, match="kind 'toaster'"):
+        Manifest.from_dict(d)
+    d = _manifest().to_dict()
+    d["knobs"][0]["default"] = 99
+    with pytest.raises(PackError, match="default 99"):
+        Manifest.from_dict(d)
+
+
+def test_cli_inspect(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path)
+    assert main(["pack", "inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "all checksums verified" in out and "knob freq: 20..20000 Hz" in out
+    bad = _rewrite(path, tmp_path / "bad.hatpack", lambda n, d: d + b"!" if n == "model.onnx" else d)
+    assert main(["pack", "inspect", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "checksum mismatch for 'model.onnx'" in err and "Traceback" not in err

@@ -1,0 +1,1 @@
+"""Training on the laptop / cloud side (torch)."""
