@@ -1,0 +1,53 @@
+"""Run a pack's ONNX model as a stateless function whose state the engine owns.
+
+A streaming model takes its state tensors as inputs and returns the next state as outputs
+(manifest.state pairs them).  :class:`StreamingModel` keeps that state between calls,
+zeroes it on :meth:`reset`, and can snapshot/restore it (for crossfades and retries).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from device.audio.runtime import make_session
+from export.pack import Pack
+
+_NP_DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32, "bool": np.bool_}
+
+
+class StreamingModel:
+    """One onnxruntime session plus the state it carries from call to call."""
+
+    def __init__(self, pack: Pack, *, threads: int = 1) -> None:
+        self.manifest = pack.manifest
+        self.session = make_session(pack.model_bytes, threads=threads)
+        self._state_out_to_in = {s.output: s.input for s in self.manifest.state}
+        self._outputs = [o.name for o in self.manifest.outputs]
+        self._state: dict[str, np.ndarray] = {}
+        self.reset()
+
+    @property
+    def output_names(self) -> list[str]:
+        """Names of the non-state outputs, in manifest order."""
+        return [n for n in self._outputs if n not in self._state_out_to_in]
+
+    def reset(self) -> None:
+        """Zero every state tensor (silence in, silence out)."""
+        self._state = {s.input: np.zeros(s.shape, dtype=_NP_DTYPES[s.dtype]) for s in self.manifest.state}
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        return {k: v.copy() for k, v in self._state.items()}
+
+    def restore(self, state: dict[str, np.ndarray]) -> None:
+        self._state = {k: v.copy() for k, v in state.items()}
+
+    def run(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Run one step: ``feeds`` holds the non-state inputs; returns the non-state outputs."""
+        values = self.session.run(self._outputs, {**feeds, **self._state})
+        result: dict[str, np.ndarray] = {}
+        for name, value in zip(self._outputs, values):
+            state_in = self._state_out_to_in.get(name)
+            if state_in is None:
+                result[name] = value
+            else:
+                self._state[state_in] = value
+        return result
