@@ -1,0 +1,342 @@
+"""SynthSource: the polyphonic neural synth the engine mixes (an engine source; see docs/HELPERS.md).
+
+Per frame (``frame_seconds`` of the pack, 5 ms) the pack's network runs once for all active voices
+together (batch = active voices, one GRU state row per voice), turning each voice's pitch (note +
+bend), loudness (velocity level + ADSR envelope, dB) and the pad's timbre (the four corner
+embeddings blended bilinearly by XY) into harmonic amplitudes and noise band magnitudes.  Audio is
+rendered per sample from wavetables (device.audio.harmonic): each voice's new frame becomes a
+single-cycle table, and the voice crossfades from its previous table to the new one over the frame
+while its phase accumulator integrates f0 - the same sound as the additive sum, at a fraction of
+the cost.  Noise is shaped per voice in the frequency domain, summed, and overlap-added once.
+
+Control messages are queued by :meth:`handle` and applied at the next frame boundary, so the output
+does not depend on the engine's block size (only on when messages arrive, to within one frame).
+Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from device.audio import harmonic as dsp
+from device.audio.runtime import make_session
+from export.pack import Pack
+from hatbox.errors import HatboxError, PackError
+
+IDLE, ATTACK, DECAY, SUSTAIN, RELEASE = 0, 1, 2, 3, 4
+SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
+PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
+
+
+class Voices:
+    """Per-voice state arrays, [V] or [V, ...]."""
+
+    def __init__(self, n: int, hidden: int, table: int) -> None:
+        self.stage = np.zeros(n, np.int8)
+        self.note = np.full(n, -1, np.int64)
+        self.velocity = np.zeros(n, np.float64)
+        self.env = np.zeros(n, np.float64)
+        self.key_down = np.zeros(n, bool)
+        self.age = np.zeros(n, np.int64)
+        self.phase = np.zeros(n, np.float64)                 # cycles of the fundamental
+        self.f0_prev = np.zeros(n, np.float64)
+        self.f0_next = np.zeros(n, np.float64)
+        self.h = np.zeros((n, hidden), np.float32)
+        self.tab_prev = np.zeros((n, table + 1), np.float32)
+        self.tab_next = np.zeros((n, table + 1), np.float32)
+        self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
+
+
+class SynthSource:
+    """Polyphonic neural synth. ``render(out)`` fills mono float32 in place; ``handle(msg)``; ``reset()``."""
+
+    def __init__(self, pack: Pack, rate: int = 48000, *, max_voices: int = 16, threads: int = 1,
+                 seed: int = 0) -> None:
+        m = pack.manifest
+        if m.kind != "synth":
+            raise PackError(f"pack '{m.name}' is a {m.kind} pack, not a synth", check="kind")
+        ex = m.extras
+        self.rate, self.max_voices = int(rate), int(max_voices)
+        self.hop = max(1, int(round(float(ex["frame_seconds"]) * rate)))
+        self.names: list[str] = list(ex["names"])
+        self.embeddings = pack.array(ex["embeddings"]).astype(np.float32)
+        self.n_harm, self.hidden = int(ex["n_harmonics"]), int(ex["hidden"])
+        self.cutoff = min(float(ex["cutoff_hz"]), 0.49 * rate)
+        self.bands = dsp.band_matrix(int(ex["n_noise"]), 2 * self.hop, rate, self.cutoff)
+        self.noise_gain_ref = int(ex["train_rate"])
+        self.env_cfg = {k: float(v) for k, v in ex["envelope"].items()}
+        self.vel_map = {k: float(v) for k, v in ex["velocity_map"].items()}
+        self.bend_range = float(ex.get("bend_semitones", 2.0))
+        self.session = make_session(pack.model_bytes, threads=threads)
+        self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
+        self._corners = [self.names[i % len(self.names)] for i in range(4)]
+        self.reset()
+
+    # ------------------------------------------------------------------ engine protocol
+    def reset(self) -> None:
+        """All voices off, all state zero, queued messages dropped."""
+        self.v = Voices(self.max_voices, self.hidden, dsp.TABLE_SIZE)
+        self._events: list[dict[str, Any]] = []
+        self._pos = 0                       # samples into the current frame
+        self._frames = 0
+        self._active = np.zeros(0, np.int64)
+        self._noise_tail = np.zeros(self.hop, np.float32)
+        self._noise_head = np.zeros(self.hop, np.float32)
+        self.bend, self.sustain, self.xy = 0.0, False, (0.0, 0.0)
+        self._z = self._blend()
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        """Queue a control message (applied at the next frame). Bad corners raise HatboxError at once."""
+        op = msg.get("op")
+        if op == "corners":
+            self._check_corners(msg["names"])
+        if op == "panic":
+            self.reset()
+            return
+        if op in ("note_on", "note_off", "bend", "sustain", "xy", "corners"):
+            self._events.append(dict(msg))
+
+    def render(self, out: np.ndarray) -> None:
+        """Fill ``out`` [N] float32 with the next N samples."""
+        i, n = 0, len(out)
+        while i < n:
+            if self._pos == 0:
+                self._frame()
+            m = min(n - i, self.hop - self._pos)
+            self._span(out[i:i + m])
+            self._pos = (self._pos + m) % self.hop
+            i += m
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def active_voices(self) -> int:
+        return int(np.count_nonzero(self.v.stage != IDLE))
+
+    @property
+    def corners(self) -> list[str]:
+        return list(self._corners)
+
+    def timbre(self) -> np.ndarray:
+        """The pad's current embedding [E]."""
+        return self._z.copy()
+
+    # ------------------------------------------------------------------ messages
+    def _check_corners(self, names: Any) -> None:
+        if not isinstance(names, (list, tuple)) or len(names) != 4:
+            raise HatboxError(f"corners needs four timbre names, got {names!r}")
+        unknown = [n for n in names if n not in self.names]
+        if unknown:
+            raise HatboxError(f"unknown timbre {', '.join(map(str, unknown))}; this pack has: {', '.join(self.names)}")
+
+    def _blend(self) -> np.ndarray:
+        x, y = (min(1.0, max(0.0, float(c))) for c in self.xy)
+        w = np.array([(1 - x) * (1 - y), x * (1 - y), (1 - x) * y, x * y], np.float32)
+        idx = [self.names.index(n) for n in self._corners]
+        return (w @ self.embeddings[idx]).astype(np.float32)
+
+    def _apply(self, msg: dict[str, Any]) -> None:
+        op = msg["op"]
+        if op == "note_on" and int(msg["velocity"]) > 0:
+            self._note_on(int(msg["note"]), int(msg["velocity"]))
+        elif op in ("note_on", "note_off"):
+            self._note_off(int(msg["note"]))
+        elif op == "bend":
+            self.bend = min(1.0, max(-1.0, float(msg["value"])))
+        elif op == "sustain":
+            self.sustain = bool(msg["on"])
+            if not self.sustain:
+                self._release(np.flatnonzero((self.v.stage != IDLE) & ~self.v.key_down))
+        elif op == "xy":
+            self.xy = (float(msg["x"]), float(msg["y"]))
+        elif op == "corners":
+            self._corners = list(msg["names"])
+        if op in ("xy", "corners"):
+            self._z = self._blend()
+
+    def _pick_voice(self, note: int) -> int:
+        v = self.v
+        same = np.flatnonzero((v.note == note) & (v.stage != IDLE))
+        if len(same):
+            return int(same[0])
+        free = np.flatnonzero(v.stage == IDLE)
+        if len(free):
+            return int(free[0])
+        releasing = np.flatnonzero(v.stage == RELEASE)
+        pool = releasing if len(releasing) else np.arange(self.max_voices)
+        return int(pool[np.argmax(v.age[pool])])
+
+    def _note_on(self, note: int, velocity: int) -> None:
+        v, i = self.v, self._pick_voice(note)
+        retrigger = v.stage[i] != IDLE and v.note[i] == note
+        v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.age[i] = ATTACK, note, velocity, True, 0
+        v.ending[i] = False
+        if not retrigger:                     # a fresh (or stolen) voice starts from silence
+            v.env[i], v.phase[i] = 0.0, 0.0
+            v.h[i] = 0.0
+            v.tab_next[i] = 0.0
+            v.f0_next[i] = self._f0(np.array([note], np.float64))[0]
+
+    def _note_off(self, note: int) -> None:
+        v = self.v
+        hit = np.flatnonzero((v.note == note) & (v.stage != IDLE) & v.key_down)
+        v.key_down[hit] = False
+        if not self.sustain:
+            self._release(hit)
+
+    def _release(self, idx: np.ndarray) -> None:
+        idx = idx[self.v.stage[idx] != RELEASE]
+        self.v.stage[idx] = RELEASE
+
+    # ------------------------------------------------------------------ per frame
+    def _f0(self, notes: np.ndarray) -> np.ndarray:
+        return dsp.midi_to_hz(notes + self.bend * self.bend_range)
+
+    def _frame(self) -> None:
+        for msg in self._events:
+            self._apply(msg)
+        self._events.clear()
+        v = self.v
+        v.stage[v.ending] = IDLE
+        v.note[v.ending] = -1
+        v.ending[:] = False
+        act = np.flatnonzero(v.stage != IDLE)
+        self._active = act
+        self._advance_envelopes(act)
+        self._noise_tail, self._noise_head = self._noise_head, np.zeros(self.hop, np.float32)
+        if len(act):
+            self._run_network(act)
+        v.age[act] += 1
+        self._frames += 1
+
+    def _advance_envelopes(self, act: np.ndarray) -> None:
+        """Move each active voice's ADSR one frame ahead (the level the new frame aims for)."""
+        v, e, dt = self.v, self.env_cfg, self.hop / self.rate
+        for i in act:
+            st = v.stage[i]
+            if st == ATTACK:
+                v.env[i] = min(1.0, v.env[i] + dt / max(e["attack"], 1e-4))
+                if v.env[i] >= 1.0:
+                    v.stage[i] = DECAY
+            elif st == DECAY:
+                v.env[i] = max(e["sustain"], v.env[i] - dt * (1 - e["sustain"]) / max(e["decay"], 1e-4))
+                if v.env[i] <= e["sustain"]:
+                    v.stage[i] = SUSTAIN
+            elif st == RELEASE:
+                v.env[i] *= 10.0 ** (-3.0 * dt / max(e["release"], 1e-3))
+                v.ending[i] = v.env[i] < SILENT
+
+    def _loudness(self, act: np.ndarray) -> np.ndarray:
+        vm = self.vel_map
+        level = vm["db_at_127"] - (127.0 - self.v.velocity[act]) * vm["db_per_velocity"]
+        return level + 20.0 * np.log10(np.maximum(self.v.env[act], 1e-5))
+
+    def _run_network(self, act: np.ndarray) -> None:
+        v = self.v
+        pitch = v.note[act] + self.bend * self.bend_range
+        feeds = {"pitch": pitch[:, None].astype(np.float32),
+                 "loudness": self._loudness(act)[:, None].astype(np.float32),
+                 "timbre": np.broadcast_to(self._z, (len(act), len(self._z))).astype(np.float32),
+                 "h_in": v.h[act]}
+        harm, noise, h = self.session.run(["harmonics", "noise", "h_out"], feeds)
+        v.h[act] = h
+        f0 = dsp.midi_to_hz(pitch)
+        harm = harm * dsp.harmonic_mask(f0, self.n_harm, self.cutoff)
+        harm[v.ending[act]] = 0.0
+        noise[v.ending[act]] = 0.0
+        v.f0_prev[act], v.f0_next[act] = v.f0_next[act], f0
+        v.tab_prev[act] = v.tab_next[act]
+        v.tab_next[act] = dsp.wavetables(harm)
+        ph = self.phasors[(self._frames + 7 * act) % PHASOR_BANK]
+        frame = dsp.noise_frames(noise, ph, self.bands, self.rate, self.noise_gain_ref).sum(axis=0)
+        self._noise_tail += frame[:self.hop]
+        self._noise_head += frame[self.hop:]
+
+    # ------------------------------------------------------------------ per sample
+    def _span(self, out: np.ndarray) -> None:
+        """Render samples [pos, pos+len(out)) of the current frame into ``out``."""
+        pos, m, act = self._pos, len(out), self._active
+        out[:] = self._noise_tail[pos:pos + m]
+        if not len(act):
+            return
+        v = self.v
+        alpha = (pos + np.arange(m, dtype=np.float64)) / self.hop
+        f0 = v.f0_prev[act, None] + (v.f0_next[act] - v.f0_prev[act])[:, None] * alpha
+        inc = f0 / self.rate
+        cum = np.cumsum(inc, axis=1)
+        phase = v.phase[act, None] + cum - inc
+        v.phase[act] = (v.phase[act] + cum[:, -1]) % 1.0
+        y = dsp.wavetable_read(v.tab_prev, v.tab_next, phase, alpha.astype(np.float32), rows=act)
+        out += y.sum(axis=0)
+
+
+# ---------------------------------------------------------------------- offline playing (hatbox play)
+XYPath = list[tuple[float, float, float]]     # (time s, x, y), sorted by time
+
+
+def midi_events(path: str, rate: int) -> list[tuple[int, dict[str, Any]]]:
+    """A MIDI file -> [(sample time, control message)] (all channels merged)."""
+    import mido
+    try:
+        mid = mido.MidiFile(path)
+    except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
+        raise HatboxError(f"cannot read MIDI file {path}: {exc}") from None
+    events, t = [], 0.0
+    for m in mid:
+        t += m.time
+        msg = _control_of(m)
+        if msg is not None:
+            events.append((int(round(t * rate)), msg))
+    return events
+
+
+def _control_of(m: Any) -> dict[str, Any] | None:
+    if m.type == "note_on":
+        return {"op": "note_on", "note": m.note, "velocity": m.velocity}
+    if m.type == "note_off":
+        return {"op": "note_off", "note": m.note}
+    if m.type == "pitchwheel":
+        return {"op": "bend", "value": m.pitch / 8192.0}
+    if m.type == "control_change" and m.control == 64:
+        return {"op": "sustain", "on": m.value >= 64}
+    return None
+
+
+def xy_events(path: XYPath, rate: int, end: int, step_s: float = 0.01) -> list[tuple[int, dict[str, Any]]]:
+    """Pad positions interpolated along ``path`` every ``step_s`` seconds up to sample ``end``."""
+    if len(path) == 1:
+        return [(0, {"op": "xy", "x": path[0][1], "y": path[0][2]})]
+    ts, xs, ys = (np.array(c, np.float64) for c in zip(*path))
+    times = np.arange(0.0, end / rate, step_s)
+    return [(int(round(t * rate)), {"op": "xy", "x": float(np.interp(t, ts, xs)), "y": float(np.interp(t, ts, ys))})
+            for t in times]
+
+
+def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]], total: int,
+                  block: int = 128) -> np.ndarray:
+    """Drive ``source`` like the engine: blocks of ``block`` samples, each message delivered before the
+    block that contains its time (blocks are split at message times).  Returns [total] float32."""
+    out = np.zeros(total, np.float32)
+    events = sorted(events, key=lambda e: e[0])
+    k, pos = 0, 0
+    while pos < total:
+        while k < len(events) and events[k][0] <= pos:
+            source.handle(events[k][1])
+            k += 1
+        stop = min(pos + block, total, events[k][0] if k < len(events) else total)
+        source.render(out[pos:stop])
+        pos = stop
+    return out
+
+
+def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, corners: list[str] | None = None,
+                xy: XYPath | None = None, tail_s: float = 1.0) -> np.ndarray:
+    """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32."""
+    src = SynthSource(pack, rate)
+    notes = midi_events(midi, rate)
+    if not notes:
+        raise HatboxError(f"{midi} holds no notes")
+    total = notes[-1][0] + int(tail_s * rate)
+    events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes
+    events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
+    return render_events(src, events, total, block)

@@ -1,0 +1,1 @@
+"""The neural synth trainer: NSynth-like data, features, a harmonic-plus-noise model, training, report."""

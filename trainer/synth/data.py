@@ -1,0 +1,147 @@
+"""Note data: the NSynth-like recipe (fluidsynth + FluidR3 GM) and the loader for a user's folder.
+
+A note set on disk is a folder per instrument holding one file per note.  The pitch (MIDI number)
+comes from the file name (``C4.wav``, ``F#3.wav``, ``60.wav``, ``flute_060_100.wav``,
+``flute-060-100.wav``) or, when the name has none, is estimated from the audio.  An optional
+velocity follows the pitch (``..._060_100``); otherwise 100 is assumed.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from device.audio import audiofile
+from hatbox.errors import DataError
+
+SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
+# General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
+FACTORY_PROGRAMS = {"flute": 73, "trumpet": 56, "violin": 40, "clarinet": 71}
+_NOTE_NAMES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+_NAME_RE = re.compile(r"(?:^|[_\-\s])([A-Ga-g])(#|b|s)?(-?\d)(?=$|[_\-\s.])")
+
+
+@dataclass
+class Note:
+    """One recorded note: ``audio`` [N] float32 at the set's rate, ``pitch`` MIDI number, ``velocity`` 1..127."""
+
+    instrument: str
+    pitch: float
+    velocity: int
+    audio: np.ndarray
+    path: str = ""
+
+
+# ----------------------------------------------------------------------------- file names
+def pitch_from_name(stem: str) -> tuple[float, int] | None:
+    """(MIDI pitch, velocity) from a file stem, or None when the name carries no pitch."""
+    m = _NAME_RE.search(stem)
+    if m:
+        letter, acc, octave = m.groups()
+        shift = {"#": 1, "s": 1, "b": -1}.get(acc or "", 0)
+        return float(12 * (int(octave) + 1) + _NOTE_NAMES[letter.lower()] + shift), 100
+    nums = [int(t) for t in re.split(r"[_\-\s]+", stem) if t.isdigit() and len(t) <= 3 and int(t) <= 127]
+    if len(nums) >= 2:          # ..._PITCH_VELOCITY (NSynth: name_NNN-PPP-VVV)
+        return float(nums[-2]), max(1, nums[-1])
+    if nums:
+        return float(nums[0]), 100
+    return None
+
+
+# ----------------------------------------------------------------------------- loading
+def _to_rate(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
+    if rate == target:
+        return audio.astype(np.float32)
+    g = np.gcd(rate, target)
+    return resample_poly(audio, target // g, rate // g).astype(np.float32)
+
+
+def _fit_length(audio: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, np.float32)
+    out[: min(n, len(audio))] = audio[:n]
+    return out
+
+
+def load_note(path: Path, instrument: str, rate: int, seconds: float) -> Note:
+    """Read one note file, resample to ``rate`` Hz, crop/pad to ``seconds``; pitch from name or audio."""
+    audio, sr = audiofile.read(path, mono=True)
+    x = _fit_length(_to_rate(audio[0], sr, rate), int(round(seconds * rate)))
+    if np.max(np.abs(x)) < 1e-4:
+        raise DataError(f"{path} is silent", hint="remove it from the note folder")
+    named = pitch_from_name(path.stem)
+    if named is None:
+        from trainer.synth.features import estimate_pitch
+        named = (estimate_pitch(x, rate), 100)
+    return Note(instrument, named[0], named[1], x, str(path))
+
+
+def load_folder(root: str | Path, rate: int, seconds: float) -> list[Note]:
+    """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"no note folder at {root}")
+    notes = [load_note(f, d.name, rate, seconds)
+             for d in sorted(p for p in root.iterdir() if p.is_dir())
+             for f in sorted(d.iterdir()) if f.suffix.lower() in audiofile.READABLE_SUFFIXES]
+    if len({n.instrument for n in notes}) < 1 or len(notes) < 4:
+        raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
+                        hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
+    return sorted(notes, key=lambda n: (n.instrument, n.pitch, n.velocity))
+
+
+# ----------------------------------------------------------------------------- fluidsynth recipe
+def write_midi(path: Path, program: int, notes: list[tuple[int, int]], hold_s: float, step_s: float) -> None:
+    """A one-track MIDI file: ``notes`` (pitch, velocity) each held ``hold_s``, one every ``step_s``."""
+    import mido
+    mid = mido.MidiFile(ticks_per_beat=480)
+    tr = mido.MidiTrack()
+    mid.tracks.append(tr)
+    tick = lambda s: int(round(s * 960))  # noqa: E731 - default 120 bpm at 480 tpb = 960 ticks / s
+    tr.append(mido.Message("program_change", program=program, time=0))
+    for p, v in notes:
+        tr.append(mido.Message("note_on", note=p, velocity=v, time=0))
+        tr.append(mido.Message("note_off", note=p, velocity=0, time=tick(hold_s)))
+        tr.append(mido.Message("note_on", note=0, velocity=0, time=tick(step_s - hold_s)))
+    mid.save(str(path))
+
+
+def render_midi(midi: Path, wav: Path, rate: int = 48000) -> np.ndarray:
+    """Render with fluidsynth (reverb and chorus off); returns mono [N] float32."""
+    if not SOUNDFONT.is_file():
+        raise DataError(f"soundfont {SOUNDFONT} missing", hint="apt-get install fluid-soundfont-gm")
+    cmd = ["fluidsynth", "-ni", "-R", "0", "-C", "0", "-g", "0.5", "-F", str(wav), "-r", str(rate),
+           str(SOUNDFONT), str(midi)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    audio, _ = audiofile.read(wav, mono=True)
+    return audio[0]
+
+
+def build_fluid_set(out: str | Path, programs: dict[str, int] | None = None,
+                    pitches: range = range(55, 85), velocities: tuple[int, ...] = (70, 110),
+                    note_s: float = 1.5, hold_s: float = 1.0, rate: int = 48000) -> int:
+    """Render instrument x pitch x velocity notes into ``out/<instrument>/<instr>_PPP_VVV.wav``."""
+    out = Path(out)
+    todo = [(p, v) for p in pitches for v in velocities]
+    step = note_s + 0.5
+    count = 0
+    for name, program in (programs or FACTORY_PROGRAMS).items():
+        with tempfile.TemporaryDirectory() as tmp:
+            write_midi(Path(tmp) / "n.mid", program, todo, hold_s, step)
+            audio = render_midi(Path(tmp) / "n.mid", Path(tmp) / "n.wav", rate)
+        for i, (p, v) in enumerate(todo):
+            a = int(round(i * step * rate))
+            audiofile.write(out / name / f"{name}_{p:03d}_{v:03d}.wav",
+                            _fit_length(audio[a:], int(note_s * rate)), rate, subtype="PCM_16")
+            count += 1
+    return count
+
+
+def split_heldout(notes: list[Note], every: int = 4, phase: int = 1) -> tuple[list[Note], list[Note]]:
+    """(train, held-out): held-out notes are the pitches with ``round(pitch) % every == phase``."""
+    held = [n for n in notes if int(round(n.pitch)) % every == phase]
+    return [n for n in notes if int(round(n.pitch)) % every != phase], held

@@ -1,0 +1,87 @@
+"""Per-frame features of a note: loudness (dB) and fundamental frequency.
+
+Frame ``j`` is centred at sample ``j * hop`` (the convention of device.audio.harmonic).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from device.audio.harmonic import hann, midi_to_hz
+
+LOUDNESS_FLOOR_DB = -100.0
+
+
+def loudness_db(x: np.ndarray, hop: int) -> np.ndarray:
+    """[N] audio (N a multiple of hop) -> [N//hop + 1] Hann-weighted RMS level in dB re full-scale sine."""
+    w = hann(2 * hop)
+    padded = np.pad(x.astype(np.float64), hop)
+    n_frames = len(x) // hop + 1
+    idx = np.arange(n_frames)[:, None] * hop + np.arange(2 * hop)
+    ms = np.sum(padded[idx] ** 2 * w, axis=1) / np.sum(w)
+    return np.maximum(10 * np.log10(2 * ms + 1e-12), LOUDNESS_FLOOR_DB).astype(np.float32)
+
+
+def estimate_f0(x: np.ndarray, rate: int, fmin: float = 30.0, fmax: float = 2000.0) -> float:
+    """Fundamental (Hz) of a steady harmonic sound by normalised autocorrelation (YIN-style).
+
+    Coarse estimate; :func:`refine_f0` sharpens it to a fraction of a cent.
+    """
+    x = x - np.mean(x)
+    n = len(x)
+    spec = np.fft.rfft(x, 2 * n)
+    ac = np.fft.irfft(np.abs(spec) ** 2)[:n]
+    energy = np.cumsum(x[::-1] ** 2)[::-1]
+    d = energy[0] + energy - 2 * ac                     # difference function (YIN)
+    lo, hi = int(rate / fmax), min(int(rate / fmin), n // 2)
+    cmnd = d[1:hi] * np.arange(1, hi) / np.maximum(np.cumsum(d[1:hi]), 1e-12)
+    cand = np.where(cmnd[lo:] < 0.15)[0]
+    lag = (cand[0] + lo) if len(cand) else int(np.argmin(cmnd[lo:]) + lo)
+    while lag + 1 < len(cmnd) and cmnd[lag + 1] < cmnd[lag]:
+        lag += 1
+    return rate / (lag + 1)
+
+
+def refine_f0(x: np.ndarray, rate: int, f0: float, n_harmonics: int = 8) -> float:
+    """Refine ``f0`` (Hz) from the peaks of the first harmonics (zero-padded FFT, parabolic peaks).
+
+    Each harmonic k's peak is searched within +-40 cents of k*f0; the estimate is the
+    amplitude-weighted mean of peak_k / k.
+    """
+    n_fft = 1 << int(np.ceil(np.log2(len(x) * 8)))
+    mag = np.log(np.abs(np.fft.rfft(x * np.hanning(len(x)), n_fft)) + 1e-12)
+    bin_hz = rate / n_fft
+    ests, weights = [], []
+    for k in range(1, n_harmonics + 1):
+        lo, hi = int(k * f0 * 2 ** (-40 / 1200) / bin_hz), int(k * f0 * 2 ** (40 / 1200) / bin_hz) + 1
+        if hi + 1 >= len(mag) or k * f0 > rate / 2 * 0.9:
+            break
+        i = lo + int(np.argmax(mag[lo:hi]))
+        a, b, c = mag[i - 1], mag[i], mag[i + 1]
+        off = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
+        ests.append((i + off) * bin_hz / k)
+        weights.append(np.exp(b))
+    return float(np.average(ests, weights=weights)) if ests else f0
+
+
+def estimate_pitch(x: np.ndarray, rate: int) -> float:
+    """MIDI pitch (float) of a note, measured on its loudest half second."""
+    seg = loudest_segment(x, rate, 0.5)
+    f0 = refine_f0(seg, rate, estimate_f0(seg, rate))
+    return float(69 + 12 * np.log2(f0 / 440.0))
+
+
+def loudest_segment(x: np.ndarray, rate: int, seconds: float) -> np.ndarray:
+    """The ``seconds``-long window of ``x`` with the most energy (hop 10 ms)."""
+    n = min(len(x), int(seconds * rate))
+    hop = max(1, rate // 100)
+    csum = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    starts = np.arange(0, len(x) - n + 1, hop)
+    best = starts[int(np.argmax(csum[starts + n] - csum[starts]))]
+    return x[best:best + n]
+
+
+def cents_error(x: np.ndarray, rate: int, pitch: float, start_s: float = 0.2, seconds: float = 0.6) -> float:
+    """Signed pitch error (cents) of audio ``x`` against MIDI ``pitch`` on a steady segment."""
+    seg = x[int(start_s * rate): int((start_s + seconds) * rate)]
+    f0 = refine_f0(seg, rate, float(midi_to_hz(pitch)))
+    return float(1200 * np.log2(f0 / float(midi_to_hz(pitch))))

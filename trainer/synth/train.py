@@ -1,0 +1,170 @@
+"""Training the neural synth: notes -> tensors -> Adam on the multi-resolution STFT loss, on a time budget.
+
+CPU by default; CUDA when present; under torchrun each process trains on its own shard of
+batches and gradients are averaged by DistributedDataParallel (trainer.accel).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from hatbox.errors import DataError
+from trainer import accel
+from trainer.synth.data import Note, split_heldout
+from trainer.synth.features import loudness_db
+from trainer.synth.loss import multires_stft
+from trainer.synth.model import NeuralSynth, SynthConfig, phasors_torch
+
+
+@dataclass
+class NoteSet:
+    """Notes as tensors: audio [N, L], loud [N, L/hop + 1] dB, pitch [N], inst [N], velocity [N]."""
+
+    audio: torch.Tensor
+    loud: torch.Tensor
+    pitch: torch.Tensor
+    inst: torch.Tensor
+    velocity: torch.Tensor
+
+    def __len__(self) -> int:
+        return int(self.audio.shape[0])
+
+    def subset(self, idx: torch.Tensor) -> "NoteSet":
+        return NoteSet(self.audio[idx], self.loud[idx], self.pitch[idx], self.inst[idx], self.velocity[idx])
+
+
+@dataclass
+class TrainResult:
+    model: NeuralSynth
+    names: list[str]
+    velocity_map: dict[str, float]
+    history: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    steps: int = 0
+
+
+def to_noteset(notes: list[Note], names: list[str], hop: int) -> NoteSet:
+    n = max(len(x.audio) for x in notes) // hop * hop
+    audio = np.stack([x.audio[:n] for x in notes])
+    return NoteSet(torch.from_numpy(audio), torch.from_numpy(np.stack([loudness_db(a, hop) for a in audio])),
+                   torch.tensor([x.pitch for x in notes], dtype=torch.float32),
+                   torch.tensor([names.index(x.instrument) for x in notes]),
+                   torch.tensor([float(x.velocity) for x in notes]))
+
+
+def fit_velocity_map(ds: NoteSet) -> dict[str, float]:
+    """Linear fit of a note's sustained level (90th-percentile frame loudness, dB) on velocity (1..127)."""
+    level = torch.quantile(ds.loud, 0.9, dim=1).numpy()
+    v = ds.velocity.numpy()
+    if np.ptp(v) == 0:
+        return {"db_at_127": float(np.mean(level)), "db_per_velocity": 0.25}
+    slope, icpt = np.polyfit(v, level, 1)
+    return {"db_at_127": float(icpt + 127 * slope), "db_per_velocity": float(max(slope, 0.0))}
+
+
+def _window(ds: NoteSet, rng: np.random.Generator, hop: int, win: int) -> int:
+    last = (ds.audio.shape[1] - win) // hop
+    return 0 if rng.random() < 0.3 or last <= 0 else int(rng.integers(0, last + 1)) * hop
+
+
+def train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, batch: NoteSet, start: int, win: int,
+               rng: np.random.Generator) -> float:
+    cfg: SynthConfig = (model.module if hasattr(model, "module") else model).cfg
+    ph = phasors_torch(rng, len(batch), batch.loud.shape[1], cfg.hop).to(batch.loud.device)
+    pred = model(batch.pitch, batch.loud, batch.inst, start, win, ph)
+    loss = multires_stft(pred, batch.audio[:, start:start + win])
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
+    opt.step()
+    return float(loss.detach())
+
+
+@torch.no_grad()
+def render_notes(model: NeuralSynth, ds: NoteSet, seed: int = 0) -> torch.Tensor:
+    """Whole notes [N, L] resynthesised from their pitch, loudness curve and instrument."""
+    rng = np.random.default_rng(seed)
+    ph = phasors_torch(rng, len(ds), ds.loud.shape[1], model.cfg.hop)
+    return model(ds.pitch, ds.loud, ds.inst, 0, ds.audio.shape[1], ph)
+
+
+@torch.no_grad()
+def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
+    return float(multires_stft(render_notes(model, ds), ds.audio))
+
+
+def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
+          win_s: float = 0.5, lr: float = 3e-3, threads: int = 2, seed: int = 0,
+          device: str | None = None, log_every_s: float = 60.0) -> tuple[TrainResult, NoteSet, NoteSet]:
+    """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, held-out set)."""
+    names = sorted({n.instrument for n in notes})
+    cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
+    tr_notes, ho_notes = split_heldout(notes)
+    if len(tr_notes) < 2:
+        raise DataError("too few notes to train on (need at least 2 outside the held-out pitches)")
+    torch.set_num_threads(threads)
+    dist = accel.setup(device)
+    accel.seed_everything(seed + dist.rank)
+    tr = to_noteset(tr_notes, names, cfg.hop)
+    ho = to_noteset(ho_notes, names, cfg.hop) if ho_notes else tr.subset(torch.arange(min(4, len(tr))))
+    model = NeuralSynth(cfg).to(dist.device)
+    wrapped = accel.wrap(model, dist)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    result = TrainResult(model, names, fit_velocity_map(tr))
+    _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, int(win_s * cfg.rate) // cfg.hop * cfg.hop,
+          lr, np.random.default_rng(seed + dist.rank), dist, log_every_s)
+    accel.teardown(dist)
+    return result, tr, ho
+
+
+def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: float, batch: int, win: int,
+          lr: float, rng: np.random.Generator, dist: accel.Dist, log_every_s: float) -> None:
+    t0 = last_log = time.monotonic()
+    bar = tqdm(total=int(budget_s), unit="s", disable=not dist.main, desc="train synth", mininterval=10)
+    smooth = None
+    while (elapsed := time.monotonic() - t0) < budget_s:
+        for g in opt.param_groups:   # cosine decay over the wall-clock budget
+            g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * elapsed / budget_s)))
+        idx = torch.from_numpy(rng.integers(0, len(tr), batch))
+        loss = train_step(model, opt, _to(tr.subset(idx), dist.device),
+                          _window(tr, rng, result.model.cfg.hop, win), win, rng)
+        result.steps += 1
+        smooth = loss if smooth is None else 0.95 * smooth + 0.05 * loss
+        bar.update(int(time.monotonic() - t0) - bar.n)
+        bar.set_postfix(loss=f"{smooth:.3f}", step=result.steps)
+        if dist.main and time.monotonic() - last_log > log_every_s:
+            last_log = time.monotonic()
+            result.history.append({"t": round(last_log - t0, 1), "step": result.steps, "train": smooth,
+                                   "heldout": heldout_loss(result.model, ho)})
+            bar.write(f"t={result.history[-1]['t']}s step={result.steps} train={smooth:.3f} "
+                      f"heldout={result.history[-1]['heldout']:.3f}")
+    bar.close()
+    result.seconds = time.monotonic() - t0
+    result.history.append({"t": round(result.seconds, 1), "step": result.steps, "train": smooth,
+                           "heldout": heldout_loss(result.model, ho)})
+
+
+def save_checkpoint(result: TrainResult, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"cfg": result.model.cfg.to_dict(), "state": result.model.state_dict(), "names": result.names,
+                "velocity_map": result.velocity_map, "history": result.history, "seconds": result.seconds,
+                "steps": result.steps}, path)
+    return path
+
+
+def load_checkpoint(path: str | Path) -> TrainResult:
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    model = NeuralSynth(SynthConfig(**ck["cfg"]))
+    model.load_state_dict(ck["state"])
+    return TrainResult(model.eval(), ck["names"], ck["velocity_map"], ck["history"], ck["seconds"], ck["steps"])
+
+
+def _to(ds: NoteSet, device: torch.device) -> NoteSet:
+    return NoteSet(*(t.to(device) for t in (ds.audio, ds.loud, ds.pitch, ds.inst, ds.velocity)))
