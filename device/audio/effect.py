@@ -1,0 +1,205 @@
+"""The box's effect processor: run an effect pack block by block on live (or offline) audio.
+
+Contract of an effect pack (written by export/onnx_effect.py, ``extras["contract"] == "effect-v1"``):
+
+- inputs ``audio_in`` [1, T] float32 (mono, any T >= 1), ``knobs`` [1, T, K] float32 in [0, 1]
+  (absent when the pack has no knobs), plus explicit state inputs;
+- outputs ``audio_out`` [1, T] plus the state outputs (manifest.state pairs them);
+- causal, ``latency_samples == 0``, ``block_multiple == 1``.
+
+Knobs arrive in the gear's units (``set_knob``), are checked against the manifest
+(:class:`KnobError`), normalised, and smoothed per sample (device/audio/smoothing.py) before
+the model sees them, so the output is the same for every block size even while knobs move.
+Non-finite model output never leaves the processor: the block is muted, the state reset,
+and ``faults`` counts it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from device.audio.smoothing import DEFAULT_TIME_S, KnobSmoother
+from device.audio.stream import StreamingModel
+from export.manifest import Knob, Manifest
+from export.pack import Pack, read_pack
+from hatbox.errors import AudioFileError, KnobError, PackError
+
+CONTRACT = "effect-v1"
+AUDIO_IN, KNOBS_IN, AUDIO_OUT = "audio_in", "knobs", "audio_out"
+KnobValue = float | np.ndarray
+
+
+def check_effect_manifest(m: Manifest) -> None:
+    """Refuse a pack that does not follow the effect contract (PackError, check "contract")."""
+    def bad(why: str) -> PackError:
+        return PackError(f"pack '{m.name}' is not a streaming effect: {why}", check="contract")
+    if m.kind != "effect":
+        raise bad(f"its kind is '{m.kind}'")
+    names = {t.name for t in m.inputs}
+    if AUDIO_IN not in names or AUDIO_OUT not in {t.name for t in m.outputs}:
+        raise bad(f"it needs inputs '{AUDIO_IN}' and outputs '{AUDIO_OUT}'")
+    if m.knobs and KNOBS_IN not in names:
+        raise bad(f"it declares knobs but has no '{KNOBS_IN}' input")
+    if m.latency_samples != 0 or m.block_multiple != 1 or m.channels_in != 1 or m.channels_out != 1:
+        raise bad("effect packs must be mono, latency 0, block_multiple 1")
+
+
+def normalize_track(knob: Knob, values: np.ndarray) -> np.ndarray:
+    """Gear units [N] -> [0, 1] [N] (float64); KnobError naming the first bad value."""
+    v = np.asarray(values, dtype=np.float64)
+    bad = ~np.isfinite(v) | (v < knob.min) | (v > knob.max)
+    if np.any(bad):
+        knob.check(float(v[np.argmax(bad)]))
+    if knob.scale == "log":
+        return np.log(v / knob.min) / np.log(knob.max / knob.min)
+    return (v - knob.min) / (knob.max - knob.min)
+
+
+class EffectProcessor:
+    """One effect pack, its state and its knobs.  ``process`` is the per-block verb."""
+
+    def __init__(self, pack: Pack | str | Path, *, threads: int = 1,
+                 smoothing_s: float = DEFAULT_TIME_S) -> None:
+        self.pack = pack if isinstance(pack, Pack) else read_pack(pack)
+        self.manifest = self.pack.manifest
+        check_effect_manifest(self.manifest)
+        self.model = StreamingModel(self.pack, threads=threads)
+        self.knobs = list(self.manifest.knobs)
+        defaults = [k.normalize(k.default) for k in self.knobs]
+        self.smoother = KnobSmoother(np.array(defaults), self.manifest.sample_rate, smoothing_s)
+        self.faults = 0
+
+    @property
+    def sample_rate(self) -> int:
+        return self.manifest.sample_rate
+
+    @property
+    def knob_names(self) -> list[str]:
+        return [k.name for k in self.knobs]
+
+    def _index(self, name: str) -> int:
+        return self.knobs.index(self.manifest.knob(name))   # KnobError for unknown names
+
+    def set_knob(self, name: str, value: float) -> None:
+        """Set a knob in the gear's units; it glides there over the smoothing time."""
+        i = self._index(name)
+        target = self.smoother.target.copy()
+        target[i] = self.knobs[i].normalize(float(value))
+        self.smoother.set_target(target)
+
+    def set_knobs(self, values: Mapping[str, float]) -> None:
+        for name, value in values.items():
+            self.set_knob(name, value)
+
+    def knob_values(self) -> dict[str, float]:
+        """Current knob targets in the gear's units."""
+        return {k.name: k.denormalize(float(t)) for k, t in zip(self.knobs, self.smoother.target)}
+
+    def reset(self) -> None:
+        """Zero the model state; knobs jump to their targets (no glide after a reset)."""
+        self.model.reset()
+        self.smoother.jump()
+
+    def handle(self, msg: Mapping[str, object]) -> None:
+        """Control messages for the effect slot: ``knob`` (name, value) and ``panic``."""
+        if msg.get("op") == "knob":
+            self.set_knob(str(msg["name"]), float(msg["value"]))  # type: ignore[arg-type]
+        elif msg.get("op") == "panic":
+            self.reset()
+
+    def process(self, block: np.ndarray, knob_targets: np.ndarray | None = None) -> np.ndarray:
+        """Process mono audio ``block`` [n] -> [n] float32.
+
+        ``knob_targets`` [n, K] (normalised, per sample) is optional automation; without it
+        the knobs hold (or glide to) the targets set by :meth:`set_knob`.
+        """
+        x = np.asarray(block, dtype=np.float32).reshape(1, -1)
+        n = x.shape[1]
+        if n == 0:
+            return np.zeros(0, np.float32)
+        feeds = {AUDIO_IN: x}
+        if self.knobs:
+            feeds[KNOBS_IN] = self.smoother.run(n, knob_targets)[None]
+        y = self.model.run(feeds)[AUDIO_OUT].reshape(-1)
+        if not np.all(np.isfinite(y)):
+            self.faults += 1
+            self.model.reset()
+            return np.zeros(n, np.float32)
+        return y
+
+
+def _mono(audio: np.ndarray) -> np.ndarray:
+    a = np.asarray(audio, dtype=np.float32)
+    if a.ndim == 2:
+        a = a.mean(axis=0)
+    if a.ndim != 1:
+        raise AudioFileError(f"audio must be [N] or [C, N], got shape {list(np.shape(audio))}")
+    return a
+
+
+def knob_tracks(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None,
+                n: int) -> np.ndarray | None:
+    """Per-sample normalised targets [n, K] from {name: value or [n] values}, or None if constant."""
+    targets = np.tile(proc.smoother.target, (n, 1))
+    moving = False
+    for name, value in (knobs or {}).items():
+        i = proc._index(name)
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.ndim == 0:
+            targets[:, i] = proc.knobs[i].normalize(float(arr))
+            continue
+        if arr.shape != (n,):
+            raise KnobError(f"automation for knob '{name}' has {arr.size} values for {n} samples")
+        targets[:, i] = normalize_track(proc.knobs[i], arr)
+        moving = True
+    return targets if moving else None
+
+
+def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
+           knobs: Mapping[str, KnobValue] | None = None, block: int = 128,
+           rate: int | None = None) -> np.ndarray:
+    """Render ``audio`` ([N] or [C, N], mixed to mono) through an effect pack -> [N] float32.
+
+    ``knobs`` maps knob names to a value in the gear's units, or to an array [N] of values
+    (automation, smoothed per sample).  Unset knobs sit at their defaults.  ``rate`` (Hz), if
+    given, must equal the pack's sample rate.  The output does not depend on ``block``.
+    """
+    proc = pack if isinstance(pack, EffectProcessor) else EffectProcessor(pack)
+    if rate is not None and int(rate) != proc.sample_rate:
+        raise AudioFileError(f"the audio is {rate} Hz but pack '{proc.manifest.name}' runs at "
+                             f"{proc.sample_rate} Hz", hint=f"resample it to {proc.sample_rate} Hz first")
+    if int(block) < 1:
+        raise AudioFileError(f"block size must be >= 1, got {block}")
+    x = _mono(audio)
+    tracks = knob_tracks(proc, knobs, x.shape[0])
+    if tracks is None:
+        proc.set_knobs({k: float(v) for k, v in (knobs or {}).items()})
+    proc.smoother.jump(tracks[0] if tracks is not None else None)
+    proc.model.reset()
+    return _run_blocks(proc, x, tracks, int(block))
+
+
+def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
+                block: int) -> np.ndarray:
+    out = np.empty_like(x)
+    for start in range(0, x.shape[0], block):
+        stop = min(start + block, x.shape[0])
+        seg = None if tracks is None else tracks[start:stop]
+        out[start:stop] = proc.process(x[start:stop], seg)
+    return out
+
+
+def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
+                knobs: Mapping[str, float] | None = None, block: int = 128) -> Sequence[str]:
+    """Render a file through a pack; returns a few human-readable lines about what was done."""
+    from device.audio import audiofile
+    proc = EffectProcessor(pack)
+    audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
+    y = render(proc, audio, knobs, block=block, rate=rate)
+    audiofile.write(dst, y, rate)
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' "
+            f"(block {block}, knobs {proc.knob_values()}) -> {dst}",
+            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS" + (f", {proc.faults} faults muted" if proc.faults else "")]

@@ -1,0 +1,237 @@
+"""Effect training data: ``pairs.csv`` (or one input/target pair), checked and latency-aligned.
+
+``pairs.csv`` columns: ``input,output,<knob>...``; one row per recording; paths relative to the
+folder; knob values in the gear's units; a knob header may carry its unit, e.g. ``drive[dB]``.
+Knob ranges are the min/max seen; a column that never changes is not a knob (dropped, noted).
+
+Every check raises :class:`DataError` naming the row and file: sample-rate mismatch, length
+mismatch, clipping, silence, output leading input, a replicate (same input file, same knob
+setting) whose output does not match.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from device.audio import audiofile
+from export.manifest import Knob
+from hatbox.errors import DataError, HatboxError
+from trainer.effect.align import find_latency, shift
+
+LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
+SILENCE_DBFS = -60.0       # RMS below this is "silent"
+CLIP_LEVEL = 0.999         # |x| at or above this, repeated, is a clipped plateau
+CLIP_RUN = 4               # that many equal samples in a row make a plateau
+CLIP_FRACTION = 1e-3       # more than this fraction of samples on plateaus -> error
+REPLICATE_ESR = 0.05       # replicates must agree better than this
+MIN_SECONDS = 0.25
+_HEADER_RE = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\]]*)\])?\s*$")
+
+
+@dataclass
+class Pair:
+    """One aligned recording: ``input``/``output`` [N] float32 at the data's rate."""
+
+    name: str
+    input: np.ndarray
+    output: np.ndarray
+    setting: dict[str, float]
+    latency: int
+    files: tuple[str, str] = ("", "")
+
+    @property
+    def key(self) -> str:
+        """A label for this knob setting, e.g. "drive=6 tone=0.5" (or "fixed")."""
+        return " ".join(f"{k}={v:g}" for k, v in self.setting.items()) or "fixed"
+
+
+@dataclass
+class EffectData:
+    """Everything the trainer needs: rate (Hz), knobs, aligned pairs, and notes for the report."""
+
+    rate: int
+    knobs: list[Knob]
+    pairs: list[Pair]
+    notes: list[str] = field(default_factory=list)
+
+    def knob_vector(self, pair: Pair) -> np.ndarray:
+        """The pair's knob setting normalised to [0, 1] -> [K] float32."""
+        return np.array([k.normalize(pair.setting[k.name]) for k in self.knobs], np.float32)
+
+    @property
+    def latencies(self) -> dict[str, int]:
+        return {p.name: p.latency for p in self.pairs}
+
+
+# --------------------------------------------------------------------------- checks
+def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None) -> int:
+    if rate_in != rate_out:
+        raise DataError(f"{where}: input is {rate_in} Hz but output is {rate_out} Hz",
+                        hint="record (or resample) both at the same rate")
+    if rate is not None and rate_in != rate:
+        raise DataError(f"{where}: recorded at {rate_in} Hz, but earlier rows are {rate} Hz")
+    return rate_in
+
+
+def check_lengths(n_in: int, n_out: int, rate: int, where: str) -> None:
+    if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
+        raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s",
+                        hint=f"input and output must be the same recording (within {LENGTH_SLACK_S} s)")
+    if min(n_in, n_out) < MIN_SECONDS * rate:
+        raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
+
+
+def clipped_fraction(x: np.ndarray) -> float:
+    """Fraction of samples on flat plateaus at |x| >= CLIP_LEVEL (runs of CLIP_RUN equal values)."""
+    hot = np.abs(x) >= CLIP_LEVEL
+    same = np.concatenate([[False], x[1:] == x[:-1]]) & hot
+    run = np.ones(x.shape[0], bool)
+    for k in range(CLIP_RUN - 1):
+        run &= np.roll(same, -k)
+    return float(np.count_nonzero(run)) / max(1, x.shape[0])
+
+
+def check_clipping(x: np.ndarray, where: str) -> None:
+    frac = clipped_fraction(x)
+    if frac > CLIP_FRACTION:
+        raise DataError(f"{where} is clipped ({100 * frac:.2f}% of samples on flat tops at full scale)",
+                        hint="record again with less gain, or pass --allow-clipping if that is the sound")
+
+
+def check_silence(x: np.ndarray, where: str) -> None:
+    rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+    if 20 * np.log10(max(rms, 1e-12)) < SILENCE_DBFS:
+        raise DataError(f"{where} is silent (RMS {20 * np.log10(max(rms, 1e-12)):.0f} dBFS)",
+                        hint="check the cable/interface routing of this recording")
+
+
+def esr(target: np.ndarray, estimate: np.ndarray) -> float:
+    """Error-to-signal ratio sum((t - e)^2) / sum(t^2) (0 = perfect)."""
+    t = np.asarray(target, np.float64)
+    e = np.asarray(estimate, np.float64)
+    return float(np.sum((t - e) ** 2) / max(np.sum(t ** 2), 1e-20))
+
+
+def check_replicates(pairs: list[Pair]) -> None:
+    """Pairs with the same input file and knob setting must have matching outputs."""
+    seen: dict[tuple[str, str], Pair] = {}
+    for p in pairs:
+        first = seen.setdefault((p.files[0], p.key), p)
+        if first is p:
+            continue
+        n = min(first.output.shape[0], p.output.shape[0])
+        err = esr(first.output[:n], p.output[:n])
+        if err > REPLICATE_ESR:
+            raise DataError(f"{p.name} does not match its replicate {first.name} (ESR {err:.3f} "
+                            f"between the two outputs, limit {REPLICATE_ESR})",
+                            hint="was a knob moved, or a different input used, for one of them?")
+
+
+# --------------------------------------------------------------------------- loading
+def parse_header(columns: list[str]) -> list[tuple[str, str, str]]:
+    """Knob columns -> [(column, name, unit)]; checks that input and output come first."""
+    cols = [c.strip() for c in columns]
+    if cols[:2] != ["input", "output"]:
+        raise DataError(f"pairs.csv must start with columns 'input,output', got {','.join(cols[:2])!r}")
+    knobs = []
+    for col in cols[2:]:
+        m = _HEADER_RE.match(col)
+        if not m:
+            raise DataError(f"pairs.csv: cannot read knob column header {col!r} (use e.g. drive[dB])")
+        knobs.append((col, m.group(1), (m.group(2) or "").strip()))
+    return knobs
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: knob value {text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise DataError(f"{where}: knob value {text!r} is not finite")
+    return value
+
+
+def read_rows(folder: Path) -> tuple[list[tuple[str, str, str]], list[dict[str, str]]]:
+    path = folder / "pairs.csv"
+    if not path.is_file():
+        raise DataError(f"no pairs.csv in {folder}",
+                        hint="write one with columns input,output,<knob names> (one row per recording)")
+    with path.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        knobs = parse_header(list(reader.fieldnames or []))
+        rows = [r for r in reader if any((v or "").strip() for v in r.values())]
+    if not rows:
+        raise DataError(f"{path} lists no recordings")
+    return knobs, rows
+
+
+def _load_audio(path: Path, where: str) -> tuple[np.ndarray, int]:
+    try:
+        audio, rate = audiofile.read(path, mono=True)
+    except HatboxError as exc:
+        raise DataError(f"{where}: {exc}") from None
+    return audio[0], rate
+
+
+def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate: int | None,
+              allow_clipping: bool = False) -> tuple[Pair, int]:
+    """Read, check and align one recording -> (pair, sample rate in Hz)."""
+    x, rate_in = _load_audio(src, where)
+    y, rate_out = _load_audio(dst, where)
+    rate = check_rates(rate_in, rate_out, where, rate)
+    check_lengths(x.shape[0], y.shape[0], rate, where)
+    for sig, label in ((x, f"{where} input {src.name}"), (y, f"{where} output {dst.name}")):
+        check_silence(sig, label)
+        if not allow_clipping:
+            check_clipping(sig, label)
+    latency = find_latency(x, y, rate)
+    xa, ya = shift(x, y, latency)
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst))), rate
+
+
+def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: list[str]) -> list[Knob]:
+    knobs = []
+    for _col, name, unit in columns:
+        values = np.array([p.setting[name] for p in pairs])
+        if values.min() == values.max():
+            notes.append(f"column '{name}' never changes ({values[0]:g}): not used as a knob")
+            for p in pairs:
+                p.setting.pop(name)
+            continue
+        default = float(np.sort(values)[len(values) // 2])
+        knobs.append(Knob(name=name, min=float(values.min()), max=float(values.max()),
+                          default=default, unit=unit))
+    for k in knobs:
+        k.validate()
+    return knobs
+
+
+def load_folder(folder: str | Path, *, allow_clipping: bool = False) -> EffectData:
+    """Load and check ``folder/pairs.csv`` and every recording it names."""
+    folder = Path(folder)
+    columns, rows = read_rows(folder)
+    pairs: list[Pair] = []
+    rate: int | None = None
+    for i, row in enumerate(rows, start=2):
+        where = f"pairs.csv line {i}"
+        setting = {name: _number(row.get(col, ""), where) for col, name, _ in columns}
+        src, dst = (folder / (row.get(k) or "").strip() for k in ("input", "output"))
+        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
+        pairs.append(pair)
+    check_replicates(pairs)
+    notes: list[str] = []
+    knobs = _knob_list(columns, pairs, notes)
+    return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes)
+
+
+def load_single(input_path: str | Path, target_path: str | Path, *,
+                allow_clipping: bool = False) -> EffectData:
+    """One input/target pair, no knobs."""
+    src, dst = Path(input_path), Path(target_path)
+    pair, rate = load_pair(src, dst, f"pair {src.name} -> {dst.name}", {}, None, allow_clipping)
+    return EffectData(rate=rate, knobs=[], pairs=[pair])
