@@ -38,7 +38,7 @@ class Voices:
         self.velocity = np.zeros(n, np.float64)
         self.env = np.zeros(n, np.float64)
         self.key_down = np.zeros(n, bool)
-        self.age = np.zeros(n, np.int64)
+        self.stamp = np.zeros(n, np.int64)                   # note-on order (oldest is stolen first)
         self.phase = np.zeros(n, np.float64)                 # cycles of the fundamental
         self.f0_prev = np.zeros(n, np.float64)
         self.f0_next = np.zeros(n, np.float64)
@@ -80,6 +80,7 @@ class SynthSource:
         self._events: list[dict[str, Any]] = []
         self._pos = 0                       # samples into the current frame
         self._frames = 0
+        self._stamp = 0
         self._active = np.zeros(0, np.int64)
         self._noise_tail = np.zeros(self.hop, np.float32)
         self._noise_head = np.zeros(self.hop, np.float32)
@@ -164,12 +165,13 @@ class SynthSource:
             return int(free[0])
         releasing = np.flatnonzero(v.stage == RELEASE)
         pool = releasing if len(releasing) else np.arange(self.max_voices)
-        return int(pool[np.argmax(v.age[pool])])
+        return int(pool[np.argmin(v.stamp[pool])])
 
     def _note_on(self, note: int, velocity: int) -> None:
         v, i = self.v, self._pick_voice(note)
         retrigger = v.stage[i] != IDLE and v.note[i] == note
-        v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.age[i] = ATTACK, note, velocity, True, 0
+        self._stamp += 1
+        v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.stamp[i] = ATTACK, note, velocity, True, self._stamp
         v.ending[i] = False
         if not retrigger:                     # a fresh (or stolen) voice starts from silence
             v.env[i], v.phase[i] = 0.0, 0.0
@@ -206,7 +208,6 @@ class SynthSource:
         self._noise_tail, self._noise_head = self._noise_head, np.zeros(self.hop, np.float32)
         if len(act):
             self._run_network(act)
-        v.age[act] += 1
         self._frames += 1
 
     def _advance_envelopes(self, act: np.ndarray) -> None:

@@ -88,7 +88,7 @@ def load_folder(root: str | Path, rate: int, seconds: float) -> list[Note]:
     notes = [load_note(f, d.name, rate, seconds)
              for d in sorted(p for p in root.iterdir() if p.is_dir())
              for f in sorted(d.iterdir()) if f.suffix.lower() in audiofile.READABLE_SUFFIXES]
-    if len({n.instrument for n in notes}) < 1 or len(notes) < 4:
+    if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
     return sorted(notes, key=lambda n: (n.instrument, n.pitch, n.velocity))

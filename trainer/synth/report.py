@@ -50,7 +50,7 @@ def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio:
     pred = render_notes(result.model, ho).numpy()
     pairs = []
     for k, name in enumerate(result.names):
-        idx = torch.flatnonzero(ho.inst == k)[:n_audio].tolist()
+        idx = torch.nonzero(ho.inst == k).flatten()[:n_audio].tolist()
         for i in idx:
             tag = f"{name}_{int(ho.pitch[i])}_{int(ho.velocity[i])}"
             audiofile.write(out / f"{tag}_real.wav", ho.audio[i].numpy(), rate)

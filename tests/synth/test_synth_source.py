@@ -1,0 +1,113 @@
+"""SynthSource: the engine-source protocol, polyphony, envelope, bend, sustain, pad, block-size independence."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from device.audio.synth import SynthSource, render_events
+from export.pack import Pack
+from hatbox.errors import HatboxError
+from trainer.synth.features import cents_error
+
+RATE = 48000
+
+
+def on(note: int, vel: int = 100) -> dict:
+    return {"op": "note_on", "note": note, "velocity": vel}
+
+
+def off(note: int) -> dict:
+    return {"op": "note_off", "note": note}
+
+
+def play(pack: Pack, events: list[tuple[int, dict]], total: int, block: int = 128) -> np.ndarray:
+    return render_events(SynthSource(pack, RATE), events, total, block)
+
+
+SCORE = [(0, on(60)), (3000, on(64, 70)), (5000, {"op": "xy", "x": 0.3, "y": 0.8}),
+         (9000, {"op": "bend", "value": 0.5}), (12000, off(60)), (15000, off(64))]
+
+
+@pytest.mark.parametrize("block", [1, 37, 128, 1000])
+def test_output_does_not_depend_on_block_size(synth_pack: Pack, block: int) -> None:
+    ref = play(synth_pack, SCORE, 30000, 128)
+    got = play(synth_pack, SCORE, 30000, block)
+    assert np.max(np.abs(ref)) > 1e-3
+    np.testing.assert_allclose(got, ref, atol=1e-6)
+
+
+def test_render_fills_in_place_and_reset_silences(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE)
+    src.handle(on(62))
+    out = np.full(4800, np.nan, np.float32)
+    src.render(out)
+    assert np.all(np.isfinite(out)) and np.max(np.abs(out[1000:])) > 1e-3
+    src.reset()
+    src.render(out)
+    assert np.max(np.abs(out)) == 0.0 and src.active_voices == 0
+
+
+def test_release_ends_the_voice(synth_pack: Pack) -> None:
+    rel = synth_pack.manifest.extras["envelope"]["release"]
+    total = int((0.3 + rel * 1.5 + 0.1) * RATE)
+    src = SynthSource(synth_pack, RATE)
+    y = render_events(src, [(0, on(60)), (int(0.3 * RATE), off(60))], total)
+    assert np.max(np.abs(y[:int(0.3 * RATE)])) > 1e-3
+    assert np.max(np.abs(y[-2400:])) == 0.0 and src.active_voices == 0
+
+
+def test_sustain_holds_notes_until_pedal_up(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE)
+    ev = [(0, {"op": "sustain", "on": True}), (0, on(60)), (4800, off(60))]
+    render_events(src, ev, 48000)
+    assert src.active_voices == 1
+    render_events(src, [(0, {"op": "sustain", "on": False})], 48000)
+    assert src.active_voices == 0
+
+
+def test_polyphony_is_capped_by_stealing(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE, max_voices=16)
+    render_events(src, [(i * 10, on(40 + i)) for i in range(20)], 4800)
+    assert src.active_voices == 16
+    assert set(src.v.note.tolist()) == set(range(44, 60))      # the four oldest were stolen
+
+
+@pytest.mark.parametrize("note", [48, 67, 84])
+def test_pitch_is_exact(synth_pack: Pack, note: int) -> None:
+    y = play(synth_pack, [(0, on(note))], RATE)
+    assert abs(cents_error(y, RATE, note, 0.2, 0.6)) < 1.0
+
+
+def test_bend_shifts_pitch(synth_pack: Pack) -> None:
+    y = play(synth_pack, [(0, {"op": "bend", "value": 0.5}), (0, on(60))], RATE)
+    assert abs(cents_error(y, RATE, 61.0, 0.2, 0.6)) < 1.0       # half of +-2 semitones
+
+
+def test_pad_blends_corner_embeddings(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE)
+    emb = synth_pack.array("embeddings.npy")
+    src.handle({"op": "xy", "x": 0.5, "y": 0.5})
+    src.render(np.zeros(240, np.float32))
+    np.testing.assert_allclose(src.timbre(), emb.mean(axis=0), atol=1e-6)
+    src.handle({"op": "corners", "names": ["pipe", "pipe", "reed", "reed"]})
+    src.handle({"op": "xy", "x": 0.9, "y": 0.0})
+    src.render(np.zeros(240, np.float32))
+    np.testing.assert_allclose(src.timbre(), emb[3], atol=1e-6)
+    a = play(synth_pack, [(0, on(60))], 9600)
+    b = play(synth_pack, [(0, {"op": "xy", "x": 1.0, "y": 1.0}), (0, on(60))], 9600)
+    assert np.max(np.abs(a - b)) > 1e-4
+
+
+def test_unknown_corner_is_a_clear_error(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE)
+    with pytest.raises(HatboxError, match="unknown timbre"):
+        src.handle({"op": "corners", "names": ["reed", "brass", "string", "kazoo"]})
+    with pytest.raises(HatboxError):
+        src.handle({"op": "corners", "names": ["reed"]})
+    assert src.corners == ["reed", "brass", "string", "pipe"]
+
+
+def test_other_sample_rates(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, 44100)
+    y = render_events(src, [(0, on(69))], 44100)
+    assert abs(cents_error(y, 44100, 69, 0.2, 0.6)) < 1.0
