@@ -1,0 +1,133 @@
+"""The log-mel front-end, as pure numpy: the one implementation shared by trainer and box.
+
+The trainer builds its torch front-end from the same matrices (:func:`mel_filterbank`,
+:func:`dft_kernels`), and the tagger pack carries the front-end inside its ONNX graph (the STFT as
+a strided convolution with these fixed DFT weights), so the box needs no audio-feature library.
+
+Shapes: audio ``[..., N]`` float32 at ``MelSpec.rate`` Hz; spectra ``[..., T, F]`` with
+``F = n_fft // 2 + 1`` bins and ``T = 1 + (N - n_fft) // hop`` frames (no centring padding);
+log-mel ``[..., n_mels, T]`` in natural-log power units.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MelSpec:
+    """Front-end parameters (rate in Hz, sizes in samples, frequencies in Hz)."""
+
+    rate: int = 16000
+    n_fft: int = 512
+    hop: int = 160
+    n_mels: int = 64
+    fmin: float = 30.0
+    fmax: float = 8000.0
+    floor: float = 1e-6          # added to mel power before the log
+
+    @property
+    def bins(self) -> int:
+        return self.n_fft // 2 + 1
+
+    def frames(self, n: int) -> int:
+        """Number of STFT frames for ``n`` samples."""
+        return 1 + (n - self.n_fft) // self.hop
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "MelSpec":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
+    """HTK mel scale."""
+    return 2595.0 * np.log10(1.0 + np.asarray(hz, np.float64) / 700.0)
+
+
+def mel_to_hz(mel: np.ndarray | float) -> np.ndarray:
+    return 700.0 * (10.0 ** (np.asarray(mel, np.float64) / 2595.0) - 1.0)
+
+
+def mel_filterbank(spec: MelSpec) -> np.ndarray:
+    """Triangular filters, area-normalised: [n_mels, F] float32."""
+    edges = mel_to_hz(np.linspace(hz_to_mel(spec.fmin), hz_to_mel(spec.fmax), spec.n_mels + 2))
+    freqs = np.linspace(0.0, spec.rate / 2.0, spec.bins)
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    up = (freqs[None] - lo) / (mid - lo)
+    down = (hi - freqs[None]) / (hi - mid)
+    tri = np.maximum(0.0, np.minimum(up, down))
+    return (tri * (2.0 / (hi - lo))).astype(np.float32)
+
+
+def hann(n: int) -> np.ndarray:
+    """Periodic Hann window [n] float64."""
+    return 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)
+
+
+def dft_kernels(n_fft: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windowed DFT rows (real, imag), each [F, n_fft] float32: X[k] = sum_n w[n] x[n] e^{-2pi i kn/N}."""
+    k = np.arange(n_fft // 2 + 1)[:, None]
+    n = np.arange(n_fft)[None, :]
+    ang = 2.0 * np.pi * ((k * n) % n_fft) / n_fft
+    w = hann(n_fft)[None, :]
+    return (w * np.cos(ang)).astype(np.float32), (-w * np.sin(ang)).astype(np.float32)
+
+
+def frame(audio: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
+    """[..., N] -> [..., T, n_fft] strided view (no copy)."""
+    view = np.lib.stride_tricks.sliding_window_view(audio, n_fft, axis=-1)
+    return view[..., ::hop, :]
+
+
+def power_spectrum(audio: np.ndarray, spec: MelSpec) -> np.ndarray:
+    """|STFT|^2 with a periodic Hann window: [..., N] -> [..., T, F] float32."""
+    x = np.asarray(audio, np.float32)
+    if x.shape[-1] < spec.n_fft:
+        raise ValueError(f"need at least {spec.n_fft} samples, got {x.shape[-1]}")
+    spec_c = np.fft.rfft(frame(x, spec.n_fft, spec.hop) * hann(spec.n_fft).astype(np.float32), axis=-1)
+    return (spec_c.real ** 2 + spec_c.imag ** 2).astype(np.float32)
+
+
+def log_mel(audio: np.ndarray, spec: MelSpec, fb: np.ndarray | None = None) -> np.ndarray:
+    """Natural-log mel power: [..., N] -> [..., n_mels, T] float32."""
+    fb = mel_filterbank(spec) if fb is None else fb
+    mel = np.einsum("mf,...tf->...mt", fb, power_spectrum(audio, spec))
+    return np.log(mel + spec.floor).astype(np.float32)
+
+
+def dct_matrix(n_out: int, n_in: int) -> np.ndarray:
+    """Orthonormal DCT-II rows [n_out, n_in] (for MFCCs)."""
+    k = np.arange(n_out)[:, None]
+    n = np.arange(n_in)[None, :]
+    m = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
+    m[0] /= np.sqrt(2.0)
+    return m.astype(np.float32)
+
+
+def mfcc(audio: np.ndarray, spec: MelSpec, n_mfcc: int = 20) -> np.ndarray:
+    """MFCCs from this front-end: [..., N] -> [..., n_mfcc, T]."""
+    return np.einsum("cm,...mt->...ct", dct_matrix(n_mfcc, spec.n_mels), log_mel(audio, spec))
+
+
+def onset_index(audio: np.ndarray, threshold_db: float = -40.0, preroll: int = 32) -> int:
+    """Index just before the first sample within ``threshold_db`` of the peak of ``audio`` [N]."""
+    mag = np.abs(audio)
+    peak = float(mag.max()) if mag.size else 0.0
+    if peak <= 0.0:
+        return 0
+    first = int(np.argmax(mag >= peak * 10.0 ** (threshold_db / 20.0)))
+    return max(0, first - preroll)
+
+
+def fit_clip(audio: np.ndarray, n: int) -> np.ndarray:
+    """Mono [N'] -> [n] float32: skip leading silence (to the onset), then crop or zero-pad."""
+    start = onset_index(audio)
+    out = np.zeros(n, np.float32)
+    seg = audio[start:start + n]
+    out[:seg.shape[0]] = seg
+    return out

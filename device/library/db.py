@@ -1,0 +1,70 @@
+"""The library database (SQLite): one row per file, every tag's score, the embedding as a blob.
+
+Paths are stored relative to the library root (``meta.root``), POSIX style.  Embeddings are
+float32 little-endian blobs of ``meta.embed_dim`` values.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT,
+    status TEXT NOT NULL, error TEXT, model TEXT, embedding BLOB, top_tag TEXT, top_score REAL);
+CREATE TABLE IF NOT EXISTS tags (
+    path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE, tag TEXT NOT NULL,
+    score REAL NOT NULL, hit INTEGER NOT NULL, PRIMARY KEY (path, tag));
+CREATE INDEX IF NOT EXISTS tags_by_tag ON tags (tag, hit, score);
+"""
+
+
+def connect(db_path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) a library database."""
+    con = sqlite3.connect(str(db_path), timeout=30)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.executescript(SCHEMA)
+    return con
+
+
+def get_meta(con: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(con: sqlite3.Connection, **values: object) -> None:
+    con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    [(k, str(v)) for k, v in values.items()])
+
+
+def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
+    """path -> (size, mtime_ns, model) of every row."""
+    return {p: (s, m, mod or "") for p, s, m, mod in con.execute("SELECT path, size, mtime_ns, model FROM files")}
+
+
+def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest: str, model: str,
+               tags: list[str], probs: np.ndarray, hits: np.ndarray, emb: np.ndarray) -> None:
+    top = int(np.argmax(probs))
+    con.execute("DELETE FROM files WHERE path = ?", (rel,))
+    con.execute("INSERT INTO files VALUES (?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?)",
+                (rel, stat[0], stat[1], digest, model, emb.astype("<f4").tobytes(), tags[top], float(probs[top])))
+    con.executemany("INSERT INTO tags VALUES (?, ?, ?, ?)",
+                    [(rel, t, float(p), int(h)) for t, p, h in zip(tags, probs, hits)])
+
+
+def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, error: str) -> None:
+    con.execute("DELETE FROM files WHERE path = ?", (rel,))
+    con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'error', ?, ?, NULL, NULL, NULL)",
+                (rel, stat[0], stat[1], error, model))
+
+
+def remove(con: sqlite3.Connection, rels: list[str]) -> None:
+    con.executemany("DELETE FROM files WHERE path = ?", [(r,) for r in rels])
+
+
+def embedding(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")

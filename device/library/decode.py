@@ -1,0 +1,32 @@
+"""Decode the head of an audio file for tagging: mono, at most ``seconds`` long (memory bounded).
+
+Short files go through device.audio.audiofile.read; long ones (loops, whole songs) are read only as
+far as the tagger looks, with the same clear errors.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from device.audio import audiofile
+from hatbox.errors import AudioFileError
+
+WHOLE_FILE_SECONDS = 30.0
+
+
+def read_head(path: Path, seconds: float) -> tuple[np.ndarray, int]:
+    """(mono [n] float32, rate Hz) of the first ``seconds`` of ``path``."""
+    rate, _channels, frames = audiofile.info(path)
+    if frames <= rate * max(seconds, WHOLE_FILE_SECONDS):
+        audio, rate = audiofile.read(path, mono=True)
+        return audio[0, :int(np.ceil(rate * seconds))], rate
+    try:
+        data, rate = sf.read(str(path), frames=int(np.ceil(rate * seconds)), dtype="float32", always_2d=True)
+    except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
+        raise AudioFileError(f"cannot decode {path}: {str(exc).strip().splitlines()[0]}") from None
+    mono = data.mean(axis=1)
+    if mono.size == 0 or not np.all(np.isfinite(mono)):
+        raise AudioFileError(f"{path} holds no usable audio")
+    return mono.astype(np.float32), int(rate)

@@ -1,0 +1,35 @@
+"""Walk a library folder for audio files (WAV, FLAC, AIFF, OGG), sorted, skipping hidden files."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from device.audio.audiofile import READABLE_SUFFIXES
+
+
+def audio_files(root: Path, exclude: Path | None = None) -> Iterator[Path]:
+    """Every audio file under ``root`` in a stable order (``exclude``: a folder to skip, e.g. links)."""
+    skip = exclude.resolve() if exclude is not None else None
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in READABLE_SUFFIXES:
+                yield here / name
+
+
+def stat_key(path: Path) -> tuple[int, int]:
+    """(size bytes, mtime ns): what decides whether a file changed."""
+    st = path.stat()
+    return int(st.st_size), int(st.st_mtime_ns)
+
+
+def content_hash(path: Path, chunk: int = 1 << 20) -> str:
+    """blake2b-128 of the file's bytes, read in chunks."""
+    import hashlib
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()

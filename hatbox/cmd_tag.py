@@ -1,0 +1,113 @@
+"""Tagger commands: ``hatbox train tagger``, ``hatbox tag``, ``hatbox library query``.
+
+Heavy modules (torch, the trainer) are imported inside the handlers only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from hatbox.errors import HatboxError
+
+
+def register(cli) -> None:
+    p = cli.subcommand("train", "tagger", "train a sample tagger from a folder per tag or a CSV of path,tag[,tag...]",
+                       train_tagger, group_help="train a model on your own recordings")
+    p.add_argument("source", help="folder of tag folders, or CSV (path,tag[,tag...])")
+    p.add_argument("--out", required=True, help="the .hatpack to write")
+    p.add_argument("--minutes", type=float, default=4.5, help="wall-clock training budget (default 4.5)")
+    p.add_argument("--steps", type=int, default=900, help="optimisation steps (default 900)")
+    p.add_argument("--shots", type=int, default=None, help="use only K examples per tag (few-shot)")
+    p.add_argument("--holdout", type=float, default=0.15, help="fraction per tag kept for the report (0: none)")
+    p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
+    p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG; any rate, mono or stereo)")
+    p.add_argument("--pack", required=True, help="a tagger .hatpack")
+    p.add_argument("--out", default=None, help="database file (default LIBRARY/.hatbox-tags.sqlite)")
+    p.add_argument("--links", default=None, help="also make a folder of symlinks per tag here")
+    p.add_argument("--threads", type=int, default=1, help="onnxruntime threads (default 1)")
+    p = cli.subcommand("library", "query", "list a tagged library by tag, or find samples like a file", query,
+                       group_help="browse a tagged sample library")
+    p.add_argument("db", help="the database written by `hatbox tag`")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--tag", help="list files carrying this tag")
+    g.add_argument("--like", help="files most similar to this audio file")
+    p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
+    p.add_argument("-k", type=int, default=10, help="how many results (default 10)")
+    p.add_argument("--failed", action="store_true", help="list files that could not be tagged")
+
+
+def default_db(library: Path) -> Path:
+    return library / ".hatbox-tags.sqlite"
+
+
+# ------------------------------------------------------------------------------------------ train
+def train_tagger(args: argparse.Namespace) -> int:
+    from trainer.tagger.pipeline import train_and_export
+    out = Path(args.out)
+    if out.suffix != ".hatpack":
+        raise HatboxError(f"--out {out} should end in .hatpack")
+    summary = train_and_export(Path(args.source), out, minutes=args.minutes, steps=args.steps, shots=args.shots,
+                               holdout=args.holdout, name=args.name or out.stem, threads=args.threads,
+                               seed=args.seed)
+    print(summary)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ tag
+def tag(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from device.library import tag_library
+    lib = Path(args.library)
+    db = Path(args.out) if args.out else default_db(lib)
+    bar = tqdm(total=0, unit="file", desc="tagging")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads)
+    finally:
+        bar.close()
+    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, "
+          f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
+    for rel, why in rep.failed[:20]:
+        print(f"  skipped {rel}: {why}")
+    if len(rep.failed) > 20:
+        print(f"  ... and {len(rep.failed) - 20} more (hatbox library query {db} --failed)")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ query
+def query(args: argparse.Namespace) -> int:
+    from device import library
+    if args.failed:
+        for path, why in library.failures(args.db):
+            print(f"{path}\t{why}")
+    elif args.tag:
+        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k))
+    elif args.like:
+        _print_hits(_like(args))
+    else:
+        print(json.dumps(library.list_tags(args.db), indent=2))
+    return 0
+
+
+def _like(args: argparse.Namespace) -> list:
+    from device import library
+    try:
+        return library.similar(args.db, args.like, k=args.k)
+    except HatboxError:
+        if not args.pack:
+            raise HatboxError(f"{args.like} is not in this library", hint="pass --pack TAGGER.hatpack to embed it")
+        return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
+
+
+def _print_hits(hits: list) -> None:
+    for h in hits:
+        print(f"{h.score:6.3f}  {h.path}")

@@ -1,0 +1,62 @@
+"""Waveform augmentation for one-shots (numpy): gain, time shift, speed (pitch), noise, short reverb.
+
+Each function maps a mono clip [L] float32 to a new array; :func:`augment` chains them at random and
+returns exactly ``n`` samples.  ``rng`` is a numpy Generator so runs are reproducible.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+RATE_HINT = 16000
+
+
+def gain(x: np.ndarray, db: float) -> np.ndarray:
+    return x * np.float32(10.0 ** (db / 20.0))
+
+
+def shift(x: np.ndarray, samples: int) -> np.ndarray:
+    """Delay by ``samples`` (>0, zeros in front) or advance (<0)."""
+    if samples >= 0:
+        return np.concatenate([np.zeros(samples, np.float32), x])[:x.size]
+    return np.concatenate([x[-samples:], np.zeros(-samples, np.float32)])
+
+
+def speed(x: np.ndarray, factor: float) -> np.ndarray:
+    """Play ``factor`` times faster (pitch up by 12*log2(factor) semitones); linear interpolation."""
+    pos = np.arange(0.0, x.size - 1, factor)
+    return np.interp(pos, np.arange(x.size), x).astype(np.float32)
+
+
+def noise(x: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(x ** 2))) + 1e-9
+    return x + rng.standard_normal(x.size).astype(np.float32) * np.float32(rms * 10 ** (-snr_db / 20))
+
+
+def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, rate: int = RATE_HINT) -> np.ndarray:
+    """Convolve with exponentially decaying noise (a small room), mixed ``wet`` into the dry clip."""
+    n_ir = max(16, int(rt60_s * rate))
+    ir = rng.standard_normal(n_ir) * np.exp(-6.9 * np.arange(n_ir) / n_ir)
+    ir /= np.sqrt(np.sum(ir ** 2))
+    size = 1 << int(np.ceil(np.log2(x.size + n_ir)))
+    wet_sig = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(ir, size), size)[:x.size]
+    return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
+
+
+def fit(x: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, np.float32)
+    out[:min(n, x.size)] = x[:n]
+    return out
+
+
+def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
+    """A random chain of the above on clip ``x`` [L>=n]; returns [n] float32."""
+    y = x
+    if rng.random() < 0.6 * strength:
+        y = speed(y, float(2.0 ** (rng.uniform(-3, 3) / 12)))
+    if rng.random() < 0.4 * strength:
+        y = reverb(y, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.35), rng)
+    if rng.random() < 0.5 * strength:
+        y = shift(y, int(rng.integers(-80, 480)))
+    if rng.random() < 0.4 * strength:
+        y = noise(y, rng.uniform(20, 50), rng)
+    return fit(gain(y, rng.uniform(-18, 6)), n)

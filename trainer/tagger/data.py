@@ -1,0 +1,123 @@
+"""Tagged training data: a folder-per-tag tree or a CSV ``path,tag[,tag...]`` (multi-label).
+
+Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders gets every tag.
+CSV: one sample per row, the path first (absolute, or relative to the CSV's folder), then one or
+more tags; blank lines and lines starting with ``#`` are ignored; a header row ``path,tag...`` is
+allowed.  Clips are decoded with device.audio.audiofile, mixed to mono, resampled to the front-end
+rate and fitted to the pack's fixed length exactly as the box does it.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from device.audio import audiofile
+from device.audio.mel import fit_clip
+from device.audio.resample import resample
+from hatbox.errors import AudioFileError, DataError
+
+
+@dataclass(frozen=True)
+class Item:
+    """One training sample: an audio file and its tags (at least one)."""
+
+    path: Path
+    tags: tuple[str, ...]
+
+
+def load_items(source: str | Path) -> list[Item]:
+    """Items from a folder-per-tag tree or a CSV; raises DataError when nothing usable is found."""
+    src = Path(source)
+    if src.is_dir():
+        items = _from_tree(src)
+    elif src.is_file():
+        items = _from_csv(src)
+    else:
+        raise DataError(f"no training data at {src} (want a folder of tag folders or a CSV)")
+    if not items:
+        raise DataError(f"{src} holds no tagged audio files",
+                        hint="a folder per tag (kick/, snare/...) with WAV/FLAC/AIFF/OGG inside, "
+                             "or a CSV of path,tag rows")
+    return items
+
+
+def _from_tree(root: Path) -> list[Item]:
+    tags_of: dict[Path, set[str]] = {}
+    for tag_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(tag_dir.rglob("*")):
+            if f.is_file() and f.suffix.lower() in audiofile.READABLE_SUFFIXES:
+                tags_of.setdefault(f.resolve(), set()).add(tag_dir.name)
+    return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
+
+
+def _from_csv(path: Path) -> list[Item]:
+    items, missing = [], []
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh):
+            cells = [c.strip() for c in row if c.strip()]
+            if not cells or cells[0].startswith("#") or cells[0].lower() == "path":
+                continue
+            if len(cells) < 2:
+                raise DataError(f"{path}: row {cells!r} has a path but no tag")
+            f = Path(cells[0]) if Path(cells[0]).is_absolute() else path.parent / cells[0]
+            (items if f.is_file() else missing).append(Item(f, tuple(dict.fromkeys(cells[1:]))))
+    if missing:
+        raise DataError(f"{path}: {len(missing)} listed files do not exist, e.g. {missing[0].path}")
+    return items
+
+
+def tag_list(items: list[Item]) -> list[str]:
+    """Sorted distinct tags."""
+    return sorted({t for it in items for t in it.tags})
+
+
+def tag_counts(items: list[Item]) -> Counter:
+    return Counter(t for it in items for t in it.tags)
+
+
+def targets(items: list[Item], tags: list[str]) -> np.ndarray:
+    """Multi-hot [I, n_tags] float32."""
+    index = {t: i for i, t in enumerate(tags)}
+    y = np.zeros((len(items), len(tags)), np.float32)
+    for r, it in enumerate(items):
+        for t in it.tags:
+            if t in index:
+                y[r, index[t]] = 1.0
+    return y
+
+
+def load_clip(path: Path, rate: int, n: int) -> np.ndarray:
+    """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation)."""
+    audio, src_rate = audiofile.read(path, mono=True)
+    need = -(-(n + 64) * src_rate // rate)
+    return fit_clip(resample(audio[0, :need], src_rate, rate), n)
+
+
+def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
+    """[I, n] float32; an unreadable file raises DataError naming it."""
+    out = np.zeros((len(items), n), np.float32)
+    for i, it in enumerate(items):
+        try:
+            out[i] = load_clip(it.path, rate, n)
+        except AudioFileError as exc:
+            raise DataError(f"training sample unusable: {exc}") from None
+    return out
+
+
+def few_shot(items: list[Item], shots: int, seed: int = 0) -> list[Item]:
+    """At most ``shots`` items per tag (an item counts for its first tag), picked at random."""
+    rng = random.Random(seed)
+    pool = items[:]
+    rng.shuffle(pool)
+    taken: Counter = Counter()
+    out = []
+    for it in pool:
+        if taken[it.tags[0]] < shots:
+            taken[it.tags[0]] += 1
+            out.append(it)
+    return out

@@ -1,0 +1,111 @@
+"""The tagger network: log-mel front-end (from device.audio.mel's matrices) -> small CNN ->
+embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag: multi-label).
+
+Two interchangeable front-ends compute the same log-mel: :class:`FftLogMel` (torch.fft, cheap,
+for training) and :class:`ConvLogMel` (the STFT as a strided conv1d with fixed DFT weights, for
+the ONNX graph).  Both take audio [B, N] float32 at ``spec.rate`` and return [B, n_mels, T].
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from device.audio.mel import MelSpec, dft_kernels, hann, mel_filterbank
+
+LOG_RANGE = 18.0     # natural-log units kept below each clip's maximum (about 78 dB)
+
+
+@dataclass
+class TaggerConfig:
+    """Network and clip settings (clip_samples at spec.rate)."""
+
+    spec: MelSpec = field(default_factory=MelSpec)
+    clip_samples: int = 16000
+    channels: tuple[int, ...] = (16, 32, 64, 96)
+    embed_dim: int = 64
+    dropout: float = 0.3
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["channels"] = list(self.channels)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TaggerConfig":
+        return cls(spec=MelSpec.from_dict(d["spec"]), clip_samples=int(d["clip_samples"]),
+                   channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]))
+
+
+class FftLogMel(nn.Module):
+    """[B, N] -> [B, n_mels, T] via unfold + rfft."""
+
+    def __init__(self, spec: MelSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.register_buffer("window", torch.from_numpy(hann(spec.n_fft).astype(np.float32)))
+        self.register_buffer("fb", torch.from_numpy(mel_filterbank(spec)))
+
+    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+        frames = audio.unfold(-1, self.spec.n_fft, self.spec.hop) * self.window
+        spec = torch.fft.rfft(frames, dim=-1)
+        power = spec.real ** 2 + spec.imag ** 2                       # [B, T, F]
+        return torch.log(torch.matmul(power, self.fb.T).transpose(1, 2) + self.spec.floor)
+
+
+class ConvLogMel(nn.Module):
+    """[B, N] -> [B, n_mels, T] with the DFT as a fixed strided conv (ONNX-friendly)."""
+
+    def __init__(self, spec: MelSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        re, im = dft_kernels(spec.n_fft)
+        self.register_buffer("kernel", torch.from_numpy(np.concatenate([re, im])[:, None, :]))
+        self.register_buffer("fb", torch.from_numpy(mel_filterbank(spec)))
+
+    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+        out = nn.functional.conv1d(audio[:, None, :], self.kernel, stride=self.spec.hop)   # [B, 2F, T]
+        f = self.spec.bins
+        power = out[:, :f] ** 2 + out[:, f:] ** 2
+        return torch.log(torch.matmul(self.fb, power) + self.spec.floor)
+
+
+def block(c_in: int, c_out: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                         nn.ReLU(inplace=True), nn.MaxPool2d(2))
+
+
+class TaggerNet(nn.Module):
+    """audio [B, N] -> (logits [B, n_tags], embedding [B, E])."""
+
+    def __init__(self, cfg: TaggerConfig, n_tags: int) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.front: nn.Module = FftLogMel(cfg.spec)
+        self.norm = nn.BatchNorm2d(1)
+        chans = (1, *cfg.channels)
+        self.body = nn.Sequential(*[block(a, b) for a, b in zip(chans[:-1], chans[1:])])
+        self.embed = nn.Linear(2 * chans[-1], cfg.embed_dim)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.head = nn.Linear(cfg.embed_dim, n_tags)
+
+    def features(self, audio: torch.Tensor) -> torch.Tensor:
+        """Level-normalised log-mel [B, 1, n_mels, T] (each clip's peak at 0)."""
+        x = self.front(audio)
+        x = x - x.amax(dim=(1, 2), keepdim=True)
+        return self.norm(torch.clamp(x, min=-LOG_RANGE)[:, None])
+
+    def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.body(self.features(audio))
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        emb = self.embed(pooled)
+        return self.head(self.drop(torch.relu(emb))), emb
+
+
+def for_export(net: TaggerNet) -> TaggerNet:
+    """Swap in the conv front-end (same numbers, exportable); returns ``net`` in eval mode."""
+    net.front = ConvLogMel(net.cfg.spec)
+    return net.eval()

@@ -1,0 +1,67 @@
+"""From tagged files to a tagger pack: split, train, report (text, JSON, confusion PNG), export."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_counts, tag_list, targets
+from trainer.tagger.model import TaggerConfig
+from trainer.tagger.report import confusion_png, evaluate, format_report
+from trainer.tagger.train import TrainOptions, predict, train
+from hatbox.errors import DataError
+
+
+def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[list[Item], list[Item]]:
+    """Keep ``fraction`` of each tag's items (by first tag, at least one, only if a tag has >= 4) aside."""
+    rng = random.Random(seed)
+    by_tag: dict[str, list[Item]] = {}
+    for it in items:
+        by_tag.setdefault(it.tags[0], []).append(it)
+    train_items, held = [], []
+    for group in by_tag.values():
+        rng.shuffle(group)
+        k = max(1, round(fraction * len(group))) if fraction > 0 and len(group) >= 4 else 0
+        held += group[:k]
+        train_items += group[k:]
+    return train_items, held
+
+
+def check_items(items: list[Item]) -> None:
+    counts = tag_counts(items)
+    if len(counts) < 2:
+        raise DataError(f"need at least two tags to train a tagger, found {sorted(counts) or 'none'}")
+
+
+def train_and_export(source: Path, out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
+                     holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
+    """Train on ``source`` and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
+    from export.onnx_tagger import export_tagger
+    items = load_items(source)
+    check_items(items)
+    tags = tag_list(items)
+    train_items, held = holdout_split(items, holdout, seed)
+    if shots:
+        train_items = few_shot(train_items, shots, seed)
+    res = train(train_items, TaggerConfig(), TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
+                tags=tags)
+    metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
+    text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    if held:
+        rep = _report(res.net, held, tags, out)
+        metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
+        text += f"\nheld-out report ({len(held)} samples):\n{format_report(rep)}"
+    export_tagger(res.net, tags, out, name=name, metrics=metrics)
+    return text + f"\nwrote {out}"
+
+
+def _report(net, held: list[Item], tags: list[str], out: Path) -> dict:
+    probs, _ = predict(net, load_clips(held, net.cfg.spec.rate, net.cfg.clip_samples))
+    rep = evaluate(probs, targets(held, tags), tags)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Path(f"{out}.report.json").write_text(json.dumps(rep, indent=2))
+    confusion_png(np.array(rep["confusion"]), tags, Path(f"{out}.confusion.png"),
+                  f"held-out, macro-F1 {rep['macro_f1']:.2f}")
+    return rep

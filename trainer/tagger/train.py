@@ -1,0 +1,111 @@
+"""Training loop for the tagger: balanced sampling, augmentation, BCE per tag, tqdm progress.
+
+Class imbalance: batches are drawn with probability inversely proportional to tag frequency, and
+each tag's positive term is re-weighted (``pos_weight``) by its negative/positive ratio.
+Few shots: the number of optimisation steps does not shrink with the data, so a handful of
+examples per tag is seen many times, each time differently augmented.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from trainer.tagger.augment import augment
+from trainer.tagger.data import Item, load_clips, tag_list, targets
+from trainer.tagger.model import TaggerConfig, TaggerNet
+
+LOAD_MARGIN = 1.3        # clips are decoded this much longer than the pack's window (for speed-ups)
+
+
+@dataclass
+class TrainOptions:
+    steps: int = 900
+    batch: int = 32
+    lr: float = 3e-3
+    minutes: float = 4.5          # wall-clock cap
+    seed: int = 0
+    threads: int = 2
+    progress: bool = True
+
+
+@dataclass
+class TrainResult:
+    net: TaggerNet
+    tags: list[str]
+    seconds: float
+    steps: int
+    losses: list[float] = field(default_factory=list)
+
+
+def sample_weights(y: np.ndarray) -> np.ndarray:
+    """Per-item draw probability [I]: mean inverse frequency of its tags, normalised."""
+    freq = y.sum(axis=0).clip(min=1)
+    w = (y / freq).sum(axis=1) / y.sum(axis=1).clip(min=1)
+    return w / w.sum()
+
+
+def pos_weight(y: np.ndarray) -> torch.Tensor:
+    pos = y.sum(axis=0).clip(min=1)
+    return torch.from_numpy(((len(y) - pos) / pos).clip(1.0, 20.0).astype(np.float32))
+
+
+def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int,
+               rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    x = np.stack([augment(clips[i], n, rng) for i in idx])
+    return torch.from_numpy(x), torch.from_numpy(y[idx])
+
+
+def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions | None = None,
+          tags: list[str] | None = None) -> TrainResult:
+    """Train a tagger on ``items``; returns the network (eval mode, FFT front-end) and its tags."""
+    cfg, opts = cfg or TaggerConfig(), opts or TrainOptions()
+    torch.set_num_threads(opts.threads)
+    torch.manual_seed(opts.seed)
+    tags = tags or tag_list(items)
+    clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    y = targets(items, tags)
+    net = TaggerNet(cfg, len(tags))
+    return _loop(net, clips, y, tags, opts)
+
+
+def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -> TrainResult:
+    from tqdm import tqdm
+    rng = np.random.default_rng(opts.seed)
+    probs = sample_weights(y)
+    opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.15)
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight(y))
+    start, losses = time.monotonic(), []
+    net.train()
+    bar = tqdm(range(opts.steps), desc="training tagger", unit="step", disable=not opts.progress)
+    for step in bar:
+        idx = rng.choice(len(y), size=opts.batch, p=probs)
+        xb, yb = make_batch(clips, y, idx, net.cfg.clip_samples, rng)
+        loss = loss_fn(net(xb)[0], yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+        bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+        if time.monotonic() - start > opts.minutes * 60:
+            break
+    net.eval()
+    return TrainResult(net, tags, time.monotonic() - start, step + 1, losses)
+
+
+@torch.no_grad()
+def predict(net: TaggerNet, clips: np.ndarray, batch: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """clips [I, >=N] -> (probs [I, n_tags], embeddings [I, E]) in eval mode."""
+    net.eval()
+    n = net.cfg.clip_samples
+    probs, embs = [], []
+    for s in range(0, len(clips), batch):
+        logits, emb = net(torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])))
+        probs.append(torch.sigmoid(logits).numpy())
+        embs.append(emb.numpy())
+    return np.concatenate(probs), np.concatenate(embs)
