@@ -12,7 +12,14 @@ exactly the additive sum with linearly interpolated amplitudes, up to table inte
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+
+try:                                   # scipy's pocketfft keeps float32/complex64 (numpy's computes in double)
+    from scipy import fft as _fft
+except ImportError:                    # pragma: no cover - numpy alone works, only slower
+    _fft = np.fft
 
 TABLE_SIZE = 2048
 
@@ -54,10 +61,12 @@ def wavetables(amps: np.ndarray, size: int = TABLE_SIZE) -> np.ndarray:
     The extra last point repeats the first, so linear interpolation never wraps.
     """
     v, k = amps.shape
-    spec = np.zeros((v, size // 2 + 1), np.complex128)
-    spec[:, 1:k + 1] = -0.5j * size * amps
-    tab = np.fft.irfft(spec, n=size, axis=1)
-    return np.concatenate([tab, tab[:, :1]], axis=1).astype(np.float32)
+    spec = np.zeros((v, size // 2 + 1), np.complex64)
+    spec[:, 1:k + 1] = (-0.5j * size) * amps
+    out = np.empty((v, size + 1), np.float32)
+    out[:, :size] = _fft.irfft(spec, n=size, axis=1)
+    out[:, size] = out[:, 0]
+    return out
 
 
 def wavetable_read(prev: np.ndarray, nxt: np.ndarray, phase: np.ndarray, alpha: np.ndarray,
@@ -109,9 +118,16 @@ def noise_gain(n_fft: int, rate: int, ref_rate: int) -> float:
     return float(np.sqrt(n_fft * rate / ref_rate))
 
 
+@lru_cache(maxsize=8)
+def _hann(n: int) -> np.ndarray:
+    w = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)).astype(np.float32)
+    w.flags.writeable = False
+    return w
+
+
 def hann(n: int) -> np.ndarray:
-    """Periodic Hann window [n] (sums to 1 at 50 % overlap)."""
-    return (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)).astype(np.float32)
+    """Periodic Hann window [n] float32 (sums to 1 at 50 % overlap); cached, read-only."""
+    return _hann(int(n))
 
 
 def noise_frames(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate: int,
@@ -119,7 +135,7 @@ def noise_frames(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate:
     """[..., M] band magnitudes, [..., n_fft//2+1] phasors, [M, bins] band matrix -> [..., n_fft] windowed frames."""
     n_fft = 2 * (phasors.shape[-1] - 1)
     spec = (mags @ bands) * phasors
-    frames = np.fft.irfft(spec, n=n_fft, axis=-1) * noise_gain(n_fft, rate, ref_rate)
+    frames = _fft.irfft(spec.astype(np.complex64), n=n_fft, axis=-1) * np.float32(noise_gain(n_fft, rate, ref_rate))
     return (frames * hann(n_fft)).astype(np.float32)
 
 

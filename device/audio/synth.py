@@ -63,6 +63,7 @@ class SynthSource:
         self.embeddings = pack.array(ex["embeddings"]).astype(np.float32)
         self.n_harm, self.hidden = int(ex["n_harmonics"]), int(ex["hidden"])
         self.cutoff = min(float(ex["cutoff_hz"]), 0.49 * rate)
+        self._mask_needed = self.cutoff < float(ex["cutoff_hz"])     # the network masks at cutoff_hz itself
         self.bands = dsp.band_matrix(int(ex["n_noise"]), 2 * self.hop, rate, self.cutoff)
         self.noise_gain_ref = int(ex["train_rate"])
         self.env_cfg = {k: float(v) for k, v in ex["envelope"].items()}
@@ -242,11 +243,12 @@ class SynthSource:
         harm, noise, h = self.session.run(["harmonics", "noise", "h_out"], feeds)
         v.h[act] = h
         f0 = dsp.midi_to_hz(pitch)
-        harm = harm * dsp.harmonic_mask(f0, self.n_harm, self.cutoff)
+        if self._mask_needed:
+            harm *= dsp.harmonic_mask(f0, self.n_harm, self.cutoff)
         harm[v.ending[act]] = 0.0
         noise[v.ending[act]] = 0.0
         v.f0_prev[act], v.f0_next[act] = v.f0_next[act], f0
-        v.tab_prev[act] = v.tab_next[act]
+        v.tab_prev, v.tab_next = v.tab_next, v.tab_prev        # every active voice moves on together
         v.tab_next[act] = dsp.wavetables(harm)
         ph = self.phasors[(self._frames + 7 * act) % PHASOR_BANK]
         frame = dsp.noise_frames(noise, ph, self.bands, self.rate, self.noise_gain_ref).sum(axis=0)
