@@ -1,0 +1,398 @@
+"""The box's HTTP API (FastAPI): pairing, pack upload/validate/install/activate, libraries, status.
+
+Build it with :func:`create_app` (``store_dir``, the engine's ``Control``, an
+:class:`ApiConfig`); serve it with device/api/server.py.  Every route but ``/health`` and
+``/pair`` needs ``Authorization: Bearer <token>``.  Errors are always an :class:`ErrorBody`.
+Uploads are raw request bodies (``application/octet-stream``), streamed to disk with a size
+limit checked against Content-Length first and then byte by byte.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from fastapi import Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from device.api import models as M
+from device.api.auth import AuthError, Pairing, TokenStore
+from device.api.libraries import Libraries, Tagger, default_tagger
+from device.control import Control
+from device.library.archive import ArchiveError, Limits
+from device.store import PackStore, StoreError
+from device.validate import EngineSpec, validate_pack
+from hatbox import __version__
+from hatbox.errors import HatboxError, PackError
+
+log = logging.getLogger("hatbox.api")
+ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine slot (taggers stay off it)
+
+
+def log_code(code: str) -> None:
+    log.warning("pairing code: %s", code)
+
+
+@dataclass
+class ApiConfig:
+    engine: EngineSpec = field(default_factory=EngineSpec)
+    box_name: str = "hatbox"
+    max_pack_bytes: int = 256 << 20
+    max_library_bytes: int = 4 << 30
+    require_signature: bool = False
+    trusted_keys: Optional[Path] = None          # default: <store>/trusted_keys
+    on_code: Callable[[str], None] = log_code    # shows the pairing code (panel, or the log with --sim)
+    tagger: Tagger = default_tagger
+    library_limits: Limits = field(default_factory=Limits)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str, check: str | None = None,
+                 hint: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.headers = status, headers
+        self.body = M.ErrorBody(error=error, message=message, check=check, hint=hint)
+
+
+def _from_hatbox(status: int, error: str, exc: HatboxError) -> ApiError:
+    return ApiError(status, error, Exception.__str__(exc), getattr(exc, "check", None), exc.hint)
+
+
+class Box:
+    """Everything the routes share: the store, the engine's control, tokens, libraries."""
+
+    def __init__(self, store_dir: Path, control: Control, config: ApiConfig) -> None:
+        self.config, self.control = config, control
+        self.store = PackStore(store_dir)
+        self.recovery = self.store.recover()
+        self.tokens = TokenStore(self.store.root / "tokens.json")
+        self.pairing = Pairing(config.on_code)
+        self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)
+        self.install_lock = threading.Lock()
+        self.keys_dir = config.trusted_keys or self.store.root / "trusted_keys"
+
+    def start(self) -> None:
+        """Show the pairing code and load the active packs into the engine."""
+        self.pairing.current()
+        for kind, pid in self.store.active().items():
+            if pid and kind in ENGINE_SLOTS:
+                try:
+                    self._load(kind, pid)
+                except ApiError as exc:
+                    log.error("engine refused the active %s pack at start-up: %s", kind, exc)
+
+    def _load(self, kind: str, pid: str) -> None:
+        try:
+            self.control.send({"op": "load", "slot": ENGINE_SLOTS[kind], "path": str(self.store.pack_path(pid))})
+        except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
+            raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
+
+    def activate(self, pid: str) -> M.SlotResult:
+        with self.install_lock:
+            prev, meta = self.store.activate(pid)
+            kind = meta["kind"]
+            if kind in ENGINE_SLOTS:
+                try:
+                    self._load(kind, pid)
+                except ApiError:
+                    self.store.set_active(kind, prev)
+                    raise
+            return M.SlotResult(slot=kind, active=pid, previous=prev)
+
+    def trusted(self) -> list[Any]:
+        from export.signing import load_trusted
+        return load_trusted(self.keys_dir)
+
+
+# ----------------------------------------------------------------------------- auth
+_bearer = HTTPBearer(auto_error=False, description="the token from POST /pair (`hatbox pair`)")
+
+
+def _box(request: Request) -> Box:
+    return request.app.state.box
+
+
+def require_token(request: Request, creds: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str:
+    try:
+        return _box(request).tokens.check(creds.credentials if creds else None)
+    except AuthError as exc:
+        raise ApiError(401, "unauthorized", Exception.__str__(exc), hint=exc.hint,
+                       headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+# -------------------------------------------------------------------------- uploads
+async def receive_upload(request: Request, path: Path, limit: int) -> tuple[int, str]:
+    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    size, h = 0, hashlib.sha256()
+    try:
+        with open(path, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(size, limit)
+                fh.write(chunk)
+                h.update(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except ClientDisconnect:
+        raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
+    if size == 0:
+        raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
+    return size, h.hexdigest()
+
+
+def _too_large(size: int, limit: int) -> ApiError:
+    return ApiError(413, "too large", f"upload of {size} bytes or more is over this box's limit of {limit} bytes")
+
+
+_BINARY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {c: {"model": M.ErrorBody} for c in (400, *codes)}
+
+
+# --------------------------------------------------------------------------- routes
+def _install(box: Box, upload: Path, sha256: str, activate: bool) -> tuple[dict[str, Any], bool, float]:
+    t = time.perf_counter()
+    with box.install_lock:
+        try:
+            report = validate_pack(upload, box.config.engine, trusted=box.trusted(),
+                                   require_signature=box.config.require_signature)
+        except PackError as exc:
+            raise _from_hatbox(422, "pack rejected", exc) from None
+        meta = box.store.install(upload, report.pack.manifest, sha256,
+                                 {"checks": report.checks, "signed_by": report.signed_by})
+    seconds = time.perf_counter() - t
+    if activate:
+        box.activate(meta["id"])
+    return meta, activate, seconds
+
+
+def _pack_info(box: Box, meta: dict[str, Any]) -> M.PackInfo:
+    active = box.store.active().get(meta["kind"]) == meta["id"]
+    return M.PackInfo(**{**meta, "active": active})
+
+
+def _meta(box: Box, pid: str) -> dict[str, Any]:
+    try:
+        return box.store.meta(pid)
+    except StoreError as exc:
+        raise _from_hatbox(404, "not found", exc) from None
+
+
+def _add_pack_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/packs", response_model=list[M.PackInfo], dependencies=[auth], responses=_errors(401))
+    def list_packs(request: Request) -> list[M.PackInfo]:
+        box = _box(request)
+        return [_pack_info(box, m) for m in box.store.list()]
+
+    @app.post("/packs", status_code=201, response_model=M.UploadResult, dependencies=[auth],
+              responses=_errors(401, 413, 422, 502), openapi_extra=_BINARY)
+    async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed")
+                          ) -> M.UploadResult:
+        box, t = _box(request), time.perf_counter()
+        upload = box.store.new_upload(".hatpack")
+        try:
+            _, sha = await receive_upload(request, upload, box.config.max_pack_bytes)
+            received = time.perf_counter() - t
+            meta, activated, checked = await run_in_threadpool(_install, box, upload, sha, activate)
+        finally:
+            upload.unlink(missing_ok=True)
+        return M.UploadResult(pack=_pack_info(box, meta), activated=activated, upload_seconds=received,
+                              validate_seconds=checked, total_seconds=time.perf_counter() - t)
+
+    @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
+    def get_pack(request: Request, pack_id: str) -> M.PackInfo:
+        box = _box(request)
+        return _pack_info(box, _meta(box, pack_id))
+
+    @app.delete("/packs/{pack_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
+    def delete_pack(request: Request, pack_id: str) -> Response:
+        box = _box(request)
+        _meta(box, pack_id)
+        try:
+            box.store.delete(pack_id)
+        except StoreError as exc:
+            raise _from_hatbox(409, "conflict", exc) from None
+        return Response(status_code=204)
+
+    @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
+              responses=_errors(401, 404, 502))
+    def activate_pack(request: Request, pack_id: str) -> M.SlotResult:
+        box = _box(request)
+        _meta(box, pack_id)
+        return box.activate(pack_id)
+
+
+def _add_slot_routes(app: FastAPI, auth: Any) -> None:
+    @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth], responses=_errors(401))
+    def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
+        box = _box(request)
+        with box.install_lock:
+            prev = box.store.deactivate(slot)
+            if prev and slot in ENGINE_SLOTS:
+                try:
+                    box.control.send({"op": "unload", "slot": ENGINE_SLOTS[slot]})
+                except Exception as exc:  # noqa: BLE001 - the pointer is what counts; report and go on
+                    log.error("engine did not unload %s: %s", slot, exc)
+        return M.SlotResult(slot=slot, active=None, previous=prev)
+
+    @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
+              responses=_errors(401, 409, 502))
+    def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
+        box = _box(request)
+        with box.install_lock:
+            prev = box.store.active()[slot]
+            try:
+                pid = box.store.rollback(slot)
+            except StoreError as exc:
+                raise _from_hatbox(409, "conflict", exc) from None
+        if slot in ENGINE_SLOTS:
+            box._load(slot, pid)
+        return M.SlotResult(slot=slot, active=pid, previous=prev)
+
+
+def _library(info: dict[str, Any]) -> M.Library:
+    return M.Library(**info)
+
+
+def _add_library_routes(app: FastAPI, auth: Any) -> None:
+    @app.post("/libraries", status_code=201, response_model=M.Library, dependencies=[auth],
+              responses=_errors(401, 413, 422), openapi_extra=_BINARY)
+    async def upload_library(request: Request, name: str = Query("library", max_length=64)) -> M.Library:
+        box = _box(request)
+        upload = box.store.new_upload(".archive")
+        try:
+            await receive_upload(request, upload, box.config.max_library_bytes)
+            tagger = box.store.active().get("tagger")
+            pack = box.store.pack_path(tagger) if tagger else None
+            info = await run_in_threadpool(box.libraries.ingest, upload, name, pack, tagger)
+        except ArchiveError as exc:
+            raise _from_hatbox(422, "archive rejected", exc) from None
+        finally:
+            upload.unlink(missing_ok=True)
+        return _library(info)
+
+    @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))
+    def list_libraries(request: Request) -> list[M.LibrarySummary]:
+        return [M.LibrarySummary(**i) for i in _box(request).libraries.list()]
+
+    @app.get("/libraries/{library_id}", response_model=M.Library, dependencies=[auth], responses=_errors(401, 404))
+    def get_library(request: Request, library_id: str) -> M.Library:
+        return _library(_lib(_box(request).libraries.get, library_id))
+
+    @app.post("/libraries/{library_id}/cancel", response_model=M.Library, dependencies=[auth],
+              responses=_errors(401, 404))
+    def cancel_library(request: Request, library_id: str) -> M.Library:
+        return _library(_lib(_box(request).libraries.cancel, library_id))
+
+
+def _lib(fn: Callable[[str], dict[str, Any]], lid: str) -> dict[str, Any]:
+    try:
+        return fn(lid)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{lid}'") from None
+
+
+def _versions() -> dict[str, str]:
+    out = {"hatbox": __version__, "python": sys.version.split()[0]}
+    for dist in ("onnxruntime", "onnx", "fastapi"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "missing"
+    return out
+
+
+def _engine_status(box: Box) -> dict[str, Any]:
+    try:
+        return dict(box.control.status())
+    except Exception as exc:  # noqa: BLE001 - a dead engine is reported, not raised
+        return {"error": f"engine status unavailable: {exc}"}
+
+
+def _add_box_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/health", response_model=M.Health)
+    def health(request: Request) -> M.Health:
+        return M.Health(ok=True, name=_box(request).config.box_name, version=__version__)
+
+    @app.post("/pair", response_model=M.PairResponse, responses=_errors(401))
+    def pair(request: Request, body: M.PairRequest) -> M.PairResponse:
+        box = _box(request)
+        try:
+            box.pairing.redeem(body.code)
+        except AuthError as exc:
+            raise ApiError(401, "wrong code", Exception.__str__(exc), hint=exc.hint) from None
+        tid, token = box.tokens.issue(body.name)
+        return M.PairResponse(token=token, token_id=tid, box=box.config.box_name)
+
+    @app.get("/tokens", response_model=list[M.TokenInfo], dependencies=[auth], responses=_errors(401))
+    def list_tokens(request: Request) -> list[M.TokenInfo]:
+        return [M.TokenInfo(**t) for t in _box(request).tokens.list()]
+
+    @app.delete("/tokens/{token_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404))
+    def revoke_token(request: Request, token_id: str) -> Response:
+        if not _box(request).tokens.revoke(token_id):
+            raise ApiError(404, "not found", f"no token '{token_id}'")
+        return Response(status_code=204)
+
+    @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
+    def status(request: Request) -> M.Status:
+        box = _box(request)
+        disk = shutil.disk_usage(box.store.root)
+        return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
+                        active=box.store.active(), packs=[_pack_info(box, m) for m in box.store.list()],
+                        engine=_engine_status(box), disk=M.Disk(free_bytes=disk.free, total_bytes=disk.total),
+                        limits={"max_pack_bytes": box.config.max_pack_bytes,
+                                "max_library_bytes": box.config.max_library_bytes},
+                        libraries=len(box.libraries.list()), recovery=box.recovery)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body.model_dump(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        body = M.ErrorBody(error="bad request", message=f"{where}: {first.get('msg', 'invalid request')}")
+        return JSONResponse(body.model_dump(), status_code=400)
+
+
+def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None = None) -> FastAPI:
+    """The API app for the pack store at ``store_dir``, driving the engine through ``control``.
+
+    Recovers the store (see device/store.py), shows a pairing code and loads the active
+    packs into the engine before returning.
+    """
+    box = Box(Path(store_dir), control, config or ApiConfig())
+    app = FastAPI(title="hatbox device API", version=__version__,
+                  description="Pair, push packs and sample libraries, and look at the box.")
+    app.state.box = box
+    auth = Depends(require_token)
+    _handlers(app)
+    _add_box_routes(app, auth)
+    _add_pack_routes(app, auth)
+    _add_slot_routes(app, auth)
+    _add_library_routes(app, auth)
+    box.start()
+    return app

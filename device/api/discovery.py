@@ -1,0 +1,57 @@
+"""Finding the box on the local network with mDNS / DNS-SD (zeroconf): ``_hatbox._tcp``.
+
+The box advertises itself; the laptop browses for a few seconds.  A plain URL always
+works too (``hatbox pair http://box.local:8750``): discovery is a convenience only.
+"""
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+SERVICE = "_hatbox._tcp.local."
+
+
+class Advertisement:
+    """A running advertisement; :meth:`close` withdraws it."""
+
+    def __init__(self, zc: Any, info: Any) -> None:
+        self._zc, self._info = zc, info
+
+    def close(self) -> None:
+        self._zc.unregister_service(self._info)
+        self._zc.close()
+
+
+def advertise(name: str, port: int, address: str, tls: bool = False) -> Advertisement:
+    """Announce ``name`` at ``address:port`` (an IPv4 address of this box)."""
+    from zeroconf import ServiceInfo, Zeroconf
+
+    info = ServiceInfo(SERVICE, f"{name}.{SERVICE}", port=port, addresses=[socket.inet_aton(address)],
+                       properties={"scheme": "https" if tls else "http", "path": "/"})
+    zc = Zeroconf(interfaces=[address])
+    zc.register_service(info)
+    return Advertisement(zc, info)
+
+
+def browse(seconds: float = 3.0, interface: str | None = None) -> list[str]:
+    """URLs of the boxes that answered within ``seconds``."""
+    from zeroconf import ServiceBrowser, Zeroconf
+
+    zc = Zeroconf(interfaces=[interface]) if interface else Zeroconf()
+    names: list[str] = []
+    browser = ServiceBrowser(zc, SERVICE, handlers=[lambda **kw: names.append(kw["name"])])
+    try:
+        time.sleep(seconds)
+        return [u for u in (_url(zc, n) for n in dict.fromkeys(names)) if u]
+    finally:
+        browser.cancel()
+        zc.close()
+
+
+def _url(zc: Any, name: str) -> str | None:
+    info = zc.get_service_info(SERVICE, name, timeout=1000)
+    if info is None or not info.parsed_addresses():
+        return None
+    scheme = (info.properties or {}).get(b"scheme", b"http").decode()
+    return f"{scheme}://{info.parsed_addresses()[0]}:{info.port}"

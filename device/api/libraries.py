@@ -1,0 +1,135 @@
+"""Uploaded sample libraries: safe unpacking, the per-file report, background tagging.
+
+Each library lives in ``root/<id>/``: ``files/`` (the accepted samples), ``library.json``
+(name, state, report, progress, results) and ``tags.db`` (written by the tagger).
+Tagging runs in one background thread per library and is cancellable; its progress is
+kept in memory and written to ``library.json`` when it ends.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from device.library.archive import ArchiveReport, Limits, unpack_archive
+from device.store import write_atomic
+from hatbox.errors import HatboxError
+
+Progress = Callable[[int, int], None]
+
+
+class Tagger(Protocol):
+    def __call__(self, root: Path, pack: Path, db_path: Path, progress: Progress,
+                 cancel: threading.Event) -> Any: ...
+
+
+class TaggerMissing(HatboxError):
+    """Library tagging is not part of this install."""
+
+
+def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
+    """device.library.tag_library, imported only when a library is tagged."""
+    try:
+        from device.library import tag_library  # type: ignore[attr-defined]
+    except ImportError:
+        raise TaggerMissing("library tagging is not installed on this box") from None
+    return tag_library(root, pack, db_path, progress=progress, cancel=cancel)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+class Libraries:
+    def __init__(self, root: str | Path, tagger: Tagger = default_tagger, limits: Limits = Limits()) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.tagger, self.limits = tagger, limits
+        self._lock = threading.Lock()
+        self._jobs: dict[str, dict[str, Any]] = {}
+        self._cancel: dict[str, threading.Event] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        self._recover()
+
+    def _recover(self) -> None:
+        for d in self.root.iterdir():
+            if d.name.endswith(".partial") or not (d / "library.json").exists():
+                _remove(d)
+                continue
+            info = json.loads((d / "library.json").read_bytes())
+            if info.get("state") == "tagging":
+                info.update(state="failed", error="tagging was interrupted by a restart")
+                self._save(info)
+            self._jobs[info["id"]] = info
+
+    def _save(self, info: dict[str, Any]) -> None:
+        write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
+
+    def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None) -> dict[str, Any]:
+        """Unpack ``archive`` (ArchiveError leaves nothing), then start tagging in the background."""
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "library"
+        lid = f"lib-{slug}-{secrets.token_hex(3)}"
+        report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits)
+        info = {"id": lid, "name": name[:64], **report.to_dict(), "tagger": tagger_id,
+                "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
+                "state": "tagging" if tagger_pack and report.accepted else "untagged"}
+        if info["state"] == "untagged":
+            info["error"] = "no tagger pack is active" if not tagger_pack else "no audio files were accepted"
+        self._save(info)
+        with self._lock:
+            self._jobs[lid] = info
+        if info["state"] == "tagging":
+            self._start(info, tagger_pack)
+        return dict(info)
+
+    def _start(self, info: dict[str, Any], pack: Path) -> None:
+        lid = info["id"]
+        cancel = self._cancel[lid] = threading.Event()
+        t = threading.Thread(target=self._run, args=(info, pack, cancel), name=f"tag-{lid}", daemon=True)
+        self._threads[lid] = t
+        t.start()
+
+    def _run(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> None:
+        d = self.root / info["id"]
+
+        def progress(done: int, total: int) -> None:
+            info["progress"] = {"done": int(done), "total": int(total)}
+        try:
+            info["results"] = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
+            info["state"] = "cancelled" if cancel.is_set() else "done"
+        except TaggerMissing as exc:
+            info.update(state="untagged", error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
+            info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+        self._save(info)
+
+    def get(self, lid: str) -> dict[str, Any]:
+        with self._lock:
+            if lid not in self._jobs:
+                raise KeyError(lid)
+            return dict(self._jobs[lid])
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(v) for _, v in sorted(self._jobs.items())]
+
+    def cancel(self, lid: str) -> dict[str, Any]:
+        info = self.get(lid)
+        if lid in self._cancel:
+            self._cancel[lid].set()
+        return info
+
+    def wait(self, lid: str, timeout: float | None = None) -> dict[str, Any]:
+        """Block until tagging of ``lid`` ends (tests and benchmarks)."""
+        t = self._threads.get(lid)
+        if t is not None:
+            t.join(timeout)
+        return self.get(lid)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

@@ -1,0 +1,132 @@
+"""Request and response bodies of the device API (they are the OpenAPI schema)."""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, Field
+
+Slot = Literal["effect", "synth", "tagger"]
+
+
+class ErrorBody(BaseModel):
+    """Every error: ``error`` is a short class, ``message`` says what and why, ``check`` names
+    the failed validation check for rejected packs."""
+
+    error: str
+    message: str
+    check: Optional[str] = None
+    hint: Optional[str] = None
+
+
+class Health(BaseModel):
+    ok: bool
+    name: str
+    version: str
+
+
+class PairRequest(BaseModel):
+    code: str = Field(max_length=32, description="the code shown on the box's panel")
+    name: str = Field(default="laptop", max_length=64, description="who is pairing (shown in token lists)")
+
+
+class PairResponse(BaseModel):
+    token: str
+    token_id: str
+    box: str
+
+
+class TokenInfo(BaseModel):
+    id: str
+    name: str
+    created: float
+
+
+class Check(BaseModel):
+    check: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+class PackInfo(BaseModel):
+    id: str
+    kind: str
+    name: str
+    version: str
+    sha256: str
+    size: int
+    sample_rate: int
+    knobs: list[str]
+    installed: float
+    checks: list[Check] = []
+    signed_by: Optional[str] = None
+    active: bool = False
+
+
+class UploadResult(BaseModel):
+    pack: PackInfo
+    activated: bool
+    upload_seconds: float
+    validate_seconds: float
+    total_seconds: float
+
+
+class SlotResult(BaseModel):
+    slot: Slot
+    active: Optional[str]
+    previous: Optional[str]
+
+
+class Disk(BaseModel):
+    free_bytes: int
+    total_bytes: int
+
+
+class Status(BaseModel):
+    name: str
+    version: str
+    versions: dict[str, str]
+    active: dict[str, Optional[str]]
+    packs: list[PackInfo]
+    engine: dict[str, Any]
+    disk: Disk
+    limits: dict[str, int]
+    libraries: int
+    recovery: dict[str, Any]
+
+
+class FileResult(BaseModel):
+    path: str
+    ok: bool
+    reason: str
+    bytes: int
+    frames: int
+    rate: int
+    channels: int
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class Library(BaseModel):
+    id: str
+    name: str
+    state: Literal["tagging", "done", "untagged", "failed", "cancelled"]
+    accepted: int
+    rejected: int
+    files: list[FileResult]
+    progress: Progress
+    tagger: Optional[str] = None
+    results: Any = None
+    error: Optional[str] = None
+
+
+class LibrarySummary(BaseModel):
+    id: str
+    name: str
+    state: str
+    accepted: int
+    rejected: int
+    progress: Progress

@@ -1,0 +1,122 @@
+"""Serving the device API with uvicorn: on the box (``serve``), in a thread (``start_in_thread``),
+or standalone with a simulated engine (``python -m device.api --sim``).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from device.api.app import ApiConfig, create_app
+from device.control import Control
+from device.validate import EngineSpec
+
+DEFAULT_PORT = 8750
+log = logging.getLogger("hatbox.api")
+
+
+def uvicorn_config(app: Any, host: str, port: int, certfile: str | Path | None = None,
+                   keyfile: str | Path | None = None) -> Any:
+    """A uvicorn Config; TLS when both a certificate and its key are given."""
+    import uvicorn
+
+    if bool(certfile) != bool(keyfile):
+        from hatbox.errors import HatboxError
+        raise HatboxError("TLS needs both a certificate and its private key (--cert and --key)")
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          ssl_certfile=str(certfile) if certfile else None,
+                          ssl_keyfile=str(keyfile) if keyfile else None, timeout_graceful_shutdown=2)
+
+
+def _lan_address() -> str:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))     # no packet is sent; picks the outgoing interface
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
+          certfile: str | Path | None = None, keyfile: str | Path | None = None,
+          config: ApiConfig | None = None, advertise: bool = True) -> None:
+    """Run the API until interrupted (blocking).  This is what ``hatbox device run`` calls."""
+    import uvicorn
+
+    config = config or ApiConfig()
+    app = create_app(store_dir, control, config)
+    server = uvicorn.Server(uvicorn_config(app, host, port, certfile, keyfile))
+    ad = _advertise(config.box_name, host, port, bool(certfile)) if advertise else None
+    try:
+        server.run()
+    finally:
+        if ad is not None:
+            ad.close()
+
+
+def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
+    from device.api.discovery import advertise
+    try:
+        return advertise(name, port, _lan_address() if host in ("0.0.0.0", "") else host, tls)
+    except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
+        log.warning("mDNS advertisement failed (%s); use the box's URL directly", exc)
+        return None
+
+
+@dataclass
+class RunningServer:
+    url: str
+    server: Any
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: str | Path | None = None,
+                    keyfile: str | Path | None = None) -> RunningServer:
+    """Serve ``app`` from a background thread (port 0: a free port); returns once it listens."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    server = uvicorn.Server(uvicorn_config(app, host, sock.getsockname()[1], certfile, keyfile))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="hatbox-api")
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.01)
+    scheme = "https" if certfile else "http"
+    return RunningServer(f"{scheme}://{host}:{sock.getsockname()[1]}", server, thread)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m device.api", description="serve the hatbox device API")
+    p.add_argument("--store", required=True, help="the box's data folder (packs, tokens, libraries)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--cert", help="TLS certificate (PEM)")
+    p.add_argument("--key", help="TLS private key (PEM)")
+    p.add_argument("--sim", action="store_true", help="no engine: record control messages instead")
+    p.add_argument("--control-log", help="with --sim: append control messages to this JSON-lines file")
+    p.add_argument("--trial-seconds", type=float, default=EngineSpec.trial_seconds)
+    p.add_argument("--budget", type=float, default=EngineSpec.budget)
+    p.add_argument("--require-signature", action="store_true")
+    p.add_argument("--advertise", action="store_true", help="announce the box with mDNS")
+    args = p.parse_args(argv)
+    if not args.sim:
+        p.error("without --sim the API is started by the engine (hatbox device run)")
+    from device.api.sim import RecordingControl
+
+    engine = EngineSpec(trial_seconds=args.trial_seconds, budget=args.budget)
+    cfg = ApiConfig(engine=engine, require_signature=args.require_signature,
+                    on_code=lambda code: print(f"pairing code: {code}", flush=True))
+    serve(args.store, RecordingControl(args.control_log), host=args.host, port=args.port,
+          certfile=args.cert, keyfile=args.key, config=cfg, advertise=args.advertise)
+    return 0

@@ -1,0 +1,314 @@
+"""The on-box pack store: installed versions, the active pointer, and crash recovery.
+
+Layout under ``root``::
+
+    packs/<id>/pack.hatpack   an installed pack (never modified after install)
+    packs/<id>/meta.json      what validation found, sha256, size, install time
+    active.json               {"slots": {kind: id | null}, "history": {kind: [older ids...]}}
+    tmp/                      uploads and installs in progress (emptied on start-up)
+    trash/                    deletions in progress (emptied on start-up)
+
+Every change is made visible by one ``rename`` after the new bytes are fsync'ed (the
+pack directory for an install, ``active.json`` for activate / deactivate / rollback /
+delete), and the parent directory is fsync'ed after it.  So a crash at any point leaves
+either the old state or the new one, plus debris in tmp/ and trash/ that :meth:`recover`
+removes.  Recovery also re-checks every installed pack's sha256 and, should an active pack
+be missing or damaged, falls back to the most recent good pack in that slot's history.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from export.manifest import KINDS, Manifest
+from hatbox.errors import HatboxError
+
+PACK_FILE = "pack.hatpack"
+META_FILE = "meta.json"
+POINTER = "active.json"
+HISTORY_LEN = 16
+_ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
+
+
+class StoreError(HatboxError):
+    """A store operation the user asked for cannot be done (unknown id, active pack...)."""
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """temp file in the same directory -> fsync -> rename -> fsync the directory."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def pack_id(manifest: Manifest, sha256: str) -> str:
+    """``<kind>-<name slug>-<version>-<sha256[:12]>``, e.g. ``effect-fuzz-1.0.0-0123456789ab``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", manifest.name.lower()).strip("-") or "pack"
+    version = re.sub(r"[^a-z0-9.]+", "-", manifest.version.lower())
+    return f"{manifest.kind}-{slug}-{version}-{sha256[:12]}"
+
+
+@dataclass
+class Pointer:
+    """The active pack of each slot and the slot's previously active packs (oldest first)."""
+
+    slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
+    history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def to_json(self) -> bytes:
+        return json.dumps({"slots": self.slots, "history": self.history}, indent=1, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Pointer":
+        raw = json.loads(data)
+        p = cls()
+        for kind in KINDS:
+            p.slots[kind] = raw.get("slots", {}).get(kind)
+            p.history[kind] = [str(x) for x in raw.get("history", {}).get(kind, [])]
+        return p
+
+
+class PackStore:
+    """Installed packs and the active pointer.  Thread-safe; one store per process."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.packs = self.root / "packs"
+        self.tmp = self.root / "tmp"
+        self.trash = self.root / "trash"
+        self._lock = threading.RLock()
+        for d in (self.root, self.packs, self.tmp, self.trash):
+            d.mkdir(parents=True, exist_ok=True)
+
+    # -- reading -------------------------------------------------------------------
+    def pointer(self) -> Pointer:
+        path = self.root / POINTER
+        if not path.exists():
+            return Pointer()
+        try:
+            return Pointer.from_json(path.read_bytes())
+        except (ValueError, AttributeError, TypeError):
+            return Pointer()
+
+    def active(self) -> dict[str, str | None]:
+        return dict(self.pointer().slots)
+
+    def ids(self) -> list[str]:
+        return sorted(p.name for p in self.packs.iterdir() if (p / META_FILE).exists())
+
+    def meta(self, pid: str) -> dict[str, Any]:
+        path = self._dir(pid) / META_FILE
+        try:
+            return json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise StoreError(f"no installed pack '{pid}'", hint="list them with `hatbox status`") from None
+
+    def pack_path(self, pid: str) -> Path:
+        return self._dir(pid) / PACK_FILE
+
+    def list(self) -> list[dict[str, Any]]:
+        active = set(v for v in self.active().values() if v)
+        return [{**self.meta(pid), "active": pid in active} for pid in self.ids()]
+
+    def _dir(self, pid: str) -> Path:
+        if not _ID_RE.match(pid):
+            raise StoreError(f"'{pid}' is not a pack id")
+        return self.packs / pid
+
+    # -- uploads ---------------------------------------------------------------------
+    def new_upload(self, suffix: str = ".upload") -> Path:
+        """A fresh empty file in tmp/ for a streamed upload (removed on start-up if left)."""
+        fd, name = tempfile.mkstemp(prefix="up-", suffix=suffix, dir=self.tmp)
+        os.close(fd)
+        return Path(name)
+
+    def new_temp_dir(self, prefix: str = "dir-") -> Path:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.tmp))
+
+    # -- install ---------------------------------------------------------------------
+    def install(self, upload: Path, manifest: Manifest, sha256: str, extra: dict[str, Any]) -> dict[str, Any]:
+        """Move a validated upload into the store (atomic); returns its meta. Idempotent."""
+        pid = pack_id(manifest, sha256)
+        with self._lock:
+            if (self.packs / pid / META_FILE).exists():
+                upload.unlink(missing_ok=True)
+                return self.meta(pid)
+            stage = self.new_temp_dir("stage-")
+            os.replace(upload, stage / PACK_FILE)
+            meta = self._meta(pid, manifest, sha256, stage / PACK_FILE, extra)
+            write_atomic(stage / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
+            _fsync_file(stage / PACK_FILE)
+            fsync_dir(stage)
+            os.replace(stage, self.packs / pid)
+            fsync_dir(self.packs)
+            return meta
+
+    @staticmethod
+    def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
+        return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
+                "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
+                "knobs": [k.name for k in manifest.knobs], "installed": time.time(), **extra}
+
+    # -- the pointer -----------------------------------------------------------------
+    def _write_pointer(self, p: Pointer) -> None:
+        write_atomic(self.root / POINTER, p.to_json())
+
+    def activate(self, pid: str) -> tuple[str | None, dict[str, Any]]:
+        """Make ``pid`` its slot's active pack; returns (previously active id, meta)."""
+        with self._lock:
+            meta = self.meta(pid)
+            kind = meta["kind"]
+            p = self.pointer()
+            prev = p.slots[kind]
+            if prev and prev != pid:
+                p.history[kind] = [h for h in p.history[kind] if h not in (prev, pid)][-HISTORY_LEN + 1:] + [prev]
+            p.slots[kind] = pid
+            self._write_pointer(p)
+            return prev, meta
+
+    def set_active(self, kind: str, pid: str | None) -> None:
+        """Put the pointer back (used when the engine refuses a pack after activation)."""
+        with self._lock:
+            p = self.pointer()
+            p.slots[_kind(kind)] = pid
+            if pid:
+                p.history[kind] = [h for h in p.history[kind] if h != pid]
+            self._write_pointer(p)
+
+    def deactivate(self, kind: str) -> str | None:
+        """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
+        with self._lock:
+            p = self.pointer()
+            prev = p.slots[_kind(kind)]
+            if prev:
+                p.history[kind] = [h for h in p.history[kind] if h != prev][-HISTORY_LEN + 1:] + [prev]
+            p.slots[kind] = None
+            self._write_pointer(p)
+            return prev
+
+    def rollback(self, kind: str) -> str:
+        """Activate the previously active pack of ``kind``; returns its id."""
+        with self._lock:
+            p = self.pointer()
+            history = [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
+            if not history:
+                raise StoreError(f"no earlier {kind} pack to roll back to")
+            p.slots[kind] = history.pop()
+            p.history[kind] = history
+            self._write_pointer(p)
+            return p.slots[kind]
+
+    def delete(self, pid: str) -> None:
+        """Remove an installed pack that is not active (rename to trash/, then remove)."""
+        with self._lock:
+            meta = self.meta(pid)
+            p = self.pointer()
+            if p.slots.get(meta["kind"]) == pid:
+                raise StoreError(f"'{pid}' is active; deactivate it or activate another first")
+            p.history[meta["kind"]] = [h for h in p.history[meta["kind"]] if h != pid]
+            self._write_pointer(p)
+            gone = self.trash / f"{pid}-{time.monotonic_ns()}"
+            os.replace(self._dir(pid), gone)
+            fsync_dir(self.packs)
+            shutil.rmtree(gone, ignore_errors=True)
+
+    # -- recovery --------------------------------------------------------------------
+    def recover(self) -> dict[str, Any]:
+        """Bring the store to a consistent state after a crash at any point (see module doc)."""
+        with self._lock:
+            debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
+            broken = [pid for pid in self._all_dirs() if not self._intact(pid)]
+            for pid in broken:
+                gone = self.trash / f"{pid}-broken"
+                os.replace(self.packs / pid, gone)
+                shutil.rmtree(gone, ignore_errors=True)
+            before = self.pointer()
+            after = self._repaired(before)
+            if after.to_json() != before.to_json() or not (self.root / POINTER).exists():
+                self._write_pointer(after)
+            return {"removed_debris": debris, "removed_broken": broken, "active": after.slots,
+                    "pointer_repaired": after.slots != before.slots}
+
+    def _all_dirs(self) -> list[str]:
+        return sorted(p.name for p in self.packs.iterdir())
+
+    def _intact(self, pid: str) -> bool:
+        d = self.packs / pid
+        try:
+            meta = json.loads((d / META_FILE).read_bytes())
+            return (_ID_RE.match(pid) is not None and meta.get("id") == pid
+                    and file_sha256(d / PACK_FILE) == meta.get("sha256"))
+        except (OSError, ValueError):
+            return False
+
+    def _repaired(self, p: Pointer) -> Pointer:
+        have = set(self.ids())
+        out = Pointer()
+        for kind in KINDS:
+            history = [h for h in p.history[kind] if h in have]
+            current = p.slots[kind]
+            if current is not None and current not in have:
+                current = history.pop() if history else None
+            out.slots[kind], out.history[kind] = current, history
+        return out
+
+    def problems(self) -> list[str]:
+        """Read-only consistency check (what tests assert is empty after a restart)."""
+        issues = [f"debris left in {d.name}/: {x.name}" for d in (self.tmp, self.trash) for x in d.iterdir()]
+        issues += [f"damaged pack {pid}" for pid in self._all_dirs() if not self._intact(pid)]
+        have = set(self.ids())
+        p = self.pointer()
+        issues += [f"{k} points at missing {v}" for k, v in p.slots.items() if v and v not in have]
+        return issues
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise StoreError(f"unknown slot '{kind}' (slots: {', '.join(KINDS)})")
+    return kind
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _empty_dir(d: Path) -> int:
+    n = 0
+    for x in d.iterdir():
+        shutil.rmtree(x, ignore_errors=True) if x.is_dir() and not x.is_symlink() else x.unlink(missing_ok=True)
+        n += 1
+    return n

@@ -1,0 +1,337 @@
+"""Everything a pack must pass before it is installed on the box.
+
+The checks run in order and the first failure raises :class:`PackError` whose ``check``
+names it:
+
+==============  ================================================================
+``archive`` ..  export.pack.read_pack: archive safety, ``members``, ``manifest``
+                (schema) and ``checksum`` (sha256 of every member)
+``signature``   ed25519 over manifest.json against the box's trusted keys
+``onnx``        the onnx checker; no external data; model size
+``ops``         operator allow-list for the pack's kind (no control flow, no
+                random ops, no custom domains)
+``handshake``   sample rate, channels and block size against the engine
+``contract``    manifest inputs/outputs/state vs the model graph (names, ranks,
+                fixed dims, dtypes) and the kind's contract
+``golden``      the golden snapshot reproduced by onnxruntime within tolerance
+``realtime``    blocks of the engine's size, run for a short trial; the mean
+                compute time must stay under ``budget`` x the block's duration
+==============  ================================================================
+
+Units: seconds for times, samples for block sizes, Hz for rates.  No torch here.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from export.manifest import Manifest, TensorSpec
+from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
+from hatbox.errors import PackError
+
+MAX_MODEL_BYTES = 256 * 1024 * 1024
+
+# Deterministic, bounded-time tensor ops (ONNX default domain).  Control flow (Loop, If,
+# Scan), random generators, string/sequence/optional ops and custom domains are refused.
+_COMMON_OPS = frozenset("""
+Abs Acos Acosh Add And ArgMax ArgMin Asin Asinh Atan Atanh AveragePool BatchNormalization
+Cast CastLike Ceil Celu Clip Concat Constant ConstantOfShape Conv ConvTranspose Cos Cosh
+CumSum DepthToSpace Div Dropout Einsum Elu Equal Erf Exp Expand Flatten Floor GRU Gather
+GatherElements GatherND Gelu Gemm GlobalAveragePool GlobalMaxPool Greater GreaterOrEqual
+GroupNormalization HardSigmoid HardSwish Hardmax Identity InstanceNormalization IsInf IsNaN
+LRN LSTM LayerNormalization LeakyRelu Less LessOrEqual Log LogSoftmax MatMul Max MaxPool
+Mean Min Mish Mod Mul Neg Not Or PRelu Pad Pow RNN Range Reciprocal ReduceL1 ReduceL2
+ReduceLogSumExp ReduceMax ReduceMean ReduceMin ReduceProd ReduceSum ReduceSumSquare Relu
+Reshape Resize Round ScatterElements ScatterND Selu Shape Shrink Sigmoid Sign Sin Sinh
+Size Slice Softmax Softplus Softsign SpaceToDepth Split Sqrt Squeeze Sub Sum Tan Tanh
+ThresholdedRelu Tile TopK Transpose Trilu Unsqueeze Where Xor
+""".split())
+ALLOWED_OPS: dict[str, frozenset[str]] = {
+    "effect": _COMMON_OPS,
+    "synth": _COMMON_OPS,
+    "tagger": _COMMON_OPS | frozenset({"DFT", "STFT", "MelWeightMatrix", "HannWindow", "HammingWindow",
+                                       "BlackmanWindow", "NonZero"}),
+}
+_ONNX_DTYPES = {1: "float32", 6: "int32", 7: "int64", 9: "bool"}
+_NP_DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32, "bool": np.bool_}
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What the engine on this box runs: its audio format, block size and compute budget."""
+
+    sample_rate: int = 48000
+    block_size: int = 128            # samples per engine block
+    channels_in: int = 1
+    channels_out: int = 1
+    budget: float = 0.5              # max mean compute time / block duration
+    trial_seconds: float = 0.3       # wall time of the real-time trial
+    threads: int = 1
+
+
+@dataclass
+class Report:
+    """What validation found: the opened pack and one entry per check passed."""
+
+    pack: Pack
+    signed_by: str | None = None
+    model: Any = None                # the parsed onnx.ModelProto, once check_onnx ran
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def passed(self, check: str, detail: str, started: float) -> None:
+        self.checks.append({"check": check, "ok": True, "detail": detail,
+                            "seconds": round(time.perf_counter() - started, 4)})
+
+
+def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
+                  trusted: Iterable[Any] = (), require_signature: bool = False) -> Report:
+    """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError."""
+    t = time.perf_counter()
+    report = Report(pack=read_pack(path))
+    report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
+    steps: list[tuple[str, Callable[[Report], str]]] = [
+        ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
+        ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
+        ("contract", check_contract), ("golden", lambda r: check_golden_run(r.pack, engine)),
+        ("realtime", lambda r: check_realtime(r.pack, engine)),
+    ]
+    for name, step in steps:
+        t = time.perf_counter()
+        report.passed(name, step(report), t)
+    return report
+
+
+# ------------------------------------------------------------------------- signature
+def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
+    from export.signing import verify_manifest   # cryptography only when needed
+
+    signature = report.pack.members.get(SIGNATURE)
+    if signature is None and not required:
+        return "unsigned (this box does not require signatures)"
+    if signature is not None and not trusted and not required:
+        return "signed, but no trusted keys are installed to check it"
+    report.signed_by = verify_manifest(manifest_bytes_of(report.pack.path), signature, trusted)
+    return f"signed by trusted key {report.signed_by}"
+
+
+# ------------------------------------------------------------------------------ onnx
+def _load_model(pack: Pack) -> Any:
+    import onnx
+
+    data = pack.model_bytes
+    if len(data) > MAX_MODEL_BYTES:
+        raise PackError(f"model.onnx is {len(data)} bytes (limit {MAX_MODEL_BYTES})", check="onnx")
+    try:
+        return onnx.load_model_from_string(data)
+    except Exception as exc:  # noqa: BLE001 - protobuf raises several types
+        raise PackError(f"model.onnx is not an ONNX model ({type(exc).__name__})", check="onnx") from None
+
+
+def check_onnx(report: Report) -> str:
+    import onnx
+
+    model = _load_model(report.pack)
+    external = [t.name for t in model.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
+    if external:
+        raise PackError(f"model.onnx refers to external data ({external[0]}); packs must be self-contained",
+                        check="onnx")
+    try:
+        onnx.checker.check_model(model)
+    except onnx.checker.ValidationError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise PackError(f"the ONNX checker refuses model.onnx: {first}", check="onnx") from None
+    report.model = model
+    opsets = ", ".join(f"{o.domain or 'ai.onnx'} {o.version}" for o in model.opset_import)
+    return f"onnx checker passed (IR {model.ir_version}, opsets {opsets})"
+
+
+def _graph_nodes(graph: Any) -> Iterable[Any]:
+    for node in graph.node:
+        yield node
+        for attr in node.attribute:
+            subgraphs = list(attr.graphs) + ([attr.g] if attr.HasField("g") else [])
+            for sub in subgraphs:
+                yield from _graph_nodes(sub)
+
+
+def check_ops(report: Report) -> str:
+    model = report.model or _load_model(report.pack)
+    kind = report.pack.manifest.kind
+    allowed = ALLOWED_OPS[kind]
+    used: set[str] = set()
+    for node in _graph_nodes(model.graph):
+        if node.domain not in ("", "ai.onnx"):
+            raise PackError(f"operator {node.domain}::{node.op_type} (node '{node.name}') is from a custom "
+                            "domain; only standard ONNX operators are allowed", check="ops")
+        if node.op_type not in allowed:
+            raise PackError(f"operator {node.op_type} (node '{node.name}') is not allowed in a {kind} pack "
+                            "(no control flow, random or custom operators)", check="ops")
+        used.add(node.op_type)
+    return f"{len(used)} operator types, all allowed for {kind}: {', '.join(sorted(used))}"
+
+
+# ------------------------------------------------------------------------- handshake
+def check_handshake(pack: Pack, engine: EngineSpec) -> str:
+    m = pack.manifest
+    if m.kind == "tagger":
+        return f"tagger pack ({m.sample_rate} Hz): runs offline on library files, not in the engine"
+    if m.sample_rate != engine.sample_rate:
+        raise PackError(f"pack runs at {m.sample_rate} Hz but the engine runs at {engine.sample_rate} Hz",
+                        check="handshake", hint="re-export the pack at the box's sample rate")
+    if m.channels_in > engine.channels_in or m.channels_out > engine.channels_out:
+        raise PackError(f"pack needs {m.channels_in} in / {m.channels_out} out channels; the engine has "
+                        f"{engine.channels_in} / {engine.channels_out}", check="handshake")
+    if engine.block_size % m.block_multiple:
+        raise PackError(f"the engine's block of {engine.block_size} samples is not a multiple of the pack's "
+                        f"block_multiple {m.block_multiple}", check="handshake")
+    return f"{m.sample_rate} Hz, {m.channels_in} in / {m.channels_out} out, block {engine.block_size} fits"
+
+
+# -------------------------------------------------------------------------- contract
+def _graph_io(model: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    inits = {t.name for t in model.graph.initializer}
+    ins = {v.name: v for v in model.graph.input if v.name not in inits}
+    return ins, {v.name: v for v in model.graph.output}
+
+
+def _dims(value: Any) -> list[int | str]:
+    shape = value.type.tensor_type.shape
+    return [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in shape.dim]
+
+
+def _match_tensor(spec: TensorSpec, value: Any, where: str) -> None:
+    dtype = _ONNX_DTYPES.get(value.type.tensor_type.elem_type, "other")
+    if dtype != spec.dtype:
+        raise PackError(f"{where} '{spec.name}': manifest says {spec.dtype}, model has {dtype}", check="contract")
+    dims = _dims(value)
+    if value.type.tensor_type.HasField("shape") and len(dims) != len(spec.shape):
+        raise PackError(f"{where} '{spec.name}': manifest shape {list(spec.shape)}, model shape {dims}",
+                        check="contract")
+    for want, have in zip(spec.shape, dims):
+        if isinstance(want, int) and isinstance(have, int) and have and want != have:
+            raise PackError(f"{where} '{spec.name}': manifest shape {list(spec.shape)}, model shape {dims}",
+                            check="contract")
+
+
+def _match_names(kind: str, manifest_names: list[str], model_names: Iterable[str]) -> None:
+    if set(manifest_names) != set(model_names):
+        raise PackError(f"manifest {kind} {sorted(manifest_names)} do not match the model's "
+                        f"{sorted(model_names)}", check="contract")
+
+
+def check_contract(report: Report) -> str:
+    m = report.pack.manifest
+    model = report.model or _load_model(report.pack)
+    ins, outs = _graph_io(model)
+    _match_names("inputs", [t.name for t in m.inputs], ins)
+    _match_names("outputs", [t.name for t in m.outputs], outs)
+    for spec in m.inputs:
+        _match_tensor(spec, ins[spec.name], "input")
+    for spec in m.outputs:
+        _match_tensor(spec, outs[spec.name], "output")
+    _check_state(m, ins)
+    _check_kind_contract(m)
+    return f"{len(ins)} inputs, {len(outs)} outputs, {len(m.state)} state tensors match the model"
+
+
+def _check_state(m: Manifest, ins: dict[str, Any]) -> None:
+    for st in m.state:
+        dims = _dims(ins[st.input])
+        fixed = [(a, b) for a, b in zip(st.shape, dims) if isinstance(b, int) and b]
+        if len(dims) != len(st.shape) or any(a != b for a, b in fixed):
+            raise PackError(f"state '{st.input}': manifest shape {list(st.shape)}, model input shape {dims}",
+                            check="contract")
+
+
+def _check_kind_contract(m: Manifest) -> None:
+    if m.kind != "effect":
+        return
+    try:
+        from device.audio.effect import check_effect_manifest
+    except ImportError:     # the effect processor is optional on a tagger-only install
+        return
+    check_effect_manifest(m)
+
+
+# ---------------------------------------------------------------------------- golden
+def check_golden_run(pack: Pack, engine: EngineSpec) -> str:
+    from device.audio.runtime import check_golden, make_session
+
+    ins, outs = pack.golden()
+    if not ins or not outs:
+        raise PackError("the golden snapshot has no inputs or no outputs", check="golden")
+    session = make_session(pack.model_bytes, threads=engine.threads)
+    atol, rtol = pack.golden_tolerance()
+    try:
+        worst = check_golden(session, ins, outs, atol, rtol)
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - onnxruntime errors on bad feeds
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PackError(f"golden check: the model cannot run its own golden inputs ({msg})",
+                        check="golden") from None
+    return f"golden snapshot reproduced (max error {worst:.2e}, atol {atol:g})"
+
+
+# -------------------------------------------------------------------------- realtime
+def block_seconds(m: Manifest, engine: EngineSpec) -> tuple[int, float]:
+    """(samples or frames per call, seconds of audio one call covers)."""
+    frame = m.extras.get("frame_seconds")
+    if m.kind == "synth" and isinstance(frame, (int, float)) and frame > 0:
+        return 1, float(frame)
+    return engine.block_size, engine.block_size / m.sample_rate
+
+
+def trial_feeds(m: Manifest, block: int) -> dict[str, np.ndarray]:
+    """Zero inputs for one engine call: "T"-like dims get ``block``, batch-like dims the voices."""
+    states = {s.input: s for s in m.state}
+    voices = next((s.shape[0] for s in m.state if s.shape), 1)
+    feeds = {}
+    for spec in m.inputs:
+        if spec.name in states:
+            shape = states[spec.name].shape
+        else:
+            shape = tuple(d if isinstance(d, int) else (voices if d.upper() in ("B", "N", "V") else block)
+                          for d in spec.shape)
+        feeds[spec.name] = np.zeros(shape, dtype=_NP_DTYPES[spec.dtype])
+    return feeds
+
+
+def check_realtime(pack: Pack, engine: EngineSpec) -> str:
+    m = pack.manifest
+    if m.kind == "tagger":
+        return "skipped: tagger packs run offline, never on the audio thread"
+    from device.audio.runtime import make_session
+
+    block, seconds = block_seconds(m, engine)
+    session = make_session(pack.model_bytes, threads=engine.threads)
+    feeds = trial_feeds(m, block)
+    names = [o.name for o in m.outputs]
+    times = _time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds)
+    load = float(np.mean(times)) / seconds
+    if load > engine.budget:
+        raise PackError(f"too slow for real time: one {seconds * 1e3:.2f} ms block takes "
+                        f"{np.mean(times) * 1e3:.2f} ms ({load:.0%} of the block; budget {engine.budget:.0%})",
+                        check="realtime", hint="use a smaller model or export it for a larger block")
+    return f"{len(times)} blocks of {block}: mean load {load:.1%} (p99 {np.percentile(times, 99) / seconds:.1%})"
+
+
+def _time_calls(call: Callable[[], Any], limit: float, trial: float) -> list[float]:
+    """Time ``call`` repeatedly for ``trial`` seconds (after 3 warm-up calls); stops early on a
+    call that alone takes over 20x ``limit`` (no point in waiting for a hopeless model)."""
+    for _ in range(3):
+        t = time.perf_counter()
+        call()
+        if time.perf_counter() - t > 20 * limit:
+            return [time.perf_counter() - t]
+    times: list[float] = []
+    end = time.perf_counter() + trial
+    while time.perf_counter() < end or len(times) < 5:
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    return times

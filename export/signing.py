@@ -1,0 +1,123 @@
+"""Signing packs: an ed25519 signature over the exact bytes of ``manifest.json``.
+
+The manifest lists the sha256 of every other member, so signing it covers the whole pack.
+The signature is stored as the ``manifest.sig`` member (see export/pack.py).  Keys are
+files: a private key is PKCS#8 PEM, a public key is SubjectPublicKeyInfo PEM (or the raw
+32 bytes).  A key's id is the first 16 hex digits of the sha256 of its raw public bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from export.pack import MANIFEST, SIGNATURE
+from hatbox.errors import PackError
+
+_RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+
+
+def _fail(msg: str) -> PackError:
+    return PackError(f"signature: {msg}", check="signature")
+
+
+def generate_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    """Short stable id of a public key (16 hex digits)."""
+    return hashlib.sha256(public.public_bytes(*_RAW)).hexdigest()[:16]
+
+
+def private_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def load_private(data: bytes) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise _fail(f"not an unencrypted PEM private key ({exc})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise _fail("the private key is not an ed25519 key")
+    return key
+
+
+def load_public(data: bytes) -> Ed25519PublicKey:
+    """A public key from PEM or from its raw 32 bytes."""
+    if len(data) == 32:
+        return Ed25519PublicKey.from_public_bytes(data)
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        raise _fail(f"not a PEM public key ({exc})") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise _fail("the public key is not an ed25519 key")
+    return key
+
+
+def load_trusted(directory: str | Path) -> list[Ed25519PublicKey]:
+    """Every ``*.pub`` / ``*.pem`` public key in ``directory`` (missing directory: none)."""
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    files = sorted(p for p in d.iterdir() if p.suffix in (".pub", ".pem") and p.is_file())
+    return [load_public(p.read_bytes()) for p in files]
+
+
+def sign_manifest(manifest_bytes: bytes, key: Ed25519PrivateKey) -> bytes:
+    """The 64-byte detached signature of ``manifest.json``'s bytes."""
+    return key.sign(manifest_bytes)
+
+
+def verify_manifest(manifest_bytes: bytes, signature: bytes | None,
+                    trusted: Iterable[Ed25519PublicKey]) -> str:
+    """Return the id of the trusted key that signed ``manifest_bytes``; PackError otherwise."""
+    if signature is None:
+        raise _fail("the pack is not signed and this box only accepts signed packs")
+    keys = list(trusted)
+    if not keys:
+        raise _fail("no trusted keys are installed on this box")
+    for key in keys:
+        try:
+            key.verify(signature, manifest_bytes)
+            return key_id(key)
+        except InvalidSignature:
+            continue
+    raise _fail("the manifest does not match its signature under any trusted key "
+                "(tampered with, or signed by a key this box does not trust)")
+
+
+def sign_pack(path: str | Path, key: Ed25519PrivateKey, out: str | Path | None = None) -> Path:
+    """Add (or replace) ``manifest.sig`` in a pack; writes ``out`` (default: in place) atomically."""
+    src, dst = Path(path), Path(out) if out else Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".hatpack-sign-", dir=dst.parent)
+    try:
+        with zipfile.ZipFile(src) as zin, os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+                manifest = zin.read(MANIFEST)
+                zout.writestr(MANIFEST, manifest)
+                zout.writestr(SIGNATURE, sign_manifest(manifest, key))
+                for info in zin.infolist():
+                    if info.filename not in (MANIFEST, SIGNATURE):
+                        zout.writestr(info.filename, zin.read(info))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dst

@@ -1,0 +1,254 @@
+"""Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox push-library`, `hatbox status`.
+
+The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (default
+``~/.config/hatbox/remote.json``, mode 600).  ``HATBOX_CONFIG`` points elsewhere;
+``HATBOX_URL`` / ``HATBOX_TOKEN`` and ``--url`` / ``--token`` override what is stored.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from hatbox.errors import HatboxError, PackError
+
+_CHUNK = 1 << 20
+
+
+# --------------------------------------------------------------------------- config
+def config_path() -> Path:
+    if os.environ.get("HATBOX_CONFIG"):
+        return Path(os.environ["HATBOX_CONFIG"])
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "hatbox" / "remote.json"
+
+
+def load_config() -> dict[str, Any]:
+    try:
+        return json.loads(config_path().read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def save_config(cfg: dict[str, Any]) -> Path:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(cfg, fh, indent=1)
+    os.replace(path.with_suffix(".tmp"), path)
+    return path
+
+
+def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
+    """(url, token, TLS verify) from flags > environment > config file."""
+    cfg = load_config()
+    url = getattr(args, "url", None) or os.environ.get("HATBOX_URL") or cfg.get("url")
+    token = getattr(args, "token", None) or os.environ.get("HATBOX_TOKEN") or cfg.get("token")
+    if not url:
+        raise HatboxError("no box configured", hint="pair first: hatbox pair http://BOX:8750")
+    ca = getattr(args, "ca", None) or cfg.get("ca")
+    return url.rstrip("/"), token, ca or True
+
+
+# --------------------------------------------------------------------------- client
+def _client(url: str, token: str | None, verify: Any) -> Any:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=url, headers=headers, verify=verify,
+                        timeout=httpx.Timeout(30.0, read=600.0, write=600.0))
+
+
+def _call(client: Any, method: str, path: str, **kw: Any) -> Any:
+    """One request with every failure turned into a clear HatboxError."""
+    import httpx
+
+    try:
+        resp = client.request(method, path, **kw)
+    except httpx.ConnectError as exc:
+        raise HatboxError(f"cannot reach the box at {client.base_url} ({exc})",
+                          hint="is it on and on this network? check the URL (hatbox pair URL)") from None
+    except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        raise HatboxError(f"the box closed the connection during the request ({exc})",
+                          hint="an upload over the box's size limit is cut off; see `hatbox status`") from None
+    except httpx.TimeoutException:
+        raise HatboxError(f"the box at {client.base_url} did not answer in time") from None
+    return _checked(resp)
+
+
+def _checked(resp: Any) -> Any:
+    if resp.status_code < 400:
+        return resp.json() if resp.content else None
+    try:
+        body = resp.json()
+    except ValueError:
+        body = {}
+    msg = body.get("message") or resp.text[:200] or resp.reason_phrase
+    if resp.status_code == 401:
+        raise HatboxError(f"the box refused: {msg}", hint=body.get("hint") or "pair again: hatbox pair URL")
+    if body.get("error") == "pack rejected":
+        raise PackError(f"the box rejected the pack [{body.get('check')}]: {msg}", check=body.get("check") or "pack",
+                        hint=body.get("hint"))
+    raise HatboxError(f"the box answered {resp.status_code} ({body.get('error', 'error')}): {msg}",
+                      hint=body.get("hint"))
+
+
+def _chunks(path: Path, bar: Any) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            bar.update(len(chunk))
+            yield chunk
+
+
+def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: bool = False) -> Any:
+    """Stream ``path`` as the request body with a tqdm progress bar."""
+    from tqdm import tqdm
+
+    size = path.stat().st_size
+    with tqdm(total=size, unit="B", unit_scale=True, unit_divisor=1024, desc=path.name, disable=quiet,
+              leave=False) as bar:
+        return _call(client, "POST", route, params=params, content=_chunks(path, bar),
+                     headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"})
+
+
+def _check_limit(client: Any, path: Path, key: str) -> None:
+    limit = (_call(client, "GET", "/status").get("limits") or {}).get(key)
+    if limit and path.stat().st_size > limit:
+        raise HatboxError(f"{path.name} is {path.stat().st_size} bytes; the box accepts at most {limit}")
+
+
+# ------------------------------------------------------------------------- commands
+def pair(args: argparse.Namespace) -> int:
+    url = args.url or _discover()
+    code = args.code or input("pairing code shown on the box: ")
+    with _client(url.rstrip("/"), None, args.ca or True) as c:
+        body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
+    cfg = {"url": url.rstrip("/"), "token": body["token"], "token_id": body["token_id"],
+           "ca": str(Path(args.ca).resolve()) if args.ca else None}
+    path = save_config(cfg)
+    print(f"paired with {body['box']} at {cfg['url']} (token {body['token_id']}, saved in {path})")
+    return 0
+
+
+def _discover() -> str:
+    from device.api.discovery import browse
+
+    urls = browse(3.0)
+    if not urls:
+        raise HatboxError("no box found on this network", hint="give its URL: hatbox pair http://BOX:8750")
+    if len(urls) > 1:
+        raise HatboxError("several boxes answered: " + ", ".join(urls), hint="pick one: hatbox pair URL")
+    print(f"found a box at {urls[0]}")
+    return urls[0]
+
+
+def push(args: argparse.Namespace) -> int:
+    path = Path(args.pack)
+    if not path.is_file():
+        raise HatboxError(f"no pack at {path}")
+    with _client(*target(args)) as c:
+        _check_limit(c, path, "max_pack_bytes")
+        body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
+    p = body["pack"]
+    print(f"installed {p['name']} {p['version']} ({p['kind']}) as {p['id']}: "
+          f"validated in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
+    for chk in p["checks"]:
+        print(f"  ok  {chk['check']:<10} {chk['detail']}")
+    print("  now active" if body["activated"] else f"  activate it with: hatbox push {path} --activate")
+    return 0
+
+
+def push_library(args: argparse.Namespace) -> int:
+    src = Path(args.source)
+    with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+        archive = _as_archive(src, Path(tmp))
+        _check_limit(c, archive, "max_library_bytes")
+        body = upload(c, "/libraries", archive, {"name": args.name or src.stem}, args.quiet)
+        _print_library(body)
+        if args.wait and body["state"] == "tagging":
+            body = _follow(c, body["id"], args.quiet)
+            print(f"tagging {body['state']}" + (f": {body['error']}" if body.get("error") else ""))
+    return 0
+
+
+def _as_archive(src: Path, tmp: Path) -> Path:
+    from device.library.archive import pack_directory
+
+    if src.is_dir():
+        return pack_directory(src, tmp / f"{src.name or 'library'}.tar")
+    if not src.is_file():
+        raise HatboxError(f"{src} is neither a folder nor an archive")
+    return src
+
+
+def _print_library(body: dict[str, Any]) -> None:
+    print(f"library {body['id']}: {body['accepted']} files accepted, {body['rejected']} rejected")
+    for f in body["files"]:
+        if not f["ok"]:
+            print(f"  rejected {f['path']}: {f['reason']}")
+    if body["state"] != "tagging":
+        print(f"  not tagged: {body.get('error') or body['state']}")
+
+
+def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
+    import time
+
+    from tqdm import tqdm
+
+    body = _call(client, "GET", f"/libraries/{lid}")
+    with tqdm(total=body["progress"]["total"], desc="tagging", disable=quiet, leave=False) as bar:
+        while body["state"] == "tagging":
+            time.sleep(0.5)
+            body = _call(client, "GET", f"/libraries/{lid}")
+            bar.update(body["progress"]["done"] - bar.n)
+    return body
+
+
+def status(args: argparse.Namespace) -> int:
+    with _client(*target(args)) as c:
+        s = _call(c, "GET", "/status")
+    if args.json:
+        print(json.dumps(s, indent=2, sort_keys=True))
+        return 0
+    print(f"{s['name']} (hatbox {s['version']}, onnxruntime {s['versions'].get('onnxruntime')})")
+    for slot, pid in s["active"].items():
+        print(f"  {slot:<7} {pid or '-'}")
+    eng = s["engine"]
+    print(f"  engine: load {eng.get('load_mean', 0):.0%}, xruns {eng.get('xruns', '?')}"
+          + (f" ({eng['error']})" if "error" in eng else ""))
+    print(f"  {len(s['packs'])} packs installed, {s['libraries']} libraries, "
+          f"{s['disk']['free_bytes'] / 2**30:.1f} GiB free")
+    return 0
+
+
+# ------------------------------------------------------------------------- register
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--url", help="the box's URL (default: the paired box)")
+    p.add_argument("--token", help="the token (default: the one saved by hatbox pair)")
+    p.add_argument("--ca", help="certificate to trust for an https box (self-signed)")
+
+
+def register(cli: Any) -> None:
+    p = cli.command("pair", "pair this computer with a box (enter the code shown on its panel)", pair)
+    p.add_argument("url", nargs="?", help="e.g. http://hatbox.local:8750 (default: look on the network)")
+    p.add_argument("--code", help="the pairing code (asked for if missing)")
+    p.add_argument("--name", default=os.uname().nodename[:64], help="this computer's name on the box")
+    p.add_argument("--ca", help="certificate to trust for an https box (self-signed)")
+    p = cli.command("push", "send a .hatpack to the box (validated there before install)", push)
+    p.add_argument("pack")
+    p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+    p = cli.command("push-library", "send a sample library (folder, zip or tar) to the box", push_library)
+    p.add_argument("source", help="a folder of samples, or a .zip / .tar(.gz) archive")
+    p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
+    p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _common(p)
+    p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)
+    p.add_argument("--json", action="store_true")
+    _common(p)

@@ -1,0 +1,89 @@
+"""The API's behaviour through its HTTP interface (in-process ASGI client)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.api.conftest import BoxUnderTest, make_box
+from tests.api.packs import gain_pack
+
+
+def test_health_needs_no_token_everything_else_does(box: BoxUnderTest) -> None:
+    assert box.client.get("/health").json()["ok"] is True
+    for method, path in [("GET", "/status"), ("GET", "/packs"), ("POST", "/packs"), ("GET", "/tokens"),
+                         ("POST", "/slots/effect/rollback"), ("GET", "/libraries")]:
+        r = box.client.request(method, path)
+        assert r.status_code == 401, path
+        assert r.json()["error"] == "unauthorized" and "token" in r.json()["message"]
+
+
+def test_pairing_code_is_single_use_and_guesses_are_limited(box: BoxUnderTest) -> None:
+    used = box.codes[0]
+    assert box.client.post("/pair", json={"code": used}).status_code == 401
+    current = box.codes[-1]
+    for _ in range(5):
+        assert box.client.post("/pair", json={"code": "AAAAAA"}).status_code == 401
+    assert box.codes[-1] != current          # too many wrong guesses: a new code is shown
+    r = box.client.post("/pair", json={"code": box.codes[-1].lower()[:3] + "-" + box.codes[-1][3:]})
+    assert r.status_code == 200 and r.json()["token"] != box.token
+
+
+def test_revoked_token_is_refused(box: BoxUnderTest) -> None:
+    other = box.client.post("/pair", json={"code": box.codes[-1], "name": "phone"}).json()
+    hdr = {"Authorization": f"Bearer {other['token']}"}
+    assert box.client.get("/status", headers=hdr).status_code == 200
+    names = [t["name"] for t in box.client.get("/tokens", headers=box.auth).json()]
+    assert sorted(names) == ["phone", "test"]
+    assert box.client.delete(f"/tokens/{other['token_id']}", headers=box.auth).status_code == 204
+    r = box.client.get("/status", headers=hdr)
+    assert r.status_code == 401 and "revoked" in r.json()["message"]
+    assert box.client.get("/status", headers=box.auth).status_code == 200
+
+
+def test_push_activate_rollback_deactivate_delete(box: BoxUnderTest, tmp_path: Path) -> None:
+    a = box.push(gain_pack(tmp_path / "a.hatpack", "fx", "1.0.0")).json()["pack"]["id"]
+    b = box.push(gain_pack(tmp_path / "b.hatpack", "fx", "1.1.0")).json()["pack"]["id"]
+    assert box.active() == b
+    assert box.control.sent[-1] == {"op": "load", "slot": "effect",
+                                     "path": str(box.store_dir / "packs" / b / "pack.hatpack")}
+    assert box.client.delete(f"/packs/{b}", headers=box.auth).status_code == 409
+    r = box.client.post("/slots/effect/rollback", headers=box.auth).json()
+    assert r == {"slot": "effect", "active": a, "previous": b}
+    assert box.control.sent[-1]["path"].endswith(f"{a}/pack.hatpack")
+    assert box.client.post("/slots/effect/rollback", headers=box.auth).status_code == 409
+    assert box.client.post("/slots/effect/deactivate", headers=box.auth).json()["previous"] == a
+    assert box.control.sent[-1] == {"op": "unload", "slot": "effect"}
+    assert box.client.delete(f"/packs/{b}", headers=box.auth).status_code == 204
+    assert [p["id"] for p in box.client.get("/packs", headers=box.auth).json()] == [a]
+    assert box.client.post(f"/packs/{a}/activate", headers=box.auth).json()["active"] == a
+
+
+def test_push_without_activate_installs_only(box: BoxUnderTest, good_pack: Path) -> None:
+    body = box.push(good_pack, activate=False).json()
+    assert body["activated"] is False and box.active() is None
+    assert [c["check"] for c in body["pack"]["checks"]] == [
+        "archive", "signature", "onnx", "ops", "handshake", "contract", "golden", "realtime"]
+    assert box.push(good_pack, activate=False).json()["pack"]["id"] == body["pack"]["id"]   # idempotent
+
+
+def test_engine_refusal_keeps_previous_pack(box: BoxUnderTest, tmp_path: Path) -> None:
+    a = box.push(gain_pack(tmp_path / "a.hatpack", "fx", "1.0.0")).json()["pack"]["id"]
+    box.control.refuse = True
+    r = box.push(gain_pack(tmp_path / "b.hatpack", "fx", "2.0.0"))
+    assert r.status_code == 502 and "engine" in r.json()["message"]
+    assert box.active() == a
+
+
+def test_status_reports_store_engine_disk_versions(box: BoxUnderTest, good_pack: Path) -> None:
+    box.push(good_pack)
+    s = box.client.get("/status", headers=box.auth).json()
+    assert s["active"]["effect"].startswith("effect-good-1.0.0-")
+    assert s["engine"]["xruns"] == 0 and s["disk"]["free_bytes"] > 0
+    assert {"hatbox", "onnxruntime", "onnx"} <= set(s["versions"])
+    assert s["packs"][0]["active"] is True
+
+
+def test_restart_reloads_active_pack_into_engine(tmp_path: Path, good_pack: Path) -> None:
+    first = make_box(tmp_path)
+    pid = first.push(good_pack).json()["pack"]["id"]
+    second = make_box(tmp_path)
+    assert second.control.sent[0]["path"].endswith(f"{pid}/pack.hatpack")
