@@ -34,19 +34,42 @@ def ensure_data(name: str) -> Path:
     return folder
 
 
-def train_hatbox(args: list[str], out: Path, minutes: float, threads: int = 2,
-                 extra: list[str] | None = None) -> dict:
-    """``hatbox train effect ARGS --out OUT --minutes M`` as a subprocess; wall seconds and log tail."""
+_TRAIN_CODE = """
+import json, sys
+from trainer.effect.train import train_effect
+kw = json.loads(sys.argv[1])
+res = train_effect(kw.pop("data"), kw.pop("out"), progress=False, **kw)
+print("METRICS " + json.dumps(res.metrics, default=str))
+"""
+
+
+def train_hatbox(out: Path, minutes: float, *, data: Path | None = None, pair: tuple[Path, Path] | None = None,
+                 arch: str | None = None, threads: int = 2, seed: int = 0, **settings: object) -> dict:
+    """Train a pack through ``trainer.effect.train.train_effect`` (what ``hatbox train effect`` calls) in
+    a subprocess with ``threads`` torch threads; returns its metrics, wall seconds and the CLI equivalent."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    argv = [str(HATBOX), "train", "effect", *args, "--out", str(out), "--minutes", f"{minutes:g}", *(extra or [])]
+    kw: dict = {"data": str(data) if data else None, "out": str(out), "minutes": minutes, "seed": seed,
+                "threads": threads, **settings}
+    if pair:
+        kw.update(input=str(pair[0]), target=str(pair[1]))
+    if arch:
+        kw["arch"] = arch
     start = time.monotonic()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=thread_env(threads), check=False)
+    proc = subprocess.run([sys.executable, "-c", _TRAIN_CODE, json.dumps(kw)], capture_output=True, text=True,
+                          env=thread_env(threads), cwd=ROOT, check=False)
     wall = time.monotonic() - start
-    log = (proc.stdout + proc.stderr)
-    (out.parent / f"{out.stem}.log").write_text(" ".join(argv) + "\n" + log)
-    if proc.returncode != 0 or not out.is_file():
-        raise RuntimeError(f"hatbox train failed ({proc.returncode}): {log[-3000:]}")
-    return {"command": " ".join(argv[1:]), "wall_s": round(wall, 1), "log_tail": log[-600:]}
+    (out.parent / f"{out.stem}.log").write_text(json.dumps(kw) + "\n" + proc.stdout + proc.stderr)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("METRICS ")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"hatbox training failed ({proc.returncode}): {(proc.stdout + proc.stderr)[-3000:]}")
+    return {"cli": cli_equivalent(kw), "wall_s": round(wall, 1), "metrics": json.loads(lines[-1][8:])}
+
+
+def cli_equivalent(kw: dict) -> str:
+    """The ``hatbox train effect`` command line that matches a train_hatbox call."""
+    src = f"--input {kw['input']} --target {kw['target']}" if kw.get("input") else str(kw["data"])
+    arch = f" --arch {kw['arch']}" if kw.get("arch") else ""
+    return f"hatbox train effect {src} --out {kw['out']} --minutes {kw['minutes']:g}{arch} --seed {kw['seed']}"
 
 
 def thread_env(threads: int) -> dict[str, str]:
@@ -67,15 +90,27 @@ def render_pack(pack: Path, x: np.ndarray, knobs: dict[str, float] | None = None
     return render(pack, x, knobs or {}, block=block, rate=RATE)
 
 
-def heldout_scores(pack: Path, folder: Path, warmup_s: float = 0.1) -> list[dict]:
+def trained_lag(metrics: dict) -> int:
+    """Samples by which the pack's output leads the gear: the trainer drops (latency - 1) samples."""
+    found = list((metrics.get("latency") or {}).values())
+    return max(0, int(np.median(found)) - 1) if found else 0
+
+
+def esr_at_lag(pred: np.ndarray, target: np.ndarray, lag: int, skip: int = 0) -> float:
+    """ESR of ``pred`` [N] against ``target`` [N] delayed by ``lag`` samples, first ``skip`` ignored."""
+    n = target.shape[0] - lag
+    return esr(pred[skip:n], target[lag + skip:])
+
+
+def heldout_scores(pack: Path, folder: Path, lag: int = 0, warmup_s: float = 0.1) -> list[dict]:
     """ESR of the pack on every row of ``folder/heldout.csv`` (first ``warmup_s`` skipped)."""
-    return [_score_row(pack, folder, row, int(warmup_s * RATE)) for row in read_pairs(folder, HELDOUT_NAME)]
+    return [_score_row(pack, folder, row, lag, int(warmup_s * RATE)) for row in read_pairs(folder, HELDOUT_NAME)]
 
 
-def _score_row(pack: Path, folder: Path, row: PairRow, skip: int) -> dict:
+def _score_row(pack: Path, folder: Path, row: PairRow, lag: int, skip: int) -> dict:
     x, y = load_mono(folder / row.input), load_mono(folder / row.output)
     pred = render_pack(pack, x, row.knobs)
-    return {"knobs": row.knobs, "esr": round(esr(pred[skip:], y[skip:]), 6)}
+    return {"knobs": row.knobs, "esr": round(esr_at_lag(pred, y, lag, skip), 6)}
 
 
 def machine_note() -> dict:

@@ -1,0 +1,48 @@
+"""Knobs: the guitarix Boss DS-1 (via lv2apply) captured once from 9 DRIVE x TONE settings, scored at
+4 settings never seen in training (and 3 seen ones), all on held-out phrases.
+
+    .venv/bin/python bench/effect_knobs.py [--minutes 5] [--arch NAME] [--threads 2]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from effect_common import RUNS, ensure_data, heldout_scores, machine_note, train_hatbox, trained_lag, write_result  # noqa: E402
+
+from trainer.data.recipes import DS1_HELDOUT  # noqa: E402
+
+TARGET = 0.02
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--arch", default=None)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    folder = ensure_data("ds1")
+    start = machine_note()
+    pack = RUNS / f"ds1_{args.arch or 'default'}_{args.minutes:g}min.hatpack"
+    run = train_hatbox(pack, args.minutes, data=folder, arch=args.arch, threads=args.threads)
+    scores = heldout_scores(pack, folder, lag=trained_lag(run["metrics"]))
+    for s in scores:
+        s["seen_in_training"] = s["knobs"] not in DS1_HELDOUT
+    unseen = [s["esr"] for s in scores if not s["seen_in_training"]]
+    suffix = "" if args.arch is None else f"_{args.arch}"
+    write_result(f"effect_knobs{suffix}", {
+        "benchmark": "DS-1 (guitarix, lv2apply) knob capture: held-out ESR at unseen DRIVE/TONE settings",
+        "train": {"command": run["cli"], "wall_s": run["wall_s"], "arch": run["metrics"].get("arch"),
+                  "params": run["metrics"].get("params"), "latency": run["metrics"].get("latency"),
+                  "val_esr_internal": run["metrics"].get("val_esr")},
+        "heldout": scores, "unseen_max_esr": max(unseen), "unseen_mean_esr": sum(unseen) / len(unseen),
+        "targets": {f"unseen_settings_esr_le_{TARGET}": max(unseen) <= TARGET},
+        "machine_start": start, "machine_end": machine_note()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
