@@ -168,7 +168,7 @@ def check_ops(report: Report) -> str:
             raise PackError(f"operator {node.domain}::{node.op_type} (node '{node.name}') is from a custom "
                             "domain; only standard ONNX operators are allowed", check="ops")
         if node.op_type not in allowed:
-            raise PackError(f"operator {node.op_type} (node '{node.name}') is not allowed in a {kind} pack "
+            raise PackError(f"operator {node.op_type} (node '{node.name}') is not allowed in {kind} packs "
                             "(no control flow, random or custom operators)", check="ops")
         used.add(node.op_type)
     return f"{len(used)} operator types, all allowed for {kind}: {', '.join(sorted(used))}"

@@ -157,7 +157,8 @@ async def receive_upload(request: Request, path: Path, limit: int) -> tuple[int,
 
 
 def _too_large(size: int, limit: int) -> ApiError:
-    return ApiError(413, "too large", f"upload of {size} bytes or more is over this box's limit of {limit} bytes")
+    return ApiError(413, "too large", f"upload of {size} bytes or more is over this box's limit of {limit} bytes",
+                    headers={"Connection": "close"})     # hang up: the rest of the body is never read
 
 
 _BINARY = {"requestBody": {"required": True, "content": {

@@ -7,6 +7,7 @@ kept in memory and written to ``library.json`` when it ends.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import secrets
@@ -40,6 +41,9 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
 
 
 def _jsonable(value: Any) -> Any:
+    """The tagger's result as plain JSON (dataclasses become objects)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     return json.loads(json.dumps(value, default=str))
 
 

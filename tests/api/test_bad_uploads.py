@@ -1,0 +1,241 @@
+"""A corpus of bad uploads: each gets its specific, clear error, and the pack that was active
+before stays active (in the store and in the engine), with no debris left in the store."""
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import struct
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.api.app import ApiConfig, create_app
+from device.api.server import start_in_thread
+from device.api.sim import RecordingControl
+from device.store import PackStore
+from export.signing import generate_key, public_pem, sign_pack
+from tests.api.conftest import FAST_ENGINE, BoxUnderTest, make_box
+from tests.api.packs import gain_pack
+
+
+@pytest.fixture
+def playing(tmp_path: Path) -> tuple[BoxUnderTest, str]:
+    """A box with a good effect pack active."""
+    box = make_box(tmp_path)
+    r = box.push(gain_pack(tmp_path / "good.hatpack", "good", "1.0.0"))
+    assert r.status_code == 201
+    return box, r.json()["pack"]["id"]
+
+
+def assert_still_playing(box: BoxUnderTest, pid: str) -> None:
+    assert box.active() == pid
+    assert box.control.active["effect"]["path"].endswith(f"{pid}/pack.hatpack")
+    assert PackStore(box.store_dir).problems() == []
+
+
+def _rewrite(src: Path, dst: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change(info.filename, zin.read(info)))
+    return dst
+
+
+def _truncated(tmp: Path) -> Path:
+    data = gain_pack(tmp / "t.hatpack", "bad", "2.0.0").read_bytes()
+    (tmp / "cut.hatpack").write_bytes(data[: len(data) * 2 // 3])
+    return tmp / "cut.hatpack"
+
+
+def _wrong_checksum(tmp: Path) -> Path:
+    src = gain_pack(tmp / "c.hatpack", "bad", "2.0.0")
+    return _rewrite(src, tmp / "sum.hatpack", lambda n, d: d[:-1] + bytes([d[-1] ^ 1]) if n == "golden.npz" else d)
+
+
+def _zip_slip_pack(tmp: Path) -> Path:
+    src = gain_pack(tmp / "s.hatpack", "bad", "2.0.0")
+    dst = tmp / "slip.hatpack"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.writestr("../../evil.onnx", b"owned")
+    return dst
+
+
+def _zip_bomb_pack(tmp: Path) -> Path:
+    dst = tmp / "bomb.hatpack"
+    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", b"{}")
+        zf.writestr("model.onnx", b"\0" * (32 << 20))
+    return dst
+
+
+PACK_CORPUS = {
+    "truncated archive": (_truncated, "archive", "was the upload cut short"),
+    "wrong checksum": (_wrong_checksum, "checksum", "checksum mismatch for 'golden.npz'"),
+    "disallowed op": (lambda t: gain_pack(t / "op.hatpack", "bad", "2.0.0", random_op=True), "ops",
+                      "RandomUniformLike"),
+    "too slow for real time": (lambda t: gain_pack(t / "slow.hatpack", "bad", "2.0.0", slow=(384, 6)),
+                               "realtime", "too slow for real time"),
+    "wrong sample rate": (lambda t: gain_pack(t / "sr.hatpack", "bad", "2.0.0", rate=44100), "handshake",
+                          "44100 Hz but the engine runs at 48000 Hz"),
+    "zip-slip member": (_zip_slip_pack, "members", "'../../evil.onnx' is not allowed"),
+    "zip bomb member": (_zip_bomb_pack, "members", "archive bomb"),
+}
+
+
+@pytest.mark.parametrize("case", list(PACK_CORPUS))
+def test_bad_pack_is_refused_and_good_pack_keeps_playing(playing, tmp_path: Path, case: str) -> None:
+    box, good = playing
+    make, check, words = PACK_CORPUS[case]
+    r = box.push(make(tmp_path))
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "pack rejected" and body["check"] == check and words in body["message"]
+    assert not (tmp_path.parent / "evil.onnx").exists()
+    assert_still_playing(box, good)
+
+
+def test_tampered_manifest_fails_signature(tmp_path: Path) -> None:
+    key = generate_key()
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "me.pub").write_bytes(public_pem(key.public_key()))
+    box = make_box(tmp_path, require_signature=True, trusted_keys=keys)
+    good = box.push(sign_pack(gain_pack(tmp_path / "g.hatpack", "good", "1.0.0"), key)).json()["pack"]
+    assert good["signed_by"] and good["active"]
+
+    def tamper(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        d = json.loads(data)
+        d["knobs"][0]["max"] = 100.0              # checksums still match: only the signature can tell
+        return json.dumps(d).encode()
+    bad = _rewrite(sign_pack(gain_pack(tmp_path / "b.hatpack", "bad", "2.0.0"), key), tmp_path / "x.hatpack", tamper)
+    r = box.push(bad)
+    assert r.status_code == 422 and r.json()["check"] == "signature"
+    assert "does not match its signature" in r.json()["message"]
+    unsigned = box.push(gain_pack(tmp_path / "u.hatpack", "bad", "3.0.0"))
+    assert unsigned.json()["check"] == "signature" and "not signed" in unsigned.json()["message"]
+    assert_still_playing(box, good["id"])
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_no_token_or_wrong_token(playing, good_pack: Path, token: str | None) -> None:
+    box, good = playing
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    r = box.client.post("/packs", params={"activate": True}, content=good_pack.read_bytes(), headers=headers)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert ("needs a token" if token is None else "does not accept this token") in r.json()["message"]
+    assert_still_playing(box, good)
+
+
+# ------------------------------------------------------------------------ libraries
+def _wav(seconds: float = 0.05, rate: int = 48000) -> bytes:
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(int(seconds * rate), np.float32), rate, format="WAV", subtype="PCM_16")
+    return buf.getvalue()
+
+
+def _lying_wav() -> bytes:
+    data = bytearray(_wav())
+    pos = data.index(b"data")
+    struct.pack_into("<I", data, pos + 4, 10_000_000)        # claims ~10 MB of audio
+    return bytes(data)
+
+
+def test_library_zip_slip_and_lying_wav_rejected_per_file(playing, tmp_path: Path) -> None:
+    box, good = playing
+    arc = tmp_path / "lib.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("kicks/kick.wav", _wav())
+        zf.writestr("../../../escape.wav", _wav())
+        zf.writestr("/etc/abs.wav", _wav())
+        zf.writestr("snares/liar.wav", _lying_wav())
+        zf.writestr("snares/noise.wav", b"RIFF\x10\0\0\0WAVEjunkjunk")
+        zf.writestr("readme.txt", b"hello")
+    r = box.client.post("/libraries", params={"name": "drums"}, content=arc.read_bytes(), headers=box.auth)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    reasons = {f["path"]: f["reason"] for f in body["files"] if not f["ok"]}
+    assert body["accepted"] == 1 and [f["path"] for f in body["files"] if f["ok"]] == ["kicks/kick.wav"]
+    assert "goes outside the library" in reasons["../../../escape.wav"]
+    assert "absolute" in reasons["/etc/abs.wav"]
+    assert "WAV header claims 10000000 bytes" in reasons["snares/liar.wav"]
+    assert reasons["snares/noise.wav"] and "not an audio file" in reasons["readme.txt"]
+    assert not list(tmp_path.rglob("escape.wav"))
+    assert box.client.get(f"/libraries/{body['id']}", headers=box.auth).json()["accepted"] == 1
+    assert_still_playing(box, good)
+
+
+def test_library_zip_bomb_refused_whole(playing, tmp_path: Path) -> None:
+    box, good = playing
+    arc = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(arc, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.wav", _wav())
+        zf.writestr("b.wav", b"\0" * (48 << 20))
+    r = box.client.post("/libraries", content=arc.read_bytes(), headers=box.auth)
+    assert r.status_code == 422 and "archive bomb" in r.json()["message"]
+    assert box.client.get("/libraries", headers=box.auth).json() == []
+    assert_still_playing(box, good)
+
+
+def test_library_truncated_tar_refused(playing, tmp_path: Path) -> None:
+    box, good = playing
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("a.wav")
+        info.size = len(_wav(1.0))
+        tf.addfile(info, io.BytesIO(_wav(1.0)))
+    r = box.client.post("/libraries", content=buf.getvalue()[:200], headers=box.auth)
+    assert r.status_code == 422 and "cut short" in r.json()["message"]
+    assert_still_playing(box, good)
+
+
+# ----------------------------------------------------------------------- 2 GB upload
+def _stream_upload(url: str, token: str, total: int, declare: bool) -> tuple[int, dict, int]:
+    """Send a lazily generated ``total``-byte body; returns (status, body, bytes actually sent)."""
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.putrequest("POST", "/packs")
+    conn.putheader("Authorization", f"Bearer {token}")
+    conn.putheader("Content-Type", "application/octet-stream")
+    conn.putheader(*(("Content-Length", str(total)) if declare else ("Transfer-Encoding", "chunked")))
+    conn.endheaders()
+    sent, chunk = 0, b"\0" * (1 << 20)
+    try:
+        while sent < total:
+            conn.send(chunk if declare else b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass                                   # the box hung up: it has refused the body
+    resp = conn.getresponse()
+    return resp.status, json.loads(resp.read()), sent
+
+
+@pytest.mark.parametrize("declare", [True, False], ids=["content-length", "chunked"])
+def test_two_gigabyte_upload_refused_at_limit(tmp_path: Path, good_pack: Path, declare: bool) -> None:
+    codes: list[str] = []
+    control = RecordingControl()
+    limit = 16 << 20
+    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append,
+                                                          max_pack_bytes=limit))
+    server = start_in_thread(app)
+    try:
+        from fastapi.testclient import TestClient
+        client = TestClient(app)
+        token = client.post("/pair", json={"code": codes[-1]}).json()["token"]
+        hdr = {"Authorization": f"Bearer {token}"}
+        good = client.post("/packs?activate=true", content=good_pack.read_bytes(), headers=hdr).json()["pack"]["id"]
+        status, body, sent = _stream_upload(server.url, token, 2 << 30, declare)
+        assert status == 413 and body["error"] == "too large" and str(limit) in body["message"]
+        assert sent < 2 * limit + (8 << 20)             # the box hung up long before 2 GB
+        assert not list((tmp_path / "box" / "tmp").iterdir())
+        assert client.get("/status", headers=hdr).json()["active"]["effect"] == good
+    finally:
+        server.stop()
