@@ -2,9 +2,10 @@
 
 The gear's output is a delayed, processed copy of its input.  We estimate the linear part of
 the input->output impulse response by regularised deconvolution (cross-spectrum divided by
-the input's power spectrum, i.e. whitened cross-correlation), take its strongest tap, and
-walk back to the first tap above ``ONSET`` of the peak.  Shifting by that *onset* (rather
-than the peak) never asks a causal model to look ahead; any remaining delay is learnable.
+the input's power spectrum, i.e. whitened cross-correlation); its strongest tap is the
+latency.  Alignment then shifts by ``MARGIN`` sample(s) less than that: a minimum-phase
+filter's peak sits a sample or so after its onset, and a causal model can learn a one-sample
+delay but never a one-sample lookahead.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import numpy as np
 
 from hatbox.errors import DataError
 
-ONSET = 0.3          # fraction of the peak magnitude that marks the response's onset
+MARGIN = 1           # samples of the latency left in place when aligning
+LEAD_LIMIT_S = 0.001 # an output leading its input by more than this is an error
 MAX_ANALYSIS = 1 << 20   # samples of each file used for the estimate
 
 
@@ -34,18 +36,15 @@ def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = 100.0)
     """
     max_lag = max(1, int(rate * max_ms / 1000))
     h = np.abs(impulse_response(x, y, max_lag))
-    peak = int(np.argmax(h))
-    onset = peak
-    while onset > 0 and h[onset - 1] >= ONSET * h[peak]:
-        onset -= 1
-    lag = onset - max_lag
-    if lag < -2:
+    lag = int(np.argmax(h)) - max_lag
+    if lag < -max(8, LEAD_LIMIT_S * rate):
         raise DataError(f"the output leads the input by {-lag} samples",
                         hint="check that the input and output files are not swapped or trimmed")
     return max(0, lag)
 
 
 def shift(x: np.ndarray, y: np.ndarray, latency: int) -> tuple[np.ndarray, np.ndarray]:
-    """Drop ``latency`` samples so that y[n] lines up with x[n]; both come back equal length."""
-    n = min(x.shape[0], y.shape[0] - latency)
-    return x[:n], y[latency:latency + n]
+    """Drop ``latency - MARGIN`` leading samples of ``y``; both come back equal length."""
+    d = max(0, latency - MARGIN)
+    n = min(x.shape[0], y.shape[0] - d)
+    return x[:n], y[d:d + n]

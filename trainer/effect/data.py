@@ -211,8 +211,13 @@ def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: li
     return knobs
 
 
-def load_folder(folder: str | Path, *, allow_clipping: bool = False) -> EffectData:
-    """Load and check ``folder/pairs.csv`` and every recording it names."""
+def load_folder(folder: str | Path, *, allow_clipping: bool = False,
+                keep_all_columns: bool = False) -> EffectData:
+    """Load and check ``folder/pairs.csv`` and every recording it names.
+
+    ``keep_all_columns`` keeps every knob column in each pair's setting and derives no knob
+    ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
+    """
     folder = Path(folder)
     columns, rows = read_rows(folder)
     pairs: list[Pair] = []
@@ -225,7 +230,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False) -> EffectDa
         pairs.append(pair)
     check_replicates(pairs)
     notes: list[str] = []
-    knobs = _knob_list(columns, pairs, notes)
+    knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
     return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes)
 
 

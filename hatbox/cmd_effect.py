@@ -1,0 +1,90 @@
+"""`hatbox train effect` (capture gear into a pack) and `hatbox render` (run a pack offline).
+
+Torch is imported only inside the train handler; `hatbox render` needs numpy + onnxruntime only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+from hatbox.errors import KnobError
+
+
+def register(cli) -> None:
+    t = cli.subcommand("train", "effect", "capture an effect (pedal, amp, compressor, denoiser) from "
+                       "recordings into a .hatpack", train, group_help="train a model into a .hatpack")
+    t.add_argument("data", nargs="?", help="folder holding pairs.csv (columns input,output,<knobs...>)")
+    t.add_argument("--input", help="a single pair: the dry input WAV")
+    t.add_argument("--target", help="a single pair: the gear's output WAV")
+    t.add_argument("--out", required=True, help="where to write the .hatpack")
+    t.add_argument("--minutes", type=float, default=5.0, help="training time budget (default 5)")
+    t.add_argument("--arch", default="gru", help="gru (default), lstm, tcn or tcn_gru")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
+    t.add_argument("--report", help="folder for the training report (markdown + plots)")
+    t.add_argument("--name", help="pack name (default: the data folder's name)")
+    t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
+    t.add_argument("--max-steps", type=int, help="stop after this many optimiser steps (quick tries)")
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="advanced: a training setting (batch, chunk, lr, stft_weight, ...) or model.KEY")
+
+    r = cli.command("render", "run an audio file through an effect pack, offline, exactly as the box does", render)
+    r.add_argument("pack", help="the .hatpack")
+    r.add_argument("--input", required=True, help="input audio file (at the pack's sample rate)")
+    r.add_argument("--out", required=True, help="output WAV (32-bit float)")
+    r.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a knob in the gear's units (repeatable)")
+    r.add_argument("--block", type=int, default=128, help="block size in samples (default 128)")
+
+
+def parse_knobs(items: list[str]) -> dict[str, float]:
+    """["drive=6", "tone=0.5"] -> {"drive": 6.0, "tone": 0.5}; KnobError on malformed items."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise KnobError(f"--knob expects NAME=VALUE, got {item!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise KnobError(f"knob '{name.strip()}': {value!r} is not a number") from None
+    return out
+
+
+def _settings(items: list[str]) -> dict[str, object]:
+    config: dict[str, object] = {}
+    model: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise KnobError(f"--set expects KEY=VALUE, got {item!r}")
+        parsed = json.loads(value) if value[:1] in "-0123456789[{tf" else value
+        (model if key.startswith("model.") else config)[key.removeprefix("model.")] = parsed
+    if model:
+        config["model"] = model
+    return config
+
+
+def train(args: argparse.Namespace) -> int:
+    from trainer.effect.train import train_effect
+    result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
+                          report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
+                          arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
+                          **_settings(args.set))
+    m = result.metrics
+    print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {m['steps']} steps "
+          f"in {m['train_seconds']} s")
+    print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")
+    for key, value in m["val_esr_per_setting"].items():
+        print(f"  ESR {value:.5f}  at {key}")
+    print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))
+    if result.report:
+        print(f"report: {result.report}")
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    from device.audio.effect import render_file
+    for line in render_file(args.pack, args.input, args.out, parse_knobs(args.knob), block=args.block):
+        print(line)
+    return 0

@@ -1,0 +1,52 @@
+"""Score an effect pack on recordings, through the box's own processor (device/audio/effect.py).
+
+ESR per pair is measured on ``[start, N)`` of each aligned pair where ``start`` is
+``N * (1 - val_fraction)`` (the held-out tail used in training) or 0 for fresh recordings;
+the model always runs from the pair's first sample so its state is warmed up honestly.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from device.audio.effect import EffectProcessor, render
+from export.pack import Pack, read_pack
+from trainer.effect.data import EffectData, Pair, esr, load_folder
+
+
+def scored_start(n: int, val_fraction: float | None) -> int:
+    return 0 if not val_fraction else int(n * (1.0 - val_fraction))
+
+
+def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096) -> np.ndarray:
+    """The pack's output [N] for the pair's input at the pair's knob setting."""
+    return render(proc, pair.input, pair.setting, block=block)
+
+
+def evaluate_data(pack: Pack | str | Path, data: EffectData,
+                  val_fraction: float | None = None) -> dict[str, Any]:
+    """{"esr": mean over pairs, "esr_pooled", "per_pair": {name: esr}, "per_setting": {key: esr}}."""
+    proc = EffectProcessor(pack if isinstance(pack, Pack) else read_pack(pack))
+    per_pair: dict[str, float] = {}
+    by_setting: dict[str, list[float]] = {}
+    err = energy = 0.0
+    for pair in data.pairs:
+        y_hat = render_pair(proc, pair)
+        a = scored_start(pair.output.shape[0], val_fraction)
+        e = esr(pair.output[a:], y_hat[a:])
+        per_pair[pair.name] = e
+        by_setting.setdefault(pair.key, []).append(e)
+        energy_p = float(np.sum(np.square(pair.output[a:], dtype=np.float64)))
+        err, energy = err + e * energy_p, energy + energy_p
+    return {"esr": float(np.mean(list(per_pair.values()))), "esr_pooled": err / max(energy, 1e-20),
+            "per_pair": per_pair, "per_setting": {k: float(np.mean(v)) for k, v in by_setting.items()},
+            "latency": data.latencies}
+
+
+def evaluate_folder(pack: str | Path, folder: str | Path, *, val_fraction: float | None = None,
+                    allow_clipping: bool = False) -> dict[str, Any]:
+    """Score ``pack`` on every recording of ``folder/pairs.csv`` (e.g. unseen knob settings)."""
+    data = load_folder(folder, allow_clipping=allow_clipping, keep_all_columns=True)
+    return evaluate_data(pack, data, val_fraction)

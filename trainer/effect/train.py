@@ -1,0 +1,276 @@
+"""The effect training loop: time-budgeted, truncated BPTT over streamed chunks, best-on-validation.
+
+Python API (what the CLI and the benchmarks call)::
+
+    from trainer.effect.train import train_effect
+    result = train_effect("data/ds1", out="ds1.hatpack", minutes=5, arch="gru")
+    result.pack, result.metrics["val_esr"], result.metrics["val_esr_per_setting"], result.metrics["latency"]
+
+Each pair's last ``val_fraction`` of time is held out.  Training draws random segments of
+``warmup + chunks * chunk`` samples from the remaining time; the first ``warmup`` samples only
+warm the state up (no gradient), then the model runs chunk by chunk carrying its (detached)
+state, with one optimiser step per chunk (truncated BPTT).  Small models train fastest with
+one intra-op thread (``threads``, default 1); use torchrun to use more cores or GPUs.  Validation every ``eval_every_s`` seconds keeps the best weights.
+The final metrics are measured on the exported pack through the box's processor.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from trainer import accel
+from trainer.effect import data as datamod
+from trainer.effect.data import EffectData
+from trainer.effect.losses import effect_loss, esr_loss
+from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
+
+
+@dataclass
+class TrainConfig:
+    """Knobs of the training run (defaults tuned for a 2-core CPU and ~5 minutes)."""
+
+    arch: str = DEFAULT_ARCH
+    minutes: float = 5.0
+    seed: int = 0
+    device: str | None = None
+    warmup: int = 2048            # samples of state warm-up (no gradient) per segment
+    chunk: int = 512              # samples per TBPTT chunk (one optimiser step each)
+    chunks: int = 4               # trained chunks per segment
+    batch: int = 64
+    lr: float = 5e-3
+    stft_weight: float = 0.1
+    val_fraction: float = 0.15
+    val_seconds: float = 1.0      # per pair, for model selection during training
+    eval_every_s: float = 20.0
+    max_steps: int | None = None
+    threads: int | None = 1       # torch intra-op threads (None: torch's default)
+    model: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced."""
+
+    pack: Path
+    metrics: dict[str, Any]
+    report: Path | None = None
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- batches
+class Segments:
+    """Random training segments and fixed validation windows over the data's pairs."""
+
+    def __init__(self, data: EffectData, cfg: TrainConfig, rng: np.random.Generator) -> None:
+        self.data, self.rng = data, rng
+        self.knobs = [data.knob_vector(p) for p in data.pairs]
+        self.split = [int(p.input.shape[0] * (1 - cfg.val_fraction)) for p in data.pairs]
+        shortest = min(self.split)
+        scale = min(1.0, shortest / (cfg.warmup + cfg.chunk * cfg.chunks))
+        self.chunk = max(32, int(cfg.chunk * scale))
+        self.warmup = int(cfg.warmup * scale)
+        self.length = self.warmup + self.chunk * cfg.chunks
+        if self.length > shortest:
+            raise datamod.DataError(f"recordings are too short to train on ({shortest} samples "
+                                    f"before the held-out part; need {self.length})")
+        self.weights = np.array(self.split, np.float64) / sum(self.split)
+
+    def batch(self, size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """x [B, S], y [B, S], k [B, S, K] with S = warmup + chunks * chunk."""
+        idx = self.rng.choice(len(self.split), size=size, p=self.weights)
+        xs, ys, ks = [], [], []
+        for i in idx:
+            a = int(self.rng.integers(0, self.split[i] - self.length + 1))
+            p = self.data.pairs[i]
+            xs.append(p.input[a:a + self.length])
+            ys.append(p.output[a:a + self.length])
+            ks.append(np.broadcast_to(self.knobs[i], (self.length, len(self.knobs[i]))))
+        return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks))
+
+    def validation(self, seconds: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
+        """Held-out windows (with one chunk of preceding context) -> x, y, k, context length."""
+        n = min(int(seconds * self.data.rate), min(p.input.shape[0] - s for p, s in zip(self.data.pairs, self.split)))
+        ctx = min(self.warmup, min(self.split))
+        xs, ys, ks = [], [], []
+        for p, s, k in zip(self.data.pairs, self.split, self.knobs):
+            xs.append(p.input[s - ctx:s + n])
+            ys.append(p.output[s - ctx:s + n])
+            ks.append(np.broadcast_to(k, (ctx + n, len(k))))
+        return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks)), ctx
+
+
+# --------------------------------------------------------------------------- steps
+def _knobs(k: torch.Tensor, model: EffectModel) -> torch.Tensor | None:
+    return k if model.knobs else None
+
+
+def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Optimizer,
+                  batch: tuple[torch.Tensor, ...], segs: "Segments", cfg: TrainConfig) -> tuple[float, float]:
+    """One segment: warm up the state, then one step per chunk -> (mean loss, mean ESR)."""
+    x, y, k = batch
+    w, chunk = segs.warmup, segs.chunk
+    state = model.initial_state(x.shape[0], x.device)
+    if w:
+        with torch.no_grad():
+            _, state = model(x[:, :w], _knobs(k[:, :w], model), state)
+    losses, esrs = [], []
+    for a in range(w, x.shape[1], chunk):
+        state = [s.detach() for s in state]
+        y_hat, state = net(x[:, a:a + chunk], _knobs(k[:, a:a + chunk], model), state)
+        loss, e = effect_loss(y_hat, y[:, a:a + chunk], cfg.stft_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(float(loss.detach()))
+        esrs.append(float(e.detach()))
+    return float(np.mean(losses)), float(np.mean(esrs))
+
+
+def validate(model: EffectModel, val: tuple[torch.Tensor, ...], device: torch.device) -> float:
+    """Mean per-pair ESR on the held-out windows (context excluded)."""
+    x, y, k, ctx = val
+    model.eval()
+    with torch.no_grad():
+        y_hat, _ = model(x.to(device), _knobs(k.to(device), model), model.initial_state(x.shape[0], device))
+    model.train()
+    per = [float(esr_loss(y_hat[i, ctx:], y[i, ctx:].to(device))) for i in range(x.shape[0])]
+    return float(np.mean(per))
+
+
+def lr_at(cfg: TrainConfig, frac: float) -> float:
+    """Cosine decay over the time budget down to 5% of the initial rate."""
+    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+
+
+# --------------------------------------------------------------------------- the loop
+@dataclass
+class _Run:
+    model: EffectModel
+    best: dict[str, torch.Tensor]
+    best_esr: float = float("inf")
+    steps: int = 0
+    main: bool = True
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+def _evaluate(run: _Run, val: tuple, device: torch.device, t: float) -> float:
+    v = validate(run.model, val, device)
+    run.history.append({"t": t, "step": run.steps, "val_esr": v})
+    if v < run.best_esr:
+        run.best_esr, run.best = v, copy.deepcopy(run.model.state_dict())
+    return v
+
+
+def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
+    """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights."""
+    from tqdm import tqdm
+    dist = accel.setup(cfg.device)
+    accel.seed_everything(cfg.seed + dist.rank)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    segs = Segments(data, cfg, np.random.default_rng(cfg.seed + dist.rank))
+    model = build(cfg.arch, len(data.knobs), **cfg.model).to(dist.device)
+    net = accel.wrap(model, dist)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    run = _Run(model, copy.deepcopy(model.state_dict()), main=dist.main)
+    val = segs.validation(cfg.val_seconds)
+    budget = cfg.minutes * 60.0
+    start = last_eval = time.monotonic()
+    bar = tqdm(total=round(budget), unit="s", desc=f"train {cfg.arch}", disable=not (progress and dist.main))
+    while True:
+        t = time.monotonic() - start
+        done = t >= budget or (cfg.max_steps is not None and run.steps >= cfg.max_steps)
+        if accel.mean_across(float(done), dist) > 0:
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr_at(cfg, t / budget)
+        batch = tuple(b.to(dist.device) for b in segs.batch(cfg.batch))
+        loss, e = train_segment(model, net, opt, batch, segs, cfg)
+        run.steps += cfg.chunks
+        run.history.append({"t": t, "step": run.steps, "loss": loss, "train_esr": e})
+        if dist.main and time.monotonic() - last_eval >= cfg.eval_every_s:
+            last_eval = time.monotonic()
+            bar.set_postfix(loss=f"{loss:.4f}", val_esr=f"{_evaluate(run, val, dist.device, t):.4f}")
+        bar.update(max(0, min(round(budget), round(time.monotonic() - start)) - bar.n))
+    if dist.main:
+        _evaluate(run, val, dist.device, time.monotonic() - start)
+    bar.close()
+    accel.teardown(dist)
+    run.model.load_state_dict(run.best)
+    return run
+
+
+def load_data(data: str | Path | None, input: str | Path | None, target: str | Path | None,
+              allow_clipping: bool) -> EffectData:
+    """A pairs.csv folder, or a single input/target pair."""
+    if input is not None or target is not None:
+        if input is None or target is None:
+            raise datamod.DataError("a single pair needs both --input and --target")
+        return datamod.load_single(input, target, allow_clipping=allow_clipping)
+    if data is None:
+        raise datamod.DataError("give a folder holding pairs.csv, or --input A.wav --target B.wav")
+    return datamod.load_folder(data, allow_clipping=allow_clipping)
+
+
+def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    pair = data.pairs[0]
+    a = int(pair.input.shape[0] * (1 - cfg.val_fraction))
+    return pair.input[a:a + 2048], data.knob_vector(pair)
+
+
+def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpack", *,
+                 input: str | Path | None = None, target: str | Path | None = None,
+                 name: str | None = None, report: str | Path | None = None,
+                 allow_clipping: bool = False, progress: bool = True, **config: Any) -> TrainResult:
+    """Train an effect from ``data`` (folder with pairs.csv) or ``input``/``target``; write ``out``.
+
+    ``config`` sets :class:`TrainConfig` fields (minutes, arch, seed, device, batch, chunk,
+    lr, stft_weight, val_fraction, max_steps, threads, model={arch overrides}).
+    Returns a :class:`TrainResult`; ``metrics`` holds ``val_esr`` (mean over pairs, measured on
+    the held-out tails through the exported pack), ``val_esr_per_setting``, ``val_esr_per_pair``,
+    ``latency`` (samples found per pair), ``train_seconds``, ``steps``, ``params``, ``arch``.
+    """
+    from export.onnx_effect import export_effect
+    from trainer.effect.evaluate import evaluate_data
+    cfg = TrainConfig(**config)
+    eff = load_data(data, input, target, allow_clipping)
+    t0 = time.monotonic()
+    run = fit(eff, cfg, progress)
+    seconds = time.monotonic() - t0
+    if not run.main:
+        return TrainResult(Path(out), {}, None, run.history)
+    name = name or _default_name(data, input)
+    metrics = {"arch": cfg.arch, "params": count_params(run.model), "steps": run.steps,
+               "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
+               "latency": eff.latencies, "sample_rate": eff.rate}
+    gx, gk = _golden(eff, cfg)
+    pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
+                         golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({cfg.arch})")
+    scores = evaluate_data(pack, eff, cfg.val_fraction)
+    metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
+                   val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"])
+    pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
+                         golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({cfg.arch})")
+    rep = _write_report(report, run, eff, pack, metrics, cfg) if report else None
+    return TrainResult(Path(pack), metrics, rep, run.history)
+
+
+def _default_name(data: str | Path | None, input: str | Path | None) -> str:
+    stem = Path(data).name if data is not None else Path(str(input)).stem
+    clean = "".join(c if c.isalnum() or c in "_-." else "_" for c in stem)[:60].strip("_.-")
+    return clean or "effect"
+
+
+def _write_report(report: str | Path, run: _Run, eff: EffectData, pack: Path,
+                  metrics: dict[str, Any], cfg: TrainConfig) -> Path:
+    from trainer.effect.report import write_report
+    return write_report(report, history=run.history, data=eff, pack=pack, metrics=metrics,
+                        config=asdict(cfg))
