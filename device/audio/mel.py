@@ -22,7 +22,7 @@ class MelSpec:
 
     rate: int = 16000
     n_fft: int = 512
-    hop: int = 160
+    hop: int = 256
     n_mels: int = 64
     fmin: float = 30.0
     fmax: float = 8000.0

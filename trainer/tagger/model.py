@@ -25,7 +25,7 @@ class TaggerConfig:
 
     spec: MelSpec = field(default_factory=MelSpec)
     clip_samples: int = 16000
-    channels: tuple[int, ...] = (16, 32, 64, 96)
+    channels: tuple[int, ...] = (16, 32, 48, 64)
     embed_dim: int = 64
     dropout: float = 0.3
 

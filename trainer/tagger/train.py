@@ -72,30 +72,42 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
     return _loop(net, clips, y, tags, opts)
 
 
+def schedule(progress: float, peak: float, warmup: float = 0.1) -> float:
+    """Learning rate at ``progress`` in [0, 1]: linear warm-up, then cosine down to 2 % of ``peak``."""
+    if progress < warmup:
+        return peak * (0.1 + 0.9 * progress / warmup)
+    x = (progress - warmup) / (1 - warmup)
+    return peak * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(1.0, x))))
+
+
 def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -> TrainResult:
+    """Train until ``opts.steps`` or ``opts.minutes``, whichever comes first; the learning-rate
+    schedule follows whichever is further along, so a slow (loaded) machine still anneals."""
     from tqdm import tqdm
     rng = np.random.default_rng(opts.seed)
     probs = sample_weights(y)
     opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.15)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight(y))
-    start, losses = time.monotonic(), []
+    start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
-    bar = tqdm(range(opts.steps), desc="training tagger", unit="step", disable=not opts.progress)
-    for step in bar:
+    bar = tqdm(total=opts.steps, desc="training tagger", unit="step", disable=not opts.progress)
+    progress = 0.0
+    while progress < 1.0:
+        for group in opt.param_groups:
+            group["lr"] = schedule(progress, opts.lr)
         idx = rng.choice(len(y), size=opts.batch, p=probs)
         xb, yb = make_batch(clips, y, idx, net.cfg.clip_samples, rng)
         loss = loss_fn(net(xb)[0], yb)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        sched.step()
         losses.append(loss.item())
+        bar.update(1)
         bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-        if time.monotonic() - start > opts.minutes * 60:
-            break
+        progress = max(len(losses) / opts.steps, (time.monotonic() - start) / budget)
+    bar.close()
     net.eval()
-    return TrainResult(net, tags, time.monotonic() - start, step + 1, losses)
+    return TrainResult(net, tags, time.monotonic() - start, len(losses), losses)
 
 
 @torch.no_grad()

@@ -1,0 +1,131 @@
+"""Tagger accuracy on drum kits never seen in training, against MFCC statistics + logistic regression.
+
+Run: .venv/bin/python bench/tagger_accuracy.py [--minutes 4.5] [--steps 900] [--shots 5]
+(needs data/tagger-drums/, built by `.venv/bin/python -m trainer.tagger.hydrogen`).
+
+Kits are split into train and test sets (whole kits; the Millo/Audiophob family shares a template
+and sits wholly on the test side).  Both systems see the same clips (mono, 16 kHz, onset-aligned
+1 s).  The baseline's MFCCs come from the same numpy mel front-end (device.audio.mel.mfcc):
+mean/std/min/max of 20 MFCCs and of their deltas -> standardised -> logistic regression with
+balanced class weights.  Few-shot: 5 training examples per tag for both systems, same test kits.
+Prints figures; writes bench/results/tagger_accuracy.json and a confusion-matrix PNG.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from device.audio.mel import MelSpec, mfcc  # noqa: E402
+from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
+from trainer.tagger.model import TaggerConfig  # noqa: E402
+from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
+from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, predict  # noqa: E402
+from trainer.tagger.model import TaggerNet  # noqa: E402
+
+DATA = Path("data/tagger-drums")
+OUT = Path("bench/results")
+TEST_KITS = ("The_Black_Pearl_1.0", "Millo_MultiLayered2", "Millo_MultiLayered3", "Millo-Drums_v.1",
+             "Audiophob", "ElectricEmpireKit", "circAfrique_v4")
+
+
+def split() -> tuple[list[Item], list[Item], list[str], list[str]]:
+    train_items, test_items, train_kits = [], [], []
+    for csv in sorted(DATA.glob("*.csv")):
+        if csv.stem == "all":
+            continue
+        if csv.stem in TEST_KITS:
+            test_items += load_items(csv)
+        else:
+            train_items += load_items(csv)
+            train_kits.append(csv.stem)
+    return train_items, test_items, train_kits, list(TEST_KITS)
+
+
+def mfcc_stats(clips: np.ndarray, spec: MelSpec) -> np.ndarray:
+    """[I, N] -> [I, 160]: mean/std/min/max of 20 MFCCs and their deltas."""
+    c = mfcc(clips, spec)                         # [I, 20, T]
+    d = np.diff(c, axis=-1)
+    return np.concatenate([f(a, axis=-1) for a in (c, d) for f in (np.mean, np.std, np.min, np.max)], axis=1)
+
+
+def baseline(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_tags: int) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=1.0, class_weight="balanced"))
+    clf.fit(train_x, train_y.argmax(axis=1))
+    probs = np.zeros((len(test_x), n_tags))
+    probs[:, clf.classes_] = clf.predict_proba(test_x)
+    return probs
+
+
+def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -> tuple[TaggerNet, float, int]:
+    import torch
+    torch.set_num_threads(opts.threads)
+    torch.manual_seed(opts.seed)
+    res = _loop(TaggerNet(TaggerConfig(), len(tags)), clips, y, tags, opts)
+    return res.net, res.seconds, res.steps
+
+
+def run(args: argparse.Namespace) -> dict:
+    cfg = TaggerConfig()
+    rate, n = cfg.spec.rate, cfg.clip_samples
+    tr, te, train_kits, test_kits = split()
+    tags = tag_list(tr + te)
+    t0 = time.monotonic()
+    tr_clips, te_clips = load_clips(tr, rate, int(n * LOAD_MARGIN)), load_clips(te, rate, n)
+    load_s = time.monotonic() - t0
+    tr_y, te_y = targets(tr, tags), targets(te, tags)
+    shots = few_shot(tr, args.shots, seed=args.seed)
+    shot_idx = np.array([tr.index(it) for it in shots])
+    out = {"train_kits": train_kits, "test_kits": test_kits, "tags": tags, "train_items": len(tr),
+           "test_items": len(te), "decode_seconds": round(load_s, 1), "load": _load()}
+    feats_tr, feats_te = mfcc_stats(tr_clips[:, :n], cfg.spec), mfcc_stats(te_clips, cfg.spec)
+    out["baseline_full"] = evaluate(baseline(feats_tr, tr_y, feats_te, len(tags)), te_y, tags)
+    out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
+    opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
+    net, secs, steps = cnn(tr_clips, tr_y, tags, opts)
+    out["cnn_full"] = evaluate(predict(net, te_clips)[0], te_y, tags)
+    out["cnn_full"].update(train_seconds=round(secs, 1), steps=steps)
+    confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / "tagger_accuracy_confusion.png",
+                  f"unseen kits, CNN macro-F1 {out['cnn_full']['macro_f1']:.2f}")
+    few = TrainOptions(steps=args.shot_steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
+    net5, secs5, steps5 = cnn(tr_clips[shot_idx], tr_y[shot_idx], tags, few)
+    out["cnn_5shot"] = evaluate(predict(net5, te_clips)[0], te_y, tags)
+    out["cnn_5shot"].update(train_seconds=round(secs5, 1), steps=steps5)
+    return out
+
+
+def _load() -> str:
+    import os
+    return "load average %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count())
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--minutes", type=float, default=4.5)
+    p.add_argument("--steps", type=int, default=900)
+    p.add_argument("--shot-steps", type=int, default=300)
+    p.add_argument("--shots", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    out = run(p.parse_args())
+    for key in ("baseline_full", "cnn_full", "baseline_5shot", "cnn_5shot"):
+        print(f"\n== {key}\n{format_report(out[key])}")
+    full, base = out["cnn_full"]["macro_f1"], out["baseline_full"]["macro_f1"]
+    print(f"\nunseen kits: CNN macro-F1 {full:.3f} vs MFCC+LR {base:.3f} ({100 * (full - base):+.1f} points); "
+          f"5-shot CNN {out['cnn_5shot']['macro_f1']:.3f} vs MFCC+LR {out['baseline_5shot']['macro_f1']:.3f}; "
+          f"CNN training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "tagger_accuracy.json").write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Fixtures for the tagger tests: synthetic one-shots, a small untrained tagger pack, a tiny library."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+RATE = 16000
+
+
+def thump(rate: int, seconds: float = 0.5, freq: float = 60.0, seed: int = 0) -> np.ndarray:
+    """A kick-like decaying low sine [N]."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(rate * seconds)) / rate
+    f = freq * (1 + rng.uniform(-0.2, 0.2))
+    return (0.8 * np.sin(2 * np.pi * f * t) * np.exp(-t * 10)).astype(np.float32)
+
+
+def hiss(rate: int, seconds: float = 0.5, seed: int = 0) -> np.ndarray:
+    """A hat-like burst of high-passed noise [N]."""
+    rng = np.random.default_rng(seed)
+    n = int(rate * seconds)
+    x = np.diff(rng.standard_normal(n + 1)) * np.exp(-np.arange(n) / rate * 25)
+    return (0.3 * x).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def small_pack(tmp_path_factory) -> Path:
+    """An untrained (random weights) two-tag tagger pack, 0.5 s clips."""
+    import torch
+
+    from export.onnx_tagger import export_tagger
+    from trainer.tagger.model import TaggerConfig, TaggerNet
+    torch.manual_seed(0)
+    net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()
+    return export_tagger(net, ["kick", "hat"], tmp_path_factory.mktemp("pack") / "small.hatpack",
+                         name="small", thresholds=[0.5, 0.5])
+
+
+@pytest.fixture
+def library_dir(tmp_path) -> Path:
+    """A folder of samples in several formats, rates and channel counts, plus one corrupt file."""
+    root = tmp_path / "lib"
+    (root / "kicks").mkdir(parents=True)
+    (root / "hats" / "deep").mkdir(parents=True)
+    sf.write(root / "kicks" / "k1.wav", thump(44100, seed=1), 44100)
+    sf.write(root / "kicks" / "k2.flac", np.stack([thump(22050, seed=2)] * 2, 1), 22050)
+    sf.write(root / "kicks" / "k3.aiff", thump(48000, seed=3), 48000, subtype="PCM_16")
+    sf.write(root / "hats" / "h1.wav", hiss(48000, seed=4), 48000)
+    sf.write(root / "hats" / "deep" / "h2.ogg", hiss(32000, seed=5), 32000)
+    (root / "hats" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    (root / "notes.txt").write_text("not audio")
+    return root

@@ -1,0 +1,96 @@
+"""Data recipe (Hydrogen kit names -> tags), loaders (folder tree, CSV), few-shot, augmentation."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from hatbox.errors import DataError
+from trainer.tagger import augment as aug
+from trainer.tagger.data import few_shot, load_clip, load_items, tag_list, targets
+from trainer.tagger.hydrogen import build, tag_for
+
+from .conftest import hiss, thump
+
+
+@pytest.mark.parametrize("name,tag", [
+    ("Kick", "kick"), ("BassDrum", "kick"), ("c3 - bass drum 1", "kick"), ("Snare Rimshot (Pearl)", "snare"),
+    ("Closed HH", "hihat"), ("Hi-Hat Open (Paiste)", "hihat"), ("Sabian Hat Choke", "hihat"),
+    ("Tom Low", "tom"), ("Floor Tom", "tom"), ("Ride Bell", "cymbal"), ("China (Paiste)", "cymbal"),
+    ("Hand Clap", "percussion"), ("Djembe1 Slap", "percussion"), ("Cowbell", "percussion"),
+    ("Stick", None), ("Zap 1", None), ("23", None), ("", None)])
+def test_instrument_names_map_to_tags(name, tag):
+    assert tag_for(name) == tag
+
+
+def _kit(root, name, instruments):
+    layers = []
+    for i, (inst, fname, audio) in enumerate(instruments):
+        sf.write(root / name / fname, audio, 44100)
+        layers.append(f"<instrument><id>{i}</id><name>{inst}</name><layer><filename>{fname}</filename></layer></instrument>")
+    xml = ('<?xml version="1.0"?><drumkit_info xmlns="http://www.hydrogen-music.org/drumkit">'
+           f"<name>{name}</name><instrumentList>{''.join(layers)}</instrumentList></drumkit_info>")
+    (root / name / "drumkit.xml").write_text(xml)
+
+
+def test_recipe_writes_one_csv_per_kit_without_duplicate_sounds(tmp_path):
+    kits = tmp_path / "kits"
+    for name in ("A", "B"):
+        (kits / name).mkdir(parents=True)
+    _kit(kits, "A", [("Kick", "k.wav", thump(44100)), ("Open HH", "h.wav", hiss(44100)), ("Stick", "s.wav", hiss(44100, seed=3))])
+    _kit(kits, "B", [("Kick 1", "k.wav", thump(44100)), ("Snare", "s.wav", hiss(44100, seed=7))])   # k.wav duplicates A's
+    counts = build(tmp_path / "out", kits)
+    assert counts == {"A": 2, "B": 1}
+    items = load_items(tmp_path / "out" / "all.csv")
+    assert [(i.path.name, i.tags) for i in items] == [("k.wav", ("kick",)), ("h.wav", ("hihat",)), ("s.wav", ("snare",))]
+    with pytest.raises(DataError, match="no Hydrogen drum kits"):
+        build(tmp_path / "out2", tmp_path / "empty")
+
+
+def test_folder_tree_and_multilabel_csv(tmp_path):
+    for tag in ("kick", "boomy"):
+        (tmp_path / "tree" / tag).mkdir(parents=True)
+    sf.write(tmp_path / "tree" / "kick" / "a.wav", thump(16000), 16000)
+    (tmp_path / "tree" / "boomy" / "a.wav").symlink_to(tmp_path / "tree" / "kick" / "a.wav")
+    sf.write(tmp_path / "tree" / "boomy" / "b.wav", thump(16000, seed=4), 16000)
+    items = load_items(tmp_path / "tree")
+    assert sorted((i.path.name, i.tags) for i in items) == [("a.wav", ("boomy", "kick")), ("b.wav", ("boomy",))]
+    (tmp_path / "tags.csv").write_text("path,tag\n# comment\ntree/kick/a.wav,kick,dark\n\ntree/boomy/b.wav,boomy\n")
+    items = load_items(tmp_path / "tags.csv")
+    assert [i.tags for i in items] == [("kick", "dark"), ("boomy",)]
+    assert tag_list(items) == ["boomy", "dark", "kick"]
+    np.testing.assert_array_equal(targets(items, tag_list(items)), [[0, 1, 1], [1, 0, 0]])
+
+
+@pytest.mark.parametrize("content,match", [("missing.wav,kick\n", "do not exist"), ("", "no tagged audio"),
+                                           ("a.wav\n", "no tag")])
+def test_bad_csv_is_a_clear_error(tmp_path, content, match):
+    sf.write(tmp_path / "a.wav", thump(16000), 16000)
+    (tmp_path / "t.csv").write_text(content)
+    with pytest.raises(DataError, match=match):
+        load_items(tmp_path / "t.csv")
+
+
+def test_few_shot_takes_k_per_tag(tmp_path):
+    from trainer.tagger.data import Item
+    items = [Item(tmp_path / f"{i}.wav", (("kick", "snare", "hat")[i % 3],)) for i in range(30)]
+    picked = few_shot(items, 4, seed=1)
+    assert sorted(i.tags[0] for i in picked) == ["hat"] * 4 + ["kick"] * 4 + ["snare"] * 4
+
+
+def test_load_clip_resamples_and_aligns(tmp_path):
+    x = np.concatenate([np.zeros(4410, np.float32), thump(44100)])
+    sf.write(tmp_path / "k.wav", np.stack([x, x], 1), 44100)
+    clip = load_clip(tmp_path / "k.wav", 16000, 8000)
+    assert clip.shape == (8000,) and np.abs(clip[:20]).max() < 0.05 and np.abs(clip[30:200]).max() > 0.1
+
+
+def test_augmentations_keep_length_and_change_the_sound():
+    rng = np.random.default_rng(0)
+    x = thump(16000, 1.3)
+    assert aug.speed(x, 2.0).size == pytest.approx(x.size / 2, abs=2)
+    assert np.array_equal(aug.shift(x, 10)[10:], x[:-10]) and np.array_equal(aug.shift(x, -10)[:-10], x[10:])
+    assert aug.reverb(x, 0.2, 0.3, rng).shape == x.shape
+    outs = [aug.augment(x, 16000, rng) for _ in range(5)]
+    assert all(o.shape == (16000,) and np.all(np.isfinite(o)) for o in outs)
+    assert not np.allclose(outs[0], outs[1])

@@ -1,0 +1,97 @@
+"""tag_library: formats, rates, corrupt files, resumability, change detection, links, cancel, queries."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device import library
+from device.library.runner import PackTagger
+from hatbox.errors import HatboxError, PackError
+
+from .conftest import hiss, thump
+
+
+def test_tags_every_format_and_skips_the_corrupt_file(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    seen = []
+    rep = library.tag_library(library_dir, small_pack, db, progress=lambda d, t: seen.append((d, t)))
+    assert rep.total == 6 and rep.tagged == 5 and [f for f, _ in rep.failed] == ["hats/broken.wav"]
+    assert seen[-1] == (6, 6) and [d for d, _ in seen] == list(range(1, 7))
+    rows = sqlite3.connect(db).execute("SELECT path, status, length(embedding), hash FROM files ORDER BY path").fetchall()
+    assert [r[0] for r in rows] == ["hats/broken.wav", "hats/deep/h2.ogg", "hats/h1.wav",
+                                    "kicks/k1.wav", "kicks/k2.flac", "kicks/k3.aiff"]
+    assert all(r[1] == "ok" and r[2] == 16 * 4 and len(r[3]) == 32 for r in rows[1:])
+    assert rows[0][1] == "error"
+    assert [p.name for p, _ in library.failures(db)] == ["broken.wav"]
+
+
+def test_rerun_processes_only_what_changed(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    again = library.tag_library(library_dir, small_pack, db)
+    assert again.tagged == 0 and again.unchanged == 6
+    sf.write(library_dir / "kicks" / "k1.wav", hiss(44100, seed=9), 44100)
+    os.utime(library_dir / "kicks" / "k1.wav", ns=(1, 1))
+    (library_dir / "hats" / "h1.wav").unlink()
+    third = library.tag_library(library_dir, small_pack, db)
+    assert third.tagged == 1 and third.removed == 1 and third.unchanged == 4
+
+
+def test_cancel_stops_and_a_later_run_resumes(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    cancel = threading.Event()
+    rep = library.tag_library(library_dir, small_pack, db, batch=2,
+                              progress=lambda d, t: cancel.set() if d == 3 else None, cancel=cancel)
+    assert rep.cancelled and rep.tagged + len(rep.failed) == 3
+    rest = library.tag_library(library_dir, small_pack, db)
+    assert rest.unchanged == 3 and rest.tagged + len(rest.failed) == 3
+
+
+def test_links_per_tag_point_at_the_samples(library_dir, small_pack, tmp_path):
+    db, links = tmp_path / "lib.db", tmp_path / "links"
+    rep = library.tag_library(library_dir, small_pack, db, links_dir=links)
+    made = sorted(p for p in links.rglob("*") if p.is_symlink())
+    assert len(made) == rep.links and all(p.resolve().is_file() for p in made)
+    counts = library.list_tags(db)
+    assert set(counts) == {"kick", "hat"} and sum(counts.values()) == rep.links
+    for tag, n in counts.items():
+        assert len(library.files_with_tag(db, tag)) == n
+
+
+def test_queries(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    scores = library.tags_of(db, library_dir / "kicks" / "k1.wav")
+    assert set(scores) == {"kick", "hat"} and all(0 <= s <= 1 for s in scores.values())
+    hits = library.similar(db, library_dir / "kicks" / "k1.wav", k=3)
+    assert len(hits) == 3 and all(h.path.name != "k1.wav" for h in hits)
+    assert hits[0].score >= hits[1].score >= hits[2].score
+    sf.write(tmp_path / "copy.wav", thump(44100, seed=1), 44100)          # the same sound as k1
+    outside = library.similar_to_file(db, tmp_path / "copy.wav", small_pack, k=1)
+    assert outside[0].path.name == "k1.wav" and outside[0].score > 0.999
+    with pytest.raises(HatboxError, match="not one of"):
+        library.files_with_tag(db, "snare")
+
+
+def test_bad_inputs_are_clear_errors(small_pack, tmp_path):
+    with pytest.raises(HatboxError, match="no library folder"):
+        library.tag_library(tmp_path / "nope", small_pack, tmp_path / "x.db")
+    with pytest.raises(HatboxError, match="no library database"):
+        library.list_tags(tmp_path / "missing.db")
+    with pytest.raises(PackError):
+        library.tag_library(tmp_path, tmp_path / "nope.hatpack", tmp_path / "x.db")
+
+
+def test_pack_golden_snapshot_reproduces_on_onnxruntime(small_pack):
+    from device.audio.runtime import check_golden
+    t = PackTagger(small_pack)
+    ins, outs = t.pack.golden()
+    assert check_golden(t.session, ins, outs, *t.pack.golden_tolerance()) < 1e-3
+    probs, emb = t.run(ins["audio"])
+    assert probs.shape == (3, 2) and emb.shape == (3, 16)
+    np.testing.assert_allclose(probs, outs["probs"], atol=1e-4)
