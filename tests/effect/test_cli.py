@@ -1,0 +1,89 @@
+"""Round trip through the command line: train effect -> pack inspect -> render, and its errors."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from hatbox.cli import main
+from tests.effect.synth import drive_folder, plucks, write
+
+TINY = ["--minutes", "0.5", "--max-steps", "8", "--set", "model.hidden=8", "--set", "batch=8",
+        "--set", "eval_every_s=0"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cli")
+    data = drive_folder(root / "data", seconds=1.2, settings=(0, 8, 16), delay=24)
+    pack = root / "drive.hatpack"
+    assert main(["train", "effect", str(data), "--out", str(pack), "--report", str(root / "report"), *TINY]) == 0
+    return root, pack
+
+
+def test_train_writes_pack_report_and_metrics(trained: tuple[Path, Path], capsys) -> None:
+    root, pack = trained
+    assert main(["pack", "inspect", str(pack), "--json"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["kind"] == "effect" and manifest["latency_samples"] == 0
+    assert [(k["name"], k["unit"], k["min"], k["max"]) for k in manifest["knobs"]] == [("drive", "dB", 0.0, 16.0)]
+    metrics = manifest["metrics"]
+    assert set(metrics["latency"].values()) == {24}
+    assert set(metrics["val_esr_per_setting"]) == {"drive=0", "drive=8", "drive=16"}
+    assert 0 <= metrics["val_esr"] < 10 and metrics["steps"] == 8
+    for name in ("report.md", "curves.png", "spectrogram.png", "esr_per_setting.png", "metrics.json"):
+        assert (root / "report" / name).stat().st_size > 0
+
+
+def test_render_round_trip(trained: tuple[Path, Path], capsys) -> None:
+    root, pack = trained
+    src = root / "in.wav"
+    write(src, plucks(0.3, seed=5))
+    outs = []
+    for block in ("1", "65", "8192"):
+        dst = root / f"out_{block}.wav"
+        assert main(["render", str(pack), "--input", str(src), "--out", str(dst), "--knob", "drive=12",
+                     "--block", block]) == 0
+        y, rate = sf.read(str(dst), dtype="float32")
+        assert rate == 48000 and y.shape == (14400,) and np.all(np.isfinite(y))
+        outs.append(y)
+    np.testing.assert_allclose(outs[1], outs[0], atol=2e-5)
+    np.testing.assert_allclose(outs[2], outs[0], atol=2e-5)
+    assert "rendered 0.30 s" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--knob", "gain=3"], "no knob 'gain'"),
+    (["--knob", "drive=99"], "outside its range 0..16 dB"),
+    (["--knob", "drive"], "NAME=VALUE"),
+])
+def test_render_knob_errors(trained: tuple[Path, Path], capsys, args: list[str], message: str) -> None:
+    root, pack = trained
+    write(root / "k.wav", plucks(0.05))
+    code = main(["render", str(pack), "--input", str(root / "k.wav"), "--out", str(root / "k_out.wav"), *args])
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_render_wrong_sample_rate(trained: tuple[Path, Path], capsys) -> None:
+    root, pack = trained
+    write(root / "r44.wav", plucks(0.05, rate=44100), rate=44100)
+    assert main(["render", str(pack), "--input", str(root / "r44.wav"), "--out", str(root / "x.wav")]) == 2
+    assert "44100 Hz but 48000 Hz is needed" in capsys.readouterr().err
+
+
+def test_single_pair_and_data_errors(tmp_path: Path, capsys) -> None:
+    data = drive_folder(tmp_path / "d", seconds=1.0, settings=(10,))
+    pack = tmp_path / "one.hatpack"
+    assert main(["train", "effect", "--input", str(data / "in.wav"), "--target", str(data / "out_10.wav"),
+                 "--out", str(pack), "--arch", "tcn", "--set", "model.channels=4", "--set", "model.layers=3",
+                 *TINY[:4], "--set", "batch=4"]) == 0
+    assert "held-out ESR" in capsys.readouterr().out
+    write(data / "quiet.wav", np.zeros(48000, np.float32))
+    assert main(["train", "effect", "--input", str(data / "in.wav"), "--target", str(data / "quiet.wav"),
+                 "--out", str(tmp_path / "no.hatpack")]) == 2
+    assert "silent" in capsys.readouterr().err and not (tmp_path / "no.hatpack").exists()
+    assert main(["train", "effect", str(tmp_path / "empty"), "--out", str(tmp_path / "no.hatpack")]) == 2
+    assert "no pairs.csv" in capsys.readouterr().err
