@@ -13,7 +13,7 @@ def register(cli) -> None:
     p.add_argument("--minutes", type=float, default=10.0, help="training wall-clock budget (default 10)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
     p.add_argument("--seconds", type=float, default=1.5, help="length each note is cropped/padded to")
-    p.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
+    p.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
     p.add_argument("--seed", type=int, default=0)

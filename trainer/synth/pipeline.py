@@ -17,7 +17,7 @@ def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: d
 
 
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str, seconds: float = 1.5,
-                  threads: int = 2, device: str | None = None, report: str | Path | None = None,
+                  threads: int = 1, device: str | None = None, report: str | Path | None = None,
                   seed: int = 0) -> dict:
     """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics."""
     cfg = SynthConfig()

@@ -25,14 +25,16 @@ def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict[str, float]:
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps}
 
 
-def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path) -> Path:
-    """One row per (title, audio) pair: log-magnitude spectrograms, saved as PNG."""
+def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, fmax: float = 8000.0) -> Path:
+    """One row per (title, audio) pair: log-magnitude spectrograms up to ``fmax`` Hz, saved as PNG."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(len(pairs), 1, figsize=(8, 1.8 * len(pairs)), squeeze=False)
     for ax, (title, x) in zip(axes[:, 0], pairs):
-        ax.specgram(x, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
+        nfft = 2048 if rate > 32000 else 1024
+        ax.specgram(x + 1e-9, NFFT=nfft, Fs=rate, noverlap=nfft * 3 // 4, cmap="magma", vmin=-130)
+        ax.set_ylim(0, min(fmax, rate / 2))
         ax.set_title(title, fontsize=8)
         ax.set_ylabel("Hz", fontsize=7)
     fig.tight_layout()
