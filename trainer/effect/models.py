@@ -23,24 +23,35 @@ from torch import Tensor, nn
 State = list[Tensor]
 
 
-class FiLM(nn.Module):
-    """Feature-wise affine modulation from knobs: h * (1 + gamma(k)) + beta(k).
+class KnobEmbedding(nn.Module):
+    """Knobs [B, T, K] -> tanh(linear) embedding [B, T, E] (or [B, E, T] with ``channels_first``)."""
 
-    ``h`` is [B, T, C] (or [B, C, T] with ``channels_first``); ``k`` is [B, T, K].
-    Starts as the identity (last layer zero-initialised).
+    def __init__(self, knobs: int, embed: int, channels_first: bool = False) -> None:
+        super().__init__()
+        self.net = nn.Conv1d(knobs, embed, 1) if channels_first else nn.Linear(knobs, embed)
+        self.channels_first = channels_first
+
+    def forward(self, k: Tensor) -> Tensor:
+        return torch.tanh(self.net(k.transpose(1, 2) if self.channels_first else k))
+
+
+class FiLM(nn.Module):
+    """Feature-wise affine modulation h * gamma(e) + beta(e) from a knob embedding ``e``.
+
+    ``h`` [B, T, C] with ``e`` [B, T, E]; or, ``channels_first``, [B, C, T] with [B, E, T].
+    Starts as the identity (gamma = 1, beta = 0).
     """
 
-    def __init__(self, knobs: int, channels: int, hidden: int = 16) -> None:
+    def __init__(self, embed: int, channels: int, channels_first: bool = False) -> None:
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(knobs, hidden), nn.Tanh(), nn.Linear(hidden, 2 * channels))
-        nn.init.zeros_(self.net[2].weight)
-        nn.init.zeros_(self.net[2].bias)
+        make = (lambda: nn.Conv1d(embed, channels, 1)) if channels_first else (lambda: nn.Linear(embed, channels))
+        self.gamma, self.beta = make(), make()
+        for layer, bias in ((self.gamma, 1.0), (self.beta, 0.0)):
+            nn.init.zeros_(layer.weight)
+            nn.init.constant_(layer.bias, bias)
 
-    def forward(self, h: Tensor, k: Tensor, channels_first: bool = False) -> Tensor:
-        gamma, beta = self.net(k).chunk(2, dim=-1)
-        if channels_first:
-            gamma, beta = gamma.transpose(1, 2), beta.transpose(1, 2)
-        return h * (1.0 + gamma) + beta
+    def forward(self, h: Tensor, e: Tensor) -> Tensor:
+        return h * self.gamma(e) + self.beta(e)
 
 
 class EffectModel(nn.Module):
@@ -82,7 +93,8 @@ class RNNEffect(EffectModel):
         self.arch = cell
         rnn = nn.GRU if cell == "gru" else nn.LSTM
         self.rnn = rnn(1 + knobs, hidden, batch_first=True)
-        self.film = FiLM(knobs, hidden, film_hidden) if knobs else None
+        self.embed = KnobEmbedding(knobs, film_hidden) if knobs else None
+        self.film = FiLM(film_hidden, hidden) if knobs else None
         self.head = nn.Linear(hidden, 1)
         self.hidden = hidden
 
@@ -102,7 +114,7 @@ class RNNEffect(EffectModel):
             h, (hs, cs) = self.rnn(inp, (state[0], state[1]))
             new = [hs, cs]
         if self.film is not None and k is not None:
-            h = self.film(h, k)
+            h = self.film(h, self.embed(k))
         return self.head(h).squeeze(-1) + x, new
 
 
@@ -129,7 +141,9 @@ class TCNStack(nn.Module):
         self.inp = nn.Conv1d(1, channels, 1)
         self.convs = nn.ModuleList(CachedConv(channels, channels, kernel, d) for d in dilations)
         self.mix = nn.ModuleList(nn.Conv1d(channels, channels, 1) for _ in dilations)
-        self.films = nn.ModuleList(FiLM(knobs, channels, film_hidden) for _ in dilations) if knobs else None
+        self.embed = KnobEmbedding(knobs, film_hidden, channels_first=True) if knobs else None
+        self.films = (nn.ModuleList(FiLM(film_hidden, channels, channels_first=True) for _ in dilations)
+                      if knobs else None)
         self.channels = channels
 
     def cache_shapes(self) -> list[tuple[int, ...]]:
@@ -137,11 +151,12 @@ class TCNStack(nn.Module):
 
     def forward(self, x: Tensor, k: Tensor | None, caches: State) -> tuple[Tensor, State]:
         h = self.inp(x.unsqueeze(1))
+        e = self.embed(k) if self.embed is not None and k is not None else None
         new: State = []
         for i, conv in enumerate(self.convs):
             z, c = conv(h, caches[i])
-            if self.films is not None and k is not None:
-                z = self.films[i](z, k, channels_first=True)
+            if self.films is not None and e is not None:
+                z = self.films[i](z, e)
             h = h + self.mix[i](torch.tanh(z))
             new.append(c)
         return h, new
@@ -182,7 +197,8 @@ class TCNGRUEffect(EffectModel):
                          hidden=hidden, film_hidden=film_hidden)
         self.tcn = TCNStack(knobs, channels, _dilations(layers, cycle), kernel, film_hidden)
         self.rnn = nn.GRU(channels + knobs, hidden, batch_first=True)
-        self.film = FiLM(knobs, hidden, film_hidden) if knobs else None
+        self.embed = KnobEmbedding(knobs, film_hidden) if knobs else None
+        self.film = FiLM(film_hidden, hidden) if knobs else None
         self.head = nn.Linear(hidden, 1)
         self.hidden = hidden
 
@@ -198,7 +214,7 @@ class TCNGRUEffect(EffectModel):
         inp = inp if k is None else torch.cat([inp, k], dim=-1)
         h, s = self.rnn(inp, state[-1])
         if self.film is not None and k is not None:
-            h = self.film(h, k)
+            h = self.film(h, self.embed(k))
         return self.head(h).squeeze(-1) + x, [*caches, s]
 
 
