@@ -67,8 +67,8 @@ def main() -> None:
         rows.append({"note": f"{note.instrument}_{int(note.pitch)}_{note.velocity}",
                      "model": distance(model_audio[i], real),
                      "sampler": distance(transpose(near[0].audio[:len(real)], note.pitch - near[0].pitch), real),
-                     "crossfade": distance(0.5 * sum(n.audio[:len(real)] for n in lo_hi[:2]) / max(1, len(lo_hi[:2]))
-                                           * 2 / 2, real)})
+                     "crossfade": distance(np.mean([n.audio[:len(real)] for n in (lo_hi or near[:1])], axis=0),
+                                           real)})
     res = summarise(rows, args.checkpoint)
     print(json.dumps({k: v for k, v in res.items() if k != "notes"}, indent=1))
     RESULTS.mkdir(exist_ok=True)

@@ -8,6 +8,7 @@ ONNX I/O (B = active voices, evaluated together once per frame):
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,8 +45,10 @@ def onnx_bytes(net: FrameNet) -> bytes:
             torch.zeros(2, cfg.hidden))
     names_in, names_out = ["pitch", "loudness", "timbre", "h_in"], ["harmonics", "noise", "h_out"]
     buf = io.BytesIO()
-    torch.onnx.export(step, args, buf, input_names=names_in, output_names=names_out, opset_version=17,
-                      dynamic_axes={n: {0: "B"} for n in names_in + names_out}, dynamo=False)
+    with warnings.catch_warnings():      # the TorchScript exporter's deprecation and GRU tracer notes
+        warnings.simplefilter("ignore")
+        torch.onnx.export(step, args, buf, input_names=names_in, output_names=names_out, opset_version=17,
+                          dynamic_axes={n: {0: "B"} for n in names_in + names_out}, dynamo=False)
     return buf.getvalue()
 
 

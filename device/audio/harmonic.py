@@ -139,6 +139,15 @@ def noise_frames(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate:
     return (frames * hann(n_fft)).astype(np.float32)
 
 
+def noise_frame_sum(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate: int,
+                    ref_rate: int) -> np.ndarray:
+    """``noise_frames(...).sum(axis=0)`` with one inverse FFT: [V, M], [V, bins] -> [n_fft] float32."""
+    n_fft = 2 * (phasors.shape[-1] - 1)
+    spec = np.einsum("vb,vb->b", mags @ bands, phasors)
+    frame = _fft.irfft(spec.astype(np.complex64), n=n_fft) * np.float32(noise_gain(n_fft, rate, ref_rate))
+    return (frame * hann(n_fft)).astype(np.float32)
+
+
 def overlap_add(frames: np.ndarray, hop: int) -> np.ndarray:
     """[F+1, 2*hop] frames centred at j*hop -> [F*hop] samples (the first half of frame 0 is dropped)."""
     first, second = frames[:, :hop], frames[:, hop:]

@@ -251,7 +251,7 @@ class SynthSource:
         v.tab_prev, v.tab_next = v.tab_next, v.tab_prev        # every active voice moves on together
         v.tab_next[act] = dsp.wavetables(harm)
         ph = self.phasors[(self._frames + 7 * act) % PHASOR_BANK]
-        frame = dsp.noise_frames(noise, ph, self.bands, self.rate, self.noise_gain_ref).sum(axis=0)
+        frame = dsp.noise_frame_sum(noise, ph, self.bands, self.rate, self.noise_gain_ref)
         self._noise_tail += frame[:self.hop]
         self._noise_head += frame[self.hop:]
 

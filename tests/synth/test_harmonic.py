@@ -70,3 +70,12 @@ def test_mask_and_bands() -> None:
     freqs = np.fft.rfftfreq(480, 1 / 48000)
     np.testing.assert_allclose(b.sum(axis=0)[freqs <= 12000], 1.0, atol=1e-6)
     assert np.all(b[:, freqs > 12000] == 0)
+
+
+def test_summed_noise_frame_equals_sum_of_frames() -> None:
+    rng = np.random.default_rng(5)
+    mags = rng.random((5, 32)).astype(np.float32)
+    ph = dsp.random_phasors(rng, (5, 241))
+    bands = dsp.band_matrix(32, 480, 48000, 11500.0)
+    want = dsp.noise_frames(mags, ph, bands, 48000, 24000).sum(axis=0)
+    np.testing.assert_allclose(dsp.noise_frame_sum(mags, ph, bands, 48000, 24000), want, atol=1e-6)

@@ -87,7 +87,7 @@ class HarmonicNoiseSynth(nn.Module):
         self.cfg = cfg
         bands = dsp.band_matrix(cfg.n_noise, 2 * cfg.hop, cfg.rate, cfg.cutoff)
         self.register_buffer("bands", torch.from_numpy(bands))
-        self.register_buffer("window", torch.from_numpy(dsp.hann(2 * cfg.hop)))
+        self.register_buffer("window", torch.from_numpy(dsp.hann(2 * cfg.hop).copy()))
         self.register_buffer("k", torch.arange(1, cfg.n_harmonics + 1, dtype=torch.float32))
 
     def harmonic(self, amps: torch.Tensor, f0: torch.Tensor, start: int, length: int,
