@@ -44,7 +44,7 @@ print("METRICS " + json.dumps(res.metrics, default=str))
 
 
 def train_hatbox(out: Path, minutes: float, *, data: Path | None = None, pair: tuple[Path, Path] | None = None,
-                 arch: str | None = None, threads: int = 2, seed: int = 0, **settings: object) -> dict:
+                 arch: str | None = None, threads: int = 1, seed: int = 0, **settings: object) -> dict:
     """Train a pack through ``trainer.effect.train.train_effect`` (what ``hatbox train effect`` calls) in
     a subprocess with ``threads`` torch threads; returns its metrics, wall seconds and the CLI equivalent."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Compressor: pedalboard's Compressor with threshold_db / ratio as knobs (9 settings), scored on
 held-out phrases at the 9 trained settings and 2 unseen ones.
 
-    .venv/bin/python bench/effect_compressor.py [--minutes 5] [--arch NAME] [--threads 2]
+    .venv/bin/python bench/effect_compressor.py [--minutes 5] [--arch NAME] [--threads 1]
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--arch", default=None)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for both trainers (1: see docs/effect_bench.md)")
     args = parser.parse_args()
     folder = ensure_data("compressor")
     start = machine_note()

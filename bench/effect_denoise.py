@@ -4,7 +4,7 @@
 Figures: noise-floor reduction in dB on the noise-only passages (where the clean take is exactly
 silent), and SI-SDR / ESR against the clean take on the passages with signal.
 
-    .venv/bin/python bench/effect_denoise.py [--minutes 4] [--arch NAME] [--threads 2]
+    .venv/bin/python bench/effect_denoise.py [--minutes 4] [--arch NAME] [--threads 1]
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=4.0)
     parser.add_argument("--arch", default=None)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for both trainers (1: see docs/effect_bench.md)")
     args = parser.parse_args()
     folder = ensure_data("denoise")
     start = machine_note()

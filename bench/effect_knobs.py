@@ -1,7 +1,7 @@
 """Knobs: the guitarix Boss DS-1 (via lv2apply) captured once from 9 DRIVE x TONE settings, scored at
 4 settings never seen in training (and 3 seen ones), all on held-out phrases.
 
-    .venv/bin/python bench/effect_knobs.py [--minutes 5] [--arch NAME] [--threads 2]
+    .venv/bin/python bench/effect_knobs.py [--minutes 5] [--arch NAME] [--threads 1]
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--arch", default=None)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for both trainers (1: see docs/effect_bench.md)")
     args = parser.parse_args()
     folder = ensure_data("ds1")
     start = machine_note()

@@ -6,7 +6,7 @@ Compressor chain; 20 s of different phrases held out).  For each budget, hatbox 
 the same ESR function on the same held-out audio (hatbox through the device engine, NAM through its
 exported .nam in torch).
 
-    .venv/bin/python bench/effect_vs_nam.py [--minutes 3 5] [--threads 2] [--arch gru]
+    .venv/bin/python bench/effect_vs_nam.py [--minutes 3 5] [--threads 1] [--arch gru]
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def run_budget(folder: Path, minutes: float, threads: int, arch: str | None) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, nargs="+", default=[3.0, 5.0])
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for both trainers (1: see docs/effect_bench.md)")
     parser.add_argument("--arch", default=None, help="hatbox architecture (default: the trainer's default)")
     args = parser.parse_args()
     folder = ensure_data("chain")

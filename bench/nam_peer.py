@@ -81,7 +81,7 @@ def configs(x_path: Path, y_path: Path, val_start: int, minutes: float, batch: i
 
 
 def train_nam(x: np.ndarray, y: np.ndarray, minutes: float, workdir: Path, val_s: float = 6.0,
-              threads: int = 2) -> NamRun:
+              threads: int = 1) -> NamRun:
     """Train NAM's standard WaveNet on ``x -> y`` for ``minutes`` of wall clock; the exported model."""
     workdir.mkdir(parents=True, exist_ok=True)
     xs, ys, val_start = nam_pair(x, y, val_s)
