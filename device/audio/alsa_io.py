@@ -1,0 +1,292 @@
+"""Audio I/O for the engine: ALSA (pyalsaaudio) capture + playback, or files offline.
+
+Both backends have the same three verbs, so the block loop (:func:`run_loop`) and the graph
+are identical online and offline:
+
+- ``read(buf) -> bool``  fill ``buf`` [period] float32 with the next captured block
+  (False: an overrun happened before it; the block is still filled);
+- ``write(buf) -> bool`` queue ``buf`` [period] for playback (False: an underrun happened);
+- ``close()``.
+
+ALSA devices are opened in blocking mode with the requested rate, period size and period
+count (interleaved, mono).  The ``file`` plugin (see :func:`write_file_pcm`) drives exactly this
+path with no sound card: playback goes to a raw file, capture comes from one.  Its ``null``
+slave does not pace in real time, so :class:`Pacer` can hold each block to its wall-clock due
+time and count a deadline miss as an xrun, as a card would.
+
+Latency budget (see docs/engine.md): one capture period (a block is whole before it is read)
++ the playback queue (``periods`` x ``period`` after the priming silence) + model latency.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from hatbox.errors import HatboxError
+
+SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
+FORMATS = {"float32": ("PCM_FORMAT_FLOAT_LE", "<f4"), "s16": ("PCM_FORMAT_S16_LE", "<i2"),
+           "s32": ("PCM_FORMAT_S32_LE", "<i4")}
+
+
+class AudioDeviceError(HatboxError):
+    """An audio device cannot be opened or configured as asked."""
+
+
+@dataclass
+class AudioConfig:
+    """Where the audio goes. ``rate`` Hz, ``period`` samples per block, ``periods`` per buffer."""
+
+    device: str = "default"
+    rate: int = 48000
+    period: int = 128
+    periods: int = 2
+    capture: bool = True
+    capture_device: str | None = None
+    format: str = "float32"
+
+    def latency_budget(self, model_latency: int = 0) -> dict[str, float]:
+        """Round trip in ms: capture period + playback queue + model latency (samples)."""
+        ms = 1000.0 / self.rate
+        parts = {"capture_ms": self.period * ms, "playback_ms": self.period * self.periods * ms,
+                 "model_ms": model_latency * ms}
+        return {**parts, "round_trip_ms": sum(parts.values())}
+
+
+def _to_float(raw: bytes, fmt: str) -> np.ndarray:
+    x = np.frombuffer(raw, dtype=FORMATS[fmt][1])
+    if fmt == "float32":
+        return x
+    return x.astype(np.float32) / float(np.iinfo(x.dtype).max)
+
+
+def _from_float(x: np.ndarray, fmt: str) -> bytes:
+    if fmt == "float32":
+        return x.astype("<f4", copy=False).tobytes()
+    info = np.iinfo(FORMATS[fmt][1])
+    return np.clip(np.round(x * info.max), info.min, info.max).astype(FORMATS[fmt][1]).tobytes()
+
+
+class AlsaIO:
+    """Duplex ALSA I/O through pyalsaaudio (capture optional)."""
+
+    def __init__(self, cfg: AudioConfig) -> None:
+        if cfg.format not in FORMATS:
+            raise AudioDeviceError(f"audio format '{cfg.format}' is not one of {', '.join(FORMATS)}")
+        self.cfg = cfg
+        self.xruns = 0
+        self.playback = self._open("playback", cfg.device)
+        self.capture = self._open("capture", cfg.capture_device or cfg.device) if cfg.capture else None
+        self.info = {"playback": self._info(self.playback), "capture": self._info(self.capture)}
+        self._prime()
+
+    def _open(self, direction: str, device: str) -> Any:
+        import alsaaudio
+        kind = alsaaudio.PCM_PLAYBACK if direction == "playback" else alsaaudio.PCM_CAPTURE
+        c = self.cfg
+        try:
+            return alsaaudio.PCM(kind, alsaaudio.PCM_NORMAL, device=device, rate=c.rate, channels=1,
+                                 format=getattr(alsaaudio, FORMATS[c.format][0]), periodsize=c.period,
+                                 periods=c.periods)
+        except alsaaudio.ALSAAudioError as exc:
+            raise AudioDeviceError(f"cannot open ALSA {direction} device '{device}' at {c.rate} Hz, "
+                                   f"period {c.period} x {c.periods}: {exc}",
+                                   hint="list the devices with `aplay -L` / `arecord -L` and pass one "
+                                        "with --audio DEVICE") from None
+
+    @staticmethod
+    def _info(pcm: Any) -> dict[str, Any]:
+        if pcm is None:
+            return {}
+        info = pcm.info()
+        return {k: info.get(k) for k in ("name", "rate", "period_size", "buffer_size", "periods",
+                                         "format_name")}
+
+    def _prime(self) -> None:
+        """Queue (periods - 1) periods of silence so playback has headroom from the start."""
+        silence = np.zeros(self.cfg.period, np.float32)
+        for _ in range(max(0, self.cfg.periods - 1)):
+            self.playback.write(_from_float(silence, self.cfg.format))
+
+    @property
+    def primed_samples(self) -> int:
+        return max(0, self.cfg.periods - 1) * self.cfg.period
+
+    def read(self, buf: np.ndarray) -> bool:
+        """Fill ``buf`` [period] from capture (zeros without capture). False after an overrun."""
+        if self.capture is None:
+            buf.fill(0.0)
+            return True
+        n, data = self.capture.read()
+        ok = n >= 0
+        if not ok:
+            self.xruns += 1
+            n, data = self.capture.read()
+        x = _to_float(data, self.cfg.format) if n > 0 else np.zeros(0, np.float32)
+        take = min(x.shape[0], buf.shape[0])
+        buf[:take] = x[:take]
+        buf[take:] = 0.0
+        return ok
+
+    def write(self, buf: np.ndarray) -> bool:
+        n = self.playback.write(_from_float(buf, self.cfg.format))
+        if n is not None and n < 0:
+            self.xruns += 1
+            return False
+        return True
+
+    def close(self) -> None:
+        for pcm in (self.capture, self.playback):
+            if pcm is not None:
+                pcm.close()
+        self.capture = self.playback = None
+
+
+class FileIO:
+    """Offline backend: blocks from an input signal (or silence), output collected in memory."""
+
+    def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
+                 out_path: str | Path | None = None) -> None:
+        self.cfg = cfg
+        self.audio = np.zeros(0, np.float32) if audio is None else np.asarray(audio, np.float32)
+        self.out_path = Path(out_path) if out_path else None
+        self.pos = 0
+        self.xruns = 0
+        self.chunks: list[np.ndarray] = []
+        self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
+        self.primed_samples = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.pos >= self.audio.shape[0]
+
+    def read(self, buf: np.ndarray) -> bool:
+        seg = self.audio[self.pos:self.pos + buf.shape[0]]
+        buf[:seg.shape[0]] = seg
+        buf[seg.shape[0]:] = 0.0
+        self.pos += buf.shape[0]
+        return True
+
+    def write(self, buf: np.ndarray) -> bool:
+        self.chunks.append(buf.copy())
+        return True
+
+    def output(self) -> np.ndarray:
+        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+
+    def close(self) -> None:
+        if self.out_path is not None:
+            from device.audio import audiofile
+            audiofile.write(self.out_path, self.output(), self.cfg.rate)
+
+
+class Pacer:
+    """Holds block ``k`` until its wall-clock due time; a block finished later than the
+    playback headroom allows counts as an xrun (what a card's underrun would be)."""
+
+    def __init__(self, rate: int, period: int, periods: int) -> None:
+        self.period_s = period / rate
+        self.slack_s = max(1, periods - 1) * self.period_s
+        self.start = time.perf_counter()
+        self.k = 0
+        self.misses = 0
+        self.worst_late_s = 0.0
+
+    def wait(self) -> None:
+        """Sleep until block ``k``'s input would be complete."""
+        due = self.start + (self.k + 1) * self.period_s
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+
+    def done(self) -> None:
+        """Block ``k`` has been written; check it met its deadline."""
+        due = self.start + (self.k + 1) * self.period_s
+        late = time.perf_counter() - due
+        self.worst_late_s = max(self.worst_late_s, late)
+        if late > self.slack_s:
+            self.misses += 1
+            self.start += late          # a card would restart the stream after an xrun
+        self.k += 1
+
+
+def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool = False,
+             stop: threading.Event | None = None,
+             on_block: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """The audio thread: read -> engine.process -> write, block after block.
+
+    Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends).
+    Returns counters (blocks, xruns, deadline misses, worst lateness in ms).
+    """
+    period = io.cfg.period
+    inp, out = np.zeros(period, np.float32), np.zeros(period, np.float32)
+    pacer = Pacer(io.cfg.rate, period, io.cfg.periods) if pace else None
+    total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
+    k = 0
+    while (total is None or k < total) and not (stop is not None and stop.is_set()):
+        if total is None and isinstance(io, FileIO) and io.exhausted:
+            break
+        _one_block(engine, io, inp, out, pacer)
+        k += 1
+        if on_block is not None:
+            on_block(k)
+    return {"blocks": k, "xruns": engine.xruns,
+            "deadline_misses": pacer.misses if pacer else 0,
+            "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
+
+
+def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None) -> None:
+    if pacer is not None:
+        pacer.wait()
+    ok = io.read(inp)
+    engine.process(inp, out)
+    ok = io.write(out) and ok
+    if pacer is not None:
+        before = pacer.misses
+        pacer.done()
+        ok = ok and pacer.misses == before
+    if not ok:
+        engine.xruns += 1
+
+
+def write_file_pcm(conf: str | Path, out_raw: str | Path, in_raw: str | Path | None = None,
+                   name: str = "hatbox_file") -> Path:
+    """Write an ALSA config defining PCM ``name``: playback -> ``out_raw``, capture <- ``in_raw``.
+
+    Raw files hold the stream's own sample format (float32 little-endian by default), mono.
+    Use it with :func:`file_pcm_env` (ALSA_CONFIG_PATH) before opening the device.
+    """
+    conf = Path(conf)
+    cap = (f'capture.pcm {{ type file; slave.pcm "null"; file "/dev/null"; infile "{in_raw}"; '
+           f'format "raw" }}') if in_raw else 'capture.pcm "null"'
+    conf.write_text(f'pcm.{name} {{\n  type asym\n'
+                    f'  playback.pcm {{ type file; slave.pcm "null"; file "{out_raw}"; format "raw" }}\n'
+                    f'  {cap}\n}}\n')
+    return conf
+
+
+def file_pcm_env(conf: str | Path) -> dict[str, str]:
+    """Environment that makes alsa-lib read the system config plus ``conf``."""
+    return {"ALSA_CONFIG_PATH": f"{SYSTEM_CONF}:{conf}"}
+
+
+def use_file_pcm(conf: str | Path) -> None:
+    """Point this process's alsa-lib at ``conf`` (before the device is opened)."""
+    os.environ.update(file_pcm_env(conf))
+
+
+def open_io(cfg: AudioConfig, *, fallback_audio: np.ndarray | None = None,
+            fallback_out: str | Path | None = None, allow_fallback: bool = False) -> Any:
+    """ALSA when the device opens; with ``allow_fallback`` the file backend otherwise."""
+    try:
+        return AlsaIO(cfg)
+    except AudioDeviceError:
+        if not allow_fallback:
+            raise
+        return FileIO(cfg, fallback_audio, fallback_out)

@@ -1,0 +1,386 @@
+"""The graph the box always runs, one block at a time, on a mono float32 bus.
+
+::
+
+    live input ──┐
+    synth  ──────┼─> mix ─> effect slot ─> volume ─> protective output stage ─> out
+    sampler ─────┘
+
+Threads: :meth:`Engine.process` is the audio thread's only entry point.  :meth:`Engine.handle`
+is called from the control side (API, UI, MIDI, OSC, the server's pipe reader): cheap,
+thread-safe messages (notes, knobs, xy) go straight to the unit that owns them (sources queue
+them for their next render); anything that changes the graph (a prepared pack, bypass,
+unload, volume) is queued and applied by the audio thread at the next block boundary.
+Loading a pack (reading, golden check, warming) runs on :class:`device.audio.swap.Swapper`'s
+worker thread; the audio thread then crossfades it in (see :class:`Slot`).
+
+Per block the engine times its own compute (``perf_counter``) and keeps a window of loads
+(compute time / block duration) for the status: mean and 99.9th percentile.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from device.audio.protect import (NONFINITE, OutputStage, ProtectConfig, SlotGuard,
+                                  db_to_lin, lin_to_db)
+
+EFFECT_SLOTS = ("effect",)
+SOURCE_SLOTS = ("synth", "sampler")
+MAX_BLOCK = 8192
+MAX_FAULTS = 32
+
+
+class Unit(Protocol):
+    """What a slot holds: an effect processor or a source (docs/HELPERS.md)."""
+
+    def reset(self) -> None: ...
+
+
+@dataclass
+class EngineConfig:
+    """Engine settings. ``rate`` Hz, ``block`` samples (the largest block process() takes)."""
+
+    rate: int = 48000
+    block: int = 128
+    xfade_s: float = 0.02           # crossfade for swaps, bypass and unload
+    live_input: bool = True         # mix the capture signal into the bus
+    input_gain_db: float = 0.0
+    volume_db: float = 0.0
+    stats_blocks: int = 1 << 16     # load window for mean / p99.9
+    protect: ProtectConfig = field(default_factory=ProtectConfig)
+
+    @property
+    def block_seconds(self) -> float:
+        return self.block / self.rate
+
+
+@dataclass
+class Fault:
+    slot: str
+    reason: str
+    time: float
+    block: int
+    name: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"slot": self.slot, "reason": self.reason, "time": self.time, "block": self.block,
+                "name": self.name}
+
+
+def fade_curve(n: int) -> np.ndarray:
+    """Raised-cosine fade-in [n] float32 from 0 to 1 (fade-out is 1 - it; they sum to 1)."""
+    t = (np.arange(n, dtype=np.float64) + 1.0) / n
+    return (0.5 - 0.5 * np.cos(np.pi * t)).astype(np.float32)
+
+
+class Slot:
+    """One place in the graph: the unit playing now and, during a crossfade, the next one.
+
+    A slot is an effect (``run`` maps input -> output; empty or bypassed = the dry input) or a
+    source (``run`` renders; empty = silence).  Every change (swap, unload, bypass) crossfades
+    over ``fade`` samples, so the output never steps.
+    """
+
+    def __init__(self, name: str, is_effect: bool, rate: int, fade: int, block: int,
+                 protect: ProtectConfig, release: Callable[[Any], None]) -> None:
+        self.name, self.is_effect = name, is_effect
+        self.unit: Any = None
+        self.info: dict[str, Any] | None = None
+        self.bypassed = False
+        self.guard = SlotGuard(rate, protect)
+        self._release = release
+        self._curve = fade_curve(fade)
+        self._next: tuple[Any, dict[str, Any] | None, bool] | None = None
+        self._pos = 0
+        self._a = np.zeros(MAX_BLOCK, np.float32)
+        self._b = np.zeros(MAX_BLOCK, np.float32)
+
+    @property
+    def active(self) -> bool:
+        return self.unit is not None and not self.bypassed
+
+    def switch(self, unit: Any, info: dict[str, Any] | None, bypassed: bool = False) -> None:
+        """Crossfade to ``unit`` (None: empty) from the next block; a pending switch is replaced."""
+        if self._next is not None and self._next[0] is not unit and self._next[0] is not self.unit:
+            self._release(self._next[0])
+        self._next, self._pos = (unit, info, bypassed), 0
+
+    def set_bypass(self, on: bool) -> None:
+        if bool(on) != self.bypassed and self._next is None:
+            if not on and self.unit is not None:
+                self.unit.reset()
+                self.guard.reset()
+            self._next, self._pos = (self.unit, self.info, bool(on)), 0
+
+    def run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        """Fill ``out`` [N] from input ``x`` [N] (effects) or nothing (sources); returns a fault.
+
+        A unit that faults is bypassed at once (its block is replaced by the dry signal or
+        silence); a crossfade in progress carries on towards the other side.
+        """
+        fault = self._run_unit(self.unit, self.bypassed, x, out)
+        if fault:
+            self.bypassed = True
+        if self._next is None:
+            return fault
+        nxt = self._b[:out.shape[0]]
+        unit, info, bypassed = self._next
+        fault_next = self._run_unit(unit, bypassed, x, nxt)
+        if fault_next:
+            self._next = (unit, info, True)
+        self._mix(out, nxt)
+        return fault or fault_next
+
+    def _mix(self, out: np.ndarray, nxt: np.ndarray) -> None:
+        n, fade = out.shape[0], self._curve.shape[0]
+        take = min(n, fade - self._pos)
+        w = self._curve[self._pos:self._pos + take]
+        out[:take] += w * (nxt[:take] - out[:take])
+        out[take:] = nxt[take:]
+        self._pos += take
+        if self._pos >= fade:
+            self._finish()
+
+    def _finish(self) -> None:
+        unit, info, bypassed = self._next  # type: ignore[misc]
+        if unit is not self.unit:
+            self._release(self.unit)
+            self.guard.reset()
+        self.unit, self.info, self.bypassed, self._next = unit, info, bypassed, None
+
+    def _run_unit(self, unit: Any, bypassed: bool, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        if unit is None or bypassed:
+            self._dry(x, out)
+            return None
+        if self.is_effect:
+            return self._run_effect(unit, x, out)
+        unit.render(out)
+        fault = self.guard.check(out)
+        if fault:
+            out.fill(0.0)
+        return fault
+
+    def _run_effect(self, unit: Any, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        before = getattr(unit, "faults", 0)
+        y = unit.process(x)
+        fault = NONFINITE if getattr(unit, "faults", 0) != before else self.guard.check(y, x)
+        if fault:
+            self._dry(x, out)
+        else:
+            out[:] = y
+        return fault
+
+    def _dry(self, x: np.ndarray | None, out: np.ndarray) -> None:
+        if self.is_effect and x is not None:
+            out[:] = x
+        else:
+            out.fill(0.0)
+
+
+class LoadMeter:
+    """Ring buffer of per-block loads (compute seconds / block seconds)."""
+
+    def __init__(self, size: int) -> None:
+        self.loads = np.zeros(size, np.float64)
+        self.count = 0
+
+    def add(self, load: float) -> None:
+        self.loads[self.count % self.loads.shape[0]] = load
+        self.count += 1
+
+    def window(self) -> np.ndarray:
+        return self.loads[:min(self.count, self.loads.shape[0])]
+
+    def summary(self) -> dict[str, float]:
+        w = self.window()
+        if w.shape[0] == 0:
+            return {"load_mean": 0.0, "load_p999": 0.0, "load_max": 0.0}
+        return {"load_mean": float(w.mean()), "load_p999": float(np.percentile(w, 99.9)),
+                "load_max": float(w.max())}
+
+
+class Engine:
+    """The box's audio graph. ``process(inp, out)`` per block; ``handle(msg)`` from any thread."""
+
+    def __init__(self, config: EngineConfig | None = None) -> None:
+        self.cfg = config or EngineConfig()
+        if not 1 <= self.cfg.block <= MAX_BLOCK:
+            raise ValueError(f"block must be 1..{MAX_BLOCK} samples, got {self.cfg.block}")
+        fade = max(1, int(round(self.cfg.xfade_s * self.cfg.rate)))
+        self.graveyard: deque[Any] = deque()
+        self.slots = {name: Slot(name, name in EFFECT_SLOTS, self.cfg.rate, fade, self.cfg.block,
+                                 self.cfg.protect, self._bury)
+                      for name in (*SOURCE_SLOTS, *EFFECT_SLOTS)}
+        self.output = OutputStage(self.cfg.rate, self.cfg.protect)
+        self.inbox: deque[Callable[[], None]] = deque()
+        self.meter = LoadMeter(self.cfg.stats_blocks)
+        self.faults: deque[Fault] = deque(maxlen=MAX_FAULTS)
+        self.fault_count = 0
+        self.blocks = 0
+        self.xruns = 0
+        self.latency_ms = 0.0
+        self.peak = 0.0
+        self.input_peak = 0.0
+        self.live_input = self.cfg.live_input
+        self._gain = db_to_lin(self.cfg.input_gain_db)
+        self._volume = db_to_lin(self.cfg.volume_db)
+        self._vol_now = self._volume
+        self._bus = np.zeros(MAX_BLOCK, np.float32)
+        self._tmp = np.zeros(MAX_BLOCK, np.float32)
+        self._silence = np.zeros(MAX_BLOCK, np.float32)
+        self.lock = threading.Lock()       # guards status snapshots, not the audio path
+
+    # ------------------------------------------------------------------ audio thread
+    def process(self, inp: np.ndarray | None, out: np.ndarray) -> None:
+        """Run one block: ``inp`` [N] float32 capture (or None), ``out`` [N] filled in place."""
+        t0 = time.perf_counter()
+        n = out.shape[0]
+        self._drain()
+        bus = self._mix_sources(inp, n)
+        bus = self._run_effects(bus)
+        self._apply_volume(bus)
+        self.output.process(bus)
+        out[:] = bus
+        self.peak = max(self.peak, float(np.max(np.abs(bus))) if n else 0.0)
+        self.blocks += 1
+        self.meter.add((time.perf_counter() - t0) * self.cfg.rate / max(n, 1))
+
+    def _drain(self) -> None:
+        while self.inbox:
+            self.inbox.popleft()()
+
+    def _mix_sources(self, inp: np.ndarray | None, n: int) -> np.ndarray:
+        bus = self._bus[:n]
+        if inp is not None and self.live_input:
+            np.multiply(inp, self._gain, out=bus)
+            self.input_peak = max(self.input_peak, float(np.max(np.abs(inp))) if n else 0.0)
+        else:
+            bus.fill(0.0)
+        tmp = self._tmp[:n]
+        for name in SOURCE_SLOTS:
+            slot = self.slots[name]
+            if slot.unit is None and slot._next is None:
+                continue
+            self._check(slot, slot.run(None, tmp))
+            bus += tmp
+        return bus
+
+    def _run_effects(self, bus: np.ndarray) -> np.ndarray:
+        for name in EFFECT_SLOTS:
+            slot = self.slots[name]
+            if slot.unit is None and slot._next is None:
+                continue
+            out = self._tmp[:bus.shape[0]]
+            self._check(slot, slot.run(bus, out))
+            bus[:] = out
+        return bus
+
+    def _apply_volume(self, bus: np.ndarray) -> None:
+        if self._vol_now == self._volume:
+            if self._volume != 1.0:
+                bus *= self._volume
+            return
+        bus *= np.linspace(self._vol_now, self._volume, bus.shape[0], dtype=np.float32)
+        self._vol_now = self._volume
+
+    def _check(self, slot: Slot, fault: str | None) -> None:
+        if not fault:
+            return
+        name = (slot.info or {}).get("name", "")
+        self.faults.append(Fault(slot.name, fault, time.time(), self.blocks, name))
+        self.fault_count += 1
+
+    def _bury(self, unit: Any) -> None:
+        """Hand a retired unit to the loader thread (it is freed there, not here)."""
+        if unit is not None:
+            self.graveyard.append(unit)
+
+    # ------------------------------------------------------------------ control side
+    def post(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the audio thread at the next block boundary."""
+        self.inbox.append(action)
+
+    def install(self, slot: str, unit: Any, info: dict[str, Any] | None) -> None:
+        """Crossfade a prepared unit (already warmed) into ``slot`` at the next block."""
+        self.post(lambda: self.slots[slot].switch(unit, info))
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        """Act on a validated control message (device/control.py); "load" is the Swapper's."""
+        op = msg["op"]
+        handler = getattr(self, f"_on_{op}", None)
+        if handler is not None:
+            handler(msg)
+        else:
+            self._to_sources(msg)
+
+    def _to_sources(self, msg: dict[str, Any]) -> None:
+        targets = ("sampler",) if msg["op"] == "sample" else SOURCE_SLOTS
+        for name in targets:
+            unit = self.slots[name].unit
+            if unit is not None and hasattr(unit, "handle"):
+                unit.handle(msg)
+
+    def _on_knob(self, msg: dict[str, Any]) -> None:
+        slot = self.slots[msg["slot"]]
+        unit = slot._next[0] if slot._next is not None and slot._next[0] is not None else slot.unit
+        if unit is None:
+            from hatbox.errors import KnobError
+            raise KnobError(f"no pack in the {msg['slot']} slot to turn knob '{msg['name']}' on")
+        if hasattr(unit, "set_knob"):
+            unit.set_knob(str(msg["name"]), float(msg["value"]))
+        else:
+            unit.handle(msg)
+
+    def _on_bypass(self, msg: dict[str, Any]) -> None:
+        self.post(lambda: self.slots[msg["slot"]].set_bypass(bool(msg["on"])))
+
+    def _on_unload(self, msg: dict[str, Any]) -> None:
+        self.post(lambda: self.slots[msg["slot"]].switch(None, None))
+
+    def _on_volume(self, msg: dict[str, Any]) -> None:
+        self._volume = db_to_lin(float(msg["db"]))
+
+    def _on_panic(self, msg: dict[str, Any]) -> None:
+        for slot in self.slots.values():
+            if slot.unit is not None and hasattr(slot.unit, "handle"):
+                slot.unit.handle(msg)
+        self.post(self.output.reset)
+
+    def _on_shutdown(self, msg: dict[str, Any]) -> None:
+        """Handled by the server loop; the graph itself has nothing to do."""
+
+    def _on_load(self, msg: dict[str, Any]) -> None:
+        raise RuntimeError("'load' goes through device.audio.swap.Swapper (off the audio thread)")
+
+    # ------------------------------------------------------------------ status
+    def status(self) -> dict[str, Any]:
+        """The status dict of device/control.py (plus a few engine extras)."""
+        peak, self.peak = self.peak, 0.0
+        in_peak, self.input_peak = self.input_peak, 0.0
+        active = {name: (dict(s.info) if s.info else None) for name, s in self.slots.items()}
+        knobs = {}
+        for name, s in self.slots.items():
+            if s.unit is not None and hasattr(s.unit, "knob_values"):
+                knobs.update(s.unit.knob_values())
+        return {**self.meter.summary(), "xruns": self.xruns, "latency_ms": self.latency_ms,
+                "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
+                "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
+                "fault_count": self.fault_count, "knobs": knobs,
+                "bypassed": {n: s.bypassed for n, s in self.slots.items()},
+                "limiter_db": self.output.take_gain_reduction_db(),
+                "rate": self.cfg.rate, "block": self.cfg.block}
+
+    def load_summary(self) -> dict[str, float]:
+        """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""
+        return self.meter.summary()
+
+
+def block_ms(block: int, rate: int) -> float:
+    return 1000.0 * block / rate
+

@@ -1,0 +1,174 @@
+"""The protective output stage: nothing a model does reaches the DAC unguarded (pure numpy).
+
+Two parts, both per block on the mono float32 bus:
+
+- :class:`SlotGuard` watches one slot (an effect's output against its input, or a source's
+  output) and returns a fault reason the same block a model misbehaves:
+
+  ``nonfinite``  any NaN/inf sample (or the effect processor muted one itself);
+  ``runaway``    peak above ``peak_max`` (default +12 dBFS), or output RMS more than
+                 ``gain_max_db`` above the input RMS while louder than ``gain_floor`` (effects);
+  ``dc``         the slot's slowly tracked mean (time constant ``dc_time_s``) above ``dc_max``.
+
+  The engine then bypasses the slot (see device/audio/engine.py) and reports the fault.
+
+- :class:`OutputStage` always runs last: NaN/inf -> 0, a DC blocker (the input minus its
+  one-pole low-pass at ``dc_cutoff_hz``, i.e. a first-order high-pass), a peak limiter with instant attack and exponential release whose
+  gain keeps every sample at or under the fixed ``ceiling`` (linear, default -1 dBFS), and a
+  final clip to the ceiling as the last line of defence.
+
+Units: levels are linear full-scale amplitudes unless a name ends in ``_db``; times in seconds.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+NONFINITE, RUNAWAY, DC = "nonfinite", "runaway", "dc"
+_EPS = 1e-12
+
+
+def db_to_lin(db: float) -> float:
+    return float(10.0 ** (db / 20.0))
+
+
+def lin_to_db(x: float) -> float:
+    return float(20.0 * math.log10(max(float(x), 1e-6)))
+
+
+@dataclass(frozen=True)
+class ProtectConfig:
+    """Thresholds of the guards and the limiter (see module docstring for units)."""
+
+    ceiling_db: float = -1.0
+    release_s: float = 0.08
+    peak_max_db: float = 12.0
+    gain_max_db: float = 18.0
+    gain_floor_db: float = -24.0
+    dc_max: float = 0.2
+    dc_time_s: float = 0.05
+    dc_cutoff_hz: float = 2.0
+
+    @property
+    def ceiling(self) -> float:
+        return db_to_lin(self.ceiling_db)
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.dot(x, x) / max(x.shape[0], 1)))
+
+
+def block_pole(rate: int, block: int, time_s: float) -> float:
+    """Per-block one-pole coefficient for a tracker with time constant ``time_s``."""
+    return math.exp(-block / (max(time_s, 1e-6) * rate))
+
+
+class SlotGuard:
+    """Per-slot fault detector (stateful only for the DC tracker)."""
+
+    def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
+        self.rate, self.cfg = int(rate), config
+        self.peak_max = db_to_lin(config.peak_max_db)
+        self.gain_max = db_to_lin(config.gain_max_db)
+        self.gain_floor = db_to_lin(config.gain_floor_db)
+        self.dc = 0.0
+
+    def reset(self) -> None:
+        self.dc = 0.0
+
+    def check(self, out: np.ndarray, inp: np.ndarray | None = None) -> str | None:
+        """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None."""
+        if out.shape[0] == 0:
+            return None
+        if not np.isfinite(out).all():
+            return NONFINITE
+        if float(np.max(np.abs(out))) > self.peak_max:
+            return RUNAWAY
+        if inp is not None and self._gain_runaway(out, inp):
+            return RUNAWAY
+        return self._track_dc(out)
+
+    def _gain_runaway(self, out: np.ndarray, inp: np.ndarray) -> bool:
+        r_out = _rms(out)
+        return r_out > self.gain_floor and r_out > self.gain_max * max(_rms(inp), _EPS)
+
+    def _track_dc(self, out: np.ndarray) -> str | None:
+        a = block_pole(self.rate, out.shape[0], self.cfg.dc_time_s)
+        self.dc = a * self.dc + (1.0 - a) * float(np.mean(out))
+        return DC if abs(self.dc) > self.cfg.dc_max else None
+
+
+def _envelope(mag: np.ndarray, start: float, rel: float) -> np.ndarray:
+    """Peak envelope env[n] = max(mag[n], env[n-1] * rel), env[-1] = start; mag [N] -> [N] float64.
+
+    Closed form per chunk: env[n] = rel^n * max(start * rel, max_{k<=n} mag[k] rel^-k).
+    """
+    out = np.empty(mag.shape[0], np.float64)
+    chunk = max(1, int(min(256, 30.0 / max(-math.log(rel), 1e-9))))
+    for s in range(0, mag.shape[0], chunk):
+        seg = mag[s:s + chunk].astype(np.float64)
+        p = rel ** np.arange(seg.shape[0], dtype=np.float64)
+        acc = np.maximum.accumulate(seg / p)
+        out[s:s + seg.shape[0]] = np.maximum(acc, start * rel) * p
+        start = float(out[s + seg.shape[0] - 1])
+    return out
+
+
+def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
+    """m[n] = r m[n-1] + (1 - r) x[n], m[-1] = start; x [N] -> m [N] float64 (closed form per chunk)."""
+    out = np.empty(x.shape[0], np.float64)
+    for s in range(0, x.shape[0], 256):
+        seg = x[s:s + 256].astype(np.float64)
+        p = r ** np.arange(1, seg.shape[0] + 1, dtype=np.float64)
+        out[s:s + seg.shape[0]] = p * (start + (1.0 - r) * np.cumsum(seg / p))
+        start = float(out[s + seg.shape[0] - 1])
+    return out
+
+
+class OutputStage:
+    """DC tracker + fixed-ceiling peak limiter; ``process`` works in place on the bus."""
+
+    def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
+        self.rate, self.cfg = int(rate), config
+        self.ceiling = config.ceiling
+        self.rel = math.exp(-1.0 / (max(config.release_s, 1e-4) * rate))
+        self.dc_pole = math.exp(-2.0 * math.pi * config.dc_cutoff_hz / rate)
+        self.reset()
+
+    def reset(self) -> None:
+        self.env = 0.0
+        self.dc = 0.0
+        self.gain_min = 1.0          # lowest limiter gain since the last status read
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling."""
+        if x.shape[0] == 0:
+            return x
+        np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        self._remove_dc(x)
+        self._limit(x)
+        np.clip(x, -self.ceiling, self.ceiling, out=x)
+        return x
+
+    def _remove_dc(self, x: np.ndarray) -> None:
+        mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
+        self.dc = float(mean[-1])
+        x -= mean.astype(np.float32)
+
+    def _limit(self, x: np.ndarray) -> None:
+        mag = np.abs(x)
+        if self.env <= self.ceiling and float(mag.max()) <= self.ceiling:
+            self.env *= self.rel ** x.shape[0]
+            return
+        env = _envelope(mag, self.env, self.rel)
+        self.env = float(env[-1])
+        gain = np.minimum(1.0, self.ceiling / np.maximum(env, _EPS))
+        self.gain_min = min(self.gain_min, float(gain.min()))
+        x *= gain.astype(np.float32)
+
+    def take_gain_reduction_db(self) -> float:
+        """Most gain reduction (dB, >= 0) applied since the last call; resets the tracker."""
+        g, self.gain_min = self.gain_min, 1.0
+        return -lin_to_db(g)

@@ -1,0 +1,201 @@
+"""Hot-swap: packs are loaded, checked and warmed off the audio thread, then crossfaded in.
+
+:class:`Swapper` owns one worker thread.  For each ``load`` it:
+
+1. reads and verifies the pack (export.pack.read_pack: checksums, manifest);
+2. checks the handshake: the pack's kind fits the slot, its sample rate is the engine's;
+3. builds the unit (device/audio/effect.EffectProcessor or device/audio/synth.SynthSource)
+   and reproduces the pack's golden snapshot with that unit's own onnxruntime session;
+4. warms it: ``warm_s`` seconds of quiet noise in engine-sized blocks (first-call allocations
+   and kernel selection happen here, not in the audio thread), timing each block; a pack
+   whose mean compute exceeds ``budget`` x the block duration is refused (PackError
+   "realtime"); then the unit is reset;
+5. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary.
+
+Retired units come back through ``engine.graveyard`` and are dropped here, so their
+onnxruntime sessions are freed on this thread, never on the audio thread.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from device.audio.engine import Engine
+from export.pack import Pack, read_pack
+from hatbox.errors import HatboxError, PackError
+
+SLOT_KINDS = {"effect": "effect", "synth": "synth"}
+
+
+@dataclass
+class LoadResult:
+    """What a load request ended with: ``info`` on success, ``error`` (a message) otherwise."""
+
+    slot: str
+    path: str
+    info: dict[str, Any] | None = None
+    error: str | None = None
+    callback: Callable[["LoadResult"], None] | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def handshake(pack: Pack, slot: str, rate: int) -> None:
+    """Refuse a pack that does not fit ``slot`` of an engine running at ``rate`` Hz."""
+    m = pack.manifest
+    want = SLOT_KINDS.get(slot)
+    if want is None:
+        raise PackError(f"the {slot} slot does not take packs", check="handshake")
+    if m.kind != want:
+        raise PackError(f"pack '{m.name}' is a {m.kind} pack; the {slot} slot needs a {want} pack",
+                        check="handshake")
+    if m.kind == "effect" and m.sample_rate != rate:
+        raise PackError(f"pack '{m.name}' runs at {m.sample_rate} Hz but the engine runs at {rate} Hz",
+                        check="handshake", hint=f"re-export the pack at {rate} Hz or start the engine at "
+                                                f"{m.sample_rate} Hz (--rate)")
+
+
+def build_unit(pack: Pack, slot: str, rate: int, threads: int = 1) -> Any:
+    """The engine unit for a pack (the classes owned by the effect and synth parts)."""
+    if slot == "effect":
+        from device.audio.effect import EffectProcessor
+        return EffectProcessor(pack, threads=threads)
+    from device.audio.synth import SynthSource
+    return SynthSource(pack, rate, threads=threads)
+
+
+def session_of(unit: Any) -> Any:
+    model = getattr(unit, "model", None)
+    return getattr(model, "session", None) or getattr(unit, "session", None)
+
+
+def golden_check(unit: Any, pack: Pack) -> float:
+    """Reproduce the pack's golden snapshot with the unit's own session; max abs error."""
+    from device.audio.runtime import check_golden
+    ins, outs = pack.golden()
+    atol, rtol = pack.golden_tolerance()
+    try:
+        return check_golden(session_of(unit), ins, outs, atol, rtol)
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises private types on bad feeds
+        raise PackError(f"golden check failed to run: {str(exc).splitlines()[0]}", check="golden") from None
+
+
+def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:
+    """Run ``seconds`` of quiet noise through ``unit`` in ``block``-sample blocks, then reset it.
+
+    Returns the mean compute time as a fraction of the block duration.
+    """
+    rng = np.random.default_rng(0)
+    n_blocks = max(8, int(seconds * rate / block))
+    x = (0.05 * rng.standard_normal(block)).astype(np.float32)
+    out = np.zeros(block, np.float32)
+    times = np.empty(n_blocks)
+    for i in range(n_blocks):
+        t = time.perf_counter()
+        if slot == "effect":
+            unit.process(x)
+        else:
+            unit.render(out)
+        times[i] = time.perf_counter() - t
+    unit.reset()
+    return float(np.mean(times[n_blocks // 4:])) * rate / block
+
+
+class Swapper:
+    """Loads packs into an :class:`Engine` from a worker thread (see module docstring)."""
+
+    def __init__(self, engine: Engine, *, threads: int = 1, budget: float = 0.8,
+                 warm_s: float = 0.1) -> None:
+        self.engine, self.threads, self.budget, self.warm_s = engine, threads, budget, warm_s
+        self.requests: queue.Queue[LoadResult | None] = queue.Queue()
+        self.history: list[dict[str, Any]] = []
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Swapper":
+        self._thread = threading.Thread(target=self._loop, name="hatbox-swapper", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self.requests.put(None)
+            self._thread.join(10)
+            self._thread = None
+        self.collect()
+
+    def request(self, slot: str, path: str | Path,
+                done: Callable[[LoadResult], None] | None = None) -> LoadResult:
+        """Queue a load; returns at once (wait on ``result.done``)."""
+        result = LoadResult(slot, str(path), callback=done)
+        if self._thread is None:
+            raise HatboxError("the pack loader is not running")
+        self.requests.put(result)
+        return result
+
+    def load(self, slot: str, path: str | Path, timeout: float = 60.0) -> dict[str, Any]:
+        """Load and install a pack, blocking until it is crossfading in; PackError on refusal."""
+        result = self.request(slot, path)
+        if not result.done.wait(timeout):
+            raise HatboxError(f"loading {path} took longer than {timeout:.0f} s")
+        if result.error is not None:
+            raise PackError(result.error, check="load")
+        return result.info or {}
+
+    def prepare(self, slot: str, path: str | Path) -> tuple[Any, dict[str, Any]]:
+        """Steps 1-4 of the module docstring (any thread but the audio thread)."""
+        t0 = time.perf_counter()
+        pack = read_pack(path)
+        handshake(pack, slot, self.engine.cfg.rate)
+        unit = build_unit(pack, slot, self.engine.cfg.rate, self.threads)
+        err = golden_check(unit, pack)
+        load = warm(unit, slot, self.engine.cfg.block, self.engine.cfg.rate, self.warm_s)
+        if load > self.budget:
+            raise PackError(f"pack '{pack.manifest.name}' needs {load:.0%} of each block "
+                            f"(budget {self.budget:.0%}) and cannot run in real time here", check="realtime")
+        m = pack.manifest
+        info = {"name": m.name, "version": m.version, "path": str(path), "kind": m.kind,
+                "golden_err": err, "warm_load": load, "prepare_s": time.perf_counter() - t0,
+                "latency_samples": m.latency_samples}
+        return unit, info
+
+    def collect(self) -> int:
+        """Drop retired units handed back by the audio thread; returns how many."""
+        n = 0
+        while self.engine.graveyard:
+            self.engine.graveyard.popleft()
+            n += 1
+        return n
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                req = self.requests.get(timeout=0.05)
+            except queue.Empty:
+                self.collect()
+                continue
+            if req is None:
+                return
+            self._serve(req)
+
+    def _serve(self, req: LoadResult) -> None:
+        try:
+            unit, info = self.prepare(req.slot, req.path)
+            self.engine.install(req.slot, unit, info)
+            req.info = info
+        except HatboxError as exc:
+            req.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a broken pack must never take the loader down
+            req.error = f"{type(exc).__name__}: {exc}"
+        self.history.append({"slot": req.slot, "path": req.path, "ok": req.error is None,
+                             "error": req.error, "time": time.time()})
+        del self.history[:-50]
+        req.done.set()
+        if req.callback is not None:
+            req.callback(req)

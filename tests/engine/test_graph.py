@@ -1,0 +1,174 @@
+"""The engine graph: live input -> effect slot -> protection, sources, swaps, faults."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.audio.engine import Engine, EngineConfig
+from device.audio.swap import Swapper
+from hatbox.errors import HatboxError, PackError
+
+from tests.engine.helpers import RATE, max_step, run_blocks, tone
+from tests.engine.packs import effect_pack
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine(EngineConfig(rate=RATE, block=128, protect=__import__("device.audio.protect", fromlist=["x"]).ProtectConfig(ceiling_db=-1.0)))
+
+
+def _loaded(engine: Engine, pack: Path) -> Swapper:
+    sw = Swapper(engine, warm_s=0.02, budget=50.0).start()
+    sw.load("effect", pack)
+    return sw
+
+
+def test_empty_engine_passes_live_input(engine: Engine) -> None:
+    x = tone(0.2)
+    assert np.allclose(run_blocks(engine, x)[RATE // 20:], x[RATE // 20:], atol=1e-2)
+
+
+def test_gain_pack_applies_after_its_crossfade(engine: Engine, tmp_path: Path) -> None:
+    sw = _loaded(engine, effect_pack(tmp_path / "g.hatpack", "gain", -6.0))
+    x = tone(0.3)
+    y = run_blocks(engine, x)
+    sw.stop()
+    tail = slice(RATE // 10, None)
+    assert np.allclose(y[tail], x[tail] * 10 ** (-6 / 20), atol=1e-2)
+    assert engine.status()["active"]["effect"]["name"] == "test-gain"
+
+
+def test_state_pack_matches_its_reference_for_odd_blocks(tmp_path: Path) -> None:
+    pack = effect_pack(tmp_path / "s.hatpack", "smooth", 0.3)
+    outs = []
+    for block in (128, 65):
+        eng = Engine(EngineConfig(rate=RATE, block=block, xfade_s=0.0))
+        sw = _loaded(eng, pack)
+        run_blocks(eng, np.zeros(block, np.float32))        # the switch happens in this block
+        outs.append(run_blocks(eng, tone(0.1)))
+        sw.stop()
+    x = tone(0.1)
+    ref = 0.3 * x + 0.7 * np.concatenate([[0.0], x[:-1]])
+    for y in outs:
+        assert np.allclose(y[RATE // 20:], ref[RATE // 20:], atol=1e-2)
+
+
+def test_swap_crossfades_without_a_click(engine: Engine, tmp_path: Path) -> None:
+    a = effect_pack(tmp_path / "a.hatpack", "gain", 0.0, name="a")
+    b = effect_pack(tmp_path / "b.hatpack", "smooth", 0.2, name="b")
+    sw = _loaded(engine, a)
+    x = tone(0.6, freq=440.0)
+    y = np.zeros_like(x)
+    for i, s in enumerate(range(0, x.shape[0], 128)):
+        if i in (60, 120, 180):
+            sw.load("effect", b if i != 120 else a)
+        engine.process(x[s:s + 128], y[s:s + 128])
+    sw.stop()
+    assert max_step(y[RATE // 20:]) <= 1.05 * max_step(x)
+    assert engine.status()["active"]["effect"]["name"] == "b"
+
+
+def test_retired_units_are_released_off_the_audio_thread(engine: Engine, tmp_path: Path) -> None:
+    a = effect_pack(tmp_path / "a.hatpack", "gain", 0.0, name="a")
+    sw = _loaded(engine, a)
+    run_blocks(engine, tone(0.1))
+    sw.load("effect", a)
+    run_blocks(engine, tone(0.1))
+    assert len(engine.graveyard) == 1
+    assert sw.collect() == 1
+
+
+def test_nan_pack_is_bypassed_within_one_block(engine: Engine, tmp_path: Path) -> None:
+    sw = _loaded(engine, effect_pack(tmp_path / "n.hatpack", "nan", 0.5))
+    quiet, loud = tone(0.1, amp=0.2), tone(0.1, amp=0.8)
+    run_blocks(engine, quiet)
+    first = engine.blocks
+    y = run_blocks(engine, loud)
+    sw.stop()
+    st = engine.status()
+    assert st["faults"][0]["reason"] == "nonfinite" and st["faults"][0]["block"] == first
+    assert st["bypassed"]["effect"] and np.all(np.isfinite(y))
+    assert np.max(np.abs(y[:128])) <= 0.9 and np.allclose(y[-1000:], np.clip(loud[-1000:], -0.9, 0.9), atol=0.05)
+
+
+def test_plus_20_db_pack_is_caught_and_limited(engine: Engine, tmp_path: Path) -> None:
+    sw = _loaded(engine, effect_pack(tmp_path / "loud.hatpack", "gain", 20.0))
+    x = tone(0.3, amp=0.1)
+    y = run_blocks(engine, x)
+    sw.stop()
+    st = engine.status()
+    assert st["faults"] and st["faults"][0]["reason"] == "runaway"
+    assert st["faults"][0]["block"] <= 1                          # the block it was first heard
+    assert np.max(np.abs(y)) <= 10 ** (-1 / 20) + 1e-6
+    assert np.max(np.abs(y[RATE // 10:])) < 0.11                  # bypassed: the dry signal
+
+
+def test_broken_pack_is_refused_by_its_golden_check(engine: Engine, tmp_path: Path) -> None:
+    sw = Swapper(engine, warm_s=0.02).start()
+    with pytest.raises(PackError, match="golden"):
+        sw.load("effect", effect_pack(tmp_path / "b.hatpack", "broken"))
+    sw.stop()
+    assert engine.status()["active"]["effect"] is None
+
+
+def test_wrong_rate_is_refused_by_the_handshake(engine: Engine, tmp_path: Path) -> None:
+    sw = Swapper(engine, warm_s=0.02).start()
+    with pytest.raises(PackError, match="44100 Hz"):
+        sw.load("effect", effect_pack(tmp_path / "r.hatpack", "gain", 0.0, rate=44100))
+    sw.stop()
+
+
+def test_bypass_and_unload_fade(engine: Engine, tmp_path: Path) -> None:
+    sw = _loaded(engine, effect_pack(tmp_path / "g.hatpack", "gain", -12.0))
+    x = tone(0.8, freq=330.0)
+    y = np.zeros_like(x)
+    for i, s in enumerate(range(0, x.shape[0], 128)):
+        if i == 100:
+            engine.handle({"op": "bypass", "slot": "effect", "on": True})
+        if i == 200:
+            engine.handle({"op": "bypass", "slot": "effect", "on": False})
+        if i == 250:
+            engine.handle({"op": "unload", "slot": "effect"})
+        engine.process(x[s:s + 128], y[s:s + 128])
+    sw.stop()
+    assert max_step(y[RATE // 20:]) <= 1.05 * max_step(x)
+    assert engine.status()["active"]["effect"] is None
+
+
+def test_knob_without_a_pack_is_a_clear_error(engine: Engine) -> None:
+    with pytest.raises(HatboxError, match="no pack in the effect slot"):
+        engine.handle({"op": "knob", "slot": "effect", "name": "drive", "value": 1.0})
+
+
+class _Beep:
+    """A minimal source (the protocol in docs/HELPERS.md)."""
+
+    def __init__(self, value: float) -> None:
+        self.value, self.msgs = value, []
+
+    def render(self, out: np.ndarray) -> None:
+        out.fill(self.value)
+
+    def handle(self, msg: dict) -> None:
+        self.msgs.append(msg)
+
+    def reset(self) -> None:
+        pass
+
+
+def test_sources_are_mixed_and_a_bad_source_is_muted() -> None:
+    eng = Engine(EngineConfig(rate=RATE, block=64, xfade_s=0.0, live_input=False))
+    good, bad = _Beep(0.01), _Beep(float("nan"))
+    eng.install("synth", good, {"name": "beep"})
+    eng.install("sampler", bad, {"name": "bad"})
+    y = run_blocks(eng, np.zeros(640, np.float32))
+    eng.handle({"op": "note_on", "note": 60, "velocity": 100})
+    assert np.all(np.isfinite(y)) and good.msgs and eng.status()["faults"][0]["slot"] == "sampler"
+
+
+def test_load_meter_reports_fractions_of_the_block(engine: Engine) -> None:
+    run_blocks(engine, tone(0.2))
+    st = engine.status()
+    assert 0.0 < st["load_mean"] <= st["load_p999"] and st["blocks"] == int(np.ceil(0.2 * RATE / 128))
