@@ -6,23 +6,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from trainer.effect.synthdata import plucks  # noqa: F401 - re-exported for the tests
+
 RATE = 48_000
-
-
-def plucks(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
-    """Guitar-ish test input: decaying harmonic plucks plus a little noise -> [N] float32."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * rate)
-    x = 0.002 * rng.standard_normal(n)
-    start = 0
-    while start < n:
-        f, length = rng.uniform(80, 500), int(rate * rng.uniform(0.15, 0.5))
-        t = np.arange(min(length, n - start)) / rate
-        env = np.exp(-t * rng.uniform(4, 12))
-        x[start:start + t.size] += rng.uniform(0.1, 0.4) * env * (np.sin(2 * np.pi * f * t)
-                                                                   + 0.4 * np.sin(4 * np.pi * f * t))
-        start += int(rate * rng.uniform(0.08, 0.3))
-    return (0.5 * x / np.max(np.abs(x))).astype(np.float32)
 
 
 def drive(x: np.ndarray, drive_db: float) -> np.ndarray:

@@ -156,10 +156,10 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def read_rows(folder: Path) -> tuple[list[tuple[str, str, str]], list[dict[str, str]]]:
-    path = folder / "pairs.csv"
+def read_rows(folder: Path, csv_name: str = "pairs.csv") -> tuple[list[tuple[str, str, str]], list[dict[str, str]]]:
+    path = folder / csv_name
     if not path.is_file():
-        raise DataError(f"no pairs.csv in {folder}",
+        raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
     with path.open(newline="") as fh:
         reader = csv.DictReader(fh)
@@ -212,18 +212,18 @@ def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: li
 
 
 def load_folder(folder: str | Path, *, allow_clipping: bool = False,
-                keep_all_columns: bool = False) -> EffectData:
-    """Load and check ``folder/pairs.csv`` and every recording it names.
+                keep_all_columns: bool = False, csv_name: str = "pairs.csv") -> EffectData:
+    """Load and check ``folder/<csv_name>`` and every recording it names.
 
     ``keep_all_columns`` keeps every knob column in each pair's setting and derives no knob
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
-    columns, rows = read_rows(folder)
+    columns, rows = read_rows(folder, csv_name)
     pairs: list[Pair] = []
     rate: int | None = None
     for i, row in enumerate(rows, start=2):
-        where = f"pairs.csv line {i}"
+        where = f"{csv_name} line {i}"
         setting = {name: _number(row.get(col, ""), where) for col, name, _ in columns}
         src, dst = (folder / (row.get(k) or "").strip() for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)

@@ -45,8 +45,12 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
             "latency": data.latencies}
 
 
-def evaluate_folder(pack: str | Path, folder: str | Path, *, val_fraction: float | None = None,
-                    allow_clipping: bool = False) -> dict[str, Any]:
-    """Score ``pack`` on every recording of ``folder/pairs.csv`` (e.g. unseen knob settings)."""
-    data = load_folder(folder, allow_clipping=allow_clipping, keep_all_columns=True)
+def evaluate_folder(pack: str | Path, folder: str | Path, *, csv_name: str = "pairs.csv",
+                    val_fraction: float | None = None, allow_clipping: bool = False) -> dict[str, Any]:
+    """Score ``pack`` on every recording of ``folder/<csv_name>`` (e.g. unseen knob settings).
+
+    Recordings are checked and latency-aligned like training data; knob values must lie in
+    the pack's ranges (KnobError otherwise).
+    """
+    data = load_folder(folder, allow_clipping=allow_clipping, keep_all_columns=True, csv_name=csv_name)
     return evaluate_data(pack, data, val_fraction)
