@@ -1,0 +1,118 @@
+"""Crash safety: a real uvicorn server process is SIGKILLed at random points during 50 installs.
+
+After every restart the store must be consistent (no debris, every pack intact, the pointer
+valid), the active pack must be the last good one (the new pack only if its install and
+activation completed before the kill), and the engine must have been told to load it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from device.store import PackStore
+from export.pack import read_pack
+from tests.api.packs import gain_pack
+
+ROUNDS = int(os.environ.get("HATBOX_CRASH_ROUNDS", "50"))
+HOST = Path(__file__).with_name("crash_host.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Host:
+    def __init__(self, store: Path, port: int, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([sys.executable, str(HOST), str(store), str(port), str(log)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.code = ""
+
+    def start(self) -> int:
+        self.proc.stdin.write("start\n")
+        self.proc.stdin.flush()
+        seen: dict[str, str] = {}
+        while len(seen) < 2:                   # every life prints its pid and its pairing code
+            line = self.proc.stdout.readline().split()
+            if len(line) == 2:
+                seen[line[0]] = line[1]
+        self.code, pid = seen["code"], int(seen["pid"])
+        self._wait_healthy()
+        return pid
+
+    def _wait_healthy(self) -> None:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.02)
+        raise AssertionError("server did not come back")
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
+def _push(url: str, token: str, path: Path, out: dict) -> None:
+    try:
+        r = httpx.post(f"{url}/packs", params={"activate": "true"}, content=path.read_bytes(),
+                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        out["status"] = r.status_code
+    except httpx.TransportError:
+        out["status"] = None
+
+
+def _last_load(log: Path) -> str | None:
+    loads = [json.loads(x) for x in log.read_text().splitlines() if '"load"' in x]
+    return loads[-1]["path"] if loads else None
+
+
+def test_kill_server_at_random_points_during_installs(tmp_path: Path) -> None:
+    rng = random.Random(1234)
+    store, log = tmp_path / "box", tmp_path / "control.jsonl"
+    log.touch()
+    packs = [gain_pack(tmp_path / f"p{i}.hatpack", "fx", f"1.0.{i}", seed=i) for i in range(ROUNDS)]
+    host = Host(store, _free_port(), log)
+    try:
+        pid = host.start()
+        token = httpx.post(f"{host.url}/pair", json={"code": host.code}).json()["token"]
+        hdr = {"Authorization": f"Bearer {token}"}
+        last_good, mid_install = None, 0
+        for path in packs:
+            out: dict = {}
+            t = threading.Thread(target=_push, args=(host.url, token, path, out))
+            t.start()
+            time.sleep(rng.uniform(0.0, 0.25))
+            os.kill(pid, signal.SIGKILL)
+            t.join()
+            pid = host.start()
+            assert PackStore(store).problems() == []
+            active = httpx.get(f"{host.url}/status", headers=hdr).json()["active"]["effect"]
+            new = read_pack(path).manifest.version
+            if out["status"] == 201:
+                assert active is not None and f"-{new}-" in active
+            else:
+                mid_install += 1
+                assert active == last_good or (active and f"-{new}-" in active)
+            if active:
+                read_pack(store / "packs" / active / "pack.hatpack")
+                assert _last_load(log) == str(store / "packs" / active / "pack.hatpack")
+            last_good = active
+        print(f"{ROUNDS} installs, {mid_install} killed mid-request, {ROUNDS - mid_install} after completing")
+        assert mid_install >= ROUNDS // 5, f"only {mid_install} kills landed during an install"
+    finally:
+        host.close()
