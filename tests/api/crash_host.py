@@ -8,6 +8,7 @@ random point.  Children print ``code XXXXXX`` when they show a pairing code.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -33,7 +34,8 @@ def main() -> None:
     child = 0
     for line in sys.stdin:
         if child:
-            os.waitpid(child, 0)
+            os.waitpid(child, 0)       # the test has killed it
+            child = 0
         if line.strip() != "start":
             break
         child = os.fork()
@@ -43,6 +45,9 @@ def main() -> None:
             finally:
                 os._exit(0)
         print(f"pid {child}", flush=True)
+    if child:                          # stdin closed while a server runs: stop it
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
 
 
 if __name__ == "__main__":
