@@ -99,13 +99,21 @@ class HarmonicNoiseSynth(nn.Module):
         hop = self.cfg.hop
         j0, nf = start // hop, length // hop
         a = amps[:, j0:j0 + nf + 1]                                   # [B, nf+1, K]
+        k = self.k.double()
+        w = 2 * math.pi * f0.double()[:, None, None] / self.cfg.rate   # rad / sample, [B, 1, 1]
+        p0 = torch.as_tensor(phase0, dtype=torch.float64, device=amps.device).reshape(-1, 1, 1)
+        n_f = torch.arange(nf, device=amps.device, dtype=torch.float64)[None, :, None] * hop + start
+        ang_f = ((w * n_f + p0) * k) % (2 * math.pi)                 # [B, nf, K] at each frame start
+        ang_h = (w * torch.arange(hop, device=amps.device, dtype=torch.float64)[None, :, None] * k)
+        sf, cf = torch.sin(ang_f).float(), torch.cos(ang_f).float()
+        sh_t, ch_t = torch.sin(ang_h).float().transpose(1, 2), torch.cos(ang_h).float().transpose(1, 2)
+
+        def frame_sum(x: torch.Tensor) -> torch.Tensor:   # sum_k x_k sin(k phi[n]), sin(A+B) expanded
+            return torch.matmul(x * sf, ch_t) + torch.matmul(x * cf, sh_t)  # [B, nf, hop]
+
         t = torch.arange(hop, device=amps.device, dtype=amps.dtype) / hop
-        up = a[:, :-1, None] * (1 - t)[None, None, :, None] + a[:, 1:, None] * t[None, None, :, None]
-        up = up.reshape(a.shape[0], nf * hop, -1)                       # [B, N, K]
-        n = torch.arange(start, start + length, device=amps.device, dtype=torch.float64)
-        phi = (2 * math.pi * f0.double()[:, None] * n / self.cfg.rate) % (2 * math.pi)
-        phi = phi.float() + phase0 if not torch.is_tensor(phase0) else phi.float() + phase0[:, None]
-        return torch.sum(up * torch.sin(phi[..., None] * self.k), dim=-1)
+        y = frame_sum(a[:, :-1]) * (1 - t) + frame_sum(a[:, 1:]) * t
+        return y.reshape(a.shape[0], length)
 
     def noise(self, mags: torch.Tensor, phasors: torch.Tensor, start: int, length: int) -> torch.Tensor:
         """mags [B, F+1, M], phasors [B, F+1, hop+1] complex -> [B, length] from sample ``start``."""

@@ -100,7 +100,7 @@ def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
 
 
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
-          win_s: float = 0.5, lr: float = 3e-3, threads: int = 1, seed: int = 0,
+          win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
           device: str | None = None, log_every_s: float = 120.0) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, held-out set)."""
     names = sorted({n.instrument for n in notes})
@@ -117,7 +117,8 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     wrapped = accel.wrap(model, dist)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     result = TrainResult(model, names, fit_velocity_map(tr))
-    _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, int(win_s * cfg.rate) // cfg.hop * cfg.hop,
+    win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
+    _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, win,
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s)
     accel.teardown(dist)
     return result, tr, ho
