@@ -15,7 +15,8 @@ slave does not pace in real time, so :class:`Pacer` can hold each block to its w
 time and count a deadline miss as an xrun, as a card would.
 
 Latency budget (see docs/engine.md): one capture period (a block is whole before it is read)
-+ the playback queue (``periods`` x ``period`` after the priming silence) + model latency.
++ the playback queue ((``periods`` - 1) x ``period`` of priming silence ahead of every block)
++ model latency = ``period`` x ``periods`` + model latency.
 """
 from __future__ import annotations
 
@@ -46,15 +47,17 @@ class AudioConfig:
     device: str = "default"
     rate: int = 48000
     period: int = 128
-    periods: int = 2
+    periods: int = 3
     capture: bool = True
     capture_device: str | None = None
     format: str = "float32"
 
     def latency_budget(self, model_latency: int = 0) -> dict[str, float]:
-        """Round trip in ms: capture period + playback queue + model latency (samples)."""
+        """Round trip in ms = period x periods + model latency (samples): one capture period
+        (a block is whole before it is read) + the (periods - 1) periods queued ahead of each
+        written block in the playback buffer (see :meth:`AlsaIO._prime`)."""
         ms = 1000.0 / self.rate
-        parts = {"capture_ms": self.period * ms, "playback_ms": self.period * self.periods * ms,
+        parts = {"capture_ms": self.period * ms, "playback_ms": self.period * (self.periods - 1) * ms,
                  "model_ms": model_latency * ms}
         return {**parts, "round_trip_ms": sum(parts.values())}
 
@@ -196,6 +199,7 @@ class Pacer:
         self.start = time.perf_counter()
         self.k = 0
         self.misses = 0
+        self.missed: list[int] = []       # block indices of the first misses
         self.worst_late_s = 0.0
 
     def wait(self) -> None:
@@ -212,6 +216,8 @@ class Pacer:
         self.worst_late_s = max(self.worst_late_s, late)
         if late > self.slack_s:
             self.misses += 1
+            if len(self.missed) < 32:
+                self.missed.append(self.k)
             self.start += late          # a card would restart the stream after an xrun
         self.k += 1
 
@@ -237,7 +243,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
         if on_block is not None:
             on_block(k)
     return {"blocks": k, "xruns": engine.xruns,
-            "deadline_misses": pacer.misses if pacer else 0,
+            "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 
 
@@ -252,7 +258,7 @@ def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pa
         pacer.done()
         ok = ok and pacer.misses == before
     if not ok:
-        engine.xruns += 1
+        engine.note_xrun()
 
 
 def write_file_pcm(conf: str | Path, out_raw: str | Path, in_raw: str | Path | None = None,

@@ -31,6 +31,7 @@ from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 
 SLOT_KINDS = {"effect": "effect", "synth": "synth"}
+YIELD_S = 0.0005
 
 
 @dataclass
@@ -104,8 +105,25 @@ def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:
         else:
             unit.render(out)
         times[i] = time.perf_counter() - t
+        time.sleep(YIELD_S)             # leave the GIL to the audio thread between blocks
     unit.reset()
     return float(np.mean(times[n_blocks // 4:])) * rate / block
+
+
+def warm_runtime() -> None:
+    """Create (and drop) one tiny onnxruntime session: the runtime's first-use initialisation
+    holds the GIL for milliseconds, so it is paid before the audio clock starts."""
+    try:
+        import onnx
+        from onnx import TensorProto, helper
+    except ImportError:
+        return
+    from device.audio.runtime import make_session
+    io = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1]) for n in ("x", "y")]
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "warm", io[:1], io[1:])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    make_session(model.SerializeToString())
 
 
 class Swapper:
@@ -119,6 +137,7 @@ class Swapper:
         self._thread: threading.Thread | None = None
 
     def start(self) -> "Swapper":
+        warm_runtime()
         self._thread = threading.Thread(target=self._loop, name="hatbox-swapper", daemon=True)
         self._thread.start()
         return self

@@ -1,0 +1,275 @@
+"""The engine in its own process, at the highest priority the OS grants.
+
+:class:`EngineProcess` (the parent's handle; a :class:`device.control.Control`) spawns
+:func:`engine_main` in a fresh process.  There:
+
+- two reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
+  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``) and the status channel;
+  ``load`` is answered once the pack is prepared and crossfading in (or refused);
+- the swapper thread (device/audio/swap.py) prepares packs;
+- the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain
+  warning when the OS refuses), opens the audio device (device/audio/alsa_io.py) and runs the
+  block loop until ``shutdown``, ``seconds`` or the parent's exit.
+
+Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
+thread runs real-time.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
+from device.audio.engine import Engine, EngineConfig
+from device.control import ControlError, validate
+from hatbox.errors import HatboxError
+
+MCL_CURRENT, MCL_FUTURE = 1, 2
+REPLY_TIMEOUT_S = 90.0
+SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
+
+
+@dataclass
+class ServerConfig:
+    """Everything the engine process needs (picklable: it crosses the process boundary)."""
+
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    backend: str = "alsa"                 # "alsa", "file", or "auto" (ALSA, else file)
+    pace: bool = False                    # hold blocks to the wall clock (file/null devices)
+    alsa_conf: str | None = None          # extra ALSA config file (e.g. the file plugin's)
+    seconds: float | None = None          # stop after this much audio (None: until shutdown)
+    input_wav: str | None = None          # file backend: input signal (else silence)
+    output_wav: str | None = None         # file backend: where the output is written
+    packs: dict[str, str] = field(default_factory=dict)   # slot -> pack loaded at start
+    realtime: bool = True
+    priority: int = 70
+    status_json: str | None = None        # final status written here at exit
+
+
+def set_realtime(priority: int) -> list[str]:
+    """SCHED_FIFO for the calling thread and mlockall; returns warnings for what was refused."""
+    warnings = []
+    try:
+        top = os.sched_get_priority_max(os.SCHED_FIFO)
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(min(priority, top)))
+    except (PermissionError, OSError, AttributeError) as exc:
+        warnings.append(f"real-time scheduling (SCHED_FIFO) not permitted ({exc}); running at normal "
+                        "priority - give the user rtprio in /etc/security/limits.d for a real box")
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.mlockall(MCL_CURRENT | MCL_FUTURE) != 0:
+        err = ctypes.get_errno()
+        warnings.append(f"mlockall refused ({os.strerror(err)}); memory may be paged out - raise "
+                        "memlock in /etc/security/limits.d for a real box")
+    return warnings
+
+
+def scheduler_name() -> str:
+    policy = os.sched_getscheduler(0)
+    return {os.SCHED_FIFO: "SCHED_FIFO", os.SCHED_OTHER: "SCHED_OTHER"}.get(policy, str(policy))
+
+
+class _Child:
+    """The engine process's state: engine, swapper, I/O, flags."""
+
+    def __init__(self, cfg: ServerConfig) -> None:
+        from device.audio.sampler import SamplerSource
+        from device.audio.swap import Swapper
+        self.cfg = cfg
+        self.engine = Engine(cfg.engine)
+        self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
+        self.swapper = Swapper(self.engine).start()
+        self.engine.install("sampler", SamplerSource(cfg.engine.rate), {"name": "sampler"})
+        self.stop = threading.Event()
+        self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
+
+    def request(self, msg: dict[str, Any]) -> None:
+        """Act on one control message (a reader thread; never the audio thread)."""
+        validate(msg)
+        if msg["op"] == "load":
+            info = self.swapper.load(msg["slot"], msg["path"])
+            self.engine.latency_ms = self.cfg.audio.latency_budget(
+                int(info.get("latency_samples", 0)))["round_trip_ms"]
+        elif msg["op"] == "shutdown":
+            self.stop.set()
+        else:
+            self.engine.handle(msg)
+
+    def status(self) -> dict[str, Any]:
+        return {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:]}
+
+
+def _serve(conn: Any, child: _Child, kind: str) -> None:
+    """Reader thread: answer requests on ``conn`` until the parent hangs up."""
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            child.stop.set()
+            return
+        reply: dict[str, Any] = {"id": req.get("id"), "ok": True, "error": None}
+        try:
+            if kind == "status":
+                reply["status"] = child.status()
+            else:
+                child.request(req["msg"])
+        except (HatboxError, ControlError) as exc:
+            reply.update(ok=False, error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - the engine keeps running whatever a message does
+            reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+def _open(cfg: ServerConfig) -> Any:
+    if cfg.alsa_conf:
+        use_file_pcm(cfg.alsa_conf)
+    audio_in = None
+    if cfg.input_wav:
+        from device.audio import audiofile
+        data, _ = audiofile.read(cfg.input_wav, expect_rate=cfg.audio.rate, mono=True)
+        audio_in = data.reshape(-1)
+    if cfg.backend == "file":
+        return FileIO(cfg.audio, audio_in, cfg.output_wav)
+    return open_io(cfg.audio, fallback_audio=audio_in, fallback_out=cfg.output_wav,
+                   allow_fallback=cfg.backend == "auto")
+
+
+def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
+    """Entry point of the engine process (see module docstring)."""
+    child = _Child(cfg)
+    for slot, path in cfg.packs.items():
+        try:
+            child.request({"op": "load", "slot": slot, "path": path})
+        except HatboxError as exc:
+            child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
+    for conn, kind in ((ctrl, "control"), (stat, "status")):
+        threading.Thread(target=_serve, args=(conn, child, kind), daemon=True, name=f"hatbox-{kind}").start()
+    io = None
+    try:
+        io = _open(cfg)
+        child.extra["backend"] = type(io).__name__
+        child.extra["device"] = getattr(io, "info", {})
+        if cfg.realtime:
+            child.extra["warnings"] += set_realtime(cfg.priority)
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        child.extra["scheduler"] = scheduler_name()
+        preroll(child.engine, cfg.engine.block)
+        child.status()                       # first-call costs of the status path, paid now
+        ready.set()
+        result = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
+        child.extra["run"] = result
+    except HatboxError as exc:
+        child.extra["error"] = str(exc)
+        ready.set()
+    finally:
+        _finish(child, io, cfg)
+
+
+def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
+    """A few blocks of silence before the clock starts: pending installs happen and the first
+    call of every code path is paid here, not in the first real block."""
+    import numpy as np
+    silence, out = np.zeros(block, np.float32), np.zeros(block, np.float32)
+    for _ in range(blocks):
+        engine.process(silence, out)
+
+
+def _finish(child: _Child, io: Any, cfg: ServerConfig) -> None:
+    if io is not None:
+        io.close()
+    child.swapper.stop()
+    child.extra["finished"] = True
+    if cfg.status_json:
+        Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
+
+
+class EngineProcess:
+    """The parent's handle on the engine process; implements device.control.Control."""
+
+    def __init__(self, cfg: ServerConfig) -> None:
+        self.cfg = cfg
+        ctx = mp.get_context("spawn")
+        self._ctrl, ctrl_child = ctx.Pipe()
+        self._stat, stat_child = ctx.Pipe()
+        self._ready = ctx.Event()
+        self.process = ctx.Process(target=engine_main, args=(ctrl_child, stat_child, cfg, self._ready),
+                                   name="hatbox-engine", daemon=True)
+        self._locks = {"control": threading.Lock(), "status": threading.Lock()}
+        self._ids = 0
+
+    def start(self, timeout: float = 60.0) -> "EngineProcess":
+        """Start the process; returns once the audio device is open (HatboxError if it is not)."""
+        self.process.start()
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise HatboxError(f"the engine did not start within {timeout:.0f} s")
+        error = self.status().get("error")
+        if error:
+            self.stop()
+            raise HatboxError(error)
+        return self
+
+    def _call(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        conn = self._ctrl if kind == "control" else self._stat
+        with self._locks[kind]:
+            if not self.process.is_alive():
+                raise HatboxError("the audio engine is not running")
+            self._ids += 1
+            conn.send({"id": self._ids, **payload})
+            if not conn.poll(REPLY_TIMEOUT_S):
+                raise HatboxError("the audio engine did not answer")
+            reply = conn.recv()
+        if not reply["ok"]:
+            raise HatboxError(f"engine: {reply['error']}")
+        return reply
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Validate and deliver a control message; ``load`` returns once the pack is playing."""
+        validate(message)
+        self._call("control", {"msg": message})
+
+    def status(self) -> dict[str, Any]:
+        return dict(self._call("status", {})["status"])
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        self.process.join(timeout)
+        return self.process.exitcode
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """Ask the engine to shut down, then wait (terminating it if it does not stop)."""
+        if self.process.is_alive():
+            try:
+                self.send({"op": "shutdown"})
+            except HatboxError:
+                pass
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+        return self.process.exitcode
+
+
+def config_dict(cfg: ServerConfig) -> dict[str, Any]:
+    """The configuration as plain data (for logs and benchmark JSON)."""
+    return asdict(cfg)
+
+
+def wait_until(predicate: Any, timeout: float, step: float = 0.05) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
