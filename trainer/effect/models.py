@@ -63,6 +63,17 @@ class EffectModel(nn.Module):
         super().__init__()
         self.knobs = knobs
         self._config = dict(config)
+        self.register_buffer("in_scale", torch.tensor(1.0))
+        self.register_buffer("out_scale", torch.tensor(1.0))
+
+    def set_scales(self, in_scale: float, out_scale: float) -> None:
+        """Fixed data scaling: the network sees ``x * in_scale`` and its head is ``* out_scale``.
+
+        The trainer sets them from the data (1 / input std, std of output - input) so the
+        network starts in its useful range instead of spending steps growing its weights.
+        """
+        self.in_scale.fill_(float(in_scale))
+        self.out_scale.fill_(float(out_scale))
 
     def config(self) -> dict[str, Any]:
         """Everything needed to rebuild this model with :func:`build`."""
@@ -106,7 +117,8 @@ class RNNEffect(EffectModel):
         return True
 
     def forward(self, x: Tensor, k: Tensor | None, state: State) -> tuple[Tensor, State]:
-        inp = x.unsqueeze(-1) if k is None else torch.cat([x.unsqueeze(-1), k], dim=-1)
+        xs = (x * self.in_scale).unsqueeze(-1)
+        inp = xs if k is None else torch.cat([xs, k], dim=-1)
         if self.arch == "gru":
             h, s = self.rnn(inp, state[0])
             new = [s]
@@ -115,7 +127,7 @@ class RNNEffect(EffectModel):
             new = [hs, cs]
         if self.film is not None and k is not None:
             h = self.film(h, self.embed(k))
-        return self.head(h).squeeze(-1) + x, new
+        return self.head(h).squeeze(-1) * self.out_scale + x, new
 
 
 # --------------------------------------------------------------------------- convolutional
@@ -182,8 +194,8 @@ class TCNEffect(EffectModel):
         return self.tcn.cache_shapes()
 
     def forward(self, x: Tensor, k: Tensor | None, state: State) -> tuple[Tensor, State]:
-        h, new = self.tcn(x, k, state)
-        return self.head(h).squeeze(1) + x, new
+        h, new = self.tcn(x * self.in_scale, k, state)
+        return self.head(h).squeeze(1) * self.out_scale + x, new
 
 
 class TCNGRUEffect(EffectModel):
@@ -209,13 +221,13 @@ class TCNGRUEffect(EffectModel):
         return index == len(self.tcn.convs)
 
     def forward(self, x: Tensor, k: Tensor | None, state: State) -> tuple[Tensor, State]:
-        feats, caches = self.tcn(x, k, state[:-1])
+        feats, caches = self.tcn(x * self.in_scale, k, state[:-1])
         inp = feats.transpose(1, 2)
         inp = inp if k is None else torch.cat([inp, k], dim=-1)
         h, s = self.rnn(inp, state[-1])
         if self.film is not None and k is not None:
             h = self.film(h, self.embed(k))
-        return self.head(h).squeeze(-1) + x, [*caches, s]
+        return self.head(h).squeeze(-1) * self.out_scale + x, [*caches, s]
 
 
 ARCHS = {

@@ -51,6 +51,7 @@ class TrainConfig:
     eval_every_s: float = 20.0
     max_steps: int | None = None
     threads: int | None = 1       # torch intra-op threads (None: torch's default)
+    scale_data: bool = True       # normalise the network's input/output scale from the data
     model: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,6 +82,12 @@ class Segments:
             raise datamod.DataError(f"recordings are too short to train on ({shortest} samples "
                                     f"before the held-out part; need {self.length})")
         self.weights = np.array(self.split, np.float64) / sum(self.split)
+
+    def scales(self) -> tuple[float, float]:
+        """(1 / std of training input, std of training output - input), for EffectModel.set_scales."""
+        xs = np.concatenate([p.input[:s] for p, s in zip(self.data.pairs, self.split)])
+        rs = np.concatenate([p.output[:s] - p.input[:s] for p, s in zip(self.data.pairs, self.split)])
+        return 1.0 / max(float(np.std(xs)), 1e-4), max(float(np.std(rs)), 1e-4)
 
     def batch(self, size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """x [B, S], y [B, S], k [B, S, K] with S = warmup + chunks * chunk."""
@@ -177,7 +184,10 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     segs = Segments(data, cfg, np.random.default_rng(cfg.seed + dist.rank))
-    model = build(cfg.arch, len(data.knobs), **cfg.model).to(dist.device)
+    model = build(cfg.arch, len(data.knobs), **cfg.model)
+    if cfg.scale_data:
+        model.set_scales(*segs.scales())
+    model = model.to(dist.device)
     net = accel.wrap(model, dist)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     run = _Run(model, copy.deepcopy(model.state_dict()), main=dist.main)
