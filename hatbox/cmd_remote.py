@@ -70,6 +70,9 @@ def _call(client: Any, method: str, path: str, **kw: Any) -> Any:
     try:
         resp = client.request(method, path, **kw)
     except httpx.ConnectError as exc:
+        if "CERTIFICATE" in str(exc).upper():
+            raise HatboxError(f"the box at {client.base_url} has a TLS certificate this computer does not trust",
+                              hint="pass the box's certificate: --ca box.pem") from None
         raise HatboxError(f"cannot reach the box at {client.base_url} ({exc})",
                           hint="is it on and on this network? check the URL (hatbox pair URL)") from None
     except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
