@@ -240,6 +240,7 @@ class Engine:
         self.blocks = 0
         self.xruns = 0
         self.xrun_blocks: list[int] = []
+        self.swap_blocks: deque[int] = deque(maxlen=1024)   # block index where each swap began
         self.latency_ms = 0.0
         self.peak = 0.0
         self.input_peak = 0.0
@@ -330,7 +331,10 @@ class Engine:
 
     def install(self, slot: str, unit: Any, info: dict[str, Any] | None) -> None:
         """Crossfade a prepared unit (already warmed) into ``slot`` at the next block."""
-        self.post(lambda: self.slots[slot].switch(unit, info))
+        def start() -> None:
+            self.slots[slot].switch(unit, info)
+            self.swap_blocks.append(self.blocks)
+        self.post(start)
 
     def handle(self, msg: dict[str, Any]) -> None:
         """Act on a validated control message (device/control.py); "load" is the Swapper's."""
@@ -390,7 +394,7 @@ class Engine:
         for name, s in self.slots.items():
             if s.unit is not None and hasattr(s.unit, "knob_values"):
                 knobs.update(s.unit.knob_values())
-        return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "latency_ms": self.latency_ms,
+        return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
                 "fault_count": self.fault_count, "knobs": knobs,

@@ -1,0 +1,176 @@
+"""`hatbox device run`: start the box - the engine process plus its front ends.
+
+The engine runs in its own process (device/audio/server.py).  This process holds the control
+handle (:class:`BoxControl`) and serves it to the front ends that are available: the API
+(device/api), the panel (device/ui/app.run_panel), MIDI (device/midi.py) and OSC (device/osc.py).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hatbox.errors import HatboxError
+
+DEFAULT_STORE = Path.home() / ".hatbox"
+
+
+def register(cli: Any) -> None:
+    p = cli.subcommand("device", "run", "run the box: audio engine, API, panel, MIDI and OSC", run,
+                       group_help="the box itself")
+    p.add_argument("--sim", action="store_true",
+                   help="simulated hardware; audio on ALSA 'default' if it opens, else the file backend")
+    p.add_argument("--audio", metavar="DEVICE", help="ALSA device (default: 'default')")
+    p.add_argument("--block", type=int, default=128, help="period / block size in samples (default 128)")
+    p.add_argument("--rate", type=int, default=48000, help="sample rate in Hz (default 48000)")
+    p.add_argument("--periods", type=int, default=3, help="ALSA periods per buffer (default 3)")
+    p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
+    p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
+    p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
+    p.add_argument("--osc-port", type=int, default=12000, help="OSC port (0: no OSC; default 12000)")
+    p.add_argument("--port", type=int, default=8750, help="API port (default 8750)")
+    p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="the box's data folder")
+    p.add_argument("--effect", metavar="PACK", help="effect pack to load at start")
+    p.add_argument("--synth", metavar="PACK", help="synth pack to load at start")
+    p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence")
+    p.add_argument("--output", metavar="WAV", help="file backend: write the output here")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+
+
+class BoxControl:
+    """The Control the front ends share: forwards to the engine and keeps knob ranges current."""
+
+    def __init__(self, engine: Any) -> None:
+        from device.midi import KnobRanges
+        self.engine = engine
+        self.knobs = KnobRanges()
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.engine.send(message)
+        if message.get("op") == "load":
+            self._learn_ranges(message["slot"], message["path"])
+
+    def status(self) -> dict[str, Any]:
+        return self.engine.status()
+
+    def _learn_ranges(self, slot: str, path: str) -> None:
+        from export.pack import read_pack
+        self.knobs.set_from_manifest(slot, read_pack(path).manifest)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from device.audio.alsa_io import AudioConfig
+    from device.audio.engine import EngineConfig
+    from device.audio.server import ServerConfig
+    audio = AudioConfig(device=args.audio or "default", rate=args.rate, period=args.block, periods=args.periods)
+    packs = {slot: str(getattr(args, slot)) for slot in ("effect", "synth") if getattr(args, slot)}
+    return ServerConfig(engine=EngineConfig(rate=args.rate, block=args.block), audio=audio, packs=packs,
+                        seconds=args.seconds, input_wav=args.input, output_wav=args.output)
+
+
+def _pick_backend(cfg: Any, sim: bool) -> str:
+    """ALSA, or with --sim the file backend when no ALSA device opens (paced by the clock)."""
+    from device.audio.alsa_io import AlsaIO, AudioDeviceError
+    if not sim:
+        return "ALSA device " + cfg.audio.device
+    try:
+        AlsaIO(cfg.audio).close()
+        return "ALSA device " + cfg.audio.device
+    except AudioDeviceError as exc:
+        cfg.backend, cfg.pace = "file", True
+        cfg.output_wav = cfg.output_wav or "hatbox-sim-out.wav"
+        return f"file backend -> {cfg.output_wav} (ALSA '{cfg.audio.device}' unavailable: {str(exc).splitlines()[0]})"
+
+
+def run(args: argparse.Namespace) -> int:
+    from device.audio.server import EngineProcess
+    cfg = _config(args)
+    where = _pick_backend(cfg, args.sim)
+    engine = EngineProcess(cfg).start()
+    control = BoxControl(engine)
+    for slot, path in cfg.packs.items():
+        control._learn_ranges(slot, path)
+    budget = cfg.audio.latency_budget()
+    print(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
+          f"periods, round trip {budget['round_trip_ms']:.2f} ms", flush=True)
+    for warning in engine.status().get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
+    stoppers = _front_ends(args, control)
+    try:
+        _wait(args, control, engine)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for stop in reversed(stoppers):
+            stop()
+        engine.stop()
+    return 0
+
+
+def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
+    stoppers: list[Any] = []
+    for start in (_start_midi, _start_osc, _start_api):
+        try:
+            stop = start(args, control)
+        except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
+            print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}", file=sys.stderr)
+            continue
+        if stop is not None:
+            stoppers.append(stop)
+    return stoppers
+
+
+def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
+    if not args.midi:
+        return None
+    from device.midi import MidiMap, open_input
+    port = open_input("hatbox", MidiMap(knobs=control.knobs), control.send, virtual=True)
+    print("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)", flush=True)
+    return port.close
+
+
+def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
+    if not args.osc_port:
+        return None
+    from device.osc import OscMap, OscServer
+    server = OscServer(OscMap(knobs=control.knobs), control.send, port=args.osc_port).start()
+    print(f"OSC: udp port {server.port} (/hatbox/..., Wekinator /wek/outputs)", flush=True)
+    return server.stop
+
+
+def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
+    if not args.api:
+        return None
+    from device.api.app import create_app
+    from device.api.server import start_in_thread
+    running = start_in_thread(create_app(args.store, control), host=args.host, port=args.port)
+    print(f"API: {running.url}", flush=True)
+    return running.stop
+
+
+def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
+    """Run the panel when asked and available; otherwise print the status until the end."""
+    if args.panel:
+        try:
+            from device.ui.app import run_panel
+        except ImportError:
+            print("warning: panel not available in this install (device/ui)", file=sys.stderr)
+        else:
+            run_panel(control, board=None, sim=args.sim)
+            return
+    end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
+    while engine.alive() and (end is None or time.monotonic() < end):
+        engine.wait(2.0)
+        try:
+            _print_status(control.status())
+        except HatboxError:
+            return                            # the engine finished between the two calls
+
+
+def _print_status(st: dict[str, Any]) -> None:
+    active = ", ".join(f"{k}={v['name']}" for k, v in st["active"].items() if v) or "nothing loaded"
+    print(f"load mean {st['load_mean']:.1%} p99.9 {st['load_p999']:.1%} | xruns {st['xruns']} | "
+          f"peak {st['peak_db']:.1f} dBFS | faults {st['fault_count']} | {active}", flush=True)
