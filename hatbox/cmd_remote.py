@@ -59,6 +59,9 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if isinstance(verify, str):                 # a certificate file to trust (a self-signed box)
+        import ssl
+        verify = ssl.create_default_context(cafile=verify)
     return httpx.Client(base_url=url, headers=headers, verify=verify,
                         timeout=httpx.Timeout(30.0, read=600.0, write=600.0))
 
@@ -140,7 +143,7 @@ def pair(args: argparse.Namespace) -> int:
 def _discover() -> str:
     from device.api.discovery import browse
 
-    urls = browse(3.0)
+    urls = browse(3.0, interface=os.environ.get("HATBOX_MDNS_INTERFACE"))
     if not urls:
         raise HatboxError("no box found on this network", hint="give its URL: hatbox pair http://BOX:8750")
     if len(urls) > 1:

@@ -1,0 +1,153 @@
+"""`hatbox pair / push / push-library / status` against a real uvicorn server on 127.0.0.1
+(plain HTTP and TLS with a self-signed certificate), and their errors."""
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import io
+import json
+import socket
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.api.app import ApiConfig, create_app
+from device.api.server import start_in_thread
+from device.api.sim import RecordingControl
+from hatbox.cli import main
+from tests.api.conftest import FAST_ENGINE
+from tests.api.packs import gain_pack
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    codes: list[str] = []
+    control = RecordingControl()
+    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    running = start_in_thread(app)
+    yield running, codes, control
+    running.stop()
+
+
+def _pair(url: str, codes: list[str], *extra: str) -> int:
+    return main(["pair", url, "--code", codes[-1], "--name", "laptop", *extra])
+
+
+def test_pair_push_status(server, tmp_path: Path, capsys) -> None:
+    running, codes, control = server
+    assert _pair(running.url, codes) == 0
+    cfg = json.loads((tmp_path / "cfg" / "remote.json").read_text())
+    assert cfg["url"] == running.url and cfg["token"]
+    assert ((tmp_path / "cfg" / "remote.json").stat().st_mode & 0o777) == 0o600
+    pack = gain_pack(tmp_path / "fx.hatpack", "fuzz", "1.2.3")
+    assert main(["push", str(pack), "--activate", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "installed fuzz 1.2.3 (effect)" in out and "ok  realtime" in out and "now active" in out
+    assert control.active["effect"]["path"].endswith("pack.hatpack")
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "effect  effect-fuzz-1.2.3-" in out and "xruns 0" in out
+
+
+def test_push_rejected_pack_names_the_check(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    bad = gain_pack(tmp_path / "bad.hatpack", "bad", "1.0.0", random_op=True)
+    assert main(["push", str(bad), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "rejected the pack [ops]" in err and "RandomUniformLike" in err and "Traceback" not in err
+
+
+def test_wrong_token_and_unreachable_box(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    assert main(["status", "--token", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "the box refused" in err and "pair again" in err
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    assert main(["status", "--url", dead]) == 2
+    assert "cannot reach the box" in capsys.readouterr().err
+    assert main(["pair", running.url, "--code", "WRONG1"]) == 2
+    assert "wrong or expired pairing code" in capsys.readouterr().err
+
+
+def test_push_library_folder_reports_rejections(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    lib = tmp_path / "drums"
+    (lib / "kick").mkdir(parents=True)
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(4800, np.float32), 48000, format="WAV")
+    (lib / "kick" / "k1.wav").write_bytes(buf.getvalue())
+    (lib / "kick" / "broken.wav").write_bytes(b"RIFF....WAVEnope")
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 files accepted, 1 rejected" in out and "rejected kick/broken.wav" in out
+    assert "not tagged: no tagger pack is active" in out
+    arc = tmp_path / "more.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("../../x.wav", buf.getvalue())
+    assert main(["push-library", str(arc), "--quiet"]) == 0
+    assert "goes outside the library" in capsys.readouterr().out
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hatbox.local")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "box.pem", tmp_path / "box.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_tls_with_user_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "remote.json"))
+    cert, key = _self_signed(tmp_path)
+    codes: list[str] = []
+    app = create_app(tmp_path / "box", RecordingControl(), ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    running = start_in_thread(app, certfile=cert, keyfile=key)
+    try:
+        assert running.url.startswith("https://")
+        assert _pair(running.url, codes) == 2
+        assert "TLS certificate this computer does not trust" in capsys.readouterr().err
+        assert _pair(running.url, codes, "--ca", str(cert)) == 0
+        assert main(["push", str(gain_pack(tmp_path / "a.hatpack")), "--quiet"]) == 0
+        assert "installed gain 1.0.0" in capsys.readouterr().out
+    finally:
+        running.stop()
+
+
+def test_pair_finds_the_box_by_mdns(server, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from device.api.discovery import advertise
+
+    running, codes, _ = server
+    port = int(running.url.rsplit(":", 1)[1])
+    monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
+    ad = advertise("testbox", port, "127.0.0.1")
+    try:
+        assert main(["pair", "--code", codes[-1]]) == 0
+    finally:
+        ad.close()
+    assert f"found a box at {running.url}" in capsys.readouterr().out
