@@ -264,7 +264,7 @@ class Engine:
         self._apply_volume(bus)
         self.output.process(bus)
         out[:] = bus
-        self.peak = max(self.peak, float(np.max(np.abs(bus))) if n else 0.0)
+        self.peak = max(self.peak, self.output.peak)
         self.blocks += 1
         self.meter.add((time.perf_counter() - t0) * self.cfg.rate / max(n, 1))
 

@@ -82,9 +82,10 @@ class SlotGuard:
         """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None."""
         if out.shape[0] == 0:
             return None
-        if not np.isfinite(out).all():
+        peak = float(np.max(np.abs(out)))          # NaN and inf propagate into the peak
+        if not math.isfinite(peak):
             return NONFINITE
-        if float(np.max(np.abs(out))) > self.peak_max:
+        if peak > self.peak_max:
             return RUNAWAY
         if inp is not None and self._gain_runaway(out, inp):
             return RUNAWAY
@@ -116,14 +117,32 @@ def _envelope(mag: np.ndarray, start: float, rel: float) -> np.ndarray:
     return out
 
 
+_POWERS: dict[tuple[float, int], np.ndarray] = {}
+
+
+def _powers(r: float, n: int) -> np.ndarray:
+    """[r^1 .. r^n] float64, cached (block sizes repeat)."""
+    key = (r, n)
+    p = _POWERS.get(key)
+    if p is None:
+        p = r ** np.arange(1, n + 1, dtype=np.float64)
+        if len(_POWERS) < 64:
+            _POWERS[key] = p
+    return p
+
+
 def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
     """m[n] = r m[n-1] + (1 - r) x[n], m[-1] = start; x [N] -> m [N] float64 (closed form per chunk)."""
     out = np.empty(x.shape[0], np.float64)
     for s in range(0, x.shape[0], 256):
-        seg = x[s:s + 256].astype(np.float64)
-        p = r ** np.arange(1, seg.shape[0] + 1, dtype=np.float64)
-        out[s:s + seg.shape[0]] = p * (start + (1.0 - r) * np.cumsum(seg / p))
-        start = float(out[s + seg.shape[0] - 1])
+        seg = x[s:s + 256]
+        p = _powers(r, seg.shape[0])
+        acc = np.cumsum(seg / p)
+        acc *= 1.0 - r
+        acc += start
+        acc *= p
+        out[s:s + seg.shape[0]] = acc
+        start = float(acc[-1])
     return out
 
 
@@ -140,29 +159,35 @@ class OutputStage:
     def reset(self) -> None:
         self.env = 0.0
         self.dc = 0.0
+        self.peak = 0.0
         self.gain_min = 1.0          # lowest limiter gain since the last status read
 
     def process(self, x: np.ndarray) -> np.ndarray:
-        """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling."""
+        """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling.
+
+        ``self.peak`` holds the block's output peak afterwards (for metering).
+        """
         if x.shape[0] == 0:
             return x
-        np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-        self._remove_dc(x)
-        self._limit(x)
-        np.clip(x, -self.ceiling, self.ceiling, out=x)
-        return x
-
-    def _remove_dc(self, x: np.ndarray) -> None:
+        peak = float(np.max(np.abs(x)))
+        if not math.isfinite(peak):
+            np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+            peak = float(np.max(np.abs(x)))
         mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
         self.dc = float(mean[-1])
         x -= mean.astype(np.float32)
+        bound = peak + max(abs(float(mean[0])), abs(self.dc))
+        if self.env <= self.ceiling and bound <= self.ceiling:
+            self.env *= self.rel ** x.shape[0]
+            self.peak = bound
+            return x
+        self._limit(x)
+        np.clip(x, -self.ceiling, self.ceiling, out=x)
+        self.peak = min(bound, self.ceiling)
+        return x
 
     def _limit(self, x: np.ndarray) -> None:
-        mag = np.abs(x)
-        if self.env <= self.ceiling and float(mag.max()) <= self.ceiling:
-            self.env *= self.rel ** x.shape[0]
-            return
-        env = _envelope(mag, self.env, self.rel)
+        env = _envelope(np.abs(x), self.env, self.rel)
         self.env = float(env[-1])
         gain = np.minimum(1.0, self.ceiling / np.maximum(env, _EPS))
         self.gain_min = min(self.gain_min, float(gain.min()))

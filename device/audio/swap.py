@@ -17,6 +17,7 @@ onnxruntime sessions are freed on this thread, never on the audio thread.
 """
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 import time
@@ -215,6 +216,7 @@ class Swapper:
         self.history.append({"slot": req.slot, "path": req.path, "ok": req.error is None,
                              "error": req.error, "time": time.time()})
         del self.history[:-50]
+        gc.collect(0)                       # young objects only: a short pause, off the audio thread
         req.done.set()
         if req.callback is not None:
             req.callback(req)

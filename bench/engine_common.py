@@ -1,0 +1,83 @@
+"""Shared pieces of the engine benchmarks: which effect pack to time, test signals, JSON out.
+
+The pack: the factory effect pack (factory/effect-*.hatpack) when it exists; otherwise a
+stand-in built here - the effect trainer's default architecture (GRU, hidden 32, FiLM) with
+two knobs and untrained weights, which costs the same compute as a trained one.  Every
+result JSON names which one was used.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "runs" / "engine_bench"
+RATE = 48000
+sys.path.insert(0, str(ROOT))
+
+
+def factory_effect() -> Path | None:
+    found = sorted((ROOT / "factory").glob("effect-*.hatpack"))
+    return found[0] if found else None
+
+
+def standin_effect(path: Path = WORK / "standin-gru32-2knobs.hatpack") -> Path:
+    """The default effect architecture with 2 knobs, untrained (needs torch; bench only)."""
+    if path.exists():
+        return path
+    import torch
+    from export.manifest import Knob
+    from export.onnx_effect import export_effect
+    from trainer.effect.models import DEFAULT_ARCH, build
+    torch.manual_seed(0)
+    model = build(DEFAULT_ARCH, 2)
+    knobs = [Knob("drive", 0.0, 10.0, 5.0), Knob("tone", 0.0, 10.0, 5.0)]
+    x = guitarish(0.5, seed=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return export_effect(model, path, name="standin-gru32", rate=RATE, knobs=knobs, golden_audio=x[:4096],
+                         golden_knobs=np.array([0.5, 0.5], np.float32),
+                         description="engine bench stand-in: default arch, untrained")
+
+
+def effect_pack() -> tuple[Path, str]:
+    """(pack, label) for the timing benchmarks."""
+    f = factory_effect()
+    if f is not None:
+        return f, f"factory pack {f.name}"
+    p = standin_effect()
+    return p, "STAND-IN (no factory effect pack yet): default GRU-32 + FiLM, 2 knobs, untrained weights"
+
+
+def guitarish(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
+    """Plucked harmonic notes with decays, ~-12 dBFS peaks (mono float32 [N])."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    out = np.zeros(n, np.float64)
+    t_note = int(0.25 * rate)
+    for start in range(0, n, t_note):
+        f0 = 82.4 * 2 ** (rng.integers(0, 24) / 12)
+        t = np.arange(min(2 * t_note, n - start)) / rate
+        env = np.exp(-t * rng.uniform(3, 8))
+        tone = sum(np.sin(2 * np.pi * f0 * h * t) / h ** 1.2 for h in range(1, 8))
+        out[start:start + t.shape[0]] += 0.12 * env * tone
+    return out.astype(np.float32)
+
+
+def machine() -> dict[str, Any]:
+    return {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+            "load_avg_1min": os.getloadavg()[0], "python": platform.python_version(),
+            "note": "shared 2-core machine with other helpers' jobs running: timings are under load"}
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({**data, "machine": machine()}, indent=2, default=str))
+    return path
