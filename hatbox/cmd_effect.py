@@ -72,6 +72,8 @@ def train(args: argparse.Namespace) -> int:
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
                           **_settings(args.set))
     m = result.metrics
+    if not m:          # a non-main torchrun process: rank 0 exports and reports
+        return 0
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {m['steps']} steps "
           f"in {m['train_seconds']} s")
     print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")

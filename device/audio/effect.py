@@ -129,6 +129,10 @@ class EffectProcessor:
             return np.zeros(n, np.float32)
         return y
 
+    def process_into(self, block: np.ndarray, out: np.ndarray) -> None:
+        """Engine-style verb: process ``block`` [n] and write the result into ``out`` [n] in place."""
+        out[:] = self.process(block)
+
 
 def _mono(audio: np.ndarray) -> np.ndarray:
     a = np.asarray(audio, dtype=np.float32)

@@ -43,7 +43,7 @@ class TrainConfig:
     warmup: int = 2048            # samples of state warm-up (no gradient) per segment
     chunk: int = 512              # samples per TBPTT chunk (one optimiser step each)
     chunks: int = 4               # trained chunks per segment
-    batch: int = 64
+    batch: int = 16
     lr: float = 5e-3
     stft_weight: float = 0.1
     val_fraction: float = 0.15
@@ -60,7 +60,7 @@ class TrainResult:
     """What a training run produced."""
 
     pack: Path
-    metrics: dict[str, Any]
+    metrics: dict[str, Any]           # empty on non-main torchrun processes
     report: Path | None = None
     history: list[dict[str, float]] = field(default_factory=list)
 
