@@ -26,7 +26,7 @@ from device.audio.mel import MelSpec, mfcc  # noqa: E402
 from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
-from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, predict  # noqa: E402
+from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, is_exclusive, predict  # noqa: E402
 from trainer.tagger.model import TaggerNet  # noqa: E402
 
 DATA = Path("data/tagger-drums")
@@ -70,7 +70,7 @@ def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -
     import torch
     torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)
-    res = _loop(TaggerNet(TaggerConfig(), len(tags)), clips, y, tags, opts)
+    res = _loop(TaggerNet(TaggerConfig(exclusive=is_exclusive(y)), len(tags)), clips, y, tags, opts)
     return res.net, res.seconds, res.steps
 
 

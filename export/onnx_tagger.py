@@ -2,7 +2,8 @@
 
 ONNX I/O: ``audio`` [B, N] float32 at the pack's sample rate (N = ``extras["clip_samples"]``; the
 box mixes to mono, resamples, skips leading silence and crops/zero-pads, see
-device.audio.mel.fit_clip) -> ``logits`` [B, n_tags], ``probs`` [B, n_tags] (sigmoid, one per tag),
+device.audio.mel.fit_clip) -> ``logits`` [B, n_tags], ``probs`` [B, n_tags] (a softmax when
+``extras["exclusive"]``: one tag per sample; else a sigmoid per tag),
 ``embedding`` [B, E] (compare with cosine similarity for "more like this").
 The manifest's ``tags`` field lists the tags in output order; ``extras`` holds the per-tag
 ``thresholds``, the mel front-end parameters and the clip length.
@@ -20,7 +21,7 @@ from torch import nn
 
 from export.manifest import Manifest, TensorSpec
 from export.pack import golden_bytes, write_pack
-from trainer.tagger.model import TaggerNet, for_export
+from trainer.tagger.model import TaggerNet, for_export, probabilities
 
 OUTPUTS = ("logits", "probs", "embedding")
 
@@ -34,7 +35,7 @@ class TaggerGraph(nn.Module):
 
     def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         logits, emb = self.net(audio)
-        return logits, torch.sigmoid(logits), emb
+        return logits, probabilities(self.net, logits), emb
 
 
 def onnx_bytes(graph: TaggerGraph) -> bytes:
@@ -76,7 +77,8 @@ def tagger_manifest(net: TaggerNet, tags: list[str], thresholds: list[float], na
         outputs=[TensorSpec("logits", ("B", n_tags)), TensorSpec("probs", ("B", n_tags)),
                  TensorSpec("embedding", ("B", cfg.embed_dim))],
         tags=list(tags), metrics=metrics, golden={"file": "golden.npz", "atol": 1e-3, "rtol": 1e-3},
-        extras={"tags": list(tags), "thresholds": dict(zip(tags, map(float, thresholds))),
+        extras={"tags": list(tags), "exclusive": cfg.exclusive,
+                "thresholds": dict(zip(tags, map(float, thresholds))),
                 "clip_samples": n, "clip": "mono, onset-aligned (-40 dB), cropped or zero-padded",
                 "mel": cfg.spec.to_dict(), "embed_dim": cfg.embed_dim, "config": cfg.to_dict()},
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

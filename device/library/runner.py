@@ -25,6 +25,7 @@ class PackTagger:
         self.tags: list[str] = list(m.extras.get("tags") or m.tags)
         th = m.extras.get("thresholds", {})
         self.thresholds = np.array([float(th.get(t, 0.5)) for t in self.tags], np.float32)
+        self.exclusive = bool(m.extras.get("exclusive", False))
         self.rate, self.n = int(m.sample_rate), int(m.extras["clip_samples"])
         self.session = make_session(self.pack.model_bytes, threads=threads)
         self.model_id = hashlib.sha256(self.pack.model_bytes).hexdigest()[:16]
@@ -38,6 +39,12 @@ class PackTagger:
         """audio [B, N] float32 -> (probs [B, n_tags], embeddings [B, E])."""
         probs, emb = self.session.run(["probs", "embedding"], {"audio": np.ascontiguousarray(audio, np.float32)})
         return probs, emb
+
+    def hits(self, probs: np.ndarray) -> np.ndarray:
+        """[B, n_tags] bool: the top tag for an exclusive pack, else every tag over its threshold."""
+        if self.exclusive:
+            return probs == probs.max(axis=1, keepdims=True)
+        return probs >= self.thresholds
 
     def embed_file(self, path: Path) -> np.ndarray:
         """Embedding [E] of one file (for "more like this" with a file outside the library)."""

@@ -130,7 +130,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
     n = len(pending.rel)
     if n:
         probs, emb = tagger.run(buf[:n])
-        hits = probs >= tagger.thresholds
+        hits = tagger.hits(probs)
         for i in range(n):
             libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
                              tagger.tags, probs[i], hits[i], emb[i])

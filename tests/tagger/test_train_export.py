@@ -47,3 +47,19 @@ def test_train_tagger_refuses_a_single_tag(tmp_path):
 def _write(tmp_path, name, audio):
     sf.write(tmp_path / name, audio, 44100)
     return tmp_path / name
+
+
+def test_single_label_data_trains_a_softmax_and_multi_label_a_sigmoid_per_tag():
+    import torch
+
+    from trainer.tagger.train import is_exclusive, loss_function, pos_weight, sample_weights
+    single = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], np.float32)
+    multi = np.array([[1, 1, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], np.float32)
+    assert is_exclusive(single) and not is_exclusive(multi)
+    logits = torch.tensor([[5.0, -5.0, -5.0]] * 4)
+    assert loss_function(single, True)(logits, torch.from_numpy(single)) < loss_function(
+        single, True)(-logits, torch.from_numpy(single))
+    assert float(loss_function(multi, False)(logits, torch.from_numpy(multi))) > 0
+    w = sample_weights(single)                     # the rare tags are drawn as often as the common one
+    assert w[:2].sum() + w[3] == pytest.approx(2 / 3, abs=1e-6) and w[2] == pytest.approx(1 / 3)
+    assert pos_weight(single).tolist() == [1.0, 3.0, 3.0]

@@ -24,21 +24,24 @@ def shift(x: np.ndarray, samples: int) -> np.ndarray:
 def speed(x: np.ndarray, factor: float) -> np.ndarray:
     """Play ``factor`` times faster (pitch up by 12*log2(factor) semitones); linear interpolation."""
     pos = np.arange(0.0, x.size - 1, factor)
-    return np.interp(pos, np.arange(x.size), x).astype(np.float32)
+    i = pos.astype(np.int64)
+    frac = (pos - i).astype(np.float32)
+    return x[i] * (1 - frac) + x[i + 1] * frac
 
 
 def noise(x: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
     rms = float(np.sqrt(np.mean(x ** 2))) + 1e-9
-    return x + rng.standard_normal(x.size).astype(np.float32) * np.float32(rms * 10 ** (-snr_db / 20))
+    return x + rng.standard_normal(x.size, dtype=np.float32) * np.float32(rms * 10 ** (-snr_db / 20))
 
 
 def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, rate: int = RATE_HINT) -> np.ndarray:
     """Convolve with exponentially decaying noise (a small room), mixed ``wet`` into the dry clip."""
+    from scipy import fft
     n_ir = max(16, int(rt60_s * rate))
-    ir = rng.standard_normal(n_ir) * np.exp(-6.9 * np.arange(n_ir) / n_ir)
+    ir = rng.standard_normal(n_ir, dtype=np.float32) * np.exp(np.float32(-6.9 / n_ir) * np.arange(n_ir, dtype=np.float32))
     ir /= np.sqrt(np.sum(ir ** 2))
-    size = 1 << int(np.ceil(np.log2(x.size + n_ir)))
-    wet_sig = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(ir, size), size)[:x.size]
+    size = fft.next_fast_len(x.size + n_ir, real=True)
+    wet_sig = fft.irfft(fft.rfft(x, size) * fft.rfft(ir, size), size)[:x.size]
     return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
 
 

@@ -1,5 +1,6 @@
 """The tagger network: log-mel front-end (from device.audio.mel's matrices) -> small CNN ->
-embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag: multi-label).
+embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag for multi-label data; a softmax when
+every training sample has exactly one tag).
 
 Two interchangeable front-ends compute the same log-mel: :class:`FftLogMel` (torch.fft, cheap,
 for training) and :class:`ConvLogMel` (the STFT as a strided conv1d with fixed DFT weights, for
@@ -28,6 +29,7 @@ class TaggerConfig:
     channels: tuple[int, ...] = (16, 32, 48, 64)
     embed_dim: int = 64
     dropout: float = 0.3
+    exclusive: bool = False       # one tag per sample (softmax) rather than independent tags (sigmoid)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -37,7 +39,8 @@ class TaggerConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TaggerConfig":
         return cls(spec=MelSpec.from_dict(d["spec"]), clip_samples=int(d["clip_samples"]),
-                   channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]))
+                   channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]),
+                   exclusive=bool(d.get("exclusive", False)))
 
 
 class FftLogMel(nn.Module):
@@ -103,6 +106,11 @@ class TaggerNet(nn.Module):
         pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
         emb = self.embed(pooled)
         return self.head(self.drop(torch.relu(emb))), emb
+
+
+def probabilities(net: TaggerNet, logits: torch.Tensor) -> torch.Tensor:
+    """Softmax over tags for an exclusive tagger, else one sigmoid per tag."""
+    return torch.softmax(logits, dim=1) if net.cfg.exclusive else torch.sigmoid(logits)
 
 
 def for_export(net: TaggerNet) -> TaggerNet:

@@ -1,14 +1,15 @@
 """Training loop for the tagger: balanced sampling, augmentation, BCE per tag, tqdm progress.
 
-Class imbalance: batches are drawn with probability inversely proportional to tag frequency, and
-each tag's positive term is re-weighted (``pos_weight``) by its negative/positive ratio.
+Class imbalance: batches are drawn with probability inversely proportional to tag frequency; for
+multi-label data each tag's positive term is also re-weighted (``pos_weight``) by its
+negative/positive ratio.  Single-label data trains a softmax (cross-entropy), multi-label a sigmoid per tag.
 Few shots: the number of optimisation steps does not shrink with the data, so a handful of
 examples per tag is seen many times, each time differently augmented.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -16,7 +17,7 @@ from torch import nn
 
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
-from trainer.tagger.model import TaggerConfig, TaggerNet
+from trainer.tagger.model import TaggerConfig, TaggerNet, probabilities
 
 LOAD_MARGIN = 1.3        # clips are decoded this much longer than the pack's window (for speed-ups)
 
@@ -53,6 +54,19 @@ def pos_weight(y: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(((len(y) - pos) / pos).clip(1.0, 20.0).astype(np.float32))
 
 
+def is_exclusive(y: np.ndarray) -> bool:
+    """True when every sample carries exactly one tag (then tags are mutually exclusive classes)."""
+    return bool(np.all(y.sum(axis=1) == 1))
+
+
+def loss_function(y: np.ndarray, exclusive: bool):
+    """Cross-entropy (label smoothing 0.05) for exclusive tags, else BCE with per-tag pos_weight."""
+    if exclusive:
+        ce = nn.CrossEntropyLoss(label_smoothing=0.05)
+        return lambda logits, yb: ce(logits, yb.argmax(dim=1))
+    return nn.BCEWithLogitsLoss(pos_weight=pos_weight(y))
+
+
 def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int,
                rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     x = np.stack([augment(clips[i], n, rng) for i in idx])
@@ -68,6 +82,7 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
     tags = tags or tag_list(items)
     clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
     y = targets(items, tags)
+    cfg = replace(cfg, exclusive=is_exclusive(y))
     net = TaggerNet(cfg, len(tags))
     return _loop(net, clips, y, tags, opts)
 
@@ -87,7 +102,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     rng = np.random.default_rng(opts.seed)
     probs = sample_weights(y)
     opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight(y))
+    loss_fn = loss_function(y, net.cfg.exclusive)
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
     bar = tqdm(total=opts.steps, desc="training tagger", unit="step", disable=not opts.progress)
@@ -118,6 +133,6 @@ def predict(net: TaggerNet, clips: np.ndarray, batch: int = 64) -> tuple[np.ndar
     probs, embs = [], []
     for s in range(0, len(clips), batch):
         logits, emb = net(torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])))
-        probs.append(torch.sigmoid(logits).numpy())
+        probs.append(probabilities(net, logits).numpy())
         embs.append(emb.numpy())
     return np.concatenate(probs), np.concatenate(embs)
