@@ -240,7 +240,7 @@ class Engine:
         self.blocks = 0
         self.xruns = 0
         self.xrun_blocks: list[int] = []
-        self.swap_blocks: deque[int] = deque(maxlen=1024)   # block index where each swap began
+        self.swap_blocks: deque[int] = deque(maxlen=1024)   # block where each effect swap began
         self.latency_ms = 0.0
         self.peak = 0.0
         self.input_peak = 0.0
@@ -333,7 +333,8 @@ class Engine:
         """Crossfade a prepared unit (already warmed) into ``slot`` at the next block."""
         def start() -> None:
             self.slots[slot].switch(unit, info)
-            self.swap_blocks.append(self.blocks)
+            if slot in EFFECT_SLOTS:
+                self.swap_blocks.append(self.blocks)
         self.post(start)
 
     def handle(self, msg: dict[str, Any]) -> None:

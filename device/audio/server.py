@@ -36,6 +36,7 @@ from hatbox.errors import HatboxError
 
 MCL_CURRENT, MCL_FUTURE = 1, 2
 REPLY_TIMEOUT_S = 90.0
+HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 
 
@@ -74,6 +75,20 @@ def set_realtime(priority: int) -> list[str]:
     return warnings
 
 
+def helper_priority(priority: int = HELPER_PRIORITY) -> bool:
+    """A low SCHED_FIFO priority for the engine's helper threads (loader, control readers).
+
+    They share the GIL with the audio thread: a helper holding the GIL must not be preempted
+    by ordinary processes (priority inversion would stall the audio thread for a whole
+    time slice), yet the audio thread (higher priority) still preempts it.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(priority))
+        return True
+    except (PermissionError, OSError, AttributeError):
+        return False
+
+
 def quiet_gc() -> None:
     """No cyclic garbage collection on the audio thread: everything built so far is frozen
     out of the collector and automatic collection is off (the audio path frees its blocks by
@@ -97,7 +112,8 @@ class _Child:
         self.cfg = cfg
         self.engine = Engine(cfg.engine)
         self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
-        self.swapper = Swapper(self.engine).start()
+        init = helper_priority if cfg.realtime else None
+        self.swapper = Swapper(self.engine, thread_init=init).start()
         self.engine.install("sampler", SamplerSource(cfg.engine.rate), {"name": "sampler"})
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
@@ -120,6 +136,8 @@ class _Child:
 
 def _serve(conn: Any, child: _Child, kind: str) -> None:
     """Reader thread: answer requests on ``conn`` until the parent hangs up."""
+    if child.cfg.realtime:
+        helper_priority()
     while True:
         try:
             req = conn.recv()

@@ -131,8 +131,9 @@ class Swapper:
     """Loads packs into an :class:`Engine` from a worker thread (see module docstring)."""
 
     def __init__(self, engine: Engine, *, threads: int = 1, budget: float = 0.8,
-                 warm_s: float = 0.1) -> None:
+                 warm_s: float = 0.1, thread_init: Callable[[], None] | None = None) -> None:
         self.engine, self.threads, self.budget, self.warm_s = engine, threads, budget, warm_s
+        self.thread_init = thread_init        # e.g. a low real-time priority (device/audio/server.py)
         self.requests: queue.Queue[LoadResult | None] = queue.Queue()
         self.history: list[dict[str, Any]] = []
         self._thread: threading.Thread | None = None
@@ -194,6 +195,8 @@ class Swapper:
         return n
 
     def _loop(self) -> None:
+        if self.thread_init is not None:
+            self.thread_init()
         while True:
             try:
                 req = self.requests.get(timeout=0.05)

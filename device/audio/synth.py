@@ -27,6 +27,8 @@ from hatbox.errors import HatboxError, PackError
 IDLE, ATTACK, DECAY, SUSTAIN, RELEASE = 0, 1, 2, 3, 4
 SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
+REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
+                   "hidden", "envelope", "velocity_map")
 
 
 class Voices:
@@ -57,10 +59,16 @@ class SynthSource:
         if m.kind != "synth":
             raise PackError(f"pack '{m.name}' is a {m.kind} pack, not a synth", check="kind")
         ex = m.extras
+        missing = [k for k in REQUIRED_EXTRAS if k not in ex]
+        if missing:
+            raise PackError(f"synth pack '{m.name}' lacks extras: {', '.join(missing)}", check="extras")
         self.rate, self.max_voices = int(rate), int(max_voices)
         self.hop = max(1, int(round(float(ex["frame_seconds"]) * rate)))
         self.names: list[str] = list(ex["names"])
         self.embeddings = pack.array(ex["embeddings"]).astype(np.float32)
+        if self.embeddings.ndim != 2 or self.embeddings.shape[0] != len(self.names) or not self.names:
+            raise PackError(f"synth pack '{m.name}': embeddings {self.embeddings.shape} do not match "
+                            f"{len(self.names)} timbre names", check="extras")
         self.n_harm, self.hidden = int(ex["n_harmonics"]), int(ex["hidden"])
         self.cutoff = min(float(ex["cutoff_hz"]), 0.49 * rate)
         self._mask_needed = self.cutoff < float(ex["cutoff_hz"])     # the network masks at cutoff_hz itself

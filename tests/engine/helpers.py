@@ -25,3 +25,31 @@ def run_blocks(engine: Engine, x: np.ndarray, block: int | None = None) -> np.nd
 def max_step(y: np.ndarray) -> float:
     """Largest sample-to-sample jump |y[n] - y[n-1]|."""
     return float(np.max(np.abs(np.diff(y)))) if y.shape[0] > 1 else 0.0
+
+
+def swap_steps(out: np.ndarray, swap_samples: list[int], fade: int, block: int,
+               context: int = 48000) -> list[dict[str, float]]:
+    """For each swap starting at output sample s: the largest step inside the crossfade window
+    [s - 2 blocks, s + fade + 2 blocks] against the largest step of the signal itself in the
+    ``context`` samples either side (outside the window).  [{"at", "step", "signal_step", "ratio"}]"""
+    rows = []
+    d = np.abs(np.diff(out.astype(np.float64)))
+    for s in swap_samples:
+        lo, hi = max(0, s - 2 * block), min(d.shape[0], s + fade + 2 * block)
+        if hi - lo < 2:
+            continue
+        around = np.concatenate([d[max(0, lo - context):lo], d[hi:hi + context]])
+        ref = float(around.max()) if around.size else 0.0
+        step = float(d[lo:hi].max())
+        rows.append({"at": int(s), "step": step, "signal_step": ref, "ratio": step / max(ref, 1e-9)})
+    return rows
+
+
+def zero_runs(out: np.ndarray, inp: np.ndarray, min_len: int = 64) -> int:
+    """Runs of >= min_len exact zeros in ``out`` where ``inp`` (aligned, same length) is not silent."""
+    z = (out == 0.0) & (np.abs(inp) > 1e-4)
+    if not z.any():
+        return 0
+    edges = np.diff(np.concatenate([[0], z.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return int(np.sum(ends - starts >= min_len))
