@@ -111,3 +111,23 @@ def test_other_sample_rates(synth_pack: Pack) -> None:
     src = SynthSource(synth_pack, 44100)
     y = render_events(src, [(0, on(69))], 44100)
     assert abs(cents_error(y, 44100, 69, 0.2, 0.6)) < 1.0
+
+
+def test_bad_packs_are_refused(synth_pack: Pack, tmp_path) -> None:
+    import copy
+
+    from export.pack import write_pack, read_pack
+    from hatbox.errors import PackError
+    m = copy.deepcopy(synth_pack.manifest)
+    del m.extras["velocity_map"]
+    members = {k: v for k, v in synth_pack.members.items() if k not in ("manifest.json",)}
+    with pytest.raises(PackError, match="velocity_map"):
+        SynthSource(read_pack(write_pack(tmp_path / "a.hatpack", m, members)), RATE)
+    m = copy.deepcopy(synth_pack.manifest)
+    m.extras["names"] = ["only", "three", "names"]
+    with pytest.raises(PackError, match="embeddings"):
+        SynthSource(read_pack(write_pack(tmp_path / "b.hatpack", m, members)), RATE)
+    m = copy.deepcopy(synth_pack.manifest)
+    m.kind = "effect"
+    with pytest.raises(PackError, match="not a synth"):
+        SynthSource(read_pack(write_pack(tmp_path / "c.hatpack", m, members)), RATE)
