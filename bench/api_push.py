@@ -57,25 +57,49 @@ def pair(app: object, url: str, codes: list[str]) -> str:
         return _call(c, "POST", "/pair", json={"code": codes[-1], "name": "bench"})["token"]
 
 
-def push_all(url: str, token: str, tmp: Path, n: int, size: int) -> list[dict]:
+def build_packs(tmp: Path, count: int, size: int) -> list[Path]:
+    """``count`` distinct packs of about ``size`` bytes, built before any timing starts."""
+    return [gain_pack(tmp / f"p{i}.hatpack", "bench fx", f"1.0.{i}", pad_bytes=int(size * 1.08), seed=i)
+            for i in range(count)]
+
+
+def push_all(url: str, token: str, packs: list[Path], n: int, activate: bool) -> list[dict]:
+    """``n`` pushes cycling through ``packs``; each pushed pack was deleted before, so every push
+    is a fresh upload + validation + install (+ activation and engine hot-swap)."""
     rows: list[dict] = []
     with _client(url, token, True) as c:
         for i in range(n):
-            path = gain_pack(tmp / f"p{i}.hatpack", "bench fx", f"1.0.{i}", pad_bytes=size, seed=i)
+            path = packs[i % len(packs)]
             t = time.perf_counter()
-            body = upload(c, "/packs", path, {"activate": "true"}, quiet=True)
+            body = upload(c, "/packs", path, {"activate": str(activate).lower()}, quiet=True)
             total = time.perf_counter() - t
-            rows.append({"i": i, "bytes": path.stat().st_size, "client_seconds": total,
+            rows.append({"i": i, "id": body["pack"]["id"], "bytes": path.stat().st_size, "client_seconds": total,
                          "upload_seconds": body["upload_seconds"], "validate_seconds": body["validate_seconds"],
                          "server_seconds": body["total_seconds"]})
-            path.unlink()
             if i >= 2:
-                old = rows[i - 2].get("id")
-                if old:
-                    _call(c, "DELETE", f"/packs/{old}")
-            rows[-1]["id"] = body["pack"]["id"]
-            print(f"push {i + 1}/{n}: {total:.3f} s (validate {body['validate_seconds']:.3f} s)", flush=True)
+                _delete_unless_active(c, rows[i - 2]["id"])
+            print(f"push {i + 1}/{n} (activate={activate}): {total:.3f} s "
+                  f"(validate {body['validate_seconds']:.3f} s)", flush=True)
+        for row in rows[-2:]:
+            if not activate:
+                _delete_unless_active(c, row["id"])
     return rows
+
+
+def _delete_unless_active(client: object, pid: str) -> None:
+    if not _call(client, "GET", f"/packs/{pid}")["active"]:
+        _call(client, "DELETE", f"/packs/{pid}")
+
+
+def xruns_during(engine: object, action) -> tuple[object, dict]:
+    """Run ``action()``; returns (its result, engine xruns/blocks/seconds while it ran)."""
+    before, t = engine.status(), time.perf_counter()
+    result = action()
+    after = engine.status()
+    return result, {"xruns": int(after.get("xruns", 0)) - int(before.get("xruns", 0)),
+                    "blocks": int(after.get("blocks", 0)) - int(before.get("blocks", 0)),
+                    "seconds": time.perf_counter() - t, "load_p999": after.get("load_p999"),
+                    "faults": after.get("fault_count")}
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -94,17 +118,18 @@ def main() -> int:
     engine, engine_kind = start_engine(args.sim)
     codes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
+        packs = build_packs(Path(tmp), 5, int(args.size_mb * 1e6))
         app = create_app(Path(tmp) / "box", engine, ApiConfig(on_code=codes.append))
         server = start_in_thread(app)
         try:
-            before = engine.status()
-            t0 = time.perf_counter()
-            rows = push_all(server.url, pair(app, server.url, codes), Path(tmp), args.pushes,
-                            int(args.size_mb * 1.08e6))  # pad so the zip is ~size
-            wall = time.perf_counter() - t0
-            after = engine.status()
-            time.sleep(wall if args.baseline else 0.0)     # same length, no pushes: the machine's own xruns
-            idle = engine.status()
+            token = pair(app, server.url, codes)
+            rows, during = xruns_during(engine, lambda: push_all(server.url, token, packs, args.pushes, True))
+            phases = {"push_and_activate": during}
+            if args.baseline:
+                _, phases["push_install_only"] = xruns_during(
+                    engine, lambda: push_all(server.url, token, packs, args.pushes, False))
+                _, phases["idle"] = xruns_during(engine, lambda: time.sleep(during["seconds"]))
+            active = engine.status().get("active", {}).get("effect")
         finally:
             server.stop()
             if hasattr(engine, "stop"):
@@ -116,13 +141,9 @@ def main() -> int:
         "upload_to_active_s": summary([r["client_seconds"] for r in rows]),
         "validate_s": summary([r["validate_seconds"] for r in rows]),
         "upload_s": summary([r["upload_seconds"] for r in rows]),
-        "xruns_during_pushes": int(after.get("xruns", 0)) - int(before.get("xruns", 0)),
-        "engine_blocks_during_pushes": int(after.get("blocks", 0)) - int(before.get("blocks", 0)),
-        "xruns_idle_same_length": (int(idle.get("xruns", 0)) - int(after.get("xruns", 0))) if args.baseline else None,
-        "engine_load_p999": after.get("load_p999"), "engine_faults": after.get("fault_count"),
-        "engine_active_at_end": after.get("active", {}).get("effect"),
-        "wall_seconds": wall, "load": os.getloadavg(), "cpus": os.cpu_count(), "machine": platform.node(),
-        "rows": rows,
+        "xruns_during_pushes": phases["push_and_activate"]["xruns"], "phases": phases,
+        "engine_active_at_end": active, "load": os.getloadavg(), "cpus": os.cpu_count(),
+        "machine": platform.node(), "rows": rows,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("api_push.json" if not args.sim else "api_push_sim.json")

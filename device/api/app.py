@@ -8,6 +8,7 @@ limit checked against Content-Length first and then byte by byte.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -15,6 +16,7 @@ import shutil
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -24,13 +26,12 @@ from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, TokenStore
-from device.api.libraries import Libraries, Tagger, default_tagger
+from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.control import Control
 from device.library.archive import ArchiveError, Limits
 from device.store import PackStore, StoreError
@@ -57,6 +58,7 @@ class ApiConfig:
     on_code: Callable[[str], None] = log_code    # shows the pairing code (panel, or the log with --sim)
     tagger: Tagger = default_tagger
     library_limits: Limits = field(default_factory=Limits)
+    validate_nice: int = 10                      # validation yields the CPU to the audio engine
 
 
 class ApiError(Exception):
@@ -82,6 +84,8 @@ class Box:
         self.pairing = Pairing(config.on_code)
         self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)
         self.install_lock = threading.Lock()
+        self.validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
+                                            initializer=lower_priority, initargs=(config.validate_nice,))
         self.keys_dir = config.trusted_keys or self.store.root / "trusted_keys"
 
     def start(self) -> None:
@@ -214,7 +218,8 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         try:
             _, sha = await receive_upload(request, upload, box.config.max_pack_bytes)
             received = time.perf_counter() - t
-            meta, activated, checked = await run_in_threadpool(_install, box, upload, sha, activate)
+            loop = asyncio.get_running_loop()
+            meta, activated, checked = await loop.run_in_executor(box.validator, _install, box, upload, sha, activate)
         finally:
             upload.unlink(missing_ok=True)
         return M.UploadResult(pack=_pack_info(box, meta), activated=activated, upload_seconds=received,
@@ -285,7 +290,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             await receive_upload(request, upload, box.config.max_library_bytes)
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
-            info = await run_in_threadpool(box.libraries.ingest, upload, name, pack, tagger)
+            info = await asyncio.get_running_loop().run_in_executor(
+                box.validator, box.libraries.ingest, upload, name, pack, tagger)
         except ArchiveError as exc:
             raise _from_hatbox(422, "archive rejected", exc) from None
         finally:

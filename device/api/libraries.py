@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import secrets
 import threading
@@ -38,6 +39,14 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
     except ImportError:
         raise TaggerMissing("library tagging is not installed on this box") from None
     return tag_library(root, pack, db_path, progress=progress, cancel=cancel)
+
+
+def lower_priority(nice: int) -> None:
+    """Renice the calling thread (Linux: per thread) so background work yields to audio."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (OSError, AttributeError):
+        pass
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,6 +106,7 @@ class Libraries:
         t.start()
 
     def _run(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> None:
+        lower_priority(10)                 # tagging never competes with the audio engine
         d = self.root / info["id"]
 
         def progress(done: int, total: int) -> None:
