@@ -87,3 +87,16 @@ def test_single_pair_and_data_errors(tmp_path: Path, capsys) -> None:
     assert "silent" in capsys.readouterr().err and not (tmp_path / "no.hatpack").exists()
     assert main(["train", "effect", str(tmp_path / "empty"), "--out", str(tmp_path / "no.hatpack")]) == 2
     assert "no pairs.csv" in capsys.readouterr().err
+
+
+def test_evaluate_folder_scores_a_pack_through_the_processor(trained: tuple[Path, Path]) -> None:
+    from device.audio.effect import render
+    from trainer.effect.data import esr, load_folder
+    from trainer.effect.evaluate import evaluate_folder
+    root, pack = trained
+    (root / "data" / "heldout.csv").write_text("input,output,drive[dB]\nin.wav,out_8.wav,8\n")
+    scores = evaluate_folder(pack, root / "data", csv_name="heldout.csv")
+    pair = load_folder(root / "data", csv_name="heldout.csv", keep_all_columns=True).pairs[0]
+    assert scores["per_setting"]["drive=8"] == pytest.approx(esr(pair.output, render(pack, pair.input, {"drive": 8})),
+                                                             rel=1e-4)
+    assert scores["latency"] == {"heldout.csv line 2": 24}
