@@ -193,12 +193,12 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
         preroll(child.engine, cfg.engine.block)
         child.status()                       # first-call costs of the status path, paid now
         quiet_gc()
-        ready.set()
+        ready.send({"error": None})
         result = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
         child.extra["run"] = result
     except HatboxError as exc:
         child.extra["error"] = str(exc)
-        ready.set()
+        ready.send({"error": str(exc)})
     finally:
         _finish(child, io, cfg)
 
@@ -229,8 +229,8 @@ class EngineProcess:
         ctx = mp.get_context("spawn")
         self._ctrl, ctrl_child = ctx.Pipe()
         self._stat, stat_child = ctx.Pipe()
-        self._ready = ctx.Event()
-        self.process = ctx.Process(target=engine_main, args=(ctrl_child, stat_child, cfg, self._ready),
+        self._ready, ready_child = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=engine_main, args=(ctrl_child, stat_child, cfg, ready_child),
                                    name="hatbox-engine", daemon=True)
         self._locks = {"control": threading.Lock(), "status": threading.Lock()}
         self._ids = 0
@@ -238,10 +238,13 @@ class EngineProcess:
     def start(self, timeout: float = 60.0) -> "EngineProcess":
         """Start the process; returns once the audio device is open (HatboxError if it is not)."""
         self.process.start()
-        if not self._ready.wait(timeout):
+        if not self._ready.poll(timeout):
             self.stop()
             raise HatboxError(f"the engine did not start within {timeout:.0f} s")
-        error = self.status().get("error")
+        try:
+            error = self._ready.recv().get("error")
+        except EOFError:
+            error = "the engine process ended during start-up"
         if error:
             self.stop()
             raise HatboxError(error)
@@ -253,10 +256,13 @@ class EngineProcess:
             if not self.process.is_alive():
                 raise HatboxError("the audio engine is not running")
             self._ids += 1
-            conn.send({"id": self._ids, **payload})
-            if not conn.poll(REPLY_TIMEOUT_S):
-                raise HatboxError("the audio engine did not answer")
-            reply = conn.recv()
+            try:
+                conn.send({"id": self._ids, **payload})
+                if not conn.poll(REPLY_TIMEOUT_S):
+                    raise HatboxError("the audio engine did not answer")
+                reply = conn.recv()
+            except (OSError, EOFError):
+                raise HatboxError("the audio engine is not running") from None
         if not reply["ok"]:
             raise HatboxError(f"engine: {reply['error']}")
         return reply
