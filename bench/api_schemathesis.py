@@ -50,14 +50,14 @@ def run(op, url: str, headers: dict, mode: GenerationMode, examples: int, stats:
         try:
             resp = case.call_and_validate(base_url=url, headers=headers, excluded_checks=excluded)
             stats["status"][str(resp.status_code)] += 1
-        except Exception as exc:  # noqa: BLE001 - recorded, then re-raised for hypothesis to shrink
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - recorded, re-raised for shrinking
             stats["failures"].append(f"{op.method.upper()} {op.path} [{mode.value}]: {str(exc)[:300]}")
             raise
     try:
         check()
     except Unsatisfiable:
         pass                      # no inputs to make invalid (e.g. GET /health)
-    except Exception:  # noqa: BLE001 - already recorded
+    except (Exception, BaseExceptionGroup):  # noqa: BLE001 - already recorded
         pass
 
 

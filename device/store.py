@@ -208,6 +208,11 @@ class PackStore:
                 p.history[kind] = [h for h in p.history[kind] if h != pid]
             self._write_pointer(p)
 
+    def restore_pointer(self, p: Pointer) -> None:
+        """Put back a pointer read earlier (an engine refused what the store switched to)."""
+        with self._lock:
+            self._write_pointer(p)
+
     def deactivate(self, kind: str) -> str | None:
         """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
         with self._lock:

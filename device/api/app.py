@@ -121,6 +121,21 @@ class Box:
         return load_trusted(self.keys_dir)
 
 
+# ---------------------------------------------------------------------------- query
+def strict_query(request: Request) -> None:
+    """Refuse query parameters a route does not declare: a typo such as ``?activte=true``
+    must not be silently ignored."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {p.alias for p in dependant.query_params}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "none"
+        raise ApiError(400, "bad request", f"unknown query parameter {unknown[0]!r} (accepted: {accepted})")
+
+
 # ----------------------------------------------------------------------------- auth
 _bearer = HTTPBearer(auto_error=False, description="the token from POST /pair (`hatbox pair`)")
 
@@ -266,13 +281,18 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
     def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
         box = _box(request)
         with box.install_lock:
-            prev = box.store.active()[slot]
+            before = box.store.pointer()
+            prev = before.slots[slot]
             try:
                 pid = box.store.rollback(slot)
             except StoreError as exc:
                 raise _from_hatbox(409, "conflict", exc) from None
-        if slot in ENGINE_SLOTS:
-            box._load(slot, pid)
+            if slot in ENGINE_SLOTS:
+                try:
+                    box._load(slot, pid)
+                except ApiError:
+                    box.store.restore_pointer(before)
+                    raise
         return M.SlotResult(slot=slot, active=pid, previous=prev)
 
 
@@ -399,7 +419,8 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     """
     box = Box(Path(store_dir), control, config or ApiConfig())
     app = FastAPI(title="hatbox device API", version=__version__,
-                  description="Pair, push packs and sample libraries, and look at the box.")
+                  description="Pair, push packs and sample libraries, and look at the box.",
+                  dependencies=[Depends(strict_query)])
     app.state.box = box
     auth = Depends(require_token)
     _handlers(app)

@@ -67,10 +67,15 @@ def test_push_without_activate_installs_only(box: BoxUnderTest, good_pack: Path)
 
 def test_engine_refusal_keeps_previous_pack(box: BoxUnderTest, tmp_path: Path) -> None:
     a = box.push(gain_pack(tmp_path / "a.hatpack", "fx", "1.0.0")).json()["pack"]["id"]
+    b = box.push(gain_pack(tmp_path / "b.hatpack", "fx", "1.5.0")).json()["pack"]["id"]
     box.control.refuse = True
-    r = box.push(gain_pack(tmp_path / "b.hatpack", "fx", "2.0.0"))
+    r = box.push(gain_pack(tmp_path / "c.hatpack", "fx", "2.0.0"))
     assert r.status_code == 502 and "engine" in r.json()["message"]
-    assert box.active() == a
+    assert box.active() == b
+    assert box.client.post("/slots/effect/rollback", headers=box.auth).status_code == 502
+    assert box.active() == b
+    box.control.refuse = False
+    assert box.client.post("/slots/effect/rollback", headers=box.auth).json()["active"] == a
 
 
 def test_status_reports_store_engine_disk_versions(box: BoxUnderTest, good_pack: Path) -> None:
@@ -87,3 +92,9 @@ def test_restart_reloads_active_pack_into_engine(tmp_path: Path, good_pack: Path
     pid = first.push(good_pack).json()["pack"]["id"]
     second = make_box(tmp_path)
     assert second.control.sent[0]["path"].endswith(f"{pid}/pack.hatpack")
+
+
+def test_unknown_query_parameter_is_refused(box: BoxUnderTest, good_pack: Path) -> None:
+    r = box.client.post("/packs", params={"activte": "true"}, content=good_pack.read_bytes(), headers=box.auth)
+    assert r.status_code == 400 and "unknown query parameter 'activte'" in r.json()["message"]
+    assert "activate" in r.json()["message"] and box.active() is None
