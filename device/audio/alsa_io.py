@@ -234,29 +234,41 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     inp, out = np.zeros(period, np.float32), np.zeros(period, np.float32)
     pacer = Pacer(io.cfg.rate, period, io.cfg.periods) if pace else None
     total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
+    io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = 0
     while (total is None or k < total) and not (stop is not None and stop.is_set()):
         if total is None and isinstance(io, FileIO) and io.exhausted:
             break
-        _one_block(engine, io, inp, out, pacer)
+        _one_block(engine, io, inp, out, pacer, io_stats)
         k += 1
         if on_block is not None:
             on_block(k)
-    return {"blocks": k, "xruns": engine.xruns,
+    return {"blocks": k, "xruns": engine.xruns, **io_stats,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 
 
-def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None) -> None:
+def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
+               io_stats: dict[str, Any]) -> None:
+    """read -> process -> write; times the device calls (a slow write is the device's, not ours)."""
     if pacer is not None:
         pacer.wait()
+    t0 = time.perf_counter()
     ok = io.read(inp)
+    t1 = time.perf_counter()
     engine.process(inp, out)
+    t2 = time.perf_counter()
     ok = io.write(out) and ok
+    io_s = (t1 - t0) + (time.perf_counter() - t2)
+    slow = io_s > 0.001
+    io_stats["io_max_ms"] = max(io_stats["io_max_ms"], 1000.0 * io_s)
+    io_stats["io_slow_blocks"] += slow
     if pacer is not None:
         before = pacer.misses
         pacer.done()
-        ok = ok and pacer.misses == before
+        if pacer.misses != before:
+            ok = False
+            io_stats["misses_with_slow_io"] += slow
     if not ok:
         engine.note_xrun()
 

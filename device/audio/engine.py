@@ -407,7 +407,3 @@ class Engine:
         """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""
         return self.meter.summary()
 
-
-def block_ms(block: int, rate: int) -> float:
-    return 1000.0 * block / rate
-

@@ -24,8 +24,7 @@ import multiprocessing as mp
 import os
 import sys
 import threading
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -295,16 +294,3 @@ class EngineProcess:
             self.process.join(5)
         return self.process.exitcode
 
-
-def config_dict(cfg: ServerConfig) -> dict[str, Any]:
-    """The configuration as plain data (for logs and benchmark JSON)."""
-    return asdict(cfg)
-
-
-def wait_until(predicate: Any, timeout: float, step: float = 0.05) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
