@@ -1,6 +1,6 @@
 """Tagger accuracy on drum kits never seen in training, against MFCC statistics + logistic regression.
 
-Run: .venv/bin/python bench/tagger_accuracy.py [--minutes 4.5] [--steps 900] [--shots 5]
+Run: .venv/bin/python bench/tagger_accuracy.py [--minutes 4.5] [--steps 900] [--shots 5] [--name NAME]
 (needs data/tagger-drums/, built by `.venv/bin/python -m trainer.tagger.hydrogen`).
 
 Kits are split into train and test sets (whole kits; the Millo/Audiophob family shares a template
@@ -8,7 +8,7 @@ and sits wholly on the test side).  Both systems see the same clips (mono, 16 kH
 1 s).  The baseline's MFCCs come from the same numpy mel front-end (device.audio.mel.mfcc):
 mean/std/min/max of 20 MFCCs and of their deltas -> standardised -> logistic regression with
 balanced class weights.  Few-shot: 5 training examples per tag for both systems, same test kits.
-Prints figures; writes bench/results/tagger_accuracy.json and a confusion-matrix PNG.
+Prints figures; writes bench/results/NAME.json and NAME_confusion.png (NAME: tagger_accuracy).
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> dict:
     net, secs, steps = cnn(tr_clips, tr_y, tags, opts)
     out["cnn_full"] = evaluate(predict(net, te_clips)[0], te_y, tags)
     out["cnn_full"].update(train_seconds=round(secs, 1), steps=steps)
-    confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / "tagger_accuracy_confusion.png",
+    confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
                   f"unseen kits, CNN macro-F1 {out['cnn_full']['macro_f1']:.2f}")
     few = TrainOptions(steps=args.shot_steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
     net5, secs5, steps5 = cnn(tr_clips[shot_idx], tr_y[shot_idx], tags, few)
@@ -116,7 +116,9 @@ def main() -> None:
     p.add_argument("--shots", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
-    out = run(p.parse_args())
+    p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
+    args = p.parse_args()
+    out = run(args)
     for key in ("baseline_full", "cnn_full", "baseline_5shot", "cnn_5shot"):
         print(f"\n== {key}\n{format_report(out[key])}")
     full, base = out["cnn_full"]["macro_f1"], out["baseline_full"]["macro_f1"]
@@ -124,7 +126,8 @@ def main() -> None:
           f"5-shot CNN {out['cnn_5shot']['macro_f1']:.3f} vs MFCC+LR {out['baseline_5shot']['macro_f1']:.3f}; "
           f"CNN training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "tagger_accuracy.json").write_text(json.dumps(out, indent=2))
+    out["args"] = vars(args)
+    (OUT / f"{args.name}.json").write_text(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

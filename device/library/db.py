@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hatbox.errors import HatboxError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -23,11 +25,15 @@ CREATE INDEX IF NOT EXISTS tags_by_tag ON tags (tag, hit, score);
 
 
 def connect(db_path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a library database."""
-    con = sqlite3.connect(str(db_path), timeout=30)
-    con.execute("PRAGMA foreign_keys = ON")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.executescript(SCHEMA)
+    """Open (creating if needed) a library database; HatboxError if it cannot be opened."""
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = sqlite3.connect(str(db_path), timeout=30)
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
     return con
 
 

@@ -5,6 +5,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from hatbox.errors import HatboxError
+
 
 def link_name(rel: str) -> str:
     return rel.replace("/", "__")
@@ -27,7 +29,10 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     made = 0
     for rel, tag in con.execute("SELECT path, tag FROM tags WHERE hit = 1 ORDER BY tag, path"):
         folder = links_dir / tag
-        folder.mkdir(parents=True, exist_ok=True)
-        os.symlink((root / rel).resolve(), folder / link_name(rel))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.symlink((root / rel).resolve(), folder / link_name(rel))
+        except OSError as exc:
+            raise HatboxError(f"cannot make links in {folder}: {exc.strerror}") from None
         made += 1
     return made

@@ -95,3 +95,9 @@ def test_pack_golden_snapshot_reproduces_on_onnxruntime(small_pack):
     probs, emb = t.run(ins["audio"])
     assert probs.shape == (3, 2) and emb.shape == (3, 16)
     np.testing.assert_allclose(probs, outs["probs"], atol=1e-4)
+
+
+def test_a_database_that_is_not_sqlite_is_a_clear_error(library_dir, small_pack, tmp_path):
+    (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HatboxError, match="cannot use"):
+        library.tag_library(library_dir, small_pack, tmp_path / "junk.db")
