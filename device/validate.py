@@ -80,6 +80,7 @@ class Report:
     pack: Pack
     signed_by: str | None = None
     model: Any = None                # the parsed onnx.ModelProto, once check_onnx ran
+    session: Any = None              # the onnxruntime session of the golden check, reused by the trial
     checks: list[dict[str, Any]] = field(default_factory=list)
 
     def passed(self, check: str, detail: str, started: float) -> None:
@@ -96,8 +97,8 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
     steps: list[tuple[str, Callable[[Report], str]]] = [
         ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
         ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
-        ("contract", check_contract), ("golden", lambda r: check_golden_run(r.pack, engine)),
-        ("realtime", lambda r: check_realtime(r.pack, engine)),
+        ("contract", check_contract), ("golden", lambda r: check_golden_run(r, engine)),
+        ("realtime", lambda r: check_realtime(r, engine)),
     ]
     for name, step in steps:
         t = time.perf_counter()
@@ -258,13 +259,22 @@ def _check_kind_contract(m: Manifest) -> None:
 
 
 # ---------------------------------------------------------------------------- golden
-def check_golden_run(pack: Pack, engine: EngineSpec) -> str:
-    from device.audio.runtime import check_golden, make_session
+def _session(report: Report, engine: EngineSpec) -> Any:
+    from device.audio.runtime import make_session
 
+    if report.session is None:
+        report.session = make_session(report.pack.model_bytes, threads=engine.threads)
+    return report.session
+
+
+def check_golden_run(report: Report, engine: EngineSpec) -> str:
+    from device.audio.runtime import check_golden
+
+    pack = report.pack
     ins, outs = pack.golden()
     if not ins or not outs:
         raise PackError("the golden snapshot has no inputs or no outputs", check="golden")
-    session = make_session(pack.model_bytes, threads=engine.threads)
+    session = _session(report, engine)
     atol, rtol = pack.golden_tolerance()
     try:
         worst = check_golden(session, ins, outs, atol, rtol)
@@ -301,14 +311,12 @@ def trial_feeds(m: Manifest, block: int) -> dict[str, np.ndarray]:
     return feeds
 
 
-def check_realtime(pack: Pack, engine: EngineSpec) -> str:
-    m = pack.manifest
+def check_realtime(report: Report, engine: EngineSpec) -> str:
+    m = report.pack.manifest
     if m.kind == "tagger":
         return "skipped: tagger packs run offline, never on the audio thread"
-    from device.audio.runtime import make_session
-
     block, seconds = block_seconds(m, engine)
-    session = make_session(pack.model_bytes, threads=engine.threads)
+    session = _session(report, engine)
     feeds = trial_feeds(m, block)
     names = [o.name for o in m.outputs]
     # one intra-op thread computes on this thread; with more, count the whole process (conservative)

@@ -96,7 +96,7 @@ def test_kill_server_at_random_points_during_installs(tmp_path: Path) -> None:
             out: dict = {}
             t = threading.Thread(target=_push, args=(host.url, token, path, out))
             t.start()
-            time.sleep(rng.uniform(0.0, 0.6))
+            time.sleep(rng.uniform(0.0, 0.4))
             os.kill(pid, signal.SIGKILL)
             t.join()
             pid = host.start()
@@ -115,7 +115,7 @@ def test_kill_server_at_random_points_during_installs(tmp_path: Path) -> None:
                 assert _last_load(log) == str(store / "packs" / active / "pack.hatpack")
             last_good = active
         print(f"{ROUNDS} installs: {outcomes}")
-        assert outcomes["killed, old pack kept"] >= ROUNDS // 10, outcomes
+        assert outcomes["killed, old pack kept"] >= ROUNDS // 10 and outcomes["completed"] >= 1, outcomes
     finally:
         if pid:
             os.kill(pid, signal.SIGKILL)

@@ -18,7 +18,7 @@ from schemathesis.checks import positive_data_acceptance
 from tests.api.conftest import make_box
 from tests.api.packs import gain_pack
 
-EXAMPLES = 12
+EXAMPLES = 8
 UPLOADS = ("/packs", "/libraries")
 
 
