@@ -58,3 +58,16 @@ def test_unknown_arch() -> None:
     from hatbox.errors import HatboxError
     with pytest.raises(HatboxError, match="unknown architecture 'wavenet'"):
         build("wavenet", 0)
+
+
+def test_recording_esr_weighs_recordings_equally() -> None:
+    from trainer.effect.losses import recording_esr
+    y = torch.stack([torch.ones(100), 0.01 * torch.ones(100)])
+    y_hat = y * 0.9                       # 10% error on both, whatever their level
+    power = (y ** 2).mean(dim=-1)
+    assert float(recording_esr(y_hat, y, power)) == pytest.approx(0.01, rel=1e-4)
+    assert float(esr_loss(y_hat, y)) == pytest.approx(0.01, rel=1e-4)
+    y_hat2 = y.clone()
+    y_hat2[1] = 0.0                       # the quiet recording entirely wrong
+    assert float(recording_esr(y_hat2, y, power)) == pytest.approx(0.5, rel=1e-4)
+    assert float(esr_loss(y_hat2, y)) < 1e-3      # pooled ESR barely notices

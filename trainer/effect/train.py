@@ -52,6 +52,7 @@ class TrainConfig:
     max_steps: int | None = None
     threads: int | None = 1       # torch intra-op threads (None: torch's default)
     scale_data: bool = True       # normalise the network's input/output scale from the data
+    per_recording: bool = True    # ESR normalised per recording (each knob setting weighs the same)
     model: dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,6 +83,8 @@ class Segments:
             raise datamod.DataError(f"recordings are too short to train on ({shortest} samples "
                                     f"before the held-out part; need {self.length})")
         self.weights = np.array(self.split, np.float64) / sum(self.split)
+        self.power = np.array([max(float(np.mean(np.square(p.output[:s], dtype=np.float64))), 1e-10)
+                               for p, s in zip(data.pairs, self.split)], np.float32)
 
     def scales(self) -> tuple[float, float]:
         """(1 / std of training input, std of training output - input), for EffectModel.set_scales."""
@@ -89,8 +92,8 @@ class Segments:
         rs = np.concatenate([p.output[:s] - p.input[:s] for p, s in zip(self.data.pairs, self.split)])
         return 1.0 / max(float(np.std(xs)), 1e-4), max(float(np.std(rs)), 1e-4)
 
-    def batch(self, size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """x [B, S], y [B, S], k [B, S, K] with S = warmup + chunks * chunk."""
+    def batch(self, size: int) -> tuple[torch.Tensor, ...]:
+        """x [B, S], y [B, S], k [B, S, K], recording power [B]; S = warmup + chunks * chunk."""
         idx = self.rng.choice(len(self.split), size=size, p=self.weights)
         xs, ys, ks = [], [], []
         for i in idx:
@@ -99,7 +102,8 @@ class Segments:
             xs.append(p.input[a:a + self.length])
             ys.append(p.output[a:a + self.length])
             ks.append(np.broadcast_to(self.knobs[i], (self.length, len(self.knobs[i]))))
-        return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks))
+        return (torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks)),
+                torch.from_numpy(self.power[idx]))
 
     def validation(self, seconds: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
         """Held-out windows (with one chunk of preceding context) -> x, y, k, context length."""
@@ -121,7 +125,8 @@ def _knobs(k: torch.Tensor, model: EffectModel) -> torch.Tensor | None:
 def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Optimizer,
                   batch: tuple[torch.Tensor, ...], segs: "Segments", cfg: TrainConfig) -> tuple[float, float]:
     """One segment: warm up the state, then one step per chunk -> (mean loss, mean ESR)."""
-    x, y, k = batch
+    x, y, k, power = batch
+    power = power if cfg.per_recording else None
     w, chunk = segs.warmup, segs.chunk
     state = model.initial_state(x.shape[0], x.device)
     if w:
@@ -131,7 +136,7 @@ def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Opt
     for a in range(w, x.shape[1], chunk):
         state = [s.detach() for s in state]
         y_hat, state = net(x[:, a:a + chunk], _knobs(k[:, a:a + chunk], model), state)
-        loss, e = effect_loss(y_hat, y[:, a:a + chunk], cfg.stft_weight)
+        loss, e = effect_loss(y_hat, y[:, a:a + chunk], cfg.stft_weight, power)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
