@@ -199,15 +199,6 @@ class PackStore:
             self._write_pointer(p)
             return prev, meta
 
-    def set_active(self, kind: str, pid: str | None) -> None:
-        """Put the pointer back (used when the engine refuses a pack after activation)."""
-        with self._lock:
-            p = self.pointer()
-            p.slots[_kind(kind)] = pid
-            if pid:
-                p.history[kind] = [h for h in p.history[kind] if h != pid]
-            self._write_pointer(p)
-
     def restore_pointer(self, p: Pointer) -> None:
         """Put back a pointer read earlier (an engine refused what the store switched to)."""
         with self._lock:

@@ -106,13 +106,14 @@ class Box:
 
     def activate(self, pid: str) -> M.SlotResult:
         with self.install_lock:
+            before = self.store.pointer()
             prev, meta = self.store.activate(pid)
             kind = meta["kind"]
             if kind in ENGINE_SLOTS:
                 try:
                     self._load(kind, pid)
                 except ApiError:
-                    self.store.set_active(kind, prev)
+                    self.store.restore_pointer(before)     # the engine kept playing the old pack
                     raise
             return M.SlotResult(slot=kind, active=pid, previous=prev)
 
