@@ -15,6 +15,7 @@ Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from hatbox.errors import HatboxError, PackError
 IDLE, ATTACK, DECAY, SUSTAIN, RELEASE = 0, 1, 2, 3, 4
 SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
+QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic")
 REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
                    "hidden", "envelope", "velocity_map")
 
@@ -84,27 +86,34 @@ class SynthSource:
 
     # ------------------------------------------------------------------ engine protocol
     def reset(self) -> None:
-        """All voices off, all state zero, queued messages dropped."""
-        self.v = Voices(self.max_voices, self.hidden, dsp.TABLE_SIZE)
-        self._events: list[dict[str, Any]] = []
+        """All voices off, all state zero, queued messages dropped, pad at (0, 0). Call it from the
+        thread that renders (the engine's audio thread); from elsewhere send ``{"op": "panic"}``."""
+        self._events: deque[dict[str, Any]] = deque()
         self._pos = 0                       # samples into the current frame
         self._frames = 0
+        self._silence()
+        self.xy = (0.0, 0.0)
+        self._z = self._blend()
+
+    def _silence(self) -> None:
+        """All voices off and their state zeroed (pad position and corners kept)."""
+        self.v = Voices(self.max_voices, self.hidden, dsp.TABLE_SIZE)
         self._stamp = 0
         self._active = np.zeros(0, np.int64)
         self._noise_tail = np.zeros(self.hop, np.float32)
         self._noise_head = np.zeros(self.hop, np.float32)
-        self.bend, self.sustain, self.xy = 0.0, False, (0.0, 0.0)
-        self._z = self._blend()
+        self.bend, self.sustain = 0.0, False
 
     def handle(self, msg: dict[str, Any]) -> None:
-        """Queue a control message (applied at the next frame). Bad corners raise HatboxError at once."""
+        """Queue a control message, applied by render() at the next frame boundary.
+
+        Safe to call from another thread than render() (a deque is the only shared structure).
+        Bad corners raise HatboxError here, before anything is queued.
+        """
         op = msg.get("op")
         if op == "corners":
             self._check_corners(msg["names"])
-        if op == "panic":
-            self.reset()
-            return
-        if op in ("note_on", "note_off", "bend", "sustain", "xy", "corners"):
+        if op in QUEUED_OPS:
             self._events.append(dict(msg))
 
     def render(self, out: np.ndarray) -> None:
@@ -147,7 +156,9 @@ class SynthSource:
 
     def _apply(self, msg: dict[str, Any]) -> None:
         op = msg["op"]
-        if op == "note_on" and int(msg["velocity"]) > 0:
+        if op == "panic":
+            self._silence()
+        elif op == "note_on" and int(msg["velocity"]) > 0:
             self._note_on(int(msg["note"]), int(msg["velocity"]))
         elif op in ("note_on", "note_off"):
             self._note_off(int(msg["note"]))
@@ -204,9 +215,8 @@ class SynthSource:
         return dsp.midi_to_hz(notes + self.bend * self.bend_range)
 
     def _frame(self) -> None:
-        for msg in self._events:
-            self._apply(msg)
-        self._events.clear()
+        while self._events:
+            self._apply(self._events.popleft())
         v = self.v
         v.stage[v.ending] = IDLE
         v.note[v.ending] = -1

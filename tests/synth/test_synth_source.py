@@ -131,3 +131,28 @@ def test_bad_packs_are_refused(synth_pack: Pack, tmp_path) -> None:
     m.kind = "effect"
     with pytest.raises(PackError, match="not a synth"):
         SynthSource(read_pack(write_pack(tmp_path / "c.hatpack", m, members)), RATE)
+
+
+def test_panic_silences_and_messages_from_another_thread_are_not_lost(synth_pack: Pack) -> None:
+    import threading
+    src = SynthSource(synth_pack, RATE)
+    src.handle({"op": "xy", "x": 0.7, "y": 0.2})
+    src.handle(on(60))
+    src.handle({"op": "panic"})
+    out = np.zeros(4800, np.float32)
+    src.render(out)
+    assert np.max(np.abs(out)) == 0.0 and src.xy == (0.7, 0.2)
+
+    def sender() -> None:
+        for i in range(600):
+            src.handle(on(40 + i % 30))
+            src.handle(off(40 + i % 30))
+    t = threading.Thread(target=sender)
+    t.start()
+    block = np.zeros(128, np.float32)
+    while t.is_alive():
+        src.render(block)
+    t.join()
+    for _ in range(int(0.6 * RATE / 128)):
+        src.render(block)
+    assert src.active_voices == 0
