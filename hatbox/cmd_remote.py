@@ -156,7 +156,9 @@ def push(args: argparse.Namespace) -> int:
     path = Path(args.pack)
     if not path.is_file():
         raise HatboxError(f"no pack at {path}")
-    with _client(*target(args)) as c:
+    with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+        if args.sign:
+            path = _signed_copy(path, Path(args.sign), Path(tmp))
         _check_limit(c, path, "max_pack_bytes")
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
     p = body["pack"]
@@ -165,6 +167,32 @@ def push(args: argparse.Namespace) -> int:
     for chk in p["checks"]:
         print(f"  ok  {chk['check']:<10} {chk['detail']}")
     print("  now active" if body["activated"] else f"  activate it with: hatbox push {path} --activate")
+    return 0
+
+
+def _signed_copy(path: Path, key_file: Path, tmp: Path) -> Path:
+    from export.signing import load_private, sign_pack
+
+    if not key_file.is_file():
+        raise HatboxError(f"no signing key at {key_file}", hint="make one with: hatbox keygen KEY.pem")
+    return sign_pack(path, load_private(key_file.read_bytes()), tmp / path.name)
+
+
+def keygen(args: argparse.Namespace) -> int:
+    from export.signing import generate_key, key_id, private_pem, public_pem
+
+    out = Path(args.path)
+    if out.exists():
+        raise HatboxError(f"{out} already exists; not overwriting a key")
+    key = generate_key()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(private_pem(key))
+    pub = out.with_suffix(".pub")
+    pub.write_bytes(public_pem(key.public_key()))
+    print(f"signing key {key_id(key.public_key())}: private {out} (keep it), public {pub} "
+          "(copy it into the box's trusted_keys/)")
     return 0
 
 
@@ -247,8 +275,11 @@ def register(cli: Any) -> None:
     p = cli.command("push", "send a .hatpack to the box (validated there before install)", push)
     p.add_argument("pack")
     p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
+    p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(p)
+    p = cli.command("keygen", "make an ed25519 key pair for signing packs (hatbox push --sign)", keygen)
+    p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")
     p = cli.command("push-library", "send a sample library (folder, zip or tar) to the box", push_library)
     p.add_argument("source", help="a folder of samples, or a .zip / .tar(.gz) archive")
     p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
