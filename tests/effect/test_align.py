@@ -36,3 +36,16 @@ def test_output_leading_input_is_an_error() -> None:
 def test_shift_keeps_equal_lengths() -> None:
     x, y = shift(np.arange(10.0), np.arange(12.0), 4)
     assert x.shape == y.shape and y[0] == 4 - MARGIN
+
+
+def test_pairs_sharing_an_input_use_their_smallest_latency(tmp_path: Path) -> None:
+    from tests.effect.synth import write
+    x = plucks(1.0)
+    write(tmp_path / "in.wav", x)
+    for name, d in (("a.wav", 40), ("b.wav", 43)):
+        write(tmp_path / name, np.concatenate([np.zeros(d, np.float32), drive(x, 6)])[: x.size])
+    (tmp_path / "pairs.csv").write_text("input,output,k\nin.wav,a.wav,0\nin.wav,b.wav,1\n")
+    data = load_folder(tmp_path)
+    assert list(data.latencies.values()) == [40, 43]
+    assert [p.shifted for p in data.pairs] == [40, 40]
+    np.testing.assert_allclose(data.pairs[1].output[3 + MARGIN:1000], drive(x, 6)[: 997 - MARGIN], atol=1e-6)

@@ -40,8 +40,9 @@ class Pair:
     input: np.ndarray
     output: np.ndarray
     setting: dict[str, float]
-    latency: int
+    latency: int                       # found for this pair (samples)
     files: tuple[str, str] = ("", "")
+    shifted: int = 0                   # latency actually removed (see common_latency)
 
     @property
     def key(self) -> str:
@@ -191,7 +192,32 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
             check_clipping(sig, label)
     latency = find_latency(x, y, rate)
     xa, ya = shift(x, y, latency)
-    return Pair(where, xa, ya, setting, latency, (str(src), str(dst))), rate
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency), rate
+
+
+def common_latency(pairs: list[Pair]) -> None:
+    """Re-align pairs that share an input file to the smallest latency found among them.
+
+    One rig records every knob setting of the same input, so its latency is one number; a
+    bright or dark setting only moves the correlation peak, and the minimum never asks the
+    model to look ahead.  ``Pair.latency`` stays what was found; ``Pair.shifted`` is what was used.
+    """
+    groups: dict[str, list[Pair]] = {}
+    for p in pairs:
+        groups.setdefault(p.files[0], []).append(p)
+    for group in groups.values():
+        low = min(p.shifted for p in group)
+        for p in group:
+            if p.shifted != low:
+                x, y = _load_raw(p)
+                p.input, p.output = shift(x, y, low)
+                p.shifted = low
+
+
+def _load_raw(p: Pair) -> tuple[np.ndarray, np.ndarray]:
+    x, _ = _load_audio(Path(p.files[0]), p.name)
+    y, _ = _load_audio(Path(p.files[1]), p.name)
+    return x, y
 
 
 def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: list[str]) -> list[Knob]:
@@ -228,6 +254,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         src, dst = (folder / (row.get(k) or "").strip() for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
         pairs.append(pair)
+    common_latency(pairs)
     check_replicates(pairs)
     notes: list[str] = []
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
