@@ -73,10 +73,27 @@ class RunningServer:
     url: str
     server: Any
     thread: threading.Thread
+    advertisement: Any = None
 
     def stop(self) -> None:
+        if self.advertisement is not None:
+            self.advertisement.close()
         self.server.should_exit = True
         self.thread.join(10)
+
+
+def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
+              rate: int = 48000, block: int = 128, on_code: Any = None, certfile: str | Path | None = None,
+              keyfile: str | Path | None = None, advertise: bool = True, box_name: str = "hatbox") -> RunningServer:
+    """Everything ``hatbox device run`` needs in one call: the app for the engine's ``rate`` (Hz)
+    and ``block`` (samples), served from a thread (TLS when cert and key are given), announced
+    by mDNS; ``on_code(code)`` shows the pairing code (default: printed).  ``stop()`` ends it."""
+    show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
+    config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name)
+    running = start_in_thread(create_app(store_dir, control, config), host, port, certfile, keyfile)
+    if advertise:
+        running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
+    return running
 
 
 def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: str | Path | None = None,

@@ -151,3 +151,20 @@ def test_pair_finds_the_box_by_mdns(server, monkeypatch: pytest.MonkeyPatch, cap
     finally:
         ad.close()
     assert f"found a box at {running.url}" in capsys.readouterr().out
+
+
+def test_start_api_one_call(tmp_path: Path, capsys) -> None:
+    import httpx
+
+    from device.api.server import start_api
+
+    running = start_api(tmp_path / "box", RecordingControl(), host="127.0.0.1", port=0, rate=44100, block=64,
+                        advertise=False)
+    try:
+        code = capsys.readouterr().out.split("pairing code: ")[1].split()[0]
+        token = httpx.post(f"{running.url}/pair", json={"code": code}).json()["token"]
+        r = httpx.post(f"{running.url}/packs", content=gain_pack(tmp_path / "a.hatpack").read_bytes(),
+                       headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 422 and "engine runs at 44100 Hz" in r.json()["message"]
+    finally:
+        running.stop()
