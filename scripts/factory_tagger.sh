@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the drum library from Debian's hydrogen-drumkits and train the factory drum tagger.
 # Usage: bash scripts/factory_tagger.sh [extra `hatbox train tagger` args]
-# Output: factory/tagger-drums.hatpack (+ .report.json / .confusion.png beside it, not committed).
+# Output: factory/tagger-drums.hatpack (+ its held-out .report.json / .confusion.png beside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m trainer.tagger.hydrogen --out data/tagger-drums
