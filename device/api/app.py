@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import os
 import shutil
 import sys
@@ -350,9 +351,20 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _finite(value: Any) -> Any:
+    """JSON has no NaN/inf: such numbers (a misbehaving engine's) become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _engine_status(box: Box) -> dict[str, Any]:
     try:
-        return dict(box.control.status())
+        return _finite(dict(box.control.status()))
     except Exception as exc:  # noqa: BLE001 - a dead engine is reported, not raised
         return {"error": f"engine status unavailable: {exc}"}
 

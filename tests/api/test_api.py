@@ -98,3 +98,14 @@ def test_unknown_query_parameter_is_refused(box: BoxUnderTest, good_pack: Path) 
     r = box.client.post("/packs", params={"activte": "true"}, content=good_pack.read_bytes(), headers=box.auth)
     assert r.status_code == 400 and "unknown query parameter 'activte'" in r.json()["message"]
     assert "activate" in r.json()["message"] and box.active() is None
+
+
+def test_status_survives_a_broken_engine(box: BoxUnderTest) -> None:
+    box.control.status = lambda: {"load_mean": float("nan"), "peak_db": float("-inf"), "xruns": 3}
+    assert box.client.get("/status", headers=box.auth).json()["engine"] == {"load_mean": None, "peak_db": None,
+                                                                            "xruns": 3}
+
+    def dead() -> dict:
+        raise RuntimeError("pipe closed")
+    box.control.status = dead
+    assert "pipe closed" in box.client.get("/status", headers=box.auth).json()["engine"]["error"]
