@@ -37,6 +37,8 @@ def train_synth(args: argparse.Namespace) -> int:
     metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name or out.stem,
                             seconds=args.seconds, threads=args.threads, device=args.device, report=report,
                             seed=args.seed)
+    if not metrics:                      # a torchrun worker other than the first
+        return 0
     print(f"wrote {out} (report in {report})")
     for key in ("heldout_pitch_median_abs_cents", "heldout_mrstft", "train_seconds", "train_steps"):
         print(f"  {key}: {metrics[key]}")

@@ -1,6 +1,7 @@
 """Folder of notes -> trained model -> synth pack + report (what `hatbox train synth` runs)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from export.onnx_synth import export_synth
@@ -24,6 +25,8 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     notes = load_folder(folder, cfg.rate, seconds)
     result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed)
     result.model.cpu().eval()
+    if int(os.environ.get("RANK", "0")) != 0:          # under torchrun only the first process writes
+        return {}
     report = Path(report) if report else Path(out).with_name(Path(out).stem + "_report")
     metrics = write_report(result, ho, report)
     save_checkpoint(result, report / "checkpoint.pt")

@@ -88,15 +88,16 @@ def train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, batch: NoteSe
 
 @torch.no_grad()
 def render_notes(model: NeuralSynth, ds: NoteSet, seed: int = 0) -> torch.Tensor:
-    """Whole notes [N, L] resynthesised from their pitch, loudness curve and instrument."""
-    rng = np.random.default_rng(seed)
-    ph = phasors_torch(rng, len(ds), ds.loud.shape[1], model.cfg.hop)
-    return model(ds.pitch, ds.loud, ds.inst, 0, ds.audio.shape[1], ph)
+    """Whole notes [N, L] (on the CPU) resynthesised from their pitch, loudness curve and instrument."""
+    dev = next(model.parameters()).device
+    ds = _to(ds, dev)
+    ph = phasors_torch(np.random.default_rng(seed), len(ds), ds.loud.shape[1], model.cfg.hop).to(dev)
+    return model(ds.pitch, ds.loud, ds.inst, 0, ds.audio.shape[1], ph).cpu()
 
 
 @torch.no_grad()
 def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
-    return float(multires_stft(render_notes(model, ds), ds.audio))
+    return float(multires_stft(render_notes(model, ds), ds.audio.cpu()))
 
 
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
@@ -129,7 +130,7 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
     t0 = last_log = time.monotonic()
     bar = tqdm(total=int(budget_s), unit="s", disable=not dist.main, desc="train synth", mininterval=10)
     smooth = None
-    while (elapsed := time.monotonic() - t0) < budget_s:
+    while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s, dist):
         for g in opt.param_groups:   # cosine decay over the wall-clock budget
             g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * elapsed / budget_s)))
         idx = torch.from_numpy(rng.integers(0, len(tr), batch))
@@ -174,3 +175,12 @@ def load_checkpoint(path: str | Path) -> TrainResult:
 
 def _to(ds: NoteSet, device: torch.device) -> NoteSet:
     return NoteSet(*(t.to(device) for t in (ds.audio, ds.loud, ds.pitch, ds.inst, ds.velocity)))
+
+
+def _agree_stop(stop: bool, dist: accel.Dist) -> bool:
+    """Every process stops at the same step (any one out of time stops all; DDP needs equal step counts)."""
+    if dist.world <= 1:
+        return stop
+    flag = torch.tensor([1.0 if stop else 0.0], device=dist.device)
+    torch.distributed.all_reduce(flag, op=torch.distributed.ReduceOp.MAX)
+    return bool(flag.item() > 0)
