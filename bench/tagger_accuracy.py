@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> dict:
     out["cnn_full"].update(train_seconds=round(secs, 1), steps=steps)
     confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
                   f"unseen kits, CNN macro-F1 {out['cnn_full']['macro_f1']:.2f}")
+    if args.no_shots:
+        return out
     few = TrainOptions(steps=args.shot_steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
     net5, secs5, steps5 = cnn(tr_clips[shot_idx], tr_y[shot_idx], tags, few)
     out["cnn_5shot"] = evaluate(predict(net5, te_clips)[0], te_y, tags)
@@ -116,15 +118,18 @@ def main() -> None:
     p.add_argument("--shots", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
     out = run(args)
     for key in ("baseline_full", "cnn_full", "baseline_5shot", "cnn_5shot"):
-        print(f"\n== {key}\n{format_report(out[key])}")
+        if key in out:
+            print(f"\n== {key}\n{format_report(out[key])}")
     full, base = out["cnn_full"]["macro_f1"], out["baseline_full"]["macro_f1"]
+    shots = (f"5-shot CNN {out['cnn_5shot']['macro_f1']:.3f} vs MFCC+LR {out['baseline_5shot']['macro_f1']:.3f}; "
+             if "cnn_5shot" in out else "")
     print(f"\nunseen kits: CNN macro-F1 {full:.3f} vs MFCC+LR {base:.3f} ({100 * (full - base):+.1f} points); "
-          f"5-shot CNN {out['cnn_5shot']['macro_f1']:.3f} vs MFCC+LR {out['baseline_5shot']['macro_f1']:.3f}; "
-          f"CNN training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
+          f"{shots}CNN training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
     OUT.mkdir(parents=True, exist_ok=True)
     out["args"] = vars(args)
     (OUT / f"{args.name}.json").write_text(json.dumps(out, indent=2))

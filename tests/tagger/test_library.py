@@ -101,3 +101,14 @@ def test_a_database_that_is_not_sqlite_is_a_clear_error(library_dir, small_pack,
     (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
     with pytest.raises(HatboxError, match="cannot use"):
         library.tag_library(library_dir, small_pack, tmp_path / "junk.db")
+
+
+def test_the_box_side_tags_without_torch_or_scipy(library_dir, small_pack, tmp_path):
+    import subprocess
+    import sys
+    code = ("import sys; from device.library import tag_library, similar; from device.audio import sampler; "
+            f"r = tag_library({str(library_dir)!r}, {str(small_pack)!r}, {str(tmp_path / 'b.db')!r}); "
+            "assert r.tagged == 5, r; "
+            "print(sorted(m for m in ('torch', 'scipy', 'trainer', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -38,7 +38,8 @@ def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, r
     """Convolve with exponentially decaying noise (a small room), mixed ``wet`` into the dry clip."""
     from scipy import fft
     n_ir = max(16, int(rt60_s * rate))
-    ir = rng.standard_normal(n_ir, dtype=np.float32) * np.exp(np.float32(-6.9 / n_ir) * np.arange(n_ir, dtype=np.float32))
+    decay = np.exp(np.float32(-6.9 / n_ir) * np.arange(n_ir, dtype=np.float32))     # -60 dB at the end
+    ir = rng.standard_normal(n_ir, dtype=np.float32) * decay
     ir /= np.sqrt(np.sum(ir ** 2))
     size = fft.next_fast_len(x.size + n_ir, real=True)
     wet_sig = fft.irfft(fft.rfft(x, size) * fft.rfft(ir, size), size)[:x.size]
