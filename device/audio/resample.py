@@ -14,7 +14,6 @@ import numpy as np
 ZERO_CROSSINGS = 16      # half-width of the sinc, in periods of the lower rate
 KAISER_BETA = 8.6
 ROLLOFF = 0.9
-CHUNK = 8192             # output samples per vectorised step (bounds memory on long files)
 
 
 def ratio(src: int, dst: int) -> tuple[int, int]:
@@ -37,18 +36,20 @@ def polyphase_bank(up: int, down: int) -> np.ndarray:
 
 
 def _resample_1d(x: np.ndarray, up: int, down: int) -> np.ndarray:
+    """Outputs m = r, r + up, r + 2*up ... share one filter phase and step ``down`` input samples,
+    so each residue r is one strided window view of the input times one reversed filter row."""
     bank = polyphase_bank(up, down)
     k = bank.shape[1]
     delay = ZERO_CROSSINGS * max(up, down)            # centre of the prototype, upsampled samples
     n_out = -(-x.shape[0] * up // down)
     xp = np.concatenate([np.zeros(k, np.float32), x.astype(np.float32), np.zeros(k, np.float32)])
+    windows = np.lib.stride_tricks.sliding_window_view(xp, k)     # windows[t] = xp[t : t + k]
     out = np.empty(n_out, np.float32)
-    taps = np.arange(k)
-    for s in range(0, n_out, CHUNK):
-        j = np.arange(s, min(n_out, s + CHUNK), dtype=np.int64) * down + delay
-        base, phase = j // up, j % up
-        idx = base[:, None] - taps[None, :] + k
-        out[s:s + j.size] = np.einsum("nk,nk->n", bank[phase], xp[idx])
+    for r in range(min(up, n_out)):
+        j = r * down + delay
+        count = -(-(n_out - r) // up)
+        start = j // up + 1                           # window holding x[base - k + 1 .. base]
+        out[r::up] = windows[start:start + count * down:down] @ bank[j % up, ::-1]
     return out
 
 
