@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData
 from trainer.effect.evaluate import render_pair, scored_start
 
@@ -48,7 +49,8 @@ def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Pa
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for ax, sig, title in zip(axes, (target, model), ("target (gear)", "model (pack)")):
-        ax.specgram(sig, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
+        with np.errstate(divide="ignore"):          # digital silence -> -inf dB, drawn as the floor
+            ax.specgram(sig, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
         ax.set_title(title)
         ax.set_xlabel("seconds")
     axes[0].set_ylabel("Hz")
@@ -90,9 +92,10 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**",
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
-             "", "| pair | setting | latency found (samples) | held-out ESR |", "|---|---|---|---|"]
+             "", "| pair | setting | latency found / removed (samples) | held-out ESR |", "|---|---|---|---|"]
     for p in data.pairs:
-        lines.append(f"| {p.name} | {p.key} | {p.latency} | {metrics['val_esr_per_pair'][p.name]:.5f} |")
+        lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | "
+                     f"{metrics['val_esr_per_pair'][p.name]:.5f} |")
     lines += ["", *(f"- note: {n}" for n in data.notes), "",
               "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
