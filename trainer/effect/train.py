@@ -181,6 +181,19 @@ def _evaluate(run: _Run, val: tuple, device: torch.device, t: float) -> float:
     return v
 
 
+def _model(data: EffectData, cfg: TrainConfig, segs: Segments, device: torch.device) -> EffectModel:
+    model = build(cfg.arch, len(data.knobs), **cfg.model)
+    if cfg.scale_data:
+        model.set_scales(*segs.scales())
+    return model.to(device)
+
+
+def _finished(run: _Run, cfg: TrainConfig, t: float, dist: accel.Dist) -> bool:
+    """Time (or step) budget spent on any process -> every process stops together."""
+    done = t >= cfg.minutes * 60.0 or (cfg.max_steps is not None and run.steps >= cfg.max_steps)
+    return accel.mean_across(float(done), dist) > 0
+
+
 def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights."""
     from tqdm import tqdm
@@ -189,26 +202,16 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     segs = Segments(data, cfg, np.random.default_rng(cfg.seed + dist.rank))
-    model = build(cfg.arch, len(data.knobs), **cfg.model)
-    if cfg.scale_data:
-        model.set_scales(*segs.scales())
-    model = model.to(dist.device)
-    net = accel.wrap(model, dist)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    model = _model(data, cfg, segs, dist.device)
+    net, opt = accel.wrap(model, dist), torch.optim.Adam(model.parameters(), lr=cfg.lr)
     run = _Run(model, copy.deepcopy(model.state_dict()), main=dist.main)
-    val = segs.validation(cfg.val_seconds)
-    budget = cfg.minutes * 60.0
+    val, budget = segs.validation(cfg.val_seconds), cfg.minutes * 60.0
     start = last_eval = time.monotonic()
     bar = tqdm(total=round(budget), unit="s", desc=f"train {cfg.arch}", disable=not (progress and dist.main))
-    while True:
-        t = time.monotonic() - start
-        done = t >= budget or (cfg.max_steps is not None and run.steps >= cfg.max_steps)
-        if accel.mean_across(float(done), dist) > 0:
-            break
+    while not _finished(run, cfg, t := time.monotonic() - start, dist):
         for g in opt.param_groups:
             g["lr"] = lr_at(cfg, t / budget)
-        batch = tuple(b.to(dist.device) for b in segs.batch(cfg.batch))
-        loss, e = train_segment(model, net, opt, batch, segs, cfg)
+        loss, e = train_segment(model, net, opt, tuple(b.to(dist.device) for b in segs.batch(cfg.batch)), segs, cfg)
         run.steps += cfg.chunks
         run.history.append({"t": t, "step": run.steps, "loss": loss, "train_esr": e})
         if dist.main and time.monotonic() - last_eval >= cfg.eval_every_s:
