@@ -1,0 +1,186 @@
+"""Quadrature rotary encoders with detents and push buttons, over a pin factory.
+
+A detented encoder (EC11-style, one full quadrature cycle per detent, contacts to ground
+with pull-ups) rests at A=1 B=1 between detents.  Turning clockwise, A closes first::
+
+    A  ‾‾‾‾|____________|‾‾‾‾‾‾      code = A<<1 | B
+    B  ‾‾‾‾‾‾‾‾|____________|‾‾      cw : 11 -> 01 -> 00 -> 10 -> 11   (one detent)
+          11   01   00   10   11     ccw: 11 -> 10 -> 00 -> 01 -> 11
+
+The decoder is a table-driven state machine.  A detent is counted only when the whole cycle
+has been walked and the contacts come back to rest, so contact bounce (one contact chattering
+between two neighbouring codes) just walks back and forth along the path and is never
+counted::
+
+                 01          00          10
+        +----> [CW1] <--> [CW2] <--> [CW3] ---- 11: emit +1 --+
+        |   11 |                                              |
+      [REST] <-+----------- 11 from any state ----------------+
+        |   11 |                                              |
+        +----> [CCW1] <-> [CCW2] <-> [CCW3] --- 11: emit -1 --+
+                 10          00          01
+
+    (A code two steps away from the current one means edges were missed: from CW1/CW3/CCW1/
+    CCW3 it leaves the state where it is, from CW2/CCW2 (00) a jump to 11 returns to REST
+    without counting, from REST a jump to 00 is ignored - direction is never guessed.)
+
+Acceleration: successive detents in the same direction closer than ``slow_s`` apart count as
+up to ``max_steps`` steps (``Turn.steps``); ``Turn.delta`` is always the raw +/-1 detent.
+
+Real backends: not verified on hardware yet.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable
+
+REST, CW1, CW2, CW3, CCW1, CCW2, CCW3 = range(7)
+_CW, _CCW = 0x10, 0x20            # emit flags or'ed into the next state
+#            code: 00           01           10           11
+TABLE: tuple[tuple[int, ...], ...] = (
+    (REST,        CW1,         CCW1,        REST),          # REST
+    (CW2,         CW1,         CW1,         REST),          # CW1  (01)
+    (CW2,         CW1,         CW3,         REST),          # CW2  (00)
+    (CW2,         CW3,         CW3,         REST | _CW),    # CW3  (10)
+    (CCW2,        CCW1,        CCW1,        REST),          # CCW1 (10)
+    (CCW2,        CCW3,        CCW1,        REST),          # CCW2 (00)
+    (CCW2,        CCW3,        CCW3,        REST | _CCW),   # CCW3 (01)
+)
+
+
+class QuadratureDecoder:
+    """Feed it A/B levels in any order and rate; it returns +1 / -1 on a completed detent, else 0."""
+
+    def __init__(self) -> None:
+        self.state = REST
+
+    def feed(self, a: int, b: int) -> int:
+        nxt = TABLE[self.state][(1 if a else 0) << 1 | (1 if b else 0)]
+        self.state = nxt & 0x0F
+        return 1 if nxt & _CW else -1 if nxt & _CCW else 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One detent: ``delta`` +1 clockwise / -1 counter-clockwise; ``steps`` with acceleration; ``t`` seconds."""
+
+    encoder: str
+    delta: int
+    steps: int
+    t: float
+
+
+@dataclass(frozen=True)
+class Press:
+    """A push button went down (``pressed`` True) or up, at ``t`` seconds."""
+
+    encoder: str
+    pressed: bool
+    t: float
+
+
+@dataclass(frozen=True)
+class Acceleration:
+    """Detents closer than ``slow_s`` ramp linearly to ``max_steps`` at ``fast_s`` apart."""
+
+    slow_s: float = 0.08
+    fast_s: float = 0.015
+    max_steps: int = 5
+
+    def steps(self, dt: float) -> int:
+        if dt >= self.slow_s:
+            return 1
+        frac = min(1.0, (self.slow_s - dt) / (self.slow_s - self.fast_s))
+        return 1 + round(frac * (self.max_steps - 1))
+
+
+Sink = Callable[[Any], None]
+
+
+class EventQueue:
+    """A thread-safe queue of driver events with an optional wake-up hook (e.g. the UI loop)."""
+
+    def __init__(self, wake: Callable[[], None] | None = None) -> None:
+        self._items: deque[Any] = deque()
+        self.wake = wake
+
+    def __call__(self, event: Any) -> None:
+        self._items.append(event)
+        if self.wake is not None:
+            self.wake()
+
+    def drain(self) -> list[Any]:
+        out = []
+        while self._items:
+            out.append(self._items.popleft())
+        return out
+
+
+def _clock_of(gpio: Any) -> Callable[[], float]:
+    return getattr(gpio, "time", time.monotonic)
+
+
+class RotaryEncoder:
+    """A detented quadrature encoder on pins ``a`` and ``b``; sends :class:`Turn` events to ``sink``."""
+
+    def __init__(self, gpio: Any, a: int, b: int, sink: Sink, *, name: str = "enc",
+                 accel: Acceleration = Acceleration(), pull_up: bool = True) -> None:
+        self.gpio, self.a, self.b, self.sink, self.name, self.accel = gpio, a, b, sink, name, accel
+        self.clock = _clock_of(gpio)
+        self.decoder = QuadratureDecoder()
+        self.position = 0
+        self._last: tuple[int, float] = (0, float("-inf"))
+        self._lock = threading.Lock()
+        pud = gpio.PUD_UP if pull_up else gpio.PUD_OFF
+        for pin in (a, b):
+            gpio.setup(pin, gpio.IN, pull_up_down=pud)
+            gpio.add_event_detect(pin, gpio.BOTH, callback=self._edge)
+
+    def _edge(self, channel: int) -> None:
+        with self._lock:
+            delta = self.decoder.feed(self.gpio.input(self.a), self.gpio.input(self.b))
+            if delta:
+                self._detent(delta, self.clock())
+
+    def _detent(self, delta: int, t: float) -> None:
+        last_dir, last_t = self._last
+        steps = self.accel.steps(t - last_t) if last_dir == delta else 1
+        self._last = (delta, t)
+        self.position += delta
+        self.sink(Turn(self.name, delta, delta * steps, t))
+
+    def close(self) -> None:
+        for pin in (self.a, self.b):
+            self.gpio.remove_event_detect(pin)
+
+
+class Button:
+    """A push button to ground (pressed = low): reports the first edge, then ignores chatter for ``debounce_s``.
+
+    Call :meth:`poll` now and then (the panel does, every frame): it settles a level that
+    changed during the lock-out with no edge after it.
+    """
+
+    def __init__(self, gpio: Any, pin: int, sink: Sink, *, name: str = "enc", debounce_s: float = 0.012,
+                 pull_up: bool = True) -> None:
+        self.gpio, self.pin, self.sink, self.name, self.debounce_s = gpio, pin, sink, name, debounce_s
+        self.clock = _clock_of(gpio)
+        gpio.setup(pin, gpio.IN, pull_up_down=gpio.PUD_UP if pull_up else gpio.PUD_OFF)
+        self.pressed = gpio.input(pin) == 0
+        self._changed = float("-inf")
+        self._lock = threading.Lock()
+        gpio.add_event_detect(pin, gpio.BOTH, callback=lambda ch: self.poll())
+
+    def poll(self) -> None:
+        with self._lock:
+            now = self.clock()
+            down = self.gpio.input(self.pin) == 0
+            if down != self.pressed and now - self._changed >= self.debounce_s:
+                self.pressed, self._changed = down, now
+                self.sink(Press(self.name, down, now))
+
+    def close(self) -> None:
+        self.gpio.remove_event_detect(self.pin)
