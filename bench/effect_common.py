@@ -110,7 +110,9 @@ def heldout_scores(pack: Path, folder: Path, lag: int = 0, warmup_s: float = 0.1
 def _score_row(pack: Path, folder: Path, row: PairRow, lag: int, skip: int) -> dict:
     x, y = load_mono(folder / row.input), load_mono(folder / row.output)
     pred = render_pack(pack, x, row.knobs)
-    return {"knobs": row.knobs, "esr": round(esr_at_lag(pred, y, lag, skip), 6)}
+    best = min(range(0, 2 * lag + 9), key=lambda d: esr_at_lag(pred, y, d, skip))
+    return {"knobs": row.knobs, "esr": round(esr_at_lag(pred, y, lag, skip), 6),
+            "best_lag": best, "esr_at_best_lag": round(esr_at_lag(pred, y, best, skip), 6)}
 
 
 def machine_note() -> dict:
