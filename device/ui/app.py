@@ -1,0 +1,182 @@
+"""The panel's main loop: inputs -> pages -> control messages, and frames at the display's pace.
+
+``run_panel(control, board=..., sim=...)`` is what ``hatbox device run`` calls.  The engine is
+another process: this loop only calls ``control.send`` (as soon as an event produces a
+message) and reads ``control.status()`` on a background thread, so neither a slow status
+answer nor a slow frame holds the audio.  Between frames the loop sleeps on a wake-up that the
+input drivers set, so a touch is handled when it arrives, not at the next frame.
+
+``--sim``: the panel in a window; the mouse is a finger on the simulated touch controller,
+keys and the scroll wheel turn the simulated encoders (see :data:`KEYS`) - the same drivers
+as on the board decode them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from device.control import Control
+from device.ui.data import MemoryData, PanelData
+from device.ui.inputs import Inputs, SimHands
+from device.ui.panel import Panel
+from hardware.board import Board, load_board
+
+
+# --sim keyboard: (encoder index, detents) per key; presses on 1-4; the wheel turns encoder 1,
+# with shift encoder 2, ctrl encoder 3, alt encoder 4.
+KEYS = {"q": (0, 1), "a": (0, -1), "w": (1, 1), "s": (1, -1), "e": (2, 1), "d": (2, -1), "r": (3, 1), "f": (3, -1)}
+PRESS_KEYS = {"1": 0, "2": 1, "3": 2, "4": 3}
+
+
+class StatusPoller:
+    """Reads ``control.status()`` at ``hz`` on its own thread; :attr:`latest` is the last answer."""
+
+    def __init__(self, control: Control, hz: float = 10.0) -> None:
+        self.control, self.period = control, 1.0 / hz
+        self.latest: dict[str, Any] = {}
+        self.error = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="panel-status", daemon=True)
+
+    def start(self) -> "StatusPoller":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.latest, self.error = dict(self.control.status()), ""
+            except Exception as exc:  # noqa: BLE001 - an engine that does not answer is shown, never fatal
+                self.error = f"engine not answering: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            self._stop.wait(self.period)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1.0)
+
+
+def resolve_board(board: Board | str | Path | None, sim: bool) -> Board:
+    """A Board object; ``None`` means ``sim.toml`` with ``sim`` and the Jetson Orin Nano devkit without."""
+    if isinstance(board, Board):
+        return board
+    if board is None:
+        board = "sim" if sim else "jetson-orin-nano-devkit"
+    return load_board(board)
+
+
+class PanelApp:
+    """Display + inputs + panel + status poller; :meth:`step` runs one pass of the loop."""
+
+    def __init__(self, control: Control, board: Board, *, sim: bool, data: PanelData, fps: float = 30.0,
+                 headless: bool = False, status_hz: float = 10.0) -> None:
+        from hardware.display import open_display
+        self.fps, self.sim = fps, sim
+        self.wake = threading.Event()
+        self.display = open_display(board.screen, driver="dummy" if headless else None)
+        self.inputs = Inputs(board, sim=sim, wake=self.wake.set)
+        self.hands = SimHands(self.inputs) if sim else None
+        self.panel = Panel(control, data, board.panel_size)
+        self.status = StatusPoller(control, status_hz).start()
+        self.board = board
+        self.running = True
+        self.next_frame = time.monotonic()
+        self.frame_ms: list[float] = []
+        self._mouse_down = False
+
+    def step(self) -> None:
+        """Handle window and input events, draw a frame if one is due, then sleep until woken."""
+        self._pump_window()
+        for event in self.inputs.events():
+            self.panel.handle(event)
+        self.inputs.poll()
+        now = time.monotonic()
+        if now >= self.next_frame:
+            self._frame()
+            self.next_frame = max(self.next_frame + 1.0 / self.fps, now)
+        wait = self.next_frame - time.monotonic()
+        self.wake.wait(max(0.0, min(wait, 0.004)))
+        self.wake.clear()
+
+    def _frame(self) -> None:
+        t0 = time.perf_counter()
+        self.panel.set_status(self.status.latest)
+        if self.status.error:
+            self.panel.state.toast = self.status.error
+        self.panel.draw(self.display.panel)
+        self.display.present()
+        self.frame_ms.append((time.perf_counter() - t0) * 1000.0)
+        if len(self.frame_ms) > 10000:
+            del self.frame_ms[:5000]
+
+    def run(self, seconds: float | None = None) -> None:
+        end = None if seconds is None else time.monotonic() + seconds
+        while self.running and (end is None or time.monotonic() < end):
+            self.step()
+
+    def close(self) -> None:
+        self.status.stop()
+        self.inputs.close()
+        self.display.close()
+
+    # -- the window (quit keys; --sim: mouse and keys drive the simulated hardware) -----------
+    def _pump_window(self) -> None:
+        pygame = self.display.pygame
+        for ev in pygame.event.get():
+            if ev.type == pygame.QUIT or (ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE):
+                self.running = False
+            elif self.hands is not None:
+                self._sim_event(pygame, ev)
+
+    def _sim_event(self, pygame: Any, ev: Any) -> None:
+        hands = self.hands
+        assert hands is not None
+        if ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
+            self._mouse_down = True
+            hands.finger(0, *ev.pos)
+        elif ev.type == pygame.MOUSEMOTION and self._mouse_down:
+            hands.finger(0, *ev.pos)
+        elif ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
+            self._mouse_down = False
+            hands.finger(0, None)
+        elif ev.type == pygame.MOUSEWHEEL:
+            hands.turn(_wheel_encoder(pygame), int(ev.y), rate=60.0)
+        elif ev.type in (pygame.KEYDOWN, pygame.KEYUP):
+            self._sim_key(ev.type == pygame.KEYDOWN, ev.unicode if ev.type == pygame.KEYDOWN else pygame.key.name(ev.key))
+
+    def _sim_key(self, down: bool, key: str) -> None:
+        assert self.hands is not None
+        if down and key in KEYS:
+            self.hands.turn(*KEYS[key])
+        elif key in PRESS_KEYS:
+            self.hands.press(PRESS_KEYS[key], down)
+
+
+def _wheel_encoder(pygame: Any) -> int:
+    mods = pygame.key.get_mods()
+    return 1 if mods & pygame.KMOD_SHIFT else 2 if mods & pygame.KMOD_CTRL else 3 if mods & pygame.KMOD_ALT else 0
+
+
+def run_panel(control: Control, *, board: Board | str | Path | None = None, sim: bool = False,
+              data: PanelData | None = None, fps: float = 30.0, seconds: float | None = None,
+              headless: bool = False) -> int:
+    """Run the panel until the window closes (Esc), ``seconds`` pass, or Ctrl-C; returns 0.
+
+    ``board``: a Board, a board name / TOML path, or None (``sim`` -> "sim", else the Jetson Orin
+    Nano devkit).  ``sim``: simulated pins/I2C behind the same drivers, panel in a window.
+    ``data``: installed packs, libraries and settings (default: an empty :class:`MemoryData`;
+    ``hatbox device run`` passes ``StoreData(store)``).  ``headless``: SDL's dummy video driver.
+    """
+    app = PanelApp(control, resolve_board(board, sim), sim=sim, data=data if data is not None else MemoryData(),
+                   fps=fps, headless=headless)
+    try:
+        app.run(seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.close()
+    return 0
+
+
+__all__ = ["run_panel", "PanelApp", "StatusPoller", "resolve_board"]

@@ -1,0 +1,173 @@
+"""What the pages show besides the engine's status: installed packs, sample libraries, settings.
+
+:class:`PanelData` is the small protocol the panel needs; :class:`MemoryData` is an in-memory
+implementation (tests, screenshots) and :class:`StoreData` reads the box's pack store and
+tagged libraries (the same folders the API writes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from export.manifest import Manifest
+from hatbox.errors import HatboxError
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    id: str
+    manifest: Manifest
+    path: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: str
+    score: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+class PanelData(Protocol):
+    def packs(self) -> list[PackEntry]: ...
+
+    def activate(self, pack_id: str) -> PackEntry: ...
+
+    def rollback(self, kind: str) -> PackEntry: ...
+
+    def tags(self) -> dict[str, int]: ...
+
+    def samples(self, tag: str) -> list[Sample]: ...
+
+    def similar(self, path: str) -> list[Sample]: ...
+
+    def settings(self) -> dict[str, str]: ...
+
+
+def active_pack(data: PanelData, kind: str) -> PackEntry | None:
+    return next((p for p in data.packs() if p.active and p.manifest.kind == kind), None)
+
+
+@dataclass
+class MemoryData:
+    """Packs, a tagged library (tag -> samples, path -> embedding) and settings, all in memory."""
+
+    pack_list: list[PackEntry] = field(default_factory=list)
+    library: dict[str, list[Sample]] = field(default_factory=dict)
+    embeddings: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    setting: dict[str, str] = field(default_factory=dict)
+    history: dict[str, list[str]] = field(default_factory=dict)
+
+    def packs(self) -> list[PackEntry]:
+        return list(self.pack_list)
+
+    def _find(self, pack_id: str) -> PackEntry:
+        for p in self.pack_list:
+            if p.id == pack_id:
+                return p
+        raise HatboxError(f"no installed pack '{pack_id}'")
+
+    def _set_active(self, entry: PackEntry) -> PackEntry:
+        kind = entry.manifest.kind
+        self.pack_list = [PackEntry(p.id, p.manifest, p.path, p.id == entry.id if p.manifest.kind == kind else p.active)
+                          for p in self.pack_list]
+        return self._find(entry.id)
+
+    def activate(self, pack_id: str) -> PackEntry:
+        entry = self._find(pack_id)
+        prev = next((p for p in self.pack_list if p.active and p.manifest.kind == entry.manifest.kind), None)
+        if prev is not None and prev.id != pack_id:
+            self.history.setdefault(entry.manifest.kind, []).append(prev.id)
+        return self._set_active(entry)
+
+    def rollback(self, kind: str) -> PackEntry:
+        history = self.history.get(kind, [])
+        if not history:
+            raise HatboxError(f"no earlier {kind} pack to roll back to")
+        return self._set_active(self._find(history.pop()))
+
+    def tags(self) -> dict[str, int]:
+        return {t: len(s) for t, s in sorted(self.library.items())}
+
+    def samples(self, tag: str) -> list[Sample]:
+        return list(self.library.get(tag, []))
+
+    def similar(self, path: str, k: int = 8) -> list[Sample]:
+        if path not in self.embeddings:
+            return []
+        ref = self.embeddings[path]
+        scored = [(sum(a * b for a, b in zip(ref, v)), p) for p, v in self.embeddings.items() if p != path]
+        return [Sample(p, s) for s, p in sorted(scored, reverse=True)[:k]]
+
+    def settings(self) -> dict[str, str]:
+        return dict(self.setting)
+
+
+class StoreData:
+    """The box's pack store (device/store.py) and its tagged libraries (``<store>/libraries/*/tags.db``).
+
+    ``settings`` (pairing code, audio device, MIDI...) are given by whoever starts the panel and
+    can be updated with :meth:`set` (e.g. the API's ``on_code`` hook shows a new pairing code).
+    """
+
+    def __init__(self, root: str | Path, settings: dict[str, str] | None = None) -> None:
+        from device.store import PackStore
+        self.store = PackStore(root)
+        self.setting = dict(settings or {})
+        self._manifests: dict[str, Manifest] = {}
+
+    def set(self, **values: Any) -> None:
+        self.setting.update({k: str(v) for k, v in values.items()})
+
+    def _manifest(self, pid: str) -> Manifest:
+        if pid not in self._manifests:
+            from export.pack import read_pack
+            self._manifests[pid] = read_pack(self.store.pack_path(pid)).manifest
+        return self._manifests[pid]
+
+    def packs(self) -> list[PackEntry]:
+        active = set(v for v in self.store.active().values() if v)
+        return [PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), pid in active)
+                for pid in self.store.ids()]
+
+    def _entry(self, pid: str) -> PackEntry:
+        return PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), True)
+
+    def activate(self, pack_id: str) -> PackEntry:
+        self.store.activate(pack_id)
+        return self._entry(pack_id)
+
+    def rollback(self, kind: str) -> PackEntry:
+        return self._entry(self.store.rollback(kind))
+
+    def _dbs(self) -> list[Path]:
+        return sorted((self.store.root / "libraries").glob("*/tags.db"))
+
+    def tags(self) -> dict[str, int]:
+        from device.library import query
+        out: dict[str, int] = {}
+        for db in self._dbs():
+            for tag, n in query.list_tags(db).items():
+                out[tag] = out.get(tag, 0) + n
+        return out
+
+    def samples(self, tag: str) -> list[Sample]:
+        from device.library import query
+        return [Sample(str(h.path), h.score) for db in self._dbs() if tag in query.list_tags(db)
+                for h in query.files_with_tag(db, tag, limit=200)]
+
+    def similar(self, path: str) -> list[Sample]:
+        from device.library import query
+        for db in self._dbs():
+            try:
+                return [Sample(str(h.path), h.score) for h in query.similar(db, path, k=8)]
+            except HatboxError:
+                continue
+        return []
+
+    def settings(self) -> dict[str, str]:
+        return dict(self.setting)

@@ -1,0 +1,123 @@
+"""Drawing helpers for the pages: colours, cached text, dials, the pad's timbre gradient.
+
+All positions are panel pixels.  Dials sweep 270 degrees clockwise from 225 degrees
+(bottom-left, the minimum) to -45 degrees (bottom-right, the maximum), angles counted
+counter-clockwise from 3 o'clock as in trigonometry.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+BG = (16, 18, 24)
+PANEL = (30, 34, 44)
+TRACK = (60, 66, 80)
+TEXT = (228, 230, 236)
+DIM = (140, 146, 160)
+ACCENT = (255, 168, 38)
+GOOD = (80, 200, 120)
+BAD = (235, 80, 70)
+CURSOR = (255, 255, 255)
+CORNER_COLOURS = ((230, 80, 90), (70, 150, 240), (90, 200, 120), (240, 200, 60))   # TL, TR, BL, BR
+
+DIAL_START, DIAL_SWEEP = 225.0, 270.0
+
+
+class Fonts:
+    """pygame's built-in font at a few sizes, and a cache of rendered strings."""
+
+    def __init__(self) -> None:
+        import pygame
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self.pygame = pygame
+        self._fonts: dict[int, Any] = {}
+        self._cache: dict[tuple[str, int, tuple[int, ...]], Any] = {}
+
+    def font(self, size: int) -> Any:
+        if size not in self._fonts:
+            self._fonts[size] = self.pygame.font.Font(None, size)
+        return self._fonts[size]
+
+    def render(self, text: str, size: int, colour: tuple[int, ...]) -> Any:
+        key = (text, size, colour)
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) > 1024:
+                self._cache.clear()
+            surf = self._cache[key] = self.font(size).render(text, True, colour)
+        return surf
+
+    def draw(self, surface: Any, text: str, pos: tuple[float, float], size: int = 24,
+             colour: tuple[int, ...] = TEXT, anchor: str = "topleft") -> Any:
+        """Blit ``text``; ``anchor`` is a pygame Rect attribute (topleft, center, midtop...). Returns the rect."""
+        surf = self.render(text, size, colour)
+        rect = surf.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+        surface.blit(surf, rect)
+        return rect
+
+
+def dial_angle(frac: float) -> float:
+    """Degrees (counter-clockwise from 3 o'clock) of a dial at ``frac`` in [0, 1]."""
+    return DIAL_START - DIAL_SWEEP * min(1.0, max(0.0, frac))
+
+
+def dial_point(center: tuple[float, float], radius: float, degrees: float) -> tuple[float, float]:
+    a = math.radians(degrees)
+    return center[0] + radius * math.cos(a), center[1] - radius * math.sin(a)
+
+
+def arc(surface: Any, center: tuple[float, float], radius: float, width: float, a0: float, a1: float,
+        colour: tuple[int, ...]) -> None:
+    """A solid ring segment from angle ``a0`` down to ``a1`` (degrees, a0 > a1)."""
+    import pygame
+    if a0 - a1 < 0.5:
+        return
+    n = max(2, int((a0 - a1) / 4) + 2)
+    angles = np.linspace(a0, a1, n)
+    outer = [dial_point(center, radius, a) for a in angles]
+    inner = [dial_point(center, radius - width, a) for a in angles[::-1]]
+    pygame.draw.polygon(surface, colour, outer + inner)
+
+
+def dial(surface: Any, fonts: Fonts, center: tuple[float, float], radius: float, frac: float, label: str,
+         value: str, colour: tuple[int, ...] = ACCENT, selected: bool = False) -> None:
+    """A knob: grey track, coloured arc up to ``frac``, the value in the middle, the label below."""
+    import pygame
+    width = max(6.0, radius * 0.22)
+    arc(surface, center, radius, width, DIAL_START, DIAL_START - DIAL_SWEEP, TRACK)
+    arc(surface, center, radius, width, DIAL_START, dial_angle(frac), colour)
+    if selected:
+        pygame.draw.circle(surface, TEXT, (round(center[0]), round(center[1])), round(radius + 4), 2)
+    fonts.draw(surface, value, center, max(18, int(radius * 0.45)), TEXT, "center")
+    fonts.draw(surface, label, (center[0], center[1] + radius + 6), 22, DIM, "midtop")
+
+
+def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = CORNER_COLOURS,
+                    dim: float = 0.55) -> np.ndarray:
+    """[w, h, 3] uint8: bilinear blend of four corner colours (TL, TR, BL, BR), darkened by ``dim``."""
+    c = np.asarray(colours, dtype=np.float32) * dim
+    u = np.linspace(0.0, 1.0, w, dtype=np.float32)[:, None, None]
+    v = np.linspace(0.0, 1.0, h, dtype=np.float32)[None, :, None]
+    top = c[0] * (1 - u) + c[1] * u
+    bottom = c[2] * (1 - u) + c[3] * u
+    return (top * (1 - v) + bottom * v).astype(np.uint8)
+
+
+def button(surface: Any, fonts: Fonts, rect: Any, label: str, on: bool = False, enabled: bool = True) -> None:
+    import pygame
+    fill = ACCENT if on else PANEL
+    pygame.draw.rect(surface, fill, rect, border_radius=8)
+    pygame.draw.rect(surface, TRACK if enabled else BG, rect, 2, border_radius=8)
+    fonts.draw(surface, label, rect.center, 24, BG if on else (TEXT if enabled else DIM), "center")
+
+
+def meter(surface: Any, rect: Any, frac: float, colour: tuple[int, ...] = GOOD) -> None:
+    """A vertical bar filled from the bottom to ``frac`` of its height."""
+    import pygame
+    pygame.draw.rect(surface, TRACK, rect)
+    h = round(rect.height * min(1.0, max(0.0, frac)))
+    if h:
+        pygame.draw.rect(surface, colour, (rect.x, rect.bottom - h, rect.width, h))

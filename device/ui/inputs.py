@@ -1,0 +1,145 @@
+"""From the board's hardware to page events: encoders, buttons and touch, real or simulated.
+
+:class:`Inputs` opens the board's pin factory and I2C bus (or, with ``sim=True``, a realtime
+:class:`~hardware.sim.gpio.SimGPIO`, a :class:`~hardware.sim.i2c.SimI2CBus` and a simulated
+touch chip wired like the board says), runs the real drivers on them, and turns their events
+into :mod:`device.ui.events` - touch positions in panel pixels (rotation applied).
+:class:`SimHands` is the outside world for the simulator: fingers on the glass, a hand on a knob.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from hardware.board import Board
+from hardware.encoder import Button, EventQueue, Press, RotaryEncoder, Turn
+from hardware.touch import TouchController, TouchEvent
+from hatbox.errors import HatboxError
+
+
+class Inputs:
+    """The board's controls as a stream of page events (``events()``; call ``poll()`` every loop)."""
+
+    def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None) -> None:
+        if board.gpio == "sim" and not sim:
+            raise HatboxError(f"board '{board.name}' is the simulator", hint="run with --sim, or pick a real board file")
+        self.board, self.sim = board, sim
+        self.queue = EventQueue(wake)
+        self.gpio = _open_gpio(board, sim)
+        self.gpio.setmode(self.gpio.BOARD if board.numbering == "BOARD" else self.gpio.BCM)
+        self.index = {e.name: i for i, e in enumerate(board.encoders)}
+        internal = board.pull == "internal"
+        self.encoders = [RotaryEncoder(self.gpio, e.a, e.b, self.queue, name=e.name, pull_up=internal)
+                         for e in board.encoders]
+        self.buttons = [Button(self.gpio, e.button, self.queue, name=e.name, pull_up=internal)
+                        for e in board.encoders if e.button is not None]
+        self.chip: Any = None
+        self.touch = self._open_touch() if board.touch else None
+
+    def _open_touch(self) -> TouchController:
+        t, s = self.board.touch, self.board.screen
+        assert t is not None
+        bus = self._sim_bus() if self.sim else _open_bus(self.board.i2c_bus)
+        irq = dict(gpio=self.gpio, int_pin=t.int_pin) if t.mode == "interrupt" and t.int_pin is not None else {}
+        return TouchController(bus, t.chip, self.queue, screen=(s.width, s.height), address=t.address,
+                               sensor=t.sensor, **irq)
+
+    def _sim_bus(self) -> Any:
+        from hardware.sim.i2c import SimI2CBus
+        from hardware.sim.touch import SimFT5x06, SimGT911
+        t, s = self.board.touch, self.board.screen
+        assert t is not None
+        w, h = t.sensor or (s.width, s.height)
+        self.chip = (SimGT911 if t.chip == "gt911" else SimFT5x06)(w, h, gpio=self.gpio, int_pin=t.int_pin)
+        bus = SimI2CBus(self.board.i2c_bus)
+        bus.attach(t.address if t.address is not None else (0x5D if t.chip == "gt911" else 0x38), self.chip)
+        return bus
+
+    def events(self) -> list[Event]:
+        return [e for e in (self._convert(raw) for raw in self.queue.drain()) if e is not None]
+
+    def _convert(self, raw: Any) -> Event | None:
+        if isinstance(raw, Turn):
+            return EncoderTurn(self.index[raw.encoder], raw.delta, raw.steps)
+        if isinstance(raw, Press):
+            return EncoderPress(self.index[raw.encoder], raw.pressed)
+        if isinstance(raw, TouchEvent):
+            x, y = self.board.to_panel(raw.x, raw.y)
+            return Touch(raw.kind, raw.id, x, y, raw.t)
+        return None
+
+    def poll(self) -> None:
+        for b in self.buttons:
+            b.poll()
+        if self.touch is not None:
+            self.touch.poll()
+
+    def close(self) -> None:
+        cleanup = getattr(self.gpio, "cleanup", None)
+        if cleanup is not None:
+            cleanup()
+
+
+def _open_gpio(board: Board, sim: bool) -> Any:
+    if sim:
+        from hardware.sim.gpio import SimGPIO
+        return SimGPIO(realtime=True)
+    from hardware.pins import open_gpio
+    return open_gpio(board.gpio)
+
+
+def _open_bus(bus: int) -> Any:
+    from hardware.i2c import open_i2c
+    return open_i2c(bus)
+
+
+class SimHands:
+    """Fingers and a hand for the simulated hardware of an :class:`Inputs` made with ``sim=True``.
+
+    Touch positions are native screen pixels (what a window shows); turns are played as
+    quadrature edges with bounce (hardware.sim.encoder) on the realtime simulated pins.
+    """
+
+    def __init__(self, inputs: Inputs, seed: int = 0) -> None:
+        if not inputs.sim:
+            raise HatboxError("SimHands needs simulated inputs")
+        self.inputs, self.gpio, self.chip = inputs, inputs.gpio, inputs.chip
+        self.rng = np.random.default_rng(seed)
+        self.fingers: dict[int, tuple[int, int]] = {}
+
+    def _sensor(self, x: float, y: float) -> tuple[int, int]:
+        s = self.inputs.board.screen
+        xi = round(x * self.chip.width / s.width)
+        yi = round(y * self.chip.height / s.height)
+        return min(self.chip.width - 1, max(0, xi)), min(self.chip.height - 1, max(0, yi))
+
+    def finger(self, fid: int, x: float | None, y: float | None = None) -> None:
+        """Put finger ``fid`` at native (x, y), or lift it (``x`` None); the chip reports all fingers."""
+        if x is None or y is None:
+            self.fingers.pop(fid, None)
+        else:
+            self.fingers[fid] = self._sensor(x, y)
+        self.chip.report([(fid, px, py) for fid, (px, py) in sorted(self.fingers.items())])
+
+    def turn(self, index: int, detents: int, rate: float = 40.0) -> None:
+        """Turn encoder ``index`` by ``detents`` (+ clockwise) at ``rate`` detents/s, starting now."""
+        from hardware.sim.encoder import turn_edges
+        enc = self.inputs.board.encoders[index]
+        n = abs(detents)
+        periods = np.full(n, 1.0 / rate)
+        edges, _ = turn_edges(periods, np.full(n, 1 if detents > 0 else -1), enc.a, enc.b, self.rng,
+                              t0=self.gpio.time())
+        self.gpio.schedule_many(edges)
+
+    def press(self, index: int, down: bool) -> None:
+        """Press or release encoder ``index``'s button (with 2 ms of contact bounce)."""
+        pin = self.inputs.board.encoders[index].button
+        if pin is None:
+            return
+        t0, level = self.gpio.time(), 0 if down else 1
+        chatter = np.sort(t0 + self.rng.uniform(0.0, 0.002, size=4))
+        self.gpio.schedule(t0, pin, level)
+        for i, t in enumerate(chatter):
+            self.gpio.schedule(float(t), pin, level if i % 2 else 1 - level)

@@ -1,0 +1,72 @@
+"""What every page shares: the panel's state, the context (data, fonts), the page interface."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from device.ui.data import PanelData
+from device.ui.draw import Fonts
+from device.ui.events import Event
+
+Message = dict[str, Any]
+
+
+@dataclass
+class PanelState:
+    """What the panel knows: the engine's last status and what the user has set from here."""
+
+    status: dict[str, Any] = field(default_factory=dict)
+    xy: tuple[float, float] = (0.5, 0.5)          # pad position, 0..1, (0, 0) bottom-left
+    corners: list[str] = field(default_factory=list)
+    knobs: dict[str, float] = field(default_factory=dict)
+    bypass: bool = False
+    volume_db: float = 0.0
+    toast: str = ""                              # last problem or confirmation, shown in the tab bar
+
+
+@dataclass
+class Context:
+    data: PanelData
+    fonts: Fonts
+    state: PanelState
+
+
+class Page:
+    """A page: ``handle`` turns events into control messages, ``draw`` paints ``rect`` of ``surface``."""
+
+    title = "page"
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.rect: Any = None        # the content area of the last draw (panel pixels)
+
+    def enter(self) -> None:
+        """Called when the page is shown (refresh what it lists)."""
+
+    def layout(self, rect: Any) -> None:
+        """Place widgets inside ``rect`` (called before every draw and before events are handled)."""
+        self.rect = rect
+
+    def handle(self, event: Event) -> list[Message]:
+        return []
+
+    def draw(self, surface: Any) -> None:
+        raise NotImplementedError
+
+
+def hit(rect: Any, x: float, y: float) -> bool:
+    return rect is not None and rect.collidepoint(x, y)
+
+
+def rows(rect: Any, n: int, height: int) -> list[Any]:
+    """``n`` rows of ``height`` px stacked from the top of ``rect`` (fewer if they do not fit)."""
+    import pygame
+    fit = max(0, min(n, rect.height // height))
+    return [pygame.Rect(rect.x, rect.y + i * height, rect.width, height) for i in range(fit)]
+
+
+def scroll_window(selected: int, count: int, visible: int) -> int:
+    """First visible row index so that ``selected`` is on screen."""
+    if count <= visible:
+        return 0
+    return min(max(0, selected - visible // 2), count - visible)

@@ -1,0 +1,136 @@
+"""Library: samples by tag, audition through the engine's sampler, "more like this"."""
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from device.control import msg
+from device.ui import draw as D
+from device.ui.data import Sample
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.pages.base import Message, Page, hit, rows, scroll_window
+
+ROW = 40
+
+
+class LibraryPage(Page):
+    title = "Library"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.tag_counts: dict[str, int] = {}
+        self.tag = 0
+        self.samples: list[Sample] = []
+        self.sample = 0
+        self.similar_to: str | None = None
+        self.tag_rows: list[Any] = []
+        self.sample_rows: list[Any] = []
+        self.play_btn: Any = None
+        self.more_btn: Any = None
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.tag_counts)
+
+    def enter(self) -> None:
+        self.tag_counts = self.ctx.data.tags()
+        self.tag = min(self.tag, max(0, len(self.tag_counts) - 1))
+        self._load_tag()
+
+    def _load_tag(self) -> None:
+        self.similar_to = None
+        self.samples = self.ctx.data.samples(self.tags[self.tag]) if self.tags else []
+        self.sample = 0
+
+    def layout(self, rect: Any) -> None:
+        super().layout(rect)
+        left = pygame.Rect(rect.x + 8, rect.y + 8, int(rect.width * 0.3), rect.height - 16)
+        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 72)
+        self.tag_rows = rows(left, len(self.tags), ROW)
+        self.sample_rows = rows(right, len(self.samples), ROW)
+        self.play_btn = pygame.Rect(right.x, right.bottom + 10, 140, 46)
+        self.more_btn = pygame.Rect(right.x + 156, right.bottom + 10, 220, 46)
+
+    # -- events -----------------------------------------------------------------------
+    def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, EncoderTurn) and event.index == 0 and self.tags:
+            self.tag = (self.tag + event.delta) % len(self.tags)
+            self._load_tag()
+        elif isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
+            self.sample = (self.sample + event.delta) % len(self.samples)
+        elif isinstance(event, EncoderPress) and event.pressed and event.index == 1:
+            return self._audition()
+        elif isinstance(event, EncoderPress) and event.pressed and event.index == 2:
+            self._more_like_this()
+        elif isinstance(event, Touch) and event.kind == "down":
+            return self._tap(event.x, event.y)
+        return []
+
+    def _tap(self, x: float, y: float) -> list[Message]:
+        first_tag = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
+        for i, r in enumerate(self.tag_rows):
+            if hit(r, x, y):
+                self.tag = first_tag + i
+                self._load_tag()
+                return []
+        first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
+        for i, r in enumerate(self.sample_rows):
+            if hit(r, x, y):
+                self.sample = first + i
+                return self._audition()
+        if hit(self.play_btn, x, y):
+            return self._audition()
+        if hit(self.more_btn, x, y):
+            self._more_like_this()
+        return []
+
+    def _audition(self) -> list[Message]:
+        if not self.samples:
+            return []
+        return [msg("sample", path=self.samples[self.sample].path, velocity=100)]
+
+    def _more_like_this(self) -> None:
+        if not self.samples:
+            return
+        ref = self.samples[self.sample]
+        similar = self.ctx.data.similar(ref.path)
+        if similar:
+            self.similar_to, self.samples, self.sample = ref.name, [ref, *similar], 0
+        else:
+            self.ctx.state.toast = f"nothing like {ref.name} in the library"
+
+    # -- drawing ----------------------------------------------------------------------
+    def draw(self, surface: Any) -> None:
+        f = self.ctx.fonts
+        if not self.tags:
+            f.draw(surface, "no tagged library on the box", self.rect.center, 30, D.DIM, "center")
+            return
+        first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
+        for i, r in enumerate(self.tag_rows):
+            tag = self.tags[first + i]
+            _row(surface, r, first + i == self.tag)
+            f.draw(surface, tag, (r.x + 10, r.centery), 26, D.TEXT, "midleft")
+            f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
+        self._draw_samples(surface)
+        D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
+        D.button(surface, f, self.more_btn, "more like this", enabled=bool(self.samples))
+
+    def _draw_samples(self, surface: Any) -> None:
+        f = self.ctx.fonts
+        first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
+        for i, r in enumerate(self.sample_rows):
+            s = self.samples[first + i]
+            _row(surface, r, first + i == self.sample)
+            f.draw(surface, s.name[:40], (r.x + 10, r.centery), 24, D.TEXT, "midleft")
+            f.draw(surface, f"{s.score:.2f}", (r.right - 10, r.centery), 20, D.DIM, "midright")
+        if self.similar_to:
+            f.draw(surface, f"like {self.similar_to}", (self.more_btn.right + 12, self.more_btn.centery), 20,
+                   D.DIM, "midleft")
+
+
+def _row(surface: Any, r: Any, selected: bool) -> None:
+    pygame.draw.rect(surface, D.ACCENT if selected else D.PANEL, r.inflate(0, -4), 0 if selected else 1,
+                     border_radius=6)
+    if selected:
+        pygame.draw.rect(surface, D.PANEL, r.inflate(-6, -10), border_radius=5)

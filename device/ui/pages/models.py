@@ -1,0 +1,89 @@
+"""Models: the installed packs, activate one, roll a slot back to its previous pack."""
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from device.control import SLOTS, msg
+from device.ui import draw as D
+from device.ui.data import PackEntry
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.pages.base import Message, Page, hit, rows, scroll_window
+from hatbox.errors import HatboxError
+
+ROW = 46
+
+
+class ModelsPage(Page):
+    title = "Models"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.packs: list[PackEntry] = []
+        self.selected = 0
+        self.pack_rows: list[Any] = []
+        self.activate_btn: Any = None
+        self.rollback_btn: Any = None
+
+    def enter(self) -> None:
+        self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
+        self.selected = min(self.selected, max(0, len(self.packs) - 1))
+
+    def layout(self, rect: Any) -> None:
+        super().layout(rect)
+        body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76)
+        self.pack_rows = rows(body, len(self.packs), ROW)
+        self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + 12, 170, 48)
+        self.rollback_btn = pygame.Rect(rect.x + 194, body.bottom + 12, 170, 48)
+
+    def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:
+            self.selected = (self.selected + event.delta) % len(self.packs)
+        elif isinstance(event, EncoderPress) and event.pressed and event.index == 0:
+            return self._act(lambda p: self.ctx.data.activate(p.id))
+        elif isinstance(event, Touch) and event.kind == "down":
+            return self._tap(event.x, event.y)
+        return []
+
+    def _tap(self, x: float, y: float) -> list[Message]:
+        first = scroll_window(self.selected, len(self.packs), len(self.pack_rows))
+        for i, r in enumerate(self.pack_rows):
+            if hit(r, x, y):
+                self.selected = first + i
+        if hit(self.activate_btn, x, y):
+            return self._act(lambda p: self.ctx.data.activate(p.id))
+        if hit(self.rollback_btn, x, y):
+            return self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
+        return []
+
+    def _act(self, action: Any) -> list[Message]:
+        if not self.packs:
+            return []
+        try:
+            entry = action(self.packs[self.selected])
+        except HatboxError as exc:
+            self.ctx.state.toast = str(exc).splitlines()[0]
+            return []
+        self.enter()
+        kind = entry.manifest.kind
+        self.ctx.state.toast = f"{entry.manifest.name} {entry.manifest.version} active"
+        return [msg("load", slot=kind, path=entry.path)] if kind in SLOTS else []
+
+    def draw(self, surface: Any) -> None:
+        f = self.ctx.fonts
+        if not self.packs:
+            f.draw(surface, "no packs installed (push one with hatbox push)", self.rect.center, 28, D.DIM, "center")
+            return
+        first = scroll_window(self.selected, len(self.packs), len(self.pack_rows))
+        for i, r in enumerate(self.pack_rows):
+            p = self.packs[first + i]
+            sel = first + i == self.selected
+            pygame.draw.rect(surface, D.ACCENT if sel else D.PANEL, r.inflate(0, -6), 0 if sel else 1, border_radius=6)
+            colour = D.BG if sel else D.TEXT
+            f.draw(surface, p.manifest.kind, (r.x + 12, r.centery), 22, D.BG if sel else D.DIM, "midleft")
+            f.draw(surface, f"{p.manifest.name}  {p.manifest.version}", (r.x + 100, r.centery), 28, colour, "midleft")
+            if p.active:
+                f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright")
+        D.button(surface, f, self.activate_btn, "activate")
+        D.button(surface, f, self.rollback_btn, "roll back")

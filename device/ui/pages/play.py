@@ -1,0 +1,147 @@
+"""Play: the XY pad blending four corner timbres, the dials that choose them, note and level."""
+from __future__ import annotations
+
+from typing import Any
+
+from device.control import msg
+from device.ui import draw as D
+from device.ui.data import active_pack
+from device.ui.events import EncoderTurn, Event, Touch
+from device.ui.pages.base import Message, Page
+
+CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
+
+
+def peak_frac(db: float, floor_db: float = -60.0) -> float:
+    """Level meter fill (0..1) for a peak in dBFS."""
+    return min(1.0, max(0.0, (db - floor_db) / -floor_db))
+
+
+class PlayPage(Page):
+    title = "Play"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.pad: Any = None
+        self.dials: list[Any] = []
+        self.finger: int | None = None
+        self._gradient: Any = None
+        self.timbres: list[str] = []
+
+    def enter(self) -> None:
+        synth = active_pack(self.ctx.data, "synth")
+        self.timbres = list(synth.manifest.extras.get("names", [])) if synth else []
+        st = self.ctx.state
+        if self.timbres and (len(st.corners) != 4 or any(c not in self.timbres for c in st.corners)):
+            st.corners = [self.timbres[i % len(self.timbres)] for i in range(4)]
+
+    # -- geometry ---------------------------------------------------------------------
+    def layout(self, rect: Any) -> None:
+        import pygame
+        super().layout(rect)
+        side = min(rect.height - 20, int(rect.width * 0.58))
+        self.pad = pygame.Rect(rect.x + 10, rect.y + 10, side, side)
+        right = pygame.Rect(self.pad.right + 20, rect.y + 10, rect.right - self.pad.right - 90, side)
+        r = max(20, min(right.width // 4 - 6, right.height // 4 - 16))
+        cx = (right.x + right.width * 0.27, right.x + right.width * 0.73)
+        cy = (right.y + right.height * 0.27, right.y + right.height * 0.68)
+        self.dials = [((cx[i % 2], cy[i // 2]), r) for i in range(4)]
+        self.meter = pygame.Rect(rect.right - 50, rect.y + 10, 26, side - 26)
+
+    def pad_to_xy(self, px: float, py: float) -> tuple[float, float]:
+        """Panel pixel -> pad position (0..1, (0, 0) bottom-left), clamped."""
+        x = (px - self.pad.x) / max(1, self.pad.width - 1)
+        y = 1.0 - (py - self.pad.y) / max(1, self.pad.height - 1)
+        return min(1.0, max(0.0, x)), min(1.0, max(0.0, y))
+
+    def xy_to_pad(self, x: float, y: float) -> tuple[float, float]:
+        return self.pad.x + x * (self.pad.width - 1), self.pad.y + (1.0 - y) * (self.pad.height - 1)
+
+    # -- events -----------------------------------------------------------------------
+    def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, Touch):
+            return self._touch(event)
+        if isinstance(event, EncoderTurn) and event.index < 4 and self.timbres:
+            return self._turn_corner(event.index, event.delta)
+        return []
+
+    def _touch(self, ev: Touch) -> list[Message]:
+        if ev.kind == "down" and self.finger is None and self.pad.collidepoint(ev.x, ev.y):
+            self.finger = ev.id
+        if ev.id != self.finger:
+            return []
+        if ev.kind == "up":
+            self.finger = None
+            return []
+        self.ctx.state.xy = self.pad_to_xy(ev.x, ev.y)
+        return [msg("xy", x=self.ctx.state.xy[0], y=self.ctx.state.xy[1])]
+
+    def _turn_corner(self, corner: int, delta: int) -> list[Message]:
+        st = self.ctx.state
+        i = self.timbres.index(st.corners[corner]) if st.corners[corner] in self.timbres else 0
+        st.corners[corner] = self.timbres[(i + delta) % len(self.timbres)]
+        return [msg("corners", names=list(st.corners))]
+
+    # -- drawing ----------------------------------------------------------------------
+    def draw(self, surface: Any) -> None:
+        self._draw_pad(surface)
+        self._draw_dials(surface)
+        self._draw_level(surface)
+
+    def _pad_image(self) -> Any:
+        import pygame
+        if self._gradient is None or self._gradient.get_size() != self.pad.size:
+            self._gradient = pygame.surfarray.make_surface(D.corner_gradient(*self.pad.size))
+        return self._gradient
+
+    def _draw_pad(self, surface: Any) -> None:
+        import pygame
+        surface.blit(self._pad_image(), self.pad)
+        pygame.draw.rect(surface, D.TRACK, self.pad, 2)
+        names = self.ctx.state.corners if len(self.ctx.state.corners) == 4 else ["-"] * 4
+        p = self.pad
+        spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
+                 ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
+        for name, (pos, anchor) in zip(names, spots):
+            self._label(surface, name, pos, anchor, 24, D.TEXT)
+        if not self.timbres:
+            self._label(surface, "no synth pack active", (p.centerx, p.centery + 48), "center", 26, D.DIM)
+        cx, cy = self.xy_to_pad(*self.ctx.state.xy)
+        pygame.draw.circle(surface, D.BG, (round(cx), round(cy)), 14)
+        pygame.draw.circle(surface, D.CURSOR, (round(cx), round(cy)), 11)
+
+    def _label(self, surface: Any, text: str, pos: tuple[float, float], anchor: str, size: int,
+               colour: tuple[int, int, int]) -> None:
+        """Text on a dark tag, readable over any colour of the pad."""
+        import pygame
+        img = self.ctx.fonts.render(text, size, colour)
+        rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+        pygame.draw.rect(surface, D.PANEL, rect.inflate(10, 6), border_radius=4)
+        surface.blit(img, rect)
+
+    def _draw_dials(self, surface: Any) -> None:
+        names = self.ctx.state.corners
+        n = max(1, len(self.timbres))
+        for i, (center, r) in enumerate(self.dials):
+            name = names[i] if len(names) == 4 else "-"
+            frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
+            D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name[:10], D.CORNER_COLOURS[i])
+
+    def _draw_level(self, surface: Any) -> None:
+        st = self.ctx.state.status
+        peak = float(st.get("peak_db", -120.0))
+        D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
+        f = self.ctx.fonts
+        f.draw(surface, f"{peak:.0f} dB" if peak > -100 else "-inf", (self.meter.centerx, self.meter.bottom + 4),
+               18, D.DIM, "midtop")
+        notes = st.get("notes") or []
+        label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
+        f.draw(surface, label, (self.pad.right + 20, self.pad.bottom - 2), 26, D.TEXT, "bottomleft")
+
+
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def note_name(note: int) -> str:
+    """MIDI note number -> name with octave (60 -> C4)."""
+    return f"{NOTE_NAMES[int(note) % 12]}{int(note) // 12 - 1}"

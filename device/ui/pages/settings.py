@@ -1,0 +1,60 @@
+"""Settings: pairing code, audio device, MIDI, block size, CPU load and xruns, output volume."""
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from device.control import msg
+from device.ui import draw as D
+from device.ui.events import EncoderTurn, Event
+from device.ui.pages.base import Message, Page
+
+VOLUME_RANGE = (-60.0, 6.0)
+
+
+class SettingsPage(Page):
+    title = "Settings"
+
+    def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, EncoderTurn) and event.index == 0:
+            st = self.ctx.state
+            st.volume_db = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], st.volume_db + 0.5 * event.steps))
+            return [msg("volume", db=st.volume_db)]
+        return []
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) rows from the settings provider and the engine's status."""
+        s, st = self.ctx.data.settings(), self.ctx.state.status
+        block = st.get("block", s.get("block", "?"))
+        rate = st.get("rate", s.get("rate", "?"))
+        return [("audio device", s.get("audio_device", "default")),
+                ("MIDI", s.get("midi", "none")),
+                ("block", f"{block} samples @ {rate} Hz"),
+                ("latency", f"{float(st.get('latency_ms', 0.0)):.1f} ms"),
+                ("xruns", str(st.get("xruns", 0))),
+                ("faults", str(st.get("fault_count", len(st.get("faults", []))))),
+                ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
+
+    def draw(self, surface: Any) -> None:
+        f, r = self.ctx.fonts, self.rect
+        code = self.ctx.data.settings().get("pairing_code", "------")
+        f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
+        f.draw(surface, code, (r.x + 20, r.y + 40), 72, D.ACCENT)
+        y = r.y + 110
+        for label, value in self.lines():
+            f.draw(surface, label, (r.x + 20, y), 26, D.DIM)
+            f.draw(surface, value, (r.x + 200, y), 26, D.TEXT)
+            y += 36
+        self._draw_load(surface, pygame.Rect(r.right - 300, r.y + 20, 260, 200))
+
+    def _draw_load(self, surface: Any, box: Any) -> None:
+        st, f = self.ctx.state.status, self.ctx.fonts
+        f.draw(surface, "CPU load (audio)", box.topleft, 24, D.DIM)
+        for i, key in enumerate(("load_mean", "load_p999")):
+            load = float(st.get(key, 0.0))
+            bar = pygame.Rect(box.x, box.y + 40 + 70 * i, box.width, 26)
+            pygame.draw.rect(surface, D.TRACK, bar)
+            colour = D.GOOD if load < 0.5 else D.ACCENT if load < 0.85 else D.BAD
+            pygame.draw.rect(surface, colour, (bar.x, bar.y, round(bar.width * min(1.0, load)), bar.height))
+            f.draw(surface, f"{'mean' if i == 0 else 'p99.9'} {load:.0%}", (bar.x, bar.bottom + 4), 22, D.TEXT)

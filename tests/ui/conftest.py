@@ -1,0 +1,55 @@
+"""Headless SDL for every UI test, and helpers that read what was drawn."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pytest
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+@pytest.fixture(scope="session")
+def pg() -> Any:
+    import pygame
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_mode((1, 1))
+    return pygame
+
+
+def find_text(surface: Any, text: str, size: int, colour: tuple[int, int, int], tol: int = 3) -> list[tuple[int, int]]:
+    """Top-left corners where ``text`` (pygame's default font at ``size``, ``colour``, antialiased)
+    appears in ``surface`` over a flat background that differs from ``colour``: every pixel of the
+    string's box must equal the glyphs blended over that background."""
+    import pygame
+    tmpl = pygame.font.Font(None, size).render(text, True, colour)
+    alpha = pygame.surfarray.array_alpha(tmpl).astype(np.float32) / 255.0      # [w, h]
+    screen = pygame.surfarray.array3d(surface).astype(np.int16)                 # [W, H, 3]
+    w, h = alpha.shape
+    ink = np.argwhere(alpha >= 1.0)
+    clear = np.argwhere(alpha == 0.0)
+    probes = np.concatenate([ink[:: max(1, len(ink) // 8)], clear[:: max(1, len(clear) // 8)]])
+    ox, oy = ink[0]
+    cand = np.argwhere(np.all(screen == np.asarray(colour), axis=2)) - (ox, oy)
+    cand = cand[(cand[:, 0] >= 0) & (cand[:, 1] >= 0) & (cand[:, 0] + w <= screen.shape[0])
+                & (cand[:, 1] + h <= screen.shape[1])]
+    bx, by = clear[0]
+    bg = screen[cand[:, 0] + bx, cand[:, 1] + by].astype(np.float32)                  # [C, 3]
+    a = alpha[probes[:, 0], probes[:, 1]][None, :, None]                              # [1, P, 1]
+    expect = a * np.asarray(colour, np.float32) + (1 - a) * bg[:, None, :]
+    got = screen[cand[:, 0, None] + probes[None, :, 0], cand[:, 1, None] + probes[None, :, 1]]
+    keep = (np.abs(got - expect).max(axis=(1, 2)) <= tol) & (np.abs(bg - np.asarray(colour)).max(axis=1) > 40)
+    found = []
+    for (x, y), b in zip(cand[keep], bg[keep]):
+        box = screen[x:x + w, y:y + h]
+        full = alpha[..., None] * np.asarray(colour, np.float32) + (1 - alpha[..., None]) * b
+        if np.abs(box - full).max() <= tol:
+            found.append((int(x), int(y)))
+    return found
+
+
+def pixel(surface: Any, x: float, y: float) -> tuple[int, int, int]:
+    return tuple(surface.get_at((int(round(x)), int(round(y)))))[:3]

@@ -1,0 +1,173 @@
+"""Every page rendered headless and checked against the state: pixels, arcs and strings."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from device.ui import draw as D
+from device.ui.demo import TIMBRES, demo_data, demo_status
+from device.ui.events import EncoderPress, EncoderTurn, Touch
+from device.ui.pages.effect import format_value
+from device.ui.pages.play import note_name, peak_frac
+from device.ui.panel import Panel
+from device.ui.shots import RecordingControl
+from hatbox.errors import HatboxError
+from tests.ui.conftest import find_text, pixel
+
+
+@pytest.fixture
+def panel(pg: Any) -> Panel:
+    p = Panel(RecordingControl(demo_status()), demo_data(), (800, 480))
+    p.set_status(demo_status())
+    return p
+
+
+@pytest.fixture
+def surface(pg: Any) -> Any:
+    return pg.Surface((800, 480))
+
+
+def test_pad_touch_sends_xy_and_draws_the_cursor_under_the_finger(panel: Panel, surface: Any) -> None:
+    pad = panel.page.pad
+    tx, ty = pad.x + 0.2 * (pad.width - 1), pad.y + 0.1 * (pad.height - 1)
+    panel.handle(Touch("down", 0, tx, ty))
+    panel.handle(Touch("move", 0, tx + 100, ty + 50))
+    panel.handle(Touch("up", 0, tx + 100, ty + 50))
+    sent = panel.control.sent
+    assert [m["op"] for m in sent] == ["xy", "xy"]
+    assert sent[0]["x"] == pytest.approx(0.2) and sent[0]["y"] == pytest.approx(0.9)
+    panel.draw(surface)
+    assert pixel(surface, tx + 100, ty + 50) == D.CURSOR
+    assert pixel(surface, tx, ty) != D.CURSOR
+
+
+def test_touch_outside_the_pad_moves_nothing(panel: Panel) -> None:
+    pad = panel.page.pad
+    panel.handle(Touch("down", 0, pad.right + 40, pad.centery))
+    panel.handle(Touch("move", 0, pad.centerx, pad.centery))
+    assert panel.control.sent == []
+
+
+def test_corner_dials_choose_timbres_and_the_pad_shows_them(panel: Panel, surface: Any) -> None:
+    assert panel.state.corners == TIMBRES[:4]
+    panel.handle(EncoderTurn(2, 1, 1))
+    panel.handle(EncoderTurn(0, -1, -1))
+    assert panel.control.sent[-1] == {"op": "corners", "names": [TIMBRES[-1], TIMBRES[1], TIMBRES[3], TIMBRES[3]]}
+    panel.draw(surface)
+    assert find_text(surface, TIMBRES[-1], 24, D.TEXT)                     # "bell", the new top-left label
+    assert not find_text(surface, TIMBRES[0], 24, D.TEXT)                  # "flute" is gone
+
+
+def test_level_meter_and_notes_follow_the_status(panel: Panel, surface: Any) -> None:
+    panel.set_status({**demo_status(), "peak_db": -30.0, "notes": [60, 64]})
+    panel.draw(surface)
+    m = panel.page.meter
+    assert peak_frac(-30.0) == 0.5
+    assert pixel(surface, m.centerx, m.bottom - 0.4 * m.height) == D.GOOD
+    assert pixel(surface, m.centerx, m.bottom - 0.6 * m.height) == D.TRACK
+    assert note_name(60) == "C4" and find_text(surface, "C4 E4", 26, D.TEXT)
+
+
+def test_effect_knob_arcs_show_their_values(panel: Panel, surface: Any) -> None:
+    panel.show_title("Effect")
+    page = panel.page
+    assert panel.state.knobs["drive"] == 12.0                              # from the engine's status
+    panel.handle(EncoderTurn(0, 1, 10))
+    assert panel.control.sent[-1] == {"op": "knob", "slot": "effect", "name": "drive", "value": pytest.approx(14.4)}
+    panel.draw(surface)
+    (center, r, _) = page.dials[0]
+    mid = r - r * 0.11
+    assert pixel(surface, *D.dial_point(center, mid, D.dial_angle(0.55))) == D.ACCENT   # 14.4/24 = 0.6
+    assert pixel(surface, *D.dial_point(center, mid, D.dial_angle(0.65))) == D.TRACK
+    assert find_text(surface, "14.4 dB", max(18, int(r * 0.45)), D.TEXT)
+    assert find_text(surface, "drive", 22, D.DIM) and find_text(surface, "Tube screamer 1.0.0", 32, D.TEXT)
+
+
+def test_log_knob_turns_in_its_own_scale(panel: Panel) -> None:
+    panel.show_title("Effect")
+    tone = panel.page.knobs[1]
+    panel.handle(EncoderTurn(1, 1, 100))
+    assert panel.control.sent[-1]["value"] == pytest.approx(tone.max)
+    assert format_value(tone, 1234.0) == "1.23 kHz"
+
+
+def test_bypass_button(panel: Panel) -> None:
+    panel.show_title("Effect")
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    assert panel.control.sent == [{"op": "bypass", "slot": "effect", "on": True}]
+
+
+def test_library_browses_auditions_and_finds_similar(panel: Panel, surface: Any) -> None:
+    panel.show_title("Library")
+    page = panel.page
+    assert page.tags[page.tag] == "clap"
+    panel.handle(EncoderTurn(0, 3, 3))                                     # clap -> crash -> hat -> kick
+    assert page.tags[page.tag] == "kick"
+    panel.handle(Touch("down", 0, *page.sample_rows[2].center))
+    assert panel.control.sent[-1] == {"op": "sample", "path": "/box/libraries/drums/files/kick_03.wav",
+                                      "velocity": 100}
+    panel.handle(Touch("down", 0, *page.more_btn.center))
+    assert page.samples[0].name == "kick_03.wav" and all(s.name.startswith("kick") for s in page.samples[1:4])
+    panel.draw(surface)
+    assert find_text(surface, "like kick_03.wav", 20, D.DIM)
+    assert find_text(surface, "snare", 26, D.TEXT) and find_text(surface, "kick_07.wav", 24, D.TEXT)
+
+
+def test_models_activate_and_roll_back_load_the_right_pack(panel: Panel, surface: Any) -> None:
+    panel.show_title("Models")
+    page = panel.page
+    names = [(p.manifest.kind, p.manifest.version) for p in page.packs]
+    assert names[0] == ("effect", "0.3.1")
+    panel.handle(Touch("down", 0, *page.activate_btn.center))
+    fuzz = next(p for p in page.packs if p.manifest.name == "Fuzz face")
+    assert panel.control.sent[-1] == {"op": "load", "slot": "effect", "path": fuzz.path} and fuzz.active
+    panel.handle(EncoderTurn(0, 1, 1))
+    panel.handle(Touch("down", 0, *page.rollback_btn.center))
+    screamer = next(p for p in page.packs if p.manifest.name == "Tube screamer")
+    assert panel.control.sent[-1]["path"] == screamer.path and screamer.active
+    panel.draw(surface)
+    assert len(find_text(surface, "ACTIVE", 22, D.GOOD)) + len(find_text(surface, "ACTIVE", 22, D.BG)) == 3
+    assert find_text(surface, "Fuzz face  0.3.1", 28, D.TEXT)
+
+
+def test_models_errors_become_a_message_not_a_crash(panel: Panel, surface: Any) -> None:
+    panel.show_title("Models")
+    tagger = [i for i, p in enumerate(panel.page.packs) if p.manifest.kind == "tagger"][0]
+    panel.handle(EncoderTurn(0, tagger, tagger))
+    panel.handle(EncoderPress(0, True))
+    assert panel.control.sent == []                                        # taggers are not engine slots
+    panel.handle(Touch("down", 0, *panel.page.rollback_btn.center))
+    assert "no earlier tagger pack" in panel.state.toast
+    panel.draw(surface)
+    assert find_text(surface, panel.state.toast, 22, D.ACCENT)
+
+
+def test_settings_show_pairing_code_load_and_xruns(panel: Panel, surface: Any) -> None:
+    panel.show_title("Settings")
+    panel.set_status({**demo_status(), "xruns": 17, "load_mean": 0.5})
+    panel.handle(EncoderTurn(0, -1, -4))
+    assert panel.control.sent[-1] == {"op": "volume", "db": -2.0}
+    panel.draw(surface)
+    assert find_text(surface, "428 913", 72, D.ACCENT)
+    assert find_text(surface, "17", 26, D.TEXT) and find_text(surface, "-2.0 dB", 26, D.TEXT)
+    assert find_text(surface, "mean 50%", 22, D.TEXT)
+
+
+def test_tabs_switch_pages(panel: Panel) -> None:
+    for i, page in enumerate(panel.pages):
+        panel.handle(Touch("down", 0, panel.tabs[i].centerx, 10))
+        assert panel.page is page
+
+
+def test_empty_box_pages_say_so(pg: Any, surface: Any) -> None:
+    from device.ui.data import MemoryData
+    empty = Panel(RecordingControl(), MemoryData(), (800, 480))
+    for title, text in [("Play", "no synth pack active"), ("Effect", "no effect pack active"),
+                        ("Library", "no tagged library on the box")]:
+        empty.show_title(title)
+        empty.draw(surface)
+        assert find_text(surface, text, 26 if title == "Play" else 30, D.DIM), title
+    empty.handle(EncoderTurn(0, 1, 1))
+    with pytest.raises(HatboxError):
+        MemoryData().rollback("synth")
