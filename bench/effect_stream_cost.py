@@ -45,6 +45,7 @@ def measure(arch: str, folder: Path) -> dict[str, float]:
     t = np.array(times[200:])
     block_s = BLOCK / RATE
     return {"params": count_params(model), "median_us": float(np.median(t) * 1e6),
+            "p10_us": float(np.percentile(t, 10) * 1e6), "fraction_p10": float(np.percentile(t, 10) / block_s),
             "p99_us": float(np.percentile(t, 99) * 1e6), "fraction_median": float(np.median(t) / block_s),
             "fraction_p99": float(np.percentile(t, 99) / block_s), "pack_bytes": pack.stat().st_size}
 
@@ -55,10 +56,11 @@ def main() -> None:
         rows = {arch: measure(arch, Path(tmp)) for arch in ARCHS}
     print(f"block {BLOCK} @ {RATE} Hz = {1e6 * BLOCK / RATE:.0f} us; onnxruntime CPU, 1 thread; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
-    print(f"{'arch':<9}{'params':>8}{'median us':>11}{'p99 us':>9}{'fraction':>10}")
+    print(f"{'arch':<9}{'params':>8}{'p10 us':>9}{'median us':>11}{'p99 us':>9}{'fraction (median)':>19}")
     for arch, r in rows.items():
         mark = "  (default)" if arch == DEFAULT_ARCH else ""
-        print(f"{arch:<9}{r['params']:>8}{r['median_us']:>11.1f}{r['p99_us']:>9.1f}{r['fraction_median']:>10.4f}{mark}")
+        print(f"{arch:<9}{r['params']:>8}{r['p10_us']:>9.1f}{r['median_us']:>11.1f}{r['p99_us']:>9.1f}"
+              f"{r['fraction_median']:>19.4f}{mark}")
     out = Path(__file__).parent / "results" / "effect_stream_cost.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"block": BLOCK, "rate": RATE, "default": DEFAULT_ARCH, "archs": rows,

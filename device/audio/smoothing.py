@@ -19,6 +19,7 @@ import numpy as np
 DEFAULT_TIME_S = 0.02
 _CHUNK = 64          # closed-form chunk length: r**-CHUNK stays far from overflow
 _MIN_POLE = 1e-3     # below this the smoother is effectively off
+SNAP = 1e-7          # a glide this close to its target has arrived (normalised knob units)
 
 
 def pole(rate: int, time_s: float) -> float:
@@ -100,4 +101,7 @@ class KnobSmoother:
             raise ValueError(f"knob targets must be [{n}, {self.size}], got {list(targets.shape)}")
         else:
             self.target[:] = targets[-1] if n else self.target
-        return one_pole(targets, self.state, self.r).astype(np.float32)
+        out = one_pole(targets, self.state, self.r).astype(np.float32)
+        if np.max(np.abs(self.state - self.target), initial=0.0) < SNAP:
+            self.state[:] = self.target      # arrived: later blocks take the settled fast path
+        return out
