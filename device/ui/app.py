@@ -74,8 +74,8 @@ class PanelApp:
         from hardware.display import open_display
         self.fps, self.sim = fps, sim
         self.wake = threading.Event()
+        self.inputs = Inputs(board, sim=sim, wake=self.wake.set)        # first: a board that cannot open fails here
         self.display = open_display(board.screen, driver="dummy" if headless else None)
-        self.inputs = Inputs(board, sim=sim, wake=self.wake.set)
         self.hands = SimHands(self.inputs) if sim else None
         self.panel = Panel(control, data, board.panel_size)
         self.status = StatusPoller(control, status_hz).start()

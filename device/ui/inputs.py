@@ -8,6 +8,7 @@ into :mod:`device.ui.events` - touch positions in panel pixels (rotation applied
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -22,12 +23,13 @@ from hatbox.errors import HatboxError
 class Inputs:
     """The board's controls as a stream of page events (``events()``; call ``poll()`` every loop)."""
 
-    def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None) -> None:
+    def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None, gpio: Any = None) -> None:
+        """``gpio``: a pin factory to use instead of the board's (tests pass a virtual-clock SimGPIO)."""
         if board.gpio == "sim" and not sim:
             raise HatboxError(f"board '{board.name}' is the simulator", hint="run with --sim, or pick a real board file")
         self.board, self.sim = board, sim
         self.queue = EventQueue(wake)
-        self.gpio = _open_gpio(board, sim)
+        self.gpio = gpio if gpio is not None else _open_gpio(board, sim)
         self.gpio.setmode(self.gpio.BOARD if board.numbering == "BOARD" else self.gpio.BCM)
         self.index = {e.name: i for i, e in enumerate(board.encoders)}
         internal = board.pull == "internal"
@@ -98,16 +100,20 @@ def _open_bus(bus: int) -> Any:
 class SimHands:
     """Fingers and a hand for the simulated hardware of an :class:`Inputs` made with ``sim=True``.
 
-    Touch positions are native screen pixels (what a window shows); turns are played as
-    quadrature edges with bounce (hardware.sim.encoder) on the realtime simulated pins.
+    Touch positions are native screen pixels (what a window shows).  Like a real controller,
+    the glass is scanned on a fixed clock, ``scan_hz`` times a second: a change reaches the
+    chip's registers at the next scan tick, and changes between two ticks merge (the newest wins).  Turns are played as
+    quadrature edges with bounce (hardware.sim.encoder) on the simulated pins.
     """
 
-    def __init__(self, inputs: Inputs, seed: int = 0) -> None:
+    def __init__(self, inputs: Inputs, seed: int = 0, scan_hz: float = 100.0) -> None:
         if not inputs.sim:
             raise HatboxError("SimHands needs simulated inputs")
         self.inputs, self.gpio, self.chip = inputs, inputs.gpio, inputs.chip
         self.rng = np.random.default_rng(seed)
         self.fingers: dict[int, tuple[int, int]] = {}
+        self.scan_s = 1.0 / scan_hz
+        self._scan_due = False
 
     def _sensor(self, x: float, y: float) -> tuple[int, int]:
         s = self.inputs.board.screen
@@ -121,6 +127,12 @@ class SimHands:
             self.fingers.pop(fid, None)
         else:
             self.fingers[fid] = self._sensor(x, y)
+        if not self._scan_due:
+            self._scan_due = True
+            self.gpio.call_at(math.ceil(self.gpio.time() / self.scan_s) * self.scan_s, self._scan)
+
+    def _scan(self) -> None:
+        self._scan_due = False
         self.chip.report([(fid, px, py) for fid, (px, py) in sorted(self.fingers.items())])
 
     def turn(self, index: int, detents: int, rate: float = 40.0) -> None:

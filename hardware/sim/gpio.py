@@ -59,6 +59,7 @@ class SimGPIO:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._calls: dict[int, Callable[[], None]] = {}
         self.callback_count = 0
 
     # -- RPi.GPIO API -------------------------------------------------------------------
@@ -137,6 +138,12 @@ class SimGPIO:
         for t, ch, level in edges:
             self.schedule(t, ch, level)
 
+    def call_at(self, t: float, fn: Callable[[], None]) -> None:
+        """Run ``fn()`` at time ``t`` on this simulator's clock (the outside world's timers)."""
+        key = next(self._seq)
+        self._calls[key] = fn
+        self._push(t, "call", key, 0)
+
     def drive(self, channel: int, level: int) -> None:
         """Set ``channel`` to ``level`` now (for a realtime simulator: from any thread)."""
         self.schedule(self.time(), channel, level)
@@ -180,6 +187,9 @@ class SimGPIO:
         t, _, kind, channel, level = entry
         if kind == "edge":
             self._apply_edge(t, channel, level)
+            return
+        if kind == "call":
+            self._calls.pop(channel)()
             return
         pin = self.pins.get(channel)
         for cb in list(pin.callbacks if pin else []):

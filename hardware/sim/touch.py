@@ -10,6 +10,8 @@ of reports: see :mod:`hardware.sim.gestures`.
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from typing import Any
 
 Point = tuple[int, int, int]        # (track id, x, y) in controller pixels
@@ -26,6 +28,7 @@ class _SimChip:
         self.mem = bytearray(0x10000 if self.reg_width == 2 else 0x100)
         self.lock = threading.Lock()
         self.reports = 0
+        self.log: deque[tuple[float, list[Point]]] = deque(maxlen=100_000)   # (time.perf_counter(), points)
         self._init_registers()
 
     def _init_registers(self) -> None:
@@ -47,6 +50,7 @@ class _SimChip:
         with self.lock:
             self._publish(points[: self.max_points])
             self.reports += 1
+            self.log.append((time.perf_counter(), list(points)))
         self._pulse()
 
     def _publish(self, points: list[Point]) -> None:
