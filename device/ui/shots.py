@@ -71,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     surface = headless_surface((800, 480))
     for path in save_all(scripted_panel(demo_data(), demo_status()), args.out, surface):
         print(path)
+    portrait = scripted_panel(demo_data(), demo_status(), (480, 800))
+    tall = headless_surface((480, 800))
+    portrait.draw(tall)
+    path = args.out / "panel_play_portrait.png"
+    import pygame
+    pygame.image.save(tall, str(path))
+    print(path)
     return 0
 
 

@@ -75,18 +75,25 @@ def test_drag_across_the_pad_sweeps_x(pg: Any, rotation: int) -> None:
     assert all(m["y"] == pytest.approx(0.5, abs=0.01) for m in panel.control.sent)
 
 
-def test_second_finger_does_not_steal_the_pad(pg: Any) -> None:
-    inputs, hands, gpio, board = _rig()
+@pytest.mark.parametrize("rotation", [0, 270])
+def test_second_finger_does_not_steal_the_pad(pg: Any, rotation: int) -> None:
+    inputs, hands, gpio, board = _rig(rotation)
     panel = Panel(RecordingControl(), demo_data(), board.panel_size)
     pad = panel.page.pad
-    hands.finger(0, pad.x + 10, pad.y + 10)
-    hands.finger(1, pad.right - 10, pad.bottom - 10)
+    hands.finger(0, *board.to_native(pad.x + 10, pad.y + 10))
+    hands.finger(1, *board.to_native(pad.right - 10, pad.bottom - 10))
     _settle(gpio, 0.02)                              # the second finger shows at the next scan
     events = inputs.events()
     assert sorted(e.id for e in events if e.kind == "down") == [0, 1]
     for e in events:
         panel.handle(e)
-    assert len(panel.control.sent) == 1 and panel.control.sent[0]["x"] < 0.1
+    assert len(panel.control.sent) == 1 and panel.control.sent[0]["x"] < 0.1 and panel.control.sent[0]["y"] > 0.9
+    hands.finger(0, None)
+    hands.finger(1, *board.to_native(pad.centerx, pad.centery))
+    _settle(gpio)
+    for e in inputs.events():
+        panel.handle(e)
+    assert len(panel.control.sent) == 1               # finger 1 landed while finger 0 held the pad: it never takes over
 
 
 def test_simulated_knobs_and_buttons_reach_the_pages(pg: Any) -> None:

@@ -37,16 +37,23 @@ class PlayPage(Page):
 
     # -- geometry ---------------------------------------------------------------------
     def layout(self, rect: Any) -> None:
+        """Landscape: pad left, dials and meter right.  Portrait: pad on top, dials and meter below."""
         import pygame
         super().layout(rect)
-        side = min(rect.height - 20, int(rect.width * 0.58))
+        portrait = rect.height > rect.width
+        side = min(rect.width - 20, int(rect.height * 0.58)) if portrait else min(rect.height - 20, int(rect.width * 0.58))
         self.pad = pygame.Rect(rect.x + 10, rect.y + 10, side, side)
-        right = pygame.Rect(self.pad.right + 20, rect.y + 10, rect.right - self.pad.right - 90, side)
-        r = max(20, min(right.width // 4 - 6, right.height // 4 - 16))
-        cx = (right.x + right.width * 0.27, right.x + right.width * 0.73)
-        cy = (right.y + right.height * 0.27, right.y + right.height * 0.68)
+        if portrait:
+            rest = pygame.Rect(rect.x + 10, self.pad.bottom + 20, rect.width - 20, rect.bottom - self.pad.bottom - 30)
+        else:
+            rest = pygame.Rect(self.pad.right + 20, rect.y + 10, rect.right - self.pad.right - 30, side)
+        self.meter = pygame.Rect(rest.right - 30, rest.y, 26, rest.height - 26)
+        dials = pygame.Rect(rest.x, rest.y, rest.width - 50, rest.height - 40)
+        r = max(20, min(dials.width // 4 - 8, dials.height // 4 - 16))
+        cx = (dials.x + dials.width * 0.25, dials.x + dials.width * 0.75)
+        cy = (dials.y + dials.height * 0.27, dials.y + dials.height * 0.72)
         self.dials = [((cx[i % 2], cy[i // 2]), r) for i in range(4)]
-        self.meter = pygame.Rect(rect.right - 50, rect.y + 10, 26, side - 26)
+        self.notes_at = (rest.x, rest.bottom - 2)
 
     def pad_to_xy(self, px: float, py: float) -> tuple[float, float]:
         """Panel pixel -> pad position (0..1, (0, 0) bottom-left), clamped."""
@@ -136,7 +143,7 @@ class PlayPage(Page):
                18, D.DIM, "midtop")
         notes = st.get("notes") or []
         label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
-        f.draw(surface, label, (self.pad.right + 20, self.pad.bottom - 2), 26, D.TEXT, "bottomleft")
+        f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
 
 
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
