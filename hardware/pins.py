@@ -80,6 +80,6 @@ def _import_real(module: str) -> GPIOModule:
     except ImportError as exc:
         raise PinBackendError(f"GPIO library {module} is not installed ({exc})",
                               hint=f"pip install {module.split('.')[0]}.GPIO on the board, or run with --sim") from None
-    except RuntimeError as exc:                      # both libraries raise this off their board / without rights
+    except Exception as exc:  # noqa: BLE001 - RPi.GPIO raises RuntimeError off its board, Jetson.GPIO a bare Exception
         raise PinBackendError(f"{module} cannot reach the pins: {exc}",
                               hint="run on the board as a user in the 'gpio' group, or use --sim") from None
