@@ -41,3 +41,31 @@ def test_models_page_activates_and_rolls_back_store_packs(pg: Any, tmp_path: Pat
     assert store.active()["effect"] == old and panel.control.sent[-1]["path"] == str(store.pack_path(old))
     data.set(pairing_code="999 000")
     assert data.settings()["pairing_code"] == "999 000" and data.tags() == {}
+
+
+def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from device.library import db as libdb
+    root = tmp_path / "box"
+    files = root / "libraries" / "drums-1" / "files"
+    files.mkdir(parents=True)
+    con = libdb.connect(files.parent / "tags.db")
+    tags = ["kick", "snare"]
+    libdb.set_meta(con, root=str(files), tags=",".join(tags))
+    for i, (name, probs) in enumerate([("k1.wav", [0.9, 0.1]), ("k2.wav", [0.8, 0.3]), ("s1.wav", [0.2, 0.95])]):
+        p = np.asarray(probs, np.float32)
+        emb = np.asarray([probs[0], probs[1], 0.1 * i], np.float32)
+        libdb.put_result(con, name, (100, i), f"{i:064x}", "tagger", tags, p, p > 0.5, emb)
+    con.commit()
+    con.close()
+    data = StoreData(root)
+    assert data.tags() == {"kick": 2, "snare": 1}
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Library")
+    page = panel.page
+    assert [s.name for s in page.samples] == ["k1.wav", "k2.wav"]
+    panel.handle(Touch("down", 0, *page.sample_rows[1].center))
+    assert panel.control.sent[-1] == {"op": "sample", "path": str(files / "k2.wav"), "velocity": 100}
+    panel.handle(Touch("down", 0, *page.more_btn.center))
+    assert [s.name for s in page.samples][:2] == ["k2.wav", "k1.wav"]
