@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_tag",
     "hatbox.cmd_device",
     "hatbox.cmd_remote",
+    "hatbox.cmd_demo",
 )
 
 Handler = Callable[[argparse.Namespace], int]

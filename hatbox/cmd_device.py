@@ -144,11 +144,33 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
 def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.api:
         return None
-    from device.api.app import create_app
-    from device.api.server import start_in_thread
-    running = start_in_thread(create_app(args.store, control), host=args.host, port=args.port)
+    from device.api.server import start_api
+    running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
+                        on_code=_show_code(args))
     print(f"API: {running.url}", flush=True)
     return running.stop
+
+
+def _panel_data(args: argparse.Namespace) -> Any:
+    """What the panel shows: the pack store, libraries and settings (created on first use)."""
+    if getattr(args, "_panel_data", None) is None:
+        from device.ui.data import StoreData
+        args._panel_data = StoreData(args.store, {"audio_device": args.audio or "default",
+                                                  "midi": "hatbox (virtual ALSA port)",
+                                                  "block": str(args.block)})
+    return args._panel_data
+
+
+def _show_code(args: argparse.Namespace) -> Any:
+    """Pairing code goes to the log (always) and to the panel when it runs."""
+    def show(code: str) -> None:
+        print(f"pairing code: {code}", flush=True)
+        if args.panel:
+            try:
+                _panel_data(args).set(pairing_code=code)
+            except Exception:  # noqa: BLE001 - the log line above is enough
+                pass
+    return show
 
 
 def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
@@ -156,11 +178,12 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
     if args.panel:
         try:
             from device.ui.app import run_panel
+            run_panel(control, board=None, sim=args.sim, data=_panel_data(args), seconds=args.seconds)
+            return
         except ImportError:
             print("warning: panel not available in this install (device/ui)", file=sys.stderr)
-        else:
-            run_panel(control, board=None, sim=args.sim)
-            return
+        except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
+            print(f"warning: panel not started: {str(exc).splitlines()[0]}", file=sys.stderr)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
     while engine.alive() and (end is None or time.monotonic() < end):
         engine.wait(2.0)
