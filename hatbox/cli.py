@@ -85,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hatbox: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:                  # output piped into `head` & co.: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("HATBOX_DEBUG"):
             raise
