@@ -16,15 +16,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from export.atomic import atomic_output
 from export.manifest import Manifest
 from hatbox.errors import PackError
 
@@ -110,21 +109,13 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
     manifest.validate()
     manifest_bytes = json.dumps(manifest.to_dict(), indent=2, sort_keys=True).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".hatpack-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr(MANIFEST, manifest_bytes)
-                if signature is not None:
-                    zf.writestr(SIGNATURE, signature)
-                for name, data in sorted(members.items()):
-                    zf.writestr(name, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path, prefix=".hatpack-") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(MANIFEST, manifest_bytes)
+            if signature is not None:
+                zf.writestr(SIGNATURE, signature)
+            for name, data in sorted(members.items()):
+                zf.writestr(name, data)
     return path
 
 

@@ -8,8 +8,6 @@ files: a private key is PKCS#8 PEM, a public key is SubjectPublicKeyInfo PEM (or
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -18,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from export.atomic import atomic_output
 from export.pack import MANIFEST, SIGNATURE
 from hatbox.errors import PackError
 
@@ -104,20 +103,12 @@ def verify_manifest(manifest_bytes: bytes, signature: bytes | None,
 def sign_pack(path: str | Path, key: Ed25519PrivateKey, out: str | Path | None = None) -> Path:
     """Add (or replace) ``manifest.sig`` in a pack; writes ``out`` (default: in place) atomically."""
     src, dst = Path(path), Path(out) if out else Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".hatpack-sign-", dir=dst.parent)
-    try:
-        with zipfile.ZipFile(src) as zin, os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-                manifest = zin.read(MANIFEST)
-                zout.writestr(MANIFEST, manifest)
-                zout.writestr(SIGNATURE, sign_manifest(manifest, key))
-                for info in zin.infolist():
-                    if info.filename not in (MANIFEST, SIGNATURE):
-                        zout.writestr(info.filename, zin.read(info))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with zipfile.ZipFile(src) as zin, atomic_output(dst, prefix=".hatpack-sign-") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+            manifest = zin.read(MANIFEST)
+            zout.writestr(MANIFEST, manifest)
+            zout.writestr(SIGNATURE, sign_manifest(manifest, key))
+            for info in zin.infolist():
+                if info.filename not in (MANIFEST, SIGNATURE):
+                    zout.writestr(info.filename, zin.read(info))
     return dst

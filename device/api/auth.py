@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from device.store import write_atomic
+from export.atomic import write_atomic
 from hatbox.errors import HatboxError
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"    # no 0/O, 1/I/L: easy to read off a small panel

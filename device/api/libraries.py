@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from device.library.archive import ArchiveReport, Limits, unpack_archive
-from device.store import write_atomic
+from export.atomic import write_atomic
 from hatbox.errors import HatboxError
 
 Progress = Callable[[int, int], None]

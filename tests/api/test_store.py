@@ -15,6 +15,7 @@ from typing import Callable
 import pytest
 
 import device.store as store_mod
+import export.atomic as atomic_mod
 from device.store import PackStore, StoreError
 from export.pack import read_pack
 from tests.api.packs import gain_pack
@@ -83,6 +84,7 @@ def _durable_ops(monkeypatch: pytest.MonkeyPatch, crash_at: int | None) -> list[
         count[0] += 1
     monkeypatch.setattr(store_mod.os, "replace", lambda *a, **k: (gate(), real_replace(*a, **k))[1])
     monkeypatch.setattr(store_mod, "fsync_dir", lambda p: (gate(), real_dir(p))[1])
+    monkeypatch.setattr(atomic_mod, "fsync_dir", lambda p: (gate(), real_dir(p))[1])
     monkeypatch.setattr(store_mod, "_fsync_file", lambda p: (gate(), real_file(p))[1])
     return count
 

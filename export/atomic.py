@@ -1,0 +1,54 @@
+"""Atomic file replacement, shared by the pack writer, the signer and the box's store.
+
+``with atomic_output(path) as fh: fh.write(...)`` writes to a temporary file in the same
+directory, fsyncs it, gives it ordinary permissions (0644 less the umask, not mkstemp's 0600) and
+renames it over ``path``; the parent directory is fsync'ed after the rename.  If the block
+raises, the temporary file is removed and ``path`` is untouched, so a reader sees either the
+old bytes or the new ones, never half of them.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename inside directory ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_output(path: str | Path, prefix: str | None = None) -> Iterator[BinaryIO]:
+    """A binary file handle whose contents replace ``path`` atomically when the block ends."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_output`)."""
+    with atomic_output(path) as fh:
+        fh.write(data)
