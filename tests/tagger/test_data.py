@@ -94,3 +94,27 @@ def test_augmentations_keep_length_and_change_the_sound():
     outs = [aug.augment(x, 16000, rng) for _ in range(5)]
     assert all(o.shape == (16000,) and np.all(np.isfinite(o)) for o in outs)
     assert not np.allclose(outs[0], outs[1])
+
+
+def test_colour_boosts_the_bell_and_leaves_far_frequencies():
+    t = np.arange(16000) / 16000
+    lo, mid = np.sin(2 * np.pi * 100 * t).astype(np.float32), np.sin(2 * np.pi * 1000 * t).astype(np.float32)
+    bell = [(1000.0, 6.0, 0.3)]
+    gain = lambda x: float(np.sqrt(np.mean(aug.colour(x, 0.0, bell)[2000:-2000] ** 2) / np.mean(x[2000:-2000] ** 2)))
+    assert gain(mid) == pytest.approx(10 ** (6 / 20), rel=0.02)
+    assert gain(lo) == pytest.approx(1.0, abs=0.01)
+    tilted = aug.colour(mid, 3.0, [])                      # 1 kHz is the tilt's pivot
+    assert np.allclose(tilted[2000:-2000], mid[2000:-2000], atol=2e-3)
+
+
+def test_spec_mask_only_while_training():
+    import torch
+    from trainer.tagger.model import LOG_RANGE, TaggerConfig, TaggerNet, spec_mask
+    x = torch.zeros(64, 64, 60)
+    masked = spec_mask(x, 1.0, max_bands=8, max_frames=8)
+    floor = masked == -LOG_RANGE
+    assert floor.any() and floor.float().mean() < 0.3
+    assert torch.equal(spec_mask(x, 0.0), x)
+    net = TaggerNet(TaggerConfig(spec_mask=1.0), 3).eval()
+    audio = torch.randn(2, 16000) * 0.1
+    assert torch.equal(net.features(audio), net.features(audio))      # eval: deterministic, no masking

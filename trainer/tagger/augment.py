@@ -1,4 +1,5 @@
-"""Waveform augmentation for one-shots (numpy): gain, time shift, speed (pitch), noise, short reverb.
+"""Waveform augmentation for one-shots (numpy): gain, time shift, speed (pitch), noise, short reverb,
+and a random recording-chain colour (EQ tilt and bells: kits differ most in how they were miked).
 
 Each function maps a mono clip [L] float32 to a new array; :func:`augment` chains them at random and
 returns exactly ``n`` samples.  ``rng`` is a numpy Generator so runs are reproducible.
@@ -46,6 +47,25 @@ def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, r
     return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
 
 
+def colour(x: np.ndarray, tilt_db: float, bells: list[tuple[float, float, float]], rate: int = RATE_HINT) -> np.ndarray:
+    """Zero-phase EQ: a tilt of ``tilt_db`` per octave around 1 kHz plus bells (centre Hz, gain dB,
+    width in octaves), applied as a smooth gain curve on the clip's spectrum."""
+    from scipy import fft
+    size = fft.next_fast_len(x.size, real=True)
+    freqs = np.fft.rfftfreq(size, 1.0 / rate)
+    octaves = np.log2(np.maximum(freqs, 20.0) / 1000.0)
+    db = tilt_db * octaves
+    for centre, gain_db, width in bells:
+        db = db + gain_db * np.exp(-0.5 * ((octaves - np.log2(centre / 1000.0)) / width) ** 2)
+    return fft.irfft(fft.rfft(x, size) * (10.0 ** (db / 20.0)), size)[:x.size].astype(np.float32)
+
+
+def random_colour(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    bells = [(float(np.exp(rng.uniform(np.log(60), np.log(7000)))), float(rng.uniform(-9, 9)),
+              float(rng.uniform(0.3, 1.2))) for _ in range(int(rng.integers(1, 3)))]
+    return colour(x, float(rng.uniform(-2.5, 2.5)), bells)
+
+
 def fit(x: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros(n, np.float32)
     out[:min(n, x.size)] = x[:n]
@@ -57,6 +77,8 @@ def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1
     y = x
     if rng.random() < 0.6 * strength:
         y = speed(y, float(2.0 ** (rng.uniform(-3, 3) / 12)))
+    if rng.random() < 0.6 * strength:
+        y = random_colour(y, rng)
     if rng.random() < 0.4 * strength:
         y = reverb(y, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.35), rng)
     if rng.random() < 0.5 * strength:

@@ -29,6 +29,7 @@ class TaggerConfig:
     channels: tuple[int, ...] = (16, 32, 48, 64)
     embed_dim: int = 64
     dropout: float = 0.3
+    spec_mask: float = 0.5        # training only: chance of masking a mel band and a time span (SpecAugment)
     exclusive: bool = False       # one tag per sample (softmax) rather than independent tags (sigmoid)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +41,7 @@ class TaggerConfig:
     def from_dict(cls, d: dict[str, Any]) -> "TaggerConfig":
         return cls(spec=MelSpec.from_dict(d["spec"]), clip_samples=int(d["clip_samples"]),
                    channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]),
+                   spec_mask=float(d.get("spec_mask", 0.0)),
                    exclusive=bool(d.get("exclusive", False)))
 
 
@@ -76,6 +78,21 @@ class ConvLogMel(nn.Module):
         return torch.log(torch.matmul(self.fb, power) + self.spec.floor)
 
 
+def spec_mask(x: torch.Tensor, p: float, max_bands: int = 8, max_frames: int = 8) -> torch.Tensor:
+    """SpecAugment on level-normalised log-mel [B, M, T]: with probability ``p`` per clip, one band of
+    up to ``max_bands`` mels and one span of up to ``max_frames`` frames are set to the floor."""
+    b, m, t = x.shape
+    dev = x.device
+    def spans(size: int, longest: int) -> torch.Tensor:
+        width = torch.randint(0, longest + 1, (b, 1), device=dev)
+        start = (torch.rand(b, 1, device=dev) * (size - width + 1)).long()
+        pos = torch.arange(size, device=dev)[None]
+        hit = (pos >= start) & (pos < start + width) & (torch.rand(b, 1, device=dev) < p)
+        return hit
+    mask = spans(m, max_bands)[:, :, None] | spans(t, max_frames)[:, None, :]
+    return torch.where(mask, torch.full_like(x, -LOG_RANGE), x)
+
+
 def block(c_in: int, c_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
                          nn.ReLU(inplace=True), nn.MaxPool2d(2))
@@ -98,8 +115,10 @@ class TaggerNet(nn.Module):
     def features(self, audio: torch.Tensor) -> torch.Tensor:
         """Level-normalised log-mel [B, 1, n_mels, T] (each clip's peak at 0)."""
         x = self.front(audio)
-        x = x - x.amax(dim=(1, 2), keepdim=True)
-        return self.norm(torch.clamp(x, min=-LOG_RANGE)[:, None])
+        x = torch.clamp(x - x.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)
+        if self.training and self.cfg.spec_mask > 0:
+            x = spec_mask(x, self.cfg.spec_mask)
+        return self.norm(x[:, None])
 
     def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.body(self.features(audio))
