@@ -111,6 +111,15 @@ class Slot:
             self._release(self._next[0])
         self._next, self._pos = (unit, info, bypassed), 0
 
+    def units(self) -> list[Any]:
+        """The units sounding now: the current one and, during a crossfade, the incoming one."""
+        unit, pending = self.unit, self._next        # one read each: called from control threads
+        out = [] if unit is None else [unit]
+        nxt = pending[0] if pending is not None else None
+        if nxt is not None and nxt is not unit:
+            out.append(nxt)
+        return out
+
     @property
     def target_info(self) -> dict[str, Any] | None:
         """Info of the pack this slot plays or is fading to."""
@@ -349,9 +358,9 @@ class Engine:
     def _to_sources(self, msg: dict[str, Any]) -> None:
         targets = ("sampler",) if msg["op"] == "sample" else SOURCE_SLOTS
         for name in targets:
-            unit = self.slots[name].unit
-            if unit is not None and hasattr(unit, "handle"):
-                unit.handle(msg)
+            for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
+                if hasattr(unit, "handle"):
+                    unit.handle(msg)
 
     def _on_knob(self, msg: dict[str, Any]) -> None:
         slot = self.slots[msg["slot"]]
@@ -375,8 +384,9 @@ class Engine:
 
     def _on_panic(self, msg: dict[str, Any]) -> None:
         for slot in self.slots.values():
-            if slot.unit is not None and hasattr(slot.unit, "handle"):
-                slot.unit.handle(msg)
+            for unit in slot.units():
+                if hasattr(unit, "handle"):
+                    unit.handle(msg)
         self.post(self.output.reset)
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:

@@ -172,3 +172,33 @@ def test_load_meter_reports_fractions_of_the_block(engine: Engine) -> None:
     run_blocks(engine, tone(0.2))
     st = engine.status()
     assert 0.0 < st["load_mean"] <= st["load_p999"] and st["blocks"] == int(np.ceil(0.2 * RATE / 128))
+
+
+class _Voice:
+    """A source unit that renders silence and records the control messages it was given."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, int]] = []
+
+    def handle(self, msg: dict) -> None:
+        self.got.append((msg["op"], msg.get("note", -1)))
+
+    def render(self, out: np.ndarray) -> None:
+        out.fill(0.0)
+
+    def reset(self) -> None:
+        pass
+
+
+def test_notes_during_a_synth_swap_reach_both_units(engine: Engine) -> None:
+    old, new = _Voice(), _Voice()
+    slot = engine.slots["synth"]
+    slot.switch(old, {"name": "old"})
+    run_blocks(engine, np.zeros(RATE // 10, np.float32))        # old is now the slot's unit
+    slot.switch(new, {"name": "new"})
+    engine.process(np.zeros(128, np.float32), np.zeros(128, np.float32))   # crossfade under way
+    engine.handle({"op": "note_on", "note": 60, "velocity": 100})
+    run_blocks(engine, np.zeros(RATE // 10, np.float32))        # crossfade done, old released
+    engine.handle({"op": "note_off", "note": 60})
+    assert old.got == [("note_on", 60)]
+    assert new.got == [("note_on", 60), ("note_off", 60)]       # the held note is not stuck or lost
