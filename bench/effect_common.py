@@ -2,6 +2,7 @@
 device engine, score them, note the machine load, write the JSON.  Not a benchmark by itself."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -50,6 +51,7 @@ def train_hatbox(out: Path, minutes: float, *, data: Path | None = None, pair: t
     out.parent.mkdir(parents=True, exist_ok=True)
     kw: dict = {"data": str(data) if data else None, "out": str(out), "minutes": minutes, "seed": seed,
                 "threads": threads, **settings}
+    set_items = kw.pop("set_items", [])
     if pair:
         kw.update(input=str(pair[0]), target=str(pair[1]))
     if arch:
@@ -58,6 +60,7 @@ def train_hatbox(out: Path, minutes: float, *, data: Path | None = None, pair: t
     proc = subprocess.run([sys.executable, "-c", _TRAIN_CODE, json.dumps(kw)], capture_output=True, text=True,
                           env=thread_env(threads), cwd=ROOT, check=False)
     wall = time.monotonic() - start
+    kw["set_items"] = set_items
     (out.parent / f"{out.stem}.log").write_text(json.dumps(kw) + "\n" + proc.stdout + proc.stderr)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("METRICS ")]
     if proc.returncode != 0 or not lines:
@@ -69,7 +72,25 @@ def cli_equivalent(kw: dict) -> str:
     """The ``hatbox train effect`` command line that matches a train_hatbox call."""
     src = f"--input {kw['input']} --target {kw['target']}" if kw.get("input") else str(kw["data"])
     arch = f" --arch {kw['arch']}" if kw.get("arch") else ""
-    return f"hatbox train effect {src} --out {kw['out']} --minutes {kw['minutes']:g}{arch} --seed {kw['seed']}"
+    sets = "".join(f" --set {item}" for item in kw.get("set_items", []))
+    return f"hatbox train effect {src} --out {kw['out']} --minutes {kw['minutes']:g}{arch} --seed {kw['seed']}{sets}"
+
+
+def add_set_argument(parser: argparse.ArgumentParser) -> None:
+    """``--set KEY=VALUE`` (repeatable): a training setting passed on as ``hatbox train effect --set`` does."""
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a training setting, as for hatbox train effect --set (e.g. chunk=2048)")
+
+
+def set_settings(items: list[str]) -> dict:
+    """``--set`` items -> keyword settings for :func:`train_hatbox` (the CLI's own parser)."""
+    from hatbox.cmd_effect import parse_settings
+    return {**parse_settings(items), "set_items": list(items)} if items else {}
+
+
+def set_suffix(items: list[str]) -> str:
+    """A file-name suffix naming the ``--set`` items ('' when none): ``chunk=2048`` -> ``_chunk2048``."""
+    return "".join("_" + "".join(c for c in item if c.isalnum() or c == ".") for item in items)
 
 
 def thread_env(threads: int) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from effect_common import RUNS, ensure_data, heldout_scores, machine_note, train_hatbox, trained_lag, write_result  # noqa: E402
+from effect_common import RUNS, add_set_argument, ensure_data, set_settings, set_suffix, heldout_scores, machine_note, train_hatbox, trained_lag, write_result  # noqa: E402
 
 from trainer.data.recipes import COMP_HELDOUT_NEW  # noqa: E402
 
@@ -23,17 +23,20 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--arch", default=None)
     parser.add_argument("--threads", type=int, default=1, help="torch threads for both trainers (1: see docs/effect_bench.md)")
+    add_set_argument(parser)
     args = parser.parse_args()
     folder = ensure_data("compressor")
     start = machine_note()
-    pack = RUNS / f"compressor_{args.arch or 'default'}_{args.minutes:g}min.hatpack"
-    run = train_hatbox(pack, args.minutes, data=folder, arch=args.arch, threads=args.threads)
+    pack = RUNS / f"compressor_{args.arch or 'default'}_{args.minutes:g}min{set_suffix(args.set)}.hatpack"
+    run = train_hatbox(pack, args.minutes, data=folder, arch=args.arch, threads=args.threads,
+                          **set_settings(args.set))
     scores = heldout_scores(pack, folder, lag=trained_lag(run["metrics"]))
     for s in scores:
         s["seen_in_training"] = s["knobs"] not in COMP_HELDOUT_NEW
     seen = [s["esr"] for s in scores if s["seen_in_training"]]
     unseen = [s["esr"] for s in scores if not s["seen_in_training"]]
-    suffix = "" if args.arch is None else f"_{args.arch}"
+    suffix = (("" if args.arch is None else f"_{args.arch}") + ("" if args.minutes == 5 else f"_{args.minutes:g}min")
+              + set_suffix(args.set))
     write_result(f"effect_compressor{suffix}", {
         "benchmark": "pedalboard Compressor (threshold_db, ratio knobs): held-out ESR",
         "train": {"command": run["cli"], "wall_s": run["wall_s"], "arch": run["metrics"].get("arch"),

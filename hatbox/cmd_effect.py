@@ -51,7 +51,8 @@ def parse_knobs(items: list[str]) -> dict[str, float]:
     return out
 
 
-def _settings(items: list[str]) -> dict[str, object]:
+def parse_settings(items: list[str]) -> dict[str, object]:
+    """``--set`` items (``chunk=2048``, ``model.hidden=48``) -> TrainConfig keywords (``model`` nested)."""
     config: dict[str, object] = {}
     model: dict[str, object] = {}
     for item in items:
@@ -70,7 +71,7 @@ def train(args: argparse.Namespace) -> int:
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
-                          **_settings(args.set))
+                          **parse_settings(args.set))
     m = result.metrics
     if not m:          # a non-main torchrun process: rank 0 exports and reports
         return 0
