@@ -59,7 +59,10 @@ def parse_settings(items: list[str]) -> dict[str, object]:
         key, sep, value = item.partition("=")
         if not sep:
             raise KnobError(f"--set expects KEY=VALUE, got {item!r}")
-        parsed = json.loads(value) if value[:1] in "-0123456789[{tf" else value
+        try:
+            parsed = json.loads(value)          # numbers, true/false, lists, objects
+        except json.JSONDecodeError:
+            parsed = value                      # anything else is a plain string
         (model if key.startswith("model.") else config)[key.removeprefix("model.")] = parsed
     if model:
         config["model"] = model

@@ -100,3 +100,17 @@ def test_evaluate_folder_scores_a_pack_through_the_processor(trained: tuple[Path
     assert scores["per_setting"]["drive=8"] == pytest.approx(esr(pair.output, render(pack, pair.input, {"drive": 8})),
                                                              rel=1e-4)
     assert scores["latency"] == {"heldout.csv line 2": 24}
+
+
+def test_set_items_parse_to_training_settings() -> None:
+    from hatbox.cmd_effect import parse_settings
+    assert parse_settings(["chunk=2048", "lr=-1e-3", "arch=tcn", "model.hidden=48"]) == {
+        "chunk": 2048, "lr": -1e-3, "arch": "tcn", "model": {"hidden": 48}}
+
+
+def test_set_without_a_value_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 8), delay=0)
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), "--set", "chunk"]) != 0
+    err = capsys.readouterr().err
+    assert "KEY=VALUE" in err and "Traceback" not in err
+    assert not (tmp_path / "x.hatpack").exists()
