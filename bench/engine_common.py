@@ -71,9 +71,13 @@ def guitarish(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
 
 
 def machine() -> dict[str, Any]:
-    return {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-            "load_avg_1min": os.getloadavg()[0], "python": platform.python_version(),
-            "note": "shared 2-core machine with other helpers' jobs running: timings are under load"}
+    """The machine and how busy it was when the benchmark started (timings depend on it)."""
+    load = os.getloadavg()
+    cores = os.cpu_count() or 1
+    busy = "quiet" if load[0] < cores else f"busy: load average {load[0]:.1f} on {cores} cores, timings are under load"
+    return {"cpu": platform.processor() or platform.machine(), "cores": cores,
+            "load_avg_1min": load[0], "load_avg_1_5_15": [round(v, 2) for v in load],
+            "python": platform.python_version(), "note": busy}
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
