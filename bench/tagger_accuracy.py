@@ -36,6 +36,7 @@ TEST_KITS = ("The_Black_Pearl_1.0", "Millo_MultiLayered2", "Millo_MultiLayered3"
 
 
 def split() -> tuple[list[Item], list[Item], list[str], list[str]]:
+    """(train items, test items, train kit names, test kit names) of the Hydrogen kits."""
     train_items, test_items, train_kits = [], [], []
     for csv in sorted(DATA.glob("*.csv")):
         if csv.stem == "all":
@@ -78,14 +79,17 @@ def run(args: argparse.Namespace) -> dict:
     cfg = TaggerConfig()
     rate, n = cfg.spec.rate, cfg.clip_samples
     tr, te, train_kits, test_kits = split()
+    extra = [it for csv in args.extra for it in load_items(csv)]   # joins every training set
+    shots = few_shot(tr, args.shots, seed=args.seed) + extra          # user's shots from the kits only
+    tr = tr + extra
     tags = tag_list(tr + te)
     t0 = time.monotonic()
     tr_clips, te_clips = load_clips(tr, rate, int(n * LOAD_MARGIN)), load_clips(te, rate, n)
     load_s = time.monotonic() - t0
     tr_y, te_y = targets(tr, tags), targets(te, tags)
-    shots = few_shot(tr, args.shots, seed=args.seed)
     shot_idx = np.array([tr.index(it) for it in shots])
     out = {"train_kits": train_kits, "test_kits": test_kits, "tags": tags, "train_items": len(tr),
+           "extra_items": len(extra), "extra": args.extra,
            "test_items": len(te), "decode_seconds": round(load_s, 1), "load": _load()}
     feats_tr, feats_te = mfcc_stats(tr_clips[:, :n], cfg.spec), mfcc_stats(te_clips, cfg.spec)
     out["baseline_full"] = evaluate(baseline(feats_tr, tr_y, feats_te, len(tags)), te_y, tags)
@@ -118,6 +122,8 @@ def main() -> None:
     p.add_argument("--shots", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--extra", action="append", default=[], metavar="CSV",
+                   help="more training data (path,tag CSV), e.g. data/tagger-gm/all_gm.csv; repeatable")
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()

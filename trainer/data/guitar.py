@@ -6,17 +6,11 @@ and gaps between phrases, which exercise compressors and denoisers.
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import mido
 import numpy as np
 
-from device.audio import audiofile
-from trainer.data.tools import require_file, run_tool
+from trainer.data.fluid import RATE, SOUNDFONT, render  # noqa: F401  (re-exported)
 
-RATE = 48_000
-SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 GUITAR_PROGRAMS = (24, 25, 26, 27, 28)   # nylon, steel, jazz, clean, muted (GM, 0-based)
 SCALE = (0, 2, 3, 5, 7, 9, 10)           # E dorian steps, over E2..E5
 TICKS = 480
@@ -37,19 +31,6 @@ def compose(seconds: float, seed: int) -> mido.MidiFile:
         now += float(rng.uniform(0.1, 0.8))   # rest between phrases
     _append_timed(track, events, seconds)
     return mid
-
-
-def render(mid: mido.MidiFile, seconds: float, workdir: Path | None = None) -> np.ndarray:
-    """Render ``mid`` with fluidsynth (no reverb/chorus) -> mono float32 [N], N = seconds * 48 kHz."""
-    require_file(SOUNDFONT, "the General MIDI soundfont", "fluid-soundfont-gm")
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        midi_path, wav_path = Path(tmp) / "take.mid", Path(tmp) / "take.wav"
-        mid.save(str(midi_path))
-        run_tool(["fluidsynth", "-ni", "-q", "-R", "0", "-C", "0", "-g", "0.5", "-o",
-                  "audio.file.format=float", "-F", str(wav_path), "-r", str(RATE),
-                  str(SOUNDFONT), str(midi_path)], "fluidsynth render")
-        audio, _ = audiofile.read(wav_path, expect_rate=RATE, mono=True)
-    return _fit_length(audio[0], int(round(seconds * RATE)))
 
 
 def guitar_take(seconds: float, seed: int, peak: float = 0.5) -> np.ndarray:
@@ -114,9 +95,3 @@ def _append_timed(track: mido.MidiTrack, events: list, seconds: float) -> None:
         tick = int(round(min(t, seconds + 2.0) * 2 * TICKS))
         track.append(msg.copy(time=tick - previous))
         previous = tick
-
-
-def _fit_length(audio: np.ndarray, frames: int) -> np.ndarray:
-    if audio.shape[0] >= frames:
-        return np.ascontiguousarray(audio[:frames], dtype=np.float32)
-    return np.pad(audio, (0, frames - audio.shape[0])).astype(np.float32)
