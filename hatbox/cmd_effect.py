@@ -70,6 +70,7 @@ def parse_settings(items: list[str]) -> dict[str, object]:
 
 
 def train(args: argparse.Namespace) -> int:
+    from trainer.cpuwatch import busy_warning
     from trainer.effect.train import train_effect
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
@@ -84,6 +85,9 @@ def train(args: argparse.Namespace) -> int:
     for key, value in m["val_esr_per_setting"].items():
         print(f"  ESR {value:.5f}  at {key}")
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))
+    warning = busy_warning(m.get("others_cores"), m["steps"])
+    if warning:
+        print(f"warning: {warning}")
     if result.report:
         print(f"report: {result.report}")
     return 0

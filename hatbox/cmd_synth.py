@@ -31,6 +31,7 @@ def register(cli) -> None:
 
 
 def train_synth(args: argparse.Namespace) -> int:
+    from trainer.cpuwatch import busy_warning
     from trainer.synth.pipeline import train_to_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
@@ -42,6 +43,9 @@ def train_synth(args: argparse.Namespace) -> int:
     print(f"wrote {out} (report in {report})")
     for key in ("heldout_pitch_median_abs_cents", "heldout_mrstft", "train_seconds", "train_steps"):
         print(f"  {key}: {metrics[key]}")
+    warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
+    if warning:
+        print(f"warning: {warning}")
     return 0
 
 

@@ -34,8 +34,20 @@ def test_train_writes_pack_report_and_metrics(trained: tuple[Path, Path], capsys
     assert set(metrics["latency"].values()) == {24}
     assert set(metrics["val_esr_per_setting"]) == {"drive=0", "drive=8", "drive=16"}
     assert 0 <= metrics["val_esr"] < 10 and metrics["steps"] == 8
+    assert metrics["others_cores"] is None or metrics["others_cores"] >= 0    # recorded (None off Linux)
     for name in ("report.md", "curves.png", "spectrogram.png", "esr_per_setting.png", "metrics.json"):
         assert (root / "report" / name).stat().st_size > 0
+
+
+def test_a_busy_machine_is_reported_after_training(tmp_path: Path, capsys, monkeypatch) -> None:
+    from trainer import cpuwatch
+    monkeypatch.setattr(cpuwatch.CpuWatch, "others_cores", lambda self: 1.6)
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16), delay=0)
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "d.hatpack"),
+                 "--report", str(tmp_path / "report"), *TINY]) == 0
+    out = capsys.readouterr().out
+    assert "warning: other programs used 1.6 of" in out and "8 steps" in out
+    assert "- warning: other programs used 1.6" in (tmp_path / "report" / "report.md").read_text()
 
 
 def test_render_round_trip(trained: tuple[Path, Path], capsys) -> None:

@@ -60,11 +60,14 @@ def test_parse_xy(tmp_path: Path) -> None:
             parse_xy(bad)
 
 
-def test_train_synth_makes_a_playable_pack(tmp_path: Path) -> None:
+def test_train_synth_makes_a_playable_pack(tmp_path: Path, capsys, monkeypatch) -> None:
+    from trainer import cpuwatch
+    monkeypatch.setattr(cpuwatch.CpuWatch, "others_cores", lambda self: 0.9)     # a busy machine
     notes = write_notes(tmp_path / "notes")
     out = tmp_path / "mine.hatpack"
     rc = main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.05", "--seconds", "0.5"])
     assert rc == 0
+    assert "warning: other programs used 0.9 of" in capsys.readouterr().out
     pack = read_pack(out)
     assert pack.manifest.extras["names"] == ["bright", "soft"]
     # seconds of training: the pitch comes from the oscillator, but noise may still mask weak harmonics

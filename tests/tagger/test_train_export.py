@@ -29,6 +29,7 @@ def test_train_tagger_command_learns_and_exports(tree, tmp_path, capsys):
     assert rc == 0 and out.is_file()
     text = capsys.readouterr().out
     assert "macro-F1" in text and (tmp_path / "t.hatpack.confusion.png").stat().st_size > 1000
+    assert "warning" not in text                          # 60 steps fit the default budget
     tagger = PackTagger(out)
     assert tagger.tags == ["hat", "kick"]
     fresh = np.stack([tagger.prepare(_write(tmp_path, f"k{i}.wav", thump(44100, seed=50 + i))) for i in range(3)] +
@@ -36,6 +37,15 @@ def test_train_tagger_command_learns_and_exports(tree, tmp_path, capsys):
     probs, emb = tagger.run(fresh)
     assert list(probs.argmax(axis=1)) == [1, 1, 1, 0, 0, 0]
     assert emb.shape == (6, 64)
+
+
+def test_a_time_budget_that_cuts_training_short_is_reported(tree, tmp_path, capsys):
+    out = tmp_path / "t.hatpack"
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "100000", "--minutes", "0.03",
+                 "--holdout", "0.34", "--threads", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "warning: the 0.03-minute budget ran out after" in text and "of 100000 steps" in text
+    assert out.is_file()
 
 
 def test_train_tagger_refuses_a_single_tag(tmp_path):

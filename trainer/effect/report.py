@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.cpuwatch import busy_warning
 from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData
 from trainer.effect.evaluate import render_pair, scored_start
@@ -96,7 +97,8 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
     for p in data.pairs:
         lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | "
                      f"{metrics['val_esr_per_pair'][p.name]:.5f} |")
-    lines += ["", *(f"- note: {n}" for n in data.notes), "",
+    busy = busy_warning(metrics.get("others_cores"), metrics["steps"])
+    lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []), "",
               "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
     return "\n".join(lines)

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from trainer import accel
+from trainer.cpuwatch import CpuWatch
 from trainer.effect import data as datamod
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
@@ -171,6 +172,7 @@ class _Run:
     steps: int = 0
     main: bool = True
     history: list[dict[str, float]] = field(default_factory=list)
+    others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
 
 
 def _evaluate(run: _Run, val: tuple, device: torch.device, t: float) -> float:
@@ -207,6 +209,7 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     run = _Run(model, copy.deepcopy(model.state_dict()), main=dist.main)
     val, budget = segs.validation(cfg.val_seconds), cfg.minutes * 60.0
     start = last_eval = time.monotonic()
+    watch = CpuWatch()
     bar = tqdm(total=round(budget), unit="s", desc=f"train {cfg.arch}", disable=not (progress and dist.main))
     while not _finished(run, cfg, t := time.monotonic() - start, dist):
         for g in opt.param_groups:
@@ -218,6 +221,7 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
             last_eval = time.monotonic()
             bar.set_postfix(loss=f"{loss:.4f}", val_esr=f"{_evaluate(run, val, dist.device, t):.4f}")
         bar.update(max(0, min(round(budget), round(time.monotonic() - start)) - bar.n))
+    run.others_cores = watch.others_cores()
     if dist.main:
         _evaluate(run, val, dist.device, time.monotonic() - start)
     bar.close()
@@ -254,7 +258,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     lr, stft_weight, val_fraction, max_steps, threads, model={arch overrides}).
     Returns a :class:`TrainResult`; ``metrics`` holds ``val_esr`` (mean over pairs, measured on
     the held-out tails through the exported pack), ``val_esr_per_setting``, ``val_esr_per_pair``,
-    ``latency`` (samples found per pair), ``train_seconds``, ``steps``, ``params``, ``arch``.
+    ``latency`` (samples found per pair), ``train_seconds``, ``steps``, ``params``, ``arch``,
+    ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown).
     """
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data
@@ -268,7 +273,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     name = name or _default_name(data, input)
     metrics = {"arch": cfg.arch, "params": count_params(run.model), "steps": run.steps,
                "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
-               "latency": eff.latencies, "sample_rate": eff.rate}
+               "latency": eff.latencies, "sample_rate": eff.rate,
+               "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
     gx, gk = _golden(eff, cfg)
     pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                          golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({cfg.arch})")

@@ -22,7 +22,8 @@ def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict[str, float]:
     return {"heldout_pitch_median_abs_cents": float(np.median(np.abs(cents))),
             "heldout_pitch_p90_abs_cents": float(np.percentile(np.abs(cents), 90)),
             "heldout_mrstft": float(np.mean(dist)), "heldout_notes": len(ho),
-            "train_seconds": round(result.seconds, 1), "train_steps": result.steps}
+            "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
+            "others_cores": None if result.others_cores is None else round(result.others_cores, 2)}
 
 
 def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, fmax: float = 8000.0) -> Path:

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from hatbox.errors import DataError
 from trainer import accel
+from trainer.cpuwatch import CpuWatch
 from trainer.synth.data import Note, split_heldout
 from trainer.synth.features import loudness_db
 from trainer.synth.loss import multires_stft
@@ -47,6 +48,7 @@ class TrainResult:
     history: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     steps: int = 0
+    others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
 
 
 def to_noteset(notes: list[Note], names: list[str], hop: int) -> NoteSet:
@@ -128,6 +130,7 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
 def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: float, batch: int, win: int,
           lr: float, rng: np.random.Generator, dist: accel.Dist, log_every_s: float) -> None:
     t0 = last_log = time.monotonic()
+    watch = CpuWatch()
     bar = tqdm(total=int(budget_s), unit="s", disable=not dist.main, desc="train synth", mininterval=10)
     smooth = None
     while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s, dist):
@@ -148,6 +151,7 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
                       f"heldout={result.history[-1]['heldout']:.3f}")
     bar.close()
     result.seconds = time.monotonic() - t0
+    result.others_cores = watch.others_cores()
     result.history.append({"t": round(result.seconds, 1), "step": result.steps, "train": smooth,
                            "heldout": heldout_loss(result.model, _probe(ho))})
 

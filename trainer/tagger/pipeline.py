@@ -49,6 +49,9 @@ def train_and_export(source: Path, out: Path, *, minutes: float = 4.5, steps: in
                 tags=tags)
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    if res.steps < steps:
+        text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
+                 f"slow machine); the tagger is likely less accurate - give it more --minutes")
     if held:
         rep = _report(res.net, held, tags, out)
         metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
