@@ -11,7 +11,9 @@ Status (engine -> others) is a dict with at least::
     {"load_mean": float, "load_p999": float,   # compute time / block duration
      "xruns": int, "latency_ms": float, "blocks": int,
      "active": {"effect": {"name", "version", "path"} | None, "synth": ..., "sampler": ...},
-     "peak_db": float, "faults": [{"slot", "reason", "time"}], "knobs": {name: value}}
+     "peak_db": float, "faults": [{"slot", "reason", "time"}], "knobs": {name: value},
+     "notes": [int],                           # MIDI notes the synth holds (sorted; [] if none)
+     "synth": {"xy": [x, y], "corners": [4 names]} | None}   # the pad as the synth has it
 """
 from __future__ import annotations
 

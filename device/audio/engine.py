@@ -121,6 +121,12 @@ class Slot:
         return out
 
     @property
+    def target_unit(self) -> Any:
+        """The unit this slot plays or is fading to (None: empty)."""
+        pending = self._next                          # one read: called from control threads
+        return pending[0] if pending is not None else self.unit
+
+    @property
     def target_info(self) -> dict[str, Any] | None:
         """Info of the pack this slot plays or is fading to."""
         return self._next[1] if self._next is not None else self.info
@@ -411,7 +417,15 @@ class Engine:
                 "fault_count": self.fault_count, "knobs": knobs,
                 "bypassed": {n: s.target_bypassed for n, s in self.slots.items()},
                 "limiter_db": self.output.take_gain_reduction_db(),
-                "rate": self.cfg.rate, "block": self.cfg.block}
+                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status()}
+
+    def _synth_status(self) -> dict[str, Any]:
+        """``notes`` held by the synth and its pad (``synth``: xy, corners); the incoming unit
+        during a crossfade, as that is the one the player now plays."""
+        unit = self.slots["synth"].target_unit
+        if unit is None or not hasattr(unit, "held_notes"):
+            return {"notes": [], "synth": None}
+        return {"notes": unit.held_notes(), "synth": {"xy": [float(c) for c in unit.xy], "corners": unit.corners}}
 
     def load_summary(self) -> dict[str, float]:
         """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""

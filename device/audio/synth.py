@@ -136,6 +136,11 @@ class SynthSource:
     def corners(self) -> list[str]:
         return list(self._corners)
 
+    def held_notes(self) -> list[int]:
+        """MIDI notes with a sounding, not yet released voice (sorted, each once)."""
+        on = (self.v.stage != IDLE) & (self.v.stage != RELEASE)
+        return sorted({int(n) for n in self.v.note[on]})
+
     def timbre(self) -> np.ndarray:
         """The pad's current embedding [E]."""
         return self._z.copy()

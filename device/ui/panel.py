@@ -15,6 +15,7 @@ from device.ui.pages import PAGES, Context, Page, PanelState
 from hatbox.errors import HatboxError
 
 TAB_H = 48
+_UNSEEN = object()        # no synth pad read back yet
 
 
 class Panel:
@@ -30,6 +31,7 @@ class Panel:
         self.size = size
         self.current = 0
         self.sent = 0
+        self._pad_source: Any = _UNSEEN
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
         self.content = pygame.Rect(0, TAB_H, size[0], size[1] - TAB_H)
@@ -51,7 +53,18 @@ class Panel:
         self.show([p.title for p in self.pages].index(title))
 
     def set_status(self, status: dict[str, Any]) -> None:
+        """Take the engine's latest status.  The pad (xy, corners) is read back from it when the
+        synth is new to the panel (first status, panel restart, another synth pack); after that
+        the panel's own values, which it sends, are the newer ones."""
         self.state.status = status
+        pad, synth = status.get("synth"), (status.get("active") or {}).get("synth")
+        source = synth.get("path") if isinstance(synth, dict) else None
+        if not pad:
+            self._pad_source = _UNSEEN
+        elif source != self._pad_source:
+            self._pad_source = source
+            self.state.xy = (float(pad["xy"][0]), float(pad["xy"][1]))
+            self.state.corners = [str(n) for n in pad["corners"]]
 
     def handle(self, event: Event) -> None:
         if isinstance(event, Touch) and event.kind == "down" and event.y < TAB_H:

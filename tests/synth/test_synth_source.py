@@ -156,3 +156,30 @@ def test_panic_silences_and_messages_from_another_thread_are_not_lost(synth_pack
     for _ in range(int(0.6 * RATE / 128)):
         src.render(block)
     assert src.active_voices == 0
+
+
+def test_held_notes_follow_note_on_off_and_sustain(synth_pack: Pack) -> None:
+    src = SynthSource(synth_pack, RATE)
+    render_events(src, [(0, on(64)), (0, on(60)), (100, on(67))], 1200)
+    assert src.held_notes() == [60, 64, 67]
+    render_events(src, [(0, off(64)), (0, {"op": "sustain", "on": True}), (0, off(60))], 1200)
+    assert src.held_notes() == [60, 67]                  # 64 released; 60 held by the pedal
+    render_events(src, [(0, {"op": "sustain", "on": False})], 1200)
+    assert src.held_notes() == [67]
+
+
+def test_engine_status_reports_the_synths_notes_and_pad(synth_pack: Pack) -> None:
+    from device.audio.engine import Engine, EngineConfig
+    engine = Engine(EngineConfig(rate=RATE, block=128))
+    blank = np.zeros(128, np.float32)
+    assert engine.status()["notes"] == [] and engine.status()["synth"] is None
+    engine.slots["synth"].switch(SynthSource(synth_pack, RATE), {"name": "synth"})
+    names = synth_pack.manifest.extras["names"]
+    corners = [names[-1], names[0], names[0], names[-1]]
+    for m in (on(62), on(55), {"op": "xy", "x": 0.25, "y": 0.75}, {"op": "corners", "names": corners}):
+        engine.handle(m)
+    for _ in range(4):
+        engine.process(blank, np.zeros(128, np.float32))
+    st = engine.status()
+    assert st["notes"] == [55, 62]
+    assert st["synth"] == {"xy": [0.25, 0.75], "corners": corners}

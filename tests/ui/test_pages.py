@@ -69,6 +69,25 @@ def test_level_meter_and_notes_follow_the_status(panel: Panel, surface: Any) -> 
     assert note_name(60) == "C4" and find_text(surface, "C4 E4", 26, D.TEXT)
 
 
+def test_the_pad_is_read_back_from_the_engine_once_per_synth(panel: Panel, surface: Any) -> None:
+    synth = {"name": "gm4", "version": "1.0.0", "path": "/packs/a.hatpack"}
+    corners = [TIMBRES[3], TIMBRES[2], TIMBRES[1], TIMBRES[0]]
+    engine = {**demo_status(), "active": {"effect": None, "synth": synth, "sampler": None},
+              "synth": {"xy": [0.3, 0.6], "corners": corners}}
+    panel.set_status(engine)                              # e.g. the panel restarted under a playing synth
+    assert panel.state.xy == (0.3, 0.6) and panel.state.corners == corners
+    panel.draw(surface)
+    pad = panel.page.pad
+    assert pixel(surface, pad.x + 0.3 * (pad.width - 1), pad.y + 0.4 * (pad.height - 1)) == D.CURSOR
+    panel.handle(Touch("down", 0, pad.x + 0.8 * (pad.width - 1), pad.y + 0.5 * (pad.height - 1)))
+    panel.set_status(engine)                              # a status older than the touch changes nothing
+    assert panel.state.xy == pytest.approx((0.8, 0.5))
+    other = {**engine, "active": {**engine["active"], "synth": {**synth, "path": "/packs/b.hatpack"}},
+             "synth": {"xy": [0.0, 0.0], "corners": TIMBRES[:4]}}
+    panel.set_status(other)                               # another synth pack: its pad is read back
+    assert panel.state.xy == (0.0, 0.0) and panel.state.corners == TIMBRES[:4]
+
+
 def test_effect_knob_arcs_show_their_values(panel: Panel, surface: Any) -> None:
     panel.show_title("Effect")
     page = panel.page
