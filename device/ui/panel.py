@@ -5,6 +5,7 @@ Control's ``send`` as soon as an event produces them (never batched to the next 
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from device.control import Control
@@ -15,6 +16,7 @@ from device.ui.pages import PAGES, Context, Page, PanelState
 from hatbox.errors import HatboxError
 
 TAB_H = 48
+REFRESH_S = 2.0           # the page on screen re-reads its lists this often (with the status)
 _UNSEEN = object()        # no synth pad read back yet
 
 
@@ -32,6 +34,7 @@ class Panel:
         self.current = 0
         self.sent = 0
         self._pad_source: Any = _UNSEEN
+        self._refreshed = time.monotonic()
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
         self.content = pygame.Rect(0, TAB_H, size[0], size[1] - TAB_H)
@@ -57,6 +60,13 @@ class Panel:
         synth is new to the panel (first status, panel restart, another synth pack); after that
         the panel's own values, which it sends, are the newer ones."""
         self.state.status = status
+        now = time.monotonic()
+        if now - self._refreshed >= REFRESH_S:
+            self._refreshed = now
+            try:
+                self.page.refresh()
+            except HatboxError as exc:
+                self.state.toast = str(exc).splitlines()[0]
         pad, synth = status.get("synth"), (status.get("active") or {}).get("synth")
         source = synth.get("path") if isinstance(synth, dict) else None
         if not pad:

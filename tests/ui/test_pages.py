@@ -150,6 +150,36 @@ def test_models_activate_and_roll_back_load_the_right_pack(panel: Panel, surface
     assert find_text(surface, "Fuzz face  0.3.1", 28, D.TEXT)
 
 
+def test_pages_on_screen_pick_up_changes_and_keep_the_selection(panel: Panel, surface: Any, monkeypatch) -> None:
+    import dataclasses
+
+    import device.ui.panel as panel_mod
+    panel.show_title("Models")
+    page = panel.page
+    panel.handle(EncoderTurn(0, 2, 2))
+    chosen = page.packs[page.selected]
+    data = panel.ctx.data
+    fresh = dataclasses.replace(data.pack_list[0], id="effect-aaa-0", manifest=dataclasses.replace(
+        data.pack_list[2].manifest, name="A new capture"))
+    data.pack_list.append(fresh)                           # pushed through the API meanwhile
+    panel.set_status(demo_status())
+    assert fresh.id not in [p.id for p in page.packs]      # not before the refresh interval
+    monkeypatch.setattr(panel_mod, "REFRESH_S", 0.0)
+    panel.set_status(demo_status())
+    assert fresh.id in [p.id for p in page.packs] and page.packs[page.selected].id == chosen.id
+    panel.draw(surface)
+    assert find_text(surface, "A new capture  1.0.0", 28, D.TEXT)
+
+    panel.show_title("Library")
+    page = panel.page
+    panel.handle(EncoderTurn(0, 3, 3))                     # kick
+    panel.handle(EncoderTurn(1, 2, 2))
+    picked = page.samples[page.sample].path
+    data.library = {"aaa": [data.library["kick"][0]], **data.library}   # a new tag sorts first
+    panel.set_status(demo_status())
+    assert page.tags[0] == "aaa" and page.tags[page.tag] == "kick" and page.samples[page.sample].path == picked
+
+
 def test_models_errors_become_a_message_not_a_crash(panel: Panel, surface: Any) -> None:
     panel.show_title("Models")
     tagger = [i for i, p in enumerate(panel.page.packs) if p.manifest.kind == "tagger"][0]

@@ -43,6 +43,10 @@ class Page:
     def enter(self) -> None:
         """Called when the page is shown (refresh what it lists)."""
 
+    def refresh(self) -> None:
+        """Called every few seconds while the page is on screen: pick up what changed elsewhere
+        (a pack pushed through the API, a library tagged) without losing the user's place."""
+
     def layout(self, rect: Any) -> None:
         """Place widgets inside ``rect`` (called before every draw and before events are handled)."""
         self.rect = rect

@@ -38,6 +38,23 @@ class LibraryPage(Page):
         self.tag = min(self.tag, max(0, len(self.tag_counts) - 1))
         self._load_tag()
 
+    def refresh(self) -> None:
+        """Re-read the tag counts (a library being tagged grows); the tag and sample under the
+        cursor stay selected.  A "more like this" list is left as it is."""
+        current = self.tags[self.tag] if self.tags else None
+        counts = self.ctx.data.tags()
+        if counts == self.tag_counts:
+            return
+        self.tag_counts = counts
+        self.tag = self.tags.index(current) if current in counts else min(self.tag, max(0, len(counts) - 1))
+        if self.similar_to is not None:
+            return
+        path = self.samples[self.sample].path if self.samples else None
+        self._load_tag()
+        paths = [s.path for s in self.samples]
+        if path in paths:
+            self.sample = paths.index(path)
+
     def _load_tag(self) -> None:
         self.similar_to = None
         self.samples = self.ctx.data.samples(self.tags[self.tag]) if self.tags else []

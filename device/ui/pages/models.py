@@ -30,6 +30,14 @@ class ModelsPage(Page):
         self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
         self.selected = min(self.selected, max(0, len(self.packs) - 1))
 
+    def refresh(self) -> None:
+        """Re-read the installed packs; the selection stays on the same pack if it is still there."""
+        chosen = self.packs[self.selected].id if self.packs else None
+        self.enter()
+        ids = [p.id for p in self.packs]
+        if chosen in ids:
+            self.selected = ids.index(chosen)
+
     def layout(self, rect: Any) -> None:
         super().layout(rect)
         body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76)
