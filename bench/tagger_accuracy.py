@@ -67,17 +67,20 @@ def baseline(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_tag
     return probs
 
 
-def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -> tuple[TaggerNet, float, int]:
+def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions,
+        clip_samples: int) -> tuple[TaggerNet, float, int]:
     import torch
     torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)
-    res = _loop(TaggerNet(TaggerConfig(exclusive=is_exclusive(y)), len(tags)), clips, y, tags, opts)
+    cfg = TaggerConfig(exclusive=is_exclusive(y), clip_samples=clip_samples)
+    res = _loop(TaggerNet(cfg, len(tags)), clips, y, tags, opts)
     return res.net, res.seconds, res.steps
 
 
 def run(args: argparse.Namespace) -> dict:
     cfg = TaggerConfig()
-    rate, n = cfg.spec.rate, cfg.clip_samples
+    rate = cfg.spec.rate
+    n = int(round(args.clip_seconds * rate)) if args.clip_seconds else cfg.clip_samples
     tr, te, train_kits, test_kits = split()
     extra = [it for csv in args.extra for it in load_items(csv)]   # joins every training set
     shots = few_shot(tr, args.shots, seed=args.seed) + extra          # user's shots from the kits only
@@ -95,7 +98,7 @@ def run(args: argparse.Namespace) -> dict:
     out["baseline_full"] = evaluate(baseline(feats_tr, tr_y, feats_te, len(tags)), te_y, tags)
     out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
-    net, secs, steps = cnn(tr_clips, tr_y, tags, opts)
+    net, secs, steps = cnn(tr_clips, tr_y, tags, opts, n)
     out["cnn_full"] = evaluate(predict(net, te_clips)[0], te_y, tags)
     out["cnn_full"].update(train_seconds=round(secs, 1), steps=steps)
     confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.no_shots:
         return out
     few = TrainOptions(steps=args.shot_steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
-    net5, secs5, steps5 = cnn(tr_clips[shot_idx], tr_y[shot_idx], tags, few)
+    net5, secs5, steps5 = cnn(tr_clips[shot_idx], tr_y[shot_idx], tags, few, n)
     out["cnn_5shot"] = evaluate(predict(net5, te_clips)[0], te_y, tags)
     out["cnn_5shot"].update(train_seconds=round(secs5, 1), steps=steps5)
     return out
@@ -124,6 +127,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--extra", action="append", default=[], metavar="CSV",
                    help="more training data (path,tag CSV), e.g. data/tagger-gm/all_gm.csv; repeatable")
+    p.add_argument("--clip-seconds", type=float, default=None,
+                   help="clip length for both systems (default: the tagger's 1 s)")
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
