@@ -17,6 +17,7 @@ from .conftest import hiss, thump
     ("Kick", "kick"), ("BassDrum", "kick"), ("c3 - bass drum 1", "kick"), ("Snare Rimshot (Pearl)", "snare"),
     ("Closed HH", "hihat"), ("Hi-Hat Open (Paiste)", "hihat"), ("Sabian Hat Choke", "hihat"),
     ("Tom Low", "tom"), ("Floor Tom", "tom"), ("Ride Bell", "cymbal"), ("China (Paiste)", "cymbal"),
+    ("Paiste Bell", "cymbal"), ("Zildjian Splash Choke", "cymbal"), ("Dununba1 Bell", "percussion"),
     ("Hand Clap", "percussion"), ("Djembe1 Slap", "percussion"), ("Cowbell", "percussion"),
     ("Stick", None), ("Zap 1", None), ("23", None), ("", None)])
 def test_instrument_names_map_to_tags(name, tag):

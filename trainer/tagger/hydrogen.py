@@ -22,7 +22,8 @@ TAGS = ("kick", "snare", "hihat", "tom", "cymbal", "percussion")
 # First matching rule wins; patterns are searched in the lower-cased instrument name.
 RULES: tuple[tuple[str, str], ...] = (
     ("hihat", r"hi-?\s?hat|\bhh\b|hihat|\bhat\b|\bohh\b"),
-    ("cymbal", r"crash|ride|china|splash|cymbal"),
+    # a cymbal maker's name marks a cymbal ("Paiste Bell" is a ride's bell, not a cowbell); hats matched above
+    ("cymbal", r"crash|ride|china|splash|cymbal|paiste|sabian|zildjian|meinl|ufip|istanbul"),
     ("kick", r"kick|bass\s?drum|\bbd\b"),
     ("snare", r"snare"),
     ("tom", r"\btom|floor tom|tomhi"),
