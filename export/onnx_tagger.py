@@ -4,7 +4,9 @@ ONNX I/O: ``audio`` [B, N] float32 at the pack's sample rate (N = ``extras["clip
 box mixes to mono, resamples, skips leading silence and crops/zero-pads, see
 device.audio.mel.fit_clip) -> ``logits`` [B, n_tags], ``probs`` [B, n_tags] (a softmax when
 ``extras["exclusive"]``: one tag per sample; else a sigmoid per tag),
-``embedding`` [B, E] (compare with cosine similarity for "more like this").
+``embedding`` [B, E] (compare with cosine similarity for "more like this").  For an exclusive
+tagger trained by ``hatbox train tagger``, ``probs`` is the mean of the CNN's softmax and the
+MFCC-statistics head's (``extras["stats_head"]``; trainer/tagger/model.StatsHead).
 The manifest's ``tags`` field lists the tags in output order; ``extras`` holds the per-tag
 ``thresholds``, the mel front-end parameters and the clip length.
 """
@@ -80,7 +82,8 @@ def tagger_manifest(net: TaggerNet, tags: list[str], thresholds: list[float], na
         extras={"tags": list(tags), "exclusive": cfg.exclusive,
                 "thresholds": dict(zip(tags, map(float, thresholds))),
                 "clip_samples": n, "clip": "mono, onset-aligned (-40 dB), cropped or zero-padded",
-                "mel": cfg.spec.to_dict(), "embed_dim": cfg.embed_dim, "config": cfg.to_dict()},
+                "mel": cfg.spec.to_dict(), "embed_dim": cfg.embed_dim, "config": cfg.to_dict(),
+                "stats_head": net.stats is not None},
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         description=description or f"sample tagger: {', '.join(tags)}")
 

@@ -2,6 +2,11 @@
 embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag for multi-label data; a softmax when
 every training sample has exactly one tag).
 
+Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC
+statistics of the same (un-normalised) log-mel, fitted after the CNN (trainer/tagger/train.py
+``fit_stats_head``).  In eval mode the network's output is then the log of the mean of the two
+softmaxes; training only ever sees the CNN.
+
 Two interchangeable front-ends compute the same log-mel: :class:`FftLogMel` (torch.fft, cheap,
 for training) and :class:`ConvLogMel` (the STFT as a strided conv1d with fixed DFT weights, for
 the ONNX graph).  Both take audio [B, N] float32 at ``spec.rate`` and return [B, n_mels, T].
@@ -15,9 +20,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from device.audio.mel import MelSpec, dft_kernels, hann, mel_filterbank
+from device.audio.mel import MelSpec, dct_matrix, dft_kernels, hann, mel_filterbank
 
 LOG_RANGE = 18.0     # natural-log units kept below each clip's maximum (about 78 dB)
+N_MFCC = 20          # MFCCs the stats head summarises
 
 
 @dataclass
@@ -31,6 +37,7 @@ class TaggerConfig:
     dropout: float = 0.3
     spec_mask: float = 0.5        # training only: chance of masking a mel band and a time span (SpecAugment)
     exclusive: bool = False       # one tag per sample (softmax) rather than independent tags (sigmoid)
+    stats_head: bool = True       # exclusive taggers: add the MFCC-statistics head after training
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -42,7 +49,7 @@ class TaggerConfig:
         return cls(spec=MelSpec.from_dict(d["spec"]), clip_samples=int(d["clip_samples"]),
                    channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]),
                    spec_mask=float(d.get("spec_mask", 0.0)),
-                   exclusive=bool(d.get("exclusive", False)))
+                   exclusive=bool(d.get("exclusive", False)), stats_head=bool(d.get("stats_head", False)))
 
 
 class FftLogMel(nn.Module):
@@ -93,6 +100,39 @@ def spec_mask(x: torch.Tensor, p: float, max_bands: int = 8, max_frames: int = 8
     return torch.where(mask, torch.full_like(x, -LOG_RANGE), x)
 
 
+def mfcc_stats(mel: torch.Tensor, dct: torch.Tensor) -> torch.Tensor:
+    """Log-mel [B, M, T] -> [B, 8 C]: mean, std, min and max over time of C MFCCs (``dct`` [C, M]),
+    then the same four of their frame-to-frame differences."""
+    c = torch.matmul(dct, mel)                                       # [B, C, T]
+    out = []
+    for a in (c, c[..., 1:] - c[..., :-1]):
+        mean = a.mean(dim=-1)
+        std = torch.sqrt(((a - mean[..., None]) ** 2).mean(dim=-1))
+        out += [mean, std, a.amin(dim=-1), a.amax(dim=-1)]
+    return torch.cat(out, dim=1)
+
+
+class StatsHead(nn.Module):
+    """Log-mel [B, M, T] -> logits [B, n_tags]: standardised :func:`mfcc_stats`, then a linear
+    layer.  All parameters are buffers, set by ``trainer.tagger.train.fit_stats_head``."""
+
+    def __init__(self, n_mels: int, n_tags: int, n_mfcc: int = N_MFCC) -> None:
+        super().__init__()
+        f = 8 * n_mfcc
+        self.register_buffer("dct", torch.from_numpy(dct_matrix(n_mfcc, n_mels)))
+        self.register_buffer("mean", torch.zeros(f))
+        self.register_buffer("scale", torch.ones(f))
+        self.register_buffer("weight", torch.zeros(n_tags, f))
+        self.register_buffer("bias", torch.zeros(n_tags))
+
+    def features(self, mel: torch.Tensor) -> torch.Tensor:
+        """[B, M, T] -> standardised statistics [B, 8 C]."""
+        return (mfcc_stats(mel, self.dct) - self.mean) / self.scale
+
+    def forward(self, mel: torch.Tensor) -> torch.Tensor:
+        return self.features(mel) @ self.weight.T + self.bias
+
+
 def block(c_in: int, c_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
                          nn.ReLU(inplace=True), nn.MaxPool2d(2))
@@ -111,20 +151,28 @@ class TaggerNet(nn.Module):
         self.embed = nn.Linear(2 * chans[-1], cfg.embed_dim)
         self.drop = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(cfg.embed_dim, n_tags)
+        self.stats: StatsHead | None = None         # set by fit_stats_head (exclusive taggers)
 
     def features(self, audio: torch.Tensor) -> torch.Tensor:
         """Level-normalised log-mel [B, 1, n_mels, T] (each clip's peak at 0)."""
-        x = self.front(audio)
-        x = torch.clamp(x - x.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)
+        return self._normalise(self.front(audio))
+
+    def _normalise(self, mel: torch.Tensor) -> torch.Tensor:
+        x = torch.clamp(mel - mel.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)
         if self.training and self.cfg.spec_mask > 0:
             x = spec_mask(x, self.cfg.spec_mask)
         return self.norm(x[:, None])
 
     def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        h = self.body(self.features(audio))
+        mel = self.front(audio)
+        h = self.body(self._normalise(mel))
         pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
         emb = self.embed(pooled)
-        return self.head(self.drop(torch.relu(emb))), emb
+        logits = self.head(self.drop(torch.relu(emb)))
+        if self.stats is not None and not self.training:
+            both = 0.5 * (torch.softmax(logits, dim=1) + torch.softmax(self.stats(mel), dim=1))
+            logits = torch.log(both.clamp(min=1e-12))
+        return logits, emb
 
 
 def probabilities(net: TaggerNet, logits: torch.Tensor) -> torch.Tensor:

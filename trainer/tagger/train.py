@@ -84,7 +84,37 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
     y = targets(items, tags)
     cfg = replace(cfg, exclusive=is_exclusive(y))
     net = TaggerNet(cfg, len(tags))
-    return _loop(net, clips, y, tags, opts)
+    res = _loop(net, clips, y, tags, opts)
+    if cfg.exclusive and cfg.stats_head:
+        fit_stats_head(res.net, clips, y)
+    return res
+
+
+@torch.no_grad()
+def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = 1.0, batch: int = 64) -> None:
+    """Fit ``net.stats`` (model.StatsHead) on the un-augmented training clips [I, >=N] and their
+    one-hot tags [I, n_tags]: standardisation + multinomial logistic regression (scikit-learn,
+    balanced class weights, inverse regularisation ``c``).  Exclusive taggers only."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from trainer.tagger.model import StatsHead
+    if not net.cfg.exclusive:
+        raise ValueError("the MFCC-statistics head is for exclusive (one tag per sample) taggers")
+    n, n_tags = net.cfg.clip_samples, y.shape[1]
+    head = StatsHead(net.cfg.spec.n_mels, n_tags).to(next(net.parameters()).device)
+    mels = [net.front(torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n]))) for s in range(0, len(clips), batch)]
+    feats = torch.cat([head.features(m) for m in mels]).double().numpy()       # mean 0 / scale 1 so far
+    scaler = StandardScaler().fit(feats)
+    clf = LogisticRegression(max_iter=5000, C=c, class_weight="balanced").fit(scaler.transform(feats), y.argmax(axis=1))
+    weight, bias = np.zeros((n_tags, feats.shape[1])), np.full(n_tags, -30.0)   # tags never seen: never chosen
+    if len(clf.classes_) == 2:            # scikit-learn keeps one row for two classes: class 1 against class 0
+        weight[clf.classes_[1]], bias[clf.classes_[1]], bias[clf.classes_[0]] = clf.coef_[0], clf.intercept_[0], 0.0
+    else:
+        weight[clf.classes_], bias[clf.classes_] = clf.coef_, clf.intercept_
+    for name, value in (("mean", scaler.mean_), ("scale", scaler.scale_), ("weight", weight), ("bias", bias)):
+        getattr(head, name).copy_(torch.from_numpy(np.asarray(value, np.float32)))
+    net.stats = head
 
 
 def schedule(progress: float, peak: float, warmup: float = 0.1) -> float:
