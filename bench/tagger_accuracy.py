@@ -8,9 +8,9 @@ and sits wholly on the test side).  Both systems see the same clips (mono, 16 kH
 1 s).  The baseline's MFCCs come from the same numpy mel front-end (device.audio.mel.mfcc):
 mean/std/min/max of 20 MFCCs and of their deltas -> standardised -> logistic regression with
 balanced class weights.  The tagger is what `hatbox train tagger` ships: the CNN plus its MFCC-statistics
-head (trainer/tagger/model.StatsHead, the same features inside the ONNX graph), scored also without the
-head (``cnn_only_*``); ``probe_mean_cnn_baseline`` averages the CNN's and the baseline's probabilities
-(the head's numbers, computed outside the graph).  Few-shot: 5 training examples per tag for both
+head (trainer/tagger/model.StatsHead: MFCC and mel-band statistics, chosen by bench/tagger_head_cv.py on
+the training kits), scored also without the head (``cnn_only_*``); ``probe_mean_cnn_baseline`` averages
+the CNN's and the baseline's probabilities, outside the graph.  Few-shot: 5 training examples per tag for both
 systems, same test kits.  Prints figures; writes bench/results/NAME.json and NAME_confusion.png (NAME: tagger_accuracy).
 """
 from __future__ import annotations

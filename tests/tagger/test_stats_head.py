@@ -6,10 +6,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from device.audio.mel import MelSpec, mfcc
+from device.audio.mel import MelSpec, log_mel, mfcc
 from device.library.runner import PackTagger
 from export.onnx_tagger import export_tagger
-from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, mfcc_stats
+from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, band_stats, mfcc_stats
 from trainer.tagger.train import fit_stats_head
 
 from .conftest import hiss, thump
@@ -50,6 +50,11 @@ def test_torch_statistics_equal_the_numpy_baseline_features():
     with torch.no_grad():
         got = mfcc_stats(net.front(torch.from_numpy(audio)), StatsHead(spec.n_mels, 2).dct).numpy()
     np.testing.assert_allclose(got, _numpy_stats(audio, spec), rtol=1e-3, atol=1e-3)
+    lm = log_mel(audio, spec)
+    want = np.concatenate([f(lm, axis=-1) for f in (np.mean, np.std, np.min, np.max)], axis=1)
+    with torch.no_grad():
+        bands = band_stats(net.front(torch.from_numpy(audio))).numpy()
+    np.testing.assert_allclose(bands, want, rtol=1e-3, atol=1e-3)
 
 
 @pytest.mark.parametrize("kinds", [2, 3])

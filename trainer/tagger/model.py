@@ -2,8 +2,8 @@
 embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag for multi-label data; a softmax when
 every training sample has exactly one tag).
 
-Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC
-statistics of the same (un-normalised) log-mel, fitted after the CNN (trainer/tagger/train.py
+Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC and
+mel-band statistics of the same (un-normalised) log-mel, fitted after the CNN (trainer/tagger/train.py
 ``fit_stats_head``).  In eval mode the network's output is then the log of the mean of the two
 softmaxes; training only ever sees the CNN.
 
@@ -112,13 +112,21 @@ def mfcc_stats(mel: torch.Tensor, dct: torch.Tensor) -> torch.Tensor:
     return torch.cat(out, dim=1)
 
 
+def band_stats(mel: torch.Tensor) -> torch.Tensor:
+    """Log-mel [B, M, T] -> [B, 4 M]: mean, std, min and max over time of each mel band."""
+    mean = mel.mean(dim=-1)
+    std = torch.sqrt(((mel - mean[..., None]) ** 2).mean(dim=-1))
+    return torch.cat([mean, std, mel.amin(dim=-1), mel.amax(dim=-1)], dim=1)
+
+
 class StatsHead(nn.Module):
-    """Log-mel [B, M, T] -> logits [B, n_tags]: standardised :func:`mfcc_stats`, then a linear
-    layer.  All parameters are buffers, set by ``trainer.tagger.train.fit_stats_head``."""
+    """Log-mel [B, M, T] -> logits [B, n_tags]: standardised :func:`mfcc_stats` and
+    :func:`band_stats` [B, 8 C + 4 M], then a linear layer.  All parameters are buffers, set by
+    ``trainer.tagger.train.fit_stats_head``."""
 
     def __init__(self, n_mels: int, n_tags: int, n_mfcc: int = N_MFCC) -> None:
         super().__init__()
-        f = 8 * n_mfcc
+        f = 8 * n_mfcc + 4 * n_mels
         self.register_buffer("dct", torch.from_numpy(dct_matrix(n_mfcc, n_mels)))
         self.register_buffer("mean", torch.zeros(f))
         self.register_buffer("scale", torch.ones(f))
@@ -126,8 +134,8 @@ class StatsHead(nn.Module):
         self.register_buffer("bias", torch.zeros(n_tags))
 
     def features(self, mel: torch.Tensor) -> torch.Tensor:
-        """[B, M, T] -> standardised statistics [B, 8 C]."""
-        return (mfcc_stats(mel, self.dct) - self.mean) / self.scale
+        """[B, M, T] -> standardised statistics [B, 8 C + 4 M]."""
+        return (torch.cat([mfcc_stats(mel, self.dct), band_stats(mel)], dim=1) - self.mean) / self.scale
 
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
         return self.features(mel) @ self.weight.T + self.bias
