@@ -96,3 +96,22 @@ def test_build_one_preset_writes_tagged_audible_one_shots(tmp_path):
         audio, rate = audiofile.read(path, mono=True)
         assert rate == gm_drums.RATE and audio.shape[1] == int(gm_drums.KEEP_S * rate)
         assert gm_drums.has_attack(audio[0], rate)
+
+
+@needs_soundfont
+def test_build_renders_with_the_soundfont_it_was_given(tmp_path, monkeypatch):
+    """The preset table and the render both come from ``sf2``: a soundfont that fluidsynth cannot load
+    is a clear error, never a silent fallback to fluidsynth's default soundfont (FluidR3)."""
+    fake = _fake_sf2(tmp_path / "fake.sf2", [("Standard", 0, 128)])
+    used = []
+    real = gm_drums.render
+    monkeypatch.setattr(gm_drums, "render", lambda mid, s, soundfont: used.append(soundfont) or real(mid, s, soundfont=soundfont))
+    with pytest.raises(DataError, match="Failed to load"):
+        gm_drums.build(tmp_path / "out", velocities=(100,), sf2=fake)
+    assert used == [fake]
+
+
+def test_a_missing_soundfont_is_a_clear_error(tmp_path):
+    from trainer.data.fluid import render
+    with pytest.raises(DataError, match="soundfont not found"):
+        render(gm_drums.kit_midi(0, 100, [36]), 1.0, soundfont=tmp_path / "nope.sf2")

@@ -8,21 +8,31 @@ import mido
 import numpy as np
 
 from device.audio import audiofile
+from hatbox.errors import DataError
 from trainer.data.tools import require_file, run_tool
 
 RATE = 48_000
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 
 
-def render(mid: mido.MidiFile, seconds: float, workdir: Path | None = None) -> np.ndarray:
-    """Render ``mid`` with fluidsynth (no reverb/chorus) -> mono float32 [N], N = seconds * 48 kHz."""
-    require_file(SOUNDFONT, "the General MIDI soundfont", "fluid-soundfont-gm")
+def render(mid: mido.MidiFile, seconds: float, workdir: Path | None = None,
+           soundfont: Path = SOUNDFONT) -> np.ndarray:
+    """Render ``mid`` with fluidsynth (no reverb/chorus) -> mono float32 [N], N = seconds * 48 kHz.
+
+    ``soundfont``: an SF2/SF3 file (default: Debian's FluidR3 GM).
+    """
+    if soundfont == SOUNDFONT:
+        require_file(SOUNDFONT, "the General MIDI soundfont", "fluid-soundfont-gm")
+    elif not Path(soundfont).is_file():
+        raise DataError(f"soundfont not found at {soundfont}")
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         midi_path, wav_path = Path(tmp) / "take.mid", Path(tmp) / "take.wav"
         mid.save(str(midi_path))
+        # fluidsynth falls back to its default soundfont when ours fails to load: refuse that
         run_tool(["fluidsynth", "-ni", "-q", "-R", "0", "-C", "0", "-g", "0.5", "-o",
-                  "audio.file.format=float", "-F", str(wav_path), "-r", str(RATE),
-                  str(SOUNDFONT), str(midi_path)], "fluidsynth render")
+                  "audio.file.format=float", "-o", "synth.default-soundfont=", "-F", str(wav_path),
+                  "-r", str(RATE), str(soundfont), str(midi_path)], "fluidsynth render",
+                 fail_on="Failed to load")
         audio, _ = audiofile.read(wav_path, expect_rate=RATE, mono=True)
     return fit_length(audio[0], int(round(seconds * RATE)))
 

@@ -20,13 +20,20 @@ def require_tool(name: str) -> str:
     return found
 
 
-def run_tool(argv: list[str], what: str) -> str:
-    """Run ``argv`` (argv[0] resolved with require_tool); stdout on success, DataError otherwise."""
+def run_tool(argv: list[str], what: str, fail_on: str | None = None) -> str:
+    """Run ``argv`` (argv[0] resolved with require_tool); stdout on success, DataError otherwise.
+
+    ``fail_on``: text that, found in stderr, is a failure even with exit status 0 (tools that
+    report an error and carry on).
+    """
     argv = [require_tool(argv[0]), *argv[1:]]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise DataError(f"{what} failed (exit {proc.returncode}): {detail[-1] if detail else 'no message'}")
+    if fail_on is not None and fail_on in proc.stderr:
+        line = next(ln for ln in proc.stderr.splitlines() if fail_on in ln)
+        raise DataError(f"{what} failed: {line.strip()}")
     return proc.stdout
 
 

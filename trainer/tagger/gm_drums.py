@@ -127,7 +127,7 @@ def build(out_dir: Path, velocities: tuple[int, ...] = VELOCITIES, sf2: Path = S
     for kit in kits:
         rows = []
         for vel in velocities:
-            audio = render(kit_midi(kit.program, vel, notes), seconds)
+            audio = render(kit_midi(kit.program, vel, notes), seconds, soundfont=sf2)
             low = resample(audio, RENDER_RATE, RATE)
             for note, cut in zip(notes, cut_notes(low, len(notes), RATE)):
                 pcm = np.clip(np.round(cut * 32767), -32768, 32767).astype(np.int16)
@@ -142,6 +142,9 @@ def build(out_dir: Path, velocities: tuple[int, ...] = VELOCITIES, sf2: Path = S
             _write_rows(Path(out_dir) / f"gm_{safe_name(kit.name)}.csv", rows)
             counts[kit.name] = len(rows)
             everything += rows
+    if not everything:
+        raise DataError(f"no drum sound could be rendered from {sf2}: every note came out silent",
+                        hint="is it a soundfont fluidsynth can load (SF2, or SF3 with Vorbis support)?")
     _write_rows(Path(out_dir) / "all_gm.csv", everything)
     return counts
 
@@ -153,10 +156,18 @@ def _write_rows(path: Path, rows: list[tuple[str, str]]) -> None:
 
 def main() -> None:
     import argparse
-    p = argparse.ArgumentParser(description="build tagged drum one-shots from fluid-soundfont-gm")
+    p = argparse.ArgumentParser(description="build tagged drum one-shots from a GM soundfont's drum presets")
     p.add_argument("--out", default="data/tagger-gm")
+    p.add_argument("--soundfont", type=Path, default=SOUNDFONT,
+                   help="SF2/SF3 file (default: fluid-soundfont-gm's FluidR3_GM.sf2; e.g. "
+                        "/usr/share/sounds/sf3/MuseScore_General_Lite.sf3 from musescore-general-soundfont-small)")
+    p.add_argument("--max-program", type=int, default=127,
+                   help="only drum presets up to this program number (MuseScore's marching kits start at 55)")
     a = p.parse_args()
-    counts = build(Path(a.out))
+    try:
+        counts = build(Path(a.out), sf2=a.soundfont, programs=set(range(a.max_program + 1)))
+    except DataError as exc:
+        raise SystemExit(f"error: {exc}") from None
     for kit, n in counts.items():
         print(f"{kit:<28} {n:5d} samples")
     print(f"total {sum(counts.values())} samples in {len(counts)} presets -> {a.out}")
