@@ -153,9 +153,16 @@ def main() -> None:
     print(f"\nunseen kits: tagger (CNN + stats head) macro-F1 {full:.3f} (CNN alone {out['cnn_only_full']['macro_f1']:.3f}) "
           f"vs MFCC+LR {base:.3f} ({100 * (full - base):+.1f} points); "
           f"{shots}training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
+    save(out, args)
+
+
+def save(out: dict, args: argparse.Namespace) -> Path:
+    """Write ``out`` (with the arguments) as bench/results/NAME.json."""
     OUT.mkdir(parents=True, exist_ok=True)
     out["args"] = vars(args)
-    (OUT / f"{args.name}.json").write_text(json.dumps(out, indent=2))
+    path = OUT / f"{args.name}.json"
+    path.write_text(json.dumps(out, indent=2))
+    return path
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""Tagger vs MFCC + logistic regression, leave-one-kit-out over every Hydrogen kit.
+
+The fixed split of bench/tagger_accuracy.py trains on 7 kits and tests on 7; this benchmark
+asks the same question ("drum kits never seen in training") of every kit in turn: for each
+group (one kit; the Millo / Audiophob family, which shares a template, is one group) both
+systems are trained on all the other groups and predict the left-out one.  The pooled
+predictions (every sample predicted exactly once, by a model that never saw its kit) give one
+macro-F1 per system; per-fold figures are kept in the JSON.  The tagger is what
+`hatbox train tagger` ships (CNN + statistics head); the CNN alone is scored too.
+
+    .venv/bin/python bench/tagger_kit_cv.py [--steps 900] [--threads 2] [--seed 0]
+        -> bench/results/tagger_kit_cv.json and tagger_kit_cv_confusion.png
+
+Cost: one tagger training per group (11 groups, about 1.5-2 min each on this 2-core machine).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tagger_accuracy import DATA, OUT, _load, baseline, cnn, mfcc_stats, save  # noqa: E402
+
+from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
+from trainer.tagger.model import TaggerConfig  # noqa: E402
+from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
+from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, predict  # noqa: E402
+
+
+def group_of(kit: str) -> str:
+    """The cross-validation group of a kit (kits built on one template share a group)."""
+    return "Millo/Audiophob" if ("Millo" in kit or "Audiophob" in kit) else kit
+
+
+def kits() -> dict[str, list[Item]]:
+    """Kit name -> its tagged items, from data/tagger-drums/*.csv."""
+    found = {csv.stem: load_items(csv) for csv in sorted(DATA.glob("*.csv")) if csv.stem != "all"}
+    if not found:
+        raise SystemExit(f"no kits under {DATA}: run `.venv/bin/python -m trainer.tagger.hydrogen` first")
+    return found
+
+
+def run(args: argparse.Namespace) -> dict:
+    cfg = TaggerConfig()
+    n = cfg.clip_samples
+    by_kit = kits()
+    items = [it for k in by_kit for it in by_kit[k]]
+    group = np.array([group_of(k) for k in by_kit for _ in by_kit[k]])
+    tags = tag_list(items)
+    clips = load_clips(items, cfg.spec.rate, int(n * LOAD_MARGIN))    # [I, margin * N]
+    y = targets(items, tags)
+    feats = mfcc_stats(clips[:, :n], cfg.spec)
+    p_base, p_cnn, p_tag = (np.zeros((len(items), len(tags))) for _ in range(3))
+    folds = []
+    groups = sorted(set(group)) if not args.groups else args.groups
+    for g in groups:
+        test, train = group == g, group != g
+        t0 = time.monotonic()
+        p_base[test] = baseline(feats[train], y[train], feats[test], len(tags))
+        opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads,
+                            progress=False)
+        net, _, steps = cnn(clips[train], y[train], tags, opts, n)
+        p_cnn[test] = predict(net, clips[test, :n])[0]
+        fit_stats_head(net, clips[train], y[train])
+        p_tag[test] = predict(net, clips[test, :n])[0]
+        fold = {"group": g, "items": int(test.sum()), "steps": steps, "seconds": round(time.monotonic() - t0, 1),
+                **{name: round(float(evaluate(p[test], y[test], tags)["accuracy"]), 3)
+                   for name, p in (("baseline_acc", p_base), ("cnn_only_acc", p_cnn), ("tagger_acc", p_tag))}}
+        folds.append(fold)
+        print(json.dumps(fold), flush=True)
+    done = np.isin(group, groups)
+    out = {"groups": groups, "items": int(done.sum()), "tags": tags, "folds": folds, "load": _load(),
+           "baseline": evaluate(p_base[done], y[done], tags),
+           "cnn_only": evaluate(p_cnn[done], y[done], tags),
+           "tagger": evaluate(p_tag[done], y[done], tags)}
+    confusion_png(np.array(out["tagger"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
+                  f"leave-one-kit-out, tagger macro-F1 {out['tagger']['macro_f1']:.2f}")
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--steps", type=int, default=900)
+    p.add_argument("--minutes", type=float, default=4.5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--groups", nargs="*", default=None, help="only these groups (default: all)")
+    p.add_argument("--name", default="tagger_kit_cv")
+    args = p.parse_args()
+    out = run(args)
+    for key in ("baseline", "cnn_only", "tagger"):
+        print(f"\n== {key}\n{format_report(out[key])}")
+    t, b = out["tagger"]["macro_f1"], out["baseline"]["macro_f1"]
+    print(f"\nleave-one-kit-out over {len(out['groups'])} groups, {out['items']} samples: tagger macro-F1 {t:.3f} "
+          f"(CNN alone {out['cnn_only']['macro_f1']:.3f}) vs MFCC+LR {b:.3f} ({100 * (t - b):+.1f} points)")
+    save(out, args)
+
+
+if __name__ == "__main__":
+    main()
