@@ -18,7 +18,9 @@ def register(cli) -> None:
     t.add_argument("--target", help="a single pair: the gear's output WAV")
     t.add_argument("--out", required=True, help="where to write the .hatpack")
     t.add_argument("--minutes", type=float, default=5.0, help="training time budget (default 5)")
-    t.add_argument("--arch", default="gru", help="gru (default), lstm, tcn or tcn_gru")
+    t.add_argument("--arch", default="gru",
+                   help="gru (default), lstm, tcn, tcn_gru, or auto: gru and tcn each train a fifth of the "
+                        "budget, gru keeps the rest unless tcn is 5x better (as on drive pedals)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
@@ -81,6 +83,9 @@ def train(args: argparse.Namespace) -> int:
         return 0
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {m['steps']} steps "
           f"in {m['train_seconds']} s")
+    if m.get("arch_trials"):
+        print("architecture chosen by trial: " + ", ".join(f"{a} {v:.5f}" for a, v in m["arch_trials"].items())
+              + " (validation ESR after a fifth of the budget each)")
     print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")
     for key, value in m["val_esr_per_setting"].items():
         print(f"  ESR {value:.5f}  at {key}")

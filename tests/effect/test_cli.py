@@ -126,3 +126,40 @@ def test_set_without_a_value_is_a_clear_error(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "KEY=VALUE" in err and "Traceback" not in err
     assert not (tmp_path / "x.hatpack").exists()
+
+
+def test_auto_tries_both_architectures_and_keeps_the_better(tmp_path: Path, capsys) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16), delay=0)
+    pack, report = tmp_path / "auto.hatpack", tmp_path / "report"
+    assert main(["train", "effect", str(data), "--out", str(pack), "--report", str(report), "--minutes", "0.5",
+                 "--max-steps", "40", "--arch", "auto", "--set", "batch=8", "--set", "eval_every_s=0"]) == 0
+    out = capsys.readouterr().out
+    assert main(["pack", "inspect", str(pack), "--json"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    metrics = manifest["metrics"]
+    trials = metrics["arch_trials"]
+    assert set(trials) == {"gru", "tcn"} and all(np.isfinite(v) and v >= 0 for v in trials.values())
+    from trainer.effect.train import choose_arch
+    assert metrics["arch"] == choose_arch(trials)
+    assert manifest["extras"]["model"]["arch"] == metrics["arch"]          # the pack holds the winner
+    assert 8 <= metrics["steps"] <= 40                                    # trial steps + the rest, within budget
+    assert "architecture chosen by trial: gru" in out
+    assert "chosen by a trial of `gru`" in (report / "report.md").read_text()
+
+
+def test_model_settings_with_auto_are_a_clear_error(tmp_path: Path, capsys) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16), delay=0)
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), "--max-steps", "4",
+                 "--arch", "auto", "--set", "model.hidden=8"]) == 2
+    err = capsys.readouterr().err
+    assert "model.hidden" in err and "--arch" in err and "Traceback" not in err
+    assert not (tmp_path / "x.hatpack").exists()
+
+
+def test_the_default_architecture_is_kept_unless_a_challenger_is_far_better() -> None:
+    from trainer.effect.train import AUTO_SWITCH, choose_arch
+    assert choose_arch({"gru": 0.028, "tcn": 0.010}) == "gru"          # the compressor: tcn ahead early, not enough
+    assert choose_arch({"gru": 0.25, "tcn": 0.019}) == "tcn"           # the DS-1: the GRU is failing
+    assert choose_arch({"gru": 0.01, "tcn": 0.01 / AUTO_SWITCH}) == "gru"
+    assert choose_arch({"gru": 0.01, "tcn": 0.5, "lstm": 0.001}) == "lstm"
+    assert choose_arch({"gru": 0.3}) == "gru"

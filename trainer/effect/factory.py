@@ -2,8 +2,8 @@
 
 Data: ``--seconds`` of guitar-like audio (fluidsynth's GM guitars when available through
 trainer.data.guitar, else synthetic plucks) recorded through a pedalboard drive pedal on a
-3 x 3 drive x tone grid (trainer/effect/synthdata.py); then ``train_effect`` with the default
-architecture for ``--minutes``.  Reproducible given the seed (up to wall-clock-bounded training).
+3 x 3 drive x tone grid (trainer/effect/synthdata.py); then ``train_effect`` with ``--arch``
+(default ``gru``, what the committed pack and the engine's cost figures use) for ``--minutes``.  Reproducible given the seed (up to wall-clock-bounded training).
 """
 from __future__ import annotations
 
@@ -35,13 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--report", type=Path, default=None)
+    p.add_argument("--arch", default="gru", help="architecture (default gru; or auto, as in hatbox train effect)")
     args = p.parse_args(argv)
     from trainer.effect.train import train_effect
     try:
         audio, source = guitar(args.seconds, args.seed)
         synthdata.write_drive_set(args.data, audio)
         result = train_effect(args.data, args.out, name="hatbox-drive", minutes=args.minutes,
-                              seed=args.seed, report=args.report)
+                              seed=args.seed, report=args.report, arch=args.arch)
     except HatboxError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -89,7 +89,10 @@ def _spectro_audio(data: EffectData, pack: Path, val_fraction: float) -> tuple[n
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any]) -> str:
     lines = ["# Effect capture report", "",
              f"- architecture: `{metrics['arch']}` ({metrics['params']} parameters), "
-             f"{metrics['steps']} steps in {metrics['train_seconds']} s",
+             f"{metrics['steps']} steps in {metrics['train_seconds']} s"
+             + ("; chosen by a trial of " + ", ".join(f"`{a}` (validation ESR {v:.4f})"
+                                                     for a, v in metrics["arch_trials"].items())
+                if metrics.get("arch_trials") else ""),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**",
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
