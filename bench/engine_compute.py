@@ -7,6 +7,8 @@ to one core and asks for SCHED_FIFO (as the engine process does); blocks are pac
 clock (20000 blocks = 53 s); knobs move every 100 ms.
 
     .venv/bin/python bench/engine_compute.py [--blocks N] [--pack PACK]
+    .venv/bin/python bench/engine_compute.py --synth factory/synth-gm4.hatpack --name engine_compute_demo_graph
+        (the demo's graph: the synth too, 4-note chords changing every 2 s, the pad moving every 50 ms)
 
 Targets (issue 3): mean <= 0.15, p99.9 <= 0.6.
 """
@@ -30,6 +32,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--blocks", type=int, default=20000)
     ap.add_argument("--pack", type=Path)
+    ap.add_argument("--synth", type=Path, help="also a synth pack, playing chords as hatbox demo does")
+    ap.add_argument("--name", default="engine_compute", help="results file stem under bench/results/")
     args = ap.parse_args()
     pack, label = (args.pack, f"given pack {args.pack}") if args.pack else effect_pack()
     from device.audio.engine import Engine, EngineConfig
@@ -40,15 +44,17 @@ def main() -> int:
     eng = Engine(EngineConfig(rate=RATE, block=BLOCK, stats_blocks=args.blocks))
     sw = Swapper(eng).start()
     info = sw.load("effect", pack)
+    if args.synth:
+        sw.load("synth", args.synth)
     sw.stop()
     warnings = set_realtime(70)
     sys.setswitchinterval(0.0002)
     preroll(eng, BLOCK)                    # as the engine process does before its clock starts
     quiet_gc()
     eng.meter = LoadMeter(args.blocks)
-    loads = run(eng, args.blocks)
+    loads = run(eng, args.blocks, chords=args.synth is not None)
     knob_names = [k for k in (eng.slots["effect"].unit.knob_names if eng.slots["effect"].unit else [])]
-    summary = {"pack": str(pack), "pack_label": label, "knobs": knob_names, "rate": RATE, "block": BLOCK,
+    summary = {"pack": str(pack), "pack_label": label, "synth": str(args.synth) if args.synth else None, "knobs": knob_names, "rate": RATE, "block": BLOCK,
                "blocks": args.blocks, "load_mean": float(loads.mean()), "load_p50": float(np.median(loads)),
                "load_p99": float(np.percentile(loads, 99)), "load_p999": float(np.percentile(loads, 99.9)),
                "load_max": float(loads.max()), "load_max_block": int(loads.argmax()), "targets": {"mean": 0.15, "p999": 0.6},
@@ -59,14 +65,18 @@ def main() -> int:
     print(f"  mean {summary['load_mean']:.3f}  p50 {summary['load_p50']:.3f}  p99 {summary['load_p99']:.3f}  "
           f"p99.9 {summary['load_p999']:.3f}  max {summary['load_max']:.3f}  (fractions of the block)")
     print(f"  targets mean <= 0.15, p99.9 <= 0.6: {'PASS' if summary['pass'] else 'FAIL'}")
-    print("  wrote", write_result("engine_compute", summary))
+    print("  wrote", write_result(args.name, summary))
     return 0
 
 
-def run(eng, blocks: int) -> np.ndarray:
+CHORDS = ((60, 64, 67, 71), (57, 60, 64, 67), (62, 65, 69, 72), (55, 59, 62, 65))
+
+
+def run(eng, blocks: int, chords: bool = False) -> np.ndarray:
     """Feed a guitar-like signal through ``eng`` in real time (each block waits for its due
     time, as on the box: a SCHED_FIFO thread spinning flat out would be throttled by the
-    kernel's RT bandwidth limit, 50 ms per second); knobs (if any) move every 100 ms."""
+    kernel's RT bandwidth limit, 50 ms per second); knobs (if any) move every 100 ms.
+    ``chords``: also a new 4-note chord every 2 s (750 blocks) and the pad moving every 50 ms."""
     from device.audio.alsa_io import Pacer
     x = guitarish(20.0)
     out = np.zeros(BLOCK, np.float32)
@@ -78,6 +88,14 @@ def run(eng, blocks: int) -> np.ndarray:
         if knobs and i % 38 == 0:
             k = knobs[i // 38 % len(knobs)]
             eng.handle({"op": "knob", "slot": "effect", "name": k.name, "value": float(rng.uniform(k.min, k.max))})
+        if chords and i % 19 == 0:
+            t = i * BLOCK / RATE
+            eng.handle({"op": "xy", "x": 0.5 + 0.5 * np.cos(t), "y": 0.5 + 0.5 * np.sin(t)})
+        if chords and i % 750 == 0:
+            for n in CHORDS[(i // 750 - 1) % len(CHORDS)]:
+                eng.handle({"op": "note_off", "note": n})
+            for n in CHORDS[i // 750 % len(CHORDS)]:
+                eng.handle({"op": "note_on", "note": n, "velocity": 90})
         s = (i * BLOCK) % (x.shape[0] - BLOCK)
         pacer.wait()
         eng.process(x[s:s + BLOCK], out)
