@@ -54,7 +54,8 @@ def main() -> int:
     eng.meter = LoadMeter(args.blocks)
     loads = run(eng, args.blocks, chords=args.synth is not None)
     knob_names = [k for k in (eng.slots["effect"].unit.knob_names if eng.slots["effect"].unit else [])]
-    summary = {"pack": str(pack), "pack_label": label, "synth": str(args.synth) if args.synth else None, "knobs": knob_names, "rate": RATE, "block": BLOCK,
+    summary = {"pack": str(pack), "pack_label": label, "synth": str(args.synth) if args.synth else None,
+               "knobs": knob_names, "rate": RATE, "block": BLOCK,
                "blocks": args.blocks, "load_mean": float(loads.mean()), "load_p50": float(np.median(loads)),
                "load_p99": float(np.percentile(loads, 99)), "load_p999": float(np.percentile(loads, 99.9)),
                "load_max": float(loads.max()), "load_max_block": int(loads.argmax()), "targets": {"mean": 0.15, "p999": 0.6},

@@ -8,7 +8,6 @@ import mido
 import numpy as np
 
 from device.audio import audiofile
-from hatbox.errors import DataError
 from trainer.data.tools import require_file, run_tool
 
 RATE = 48_000
@@ -21,10 +20,9 @@ def render(mid: mido.MidiFile, seconds: float, workdir: Path | None = None,
 
     ``soundfont``: an SF2/SF3 file (default: Debian's FluidR3 GM).
     """
-    if soundfont == SOUNDFONT:
-        require_file(SOUNDFONT, "the General MIDI soundfont", "fluid-soundfont-gm")
-    elif not Path(soundfont).is_file():
-        raise DataError(f"soundfont not found at {soundfont}")
+    default = soundfont == SOUNDFONT
+    require_file(soundfont, "the General MIDI soundfont" if default else "the soundfont",
+                 "fluid-soundfont-gm" if default else None)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         midi_path, wav_path = Path(tmp) / "take.mid", Path(tmp) / "take.wav"
         mid.save(str(midi_path))

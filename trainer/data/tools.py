@@ -37,8 +37,9 @@ def run_tool(argv: list[str], what: str, fail_on: str | None = None) -> str:
     return proc.stdout
 
 
-def require_file(path: Path, what: str, package: str) -> Path:
-    """``path`` if it exists, else a DataError naming the Debian package that provides it."""
+def require_file(path: Path, what: str, package: str | None = None) -> Path:
+    """``path`` if it exists, else a DataError (naming the Debian package that provides it, if given)."""
     if not Path(path).is_file():
-        raise DataError(f"{what} not found at {path}", hint=f"sudo apt-get install {package}")
+        raise DataError(f"{what} not found at {path}",
+                        hint=f"sudo apt-get install {package}" if package else None)
     return Path(path)

@@ -3,7 +3,8 @@
 Data: ``--seconds`` of guitar-like audio (fluidsynth's GM guitars when available through
 trainer.data.guitar, else synthetic plucks) recorded through a pedalboard drive pedal on a
 3 x 3 drive x tone grid (trainer/effect/synthdata.py); then ``train_effect`` with ``--arch``
-(default ``gru``, what the committed pack and the engine's cost figures use) for ``--minutes``.  Reproducible given the seed (up to wall-clock-bounded training).
+(default ``gru``, what the committed pack and the engine's cost figures use) for ``--minutes``.
+Reproducible given the seed (up to wall-clock-bounded training).
 """
 from __future__ import annotations
 

@@ -168,8 +168,8 @@ AUTO_ARCH = "auto"
 AUTO_CANDIDATES = ("gru", "tcn")   # the first is the default; the others are challengers
 AUTO_TRIAL = 0.2                   # share of the budget each candidate trains before the choice
 # A challenger replaces the default only when its trial validation ESR is this many times lower.  The GRU
-# keeps improving long after its trial (pedalboard compressor: 0.028 after 2 min, 0.0025 after 10, while
-# the TCN, ahead at 2 min with 0.010, ends at 0.010); where it fails outright (guitarix DS-1 with knobs:
+# keeps improving long after its trial (pedalboard compressor: 0.013-0.028 after 2 min, 0.0025-0.010 after
+# 10, while the TCN, ahead at 2 min with 0.010, ends at 0.010); where it fails outright (guitarix DS-1 with knobs:
 # 0.25 after 2 min and 0.18-0.25 after 10, TCN 0.019 after 2 min) the gap is an order of magnitude.
 AUTO_SWITCH = 5.0
 
@@ -216,7 +216,7 @@ def _model(data: EffectData, cfg: TrainConfig, segs: Segments, device: torch.dev
     return model.to(device)
 
 
-def _finished(run: _Run, phase: _Phase, steps: int, t: float, dist: accel.Dist) -> bool:
+def _finished(phase: _Phase, steps: int, t: float, dist: accel.Dist) -> bool:
     """Time (or step) budget spent on any process -> every process stops together."""
     done = t >= phase.seconds or (phase.max_steps is not None and steps >= phase.max_steps)
     return accel.mean_across(float(done), dist) > 0
@@ -275,12 +275,12 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     share = trial_s / own_s
     trial_steps = None if cfg.max_steps is None else max(1, int(cfg.max_steps * share))
     runs: dict[str, _Run] = {}
+    trials: dict[str, float] = {}
     for arch in AUTO_CANDIDATES:
         run = runs[arch] = _new_run(data, cfg, segs, dist, arch)
         _train(run, cfg, segs, val, dist, _Phase(trial_s, trial_steps, 0.0, share, label=f"trial {arch}"), progress)
         # every process takes the main process's score, so all pick the same winner
-        runs[arch].trials[arch] = accel.mean_across(run.best_esr if dist.main else 0.0, dist) * dist.world
-    trials = {arch: r.trials[arch] for arch, r in runs.items()}
+        trials[arch] = accel.mean_across(run.best_esr if dist.main else 0.0, dist) * dist.world
     win = runs[choose_arch(trials)]
     win.trials = trials
     rest_steps = None if cfg.max_steps is None else max(1, cfg.max_steps - win.steps)
@@ -301,7 +301,7 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     first_step = run.steps
     bar = tqdm(total=round(phase.seconds), unit="s", desc=f"train {phase.label}",
                disable=not (progress and dist.main))
-    while not _finished(run, phase, run.steps - first_step, t := time.monotonic() - start, dist):
+    while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist):
         for g in opt.param_groups:
             g["lr"] = lr_at(cfg, phase.lr_from + phase.lr_span * t / phase.seconds)
         loss, e = train_segment(model, net, opt, tuple(b.to(dist.device) for b in segs.batch(cfg.batch)), segs, cfg)
