@@ -6,8 +6,9 @@ Harmonic amplitudes are interpolated linearly from frame ``j`` to ``j + 1`` over
 the fundamental f0.  Noise frame ``j`` is ``2*hop`` samples centred on ``j*hop`` (periodic Hann,
 50 % overlap-add).  Units: f0 and cutoffs in Hz, amplitudes linear (1.0 = full scale sine).
 
-The box renders harmonics with wavetables (:func:`wavetables`, :func:`wavetable_read`), which is
-exactly the additive sum with linearly interpolated amplitudes, up to table interpolation error;
+The box renders harmonics with wavetables (:func:`wavetables`, and :func:`wavetable_voices`, a numba
+kernel), which is exactly the additive sum with linearly interpolated amplitudes, up to table
+interpolation error;
 :func:`additive` is the direct (slow) reference used by tests and the torch mirror.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+
+from device.audio.jit import kernel
 
 try:                                   # scipy's pocketfft keeps float32/complex64 (numpy's computes in double)
     from scipy import fft as _fft
@@ -60,35 +63,88 @@ def wavetables(amps: np.ndarray, size: int = TABLE_SIZE) -> np.ndarray:
 
     The extra last point repeats the first, so linear interpolation never wraps.
     """
-    v, k = amps.shape
-    spec = np.zeros((v, size // 2 + 1), np.complex64)
-    spec[:, 1:k + 1] = (-0.5j * size) * amps
-    out = np.empty((v, size + 1), np.float32)
-    out[:, :size] = _fft.irfft(spec, n=size, axis=1)
-    out[:, size] = out[:, 0]
+    out = np.empty((amps.shape[0], size + 1), np.float32)
+    wavetables_into(amps, out, np.arange(amps.shape[0]), np.zeros((amps.shape[0], size // 2 + 1), np.complex64))
     return out
 
 
-def wavetable_read(prev: np.ndarray, nxt: np.ndarray, phase: np.ndarray, alpha: np.ndarray,
-                   rows: np.ndarray | None = None) -> np.ndarray:
-    """Crossfaded table lookup.
+def wavetables_into(amps: np.ndarray, tables: np.ndarray, rows: np.ndarray, spec: np.ndarray) -> None:
+    """:func:`wavetables` written into ``tables[rows]`` ([R, S+1] float32) without allocating tables.
 
-    prev, nxt: [R, S+1] tables; phase: [V, N] in cycles (any real; wrapped here);
-    alpha: [N] or [V, N] crossfade weight of ``nxt`` (0..1); rows: [V] table rows to read
-    (default ``arange(V)``, so no tables are copied).  Returns [V, N] float32.
+    amps [V, K] float32; rows [V] int64; spec [>= V, S/2+1] complex64 scratch whose bins above K
+    are zero (kept zero here, so the caller allocates it once).
     """
-    size = prev.shape[1] - 1
-    pos = (phase - np.floor(phase)) * size
-    i = pos.astype(np.int64)
-    np.minimum(i, size - 1, out=i)
-    frac = (pos - i).astype(np.float32)
-    rows = np.arange(phase.shape[0]) if rows is None else rows
-    idx = i + (rows * (size + 1))[:, None]
-    p0, p1 = prev.ravel()[idx], prev.ravel()[idx + 1]
-    n0, n1 = nxt.ravel()[idx], nxt.ravel()[idx + 1]
-    a = p0 + (p1 - p0) * frac
-    b = n0 + (n1 - n0) * frac
-    return a + (b - a) * alpha
+    n = amps.shape[0]
+    size = tables.shape[1] - 1
+    if amps.shape[1] >= spec.shape[1] or spec.shape[0] < n or 2 * (spec.shape[1] - 1) != size:
+        raise ValueError(f"wavetables_into: {amps.shape[1]} harmonics, scratch {spec.shape}, tables {tables.shape}")
+    _set_spectrum(amps, spec, np.float32(0.5 * size))
+    _copy_rows(_fft.irfft(spec[:n], n=size, axis=1), tables, rows)
+
+
+@kernel
+def _set_spectrum(amps, spec, scale):  # type: ignore
+    """spec[v, 1 + k] = -i * scale * amps[v, k] (a sine's coefficient in an inverse real FFT)."""
+    for v in range(amps.shape[0]):
+        for k in range(amps.shape[1]):
+            spec[v, 1 + k] = complex(0.0, -scale * amps[v, k])
+
+
+@kernel
+def _copy_rows(src, tables, rows):  # type: ignore
+    """tables[rows[v], :S] = src[v]; tables[rows[v], S] = src[v, 0] (the wrap-around guard point)."""
+    size = src.shape[1]
+    for v in range(src.shape[0]):
+        r = rows[v]
+        for i in range(size):
+            tables[r, i] = src[v, i]
+        tables[r, size] = src[v, 0]
+
+
+@kernel
+def _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, start, hop, rate):  # type: ignore
+    """The compiled loop behind :func:`wavetable_voices`."""
+    size = tab_prev.shape[1] - 1
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        ph, fp = phase[r], f0_prev[r]
+        df = f0_next[r] - fp
+        for n in range(out.shape[0]):
+            a = (start + n) / hop
+            x = (ph - np.floor(ph)) * size
+            i = min(int(x), size - 1)
+            fr = np.float32(x - i)
+            p0 = tab_prev[r, i] + (tab_prev[r, i + 1] - tab_prev[r, i]) * fr
+            p1 = tab_next[r, i] + (tab_next[r, i + 1] - tab_next[r, i]) * fr
+            out[n] += p0 + (p1 - p0) * np.float32(a)
+            ph += (fp + df * a) / rate
+        phase[r] = ph - np.floor(ph)
+
+
+def warm_up() -> None:
+    """Compile this module's kernels now (a few seconds, once per process), not on the first audio block."""
+    amps, rows = np.zeros((1, 1), np.float32), np.zeros(1, np.int64)
+    tab = np.zeros((1, 5), np.float32)
+    wavetables_into(amps, tab, rows, np.zeros((1, 3), np.complex64))
+    wavetable_voices(np.zeros(1, np.float32), tab, tab, rows, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, 1.0)
+    bands = band_matrix(2, 4, 4, 2.0)
+    noise_frame_sum(np.zeros((1, 2), np.float32), random_phasors(np.random.default_rng(0), (1, 3)), rows,
+                    band_pairs(bands), 4, 4)
+
+
+def wavetable_voices(out: np.ndarray, tab_prev: np.ndarray, tab_next: np.ndarray, rows: np.ndarray,
+                     phase: np.ndarray, f0_prev: np.ndarray, f0_next: np.ndarray, start: int, hop: int,
+                     rate: float) -> None:
+    """Add samples ``[start, start + N)`` of the current frame of voices ``rows`` into ``out``.
+
+    out [N] float32 (added to, in place); tab_prev, tab_next [R, S+1] float32 single-cycle tables
+    (:func:`wavetables`) of the frame start and end, crossfaded linearly over the frame's ``hop``
+    samples; rows [V] int64; phase [R] float64 cycles of the fundamental (read, then advanced to
+    the sample after the span, wrapped to [0, 1)); f0_prev, f0_next [R] Hz at the frame start and
+    end, interpolated with the same weight; ``rate`` Hz.  Sample n of the frame has the phase
+    ``phase + sum(f0[m] / rate for m < n)``, exactly the additive sum's phase (:func:`additive`).
+    """
+    _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, int(start), int(hop), float(rate))
 
 
 # ----------------------------------------------------------------------------- filtered noise
@@ -139,13 +195,50 @@ def noise_frames(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate:
     return (frames * hann(n_fft)).astype(np.float32)
 
 
-def noise_frame_sum(mags: np.ndarray, phasors: np.ndarray, bands: np.ndarray, rate: int,
-                    ref_rate: int) -> np.ndarray:
-    """``noise_frames(...).sum(axis=0)`` with one inverse FFT: [V, M], [V, bins] -> [n_fft] float32."""
+def band_pairs(bands: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The band matrix of :func:`band_matrix` as per-bin pairs: bin b = w_lo[b] * band[lo[b]] + w_hi[b] * band[lo[b]+1].
+
+    [M, bins] -> lo [bins] int64, w_lo, w_hi [bins] float32.  Raises ValueError for a matrix whose
+    columns are not pairs of neighbouring bands (every matrix band_matrix makes is).
+    """
+    m, nb = bands.shape
+    lo = np.zeros(nb, np.int64)
+    w_lo, w_hi = np.zeros(nb, np.float32), np.zeros(nb, np.float32)
+    for b in range(nb):
+        nz = np.flatnonzero(bands[:, b])
+        if len(nz) > 2 or (len(nz) == 2 and nz[1] != nz[0] + 1) or m < 2:
+            raise ValueError(f"band matrix column {b} is not a pair of neighbouring bands")
+        if len(nz):
+            lo[b] = min(int(nz[0]), m - 2)
+            w_lo[b], w_hi[b] = bands[lo[b], b], bands[lo[b] + 1, b]
+    return lo, w_lo, w_hi
+
+
+@kernel
+def _noise_spectrum(mags, phasors, rows, lo, w_lo, w_hi, spec):  # type: ignore
+    """spec[b] = sum_v (w_lo[b] mags[v, lo[b]] + w_hi[b] mags[v, lo[b] + 1]) * phasors[rows[v], b]."""
+    for b in range(spec.shape[0]):
+        spec[b] = 0.0
+    for v in range(mags.shape[0]):
+        r = rows[v]
+        for b in range(spec.shape[0]):
+            spec[b] += (w_lo[b] * mags[v, lo[b]] + w_hi[b] * mags[v, lo[b] + 1]) * phasors[r, b]
+
+
+def noise_frame_sum(mags: np.ndarray, phasors: np.ndarray, rows: np.ndarray,
+                    pairs: tuple[np.ndarray, np.ndarray, np.ndarray], rate: int, ref_rate: int) -> np.ndarray:
+    """``noise_frames(mags, phasors[rows], bands, ...).sum(axis=0)`` with one inverse FFT.
+
+    mags [V, M] float32; phasors [P, bins] complex64 (a bank; voice v uses row ``rows[v]``);
+    pairs = :func:`band_pairs` of the band matrix -> [n_fft] float32 windowed frame.
+    """
     n_fft = 2 * (phasors.shape[-1] - 1)
-    spec = np.einsum("vb,vb->b", mags @ bands, phasors)
-    frame = _fft.irfft(spec.astype(np.complex64), n=n_fft) * np.float32(noise_gain(n_fft, rate, ref_rate))
-    return (frame * hann(n_fft)).astype(np.float32)
+    spec = np.empty(phasors.shape[-1], np.complex64)
+    _noise_spectrum(mags, phasors, rows, *pairs, spec)
+    frame = _fft.irfft(spec, n=n_fft)
+    frame *= np.float32(noise_gain(n_fft, rate, ref_rate))
+    frame *= hann(n_fft)
+    return frame.astype(np.float32, copy=False)
 
 
 def overlap_add(frames: np.ndarray, hop: int) -> np.ndarray:

@@ -28,6 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from device.audio.engine import Engine
+from device.audio.synth import compile_kernels
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 
@@ -140,6 +141,7 @@ class Swapper:
 
     def start(self) -> "Swapper":
         warm_runtime()
+        compile_kernels()                     # the synth's numba kernels: compiled (or cached) before any audio
         self._thread = threading.Thread(target=self._loop, name="hatbox-swapper", daemon=True)
         self._thread.start()
         return self

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from device.audio import harmonic as dsp
+from device.audio.jit import kernel
 from device.audio.runtime import make_session
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
@@ -28,6 +29,7 @@ from hatbox.errors import HatboxError, PackError
 IDLE, ATTACK, DECAY, SUSTAIN, RELEASE = 0, 1, 2, 3, 4
 SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
+OUTPUTS = ["harmonics", "noise", "h_out"]
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic")
 REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
                    "hidden", "envelope", "velocity_map")
@@ -52,6 +54,19 @@ class Voices:
         self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
 
 
+class FrameWork:
+    """Per-frame scratch arrays, allocated once: network feeds [V, 1] float32, f0 [V] Hz, phasor rows,
+    and the wavetables' spectra [V, S/2+1] complex64 (bins above the harmonics stay zero)."""
+
+    def __init__(self, n: int, table: int) -> None:
+        self.pitch = np.zeros((n, 1), np.float32)
+        self.loudness = np.zeros((n, 1), np.float32)
+        self.f0 = np.zeros(n, np.float64)
+        self.bank_rows = np.zeros(n, np.int64)
+        self.active = np.zeros(n, np.int64)
+        self.spectra = np.zeros((n, table // 2 + 1), np.complex64)
+
+
 class SynthSource:
     """Polyphonic neural synth. ``render(out)`` fills mono float32 in place; ``handle(msg)``; ``reset()``."""
 
@@ -74,7 +89,7 @@ class SynthSource:
         self.n_harm, self.hidden = int(ex["n_harmonics"]), int(ex["hidden"])
         self.cutoff = min(float(ex["cutoff_hz"]), 0.49 * rate)
         self._mask_needed = self.cutoff < float(ex["cutoff_hz"])     # the network masks at cutoff_hz itself
-        self.bands = dsp.band_matrix(int(ex["n_noise"]), 2 * self.hop, rate, self.cutoff)
+        self.band_pairs = dsp.band_pairs(dsp.band_matrix(int(ex["n_noise"]), 2 * self.hop, rate, self.cutoff))
         self.noise_gain_ref = int(ex["train_rate"])
         self.env_cfg = {k: float(v) for k, v in ex["envelope"].items()}
         self.vel_map = {k: float(v) for k, v in ex["velocity_map"].items()}
@@ -82,6 +97,15 @@ class SynthSource:
         self.session = make_session(pack.model_bytes, threads=threads)
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
+        self.reset()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Run every step once (kernels compiled or loaded from cache, if :func:`compile_kernels` has
+        not already done it in this process): one quiet frame, then a clean reset."""
+        compile_kernels()
+        self._note_on(60, 1)
+        self.render(np.zeros(1, np.float32))
         self.reset()
 
     # ------------------------------------------------------------------ engine protocol
@@ -94,10 +118,12 @@ class SynthSource:
         self._silence()
         self.xy = (0.0, 0.0)
         self._z = self._blend()
+        self._timbre_feed, self._timbre_feed_z = np.zeros((0, len(self._z)), np.float32), None
 
     def _silence(self) -> None:
         """All voices off and their state zeroed (pad position and corners kept)."""
         self.v = Voices(self.max_voices, self.hidden, dsp.TABLE_SIZE)
+        self._work = FrameWork(self.max_voices, dsp.TABLE_SIZE)
         self._stamp = 0
         self._active = np.zeros(0, np.int64)
         self._noise_tail = np.zeros(self.hop, np.float32)
@@ -222,59 +248,35 @@ class SynthSource:
     def _frame(self) -> None:
         while self._events:
             self._apply(self._events.popleft())
-        v = self.v
-        v.stage[v.ending] = IDLE
-        v.note[v.ending] = -1
-        v.ending[:] = False
-        act = np.flatnonzero(v.stage != IDLE)
+        v, e = self.v, self.env_cfg
+        n = _voices_step(v.stage, v.note, v.env, v.ending, self._work.active, self.hop / self.rate, e["attack"],
+                         e["decay"], e["sustain"], e["release"])
+        act = self._work.active[:n]
         self._active = act
-        self._advance_envelopes(act)
-        self._noise_tail, self._noise_head = self._noise_head, np.zeros(self.hop, np.float32)
-        if len(act):
+        self._noise_tail, self._noise_head = self._noise_head, self._noise_tail
+        self._noise_head.fill(0.0)
+        if n:
             self._run_network(act)
         self._frames += 1
 
-    def _advance_envelopes(self, act: np.ndarray) -> None:
-        """Move each active voice's ADSR one frame ahead (the level the new frame aims for)."""
-        v, e, dt = self.v, self.env_cfg, self.hop / self.rate
-        for i in act:
-            st = v.stage[i]
-            if st == ATTACK:
-                v.env[i] = min(1.0, v.env[i] + dt / max(e["attack"], 1e-4))
-                if v.env[i] >= 1.0:
-                    v.stage[i] = DECAY
-            elif st == DECAY:
-                v.env[i] = max(e["sustain"], v.env[i] - dt * (1 - e["sustain"]) / max(e["decay"], 1e-4))
-                if v.env[i] <= e["sustain"]:
-                    v.stage[i] = SUSTAIN
-            elif st == RELEASE:
-                v.env[i] *= 10.0 ** (-3.0 * dt / max(e["release"], 1e-3))
-                v.ending[i] = v.env[i] < SILENT
-
-    def _loudness(self, act: np.ndarray) -> np.ndarray:
-        vm = self.vel_map
-        level = vm["db_at_127"] - (127.0 - self.v.velocity[act]) * vm["db_per_velocity"]
-        return level + 20.0 * np.log10(np.maximum(self.v.env[act], 1e-5))
-
     def _run_network(self, act: np.ndarray) -> None:
-        v = self.v
-        pitch = v.note[act] + self.bend * self.bend_range
-        feeds = {"pitch": pitch[:, None].astype(np.float32),
-                 "loudness": self._loudness(act)[:, None].astype(np.float32),
-                 "timbre": np.broadcast_to(self._z, (len(act), len(self._z))).astype(np.float32),
-                 "h_in": v.h[act]}
-        harm, noise, h = self.session.run(["harmonics", "noise", "h_out"], feeds)
-        v.h[act] = h
-        f0 = dsp.midi_to_hz(pitch)
+        v, n, w = self.v, len(act), self._work
+        vm = self.vel_map
+        _frame_controls(v.note, v.velocity, v.env, act, self.bend * self.bend_range, vm["db_at_127"],
+                        vm["db_per_velocity"], w.pitch, w.loudness, w.f0)
+        if self._timbre_feed.shape[0] != n or self._timbre_feed_z is not self._z:
+            self._timbre_feed = np.ascontiguousarray(np.broadcast_to(self._z, (n, len(self._z))), np.float32)
+            self._timbre_feed_z = self._z
+        feeds = {"pitch": w.pitch[:n], "loudness": w.loudness[:n], "timbre": self._timbre_feed, "h_in": v.h[act]}
+        harm, noise, h = self.session.run(OUTPUTS, feeds)
         if self._mask_needed:
-            harm *= dsp.harmonic_mask(f0, self.n_harm, self.cutoff)
-        harm[v.ending[act]] = 0.0
-        noise[v.ending[act]] = 0.0
-        v.f0_prev[act], v.f0_next[act] = v.f0_next[act], f0
+            harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
+        _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next, v.ending, harm, noise)
         v.tab_prev, v.tab_next = v.tab_next, v.tab_prev        # every active voice moves on together
-        v.tab_next[act] = dsp.wavetables(harm)
-        ph = self.phasors[(self._frames + 7 * act) % PHASOR_BANK]
-        frame = dsp.noise_frame_sum(noise, ph, self.bands, self.rate, self.noise_gain_ref)
+        dsp.wavetables_into(harm, v.tab_next, act, w.spectra)
+        np.remainder(self._frames + 7 * act, PHASOR_BANK, out=w.bank_rows[:n])
+        frame = dsp.noise_frame_sum(noise, self.phasors, w.bank_rows[:n], self.band_pairs, self.rate,
+                                    self.noise_gain_ref)
         self._noise_tail += frame[:self.hop]
         self._noise_head += frame[self.hop:]
 
@@ -283,17 +285,64 @@ class SynthSource:
         """Render samples [pos, pos+len(out)) of the current frame into ``out``."""
         pos, m, act = self._pos, len(out), self._active
         out[:] = self._noise_tail[pos:pos + m]
-        if not len(act):
-            return
-        v = self.v
-        alpha = (pos + np.arange(m, dtype=np.float64)) / self.hop
-        f0 = v.f0_prev[act, None] + (v.f0_next[act] - v.f0_prev[act])[:, None] * alpha
-        inc = f0 / self.rate
-        cum = np.cumsum(inc, axis=1)
-        phase = v.phase[act, None] + cum - inc
-        v.phase[act] = (v.phase[act] + cum[:, -1]) % 1.0
-        y = dsp.wavetable_read(v.tab_prev, v.tab_next, phase, alpha.astype(np.float32), rows=act)
-        out += y.sum(axis=0)
+        if len(act):
+            v = self.v
+            dsp.wavetable_voices(out, v.tab_prev, v.tab_next, act, v.phase, v.f0_prev, v.f0_next, pos, self.hop,
+                                 self.rate)
+
+
+@kernel
+def _frame_controls(note, velocity, env, act, bend, db_at_127, db_per_velocity, pitch, loudness, f0):  # type: ignore
+    """The network's inputs for voices ``act``: pitch [V, 1] MIDI (bend in semitones added), loudness
+    [V, 1] dB (velocity level + envelope), and f0 [V] Hz, written in place."""
+    for j in range(act.shape[0]):
+        i = act[j]
+        p = note[i] + bend
+        pitch[j, 0] = p
+        loudness[j, 0] = db_at_127 - (127.0 - velocity[i]) * db_per_velocity + 20.0 * np.log10(max(env[i], 1e-5))
+        f0[j] = 440.0 * 2.0 ** ((p - 69.0) / 12.0)
+
+
+@kernel
+def _frame_state(act, h_out, h, f0, f0_prev, f0_next, ending, harm, noise):  # type: ignore
+    """After the network: new GRU state and f0 into the voices, silence for voices fading out."""
+    for j in range(act.shape[0]):
+        i = act[j]
+        h[i, :] = h_out[j, :]
+        f0_prev[i] = f0_next[i]
+        f0_next[i] = f0[j]
+        if ending[i]:
+            harm[j, :] = 0.0
+            noise[j, :] = 0.0
+
+
+@kernel
+def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, release):  # type: ignore
+    """One frame of voice bookkeeping, in place: voices that faded out last frame are freed, every
+    sounding voice's ADSR level moves one frame (``dt`` s) ahead, and a release that falls below
+    SILENT marks the voice ``ending`` (it fades to zero over this frame).  stage [V] int8, note [V],
+    env [V] float64, ending [V] bool; the sounding voices' indices go to ``active`` [V]; returns their count."""
+    n = 0
+    for i in range(stage.shape[0]):
+        if ending[i]:
+            stage[i], note[i], ending[i] = IDLE, -1, False
+        st = stage[i]
+        if st == IDLE:
+            continue
+        active[n] = i
+        n += 1
+        if st == ATTACK:
+            env[i] = min(1.0, env[i] + dt / max(attack, 1e-4))
+            if env[i] >= 1.0:
+                stage[i] = DECAY
+        elif st == DECAY:
+            env[i] = max(sustain, env[i] - dt * (1 - sustain) / max(decay, 1e-4))
+            if env[i] <= sustain:
+                stage[i] = SUSTAIN
+        elif st == RELEASE:
+            env[i] *= 10.0 ** (-3.0 * dt / max(release, 1e-3))
+            ending[i] = env[i] < SILENT
+    return n
 
 
 # ---------------------------------------------------------------------- offline playing (hatbox play)
@@ -366,3 +415,16 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes
     events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
     return render_events(src, events, total, block)
+
+
+def compile_kernels() -> None:
+    """Compile (or load from numba's cache) every kernel a SynthSource runs, with the dtypes it uses.
+
+    The engine process calls this before its audio clock starts, so loading a synth pack later
+    never compiles while the audio thread waits for the interpreter."""
+    dsp.warm_up()
+    v, w = Voices(1, 1, 2), FrameWork(1, 2)
+    _voices_step(v.stage, v.note, v.env, v.ending, w.active, 0.005, 0.01, 0.1, 0.8, 0.2)
+    _frame_controls(v.note, v.velocity, v.env, w.active[:0], 0.0, 0.0, 0.0, w.pitch, w.loudness, w.f0)
+    h = np.zeros((0, 1), np.float32)
+    _frame_state(w.active[:0], h, v.h, w.f0, v.f0_prev, v.f0_next, v.ending, h, h)

@@ -183,3 +183,17 @@ def test_engine_status_reports_the_synths_notes_and_pad(synth_pack: Pack) -> Non
     st = engine.status()
     assert st["notes"] == [55, 62]
     assert st["synth"] == {"xy": [0.25, 0.75], "corners": corners}
+
+
+def test_nothing_compiles_after_compile_kernels(synth_pack: Pack) -> None:
+    """The engine compiles the synth's kernels before its clock starts; playing (notes, bend, pad,
+    release, every block size) must then use those signatures only - a new one would compile on
+    the audio thread for seconds."""
+    from device.audio.jit import signature_counts
+    from device.audio.synth import compile_kernels
+    compile_kernels()
+    before = signature_counts()
+    assert len(before) >= 7 and all(n >= 1 for n in before.values())
+    for block in (1, 37, 128):
+        play(synth_pack, SCORE, 6000, block)
+    assert signature_counts() == before
