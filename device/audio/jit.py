@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable, TypeVar
 
+from hatbox.errors import HatboxError
+
 F = TypeVar("F", bound=Callable[..., Any])
 _compiled: dict[str, Any] = {}
 
@@ -21,8 +23,16 @@ def _dispatcher(fn: Callable[..., Any]) -> Any:
     key = f"{fn.__module__}.{fn.__qualname__}"
     d = _compiled.get(key)
     if d is None:
-        import numba
-        d = _compiled[key] = numba.njit(nogil=True, cache=True)(fn)
+        try:
+            import numba
+        except ImportError as exc:
+            raise HatboxError(f"the synth's kernels need numba, which this Python lacks ({exc})",
+                              hint="pip install 'numba>=0.59' (hatbox's own install brings it)") from None
+        try:
+            d = numba.njit(nogil=True, cache=True)(fn)
+        except RuntimeError:        # no writable cache location at all: compile in every process instead
+            d = numba.njit(nogil=True, cache=False)(fn)
+        _compiled[key] = d
     return d
 
 

@@ -141,7 +141,10 @@ class Swapper:
 
     def start(self) -> "Swapper":
         warm_runtime()
-        compile_kernels()                     # the synth's numba kernels: compiled (or cached) before any audio
+        try:
+            compile_kernels()                 # the synth's numba kernels: compiled (or cached) before any audio
+        except HatboxError:                   # no numba: effects still work; loading a synth pack is then
+            pass                              # refused with the same clear error
         self._thread = threading.Thread(target=self._loop, name="hatbox-swapper", daemon=True)
         self._thread.start()
         return self

@@ -197,3 +197,30 @@ def test_nothing_compiles_after_compile_kernels(synth_pack: Pack) -> None:
     for block in (1, 37, 128):
         play(synth_pack, SCORE, 6000, block)
     assert signature_counts() == before
+
+
+def test_without_numba_a_synth_load_is_refused_clearly(synth_pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A box whose Python lacks numba still starts (effects work); the synth says what is missing."""
+    import builtins
+
+    from device.audio import jit
+    real_import = builtins.__import__
+
+    def no_numba(name: str, *args: object, **kwargs: object) -> object:
+        if name == "numba":
+            raise ImportError("No module named 'numba'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(jit, "_compiled", {})
+    monkeypatch.setattr(builtins, "__import__", no_numba)
+    with pytest.raises(HatboxError, match="need numba") as err:
+        SynthSource(synth_pack, RATE)
+    assert "pip install" in (err.value.hint or "")
+    from device.audio.engine import Engine, EngineConfig
+    from device.audio.swap import Swapper
+    sw = Swapper(Engine(EngineConfig(rate=RATE, block=128))).start()      # the engine still starts
+    try:
+        with pytest.raises(HatboxError, match="need numba"):
+            sw.load("synth", synth_pack.path)
+    finally:
+        sw.stop()
