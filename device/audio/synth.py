@@ -8,6 +8,9 @@ rendered per sample from wavetables (device.audio.harmonic): each voice's new fr
 single-cycle table, and the voice crossfades from its previous table to the new one over the frame
 while its phase accumulator integrates f0 - the same sound as the additive sum, at a fraction of
 the cost.  Noise is shaped per voice in the frequency domain, summed, and overlap-added once.
+The loops over voices and samples are numba kernels (device.audio.jit; :func:`compile_kernels`
+builds them all before the engine's clock starts); per frame only onnxruntime and two inverse
+FFTs remain outside them, and nothing allocates per sample.
 
 Control messages are queued by :meth:`handle` and applied at the next frame boundary, so the output
 does not depend on the engine's block size (only on when messages arrive, to within one frame).
