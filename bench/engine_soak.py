@@ -109,7 +109,7 @@ def analyse(status: dict, src: Path, dst: Path, audio, cfg, loads: list[dict], l
            "swaps_done": len(rows), "xruns": status["xruns"], "xrun_blocks": status.get("xrun_blocks"),
            "deadline_misses": run.get("deadline_misses"), "worst_late_ms": run.get("worst_late_ms"),
            "io_max_ms": run.get("io_max_ms"), "io_slow_blocks": run.get("io_slow_blocks"),
-           "misses_with_slow_io": run.get("misses_with_slow_io"),
+           "misses_with_slow_io": run.get("misses_with_slow_io"), "miss_detail": run.get("miss_detail", []),
            "blocks": status["blocks"], "scheduler": status.get("scheduler"), "warnings": status.get("warnings"),
            "load_mean": status["load_mean"], "load_p999": status["load_p999"], "load_max": status["load_max"],
            "discontinuities": disc, "worst_swap_ratio": max((r["ratio"] for r in rows), default=0.0),

@@ -248,9 +248,16 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 
 
+MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
+
+
 def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
                io_stats: dict[str, Any]) -> None:
-    """read -> process -> write; times the device calls (a slow write is the device's, not ours)."""
+    """read -> process -> write; times the device calls (a slow write is the device's, not ours).
+
+    For a block that misses its deadline, ``io_stats["miss_detail"]`` gets where the time went (ms):
+    how late the thread woke (the OS or another thread holding the interpreter), the read, the
+    engine's compute and the write."""
     if pacer is not None:
         pacer.wait()
     t0 = time.perf_counter()
@@ -259,16 +266,23 @@ def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pa
     engine.process(inp, out)
     t2 = time.perf_counter()
     ok = io.write(out) and ok
-    io_s = (t1 - t0) + (time.perf_counter() - t2)
+    t3 = time.perf_counter()
+    io_s = (t1 - t0) + (t3 - t2)
     slow = io_s > 0.001
     io_stats["io_max_ms"] = max(io_stats["io_max_ms"], 1000.0 * io_s)
     io_stats["io_slow_blocks"] += slow
     if pacer is not None:
-        before = pacer.misses
+        before, k = pacer.misses, pacer.k
+        woke_late = t0 - (pacer.start + (k + 1) * pacer.period_s)
         pacer.done()
         if pacer.misses != before:
             ok = False
             io_stats["misses_with_slow_io"] += slow
+            details = io_stats.setdefault("miss_detail", [])
+            if len(details) < MISS_DETAILS:
+                details.append({"block": k, "woke_late_ms": round(1000 * woke_late, 3),
+                                "read_ms": round(1000 * (t1 - t0), 3), "compute_ms": round(1000 * (t2 - t1), 3),
+                                "write_ms": round(1000 * (t3 - t2), 3)})
     if not ok:
         engine.note_xrun()
 

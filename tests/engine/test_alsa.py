@@ -75,3 +75,21 @@ def test_engine_process_with_control_and_status(file_pcm: tuple[Path, Path, Path
     out = np.fromfile(dst, np.float32)
     assert out.shape[0] > RATE // 10 and np.all(np.isfinite(out))
     assert max_step(out) <= 1.05 * max_step(np.fromfile(src, np.float32))
+
+
+def test_a_missed_deadline_says_where_the_time_went() -> None:
+    """A write that stalls past the playback headroom is an xrun, and its breakdown names the write."""
+    from device.audio.alsa_io import FileIO
+
+    class StallingIO(FileIO):
+        def write(self, buf: np.ndarray) -> bool:
+            if len(self.chunks) == 20:
+                time.sleep(0.012)                     # > 2 periods of 2.67 ms headroom
+            return super().write(buf)
+
+    eng = Engine(EngineConfig(rate=RATE, block=128))
+    io = StallingIO(AudioConfig(rate=RATE, period=128, periods=3), tone(0.2))
+    res = run_loop(eng, io, seconds=0.1, pace=True)
+    assert res["deadline_misses"] >= 1 and eng.xruns >= 1
+    stalled = [d for d in res["miss_detail"] if d["block"] == 20]     # (a VM hiccup may add others)
+    assert stalled and stalled[0]["write_ms"] >= 11.0 and stalled[0]["compute_ms"] < stalled[0]["write_ms"]
