@@ -251,6 +251,23 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
 MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
 
 
+def other_threads(depth: int = 3) -> dict[str, list[str]]:
+    """Where every other thread of this process is right now (innermost ``depth`` frames, as
+    'file:line function').  Taken when a block misses its deadline: a thread that held the
+    interpreter while the audio thread waited is usually still at the line that held it."""
+    import sys
+    import traceback
+    names = {t.ident: t.name for t in threading.enumerate()}
+    me = threading.get_ident()
+    out = {}
+    for ident, frame in sys._current_frames().items():
+        if ident == me:
+            continue
+        stack = traceback.extract_stack(frame)[-depth:]
+        out[names.get(ident, str(ident))] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
+    return out
+
+
 def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
                io_stats: dict[str, Any]) -> None:
     """read -> process -> write; times the device calls (a slow write is the device's, not ours).
@@ -282,7 +299,7 @@ def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pa
             if len(details) < MISS_DETAILS:
                 details.append({"block": k, "woke_late_ms": round(1000 * woke_late, 3),
                                 "read_ms": round(1000 * (t1 - t0), 3), "compute_ms": round(1000 * (t2 - t1), 3),
-                                "write_ms": round(1000 * (t3 - t2), 3)})
+                                "write_ms": round(1000 * (t3 - t2), 3), "other_threads": other_threads()})
     if not ok:
         engine.note_xrun()
 
