@@ -19,28 +19,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 _compiled: dict[str, Any] = {}
 
 
-def _dispatcher(fn: Callable[..., Any]) -> Any:
-    key = f"{fn.__module__}.{fn.__qualname__}"
-    d = _compiled.get(key)
-    if d is None:
-        try:
-            import numba
-        except ImportError as exc:
-            raise HatboxError(f"the synth's kernels need numba, which this Python lacks ({exc})",
-                              hint="pip install 'numba>=0.59' (hatbox's own install brings it)") from None
-        try:
-            d = numba.njit(nogil=True, cache=True)(fn)
-        except RuntimeError:        # no writable cache location at all: compile in every process instead
-            d = numba.njit(nogil=True, cache=False)(fn)
-        _compiled[key] = d
+def _dispatcher(fn: Callable[..., Any], key: str) -> Any:
+    """The numba dispatcher of ``fn``, made (and registered under ``key``) at its first call."""
+    try:
+        import numba
+    except ImportError as exc:
+        raise HatboxError(f"the synth's kernels need numba, which this Python lacks ({exc})",
+                          hint="pip install 'numba>=0.59' (hatbox's own install brings it)") from None
+    try:
+        d = numba.njit(nogil=True, cache=True)(fn)
+    except RuntimeError:        # no writable cache location at all: compile in every process instead
+        d = numba.njit(nogil=True, cache=False)(fn)
+    _compiled[key] = d
     return d
 
 
 def kernel(fn: F) -> F:
     """Decorator: ``fn`` runs numba-compiled (compiled, or loaded from the cache, at its first call)."""
+    key = f"{fn.__module__}.{fn.__qualname__}"
+
     @wraps(fn)
     def call(*args: Any) -> Any:
-        return _dispatcher(fn)(*args)
+        d = _compiled.get(key)
+        return (d if d is not None else _dispatcher(fn, key))(*args)
     call.py_func = fn  # type: ignore[attr-defined]   # the plain-Python loop, for reading
     return call  # type: ignore[return-value]
 

@@ -101,15 +101,7 @@ class SynthSource:
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
         self.reset()
-        self._warm_up()
-
-    def _warm_up(self) -> None:
-        """Run every step once (kernels compiled or loaded from cache, if :func:`compile_kernels` has
-        not already done it in this process): one quiet frame, then a clean reset."""
-        compile_kernels()
-        self._note_on(60, 1)
-        self.render(np.zeros(1, np.float32))
-        self.reset()
+        compile_kernels()                   # at once if the engine already did; else now, not on the first block
 
     # ------------------------------------------------------------------ engine protocol
     def reset(self) -> None:
