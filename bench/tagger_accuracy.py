@@ -33,6 +33,7 @@ from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, fit_stats_hea
 from trainer.tagger.model import TaggerNet  # noqa: E402
 
 DATA = Path("data/tagger-drums")
+DEBIAN = Path("data/tagger-debian")      # Sonic Pi / LMMS / freepats one-shots (trainer.tagger.debian_samples)
 OUT = Path("bench/results")
 TEST_KITS = ("The_Black_Pearl_1.0", "Millo_MultiLayered2", "Millo_MultiLayered3", "Millo-Drums_v.1",
              "Audiophob", "ElectricEmpireKit", "circAfrique_v4")
@@ -50,6 +51,15 @@ def split() -> tuple[list[Item], list[Item], list[str], list[str]]:
             train_items += load_items(csv)
             train_kits.append(csv.stem)
     return train_items, test_items, train_kits, list(TEST_KITS)
+
+
+def extra_sets(args: argparse.Namespace) -> list[Path]:
+    """The CSVs added to the training side: data/tagger-debian/*.csv unless --no-debian, then --extra."""
+    found = [] if args.no_debian else sorted(DEBIAN.glob("*.csv"))
+    if not args.no_debian and not found:
+        raise SystemExit(f"no {DEBIAN}/*.csv: run `.venv/bin/python -m trainer.tagger.debian_samples` "
+                         "(or pass --no-debian)")
+    return found + [Path(c) for c in args.extra]
 
 
 def mfcc_stats(clips: np.ndarray, spec: MelSpec) -> np.ndarray:
@@ -85,8 +95,9 @@ def run(args: argparse.Namespace) -> dict:
     rate = cfg.spec.rate
     n = int(round(args.clip_seconds * rate)) if args.clip_seconds else cfg.clip_samples
     tr, te, train_kits, test_kits = split()
-    extra = [it for csv in args.extra for it in load_items(csv)]   # joins every training set
-    shots = few_shot(tr, args.shots, seed=args.seed) + extra          # user's shots from the kits only
+    extra_csvs = extra_sets(args)
+    extra = [it for csv in extra_csvs for it in load_items(csv)]   # joins the full-data training set
+    shots = few_shot(tr, args.shots, seed=args.seed)                  # 5 per tag from the train kits, nothing else
     tr = tr + extra
     tags = tag_list(tr + te)
     t0 = time.monotonic()
@@ -95,7 +106,7 @@ def run(args: argparse.Namespace) -> dict:
     tr_y, te_y = targets(tr, tags), targets(te, tags)
     shot_idx = np.array([tr.index(it) for it in shots])
     out = {"train_kits": train_kits, "test_kits": test_kits, "tags": tags, "train_items": len(tr),
-           "extra_items": len(extra), "extra": args.extra,
+           "extra_items": len(extra), "extra": [str(c) for c in extra_csvs],
            "test_items": len(te), "decode_seconds": round(load_s, 1), "load": _load()}
     feats_tr, feats_te = mfcc_stats(tr_clips[:, :n], cfg.spec), mfcc_stats(te_clips, cfg.spec)
     base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
@@ -138,6 +149,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--extra", action="append", default=[], metavar="CSV",
                    help="more training data (path,tag CSV), e.g. data/tagger-gm/all_gm.csv; repeatable")
+    p.add_argument("--no-debian", action="store_true",
+                   help="train on the Hydrogen train kits only, without data/tagger-debian/*.csv")
     p.add_argument("--clip-seconds", type=float, default=None,
                    help="clip length for both systems (default: the tagger's 1 s)")
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")

@@ -3,7 +3,8 @@
 The fixed split of bench/tagger_accuracy.py trains on 7 kits and tests on 7; this benchmark
 asks the same question ("drum kits never seen in training") of every kit in turn: for each
 group (one kit; the Millo / Audiophob family, which shares a template, is one group) both
-systems are trained on all the other groups and predict the left-out one.  The pooled
+systems are trained on all the other groups (plus the Sonic Pi / LMMS / freepats one-shots of
+data/tagger-debian/, unless --no-debian; they are never tested) and predict the left-out one.  The pooled
 predictions (every sample predicted exactly once, by a model that never saw its kit) give one
 macro-F1 per system; per-fold figures are kept in the JSON.  The tagger is what
 `hatbox train tagger` ships (CNN + statistics head); the CNN alone is scored too.
@@ -26,12 +27,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import DATA, OUT, _load, baseline, cnn, mfcc_stats, save  # noqa: E402
+from tagger_accuracy import DATA, OUT, _load, baseline, cnn, extra_sets, mfcc_stats, save  # noqa: E402
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, predict  # noqa: E402
+
+
+EXTRA = "(extra training data)"
 
 
 def group_of(kit: str) -> str:
@@ -51,15 +55,16 @@ def run(args: argparse.Namespace) -> dict:
     cfg = TaggerConfig()
     n = cfg.clip_samples
     by_kit = kits()
-    items = [it for k in by_kit for it in by_kit[k]]
-    group = np.array([group_of(k) for k in by_kit for _ in by_kit[k]])
+    extra = [it for csv in extra_sets(args) for it in load_items(csv)]      # in every fold's training side
+    items = [it for k in by_kit for it in by_kit[k]] + extra
+    group = np.array([group_of(k) for k in by_kit for _ in by_kit[k]] + [EXTRA] * len(extra))
     tags = tag_list(items)
     clips = load_clips(items, cfg.spec.rate, int(n * LOAD_MARGIN))    # [I, margin * N]
     y = targets(items, tags)
     feats = mfcc_stats(clips[:, :n], cfg.spec)
     p_base, p_cnn, p_tag = (np.zeros((len(items), len(tags))) for _ in range(3))
     folds = []
-    groups = sorted(set(group)) if not args.groups else args.groups
+    groups = sorted(set(group) - {EXTRA}) if not args.groups else args.groups
     for g in groups:
         test, train = group == g, group != g
         t0 = time.monotonic()
@@ -76,7 +81,7 @@ def run(args: argparse.Namespace) -> dict:
         folds.append(fold)
         print(json.dumps(fold), flush=True)
     done = np.isin(group, groups)
-    out = {"groups": groups, "items": int(done.sum()), "tags": tags, "folds": folds, "load": _load(),
+    out = {"groups": groups, "items": int(done.sum()), "extra_items": len(extra), "tags": tags, "folds": folds, "load": _load(),
            "baseline": evaluate(p_base[done], y[done], tags),
            "cnn_only": evaluate(p_cnn[done], y[done], tags),
            "tagger": evaluate(p_tag[done], y[done], tags)}
@@ -93,6 +98,9 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--groups", nargs="*", default=None, help="only these groups (default: all)")
     p.add_argument("--name", default="tagger_kit_cv")
+    p.add_argument("--no-debian", action="store_true",
+                   help="without data/tagger-debian/*.csv in every fold's training side")
+    p.add_argument("--extra", action="append", default=[], metavar="CSV", help="more training data; repeatable")
     args = p.parse_args()
     out = run(args)
     for key in ("baseline", "cnn_only", "tagger"):

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBS=(libasound2-dev libasound2-plugins alsa-utils libsndfile1 sox fluidsynth fluid-soundfont-gm
-      hydrogen-drumkits lilv-utils guitarix-lv2 swh-lv2)
+      hydrogen-drumkits hydrogen-data sonic-pi-samples lmms-common freepats lilv-utils guitarix-lv2 swh-lv2)
 
 missing=()
 for p in "${DEBS[@]}"; do

@@ -44,6 +44,17 @@ def test_recipe_writes_one_csv_per_kit_without_duplicate_sounds(tmp_path):
     assert counts == {"A": 2, "B": 1}
     items = load_items(tmp_path / "out" / "all.csv")
     assert [(i.path.name, i.tags) for i in items] == [("k.wav", ("kick",)), ("h.wav", ("hihat",)), ("s.wav", ("snare",))]
+    # a kit made mostly of a larger kit's files ("G" sorts first, as GMRockKit does before The Black
+    # Pearl) is dropped whole: it must not take P's files, nor keep its one own file
+    more = tmp_path / "more"
+    for name in ("G", "P"):
+        (more / name).mkdir(parents=True)
+    pearl = [("Kick", "k.wav", thump(44100)), ("Snare", "s.wav", hiss(44100, seed=7)),
+             ("Open HH", "h.wav", hiss(44100)), ("Tom", "t.wav", thump(44100, seed=5))]
+    _kit(more, "P", pearl)
+    _kit(more, "G", pearl[:2] + [("Ride", "r.wav", hiss(44100, seed=11))])
+    assert build(tmp_path / "out3", more) == {"P": 4}
+    assert not (tmp_path / "out3" / "G.csv").exists()
     with pytest.raises(DataError, match="no Hydrogen drum kits"):
         build(tmp_path / "out2", tmp_path / "empty")
 
