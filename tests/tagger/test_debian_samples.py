@@ -12,6 +12,7 @@ from hatbox.errors import DataError
 from tests.tagger.conftest import hiss, thump
 from trainer.tagger import debian_samples as ds
 from trainer.tagger.data import load_items
+from trainer.tagger.hydrogen import tag_for
 
 
 @pytest.mark.parametrize("stem, tag", [
@@ -20,7 +21,7 @@ from trainer.tagger.data import load_items
     ("tabla_ghe3", "percussion"), ("drum_cymbal_open", None), ("drum_roll", None), ("loop_amen", None),
 ])
 def test_sonic_pi_names_map_to_tags(stem, tag):
-    assert ds.tag_for(stem, ds.SONIC_PI_RULES) == tag
+    assert tag_for(stem, ds.SONIC_PI_RULES) == tag
 
 
 @pytest.mark.parametrize("stem, tag", [
@@ -28,7 +29,7 @@ def test_sonic_pi_names_map_to_tags(stem, tag):
     ("hihat_foot_pedal01", "hihat"), ("ride02", "cymbal"), ("clap03", "percussion"), ("zap01", None),
 ])
 def test_lmms_names_map_to_tags(stem, tag):
-    assert ds.tag_for(stem, ds.LMMS_RULES) == tag
+    assert tag_for(stem, ds.LMMS_RULES) == tag
 
 
 def _pat(path: Path, samples: np.ndarray, rate: int, *, sixteen: bool = True, unsigned: bool = False) -> Path:

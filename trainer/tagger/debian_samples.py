@@ -14,8 +14,6 @@ benchmarks can keep it on one side of a kit split; files whose bytes repeat are 
 """
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
 import struct
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import numpy as np
 
 from device.audio import audiofile
 from hatbox.errors import AudioFileError, DataError
+from trainer.tagger.hydrogen import KitSample, first_time, tag_for, write_csv
 
 SONIC_PI_DIR = Path("/usr/share/sonic-pi/samples")
 LMMS_DIR = Path("/usr/share/lmms/samples/drums")
@@ -65,30 +64,17 @@ COLLECTIONS = (
 )
 
 
-def tag_for(stem: str, rules: tuple[tuple[str, str], ...]) -> str | None:
-    """The tag of a sample file's stem under ``rules``, or None when no rule fits."""
-    name = stem.lower()
-    for tag, pattern in rules:
-        if re.search(pattern, name):
-            return tag
-    return None
-
-
-def tagged_files(c: Collection) -> list[tuple[Path, str]]:
-    """[(file, tag)] of a collection, sorted by file name, each sound once."""
+def tagged_files(c: Collection) -> list[KitSample]:
+    """The tagged samples of a collection, sorted by file name, each sound once."""
     seen: set[bytes] = set()
     out = []
     for f in sorted(c.folder.glob("*")):
         if f.suffix.lower() not in SUFFIXES or not f.is_file():
             continue
         tag = tag_for(f.stem, c.rules)
-        if tag is None:
+        if tag is None or not first_time(f, seen) or not _decodes(f):
             continue
-        digest = hashlib.sha1(f.read_bytes()).digest()
-        if digest in seen or not _decodes(f):
-            continue
-        seen.add(digest)
-        out.append((f, tag))
+        out.append(KitSample(c.name, f.stem, tag, f))
     return out
 
 
@@ -125,8 +111,8 @@ def read_pat(path: Path) -> tuple[np.ndarray, int]:
     return x / 128.0, rate
 
 
-def freepats_files(out_dir: Path, folder: Path = FREEPATS_DIR) -> list[tuple[Path, str]]:
-    """Write each tagged freepats drum patch as ``out_dir/freepats/<stem>.wav``; [(wav, tag)] by note."""
+def freepats_files(out_dir: Path, folder: Path = FREEPATS_DIR) -> list[KitSample]:
+    """Write each tagged freepats drum patch as ``out_dir/freepats/<stem>.wav``; its samples, tagged by note."""
     from trainer.tagger.gm_drums import GM_TAGS
     wav_dir = out_dir / "freepats"
     wav_dir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +127,7 @@ def freepats_files(out_dir: Path, folder: Path = FREEPATS_DIR) -> list[tuple[Pat
         except DataError:
             continue
         wav = audiofile.write(wav_dir / f"{f.stem}.wav", audio, rate, subtype="PCM_16")
-        out.append((wav.resolve(), tag))
+        out.append(KitSample("freepats", f.stem, tag, wav.resolve()))
     return out
 
 
@@ -169,14 +155,9 @@ def build(out_dir: Path, collections: tuple[Collection, ...] = COLLECTIONS,
     tables = {c.name: tagged_files(c) for c in found}
     if freepats_dir.is_dir():
         tables["freepats"] = freepats_files(out_dir, freepats_dir)
-    counts = {}
-    for name, rows in tables.items():
-        with (out_dir / f"{name}.csv").open("w", newline="") as fh:
-            w = csv.writer(fh)
-            for path, tag in rows:
-                w.writerow([str(path), tag])
-        counts[name] = len(rows)
-    return counts
+    for name, samples in tables.items():
+        write_csv(out_dir / f"{name}.csv", samples)
+    return {name: len(samples) for name, samples in tables.items()}
 
 
 def main() -> None:

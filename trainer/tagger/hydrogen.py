@@ -40,10 +40,11 @@ class KitSample:
     path: Path
 
 
-def tag_for(instrument: str) -> str | None:
-    """The tag of a Hydrogen instrument name, or None when no rule fits."""
+def tag_for(instrument: str, rules: tuple[tuple[str, str], ...] = RULES) -> str | None:
+    """The tag of a Hydrogen instrument name (or any sample name, under other ``rules``), or None
+    when no rule fits."""
     name = instrument.lower()
-    for tag, pattern in RULES:
+    for tag, pattern in rules:
         if re.search(pattern, name):
             return tag
     return None
@@ -114,7 +115,7 @@ def build(out_dir: Path, kits_dir: Path = KITS_DIR) -> dict[str, int]:
     seen: set[bytes] = set()
     kept: dict[str, list[KitSample]] = {}
     for name in claim_order:
-        fresh = [s for s in kits[name] if _first_time(s.path, seen)]
+        fresh = [s for s in kits[name] if first_time(s.path, seen)]
         kept[name] = fresh if 2 * len(fresh) >= len(kits[name]) else []
     everything, counts = [], {}
     for d in dirs:
@@ -127,7 +128,8 @@ def build(out_dir: Path, kits_dir: Path = KITS_DIR) -> dict[str, int]:
     return counts
 
 
-def _first_time(path: Path, seen: set[bytes]) -> bool:
+def first_time(path: Path, seen: set[bytes]) -> bool:
+    """Whether the file's bytes are new to ``seen`` (their SHA-1 is added to it)."""
     import hashlib
     digest = hashlib.sha1(path.read_bytes()).digest()
     if digest in seen:
