@@ -130,3 +130,36 @@ def test_spec_mask_only_while_training():
     net = TaggerNet(TaggerConfig(spec_mask=1.0), 3).eval()
     audio = torch.randn(2, 16000) * 0.1
     assert torch.equal(net.features(audio), net.features(audio))      # eval: deterministic, no masking
+
+
+def test_augmentation_follows_the_clip_rate():
+    """At 32 kHz a bell at 10 kHz is applied where it belongs, and the time shift and reverb are in
+    seconds, not samples (the same draw moves a 32 kHz clip twice as many samples as a 16 kHz one)."""
+    t = np.arange(32000) / 32000
+    tone = np.sin(2 * np.pi * 10000 * t).astype(np.float32)
+    boosted = aug.colour(tone, 0.0, [(10000.0, 6.0, 0.3)], rate=32000)
+    assert np.sqrt(np.mean(boosted[4000:-4000] ** 2) / np.mean(tone[4000:-4000] ** 2)) == pytest.approx(10 ** (6 / 20), rel=0.02)
+    click = np.zeros(32000, np.float32)
+    click[0] = 1.0
+    tail = lambda rate: int(np.flatnonzero(np.abs(aug.reverb(click, 0.3, 1.0, np.random.default_rng(1), rate)) > 1e-6).max())
+    assert tail(32000) == pytest.approx(2 * tail(16000), rel=0.01)
+    for rate in (16000, 32000):
+        rng = np.random.default_rng(3)
+        outs = [aug.augment(thump(rate, 1.3), rate, rng, rate=rate) for _ in range(4)]
+        assert all(o.shape == (rate,) and np.all(np.isfinite(o)) for o in outs)
+
+
+def test_band_norm_scales_each_mel_band_on_its_own():
+    import torch
+    from trainer.tagger.model import BandNorm, TaggerConfig, TaggerNet
+    x = torch.randn(16, 1, 8, 20) * torch.arange(1, 9, dtype=torch.float32)[None, None, :, None] + 5.0
+    y = BandNorm(8).train()(x)
+    assert y.shape == x.shape
+    assert torch.allclose(y.mean(dim=(0, 1, 3)), torch.zeros(8), atol=1e-4)
+    assert torch.allclose(y.std(dim=(0, 1, 3), unbiased=False), torch.ones(8), atol=1e-2)
+    cfg = TaggerConfig()
+    assert isinstance(TaggerNet(cfg, 3).norm, BandNorm) and cfg.band_norm
+    assert TaggerConfig.from_dict(cfg.to_dict()).band_norm
+    old = cfg.to_dict()
+    del old["band_norm"]                        # a config written before band_norm existed
+    assert not isinstance(TaggerNet(TaggerConfig.from_dict(old), 3).norm, BandNorm)

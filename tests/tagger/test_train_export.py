@@ -73,3 +73,33 @@ def test_single_label_data_trains_a_softmax_and_multi_label_a_sigmoid_per_tag():
     w = sample_weights(single)                     # the rare tags are drawn as often as the common one
     assert w[:2].sum() + w[3] == pytest.approx(2 / 3, abs=1e-6) and w[2] == pytest.approx(1 / 3)
     assert pos_weight(single).tolist() == [1.0, 3.0, 3.0]
+
+
+def _tiny_run(seed: int, steps: int = 4):
+    import torch
+
+    from trainer.tagger.model import TaggerConfig, TaggerNet
+    from trainer.tagger.train import TrainOptions, _loop
+    rng = np.random.default_rng(0)
+    clips = (rng.standard_normal((12, 10400)) * np.exp(-np.arange(10400) / 2000)).astype(np.float32)
+    y = np.repeat(np.eye(3, dtype=np.float32), 4, axis=0)
+    torch.manual_seed(seed)
+    net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16, exclusive=True), 3)
+    return _loop(net, clips, y, ["a", "b", "c"], TrainOptions(steps=steps, batch=8, seed=seed, threads=1, progress=False))
+
+
+def test_batches_prepared_in_the_worker_thread_keep_runs_reproducible():
+    a, b, c = _tiny_run(0), _tiny_run(0), _tiny_run(1)
+    assert a.steps == b.steps == 4
+    assert a.losses == b.losses                   # same seed: same batches, same augmentation, same losses
+    assert a.losses != c.losses
+
+
+def test_an_error_while_preparing_a_batch_reaches_the_caller(monkeypatch):
+    import trainer.tagger.train as tr
+
+    def broken(*args, **kwargs):
+        raise ValueError("augmentation failed")
+    monkeypatch.setattr(tr, "make_batch", broken)
+    with pytest.raises(ValueError, match="augmentation failed"):
+        _tiny_run(0)

@@ -1,14 +1,14 @@
 """Waveform augmentation for one-shots (numpy): gain, time shift, speed (pitch), noise, short reverb,
 and a random recording-chain colour (EQ tilt and bells: kits differ most in how they were miked).
 
-Each function maps a mono clip [L] float32 to a new array; :func:`augment` chains them at random and
-returns exactly ``n`` samples.  ``rng`` is a numpy Generator so runs are reproducible.
+Each function maps a mono clip [L] float32 at ``rate`` Hz to a new array; :func:`augment` chains them at
+random and returns exactly ``n`` samples.  ``rng`` is a numpy Generator so runs are reproducible.
 """
 from __future__ import annotations
 
 import numpy as np
 
-RATE_HINT = 16000
+DEFAULT_RATE = 16000    # Hz, where a caller gives none
 
 
 def gain(x: np.ndarray, db: float) -> np.ndarray:
@@ -35,7 +35,7 @@ def noise(x: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
     return x + rng.standard_normal(x.size, dtype=np.float32) * np.float32(rms * 10 ** (-snr_db / 20))
 
 
-def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, rate: int = RATE_HINT) -> np.ndarray:
+def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, rate: int = DEFAULT_RATE) -> np.ndarray:
     """Convolve with exponentially decaying noise (a small room), mixed ``wet`` into the dry clip."""
     from scipy import fft
     n_ir = max(16, int(rt60_s * rate))
@@ -47,7 +47,7 @@ def reverb(x: np.ndarray, rt60_s: float, wet: float, rng: np.random.Generator, r
     return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
 
 
-def colour(x: np.ndarray, tilt_db: float, bells: list[tuple[float, float, float]], rate: int = RATE_HINT) -> np.ndarray:
+def colour(x: np.ndarray, tilt_db: float, bells: list[tuple[float, float, float]], rate: int = DEFAULT_RATE) -> np.ndarray:
     """Zero-phase EQ: a tilt of ``tilt_db`` per octave around 1 kHz plus bells (centre Hz, gain dB,
     width in octaves), applied as a smooth gain curve on the clip's spectrum."""
     from scipy import fft
@@ -60,10 +60,11 @@ def colour(x: np.ndarray, tilt_db: float, bells: list[tuple[float, float, float]
     return fft.irfft(fft.rfft(x, size) * (10.0 ** (db / 20.0)), size)[:x.size].astype(np.float32)
 
 
-def random_colour(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    bells = [(float(np.exp(rng.uniform(np.log(60), np.log(7000)))), float(rng.uniform(-9, 9)),
+def random_colour(x: np.ndarray, rng: np.random.Generator, rate: int = DEFAULT_RATE) -> np.ndarray:
+    top = min(7000.0, 0.45 * rate)
+    bells = [(float(np.exp(rng.uniform(np.log(60), np.log(top)))), float(rng.uniform(-9, 9)),
               float(rng.uniform(0.3, 1.2))) for _ in range(int(rng.integers(1, 3)))]
-    return colour(x, float(rng.uniform(-2.5, 2.5)), bells)
+    return colour(x, float(rng.uniform(-2.5, 2.5)), bells, rate)
 
 
 def fit(x: np.ndarray, n: int) -> np.ndarray:
@@ -72,17 +73,18 @@ def fit(x: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
-    """A random chain of the above on clip ``x`` [L>=n]; returns [n] float32."""
+def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1.0,
+            rate: int = DEFAULT_RATE) -> np.ndarray:
+    """A random chain of the above on clip ``x`` [L>=n] at ``rate`` Hz; returns [n] float32."""
     y = x
     if rng.random() < 0.6 * strength:
         y = speed(y, float(2.0 ** (rng.uniform(-3, 3) / 12)))
     if rng.random() < 0.6 * strength:
-        y = random_colour(y, rng)
+        y = random_colour(y, rng, rate)
     if rng.random() < 0.4 * strength:
-        y = reverb(y, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.35), rng)
+        y = reverb(y, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.35), rng, rate)
     if rng.random() < 0.5 * strength:
-        y = shift(y, int(rng.integers(-80, 480)))
+        y = shift(y, int(rng.integers(-5 * rate // 1000, 30 * rate // 1000)))      # -5 to +30 ms
     if rng.random() < 0.4 * strength:
         y = noise(y, rng.uniform(20, 50), rng)
     return fit(gain(y, rng.uniform(-18, 6)), n)

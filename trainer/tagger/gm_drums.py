@@ -28,7 +28,7 @@ from hatbox.errors import DataError
 from trainer.data.fluid import RATE as RENDER_RATE
 from trainer.data.fluid import SOUNDFONT, render
 
-RATE = 16_000            # written sample rate (the tagger's front-end rate), Hz
+RATE = 32_000            # written sample rate (the tagger's front-end rate, trainer.tagger.model.tagger_spec), Hz
 SPACING_S = 2.5          # note-to-note distance in the render, s
 KEEP_S = 1.2             # length of each written sample, s
 SILENT_PEAK = 3e-3       # a cut whose peak is below this (-50 dBFS) is "no sound for this note"

@@ -9,6 +9,7 @@ examples per tag is seen many times, each time differently augmented.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -32,7 +33,7 @@ class TrainOptions:
     lr: float = 3e-3
     minutes: float = 4.5          # wall-clock cap
     seed: int = 0
-    threads: int = 2
+    threads: int = 2              # cores to use: torch gets threads - 1 (at least 1), augmentation one thread
     progress: bool = True
 
 
@@ -70,9 +71,10 @@ def loss_function(y: np.ndarray, exclusive: bool):
     return nn.BCEWithLogitsLoss(pos_weight=pos_weight(y))
 
 
-def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int,
+def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: int,
                rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    x = np.stack([augment(clips[i], n, rng) for i in idx])
+    """Augmented clips [B, n] at ``rate`` Hz and their targets [B, n_tags] for the rows ``idx``."""
+    x = np.stack([augment(clips[i], n, rng, rate=rate) for i in idx])
     return torch.from_numpy(x), torch.from_numpy(y[idx])
 
 
@@ -80,7 +82,6 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
           tags: list[str] | None = None) -> TrainResult:
     """Train a tagger on ``items``; returns the network (eval mode, FFT front-end) and its tags."""
     cfg, opts = cfg or TaggerConfig(), opts or TrainOptions()
-    torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)
     tags = tags or tag_list(items)
     clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
@@ -130,29 +131,41 @@ def schedule(progress: float, peak: float, warmup: float = 0.1) -> float:
 
 def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions) -> TrainResult:
     """Train until ``opts.steps`` or ``opts.minutes``, whichever comes first; the learning-rate
-    schedule follows whichever is further along, so a slow (loaded) machine still anneals."""
+    schedule follows whichever is further along, so a slow (loaded) machine still anneals.
+    The next batch is drawn and augmented (numpy, which releases the GIL) in a worker thread while
+    the network trains on the current one (torch gets ``opts.threads - 1`` threads, at least 1); the
+    worker alone uses ``rng``, so runs stay reproducible."""
     from tqdm import tqdm
+    torch.set_num_threads(max(1, opts.threads - 1))
     rng = np.random.default_rng(opts.seed)
     probs = sample_weights(y)
     opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
     loss_fn = loss_function(y, net.cfg.exclusive)
+    n, rate = net.cfg.clip_samples, net.cfg.spec.rate
+
+    def draw() -> tuple[torch.Tensor, torch.Tensor]:
+        return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng)
+
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
     bar = tqdm(total=opts.steps, desc="training tagger", unit="step", disable=not opts.progress)
     progress = 0.0
-    while progress < 1.0:
-        for group in opt.param_groups:
-            group["lr"] = schedule(progress, opts.lr)
-        idx = rng.choice(len(y), size=opts.batch, p=probs)
-        xb, yb = make_batch(clips, y, idx, net.cfg.clip_samples, rng)
-        loss = loss_fn(net(xb)[0], yb)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-        bar.update(1)
-        bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-        progress = max(len(losses) / opts.steps, (time.monotonic() - start) / budget)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagger-augment") as pool:
+        pending = pool.submit(draw)
+        while progress < 1.0:
+            for group in opt.param_groups:
+                group["lr"] = schedule(progress, opts.lr)
+            xb, yb = pending.result()
+            pending = pool.submit(draw)
+            loss = loss_fn(net(xb)[0], yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+            progress = max(len(losses) / opts.steps, (time.monotonic() - start) / budget)
+        pending.cancel()
     bar.close()
     net.eval()
     return TrainResult(net, tags, time.monotonic() - start, len(losses), losses)
