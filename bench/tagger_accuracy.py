@@ -99,7 +99,7 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     if args.front_end == "16k":
         spec = BASELINE_16K
     cfg = replace(base, spec=spec, band_norm=not args.no_band_norm)
-    seconds = args.clip_seconds or base.clip_samples / base.spec.rate
+    seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 
 

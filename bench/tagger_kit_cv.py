@@ -28,10 +28,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import BASELINE_16K, DATA, OUT, _load, baseline, cnn, extra_sets, mfcc_stats, save  # noqa: E402
+from tagger_accuracy import BASELINE_16K, DATA, OUT, _load, baseline, cnn, config, extra_sets, mfcc_stats, save  # noqa: E402
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
-from trainer.tagger.model import TaggerConfig  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, predict  # noqa: E402
 
@@ -53,7 +52,7 @@ def kits() -> dict[str, list[Item]]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    cfg = TaggerConfig()
+    cfg = config(args)
     n = cfg.clip_samples
     by_kit = kits()
     extra = [it for csv in extra_sets(args) for it in load_items(csv)]      # in every fold's training side
@@ -107,6 +106,9 @@ def main() -> None:
     p.add_argument("--no-debian", action="store_true",
                    help="without data/tagger-debian/*.csv in every fold's training side")
     p.add_argument("--extra", action="append", default=[], metavar="CSV", help="more training data; repeatable")
+    p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
+                   help="the tagger's front-end (default) or the earlier 16 kHz / 64-band one, for both systems")
+    p.add_argument("--no-band-norm", action="store_true", help="one input normalisation instead of one per mel band")
     args = p.parse_args()
     out = run(args)
     for key in ("baseline", "baseline_16k", "cnn_only", "tagger"):

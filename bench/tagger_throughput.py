@@ -1,6 +1,6 @@
 """`hatbox tag` throughput on one core and its memory on a 10,000-file library.
 
-Run: .venv/bin/python bench/tagger_throughput.py [--files 10000] [--pack factory/tagger-drums.hatpack]
+Run: .venv/bin/python bench/tagger_throughput.py [--files 10000] [--pack factory/tagger-drums.hatpack] [--peer OTHER.hatpack]
 (needs data/tagger-drums/all.csv, built by `.venv/bin/python -m trainer.tagger.hydrogen`).
 
 Builds a library in a temporary folder by copying the Hydrogen kit samples (WAV/FLAC, 22-48 kHz,
@@ -72,6 +72,8 @@ def main() -> None:
     p.add_argument("--files", type=int, default=10000)
     p.add_argument("--small", type=int, default=1000)
     p.add_argument("--pack", default="factory/tagger-drums.hatpack")
+    p.add_argument("--peer", default=None, metavar="PACK",
+                   help="also tag the big library with this pack (e.g. an older factory pack), in the same run")
     a = p.parse_args()
     out = {"load_before": "load average %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count())}
     with tempfile.TemporaryDirectory(prefix="hatbox-lib-") as tmp:
@@ -84,6 +86,10 @@ def main() -> None:
         out["big"] = tag_run(big, Path(a.pack), Path(tmp) / "big.db")
         out["big_resume"] = tag_run(big, Path(a.pack), Path(tmp) / "big.db")
         out["db_mib"] = round((Path(tmp) / "big.db").stat().st_size / 2**20, 1)
+        if a.peer:
+            out["peer"] = tag_run(big, Path(a.peer), Path(tmp) / "peer.db")
+            out["peer"]["pack"] = a.peer
+            out["peer"]["files_per_s"] = round(a.files / out["peer"]["seconds"], 1)
     out["files"], out["small_files"] = a.files, a.small
     out["small"]["files_per_s"] = round(a.small / out["small"]["seconds"], 1)
     out["big"]["files_per_s"] = round(a.files / out["big"]["seconds"], 1)
@@ -93,6 +99,9 @@ def main() -> None:
           f"({out['small']['files_per_s']} on {a.small}); peak RSS {out['small']['peak_rss_mib_so_far']} MiB "
           f"after {a.small} files, {out['big']['peak_rss_mib_so_far']} MiB after {a.files}; resumed run "
           f"{out['big_resume']['seconds']} s ({out['load_before']})")
+    if a.peer:
+        print(f"peer {a.peer}: {out['peer']['files_per_s']} files/s on the same {a.files} files "
+              f"(ratio {out['big']['files_per_s'] / out['peer']['files_per_s']:.2f})")
     Path("bench/results").mkdir(parents=True, exist_ok=True)
     Path("bench/results/tagger_throughput.json").write_text(json.dumps(out, indent=2))
 
