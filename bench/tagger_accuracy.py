@@ -8,11 +8,12 @@ and sits wholly on the test side).  Both systems see the same clips (mono, onset
 baseline's MFCCs come from the same numpy mel front-end (device.audio.mel.mfcc): mean/std/min/max of 20
 MFCCs and of their deltas -> standardised -> logistic regression with balanced class weights.  It is
 scored twice, on the tagger's front-end (32 kHz, 96 bands) and on the earlier 16 kHz / 64-band one
-(``baseline_16k_*``); the margin printed is over the better of the two.  The tagger is what `hatbox train tagger` ships: the CNN plus its MFCC-statistics
-head (trainer/tagger/model.StatsHead: MFCC and mel-band statistics, chosen by bench/tagger_head_cv.py on
-the training kits), scored also without the head (``cnn_only_*``); ``probe_mean_cnn_baseline`` averages
-the CNN's and the baseline's probabilities, outside the graph.  Few-shot: 5 training examples per tag for both
-systems, same test kits.  Prints figures; writes bench/results/NAME.json and NAME_confusion.png (NAME: tagger_accuracy).
+(``baseline_16k_*``); the margin printed is over the better of the two.  The tagger is what
+`hatbox train tagger` ships: the CNN plus its MFCC-statistics head (trainer/tagger/model.StatsHead: MFCC
+and mel-band statistics, chosen by bench/tagger_head_cv.py on the training kits), scored also without the
+head (``cnn_only_*``); ``probe_mean_cnn_baseline`` averages the CNN's and the baseline's probabilities,
+outside the graph.  Few-shot: 5 training examples per tag for both systems, same test kits.  Prints
+figures; writes bench/results/NAME.json and NAME_confusion.png (NAME: tagger_accuracy).
 """
 from __future__ import annotations
 
@@ -30,12 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from device.audio.mel import MelSpec, mfcc  # noqa: E402
 from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
-
-BASELINE_16K = MelSpec()          # the 16 kHz / 64-band front-end the tagger used before 2026-12-01
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, fit_stats_head, is_exclusive, predict  # noqa: E402
 from trainer.tagger.model import TaggerNet  # noqa: E402
 
+BASELINE_16K = MelSpec()          # the 16 kHz / 64-band front-end the tagger used before 2026-12-01
 DATA = Path("data/tagger-drums")
 DEBIAN = Path("data/tagger-debian")      # Sonic Pi / LMMS / freepats one-shots (trainer.tagger.debian_samples)
 OUT = Path("bench/results")
