@@ -73,6 +73,13 @@ def mfcc_stats(clips: np.ndarray, spec: MelSpec) -> np.ndarray:
     return np.concatenate([f(a, axis=-1) for a in (c, d) for f in (np.mean, np.std, np.min, np.max)], axis=1)
 
 
+def features_16k(items: list[Item], cfg: TaggerConfig) -> np.ndarray:
+    """[I, 160] :func:`mfcc_stats` of the items on the 16 kHz front-end (BASELINE_16K), clips as long
+    in seconds as ``cfg``'s."""
+    n16 = int(round(cfg.clip_samples * BASELINE_16K.rate / cfg.spec.rate))
+    return mfcc_stats(load_clips(items, BASELINE_16K.rate, n16), BASELINE_16K)
+
+
 def baseline(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_tags: int) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -124,9 +131,7 @@ def run(args: argparse.Namespace) -> dict:
     base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
     out["baseline_full"] = evaluate(base_probs, te_y, tags)
     out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
-    sr16, n16 = BASELINE_16K.rate, int(round(n * BASELINE_16K.rate / rate))
-    f16_tr = mfcc_stats(load_clips(tr, sr16, n16), BASELINE_16K)
-    f16_te = mfcc_stats(load_clips(te, sr16, n16), BASELINE_16K)
+    f16_tr, f16_te = features_16k(tr, cfg), features_16k(te, cfg)
     out["baseline_16k_full"] = evaluate(baseline(f16_tr, tr_y, f16_te, len(tags)), te_y, tags)
     out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
@@ -183,9 +188,9 @@ def main() -> None:
                 "cnn_only_5shot", "cnn_5shot"):
         if key in out:
             print(f"\n== {key}\n{format_report(out[key])}")
-    full, base = out["cnn_full"]["macro_f1"], best_baseline(out, "full")
+    full, base = out["cnn_full"]["macro_f1"], best_baseline(out, "_full")
     shots = (f"5-shot tagger {out['cnn_5shot']['macro_f1']:.3f} (CNN alone {out['cnn_only_5shot']['macro_f1']:.3f}) "
-             f"vs MFCC+LR {best_baseline(out, '5shot'):.3f}; " if "cnn_5shot" in out else "")
+             f"vs MFCC+LR {best_baseline(out, '_5shot'):.3f}; " if "cnn_5shot" in out else "")
     print(f"\nunseen kits: tagger (CNN + stats head) macro-F1 {full:.3f} (CNN alone {out['cnn_only_full']['macro_f1']:.3f}) "
           f"vs MFCC+LR {base:.3f} (the better of {out['baseline_full']['macro_f1']:.3f} on the tagger's front-end and "
           f"{out['baseline_16k_full']['macro_f1']:.3f} at 16 kHz; {100 * (full - base):+.1f} points); "
@@ -193,9 +198,10 @@ def main() -> None:
     save(out, args)
 
 
-def best_baseline(out: dict, kind: str) -> float:
-    """The better baseline macro-F1 of the two front-ends (``kind``: "full" or "5shot")."""
-    return max(out[f"baseline_{kind}"]["macro_f1"], out[f"baseline_16k_{kind}"]["macro_f1"])
+def best_baseline(out: dict, suffix: str) -> float:
+    """The better baseline macro-F1 of the two front-ends: ``out["baseline<suffix>"]`` or
+    ``out["baseline_16k<suffix>"]`` (suffix "_full", "_5shot", or "" in bench/tagger_kit_cv.py)."""
+    return max(out[f"baseline{suffix}"]["macro_f1"], out[f"baseline_16k{suffix}"]["macro_f1"])
 
 
 def save(out: dict, args: argparse.Namespace) -> Path:

@@ -28,7 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import BASELINE_16K, DATA, OUT, _load, baseline, cnn, config, extra_sets, mfcc_stats, save  # noqa: E402
+from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, config, extra_sets,  # noqa: E402
+                             features_16k, mfcc_stats, save)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
@@ -62,8 +63,7 @@ def run(args: argparse.Namespace) -> dict:
     clips = load_clips(items, cfg.spec.rate, int(n * LOAD_MARGIN))    # [I, margin * N]
     y = targets(items, tags)
     feats = mfcc_stats(clips[:, :n], cfg.spec)
-    n16 = int(round(n * BASELINE_16K.rate / cfg.spec.rate))
-    feats16 = mfcc_stats(load_clips(items, BASELINE_16K.rate, n16), BASELINE_16K)
+    feats16 = features_16k(items, cfg)
     p_base, p_base16, p_cnn, p_tag = (np.zeros((len(items), len(tags))) for _ in range(4))
     folds = []
     groups = sorted(set(group) - {EXTRA}) if not args.groups else args.groups
@@ -113,7 +113,7 @@ def main() -> None:
     out = run(args)
     for key in ("baseline", "baseline_16k", "cnn_only", "tagger"):
         print(f"\n== {key}\n{format_report(out[key])}")
-    t, b = out["tagger"]["macro_f1"], max(out["baseline"]["macro_f1"], out["baseline_16k"]["macro_f1"])
+    t, b = out["tagger"]["macro_f1"], best_baseline(out, "")
     print(f"\nleave-one-kit-out over {len(out['groups'])} groups, {out['items']} samples: tagger macro-F1 {t:.3f} "
           f"(CNN alone {out['cnn_only']['macro_f1']:.3f}) vs MFCC+LR {b:.3f} (the better of {out['baseline']['macro_f1']:.3f} "
           f"on the tagger's front-end and {out['baseline_16k']['macro_f1']:.3f} at 16 kHz; {100 * (t - b):+.1f} points)")

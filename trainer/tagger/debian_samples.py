@@ -162,7 +162,7 @@ def build(out_dir: Path, collections: tuple[Collection, ...] = COLLECTIONS,
 
 def main() -> None:
     import argparse
-    p = argparse.ArgumentParser(description="tagged drum one-shots from sonic-pi-samples and lmms-common")
+    p = argparse.ArgumentParser(description="tagged drum one-shots from sonic-pi-samples, lmms-common and freepats")
     p.add_argument("--out", default="data/tagger-debian")
     a = p.parse_args()
     try:
