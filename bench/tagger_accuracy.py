@@ -105,7 +105,7 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     spec = base.spec
     if args.front_end == "16k":
         spec = BASELINE_16K
-    cfg = replace(base, spec=spec, band_norm=not args.no_band_norm)
+    cfg = replace(base, spec=spec, band_norm=args.band_norm)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 
@@ -179,8 +179,9 @@ def main() -> None:
     p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
                    help="the tagger's front-end (32 kHz, 96 bands; default) or the earlier 16 kHz / 64-band one, "
                         "for both systems")
-    p.add_argument("--no-band-norm", action="store_true",
-                   help="one input normalisation for the whole log-mel (before 2026-12-01) instead of one per band")
+    p.add_argument("--band-norm", action="store_true",
+                   help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
+                        "fifth stop of 2026-12-01) instead of one for the whole log-mel")
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
     out = run(args)
