@@ -105,6 +105,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     spec = base.spec
     if args.front_end == "16k":
         spec = BASELINE_16K
+    if getattr(args, "n_fft", None):
+        spec = replace(spec, n_fft=args.n_fft)
     cfg = replace(base, spec=spec, band_norm=args.band_norm)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
@@ -179,6 +181,7 @@ def main() -> None:
     p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
                    help="the tagger's front-end (32 kHz, 96 bands; default) or the earlier 16 kHz / 64-band one, "
                         "for both systems")
+    p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
     p.add_argument("--band-norm", action="store_true",
                    help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
                         "fifth stop of 2026-12-01) instead of one for the whole log-mel")

@@ -108,6 +108,7 @@ def main() -> None:
     p.add_argument("--extra", action="append", default=[], metavar="CSV", help="more training data; repeatable")
     p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
                    help="the tagger's front-end (default) or the earlier 16 kHz / 64-band one, for both systems")
+    p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
     p.add_argument("--band-norm", action="store_true", help="one input normalisation per mel band (model.BandNorm)")
     args = p.parse_args()
     out = run(args)
