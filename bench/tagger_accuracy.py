@@ -99,13 +99,24 @@ def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions,
     return res.net, res.seconds, res.steps
 
 
+def front_end_args(p: argparse.ArgumentParser) -> None:
+    """The options :func:`config` reads (this benchmark's and bench/tagger_kit_cv.py's)."""
+    p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
+                   help="the tagger's front-end (32 kHz, 96 bands; default) or the earlier 16 kHz / 64-band one, "
+                        "for both systems")
+    p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
+    p.add_argument("--band-norm", action="store_true",
+                   help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
+                        "fifth stop of 2026-12-01) instead of one for the whole log-mel")
+
+
 def config(args: argparse.Namespace) -> TaggerConfig:
     """The tagger's configuration, or the front-end / band normalisation the arguments ask for instead."""
     base = TaggerConfig()
     spec = base.spec
     if args.front_end == "16k":
         spec = BASELINE_16K
-    if getattr(args, "n_fft", None):
+    if args.n_fft:
         spec = replace(spec, n_fft=args.n_fft)
     cfg = replace(base, spec=spec, band_norm=args.band_norm)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
@@ -178,13 +189,7 @@ def main() -> None:
     p.add_argument("--clip-seconds", type=float, default=None,
                    help="clip length for both systems (default: the tagger's 1 s)")
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
-    p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
-                   help="the tagger's front-end (32 kHz, 96 bands; default) or the earlier 16 kHz / 64-band one, "
-                        "for both systems")
-    p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
-    p.add_argument("--band-norm", action="store_true",
-                   help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
-                        "fifth stop of 2026-12-01) instead of one for the whole log-mel")
+    front_end_args(p)
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
     out = run(args)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, config, extra_sets,  # noqa: E402
-                             features_16k, mfcc_stats, save)
+                             features_16k, front_end_args, mfcc_stats, save)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
@@ -106,10 +106,7 @@ def main() -> None:
     p.add_argument("--no-debian", action="store_true",
                    help="without data/tagger-debian/*.csv in every fold's training side")
     p.add_argument("--extra", action="append", default=[], metavar="CSV", help="more training data; repeatable")
-    p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
-                   help="the tagger's front-end (default) or the earlier 16 kHz / 64-band one, for both systems")
-    p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
-    p.add_argument("--band-norm", action="store_true", help="one input normalisation per mel band (model.BandNorm)")
+    front_end_args(p)
     args = p.parse_args()
     out = run(args)
     for key in ("baseline", "baseline_16k", "cnn_only", "tagger"):
