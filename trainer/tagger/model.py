@@ -28,7 +28,7 @@ N_MFCC = 20          # MFCCs the stats head summarises
 
 def tagger_spec() -> MelSpec:
     """The tagger's front-end: 32 kHz audio (hi-hats and cymbals differ mostly above 8 kHz), 768-point
-    Hann frames every 512 samples (16 ms; 61 frames per 1 s clip), 96 mel bands from 30 Hz to 16 kHz.
+    Hann frames every 512 samples (16 ms; 62 frames per 1 s clip), 96 mel bands from 30 Hz to 16 kHz.
     Chosen on the fixed unseen-kit split against 16 kHz / 64 bands; leave-one-kit-out finds the two level
     once the per-band input normalisation is off (docs/tagger.md)."""
     return MelSpec(rate=32000, n_fft=768, hop=512, n_mels=96, fmin=30.0, fmax=16000.0)
