@@ -144,7 +144,9 @@ def run(args: argparse.Namespace) -> dict:
     base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
     out["baseline_full"] = evaluate(base_probs, te_y, tags)
     out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
-    f16_tr, f16_te = features_16k(tr, cfg), features_16k(te, cfg)
+    # with --front-end 16k the baseline above already ran on BASELINE_16K: no second decode
+    f16_tr, f16_te = ((feats_tr, feats_te) if cfg.spec == BASELINE_16K
+                      else (features_16k(tr, cfg), features_16k(te, cfg)))
     out["baseline_16k_full"] = evaluate(baseline(f16_tr, tr_y, f16_te, len(tags)), te_y, tags)
     out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)

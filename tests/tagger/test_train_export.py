@@ -103,3 +103,18 @@ def test_an_error_while_preparing_a_batch_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(tr, "make_batch", broken)
     with pytest.raises(ValueError, match="augmentation failed"):
         _tiny_run(0)
+
+
+def test_no_batch_is_drawn_beyond_the_last_step(monkeypatch):
+    import trainer.tagger.train as tr
+
+    drawn = []
+    real = tr.make_batch
+
+    def counting(*args, **kwargs):
+        drawn.append(1)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(tr, "make_batch", counting)
+    res = _tiny_run(0, steps=3)
+    assert res.steps == 3
+    assert len(drawn) == 3                        # one augmented batch per step, none thrown away

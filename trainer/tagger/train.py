@@ -156,7 +156,9 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
             for group in opt.param_groups:
                 group["lr"] = schedule(progress, opts.lr)
             xb, yb = pending.result()
-            pending = pool.submit(draw)
+            # draw ahead only when the step count leaves another step (a time-budget stop still
+            # throws one prepared batch away)
+            pending = pool.submit(draw) if len(losses) + 1 < opts.steps else None
             loss = loss_fn(net(xb)[0], yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -165,7 +167,8 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
             bar.update(1)
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
             progress = max(len(losses) / opts.steps, (time.monotonic() - start) / budget)
-        pending.cancel()
+        if pending is not None:
+            pending.cancel()
     bar.close()
     net.eval()
     return TrainResult(net, tags, time.monotonic() - start, len(losses), losses)
