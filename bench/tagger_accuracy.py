@@ -73,9 +73,12 @@ def mfcc_stats(clips: np.ndarray, spec: MelSpec) -> np.ndarray:
     return np.concatenate([f(a, axis=-1) for a in (c, d) for f in (np.mean, np.std, np.min, np.max)], axis=1)
 
 
-def features_16k(items: list[Item], cfg: TaggerConfig) -> np.ndarray:
+def features_16k(items: list[Item], cfg: TaggerConfig, feats: np.ndarray) -> np.ndarray:
     """[I, 160] :func:`mfcc_stats` of the items on the 16 kHz front-end (BASELINE_16K), clips as long
-    in seconds as ``cfg``'s."""
+    in seconds as ``cfg``'s.  ``feats``: the items' statistics on ``cfg``'s own front-end, returned as
+    they are when that front-end is BASELINE_16K (``--front-end 16k``), so no clip is decoded twice."""
+    if cfg.spec == BASELINE_16K:
+        return feats
     n16 = int(round(cfg.clip_samples * BASELINE_16K.rate / cfg.spec.rate))
     return mfcc_stats(load_clips(items, BASELINE_16K.rate, n16), BASELINE_16K)
 
@@ -144,9 +147,7 @@ def run(args: argparse.Namespace) -> dict:
     base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
     out["baseline_full"] = evaluate(base_probs, te_y, tags)
     out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
-    # with --front-end 16k the baseline above already ran on BASELINE_16K: no second decode
-    f16_tr, f16_te = ((feats_tr, feats_te) if cfg.spec == BASELINE_16K
-                      else (features_16k(tr, cfg), features_16k(te, cfg)))
+    f16_tr, f16_te = features_16k(tr, cfg, feats_tr), features_16k(te, cfg, feats_te)
     out["baseline_16k_full"] = evaluate(baseline(f16_tr, tr_y, f16_te, len(tags)), te_y, tags)
     out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, config, extra_sets,  # noqa: E402
-                             BASELINE_16K, features_16k, front_end_args, mfcc_stats, save)
+                             features_16k, front_end_args, mfcc_stats, save)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> dict:
     clips = load_clips(items, cfg.spec.rate, int(n * LOAD_MARGIN))    # [I, margin * N]
     y = targets(items, tags)
     feats = mfcc_stats(clips[:, :n], cfg.spec)
-    feats16 = feats if cfg.spec == BASELINE_16K else features_16k(items, cfg)      # --front-end 16k: no second decode
+    feats16 = features_16k(items, cfg, feats)
     p_base, p_base16, p_cnn, p_tag = (np.zeros((len(items), len(tags))) for _ in range(4))
     folds = []
     groups = sorted(set(group) - {EXTRA}) if not args.groups else args.groups
