@@ -156,9 +156,12 @@ def run(args: argparse.Namespace) -> dict:
     out["cnn_only_full"] = evaluate(cnn_probs, te_y, tags)
     t0 = time.monotonic()
     fit_stats_head(net, tr_clips, tr_y)                       # what `hatbox train tagger` ships
-    out["cnn_full"] = evaluate(predict(net, te_clips)[0], te_y, tags)
+    tag_probs = predict(net, te_clips)[0]
+    out["cnn_full"] = evaluate(tag_probs, te_y, tags)
     out["cnn_full"].update(train_seconds=round(secs + time.monotonic() - t0, 1), steps=steps)
     out["probe_mean_cnn_baseline"] = evaluate(0.5 * (cnn_probs + base_probs), te_y, tags)
+    if args.save_probs:
+        save_probs(args, te, te_y, tags, baseline=base_probs, cnn_only=cnn_probs, tagger=tag_probs)
     confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
                   f"unseen kits, tagger macro-F1 {out['cnn_full']['macro_f1']:.2f}")
     if args.no_shots:
@@ -192,6 +195,8 @@ def main() -> None:
     p.add_argument("--clip-seconds", type=float, default=None,
                    help="clip length for both systems (default: the tagger's 1 s)")
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
+    p.add_argument("--save-probs", action="store_true",
+                   help="also write the full-data systems' test probabilities as bench/results/NAME_probs.npz")
     front_end_args(p)
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
@@ -214,6 +219,17 @@ def best_baseline(out: dict, suffix: str) -> float:
     """The better baseline macro-F1 of the two front-ends: ``out["baseline<suffix>"]`` or
     ``out["baseline_16k<suffix>"]`` (suffix "_full", "_5shot", or "" in bench/tagger_kit_cv.py)."""
     return max(out[f"baseline{suffix}"]["macro_f1"], out[f"baseline_16k{suffix}"]["macro_f1"])
+
+
+def save_probs(args: argparse.Namespace, items: list[Item], y: np.ndarray, tags: list[str],
+               **probs: np.ndarray) -> Path:
+    """Write the test items' probabilities ([I, T] per system) as bench/results/NAME_probs.npz, with
+    their paths, targets [I, T] and the tag order, for combining runs afterwards (e.g. two front-ends)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{args.name}_probs.npz"
+    np.savez_compressed(path, paths=np.array([str(it.path) for it in items]), y=y, tags=np.array(tags),
+                        **{k: v.astype(np.float32) for k, v in probs.items()})
+    return path
 
 
 def save(out: dict, args: argparse.Namespace) -> Path:

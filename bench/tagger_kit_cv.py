@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, config, extra_sets,  # noqa: E402
-                             features_16k, front_end_args, mfcc_stats, save)
+                             features_16k, front_end_args, mfcc_stats, save,
+                             save_probs)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
@@ -85,6 +86,9 @@ def run(args: argparse.Namespace) -> dict:
         folds.append(fold)
         print(json.dumps(fold), flush=True)
     done = np.isin(group, groups)
+    if args.save_probs:
+        save_probs(args, [it for it, d in zip(items, done) if d], y[done], tags, baseline=p_base[done],
+                   baseline_16k=p_base16[done], cnn_only=p_cnn[done], tagger=p_tag[done])
     out = {"groups": groups, "items": int(done.sum()), "extra_items": len(extra), "tags": tags, "folds": folds, "load": _load(),
            "baseline": evaluate(p_base[done], y[done], tags),
            "baseline_16k": evaluate(p_base16[done], y[done], tags),
@@ -106,6 +110,8 @@ def main() -> None:
     p.add_argument("--no-debian", action="store_true",
                    help="without data/tagger-debian/*.csv in every fold's training side")
     p.add_argument("--extra", action="append", default=[], metavar="CSV", help="more training data; repeatable")
+    p.add_argument("--save-probs", action="store_true",
+                   help="also write the pooled probabilities as bench/results/NAME_probs.npz")
     front_end_args(p)
     args = p.parse_args()
     out = run(args)

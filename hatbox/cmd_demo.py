@@ -144,6 +144,18 @@ def _print_status(st: dict[str, Any], t: float) -> dict[str, Any]:
     return {k: st.get(k) for k in ("load_mean", "load_p999", "xruns", "peak_db", "fault_count")}
 
 
+def _print_faults(st: dict[str, Any]) -> list[dict[str, Any]]:
+    """Print the engine's fault log (slot, model, reason, block) and return it for the summary.  A faulted
+    block is replaced by the dry input (effects) or by silence (instruments); the slot plays on."""
+    from device.audio.engine import EFFECT_SLOTS
+    faults = list(st.get("faults") or [])
+    for f in faults:
+        played = "dry" if f.get("slot") in EFFECT_SLOTS else "silent"
+        print(f"  fault in the {f.get('slot')} slot ({f.get('name') or 'no model'}): {f.get('reason')} at block "
+              f"{f.get('block')}; that block played {played}", flush=True)
+    return faults
+
+
 def _panel(control: Any, store: Path, seconds: float) -> threading.Thread | None:
     """The panel, headless on simulated pins/touch, reading the live store (best effort)."""
     try:
@@ -179,7 +191,7 @@ def demo(args: argparse.Namespace) -> int:
         api.stop()
         engine.stop()
     summary = {"output_wav": str(out / "demo-out.wav"), "final": _print_status(final, args.seconds),
-               "status_per_second": samples}
+               "faults": _print_faults(final), "status_per_second": samples}
     (out / "demo-summary.json").write_text(json.dumps(summary, indent=1))
     print(f"\n== done: the box's output is {out / 'demo-out.wav'}; summary in {out / 'demo-summary.json'}")
     return 0

@@ -1,0 +1,73 @@
+"""bench/tagger_accuracy.save_probs: the per-sample probabilities runs are combined from afterwards."""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trainer.tagger.data import Item
+
+_BENCH = Path(__file__).parents[2] / "bench"
+_SPEC = importlib.util.spec_from_file_location("tagger_accuracy", _BENCH / "tagger_accuracy.py")
+tagger_accuracy = importlib.util.module_from_spec(_SPEC)
+sys.modules.setdefault("tagger_accuracy", tagger_accuracy)
+_SPEC.loader.exec_module(tagger_accuracy)
+
+
+def test_saved_probabilities_keep_the_items_order_targets_and_tags(tmp_path, monkeypatch):
+    monkeypatch.setattr(tagger_accuracy, "OUT", tmp_path / "results")
+    items = [Item(Path(f"/kits/k{i}.wav"), (t,)) for i, t in enumerate(("kick", "snare", "kick"))]
+    tags = ["kick", "snare"]
+    y = np.array([[1, 0], [0, 1], [1, 0]], np.float32)
+    cnn = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6]])
+    tagger = cnn[::-1].copy()
+    path = tagger_accuracy.save_probs(argparse.Namespace(name="run"), items, y, tags, cnn_only=cnn, tagger=tagger)
+    assert path == tmp_path / "results" / "run_probs.npz"
+    saved = np.load(path)
+    assert list(saved["paths"]) == ["/kits/k0.wav", "/kits/k1.wav", "/kits/k2.wav"]
+    assert list(saved["tags"]) == tags
+    np.testing.assert_array_equal(saved["y"], y)
+    np.testing.assert_allclose(saved["cnn_only"], cnn, atol=1e-7)
+    np.testing.assert_allclose(saved["tagger"], tagger, atol=1e-7)
+    assert saved["tagger"].dtype == np.float32
+
+
+_SPEC_E = importlib.util.spec_from_file_location("tagger_errors", _BENCH / "tagger_errors.py")
+tagger_errors = importlib.util.module_from_spec(_SPEC_E)
+_SPEC_E.loader.exec_module(tagger_errors)
+
+
+def _run(pred: list[int], truth: list[int]) -> dict[str, np.ndarray]:
+    probs = np.full((len(pred), 3), 0.1)
+    probs[np.arange(len(pred)), pred] = 0.8
+    return {"paths": np.array([f"/k/{i}.wav" for i in range(len(pred))]), "tags": np.array(["a", "b", "c"]),
+            "y": np.eye(3)[truth], "tagger": probs}
+
+
+def test_grouping_averages_each_instruments_layers_only():
+    probs = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    out = tagger_errors.grouped(probs, [("k", "x"), ("k", "x"), ("k", "y")])
+    np.testing.assert_allclose(out, [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])
+    out = tagger_errors.grouped(probs, [("k", "x"), ("k", "z"), ("k", "y")])
+    np.testing.assert_allclose(out, probs)
+
+
+def test_error_table_counts_wrong_sample_runs_per_instrument_and_what_they_were_called():
+    truth = [0, 0, 1, 2]
+    runs = [_run([0, 1, 1, 2], truth), _run([0, 2, 1, 0], truth)]
+    keys = [("kit", "kick"), ("kit", "kick"), ("kit", "snare"), ("kit", "hat")]
+    table = tagger_errors.error_table(runs, "tagger", keys)
+    assert [(r["instrument"], r["wrong_share"], r["called"]) for r in table] == [
+        ("hat", 0.5, {"a": 1}), ("kick", 0.5, {"b": 1, "c": 1})]
+    assert table[1]["samples"] == 2 and table[1]["tag"] == "a"
+
+
+def test_runs_over_different_samples_are_refused():
+    a, b = _run([0, 1], [0, 1]), _run([0, 1], [0, 1])
+    b["paths"] = np.array(["/k/0.wav", "/k/other.wav"])
+    with pytest.raises(SystemExit, match="same samples"):
+        tagger_errors.check_aligned([a, b], ["a", "b"])
