@@ -122,8 +122,9 @@ def main() -> None:
     out["wrong_in_every_run"] = int(wrong.all(axis=0).sum())
     out["wrong_in_some_runs"] = int((wrong.any(axis=0) & ~wrong.all(axis=0)).sum())
     out["instruments"] = error_table(runs, args.system, keys)
-    print(f"\n{out['wrong_in_every_run']} samples wrong in every run, {out['wrong_in_some_runs']} in some; by instrument "
-          f"(share of sample-runs wrong, samples, kit, instrument, tag -> what it was called):")
+    head = (f"{out['wrong_in_every_run']} samples wrong in every run, {out['wrong_in_some_runs']} in some" if len(runs) > 1
+            else f"{out['wrong_in_every_run']} of {len(y)} samples wrong")
+    print(f"\n{head}; by instrument (share of sample-runs wrong, samples, kit, instrument, tag -> what it was called):")
     for r in out["instruments"]:
         called = ", ".join(f"{t} {c}" for t, c in r["called"].items())
         print(f"  {r['wrong_share']:4.2f} {r['samples']:2d}  {r['kit'][:24]:24s} {r['instrument'][:30]:30s} {r['tag']:10s} -> {called}")
