@@ -6,8 +6,9 @@
    path can see (the playback queue primed ahead of every block + model latency); the capture
    period is added from the period ALSA granted (the file plugin does not model capture time).
    Budget: period x periods + model latency (device/audio/alsa_io.AudioConfig.latency_budget).
-2. Faults: a pack that turns NaN on loud input and a +20 dB pack, each played loud through
-   the same path: the block where the fault is reported vs the first bad block, NaN/inf in
+2. Faults: a pack that turns NaN on loud input and a +46 dB pack (beyond the 40 dB cap of a
+   measured gain limit: a +20 dB pack is now a boost that plays, device/audio/swap.calibrate_gain),
+   each played loud through the same path: the block where the fault is reported vs the first bad block, NaN/inf in
    the file, and the output peak against the limiter's ceiling.
 
     .venv/bin/python bench/engine_latency.py
@@ -81,7 +82,7 @@ def fault(kind: str, value: float) -> dict:
 def main() -> int:
     pack, label = effect_pack()
     lat = latency(str(pack))
-    faults = [fault("nan", 0.5), fault("gain", 20.0)]
+    faults = [fault("nan", 0.5), fault("gain", 46.0)]
     ok = lat["pass"] and all(f["fault"] and f["blocks_late"] == 0 and f["nonfinite_in_file"] == 0
                              and f["peak_out"] <= f["ceiling"] + 1e-6 for f in faults)
     res = {"pack_label": label, "latency": lat, "faults": faults, "pass": ok,

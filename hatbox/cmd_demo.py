@@ -145,14 +145,14 @@ def _print_status(st: dict[str, Any], t: float) -> dict[str, Any]:
 
 
 def _print_faults(st: dict[str, Any]) -> list[dict[str, Any]]:
-    """Print the engine's fault log (slot, model, reason, block) and return it for the summary.  A faulted
-    block is replaced by the dry input (effects) or by silence (instruments); the slot plays on."""
+    """Print the engine's fault log (slot, model, reason, block) and return it for the summary.  The
+    engine bypasses a slot from its faulted block on: an effect plays the dry input, a source is silent."""
     from device.audio.engine import EFFECT_SLOTS
     faults = list(st.get("faults") or [])
     for f in faults:
-        played = "dry" if f.get("slot") in EFFECT_SLOTS else "silent"
+        played = "the dry input" if f.get("slot") in EFFECT_SLOTS else "silence"
         print(f"  fault in the {f.get('slot')} slot ({f.get('name') or 'no model'}): {f.get('reason')} at block "
-              f"{f.get('block')}; that block played {played}", flush=True)
+              f"{f.get('block')}; bypassed from there on ({played})", flush=True)
     return faults
 
 

@@ -10,8 +10,8 @@ def test_faults_are_printed_with_slot_model_reason_and_what_played(capsys):
     assert _print_faults({"faults": faults, "fault_count": 2}) == faults
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        "  fault in the effect slot (hatbox-drive): runaway at block 812; that block played dry",
-        "  fault in the synth slot (no model): nonfinite at block 900; that block played silent"]
+        "  fault in the effect slot (hatbox-drive): runaway at block 812; bypassed from there on (the dry input)",
+        "  fault in the synth slot (no model): nonfinite at block 900; bypassed from there on (silence)"]
 
 
 def test_no_faults_print_nothing(capsys):

@@ -154,14 +154,14 @@ class Slot:
         A unit that faults is bypassed at once (its block is replaced by the dry signal or
         silence); a crossfade in progress carries on towards the other side.
         """
-        fault = self._run_unit(self.unit, self.bypassed, x, out)
+        fault = self._run_unit(self.unit, self.info, self.bypassed, x, out)
         if fault:
             self.bypassed = True
         if self._next is None:
             return fault
         nxt = self._b[:out.shape[0]]
         unit, info, bypassed = self._next
-        fault_next = self._run_unit(unit, bypassed, x, nxt)
+        fault_next = self._run_unit(unit, info, bypassed, x, nxt)
         if fault_next:
             self._next = (unit, info, True)
         self._mix(out, nxt)
@@ -184,22 +184,24 @@ class Slot:
             self.guard.reset()
         self.unit, self.info, self.bypassed, self._next = unit, info, bypassed, None
 
-    def _run_unit(self, unit: Any, bypassed: bool, x: np.ndarray | None, out: np.ndarray) -> str | None:
+    def _run_unit(self, unit: Any, info: dict[str, Any] | None, bypassed: bool, x: np.ndarray | None,
+                  out: np.ndarray) -> str | None:
         if unit is None or bypassed:
             self._dry(x, out)
             return None
         if self.is_effect:
-            return self._run_effect(unit, x, out)
+            return self._run_effect(unit, info.get("gain_max") if info else None, x, out)
         unit.render(out)
         fault = self.guard.check(out)
         if fault:
             out.fill(0.0)
         return fault
 
-    def _run_effect(self, unit: Any, x: np.ndarray | None, out: np.ndarray) -> str | None:
+    def _run_effect(self, unit: Any, gain_max: float | None, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        """``gain_max``: the unit's linear gain limit, measured when it was loaded (None: the default)."""
         before = getattr(unit, "faults", 0)
         y = unit.process(x)
-        fault = NONFINITE if getattr(unit, "faults", 0) != before else self.guard.check(y, x)
+        fault = NONFINITE if getattr(unit, "faults", 0) != before else self.guard.check(y, x, gain_max)
         if fault:
             self._dry(x, out)
         else:

@@ -6,8 +6,11 @@ Two parts, both per block on the mono float32 bus:
   output) and returns a fault reason the same block a model misbehaves:
 
   ``nonfinite``  any NaN/inf sample (or the effect processor muted one itself);
-  ``runaway``    peak above ``peak_max`` (default +12 dBFS), or output RMS more than
-                 ``gain_max_db`` above the input RMS while louder than ``gain_floor`` (effects);
+  ``runaway``    peak above ``peak_max`` (default +12 dBFS), or output RMS more than the slot's
+                 gain limit above the input RMS while louder than ``gain_floor`` (effects).  The
+                 limit is ``gain_max_db`` unless the caller gives one: the loader measures each
+                 effect's gain over its knobs' range (:func:`max_block_gain_db`) and passes
+                 :func:`gain_limit_db` of it, so a drive at full drive is not a fault;
   ``dc``         the slot's slowly tracked mean (time constant ``dc_time_s``) above ``dc_max``.
 
   The engine then bypasses the slot (see device/audio/engine.py) and reports the fault.
@@ -45,7 +48,9 @@ class ProtectConfig:
     ceiling_db: float = -1.0
     release_s: float = 0.08
     peak_max_db: float = 12.0
-    gain_max_db: float = 18.0
+    gain_max_db: float = 18.0        # the effects' gain limit, and the least a measured limit can be
+    gain_margin_db: float = 6.0      # added to an effect's measured gain to make its limit
+    gain_cap_db: float = 40.0        # the most a measured limit can be
     gain_floor_db: float = -24.0
     dc_max: float = 0.2
     dc_time_s: float = 0.05
@@ -78,8 +83,9 @@ class SlotGuard:
     def reset(self) -> None:
         self.dc = 0.0
 
-    def check(self, out: np.ndarray, inp: np.ndarray | None = None) -> str | None:
-        """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None."""
+    def check(self, out: np.ndarray, inp: np.ndarray | None = None, gain_max: float | None = None) -> str | None:
+        """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None.
+        ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``)."""
         if out.shape[0] == 0:
             return None
         peak = float(np.max(np.abs(out)))          # NaN and inf propagate into the peak
@@ -87,18 +93,38 @@ class SlotGuard:
             return NONFINITE
         if peak > self.peak_max:
             return RUNAWAY
-        if inp is not None and self._gain_runaway(out, inp):
+        if inp is not None and self._gain_runaway(out, inp, self.gain_max if gain_max is None else gain_max):
             return RUNAWAY
         return self._track_dc(out)
 
-    def _gain_runaway(self, out: np.ndarray, inp: np.ndarray) -> bool:
+    def _gain_runaway(self, out: np.ndarray, inp: np.ndarray, gain_max: float) -> bool:
         r_out = _rms(out)
-        return r_out > self.gain_floor and r_out > self.gain_max * max(_rms(inp), _EPS)
+        return r_out > self.gain_floor and r_out > gain_max * max(_rms(inp), _EPS)
 
     def _track_dc(self, out: np.ndarray) -> str | None:
         a = block_pole(self.rate, out.shape[0], self.cfg.dc_time_s)
         self.dc = a * self.dc + (1.0 - a) * float(np.mean(out))
         return DC if abs(self.dc) > self.cfg.dc_max else None
+
+
+def max_block_gain_db(x: np.ndarray, y: np.ndarray, block: int, floor: float) -> float:
+    """The largest output-over-input RMS ratio (dB) of ``block``-sample blocks of an effect's input
+    ``x`` [N] and output ``y`` [N] (linear full scale), over the blocks whose output RMS is above
+    ``floor`` (linear), as :class:`SlotGuard` measures it; -inf when no block is that loud."""
+    n = (min(x.shape[0], y.shape[0]) // block) * block
+    xb = x[:n].astype(np.float64).reshape(-1, block)
+    yb = y[:n].astype(np.float64).reshape(-1, block)
+    r_in, r_out = np.sqrt(np.mean(xb ** 2, axis=1)), np.sqrt(np.mean(yb ** 2, axis=1))
+    loud = r_out > floor
+    if not loud.any():
+        return -math.inf
+    return float(np.max(20.0 * np.log10(r_out[loud] / np.maximum(r_in[loud], _EPS))))
+
+
+def gain_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -> float:
+    """An effect's gain limit (dB) from its measured largest block gain: that plus
+    ``gain_margin_db``, at least ``gain_max_db`` and at most ``gain_cap_db``."""
+    return float(min(config.gain_cap_db, max(config.gain_max_db, measured_db + config.gain_margin_db)))
 
 
 def _envelope(mag: np.ndarray, start: float, rel: float) -> np.ndarray:

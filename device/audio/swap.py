@@ -10,7 +10,10 @@
    and kernel selection happen here, not in the audio thread), timing each block; a pack
    whose mean compute exceeds ``budget`` x the block duration is refused (PackError
    "realtime"); then the unit is reset;
-5. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary.
+5. effects: measures the largest gain the pack gives at the corners of its knobs' range
+   (:func:`calibrate_gain`) and sets its runaway limit from it (device/audio/protect.py), so
+   the engine does not take a drive at full drive for a runaway model;
+6. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary.
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
 onnxruntime sessions are freed on this thread, never on the audio thread.
@@ -28,6 +31,7 @@ from typing import Any, Callable
 import numpy as np
 
 from device.audio.engine import Engine
+from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db
 from device.audio.synth import compile_kernels
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError
@@ -112,6 +116,57 @@ def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:
     return float(np.mean(times[n_blocks // 4:])) * rate / block
 
 
+def gain_probe_signal(rate: int, seconds: float = 0.2) -> np.ndarray:
+    """[3 * seconds * rate] float32: white noise, a 110 Hz sawtooth and a 440 Hz sine, one after
+    the other, each decaying by 60 dB from -6 dBFS over ``seconds`` (an effect's quiet tails are
+    where its gain shows)."""
+    n = int(seconds * rate)
+    t = np.arange(n) / rate
+    env = 0.5 * 10.0 ** (-3.0 * t / seconds)
+    noise = np.random.default_rng(0).uniform(-1.0, 1.0, n)
+    saw = 2.0 * ((110.0 * t) % 1.0) - 1.0
+    sine = np.sin(2 * np.pi * 440.0 * t)
+    return np.concatenate([env * noise, env * saw, env * sine]).astype(np.float32)
+
+
+def knob_corners(knobs: list[Any]) -> list[dict[str, float]]:
+    """Knob settings that bound an effect's gain: the defaults, then every corner of the knobs'
+    range (up to 4 knobs), or each knob at its ends with the others at default plus all at their
+    minimum and all at their maximum (more knobs)."""
+    default = {k.name: k.default for k in knobs}
+    if len(knobs) <= 4:
+        corners = [{k.name: (k.max if (i >> j) & 1 else k.min) for j, k in enumerate(knobs)}
+                   for i in range(2 ** len(knobs))]
+    else:
+        corners = [{**default, k.name: end} for k in knobs for end in (k.min, k.max)]
+        corners += [{k.name: k.min for k in knobs}, {k.name: k.max for k in knobs}]
+    return [default] + [c for c in corners if c != default] if knobs else [default]
+
+
+def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = ProtectConfig()) -> float:
+    """The largest block gain (dB, as the engine's guard measures it) of effect ``unit`` on
+    :func:`gain_probe_signal`, over :func:`knob_corners`; the unit is left reset at its defaults.
+    -inf when no output block passes the guard's floor."""
+    x = gain_probe_signal(rate)
+    n = (x.shape[0] // block) * block
+    knobs = list(getattr(unit, "knobs", []))
+    worst = -np.inf
+    for setting in knob_corners(knobs):
+        if knobs:
+            unit.set_knobs(setting)
+        unit.reset()                                    # state zeroed, knobs jump to the setting
+        y = np.empty(n, np.float32)
+        for i, s in enumerate(range(0, n, block)):
+            y[s:s + block] = unit.process(x[s:s + block])
+            if i % 4 == 3:
+                time.sleep(YIELD_S)                     # leave the GIL to the audio thread
+        worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db)))
+    if knobs:
+        unit.set_knobs({k.name: k.default for k in knobs})
+    unit.reset()
+    return float(worst)
+
+
 def warm_runtime() -> None:
     """Create (and drop) one tiny onnxruntime session: the runtime's first-use initialisation
     holds the GIL for milliseconds, so it is paid before the audio clock starts."""
@@ -187,8 +242,14 @@ class Swapper:
                             f"(budget {self.budget:.0%}) and cannot run in real time here", check="realtime")
         m = pack.manifest
         info = {"name": m.name, "version": m.version, "path": str(path), "kind": m.kind,
-                "golden_err": err, "warm_load": load, "prepare_s": time.perf_counter() - t0,
-                "latency_samples": m.latency_samples}
+                "golden_err": err, "warm_load": load, "latency_samples": m.latency_samples}
+        if slot == "effect":
+            protect = self.engine.cfg.protect
+            measured = calibrate_gain(unit, self.engine.cfg.block, self.engine.cfg.rate, protect)
+            limit = gain_limit_db(measured, protect)
+            info.update(gain_measured_db=round(measured, 1) if np.isfinite(measured) else None,
+                        gain_max_db=round(limit, 1), gain_max=db_to_lin(limit))
+        info["prepare_s"] = time.perf_counter() - t0
         return unit, info
 
     def collect(self) -> int:

@@ -93,16 +93,33 @@ def test_nan_pack_is_bypassed_within_one_block(engine: Engine, tmp_path: Path) -
     assert np.max(np.abs(y[:128])) <= 0.9 and np.allclose(y[-1000:], np.clip(loud[-1000:], -0.9, 0.9), atol=0.05)
 
 
-def test_plus_20_db_pack_is_caught_and_limited(engine: Engine, tmp_path: Path) -> None:
-    sw = _loaded(engine, effect_pack(tmp_path / "loud.hatpack", "gain", 20.0))
-    x = tone(0.3, amp=0.1)
+def test_pack_beyond_the_gain_cap_is_caught_and_limited(engine: Engine, tmp_path: Path) -> None:
+    sw = _loaded(engine, effect_pack(tmp_path / "loud.hatpack", "gain", 46.0))
+    x = tone(0.3, amp=0.002)                                      # out: 0.4 (-8 dBFS), 46 dB over the input
     y = run_blocks(engine, x)
     sw.stop()
     st = engine.status()
+    info = st["active"]["effect"]
+    assert info["gain_measured_db"] == pytest.approx(46.0, abs=0.2) and info["gain_max_db"] == 40.0   # the cap
     assert st["faults"] and st["faults"][0]["reason"] == "runaway"
     assert st["faults"][0]["block"] <= 1                          # the block it was first heard
     assert np.max(np.abs(y)) <= 10 ** (-1 / 20) + 1e-6
-    assert np.max(np.abs(y[RATE // 10:])) < 0.11                  # bypassed: the dry signal
+    assert np.max(np.abs(y[RATE // 10:])) < 0.0021                # bypassed: the dry signal
+
+
+def test_a_boost_within_its_measured_gain_plays_on(engine: Engine, tmp_path: Path) -> None:
+    """A +20 dB pack measures 20 dB when loaded, so +20 dB on a quiet input is the pack working,
+    not a runaway (before the limit was measured, this was bypassed as a fault)."""
+    sw = _loaded(engine, effect_pack(tmp_path / "boost.hatpack", "gain", 20.0))
+    x = tone(0.3, amp=0.05)
+    y = run_blocks(engine, x)
+    sw.stop()
+    st = engine.status()
+    info = st["active"]["effect"]
+    assert info["gain_measured_db"] == pytest.approx(20.0, abs=0.2) and info["gain_max_db"] == pytest.approx(26.0, abs=0.2)
+    assert st["faults"] == [] and not st["bypassed"]["effect"]
+    tail = slice(RATE // 10, None)
+    assert np.allclose(y[tail], 10 * x[tail], atol=1e-2)
 
 
 def test_broken_pack_is_refused_by_its_golden_check(engine: Engine, tmp_path: Path) -> None:

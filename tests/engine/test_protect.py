@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from device.audio.protect import DC, NONFINITE, RUNAWAY, OutputStage, ProtectConfig, SlotGuard, _envelope
+from device.audio.protect import (DC, NONFINITE, RUNAWAY, OutputStage, ProtectConfig, SlotGuard, _envelope,
+                                  db_to_lin, gain_limit_db, max_block_gain_db)
 
 from tests.engine.helpers import RATE, tone
 
@@ -58,6 +59,26 @@ def test_guard_reasons() -> None:
     assert g.check(np.where(np.arange(x.size) == 3, np.nan, x).astype(np.float32), x) == NONFINITE
     assert g.check(x * 10.0, x) == RUNAWAY                       # +20 dB
     assert g.check(np.full(128, 5.0, np.float32)) == RUNAWAY     # +14 dBFS peak
+    assert g.check(x * 10.0, x, gain_max=db_to_lin(26.0)) is None  # within a measured limit
+    assert g.check(x * 30.0, x, gain_max=db_to_lin(26.0)) == RUNAWAY
+
+
+def test_block_gain_is_measured_where_the_output_is_above_the_floor() -> None:
+    x = np.concatenate([np.full(128, 0.1), np.full(128, 0.001), np.full(128, 0.01)]).astype(np.float32)
+    y = x * np.repeat([4.0, 100.0, 10.0], 128).astype(np.float32)     # +12 dB, +40 dB (quiet), +20 dB
+    floor = db_to_lin(-24.0)                                           # 0.063: the second block's 0.1 is louder
+    assert max_block_gain_db(x, y, 128, floor) == pytest.approx(40.0)
+    assert max_block_gain_db(x, y, 128, 0.2) == pytest.approx(20 * np.log10(4.0))   # only the first block's 0.4 counts
+    assert max_block_gain_db(x, y, 128, 1.0) == -np.inf
+    assert max_block_gain_db(x[:300], y[:300], 128, floor) == pytest.approx(40.0)   # partial block dropped
+
+
+def test_gain_limit_is_the_measured_gain_plus_margin_between_the_default_and_the_cap() -> None:
+    cfg = ProtectConfig()
+    assert gain_limit_db(-np.inf, cfg) == cfg.gain_max_db == 18.0
+    assert gain_limit_db(5.0, cfg) == 18.0
+    assert gain_limit_db(20.3, cfg) == pytest.approx(26.3)
+    assert gain_limit_db(60.0, cfg) == cfg.gain_cap_db == 40.0
     dc = SlotGuard(RATE, ProtectConfig(dc_max=0.2))
     reasons = [dc.check(np.full(128, 0.5, np.float32)) for _ in range(100)]
     assert DC in reasons and reasons[0] is None
