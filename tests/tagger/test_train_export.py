@@ -54,6 +54,27 @@ def test_train_tagger_refuses_a_single_tag(tmp_path):
     assert main(["train", "tagger", str(tmp_path / "d"), "--out", str(tmp_path / "x.hatpack")]) == 2
 
 
+def test_an_unreadable_training_file_is_skipped_and_named(tree, tmp_path, capsys):
+    (tree / "hat" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    out = tmp_path / "t.hatpack"
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0",
+                 "--threads", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "skipped 1 unreadable file(s):" in text and "broken.wav" in text and "trained on 12 samples" in text
+    from export.pack import read_pack
+    assert read_pack(out).manifest.metrics["skipped_files"] == 1
+
+
+def test_a_tag_whose_files_are_all_unreadable_stops_training_before_it_starts(tree, tmp_path, capsys):
+    (tree / "snare").mkdir()
+    (tree / "snare" / "a.wav").write_bytes(b"not audio at all")
+    out = tmp_path / "t.hatpack"
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--threads", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no readable audio for tag(s) snare" in err and "a.wav" in err
+    assert not out.exists()
+
+
 def _write(tmp_path, name, audio):
     sf.write(tmp_path / name, audio, 44100)
     return tmp_path / name

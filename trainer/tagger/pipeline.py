@@ -11,7 +11,7 @@ from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_coun
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import TrainOptions, predict, train
-from hatbox.errors import DataError
+from hatbox.errors import AudioFileError, DataError
 
 
 def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[list[Item], list[Item]]:
@@ -29,6 +29,27 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
     return train_items, held
 
 
+def readable(items: list[Item]) -> tuple[list[Item], list[tuple[Path, str]]]:
+    """(the items whose file opens as audio, [(path, why)] for the others).  Only the header is read
+    (device.audio.audiofile.info); a file that opens but fails to decode still stops training with a
+    DataError naming it.  A tag left with no readable file is a DataError too: training without it
+    would drop the user's tag silently."""
+    from device.audio import audiofile
+    kept, skipped = [], []
+    for it in items:
+        try:
+            audiofile.info(it.path)
+        except AudioFileError as exc:
+            skipped.append((it.path, str(exc)))
+            continue
+        kept.append(it)
+    lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
+    if lost:
+        raise DataError(f"no readable audio for tag(s) {', '.join(lost)}: " +
+                        "; ".join(why for _, why in skipped[:3]))
+    return kept, skipped
+
+
 def check_items(items: list[Item]) -> None:
     counts = tag_counts(items)
     if len(counts) < 2:
@@ -39,7 +60,7 @@ def train_and_export(source: Path, out: Path, *, minutes: float = 4.5, steps: in
                      holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
     """Train on ``source`` and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
     from export.onnx_tagger import export_tagger
-    items = load_items(source)
+    items, skipped = readable(load_items(source))
     check_items(items)
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
@@ -49,6 +70,11 @@ def train_and_export(source: Path, out: Path, *, minutes: float = 4.5, steps: in
                 tags=tags)
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    if skipped:
+        metrics["skipped_files"] = len(skipped)
+        text = (f"skipped {len(skipped)} unreadable file(s):\n" +
+                "".join(f"  {why}\n" for _, why in skipped[:10]) +
+                (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
     if res.steps < steps:
         text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
                  f"slow machine); the tagger is likely less accurate - give it more --minutes")
