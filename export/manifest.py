@@ -18,6 +18,11 @@ from hatbox.errors import KnobError, PackError
 SCHEMA = "hatpack"
 SCHEMA_VERSION = 1
 KINDS = ("effect", "synth", "tagger")
+
+
+def kind_phrase(kind: str) -> str:
+    """ "an effect pack", "a synth pack", "a tagger pack": a pack kind in a sentence."""
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind} pack"
 DTYPES = ("float32", "int64", "int32", "bool")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")

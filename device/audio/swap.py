@@ -33,6 +33,7 @@ import numpy as np
 from device.audio.engine import Engine
 from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db
 from device.audio.synth import compile_kernels
+from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 
@@ -59,7 +60,7 @@ def handshake(pack: Pack, slot: str, rate: int) -> None:
     if want is None:
         raise PackError(f"the {slot} slot does not take packs", check="handshake")
     if m.kind != want:
-        raise PackError(f"pack '{m.name}' is a {m.kind} pack; the {slot} slot needs a {want} pack",
+        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}; the {slot} slot needs {kind_phrase(want)}",
                         check="handshake")
     if m.kind == "effect" and m.sample_rate != rate:
         raise PackError(f"pack '{m.name}' runs at {m.sample_rate} Hz but the engine runs at {rate} Hz",

@@ -26,6 +26,7 @@ import numpy as np
 from device.audio import harmonic as dsp
 from device.audio.jit import kernel
 from device.audio.runtime import make_session
+from export.manifest import kind_phrase
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
 
@@ -77,7 +78,7 @@ class SynthSource:
                  seed: int = 0) -> None:
         m = pack.manifest
         if m.kind != "synth":
-            raise PackError(f"pack '{m.name}' is a {m.kind} pack, not a synth", check="kind")
+            raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind")
         ex = m.extras
         missing = [k for k in REQUIRED_EXTRAS if k not in ex]
         if missing:

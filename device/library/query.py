@@ -107,6 +107,11 @@ def _embeddings(con: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
 
 
 def _relative(root: Path, path: Path) -> str:
+    """``path`` as the database stores it (relative to the library ``root``).  A relative path is
+    taken from the library root, or from the working directory when only there is it a file (what a
+    shell's tab completion gives)."""
+    if not path.is_absolute() and not (root / path).exists() and path.is_file():
+        path = path.resolve()
     if path.is_absolute():
         try:
             return path.resolve().relative_to(root).as_posix()

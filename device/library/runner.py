@@ -10,6 +10,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from device.audio.runtime import make_session
 from device.library.decode import read_head
+from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
 
@@ -21,7 +22,7 @@ class PackTagger:
         self.pack = pack if isinstance(pack, Pack) else read_pack(pack)
         m = self.pack.manifest
         if m.kind != "tagger":
-            raise PackError(f"pack '{m.name}' is a {m.kind} pack, not a tagger", check="kind")
+            raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a tagger", check="kind")
         self.tags: list[str] = list(m.extras.get("tags") or m.tags)
         th = m.extras.get("thresholds", {})
         self.thresholds = np.array([float(th.get(t, 0.5)) for t in self.tags], np.float32)

@@ -78,6 +78,25 @@ def test_queries(library_dir, small_pack, tmp_path):
         library.files_with_tag(db, "snare")
 
 
+def test_a_file_is_found_by_its_path_from_the_library_root_or_from_the_working_directory(
+        library_dir, small_pack, tmp_path, monkeypatch):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    want = [h.path for h in library.similar(db, library_dir / "kicks" / "k1.wav", k=3)]
+    assert [h.path for h in library.similar(db, "kicks/k1.wav", k=3)] == want          # from the library root
+    monkeypatch.chdir(tmp_path)
+    assert [h.path for h in library.similar(db, "lib/kicks/k1.wav", k=3)] == want      # from where the shell is
+    with pytest.raises(HatboxError, match="not a tagged file"):
+        library.similar(db, "lib/kicks/none.wav")
+
+
+def test_a_pack_of_another_kind_is_named_with_its_kind(small_pack, tmp_path):
+    from tests.engine.packs import effect_pack
+    pack = effect_pack(tmp_path / "fx.hatpack", "gain", 0.0)
+    with pytest.raises(PackError, match="is an effect pack, not a tagger"):
+        PackTagger(pack)
+
+
 def test_bad_inputs_are_clear_errors(small_pack, tmp_path):
     with pytest.raises(HatboxError, match="no library folder"):
         library.tag_library(tmp_path / "nope", small_pack, tmp_path / "x.db")
