@@ -11,8 +11,9 @@
    whose mean compute exceeds ``budget`` x the block duration is refused (PackError
    "realtime"); then the unit is reset;
 5. effects: measures the largest gain the pack gives at the corners of its knobs' range
-   (:func:`calibrate_gain`) and sets its runaway limit from it (device/audio/protect.py), so
-   the engine does not take a drive at full drive for a runaway model;
+   (:func:`calibrate_gain`) and sets its runaway limit from that or the recorded gear's gain the
+   trainer stored in the pack, whichever is larger (:func:`effect_gain_limit`,
+   device/audio/protect.py), so the engine does not take a drive at full drive for a runaway model;
 6. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary.
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
@@ -168,6 +169,20 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
     return float(worst)
 
 
+def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int,
+                      protect: ProtectConfig = ProtectConfig()) -> dict[str, Any]:
+    """The runaway limit of an effect (info keys ``gain_measured_db``, ``gain_gear_db``,
+    ``gain_max_db``, and ``gain_max`` linear for the engine): :func:`calibrate_gain` on the box, or
+    the gain the trainer measured on the recorded gear (manifest metric ``gear_max_gain_db``) if that
+    is larger, through :func:`device.audio.protect.gain_limit_db`."""
+    measured = calibrate_gain(unit, block, rate, protect)
+    gear = manifest.metrics.get("gear_max_gain_db")
+    gear = float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
+    limit = gain_limit_db(max(measured, gear if gear is not None else -np.inf), protect)
+    return {"gain_measured_db": round(measured, 1) if np.isfinite(measured) else None, "gain_gear_db": gear,
+            "gain_max_db": round(limit, 1), "gain_max": db_to_lin(limit)}
+
+
 def warm_runtime() -> None:
     """Create (and drop) one tiny onnxruntime session: the runtime's first-use initialisation
     holds the GIL for milliseconds, so it is paid before the audio clock starts."""
@@ -245,11 +260,8 @@ class Swapper:
         info = {"name": m.name, "version": m.version, "path": str(path), "kind": m.kind,
                 "golden_err": err, "warm_load": load, "latency_samples": m.latency_samples}
         if slot == "effect":
-            protect = self.engine.cfg.protect
-            measured = calibrate_gain(unit, self.engine.cfg.block, self.engine.cfg.rate, protect)
-            limit = gain_limit_db(measured, protect)
-            info.update(gain_measured_db=round(measured, 1) if np.isfinite(measured) else None,
-                        gain_max_db=round(limit, 1), gain_max=db_to_lin(limit))
+            info.update(effect_gain_limit(unit, m, self.engine.cfg.block, self.engine.cfg.rate,
+                                          self.engine.cfg.protect))
         info["prepare_s"] = time.perf_counter() - t0
         return unit, info
 

@@ -35,6 +35,8 @@ def test_train_writes_pack_report_and_metrics(trained: tuple[Path, Path], capsys
     assert set(metrics["val_esr_per_setting"]) == {"drive=0", "drive=8", "drive=16"}
     assert 0 <= metrics["val_esr"] < 10 and metrics["steps"] == 8
     assert metrics["others_cores"] is None or metrics["others_cores"] >= 0    # recorded (None off Linux)
+    # the gear's largest block gain: the 16 dB tanh drive's small-signal gain is 20 log10(g / tanh g) = 15.9 dB
+    assert 10.0 < metrics["gear_max_gain_db"] <= 16.0
     for name in ("report.md", "curves.png", "spectrogram.png", "esr_per_setting.png", "metrics.json"):
         assert (root / "report" / name).stat().st_size > 0
 

@@ -81,3 +81,27 @@ def test_the_factory_drive_at_full_drive_is_not_a_runaway_once_measured():
         faults_measured += measured.check(y, xb, gain_max=db_to_lin(limit)) is not None
     assert faults_fixed >= 1            # the old rule bypasses the effect here
     assert faults_measured == 0
+
+
+def test_the_gear_gain_a_pack_declares_raises_its_limit_when_the_probe_finds_less():
+    from types import SimpleNamespace
+
+    from device.audio.swap import effect_gain_limit
+    unit = KnobGain()
+    unit.knobs = []                                         # a 0 dB unit: the probe finds 0 dB
+    info = effect_gain_limit(unit, SimpleNamespace(metrics={"gear_max_gain_db": 23.0}), 128, RATE)
+    assert info["gain_measured_db"] == pytest.approx(0.0, abs=0.01) and info["gain_gear_db"] == 23.0
+    assert info["gain_max_db"] == pytest.approx(29.0) and info["gain_max"] == pytest.approx(db_to_lin(29.0))
+    older = effect_gain_limit(unit, SimpleNamespace(metrics={}), 128, RATE)          # packs from before the metric
+    assert older["gain_gear_db"] is None and older["gain_max_db"] == 18.0
+    forged = effect_gain_limit(unit, SimpleNamespace(metrics={"gear_max_gain_db": 500.0}), 128, RATE)
+    assert forged["gain_max_db"] == 40.0                    # the cap holds whatever a manifest says
+
+
+def test_the_trainer_measures_the_gears_gain_over_its_pairs():
+    from trainer.effect.data import EffectData, Pair
+    from trainer.effect.train import gear_max_gain_db
+    x = (0.01 * np.sin(np.arange(RATE) * 0.05)).astype(np.float32)
+    pairs = [Pair("a", x, 4 * x, {}, 0), Pair("b", x, 10 * x, {}, 0), Pair("c", x, 0.001 * x, {}, 0)]
+    assert gear_max_gain_db(EffectData(RATE, [], pairs)) == pytest.approx(20.0, abs=0.05)
+    assert gear_max_gain_db(EffectData(RATE, [], pairs[2:])) is None           # never above the guard's floor

@@ -334,6 +334,20 @@ def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]
     return pair.input[a:a + 2048], data.knob_vector(pair)
 
 
+def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
+    """The largest gain (dB) the recorded gear shows over its training pairs: output over input RMS
+    of ``block``-sample blocks whose output is above the box's guard floor, as the box's runaway
+    guard measures it (device/audio/protect.max_block_gain_db).  The box sets the pack's runaway limit
+    no lower than this plus a margin, since a faithful model does what the gear does (a neural model
+    probed with test tones off its training material can show far less: docs/engine.md).  None when
+    no output block is that loud."""
+    from device.audio.protect import ProtectConfig, db_to_lin, max_block_gain_db
+    floor = db_to_lin(ProtectConfig().gain_floor_db)
+    gains = [max_block_gain_db(p.input, p.output, block, floor) for p in eff.pairs]
+    finite = [g for g in gains if np.isfinite(g)]
+    return round(max(finite), 1) if finite else None
+
+
 def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpack", *,
                  input: str | Path | None = None, target: str | Path | None = None,
                  name: str | None = None, report: str | Path | None = None,
@@ -363,6 +377,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
     if run.trials:
         metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
+    metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
     gx, gk = _golden(eff, cfg)
     pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                          golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({run.arch})")
