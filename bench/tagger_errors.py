@@ -54,13 +54,18 @@ def instruments(paths: np.ndarray) -> list[tuple[str, str]]:
     return [known.get(str(p), (Path(str(p)).parent.name, Path(str(p)).name)) for p in paths]
 
 
-def grouped(probs: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray:
-    """probs [I, T] with each row replaced by the mean over the rows sharing its key."""
-    out = probs.copy()
+def rows_by_key(keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    """Each distinct key -> the row indices that carry it, in order of first appearance."""
     index: dict[tuple[str, str], list[int]] = {}
     for i, k in enumerate(keys):
         index.setdefault(k, []).append(i)
-    for rows in index.values():
+    return index
+
+
+def grouped(probs: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray:
+    """probs [I, T] with each row replaced by the mean over the rows sharing its key."""
+    out = probs.copy()
+    for rows in rows_by_key(keys).values():
         out[rows] = probs[rows].mean(axis=0)
     return out
 
@@ -71,11 +76,8 @@ def error_table(runs: list[dict[str, np.ndarray]], system: str, keys: list[tuple
     tags = [str(t) for t in runs[0]["tags"]]
     truth = runs[0]["y"].argmax(axis=1)
     pred = np.stack([r[system].argmax(axis=1) for r in runs])               # [R, I]
-    rows: dict[tuple[str, str], list[int]] = {}
-    for i, k in enumerate(keys):
-        rows.setdefault(k, []).append(i)
     table = []
-    for (kit, inst), idx in rows.items():
+    for (kit, inst), idx in rows_by_key(keys).items():
         wrong = pred[:, idx] != truth[idx]
         if not wrong.any():
             continue

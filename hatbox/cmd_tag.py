@@ -64,18 +64,19 @@ def tag(args: argparse.Namespace) -> int:
     from device.library import tag_library
     lib = Path(args.library)
     db = Path(args.out) if args.out else default_db(lib)
-    bars: list = []          # the bar appears with the first progress report, after the pack and folder checks
+    bar = None               # appears with the first progress report, after the pack and folder checks
 
     def progress(done: int, total: int) -> None:
-        if not bars:
-            bars.append(tqdm(total=total, unit="file", desc="tagging"))
-        bars[0].total = total
-        bars[0].update(done - bars[0].n)
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="tagging")
+        bar.total = total
+        bar.update(done - bar.n)
 
     try:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads)
     finally:
-        for bar in bars:
+        if bar is not None:
             bar.close()
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, "
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
