@@ -111,6 +111,8 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--band-norm", action="store_true",
                    help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
                         "fifth stop of 2026-12-01) instead of one for the whole log-mel")
+    p.add_argument("--no-stats-low", action="store_true",
+                   help="the statistics head without the low-end spectrum (as packs before 2026-12-02)")
 
 
 def config(args: argparse.Namespace) -> TaggerConfig:
@@ -121,7 +123,7 @@ def config(args: argparse.Namespace) -> TaggerConfig:
         spec = BASELINE_16K
     if args.n_fft:
         spec = replace(spec, n_fft=args.n_fft)
-    cfg = replace(base, spec=spec, band_norm=args.band_norm)
+    cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 

@@ -63,7 +63,8 @@ def test_the_fitted_head_alone_separates_the_training_tags(kinds):
     net = _net(kinds)                       # untrained CNN: only the head knows anything
     fit_stats_head(net, x, y)
     with torch.no_grad():
-        head_logits = net.stats(net.front(torch.from_numpy(x)))
+        audio = torch.from_numpy(x)
+        head_logits = net.stats(net.front(audio), audio)
     assert (head_logits.argmax(dim=1).numpy() == y.argmax(axis=1)).all()
 
 
@@ -75,7 +76,7 @@ def test_eval_output_is_the_mean_of_both_softmaxes_and_training_sees_the_cnn_onl
         cnn_logits, _ = net(audio)
         fit_stats_head(net, x, y)
         combined, _ = net(audio)
-        head = torch.softmax(net.stats(net.front(audio)), dim=1)
+        head = torch.softmax(net.stats(net.front(audio), audio), dim=1)
         expected = 0.5 * (torch.softmax(cnn_logits, dim=1) + head)
         torch.testing.assert_close(torch.exp(combined), expected, rtol=1e-5, atol=1e-6)
         net.train()
@@ -107,3 +108,22 @@ def test_multi_label_taggers_get_no_head():
     x, y = _clips(2)
     with pytest.raises(ValueError, match="exclusive"):
         fit_stats_head(net, x, y)
+
+
+def test_the_low_end_head_is_in_the_graph_and_old_configs_read_without_it(tmp_path):
+    """A head fitted with the low-end statistics exports and tags the same through onnxruntime; a
+    configuration written before the option existed reads back without it (the head it was fitted with)."""
+    x, y = _clips(3)
+    net = _net(3)
+    assert net.cfg.stats_low
+    fit_stats_head(net, x, y)
+    assert net.stats.low is not None and net.stats.mean.numel() == 8 * 20 + 4 * net.cfg.spec.n_mels + 3 * 62
+    with torch.no_grad():
+        want = torch.exp(net(torch.from_numpy(x))[0]).numpy()
+    probs, _ = PackTagger(export_tagger(net, ["kick", "hat", "tone"], tmp_path / "t.hatpack", name="t")).run(x)
+    np.testing.assert_allclose(probs, want, atol=2e-3)
+    old = {k: v for k, v in net.cfg.to_dict().items() if k != "stats_low"}
+    assert TaggerConfig.from_dict(old).stats_low is False
+    plain = TaggerNet(TaggerConfig.from_dict(old), 3).eval()
+    fit_stats_head(plain, x, y)
+    assert plain.stats.low is None and plain.stats.mean.numel() == 8 * 20 + 4 * net.cfg.spec.n_mels

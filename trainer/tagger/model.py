@@ -3,8 +3,9 @@ embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag f
 every training sample has exactly one tag).
 
 Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC and
-mel-band statistics of the same (un-normalised) log-mel, fitted after the CNN (trainer/tagger/train.py
-``fit_stats_head``).  In eval mode the network's output is then the log of the mean of the two
+mel-band statistics of the same (un-normalised) log-mel and on a fine spectrum of the low end
+(:class:`LowLogPower`: 7.8 Hz bins up to 500 Hz, where the log-mel's bins are 42 Hz wide), fitted after
+the CNN (trainer/tagger/train.py ``fit_stats_head``).  In eval mode the network's output is then the log of the mean of the two
 softmaxes; training only ever sees the CNN.
 
 Two interchangeable front-ends compute the same log-mel: :class:`FftLogMel` (torch.fft, cheap,
@@ -20,10 +21,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from device.audio.mel import MelSpec, dct_matrix, dft_kernels, hann, mel_filterbank
+from device.audio.mel import LowSpec, MelSpec, dct_matrix, dft_kernels, hann, mel_filterbank
+from device.audio.resample import ZERO_CROSSINGS, polyphase_bank
 
 LOG_RANGE = 18.0     # natural-log units kept below each clip's maximum (about 78 dB)
 N_MFCC = 20          # MFCCs the stats head summarises
+# frame spans of the low spectrum (LowSpec: 32 ms hop) the stats head averages: the first ~100 ms and
+# the ~250 ms after it (a kick's pitch glide, a tom's ring); the maximum over all frames is taken too
+LOW_SPANS = ((0, 4), (4, 12))
 
 
 def tagger_spec() -> MelSpec:
@@ -49,6 +54,9 @@ class TaggerConfig:
     # normalise each mel band on its own (BandNorm) rather than one scale for the whole log-mel: level on the
     # fixed unseen-kit split, 1.1 points lower on leave-one-kit-out (docs/tagger.md), so off by default
     band_norm: bool = False
+    # the stats head also summarises a fine spectrum of the low end (device.audio.mel.LowSpec): chosen on the
+    # benchmark's training kits by bench/tagger_head_cv.py (docs/tagger.md); off in configs written before it
+    stats_low: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -61,7 +69,7 @@ class TaggerConfig:
                    channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]),
                    spec_mask=float(d.get("spec_mask", 0.0)),
                    exclusive=bool(d.get("exclusive", False)), stats_head=bool(d.get("stats_head", False)),
-                   band_norm=bool(d.get("band_norm", False)))
+                   band_norm=bool(d.get("band_norm", False)), stats_low=bool(d.get("stats_low", False)))
 
 
 class FftLogMel(nn.Module):
@@ -131,26 +139,69 @@ def band_stats(mel: torch.Tensor) -> torch.Tensor:
     return torch.cat([mean, std, mel.amin(dim=-1), mel.amax(dim=-1)], dim=1)
 
 
+class LowLogPower(nn.Module):
+    """audio [B, N] at ``rate`` Hz -> log power of the low end [B, F_low, T_low]: the same numbers as
+    :func:`device.audio.mel.low_log_power`, as two strided convolutions (the resampler's anti-aliasing
+    low-pass with stride ``rate / low.rate``, then the Hann-windowed DFT rows of the kept bins), so it
+    exports to ONNX."""
+
+    def __init__(self, rate: int, low: LowSpec) -> None:
+        super().__init__()
+        self.low, self.down = low, low.decimation(rate)
+        self.pad = ZERO_CROSSINGS * self.down            # the resampler's zero-phase delay, in samples
+        taps = polyphase_bank(1, self.down)[0, ::-1].copy()
+        self.register_buffer("lowpass", torch.from_numpy(taps)[None, None])
+        re, im = dft_kernels(low.n_fft)
+        b0, b1 = low.bin_range()
+        self.register_buffer("kernel", torch.from_numpy(np.concatenate([re[b0:b1], im[b0:b1]])[:, None, :]))
+
+    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+        x = nn.functional.conv1d(nn.functional.pad(audio[:, None], (self.pad, self.pad)), self.lowpass,
+                                 stride=self.down)
+        out = nn.functional.conv1d(x, self.kernel, stride=self.low.hop)           # [B, 2 F_low, T_low]
+        f = out.shape[1] // 2
+        return torch.log(out[:, :f] ** 2 + out[:, f:] ** 2 + self.low.floor)
+
+
+def low_stats(lp: torch.Tensor) -> torch.Tensor:
+    """Low-end log power [B, F, T] -> [B, (len(LOW_SPANS) + 1) F]: referenced to its own maximum (down to
+    -LOG_RANGE), the mean of each span of :data:`LOW_SPANS` (cut to the frames there are, at least one),
+    then the maximum over time, per bin."""
+    x = torch.clamp(lp - lp.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)
+    t = x.shape[-1]
+    spans = [(min(a, t - 1), max(min(a, t - 1) + 1, min(b, t))) for a, b in LOW_SPANS]   # short clips: never empty
+    return torch.cat([x[..., a:b].mean(dim=-1) for a, b in spans] + [x.amax(dim=-1)], dim=1)
+
+
 class StatsHead(nn.Module):
-    """Log-mel [B, M, T] -> logits [B, n_tags]: standardised :func:`mfcc_stats` and
-    :func:`band_stats` [B, 8 C + 4 M], then a linear layer.  All parameters are buffers, set by
+    """(log-mel [B, M, T], audio [B, N]) -> logits [B, n_tags]: standardised :func:`mfcc_stats`,
+    :func:`band_stats` and, when ``low`` is given, :func:`low_stats` of the audio's low end
+    [B, 8 C + 4 M (+ 3 F_low)], then a linear layer.  The statistics are buffers, set by
     ``trainer.tagger.train.fit_stats_head``."""
 
-    def __init__(self, n_mels: int, n_tags: int, n_mfcc: int = N_MFCC) -> None:
+    def __init__(self, n_mels: int, n_tags: int, n_mfcc: int = N_MFCC, low: LowSpec | None = None,
+                 rate: int = 32000) -> None:
         super().__init__()
+        self.low = LowLogPower(rate, low) if low is not None else None
         f = 8 * n_mfcc + 4 * n_mels
+        if low is not None:
+            b0, b1 = low.bin_range()
+            f += (len(LOW_SPANS) + 1) * (b1 - b0)
         self.register_buffer("dct", torch.from_numpy(dct_matrix(n_mfcc, n_mels)))
         self.register_buffer("mean", torch.zeros(f))
         self.register_buffer("scale", torch.ones(f))
         self.register_buffer("weight", torch.zeros(n_tags, f))
         self.register_buffer("bias", torch.zeros(n_tags))
 
-    def features(self, mel: torch.Tensor) -> torch.Tensor:
-        """[B, M, T] -> standardised statistics [B, 8 C + 4 M]."""
-        return (torch.cat([mfcc_stats(mel, self.dct), band_stats(mel)], dim=1) - self.mean) / self.scale
+    def features(self, mel: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        """[B, M, T] log-mel and the [B, N] audio it came from -> standardised statistics [B, f]."""
+        parts = [mfcc_stats(mel, self.dct), band_stats(mel)]
+        if self.low is not None:
+            parts.append(low_stats(self.low(audio)))
+        return (torch.cat(parts, dim=1) - self.mean) / self.scale
 
-    def forward(self, mel: torch.Tensor) -> torch.Tensor:
-        return self.features(mel) @ self.weight.T + self.bias
+    def forward(self, mel: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        return self.features(mel, audio) @ self.weight.T + self.bias
 
 
 class BandNorm(nn.Module):
@@ -203,7 +254,7 @@ class TaggerNet(nn.Module):
         emb = self.embed(pooled)
         logits = self.head(self.drop(torch.relu(emb)))
         if self.stats is not None and not self.training:
-            both = 0.5 * (torch.softmax(logits, dim=1) + torch.softmax(self.stats(mel), dim=1))
+            both = 0.5 * (torch.softmax(logits, dim=1) + torch.softmax(self.stats(mel, audio), dim=1))
             logits = torch.log(both.clamp(min=1e-12))
         return logits, emb
 

@@ -96,19 +96,22 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
 
 @torch.no_grad()
 def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = STATS_C, batch: int = 64) -> None:
-    """Fit ``net.stats`` (model.StatsHead) on the un-augmented training clips [I, >=N] and their
-    one-hot tags [I, n_tags]: standardisation + multinomial logistic regression (scikit-learn,
+    """Fit ``net.stats`` (model.StatsHead; with the low-end statistics when ``net.cfg.stats_low``) on the
+    un-augmented training clips [I, >=N] and their one-hot tags [I, n_tags]: standardisation + multinomial
+    logistic regression (scikit-learn,
     balanced class weights, inverse regularisation ``c``).  Exclusive taggers only."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
+    from device.audio.mel import LowSpec
     from trainer.tagger.model import StatsHead
     if not net.cfg.exclusive:
         raise ValueError("the MFCC-statistics head is for exclusive (one tag per sample) taggers")
     n, n_tags = net.cfg.clip_samples, y.shape[1]
-    head = StatsHead(net.cfg.spec.n_mels, n_tags).to(next(net.parameters()).device)
-    mels = [net.front(torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n]))) for s in range(0, len(clips), batch)]
-    feats = torch.cat([head.features(m) for m in mels]).double().numpy()       # mean 0 / scale 1 so far
+    low = LowSpec() if net.cfg.stats_low else None
+    head = StatsHead(net.cfg.spec.n_mels, n_tags, low=low, rate=net.cfg.spec.rate).to(next(net.parameters()).device)
+    chunks = [torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])) for s in range(0, len(clips), batch)]
+    feats = torch.cat([head.features(net.front(a), a) for a in chunks]).double().numpy()   # mean 0 / scale 1 so far
     scaler = StandardScaler().fit(feats)
     clf = LogisticRegression(max_iter=5000, C=c, class_weight="balanced").fit(scaler.transform(feats), y.argmax(axis=1))
     weight, bias = np.zeros((n_tags, feats.shape[1])), np.full(n_tags, -30.0)   # tags never seen: never chosen
