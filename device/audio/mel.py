@@ -161,13 +161,6 @@ class LowSpec:
             raise ValueError(f"the low spectrum needs a rate that {self.rate} Hz divides, not {src_rate} Hz")
         return src_rate // self.rate
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "LowSpec":
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
-
 
 def low_log_power(audio: np.ndarray, src_rate: int, low: LowSpec) -> np.ndarray:
     """Natural-log power of the low end: [..., N] at ``src_rate`` Hz -> [..., F_low, T_low] float32,
