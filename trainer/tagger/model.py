@@ -5,8 +5,8 @@ every training sample has exactly one tag).
 Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC and
 mel-band statistics of the same (un-normalised) log-mel and on a fine spectrum of the low end
 (:class:`LowLogPower`: 7.8 Hz bins up to 500 Hz, where the log-mel's bins are 42 Hz wide), fitted after
-the CNN (trainer/tagger/train.py ``fit_stats_head``).  In eval mode the network's output is then the log of the mean of the two
-softmaxes; training only ever sees the CNN.
+the CNN (trainer/tagger/train.py ``fit_stats_head``).  In eval mode the network's output is then the log
+of the mean of the two softmaxes; training only ever sees the CNN.
 
 Two interchangeable front-ends compute the same log-mel: :class:`FftLogMel` (torch.fft, cheap,
 for training) and :class:`ConvLogMel` (the STFT as a strided conv1d with fixed DFT weights, for

@@ -98,8 +98,8 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
 def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = STATS_C, batch: int = 64) -> None:
     """Fit ``net.stats`` (model.StatsHead; with the low-end statistics when ``net.cfg.stats_low``) on the
     un-augmented training clips [I, >=N] and their one-hot tags [I, n_tags]: standardisation + multinomial
-    logistic regression (scikit-learn,
-    balanced class weights, inverse regularisation ``c``).  Exclusive taggers only."""
+    logistic regression (scikit-learn, balanced class weights, inverse regularisation ``c``).  Exclusive
+    taggers only."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
