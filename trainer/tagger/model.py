@@ -88,20 +88,31 @@ class FftLogMel(nn.Module):
         return torch.log(torch.matmul(power, self.fb.T).transpose(1, 2) + self.spec.floor)
 
 
+def dft_conv_kernel(n_fft: int, first: int = 0, stop: int | None = None) -> torch.Tensor:
+    """Conv1d weights [2 F, 1, n_fft] of the Hann-windowed DFT rows ``first:stop`` (real, then imaginary)."""
+    re, im = dft_kernels(n_fft)
+    return torch.from_numpy(np.concatenate([re[first:stop], im[first:stop]])[:, None, :])
+
+
+def conv_power(x: torch.Tensor, kernel: torch.Tensor, hop: int) -> torch.Tensor:
+    """|STFT|^2 as a strided convolution (ONNX-friendly): x [B, 1, N], ``kernel`` from
+    :func:`dft_conv_kernel` -> [B, F, T]."""
+    out = nn.functional.conv1d(x, kernel, stride=hop)                                  # [B, 2F, T]
+    f = out.shape[1] // 2
+    return out[:, :f] ** 2 + out[:, f:] ** 2
+
+
 class ConvLogMel(nn.Module):
     """[B, N] -> [B, n_mels, T] with the DFT as a fixed strided conv (ONNX-friendly)."""
 
     def __init__(self, spec: MelSpec) -> None:
         super().__init__()
         self.spec = spec
-        re, im = dft_kernels(spec.n_fft)
-        self.register_buffer("kernel", torch.from_numpy(np.concatenate([re, im])[:, None, :]))
+        self.register_buffer("kernel", dft_conv_kernel(spec.n_fft))
         self.register_buffer("fb", torch.from_numpy(mel_filterbank(spec)))
 
     def forward(self, audio: torch.Tensor) -> torch.Tensor:
-        out = nn.functional.conv1d(audio[:, None, :], self.kernel, stride=self.spec.hop)   # [B, 2F, T]
-        f = self.spec.bins
-        power = out[:, :f] ** 2 + out[:, f:] ** 2
+        power = conv_power(audio[:, None, :], self.kernel, self.spec.hop)
         return torch.log(torch.matmul(self.fb, power) + self.spec.floor)
 
 
@@ -151,16 +162,12 @@ class LowLogPower(nn.Module):
         self.pad = ZERO_CROSSINGS * self.down            # the resampler's zero-phase delay, in samples
         taps = polyphase_bank(1, self.down)[0, ::-1].copy()
         self.register_buffer("lowpass", torch.from_numpy(taps)[None, None])
-        re, im = dft_kernels(low.n_fft)
-        b0, b1 = low.bin_range()
-        self.register_buffer("kernel", torch.from_numpy(np.concatenate([re[b0:b1], im[b0:b1]])[:, None, :]))
+        self.register_buffer("kernel", dft_conv_kernel(low.n_fft, *low.bin_range()))
 
     def forward(self, audio: torch.Tensor) -> torch.Tensor:
         x = nn.functional.conv1d(nn.functional.pad(audio[:, None], (self.pad, self.pad)), self.lowpass,
                                  stride=self.down)
-        out = nn.functional.conv1d(x, self.kernel, stride=self.low.hop)           # [B, 2 F_low, T_low]
-        f = out.shape[1] // 2
-        return torch.log(out[:, :f] ** 2 + out[:, f:] ** 2 + self.low.floor)
+        return torch.log(conv_power(x, self.kernel, self.low.hop) + self.low.floor)
 
 
 def low_stats(lp: torch.Tensor) -> torch.Tensor:
