@@ -1,4 +1,4 @@
-"""Tagger commands: ``hatbox train tagger``, ``hatbox tag``, ``hatbox library query``.
+"""Tagger commands: ``hatbox train tagger``, ``hatbox tag``, ``hatbox library query|fix|export``.
 
 Heavy modules (torch, the trainer) are imported inside the handlers only.
 """
@@ -14,7 +14,9 @@ from hatbox.errors import HatboxError
 def register(cli) -> None:
     p = cli.subcommand("train", "tagger", "train a sample tagger from a folder per tag or a CSV of path,tag[,tag...]",
                        train_tagger, group_help="train a model on your own recordings")
-    p.add_argument("source", help="folder of tag folders, or CSV (path,tag[,tag...])")
+    p.add_argument("source", nargs="+",
+                   help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
+                        "again taking the later one's tags (put `hatbox library export` corrections last)")
     p.add_argument("--out", required=True, help="the .hatpack to write")
     p.add_argument("--minutes", type=float, default=4.5, help="wall-clock training budget (default 4.5)")
     p.add_argument("--steps", type=int, default=900, help="optimisation steps (default 900)")
@@ -38,6 +40,16 @@ def register(cli) -> None:
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=int, default=10, help="how many results (default 10)")
     p.add_argument("--failed", action="store_true", help="list files that could not be tagged")
+    p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
+                       fix)
+    p.add_argument("db", help="the database written by `hatbox tag`")
+    p.add_argument("file", help="a file of the library (absolute, or relative to the library folder)")
+    p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
+    p.add_argument("--clear", action="store_true", help="drop your tags for the file: the tagger's stand again")
+    p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
+                       export)
+    p.add_argument("db", help="the database written by `hatbox tag`")
+    p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...])")
 
 
 def default_db(library: Path) -> Path:
@@ -50,7 +62,7 @@ def train_tagger(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix != ".hatpack":
         raise HatboxError(f"--out {out} should end in .hatpack")
-    summary = train_and_export(Path(args.source), out, minutes=args.minutes, steps=args.steps, shots=args.shots,
+    summary = train_and_export([Path(s) for s in args.source], out, minutes=args.minutes, steps=args.steps, shots=args.shots,
                                holdout=args.holdout, name=args.name or out.stem, threads=args.threads,
                                seed=args.seed)
     print(summary)
@@ -102,6 +114,25 @@ def query(args: argparse.Namespace) -> int:
     return 0
 
 
+def fix(args: argparse.Namespace) -> int:
+    from device import library
+    if args.clear == bool(args.tags):
+        raise HatboxError("give the file's tags, or --clear to drop yours", hint="hatbox library fix DB FILE tom")
+    model = library.tags_of(args.db, args.file)
+    was = max(model, key=model.get) if model else None
+    now = library.set_tags(args.db, args.file, args.tags)
+    guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
+    print(f"{args.file}: {', '.join(now)} (yours; {guess})" if now else f"{args.file}: back to the tagger ({guess})")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from device import library
+    n = library.export_csv(args.db, args.out)
+    print(f"{n} corrected file(s) -> {args.out}" + ("" if n else " (none yet: hatbox library fix DB FILE TAG)"))
+    return 0
+
+
 def _like(args: argparse.Namespace) -> list:
     from device import library
     try:
@@ -113,5 +144,6 @@ def _like(args: argparse.Namespace) -> list:
 
 
 def _print_hits(hits: list) -> None:
-    for h in hits:
-        print(f"{h.score:6.3f}  {h.path}")
+    for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
+        label = "yours" if h.corrected else f"{h.score:.3f}"
+        print(f"{label:>6}  {h.path}")

@@ -334,6 +334,54 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         return _library(_lib(_box(request).libraries.cancel, library_id))
 
 
+    @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_tags(request: Request, library_id: str) -> dict[str, int]:
+        from device.library import list_tags
+        return list_tags(_tag_db(request, library_id))
+
+    @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_files_with_tag(request: Request, library_id: str, tag: str,
+                               limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
+        from device.library import files_with_tag
+        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        try:
+            hits = files_with_tag(db, tag, limit=limit)
+        except HatboxError as exc:
+            raise _from_hatbox(404, "not found", exc) from None
+        return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
+
+    @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
+             responses=_errors(401, 404, 409, 422))
+    def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
+        from device.library import set_tags, tags_of
+        db = _tag_db(request, library_id)
+        try:
+            now = set_tags(db, body.path, body.tags)
+            model = tags_of(db, body.path)
+        except HatboxError as exc:
+            raise _from_hatbox(422, "rejected", exc) from None
+        return M.FileTags(path=body.path, tags=now, model=model)
+
+
+def _tag_db(request: Request, lid: str) -> Path:
+    """The library's tag database: 404 for an unknown library, 409 while it has none."""
+    try:
+        return _box(request).libraries.db_path(lid)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{lid}'") from None
+    except HatboxError as exc:
+        raise _from_hatbox(409, "not tagged", exc) from None
+
+
+def _rel(path: Path, files: Path) -> str:
+    try:
+        return path.relative_to(files.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _lib(fn: Callable[[str], dict[str, Any]], lid: str) -> dict[str, Any]:
     try:
         return fn(lid)

@@ -136,6 +136,17 @@ class Libraries:
             self._cancel[lid].set()
         return info
 
+    def db_path(self, lid: str) -> Path:
+        """The library's tag database; KeyError for an unknown library, HatboxError while it has none yet."""
+        self.get(lid)
+        db = self.root / lid / "tags.db"
+        if not db.is_file():
+            raise HatboxError(f"library '{lid}' has not been tagged yet", hint="activate a tagger pack and upload it again")
+        return db
+
+    def files_path(self, lid: str) -> Path:
+        return self.root / lid / "files"
+
     def wait(self, lid: str, timeout: float | None = None) -> dict[str, Any]:
         """Block until tagging of ``lid`` ends (tests and benchmarks)."""
         t = self._threads.get(lid)

@@ -123,6 +123,23 @@ class Library(BaseModel):
     error: Optional[str] = None
 
 
+class TaggedFile(BaseModel):
+    path: str = Field(description="relative to the library's folder")
+    score: float = Field(description="the tagger's probability, 1.0 for your own tag")
+    corrected: bool = Field(description="the tag is yours (PUT /libraries/{id}/files/tags), not the tagger's")
+
+
+class FileTagsRequest(BaseModel):
+    path: str = Field(max_length=4096, description="a file of the library, relative to its folder")
+    tags: list[str] = Field(max_length=32, description="its tags in your words; [] gives it back to the tagger")
+
+
+class FileTags(BaseModel):
+    path: str
+    tags: list[str] = Field(description="your tags for the file ([] when the tagger's stand)")
+    model: dict[str, float] = Field(description="the tagger's score for each of its tags")
+
+
 class LibrarySummary(BaseModel):
     id: str
     name: str

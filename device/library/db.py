@@ -2,6 +2,11 @@
 
 Paths are stored relative to the library root (``meta.root``), POSIX style.  Embeddings are
 float32 little-endian blobs of ``meta.embed_dim`` values.
+
+A producer's own tags for a file (``user_tags``: corrections, or new words the pack does not know)
+replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrites ``files`` and
+``tags`` only.  They go when the file leaves the library (``remove``).  ``effective_tags`` is what
+every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1).
 """
 from __future__ import annotations
 
@@ -21,6 +26,11 @@ CREATE TABLE IF NOT EXISTS tags (
     path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE, tag TEXT NOT NULL,
     score REAL NOT NULL, hit INTEGER NOT NULL, PRIMARY KEY (path, tag));
 CREATE INDEX IF NOT EXISTS tags_by_tag ON tags (tag, hit, score);
+CREATE TABLE IF NOT EXISTS user_tags (path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (path, tag));
+CREATE VIEW IF NOT EXISTS effective_tags (path, tag, score, corrected) AS
+    SELECT path, tag, score, 0 FROM tags WHERE hit = 1 AND path NOT IN (SELECT path FROM user_tags)
+    UNION ALL
+    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path AND f.status = 'ok';
 """
 
 
@@ -70,6 +80,7 @@ def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: s
 
 def remove(con: sqlite3.Connection, rels: list[str]) -> None:
     con.executemany("DELETE FROM files WHERE path = ?", [(r,) for r in rels])
+    con.executemany("DELETE FROM user_tags WHERE path = ?", [(r,) for r in rels])
 
 
 def embedding(blob: bytes) -> np.ndarray:

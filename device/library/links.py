@@ -24,10 +24,10 @@ def clear_links(links_dir: Path) -> None:
 
 
 def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
-    """Rebuild every tag folder from the database; returns the number of links made."""
+    """Rebuild every tag folder from the database (corrections included); returns the number of links made."""
     clear_links(links_dir)
     made = 0
-    for rel, tag in con.execute("SELECT path, tag FROM tags WHERE hit = 1 ORDER BY tag, path"):
+    for rel, tag in con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path"):
         folder = links_dir / tag
         try:
             folder.mkdir(parents=True, exist_ok=True)

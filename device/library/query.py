@@ -1,10 +1,14 @@
-"""Queries on a library database: tags and their counts, files by tag, similar files (cosine).
+"""Queries on a library database: tags and their counts, files by tag, similar files (cosine);
+and the producer's corrections (``set_tags``: a file's tags in their own words, kept across
+re-tagging, listed before the tagger's guesses; ``export_csv``: them as training data).
 
-Every function opens its own read connection, so the API can call them from any thread while a
+Every function opens its own connection, so the API can call them from any thread while a
 tagging run writes (SQLite WAL).  Paths come back absolute (library root + stored relative path).
 """
 from __future__ import annotations
 
+import csv
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +22,11 @@ from hatbox.errors import HatboxError
 @dataclass(frozen=True)
 class Hit:
     path: Path
-    score: float       # tag probability, or cosine similarity for similarity searches
+    score: float             # tag probability (1.0 for a correction), or cosine similarity for similarity searches
+    corrected: bool = False  # the tag is the producer's own (set_tags), not the tagger's
+
+
+MAX_TAG_CHARS = 64
 
 
 def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
@@ -29,25 +37,35 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
 
 
 def list_tags(db_path: str | Path) -> dict[str, int]:
-    """tag -> number of files carrying it (score over the tag's threshold)."""
+    """tag -> number of files carrying it: the tagger's hits (score over the tag's threshold) of files
+    without corrections, plus the corrections; every tag of the pack is listed, even with no file."""
     con, _ = _open(db_path)
     with con:
-        rows = con.execute("SELECT tag, SUM(hit) FROM tags GROUP BY tag ORDER BY tag").fetchall()
+        counts = dict(con.execute("SELECT tag, COUNT(*) FROM effective_tags GROUP BY tag").fetchall())
+        known = _known_tags(con)
     con.close()
-    return {t: int(n or 0) for t, n in rows}
+    return {t: int(counts.get(t, 0)) for t in sorted(set(known) | set(counts))}
 
 
 def files_with_tag(db_path: str | Path, tag: str, limit: int | None = None) -> list[Hit]:
-    """Files tagged ``tag``, most confident first."""
+    """Files tagged ``tag``: the producer's corrections first, then the tagger's, most confident first."""
     con, root = _open(db_path)
-    known = libdb.get_meta(con, "tags").split(",")
+    known = _known_tags(con)
     if tag not in known:
         con.close()
         raise HatboxError(f"tag '{tag}' is not one of this library's tags ({', '.join(known)})")
-    rows = con.execute("SELECT path, score FROM tags WHERE tag = ? AND hit = 1 ORDER BY score DESC, path LIMIT ?",
+    rows = con.execute("SELECT path, score, corrected FROM effective_tags WHERE tag = ? "
+                       "ORDER BY corrected DESC, score DESC, path LIMIT ?",
                        (tag, -1 if limit is None else int(limit))).fetchall()
     con.close()
-    return [Hit(root / p, float(s)) for p, s in rows]
+    return [Hit(root / p, float(s), bool(c)) for p, s, c in rows]
+
+
+def _known_tags(con: sqlite3.Connection) -> list[str]:
+    """The pack's tags, then any the producer added, in order of first use."""
+    pack = [t for t in libdb.get_meta(con, "tags").split(",") if t]
+    own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]
+    return pack + own
 
 
 def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
@@ -57,6 +75,81 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
     rows = con.execute("SELECT tag, score FROM tags WHERE path = ? ORDER BY score DESC", (rel,)).fetchall()
     con.close()
     return {t: float(s) for t, s in rows}
+
+
+def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:
+    """The producer's own tags for one file ([] when the tagger's stand)."""
+    con, root = _open(db_path)
+    rel = _relative(root, Path(path))
+    rows = con.execute("SELECT tag FROM user_tags WHERE path = ? ORDER BY tag", (rel,)).fetchall()
+    con.close()
+    return [t for (t,) in rows]
+
+
+def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str]:
+    """Replace the tagger's tags for one library file with ``tags`` (the producer's words: a pack's
+    tag or a new one); an empty list gives the file back to the tagger.  The correction outlives
+    re-tagging and goes when the file leaves the library.  Returns the file's tags as now stored.
+    HatboxError (nothing written) for a file the database does not hold or a tag that cannot be a
+    folder name or CSV cell."""
+    clean = sorted({_check_tag(t) for t in tags})
+    con, root = _open(db_path)
+    rel = _relative(root, Path(path))
+    try:
+        row = con.execute("SELECT status FROM files WHERE path = ?", (rel,)).fetchone()
+        if row is None:
+            raise HatboxError(f"{path} is not a file of this library", hint="tag the library first: hatbox tag LIBRARY")
+        if row[0] != "ok":
+            raise HatboxError(f"{path} could not be tagged (it does not decode), so it cannot carry tags")
+        with con:                                   # one transaction: all or nothing
+            con.execute("DELETE FROM user_tags WHERE path = ?", (rel,))
+            con.executemany("INSERT INTO user_tags (path, tag) VALUES (?, ?)", [(rel, t) for t in clean])
+    finally:
+        con.close()
+    return clean
+
+
+def corrections(db_path: str | Path) -> dict[Path, list[str]]:
+    """Every corrected file (absolute path) -> its tags."""
+    con, root = _open(db_path)
+    out: dict[Path, list[str]] = {}
+    for rel, tag in con.execute("SELECT u.path, u.tag FROM user_tags u JOIN files f ON f.path = u.path "
+                                "AND f.status = 'ok' ORDER BY u.path, u.tag"):
+        out.setdefault(root / rel, []).append(tag)
+    con.close()
+    return out
+
+
+def export_csv(db_path: str | Path, out: str | Path) -> int:
+    """Write the corrections as training data (``path,tag[,tag...]`` rows, absolute paths), for
+    ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Written to a
+    temporary file and renamed, so a failed write leaves no half file."""
+    rows = corrections(db_path)
+    out = Path(out)
+    tmp = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["path", "tags"])
+            for path, tags in rows.items():
+                writer.writerow([str(path), *tags])
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise HatboxError(f"cannot write {out}: {exc.strerror}") from None
+    return len(rows)
+
+
+def _check_tag(tag: str) -> str:
+    """A tag as stored: stripped; refused (HatboxError) when empty, too long, or holding characters
+    that cannot be a folder name or a CSV cell."""
+    t = str(tag).strip()
+    if not t or len(t) > MAX_TAG_CHARS or t in (".", "..") or t.startswith("#") \
+            or any(c in t for c in ',/\\"') or not t.isprintable():
+        raise HatboxError(f"'{tag}' cannot be a tag",
+                          hint=f"1-{MAX_TAG_CHARS} printable characters, no comma, quote, slash or leading #")
+    return t
 
 
 def failures(db_path: str | Path) -> list[tuple[Path, str]]:

@@ -46,6 +46,19 @@ def load_items(source: str | Path) -> list[Item]:
     return items
 
 
+def load_sources(sources: list[str | Path]) -> list[Item]:
+    """Items of several sources (folders and CSVs) together.  A file that a later source lists again
+    takes that source's tags, so a CSV of corrections (``hatbox library export``) given last
+    re-tags the files it names and adds the others."""
+    merged: dict[Path, Item] = {}
+    for src in sources:
+        for it in load_items(src):
+            key = it.path.resolve()
+            merged.pop(key, None)               # re-insert: the file keeps its place of last mention
+            merged[key] = Item(key, it.tags)
+    return list(merged.values())
+
+
 def _from_tree(root: Path) -> list[Item]:
     tags_of: dict[Path, set[str]] = {}
     for tag_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_counts, tag_list, targets
+from trainer.tagger.data import Item, few_shot, load_clips, load_sources, tag_counts, tag_list, targets
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import TrainOptions, predict, train
@@ -56,11 +56,12 @@ def check_items(items: list[Item]) -> None:
         raise DataError(f"need at least two tags to train a tagger, found {sorted(counts) or 'none'}")
 
 
-def train_and_export(source: Path, out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
+def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
                      holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
-    """Train on ``source`` and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
+    """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
+    and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
     from export.onnx_tagger import export_tagger
-    items, skipped = readable(load_items(source))
+    items, skipped = readable(load_sources(source if isinstance(source, list) else [source]))
     check_items(items)
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
