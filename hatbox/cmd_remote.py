@@ -242,6 +242,31 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     return body
 
 
+def box_library(args: argparse.Namespace) -> int:
+    """The box's libraries; one library's tags, the files under a tag, or a correction."""
+    from urllib.parse import quote
+
+    if (args.tag or args.fix) and not args.id:
+        raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
+    with _client(*target(args)) as c:
+        if not args.id:
+            for lib in _call(c, "GET", "/libraries"):
+                print(f"{lib['id']}  {lib['name']}  {lib['state']}, {lib['accepted']} files")
+            return 0
+        lid = quote(args.id, safe="")
+        if args.fix:
+            path, tags = args.fix[0], args.fix[1:]
+            body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
+            print(f"{path}: {', '.join(body['tags']) or 'back to the tagger'}")
+        elif args.tag:
+            for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", params={"limit": args.k}):
+                print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {hit['path']}")
+        else:
+            for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
+                print(f"{n:6d}  {tag}")
+    return 0
+
+
 def status(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c:
         s = _call(c, "GET", "/status")
@@ -285,6 +310,15 @@ def register(cli: Any) -> None:
     p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
     p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _common(p)
+    p = cli.command("box-library", "list the box's sample libraries, their tags, and correct a file's tags",
+                    box_library)
+    p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--tag", help="list the files under this tag (your corrections first)")
+    g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
+                   help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
+    p.add_argument("-k", type=int, default=50, help="how many files --tag lists (default 50)")
     _common(p)
     p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)
     p.add_argument("--json", action="store_true")

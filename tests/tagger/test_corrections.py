@@ -161,3 +161,40 @@ def test_the_box_api_lists_and_corrects_an_uploaded_library(small_pack, tmp_path
     assert box.client.get(f"/libraries/{lid}/tags/snare", headers=box.auth).status_code == 404
     assert box.client.get("/libraries/nope/tags", headers=box.auth).status_code == 404
     assert box.client.get(f"/libraries/{lid}/tags", headers={}).status_code == 401
+
+
+def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_pack, tmp_path, monkeypatch, capsys):
+    from device.api.app import ApiConfig, create_app
+    from device.api.libraries import default_tagger
+    from device.api.server import start_in_thread
+    from device.api.sim import RecordingControl
+    from tests.api.conftest import FAST_ENGINE
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    codes: list[str] = []
+    running = start_in_thread(create_app(tmp_path / "box", RecordingControl(),
+                                         ApiConfig(engine=FAST_ENGINE, on_code=codes.append, tagger=default_tagger)))
+    try:
+        assert main(["pair", running.url, "--code", codes[-1]]) == 0
+        assert main(["push", str(small_pack), "--activate", "--quiet"]) == 0
+        assert main(["push-library", str(library_dir / "kicks"), "--wait", "--quiet"]) == 0
+        capsys.readouterr()
+        assert main(["box-library", "--tag", "kick"]) == 2
+        assert "which library" in capsys.readouterr().err
+        assert main(["box-library"]) == 0
+        lid, name, state = capsys.readouterr().out.split()[:3]
+        assert name == "kicks" and state == "done,"
+        assert main(["box-library", lid, "--fix", "k2.flac", "tom", "808"]) == 0
+        assert capsys.readouterr().out.strip() == "k2.flac: 808, tom"
+        assert main(["box-library", lid, "--tag", "tom"]) == 0
+        assert capsys.readouterr().out.split() == ["yours", "k2.flac"]
+        assert main(["box-library", lid]) == 0
+        counts = {t: int(n) for n, t in (line.split() for line in capsys.readouterr().out.splitlines())}
+        assert set(counts) == {"kick", "hat", "tom", "808"} and counts["tom"] == counts["808"] == 1
+        assert main(["box-library", lid, "--fix", "k2.flac"]) == 0
+        assert capsys.readouterr().out.strip() == "k2.flac: back to the tagger"
+        assert main(["box-library", lid, "--fix", "missing.wav", "tom"]) == 2
+        assert "not a file of this library" in capsys.readouterr().err
+    finally:
+        running.stop()
