@@ -26,6 +26,7 @@ class PackEntry:
 class Sample:
     path: str
     score: float = 0.0
+    corrected: bool = False       # the tag is the producer's own (set_tags), not the tagger's
 
     @property
     def name(self) -> str:
@@ -44,6 +45,8 @@ class PanelData(Protocol):
     def samples(self, tag: str) -> list[Sample]: ...
 
     def similar(self, path: str) -> list[Sample]: ...
+
+    def set_tags(self, path: str, tags: list[str]) -> None: ...
 
     def settings(self) -> dict[str, str]: ...
 
@@ -103,6 +106,15 @@ class MemoryData:
         scored = [(sum(a * b for a, b in zip(ref, v)), p) for p, v in self.embeddings.items() if p != path]
         return [Sample(p, s) for s, p in sorted(scored, reverse=True)[:k]]
 
+    def set_tags(self, path: str, tags: list[str]) -> None:
+        """The file leaves every tag and joins ``tags`` (first in each, as a correction)."""
+        if not any(s.path == path for samples in self.library.values() for s in samples):
+            raise HatboxError(f"{Path(path).name} is not in the library")
+        for tag in self.library:
+            self.library[tag] = [s for s in self.library[tag] if s.path != path]
+        for tag in tags:
+            self.library[tag] = [Sample(path, 1.0, True), *self.library.get(tag, [])]
+
     def settings(self) -> dict[str, str]:
         return dict(self.setting)
 
@@ -157,8 +169,17 @@ class StoreData:
 
     def samples(self, tag: str) -> list[Sample]:
         from device.library import query
-        return [Sample(str(h.path), h.score) for db in self._dbs() if tag in query.list_tags(db)
+        return [Sample(str(h.path), h.score, h.corrected) for db in self._dbs() if tag in query.list_tags(db)
                 for h in query.files_with_tag(db, tag, limit=200)]
+
+    def set_tags(self, path: str, tags: list[str]) -> None:
+        """A correction, written into the database of the library that holds ``path``."""
+        from device.library import query
+        for db in self._dbs():
+            if query.tags_of(db, path):
+                query.set_tags(db, path, tags)
+                return
+        raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
 
     def similar(self, path: str) -> list[Sample]:
         from device.library import query

@@ -133,6 +133,34 @@ def test_library_browses_auditions_and_finds_similar(panel: Panel, surface: Any)
     assert find_text(surface, "snare", 26, D.TEXT) and find_text(surface, "kick_07.wav", 24, D.TEXT)
 
 
+def test_library_retag_moves_a_sample_to_the_tag_you_tap(panel: Panel, surface: Any) -> None:
+    panel.show_title("Library")
+    page = panel.page
+    panel.handle(EncoderTurn(0, 3, 3))                                     # kick
+    kicks = page.tag_counts["kick"]
+    panel.handle(EncoderTurn(1, 2, 2))
+    moving = page.samples[page.sample]
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    assert page.retag == moving
+    panel.draw(surface)
+    assert find_text(surface, f"retag {moving.name}: tap its tag", 20, D.ACCENT)
+    panel.handle(Touch("down", 0, *page.retag_btn.center))                 # pressed again: cancelled
+    assert page.retag is None
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    snare_row = page.tag_rows[page.tags.index("snare")]
+    panel.handle(Touch("down", 0, *snare_row.center))
+    assert page.retag is None and page.tags[page.tag] == "snare"
+    assert page.samples[page.sample] == moving.__class__(moving.path, 1.0, True)
+    assert page.tag_counts["kick"] == kicks - 1 and moving.path not in [s.path for s in panel.ctx.data.samples("kick")]
+    assert panel.ctx.state.toast == f"{moving.name} -> snare" and not panel.control.sent
+    panel.draw(surface)
+    assert find_text(surface, "yours", 20, D.GOOD)
+    panel.handle(EncoderPress(3, True))                                    # the same with the encoders
+    panel.handle(EncoderTurn(0, -1, -1))                                   # snare -> kick
+    panel.handle(EncoderPress(0, True))
+    assert page.tags[page.tag] == "kick" and page.samples[0].path == moving.path and page.samples[0].corrected
+
+
 def test_models_activate_and_roll_back_load_the_right_pack(panel: Panel, surface: Any) -> None:
     panel.show_title("Models")
     page = panel.page

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from device.store import PackStore, file_sha256
-from device.ui.data import StoreData
+from device.ui.data import Sample, StoreData
 from device.ui.demo import manifest
 from device.ui.events import Touch
 from device.ui.panel import Panel
@@ -69,3 +69,13 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     assert panel.control.sent[-1] == {"op": "sample", "path": str(files / "k2.wav"), "velocity": 100}
     panel.handle(Touch("down", 0, *page.more_btn.center))
     assert [s.name for s in page.samples][:2] == ["k2.wav", "k1.wav"]
+    from device.library import query
+    page.sample = 0                                                  # k2.wav: retag it as a snare, on the panel
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    panel.handle(Touch("down", 0, *page.tag_rows[1].center))
+    assert query.corrected_tags(files.parent / "tags.db", files / "k2.wav") == ["snare"]
+    assert data.tags() == {"kick": 1, "snare": 2} and [(s.name, s.corrected) for s in page.samples] == [
+        ("k2.wav", True), ("s1.wav", False)]
+    page.retag = Sample(str(tmp_path / "elsewhere.wav"))             # a file no library holds: a message
+    panel.handle(Touch("down", 0, *page.tag_rows[0].center))
+    assert "not in a tagged library" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}

@@ -1,4 +1,6 @@
-"""Library: samples by tag, audition through the engine's sampler, "more like this"."""
+"""Library: samples by tag, audition through the engine's sampler, "more like this", and retag: the
+selected sample moves to another tag as the producer's own correction (kept when the library is
+tagged again; device.library.query.set_tags)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +10,7 @@ import pygame
 from device.control import msg
 from device.ui import draw as D
 from device.ui.data import Sample
+from hatbox.errors import HatboxError
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
@@ -28,6 +31,9 @@ class LibraryPage(Page):
         self.sample_rows: list[Any] = []
         self.play_btn: Any = None
         self.more_btn: Any = None
+        self.retag_btn: Any = None
+        self.retag: Sample | None = None     # the sample waiting for its new tag
+        self.status_at: tuple[int, int] = (0, 0)
 
     @property
     def tags(self) -> list[str]:
@@ -63,11 +69,13 @@ class LibraryPage(Page):
     def layout(self, rect: Any) -> None:
         super().layout(rect)
         left = pygame.Rect(rect.x + 8, rect.y + 8, int(rect.width * 0.3), rect.height - 16)
-        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 72)
+        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 100)
         self.tag_rows = rows(left, len(self.tags), ROW)
         self.sample_rows = rows(right, len(self.samples), ROW)
-        self.play_btn = pygame.Rect(right.x, right.bottom + 10, 140, 46)
-        self.more_btn = pygame.Rect(right.x + 156, right.bottom + 10, 220, 46)
+        self.status_at = (right.x, right.bottom + 14)
+        self.play_btn = pygame.Rect(right.x, right.bottom + 28, 120, 46)
+        self.more_btn = pygame.Rect(self.play_btn.right + 12, right.bottom + 28, 200, 46)
+        self.retag_btn = pygame.Rect(self.more_btn.right + 12, right.bottom + 28, 120, 46)
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
@@ -76,8 +84,12 @@ class LibraryPage(Page):
             self._load_tag()
         elif isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
             self.sample = (self.sample + event.delta) % len(self.samples)
+        elif isinstance(event, EncoderPress) and event.pressed and event.index == 0 and self.retag and self.tags:
+            self._move_to(self.tags[self.tag])
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 1:
             return self._audition()
+        elif isinstance(event, EncoderPress) and event.pressed and event.index == 3:
+            self._toggle_retag()
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 2:
             self._more_like_this()
         elif isinstance(event, Touch) and event.kind == "down":
@@ -88,6 +100,9 @@ class LibraryPage(Page):
         first_tag = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
             if hit(r, x, y):
+                if self.retag is not None:
+                    self._move_to(self.tags[first_tag + i])
+                    return []
                 self.tag = first_tag + i
                 self._load_tag()
                 return []
@@ -100,7 +115,30 @@ class LibraryPage(Page):
             return self._audition()
         if hit(self.more_btn, x, y):
             self._more_like_this()
+        if hit(self.retag_btn, x, y):
+            self._toggle_retag()
         return []
+
+    def _toggle_retag(self) -> None:
+        """Retag mode on (for the selected sample) or off again."""
+        self.retag = None if self.retag is not None or not self.samples else self.samples[self.sample]
+
+    def _move_to(self, tag: str) -> None:
+        """Give the waiting sample ``tag`` (replacing its tags), then show that tag with it first."""
+        moving, self.retag = self.retag, None
+        if moving is None:
+            return
+        try:
+            self.ctx.data.set_tags(moving.path, [tag])
+        except HatboxError as exc:
+            self.ctx.state.toast = str(exc)
+            return
+        self.ctx.state.toast = f"{moving.name} -> {tag}"
+        self.tag_counts = self.ctx.data.tags()
+        self.tag = self.tags.index(tag) if tag in self.tag_counts else 0
+        self._load_tag()
+        paths = [s.path for s in self.samples]
+        self.sample = paths.index(moving.path) if moving.path in paths else 0
 
     def _audition(self) -> list[Message]:
         if not self.samples:
@@ -132,6 +170,7 @@ class LibraryPage(Page):
         self._draw_samples(surface)
         D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
         D.button(surface, f, self.more_btn, "more like this", enabled=bool(self.samples))
+        D.button(surface, f, self.retag_btn, "retag", on=self.retag is not None, enabled=bool(self.samples))
 
     def _draw_samples(self, surface: Any) -> None:
         f = self.ctx.fonts
@@ -140,10 +179,12 @@ class LibraryPage(Page):
             s = self.samples[first + i]
             _row(surface, r, first + i == self.sample)
             f.draw(surface, s.name[:40], (r.x + 10, r.centery), 24, D.TEXT, "midleft")
-            f.draw(surface, f"{s.score:.2f}", (r.right - 10, r.centery), 20, D.DIM, "midright")
-        if self.similar_to:
-            f.draw(surface, f"like {self.similar_to}", (self.more_btn.right + 12, self.more_btn.centery), 20,
-                   D.DIM, "midleft")
+            f.draw(surface, "yours" if s.corrected else f"{s.score:.2f}", (r.right - 10, r.centery), 20,
+                   D.GOOD if s.corrected else D.DIM, "midright")
+        if self.retag is not None:
+            f.draw(surface, f"retag {self.retag.name[:28]}: tap its tag", self.status_at, 20, D.ACCENT, "midleft")
+        elif self.similar_to:
+            f.draw(surface, f"like {self.similar_to}", self.status_at, 20, D.DIM, "midleft")
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:
