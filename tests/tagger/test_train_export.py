@@ -139,3 +139,13 @@ def test_no_batch_is_drawn_beyond_the_last_step(monkeypatch):
     res = _tiny_run(0, steps=3)
     assert res.steps == 3
     assert len(drawn) == 3                        # one augmented batch per step, none thrown away
+
+
+def test_corrections_csv_given_last_retags_and_adds_tags(tree, tmp_path, capsys):
+    fixes = tmp_path / "fixes.csv"            # what `hatbox library export` writes
+    fixes.write_text("path,tags\n" + "".join(f"{tree / 'kick' / f'{i}.wav'},boom\n" for i in range(4)))
+    out = tmp_path / "t2.hatpack"
+    assert main(["train", "tagger", str(tree), str(fixes), "--out", str(out), "--steps", "5", "--holdout", "0",
+                 "--threads", "1"]) == 0
+    assert "trained on 12 samples" in capsys.readouterr().out
+    assert PackTagger(out).tags == ["boom", "hat", "kick"]
