@@ -246,7 +246,7 @@ def box_library(args: argparse.Namespace) -> int:
     """The box's libraries; one library's tags, the files under a tag, or a correction."""
     from urllib.parse import quote
 
-    if (args.tag or args.fix) and not args.id:
+    if (args.tag or args.fix or args.unsure) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     with _client(*target(args)) as c:
         if not args.id:
@@ -258,6 +258,10 @@ def box_library(args: argparse.Namespace) -> int:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
             print(f"{path}: {', '.join(body['tags']) or 'back to the tagger'}")
+        elif args.unsure:
+            for u in _call(c, "GET", f"/libraries/{lid}/unsure", params={"k": args.k}):
+                guesses = " or ".join(f"{t} {p:.2f}" for t, p in u["guesses"])
+                print(f"{u['margin']:6.3f}  {guesses:<28}  {u['path']}")
         elif args.tag:
             for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", params={"limit": args.k}):
                 print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {hit['path']}")
@@ -316,9 +320,10 @@ def register(cli: Any) -> None:
     p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list the files under this tag (your corrections first)")
+    g.add_argument("--unsure", action="store_true", help="the files the tagger was least sure of (check these first)")
     g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
                    help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
-    p.add_argument("-k", type=int, default=50, help="how many files --tag lists (default 50)")
+    p.add_argument("-k", type=int, default=50, help="how many files --tag or --unsure list (default 50)")
     _common(p)
     p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)
     p.add_argument("--json", action="store_true")

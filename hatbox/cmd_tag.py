@@ -37,6 +37,8 @@ def register(cli) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list files carrying this tag")
     g.add_argument("--like", help="files most similar to this audio file")
+    g.add_argument("--unsure", action="store_true",
+                   help="the files the tagger was least sure of: check these first (then hatbox library fix)")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=int, default=10, help="how many results (default 10)")
     p.add_argument("--failed", action="store_true", help="list files that could not be tagged")
@@ -109,6 +111,9 @@ def query(args: argparse.Namespace) -> int:
         _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k))
     elif args.like:
         _print_hits(_like(args))
+    elif args.unsure:
+        for u in library.unsure(args.db, k=args.k):
+            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {u.path}")
     else:
         print(json.dumps(library.list_tags(args.db), indent=2))
     return 0

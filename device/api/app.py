@@ -352,6 +352,13 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _from_hatbox(404, "not found", exc) from None
         return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
 
+    @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
+        from device.library import unsure
+        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses) for u in unsure(db, k)]
+
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:

@@ -129,6 +129,12 @@ class TaggedFile(BaseModel):
     corrected: bool = Field(description="the tag is yours (PUT /libraries/{id}/files/tags), not the tagger's")
 
 
+class UnsureFile(BaseModel):
+    path: str = Field(description="relative to the library's folder")
+    margin: float = Field(description="how far the tagger was from deciding otherwise (0 = a coin toss)")
+    guesses: list[tuple[str, float]] = Field(description="its two highest-scoring tags")
+
+
 class FileTagsRequest(BaseModel):
     path: str = Field(max_length=4096, description="a file of the library, relative to its folder")
     tags: list[str] = Field(max_length=32, description="its tags in your words; [] gives it back to the tagger")

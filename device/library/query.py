@@ -77,6 +77,55 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
     return {t: float(s) for t, s in rows}
 
 
+@dataclass(frozen=True)
+class Unsure:
+    path: Path
+    margin: float                        # how far the tagger was from deciding otherwise (0 = a coin toss)
+    guesses: list[tuple[str, float]]     # its two highest-scoring tags, (tag, score)
+
+
+def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = None) -> np.ndarray:
+    """How sure the tagger is of each file [F] from its scores [F, n_tags]: for an exclusive tagger
+    the gap between its two highest scores; for a multi-label one the smallest distance of any
+    tag's score from that tag's threshold (default 0.5).  Small = unsure."""
+    p = np.asarray(probs, np.float64)
+    if exclusive:
+        if p.shape[1] < 2:                          # one tag: nothing to decide between
+            return np.ones(len(p))
+        top2 = np.sort(p, axis=1)[:, -2:]
+        return top2[:, 1] - top2[:, 0]
+    th = np.full(p.shape[1], 0.5) if thresholds is None else np.asarray(thresholds, np.float64)
+    return np.abs(p - th).min(axis=1)
+
+
+def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
+    """The ``k`` files the tagger was least sure of (files you corrected left out): where a review
+    finds most of its mistakes first (bench/tagger_review.py measures how many)."""
+    con, root = _open(db_path)
+    tags = [t for t in libdb.get_meta(con, "tags").split(",") if t]
+    exclusive = libdb.get_meta(con, "exclusive", "1") == "1"     # databases before 2026-12-02: the factory's kind
+    th_text = libdb.get_meta(con, "thresholds")
+    thresholds = np.array([float(t) for t in th_text.split(",")]) if th_text else None
+    col = {t: i for i, t in enumerate(tags)}
+    scores: dict[str, np.ndarray] = {}
+    for rel, tag, score in con.execute(
+            "SELECT t.path, t.tag, t.score FROM tags t JOIN files f ON f.path = t.path AND f.status = 'ok' "
+            "WHERE t.path NOT IN (SELECT path FROM user_tags)"):
+        if tag in col:
+            scores.setdefault(rel, np.zeros(len(tags)))[col[tag]] = score
+    con.close()
+    if not scores:
+        return []
+    rels = sorted(scores)
+    mat = np.stack([scores[r] for r in rels])
+    m = margins(mat, exclusive, thresholds if thresholds is not None and len(thresholds) == len(tags) else None)
+    out = []
+    for i in np.argsort(m, kind="stable")[:k]:
+        best = np.argsort(-mat[i], kind="stable")[:2]
+        out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in best]))
+    return out
+
+
 def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:
     """The producer's own tags for one file ([] when the tagger's stand)."""
     con, root = _open(db_path)

@@ -72,7 +72,8 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
          cancel: threading.Event | None, batch: int) -> LibraryReport:
     libdb.set_meta(con, root=str(root.resolve()), tags=",".join(tagger.tags), model=tagger.model_id,
-                   embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0))
+                   embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
+                   thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     paths = [p.relative_to(root).as_posix() for p in audio_files(root, exclude=links_dir)]
     report = LibraryReport(total=len(paths))
     known = libdb.known_files(con)

@@ -71,3 +71,23 @@ def test_runs_over_different_samples_are_refused():
     b["paths"] = np.array(["/k/0.wav", "/k/other.wav"])
     with pytest.raises(SystemExit, match="same samples"):
         tagger_errors.check_aligned([a, b], ["a", "b"])
+
+
+sys.modules.setdefault("tagger_errors", tagger_errors)
+_SPEC_R = importlib.util.spec_from_file_location("tagger_review", _BENCH / "tagger_review.py")
+tagger_review = importlib.util.module_from_spec(_SPEC_R)
+_SPEC_R.loader.exec_module(tagger_review)
+
+
+def test_review_fixes_exactly_the_wrong_files_among_those_checked():
+    probs = np.array([[0.9, 0.1], [0.45, 0.55], [0.6, 0.4], [0.2, 0.8]])   # files 1 and 2 are wrong
+    y = np.eye(2)[[0, 0, 1, 1]]
+    order = np.array([1, 2, 0, 3])
+    out, fixed = tagger_review.reviewed(probs, y, order, 0.25)             # one file checked: file 1
+    assert fixed == 1 and out[1].tolist() == [1.0, 0.0] and out[2].tolist() == [0.6, 0.4]
+    out, fixed = tagger_review.reviewed(probs, y, order, 1.0)
+    assert fixed == 2 and (out.argmax(1) == y.argmax(1)).all()
+    res = tagger_review.review_run({"tagger": probs, "y": y, "tags": np.array(["a", "b"])}, "tagger", 5, 0)
+    assert res["mistakes"] == 2 and res["rows"][0]["unsure_first"]["macro_f1"] < 1.0
+    # file 1 has the smallest margin (0.10), then file 2 (0.20): the 30 % row checks both and is perfect
+    assert [r["unsure_first"]["mistakes_fixed"] for r in res["rows"]] == [0, 0, 0, 1, 1]

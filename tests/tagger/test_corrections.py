@@ -7,6 +7,7 @@ import os
 import time
 import zipfile
 
+import numpy as np
 import pytest
 import soundfile as sf
 
@@ -119,6 +120,9 @@ def test_cli_fix_query_export(library_dir, small_pack, tmp_path, capsys):
     assert main(["library", "export", str(db), "--out", str(tmp_path / "c.csv")]) == 0
     assert "1 corrected file(s)" in capsys.readouterr().out
     assert (tmp_path / "c.csv").read_text().splitlines()[1].endswith("k2.flac,tom")
+    assert main(["library", "query", str(db), "--unsure", "-k", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(" or " in line and "k2.flac" not in line for line in lines)   # yours: not unsure
     assert main(["library", "fix", str(db), "kicks/k2.flac", "--clear"]) == 0
     assert "back to the tagger" in capsys.readouterr().out
     assert main(["library", "fix", str(db), "kicks/k2.flac"]) == 2                 # neither tags nor --clear
@@ -192,9 +196,49 @@ def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_p
         assert main(["box-library", lid]) == 0
         counts = {t: int(n) for n, t in (line.split() for line in capsys.readouterr().out.splitlines())}
         assert set(counts) == {"kick", "hat", "tom", "808"} and counts["tom"] == counts["808"] == 1
+        assert main(["box-library", lid, "--unsure", "-k", "5"]) == 0
+        listed = [line.split()[-1] for line in capsys.readouterr().out.splitlines()]
+        assert sorted(listed) == ["k1.wav", "k3.aiff"]                   # k2 is corrected: not listed
         assert main(["box-library", lid, "--fix", "k2.flac"]) == 0
         assert capsys.readouterr().out.strip() == "k2.flac: back to the tagger"
         assert main(["box-library", lid, "--fix", "missing.wav", "tom"]) == 2
         assert "not a file of this library" in capsys.readouterr().err
     finally:
         running.stop()
+
+
+def test_margins_say_how_close_the_tagger_was_to_another_answer():
+    from device.library.query import margins
+    p = np.array([[0.7, 0.2, 0.1], [0.4, 0.35, 0.25]])
+    np.testing.assert_allclose(margins(p, exclusive=True), [0.5, 0.05])
+    np.testing.assert_allclose(margins(p, exclusive=False), [0.2, 0.1])
+    np.testing.assert_allclose(margins(p, exclusive=False, thresholds=np.array([0.6, 0.3, 0.3])), [0.1, 0.05])
+
+
+def _db(tmp_path, rows, exclusive=True):
+    """A library database with files named by ``rows``: name -> scores over (kick, snare, hat)."""
+    from device.library import db as libdb
+    con = libdb.connect(tmp_path / "lib.db")
+    tags = ["kick", "snare", "hat"]
+    libdb.set_meta(con, root=str(tmp_path), tags=",".join(tags), exclusive=int(exclusive), thresholds="0.5,0.5,0.5")
+    for i, (name, scores) in enumerate(rows.items()):
+        p = np.asarray(scores, np.float32)
+        libdb.put_result(con, name, (1, i), f"{i:064x}", "m", tags, p, p == p.max(), np.ones(4, np.float32))
+        (tmp_path / name).write_bytes(b"")
+    libdb.put_error(con, "bad.wav", (1, 99), "m", "does not decode")
+    con.commit()
+    con.close()
+    return tmp_path / "lib.db"
+
+
+def test_unsure_lists_the_closest_calls_first_and_leaves_corrected_files_out(tmp_path):
+    db = _db(tmp_path, {"a.wav": [0.9, 0.05, 0.05], "b.wav": [0.4, 0.38, 0.22], "c.wav": [0.1, 0.3, 0.6],
+                        "d.wav": [0.45, 0.1, 0.45]})
+    got = library.unsure(db, k=3)
+    assert [u.path.name for u in got] == ["d.wav", "b.wav", "c.wav"]
+    assert got[1].guesses == [("kick", pytest.approx(0.4)), ("snare", pytest.approx(0.38))]
+    assert got[0].margin == pytest.approx(0.0) and got[2].margin == pytest.approx(0.3)
+    library.set_tags(db, "d.wav", ["hat"])
+    assert [u.path.name for u in library.unsure(db, k=10)] == ["b.wav", "c.wav", "a.wav"]
+    multi = _db(tmp_path / "m", {"a.wav": [0.9, 0.05, 0.05], "b.wav": [0.9, 0.55, 0.1]}, exclusive=False)
+    assert [u.path.name for u in library.unsure(multi, k=2)] == ["b.wav", "a.wav"]   # snare 0.55: near its 0.5
