@@ -91,3 +91,15 @@ def test_review_fixes_exactly_the_wrong_files_among_those_checked():
     assert res["mistakes"] == 2 and res["rows"][0]["unsure_first"]["macro_f1"] < 1.0
     # file 1 has the smallest margin (0.10), then file 2 (0.20): the 30 % row checks both and is perfect
     assert [r["unsure_first"]["mistakes_fixed"] for r in res["rows"]] == [0, 0, 0, 1, 1]
+
+
+_SPEC_L = importlib.util.spec_from_file_location("tagger_loop", _BENCH / "tagger_loop.py")
+tagger_loop = importlib.util.module_from_spec(_SPEC_L)
+_SPEC_L.loader.exec_module(tagger_loop)
+
+
+def test_the_loop_checks_the_least_sure_share_in_review_order():
+    probs = np.array([[0.9, 0.1], [0.52, 0.48], [0.3, 0.7], [0.45, 0.55], [0.6, 0.4]])
+    assert tagger_loop.checked_rows(probs, 0.4).tolist() == [1, 3]
+    assert tagger_loop.checked_rows(probs, 0.0).tolist() == []
+    assert tagger_loop.checked_rows(probs, 1.0).tolist() == [1, 3, 4, 2, 0]
