@@ -17,7 +17,6 @@ retrained networks and the spread of networks trained without the corrections.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import OUT, _load, cnn, config, extra_sets, front_end_args, split  # noqa: E402
+from tagger_accuracy import _load, cnn, config, extra_sets, front_end_args, save, split  # noqa: E402
 from tagger_errors import load_run  # noqa: E402
 
 from device.library.query import margins  # noqa: E402
@@ -89,7 +88,6 @@ def main() -> None:
     front_end_args(p)
     args = p.parse_args()
     out = run(args)
-    out["args"] = vars(args)
     print(f"checked {out['checked']} of {out['checked'] + out['unchecked']} test files ({args.share:.0%}, least sure "
           f"first), {out['wrong_among_checked']} wrong; {out['added_to_training']} added to the training side; "
           f"{out['steps']} steps, {out['train_seconds']:.0f} s")
@@ -97,10 +95,7 @@ def main() -> None:
           + (f"{out['before_mean']:.3f} before (mean of {len(out['before_macro_f1'])} runs: "
              + " / ".join(f"{v:.3f}" for v in out["before_macro_f1"].values()) + ")" if out["before_macro_f1"] else
              "no saved runs given (--before)"))
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{args.name}.json"
-    path.write_text(json.dumps(out, indent=1))
-    print(f"-> {path}")
+    print(f"-> {save(out, args)}")
 
 
 if __name__ == "__main__":

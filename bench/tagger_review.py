@@ -17,7 +17,6 @@ This measures the human-in-the-loop workflow, not the model: the tagger's own fi
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -26,7 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_errors import OUT, load_run  # noqa: E402
+from tagger_accuracy import save  # noqa: E402
+from tagger_errors import load_run  # noqa: E402
 
 from device.library.query import margins  # noqa: E402
 from trainer.tagger.report import evaluate  # noqa: E402
@@ -96,10 +96,7 @@ def main() -> None:
     out["median_over_runs"] = summary
     print("\nmedian share of the mistakes found, unsure first vs random order: " +
           ", ".join(f"{k} checked {v['unsure_first_share']:.0%} vs {v['random_share']:.0%}" for k, v in summary.items()))
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{args.name}.json"
-    path.write_text(json.dumps(out, indent=1))
-    print(f"-> {path}")
+    print(f"-> {save(out, args)}")
 
 
 if __name__ == "__main__":
