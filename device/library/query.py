@@ -62,7 +62,7 @@ def files_with_tag(db_path: str | Path, tag: str, limit: int | None = None) -> l
 
 
 def _known_tags(con: sqlite3.Connection) -> list[str]:
-    """The pack's tags, then any the producer added, in order of first use."""
+    """The pack's tags, then any the producer added (alphabetical)."""
     pack = [t for t in libdb.get_meta(con, "tags").split(",") if t]
     own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]
     return pack + own
