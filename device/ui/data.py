@@ -27,6 +27,7 @@ class Sample:
     path: str
     score: float = 0.0
     corrected: bool = False       # the tag is the producer's own (set_tags), not the tagger's
+    guess: str = ""               # in the "unsure" list: the tagger's two best tags, e.g. "kick / tom"
 
     @property
     def name(self) -> str:
@@ -45,6 +46,8 @@ class PanelData(Protocol):
     def samples(self, tag: str) -> list[Sample]: ...
 
     def similar(self, path: str) -> list[Sample]: ...
+
+    def unsure(self, k: int = 50) -> list[Sample]: ...
 
     def set_tags(self, path: str, tags: list[str]) -> None: ...
 
@@ -105,6 +108,12 @@ class MemoryData:
         ref = self.embeddings[path]
         scored = [(sum(a * b for a, b in zip(ref, v)), p) for p, v in self.embeddings.items() if p != path]
         return [Sample(p, s) for s, p in sorted(scored, reverse=True)[:k]]
+
+    def unsure(self, k: int = 50) -> list[Sample]:
+        """The ``k`` least confident samples (lowest score; no scores of other tags in memory), corrected ones left out."""
+        seen = {s.path: (s, t) for t, samples in self.library.items() for s in samples if not s.corrected}
+        ranked = sorted(seen.values(), key=lambda st: (st[0].score, st[0].path))[:k]
+        return [Sample(s.path, s.score, guess=t) for s, t in ranked]
 
     def set_tags(self, path: str, tags: list[str]) -> None:
         """The file leaves every tag and joins ``tags`` (first in each, as a correction)."""
@@ -171,6 +180,12 @@ class StoreData:
         from device.library import query
         return [Sample(str(h.path), h.score, h.corrected) for db in self._dbs() if tag in query.list_tags(db)
                 for h in query.files_with_tag(db, tag, limit=200)]
+
+    def unsure(self, k: int = 50) -> list[Sample]:
+        """The ``k`` files the tagger was least sure of, over every library (device.library.query.unsure)."""
+        from device.library import query
+        found = sorted((u for db in self._dbs() for u in query.unsure(db, k)), key=lambda u: u.margin)[:k]
+        return [Sample(str(u.path), u.margin, guess=" / ".join(t for t, _ in u.guesses)) for u in found]
 
     def set_tags(self, path: str, tags: list[str]) -> None:
         """A correction, written into the database of the library that holds ``path``."""

@@ -161,6 +161,38 @@ def test_library_retag_moves_a_sample_to_the_tag_you_tap(panel: Panel, surface: 
     assert page.tags[page.tag] == "kick" and page.samples[0].path == moving.path and page.samples[0].corrected
 
 
+def test_library_unsure_list_reviews_and_retags_in_place(panel: Panel, surface: Any) -> None:
+    panel.show_title("Library")
+    page = panel.page
+    panel.handle(Touch("down", 0, *page.unsure_btn.center))
+    scores = [s.score for s in page.samples]
+    assert page.reviewing and scores == sorted(scores) and all(s.guess for s in page.samples)
+    panel.draw(surface)
+    assert find_text(surface, "least sure first: play, then retag the wrong ones", 20, D.DIM)
+    assert find_text(surface, f"{page.samples[0].guess}?", 20, D.DIM)
+    first, second = page.samples[0], page.samples[1]
+    panel.handle(Touch("down", 0, *page.sample_rows[0].center))            # audition it
+    assert panel.control.sent[-1]["path"] == first.path
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("tom")].center))
+    assert page.reviewing and page.samples[0] == second and first.path not in [s.path for s in page.samples]
+    assert panel.ctx.state.toast == f"{first.name} -> tom"
+    panel.handle(EncoderTurn(0, 1, 1))                                     # back to browsing by tag
+    assert not page.reviewing
+
+
+@pytest.mark.parametrize("size", [(800, 480), (480, 800), (1024, 600)])
+def test_library_buttons_fit_on_screen_in_every_orientation(pg: Any, size: tuple[int, int]) -> None:
+    panel = Panel(RecordingControl(demo_status()), demo_data(), size)
+    panel.show_title("Library")
+    page = panel.page
+    buttons = [page.play_btn, page.more_btn, page.retag_btn, page.unsure_btn]
+    screen = page.rect
+    assert all(screen.contains(b) for b in buttons)
+    assert not any(a.colliderect(b) for i, a in enumerate(buttons) for b in buttons[i + 1:])
+    assert not any(b.colliderect(r) for b in buttons for r in page.sample_rows + page.tag_rows)
+
+
 def test_models_activate_and_roll_back_load_the_right_pack(panel: Panel, surface: Any) -> None:
     panel.show_title("Models")
     page = panel.page

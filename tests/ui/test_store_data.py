@@ -76,6 +76,7 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     assert query.corrected_tags(files.parent / "tags.db", files / "k2.wav") == ["snare"]
     assert data.tags() == {"kick": 1, "snare": 2} and [(s.name, s.corrected) for s in page.samples] == [
         ("k2.wav", True), ("s1.wav", False)]
+    assert [(s.name, s.guess) for s in data.unsure()] == [("s1.wav", "snare / kick"), ("k1.wav", "kick / snare")]
     page.retag = Sample(str(tmp_path / "elsewhere.wav"))             # a file no library holds: a message
     panel.handle(Touch("down", 0, *page.tag_rows[0].center))
     assert "not in a tagged library" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}

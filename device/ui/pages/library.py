@@ -1,6 +1,7 @@
-"""Library: samples by tag, audition through the engine's sampler, "more like this", and retag: the
-selected sample moves to another tag as the producer's own correction (kept when the library is
-tagged again; device.library.query.set_tags)."""
+"""Library: samples by tag, audition through the engine's sampler, "more like this", the samples the
+tagger was least sure of ("unsure": check these first), and retag: the selected sample moves to
+another tag as the producer's own correction (kept when the library is tagged again;
+device.library.query.set_tags)."""
 from __future__ import annotations
 
 from typing import Any
@@ -15,6 +16,7 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
+BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
 
 
 class LibraryPage(Page):
@@ -33,6 +35,8 @@ class LibraryPage(Page):
         self.more_btn: Any = None
         self.retag_btn: Any = None
         self.retag: Sample | None = None     # the sample waiting for its new tag
+        self.reviewing = False               # the sample list is the "unsure" list
+        self.unsure_btn: Any = None
         self.status_at: tuple[int, int] = (0, 0)
 
     @property
@@ -53,7 +57,7 @@ class LibraryPage(Page):
             return
         self.tag_counts = counts
         self.tag = self.tags.index(current) if current in counts else min(self.tag, max(0, len(counts) - 1))
-        if self.similar_to is not None:
+        if self.similar_to is not None or self.reviewing:
             return
         path = self.samples[self.sample].path if self.samples else None
         self._load_tag()
@@ -62,20 +66,33 @@ class LibraryPage(Page):
             self.sample = paths.index(path)
 
     def _load_tag(self) -> None:
-        self.similar_to = None
+        self.similar_to, self.reviewing = None, False
         self.samples = self.ctx.data.samples(self.tags[self.tag]) if self.tags else []
         self.sample = 0
 
     def layout(self, rect: Any) -> None:
+        """Tags on the left, samples on the right, buttons under them: one row of buttons when the
+        sample column is wide enough (landscape), else two (portrait)."""
         super().layout(rect)
-        left = pygame.Rect(rect.x + 8, rect.y + 8, int(rect.width * 0.3), rect.height - 16)
-        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 100)
+        width = int(rect.width * 0.3)
+        sample_w = rect.right - (rect.x + 8 + width) - 20
+        one_row = sample_w >= BUTTONS_W
+        bottom = 100 if one_row else 158                 # space under the lists for the status line and buttons
+        left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - bottom + 20)
+        right = pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom)
         self.tag_rows = rows(left, len(self.tags), ROW)
         self.sample_rows = rows(right, len(self.samples), ROW)
         self.status_at = (right.x, right.bottom + 14)
-        self.play_btn = pygame.Rect(right.x, right.bottom + 28, 120, 46)
-        self.more_btn = pygame.Rect(self.play_btn.right + 12, right.bottom + 28, 200, 46)
-        self.retag_btn = pygame.Rect(self.more_btn.right + 12, right.bottom + 28, 120, 46)
+        y = right.bottom + 28
+        if one_row:
+            self.play_btn = pygame.Rect(right.x, y, 120, 46)
+            self.more_btn = pygame.Rect(self.play_btn.right + 12, y, 200, 46)
+            self.retag_btn = pygame.Rect(self.more_btn.right + 12, y, 120, 46)
+        else:
+            self.play_btn = pygame.Rect(right.x, y, int((right.width - 12) * 0.4), 46)
+            self.more_btn = pygame.Rect(self.play_btn.right + 12, y, right.right - self.play_btn.right - 12, 46)
+            self.retag_btn = pygame.Rect(right.x, y + 58, self.play_btn.width, 46)
+        self.unsure_btn = pygame.Rect(left.x, y, left.width, 46)
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
@@ -117,7 +134,15 @@ class LibraryPage(Page):
             self._more_like_this()
         if hit(self.retag_btn, x, y):
             self._toggle_retag()
+        if hit(self.unsure_btn, x, y):
+            self._review()
         return []
+
+    def _review(self) -> None:
+        """Show the samples the tagger was least sure of, least sure first."""
+        self.samples, self.sample, self.similar_to, self.reviewing = self.ctx.data.unsure(), 0, None, True
+        if not self.samples:
+            self.ctx.state.toast = "nothing left to check"
 
     def _toggle_retag(self) -> None:
         """Retag mode on (for the selected sample) or off again."""
@@ -135,6 +160,11 @@ class LibraryPage(Page):
             return
         self.ctx.state.toast = f"{moving.name} -> {tag}"
         self.tag_counts = self.ctx.data.tags()
+        if self.reviewing:                   # stay on the list: the next unsure sample moves up
+            at = self.sample
+            self._review()
+            self.sample = min(at, max(0, len(self.samples) - 1))
+            return
         self.tag = self.tags.index(tag) if tag in self.tag_counts else 0
         self._load_tag()
         paths = [s.path for s in self.samples]
@@ -168,6 +198,7 @@ class LibraryPage(Page):
             f.draw(surface, tag, (r.x + 10, r.centery), 26, D.TEXT, "midleft")
             f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
         self._draw_samples(surface)
+        D.button(surface, f, self.unsure_btn, "unsure first", on=self.reviewing)
         D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
         D.button(surface, f, self.more_btn, "more like this", enabled=bool(self.samples))
         D.button(surface, f, self.retag_btn, "retag", on=self.retag is not None, enabled=bool(self.samples))
@@ -179,12 +210,14 @@ class LibraryPage(Page):
             s = self.samples[first + i]
             _row(surface, r, first + i == self.sample)
             f.draw(surface, s.name[:40], (r.x + 10, r.centery), 24, D.TEXT, "midleft")
-            f.draw(surface, "yours" if s.corrected else f"{s.score:.2f}", (r.right - 10, r.centery), 20,
-                   D.GOOD if s.corrected else D.DIM, "midright")
+            right = "yours" if s.corrected else (f"{s.guess}?" if s.guess else f"{s.score:.2f}")
+            f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
         if self.retag is not None:
             f.draw(surface, f"retag {self.retag.name[:28]}: tap its tag", self.status_at, 20, D.ACCENT, "midleft")
         elif self.similar_to:
             f.draw(surface, f"like {self.similar_to}", self.status_at, 20, D.DIM, "midleft")
+        elif self.reviewing:
+            f.draw(surface, "least sure first: play, then retag the wrong ones", self.status_at, 20, D.DIM, "midleft")
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:
