@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import _load, cnn, config, extra_sets, front_end_args, save, split  # noqa: E402
 from tagger_errors import load_run  # noqa: E402
+from tagger_review import review_order  # noqa: E402
 
-from device.library.query import margins  # noqa: E402
 from trainer.tagger.data import load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import evaluate  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, predict  # noqa: E402
@@ -37,7 +37,7 @@ from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, pred
 
 def checked_rows(probs: np.ndarray, share: float) -> np.ndarray:
     """Rows [k] of the ``share`` least sure files (exclusive tagger), in review order."""
-    return np.argsort(margins(probs, exclusive=True), kind="stable")[:int(round(share * len(probs)))]
+    return review_order(probs)[:int(round(share * len(probs)))]
 
 
 def run(args: argparse.Namespace) -> dict:

@@ -34,6 +34,11 @@ from trainer.tagger.report import evaluate  # noqa: E402
 BUDGETS = (0.0, 0.05, 0.10, 0.20, 0.30)
 
 
+def review_order(probs: np.ndarray) -> np.ndarray:
+    """Rows [I] of ``probs`` [I, T] least sure first (`hatbox library query --unsure`'s order)."""
+    return np.argsort(margins(probs, exclusive=True), kind="stable")
+
+
 def reviewed(probs: np.ndarray, y: np.ndarray, order: np.ndarray, budget: float) -> tuple[np.ndarray, int]:
     """``probs`` [I, T] after the first ``budget`` share of ``order`` is checked: a wrong file gets its
     true tag (one-hot).  Returns (new probs, number of mistakes fixed)."""
@@ -48,7 +53,7 @@ def reviewed(probs: np.ndarray, y: np.ndarray, order: np.ndarray, budget: float)
 def review_run(run: dict[str, np.ndarray], system: str, draws: int, seed: int) -> dict:
     probs, y, tags = run[system].astype(np.float64), run["y"].astype(np.float64), [str(t) for t in run["tags"]]
     errors = int((probs.argmax(axis=1) != y.argmax(axis=1)).sum())
-    unsure_first = np.argsort(margins(probs, exclusive=True), kind="stable")
+    unsure_first = review_order(probs)
     rng = np.random.default_rng(seed)
     rows = []
     for b in BUDGETS:

@@ -61,9 +61,14 @@ def files_with_tag(db_path: str | Path, tag: str, limit: int | None = None) -> l
     return [Hit(root / p, float(s), bool(c)) for p, s, c in rows]
 
 
+def _pack_tags(con: sqlite3.Connection) -> list[str]:
+    """The tags of the pack that tagged the library, in its order."""
+    return [t for t in libdb.get_meta(con, "tags").split(",") if t]
+
+
 def _known_tags(con: sqlite3.Connection) -> list[str]:
     """The pack's tags, then any the producer added (alphabetical)."""
-    pack = [t for t in libdb.get_meta(con, "tags").split(",") if t]
+    pack = _pack_tags(con)
     own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]
     return pack + own
 
@@ -102,7 +107,7 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     """The ``k`` files the tagger was least sure of (files you corrected left out): where a review
     finds most of its mistakes first (bench/tagger_review.py measures how many)."""
     con, root = _open(db_path)
-    tags = [t for t in libdb.get_meta(con, "tags").split(",") if t]
+    tags = _pack_tags(con)
     exclusive = libdb.get_meta(con, "exclusive", "1") == "1"     # databases before 2026-12-02: the factory's kind
     th_text = libdb.get_meta(con, "thresholds")
     thresholds = np.array([float(t) for t in th_text.split(",")]) if th_text else None
@@ -162,8 +167,7 @@ def corrections(db_path: str | Path) -> dict[Path, list[str]]:
     """Every corrected file (absolute path) -> its tags."""
     con, root = _open(db_path)
     out: dict[Path, list[str]] = {}
-    for rel, tag in con.execute("SELECT u.path, u.tag FROM user_tags u JOIN files f ON f.path = u.path "
-                                "AND f.status = 'ok' ORDER BY u.path, u.tag"):
+    for rel, tag in con.execute("SELECT path, tag FROM effective_tags WHERE corrected = 1 ORDER BY path, tag"):
         out.setdefault(root / rel, []).append(tag)
     con.close()
     return out
