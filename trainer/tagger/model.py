@@ -243,6 +243,17 @@ class TaggerNet(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(cfg.embed_dim, n_tags)
         self.stats: StatsHead | None = None         # set by fit_stats_head (exclusive taggers)
+        # batch norms keep their statistics in training mode too (a net started from a pack:
+        # trainer/tagger/transfer.py); the rest of the net trains as usual
+        self.keep_norms = False
+
+    def train(self, mode: bool = True) -> "TaggerNet":
+        super().train(mode)
+        if mode and self.keep_norms:
+            for m in self.modules():
+                if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                    m.eval()
+        return self
 
     def features(self, audio: torch.Tensor) -> torch.Tensor:
         """Level-normalised log-mel [B, 1, n_mels, T] (each clip's peak at 0)."""
