@@ -26,6 +26,16 @@ def hiss(rate: int, seconds: float = 0.5, seed: int = 0) -> np.ndarray:
     return (0.3 * x).astype(np.float32)
 
 
+def tag_tree(root: Path, makers: dict, count: int, rate: int = 22050) -> Path:
+    """Write a folder-per-tag training tree under ``root``: ``count`` clips per tag, made by
+    ``makers[tag](rate, seed=i)`` (e.g. :func:`thump`, :func:`hiss`); returns ``root``."""
+    for tag, fn in makers.items():
+        (root / tag).mkdir(parents=True)
+        for i in range(count):
+            sf.write(root / tag / f"{i}.wav", fn(rate, seed=i), rate)
+    return root
+
+
 @pytest.fixture(scope="session")
 def small_pack(tmp_path_factory) -> Path:
     """An untrained (random weights) two-tag tagger pack, 0.5 s clips."""

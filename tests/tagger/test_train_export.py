@@ -10,16 +10,12 @@ pytest.importorskip("torch")
 from hatbox.cli import main
 from device.library.runner import PackTagger
 
-from .conftest import hiss, thump
+from .conftest import hiss, tag_tree, thump
 
 
 @pytest.fixture
 def tree(tmp_path):
-    for tag, fn in (("kick", thump), ("hat", hiss)):
-        (tmp_path / "data" / tag).mkdir(parents=True)
-        for i in range(6):
-            sf.write(tmp_path / "data" / tag / f"{i}.wav", fn(22050, seed=i), 22050)
-    return tmp_path / "data"
+    return tag_tree(tmp_path / "data", {"kick": thump, "hat": hiss}, 6)
 
 
 def test_train_tagger_command_learns_and_exports(tree, tmp_path, capsys):

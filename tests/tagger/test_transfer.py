@@ -16,7 +16,7 @@ ort = pytest.importorskip("onnxruntime")
 from hatbox.errors import DataError, PackError
 from trainer.tagger.data import Item
 
-from .conftest import hiss, thump
+from .conftest import hiss, tag_tree, thump
 
 CFG_KW = dict(clip_samples=8000, channels=(8, 16), embed_dim=16)
 
@@ -130,11 +130,7 @@ def _rewrite_manifest(src, dst, change) -> None:
 
 @pytest.fixture
 def words(tmp_path):
-    for tag, fn in (("boom", thump), ("tss", hiss)):
-        (tmp_path / "words" / tag).mkdir(parents=True)
-        for i in range(5):
-            sf.write(tmp_path / "words" / tag / f"{i}.wav", fn(22050, seed=i), 22050)
-    return tmp_path / "words"
+    return tag_tree(tmp_path / "words", {"boom": thump, "tss": hiss}, 5)
 
 
 def test_training_from_a_pack_takes_its_network_and_learns_the_new_words(pack, words, tmp_path):
