@@ -103,12 +103,18 @@ def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = 
     return np.abs(p - th).min(axis=1)
 
 
+def scores_look_exclusive(probs: np.ndarray) -> bool:
+    """True when every file's scores [F, n_tags] sum to 1 (a softmax: an exclusive tagger's); a multi-label
+    tagger's independent sigmoids do not.  For databases that do not record which kind tagged them."""
+    return bool(len(probs)) and bool(np.allclose(np.asarray(probs, np.float64).sum(axis=1), 1.0, atol=2e-3))
+
+
 def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     """The ``k`` files the tagger was least sure of (files you corrected left out): where a review
     finds most of its mistakes first (bench/tagger_review.py measures how many)."""
     con, root = _open(db_path)
     tags = _pack_tags(con)
-    exclusive = libdb.get_meta(con, "exclusive", "1") == "1"     # databases before 2026-12-02: the factory's kind
+    exclusive_meta = libdb.get_meta(con, "exclusive")    # absent in databases written before 2026-12-02
     th_text = libdb.get_meta(con, "thresholds")
     thresholds = np.array([float(t) for t in th_text.split(",")]) if th_text else None
     col = {t: i for i, t in enumerate(tags)}
@@ -123,6 +129,7 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
         return []
     rels = sorted(scores)
     mat = np.stack([scores[r] for r in rels])
+    exclusive = exclusive_meta == "1" if exclusive_meta else scores_look_exclusive(mat)
     m = margins(mat, exclusive, thresholds if thresholds is not None and len(thresholds) == len(tags) else None)
     out = []
     for i in np.argsort(m, kind="stable")[:k]:

@@ -215,12 +215,15 @@ def test_margins_say_how_close_the_tagger_was_to_another_answer():
     np.testing.assert_allclose(margins(p, exclusive=False, thresholds=np.array([0.6, 0.3, 0.3])), [0.1, 0.05])
 
 
-def _db(tmp_path, rows, exclusive=True):
-    """A library database with files named by ``rows``: name -> scores over (kick, snare, hat)."""
+def _db(tmp_path, rows, exclusive: bool | None = True):
+    """A library database with files named by ``rows``: name -> scores over (kick, snare, hat);
+    ``exclusive`` None: the database does not say (as before 2026-12-02)."""
     from device.library import db as libdb
     con = libdb.connect(tmp_path / "lib.db")
     tags = ["kick", "snare", "hat"]
-    libdb.set_meta(con, root=str(tmp_path), tags=",".join(tags), exclusive=int(exclusive), thresholds="0.5,0.5,0.5")
+    libdb.set_meta(con, root=str(tmp_path), tags=",".join(tags), thresholds="0.5,0.5,0.5")
+    if exclusive is not None:
+        libdb.set_meta(con, exclusive=int(exclusive))
     for i, (name, scores) in enumerate(rows.items()):
         p = np.asarray(scores, np.float32)
         libdb.put_result(con, name, (1, i), f"{i:064x}", "m", tags, p, p == p.max(), np.ones(4, np.float32))
@@ -242,3 +245,12 @@ def test_unsure_lists_the_closest_calls_first_and_leaves_corrected_files_out(tmp
     assert [u.path.name for u in library.unsure(db, k=10)] == ["b.wav", "c.wav", "a.wav"]
     multi = _db(tmp_path / "m", {"a.wav": [0.9, 0.05, 0.05], "b.wav": [0.9, 0.55, 0.1]}, exclusive=False)
     assert [u.path.name for u in library.unsure(multi, k=2)] == ["b.wav", "a.wav"]   # snare 0.55: near its 0.5
+
+
+def test_unsure_on_a_database_that_does_not_say_which_kind_tagged_it(tmp_path):
+    rows = {"a.wav": [0.9, 0.52, 0.1], "b.wav": [0.6, 0.58, 0.3]}             # sigmoids: multi-label
+    assert [u.path.name for u in library.unsure(_db(tmp_path / "m", rows, exclusive=None), k=2)] == ["a.wav", "b.wav"]
+    assert [u.path.name for u in library.unsure(_db(tmp_path / "m2", rows, exclusive=True), k=2)] == ["b.wav", "a.wav"]
+    rows = {"a.wav": [0.5, 0.45, 0.05], "b.wav": [0.9, 0.05, 0.05]}           # a softmax: exclusive
+    assert [u.path.name for u in library.unsure(_db(tmp_path / "x", rows, exclusive=None), k=2)] == ["a.wav", "b.wav"]
+    assert library.unsure(_db(tmp_path / "x2", rows, exclusive=None), k=1)[0].margin == pytest.approx(0.05)
