@@ -34,7 +34,7 @@ from tagger_accuracy import TEST_KITS, _load, baseline, extra_sets, mfcc_stats, 
 from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import evaluate, format_report  # noqa: E402
 from trainer.tagger.train import TrainOptions, predict, train  # noqa: E402
-from trainer.tagger.transfer import FINE_TUNE_LR, read_backbone  # noqa: E402
+from trainer.tagger.transfer import FINE_TUNE_LR, config_for, read_backbone, start_from  # noqa: E402
 
 # (word, coarse tag of the recipe, pattern searched in the lower-cased Hydrogen instrument name); first match
 # wins.  Instruments that fit none ("hi hat free", "crash/ride", "hat ring", djembes...) are left out.
@@ -81,30 +81,33 @@ def run(args: argparse.Namespace) -> dict:
     opts = TrainOptions(steps=args.pack_steps, minutes=args.minutes, seed=args.seed, threads=args.threads,
                         progress=False)
     t0 = time.monotonic()
-    pack_items = tr + [it for csv in extra_sets(args) for it in load_items(csv)]
     if args.pack:
-        bb, steps = read_backbone(args.pack), None
+        bb, pack_items, steps = read_backbone(args.pack), None, None
     else:
+        pack_items = tr + [it for csv in extra_sets(args) for it in load_items(csv)]
         res = train(pack_items, opts=opts, tags=tag_list(pack_items))
         steps = res.steps
         with tempfile.TemporaryDirectory() as tmp:
             path = export_tagger(res.net, res.tags, Path(args.keep_pack or Path(tmp) / "drums.hatpack"), name="drums")
             bb = read_backbone(path)
     out = {"train_kits": train_kits, "test_kits": list(TEST_KITS), "words": words, "load": _load(),
-           "pack": {"items": len(pack_items), "steps": steps, "from": args.pack,
+           "pack": {"items": len(pack_items) if pack_items else None, "steps": steps, "from": args.pack,
                     "seconds": round(time.monotonic() - t0, 1)},
            "word_train_items": len(tr_words), "word_test_items": len(te_words),
            "test_support": {w: sum(it.tags[0] == w for it in te_words) for w in words}}
-    cfg = bb.config
+    cfg = config_for(bb)
+    run_opts = replace(opts, steps=args.steps)
+    start_opts = replace(run_opts, lr=args.lr or FINE_TUNE_LR)
+
+    def start(net) -> None:
+        start_from(net, bb, embed=not args.convs_only, keep_norms=not args.train_norms)
     te_clips, te_y = load_clips(te_words, cfg.spec.rate, cfg.clip_samples), targets(te_words, words)
     feats_te = mfcc_stats(te_clips, cfg.spec)
     sets = [(f"{args.shots}shot_d{d}", few_shot(tr_words, args.shots, seed=args.seed + d)) for d in range(args.draws)]
     sets.append(("all", tr_words))
     for name, items in sets:
-        run_opts = replace(opts, steps=args.steps)
-        scratch = train(items, opts=run_opts, tags=words)
-        started = train(items, opts=replace(run_opts, lr=args.lr or FINE_TUNE_LR), tags=words, start=bb,
-                        start_embed=not args.convs_only, start_keep_norms=not args.train_norms)
+        scratch = train(items, cfg, run_opts, tags=words)
+        started = train(items, cfg, start_opts, tags=words, init=start)
         clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
         y = targets(items, words)
         out[name] = {"items": len(items),

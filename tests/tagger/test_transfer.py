@@ -136,9 +136,10 @@ def words(tmp_path):
 def test_training_from_a_pack_takes_its_network_and_learns_the_new_words(pack, words, tmp_path):
     from trainer.tagger.data import load_clips, load_items
     from trainer.tagger.train import TrainOptions, predict, train
-    from trainer.tagger.transfer import FINE_TUNE_LR, read_backbone
-    res = train(load_items(words), opts=TrainOptions(steps=60, lr=FINE_TUNE_LR, threads=1, progress=False),
-                start=read_backbone(pack))
+    from trainer.tagger.transfer import FINE_TUNE_LR, config_for, read_backbone, start_from
+    bb = read_backbone(pack)
+    res = train(load_items(words), config_for(bb), TrainOptions(steps=60, lr=FINE_TUNE_LR, threads=1, progress=False),
+                init=lambda net: start_from(net, bb))
     assert res.net.cfg.channels == (8, 16) and res.net.cfg.clip_samples == 8000     # the pack's network
     assert res.net.keep_norms and res.tags == ["boom", "tss"]
     fresh = [Item(_write(tmp_path, f"b{i}.wav", thump(22050, seed=40 + i)), ("boom",)) for i in range(3)] + \

@@ -9,6 +9,7 @@ examples per tag is seen many times, each time differently augmented.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +20,6 @@ from torch import nn
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
 from trainer.tagger.model import TaggerConfig, TaggerNet, probabilities
-from trainer.tagger.transfer import Backbone, start_from
 
 LOAD_MARGIN = 1.3        # clips are decoded this much longer than the pack's window (for speed-ups)
 # Inverse regularisation of the statistics head, and its features (MFCC + mel-band statistics), chosen by
@@ -80,24 +80,19 @@ def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: 
 
 
 def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions | None = None,
-          tags: list[str] | None = None, start: Backbone | None = None, start_embed: bool = True,
-          start_keep_norms: bool = True) -> TrainResult:
+          tags: list[str] | None = None, init: Callable[[TaggerNet], object] | None = None) -> TrainResult:
     """Train a tagger on ``items``; returns the network (eval mode, FFT front-end) and its tags.
-    ``start``: begin from a pack's network (trainer/tagger/transfer.py; its configuration replaces ``cfg``'s
-    network settings), checked before any audio is decoded."""
+    ``init`` is called on the fresh network before training (bench/tagger_transfer.py starts it from a
+    pack's network with trainer.tagger.transfer.start_from)."""
     cfg, opts = cfg or TaggerConfig(), opts or TrainOptions()
-    if start is not None:
-        cfg = replace(cfg, spec=start.config.spec, clip_samples=start.config.clip_samples,
-                      channels=start.config.channels, embed_dim=start.config.embed_dim,
-                      band_norm=start.config.band_norm)
     torch.manual_seed(opts.seed)
     tags = tags or tag_list(items)
     clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
     y = targets(items, tags)
     cfg = replace(cfg, exclusive=is_exclusive(y))
     net = TaggerNet(cfg, len(tags))
-    if start is not None:
-        start_from(net, start, embed=start_embed, keep_norms=start_keep_norms)
+    if init is not None:
+        init(net)
     res = _loop(net, clips, y, tags, opts)
     if cfg.exclusive and cfg.stats_head:
         fit_stats_head(res.net, clips, y)

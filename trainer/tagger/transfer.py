@@ -13,7 +13,7 @@ embedding exactly), and by default asks the net to keep its batch-norm statistic
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +77,14 @@ def read_backbone(path: str | Path) -> Backbone:
         raise DataError(f"{path}: its graph does not hold the tagger network its manifest describes",
                         hint="a pack written by another tool or version of hatbox")
     return Backbone(m.name, cfg, norm, convs, (embed[0].copy(), embed[1].copy()))
+
+
+def config_for(bb: Backbone, cfg: TaggerConfig | None = None) -> TaggerConfig:
+    """``cfg`` (default TaggerConfig()) with the network settings of ``bb`` (front-end, clip length,
+    channels, embedding size, input normalisation): a config whose net :func:`start_from` accepts."""
+    c = bb.config
+    return replace(cfg or TaggerConfig(), spec=c.spec, clip_samples=c.clip_samples, channels=c.channels,
+                   embed_dim=c.embed_dim, band_norm=c.band_norm)
 
 
 def compatible(cfg: TaggerConfig, bb: Backbone) -> None:
