@@ -1,14 +1,14 @@
 """A producer's own words with a handful of examples each: a tagger started from a pack
-(`hatbox train tagger WORDS --from PACK`, trainer/tagger/transfer.py) against one started from scratch and
-against MFCC statistics + logistic regression, on kits none of them heard.
+(trainer/tagger/transfer.py; `hatbox train tagger` does not offer it, see docs/tagger.md) against one
+started from scratch and against MFCC statistics + logistic regression, on kits none of them heard.
 
 Run: .venv/bin/python bench/tagger_transfer.py [--shots 5] [--draws 3] [--steps 300] [--name tagger_transfer]
 (needs data/tagger-drums/ and data/tagger-debian/, and hydrogen-drumkits installed for the instrument names).
 
 The pack: trained as `hatbox train tagger` trains (CNN + statistics head, 900 steps) on the fixed split's
 training side of bench/tagger_accuracy.py (the Hydrogen training kits and the Debian one-shots) with the six
-drum tags, written as a .hatpack to a temporary folder and read back, as `--from` reads one.  (The factory
-pack has heard the test kits, so it is not used.)  The new words are finer than the pack's, taken from the
+drum tags, written as a .hatpack to a temporary folder and read back, as a producer's pack would be.  (The
+factory pack has heard the test kits, so it is not used.)  The new words are finer than the pack's, taken from the
 Hydrogen instrument names (:data:`WORD_RULES`): closed hat, open hat, pedal hat, crash, ride, splash,
 clap, cowbell.  Each word tagger trains on ``--shots`` examples per word from the training kits (``--draws``
 draws) and, beside that, on every training-kit example of those words; it is tested on every sample of

@@ -26,6 +26,8 @@ from trainer.tagger.model import TaggerConfig, TaggerNet
 # first steps, driven by a randomly initialised last layer, do not undo what the pack learnt.  (The
 # benchmark's --train-norms --lr 3e-3 treats the pack as an initialisation only.)
 FINE_TUNE_LR = 1e-3
+# the TaggerConfig fields that decide the shape of the network a pack's layers fit into
+NETWORK_FIELDS = ("spec", "clip_samples", "channels", "embed_dim", "band_norm")
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,13 @@ def read_backbone(path: str | Path) -> Backbone:
 def config_for(bb: Backbone, cfg: TaggerConfig | None = None) -> TaggerConfig:
     """``cfg`` (default TaggerConfig()) with the network settings of ``bb`` (front-end, clip length,
     channels, embedding size, input normalisation): a config whose net :func:`start_from` accepts."""
-    c = bb.config
-    return replace(cfg or TaggerConfig(), spec=c.spec, clip_samples=c.clip_samples, channels=c.channels,
-                   embed_dim=c.embed_dim, band_norm=c.band_norm)
+    return replace(cfg or TaggerConfig(), **{k: getattr(bb.config, k) for k in NETWORK_FIELDS})
 
 
 def compatible(cfg: TaggerConfig, bb: Backbone) -> None:
     """Raise DataError unless a network of ``cfg`` can take ``bb``'s layers (same front-end, clip
     length, channels, embedding size and input normalisation)."""
-    keys = ("spec", "clip_samples", "channels", "embed_dim", "band_norm")
-    diff = [k for k in keys if getattr(cfg, k) != getattr(bb.config, k)]
+    diff = [k for k in NETWORK_FIELDS if getattr(cfg, k) != getattr(bb.config, k)]
     if diff:
         raise DataError(f"the pack {bb.name!r} was built differently ({', '.join(diff)})",
                         hint="start from a pack trained by this version of `hatbox train tagger`")
