@@ -61,6 +61,24 @@ def test_an_unreadable_training_file_is_skipped_and_named(tree, tmp_path, capsys
     assert read_pack(out).manifest.metrics["skipped_files"] == 1
 
 
+def test_a_file_whose_header_reads_but_whose_audio_does_not_is_skipped_too(tree, tmp_path, capsys):
+    from device.audio import audiofile
+    bad = np.array(hiss(44100), np.float32)
+    bad[1000:1010] = np.nan                                    # a float WAV: the header is fine
+    sf.write(tree / "hat" / "nan.wav", bad, 44100, subtype="FLOAT")
+    audiofile.info(tree / "hat" / "nan.wav")                   # opens...
+    with pytest.raises(Exception, match="NaN"):
+        audiofile.read(tree / "hat" / "nan.wav")               # ...but does not decode
+    out = tmp_path / "t.hatpack"
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0.34",
+                 "--threads", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "skipped 1 unreadable file(s):" in text and "nan.wav" in text and "NaN" in text
+    from export.pack import read_pack
+    metrics = read_pack(out).manifest.metrics
+    assert metrics["skipped_files"] == 1 and metrics["train_items"] + metrics["holdout_items"] == 12
+
+
 def test_a_tag_whose_files_are_all_unreadable_stops_training_before_it_starts(tree, tmp_path, capsys):
     (tree / "snare").mkdir()
     (tree / "snare" / "a.wav").write_bytes(b"not audio at all")

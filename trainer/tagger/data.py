@@ -122,6 +122,23 @@ def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
     return out
 
 
+def decode_clips(items: list[Item], rate: int, n: int,
+                 progress: bool = False) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]]]:
+    """Decode every item as :func:`load_clip` does, keeping going past failures: (the items that
+    decoded, their clips [K, n] float32 in the same order, [(path, why)] for the others).
+    ``progress``: a progress bar on stderr."""
+    from tqdm import tqdm
+    kept, rows, skipped = [], [], []
+    for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
+        try:
+            rows.append(load_clip(it.path, rate, n))
+        except AudioFileError as exc:
+            skipped.append((it.path, str(exc)))
+            continue
+        kept.append(it)
+    return kept, (np.stack(rows) if rows else np.zeros((0, n), np.float32)), skipped
+
+
 def few_shot(items: list[Item], shots: int, seed: int = 0) -> list[Item]:
     """At most ``shots`` items per tag (an item counts for its first tag), picked at random."""
     rng = random.Random(seed)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import Item, few_shot, load_clips, load_sources, tag_counts, tag_list, targets
+from trainer.tagger.data import Item, decode_clips, few_shot, load_sources, tag_counts, tag_list, targets
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
-from trainer.tagger.train import TrainOptions, predict, train
-from hatbox.errors import AudioFileError, DataError
+from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
+from hatbox.errors import DataError
 
 
 def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[list[Item], list[Item]]:
@@ -29,25 +29,18 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
     return train_items, held
 
 
-def readable(items: list[Item]) -> tuple[list[Item], list[tuple[Path, str]]]:
-    """(the items whose file opens as audio, [(path, why)] for the others).  Only the header is read
-    (device.audio.audiofile.info); a file that opens but fails to decode still stops training with a
-    DataError naming it.  A tag left with no readable file is a DataError too: training without it
+def readable(items: list[Item], rate: int, n: int) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]]]:
+    """(the items whose file decodes as audio, their clips [K, n] at ``rate`` Hz, [(path, why)] for the
+    others).  Every file is decoded in full here, so a file whose header reads but whose audio does not
+    (NaN or infinite samples, say) is skipped and named like one that does not open, and training never
+    stops half-way over it.  A tag left with no readable file is a DataError: training without it
     would drop the user's tag silently."""
-    from device.audio import audiofile
-    kept, skipped = [], []
-    for it in items:
-        try:
-            audiofile.info(it.path)
-        except AudioFileError as exc:
-            skipped.append((it.path, str(exc)))
-            continue
-        kept.append(it)
+    kept, clips, skipped = decode_clips(items, rate, n, progress=True)
     lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
     if lost:
         raise DataError(f"no readable audio for tag(s) {', '.join(lost)}: " +
                         "; ".join(why for _, why in skipped[:3]))
-    return kept, skipped
+    return kept, clips, skipped
 
 
 def check_items(items: list[Item]) -> None:
@@ -61,14 +54,17 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
     and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
     from export.onnx_tagger import export_tagger
-    items, skipped = readable(load_sources(source if isinstance(source, list) else [source]))
+    cfg = TaggerConfig()
+    items = load_sources(source if isinstance(source, list) else [source])
     check_items(items)
+    items, clips, skipped = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
     if shots:
         train_items = few_shot(train_items, shots, seed)
-    res = train(train_items, TaggerConfig(), TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
-                tags=tags)
+    res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
+                tags=tags, clips=clips[[row[it.path] for it in train_items]])
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
     if skipped:
@@ -80,15 +76,16 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
         text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
                  f"slow machine); the tagger is likely less accurate - give it more --minutes")
     if held:
-        rep = _report(res.net, held, tags, out)
+        rep = _report(res.net, held, clips[[row[it.path] for it in held]], tags, out)
         metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
         text += f"\nheld-out report ({len(held)} samples):\n{format_report(rep)}"
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
     return text + f"\nwrote {out}"
 
 
-def _report(net, held: list[Item], tags: list[str], out: Path) -> dict:
-    probs, _ = predict(net, load_clips(held, net.cfg.spec.rate, net.cfg.clip_samples))
+def _report(net, held: list[Item], clips: np.ndarray, tags: list[str], out: Path) -> dict:
+    """Score ``net`` on the held-out items (their decoded clips [H, >= N]); writes the report JSON and PNG."""
+    probs, _ = predict(net, clips)
     rep = evaluate(probs, targets(held, tags), tags)
     out.parent.mkdir(parents=True, exist_ok=True)
     Path(f"{out}.report.json").write_text(json.dumps(rep, indent=2))

@@ -80,14 +80,20 @@ def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: 
 
 
 def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions | None = None,
-          tags: list[str] | None = None, init: Callable[[TaggerNet], object] | None = None) -> TrainResult:
+          tags: list[str] | None = None, init: Callable[[TaggerNet], object] | None = None,
+          clips: np.ndarray | None = None) -> TrainResult:
     """Train a tagger on ``items``; returns the network (eval mode, FFT front-end) and its tags.
     ``init`` is called on the fresh network before training (bench/tagger_transfer.py starts it from a
-    pack's network with trainer.tagger.transfer.start_from)."""
+    pack's network with trainer.tagger.transfer.start_from).  ``clips``: the items already decoded
+    ([I, >= clip_samples * LOAD_MARGIN] at the front-end's rate, as :func:`load_clips` gives them);
+    decoded here when not given."""
     cfg, opts = cfg or TaggerConfig(), opts or TrainOptions()
     torch.manual_seed(opts.seed)
     tags = tags or tag_list(items)
-    clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    if clips is None:
+        clips = load_clips(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    elif len(clips) != len(items) or clips.shape[1] < cfg.clip_samples:
+        raise ValueError(f"clips {clips.shape} do not match {len(items)} items of {cfg.clip_samples} samples")
     y = targets(items, tags)
     cfg = replace(cfg, exclusive=is_exclusive(y))
     net = TaggerNet(cfg, len(tags))
