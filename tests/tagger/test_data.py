@@ -163,3 +163,17 @@ def test_band_norm_scales_each_mel_band_on_its_own():
     old = cfg.to_dict()
     del old["band_norm"]                        # a config written before band_norm existed
     assert not isinstance(TaggerNet(TaggerConfig.from_dict(old), 3).norm, BandNorm)
+
+
+def test_decode_clips_skips_what_does_not_decode_and_load_clips_names_it(tmp_path):
+    from trainer.tagger.data import Item, decode_clips, load_clips
+    sf.write(tmp_path / "a.wav", 0.1 * np.sin(np.arange(8000) / 5.0), 16000)
+    (tmp_path / "b.wav").write_bytes(b"not audio")
+    sf.write(tmp_path / "c.wav", 0.2 * np.sin(np.arange(8000) / 9.0), 16000)
+    items = [Item(tmp_path / n, (t,)) for n, t in (("a.wav", "x"), ("b.wav", "y"), ("c.wav", "z"))]
+    kept, clips, skipped = decode_clips(items, 16000, 4000)
+    assert [it.path.name for it in kept] == ["a.wav", "c.wav"] and clips.shape == (2, 4000)
+    assert np.allclose(clips[1], load_clips(items[2:], 16000, 4000)[0])        # rows follow the kept items
+    assert [p.name for p, _ in skipped] == ["b.wav"]
+    with pytest.raises(DataError, match="training sample unusable: .*b.wav"):
+        load_clips(items, 16000, 4000)

@@ -63,11 +63,12 @@ def test_an_unreadable_training_file_is_skipped_and_named(tree, tmp_path, capsys
 
 def test_a_file_whose_header_reads_but_whose_audio_does_not_is_skipped_too(tree, tmp_path, capsys):
     from device.audio import audiofile
+    from hatbox.errors import AudioFileError
     bad = np.array(hiss(44100), np.float32)
     bad[1000:1010] = np.nan                                    # a float WAV: the header is fine
     sf.write(tree / "hat" / "nan.wav", bad, 44100, subtype="FLOAT")
     audiofile.info(tree / "hat" / "nan.wav")                   # opens...
-    with pytest.raises(Exception, match="NaN"):
+    with pytest.raises(AudioFileError, match="NaN"):
         audiofile.read(tree / "hat" / "nan.wav")               # ...but does not decode
     out = tmp_path / "t.hatpack"
     assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0.34",

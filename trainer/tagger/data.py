@@ -112,14 +112,11 @@ def load_clip(path: Path, rate: int, n: int) -> np.ndarray:
 
 
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
-    """[I, n] float32; an unreadable file raises DataError naming it."""
-    out = np.zeros((len(items), n), np.float32)
-    for i, it in enumerate(items):
-        try:
-            out[i] = load_clip(it.path, rate, n)
-        except AudioFileError as exc:
-            raise DataError(f"training sample unusable: {exc}") from None
-    return out
+    """[I, n] float32; an unreadable file raises DataError naming it (the first, once all were tried)."""
+    _, clips, skipped = decode_clips(items, rate, n)
+    if skipped:
+        raise DataError(f"training sample unusable: {skipped[0][1]}")
+    return clips
 
 
 def decode_clips(items: list[Item], rate: int, n: int,
@@ -128,15 +125,16 @@ def decode_clips(items: list[Item], rate: int, n: int,
     decoded, their clips [K, n] float32 in the same order, [(path, why)] for the others).
     ``progress``: a progress bar on stderr."""
     from tqdm import tqdm
-    kept, rows, skipped = [], [], []
+    out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
+    kept, skipped = [], []
     for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
         try:
-            rows.append(load_clip(it.path, rate, n))
+            out[len(kept)] = load_clip(it.path, rate, n)
         except AudioFileError as exc:
             skipped.append((it.path, str(exc)))
             continue
         kept.append(it)
-    return kept, (np.stack(rows) if rows else np.zeros((0, n), np.float32)), skipped
+    return kept, out[:len(kept)], skipped
 
 
 def few_shot(items: list[Item], shots: int, seed: int = 0) -> list[Item]:
