@@ -177,3 +177,26 @@ def test_decode_clips_skips_what_does_not_decode_and_load_clips_names_it(tmp_pat
     assert [p.name for p, _ in skipped] == ["b.wav"]
     with pytest.raises(DataError, match="training sample unusable: .*b.wav"):
         load_clips(items, 16000, 4000)
+
+
+@pytest.mark.parametrize("take", [10, 7, 1, 0])
+def test_reorder_rows_gives_fancy_indexing_rows_in_place(take):
+    from trainer.tagger.data import reorder_rows
+    rng = np.random.default_rng(take)
+    for _ in range(20):
+        a = rng.normal(size=(10, 5)).astype(np.float32)
+        order = rng.permutation(10)[:take]
+        want, rest = a[order], a[np.setdiff1d(np.arange(10), order)]
+        got = reorder_rows(a, order)
+        assert np.array_equal(got, want) and (take == 0 or np.shares_memory(got, a))
+        # the rows left out are all still there, after the chosen ones
+        assert sorted(map(tuple, a[take:])) == sorted(map(tuple, rest))
+
+
+def test_reorder_rows_refuses_repeated_or_out_of_range_rows():
+    from trainer.tagger.data import reorder_rows
+    a = np.arange(12.0).reshape(4, 3)
+    for bad in ([0, 0], [4], [-1]):
+        with pytest.raises(ValueError):
+            reorder_rows(a, bad)
+    assert np.array_equal(a, np.arange(12.0).reshape(4, 3))          # untouched

@@ -164,3 +164,30 @@ def test_corrections_csv_given_last_retags_and_adds_tags(tree, tmp_path, capsys)
                  "--threads", "1"]) == 0
     assert "trained on 12 samples" in capsys.readouterr().out
     assert PackTagger(out).tags == ["boom", "hat", "kick"]
+
+
+def test_training_and_the_held_out_report_share_one_copy_of_the_clips(tree, tmp_path, monkeypatch):
+    from trainer.tagger import pipeline
+    from trainer.tagger.data import load_clip
+    from trainer.tagger.model import TaggerConfig
+    seen = {}
+    real_train, real_report = pipeline.train, pipeline._report
+
+    def spy_train(items, *a, clips=None, **k):
+        seen["train"] = (items, clips)
+        return real_train(items, *a, clips=clips, **k)
+
+    def spy_report(net, held, clips, *a):
+        seen["held"] = (held, clips)
+        return real_report(net, held, clips, *a)
+
+    monkeypatch.setattr(pipeline, "train", spy_train)
+    monkeypatch.setattr(pipeline, "_report", spy_report)
+    pipeline.train_and_export(tree, tmp_path / "t.hatpack", steps=3, holdout=0.34, threads=1)
+    (train_items, train_clips), (held, held_clips) = seen["train"], seen["held"]
+    assert len(train_items) == 8 and len(held) == 4
+    assert train_clips.base is not None and train_clips.base is held_clips.base    # views of one array
+    cfg = TaggerConfig()
+    for items, clips in ((train_items, train_clips), (held, held_clips)):
+        for it, clip in zip(items, clips):                            # each row is its own file's clip
+            assert np.array_equal(clip, load_clip(it.path, cfg.spec.rate, clip.shape[0]))

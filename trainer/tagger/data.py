@@ -137,6 +137,32 @@ def decode_clips(items: list[Item], rate: int, n: int,
     return kept, out[:len(kept)], skipped
 
 
+def reorder_rows(a: np.ndarray, order: list[int] | np.ndarray) -> np.ndarray:
+    """Rearrange the rows of ``a`` [I, ...] in place so that row k holds what row ``order[k]`` held, for
+    the first ``len(order)`` rows (``order``: distinct row indices; the rows it leaves out end up, in some
+    order, after them).  The same rows as ``a[order]`` without a second copy of the array: one row is
+    buffered at a time.  Returns ``a[:len(order)]`` (a view)."""
+    order = np.asarray(order, dtype=np.int64)
+    if len(np.unique(order)) != len(order) or (len(order) and (order.min() < 0 or order.max() >= len(a))):
+        raise ValueError("order must hold distinct row indices of the array")
+    full = np.concatenate([order, np.setdiff1d(np.arange(len(a)), order, assume_unique=True)])
+    done = np.zeros(len(a), bool)
+    for start in range(len(a)):            # follow each cycle of the permutation: dest k <- source full[k]
+        if done[start] or full[start] == start:
+            done[start] = True
+            continue
+        held, k = a[start].copy(), start
+        while True:
+            done[k] = True
+            src = full[k]
+            if src == start:
+                a[k] = held
+                break
+            a[k] = a[src]
+            k = src
+    return a[:len(order)]
+
+
 def few_shot(items: list[Item], shots: int, seed: int = 0) -> list[Item]:
     """At most ``shots`` items per tag (an item counts for its first tag), picked at random."""
     rng = random.Random(seed)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import Item, decode_clips, few_shot, load_sources, tag_counts, tag_list, targets
+from trainer.tagger.data import (Item, decode_clips, few_shot, load_sources, reorder_rows, tag_counts, tag_list,
+                                 targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
@@ -63,8 +64,12 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
     train_items, held = holdout_split(items, holdout, seed)
     if shots:
         train_items = few_shot(train_items, shots, seed)
+    # training rows first, then the held-out ones, rearranged in place: train() and the report get views,
+    # not copies, so a large library is held in memory once
+    reorder_rows(clips, [row[it.path] for it in train_items + held])
+    k = len(train_items)
     res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
-                tags=tags, clips=clips[[row[it.path] for it in train_items]])
+                tags=tags, clips=clips[:k])
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
     if skipped:
@@ -76,7 +81,7 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
         text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
                  f"slow machine); the tagger is likely less accurate - give it more --minutes")
     if held:
-        rep = _report(res.net, held, clips[[row[it.path] for it in held]], tags, out)
+        rep = _report(res.net, held, clips[k:k + len(held)], tags, out)
         metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
         text += f"\nheld-out report ({len(held)} samples):\n{format_report(rep)}"
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
