@@ -103,3 +103,32 @@ def test_the_loop_checks_the_least_sure_share_in_review_order():
     assert tagger_loop.checked_rows(probs, 0.4).tolist() == [1, 3]
     assert tagger_loop.checked_rows(probs, 0.0).tolist() == []
     assert tagger_loop.checked_rows(probs, 1.0).tolist() == [1, 3, 4, 2, 0]
+
+
+_SPEC_H = importlib.util.spec_from_file_location("tagger_head_refit", _BENCH / "tagger_head_refit.py")
+tagger_head_refit = importlib.util.module_from_spec(_SPEC_H)
+_SPEC_H.loader.exec_module(tagger_head_refit)
+
+
+def test_head_refit_reproduces_a_run_made_with_the_same_head_and_follows_its_sample_order():
+    rng = np.random.default_rng(0)
+    n_tags, test_kit = 3, tagger_head_refit.TEST_KITS[0]
+    kit = np.array(["kitA"] * 30 + ["kitB"] * 30 + [tagger_head_refit.EXTRA] * 15 + [test_kit] * 30)
+    family = np.array([tagger_head_refit.group_of(k) if k != tagger_head_refit.EXTRA else k for k in kit])
+    y = np.tile(np.arange(n_tags), len(kit) // n_tags)
+    x = rng.normal(size=(len(kit), 5)) + 2.0 * np.eye(n_tags, 5)[y]
+    paths = np.array([f"/k/{i}.wav" for i in range(len(kit))])
+    make = tagger_head_refit.heads()["lr"]
+    test = kit == test_kit
+    head = tagger_head_refit.proba(make().fit(x[~test], y[~test]), x[test], n_tags)
+    cnn = np.full((test.sum(), n_tags), 1.0 / n_tags)            # an undecided CNN: the tagger is the head
+    order = rng.permutation(test.sum())                           # the run lists its samples in another order
+    run = {"paths": paths[test][order], "y": np.eye(n_tags)[y[test]][order], "cnn_only": cnn,
+           "tagger": 0.5 * (cnn + head[order])}
+    out = tagger_head_refit.score(make, x, paths, kit, family, y, n_tags, [run], [])
+    assert out["max_prob_diff"] < 1e-9
+    want = tagger_head_refit.macro_f1(y[test], head)
+    assert out["fixed"] == [pytest.approx(want)] and out["fixed_head_alone"] == pytest.approx(want)
+    assert len(out["across_folds"]) == 2                          # kitA and kitB; the one-shots are never held out
+    bad = dict(run, tagger=run["tagger"][::-1])                   # a run made with something else shows up
+    assert tagger_head_refit.score(make, x, paths, kit, family, y, n_tags, [bad], [])["max_prob_diff"] > 0.01
