@@ -26,7 +26,7 @@ def register(cli) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
-    p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG; any rate, mono or stereo)")
+    p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG, MP3; any rate, mono or stereo)")
     p.add_argument("--pack", required=True, help="a tagger .hatpack")
     p.add_argument("--out", default=None, help="database file (default LIBRARY/.hatbox-tags.sqlite)")
     p.add_argument("--links", default=None, help="also make a folder of symlinks per tag here")
@@ -94,6 +94,10 @@ def tag(args: argparse.Namespace) -> int:
             bar.close()
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, "
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
+    if rep.total == 0:
+        from device.audio.audiofile import READABLE_SUFFIXES
+        print(f"note: no audio files under {lib} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
+              f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
         print(f"  skipped {rel}: {why}")
     if len(rep.failed) > 20:

@@ -11,7 +11,8 @@ import soundfile as sf
 
 from hatbox.errors import AudioFileError
 
-READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga")
+# what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file
+READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga", ".mp3")
 
 
 def info(path: str | Path) -> tuple[int, int, int]:

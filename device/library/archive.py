@@ -22,9 +22,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
+from device.audio.audiofile import READABLE_SUFFIXES
 from hatbox.errors import HatboxError
 
-AUDIO_EXTENSIONS = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".mp3")
+AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
 _CHUNK = 1 << 16
 
 

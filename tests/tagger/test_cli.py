@@ -30,3 +30,11 @@ def test_user_errors_exit_cleanly(tmp_path, small_pack, capsys):
     assert "no library folder" in capsys.readouterr().err
     assert main(["library", "query", str(tmp_path / "x.db"), "--tag", "kick"]) == 2
     assert main(["tag", str(tmp_path), "--pack", str(tmp_path / "missing.hatpack")]) == 2
+
+
+def test_an_empty_library_says_where_it_looked(small_pack, tmp_path, capsys):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "empty" / "sub" / "readme.txt").write_text("no audio here")
+    assert main(["tag", str(tmp_path / "empty"), "--pack", str(small_pack), "--out", str(tmp_path / "e.db")]) == 0
+    out = capsys.readouterr().out
+    assert "0 files" in out and "no audio files under" in out and ".wav" in out and ".mp3" in out

@@ -131,3 +131,14 @@ def test_the_box_side_tags_without_torch_or_scipy(library_dir, small_pack, tmp_p
             "print(sorted(m for m in ('torch', 'scipy', 'trainer', 'sklearn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_mp3_is_tagged_and_an_upload_keeps_only_what_the_library_tags(tmp_path, small_pack):
+    from device.audio.audiofile import READABLE_SUFFIXES
+    from device.library.archive import Limits
+    root = tmp_path / "lib"
+    root.mkdir()
+    sf.write(root / "k.mp3", thump(44100, seed=1), 44100, format="MP3", subtype="MPEG_LAYER_III")
+    rep = library.tag_library(root, small_pack, tmp_path / "lib.db")
+    assert rep.total == 1 and rep.tagged == 1 and not rep.failed
+    assert set(Limits().extensions) == set(READABLE_SUFFIXES)        # nothing unpacked that is never tagged
