@@ -48,11 +48,16 @@ def low_features(clips: np.ndarray, cfg: TaggerConfig) -> np.ndarray:
     return low_stats(torch.from_numpy(low_log_power(clips, cfg.spec.rate, LowSpec()))).numpy()
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float):
+def lr_head(c: float):
+    """An unfitted standardised, class-balanced logistic regression (the shipped head's classifier)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=c, class_weight="balanced")).fit(x, y)
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=c, class_weight="balanced"))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float):
+    return lr_head(c).fit(x, y)
 
 
 EXTRA = "(extra training data)"

@@ -32,13 +32,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import DATA, DEBIAN, OUT, TEST_KITS  # noqa: E402
+from tagger_accuracy import DEBIAN, OUT, TEST_KITS  # noqa: E402
 from tagger_errors import load_run  # noqa: E402
-from tagger_kit_cv import EXTRA, group_of  # noqa: E402
+from tagger_head_cv import lr_head  # noqa: E402
+from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
 
 from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
-from trainer.tagger.train import STATS_C  # noqa: E402
+from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
 
 # the shipped code's runs (ninth stop onwards: the low-end head)
 FIXED_RUNS = ("tagger_accuracy_r9_lowhead_s0", "tagger_accuracy_r9_lowhead_s1", "tagger_accuracy_r9_lowhead_s2",
@@ -51,37 +52,29 @@ LOKO_RUNS = ("tagger_kit_cv_r5", "tagger_kit_cv_r6", "tagger_kit_cv_r12")
 def head_features(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(features [I, F] un-standardised, as fit_stats_head computes them; paths [I]; kit [I] (EXTRA for the
     Debian one-shots); family [I] (the cross-validation group); tag index [I]) of every kit and one-shot."""
-    import torch
-
-    from device.audio.mel import LowSpec
-    from trainer.tagger.model import FftLogMel, StatsHead
+    from trainer.tagger.model import FftLogMel
     cfg = TaggerConfig()
-    kits = {csv.stem: load_items(csv) for csv in sorted(DATA.glob("*.csv")) if csv.stem != "all"}
-    kits[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
-    if not kits[EXTRA] or len(kits) < 3:
-        raise SystemExit("no data: run `.venv/bin/python -m trainer.tagger.hydrogen` and "
-                         "`.venv/bin/python -m trainer.tagger.debian_samples` first")
-    items = [it for k in kits for it in kits[k]]
-    kit = np.array([k for k in kits for _ in kits[k]])
+    by_kit = kits()
+    by_kit[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
+    if not by_kit[EXTRA]:
+        raise SystemExit(f"no {DEBIAN}/*.csv: run `.venv/bin/python -m trainer.tagger.debian_samples` first")
+    items = [it for k in by_kit for it in by_kit[k]]
+    kit = np.array([k for k in by_kit for _ in by_kit[k]])
     family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
     clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
-    head = StatsHead(cfg.spec.n_mels, len(tags), low=LowSpec() if cfg.stats_low else None, rate=cfg.spec.rate)
-    front = FftLogMel(cfg.spec)
-    with torch.no_grad():
-        x = torch.cat([head.features(front(a), a) for a in torch.from_numpy(clips).split(64)]).double().numpy()
+    x = raw_stats_features(new_stats_head(cfg, len(tags)), FftLogMel(cfg.spec), clips, cfg.clip_samples)
     return x, np.array([str(it.path) for it in items]), kit, family, targets(items, tags).argmax(axis=1)
 
 
 def heads() -> dict[str, Callable[[], object]]:
     """Name -> a fresh scikit-learn classifier on the raw features (standardised inside)."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
     def lr():
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=STATS_C, class_weight="balanced"))
+        return lr_head(STATS_C)
 
     def svc():
         return make_pipeline(StandardScaler(), SVC(C=1.0, gamma="scale", probability=True,

@@ -19,7 +19,7 @@ from torch import nn
 
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
-from trainer.tagger.model import TaggerConfig, TaggerNet, probabilities
+from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, probabilities
 
 LOAD_MARGIN = 1.3        # clips are decoded this much longer than the pack's window (for speed-ups)
 # Inverse regularisation of the statistics head, and its features (MFCC + mel-band statistics), chosen by
@@ -105,6 +105,21 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
     return res
 
 
+def new_stats_head(cfg: TaggerConfig, n_tags: int) -> StatsHead:
+    """An unfitted model.StatsHead for ``cfg`` (with the low-end statistics when ``cfg.stats_low``): its
+    standardisation is still mean 0 / scale 1, so its ``features`` are the raw statistics."""
+    from device.audio.mel import LowSpec
+    return StatsHead(cfg.spec.n_mels, n_tags, low=LowSpec() if cfg.stats_low else None, rate=cfg.spec.rate)
+
+
+@torch.no_grad()
+def raw_stats_features(head: StatsHead, front: nn.Module, clips: np.ndarray, n: int, batch: int = 64) -> np.ndarray:
+    """The statistics of clips [I, >= n] (their first ``n`` samples) that ``head`` (from :func:`new_stats_head`)
+    standardises and classifies, on the log-mel of ``front``: [I, F] float64."""
+    chunks = [torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])) for s in range(0, len(clips), batch)]
+    return torch.cat([head.features(front(a), a) for a in chunks]).double().numpy()
+
+
 @torch.no_grad()
 def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = STATS_C, batch: int = 64) -> None:
     """Fit ``net.stats`` (model.StatsHead; with the low-end statistics when ``net.cfg.stats_low``) on the
@@ -114,15 +129,11 @@ def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = 
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    from device.audio.mel import LowSpec
-    from trainer.tagger.model import StatsHead
     if not net.cfg.exclusive:
         raise ValueError("the MFCC-statistics head is for exclusive (one tag per sample) taggers")
-    n, n_tags = net.cfg.clip_samples, y.shape[1]
-    low = LowSpec() if net.cfg.stats_low else None
-    head = StatsHead(net.cfg.spec.n_mels, n_tags, low=low, rate=net.cfg.spec.rate).to(next(net.parameters()).device)
-    chunks = [torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])) for s in range(0, len(clips), batch)]
-    feats = torch.cat([head.features(net.front(a), a) for a in chunks]).double().numpy()   # mean 0 / scale 1 so far
+    n_tags = y.shape[1]
+    head = new_stats_head(net.cfg, n_tags).to(next(net.parameters()).device)
+    feats = raw_stats_features(head, net.front, clips, net.cfg.clip_samples, batch)
     scaler = StandardScaler().fit(feats)
     clf = LogisticRegression(max_iter=5000, C=c, class_weight="balanced").fit(scaler.transform(feats), y.argmax(axis=1))
     weight, bias = np.zeros((n_tags, feats.shape[1])), np.full(n_tags, -30.0)   # tags never seen: never chosen
