@@ -117,18 +117,11 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     exclusive_meta = libdb.get_meta(con, "exclusive")    # absent in databases written before 2026-12-02
     th_text = libdb.get_meta(con, "thresholds")
     thresholds = np.array([float(t) for t in th_text.split(",")]) if th_text else None
-    col = {t: i for i, t in enumerate(tags)}
-    scores: dict[str, np.ndarray] = {}
-    for rel, tag, score in con.execute(
-            "SELECT t.path, t.tag, t.score FROM tags t JOIN files f ON f.path = t.path AND f.status = 'ok' "
-            "WHERE t.path NOT IN (SELECT path FROM user_tags)"):
-        if tag in col:
-            scores.setdefault(rel, np.zeros(len(tags)))[col[tag]] = score
+    rels, mat = _score_matrix(con, tags, "SELECT t.path, t.tag, t.score FROM tags t JOIN files f ON f.path = t.path "
+                                        "AND f.status = 'ok' WHERE t.path NOT IN (SELECT path FROM user_tags)")
     con.close()
-    if not scores:
+    if not rels:
         return []
-    rels = sorted(scores)
-    mat = np.stack([scores[r] for r in rels])
     exclusive = exclusive_meta == "1" if exclusive_meta else scores_look_exclusive(mat)
     m = margins(mat, exclusive, thresholds if thresholds is not None and len(thresholds) == len(tags) else None)
     out = []
@@ -136,6 +129,43 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
         best = np.argsort(-mat[i], kind="stable")[:2]
         out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in best]))
     return out
+
+
+def current_tags(db_path: str | Path, path: str | Path) -> list[str]:
+    """One library file's tags as every listing shows them (the producer's when corrected, else the
+    tagger's hits), alphabetical; [] for a file the database does not hold."""
+    con, root = _open(db_path)
+    rel = _relative(root, Path(path))
+    rows = con.execute("SELECT DISTINCT tag FROM effective_tags WHERE path = ? ORDER BY tag", (rel,)).fetchall()
+    con.close()
+    return [t for (t,) in rows]
+
+
+def is_exclusive(db_path: str | Path) -> bool:
+    """Whether the tagger that tagged the library gives each file one tag (an exclusive pack) rather
+    than any number; read from the database's metadata, or, for databases written before it was
+    recorded, from whether the stored scores look like a softmax (:func:`scores_look_exclusive`)."""
+    con, _ = _open(db_path)
+    try:
+        meta = libdb.get_meta(con, "exclusive")
+        if meta:
+            return meta == "1"
+        rels, mat = _score_matrix(con, _pack_tags(con), "SELECT path, tag, score FROM tags")
+    finally:
+        con.close()
+    return scores_look_exclusive(mat) if rels else True
+
+
+def _score_matrix(con: sqlite3.Connection, tags: list[str], sql: str) -> tuple[list[str], np.ndarray]:
+    """(relative paths [F], sorted; scores [F, len(tags)]) from ``sql``'s (path, tag, score) rows; tags
+    outside ``tags`` are ignored."""
+    col = {t: i for i, t in enumerate(tags)}
+    scores: dict[str, np.ndarray] = {}
+    for rel, tag, score in con.execute(sql):
+        if tag in col:
+            scores.setdefault(rel, np.zeros(len(tags)))[col[tag]] = score
+    rels = sorted(scores)
+    return rels, (np.stack([scores[r] for r in rels]) if rels else np.zeros((0, len(tags))))
 
 
 def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:

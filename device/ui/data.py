@@ -51,6 +51,8 @@ class PanelData(Protocol):
 
     def set_tags(self, path: str, tags: list[str]) -> None: ...
 
+    def file_tags(self, path: str) -> tuple[list[str], bool]: ...
+
     def settings(self) -> dict[str, str]: ...
 
 
@@ -67,6 +69,7 @@ class MemoryData:
     embeddings: dict[str, tuple[float, ...]] = field(default_factory=dict)
     setting: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[str]] = field(default_factory=dict)
+    multi_label: bool = False     # the library's tagger gives a file any number of tags, not exactly one
 
     def packs(self) -> list[PackEntry]:
         return list(self.pack_list)
@@ -123,6 +126,13 @@ class MemoryData:
             self.library[tag] = [s for s in self.library[tag] if s.path != path]
         for tag in tags:
             self.library[tag] = [Sample(path, 1.0, True), *self.library.get(tag, [])]
+
+    def file_tags(self, path: str) -> tuple[list[str], bool]:
+        """(the file's tags, alphabetical; whether its library takes several per file)."""
+        tags = sorted(t for t, samples in self.library.items() if any(s.path == path for s in samples))
+        if not tags:
+            raise HatboxError(f"{Path(path).name} is not in the library")
+        return tags, self.multi_label
 
     def settings(self) -> dict[str, str]:
         return dict(self.setting)
@@ -194,6 +204,15 @@ class StoreData:
             if query.tags_of(db, path):
                 query.set_tags(db, path, tags)
                 return
+        raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
+
+    def file_tags(self, path: str) -> tuple[list[str], bool]:
+        """(the file's tags as listed, alphabetical; whether its library's tagger gives a file several):
+        what the Library page's retag starts from."""
+        from device.library import query
+        for db in self._dbs():
+            if query.tags_of(db, path):
+                return query.current_tags(db, path), not query.is_exclusive(db)
         raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
 
     def similar(self, path: str) -> list[Sample]:

@@ -254,3 +254,16 @@ def test_unsure_on_a_database_that_does_not_say_which_kind_tagged_it(tmp_path):
     rows = {"a.wav": [0.5, 0.45, 0.05], "b.wav": [0.9, 0.05, 0.05]}           # a softmax: exclusive
     assert [u.path.name for u in library.unsure(_db(tmp_path / "x", rows, exclusive=None), k=2)] == ["a.wav", "b.wav"]
     assert library.unsure(_db(tmp_path / "x2", rows, exclusive=None), k=1)[0].margin == pytest.approx(0.05)
+
+
+def test_which_kind_tagged_a_library_and_a_files_tags_as_listed(tmp_path):
+    softmax = {"a.wav": [0.5, 0.45, 0.05], "b.wav": [0.9, 0.05, 0.05]}
+    sigmoids = {"a.wav": [0.9, 0.52, 0.1], "b.wav": [0.6, 0.58, 0.3]}
+    assert library.is_exclusive(_db(tmp_path / "x", softmax, exclusive=None))          # read from the scores
+    assert not library.is_exclusive(_db(tmp_path / "m", sigmoids, exclusive=None))
+    assert not library.is_exclusive(_db(tmp_path / "m2", softmax, exclusive=False))    # the record wins
+    assert library.is_exclusive(_db(tmp_path / "x2", sigmoids, exclusive=True))
+    db = _db(tmp_path / "c", softmax)
+    assert library.current_tags(db, "a.wav") == ["kick"] and library.current_tags(db, "nothere.wav") == []
+    library.set_tags(db, "a.wav", ["snare", "dusty"])
+    assert library.current_tags(db, tmp_path / "c" / "a.wav") == ["dusty", "snare"]

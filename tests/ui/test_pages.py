@@ -161,6 +161,46 @@ def test_library_retag_moves_a_sample_to_the_tag_you_tap(panel: Panel, surface: 
     assert page.tags[page.tag] == "kick" and page.samples[0].path == moving.path and page.samples[0].corrected
 
 
+def test_library_retag_in_a_multi_label_library_toggles_tags_then_saves(pg: Any, surface: Any) -> None:
+    from device.ui.data import MemoryData, Sample
+    data = MemoryData(library={"dusty": [Sample("/lib/a.wav", 0.9)], "drums": [Sample("/lib/a.wav", 0.8),
+                                                                             Sample("/lib/b.wav", 0.7)],
+                               "bright": [Sample("/lib/b.wav", 0.6)]}, multi_label=True)
+    panel = Panel(RecordingControl(demo_status()), data, (800, 480))
+    panel.show_title("Library")
+    page = panel.page
+    assert page.tags == ["bright", "drums", "dusty"]
+    panel.handle(EncoderTurn(0, 1, 1))                                     # drums: a.wav, b.wav
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    assert page.retag.path == "/lib/a.wav" and page.pending == {"drums", "dusty"}
+    panel.handle(Touch("down", 0, *page.tag_rows[0].center))               # + bright
+    panel.handle(Touch("down", 0, *page.tag_rows[2].center))               # - dusty
+    panel.draw(surface)
+    assert find_text(surface, "a.wav: bright + drums (tap tags, then save)", 20, D.ACCENT)
+    assert find_text(surface, "bright", 26, D.GOOD) and find_text(surface, "dusty", 26, D.TEXT)
+    assert find_text(surface, "save", 24, D.BG) and not find_text(surface, "retag", 24, D.BG)   # the lit button
+    assert data.file_tags("/lib/a.wav") == (["drums", "dusty"], True)     # nothing written before saving
+    panel.handle(EncoderPress(3, True))                                    # save, with the encoder
+    assert page.retag is None and data.file_tags("/lib/a.wav") == (["bright", "drums"], True)
+    assert panel.ctx.state.toast == "a.wav -> bright, drums"
+    assert page.tags[page.tag] == "drums" and page.samples[page.sample] == Sample("/lib/a.wav", 1.0, True)
+    panel.handle(EncoderPress(3, True))                                    # again: take every tag away
+    panel.handle(EncoderTurn(0, -1, -1))                                   # bright (retag mode keeps the sample)
+    panel.handle(EncoderPress(0, True))
+    panel.handle(EncoderTurn(0, 1, 1))
+    panel.handle(EncoderPress(0, True))
+    assert page.pending == set()
+    panel.handle(EncoderPress(3, True))
+    assert panel.ctx.state.toast == "a sample keeps at least one tag: nothing changed"
+    assert data.file_tags("/lib/a.wav") == (["bright", "drums"], True)
+    portrait = Panel(RecordingControl(demo_status()), data, (480, 800))   # narrow: the line drops the file name
+    portrait.show_title("Library")
+    portrait.handle(Touch("down", 0, *portrait.page.retag_btn.center))
+    tall = pg.Surface((480, 800))
+    portrait.draw(tall)
+    assert find_text(tall, "bright + drums (tap tags, then save)", 20, D.ACCENT)
+
+
 def test_library_unsure_list_reviews_and_retags_in_place(panel: Panel, surface: Any) -> None:
     panel.show_title("Library")
     page = panel.page

@@ -52,7 +52,7 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     files.mkdir(parents=True)
     con = libdb.connect(files.parent / "tags.db")
     tags = ["kick", "snare"]
-    libdb.set_meta(con, root=str(files), tags=",".join(tags))
+    libdb.set_meta(con, root=str(files), tags=",".join(tags), exclusive=1)     # as a tagging run records it
     for i, (name, probs) in enumerate([("k1.wav", [0.9, 0.1]), ("k2.wav", [0.8, 0.3]), ("s1.wav", [0.2, 0.95])]):
         p = np.asarray(probs, np.float32)
         emb = np.asarray([probs[0], probs[1], 0.1 * i], np.float32)
@@ -80,3 +80,40 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     page.retag = Sample(str(tmp_path / "elsewhere.wav"))             # a file no library holds: a message
     panel.handle(Touch("down", 0, *page.tag_rows[0].center))
     assert "not in a tagged library" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}
+
+
+def test_library_page_retags_a_multi_label_library_with_several_tags(pg: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from device.library import db as libdb
+    from device.library import query
+    root = tmp_path / "box"
+    files = root / "libraries" / "loops-1" / "files"
+    files.mkdir(parents=True)
+    db = files.parent / "tags.db"
+    con = libdb.connect(db)
+    tags = ["dusty", "drums", "bright"]
+    libdb.set_meta(con, root=str(files), tags=",".join(tags), exclusive=0)
+    for i, (name, probs) in enumerate([("a.wav", [0.9, 0.8, 0.1]), ("b.wav", [0.2, 0.9, 0.7])]):
+        p = np.asarray(probs, np.float32)
+        libdb.put_result(con, name, (100, i), f"{i:064x}", "tagger", tags, p, p > 0.5, np.ones(3, np.float32))
+    con.commit()
+    con.close()
+    data = StoreData(root)
+    assert data.file_tags(str(files / "a.wav")) == (["drums", "dusty"], True)
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Library")
+    page = panel.page
+    page.tag = page.tags.index("drums")
+    page._load_tag()
+    page.sample = [s.name for s in page.samples].index("a.wav")
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    assert page.pending == {"drums", "dusty"}
+    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("dusty")].center))     # dusty off
+    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("bright")].center))    # bright on
+    assert page.pending == {"drums", "bright"} and query.corrected_tags(db, files / "a.wav") == []   # not yet
+    panel.handle(Touch("down", 0, *page.retag_btn.center))                                # save
+    assert query.corrected_tags(db, files / "a.wav") == ["bright", "drums"]
+    assert data.file_tags(str(files / "a.wav")) == (["bright", "drums"], True)
+    assert page.tags[page.tag] == "drums" and page.samples[page.sample].name == "a.wav"
+    assert panel.state.toast == "a.wav -> bright, drums"

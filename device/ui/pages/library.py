@@ -1,7 +1,8 @@
 """Library: samples by tag, audition through the engine's sampler, "more like this", the samples the
-tagger was least sure of ("unsure": check these first), and retag: the selected sample moves to
-another tag as the producer's own correction (kept when the library is tagged again;
-device.library.query.set_tags)."""
+tagger was least sure of ("unsure": check these first), and retag, the producer's own correction (kept
+when the library is tagged again; device.library.query.set_tags): in a library tagged with one tag per
+file the selected sample moves to the tag tapped next; in a multi-label one each tap adds or removes a
+tag and pressing retag again saves them."""
 from __future__ import annotations
 
 from typing import Any
@@ -35,9 +36,12 @@ class LibraryPage(Page):
         self.more_btn: Any = None
         self.retag_btn: Any = None
         self.retag: Sample | None = None     # the sample waiting for its new tag
+        self.pending: set[str] | None = None  # multi-label libraries: the tags being chosen for it
+        self.before: set[str] = set()         # ... and the ones it had
         self.reviewing = False               # the sample list is the "unsure" list
         self.unsure_btn: Any = None
         self.status_at: tuple[int, int] = (0, 0)
+        self.status_w = 0                      # px the status line may take
 
     @property
     def tags(self) -> list[str]:
@@ -83,6 +87,7 @@ class LibraryPage(Page):
         self.tag_rows = rows(left, len(self.tags), ROW)
         self.sample_rows = rows(right, len(self.samples), ROW)
         self.status_at = (right.x, right.bottom + 14)
+        self.status_w = right.width
         y = right.bottom + 28
         if one_row:
             self.play_btn = pygame.Rect(right.x, y, 120, 46)
@@ -102,7 +107,7 @@ class LibraryPage(Page):
         elif isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
             self.sample = (self.sample + event.delta) % len(self.samples)
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 0 and self.retag and self.tags:
-            self._move_to(self.tags[self.tag])
+            self._choose(self.tags[self.tag])
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 1:
             return self._audition()
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 3:
@@ -118,7 +123,7 @@ class LibraryPage(Page):
         for i, r in enumerate(self.tag_rows):
             if hit(r, x, y):
                 if self.retag is not None:
-                    self._move_to(self.tags[first_tag + i])
+                    self._choose(self.tags[first_tag + i])
                     return []
                 self.tag = first_tag + i
                 self._load_tag()
@@ -145,27 +150,59 @@ class LibraryPage(Page):
             self.ctx.state.toast = "nothing left to check"
 
     def _toggle_retag(self) -> None:
-        """Retag mode on (for the selected sample) or off again."""
-        self.retag = None if self.retag is not None or not self.samples else self.samples[self.sample]
+        """Retag mode on for the selected sample, or off again; in a multi-label library, off saves the
+        tags chosen when they changed."""
+        if self.retag is not None:
+            moving, chosen, self.retag, self.pending = self.retag, self.pending, None, None
+            if chosen is not None and chosen != self.before:
+                if chosen:
+                    self._save(moving, sorted(chosen))
+                else:
+                    self.ctx.state.toast = "a sample keeps at least one tag: nothing changed"
+            return
+        if not self.samples:
+            return
+        sample = self.samples[self.sample]
+        try:
+            tags, multi = self.ctx.data.file_tags(sample.path)
+        except HatboxError as exc:
+            self.ctx.state.toast = str(exc)
+            return
+        self.retag, self.before = sample, set(tags)
+        self.pending = set(tags) if multi else None
+
+    def _choose(self, tag: str) -> None:
+        """A tag tapped in retag mode: the sample moves there (one tag per file), or the tag is added to
+        or taken from the ones being chosen (multi-label)."""
+        if self.pending is None:
+            self._move_to(tag)
+        else:
+            self.pending ^= {tag}
 
     def _move_to(self, tag: str) -> None:
         """Give the waiting sample ``tag`` (replacing its tags), then show that tag with it first."""
         moving, self.retag = self.retag, None
-        if moving is None:
-            return
+        if moving is not None:
+            self._save(moving, [tag])
+
+    def _save(self, moving: Sample, tags: list[str]) -> None:
+        """Write ``tags`` as the sample's own, then show it under the tag on screen if it kept that one,
+        else under its first (the "unsure" list stays, the next sample moving up)."""
         try:
-            self.ctx.data.set_tags(moving.path, [tag])
+            self.ctx.data.set_tags(moving.path, tags)
         except HatboxError as exc:
             self.ctx.state.toast = str(exc)
             return
-        self.ctx.state.toast = f"{moving.name} -> {tag}"
+        self.ctx.state.toast = f"{moving.name} -> {', '.join(tags)}"
+        current = self.tags[self.tag] if self.tags else None
         self.tag_counts = self.ctx.data.tags()
         if self.reviewing:                   # stay on the list: the next unsure sample moves up
             at = self.sample
             self._review()
             self.sample = min(at, max(0, len(self.samples) - 1))
             return
-        self.tag = self.tags.index(tag) if tag in self.tag_counts else 0
+        show = current if current in tags else tags[0]
+        self.tag = self.tags.index(show) if show in self.tag_counts else 0
         self._load_tag()
         paths = [s.path for s in self.samples]
         self.sample = paths.index(moving.path) if moving.path in paths else 0
@@ -195,13 +232,16 @@ class LibraryPage(Page):
         for i, r in enumerate(self.tag_rows):
             tag = self.tags[first + i]
             _row(surface, r, first + i == self.tag)
-            f.draw(surface, tag, (r.x + 10, r.centery), 26, D.TEXT, "midleft")
+            chosen = self.pending is not None and tag in self.pending
+            f.draw(surface, tag, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
             f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
         self._draw_samples(surface)
         D.button(surface, f, self.unsure_btn, "unsure first", on=self.reviewing)
         D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
         D.button(surface, f, self.more_btn, "more like this", enabled=bool(self.samples))
-        D.button(surface, f, self.retag_btn, "retag", on=self.retag is not None, enabled=bool(self.samples))
+        saves = self.pending is not None and self.pending != self.before
+        D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
+                 enabled=bool(self.samples))
 
     def _draw_samples(self, surface: Any) -> None:
         f = self.ctx.fonts
@@ -212,7 +252,13 @@ class LibraryPage(Page):
             f.draw(surface, s.name[:40], (r.x + 10, r.centery), 24, D.TEXT, "midleft")
             right = "yours" if s.corrected else (f"{s.guess}?" if s.guess else f"{s.score:.2f}")
             f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
-        if self.retag is not None:
+        if self.retag is not None and self.pending is not None:
+            chosen = " + ".join(sorted(self.pending)) or "no tag"
+            lines = (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)", f"{chosen} (tap tags, then save)",
+                     chosen)             # the longest that fits (portrait is narrow); the chosen tags are green too
+            line = next((t for t in lines if f.font(20).size(t)[0] <= self.status_w), lines[-1])
+            f.draw(surface, line, self.status_at, 20, D.ACCENT, "midleft")
+        elif self.retag is not None:
             f.draw(surface, f"retag {self.retag.name[:28]}: tap its tag", self.status_at, 20, D.ACCENT, "midleft")
         elif self.similar_to:
             f.draw(surface, f"like {self.similar_to}", self.status_at, 20, D.DIM, "midleft")
