@@ -221,6 +221,23 @@ def test_library_unsure_list_reviews_and_retags_in_place(panel: Panel, surface: 
     assert not page.reviewing
 
 
+def test_library_status_lines_shorten_to_fit_portrait(pg: Any) -> None:
+    panel = Panel(RecordingControl(demo_status()), demo_data(), (480, 800))
+    panel.show_title("Library")
+    page = panel.page
+    tall = pg.Surface((480, 800))
+    panel.handle(Touch("down", 0, *page.unsure_btn.center))
+    panel.draw(tall)
+    assert find_text(tall, "least sure first", 20, D.DIM)
+    x, y = page.status_at
+    band = pg.surfarray.array3d(tall)[x:, y - 10:y + 10]                    # the status line, to the screen's edge
+    assert (band[-12:] == D.BG).all()                                      # ends before it: nothing cut off
+    page.layout(pg.Rect(0, 0, 800, 480))                                   # the same page with room: the whole line
+    wide = pg.Surface((800, 480))
+    page.draw(wide)
+    assert find_text(wide, "least sure first: play, then retag the wrong ones", 20, D.DIM)
+
+
 @pytest.mark.parametrize("size", [(800, 480), (480, 800), (1024, 600)])
 def test_library_buttons_fit_on_screen_in_every_orientation(pg: Any, size: tuple[int, int]) -> None:
     panel = Panel(RecordingControl(demo_status()), demo_data(), size)

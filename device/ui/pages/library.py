@@ -254,16 +254,22 @@ class LibraryPage(Page):
             f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
         if self.retag is not None and self.pending is not None:
             chosen = " + ".join(sorted(self.pending)) or "no tag"
-            lines = (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)", f"{chosen} (tap tags, then save)",
-                     chosen)             # the longest that fits (portrait is narrow); the chosen tags are green too
-            line = next((t for t in lines if f.font(20).size(t)[0] <= self.status_w), lines[-1])
-            f.draw(surface, line, self.status_at, 20, D.ACCENT, "midleft")
+            self._status(surface, (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)",
+                                   f"{chosen} (tap tags, then save)", chosen), D.ACCENT)
         elif self.retag is not None:
-            f.draw(surface, f"retag {self.retag.name[:28]}: tap its tag", self.status_at, 20, D.ACCENT, "midleft")
+            name = self.retag.name
+            self._status(surface, (f"retag {name[:28]}: tap its tag", f"retag {name[:12]}: tap its tag", "tap its tag"),
+                         D.ACCENT)
         elif self.similar_to:
-            f.draw(surface, f"like {self.similar_to}", self.status_at, 20, D.DIM, "midleft")
+            self._status(surface, (f"like {self.similar_to}", f"like {self.similar_to[:16]}"), D.DIM)
         elif self.reviewing:
-            f.draw(surface, "least sure first: play, then retag the wrong ones", self.status_at, 20, D.DIM, "midleft")
+            self._status(surface, ("least sure first: play, then retag the wrong ones", "least sure first"), D.DIM)
+
+    def _status(self, surface: Any, lines: tuple[str, ...], colour: tuple[int, ...]) -> None:
+        """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
+        f = self.ctx.fonts
+        line = next((t for t in lines if f.font(20).size(t)[0] <= self.status_w), lines[-1])
+        f.draw(surface, line, self.status_at, 20, colour, "midleft")
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:
