@@ -59,6 +59,19 @@ class Fonts:
         return rect
 
 
+def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
+    """The first of ``options`` (longest first) that is at most ``width`` px wide at ``size``; else the
+    last one cut, with "...", to fit."""
+    font = fonts.font(size)
+    for text in options:
+        if font.size(text)[0] <= width:
+            return text
+    text = options[-1]
+    while text and font.size(text + "...")[0] > width:
+        text = text[:-1]
+    return text + "..." if text else ""
+
+
 def dial_angle(frac: float) -> float:
     """Degrees (counter-clockwise from 3 o'clock) of a dial at ``frac`` in [0, 1]."""
     return DIAL_START - DIAL_SWEEP * min(1.0, max(0.0, frac))

@@ -320,6 +320,30 @@ def test_settings_show_pairing_code_load_and_xruns(panel: Panel, surface: Any) -
     assert find_text(surface, "mean 50%", 22, D.TEXT)
 
 
+def test_settings_in_portrait_put_the_load_meters_under_the_rows(pg: Any) -> None:
+    portrait = Panel(RecordingControl(demo_status()), demo_data(), (480, 800))
+    portrait.show_title("Settings")
+    tall = pg.Surface((480, 800))
+    portrait.draw(tall)
+    assert find_text(tall, "428 913", 72, D.ACCENT)                        # not drawn over by the meters
+    (_, load_y), = find_text(tall, "CPU load (audio)", 24, D.DIM)
+    (_, volume_y), = find_text(tall, "volume", 26, D.DIM)
+    assert load_y > volume_y
+    x, y = 200, volume_y - 5 * 36                                          # the MIDI row's value: cut to the screen
+    band = pg.surfarray.array3d(tall)[x:, y:y + 20]
+    assert (band[-12:] == D.BG).all() and (band[:-12] != D.BG).any()
+
+
+def test_fit_takes_the_longest_option_that_fits_else_cuts_the_last(pg: Any) -> None:
+    fonts = D.Fonts()
+    long, short = "least sure first: play, then retag the wrong ones", "least sure first"
+    assert D.fit(fonts, (long, short), 20, 1000) == long
+    assert D.fit(fonts, (long, short), 20, fonts.font(20).size(short)[0]) == short
+    cut = D.fit(fonts, (long,), 20, 120)
+    assert cut.endswith("...") and long.startswith(cut[:-3]) and fonts.font(20).size(cut)[0] <= 120
+    assert D.fit(fonts, ("abc",), 20, 1) == ""
+
+
 def test_tabs_switch_pages(panel: Panel) -> None:
     for i, page in enumerate(panel.pages):
         panel.handle(Touch("down", 0, panel.tabs[i].centerx, 10))

@@ -267,9 +267,8 @@ class LibraryPage(Page):
 
     def _status(self, surface: Any, lines: tuple[str, ...], colour: tuple[int, ...]) -> None:
         """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
-        f = self.ctx.fonts
-        line = next((t for t in lines if f.font(20).size(t)[0] <= self.status_w), lines[-1])
-        f.draw(surface, line, self.status_at, 20, colour, "midleft")
+        self.ctx.fonts.draw(surface, D.fit(self.ctx.fonts, lines, 20, self.status_w), self.status_at, 20, colour,
+                            "midleft")
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:

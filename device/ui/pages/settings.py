@@ -11,6 +11,8 @@ from device.ui.events import EncoderTurn, Event
 from device.ui.pages.base import Message, Page
 
 VOLUME_RANGE = (-60.0, 6.0)
+LOAD_W = 260                 # px of the CPU load meters
+LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 
 
 class SettingsPage(Page):
@@ -37,16 +39,22 @@ class SettingsPage(Page):
                 ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
 
     def draw(self, surface: Any) -> None:
+        """The pairing code and the rows on the left; the CPU load meters beside them where the screen is
+        wide enough (landscape), else under them (portrait). Long values are cut to their column."""
         f, r = self.ctx.fonts, self.rect
+        beside = r.width >= LOAD_BESIDE_MIN_W
         code = self.ctx.data.settings().get("pairing_code", "------")
         f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
         f.draw(surface, code, (r.x + 20, r.y + 40), 72, D.ACCENT)
         y = r.y + 110
+        value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - (r.x + 200)
         for label, value in self.lines():
             f.draw(surface, label, (r.x + 20, y), 26, D.DIM)
-            f.draw(surface, value, (r.x + 200, y), 26, D.TEXT)
+            f.draw(surface, D.fit(f, (value,), 26, value_w), (r.x + 200, y), 26, D.TEXT)
             y += 36
-        self._draw_load(surface, pygame.Rect(r.right - 300, r.y + 20, 260, 200))
+        box = (pygame.Rect(r.right - LOAD_W - 40, r.y + 20, LOAD_W, 200) if beside
+               else pygame.Rect(r.x + 20, y + 24, r.width - 40, 200))
+        self._draw_load(surface, box)
 
     def _draw_load(self, surface: Any, box: Any) -> None:
         st, f = self.ctx.state.status, self.ctx.fonts
