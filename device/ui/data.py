@@ -197,23 +197,25 @@ class StoreData:
         found = sorted((u for db in self._dbs() for u in query.unsure(db, k)), key=lambda u: u.margin)[:k]
         return [Sample(str(u.path), u.margin, guess=" / ".join(t for t, _ in u.guesses)) for u in found]
 
-    def set_tags(self, path: str, tags: list[str]) -> None:
-        """A correction, written into the database of the library that holds ``path``."""
+    def _library_of(self, path: str) -> Path:
+        """The database of the library that holds ``path``; HatboxError when none does."""
         from device.library import query
         for db in self._dbs():
             if query.tags_of(db, path):
-                query.set_tags(db, path, tags)
-                return
+                return db
         raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
+
+    def set_tags(self, path: str, tags: list[str]) -> None:
+        """A correction, written into the database of the library that holds ``path``."""
+        from device.library import query
+        query.set_tags(self._library_of(path), path, tags)
 
     def file_tags(self, path: str) -> tuple[list[str], bool]:
         """(the file's tags as listed, alphabetical; whether its library's tagger gives a file several):
         what the Library page's retag starts from."""
         from device.library import query
-        for db in self._dbs():
-            if query.tags_of(db, path):
-                return query.current_tags(db, path), not query.is_exclusive(db)
-        raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
+        db = self._library_of(path)
+        return query.current_tags(db, path), not query.is_exclusive(db)
 
     def similar(self, path: str) -> list[Sample]:
         from device.library import query
