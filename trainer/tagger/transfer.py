@@ -2,7 +2,7 @@
 bench/tagger_transfer.py: does a producer's handful of examples for new words go further from the
 factory tagger's network than from scratch?  Measured on eight finer drum words (closed / open / pedal
 hat, crash, ride, splash, clap, cowbell) on unseen kits: no (level with 5 examples a word, lower with all
-of them; docs/tagger.md, eleventh stop), so `hatbox train tagger` does not offer it.
+of them; docs/tagger-probes.md, eleventh stop), so `hatbox train tagger` does not offer it.
 
 A pack holds no torch weights, only the ONNX graph, where the exporter has folded each convolution's
 batch norm into the convolution (a weight [C_out, C_in, 3, 3] and a bias [C_out]).  :func:`read_backbone`
