@@ -22,6 +22,7 @@ Units: seconds for times, samples for block sizes, Hz for rates.  No torch here.
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +30,12 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from export.manifest import Manifest, TensorSpec
+from export.manifest import MAX_TENSOR_ELEMENTS, Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
+_log = logging.getLogger(__name__)
 
 # Deterministic, bounded-time tensor ops (ONNX default domain).  Control flow (Loop, If,
 # Scan), random generators, string/sequence/optional ops and custom domains are refused.
@@ -92,7 +94,7 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
                   trusted: Iterable[Any] = (), require_signature: bool = False) -> Report:
     """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError."""
     t = time.perf_counter()
-    report = Report(pack=read_pack(path))
+    report = Report(pack=_guarded("archive", lambda: read_pack(path)))
     report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
     steps: list[tuple[str, Callable[[Report], str]]] = [
         ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
@@ -102,8 +104,22 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
     ]
     for name, step in steps:
         t = time.perf_counter()
-        report.passed(name, step(report), t)
+        report.passed(name, _guarded(name, lambda: step(report)), t)
     return report
+
+
+def _guarded(check: str, step: Callable[[], Any]) -> Any:
+    """Run one check; an error it did not foresee (a malformed pack finds new ways to break a parser)
+    becomes a PackError for that check, logged with its traceback, rather than a server error."""
+    try:
+        return step()
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every failure of a check is a rejection
+        _log.warning("check %s failed unexpectedly", check, exc_info=True)
+        msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise PackError(f"the pack could not be checked ({type(exc).__name__}{': ' + msg if msg else ''})",
+                        check=check) from None
 
 
 # ------------------------------------------------------------------------- signature
@@ -235,7 +251,7 @@ def check_contract(report: Report) -> str:
     for spec in m.outputs:
         _match_tensor(spec, outs[spec.name], "output")
     _check_state(m, ins)
-    _check_kind_contract(m)
+    _check_kind_contract(report.pack)
     return f"{len(ins)} inputs, {len(outs)} outputs, {len(m.state)} state tensors match the model"
 
 
@@ -248,14 +264,20 @@ def _check_state(m: Manifest, ins: dict[str, Any]) -> None:
                             check="contract")
 
 
-def _check_kind_contract(m: Manifest) -> None:
-    if m.kind != "effect":
-        return
-    try:
+def _check_kind_contract(pack: Pack) -> None:
+    """What the kind's runtime needs beyond the graph: the effect's I/O names, a synth's extras and
+    embeddings, a tagger's clip length and tags.  Each check is the runtime's own, so a pack that passes
+    here also loads there."""
+    m = pack.manifest
+    if m.kind == "effect":
         from device.audio.effect import check_effect_manifest
-    except ImportError:     # the effect processor is optional on a tagger-only install
-        return
-    check_effect_manifest(m)
+        check_effect_manifest(m)
+    elif m.kind == "synth":
+        from device.audio.synth import synth_extras
+        synth_extras(pack)
+    elif m.kind == "tagger":
+        from device.library.runner import check_tagger_manifest
+        check_tagger_manifest(m)
 
 
 # ---------------------------------------------------------------------------- golden
@@ -307,6 +329,9 @@ def trial_feeds(m: Manifest, block: int) -> dict[str, np.ndarray]:
         else:
             shape = tuple(d if isinstance(d, int) else (voices if d.upper() in ("B", "N", "V") else block)
                           for d in spec.shape)
+        if int(np.prod(shape, dtype=np.float64)) > MAX_TENSOR_ELEMENTS:
+            raise PackError(f"input '{spec.name}' would be {list(shape)} for one engine call: more than "
+                            f"{MAX_TENSOR_ELEMENTS} values", check="realtime")
         feeds[spec.name] = np.zeros(shape, dtype=_NP_DTYPES[spec.dtype])
     return feeds
 

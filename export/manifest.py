@@ -24,12 +24,38 @@ def kind_phrase(kind: str) -> str:
     """ "an effect pack", "a synth pack", "a tagger pack": a pack kind in a sentence."""
     return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind} pack"
 DTYPES = ("float32", "int64", "int32", "bool")
+# the most values one tensor may hold, its fixed dimensions multiplied (64 MiB of float32): a manifest that
+# claims more would have the box allocate it for the real-time trial and the engine
+MAX_TENSOR_ELEMENTS = 1 << 24
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")
 
 
 def _fail(msg: str) -> PackError:
     return PackError(f"manifest: {msg}", check="manifest")
+
+
+MAX_TAG_CHARS = 64
+TAG_RULE = f"1-{MAX_TAG_CHARS} printable characters, no comma, quote, slash or leading #"
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why ``tag`` (stripped) cannot be a tag, or None.  A tag names a folder of links, a CSV cell and a
+    word in the library database, so: not empty, at most MAX_TAG_CHARS, printable, no comma, quote,
+    slash or backslash, not "." / "..", no leading "#" (a CSV comment)."""
+    t = str(tag).strip()
+    if not t:
+        return "it is empty"
+    if len(t) > MAX_TAG_CHARS:
+        return f"it is longer than {MAX_TAG_CHARS} characters"
+    if t in (".", "..") or t.startswith("#") or any(c in t for c in ',/\\"') or not t.isprintable():
+        return TAG_RULE
+    return None
+
+
+def _check_size(name: str, dims: list[int]) -> None:
+    if math.prod(dims) > MAX_TENSOR_ELEMENTS:
+        raise _fail(f"tensor {name!r}: shape {dims} holds more than {MAX_TENSOR_ELEMENTS} values")
 
 
 def _require(d: dict[str, Any], key: str, typ: type | tuple[type, ...], where: str) -> Any:
@@ -103,6 +129,7 @@ class TensorSpec:
         for dim in self.shape:
             if isinstance(dim, bool) or not isinstance(dim, (int, str)) or (isinstance(dim, int) and dim < 0):
                 raise _fail(f"tensor {self.name!r}: bad dimension {dim!r}")
+        _check_size(self.name, [d for d in self.shape if isinstance(d, int)])
 
 
 @dataclass(frozen=True)
@@ -160,6 +187,7 @@ class Manifest:
         for spec in [*self.inputs, *self.outputs]:
             spec.validate()
         self._validate_state()
+        self._validate_golden()
         names = [k.name for k in self.knobs]
         if len(set(names)) != len(names):
             raise _fail("knob names must be unique")
@@ -173,6 +201,13 @@ class Manifest:
         for st in self.state:
             if st.input not in ins or st.output not in outs:
                 raise _fail(f"state {st.input!r}->{st.output!r} is not among the model's inputs/outputs")
+            _check_size(st.input, list(st.shape))
+
+    def _validate_golden(self) -> None:
+        for key in ("atol", "rtol"):
+            v = self.golden.get(key, 0.0)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v < math.inf:
+                raise _fail(f"golden.{key} = {v!r} is not a tolerance (a number >= 0)")
 
     # -- knobs ------------------------------------------------------------------------
     def knob(self, name: str) -> Knob:

@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,11 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
 def manifest_bytes_of(path: str | Path) -> bytes:
     """The raw bytes of manifest.json (what a signature covers)."""
     with _open_zip(Path(path)) as zf:
-        return zf.read(MANIFEST)
+        try:
+            info = zf.getinfo(MANIFEST)
+        except KeyError:
+            raise PackError(f"{Path(path).name}: no manifest.json inside", check="members") from None
+        return _read_member(zf, info)
 
 
 # --------------------------------------------------------------------------- reading
@@ -133,10 +138,16 @@ def read_pack(path: str | Path) -> Pack:
         infos = _checked_infos(zf)
         if MANIFEST not in infos:
             raise PackError(f"{path.name}: no manifest.json inside", check="members")
-        manifest = _parse_manifest(zf.read(MANIFEST))
+        manifest = _parse_manifest(_read_member(zf, infos[MANIFEST]))
         members = {n: _read_member(zf, infos[n]) for n in infos if n not in (MANIFEST,)}
     _verify_checksums(manifest, members)
     return Pack(path=path, manifest=manifest, members=members)
+
+
+# what zipfile raises on a damaged or unusual archive: bad CRC or structure (BadZipFile), truncation (EOFError,
+# OSError), corrupt deflate data (zlib.error), an encrypted member (RuntimeError), an unsupported compression
+# method such as deflate64 (NotImplementedError), a name flagged UTF-8 that is not (UnicodeDecodeError)
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError, NotImplementedError)
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -144,7 +155,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise PackError(f"no pack at {path}", check="archive")
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise PackError(f"{path.name} is not a readable pack archive ({exc}); "
                         "was the upload cut short?", check="archive") from None
 
@@ -179,8 +190,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with zf.open(info) as fh:
             data = fh.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackError(f"member {info.filename!r} is corrupt ({exc})", check="archive") from None
+    except _ZIP_ERRORS as exc:
+        raise PackError(f"member {info.filename!r} is corrupt or unreadable ({type(exc).__name__}: {exc})",
+                        check="archive") from None
     if len(data) != info.file_size:
         raise PackError(f"member {info.filename!r} is not the size it claims", check="archive")
     return data

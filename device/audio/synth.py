@@ -19,6 +19,7 @@ Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,85 @@ OUTPUTS = ["harmonics", "noise", "h_out"]
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic")
 REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
                    "hidden", "envelope", "velocity_map")
+
+
+INPUTS = ("pitch", "loudness", "timbre", "h_in")
+ENVELOPE_KEYS = ("attack", "decay", "sustain", "release")
+VELOCITY_KEYS = ("db_at_127", "db_per_velocity")
+
+
+@dataclass(frozen=True)
+class SynthExtras:
+    """A synth pack's ``extras``, checked: timbre names and their embeddings [len(names), D] float32,
+    the network's frame (seconds), training rate (Hz), harmonic / noise band counts, harmonic cutoff (Hz),
+    recurrent state width, ADSR envelope (seconds and level) and the velocity -> dB map."""
+
+    names: list[str]
+    embeddings: np.ndarray
+    frame_seconds: float
+    train_rate: int
+    n_harmonics: int
+    n_noise: int
+    cutoff_hz: float
+    hidden: int
+    envelope: dict[str, float]
+    velocity_map: dict[str, float]
+    bend_semitones: float
+
+
+def synth_extras(pack: Pack) -> SynthExtras:
+    """Read and check what the synth engine needs from a pack; PackError (check "contract") naming the
+    first thing missing or wrong, so a pack that cannot play is refused at upload, not at activation."""
+    m = pack.manifest
+    if m.kind != "synth":
+        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind")
+
+    def bad(why: str) -> PackError:
+        return PackError(f"synth pack '{m.name}': {why}", check="contract")
+
+    ex = m.extras
+    missing = [k for k in REQUIRED_EXTRAS if k not in ex]
+    if missing:
+        raise bad(f"lacks extras: {', '.join(missing)}")
+    ins, outs = {t.name for t in m.inputs}, {t.name for t in m.outputs}
+    if not set(INPUTS) <= ins or not set(OUTPUTS) <= outs:
+        raise bad(f"needs inputs {', '.join(INPUTS)} and outputs {', '.join(OUTPUTS)}")
+    names = ex["names"]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise bad("extras.names must be a non-empty list of timbre names")
+    if not isinstance(ex["embeddings"], str):
+        raise bad("extras.embeddings must name a .npy member")
+    try:
+        emb = pack.array(ex["embeddings"]).astype(np.float32)
+    except PackError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decode failure is a malformed pack
+        raise bad(f"embeddings '{ex['embeddings']}' do not load ({type(exc).__name__})") from None
+    if emb.ndim != 2 or emb.shape[0] != len(names) or not np.all(np.isfinite(emb)):
+        raise bad(f"embeddings {emb.shape} do not match {len(names)} timbre names (or are not finite)")
+
+    def number(key: str, value: Any, low: float, high: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
+            raise bad(f"extras.{key} = {value!r} is not a number in {low:g}..{high:g}")
+        return float(value)
+
+    def table(key: str, keys: tuple[str, ...], low: float, high: float) -> dict[str, float]:
+        d = ex[key]
+        if not isinstance(d, dict) or not set(keys) <= set(d):
+            raise bad(f"extras.{key} needs {', '.join(keys)}")
+        return {k: number(f"{key}.{k}", v, low, high) for k, v in d.items()}
+
+    return SynthExtras(
+        names=list(names), embeddings=emb,
+        frame_seconds=number("frame_seconds", ex["frame_seconds"], 1e-4, 0.1),
+        train_rate=int(number("train_rate", ex["train_rate"], 8000, 192000)),
+        n_harmonics=int(number("n_harmonics", ex["n_harmonics"], 1, 1024)),
+        n_noise=int(number("n_noise", ex["n_noise"], 1, 1024)),
+        cutoff_hz=number("cutoff_hz", ex["cutoff_hz"], 100, 96000),
+        hidden=int(number("hidden", ex["hidden"], 1, 8192)),
+        envelope=table("envelope", ENVELOPE_KEYS, 0, 60),
+        velocity_map=table("velocity_map", VELOCITY_KEYS, -200, 200),
+        bend_semitones=number("bend_semitones", ex.get("bend_semitones", 2.0), 0, 48))
 
 
 class Voices:
@@ -76,28 +156,19 @@ class SynthSource:
 
     def __init__(self, pack: Pack, rate: int = 48000, *, max_voices: int = 16, threads: int = 1,
                  seed: int = 0) -> None:
-        m = pack.manifest
-        if m.kind != "synth":
-            raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind")
-        ex = m.extras
-        missing = [k for k in REQUIRED_EXTRAS if k not in ex]
-        if missing:
-            raise PackError(f"synth pack '{m.name}' lacks extras: {', '.join(missing)}", check="extras")
+        ex = synth_extras(pack)
         self.rate, self.max_voices = int(rate), int(max_voices)
-        self.hop = max(1, int(round(float(ex["frame_seconds"]) * rate)))
-        self.names: list[str] = list(ex["names"])
-        self.embeddings = pack.array(ex["embeddings"]).astype(np.float32)
-        if self.embeddings.ndim != 2 or self.embeddings.shape[0] != len(self.names) or not self.names:
-            raise PackError(f"synth pack '{m.name}': embeddings {self.embeddings.shape} do not match "
-                            f"{len(self.names)} timbre names", check="extras")
-        self.n_harm, self.hidden = int(ex["n_harmonics"]), int(ex["hidden"])
-        self.cutoff = min(float(ex["cutoff_hz"]), 0.49 * rate)
-        self._mask_needed = self.cutoff < float(ex["cutoff_hz"])     # the network masks at cutoff_hz itself
-        self.band_pairs = dsp.band_pairs(dsp.band_matrix(int(ex["n_noise"]), 2 * self.hop, rate, self.cutoff))
-        self.noise_gain_ref = int(ex["train_rate"])
-        self.env_cfg = {k: float(v) for k, v in ex["envelope"].items()}
-        self.vel_map = {k: float(v) for k, v in ex["velocity_map"].items()}
-        self.bend_range = float(ex.get("bend_semitones", 2.0))
+        self.hop = max(1, int(round(ex.frame_seconds * rate)))
+        self.names: list[str] = ex.names
+        self.embeddings = ex.embeddings
+        self.n_harm, self.hidden = ex.n_harmonics, ex.hidden
+        self.cutoff = min(ex.cutoff_hz, 0.49 * rate)
+        self._mask_needed = self.cutoff < ex.cutoff_hz     # the network masks at cutoff_hz itself
+        self.band_pairs = dsp.band_pairs(dsp.band_matrix(ex.n_noise, 2 * self.hop, rate, self.cutoff))
+        self.noise_gain_ref = ex.train_rate
+        self.env_cfg = ex.envelope
+        self.vel_map = ex.velocity_map
+        self.bend_range = ex.bend_semitones
         self.session = make_session(pack.model_bytes, threads=threads)
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]

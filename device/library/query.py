@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from device.library import db as libdb
+from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import HatboxError
 
 
@@ -26,7 +27,6 @@ class Hit:
     corrected: bool = False  # the tag is the producer's own (set_tags), not the tagger's
 
 
-MAX_TAG_CHARS = 64
 
 
 def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
@@ -232,14 +232,10 @@ def export_csv(db_path: str | Path, out: str | Path) -> int:
 
 
 def _check_tag(tag: str) -> str:
-    """A tag as stored: stripped; refused (HatboxError) when empty, too long, or holding characters
-    that cannot be a folder name or a CSV cell."""
-    t = str(tag).strip()
-    if not t or len(t) > MAX_TAG_CHARS or t in (".", "..") or t.startswith("#") \
-            or any(c in t for c in ',/\\"') or not t.isprintable():
-        raise HatboxError(f"'{tag}' cannot be a tag",
-                          hint=f"1-{MAX_TAG_CHARS} printable characters, no comma, quote, slash or leading #")
-    return t
+    """A tag as stored: stripped; refused (HatboxError) when :func:`export.manifest.tag_problem` finds one."""
+    if tag_problem(tag):
+        raise HatboxError(f"'{tag}' cannot be a tag", hint=TAG_RULE)
+    return str(tag).strip()
 
 
 def failures(db_path: str | Path) -> list[tuple[Path, str]]:

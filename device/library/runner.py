@@ -10,9 +10,52 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from device.audio.runtime import make_session
 from device.library.decode import read_head
-from export.manifest import kind_phrase
+from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
+
+
+MAX_CLIP_SECONDS = 30.0
+
+
+def tagger_tags(m: Manifest) -> list[str]:
+    """The tags a tagger pack scores, in the order of its ``probs`` columns."""
+    return list(m.extras.get("tags") or m.tags)
+
+
+def check_tagger_manifest(m: Manifest) -> None:
+    """Refuse a pack that does not follow the tagger contract (PackError naming what is wrong): input
+    ``audio`` [B, clip_samples], outputs ``probs`` [B, n_tags] and ``embedding`` [B, E], a non-empty list of
+    distinct tags, numeric thresholds.  Run at upload (device/validate.py) and when a pack is loaded."""
+    if m.kind != "tagger":
+        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a tagger", check="kind")
+
+    def bad(why: str) -> PackError:
+        return PackError(f"tagger pack '{m.name}': {why}", check="contract")
+
+    ex = m.extras
+    n = ex.get("clip_samples")
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n <= MAX_CLIP_SECONDS * m.sample_rate:
+        raise bad(f"extras.clip_samples = {n!r} is not a clip length in samples (at most {MAX_CLIP_SECONDS:g} s)")
+    ins, outs = {t.name: t for t in m.inputs}, {t.name: t for t in m.outputs}
+    if "audio" not in ins or not {"probs", "embedding"} <= set(outs):
+        raise bad("needs input 'audio' and outputs 'probs' and 'embedding'")
+    shape = ins["audio"].shape
+    if len(shape) != 2 or (isinstance(shape[1], int) and shape[1] != n):
+        raise bad(f"input 'audio' has shape {list(shape)}, expected [B, {n}]")
+    tags = tagger_tags(m)
+    if not tags or not all(isinstance(t, str) for t in tags) or len(set(tags)) != len(tags):
+        raise bad("needs a non-empty list of distinct tags")
+    for tag in tags:
+        if tag_problem(tag) or tag != tag.strip():
+            raise bad(f"'{tag}' cannot be a tag ({TAG_RULE})")
+    width = outs["probs"].shape[-1] if outs["probs"].shape else None
+    if isinstance(width, int) and width != len(tags):
+        raise bad(f"'probs' has {width} columns for {len(tags)} tags")
+    th = ex.get("thresholds", {})
+    if not isinstance(th, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                           and 0.0 <= v <= 1.0 for v in th.values()):
+        raise bad("extras.thresholds must map tags to numbers in 0..1")
 
 
 class PackTagger:
@@ -21,9 +64,8 @@ class PackTagger:
     def __init__(self, pack: Pack | str | Path, threads: int = 1) -> None:
         self.pack = pack if isinstance(pack, Pack) else read_pack(pack)
         m = self.pack.manifest
-        if m.kind != "tagger":
-            raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a tagger", check="kind")
-        self.tags: list[str] = list(m.extras.get("tags") or m.tags)
+        check_tagger_manifest(m)
+        self.tags: list[str] = tagger_tags(m)
         th = m.extras.get("thresholds", {})
         self.thresholds = np.array([float(th.get(t, 0.5)) for t in self.tags], np.float32)
         self.exclusive = bool(m.extras.get("exclusive", False))

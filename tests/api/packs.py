@@ -118,3 +118,37 @@ def gain_pack(path: str | Path, name: str = "gain", version: str = "1.0.0", *, p
 
 def check_model(model: bytes) -> None:
     onnx.checker.check_model(onnx.load_model_from_string(model))
+
+
+def tagger_pack(path: str | Path, name: str = "tags", version: str = "1.0.0", *, clip: int = 4,
+                tags: tuple[str, ...] = ("kick", "snare")) -> Path:
+    """A minimal tagger pack that follows the tagger contract (device/library/runner.py): ``audio``
+    [B, clip] -> ``logits`` / ``probs`` [B, n_tags] (a linear layer and its softmax) and ``embedding`` [B, 3]."""
+    f = TensorProto.FLOAT
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((clip, len(tags))).astype(np.float32)
+    e = rng.standard_normal((clip, 3)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["audio", "w"], ["logits"]),
+         helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
+         helper.make_node("MatMul", ["audio", "e"], ["embedding"])],
+        "tagger", [helper.make_tensor_value_info("audio", f, ["B", clip])],
+        [helper.make_tensor_value_info("logits", f, ["B", len(tags)]),
+         helper.make_tensor_value_info("probs", f, ["B", len(tags)]),
+         helper.make_tensor_value_info("embedding", f, ["B", 3])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    audio = rng.uniform(-1, 1, (2, clip)).astype(np.float32)
+    logits = audio @ w
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    golden = golden_bytes({"audio": audio}, {"logits": logits, "probs": probs.astype(np.float32),
+                                             "embedding": audio @ e})
+    m = Manifest(kind="tagger", name=name, version=version, sample_rate=16000,
+                 inputs=[TensorSpec("audio", ("B", clip))],
+                 outputs=[TensorSpec("logits", ("B", len(tags))), TensorSpec("probs", ("B", len(tags))),
+                          TensorSpec("embedding", ("B", 3))],
+                 tags=list(tags), golden={"file": "golden.npz", "atol": 1e-4, "rtol": 1e-4},
+                 extras={"tags": list(tags), "exclusive": True, "clip_samples": clip})
+    return write_pack(path, m, {"model.onnx": model.SerializeToString(), "golden.npz": golden})

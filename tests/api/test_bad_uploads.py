@@ -19,7 +19,10 @@ from device.api.app import ApiConfig, create_app
 from device.api.server import start_in_thread
 from device.api.sim import RecordingControl
 from device.store import PackStore
+from device.validate import trial_feeds
+from export.manifest import Manifest, TensorSpec
 from export.signing import generate_key, public_pem, sign_pack
+from hatbox.errors import PackError
 from tests.api.conftest import FAST_ENGINE, BoxUnderTest, make_box
 from tests.api.packs import gain_pack
 
@@ -75,6 +78,44 @@ def _zip_bomb_pack(tmp: Path) -> Path:
     return dst
 
 
+def _deflated(src: Path, dst: Path) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    return dst
+
+
+def _corrupt_member(tmp: Path, member: str) -> Path:
+    """The pack re-zipped with deflate, then 50 bytes in the middle of ``member``'s compressed data
+    inverted: zlib fails on it (or the CRC does)."""
+    dst = _deflated(gain_pack(tmp / "z.hatpack", "bad", "2.0.0"), tmp / f"corrupt-{member}.hatpack")
+    with zipfile.ZipFile(dst) as zf:
+        info = zf.getinfo(member)
+    data = bytearray(dst.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    mid = start + info.compress_size // 2
+    for i in range(mid, min(mid + 50, start + info.compress_size)):
+        data[i] ^= 0xFF
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def _manifest_edit(tmp: Path, name: str, edit: Callable[[dict], None]) -> Path:
+    """The good pack with its manifest changed (the members' checksums still hold)."""
+    def change(member: str, data: bytes) -> bytes:
+        if member != "manifest.json":
+            return data
+        m = json.loads(data)
+        edit(m)
+        return json.dumps(m).encode()
+    return _rewrite(gain_pack(tmp / f"{name}-src.hatpack", "bad", "2.0.0"), tmp / f"{name}.hatpack", change)
+
+
+def _huge_input(m: dict) -> None:
+    m["inputs"][0]["shape"] = [1, 300_000_000]
+    m["inputs"][1]["shape"] = [1, 300_000_000, 1]
+
+
 PACK_CORPUS = {
     "truncated archive": (_truncated, "archive", "was the upload cut short"),
     "wrong checksum": (_wrong_checksum, "checksum", "checksum mismatch for 'golden.npz'"),
@@ -86,6 +127,18 @@ PACK_CORPUS = {
                           "44100 Hz but the engine runs at 48000 Hz"),
     "zip-slip member": (_zip_slip_pack, "members", "'../../evil.onnx' is not allowed"),
     "zip bomb member": (_zip_bomb_pack, "members", "archive bomb"),
+    "corrupt deflate data in the model": (lambda t: _corrupt_member(t, "model.onnx"), "archive",
+                                          "'model.onnx' is corrupt"),
+    "corrupt deflate data in the manifest": (lambda t: _corrupt_member(t, "manifest.json"), "archive",
+                                             "'manifest.json' is corrupt"),
+    "manifest claims a 300-million-sample input": (lambda t: _manifest_edit(t, "huge", _huge_input), "manifest",
+                                                   "more than 16777216 values"),
+    "golden tolerance not a number": (lambda t: _manifest_edit(t, "atol", lambda m: m["golden"].update(atol="abc")),
+                                      "manifest", "golden.atol"),
+    "an effect labelled a synth": (lambda t: _manifest_edit(t, "synth", lambda m: m.update(kind="synth")),
+                                   "contract", "lacks extras"),
+    "an effect labelled a tagger": (lambda t: _manifest_edit(t, "tagger", lambda m: m.update(kind="tagger")),
+                                    "contract", "clip_samples"),
 }
 
 
@@ -99,6 +152,17 @@ def test_bad_pack_is_refused_and_good_pack_keeps_playing(playing, tmp_path: Path
     assert body["error"] == "pack rejected" and body["check"] == check and words in body["message"]
     assert not (tmp_path.parent / "evil.onnx").exists()
     assert_still_playing(box, good)
+
+
+def test_real_time_trial_refuses_an_input_too_large_for_one_call() -> None:
+    # fixed dims under the manifest's cap, times the engine's block of 128: far over it. The trial
+    # must refuse before it allocates (a 300-million-sample claim once had the box killed for memory)
+    m = Manifest(kind="effect", name="big", version="1.0.0", sample_rate=48000,
+                 inputs=[TensorSpec("audio_in", (1 << 20, "T"))], outputs=[TensorSpec("audio_out", (1, "T"))])
+    with pytest.raises(PackError, match="more than 16777216 values") as err:
+        trial_feeds(m.validate(), 128)
+    assert err.value.check == "realtime"
+    assert trial_feeds(m, 8)["audio_in"].shape == (1 << 20, 8)       # under the cap: built as before
 
 
 def test_tampered_manifest_fails_signature(tmp_path: Path) -> None:

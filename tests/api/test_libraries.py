@@ -12,9 +12,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from export.pack import golden_bytes, write_pack
 from tests.api.conftest import BoxUnderTest, make_box
-from tests.api.packs import gain_manifest, gain_model
+from tests.api.packs import tagger_pack
 
 
 @dataclass
@@ -44,13 +43,7 @@ class RecordingTagger:
 
 
 def _tagger_pack(path: Path) -> Path:
-    m = gain_manifest("tags", "1.0.0")
-    m.kind = "tagger"
-    m.extras = {}
-    ins = {"audio_in": np.ones((1, 4), np.float32), "knobs": np.full((1, 4, 1), 0.5, np.float32),
-           "state_in": np.zeros((1, 1), np.float32)}
-    outs = {"audio_out": np.ones((1, 4), np.float32), "state_out": np.ones((1, 1), np.float32)}
-    return write_pack(path, m, {"model.onnx": gain_model(), "golden.npz": golden_bytes(ins, outs)})
+    return tagger_pack(path)
 
 
 def _library_zip(n: int) -> bytes:

@@ -37,7 +37,8 @@ def real_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
              for arch, cfg in {"gru": {"hidden": 8}, "tcn": {"channels": 4, "layers": 4, "cycle": 4}}.items()}
     synth = NeuralSynth(SynthConfig(hidden=16, n_instruments=4)).eval()
     packs["synth"] = export_synth(synth.net, synth.embed.weight.detach().numpy(), list("abcd"),
-                                  tmp / "synth.hatpack", name="synth")
+                                  tmp / "synth.hatpack", name="synth",
+                                  extras={"velocity_map": {"db_at_127": -20.0, "db_per_velocity": 0.2}})
     net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()
     packs["tagger"] = export_tagger(net, ["kick", "hat"], tmp / "tagger.hatpack", name="tags", thresholds=[0.5, 0.5])
     return packs
