@@ -13,6 +13,9 @@ from hatbox.errors import AudioFileError
 
 # what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file
 READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga", ".mp3")
+# the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some
+# programs write into float WAVs, far below where a network's power spectrum overflows float32 (about 1e19)
+MAX_ABS_SAMPLE = 1e8
 
 
 def info(path: str | Path) -> tuple[int, int, int]:
@@ -43,11 +46,21 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
                              hint=f"resample it, e.g. `sox {path.name} -r {expect_rate} out.wav`")
     audio = np.ascontiguousarray(data.T)
-    if not np.all(np.isfinite(audio)):
-        raise AudioFileError(f"{path} contains NaN or infinite samples")
+    check_samples(audio, path)
     if mono and audio.shape[0] > 1:
         audio = audio.mean(axis=0, keepdims=True)
     return audio, int(rate)
+
+
+def check_samples(audio: np.ndarray, path: str | Path) -> None:
+    """AudioFileError unless every sample is finite and within +-MAX_ABS_SAMPLE (a float file of garbage
+    decodes without complaint; what it holds would come out of a network as NaN)."""
+    if not np.all(np.isfinite(audio)):
+        raise AudioFileError(f"{path} contains NaN or infinite samples")
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak > MAX_ABS_SAMPLE:
+        raise AudioFileError(f"{path} holds samples far out of range (peak {peak:.3g}; full scale is 1.0): "
+                             "is it really audio?")
 
 
 def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str = "FLOAT") -> Path:

@@ -27,22 +27,43 @@ CREATE TABLE IF NOT EXISTS tags (
     score REAL NOT NULL, hit INTEGER NOT NULL, PRIMARY KEY (path, tag));
 CREATE INDEX IF NOT EXISTS tags_by_tag ON tags (tag, hit, score);
 CREATE TABLE IF NOT EXISTS user_tags (path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (path, tag));
-CREATE VIEW IF NOT EXISTS effective_tags (path, tag, score, corrected) AS
-    SELECT path, tag, score, 0 FROM tags WHERE hit = 1 AND path NOT IN (SELECT path FROM user_tags)
-    UNION ALL
-    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path AND f.status = 'ok';
 """
+# a files row (f) tagged by the library's current pack, or any, in a database that does not record one
+CURRENT = "f.model = (SELECT value FROM meta WHERE key = 'model') OR NOT EXISTS " \
+          "(SELECT 1 FROM meta WHERE key = 'model')"
+# the tagger's part counts only files tagged by the pack that tagged the library last (meta.model): a
+# re-tag with a new pack that was stopped half-way must not mix two packs' words in one listing
+VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
+    SELECT t.path, t.tag, t.score, 0 FROM tags t JOIN files f ON f.path = t.path AND (""" + CURRENT + """)
+        WHERE t.hit = 1 AND t.path NOT IN (SELECT path FROM user_tags)
+    UNION ALL
+    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path AND f.status = 'ok'"""
+OURS = {"meta", "files", "tags", "user_tags"}
 
 
 def connect(db_path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a library database; HatboxError if it cannot be opened."""
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) a library database; HatboxError if it cannot be opened or is some other
+    program's SQLite file (nothing is added to it then)."""
     try:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(str(db_path), timeout=30)
+        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables or not {"files", "tags"} <= tables and "meta" in tables:
+            con.close()
+            raise HatboxError(f"{db_path} is another program's database (it holds {', '.join(sorted(tables))})",
+                              hint="give hatbox a database file of its own with --out")
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA journal_mode = WAL")
         con.executescript(SCHEMA)
-    except sqlite3.DatabaseError as exc:
+        view = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'effective_tags'").fetchone()
+        if view is None or view[0] != VIEW:            # created, or written by an older hatbox
+            with con:
+                con.execute("DROP VIEW IF EXISTS effective_tags")
+                con.execute(VIEW)
+    except sqlite3.OperationalError as exc:
+        raise HatboxError(f"cannot use {db_path} as a library database: {exc}",
+                          hint="another program may hold it locked, or the folder is not writable") from None
+    except (sqlite3.DatabaseError, OSError) as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
     return con
 
@@ -57,9 +78,10 @@ def set_meta(con: sqlite3.Connection, **values: object) -> None:
                     [(k, str(v)) for k, v in values.items()])
 
 
-def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
-    """path -> (size, mtime_ns, model) of every row."""
-    return {p: (s, m, mod or "") for p, s, m, mod in con.execute("SELECT path, size, mtime_ns, model FROM files")}
+def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]:
+    """path -> (size, mtime_ns, model, status) of every row (status "ok", or "error": it did not decode)."""
+    return {p: (s, m, mod or "", st) for p, s, m, mod, st in
+            con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
 
 def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest: str, model: str,

@@ -1,38 +1,96 @@
-"""A folder of symbolic links per tag: ``LINKS/<tag>/<relative path with / as __>`` -> the sample."""
+"""A folder of symbolic links per tag: ``LINKS/<tag>/<relative path with / as __>`` -> the sample.
+
+Only links this module made are ever removed: their paths (relative to LINKS) are listed in
+``LINKS/.hatbox-links``, so a producer's own links or files in the same folders stay.  Links folders
+written before that list existed are cleared of the links that point into the library, and of no others.
+"""
 from __future__ import annotations
 
 import os
 import sqlite3
 from pathlib import Path
 
+from export.manifest import tag_problem
 from hatbox.errors import HatboxError
+
+MADE = ".hatbox-links"      # the list of links the last run made, one relative path per line
 
 
 def link_name(rel: str) -> str:
     return rel.replace("/", "__")
 
 
-def clear_links(links_dir: Path) -> None:
-    """Remove the symlinks (only symlinks) left by a previous run; keep anything else."""
+def _unique(folder_names: set[str], name: str) -> str:
+    """``name``, or ``stem (2).ext``, ``stem (3).ext``... when another link in the folder took it
+    (``a/b.wav`` and ``a__b.wav`` both flatten to ``a__b.wav``)."""
+    if name not in folder_names:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, dot + ext) if dot and stem else (name, "")
+    n = 2
+    while f"{stem} ({n}){ext}" in folder_names:
+        n += 1
+    return f"{stem} ({n}){ext}"
+
+
+def _made_here(link: Path, root: Path) -> bool:
+    """Whether ``link`` is one this module would have made: it points at a file under ``root`` and is
+    named after that file's path in the library."""
+    try:
+        target = Path(os.readlink(link))
+    except OSError:
+        return False
+    if root not in target.parents:
+        return False
+    return link.name == link_name(target.relative_to(root).as_posix())
+
+
+def clear_links(links_dir: Path, root: Path) -> None:
+    """Remove the symlinks a previous run made (listed in MADE; for a folder without the list, the
+    symlinks one level down that point into the library ``root`` under the name a run gives them);
+    keep everything else."""
     if not links_dir.is_dir():
         return
+    listed = links_dir / MADE
+    if listed.is_file():
+        for line in listed.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
+            entry = links_dir / line
+            if line and ".." not in Path(line).parts and entry.is_symlink():
+                entry.unlink()
+        listed.unlink()
+        return
+    root = root.resolve()
     for tag_dir in links_dir.iterdir():
         if tag_dir.is_dir() and not tag_dir.is_symlink():
             for entry in tag_dir.iterdir():
-                if entry.is_symlink():
+                if entry.is_symlink() and _made_here(entry, root):
                     entry.unlink()
 
 
 def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
-    """Rebuild every tag folder from the database (corrections included); returns the number of links made."""
-    clear_links(links_dir)
-    made = 0
-    for rel, tag in con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path"):
-        folder = links_dir / tag
-        try:
+    """Rebuild every tag folder from the database (corrections included); returns the number of links made.
+    A tag that cannot be a folder name (a pack from elsewhere) is refused before anything is touched."""
+    rows = con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path").fetchall()
+    bad = sorted({tag for _, tag in rows if tag_problem(tag)})
+    if bad:
+        raise HatboxError(f"cannot make link folders for the tag(s) {', '.join(map(repr, bad))}: not folder names",
+                          hint="tag the library with a pack whose tags obey the tag rule")
+    clear_links(links_dir, root)
+    made: list[str] = []
+    taken: dict[str, set[str]] = {}
+    try:
+        for rel, tag in rows:
+            folder = links_dir / tag.strip()
+            names = taken.setdefault(tag, {p.name for p in folder.iterdir()} if folder.is_dir() else set())
             folder.mkdir(parents=True, exist_ok=True)
-            os.symlink((root / rel).resolve(), folder / link_name(rel))
-        except OSError as exc:
-            raise HatboxError(f"cannot make links in {folder}: {exc.strerror}") from None
-        made += 1
-    return made
+            name = _unique(names, link_name(rel))
+            os.symlink((root / rel).resolve(), folder / name)
+            names.add(name)
+            made.append(f"{tag.strip()}/{name}")
+    except OSError as exc:
+        raise HatboxError(f"cannot make links in {links_dir}: {exc.strerror}") from None
+    finally:
+        if made:
+            (links_dir / MADE).write_text("".join(m + "\n" for m in made), encoding="utf-8",
+                                          errors="surrogateescape")
+    return len(made)

@@ -20,6 +20,10 @@ from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import HatboxError
 
 
+class NotInLibrary(HatboxError):
+    """The file asked about is not one the library database holds."""
+
+
 @dataclass(frozen=True)
 class Hit:
     path: Path
@@ -86,7 +90,8 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
 class Unsure:
     path: Path
     margin: float                        # how far the tagger was from deciding otherwise (0 = a coin toss)
-    guesses: list[tuple[str, float]]     # its two highest-scoring tags, (tag, score)
+    guesses: list[tuple[str, float]]     # the tags in doubt, (tag, score): an exclusive tagger's two highest,
+                                         # a multi-label one's two nearest their thresholds
 
 
 def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = None) -> np.ndarray:
@@ -123,11 +128,13 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     if not rels:
         return []
     exclusive = exclusive_meta == "1" if exclusive_meta else scores_look_exclusive(mat)
-    m = margins(mat, exclusive, thresholds if thresholds is not None and len(thresholds) == len(tags) else None)
+    th = thresholds if thresholds is not None and len(thresholds) == len(tags) else np.full(len(tags), 0.5)
+    m = margins(mat, exclusive, th)
     out = []
     for i in np.argsort(m, kind="stable")[:k]:
-        best = np.argsort(-mat[i], kind="stable")[:2]
-        out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in best]))
+        doubt = -mat[i] if exclusive else np.abs(mat[i] - th)
+        pick = np.argsort(doubt, kind="stable")[:2]
+        out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in pick]))
     return out
 
 
@@ -189,7 +196,9 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     try:
         row = con.execute("SELECT status FROM files WHERE path = ?", (rel,)).fetchone()
         if row is None:
-            raise HatboxError(f"{path} is not a file of this library", hint="tag the library first: hatbox tag LIBRARY")
+            raise HatboxError(f"{path} is not a file of this library",
+                              hint="give its path inside the library, as the listings show it; a file added "
+                                   "since the last run needs hatbox tag LIBRARY again")
         if row[0] != "ok":
             raise HatboxError(f"{path} could not be tagged (it does not decode), so it cannot carry tags")
         with con:                                   # one transaction: all or nothing
@@ -263,22 +272,41 @@ def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
     """"More like this" for a file already in the library."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
-    row = con.execute("SELECT embedding FROM files WHERE path = ? AND status = 'ok'", (rel,)).fetchone()
+    row = con.execute("SELECT status, error, model, embedding FROM files WHERE path = ?", (rel,)).fetchone()
+    model = libdb.get_meta(con, "model")
     con.close()
     if row is None:
-        raise HatboxError(f"{path} is not a tagged file of this library")
-    return similar_to_vector(db_path, libdb.embedding(row[0]), k, exclude=rel)
+        raise NotInLibrary(f"{path} is not a file of this library")
+    status, error, row_model, blob = row
+    if status != "ok":
+        raise HatboxError(f"{path} could not be tagged ({error}), so there is nothing to compare it by")
+    if model and row_model != model:
+        raise HatboxError(f"{path} was tagged by an earlier pack than the rest of the library",
+                          hint="finish re-tagging it: hatbox tag LIBRARY --pack PACK")
+    return similar_to_vector(db_path, libdb.embedding(blob), k, exclude=rel)
 
 
 def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: int = 10) -> list[Hit]:
-    """"More like this" for any audio file: embed it with the library's pack, then search."""
+    """"More like this" for any audio file: embed it with the library's pack (HatboxError for another
+    pack: its embeddings mean something else), then search."""
     from device.library.runner import PackTagger
-    return similar_to_vector(db_path, PackTagger(pack).embed_file(Path(path)), k)
+    con, _ = _open(db_path)
+    model = libdb.get_meta(con, "model")
+    con.close()
+    tagger = PackTagger(pack)
+    if model and tagger.model_id != model:
+        raise HatboxError(f"{pack} is not the pack that tagged this library: its similarities would mean nothing",
+                          hint="pass the pack you ran hatbox tag with")
+    path = Path(path)
+    if not path.is_file():
+        raise HatboxError(f"no audio file at {path}")
+    return similar_to_vector(db_path, tagger.embed_file(path), k)
 
 
 def _embeddings(con: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
     """Relative paths and row-normalised embeddings [F, E] (10,000 x 64 floats is 2.5 MB)."""
-    rows = con.execute("SELECT path, embedding FROM files WHERE status = 'ok' ORDER BY path").fetchall()
+    rows = con.execute(f"SELECT path, embedding FROM files f WHERE status = 'ok' AND ({libdb.CURRENT}) "
+                       "ORDER BY path").fetchall()
     if not rows:
         return [], np.zeros((0, 0), np.float32)
     mat = np.stack([libdb.embedding(b) for _, b in rows])

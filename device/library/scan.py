@@ -9,14 +9,22 @@ from device.audio.audiofile import READABLE_SUFFIXES
 
 
 def audio_files(root: Path, exclude: Path | None = None) -> Iterator[Path]:
-    """Every audio file under ``root`` in a stable order (``exclude``: a folder to skip, e.g. links)."""
+    """Every audio file under ``root`` in a stable order (``exclude``: a folder to skip, e.g. links).
+    A symlink to a file inside ``root`` is left out (the file itself is listed: a links folder made by
+    ``hatbox tag --links`` inside the library must not tag every sample twice); links to files
+    elsewhere are followed."""
     skip = exclude.resolve() if exclude is not None else None
+    top = root.resolve()
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in READABLE_SUFFIXES:
-                yield here / name
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in READABLE_SUFFIXES:
+                continue
+            if path.is_symlink() and top in path.resolve().parents:
+                continue
+            yield path
 
 
 def stat_key(path: Path) -> tuple[int, int]:

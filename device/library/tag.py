@@ -38,6 +38,7 @@ class LibraryReport:
     cancelled: bool = False
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
 
 
 @dataclass
@@ -71,20 +72,44 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
          cancel: threading.Event | None, batch: int) -> LibraryReport:
+    paths = [p.relative_to(root).as_posix() for p in audio_files(root, exclude=links_dir)]
+    known = libdb.known_files(con)
+    _check_same_library(con, root, paths, known)
     libdb.set_meta(con, root=str(root.resolve()), tags=",".join(tagger.tags), model=tagger.model_id,
                    embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
                    thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
-    paths = [p.relative_to(root).as_posix() for p in audio_files(root, exclude=links_dir)]
     report = LibraryReport(total=len(paths))
-    known = libdb.known_files(con)
     gone = sorted(set(known) - set(paths))
     libdb.remove(con, gone)
     report.removed = len(gone)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch)
     if links_dir is not None and not report.cancelled:
-        report.links = write_links(con, root, links_dir)
+        try:
+            report.links = write_links(con, root, links_dir)
+        except HatboxError as exc:
+            report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
     return report
+
+
+def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
+    """Refuse (HatboxError, nothing changed) a run that would empty the database by mistake: a folder
+    with no audio at all while the database holds files (an unmounted drive, a wrong folder), or another
+    folder than the one the database was made for, holding under half of its files (a moved library,
+    whose relative paths still match, is fine).  Files that really left a library go as before."""
+    if not known:
+        return
+    before = libdb.get_meta(con, "root")
+    here = str(root.resolve())
+    found = len(set(known) & set(paths))
+    if not paths:
+        raise HatboxError(f"no audio files under {root}, but its database holds {len(known)}: nothing removed",
+                          hint="is the drive mounted and the folder right? To start the library over, "
+                               "delete the database file")
+    if before and before != here and found < len(known) / 2:
+        raise HatboxError(f"this database holds the library at {before} ({len(known)} files; {found} of them "
+                          f"are under {root}): nothing changed",
+                          hint="tag that folder again, or give this one its own database with --out")
 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
@@ -111,7 +136,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     except OSError as exc:
         report.failed.append((rel, f"cannot stat: {exc.strerror}"))
         return
-    if known.get(rel) == (*stat, tagger.model_id):
+    if known.get(rel) == (*stat, tagger.model_id, "ok"):
         report.unchanged += 1
         return
     try:
@@ -132,9 +157,15 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
     if n:
         probs, emb = tagger.run(buf[:n])
         hits = tagger.hits(probs)
+        usable = np.isfinite(probs).all(axis=1) & np.isfinite(emb).all(axis=1)
         for i in range(n):
-            libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
-                             tagger.tags, probs[i], hits[i], emb[i])
-        report.tagged += n
+            if usable[i]:
+                libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
+                                 tagger.tags, probs[i], hits[i], emb[i])
+            else:
+                reason = "the tagger gave no scores for it (its samples overflow the network)"
+                report.failed.append((pending.rel[i], reason))
+                libdb.put_error(con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
+        report.tagged += int(usable.sum())
     con.commit()
     pending.rel.clear(), pending.stat.clear(), pending.digest.clear()

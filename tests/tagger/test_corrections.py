@@ -221,7 +221,7 @@ def _db(tmp_path, rows, exclusive: bool | None = True):
     from device.library import db as libdb
     con = libdb.connect(tmp_path / "lib.db")
     tags = ["kick", "snare", "hat"]
-    libdb.set_meta(con, root=str(tmp_path), tags=",".join(tags), thresholds="0.5,0.5,0.5")
+    libdb.set_meta(con, root=str(tmp_path), tags=",".join(tags), thresholds="0.5,0.5,0.5", model="m")
     if exclusive is not None:
         libdb.set_meta(con, exclusive=int(exclusive))
     for i, (name, scores) in enumerate(rows.items()):
@@ -267,3 +267,12 @@ def test_which_kind_tagged_a_library_and_a_files_tags_as_listed(tmp_path):
     assert library.current_tags(db, "a.wav") == ["kick"] and library.current_tags(db, "nothere.wav") == []
     library.set_tags(db, "a.wav", ["snare", "dusty"])
     assert library.current_tags(db, tmp_path / "c" / "a.wav") == ["dusty", "snare"]
+
+
+def test_unsure_in_a_multi_label_library_names_the_tags_in_doubt(tmp_path):
+    # kick is sure (0.95), snare and hat sit near their 0.5 thresholds: those are the tags to check,
+    # not the two highest scores
+    db = _db(tmp_path, {"a.wav": [0.95, 0.501, 0.47]}, exclusive=False)
+    (u,) = library.unsure(db, k=1)
+    assert u.margin == pytest.approx(0.001, abs=1e-6)
+    assert [t for t, _ in u.guesses] == ["snare", "hat"]

@@ -34,12 +34,13 @@ def test_rerun_processes_only_what_changed(library_dir, small_pack, tmp_path):
     db = tmp_path / "lib.db"
     library.tag_library(library_dir, small_pack, db)
     again = library.tag_library(library_dir, small_pack, db)
-    assert again.tagged == 0 and again.unchanged == 6
+    assert again.tagged == 0 and again.unchanged == 5       # the broken file is tried again, and fails again
+    assert [rel for rel, _ in again.failed] == ["hats/broken.wav"]
     sf.write(library_dir / "kicks" / "k1.wav", hiss(44100, seed=9), 44100)
     os.utime(library_dir / "kicks" / "k1.wav", ns=(1, 1))
     (library_dir / "hats" / "h1.wav").unlink()
     third = library.tag_library(library_dir, small_pack, db)
-    assert third.tagged == 1 and third.removed == 1 and third.unchanged == 4
+    assert third.tagged == 1 and third.removed == 1 and third.unchanged == 3 and len(third.failed) == 1
 
 
 def test_cancel_stops_and_a_later_run_resumes(library_dir, small_pack, tmp_path):
@@ -49,7 +50,7 @@ def test_cancel_stops_and_a_later_run_resumes(library_dir, small_pack, tmp_path)
                               progress=lambda d, t: cancel.set() if d == 3 else None, cancel=cancel)
     assert rep.cancelled and rep.tagged + len(rep.failed) == 3
     rest = library.tag_library(library_dir, small_pack, db)
-    assert rest.unchanged == 3 and rest.tagged + len(rest.failed) == 3
+    assert rest.unchanged == rep.tagged and rest.unchanged + rest.tagged + len(rest.failed) == 6
 
 
 def test_links_per_tag_point_at_the_samples(library_dir, small_pack, tmp_path):
@@ -86,7 +87,7 @@ def test_a_file_is_found_by_its_path_from_the_library_root_or_from_the_working_d
     assert [h.path for h in library.similar(db, "kicks/k1.wav", k=3)] == want          # from the library root
     monkeypatch.chdir(tmp_path)
     assert [h.path for h in library.similar(db, "lib/kicks/k1.wav", k=3)] == want      # from where the shell is
-    with pytest.raises(HatboxError, match="not a tagged file"):
+    with pytest.raises(HatboxError, match="not a file of this library"):
         library.similar(db, "lib/kicks/none.wav")
 
 
@@ -142,3 +143,109 @@ def test_an_mp3_is_tagged_and_an_upload_keeps_only_what_the_library_tags(tmp_pat
     rep = library.tag_library(root, small_pack, tmp_path / "lib.db")
     assert rep.total == 1 and rep.tagged == 1 and not rep.failed
     assert set(Limits().extensions) == set(READABLE_SUFFIXES)        # nothing unpacked that is never tagged
+
+
+# ---------------------------------------------------------------------------------------------- QA fixes
+@pytest.fixture(scope="module")
+def other_pack(tmp_path_factory):
+    """A second tagger pack with other words (a producer's retrained one)."""
+    import torch
+
+    from export.onnx_tagger import export_tagger
+    from trainer.tagger.model import TaggerConfig, TaggerNet
+    torch.manual_seed(1)
+    net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()
+    return export_tagger(net, ["tom", "snare"], tmp_path_factory.mktemp("pack2") / "other.hatpack",
+                         name="other", thresholds=[0.5, 0.5])
+
+
+def test_tagging_another_or_an_empty_folder_into_a_database_changes_nothing(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, "kicks/k1.wav", ["808 boom"])
+    before = library.list_tags(db)
+    (tmp_path / "mount").mkdir()                                  # an unmounted drive's empty mount point
+    with pytest.raises(HatboxError, match="nothing removed"):
+        library.tag_library(tmp_path / "mount", small_pack, db)
+    with pytest.raises(HatboxError, match="holds the library at"):  # a sub-folder given by mistake
+        library.tag_library(library_dir / "hats", small_pack, db)
+    assert library.list_tags(db) == before and library.corrected_tags(db, "kicks/k1.wav") == ["808 boom"]
+    moved = tmp_path / "moved"
+    library_dir.rename(moved)                                     # the same library under another path
+    rep = library.tag_library(moved, small_pack, db)
+    assert rep.removed == 0 and rep.unchanged == 5
+    assert library.corrected_tags(db, moved / "kicks" / "k1.wav") == ["808 boom"]
+
+
+def test_links_leave_the_producers_own_links_and_files_alone(library_dir, small_pack, tmp_path):
+    db, links = tmp_path / "lib.db", tmp_path / "links"
+    (links / "kick").mkdir(parents=True)
+    (links / "favourites").mkdir()
+    elsewhere = tmp_path / "elsewhere.wav"
+    sf.write(elsewhere, thump(44100), 44100)
+    (links / "kick" / "mine.wav").symlink_to(elsewhere)
+    (links / "favourites" / "best.wav").symlink_to(library_dir / "kicks" / "k1.wav")    # into the library, own name
+    (links / "kick" / "notes.txt").write_text("keep")
+    for _ in range(2):                                            # a second run clears only its own links
+        rep = library.tag_library(library_dir, small_pack, db, links_dir=links)
+        assert rep.links > 0 and not rep.links_error
+    assert (links / "kick" / "mine.wav").is_symlink() and (links / "kick" / "notes.txt").read_text() == "keep"
+    assert (links / "favourites" / "best.wav").is_symlink()
+    made = [p for p in links.rglob("*") if p.is_symlink()]
+    assert len(made) == rep.links + 2
+
+
+def test_links_of_files_whose_flat_names_clash_both_exist(tmp_path, small_pack):
+    lib = tmp_path / "lib"
+    (lib / "a").mkdir(parents=True)
+    sf.write(lib / "a" / "b.wav", thump(44100, seed=1), 44100)
+    sf.write(lib / "a__b.wav", thump(44100, seed=2), 44100)
+    db = tmp_path / "lib.db"
+    library.tag_library(lib, small_pack, db)
+    for rel in ("a/b.wav", "a__b.wav"):
+        library.set_tags(db, rel, ["kick"])
+    rep = library.tag_library(lib, small_pack, db, links_dir=tmp_path / "links")
+    targets = sorted(p.resolve() for p in (tmp_path / "links").rglob("*.wav") if p.is_symlink())
+    assert rep.links == 2 and not rep.links_error
+    assert targets == sorted([(lib / "a" / "b.wav").resolve(), (lib / "a__b.wav").resolve()])
+
+
+def test_a_links_folder_inside_the_library_is_not_tagged_as_samples(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db, links_dir=library_dir / "by-tag")
+    again = library.tag_library(library_dir, small_pack, db)     # now without --links
+    assert again.total == 6 and again.removed == 0
+
+
+def test_a_float_file_of_absurd_samples_is_skipped_and_the_run_goes_on(library_dir, small_pack, tmp_path):
+    sf.write(library_dir / "huge.wav", (np.random.default_rng(0).standard_normal(8000) * 1e30).astype(np.float32),
+             16000, subtype="FLOAT")
+    rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
+    assert dict(rep.failed)["huge.wav"].endswith("is it really audio?") and rep.tagged == 5
+
+
+def test_a_half_finished_retag_with_another_pack_does_not_mix_the_packs(library_dir, small_pack, other_pack,
+                                                                        tmp_path):
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    cancel = threading.Event()
+    library.tag_library(library_dir, other_pack, db, batch=1,
+                        progress=lambda d, t: cancel.set() if d == 2 else None, cancel=cancel)
+    counts = library.list_tags(db)
+    assert set(counts) == {"tom", "snare"} and sum(counts.values()) <= 2    # the new pack's words only
+    with pytest.raises(HatboxError, match="not the pack that tagged"):
+        library.similar_to_file(db, library_dir / "kicks" / "k1.wav", small_pack)
+    hits = library.similar_to_file(db, library_dir / "kicks" / "k1.wav", other_pack, k=10)
+    assert len(hits) <= 2                                          # only files the new pack embedded
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(library_dir, small_pack, tmp_path):
+    db = tmp_path / "notes.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE notes (id INTEGER, text TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(HatboxError, match="another program's database"):
+        library.tag_library(library_dir, small_pack, db)
+    tables = {n for (n,) in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")}
+    assert tables == {"notes"}
