@@ -1,6 +1,8 @@
 """`hatbox tag` and `hatbox library query` end to end through the CLI entry point."""
 from __future__ import annotations
 
+import pytest
+
 from hatbox.cli import main
 
 
@@ -10,7 +12,8 @@ def test_tag_then_query(library_dir, small_pack, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "6 files: 5 tagged, 0 unchanged, 1 failed" in out and "skipped hats/broken.wav" in out
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
-    assert "0 tagged, 6 unchanged" in capsys.readouterr().out
+    out = capsys.readouterr().out      # the broken file is tried again and reported again, not "unchanged"
+    assert "6 files: 0 tagged, 5 unchanged, 1 failed" in out and "skipped hats/broken.wav" in out
     assert main(["library", "query", str(db)]) == 0
     assert '"kick"' in capsys.readouterr().out
     assert main(["library", "query", str(db), "--like", str(library_dir / "kicks" / "k1.wav"), "-k", "2"]) == 0
@@ -38,3 +41,18 @@ def test_an_empty_library_says_where_it_looked(small_pack, tmp_path, capsys):
     assert main(["tag", str(tmp_path / "empty"), "--pack", str(small_pack), "--out", str(tmp_path / "e.db")]) == 0
     out = capsys.readouterr().out
     assert "0 files" in out and "no audio files under" in out and ".wav" in out and ".mp3" in out
+
+
+def test_query_options_are_checked_and_names_cannot_drive_the_terminal(library_dir, small_pack, tmp_path, capsys):
+    db = tmp_path / "lib.db"
+    (library_dir / "kicks" / "bad\x1b[2Jname.wav").write_bytes(b"RIFFjunk")
+    assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "bad\\x1b[2Jname.wav" in out
+    assert main(["library", "query", str(db), "--failed"]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["library", "query", str(db), "--tag", "kick", "-k", "0"])
+    with pytest.raises(SystemExit):                                  # --failed lists failures, not a tag
+        main(["library", "query", str(db), "--failed", "--tag", "kick"])
+    assert "give 1 or more" in capsys.readouterr().err

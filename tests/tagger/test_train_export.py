@@ -171,7 +171,7 @@ def test_training_and_the_held_out_report_share_one_copy_of_the_clips(tree, tmp_
     from trainer.tagger.data import load_clip
     from trainer.tagger.model import TaggerConfig
     seen = {}
-    real_train, real_report = pipeline.train, pipeline._report
+    real_train, real_report = pipeline.train, pipeline._evaluate
 
     def spy_train(items, *a, clips=None, **k):
         seen["train"] = (items, clips)
@@ -182,7 +182,7 @@ def test_training_and_the_held_out_report_share_one_copy_of_the_clips(tree, tmp_
         return real_report(net, held, clips, *a)
 
     monkeypatch.setattr(pipeline, "train", spy_train)
-    monkeypatch.setattr(pipeline, "_report", spy_report)
+    monkeypatch.setattr(pipeline, "_evaluate", spy_report)
     pipeline.train_and_export(tree, tmp_path / "t.hatpack", steps=3, holdout=0.34, threads=1)
     (train_items, train_clips), (held, held_clips) = seen["train"], seen["held"]
     assert len(train_items) == 8 and len(held) == 4

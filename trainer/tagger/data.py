@@ -3,12 +3,16 @@
 Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders gets every tag.
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder), then one or
 more tags; blank lines and lines starting with ``#`` are ignored; a header row ``path,tag...`` is
-allowed.  Clips are decoded with device.audio.audiofile, mixed to mono, resampled to the front-end
-rate and fitted to the pack's fixed length exactly as the box does it.
+allowed; the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
+writes), with a note.  Every tag must pass :func:`export.manifest.tag_problem` (checked before any audio is
+decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and ``__MACOSX`` folders are ignored.
+Clips are decoded (only as far as needed: the head of a long file) with device.audio.audiofile, mixed to
+mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it.
 """
 from __future__ import annotations
 
 import csv
+import io
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +23,12 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.mel import fit_clip
 from device.audio.resample import resample
+from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
+
+SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+SKIPPED_DIRS = ("__MACOSX",)              # macOS zip leftovers: AppleDouble copies, not audio
 
 
 @dataclass(frozen=True)
@@ -30,57 +39,125 @@ class Item:
     tags: tuple[str, ...]
 
 
-def load_items(source: str | Path) -> list[Item]:
-    """Items from a folder-per-tag tree or a CSV; raises DataError when nothing usable is found."""
+def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]:
+    """Items from a folder-per-tag tree or a CSV; raises DataError when nothing usable is found or a tag
+    is not allowed (:func:`export.manifest.tag_problem`).  Warnings (an empty tag folder, a CSV read as
+    Windows-1252) are appended to ``notes`` when given."""
     src = Path(source)
+    notes = notes if notes is not None else []
     if src.is_dir():
-        items = _from_tree(src)
+        items = _from_tree(src, notes)
     elif src.is_file():
-        items = _from_csv(src)
+        if src.suffix.lower() not in CSV_SUFFIXES:
+            raise DataError(f"{src} is not a folder or a CSV of training data", hint=SOURCE_HINT)
+        items = _from_csv(src, notes)
     else:
-        raise DataError(f"no training data at {src} (want a folder of tag folders or a CSV)")
+        raise DataError(f"no training data at {src}", hint=SOURCE_HINT)
     if not items:
         raise DataError(f"{src} holds no tagged audio files",
-                        hint="a folder per tag (kick/, snare/...) with WAV/FLAC/AIFF/OGG inside, "
+                        hint="a folder per tag (kick/, snare/...) with WAV/FLAC/AIFF/OGG/MP3 inside, "
                              "or a CSV of path,tag rows")
     return items
 
 
-def load_sources(sources: list[str | Path]) -> list[Item]:
+def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> list[Item]:
     """Items of several sources (folders and CSVs) together.  A file that a later source lists again
     takes that source's tags, so a CSV of corrections (``hatbox library export``) given last
-    re-tags the files it names and adds the others."""
+    re-tags the files it names and adds the others.  ``notes``: as for :func:`load_items`."""
     merged: dict[Path, Item] = {}
     for src in sources:
-        for it in load_items(src):
+        for it in load_items(src, notes):
             key = it.path.resolve()
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
             merged[key] = Item(key, it.tags)
     return list(merged.values())
 
 
-def _from_tree(root: Path) -> list[Item]:
+def _refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
+    """DataError naming every (tag, where it came from, why) in ``bad``, if any."""
+    if bad:
+        shown = "; ".join(f"{tag!r} ({where}{'' if why == TAG_RULE else ': ' + why})" for tag, where, why in bad[:5])
+        more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise DataError(f"{src}: {len(bad)} tag(s) not allowed: {shown}{more}",
+                        hint=f"a tag must be {TAG_RULE}; rename the folder or fix the CSV")
+
+
+def _ignored(rel: Path) -> bool:
+    """A path (relative to its tag folder) under a hidden or __MACOSX folder, or a hidden file."""
+    return any(part.startswith(".") or part in SKIPPED_DIRS for part in rel.parts)
+
+
+def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     tags_of: dict[Path, set[str]] = {}
-    for tag_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    dirs = sorted(p for p in root.iterdir() if p.is_dir() and not _ignored(Path(p.name)))
+    bad = [(d.name, f"folder {d}", tag_problem(d.name)) for d in dirs if tag_problem(d.name)]
+    _refuse_bad_tags(root, bad)
+    for tag_dir in dirs:
+        tag, found, other = tag_dir.name.strip(), 0, 0
         for f in sorted(tag_dir.rglob("*")):
-            if f.is_file() and f.suffix.lower() in audiofile.READABLE_SUFFIXES:
-                tags_of.setdefault(f.resolve(), set()).add(tag_dir.name)
+            if _ignored(f.relative_to(tag_dir)) or not f.is_file():
+                continue
+            if f.suffix.lower() in audiofile.READABLE_SUFFIXES:
+                tags_of.setdefault(f.resolve(), set()).add(tag)
+                found += 1
+            else:
+                other += 1
+        if not found:
+            notes.append(f"warning: tag folder {tag_dir} holds no audio files" +
+                         (f" (only {other} other file{'s' if other != 1 else ''})" if other else "") +
+                         f", so it adds nothing to tag '{tag}' (audio: {' '.join(audiofile.READABLE_SUFFIXES)})")
+    loose = sum(1 for p in root.iterdir() if p.is_file() and not p.name.startswith(".")
+                and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
+    if loose:
+        notes.append(f"warning: {loose} audio file{'s' if loose != 1 else ''} directly in {root} "
+                     f"{'are' if loose != 1 else 'is'} left out: a file's tag is the name of the folder it is in")
     return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
 
 
-def _from_csv(path: Path) -> list[Item]:
-    items, missing = [], []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        for row in csv.reader(fh):
+def _csv_text(path: Path, notes: list[str]) -> str:
+    """The CSV's text: UTF-8 (a BOM is dropped), else Windows-1252 with a note; DataError if neither."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\0" in raw:
+        raise DataError(f"{path} is not a text CSV (it holds binary data)", hint=SOURCE_HINT)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text",
+                        hint="save the CSV as UTF-8 (in Excel: 'CSV UTF-8')") from None
+    notes.append(f"note: {path} is not UTF-8; read it as Windows-1252 (save it as 'CSV UTF-8' to be sure)")
+    return text
+
+
+def _from_csv(path: Path, notes: list[str]) -> list[Item]:
+    rows, bad = [], []
+    reader = csv.reader(io.StringIO(_csv_text(path, notes), newline=""))
+    try:
+        for row in reader:
             cells = [c.strip() for c in row if c.strip()]
             if not cells or cells[0].startswith("#") or cells[0].lower() == "path":
                 continue
             if len(cells) < 2:
-                raise DataError(f"{path}: row {cells!r} has a path but no tag")
-            f = Path(cells[0]) if Path(cells[0]).is_absolute() else path.parent / cells[0]
-            (items if f.is_file() else missing).append(Item(f, tuple(dict.fromkeys(cells[1:]))))
+                raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
+            tags = tuple(dict.fromkeys(cells[1:]))
+            bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]
+            rows.append((cells[0], tags))
+    except csv.Error as exc:
+        raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({exc})", hint=SOURCE_HINT) from None
+    _refuse_bad_tags(path, bad)
+    items, missing = [], []
+    for name, tags in rows:
+        f = Path(name) if Path(name).is_absolute() else path.parent / name
+        (items if f.is_file() else missing).append(Item(f, tags))
     if missing:
-        raise DataError(f"{path}: {len(missing)} listed files do not exist, e.g. {missing[0].path}")
+        n = len(missing)
+        raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0].path}")
     return items
 
 
@@ -106,9 +183,10 @@ def targets(items: list[Item], tags: list[str]) -> np.ndarray:
 
 def load_clip(path: Path, rate: int, n: int) -> np.ndarray:
     """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation)."""
-    audio, src_rate = audiofile.read(path, mono=True)
+    from device.library.decode import read_head      # only the head: a long file is not decoded whole
+    audio, src_rate = read_head(path, (n + 64) / rate + 0.01)
     need = -(-(n + 64) * src_rate // rate)
-    return fit_clip(resample(audio[0, :need], src_rate, rate), n)
+    return fit_clip(resample(audio[:need], src_rate, rate), n)
 
 
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import random
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +15,14 @@ from trainer.tagger.data import (Item, decode_clips, few_shot, load_sources, reo
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
-from hatbox.errors import DataError
+from hatbox.errors import DataError, HatboxError
+
+MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
 
 
 def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[list[Item], list[Item]]:
-    """Keep ``fraction`` of each tag's items (by first tag, at least one, only if a tag has >= 4) aside."""
+    """Keep ``fraction`` of each tag's items (by first tag, at least one, only if a tag has >= 4, and never
+    all of them) aside."""
     rng = random.Random(seed)
     by_tag: dict[str, list[Item]] = {}
     for it in items:
@@ -24,7 +30,8 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
     train_items, held = [], []
     for group in by_tag.values():
         rng.shuffle(group)
-        k = max(1, round(fraction * len(group))) if fraction > 0 and len(group) >= 4 else 0
+        k = min(max(1, round(fraction * len(group))), len(group) - 1) \
+            if fraction > 0 and len(group) >= MIN_FOR_HOLDOUT else 0
         held += group[:k]
         train_items += group[k:]
     return train_items, held
@@ -32,16 +39,58 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
 
 def readable(items: list[Item], rate: int, n: int) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]]]:
     """(the items whose file decodes as audio, their clips [K, n] at ``rate`` Hz, [(path, why)] for the
-    others).  Every file is decoded in full here, so a file whose header reads but whose audio does not
-    (NaN or infinite samples, say) is skipped and named like one that does not open, and training never
-    stops half-way over it.  A tag left with no readable file is a DataError: training without it
-    would drop the user's tag silently."""
+    others).  Every file is decoded here (as far as a clip reaches: the head of a long file), so a file
+    whose header reads but whose audio does not (NaN or infinite samples, say) is skipped and named like
+    one that does not open, and training never stops half-way over it.  A tag left with no readable file
+    is a DataError naming that tag's files: training without it would drop the user's tag silently."""
     kept, clips, skipped = decode_clips(items, rate, n, progress=True)
     lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
     if lost:
-        raise DataError(f"no readable audio for tag(s) {', '.join(lost)}: " +
-                        "; ".join(why for _, why in skipped[:3]))
+        tags_of = {it.path: it.tags for it in items}
+        theirs = [why for path, why in skipped if set(tags_of.get(path, ())) & set(lost)]
+        more = f"; and {len(theirs) - 3} more" if len(theirs) > 3 else ""
+        raise DataError(f"no readable audio for tag(s) {', '.join(lost)}: " + "; ".join(theirs[:3]) + more)
     return kept, clips, skipped
+
+
+def check_options(*, minutes: float, steps: int, shots: int | None, holdout: float, threads: int) -> None:
+    """HatboxError for a training option out of range (the CLI's argument types catch these first)."""
+    if not (isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0):
+        raise HatboxError(f"minutes must be a number above 0, got {minutes!r}")
+    for name, value in (("steps", steps), ("threads", threads)) + ((("shots", shots),) if shots is not None else ()):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise HatboxError(f"{name} must be a whole number of at least 1, got {value!r}")
+    if not (isinstance(holdout, (int, float)) and 0 <= holdout < 1):
+        raise HatboxError(f"holdout must be a fraction from 0 up to (not including) 1, got {holdout!r}")
+
+
+def check_out(out: Path) -> list[Path]:
+    """Make sure the pack can be written at ``out`` before any work: not a folder, its folder made (returns
+    the folders made, outermost first) and writable (a file is created there and removed)."""
+    out = Path(out)
+    if out.is_dir():
+        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    parent = out.parent.absolute()
+    made = [d for d in [*reversed(parent.parents), parent] if not d.exists()]
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".hatpack-probe-", dir=out.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        _remove_dirs(made)
+        raise HatboxError(f"cannot write --out {out}: {exc.strerror or exc}",
+                          hint="pick a file in a folder you can write to") from None
+    return made
+
+
+def _remove_dirs(made: list[Path]) -> None:
+    """Remove the folders :func:`check_out` made, innermost first, where still empty."""
+    for d in reversed(made):
+        try:
+            d.rmdir()
+        except OSError:
+            pass
 
 
 def check_items(items: list[Item]) -> None:
@@ -53,10 +102,26 @@ def check_items(items: list[Item]) -> None:
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
                      holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
-    and write ``out`` (+ ``out``.report.json / .confusion.png); returns a summary."""
+    and write ``out``, then ``out``.report.json / .confusion.png; returns a summary.  The options and
+    ``out`` are checked, and every tag too, before any audio is decoded."""
+    out = Path(out)
+    check_options(minutes=minutes, steps=steps, shots=shots, holdout=holdout, threads=threads)
+    made = check_out(out)
+    try:
+        return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
+                                 name=name, threads=threads, seed=seed)
+    except BaseException:
+        if not out.exists():
+            _remove_dirs(made)
+        raise
+
+
+def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
+                      holdout: float, name: str, threads: int, seed: int) -> str:
     from export.onnx_tagger import export_tagger
     cfg = TaggerConfig()
-    items = load_sources(source if isinstance(source, list) else [source])
+    notes: list[str] = []
+    items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
     items, clips, skipped = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
     row = {it.path: i for i, it in enumerate(items)}
@@ -71,7 +136,8 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
     res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
                 tags=tags, clips=clips[:k])
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
-    text = f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    text = "".join(f"{note}\n" for note in notes)
+    text += f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
     if skipped:
         metrics["skipped_files"] = len(skipped)
         text = (f"skipped {len(skipped)} unreadable file(s):\n" +
@@ -80,20 +146,50 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
     if res.steps < steps:
         text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
                  f"slow machine); the tagger is likely less accurate - give it more --minutes")
+    rep = None
     if held:
-        rep = _report(res.net, held, clips[k:k + len(held)], tags, out)
+        rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
         metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
         text += f"\nheld-out report ({len(held)} samples):\n{format_report(rep)}"
+    if holdout > 0:
+        text += _holdout_note(items, held)
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
-    return text + f"\nwrote {out}"
+    text += f"\nwrote {out}"
+    if rep is not None:                 # the report beside the pack, only once the pack is there
+        text += _write_report(rep, tags, out)
+    return text
 
 
-def _report(net, held: list[Item], clips: np.ndarray, tags: list[str], out: Path) -> dict:
-    """Score ``net`` on the held-out items (their decoded clips [H, >= N]); writes the report JSON and PNG."""
+def _holdout_note(items: list[Item], held: list[Item]) -> str:
+    """Why tags are missing from the held-out report ('' when none is): fewer than 4 samples."""
+    counts: dict[str, int] = {}
+    for it in items:
+        counts[it.tags[0]] = counts.get(it.tags[0], 0) + 1
+    small = sorted(t for t, c in counts.items() if c < MIN_FOR_HOLDOUT)
+    if not small:
+        return ""
+    listed = (", ".join(f"{t} ({counts[t]})" for t in small[:10]) +
+              (f" and {len(small) - 10} more" if len(small) > 10 else ""))
+    if not held:
+        return (f"\nno held-out report: every tag has fewer than {MIN_FOR_HOLDOUT} samples to keep some aside "
+                f"({listed}); all were used for training")
+    return (f"\nnot in the held-out report (fewer than {MIN_FOR_HOLDOUT} samples, all used for training): "
+            f"{listed}")
+
+
+def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict:
+    """Score ``net`` on the held-out items (their decoded clips [H, >= N])."""
     probs, _ = predict(net, clips)
-    rep = evaluate(probs, targets(held, tags), tags)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    Path(f"{out}.report.json").write_text(json.dumps(rep, indent=2))
-    confusion_png(np.array(rep["confusion"]), tags, Path(f"{out}.confusion.png"),
-                  f"held-out, macro-F1 {rep['macro_f1']:.2f}")
-    return rep
+    return evaluate(probs, targets(held, tags), tags)
+
+
+def _write_report(rep: dict, tags: list[str], out: Path) -> str:
+    """Write ``out``.report.json and ``out``.confusion.png; returns a line for the summary (a warning
+    if they could not be written: the pack is there all the same)."""
+    json_path, png_path = Path(f"{out}.report.json"), Path(f"{out}.confusion.png")
+    try:
+        json_path.write_text(json.dumps(rep, indent=2))
+        confusion_png(np.array(rep["confusion"]), tags, png_path, f"held-out, macro-F1 {rep['macro_f1']:.2f}")
+    except OSError as exc:
+        return f"\nwarning: the held-out report was not written ({exc.strerror or exc}: {exc.filename or json_path})"
+    return f" and its held-out report {json_path.name}, {png_path.name}"
