@@ -16,6 +16,30 @@ from typing import Any, Iterator
 from hatbox.errors import HatboxError, PackError
 
 _CHUNK = 1 << 20
+_URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
+
+
+def safe_text(text: Any, keep: str = "") -> str:
+    """``text`` safe to print on a terminal: control characters (escape sequences), bidi overrides and
+    other non-printable characters shown as ``\\xNN`` / ``\\uNNNN`` (characters in ``keep`` pass)."""
+    def esc(c: str) -> str:
+        o = ord(c)
+        return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
+    return "".join(c if c.isprintable() or c in keep else esc(c) for c in str(text))
+
+
+def check_url(url: str) -> str:
+    """``url`` without a trailing slash, or a HatboxError saying what a box address looks like."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:                      # a port that is not a number, a bad IPv6 literal
+        ok = False
+    if not ok:
+        raise HatboxError(f"'{safe_text(url)}' is not a box address", hint=_URL_HINT)
+    return url.strip().rstrip("/")
 
 
 # --------------------------------------------------------------------------- config
@@ -51,7 +75,7 @@ def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
     if not url:
         raise HatboxError("no box configured", hint="pair first: hatbox pair http://BOX:8750")
     ca = getattr(args, "ca", None) or cfg.get("ca")
-    return url.rstrip("/"), token, ca or True
+    return check_url(url), token, ca or True
 
 
 # --------------------------------------------------------------------------- client
@@ -83,6 +107,8 @@ def _call(client: Any, method: str, path: str, **kw: Any) -> Any:
                           hint="an upload over the box's size limit is cut off; see `hatbox status`") from None
     except httpx.TimeoutException:
         raise HatboxError(f"the box at {client.base_url} did not answer in time") from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise HatboxError(f"'{safe_text(client.base_url)}' is not a box address ({exc})", hint=_URL_HINT) from None
     return _checked(resp)
 
 
@@ -93,7 +119,11 @@ def _checked(resp: Any) -> Any:
         body = resp.json()
     except ValueError:
         body = {}
-    msg = body.get("message") or resp.text[:200] or resp.reason_phrase
+    if not isinstance(body, dict):
+        body = {}
+    msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
+    if body.get("hint"):
+        body["hint"] = safe_text(body["hint"], keep="\n")
     if resp.status_code == 401:
         raise HatboxError(f"the box refused: {msg}", hint=body.get("hint") or "pair again: hatbox pair URL")
     if body.get("error") == "pack rejected":
@@ -129,8 +159,8 @@ def _check_limit(client: Any, path: Path, key: str) -> None:
 
 # ------------------------------------------------------------------------- commands
 def pair(args: argparse.Namespace) -> int:
-    url = args.url or _discover()
-    code = args.code or input("pairing code shown on the box: ")
+    url = check_url(args.url) if args.url else _discover()
+    code = _pairing_code(args.code)
     with _client(url.rstrip("/"), None, args.ca or True) as c:
         body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
     cfg = {"url": url.rstrip("/"), "token": body["token"], "token_id": body["token_id"],
@@ -138,6 +168,19 @@ def pair(args: argparse.Namespace) -> int:
     path = save_config(cfg)
     print(f"paired with {body['box']} at {cfg['url']} (token {body['token_id']}, saved in {path})")
     return 0
+
+
+def _pairing_code(given: str | None) -> str:
+    """The code from --code, or asked for; a clear error when there is none (closed stdin, empty answer)."""
+    no_code = HatboxError("no pairing code given", hint="pass the code shown on the box's panel: --code ABC123")
+    if given is None:
+        try:
+            given = input("pairing code shown on the box: ")
+        except EOFError:
+            raise no_code from None
+    if not given.strip():
+        raise no_code
+    return given.strip()
 
 
 def _discover() -> str:
@@ -199,33 +242,53 @@ def keygen(args: argparse.Namespace) -> int:
 def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
-        archive = _as_archive(src, Path(tmp))
+        archive, skipped = _as_archive(src, Path(tmp))
+        if skipped:
+            print(f"left out of {safe_text(src.name or src)}: {len(skipped)}")
+            for path, why in skipped:
+                print(f"  skipped {safe_text(path)}: {safe_text(why)}")
         _check_limit(c, archive, "max_library_bytes")
         body = upload(c, "/libraries", archive, {"name": args.name or src.stem}, args.quiet)
         _print_library(body)
         if args.wait and body["state"] == "tagging":
             body = _follow(c, body["id"], args.quiet)
-            print(f"tagging {body['state']}" + (f": {body['error']}" if body.get("error") else ""))
+            print(f"tagging {safe_text(body['state'])}"
+                  + (f": {safe_text(body['error'])}" if body.get("error") else ""))
     return 0
 
 
-def _as_archive(src: Path, tmp: Path) -> Path:
-    from device.library.archive import pack_directory
+def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """The archive to upload, and what was left out of a folder (path inside it, why)."""
+    import tarfile
+    import zipfile
+
+    from device.library.archive import AUDIO_EXTENSIONS, pack_directory
 
     if src.is_dir():
-        return pack_directory(src, tmp / f"{src.name or 'library'}.tar")
+        skipped: list[tuple[str, str]] = []
+        return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped), skipped
     if not src.is_file():
-        raise HatboxError(f"{src} is neither a folder nor an archive")
-    return src
+        raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive")
+    try:
+        is_archive = zipfile.is_zipfile(src) or tarfile.is_tarfile(src)
+    except OSError as exc:
+        raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
+    if not is_archive:
+        if src.suffix.lower() in AUDIO_EXTENSIONS:
+            raise HatboxError(f"{safe_text(src.name)} is a single audio file, not a library",
+                              hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
+        raise HatboxError(f"{safe_text(src.name)} is not a zip or tar archive",
+                          hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
+    return src, []
 
 
 def _print_library(body: dict[str, Any]) -> None:
-    print(f"library {body['id']}: {body['accepted']} files accepted, {body['rejected']} rejected")
+    print(f"library {safe_text(body['id'])}: {body['accepted']} files accepted, {body['rejected']} rejected")
     for f in body["files"]:
         if not f["ok"]:
-            print(f"  rejected {f['path']}: {f['reason']}")
+            print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")
     if body["state"] != "tagging":
-        print(f"  not tagged: {body.get('error') or body['state']}")
+        print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
@@ -246,28 +309,35 @@ def box_library(args: argparse.Namespace) -> int:
     """The box's libraries; one library's tags, the files under a tag, or a correction."""
     from urllib.parse import quote
 
+    from export.manifest import TAG_RULE, tag_problem
+
     if (args.tag or args.fix or args.unsure) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
+    problem = tag_problem(args.tag) if args.tag is not None else None
+    if problem:                     # a slash would not even reach the route: the box would answer 404
+        raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
+                          hint=TAG_RULE)
     with _client(*target(args)) as c:
         if not args.id:
             for lib in _call(c, "GET", "/libraries"):
-                print(f"{lib['id']}  {lib['name']}  {lib['state']}, {lib['accepted']} files")
+                print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
+                      f"{lib['accepted']} files")
             return 0
         lid = quote(args.id, safe="")
         if args.fix:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
-            print(f"{path}: {', '.join(body['tags']) or 'back to the tagger'}")
+            print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.unsure:
             for u in _call(c, "GET", f"/libraries/{lid}/unsure", params={"k": args.k}):
-                guesses = " or ".join(f"{t} {p:.2f}" for t, p in u["guesses"])
-                print(f"{u['margin']:6.3f}  {guesses:<28}  {u['path']}")
+                guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
+                print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
         elif args.tag:
             for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", params={"limit": args.k}):
-                print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {hit['path']}")
+                print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
         else:
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
-                print(f"{n:6d}  {tag}")
+                print(f"{n:6d}  {safe_text(tag)}")
     return 0
 
 

@@ -304,7 +304,7 @@ def _library(info: dict[str, Any]) -> M.Library:
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=M.Library, dependencies=[auth],
-              responses=_errors(401, 413, 422), openapi_extra=_BINARY)
+              responses=_errors(401, 413, 422, 507), openapi_extra=_BINARY)
     async def upload_library(request: Request, name: str = Query("library", max_length=64)) -> M.Library:
         box = _box(request)
         upload = box.store.new_upload(".archive")
@@ -316,6 +316,18 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                 box.validator, box.libraries.ingest, upload, name, pack, tagger)
         except ArchiveError as exc:
             raise _from_hatbox(422, "archive rejected", exc) from None
+        except ApiError:
+            raise
+        except HatboxError as exc:
+            raise _from_hatbox(422, "archive rejected", exc) from None
+        except Exception as exc:  # noqa: BLE001 - never a bare 500 and a traceback: log it, answer in a word
+            log.exception("library upload failed")
+            import errno
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise ApiError(507, "no space", "the box has no room left for this library",
+                               hint="delete a library or a pack first") from None
+            raise ApiError(422, "archive rejected", f"the box could not take the library ({type(exc).__name__})",
+                           hint="the upload was not kept; the box's log has the details") from None
         finally:
             upload.unlink(missing_ok=True)
         return _library(info)

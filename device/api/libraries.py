@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import threading
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -91,7 +92,11 @@ class Libraries:
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":
             info["error"] = "no tagger pack is active" if not tagger_pack else "no audio files were accepted"
-        self._save(info)
+        try:
+            self._save(info)
+        except BaseException:               # (a full disk) no library without its record: take it away whole
+            shutil.rmtree(self.root / lid, ignore_errors=True)
+            raise
         with self._lock:
             self._jobs[lid] = info
         if info["state"] == "tagging":
@@ -156,5 +161,4 @@ class Libraries:
 
 
 def _remove(path: Path) -> None:
-    import shutil
     shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

@@ -1,12 +1,17 @@
 """Safe unpacking of sample-library archives (zip or tar, optionally gz/bz2/xz).
 
-Nothing in an uploaded archive is trusted.  Archive-wide problems (not an archive, damaged,
-too many files, expands past the total limit or ratio: an archive bomb) raise
-:class:`ArchiveError` and nothing is kept.  Per-file problems reject only that file, with a
-reason in the report: unsafe paths (absolute, ``..``, drive letters, backslashes, control
-characters), links, device files and FIFOs, non-audio files, files over the size or
-compression-ratio limit, files whose bytes differ from what the archive declares, WAVs whose
-header claims more audio than the file holds, and audio that does not decode to the end.
+Nothing in an uploaded archive is trusted.  Archive-wide problems (not an archive, damaged
+beyond listing its members, too many files, expands past the total limit or ratio: an archive
+bomb) raise :class:`ArchiveError` and nothing is kept, not even the folder it was unpacking
+into.  Per-file problems reject only that file, with a reason in the report: unsafe paths
+(absolute, ``..``, drive letters, backslashes, control or other non-printable characters, names
+that are not UTF-8), a path that clashes with another member (a file where a folder is needed),
+links, device files and FIFOs, non-audio files, files over the size or compression-ratio limit,
+members whose compressed data is damaged or whose bytes differ from what the archive declares,
+WAVs whose header claims more audio than the file holds, and audio that does not decode to the
+end.  Anything unforeseen while unpacking one member rejects that member; anywhere else it
+refuses the archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a
+file by its path inside the archive, never by where the box keeps it.
 
 Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
@@ -81,6 +86,7 @@ class Entry:
     packed: int               # compressed size (tar: same as size)
     open: Callable[[], IO[bytes]]
     encrypted: bool = False
+    problem: str = ""         # set when the listing already shows the member cannot be taken
 
 
 # ------------------------------------------------------------------------- listing
@@ -95,9 +101,12 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
     return "file"
 
 
+_NOT_UTF8 = "unsafe path: the name is not valid UTF-8"
+
+
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
-    return [Entry(i.filename, _zip_kind(i), i.file_size, i.compress_size,
-                  (lambda i=i: zf.open(i)), bool(i.flag_bits & 0x1)) for i in zf.infolist()]
+    return [Entry(i.filename, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
+                  bool(i.flag_bits & 0x1)) for i in zf.infolist()]
 
 
 def _tar_kind(m: tarfile.TarInfo) -> str:
@@ -136,10 +145,25 @@ def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
 
 
 # --------------------------------------------------------------------------- paths
+def display_name(name: str) -> str:
+    """``name`` as valid Unicode for a report: the bytes of a name that was not UTF-8 (tarfile keeps them
+    as lone surrogates) shown as ``\\xNN``."""
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return name
+    return "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else
+                   f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in name)
+
+
 def safe_relpath(name: str) -> PurePosixPath | str:
-    """A safe relative path for a member name, or the reason it is unsafe."""
-    if not name or "\x00" in name or any(ord(c) < 32 for c in name):
-        return "unsafe path: empty or contains control characters"
+    """A safe relative path for a member name, or the reason it is unsafe.
+
+    Every path component must be printable (``str.isprintable``): no control characters (C0, DEL,
+    C1), no bidi overrides or isolates, no other format or unassigned characters."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return _NOT_UTF8
+    if not name or not all(p.isprintable() for p in name.split("/")):
+        return "unsafe path: empty or contains control or other non-printable characters"
     if "\\" in name:
         return "unsafe path: contains a backslash"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
@@ -179,18 +203,42 @@ def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
 
 
 # ------------------------------------------------------------------------- copying
+def _why(exc: BaseException) -> str:
+    """An exception in a few words, without file names (an OSError gives its strerror only)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc).strip().splitlines()[0].rstrip(":").strip() if str(exc).strip() else ""
+    kind = type(exc).__name__
+    if kind == "error":                                       # zlib.error, struct.error
+        kind = f"{type(exc).__module__}.error"
+    return f"{kind}: {text}" if text else kind
+
+
+def _scrub(reason: str, target: Path, root: Path, rel: str) -> str:
+    """``reason`` with the box's own paths (the extracted file, the library folder) replaced by ``rel``."""
+    for path, name in ((target.resolve(), rel), (target, rel), (root.resolve(), "."), (root, ".")):
+        for form in (repr(str(path)), str(path)):
+            reason = reason.replace(form, repr(name) if form.startswith(("'", '"')) else name)
+    return reason
+
+
 def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
-    """Copy at most ``declared`` bytes; the reason if the member holds more or fewer."""
+    """Copy at most ``declared`` bytes; the reason if the member holds more or fewer or cannot be read.
+
+    Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's."""
     n = 0
-    try:
-        with open(dst, "xb") as out:
-            for chunk in iter(lambda: src.read(_CHUNK), b""):
-                n += len(chunk)
-                if n > declared:
-                    return f"holds more bytes than the archive declares ({declared})"
-                out.write(chunk)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        return f"damaged inside the archive ({type(exc).__name__}: {exc})"
+    with open(dst, "xb") as out:
+        while True:
+            try:
+                chunk = src.read(_CHUNK)
+            except Exception as exc:  # noqa: BLE001 - zlib, bz2, lzma, zipfile and tarfile each raise their own
+                return f"damaged inside the archive ({_why(exc)})"
+            if not chunk:
+                break
+            n += len(chunk)
+            if n > declared:
+                return f"holds more bytes than the archive declares ({declared})"
+            out.write(chunk)
     return "" if n == declared else f"holds {n} bytes, the archive declares {declared}"
 
 
@@ -240,24 +288,34 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
 def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
     try:
         if zipfile.is_zipfile(archive):
-            zf = zipfile.ZipFile(archive)
+            try:
+                zf = zipfile.ZipFile(archive)
+            except UnicodeDecodeError:          # zipfile refuses the whole listing over one such name
+                raise ArchiveError("the zip says its file names are UTF-8 but one is not; zip the folder "
+                                   "again (or send it as a .tar)") from None
             return zf, lambda _limits: _zip_entries(zf)
         tf = tarfile.open(archive, mode="r:*")
         return tf, lambda limits: _tar_entries(tf, limits)
-    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ArchiveError(f"not a readable zip or tar archive ({exc}); was the upload cut short?") from None
+    except tarfile.ReadError as exc:
+        if "could not be opened successfully" in str(exc):     # tarfile lists what it tried, line by line
+            raise ArchiveError("not a zip or tar archive (a tar may be gzip, bzip2 or xz compressed); "
+                               "was the upload cut short?") from None
+        raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); "
+                           "was the upload cut short?") from None
+    except Exception as exc:  # noqa: BLE001 - whatever the listing's parsers raise, the archive is refused cleanly
+        raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); was the upload cut short?") from None
 
 
 def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
     handle, lister = _open(archive)
     try:
         entries = lister(limits)
-    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        handle.close()
-        raise ArchiveError(f"the archive is damaged ({exc}); was the upload cut short?") from None
     except ArchiveError:
         handle.close()
         raise
+    except Exception as exc:  # noqa: BLE001 - tarfile, zlib, bz2, lzma...: a listing that fails refuses the archive
+        handle.close()
+        raise ArchiveError(f"the archive is damaged ({_why(exc)}); was the upload cut short?") from None
     files = [e for e in entries if e.kind != "dir"]
     total = sum(max(e.size, 0) for e in files)
     try:
@@ -269,63 +327,159 @@ def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
     return handle, files
 
 
-def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
+def _place(rel: PurePosixPath, root: Path) -> str:
+    """Why ``rel`` cannot be written under ``root`` ("" once its folder exists)."""
+    for i in range(1, len(rel.parts)):
+        folder = root.joinpath(*rel.parts[:i])
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return f"path clashes with the file {PurePosixPath(*rel.parts[:i])} earlier in the archive"
     target = root.joinpath(*rel.parts)
+    if target.is_dir() and not target.is_symlink():
+        return "path clashes with a folder of the same name earlier in the archive"
+    if target.exists() or target.is_symlink():
+        return "duplicate path in the archive"
     if not target.resolve().is_relative_to(root.resolve()):
-        return FileReport(str(rel), False, "unsafe path: resolves outside the library")
-    if target.exists():
-        return FileReport(str(rel), False, "duplicate path in the archive")
+        return "unsafe path: resolves outside the library"
     target.parent.mkdir(parents=True, exist_ok=True)
+    return ""
+
+
+def _discard(target: Path, root: Path) -> None:
+    """Remove a rejected member's file and the folders made only for it."""
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == root or not folder.is_relative_to(root):
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
+    name, target = str(rel), root.joinpath(*rel.parts)
+    frames = rate = ch = 0
     try:
-        with e.open() as src:
-            why = _copy_bounded(src, target, e.size)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, RuntimeError, EOFError) as exc:
-        why = f"cannot be read from the archive ({exc})"
-    if not why:
-        why, frames, rate, ch = audio_problem(target)
+        why = _place(rel, root)
+        if why:                                   # nothing of ours to remove (the path may be another member's)
+            return FileReport(name, False, why, e.size)
+        try:
+            src = e.open()
+        except Exception as exc:  # noqa: BLE001 - a member that cannot be opened is refused, whatever the cause
+            why = f"cannot be read from the archive ({_why(exc)})"
+        else:
+            with src:
+                why = _copy_bounded(src, target, e.size)
+        if not why:
+            why, frames, rate, ch = audio_problem(target)
+    except OSError as exc:
+        why = f"could not be written on the box ({_why(exc)})"
+    except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
+        why = f"could not be unpacked ({_why(exc)})"
     if why:
-        target.unlink(missing_ok=True)
-        return FileReport(str(rel), False, why, e.size)
-    return FileReport(str(rel), True, "", e.size, frames, rate, ch)
+        try:
+            _discard(target, root)
+        except OSError:
+            pass
+        return FileReport(name, False, _scrub(why, target, root, name), e.size)
+    return FileReport(name, True, "", e.size, frames, rate, ch)
+
+
+def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
+    try:
+        rel = safe_relpath(e.name)
+        why = e.problem or _precheck(e, rel, limits)
+        if why or isinstance(rel, str):
+            return FileReport(display_name(e.name), False, why, max(e.size, 0))
+        return _extract_one(e, rel, root)
+    except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
+        return FileReport(display_name(e.name), False, f"could not be unpacked ({_why(exc)})", max(e.size, 0))
 
 
 def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> Iterator[FileReport]:
     """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file."""
     archive, root = Path(archive), Path(dest)
     handle, files = _entries(archive, limits)
-    root.mkdir(parents=True, exist_ok=True)
     try:
+        root.mkdir(parents=True, exist_ok=True)
         for e in files:
-            rel = safe_relpath(e.name)
-            why = _precheck(e, rel, limits)
-            yield FileReport(str(e.name), False, why, max(e.size, 0)) if why else _extract_one(e, rel, root)
+            yield _one(e, root, limits)
     finally:
         handle.close()  # type: ignore[attr-defined]
 
 
+def _first_missing(path: Path) -> Path | None:
+    """The topmost folder of ``path`` that does not exist yet (what unpacking will create), or None."""
+    top = None
+    while not path.exists() and path != path.parent:
+        top, path = path, path.parent
+    return top
+
+
 def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> ArchiveReport:
-    """Unpack into ``dest`` (which must not exist) all at once: on ArchiveError nothing is left."""
+    """Unpack into ``dest`` (which must not exist) all at once: on ArchiveError nothing is left, neither
+    ``dest`` nor any folder above it that this call created.  An unforeseen error becomes an ArchiveError."""
     dest = Path(dest)
     if dest.exists():
-        raise ArchiveError(f"{dest} already exists")
+        raise ArchiveError(f"{dest.name} already exists")
     partial = dest.with_name(dest.name + ".partial")
+    made = _first_missing(dest.parent)
     shutil.rmtree(partial, ignore_errors=True)
     try:
         report = ArchiveReport(list(iter_unpack(archive, partial, limits)))
-    except BaseException:
+        os.replace(partial, dest)
+    except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
+            raise ArchiveError(f"the archive could not be unpacked ({_why(exc)})") from None
         raise
-    os.replace(partial, dest)
     return report
 
 
-def pack_directory(directory: str | Path, out: str | Path) -> Path:
-    """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads)."""
+def pack_directory(directory: str | Path, out: str | Path,
+                   skipped: list[tuple[str, str]] | None = None) -> Path:
+    """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads).
+
+    Links to files and folders are followed (the tar holds what they point at); a folder link that
+    loops back, or that reaches a folder already packed, is not followed twice.  What is left out
+    (broken links, loops, special files, unreadable entries) is appended to ``skipped`` as
+    (path inside the folder, reason)."""
     directory, out = Path(directory), Path(out)
     if not directory.is_dir():
         raise ArchiveError(f"{directory} is not a folder")
-    with tarfile.open(out, "w") as tf:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                tf.add(path, arcname=path.relative_to(directory).as_posix(), recursive=False)
+    skips = skipped if skipped is not None else []
+    seen: dict[Path, str] = {}                    # resolved folder -> where it was packed
+
+    def walk(folder: Path, rel: str, ancestors: tuple[Path, ...]) -> None:
+        try:
+            real = folder.resolve()
+            children = sorted(folder.iterdir())
+        except (OSError, RuntimeError) as exc:
+            skips.append((rel or ".", f"cannot be read ({_why(exc)})"))
+            return
+        if real in ancestors:
+            skips.append((rel, "folder link loops back to a folder that holds it"))
+            return
+        if real in seen:
+            skips.append((rel, f"folder link to {seen[real] or 'the folder itself'}, which is already included"))
+            return
+        seen[real] = rel
+        for child in children:
+            name = f"{rel}/{child.name}" if rel else child.name
+            try:
+                if child.is_dir():                # follows links
+                    walk(child, name, (*ancestors, real))
+                elif child.is_file():
+                    tf.add(child, arcname=name, recursive=False)
+                elif child.is_symlink():
+                    skips.append((name, "broken link (what it points at does not exist)"))
+                else:
+                    skips.append((name, "not a regular file (a FIFO, socket or device)"))
+            except (OSError, RuntimeError) as exc:
+                skips.append((name, f"cannot be read ({_why(exc)})"))
+
+    with tarfile.open(out, "w", dereference=True) as tf:
+        walk(directory, "", ())
     return out

@@ -140,3 +140,157 @@ def test_pack_directory_round_trip(tmp_path: Path) -> None:
     (src / "notes.txt").write_text("hi")
     report = unpack_archive(pack_directory(src, tmp_path / "lib.tar"), tmp_path / "out")
     assert [f.path for f in report.accepted] == ["hats/open.wav"] and len(report.rejected) == 1
+
+
+# ------------------------------------------------------------ malformed members (per file)
+def _named_tar(path: Path, members: list[tuple[str, bytes]]) -> Path:
+    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as tf:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_tar_name_not_utf8_rejected_per_file(tmp_path: Path) -> None:
+    arc = _named_tar(tmp_path / "a.tar", [("kit/bad\udcff.wav", wav_bytes()), ("kit/ok.wav", wav_bytes())])
+    report = unpack_archive(arc, tmp_path / "lib" / "files")
+    assert [(f.path, f.ok) for f in report.files] == [("kit/bad\\xff.wav", False), ("kit/ok.wav", True)]
+    assert "not valid UTF-8" in report.rejected[0].reason
+    assert _files(tmp_path / "lib" / "files") == ["kit/ok.wav"]
+
+
+@pytest.mark.parametrize("order", ["file first", "folder first"])
+def test_tar_file_and_folder_of_the_same_name_rejected_per_file(tmp_path: Path, order: str) -> None:
+    flac = wav_bytes(fmt="FLAC")
+    members = [("k.flac", flac), ("k.flac/x.flac", flac)]
+    members = members if order == "file first" else members[::-1]
+    arc = _named_tar(tmp_path / "a.tar", members + [("z.wav", wav_bytes())])
+    report = unpack_archive(arc, tmp_path / "lib" / "files")
+    reasons = {f.path: f.reason for f in report.rejected}
+    assert len(report.accepted) == 2 and len(reasons) == 1 and "z.wav" in [f.path for f in report.accepted]
+    assert "clashes" in next(iter(reasons.values()))
+    assert "z.wav" in _files(tmp_path / "lib" / "files")
+
+
+def _corrupt_deflate_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bad.wav", wav_bytes())
+        zf.writestr("good.wav", wav_bytes())
+    data = bytearray(path.read_bytes())
+    start = 30 + len("bad.wav") + 5                   # inside bad.wav's deflate stream
+    for k in range(start, start + 40):
+        data[k] ^= 0x55
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_zip_member_with_corrupt_deflate_data_rejected_per_file(tmp_path: Path) -> None:
+    report = unpack_archive(_corrupt_deflate_zip(tmp_path / "c.zip"), tmp_path / "lib" / "files")
+    assert [(f.path, f.ok) for f in report.files] == [("bad.wav", False), ("good.wav", True)]
+    assert "damaged inside the archive" in report.rejected[0].reason
+    assert _files(tmp_path / "lib" / "files") == ["good.wav"]
+
+
+def _bad_utf8_name_zip(path: Path) -> Path:
+    """A zip that flags its names as UTF-8 (bit 11) where one is not."""
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("badXname.wav", wav_bytes())
+        zf.writestr("ok.wav", wav_bytes())
+    data = bytearray(path.read_bytes().replace(b"badXname", b"bad\xffname"))
+    for sig, flag_at in ((b"PK\x03\x04", 7), (b"PK\x01\x02", 9)):
+        at = data.find(sig)
+        while at >= 0:
+            data[at + flag_at] |= 0x08
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_zip_name_flagged_utf8_but_not_refuses_the_archive_cleanly(tmp_path: Path) -> None:
+    # zipfile cannot list such a zip at all, so it is refused whole (it was a server error), nothing made
+    with pytest.raises(ArchiveError, match="zip the folder again"):
+        unpack_archive(_bad_utf8_name_zip(tmp_path / "u.zip"), tmp_path / "lib" / "files")
+    assert not (tmp_path / "lib").exists()
+
+
+@pytest.mark.parametrize("name", ["del\x7f.wav", "c1\x9b2J.wav", "kit/\x85next.wav", "evil\u202ewav.mp3",
+                                  "iso\u2066late.wav", "pop\u2069.wav", "zw\u200bsp.wav"])
+def test_non_printable_names_refused(name: str) -> None:
+    why = safe_relpath(name)
+    assert isinstance(why, str) and "non-printable" in why
+    assert str(safe_relpath("Bässe/Kick 01 – hart.wav")) == "Bässe/Kick 01 – hart.wav"  # printable Unicode: fine
+
+
+def test_reasons_name_the_member_not_the_box_path(tmp_path: Path) -> None:
+    arc = tmp_path / "a.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("kit/bad.flac", b"fLaC" + b"\x00" * 200)
+        zf.writestr("kit/noise.ogg", b"OggS" + b"\x01" * 500)
+    report = unpack_archive(arc, tmp_path / "lib" / "files")
+    assert len(report.rejected) == 2
+    for f in report.rejected:
+        assert str(tmp_path) not in f.reason and "partial" not in f.reason, f.reason
+    assert "kit/bad.flac" in report.rejected[0].reason
+
+
+def test_unforeseen_error_rejects_only_that_member(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import device.library.archive as archive
+
+    real = archive.audio_problem
+
+    def flaky(path: Path):
+        if path.name == "odd.wav":
+            raise KeyError(f"surprise at {path}")
+        return real(path)
+    monkeypatch.setattr(archive, "audio_problem", flaky)
+    arc = tmp_path / "a.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("odd.wav", wav_bytes())
+        zf.writestr("fine.wav", wav_bytes())
+    report = unpack_archive(arc, tmp_path / "lib" / "files")
+    assert [(f.path, f.ok) for f in report.files] == [("odd.wav", False), ("fine.wav", True)]
+    assert "KeyError" in report.files[0].reason and str(tmp_path) not in report.files[0].reason
+    assert _files(tmp_path / "lib" / "files") == ["fine.wav"]
+
+
+def test_unforeseen_error_refuses_archive_and_removes_the_folders_it_made(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import device.library.archive as archive
+
+    def boom(*_args):
+        raise RuntimeError("something nobody foresaw")
+    monkeypatch.setattr(archive, "_extract_one", boom)
+    monkeypatch.setattr(archive, "_one", boom, raising=False)
+    arc = tmp_path / "a.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("a.wav", wav_bytes())
+    with pytest.raises(ArchiveError, match="could not be unpacked"):
+        unpack_archive(arc, tmp_path / "libraries" / "lib-x" / "files")
+    assert not (tmp_path / "libraries").exists()
+
+
+# ------------------------------------------------------------------ pack_directory links
+def test_pack_directory_follows_links_and_reports_what_it_leaves_out(tmp_path: Path) -> None:
+    import os
+
+    src, elsewhere = tmp_path / "lib", tmp_path / "elsewhere"
+    (src / "kit").mkdir(parents=True)
+    elsewhere.mkdir()
+    (src / "kit" / "kick.wav").write_bytes(wav_bytes())
+    (elsewhere / "snare.wav").write_bytes(wav_bytes())
+    (src / "snares").symlink_to(elsewhere)                      # a linked folder
+    (src / "kick-again.wav").symlink_to(src / "kit" / "kick.wav")   # a linked file
+    (src / "kit" / "up").symlink_to(src)                         # a loop
+    (src / "gone.wav").symlink_to(tmp_path / "missing.wav")      # broken
+    os.mkfifo(src / "pipe.wav")
+    skipped: list[tuple[str, str]] = []
+    report = unpack_archive(pack_directory(src, tmp_path / "lib.tar", skipped), tmp_path / "out")
+    assert sorted(f.path for f in report.accepted) == ["kick-again.wav", "kit/kick.wav", "snares/snare.wav"]
+    why = dict(skipped)
+    assert set(why) == {"kit/up", "gone.wav", "pipe.wav"}
+    assert "loops" in why["kit/up"] and "broken link" in why["gone.wav"] and "not a regular file" in why["pipe.wav"]

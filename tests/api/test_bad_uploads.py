@@ -303,3 +303,172 @@ def test_two_gigabyte_upload_refused_at_limit(tmp_path: Path, good_pack: Path, d
         assert client.get("/status", headers=hdr).json()["active"]["effect"] == good
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------- malformed library archives
+def _lib_tar(members: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT, encoding="utf-8",
+                      errors="surrogateescape") as tf:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _lib_zip_corrupt_member() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bad.wav", _wav())
+        zf.writestr("kit/good.wav", _wav())
+    data = bytearray(buf.getvalue())
+    for k in range(30 + len("bad.wav") + 5, 30 + len("bad.wav") + 45):
+        data[k] ^= 0x55                      # damage bad.wav's deflate stream
+    return bytes(data)
+
+
+def _lib_zip_bad_utf8_name() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("badXname.wav", _wav())
+        zf.writestr("kit/good.wav", _wav())
+    data = bytearray(buf.getvalue().replace(b"badXname", b"bad\xffname"))
+    for sig, flag_at in ((b"PK\x03\x04", 7), (b"PK\x01\x02", 9)):      # flag the names as UTF-8
+        at = data.find(sig)
+        while at >= 0:
+            data[at + flag_at] |= 0x08
+            at = data.find(sig, at + 4)
+    return bytes(data)
+
+
+MALFORMED_LIBRARIES = {
+    "tar name not UTF-8": (lambda: _lib_tar([("bad\udcff.wav", _wav()), ("kit/good.wav", _wav())]),
+                           "bad\\xff.wav", "not valid UTF-8"),
+    "tar file then folder of that name": (lambda: _lib_tar([("k.wav", _wav()), ("k.wav/x.wav", _wav()),
+                                                            ("kit/good.wav", _wav())]), "k.wav/x.wav", "clashes"),
+    "zip member with corrupt deflate data": (_lib_zip_corrupt_member, "bad.wav", "damaged inside the archive"),
+    "zip name with an 8-bit CSI and a bidi override": (lambda: _zip_bytes({"\x9b2Jwipe\u202evaw.wav": _wav(),
+                                                                          "kit/good.wav": _wav()}),
+                                                       "\x9b2Jwipe\u202evaw.wav", "non-printable"),
+}
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _raw_client(box: BoxUnderTest):
+    """A client that returns what the box answers to a server error (a 500) instead of raising it."""
+    from fastapi.testclient import TestClient
+    return TestClient(box.app, raise_server_exceptions=False)
+
+
+def _library_dirs(box: BoxUnderTest) -> list[str]:
+    return sorted(p.name for p in (box.store_dir / "libraries").iterdir())
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_LIBRARIES))
+def test_malformed_library_member_rejected_per_file_rest_kept(playing, case: str) -> None:
+    box, good = playing
+    make, bad_path, why = MALFORMED_LIBRARIES[case]
+    client = _raw_client(box)
+    r = client.post("/libraries", params={"name": "odd"}, content=make(), headers=box.auth)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    reasons = {f["path"]: f["reason"] for f in body["files"] if not f["ok"]}
+    assert why in reasons[bad_path] and "kit/good.wav" in [f["path"] for f in body["files"] if f["ok"]]
+    assert str(box.store_dir) not in r.text
+    assert _library_dirs(box) == [body["id"]]
+    assert (box.store_dir / "libraries" / body["id"] / "files" / "kit" / "good.wav").is_file()
+    assert_still_playing(box, good)
+
+
+def test_library_reasons_never_name_the_box_paths(playing) -> None:
+    box, good = playing
+    r = box.client.post("/libraries", content=_zip_bytes({"kit/bad.flac": b"fLaC" + b"\0" * 300,
+                                                          "kit/bad.wav": b"RIFF\x10\0\0\0WAVEjunkjunk"}),
+                        headers=box.auth)
+    assert r.status_code == 201, r.text
+    reasons = [f["reason"] for f in r.json()["files"]]
+    assert len(reasons) == 2 and all(reasons)
+    assert str(box.store_dir) not in r.text and "partial" not in r.text and "libraries/" not in r.text
+    assert "kit/bad.flac" in reasons[0]
+
+
+def test_library_zip_with_a_name_falsely_flagged_utf8_refused_whole_nothing_left(playing) -> None:
+    box, good = playing
+    r = _raw_client(box).post("/libraries", content=_lib_zip_bad_utf8_name(), headers=box.auth)
+    assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
+    assert "zip the folder again" in r.json()["message"]
+    assert _library_dirs(box) == [] and box.client.get("/libraries", headers=box.auth).json() == []
+
+
+def test_library_damaged_xz_stream_refused_whole_nothing_left(playing) -> None:
+    box, good = playing
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz") as tf:
+        for i in range(3):
+            data = np.random.default_rng(i).bytes(200_000)
+            info = tarfile.TarInfo(f"kit/{i}.wav")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    data = bytearray(buf.getvalue())
+    for k in range(len(data) // 2, len(data) // 2 + 64):
+        data[k] ^= 0xA5                              # lzma cannot list the members past this
+    client = _raw_client(box)
+    r = client.post("/libraries", content=bytes(data), headers=box.auth)
+    assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
+    assert "damaged" in r.json()["message"]
+    assert _library_dirs(box) == [] and box.client.get("/libraries", headers=box.auth).json() == []
+    assert_still_playing(box, good)
+
+
+def test_library_unforeseen_unpack_error_is_a_clean_422_and_leaves_nothing(playing,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import device.library.archive as archive
+
+    box, good = playing
+
+    def boom(*_args):
+        raise RuntimeError("nobody foresaw this")
+    monkeypatch.setattr(archive, "_extract_one", boom)
+    monkeypatch.setattr(archive, "_one", boom, raising=False)
+    client = _raw_client(box)
+    r = client.post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
+    assert "Traceback" not in r.text and str(box.store_dir) not in r.text
+    assert _library_dirs(box) == []
+    assert_still_playing(box, good)
+
+
+@pytest.mark.parametrize("errno_, status", [(28, 507), (5, 422)], ids=["disk full", "io error"])
+def test_library_failure_after_unpacking_is_a_clean_answer(playing, monkeypatch: pytest.MonkeyPatch,
+                                                          errno_: int, status: int) -> None:
+    box, good = playing
+
+    def broken(*_args):
+        raise OSError(errno_, "the disk said no", str(box.store_dir / "libraries" / "x" / "library.json"))
+    monkeypatch.setattr(box.app.state.box.libraries, "ingest", broken)
+    r = _raw_client(box).post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    assert r.status_code == status, r.text
+    assert r.json()["message"] and "Traceback" not in r.text and str(box.store_dir) not in r.text
+    assert not list((box.store_dir / "tmp").iterdir())           # the upload itself is not kept
+    assert_still_playing(box, good)
+
+
+def test_library_whose_record_cannot_be_written_is_taken_away_whole(playing, monkeypatch: pytest.MonkeyPatch) -> None:
+    box, good = playing
+    libs = box.app.state.box.libraries
+
+    def full(_info):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(libs, "_save", full)
+    r = _raw_client(box).post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    assert r.status_code == 507, r.text
+    assert _library_dirs(box) == []                   # the unpacked files went with the failed record
+    assert_still_playing(box, good)

@@ -168,3 +168,74 @@ def test_start_api_one_call(tmp_path: Path, capsys) -> None:
         assert r.status_code == 422 and "engine runs at 44100 Hz" in r.json()["message"]
     finally:
         running.stop()
+
+
+# ------------------------------------------------------------------ CLI rough edges
+def test_pair_with_a_non_url_says_what_an_address_looks_like(server, capsys) -> None:
+    assert main(["pair", "notaurl", "--code", "ABC"]) == 2
+    err = capsys.readouterr().err
+    assert "not a box address" in err and "http://HOST:PORT" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("code", ["", None], ids=["empty --code", "closed stdin"])
+def test_pair_without_a_code_is_a_clear_error(server, monkeypatch: pytest.MonkeyPatch, capsys, code) -> None:
+    running, _, _ = server
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))          # nothing to read: EOF at the prompt
+    assert main(["pair", running.url, *(["--code", code] if code is not None else [])]) == 2
+    err = capsys.readouterr().err
+    assert "no pairing code given" in err and "--code" in err and "internal error" not in err
+
+
+def test_push_library_single_audio_file_is_not_a_library(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    one = tmp_path / "one.wav"
+    sf.write(one, np.zeros(480, np.float32), 48000)
+    assert main(["push-library", str(one), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "one.wav is a single audio file, not a library" in err and "folder" in err
+    assert len(err.strip().splitlines()) == 2                     # the message and its hint, nothing more
+
+
+def test_push_library_prints_hostile_names_escaped(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(480, np.float32), 48000, format="WAV")
+    arc = tmp_path / "evil.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("\x1b[2J\x1b]0;owned\x07.wav", buf.getvalue())
+        zf.writestr("rtl\u202evaw.exe.wav", buf.getvalue())
+        zf.writestr("ok.wav", buf.getvalue())
+    assert main(["push-library", str(arc), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 files accepted, 2 rejected" in out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "rejected \\x1b[2J\\x1b]0;owned\\x07.wav: unsafe path" in out and "rtl\\u202evaw.exe.wav" in out
+
+
+def test_push_library_follows_links_and_says_what_it_skipped(server, tmp_path: Path, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(480, np.float32), 48000, format="WAV")
+    lib, shared = tmp_path / "drums", tmp_path / "shared"
+    (lib / "kick").mkdir(parents=True)
+    shared.mkdir()
+    (lib / "kick" / "k1.wav").write_bytes(buf.getvalue())
+    (shared / "s1.wav").write_bytes(buf.getvalue())
+    (lib / "snare").symlink_to(shared)
+    (lib / "k1-link.wav").symlink_to(lib / "kick" / "k1.wav")
+    (lib / "kick" / "loop").symlink_to(lib)
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "3 files accepted, 0 rejected" in out
+    assert "skipped kick/loop: folder link loops back" in out
+
+
+def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None:
+    running, codes, _ = server
+    _pair(running.url, codes)
+    assert main(["box-library", "lib-x", "--tag", "a/b"]) == 2
+    err = capsys.readouterr().err
+    assert "'a/b' cannot be a tag" in err and "slash" in err and "404" not in err
