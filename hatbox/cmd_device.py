@@ -15,6 +15,7 @@ from typing import Any
 from hatbox.errors import HatboxError
 
 DEFAULT_STORE = Path.home() / ".hatbox"
+SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
 
 
 def register(cli: Any) -> None:
@@ -35,8 +36,10 @@ def register(cli: Any) -> None:
     p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="the box's data folder")
     p.add_argument("--effect", metavar="PACK", help="effect pack to load at start")
     p.add_argument("--synth", metavar="PACK", help="synth pack to load at start")
-    p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence")
-    p.add_argument("--output", metavar="WAV", help="file backend: write the output here")
+    p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
+                                                  "its end; without it the box runs until stopped)")
+    p.add_argument("--output", metavar="WAV",
+                   help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
     p.add_argument("--seconds", type=float, help="stop after this many seconds")
 
 
@@ -71,8 +74,11 @@ def _config(args: argparse.Namespace) -> Any:
                         seconds=args.seconds, input_wav=args.input, output_wav=args.output)
 
 
-def _pick_backend(cfg: Any, sim: bool) -> str:
-    """ALSA, or with --sim the file backend when no ALSA device opens (paced by the clock)."""
+def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
+    """ALSA, or with --sim the file backend when no ALSA device opens (paced by the clock).
+
+    The file backend plays ``--input`` (the box stops at its end, or after --seconds) or, without
+    it, silence until the box is stopped; its output goes to ``--output`` or ``store/sim-out.wav``."""
     from device.audio.alsa_io import AlsaIO, AudioDeviceError
     if not sim:
         return "ALSA device " + cfg.audio.device
@@ -81,14 +87,19 @@ def _pick_backend(cfg: Any, sim: bool) -> str:
         return "ALSA device " + cfg.audio.device
     except AudioDeviceError as exc:
         cfg.backend, cfg.pace = "file", True
-        cfg.output_wav = cfg.output_wav or "hatbox-sim-out.wav"
-        return f"file backend -> {cfg.output_wav} (ALSA '{cfg.audio.device}' unavailable: {str(exc).splitlines()[0]})"
+        cfg.output_wav = str(Path(cfg.output_wav or Path(store) / SIM_OUTPUT).absolute())
+        until = "its end" if cfg.input_wav else "Ctrl-C or SIGTERM"
+        if cfg.seconds is not None:
+            until = f"{cfg.seconds:g} s"
+        feed = f"{cfg.input_wav} in" if cfg.input_wav else "silence in"
+        return (f"file backend ({feed}, until {until}) -> {cfg.output_wav} "
+                f"(ALSA '{cfg.audio.device}' unavailable: {str(exc).splitlines()[0]})")
 
 
 def run(args: argparse.Namespace) -> int:
     from device.audio.server import EngineProcess
     cfg = _config(args)
-    where = _pick_backend(cfg, args.sim)
+    where = _pick_backend(cfg, args.sim, args.store)
     engine = EngineProcess(cfg).start()
     control = BoxControl(engine)
     for slot, path in cfg.packs.items():
@@ -99,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in engine.status().get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     stoppers = _front_ends(args, control)
+    restore = _stop_on_sigterm()
     try:
         _wait(args, control, engine)
     except KeyboardInterrupt:
@@ -107,7 +119,23 @@ def run(args: argparse.Namespace) -> int:
         for stop in reversed(stoppers):
             stop()
         engine.stop()
+        restore()
     return 0
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM ends the box as Ctrl-C does (front ends stopped, the engine's output file finished).
+    Returns what puts the previous handler back (nothing to do off the main thread)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:

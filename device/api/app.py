@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from device.api import models as M
-from device.api.auth import AuthError, Pairing, TokenStore
+from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.control import Control
 from device.library.archive import ArchiveError, Limits
@@ -441,11 +441,14 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     def health(request: Request) -> M.Health:
         return M.Health(ok=True, name=_box(request).config.box_name, version=__version__)
 
-    @app.post("/pair", response_model=M.PairResponse, responses=_errors(401))
+    @app.post("/pair", response_model=M.PairResponse, responses=_errors(401, 429))
     def pair(request: Request, body: M.PairRequest) -> M.PairResponse:
         box = _box(request)
         try:
             box.pairing.redeem(body.code)
+        except PairingPaused as exc:
+            raise ApiError(429, "too many attempts", Exception.__str__(exc), hint=exc.hint,
+                           headers=exc.headers) from None
         except AuthError as exc:
             raise ApiError(401, "wrong code", Exception.__str__(exc), hint=exc.hint) from None
         tid, token = box.tokens.issue(body.name)

@@ -2,15 +2,23 @@
 
 The box shows a short pairing code on its panel (and logs it with ``--sim``).  A laptop
 that sends the right code gets a random bearer token; the box keeps only the token's
-sha256, so a stolen tokens.json does not let anyone in.  A code is single-use, lives
-``CODE_TTL_S`` seconds and is replaced after ``MAX_ATTEMPTS`` wrong guesses, so guessing
-one (31**6 codes) over the network is hopeless.  Tokens are revoked by id.
+sha256, so a stolen tokens.json does not let anyone in.  A code is single-use and lives
+``CODE_TTL_S`` seconds.  Wrong codes do not change it (a stranger sending wrong codes cannot
+make the code on the panel stale); instead, after ``FREE_MISSES`` wrong codes in a row every
+pairing attempt is refused (:class:`PairingPaused`) for a pause of ``FIRST_PAUSE_S``, doubled
+by each wrong code after a pause up to ``MAX_PAUSE_S``.  Over the network that allows at most
+20 guesses in any hour and 12 an hour sustained; a code is one of 31**6 = 887,503,681, so
+guessing one takes over 4,000 years on average (a year of trying succeeds about once in 8,400).
+A successful pairing, or an hour without a wrong code, ends the pauses.  The price: a stranger
+sending wrong codes can keep pairing paused (never more than 5 minutes after their last wrong
+code), though never change the code the owner reads.  Tokens are revoked by id.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import threading
 import time
@@ -23,11 +31,28 @@ from hatbox.errors import HatboxError
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"    # no 0/O, 1/I/L: easy to read off a small panel
 CODE_LEN = 6
 CODE_TTL_S = 600.0
-MAX_ATTEMPTS = 5
+FREE_MISSES = 5             # wrong codes in a row before pairing pauses
+FIRST_PAUSE_S = 30.0        # the first pause; each wrong code after a pause doubles it...
+MAX_PAUSE_S = 300.0         # ... up to this: at most one guess per 5 minutes, 12 an hour
+QUIET_S = 3600.0            # an hour without a wrong code forgets the earlier ones
 
 
 class AuthError(HatboxError):
     """A missing, wrong or revoked token, or a wrong pairing code."""
+
+
+class PairingPaused(AuthError):
+    """Too many wrong pairing codes: every attempt is refused for ``retry_after`` seconds.
+    ``status_code`` / ``headers`` are what an HTTP answer should carry (429, ``Retry-After``)."""
+
+    status_code = 429
+
+    def __init__(self, seconds: float, wrong: bool = False) -> None:
+        self.retry_after = max(1, math.ceil(seconds))
+        self.headers = {"Retry-After": str(self.retry_after)}
+        first = "wrong pairing code; too many wrong codes" if wrong else "too many wrong pairing codes"
+        super().__init__(f"{first}: pairing is paused for {self.retry_after} s",
+                         hint=f"read the code off the box's panel and try again in {self.retry_after} s")
 
 
 def _digest(token: str) -> str:
@@ -40,39 +65,65 @@ def normalize_code(code: str) -> str:
 
 
 class Pairing:
-    """The current pairing code; ``on_code(code)`` is called whenever a new one is made."""
+    """The current pairing code; ``on_code(code)`` is called whenever a new one is made.
+    ``clock`` (seconds, monotonic) is injectable for tests."""
 
-    def __init__(self, on_code: Callable[[str], None] = lambda c: None, ttl_s: float = CODE_TTL_S) -> None:
+    def __init__(self, on_code: Callable[[str], None] = lambda c: None, ttl_s: float = CODE_TTL_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._on_code = on_code
         self._ttl = ttl_s
+        self._clock = clock
         self._lock = threading.Lock()
         self._code = ""
-        self._expires = 0.0
-        self._misses = 0
+        self._expires = -math.inf
+        self._misses = 0            # wrong codes since the last success (or quiet hour)
+        self._pause = 0.0           # the last pause's length (0: none yet)
+        self._paused_until = -math.inf
+        self._last_miss = -math.inf
 
     def current(self) -> str:
         """The code to show now (a fresh one once the old one expired)."""
         with self._lock:
-            if time.monotonic() >= self._expires:
+            if self._clock() >= self._expires:
                 self._renew()
             return self._code
 
+    def paused_for(self) -> float:
+        """Seconds until pairing attempts are accepted again (0: now)."""
+        with self._lock:
+            return max(0.0, self._paused_until - self._clock())
+
     def _renew(self) -> None:
         self._code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LEN))
-        self._expires = time.monotonic() + self._ttl
-        self._misses = 0
+        self._expires = self._clock() + self._ttl
         self._on_code(self._code)
 
+    def _forgive(self) -> None:
+        self._misses, self._pause, self._paused_until, self._last_miss = 0, 0.0, -math.inf, -math.inf
+
     def redeem(self, code: str) -> None:
-        """Accept ``code`` once (then make a new one) or raise AuthError."""
-        self.current()
+        """Accept ``code`` once (then make a new one); else AuthError, or PairingPaused while
+        paused (the code is not even compared then)."""
         with self._lock:
+            now = self._clock()
+            if now < self._paused_until:
+                raise PairingPaused(self._paused_until - now)
+            if now - self._last_miss >= QUIET_S:
+                self._forgive()
+            if now >= self._expires:          # what the panel showed had expired: not a guess
+                self._renew()
+                raise AuthError("the pairing code had expired; the box's panel shows a new one now",
+                                hint="read the new code off the box's panel and try again")
             if hmac.compare_digest(normalize_code(code).encode(), self._code.encode()):
+                self._forgive()
                 self._renew()
                 return
             self._misses += 1
-            if self._misses >= MAX_ATTEMPTS:
-                self._renew()
+            self._last_miss = now
+            if self._misses >= FREE_MISSES:
+                self._pause = min(MAX_PAUSE_S, 2 * self._pause) if self._pause else FIRST_PAUSE_S
+                self._paused_until = now + self._pause
+                raise PairingPaused(self._pause, wrong=True)
         raise AuthError("wrong or expired pairing code", hint="read the code off the box's panel and try again")
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from hatbox.errors import HatboxError
+from hatbox.errors import AudioFileError, HatboxError
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
 FORMATS = {"float32": ("PCM_FORMAT_FLOAT_LE", "<f4"), "s16": ("PCM_FORMAT_S16_LE", "<i2"),
@@ -152,41 +152,100 @@ class AlsaIO:
 
 
 class FileIO:
-    """Offline backend: blocks from an input signal (or silence), output collected in memory."""
+    """Offline backend: blocks from an input signal (the run ends with it) or, without one, endless
+    silence (the run ends when it is stopped).  With ``out_path`` the output is written to that float
+    WAV as it goes (a quarter second is buffered, so memory stays flat however long it runs); the
+    file is complete once :meth:`close` returns.  A WAV holds at most 4 GiB: output past
+    ``MAX_OUT_BYTES`` (6.2 h at 48 kHz) is dropped and counted in ``dropped`` (and said in ``info``)."""
+
+    MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # a WAV's 32-bit sizes, less room for the header
+    BUFFER_S = 0.25                              # output collected before each write to the file
 
     def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
                  out_path: str | Path | None = None) -> None:
         self.cfg = cfg
-        self.audio = np.zeros(0, np.float32) if audio is None else np.asarray(audio, np.float32)
+        self.audio = None if audio is None else np.asarray(audio, np.float32).reshape(-1)
         self.out_path = Path(out_path) if out_path else None
         self.pos = 0
         self.xruns = 0
-        self.chunks: list[np.ndarray] = []
+        self.written = 0                         # samples taken by write(), kept or not
+        self.kept = 0                            # samples in the output file
+        self.dropped = 0                         # samples not in it (past MAX_OUT_BYTES, or a failed write)
         self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
         self.primed_samples = 0
+        self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
+        self._fill = 0
+        self._room = self.MAX_OUT_BYTES // 4     # float32 mono samples the file may still take
+        self._out = self._open_out() if self.out_path is not None else None
+
+    def _open_out(self) -> Any:
+        import soundfile as sf
+        path = self.out_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return sf.SoundFile(str(path), "w", samplerate=int(self.cfg.rate), channels=1, format="WAV",
+                                subtype="FLOAT")
+        except Exception as exc:  # noqa: BLE001 - libsndfile and OSError alike: one clear line
+            why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            raise AudioFileError(f"cannot write the output {path}: {why}",
+                                 hint="pass a writable file with --output WAV") from None
 
     @property
     def exhausted(self) -> bool:
-        return self.pos >= self.audio.shape[0]
+        """The input signal has been read to its end (never without an input: silence is endless)."""
+        return self.audio is not None and self.pos >= self.audio.shape[0]
 
     def read(self, buf: np.ndarray) -> bool:
-        seg = self.audio[self.pos:self.pos + buf.shape[0]]
+        seg = self.audio[self.pos:self.pos + buf.shape[0]] if self.audio is not None else buf[:0]
         buf[:seg.shape[0]] = seg
         buf[seg.shape[0]:] = 0.0
         self.pos += buf.shape[0]
         return True
 
     def write(self, buf: np.ndarray) -> bool:
-        self.chunks.append(buf.copy())
+        self.written += buf.shape[0]
+        if self._out is None:
+            return True
+        x = buf
+        while x.shape[0]:
+            take = min(x.shape[0], self._buf.shape[0] - self._fill)
+            self._buf[self._fill:self._fill + take] = x[:take]
+            self._fill += take
+            x = x[take:]
+            if self._fill == self._buf.shape[0]:
+                self._flush()
         return True
 
-    def output(self) -> np.ndarray:
-        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+    def _flush(self) -> None:
+        keep = min(self._fill, self._room)
+        if keep:
+            try:
+                self._out.write(self._buf[:keep])
+            except Exception as exc:  # noqa: BLE001 - a full disk ends the recording, not the engine
+                self._fail(exc)
+                keep = 0
+            self._room -= keep
+            self.kept += keep
+        if self._fill > keep and not self.dropped:
+            self.info["playback"].setdefault("note", f"output past {self.kept / self.cfg.rate:.1f} s not written")
+        self.dropped += self._fill - keep
+        self._fill = 0
+
+    def _fail(self, exc: Exception) -> None:
+        why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        self.info["playback"]["error"] = f"cannot write the output {self.out_path}: {why}"
+        self._room = 0
 
     def close(self) -> None:
-        if self.out_path is not None:
-            from device.audio import audiofile
-            audiofile.write(self.out_path, self.output(), self.cfg.rate)
+        """Write what is buffered and finish the WAV (its header gets the final length).
+        A write that fails is reported in ``info['playback']['error']``, never raised."""
+        if self._out is not None:
+            try:
+                self._flush()
+                self._out.close()
+            except Exception as exc:  # noqa: BLE001
+                self._fail(exc)
+            self._out = None
 
 
 class Pacer:
@@ -227,8 +286,10 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
              on_block: Callable[[int], None] | None = None) -> dict[str, Any]:
     """The audio thread: read -> engine.process -> write, block after block.
 
-    Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends).
-    Returns counters (blocks, xruns, deadline misses, worst lateness in ms).
+    Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends; a FileIO
+    without input feeds silence until ``stop`` is set).  Ctrl-C (KeyboardInterrupt) stops it as
+    ``stop`` does, so the caller still closes the I/O (a file backend's WAV is finished).
+    Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
     period = io.cfg.period
     inp, out = np.zeros(period, np.float32), np.zeros(period, np.float32)
@@ -236,14 +297,18 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = 0
-    while (total is None or k < total) and not (stop is not None and stop.is_set()):
-        if total is None and isinstance(io, FileIO) and io.exhausted:
-            break
-        _one_block(engine, io, inp, out, pacer, io_stats)
-        k += 1
-        if on_block is not None:
-            on_block(k)
-    return {"blocks": k, "xruns": engine.xruns, **io_stats,
+    interrupted = False
+    try:
+        while (total is None or k < total) and not (stop is not None and stop.is_set()):
+            if total is None and isinstance(io, FileIO) and io.exhausted:
+                break
+            _one_block(engine, io, inp, out, pacer, io_stats)
+            k += 1
+            if on_block is not None:
+                on_block(k)
+    except KeyboardInterrupt:         # Ctrl-C in a terminal reaches the engine process too
+        interrupted = True
+    return {"blocks": k, "xruns": engine.xruns, **io_stats, "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 

@@ -19,12 +19,17 @@ def test_health_needs_no_token_everything_else_does(box: BoxUnderTest) -> None:
 def test_pairing_code_is_single_use_and_guesses_are_limited(box: BoxUnderTest) -> None:
     used = box.codes[0]
     assert box.client.post("/pair", json={"code": used}).status_code == 401
-    current = box.codes[-1]
-    for _ in range(5):
-        assert box.client.post("/pair", json={"code": "AAAAAA"}).status_code == 401
-    assert box.codes[-1] != current          # too many wrong guesses: a new code is shown
     r = box.client.post("/pair", json={"code": box.codes[-1].lower()[:3] + "-" + box.codes[-1][3:]})
     assert r.status_code == 200 and r.json()["token"] != box.token
+    current = box.codes[-1]
+    for _ in range(4):
+        assert box.client.post("/pair", json={"code": "AAAAAA"}).status_code == 401
+    r = box.client.post("/pair", json={"code": "AAAAAA"})                  # 5 wrong codes: pairing pauses
+    assert r.status_code == 429 and "pairing is paused for 30 s" in r.json()["message"]
+    assert r.headers["Retry-After"] == "30"
+    r = box.client.post("/pair", json={"code": current})
+    assert r.status_code == 429 and "paused" in r.json()["message"]
+    assert box.codes[-1] == current          # ... and the code on the panel stays good (see test_pairing.py)
 
 
 def test_revoked_token_is_refused(box: BoxUnderTest) -> None:

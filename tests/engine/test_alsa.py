@@ -83,7 +83,7 @@ def test_a_missed_deadline_says_where_the_time_went() -> None:
 
     class StallingIO(FileIO):
         def write(self, buf: np.ndarray) -> bool:
-            if len(self.chunks) == 20:
+            if self.written == 20 * 128:
                 time.sleep(0.012)                     # > 2 periods of 2.67 ms headroom
             return super().write(buf)
 
@@ -93,3 +93,83 @@ def test_a_missed_deadline_says_where_the_time_went() -> None:
     assert res["deadline_misses"] >= 1 and eng.xruns >= 1
     stalled = [d for d in res["miss_detail"] if d["block"] == 20]     # (a VM hiccup may add others)
     assert stalled and stalled[0]["write_ms"] >= 11.0 and stalled[0]["compute_ms"] < stalled[0]["write_ms"]
+
+
+# ---------------------------------------------------------------- file backend (FileIO)
+def test_file_backend_without_input_feeds_silence_until_stopped() -> None:
+    """No input file: the loop runs until told to stop (it used to end before the first block)."""
+    import threading
+
+    from device.audio.alsa_io import FileIO
+    eng = Engine(EngineConfig(rate=RATE, block=128))
+    io = FileIO(AudioConfig(rate=RATE, period=128, periods=3))
+    stop = threading.Event()
+    res = run_loop(eng, io, stop=stop, on_block=lambda k: k >= 300 and stop.set())
+    assert res["blocks"] == 300 and not io.exhausted and io.written == 300 * 128
+
+
+def test_file_backend_with_input_still_ends_with_it() -> None:
+    from device.audio.alsa_io import FileIO
+    eng = Engine(EngineConfig(rate=RATE, block=128))
+    io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), tone(0.1))
+    assert run_loop(eng, io)["blocks"] == -(-int(0.1 * RATE) // 128) and io.exhausted
+
+
+def test_file_backend_writes_the_wav_as_it_goes_in_bounded_memory(tmp_path: Path) -> None:
+    """20 s of output: on disk before close (not held in memory: it used to be ~4 MB here, 690 MB an
+    hour), and the finished file holds every sample written."""
+    import tracemalloc
+
+    from device.audio import audiofile
+    from device.audio.alsa_io import FileIO
+    out = tmp_path / "rec" / "out.wav"
+    io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), None, out)
+    ramp = (np.arange(20 * RATE, dtype=np.float32) % 1000) / 1000.0
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        for s in range(0, ramp.shape[0], 128):
+            io.write(ramp[s:s + 128])
+        grown = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert grown < 256 << 10, f"{grown} bytes held for 20 s of output"
+    assert out.stat().st_size >= 4 * (ramp.shape[0] - RATE)          # already on disk, less the buffer
+    io.close()
+    y, rate = audiofile.read(out)
+    assert rate == RATE and np.array_equal(y.reshape(-1), ramp)
+
+
+def test_file_backend_stops_writing_at_the_wav_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from device.audio import audiofile
+    from device.audio.alsa_io import FileIO
+    monkeypatch.setattr(FileIO, "MAX_OUT_BYTES", 4 * 1000)
+    io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), None, tmp_path / "out.wav")
+    for _ in range(100):
+        io.write(np.full(128, 0.25, np.float32))
+    io.close()
+    y, _ = audiofile.read(tmp_path / "out.wav")
+    assert y.shape[-1] == 1000 and io.dropped == 100 * 128 - 1000
+    assert "not written" in io.info["playback"]["note"]
+
+
+def test_file_backend_output_that_cannot_be_written_is_a_clear_error_at_start(tmp_path: Path) -> None:
+    from device.audio.alsa_io import FileIO
+    from hatbox.errors import AudioFileError
+    (tmp_path / "file").write_text("")
+    with pytest.raises(AudioFileError, match="cannot write the output .*out.wav"):
+        FileIO(AudioConfig(rate=RATE, period=128), None, tmp_path / "file" / "out.wav")
+
+
+def test_ctrl_c_ends_the_loop_like_stop() -> None:
+    """Ctrl-C in a terminal reaches the engine process too: the loop returns (the caller then closes
+    the output) instead of raising out of the engine process with a traceback."""
+    from device.audio.alsa_io import FileIO
+
+    def interrupt(k: int) -> None:
+        if k == 10:
+            raise KeyboardInterrupt
+
+    eng = Engine(EngineConfig(rate=RATE, block=128))
+    res = run_loop(eng, FileIO(AudioConfig(rate=RATE, period=128, periods=3)), on_block=interrupt)
+    assert res["interrupted"] and res["blocks"] == 10

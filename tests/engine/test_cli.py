@@ -1,8 +1,12 @@
 """`hatbox device run` end to end (file backend: no sound card here)."""
 from __future__ import annotations
 
+import queue
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +17,14 @@ from tests.engine.helpers import RATE, tone
 from tests.engine.packs import effect_pack
 
 
+def _env(cwd: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "hatbox", "device", "run", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
-                               "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+                          capture_output=True, text=True, timeout=120, env=_env(cwd))
 
 
 def test_sim_falls_back_to_the_file_backend(tmp_path: Path) -> None:
@@ -39,3 +46,36 @@ def test_missing_device_is_named(tmp_path: Path) -> None:
     r = _run(["--audio", "hatbox_missing", "--seconds", "1", "--no-api", "--no-panel", "--no-midi",
               "--osc-port", "0"], tmp_path)
     assert r.returncode != 0 and "'hatbox_missing'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sim_without_input_runs_until_stopped_and_records_in_the_store(tmp_path: Path) -> None:
+    """No sound card, no --input, no --seconds: the box keeps running on silence (it used to stop at
+    once with 'the audio engine is not running'), SIGTERM ends it cleanly, and the recording is a
+    finished WAV in the store (not in the current directory)."""
+    (tmp_path / "empty.conf").write_text("")
+    store = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--no-api", "--no-panel",
+                             "--no-midi", "--osc-port", "0", "--store", str(store)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 90
+        while sum("load mean" in line for line in seen) < 2 and time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=1.0))
+            except queue.Empty:
+                assert proc.poll() is None, f"the box stopped by itself: {proc.stderr.read()}"
+        assert sum("load mean" in line for line in seen) >= 2, seen     # still running after 2+ s
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    out = store / "sim-out.wav"
+    assert any("file backend" in line and str(out) in line for line in seen), seen
+    y, rate = audiofile.read(out)
+    assert rate == RATE and y.shape[-1] >= 2 * RATE
+    assert not list(tmp_path.glob("*.wav"))                            # nothing left in the current directory
