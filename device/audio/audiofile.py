@@ -4,6 +4,9 @@ Arrays are float32, shape [channels, frames], values nominally in [-1, 1].
 """
 from __future__ import annotations
 
+import os
+import struct
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +66,76 @@ def check_samples(audio: np.ndarray, path: str | Path) -> None:
                              "is it really audio?")
 
 
-def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str = "FLOAT") -> Path:
-    """Write [C, N] or [N] float audio as WAV (32-bit float by default)."""
+# what write() can produce, by file name: the format, and the sample format when the caller gives none
+# (float where the format has it, so nothing is lost; 24-bit FLAC; Ogg Vorbis)
+WRITABLE = {".wav": ("WAV", "FLOAT"), ".aif": ("AIFF", "FLOAT"), ".aiff": ("AIFF", "FLOAT"),
+            ".flac": ("FLAC", "PCM_24"), ".ogg": ("OGG", "VORBIS")}
+
+
+def _audio_name(path: str | Path) -> Path:
     path = Path(path)
+    if path.suffix.lower() not in WRITABLE:
+        raise AudioFileError(f"{path}: cannot write audio of that kind",
+                             hint=f"give a name ending in {', '.join(WRITABLE)} (e.g. {path.stem}.wav)")
+    if path.is_dir():
+        raise AudioFileError(f"{path} is a folder", hint="give the path of the audio file to write")
+    return path
+
+
+def check_output(path: str | Path) -> Path:
+    """Make sure audio can be written at ``path`` before any work is spent on it (AudioFileError
+    otherwise): a name :data:`WRITABLE` knows, not a folder, its folder made and writable."""
+    path = _audio_name(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise AudioFileError(f"cannot write {path}: {exc.strerror or exc}",
+                             hint="pick a file in a folder you can write to") from None
+    return path
+
+
+def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = None) -> Path:
+    """Write [C, N] or [N] float audio in the format its name says (:data:`WRITABLE`; WAV and AIFF as
+    32-bit float by default).  The file is replaced atomically: a failed write (a full disk) leaves the
+    old file as it was and no half file."""
+    from export.atomic import atomic_output
+    path = _audio_name(path)
+    fmt, default_subtype = WRITABLE[path.suffix.lower()]
     arr = np.asarray(audio, dtype=np.float32)
     arr = arr[None, :] if arr.ndim == 1 else arr
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        sf.write(str(path), arr.T, int(rate), subtype=subtype)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(path) as fh:
+            sf.write(fh, arr.T, int(rate), subtype=subtype or default_subtype, format=fmt)
     except Exception as exc:  # noqa: BLE001
-        raise AudioFileError(f"cannot write {path}: {_why(exc)}") from None
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _why(exc)
+        raise AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?") from None
     return path
+
+
+def wav_header_problem(path: str | Path) -> str:
+    """Whether a WAV's header lies about its data size ("" if it is honest): a truncated file, or
+    one a recorder never finished, claims more audio than it holds."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+            return "not a RIFF/WAVE file"
+        fmt = "<I" if head[:4] == b"RIFF" else ">I"
+        pos = 12
+        while pos + 8 <= size:
+            fh.seek(pos)
+            cid, (csize,) = fh.read(4), struct.unpack(fmt, fh.read(4))
+            if cid == b"data":
+                avail = size - pos - 8
+                return "" if csize <= avail else (f"WAV header claims {csize} bytes of audio "
+                                                   f"but the file holds {avail}")
+            pos += 8 + csize + (csize & 1)
+    return "WAV file has no data chunk"
 
 
 def _why(exc: Exception) -> str:

@@ -197,13 +197,25 @@ def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
 
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float] | None = None, block: int = 128) -> Sequence[str]:
-    """Render a file through a pack; returns a few human-readable lines about what was done."""
+    """Render a file through a pack as the box plays it (the engine's output stage included: DC
+    removed, peaks limited at -1 dBFS); returns a few human-readable lines about what was done.
+    The output path is checked before any work; the WAV is replaced atomically."""
     from device.audio import audiofile
+    from device.audio.protect import box_output
+    audiofile.check_output(dst)
     proc = EffectProcessor(pack)
     audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
-    y = render(proc, audio, knobs, block=block, rate=rate)
+    lines = []
+    if Path(src).suffix.lower() == ".wav" and audiofile.wav_header_problem(src):
+        lines.append(f"warning: {src} is shorter than its header says ({audiofile.wav_header_problem(src)}): "
+                     "truncated? Rendered what it holds")
+    raw = render(proc, audio, knobs, block=block, rate=rate)
+    y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
-    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    peak = float(np.max(np.abs(raw))) if raw.size else 0.0
+    limited = (f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
+               if reduced_db > 0.05 else "")
     return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' "
             f"(block {block}, knobs {proc.knob_values()}) -> {dst}",
-            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS" + (f", {proc.faults} faults muted" if proc.faults else "")]
+            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the output stage{limited}" +
+            (f", {proc.faults} faults muted" if proc.faults else "")] + lines

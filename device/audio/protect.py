@@ -223,3 +223,15 @@ class OutputStage:
         """Most gain reduction (dB, >= 0) applied since the last call; resets the tracker."""
         g, self.gain_min = self.gain_min, 1.0
         return -lin_to_db(g)
+
+
+def box_output(x: np.ndarray, rate: int, block: int = 128,
+               config: ProtectConfig = ProtectConfig()) -> tuple[np.ndarray, float]:
+    """What the box's output stage makes of a mono signal ``x`` [N] (an offline render): the same
+    :class:`OutputStage`, fed in blocks of ``block`` samples as the engine feeds it.  Returns (the
+    guarded copy [N] float32, the most gain reduction applied, dB >= 0)."""
+    stage = OutputStage(rate, config)
+    y = np.array(x, dtype=np.float32, copy=True).reshape(-1)
+    for start in range(0, y.shape[0], max(1, int(block))):
+        stage.process(y[start:start + block])
+    return y, stage.take_gain_reduction_db()

@@ -20,14 +20,13 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import struct
 import tarfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES
+from device.audio.audiofile import READABLE_SUFFIXES, wav_header_problem
 from hatbox.errors import HatboxError
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
@@ -243,26 +242,6 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
 
 
 # --------------------------------------------------------------------------- audio
-def wav_header_problem(path: Path) -> str:
-    """Whether a WAV's header lies about its data size ("" if it is honest)."""
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        head = fh.read(12)
-        if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
-            return "not a RIFF/WAVE file"
-        fmt = "<I" if head[:4] == b"RIFF" else ">I"
-        pos = 12
-        while pos + 8 <= size:
-            fh.seek(pos)
-            cid, (csize,) = fh.read(4), struct.unpack(fmt, fh.read(4))
-            if cid == b"data":
-                avail = size - pos - 8
-                return "" if csize <= avail else (f"WAV header claims {csize} bytes of audio "
-                                                   f"but the file holds {avail}")
-            pos += 8 + csize + (csize & 1)
-    return "WAV file has no data chunk"
-
-
 def audio_problem(path: Path) -> tuple[str, int, int, int]:
     """(reason or "", frames, rate, channels) after decoding the whole file in blocks."""
     import soundfile as sf

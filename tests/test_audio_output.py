@@ -1,0 +1,82 @@
+"""Audio written for the user: checked before the work, replaced atomically, and (for renders) passed
+through the box's own output stage, so an offline render is never louder than the box would play it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.audio import audiofile
+from device.audio.effect import render_file
+from device.audio.protect import ProtectConfig, box_output
+from hatbox.errors import AudioFileError
+
+FACTORY_EFFECT = Path(__file__).resolve().parents[1] / "factory" / "effect-drive.hatpack"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_half_wav(tmp_path, monkeypatch):
+    target = tmp_path / "take.wav"
+    audiofile.write(target, np.full(4800, 0.25, np.float32), 48000)
+    before = target.read_bytes()
+
+    def disk_full(fh, *args, **kwargs):
+        fh.write(b"RIFF" + b"\0" * 1000)                 # half a file, then the disk is full
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(audiofile.sf, "write", disk_full)
+    with pytest.raises(AudioFileError, match="No space left on device"):
+        audiofile.write(target, np.zeros(48000, np.float32), 48000)
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["take.wav"]
+
+
+@pytest.mark.parametrize("name, words", [("out.mp3", "cannot write audio of that kind"), ("folder.wav", "is a folder"),
+                                         ("/proc/nope/out.wav", "cannot write")])
+def test_an_output_that_cannot_be_a_wav_is_refused_before_any_work(tmp_path, name, words):
+    (tmp_path / "folder.wav").mkdir()
+    with pytest.raises(AudioFileError, match=words):
+        audiofile.check_output(tmp_path / name)
+
+
+def test_render_refuses_its_output_before_rendering(tmp_path, monkeypatch):
+    src = tmp_path / "in.wav"
+    sf.write(src, np.zeros(4800, np.float32), 48000, subtype="FLOAT")
+    import device.audio.effect as effect
+    monkeypatch.setattr(effect, "render", lambda *a, **k: pytest.fail("rendered before checking --out"))
+    with pytest.raises(AudioFileError, match="cannot write audio of that kind"):
+        render_file(FACTORY_EFFECT, src, tmp_path / "out.mp3")
+
+
+@pytest.mark.parametrize("suffix", [".flac", ".aiff", ".ogg"])
+def test_other_formats_are_written_by_their_names(tmp_path, suffix):
+    x = (0.5 * np.sin(np.arange(4800) / 10)).astype(np.float32)
+    path = audiofile.write(tmp_path / f"out{suffix}", x, 48000)
+    y, rate = audiofile.read(path, mono=True)
+    assert rate == 48000 and y.shape[1] == x.shape[0] and np.max(np.abs(y[0] - x)) < 0.05
+
+
+def test_a_render_is_limited_as_the_box_limits_it(tmp_path):
+    rate = 48000
+    t = np.arange(rate, dtype=np.float32) / rate
+    src, dst = tmp_path / "hot.wav", tmp_path / "out.wav"
+    sf.write(src, (4.0 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), rate, subtype="FLOAT")   # +12 dBFS
+    lines = render_file(FACTORY_EFFECT, src, dst, {"drive": 24.0})
+    y, _ = sf.read(dst, dtype="float32")
+    assert np.max(np.abs(y)) <= ProtectConfig().ceiling + 1e-6
+    assert "limiter took up to" in lines[1]
+
+
+def test_the_output_stage_offline_matches_it_block_by_block():
+    x = (np.random.default_rng(0).standard_normal(9000) * 2.0).astype(np.float32)
+    y, reduced = box_output(x, 48000, block=128)
+    assert np.all(np.isfinite(y)) and np.max(np.abs(y)) <= ProtectConfig().ceiling + 1e-6 and reduced > 6.0
+    quiet, none = box_output(0.01 * x, 48000, block=128)
+    assert none == 0.0 and np.allclose(quiet, 0.01 * x, atol=2e-3)          # below the ceiling: only DC goes
+
+
+def test_a_truncated_wav_is_rendered_with_a_warning(tmp_path):
+    src = tmp_path / "cut.wav"
+    sf.write(src, np.zeros(96000, np.float32), 48000, subtype="FLOAT")
+    src.write_bytes(src.read_bytes()[:4000])
+    lines = render_file(FACTORY_EFFECT, src, tmp_path / "out.wav")
+    assert any("shorter than its header says" in line for line in lines)
