@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from hatbox.errors import KnobError
+from hatbox.errors import HatboxError, KnobError
 
 
 def register(cli) -> None:
@@ -59,7 +59,8 @@ def parse_settings(items: list[str]) -> dict[str, object]:
     model: dict[str, object] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep:
+        key = key.strip()
+        if not sep or not key or key == "model.":
             raise KnobError(f"--set expects KEY=VALUE, got {item!r}")
         try:
             parsed = json.loads(value)          # numbers, true/false, lists, objects
@@ -73,11 +74,18 @@ def parse_settings(items: list[str]) -> dict[str, object]:
 
 def train(args: argparse.Namespace) -> int:
     from trainer.cpuwatch import busy_warning
-    from trainer.effect.train import train_effect
+    from trainer.effect.train import OPTIONS, SETTINGS, train_effect
+    settings = parse_settings(args.set)
+    for key in settings:
+        if key in OPTIONS:
+            raise HatboxError(f"--set {key}: use the --{key.replace('_', '-')} option instead")
+        if key not in SETTINGS and key != "model":
+            raise HatboxError(f"--set {key}: unknown training setting",
+                              hint="settings: " + ", ".join(SETTINGS) + ", model.KEY (e.g. model.hidden=24)")
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
-                          **parse_settings(args.set))
+                          **settings)
     m = result.metrics
     if not m:          # a non-main torchrun process: rank 0 exports and reports
         return 0
@@ -90,6 +98,10 @@ def train(args: argparse.Namespace) -> int:
     for key, value in m["val_esr_per_setting"].items():
         print(f"  ESR {value:.5f}  at {key}")
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))
+    for note in result.notes:
+        print(f"note: {note}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     warning = busy_warning(m.get("others_cores"), m["steps"])
     if warning:
         print(f"warning: {warning}")

@@ -16,6 +16,11 @@ from hatbox.errors import DataError
 MARGIN = 1           # samples of the latency left in place when aligning
 LEAD_LIMIT_S = 0.001 # an output leading its input by more than this is an error
 MAX_ANALYSIS = 1 << 20   # samples of each file used for the estimate
+MAX_DELAY_MS = 1000.0    # delays searched: up to this much either way (at most half the recording)
+# The strongest tap must stand this many times above the median tap.  Unrelated or out-of-range audio gives
+# 5-8 (the largest of ~10^5 noise taps); real gear measured 11-1200 (pedalboard drive/LPF on 0.3-3 s of plucks).
+PEAK_RATIO = 9.0
+EDGE_SAMPLES = 8         # a peak this close to the end of the searched range may lie beyond it
 
 
 def impulse_response(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
@@ -29,16 +34,34 @@ def impulse_response(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
     return np.concatenate([h[size - max_lag:], h[:max_lag + 1]])
 
 
-def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = 100.0) -> int:
-    """Latency in samples of ``y`` [N] behind ``x`` [N] (>= 0).
+def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DELAY_MS, where: str = "") -> int:
+    """Latency in samples of ``y`` [N] behind ``x`` [N] (>= 0), searched up to ``max_ms`` either way
+    (and at most half the shorter recording).
 
-    Raises :class:`DataError` when the output leads the input (files swapped or cut).
+    Raises :class:`DataError` (prefixed with ``where``, e.g. the row and files) when no clear delay is
+    found in that range (the strongest tap is weak, or at the edge of the range: the output is not a
+    recording of this input, or is delayed further), or when the output leads the input (files swapped
+    or cut).
     """
-    max_lag = max(1, int(rate * max_ms / 1000))
+    prefix = f"{where}: " if where else ""
+    n = min(x.shape[0], y.shape[0], MAX_ANALYSIS)
+    max_lag = max(1, min(int(rate * max_ms / 1000), n // 2))
     h = np.abs(impulse_response(x, y, max_lag))
-    lag = int(np.argmax(h)) - max_lag
+    peak = int(np.argmax(h))
+    lag = peak - max_lag
+    strength = float(h[peak]) / max(float(np.median(h)), 1e-30)
+    searched = f"+-{1000 * max_lag / rate:.0f} ms"
+    hint = (f"check that the output is a recording of this input (same take), delayed by less than {searched[2:]}; "
+            "trim leading silence from the output file if the delay is longer")
+    if abs(lag) > max_lag - EDGE_SAMPLES:
+        raise DataError(f"{prefix}no delay between input and output found within {searched} (the best match is "
+                        f"at the edge of the searched range, {lag} samples)", hint=hint)
+    if not np.isfinite(strength) or strength < PEAK_RATIO:
+        raise DataError(f"{prefix}no clear delay between input and output found within {searched} (the best "
+                        f"match, at {lag} samples, stands only {strength:.1f}x above the rest; "
+                        f"{PEAK_RATIO:g}x needed)", hint=hint)
     if lag < -max(8, LEAD_LIMIT_S * rate):
-        raise DataError(f"the output leads the input by {-lag} samples",
+        raise DataError(f"{prefix}the output leads the input by {-lag} samples ({1000 * -lag / rate:.1f} ms)",
                         hint="check that the input and output files are not swapped or trimmed")
     return max(0, lag)
 

@@ -11,6 +11,8 @@ setting) whose output does not match.
 from __future__ import annotations
 
 import csv
+import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,17 +135,29 @@ def check_replicates(pairs: list[Pair]) -> None:
 
 
 # --------------------------------------------------------------------------- loading
-def parse_header(columns: list[str]) -> list[tuple[str, str, str]]:
-    """Knob columns -> [(column, name, unit)]; checks that input and output come first."""
+def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str, str, str]]:
+    """Knob columns -> [(column, name, unit)]; checks that input and output come first and that
+    every knob has a plain, unique name (``drive,drive`` or ``drive[dB],drive[%]`` are refused)."""
+    from export.manifest import _NAME_RE
     cols = [c.strip() for c in columns]
     if cols[:2] != ["input", "output"]:
-        raise DataError(f"pairs.csv must start with columns 'input,output', got {','.join(cols[:2])!r}")
-    knobs = []
+        raise DataError(f"{where} must start with columns 'input,output', got {','.join(cols[:2])!r}")
+    knobs: list[tuple[str, str, str]] = []
+    seen: dict[str, str] = {"input": "input", "output": "output"}
     for col in cols[2:]:
         m = _HEADER_RE.match(col)
         if not m:
-            raise DataError(f"pairs.csv: cannot read knob column header {col!r} (use e.g. drive[dB])")
-        knobs.append((col, m.group(1), (m.group(2) or "").strip()))
+            raise DataError(f"{where}: cannot read knob column header {col!r} (use e.g. drive[dB])")
+        name = m.group(1)
+        if not _NAME_RE.match(name):
+            raise DataError(f"{where}: knob column {col!r}: the name {name!r} must be 1-64 letters, digits, "
+                            "space, _ . + - starting with a letter or digit",
+                            hint="put the unit in brackets after the name, e.g. tone[deg]")
+        if name in seen:
+            raise DataError(f"{where}: knob columns {seen[name]!r} and {col!r} have the same name {name!r}",
+                            hint="each knob needs its own column name")
+        seen[name] = col
+        knobs.append((col, name, (m.group(2) or "").strip()))
     return knobs
 
 
@@ -157,15 +171,54 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def read_rows(folder: Path, csv_name: str = "pairs.csv") -> tuple[list[tuple[str, str, str]], list[dict[str, str]]]:
+def _decode(raw: bytes, path: Path, notes: list[str] | None) -> str:
+    """pairs.csv text: UTF-8 (a leading BOM, as Excel's "CSV UTF-8" writes, is dropped), else Windows-1252."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text",
+                        hint="save it as CSV UTF-8") from None
+    if notes is not None:
+        notes.append(f"{path.name} is not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure)")
+    return text
+
+
+def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None = None
+              ) -> tuple[list[tuple[str, str, str]], list[tuple[int, dict[str, str]]]]:
+    """(knob columns, [(line number, {column: cell})]) of ``folder/csv_name``; blank rows skipped.
+
+    Each row must have exactly as many cells as the header.  A file that is not UTF-8 is read as
+    Windows-1252, with a note in ``notes``.
+    """
     path = folder / csv_name
     if not path.is_file():
         raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
-    with path.open(newline="") as fh:
-        reader = csv.DictReader(fh)
-        knobs = parse_header(list(reader.fieldnames or []))
-        rows = [r for r in reader if any((v or "").strip() for v in r.values())]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    reader = csv.reader(io.StringIO(_decode(raw, path, notes), newline=""))
+    try:
+        header = next(reader, [])
+        knobs = parse_header(header, csv_name)
+        rows: list[tuple[int, dict[str, str]]] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise DataError(f"{csv_name} line {line} has {len(cells)} cells but the header has {len(header)} "
+                                f"({','.join(c.strip() for c in header)})",
+                                hint="one cell per column in every row (a knob value may not be left out)")
+            rows.append((line, {col.strip(): cell for col, cell in zip(header, cells)}))
+    except csv.Error as exc:
+        raise DataError(f"{csv_name} line {reader.line_num}: {exc}") from None
     if not rows:
         raise DataError(f"{path} lists no recordings")
     return knobs, rows
@@ -190,7 +243,8 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         check_silence(sig, label)
         if not allow_clipping:
             check_clipping(sig, label)
-    latency = find_latency(x, y, rate)
+    files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""
+    latency = find_latency(x, y, rate, where=where + files)
     xa, ya = shift(x, y, latency)
     return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency), rate
 
@@ -229,6 +283,9 @@ def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: li
             for p in pairs:
                 p.setting.pop(name)
             continue
+        if not math.isfinite(float(values.max()) - float(values.min())):
+            raise DataError(f"knob column '{name}': the range {values.min():g}..{values.max():g} is too wide "
+                            "to compute with", hint="give the knob's values in a smaller unit range")
         default = float(np.sort(values)[len(values) // 2])
         knobs.append(Knob(name=name, min=float(values.min()), max=float(values.max()),
                           default=default, unit=unit))
@@ -245,18 +302,18 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
-    columns, rows = read_rows(folder, csv_name)
+    notes: list[str] = []
+    columns, rows = read_rows(folder, csv_name, notes)
     pairs: list[Pair] = []
     rate: int | None = None
-    for i, row in enumerate(rows, start=2):
-        where = f"{csv_name} line {i}"
-        setting = {name: _number(row.get(col, ""), where) for col, name, _ in columns}
-        src, dst = (folder / (row.get(k) or "").strip() for k in ("input", "output"))
+    for line, row in rows:
+        where = f"{csv_name} line {line}"
+        setting = {name: _number(row[col], where) for col, name, _ in columns}
+        src, dst = (folder / row[k].strip() for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
         pairs.append(pair)
     common_latency(pairs)
     check_replicates(pairs)
-    notes: list[str] = []
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
     return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes)
 

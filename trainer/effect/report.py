@@ -101,7 +101,8 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
         lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | "
                      f"{metrics['val_esr_per_pair'][p.name]:.5f} |")
     busy = busy_warning(metrics.get("others_cores"), metrics["steps"])
-    lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []), "",
+    lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []),
+              *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
               "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
     return "\n".join(lines)

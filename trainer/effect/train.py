@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ import torch
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.effect import data as datamod
+from hatbox.errors import HatboxError
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
@@ -65,6 +68,143 @@ class TrainResult:
     metrics: dict[str, Any]           # empty on non-main torchrun processes
     report: Path | None = None
     history: list[dict[str, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # about the data (dropped columns, encoding)
+    warnings: list[str] = field(default_factory=list)   # about the result (e.g. ESR worse than silence)
+
+
+# --------------------------------------------------------------------------- options, checked before any work
+OPTIONS = ("arch", "minutes", "seed", "device", "max_steps")   # the CLI's own options (--arch, ...)
+SETTINGS = tuple(f for f in TrainConfig.__dataclass_fields__ if f not in OPTIONS and f != "model")
+_INTS = {"warmup": 0, "chunk": 1, "chunks": 1, "batch": 1}               # whole numbers, and their minimum
+_POSITIVE = ("lr", "val_seconds")                                         # numbers above 0
+_NON_NEGATIVE = ("stft_weight", "eval_every_s")                           # numbers from 0 up
+_FLAGS = ("scale_data", "per_recording")
+_MODEL_MIN = {"kernel": 2}                                                # model.* sizes: whole numbers >= 1
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def model_settings(arch: str) -> list[str]:
+    """The ``model.*`` settings architecture ``arch`` takes (its constructor's size arguments)."""
+    import inspect
+
+    from trainer.effect.models import ARCHS, RNNEffect
+    cls = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
+    return [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "knobs", "cell")]
+
+
+def make_config(**config: Any) -> TrainConfig:
+    """A checked :class:`TrainConfig`: HatboxError naming the accepted settings for an unknown key or a bad value."""
+    from trainer.effect.models import ARCHS
+    unknown = [k for k in config if k not in TrainConfig.__dataclass_fields__]
+    if unknown:
+        raise HatboxError(f"unknown training setting {unknown[0]!r}",
+                          hint="settings: " + ", ".join(SETTINGS) + ", model.KEY")
+    cfg = TrainConfig(**config)
+    archs = (*ARCHS, AUTO_ARCH)
+    if cfg.arch not in archs:
+        raise HatboxError(f"unknown architecture {cfg.arch!r}", hint="choose from " + ", ".join(archs))
+    if not (_number(cfg.minutes) and cfg.minutes > 0):
+        raise HatboxError(f"minutes must be a number above 0, got {cfg.minutes!r}")
+    if cfg.max_steps is not None and not (_whole(cfg.max_steps) and cfg.max_steps >= 1):
+        raise HatboxError(f"max steps must be a whole number of at least 1, got {cfg.max_steps!r}")
+    if not (_whole(cfg.seed) and 0 <= cfg.seed < 2 ** 63):
+        raise HatboxError(f"seed must be a whole number from 0 up, got {cfg.seed!r}")
+    if cfg.device is not None and not (isinstance(cfg.device, str) and cfg.device.split(":")[0] in ("cpu", "cuda")):
+        raise HatboxError(f"device must be cpu or cuda, got {cfg.device!r}")
+    for key, low in _INTS.items():
+        value = getattr(cfg, key)
+        if not (_whole(value) and value >= low):
+            raise HatboxError(f"setting {key} must be a whole number of at least {low}, got {value!r}")
+    for key in _POSITIVE + _NON_NEGATIVE:
+        value = getattr(cfg, key)
+        if not (_number(value) and (value > 0 if key in _POSITIVE else value >= 0)):
+            raise HatboxError(f"setting {key} must be a number {'above' if key in _POSITIVE else 'of at least'} 0, "
+                              f"got {value!r}")
+    if not (_number(cfg.val_fraction) and 0 < cfg.val_fraction < 1):
+        raise HatboxError(f"setting val_fraction must be a fraction between 0 and 1, got {cfg.val_fraction!r}")
+    if cfg.threads is not None and not (_whole(cfg.threads) and cfg.threads >= 1):
+        raise HatboxError(f"setting threads must be a whole number of at least 1 (or null), got {cfg.threads!r}")
+    for key in _FLAGS:
+        if not isinstance(getattr(cfg, key), bool):
+            raise HatboxError(f"setting {key} must be true or false, got {getattr(cfg, key)!r}")
+    if not isinstance(cfg.model, dict):
+        raise HatboxError("model settings are given one by one, as model.KEY=VALUE (e.g. model.hidden=24)")
+    if cfg.model:
+        if cfg.arch == AUTO_ARCH:
+            raise datamod.DataError("model settings (" + ", ".join(f"model.{k}" for k in cfg.model)
+                            + ") belong to one architecture: give --arch with them")
+        accepted = model_settings(cfg.arch)
+        for key, value in cfg.model.items():
+            if key not in accepted:
+                raise HatboxError(f"unknown model setting 'model.{key}' for --arch {cfg.arch}",
+                                  hint="model settings of " + cfg.arch + ": "
+                                       + ", ".join(f"model.{k}" for k in accepted))
+            low = _MODEL_MIN.get(key, 1)
+            if not (_whole(value) and value >= low):
+                raise HatboxError(f"setting model.{key} must be a whole number of at least {low}, got {value!r}")
+    return cfg
+
+
+def _nearest_existing(path: Path) -> Path:
+    for p in (path, *path.parents):
+        if p.exists():
+            return p
+    return Path(".")
+
+
+def _probe(folder: Path, what: str, shown: Path) -> None:
+    """HatboxError unless a file can be created in ``folder`` (an existing folder)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".hatbox-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise HatboxError(f"cannot write {what} {shown}: {exc.strerror or exc}",
+                          hint="pick a place in a folder you can write to") from None
+
+
+def check_out(out: str | Path) -> None:
+    """HatboxError unless the pack can be written at ``out``: not a folder, no file where a folder
+    is needed, and its folder (or the nearest one that exists) writable.  Nothing is created."""
+    out = Path(out)
+    if out.is_dir():
+        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    if out.exists() and not out.is_file():
+        raise HatboxError(f"--out {out} is not a regular file", hint="give the path of the .hatpack file to write")
+    base = _nearest_existing(out.parent.absolute())
+    if not base.is_dir():
+        raise HatboxError(f"cannot write --out {out}: {base} is a file, not a folder",
+                          hint="give the path of the .hatpack file to write, in a folder")
+    _probe(base, "--out", out)
+
+
+def check_report(report: str | Path, out: str | Path) -> None:
+    """HatboxError unless ``report`` can be a report folder (existing folders are written into)."""
+    report = Path(report)
+    if report.exists() and not report.is_dir():
+        raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
+    if report.absolute() == Path(out).absolute():
+        raise HatboxError(f"--report and --out are the same path ({report})")
+    base = _nearest_existing(report.absolute())
+    if not base.is_dir():
+        raise HatboxError(f"cannot make --report {report}: {base} is a file, not a folder",
+                          hint="give a folder for the report (made if missing)")
+    _probe(base, "--report", report)
+
+
+def check_name(name: str) -> None:
+    """HatboxError unless ``name`` passes the manifest's pack name rule."""
+    from export.manifest import _NAME_RE
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise HatboxError(f"--name {name!r} is not a valid pack name",
+                          hint="1-64 letters, digits, space, _ . + -, starting with a letter or digit")
 
 
 # --------------------------------------------------------------------------- batches
@@ -363,14 +503,18 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     """
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data
-    cfg = TrainConfig(**config)
+    cfg = make_config(**config)
+    name = name or _default_name(data, input)
+    check_name(name)
+    check_out(out)
+    if report:
+        check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
     t0 = time.monotonic()
     run = fit(eff, cfg, progress)
     seconds = time.monotonic() - t0
     if not run.main:
         return TrainResult(Path(out), {}, None, run.history)
-    name = name or _default_name(data, input)
     metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps,
                "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
                "latency": eff.latencies, "sample_rate": eff.rate,
@@ -379,20 +523,35 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
     metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
     gx, gk = _golden(eff, cfg)
-    pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
-                         golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({run.arch})")
-    scores = evaluate_data(pack, eff, cfg.val_fraction)
-    metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
-                   val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"])
-    pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
-                         golden_knobs=gk, metrics=metrics, description=f"effect captured with hatbox ({run.arch})")
-    rep = _write_report(report, run, eff, pack, metrics, cfg) if report else None
-    return TrainResult(Path(pack), metrics, rep, run.history)
+    description = f"effect captured with hatbox ({run.arch})"
+    # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
+    # metrics: an interrupt or error before that leaves ``out`` as it was.
+    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp:
+        trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
+                              golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
+        scores = evaluate_data(trial, eff, cfg.val_fraction)
+        metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
+                       val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"])
+        warnings = result_warnings(metrics)
+        rep = _write_report(report, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if report else None
+        pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
+                             golden_knobs=gk, metrics=metrics, description=description)
+    return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
+
+
+def result_warnings(metrics: dict[str, Any]) -> list[str]:
+    """Warnings about a finished capture (shown by the CLI and in the report)."""
+    esr = metrics.get("val_esr")
+    if esr is not None and not (esr <= 1.0):
+        return [f"held-out ESR {esr:.3f} is above 1: the pack does worse than outputting silence, so something "
+                "is wrong with the data (output not a recording of this input, misaligned, or a different "
+                "take); check the recordings"]
+    return []
 
 
 def _default_name(data: str | Path | None, input: str | Path | None) -> str:
     stem = Path(data).name if data is not None else Path(str(input)).stem
-    clean = "".join(c if c.isalnum() or c in "_-." else "_" for c in stem)[:60].strip("_.-")
+    clean = "".join(c if (c.isascii() and c.isalnum()) or c in "_-." else "_" for c in stem)[:60].strip("_.-")
     return clean or "effect"
 
 

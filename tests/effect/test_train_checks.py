@@ -1,0 +1,199 @@
+"""`hatbox train effect` checks its options, names and output paths before any work, reads pairs.csv
+strictly (cells, encodings, duplicate or overflowing knobs), finds long delays (or says it cannot), and
+writes the pack once, last, so an interrupt leaves ``--out`` as it was."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hatbox.cli import main
+from hatbox.errors import DataError
+from tests.effect.synth import RATE, drive, drive_folder, plucks, write
+from trainer.effect.align import find_latency
+from trainer.effect.data import load_folder, parse_header
+
+TINY = ["--minutes", "0.5", "--max-steps", "8", "--set", "model.hidden=8", "--set", "batch=8",
+        "--set", "eval_every_s=0"]
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Training (or loading the data) would be a failure of the check under test."""
+    def boom(*_a, **_k):
+        raise AssertionError("the check came after the data was loaded / training started")
+    monkeypatch.setattr("trainer.effect.train.fit", boom)
+    monkeypatch.setattr("trainer.effect.train.load_data", boom)
+
+
+def _refused(capsys, argv: list[str]) -> str:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    return err
+
+
+# --------------------------------------------------------------------------- bug 3: paths and names first
+def test_out_report_and_name_are_checked_before_training(tmp_path: Path, capsys, no_training) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))
+    pack = str(tmp_path / "p.hatpack")
+    (tmp_path / "folder").mkdir()
+    write(tmp_path / "some.wav", plucks(0.1))
+    (tmp_path / "report.txt").write_text("keep me")
+    cases = [
+        (["--out", str(tmp_path / "folder")], "is a folder"),
+        (["--out", str(tmp_path / "some.wav" / "x.hatpack")], "is a file, not a folder"),
+        (["--out", pack, "--name", "bad/name!"], "not a valid pack name"),
+        (["--out", pack, "--report", str(tmp_path / "report.txt")], "--report"),
+        (["--out", pack, "--report", str(tmp_path / "some.wav" / "rep")], "is a file, not a folder"),
+    ]
+    if Path("/proc/self").is_dir():
+        cases.append((["--out", "/proc/hatbox-test.hatpack"], "cannot write --out"))
+    for args, message in cases:
+        assert message in _refused(capsys, ["train", "effect", str(data), *args]), args
+    assert (tmp_path / "report.txt").read_text() == "keep me"
+    assert not Path(pack).exists() and sorted(p.name for p in (tmp_path / "folder").iterdir()) == []
+
+
+# --------------------------------------------------------------------------- bug 5: options
+@pytest.mark.parametrize("args, message", [
+    (["--set", "foo=1"], "unknown training setting"),
+    (["--set", "batch=abc"], "batch must be a whole number"),
+    (["--set", "batch=0"], "batch must be a whole number of at least 1"),
+    (["--set", "lr=-1"], "lr must be a number above 0"),
+    (["--set", "val_fraction=1.5"], "val_fraction"),
+    (["--set", "model.hidden=-1"], "model.hidden must be a whole number of at least 1"),
+    (["--set", "model.foo=1"], "unknown model setting 'model.foo'"),
+    (["--set", "minutes=1"], "use the --minutes option"),
+    (["--minutes", "0"], "minutes must be a number above 0"),
+    (["--minutes", "-1"], "minutes must be a number above 0"),
+    (["--max-steps", "0"], "max steps must be a whole number of at least 1"),
+    (["--max-steps", "-3"], "max steps must be a whole number of at least 1"),
+    (["--arch", "transformer"], "unknown architecture"),
+])
+def test_bad_options_are_refused_before_any_work(tmp_path: Path, capsys, no_training, args, message) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))
+    err = _refused(capsys, ["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), *args])
+    assert message in err
+    if message == "unknown training setting":
+        assert "batch" in err and "stft_weight" in err           # names the accepted settings
+    assert not (tmp_path / "x.hatpack").exists()
+
+
+# --------------------------------------------------------------------------- bug 1: one write, last
+def test_interrupt_while_measuring_leaves_the_old_pack(tmp_path: Path, capsys, monkeypatch) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out = tmp_path / "old.hatpack"
+    out.write_bytes(b"the pack that was here")
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("trainer.effect.evaluate.evaluate_data", interrupted)
+    assert main(["train", "effect", str(data), "--out", str(out), *TINY]) == 130
+    assert out.read_bytes() == b"the pack that was here"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "old.hatpack"]
+
+
+# --------------------------------------------------------------------------- bugs 2 and 6: summary lines
+def test_summary_notes_a_dropped_column_and_warns_when_worse_than_silence(tmp_path: Path, capsys,
+                                                                          monkeypatch) -> None:
+    import json
+
+    from trainer.effect import evaluate
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    csv = data / "pairs.csv"
+    lines = csv.read_text().splitlines()
+    csv.write_text("\n".join([lines[0] + ",tone", *(row + ",0.5" for row in lines[1:])]) + "\n")
+    real = evaluate.evaluate_data
+
+    def bad_scores(*a, **k):        # as for a recording misaligned by 150 ms (QA: held-out ESR 1.186)
+        return {**real(*a, **k), "esr": 1.186}
+    monkeypatch.setattr(evaluate, "evaluate_data", bad_scores)
+    out, report = tmp_path / "x.hatpack", tmp_path / "report"
+    assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 0
+    text = capsys.readouterr().out
+    assert "note: column 'tone' never changes (0.5): not used as a knob" in text
+    assert "warning: held-out ESR 1.186 is above 1" in text and "silence" in text
+    assert "held-out ESR 1.186 is above 1" in (report / "report.md").read_text()
+    assert json.loads((report / "metrics.json").read_text())["val_esr"] == 1.186
+
+
+# --------------------------------------------------------------------------- bug 2: latency
+@pytest.mark.parametrize("delay_ms", [150, 400])
+def test_delays_beyond_100_ms_are_found(delay_ms: int) -> None:
+    x = np.random.default_rng(3).standard_normal(2 * RATE).astype(np.float32) * 0.2
+    d = RATE * delay_ms // 1000
+    y = np.concatenate([np.zeros(d, np.float32), drive(x, 12)])[: x.size]
+    assert find_latency(x, y, RATE) == d
+
+
+def _late_folder(folder: Path, output: np.ndarray) -> Path:
+    write(folder / "in.wav", plucks(3.0, seed=4))
+    write(folder / "out.wav", output)
+    (folder / "pairs.csv").write_text("input,output\nin.wav,out.wav\n")
+    return folder
+
+
+def test_a_delay_beyond_the_search_range_is_refused_naming_the_row(tmp_path: Path) -> None:
+    x = plucks(3.0, seed=4)
+    d = int(1.4 * RATE)
+    with pytest.raises(DataError, match=r"pairs.csv line 2 \(in.wav -> out.wav\): no (clear )?delay .* within") as e:
+        load_folder(_late_folder(tmp_path, np.concatenate([np.zeros(d, np.float32), drive(x, 12)])[: x.size]))
+    assert "1000 ms" in str(e.value)
+
+
+def test_an_unrelated_output_is_refused(tmp_path: Path) -> None:
+    other = np.random.default_rng(9).standard_normal(3 * RATE).astype(np.float32) * 0.2
+    with pytest.raises(DataError, match="line 2 .*no clear delay between input and output"):
+        load_folder(_late_folder(tmp_path, other))
+
+
+def test_a_leading_output_names_the_row_and_files(tmp_path: Path) -> None:
+    x = plucks(3.0, seed=4)
+    with pytest.raises(DataError, match=r"pairs.csv line 2 \(in.wav -> out.wav\): the output leads the input by 480"):
+        load_folder(_late_folder(tmp_path, np.concatenate([drive(x, 6)[480:], np.zeros(480, np.float32)])))
+
+
+# --------------------------------------------------------------------------- bugs 3, 4, 6: pairs.csv
+@pytest.mark.parametrize("columns", [["drive", "drive"], ["drive[dB]", "drive[%]"], ["input"]])
+def test_duplicate_knob_columns_are_refused(columns: list[str]) -> None:
+    with pytest.raises(DataError, match="have the same name"):
+        parse_header(["input", "output", *columns])
+
+
+def test_knob_names_follow_the_pack_rule() -> None:
+    with pytest.raises(DataError, match="'tone/colour'"):
+        parse_header(["input", "output", "tone/colour"])
+
+
+def _two_settings(folder: Path, header: str, *rows: str, encoding: str = "utf-8") -> Path:
+    drive_folder(folder, seconds=1.0, settings=(0, 8))
+    (folder / "pairs.csv").write_bytes("\n".join([header, *rows, ""]).encode(encoding))
+    return folder
+
+
+def test_windows_1252_and_utf8_bom_csv_are_read(tmp_path: Path) -> None:
+    a = load_folder(_two_settings(tmp_path / "a", "input,output,tone[°]", "in.wav,out_0.wav,0",
+                                  "in.wav,out_8.wav,8", encoding="cp1252"))
+    assert [(k.name, k.unit) for k in a.knobs] == [("tone", "°")]
+    assert any("Windows-1252" in n for n in a.notes)
+    b = load_folder(_two_settings(tmp_path / "b", "input,output,drive[dB]", "in.wav,out_0.wav,0",
+                                  "in.wav,out_8.wav,8", encoding="utf-8-sig"))
+    assert [k.name for k in b.knobs] == ["drive"] and b.notes == []
+
+
+@pytest.mark.parametrize("row, message", [
+    ("in.wav,out_8.wav,8,oops", "line 3 has 4 cells but the header has 3"),
+    ("in.wav,out_8.wav", "line 3 has 2 cells but the header has 3"),
+])
+def test_rows_must_have_one_cell_per_column(tmp_path: Path, row: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        load_folder(_two_settings(tmp_path, "input,output,drive[dB]", "in.wav,out_0.wav,0", row))
+
+
+def test_a_knob_range_too_wide_to_compute_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="'drive': the range -1e\\+308..1e\\+308 is too wide"):
+        load_folder(_two_settings(tmp_path, "input,output,drive", "in.wav,out_0.wav,-1e308",
+                                  "in.wav,out_8.wav,1e308"))
