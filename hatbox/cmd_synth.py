@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import math
+import re
 from pathlib import Path
+
+RATE_RANGE = (8000, 192000)        # output rates the box supports (export/manifest.py)
+BLOCK_RANGE = (1, 65536)
+TAIL_MAX_S = 60.0
+SECONDS_RANGE = (0.25, 30.0)       # trainer.synth.pipeline.SECONDS_RANGE (not imported: it pulls in torch)
 
 
 def register(cli) -> None:
@@ -10,13 +17,18 @@ def register(cli) -> None:
                        train_synth, group_help="train models")
     p.add_argument("dir", help="note folder: DIR/<instrument>/<C4.wav | 60.wav | name_060_100.wav>")
     p.add_argument("--out", required=True, help="output .hatpack")
-    p.add_argument("--minutes", type=float, default=10.0, help="training wall-clock budget (default 10)")
+    p.add_argument("--minutes", type=_number(0, None, "minutes", open_low=True), default=10.0,
+                   help="training wall-clock budget (default 10)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
-    p.add_argument("--seconds", type=float, default=1.5, help="length each note is cropped/padded to")
-    p.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
+    p.add_argument("--seconds", type=_number(*SECONDS_RANGE, "seconds"), default=1.5,
+                   help="length each note is cropped/padded to (0.25..30, default 1.5)")
+    p.add_argument("--threads", type=_whole(1, 1024), default=1,
+                   help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--trust-names", action="store_true",
+                   help="use the pitch in file names even where the audio measures another one")
     q = cli.command("play", "render a MIDI file through a synth pack, offline, with the box's synth engine",
                     play)
     q.add_argument("pack", help="synth .hatpack")
@@ -25,9 +37,40 @@ def register(cli) -> None:
     q.add_argument("--corners", default=None, help="four timbre names A,B,C,D (default: the pack's first four)")
     q.add_argument("--xy", default="0,0", help="pad position X,Y; or a path 't:x,y;t:x,y...'; or a file of "
                                                "'t x y' lines (seconds, 0..1) interpolated over time")
-    q.add_argument("--rate", type=int, default=48000, help="output sample rate (default 48000)")
-    q.add_argument("--block", type=int, default=128, help="engine block size (default 128)")
-    q.add_argument("--tail", type=float, default=1.0, help="seconds rendered after the last event")
+    q.add_argument("--rate", type=_whole(*RATE_RANGE), default=48000,
+                   help="output sample rate, 8000..192000 (default 48000)")
+    q.add_argument("--block", type=_whole(*BLOCK_RANGE), default=128, help="engine block size (default 128)")
+    q.add_argument("--tail", type=_number(0, TAIL_MAX_S, "seconds"), default=1.0,
+                   help="seconds rendered after the end of the MIDI file, 0..60 (default 1); every note is "
+                        "released there and the render goes on until the notes have faded")
+
+
+def _whole(low: int, high: int):
+    """argparse type: a whole number within low..high."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: give {low}..{high}")
+        return value
+    return parse
+
+
+def _number(low: float, high: float | None, unit: str, open_low: bool = False):
+    """argparse type: a finite number within low..high (above low when ``open_low``; no upper bound if None)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+        above = value > low if open_low else value >= low
+        if not (math.isfinite(value) and above and (high is None or value <= high)):
+            want = (f"above {low:g}" if open_low else f"at least {low:g}") if high is None else f"{low:g}..{high:g}"
+            raise argparse.ArgumentTypeError(f"{text} {unit}: give a number {want}")
+        return value
+    return parse
 
 
 def train_synth(args: argparse.Namespace) -> int:
@@ -37,7 +80,7 @@ def train_synth(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
     metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name or out.stem,
                             seconds=args.seconds, threads=args.threads, device=args.device, report=report,
-                            seed=args.seed)
+                            seed=args.seed, check_names=not args.trust_names)
     if not metrics:                      # a torchrun worker other than the first
         return 0
     print(f"wrote {out} (report in {report})")
@@ -51,31 +94,102 @@ def train_synth(args: argparse.Namespace) -> int:
 
 def play(args: argparse.Namespace) -> int:
     from device.audio import audiofile
-    from device.audio.synth import render_midi
+    from device.audio.protect import box_output
+    from device.audio.synth import midi_events, render_midi
     from export.pack import read_pack
     corners = [c.strip() for c in args.corners.split(",")] if args.corners else None
-    audio = render_midi(read_pack(args.pack), args.midi, rate=args.rate, block=args.block, corners=corners,
-                        xy=parse_xy(args.xy), tail_s=args.tail)
+    xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
+    audiofile.check_output(args.out)
+    midi_events(args.midi, args.rate)
+    raw = render_midi(read_pack(args.pack), args.midi, rate=args.rate, block=args.block, corners=corners,
+                      xy=xy, tail_s=args.tail)
+    audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
     audiofile.write(args.out, audio, args.rate)
-    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(audio).max()):.3f})")
+    limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""
+    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the "
+          f"output stage{limited})")
     return 0
 
 
+_XY_HELP = "give X,Y (e.g. 0.5,0.5), a path 't:x,y;t:x,y' (seconds) or a file of 't x y' lines"
+
+
 def parse_xy(text: str) -> list[tuple[float, float, float]]:
-    """'X,Y' | 't:x,y;t:x,y;...' | a file of 't x y' lines -> [(t s, x, y)] sorted by time."""
+    """'X,Y' | 't:x,y;t:x,y;...' | a file of 't x y' lines -> [(t s, x, y)] sorted by time.
+
+    Strict: every point is three finite numbers, t >= 0 seconds, x and y within 0..1; a file's lines
+    may be blank or comments (#), anything else is an error naming the line."""
     from hatbox.errors import HatboxError
     path = Path(text)
-    if path.is_file():
-        rows = [line.replace(",", " ").split() for line in path.read_text().splitlines()]
-        items = [(r[0], r[1], r[2]) for r in rows if len(r) == 3 and not r[0].startswith("#")]
-    elif ":" in text:
-        items = [(t, *xy.split(",")) for t, xy in (p.split(":") for p in text.split(";") if p.strip())]
-    else:
-        items = [("0", *text.split(","))]
     try:
-        pts = sorted((float(t), float(x), float(y)) for t, x, y in items)
-    except ValueError:
-        raise HatboxError(f"--xy {text!r}: expected X,Y or 't:x,y;...' or a file of 't x y' lines") from None
-    if not pts or any(not (0 <= x <= 1 and 0 <= y <= 1) for _, x, y in pts):
-        raise HatboxError(f"--xy {text!r}: positions must be within 0..1")
-    return pts
+        is_file, exists = path.is_file(), path.exists()
+    except (OSError, ValueError):             # a long 't:x,y;...' path is no file name (ENAMETOOLONG)
+        is_file = exists = False
+    if is_file:
+        return _xy_points(_xy_file_rows(path), f"--xy {text}")
+    if exists:
+        raise HatboxError(f"--xy {text} is not a file", hint=_XY_HELP)
+    if not ("," in text or ":" in text or re.fullmatch(r"[\s\d.+\-eE]+", text)):
+        raise HatboxError(f"--xy {text}: no such file", hint=_XY_HELP)
+    timed = ":" in text
+    parts = [p.strip() for p in text.split(";") if p.strip()]
+    if not parts or (not timed and len(parts) > 1):
+        raise HatboxError(f"--xy {text!r}: expected X,Y or 't:x,y;...'", hint=_XY_HELP)
+    rows = []
+    for i, part in enumerate(parts, 1):
+        t, xy = part.split(":", 1) if ":" in part else ("0", part)
+        fields = [t, *xy.split(",")]
+        if len(fields) != 3 or (timed and ":" not in part) or ":" in xy:
+            raise HatboxError(f"--xy {text!r}: point {i} {part!r} is not {'t:x,y' if timed else 'X,Y'}",
+                              hint=_XY_HELP)
+        rows.append((f"point {i} {part!r}", fields))
+    return _xy_points(rows, f"--xy {text!r}")
+
+
+def _xy_file_rows(path: Path) -> list[tuple[str, list[str]]]:
+    """(where, fields) for every non-blank, non-comment line of an XY path file."""
+    from hatbox.errors import HatboxError
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise HatboxError(f"--xy {path}: cannot read: {exc.strerror or exc}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    else:
+        codec = "utf-8-sig"
+    try:
+        lines = data.decode(codec).splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise HatboxError(f"--xy {path} line {line}: not UTF-8 text", hint="save the file as plain UTF-8 text") from None
+    rows = []
+    for n, line in enumerate(lines, 1):
+        body = line.split("#", 1)[0].strip()
+        if not body:
+            continue
+        fields = body.replace(",", " ").split()
+        if len(fields) != 3:
+            raise HatboxError(f"--xy {path} line {n}: expected 't x y' (3 numbers), got {line.strip()!r}",
+                              hint="one point per line: seconds, x (0..1), y (0..1); '#' starts a comment")
+        rows.append((f"line {n} {line.strip()!r}", fields))
+    if not rows:
+        raise HatboxError(f"--xy {path} holds no 't x y' lines",
+                          hint="one point per line: seconds, x (0..1), y (0..1); '#' starts a comment")
+    return rows
+
+
+def _xy_points(rows: list[tuple[str, list[str]]], what: str) -> list[tuple[float, float, float]]:
+    from hatbox.errors import HatboxError
+    pts = []
+    for where, fields in rows:
+        try:
+            t, x, y = (float(f) for f in fields)
+        except ValueError:
+            raise HatboxError(f"{what} {where}: not numbers", hint=_XY_HELP) from None
+        if not (math.isfinite(t) and t >= 0):
+            raise HatboxError(f"{what} {where}: time {fields[0]} must be a number of seconds >= 0", hint=_XY_HELP)
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            raise HatboxError(f"{what} {where}: position {fields[1]},{fields[2]} must be within 0..1",
+                              hint=_XY_HELP)
+        pts.append((t, x, y))
+    return sorted(pts)

@@ -80,3 +80,24 @@ def test_a_truncated_wav_is_rendered_with_a_warning(tmp_path):
     src.write_bytes(src.read_bytes()[:4000])
     lines = render_file(FACTORY_EFFECT, src, tmp_path / "out.wav")
     assert any("shorter than its header says" in line for line in lines)
+
+
+def test_play_is_limited_as_the_box_limits_it(tmp_path, capsys):
+    import mido
+
+    from hatbox.cli import main
+    mid = mido.MidiFile()
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    notes = list(range(48, 80, 2))                                   # 16 notes at full velocity
+    for n in notes:
+        track.append(mido.Message("note_on", note=n, velocity=127, time=0))
+    track.append(mido.Message("note_off", note=notes[0], velocity=0, time=960))
+    for n in notes[1:]:
+        track.append(mido.Message("note_off", note=n, velocity=0, time=0))
+    mid.save(tmp_path / "chord.mid")
+    synth = FACTORY_EFFECT.parent / "synth-gm4.hatpack"
+    assert main(["play", str(synth), "--midi", str(tmp_path / "chord.mid"), "--out", str(tmp_path / "c.wav")]) == 0
+    y, _ = sf.read(tmp_path / "c.wav", dtype="float32")
+    assert np.max(np.abs(y)) <= ProtectConfig().ceiling + 1e-6
+    assert "before the output stage" in capsys.readouterr().out

@@ -416,20 +416,37 @@ def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, r
 XYPath = list[tuple[float, float, float]]     # (time s, x, y), sorted by time
 
 
+RATE_RANGE = (8000, 192000)     # output rates the box supports (export/manifest.py)
+MAX_TAIL_S = 60.0
+
+
 def midi_events(path: str, rate: int) -> list[tuple[int, dict[str, Any]]]:
     """A MIDI file -> [(sample time, control message)] (all channels merged)."""
+    return _read_midi(path, rate)[0]
+
+
+def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], int]:
+    """(events, the file's end in samples: its last message, meta messages included)."""
+    import os
+
     import mido
+    if not os.path.isfile(path):
+        raise HatboxError(f"cannot read MIDI file {path}: " + ("it is a folder" if os.path.isdir(path)
+                                                               else "no such file"))
     try:
         mid = mido.MidiFile(path)
+        events, t = [], 0.0
+        for m in mid:
+            t += m.time
+            msg = _control_of(m)
+            if msg is not None:
+                events.append((int(round(t * rate)), msg))
     except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
-        raise HatboxError(f"cannot read MIDI file {path}: {exc}") from None
-    events, t = [], 0.0
-    for m in mid:
-        t += m.time
-        msg = _control_of(m)
-        if msg is not None:
-            events.append((int(round(t * rate)), msg))
-    return events
+        why = str(exc).strip()
+        if not why:
+            why = "empty file" if os.path.getsize(path) == 0 else f"truncated or malformed file ({type(exc).__name__})"
+        raise HatboxError(f"cannot read MIDI file {path}: {why}", hint="is it a standard MIDI file (.mid)?") from None
+    return events, int(round(t * rate))
 
 
 def _control_of(m: Any) -> dict[str, Any] | None:
@@ -454,11 +471,25 @@ def xy_events(path: XYPath, rate: int, end: int, step_s: float = 0.01) -> list[t
             for t in times]
 
 
+def _check_render_options(rate: Any, block: Any, tail_s: Any) -> None:
+    """HatboxError for an offline render option out of range (before any work)."""
+    lo, hi = RATE_RANGE
+    if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or not lo <= rate <= hi:
+        raise HatboxError(f"rate {rate!r} Hz is not supported: give {lo}..{hi}")
+    if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise HatboxError(f"block must be a whole number of samples >= 1, got {block!r}")
+    if isinstance(tail_s, bool) or not isinstance(tail_s, (int, float)) or not 0 <= tail_s <= MAX_TAIL_S:
+        raise HatboxError(f"tail must be a number of seconds within 0..{MAX_TAIL_S:g}, got {tail_s!r}")
+
+
 def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]], total: int,
                   block: int = 128) -> np.ndarray:
     """Drive ``source`` like the engine: blocks of ``block`` samples, each message delivered before the
     block that contains its time (blocks are split at message times).  Returns [total] float32."""
-    out = np.zeros(total, np.float32)
+    if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise HatboxError(f"block must be a whole number of samples >= 1, got {block!r}")
+    out = np.zeros(max(0, int(total)), np.float32)
+    total = len(out)
     events = sorted(events, key=lambda e: e[0])
     k, pos = 0, 0
     while pos < total:
@@ -473,15 +504,35 @@ def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]],
 
 def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, corners: list[str] | None = None,
                 xy: XYPath | None = None, tail_s: float = 1.0) -> np.ndarray:
-    """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32."""
-    src = SynthSource(pack, rate)
-    notes = midi_events(midi, rate)
-    if not notes:
+    """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32.
+
+    At the end of the file every note is released (sustain pedal up too), then ``tail_s`` seconds
+    follow; if the notes are still fading then, the render goes on until they are silent (at most
+    the envelope's release time longer), so the file never ends in a click."""
+    _check_render_options(rate, block, tail_s)
+    notes, end = _read_midi(midi, rate)
+    played = sorted({int(m["note"]) for _, m in notes if m["op"] == "note_on" and int(m["velocity"]) > 0})
+    if not played:
         raise HatboxError(f"{midi} holds no notes")
-    total = notes[-1][0] + int(tail_s * rate)
-    events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes
+    src = SynthSource(pack, rate)
+    end = max(end, notes[-1][0])
+    release = [(end, {"op": "sustain", "on": False})] + [(end, {"op": "note_off", "note": n}) for n in played]
+    total = max(1, end + int(round(tail_s * rate)))
+    events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes + release
     events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
-    return render_events(src, events, total, block)
+    out = render_events(src, events, total, block)
+    for _, msg in sorted((e for e in events if e[0] >= total), key=lambda e: e[0]):
+        src.handle(msg)                                  # the release, when tail_s is 0
+    more, done, limit = [out], 0, int((float(src.env_cfg["release"]) + 0.1) * rate) + 2 * src.hop
+    while src.active_voices and done < limit:            # still fading: go on until every voice is silent
+        more.append(np.zeros(min(block, limit - done), np.float32))
+        src.render(more[-1])
+        done += len(more[-1])
+    out = np.concatenate(more) if len(more) > 1 else out
+    if src.active_voices:                                # cannot happen with the envelope's own release
+        n = min(len(out), 2 * src.hop)
+        out[-n:] *= np.linspace(1.0, 0.0, n, dtype=np.float32)
+    return out
 
 
 def compile_kernels() -> None:

@@ -3,7 +3,10 @@
 A note set on disk is a folder per instrument holding one file per note.  The pitch (MIDI number)
 comes from the file name (``C4.wav``, ``F#3.wav``, ``60.wav``, ``flute_060_100.wav``,
 ``flute-060-100.wav``) or, when the name has none, is estimated from the audio.  An optional
-velocity follows the pitch (``..._060_100``); otherwise 100 is assumed.
+velocity follows the pitch (``..._060_100``); otherwise 100 is assumed.  Only plausible pitches
+(MIDI 21..108) are taken from names (``take_01.wav`` has none), and a name's pitch must agree with
+the one measured from the audio (within a semitone) where the estimator can measure it.  Hidden
+files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 FACTORY_PROGRAMS = {"flute": 73, "trumpet": 56, "violin": 40, "clarinet": 71}
 _NOTE_NAMES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 _NAME_RE = re.compile(r"(?:^|[_\-\s])([A-Ga-g])(#|b|s)?(-?\d)(?=$|[_\-\s.])")
+NAME_PITCHES = (21, 108)            # MIDI pitches a file name may give (A0..C8); other numbers are not pitches
+MEASURABLE_PITCHES = (25.0, 94.0)   # what features.estimate_pitch measures reliably (30..2000 Hz search)
+PITCH_TOLERANCE = 1.0               # semitones a name's pitch may differ from the measured one
 
 
 @dataclass
@@ -35,22 +41,26 @@ class Note:
     velocity: int
     audio: np.ndarray
     path: str = ""
+    measured: float | None = None       # pitch measured from the audio (None: not measured)
 
 
 # ----------------------------------------------------------------------------- file names
 def pitch_from_name(stem: str) -> tuple[float, int] | None:
     """(MIDI pitch, velocity) from a file stem, or None when the name carries no pitch."""
+    lo, hi = NAME_PITCHES
     m = _NAME_RE.search(stem)
     if m:
         letter, acc, octave = m.groups()
         shift = {"#": 1, "s": 1, "b": -1}.get(acc or "", 0)
-        return float(12 * (int(octave) + 1) + _NOTE_NAMES[letter.lower()] + shift), 100
+        pitch = 12 * (int(octave) + 1) + _NOTE_NAMES[letter.lower()] + shift
+        if lo <= pitch <= hi:
+            return float(pitch), 100
     nums = [int(t) for t in re.split(r"[_\-\s]+", stem) if t.isdigit() and len(t) <= 3 and int(t) <= 127]
-    if len(nums) >= 2:          # ..._PITCH_VELOCITY (NSynth: name_NNN-PPP-VVV)
+    if len(nums) >= 2 and lo <= nums[-2] <= hi:     # ..._PITCH_VELOCITY (NSynth: name_NNN-PPP-VVV)
         return float(nums[-2]), max(1, nums[-1])
-    if nums:
+    if len(nums) == 1 and lo <= nums[0] <= hi:
         return float(nums[0]), 100
-    return None
+    return None                 # no pitch in the name (take_01, Piano 2, sample_2023_07): measured from the audio
 
 
 # ----------------------------------------------------------------------------- loading
@@ -68,26 +78,62 @@ def _fit_length(audio: np.ndarray, n: int) -> np.ndarray:
 
 
 def load_note(path: Path, instrument: str, rate: int, seconds: float) -> Note:
-    """Read one note file, resample to ``rate`` Hz, crop/pad to ``seconds``; pitch from name or audio."""
+    """Read one note file, resample to ``rate`` Hz, crop/pad to ``seconds``; pitch from name or audio.
+
+    ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
+    what the estimator measures reliably)."""
+    from trainer.synth.features import estimate_pitch
     audio, sr = audiofile.read(path, mono=True)
     x = _fit_length(_to_rate(audio[0], sr, rate), int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
         raise DataError(f"{path} is silent", hint="remove it from the note folder")
     named = pitch_from_name(path.stem)
     if named is None:
-        from trainer.synth.features import estimate_pitch
-        named = (estimate_pitch(x, rate), 100)
-    return Note(instrument, named[0], named[1], x, str(path))
+        measured = estimate_pitch(x, rate)
+        return Note(instrument, measured, 100, x, str(path), measured)
+    lo, hi = MEASURABLE_PITCHES
+    measured = estimate_pitch(x, rate) if lo <= named[0] <= hi else None
+    return Note(instrument, named[0], named[1], x, str(path), measured)
 
 
-def load_folder(root: str | Path, rate: int, seconds: float) -> list[Note]:
-    """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity)."""
+def _is_hidden(path: Path) -> bool:
+    """Dot files (macOS ``._C4.wav`` AppleDouble, ``.DS_Store``) and ``__MACOSX`` folders: never notes."""
+    return path.name.startswith(".") or path.name == "__MACOSX"
+
+
+def note_name(pitch: float) -> str:
+    p = int(round(pitch))
+    return f"{['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'][p % 12]}{p // 12 - 1}"
+
+
+def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) -> None:
+    """DataError naming the files whose name gives a pitch more than ``tolerance`` semitones away from
+    the pitch measured in their audio (a number in the name that is not the pitch: ``take_30.wav``)."""
+    bad = [n for n in notes if n.measured is not None and abs(n.pitch - n.measured) > tolerance]
+    if not bad:
+        return
+    shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio measures "
+                      f"{note_name(n.measured)} ({n.measured:.1f})" for n in bad[:5])
+    more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
+    raise DataError(f"{len(bad)} note file(s) are named with a pitch their audio does not have: {shown}{more}",
+                    hint="rename them (C4.wav, 60.wav, name_060_100.wav) or take the number out of the name to "
+                         "have the pitch measured; if the names are right, pass --trust-names")
+
+
+def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True) -> list[Note]:
+    """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity).  Hidden files
+    and ``__MACOSX`` are skipped; with ``check_names`` a pitch from a file name must agree with the audio."""
+    if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
+        raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"no note folder at {root}")
     notes = [load_note(f, d.name, rate, seconds)
-             for d in sorted(p for p in root.iterdir() if p.is_dir())
-             for f in sorted(d.iterdir()) if f.suffix.lower() in audiofile.READABLE_SUFFIXES]
+             for d in sorted(p for p in root.iterdir() if p.is_dir() and not _is_hidden(p))
+             for f in sorted(d.iterdir())
+             if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not _is_hidden(f) and f.is_file()]
+    if check_names:
+        check_name_pitches(notes)
     if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")

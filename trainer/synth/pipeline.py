@@ -1,14 +1,22 @@
 """Folder of notes -> trained model -> synth pack + report (what `hatbox train synth` runs)."""
 from __future__ import annotations
 
+import math
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
+from export.manifest import _NAME_RE
 from export.onnx_synth import export_synth
+from hatbox.errors import HatboxError
+from trainer import accel
 from trainer.synth.data import load_folder
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
+
+SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT and the report's pitch window need 0.25 s
 
 
 def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: dict) -> Path:
@@ -17,18 +25,83 @@ def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: d
                         extras={"velocity_map": result.velocity_map}, metrics=metrics)
 
 
+def check_options(*, minutes: float, seconds: float, threads: int) -> None:
+    """HatboxError for a training option out of range (the CLI's argument types catch these first)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not (math.isfinite(minutes) and minutes > 0):
+        raise HatboxError(f"minutes must be a number above 0, got {minutes!r}")
+    lo, hi = SECONDS_RANGE
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not lo <= seconds <= hi:
+        raise HatboxError(f"seconds (the note length) must be within {lo:g}..{hi:g}, got {seconds!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise HatboxError(f"threads must be a whole number of at least 1, got {threads!r}")
+
+
+def check_outputs(out: Path, name: str, report: Path) -> None:
+    """Everything about where the results go, before any work: the pack name, ``out`` (a file in a folder
+    that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise HatboxError(f"pack name {name!r} is not allowed",
+                          hint="1-64 letters, digits, space, '_', '.', '+' or '-', starting with a letter or digit "
+                               "(pass --name)")
+    if out.is_dir():
+        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    if report.exists() and not report.is_dir():
+        raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
+    if report.resolve() == out.resolve():
+        raise HatboxError(f"--report and --out are the same path {out}")
+    for folder, what in ((out.parent, "--out"), (report.parent, "--report")):
+        _check_writable(folder, what)
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """The nearest existing folder at or above ``folder`` must be a folder we can create files in."""
+    at = folder.absolute()
+    while not at.exists():
+        at = at.parent
+    if not at.is_dir():
+        raise HatboxError(f"cannot write {what} under {folder}: {at} is a file, not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".hatbox-probe-", dir=at)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise HatboxError(f"cannot write {what} under {folder}: {exc.strerror or exc}",
+                          hint="pick a folder you can write to") from None
+
+
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str, seconds: float = 1.5,
                   threads: int = 1, device: str | None = None, report: str | Path | None = None,
-                  seed: int = 0) -> dict:
-    """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics."""
+                  seed: int = 0, check_names: bool = True) -> dict:
+    """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics.
+
+    The options, the output paths and the data are all checked before training starts; a report
+    folder is only left behind together with the pack it describes."""
+    out = Path(out)
+    report = Path(report) if report else out.with_name(out.stem + "_report")
+    check_options(minutes=minutes, seconds=seconds, threads=threads)
+    check_outputs(out, name, report)
+    try:
+        accel.pick_device(device)
+    except (RuntimeError, ValueError):
+        raise HatboxError(f"--device {device!r} is not a device", hint="cpu, cuda or cuda:N") from None
     cfg = SynthConfig()
-    notes = load_folder(folder, cfg.rate, seconds)
+    notes = load_folder(folder, cfg.rate, seconds, check_names=check_names)
     result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed)
     result.model.cpu().eval()
     if int(os.environ.get("RANK", "0")) != 0:          # under torchrun only the first process writes
         return {}
-    report = Path(report) if report else Path(out).with_name(Path(out).stem + "_report")
-    metrics = write_report(result, ho, report)
-    save_checkpoint(result, report / "checkpoint.pt")
-    pack_from_result(result, out, name, metrics)
+    made = [d for d in [*reversed(report.absolute().parents), report.absolute()] if not d.exists()]
+    try:
+        metrics = write_report(result, ho, report)
+        save_checkpoint(result, report / "checkpoint.pt")
+        pack_from_result(result, out, name, metrics)
+    except BaseException:
+        if made:                                        # the report folder is ours: no report without a pack
+            shutil.rmtree(made[-1], ignore_errors=True)
+            for d in reversed(made[:-1]):               # and the empty folders made above it
+                try:
+                    d.rmdir()
+                except OSError:
+                    break
+        raise
     return metrics

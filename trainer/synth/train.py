@@ -106,6 +106,12 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
           win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
           device: str | None = None, log_every_s: float = 120.0) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, held-out set)."""
+    if not (isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0):
+        raise DataError(f"the training budget must be a number of minutes above 0, got {minutes!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise DataError(f"threads must be a whole number of at least 1, got {threads!r}")
+    if not notes:
+        raise DataError("no notes to train on")
     names = sorted({n.instrument for n in notes})
     cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
     tr_notes, ho_notes = split_heldout(notes)
@@ -133,7 +139,8 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
     watch = CpuWatch()
     bar = tqdm(total=int(budget_s), unit="s", disable=not dist.main, desc="train synth", mininterval=10)
     smooth = None
-    while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s, dist):
+    # at least one step, whatever the budget: a pack is never written untrained
+    while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s and result.steps > 0, dist):
         for g in opt.param_groups:   # cosine decay over the wall-clock budget
             g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * elapsed / budget_s)))
         idx = torch.from_numpy(rng.integers(0, len(tr), batch))
