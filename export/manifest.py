@@ -99,18 +99,23 @@ class Knob:
         return value
 
     def normalize(self, value: float) -> float:
-        """Gear units -> [0, 1] (the model's input)."""
+        """Gear units -> [0, 1] (the model's input); a value outside the range raises :class:`KnobError`."""
         v = self.check(value)
         if self.scale == "log":
-            return math.log(v / self.min) / math.log(self.max / self.min)
-        return (v - self.min) / (self.max - self.min)
+            x = math.log(v / self.min) / math.log(self.max / self.min)
+        else:
+            x = (v - self.min) / (self.max - self.min)
+        return min(1.0, max(0.0, x))
 
     def denormalize(self, x: float) -> float:
-        """[0, 1] -> gear units."""
+        """[0, 1] -> gear units, always inside min..max: the float arithmetic can land one ULP past
+        either end (e.g. 0.3..0.9 at 1.0 gives 0.9000000000000001), which ``normalize`` would refuse."""
         x = min(1.0, max(0.0, x))
         if self.scale == "log":
-            return self.min * (self.max / self.min) ** x
-        return self.min + x * (self.max - self.min)
+            v = self.min * (self.max / self.min) ** x
+        else:
+            v = self.min + x * (self.max - self.min)
+        return min(self.max, max(self.min, v))
 
 
 @dataclass(frozen=True)

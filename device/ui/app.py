@@ -102,8 +102,7 @@ class PanelApp:
     def _frame(self) -> None:
         t0 = time.perf_counter()
         self.panel.set_status(self.status.latest)
-        if self.status.error:
-            self.panel.state.toast = self.status.error
+        self.panel.set_offline(self.status.error)       # cleared as soon as the status answers again
         self.panel.draw(self.display.panel)
         self.display.present()
         self.frame_ms.append((time.perf_counter() - t0) * 1000.0)

@@ -41,9 +41,13 @@ class PanelData(Protocol):
 
     def rollback(self, kind: str) -> PackEntry: ...
 
+    def snapshot(self) -> Any: ...          # which packs are active (and their history), to restore
+
+    def restore(self, snapshot: Any) -> None: ...   # ... when the engine refused what was activated
+
     def tags(self) -> dict[str, int]: ...
 
-    def samples(self, tag: str) -> list[Sample]: ...
+    def samples(self, tag: str, limit: int | None = None) -> list[Sample]: ...   # the first ``limit``
 
     def similar(self, path: str) -> list[Sample]: ...
 
@@ -99,11 +103,17 @@ class MemoryData:
             raise HatboxError(f"no earlier {kind} pack to roll back to")
         return self._set_active(self._find(history.pop()))
 
+    def snapshot(self) -> tuple[list[PackEntry], dict[str, list[str]]]:
+        return list(self.pack_list), {k: list(v) for k, v in self.history.items()}
+
+    def restore(self, snapshot: tuple[list[PackEntry], dict[str, list[str]]]) -> None:
+        self.pack_list, self.history = list(snapshot[0]), {k: list(v) for k, v in snapshot[1].items()}
+
     def tags(self) -> dict[str, int]:
         return {t: len(s) for t, s in sorted(self.library.items())}
 
-    def samples(self, tag: str) -> list[Sample]:
-        return list(self.library.get(tag, []))
+    def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
+        return list(self.library.get(tag, []))[:limit]
 
     def similar(self, path: str, k: int = 8) -> list[Sample]:
         if path not in self.embeddings:
@@ -175,6 +185,13 @@ class StoreData:
     def rollback(self, kind: str) -> PackEntry:
         return self._entry(self.store.rollback(kind))
 
+    def snapshot(self) -> Any:
+        """The store's active pointer (slots and history), as the API keeps it around an activation."""
+        return self.store.pointer()
+
+    def restore(self, snapshot: Any) -> None:
+        self.store.restore_pointer(snapshot)
+
     def _dbs(self) -> list[Path]:
         return sorted((self.store.root / "libraries").glob("*/tags.db"))
 
@@ -186,10 +203,18 @@ class StoreData:
                 out[tag] = out.get(tag, 0) + n
         return out
 
-    def samples(self, tag: str) -> list[Sample]:
+    def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
+        """The first ``limit`` files tagged ``tag`` over every library (library by library, each in
+        its own order), so a longer limit lists the same files first and more after them."""
         from device.library import query
-        return [Sample(str(h.path), h.score, h.corrected) for db in self._dbs() if tag in query.list_tags(db)
-                for h in query.files_with_tag(db, tag, limit=200)]
+        out: list[Sample] = []
+        for db in self._dbs():
+            if limit is not None and len(out) >= limit:
+                break
+            if tag in query.list_tags(db):
+                left = None if limit is None else limit - len(out)
+                out += [Sample(str(h.path), h.score, h.corrected) for h in query.files_with_tag(db, tag, limit=left)]
+        return out
 
     def unsure(self, k: int = 50) -> list[Sample]:
         """The ``k`` files the tagger was least sure of, over every library (device.library.query.unsure)."""

@@ -56,5 +56,6 @@ def demo_data() -> MemoryData:
 
 def demo_status() -> dict[str, Any]:
     return {"load_mean": 0.21, "load_p999": 0.47, "xruns": 2, "latency_ms": 5.3, "blocks": 120000,
-            "active": {"effect": None, "synth": None, "sampler": None}, "peak_db": -9.5, "faults": [],
+            "active": {"effect": {"name": "Tube screamer", "version": "1.0.0", "path": "/box/packs/effect-2/pack.hatpack"},
+                       "synth": None, "sampler": None}, "peak_db": -9.5, "faults": [],
             "fault_count": 0, "knobs": {"drive": 12.0}, "rate": 48000, "block": 128, "notes": [60, 64, 67]}

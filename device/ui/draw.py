@@ -96,16 +96,20 @@ def arc(surface: Any, center: tuple[float, float], radius: float, width: float, 
 
 
 def dial(surface: Any, fonts: Fonts, center: tuple[float, float], radius: float, frac: float, label: str,
-         value: str, colour: tuple[int, ...] = ACCENT, selected: bool = False) -> None:
-    """A knob: grey track, coloured arc up to ``frac``, the value in the middle, the label below."""
+         value: str, colour: tuple[int, ...] = ACCENT, selected: bool = False, label_w: float | None = None,
+         value_colour: tuple[int, ...] = TEXT) -> None:
+    """A knob: grey track, coloured arc up to ``frac``, the value in the middle (cut to the ring's
+    inside), the label below (cut to ``label_w`` px, by default a little wider than the dial)."""
     import pygame
     width = max(6.0, radius * 0.22)
     arc(surface, center, radius, width, DIAL_START, DIAL_START - DIAL_SWEEP, TRACK)
     arc(surface, center, radius, width, DIAL_START, dial_angle(frac), colour)
     if selected:
         pygame.draw.circle(surface, TEXT, (round(center[0]), round(center[1])), round(radius + 4), 2)
-    fonts.draw(surface, value, center, max(18, int(radius * 0.45)), TEXT, "center")
-    fonts.draw(surface, label, (center[0], center[1] + radius + 6), 22, DIM, "midtop")
+    size = max(18, int(radius * 0.45))
+    fonts.draw(surface, fit(fonts, (value,), size, 2 * (radius - width) - 4), center, size, value_colour, "center")
+    room = 2 * radius + 24 if label_w is None else label_w
+    fonts.draw(surface, fit(fonts, (label,), 22, room), (center[0], center[1] + radius + 6), 22, DIM, "midtop")
 
 
 def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = CORNER_COLOURS,

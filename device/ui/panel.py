@@ -5,8 +5,10 @@ Control's ``send`` as soon as an event produces them (never batched to the next 
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
-from typing import Any
+from typing import Any, Callable
 
 from device.control import Control
 from device.ui import draw as D
@@ -15,13 +17,26 @@ from device.ui.events import Event, Touch
 from device.ui.pages import PAGES, Context, Page, PanelState
 from hatbox.errors import HatboxError
 
+log = logging.getLogger(__name__)
+
 TAB_H = 48
 REFRESH_S = 2.0           # the page on screen re-reads its lists this often (with the status)
+TOAST_S = 4.0             # a message stays this long in the tab bar
+MESSAGE_SIZE = 20         # font size of the message line at the bottom of the tab bar
 _UNSEEN = object()        # no synth pad read back yet
 
 
+def error_text(exc: BaseException) -> str:
+    """One line for the screen: the error's first line (a library database names itself)."""
+    text = str(exc).splitlines()[0].strip() if str(exc).strip() else type(exc).__name__
+    return f"library: {text}" if isinstance(exc, sqlite3.Error) else text
+
+
 class Panel:
-    """``handle(event)`` sends what the current page makes of it; ``draw(surface)`` paints a frame."""
+    """``handle(event)`` sends what the current page makes of it; ``draw(surface)`` paints a frame.
+
+    Nothing a page, the data or the engine raises gets out of here: it is logged and shown in the
+    tab bar for :data:`TOAST_S` seconds (the panel keeps running)."""
 
     def __init__(self, control: Control, data: PanelData, size: tuple[int, int] = (800, 480)) -> None:
         import pygame
@@ -33,8 +48,12 @@ class Panel:
         self.size = size
         self.current = 0
         self.sent = 0
+        self.clock: Callable[[], float] = time.monotonic
         self._pad_source: Any = _UNSEEN
         self._refreshed = time.monotonic()
+        self._fingers: dict[int, str] = {}          # touch id -> where its down landed: "tabs" | "page"
+        self._toast_key: tuple[str, int] = ("", 0)
+        self._toast_since = 0.0
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
         self.content = pygame.Rect(0, TAB_H, size[0], size[1] - TAB_H)
@@ -44,12 +63,29 @@ class Panel:
     def page(self) -> Page:
         return self.pages[self.current]
 
-    def show(self, index: int) -> None:
-        self.current = index % len(self.pages)
+    def fail(self, exc: BaseException) -> None:
+        """Log ``exc`` and show it: the panel never dies of a page, the data or the engine."""
+        if isinstance(exc, HatboxError):
+            log.info("panel: %s", exc)
+        else:
+            log.warning("panel: %s", exc, exc_info=exc)
+        self.state.say(error_text(exc))
+
+    def _guard(self, action: Callable[[], Any]) -> bool:
+        """Run ``action``; False (and a message) if it raised."""
         try:
-            self.page.enter()
-        except HatboxError as exc:
-            self.state.toast = str(exc).splitlines()[0]
+            action()
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            self.fail(exc)
+            return False
+        return True
+
+    def show(self, index: int) -> None:
+        """Show page ``index``: the old page forgets its fingers, the new one re-reads its lists."""
+        self._guard(self.page.leave)
+        self._fingers = {i: where for i, where in self._fingers.items() if where == "tabs"}
+        self.current = index % len(self.pages)
+        self._guard(self.page.enter)
         self.page.layout(self.content)
 
     def show_title(self, title: str) -> None:
@@ -63,10 +99,7 @@ class Panel:
         now = time.monotonic()
         if now - self._refreshed >= REFRESH_S:
             self._refreshed = now
-            try:
-                self.page.refresh()
-            except HatboxError as exc:
-                self.state.toast = str(exc).splitlines()[0]
+            self._guard(self.page.refresh)
         pad, synth = status.get("synth"), (status.get("active") or {}).get("synth")
         source = synth.get("path") if isinstance(synth, dict) else None
         if not pad:
@@ -76,36 +109,87 @@ class Panel:
             self.state.xy = (float(pad["xy"][0]), float(pad["xy"][1]))
             self.state.corners = [str(n) for n in pad["corners"]]
 
+    def set_offline(self, reason: str) -> None:
+        """Why the engine does not answer its status ("" once it does again): shown in the tab bar
+        while it lasts; the pages grey out what they would show live (notes, level, load)."""
+        self.state.offline = reason
+
     def handle(self, event: Event) -> None:
-        if isinstance(event, Touch) and event.kind == "down" and event.y < TAB_H:
-            for i, r in enumerate(self.tabs):
-                if r.collidepoint(event.x, event.y):
-                    self.show(i)
+        """One event: the page makes messages of it (laid out as it is on screen now) and each goes
+        to the engine at once; a refusal or an error is shown and handed back to the page."""
+        if isinstance(event, Touch) and not self._to_page(event):
             return
+        self.page.layout(self.content)
         try:
             messages = self.page.handle(event)
-        except HatboxError as exc:
-            self.state.toast = str(exc).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            self.fail(exc)
             return
         for m in messages:
-            self.control.send(m)
-            self.sent += 1
+            self._send(m)
+
+    def _to_page(self, ev: Touch) -> bool:
+        """Whether a touch goes to the page.  A finger that came down on the tab bar switches pages
+        and its moves and up go nowhere; so do those of a finger that came down on another page."""
+        if ev.kind == "down":
+            self._fingers[ev.id] = "tabs" if ev.y < TAB_H else "page"
+            if ev.y < TAB_H:
+                for i, r in enumerate(self.tabs):
+                    if r.collidepoint(ev.x, ev.y):
+                        self.show(i)
+                return False
+            return True
+        where = self._fingers.pop(ev.id, None) if ev.kind == "up" else self._fingers.get(ev.id)
+        return where == "page"
+
+    def _send(self, message: dict[str, Any]) -> None:
+        page = self.page
+        try:
+            self.control.send(message)
+        except Exception as exc:  # noqa: BLE001 - the engine gone, silent or refusing: shown, never fatal
+            self.fail(exc)
+            self._guard(lambda: page.failed(message, exc))
+            return
+        self.sent += 1
+
+    def message(self) -> tuple[str, tuple[int, int, int]]:
+        """The line the tab bar shows: a fresh toast, else why the engine is not answering, else ""."""
+        now = self.clock()
+        key = (self.state.toast, self.state.toast_n)
+        if key != self._toast_key:
+            self._toast_key, self._toast_since = key, now
+        if self.state.toast and now - self._toast_since >= TOAST_S:
+            self.state.toast = ""
+            self._toast_key = ("", self.state.toast_n)
+        if self.state.toast:
+            return self.state.toast, D.ACCENT
+        if self.state.offline:
+            return self.state.offline, D.BAD
+        return "", D.DIM
 
     def draw(self, surface: Any) -> None:
         surface.fill(D.BG)
         self.page.layout(self.content)
-        self.page.draw(surface)
+        try:
+            self.page.draw(surface)
+        except Exception as exc:  # noqa: BLE001 - a page that cannot draw leaves the tabs working
+            surface.fill(D.BG, self.content)
+            if error_text(exc) != self.state.toast:
+                self.fail(exc)
         self._draw_tabs(surface)
 
     def _draw_tabs(self, surface: Any) -> None:
+        """The tab titles; with a message, smaller titles over the message line (the page is never
+        covered)."""
         f = self.ctx.fonts
+        text, colour = self.message()
         self.pygame.draw.rect(surface, D.PANEL, (0, 0, self.size[0], TAB_H))
+        title_y, title_size, mark_y = (TAB_H // 2, 28, TAB_H - 4) if not text else (14, 22, 25)
         for i, (r, page) in enumerate(zip(self.tabs, self.pages)):
             if i == self.current:
-                self.pygame.draw.rect(surface, D.ACCENT, (r.x, r.bottom - 4, r.width, 4))
-            f.draw(surface, page.title, r.center, 28, D.TEXT if i == self.current else D.DIM, "center")
-        if self.state.toast:
-            self.pygame.draw.rect(surface, D.PANEL, (0, self.size[1] - 30, self.size[0], 30))
-            f.draw(surface, self.state.toast[:90], (10, self.size[1] - 15), 22, D.ACCENT, "midleft")
-
-
+                self.pygame.draw.rect(surface, D.ACCENT, (r.x, mark_y, r.width, 3 if text else 4))
+            title = D.fit(f, (page.title,), title_size, r.width - 4)
+            f.draw(surface, title, (r.centerx, title_y), title_size, D.TEXT if i == self.current else D.DIM, "center")
+        if text:
+            line = D.fit(f, (text,), MESSAGE_SIZE, self.size[0] - 20)
+            f.draw(surface, line, (10, TAB_H - 11), MESSAGE_SIZE, colour, "midleft")

@@ -142,7 +142,7 @@ def test_app_loop_in_realtime_sends_touches_and_shows_engine_trouble(pg: Any) ->
             app.step()
         assert control.sent[-1] == {"op": "corners", "names": [TIMBRES[1], TIMBRES[1], TIMBRES[2], TIMBRES[3]]}
         app.run(0.15)
-        assert "engine not answering" in app.panel.state.toast and app.display.frames >= 3
+        assert "engine not answering" in app.panel.state.offline and app.display.frames >= 3
     finally:
         app.close()
 

@@ -10,7 +10,7 @@ from device.ui.demo import TIMBRES, demo_data, demo_status
 from device.ui.events import EncoderPress, EncoderTurn, Touch
 from device.ui.pages.effect import format_value
 from device.ui.pages.play import note_name, peak_frac
-from device.ui.panel import Panel
+from device.ui.panel import MESSAGE_SIZE, Panel
 from device.ui.shots import RecordingControl
 from hatbox.errors import HatboxError
 from tests.ui.conftest import find_text, pixel
@@ -306,7 +306,7 @@ def test_models_errors_become_a_message_not_a_crash(panel: Panel, surface: Any) 
     panel.handle(Touch("down", 0, *panel.page.rollback_btn.center))
     assert "no earlier tagger pack" in panel.state.toast
     panel.draw(surface)
-    assert find_text(surface, panel.state.toast, 22, D.ACCENT)
+    assert find_text(surface, panel.state.toast, MESSAGE_SIZE, D.ACCENT)
 
 
 def test_settings_show_pairing_code_load_and_xruns(panel: Panel, surface: Any) -> None:

@@ -117,3 +117,98 @@ def test_library_page_retags_a_multi_label_library_with_several_tags(pg: Any, tm
     assert data.file_tags(str(files / "a.wav")) == (["bright", "drums"], True)
     assert page.tags[page.tag] == "drums" and page.samples[page.sample].name == "a.wav"
     assert panel.state.toast == "a.wav -> bright, drums"
+
+
+class RefusingControl(RecordingControl):
+    """The engine refuses every pack (EngineProcess raises HatboxError("engine: ...") on a refusal)."""
+
+    def send(self, message: dict) -> None:
+        if message["op"] == "load":
+            from hatbox.errors import HatboxError
+            raise HatboxError("engine: the pack's model does not load")
+        super().send(message)
+
+
+def test_a_pack_the_engine_refuses_is_not_left_active_in_the_store(pg: Any, tmp_path: Path) -> None:
+    store = PackStore(tmp_path / "box")
+    old = _install(store, tmp_path, "Fuzz", "1.0.0")
+    new = _install(store, tmp_path, "Fuzz", "1.1.0")
+    store.activate(old)
+    before = store.pointer()
+    panel = Panel(RefusingControl(), StoreData(tmp_path / "box"), (800, 480))
+    panel.show_title("Models")
+    page = panel.page
+    page.selected = [p.id for p in page.packs].index(new)
+    panel.handle(Touch("down", 0, *page.activate_btn.center))
+    assert store.active()["effect"] == old and store.pointer().history == before.history
+    assert [p.id for p in page.packs if p.active] == [old]
+    assert panel.state.toast == ("not loaded: Fuzz 1.1.0 (engine: the pack's model does not load); "
+                                 "Fuzz 1.0.0 stays active")
+    panel.handle(Touch("down", 0, *page.rollback_btn.center))         # nothing earlier than old: a message
+    assert store.active()["effect"] == old and "no earlier effect pack" in panel.state.toast
+
+
+def _tagged_library(root: Path, n: int) -> Path:
+    import numpy as np
+
+    from device.library import db as libdb
+    files = root / "libraries" / "big-1" / "files"
+    files.mkdir(parents=True)
+    con = libdb.connect(files.parent / "tags.db")
+    libdb.set_meta(con, root=str(files), tags="kick,snare", exclusive=1)
+    for i in range(n):
+        p = np.asarray([0.99 - i / (4 * n), 0.01], np.float32)
+        libdb.put_result(con, f"k{i:04d}.wav", (100, i), f"{i:064x}", "tagger", ["kick", "snare"], p, p > 0.5,
+                         np.ones(3, np.float32))
+    con.commit()
+    con.close()
+    return files
+
+
+def test_every_sample_of_a_big_tag_is_reachable(pg: Any, tmp_path: Path) -> None:
+    from device.ui import draw as D
+    from device.ui.events import EncoderTurn
+    from tests.ui.conftest import find_text
+    files = _tagged_library(tmp_path / "box", 292)
+    panel = Panel(RecordingControl(), StoreData(tmp_path / "box"), (800, 480))
+    panel.show_title("Library")
+    page = panel.page
+    assert page.tag_counts["kick"] == 292
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    assert find_text(surface, "sample 1 of 292 (200 read, more as you scroll)", 20, D.DIM)
+    for _ in range(250):
+        panel.handle(EncoderTurn(1, 1, 1))
+    assert page.samples[page.sample].path == str(files / "k0250.wav")
+    panel.draw(surface)
+    assert find_text(surface, "sample 251 of 292", 20, D.DIM)
+    for _ in range(41):
+        panel.handle(EncoderTurn(1, 1, 1))
+    assert page.samples[page.sample].path == str(files / "k0291.wav") and len(page.samples) == 292
+    panel.handle(EncoderTurn(1, 1, 1))                                 # past the last: round to the first
+    assert page.sample == 0
+
+
+def test_a_fast_tag_spin_reads_the_samples_once(pg: Any) -> None:
+    from device.ui.data import MemoryData
+    from device.ui.events import EncoderTurn
+
+    class Counting(MemoryData):
+        queries = 0
+
+        def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
+            self.queries += 1
+            return super().samples(tag, limit)
+
+    data = Counting(library={f"t{i:02d}": [Sample(f"/l/{i}.wav")] for i in range(40)})
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Library")
+    data.queries = 0
+    for _ in range(30):                                                # 30 detents between two frames
+        panel.handle(EncoderTurn(0, 1, 5))
+    assert data.queries == 0
+    panel.draw(pg.Surface((800, 480)))
+    assert data.queries == 1 and panel.page.samples == [Sample("/l/30.wav")]
+    panel.handle(EncoderTurn(0, 1, 1))
+    panel.handle(Touch("down", 0, *panel.page.play_btn.center))        # an event that needs the list reads it
+    assert data.queries == 2 and panel.control.sent[-1]["path"] == "/l/31.wav"

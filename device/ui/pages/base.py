@@ -19,9 +19,17 @@ class PanelState:
     xy: tuple[float, float] = (0.5, 0.5)          # pad position, 0..1, (0, 0) bottom-left
     corners: list[str] = field(default_factory=list)
     knobs: dict[str, float] = field(default_factory=dict)
+    knob_pack: str = ""                          # the effect pack (id) whose knobs ``knobs`` holds
     bypass: bool = False
     volume_db: float = 0.0
     toast: str = ""                              # last problem or confirmation, shown in the tab bar
+    toast_n: int = 0                             # bumped by say(): the same words again show again
+    offline: str = ""                            # why the engine does not answer ("" while it does)
+
+    def say(self, text: str) -> None:
+        """Show ``text`` (its first line) in the tab bar for a few seconds."""
+        self.toast = text.splitlines()[0] if text else ""
+        self.toast_n += 1
 
 
 @dataclass
@@ -42,6 +50,13 @@ class Page:
 
     def enter(self) -> None:
         """Called when the page is shown (refresh what it lists)."""
+
+    def leave(self) -> None:
+        """Called when another page is shown: forget fingers and drags (their up goes elsewhere)."""
+
+    def failed(self, message: Message, error: BaseException) -> None:
+        """The engine did not take ``message`` (one this page made): undo what the page did for it.
+        The panel has already logged the error and shown it."""
 
     def refresh(self) -> None:
         """Called every few seconds while the page is on screen: pick up what changed elsewhere

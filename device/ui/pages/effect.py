@@ -1,25 +1,52 @@
-"""Effect: the active effect pack's knobs (units and ranges from its manifest) and bypass."""
+"""Effect: the active effect pack's knobs (units and ranges from its manifest) and bypass.
+
+Encoders 1-4 turn the knobs of the selected bank of four; encoder 4's button steps through the
+banks (as many as the pack needs).  The page shows as many rows of four dials as fit, the rows
+holding the selected bank."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from device.control import msg
 from device.ui import draw as D
-from device.ui.data import active_pack
+from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit
 from export.manifest import Knob
 
 STEPS_PER_SWEEP = 100          # detents from min to max (before acceleration)
 DRAG_PX_PER_SWEEP = 300        # touch: vertical pixels from min to max
+BANK = 4                       # knobs per bank: one per encoder
+PER_ROW = 4                    # dials per row on screen
+TOP = 70                       # px above the first row of dials (name, bank)
+ROW_GAP = 60                   # px between rows of dials (label)
+KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
 
 
 def format_value(knob: Knob, value: float) -> str:
-    """"6.5 dB", "1.2 kHz", "100 %": three significant digits, k above 1000."""
-    if abs(value) >= 1000:
+    """"6.5 dB", "1.2 kHz", "100 %": three significant digits; "k" above 1000 only for units it
+    belongs to (Hz, samples, none) - never "kdB"."""
+    if abs(value) >= 1000 and knob.unit in KILO_UNITS:
         return f"{value / 1000:.3g} k{knob.unit}" if knob.unit else f"{value / 1000:.3g}k"
-    text = f"{value:.3g}"
+    text = f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
     return f"{text} {knob.unit}" if knob.unit else text
+
+
+def clamp(knob: Knob, value: float) -> float:
+    """``value`` inside the knob's range (its default when it is not a number)."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return knob.default
+    return min(knob.max, max(knob.min, float(value)))
+
+
+def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
+    """The knob values the engine reports, when the pack it plays in the effect slot is ``pack``
+    (right after a switch the status may still be the old pack's: then nothing)."""
+    playing = (status.get("active") or {}).get("effect")
+    if not isinstance(playing, dict) or playing.get("path") != pack.path:
+        return {}
+    return dict(status.get("knobs") or {})
 
 
 class EffectPage(Page):
@@ -30,60 +57,85 @@ class EffectPage(Page):
         self.name = ""
         self.knobs: list[Knob] = []
         self.bank = 0                 # encoders 1-4 drive knobs bank*4 .. bank*4+3
+        self.first = 0                # index of the first knob on screen
         self.dials: list[tuple[tuple[float, float], int, Any]] = []
         self.bypass_btn: Any = None
-        self._drag: dict[int, tuple[int, float]] = {}
+        self.column_w = 0.0
+        self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
+
+    @property
+    def banks(self) -> int:
+        return max(1, math.ceil(len(self.knobs) / BANK))
 
     def enter(self) -> None:
+        """Read the active effect pack.  Its knob values are kept per pack: a pack new to the page
+        starts from what the engine reports for it, else from the knobs' defaults, within range."""
         pack = active_pack(self.ctx.data, "effect")
         self.name = f"{pack.manifest.name} {pack.manifest.version}" if pack else ""
         self.knobs = list(pack.manifest.knobs) if pack else []
-        engine = self.ctx.state.status.get("knobs") or {}
-        for k in self.knobs:
-            self.ctx.state.knobs.setdefault(k.name, float(engine.get(k.name, k.default)))
+        st = self.ctx.state
+        pack_id = pack.id if pack else ""
+        if pack is not None and st.knob_pack != pack_id:
+            engine = engine_knobs(st.status, pack)
+            st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
+            self.bank = 0
+        st.knob_pack = pack_id
+        st.knobs.update({k.name: self.value(k) for k in self.knobs})
+        self.bank = min(self.bank, self.banks - 1)
+
+    def refresh(self) -> None:
+        """A pack activated elsewhere (the API) shows up without leaving the page."""
+        self.enter()
+
+    def leave(self) -> None:
+        self._drag.clear()
 
     def value(self, knob: Knob) -> float:
-        return self.ctx.state.knobs.get(knob.name, knob.default)
+        return clamp(knob, self.ctx.state.knobs.get(knob.name, knob.default))
 
     def layout(self, rect: Any) -> None:
+        """As many rows of four dials as fit, from the row block that holds the selected bank."""
         import pygame
         super().layout(rect)
-        per_row = 4
-        r = min(rect.width // (2 * per_row) - 22, 62)
+        self.column_w = rect.width / PER_ROW
+        r = int(min(rect.width // (2 * PER_ROW) - 22, 62))
+        rows_fit = max(1, (rect.height - TOP + ROW_GAP - 40) // (2 * r + ROW_GAP))
+        shown = rows_fit * PER_ROW
+        self.first = (self.bank * BANK // shown) * shown
         self.dials = []
-        for i, _ in enumerate(self.knobs[:8]):
-            cx = rect.x + rect.width * (i % per_row + 0.5) / per_row
-            cy = rect.y + 70 + r + (i // per_row) * (2 * r + 60)
+        for j, _ in enumerate(self.knobs[self.first:self.first + shown]):
+            cx = rect.x + rect.width * (j % PER_ROW + 0.5) / PER_ROW
+            cy = rect.y + TOP + r + (j // PER_ROW) * (2 * r + ROW_GAP)
             self.dials.append(((cx, cy), r, pygame.Rect(cx - r, cy - r, 2 * r, 2 * r + 30)))
         self.bypass_btn = pygame.Rect(rect.right - 150, rect.y + 8, 136, 44)
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn):
-            i = self.bank * 4 + event.index
-            return self._nudge(i, event.steps / STEPS_PER_SWEEP) if event.index < 4 and i < len(self.knobs) else []
-        if isinstance(event, EncoderPress) and event.pressed and event.index == 3 and len(self.knobs) > 4:
-            self.bank = 1 - self.bank
+            i = self.bank * BANK + event.index
+            return self._nudge(i, event.steps / STEPS_PER_SWEEP) if event.index < BANK and i < len(self.knobs) else []
+        if isinstance(event, EncoderPress) and event.pressed and event.index == 3 and self.banks > 1:
+            self.bank = (self.bank + 1) % self.banks
         if isinstance(event, Touch):
             return self._touch(event)
         return []
 
     def _nudge(self, i: int, dfrac: float) -> list[Message]:
+        """Move knob ``i`` by ``dfrac`` of its sweep; the value sent is always inside its range."""
         knob = self.knobs[i]
-        frac = knob.normalize(self.value(knob)) + dfrac
-        value = knob.denormalize(frac)
+        value = clamp(knob, knob.denormalize(knob.normalize(self.value(knob)) + dfrac))
         self.ctx.state.knobs[knob.name] = value
         return [msg("knob", slot="effect", name=knob.name, value=value)]
 
     def _touch(self, ev: Touch) -> list[Message]:
-        if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.knobs:
+        if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.name:
             self.ctx.state.bypass = not self.ctx.state.bypass
             return [msg("bypass", slot="effect", on=self.ctx.state.bypass)]
         if ev.kind == "down":
-            for i, (_, _, box) in enumerate(self.dials):
+            for j, (_, _, box) in enumerate(self.dials):
                 if box.collidepoint(ev.x, ev.y):
-                    self._drag[ev.id] = (i, ev.y)
-                    self.bank = i // 4
+                    self._drag[ev.id] = (self.first + j, ev.y)
+                    self.bank = (self.first + j) // BANK
             return []
         if ev.kind == "up":
             self._drag.pop(ev.id, None)
@@ -91,19 +143,34 @@ class EffectPage(Page):
         if ev.id in self._drag:
             i, y0 = self._drag[ev.id]
             self._drag[ev.id] = (i, ev.y)
-            return self._nudge(i, (y0 - ev.y) / DRAG_PX_PER_SWEEP)
+            return self._nudge(i, (y0 - ev.y) / DRAG_PX_PER_SWEEP) if i < len(self.knobs) else []
         return []
 
     # -- drawing ----------------------------------------------------------------------
+    def bank_label(self) -> str:
+        """"knobs 5-8 of 12 (bank 2/3)"; "" when one bank holds them all."""
+        if self.banks < 2:
+            return ""
+        lo, hi = self.bank * BANK + 1, min(len(self.knobs), (self.bank + 1) * BANK)
+        return f"knobs {lo}-{hi} of {len(self.knobs)} (bank {self.bank + 1}/{self.banks}, button 4: next)"
+
     def draw(self, surface: Any) -> None:
-        f = self.ctx.fonts
-        if not self.knobs:
-            f.draw(surface, "no effect pack active", self.rect.center, 30, D.DIM, "center")
+        f, rect = self.ctx.fonts, self.rect
+        if not self.name:
+            f.draw(surface, "no effect pack active", rect.center, 30, D.DIM, "center")
             return
-        f.draw(surface, self.name, (self.rect.x + 16, self.rect.y + 16), 32, D.TEXT)
+        room = self.bypass_btn.x - 12 - (rect.x + 16)
+        f.draw(surface, D.fit(f, (self.name,), 32, room), (rect.x + 16, rect.y + 16), 32, D.TEXT)
         D.button(surface, f, self.bypass_btn, "BYPASS" if self.ctx.state.bypass else "bypass", self.ctx.state.bypass)
-        for i, (center, r, _) in enumerate(self.dials):
-            knob = self.knobs[i]
-            frac = knob.normalize(min(knob.max, max(knob.min, self.value(knob))))
-            D.dial(surface, f, center, r, frac, knob.name, format_value(knob, self.value(knob)),
-                   D.DIM if self.ctx.state.bypass else D.ACCENT, selected=i // 4 == self.bank and len(self.knobs) > 4)
+        if not self.knobs:
+            f.draw(surface, "this pack has no knobs", rect.center, 26, D.DIM, "center")
+            return
+        if self.bank_label():
+            short = f"knobs {self.bank * BANK + 1}-{min(len(self.knobs), (self.bank + 1) * BANK)} of {len(self.knobs)}"
+            f.draw(surface, D.fit(f, (self.bank_label(), short), 20, room), (rect.x + 16, rect.y + 50), 20, D.DIM)
+        for j, (center, r, _) in enumerate(self.dials):
+            i = self.first + j
+            knob, value = self.knobs[i], self.value(self.knobs[i])
+            D.dial(surface, f, center, r, knob.normalize(value), knob.name, format_value(knob, value),
+                   D.DIM if self.ctx.state.bypass else D.ACCENT, selected=i // BANK == self.bank and self.banks > 1,
+                   label_w=self.column_w - 8)

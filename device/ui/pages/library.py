@@ -17,6 +17,7 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
+PAGE = 200                                   # samples read at a time; more when the selection reaches the end
 BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
 
 
@@ -42,6 +43,7 @@ class LibraryPage(Page):
         self.unsure_btn: Any = None
         self.status_at: tuple[int, int] = (0, 0)
         self.status_w = 0                      # px the status line may take
+        self._stale = False                    # the tag moved (encoder 1) and its samples are not read yet
 
     @property
     def tags(self) -> list[str]:
@@ -55,6 +57,7 @@ class LibraryPage(Page):
     def refresh(self) -> None:
         """Re-read the tag counts (a library being tagged grows); the tag and sample under the
         cursor stay selected.  A "more like this" list is left as it is."""
+        self._sync()
         current = self.tags[self.tag] if self.tags else None
         counts = self.ctx.data.tags()
         if counts == self.tag_counts:
@@ -64,15 +67,47 @@ class LibraryPage(Page):
         if self.similar_to is not None or self.reviewing:
             return
         path = self.samples[self.sample].path if self.samples else None
+        read = len(self.samples)
         self._load_tag()
+        if read > len(self.samples):                     # as far as the list had been read
+            self.samples = self.ctx.data.samples(self.tags[self.tag], read)
         paths = [s.path for s in self.samples]
         if path in paths:
             self.sample = paths.index(path)
 
     def _load_tag(self) -> None:
-        self.similar_to, self.reviewing = None, False
-        self.samples = self.ctx.data.samples(self.tags[self.tag]) if self.tags else []
+        self.similar_to, self.reviewing, self._stale = None, False, False
+        self.samples = self.ctx.data.samples(self.tags[self.tag], PAGE) if self.tags else []
         self.sample = 0
+
+    def _sync(self) -> bool:
+        """Read the samples of the tag the encoder turned to, once for all the detents since the last
+        frame (one query, not one per detent); True when the list changed (lay the page out again)."""
+        if not self._stale:
+            return False
+        self._load_tag()
+        if self.rect is not None:
+            self.layout(self.rect)
+        return True
+
+    def total(self) -> int:
+        """How many samples the tag on screen has (the list reads them :data:`PAGE` at a time)."""
+        if self.similar_to is not None or self.reviewing or not self.tags:
+            return len(self.samples)
+        return max(len(self.samples), self.tag_counts.get(self.tags[self.tag], 0))
+
+    def _step_sample(self, delta: int) -> None:
+        """Move the selection; past the last sample read, read the next :data:`PAGE` (else wrap)."""
+        if not self.samples:
+            return
+        want = self.sample + delta
+        if want >= len(self.samples) and len(self.samples) < self.total():
+            more = self.ctx.data.samples(self.tags[self.tag], len(self.samples) + PAGE)
+            if len(more) > len(self.samples):
+                self.samples = more
+                if self.rect is not None:
+                    self.layout(self.rect)
+        self.sample = want % len(self.samples)
 
     def layout(self, rect: Any) -> None:
         """Tags on the left, samples on the right, buttons under them: one row of buttons when the
@@ -103,9 +138,12 @@ class LibraryPage(Page):
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.tags:
             self.tag = (self.tag + event.delta) % len(self.tags)
-            self._load_tag()
-        elif isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
-            self.sample = (self.sample + event.delta) % len(self.samples)
+            self.similar_to, self.reviewing = None, False
+            self._stale = True                   # read at the next frame, or the next event that needs it
+            return []
+        self._sync()
+        if isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
+            self._step_sample(event.delta)
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 0 and self.retag and self.tags:
             self._choose(self.tags[self.tag])
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 1:
@@ -147,7 +185,7 @@ class LibraryPage(Page):
         """Show the samples the tagger was least sure of, least sure first."""
         self.samples, self.sample, self.similar_to, self.reviewing = self.ctx.data.unsure(), 0, None, True
         if not self.samples:
-            self.ctx.state.toast = "nothing left to check"
+            self.ctx.state.say("nothing left to check")
 
     def _toggle_retag(self) -> None:
         """Retag mode on for the selected sample, or off again; in a multi-label library, off saves the
@@ -158,7 +196,7 @@ class LibraryPage(Page):
                 if chosen:
                     self._save(moving, sorted(chosen))
                 else:
-                    self.ctx.state.toast = "a sample keeps at least one tag: nothing changed"
+                    self.ctx.state.say("a sample keeps at least one tag: nothing changed")
             return
         if not self.samples:
             return
@@ -166,7 +204,7 @@ class LibraryPage(Page):
         try:
             tags, multi = self.ctx.data.file_tags(sample.path)
         except HatboxError as exc:
-            self.ctx.state.toast = str(exc)
+            self.ctx.state.say(str(exc))
             return
         self.retag, self.before = sample, set(tags)
         self.pending = set(tags) if multi else None
@@ -191,9 +229,9 @@ class LibraryPage(Page):
         try:
             self.ctx.data.set_tags(moving.path, tags)
         except HatboxError as exc:
-            self.ctx.state.toast = str(exc)
+            self.ctx.state.say(str(exc))
             return
-        self.ctx.state.toast = f"{moving.name} -> {', '.join(tags)}"
+        self.ctx.state.say(f"{moving.name} -> {', '.join(tags)}")
         current = self.tags[self.tag] if self.tags else None
         self.tag_counts = self.ctx.data.tags()
         if self.reviewing:                   # stay on the list: the next unsure sample moves up
@@ -208,7 +246,7 @@ class LibraryPage(Page):
         self.sample = paths.index(moving.path) if moving.path in paths else 0
 
     def _audition(self) -> list[Message]:
-        if not self.samples:
+        if not 0 <= self.sample < len(self.samples):
             return []
         return [msg("sample", path=self.samples[self.sample].path, velocity=100)]
 
@@ -220,21 +258,24 @@ class LibraryPage(Page):
         if similar:
             self.similar_to, self.samples, self.sample = ref.name, [ref, *similar], 0
         else:
-            self.ctx.state.toast = f"nothing like {ref.name} in the library"
+            self.ctx.state.say(f"nothing like {ref.name} in the library")
 
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
         f = self.ctx.fonts
+        self._sync()
         if not self.tags:
-            f.draw(surface, "no tagged library on the box", self.rect.center, 30, D.DIM, "center")
+            text = D.fit(f, ("no tagged library on the box",), 30, self.rect.width - 20)
+            f.draw(surface, text, self.rect.center, 30, D.DIM, "center")
             return
         first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
             tag = self.tags[first + i]
             _row(surface, r, first + i == self.tag)
             chosen = self.pending is not None and tag in self.pending
-            f.draw(surface, tag, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
-            f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
+            count = f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
+            name = D.fit(f, (tag,), 26, count.x - 8 - (r.x + 10))
+            f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
         self._draw_samples(surface)
         D.button(surface, f, self.unsure_btn, "unsure first", on=self.reviewing)
         D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
@@ -249,9 +290,11 @@ class LibraryPage(Page):
         for i, r in enumerate(self.sample_rows):
             s = self.samples[first + i]
             _row(surface, r, first + i == self.sample)
-            f.draw(surface, s.name[:40], (r.x + 10, r.centery), 24, D.TEXT, "midleft")
             right = "yours" if s.corrected else (f"{s.guess}?" if s.guess else f"{s.score:.2f}")
-            f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
+            right = D.fit(f, (right,), 20, r.width * 0.4)
+            mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
+            name = D.fit(f, (s.name,), 24, mark.x - 10 - (r.x + 10))
+            f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
         if self.retag is not None and self.pending is not None:
             chosen = " + ".join(sorted(self.pending)) or "no tag"
             self._status(surface, (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)",
@@ -264,6 +307,10 @@ class LibraryPage(Page):
             self._status(surface, (f"like {self.similar_to}", f"like {self.similar_to[:16]}"), D.DIM)
         elif self.reviewing:
             self._status(surface, ("least sure first: play, then retag the wrong ones", "least sure first"), D.DIM)
+        elif self.samples:
+            n, shown, total = self.sample + 1, len(self.samples), self.total()
+            more = f" ({shown} read, more as you scroll)" if shown < total else ""
+            self._status(surface, (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM)
 
     def _status(self, surface: Any, lines: tuple[str, ...], colour: tuple[int, ...]) -> None:
         """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""

@@ -7,7 +7,7 @@ import pygame
 
 from device.control import SLOTS, msg
 from device.ui import draw as D
-from device.ui.data import PackEntry
+from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 from hatbox.errors import HatboxError
@@ -25,6 +25,7 @@ class ModelsPage(Page):
         self.pack_rows: list[Any] = []
         self.activate_btn: Any = None
         self.rollback_btn: Any = None
+        self._undo: tuple[Any, PackEntry] | None = None   # the store before the last load sent, and its pack
 
     def enter(self) -> None:
         self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
@@ -66,22 +67,43 @@ class ModelsPage(Page):
         return []
 
     def _act(self, action: Any) -> list[Message]:
+        """Activate (or roll back) in the store, then ``load`` it into the engine; should the engine
+        refuse it, :meth:`failed` puts the store back."""
         if not self.packs:
             return []
+        before = self.ctx.data.snapshot()
         try:
             entry = action(self.packs[self.selected])
         except HatboxError as exc:
-            self.ctx.state.toast = str(exc).splitlines()[0]
+            self.ctx.state.say(str(exc))
             return []
         self.enter()
         kind = entry.manifest.kind
-        self.ctx.state.toast = f"{entry.manifest.name} {entry.manifest.version} active"
-        return [msg("load", slot=kind, path=entry.path)] if kind in SLOTS else []
+        self.ctx.state.say(f"{entry.manifest.name} {entry.manifest.version} active")
+        if kind not in SLOTS:
+            return []
+        self._undo = (before, entry)
+        return [msg("load", slot=kind, path=entry.path)]
+
+    def failed(self, message: Message, error: BaseException) -> None:
+        """The engine did not load the pack: the store goes back to the pack it plays (as the API does)."""
+        if message.get("op") != "load" or self._undo is None or self._undo[1].path != message.get("path"):
+            return
+        before, entry = self._undo
+        self._undo = None
+        self.ctx.data.restore(before)
+        self.enter()
+        kept = active_pack(self.ctx.data, entry.manifest.kind)
+        still = f"{kept.manifest.name} {kept.manifest.version} stays active" if kept else "nothing active"
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        self.ctx.state.say(f"not loaded: {entry.manifest.name} {entry.manifest.version} ({reason}); {still}")
 
     def draw(self, surface: Any) -> None:
         f = self.ctx.fonts
         if not self.packs:
-            f.draw(surface, "no packs installed (push one with hatbox push)", self.rect.center, 28, D.DIM, "center")
+            text = D.fit(f, ("no packs installed (push one with hatbox push)", "no packs installed"), 28,
+                         self.rect.width - 20)
+            f.draw(surface, text, self.rect.center, 28, D.DIM, "center")
             return
         first = scroll_window(self.selected, len(self.packs), len(self.pack_rows))
         for i, r in enumerate(self.pack_rows):
@@ -90,8 +112,12 @@ class ModelsPage(Page):
             pygame.draw.rect(surface, D.ACCENT if sel else D.PANEL, r.inflate(0, -6), 0 if sel else 1, border_radius=6)
             colour = D.BG if sel else D.TEXT
             f.draw(surface, p.manifest.kind, (r.x + 12, r.centery), 22, D.BG if sel else D.DIM, "midleft")
-            f.draw(surface, f"{p.manifest.name}  {p.manifest.version}", (r.x + 100, r.centery), 28, colour, "midleft")
+            end = r.right - 12
             if p.active:
-                f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright")
+                end = f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright").x
+            version = f"  {p.manifest.version}"
+            room = end - 12 - (r.x + 100)
+            name = D.fit(f, (p.manifest.name,), 28, room - f.font(28).size(version)[0]) + version
+            f.draw(surface, name, (r.x + 100, r.centery), 28, colour, "midleft")
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")

@@ -35,6 +35,9 @@ class PlayPage(Page):
         if self.timbres and (len(st.corners) != 4 or any(c not in self.timbres for c in st.corners)):
             st.corners = [self.timbres[i % len(self.timbres)] for i in range(4)]
 
+    def leave(self) -> None:
+        self.finger = None
+
     # -- geometry ---------------------------------------------------------------------
     def layout(self, rect: Any) -> None:
         """Landscape: pad left, dials and meter right.  Portrait: pad on top, dials and meter below."""
@@ -110,9 +113,10 @@ class PlayPage(Page):
         spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
         for name, (pos, anchor) in zip(names, spots):
-            self._label(surface, name, pos, anchor, 24, D.TEXT)
+            self._label(surface, D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24), pos, anchor, 24, D.TEXT)
         if not self.timbres:
-            self._label(surface, "no synth pack active", (p.centerx, p.centery + 48), "center", 26, D.DIM)
+            text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
+            self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
         cx, cy = self.xy_to_pad(*self.ctx.state.xy)
         pygame.draw.circle(surface, D.BG, (round(cx), round(cy)), 14)
         pygame.draw.circle(surface, D.CURSOR, (round(cx), round(cy)), 11)
@@ -129,18 +133,26 @@ class PlayPage(Page):
     def _draw_dials(self, surface: Any) -> None:
         names = self.ctx.state.corners
         n = max(1, len(self.timbres))
+        column = abs(self.dials[1][0][0] - self.dials[0][0][0]) - 8 if len(self.dials) > 1 else None
         for i, (center, r) in enumerate(self.dials):
             name = names[i] if len(names) == 4 else "-"
             frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
-            D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name[:10], D.CORNER_COLOURS[i])
+            D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name, D.CORNER_COLOURS[i],
+                   label_w=column)
 
     def _draw_level(self, surface: Any) -> None:
-        st = self.ctx.state.status
+        """The peak meter and the notes held; while the engine does not answer, an empty grey meter
+        and no notes (the last values would be stale)."""
+        st, f = self.ctx.state.status, self.ctx.fonts
+        below = (self.meter.centerx, self.meter.bottom + 4)
+        if self.ctx.state.offline:
+            D.meter(surface, self.meter, 0.0)
+            f.draw(surface, "-", below, 18, D.DIM, "midtop")
+            f.draw(surface, "engine silent", self.notes_at, 26, D.DIM, "bottomleft")
+            return
         peak = float(st.get("peak_db", -120.0))
         D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
-        f = self.ctx.fonts
-        f.draw(surface, f"{peak:.0f} dB" if peak > -100 else "-inf", (self.meter.centerx, self.meter.bottom + 4),
-               18, D.DIM, "midtop")
+        f.draw(surface, f"{peak:.0f} dB" if peak > -100 else "-inf", below, 18, D.DIM, "midtop")
         notes = st.get("notes") or []
         label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
         f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")

@@ -30,12 +30,13 @@ class SettingsPage(Page):
         s, st = self.ctx.data.settings(), self.ctx.state.status
         block = st.get("block", s.get("block", "?"))
         rate = st.get("rate", s.get("rate", "?"))
+        live = not self.ctx.state.offline          # the engine's figures are stale while it does not answer
         return [("audio device", s.get("audio_device", "default")),
                 ("MIDI", s.get("midi", "none")),
                 ("block", f"{block} samples @ {rate} Hz"),
-                ("latency", f"{float(st.get('latency_ms', 0.0)):.1f} ms"),
-                ("xruns", str(st.get("xruns", 0))),
-                ("faults", str(st.get("fault_count", len(st.get("faults", []))))),
+                ("latency", f"{float(st.get('latency_ms', 0.0)):.1f} ms" if live else "-"),
+                ("xruns", str(st.get("xruns", 0)) if live else "-"),
+                ("faults", str(st.get("fault_count", len(st.get("faults", [])))) if live else "-"),
                 ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
 
     def draw(self, surface: Any) -> None:
@@ -59,10 +60,13 @@ class SettingsPage(Page):
     def _draw_load(self, surface: Any, box: Any) -> None:
         st, f = self.ctx.state.status, self.ctx.fonts
         f.draw(surface, "CPU load (audio)", box.topleft, 24, D.DIM)
+        live = not self.ctx.state.offline
         for i, key in enumerate(("load_mean", "load_p999")):
-            load = float(st.get(key, 0.0))
+            load = float(st.get(key, 0.0)) if live else 0.0
             bar = pygame.Rect(box.x, box.y + 40 + 70 * i, box.width, 26)
             pygame.draw.rect(surface, D.TRACK, bar)
             colour = D.GOOD if load < 0.5 else D.ACCENT if load < 0.85 else D.BAD
             pygame.draw.rect(surface, colour, (bar.x, bar.y, round(bar.width * min(1.0, load)), bar.height))
-            f.draw(surface, f"{'mean' if i == 0 else 'p99.9'} {load:.0%}", (bar.x, bar.bottom + 4), 22, D.TEXT)
+            figure = f"{load:.0%}" if live else "-"
+            f.draw(surface, f"{'mean' if i == 0 else 'p99.9'} {figure}", (bar.x, bar.bottom + 4), 22,
+                   D.TEXT if live else D.DIM)

@@ -1,0 +1,129 @@
+"""Effect page knobs: never a value out of range (ends of the range, a pack switch), every knob of a big
+pack reachable, a knob-less pack still shown with its bypass."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from device.ui import draw as D
+from device.ui.data import MemoryData, PackEntry
+from device.ui.demo import manifest
+from device.ui.events import EncoderPress, EncoderTurn, Touch
+from device.ui.pages.effect import format_value
+from device.ui.panel import Panel
+from device.ui.shots import RecordingControl
+from export.manifest import Knob
+from tests.ui.conftest import find_text
+
+# ranges where min + 1.0 * (max - min), or min * (max / min) ** 1.0, lands one ULP past max
+ROUNDING = [(0.3, 0.9, "linear"), (-24.0, 0.3, "linear"), (-12.0, 0.9, "linear"), (0.01, 0.7, "log"),
+            (50.0, 440.0, "log"), (30.0, 16000.0, "log"), (0.3, 100.0, "log")]
+
+
+def _pack(name: str, knobs: list[Knob], i: int = 0, active: bool = True) -> PackEntry:
+    return PackEntry(f"effect-{i}", manifest("effect", name, knobs=knobs), f"/box/packs/effect-{i}/pack.hatpack", active)
+
+
+def _effect(pg: Any, *packs: PackEntry, status: dict[str, Any] | None = None,
+            size: tuple[int, int] = (800, 480)) -> Panel:
+    panel = Panel(RecordingControl(), MemoryData(pack_list=list(packs)), size)
+    if status is not None:
+        panel.set_status(status)
+    panel.show_title("Effect")
+    return panel
+
+
+@pytest.mark.parametrize("lo,hi,scale", ROUNDING)
+def test_denormalize_stays_inside_the_range(lo: float, hi: float, scale: str) -> None:
+    knob = Knob("x", lo, hi, lo, "", scale)
+    for x in (0.0, 0.5, 0.99, 1.0, 1.5, -0.5):
+        assert lo <= knob.denormalize(x) <= hi
+    assert knob.normalize(knob.denormalize(1.0)) == 1.0 and knob.normalize(knob.denormalize(0.0)) == 0.0
+
+
+@pytest.mark.parametrize("lo,hi,scale", ROUNDING)
+def test_a_knob_turned_to_its_maximum_turns_back_down(pg: Any, lo: float, hi: float, scale: str) -> None:
+    panel = _effect(pg, _pack("Edge", [Knob("x", lo, hi, lo, "", scale)]))
+    for _ in range(30):
+        panel.handle(EncoderTurn(0, 1, 5))
+    sent = [m["value"] for m in panel.control.sent]
+    assert sent[-1] == hi and all(lo <= v <= hi for v in sent)
+    panel.handle(EncoderTurn(0, -1, -1))
+    assert panel.control.sent[-1]["value"] < hi and not panel.state.toast
+    (_, _, box), = [d for d in panel.page.dials[:1]]                        # and dragged past the top
+    panel.handle(Touch("down", 0, *box.center))
+    panel.handle(Touch("move", 0, box.centerx, box.centery - 2000))
+    panel.handle(Touch("move", 0, box.centerx, box.centery - 2001))
+    assert panel.control.sent[-1]["value"] == hi
+
+
+def test_switching_packs_starts_from_the_new_packs_own_values(pg: Any) -> None:
+    big = _pack("Big", [Knob("gain", 0.0, 24.0, 6.0, "dB")], 0, True)
+    small = _pack("Small", [Knob("gain", 0.0, 10.0, 5.0, "dB")], 1, False)
+    panel = _effect(pg, big, small)
+    for _ in range(40):
+        panel.handle(EncoderTurn(0, 1, 5))
+    assert panel.state.knobs["gain"] == 24.0
+    panel.show_title("Models")
+    panel.page.selected = [p.id for p in panel.page.packs].index(small.id)
+    panel.handle(EncoderPress(0, True))
+    panel.show_title("Effect")
+    assert panel.state.knobs["gain"] == 5.0                     # the new pack's default, not Big's 24
+    panel.control.sent.clear()
+    panel.handle(EncoderTurn(0, -1, -1))
+    assert panel.control.sent == [{"op": "knob", "slot": "effect", "name": "gain", "value": pytest.approx(4.9)}]
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    (center, r, _), = panel.page.dials
+    assert find_text(surface, "4.9 dB", max(18, int(r * 0.45)), D.TEXT) and "outside" not in panel.state.toast
+
+
+def test_a_pack_new_to_the_page_reads_the_engine_values_only_when_the_engine_plays_it(pg: Any) -> None:
+    fx = _pack("Fx", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    other = {"active": {"effect": {"path": "/box/packs/effect-9/pack.hatpack"}}, "knobs": {"gain": 20.0}}
+    assert _effect(pg, fx, status=other).state.knobs["gain"] == 5.0           # another pack's knob
+    playing = {"active": {"effect": {"path": fx.path}}, "knobs": {"gain": 7.5}}
+    assert _effect(pg, fx, status=playing).state.knobs["gain"] == 7.5
+    wild = {"active": {"effect": {"path": fx.path}}, "knobs": {"gain": 11.0}}
+    assert _effect(pg, fx, status=wild).state.knobs["gain"] == 10.0           # clamped to the range
+
+
+def test_a_knobless_pack_shows_its_name_and_its_bypass(pg: Any) -> None:
+    panel = _effect(pg, _pack("Amp capture", []))
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    assert find_text(surface, "Amp capture 1.0.0", 32, D.TEXT) and not find_text(surface, "no effect pack active", 30, D.DIM)
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    assert panel.control.sent == [{"op": "bypass", "slot": "effect", "on": True}]
+
+
+@pytest.mark.parametrize("size", [(800, 480), (480, 800)])
+def test_every_knob_of_a_big_pack_is_reachable_and_its_bank_is_shown(pg: Any, size: tuple[int, int]) -> None:
+    panel = _effect(pg, _pack("Twelve", [Knob(f"k{i}", 0.0, 1.0, 0.5) for i in range(12)]), size=size)
+    reached, labels = [], []
+    surface = pg.Surface(size)
+    for _ in range(3):
+        panel.draw(surface)
+        labels.append(any(find_text(surface, f"knobs {b * 4 + 1}-{b * 4 + 4} of 12", 20, D.DIM) for b in range(3)))
+        panel.control.sent.clear()
+        for enc in range(4):
+            panel.handle(EncoderTurn(enc, 1, 1))
+        reached += [m["name"] for m in panel.control.sent]
+        panel.handle(EncoderPress(3, True))
+    assert reached == [f"k{i}" for i in range(12)] and all(labels)
+    assert panel.page.bank == 0                                # and round again
+    panel.page.bank = 2                                        # the dials on screen hold the selected bank
+    panel.draw(surface)
+    (_, _, box) = panel.page.dials[8 - panel.page.first]
+    panel.handle(Touch("down", 0, *box.center))
+    panel.handle(Touch("move", 0, box.centerx, box.centery - 30))
+    assert panel.control.sent[-1]["name"] == "k8"
+
+
+def test_kilo_only_for_units_it_belongs_to() -> None:
+    assert format_value(Knob("t", 20.0, 20000.0, 1000.0, "Hz", "log"), 1234.0) == "1.23 kHz"
+    assert format_value(Knob("n", -1e6, -999.0, -1000.0, "dB"), -1000.0) == "-1000 dB"
+    assert format_value(Knob("d", 0.0, 48000.0, 0.0, "samples"), 2400.0) == "2.4 ksamples"
+    assert format_value(Knob("g", 0.0, 10.0, 5.0, "dB"), 6.5) == "6.5 dB"
+    assert format_value(Knob("u", 0.0, 5000.0, 0.0), 1500.0) == "1.5k"
