@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hatbox.errors import KnobError, PackError
+from hatbox.text import is_safe_text
 
 SCHEMA = "hatpack"
 SCHEMA_VERSION = 1
@@ -48,7 +49,7 @@ def tag_problem(tag: str) -> str | None:
         return "it is empty"
     if len(t) > MAX_TAG_CHARS:
         return f"it is longer than {MAX_TAG_CHARS} characters"
-    if t in (".", "..") or t.startswith("#") or any(c in t for c in ',/\\"') or not t.isprintable():
+    if t in (".", "..") or t.startswith("#") or any(c in t for c in ',/\\"') or not is_safe_text(t):
         return TAG_RULE
     return None
 

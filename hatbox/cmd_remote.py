@@ -14,18 +14,27 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from hatbox.errors import HatboxError, PackError
+from hatbox.text import escape_unsafe
 
 _CHUNK = 1 << 20
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
 
 
 def safe_text(text: Any, keep: str = "") -> str:
-    """``text`` safe to print on a terminal: control characters (escape sequences), bidi overrides and
-    other non-printable characters shown as ``\\xNN`` / ``\\uNNNN`` (characters in ``keep`` pass)."""
-    def esc(c: str) -> str:
-        o = ord(c)
-        return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
-    return "".join(c if c.isprintable() or c in keep else esc(c) for c in str(text))
+    """``text`` safe to print on a terminal (:func:`hatbox.text.escape_unsafe`; characters in ``keep`` pass)."""
+    return escape_unsafe(str(text), keep)
+
+
+def library_name(src: Path) -> str:
+    """The name a library gets on the box: a folder's own name ("Kit v1.2", "." -> the folder it means),
+    an archive's without its .zip / .tar / .tar.gz / .tgz ..."""
+    if src.is_dir():
+        return src.resolve().name or "library"
+    name = src.name
+    for ext in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar"):
+        if name.lower().endswith(ext):
+            return name[:-len(ext)] or "library"
+    return src.stem or "library"
 
 
 def check_url(url: str) -> str:
@@ -246,9 +255,9 @@ def push_library(args: argparse.Namespace) -> int:
         if skipped:
             print(f"left out of {safe_text(src.name or src)}: {len(skipped)}")
             for path, why in skipped:
-                print(f"  skipped {safe_text(path)}: {safe_text(why)}")
+                print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
         _check_limit(c, archive, "max_library_bytes")
-        body = upload(c, "/libraries", archive, {"name": args.name or src.stem}, args.quiet)
+        body = upload(c, "/libraries", archive, {"name": args.name or library_name(src)}, args.quiet)
         _print_library(body)
         if args.wait and body["state"] == "tagging":
             body = _follow(c, body["id"], args.quiet)

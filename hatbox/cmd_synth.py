@@ -6,6 +6,8 @@ import math
 import re
 from pathlib import Path
 
+from hatbox.argtypes import number, whole
+
 RATE_RANGE = (8000, 192000)        # output rates the box supports (export/manifest.py)
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
@@ -17,12 +19,12 @@ def register(cli) -> None:
                        train_synth, group_help="train models")
     p.add_argument("dir", help="note folder: DIR/<instrument>/<C4.wav | 60.wav | name_060_100.wav>")
     p.add_argument("--out", required=True, help="output .hatpack")
-    p.add_argument("--minutes", type=_number(0, None, "minutes", open_low=True), default=10.0,
+    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=10.0,
                    help="training wall-clock budget (default 10)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
-    p.add_argument("--seconds", type=_number(*SECONDS_RANGE, "seconds"), default=1.5,
+    p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=1.5,
                    help="length each note is cropped/padded to (0.25..30, default 1.5)")
-    p.add_argument("--threads", type=_whole(1, 1024), default=1,
+    p.add_argument("--threads", type=whole(1, 1024), default=1,
                    help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
@@ -37,40 +39,12 @@ def register(cli) -> None:
     q.add_argument("--corners", default=None, help="four timbre names A,B,C,D (default: the pack's first four)")
     q.add_argument("--xy", default="0,0", help="pad position X,Y; or a path 't:x,y;t:x,y...'; or a file of "
                                                "'t x y' lines (seconds, 0..1) interpolated over time")
-    q.add_argument("--rate", type=_whole(*RATE_RANGE), default=48000,
+    q.add_argument("--rate", type=whole(*RATE_RANGE), default=48000,
                    help="output sample rate, 8000..192000 (default 48000)")
-    q.add_argument("--block", type=_whole(*BLOCK_RANGE), default=128, help="engine block size (default 128)")
-    q.add_argument("--tail", type=_number(0, TAIL_MAX_S, "seconds"), default=1.0,
+    q.add_argument("--block", type=whole(*BLOCK_RANGE), default=128, help="engine block size (default 128)")
+    q.add_argument("--tail", type=number(0, TAIL_MAX_S, "seconds"), default=1.0,
                    help="seconds rendered after the end of the MIDI file, 0..60 (default 1); every note is "
                         "released there and the render goes on until the notes have faded")
-
-
-def _whole(low: int, high: int):
-    """argparse type: a whole number within low..high."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range: give {low}..{high}")
-        return value
-    return parse
-
-
-def _number(low: float, high: float | None, unit: str, open_low: bool = False):
-    """argparse type: a finite number within low..high (above low when ``open_low``; no upper bound if None)."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
-        above = value > low if open_low else value >= low
-        if not (math.isfinite(value) and above and (high is None or value <= high)):
-            want = (f"above {low:g}" if open_low else f"at least {low:g}") if high is None else f"{low:g}..{high:g}"
-            raise argparse.ArgumentTypeError(f"{text} {unit}: give a number {want}")
-        return value
-    return parse
 
 
 def train_synth(args: argparse.Namespace) -> int:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
+from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError
+from hatbox.text import escape_unsafe
 
 
 def register(cli) -> None:
@@ -19,13 +20,13 @@ def register(cli) -> None:
                    help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
                         "again taking the later one's tags (put `hatbox library export` corrections last)")
     p.add_argument("--out", required=True, help="the .hatpack to write")
-    p.add_argument("--minutes", type=_positive_minutes, default=4.5, help="wall-clock training budget (default 4.5)")
-    p.add_argument("--steps", type=_at_least_one, default=900, help="optimisation steps (default 900)")
-    p.add_argument("--shots", type=_at_least_one, default=None, help="use only K examples per tag (few-shot)")
-    p.add_argument("--holdout", type=_holdout_fraction, default=0.15,
+    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=4.5, help="wall-clock training budget (default 4.5)")
+    p.add_argument("--steps", type=whole(1), default=900, help="optimisation steps (default 900)")
+    p.add_argument("--shots", type=whole(1), default=None, help="use only K examples per tag (few-shot)")
+    p.add_argument("--holdout", type=number(0, 1, "fraction", open_high=True), default=0.15,
                    help="fraction per tag kept for the report, 0 up to (not including) 1 (default 0.15; 0: none)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
-    p.add_argument("--threads", type=_at_least_one, default=2)
+    p.add_argument("--threads", type=whole(1), default=2)
     p.add_argument("--seed", type=int, default=0)
     p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
     p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG, MP3; any rate, mono or stereo)")
@@ -43,7 +44,7 @@ def register(cli) -> None:
                    help="the files the tagger was least sure of: check these first (then hatbox library fix)")
     g.add_argument("--failed", action="store_true", help="list files that could not be tagged")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
-    p.add_argument("-k", type=_at_least_one, default=10, help="how many results (default 10)")
+    p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
                        fix)
     p.add_argument("db", help="the database written by `hatbox tag`")
@@ -61,39 +62,6 @@ def default_db(library: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------ train
-def _at_least_one(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is too small: give 1 or more")
-    return value
-
-
-def _positive_minutes(text: str) -> float:
-    """argparse type: a finite number of minutes above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text} minutes: give a number above 0 (e.g. 4.5)")
-    return value
-
-
-def _holdout_fraction(text: str) -> float:
-    """argparse type: a fraction from 0 up to (not including) 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction") from None
-    if not 0 <= value < 1:                      # NaN fails this too
-        raise argparse.ArgumentTypeError(f"{text}: give a fraction from 0 up to (not including) 1, e.g. 0.15")
-    return value
-
-
 def train_tagger(args: argparse.Namespace) -> int:
     from trainer.tagger.pipeline import train_and_export
     out = Path(args.out)
@@ -134,7 +102,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"note: no audio files under {lib} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
               f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
-        print(f"  skipped {_safe(rel)}: {_safe(why)}")
+        print(f"  skipped {escape_unsafe(rel)}: {escape_unsafe(why)}")
     if len(rep.failed) > 20:
         print(f"  ... and {len(rep.failed) - 20} more (hatbox library query {db} --failed)")
     if rep.links_error:
@@ -150,14 +118,14 @@ def query(args: argparse.Namespace) -> int:
     from device import library
     if args.failed:
         for path, why in library.failures(args.db):
-            print(f"{_safe(str(path))}\t{_safe(why)}")
+            print(f"{escape_unsafe(str(path))}\t{escape_unsafe(why)}")
     elif args.tag:
         _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k))
     elif args.like:
         _print_hits(_like(args))
     elif args.unsure:
         for u in library.unsure(args.db, k=args.k):
-            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_safe(str(u.path))}")
+            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {escape_unsafe(str(u.path))}")
     else:
         print(json.dumps(library.list_tags(args.db), indent=2, ensure_ascii=False))
     return 0
@@ -192,12 +160,9 @@ def _like(args: argparse.Namespace) -> list:
         return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
 
 
-def _safe(text: str) -> str:
-    """``text`` with control characters escaped (a file name must not drive the terminal)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _print_hits(hits: list) -> None:
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
-        print(f"{label:>6}  {_safe(str(h.path))}")
+        print(f"{label:>6}  {escape_unsafe(str(h.path))}")

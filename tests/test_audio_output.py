@@ -101,3 +101,13 @@ def test_play_is_limited_as_the_box_limits_it(tmp_path, capsys):
     y, _ = sf.read(tmp_path / "c.wav", dtype="float32")
     assert np.max(np.abs(y)) <= ProtectConfig().ceiling + 1e-6
     assert "before the output stage" in capsys.readouterr().out
+
+
+def test_an_aiff_named_wav_renders_without_a_truncation_warning_and_unpacks_on_the_box(tmp_path):
+    from device.library.archive import audio_problem
+    src = tmp_path / "aiff_as.wav"
+    with sf.SoundFile(src, "w", samplerate=48000, channels=1, format="AIFF", subtype="PCM_16") as f:
+        f.write(np.zeros(4800, np.float32))
+    lines = render_file(FACTORY_EFFECT, src, tmp_path / "out.wav")
+    assert not any("shorter than its header" in line for line in lines)
+    assert audio_problem(src)[0] == ""

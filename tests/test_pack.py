@@ -118,3 +118,11 @@ def test_cli_inspect(tmp_path: Path, capsys) -> None:
     assert main(["pack", "inspect", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "checksum mismatch for 'model.onnx'" in err and "Traceback" not in err
+
+
+def test_the_tag_rule_takes_any_script_and_refuses_controls_and_bidi_overrides():
+    from export.manifest import tag_problem
+    for ok in ("Kick drüm", "スネア", "ハイ\u3000ハット", "کیک\u200cها", "808 \U0001f525"):
+        assert tag_problem(ok) is None, ok
+    for bad in ("kick\x1b[2J", "evil\u202ekcik", "a\u2028b", "kick, acoustic", "kick/808", "..", "#x", " "):
+        assert tag_problem(bad), bad

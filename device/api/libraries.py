@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from device.library.archive import ArchiveReport, Limits, unpack_archive
+from device.library.archive import ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError
 
@@ -83,15 +83,21 @@ class Libraries:
         write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
 
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None) -> dict[str, Any]:
-        """Unpack ``archive`` (ArchiveError leaves nothing), then start tagging in the background."""
+        """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
+        file), then start tagging in the background."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "library"
         lid = f"lib-{slug}-{secrets.token_hex(3)}"
         report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits)
+        if not report.accepted:             # nothing to keep: no library of 0 files left on the box
+            shutil.rmtree(self.root / lid, ignore_errors=True)
+            why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
+            more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
+            raise ArchiveError("no audio file in the archive was accepted" + (f" ({why}{more})" if why else ""))
         info = {"id": lid, "name": name[:64], **report.to_dict(), "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":
-            info["error"] = "no tagger pack is active" if not tagger_pack else "no audio files were accepted"
+            info["error"] = "no tagger pack is active"
         try:
             self._save(info)
         except BaseException:               # (a full disk) no library without its record: take it away whole

@@ -117,14 +117,15 @@ def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = 
 
 
 def wav_header_problem(path: str | Path) -> str:
-    """Whether a WAV's header lies about its data size ("" if it is honest): a truncated file, or
-    one a recorder never finished, claims more audio than it holds."""
+    """Whether a RIFF/WAVE file's header lies about its data size ("" if it is honest, or if the file
+    is no RIFF/WAVE at all: an AIFF named .wav is the decoder's to judge): a truncated file, or one a
+    recorder never finished, claims more audio than it holds."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as fh:
         head = fh.read(12)
         if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
-            return "not a RIFF/WAVE file"
+            return ""
         fmt = "<I" if head[:4] == b"RIFF" else ">I"
         pos = 12
         while pos + 8 <= size:

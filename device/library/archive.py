@@ -28,6 +28,7 @@ from typing import IO, Callable, Iterator
 
 from device.audio.audiofile import READABLE_SUFFIXES, wav_header_problem
 from hatbox.errors import HatboxError
+from hatbox.text import is_safe_text
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
 _CHUNK = 1 << 16
@@ -157,12 +158,12 @@ def display_name(name: str) -> str:
 def safe_relpath(name: str) -> PurePosixPath | str:
     """A safe relative path for a member name, or the reason it is unsafe.
 
-    Every path component must be printable (``str.isprintable``): no control characters (C0, DEL,
-    C1), no bidi overrides or isolates, no other format or unassigned characters."""
+    No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates,
+    separators, unassigned code points); any script, space or joiner is fine."""
     if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
         return _NOT_UTF8
-    if not name or not all(p.isprintable() for p in name.split("/")):
-        return "unsafe path: empty or contains control or other non-printable characters"
+    if not name or not is_safe_text(name):
+        return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
     if "\\" in name:
         return "unsafe path: contains a backslash"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
@@ -422,14 +423,18 @@ def pack_directory(directory: str | Path, out: str | Path,
     """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads).
 
     Links to files and folders are followed (the tar holds what they point at); a folder link that
-    loops back, or that reaches a folder already packed, is not followed twice.  What is left out
-    (broken links, loops, special files, unreadable entries) is appended to ``skipped`` as
-    (path inside the folder, reason)."""
+    loops back, or that reaches a folder already packed, is not followed twice, and a link to a file
+    inside ``directory`` is left out (the file itself goes: a ``hatbox tag --links`` folder inside the
+    library must not send every sample twice).  Hidden files and folders (``.*``) stay behind, as
+    ``hatbox tag`` ignores them.  What is left out otherwise (broken links, loops, special files,
+    unreadable entries) is appended to ``skipped`` as (path inside the folder, reason)."""
     directory, out = Path(directory), Path(out)
     if not directory.is_dir():
         raise ArchiveError(f"{directory} is not a folder")
     skips = skipped if skipped is not None else []
     seen: dict[Path, str] = {}                    # resolved folder -> where it was packed
+    top = directory.resolve()
+    inner_links = 0
 
     def walk(folder: Path, rel: str, ancestors: tuple[Path, ...]) -> None:
         try:
@@ -445,12 +450,18 @@ def pack_directory(directory: str | Path, out: str | Path,
             skips.append((rel, f"folder link to {seen[real] or 'the folder itself'}, which is already included"))
             return
         seen[real] = rel
+        nonlocal inner_links
         for child in children:
             name = f"{rel}/{child.name}" if rel else child.name
+            if child.name.startswith("."):
+                continue
             try:
                 if child.is_dir():                # follows links
                     walk(child, name, (*ancestors, real))
                 elif child.is_file():
+                    if child.is_symlink() and top in child.resolve().parents:
+                        inner_links += 1
+                        continue
                     tf.add(child, arcname=name, recursive=False)
                 elif child.is_symlink():
                     skips.append((name, "broken link (what it points at does not exist)"))
@@ -461,4 +472,6 @@ def pack_directory(directory: str | Path, out: str | Path,
 
     with tarfile.open(out, "w", dereference=True) as tf:
         walk(directory, "", ())
+    if inner_links:
+        skips.append(("", f"{inner_links} link(s) to files already in the folder (sent once, as the files)"))
     return out

@@ -45,10 +45,10 @@ def _made_here(link: Path, root: Path) -> bool:
     return link.name == link_name(target.relative_to(root).as_posix())
 
 
-def clear_links(links_dir: Path, root: Path) -> None:
+def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> None:
     """Remove the symlinks a previous run made (listed in MADE; for a folder without the list, the
-    symlinks one level down that point into the library ``root`` under the name a run gives them);
-    keep everything else."""
+    symlinks one level down named after a library file, ``names`` (:func:`link_name` of each), or
+    pointing into the library ``root`` under the name a run gives them); keep everything else."""
     if not links_dir.is_dir():
         return
     listed = links_dir / MADE
@@ -63,7 +63,7 @@ def clear_links(links_dir: Path, root: Path) -> None:
     for tag_dir in links_dir.iterdir():
         if tag_dir.is_dir() and not tag_dir.is_symlink():
             for entry in tag_dir.iterdir():
-                if entry.is_symlink() and _made_here(entry, root):
+                if entry.is_symlink() and (entry.name in names or _made_here(entry, root)):
                     entry.unlink()
 
 
@@ -75,7 +75,10 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     if bad:
         raise HatboxError(f"cannot make link folders for the tag(s) {', '.join(map(repr, bad))}: not folder names",
                           hint="tag the library with a pack whose tags obey the tag rule")
-    clear_links(links_dir, root)
+    # a folder from before MADE existed: its links carry the library files' names, wherever they point
+    # (the library may have moved since, or a file be a link to a sample outside it)
+    names = frozenset(link_name(rel) for (rel,) in con.execute("SELECT path FROM files"))
+    clear_links(links_dir, root, names)
     made: list[str] = []
     taken: dict[str, set[str]] = {}
     try:

@@ -219,11 +219,19 @@ def test_zip_name_flagged_utf8_but_not_refuses_the_archive_cleanly(tmp_path: Pat
 
 
 @pytest.mark.parametrize("name", ["del\x7f.wav", "c1\x9b2J.wav", "kit/\x85next.wav", "evil\u202ewav.mp3",
-                                  "iso\u2066late.wav", "pop\u2069.wav", "zw\u200bsp.wav"])
+                                  "iso\u2066late.wav", "pop\u2069.wav", "line\u2028break.wav"])
 def test_non_printable_names_refused(name: str) -> None:
     why = safe_relpath(name)
     assert isinstance(why, str) and "non-printable" in why
     assert str(safe_relpath("Bässe/Kick 01 – hart.wav")) == "Bässe/Kick 01 – hart.wav"  # printable Unicode: fine
+
+
+# names real machines make: macOS's narrow no-break space in screen recordings, an ideographic space, Persian's
+# zero-width non-joiner, an emoji with a zero-width joiner, a no-break space
+@pytest.mark.parametrize("name", ["Clap 10.00.00\u202fPM.flac", "ハイ\u3000ハット.flac", "کیک\u200cها.flac",
+                                  "drum \U0001f468\u200d\U0001f373.flac", "nbsp\u00a0clap.flac"])
+def test_ordinary_unicode_names_of_any_script_are_taken(name: str) -> None:
+    assert str(safe_relpath(name)) == name
 
 
 def test_reasons_name_the_member_not_the_box_path(tmp_path: Path) -> None:
@@ -288,9 +296,14 @@ def test_pack_directory_follows_links_and_reports_what_it_leaves_out(tmp_path: P
     (src / "kit" / "up").symlink_to(src)                         # a loop
     (src / "gone.wav").symlink_to(tmp_path / "missing.wav")      # broken
     os.mkfifo(src / "pipe.wav")
+    (src / ".hatbox-links").write_text("kick/kit__kick.wav\n")          # hidden: stays behind, as hatbox tag ignores it
+    (src / ".git").mkdir()
+    (src / ".git" / "x.wav").write_bytes(wav_bytes())
     skipped: list[tuple[str, str]] = []
     report = unpack_archive(pack_directory(src, tmp_path / "lib.tar", skipped), tmp_path / "out")
-    assert sorted(f.path for f in report.accepted) == ["kick-again.wav", "kit/kick.wav", "snares/snare.wav"]
+    assert report.rejected == []
+    # kick-again.wav links to a file already in the folder: the file goes once (hatbox tag --links folders)
+    assert sorted(f.path for f in report.accepted) == ["kit/kick.wav", "snares/snare.wav"]
     why = dict(skipped)
-    assert set(why) == {"kit/up", "gone.wav", "pipe.wav"}
+    assert set(why) == {"kit/up", "gone.wav", "pipe.wav", ""} and "1 link(s) to files already" in why[""]
     assert "loops" in why["kit/up"] and "broken link" in why["gone.wav"] and "not a regular file" in why["pipe.wav"]

@@ -390,14 +390,17 @@ def test_malformed_library_member_rejected_per_file_rest_kept(playing, case: str
 
 def test_library_reasons_never_name_the_box_paths(playing) -> None:
     box, good = playing
-    r = box.client.post("/libraries", content=_zip_bytes({"kit/bad.flac": b"fLaC" + b"\0" * 300,
-                                                          "kit/bad.wav": b"RIFF\x10\0\0\0WAVEjunkjunk"}),
-                        headers=box.auth)
+    bad = {"kit/bad.flac": b"fLaC" + b"\0" * 300, "kit/bad.wav": b"RIFF\x10\0\0\0WAVEjunkjunk"}
+    r = box.client.post("/libraries", content=_zip_bytes({**bad, "kit/good.wav": _wav()}), headers=box.auth)
     assert r.status_code == 201, r.text
-    reasons = [f["reason"] for f in r.json()["files"]]
+    reasons = [f["reason"] for f in r.json()["files"] if not f["ok"]]
     assert len(reasons) == 2 and all(reasons)
     assert str(box.store_dir) not in r.text and "partial" not in r.text and "libraries/" not in r.text
     assert "kit/bad.flac" in reasons[0]
+    r = _raw_client(box).post("/libraries", content=_zip_bytes(bad), headers=box.auth)    # nothing accepted
+    assert r.status_code == 422 and "no audio file in the archive was accepted" in r.json()["message"]
+    assert "kit/bad.flac" in r.json()["message"] and str(box.store_dir) not in r.text
+    assert len(_library_dirs(box)) == 1                        # the first library only: no empty one kept
 
 
 def test_library_zip_with_a_name_falsely_flagged_utf8_refused_whole_nothing_left(playing) -> None:

@@ -95,8 +95,8 @@ def test_push_library_folder_reports_rejections(server, tmp_path: Path, capsys) 
     arc = tmp_path / "more.zip"
     with zipfile.ZipFile(arc, "w") as zf:
         zf.writestr("../../x.wav", buf.getvalue())
-    assert main(["push-library", str(arc), "--quiet"]) == 0
-    assert "goes outside the library" in capsys.readouterr().out
+    assert main(["push-library", str(arc), "--quiet"]) == 2      # nothing accepted: nothing kept on the box
+    assert "goes outside the library" in capsys.readouterr().err
 
 
 def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
@@ -229,8 +229,8 @@ def test_push_library_follows_links_and_says_what_it_skipped(server, tmp_path: P
     (lib / "kick" / "loop").symlink_to(lib)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "3 files accepted, 0 rejected" in out
-    assert "skipped kick/loop: folder link loops back" in out
+    assert "2 files accepted, 0 rejected" in out                  # k1-link.wav is kick/k1.wav: sent once
+    assert "skipped kick/loop: folder link loops back" in out and "1 link(s) to files already in the folder" in out
 
 
 def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None:
@@ -239,3 +239,14 @@ def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None
     assert main(["box-library", "lib-x", "--tag", "a/b"]) == 2
     err = capsys.readouterr().err
     assert "'a/b' cannot be a tag" in err and "slash" in err and "404" not in err
+
+
+def test_a_library_is_named_after_its_folder_or_archive(tmp_path: Path, monkeypatch) -> None:
+    from hatbox.cmd_remote import library_name
+    (tmp_path / "Kit v1.2").mkdir()
+    assert library_name(tmp_path / "Kit v1.2") == "Kit v1.2"            # was "Kit v1"
+    monkeypatch.chdir(tmp_path / "Kit v1.2")
+    assert library_name(Path(".")) == "Kit v1.2"                        # was "library"
+    for name in ("drums.tar.gz", "drums.zip", "drums.tgz", "drums.tar"):
+        (tmp_path / name).write_bytes(b"")
+        assert library_name(tmp_path / name) == "drums"

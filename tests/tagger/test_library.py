@@ -249,3 +249,20 @@ def test_another_programs_sqlite_file_is_refused_untouched(library_dir, small_pa
         library.tag_library(library_dir, small_pack, db)
     tables = {n for (n,) in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")}
     assert tables == {"notes"}
+
+
+def test_a_links_folder_from_before_the_list_of_made_links_is_cleared_after_a_move(library_dir, small_pack,
+                                                                                   tmp_path):
+    # links as a run made them before .hatbox-links existed: named after the library file, pointing at the
+    # library's old place (it has moved since) or at a sample outside it that a library file links to
+    db, links = tmp_path / "lib.db", tmp_path / "links"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, "kicks/k1.wav", ["kick"])
+    (links / "kick").mkdir(parents=True)
+    (links / "kick" / "kicks__k1.wav").symlink_to(tmp_path / "old-place" / "kicks" / "k1.wav")    # dangling now
+    (links / "kick" / "mine.wav").symlink_to(library_dir / "kicks" / "k1.wav")                   # the producer's
+    rep = library.tag_library(library_dir, small_pack, db, links_dir=links)
+    kick = sorted(p.name for p in (links / "kick").iterdir())
+    assert "kicks__k1 (2).wav" not in kick and "kicks__k1.wav" in kick and "mine.wav" in kick
+    assert (links / "kick" / "kicks__k1.wav").resolve() == (library_dir / "kicks" / "k1.wav").resolve()
+    assert not rep.links_error

@@ -22,6 +22,7 @@ import numpy as np
 from device.audio import audiofile
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
+from trainer.csvtext import csv_text
 from trainer.effect.align import find_latency, shift
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
@@ -171,22 +172,6 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def _decode(raw: bytes, path: Path, notes: list[str] | None) -> str:
-    """pairs.csv text: UTF-8 (a leading BOM, as Excel's "CSV UTF-8" writes, is dropped), else Windows-1252."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text",
-                        hint="save it as CSV UTF-8") from None
-    if notes is not None:
-        notes.append(f"{path.name} is not UTF-8: read as Windows-1252 (save it as CSV UTF-8 to be sure)")
-    return text
-
-
 def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None = None
               ) -> tuple[list[tuple[str, str, str]], list[tuple[int, dict[str, str]]]]:
     """(knob columns, [(line number, {column: cell})]) of ``folder/csv_name``; blank rows skipped.
@@ -198,11 +183,7 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     if not path.is_file():
         raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
-    reader = csv.reader(io.StringIO(_decode(raw, path, notes), newline=""))
+    reader = csv.reader(io.StringIO(csv_text(path, notes), newline=""))
     try:
         header = next(reader, [])
         knobs = parse_header(header, csv_name)

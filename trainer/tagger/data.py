@@ -25,6 +25,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
+from trainer.csvtext import csv_text
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -114,30 +115,9 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
 
 
-def _csv_text(path: Path, notes: list[str]) -> str:
-    """The CSV's text: UTF-8 (a BOM is dropped), else Windows-1252 with a note; DataError if neither."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if b"\0" in raw:
-        raise DataError(f"{path} is not a text CSV (it holds binary data)", hint=SOURCE_HINT)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text",
-                        hint="save the CSV as UTF-8 (in Excel: 'CSV UTF-8')") from None
-    notes.append(f"note: {path} is not UTF-8; read it as Windows-1252 (save it as 'CSV UTF-8' to be sure)")
-    return text
-
-
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     rows, bad = [], []
-    reader = csv.reader(io.StringIO(_csv_text(path, notes), newline=""))
+    reader = csv.reader(io.StringIO(csv_text(path, notes), newline=""))
     try:
         for row in reader:
             cells = [c.strip() for c in row if c.strip()]
