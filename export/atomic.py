@@ -52,3 +52,21 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_output`)."""
     with atomic_output(path) as fh:
         fh.write(data)
+
+
+def unwritable(path: str | Path) -> str | None:
+    """Why a file could not be created at ``path`` before any work is spent on making it, or None: the
+    nearest folder that exists at or above its folder must be a folder in which a file can be created (a
+    probe file is made there and removed; nothing else is created)."""
+    at = Path(path).parent.absolute()
+    while not at.exists():
+        at = at.parent
+    if not at.is_dir():
+        return f"{at} is a file, not a folder"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".hatbox-probe-", dir=at)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

@@ -4,9 +4,7 @@ Arrays are float32, shape [channels, frames], values nominally in [-1, 1].
 """
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -85,15 +83,11 @@ def _audio_name(path: str | Path) -> Path:
 def check_output(path: str | Path) -> Path:
     """Make sure audio can be written at ``path`` before any work is spent on it (AudioFileError
     otherwise): a name :data:`WRITABLE` knows, not a folder, its folder made and writable."""
+    from export.atomic import unwritable
     path = _audio_name(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise AudioFileError(f"cannot write {path}: {exc.strerror or exc}",
-                             hint="pick a file in a folder you can write to") from None
+    why = unwritable(path)
+    if why:
+        raise AudioFileError(f"cannot write {path}: {why}", hint="pick a file in a folder you can write to")
     return path
 
 

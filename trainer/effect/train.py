@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -34,6 +33,7 @@ from hatbox.errors import HatboxError
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
+from export.atomic import unwritable
 
 
 @dataclass
@@ -152,22 +152,11 @@ def make_config(**config: Any) -> TrainConfig:
     return cfg
 
 
-def _nearest_existing(path: Path) -> Path:
-    for p in (path, *path.parents):
-        if p.exists():
-            return p
-    return Path(".")
-
-
-def _probe(folder: Path, what: str, shown: Path) -> None:
-    """HatboxError unless a file can be created in ``folder`` (an existing folder)."""
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".hatbox-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise HatboxError(f"cannot write {what} {shown}: {exc.strerror or exc}",
-                          hint="pick a place in a folder you can write to") from None
+def _probe(path: Path, what: str, shown: Path) -> None:
+    """HatboxError unless a file can be created at ``path`` (export.atomic.unwritable)."""
+    why = unwritable(path)
+    if why:
+        raise HatboxError(f"cannot write {what} {shown}: {why}", hint="pick a place in a folder you can write to")
 
 
 def check_out(out: str | Path) -> None:
@@ -178,11 +167,7 @@ def check_out(out: str | Path) -> None:
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
     if out.exists() and not out.is_file():
         raise HatboxError(f"--out {out} is not a regular file", hint="give the path of the .hatpack file to write")
-    base = _nearest_existing(out.parent.absolute())
-    if not base.is_dir():
-        raise HatboxError(f"cannot write --out {out}: {base} is a file, not a folder",
-                          hint="give the path of the .hatpack file to write, in a folder")
-    _probe(base, "--out", out)
+    _probe(out, "--out", out)
 
 
 def check_report(report: str | Path, out: str | Path) -> None:
@@ -192,11 +177,7 @@ def check_report(report: str | Path, out: str | Path) -> None:
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.absolute() == Path(out).absolute():
         raise HatboxError(f"--report and --out are the same path ({report})")
-    base = _nearest_existing(report.absolute())
-    if not base.is_dir():
-        raise HatboxError(f"cannot make --report {report}: {base} is a file, not a folder",
-                          hint="give a folder for the report (made if missing)")
-    _probe(base, "--report", report)
+    _probe(report / "probe", "--report", report)
 
 
 def check_name(name: str) -> None:

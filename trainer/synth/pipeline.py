@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from export.manifest import _NAME_RE
@@ -15,6 +14,7 @@ from trainer.synth.data import load_folder
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
+from export.atomic import unwritable
 
 SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT and the report's pitch window need 0.25 s
 
@@ -54,19 +54,10 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
 
 
 def _check_writable(folder: Path, what: str) -> None:
-    """The nearest existing folder at or above ``folder`` must be a folder we can create files in."""
-    at = folder.absolute()
-    while not at.exists():
-        at = at.parent
-    if not at.is_dir():
-        raise HatboxError(f"cannot write {what} under {folder}: {at} is a file, not a folder")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".hatbox-probe-", dir=at)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise HatboxError(f"cannot write {what} under {folder}: {exc.strerror or exc}",
-                          hint="pick a folder you can write to") from None
+    """HatboxError unless files can be created under ``folder`` (export.atomic.unwritable)."""
+    why = unwritable(folder / "probe")
+    if why:
+        raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
 
 
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str, seconds: float = 1.5,

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +13,7 @@ from trainer.tagger.data import (Item, decode_clips, few_shot, load_sources, reo
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
+from export.atomic import unwritable
 from hatbox.errors import DataError, HatboxError
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
@@ -64,33 +63,15 @@ def check_options(*, minutes: float, steps: int, shots: int | None, holdout: flo
         raise HatboxError(f"holdout must be a fraction from 0 up to (not including) 1, got {holdout!r}")
 
 
-def check_out(out: Path) -> list[Path]:
-    """Make sure the pack can be written at ``out`` before any work: not a folder, its folder made (returns
-    the folders made, outermost first) and writable (a file is created there and removed)."""
+def check_out(out: Path) -> None:
+    """Make sure the pack can be written at ``out`` before any work: not a folder, and a file can be
+    created in its folder (or the nearest one that exists: the pack's folders are made when it is written)."""
     out = Path(out)
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
-    parent = out.parent.absolute()
-    made = [d for d in [*reversed(parent.parents), parent] if not d.exists()]
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".hatpack-probe-", dir=out.parent)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        _remove_dirs(made)
-        raise HatboxError(f"cannot write --out {out}: {exc.strerror or exc}",
-                          hint="pick a file in a folder you can write to") from None
-    return made
-
-
-def _remove_dirs(made: list[Path]) -> None:
-    """Remove the folders :func:`check_out` made, innermost first, where still empty."""
-    for d in reversed(made):
-        try:
-            d.rmdir()
-        except OSError:
-            pass
+    why = unwritable(out)
+    if why:
+        raise HatboxError(f"cannot write --out {out}: {why}", hint="pick a file in a folder you can write to")
 
 
 def check_items(items: list[Item]) -> None:
@@ -106,14 +87,9 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
     ``out`` are checked, and every tag too, before any audio is decoded."""
     out = Path(out)
     check_options(minutes=minutes, steps=steps, shots=shots, holdout=holdout, threads=threads)
-    made = check_out(out)
-    try:
-        return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
-                                 name=name, threads=threads, seed=seed)
-    except BaseException:
-        if not out.exists():
-            _remove_dirs(made)
-        raise
+    check_out(out)
+    return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
+                             name=name, threads=threads, seed=seed)
 
 
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
