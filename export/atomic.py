@@ -32,15 +32,23 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_output(path: str | Path, prefix: str | None = None) -> Iterator[BinaryIO]:
-    """A binary file handle whose contents replace ``path`` atomically when the block ends."""
+    """A binary file handle whose contents replace ``path`` atomically when the block ends.  A symlink
+    at ``path`` is written through (its target is replaced, the link stays); an existing file keeps its
+    permissions."""
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -111,3 +111,16 @@ def test_an_aiff_named_wav_renders_without_a_truncation_warning_and_unpacks_on_t
     lines = render_file(FACTORY_EFFECT, src, tmp_path / "out.wav")
     assert not any("shorter than its header" in line for line in lines)
     assert audio_problem(src)[0] == ""
+
+
+def test_a_render_writes_through_a_symlinked_output_and_keeps_its_permissions(tmp_path):
+    import os
+    src, target, link = tmp_path / "in.wav", tmp_path / "proj" / "target.wav", tmp_path / "link.wav"
+    sf.write(src, np.zeros(4800, np.float32), 48000, subtype="FLOAT")
+    target.parent.mkdir()
+    audiofile.write(target, np.ones(10, np.float32) * 0.1, 48000)
+    os.chmod(target, 0o664)
+    link.symlink_to(target)
+    render_file(FACTORY_EFFECT, src, link)
+    assert link.is_symlink() and sf.info(target).frames == 4800         # the target got the render
+    assert target.stat().st_mode & 0o777 == 0o664

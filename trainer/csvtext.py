@@ -10,7 +10,8 @@ HINT = "save it as UTF-8 (in Excel: 'CSV UTF-8')"
 
 
 def csv_text(path: Path, notes: list[str] | None = None) -> str:
-    """The decoded text of ``path``; a note is appended to ``notes`` when it was read as Windows-1252.
+    """The decoded text of ``path``; a note (no "note:" prefix: the caller's) is appended to ``notes`` when
+    it was read as Windows-1252.
     DataError for a file that cannot be read, holds binary data, or is neither encoding."""
     try:
         raw = path.read_bytes()
@@ -27,5 +28,5 @@ def csv_text(path: Path, notes: list[str] | None = None) -> str:
     except UnicodeDecodeError:
         raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text", hint=HINT) from None
     if notes is not None:
-        notes.append(f"note: {path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)")
+        notes.append(f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)")
     return text

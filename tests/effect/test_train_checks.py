@@ -197,3 +197,18 @@ def test_a_knob_range_too_wide_to_compute_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="'drive': the range -1e\\+308..1e\\+308 is too wide"):
         load_folder(_two_settings(tmp_path, "input,output,drive", "in.wav,out_0.wav,-1e308",
                                   "in.wav,out_8.wav,1e308"))
+
+
+def test_a_trailing_comma_on_a_row_is_an_empty_cell_not_an_error(tmp_path: Path) -> None:
+    # spreadsheets write them; the csv.DictReader before b3c6105 ignored them (re-QA)
+    data = load_folder(_two_settings(tmp_path, "input,output,drive[dB]", "in.wav,out_0.wav,0,", "in.wav,out_8.wav,8,,"))
+    assert len(data.pairs) == 2 and [k.name for k in data.knobs] == ["drive"]
+
+
+def test_the_windows_1252_note_is_said_once(tmp_path: Path) -> None:
+    from trainer.csvtext import csv_text
+    path = tmp_path / "pairs.csv"
+    path.write_bytes("input,output,tone[°]\n".encode("cp1252"))
+    notes: list[str] = []
+    assert csv_text(path, notes) == "input,output,tone[°]\n"
+    assert len(notes) == 1 and not notes[0].startswith("note:")     # callers add their own 'note: '

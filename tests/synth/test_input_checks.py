@@ -245,3 +245,10 @@ def test_hidden_files_and_macosx_are_skipped(tmp_path: Path) -> None:
     (root / ".hidden" / "E4.wav").write_bytes(b"junk")
     notes = load_folder(root, 24000, 0.5)
     assert [Path(n.path).name for n in notes] == ["C4.wav", "D4.wav"]
+
+
+def test_an_octave_or_a_twelfth_off_is_the_estimators_slip_not_a_wrong_name(tmp_path: Path) -> None:
+    # bass and nylon guitar measure an octave low, organ a twelfth high: the names are right (re-QA of f016f83)
+    root = _folder_with(tmp_path, {"b/bass_048_100.wav": 36, "b/organ_060_100.wav": 79, "b/nylon_081_100.wav": 69})
+    notes = load_folder(root, 24000, 0.5)
+    assert sorted(round(n.pitch) for n in notes) == [48, 60, 81]

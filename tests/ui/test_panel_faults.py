@@ -251,3 +251,19 @@ def test_pages_that_get_an_error_while_entering_or_drawing_leave_the_panel_worki
         panel.handle(EncoderPress(0, True))
         panel.draw(pg.Surface((800, 480)))
     assert panel.state.toast == "pack store unreadable" and panel.page.title == "Settings"
+
+
+def test_a_refused_bypass_or_knob_turn_is_undone_on_the_effect_page(pg: Any) -> None:
+    # re-QA: the page kept BYPASS lit, or the new knob value, though the engine never took them
+    control = Refusing(HatboxError("engine: no effect slot"), demo_status())
+    panel = Panel(control, demo_data(), (800, 480))
+    panel.show_title("Effect")
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    page = panel.page
+    before_bypass, knob = panel.state.bypass, page.knobs[0]
+    before_value = page.value(knob)
+    panel.handle(Touch("down", 0, *page.bypass_btn.center))
+    assert control.tried[-1]["op"] == "bypass" and panel.state.bypass == before_bypass
+    panel.handle(EncoderTurn(0, 1, 3))
+    assert control.tried[-1]["op"] == "knob" and page.value(knob) == before_value

@@ -193,10 +193,15 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
             line, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
+            while len(cells) > len(header) and not cells[-1].strip():
+                cells = cells[:-1]                   # a trailing comma (spreadsheets write them): an empty cell
             if len(cells) != len(header):
+                extra = len(cells) > len(header)
                 raise DataError(f"{csv_name} line {line} has {len(cells)} cells but the header has {len(header)} "
                                 f"({','.join(c.strip() for c in header)})",
-                                hint="one cell per column in every row (a knob value may not be left out)")
+                                hint="one cell per column in every row" +
+                                     (": a column without a name in the header?" if extra else
+                                      " (a knob value may not be left out)"))
             rows.append((line, {col.strip(): cell for col, cell in zip(header, cells)}))
     except csv.Error as exc:
         raise DataError(f"{csv_name} line {reader.line_num}: {exc}") from None

@@ -117,7 +117,9 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
 
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     rows, bad = [], []
-    reader = csv.reader(io.StringIO(csv_text(path, notes), newline=""))
+    said: list[str] = []
+    reader = csv.reader(io.StringIO(csv_text(path, said), newline=""))
+    notes.extend(f"note: {n}" for n in said)
     try:
         for row in reader:
             cells = [c.strip() for c in row if c.strip()]

@@ -60,6 +60,7 @@ class EffectPage(Page):
         self.first = 0                # index of the first knob on screen
         self.dials: list[tuple[tuple[float, float], int, Any]] = []
         self.bypass_btn: Any = None
+        self._before: dict[str, float] = {}     # each knob's value before the last turn sent (undone if refused)
         self.column_w = 0.0
         self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
 
@@ -123,9 +124,18 @@ class EffectPage(Page):
     def _nudge(self, i: int, dfrac: float) -> list[Message]:
         """Move knob ``i`` by ``dfrac`` of its sweep; the value sent is always inside its range."""
         knob = self.knobs[i]
-        value = clamp(knob, knob.denormalize(knob.normalize(self.value(knob)) + dfrac))
+        before = self.value(knob)
+        value = clamp(knob, knob.denormalize(knob.normalize(before) + dfrac))
         self.ctx.state.knobs[knob.name] = value
+        self._before[knob.name] = before
         return [msg("knob", slot="effect", name=knob.name, value=value)]
+
+    def failed(self, message: Message, error: BaseException) -> None:
+        """The engine did not take a knob turn or a bypass: the page shows what the engine plays again."""
+        if message.get("op") == "bypass":
+            self.ctx.state.bypass = not message.get("on")
+        elif message.get("op") == "knob" and message.get("name") in self._before:
+            self.ctx.state.knobs[message["name"]] = self._before[message["name"]]
 
     def _touch(self, ev: Touch) -> list[Message]:
         if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.name:
