@@ -29,6 +29,13 @@ DTYPES = ("float32", "int64", "int32", "bool")
 # claims more would have the box allocate it for the real-time trial and the engine
 MAX_TENSOR_ELEMENTS = 1 << 24
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
+NAME_RULE = "1-64 letters, digits, space, _ . + -, starting with a letter or digit"   # packs and knobs
+RATE_RANGE = (8000, 192000)       # sample rates (Hz) a pack, and the box's output, may have
+
+
+def is_plain_name(name: object) -> bool:
+    """Whether ``name`` obeys NAME_RULE (a pack's or a knob's name)."""
+    return isinstance(name, str) and bool(_NAME_RE.match(name))
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")
 
 
@@ -184,8 +191,8 @@ class Manifest:
             raise _fail(f"name {self.name!r} must be 1-64 letters, digits, space, _ . + -")
         if not _VERSION_RE.match(self.version):
             raise _fail(f"version {self.version!r} is not MAJOR.MINOR.PATCH")
-        if not 8000 <= self.sample_rate <= 192000:
-            raise _fail(f"sample_rate {self.sample_rate} Hz is outside 8000..192000")
+        if not RATE_RANGE[0] <= self.sample_rate <= RATE_RANGE[1]:
+            raise _fail(f"sample_rate {self.sample_rate} Hz is outside {RATE_RANGE[0]}..{RATE_RANGE[1]}")
         if self.latency_samples < 0 or self.block_multiple < 1:
             raise _fail("latency_samples must be >= 0 and block_multiple >= 1")
         if not self.inputs or not self.outputs:

@@ -6,9 +6,9 @@ import math
 import re
 from pathlib import Path
 
+from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
 
-RATE_RANGE = (8000, 192000)        # output rates the box supports (export/manifest.py)
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
 SECONDS_RANGE = (0.25, 30.0)       # trainer.synth.pipeline.SECONDS_RANGE (not imported: it pulls in torch)

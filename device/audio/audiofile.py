@@ -14,6 +14,14 @@ from hatbox.errors import AudioFileError
 
 # what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file
 READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga", ".mp3")
+
+
+def hidden_name(name: str) -> bool:
+    """A file or folder name no sample library, tag tree or note folder means as audio: dot files and
+    folders (``.DS_Store``, macOS AppleDouble ``._kick.wav``, ``.git``) and macOS zip leftovers (``__MACOSX``)."""
+    return name.startswith(".") or name == "__MACOSX"
+
+
 # the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some
 # programs write into float WAVs, far below where a network's power spectrum overflows float32 (about 1e19)
 MAX_ABS_SAMPLE = 1e8

@@ -27,7 +27,7 @@ import numpy as np
 from device.audio import harmonic as dsp
 from device.audio.jit import kernel
 from device.audio.runtime import make_session
-from export.manifest import kind_phrase
+from export.manifest import RATE_RANGE, kind_phrase
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
 
@@ -109,7 +109,7 @@ def synth_extras(pack: Pack) -> SynthExtras:
     return SynthExtras(
         names=list(names), embeddings=emb,
         frame_seconds=number("frame_seconds", ex["frame_seconds"], 1e-4, 0.1),
-        train_rate=int(number("train_rate", ex["train_rate"], 8000, 192000)),
+        train_rate=int(number("train_rate", ex["train_rate"], *RATE_RANGE)),
         n_harmonics=int(number("n_harmonics", ex["n_harmonics"], 1, 1024)),
         n_noise=int(number("n_noise", ex["n_noise"], 1, 1024)),
         cutoff_hz=number("cutoff_hz", ex["cutoff_hz"], 100, 96000),
@@ -416,7 +416,6 @@ def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, r
 XYPath = list[tuple[float, float, float]]     # (time s, x, y), sorted by time
 
 
-RATE_RANGE = (8000, 192000)     # output rates the box supports (export/manifest.py)
 MAX_TAIL_S = 60.0
 
 

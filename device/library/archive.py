@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES, wav_header_problem
+from device.audio.audiofile import READABLE_SUFFIXES, hidden_name, wav_header_problem
 from hatbox.errors import HatboxError
 from hatbox.text import is_safe_text
 
@@ -453,7 +453,7 @@ def pack_directory(directory: str | Path, out: str | Path,
         nonlocal inner_links
         for child in children:
             name = f"{rel}/{child.name}" if rel else child.name
-            if child.name.startswith("."):
+            if hidden_name(child.name):
                 continue
             try:
                 if child.is_dir():                # follows links

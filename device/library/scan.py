@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES
+from device.audio.audiofile import READABLE_SUFFIXES, hidden_name
 
 
 def audio_files(root: Path, exclude: Path | None = None) -> Iterator[Path]:
@@ -17,10 +17,10 @@ def audio_files(root: Path, exclude: Path | None = None) -> Iterator[Path]:
     top = root.resolve()
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        dirs[:] = sorted(d for d in dirs if not hidden_name(d) and (here / d).resolve() != skip)
         for name in sorted(files):
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in READABLE_SUFFIXES:
+            if hidden_name(name) or path.suffix.lower() not in READABLE_SUFFIXES:
                 continue
             if path.is_symlink() and top in path.resolve().parents:
                 continue

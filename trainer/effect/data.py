@@ -139,7 +139,7 @@ def check_replicates(pairs: list[Pair]) -> None:
 def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str, str, str]]:
     """Knob columns -> [(column, name, unit)]; checks that input and output come first and that
     every knob has a plain, unique name (``drive,drive`` or ``drive[dB],drive[%]`` are refused)."""
-    from export.manifest import _NAME_RE
+    from export.manifest import NAME_RULE, is_plain_name
     cols = [c.strip() for c in columns]
     if cols[:2] != ["input", "output"]:
         raise DataError(f"{where} must start with columns 'input,output', got {','.join(cols[:2])!r}")
@@ -150,9 +150,8 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
         if not m:
             raise DataError(f"{where}: cannot read knob column header {col!r} (use e.g. drive[dB])")
         name = m.group(1)
-        if not _NAME_RE.match(name):
-            raise DataError(f"{where}: knob column {col!r}: the name {name!r} must be 1-64 letters, digits, "
-                            "space, _ . + - starting with a letter or digit",
+        if not is_plain_name(name):
+            raise DataError(f"{where}: knob column {col!r}: the name {name!r} must be {NAME_RULE}",
                             hint="put the unit in brackets after the name, e.g. tone[deg]")
         if name in seen:
             raise DataError(f"{where}: knob columns {seen[name]!r} and {col!r} have the same name {name!r}",

@@ -182,10 +182,9 @@ def check_report(report: str | Path, out: str | Path) -> None:
 
 def check_name(name: str) -> None:
     """HatboxError unless ``name`` passes the manifest's pack name rule."""
-    from export.manifest import _NAME_RE
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise HatboxError(f"--name {name!r} is not a valid pack name",
-                          hint="1-64 letters, digits, space, _ . + -, starting with a letter or digit")
+    from export.manifest import NAME_RULE, is_plain_name
+    if not is_plain_name(name):
+        raise HatboxError(f"--name {name!r} is not a valid pack name", hint=NAME_RULE)
 
 
 # --------------------------------------------------------------------------- batches

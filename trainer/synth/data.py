@@ -96,11 +96,6 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float) -> Note:
     return Note(instrument, named[0], named[1], x, str(path), measured)
 
 
-def _is_hidden(path: Path) -> bool:
-    """Dot files (macOS ``._C4.wav`` AppleDouble, ``.DS_Store``) and ``__MACOSX`` folders: never notes."""
-    return path.name.startswith(".") or path.name == "__MACOSX"
-
-
 def note_name(pitch: float) -> str:
     p = int(round(pitch))
     return f"{['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'][p % 12]}{p // 12 - 1}"
@@ -135,9 +130,9 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     if not root.is_dir():
         raise DataError(f"no note folder at {root}")
     notes = [load_note(f, d.name, rate, seconds)
-             for d in sorted(p for p in root.iterdir() if p.is_dir() and not _is_hidden(p))
+             for d in sorted(p for p in root.iterdir() if p.is_dir() and not audiofile.hidden_name(p.name))
              for f in sorted(d.iterdir())
-             if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not _is_hidden(f) and f.is_file()]
+             if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not audiofile.hidden_name(f.name) and f.is_file()]
     if check_names:
         check_name_pitches(notes)
     if not notes:

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from export.manifest import _NAME_RE
+from export.manifest import NAME_RULE, is_plain_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
@@ -27,7 +27,8 @@ def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: d
 
 def check_options(*, minutes: float, seconds: float, threads: int) -> None:
     """HatboxError for a training option out of range (the CLI's argument types catch these first)."""
-    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not (math.isfinite(minutes) and minutes > 0):
+    if (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
+            or not (math.isfinite(minutes) and minutes > 0)):
         raise HatboxError(f"minutes must be a number above 0, got {minutes!r}")
     lo, hi = SECONDS_RANGE
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not lo <= seconds <= hi:
@@ -39,10 +40,8 @@ def check_options(*, minutes: float, seconds: float, threads: int) -> None:
 def check_outputs(out: Path, name: str, report: Path) -> None:
     """Everything about where the results go, before any work: the pack name, ``out`` (a file in a folder
     that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise HatboxError(f"pack name {name!r} is not allowed",
-                          hint="1-64 letters, digits, space, '_', '.', '+' or '-', starting with a letter or digit "
-                               "(pass --name)")
+    if not is_plain_name(name):
+        raise HatboxError(f"pack name {name!r} is not allowed", hint=f"{NAME_RULE} (pass --name)")
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
     if report.exists() and not report.is_dir():

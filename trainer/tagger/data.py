@@ -29,7 +29,6 @@ from trainer.csvtext import csv_text
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-SKIPPED_DIRS = ("__MACOSX",)              # macOS zip leftovers: AppleDouble copies, not audio
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def _refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
 
 def _ignored(rel: Path) -> bool:
     """A path (relative to its tag folder) under a hidden or __MACOSX folder, or a hidden file."""
-    return any(part.startswith(".") or part in SKIPPED_DIRS for part in rel.parts)
+    return any(audiofile.hidden_name(part) for part in rel.parts)
 
 
 def _from_tree(root: Path, notes: list[str]) -> list[Item]:
@@ -107,7 +106,7 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
             notes.append(f"warning: tag folder {tag_dir} holds no audio files" +
                          (f" (only {other} other file{'s' if other != 1 else ''})" if other else "") +
                          f", so it adds nothing to tag '{tag}' (audio: {' '.join(audiofile.READABLE_SUFFIXES)})")
-    loose = sum(1 for p in root.iterdir() if p.is_file() and not p.name.startswith(".")
+    loose = sum(1 for p in root.iterdir() if p.is_file() and not audiofile.hidden_name(p.name)
                 and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
     if loose:
         notes.append(f"warning: {loose} audio file{'s' if loose != 1 else ''} directly in {root} "
