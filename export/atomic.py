@@ -9,6 +9,7 @@ old bytes or the new ones, never half of them.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,3 +79,34 @@ def unwritable(path: str | Path) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
+
+
+@contextmanager
+def made_folder_undone(folder: str | Path | None) -> Iterator[None]:
+    """On any exception (Ctrl-C included) inside, remove ``folder`` and the empty folders above it where
+    they did not exist on entry: a report is never left without the pack it describes.  A folder that was
+    there before is left as it is, with whatever it holds.  ``None``: nothing to undo."""
+    made = _missing_folders(Path(folder)) if folder is not None else []
+    try:
+        yield
+    except BaseException:
+        _remove_made(made)
+        raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet, outermost first."""
+    folder = folder.absolute()
+    return [d for d in [*reversed(folder.parents), folder] if not d.exists()]
+
+
+def _remove_made(made: list[Path]) -> None:
+    """Remove the innermost of ``made`` with what it holds, then the others (innermost first) while empty."""
+    if not made:
+        return
+    shutil.rmtree(made[-1], ignore_errors=True)
+    for folder in reversed(made[:-1]):
+        try:
+            folder.rmdir()
+        except OSError:
+            break

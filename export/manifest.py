@@ -36,6 +36,17 @@ RATE_RANGE = (8000, 192000)       # sample rates (Hz) a pack, and the box's outp
 def is_plain_name(name: object) -> bool:
     """Whether ``name`` obeys NAME_RULE (a pack's or a knob's name)."""
     return isinstance(name, str) and bool(_NAME_RE.match(name))
+
+
+def pack_name(stem: str, fallback: str) -> str:
+    """A name that obeys NAME_RULE, made from a file or folder name (the trainers' default pack name): every
+    character other than an ASCII letter, digit, ``_``, ``-`` or ``.`` becomes ``_``, at most 60 characters
+    are kept, ``_ . -`` are stripped from both ends, and ``fallback`` stands in when nothing is left
+    (``"my synth (v2)"`` -> ``"my_synth__v2"``)."""
+    clean = "".join(c if (c.isascii() and c.isalnum()) or c in "_-." else "_" for c in stem)
+    return clean[:60].strip("_.-") or fallback
+
+
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")
 
 

@@ -28,7 +28,8 @@ def register(cli) -> None:
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
     t.add_argument("--max-steps", type=int, help="stop after this many optimiser steps (quick tries)")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="advanced: a training setting (batch, chunk, lr, stft_weight, ...) or model.KEY")
+                   help="advanced: a training setting (batch, chunk, lr, stft_weight, ...) or model.KEY; the "
+                        "sizes have ranges (docs/effect.md, Settings)")
 
     r = cli.command("render", "run an audio file through an effect pack, offline, exactly as the box does", render)
     r.add_argument("pack", help="the .hatpack")

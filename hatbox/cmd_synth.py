@@ -12,6 +12,7 @@ from hatbox.argtypes import number, whole
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
 SECONDS_RANGE = (0.25, 30.0)       # trainer.synth.pipeline.SECONDS_RANGE (not imported: it pulls in torch)
+PLAY_MAX_MINUTES = 30.0            # `play` refuses a longer render unless --max-minutes raises the limit
 
 
 def register(cli) -> None:
@@ -21,7 +22,9 @@ def register(cli) -> None:
     p.add_argument("--out", required=True, help="output .hatpack")
     p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=10.0,
                    help="training wall-clock budget (default 10)")
-    p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
+    p.add_argument("--name", default=None,
+                   help="pack name (default: the output file's stem, with characters other than letters, "
+                        "digits, _ - . made _)")
     p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=1.5,
                    help="length each note is cropped/padded to (0.25..30, default 1.5)")
     p.add_argument("--threads", type=whole(1, 1024), default=1,
@@ -45,6 +48,10 @@ def register(cli) -> None:
     q.add_argument("--tail", type=number(0, TAIL_MAX_S, "seconds"), default=1.0,
                    help="seconds rendered after the end of the MIDI file, 0..60 (default 1); every note is "
                         "released there and the render goes on until the notes have faded")
+    q.add_argument("--max-minutes", type=number(0, None, "minutes", open_low=True), default=PLAY_MAX_MINUTES,
+                   help=f"refuse a MIDI file whose render (the file's length plus --tail) is longer than this "
+                        f"(default {PLAY_MAX_MINUTES:g}; the render is held in memory, about 0.6 MB a second "
+                        f"at 48 kHz)")
 
 
 def train_synth(args: argparse.Namespace) -> int:
@@ -52,7 +59,7 @@ def train_synth(args: argparse.Namespace) -> int:
     from trainer.synth.pipeline import train_to_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
-    metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name or out.stem,
+    metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
                             seconds=args.seconds, threads=args.threads, device=args.device, report=report,
                             seed=args.seed, check_names=not args.trust_names)
     if not metrics:                      # a torchrun worker other than the first
@@ -75,6 +82,7 @@ def play(args: argparse.Namespace) -> int:
     xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
     audiofile.check_output(args.out)
     midi_events(args.midi, args.rate)
+    check_length(args.midi, args.tail, args.max_minutes)
     raw = render_midi(read_pack(args.pack), args.midi, rate=args.rate, block=args.block, corners=corners,
                       xy=xy, tail_s=args.tail)
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
@@ -83,6 +91,29 @@ def play(args: argparse.Namespace) -> int:
     print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the "
           f"output stage{limited})")
     return 0
+
+
+def midi_seconds(path: str) -> float:
+    """The length of a (readable, type 0 or 1) MIDI file in seconds: the time of its last message, meta
+    messages such as end_of_track included, as the offline renderer counts it."""
+    import mido
+    return float(mido.MidiFile(path).length)
+
+
+def check_length(midi: str, tail_s: float, max_minutes: float) -> None:
+    """HatboxError, before anything is rendered, when ``midi`` plus ``tail_s`` is longer than ``max_minutes``."""
+    from hatbox.errors import HatboxError
+    seconds = midi_seconds(midi) + tail_s
+    if seconds > max_minutes * 60.0:
+        raise HatboxError(f"{midi} would render {_minutes(seconds)} of audio (the file's length plus --tail "
+                          f"{tail_s:g} s), more than the limit of {max_minutes:g} minutes",
+                          hint=f"give --max-minutes {math.ceil(seconds / 60.0)} to render it anyway (it is held "
+                               f"in memory: about 0.6 MB a second at 48 kHz), or check the file's last event")
+
+
+def _minutes(seconds: float) -> str:
+    """'95.5 minutes' or, from 10 hours up, '12.3 hours'."""
+    return f"{seconds / 60.0:.1f} minutes" if seconds < 36000 else f"{seconds / 3600.0:.1f} hours"
 
 
 _XY_HELP = "give X,Y (e.g. 0.5,0.5), a path 't:x,y;t:x,y' (seconds) or a file of 't x y' lines"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hatbox.cli import main
-from hatbox.errors import DataError
+from hatbox.errors import DataError, HatboxError
 from tests.effect.synth import RATE, drive, drive_folder, plucks, write
 from trainer.effect.align import find_latency
 from trainer.effect.data import load_folder, parse_header
@@ -61,10 +61,10 @@ def test_out_report_and_name_are_checked_before_training(tmp_path: Path, capsys,
 @pytest.mark.parametrize("args, message", [
     (["--set", "foo=1"], "unknown training setting"),
     (["--set", "batch=abc"], "batch must be a whole number"),
-    (["--set", "batch=0"], "batch must be a whole number of at least 1"),
+    (["--set", "batch=0"], "batch must be a whole number within 1..512, got 0"),
     (["--set", "lr=-1"], "lr must be a number above 0"),
     (["--set", "val_fraction=1.5"], "val_fraction"),
-    (["--set", "model.hidden=-1"], "model.hidden must be a whole number of at least 1"),
+    (["--set", "model.hidden=-1"], "model.hidden must be a whole number within 1..512, got -1"),
     (["--set", "model.foo=1"], "unknown model setting 'model.foo'"),
     (["--set", "minutes=1"], "use the --minutes option"),
     (["--minutes", "0"], "minutes must be a number above 0"),
@@ -82,6 +82,43 @@ def test_bad_options_are_refused_before_any_work(tmp_path: Path, capsys, no_trai
     assert not (tmp_path / "x.hatpack").exists()
 
 
+# --------------------------------------------------------------------------- sizes have an upper bound
+@pytest.mark.parametrize("args, message", [
+    (["--set", "model.hidden=100000"], "setting model.hidden must be a whole number within 1..512, got 100000"),
+    (["--set", "model.film_hidden=5000"], "model.film_hidden must be a whole number within 1..256, got 5000"),
+    (["--arch", "tcn", "--set", "model.channels=100000"], "model.channels must be a whole number within 1..256"),
+    (["--arch", "tcn", "--set", "model.layers=1000"], "model.layers must be a whole number within 1..64, got 1000"),
+    (["--arch", "tcn", "--set", "model.cycle=40"], "model.cycle must be a whole number within 1..16, got 40"),
+    (["--arch", "tcn_gru", "--set", "model.kernel=999"], "model.kernel must be a whole number within 2..16"),
+    (["--set", "batch=100000"], "setting batch must be a whole number within 1..512, got 100000"),
+    (["--set", "chunk=10000000"], "setting chunk must be a whole number within 1..16384, got 10000000"),
+    (["--set", "chunks=5000"], "setting chunks must be a whole number within 1..64, got 5000"),
+    (["--set", "warmup=480000"], "setting warmup must be a whole number within 0..96000, got 480000"),
+    (["--set", "threads=100000"], "setting threads must be a whole number within 1..1024, got 100000"),
+])
+def test_sizes_above_their_bound_are_refused_before_audio_is_read(tmp_path: Path, capsys, no_training,
+                                                                   args, message) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))
+    err = _refused(capsys, ["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), *args])
+    assert message in err and "typos" in err
+    assert not (tmp_path / "x.hatpack").exists()
+
+
+def test_every_model_size_has_a_range_holding_its_default() -> None:
+    import inspect
+
+    from trainer.effect.models import ARCHS, RNNEffect
+    from trainer.effect.train import _MODEL_RANGE, make_config, model_settings
+    for arch in ARCHS:
+        cls = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
+        params = inspect.signature(cls.__init__).parameters
+        for key in model_settings(arch):
+            low, high = _MODEL_RANGE[key]
+            assert low <= params[key].default <= high, (arch, key)
+            make_config(arch=arch, model={key: high})                   # the bounds themselves are accepted
+    make_config(batch=512, chunk=16384, chunks=64, warmup=96000, threads=None)
+
+
 # --------------------------------------------------------------------------- bug 1: one write, last
 def test_interrupt_while_measuring_leaves_the_old_pack(tmp_path: Path, capsys, monkeypatch) -> None:
     data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
@@ -94,6 +131,50 @@ def test_interrupt_while_measuring_leaves_the_old_pack(tmp_path: Path, capsys, m
     assert main(["train", "effect", str(data), "--out", str(out), *TINY]) == 130
     assert out.read_bytes() == b"the pack that was here"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "old.hatpack"]
+
+
+# --------------------------------------------------------------------------- no report without its pack
+def _interrupted_report(monkeypatch) -> None:
+    """Ctrl-C while the report is being written (its curves are on disk by then)."""
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("trainer.effect.report.plot_spectrograms", interrupted)
+
+
+def test_an_interrupted_run_removes_the_report_folder_it_made(tmp_path: Path, capsys, monkeypatch) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out, report = tmp_path / "x.hatpack", tmp_path / "runs" / "today" / "report"
+    _interrupted_report(monkeypatch)
+    assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]          # nor runs/ or runs/today/
+
+
+def test_a_failed_pack_write_removes_the_report_folder_it_made(tmp_path: Path, capsys, monkeypatch) -> None:
+    from export import onnx_effect
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out, report = tmp_path / "x.hatpack", tmp_path / "report"
+    real = onnx_effect.export_effect
+
+    def disk_full(model, path, **kw):
+        if Path(path) == out:
+            raise HatboxError(f"cannot write {path}: No space left on device")
+        return real(model, path, **kw)
+    monkeypatch.setattr(onnx_effect, "export_effect", disk_full)
+    assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_an_interrupted_run_keeps_a_report_folder_that_was_there(tmp_path: Path, capsys, monkeypatch) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    report = tmp_path / "mine"
+    report.mkdir()
+    (report / "notes.txt").write_text("keep me")
+    _interrupted_report(monkeypatch)
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), "--report", str(report),
+                 *TINY]) == 130
+    assert (report / "notes.txt").read_text() == "keep me"
+    assert not (tmp_path / "x.hatpack").exists()
 
 
 # --------------------------------------------------------------------------- bugs 2 and 6: summary lines

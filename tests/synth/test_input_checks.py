@@ -134,7 +134,91 @@ def test_a_note_never_released_fades_out(synth_pack: Pack, tmp_path: Path) -> No
             assert len(y) > int((0.5 + tail) * 48000)      # a shorter one is extended until the note is silent
 
 
+def _long_midi(path: Path, seconds: float) -> Path:
+    """One short note, then the end of the track ``seconds`` later (120 bpm, 480 ticks a beat)."""
+    mid = mido.MidiFile(ticks_per_beat=480)
+    tr = mido.MidiTrack()
+    mid.tracks.append(tr)
+    tr.append(mido.Message("note_on", note=60, velocity=100, time=0))
+    tr.append(mido.Message("note_off", note=60, time=96))
+    tr.append(mido.MetaMessage("end_of_track", time=int(seconds * 960) - 96))
+    mid.save(str(path))
+    return path
+
+
+def test_play_refuses_a_render_longer_than_the_limit_before_rendering(synth_pack: Pack, tmp_path: Path, capsys,
+                                                                       monkeypatch) -> None:
+    def boom(*_a, **_k):
+        raise AssertionError("rendering started")
+    monkeypatch.setattr("device.audio.synth.render_midi", boom)
+    out = tmp_path / "o.wav"
+    midi = _long_midi(tmp_path / "hours.mid", 3 * 3600.0)          # its last event is 3 hours away
+    assert main(["play", str(synth_pack.path), "--midi", str(midi), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hatbox: error:") and "internal error" not in err, err
+    assert "would render 180.0 minutes of audio" in err and "limit of 30 minutes" in err
+    assert "--max-minutes 181" in err
+    assert not out.exists()
+    short = _long_midi(tmp_path / "short.mid", 3.0)                   # 3 s + 1 s of tail: 0.07 minutes
+    assert main(["play", str(synth_pack.path), "--midi", str(short), "--out", str(out),
+                 "--max-minutes", "0.05"]) == 2
+    assert "would render 0.1 minutes" in capsys.readouterr().err and not out.exists()
+
+
+def test_play_max_minutes_raises_the_limit(synth_pack: Pack, tmp_path: Path, capsys) -> None:
+    midi = _long_midi(tmp_path / "short.mid", 2.0)
+    out = tmp_path / "o.wav"
+    assert main(["play", str(synth_pack.path), "--midi", str(midi), "--out", str(out), "--tail", "0",
+                 "--max-minutes", "0.05"]) == 0           # 2 s against a 3 s limit
+    assert audiofile.read(str(out))[0].shape[1] >= 2 * 48000
+    for bad in ("0", "-1", "nan", "inf"):
+        with pytest.raises(SystemExit) as exc:
+            main(["play", str(synth_pack.path), "--midi", str(midi), "--out", str(out), "--max-minutes", bad])
+        assert exc.value.code == 2 and "argument --max-minutes" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------------------------- train synth
+def _fake_training(monkeypatch) -> dict:
+    """Training, report and pack writing replaced by stand-ins; returns what the pack writer was given."""
+    model = torch.nn.Linear(1, 1)
+    seen: dict = {}
+    metrics = {"heldout_pitch_median_abs_cents": 1.0, "heldout_mrstft": 1.0, "train_seconds": 0.1,
+               "train_steps": 1}
+    monkeypatch.setattr(pipeline, "load_folder", lambda *a, **k: [])
+    monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
+    monkeypatch.setattr(pipeline, "write_report", lambda _r, _h, folder: Path(folder).mkdir() or metrics)
+    monkeypatch.setattr(pipeline, "save_checkpoint", lambda r, p: Path(p).write_bytes(b"ck"))
+
+    def pack(_result, out, name, _metrics):
+        seen.update(out=Path(out), name=name)
+        Path(out).write_bytes(b"pack")
+    monkeypatch.setattr(pipeline, "pack_from_result", pack)
+    return seen
+
+
+def test_train_synth_makes_a_valid_name_from_the_out_stem_as_train_effect_does(tmp_path: Path, monkeypatch,
+                                                                              capsys) -> None:
+    from export.manifest import is_plain_name
+    from trainer.effect.train import _default_name
+    seen = _fake_training(monkeypatch)
+    out = tmp_path / "my synth (v2).hatpack"
+    assert main(["train", "synth", str(tmp_path), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert seen == {"out": out, "name": "my_synth__v2"} and is_plain_name(seen["name"])
+    assert _default_name(tmp_path / "my synth (v2)", None) == seen["name"]       # one rule for both trainers
+    assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "(((.hatpack")]) == 0
+    assert seen["name"] == "synth"                                                # nothing left: a fallback
+
+
+def test_train_synth_refuses_a_given_name_that_breaks_the_rule(tmp_path: Path, monkeypatch, capsys) -> None:
+    from export.manifest import NAME_RULE
+    _no_training(monkeypatch)
+    assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "ok.hatpack"),
+                 "--name", "my synth (v2)"]) == 2
+    err = capsys.readouterr().err
+    assert "pack name 'my synth (v2)' is not allowed" in err and NAME_RULE in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def _no_training(monkeypatch) -> None:
     def boom(*_a, **_k):
         raise AssertionError("work started before the options were checked")
@@ -179,7 +263,6 @@ def test_train_synth_checks_outputs_before_training(tmp_path: Path, monkeypatch,
     (tmp_path / "afile").write_text("x")
     cases = [["--out", str(tmp_path / "adir.hatpack")],
              ["--out", str(tmp_path / "o.hatpack"), "--name", "bad/name!"],
-             ["--out", str(tmp_path / "bad name!.hatpack")],                  # the default name: the file's stem
              ["--out", str(tmp_path / "o.hatpack"), "--report", str(tmp_path / "afile")],
              ["--out", str(tmp_path / "afile" / "o.hatpack")]]
     for case in cases:

@@ -33,7 +33,8 @@ from hatbox.errors import HatboxError
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
-from export.atomic import unwritable
+from export.atomic import made_folder_undone, unwritable
+from export.manifest import pack_name
 
 
 @dataclass
@@ -75,11 +76,22 @@ class TrainResult:
 # --------------------------------------------------------------------------- options, checked before any work
 OPTIONS = ("arch", "minutes", "seed", "device", "max_steps")   # the CLI's own options (--arch, ...)
 SETTINGS = tuple(f for f in TrainConfig.__dataclass_fields__ if f not in OPTIONS and f != "model")
-_INTS = {"warmup": 0, "chunk": 1, "chunks": 1, "batch": 1}               # whole numbers, and their minimum
+# Whole-number settings and their ranges.  The upper bounds catch typos (``--set batch=16000``) that would
+# allocate gigabytes or train for days; each is far above what a capture needs (docs/effect.md, "Settings").
+_INTS = {"warmup": (0, 96000),         # samples of warm-up per segment (2 s at 48 kHz)
+         "chunk": (1, 16384),          # samples per TBPTT chunk
+         "chunks": (1, 64),            # chunks (optimiser steps) per segment
+         "batch": (1, 512),            # segments per batch
+         "threads": (1, 1024)}         # torch intra-op threads (null: torch's default)
 _POSITIVE = ("lr", "val_seconds")                                         # numbers above 0
 _NON_NEGATIVE = ("stft_weight", "eval_every_s")                           # numbers from 0 up
 _FLAGS = ("scale_data", "per_recording")
-_MODEL_MIN = {"kernel": 2}                                                # model.* sizes: whole numbers >= 1
+_MODEL_RANGE = {"hidden": (1, 512),      # recurrent state size (gru, lstm, tcn_gru)
+                "film_hidden": (1, 256),  # knob embedding size
+                "channels": (1, 256),     # TCN channels
+                "layers": (1, 64),        # TCN layers
+                "cycle": (1, 16),         # TCN dilations 1, 2, .. 2 ** (cycle - 1), then again
+                "kernel": (2, 16)}        # TCN kernel size
 
 
 def _whole(value: Any) -> bool:
@@ -118,10 +130,9 @@ def make_config(**config: Any) -> TrainConfig:
         raise HatboxError(f"seed must be a whole number from 0 up, got {cfg.seed!r}")
     if cfg.device is not None and not (isinstance(cfg.device, str) and cfg.device.split(":")[0] in ("cpu", "cuda")):
         raise HatboxError(f"device must be cpu or cuda, got {cfg.device!r}")
-    for key, low in _INTS.items():
-        value = getattr(cfg, key)
-        if not (_whole(value) and value >= low):
-            raise HatboxError(f"setting {key} must be a whole number of at least {low}, got {value!r}")
+    for key, bounds in _INTS.items():
+        if key != "threads" or cfg.threads is not None:
+            _check_whole(key, getattr(cfg, key), bounds)
     for key in _POSITIVE + _NON_NEGATIVE:
         value = getattr(cfg, key)
         if not (_number(value) and (value > 0 if key in _POSITIVE else value >= 0)):
@@ -129,8 +140,6 @@ def make_config(**config: Any) -> TrainConfig:
                               f"got {value!r}")
     if not (_number(cfg.val_fraction) and 0 < cfg.val_fraction < 1):
         raise HatboxError(f"setting val_fraction must be a fraction between 0 and 1, got {cfg.val_fraction!r}")
-    if cfg.threads is not None and not (_whole(cfg.threads) and cfg.threads >= 1):
-        raise HatboxError(f"setting threads must be a whole number of at least 1 (or null), got {cfg.threads!r}")
     for key in _FLAGS:
         if not isinstance(getattr(cfg, key), bool):
             raise HatboxError(f"setting {key} must be true or false, got {getattr(cfg, key)!r}")
@@ -146,10 +155,19 @@ def make_config(**config: Any) -> TrainConfig:
                 raise HatboxError(f"unknown model setting 'model.{key}' for --arch {cfg.arch}",
                                   hint="model settings of " + cfg.arch + ": "
                                        + ", ".join(f"model.{k}" for k in accepted))
-            low = _MODEL_MIN.get(key, 1)
-            if not (_whole(value) and value >= low):
-                raise HatboxError(f"setting model.{key} must be a whole number of at least {low}, got {value!r}")
+            _check_whole(f"model.{key}", value, _MODEL_RANGE[key])
     return cfg
+
+
+def _check_whole(key: str, value: Any, bounds: tuple[int, int]) -> None:
+    """HatboxError naming the setting, its value and its range unless ``value`` is a whole number within it."""
+    low, high = bounds
+    if _whole(value) and low <= value <= high:
+        return
+    too_big = _whole(value) and value > high
+    raise HatboxError(f"setting {key} must be a whole number within {low}..{high}, got {value!r}",
+                      hint="the upper bounds catch typos that would allocate gigabytes or train for days "
+                           "(docs/effect.md, Settings)" if too_big else None)
 
 
 def _probe(path: Path, what: str, shown: Path) -> None:
@@ -505,8 +523,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     gx, gk = _golden(eff, cfg)
     description = f"effect captured with hatbox ({run.arch})"
     # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
-    # metrics: an interrupt or error before that leaves ``out`` as it was.
-    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp:
+    # metrics: an interrupt or error before that leaves ``out`` as it was, and no report folder this
+    # run made.
+    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, made_folder_undone(report or None):
         trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
                               golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
         scores = evaluate_data(trial, eff, cfg.val_fraction)
@@ -530,9 +549,8 @@ def result_warnings(metrics: dict[str, Any]) -> list[str]:
 
 
 def _default_name(data: str | Path | None, input: str | Path | None) -> str:
-    stem = Path(data).name if data is not None else Path(str(input)).stem
-    clean = "".join(c if (c.isascii() and c.isalnum()) or c in "_-." else "_" for c in stem)[:60].strip("_.-")
-    return clean or "effect"
+    """The pack name when --name is not given: the data folder's (or input file's) name, cleaned."""
+    return pack_name(Path(data).name if data is not None else Path(str(input)).stem, "effect")
 
 
 def _write_report(report: str | Path, run: _Run, eff: EffectData, pack: Path,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 from pathlib import Path
 
-from export.manifest import NAME_RULE, is_plain_name
+from export.atomic import made_folder_undone
+from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
@@ -41,7 +41,7 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
     """Everything about where the results go, before any work: the pack name, ``out`` (a file in a folder
     that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
     if not is_plain_name(name):
-        raise HatboxError(f"pack name {name!r} is not allowed", hint=f"{NAME_RULE} (pass --name)")
+        raise HatboxError(f"pack name {name!r} is not allowed", hint=f"a pack name is {NAME_RULE}")
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
     if report.exists() and not report.is_dir():
@@ -59,14 +59,18 @@ def _check_writable(folder: Path, what: str) -> None:
         raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
 
 
-def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str, seconds: float = 1.5,
-                  threads: int = 1, device: str | None = None, report: str | Path | None = None,
-                  seed: int = 0, check_names: bool = True) -> dict:
+def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str | None = None,
+                  seconds: float = 1.5, threads: int = 1, device: str | None = None,
+                  report: str | Path | None = None, seed: int = 0, check_names: bool = True) -> dict:
     """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics.
 
-    The options, the output paths and the data are all checked before training starts; a report
-    folder is only left behind together with the pack it describes."""
+    ``name`` None: the pack is named after ``out``'s stem, cleaned into a valid name the way
+    `train effect` cleans its default (export.manifest.pack_name); a ``name`` given is used as it is, or
+    refused when it breaks the manifest's rule.  The options, the output paths and the data are all
+    checked before training starts; a report folder is only left behind together with the pack it
+    describes."""
     out = Path(out)
+    name = pack_name(out.stem, "synth") if name is None else name
     report = Path(report) if report else out.with_name(out.stem + "_report")
     check_options(minutes=minutes, seconds=seconds, threads=threads)
     check_outputs(out, name, report)
@@ -80,18 +84,8 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     result.model.cpu().eval()
     if int(os.environ.get("RANK", "0")) != 0:          # under torchrun only the first process writes
         return {}
-    made = [d for d in [*reversed(report.absolute().parents), report.absolute()] if not d.exists()]
-    try:
+    with made_folder_undone(report):              # no report without a pack
         metrics = write_report(result, ho, report)
         save_checkpoint(result, report / "checkpoint.pt")
         pack_from_result(result, out, name, metrics)
-    except BaseException:
-        if made:                                        # the report folder is ours: no report without a pack
-            shutil.rmtree(made[-1], ignore_errors=True)
-            for d in reversed(made[:-1]):               # and the empty folders made above it
-                try:
-                    d.rmdir()
-                except OSError:
-                    break
-        raise
     return metrics
