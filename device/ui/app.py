@@ -3,7 +3,9 @@
 ``run_panel(control, board=..., sim=...)`` is what ``hatbox device run`` calls.  The engine is
 another process: this loop only calls ``control.send`` (as soon as an event produces a
 message) and reads ``control.status()`` on a background thread, so neither a slow status
-answer nor a slow frame holds the audio.  Between frames the loop sleeps on a wake-up that the
+answer nor a slow frame holds the audio.  The Library page's database queries run on another
+(:class:`~device.ui.reader.ThreadReader`), so a library that a tagging run holds locked never
+holds a frame.  Between frames the loop sleeps on a wake-up that the
 input drivers set, so a touch is handled when it arrives, not at the next frame.
 
 ``--sim``: the panel in a window; the mouse is a finger on the simulated touch controller,
@@ -21,6 +23,7 @@ from device.control import Control
 from device.ui.data import MemoryData, PanelData
 from device.ui.inputs import Inputs, SimHands
 from device.ui.panel import Panel
+from device.ui.reader import ThreadReader
 from hardware.board import Board, load_board
 
 
@@ -67,7 +70,7 @@ def resolve_board(board: Board | str | Path | None, sim: bool) -> Board:
 
 
 class PanelApp:
-    """Display + inputs + panel + status poller; :meth:`step` runs one pass of the loop."""
+    """Display + inputs + panel + status poller + library reader; :meth:`step` runs one pass of the loop."""
 
     def __init__(self, control: Control, board: Board, *, sim: bool, data: PanelData, fps: float = 30.0,
                  headless: bool = False, status_hz: float = 10.0) -> None:
@@ -77,7 +80,8 @@ class PanelApp:
         self.inputs = Inputs(board, sim=sim, wake=self.wake.set)        # first: a board that cannot open fails here
         self.display = open_display(board.screen, driver="dummy" if headless else None)
         self.hands = SimHands(self.inputs) if sim else None
-        self.panel = Panel(control, data, board.panel_size)
+        self.reader = ThreadReader()
+        self.panel = Panel(control, data, board.panel_size, reader=self.reader)
         self.status = StatusPoller(control, status_hz).start()
         self.board = board
         self.running = True
@@ -116,6 +120,7 @@ class PanelApp:
 
     def close(self) -> None:
         self.status.stop()
+        self.reader.close()
         self.inputs.close()
         self.display.close()
 

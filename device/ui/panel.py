@@ -15,6 +15,7 @@ from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import Event, Touch
 from device.ui.pages import PAGES, Context, Page, PanelState
+from device.ui.reader import InlineReader, Reader
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,21 @@ class Panel:
     """``handle(event)`` sends what the current page makes of it; ``draw(surface)`` paints a frame.
 
     Nothing a page, the data or the engine raises gets out of here: it is logged and shown in the
-    tab bar for :data:`TOAST_S` seconds (the panel keeps running)."""
+    tab bar for :data:`TOAST_S` seconds (the panel keeps running).
 
-    def __init__(self, control: Control, data: PanelData, size: tuple[int, int] = (800, 480)) -> None:
+    ``reader`` runs the Library page's database work (device/ui/reader.py).  The default,
+    :class:`InlineReader`, runs it in place (tests, screenshots); :class:`~device.ui.app.PanelApp`
+    passes a :class:`~device.ui.reader.ThreadReader`, so that no frame waits on a database; its
+    results reach the pages at the start of the next frame (:meth:`draw`)."""
+
+    def __init__(self, control: Control, data: PanelData, size: tuple[int, int] = (800, 480),
+                 reader: Reader | None = None) -> None:
         import pygame
         self.pygame = pygame
         self.control = control
         self.state = PanelState()
-        self.ctx = Context(data=data, fonts=D.Fonts(), state=self.state)
+        self.reader: Reader = reader if reader is not None else InlineReader()
+        self.ctx = Context(data=data, fonts=D.Fonts(), state=self.state, reader=self.reader, report=self.fail)
         self.pages: list[Page] = [cls(self.ctx) for cls in PAGES]
         self.size = size
         self.current = 0
@@ -168,6 +176,9 @@ class Panel:
         return "", D.DIM
 
     def draw(self, surface: Any) -> None:
+        """A frame: the library results that arrived since the last one first (pages change only
+        here and in :meth:`handle`), then the page, then the tab bar."""
+        self._guard(self.reader.deliver)
         surface.fill(D.BG)
         self.page.layout(self.content)
         try:

@@ -127,3 +127,116 @@ def test_kilo_only_for_units_it_belongs_to() -> None:
     assert format_value(Knob("d", 0.0, 48000.0, 0.0, "samples"), 2400.0) == "2.4 ksamples"
     assert format_value(Knob("g", 0.0, 10.0, 5.0, "dB"), 6.5) == "6.5 dB"
     assert format_value(Knob("u", 0.0, 5000.0, 0.0), 1500.0) == "1.5k"
+
+
+# -- bypass: read back from the engine like the knobs, on a pack switch ------------------------------
+
+def _playing(pack: PackEntry, bypassed: bool) -> dict[str, Any]:
+    """An engine status: ``pack`` in the effect slot, bypassed or not."""
+    return {"active": {"effect": {"name": pack.manifest.name, "path": pack.path}}, "knobs": {},
+            "bypassed": {"effect": bypassed, "synth": False, "sampler": False}}
+
+
+def _switch_to(panel: Panel, pack: PackEntry) -> None:
+    """Activate ``pack`` on the Models page, as the user does."""
+    panel.show_title("Models")
+    panel.page.selected = [p.id for p in panel.page.packs].index(pack.id)
+    panel.handle(EncoderPress(0, True))
+    assert panel.control.sent[-1] == {"op": "load", "slot": "effect", "path": pack.path}
+
+
+def _bypass_shown(pg: Any, panel: Panel) -> bool:
+    """Whether the Effect page draws its bypass button lit ("BYPASS"), checked in pixels."""
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    lit, unlit = find_text(surface, "BYPASS", 24, D.BG), find_text(surface, "bypass", 24, D.TEXT)
+    assert bool(lit) != bool(unlit)
+    return bool(lit)
+
+
+def test_a_pack_switch_shows_the_new_pack_unbypassed_as_the_engine_plays_it(pg: Any) -> None:
+    # the bug: BYPASS stayed lit after a switch, though the engine starts the new pack unbypassed
+    a = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")], 0, True)
+    b = _pack("Fuzz", [Knob("gain", 0.0, 10.0, 5.0, "dB")], 1, False)
+    panel = _effect(pg, a, b, status=_playing(a, False))
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    assert panel.control.sent[-1] == {"op": "bypass", "slot": "effect", "on": True} and _bypass_shown(pg, panel)
+    panel.set_status(_playing(a, True))
+    _switch_to(panel, b)
+    panel.set_status(_playing(b, False))                       # the engine now plays b, not bypassed
+    panel.show_title("Effect")
+    assert panel.state.bypass is False and not _bypass_shown(pg, panel)
+    panel.control.sent.clear()
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))      # one tap bypasses b
+    assert panel.control.sent == [{"op": "bypass", "slot": "effect", "on": True}]
+
+
+def test_before_the_status_shows_the_new_pack_it_is_shown_unbypassed(pg: Any) -> None:
+    a = _pack("Drive", [], 0, True)
+    b = _pack("Fuzz", [], 1, False)
+    panel = _effect(pg, a, b, status=_playing(a, False))
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    panel.set_status(_playing(a, True))
+    _switch_to(panel, b)                                       # the status still names a (bypassed)
+    panel.show_title("Effect")
+    assert panel.state.bypass is False and not _bypass_shown(pg, panel)
+
+
+def test_a_panel_started_under_a_bypassed_effect_shows_it_bypassed(pg: Any) -> None:
+    # the reverse: the engine bypasses the pack (the user's bypass, or a fault's) and the panel is new to it
+    fx = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    panel = _effect(pg, fx, status=_playing(fx, True))
+    assert panel.state.bypass is True and _bypass_shown(pg, panel)
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))      # one tap brings it back
+    assert panel.control.sent == [{"op": "bypass", "slot": "effect", "on": False}]
+    other = {**_playing(fx, True), "active": {"effect": {"path": "/box/packs/effect-9/pack.hatpack"}}}
+    assert _effect(pg, fx, status=other).state.bypass is False        # another pack's bypass is not this one's
+
+
+def test_the_same_pack_keeps_the_panels_own_bypass(pg: Any) -> None:
+    fx = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    panel = _effect(pg, fx, status=_playing(fx, False))
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    panel.show_title("Play")                                   # the status has not caught up yet
+    panel.show_title("Effect")
+    assert panel.state.bypass is True and _bypass_shown(pg, panel)
+
+
+class _Half:
+    """A stand-in effect unit for the engine: halves its input."""
+
+    faults = 0
+
+    def process(self, x: Any) -> Any:
+        return 0.5 * x
+
+    def reset(self) -> None:
+        pass
+
+
+def test_the_panel_follows_the_real_engines_bypass_through_a_switch(pg: Any) -> None:
+    """What the pages read is what device/audio/engine.py reports: a bypass holds for the pack that
+    was bypassed, and the pack the engine switches to plays unbypassed."""
+    import numpy as np
+
+    from device.audio.engine import Engine, EngineConfig
+    a = _pack("Drive", [], 0, True)
+    b = _pack("Fuzz", [], 1, False)
+    engine = Engine(EngineConfig(rate=48000, block=128))
+    x, y = np.full(128, 0.1, np.float32), np.zeros(128, np.float32)
+
+    def blocks(n: int = 20) -> dict[str, Any]:
+        for _ in range(n):
+            engine.process(x, y)
+        return engine.status()
+
+    engine.install("effect", _Half(), {"name": "Drive", "path": a.path})
+    engine.handle({"op": "bypass", "slot": "effect", "on": True})
+    panel = _effect(pg, a, b, status=blocks())                 # a panel (re)started now
+    assert panel.state.bypass is True and _bypass_shown(pg, panel)
+    _switch_to(panel, b)
+    engine.install("effect", _Half(), {"name": "Fuzz", "path": b.path})      # what the engine does with that load
+    panel.set_status(blocks())
+    panel.show_title("Effect")
+    assert engine.status()["bypassed"]["effect"] is False
+    assert panel.state.bypass is False and not _bypass_shown(pg, panel)

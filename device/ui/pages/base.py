@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from device.ui.data import PanelData
 from device.ui.draw import Fonts
 from device.ui.events import Event
+from device.ui.reader import InlineReader, Reader
 
 Message = dict[str, Any]
 
@@ -34,9 +35,21 @@ class PanelState:
 
 @dataclass
 class Context:
+    """What pages share: the data, the fonts, the state, where library work runs (``reader``) and
+    how a problem is shown (``report``: the panel's :meth:`~device.ui.panel.Panel.fail`)."""
+
     data: PanelData
     fonts: Fonts
     state: PanelState
+    reader: Reader = field(default_factory=InlineReader)
+    report: Callable[[BaseException], None] | None = None
+
+    def fail(self, exc: BaseException) -> None:
+        """Show ``exc`` (logged too, through the panel's ``report``)."""
+        if self.report is not None:
+            self.report(exc)
+        else:
+            self.state.say(str(exc) or type(exc).__name__)
 
 
 class Page:

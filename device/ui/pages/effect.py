@@ -49,6 +49,17 @@ def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
     return dict(status.get("knobs") or {})
 
 
+def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
+    """Whether the engine bypasses its effect slot (``status["bypassed"]["effect"]``: the user's
+    bypass or a fault's), when the pack it plays there is ``pack``.  Else False: the engine starts a
+    pack it switches to unbypassed (``Slot.switch`` in device/audio/engine.py), so a pack the status
+    does not show yet will play unbypassed."""
+    playing = (status.get("active") or {}).get("effect")
+    if not isinstance(playing, dict) or playing.get("path") != pack.path:
+        return False
+    return bool((status.get("bypassed") or {}).get("effect", False))
+
+
 class EffectPage(Page):
     title = "Effect"
 
@@ -69,8 +80,9 @@ class EffectPage(Page):
         return max(1, math.ceil(len(self.knobs) / BANK))
 
     def enter(self) -> None:
-        """Read the active effect pack.  Its knob values are kept per pack: a pack new to the page
-        starts from what the engine reports for it, else from the knobs' defaults, within range."""
+        """Read the active effect pack.  Its knob values and bypass are kept per pack: a pack new to
+        the page starts from what the engine reports for it, else from the knobs' defaults (within
+        range) and not bypassed, as the engine starts a pack it switches to."""
         pack = active_pack(self.ctx.data, "effect")
         self.name = f"{pack.manifest.name} {pack.manifest.version}" if pack else ""
         self.knobs = list(pack.manifest.knobs) if pack else []
@@ -79,6 +91,7 @@ class EffectPage(Page):
         if pack is not None and st.knob_pack != pack_id:
             engine = engine_knobs(st.status, pack)
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
+            st.bypass = engine_bypass(st.status, pack)
             self.bank = 0
         st.knob_pack = pack_id
         st.knobs.update({k.name: self.value(k) for k in self.knobs})

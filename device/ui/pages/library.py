@@ -2,23 +2,34 @@
 tagger was least sure of ("unsure": check these first), and retag, the producer's own correction (kept
 when the library is tagged again; device.library.query.set_tags): in a library tagged with one tag per
 file the selected sample moves to the tag tapped next; in a multi-label one each tap adds or removes a
-tag and pressing retag again saves them."""
+tag and pressing retag again saves them.
+
+The page never waits on a library database: every query and write goes to the context's reader
+(device/ui/reader.py; on the box a worker thread) and its answer is shown at a later frame, the
+latest request winning.  Until the list asked for arrives the page is *loading*: its sample rows are
+hidden, nothing acts on them (a tap never hits a row that is being replaced) and the status line
+says "reading the library...", or "library busy" after :data:`BUSY_S` (a tagging run holding it)."""
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, Callable
 
 import pygame
 
 from device.control import msg
 from device.ui import draw as D
 from device.ui.data import Sample
-from hatbox.errors import HatboxError
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
 BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
+BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
+READING = ("reading the library...",)
+BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waiting...", "library busy")
+
+Shown = tuple[dict[str, int], str | None, list[Sample] | None]   # tag counts, the tag read, its samples
 
 
 class LibraryPage(Page):
@@ -43,51 +54,134 @@ class LibraryPage(Page):
         self.unsure_btn: Any = None
         self.status_at: tuple[int, int] = (0, 0)
         self.status_w = 0                      # px the status line may take
-        self._stale = False                    # the tag moved (encoder 1) and its samples are not read yet
+        self._stale = False                    # the tag moved (encoder 1) and its samples are not asked for yet
+        self._asked = 0                        # the last request made of the library (a ticket)
+        self._answered = 0                     # the last one answered (shown, or failed)
+        self._quiet = False                    # the request on its way leaves the list on screen usable
+        self._since = 0.0                      # when it was made (time.monotonic)
 
     @property
     def tags(self) -> list[str]:
         return list(self.tag_counts)
 
+    # -- the library, off the frame loop -----------------------------------------------
+    def loading(self) -> bool:
+        """The list on screen is not the one last asked for (that one is on its way): its rows are
+        hidden and nothing acts on them."""
+        return self._stale or (self._asked != self._answered and not self._quiet)
+
+    def _ask(self, job: Callable[[], Any], show: Callable[[Any], None], *, quiet: bool = False,
+             failed: Callable[[], None] | None = None) -> None:
+        """Run ``job`` (it reads the library) on the context's reader; ``show(result)`` runs on the
+        panel's thread, unless the page asked for something else meanwhile (the latest wins).  An
+        error is shown instead (after ``failed()``).  Until then the page is loading, unless
+        ``quiet`` (a refresh, a sample's tags: the list on screen stays as it is)."""
+        self._asked += 1
+        ticket, self._quiet, self._since = self._asked, quiet, time.monotonic()
+
+        def done(value: Any, error: BaseException | None) -> None:
+            if ticket != self._asked:
+                return                                   # a newer request is on its way
+            self._answered = ticket
+            if error is None:
+                show(value)
+            else:
+                if failed is not None:
+                    failed()
+                self.ctx.fail(error)
+            self._relayout()
+
+        self.ctx.reader.submit(job, done)
+        self._relayout()
+
+    def _forget(self) -> None:
+        """Answers on their way are for a list no longer wanted: they are dropped when they come."""
+        self._asked += 1
+
+    def _relayout(self) -> None:
+        """Lay the page out again (rows follow the list and whether it is loading)."""
+        if self.rect is not None:
+            self.layout(self.rect)
+
+    def _browse(self, samples: list[Sample]) -> None:
+        """Show ``samples`` (of the tag under the cursor) from the first."""
+        self.similar_to, self.reviewing = None, False
+        self.samples, self.sample = samples, 0
+
+    def _clear(self) -> None:
+        """The list asked for did not come: show none rather than another tag's."""
+        self.samples, self.sample = [], 0
+
+    # -- what is read --------------------------------------------------------------------
     def enter(self) -> None:
-        self.tag_counts = self.ctx.data.tags()
-        self.tag = min(self.tag, max(0, len(self.tag_counts) - 1))
-        self._load_tag()
+        """Read the tag counts and the samples of the tag under the cursor."""
+        data, at = self.ctx.data, self.tag
+        self._stale = False
+
+        def job() -> tuple[dict[str, int], int, list[Sample]]:
+            counts = data.tags()
+            i = min(at, max(0, len(counts) - 1))
+            return counts, i, data.samples(list(counts)[i], PAGE) if counts else []
+
+        def show(result: tuple[dict[str, int], int, list[Sample]]) -> None:
+            self.tag_counts, self.tag, samples = result
+            self._browse(samples)
+
+        self._ask(job, show)
 
     def refresh(self) -> None:
         """Re-read the tag counts (a library being tagged grows); the tag and sample under the
-        cursor stay selected.  A "more like this" list is left as it is."""
+        cursor stay selected.  A "more like this" or "unsure" list is left as it is.  Nothing is
+        asked while another request is on its way (it brings what is new)."""
         self._sync()
+        if self._asked != self._answered:
+            return
+        data, before, at = self.ctx.data, dict(self.tag_counts), self.tag
         current = self.tags[self.tag] if self.tags else None
-        counts = self.ctx.data.tags()
+        browsing = self.similar_to is None and not self.reviewing
+        limit = max(len(self.samples), PAGE)                  # as far as the list had been read
+
+        def job() -> Shown:
+            counts = data.tags()
+            if counts == before or not browsing:
+                return counts, None, None
+            if not counts:
+                return counts, None, []
+            name = current if current in counts else list(counts)[min(at, len(counts) - 1)]
+            return counts, name, data.samples(name, limit)
+
+        self._ask(job, self._refreshed, quiet=True)
+
+    def _refreshed(self, result: Shown) -> None:
+        """New tag counts, and the list of the tag under the cursor read again (None: kept)."""
+        counts, name, samples = result
         if counts == self.tag_counts:
             return
+        current = self.tags[self.tag] if self.tags else None
         self.tag_counts = counts
         self.tag = self.tags.index(current) if current in counts else min(self.tag, max(0, len(counts) - 1))
-        if self.similar_to is not None or self.reviewing:
+        if samples is None:
             return
-        path = self.samples[self.sample].path if self.samples else None
-        read = len(self.samples)
-        self._load_tag()
-        if read > len(self.samples):                     # as far as the list had been read
-            self.samples = self.ctx.data.samples(self.tags[self.tag], read)
-        paths = [s.path for s in self.samples]
+        if name is not None:
+            self.tag = self.tags.index(name)
+        path = self.samples[self.sample].path if 0 <= self.sample < len(self.samples) else None
+        self._browse(samples)
+        paths = [s.path for s in samples]
         if path in paths:
             self.sample = paths.index(path)
 
     def _load_tag(self) -> None:
+        """Ask for the first :data:`PAGE` samples of the tag under the cursor."""
         self.similar_to, self.reviewing, self._stale = None, False, False
-        self.samples = self.ctx.data.samples(self.tags[self.tag], PAGE) if self.tags else []
-        self.sample = 0
+        name, data = (self.tags[self.tag] if self.tags else None), self.ctx.data
+        self._ask(lambda: data.samples(name, PAGE) if name is not None else [], self._browse, failed=self._clear)
 
     def _sync(self) -> bool:
-        """Read the samples of the tag the encoder turned to, once for all the detents since the last
-        frame (one query, not one per detent); True when the list changed (lay the page out again)."""
+        """Ask for the samples of the tag the encoder turned to, once for all the detents since the
+        last frame (one query, not one per detent); True when it asked."""
         if not self._stale:
             return False
         self._load_tag()
-        if self.rect is not None:
-            self.layout(self.rect)
         return True
 
     def total(self) -> int:
@@ -97,16 +191,21 @@ class LibraryPage(Page):
         return max(len(self.samples), self.tag_counts.get(self.tags[self.tag], 0))
 
     def _step_sample(self, delta: int) -> None:
-        """Move the selection; past the last sample read, read the next :data:`PAGE` (else wrap)."""
-        if not self.samples:
+        """Move the selection; past the last sample read, ask for the next :data:`PAGE` and select
+        there when they come (else wrap)."""
+        if not self.samples or self.loading():
             return
         want = self.sample + delta
         if want >= len(self.samples) and len(self.samples) < self.total():
-            more = self.ctx.data.samples(self.tags[self.tag], len(self.samples) + PAGE)
-            if len(more) > len(self.samples):
-                self.samples = more
-                if self.rect is not None:
-                    self.layout(self.rect)
+            name, limit, data = self.tags[self.tag], len(self.samples) + PAGE, self.ctx.data
+
+            def show(more: list[Sample]) -> None:
+                if len(more) > len(self.samples):
+                    self.samples = more
+                self.sample = want % len(self.samples) if self.samples else 0
+
+            self._ask(lambda: data.samples(name, limit), show)
+            return
         self.sample = want % len(self.samples)
 
     def layout(self, rect: Any) -> None:
@@ -120,7 +219,7 @@ class LibraryPage(Page):
         left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - bottom + 20)
         right = pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom)
         self.tag_rows = rows(left, len(self.tags), ROW)
-        self.sample_rows = rows(right, len(self.samples), ROW)
+        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)   # none while loading
         self.status_at = (right.x, right.bottom + 14)
         self.status_w = right.width
         y = right.bottom + 28
@@ -139,7 +238,8 @@ class LibraryPage(Page):
         if isinstance(event, EncoderTurn) and event.index == 0 and self.tags:
             self.tag = (self.tag + event.delta) % len(self.tags)
             self.similar_to, self.reviewing = None, False
-            self._stale = True                   # read at the next frame, or the next event that needs it
+            self._stale = True                   # asked for at the next frame, or the next event that needs it
+            self._forget()
             return []
         self._sync()
         if isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
@@ -182,14 +282,17 @@ class LibraryPage(Page):
         return []
 
     def _review(self) -> None:
-        """Show the samples the tagger was least sure of, least sure first."""
-        self.samples, self.sample, self.similar_to, self.reviewing = self.ctx.data.unsure(), 0, None, True
-        if not self.samples:
-            self.ctx.state.say("nothing left to check")
+        """Ask for the samples the tagger was least sure of, least sure first."""
+        def show(samples: list[Sample]) -> None:
+            self.samples, self.sample, self.similar_to, self.reviewing = samples, 0, None, True
+            if not samples:
+                self.ctx.state.say("nothing left to check")
+
+        self._ask(self.ctx.data.unsure, show)
 
     def _toggle_retag(self) -> None:
-        """Retag mode on for the selected sample, or off again; in a multi-label library, off saves the
-        tags chosen when they changed."""
+        """Retag mode on for the selected sample (once its tags are read), or off again; in a
+        multi-label library, off saves the tags chosen when they changed."""
         if self.retag is not None:
             moving, chosen, self.retag, self.pending = self.retag, self.pending, None, None
             if chosen is not None and chosen != self.before:
@@ -198,16 +301,16 @@ class LibraryPage(Page):
                 else:
                     self.ctx.state.say("a sample keeps at least one tag: nothing changed")
             return
-        if not self.samples:
+        if not self.samples or self.loading():
             return
-        sample = self.samples[self.sample]
-        try:
-            tags, multi = self.ctx.data.file_tags(sample.path)
-        except HatboxError as exc:
-            self.ctx.state.say(str(exc))
-            return
-        self.retag, self.before = sample, set(tags)
-        self.pending = set(tags) if multi else None
+        sample, data = self.samples[self.sample], self.ctx.data
+
+        def show(found: tuple[list[str], bool]) -> None:
+            tags, multi = found
+            self.retag, self.before = sample, set(tags)
+            self.pending = set(tags) if multi else None
+
+        self._ask(lambda: data.file_tags(sample.path), show, quiet=True)
 
     def _choose(self, tag: str) -> None:
         """A tag tapped in retag mode: the sample moves there (one tag per file), or the tag is added to
@@ -224,49 +327,80 @@ class LibraryPage(Page):
             self._save(moving, [tag])
 
     def _save(self, moving: Sample, tags: list[str]) -> None:
-        """Write ``tags`` as the sample's own, then show it under the tag on screen if it kept that one,
-        else under its first (the "unsure" list stays, the next sample moving up)."""
-        try:
-            self.ctx.data.set_tags(moving.path, tags)
-        except HatboxError as exc:
-            self.ctx.state.say(str(exc))
-            return
-        self.ctx.state.say(f"{moving.name} -> {', '.join(tags)}")
+        """Write ``tags`` as the sample's own (a write: never dropped for a newer request), then show it
+        under the tag on screen if it kept that one, else under its first (the "unsure" list stays,
+        the next sample moving up)."""
+        data, wrote = self.ctx.data, []
+
+        def write() -> None:
+            data.set_tags(moving.path, tags)
+            wrote.append(True)
+
+        def written(_: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.ctx.fail(error)
+            else:
+                self.ctx.state.say(f"{moving.name} -> {', '.join(tags)}")
+
+        self.ctx.reader.submit(write, written, write=True)
         current = self.tags[self.tag] if self.tags else None
-        self.tag_counts = self.ctx.data.tags()
-        if self.reviewing:                   # stay on the list: the next unsure sample moves up
-            at = self.sample
-            self._review()
-            self.sample = min(at, max(0, len(self.samples) - 1))
-            return
-        show = current if current in tags else tags[0]
-        self.tag = self.tags.index(show) if show in self.tag_counts else 0
-        self._load_tag()
-        paths = [s.path for s in self.samples]
-        self.sample = paths.index(moving.path) if moving.path in paths else 0
+        reviewing, at = self.reviewing, self.sample
+
+        def job() -> Shown | None:
+            if not wrote:                            # the write failed: the list stays
+                return None
+            counts = data.tags()
+            if reviewing:
+                return counts, None, data.unsure()
+            keep = current if current in tags else tags[0]
+            name = keep if keep in counts else next(iter(counts), None)
+            return counts, name, data.samples(name, PAGE) if name is not None else []
+
+        def show(result: Shown | None) -> None:
+            if result is None:
+                return
+            counts, name, samples = result
+            self.tag_counts, samples = counts, samples or []
+            if reviewing:                            # stay on the list: the next unsure sample moves up
+                self.samples, self.similar_to, self.reviewing = samples, None, True
+                self.sample = min(at, max(0, len(samples) - 1))
+                if not samples:
+                    self.ctx.state.say("nothing left to check")
+                return
+            self.tag = self.tags.index(name) if name is not None else 0
+            self._browse(samples)
+            paths = [s.path for s in samples]
+            self.sample = paths.index(moving.path) if moving.path in paths else 0
+
+        self._ask(job, show)
 
     def _audition(self) -> list[Message]:
-        if not 0 <= self.sample < len(self.samples):
+        if self.loading() or not 0 <= self.sample < len(self.samples):
             return []
         return [msg("sample", path=self.samples[self.sample].path, velocity=100)]
 
     def _more_like_this(self) -> None:
-        if not self.samples:
+        """Ask for the samples nearest the selected one; they list under it when they come."""
+        if not self.samples or self.loading():
             return
-        ref = self.samples[self.sample]
-        similar = self.ctx.data.similar(ref.path)
-        if similar:
-            self.similar_to, self.samples, self.sample = ref.name, [ref, *similar], 0
-        else:
-            self.ctx.state.say(f"nothing like {ref.name} in the library")
+        ref, data = self.samples[self.sample], self.ctx.data
+
+        def show(similar: list[Sample]) -> None:
+            if similar:
+                self.similar_to, self.samples, self.sample = ref.name, [ref, *similar], 0
+            else:
+                self.ctx.state.say(f"nothing like {ref.name} in the library")
+
+        self._ask(lambda: data.similar(ref.path), show)
 
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
         f = self.ctx.fonts
         self._sync()
         if not self.tags:
-            text = D.fit(f, ("no tagged library on the box",), 30, self.rect.width - 20)
-            f.draw(surface, text, self.rect.center, 30, D.DIM, "center")
+            lines = self._waiting() if self.loading() else ("no tagged library on the box",)
+            text = D.fit(f, lines, 30, self.rect.width - 20)
+            f.draw(surface, text, self.rect.center, 30, self._waiting_colour() if self.loading() else D.DIM, "center")
             return
         first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
@@ -278,11 +412,12 @@ class LibraryPage(Page):
             f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
         self._draw_samples(surface)
         D.button(surface, f, self.unsure_btn, "unsure first", on=self.reviewing)
-        D.button(surface, f, self.play_btn, "play", enabled=bool(self.samples))
-        D.button(surface, f, self.more_btn, "more like this", enabled=bool(self.samples))
+        listed = bool(self.samples) and not self.loading()
+        D.button(surface, f, self.play_btn, "play", enabled=listed)
+        D.button(surface, f, self.more_btn, "more like this", enabled=listed)
         saves = self.pending is not None and self.pending != self.before
         D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
-                 enabled=bool(self.samples))
+                 enabled=listed or self.retag is not None)
 
     def _draw_samples(self, surface: Any) -> None:
         f = self.ctx.fonts
@@ -295,7 +430,9 @@ class LibraryPage(Page):
             mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
             name = D.fit(f, (s.name,), 24, mark.x - 10 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
-        if self.retag is not None and self.pending is not None:
+        if self.loading():
+            self._status(surface, self._waiting(), self._waiting_colour())
+        elif self.retag is not None and self.pending is not None:
             chosen = " + ".join(sorted(self.pending)) or "no tag"
             self._status(surface, (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)",
                                    f"{chosen} (tap tags, then save)", chosen), D.ACCENT)
@@ -311,6 +448,14 @@ class LibraryPage(Page):
             n, shown, total = self.sample + 1, len(self.samples), self.total()
             more = f" ({shown} read, more as you scroll)" if shown < total else ""
             self._status(surface, (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM)
+
+    def _waiting(self) -> tuple[str, ...]:
+        """What the page says while the list it asked for is on its way (longest wording first)."""
+        return READING if time.monotonic() - self._since < BUSY_S else BUSY
+
+    def _waiting_colour(self) -> tuple[int, int, int]:
+        """Dim while reading, the accent once the library is busy."""
+        return D.DIM if self._waiting() is READING else D.ACCENT
 
     def _status(self, surface: Any, lines: tuple[str, ...], colour: tuple[int, ...]) -> None:
         """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
