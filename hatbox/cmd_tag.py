@@ -42,7 +42,8 @@ def register(cli) -> None:
     g.add_argument("--like", help="files most similar to this audio file")
     g.add_argument("--unsure", action="store_true",
                    help="the files the tagger was least sure of: check these first (then hatbox library fix)")
-    g.add_argument("--failed", action="store_true", help="list files that could not be tagged")
+    g.add_argument("--failed", action="store_true",
+                   help="list files that could not be tagged (undecodable, silent or too short)")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
@@ -95,7 +96,8 @@ def tag(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, "
+    empty = f"{len(rep.skipped)} not tagged (silent or too short), " if rep.skipped else ""
+    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
     if rep.total == 0:
         from device.audio.audiofile import READABLE_SUFFIXES
@@ -103,8 +105,10 @@ def tag(args: argparse.Namespace) -> int:
               f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
         print(f"  skipped {escape_unsafe(rel)}: {escape_unsafe(why)}")
-    if len(rep.failed) > 20:
-        print(f"  ... and {len(rep.failed) - 20} more (hatbox library query {db} --failed)")
+    for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:
+        print(f"  not tagged {escape_unsafe(rel)}: {escape_unsafe(why)}")
+    if len(rep.failed) + len(rep.skipped) > 20:
+        print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {db} --failed)")
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
         return 1

@@ -124,3 +124,53 @@ def test_a_render_writes_through_a_symlinked_output_and_keeps_its_permissions(tm
     render_file(FACTORY_EFFECT, src, link)
     assert link.is_symlink() and sf.info(target).frames == 4800         # the target got the render
     assert target.stat().st_mode & 0o777 == 0o664
+
+
+@pytest.mark.parametrize("amp", [0.0, 0.01], ids=["silence", "sine -40 dBFS"])
+@pytest.mark.parametrize("knobs", [{}, {"drive": 24.0, "tone": 8000.0}], ids=["defaults", "full drive"])
+def test_a_render_starts_without_a_click(tmp_path, amp, knobs):
+    """The model starts at rest, not from its zero state: from zeros the factory drive answered silence
+    with a -30 dBFS blip decaying over ~5 ms (-22 dBFS at full drive), louder than a -40 dBFS sine's own output."""
+    rate = 48000
+    t = np.arange(rate // 2) / rate
+    src, dst = tmp_path / "quiet.wav", tmp_path / "out.wav"
+    sf.write(src, (amp * np.sin(2 * np.pi * 220 * t)).astype(np.float32), rate, subtype="FLOAT")
+    render_file(FACTORY_EFFECT, src, dst, knobs)
+    y, _ = sf.read(dst, dtype="float32")
+    first, steady = np.max(np.abs(y[:rate // 100])), np.max(np.abs(y[rate // 10:]))
+    assert first <= 1.25 * steady + 1e-3, f"first 10 ms peak {first:.4f}, steady peak {steady:.4f}"
+
+
+def test_a_settled_render_sounds_as_before_once_the_start_is_over():
+    """Settling moves only the start: past the old start-up transient the output is what it was."""
+    from device.audio.effect import EffectProcessor, render
+    x = (0.3 * np.sin(2 * np.pi * 220 * np.arange(24000) / 48000)).astype(np.float32)
+    proc = EffectProcessor(FACTORY_EFFECT)
+    settled = render(proc, x, {"drive": 18.0})
+    proc.model.set_rest(None)
+    proc.model.reset()                        # what render() used to do: start from zeros
+    from_zero = np.concatenate([proc.process(x[s:s + 128]) for s in range(0, x.size, 128)])
+    np.testing.assert_allclose(settled[4800:], from_zero[4800:], atol=1e-4)
+    assert 0.0 < proc.settled_s <= 0.5
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_recording_on_a_full_disk_is_reported_and_the_box_goes_on():
+    from device.audio.alsa_io import AudioConfig, FileIO
+    io = FileIO(AudioConfig(rate=48000, period=128, periods=3), None, "/dev/full")
+    for s in range(0, 2 * 48000, 128):
+        io.write(np.zeros(128, np.float32))
+    io.close()
+    assert "No space left on device" in io.info["playback"]["error"] and io.dropped > 0
+
+
+def test_the_recorder_header_is_what_libsndfile_and_sox_read(tmp_path):
+    """A 32-bit float WAV with the fmt extension and fact chunk a non-PCM WAV carries."""
+    rec = audiofile.WavRecorder(tmp_path / "r.wav", 44100, channels=2, update_s=0.01)
+    x = np.random.default_rng(0).uniform(-1, 1, (1000, 2)).astype(np.float32)
+    rec.write(x)
+    rec.close()
+    rec.close()
+    info = sf.info(str(tmp_path / "r.wav"))
+    assert (info.samplerate, info.channels, info.frames, info.subtype) == (44100, 2, 1000, "FLOAT")
+    assert np.array_equal(sf.read(tmp_path / "r.wav", dtype="float32")[0], x)

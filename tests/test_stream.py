@@ -48,3 +48,22 @@ def test_state_is_carried_and_reset(tmp_path: Path) -> None:
     np.testing.assert_allclose(sm.run({"audio_in": x})["audio_out"], [[1, 2, 3]])
     sm.restore(snap)
     np.testing.assert_allclose(sm.run({"audio_in": x})["audio_out"], [[7, 8, 9]])
+
+
+def test_reset_returns_to_the_rest_state_it_was_given(tmp_path: Path) -> None:
+    m = Manifest(kind="effect", name="runsum", version="0.1.0", sample_rate=48000,
+                 inputs=[TensorSpec("audio_in", (1, "T")), TensorSpec("state_in", (1, 1))],
+                 outputs=[TensorSpec("audio_out", (1, "T")), TensorSpec("state_out", (1, 1))],
+                 state=[StateSpec("state_in", "state_out", (1, 1))])
+    g = golden_bytes({"audio_in": np.ones((1, 2), np.float32)}, {"audio_out": np.array([[1, 2]], np.float32)})
+    sm = StreamingModel(read_pack(write_pack(tmp_path / "r.hatpack", m, {"model.onnx": running_sum_model(),
+                                                                        "golden.npz": g})))
+    x = np.ones((1, 2), np.float32)
+    sm.run({"audio_in": x})
+    sm.set_rest(sm.snapshot())                       # rests at s = 2
+    sm.run({"audio_in": x})
+    sm.reset()
+    np.testing.assert_allclose(sm.run({"audio_in": x})["audio_out"], [[3, 4]])
+    sm.set_rest(None)
+    sm.reset()
+    np.testing.assert_allclose(sm.run({"audio_in": x})["audio_out"], [[1, 2]])

@@ -154,11 +154,14 @@ class AlsaIO:
 class FileIO:
     """Offline backend: blocks from an input signal (the run ends with it) or, without one, endless
     silence (the run ends when it is stopped).  With ``out_path`` the output is written to that float
-    WAV as it goes (a quarter second is buffered, so memory stays flat however long it runs); the
-    file is complete once :meth:`close` returns.  A WAV holds at most 4 GiB: output past
-    ``MAX_OUT_BYTES`` (6.2 h at 48 kHz) is dropped and counted in ``dropped`` (and said in ``info``)."""
+    WAV as it goes (device/audio/audiofile.WavRecorder; a quarter second is buffered, so memory stays
+    flat however long it runs): its header is brought up to date every second of audio, so a box
+    killed mid-run leaves a readable WAV, and the file is complete once :meth:`close` returns.  A WAV
+    holds at most 4 GiB: past ``MAX_OUT_BYTES`` of audio (6.2 h at 48 kHz) the recording goes on in
+    ``NAME-002.wav``, ``NAME-003.wav``... (listed in ``info['playback']['files']``).  Output that
+    cannot be written (a full disk) is counted in ``dropped`` and said in ``info``."""
 
-    MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # a WAV's 32-bit sizes, less room for the header
+    MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # audio per WAV file: its sizes are 32-bit
     BUFFER_S = 0.25                              # output collected before each write to the file
 
     def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
@@ -170,25 +173,22 @@ class FileIO:
         self.xruns = 0
         self.written = 0                         # samples taken by write(), kept or not
         self.kept = 0                            # samples in the output file
-        self.dropped = 0                         # samples not in it (past MAX_OUT_BYTES, or a failed write)
+        self.dropped = 0                         # samples not in it (a failed write)
         self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
         self.primed_samples = 0
         self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
         self._fill = 0
-        self._room = self.MAX_OUT_BYTES // 4     # float32 mono samples the file may still take
+        self._writable = True                    # False after a failed write: the rest is dropped
         self._out = self._open_out() if self.out_path is not None else None
 
     def _open_out(self) -> Any:
-        import soundfile as sf
-        path = self.out_path
+        from device.audio.audiofile import WavRecorder
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return sf.SoundFile(str(path), "w", samplerate=int(self.cfg.rate), channels=1, format="WAV",
-                                subtype="FLOAT")
-        except Exception as exc:  # noqa: BLE001 - libsndfile and OSError alike: one clear line
-            why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-            raise AudioFileError(f"cannot write the output {path}: {why}",
-                                 hint="pass a writable file with --output WAV") from None
+            out = WavRecorder(self.out_path, int(self.cfg.rate), max_bytes=self.MAX_OUT_BYTES, role="the output")
+        except AudioFileError as exc:
+            raise AudioFileError(exc.args[0], hint="pass a writable file with --output WAV") from None
+        self.info["playback"]["files"] = [str(p) for p in out.paths]
+        return out
 
     @property
     def exhausted(self) -> bool:
@@ -217,15 +217,16 @@ class FileIO:
         return True
 
     def _flush(self) -> None:
-        keep = min(self._fill, self._room)
+        keep = self._fill if self._writable else 0
         if keep:
             try:
                 self._out.write(self._buf[:keep])
             except Exception as exc:  # noqa: BLE001 - a full disk ends the recording, not the engine
                 self._fail(exc)
                 keep = 0
-            self._room -= keep
             self.kept += keep
+            if len(self._out.paths) != len(self.info["playback"]["files"]):
+                self.info["playback"]["files"] = [str(p) for p in self._out.paths]
         if self._fill > keep and not self.dropped:
             self.info["playback"].setdefault("note", f"output past {self.kept / self.cfg.rate:.1f} s not written")
         self.dropped += self._fill - keep
@@ -233,8 +234,9 @@ class FileIO:
 
     def _fail(self, exc: Exception) -> None:
         why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-        self.info["playback"]["error"] = f"cannot write the output {self.out_path}: {why}"
-        self._room = 0
+        said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
+        self.info["playback"]["error"] = why if said else f"cannot write the output {self.out_path}: {why}"
+        self._writable = False
 
     def close(self) -> None:
         """Write what is buffered and finish the WAV (its header gets the final length).

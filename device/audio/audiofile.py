@@ -4,8 +4,10 @@ Arrays are float32, shape [channels, frames], values nominally in [-1, 1].
 """
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import soundfile as sf
@@ -116,6 +118,104 @@ def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = 
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _why(exc)
         raise AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?") from None
     return path
+
+
+FLOAT_WAV_HEADER = 58                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + data (8)
+WAV_MAX_BYTES = (1 << 32) - (1 << 20)        # audio in one WAV: its sizes are 32-bit; room left for the header
+
+
+def float_wav_header(rate: int, channels: int, frames: int) -> bytes:
+    """The :data:`FLOAT_WAV_HEADER` bytes of a 32-bit float WAV holding ``frames`` frames (IEEE float,
+    an 18-byte fmt chunk and the fact chunk non-PCM formats carry, then the data chunk's header)."""
+    data = 4 * channels * frames
+    return (b"RIFF" + struct.pack("<I", FLOAT_WAV_HEADER - 8 + data) + b"WAVE"
+            + b"fmt " + struct.pack("<IHHIIHHH", 18, 3, channels, rate, 4 * channels * rate, 4 * channels, 32, 0)
+            + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data))
+
+
+class WavRecorder:
+    """A 32-bit float WAV written as it goes that stays readable whatever happens to the writer.
+
+    :meth:`write` appends frames; every ``update_s`` seconds of audio (and at :meth:`close`) the
+    buffered audio goes to the OS and then the header's sizes are rewritten, so a recorder killed
+    (SIGKILL, a power cut once the OS has written it back) leaves a WAV every tool reads, holding the
+    audio up to that update.  Before a file passes the format's 4 GiB limit (``max_bytes`` of audio:
+    6.2 h of mono at 48 kHz) the recording goes on in a new file beside it, ``NAME-002.wav``,
+    ``NAME-003.wav``... (:attr:`paths`); a numbered file already there is replaced.  Disk errors are
+    raised as AudioFileError."""
+
+    def __init__(self, path: str | Path, rate: int, channels: int = 1, *, update_s: float = 1.0,
+                 max_bytes: int = WAV_MAX_BYTES, role: str = "") -> None:
+        self.path, self.rate, self.channels = Path(path), int(rate), int(channels)
+        self.role = role                         # what errors call it: "the output" -> "cannot write the output X"
+        self.max_frames = max(1, min(max_bytes, WAV_MAX_BYTES) // (4 * self.channels))
+        self.update_frames = max(1, round(update_s * self.rate))
+        self.paths: list[Path] = []
+        self.frames = 0                          # frames in the current file
+        self.total = 0                           # frames written, all files together
+        self._since = 0                          # frames since the header was last rewritten
+        self._fh = None
+        self._open(self.path)
+
+    def part_path(self, k: int) -> Path:
+        """File ``k`` (1-based) of the recording: the path given, then ``NAME-002.wav``..."""
+        return self.path if k == 1 else self.path.with_name(f"{self.path.stem}-{k:03d}{self.path.suffix}")
+
+    def write(self, samples: np.ndarray) -> None:
+        """Append float audio [N] (mono) or [N, channels] frames."""
+        x = np.ascontiguousarray(samples, dtype="<f4").reshape(-1, self.channels)
+        while x.shape[0]:
+            if self.frames >= self.max_frames:
+                self._next()
+            take = min(x.shape[0], self.max_frames - self.frames)
+            self._io(lambda: self._fh.write(x[:take].tobytes()))
+            self.frames, self.total, self._since = self.frames + take, self.total + take, self._since + take
+            x = x[take:]
+            if self._since >= self.update_frames:
+                self.update()
+
+    def update(self) -> None:
+        """Hand the audio written so far to the OS, then rewrite the header's sizes to match it."""
+        if self._fh is not None:
+            self._io(self._fh.flush)
+            header = float_wav_header(self.rate, self.channels, self.frames)
+            self._io(lambda: os.pwrite(self._fh.fileno(), header, 0))
+            self._since = 0
+
+    def close(self) -> None:
+        """Finish the current file (its header gets the final sizes); safe to call twice."""
+        if self._fh is not None:
+            try:
+                self.update()
+            finally:
+                fh, self._fh = self._fh, None
+                try:
+                    fh.close()
+                except OSError:                  # the failed update above says what went wrong
+                    pass
+
+    def _open(self, path: Path) -> None:
+        def start() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(path, "wb")
+            self._fh.write(float_wav_header(self.rate, self.channels, 0))
+        self._io(start, path)
+        self.paths.append(path)
+        self.frames = self._since = 0
+
+    def _next(self) -> None:
+        self.close()
+        self._open(self.part_path(len(self.paths) + 1))
+
+    def _io(self, action: Callable[[], object], path: Path | None = None) -> None:
+        """Run one file operation; an OSError becomes an AudioFileError naming the file."""
+        try:
+            action()
+        except OSError as exc:
+            where = path or (self.paths[-1] if self.paths else self.path)
+            role = f"{self.role} " if self.role else ""
+            raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
+                                 hint="is the disk full?") from None
 
 
 def wav_header_problem(path: str | Path) -> str:

@@ -12,6 +12,12 @@ Knobs arrive in the gear's units (``set_knob``), are checked against the manifes
 the model sees them, so the output is the same for every block size even while knobs move.
 Non-finite model output never leaves the processor: the block is muted, the state reset,
 and ``faults`` counts it.
+
+A network's zero state is not where it rests: from zeros, the factory drive answers silence with a
+decaying -30 dBFS blip (about 5 ms, a click at the start of every render and after every reset).
+So the processor lets the model come to rest on a short pre-roll of silence (:meth:`EffectProcessor.settle`,
+at load and before each render) and its :meth:`~EffectProcessor.reset` returns there, not to zeros:
+the output starts as if silence had gone in before it.
 """
 from __future__ import annotations
 
@@ -29,6 +35,9 @@ from hatbox.errors import AudioFileError, KnobError, PackError
 CONTRACT = "effect-v1"
 AUDIO_IN, KNOBS_IN, AUDIO_OUT = "audio_in", "knobs", "audio_out"
 KnobValue = float | np.ndarray
+SETTLE_STEP_S = 0.01      # silence per pre-roll step (s)
+SETTLE_MAX_S = 0.5        # the longest pre-roll (s): a model that never comes to rest stops there
+SETTLE_FLAT = 1e-5        # at rest: the output moved less than this (-100 dBFS) over one step
 
 
 def check_effect_manifest(m: Manifest) -> None:
@@ -70,6 +79,7 @@ class EffectProcessor:
         defaults = [k.normalize(k.default) for k in self.knobs]
         self.smoother = KnobSmoother(np.array(defaults), self.manifest.sample_rate, smoothing_s)
         self.faults = 0
+        self.settled_s = self.settle()
 
     @property
     def sample_rate(self) -> int:
@@ -98,9 +108,45 @@ class EffectProcessor:
         return {k.name: k.denormalize(float(t)) for k, t in zip(self.knobs, self.smoother.target)}
 
     def reset(self) -> None:
-        """Zero the model state; knobs jump to their targets (no glide after a reset)."""
+        """Back to the rest state of the last :meth:`settle` (cheap: the audio thread may call it).
+        The knobs restart where that rest was found and glide to their targets over the smoothing
+        time: a knob turned since then moves the resting model as turning it in silence would,
+        where a jump (or zeroed state) would click."""
         self.model.reset()
+        self.smoother.state[:] = self._rest_knobs
+
+    def settle(self) -> float:
+        """Let the model come to rest on silence at the current knob targets, in steps of
+        ``SETTLE_STEP_S`` until one step's output is flat within ``SETTLE_FLAT`` (at most
+        ``SETTLE_MAX_S``), and make that state (and these knobs) what :meth:`reset` returns to; knobs
+        jump to their targets.  Returns the pre-roll used (s).  A few ms of compute: not for the audio
+        thread."""
         self.smoother.jump()
+        self._rest_knobs = self.smoother.target.copy()
+        self.model.set_rest(None)
+        self.model.reset()
+        n = max(1, round(SETTLE_STEP_S * self.sample_rate))
+        feeds = self._silence(n)
+        steps = max(1, round(SETTLE_MAX_S / SETTLE_STEP_S))
+        for step in range(1, steps + 1):
+            try:
+                y = self.model.run(feeds)[AUDIO_OUT]
+            except Exception:  # noqa: BLE001 - a model that cannot run is the golden check's to report
+                y = np.full(1, np.nan, np.float32)
+            if not np.all(np.isfinite(y)):          # rests at zeros: process() catches and counts it
+                self.model.reset()
+                return 0.0
+            if float(np.ptp(y)) < SETTLE_FLAT:
+                break
+        self.model.set_rest(self.model.snapshot())
+        return step * n / self.sample_rate
+
+    def _silence(self, n: int) -> dict[str, np.ndarray]:
+        """Model feeds for ``n`` samples of silence at the knobs' targets: audio [1, n], knobs [1, n, K]."""
+        feeds = {AUDIO_IN: np.zeros((1, n), np.float32)}
+        if self.knobs:
+            feeds[KNOBS_IN] = np.tile(self.smoother.target.astype(np.float32), (1, n, 1))
+        return feeds
 
     def handle(self, msg: Mapping[str, object]) -> None:
         """Control messages for the effect slot: ``knob`` (name, value) and ``panic``."""
@@ -125,7 +171,7 @@ class EffectProcessor:
         y = self.model.run(feeds)[AUDIO_OUT].reshape(-1)
         if not np.all(np.isfinite(y)):
             self.faults += 1
-            self.model.reset()
+            self.reset()
             return np.zeros(n, np.float32)
         return y
 
@@ -168,7 +214,8 @@ def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
 
     ``knobs`` maps knob names to a value in the gear's units, or to an array [N] of values
     (automation, smoothed per sample).  Unset knobs sit at their defaults.  ``rate`` (Hz), if
-    given, must equal the pack's sample rate.  The output does not depend on ``block``.
+    given, must equal the pack's sample rate.  The output does not depend on ``block``.  The model
+    starts at rest (:meth:`EffectProcessor.settle` at the first knob values), as if silence preceded.
     """
     proc = pack if isinstance(pack, EffectProcessor) else EffectProcessor(pack)
     if rate is not None and int(rate) != proc.sample_rate:
@@ -181,7 +228,7 @@ def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
     if tracks is None:
         proc.set_knobs({k: float(v) for k, v in (knobs or {}).items()})
     proc.smoother.jump(tracks[0] if tracks is not None else None)
-    proc.model.reset()
+    proc.settle()                               # no click: the model starts from rest, not zeros
     return _run_blocks(proc, x, tracks, int(block))
 
 

@@ -136,7 +136,8 @@ class Slot:
         return self._next[2] if self._next is not None else self.bypassed
 
     def set_bypass(self, on: bool) -> None:
-        """Fade to the dry signal (on) or back to the unit, whose state restarts from zero."""
+        """Fade to the dry signal (on) or back to the unit, whose state restarts from its rest state
+        (device/audio/effect.py ``EffectProcessor.reset``)."""
         on = bool(on)
         if self._next is not None:
             self._next = (self._next[0], self._next[1], on)

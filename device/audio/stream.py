@@ -2,7 +2,9 @@
 
 A streaming model takes its state tensors as inputs and returns the next state as outputs
 (manifest.state pairs them).  :class:`StreamingModel` keeps that state between calls,
-zeroes it on :meth:`reset`, and can snapshot/restore it (for crossfades and retries).
+puts it back to its rest state on :meth:`reset` (zeros, unless :meth:`set_rest` gave another:
+a network's zero state is seldom where it rests, see device/audio/effect.py ``settle``), and can
+snapshot/restore it (for crossfades and retries).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class StreamingModel:
         self._state_out_to_in = {s.output: s.input for s in self.manifest.state}
         self._outputs = [o.name for o in self.manifest.outputs]
         self._state: dict[str, np.ndarray] = {}
+        self._rest = self.zero_state()
         self.reset()
 
     @property
@@ -30,9 +33,17 @@ class StreamingModel:
         """Names of the non-state outputs, in manifest order."""
         return [n for n in self._outputs if n not in self._state_out_to_in]
 
+    def zero_state(self) -> dict[str, np.ndarray]:
+        """Every state tensor zeroed (state input name -> array of the manifest's shape)."""
+        return {s.input: np.zeros(s.shape, dtype=_NP_DTYPES[s.dtype]) for s in self.manifest.state}
+
+    def set_rest(self, state: dict[str, np.ndarray] | None) -> None:
+        """Make ``state`` (a :meth:`snapshot`; None: zeros) what :meth:`reset` returns to."""
+        self._rest = self.zero_state() if state is None else {k: v.copy() for k, v in state.items()}
+
     def reset(self) -> None:
-        """Zero every state tensor (silence in, silence out)."""
-        self._state = {s.input: np.zeros(s.shape, dtype=_NP_DTYPES[s.dtype]) for s in self.manifest.state}
+        """Put every state tensor back to the rest state (zeros unless :meth:`set_rest` said otherwise)."""
+        self._state = {k: v.copy() for k, v in self._rest.items()}
 
     def snapshot(self) -> dict[str, np.ndarray]:
         return {k: v.copy() for k, v in self._state.items()}

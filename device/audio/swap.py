@@ -153,10 +153,12 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
     n = (x.shape[0] // block) * block
     knobs = list(getattr(unit, "knobs", []))
     worst = -np.inf
+    # at rest at each setting (EffectProcessor.settle: a pre-roll of silence, knobs jump), else state zeroed
+    rest = getattr(unit, "settle", None) or unit.reset
     for setting in knob_corners(knobs):
         if knobs:
             unit.set_knobs(setting)
-        unit.reset()                                    # state zeroed, knobs jump to the setting
+        rest()
         y = np.empty(n, np.float32)
         for i, s in enumerate(range(0, n, block)):
             y[s:s + block] = unit.process(x[s:s + block])
@@ -165,7 +167,7 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
         worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db)))
     if knobs:
         unit.set_knobs({k.name: k.default for k in knobs})
-    unit.reset()
+    rest()
     return float(worst)
 
 

@@ -79,7 +79,8 @@ def set_meta(con: sqlite3.Connection, **values: object) -> None:
 
 
 def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]:
-    """path -> (size, mtime_ns, model, status) of every row (status "ok", or "error": it did not decode)."""
+    """path -> (size, mtime_ns, model, status) of every row (status "ok"; "error": it did not decode,
+    tried again next run; "skipped": nothing to tag, silent or too short, not decoded again until it changes)."""
     return {p: (s, m, mod or "", st) for p, s, m, mod, st in
             con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
@@ -98,6 +99,13 @@ def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: s
     con.execute("DELETE FROM files WHERE path = ?", (rel,))
     con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'error', ?, ?, NULL, NULL, NULL)",
                 (rel, stat[0], stat[1], error, model))
+
+
+def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str) -> None:
+    """Record a file that decodes but holds nothing to tag (``reason``: "silent (all zeros)"...): no tags."""
+    con.execute("DELETE FROM files WHERE path = ?", (rel,))
+    con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'skipped', ?, ?, NULL, NULL, NULL)",
+                (rel, stat[0], stat[1], reason, model))
 
 
 def remove(con: sqlite3.Connection, rels: list[str]) -> None:

@@ -31,3 +31,21 @@ def read_head(path: Path, seconds: float) -> tuple[np.ndarray, int]:
         raise AudioFileError(f"{path} holds no usable audio")
     audiofile.check_samples(mono, path)
     return mono.astype(np.float32), int(rate)
+
+
+def first_sound(path: Path, level: float, block: int = 1 << 16) -> tuple[float | None, float]:
+    """(seconds at which the mono mix of ``path`` first reaches ``level`` (linear) or None, and the peak of
+    what was decoded up to there: the whole file's when it never does), decoded ``block`` frames at a time."""
+    peak, done = 0.0, 0
+    try:
+        with sf.SoundFile(str(path)) as f:
+            rate = f.samplerate
+            for data in f.blocks(blocksize=block, dtype="float32", always_2d=True):
+                loud = np.flatnonzero(np.abs(data.mean(axis=1)) >= level)
+                if loud.size:
+                    return (done + int(loud[0])) / rate, float(np.max(np.abs(data.mean(axis=1))))
+                peak = max(peak, float(np.max(np.abs(data.mean(axis=1)), initial=0.0)))
+                done += data.shape[0]
+    except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
+        raise AudioFileError(f"cannot decode {path}: {str(exc).strip().splitlines()[0]}") from None
+    return None, peak

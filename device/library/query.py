@@ -194,13 +194,14 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
     try:
-        row = con.execute("SELECT status FROM files WHERE path = ?", (rel,)).fetchone()
+        row = con.execute("SELECT status, error FROM files WHERE path = ?", (rel,)).fetchone()
         if row is None:
             raise HatboxError(f"{path} is not a file of this library",
                               hint="give its path inside the library, as the listings show it; a file added "
                                    "since the last run needs hatbox tag LIBRARY again")
         if row[0] != "ok":
-            raise HatboxError(f"{path} could not be tagged (it does not decode), so it cannot carry tags")
+            why = row[1] if row[0] == "skipped" else "it does not decode"
+            raise HatboxError(f"{path} could not be tagged ({why}), so it cannot carry tags")
         with con:                                   # one transaction: all or nothing
             con.execute("DELETE FROM user_tags WHERE path = ?", (rel,))
             con.executemany("INSERT INTO user_tags (path, tag) VALUES (?, ?)", [(rel, t) for t in clean])
@@ -248,9 +249,10 @@ def _check_tag(tag: str) -> str:
 
 
 def failures(db_path: str | Path) -> list[tuple[Path, str]]:
-    """(file, reason) of every file that could not be tagged."""
+    """(file, reason) of every file that could not be tagged: it did not decode, or holds nothing to
+    tag (silent, too short)."""
     con, root = _open(db_path)
-    rows = con.execute("SELECT path, error FROM files WHERE status = 'error' ORDER BY path").fetchall()
+    rows = con.execute("SELECT path, error FROM files WHERE status IN ('error', 'skipped') ORDER BY path").fetchall()
     con.close()
     return [(root / p, e) for p, e in rows]
 

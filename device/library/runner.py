@@ -9,13 +9,33 @@ import numpy as np
 from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from device.audio.runtime import make_session
-from device.library.decode import read_head
+from device.library.decode import first_sound, read_head
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
 
 
 MAX_CLIP_SECONDS = 30.0
+SILENT_DBFS = -90.0        # a peak below this is silence (1 LSB of 16-bit audio is -90.3 dBFS)
+SILENT_LEVEL = 10.0 ** (SILENT_DBFS / 20.0)
+MIN_SECONDS = 0.001        # a file shorter than this (48 samples at 48 kHz) holds no sound to tag
+
+
+def silence(peak: float) -> str:
+    """Why a file whose peak is ``peak`` (linear, under :data:`SILENT_LEVEL`) gets no tags."""
+    if peak == 0.0:
+        return "silent (all zeros)"
+    return f"silent (peak {20.0 * np.log10(peak):.0f} dBFS, under {SILENT_DBFS:g})"
+
+
+def not_taggable(audio: np.ndarray, rate: int) -> str:
+    """Why mono ``audio`` [n] at ``rate`` Hz gets no tags ("too short: 1 sample (under 1 ms)", "silent
+    (all zeros)"...), or "".  A tagger gives every clip its best guess: a silent file would be a "kick"."""
+    n = int(audio.shape[0])
+    if n < MIN_SECONDS * rate:
+        return f"too short: {n} sample{'' if n == 1 else 's'} (under {MIN_SECONDS * 1000:g} ms)"
+    peak = float(np.max(np.abs(audio)))
+    return silence(peak) if peak < SILENT_LEVEL else ""
 
 
 def tagger_tags(m: Manifest) -> list[str]:
@@ -73,10 +93,33 @@ class PackTagger:
         self.session = make_session(self.pack.model_bytes, threads=threads)
         self.model_id = hashlib.sha256(self.pack.model_bytes).hexdigest()[:16]
 
+    def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
+        """(mono [n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger hears."""
+        seconds = (self.n + 64) / self.rate
+        audio, rate = read_head(path, seconds)
+        return audio, rate, audio.shape[0] < int(np.ceil(rate * seconds))
+
+    def why_not(self, path: Path, audio: np.ndarray, rate: int, whole: bool) -> str:
+        """Why ``path`` gets no tags, judged on what the tagger hears of it (``audio`` [n] at ``rate`` Hz, from
+        :meth:`decode`; ``whole``: all of it); "" when it gets them.  When only the head was heard and it is
+        silent, the rest is scanned to say whether the file is silent or where its sound starts."""
+        why = not_taggable(audio, rate)
+        if not why or whole:
+            return why
+        onset, peak = first_sound(path, SILENT_LEVEL)
+        if onset is None:
+            return silence(peak)
+        return (f"silent where the tagger listens (its first {audio.shape[0] / rate:.2f} s); "
+                f"its sound starts at {onset:.2f} s")
+
+    def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
+        """Mono ``audio`` [n] at ``rate`` Hz -> the clip [N] float32: resampled to the pack's rate, onset-aligned."""
+        return fit_clip(resample(audio, rate, self.rate), self.n)
+
     def prepare(self, path: Path) -> np.ndarray:
         """Decode, mono, resample to the pack's rate, onset-align, fit to [N] float32."""
-        audio, rate = read_head(path, (self.n + 64) / self.rate)
-        return fit_clip(resample(audio, rate, self.rate), self.n)
+        audio, rate, _ = self.decode(path)
+        return self.fit(audio, rate)
 
     def run(self, audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """audio [B, N] float32 -> (probs [B, n_tags], embeddings [B, E])."""

@@ -3,7 +3,9 @@
 Files are walked once (paths only), then decoded, tagged and written batch by batch; the database
 is committed after every batch, so an interrupted run resumes where it stopped.  A file is tagged
 again only if its size or mtime changed or the pack did; files that disappeared are dropped.
-A file that cannot be decoded is recorded with its error and skipped.
+A file that cannot be decoded is recorded with its error and tried again next run.  A file that
+decodes but holds nothing to tag (silent, or too short: device/library/runner.PackTagger.why_not) gets
+no tags, only its reason, and is not decoded again until it changes.
 """
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ BATCH = 32
 
 @dataclass
 class LibraryReport:
-    """What one run did. ``failed``: (relative path, reason) of files that could not be tagged."""
+    """What one run did. ``failed``: (relative path, reason) of files that could not be tagged;
+    ``skipped``: of files decoded this run that hold nothing to tag (silent, too short)."""
 
     total: int = 0
     tagged: int = 0
@@ -38,6 +41,7 @@ class LibraryReport:
     cancelled: bool = False
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
 
 
@@ -136,17 +140,24 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     except OSError as exc:
         report.failed.append((rel, f"cannot stat: {exc.strerror}"))
         return
-    if known.get(rel) == (*stat, tagger.model_id, "ok"):
+    if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
         return
     try:
-        buf[len(pending.rel)] = tagger.prepare(path)
-        digest = content_hash(path)
+        audio, rate, whole = tagger.decode(path)
+        why_not = tagger.why_not(path, audio, rate, whole)
+        clip = None if why_not else tagger.fit(audio, rate)
+        digest = "" if why_not else content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
         reason = str(exc).splitlines()[0]
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason)
         return
+    if clip is None:
+        report.skipped.append((rel, why_not))
+        libdb.put_skipped(con, rel, stat, tagger.model_id, why_not)
+        return
+    buf[len(pending.rel)] = clip
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)

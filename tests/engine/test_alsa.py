@@ -140,17 +140,55 @@ def test_file_backend_writes_the_wav_as_it_goes_in_bounded_memory(tmp_path: Path
     assert rate == RATE and np.array_equal(y.reshape(-1), ramp)
 
 
-def test_file_backend_stops_writing_at_the_wav_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_backend_goes_on_in_a_numbered_file_at_the_wav_size_limit(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A WAV holds 4 GiB (6.2 h here): the recording goes on in out-002.wav, out-003.wav... (it used to
+    stop there, the rest of a long run lost)."""
     from device.audio import audiofile
     from device.audio.alsa_io import FileIO
-    monkeypatch.setattr(FileIO, "MAX_OUT_BYTES", 4 * 1000)
+    monkeypatch.setattr(FileIO, "MAX_OUT_BYTES", 4 * 5000)
     io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), None, tmp_path / "out.wav")
-    for _ in range(100):
-        io.write(np.full(128, 0.25, np.float32))
+    ramp = np.arange(100 * 128, dtype=np.float32) / 20000.0
+    for s in range(0, ramp.size, 128):
+        io.write(ramp[s:s + 128])
     io.close()
-    y, _ = audiofile.read(tmp_path / "out.wav")
-    assert y.shape[-1] == 1000 and io.dropped == 100 * 128 - 1000
-    assert "not written" in io.info["playback"]["note"]
+    names = ["out.wav", "out-002.wav", "out-003.wav"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names) and io.dropped == 0
+    assert io.info["playback"]["files"] == [str(tmp_path / n) for n in names]
+    parts = [audiofile.read(tmp_path / n)[0].reshape(-1) for n in names]
+    assert [p.size for p in parts] == [5000, 5000, 2800] and np.array_equal(np.concatenate(parts), ramp)
+    assert all(audiofile.wav_header_problem(tmp_path / n) == "" for n in names)
+
+
+def _wav_sizes(path: Path) -> tuple[int, int, int]:
+    """(RIFF size, data chunk size, file size) read straight from a WAV's bytes, as strict readers do."""
+    import struct
+    b = path.read_bytes()
+    pos = 12
+    while b[pos:pos + 4] != b"data":
+        pos += 8 + struct.unpack("<I", b[pos + 4:pos + 8])[0]
+    return struct.unpack("<I", b[4:8])[0], struct.unpack("<I", b[pos + 4:pos + 8])[0], len(b)
+
+
+def test_a_recording_killed_mid_run_is_a_readable_wav(tmp_path: Path) -> None:
+    """Nothing closes the file (SIGKILL, a power cut): its header was kept up to date every second, so the
+    WAV reads, by strict readers too, up to the last update (its sizes used to say 0 until close)."""
+    import shutil
+
+    from scipy.io import wavfile
+
+    from device.audio.alsa_io import FileIO
+    out, killed = tmp_path / "out.wav", tmp_path / "killed.wav"
+    io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), None, out)
+    x = (0.5 * np.sin(np.arange(int(3.6 * RATE)) / 20.0)).astype(np.float32)
+    for s in range(0, x.size, 128):
+        io.write(x[s:s + 128])
+    shutil.copy(out, killed)                          # the file as the killed box left it
+    io.close()
+    riff, data, size = _wav_sizes(killed)
+    assert riff == data + 50 and 3 * RATE * 4 <= data <= size - 58, (riff, data, size)   # a 58-byte header
+    rate, y = wavfile.read(killed)
+    assert rate == RATE and 3 * RATE <= y.size and np.array_equal(y, x[:y.size])
 
 
 def test_file_backend_output_that_cannot_be_written_is_a_clear_error_at_start(tmp_path: Path) -> None:

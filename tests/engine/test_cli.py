@@ -79,3 +79,31 @@ def test_sim_without_input_runs_until_stopped_and_records_in_the_store(tmp_path:
     y, rate = audiofile.read(out)
     assert rate == RATE and y.shape[-1] >= 2 * RATE
     assert not list(tmp_path.glob("*.wav"))                            # nothing left in the current directory
+
+
+def test_a_box_killed_mid_run_leaves_a_readable_recording(tmp_path: Path) -> None:
+    """SIGKILL to the box and its engine (as a power cut would stop them: nothing gets to close the file):
+    the recording in the store is a WAV that strict readers read, up to its last header update (its
+    sizes used to stay 0 until the engine closed it)."""
+    import os
+
+    from scipy.io import wavfile
+    (tmp_path / "empty.conf").write_text("")
+    store = tmp_path / "store"
+    audiofile.write(tmp_path / "in.wav", tone(60.0, amp=0.5), RATE)
+    proc = subprocess.Popen([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--no-api", "--no-panel",
+                             "--no-midi", "--osc-port", "0", "--store", str(store), "--input", "in.wav"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=_env(tmp_path), start_new_session=True)
+    out = store / "sim-out.wav"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 58 + 3 * 4 * RATE):
+            assert proc.poll() is None, "the box stopped by itself"
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    rate, y = wavfile.read(out)
+    assert rate == RATE and y.size >= 2 * RATE
+    assert 0.4 < np.max(np.abs(y[RATE:2 * RATE])) < 0.55                   # the input, played through

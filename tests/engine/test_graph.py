@@ -219,3 +219,22 @@ def test_notes_during_a_synth_swap_reach_both_units(engine: Engine) -> None:
     engine.handle({"op": "note_off", "note": 60})
     assert old.got == [("note_on", 60)]
     assert new.got == [("note_on", 60), ("note_off", 60)]       # the held note is not stuck or lost
+
+
+@pytest.mark.parametrize("knobs", [{}, {"drive": 24.0, "tone": 8000.0}], ids=["defaults", "turned since the load"])
+def test_a_panic_restarts_the_effect_from_rest_without_a_click(engine: Engine, knobs: dict) -> None:
+    """Panic (and a fault) reset the effect's state on the running box: to where the model rests on silence,
+    not to zeros, from which the factory drive sent a -30 dBFS blip (-22 dBFS at full drive) to the speakers;
+    knobs turned since the load glide there from where the rest was found."""
+    from device.audio.effect import EffectProcessor
+    unit = EffectProcessor(Path(__file__).parents[2] / "factory" / "effect-drive.hatpack")
+    engine.install("effect", unit, {"name": "drive"})
+    run_blocks(engine, np.zeros(256, np.float32))               # installed at the next block
+    for name, value in knobs.items():
+        engine.handle({"op": "knob", "slot": "effect", "name": name, "value": value})
+    silence = np.zeros(RATE // 5, np.float32)
+    settled = run_blocks(engine, silence)
+    engine.handle({"op": "panic"})
+    after = run_blocks(engine, silence)
+    assert np.max(np.abs(after[:RATE // 100])) < 0.01, np.max(np.abs(after[:RATE // 100]))
+    assert np.max(np.abs(settled[RATE // 10:])) < 2e-3

@@ -56,3 +56,16 @@ def test_query_options_are_checked_and_names_cannot_drive_the_terminal(library_d
     with pytest.raises(SystemExit):                                  # --failed lists failures, not a tag
         main(["library", "query", str(db), "--failed", "--tag", "kick"])
     assert "give 1 or more" in capsys.readouterr().err
+
+
+def test_silent_files_are_listed_as_not_tagged(library_dir, small_pack, tmp_path, capsys):
+    import numpy as np
+    import soundfile as sf
+    db = tmp_path / "lib.db"
+    sf.write(library_dir / "kicks" / "blank.wav", np.zeros(22050, np.float32), 44100)
+    assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "7 files: 5 tagged, 0 unchanged, 1 failed, 1 not tagged (silent or too short)" in out
+    assert "not tagged kicks/blank.wav: silent (all zeros)" in out
+    assert main(["library", "query", str(db), "--failed"]) == 0
+    assert "blank.wav\tsilent (all zeros)" in capsys.readouterr().out

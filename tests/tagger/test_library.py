@@ -266,3 +266,76 @@ def test_a_links_folder_from_before_the_list_of_made_links_is_cleared_after_a_mo
     assert "kicks__k1 (2).wav" not in kick and "kicks__k1.wav" in kick and "mine.wav" in kick
     assert (links / "kick" / "kicks__k1.wav").resolve() == (library_dir / "kicks" / "k1.wav").resolve()
     assert not rep.links_error
+
+
+def _empty_samples(root) -> dict[str, str]:
+    """Write files with nothing to tag under ``root``; returns name -> the start of the reason each gets."""
+    sf.write(root / "silent.wav", np.zeros(8000, np.float32), 16000, subtype="PCM_16")
+    sf.write(root / "hum.wav", (1e-5 * np.sin(np.arange(24000) / 5)).astype(np.float32), 48000, subtype="FLOAT")
+    sf.write(root / "one.wav", np.array([0.5], np.float32), 44100)
+    return {"silent.wav": "silent (all zeros)", "hum.wav": "silent (peak -100 dBFS, under -90)",
+            "one.wav": "too short: 1 sample (under 1 ms)"}
+
+
+def test_silent_and_one_sample_files_get_no_tags_and_say_why(library_dir, small_pack, tmp_path):
+    """A tagger gives every clip its best guess: a silent file came out as 'kick' or 'hat'."""
+    db = tmp_path / "lib.db"
+    reasons = _empty_samples(library_dir)
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert rep.tagged == 5 and dict(rep.skipped) == reasons and [f for f, _ in rep.failed] == ["hats/broken.wav"]
+    for name in reasons:
+        assert library.current_tags(db, library_dir / name) == [] and library.tags_of(db, library_dir / name) == {}
+    listed = {p.name for t in library.list_tags(db) for p in [h.path for h in library.files_with_tag(db, t)]}
+    assert listed.isdisjoint(reasons)
+    broken = dict(rep.failed)["hats/broken.wav"]
+    assert {p.name: why for p, why in library.failures(db)} == {**reasons, "broken.wav": broken}
+    with pytest.raises(HatboxError, match=r"could not be tagged \(silent \(all zeros\)\)"):
+        library.set_tags(db, library_dir / "silent.wav", ["kick"])
+
+
+def test_files_with_nothing_to_tag_are_not_decoded_again_until_they_change(library_dir, small_pack, tmp_path,
+                                                                           monkeypatch):
+    db = tmp_path / "lib.db"
+    _empty_samples(library_dir)
+    library.tag_library(library_dir, small_pack, db)
+    decoded = []
+    real = PackTagger.decode
+    monkeypatch.setattr(PackTagger, "decode", lambda self, path: decoded.append(path.name) or real(self, path))
+    again = library.tag_library(library_dir, small_pack, db)
+    assert decoded == ["broken.wav"] and again.unchanged == 8 and not again.skipped   # a decode failure is retried
+    sf.write(library_dir / "silent.wav", thump(16000, seed=7), 16000)
+    third = library.tag_library(library_dir, small_pack, db)
+    assert third.tagged == 1 and "silent.wav" not in {p.name for p, _ in library.failures(db)}
+    assert set(library.tags_of(db, library_dir / "silent.wav")) == {"kick", "hat"}
+
+
+def test_a_file_silent_where_the_tagger_listens_says_where_its_sound_starts(library_dir, small_pack, tmp_path):
+    """The tagger hears a file's head only: a long silent file is 'silent', one whose sound comes later says when."""
+    head = (8000 + 64) / PackTagger(small_pack).rate
+    sf.write(library_dir / "late.wav", np.concatenate([np.zeros(16000, np.float32), thump(16000)]), 16000)
+    sf.write(library_dir / "long.wav", np.zeros(48000, np.float32), 16000)
+    rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
+    assert dict(rep.skipped) == {"long.wav": "silent (all zeros)",
+                                 "late.wav": f"silent where the tagger listens (its first {head:.2f} s); "
+                                             "its sound starts at 1.00 s"}
+
+
+def test_the_box_records_an_uploaded_silent_sample_as_not_tagged(small_pack, tmp_path):
+    """The box tags uploads with the same code: a silent sample in an upload gets no tags, with its reason."""
+    import io
+    import zipfile
+
+    from device.api.libraries import Libraries
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, audio in (("kit/kick.wav", thump(16000)), ("kit/blank.wav", np.zeros(8000, np.float32))):
+            wav = io.BytesIO()
+            sf.write(wav, audio, 16000, format="WAV")
+            zf.writestr(name, wav.getvalue())
+    (tmp_path / "up.zip").write_bytes(buf.getvalue())
+    libs = Libraries(tmp_path / "libraries")
+    lid = libs.ingest(tmp_path / "up.zip", "kit", small_pack, "t1")["id"]
+    info = libs.wait(lid, timeout=60)
+    assert info["state"] == "done" and info["results"]["tagged"] == 1
+    assert info["results"]["skipped"] == [["kit/blank.wav", "silent (all zeros)"]]
+    assert library.tags_of(libs.db_path(lid), libs.files_path(lid) / "kit" / "blank.wav") == {}
