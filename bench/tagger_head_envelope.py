@@ -1,0 +1,68 @@
+"""Probe (seventeenth stop): the statistics head with a temporal envelope added, judged beside saved CNNs.
+
+The envelope: the level-normalised log-mel's bands averaged in G equal groups, then over log-spaced time
+spans (frames 0-1, 1-2, 2-4, ... 32-62 of the 1 s clip): G x 7 numbers, how each part of the spectrum
+decays (a closed hat, an open hat and a crash differ mostly in that).  Each variant is scored as
+bench/tagger_head_refit.py scores a head (``across``: leave-one-kit-out over the fixed split's training
+kits, the criterion that looks at no test kit; ``fixed`` and ``loko``: averaged with each saved CNN run).
+
+    .venv/bin/python bench/tagger_head_envelope.py        (about 6 minutes; prints, writes nothing)
+"""
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import tagger_head_refit as R  # noqa: E402
+from tagger_accuracy import DEBIAN  # noqa: E402
+from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
+from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
+from trainer.tagger.model import TaggerConfig, FftLogMel, LOG_RANGE  # noqa: E402
+from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
+
+SPANS = [(0, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 32), (32, 62)]
+
+
+def envelope(mel: torch.Tensor, groups: int, spans=SPANS) -> torch.Tensor:
+    """Log-mel [B, M, T] -> [B, groups x len(spans)]: mean level of each band group over each span."""
+    x = torch.clamp(mel - mel.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)   # [B, M, T]
+    m = x.shape[1]
+    edges = np.linspace(0, m, groups + 1).astype(int)
+    g = torch.stack([x[:, a:b].mean(dim=1) for a, b in zip(edges[:-1], edges[1:])], dim=1)  # [B, G, T]
+    return torch.cat([g[..., a:b].mean(dim=-1) for a, b in spans], dim=1)
+
+
+def main() -> None:
+    cfg = TaggerConfig()
+    fixed = [R.load_run(r) for r in R.FIXED_RUNS]; loko = [R.load_run(r) for r in R.LOKO_RUNS]
+    tags = [str(t) for t in fixed[0]["tags"]]
+    by_kit = kits(); by_kit[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
+    items = [it for k in by_kit for it in by_kit[k]]
+    kit = np.array([k for k in by_kit for _ in by_kit[k]])
+    family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
+    clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
+    front = FftLogMel(cfg.spec)
+    base = raw_stats_features(new_stats_head(cfg, len(tags)), front, clips, cfg.clip_samples)
+    with torch.no_grad():
+        mel = torch.cat([front(torch.from_numpy(np.ascontiguousarray(clips[s:s+64, :cfg.clip_samples]))) for s in range(0, len(clips), 64)])
+    paths = np.array([str(it.path) for it in items]); y = targets(items, tags).argmax(axis=1)
+    variants = {"shipped": base}
+    for g in (8, 16, 32):
+        variants[f"+env{g}"] = np.concatenate([base, envelope(mel, g).double().numpy()], axis=1)
+    for c in (STATS_C,):
+        for name, x in variants.items():
+            t0 = time.monotonic()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = R.score(lambda: R.lr_head(c), x, paths, kit, family, y, len(tags), fixed, loko)
+            print(f"{name:<10} C={c} across {r['across']:.4f} alone {r['fixed_head_alone']:.3f} fixed {np.mean(r['fixed']):.4f} "
+                  f"[{min(r['fixed']):.3f}-{max(r['fixed']):.3f}] loko {np.mean(r['loko']):.4f} ({time.monotonic()-t0:.0f}s) diff {r['max_prob_diff']:.2g}", flush=True)
+
+if __name__ == "__main__":
+    main()
