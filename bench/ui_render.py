@@ -23,7 +23,8 @@ def main() -> None:
     args = p.parse_args()
     disp = Display(800, 480, 0, "dummy")
     panel = scripted_panel(demo_data(), demo_status())
-    res = {"machine": machine(), "size": [800, 480], "frames_per_page": args.frames, "pages": {}}
+    res = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "size": [800, 480],
+           "frames_per_page": args.frames, "pages": {}}
     for i, page in enumerate(panel.pages):
         panel.show(i)
         draw, total = [], []

@@ -100,14 +100,19 @@ class Panel:
         self.show([p.title for p in self.pages].index(title))
 
     def set_status(self, status: dict[str, Any]) -> None:
-        """Take the engine's latest status.  The pad (xy, corners) is read back from it when the
+        """Take the engine's latest status (the same dict again, as the app loop passes it each frame
+        until the next answer, is not a newer one: ``state.status_seq`` counts new ones).  The page on
+        screen follows it (:meth:`Page.follow`).  The pad (xy, corners) is read back from it when the
         synth is new to the panel (first status, panel restart, another synth pack); after that
         the panel's own values, which it sends, are the newer ones."""
+        if status is not self.state.status:
+            self.state.status_seq += 1
         self.state.status = status
         now = time.monotonic()
         if now - self._refreshed >= REFRESH_S:
             self._refreshed = now
             self._guard(self.page.refresh)
+        self._guard(self.page.follow)
         pad, synth = status.get("synth"), (status.get("active") or {}).get("synth")
         source = synth.get("path") if isinstance(synth, dict) else None
         if not pad:

@@ -149,7 +149,8 @@ def _bypass_shown(pg: Any, panel: Panel) -> bool:
     """Whether the Effect page draws its bypass button lit ("BYPASS"), checked in pixels."""
     surface = pg.Surface(panel.size)
     panel.draw(surface)
-    lit, unlit = find_text(surface, "BYPASS", 24, D.BG), find_text(surface, "bypass", 24, D.TEXT)
+    button = surface.subsurface(panel.page.bypass_btn)        # where it is drawn (and quicker to search)
+    lit, unlit = find_text(button, "BYPASS", 24, D.BG), find_text(button, "bypass", 24, D.TEXT)
     assert bool(lit) != bool(unlit)
     return bool(lit)
 
@@ -240,3 +241,125 @@ def test_the_panel_follows_the_real_engines_bypass_through_a_switch(pg: Any) -> 
     panel.show_title("Effect")
     assert engine.status()["bypassed"]["effect"] is False
     assert panel.state.bypass is False and not _bypass_shown(pg, panel)
+
+
+# -- bypass: followed while the page is shown (a fault's bypass, and why), taps not undone ---------
+
+class _Broken:
+    """A stand-in effect unit that misbehaves while ``bad`` is set: NaN out, or a runaway gain."""
+
+    faults = 0
+
+    def __init__(self, how: str) -> None:
+        self.how, self.bad = how, False
+
+    def process(self, x: Any) -> Any:
+        import numpy as np
+        if not self.bad:
+            return 0.5 * x
+        return np.full_like(x, np.nan) if self.how == "nonfinite" else 100.0 * x
+
+    def reset(self) -> None:
+        pass
+
+
+def _fault_shown(pg: Any, panel: Panel, text: str) -> bool:
+    """Whether the Effect page says ``text`` in red on the line under the pack's name."""
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    rect = panel.page.rect
+    line = surface.subsurface(pg.Rect(rect.x, rect.y + 44, rect.width, 30))    # the line under the name
+    return bool(find_text(line, text, 20, D.BAD))
+
+
+@pytest.mark.parametrize("how,words", [("nonfinite", "the model's output was not a number (NaN/inf)"),
+                                       ("runaway", "the model's output ran away (far too loud)")])
+def test_a_fault_while_the_page_is_shown_lights_bypass_and_says_why(pg: Any, how: str, words: str) -> None:
+    # the bug: the page read the engine's bypass only for a pack new to it, so an effect the engine
+    # bypassed for a fault went on looking active
+    import numpy as np
+
+    from device.audio.engine import Engine, EngineConfig
+    fx = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    engine, unit = Engine(EngineConfig(rate=48000, block=128)), _Broken(how)
+    x, y = np.full(128, 0.1, np.float32), np.zeros(128, np.float32)
+
+    def blocks(n: int = 20) -> dict[str, Any]:
+        for _ in range(n):
+            engine.process(x, y)
+        return engine.status()
+
+    engine.install("effect", unit, {"name": "Drive", "path": fx.path})
+    panel = _effect(pg, fx, status=blocks())
+    assert not _bypass_shown(pg, panel)
+    unit.bad = True
+    panel.set_status(blocks())                                 # the engine bypasses it: shown at once, and why
+    assert engine.status()["bypassed"]["effect"] is True and panel.state.bypass is True
+    assert _bypass_shown(pg, panel) and _fault_shown(pg, panel, f"bypassed by a fault: {words}")
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))      # the user tries it again
+    assert panel.control.sent[-1] == {"op": "bypass", "slot": "effect", "on": False}
+    assert not _bypass_shown(pg, panel) and not _fault_shown(pg, panel, f"bypassed by a fault: {words}")
+    engine.handle(panel.control.sent[-1])
+    panel.set_status(blocks())                                 # still broken: bypassed again, said again
+    assert _bypass_shown(pg, panel) and _fault_shown(pg, panel, f"bypassed by a fault: {words}")
+    unit.bad = False
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    engine.handle(panel.control.sent[-1])
+    panel.set_status(blocks())                                 # mended: plays, nothing said
+    assert not _bypass_shown(pg, panel) and not _fault_shown(pg, panel, f"bypassed by a fault: {words}")
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))      # the user's own bypass is no fault
+    engine.handle(panel.control.sent[-1])
+    panel.set_status(blocks())
+    assert _bypass_shown(pg, panel) and not _fault_shown(pg, panel, f"bypassed by a fault: {words}")
+
+
+def _faulted(pack: PackEntry, bypassed: bool, *blocks: int, reason: str = "nonfinite") -> dict[str, Any]:
+    """An engine status: ``pack`` in the effect slot, with faults of that slot at ``blocks``."""
+    faults = [{"slot": "effect", "reason": reason, "time": 1000.0 + b, "block": b, "name": pack.manifest.name}
+              for b in blocks]
+    return {**_playing(pack, bypassed), "faults": faults, "fault_count": len(faults), "swap_blocks": [0]}
+
+
+def test_a_tap_is_not_undone_by_statuses_that_have_not_caught_up(pg: Any) -> None:
+    from device.ui.pages.effect import HOLD_STATUSES
+    fx = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    panel = _effect(pg, fx, status=_playing(fx, False))
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    for _ in range(HOLD_STATUSES - 1):                         # statuses asked before the engine took it
+        panel.set_status(_playing(fx, False))
+        assert _bypass_shown(pg, panel)
+    panel.set_status(_playing(fx, True))                       # caught up
+    panel.set_status(_playing(fx, False))                      # then the engine's own change (the API) is followed
+    assert not _bypass_shown(pg, panel)
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    for _ in range(HOLD_STATUSES):                             # never taken: the engine's value comes back
+        panel.set_status(_playing(fx, False))
+    assert panel.state.bypass is False and not _bypass_shown(pg, panel)
+
+
+def test_a_fault_newer_than_the_tap_is_shown_at_once_an_older_one_is_not(pg: Any) -> None:
+    fx = _pack("Drive", [Knob("gain", 0.0, 10.0, 5.0, "dB")])
+    panel = _effect(pg, fx, status=_faulted(fx, True, 500))   # a panel started under a faulted effect
+    assert _bypass_shown(pg, panel) and _fault_shown(pg, panel, "bypassed by a fault: the model's output was not a number (NaN/inf)")
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))      # un-bypass
+    panel.set_status(_faulted(fx, True, 500))                  # not caught up: the old fault does not flicker back
+    assert not _bypass_shown(pg, panel) and panel.page.fault is None
+    panel.set_status(_faulted(fx, True, 500, 900, reason="dc"))        # faulted again after the tap: at once
+    assert _bypass_shown(pg, panel) and _fault_shown(pg, panel, "bypassed by a fault: the model's output drifted off zero (DC offset)")
+    other = {**_faulted(fx, True, 500), "swap_blocks": [0, 700]}       # a fault from before the last swap
+    assert _effect(pg, fx, status=other).page.fault is None
+    unnamed = {**_faulted(fx, True, 500), "faults": [{"slot": "effect", "reason": "runaway", "time": 1.0, "block": 5,
+                                                       "name": "Another"}]}
+    assert _effect(pg, fx, status=unnamed).page.fault is None
+
+
+def test_a_refused_tap_puts_the_fault_back(pg: Any) -> None:
+    fx = _pack("Drive", [])
+    panel = _effect(pg, fx, status=_faulted(fx, True, 500, reason="runaway"))
+
+    def refuse(message: dict[str, Any]) -> None:
+        raise RuntimeError("engine: no")
+
+    panel.control.send = refuse
+    panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
+    assert panel.state.bypass is True and _fault_shown(pg, panel, "bypassed by a fault: the model's output ran away (far too loud)")

@@ -221,6 +221,30 @@ def test_a_query_that_gives_up_is_a_message_and_leaves_no_stale_rows(rig: Rig) -
     assert rig.panel.control.sent == []
 
 
+def test_a_first_read_that_fails_says_so_and_is_retried(rig: Rig, monkeypatch: Any) -> None:
+    # the bug: the page said "no tagged library on the box" (beside the error) until the next refresh
+    rig.data.error = sqlite3.OperationalError("database is locked")
+    rig.panel.show_title("Library")
+    rig.frame()
+    assert rig.panel.state.toast == "library: database is locked"
+    assert rig.shown("could not read the library (database is locked), retrying...", 30, D.BAD)
+    assert not rig.shown("no tagged library on the box", 30, D.DIM)
+    monkeypatch.setattr(panel_mod, "REFRESH_S", 0.0)
+    rig.panel.set_status({})                                       # the periodic re-read: still locked
+    rig.frame()
+    assert rig.shown("could not read the library (database is locked), retrying...", 30, D.BAD)
+    rig.data.error = None
+    rig.panel.set_status({})                                       # ... and then it reads
+    rig.frame()
+    assert rig.page.tags == ["big", "small"] and rig.shown("big_0.wav")
+    assert not rig.shown("could not read the library (database is locked), retrying...", 30, D.BAD)
+    rig.data.library.clear()                                       # a box that really has no library says so
+    rig.panel.show_title("Play")
+    rig.panel.show_title("Library")
+    rig.frame()
+    assert rig.shown("no tagged library on the box", 30, D.DIM)
+
+
 def test_a_refresh_on_its_way_leaves_the_list_usable(rig: Rig, monkeypatch: Any) -> None:
     rig.panel.show_title("Library")
     rig.frame()

@@ -221,6 +221,35 @@ def test_library_unsure_list_reviews_and_retags_in_place(panel: Panel, surface: 
     assert not page.reviewing
 
 
+def test_library_more_like_this_from_the_unsure_list_leaves_it(panel: Panel, surface: Any) -> None:
+    # the bug: "more like this" pressed on the unsure list listed the similar samples while the page
+    # stayed in unsure mode (button lit, a retag there went back to the unsure list)
+    panel.show_title("Library")
+    page = panel.page
+    panel.handle(Touch("down", 0, *page.unsure_btn.center))
+    assert page.reviewing
+    ref = page.samples[1]
+    panel.handle(EncoderTurn(1, 1, 1))
+    panel.handle(Touch("down", 0, *page.more_btn.center))
+    assert page.similar_to == ref.name and page.samples[0].path == ref.path and not page.reviewing
+    panel.draw(surface)
+    assert find_text(surface, f"like {ref.name}", 20, D.DIM)
+    assert find_text(surface, "unsure first", 24, D.TEXT) and not find_text(surface, "unsure first", 24, D.BG)
+    moving = page.samples[1]                                   # a retag there goes to the tag, not back to "unsure"
+    panel.handle(EncoderTurn(1, 1, 1))
+    panel.handle(Touch("down", 0, *page.retag_btn.center))
+    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("tom")].center))
+    assert not page.reviewing and page.similar_to is None and page.tags[page.tag] == "tom"
+    assert page.samples[page.sample].path == moving.path
+    panel.handle(Touch("down", 0, *page.unsure_btn.center))   # and back to the unsure list, with the encoder too
+    panel.handle(EncoderPress(2, True))
+    assert page.similar_to is not None and not page.reviewing
+    panel.handle(Touch("down", 0, *page.unsure_btn.center))
+    assert page.reviewing and page.similar_to is None
+    panel.draw(surface)
+    assert find_text(surface, "unsure first", 24, D.BG) and find_text(surface, "least sure first: play, then retag the wrong ones", 20, D.DIM)
+
+
 def test_library_status_lines_shorten_to_fit_portrait(pg: Any) -> None:
     panel = Panel(RecordingControl(demo_status()), demo_data(), (480, 800))
     panel.show_title("Library")

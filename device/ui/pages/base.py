@@ -17,6 +17,7 @@ class PanelState:
     """What the panel knows: the engine's last status and what the user has set from here."""
 
     status: dict[str, Any] = field(default_factory=dict)
+    status_seq: int = 0                           # how many statuses the panel has been given (the newer, the larger)
     xy: tuple[float, float] = (0.5, 0.5)          # pad position, 0..1, (0, 0) bottom-left
     corners: list[str] = field(default_factory=list)
     knobs: dict[str, float] = field(default_factory=dict)
@@ -70,6 +71,10 @@ class Page:
     def failed(self, message: Message, error: BaseException) -> None:
         """The engine did not take ``message`` (one this page made): undo what the page did for it.
         The panel has already logged the error and shown it."""
+
+    def follow(self) -> None:
+        """Called with every status while the page is on screen (``ctx.state.status``): show what the
+        engine reports that the user did not set here (the Effect page: a fault's bypass)."""
 
     def refresh(self) -> None:
         """Called every few seconds while the page is on screen: pick up what changed elsewhere

@@ -2,10 +2,18 @@
 
 Encoders 1-4 turn the knobs of the selected bank of four; encoder 4's button steps through the
 banks (as many as the pack needs).  The page shows as many rows of four dials as fit, the rows
-holding the selected bank."""
+holding the selected bank.
+
+Bypass follows the engine while the page is shown (:meth:`EffectPage.follow`, with every status):
+the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC: device/audio/protect.py),
+and the page then lights BYPASS and says why, in red, under the pack's name.  A tap wins over the
+statuses that have not caught up with it: after a tap the page shows the tapped value until the
+engine reports it, or reports a fault newer than the tap (shown at once), or :data:`HOLD_STATUSES`
+statuses newer than the tap have come without it (the engine did not take it)."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from device.control import msg
@@ -22,6 +30,14 @@ PER_ROW = 4                    # dials per row on screen
 TOP = 70                       # px above the first row of dials (name, bank)
 ROW_GAP = 60                   # px between rows of dials (label)
 KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
+HOLD_STATUSES = 5      # statuses newer than a bypass tap that may not show it yet (~0.5 s at 10 Hz)
+FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
+    "nonfinite": ("the model's output was not a number (NaN/inf)", "NaN/inf output"),
+    "runaway": ("the model's output ran away (far too loud)", "runaway level"),
+    "dc": ("the model's output drifted off zero (DC offset)", "DC offset"),
+}
+
+FaultKey = tuple[int, float]     # (engine block, time) of a fault: later faults have larger keys
 
 
 def format_value(knob: Knob, value: float) -> str:
@@ -49,15 +65,68 @@ def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
     return dict(status.get("knobs") or {})
 
 
-def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
+def engine_report(status: dict[str, Any], pack: PackEntry) -> bool | None:
     """Whether the engine bypasses its effect slot (``status["bypassed"]["effect"]``: the user's
-    bypass or a fault's), when the pack it plays there is ``pack``.  Else False: the engine starts a
-    pack it switches to unbypassed (``Slot.switch`` in device/audio/engine.py), so a pack the status
-    does not show yet will play unbypassed."""
+    bypass or a fault's), when the pack it plays there is ``pack``; None when the status does not say
+    (another pack, none yet, or no ``bypassed`` in it)."""
     playing = (status.get("active") or {}).get("effect")
-    if not isinstance(playing, dict) or playing.get("path") != pack.path:
-        return False
-    return bool((status.get("bypassed") or {}).get("effect", False))
+    bypassed = status.get("bypassed")
+    if not isinstance(playing, dict) or playing.get("path") != pack.path or not isinstance(bypassed, dict):
+        return None
+    return bool(bypassed.get("effect", False))
+
+
+def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
+    """:func:`engine_report`, False when the status does not say: the engine starts a pack it
+    switches to unbypassed (``Slot.switch`` in device/audio/engine.py), so a pack the status does
+    not show yet will play unbypassed."""
+    return bool(engine_report(status, pack))
+
+
+def fault_key(fault: dict[str, Any]) -> FaultKey:
+    """Where ``fault`` (one of ``status["faults"]``) falls in the engine's time: (block, time)."""
+    block, when = fault.get("block"), fault.get("time")
+    return (int(block) if isinstance(block, (int, float)) else -1,
+            float(when) if isinstance(when, (int, float)) else 0.0)
+
+
+def effect_fault(status: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest fault of the effect slot that belongs to the pack it plays now (the newest in
+    ``status["faults"]``, not older than the last effect swap in ``swap_blocks`` and naming the
+    playing pack, where the status gives these), or None."""
+    playing = (status.get("active") or {}).get("effect")
+    name = playing.get("name") if isinstance(playing, dict) else None
+    swaps = status.get("swap_blocks") or []
+    since = int(swaps[-1]) if swaps else -1
+    for fault in reversed(list(status.get("faults") or [])):
+        if not isinstance(fault, dict) or fault.get("slot") != "effect":
+            continue
+        if (name and fault.get("name") and fault["name"] != name) or fault_key(fault)[0] < since:
+            return None
+        return fault
+    return None
+
+
+def newer(fault: dict[str, Any] | None, than: FaultKey | None) -> bool:
+    """``fault`` happened after the one keyed ``than`` (any fault when ``than`` is None)."""
+    return fault is not None and (than is None or fault_key(fault) > than)
+
+
+def fault_lines(fault: dict[str, Any]) -> tuple[str, ...]:
+    """What the page says of a fault that bypassed the effect, longest wording first."""
+    reason = str(fault.get("reason", "")) or "fault"
+    long, short = FAULT_WORDS.get(reason, (reason, reason))
+    return f"bypassed by a fault: {long}", f"bypassed by a fault: {short}", f"fault: {short}"
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A bypass tap sent to the engine, and what the panel knew then."""
+
+    on: bool                       # the value sent
+    seq: int                       # the status the panel had (``PanelState.status_seq``)
+    fault: FaultKey | None         # the newest effect fault that status reported
+    before: FaultKey | None        # the fault mark before the tap (put back if the engine refuses it)
 
 
 class EffectPage(Page):
@@ -74,6 +143,10 @@ class EffectPage(Page):
         self._before: dict[str, float] = {}     # each knob's value before the last turn sent (undone if refused)
         self.column_w = 0.0
         self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
+        self.pack: PackEntry | None = None
+        self.fault: dict[str, Any] | None = None          # the engine fault that bypassed the pack (shown)
+        self._tap: Tap | None = None                      # a bypass tap the statuses have not caught up with
+        self._fault_mark: FaultKey | None = None          # newest effect fault when the user last tapped bypass
 
     @property
     def banks(self) -> int:
@@ -83,7 +156,7 @@ class EffectPage(Page):
         """Read the active effect pack.  Its knob values and bypass are kept per pack: a pack new to
         the page starts from what the engine reports for it, else from the knobs' defaults (within
         range) and not bypassed, as the engine starts a pack it switches to."""
-        pack = active_pack(self.ctx.data, "effect")
+        pack = self.pack = active_pack(self.ctx.data, "effect")
         self.name = f"{pack.manifest.name} {pack.manifest.version}" if pack else ""
         self.knobs = list(pack.manifest.knobs) if pack else []
         st = self.ctx.state
@@ -92,10 +165,42 @@ class EffectPage(Page):
             engine = engine_knobs(st.status, pack)
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
             st.bypass = engine_bypass(st.status, pack)
-            self.bank = 0
+            self.bank, self._tap, self._fault_mark, self.fault = 0, None, None, None
         st.knob_pack = pack_id
         st.knobs.update({k.name: self.value(k) for k in self.knobs})
         self.bank = min(self.bank, self.banks - 1)
+        self.follow()
+
+    def follow(self) -> None:
+        """Show the engine's bypass of this pack and the fault that made it (with every status while
+        the page is shown).  A tap the statuses have not caught up with is shown instead, until
+        :meth:`_caught_up`.  A status that does not name this pack (or has no bypass) changes nothing."""
+        st = self.ctx.state
+        report = engine_report(st.status, self.pack) if self.pack is not None else None
+        if report is None:
+            return
+        fault = effect_fault(st.status)
+        if self._tap is not None and not self._caught_up(self._tap, report, fault):
+            return
+        self._tap = None
+        st.bypass = report
+        self.fault = fault if report and newer(fault, self._fault_mark) else None
+
+    def _caught_up(self, tap: Tap, report: bool, fault: dict[str, Any] | None) -> bool:
+        """The engine's report is newer than ``tap``: it shows the tapped value, or a fault after
+        the tap, or :data:`HOLD_STATUSES` statuses have come since without it (not taken)."""
+        waited = self.ctx.state.status_seq - tap.seq
+        return report == tap.on or newer(fault, tap.fault) or waited >= HOLD_STATUSES
+
+    def _tap_bypass(self) -> list[Message]:
+        """The bypass button: the other value, shown at once and sent; the fault shown goes (the
+        user acts on it: a fault after this tap is shown again)."""
+        st = self.ctx.state
+        st.bypass = not st.bypass
+        mark = effect_fault(st.status)
+        self._tap = Tap(st.bypass, st.status_seq, fault_key(mark) if mark else None, self._fault_mark)
+        self._fault_mark, self.fault = self._tap.fault, None
+        return [msg("bypass", slot="effect", on=st.bypass)]
 
     def refresh(self) -> None:
         """A pack activated elsewhere (the API) shows up without leaving the page."""
@@ -147,13 +252,15 @@ class EffectPage(Page):
         """The engine did not take a knob turn or a bypass: the page shows what the engine plays again."""
         if message.get("op") == "bypass":
             self.ctx.state.bypass = not message.get("on")
+            if self._tap is not None:
+                self._fault_mark, self._tap = self._tap.before, None
+            self.follow()
         elif message.get("op") == "knob" and message.get("name") in self._before:
             self.ctx.state.knobs[message["name"]] = self._before[message["name"]]
 
     def _touch(self, ev: Touch) -> list[Message]:
         if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.name:
-            self.ctx.state.bypass = not self.ctx.state.bypass
-            return [msg("bypass", slot="effect", on=self.ctx.state.bypass)]
+            return self._tap_bypass()
         if ev.kind == "down":
             for j, (_, _, box) in enumerate(self.dials):
                 if box.collidepoint(ev.x, ev.y):
@@ -177,6 +284,15 @@ class EffectPage(Page):
         lo, hi = self.bank * BANK + 1, min(len(self.knobs), (self.bank + 1) * BANK)
         return f"knobs {lo}-{hi} of {len(self.knobs)} (bank {self.bank + 1}/{self.banks}, button 4: next)"
 
+    def _draw_note(self, surface: Any, room: float) -> None:
+        """The line under the pack's name: why the engine bypassed it (red), else the bank shown."""
+        f, at = self.ctx.fonts, (self.rect.x + 16, self.rect.y + 50)
+        if self.fault is not None and self.ctx.state.bypass:
+            f.draw(surface, D.fit(f, fault_lines(self.fault), 20, room), at, 20, D.BAD)
+        elif self.bank_label():
+            short = f"knobs {self.bank * BANK + 1}-{min(len(self.knobs), (self.bank + 1) * BANK)} of {len(self.knobs)}"
+            f.draw(surface, D.fit(f, (self.bank_label(), short), 20, room), at, 20, D.DIM)
+
     def draw(self, surface: Any) -> None:
         f, rect = self.ctx.fonts, self.rect
         if not self.name:
@@ -185,12 +301,10 @@ class EffectPage(Page):
         room = self.bypass_btn.x - 12 - (rect.x + 16)
         f.draw(surface, D.fit(f, (self.name,), 32, room), (rect.x + 16, rect.y + 16), 32, D.TEXT)
         D.button(surface, f, self.bypass_btn, "BYPASS" if self.ctx.state.bypass else "bypass", self.ctx.state.bypass)
+        self._draw_note(surface, room)
         if not self.knobs:
             f.draw(surface, "this pack has no knobs", rect.center, 26, D.DIM, "center")
             return
-        if self.bank_label():
-            short = f"knobs {self.bank * BANK + 1}-{min(len(self.knobs), (self.bank + 1) * BANK)} of {len(self.knobs)}"
-            f.draw(surface, D.fit(f, (self.bank_label(), short), 20, room), (rect.x + 16, rect.y + 50), 20, D.DIM)
         for j, (center, r, _) in enumerate(self.dials):
             i = self.first + j
             knob, value = self.knobs[i], self.value(self.knobs[i])

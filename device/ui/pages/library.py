@@ -8,7 +8,13 @@ The page never waits on a library database: every query and write goes to the co
 (device/ui/reader.py; on the box a worker thread) and its answer is shown at a later frame, the
 latest request winning.  Until the list asked for arrives the page is *loading*: its sample rows are
 hidden, nothing acts on them (a tap never hits a row that is being replaced) and the status line
-says "reading the library...", or "library busy" after :data:`BUSY_S` (a tagging run holding it)."""
+says "reading the library...", or "library busy" after :data:`BUSY_S` (a tagging run holding it).
+A read that fails is a message; with no tags read yet the page says the library could not be read
+(not that there is none) until its periodic refresh reads it.
+
+One list is shown at a time, in one mode: the samples of the tag under the cursor, "more like this"
+one sample, or "unsure first"; every list goes through :meth:`LibraryPage._list`, so the lit button
+and the status line always name the list on screen."""
 from __future__ import annotations
 
 import time
@@ -59,6 +65,7 @@ class LibraryPage(Page):
         self._answered = 0                     # the last one answered (shown, or failed)
         self._quiet = False                    # the request on its way leaves the list on screen usable
         self._since = 0.0                      # when it was made (time.monotonic)
+        self.read_error = ""                   # why the last read of the library failed ("" when it worked)
 
     @property
     def tags(self) -> list[str]:
@@ -83,6 +90,7 @@ class LibraryPage(Page):
             if ticket != self._asked:
                 return                                   # a newer request is on its way
             self._answered = ticket
+            self.read_error = "" if error is None else first_line(error)
             if error is None:
                 show(value)
             else:
@@ -103,14 +111,22 @@ class LibraryPage(Page):
         if self.rect is not None:
             self.layout(self.rect)
 
+    def _list(self, samples: list[Sample], *, similar_to: str | None = None, reviewing: bool = False,
+              at: int = 0) -> None:
+        """Show ``samples`` with the sample ``at`` selected, and the mode that list belongs to: the tag
+        under the cursor (the default), "more like this" ``similar_to`` a sample, or the "unsure"
+        list (``reviewing``).  Every list shown goes through here, so the buttons and the status line
+        always name the list on screen."""
+        self.samples, self.sample = samples, min(max(0, at), max(0, len(samples) - 1))
+        self.similar_to, self.reviewing = similar_to, reviewing
+
     def _browse(self, samples: list[Sample]) -> None:
         """Show ``samples`` (of the tag under the cursor) from the first."""
-        self.similar_to, self.reviewing = None, False
-        self.samples, self.sample = samples, 0
+        self._list(samples)
 
     def _clear(self) -> None:
         """The list asked for did not come: show none rather than another tag's."""
-        self.samples, self.sample = [], 0
+        self._list([])
 
     # -- what is read --------------------------------------------------------------------
     def enter(self) -> None:
@@ -284,7 +300,7 @@ class LibraryPage(Page):
     def _review(self) -> None:
         """Ask for the samples the tagger was least sure of, least sure first."""
         def show(samples: list[Sample]) -> None:
-            self.samples, self.sample, self.similar_to, self.reviewing = samples, 0, None, True
+            self._list(samples, reviewing=True)
             if not samples:
                 self.ctx.state.say("nothing left to check")
 
@@ -362,8 +378,7 @@ class LibraryPage(Page):
             counts, name, samples = result
             self.tag_counts, samples = counts, samples or []
             if reviewing:                            # stay on the list: the next unsure sample moves up
-                self.samples, self.similar_to, self.reviewing = samples, None, True
-                self.sample = min(at, max(0, len(samples) - 1))
+                self._list(samples, reviewing=True, at=at)
                 if not samples:
                     self.ctx.state.say("nothing left to check")
                 return
@@ -386,8 +401,8 @@ class LibraryPage(Page):
         ref, data = self.samples[self.sample], self.ctx.data
 
         def show(similar: list[Sample]) -> None:
-            if similar:
-                self.similar_to, self.samples, self.sample = ref.name, [ref, *similar], 0
+            if similar:                              # a list of its own: no longer the "unsure" one
+                self._list([ref, *similar], similar_to=ref.name)
             else:
                 self.ctx.state.say(f"nothing like {ref.name} in the library")
 
@@ -398,9 +413,8 @@ class LibraryPage(Page):
         f = self.ctx.fonts
         self._sync()
         if not self.tags:
-            lines = self._waiting() if self.loading() else ("no tagged library on the box",)
-            text = D.fit(f, lines, 30, self.rect.width - 20)
-            f.draw(surface, text, self.rect.center, 30, self._waiting_colour() if self.loading() else D.DIM, "center")
+            lines, colour = self._empty()
+            f.draw(surface, D.fit(f, lines, 30, self.rect.width - 20), self.rect.center, 30, colour, "center")
             return
         first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
@@ -449,6 +463,16 @@ class LibraryPage(Page):
             more = f" ({shown} read, more as you scroll)" if shown < total else ""
             self._status(surface, (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM)
 
+    def _empty(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
+        """What the page says while it has no tags (longest wording first), and in which colour: the
+        library on its way, unreadable (the page's refresh asks again every few seconds), or none."""
+        if self.loading():
+            return self._waiting(), self._waiting_colour()
+        if self.read_error:
+            return (f"could not read the library ({self.read_error}), retrying...",
+                    "could not read the library, retrying...", "library unreadable, retrying..."), D.BAD
+        return ("no tagged library on the box",), D.DIM
+
     def _waiting(self) -> tuple[str, ...]:
         """What the page says while the list it asked for is on its way (longest wording first)."""
         return READING if time.monotonic() - self._since < BUSY_S else BUSY
@@ -461,6 +485,12 @@ class LibraryPage(Page):
         """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
         self.ctx.fonts.draw(surface, D.fit(self.ctx.fonts, lines, 20, self.status_w), self.status_at, 20, colour,
                             "midleft")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of what ``exc`` says (its type's name when it says nothing)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:
