@@ -6,14 +6,34 @@ validates them with :func:`validate` before acting.  Units: knob values in the p
 units, ``x``/``y`` in [0, 1] (0,0 = bottom-left of the pad), ``bend`` in [-1, 1] (full
 range = the pack's bend range), ``db`` in decibels, ``velocity`` 0..127 (MIDI).
 
-Status (engine -> others) is a dict with at least::
+Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a dict::
 
-    {"load_mean": float, "load_p999": float,   # compute time / block duration
-     "xruns": int, "latency_ms": float, "blocks": int,
-     "active": {"effect": {"name", "version", "path"} | None, "synth": ..., "sampler": ...},
-     "peak_db": float, "faults": [{"slot", "reason", "time"}], "knobs": {name: value},
+    {"load_mean": float, "load_p999": float, "load_max": float,   # compute time / block duration
+     "xruns": int, "xrun_blocks": [int],       # blocks where the first 32 xruns happened
+     "latency_ms": float, "blocks": int,       # round-trip latency; blocks processed so far
+     "rate": int, "block": int,                # Hz; samples per block
+     "active": {"effect": info | None, "synth": info | None, "sampler": info | None},
+         # info: what the slot plays or is crossfading to: the loaded pack's "name", "version",
+         # "path", "kind" (and the loader's figures: "golden_err", "warm_load", ...); the
+         # sampler the server starts is {"name": "sampler"}
+     "bypassed": {"effect": bool, "synth": bool, "sampler": bool},
+         # the user's bypass or a fault's; a bypassed effect plays its input dry, a source is silent
+     "faults": [{"slot": str, "reason": str, "time": float, "block": int, "name": str}],
+         # the last 32, oldest first: any slot; reason "nonfinite" | "runaway" | "dc"
+         # (device/audio/protect.py); time: time.time() when caught; block: the engine's block
+         # count then; name: the pack's name in that slot ("" if none)
+     "fault_count": int,                       # every fault since start (faults keeps the last 32)
+     "swap_blocks": [int],                     # block where each effect swap began (last 1024)
+     "peak_db": float, "input_peak_db": float, # output and capture peaks since the last status
+     "limiter_db": float,                      # most output-limiter gain reduction since then, >= 0
+     "knobs": {name: value},                   # knob values of the units playing that report them
      "notes": [int],                           # MIDI notes the synth holds (sorted; [] if none)
      "synth": {"xy": [x, y], "corners": [4 names]} | None}   # the pad as the synth has it
+
+The engine process (device/audio/server.py) adds its own keys ("pid", "backend", "device",
+"scheduler", "warnings", "loads", ...).  Other controls answer less (the API's simulator,
+device/api/sim.py, has no "bypassed", "fault_count", "notes" or "synth"), so readers use
+``status.get``.
 """
 from __future__ import annotations
 

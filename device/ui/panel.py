@@ -14,6 +14,7 @@ from device.control import Control
 from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import Event, Touch
+from device.ui.faults import FaultNotices, notice_lines
 from device.ui.pages import PAGES, Context, Page, PanelState
 from device.ui.reader import InlineReader, Reader
 from hatbox.errors import HatboxError
@@ -62,6 +63,7 @@ class Panel:
         self._fingers: dict[int, str] = {}          # touch id -> where its down landed: "tabs" | "page"
         self._toast_key: tuple[str, int] = ("", 0)
         self._toast_since = 0.0
+        self.faults = FaultNotices()                # which engine faults the panel has announced
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
         self.content = pygame.Rect(0, TAB_H, size[0], size[1] - TAB_H)
@@ -104,7 +106,9 @@ class Panel:
         until the next answer, is not a newer one: ``state.status_seq`` counts new ones).  The page on
         screen follows it (:meth:`Page.follow`).  The pad (xy, corners) is read back from it when the
         synth is new to the panel (first status, panel restart, another synth pack); after that
-        the panel's own values, which it sends, are the newer ones."""
+        the panel's own values, which it sends, are the newer ones.  A fault new to the panel that
+        bypasses its slot is said in the tab bar, whatever page is shown (:meth:`_notice_faults`)."""
+        seq = self.state.status_seq
         if status is not self.state.status:
             self.state.status_seq += 1
         self.state.status = status
@@ -113,6 +117,8 @@ class Panel:
             self._refreshed = now
             self._guard(self.page.refresh)
         self._guard(self.page.follow)
+        if seq != self.state.status_seq:
+            self._guard(self._notice_faults)
         pad, synth = status.get("synth"), (status.get("active") or {}).get("synth")
         source = synth.get("path") if isinstance(synth, dict) else None
         if not pad:
@@ -121,6 +127,13 @@ class Panel:
             self._pad_source = source
             self.state.xy = (float(pad["xy"][0]), float(pad["xy"][1]))
             self.state.corners = [str(n) for n in pad["corners"]]
+
+    def _notice_faults(self) -> None:
+        """A fault new to the panel that bypasses its slot is said in red in the tab bar, on whatever
+        page is shown, once (device/ui/faults.py: which fault, and its words)."""
+        fault = self.faults.take(self.state.status)
+        if fault is not None:
+            self.state.say(*notice_lines(fault, on_effect_page=self.page.title == "Effect"), alarm=True)
 
     def set_offline(self, reason: str) -> None:
         """Why the engine does not answer its status ("" once it does again): shown in the tab bar
@@ -175,7 +188,7 @@ class Panel:
             self.state.toast = ""
             self._toast_key = ("", self.state.toast_n)
         if self.state.toast:
-            return self.state.toast, D.ACCENT
+            return self.state.toast, D.BAD if self.state.toast_lines()[1] else D.ACCENT
         if self.state.offline:
             return self.state.offline, D.BAD
         return "", D.DIM
@@ -207,5 +220,6 @@ class Panel:
             title = D.fit(f, (page.title,), title_size, r.width - 4)
             f.draw(surface, title, (r.centerx, title_y), title_size, D.TEXT if i == self.current else D.DIM, "center")
         if text:
-            line = D.fit(f, (text,), MESSAGE_SIZE, self.size[0] - 20)
+            lines = self.state.toast_lines()[0] if text == self.state.toast else (text,)
+            line = D.fit(f, lines, MESSAGE_SIZE, self.size[0] - 20)
             f.draw(surface, line, (10, TAB_H - 11), MESSAGE_SIZE, colour, "midleft")

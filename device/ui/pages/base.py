@@ -27,11 +27,22 @@ class PanelState:
     toast: str = ""                              # last problem or confirmation, shown in the tab bar
     toast_n: int = 0                             # bumped by say(): the same words again show again
     offline: str = ""                            # why the engine does not answer ("" while it does)
+    said: tuple[tuple[str, ...], bool] = ((), False)   # the last say()'s wordings and whether it alarms
 
-    def say(self, text: str) -> None:
-        """Show ``text`` (its first line) in the tab bar for a few seconds."""
-        self.toast = text.splitlines()[0] if text else ""
+    def say(self, text: str, *shorter: str, alarm: bool = False) -> None:
+        """Show ``text`` (its first line) in the tab bar for a few seconds; where it does not fit, the
+        first of the ``shorter`` wordings that does (else the last, cut).  ``alarm``: in red (an
+        engine fault), not in the accent colour."""
+        lines = tuple(t.splitlines()[0] if t else "" for t in (text, *shorter))
+        self.toast = lines[0]
+        self.said = (lines, alarm)
         self.toast_n += 1
+
+    def toast_lines(self) -> tuple[tuple[str, ...], bool]:
+        """The wordings of the message shown (longest first) and whether it alarms; a toast set
+        without :meth:`say` is its own only wording."""
+        lines, alarm = self.said
+        return (lines, alarm) if lines and lines[0] == self.toast else ((self.toast,), False)
 
 
 @dataclass

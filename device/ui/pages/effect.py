@@ -9,7 +9,9 @@ the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC: devic
 and the page then lights BYPASS and says why, in red, under the pack's name.  A tap wins over the
 statuses that have not caught up with it: after a tap the page shows the tapped value until the
 engine reports it, or reports a fault newer than the tap (shown at once), or :data:`HOLD_STATUSES`
-statuses newer than the tap have come without it (the engine did not take it)."""
+statuses newer than the tap have come without it (the engine did not take it).  The words for a
+fault are the panel's (device/ui/faults.py), shared with the notice the tab bar shows on every page
+when a fault is new."""
 from __future__ import annotations
 
 import math
@@ -20,6 +22,7 @@ from device.control import msg
 from device.ui import draw as D
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.faults import FaultKey, effect_fault, fault_key, fault_words, newer
 from device.ui.pages.base import Message, Page, hit
 from export.manifest import Knob
 
@@ -31,13 +34,6 @@ TOP = 70                       # px above the first row of dials (name, bank)
 ROW_GAP = 60                   # px between rows of dials (label)
 KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
 HOLD_STATUSES = 5      # statuses newer than a bypass tap that may not show it yet (~0.5 s at 10 Hz)
-FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
-    "nonfinite": ("the model's output was not a number (NaN/inf)", "NaN/inf output"),
-    "runaway": ("the model's output ran away (far too loud)", "runaway level"),
-    "dc": ("the model's output drifted off zero (DC offset)", "DC offset"),
-}
-
-FaultKey = tuple[int, float]     # (engine block, time) of a fault: later faults have larger keys
 
 
 def format_value(knob: Knob, value: float) -> str:
@@ -83,39 +79,9 @@ def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
     return bool(engine_report(status, pack))
 
 
-def fault_key(fault: dict[str, Any]) -> FaultKey:
-    """Where ``fault`` (one of ``status["faults"]``) falls in the engine's time: (block, time)."""
-    block, when = fault.get("block"), fault.get("time")
-    return (int(block) if isinstance(block, (int, float)) else -1,
-            float(when) if isinstance(when, (int, float)) else 0.0)
-
-
-def effect_fault(status: dict[str, Any]) -> dict[str, Any] | None:
-    """The newest fault of the effect slot that belongs to the pack it plays now (the newest in
-    ``status["faults"]``, not older than the last effect swap in ``swap_blocks`` and naming the
-    playing pack, where the status gives these), or None."""
-    playing = (status.get("active") or {}).get("effect")
-    name = playing.get("name") if isinstance(playing, dict) else None
-    swaps = status.get("swap_blocks") or []
-    since = int(swaps[-1]) if swaps else -1
-    for fault in reversed(list(status.get("faults") or [])):
-        if not isinstance(fault, dict) or fault.get("slot") != "effect":
-            continue
-        if (name and fault.get("name") and fault["name"] != name) or fault_key(fault)[0] < since:
-            return None
-        return fault
-    return None
-
-
-def newer(fault: dict[str, Any] | None, than: FaultKey | None) -> bool:
-    """``fault`` happened after the one keyed ``than`` (any fault when ``than`` is None)."""
-    return fault is not None and (than is None or fault_key(fault) > than)
-
-
 def fault_lines(fault: dict[str, Any]) -> tuple[str, ...]:
     """What the page says of a fault that bypassed the effect, longest wording first."""
-    reason = str(fault.get("reason", "")) or "fault"
-    long, short = FAULT_WORDS.get(reason, (reason, reason))
+    long, short = fault_words(fault)
     return f"bypassed by a fault: {long}", f"bypassed by a fault: {short}", f"fault: {short}"
 
 

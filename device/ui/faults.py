@@ -1,0 +1,137 @@
+"""The engine's faults as the panel words them: the Effect page's red line and the panel-wide notice.
+
+The engine bypasses a slot whose unit misbehaves (NaN/inf, runaway level, DC:
+device/audio/protect.py, device/audio/engine.py) and reports it in its status: ``faults`` (the
+last 32, oldest first, each ``{"slot", "reason", "time", "block", "name"}``), ``fault_count``,
+``bypassed`` ({slot: bool}) and ``swap_blocks`` (the block where each effect swap began).  Every
+slot can fault: the effect (the model's output against its input), the synth and the sampler
+(their rendered output).  A bypassed effect plays the dry input; a bypassed source is silent.
+
+One wording for all of it (:func:`fault_words`); :func:`notice_lines` is what the tab bar says
+when a fault is new to the panel (:class:`FaultNotices` decides which one that is).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
+    "nonfinite": ("was not a number (NaN/inf)", "NaN/inf output"),
+    "runaway": ("ran away (far too loud)", "runaway level"),
+    "dc": ("drifted off zero (DC offset)", "DC offset"),
+}
+FAULT_FIELDS = ("slot", "reason", "time", "block", "name")     # what makes one fault another
+
+FaultKey = tuple[int, float]     # (engine block, time) of a fault: later faults have larger keys
+
+
+def fault_key(fault: dict[str, Any]) -> FaultKey:
+    """Where ``fault`` (one of ``status["faults"]``) falls in the engine's time: (block, time)."""
+    block, when = fault.get("block"), fault.get("time")
+    return (int(block) if isinstance(block, (int, float)) else -1,
+            float(when) if isinstance(when, (int, float)) else 0.0)
+
+
+def fault_id(fault: dict[str, Any]) -> tuple[str, ...]:
+    """What tells one fault from another, across statuses (and across engine restarts: ``time``)."""
+    return tuple(repr(fault.get(k)) for k in FAULT_FIELDS)
+
+
+def newer(fault: dict[str, Any] | None, than: FaultKey | None) -> bool:
+    """``fault`` happened after the one keyed ``than`` (any fault when ``than`` is None)."""
+    return fault is not None and (than is None or fault_key(fault) > than)
+
+
+def slot_fault(status: dict[str, Any], slot: str) -> dict[str, Any] | None:
+    """The newest fault of ``slot`` that belongs to the unit it plays now (the newest of that slot in
+    ``status["faults"]``, naming the pack in ``status["active"][slot]`` and, for the effect, not older
+    than the last swap in ``swap_blocks``, where the status gives these), or None."""
+    playing = (status.get("active") or {}).get(slot)
+    name = playing.get("name") if isinstance(playing, dict) else None
+    swaps = (status.get("swap_blocks") or []) if slot == "effect" else []
+    since = int(swaps[-1]) if swaps else -1
+    for fault in reversed(list(status.get("faults") or [])):
+        if not isinstance(fault, dict) or fault.get("slot") != slot:
+            continue
+        if (name and fault.get("name") and fault["name"] != name) or fault_key(fault)[0] < since:
+            return None
+        return fault
+    return None
+
+
+def effect_fault(status: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`slot_fault` of the effect slot."""
+    return slot_fault(status, "effect")
+
+
+def still_bypassing(status: dict[str, Any], fault: dict[str, Any]) -> bool:
+    """Whether ``fault`` is why its slot is bypassed in ``status``: the slot's newest fault
+    (:func:`slot_fault`) and the slot still bypassed (when the status has ``bypassed``).  A slot the
+    user turned back on, or that plays another pack since, is no longer bypassed by it."""
+    slot = fault.get("slot")
+    bypassed = status.get("bypassed")
+    if isinstance(bypassed, dict) and slot in bypassed and not bypassed[slot]:
+        return False
+    current = slot_fault(status, str(slot))
+    return current is not None and fault_id(current) == fault_id(fault)
+
+
+def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
+    """(long, short) words for why ``fault`` bypassed its slot: "the model's output was not a number
+    (NaN/inf)", "NaN/inf output".  The sampler plays files, not a model: "the sampler's output ..."."""
+    reason = str(fault.get("reason", "")) or "fault"
+    long, short = FAULT_WORDS.get(reason, ("", reason))
+    subject = "the sampler's output" if fault.get("slot") == "sampler" else "the model's output"
+    return (f"{subject} {long}" if long else reason), short
+
+
+def notice_lines(fault: dict[str, Any], on_effect_page: bool = False) -> tuple[str, ...]:
+    """What the tab bar says of a new fault, longest first (the panel shows the first that fits):
+    what was bypassed, why (:func:`fault_words`) and how to get it back, e.g. "effect 'hatbox-drive'
+    bypassed: the model's output was not a number (NaN/inf) - tap Effect to turn it back on".
+
+    The effect comes back with its bypass button (on the Effect page, hence "tap BYPASS" there);
+    the synth when its pack is loaded again (Models: activate); the panel cannot turn the sampler
+    back on (OSC ``/hatbox/bypass sampler 0`` can, and the engine starts it on at a restart)."""
+    slot = str(fault.get("slot") or "effect")
+    name = str(fault.get("name") or "")
+    long, short = fault_words(fault)
+    if slot == "effect":
+        what, done = "effect", "bypassed"
+        target = "BYPASS" if on_effect_page else "Effect"
+        hint, brief = f"tap {target} to turn it back on", f"tap {target}"
+    elif slot == "synth":
+        what, done = "synth", "silenced"
+        hint, brief = "activate it again on Models", "reload it on Models"
+    else:
+        what, done = slot, "silenced"
+        hint, brief = "samples stay silent until the box restarts", "silent until restart"
+    named = f"{what} '{name}'" if name and name != slot else what
+    return (f"{named} {done}: {long} - {hint}", f"{named} {done}: {short} - {hint}",
+            f"{named} {done}: {short} - {brief}", f"{what} {done}: {short} - {brief}", f"{what} {done}: {short}")
+
+
+class FaultNotices:
+    """Which fault, if any, the panel announces with a status (:meth:`take`, once per status).
+
+    A fault is announced once: with the first status that lists it, and only if it still bypasses its
+    slot then (:func:`still_bypassing`; a fault the user has already undone, or from a pack since
+    replaced, is history: Settings counts it).  Of several new ones that do, the newest.  The
+    faults of the first status the panel gets (``faults`` present) are all new to it: the newest
+    that still bypasses its slot is announced (the musician cannot hear that slot, whenever it
+    faulted), the others not.  "New" means not in the last status's list (the engine keeps its
+    last 32, oldest first, and only drops the oldest), so a status given again, or a later one
+    listing the same faults, announces nothing, and an engine restarted (its block count too)
+    still has its faults announced."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, ...]] | None = None     # the faults of the last status (None: none yet)
+
+    def take(self, status: dict[str, Any]) -> dict[str, Any] | None:
+        faults = status.get("faults")
+        if not isinstance(faults, list):
+            return None                       # no word on faults (no answer yet): nothing changes
+        listed = [f for f in faults if isinstance(f, dict)]
+        ids = [fault_id(f) for f in listed]
+        fresh = [f for f, i in zip(listed, ids) if self.seen is None or i not in self.seen]
+        self.seen = set(ids)
+        return next((f for f in reversed(fresh) if still_bypassing(status, f)), None)
