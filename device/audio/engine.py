@@ -97,6 +97,7 @@ class Slot:
         self._release = release
         self._curve = fade_curve(fade)
         self._next: tuple[Any, dict[str, Any] | None, bool] | None = None
+        self.fault_pack = ""        # the pack whose fault run() returned last (the incoming one during a swap)
         self._pos = 0
         self._a = np.zeros(MAX_BLOCK, np.float32)
         self._b = np.zeros(MAX_BLOCK, np.float32)
@@ -158,6 +159,7 @@ class Slot:
         fault = self._run_unit(self.unit, self.info, self.bypassed, x, out)
         if fault:
             self.bypassed = True
+            self.fault_pack = self._pack_name(self.info)
         if self._next is None:
             return fault
         nxt = self._b[:out.shape[0]]
@@ -165,8 +167,14 @@ class Slot:
         fault_next = self._run_unit(unit, info, bypassed, x, nxt)
         if fault_next:
             self._next = (unit, info, True)
+            if not fault:
+                self.fault_pack = self._pack_name(info)
         self._mix(out, nxt)
         return fault or fault_next
+
+    @staticmethod
+    def _pack_name(info: dict[str, Any] | None) -> str:
+        return str((info or {}).get("name", ""))
 
     def _mix(self, out: np.ndarray, nxt: np.ndarray) -> None:
         n, fade = out.shape[0], self._curve.shape[0]
@@ -327,8 +335,7 @@ class Engine:
     def _check(self, slot: Slot, fault: str | None) -> None:
         if not fault:
             return
-        name = (slot.info or {}).get("name", "")
-        self.faults.append(Fault(slot.name, fault, time.time(), self.blocks, name))
+        self.faults.append(Fault(slot.name, fault, time.time(), self.blocks, slot.fault_pack))
         self.fault_count += 1
 
     def note_xrun(self) -> None:

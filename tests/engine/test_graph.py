@@ -185,6 +185,17 @@ def test_sources_are_mixed_and_a_bad_source_is_muted() -> None:
     assert np.all(np.isfinite(y)) and good.msgs and eng.status()["faults"][0]["slot"] == "sampler"
 
 
+def test_a_fault_during_a_swap_is_recorded_under_the_pack_that_faulted() -> None:
+    eng = Engine(EngineConfig(rate=RATE, block=64, live_input=False))       # a 20 ms crossfade: 15 blocks
+    eng.install("synth", _Beep(0.01), {"name": "good"})
+    run_blocks(eng, np.zeros(64 * 20, np.float32))                           # "good" is the slot's unit
+    eng.slots["synth"].switch(_Beep(float("nan")), {"name": "bad"})
+    y = run_blocks(eng, np.zeros(64 * 4, np.float32))                        # still crossfading
+    fault = eng.status()["faults"][0]
+    assert (fault["slot"], fault["name"], fault["reason"]) == ("synth", "bad", "nonfinite")
+    assert np.all(np.isfinite(y))
+
+
 def test_load_meter_reports_fractions_of_the_block(engine: Engine) -> None:
     run_blocks(engine, tone(0.2))
     st = engine.status()
