@@ -95,9 +95,13 @@ def made_folder_undone(folder: str | Path | None) -> Iterator[None]:
 
 
 def _missing_folders(folder: Path) -> list[Path]:
-    """``folder`` and the folders above it that do not exist yet, outermost first."""
+    """``folder`` and the folders above it that do not exist yet, outermost first.  A path through a
+    folder still to be made and ``..`` (``new/../mine/report``) names a folder that may exist already
+    (``mine``): judged by where the path leads (os.path.realpath), not by its spelling, so that such a
+    folder is never taken for one this run made."""
     folder = folder.absolute()
-    return [d for d in [*reversed(folder.parents), folder] if not d.exists()]
+    return [d for d in [*reversed(folder.parents), folder]
+            if not d.exists() and not os.path.exists(os.path.realpath(d))]
 
 
 def _remove_made(made: list[Path]) -> None:

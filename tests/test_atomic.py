@@ -30,3 +30,29 @@ def test_failure_inside_block_keeps_old_bytes_and_leaves_no_temp(tmp_path: Path)
             raise RuntimeError("upload cut off")
     assert target.read_bytes() == b"the working pack"
     assert [p.name for p in tmp_path.iterdir()] == ["pack.hatpack"]
+
+
+def test_undoing_a_made_folder_keeps_a_folder_that_was_there_reached_through_dotdot(tmp_path: Path) -> None:
+    """``--report new/../mine/report`` with ``mine`` already there (empty): an interrupted run removes the
+    report and ``new`` (both its own), never ``mine``, which the lexical path did not show as existing."""
+    from export.atomic import made_folder_undone
+    (tmp_path / "mine").mkdir()
+    report = tmp_path / "new" / ".." / "mine" / "report"
+    with pytest.raises(KeyboardInterrupt):
+        with made_folder_undone(report):
+            report.mkdir(parents=True)
+            (report / "report.md").write_text("half")
+            raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+    assert list((tmp_path / "mine").iterdir()) == []
+
+
+def test_undoing_a_made_folder_removes_the_nested_folders_it_made(tmp_path: Path) -> None:
+    from export.atomic import made_folder_undone
+    (tmp_path / "runs").mkdir()
+    report = tmp_path / "runs" / "a" / "b" / "report"
+    with pytest.raises(RuntimeError):
+        with made_folder_undone(report):
+            report.mkdir(parents=True)
+            raise RuntimeError("disk full")
+    assert [p.name for p in tmp_path.iterdir()] == ["runs"] and list((tmp_path / "runs").iterdir()) == []

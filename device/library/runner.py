@@ -25,7 +25,9 @@ def silence(peak: float) -> str:
     """Why a file whose peak is ``peak`` (linear, under :data:`SILENT_LEVEL`) gets no tags."""
     if peak == 0.0:
         return "silent (all zeros)"
-    return f"silent (peak {20.0 * np.log10(peak):.0f} dBFS, under {SILENT_DBFS:g})"
+    db = 20.0 * np.log10(peak)
+    shown = f"{db:.0f}" if round(db) < SILENT_DBFS else f"{db:.1f}"     # never "-90 dBFS, under -90"
+    return f"silent (peak {shown} dBFS, under {SILENT_DBFS:g})"
 
 
 def not_taggable(audio: np.ndarray, rate: int) -> str:

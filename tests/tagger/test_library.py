@@ -339,3 +339,12 @@ def test_the_box_records_an_uploaded_silent_sample_as_not_tagged(small_pack, tmp
     assert info["state"] == "done" and info["results"]["tagged"] == 1
     assert info["results"]["skipped"] == [["kit/blank.wav", "silent (all zeros)"]]
     assert library.tags_of(libs.db_path(lid), libs.files_path(lid) / "kit" / "blank.wav") == {}
+
+
+def test_a_silence_reason_never_reads_as_the_threshold_itself():
+    """One LSB of 16-bit dither (-90.3 dBFS) is silence; its reason said 'peak -90 dBFS, under -90'."""
+    from device.library.runner import silence
+    assert silence(0.0) == "silent (all zeros)"
+    assert silence(1e-5) == "silent (peak -100 dBFS, under -90)"
+    assert silence(1.0 / 32768) == "silent (peak -90.3 dBFS, under -90)"
+    assert silence(10 ** (-90.04 / 20)) == "silent (peak -90.0 dBFS, under -90)"
