@@ -227,8 +227,9 @@ def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
     tracks = knob_tracks(proc, knobs, x.shape[0])
     if tracks is None:
         proc.set_knobs({k: float(v) for k, v in (knobs or {}).items()})
-    proc.smoother.jump(tracks[0] if tracks is not None else None)
-    proc.settle()                               # no click: the model starts from rest, not zeros
+    else:
+        proc.smoother.set_target(tracks[0])
+    proc.settle()           # knobs jump to their targets; no click: the model starts from rest, not zeros
     return _run_blocks(proc, x, tracks, int(block))
 
 

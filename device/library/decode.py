@@ -41,10 +41,11 @@ def first_sound(path: Path, level: float, block: int = 1 << 16) -> tuple[float |
         with sf.SoundFile(str(path)) as f:
             rate = f.samplerate
             for data in f.blocks(blocksize=block, dtype="float32", always_2d=True):
-                loud = np.flatnonzero(np.abs(data.mean(axis=1)) >= level)
+                mag = np.abs(data.mean(axis=1))                 # the mono mix's magnitude [frames]
+                loud = np.flatnonzero(mag >= level)
                 if loud.size:
-                    return (done + int(loud[0])) / rate, float(np.max(np.abs(data.mean(axis=1))))
-                peak = max(peak, float(np.max(np.abs(data.mean(axis=1)), initial=0.0)))
+                    return (done + int(loud[0])) / rate, float(mag.max())
+                peak = max(peak, float(np.max(mag, initial=0.0)))
                 done += data.shape[0]
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
         raise AudioFileError(f"cannot decode {path}: {str(exc).strip().splitlines()[0]}") from None
