@@ -35,7 +35,8 @@ GOLDEN = "golden.npz"
 MAX_MEMBERS = 64
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
-MAX_RATIO = 200.0                      # uncompressed / compressed, per member
+MAX_RATIO = 200.0                      # uncompressed / compressed, per member larger than RATIO_FROM
+RATIO_FROM = 1 << 20                   # members up to this size (bytes) are not held to MAX_RATIO
 _MEMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
 
 
@@ -60,6 +61,7 @@ class Pack:
         name = self.manifest.golden.get("file", GOLDEN)
         if name not in self.members:
             raise PackError(f"pack '{self.manifest.name}' has no golden snapshot", check="golden")
+        _check_npz_limits(self.members[name], name)
         try:
             with np.load(io.BytesIO(self.members[name]), allow_pickle=False) as z:
                 arrays = {k: z[k] for k in z.files}
@@ -80,6 +82,26 @@ class Pack:
         return np.load(io.BytesIO(self.members[member]), allow_pickle=False)
 
 
+def _check_npz_limits(data: bytes, name: str) -> None:
+    """An ``.npz`` member (itself a zip) held to the pack's expansion limits before numpy opens it: no entry
+    over MAX_MEMBER_BYTES, no entry over RATIO_FROM bytes that expands more than MAX_RATIO times, and all of
+    them together no more than MAX_MEMBER_BYTES.  A zip inside the pack is deflated twice, which the outer
+    check (:func:`_checked_infos`) cannot see.  PackError (check "golden") otherwise."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise PackError(f"golden snapshot {name!r} is not a readable npz: {exc}", check="golden") from None
+    total = 0
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FROM and ratio > MAX_RATIO) \
+                or total > MAX_MEMBER_BYTES:
+            raise PackError(f"golden snapshot {name!r}: {info.filename!r} expands to {info.file_size} bytes "
+                            f"(ratio {ratio:.0f}): refusing a possible archive bomb", check="golden")
+
+
 def golden_bytes(inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]) -> bytes:
     """Serialise a golden snapshot (see :meth:`Pack.golden`)."""
     buf = io.BytesIO()
@@ -98,7 +120,13 @@ def npy_bytes(array: np.ndarray) -> bytes:
 # --------------------------------------------------------------------------- writing
 def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
                signature: bytes | None = None) -> Path:
-    """Write a pack atomically (temp file, fsync, rename). Fills ``manifest.files``."""
+    """Write a pack atomically (temp file, fsync, rename). Fills ``manifest.files``.
+
+    The archive is built in memory and held to the reader's own limits (:func:`_checked_infos`:
+    member count, names, sizes, compression ratio, total) before anything is written, so a pack
+    this writes is one :func:`read_pack` accepts; PackError (check "members") otherwise, and
+    ``path`` is left as it was.
+    """
     path = Path(path)
     for name in members:
         _check_member_name(name)
@@ -109,14 +137,23 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
     manifest.files = {name: sha256_hex(data) for name, data in sorted(members.items())}
     manifest.validate()
     manifest_bytes = json.dumps(manifest.to_dict(), indent=2, sort_keys=True).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, manifest_bytes)
+        if signature is not None:
+            zf.writestr(SIGNATURE, signature)
+        for name, data in sorted(members.items()):
+            zf.writestr(name, data)
+    try:
+        with zipfile.ZipFile(buf) as zf:
+            _checked_infos(zf)
+    except PackError as exc:
+        raise PackError(f"not writing {path.name}: the pack reader would refuse it: {exc}", check="members",
+                        hint="make the member smaller (for an effect: a smaller model state, "
+                             "docs/effect.md, Settings)") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path, prefix=".hatpack-") as fh:
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(MANIFEST, manifest_bytes)
-            if signature is not None:
-                zf.writestr(SIGNATURE, signature)
-            for name, data in sorted(members.items()):
-                zf.writestr(name, data)
+        fh.write(buf.getbuffer())
     return path
 
 
@@ -166,6 +203,8 @@ def _check_member_name(name: str) -> None:
 
 
 def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's members by name, held to the pack limits (count, names, sizes, ratio, total);
+    PackError otherwise.  The one check both :func:`read_pack` and :func:`write_pack` apply."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise PackError(f"pack has {len(infos)} members (limit {MAX_MEMBERS})", check="members")
@@ -176,7 +215,7 @@ def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if info.filename in out:
             raise PackError(f"member {info.filename!r} appears twice", check="members")
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
+        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FROM and ratio > MAX_RATIO):
             raise PackError(f"member {info.filename!r} expands to {info.file_size} bytes "
                             f"(ratio {ratio:.0f}): refusing a possible archive bomb", check="members")
         total += info.file_size

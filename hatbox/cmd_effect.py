@@ -26,7 +26,10 @@ def register(cli) -> None:
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
     t.add_argument("--name", help="pack name (default: the data folder's name)")
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
-    t.add_argument("--max-steps", type=int, help="stop after this many optimiser steps (quick tries)")
+    t.add_argument("--max-steps", type=int,
+                   help="stop after exactly this many optimiser steps in all (quick, repeatable tries; fewer if "
+                        "--minutes runs out first); with --arch auto each trial takes a fifth of them, rounded "
+                        "down, and the chosen one the rest (under 5: no trial, gru takes them all)")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="advanced: a training setting (batch, chunk, lr, stft_weight, ...) or model.KEY; the "
                         "sizes have ranges (docs/effect.md, Settings)")

@@ -126,3 +126,44 @@ def test_the_tag_rule_takes_any_script_and_refuses_controls_and_bidi_overrides()
         assert tag_problem(ok) is None, ok
     for bad in ("kick\x1b[2J", "evil\u202ekcik", "a\u2028b", "kick, acoustic", "kick/808", "..", "#x", " "):
         assert tag_problem(bad), bad
+
+
+def test_the_writer_refuses_a_pack_the_reader_would_refuse(tmp_path: Path) -> None:
+    """A member over RATIO_FROM that compresses past MAX_RATIO (a large all-zero golden snapshot, as a
+    huge effect state made) is refused before writing, naming it; what was at the path is kept."""
+    from export.pack import MAX_RATIO
+    RATIO_FROM = 1 << 20            # noqa: N806 - export.pack.RATIO_FROM: smaller members are not ratio-checked
+    g = golden_bytes({"audio_in": np.zeros((1, 4), np.float32), "state_in_0": np.zeros((1, RATIO_FROM), np.float32)},
+                     {"audio_out": np.zeros((1, 4), np.float32)})
+    assert len(g) > RATIO_FROM and MAX_RATIO < 1000        # all zeros deflate about 1000:1
+    out = tmp_path / "sub" / "a.hatpack"
+    with pytest.raises(PackError, match="not writing a.hatpack.*'golden.npz'.*archive bomb") as err:
+        write_pack(out, _manifest(), {"model.onnx": b"not really onnx", "golden.npz": g})
+    assert err.value.check == "members"
+    assert not out.parent.exists()
+    out.parent.mkdir()
+    out.write_bytes(b"the old pack")
+    with pytest.raises(PackError, match="not writing"):
+        write_pack(out, _manifest(), {"model.onnx": b"not really onnx", "golden.npz": g})
+    assert out.read_bytes() == b"the old pack" and [p.name for p in out.parent.iterdir()] == ["a.hatpack"]
+    # just under RATIO_FROM, the same zeros are written and read back
+    small = golden_bytes({"state_in_0": np.zeros((1, RATIO_FROM // 4 - 256), np.float32)}, {})
+    assert len(small) <= RATIO_FROM
+    pack = read_pack(write_pack(out, _manifest(), {"model.onnx": b"not really onnx", "golden.npz": small}))
+    assert pack.golden()[0]["state_in_0"].shape == (1, RATIO_FROM // 4 - 256)
+
+
+def test_a_compressed_npz_bomb_inside_the_golden_snapshot_is_refused_before_numpy_opens_it(tmp_path: Path) -> None:
+    """golden.npz is itself a zip: one deflated inside it is deflated twice, so the outer archive's ratio check
+    sees a small member.  Pack.golden() holds the inner zip to the same limits before numpy expands it."""
+    import io
+
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **{"in.audio_in": np.zeros((1, 4), np.float32),
+                                "out.audio_out": np.zeros((1, 1 << 22), np.float32)})     # 16 MiB of zeros
+    assert len(buf.getvalue()) < 100_000
+    path = write_pack(tmp_path / "a.hatpack", _manifest(), {"model.onnx": b"not really onnx", "golden.npz": buf.getvalue()})
+    pack = read_pack(path)
+    with pytest.raises(PackError, match="'out.audio_out.npy' expands to 16777344 bytes.*archive bomb") as err:
+        pack.golden()
+    assert err.value.check == "golden"

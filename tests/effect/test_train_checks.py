@@ -86,7 +86,7 @@ def test_bad_options_are_refused_before_any_work(tmp_path: Path, capsys, no_trai
 @pytest.mark.parametrize("args, message", [
     (["--set", "model.hidden=100000"], "setting model.hidden must be a whole number within 1..512, got 100000"),
     (["--set", "model.film_hidden=5000"], "model.film_hidden must be a whole number within 1..256, got 5000"),
-    (["--arch", "tcn", "--set", "model.channels=100000"], "model.channels must be a whole number within 1..256"),
+    (["--arch", "tcn", "--set", "model.channels=100000"], "model.channels must be a whole number within 1..96"),
     (["--arch", "tcn", "--set", "model.layers=1000"], "model.layers must be a whole number within 1..64, got 1000"),
     (["--arch", "tcn", "--set", "model.cycle=40"], "model.cycle must be a whole number within 1..16, got 40"),
     (["--arch", "tcn_gru", "--set", "model.kernel=999"], "model.kernel must be a whole number within 2..16"),

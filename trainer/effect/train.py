@@ -35,6 +35,7 @@ from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
 from export.atomic import made_folder_undone, unwritable
 from export.manifest import pack_name
+from export.pack import RATIO_FROM
 
 
 @dataclass
@@ -88,10 +89,19 @@ _NON_NEGATIVE = ("stft_weight", "eval_every_s")                           # numb
 _FLAGS = ("scale_data", "per_recording")
 _MODEL_RANGE = {"hidden": (1, 512),      # recurrent state size (gru, lstm, tcn_gru)
                 "film_hidden": (1, 256),  # knob embedding size
-                "channels": (1, 256),     # TCN channels
+                "channels": (1, 96),      # TCN channels (97 with the other tcn defaults exceeds MAX_STATE_BYTES)
                 "layers": (1, 64),        # TCN layers
                 "cycle": (1, 16),         # TCN dilations 1, 2, .. 2 ** (cycle - 1), then again
                 "kernel": (2, 16)}        # TCN kernel size
+# The most bytes of float32 streaming state one stream may have (768 KiB, 196608 values; the default tcn has
+# 24552).  Sizes that are each within range still multiply (a tcn's state is channels x (kernel - 1) x dilation
+# per layer: model.cycle=16 model.layers=16 makes 6 MiB).  The pack's golden snapshot holds that state (zeros)
+# beside 2048 samples of audio in and out and of each knob (8 KiB each): three quarters of RATIO_FROM keeps the
+# snapshot, with up to about 29 knobs, under the size from which the pack reader holds a member to its
+# compression-ratio limit, which an all-zero state (about 1000:1) fails as a possible archive bomb (the pack
+# writer refuses such a pack, so without this check it failed after the whole training).  It also bounds what
+# the box carries in and out of the model every block.  Each size's upper bound alone stays within it.
+MAX_STATE_BYTES = RATIO_FROM * 3 // 4
 
 
 def _whole(value: Any) -> bool:
@@ -156,7 +166,31 @@ def make_config(**config: Any) -> TrainConfig:
                                   hint="model settings of " + cfg.arch + ": "
                                        + ", ".join(f"model.{k}" for k in accepted))
             _check_whole(f"model.{key}", value, _MODEL_RANGE[key])
+    _check_state(cfg)
     return cfg
+
+
+def state_bytes(arch: str, model: dict[str, Any]) -> int:
+    """Bytes of one stream's float32 streaming state for ``arch`` with ``model`` settings (built on torch's
+    meta device: no weights are allocated)."""
+    with torch.device("meta"):
+        net = build(arch, 0, **model)
+    return 4 * sum(math.prod(shape) for shape in net.state_shapes())
+
+
+def _check_state(cfg: TrainConfig) -> None:
+    """HatboxError naming the settings and the limit when the model's state exceeds MAX_STATE_BYTES."""
+    for arch in AUTO_CANDIDATES if cfg.arch == AUTO_ARCH else (cfg.arch,):
+        size = state_bytes(arch, cfg.model)
+        if size <= MAX_STATE_BYTES:
+            continue
+        given = ", ".join(f"model.{k}={v}" for k, v in cfg.model.items()) or "its default sizes"
+        sizing = ", ".join(f"model.{k}" for k in model_settings(arch) if k != "film_hidden")
+        raise HatboxError(
+            f"--arch {arch} with {given} has a streaming state of {size // 4} values ({size / 2 ** 20:.1f} MiB); "
+            f"the limit is {MAX_STATE_BYTES // 4} values ({MAX_STATE_BYTES // 1024} KiB)",
+            hint=f"lower one of {sizing}: the state goes into the pack's golden snapshot and the box carries it every "
+                 "block (docs/effect.md, Settings)")
 
 
 def _check_whole(key: str, value: Any, bounds: tuple[int, int]) -> None:
@@ -262,8 +296,10 @@ def _knobs(k: torch.Tensor, model: EffectModel) -> torch.Tensor | None:
 
 
 def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Optimizer,
-                  batch: tuple[torch.Tensor, ...], segs: "Segments", cfg: TrainConfig) -> tuple[float, float]:
-    """One segment: warm up the state, then one step per chunk -> (mean loss, mean ESR)."""
+                  batch: tuple[torch.Tensor, ...], segs: "Segments", cfg: TrainConfig,
+                  max_steps: int | None = None) -> tuple[float, float, int]:
+    """One segment: warm up the state, then one step per chunk, at most ``max_steps`` of them
+    (None: every chunk) -> (mean loss, mean ESR, optimiser steps taken)."""
     x, y, k, power = batch
     power = power if cfg.per_recording else None
     w, chunk = segs.warmup, segs.chunk
@@ -272,7 +308,8 @@ def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Opt
         with torch.no_grad():
             _, state = model(x[:, :w], _knobs(k[:, :w], model), state)
     losses, esrs = [], []
-    for a in range(w, x.shape[1], chunk):
+    starts = range(w, x.shape[1], chunk)
+    for a in starts if max_steps is None else starts[:max_steps]:
         state = [s.detach() for s in state]
         y_hat, state = net(x[:, a:a + chunk], _knobs(k[:, a:a + chunk], model), state)
         loss, e = effect_loss(y_hat, y[:, a:a + chunk], cfg.stft_weight, power)
@@ -282,7 +319,7 @@ def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Opt
         opt.step()
         losses.append(float(loss.detach()))
         esrs.append(float(e.detach()))
-    return float(np.mean(losses)), float(np.mean(esrs))
+    return float(np.mean(losses)), float(np.mean(esrs)), len(losses)
 
 
 def validate(model: EffectModel, val: tuple[torch.Tensor, ...], device: torch.device) -> float:
@@ -318,7 +355,8 @@ class _Run:
     best: dict[str, torch.Tensor]
     arch: str = DEFAULT_ARCH
     best_esr: float = float("inf")
-    steps: int = 0
+    steps: int = 0                          # optimiser steps this model took (its trial included)
+    other_steps: int = 0                    # optimiser steps the other candidates' trials took (auto)
     main: bool = True
     history: list[dict[str, float]] = field(default_factory=list)
     others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
@@ -328,8 +366,9 @@ class _Run:
 
 @dataclass
 class _Phase:
-    """One stretch of training: its wall-clock and step budgets, and where it sits on the
-    learning-rate schedule (``lr_from`` to ``lr_from + lr_span``), history times offset by ``t0``."""
+    """One stretch of training: its wall-clock and step budgets (``max_steps``: the most optimiser
+    steps it takes, exactly; None: no limit), and where it sits on the learning-rate schedule
+    (``lr_from`` to ``lr_from + lr_span``), history times offset by ``t0``."""
 
     seconds: float
     max_steps: int | None = None
@@ -366,6 +405,8 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     ``cfg.arch == "auto"``: each of :data:`AUTO_CANDIDATES` trains for :data:`AUTO_TRIAL` of the
     budget, the one :func:`choose_arch` picks keeps training for the rest (its learning-rate
     schedule continues where its trial left it); ``run.trials`` holds the trial scores.
+    ``cfg.max_steps``: the most optimiser steps of the whole fit, trials included (exactly that
+    many unless the time budget runs out first).
     """
     if cfg.arch == AUTO_ARCH and cfg.model:
         raise datamod.DataError("model settings (" + ", ".join(f"model.{k}" for k in cfg.model)
@@ -411,7 +452,12 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     trial_s = AUTO_TRIAL * budget
     own_s = budget - (len(AUTO_CANDIDATES) - 1) * trial_s        # the winner's whole training time
     share = trial_s / own_s
-    trial_steps = None if cfg.max_steps is None else max(1, int(cfg.max_steps * share))
+    # a step budget is shared like the time: each trial AUTO_TRIAL of it, the winner the rest
+    trial_steps = None if cfg.max_steps is None else int(cfg.max_steps * AUTO_TRIAL)
+    if trial_steps == 0:           # too few steps for a trial: the default architecture takes them all
+        run = _new_run(data, cfg, segs, dist, AUTO_CANDIDATES[0])
+        _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress)
+        return run
     runs: dict[str, _Run] = {}
     trials: dict[str, float] = {}
     for arch in AUTO_CANDIDATES:
@@ -421,7 +467,8 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
         trials[arch] = accel.mean_across(run.best_esr if dist.main else 0.0, dist) * dist.world
     win = runs[choose_arch(trials)]
     win.trials = trials
-    rest_steps = None if cfg.max_steps is None else max(1, cfg.max_steps - win.steps)
+    win.other_steps = sum(r.steps for r in runs.values() if r is not win)
+    rest_steps = None if cfg.max_steps is None else cfg.max_steps - win.other_steps - win.steps
     _train(win, cfg, segs, val, dist, _Phase(own_s - trial_s, rest_steps, share, 1.0 - share, t0=trial_s,
                                               label=win.arch), progress)
     return win
@@ -442,8 +489,10 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist):
         for g in opt.param_groups:
             g["lr"] = lr_at(cfg, phase.lr_from + phase.lr_span * t / phase.seconds)
-        loss, e = train_segment(model, net, opt, tuple(b.to(dist.device) for b in segs.batch(cfg.batch)), segs, cfg)
-        run.steps += cfg.chunks
+        left = None if phase.max_steps is None else phase.max_steps - (run.steps - first_step)
+        batch = tuple(b.to(dist.device) for b in segs.batch(cfg.batch))
+        loss, e, taken = train_segment(model, net, opt, batch, segs, cfg, left)
+        run.steps += taken
         run.history.append({"t": phase.t0 + t, "step": run.steps, "loss": loss, "train_esr": e})
         if dist.main and time.monotonic() - last_eval >= cfg.eval_every_s:
             last_eval = time.monotonic()
@@ -496,7 +545,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     lr, stft_weight, val_fraction, max_steps, threads, model={arch overrides}).
     Returns a :class:`TrainResult`; ``metrics`` holds ``val_esr`` (mean over pairs, measured on
     the held-out tails through the exported pack), ``val_esr_per_setting``, ``val_esr_per_pair``,
-    ``latency`` (samples found per pair), ``train_seconds``, ``steps``, ``params``, ``arch``,
+    ``latency`` (samples found per pair), ``train_seconds``, ``steps`` (optimiser steps, trials included),
+    ``params``, ``arch``,
     ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown).
     """
     from export.onnx_effect import export_effect
@@ -513,7 +563,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     seconds = time.monotonic() - t0
     if not run.main:
         return TrainResult(Path(out), {}, None, run.history)
-    metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps,
+    metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
                "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
                "latency": eff.latencies, "sample_rate": eff.rate,
                "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
