@@ -43,7 +43,8 @@ def register(cli) -> None:
     g.add_argument("--unsure", action="store_true",
                    help="the files the tagger was least sure of: check these first (then hatbox library fix)")
     g.add_argument("--failed", action="store_true",
-                   help="list files that could not be tagged (undecodable, silent or too short)")
+                   help="list files that could not be tagged: failed (undecodable) and skipped (silent, too "
+                        "short or empty)")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
@@ -51,7 +52,8 @@ def register(cli) -> None:
     p.add_argument("db", help="the database written by `hatbox tag`")
     p.add_argument("file", help="a file of the library (absolute, or relative to the library folder)")
     p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
-    p.add_argument("--clear", action="store_true", help="drop your tags for the file: the tagger's stand again")
+    p.add_argument("--clear", action="store_true",
+                   help="drop your tags for the file: the tagger's stand again (none for a file it skipped)")
     p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
                        export)
     p.add_argument("db", help="the database written by `hatbox tag`")
@@ -96,7 +98,7 @@ def tag(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    empty = f"{len(rep.skipped)} not tagged (silent or too short), " if rep.skipped else ""
+    empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
     if rep.total == 0:
@@ -104,9 +106,9 @@ def tag(args: argparse.Namespace) -> int:
         print(f"note: no audio files under {lib} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
               f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
-        print(f"  skipped {escape_unsafe(rel)}: {escape_unsafe(why)}")
+        print(f"  failed {escape_unsafe(rel)}: {escape_unsafe(why)}")
     for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:
-        print(f"  not tagged {escape_unsafe(rel)}: {escape_unsafe(why)}")
+        print(f"  skipped {escape_unsafe(rel)}: {escape_unsafe(why)}")
     if len(rep.failed) + len(rep.skipped) > 20:
         print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {db} --failed)")
     if rep.links_error:
@@ -121,8 +123,7 @@ def tag(args: argparse.Namespace) -> int:
 def query(args: argparse.Namespace) -> int:
     from device import library
     if args.failed:
-        for path, why in library.failures(args.db):
-            print(f"{escape_unsafe(str(path))}\t{escape_unsafe(why)}")
+        _print_failures(args.db)
     elif args.tag:
         _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k))
     elif args.like:
@@ -135,22 +136,47 @@ def query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_failures(db: str) -> None:
+    """``--failed``: the files that did not decode (tried again on every run), then those that hold nothing
+    to tag (not decoded again until they change), one ``path<TAB>reason`` line each under a heading."""
+    from device import library
+    groups = (("failed", "did not decode; tried again on the next run"),
+              ("skipped", "nothing to tag; not decoded again until they change"))
+    for (name, meaning), rows in zip(groups, (library.failures(db, "error"), library.failures(db, "skipped"))):
+        if rows:
+            print(f"{name} ({len(rows)}: {meaning}):")
+        for path, why in rows:
+            print(f"  {escape_unsafe(str(path))}\t{escape_unsafe(why)}")
+
+
 def fix(args: argparse.Namespace) -> int:
     from device import library
     if args.clear == bool(args.tags):
         raise HatboxError("give the file's tags, or --clear to drop yours", hint="hatbox library fix DB FILE tom")
+    status, why = library.file_status(args.db, args.file)        # any file of the library, whatever its status
     model = library.tags_of(args.db, args.file)
     was = max(model, key=model.get) if model else None
     now = library.set_tags(args.db, args.file, args.tags)
-    guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
-    print(f"{args.file}: {', '.join(now)} (yours; {guess})" if now else f"{args.file}: back to the tagger ({guess})")
+    if status != "ok":                               # skipped (silent, empty...) or undecodable: none of the tagger's
+        guess = f"not tagged by the tagger: {escape_unsafe(why)}"
+    else:
+        guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
+    name = escape_unsafe(args.file)
+    if now:
+        print(f"{name}: {', '.join(now)} (yours; {guess})")
+    else:
+        print(f"{name}: back to the tagger ({guess})" if status == "ok" else f"{name}: your tags dropped ({guess})")
     return 0
 
 
 def export(args: argparse.Namespace) -> int:
     from device import library
     n = library.export_csv(args.db, args.out)
-    print(f"{n} corrected file(s) -> {args.out}" + ("" if n else " (none yet: hatbox library fix DB FILE TAG)"))
+    left = len(library.corrections(args.db)) - n
+    print(f"{n} corrected file(s) -> {args.out}" + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
+    if left:
+        print(f"  {left} corrected file(s) left out: the tagger skipped them (silent, empty) or they do not decode "
+              f"(hatbox library query {args.db} --failed)")
     return 0
 
 

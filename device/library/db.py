@@ -6,7 +6,9 @@ float32 little-endian blobs of ``meta.embed_dim`` values.
 A producer's own tags for a file (``user_tags``: corrections, or new words the pack does not know)
 replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrites ``files`` and
 ``tags`` only.  They go when the file leaves the library (``remove``).  ``effective_tags`` is what
-every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1).
+every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1),
+whatever the file's status: a file the tagger skipped (silent, empty) or could not decode keeps the tags
+its producer gave it, and they can always be changed or cleared.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
     SELECT t.path, t.tag, t.score, 0 FROM tags t JOIN files f ON f.path = t.path AND (""" + CURRENT + """)
         WHERE t.hit = 1 AND t.path NOT IN (SELECT path FROM user_tags)
     UNION ALL
-    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path AND f.status = 'ok'"""
+    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path"""
 OURS = {"meta", "files", "tags", "user_tags"}
 
 
@@ -80,7 +82,8 @@ def set_meta(con: sqlite3.Connection, **values: object) -> None:
 
 def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]:
     """path -> (size, mtime_ns, model, status) of every row (status "ok"; "error": it did not decode,
-    tried again next run; "skipped": nothing to tag, silent or too short, not decoded again until it changes)."""
+    tried again next run; "skipped": nothing to tag, silent, too short or empty, not decoded again until it
+    changes)."""
     return {p: (s, m, mod or "", st) for p, s, m, mod, st in
             con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
@@ -102,7 +105,8 @@ def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: s
 
 
 def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str) -> None:
-    """Record a file that decodes but holds nothing to tag (``reason``: "silent (all zeros)"...): no tags."""
+    """Record a file that decodes but holds nothing to tag (``reason``: "silent (all zeros)", "empty (no
+    samples)"...): no tags from the tagger."""
     con.execute("DELETE FROM files WHERE path = ?", (rel,))
     con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'skipped', ?, ?, NULL, NULL, NULL)",
                 (rel, stat[0], stat[1], reason, model))

@@ -184,24 +184,39 @@ def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:
     return [t for (t,) in rows]
 
 
+def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
+    """(status, reason) of one library file: ("ok", "") when the tagger tagged it, ("skipped", why) when it
+    holds nothing to tag (silent, too short, empty), ("error", why) when it does not decode.  NotInLibrary
+    for a file the database does not hold."""
+    con, root = _open(db_path)
+    try:
+        return _status(con, _relative(root, Path(path)), path)
+    finally:
+        con.close()
+
+
+def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, str]:
+    """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error)."""
+    row = con.execute("SELECT status, error FROM files WHERE path = ?", (rel,)).fetchone()
+    if row is None:
+        raise NotInLibrary(f"{path} is not a file of this library",
+                           hint="give its path inside the library, as the listings show it; a file added "
+                                "since the last run needs hatbox tag LIBRARY again")
+    return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
+
+
 def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str]:
     """Replace the tagger's tags for one library file with ``tags`` (the producer's words: a pack's
-    tag or a new one); an empty list gives the file back to the tagger.  The correction outlives
-    re-tagging and goes when the file leaves the library.  Returns the file's tags as now stored.
-    HatboxError (nothing written) for a file the database does not hold or a tag that cannot be a
-    folder name or CSV cell."""
+    tag or a new one); an empty list gives the file back to the tagger.  Any file the library holds
+    can carry them, whatever the tagger made of it (a file that turned silent keeps, and can clear, the
+    tags given before).  The correction outlives re-tagging and goes when the file leaves the library.
+    Returns the file's tags as now stored.  NotInLibrary (nothing written) for a file the database does
+    not hold, HatboxError for a tag that cannot be a folder name or CSV cell."""
     clean = sorted({_check_tag(t) for t in tags})
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
     try:
-        row = con.execute("SELECT status, error FROM files WHERE path = ?", (rel,)).fetchone()
-        if row is None:
-            raise HatboxError(f"{path} is not a file of this library",
-                              hint="give its path inside the library, as the listings show it; a file added "
-                                   "since the last run needs hatbox tag LIBRARY again")
-        if row[0] != "ok":
-            why = row[1] if row[0] == "skipped" else "it does not decode"
-            raise HatboxError(f"{path} could not be tagged ({why}), so it cannot carry tags")
+        _status(con, rel, path)                     # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             con.execute("DELETE FROM user_tags WHERE path = ?", (rel,))
             con.executemany("INSERT INTO user_tags (path, tag) VALUES (?, ?)", [(rel, t) for t in clean])
@@ -210,11 +225,13 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     return clean
 
 
-def corrections(db_path: str | Path) -> dict[Path, list[str]]:
-    """Every corrected file (absolute path) -> its tags."""
+def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[str]]:
+    """Every corrected file (absolute path) -> its tags; with ``heard``, only the files the tagger could hear
+    (not those it skipped as silent or empty, nor those that do not decode: no use as training data)."""
     con, root = _open(db_path)
     out: dict[Path, list[str]] = {}
-    for rel, tag in con.execute("SELECT path, tag FROM effective_tags WHERE corrected = 1 ORDER BY path, tag"):
+    only = " AND path IN (SELECT path FROM files WHERE status = 'ok')" if heard else ""
+    for rel, tag in con.execute(f"SELECT path, tag FROM effective_tags WHERE corrected = 1{only} ORDER BY path, tag"):
         out.setdefault(root / rel, []).append(tag)
     con.close()
     return out
@@ -222,9 +239,10 @@ def corrections(db_path: str | Path) -> dict[Path, list[str]]:
 
 def export_csv(db_path: str | Path, out: str | Path) -> int:
     """Write the corrections as training data (``path,tag[,tag...]`` rows, absolute paths), for
-    ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Written to a
-    temporary file and renamed, so a failed write leaves no half file."""
-    rows = corrections(db_path)
+    ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Files the tagger could
+    not hear (skipped: silent, empty; or undecodable) are left out.  Written to a temporary file and renamed,
+    so a failed write leaves no half file."""
+    rows = corrections(db_path, heard=True)
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")
     try:
@@ -248,11 +266,14 @@ def _check_tag(tag: str) -> str:
     return str(tag).strip()
 
 
-def failures(db_path: str | Path) -> list[tuple[Path, str]]:
-    """(file, reason) of every file that could not be tagged: it did not decode, or holds nothing to
-    tag (silent, too short)."""
+def failures(db_path: str | Path, status: str | None = None) -> list[tuple[Path, str]]:
+    """(file, reason) of every file that could not be tagged: it did not decode (``status`` "error"),
+    or holds nothing to tag (``status`` "skipped": silent, too short, empty); both when ``status`` is None."""
+    if status not in (None, "error", "skipped"):
+        raise ValueError(f"status {status!r} is not 'error' or 'skipped'")
     con, root = _open(db_path)
-    rows = con.execute("SELECT path, error FROM files WHERE status IN ('error', 'skipped') ORDER BY path").fetchall()
+    rows = con.execute("SELECT path, error FROM files WHERE status IN (?, ?) ORDER BY path",
+                       (status or "error", status or "skipped")).fetchall()
     con.close()
     return [(root / p, e) for p, e in rows]
 

@@ -9,15 +9,13 @@ import numpy as np
 from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from device.audio.runtime import make_session
-from device.library.decode import first_sound, read_head
+from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
 
 
 MAX_CLIP_SECONDS = 30.0
-SILENT_DBFS = -90.0        # a peak below this is silence (1 LSB of 16-bit audio is -90.3 dBFS)
-SILENT_LEVEL = 10.0 ** (SILENT_DBFS / 20.0)
 MIN_SECONDS = 0.001        # a file shorter than this (48 samples at 48 kHz) holds no sound to tag
 
 
@@ -31,9 +29,13 @@ def silence(peak: float) -> str:
 
 
 def not_taggable(audio: np.ndarray, rate: int) -> str:
-    """Why mono ``audio`` [n] at ``rate`` Hz gets no tags ("too short: 1 sample (under 1 ms)", "silent
-    (all zeros)"...), or "".  A tagger gives every clip its best guess: a silent file would be a "kick"."""
-    n = int(audio.shape[0])
+    """Why ``audio`` (mono [n] or channels [C, n]) at ``rate`` Hz gets no tags ("empty (no samples)", "too
+    short: 1 sample (under 1 ms)", "silent (all zeros)"...), or "".  A tagger gives every clip its best
+    guess: a silent file would be a "kick".  Silence is judged on the loudest channel, never on the mono
+    mix (a stereo file whose channels cancel there is not silent)."""
+    n = int(audio.shape[-1])
+    if n == 0:
+        return "empty (no samples)"
     if n < MIN_SECONDS * rate:
         return f"too short: {n} sample{'' if n == 1 else 's'} (under {MIN_SECONDS * 1000:g} ms)"
     peak = float(np.max(np.abs(audio)))
@@ -96,30 +98,34 @@ class PackTagger:
         self.model_id = hashlib.sha256(self.pack.model_bytes).hexdigest()[:16]
 
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
-        """(mono [n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger hears."""
+        """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger
+        hears (:meth:`fit` mixes it); a file with no samples at all comes back as [C, 0] (see :meth:`why_not`)."""
         seconds = (self.n + 64) / self.rate
-        audio, rate = read_head(path, seconds)
-        return audio, rate, audio.shape[0] < int(np.ceil(rate * seconds))
+        audio, rate = read_channels(path, seconds, empty_ok=True)
+        return audio, rate, audio.shape[-1] < int(np.ceil(rate * seconds))
 
     def why_not(self, path: Path, audio: np.ndarray, rate: int, whole: bool) -> str:
-        """Why ``path`` gets no tags, judged on what the tagger hears of it (``audio`` [n] at ``rate`` Hz, from
-        :meth:`decode`; ``whole``: all of it); "" when it gets them.  When only the head was heard and it is
-        silent, the rest is scanned to say whether the file is silent or where its sound starts."""
+        """Why ``path`` gets no tags, judged on what the tagger hears of it (``audio`` [C, n] or [n] at ``rate``
+        Hz, from :meth:`decode`; ``whole``: all of it; silence on its loudest channel); "" when it gets them.
+        When only the head was heard and it is silent, the rest is scanned to say whether the file is silent
+        or where its sound starts."""
         why = not_taggable(audio, rate)
         if not why or whole:
             return why
         onset, peak = first_sound(path, SILENT_LEVEL)
         if onset is None:
             return silence(peak)
-        return (f"silent where the tagger listens (its first {audio.shape[0] / rate:.2f} s); "
+        return (f"silent where the tagger listens (its first {audio.shape[-1] / rate:.2f} s); "
                 f"its sound starts at {onset:.2f} s")
 
     def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
-        """Mono ``audio`` [n] at ``rate`` Hz -> the clip [N] float32: resampled to the pack's rate, onset-aligned."""
-        return fit_clip(resample(audio, rate, self.rate), self.n)
+        """``audio`` (mono [n], or channels [C, n]: their :func:`device.library.decode.mix`) at ``rate`` Hz ->
+        the clip [N] float32: resampled to the pack's rate, onset-aligned."""
+        mono = mix(audio) if audio.ndim == 2 else audio
+        return fit_clip(resample(mono, rate, self.rate), self.n)
 
     def prepare(self, path: Path) -> np.ndarray:
-        """Decode, mono, resample to the pack's rate, onset-align, fit to [N] float32."""
+        """Decode, mix to mono, resample to the pack's rate, onset-align, fit to [N] float32."""
         audio, rate, _ = self.decode(path)
         return self.fit(audio, rate)
 

@@ -4,8 +4,9 @@ Files are walked once (paths only), then decoded, tagged and written batch by ba
 is committed after every batch, so an interrupted run resumes where it stopped.  A file is tagged
 again only if its size or mtime changed or the pack did; files that disappeared are dropped.
 A file that cannot be decoded is recorded with its error and tried again next run.  A file that
-decodes but holds nothing to tag (silent, or too short: device/library/runner.PackTagger.why_not) gets
-no tags, only its reason, and is not decoded again until it changes.
+decodes but holds nothing to tag (silent on every channel, too short, or a header with no samples:
+device/library/runner.PackTagger.why_not) gets no tags, only its reason, and is not decoded again until
+it changes.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ BATCH = 32
 @dataclass
 class LibraryReport:
     """What one run did. ``failed``: (relative path, reason) of files that could not be tagged;
-    ``skipped``: of files decoded this run that hold nothing to tag (silent, too short)."""
+    ``skipped``: of files decoded this run that hold nothing to tag (silent, too short, empty)."""
 
     total: int = 0
     tagged: int = 0

@@ -226,9 +226,12 @@ class StoreData:
         """The database of the library that holds ``path``; HatboxError when none does."""
         from device.library import query
         for db in self._dbs():
-            if query.tags_of(db, path):
-                return db
-        raise HatboxError(f"{Path(path).name} is not in a tagged library on this box")
+            try:
+                query.file_status(db, path)          # any file the library lists: tagged, skipped or failed
+            except query.NotInLibrary:
+                continue
+            return db
+        raise HatboxError(f"{Path(path).name} is not in a library on this box")
 
     def set_tags(self, path: str, tags: list[str]) -> None:
         """A correction, written into the database of the library that holds ``path``."""

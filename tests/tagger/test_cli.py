@@ -10,10 +10,10 @@ def test_tag_then_query(library_dir, small_pack, tmp_path, capsys):
     db, links = tmp_path / "lib.db", tmp_path / "links"
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db), "--links", str(links)]) == 0
     out = capsys.readouterr().out
-    assert "6 files: 5 tagged, 0 unchanged, 1 failed" in out and "skipped hats/broken.wav" in out
+    assert "6 files: 5 tagged, 0 unchanged, 1 failed" in out and "failed hats/broken.wav" in out
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
     out = capsys.readouterr().out      # the broken file is tried again and reported again, not "unchanged"
-    assert "6 files: 0 tagged, 5 unchanged, 1 failed" in out and "skipped hats/broken.wav" in out
+    assert "6 files: 0 tagged, 5 unchanged, 1 failed" in out and "failed hats/broken.wav" in out
     assert main(["library", "query", str(db)]) == 0
     assert '"kick"' in capsys.readouterr().out
     assert main(["library", "query", str(db), "--like", str(library_dir / "kicks" / "k1.wav"), "-k", "2"]) == 0
@@ -58,14 +58,14 @@ def test_query_options_are_checked_and_names_cannot_drive_the_terminal(library_d
     assert "give 1 or more" in capsys.readouterr().err
 
 
-def test_silent_files_are_listed_as_not_tagged(library_dir, small_pack, tmp_path, capsys):
+def test_silent_files_are_listed_as_skipped(library_dir, small_pack, tmp_path, capsys):
     import numpy as np
     import soundfile as sf
     db = tmp_path / "lib.db"
     sf.write(library_dir / "kicks" / "blank.wav", np.zeros(22050, np.float32), 44100)
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "7 files: 5 tagged, 0 unchanged, 1 failed, 1 not tagged (silent or too short)" in out
-    assert "not tagged kicks/blank.wav: silent (all zeros)" in out
+    assert "7 files: 5 tagged, 0 unchanged, 1 failed, 1 skipped (silent, too short or empty)" in out
+    assert "skipped kicks/blank.wav: silent (all zeros)" in out
     assert main(["library", "query", str(db), "--failed"]) == 0
     assert "blank.wav\tsilent (all zeros)" in capsys.readouterr().out

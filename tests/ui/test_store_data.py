@@ -79,7 +79,7 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     assert [(s.name, s.guess) for s in data.unsure()] == [("s1.wav", "snare / kick"), ("k1.wav", "kick / snare")]
     page.retag = Sample(str(tmp_path / "elsewhere.wav"))             # a file no library holds: a message
     panel.handle(Touch("down", 0, *page.tag_rows[0].center))
-    assert "not in a tagged library" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}
+    assert "not in a library on this box" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}
 
 
 def test_library_page_retags_a_multi_label_library_with_several_tags(pg: Any, tmp_path: Path) -> None:
@@ -212,3 +212,29 @@ def test_a_fast_tag_spin_reads_the_samples_once(pg: Any) -> None:
     panel.handle(EncoderTurn(0, 1, 1))
     panel.handle(Touch("down", 0, *panel.page.play_btn.center))        # an event that needs the list reads it
     assert data.queries == 2 and panel.control.sent[-1]["path"] == "/l/31.wav"
+
+
+def test_the_panel_retags_a_file_the_tagger_skipped(tmp_path: Path) -> None:
+    """A file that turned silent (status skipped) keeps the producer's tags, and the panel's retag can clear and set
+    them (StoreData finds its library by the files it lists, not by the tags the tagger gave)."""
+    import numpy as np
+
+    from device.library import db as libdb
+    from device.library import query
+    files = tmp_path / "box" / "libraries" / "kit-1" / "files"
+    files.mkdir(parents=True)
+    db = files.parent / "tags.db"
+    con = libdb.connect(db)
+    tags = ["kick", "snare"]
+    libdb.set_meta(con, root=str(files), tags=",".join(tags), exclusive=1)
+    p = np.asarray([0.9, 0.1], np.float32)
+    libdb.put_result(con, "k1.wav", (100, 0), "0" * 64, "tagger", tags, p, p > 0.5, np.ones(3, np.float32))
+    libdb.put_skipped(con, "quiet.wav", (100, 1), "tagger", "silent (peak -120 dBFS)")
+    con.commit()
+    con.close()
+    data = StoreData(tmp_path / "box")
+    quiet = str(files / "quiet.wav")
+    data.set_tags(quiet, ["snare"])
+    assert query.corrected_tags(db, quiet) == ["snare"] and data.file_tags(quiet)[0] == ["snare"]
+    data.set_tags(quiet, [])
+    assert query.corrected_tags(db, quiet) == []
