@@ -192,7 +192,15 @@ def demo(args: argparse.Namespace) -> int:
         engine.stop()
     summary = {"output_wav": str(out / "demo-out.wav"), "final": _print_status(final, args.seconds),
                "faults": _print_faults(final), "status_per_second": samples}
-    (out / "demo-summary.json").write_text(json.dumps(summary, indent=1))
+    problem = (engine.recording or {}).get("problem")
+    if problem:
+        summary["recording_problem"] = problem
+    try:
+        (out / "demo-summary.json").write_text(json.dumps(summary, indent=1))
+    except OSError as exc:                   # a full disk: the cut recording is the news, if there is one
+        engine.check_recording()
+        raise HatboxError(f"cannot write {out / 'demo-summary.json'}: {exc.strerror or exc}") from None
+    engine.check_recording()                 # the output cut short (a full disk): say so and fail
     print(f"\n== done: the box's output is {out / 'demo-out.wav'}; summary in {out / 'demo-summary.json'}")
     return 0
 

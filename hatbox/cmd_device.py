@@ -120,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
             stop()
         engine.stop()
         restore()
+    engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
 
 

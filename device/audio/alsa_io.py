@@ -159,7 +159,10 @@ class FileIO:
     killed mid-run leaves a readable WAV, and the file is complete once :meth:`close` returns.  A WAV
     holds at most 4 GiB: past ``MAX_OUT_BYTES`` of audio (6.2 h at 48 kHz) the recording goes on in
     ``NAME-002.wav``, ``NAME-003.wav``... (listed in ``info['playback']['files']``).  Output that
-    cannot be written (a full disk) is counted in ``dropped`` and said in ``info``."""
+    cannot be written (a full disk) is counted in ``dropped`` and said in ``info``: the failed write
+    never raises into the audio thread and nothing more is tried (the rest is dropped), and the file
+    stays a readable WAV up to its last header update.  :meth:`recording` says what was kept, and
+    :meth:`cut_short` says so in one line."""
 
     MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # audio per WAV file: its sizes are 32-bit
     BUFFER_S = 0.25                              # output collected before each write to the file
@@ -172,7 +175,7 @@ class FileIO:
         self.pos = 0
         self.xruns = 0
         self.written = 0                         # samples taken by write(), kept or not
-        self.kept = 0                            # samples in the output file
+        self.kept = 0                            # samples in the output file (after a failure: its header's count)
         self.dropped = 0                         # samples not in it (a failed write)
         self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
         self.primed_samples = 0
@@ -235,8 +238,33 @@ class FileIO:
     def _fail(self, exc: Exception) -> None:
         why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
-        self.info["playback"]["error"] = why if said else f"cannot write the output {self.out_path}: {why}"
+        first = why if said else f"cannot write the output {self.out_path}: {why}"
+        self.info["playback"].setdefault("error", first)           # the first failure is the cause
         self._writable = False
+        self.kept = self._out.kept if self._out is not None else self.kept   # what the file's header counts
+
+    def recording(self) -> dict[str, Any] | None:
+        """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio
+        the files hold, readable), ``written_s`` (seconds the engine produced) and ``problem`` (the
+        one-line :meth:`cut_short` message, "" when nothing was lost).  Final once :meth:`close` returned."""
+        if self.out_path is None:
+            return None
+        rate = float(self.cfg.rate)
+        return {"files": list(self.info["playback"].get("files", [])), "kept_s": self.kept / rate,
+                "written_s": self.written / rate, "problem": self.cut_short()}
+
+    def cut_short(self) -> str:
+        """"" when the output file holds everything written so far; otherwise one line: why writing
+        stopped, the file(s) and how many seconds they keep (readable up to there)."""
+        error = self.info["playback"].get("error")
+        if self.out_path is None or not error:
+            return ""
+        files = self.info["playback"].get("files") or [str(self.out_path)]
+        if self.kept == 0:
+            return f"recording failed: {error}; no audio was recorded"
+        where = files[0] if len(files) == 1 else f"{files[0]} ... {files[-1]} ({len(files)} files)"
+        return (f"recording cut short: {error}; {where} keeps the first {self.kept / self.cfg.rate:.1f} s "
+                f"of {self.written / self.cfg.rate:.1f} s and is readable up to there")
 
     def close(self) -> None:
         """Write what is buffered and finish the WAV (its header gets the final length).
@@ -247,6 +275,8 @@ class FileIO:
                 self._out.close()
             except Exception as exc:  # noqa: BLE001
                 self._fail(exc)
+            if not self._writable:
+                self.kept = self._out.kept       # the closing header update may count a little more
             self._out = None
 
 

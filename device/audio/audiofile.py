@@ -138,11 +138,12 @@ class WavRecorder:
 
     :meth:`write` appends frames; every ``update_s`` seconds of audio (and at :meth:`close`) the
     buffered audio goes to the OS and then the header's sizes are rewritten, so a recorder killed
-    (SIGKILL, a power cut once the OS has written it back) leaves a WAV every tool reads, holding the
-    audio up to that update.  Before a file passes the format's 4 GiB limit (``max_bytes`` of audio:
-    6.2 h of mono at 48 kHz) the recording goes on in a new file beside it, ``NAME-002.wav``,
-    ``NAME-003.wav``... (:attr:`paths`); a numbered file already there is replaced.  Disk errors are
-    raised as AudioFileError."""
+    (SIGKILL, a power cut once the OS has written it back) leaves a valid float WAV (format 3: read by
+    libsndfile/soundfile, sox, scipy; not by Python's ``wave``), holding the audio up to that update.
+    Before a file passes the format's 4 GiB limit (``max_bytes`` of audio: 6.2 h of mono at 48 kHz)
+    the recording goes on in a new file beside it, ``NAME-002.wav``, ``NAME-003.wav``...
+    (:attr:`paths`); a numbered file already there is replaced.  Disk errors (a full disk) are raised
+    as AudioFileError; the files then hold :attr:`kept` frames, readable up to there."""
 
     def __init__(self, path: str | Path, rate: int, channels: int = 1, *, update_s: float = 1.0,
                  max_bytes: int = WAV_MAX_BYTES, role: str = "") -> None:
@@ -153,6 +154,8 @@ class WavRecorder:
         self.paths: list[Path] = []
         self.frames = 0                          # frames in the current file
         self.total = 0                           # frames written, all files together
+        self.kept = 0                            # frames the headers on disk count, all files together
+        self._before = 0                         # frames in the files before the current one
         self._since = 0                          # frames since the header was last rewritten
         self._fh = None
         self._open(self.path)
@@ -181,6 +184,7 @@ class WavRecorder:
             header = float_wav_header(self.rate, self.channels, self.frames)
             self._io(lambda: os.pwrite(self._fh.fileno(), header, 0))
             self._since = 0
+            self.kept = self._before + self.frames
 
     def close(self) -> None:
         """Finish the current file (its header gets the final sizes); safe to call twice."""
@@ -202,6 +206,7 @@ class WavRecorder:
         self._io(start, path)
         self.paths.append(path)
         self.frames = self._since = 0
+        self._before = self.total
 
     def _next(self) -> None:
         self.close()

@@ -31,7 +31,7 @@ from typing import Any
 from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
 from device.audio.engine import Engine, EngineConfig
 from device.control import ControlError, validate
-from hatbox.errors import HatboxError
+from hatbox.errors import AudioFileError, HatboxError
 
 MCL_CURRENT, MCL_FUTURE = 1, 2
 REPLY_TIMEOUT_S = 90.0
@@ -199,7 +199,7 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
         child.extra["error"] = str(exc)
         ready.send({"error": str(exc)})
     finally:
-        _finish(child, io, cfg)
+        _finish(child, io, cfg, ready)
 
 
 def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
@@ -211,9 +211,20 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
         engine.process(silence, out)
 
 
-def _finish(child: _Child, io: Any, cfg: ServerConfig) -> None:
+def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
+    """Close the I/O (a recording's file is finished) and tell the parent what the recording kept
+    (``{"recording": FileIO.recording()}`` on the ``ready`` pipe: the status channel is gone once
+    this process has ended)."""
     if io is not None:
         io.close()
+        recording = io.recording() if isinstance(io, FileIO) else None
+        if recording is not None:
+            child.extra["recording"] = recording
+            if ready is not None:
+                try:
+                    ready.send({"recording": recording})
+                except (OSError, ValueError):    # the parent is gone: nobody to tell
+                    pass
     child.swapper.stop()
     child.extra["finished"] = True
     if cfg.status_json:
@@ -233,6 +244,7 @@ class EngineProcess:
                                    name="hatbox-engine", daemon=True)
         self._locks = {"control": threading.Lock(), "status": threading.Lock()}
         self._ids = 0
+        self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
         """Start the process; returns once the audio device is open (HatboxError if it is not)."""
@@ -292,5 +304,22 @@ class EngineProcess:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(5)
+        self._collect_recording()
         return self.process.exitcode
 
+    def _collect_recording(self) -> None:
+        """Take the engine's last word on its recording (sent as it finished) into :attr:`recording`."""
+        try:
+            while self._ready.poll(0):
+                msg = self._ready.recv()
+                if isinstance(msg, dict) and "recording" in msg:
+                    self.recording = msg["recording"]
+        except (EOFError, OSError):
+            pass
+
+    def check_recording(self) -> None:
+        """After :meth:`stop`: AudioFileError (one line: the file, the seconds it keeps) when the file
+        backend could not write all of its output (a full disk); nothing otherwise."""
+        problem = (self.recording or {}).get("problem")
+        if problem:
+            raise AudioFileError(problem)
