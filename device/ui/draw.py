@@ -123,9 +123,11 @@ def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = 
     return (top * (1 - v) + bottom * v).astype(np.uint8)
 
 
-def button(surface: Any, fonts: Fonts, rect: Any, label: str, on: bool = False, enabled: bool = True) -> None:
+def button(surface: Any, fonts: Fonts, rect: Any, label: str, on: bool = False, enabled: bool = True,
+           lit: tuple[int, ...] = ACCENT) -> None:
+    """A button: filled with ``lit`` when ``on`` (dark text), else outlined (dim when not ``enabled``)."""
     import pygame
-    fill = ACCENT if on else PANEL
+    fill = lit if on else PANEL
     pygame.draw.rect(surface, fill, rect, border_radius=8)
     pygame.draw.rect(surface, TRACK if enabled else BG, rect, 2, border_radius=8)
     fonts.draw(surface, label, rect.center, 24, BG if on else (TEXT if enabled else DIM), "center")

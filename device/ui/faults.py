@@ -84,14 +84,14 @@ def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
     return (f"{subject} {long}" if long else reason), short
 
 
-def notice_lines(fault: dict[str, Any], on_effect_page: bool = False) -> tuple[str, ...]:
+def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False) -> tuple[str, ...]:
     """What the tab bar says of a new fault, longest first (the panel shows the first that fits):
     what was bypassed, why (:func:`fault_words`) and how to get it back, e.g. "effect 'hatbox-drive'
     bypassed: the model's output was not a number (NaN/inf) - tap Effect to turn it back on".
 
     The effect comes back with its bypass button (on the Effect page, hence "tap BYPASS" there);
-    the synth when its pack is loaded again (Models: activate); the panel cannot turn the sampler
-    back on (OSC ``/hatbox/bypass sampler 0`` can, and the engine starts it on at a restart)."""
+    the synth and the sampler with theirs on the Play page (device/ui/pages/play.py: red, "SYNTH
+    FAULT", hence "tap SYNTH FAULT" there); a synth also when its pack is loaded again."""
     slot = str(fault.get("slot") or "effect")
     name = str(fault.get("name") or "")
     long, short = fault_words(fault)
@@ -99,12 +99,10 @@ def notice_lines(fault: dict[str, Any], on_effect_page: bool = False) -> tuple[s
         what, done = "effect", "bypassed"
         target = "BYPASS" if on_effect_page else "Effect"
         hint, brief = f"tap {target} to turn it back on", f"tap {target}"
-    elif slot == "synth":
-        what, done = "synth", "silenced"
-        hint, brief = "activate it again on Models", "reload it on Models"
     else:
         what, done = slot, "silenced"
-        hint, brief = "samples stay silent until the box restarts", "silent until restart"
+        target = f"{slot.upper()} FAULT" if on_play_page else "Play"
+        hint, brief = f"tap {target} to turn it back on", f"tap {target}"
     named = f"{what} '{name}'" if name and name != slot else what
     return (f"{named} {done}: {long} - {hint}", f"{named} {done}: {short} - {hint}",
             f"{named} {done}: {short} - {brief}", f"{what} {done}: {short} - {brief}", f"{what} {done}: {short}")

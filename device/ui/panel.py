@@ -133,7 +133,9 @@ class Panel:
         page is shown, once (device/ui/faults.py: which fault, and its words)."""
         fault = self.faults.take(self.state.status)
         if fault is not None:
-            self.state.say(*notice_lines(fault, on_effect_page=self.page.title == "Effect"), alarm=True)
+            title = self.page.title
+            self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play"),
+                           alarm=True)
 
     def set_offline(self, reason: str) -> None:
         """Why the engine does not answer its status ("" once it does again): shown in the tab bar

@@ -146,9 +146,9 @@ def test_a_fault_from_before_the_panel_started_is_said_only_while_it_bypasses_it
 @pytest.mark.parametrize("slot,level,info,words", [
     ("synth", 0.5, {"name": "hatbox-strings", "path": "/box/packs/synth-0/pack.hatpack"},
      "synth 'hatbox-strings' silenced: the model's output drifted off zero (DC offset)"
-     " - activate it again on Models"),
+     " - tap Play to turn it back on"),
     ("sampler", 5.0, {"name": "sampler"},                      # as device/audio/server.py installs it
-     "sampler silenced: the sampler's output ran away (far too loud) - samples stay silent until the box restarts"),
+     "sampler silenced: the sampler's output ran away (far too loud) - tap Play to turn it back on"),
 ])
 def test_a_synth_or_sampler_fault_is_said_too(pg: Any, slot: str, level: float, info: dict[str, Any],
                                               words: str) -> None:

@@ -4,6 +4,13 @@ Encoders 1-4 turn the knobs of the selected bank of four; encoder 4's button ste
 banks (as many as the pack needs).  The page shows as many rows of four dials as fit, the rows
 holding the selected bank.
 
+Knobs follow the engine while the page is shown (:meth:`EffectPage.follow`, once per new status):
+a knob turned elsewhere (a MIDI CC, the HTTP API, OSC: they all send the engine a ``knob``
+message) shows the engine's value (``status["knobs"]``, when the status names this pack).  A knob
+the user is turning here is left alone: one held by a finger on its dial, and one turned here
+until :data:`HOLD_STATUSES` statuses newer than its last turn have come (the statuses asked for
+before the engine took the turn still report the value before it).
+
 Bypass follows the engine while the page is shown (:meth:`EffectPage.follow`, with every status):
 the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC: device/audio/protect.py),
 and the page then lights BYPASS and says why, in red, under the pack's name.  A tap wins over the
@@ -15,11 +22,11 @@ when a fault is new."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from device.control import msg
 from device.ui import draw as D
+from device.ui.bypass import HOLD_STATUSES, Tap
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import FaultKey, effect_fault, fault_key, fault_words, newer
@@ -33,7 +40,7 @@ PER_ROW = 4                    # dials per row on screen
 TOP = 70                       # px above the first row of dials (name, bank)
 ROW_GAP = 60                   # px between rows of dials (label)
 KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
-HOLD_STATUSES = 5      # statuses newer than a bypass tap that may not show it yet (~0.5 s at 10 Hz)
+SAME = 1e-5                    # knob values closer than this (fraction of the sweep) are the same value
 
 
 def format_value(knob: Knob, value: float) -> str:
@@ -61,6 +68,11 @@ def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
     return dict(status.get("knobs") or {})
 
 
+def _finite(value: Any) -> bool:
+    """A real number (not a bool, NaN or inf)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def engine_report(status: dict[str, Any], pack: PackEntry) -> bool | None:
     """Whether the engine bypasses its effect slot (``status["bypassed"]["effect"]``: the user's
     bypass or a fault's), when the pack it plays there is ``pack``; None when the status does not say
@@ -85,16 +97,6 @@ def fault_lines(fault: dict[str, Any]) -> tuple[str, ...]:
     return f"bypassed by a fault: {long}", f"bypassed by a fault: {short}", f"fault: {short}"
 
 
-@dataclass(frozen=True)
-class Tap:
-    """A bypass tap sent to the engine, and what the panel knew then."""
-
-    on: bool                       # the value sent
-    seq: int                       # the status the panel had (``PanelState.status_seq``)
-    fault: FaultKey | None         # the newest effect fault that status reported
-    before: FaultKey | None        # the fault mark before the tap (put back if the engine refuses it)
-
-
 class EffectPage(Page):
     title = "Effect"
 
@@ -107,6 +109,8 @@ class EffectPage(Page):
         self.dials: list[tuple[tuple[float, float], int, Any]] = []
         self.bypass_btn: Any = None
         self._before: dict[str, float] = {}     # each knob's value before the last turn sent (undone if refused)
+        self._turned: dict[str, int] = {}       # knob -> the status_seq when the panel last sent it a value
+        self._knobs_seen = -1                   # the status_seq whose knob values were last followed
         self.column_w = 0.0
         self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
         self.pack: PackEntry | None = None
@@ -132,15 +136,19 @@ class EffectPage(Page):
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
             st.bypass = engine_bypass(st.status, pack)
             self.bank, self._tap, self._fault_mark, self.fault = 0, None, None, None
+            self._turned.clear()
         st.knob_pack = pack_id
         st.knobs.update({k.name: self.value(k) for k in self.knobs})
         self.bank = min(self.bank, self.banks - 1)
+        self._knobs_seen = -1                   # the status on hand may have news for the knobs
         self.follow()
 
     def follow(self) -> None:
-        """Show the engine's bypass of this pack and the fault that made it (with every status while
-        the page is shown).  A tap the statuses have not caught up with is shown instead, until
-        :meth:`_caught_up`.  A status that does not name this pack (or has no bypass) changes nothing."""
+        """Show the engine's knob values (:meth:`_follow_knobs`), its bypass of this pack and the fault
+        that made it (with every status while the page is shown).  A tap the statuses have not caught
+        up with is shown instead, until :meth:`_caught_up`.  A status that does not name this pack (or
+        has no bypass) changes nothing."""
+        self._follow_knobs()
         st = self.ctx.state
         report = engine_report(st.status, self.pack) if self.pack is not None else None
         if report is None:
@@ -151,6 +159,33 @@ class EffectPage(Page):
         self._tap = None
         st.bypass = report
         self.fault = fault if report and newer(fault, self._fault_mark) else None
+
+    def _follow_knobs(self) -> None:
+        """Once per new status: each knob shows the value the engine reports for it, unless the user
+        is turning it here (:meth:`_turning`) or the report is not a number."""
+        st = self.ctx.state
+        if self.pack is None or st.status_seq == self._knobs_seen:
+            return
+        self._knobs_seen = st.status_seq
+        engine = engine_knobs(st.status, self.pack)
+        for i, knob in enumerate(self.knobs):
+            report = engine.get(knob.name)
+            if not _finite(report) or self._turning(i):
+                continue
+            value = clamp(knob, report)
+            if abs(knob.normalize(value) - knob.normalize(self.value(knob))) > SAME:
+                st.knobs[knob.name] = value
+
+    def _turning(self, i: int) -> bool:
+        """Knob ``i`` is being turned here: a finger holds its dial, or the panel sent it a value
+        fewer than :data:`HOLD_STATUSES` statuses ago."""
+        if any(held == i for held, _ in self._drag.values()):
+            return True
+        name = self.knobs[i].name
+        if name in self._turned and self.ctx.state.status_seq - self._turned[name] < HOLD_STATUSES:
+            return True
+        self._turned.pop(name, None)
+        return False
 
     def _caught_up(self, tap: Tap, report: bool, fault: dict[str, Any] | None) -> bool:
         """The engine's report is newer than ``tap``: it shows the tapped value, or a fault after
@@ -212,6 +247,7 @@ class EffectPage(Page):
         value = clamp(knob, knob.denormalize(knob.normalize(before) + dfrac))
         self.ctx.state.knobs[knob.name] = value
         self._before[knob.name] = before
+        self._turned[knob.name] = self.ctx.state.status_seq
         return [msg("knob", slot="effect", name=knob.name, value=value)]
 
     def failed(self, message: Message, error: BaseException) -> None:
@@ -223,6 +259,7 @@ class EffectPage(Page):
             self.follow()
         elif message.get("op") == "knob" and message.get("name") in self._before:
             self.ctx.state.knobs[message["name"]] = self._before[message["name"]]
+            self._turned.pop(message["name"], None)        # the engine's value is shown with the next status
 
     def _touch(self, ev: Touch) -> list[Message]:
         if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.name:

@@ -14,7 +14,9 @@ A read that fails is a message; with no tags read yet the page says the library 
 
 One list is shown at a time, in one mode: the samples of the tag under the cursor, "more like this"
 one sample, or "unsure first"; every list goes through :meth:`LibraryPage._list`, so the lit button
-and the status line always name the list on screen."""
+and the status line always name the list on screen.  The "unsure first" button is a toggle: pressed
+on the unsure list (or while it is on its way, the button lit already) it lists the tag under the
+cursor again."""
 from __future__ import annotations
 
 import time
@@ -58,6 +60,7 @@ class LibraryPage(Page):
         self.before: set[str] = set()         # ... and the ones it had
         self.reviewing = False               # the sample list is the "unsure" list
         self.unsure_btn: Any = None
+        self._review_ticket = -1               # the request that asked for the "unsure" list (a ticket)
         self.status_at: tuple[int, int] = (0, 0)
         self.status_w = 0                      # px the status line may take
         self._stale = False                    # the tag moved (encoder 1) and its samples are not asked for yet
@@ -294,8 +297,23 @@ class LibraryPage(Page):
         if hit(self.retag_btn, x, y):
             self._toggle_retag()
         if hit(self.unsure_btn, x, y):
-            self._review()
+            self._toggle_review()
         return []
+
+    def review_on(self) -> bool:
+        """The "unsure first" button is on: the unsure list is on screen, or on its way (the last
+        request made, not answered yet)."""
+        asking = self._review_ticket == self._asked and self._asked != self._answered
+        return self.reviewing or asking
+
+    def _toggle_review(self) -> None:
+        """The "unsure first" button: the unsure list, or when it is on (:meth:`review_on`) the
+        samples of the tag under the cursor again, from the first (the unsure list on its way is
+        dropped when it comes)."""
+        if self.review_on():
+            self._load_tag()
+        else:
+            self._review()
 
     def _review(self) -> None:
         """Ask for the samples the tagger was least sure of, least sure first."""
@@ -305,6 +323,7 @@ class LibraryPage(Page):
                 self.ctx.state.say("nothing left to check")
 
         self._ask(self.ctx.data.unsure, show)
+        self._review_ticket = self._asked
 
     def _toggle_retag(self) -> None:
         """Retag mode on for the selected sample (once its tags are read), or off again; in a
@@ -425,7 +444,7 @@ class LibraryPage(Page):
             name = D.fit(f, (tag,), 26, count.x - 8 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
         self._draw_samples(surface)
-        D.button(surface, f, self.unsure_btn, "unsure first", on=self.reviewing)
+        D.button(surface, f, self.unsure_btn, "unsure first", on=self.review_on())
         listed = bool(self.samples) and not self.loading()
         D.button(surface, f, self.play_btn, "play", enabled=listed)
         D.button(surface, f, self.more_btn, "more like this", enabled=listed)

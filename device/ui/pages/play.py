@@ -1,15 +1,25 @@
-"""Play: the XY pad blending four corner timbres, the dials that choose them, note and level."""
+"""Play: the XY pad blending four corner timbres, the dials that choose them, note and level, and
+the bypass of the two sound sources (a bypassed synth or sampler is silent).
+
+The bypass buttons follow the engine while the page is shown (:meth:`PlayPage.follow`, with every
+status), by the Effect page's rules (device/ui/bypass.py): "bypass synth" lights ("BYPASS SYNTH")
+when the engine reports the synth bypassed, the user's tap wins over statuses that have not caught
+up with it, and a slot the engine bypassed because its unit faulted (NaN/inf, runaway, DC) shows
+red ("SYNTH FAULT") until the user taps it back on."""
 from __future__ import annotations
 
 from typing import Any
 
 from device.control import msg
 from device.ui import draw as D
+from device.ui.bypass import SlotBypass
 from device.ui.data import active_pack
 from device.ui.events import EncoderTurn, Event, Touch
-from device.ui.pages.base import Message, Page
+from device.ui.pages.base import Message, Page, hit
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
+SOURCES = ("synth", "sampler")       # the slots whose bypass the page shows, left to right
+BUTTON_H = 44                        # px: the bypass buttons' row (and 12 px under it)
 
 
 def peak_frac(db: float, floor_db: float = -60.0) -> float:
@@ -27,32 +37,67 @@ class PlayPage(Page):
         self.finger: int | None = None
         self._gradient: Any = None
         self.timbres: list[str] = []
+        self.bypass = {slot: SlotBypass(slot) for slot in SOURCES}
+        self.bypass_btns: dict[str, Any] = {}
+        self._synth_id: str | None = None          # the synth pack the page last showed (None: not yet)
 
     def enter(self) -> None:
+        """Read the active synth's timbres; a synth pack new to the page starts unbypassed, as the
+        engine starts a pack it switches to, until a status says otherwise."""
         synth = active_pack(self.ctx.data, "synth")
         self.timbres = list(synth.manifest.extras.get("names", [])) if synth else []
         st = self.ctx.state
         if self.timbres and (len(st.corners) != 4 or any(c not in self.timbres for c in st.corners)):
             st.corners = [self.timbres[i % len(self.timbres)] for i in range(4)]
+        synth_id = synth.id if synth else ""
+        if self._synth_id is not None and synth_id != self._synth_id:
+            self.bypass["synth"].reset()
+        self._synth_id = synth_id
+        self.follow()
+
+    def refresh(self) -> None:
+        """A synth pack activated elsewhere (the API) shows up without leaving the page."""
+        self.enter()
+
+    def follow(self) -> None:
+        """Show the engine's bypass of the synth and the sampler (with every status)."""
+        st = self.ctx.state
+        for bypass in self.bypass.values():
+            bypass.follow(st.status, st.status_seq)
+
+    def failed(self, message: Message, error: BaseException) -> None:
+        """The engine did not take a bypass tap: the button shows what the engine plays again."""
+        if message.get("op") == "bypass" and message.get("slot") in self.bypass:
+            self.bypass[message["slot"]].refused(message, self.ctx.state.status, self.ctx.state.status_seq)
 
     def leave(self) -> None:
         self.finger = None
 
     # -- geometry ---------------------------------------------------------------------
     def layout(self, rect: Any) -> None:
-        """Landscape: pad left, dials and meter right.  Portrait: pad on top, dials and meter below."""
+        """Landscape: pad left; the bypass buttons, dials and meter right.  Portrait: pad on top
+        (centred), the bypass buttons, dials and meter below."""
         import pygame
         super().layout(rect)
         portrait = rect.height > rect.width
-        side = min(rect.width - 20, int(rect.height * 0.58)) if portrait else min(rect.height - 20, int(rect.width * 0.58))
-        self.pad = pygame.Rect(rect.x + 10, rect.y + 10, side, side)
+        if portrait:                     # the pad leaves room under it for the buttons and two rows of dials
+            side = min(rect.width - 20, int(rect.height * 0.5))
+        else:
+            side = min(rect.height - 20, int(rect.width * 0.58))
+        left = rect.x + (rect.width - side) // 2 if portrait else rect.x + 10
+        self.pad = pygame.Rect(left, rect.y + 10, side, side)
         if portrait:
             rest = pygame.Rect(rect.x + 10, self.pad.bottom + 20, rect.width - 20, rect.bottom - self.pad.bottom - 30)
         else:
             rest = pygame.Rect(self.pad.right + 20, rect.y + 10, rect.right - self.pad.right - 30, side)
+        w = (rest.width - 12 * (len(SOURCES) - 1)) // len(SOURCES)
+        self.bypass_btns = {slot: pygame.Rect(rest.x + i * (w + 12), rest.y, w, BUTTON_H)
+                            for i, slot in enumerate(SOURCES)}
+        rest = pygame.Rect(rest.x, rest.y + BUTTON_H + 12, rest.width, rest.height - BUTTON_H - 12)
         self.meter = pygame.Rect(rest.right - 30, rest.y, 26, rest.height - 26)
         dials = pygame.Rect(rest.x, rest.y, rest.width - 50, rest.height - 40)
-        r = max(20, min(dials.width // 4 - 8, dials.height // 4 - 16))
+        # the upper dials' labels (6 px under the ring, 22 px text) end above the lower rings
+        r = max(20, min(dials.width // 4 - 8, dials.height // 4 - 16, int(dials.height * 0.45 - 32) // 2))
         cx = (dials.x + dials.width * 0.25, dials.x + dials.width * 0.75)
         cy = (dials.y + dials.height * 0.27, dials.y + dials.height * 0.72)
         self.dials = [((cx[i % 2], cy[i // 2]), r) for i in range(4)]
@@ -76,6 +121,10 @@ class PlayPage(Page):
         return []
 
     def _touch(self, ev: Touch) -> list[Message]:
+        for slot, btn in self.bypass_btns.items():
+            if ev.kind == "down" and hit(btn, ev.x, ev.y):
+                st = self.ctx.state
+                return [self.bypass[slot].tap(st.status, st.status_seq)]
         if ev.kind == "down" and self.finger is None and self.pad.collidepoint(ev.x, ev.y):
             self.finger = ev.id
         if ev.id != self.finger:
@@ -95,8 +144,20 @@ class PlayPage(Page):
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
         self._draw_pad(surface)
+        self._draw_bypass(surface)
         self._draw_dials(surface)
         self._draw_level(surface)
+
+    def _draw_bypass(self, surface: Any) -> None:
+        """One button per source: "bypass synth"; lit "BYPASS SYNTH" when bypassed; red "SYNTH FAULT"
+        when the engine bypassed it for a fault (newer than the user's last tap)."""
+        for slot, btn in self.bypass_btns.items():
+            state = self.bypass[slot]
+            if state.on and state.fault is not None:
+                D.button(surface, self.ctx.fonts, btn, f"{slot.upper()} FAULT", on=True, lit=D.BAD)
+            else:
+                label = f"BYPASS {slot.upper()}" if state.on else f"bypass {slot}"
+                D.button(surface, self.ctx.fonts, btn, label, on=state.on)
 
     def _pad_image(self) -> Any:
         import pygame
