@@ -31,6 +31,11 @@ MAX_TENSOR_ELEMENTS = 1 << 24
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
 NAME_RULE = "1-64 letters, digits, space, _ . + -, starting with a letter or digit"   # packs and knobs
 RATE_RANGE = (8000, 192000)       # sample rates (Hz) a pack, and the box's output, may have
+# The most knobs a pack may have: four banks of the box's four encoders (the Effect page turns knobs in banks
+# of 4 and shows up to 5 rows of dials).  It also bounds an effect's golden snapshot, which holds each knob per
+# sample (8 KiB a knob): 16 of them beside the largest model state the effect trainer allows stay under the
+# size from which the pack reader holds a member to its compression-ratio limit (trainer/effect/train.py).
+MAX_KNOBS = 16
 
 
 def is_plain_name(name: object) -> bool:
@@ -213,6 +218,8 @@ class Manifest:
         self._validate_state()
         self._validate_golden()
         names = [k.name for k in self.knobs]
+        if len(names) > MAX_KNOBS:
+            raise _fail(f"{len(names)} knobs (a pack has at most {MAX_KNOBS})")
         if len(set(names)) != len(names):
             raise _fail("knob names must be unique")
         for knob in self.knobs:

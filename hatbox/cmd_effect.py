@@ -7,13 +7,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from export.manifest import MAX_KNOBS
 from hatbox.errors import HatboxError, KnobError
 
 
 def register(cli) -> None:
     t = cli.subcommand("train", "effect", "capture an effect (pedal, amp, compressor, denoiser) from "
                        "recordings into a .hatpack", train, group_help="train a model into a .hatpack")
-    t.add_argument("data", nargs="?", help="folder holding pairs.csv (columns input,output,<knobs...>)")
+    t.add_argument("data", nargs="?", help="folder holding pairs.csv (columns input,output,<knobs...>; at most "
+                                            f"{MAX_KNOBS} knob columns that change value)")
     t.add_argument("--input", help="a single pair: the dry input WAV")
     t.add_argument("--target", help="a single pair: the gear's output WAV")
     t.add_argument("--out", required=True, help="where to write the .hatpack")

@@ -3,6 +3,8 @@
 ``pairs.csv`` columns: ``input,output,<knob>...``; one row per recording; paths relative to the
 folder; knob values in the gear's units; a knob header may carry its unit, e.g. ``drive[dB]``.
 Knob ranges are the min/max seen; a column that never changes is not a knob (dropped, noted).
+At most :data:`export.manifest.MAX_KNOBS` columns may change, checked from the CSV alone, before
+any audio is read (:func:`check_knob_count`).
 
 Every check raises :class:`DataError` naming the row and file: sample-rate mismatch, length
 mismatch, clipping, silence, output leading input, a replicate (same input file, same knob
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from device.audio import audiofile
-from export.manifest import Knob
+from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import csv_text
 from trainer.effect.align import find_latency, shift
@@ -259,6 +261,26 @@ def _load_raw(p: Pair) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def varying_columns(columns: list[tuple[str, str, str]], settings: list[dict[str, float]]) -> list[str]:
+    """Names of the knob columns whose value changes between rows (the ones that become knobs)."""
+    return [name for _col, name, _unit in columns if len({s[name] for s in settings}) > 1]
+
+
+def check_knob_count(names: list[str], where: str) -> None:
+    """DataError naming the count and the limit when ``names`` (knobs) are more than MAX_KNOBS.
+
+    Each knob is 8 KiB of the pack's golden snapshot (2048 samples of float32), and the box turns
+    knobs in banks of its four encoders: MAX_KNOBS (export/manifest.py) bounds both.
+    """
+    if len(names) <= MAX_KNOBS:
+        return
+    shown = ", ".join(names[:MAX_KNOBS + 4]) + (", ..." if len(names) > MAX_KNOBS + 4 else "")
+    raise DataError(f"{where}: {len(names)} knob columns change value ({shown}); a pack has at most "
+                    f"{MAX_KNOBS} knobs",
+                    hint=f"keep at most {MAX_KNOBS} knobs moving in the recordings (a column with one value "
+                         "throughout is not a knob), or capture the gear as several packs (docs/effect.md)")
+
+
 def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: list[str]) -> list[Knob]:
     knobs = []
     for _col, name, unit in columns:
@@ -289,11 +311,14 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     folder = Path(folder)
     notes: list[str] = []
     columns, rows = read_rows(folder, csv_name, notes)
+    settings = [{name: _number(row[col], f"{csv_name} line {line}") for col, name, _ in columns}
+                for line, row in rows]
+    if not keep_all_columns:                   # before any audio is read: a refusal costs no decoding
+        check_knob_count(varying_columns(columns, settings), csv_name)
     pairs: list[Pair] = []
     rate: int | None = None
-    for line, row in rows:
+    for (line, row), setting in zip(rows, settings):
         where = f"{csv_name} line {line}"
-        setting = {name: _number(row[col], where) for col, name, _ in columns}
         src, dst = (folder / row[k].strip() for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
         pairs.append(pair)

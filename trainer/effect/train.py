@@ -96,12 +96,15 @@ _MODEL_RANGE = {"hidden": (1, 512),      # recurrent state size (gru, lstm, tcn_
 # The most bytes of float32 streaming state one stream may have (768 KiB, 196608 values; the default tcn has
 # 24552).  Sizes that are each within range still multiply (a tcn's state is channels x (kernel - 1) x dilation
 # per layer: model.cycle=16 model.layers=16 makes 6 MiB).  The pack's golden snapshot holds that state (zeros)
-# beside 2048 samples of audio in and out and of each knob (8 KiB each): three quarters of RATIO_FROM keeps the
-# snapshot, with up to about 29 knobs, under the size from which the pack reader holds a member to its
+# beside GOLDEN_SAMPLES of audio in and out and of each knob (8 KiB each): three quarters of RATIO_FROM keeps the
+# snapshot, with MAX_KNOBS (16) knobs, under the size from which the pack reader holds a member to its
 # compression-ratio limit, which an all-zero state (about 1000:1) fails as a possible archive bomb (the pack
-# writer refuses such a pack, so without this check it failed after the whole training).  It also bounds what
-# the box carries in and out of the model every block.  Each size's upper bound alone stays within it.
+# writer refuses such a pack, so without these checks it failed after the whole training).  768 KiB + 18 x 8 KiB
+# is 912 KiB, leaving over 100 KiB for the npz's headers; the knob count is checked from pairs.csv before any
+# audio is read (trainer/effect/data.py check_knob_count).  It also bounds what the box carries in and out of the
+# model every block.  Each size's upper bound alone stays within it.
 MAX_STATE_BYTES = RATIO_FROM * 3 // 4
+GOLDEN_SAMPLES = 2048             # samples of held-out input in the pack's golden snapshot
 
 
 def _whole(value: Any) -> bool:
@@ -411,6 +414,7 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     if cfg.arch == AUTO_ARCH and cfg.model:
         raise datamod.DataError("model settings (" + ", ".join(f"model.{k}" for k in cfg.model)
                                 + ") belong to one architecture: give --arch with them")
+    datamod.check_knob_count([k.name for k in data.knobs], "the training data")   # data built without load_folder
     dist = accel.setup(cfg.device)
     accel.seed_everything(cfg.seed + dist.rank)
     if cfg.threads:
@@ -516,9 +520,10 @@ def load_data(data: str | Path | None, input: str | Path | None, target: str | P
 
 
 def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The golden snapshot's input: the first pair's held-out audio [<= GOLDEN_SAMPLES] and its knobs [K]."""
     pair = data.pairs[0]
     a = int(pair.input.shape[0] * (1 - cfg.val_fraction))
-    return pair.input[a:a + 2048], data.knob_vector(pair)
+    return pair.input[a:a + GOLDEN_SAMPLES], data.knob_vector(pair)
 
 
 def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
