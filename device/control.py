@@ -26,14 +26,18 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "swap_blocks": [int],                     # block where each effect swap began (last 1024)
      "peak_db": float, "input_peak_db": float, # output and capture peaks since the last status
      "limiter_db": float,                      # most output-limiter gain reduction since then, >= 0
-     "knobs": {name: value},                   # knob values of the units playing that report them
+     "slot_knobs": {slot: {name: value}},      # knob values (the pack's units) per slot, of the unit
+         # each slot plays or is fading to (the one "active" names); only slots whose unit has knobs
+     "knobs": {name: value},                   # the effect slot's, = slot_knobs["effect"] (or {}): kept
+         # for older readers; a synth knob of the same name is only in slot_knobs["synth"]
      "notes": [int],                           # MIDI notes the synth holds (sorted; [] if none)
      "synth": {"xy": [x, y], "corners": [4 names]} | None}   # the pad as the synth has it
+         # (what it has applied: an "xy" or "corners" message shows from the synth's next frame)
 
 The engine process (device/audio/server.py) adds its own keys ("pid", "backend", "device",
 "scheduler", "warnings", "loads", ...).  Other controls answer less (the API's simulator,
-device/api/sim.py, has no "bypassed", "fault_count", "notes" or "synth"), so readers use
-``status.get``.
+device/api/sim.py, has no "bypassed", "fault_count", "notes", "synth" or "slot_knobs"), so
+readers use ``status.get``.
 """
 from __future__ import annotations
 

@@ -417,17 +417,27 @@ class Engine:
         peak, self.peak = self.peak, 0.0
         in_peak, self.input_peak = self.input_peak, 0.0
         active = {name: (dict(s.target_info) if s.target_info else None) for name, s in self.slots.items()}
-        knobs = {}
-        for name, s in self.slots.items():
-            if s.unit is not None and hasattr(s.unit, "knob_values"):
-                knobs.update(s.unit.knob_values())
+        slot_knobs = self._slot_knobs()
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
-                "fault_count": self.fault_count, "knobs": knobs,
+                "fault_count": self.fault_count, "slot_knobs": slot_knobs,
+                "knobs": dict(slot_knobs.get("effect", {})),
                 "bypassed": {n: s.target_bypassed for n, s in self.slots.items()},
                 "limiter_db": self.output.take_gain_reduction_db(),
                 "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status()}
+
+    def _slot_knobs(self) -> dict[str, dict[str, float]]:
+        """``{slot: {knob name: value}}`` (the knobs' own units) for each slot whose unit reports
+        knobs: the unit the slot plays or is fading to, as ``active`` names it and as a ``knob``
+        message turns it (:meth:`_on_knob`).  Per slot, so that a synth knob and an effect knob of
+        the same name never hide one another.  Runs on the caller's (status) thread."""
+        out: dict[str, dict[str, float]] = {}
+        for name, s in self.slots.items():
+            unit = s.target_unit
+            if unit is not None and hasattr(unit, "knob_values"):
+                out[name] = {str(k): float(v) for k, v in unit.knob_values().items()}
+        return out
 
     def _synth_status(self) -> dict[str, Any]:
         """``notes`` held by the synth and its pad (``synth``: xy, corners); the incoming unit

@@ -6,10 +6,11 @@ holding the selected bank.
 
 Knobs follow the engine while the page is shown (:meth:`EffectPage.follow`, once per new status):
 a knob turned elsewhere (a MIDI CC, the HTTP API, OSC: they all send the engine a ``knob``
-message) shows the engine's value (``status["knobs"]``, when the status names this pack).  A knob
-the user is turning here is left alone: one held by a finger on its dial, and one turned here
-until :data:`HOLD_STATUSES` statuses newer than its last turn have come (the statuses asked for
-before the engine took the turn still report the value before it).
+message) shows the engine's value for the effect slot (``status["slot_knobs"]["effect"]``, when the
+status names this pack; a synth knob of the same name is not this one).  A knob the user is
+turning here is left alone: one held by a finger on its dial, and one turned here until
+:data:`HOLD_STATUSES` statuses newer than its last turn have come (the statuses asked for before
+the engine took the turn still report the value before it).
 
 Bypass follows the engine while the page is shown (:meth:`EffectPage.follow`, with every status):
 the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC: device/audio/protect.py),
@@ -60,12 +61,19 @@ def clamp(knob: Knob, value: float) -> float:
 
 
 def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
-    """The knob values the engine reports, when the pack it plays in the effect slot is ``pack``
-    (right after a switch the status may still be the old pack's: then nothing)."""
+    """The effect slot's knob values the engine reports (``status["slot_knobs"]["effect"]``; from a
+    control without ``slot_knobs``, e.g. the API's simulator, ``status["knobs"]``), when the pack it
+    plays in the effect slot is ``pack`` (right after a switch the status may still be the old
+    pack's: then nothing).  Never another slot's knob of the same name."""
     playing = (status.get("active") or {}).get("effect")
     if not isinstance(playing, dict) or playing.get("path") != pack.path:
         return {}
-    return dict(status.get("knobs") or {})
+    per_slot = status.get("slot_knobs")
+    if isinstance(per_slot, dict):
+        values = per_slot.get("effect")
+        return dict(values) if isinstance(values, dict) else {}
+    values = status.get("knobs")
+    return dict(values) if isinstance(values, dict) else {}
 
 
 def _finite(value: Any) -> bool:

@@ -5,15 +5,24 @@ The bypass buttons follow the engine while the page is shown (:meth:`PlayPage.fo
 status), by the Effect page's rules (device/ui/bypass.py): "bypass synth" lights ("BYPASS SYNTH")
 when the engine reports the synth bypassed, the user's tap wins over statuses that have not caught
 up with it, and a slot the engine bypassed because its unit faulted (NaN/inf, runaway, DC) shows
-red ("SYNTH FAULT") until the user taps it back on."""
+red ("SYNTH FAULT") until the user taps it back on.
+
+The pad follows the engine too while the page is shown (:meth:`PlayPage.follow`, once per new
+status): a pad position or corner timbres set elsewhere (OSC, the HTTP API, MIDI: they all send the
+engine ``xy`` / ``corners``) show the engine's values (``status["synth"]``, when the status names
+the synth pack on the page).  What the user is moving here is not fought: the position while a
+finger is on the pad and until :data:`HOLD_STATUSES` statuses newer than the last ``xy`` sent have
+come, the corners until as many statuses newer than the last ``corners`` sent (the statuses asked
+for before the engine took them still report the values before)."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from device.control import msg
 from device.ui import draw as D
-from device.ui.bypass import SlotBypass
-from device.ui.data import active_pack
+from device.ui.bypass import HOLD_STATUSES, SlotBypass
+from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit
 
@@ -22,9 +31,36 @@ SOURCES = ("synth", "sampler")       # the slots whose bypass the page shows, le
 BUTTON_H = 44                        # px: the bypass buttons' row (and 12 px under it)
 
 
+SAME_XY = 1e-6                       # pad positions closer than this (each axis, 0..1) are the same
+
+
 def peak_frac(db: float, floor_db: float = -60.0) -> float:
     """Level meter fill (0..1) for a peak in dBFS."""
     return min(1.0, max(0.0, (db - floor_db) / -floor_db))
+
+
+def _finite(value: Any) -> bool:
+    """A real number (not a bool, NaN or inf)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def engine_pad(status: dict[str, Any], pack: PackEntry) -> tuple[tuple[float, float] | None, list[str] | None]:
+    """The pad as the engine's synth has it (``status["synth"]``): its position (x, y, each clamped
+    to 0..1) and its four corner names, when the pack the engine plays in the synth slot is ``pack``
+    (right after a switch the status may still be the old pack's).  None for what the status does
+    not say or says malformed."""
+    playing = (status.get("active") or {}).get("synth")
+    pad = status.get("synth")
+    if not isinstance(playing, dict) or playing.get("path") != pack.path or not isinstance(pad, dict):
+        return None, None
+    xy, corners = pad.get("xy"), pad.get("corners")
+    pos = None
+    if isinstance(xy, (list, tuple)) and len(xy) == 2 and all(_finite(c) for c in xy):
+        pos = (min(1.0, max(0.0, float(xy[0]))), min(1.0, max(0.0, float(xy[1]))))
+    names = None
+    if isinstance(corners, (list, tuple)) and len(corners) == 4 and all(isinstance(n, str) for n in corners):
+        names = list(corners)
+    return pos, names
 
 
 class PlayPage(Page):
@@ -40,11 +76,16 @@ class PlayPage(Page):
         self.bypass = {slot: SlotBypass(slot) for slot in SOURCES}
         self.bypass_btns: dict[str, Any] = {}
         self._synth_id: str | None = None          # the synth pack the page last showed (None: not yet)
+        self._synth: PackEntry | None = None
+        self._pad_seen = -1                        # the status_seq whose pad was last followed
+        self._xy_sent: int | None = None           # status_seq when the panel last sent the pad position
+        self._corners_sent: int | None = None      # status_seq when the panel last sent the corners
+        self._corners_before: list[str] = []       # the corners before the last turn sent (put back if refused)
 
     def enter(self) -> None:
         """Read the active synth's timbres; a synth pack new to the page starts unbypassed, as the
         engine starts a pack it switches to, until a status says otherwise."""
-        synth = active_pack(self.ctx.data, "synth")
+        synth = self._synth = active_pack(self.ctx.data, "synth")
         self.timbres = list(synth.manifest.extras.get("names", [])) if synth else []
         st = self.ctx.state
         if self.timbres and (len(st.corners) != 4 or any(c not in self.timbres for c in st.corners)):
@@ -52,7 +93,9 @@ class PlayPage(Page):
         synth_id = synth.id if synth else ""
         if self._synth_id is not None and synth_id != self._synth_id:
             self.bypass["synth"].reset()
+            self._xy_sent = self._corners_sent = None
         self._synth_id = synth_id
+        self._pad_seen = -1                        # the status on hand may have news for the pad
         self.follow()
 
     def refresh(self) -> None:
@@ -60,15 +103,47 @@ class PlayPage(Page):
         self.enter()
 
     def follow(self) -> None:
-        """Show the engine's bypass of the synth and the sampler (with every status)."""
+        """Show the engine's bypass of the synth and the sampler (with every status) and its pad
+        (:meth:`_follow_pad`, once per new status)."""
         st = self.ctx.state
         for bypass in self.bypass.values():
             bypass.follow(st.status, st.status_seq)
+        self._follow_pad()
+
+    def _follow_pad(self) -> None:
+        """Once per new status: the pad shows the position and corners the engine's synth reports
+        (:func:`engine_pad`), each unless the user is moving it here (:meth:`_holding`); corners
+        that are not all this pack's timbres are ignored."""
+        st = self.ctx.state
+        if self._synth is None or st.status_seq == self._pad_seen:
+            return
+        self._pad_seen = st.status_seq
+        xy, corners = engine_pad(st.status, self._synth)
+        if xy is not None and self.finger is None and not self._holding(self._xy_sent):
+            self._xy_sent = None
+            if max(abs(xy[0] - st.xy[0]), abs(xy[1] - st.xy[1])) > SAME_XY:
+                st.xy = xy
+        if corners is not None and all(c in self.timbres for c in corners) and not self._holding(self._corners_sent):
+            self._corners_sent = None
+            st.corners = corners
+
+    def _holding(self, sent: int | None) -> bool:
+        """A value the panel sent at status ``sent`` fewer than :data:`HOLD_STATUSES` statuses ago
+        (the engine may not have taken it yet)."""
+        return sent is not None and self.ctx.state.status_seq - sent < HOLD_STATUSES
 
     def failed(self, message: Message, error: BaseException) -> None:
-        """The engine did not take a bypass tap: the button shows what the engine plays again."""
-        if message.get("op") == "bypass" and message.get("slot") in self.bypass:
+        """The engine did not take a bypass tap: the button shows what the engine plays again; nor
+        corners or a pad position: the corners go back, and both follow the engine's next status."""
+        op = message.get("op")
+        if op == "bypass" and message.get("slot") in self.bypass:
             self.bypass[message["slot"]].refused(message, self.ctx.state.status, self.ctx.state.status_seq)
+        elif op == "corners":
+            if self._corners_before:
+                self.ctx.state.corners = list(self._corners_before)
+            self._corners_sent = None
+        elif op == "xy":
+            self._xy_sent = None
 
     def leave(self) -> None:
         self.finger = None
@@ -133,12 +208,15 @@ class PlayPage(Page):
             self.finger = None
             return []
         self.ctx.state.xy = self.pad_to_xy(ev.x, ev.y)
+        self._xy_sent = self.ctx.state.status_seq
         return [msg("xy", x=self.ctx.state.xy[0], y=self.ctx.state.xy[1])]
 
     def _turn_corner(self, corner: int, delta: int) -> list[Message]:
         st = self.ctx.state
+        self._corners_before = list(st.corners)
         i = self.timbres.index(st.corners[corner]) if st.corners[corner] in self.timbres else 0
         st.corners[corner] = self.timbres[(i + delta) % len(self.timbres)]
+        self._corners_sent = st.status_seq
         return [msg("corners", names=list(st.corners))]
 
     # -- drawing ----------------------------------------------------------------------
