@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The panel's fonts (device/ui/fonts.py) beyond its built-in Latin/Greek/Cyrillic one: fonts-dejavu-core for
+# Hebrew and Arabic, fonts-droid-fallback (about 7 MB) for Japanese, Chinese and Korean.  Without them the
+# panel still runs and draws those scripts as boxes.
 DEBS=(libasound2-dev libasound2-plugins alsa-utils libsndfile1 sox fluidsynth fluid-soundfont-gm
-      hydrogen-drumkits hydrogen-data sonic-pi-samples lmms-common freepats lilv-utils guitarix-lv2 swh-lv2)
+      hydrogen-drumkits hydrogen-data sonic-pi-samples lmms-common freepats lilv-utils guitarix-lv2 swh-lv2
+      fonts-dejavu-core fonts-droid-fallback)
 
 missing=()
 for p in "${DEBS[@]}"; do

@@ -7,9 +7,11 @@ counter-clockwise from 3 o'clock as in trigonometry.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
+
+from device.ui.fonts import FALLBACKS, FaceChain, FaceFile, find_faces
 
 BG = (16, 18, 24)
 PANEL = (30, 34, 44)
@@ -26,20 +28,34 @@ DIAL_START, DIAL_SWEEP = 225.0, 270.0
 
 
 class Fonts:
-    """pygame's built-in font at a few sizes, and a cache of rendered strings."""
+    """The panel's text: each string drawn with the first face that has all its glyphs (pygame's
+    built-in font first, then the installed fallbacks, device/ui/fonts.py), and a cache of rendered
+    strings and their sizes so a frame does not render or measure again."""
 
-    def __init__(self) -> None:
-        import pygame
-        if not pygame.font.get_init():
-            pygame.font.init()
-        self.pygame = pygame
-        self._fonts: dict[int, Any] = {}
+    def __init__(self, fallbacks: Sequence[FaceFile] = FALLBACKS) -> None:
+        self.chain = FaceChain(find_faces(fallbacks))
+        self.pygame = self.chain.pygame
         self._cache: dict[tuple[str, int, tuple[int, ...]], Any] = {}
+        self._sizes: dict[tuple[str, int], tuple[int, int]] = {}
 
     def font(self, size: int) -> Any:
-        if size not in self._fonts:
-            self._fonts[size] = self.pygame.font.Font(None, size)
-        return self._fonts[size]
+        """pygame's built-in font at ``size`` (Latin, Greek, Cyrillic); measure a shown string with
+        :meth:`size`, which uses the face that draws it."""
+        return self.chain.font(0, size)
+
+    def face(self, text: str) -> str | None:
+        """The font file that draws ``text``; None: pygame's built-in font."""
+        return self.chain.paths[self.chain.face_for(text)]
+
+    def size(self, text: str, size: int) -> tuple[int, int]:
+        """(width, height) px of ``text`` drawn at ``size``."""
+        key = (text, size)
+        dims = self._sizes.get(key)
+        if dims is None:
+            if len(self._sizes) > 4096:
+                self._sizes.clear()
+            dims = self._sizes[key] = self.chain.size(text, size)
+        return dims
 
     def render(self, text: str, size: int, colour: tuple[int, ...]) -> Any:
         key = (text, size, colour)
@@ -47,7 +63,7 @@ class Fonts:
         if surf is None:
             if len(self._cache) > 1024:
                 self._cache.clear()
-            surf = self._cache[key] = self.font(size).render(text, True, colour)
+            surf = self._cache[key] = self.chain.render(text, size, colour)
         return surf
 
     def draw(self, surface: Any, text: str, pos: tuple[float, float], size: int = 24,
@@ -62,12 +78,11 @@ class Fonts:
 def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
     """The first of ``options`` (longest first) that is at most ``width`` px wide at ``size``; else the
     last one cut, with "...", to fit."""
-    font = fonts.font(size)
     for text in options:
-        if font.size(text)[0] <= width:
+        if fonts.size(text, size)[0] <= width:
             return text
     text = options[-1]
-    while text and font.size(text + "...")[0] > width:
+    while text and fonts.size(text + "...", size)[0] > width:
         text = text[:-1]
     return text + "..." if text else ""
 
