@@ -3,6 +3,9 @@
 The engine runs in its own process (device/audio/server.py).  This process holds the control
 handle (:class:`BoxControl`) and serves it to the front ends that are available: the API
 (device/api), the panel (device/ui/app.run_panel), MIDI (device/midi.py) and OSC (device/osc.py).
+The API and the panel share this process: the API shows its pairing codes through the panel's
+data (``on_code``), and the panel's "new code" button reaches the API's pairing object directly
+(physical presence; no network path offers it).
 """
 from __future__ import annotations
 
@@ -176,6 +179,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     from device.api.server import start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args))
+    if args.panel:
+        _panel_data(args).pairing = running.pairing    # the Settings page's "new code" button, in-process only
     print(f"API: {running.url}", flush=True)
     return running.stop
 

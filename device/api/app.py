@@ -3,8 +3,11 @@
 Build it with :func:`create_app` (``store_dir``, the engine's ``Control``, an
 :class:`ApiConfig`); serve it with device/api/server.py.  Every route but ``/health`` and
 ``/pair`` needs ``Authorization: Bearer <token>``.  Errors are always an :class:`ErrorBody`.
-Uploads are raw request bodies (``application/octet-stream``), streamed to disk with a size
-limit checked against Content-Length first and then byte by byte.
+No route opens the owner window that ends a pairing pause (device/api/auth.py): that is the
+panel's button, physical presence only; whoever starts the panel beside the API hands it
+``app.state.box.pairing`` in-process.  Uploads are raw request bodies
+(``application/octet-stream``), streamed to disk with a size limit checked against
+Content-Length first and then byte by byte.
 """
 from __future__ import annotations
 
@@ -445,7 +448,7 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     def pair(request: Request, body: M.PairRequest) -> M.PairResponse:
         box = _box(request)
         try:
-            box.pairing.redeem(body.code)
+            box.pairing.redeem(body.code, client=request.client.host if request.client else "")
         except PairingPaused as exc:
             raise ApiError(429, "too many attempts", Exception.__str__(exc), hint=exc.hint,
                            headers=exc.headers) from None

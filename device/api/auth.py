@@ -6,12 +6,29 @@ sha256, so a stolen tokens.json does not let anyone in.  A code is single-use an
 ``CODE_TTL_S`` seconds.  Wrong codes do not change it (a stranger sending wrong codes cannot
 make the code on the panel stale); instead, after ``FREE_MISSES`` wrong codes in a row every
 pairing attempt is refused (:class:`PairingPaused`) for a pause of ``FIRST_PAUSE_S``, doubled
-by each wrong code after a pause up to ``MAX_PAUSE_S``.  Over the network that allows at most
-20 guesses in any hour and 12 an hour sustained; a code is one of 31**6 = 887,503,681, so
-guessing one takes over 4,000 years on average (a year of trying succeeds about once in 8,400).
-A successful pairing, or an hour without a wrong code, ends the pauses.  The price: a stranger
-sending wrong codes can keep pairing paused (never more than 5 minutes after their last wrong
-code), though never change the code the owner reads.  Tokens are revoked by id.
+by each wrong code after a pause up to ``MAX_PAUSE_S``.  A successful pairing, or an hour
+without a wrong code, ends the pauses.
+
+A stranger sending wrong codes could thus keep pairing paused (up to 5 minutes after their last
+wrong code, for as long as they keep at it).  The owner standing at the box overrides that as a
+router's button does: the panel's "new code" button (Settings page; :meth:`Pairing.owner_window`,
+reached in-process only - no HTTP route calls it) shows a fresh code and opens an *owner window*
+of ``OWNER_WINDOW_S`` in which the pause does not apply.  Every wrong code in the window still
+counts as above (the pause keeps growing behind it), and the window lets through at most
+``OWNER_MISSES`` wrong codes in all and ``OWNER_CLIENT_MISSES`` from any one address (after that
+the address waits out the pause as before), so that a stranger with one address cannot use up
+the window before the owner types the code.  It closes on a success, after those wrong codes, or
+when its time is up.
+
+Guessing, over the network: at most 20 codes are checked in any hour and 12 an hour sustained
+(the pauses refuse the rest unchecked), plus at most ``OWNER_MISSES`` (5) per press of the button,
+which only someone at the box can press.  A code is one of 31**6 = 887,503,681, so guessing one
+takes over 4,000 years on average (at least half the codes must be tried even against one that
+never changed); a year of trying succeeds about once in 8,400, or once in 8,300 if the owner
+pressed the button every day of it (5 x 365 more codes checked).  The remaining price: a
+stranger with ``OWNER_MISSES / OWNER_CLIENT_MISSES`` (3) or more addresses can use up a window
+(the owner presses again; a press gives them no more than those 5 codes).
+Tokens are revoked by id.
 """
 from __future__ import annotations
 
@@ -35,6 +52,9 @@ FREE_MISSES = 5             # wrong codes in a row before pairing pauses
 FIRST_PAUSE_S = 30.0        # the first pause; each wrong code after a pause doubles it...
 MAX_PAUSE_S = 300.0         # ... up to this: at most one guess per 5 minutes, 12 an hour
 QUIET_S = 3600.0            # an hour without a wrong code forgets the earlier ones
+OWNER_WINDOW_S = 120.0      # the panel's "new code" button: attempts skip the pause this long...
+OWNER_MISSES = 5            # ... for at most this many wrong codes in all ...
+OWNER_CLIENT_MISSES = 2     # ... and this many from any one client address
 
 
 class AuthError(HatboxError):
@@ -52,7 +72,8 @@ class PairingPaused(AuthError):
         self.headers = {"Retry-After": str(self.retry_after)}
         first = "wrong pairing code; too many wrong codes" if wrong else "too many wrong pairing codes"
         super().__init__(f"{first}: pairing is paused for {self.retry_after} s",
-                         hint=f"read the code off the box's panel and try again in {self.retry_after} s")
+                         hint=f"read the code off the box's panel and try again in {self.retry_after} s, "
+                              "or press 'new code' on the panel's Settings page to pair now")
 
 
 def _digest(token: str) -> str:
@@ -80,6 +101,8 @@ class Pairing:
         self._pause = 0.0           # the last pause's length (0: none yet)
         self._paused_until = -math.inf
         self._last_miss = -math.inf
+        self._owner_until = -math.inf           # the owner window (panel button) is open until then
+        self._owner_misses: dict[str, int] = {}  # wrong codes in the window, per client address
 
     def current(self) -> str:
         """The code to show now (a fresh one once the old one expired)."""
@@ -89,9 +112,37 @@ class Pairing:
             return self._code
 
     def paused_for(self) -> float:
-        """Seconds until pairing attempts are accepted again (0: now)."""
+        """Seconds until pairing attempts are accepted again (0: now), owner window aside."""
         with self._lock:
             return max(0.0, self._paused_until - self._clock())
+
+    def owner_window(self, seconds: float = OWNER_WINDOW_S) -> str:
+        """The panel's "new code" button (physical presence: never offered over HTTP).  Shows a
+        fresh code (returned) and, for ``seconds``, lets attempts skip the pause; see the module
+        docstring for what still counts and when the window closes early."""
+        with self._lock:
+            self._renew()
+            self._owner_until = self._clock() + seconds
+            self._owner_misses = {}
+            return self._code
+
+    def owner_window_for(self) -> float:
+        """Seconds the owner window stays open (0: closed, or used up by wrong codes)."""
+        with self._lock:
+            return max(0.0, self._owner_until - self._clock())
+
+    def _exempt(self, now: float, client: str) -> bool:
+        """Whether an attempt from ``client`` now skips the pause (an open window it has not used up)."""
+        return now < self._owner_until and self._owner_misses.get(client, 0) < OWNER_CLIENT_MISSES
+
+    def _owner_miss(self, client: str) -> None:
+        """A wrong code in the window: counted against ``client``; the window closes at OWNER_MISSES."""
+        self._owner_misses[client] = self._owner_misses.get(client, 0) + 1
+        if sum(self._owner_misses.values()) >= OWNER_MISSES:
+            self._close_window()
+
+    def _close_window(self) -> None:
+        self._owner_until, self._owner_misses = -math.inf, {}
 
     def _renew(self) -> None:
         self._code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LEN))
@@ -101,12 +152,14 @@ class Pairing:
     def _forgive(self) -> None:
         self._misses, self._pause, self._paused_until, self._last_miss = 0, 0.0, -math.inf, -math.inf
 
-    def redeem(self, code: str) -> None:
+    def redeem(self, code: str, client: str = "") -> None:
         """Accept ``code`` once (then make a new one); else AuthError, or PairingPaused while
-        paused (the code is not even compared then)."""
+        paused (the code is not even compared then) unless the owner window lets ``client`` (the
+        caller's address) through."""
         with self._lock:
             now = self._clock()
-            if now < self._paused_until:
+            exempt = self._exempt(now, client)
+            if now < self._paused_until and not exempt:
                 raise PairingPaused(self._paused_until - now)
             if now - self._last_miss >= QUIET_S:
                 self._forgive()
@@ -116,15 +169,24 @@ class Pairing:
                                 hint="read the new code off the box's panel and try again")
             if hmac.compare_digest(normalize_code(code).encode(), self._code.encode()):
                 self._forgive()
+                self._close_window()
                 self._renew()
                 return
-            self._misses += 1
-            self._last_miss = now
-            if self._misses >= FREE_MISSES:
-                self._pause = min(MAX_PAUSE_S, 2 * self._pause) if self._pause else FIRST_PAUSE_S
-                self._paused_until = now + self._pause
-                raise PairingPaused(self._pause, wrong=True)
+            self._count_miss(now, client, exempt)
         raise AuthError("wrong or expired pairing code", hint="read the code off the box's panel and try again")
+
+    def _count_miss(self, now: float, client: str, exempt: bool) -> None:
+        """A wrong code: it counts toward the pauses (window or not); PairingPaused when one now
+        applies to ``client``."""
+        self._misses += 1
+        self._last_miss = now
+        if exempt:
+            self._owner_miss(client)
+        if self._misses >= FREE_MISSES:
+            self._pause = min(MAX_PAUSE_S, 2 * self._pause) if self._pause else FIRST_PAUSE_S
+            self._paused_until = now + self._pause
+            if not self._exempt(now, client):
+                raise PairingPaused(self._pause, wrong=True)
 
 
 class TokenStore:

@@ -74,6 +74,7 @@ class RunningServer:
     server: Any
     thread: threading.Thread
     advertisement: Any = None
+    pairing: Any = None          # the app's device.api.auth.Pairing, for the panel's "new code" button
 
     def stop(self) -> None:
         if self.advertisement is not None:
@@ -87,10 +88,13 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
               keyfile: str | Path | None = None, advertise: bool = True, box_name: str = "hatbox") -> RunningServer:
     """Everything ``hatbox device run`` needs in one call: the app for the engine's ``rate`` (Hz)
     and ``block`` (samples), served from a thread (TLS when cert and key are given), announced
-    by mDNS; ``on_code(code)`` shows the pairing code (default: printed).  ``stop()`` ends it."""
+    by mDNS; ``on_code(code)`` shows the pairing code (default: printed).  ``stop()`` ends it.
+    ``running.pairing`` is the app's pairing, for the panel in this process (never served)."""
     show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name)
-    running = start_in_thread(create_app(store_dir, control, config), host, port, certfile, keyfile)
+    app = create_app(store_dir, control, config)
+    running = start_in_thread(app, host, port, certfile, keyfile)
+    running.pairing = app.state.box.pairing
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running

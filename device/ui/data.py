@@ -2,13 +2,15 @@
 
 :class:`PanelData` is the small protocol the panel needs; :class:`MemoryData` is an in-memory
 implementation (tests, screenshots) and :class:`StoreData` reads the box's pack store and
-tagged libraries (the same folders the API writes).
+tagged libraries (the same folders the API writes).  Either may hold ``pairing``, the API's
+pairing (a :class:`PairingButton`) that the Settings page's "new code" button presses; whoever
+starts the panel and the API in one process hands it over (hatbox/cmd_device.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Optional, Protocol
 
 from export.manifest import Manifest
 from hatbox.errors import HatboxError
@@ -34,7 +36,20 @@ class Sample:
         return Path(self.path).name
 
 
+class PairingButton(Protocol):
+    """What the panel may do to pairing (device/api/auth.Pairing has it): physical presence only,
+    handed over in-process, never reached through the network."""
+
+    def owner_window(self) -> str: ...          # a fresh code; the pause is lifted for it a while
+
+    def owner_window_for(self) -> float: ...    # s the owner window stays open (0: closed)
+
+    def paused_for(self) -> float: ...          # s pairing stays paused outside the window (0: not)
+
+
 class PanelData(Protocol):
+    pairing: Optional[PairingButton]            # None: no API in this process (nothing to pair with)
+
     def packs(self) -> list[PackEntry]: ...
 
     def activate(self, pack_id: str) -> PackEntry: ...
@@ -74,6 +89,7 @@ class MemoryData:
     setting: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[str]] = field(default_factory=dict)
     multi_label: bool = False     # the library's tagger gives a file any number of tags, not exactly one
+    pairing: Optional[PairingButton] = None
 
     def packs(self) -> list[PackEntry]:
         return list(self.pack_list)
@@ -152,13 +168,15 @@ class StoreData:
     """The box's pack store (device/store.py) and its tagged libraries (``<store>/libraries/*/tags.db``).
 
     ``settings`` (pairing code, audio device, MIDI...) are given by whoever starts the panel and
-    can be updated with :meth:`set` (e.g. the API's ``on_code`` hook shows a new pairing code).
+    can be updated with :meth:`set` (e.g. the API's ``on_code`` hook shows a new pairing code);
+    ``pairing`` is set by whoever starts the API beside the panel (the "new code" button).
     """
 
     def __init__(self, root: str | Path, settings: dict[str, str] | None = None) -> None:
         from device.store import PackStore
         self.store = PackStore(root)
         self.setting = dict(settings or {})
+        self.pairing: Optional[PairingButton] = None
         self._manifests: dict[str, Manifest] = {}
 
     def set(self, **values: Any) -> None:

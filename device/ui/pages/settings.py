@@ -1,29 +1,87 @@
-"""Settings: pairing code, audio device, MIDI, block size, CPU load and xruns, output volume."""
+"""Settings: pairing code, audio device, MIDI, block size, CPU load and xruns, output volume.
+
+The "new code" button (a tap, or encoder 4's button) is the owner's override of a pairing pause,
+as a router's button is: it shows a fresh code and lets attempts with it skip the pause for a
+while (device/api/auth.py, ``Pairing.owner_window``; the API's pairing reaches the page as
+``ctx.data.pairing``, in-process).  Beside the code the page says whether pairing is paused and
+how long the owner window stays open.
+"""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pygame
 
 from device.control import msg
 from device.ui import draw as D
-from device.ui.events import EncoderTurn, Event
-from device.ui.pages.base import Message, Page
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.pages.base import Message, Page, hit
 
 VOLUME_RANGE = (-60.0, 6.0)
 LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
+NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
+CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
+
+
+def clock_text(seconds: float) -> str:
+    """``seconds`` (>= 0) as m:ss, rounded up (a wait of 0.2 s still shows 0:01)."""
+    whole = math.ceil(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def span_text(seconds: float) -> str:
+    """A duration for a message: "2 min", "90 s"."""
+    return f"{round(seconds / 60)} min" if seconds >= 60 and round(seconds) % 60 == 0 else f"{math.ceil(seconds)} s"
 
 
 class SettingsPage(Page):
     title = "Settings"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.new_code_btn: Any = None
+
+    def layout(self, rect: Any) -> None:
+        super().layout(rect)
+        self.new_code_btn = pygame.Rect(rect.x + CODE_W + 20, rect.y + 42, 150, 50)
 
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0:
             st = self.ctx.state
             st.volume_db = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], st.volume_db + 0.5 * event.steps))
             return [msg("volume", db=st.volume_db)]
+        pressed = isinstance(event, EncoderPress) and event.pressed and event.index == NEW_CODE_ENCODER
+        tapped = isinstance(event, Touch) and event.kind == "down" and hit(self.new_code_btn, event.x, event.y)
+        if pressed or tapped:
+            self.new_code()
         return []
+
+    def new_code(self) -> None:
+        """The button: a fresh pairing code, and the pause lifted for it (the owner window)."""
+        pairing = self.ctx.data.pairing
+        if pairing is None:
+            self.ctx.state.say("no pairing here: the box's API is not running", "the API is not running")
+            return
+        pairing.owner_window()
+        span = span_text(pairing.owner_window_for())
+        self.ctx.state.say(f"new pairing code: pair with it within {span}, even while pairing is paused",
+                           f"new code: pair within {span}")
+
+    def pairing_state(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
+        """What the line beside "pairing code" says (longest wording first) and its colour: the owner
+        window's time left, else the pause's; nothing when neither (or no API here)."""
+        pairing = self.ctx.data.pairing
+        if pairing is None:
+            return ("",), D.DIM
+        window = pairing.owner_window_for()
+        if window > 0:
+            return (f"open to this code for {clock_text(window)}", f"open {clock_text(window)}"), D.GOOD
+        paused = pairing.paused_for()
+        if paused > 0:
+            return (f"paused {clock_text(paused)}: press new code", f"paused {clock_text(paused)}"), D.BAD
+        return ("",), D.DIM
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) rows from the settings provider and the engine's status."""
@@ -45,8 +103,13 @@ class SettingsPage(Page):
         f, r = self.ctx.fonts, self.rect
         beside = r.width >= LOAD_BESIDE_MIN_W
         code = self.ctx.data.settings().get("pairing_code", "------")
-        f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
+        label = f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
         f.draw(surface, code, (r.x + 20, r.y + 40), 72, D.ACCENT)
+        lines, colour = self.pairing_state()
+        if lines[0]:
+            f.draw(surface, D.fit(f, lines, 24, self.new_code_btn.right - label.right - 16),
+                   (label.right + 16, r.y + 14), 24, colour)
+        D.button(surface, f, self.new_code_btn, "new code", enabled=self.ctx.data.pairing is not None)
         y = r.y + 110
         value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - (r.x + 200)
         for label, value in self.lines():
