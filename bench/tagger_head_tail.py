@@ -1,0 +1,87 @@
+"""Probe (eighteenth stop): the statistics head told how long the sample rings past the 1 s clip.
+
+The tagger hears the first second after the onset; a crash or a ride rings for seconds, a closed hat or a kick is
+gone well before the second ends, an open hat sits between.  The probe decodes up to 8 s of each file (16 kHz,
+onset-aligned as the tagger's clips are) and adds to the shipped head's features: the time (log seconds) until the
+level stays under -20 / -40 / -60 dB below the peak (50 ms RMS frames), and the mean level (dB below the peak) over
+1-2 s, 2-4 s and 4-8 s.  Scored as bench/tagger_head_envelope.py scores a head, beside the saved CNNs.
+
+    .venv/bin/python bench/tagger_head_tail.py        (about 5 minutes; prints, and writes bench/results/tagger_head_tail.json)
+"""
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import tagger_head_refit as R  # noqa: E402
+from tagger_accuracy import DEBIAN  # noqa: E402
+from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
+from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
+from trainer.tagger.model import TaggerConfig  # noqa: E402
+from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
+from trainer.tagger.model import FftLogMel  # noqa: E402
+
+TAIL_RATE, TAIL_SECONDS, FRAME = 16000, 8.0, 800        # Hz, s, samples (50 ms)
+
+
+def tail_features(long: np.ndarray) -> np.ndarray:
+    """Onset-aligned audio [I, TAIL_RATE * TAIL_SECONDS] -> [I, 6]: log10 seconds until the 50 ms RMS stays under
+    -20 / -40 / -60 dB re the peak frame, and the mean level (dB re the peak frame, floor -90) over 1-2, 2-4, 4-8 s."""
+    i, n = long.shape
+    frames = long[:, : n // FRAME * FRAME].reshape(i, -1, FRAME)
+    db = 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=2) + 1e-12)
+    db = np.maximum(db - db.max(axis=1, keepdims=True), -90.0)                     # [I, frames]
+    hop = FRAME / TAIL_RATE
+    out = []
+    for thr in (-20.0, -40.0, -60.0):
+        above = db > thr
+        last = np.where(above.any(axis=1), above.shape[1] - 1 - np.argmax(above[:, ::-1], axis=1), 0)
+        out.append(np.log10((last + 1) * hop))
+    for a, b in ((1, 2), (2, 4), (4, 8)):
+        out.append(db[:, int(a / hop): int(b / hop)].mean(axis=1))
+    return np.stack(out, axis=1)
+
+
+def main() -> None:
+    cfg = TaggerConfig()
+    fixed = [R.load_run(r) for r in R.FIXED_RUNS]; loko = [R.load_run(r) for r in R.LOKO_RUNS]
+    tags = [str(t) for t in fixed[0]["tags"]]
+    by_kit = kits(); by_kit[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
+    items = [it for k in by_kit for it in by_kit[k]]
+    kit = np.array([k for k in by_kit for _ in by_kit[k]])
+    family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
+    clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
+    base = raw_stats_features(new_stats_head(cfg, len(tags)), FftLogMel(cfg.spec), clips, cfg.clip_samples)
+    long = load_clips(items, TAIL_RATE, int(TAIL_RATE * TAIL_SECONDS))
+    tail = tail_features(long)
+    paths = np.array([str(it.path) for it in items]); y = targets(items, tags).argmax(axis=1)
+    for t, name in enumerate(tags):
+        print(f"{name:<11} seconds to -40 dB: median {np.median(10 ** tail[y == t, 1]):.2f}")
+    variants = {"shipped": base, "+tail": np.concatenate([base, tail], axis=1),
+                "+tail3": np.concatenate([base, tail[:, :3]], axis=1)}
+    results: dict[str, dict[str, float]] = {}
+    for name, x in variants.items():
+        t0 = time.monotonic()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = R.score(lambda: R.lr_head(STATS_C), x, paths, kit, family, y, len(tags), fixed, loko)
+        print(f"{name:<8} across {r['across']:.4f} alone {r['fixed_head_alone']:.3f} fixed {np.mean(r['fixed']):.4f} "
+              f"[{min(r['fixed']):.3f}-{max(r['fixed']):.3f}] loko {np.mean(r['loko']):.4f} ({time.monotonic()-t0:.0f}s)",
+              flush=True)
+        results[name] = {"across": r["across"], "fixed_head_alone": r["fixed_head_alone"],
+                         "fixed": float(np.mean(r["fixed"])), "fixed_min": min(r["fixed"]),
+                         "fixed_max": max(r["fixed"]), "loko": float(np.mean(r["loko"]))}
+    medians = {name: float(np.median(10 ** tail[y == t, 1])) for t, name in enumerate(tags)}
+    out = Path(__file__).resolve().parent / "results" / "tagger_head_tail.json"
+    out.write_text(json.dumps({"seconds_to_minus40_db_median": medians, "heads": results}, indent=1))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
