@@ -35,9 +35,9 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
          # (what it has applied: an "xy" or "corners" message shows from the synth's next frame)
 
 The engine process (device/audio/server.py) adds its own keys ("pid", "backend", "device",
-"scheduler", "warnings", "loads", ...).  Other controls answer less (the API's simulator,
-device/api/sim.py, has no "bypassed", "fault_count", "notes", "synth" or "slot_knobs"), so
-readers use ``status.get``.
+"scheduler", "warnings", "loads", ...).  The API's simulator (device/api/sim.py) answers the same
+keys, with "simulated": true, "synth" None and no notes (it reads no pack); other controls may
+answer less, so readers use ``status.get``.
 """
 from __future__ import annotations
 

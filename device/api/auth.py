@@ -111,6 +111,11 @@ class Pairing:
                 self._renew()
             return self._code
 
+    def valid_for(self) -> float:
+        """Seconds the current code stays valid (0: expired; :meth:`current` makes a new one)."""
+        with self._lock:
+            return max(0.0, self._expires - self._clock())
+
     def paused_for(self) -> float:
         """Seconds until pairing attempts are accepted again (0: now), owner window aside."""
         with self._lock:

@@ -3,11 +3,12 @@
 The engine bypasses any slot on a ``bypass`` message (``Slot.set_bypass`` in device/audio/engine.py:
 a bypassed effect plays its input dry, a bypassed synth or sampler is silent) and on its own when
 the slot's unit faults; its status says which are bypassed (``status["bypassed"]``, {slot: bool}).
-:class:`SlotBypass` follows that report with every status, as the Effect page does for its pack
-(device/ui/pages/effect.py): a tap wins over the statuses that have not caught up with it, until
-the engine reports the tapped value, or a fault newer than the tap (shown at once), or
-:data:`HOLD_STATUSES` newer statuses have come without it (the engine did not take it).  The Play
-page keeps one for the synth and one for the sampler.
+:class:`SlotBypass` follows that report with every status: a tap wins over the statuses that have
+not caught up with it, until the engine reports the tapped value, or a fault newer than the tap
+(shown at once), or :data:`HOLD_STATUSES` newer statuses have come without it (the engine did not
+take it).  The Effect page keeps one for the pack it shows (device/ui/pages/effect.py: only the
+statuses that name that pack count, ``SlotBypass.pack``); the Play page keeps one for the synth and
+one for the sampler.
 """
 from __future__ import annotations
 
@@ -30,34 +31,48 @@ class Tap:
     before: FaultKey | None        # the fault mark before the tap (put back if the engine refuses it)
 
 
-def slot_report(status: dict[str, Any], slot: str) -> bool | None:
+def plays(status: dict[str, Any], slot: str, pack: str) -> bool:
+    """Whether the pack the engine plays (or fades to) in ``slot`` is the one at path ``pack``
+    (``status["active"][slot]["path"]``; right after a switch the status may still name the old one)."""
+    playing = (status.get("active") or {}).get(slot)
+    return isinstance(playing, dict) and playing.get("path") == pack
+
+
+def slot_report(status: dict[str, Any], slot: str, pack: str | None = None) -> bool | None:
     """Whether the engine bypasses ``slot`` (the user's bypass or a fault's); None when the status
-    does not say (no answer yet, or a control without ``bypassed``, e.g. the API's simulator)."""
+    does not say (no answer yet, or a control without ``bypassed``), or, given a ``pack`` path, when
+    the status does not name that pack in the slot (:func:`plays`)."""
     bypassed = status.get("bypassed")
     if not isinstance(bypassed, dict) or slot not in bypassed:
+        return None
+    if pack is not None and not plays(status, slot, pack):
         return None
     return bool(bypassed[slot])
 
 
 class SlotBypass:
     """The bypass of one slot as shown: :attr:`on` (bypassed) and :attr:`fault` (the engine fault
-    that bypassed it, newer than the user's last tap; None when the user's own bypass or none)."""
+    that bypassed it, newer than the user's last tap; None when the user's own bypass or none).
+    :attr:`pack`: the path of the pack whose bypass is shown; statuses that name another pack in the
+    slot are not followed (None: whatever the slot plays)."""
 
-    def __init__(self, slot: str) -> None:
+    def __init__(self, slot: str, pack: str | None = None) -> None:
         self.slot = slot
+        self.pack = pack
         self.on = False
         self.fault: dict[str, Any] | None = None
         self._tap: Tap | None = None                # a tap the statuses have not caught up with
         self._mark: FaultKey | None = None          # the slot's newest fault when the user last tapped
 
-    def reset(self) -> None:
-        """Not bypassed, nothing held: how the engine starts a pack it switches to."""
-        self.on, self.fault, self._tap, self._mark = False, None, None, None
+    def reset(self, on: bool = False) -> None:
+        """Shown ``on`` (default: not bypassed, how the engine starts a pack it switches to), no
+        fault, nothing held."""
+        self.on, self.fault, self._tap, self._mark = on, None, None, None
 
     def follow(self, status: dict[str, Any], seq: int) -> None:
         """Show the engine's report in ``status`` (the panel's ``seq``-th); a status that does not
         say changes nothing, nor does one that has not caught up with a tap."""
-        report = slot_report(status, self.slot)
+        report = slot_report(status, self.slot, self.pack)
         if report is None:
             return
         fault = slot_fault(status, self.slot)
@@ -90,4 +105,4 @@ class SlotBypass:
         self.follow(status, seq)
 
 
-__all__ = ["HOLD_STATUSES", "SlotBypass", "Tap", "slot_report"]
+__all__ = ["HOLD_STATUSES", "SlotBypass", "Tap", "plays", "slot_report"]

@@ -38,7 +38,10 @@ class Sample:
 
 class PairingButton(Protocol):
     """What the panel may do to pairing (device/api/auth.Pairing has it): physical presence only,
-    handed over in-process, never reached through the network."""
+    handed over in-process, never reached through the network.  Where the pairing also has
+    ``valid_for()`` (s the current code stays valid), the Settings page shows it."""
+
+    def current(self) -> str: ...               # the code now (a new one, shown via on_code, once expired)
 
     def owner_window(self) -> str: ...          # a fresh code; the pause is lifted for it a while
 

@@ -55,7 +55,19 @@ def demo_data() -> MemoryData:
 
 
 def demo_status() -> dict[str, Any]:
-    return {"load_mean": 0.21, "load_p999": 0.47, "xruns": 2, "latency_ms": 5.3, "blocks": 120000,
+    """An engine status (``Engine.status`` in device/audio/engine.py: the same keys and shapes) of the
+    demo box: its active effect (drive turned up, the other knobs at their defaults, as the engine
+    reports every knob of the unit) and synth (pad centred on its first four timbres) playing a
+    chord, nothing bypassed, no faults."""
+    effect = next(p for p in demo_packs() if p.active and p.manifest.kind == "effect")
+    knobs = {k.name: k.default for k in effect.manifest.knobs} | {"drive": 12.0}
+    return {"load_mean": 0.21, "load_p999": 0.47, "load_max": 0.52, "xruns": 2, "xrun_blocks": [40211, 97310],
+            "swap_blocks": [], "latency_ms": 5.3, "blocks": 120000,
             "active": {"effect": {"name": "Tube screamer", "version": "1.0.0", "path": "/box/packs/effect-2/pack.hatpack"},
-                       "synth": None, "sampler": None}, "peak_db": -9.5, "faults": [],
-            "fault_count": 0, "knobs": {"drive": 12.0}, "rate": 48000, "block": 128, "notes": [60, 64, 67]}
+                       "synth": {"name": "Orchestra pad", "version": "1.0.0", "path": "/box/packs/synth-0/pack.hatpack"},
+                       "sampler": None},
+            "peak_db": -9.5, "input_peak_db": -120.0, "faults": [], "fault_count": 0,
+            "slot_knobs": {"effect": dict(knobs)}, "knobs": dict(knobs),
+            "bypassed": {"effect": False, "synth": False, "sampler": False}, "limiter_db": 0.0,
+            "rate": 48000, "block": 128, "notes": [60, 64, 67],
+            "synth": {"xy": [0.5, 0.5], "corners": TIMBRES[:4]}}

@@ -15,7 +15,7 @@ from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import Event, Touch
 from device.ui.faults import FaultNotices, notice_lines
-from device.ui.pages import PAGES, Context, Page, PanelState
+from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.reader import InlineReader, Reader
 from hatbox.errors import HatboxError
 
@@ -54,6 +54,7 @@ class Panel:
         self.reader: Reader = reader if reader is not None else InlineReader()
         self.ctx = Context(data=data, fonts=D.Fonts(), state=self.state, reader=self.reader, report=self.fail)
         self.pages: list[Page] = [cls(self.ctx) for cls in PAGES]
+        self.play = next(p for p in self.pages if isinstance(p, PlayPage))
         self.size = size
         self.current = 0
         self.sent = 0
@@ -105,9 +106,12 @@ class Panel:
         """Take the engine's latest status (the same dict again, as the app loop passes it each frame
         until the next answer, is not a newer one: ``state.status_seq`` counts new ones).  The page on
         screen follows it (:meth:`Page.follow`).  The pad (xy, corners) is read back from it when the
-        synth is new to the panel (first status, panel restart, another synth pack); after that
-        the panel's own values, which it sends, are the newer ones.  A fault new to the panel that
-        bypasses its slot is said in the tab bar, whatever page is shown (:meth:`_notice_faults`)."""
+        synth is new to the panel (first status, panel restart, another synth pack), the position
+        only while no finger is on the pad (the Play page's ``finger``: the finger's position is the
+        newer one, and its next move sends it); after that the Play page follows the engine's pad
+        while it is shown.
+        A fault new to the panel that bypasses its slot is said in the tab bar, whatever page is
+        shown (:meth:`_notice_faults`)."""
         seq = self.state.status_seq
         if status is not self.state.status:
             self.state.status_seq += 1
@@ -125,7 +129,8 @@ class Panel:
             self._pad_source = _UNSEEN
         elif source != self._pad_source:
             self._pad_source = source
-            self.state.xy = (float(pad["xy"][0]), float(pad["xy"][1]))
+            if self.play.finger is None:
+                self.state.xy = (float(pad["xy"][0]), float(pad["xy"][1]))
             self.state.corners = [str(n) for n in pad["corners"]]
 
     def _notice_faults(self) -> None:

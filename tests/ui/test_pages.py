@@ -82,6 +82,7 @@ def test_the_pad_is_read_back_from_the_engine_once_per_synth(panel: Panel, surfa
     panel.handle(Touch("down", 0, pad.x + 0.8 * (pad.width - 1), pad.y + 0.5 * (pad.height - 1)))
     panel.set_status(engine)                              # a status older than the touch changes nothing
     assert panel.state.xy == pytest.approx((0.8, 0.5))
+    panel.handle(Touch("up", 0, pad.x + 0.8 * (pad.width - 1), pad.y + 0.5 * (pad.height - 1)))
     other = {**engine, "active": {**engine["active"], "synth": {**synth, "path": "/packs/b.hatpack"}},
              "synth": {"xy": [0.0, 0.0], "corners": TIMBRES[:4]}}
     panel.set_status(other)                               # another synth pack: its pad is read back

@@ -12,14 +12,15 @@ turning here is left alone: one held by a finger on its dial, and one turned her
 :data:`HOLD_STATUSES` statuses newer than its last turn have come (the statuses asked for before
 the engine took the turn still report the value before it).
 
-Bypass follows the engine while the page is shown (:meth:`EffectPage.follow`, with every status):
-the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC: device/audio/protect.py),
-and the page then lights BYPASS and says why, in red, under the pack's name.  A tap wins over the
-statuses that have not caught up with it: after a tap the page shows the tapped value until the
-engine reports it, or reports a fault newer than the tap (shown at once), or :data:`HOLD_STATUSES`
-statuses newer than the tap have come without it (the engine did not take it).  The words for a
-fault are the panel's (device/ui/faults.py), shared with the notice the tab bar shows on every page
-when a fault is new."""
+Bypass follows the engine while the page is shown (:meth:`EffectPage.follow`, with every status
+that names the pack): the engine bypasses a pack whose model faults (NaN/inf, runaway level, DC:
+device/audio/protect.py), and the page then lights BYPASS and says why, in red, under the pack's
+name.  A tap wins over the statuses that have not caught up with it: after a tap the page shows the
+tapped value until the engine reports it, or reports a fault newer than the tap (shown at once), or
+:data:`HOLD_STATUSES` statuses newer than the tap have come without it (the engine did not take it).
+These rules are the panel's :class:`~device.ui.bypass.SlotBypass`, shared with the Play page's
+synth and sampler buttons.  The words for a fault are the panel's (device/ui/faults.py), shared
+with the notice the tab bar shows on every page when a fault is new."""
 from __future__ import annotations
 
 import math
@@ -27,10 +28,10 @@ from typing import Any
 
 from device.control import msg
 from device.ui import draw as D
-from device.ui.bypass import HOLD_STATUSES, Tap
+from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.faults import FaultKey, effect_fault, fault_key, fault_words, newer
+from device.ui.faults import fault_words
 from device.ui.pages.base import Message, Page, hit
 from export.manifest import Knob
 
@@ -62,11 +63,10 @@ def clamp(knob: Knob, value: float) -> float:
 
 def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
     """The effect slot's knob values the engine reports (``status["slot_knobs"]["effect"]``; from a
-    control without ``slot_knobs``, e.g. the API's simulator, ``status["knobs"]``), when the pack it
+    control without ``slot_knobs``, e.g. an older engine, ``status["knobs"]``), when the pack it
     plays in the effect slot is ``pack`` (right after a switch the status may still be the old
     pack's: then nothing).  Never another slot's knob of the same name."""
-    playing = (status.get("active") or {}).get("effect")
-    if not isinstance(playing, dict) or playing.get("path") != pack.path:
+    if not plays(status, "effect", pack.path):
         return {}
     per_slot = status.get("slot_knobs")
     if isinstance(per_slot, dict):
@@ -81,22 +81,12 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def engine_report(status: dict[str, Any], pack: PackEntry) -> bool | None:
-    """Whether the engine bypasses its effect slot (``status["bypassed"]["effect"]``: the user's
-    bypass or a fault's), when the pack it plays there is ``pack``; None when the status does not say
-    (another pack, none yet, or no ``bypassed`` in it)."""
-    playing = (status.get("active") or {}).get("effect")
-    bypassed = status.get("bypassed")
-    if not isinstance(playing, dict) or playing.get("path") != pack.path or not isinstance(bypassed, dict):
-        return None
-    return bool(bypassed.get("effect", False))
-
-
 def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
-    """:func:`engine_report`, False when the status does not say: the engine starts a pack it
-    switches to unbypassed (``Slot.switch`` in device/audio/engine.py), so a pack the status does
+    """Whether the engine bypasses ``pack`` in its effect slot (``status["bypassed"]["effect"]``, when
+    the status names that pack there); False when the status does not say: the engine starts a pack
+    it switches to unbypassed (``Slot.switch`` in device/audio/engine.py), so a pack the status does
     not show yet will play unbypassed."""
-    return bool(engine_report(status, pack))
+    return bool(slot_report(status, "effect", pack.path))
 
 
 def fault_lines(fault: dict[str, Any]) -> tuple[str, ...]:
@@ -122,9 +112,12 @@ class EffectPage(Page):
         self.column_w = 0.0
         self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
         self.pack: PackEntry | None = None
-        self.fault: dict[str, Any] | None = None          # the engine fault that bypassed the pack (shown)
-        self._tap: Tap | None = None                      # a bypass tap the statuses have not caught up with
-        self._fault_mark: FaultKey | None = None          # newest effect fault when the user last tapped bypass
+        self.bypass = SlotBypass("effect")                # the pack's bypass as shown (mirrored in state.bypass)
+
+    @property
+    def fault(self) -> dict[str, Any] | None:
+        """The engine fault that bypassed the pack (shown; newer than the user's last tap), or None."""
+        return self.bypass.fault
 
     @property
     def banks(self) -> int:
@@ -142,9 +135,10 @@ class EffectPage(Page):
         if pack is not None and st.knob_pack != pack_id:
             engine = engine_knobs(st.status, pack)
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
-            st.bypass = engine_bypass(st.status, pack)
-            self.bank, self._tap, self._fault_mark, self.fault = 0, None, None, None
+            self.bypass.reset(engine_bypass(st.status, pack))
+            st.bypass, self.bank = self.bypass.on, 0
             self._turned.clear()
+        self.bypass.pack = pack.path if pack is not None else None
         st.knob_pack = pack_id
         st.knobs.update({k.name: self.value(k) for k in self.knobs})
         self.bank = min(self.bank, self.banks - 1)
@@ -153,20 +147,14 @@ class EffectPage(Page):
 
     def follow(self) -> None:
         """Show the engine's knob values (:meth:`_follow_knobs`), its bypass of this pack and the fault
-        that made it (with every status while the page is shown).  A tap the statuses have not caught
-        up with is shown instead, until :meth:`_caught_up`.  A status that does not name this pack (or
-        has no bypass) changes nothing."""
+        that made it (with every status while the page is shown; :meth:`SlotBypass.follow`: a tap the
+        statuses have not caught up with is shown instead).  A status that does not name this pack
+        (or has no bypass) changes nothing."""
         self._follow_knobs()
-        st = self.ctx.state
-        report = engine_report(st.status, self.pack) if self.pack is not None else None
-        if report is None:
-            return
-        fault = effect_fault(st.status)
-        if self._tap is not None and not self._caught_up(self._tap, report, fault):
-            return
-        self._tap = None
-        st.bypass = report
-        self.fault = fault if report and newer(fault, self._fault_mark) else None
+        if self.pack is not None:
+            st = self.ctx.state
+            self.bypass.follow(st.status, st.status_seq)
+            st.bypass = self.bypass.on
 
     def _follow_knobs(self) -> None:
         """Once per new status: each knob shows the value the engine reports for it, unless the user
@@ -195,21 +183,13 @@ class EffectPage(Page):
         self._turned.pop(name, None)
         return False
 
-    def _caught_up(self, tap: Tap, report: bool, fault: dict[str, Any] | None) -> bool:
-        """The engine's report is newer than ``tap``: it shows the tapped value, or a fault after
-        the tap, or :data:`HOLD_STATUSES` statuses have come since without it (not taken)."""
-        waited = self.ctx.state.status_seq - tap.seq
-        return report == tap.on or newer(fault, tap.fault) or waited >= HOLD_STATUSES
-
     def _tap_bypass(self) -> list[Message]:
-        """The bypass button: the other value, shown at once and sent; the fault shown goes (the
-        user acts on it: a fault after this tap is shown again)."""
+        """The bypass button (:meth:`SlotBypass.tap`): the other value, shown at once and sent; the
+        fault shown goes (the user acts on it: a fault after this tap is shown again)."""
         st = self.ctx.state
-        st.bypass = not st.bypass
-        mark = effect_fault(st.status)
-        self._tap = Tap(st.bypass, st.status_seq, fault_key(mark) if mark else None, self._fault_mark)
-        self._fault_mark, self.fault = self._tap.fault, None
-        return [msg("bypass", slot="effect", on=st.bypass)]
+        message = self.bypass.tap(st.status, st.status_seq)
+        st.bypass = self.bypass.on
+        return [message]
 
     def refresh(self) -> None:
         """A pack activated elsewhere (the API) shows up without leaving the page."""
@@ -261,10 +241,9 @@ class EffectPage(Page):
     def failed(self, message: Message, error: BaseException) -> None:
         """The engine did not take a knob turn or a bypass: the page shows what the engine plays again."""
         if message.get("op") == "bypass":
-            self.ctx.state.bypass = not message.get("on")
-            if self._tap is not None:
-                self._fault_mark, self._tap = self._tap.before, None
-            self.follow()
+            st = self.ctx.state
+            self.bypass.refused(message, st.status, st.status_seq)
+            st.bypass = self.bypass.on
         elif message.get("op") == "knob" and message.get("name") in self._before:
             self.ctx.state.knobs[message["name"]] = self._before[message["name"]]
             self._turned.pop(message["name"], None)        # the engine's value is shown with the next status

@@ -4,12 +4,19 @@ The "new code" button (a tap, or encoder 4's button) is the owner's override of 
 as a router's button is: it shows a fresh code and lets attempts with it skip the pause for a
 while (device/api/auth.py, ``Pairing.owner_window``; the API's pairing reaches the page as
 ``ctx.data.pairing``, in-process).  Beside the code the page says whether pairing is paused and
-how long the owner window stays open.
+how long the owner window stays open, else how long the code stays valid.
+
+The code shown is a current one while the page is shown: about once a second (:data:`POLL_S`, from
+:meth:`SettingsPage.follow`; never while another page is shown, and nothing of it on the audio path)
+the page asks the pairing for its code (``current()``), which makes a new one once the code has
+expired (device/api/auth.py, ``CODE_TTL_S``) and shows it through the API's ``on_code``.  So the
+owner never reads off the panel a code that the API would refuse as expired.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+import time
+from typing import Any, Callable
 
 import pygame
 
@@ -23,6 +30,7 @@ LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
+POLL_S = 1.0                 # while the page is shown, the pairing code is renewed (if expired) this often
 
 
 def clock_text(seconds: float) -> str:
@@ -42,6 +50,27 @@ class SettingsPage(Page):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.new_code_btn: Any = None
+        self.clock: Callable[[], float] = time.monotonic     # s, monotonic (injectable for tests)
+        self._polled = -math.inf                             # when the page last asked for the code
+
+    def enter(self) -> None:
+        """A current code at once (:meth:`keep_code_current`)."""
+        self._polled = -math.inf
+        self.keep_code_current()
+
+    def follow(self) -> None:
+        """With every status while the page is shown: :meth:`keep_code_current`."""
+        self.keep_code_current()
+
+    def keep_code_current(self) -> None:
+        """At most once per :data:`POLL_S`: ask the pairing for its code, which renews an expired one
+        (and shows the new one through ``on_code``).  Nothing without an API in this process."""
+        pairing = self.ctx.data.pairing
+        now = self.clock()
+        if pairing is None or now - self._polled < POLL_S:
+            return
+        self._polled = now
+        pairing.current()
 
     def layout(self, rect: Any) -> None:
         super().layout(rect)
@@ -71,7 +100,8 @@ class SettingsPage(Page):
 
     def pairing_state(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
         """What the line beside "pairing code" says (longest wording first) and its colour: the owner
-        window's time left, else the pause's; nothing when neither (or no API here)."""
+        window's time left, else the pause's, else how long the code stays valid (where the pairing
+        tells, ``valid_for()``); nothing without an API here."""
         pairing = self.ctx.data.pairing
         if pairing is None:
             return ("",), D.DIM
@@ -81,6 +111,10 @@ class SettingsPage(Page):
         paused = pairing.paused_for()
         if paused > 0:
             return (f"paused {clock_text(paused)}: press new code", f"paused {clock_text(paused)}"), D.BAD
+        valid_for = getattr(pairing, "valid_for", None)
+        if callable(valid_for):
+            left = max(0.0, float(valid_for()))
+            return (f"valid {clock_text(left)}",), D.DIM
         return ("",), D.DIM
 
     def lines(self) -> list[tuple[str, str]]:
