@@ -60,6 +60,13 @@ def register(cli) -> None:
     p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...])")
 
 
+def _shown(text: str) -> str:
+    """A file name or reason as printed: a name's bytes that are not UTF-8 as ``\\xNN`` (Python holds them as
+    lone surrogates), then :func:`hatbox.text.escape_unsafe` (nothing can drive the terminal)."""
+    from device.library.archive import display_name
+    return escape_unsafe(display_name(text))
+
+
 def default_db(library: Path) -> Path:
     return library / ".hatbox-tags.sqlite"
 
@@ -100,22 +107,22 @@ def tag(args: argparse.Namespace) -> int:
             bar.close()
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
-          f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {db}")
+          f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
     if rep.total == 0:
         from device.audio.audiofile import READABLE_SUFFIXES
-        print(f"note: no audio files under {lib} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
+        print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
               f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
-        print(f"  failed {escape_unsafe(rel)}: {escape_unsafe(why)}")
+        print(f"  failed {_shown(rel)}: {_shown(why)}")
     for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:
-        print(f"  skipped {escape_unsafe(rel)}: {escape_unsafe(why)}")
+        print(f"  skipped {_shown(rel)}: {_shown(why)}")
     if len(rep.failed) + len(rep.skipped) > 20:
-        print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {db} --failed)")
+        print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {_shown(str(db))} --failed)")
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
         return 1
     if args.links:
-        print(f"{rep.links} links -> {args.links}")
+        print(f"{rep.links} links -> {_shown(args.links)}")
     return 0
 
 
@@ -130,7 +137,7 @@ def query(args: argparse.Namespace) -> int:
         _print_hits(_like(args))
     elif args.unsure:
         for u in library.unsure(args.db, k=args.k):
-            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {escape_unsafe(str(u.path))}")
+            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_shown(str(u.path))}")
     else:
         print(json.dumps(library.list_tags(args.db), indent=2, ensure_ascii=False))
     return 0
@@ -146,7 +153,7 @@ def _print_failures(db: str) -> None:
         if rows:
             print(f"{name} ({len(rows)}: {meaning}):")
         for path, why in rows:
-            print(f"  {escape_unsafe(str(path))}\t{escape_unsafe(why)}")
+            print(f"  {_shown(str(path))}\t{_shown(why)}")
 
 
 def fix(args: argparse.Namespace) -> int:
@@ -156,14 +163,17 @@ def fix(args: argparse.Namespace) -> int:
     status, why = library.file_status(args.db, args.file)        # any file of the library, whatever its status
     model = library.tags_of(args.db, args.file)
     was = max(model, key=model.get) if model else None
+    mine = library.corrected_tags(args.db, args.file)
     now = library.set_tags(args.db, args.file, args.tags)
     if status != "ok":                               # skipped (silent, empty...) or undecodable: none of the tagger's
-        guess = f"not tagged by the tagger: {escape_unsafe(why)}"
+        guess = f"not tagged by the tagger: {_shown(why)}"
     else:
         guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
-    name = escape_unsafe(args.file)
+    name = _shown(args.file)
     if now:
         print(f"{name}: {', '.join(now)} (yours; {guess})")
+    elif not mine:                                   # --clear on a file that carried none of the producer's tags
+        print(f"{name}: no tags of yours to clear ({guess})")
     else:
         print(f"{name}: back to the tagger ({guess})" if status == "ok" else f"{name}: your tags dropped ({guess})")
     return 0
@@ -173,10 +183,10 @@ def export(args: argparse.Namespace) -> int:
     from device import library
     n = library.export_csv(args.db, args.out)
     left = len(library.corrections(args.db)) - n
-    print(f"{n} corrected file(s) -> {args.out}" + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
+    print(f"{n} corrected file(s) -> {_shown(args.out)}" + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
     if left:
-        print(f"  {left} corrected file(s) left out: the tagger skipped them (silent, empty) or they do not decode "
-              f"(hatbox library query {args.db} --failed)")
+        print(f"  {left} corrected file(s) left out: the tagger skipped them (silent, empty), they do not decode "
+              f"(hatbox library query {_shown(args.db)} --failed), or their names are not valid UTF-8 (rename them)")
     return 0
 
 
@@ -195,4 +205,4 @@ def _like(args: argparse.Namespace) -> list:
 def _print_hits(hits: list) -> None:
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
-        print(f"{label:>6}  {escape_unsafe(str(h.path))}")
+        print(f"{label:>6}  {_shown(str(h.path))}")

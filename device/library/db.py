@@ -3,6 +3,13 @@
 Paths are stored relative to the library root (``meta.root``), POSIX style.  Embeddings are
 float32 little-endian blobs of ``meta.embed_dim`` values.
 
+File names are bytes on Linux and macOS, and a sample from an old CD may be named in Latin-1 ("caf\xe9.wav"),
+which is not valid UTF-8: Python holds such a name with lone surrogates (surrogateescape), which SQLite
+cannot take as text.  So every path (and the root, and a reason quoting a path) is written as TEXT from its
+exact bytes (:func:`stored`, ``CAST(? AS TEXT)`` in the SQL), and every connection reads text back with
+surrogateescape (:func:`connect`'s text factory): the name comes back as the name the file system gives, so
+re-tagging, corrections, listings and links work for it.  Valid UTF-8 is stored exactly as before.
+
 A producer's own tags for a file (``user_tags``: corrections, or new words the pack does not know)
 replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrites ``files`` and
 ``tags`` only.  They go when the file leaves the library (``remove``).  ``effective_tags`` is what
@@ -41,6 +48,34 @@ VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
     UNION ALL
     SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path"""
 OURS = {"meta", "files", "tags", "user_tags"}
+TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`
+
+
+def stored(text: str) -> str | bytes:
+    """``text`` as a query parameter for a TEXT value (use it with :data:`TEXT`): itself when it is valid
+    Unicode, else its bytes (a file name that is not valid UTF-8, held with surrogateescape), which
+    ``CAST(? AS TEXT)`` stores unchanged.  UnicodeEncodeError for text no file system name gives
+    (:func:`storable` says which)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+
+
+def storable(text: str) -> bool:
+    """Whether :func:`stored` takes ``text``: valid Unicode, or a name decoded with surrogateescape
+    (lone surrogates U+DC80-U+DCFF only; a Windows name's other lone surrogates are not)."""
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_text(raw: bytes) -> str:
+    """SQLite text -> str, invalid UTF-8 (a name stored by :func:`stored`) as surrogateescape."""
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def connect(db_path: str | Path) -> sqlite3.Connection:
@@ -49,6 +84,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     try:
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(str(db_path), timeout=30)
+        con.text_factory = _read_text
         tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables or not {"files", "tags"} <= tables and "meta" in tables:
             con.close()
@@ -76,8 +112,8 @@ def get_meta(con: sqlite3.Connection, key: str, default: str = "") -> str:
 
 
 def set_meta(con: sqlite3.Connection, **values: object) -> None:
-    con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    [(k, str(v)) for k, v in values.items()])
+    con.executemany(f"INSERT OR REPLACE INTO meta (key, value) VALUES (?, {TEXT})",
+                    [(k, stored(str(v))) for k, v in values.items()])
 
 
 def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]:
@@ -91,30 +127,38 @@ def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]
 def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest: str, model: str,
                tags: list[str], probs: np.ndarray, hits: np.ndarray, emb: np.ndarray) -> None:
     top = int(np.argmax(probs))
-    con.execute("DELETE FROM files WHERE path = ?", (rel,))
-    con.execute("INSERT INTO files VALUES (?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?)",
-                (rel, stat[0], stat[1], digest, model, emb.astype("<f4").tobytes(), tags[top], float(probs[top])))
-    con.executemany("INSERT INTO tags VALUES (?, ?, ?, ?)",
-                    [(rel, t, float(p), int(h)) for t, p, h in zip(tags, probs, hits)])
+    key = stored(rel)
+    con.execute(f"DELETE FROM files WHERE path = {TEXT}", (key,))
+    con.execute(f"INSERT INTO files VALUES ({TEXT}, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?)",
+                (key, stat[0], stat[1], digest, model, emb.astype("<f4").tobytes(), tags[top], float(probs[top])))
+    con.executemany(f"INSERT INTO tags VALUES ({TEXT}, ?, ?, ?)",
+                    [(key, t, float(p), int(h)) for t, p, h in zip(tags, probs, hits)])
 
 
 def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, error: str) -> None:
-    con.execute("DELETE FROM files WHERE path = ?", (rel,))
-    con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'error', ?, ?, NULL, NULL, NULL)",
-                (rel, stat[0], stat[1], error, model))
+    """Record a file that could not be tagged (``error``: why, one line; it may quote the file's name)."""
+    _put_untagged(con, rel, stat, model, "error", error)
 
 
 def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str) -> None:
     """Record a file that decodes but holds nothing to tag (``reason``: "silent (all zeros)", "empty (no
     samples)"...): no tags from the tagger."""
-    con.execute("DELETE FROM files WHERE path = ?", (rel,))
-    con.execute("INSERT INTO files VALUES (?, ?, ?, NULL, 'skipped', ?, ?, NULL, NULL, NULL)",
-                (rel, stat[0], stat[1], reason, model))
+    _put_untagged(con, rel, stat, model, "skipped", reason)
+
+
+def _put_untagged(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, status: str,
+                  reason: str) -> None:
+    """A files row with no tags: ``status`` "error" or "skipped", and why."""
+    key = stored(rel)
+    con.execute(f"DELETE FROM files WHERE path = {TEXT}", (key,))
+    con.execute(f"INSERT INTO files VALUES ({TEXT}, ?, ?, NULL, ?, {TEXT}, ?, NULL, NULL, NULL)",
+                (key, stat[0], stat[1], status, stored(reason), model))
 
 
 def remove(con: sqlite3.Connection, rels: list[str]) -> None:
-    con.executemany("DELETE FROM files WHERE path = ?", [(r,) for r in rels])
-    con.executemany("DELETE FROM user_tags WHERE path = ?", [(r,) for r in rels])
+    keys = [(stored(r),) for r in rels]
+    con.executemany(f"DELETE FROM files WHERE path = {TEXT}", keys)
+    con.executemany(f"DELETE FROM user_tags WHERE path = {TEXT}", keys)
 
 
 def embedding(blob: bytes) -> np.ndarray:

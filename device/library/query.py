@@ -81,7 +81,8 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
     """Every tag's score for one library file (absolute, or relative to the library root)."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
-    rows = con.execute("SELECT tag, score FROM tags WHERE path = ? ORDER BY score DESC", (rel,)).fetchall()
+    rows = con.execute(f"SELECT tag, score FROM tags WHERE path = {libdb.TEXT} ORDER BY score DESC",
+                       (libdb.stored(rel),)).fetchall()
     con.close()
     return {t: float(s) for t, s in rows}
 
@@ -143,7 +144,8 @@ def current_tags(db_path: str | Path, path: str | Path) -> list[str]:
     tagger's hits), alphabetical; [] for a file the database does not hold."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
-    rows = con.execute("SELECT DISTINCT tag FROM effective_tags WHERE path = ? ORDER BY tag", (rel,)).fetchall()
+    rows = con.execute(f"SELECT DISTINCT tag FROM effective_tags WHERE path = {libdb.TEXT} ORDER BY tag",
+                       (libdb.stored(rel),)).fetchall()
     con.close()
     return [t for (t,) in rows]
 
@@ -179,7 +181,8 @@ def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:
     """The producer's own tags for one file ([] when the tagger's stand)."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
-    rows = con.execute("SELECT tag FROM user_tags WHERE path = ? ORDER BY tag", (rel,)).fetchall()
+    rows = con.execute(f"SELECT tag FROM user_tags WHERE path = {libdb.TEXT} ORDER BY tag",
+                       (libdb.stored(rel),)).fetchall()
     con.close()
     return [t for (t,) in rows]
 
@@ -197,7 +200,8 @@ def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
 
 def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, str]:
     """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error)."""
-    row = con.execute("SELECT status, error FROM files WHERE path = ?", (rel,)).fetchone()
+    row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
+                      (libdb.stored(rel),)).fetchone()
     if row is None:
         raise NotInLibrary(f"{path} is not a file of this library",
                            hint="give its path inside the library, as the listings show it; a file added "
@@ -218,8 +222,9 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     try:
         _status(con, rel, path)                     # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
-            con.execute("DELETE FROM user_tags WHERE path = ?", (rel,))
-            con.executemany("INSERT INTO user_tags (path, tag) VALUES (?, ?)", [(rel, t) for t in clean])
+            key = libdb.stored(rel)
+            con.execute(f"DELETE FROM user_tags WHERE path = {libdb.TEXT}", (key,))
+            con.executemany(f"INSERT INTO user_tags (path, tag) VALUES ({libdb.TEXT}, ?)", [(key, t) for t in clean])
     finally:
         con.close()
     return clean
@@ -240,9 +245,10 @@ def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[
 def export_csv(db_path: str | Path, out: str | Path) -> int:
     """Write the corrections as training data (``path,tag[,tag...]`` rows, absolute paths), for
     ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Files the tagger could
-    not hear (skipped: silent, empty; or undecodable) are left out.  Written to a temporary file and renamed,
-    so a failed write leaves no half file."""
-    rows = corrections(db_path, heard=True)
+    not hear (skipped: silent, empty; or undecodable) are left out, and so are files whose name is not valid
+    UTF-8 (a CSV of names is UTF-8; training reads one that is not as Windows-1252, every other name with it).
+    Written to a temporary file and renamed, so a failed write leaves no half file."""
+    rows = {path: tags for path, tags in corrections(db_path, heard=True).items() if utf8_name(path)}
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")
     try:
@@ -257,6 +263,15 @@ def export_csv(db_path: str | Path, out: str | Path) -> int:
         tmp.unlink(missing_ok=True)
         raise HatboxError(f"cannot write {out}: {exc.strerror}") from None
     return len(rows)
+
+
+def utf8_name(path: str | Path) -> bool:
+    """Whether ``path``'s name is valid UTF-8 (not held with surrogateescape: see device.library.db)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_tag(tag: str) -> str:
@@ -295,7 +310,8 @@ def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
     """"More like this" for a file already in the library."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
-    row = con.execute("SELECT status, error, model, embedding FROM files WHERE path = ?", (rel,)).fetchone()
+    row = con.execute(f"SELECT status, error, model, embedding FROM files WHERE path = {libdb.TEXT}",
+                      (libdb.stored(rel),)).fetchone()
     model = libdb.get_meta(con, "model")
     con.close()
     if row is None:

@@ -10,6 +10,7 @@ it changes.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from hatbox.errors import HatboxError
 
 Progress = Callable[[int, int], None]
 BATCH = 32
+NOT_UTF8 = "name is not valid UTF-8 (rename it)"
 
 
 @dataclass
@@ -119,23 +121,33 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
                  progress: Progress | None, cancel: threading.Event | None, batch: int) -> None:
+    """Tag the new and changed files of ``paths``, ``batch`` at a time.  Whatever stops the run part-way (an
+    error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on up."""
     buf = np.zeros((batch, tagger.n), np.float32)
     pending = _Pending()
-    for done, rel in enumerate(paths, 1):
-        if cancel is not None and cancel.is_set():
-            report.cancelled = True
-            break
-        _one(root, rel, tagger, con, known, report, buf, pending)
-        if len(pending.rel) == batch:
+    try:
+        for done, rel in enumerate(paths, 1):
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+                break
+            _one(root, rel, tagger, con, known, report, buf, pending)
+            if len(pending.rel) == batch:
+                _flush(tagger, con, buf, pending, report)
+            if progress is not None:
+                progress(done, len(paths))
+    except BaseException:
+        with contextlib.suppress(Exception):
             _flush(tagger, con, buf, pending, report)
-        if progress is not None:
-            progress(done, len(paths))
+        raise
     _flush(tagger, con, buf, pending, report)
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
          buf: np.ndarray, pending: _Pending) -> None:
     path = root / rel
+    if not libdb.storable(rel):            # lone surrogates that no bytes give (only Windows names have them)
+        report.failed.append((rel, NOT_UTF8))
+        return
     try:
         stat = stat_key(path)
     except OSError as exc:
