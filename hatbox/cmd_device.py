@@ -5,7 +5,8 @@ handle (:class:`BoxControl`) and serves it to the front ends that are available:
 (device/api), the panel (device/ui/app.run_panel), MIDI (device/midi.py) and OSC (device/osc.py).
 The API and the panel share this process: the API shows its pairing codes through the panel's
 data (``on_code``), and the panel's "new code" button reaches the API's pairing object directly
-(physical presence; no network path offers it).
+(physical presence; no network path offers it).  Only while the panel holds it (``attach_panel``,
+undone when the panel does not start or closes) does a pairing pause's hint offer that button.
 """
 from __future__ import annotations
 
@@ -179,8 +180,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     from device.api.server import start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args))
-    if args.panel:
-        _panel_data(args).pairing = running.pairing    # the Settings page's "new code" button, in-process only
+    if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
+        _panel_data(args).pairing = running.pairing.attach_panel()
     print(f"API: {running.url}", flush=True)
     return running.stop
 
@@ -193,6 +194,14 @@ def _panel_data(args: argparse.Namespace) -> Any:
                                                   "midi": "hatbox (virtual ALSA port)",
                                                   "block": str(args.block)})
     return args._panel_data
+
+
+def _panel_gone(args: argparse.Namespace) -> None:
+    """The panel did not start, or has closed: the API's pause hints stop offering its button."""
+    data = getattr(args, "_panel_data", None)
+    pairing = getattr(data, "pairing", None)
+    if pairing is not None:
+        pairing.detach_panel()
 
 
 def _show_code(args: argparse.Namespace) -> Any:
@@ -218,6 +227,8 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
             print("warning: panel not available in this install (device/ui)", file=sys.stderr)
         except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
             print(f"warning: panel not started: {str(exc).splitlines()[0]}", file=sys.stderr)
+        finally:
+            _panel_gone(args)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
     while engine.alive() and (end is None or time.monotonic() < end):
         engine.wait(2.0)

@@ -18,7 +18,11 @@ counts as above (the pause keeps growing behind it), and the window lets through
 ``OWNER_MISSES`` wrong codes in all and ``OWNER_CLIENT_MISSES`` from any one address (after that
 the address waits out the pause as before), so that a stranger with one address cannot use up
 the window before the owner types the code.  It closes on a success, after those wrong codes, or
-when its time is up.
+when its time is up.  The button exists only where a panel runs beside the API: the panel's
+starter hands it this pairing with :meth:`Pairing.attach_panel` (hatbox/cmd_device.py), and only
+then does a pause's hint offer the button; without a panel (``--no-panel``, ``python -m device.api
+--sim``, a panel that did not start) the hint says to wait out the pause, or to restart the box:
+the pauses live only in this process's memory, so a restart ends them (and shows a new code).
 
 Guessing, over the network: at most 20 codes are checked in any hour and 12 an hour sustained
 (the pauses refuse the rest unchecked), plus at most ``OWNER_MISSES`` (5) per press of the button,
@@ -67,13 +71,27 @@ class PairingPaused(AuthError):
 
     status_code = 429
 
-    def __init__(self, seconds: float, wrong: bool = False) -> None:
+    def __init__(self, seconds: float, wrong: bool = False, panel: bool = False) -> None:
         self.retry_after = max(1, math.ceil(seconds))
         self.headers = {"Retry-After": str(self.retry_after)}
         first = "wrong pairing code; too many wrong codes" if wrong else "too many wrong pairing codes"
         super().__init__(f"{first}: pairing is paused for {self.retry_after} s",
-                         hint=f"read the code off the box's panel and try again in {self.retry_after} s, "
-                              "or press 'new code' on the panel's Settings page to pair now")
+                         hint=pause_hint(self.retry_after, panel))
+
+
+def pause_hint(seconds: int, panel: bool) -> str:
+    """What the owner can do about a pause of ``seconds``: with a panel (it has the "new code"
+    button) press it; without one wait, or restart the box (pauses are not kept across a restart)."""
+    if panel:
+        return (f"read the code off the box's panel and try again in {seconds} s, "
+                "or press 'new code' on the panel's Settings page to pair now")
+    return (f"wait {seconds} s, then send the code the box logs ('pairing code: ...'); "
+            "restarting the box also ends the pause (it logs a fresh code)")
+
+
+def _read_code(panel: bool) -> str:
+    """Where the owner reads the pairing code: the panel's Settings page, or the box's log."""
+    return "read the code off the box's panel" if panel else "read the code in the box's log ('pairing code: ...')"
 
 
 def _digest(token: str) -> str:
@@ -103,6 +121,21 @@ class Pairing:
         self._last_miss = -math.inf
         self._owner_until = -math.inf           # the owner window (panel button) is open until then
         self._owner_misses: dict[str, int] = {}  # wrong codes in the window, per client address
+        self._panel = False                     # a panel with the "new code" button holds this pairing
+
+    def attach_panel(self) -> "Pairing":
+        """A panel in this process takes this pairing for its "new code" button: from now on a
+        pause's hint offers the button.  Returns self (``data.pairing = pairing.attach_panel()``)."""
+        self._panel = True
+        return self
+
+    def detach_panel(self) -> None:
+        """The panel did not start or has closed: hints stop offering its button."""
+        self._panel = False
+
+    def panel_attached(self) -> bool:
+        """Whether a panel with the "new code" button holds this pairing (:meth:`attach_panel`)."""
+        return self._panel
 
     def current(self) -> str:
         """The code to show now (a fresh one once the old one expired)."""
@@ -165,20 +198,20 @@ class Pairing:
             now = self._clock()
             exempt = self._exempt(now, client)
             if now < self._paused_until and not exempt:
-                raise PairingPaused(self._paused_until - now)
+                raise PairingPaused(self._paused_until - now, panel=self._panel)
             if now - self._last_miss >= QUIET_S:
                 self._forgive()
             if now >= self._expires:          # what the panel showed had expired: not a guess
                 self._renew()
-                raise AuthError("the pairing code had expired; the box's panel shows a new one now",
-                                hint="read the new code off the box's panel and try again")
+                raise AuthError("the pairing code had expired; the box shows a new one now",
+                                hint=f"{_read_code(self._panel)} and try again")
             if hmac.compare_digest(normalize_code(code).encode(), self._code.encode()):
                 self._forgive()
                 self._close_window()
                 self._renew()
                 return
             self._count_miss(now, client, exempt)
-        raise AuthError("wrong or expired pairing code", hint="read the code off the box's panel and try again")
+        raise AuthError("wrong or expired pairing code", hint=f"{_read_code(self._panel)} and try again")
 
     def _count_miss(self, now: float, client: str, exempt: bool) -> None:
         """A wrong code: it counts toward the pauses (window or not); PairingPaused when one now
@@ -191,7 +224,7 @@ class Pairing:
             self._pause = min(MAX_PAUSE_S, 2 * self._pause) if self._pause else FIRST_PAUSE_S
             self._paused_until = now + self._pause
             if not self._exempt(now, client):
-                raise PairingPaused(self._pause, wrong=True)
+                raise PairingPaused(self._pause, wrong=True, panel=self._panel)
 
 
 class TokenStore:

@@ -74,7 +74,7 @@ def test_the_button_lets_the_owner_pair_while_a_stranger_keeps_guessing() -> Non
 
 def test_wrong_codes_in_the_window_still_count_and_close_it_after_a_few() -> None:
     clock, codes = Clock(), []
-    p = _paused_by_stranger(clock, codes)
+    p = _paused_by_stranger(clock, codes).attach_panel()           # the button's panel runs beside the API
     pause_before = p.paused_for()
     p.owner_window()
     for i in range(OWNER_MISSES):                                   # several addresses, one wrong code each
