@@ -162,7 +162,9 @@ class FileIO:
     cannot be written (a full disk) is counted in ``dropped`` and said in ``info``: the failed write
     never raises into the audio thread and nothing more is tried (the rest is dropped), and the file
     stays a readable WAV up to its last header update.  :meth:`recording` says what was kept, and
-    :meth:`cut_short` says so in one line."""
+    :meth:`cut_short` says so in one line.  A take that got no audio in does not replace an older file
+    at ``out_path``, and one with not even a WAV header in it (a disk full from the start) is removed at
+    :meth:`close`; :meth:`cut_short` says which."""
 
     MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # audio per WAV file: its sizes are 32-bit
     BUFFER_S = 0.25                              # output collected before each write to the file
@@ -182,6 +184,8 @@ class FileIO:
         self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
         self._fill = 0
         self._writable = True                    # False after a failed write: the rest is dropped
+        self._removed: list[str] = []            # after close: files the recorder created and removed (nothing valid)
+        self._spared: list[str] = []             # after close: older files left as they were (no audio to replace them)
         self._out = self._open_out() if self.out_path is not None else None
 
     def _open_out(self) -> Any:
@@ -261,10 +265,20 @@ class FileIO:
             return ""
         files = self.info["playback"].get("files") or [str(self.out_path)]
         if self.kept == 0:
-            return f"recording failed: {error}; no audio was recorded"
+            return f"recording failed: {error}; no audio was recorded{self._left_behind()}"
         where = files[0] if len(files) == 1 else f"{files[0]} ... {files[-1]} ({len(files)} files)"
         return (f"recording cut short: {error}; {where} keeps the first {self.kept / self.cfg.rate:.1f} s "
                 f"of {self.written / self.cfg.rate:.1f} s and is readable up to there")
+
+    def _left_behind(self) -> str:
+        """What became of the output file when no audio was recorded ("" when it is a valid empty WAV,
+        or not a file this run could remove)."""
+        first = str(self.out_path)
+        if first in self._removed:
+            return f"; {first}, which held no valid WAV, was removed"
+        if first in self._spared:
+            return f"; the older {first} was left as it was"
+        return ""
 
     def close(self) -> None:
         """Write what is buffered and finish the WAV (its header gets the final length).
@@ -277,6 +291,9 @@ class FileIO:
                 self._fail(exc)
             if not self._writable:
                 self.kept = self._out.kept       # the closing header update may count a little more
+            self.info["playback"]["files"] = [str(p) for p in self._out.paths]      # less any removed at close
+            self._removed = [str(p) for p in self._out.removed]
+            self._spared = [str(p) for p in self._out.spared]
             self._out = None
 
 

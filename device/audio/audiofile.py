@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import soundfile as sf
@@ -142,8 +142,16 @@ class WavRecorder:
     libsndfile/soundfile, sox, scipy; not by Python's ``wave``), holding the audio up to that update.
     Before a file passes the format's 4 GiB limit (``max_bytes`` of audio: 6.2 h of mono at 48 kHz)
     the recording goes on in a new file beside it, ``NAME-002.wav``, ``NAME-003.wav``...
-    (:attr:`paths`); a numbered file already there is replaced.  Disk errors (a full disk) are raised
-    as AudioFileError; the files then hold :attr:`kept` frames, readable up to there."""
+    (:attr:`paths`).  Disk errors (a full disk) are raised as AudioFileError; the files then hold
+    :attr:`kept` frames, readable up to there.
+
+    Nothing is lost to a recording that writes nothing valid.  A regular file already at a path (an
+    older take; numbered files too) is replaced only once the new file holds audio: until then the
+    new one is written beside it as ``.NAME.part`` (a hidden file; it replaces the old take at the first
+    write, or is removed at :meth:`close` if no audio got in, listed in :attr:`spared`).  A file this
+    recorder created that does not even hold a whole header when closed (a disk full from the start) is
+    removed (:attr:`removed`); one that was there and is not a regular file (``/dev/full``) is never
+    touched.  Either way it leaves :attr:`paths`."""
 
     def __init__(self, path: str | Path, rate: int, channels: int = 1, *, update_s: float = 1.0,
                  max_bytes: int = WAV_MAX_BYTES, role: str = "") -> None:
@@ -152,12 +160,16 @@ class WavRecorder:
         self.max_frames = max(1, min(max_bytes, WAV_MAX_BYTES) // (4 * self.channels))
         self.update_frames = max(1, round(update_s * self.rate))
         self.paths: list[Path] = []
+        self.removed: list[Path] = []            # files created here and removed at close: no whole header in them
+        self.spared: list[Path] = []             # older files left as they were: no audio got into their successor
         self.frames = 0                          # frames in the current file
         self.total = 0                           # frames written, all files together
         self.kept = 0                            # frames the headers on disk count, all files together
         self._before = 0                         # frames in the files before the current one
         self._since = 0                          # frames since the header was last rewritten
         self._fh = None
+        self._pending: tuple[Path, Path] | None = None   # (.NAME.part, the older file it replaces once it has audio)
+        self._created = False                    # the current file is new here (close may remove it)
         self._open(self.path)
 
     def part_path(self, k: int) -> Path:
@@ -174,20 +186,27 @@ class WavRecorder:
             self._io(lambda: self._fh.write(x[:take].tobytes()))
             self.frames, self.total, self._since = self.frames + take, self.total + take, self._since + take
             x = x[take:]
-            if self._since >= self.update_frames:
-                self.update()
+            if self._since >= self.update_frames or self._pending is not None:
+                self.update()                    # (at once in a file that waits to replace an older one)
 
     def update(self) -> None:
-        """Hand the audio written so far to the OS, then rewrite the header's sizes to match it."""
+        """Hand the audio written so far to the OS, then rewrite the header's sizes to match it (and
+        a ``.NAME.part`` holding audio now replaces the older file at its path)."""
         if self._fh is not None:
             self._io(self._fh.flush)
             header = float_wav_header(self.rate, self.channels, self.frames)
             self._io(lambda: os.pwrite(self._fh.fileno(), header, 0))
             self._since = 0
-            self.kept = self._before + self.frames
+            if self._pending is not None and self.frames:
+                part, older = self._pending
+                self._io(lambda: os.replace(part, older))
+                self._pending = None
+            if self._pending is None:
+                self.kept = self._before + self.frames
 
     def close(self) -> None:
-        """Finish the current file (its header gets the final sizes); safe to call twice."""
+        """Finish the current file (its header gets the final sizes); safe to call twice.  A file with
+        nothing valid in it is removed (see the class docstring)."""
         if self._fh is not None:
             try:
                 self.update()
@@ -197,13 +216,49 @@ class WavRecorder:
                     fh.close()
                 except OSError:                  # the failed update above says what went wrong
                     pass
+                self._settle()
+
+    def _settle(self) -> None:
+        """After the current file is closed: a ``.NAME.part`` that never got audio is removed (the older
+        file stays: :attr:`spared`); a file created here with less than a header in it is removed."""
+        path = self.paths[-1]
+        if self._pending is not None:
+            part, self._pending = self._pending[0], None
+            _remove(part)
+            self.paths.pop()
+            self.spared.append(path)
+        elif self._created and _size(path) < FLOAT_WAV_HEADER:
+            _remove(path)
+            self.paths.pop()
+            self.removed.append(path)
 
     def _open(self, path: Path) -> None:
+        """Start file ``path``: created there, or written as ``.NAME.part`` beside an older regular file."""
+        older = Path(os.path.realpath(path)) if path.is_file() else None    # a link: the file it points to
+        target = older.with_name(f".{older.name}.part") if older is not None else path
+        created = older is not None or not os.path.lexists(path)
+
         def start() -> None:
+            nonlocal target, older, created
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(path, "wb")
+            try:
+                self._fh = open(target, "wb")
+            except PermissionError:
+                if older is None:
+                    raise
+                target, older, created = path, None, False   # a folder we may not add to: overwrite in place
+                self._fh = open(target, "wb")
             self._fh.write(float_wav_header(self.rate, self.channels, 0))
-        self._io(start, path)
+        try:
+            self._io(start, path)
+        except AudioFileError:
+            fh, self._fh = self._fh, None
+            _close_quietly(fh)
+            if created:                          # opened, then the header failed: leave nothing behind
+                _remove(target)
+            raise
+        self._pending = (target, older) if older is not None else None
+        self._created = created
         self.paths.append(path)
         self.frames = self._since = 0
         self._before = self.total
@@ -221,6 +276,31 @@ class WavRecorder:
             role = f"{self.role} " if self.role else ""
             raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
                                  hint="is the disk full?") from None
+
+
+def _size(path: Path) -> int:
+    """Bytes in ``path`` (0 if it is gone)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _remove(path: Path) -> None:
+    """Remove a file this module created; one already gone is fine."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _close_quietly(fh: Any) -> None:
+    """Close ``fh`` (None, or a file whose writes failed: its own error was raised already)."""
+    try:
+        if fh is not None:
+            fh.close()
+    except OSError:
+        pass
 
 
 def wav_header_problem(path: str | Path) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -39,4 +40,40 @@ def filling_open(room: int) -> Callable[..., Any]:
     included); files read open as usual."""
     def fake_open(path: str | Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         return FillingFile(path, room) if mode == "wb" else open(path, mode, *args, **kwargs)
+    return fake_open
+
+
+class FillingRaw(io.RawIOBase):
+    """The raw file under a buffered writer on a disk with ``room`` bytes free, as the OS answers:
+    a write takes what fits (a short count) and one with no room left raises OSError(ENOSPC)."""
+
+    def __init__(self, path: str | Path, room: int) -> None:
+        super().__init__()
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        self.room = room
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        n = os.write(self._fd, bytes(data)[:self.room])
+        self.room -= n
+        return n
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
+def filling_buffered_open(room: int) -> Callable[..., Any]:
+    """Like :func:`filling_open`, but files written are buffered as ``open(path, "wb")`` makes them, so
+    a full disk shows at the first flush (not at the header's write): what a real full disk does."""
+    def fake_open(path: str | Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        return io.BufferedWriter(FillingRaw(path, room)) if mode == "wb" else open(path, mode, *args, **kwargs)
     return fake_open
