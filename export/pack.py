@@ -9,7 +9,8 @@ A pack is a zip archive of flat members::
     ...             kind-specific extras (e.g. embeddings.npy), listed in manifest.files
 
 Reading never trusts the archive: member names, counts, sizes and compression ratios are
-bounded before anything is decompressed, and every checksum is verified.
+bounded before anything is decompressed (those of the zip inside golden.npz too, before numpy
+opens it), and every checksum is verified.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -58,7 +60,7 @@ class Pack:
 
     def golden(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Return (inputs, outputs) of the golden snapshot, keyed by tensor name."""
-        name = self.manifest.golden.get("file", GOLDEN)
+        name = _golden_name(self.manifest)
         if name not in self.members:
             raise PackError(f"pack '{self.manifest.name}' has no golden snapshot", check="golden")
         _check_npz_limits(self.members[name], name)
@@ -82,24 +84,77 @@ class Pack:
         return np.load(io.BytesIO(self.members[member]), allow_pickle=False)
 
 
+# The golden snapshot (an npz: a zip of .npy entries inside the pack) has limits of its own, measured on the largest
+# honest snapshots: an effect's is at most about 0.93 MB (MAX_STATE_BYTES of state, 2048 samples in and out and of
+# 16 knobs: trainer/effect/train.py) in at most 68 entries (a tcn_gru with model.layers=64: 65 states, the audio,
+# the knobs, the output); the factory tagger's is 0.39 MB in 4 entries, the factory synth's 5 KB in 7.
+MAX_GOLDEN_ENTRIES = 256               # 68 at most today; twice that (state outputs added one day) still fits
+MAX_GOLDEN_BYTES = 16 * 1024 * 1024    # the npz, and its entries together, uncompressed: 18x the largest honest one
+_GOLDEN_CD_BYTES = MAX_GOLDEN_ENTRIES * 256   # central directory: 46 bytes + name + zip64 extra per entry
+_GOLDEN_ENTRY_RE = re.compile(r"^(?:in|out)\.[A-Za-z0-9_.:\-]{1,128}\.npy$")
+_EOCD = b"PK\x05\x06"                   # zip end-of-central-directory record (22 bytes + comment)
+_EOCD64_LOCATOR = b"PK\x06\x07"         # its zip64 locator, 20 bytes before it when present
+
+
+def _golden_name(manifest: Manifest) -> str:
+    """The golden snapshot's member name (``manifest.golden["file"]``, golden.npz by default)."""
+    name = manifest.golden.get("file", GOLDEN)
+    return name if isinstance(name, str) else GOLDEN
+
+
+def _golden_refusal(name: str, why: str) -> PackError:
+    return PackError(f"golden snapshot {name!r}: {why}: refusing a possible archive bomb", check="golden")
+
+
+def _check_npz_directory(data: bytes, name: str) -> None:
+    """The npz's central directory read from its end record, before zipfile parses it: no zip64 end record (a
+    snapshot of megabytes never needs one) and at most _GOLDEN_CD_BYTES of directory, so that parsing the
+    entry list costs kilobytes however many entries it claims.  PackError (check "golden") otherwise."""
+    at = data.rfind(_EOCD, max(0, len(data) - 22 - 0xFFFF))
+    if at < 0 or len(data) - at < 22:
+        raise PackError(f"golden snapshot {name!r} is not a readable npz (no zip end record)", check="golden")
+    (cd_size,) = struct.unpack_from("<I", data, at + 12)
+    if at >= 20 and data[at - 20:at - 16] == _EOCD64_LOCATOR:
+        raise _golden_refusal(name, "its zip has a zip64 end record")
+    if cd_size > _GOLDEN_CD_BYTES:
+        raise _golden_refusal(name, f"its entry list is {cd_size} bytes (limit {_GOLDEN_CD_BYTES})")
+
+
 def _check_npz_limits(data: bytes, name: str) -> None:
-    """An ``.npz`` member (itself a zip) held to the pack's expansion limits before numpy opens it: no entry
-    over MAX_MEMBER_BYTES, no entry over RATIO_FROM bytes that expands more than MAX_RATIO times, and all of
-    them together no more than MAX_MEMBER_BYTES.  A zip inside the pack is deflated twice, which the outer
-    check (:func:`_checked_infos`) cannot see.  PackError (check "golden") otherwise."""
+    """An ``.npz`` member (itself a zip) held to the golden snapshot's limits before numpy opens it: at most
+    MAX_GOLDEN_BYTES of npz, at most MAX_GOLDEN_ENTRIES entries, each named ``in.<tensor>.npy`` or
+    ``out.<tensor>.npy`` (once), no entry over RATIO_FROM bytes that expands more than MAX_RATIO times, and all
+    entries together at most MAX_GOLDEN_BYTES uncompressed and, past RATIO_FROM, at most MAX_RATIO times the
+    npz's own bytes.  A zip inside the pack is deflated twice, which the outer check (:func:`_checked_infos`)
+    cannot see.  Reads the entry list only (never the arrays).  PackError (check "golden") otherwise."""
+    if len(data) > MAX_GOLDEN_BYTES:
+        raise _golden_refusal(name, f"{len(data)} bytes (limit {MAX_GOLDEN_BYTES})")
+    _check_npz_directory(data, name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise PackError(f"golden snapshot {name!r} is not a readable npz: {exc}", check="golden") from None
+    if len(infos) > MAX_GOLDEN_ENTRIES:
+        raise _golden_refusal(name, f"{len(infos)} entries (limit {MAX_GOLDEN_ENTRIES})")
     total = 0
+    seen: set[str] = set()
     for info in infos:
+        if not _GOLDEN_ENTRY_RE.match(info.filename) or ".." in info.filename:
+            raise PackError(f"golden snapshot {name!r}: entry {info.filename!r} is not an array of the snapshot "
+                            "(names are in.<tensor>.npy or out.<tensor>.npy)", check="golden")
+        if info.filename in seen:
+            raise PackError(f"golden snapshot {name!r}: entry {info.filename!r} appears twice", check="golden")
+        seen.add(info.filename)
         ratio = info.file_size / max(info.compress_size, 1)
         total += info.file_size
-        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FROM and ratio > MAX_RATIO) \
-                or total > MAX_MEMBER_BYTES:
-            raise PackError(f"golden snapshot {name!r}: {info.filename!r} expands to {info.file_size} bytes "
-                            f"(ratio {ratio:.0f}): refusing a possible archive bomb", check="golden")
+        if info.file_size > MAX_GOLDEN_BYTES or (info.file_size > RATIO_FROM and ratio > MAX_RATIO):
+            raise _golden_refusal(name, f"{info.filename!r} expands to {info.file_size} bytes (ratio {ratio:.0f})")
+        if total > MAX_GOLDEN_BYTES:
+            raise _golden_refusal(name, f"its entries expand to over {MAX_GOLDEN_BYTES} bytes together")
+    if total > RATIO_FROM and total > MAX_RATIO * len(data):
+        raise _golden_refusal(name, f"its {len(infos)} entries expand to {total} bytes from {len(data)} "
+                                    f"(ratio {total / max(len(data), 1):.0f}, limit {MAX_RATIO:.0f})")
 
 
 def golden_bytes(inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]) -> bytes:
@@ -123,9 +178,10 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
     """Write a pack atomically (temp file, fsync, rename). Fills ``manifest.files``.
 
     The archive is built in memory and held to the reader's own limits (:func:`_checked_infos`:
-    member count, names, sizes, compression ratio, total) before anything is written, so a pack
-    this writes is one :func:`read_pack` accepts; PackError (check "members") otherwise, and
-    ``path`` is left as it was.
+    member count, names, sizes, compression ratio, total; and the golden snapshot's, :func:`_check_npz_limits`:
+    its entries' count, names, sizes and ratio) before anything is written, so a pack this writes is one
+    :func:`read_pack` and :meth:`Pack.golden` accept; PackError (check "members", or "golden" for the
+    snapshot) otherwise, and ``path`` is left as it was.
     """
     path = Path(path)
     for name in members:
@@ -151,6 +207,14 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
         raise PackError(f"not writing {path.name}: the pack reader would refuse it: {exc}", check="members",
                         hint="make the member smaller (for an effect: a smaller model state, "
                              "docs/effect.md, Settings)") from None
+    golden = _golden_name(manifest)
+    if golden in members:
+        try:
+            _check_npz_limits(members[golden], golden)
+        except PackError as exc:
+            raise PackError(f"not writing {path.name}: the pack reader would refuse it: {exc}", check="golden",
+                            hint="the golden snapshot holds in.<tensor> and out.<tensor> arrays of at most "
+                                 f"{MAX_GOLDEN_BYTES // 2 ** 20} MiB together (export/pack.py)") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path, prefix=".hatpack-") as fh:
         fh.write(buf.getbuffer())
@@ -176,6 +240,9 @@ def read_pack(path: str | Path) -> Pack:
         if MANIFEST not in infos:
             raise PackError(f"{path.name}: no manifest.json inside", check="members")
         manifest = _parse_manifest(_read_member(zf, infos[MANIFEST]))
+        golden = _golden_name(manifest)
+        if golden in infos and infos[golden].file_size > MAX_GOLDEN_BYTES:      # before it is read
+            raise _golden_refusal(golden, f"{infos[golden].file_size} bytes (limit {MAX_GOLDEN_BYTES})")
         members = {n: _read_member(zf, infos[n]) for n in infos if n not in (MANIFEST,)}
     _verify_checksums(manifest, members)
     return Pack(path=path, manifest=manifest, members=members)

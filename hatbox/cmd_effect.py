@@ -78,6 +78,11 @@ def parse_settings(items: list[str]) -> dict[str, object]:
     return config
 
 
+def steps_text(steps: int) -> str:
+    """"1 step", "40 steps"."""
+    return f"{steps} step" + ("" if steps == 1 else "s")
+
+
 def train(args: argparse.Namespace) -> int:
     from trainer.cpuwatch import busy_warning
     from trainer.effect.train import OPTIONS, SETTINGS, train_effect
@@ -95,8 +100,10 @@ def train(args: argparse.Namespace) -> int:
     m = result.metrics
     if not m:          # a non-main torchrun process: rank 0 exports and reports
         return 0
-    print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {m['steps']} steps "
+    print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {steps_text(m['steps'])} "
           f"in {m['train_seconds']} s")
+    if m.get("arch_trial_skipped"):
+        print(f"note: {m['arch_trial_skipped']}")
     if m.get("arch_trials"):
         print("architecture chosen by trial: " + ", ".join(f"{a} {v:.5f}" for a, v in m["arch_trials"].items())
               + " (validation ESR after a fifth of the budget each)")

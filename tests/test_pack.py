@@ -162,8 +162,130 @@ def test_a_compressed_npz_bomb_inside_the_golden_snapshot_is_refused_before_nump
     np.savez_compressed(buf, **{"in.audio_in": np.zeros((1, 4), np.float32),
                                 "out.audio_out": np.zeros((1, 1 << 22), np.float32)})     # 16 MiB of zeros
     assert len(buf.getvalue()) < 100_000
-    path = write_pack(tmp_path / "a.hatpack", _manifest(), {"model.onnx": b"not really onnx", "golden.npz": buf.getvalue()})
-    pack = read_pack(path)
+    pack = read_pack(_with_golden(_write(tmp_path), tmp_path / "b.hatpack", buf.getvalue()))
     with pytest.raises(PackError, match="'out.audio_out.npy' expands to 16777344 bytes.*archive bomb") as err:
         pack.golden()
     assert err.value.check == "golden"
+
+
+# --------------------------------------------------------------------------- the golden snapshot's own limits
+def _with_golden(src: Path, dst: Path, golden: bytes) -> Path:
+    """``src`` with its golden.npz replaced by ``golden`` and the manifest's checksum updated (what an attacker
+    can build by hand: the pack writer refuses such snapshots)."""
+    import hashlib
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "golden.npz":
+            return golden
+        if name == "manifest.json":
+            d = json.loads(data)
+            d["files"]["golden.npz"] = hashlib.sha256(golden).hexdigest()
+            return json.dumps(d).encode()
+        return data
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change(info.filename, zin.read(info)))
+    return dst
+
+
+def _npz(entries: dict[str, bytes], compress: bool = True) -> bytes:
+    """A zip of ``entries`` (name -> bytes), deflated, as a hand-made golden.npz."""
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _golden_with_real_arrays(**extra: bytes) -> bytes:
+    honest = golden_bytes({"audio_in": np.zeros((1, 4), np.float32)}, {"audio_out": np.ones((1, 4), np.float32)})
+    import io
+    with zipfile.ZipFile(io.BytesIO(honest)) as zf:
+        arrays = {n: zf.read(n) for n in zf.namelist()}
+    return _npz({**arrays, **extra})
+
+
+def _opened_with_peak(path: Path) -> tuple[Exception | None, int, float]:
+    """read_pack(path).golden(): (what it raised, peak traced bytes, seconds)."""
+    import time
+    import tracemalloc
+    tracemalloc.start()
+    t = time.perf_counter()
+    raised = None
+    try:
+        read_pack(path).golden()
+    except Exception as exc:  # noqa: BLE001 - the caller asserts what it was
+        raised = exc
+    seconds = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return raised, peak, seconds
+
+
+def test_a_golden_snapshot_of_many_one_mib_entries_is_refused_fast_in_little_memory(tmp_path: Path) -> None:
+    """QA's bomb: 505 entries of exactly 1 MiB of zeros each (none over RATIO_FROM, so none held to the ratio
+    alone) made a 46 KB pack that took ~600 MB to open.  The entry count, and the entries' total, refuse it."""
+    golden = _golden_with_real_arrays(**{f"p{i}.npy": b"\0" * (1 << 20) for i in range(505)})
+    path = _with_golden(_write(tmp_path), tmp_path / "many.hatpack", golden)
+    assert path.stat().st_size < 1_000_000
+    raised, peak, seconds = _opened_with_peak(path)
+    assert isinstance(raised, PackError) and raised.check == "golden", raised
+    assert "507 entries (limit 256)" in str(raised)
+    assert peak < 8 * 2 ** 20                  # it was over 530 MB
+    assert seconds < 5.0                       # it reads the entry list only (about 0.01 s)
+
+
+@pytest.mark.parametrize("entries, match", [
+    ({f"in.p{i}.npy": b"\0" * (1 << 20) for i in range(200)}, "over 16777216 bytes together"),   # under the count
+    ({f"in.p{i}.npy": b"\0" * (1 << 20) for i in range(12)}, r"expand to 12583\d+ bytes .*ratio \d+, limit 200"),
+    ({"pad.npy": b"\0" * 64}, "'pad.npy' is not an array of the snapshot"),
+    ({"in/../x.npy": b"\0" * 64}, "is not an array of the snapshot"),
+    ({f"in.t{i}.npy": b"" for i in range(2000)}, "entry list is \\d+ bytes"),
+])
+def test_the_golden_snapshot_is_held_to_its_own_limits(tmp_path: Path, entries: dict[str, bytes], match: str) -> None:
+    """Too much in total (each entry within the per-entry limits), too much expansion in total, entries that are
+    not the snapshot's arrays, an entry list too long to parse cheaply: each refused before numpy reads a byte."""
+    path = _with_golden(_write(tmp_path), tmp_path / "bad.hatpack", _golden_with_real_arrays(**entries))
+    with pytest.raises(PackError, match=match) as err:
+        read_pack(path).golden()
+    assert err.value.check == "golden"
+
+
+def test_a_golden_npz_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A golden.npz member of more than MAX_GOLDEN_BYTES is refused from its size in the pack's entry list."""
+    from export.pack import MAX_GOLDEN_BYTES
+    big = _npz({"in.a.npy": np.random.default_rng(0).bytes(MAX_GOLDEN_BYTES + 1)}, compress=False)
+    path = _with_golden(_write(tmp_path), tmp_path / "big.hatpack", big)
+    with pytest.raises(PackError, match=f"golden snapshot 'golden.npz': {len(big)} bytes") as err:
+        read_pack(path)
+    assert err.value.check == "golden"
+
+
+def test_the_writer_holds_the_golden_snapshot_to_the_readers_limits(tmp_path: Path) -> None:
+    """write_pack promises that what it writes the reader accepts: that covers the zip inside golden.npz."""
+    out = tmp_path / "a.hatpack"
+    out.write_bytes(b"the old pack")
+    for golden, match in ((_golden_with_real_arrays(**{f"in.p{i}.npy": b"\0" * (1 << 20) for i in range(300)}),
+                           "302 entries"),
+                          (_golden_with_real_arrays(**{"pad.npy": b"\0"}), "'pad.npy'")):
+        with pytest.raises(PackError, match=f"not writing a.hatpack: the pack reader would refuse it: .*{match}") \
+                as err:
+            write_pack(out, _manifest(), {"model.onnx": b"not really onnx", "golden.npz": golden})
+        assert err.value.check == "golden"
+        assert out.read_bytes() == b"the old pack"
+    import io
+    compressed = io.BytesIO()      # an honest snapshot written with np.savez_compressed is fine
+    np.savez_compressed(compressed, **{"in.audio_in": np.zeros((1, 4096), np.float32), "out.audio_out": np.ones(3)})
+    pack = read_pack(write_pack(out, _manifest(), {"model.onnx": b"m", "golden.npz": compressed.getvalue()}))
+    assert pack.golden()[0]["audio_in"].shape == (1, 4096)
+
+
+FACTORY = Path(__file__).resolve().parents[1] / "factory"
+
+
+@pytest.mark.parametrize("path", sorted(FACTORY.glob("*.hatpack")), ids=lambda p: p.name)
+def test_every_factory_pack_reads_and_its_golden_snapshot_loads(path: Path) -> None:
+    ins, outs = read_pack(path).golden()
+    assert ins and outs
+    assert all(v.size for v in (*ins.values(), *outs.values()))

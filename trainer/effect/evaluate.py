@@ -1,7 +1,8 @@
 """Score an effect pack on recordings, through the box's own processor (device/audio/effect.py).
 
-ESR per pair is measured on ``[start, N)`` of each aligned pair where ``start`` is
-``N * (1 - val_fraction)`` (the held-out tail used in training) or 0 for fresh recordings;
+ESR per pair is measured on ``[start, end)`` of each aligned pair: the stretch held out in training
+(:func:`trainer.effect.split.held_out`: the last ``val_fraction``, or an earlier stretch as long when the
+gear's output is silent there, where ESR is undefined), or the whole recording for fresh recordings;
 the model always runs from the pair's first sample so its state is warmed up honestly.
 """
 from __future__ import annotations
@@ -14,10 +15,12 @@ import numpy as np
 from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
 from trainer.effect.data import EffectData, Pair, esr, load_folder
+from trainer.effect.split import held_out
 
 
-def scored_start(n: int, val_fraction: float | None) -> int:
-    return 0 if not val_fraction else int(n * (1.0 - val_fraction))
+def scored_span(pair: Pair, val_fraction: float | None) -> tuple[int, int]:
+    """``[start, end)`` of ``pair`` that is scored: its held-out stretch, or all of it (``val_fraction`` None)."""
+    return held_out(pair.output, val_fraction) if val_fraction else (0, pair.output.shape[0])
 
 
 def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096) -> np.ndarray:
@@ -34,11 +37,11 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
     err = energy = 0.0
     for pair in data.pairs:
         y_hat = render_pair(proc, pair)
-        a = scored_start(pair.output.shape[0], val_fraction)
-        e = esr(pair.output[a:], y_hat[a:])
+        a, b = scored_span(pair, val_fraction)
+        e = esr(pair.output[a:b], y_hat[a:b])
         per_pair[pair.name] = e
         by_setting.setdefault(pair.key, []).append(e)
-        energy_p = float(np.sum(np.square(pair.output[a:], dtype=np.float64)))
+        energy_p = float(np.sum(np.square(pair.output[a:b], dtype=np.float64)))
         err, energy = err + e * energy_p, energy + energy_p
     return {"esr": float(np.mean(list(per_pair.values()))), "esr_pooled": err / max(energy, 1e-20),
             "per_pair": per_pair, "per_setting": {k: float(np.mean(v)) for k, v in by_setting.items()},

@@ -14,7 +14,7 @@ import numpy as np
 from trainer.cpuwatch import busy_warning
 from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData
-from trainer.effect.evaluate import render_pair, scored_start
+from trainer.effect.evaluate import render_pair, scored_span
 
 
 def _plt():
@@ -81,18 +81,19 @@ def _spectro_audio(data: EffectData, pack: Path, val_fraction: float) -> tuple[n
     from device.audio.effect import EffectProcessor
     pair = data.pairs[0]
     y_hat = render_pair(EffectProcessor(pack), pair)
-    a = scored_start(pair.output.shape[0], val_fraction)
-    b = min(pair.output.shape[0], a + 3 * data.rate)
+    a, b = scored_span(pair, val_fraction)
+    b = min(b, a + 3 * data.rate)
     return pair.output[a:b], y_hat[a:b]
 
 
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any]) -> str:
     lines = ["# Effect capture report", "",
              f"- architecture: `{metrics['arch']}` ({metrics['params']} parameters), "
-             f"{metrics['steps']} steps in {metrics['train_seconds']} s"
+             f"{metrics['steps']} step{'' if metrics['steps'] == 1 else 's'} in {metrics['train_seconds']} s"
              + ("; chosen by a trial of " + ", ".join(f"`{a}` (validation ESR {v:.4f})"
                                                      for a, v in metrics["arch_trials"].items())
-                if metrics.get("arch_trials") else ""),
+                if metrics.get("arch_trials") else "")
+             + (f"; {metrics['arch_trial_skipped']}" if metrics.get("arch_trial_skipped") else ""),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**",
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),

@@ -6,7 +6,8 @@ Python API (what the CLI and the benchmarks call)::
     result = train_effect("data/ds1", out="ds1.hatpack", minutes=5, arch="gru")
     result.pack, result.metrics["val_esr"], result.metrics["val_esr_per_setting"], result.metrics["latency"]
 
-Each pair's last ``val_fraction`` of time is held out.  Training draws random segments of
+Each pair's last ``val_fraction`` of time is held out (an earlier stretch as long when the gear's output is
+silent there: trainer/effect/split.py).  Training draws random segments of
 ``warmup + chunks * chunk`` samples from the remaining time; the first ``warmup`` samples only
 warm the state up (no gradient), then the model runs chunk by chunk carrying its (detached)
 state, with one optimiser step per chunk (truncated BPTT).  Small models train fastest with
@@ -33,6 +34,7 @@ from hatbox.errors import HatboxError
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
+from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from export.atomic import made_folder_undone, unwritable
 from export.manifest import pack_name
 from export.pack import RATIO_FROM
@@ -244,36 +246,58 @@ def check_name(name: str) -> None:
 
 # --------------------------------------------------------------------------- batches
 class Segments:
-    """Random training segments and fixed validation windows over the data's pairs."""
+    """Random training segments and fixed validation windows over the data's pairs.
+
+    Each pair's held-out stretch is :func:`trainer.effect.split.held_out` (its tail unless the output is silent
+    there); segments are drawn from the training pieces around it that are long enough for one."""
 
     def __init__(self, data: EffectData, cfg: TrainConfig, rng: np.random.Generator) -> None:
         self.data, self.rng = data, rng
         self.knobs = [data.knob_vector(p) for p in data.pairs]
-        self.split = [int(p.input.shape[0] * (1 - cfg.val_fraction)) for p in data.pairs]
-        shortest = min(self.split)
+        self.held = [held_out(p.output, cfg.val_fraction) for p in data.pairs]
+        pieces = [train_pieces(p.output.shape[0], h) for p, h in zip(data.pairs, self.held)]
+        longest = [max((b - a for a, b in ps), default=0) for ps in pieces]
+        shortest = min(longest)
         scale = min(1.0, shortest / (cfg.warmup + cfg.chunk * cfg.chunks))
         self.chunk = max(32, int(cfg.chunk * scale))
         self.warmup = int(cfg.warmup * scale)
         self.length = self.warmup + self.chunk * cfg.chunks
         if self.length > shortest:
             raise datamod.DataError(f"recordings are too short to train on ({shortest} samples "
-                                    f"before the held-out part; need {self.length})")
-        self.weights = np.array(self.split, np.float64) / sum(self.split)
-        self.power = np.array([max(float(np.mean(np.square(p.output[:s], dtype=np.float64))), 1e-10)
-                               for p, s in zip(data.pairs, self.split)], np.float32)
+                                    f"outside the held-out part; need {self.length})")
+        # the training pieces that hold a segment, and how many segment starts each has
+        self.pieces = [[(a, b) for a, b in ps if b - a >= self.length] for ps in pieces]
+        self.starts = [[b - a - self.length + 1 for a, b in ps] for ps in self.pieces]
+        usable = [sum(b - a for a, b in ps) for ps in self.pieces]
+        self.weights = np.array(usable, np.float64) / sum(usable)
+        self.power = np.array([max(float(np.mean(np.square(self._training(p.output, i), dtype=np.float64))), 1e-10)
+                               for i, p in enumerate(data.pairs)], np.float32)
+
+    def _training(self, audio: np.ndarray, i: int) -> np.ndarray:
+        """Pair ``i``'s ``audio`` [N] over its training pieces, joined -> [M]."""
+        return np.concatenate([audio[a:b] for a, b in self.pieces[i]])
 
     def scales(self) -> tuple[float, float]:
         """(1 / std of training input, std of training output - input), for EffectModel.set_scales."""
-        xs = np.concatenate([p.input[:s] for p, s in zip(self.data.pairs, self.split)])
-        rs = np.concatenate([p.output[:s] - p.input[:s] for p, s in zip(self.data.pairs, self.split)])
+        xs = np.concatenate([self._training(p.input, i) for i, p in enumerate(self.data.pairs)])
+        rs = np.concatenate([self._training(p.output - p.input, i) for i, p in enumerate(self.data.pairs)])
         return 1.0 / max(float(np.std(xs)), 1e-4), max(float(np.std(rs)), 1e-4)
+
+    def _start(self, i: int) -> int:
+        """A random segment start in pair ``i``'s training pieces (uniform over every valid start)."""
+        u = int(self.rng.integers(0, sum(self.starts[i])))
+        for (a, _b), count in zip(self.pieces[i], self.starts[i]):
+            if u < count:
+                return a + u
+            u -= count
+        raise AssertionError("unreachable")
 
     def batch(self, size: int) -> tuple[torch.Tensor, ...]:
         """x [B, S], y [B, S], k [B, S, K], recording power [B]; S = warmup + chunks * chunk."""
-        idx = self.rng.choice(len(self.split), size=size, p=self.weights)
+        idx = self.rng.choice(len(self.pieces), size=size, p=self.weights)
         xs, ys, ks = [], [], []
         for i in idx:
-            a = int(self.rng.integers(0, self.split[i] - self.length + 1))
+            a = self._start(i)
             p = self.data.pairs[i]
             xs.append(p.input[a:a + self.length])
             ys.append(p.output[a:a + self.length])
@@ -282,11 +306,13 @@ class Segments:
                 torch.from_numpy(self.power[idx]))
 
     def validation(self, seconds: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
-        """Held-out windows (with one chunk of preceding context) -> x, y, k, context length."""
-        n = min(int(seconds * self.data.rate), min(p.input.shape[0] - s for p, s in zip(self.data.pairs, self.split)))
-        ctx = min(self.warmup, min(self.split))
+        """Held-out windows of ``seconds`` (where the output has signal: split.signal_start), each after up to
+        ``warmup`` samples of context -> x [P, C + n], y [P, C + n], k [P, C + n, K], C (context length)."""
+        n = min(int(seconds * self.data.rate), min(b - a for a, b in self.held))
+        starts = [signal_start(p.output, h, n) for p, h in zip(self.data.pairs, self.held)]
+        ctx = min(self.warmup, min(starts))
         xs, ys, ks = [], [], []
-        for p, s, k in zip(self.data.pairs, self.split, self.knobs):
+        for p, s, k in zip(self.data.pairs, starts, self.knobs):
             xs.append(p.input[s - ctx:s + n])
             ys.append(p.output[s - ctx:s + n])
             ks.append(np.broadcast_to(k, (ctx + n, len(k))))
@@ -364,6 +390,7 @@ class _Run:
     history: list[dict[str, float]] = field(default_factory=list)
     others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
     trials: dict[str, float] = field(default_factory=dict)   # arch -> validation ESR after its trial (auto)
+    trial_skipped: str | None = None        # why --arch auto ran no trial (too few --max-steps), for the user
     opt: torch.optim.Optimizer | None = None                  # kept between phases (Adam's moments carry on)
 
 
@@ -450,6 +477,14 @@ def choose_arch(trials: dict[str, float]) -> str:
     return best if trials[best] * AUTO_SWITCH < trials[default] else default
 
 
+def trial_skipped_reason(max_steps: int) -> str:
+    """Why ``--arch auto --max-steps max_steps`` trains the default architecture without a trial."""
+    least = math.ceil(1 / AUTO_TRIAL)
+    return (f"--arch auto ran no trial: --max-steps {max_steps} gives each trial {AUTO_TRIAL:.0%} of the steps, which "
+            f"rounds down to 0 (a trial needs --max-steps {least} or more), so {AUTO_CANDIDATES[0]}, the default, "
+            f"took {'the one step' if max_steps == 1 else f'all {max_steps} steps'}")
+
+
 def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist,
               progress: bool) -> _Run:
     budget = cfg.minutes * 60.0
@@ -460,6 +495,7 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     trial_steps = None if cfg.max_steps is None else int(cfg.max_steps * AUTO_TRIAL)
     if trial_steps == 0:           # too few steps for a trial: the default architecture takes them all
         run = _new_run(data, cfg, segs, dist, AUTO_CANDIDATES[0])
+        run.trial_skipped = trial_skipped_reason(cfg.max_steps)
         _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress)
         return run
     runs: dict[str, _Run] = {}
@@ -522,8 +558,15 @@ def load_data(data: str | Path | None, input: str | Path | None, target: str | P
 def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
     """The golden snapshot's input: the first pair's held-out audio [<= GOLDEN_SAMPLES] and its knobs [K]."""
     pair = data.pairs[0]
-    a = int(pair.input.shape[0] * (1 - cfg.val_fraction))
-    return pair.input[a:a + GOLDEN_SAMPLES], data.knob_vector(pair)
+    span = held_out(pair.output, cfg.val_fraction)
+    a = signal_start(pair.output, span, GOLDEN_SAMPLES)
+    return pair.input[a:min(span[1], a + GOLDEN_SAMPLES)], data.knob_vector(pair)
+
+
+def held_out_notes(data: EffectData, val_fraction: float) -> list[str]:
+    """Notes on the pairs whose held-out stretch is not their tail (the gear's output is silent there)."""
+    return moved_notes([p.name for p in data.pairs], [p.output.shape[0] for p in data.pairs],
+                       [held_out(p.output, val_fraction) for p in data.pairs], data.rate, val_fraction)
 
 
 def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
@@ -563,6 +606,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     if report:
         check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
+    eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     t0 = time.monotonic()
     run = fit(eff, cfg, progress)
     seconds = time.monotonic() - t0
@@ -574,6 +618,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
     if run.trials:
         metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
+    if run.trial_skipped:
+        metrics["arch_trial_skipped"] = run.trial_skipped
     metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
     gx, gk = _golden(eff, cfg)
     description = f"effect captured with hatbox ({run.arch})"
