@@ -55,3 +55,8 @@ def test_a_busy_neighbour_process_is_seen():
     child.join()
     others = watch.others_cores()
     assert others is not None and others > 0.5, others      # one spinning core (minus start-up)
+
+
+def test_the_busy_warning_counts_one_step_in_the_singular() -> None:
+    from trainer.cpuwatch import busy_warning
+    assert "(1 step)" in busy_warning(5.0, 1) and "(3 steps)" in busy_warning(5.0, 3)

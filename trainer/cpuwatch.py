@@ -49,5 +49,5 @@ def busy_warning(others: float | None, steps: int) -> str | None:
         return None
     cores = os.cpu_count() or 1
     return (f"other programs used {others:.1f} of this machine's {cores} CPU cores on average while this "
-            f"trained ({steps} steps); training runs for a fixed time, so on an idle machine it gets more "
+            f"trained ({steps} step{'' if steps == 1 else 's'}); training runs for a fixed time, so on an idle machine it gets more "
             f"steps and usually a better model - close them or give it more --minutes")
