@@ -1,11 +1,13 @@
 """Reading and writing audio files with clear errors (libsndfile through soundfile).
 
-Arrays are float32, shape [channels, frames], values nominally in [-1, 1].
+Arrays are float32, shape [channels, frames], values nominally in [-1, 1].  Files are opened by any name
+the file system holds, one that is not valid UTF-8 too (:func:`sound_name`); errors name them as text.
 """
 from __future__ import annotations
 
 import os
 import struct
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,28 +31,53 @@ def hidden_name(name: str) -> bool:
 MAX_ABS_SAMPLE = 1e8
 
 
+def sound_name(path: str | Path) -> str | bytes:
+    """``path`` as soundfile can open it: its text, or the bytes of a name the file system encoding cannot
+    encode (a name that is not valid UTF-8, e.g. a Latin-1 "caf\\xe9.wav" from an old sample CD, which
+    Python holds with surrogateescape; soundfile would refuse it as text and hands bytes to libsndfile
+    unchanged)."""
+    text = os.fspath(path)
+    try:
+        text.encode(sys.getfilesystemencoding())
+    except UnicodeEncodeError:
+        return os.fsencode(text)
+    return text
+
+
+def reason(exc: Exception, path: str | Path | None = None) -> str:
+    """libsndfile's complaint (the first line of ``exc``), naming ``path`` as text even where soundfile was
+    given its name's bytes (``Error opening b'caf\\xe9.wav'`` -> ``Error opening 'caf\\udce9.wav'``, the
+    name as Python holds it, as every other message shows it)."""
+    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    name = sound_name(path) if path is not None else ""
+    return text.replace(repr(name), f"'{os.fspath(path)}'") if isinstance(name, bytes) else text
+
+
 def info(path: str | Path) -> tuple[int, int, int]:
-    """(sample_rate Hz, channels, frames) without decoding the audio."""
+    """(sample_rate Hz, channels, frames) without decoding the audio; any name the file system holds."""
     path = Path(path)
     try:
-        i = sf.info(str(path))
+        i = sf.info(sound_name(path))
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
-        raise AudioFileError(f"cannot read {path}: {_why(exc)}") from None
+        raise AudioFileError(f"cannot read {path}: {reason(exc, path)}") from None
     return int(i.samplerate), int(i.channels), int(i.frames)
 
 
-def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False) -> tuple[np.ndarray, int]:
-    """Decode ``path`` -> (audio [C, N] float32, sample_rate Hz).
+def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False,
+         max_frames: int | None = None) -> tuple[np.ndarray, int]:
+    """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz).
 
-    ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N].
+    ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N];
+    ``max_frames`` decodes only the first that many frames (the head of a long file: memory bounded).
     """
     path = Path(path)
     if not path.is_file():
         raise AudioFileError(f"no audio file at {path}")
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        data, rate = sf.read(sound_name(path), frames=-1 if max_frames is None else max_frames,
+                             dtype="float32", always_2d=True)
     except Exception as exc:  # noqa: BLE001
-        raise AudioFileError(f"cannot decode {path}: {_why(exc)}") from None
+        raise AudioFileError(f"cannot decode {path}: {reason(exc, path)}") from None
     if data.shape[0] == 0:
         raise AudioFileError(f"{path} holds no audio (0 frames)")
     if expect_rate is not None and rate != expect_rate:
@@ -115,7 +142,7 @@ def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = 
         with atomic_output(path) as fh:
             sf.write(fh, arr.T, int(rate), subtype=subtype or default_subtype, format=fmt)
     except Exception as exc:  # noqa: BLE001
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _why(exc)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason(exc)
         raise AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?") from None
     return path
 
@@ -287,10 +314,10 @@ def _size(path: Path) -> int:
 
 
 def _remove(path: Path) -> None:
-    """Remove a file this module created; one already gone is fine."""
+    """Remove a file this module created; one already gone (or never made: its folder is a file) is fine."""
     try:
         path.unlink()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
 
 
@@ -324,8 +351,3 @@ def wav_header_problem(path: str | Path) -> str:
                                                    f"but the file holds {avail}")
             pos += 8 + csize + (csize & 1)
     return "WAV file has no data chunk"
-
-
-def _why(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

@@ -4,8 +4,10 @@ Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders g
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder), then one or
 more tags; blank lines and lines starting with ``#`` are ignored; a header row ``path,tag...`` is
 allowed; the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
-writes), with a note.  Every tag must pass :func:`export.manifest.tag_problem` (checked before any audio is
-decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and ``__MACOSX`` folders are ignored.
+writes), with a note; then a listed name that is no file as that text is the file its bytes name (a name
+that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
+(checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
+``__MACOSX`` folders are ignored.
 Clips are decoded (only as far as needed: the head of a long file) with device.audio.audiofile, mixed to
 mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -134,12 +137,25 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     items, missing = [], []
     for name, tags in rows:
-        f = Path(name) if Path(name).is_absolute() else path.parent / name
+        f = _listed_file(path, name, cp1252=bool(said))
         (items if f.is_file() else missing).append(Item(f, tags))
     if missing:
         n = len(missing)
         raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0].path}")
     return items
+
+
+def _listed_file(csv_path: Path, name: str, *, cp1252: bool) -> Path:
+    """The file a CSV row names (absolute, or relative to the CSV's folder).  In a CSV read as Windows-1252
+    a name that is no file as text is looked up by the bytes the CSV holds for it: a name that is not valid
+    UTF-8 (a Latin-1 "caf\\xe9.wav" from an old sample CD, as ``ls > list.csv`` writes it), or, in a CSV
+    that holds such a name, a UTF-8 one beside it."""
+    f = Path(name) if Path(name).is_absolute() else csv_path.parent / name
+    if not cp1252 or f.is_file():
+        return f
+    exact = Path(os.fsdecode(name.encode("cp1252")))      # cp1252 text -> the very bytes it was read from
+    exact = exact if exact.is_absolute() else csv_path.parent / exact
+    return exact if exact.is_file() else f
 
 
 def tag_list(items: list[Item]) -> list[str]:
