@@ -7,6 +7,7 @@ torch (or anything heavy) at import time: ``hatbox --help`` has to stay instant 
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import os
 import sys
@@ -71,7 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _escape_names(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte of a name that is not valid UTF-8 (held by Python with surrogateescape as
+    U+DC80..U+DCFF) as ``\\xNN``, any other character the stream cannot encode as a backslash escape."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    chunk = err.object[err.start:err.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                   else c.encode("ascii", "backslashreplace").decode("ascii") for c in chunk), err.end
+
+
+def _printable_names() -> None:
+    """Let stdout and stderr print any file name: a name that is not valid UTF-8 (a Latin-1 "caf\\xe9.wav")
+    would raise UnicodeEncodeError in a strict UTF-8 stream; it is shown as ``caf\\xe9.wav`` instead (the
+    escape `hatbox tag` uses)."""
+    codecs.register_error("hatbox-names", _escape_names)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure) and getattr(stream, "errors", "strict") in ("strict", "backslashreplace"):
+            reconfigure(errors="hatbox-names")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_names()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
