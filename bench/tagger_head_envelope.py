@@ -20,11 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tagger_head_refit as R  # noqa: E402
-from tagger_accuracy import DEBIAN  # noqa: E402
-from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
-from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig, FftLogMel, LOG_RANGE  # noqa: E402
-from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
+from trainer.tagger.train import STATS_C  # noqa: E402
 
 SPANS = [(0, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 32), (32, 62)]
 
@@ -40,18 +37,12 @@ def envelope(mel: torch.Tensor, groups: int, spans=SPANS) -> torch.Tensor:
 
 def main() -> None:
     cfg = TaggerConfig()
-    fixed = [R.load_run(r) for r in R.FIXED_RUNS]; loko = [R.load_run(r) for r in R.LOKO_RUNS]
-    tags = [str(t) for t in fixed[0]["tags"]]
-    by_kit = kits(); by_kit[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
-    items = [it for k in by_kit for it in by_kit[k]]
-    kit = np.array([k for k in by_kit for _ in by_kit[k]])
-    family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
-    clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
+    fixed, loko, tags = R.saved_runs()
+    side = R.side(tags)
+    clips, base, paths, kit, family, y = side.clips, side.x, side.paths, side.kit, side.family, side.y
     front = FftLogMel(cfg.spec)
-    base = raw_stats_features(new_stats_head(cfg, len(tags)), front, clips, cfg.clip_samples)
     with torch.no_grad():
         mel = torch.cat([front(torch.from_numpy(np.ascontiguousarray(clips[s:s+64, :cfg.clip_samples]))) for s in range(0, len(clips), 64)])
-    paths = np.array([str(it.path) for it in items]); y = targets(items, tags).argmax(axis=1)
     variants = {"shipped": base}
     for g in (8, 16, 32):
         variants[f"+env{g}"] = np.concatenate([base, envelope(mel, g).double().numpy()], axis=1)

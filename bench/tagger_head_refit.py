@@ -25,6 +25,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -49,9 +50,21 @@ FIXED_RUNS = ("tagger_accuracy_r9_lowhead_s0", "tagger_accuracy_r9_lowhead_s1", 
 LOKO_RUNS = ("tagger_kit_cv_r5", "tagger_kit_cv_r6", "tagger_kit_cv_r12")
 
 
-def head_features(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(features [I, F] un-standardised, as fit_stats_head computes them; paths [I]; kit [I] (EXTRA for the
-    Debian one-shots); family [I] (the cross-validation group); tag index [I]) of every kit and one-shot."""
+class Side(NamedTuple):
+    """Every Hydrogen kit's and Debian one-shot's sample: items [I], their 1 s clips [I, N] at the tagger's rate,
+    the head's features [I, F] un-standardised (as fit_stats_head computes them), paths [I], kit [I] (EXTRA for
+    the one-shots), family [I] (the cross-validation group) and tag index [I]."""
+    items: list
+    clips: np.ndarray
+    x: np.ndarray
+    paths: np.ndarray
+    kit: np.ndarray
+    family: np.ndarray
+    y: np.ndarray
+
+
+def side(tags: list[str]) -> Side:
+    """The samples the head probes score (see :class:`Side`)."""
     from trainer.tagger.model import FftLogMel
     cfg = TaggerConfig()
     by_kit = kits()
@@ -63,7 +76,23 @@ def head_features(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
     clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
     x = raw_stats_features(new_stats_head(cfg, len(tags)), FftLogMel(cfg.spec), clips, cfg.clip_samples)
-    return x, np.array([str(it.path) for it in items]), kit, family, targets(items, tags).argmax(axis=1)
+    return Side(items, clips, x, np.array([str(it.path) for it in items]), kit, family,
+                targets(items, tags).argmax(axis=1))
+
+
+def head_features(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(features [I, F], paths [I], kit [I], family [I], tag index [I]) of :func:`side`."""
+    s = side(tags)
+    return s.x, s.paths, s.kit, s.family, s.y
+
+
+def saved_runs(fixed_names=FIXED_RUNS, loko_names=LOKO_RUNS) -> tuple[list, list, list[str]]:
+    """(the saved fixed-split runs, the saved leave-one-kit-out runs, their shared tag order)."""
+    fixed, loko = [load_run(r) for r in fixed_names], [load_run(r) for r in loko_names]
+    tags = [str(t) for t in (fixed or loko)[0]["tags"]]
+    if any([str(t) for t in r["tags"]] != tags for r in fixed + loko):
+        raise SystemExit("the runs do not share one tag order")
+    return fixed, loko, tags
 
 
 def heads() -> dict[str, Callable[[], object]]:
@@ -153,10 +182,7 @@ def main() -> int:
     p.add_argument("--loko", nargs="*", default=list(LOKO_RUNS), help="bench/tagger_kit_cv.py runs (--save-probs)")
     p.add_argument("--name", default="tagger_head_refit")
     args = p.parse_args()
-    fixed, loko = [load_run(r) for r in args.fixed], [load_run(r) for r in args.loko]
-    tags = [str(t) for t in (fixed or loko)[0]["tags"]]
-    if any([str(t) for t in r["tags"]] != tags for r in fixed + loko):
-        raise SystemExit("the runs do not share one tag order")
+    fixed, loko, tags = saved_runs(args.fixed, args.loko)
     x, paths, kit, family, y = head_features(tags)
     rows = {}
     print(f"{'head':<8} {'across':>7} {'alone':>7} {'fixed (mean, runs)':>20} {'loko (mean, runs)':>20}")

@@ -20,12 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tagger_head_refit as R  # noqa: E402
-from tagger_accuracy import DEBIAN  # noqa: E402
-from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
-from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
-from trainer.tagger.model import TaggerConfig  # noqa: E402
-from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
-from trainer.tagger.model import FftLogMel  # noqa: E402
+from trainer.tagger.data import load_clips  # noqa: E402
+from trainer.tagger.train import STATS_C  # noqa: E402
 
 TAIL_RATE, TAIL_SECONDS, FRAME = 16000, 8.0, 800        # Hz, s, samples (50 ms)
 
@@ -49,18 +45,11 @@ def tail_features(long: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    cfg = TaggerConfig()
-    fixed = [R.load_run(r) for r in R.FIXED_RUNS]; loko = [R.load_run(r) for r in R.LOKO_RUNS]
-    tags = [str(t) for t in fixed[0]["tags"]]
-    by_kit = kits(); by_kit[EXTRA] = [it for csv in sorted(DEBIAN.glob("*.csv")) for it in load_items(csv)]
-    items = [it for k in by_kit for it in by_kit[k]]
-    kit = np.array([k for k in by_kit for _ in by_kit[k]])
-    family = np.array([group_of(k) if k != EXTRA else EXTRA for k in kit])
-    clips = load_clips(items, cfg.spec.rate, cfg.clip_samples)
-    base = raw_stats_features(new_stats_head(cfg, len(tags)), FftLogMel(cfg.spec), clips, cfg.clip_samples)
-    long = load_clips(items, TAIL_RATE, int(TAIL_RATE * TAIL_SECONDS))
+    fixed, loko, tags = R.saved_runs()
+    side = R.side(tags)
+    base, paths, kit, family, y = side.x, side.paths, side.kit, side.family, side.y
+    long = load_clips(side.items, TAIL_RATE, int(TAIL_RATE * TAIL_SECONDS))
     tail = tail_features(long)
-    paths = np.array([str(it.path) for it in items]); y = targets(items, tags).argmax(axis=1)
     for t, name in enumerate(tags):
         print(f"{name:<11} seconds to -40 dB: median {np.median(10 ** tail[y == t, 1]):.2f}")
     variants = {"shipped": base, "+tail": np.concatenate([base, tail], axis=1),

@@ -15,15 +15,6 @@ from hatbox.errors import HatboxError
 from tests.effect.synth import drive_folder
 
 
-@pytest.fixture
-def no_training(monkeypatch):
-    """Training (or loading the data) would be a failure of the check under test."""
-    def boom(*_a, **_k):
-        raise AssertionError("the check came after the data was loaded / training started")
-    monkeypatch.setattr("trainer.effect.train.fit", boom)
-    monkeypatch.setattr("trainer.effect.train.load_data", boom)
-
-
 # --------------------------------------------------------------------------- the streaming state's bound
 def test_a_huge_state_is_refused_before_training(tmp_path: Path, capsys, no_training) -> None:
     data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))

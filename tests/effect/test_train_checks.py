@@ -18,15 +18,6 @@ TINY = ["--minutes", "0.5", "--max-steps", "8", "--set", "model.hidden=8", "--se
         "--set", "eval_every_s=0"]
 
 
-@pytest.fixture
-def no_training(monkeypatch):
-    """Training (or loading the data) would be a failure of the check under test."""
-    def boom(*_a, **_k):
-        raise AssertionError("the check came after the data was loaded / training started")
-    monkeypatch.setattr("trainer.effect.train.fit", boom)
-    monkeypatch.setattr("trainer.effect.train.load_data", boom)
-
-
 def _refused(capsys, argv: list[str]) -> str:
     code = main(argv)
     err = capsys.readouterr().err

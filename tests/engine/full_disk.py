@@ -1,9 +1,12 @@
-"""A disk that fills up, for the recording tests: ``audiofile.open`` replaced by :func:`filling_open`."""
+"""A disk that fills up, for the recording tests: ``audiofile.open`` replaced by :func:`filling_open`
+(or :func:`filling_buffered_open`), in this process or in a `hatbox device run` (:func:`run_sim_on_a_filling_disk`)."""
 from __future__ import annotations
 
 import errno
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -77,3 +80,32 @@ def filling_buffered_open(room: int) -> Callable[..., Any]:
     def fake_open(path: str | Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         return io.BufferedWriter(FillingRaw(path, room)) if mode == "wb" else open(path, mode, *args, **kwargs)
     return fake_open
+
+
+RUN_ON_A_FILLING_DISK = '''
+"""`hatbox device run` with audiofile.open filling up: patched at import, so the spawned engine
+process (which runs this file again as __mp_main__) gets it too."""
+import sys
+from device.audio import audiofile
+from tests.engine.full_disk import {opener}
+audiofile.open = {opener}({room})
+if __name__ == "__main__":
+    from hatbox.cli import main
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+def run_sim_on_a_filling_disk(tmp_path: Path, opener: Callable[[int], Callable[..., Any]], room: int,
+                              seconds: int) -> subprocess.CompletedProcess[str]:
+    """Run `hatbox device run --sim --seconds <seconds> --output take.wav` (no API, panel or MIDI; no ALSA
+    devices) in a fresh Python in ``tmp_path``, its ``audiofile.open`` being ``opener(room)``
+    (:func:`filling_open` or :func:`filling_buffered_open`, ``room`` in bytes).  Returns the finished run
+    (text stdout and stderr); a run past 120 s raises subprocess.TimeoutExpired."""
+    (tmp_path / "empty.conf").write_text("")
+    script = tmp_path / "run_full.py"
+    script.write_text(RUN_ON_A_FILLING_DISK.format(opener=opener.__name__, room=room))
+    env = {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(tmp_path / "empty.conf"),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.run([sys.executable, str(script), "device", "run", "--sim", "--seconds", str(seconds),
+                           "--no-api", "--no-panel", "--no-midi", "--osc-port", "0", "--output", "take.wav"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)

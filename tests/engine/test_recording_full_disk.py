@@ -3,7 +3,6 @@ and the command that recorded ends with one line naming the file and those secon
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from device.audio import audiofile
 from device.audio.alsa_io import AudioConfig, FileIO
 from hatbox.errors import AudioFileError
 
-from tests.engine.full_disk import filling_open
+from tests.engine.full_disk import filling_open, run_sim_on_a_filling_disk
 from tests.engine.helpers import RATE
 
 HEADER = audiofile.FLOAT_WAV_HEADER
@@ -83,29 +82,9 @@ def test_a_disk_full_from_the_start_says_nothing_was_recorded() -> None:
     assert "no audio was recorded" in io.cut_short()
 
 
-RUN_ON_A_FILLING_DISK = '''
-"""`hatbox device run` with audiofile.open filling up: patched at import, so the spawned engine
-process (which runs this file again as __mp_main__) gets it too."""
-import sys
-from device.audio import audiofile
-from tests.engine.full_disk import filling_open
-audiofile.open = filling_open({room})
-if __name__ == "__main__":
-    from hatbox.cli import main
-    sys.exit(main(sys.argv[1:]))
-'''
-
-
 def test_device_run_sim_ends_with_one_line_and_status_2_when_the_disk_fills(tmp_path: Path) -> None:
     """It used to exit 0, the cut take said only in the engine status."""
-    (tmp_path / "empty.conf").write_text("")
-    script = tmp_path / "run_full.py"
-    script.write_text(RUN_ON_A_FILLING_DISK.format(room=HEADER + 4 * int(1.2 * RATE)))
-    env = {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(tmp_path / "empty.conf"),
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    r = subprocess.run([sys.executable, str(script), "device", "run", "--sim", "--seconds", "2", "--no-api",
-                        "--no-panel", "--no-midi", "--osc-port", "0", "--output", "take.wav"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    r = run_sim_on_a_filling_disk(tmp_path, filling_open, HEADER + 4 * int(1.2 * RATE), seconds=2)
     assert r.returncode == 2, (r.stdout, r.stderr)
     errors = [line for line in r.stderr.splitlines() if line.startswith("hatbox: error:")]
     assert len(errors) == 1 and "Traceback" not in r.stderr, r.stderr

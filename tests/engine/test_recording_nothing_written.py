@@ -6,8 +6,6 @@ shows at the first flush, as a real one does."""
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +15,7 @@ import soundfile as sf
 from device.audio import audiofile
 from device.audio.alsa_io import AudioConfig, FileIO
 from hatbox.errors import AudioFileError
-from tests.engine.full_disk import filling_buffered_open
+from tests.engine.full_disk import filling_buffered_open, run_sim_on_a_filling_disk
 from tests.engine.helpers import RATE
 
 HEADER = audiofile.FLOAT_WAV_HEADER
@@ -106,27 +104,8 @@ def test_a_device_that_was_there_is_never_removed() -> None:
     assert Path("/dev/full").is_char_device()
 
 
-RUN_ON_A_FULL_DISK = '''
-"""`hatbox device run` on a disk full from the start (patched at import: the spawned engine gets it too)."""
-import sys
-from device.audio import audiofile
-from tests.engine.full_disk import filling_buffered_open
-audiofile.open = filling_buffered_open(0)
-if __name__ == "__main__":
-    from hatbox.cli import main
-    sys.exit(main(sys.argv[1:]))
-'''
-
-
 def test_device_run_sim_on_a_full_disk_leaves_no_file_and_says_so(tmp_path: Path) -> None:
-    (tmp_path / "empty.conf").write_text("")
-    script = tmp_path / "run_full.py"
-    script.write_text(RUN_ON_A_FULL_DISK)
-    env = {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(tmp_path / "empty.conf"),
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    r = subprocess.run([sys.executable, str(script), "device", "run", "--sim", "--seconds", "1", "--no-api",
-                        "--no-panel", "--no-midi", "--osc-port", "0", "--output", "take.wav"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    r = run_sim_on_a_filling_disk(tmp_path, filling_buffered_open, 0, seconds=1)
     assert r.returncode == 2, (r.stdout, r.stderr)
     errors = [line for line in r.stderr.splitlines() if line.startswith("hatbox: error:")]
     take = tmp_path / "take.wav"

@@ -36,6 +36,20 @@ def tag_tree(root: Path, makers: dict, count: int, rate: int = 22050) -> Path:
     return root
 
 
+def kick_and_blank_zip() -> bytes:
+    """A zip upload of two 16 kHz WAVs: kit/kick.wav (a 0.5 s :func:`thump`) and kit/blank.wav
+    (0.5 s of exact zeros, which the tagger skips as silent)."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, audio in (("kit/kick.wav", thump(16000)), ("kit/blank.wav", np.zeros(8000, np.float32))):
+            wav = io.BytesIO()
+            sf.write(wav, audio, 16000, format="WAV")
+            zf.writestr(name, wav.getvalue())
+    return buf.getvalue()
+
+
 @pytest.fixture(scope="session")
 def small_pack(tmp_path_factory) -> Path:
     """An untrained (random weights) two-tag tagger pack, 0.5 s clips."""

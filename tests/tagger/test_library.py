@@ -13,7 +13,7 @@ from device import library
 from device.library.runner import PackTagger
 from hatbox.errors import HatboxError, PackError
 
-from .conftest import hiss, thump
+from .conftest import hiss, kick_and_blank_zip, thump
 
 
 def test_tags_every_format_and_skips_the_corrupt_file(library_dir, small_pack, tmp_path):
@@ -321,17 +321,8 @@ def test_a_file_silent_where_the_tagger_listens_says_where_its_sound_starts(libr
 
 def test_the_box_records_an_uploaded_silent_sample_as_not_tagged(small_pack, tmp_path):
     """The box tags uploads with the same code: a silent sample in an upload gets no tags, with its reason."""
-    import io
-    import zipfile
-
     from device.api.libraries import Libraries
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, audio in (("kit/kick.wav", thump(16000)), ("kit/blank.wav", np.zeros(8000, np.float32))):
-            wav = io.BytesIO()
-            sf.write(wav, audio, 16000, format="WAV")
-            zf.writestr(name, wav.getvalue())
-    (tmp_path / "up.zip").write_bytes(buf.getvalue())
+    (tmp_path / "up.zip").write_bytes(kick_and_blank_zip())
     libs = Libraries(tmp_path / "libraries")
     lid = libs.ingest(tmp_path / "up.zip", "kit", small_pack, "t1")["id"]
     info = libs.wait(lid, timeout=60)

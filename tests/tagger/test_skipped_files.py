@@ -15,7 +15,7 @@ from device.library.runner import SILENT_LEVEL, PackTagger, not_taggable
 from hatbox.cli import main
 from hatbox.errors import AudioFileError
 
-from .conftest import thump
+from .conftest import kick_and_blank_zip, thump
 
 REAL_KICK = Path("/usr/share/hydrogen/data/drumkits/BJA_Pacific/BD_06.aiff")     # Debian hydrogen-drumkits
 
@@ -107,21 +107,13 @@ def test_your_tags_on_a_file_that_does_not_decode_can_be_set_and_cleared(library
 
 def test_the_box_api_sets_and_clears_your_tags_on_a_file_the_tagger_skipped(small_pack, tmp_path):
     """PUT /libraries/{id}/files/tags calls the same set_tags: it answered 422 for a skipped file."""
-    import io
     import time
-    import zipfile
 
     from device.api.libraries import default_tagger
     from tests.api.conftest import make_box
     box = make_box(tmp_path, tagger=default_tagger)
     assert box.push(small_pack).status_code in (200, 201)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, audio in (("kit/kick.wav", thump(16000)), ("kit/blank.wav", np.zeros(8000, np.float32))):
-            wav = io.BytesIO()
-            sf.write(wav, audio, 16000, format="WAV")
-            zf.writestr(name, wav.getvalue())
-    lid = box.client.post("/libraries", content=buf.getvalue(), headers=box.auth).json()["id"]
+    lid = box.client.post("/libraries", content=kick_and_blank_zip(), headers=box.auth).json()["id"]
     end = time.monotonic() + 30
     while box.client.get(f"/libraries/{lid}", headers=box.auth).json()["state"] == "tagging":
         assert time.monotonic() < end

@@ -53,3 +53,23 @@ def find_text(surface: Any, text: str, size: int, colour: tuple[int, int, int], 
 
 def pixel(surface: Any, x: float, y: float) -> tuple[int, int, int]:
     return tuple(surface.get_at((int(round(x)), int(round(y)))))[:3]
+
+
+def panel_on(title: str, data: Any, status: dict[str, Any] | None = None,
+             size: tuple[int, int] = (800, 480)) -> Any:
+    """A Panel of ``size`` (w, h px) over ``data`` with a RecordingControl (its ``sent`` lists what the
+    panel asked of the engine), given ``status`` first when there is one, showing the page ``title``."""
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    panel = Panel(RecordingControl(), data, size)
+    if status is not None:
+        panel.set_status(status)
+    panel.show_title(title)
+    return panel
+
+
+def drawn(pg: Any, panel: Any) -> Any:
+    """A new surface of the panel's size with the panel drawn on it."""
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    return surface

@@ -16,9 +16,8 @@ from device.ui.demo import manifest
 from device.ui.events import EncoderTurn, Touch
 from device.ui.pages.effect import HOLD_STATUSES
 from device.ui.panel import Panel
-from device.ui.shots import RecordingControl
 from export.manifest import Knob
-from tests.ui.conftest import find_text
+from tests.ui.conftest import drawn, find_text, panel_on
 
 GAIN = Knob("gain", 0.0, 10.0, 5.0, "dB")
 TONE = Knob("tone", 200.0, 8000.0, 1200.0, "Hz", "log")
@@ -32,16 +31,12 @@ def _status(**knobs: float) -> dict[str, Any]:
 
 
 def _panel(pg: Any, status: dict[str, Any]) -> Panel:
-    panel = Panel(RecordingControl(), MemoryData(pack_list=[FX]), (800, 480))
-    panel.set_status(status)
-    panel.show_title("Effect")
-    return panel
+    return panel_on("Effect", MemoryData(pack_list=[FX]), status)
 
 
 def _shown(pg: Any, panel: Panel, text: str) -> bool:
     """Whether the first dial (gain) shows ``text`` as its value, checked in pixels."""
-    surface = pg.Surface(panel.size)
-    panel.draw(surface)
+    surface = drawn(pg, panel)
     (_, r, box) = panel.page.dials[0]
     return bool(find_text(surface.subsurface(box), text, max(18, int(r * 0.45)), D.TEXT))
 

@@ -11,8 +11,7 @@ from device.ui.demo import demo_data, demo_status
 from device.ui.events import Touch
 from device.ui.pages.effect import HOLD_STATUSES
 from device.ui.panel import MESSAGE_SIZE, TAB_H, Panel
-from device.ui.shots import RecordingControl
-from tests.ui.conftest import find_text
+from tests.ui.conftest import drawn, find_text, panel_on
 from tests.ui.test_fault_notice import BrokenSource, Rig
 
 
@@ -21,18 +20,12 @@ def _status(synth: bool = False, sampler: bool = False) -> dict[str, Any]:
 
 
 def _play(pg: Any, status: dict[str, Any] | None = None, size: tuple[int, int] = (800, 480)) -> Panel:
-    panel = Panel(RecordingControl(), demo_data(), size)
-    if status is not None:
-        panel.set_status(status)
-    panel.show_title("Play")
-    return panel
+    return panel_on("Play", demo_data(), status, size)
 
 
 def _button(pg: Any, panel: Panel, slot: str) -> str:
     """What the slot's button shows, checked in pixels: "off" (not bypassed), "on" (lit), "fault" (red)."""
-    surface = pg.Surface(panel.size)
-    panel.draw(surface)
-    btn = surface.subsurface(panel.page.bypass_btns[slot])
+    btn = drawn(pg, panel).subsurface(panel.page.bypass_btns[slot])
     shown = {"off": bool(find_text(btn, f"bypass {slot}", 24, D.TEXT)),
              "on": bool(find_text(btn, f"BYPASS {slot.upper()}", 24, D.BG)) and btn.get_at((10, 22))[:3] == D.ACCENT,
              "fault": bool(find_text(btn, f"{slot.upper()} FAULT", 24, D.BG)) and btn.get_at((10, 22))[:3] == D.BAD}
@@ -98,8 +91,7 @@ def test_a_faulted_source_shows_red_and_a_tap_turns_it_back_on(pg: Any, slot: st
     words = panel.state.toast
     assert words.endswith(f"tap {slot.upper()} FAULT to turn it back on")
     line = D.fit(panel.ctx.fonts, panel.state.toast_lines()[0], MESSAGE_SIZE, panel.size[0] - 20)
-    surface = pg.Surface(panel.size)
-    panel.draw(surface)
+    surface = drawn(pg, panel)
     assert f"tap {slot.upper()} FAULT" in line and find_text(surface.subsurface(pg.Rect(0, 0, 800, TAB_H)), line,
                                                             MESSAGE_SIZE, D.BAD)
     unit.bad = False
