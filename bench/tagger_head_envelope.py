@@ -9,8 +9,6 @@ kits, the criterion that looks at no test kit; ``fixed`` and ``loko``: averaged 
     .venv/bin/python bench/tagger_head_envelope.py        (about 6 minutes; prints, writes nothing)
 """
 import sys
-import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,21 +37,15 @@ def main() -> None:
     cfg = TaggerConfig()
     fixed, loko, tags = R.saved_runs()
     side = R.side(tags)
-    clips, base, paths, kit, family, y = side.clips, side.x, side.paths, side.kit, side.family, side.y
+    clips, base = side.clips, side.x
     front = FftLogMel(cfg.spec)
     with torch.no_grad():
         mel = torch.cat([front(torch.from_numpy(np.ascontiguousarray(clips[s:s+64, :cfg.clip_samples]))) for s in range(0, len(clips), 64)])
     variants = {"shipped": base}
     for g in (8, 16, 32):
         variants[f"+env{g}"] = np.concatenate([base, envelope(mel, g).double().numpy()], axis=1)
-    for c in (STATS_C,):
-        for name, x in variants.items():
-            t0 = time.monotonic()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                r = R.score(lambda: R.lr_head(c), x, paths, kit, family, y, len(tags), fixed, loko)
-            print(f"{name:<10} C={c} across {r['across']:.4f} alone {r['fixed_head_alone']:.3f} fixed {np.mean(r['fixed']):.4f} "
-                  f"[{min(r['fixed']):.3f}-{max(r['fixed']):.3f}] loko {np.mean(r['loko']):.4f} ({time.monotonic()-t0:.0f}s) diff {r['max_prob_diff']:.2g}", flush=True)
+    R.score_variants(variants, side, fixed, loko, len(tags), STATS_C)
+
 
 if __name__ == "__main__":
     main()

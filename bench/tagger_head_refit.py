@@ -174,6 +174,25 @@ def score(make: Callable[[], object], x: np.ndarray, paths: np.ndarray, kit: np.
     return out
 
 
+def score_variants(variants: dict[str, np.ndarray], side: Side, fixed: list, loko: list, n_tags: int,
+                   c: float = STATS_C) -> dict[str, dict[str, float]]:
+    """Score each head feature set [I, F] of ``variants`` (a logistic-regression head, inverse regularisation ``c``)
+    as :func:`score` does, printing one line each; their figures by name."""
+    out: dict[str, dict[str, float]] = {}
+    for name, x in variants.items():
+        t0 = time.monotonic()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = score(lambda: lr_head(c), x, side.paths, side.kit, side.family, side.y, n_tags, fixed, loko)
+        print(f"{name:<10} C={c} across {r['across']:.4f} alone {r['fixed_head_alone']:.3f} fixed "
+              f"{np.mean(r['fixed']):.4f} [{min(r['fixed']):.3f}-{max(r['fixed']):.3f}] loko {np.mean(r['loko']):.4f} "
+              f"({time.monotonic() - t0:.0f}s)", flush=True)
+        out[name] = {"across": r["across"], "fixed_head_alone": r["fixed_head_alone"],
+                     "fixed": float(np.mean(r["fixed"])), "fixed_min": min(r["fixed"]),
+                     "fixed_max": max(r["fixed"]), "loko": float(np.mean(r["loko"]))}
+    return out
+
+
 def main() -> int:
     choices = heads()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

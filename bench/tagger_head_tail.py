@@ -10,8 +10,6 @@ level stays under -20 / -40 / -60 dB below the peak (50 ms RMS frames), and the 
 """
 import json
 import sys
-import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tagger_head_refit as R  # noqa: E402
 from trainer.tagger.data import load_clips  # noqa: E402
-from trainer.tagger.train import STATS_C  # noqa: E402
 
 TAIL_RATE, TAIL_SECONDS, FRAME = 16000, 8.0, 800        # Hz, s, samples (50 ms)
 
@@ -47,25 +44,14 @@ def tail_features(long: np.ndarray) -> np.ndarray:
 def main() -> None:
     fixed, loko, tags = R.saved_runs()
     side = R.side(tags)
-    base, paths, kit, family, y = side.x, side.paths, side.kit, side.family, side.y
+    base, y = side.x, side.y
     long = load_clips(side.items, TAIL_RATE, int(TAIL_RATE * TAIL_SECONDS))
     tail = tail_features(long)
     for t, name in enumerate(tags):
         print(f"{name:<11} seconds to -40 dB: median {np.median(10 ** tail[y == t, 1]):.2f}")
     variants = {"shipped": base, "+tail": np.concatenate([base, tail], axis=1),
                 "+tail3": np.concatenate([base, tail[:, :3]], axis=1)}
-    results: dict[str, dict[str, float]] = {}
-    for name, x in variants.items():
-        t0 = time.monotonic()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            r = R.score(lambda: R.lr_head(STATS_C), x, paths, kit, family, y, len(tags), fixed, loko)
-        print(f"{name:<8} across {r['across']:.4f} alone {r['fixed_head_alone']:.3f} fixed {np.mean(r['fixed']):.4f} "
-              f"[{min(r['fixed']):.3f}-{max(r['fixed']):.3f}] loko {np.mean(r['loko']):.4f} ({time.monotonic()-t0:.0f}s)",
-              flush=True)
-        results[name] = {"across": r["across"], "fixed_head_alone": r["fixed_head_alone"],
-                         "fixed": float(np.mean(r["fixed"])), "fixed_min": min(r["fixed"]),
-                         "fixed_max": max(r["fixed"]), "loko": float(np.mean(r["loko"]))}
+    results = R.score_variants(variants, side, fixed, loko, len(tags))
     medians = {name: float(np.median(10 ** tail[y == t, 1])) for t, name in enumerate(tags)}
     out = Path(__file__).resolve().parent / "results" / "tagger_head_tail.json"
     out.write_text(json.dumps({"seconds_to_minus40_db_median": medians, "heads": results}, indent=1))
