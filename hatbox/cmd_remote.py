@@ -167,6 +167,11 @@ def _check_limit(client: Any, path: Path, key: str) -> None:
 
 
 # ------------------------------------------------------------------------- commands
+# Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
+# ``python -m device.api --sim``) logs it as "pairing code: XXXXXX"; one with a panel does both.
+CODE_PLACE = "the code on the box's panel (or in its log: 'pairing code: ...')"
+
+
 def pair(args: argparse.Namespace) -> int:
     url = check_url(args.url) if args.url else _discover()
     code = _pairing_code(args.code)
@@ -181,7 +186,7 @@ def pair(args: argparse.Namespace) -> int:
 
 def _pairing_code(given: str | None) -> str:
     """The code from --code, or asked for; a clear error when there is none (closed stdin, empty answer)."""
-    no_code = HatboxError("no pairing code given", hint="pass the code shown on the box's panel: --code ABC123")
+    no_code = HatboxError("no pairing code given", hint=f"pass {CODE_PLACE}: --code ABC123")
     if given is None:
         try:
             given = input("pairing code shown on the box: ")
@@ -375,7 +380,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(cli: Any) -> None:
-    p = cli.command("pair", "pair this computer with a box (enter the code shown on its panel)", pair)
+    p = cli.command("pair", "pair this computer with a box (enter the code on its panel, or in its log)", pair)
     p.add_argument("url", nargs="?", help="e.g. http://hatbox.local:8750 (default: look on the network)")
     p.add_argument("--code", help="the pairing code (asked for if missing)")
     p.add_argument("--name", default=os.uname().nodename[:64], help="this computer's name on the box")

@@ -1,7 +1,9 @@
 """Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), else
-Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error."""
+Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
+:func:`listed_file` finds the file a CSV cell names, also when the name is not valid UTF-8."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hatbox.errors import DataError
@@ -30,3 +32,17 @@ def csv_text(path: Path, notes: list[str] | None = None) -> str:
     if notes is not None:
         notes.append(f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)")
     return text
+
+
+def listed_file(folder: Path, name: str, *, cp1252: bool) -> Path:
+    """The file a CSV cell names: ``name`` if absolute, else ``folder / name`` (``folder``: the one relative
+    names start from, the CSV's own).  In a CSV read as Windows-1252 (``cp1252``: :func:`csv_text` said so) a
+    name that is no file as text is looked up by the bytes the CSV holds for it: a name that is not valid
+    UTF-8 (a Latin-1 "caf\\xe9.wav" from an old sample CD, as ``ls > list.csv`` writes it), or, in a CSV
+    that holds such a name, a UTF-8 one beside it.  When neither is a file, the text's path (for the error)."""
+    f = Path(name) if Path(name).is_absolute() else folder / name
+    if not cp1252 or f.is_file():
+        return f
+    exact = Path(os.fsdecode(name.encode("cp1252")))      # cp1252 text -> the very bytes it was read from
+    exact = exact if exact.is_absolute() else folder / exact
+    return exact if exact.is_file() else f

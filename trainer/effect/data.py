@@ -1,7 +1,9 @@
 """Effect training data: ``pairs.csv`` (or one input/target pair), checked and latency-aligned.
 
 ``pairs.csv`` columns: ``input,output,<knob>...``; one row per recording; paths relative to the
-folder; knob values in the gear's units; a knob header may carry its unit, e.g. ``drive[dB]``.
+folder (in a CSV read as Windows-1252, a name that is not valid UTF-8 is found by the bytes the CSV
+holds: :func:`trainer.csvtext.listed_file`); knob values in the gear's units; a knob header may carry
+its unit, e.g. ``drive[dB]``.
 Knob ranges are the min/max seen; a column that never changes is not a knob (dropped, noted).
 At most :data:`export.manifest.MAX_KNOBS` columns may change, checked from the CSV alone, before
 any audio is read (:func:`check_knob_count`).
@@ -24,7 +26,7 @@ import numpy as np
 from device.audio import audiofile
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
-from trainer.csvtext import csv_text
+from trainer.csvtext import csv_text, listed_file
 from trainer.effect.align import find_latency, shift
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
@@ -309,8 +311,9 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
-    notes: list[str] = []
-    columns, rows = read_rows(folder, csv_name, notes)
+    said: list[str] = []                       # read_rows' note when the CSV was read as Windows-1252
+    columns, rows = read_rows(folder, csv_name, said)
+    notes = list(said)
     settings = [{name: _number(row[col], f"{csv_name} line {line}") for col, name, _ in columns}
                 for line, row in rows]
     if not keep_all_columns:                   # before any audio is read: a refusal costs no decoding
@@ -319,7 +322,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     rate: int | None = None
     for (line, row), setting in zip(rows, settings):
         where = f"{csv_name} line {line}"
-        src, dst = (folder / row[k].strip() for k in ("input", "output"))
+        src, dst = (listed_file(folder, row[k].strip(), cp1252=bool(said)) for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
         pairs.append(pair)
     common_latency(pairs)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
-from trainer.csvtext import csv_text
+from trainer.csvtext import csv_text, listed_file
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -137,25 +136,12 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     items, missing = [], []
     for name, tags in rows:
-        f = _listed_file(path, name, cp1252=bool(said))
+        f = listed_file(path.parent, name, cp1252=bool(said))
         (items if f.is_file() else missing).append(Item(f, tags))
     if missing:
         n = len(missing)
         raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0].path}")
     return items
-
-
-def _listed_file(csv_path: Path, name: str, *, cp1252: bool) -> Path:
-    """The file a CSV row names (absolute, or relative to the CSV's folder).  In a CSV read as Windows-1252
-    a name that is no file as text is looked up by the bytes the CSV holds for it: a name that is not valid
-    UTF-8 (a Latin-1 "caf\\xe9.wav" from an old sample CD, as ``ls > list.csv`` writes it), or, in a CSV
-    that holds such a name, a UTF-8 one beside it."""
-    f = Path(name) if Path(name).is_absolute() else csv_path.parent / name
-    if not cp1252 or f.is_file():
-        return f
-    exact = Path(os.fsdecode(name.encode("cp1252")))      # cp1252 text -> the very bytes it was read from
-    exact = exact if exact.is_absolute() else csv_path.parent / exact
-    return exact if exact.is_file() else f
 
 
 def tag_list(items: list[Item]) -> list[str]:
