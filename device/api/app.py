@@ -7,11 +7,14 @@ No route opens the owner window that ends a pairing pause (device/api/auth.py): 
 panel's button, physical presence only; whoever starts the panel beside the API hands it
 ``app.state.box.pairing`` in-process.  Uploads are raw request bodies
 (``application/octet-stream``), streamed to disk with a size limit checked against
-Content-Length first and then byte by byte.
+Content-Length first and then byte by byte.  The token is checked when a request starts and, for
+an upload, again where it commits (under :meth:`TokenStore.held`): a token revoked while its upload
+runs gets 401 and the box keeps nothing of that upload.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import math
@@ -110,16 +113,20 @@ class Box:
 
     def activate(self, pid: str) -> M.SlotResult:
         with self.install_lock:
-            before = self.store.pointer()
-            prev, meta = self.store.activate(pid)
-            kind = meta["kind"]
-            if kind in ENGINE_SLOTS:
-                try:
-                    self._load(kind, pid)
-                except ApiError:
-                    self.store.restore_pointer(before)     # the engine kept playing the old pack
-                    raise
-            return M.SlotResult(slot=kind, active=pid, previous=prev)
+            return self.activate_locked(pid)
+
+    def activate_locked(self, pid: str) -> M.SlotResult:
+        """:meth:`activate` for a caller already holding ``install_lock``."""
+        before = self.store.pointer()
+        prev, meta = self.store.activate(pid)
+        kind = meta["kind"]
+        if kind in ENGINE_SLOTS:
+            try:
+                self._load(kind, pid)
+            except ApiError:
+                self.store.restore_pointer(before)     # the engine kept playing the old pack
+                raise
+        return M.SlotResult(slot=kind, active=pid, previous=prev)
 
     def trusted(self) -> list[Any]:
         from export.signing import load_trusted
@@ -153,8 +160,13 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
     try:
         return _box(request).tokens.check(creds.credentials if creds else None)
     except AuthError as exc:
-        raise ApiError(401, "unauthorized", Exception.__str__(exc), hint=exc.hint,
-                       headers={"WWW-Authenticate": "Bearer"}) from None
+        raise _unauthorized(exc) from None
+
+
+def _unauthorized(exc: AuthError, kept: str = "") -> ApiError:
+    """401 for ``exc``; ``kept`` says what the box did not keep (a revoked upload's ``nothing was installed``)."""
+    message = Exception.__str__(exc) + (f"; {kept}" if kept else "")
+    return ApiError(401, "unauthorized", message, hint=exc.hint, headers={"WWW-Authenticate": "Bearer"})
 
 
 # -------------------------------------------------------------------------- uploads
@@ -195,19 +207,27 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- routes
-def _install(box: Box, upload: Path, sha256: str, activate: bool) -> tuple[dict[str, Any], bool, float]:
+def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
+             ) -> tuple[dict[str, Any], bool, float]:
+    """Validate, install and (``activate``) activate an upload; returns (meta, activated, seconds spent
+    validating and installing).  AuthError, the store untouched, when token ``token_id`` has been
+    revoked since the upload began: the token is checked before validating and held (no revoke can
+    slip in) from the last check through the install and the activation."""
     t = time.perf_counter()
+    with box.tokens.held(token_id):
+        pass                                   # revoked during the upload: not even validated
     with box.install_lock:
         try:
             report = validate_pack(upload, box.config.engine, trusted=box.trusted(),
                                    require_signature=box.config.require_signature)
         except PackError as exc:
             raise _from_hatbox(422, "pack rejected", exc) from None
-        meta = box.store.install(upload, report.pack.manifest, sha256,
-                                 {"checks": report.checks, "signed_by": report.signed_by})
-    seconds = time.perf_counter() - t
-    if activate:
-        box.activate(meta["id"])
+        with box.tokens.held(token_id):
+            meta = box.store.install(upload, report.pack.manifest, sha256,
+                                     {"checks": report.checks, "signed_by": report.signed_by})
+            seconds = time.perf_counter() - t
+            if activate:
+                box.activate_locked(meta["id"])
     return meta, activate, seconds
 
 
@@ -229,17 +249,20 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         box = _box(request)
         return [_pack_info(box, m) for m in box.store.list()]
 
-    @app.post("/packs", status_code=201, response_model=M.UploadResult, dependencies=[auth],
+    @app.post("/packs", status_code=201, response_model=M.UploadResult,
               responses=_errors(401, 413, 422, 502), openapi_extra=_BINARY)
-    async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed")
-                          ) -> M.UploadResult:
+    async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
+                          token_id: str = auth) -> M.UploadResult:
         box, t = _box(request), time.perf_counter()
         upload = box.store.new_upload(".hatpack")
         try:
             _, sha = await receive_upload(request, upload, box.config.max_pack_bytes)
             received = time.perf_counter() - t
             loop = asyncio.get_running_loop()
-            meta, activated, checked = await loop.run_in_executor(box.validator, _install, box, upload, sha, activate)
+            meta, activated, checked = await loop.run_in_executor(box.validator, _install, box, upload, sha,
+                                                                  activate, token_id)
+        except AuthError as exc:
+            raise _unauthorized(exc, "nothing was installed") from None
         finally:
             upload.unlink(missing_ok=True)
         return M.UploadResult(pack=_pack_info(box, meta), activated=activated, upload_seconds=received,
@@ -306,17 +329,21 @@ def _library(info: dict[str, Any]) -> M.Library:
 
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
-    @app.post("/libraries", status_code=201, response_model=M.Library, dependencies=[auth],
+    @app.post("/libraries", status_code=201, response_model=M.Library,
               responses=_errors(401, 413, 422, 507), openapi_extra=_BINARY)
-    async def upload_library(request: Request, name: str = Query("library", max_length=64)) -> M.Library:
+    async def upload_library(request: Request, name: str = Query("library", max_length=64),
+                             token_id: str = auth) -> M.Library:
         box = _box(request)
         upload = box.store.new_upload(".archive")
         try:
             await receive_upload(request, upload, box.config.max_library_bytes)
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
+            hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
             info = await asyncio.get_running_loop().run_in_executor(
-                box.validator, box.libraries.ingest, upload, name, pack, tagger)
+                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold)
+        except AuthError as exc:
+            raise _unauthorized(exc, "the library was not kept") from None
         except ArchiveError as exc:
             raise _from_hatbox(422, "archive rejected", exc) from None
         except ApiError:

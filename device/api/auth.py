@@ -32,7 +32,9 @@ never changed); a year of trying succeeds about once in 8,400, or once in 8,300 
 pressed the button every day of it (5 x 365 more codes checked).  The remaining price: a
 stranger with ``OWNER_MISSES / OWNER_CLIENT_MISSES`` (3) or more addresses can use up a window
 (the owner presses again; a press gives them no more than those 5 codes).
-Tokens are revoked by id.
+Tokens are revoked by id.  A token is checked when a request starts; a long request (an upload)
+checks it again where it commits (:meth:`TokenStore.held`), so a token revoked meanwhile changes
+nothing on the box.
 """
 from __future__ import annotations
 
@@ -43,8 +45,9 @@ import math
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError
@@ -233,6 +236,7 @@ class TokenStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._revoking = threading.RLock()     # held by revoke() and by held(): a revoke waits out a commit
         self._tokens: dict[str, dict[str, Any]] = self._load()
 
     def _load(self) -> dict[str, dict[str, Any]]:
@@ -271,8 +275,22 @@ class TokenStore:
         with self._lock:
             return [{"id": tid, "name": e["name"], "created": e["created"]} for tid, e in sorted(self._tokens.items())]
 
+    @contextmanager
+    def held(self, tid: str) -> Iterator[None]:
+        """Run the block only while token ``tid`` is still valid, and keep it from being revoked until
+        the block ends (a revoke waits): AuthError, the block not run, when it was revoked since the
+        request began.  Wrap what a long request commits in it."""
+        with self._revoking:
+            with self._lock:
+                valid = tid in self._tokens
+            if not valid:
+                raise AuthError("this token was revoked while the request ran, so the box refused it",
+                                hint="pair again: hatbox pair URL")
+            yield
+
     def revoke(self, tid: str) -> bool:
-        with self._lock:
+        """Forget token ``tid`` (False: no such token); waits for a commit under :meth:`held` to end."""
+        with self._revoking, self._lock:
             if self._tokens.pop(tid, None) is None:
                 return False
             self._save()

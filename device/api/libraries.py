@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -82,11 +83,15 @@ class Libraries:
     def _save(self, info: dict[str, Any]) -> None:
         write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
 
-    def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None) -> dict[str, Any]:
+    def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
+               hold: Callable[[], AbstractContextManager[Any]] = nullcontext) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
-        file), then start tagging in the background."""
+        file), then start tagging in the background.  ``hold()`` is entered before unpacking and around
+        the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "library"
         lid = f"lib-{slug}-{secrets.token_hex(3)}"
+        with hold():
+            pass
         report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits)
         if not report.accepted:             # nothing to keep: no library of 0 files left on the box
             shutil.rmtree(self.root / lid, ignore_errors=True)
@@ -99,12 +104,13 @@ class Libraries:
         if info["state"] == "untagged":
             info["error"] = "no tagger pack is active"
         try:
-            self._save(info)
-        except BaseException:               # (a full disk) no library without its record: take it away whole
+            with hold():
+                self._save(info)
+                with self._lock:
+                    self._jobs[lid] = info
+        except BaseException:               # (a full disk, a revoked token) no library without its record
             shutil.rmtree(self.root / lid, ignore_errors=True)
             raise
-        with self._lock:
-            self._jobs[lid] = info
         if info["state"] == "tagging":
             self._start(info, tagger_pack)
         return dict(info)

@@ -121,6 +121,9 @@ def check_output(path: str | Path) -> Path:
     """Make sure audio can be written at ``path`` before any work is spent on it (AudioFileError
     otherwise): a name :data:`WRITABLE` knows, not a folder, its folder made and writable."""
     from export.atomic import unwritable
+    if Path(path).is_dir():                  # before the name's ending: a folder is no audio file at all
+        raise AudioFileError(f"cannot write audio to {path}: it is a folder",
+                             hint=f"give the path of the audio file to write (e.g. {Path(path) / 'out.wav'})")
     path = _audio_name(path)
     why = unwritable(path)
     if why:

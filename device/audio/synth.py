@@ -425,7 +425,9 @@ def midi_events(path: str, rate: int) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], int]:
-    """(events, the file's end in samples: its last message, meta messages included)."""
+    """(events, the file's end in samples: its last message, meta messages included).  Formats 0 and 1;
+    metrical timing (ticks per beat, following tempo changes) or SMPTE timing (frames per second x
+    ticks per frame, tempo changes ignored as the standard says)."""
     import os
 
     import mido
@@ -434,18 +436,66 @@ def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], 
                                                                else "no such file"))
     try:
         mid = mido.MidiFile(path)
+    except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
+        raise _unreadable(path, exc) from None
+    _check_midi_header(path, mid.type, mid.ticks_per_beat)
+    try:
         events, t = [], 0.0
-        for m in mid:
-            t += m.time
+        for t, m in _timed_messages(mid):
             msg = _control_of(m)
             if msg is not None:
                 events.append((int(round(t * rate)), msg))
     except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
-        why = str(exc).strip()
-        if not why:
-            why = "empty file" if os.path.getsize(path) == 0 else f"truncated or malformed file ({type(exc).__name__})"
-        raise HatboxError(f"cannot read MIDI file {path}: {why}", hint="is it a standard MIDI file (.mid)?") from None
+        raise _unreadable(path, exc) from None
     return events, int(round(t * rate))
+
+
+def _unreadable(path: str, exc: Exception) -> HatboxError:
+    """The error for a file mido could not read (``exc``), in words."""
+    import os
+    why = str(exc).strip()
+    if not why:
+        why = "empty file" if os.path.getsize(path) == 0 else f"truncated or malformed file ({type(exc).__name__})"
+    return HatboxError(f"cannot read MIDI file {path}: {why}", hint="is it a standard MIDI file (.mid)?")
+
+
+SMPTE_FPS = {24: 24.0, 25: 25.0, 29: 30000 / 1001, 30: 30.0}   # header byte -> frames per second (29: 29.97 drop)
+
+
+def _check_midi_header(path: str, kind: int, division: int) -> None:
+    """HatboxError for a MIDI file whose timing cannot be played: format 2 (independent patterns,
+    no common timeline) or an SMPTE division with a frame rate the standard does not define.
+    ``division`` is the header's 16 bits, as read signed or unsigned."""
+    division &= 0xFFFF
+    if kind == 2:
+        raise HatboxError(f"cannot play MIDI file {path}: it is a format 2 file (independent patterns), "
+                          "which is not supported", hint="save it as a format 0 or format 1 MIDI file")
+    if division & 0x8000:
+        fps, per_frame = 256 - (division >> 8), division & 0xFF
+        if fps not in SMPTE_FPS or per_frame == 0:
+            raise HatboxError(f"cannot play MIDI file {path}: its SMPTE timing ({fps} frames/s x {per_frame} "
+                              "ticks/frame) is not valid (frame rates: 24, 25, 29.97, 30)",
+                              hint="save it with ticks per beat (metrical timing)")
+    elif division == 0:
+        raise HatboxError(f"cannot play MIDI file {path}: its header gives 0 ticks per beat",
+                          hint="is it a standard MIDI file (.mid)?")
+
+
+def _timed_messages(mid: Any) -> Any:
+    """Yield (seconds from the start, message) for every message of a format 0/1 ``mid``, in order."""
+    import mido
+    division = mid.ticks_per_beat & 0xFFFF      # mido reads the header's division as a signed short
+    if not division & 0x8000:                  # metrical: mido follows the tempo map
+        t = 0.0
+        for m in mid:
+            t += m.time
+            yield t, m
+        return
+    seconds_per_tick = 1.0 / (SMPTE_FPS[256 - (division >> 8)] * (division & 0xFF))
+    ticks = 0
+    for m in mido.merge_tracks(mid.tracks):    # delta times in ticks; tempo does not apply
+        ticks += m.time
+        yield ticks * seconds_per_tick, m
 
 
 def _control_of(m: Any) -> dict[str, Any] | None:
