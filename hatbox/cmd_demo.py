@@ -9,7 +9,11 @@ What it does, all through the real parts:
      by the factory tagger;
   4. plays a scripted performance (chords on the neural synth while the pad glides across the four
      timbres; a guitar-like input through the effect while its knob turns) and prints status;
-  5. writes the box's output to DIR/demo-out.wav and a summary to DIR/demo-summary.json.
+  5. writes the box's output to DIR/hatbox-demo/demo-out.wav and a summary to demo-summary.json there.
+
+Everything it makes lies in DIR/hatbox-demo/, a folder it marks as its own (file `.hatbox-demo`).  A later run
+removes only the things it made there; it refuses to use a hatbox-demo/ it did not make, and never touches
+anything else in DIR.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from hatbox.argtypes import number
 from hatbox.errors import HatboxError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,13 +36,24 @@ FACTORY = ROOT / "factory"
 KITS = Path("/usr/share/hydrogen/data/drumkits")
 RATE = 48000
 CHORDS = ((60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62))
+DEFAULT_KIT = "VariBreaks"
+# A demonstration, not a recording session: the plucked input (seconds + 10 s) is synthesised in memory before
+# the box starts, 192 kB and ~0.04 s of CPU per second, so ten minutes stays near 120 MB and ~25 s of set-up.
+MAX_SECONDS = 600.0
+FOLDER = "hatbox-demo"                       # the demo's own folder inside --out
+MARKER = ".hatbox-demo"                      # written first into FOLDER: proof the demo made it
+MARKER_TEXT = "made by `hatbox demo`: its next run removes what it made here (nothing else)\n"
+MADE = ("store", "demo-in.wav", "demo-out.wav", "demo-summary.json", "remote.json")
 
 
 def register(cli: Any) -> None:
     p = cli.command("demo", "run the box on simulated hardware with the factory packs (scripted)", demo)
-    p.add_argument("--out", type=Path, default=Path("hatbox-demo"), help="where the demo writes (default ./hatbox-demo)")
-    p.add_argument("--seconds", type=float, default=16.0, help="length of the scripted performance")
-    p.add_argument("--kit", default="VariBreaks", help="hydrogen drum kit uploaded as the sample library")
+    p.add_argument("--out", type=Path, default=Path("."),
+                   help=f"folder in which the demo makes its own {FOLDER}/ and writes only there (default: .)")
+    p.add_argument("--seconds", type=number(0.0, MAX_SECONDS, "seconds"), default=16.0,
+                   help=f"length of the scripted performance, 0..{MAX_SECONDS:g} (default 16)")
+    p.add_argument("--kit", default=None,
+                   help=f"hydrogen drum kit uploaded as the sample library (default {DEFAULT_KIT})")
 
 
 def pluck_phrase(seconds: float, rate: int = RATE, seed: int = 0) -> np.ndarray:
@@ -78,24 +94,104 @@ def _start_box(out: Path, store: Path, seconds: float) -> tuple[Any, Any, Any, l
 
 
 def _cli(*argv: str) -> None:
-    from hatbox.cli import main
-    if main(list(argv)) != 0:
-        raise HatboxError(f"demo step failed: hatbox {' '.join(argv)}")
+    """Run one `hatbox ARGV...` step in this process.  Its handler is called directly (not through
+    `hatbox.cli.main`) so that Ctrl-C ends the whole demo as an interrupt and a step's error keeps its message."""
+    from hatbox.cli import build_parser
+    args = build_parser().parse_args(list(argv))
+    step = f"hatbox {' '.join(argv)}"
+    try:
+        code = int(args.func(args) or 0)
+    except HatboxError as exc:
+        raise HatboxError(f"demo step failed: {step}: {exc.args[0] if exc.args else exc}",
+                          hint=exc.hint) from None
+    if code != 0:
+        raise HatboxError(f"demo step failed (exit {code}): {step}")
 
 
-def _push_everything(url: str, code: str, out: Path, kit: str) -> None:
-    os.environ["HATBOX_CONFIG"] = str(out / "remote.json")
-    print(f"\n== pairing with the box at {url} (code {code}, as shown on its panel)")
-    _cli("pair", url, "--code", code, "--name", "demo-laptop")
-    for pack in ("effect-drive", "synth-gm4", "tagger-drums"):
-        print(f"\n== hatbox push factory/{pack}.hatpack --activate")
-        _cli("push", str(FACTORY / f"{pack}.hatpack"), "--activate", "--quiet")
-    samples = KITS / kit
-    if samples.is_dir():
-        print(f"\n== hatbox push-library {samples} (tagged on the box by the factory tagger)")
-        _cli("push-library", str(samples), "--name", kit.replace(" ", "_"), "--wait", "--quiet")
-    else:
-        print(f"(no drum kit at {samples}: skipping the library upload; install hydrogen-drumkits)")
+def _installed_kits() -> list[str]:
+    """The names of the hydrogen drum kits in KITS (empty when the package is not installed)."""
+    try:
+        return sorted(p.name for p in KITS.iterdir() if p.is_dir())
+    except OSError:
+        return []
+
+
+def _choose_kit(kit: str | None) -> Path | None:
+    """The kit folder to upload, checked before anything starts.  A kit named on the command line must be
+    installed (HatboxError listing the installed ones otherwise); the default kit is skipped, with a note,
+    when missing."""
+    kits = _installed_kits()
+    name = DEFAULT_KIT if kit is None else kit
+    if name in kits:
+        return KITS / name
+    where = (f"installed kits in {KITS}: {', '.join(kits)}" if kits
+             else f"no kits in {KITS}: install Debian's hydrogen-drumkits")
+    if kit is not None:
+        raise HatboxError(f"no drum kit {kit!r}", hint=where + ("" if kits else ", or leave out --kit"))
+    print(f"(no drum kit {name!r}: skipping the library upload; {where})")
+    return None
+
+
+def _push_everything(url: str, code: str, home: Path, samples: Path | None) -> None:
+    before = os.environ.get("HATBOX_CONFIG")
+    os.environ["HATBOX_CONFIG"] = str(home / "remote.json")
+    try:
+        print(f"\n== pairing with the box at {url} (code {code}, as shown on its panel)")
+        _cli("pair", url, "--code", code, "--name", "demo-laptop")
+        for pack in ("effect-drive", "synth-gm4", "tagger-drums"):
+            print(f"\n== hatbox push factory/{pack}.hatpack --activate")
+            _cli("push", str(FACTORY / f"{pack}.hatpack"), "--activate", "--quiet")
+        if samples is not None:
+            print(f"\n== hatbox push-library {samples} (tagged on the box by the factory tagger)")
+            _cli("push-library", str(samples), "--name", samples.name.replace(" ", "_"), "--wait", "--quiet")
+    finally:
+        if before is None:
+            os.environ.pop("HATBOX_CONFIG", None)
+        else:
+            os.environ["HATBOX_CONFIG"] = before
+
+
+def _own_folder(out: Path) -> Path:
+    """Make (or reuse) the demo's folder out/hatbox-demo and clear what an earlier demo made there.
+
+    A folder is reused only when it holds the demo's marker or is empty; anything else is refused with a
+    HatboxError before a file is touched.  Only the names in MADE are removed, so a user's own files there,
+    and everything else in ``out``, stay as they are."""
+    home = out / FOLDER
+    marker = home / MARKER
+    if home.is_symlink() or (home.exists() and not home.is_dir()):
+        raise HatboxError(f"{home} exists and is not a folder the demo made",
+                          hint="move it away, or give --out another folder")
+    try:
+        if home.is_dir():
+            ours = marker.is_file() and not marker.is_symlink() and \
+                marker.read_text(errors="replace") == MARKER_TEXT
+            if not ours and any(home.iterdir()) and not _made_by_earlier_demo(home):
+                raise HatboxError(f"{home} was not made by `hatbox demo` (no {MARKER} in it): not touching it",
+                                  hint="move it away, or give --out another folder")
+        home.mkdir(parents=True, exist_ok=True)
+        marker.write_text(MARKER_TEXT)
+        for name in MADE:
+            path = home / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+    except OSError as exc:
+        raise HatboxError(f"cannot prepare {home}: {exc.strerror or exc}") from None
+    return home
+
+
+def _made_by_earlier_demo(home: Path) -> bool:
+    """A folder written by the demo before it marked its folders: only the names in MADE, and a
+    demo-summary.json naming this very folder's demo-out.wav (an interrupted earlier run has none: refused)."""
+    try:
+        if not {p.name for p in home.iterdir()} <= set(MADE):
+            return False
+        summary = json.loads((home / "demo-summary.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(summary, dict) and summary.get("output_wav") == str(home / "demo-out.wav")
 
 
 def _perform(control: Any, seconds: float) -> list[dict[str, Any]]:
@@ -171,15 +267,14 @@ def _panel(control: Any, store: Path, seconds: float) -> threading.Thread | None
 
 
 def demo(args: argparse.Namespace) -> int:
-    out: Path = args.out.resolve()
+    samples = _choose_kit(args.kit)
+    out = _own_folder(args.out.resolve())
     store = out / "store"
-    shutil.rmtree(store, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
     print(f"== starting the box (engine process, API, panel) in {out}")
     engine, control, api, codes = _start_box(out, store, args.seconds)
     try:
         _wait_for(codes)
-        _push_everything(api.url, codes[-1], out, args.kit)
+        _push_everything(api.url, codes[-1], out, samples)
         panel = _panel(control, store, args.seconds)
         print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
               "the effect's knob turning")
