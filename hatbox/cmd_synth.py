@@ -65,7 +65,10 @@ def train_synth(args: argparse.Namespace) -> int:
     if not metrics:                      # a torchrun worker other than the first
         return 0
     print(f"wrote {out} (report in {report})")
-    for key in ("heldout_pitch_median_abs_cents", "heldout_mrstft", "train_seconds", "train_steps"):
+    tag = metrics.get("eval_set", "heldout")
+    if tag != "heldout":
+        print("  no held-out notes (no pitch with MIDI % 4 == 1): the figures below are on training notes")
+    for key in (f"{tag}_pitch_median_abs_cents", f"{tag}_mrstft", "train_seconds", "train_steps"):
         print(f"  {key}: {metrics[key]}")
     warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
     if warning:
@@ -78,7 +81,7 @@ def play(args: argparse.Namespace) -> int:
     from device.audio.protect import box_output
     from device.audio.synth import midi_events, render_midi
     from export.pack import read_pack
-    corners = [c.strip() for c in args.corners.split(",")] if args.corners else None
+    corners = parse_corners(args.corners) if args.corners is not None else None
     xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
     audiofile.check_output(args.out)
     midi_events(args.midi, args.rate)
@@ -91,6 +94,18 @@ def play(args: argparse.Namespace) -> int:
     print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the "
           f"output stage{limited})")
     return 0
+
+
+def parse_corners(text: str) -> list[str]:
+    """'A,B,C,D' -> four timbre names, each stripped of surrounding spaces; HatboxError unless there are
+    exactly four non-empty names (whether the pack has them is checked by the synth)."""
+    from hatbox.errors import HatboxError
+    names = [c.strip() for c in text.split(",")]
+    if len(names) != 4 or not all(names):
+        raise HatboxError(f"--corners {text!r}: expected four timbre names separated by commas, e.g. "
+                          f"flute,trumpet,violin,clarinet", hint="`hatbox pack inspect PACK` lists the "
+                                                                "pack's timbre names (extras.names)")
+    return names
 
 
 def midi_seconds(path: str) -> float:

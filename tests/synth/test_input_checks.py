@@ -202,17 +202,17 @@ def test_train_synth_makes_a_valid_name_from_the_out_stem_as_train_effect_does(t
     from trainer.effect.train import _default_name
     seen = _fake_training(monkeypatch)
     out = tmp_path / "my synth (v2).hatpack"
-    assert main(["train", "synth", str(tmp_path), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(out)]) == 0, capsys.readouterr().err
     assert seen == {"out": out, "name": "my_synth__v2"} and is_plain_name(seen["name"])
     assert _default_name(tmp_path / "my synth (v2)", None) == seen["name"]       # one rule for both trainers
-    assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "(((.hatpack")]) == 0
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(tmp_path / "(((.hatpack")]) == 0
     assert seen["name"] == "synth"                                                # nothing left: a fallback
 
 
 def test_train_synth_refuses_a_given_name_that_breaks_the_rule(tmp_path: Path, monkeypatch, capsys) -> None:
     from export.manifest import NAME_RULE
     _no_training(monkeypatch)
-    assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "ok.hatpack"),
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(tmp_path / "ok.hatpack"),
                  "--name", "my synth (v2)"]) == 2
     err = capsys.readouterr().err
     assert "pack name 'my synth (v2)' is not allowed" in err and NAME_RULE in err
@@ -233,7 +233,7 @@ def test_train_synth_rejects_bad_numbers(tmp_path: Path, monkeypatch, capsys, op
     _no_training(monkeypatch)
     out = tmp_path / "o.hatpack"
     with pytest.raises(SystemExit) as exc:
-        main(["train", "synth", str(tmp_path), "--out", str(out), option, value])
+        main(["train", "synth", str(tmp_path / "notes"), "--out", str(out), option, value])
     assert exc.value.code == 2 and f"argument {option}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -287,7 +287,7 @@ def test_no_report_folder_without_a_pack(tmp_path: Path, monkeypatch, capsys) ->
     monkeypatch.setattr(pipeline, "write_report", report)
     monkeypatch.setattr(pipeline, "save_checkpoint", lambda r, p: Path(p).write_bytes(b"ck"))
     monkeypatch.setattr(pipeline, "pack_from_result", no_disk)
-    assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "new" / "o.hatpack")]) == 2
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(tmp_path / "new" / "o.hatpack")]) == 2
     assert "disk full" in capsys.readouterr().err
     assert not (tmp_path / "new").exists()
 

@@ -6,15 +6,21 @@ comes from the file name (``C4.wav``, ``F#3.wav``, ``60.wav``, ``flute_060_100.w
 velocity follows the pitch (``..._060_100``); otherwise 100 is assumed.  Only plausible pitches
 (MIDI 21..108) are taken from names (``take_01.wav`` has none), and a name's pitch must agree with
 the one measured from the audio (within a semitone) where the estimator can measure it.  Hidden
-files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped.
+files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped, and so are hatbox
+training reports (a folder holding ``metrics.json`` or ``checkpoint.pt``), with a note.  Instrument
+folder names must be choosable with ``play --corners`` (no comma, no leading/trailing space), and
+every note file must last at least ``min_note_seconds(seconds)``.
 """
 from __future__ import annotations
 
+import math
 import re
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from scipy.signal import resample_poly
@@ -30,6 +36,10 @@ _NAME_RE = re.compile(r"(?:^|[_\-\s])([A-Ga-g])(#|b|s)?(-?\d)(?=$|[_\-\s.])")
 NAME_PITCHES = (21, 108)            # MIDI pitches a file name may give (A0..C8); other numbers are not pitches
 MEASURABLE_PITCHES = (25.0, 94.0)   # what features.estimate_pitch measures reliably (30..2000 Hz search)
 PITCH_TOLERANCE = 1.0               # semitones a name's pitch may differ from the measured one
+REPORT_JSON = "metrics.json"        # what trainer.synth.report writes into a report folder ...
+REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it: how a report folder is known
+MIN_NOTE_FRACTION = 1 / 8           # a note file must last at least this share of the --seconds crop ...
+MIN_NOTE_SECONDS = 0.1              # ... and never less than this (the loss's 2048-point STFT at 24 kHz is 85 ms)
 
 
 @dataclass
@@ -121,18 +131,85 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
                          "have the pitch measured; if the names are right, pass --trust-names")
 
 
-def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True) -> list[Note]:
-    """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity).  Hidden files
-    and ``__MACOSX`` are skipped; with ``check_names`` a pitch from a file name must agree with the audio."""
+def min_note_seconds(seconds: float) -> float:
+    """The shortest note file (s) accepted for a ``seconds`` crop: shorter notes, padded with silence,
+    would teach the synth mostly silence and set its velocity level from silence (a silent pack)."""
+    return max(MIN_NOTE_SECONDS, MIN_NOTE_FRACTION * seconds)
+
+
+def file_seconds(path: Path) -> float:
+    """Length of an audio file in seconds, from its header (nothing decoded)."""
+    rate, _channels, frames = audiofile.info(path)
+    return frames / rate
+
+
+def check_note_lengths(files: list[Path], seconds: float) -> None:
+    """DataError naming the note files shorter than ``min_note_seconds(seconds)`` (read from their headers,
+    before any note is loaded or measured)."""
+    least = min_note_seconds(seconds)
+    short = [(f, s) for f in files if (s := file_seconds(f)) < least]
+    if not short:
+        return
+    shown = "; ".join(f"{f} ({s * 1000:.0f} ms)" for f, s in short[:5])
+    more = f"; and {len(short) - 5} more" if len(short) > 5 else ""
+    shortest = min(s for _f, s in short)
+    fix = (f"give --seconds {math.floor(shortest / MIN_NOTE_FRACTION * 100) / 100:.2f} or less, or "
+           if shortest >= MIN_NOTE_SECONDS else "")
+    raise DataError(f"{len(short)} note file(s) are shorter than {least * 1000:.0f} ms (an eighth of the "
+                    f"{seconds:g} s each note is padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms): {shown}{more}",
+                    hint=f"{fix}remove them or record longer notes: padded with silence they would train a "
+                         f"silent synth")
+
+
+def check_instrument_names(names: list[str]) -> None:
+    """DataError for instrument folder names that ``play --corners A,B,C,D`` could never choose:
+    a comma (the separator) or leading/trailing white space (stripped from each name)."""
+    bad = [n for n in names if "," in n or n != n.strip()]
+    if bad:
+        raise DataError(f"instrument folder name(s) {', '.join(repr(n) for n in bad)} cannot be chosen with "
+                        f"play --corners (names there are separated by commas and stripped of spaces)",
+                        hint="rename the folder(s) without commas and without spaces at the start or end "
+                             "(e.g. 'Sax, alto' -> 'Sax alto')")
+
+
+def is_report_folder(folder: Path) -> bool:
+    """True for a hatbox training report (it holds the report's JSON or the checkpoint), not an instrument."""
+    return (folder / REPORT_JSON).is_file() or (folder / REPORT_CHECKPOINT).is_file()
+
+
+def _print_note(text: str) -> None:
+    print(f"note: {text}", file=sys.stdout, flush=True)
+
+
+def instrument_folders(root: Path, note: Callable[[str], None] = _print_note) -> list[Path]:
+    """The instrument folders of a note set, sorted: hidden folders are left out, and report folders
+    (``is_report_folder``) too, each with a ``note``."""
+    folders = []
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and not audiofile.hidden_name(p.name)):
+        if is_report_folder(d):
+            note(f"skipped {d}: a hatbox training report, not an instrument")
+        else:
+            folders.append(d)
+    return folders
+
+
+def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True,
+                note: Callable[[str], None] = _print_note) -> list[Note]:
+    """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity).  Hidden files,
+    ``__MACOSX`` and report folders are skipped; instrument names must work with ``play --corners``;
+    note files shorter than ``min_note_seconds(seconds)`` are refused; with ``check_names`` a pitch from a
+    file name must agree with the audio."""
     if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"no note folder at {root}")
-    notes = [load_note(f, d.name, rate, seconds)
-             for d in sorted(p for p in root.iterdir() if p.is_dir() and not audiofile.hidden_name(p.name))
-             for f in sorted(d.iterdir())
+    folders = instrument_folders(root, note)
+    check_instrument_names([d.name for d in folders])
+    files = [(d.name, f) for d in folders for f in sorted(d.iterdir())
              if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not audiofile.hidden_name(f.name) and f.is_file()]
+    check_note_lengths([f for _name, f in files], seconds)
+    notes = [load_note(f, name, rate, seconds) for name, f in files]
     if check_names:
         check_name_pitches(notes)
     if not notes:
@@ -189,6 +266,15 @@ def build_fluid_set(out: str | Path, programs: dict[str, int] | None = None,
 
 
 def split_heldout(notes: list[Note], every: int = 4, phase: int = 1) -> tuple[list[Note], list[Note]]:
-    """(train, held-out): held-out notes are the pitches with ``round(pitch) % every == phase``."""
-    held = [n for n in notes if int(round(n.pitch)) % every == phase]
-    return [n for n in notes if int(round(n.pitch)) % every != phase], held
+    """(train, held-out): held-out notes are the pitches with ``round(pitch) % every == phase``, except that
+    every instrument keeps at least one trained note: where all of an instrument's notes fall on held-out
+    pitches, its first note in (pitch, velocity, path) order is trained and the others stay held out.
+    So no instrument is left untrained (its timbre would stay random)."""
+    held_pitch = lambda n: int(round(n.pitch)) % every == phase     # noqa: E731
+    keep: set[int] = set()          # id() of notes trained although on a held-out pitch
+    for inst in sorted({n.instrument for n in notes}):
+        own = [n for n in notes if n.instrument == inst]
+        if all(held_pitch(n) for n in own):
+            keep.add(id(min(own, key=lambda n: (n.pitch, n.velocity, n.path))))
+    train = [n for n in notes if not held_pitch(n) or id(n) in keep]
+    return train, [n for n in notes if held_pitch(n) and id(n) not in keep]

@@ -10,7 +10,7 @@ from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
-from trainer.synth.data import load_folder
+from trainer.synth.data import REPORT_CHECKPOINT, load_folder
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -52,6 +52,20 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
         _check_writable(folder, what)
 
 
+def check_outside_notes(folder: Path, out: Path, report: Path) -> None:
+    """HatboxError when ``out`` or ``report`` lies inside the note folder: the next training would read
+    the report's WAVs as an instrument."""
+    try:
+        root = folder.resolve()
+    except (OSError, RuntimeError):
+        return                                  # load_folder names a bad note folder
+    for path, what in ((out, "--out"), (report, "--report")):
+        if path.resolve() == root or root in path.resolve().parents:
+            raise HatboxError(f"{what} {path} is inside the note folder {folder}",
+                              hint="write the pack and its report outside the note folder (the report's WAVs "
+                                   "would be read as notes by the next training)")
+
+
 def _check_writable(folder: Path, what: str) -> None:
     """HatboxError unless files can be created under ``folder`` (export.atomic.unwritable)."""
     why = unwritable(folder / "probe")
@@ -67,13 +81,14 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     ``name`` None: the pack is named after ``out``'s stem, cleaned into a valid name the way
     `train effect` cleans its default (export.manifest.pack_name); a ``name`` given is used as it is, or
     refused when it breaks the manifest's rule.  The options, the output paths and the data are all
-    checked before training starts; a report folder is only left behind together with the pack it
-    describes."""
+    checked before training starts (``out`` and ``report`` must lie outside ``folder``); a report folder
+    is only left behind together with the pack it describes."""
     out = Path(out)
     name = pack_name(out.stem, "synth") if name is None else name
     report = Path(report) if report else out.with_name(out.stem + "_report")
     check_options(minutes=minutes, seconds=seconds, threads=threads)
     check_outputs(out, name, report)
+    check_outside_notes(Path(folder), out, report)
     try:
         accel.pick_device(device)
     except (RuntimeError, ValueError):
@@ -86,6 +101,6 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
         return {}
     with made_folder_undone(report):              # no report without a pack
         metrics = write_report(result, ho, report)
-        save_checkpoint(result, report / "checkpoint.pt")
+        save_checkpoint(result, report / REPORT_CHECKPOINT)
         pack_from_result(result, out, name, metrics)
     return metrics

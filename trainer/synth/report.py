@@ -1,4 +1,5 @@
-"""Training report: held-out pitch accuracy and spectral distance, spectrograms and audio of held-out notes."""
+"""Training report: held-out pitch accuracy and spectral distance, spectrograms and audio of held-out notes
+(of training notes, labelled so, when a note set has no held-out pitch)."""
 from __future__ import annotations
 
 import json
@@ -8,33 +9,45 @@ import numpy as np
 import torch
 
 from device.audio import audiofile
+from trainer.synth.data import REPORT_JSON
 from trainer.synth.features import cents_error
 from trainer.synth.loss import multires_stft
-from trainer.synth.train import NoteSet, TrainResult, render_notes
+from trainer.synth.train import HELDOUT, NoteSet, TrainResult, render_notes
 
 
-def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict[str, float]:
-    """Median |pitch error| (cents) and mean multi-resolution STFT distance of resynthesised held-out notes."""
+def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict:
+    """Median |pitch error| (cents) and mean multi-resolution STFT distance of the resynthesised evaluation
+    notes.  Keys start with ``result.eval_set``: ``heldout_*`` for held-out notes, ``train_set_*`` when there
+    were none and training notes were scored (then ``heldout_notes`` is 0)."""
     rate = result.model.cfg.rate
     pred = render_notes(result.model, ho)
     cents = [cents_error(p.numpy(), rate, float(pitch)) for p, pitch in zip(pred, ho.pitch)]
     dist = [float(multires_stft(p[None], t[None])) for p, t in zip(pred, ho.audio)]
-    return {"heldout_pitch_median_abs_cents": float(np.median(np.abs(cents))),
-            "heldout_pitch_p90_abs_cents": float(np.percentile(np.abs(cents), 90)),
-            "heldout_mrstft": float(np.mean(dist)), "heldout_notes": len(ho),
+    tag = result.eval_set
+    return {"eval_set": tag, f"{tag}_pitch_median_abs_cents": float(np.median(np.abs(cents))),
+            f"{tag}_pitch_p90_abs_cents": float(np.percentile(np.abs(cents), 90)),
+            f"{tag}_mrstft": float(np.mean(dist)), "heldout_notes": len(ho) if tag == HELDOUT else 0,
+            **({} if tag == HELDOUT else {f"{tag}_notes": len(ho)}),
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2)}
 
 
+FLOOR_DB = -130.0       # the spectrograms' floor: power density below it (silence, padding) is drawn at it
+
+
 def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, fmax: float = 8000.0) -> Path:
-    """One row per (title, audio) pair: log-magnitude spectrograms up to ``fmax`` Hz, saved as PNG."""
+    """One row per (title, audio [N]) pair: power spectral density in dB (floored at ``FLOOR_DB``, so
+    silent frames never take the log of 0) up to ``fmax`` Hz, saved as PNG."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import mlab
     fig, axes = plt.subplots(len(pairs), 1, figsize=(8, 1.8 * len(pairs)), squeeze=False)
     for ax, (title, x) in zip(axes[:, 0], pairs):
         nfft = 2048 if rate > 32000 else 1024
-        ax.specgram(x + 1e-9, NFFT=nfft, Fs=rate, noverlap=nfft * 3 // 4, cmap="magma", vmin=-130)
+        spec, freqs, times = mlab.specgram(np.asarray(x, np.float64), NFFT=nfft, Fs=rate, noverlap=nfft * 3 // 4)
+        db = 10.0 * np.log10(np.maximum(spec, 10.0 ** (FLOOR_DB / 10.0)))
+        ax.pcolormesh(times, freqs, db, cmap="magma", vmin=FLOOR_DB, shading="auto")
         ax.set_ylim(0, min(fmax, rate / 2))
         ax.set_title(title, fontsize=8)
         ax.set_ylabel("Hz", fontsize=7)
@@ -45,22 +58,24 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
 
 
 def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio: int = 4) -> dict:
-    """Metrics JSON, a spectrogram PNG and real/model WAVs of ``n_audio`` held-out notes per instrument."""
+    """Metrics JSON, a spectrogram PNG and real/model WAVs of ``n_audio`` evaluation notes per instrument
+    (held-out notes; training notes, in files named ``train_set_*``, when there were none)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     metrics = heldout_metrics(result, ho)
     rate = result.model.cfg.rate
     pred = render_notes(result.model, ho).numpy()
+    prefix = "" if result.eval_set == HELDOUT else f"{result.eval_set}_"
     pairs = []
     for k, name in enumerate(result.names):
         idx = torch.nonzero(ho.inst == k).flatten()[:n_audio].tolist()
         for i in idx:
             tag = f"{name}_{int(ho.pitch[i])}_{int(ho.velocity[i])}"
-            audiofile.write(out / f"{tag}_real.wav", ho.audio[i].numpy(), rate)
-            audiofile.write(out / f"{tag}_model.wav", pred[i], rate)
+            audiofile.write(out / f"{prefix}{tag}_real.wav", ho.audio[i].numpy(), rate)
+            audiofile.write(out / f"{prefix}{tag}_model.wav", pred[i], rate)
         if idx:
             pairs += [(f"{name} {int(ho.pitch[idx[0]])} real", ho.audio[idx[0]].numpy()),
                       (f"{name} {int(ho.pitch[idx[0]])} model", pred[idx[0]])]
-    spectrogram_png(pairs, rate, out / "heldout_spectrograms.png")
-    (out / "metrics.json").write_text(json.dumps({**metrics, "history": result.history}, indent=1))
+    spectrogram_png(pairs, rate, out / f"{result.eval_set}_spectrograms.png")
+    (out / REPORT_JSON).write_text(json.dumps({**metrics, "history": result.history}, indent=1))
     return metrics
