@@ -30,8 +30,10 @@ def library_name(src: Path) -> str:
     an archive's without its .zip / .tar / .tar.gz / .tgz ..."""
     if src.is_dir():
         return src.resolve().name or "library"
+    from device.library.archive import ARCHIVE_SUFFIXES
+
     name = src.name
-    for ext in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar"):
+    for ext in ARCHIVE_SUFFIXES:
         if name.lower().endswith(ext):
             return name[:-len(ext)] or "library"
     return src.stem or "library"
@@ -255,20 +257,40 @@ def keygen(args: argparse.Namespace) -> int:
 
 def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
+    name = _library_name_for(src, args.name)      # before a byte is packed or sent
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         archive, skipped = _as_archive(src, Path(tmp))
         if skipped:
-            print(f"left out of {safe_text(src.name or src)}: {len(skipped)}")
+            print(f"note: left out of {safe_text(src.name or src)}: {len(skipped)}")
             for path, why in skipped:
                 print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
         _check_limit(c, archive, "max_library_bytes")
-        body = upload(c, "/libraries", archive, {"name": args.name or library_name(src)}, args.quiet)
+        body = upload(c, "/libraries", archive, {"name": name}, args.quiet)
         _print_library(body)
         if args.wait and body["state"] == "tagging":
             body = _follow(c, body["id"], args.quiet)
             print(f"tagging {safe_text(body['state'])}"
                   + (f": {safe_text(body['error'])}" if body.get("error") else ""))
     return 0
+
+
+def _library_name_for(src: Path, given: str | None) -> str:
+    """The library's name on the box: ``given`` (HatboxError if the box would refuse it), else the folder's
+    or archive's own name, shortened to what the box takes (with a note)."""
+    from device.library.archive import LIBRARY_NAME_MAX_CHARS, library_name_problem
+
+    if given:
+        why = library_name_problem(given)
+        if why:
+            raise HatboxError(f"--name: {why}; nothing was sent",
+                              hint=f"give a shorter --name (at most {LIBRARY_NAME_MAX_CHARS} characters)")
+        return given
+    name = library_name(src)
+    if library_name_problem(name):
+        name = name[:LIBRARY_NAME_MAX_CHARS].rstrip() or "library"
+        print(f"note: the library is named {safe_text(name)!r} on the box (a name is at most "
+              f"{LIBRARY_NAME_MAX_CHARS} characters; --name gives another)")
+    return name
 
 
 def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:

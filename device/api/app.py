@@ -40,7 +40,7 @@ from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.control import Control
-from device.library.archive import ArchiveError, Limits
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, Limits
 from device.store import PackStore, StoreError
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
@@ -331,7 +331,7 @@ def _library(info: dict[str, Any]) -> M.Library:
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=M.Library,
               responses=_errors(401, 413, 422, 507), openapi_extra=_BINARY)
-    async def upload_library(request: Request, name: str = Query("library", max_length=64),
+    async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
         box = _box(request)
         upload = box.store.new_upload(".archive")

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from device.library.archive import ArchiveError, ArchiveReport, Limits, unpack_archive
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError
 
@@ -98,7 +98,7 @@ class Libraries:
             why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
             more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
             raise ArchiveError("no audio file in the archive was accepted" + (f" ({why}{more})" if why else ""))
-        info = {"id": lid, "name": name[:64], **report.to_dict(), "tagger": tagger_id,
+        info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], **report.to_dict(), "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":

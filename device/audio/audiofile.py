@@ -53,9 +53,23 @@ def reason(exc: Exception, path: str | Path | None = None) -> str:
     return text.replace(repr(name), f"'{os.fspath(path)}'") if isinstance(name, bytes) else text
 
 
+EMPTY_FILE = "empty file (0 bytes)"
+
+
+def empty_file_problem(path: str | Path) -> str:
+    """:data:`EMPTY_FILE` for a file of 0 bytes (libsndfile only says "Format not recognised"), else ""
+    (also for a path that cannot be examined: opening it says why)."""
+    try:
+        return EMPTY_FILE if os.stat(path).st_size == 0 else ""
+    except OSError:
+        return ""
+
+
 def info(path: str | Path) -> tuple[int, int, int]:
     """(sample_rate Hz, channels, frames) without decoding the audio; any name the file system holds."""
     path = Path(path)
+    if empty_file_problem(path):
+        raise AudioFileError(f"cannot read {path}: {EMPTY_FILE}")
     try:
         i = sf.info(sound_name(path))
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
@@ -73,6 +87,8 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
     path = Path(path)
     if not path.is_file():
         raise AudioFileError(f"no audio file at {path}")
+    if empty_file_problem(path):
+        raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
     try:
         data, rate = sf.read(sound_name(path), frames=-1 if max_frames is None else max_frames,
                              dtype="float32", always_2d=True)

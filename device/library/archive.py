@@ -6,7 +6,8 @@ bomb) raise :class:`ArchiveError` and nothing is kept, not even the folder it wa
 into.  Per-file problems reject only that file, with a reason in the report: unsafe paths
 (absolute, ``..``, drive letters, backslashes, control or other non-printable characters, names
 that are not UTF-8), a path that clashes with another member (a file where a folder is needed),
-links, device files and FIFOs, non-audio files, files over the size or compression-ratio limit,
+links, device files and FIFOs, non-audio files (an archive inside the archive is not unpacked: the
+reason says so), files over the size or compression-ratio limit,
 members whose compressed data is damaged or whose bytes differ from what the archive declares,
 WAVs whose header claims more audio than the file holds, and audio that does not decode to the
 end.  Anything unforeseen while unpacking one member rejects that member; anywhere else it
@@ -26,12 +27,31 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES, hidden_name, wav_header_problem
+from device.audio.audiofile import READABLE_SUFFIXES, empty_file_problem, hidden_name, wav_header_problem
 from hatbox.errors import HatboxError
 from hatbox.text import is_safe_text
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
+# what the box unpacks as a library (longest first: ".tar.gz" before ".gz"), and other archive kinds that a
+# library's files may be but that are never unpacked inside one
+ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar")
+_NESTED_ARCHIVE_SUFFIXES = (*ARCHIVE_SUFFIXES, ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
+NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into the folder first"
+LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
 _CHUNK = 1 << 16
+
+
+def library_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a library's name on the box ("" if it can): the rule ``POST /libraries``
+    applies, checked on the laptop too before a byte is packed or sent."""
+    if len(name) > LIBRARY_NAME_MAX_CHARS:
+        return f"a library name is at most {LIBRARY_NAME_MAX_CHARS} characters (this one has {len(name)})"
+    return ""
+
+
+def is_nested_archive(name: str) -> bool:
+    """Whether a file name (any case) ends like an archive or a compressed file (``x.tar.gz``, ``kit.zip``)."""
+    return name.lower().endswith(_NESTED_ARCHIVE_SUFFIXES)
 
 
 class ArchiveError(HatboxError):
@@ -191,6 +211,8 @@ def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
     if _junk(rel):
         return "operating-system metadata, not a sample"
     if rel.suffix.lower() not in limits.extensions:
+        if is_nested_archive(rel.name):
+            return NESTED_ARCHIVE
         return f"not an audio file ({rel.suffix or 'no extension'})"
     if e.encrypted:
         return "encrypted archive members are not supported"
@@ -247,6 +269,9 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
     """(reason or "", frames, rate, channels) after decoding the whole file in blocks."""
     import soundfile as sf
 
+    empty = empty_file_problem(path)
+    if empty:
+        return empty, 0, 0, 0
     if path.suffix.lower() == ".wav":
         lie = wav_header_problem(path)
         if lie:
@@ -418,60 +443,82 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
     return report
 
 
+def _add_regular(tf: tarfile.TarFile, path: Path, arcname: str) -> bool:
+    """Add the regular file at ``path`` as ``arcname``, opened without following a link (a file swapped for
+    a link after it was looked at is not read); False if it is not a regular file any more."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        tf.addfile(tf.gettarinfo(arcname=arcname, fileobj=fh), fh)
+    return True
+
+
+def _link_skip(link: Path, here: Path, top: Path) -> tuple[str, bool]:
+    """Why the link ``link`` (in the real folder ``here``, under the real library folder ``top``) is not
+    followed, and whether that is a link to something already in the folder (counted, not listed)."""
+    real = link.resolve()
+    if not real.exists():
+        return "broken link (what it points at does not exist)", False
+    if real != top and top not in real.parents:
+        return (f"link to {real}, outside the folder: not sent (only what lies inside the folder leaves "
+                "this computer; copy it in to send it)"), False
+    if real.is_dir() and (real == here or real in here.parents):
+        return "folder link loops back to a folder that holds it (not followed)", False
+    return "", True
+
+
 def pack_directory(directory: str | Path, out: str | Path,
                    skipped: list[tuple[str, str]] | None = None) -> Path:
     """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads).
 
-    Links to files and folders are followed (the tar holds what they point at); a folder link that
-    loops back, or that reaches a folder already packed, is not followed twice, and a link to a file
-    inside ``directory`` is left out (the file itself goes: a ``hatbox tag --links`` folder inside the
-    library must not send every sample twice).  Hidden files and folders (``.*``) stay behind, as
-    ``hatbox tag`` ignores them.  What is left out otherwise (broken links, loops, special files,
-    unreadable entries) is appended to ``skipped`` as (path inside the folder, reason)."""
+    Only what lies inside ``directory`` is packed: a link (to a file or a folder) is never followed.  A
+    link whose target is outside the folder is left out and reported (a ``passwd.wav -> /etc/passwd``
+    never leaves the laptop); a link whose target is inside is left out quietly, counted, as the target
+    goes once under its own path (a ``hatbox tag --links`` folder inside the library must not send every
+    sample twice; the library scan skips such links too); a folder link that loops back is reported.
+    Hidden files and folders (``.*``) stay behind, as ``hatbox tag`` ignores them.  What is left out
+    otherwise (broken links, special files, unreadable entries) is appended to ``skipped`` as (path inside
+    the folder, reason)."""
     directory, out = Path(directory), Path(out)
     if not directory.is_dir():
         raise ArchiveError(f"{directory} is not a folder")
     skips = skipped if skipped is not None else []
-    seen: dict[Path, str] = {}                    # resolved folder -> where it was packed
     top = directory.resolve()
     inner_links = 0
 
-    def walk(folder: Path, rel: str, ancestors: tuple[Path, ...]) -> None:
+    def walk(folder: Path, rel: str) -> None:
+        nonlocal inner_links
         try:
-            real = folder.resolve()
+            here = folder.resolve()
             children = sorted(folder.iterdir())
         except (OSError, RuntimeError) as exc:
             skips.append((rel or ".", f"cannot be read ({_why(exc)})"))
             return
-        if real in ancestors:
-            skips.append((rel, "folder link loops back to a folder that holds it"))
+        if here != top and top not in here.parents:       # swapped for a link while packing
+            skips.append((rel, "no longer inside the folder (not followed)"))
             return
-        if real in seen:
-            skips.append((rel, f"folder link to {seen[real] or 'the folder itself'}, which is already included"))
-            return
-        seen[real] = rel
-        nonlocal inner_links
         for child in children:
             name = f"{rel}/{child.name}" if rel else child.name
             if hidden_name(child.name):
                 continue
             try:
-                if child.is_dir():                # follows links
-                    walk(child, name, (*ancestors, real))
-                elif child.is_file():
-                    if child.is_symlink() and top in child.resolve().parents:
+                if child.is_symlink():
+                    why, inner = _link_skip(child, here, top)
+                    if inner:
                         inner_links += 1
-                        continue
-                    tf.add(child, arcname=name, recursive=False)
-                elif child.is_symlink():
-                    skips.append((name, "broken link (what it points at does not exist)"))
-                else:
+                    else:
+                        skips.append((name, why))
+                elif child.is_dir():
+                    walk(child, name)
+                elif not (child.is_file() and _add_regular(tf, child, name)):
                     skips.append((name, "not a regular file (a FIFO, socket or device)"))
             except (OSError, RuntimeError) as exc:
                 skips.append((name, f"cannot be read ({_why(exc)})"))
 
     with tarfile.open(out, "w", dereference=True) as tf:
-        walk(directory, "", ())
+        walk(directory, "")
     if inner_links:
-        skips.append(("", f"{inner_links} link(s) to files already in the folder (sent once, as the files)"))
+        skips.append(("", f"{inner_links} link(s) to files already in the folder or to folders in it "
+                          "(sent once, under their own path)"))
     return out

@@ -302,8 +302,10 @@ def test_pack_directory_follows_links_and_reports_what_it_leaves_out(tmp_path: P
     skipped: list[tuple[str, str]] = []
     report = unpack_archive(pack_directory(src, tmp_path / "lib.tar", skipped), tmp_path / "out")
     assert report.rejected == []
-    # kick-again.wav links to a file already in the folder: the file goes once (hatbox tag --links folders)
-    assert sorted(f.path for f in report.accepted) == ["kit/kick.wav", "snares/snare.wav"]
+    # kick-again.wav links to a file already in the folder: the file goes once (hatbox tag --links folders);
+    # snares/ links outside the folder: never sent
+    assert sorted(f.path for f in report.accepted) == ["kit/kick.wav"]
     why = dict(skipped)
-    assert set(why) == {"kit/up", "gone.wav", "pipe.wav", ""} and "1 link(s) to files already" in why[""]
+    assert set(why) == {"snares", "kit/up", "gone.wav", "pipe.wav", ""} and "1 link(s) to files already" in why[""]
+    assert "outside the folder: not sent" in why["snares"]
     assert "loops" in why["kit/up"] and "broken link" in why["gone.wav"] and "not a regular file" in why["pipe.wav"]

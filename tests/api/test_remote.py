@@ -214,7 +214,7 @@ def test_push_library_prints_hostile_names_escaped(server, tmp_path: Path, capsy
     assert "rejected \\x1b[2J\\x1b]0;owned\\x07.wav: unsafe path" in out and "rtl\\u202evaw.exe.wav" in out
 
 
-def test_push_library_follows_links_and_says_what_it_skipped(server, tmp_path: Path, capsys) -> None:
+def test_push_library_keeps_links_inside_and_says_what_it_skipped(server, tmp_path: Path, capsys) -> None:
     running, codes, _ = server
     _pair(running.url, codes)
     buf = io.BytesIO()
@@ -229,8 +229,9 @@ def test_push_library_follows_links_and_says_what_it_skipped(server, tmp_path: P
     (lib / "kick" / "loop").symlink_to(lib)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "2 files accepted, 0 rejected" in out                  # k1-link.wav is kick/k1.wav: sent once
+    assert "1 files accepted, 0 rejected" in out                  # k1-link.wav is kick/k1.wav: sent once
     assert "skipped kick/loop: folder link loops back" in out and "1 link(s) to files already in the folder" in out
+    assert "skipped snare: link to " in out and "outside the folder: not sent" in out     # shared/ stays here
 
 
 def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None:

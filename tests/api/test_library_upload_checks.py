@@ -1,0 +1,165 @@
+"""`hatbox push-library` and the box's library unpacking, QA round: links out of the folder never leave
+the laptop, a name the box would refuse is refused before anything is packed or sent, an archive inside a
+library says it is not unpacked, and a 0-byte sample says it is empty."""
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.api.app import ApiConfig, create_app
+from device.api.server import start_in_thread
+from device.api.sim import RecordingControl
+from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, pack_directory,
+                                    unpack_archive)
+from hatbox.cli import main
+from tests.api.conftest import FAST_ENGINE
+
+SECRET = b"root:x:0:0:secret-line-that-must-stay-on-the-laptop\n"
+
+
+def wav_bytes(n: int = 2400, rate: int = 48000) -> bytes:
+    buf = io.BytesIO()
+    sf.write(buf, np.linspace(-0.5, 0.5, n, dtype=np.float32), rate, format="WAV")
+    return buf.getvalue()
+
+
+def _tar_bytes(path: Path) -> tuple[list[str], bytes]:
+    with tarfile.open(path) as tf:
+        names = tf.getnames()
+    return names, path.read_bytes()
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    codes: list[str] = []
+    app = create_app(tmp_path / "box", RecordingControl(), ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    running = start_in_thread(app)
+    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
+    yield running, app
+    running.stop()
+
+
+# ------------------------------------------------------------------------ 1. links
+def test_a_link_to_a_file_outside_the_folder_is_never_packed(tmp_path: Path) -> None:
+    secret_dir = tmp_path / "etc"
+    secret_dir.mkdir()
+    (secret_dir / "passwd").write_bytes(SECRET)
+    (secret_dir / "shadow.wav").write_bytes(SECRET)
+    lib = tmp_path / "lib"
+    (lib / "kit").mkdir(parents=True)
+    (lib / "kit" / "kick.wav").write_bytes(wav_bytes())
+    (lib / "passwd.wav").symlink_to(secret_dir / "passwd")            # a file link out of the folder
+    (lib / "kit" / "etc").symlink_to(secret_dir)                       # a folder link out of the folder
+    (lib / "rel.wav").symlink_to(Path("..") / "etc" / "passwd")        # relative, still outside
+    skipped: list[tuple[str, str]] = []
+    names, data = _tar_bytes(pack_directory(lib, tmp_path / "lib.tar", skipped))
+    assert names == ["kit/kick.wav"]
+    assert b"secret-line" not in data                                  # the bytes never left the laptop
+    why = dict(skipped)
+    for name in ("passwd.wav", "kit/etc", "rel.wav"):
+        assert "outside the folder: not sent" in why[name], why
+
+
+def test_links_inside_the_folder_send_their_target_once_and_never_loop(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "Vendors" / "808").mkdir(parents=True)
+    (lib / "Vendors" / "808" / "k.wav").write_bytes(wav_bytes())
+    (lib / "Kits").mkdir()
+    (lib / "Kits" / "808").symlink_to(lib / "Vendors" / "808")             # a producer's folder link, inside
+    (lib / "Kits" / "fav.wav").symlink_to(Path("..") / "Vendors" / "808" / "k.wav")
+    (lib / "Vendors" / "808" / "again").symlink_to(lib / "Vendors")     # loops back
+    (lib / "Vendors" / "self").symlink_to(lib / "Vendors")              # itself
+    skipped: list[tuple[str, str]] = []
+    names, _ = _tar_bytes(pack_directory(lib, tmp_path / "lib.tar", skipped))
+    assert names == ["Vendors/808/k.wav"]                                # once, under its own path
+    why = dict(skipped)
+    assert "loops back" in why["Vendors/808/again"] and "loops back" in why["Vendors/self"]
+    assert "2 link(s) to files already in the folder" in why[""]
+
+
+def test_push_library_says_which_link_it_did_not_send(server, tmp_path: Path, capsys) -> None:
+    (tmp_path / "passwd").write_bytes(SECRET)
+    lib = tmp_path / "drums"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    (lib / "passwd.wav").symlink_to(tmp_path / "passwd")
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "note: left out of drums: 1" in out and "skipped passwd.wav: link to" in out
+    assert "1 files accepted, 0 rejected" in out and "not an audio" not in out
+
+
+# -------------------------------------------------------------------- 2. the name
+def test_the_name_rule_is_the_boxs(server) -> None:
+    _, app = server
+    params = app.openapi()["paths"]["/libraries"]["post"]["parameters"]
+    name = next(p for p in params if p["name"] == "name")
+    assert name["schema"]["maxLength"] == LIBRARY_NAME_MAX_CHARS
+    assert library_name_problem("k" * LIBRARY_NAME_MAX_CHARS) == ""
+    assert "at most" in library_name_problem("k" * (LIBRARY_NAME_MAX_CHARS + 1))
+
+
+def test_a_name_too_long_is_refused_before_packing_or_sending(server, tmp_path: Path, capsys,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import hatbox.cmd_remote as remote
+
+    def never(*_a: object, **_k: object) -> None:
+        raise AssertionError("packed or sent a library whose name the box refuses")
+
+    monkeypatch.setattr(remote, "_as_archive", never)
+    monkeypatch.setattr(remote, "upload", never)
+    lib = tmp_path / "drums"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    assert main(["push-library", str(lib), "--name", "n" * 300]) == 2
+    err = capsys.readouterr().err
+    assert f"at most {LIBRARY_NAME_MAX_CHARS} characters" in err and "300" in err and "Traceback" not in err
+
+
+def test_a_folder_with_a_long_name_is_named_what_the_box_takes(server, tmp_path: Path, capsys) -> None:
+    lib = tmp_path / ("Producer Pack " + "x" * 90)
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "note: the library is named" in out and "1 files accepted" in out
+    assert main(["box-library"]) == 0
+    assert ("Producer Pack " + "x" * 90)[:LIBRARY_NAME_MAX_CHARS] in capsys.readouterr().out
+
+
+# ------------------------------------------------------------- 3. nested archives
+def test_an_archive_inside_the_library_says_it_is_not_unpacked(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    for name in ("x.tar.gz", "Kit.ZIP", "more.tar", "loops.7z", "k2.wav.gz"):
+        (lib / name).write_bytes(b"PK\x03\x04 not really")
+    (lib / "readme.txt").write_text("hi")
+    report = unpack_archive(pack_directory(lib, tmp_path / "lib.tar"), tmp_path / "out")
+    reasons = {f.path: f.reason for f in report.rejected}
+    for name in ("x.tar.gz", "Kit.ZIP", "more.tar", "loops.7z", "k2.wav.gz"):
+        assert reasons[name] == NESTED_ARCHIVE
+    assert "unpack it into the folder first" in NESTED_ARCHIVE
+    assert reasons["readme.txt"] == "not an audio file (.txt)"
+
+
+# ----------------------------------------------------------------- 4. 0-byte audio
+def test_a_zero_byte_sample_in_a_library_is_an_empty_file(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    (lib / "empty.wav").write_bytes(b"")
+    (lib / "empty.flac").write_bytes(b"")
+    report = unpack_archive(pack_directory(lib, tmp_path / "lib.tar"), tmp_path / "out")
+    reasons = {f.path: f.reason for f in report.rejected}
+    assert reasons == {"empty.wav": "empty file (0 bytes)", "empty.flac": "empty file (0 bytes)"}
+    assert not os.path.exists(tmp_path / "out" / "empty.wav")
