@@ -175,7 +175,7 @@ CODE_PLACE = "the code on the box's panel (or in its log: 'pairing code: ...')"
 
 
 def pair(args: argparse.Namespace) -> int:
-    url = check_url(args.url) if args.url else _discover()
+    url = check_url(args.url) if args.url else _discover(args.box)
     code = _pairing_code(args.code)
     with _client(url.rstrip("/"), None, args.ca or True) as c:
         body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
@@ -199,16 +199,26 @@ def _pairing_code(given: str | None) -> str:
     return given.strip()
 
 
-def _discover() -> str:
-    from device.api.discovery import browse
+def _discover(box: str | None = None) -> str:
+    """The URL of the one box on the network (or of the one named ``box``, case ignored); HatboxError naming what
+    answered otherwise."""
+    from device.api.discovery import browse_named
 
-    urls = browse(3.0, interface=os.environ.get("HATBOX_MDNS_INTERFACE"))
-    if not urls:
+    found = browse_named(3.0, interface=os.environ.get("HATBOX_MDNS_INTERFACE"))
+    if not found:
         raise HatboxError("no box found on this network", hint="give its URL: hatbox pair http://BOX:8750")
-    if len(urls) > 1:
-        raise HatboxError("several boxes answered: " + ", ".join(urls), hint="pick one: hatbox pair URL")
-    print(f"found a box at {urls[0]}")
-    return urls[0]
+    listed = ", ".join(f"{name} at {url}" for name, url in found)
+    if box is not None:
+        found = [(name, url) for name, url in found if name.casefold() == box.casefold()]
+        if not found:
+            raise HatboxError(f"no box named {box!r} answered (found: {listed})",
+                              hint="give one of those names to --box, or its URL: hatbox pair URL")
+    if len(found) > 1:
+        raise HatboxError(f"several boxes answered: {listed}",
+                          hint="pick one: hatbox pair --box NAME, or hatbox pair URL")
+    name, url = found[0]
+    print(f"found a box at {url} ({name})")
+    return url
 
 
 def push(args: argparse.Namespace) -> int:
@@ -407,6 +417,8 @@ def register(cli: Any) -> None:
     p.add_argument("--code", help="the pairing code (asked for if missing)")
     p.add_argument("--name", default=os.uname().nodename[:64], help="this computer's name on the box")
     p.add_argument("--ca", help="certificate to trust for an https box (self-signed)")
+    p.add_argument("--box", help="with several boxes on the network: the name of the one to pair with "
+                                 "(as `hatbox pair` lists them)")
     p = cli.command("push", "send a .hatpack to the box (validated there before install)", push)
     p.add_argument("pack")
     p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")

@@ -36,6 +36,11 @@ def advertise(name: str, port: int, address: str, tls: bool = False) -> Advertis
 
 def browse(seconds: float = 3.0, interface: str | None = None) -> list[str]:
     """URLs of the boxes that answered within ``seconds``."""
+    return [url for _, url in browse_named(seconds, interface)]
+
+
+def browse_named(seconds: float = 3.0, interface: str | None = None) -> list[tuple[str, str]]:
+    """(name the box advertises, URL) of the boxes that answered within ``seconds``, in the order they answered."""
     from zeroconf import ServiceBrowser, Zeroconf
 
     zc = Zeroconf(interfaces=[interface]) if interface else Zeroconf()
@@ -43,10 +48,16 @@ def browse(seconds: float = 3.0, interface: str | None = None) -> list[str]:
     browser = ServiceBrowser(zc, SERVICE, handlers=[lambda **kw: names.append(kw["name"])])
     try:
         time.sleep(seconds)
-        return [u for u in (_url(zc, n) for n in dict.fromkeys(names)) if u]
+        found = [(_instance(n), _url(zc, n)) for n in dict.fromkeys(names)]
+        return [(name, url) for name, url in found if url]
     finally:
         browser.cancel()
         zc.close()
+
+
+def _instance(full: str) -> str:
+    """``testbox._hatbox._tcp.local.`` -> ``testbox``."""
+    return full[: -len(SERVICE) - 1] if full.endswith("." + SERVICE) else full
 
 
 def _url(zc: Any, name: str) -> str | None:

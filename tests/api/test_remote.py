@@ -145,12 +145,36 @@ def test_pair_finds_the_box_by_mdns(server, monkeypatch: pytest.MonkeyPatch, cap
     running, codes, _ = server
     port = int(running.url.rsplit(":", 1)[1])
     monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
-    ad = advertise("testbox", port, "127.0.0.1")
+    name = f"testbox-{port}"                  # --box: another box on this network (a developer's) is no matter
+    ad = advertise(name, port, "127.0.0.1")
     try:
-        assert main(["pair", "--code", codes[-1]]) == 0
+        assert main(["pair", "--code", codes[-1], "--box", name.upper()]) == 0
     finally:
         ad.close()
-    assert f"found a box at {running.url}" in capsys.readouterr().out
+    assert f"found a box at {running.url} ({name})" in capsys.readouterr().out
+
+
+def test_pair_with_several_boxes_lists_them_and_picks_one_by_name(server, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys) -> None:
+    from device.api.discovery import advertise
+
+    running, codes, _ = server
+    port = int(running.url.rsplit(":", 1)[1])
+    monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
+    mine, other = f"studio-a-{port}", f"studio-b-{port}"
+    ads = [advertise(mine, port, "127.0.0.1"), advertise(other, port + 1, "127.0.0.1")]
+    try:
+        assert main(["pair", "--code", codes[-1]]) == 2
+        err = capsys.readouterr().err
+        assert "several boxes answered" in err and f"{mine} at {running.url}" in err and "--box NAME" in err
+        assert main(["pair", "--code", codes[-1], "--box", "nobody"]) == 2
+        err = capsys.readouterr().err
+        assert "no box named 'nobody' answered" in err and other in err
+        assert main(["pair", "--code", codes[-1], "--box", mine]) == 0
+    finally:
+        for ad in ads:
+            ad.close()
+    assert f"found a box at {running.url} ({mine})" in capsys.readouterr().out
 
 
 def test_start_api_one_call(tmp_path: Path, capsys) -> None:
