@@ -172,12 +172,19 @@ def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
     return out
 
 
+def _float32_at_most(level: float) -> np.float32:
+    """The largest float32 at or under ``level`` (a positive linear amplitude)."""
+    f = np.float32(level)
+    return f if float(f) <= level else np.nextafter(f, np.float32(0.0))
+
+
 class OutputStage:
     """DC tracker + fixed-ceiling peak limiter; ``process`` works in place on the bus."""
 
     def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
         self.rate, self.cfg = int(rate), config
         self.ceiling = config.ceiling
+        self._clip = float(_float32_at_most(self.ceiling))   # a float32 value, never above the ceiling
         self.rel = math.exp(-1.0 / (max(config.release_s, 1e-4) * rate))
         self.dc_pole = math.exp(-2.0 * math.pi * config.dc_cutoff_hz / rate)
         self.reset()
@@ -192,24 +199,27 @@ class OutputStage:
         """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling.
 
         ``self.peak`` holds the block's output peak afterwards (for metering).
+
+        The limiter is skipped only when the DC-free block's own peak is at or under the ceiling
+        (measured, not bounded: the DC tracker's mean can peak inside a block, so the input peak
+        plus the mean at the block's ends is no bound on the output).
         """
         if x.shape[0] == 0:
             return x
-        peak = float(np.max(np.abs(x)))
-        if not math.isfinite(peak):
-            np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-            peak = float(np.max(np.abs(x)))
         mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
+        if not math.isfinite(float(mean[-1])):     # any NaN/inf in x reaches the last mean
+            np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+            mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
         self.dc = float(mean[-1])
         x -= mean.astype(np.float32)
-        bound = peak + max(abs(float(mean[0])), abs(self.dc))
-        if self.env <= self.ceiling and bound <= self.ceiling:
+        peak = float(np.max(np.abs(x)))
+        if self.env <= self.ceiling and peak <= self._clip:
             self.env *= self.rel ** x.shape[0]
-            self.peak = bound
+            self.peak = peak
             return x
         self._limit(x)
-        np.clip(x, -self.ceiling, self.ceiling, out=x)
-        self.peak = min(bound, self.ceiling)
+        np.clip(x, -self._clip, self._clip, out=x)
+        self.peak = min(peak, self._clip)
         return x
 
     def _limit(self, x: np.ndarray) -> None:
