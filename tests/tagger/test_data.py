@@ -171,10 +171,10 @@ def test_decode_clips_skips_what_does_not_decode_and_load_clips_names_it(tmp_pat
     (tmp_path / "b.wav").write_bytes(b"not audio")
     sf.write(tmp_path / "c.wav", 0.2 * np.sin(np.arange(8000) / 9.0), 16000)
     items = [Item(tmp_path / n, (t,)) for n, t in (("a.wav", "x"), ("b.wav", "y"), ("c.wav", "z"))]
-    kept, clips, skipped = decode_clips(items, 16000, 4000)
+    kept, clips, skipped, silent = decode_clips(items, 16000, 4000)
     assert [it.path.name for it in kept] == ["a.wav", "c.wav"] and clips.shape == (2, 4000)
     assert np.allclose(clips[1], load_clips(items[2:], 16000, 4000)[0])        # rows follow the kept items
-    assert [p.name for p, _ in skipped] == ["b.wav"]
+    assert [p.name for p, _ in skipped] == ["b.wav"] and silent == []
     with pytest.raises(DataError, match="training sample unusable: .*b.wav"):
         load_clips(items, 16000, 4000)
 

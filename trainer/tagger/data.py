@@ -2,14 +2,15 @@
 
 Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders gets every tag.
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder), then one or
-more tags; blank lines and lines starting with ``#`` are ignored; a header row ``path,tag...`` is
-allowed; the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
+more tags (a file on several rows gets all their tags, with a note naming the lines); blank lines and
+lines starting with ``#`` are ignored; a header row ``path,tag...`` is allowed; the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
 writes), with a note; then a listed name that is no file as that text is the file its bytes name (a name
 that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
 (checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
 ``__MACOSX`` folders are ignored.
 Clips are decoded (only as far as needed: the head of a long file) with device.audio.audiofile, mixed to
-mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it.
+mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it;
+a file `hatbox tag` would skip as silent or too short is left out of training (:func:`nothing_to_hear`).
 """
 from __future__ import annotations
 
@@ -130,23 +131,60 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
                 raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
             tags = tuple(dict.fromkeys(cells[1:]))
             bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]
-            rows.append((cells[0], tags))
+            rows.append((cells[0], tags, reader.line_num))
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({exc})", hint=SOURCE_HINT) from None
     _refuse_bad_tags(path, bad)
-    items, missing = [], []
-    for name, tags in rows:
+    found, missing = [], []
+    for name, tags, line in rows:
         f = listed_file(path.parent, name, cp1252=bool(said))
-        (items if f.is_file() else missing).append(Item(f, tags))
+        (found if f.is_file() else missing).append((Item(f, tags), line))
     if missing:
         n = len(missing)
-        raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0].path}")
-    return items
+        raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0][0].path}")
+    return _merge_repeats(path, found, notes)
+
+
+def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -> list[Item]:
+    """One item per file of a CSV's ``rows`` [(item, line number)]: a file listed on several lines (by the
+    same name, or by a relative and an absolute one) gets the tags of all of them, in order, with a note
+    naming the lines (a multi-label CSV may list a file's tags one per line; no tag is ever dropped)."""
+    tags_of: dict[Path, list[str]] = {}
+    lines_of: dict[Path, list[int]] = {}
+    for it, line in rows:
+        key = it.path.resolve()
+        tags_of.setdefault(key, []).extend(it.tags)
+        lines_of.setdefault(key, []).append(line)
+    first = {it.path.resolve(): it.path for it, _ in reversed(rows)}      # the name of its first line
+    repeats = [key for key, lines in lines_of.items() if len(lines) > 1]
+    for key in repeats[:5]:
+        tags = ", ".join(dict.fromkeys(tags_of[key]))
+        notes.append(f"note: {path}: {first[key]} is listed on lines {_and(lines_of[key])}; it gets the tags "
+                     f"of all of them: {tags}")
+    if len(repeats) > 5:
+        notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
+                     "tags of all of its lines")
+    return [Item(first[key], tuple(dict.fromkeys(tags))) for key, tags in tags_of.items()]
+
+
+def _and(numbers: list[int]) -> str:
+    """"2, 5 and 9"."""
+    shown = [str(k) for k in numbers]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
 
 
 def tag_list(items: list[Item]) -> list[str]:
     """Sorted distinct tags."""
     return sorted({t for it in items for t in it.tags})
+
+
+def case_clashes(items: list[Item]) -> list[list[str]]:
+    """Groups (sorted, each of two or more) of the items' tags that differ only in case ("Kick", "kick"):
+    two tags to the tagger, but one folder for `hatbox tag --links` on macOS and Windows."""
+    groups: dict[str, set[str]] = {}
+    for t in tag_list(items):
+        groups.setdefault(t.casefold(), set()).add(t)
+    return [sorted(g) for _, g in sorted(groups.items()) if len(g) > 1]
 
 
 def tag_counts(items: list[Item]) -> Counter:
@@ -166,36 +204,78 @@ def targets(items: list[Item], tags: list[str]) -> np.ndarray:
 
 def load_clip(path: Path, rate: int, n: int) -> np.ndarray:
     """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation)."""
-    from device.library.decode import read_head      # only the head: a long file is not decoded whole
-    audio, src_rate = read_head(path, (n + 64) / rate + 0.01)
+    channels, src_rate = _read_head(path, rate, n)
+    return _fit(channels, src_rate, rate, n)
+
+
+def _head_seconds(rate: int, n: int) -> float:
+    """Seconds of a file decoded for a clip of ``n`` samples at ``rate`` Hz (a little more than it needs)."""
+    return (n + 64) / rate + 0.01
+
+
+def _read_head(path: Path, rate: int, n: int) -> tuple[np.ndarray, int]:
+    """(channels [C, m] float32, their rate Hz): the head of ``path`` a clip of ``n`` samples at ``rate`` Hz
+    is made from (only the head: a long file is not decoded whole)."""
+    from device.library.decode import read_channels
+    return read_channels(path, _head_seconds(rate, n))
+
+
+def _fit(channels: np.ndarray, src_rate: int, rate: int, n: int) -> np.ndarray:
+    """Channels [C, m] at ``src_rate`` Hz -> their mix, at ``rate`` Hz, onset-aligned [n] float32."""
+    from device.library.decode import mix
     need = -(-(n + 64) * src_rate // rate)
-    return fit_clip(resample(audio[:need], src_rate, rate), n)
+    return fit_clip(resample(mix(channels)[:need], src_rate, rate), n)
+
+
+def nothing_to_hear(path: Path, channels: np.ndarray, src_rate: int, rate: int, n: int) -> str:
+    """Why the head of ``path`` (``channels`` [C, m] at ``src_rate`` Hz, read for a clip of ``n`` samples at
+    ``rate`` Hz) is no training sample, or "": the rule `hatbox tag` skips files by
+    (:func:`device.library.runner.not_taggable`: silent, a peak under -90 dBFS on its loudest channel, or
+    shorter than 1 ms).  A tagger learns nothing from silence, and would learn to call it one of the tags.
+    When only the head was read and it is silent, the rest is scanned to say where the sound starts."""
+    from device.library.decode import SILENT_LEVEL, first_sound
+    from device.library.runner import not_taggable, silence
+    why = not_taggable(channels, src_rate)
+    if not why or channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n))):
+        return why                                       # sound, or the whole file was read
+    onset, peak = first_sound(path, SILENT_LEVEL)
+    if onset is None:
+        return silence(peak)
+    return (f"silent where training listens (its first {channels.shape[-1] / src_rate:.2f} s); "
+            f"its sound starts at {onset:.2f} s")
 
 
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
-    """[I, n] float32; an unreadable file raises DataError naming it (the first, once all were tried)."""
-    _, clips, skipped = decode_clips(items, rate, n)
+    """[I, n] float32; an unreadable file raises DataError naming it (the first, once all were tried).
+    Silent files are decoded like any other (see :func:`decode_clips` for the training rule)."""
+    _, clips, skipped, _ = decode_clips(items, rate, n, skip_silent=False)
     if skipped:
         raise DataError(f"training sample unusable: {skipped[0][1]}")
     return clips
 
 
-def decode_clips(items: list[Item], rate: int, n: int,
-                 progress: bool = False) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]]]:
+def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, skip_silent: bool = True
+                 ) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
     """Decode every item as :func:`load_clip` does, keeping going past failures: (the items that
-    decoded, their clips [K, n] float32 in the same order, [(path, why)] for the others).
+    decoded, their clips [K, n] float32 in the same order, [(path, why)] for those that did not decode,
+    [(path, why)] for those left out as silent by :func:`nothing_to_hear` when ``skip_silent``).
     ``progress``: a progress bar on stderr."""
     from tqdm import tqdm
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
-    kept, skipped = [], []
+    kept, skipped, silent = [], [], []
     for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
         try:
-            out[len(kept)] = load_clip(it.path, rate, n)
+            channels, src_rate = _read_head(it.path, rate, n)
+            why = nothing_to_hear(it.path, channels, src_rate, rate, n) if skip_silent else ""
+            if why:
+                silent.append((it.path, why))
+                continue
+            out[len(kept)] = _fit(channels, src_rate, rate, n)
         except AudioFileError as exc:
             skipped.append((it.path, str(exc)))
             continue
         kept.append(it)
-    return kept, out[:len(kept)], skipped
+    return kept, out[:len(kept)], skipped, silent
 
 
 def reorder_rows(a: np.ndarray, order: list[int] | np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import (Item, decode_clips, few_shot, load_sources, reorder_rows, tag_counts, tag_list,
-                                 targets)
+from trainer.tagger.data import (Item, case_clashes, decode_clips, few_shot, load_sources, reorder_rows, tag_counts,
+                                 tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
@@ -36,20 +36,27 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
     return train_items, held
 
 
-def readable(items: list[Item], rate: int, n: int) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]]]:
-    """(the items whose file decodes as audio, their clips [K, n] at ``rate`` Hz, [(path, why)] for the
-    others).  Every file is decoded here (as far as a clip reaches: the head of a long file), so a file
-    whose header reads but whose audio does not (NaN or infinite samples, say) is skipped and named like
-    one that does not open, and training never stops half-way over it.  A tag left with no readable file
-    is a DataError naming that tag's files: training without it would drop the user's tag silently."""
-    kept, clips, skipped = decode_clips(items, rate, n, progress=True)
+def readable(items: list[Item], rate: int, n: int
+             ) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """(the items whose file decodes as audio with a sound in it, their clips [K, n] at ``rate`` Hz,
+    [(path, why)] for the files that do not decode, [(path, why)] for the silent ones).  Every file is
+    decoded here (as far as a clip reaches: the head of a long file), so a file whose header reads but whose
+    audio does not (NaN or infinite samples, say) is skipped and named like one that does not open, and
+    training never stops half-way over it; a file `hatbox tag` would skip as silent (peak under -90 dBFS)
+    or too short is left out too (:func:`trainer.tagger.data.nothing_to_hear`).  A tag left with no usable
+    file is a DataError naming that tag's files: training without it would drop the user's tag silently."""
+    kept, clips, skipped, silent = decode_clips(items, rate, n, progress=True)
     lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
     if lost:
         tags_of = {it.path: it.tags for it in items}
         theirs = [why for path, why in skipped if set(tags_of.get(path, ())) & set(lost)]
-        more = f"; and {len(theirs) - 3} more" if len(theirs) > 3 else ""
-        raise DataError(f"no readable audio for tag(s) {', '.join(lost)}: " + "; ".join(theirs[:3]) + more)
-    return kept, clips, skipped
+        quiet = [f"{path}: {why}" for path, why in silent if set(tags_of.get(path, ())) & set(lost)]
+        shown = quiet + theirs
+        more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
+        what = "usable (readable, not silent)" if quiet else "readable"
+        raise DataError(f"no {what} audio for tag(s) {', '.join(lost)}: " + "; ".join(shown[:3]) + more,
+                        hint="a tag needs at least one file with a sound in it" if quiet else None)
+    return kept, clips, skipped, silent
 
 
 def check_options(*, minutes: float, steps: int, shots: int | None, holdout: float, threads: int) -> None:
@@ -75,9 +82,19 @@ def check_out(out: Path) -> None:
 
 
 def check_items(items: list[Item]) -> None:
+    """DataError, before any audio is decoded, for fewer than two tags or tags that differ only in case
+    (two tags to the tagger, one folder for `hatbox tag --links` on macOS and Windows: a merge is the
+    user's call)."""
     counts = tag_counts(items)
     if len(counts) < 2:
         raise DataError(f"need at least two tags to train a tagger, found {sorted(counts) or 'none'}")
+    clashes = case_clashes(items)
+    if clashes:
+        shown = "; ".join(" and ".join(f"'{t}' ({counts[t]})" for t in group) for group in clashes[:5])
+        more = f"; and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+        raise DataError(f"tags that differ only in case: {shown}{more}",
+                        hint="give each the same spelling (rename the folder or fix the CSV): they would be "
+                             "separate tags, and --links folders that collide on macOS and Windows")
 
 
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
@@ -99,7 +116,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     notes: list[str] = []
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
-    items, clips, skipped = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
@@ -114,6 +131,12 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = "".join(f"{note}\n" for note in notes)
     text += f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    if silent:
+        metrics["silent_files"] = len(silent)
+        text = (f"note: left out {len(silent)} file(s) with nothing to hear (silent or too short: `hatbox tag` "
+                f"skips them too; a tagger learns nothing from silence):\n" +
+                "".join(f"  {path}: {why}\n" for path, why in silent[:10]) +
+                (f"  ... and {len(silent) - 10} more\n" if len(silent) > 10 else "") + text)
     if skipped:
         metrics["skipped_files"] = len(skipped)
         text = (f"skipped {len(skipped)} unreadable file(s):\n" +
