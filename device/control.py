@@ -41,6 +41,9 @@ answer less, so readers use ``status.get``.
 """
 from __future__ import annotations
 
+import math
+import numbers
+import os
 from typing import Any, Protocol
 
 SLOTS = ("effect", "synth", "sampler")
@@ -62,19 +65,68 @@ OPS = {
 }
 
 
+MIDI_RANGE = (0, 127)                  # note numbers and velocities (MIDI)
+VOLUME_DB_RANGE = (-60.0, 6.0)         # output volume in dB: the panel's Settings page and every other
+                                       # front end stay inside it (OSC clamps to it, validate refuses outside)
+XY_RANGE = (0.0, 1.0)
+BEND_RANGE = (-1.0, 1.0)
+
+# Per op, the numeric fields and their inclusive range (None: any finite number, e.g. a knob in the
+# pack's own units); "int" marks whole numbers (an integral float such as 60.0 is accepted).
+_NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
+    "note_on": {"note": ("int", MIDI_RANGE), "velocity": ("int", MIDI_RANGE)},
+    "note_off": {"note": ("int", MIDI_RANGE)},
+    "sample": {"velocity": ("int", MIDI_RANGE), "note": ("int", MIDI_RANGE)},
+    "xy": {"x": ("float", XY_RANGE), "y": ("float", XY_RANGE)},
+    "bend": {"value": ("float", BEND_RANGE)},
+    "knob": {"value": ("float", None)},
+    "volume": {"db": ("float", VOLUME_DB_RANGE)},
+    "bypass": {"on": ("float", None)},
+    "sustain": {"on": ("float", None)},
+}
+_STRINGS = {"slot", "name", "path"}    # fields that must be text (a path may be an os.PathLike)
+
+
 class ControlError(ValueError):
     """A malformed control message (never reaches the audio thread)."""
 
 
+def _check_number(op: str, key: str, value: Any, kind: str, bounds: tuple[float, float] | None) -> None:
+    """Refuse a numeric field that is not a finite number, not whole where ``kind`` is "int", or
+    outside ``bounds`` (inclusive).  bool counts as a number (0/1) for the on/off fields only."""
+    if isinstance(value, bool) and kind == "int" or not isinstance(value, numbers.Real):
+        raise ControlError(f"control message '{op}': {key} must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise ControlError(f"control message '{op}': {key} must be finite, not {value!r}")
+    if kind == "int" and value != int(value):
+        raise ControlError(f"control message '{op}': {key} must be a whole number, not {value!r}")
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ControlError(f"control message '{op}': {key} {value!r} is outside {bounds[0]:g}..{bounds[1]:g}")
+
+
 def validate(msg: Any) -> dict[str, Any]:
-    """Check a message's op and required fields; returns it unchanged."""
+    """Check a message's op, required fields and their values; returns it unchanged.
+
+    Numbers must be finite and in range (:data:`_NUMBERS`: notes and velocities 0..127, x/y 0..1,
+    bend -1..1, volume in :data:`VOLUME_DB_RANGE`; numpy scalars count); slot, name and path are text, corners' names
+    a list of text.  Optional fields (sample's ``note``) are checked when present."""
     if not isinstance(msg, dict) or msg.get("op") not in OPS:
         raise ControlError(f"unknown control message: {msg!r}")
-    missing = [k for k in OPS[msg["op"]] if k not in msg]
+    op = msg["op"]
+    missing = [k for k in OPS[op] if k not in msg]
     if missing:
-        raise ControlError(f"control message '{msg['op']}' lacks {', '.join(missing)}")
-    if "slot" in OPS[msg["op"]] and msg["slot"] not in SLOTS:
+        raise ControlError(f"control message '{op}' lacks {', '.join(missing)}")
+    if "slot" in OPS[op] and msg["slot"] not in SLOTS:
         raise ControlError(f"unknown slot {msg['slot']!r} (slots: {', '.join(SLOTS)})")
+    for key, (kind, bounds) in _NUMBERS.get(op, {}).items():
+        if key in msg:
+            _check_number(op, key, msg[key], kind, bounds)
+    for key in _STRINGS.intersection(OPS[op]):
+        if not isinstance(msg[key], str) and not (key == "path" and isinstance(msg[key], os.PathLike)):
+            raise ControlError(f"control message '{op}': {key} must be text, not {msg[key]!r}")
+    if op == "corners" and not (isinstance(msg["names"], (list, tuple))
+                                and all(isinstance(n, str) for n in msg["names"])):
+        raise ControlError(f"control message 'corners': names must be a list of text, not {msg['names']!r}")
     return msg
 
 

@@ -11,7 +11,7 @@ Addresses (arguments in brackets are optional):
 ``/hatbox/knob slot name value``       a knob in its own units
 ``/hatbox/knob/<slot>/<name> value``   the same, TouchOSC-style (one address per control)
 ``/hatbox/fader/<slot>/<name> f``      a knob from a 0..1 fader, scaled to the knob's range
-``/hatbox/volume db``                  output volume
+``/hatbox/volume db``                  output volume, clamped to -60..+6 dB (VOLUME_DB_RANGE)
 ``/hatbox/bypass slot on``             bypass a slot
 ``/hatbox/panic``                      all notes off
 ``/wek/outputs f1 f2 ...``             Wekinator's default output: by default f1, f2 -> x, y and
@@ -20,85 +20,165 @@ Addresses (arguments in brackets are optional):
 =====================================  ========================================================
 
 Wekinator sends to port 6448 by default for inputs and listens for outputs wherever you point
-it; hatbox listens on :data:`DEFAULT_PORT` (12000, Wekinator's default output port).
+it; hatbox listens on :data:`DEFAULT_PORT` (12000, Wekinator's default output port) on
+:data:`DEFAULT_HOST` (all interfaces, no authentication: see docs/engine.md).  Non-finite numbers,
+notes and velocities outside 0..127 and malformed messages are dropped with one rate-limited
+warning line (:class:`DropLog`); bundle time tags are ignored (played on arrival).
 """
 from __future__ import annotations
 
+import logging
+import math
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
+from device.control import MIDI_RANGE, VOLUME_DB_RANGE
 from device.midi import KnobRanges
 from hatbox.errors import HatboxError
 
 DEFAULT_PORT = 12000
+DEFAULT_HOST = "0.0.0.0"          # every interface: any peer on the network may play (docs/engine.md)
 PREFIX = "/hatbox/"
 WEKINATOR = "/wek/outputs"
+POLL_S = 0.1                      # how often the server thread looks for stop(): its worst-case delay
+
+log = logging.getLogger("hatbox.osc")
 
 
-def _clamp01(v: float) -> float:
-    return min(1.0, max(0.0, float(v)))
+class BadPacket(ValueError):
+    """An OSC message whose arguments hatbox refuses (non-finite, out of range, wrong type)."""
+
+
+def _finite(v: Any) -> float:
+    """An OSC argument as a finite float (BadPacket for NaN, inf, or what is not a number)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError, OverflowError):
+        raise BadPacket(f"{v!r} is not a number") from None
+    if not math.isfinite(f):
+        raise BadPacket(f"{v!r} is not finite")
+    return f
+
+
+def _midi(v: Any, what: str) -> int:
+    """A note number or velocity: finite, within 0..127 (a fraction is dropped toward zero)."""
+    f = _finite(v)
+    if not MIDI_RANGE[0] <= f <= MIDI_RANGE[1]:
+        raise BadPacket(f"{what} {v!r} outside {MIDI_RANGE[0]}..{MIDI_RANGE[1]}")
+    return int(f)
+
+
+def _clamp01(v: Any) -> float:
+    return min(1.0, max(0.0, _finite(v)))
+
+
+@dataclass
+class DropLog:
+    """One short warning line per dropped packet, at most ``burst`` lines per ``window_s`` seconds;
+    the packets dropped in silence are counted in the next line that is written."""
+
+    burst: int = 5
+    window_s: float = 10.0
+    clock: Callable[[], float] = time.monotonic
+    _start: float = -math.inf
+    _lines: int = 0
+    _quiet: int = 0
+
+    def note(self, text: str) -> bool:
+        """Log ``text`` (True) or count it silently (False) when over the rate."""
+        now = self.clock()
+        if now - self._start >= self.window_s:
+            self._start, self._lines = now, 0
+        if self._lines >= self.burst:
+            self._quiet += 1
+            return False
+        self._lines += 1
+        extra = f" (and {self._quiet} more dropped unlogged)" if self._quiet else ""
+        self._quiet = 0
+        log.warning("OSC: %s%s", text, extra)
+        return True
+
+
+def _brief(args: Sequence[Any], limit: int = 60) -> str:
+    text = " ".join(repr(a) for a in args)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass
 class OscMap:
-    """OSC -> control messages (pure).
+    """OSC -> control messages (pure, but for one rate-limited log line per dropped message).
 
     ``wek_targets`` maps Wekinator outputs in order: "x", "y", "slot/knob" or "" (ignored).
     Empty: x, y, then every knob of the effect slot in the order :class:`KnobRanges` holds them.
+    Arguments that are not finite numbers, notes and velocities outside 0..127 and malformed
+    messages are dropped (nothing is sent); the volume is clamped to :data:`VOLUME_DB_RANGE`.
     """
 
     knobs: KnobRanges = field(default_factory=KnobRanges)
     wek_targets: list[str] = field(default_factory=list)
+    drops: DropLog = field(default_factory=DropLog, repr=False, compare=False)
 
     def translate(self, address: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+        """One OSC message -> the control messages it asks for ([] if unknown or refused)."""
         if address == WEKINATOR:
-            return self._wekinator([float(a) for a in args])
-        if not address.startswith(PREFIX):
-            return []
-        parts = address[len(PREFIX):].split("/")
-        handler = getattr(self, f"_{parts[0]}", None)
-        if handler is None:
+            handler, rest = OscMap._wekinator, []
+        elif address.startswith(PREFIX):
+            parts = address[len(PREFIX):].split("/")
+            handler, rest = self.HANDLERS.get(parts[0]), parts[1:]
+            if handler is None:
+                return []                 # an address hatbox does not know: ignored
+        else:
             return []
         try:
-            return handler(parts[1:], list(args))
-        except (IndexError, TypeError, ValueError):
-            return []                     # malformed arguments: dropped, like an unknown address
+            return handler(self, rest, list(args))
+        except (IndexError, TypeError, ValueError, OverflowError, KeyError) as exc:
+            self.drops.note(f"dropped {address} {_brief(args)}: {exc or type(exc).__name__}")
+            return []
 
     def _note_on(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        vel = int(a[1]) if len(a) > 1 else 100
-        if vel <= 0:
-            return [{"op": "note_off", "note": int(a[0])}]
-        return [{"op": "note_on", "note": int(a[0]), "velocity": min(127, vel)}]
+        note = _midi(a[0], "note")
+        vel = _midi(a[1], "velocity") if len(a) > 1 else 100
+        if vel == 0:
+            return [{"op": "note_off", "note": note}]
+        return [{"op": "note_on", "note": note, "velocity": vel}]
 
     def _note_off(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "note_off", "note": int(a[0])}]
+        return [{"op": "note_off", "note": _midi(a[0], "note")}]
 
     def _bend(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "bend", "value": max(-1.0, min(1.0, float(a[0])))}]
+        return [{"op": "bend", "value": max(-1.0, min(1.0, _finite(a[0])))}]
 
     def _sustain(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "sustain", "on": bool(float(a[0]))}]
+        return [{"op": "sustain", "on": bool(_finite(a[0]))}]
 
     def _xy(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "xy", "x": _clamp01(a[0]), "y": _clamp01(a[1])}]
 
     def _knob(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         slot, name, value = (p[0], p[1], a[0]) if len(p) >= 2 else (str(a[0]), str(a[1]), a[2])
-        return [{"op": "knob", "slot": slot, "name": name, "value": float(value)}]
+        return [{"op": "knob", "slot": slot, "name": name, "value": _finite(value)}]
 
     def _fader(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        value = self.knobs.scale(p[0], p[1], float(a[0]))
+        value = self.knobs.scale(p[0], p[1], _finite(a[0]))
         return [] if value is None else [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
 
     def _volume(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "volume", "db": float(a[0])}]
+        lo, hi = VOLUME_DB_RANGE
+        return [{"op": "volume", "db": min(hi, max(lo, _finite(a[0])))}]
 
     def _bypass(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "bypass", "slot": str(a[0]), "on": bool(float(a[1]))}]
+        return [{"op": "bypass", "slot": str(a[0]), "on": bool(_finite(a[1]))}]
 
     def _panic(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "panic"}]
+
+    # /hatbox/<first part> -> handler: only these addresses reach a method (never getattr on input)
+    HANDLERS: ClassVar[dict[str, Callable[["OscMap", list[str], list[Any]], list[dict[str, Any]]]]] = {
+        "note_on": _note_on, "note_off": _note_off, "bend": _bend, "sustain": _sustain, "xy": _xy,
+        "knob": _knob, "fader": _fader, "volume": _volume, "bypass": _bypass, "panic": _panic,
+    }
 
     def targets(self) -> list[str]:
         if self.wek_targets:
@@ -106,7 +186,8 @@ class OscMap:
         effect = [f"{s}/{n}" for (s, n) in self.knobs.ranges if s == "effect"]
         return ["x", "y", *effect]
 
-    def _wekinator(self, values: list[float]) -> list[dict[str, Any]]:
+    def _wekinator(self, _p: list[str], args: list[Any]) -> list[dict[str, Any]]:
+        values = [_finite(a) for a in args]
         out: list[dict[str, Any]] = []
         xy: dict[str, float] = {}
         for target, v in zip(self.targets(), values):
@@ -123,21 +204,26 @@ class OscMap:
 
 
 class OscServer:
-    """A python-osc UDP server on its own thread feeding ``send`` with translated messages."""
+    """A python-osc UDP server on its own thread feeding ``send`` with translated messages.
+
+    One thread handles every packet in turn (no thread per packet), and bundle time tags are
+    ignored (a far-future bundle is played now, never slept on); :meth:`stop` returns within
+    about :data:`POLL_S` plus the message being handled."""
 
     def __init__(self, mapping: OscMap, send: Callable[[dict[str, Any]], None],
-                 host: str = "0.0.0.0", port: int = DEFAULT_PORT) -> None:
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
         from pythonosc.dispatcher import Dispatcher
-        from pythonosc.osc_server import ThreadingOSCUDPServer
+        from pythonosc.osc_server import BlockingOSCUDPServer
         self.mapping, self.send = mapping, send
         self.received = 0
-        dispatcher = Dispatcher()
+        dispatcher = Dispatcher(strict_timing=False)
         dispatcher.set_default_handler(self._on_message)
         try:
-            self.server = ThreadingOSCUDPServer((host, port), dispatcher)
+            self.server = BlockingOSCUDPServer((host, port), dispatcher)
         except OSError as exc:
             raise HatboxError(f"cannot listen for OSC on {host}:{port} ({exc.strerror or exc})",
-                              hint="pick another port with --osc-port") from None
+                              hint="pick another port with --osc-port or address with --osc-host") from None
+        self.server.handle_error = self._handle_error     # type: ignore[method-assign]
         self.thread: threading.Thread | None = None
 
     @property
@@ -149,16 +235,23 @@ class OscServer:
         for control in self.mapping.translate(address, args):
             try:
                 self.send(control)
-            except (HatboxError, ValueError):   # ValueError: device.control.ControlError
-                pass                       # e.g. a knob with no pack loaded
+            except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
+                self.mapping.drops.note(f"{address} {_brief(args)} refused: {str(exc).splitlines()[0]}")
+
+    def _handle_error(self, _request: Any, client: Any) -> None:
+        """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""
+        import sys
+        exc = sys.exc_info()[1]
+        self.mapping.drops.note(f"bad packet from {client[0] if client else '?'}: {type(exc).__name__}: {exc}")
 
     def start(self) -> "OscServer":
-        self.thread = threading.Thread(target=self.server.serve_forever, name="hatbox-osc", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(POLL_S,), name="hatbox-osc",
+                                       daemon=True)
         self.thread.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
         if self.thread is not None:
+            self.server.shutdown()
             self.thread.join(5)
+        self.server.server_close()

@@ -35,6 +35,9 @@ def register(cli: Any) -> None:
     p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
     p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
     p.add_argument("--osc-port", type=int, default=12000, help="OSC port (0: no OSC; default 12000)")
+    p.add_argument("--osc-host", default="0.0.0.0",
+                   help="OSC address to listen on (default all interfaces: any peer on the network can play "
+                        "notes, knobs and volume; 127.0.0.1 keeps OSC to this machine)")
     p.add_argument("--port", type=int, default=8750, help="API port (default 8750)")
     p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
     p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="the box's data folder")
@@ -115,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     stoppers = _front_ends(args, control)
     restore = _stop_on_sigterm()
+    died: str | None = None
     try:
         _wait(args, control, engine)
+        died = _engine_died(engine)           # asked before stop(): an engine that ended on its own
     except KeyboardInterrupt:
         pass
     finally:
@@ -124,8 +129,22 @@ def run(args: argparse.Namespace) -> int:
             stop()
         engine.stop()
         restore()
+    if died:
+        raise HatboxError(died, hint="the messages above say why; start the box again with `hatbox device run`")
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
+
+
+def _engine_died(engine: Any) -> str | None:
+    """A message when the engine process has ended with a failure (non-zero exit code or a signal)
+    without being asked to stop; None while it runs or when it finished cleanly (--seconds, --input)."""
+    if engine.alive():
+        return None
+    code = engine.wait(0)
+    if code is None or code == 0:
+        return None
+    how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
+    return f"the audio engine process {how}; the box has stopped"
 
 
 def _stop_on_sigterm() -> Any:
@@ -169,8 +188,8 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.osc_port:
         return None
     from device.osc import OscMap, OscServer
-    server = OscServer(OscMap(knobs=control.knobs), control.send, port=args.osc_port).start()
-    print(f"OSC: udp port {server.port} (/hatbox/..., Wekinator /wek/outputs)", flush=True)
+    server = OscServer(OscMap(knobs=control.knobs), control.send, host=args.osc_host, port=args.osc_port).start()
+    print(f"OSC: udp {args.osc_host} port {server.port} (/hatbox/..., Wekinator /wek/outputs)", flush=True)
     return server.stop
 
 

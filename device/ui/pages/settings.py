@@ -20,12 +20,12 @@ from typing import Any, Callable
 
 import pygame
 
-from device.control import msg
+from device.control import VOLUME_DB_RANGE, msg
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit
 
-VOLUME_RANGE = (-60.0, 6.0)
+VOLUME_RANGE = VOLUME_DB_RANGE         # the engine's own limit (device/control.py)
 LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
