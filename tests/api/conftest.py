@@ -56,3 +56,17 @@ def box(tmp_path: Path) -> BoxUnderTest:
 @pytest.fixture
 def good_pack(tmp_path: Path) -> Path:
     return gain_pack(tmp_path / "good.hatpack", "good", "1.0.0")
+
+
+def start_remote_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[str], RecordingControl, Any]:
+    """A box API served on a loopback port for the laptop commands (hatbox pair/push...): the laptop's config under
+    ``tmp_path/cfg``, no HATBOX_URL/TOKEN from the environment.  (running server, pairing codes shown so far,
+    the control it records, the app); the caller stops the server."""
+    from device.api.server import start_in_thread
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    codes: list[str] = []
+    control = RecordingControl()
+    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    return start_in_thread(app), codes, control, app

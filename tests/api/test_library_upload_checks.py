@@ -12,13 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.api.app import ApiConfig, create_app
-from device.api.server import start_in_thread
-from device.api.sim import RecordingControl
 from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, pack_directory,
                                     unpack_archive)
 from hatbox.cli import main
-from tests.api.conftest import FAST_ENGINE
+from tests.api.conftest import start_remote_box
 
 SECRET = b"root:x:0:0:secret-line-that-must-stay-on-the-laptop\n"
 
@@ -37,12 +34,7 @@ def _tar_bytes(path: Path) -> tuple[list[str], bytes]:
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
-    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    codes: list[str] = []
-    app = create_app(tmp_path / "box", RecordingControl(), ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
-    running = start_in_thread(app)
+    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
     assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
     yield running, app
     running.stop()

@@ -18,19 +18,13 @@ from device.api.app import ApiConfig, create_app
 from device.api.server import start_in_thread
 from device.api.sim import RecordingControl
 from hatbox.cli import main
-from tests.api.conftest import FAST_ENGINE
+from tests.api.conftest import FAST_ENGINE, start_remote_box
 from tests.api.packs import gain_pack
 
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
-    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    codes: list[str] = []
-    control = RecordingControl()
-    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
-    running = start_in_thread(app)
+    running, codes, control, _ = start_remote_box(tmp_path, monkeypatch)
     yield running, codes, control
     running.stop()
 

@@ -53,3 +53,16 @@ def zero_runs(out: np.ndarray, inp: np.ndarray, min_len: int = 64) -> int:
     edges = np.diff(np.concatenate([[0], z.astype(np.int8), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     return int(np.sum(ends - starts >= min_len))
+
+
+def effect_knob_ranges():
+    """device.midi.KnobRanges holding an effect's two knobs: drive 0..10 (default 5) and tone 100..5000 Hz."""
+    from device.midi import KnobRanges
+    from export.manifest import Knob
+
+    class _Manifest:
+        knobs = [Knob("drive", 0.0, 10.0, 5.0), Knob("tone", 100.0, 5000.0, 1000.0, "Hz")]
+
+    r = KnobRanges()
+    r.set_from_manifest("effect", _Manifest())
+    return r

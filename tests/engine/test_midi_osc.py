@@ -7,19 +7,13 @@ import mido
 import pytest
 
 from device.control import validate
-from device.midi import KnobRanges, MidiMap
+from device.midi import MidiMap
 from device.osc import OscMap, OscServer
-from export.manifest import Knob
+from tests.engine.helpers import effect_knob_ranges
 
 
-class _Manifest:
-    knobs = [Knob("drive", 0.0, 10.0, 5.0), Knob("tone", 100.0, 5000.0, 1000.0, "Hz")]
-
-
-def _ranges() -> KnobRanges:
-    r = KnobRanges()
-    r.set_from_manifest("effect", _Manifest())
-    return r
+def _ranges():
+    return effect_knob_ranges()
 
 
 def test_notes_bend_sustain_and_panic() -> None:
