@@ -17,7 +17,7 @@ from export.pack import MAX_GOLDEN_BYTES, MAX_GOLDEN_ENTRIES, read_pack
 def test_the_snapshot_with_the_most_entries_the_trainer_allows_is_written_and_read(tmp_path: Path) -> None:
     from export.onnx_effect import export_effect
     from trainer.effect.models import ARCHS, build
-    from trainer.effect.train import _MODEL_RANGE, GOLDEN_SAMPLES, make_config, model_settings
+    from trainer.effect.config import _MODEL_RANGE, GOLDEN_SAMPLES, make_config, model_settings
     most = {arch: len(build(arch, MAX_KNOBS, **({"layers": _MODEL_RANGE["layers"][1]}
                                                   if "layers" in model_settings(arch) else {})).state_shapes())
             for arch in ARCHS}

@@ -99,7 +99,7 @@ def test_every_model_size_has_a_range_holding_its_default() -> None:
     import inspect
 
     from trainer.effect.models import ARCHS, RNNEffect
-    from trainer.effect.train import _MODEL_RANGE, make_config, model_settings
+    from trainer.effect.config import _MODEL_RANGE, make_config, model_settings
     for arch in ARCHS:
         cls = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
         params = inspect.signature(cls.__init__).parameters
