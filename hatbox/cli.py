@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from hatbox import __version__
 from hatbox.errors import HatboxError
+from hatbox.text import display_name
 
 COMMAND_MODULES = (
     "hatbox.cmd_pack",
@@ -73,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _escape_names(err: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: a byte of a name that is not valid UTF-8 (held by Python with surrogateescape as
-    U+DC80..U+DCFF) as ``\\xNN``, any other character the stream cannot encode as a backslash escape."""
+    """Codec error handler: a byte of a name that is not valid UTF-8 as ``\\xNN`` (:func:`hatbox.text.display_name`),
+    any other character the stream cannot encode as a backslash escape."""
     if not isinstance(err, UnicodeEncodeError):
         raise err
     chunk = err.object[err.start:err.end]
-    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+    return "".join(display_name(c) if 0xD800 <= ord(c) <= 0xDFFF
                    else c.encode("ascii", "backslashreplace").decode("ascii") for c in chunk), err.end
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError
-from hatbox.text import escape_unsafe
+from hatbox.text import display_name, escape_unsafe
 
 
 def register(cli) -> None:
@@ -63,7 +63,6 @@ def register(cli) -> None:
 def _shown(text: str) -> str:
     """A file name or reason as printed: a name's bytes that are not UTF-8 as ``\\xNN`` (Python holds them as
     lone surrogates), then :func:`hatbox.text.escape_unsafe` (nothing can drive the terminal)."""
-    from device.library.archive import display_name
     return escape_unsafe(display_name(text))
 
 

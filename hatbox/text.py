@@ -28,3 +28,13 @@ def escape_unsafe(text: str, keep: str = "") -> str:
     """``text`` with every :func:`unsafe_char` (except those in ``keep``) written as an escape (\\x1b,
     \\u202e), so printing it cannot drive the terminal or reorder the line; other text is unchanged."""
     return "".join(c if c in keep or not unsafe_char(c) else repr(c)[1:-1] for c in text)
+
+
+def display_name(name: str) -> str:
+    """``name`` as valid Unicode for a report: the bytes of a name that was not UTF-8 (Python holds them as lone
+    surrogates: surrogateescape, tarfile) shown as ``\\xNN``."""
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return name
+    return "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else
+                   f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in name)

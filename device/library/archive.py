@@ -29,7 +29,7 @@ from typing import IO, Callable, Iterator
 
 from device.audio.audiofile import READABLE_SUFFIXES, empty_file_problem, hidden_name, wav_header_problem
 from hatbox.errors import HatboxError
-from hatbox.text import is_safe_text
+from hatbox.text import display_name, is_safe_text
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
 # what the box unpacks as a library (longest first: ".tar.gz" before ".gz"), and other archive kinds that a
@@ -165,16 +165,6 @@ def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
 
 
 # --------------------------------------------------------------------------- paths
-def display_name(name: str) -> str:
-    """``name`` as valid Unicode for a report: the bytes of a name that was not UTF-8 (tarfile keeps them
-    as lone surrogates) shown as ``\\xNN``."""
-    if not any(0xD800 <= ord(c) <= 0xDFFF for c in name):
-        return name
-    return "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else
-                   f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
-                   for c in name)
-
-
 def safe_relpath(name: str) -> PurePosixPath | str:
     """A safe relative path for a member name, or the reason it is unsafe.
 
