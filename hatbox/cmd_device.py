@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from hatbox.errors import HatboxError
 
 DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
+RECORDING_WATCH_S = 1.0          # how often the engine status is read for a recording cut short (a full disk)
 
 
 def register(cli: Any) -> None:
@@ -117,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in engine.status().get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     stoppers = _front_ends(args, control)
+    if cfg.backend == "file" and cfg.output_wav:
+        stoppers.append(_watch_recording(control))
     restore = _stop_on_sigterm()
     died: str | None = None
     try:
@@ -130,21 +134,51 @@ def run(args: argparse.Namespace) -> int:
         engine.stop()
         restore()
     if died:
-        raise HatboxError(died, hint="the messages above say why; start the box again with `hatbox device run`")
+        raise HatboxError(died, hint=engine.error_hint
+                          or "the messages above say why; start the box again with `hatbox device run`")
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
 
 
 def _engine_died(engine: Any) -> str | None:
     """A message when the engine process has ended with a failure (non-zero exit code or a signal)
-    without being asked to stop; None while it runs or when it finished cleanly (--seconds, --input)."""
+    without being asked to stop: the error it stopped on (``engine.error``, one line) when it said one,
+    else how the process ended; None while it runs or when it finished cleanly (--seconds, --input)."""
     if engine.alive():
         return None
     code = engine.wait(0)
     if code is None or code == 0:
         return None
+    if engine.error:
+        return f"the audio engine stopped: {engine.error}"
     how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
     return f"the audio engine process {how}; the box has stopped"
+
+
+def _watch_recording(control: BoxControl, every_s: float = RECORDING_WATCH_S) -> Any:
+    """Say a recording cut short (a full disk) when it happens, not only at the end: a thread reads the
+    engine status every ``every_s`` seconds and prints its ``recording`` problem once, as a warning line
+    (the file, the seconds it keeps; the box plays on).  Returns what stops the thread."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(every_s):
+            try:
+                problem = (control.status().get("recording") or {}).get("problem")
+            except HatboxError:
+                return                        # the engine has ended: the end of the run says the rest
+            if problem:
+                print(f"warning: {problem}; the box plays on, the rest of this run is not recorded",
+                      file=sys.stderr, flush=True)
+                return
+
+    thread = threading.Thread(target=watch, name="hatbox-recording-watch", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=2.0)
+    return halt
 
 
 def _stop_on_sigterm() -> Any:

@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from device.audio.audiofile import WAV_MAX_BYTES
 from hatbox.errors import AudioFileError, HatboxError
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
@@ -37,7 +38,13 @@ FORMATS = {"float32": ("PCM_FORMAT_FLOAT_LE", "<f4"), "s16": ("PCM_FORMAT_S16_LE
 
 
 class AudioDeviceError(HatboxError):
-    """An audio device cannot be opened or configured as asked."""
+    """An audio device cannot be opened or configured as asked, or stopped working while the box ran."""
+
+
+def _alsa_error() -> type[Exception]:
+    """pyalsaaudio's exception type (imported only when an exception is being matched)."""
+    import alsaaudio
+    return alsaaudio.ALSAAudioError
 
 
 @dataclass
@@ -126,11 +133,14 @@ class AlsaIO:
         if self.capture is None:
             buf.fill(0.0)
             return True
-        n, data = self.capture.read()
-        ok = n >= 0
-        if not ok:
-            self.xruns += 1
+        try:
             n, data = self.capture.read()
+            ok = n >= 0
+            if not ok:
+                self.xruns += 1
+                n, data = self.capture.read()
+        except _alsa_error() as exc:          # (the except expression is evaluated only on an exception)
+            raise self._stopped("capture", self.cfg.capture_device or self.cfg.device, exc) from None
         x = _to_float(data, self.cfg.format) if n > 0 else np.zeros(0, np.float32)
         take = min(x.shape[0], buf.shape[0])
         buf[:take] = x[:take]
@@ -138,11 +148,23 @@ class AlsaIO:
         return ok
 
     def write(self, buf: np.ndarray) -> bool:
-        n = self.playback.write(_from_float(buf, self.cfg.format))
+        try:
+            n = self.playback.write(_from_float(buf, self.cfg.format))
+        except _alsa_error() as exc:
+            raise self._stopped("playback", self.cfg.device, exc) from None
         if n is not None and n < 0:
             self.xruns += 1
             return False
         return True
+
+    @staticmethod
+    def _stopped(direction: str, device: str, exc: Exception) -> AudioDeviceError:
+        """What an ALSA error mid-run (an xrun is not one: read/write report those) becomes: the device
+        is gone (a USB interface unplugged) or broken, and the engine stops on it."""
+        why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        return AudioDeviceError(f"the ALSA {direction} device '{device}' stopped working: {why}",
+                                hint="check that the audio interface is still connected and powered, then start "
+                                     "the box again (`aplay -L` / `arecord -L` list the devices)")
 
     def close(self) -> None:
         for pcm in (self.capture, self.playback):
@@ -157,16 +179,17 @@ class FileIO:
     WAV as it goes (device/audio/audiofile.WavRecorder; a quarter second is buffered, so memory stays
     flat however long it runs): its header is brought up to date every second of audio, so a box
     killed mid-run leaves a readable WAV, and the file is complete once :meth:`close` returns.  A WAV
-    holds at most 4 GiB: past ``MAX_OUT_BYTES`` of audio (6.2 h at 48 kHz) the recording goes on in
-    ``NAME-002.wav``, ``NAME-003.wav``... (listed in ``info['playback']['files']``).  Output that
-    cannot be written (a full disk) is counted in ``dropped`` and said in ``info``: the failed write
-    never raises into the audio thread and nothing more is tried (the rest is dropped), and the file
-    stays a readable WAV up to its last header update.  :meth:`recording` says what was kept, and
-    :meth:`cut_short` says so in one line.  A take that got no audio in does not replace an older file
-    at ``out_path``, and one with not even a WAV header in it (a disk full from the start) is removed at
-    :meth:`close`; :meth:`cut_short` says which."""
+    holds at most 4 GiB: past ``MAX_OUT_BYTES`` of audio (the WAV writer's ``WAV_MAX_BYTES``; 6.2 h at
+    48 kHz) the recording goes on in ``NAME-002.wav``, ``NAME-003.wav``... (listed in
+    ``info['playback']['files']``).  Output that cannot be written (a full disk) is counted in
+    ``dropped`` and said in ``info``: the failed write never raises into the audio thread and nothing
+    more is tried (the rest is dropped), and the file stays a readable WAV up to its last header update.
+    :meth:`recording` says what was kept (safe to call from another thread while the audio runs: the
+    engine status carries it), and :meth:`cut_short` says so in one line.  A take that got no audio in
+    does not replace an older file at ``out_path``, and one with not even a WAV header in it (a disk
+    full from the start) is removed at :meth:`close`; :meth:`cut_short` says which."""
 
-    MAX_OUT_BYTES = (1 << 32) - (1 << 20)        # audio per WAV file: its sizes are 32-bit
+    MAX_OUT_BYTES = WAV_MAX_BYTES                # audio per WAV file: the WAV writer's own limit (32-bit sizes)
     BUFFER_S = 0.25                              # output collected before each write to the file
 
     def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
@@ -243,9 +266,10 @@ class FileIO:
         why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
         first = why if said else f"cannot write the output {self.out_path}: {why}"
-        self.info["playback"].setdefault("error", first)           # the first failure is the cause
         self._writable = False
         self.kept = self._out.kept if self._out is not None else self.kept   # what the file's header counts
+        # last: the engine status reads recording() on another thread, and the error is what makes it a cut
+        self.info["playback"].setdefault("error", first)           # the first failure is the cause
 
     def recording(self) -> dict[str, Any] | None:
         """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio

@@ -11,6 +11,10 @@
   warning when the OS refuses), opens the audio device (device/audio/alsa_io.py) and runs the
   block loop until ``shutdown``, ``seconds`` or the parent's exit.
 
+The process exits 0 when the loop ends that way (a clean stop) and :data:`ERROR_EXIT` when it stopped
+on a HatboxError (the audio device gone mid-run, or one that never opened); that error's message is
+its last word on the ``ready`` pipe (:attr:`EngineProcess.error`), as is what its recording kept.
+
 Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
 thread runs real-time.
 """
@@ -37,6 +41,7 @@ MCL_CURRENT, MCL_FUTURE = 1, 2
 REPLY_TIMEOUT_S = 90.0
 HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
+ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
 
 
 @dataclass
@@ -116,6 +121,7 @@ class _Child:
         self.engine.install("sampler", SamplerSource(cfg.engine.rate), {"name": "sampler"})
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
+        self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
 
     def request(self, msg: dict[str, Any]) -> None:
         """Act on one control message (a reader thread; never the audio thread)."""
@@ -130,7 +136,13 @@ class _Child:
             self.engine.handle(msg)
 
     def status(self) -> dict[str, Any]:
-        return {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:]}
+        """The engine's status, plus (file backend with an output) ``recording``: what the output file
+        keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
+        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:]}
+        recording = self.io.recording() if isinstance(self.io, FileIO) else None
+        if recording is not None:
+            status["recording"] = recording
+        return status
 
 
 def _serve(conn: Any, child: _Child, kind: str) -> None:
@@ -171,7 +183,8 @@ def _open(cfg: ServerConfig) -> Any:
 
 
 def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
-    """Entry point of the engine process (see module docstring)."""
+    """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`)
+    when the engine stopped on a HatboxError, so the parent can tell that from a clean stop."""
     child = _Child(cfg)
     for slot, path in cfg.packs.items():
         try:
@@ -182,7 +195,7 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
         threading.Thread(target=_serve, args=(conn, child, kind), daemon=True, name=f"hatbox-{kind}").start()
     io = None
     try:
-        io = _open(cfg)
+        io = child.io = _open(cfg)
         child.extra["backend"] = type(io).__name__
         child.extra["device"] = getattr(io, "info", {})
         if cfg.realtime:
@@ -197,9 +210,11 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
         child.extra["run"] = result
     except HatboxError as exc:
         child.extra["error"] = str(exc)
-        ready.send({"error": str(exc)})
+        ready.send({"error": str(exc), "message": str(exc.args[0]), "hint": exc.hint})
     finally:
         _finish(child, io, cfg, ready)
+    if "error" in child.extra:
+        raise SystemExit(ERROR_EXIT)
 
 
 def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
@@ -219,7 +234,6 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         io.close()
         recording = io.recording() if isinstance(io, FileIO) else None
         if recording is not None:
-            child.extra["recording"] = recording
             if ready is not None:
                 try:
                     ready.send({"recording": recording})
@@ -245,6 +259,8 @@ class EngineProcess:
         self._locks = {"control": threading.Lock(), "status": threading.Lock()}
         self._ids = 0
         self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
+        self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
+        self.error_hint: str | None = None             # that error's own hint, if it had one
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
         """Start the process; returns once the audio device is open (HatboxError if it is not)."""
@@ -290,7 +306,11 @@ class EngineProcess:
         return self.process.is_alive()
 
     def wait(self, timeout: float | None = None) -> int | None:
+        """Wait up to ``timeout`` s for the process to end; its exit code (None while it runs).  Once it
+        has ended, its last words are taken: :attr:`error` (and :attr:`error_hint`), :attr:`recording`."""
         self.process.join(timeout)
+        if self.process.exitcode is not None:
+            self._collect_last_words()
         return self.process.exitcode
 
     def stop(self, timeout: float = 10.0) -> int | None:
@@ -304,16 +324,22 @@ class EngineProcess:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(5)
-        self._collect_recording()
+        self._collect_last_words()
         return self.process.exitcode
 
-    def _collect_recording(self) -> None:
-        """Take the engine's last word on its recording (sent as it finished) into :attr:`recording`."""
+    def _collect_last_words(self) -> None:
+        """Take what the engine sent as it finished: the error it stopped on (:attr:`error`, one line, and
+        :attr:`error_hint`) and what its recording kept (:attr:`recording`)."""
         try:
             while self._ready.poll(0):
                 msg = self._ready.recv()
-                if isinstance(msg, dict) and "recording" in msg:
+                if not isinstance(msg, dict):
+                    continue
+                if "recording" in msg:
                     self.recording = msg["recording"]
+                if msg.get("error") and self.error is None:
+                    lines = (msg.get("message") or msg["error"]).splitlines()
+                    self.error, self.error_hint = (lines[0] if lines else msg["error"]), msg.get("hint")
         except (EOFError, OSError):
             pass
 

@@ -188,6 +188,8 @@ class _DeadEngine:
     """Stands in for EngineProcess: started, then found dead with ``code`` (no process at all)."""
 
     code = 1
+    error: str | None = None              # no message of its own: the exit code is all there is
+    error_hint: str | None = None
 
     def __init__(self, cfg: Any) -> None:
         self.cfg = cfg
