@@ -91,10 +91,11 @@ class Report:
 
 
 def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
-                  trusted: Iterable[Any] = (), require_signature: bool = False) -> Report:
-    """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError."""
+                  trusted: Iterable[Any] = (), require_signature: bool = False, uploaded: bool = False) -> Report:
+    """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError.
+    ``uploaded``: ``path`` is an upload the box received (export.pack.read_pack)."""
     t = time.perf_counter()
-    report = Report(pack=_guarded("archive", lambda: read_pack(path)))
+    report = Report(pack=_guarded("archive", lambda: read_pack(path, uploaded=uploaded)))
     report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
     steps: list[tuple[str, Callable[[Report], str]]] = [
         ("signature", lambda r: check_signature(r, list(trusted), require_signature)),

@@ -40,6 +40,9 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200.0                      # uncompressed / compressed, per member larger than RATIO_FROM
 RATIO_FROM = 1 << 20                   # members up to this size (bytes) are not held to MAX_RATIO
 _MEMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+# what is said of a pack that is not a readable zip archive, by where it came from
+DAMAGED_FILE = "the file is incomplete or damaged: copy it again, or build it again"
+DAMAGED_UPLOAD = "was the upload cut short?"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -232,10 +235,11 @@ def manifest_bytes_of(path: str | Path) -> bytes:
 
 
 # --------------------------------------------------------------------------- reading
-def read_pack(path: str | Path) -> Pack:
-    """Open and fully verify a pack. Raises :class:`PackError` naming the failed check."""
+def read_pack(path: str | Path, *, uploaded: bool = False) -> Pack:
+    """Open and fully verify a pack. Raises :class:`PackError` naming the failed check.  ``uploaded``: the
+    file is an upload the box received, so an unreadable archive is blamed on the upload, not the file."""
     path = Path(path)
-    with _open_zip(path) as zf:
+    with _open_zip(path, uploaded) as zf:
         infos = _checked_infos(zf)
         if MANIFEST not in infos:
             raise PackError(f"{path.name}: no manifest.json inside", check="members")
@@ -254,14 +258,14 @@ def read_pack(path: str | Path) -> Pack:
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError, NotImplementedError)
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
     if not path.is_file():
         raise PackError(f"no pack at {path}", check="archive")
     try:
         return zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
         raise PackError(f"{path.name} is not a readable pack archive ({exc}); "
-                        "was the upload cut short?", check="archive") from None
+                        f"{DAMAGED_UPLOAD if uploaded else DAMAGED_FILE}", check="archive") from None
 
 
 def _check_member_name(name: str) -> None:

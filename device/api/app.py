@@ -219,7 +219,7 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
     with box.install_lock:
         try:
             report = validate_pack(upload, box.config.engine, trusted=box.trusted(),
-                                   require_signature=box.config.require_signature)
+                                   require_signature=box.config.require_signature, uploaded=True)
         except PackError as exc:
             raise _from_hatbox(422, "pack rejected", exc) from None
         with box.tokens.held(token_id):
