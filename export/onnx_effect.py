@@ -9,7 +9,6 @@ stretch of real input from zero state; onnxruntime must match torch on it within
 from __future__ import annotations
 
 import io
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from device.audio.effect import AUDIO_IN, AUDIO_OUT, CONTRACT, KNOBS_IN
 from device.audio.runtime import make_session
 from device.audio.smoothing import DEFAULT_TIME_S
 from export.manifest import Knob, Manifest, StateSpec, TensorSpec
+from export.onnx_quiet import quiet_onnx_export
 from export.pack import GOLDEN, MODEL, golden_bytes, write_pack
 from hatbox.errors import PackError
 
@@ -63,8 +63,7 @@ def to_onnx(model: nn.Module, knobs: int) -> bytes:
         dynamic[KNOBS_IN] = {1: "T"}
     args += [torch.zeros(s) for s in shapes]
     buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_onnx_export():
         torch.onnx.export(_Flat(model, knobs), tuple(args), buf, input_names=names + ins,
                           output_names=[AUDIO_OUT, *outs], dynamic_axes=dynamic,
                           opset_version=OPSET, dynamo=False)

@@ -8,7 +8,6 @@ ONNX I/O (B = active voices, evaluated together once per frame):
 from __future__ import annotations
 
 import io
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import torch
 from torch import nn
 
 from export.manifest import Manifest, StateSpec, TensorSpec
+from export.onnx_quiet import quiet_onnx_export
 from export.pack import golden_bytes, npy_bytes, read_pack, write_pack
 from trainer.synth.model import FrameNet
 
@@ -45,8 +45,7 @@ def onnx_bytes(net: FrameNet) -> bytes:
             torch.zeros(2, cfg.hidden))
     names_in, names_out = ["pitch", "loudness", "timbre", "h_in"], ["harmonics", "noise", "h_out"]
     buf = io.BytesIO()
-    with warnings.catch_warnings():      # the TorchScript exporter's deprecation and GRU tracer notes
-        warnings.simplefilter("ignore")
+    with quiet_onnx_export():            # the TorchScript exporter's deprecation and GRU tracer notes
         torch.onnx.export(step, args, buf, input_names=names_in, output_names=names_out, opset_version=17,
                           dynamic_axes={n: {0: "B"} for n in names_in + names_out}, dynamo=False)
     return buf.getvalue()

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from export.manifest import Manifest, TensorSpec
+from export.onnx_quiet import quiet_onnx_export
 from export.pack import golden_bytes, write_pack
 from trainer.tagger.model import TaggerNet, for_export, probabilities
 
@@ -44,8 +45,9 @@ def onnx_bytes(graph: TaggerGraph) -> bytes:
     """Export with a dynamic batch axis (opset 17)."""
     n = graph.net.cfg.clip_samples
     buf = io.BytesIO()
-    torch.onnx.export(graph, (torch.zeros(2, n),), buf, input_names=["audio"], output_names=list(OUTPUTS),
-                      opset_version=17, dynamic_axes={k: {0: "B"} for k in ("audio", *OUTPUTS)}, dynamo=False)
+    with quiet_onnx_export():
+        torch.onnx.export(graph, (torch.zeros(2, n),), buf, input_names=["audio"], output_names=list(OUTPUTS),
+                          opset_version=17, dynamic_axes={k: {0: "B"} for k in ("audio", *OUTPUTS)}, dynamo=False)
     return buf.getvalue()
 
 
