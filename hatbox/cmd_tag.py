@@ -138,8 +138,14 @@ def query(args: argparse.Namespace) -> int:
         for u in library.unsure(args.db, k=args.k):
             print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_shown(str(u.path))}")
     else:
-        print(json.dumps(library.list_tags(args.db), indent=2, ensure_ascii=False))
+        print(json.dumps(_tags_in_use(library.list_tags(args.db)), indent=2, ensure_ascii=False))
     return 0
+
+
+def _tags_in_use(counts: dict[str, int]) -> dict[str, int]:
+    """The tags that at least one file carries (device.library.list_tags also names the pack's unused
+    tags, for the box's panel to offer when retagging a file)."""
+    return {tag: n for tag, n in counts.items() if n > 0}
 
 
 def _print_failures(db: str) -> None:

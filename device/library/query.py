@@ -42,7 +42,8 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
 
 def list_tags(db_path: str | Path) -> dict[str, int]:
     """tag -> number of files carrying it: the tagger's hits (score over the tag's threshold) of files
-    without corrections, plus the corrections; every tag of the pack is listed, even with no file."""
+    without corrections, plus the corrections; every tag of the pack is listed, even with no file (the
+    box's panel offers these tags when a file is retagged, so a tag no file carries yet must be there)."""
     con, _ = _open(db_path)
     with con:
         counts = dict(con.execute("SELECT tag, COUNT(*) FROM effective_tags GROUP BY tag").fetchall())
