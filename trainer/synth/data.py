@@ -9,7 +9,7 @@ the one measured from the audio (within a semitone) where the estimator can meas
 files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped, and so are hatbox
 training reports (a folder holding ``metrics.json`` or ``checkpoint.pt``), with a note.  Instrument
 folder names must be choosable with ``play --corners`` (no comma, no leading/trailing space), and
-every note file must last at least ``min_note_seconds(seconds)``.
+every note file must last, and sound (``sounding_seconds``), at least ``min_note_seconds(seconds)``.
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ REPORT_JSON = "metrics.json"        # what trainer.synth.report writes into a re
 REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it: how a report folder is known
 MIN_NOTE_FRACTION = 1 / 8           # a note file must last at least this share of the --seconds crop ...
 MIN_NOTE_SECONDS = 0.1              # ... and never less than this (the loss's 2048-point STFT at 24 kHz is 85 ms)
+SOUND_FLOOR_DB = 60.0               # a note sounds from its onset until it stays this far under its peak
 
 
 @dataclass
@@ -100,6 +101,9 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float) -> Note:
     named = pitch_from_name(path.stem)
     if named is None:
         measured = estimate_pitch(x, rate)
+        if measured is None:
+            raise DataError(f"{path} has no pitch that can be measured and its name gives none",
+                            hint="name the file with its pitch (C4.wav, 60.wav, name_060_100.wav) or remove it")
         return Note(instrument, measured, 100, x, str(path), measured)
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if lo <= named[0] <= hi else None
@@ -161,6 +165,36 @@ def check_note_lengths(files: list[Path], seconds: float) -> None:
                          f"silent synth")
 
 
+def sounding_seconds(audio: np.ndarray, rate: int, floor_db: float = SOUND_FLOOR_DB) -> float:
+    """How long ``audio`` [N] at ``rate`` Hz sounds (s): from its onset, the first sample within ``floor_db``
+    of the peak (device.audio.mel.onset_index), to the last such sample, after which it stays at least
+    ``floor_db`` under the peak.  0 for digital silence."""
+    from device.audio.mel import onset_index
+    if not np.any(audio):
+        return 0.0
+    start = onset_index(audio, -floor_db, preroll=0)
+    end = len(audio) - onset_index(audio[::-1], -floor_db, preroll=0)
+    return (end - start) / rate
+
+
+def check_sounding_lengths(notes: list[Note], rate: int, seconds: float) -> None:
+    """DataError naming the notes (audio at ``rate`` Hz, cropped or padded to ``seconds``) that sound for less
+    than ``min_note_seconds(seconds)`` (``sounding_seconds``): a short click followed by silence passes
+    :func:`check_note_lengths` in a long file, but would train on silence all the same."""
+    least = min_note_seconds(seconds)
+    short = [(n.path, s) for n in notes if (s := sounding_seconds(n.audio, rate)) < least]
+    if not short:
+        return
+    shown = "; ".join(f"{path} sounds for {s * 1000:.0f} ms" for path, s in short[:5])
+    more = f"; and {len(short) - 5} more" if len(short) > 5 else ""
+    raise DataError(f"{len(short)} note file(s) sound for less than {least * 1000:.0f} ms (an eighth of the "
+                    f"{seconds:g} s each note is cropped or padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms; "
+                    f"a note sounds from its onset until it stays {SOUND_FLOOR_DB:g} dB under its peak): "
+                    f"{shown}{more}",
+                    hint="remove them or record the notes held longer: mostly silence, they would train a "
+                         "silent synth")
+
+
 def check_instrument_names(names: list[str]) -> None:
     """DataError for instrument folder names that ``play --corners A,B,C,D`` could never choose:
     a comma (the separator) or leading/trailing white space (stripped from each name)."""
@@ -177,11 +211,12 @@ def is_report_folder(folder: Path) -> bool:
     return (folder / REPORT_JSON).is_file() or (folder / REPORT_CHECKPOINT).is_file()
 
 
-def _print_note(text: str) -> None:
+def print_note(text: str) -> None:
+    """The default ``note`` of :func:`load_folder`: a ``note: ...`` line on stdout."""
     print(f"note: {text}", file=sys.stdout, flush=True)
 
 
-def instrument_folders(root: Path, note: Callable[[str], None] = _print_note) -> list[Path]:
+def instrument_folders(root: Path, note: Callable[[str], None] = print_note) -> list[Path]:
     """The instrument folders of a note set, sorted: hidden folders are left out, and report folders
     (``is_report_folder``) too, each with a ``note``."""
     folders = []
@@ -194,11 +229,11 @@ def instrument_folders(root: Path, note: Callable[[str], None] = _print_note) ->
 
 
 def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True,
-                note: Callable[[str], None] = _print_note) -> list[Note]:
+                note: Callable[[str], None] = print_note) -> list[Note]:
     """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity).  Hidden files,
     ``__MACOSX`` and report folders are skipped; instrument names must work with ``play --corners``;
-    note files shorter than ``min_note_seconds(seconds)`` are refused; with ``check_names`` a pitch from a
-    file name must agree with the audio."""
+    note files shorter than ``min_note_seconds(seconds)``, or sounding for less, are refused; with
+    ``check_names`` a pitch from a file name must agree with the audio."""
     if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
@@ -210,6 +245,7 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
              if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not audiofile.hidden_name(f.name) and f.is_file()]
     check_note_lengths([f for _name, f in files], seconds)
     notes = [load_note(f, name, rate, seconds) for name, f in files]
+    check_sounding_lengths(notes, rate, seconds)
     if check_names:
         check_name_pitches(notes)
     if not notes:

@@ -45,7 +45,9 @@ def refine_f0(x: np.ndarray, rate: int, f0: float, n_harmonics: int = 8) -> floa
     """Refine ``f0`` (Hz) from the peaks of the first harmonics (zero-padded FFT, parabolic peaks).
 
     Each harmonic k's peak is searched within +-40 cents of k*f0; the estimate is the
-    amplitude-weighted mean of peak_k / k.
+    amplitude-weighted mean of peak_k / k.  A harmonic with no peak there (the spectrum flat or
+    rising through the window, as for a click followed by silence) is left out; with none left,
+    ``f0`` comes back unchanged.
     """
     n_fft = 1 << int(np.ceil(np.log2(len(x) * 8)))
     mag = np.log(np.abs(np.fft.rfft(x * np.hanning(len(x)), n_fft)) + 1e-12)
@@ -57,16 +59,26 @@ def refine_f0(x: np.ndarray, rate: int, f0: float, n_harmonics: int = 8) -> floa
             break
         i = lo + int(np.argmax(mag[lo:hi]))
         a, b, c = mag[i - 1], mag[i], mag[i + 1]
-        off = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
+        curve = a - 2 * b + c
+        if i == 0 or curve >= 0:                # not a peak: its "vertex" could lie anywhere, even below 0 Hz
+            continue
+        off = min(0.5, max(-0.5, 0.5 * (a - c) / curve))
         ests.append((i + off) * bin_hz / k)
         weights.append(np.exp(b))
     return float(np.average(ests, weights=weights)) if ests else f0
 
 
-def estimate_pitch(x: np.ndarray, rate: int) -> float:
-    """MIDI pitch (float) of a note, measured on its loudest half second."""
+def estimate_pitch(x: np.ndarray, rate: int) -> float | None:
+    """MIDI pitch (float) of a note [N], measured on its loudest half second; None when there is no
+    pitch to measure: that half second is silent (level at or under LOUDNESS_FLOOR_DB) or gives no
+    positive frequency."""
     seg = loudest_segment(x, rate, 0.5)
+    level = 10 * np.log10(2 * np.mean(seg.astype(np.float64) ** 2) + 1e-30)    # dB re full-scale sine
+    if level <= LOUDNESS_FLOOR_DB:
+        return None
     f0 = refine_f0(seg, rate, estimate_f0(seg, rate))
+    if not (np.isfinite(f0) and f0 > 0):
+        return None
     return float(69 + 12 * np.log2(f0 / 440.0))
 
 

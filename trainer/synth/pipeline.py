@@ -10,7 +10,7 @@ from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
-from trainer.synth.data import REPORT_CHECKPOINT, load_folder
+from trainer.synth.data import REPORT_CHECKPOINT, load_folder, print_note
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -73,6 +73,15 @@ def _check_writable(folder: Path, what: str) -> None:
         raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
 
 
+def first_process() -> bool:
+    """False in a torchrun worker other than the first (RANK > 0): only the first prints notes and writes."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def _no_note(_text: str) -> None:
+    """A torchrun worker's notes: the first process prints the same ones."""
+
+
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str | None = None,
                   seconds: float = 1.5, threads: int = 1, device: str | None = None,
                   report: str | Path | None = None, seed: int = 0, check_names: bool = True) -> dict:
@@ -94,10 +103,11 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     except (RuntimeError, ValueError):
         raise HatboxError(f"--device {device!r} is not a device", hint="cpu, cuda or cuda:N") from None
     cfg = SynthConfig()
-    notes = load_folder(folder, cfg.rate, seconds, check_names=check_names)
+    notes = load_folder(folder, cfg.rate, seconds, check_names=check_names,
+                        note=print_note if first_process() else _no_note)
     result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed)
     result.model.cpu().eval()
-    if int(os.environ.get("RANK", "0")) != 0:          # under torchrun only the first process writes
+    if not first_process():                       # under torchrun only the first process writes
         return {}
     with made_folder_undone(report):              # no report without a pack
         metrics = write_report(result, ho, report)
