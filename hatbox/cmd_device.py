@@ -155,6 +155,19 @@ def _engine_died(engine: Any) -> str | None:
     return f"the audio engine process {how}; the box has stopped"
 
 
+def _engine_end(engine: Any) -> Any:
+    """For the panel (device/ui/app.EngineEnd): None while the engine process runs; once it has ended on
+    its own, the error it stopped on in its own words (``engine.error``, ``engine.error_hint``), else how
+    the process ended (:func:`_engine_died`); an empty error after a clean end (--seconds, --input)."""
+    from device.ui.app import EngineEnd
+    if engine.alive():
+        return None
+    died = _engine_died(engine)
+    if not died:
+        return EngineEnd()
+    return EngineEnd(engine.error or died, engine.error_hint or "")
+
+
 def _watch_recording(control: BoxControl, every_s: float = RECORDING_WATCH_S) -> Any:
     """Say a recording cut short (a full disk) when it happens, not only at the end: a thread reads the
     engine status every ``every_s`` seconds and prints its ``recording`` problem once, as a warning line
@@ -270,11 +283,13 @@ def _show_code(args: argparse.Namespace) -> Any:
 
 
 def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
-    """Run the panel when asked and available; otherwise print the status until the end."""
+    """Run the panel when asked and available (it ends by itself once the engine has ended: at once, or
+    after showing the engine's error); otherwise print the status until the end."""
     if args.panel:
         try:
             from device.ui.app import run_panel
-            run_panel(control, board=None, sim=args.sim, data=_panel_data(args), seconds=args.seconds)
+            run_panel(control, board=None, sim=args.sim, data=_panel_data(args), seconds=args.seconds,
+                      ended=lambda: _engine_end(engine))
             return
         except ImportError:
             print("warning: panel not available in this install (device/ui)", file=sys.stderr)

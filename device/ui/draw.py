@@ -87,6 +87,28 @@ def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
     return text + "..." if text else ""
 
 
+def wrap(fonts: Fonts, text: str, size: int, width: float, most: int) -> list[str]:
+    """``text`` (its first line) broken at spaces into at most ``most`` lines, each at most ``width`` px
+    wide at ``size``; a word wider than a line (a path) is broken where it reaches the edge, and text
+    past the last line ends that line, cut with "..."."""
+    words = (text.splitlines()[0] if text.strip() else "").split()
+    lines: list[str] = []
+    while words and len(lines) < most:
+        line = words.pop(0)
+        if fonts.size(line, size)[0] > width:
+            n = len(line) - 1
+            while n > 1 and fonts.size(line[:n], size)[0] > width:
+                n -= 1
+            line, rest = line[:n], line[n:]
+            words.insert(0, rest)
+        while words and fonts.size(f"{line} {words[0]}", size)[0] <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        lines[-1] = " ".join([lines[-1], *words])
+    return [fit(fonts, (line,), size, width) for line in lines]
+
+
 def dial_angle(frac: float) -> float:
     """Degrees (counter-clockwise from 3 o'clock) of a dial at ``frac`` in [0, 1]."""
     return DIAL_START - DIAL_SWEEP * min(1.0, max(0.0, frac))

@@ -8,7 +8,9 @@ slot can fault: the effect (the model's output against its input), the synth and
 (their rendered output).  A bypassed effect plays the dry input; a bypassed source is silent.
 
 One wording for all of it (:func:`fault_words`); :func:`notice_lines` is what the tab bar says
-when a fault is new to the panel (:class:`FaultNotices` decides which one that is).
+when a fault is new to the panel (:class:`FaultNotices` decides which one that is).  A recording
+cut short (a full disk: the status's ``recording.problem``) is said there too, once
+(:func:`recording_lines`, :class:`RecordingNotices`).
 """
 from __future__ import annotations
 
@@ -133,3 +135,42 @@ class FaultNotices:
         fresh = [f for f, i in zip(listed, ids) if self.seen is None or i not in self.seen]
         self.seen = set(ids)
         return next((f for f in reversed(fresh) if still_bypassing(status, f)), None)
+
+
+def recording_lines(recording: dict[str, Any]) -> tuple[str, ...]:
+    """What the tab bar says of a recording cut short (the engine status's ``recording``, device/audio/
+    alsa_io.FileIO.recording: ``problem``, ``files``, ``kept_s``), longest first: the engine's own line,
+    then shorter ones that still name the seconds kept, e.g. "recording cut short: sim-out.wav keeps the
+    first 12.0 s - the box plays on, not recording", "recording cut short: 12.0 s kept"."""
+    problem = (str(recording.get("problem") or "").splitlines() or [""])[0]
+    head = problem.split(":", 1)[0] if ":" in problem else "recording cut short"
+    kept = float(recording.get("kept_s") or 0.0)
+    files = [str(f) for f in recording.get("files") or []]
+    name = files[0].replace("\\", "/").rsplit("/", 1)[-1] if files else "the recording"
+    what, short = (f"{name} keeps the first {kept:.1f} s", f"{kept:.1f} s kept") if kept > 0 else \
+        ("no audio was recorded", "nothing kept")
+    return (f"{problem} - the box plays on", f"{head}: {what} - the box plays on, not recording",
+            f"{head}: {what}", f"{head}: {short}")
+
+
+class RecordingNotices:
+    """Whether a status brings a recording cut short that the panel has not said yet (:meth:`take`).
+
+    A cut is said once: with the first status whose ``recording`` has a ``problem`` (also the first
+    status of a panel started after the cut: the box is still not recording).  It is the same cut for
+    as long as the files and the seconds kept are the same (``problem`` itself goes on counting the
+    seconds written); a cut of another recording (an engine restarted) is new."""
+
+    def __init__(self) -> None:
+        self.said: tuple[Any, ...] | None = None     # the files and seconds kept of the last cut said
+
+    def take(self, status: dict[str, Any]) -> tuple[str, ...] | None:
+        """The words for a cut new in ``status`` (:func:`recording_lines`), or None."""
+        recording = status.get("recording")
+        if not isinstance(recording, dict) or not recording.get("problem"):
+            return None
+        key = (tuple(str(f) for f in recording.get("files") or []), recording.get("kept_s"))
+        if key == self.said:
+            return None
+        self.said = key
+        return recording_lines(recording)

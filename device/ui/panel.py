@@ -13,10 +13,11 @@ from typing import Any, Callable
 from device.control import Control
 from device.ui import draw as D
 from device.ui.data import PanelData
-from device.ui.events import Event, Touch
-from device.ui.faults import FaultNotices, notice_lines
+from device.ui.events import EncoderPress, Event, Touch
+from device.ui.faults import FaultNotices, RecordingNotices, notice_lines
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.reader import InlineReader, Reader
+from device.ui.stopped import STOPPED_S, StopScreen
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class Panel:
         self._toast_key: tuple[str, int] = ("", 0)
         self._toast_since = 0.0
         self.faults = FaultNotices()                # which engine faults the panel has announced
+        self.recordings = RecordingNotices()        # which recording cut (a full disk) it has announced
+        self._cut: tuple[str, ...] = ()             # a cut's words, waiting for a fault's notice to end
+        self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
         self.content = pygame.Rect(0, TAB_H, size[0], size[1] - TAB_H)
@@ -110,8 +114,8 @@ class Panel:
         only while no finger is on the pad (the Play page's ``finger``: the finger's position is the
         newer one, and its next move sends it); after that the Play page follows the engine's pad
         while it is shown.
-        A fault new to the panel that bypasses its slot is said in the tab bar, whatever page is
-        shown (:meth:`_notice_faults`)."""
+        A fault new to the panel that bypasses its slot, and a recording cut short (a full disk), are
+        said in the tab bar, whatever page is shown (:meth:`_notice_faults`)."""
         seq = self.state.status_seq
         if status is not self.state.status:
             self.state.status_seq += 1
@@ -135,12 +139,29 @@ class Panel:
 
     def _notice_faults(self) -> None:
         """A fault new to the panel that bypasses its slot is said in red in the tab bar, on whatever
-        page is shown, once (device/ui/faults.py: which fault, and its words)."""
+        page is shown, once (device/ui/faults.py: which fault, and its words); so is a recording cut
+        short (``status["recording"]["problem"]``: the file and the seconds it keeps), once it is new,
+        and after a fault's notice has had its :data:`TOAST_S` when both come at once."""
         fault = self.faults.take(self.state.status)
+        self._cut = self.recordings.take(self.state.status) or self._cut
         if fault is not None:
             title = self.page.title
             self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play"),
                            alarm=True)
+        elif self._cut and not (self.state.toast and self.state.toast_lines()[1]):
+            self.state.say(*self._cut, alarm=True)
+            self._cut = ()
+
+    def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
+        """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:
+        ``error`` in the engine's words, its ``hint``, a countdown of ``seconds``) instead of the pages,
+        and events go nowhere but to close it sooner (:meth:`finished`)."""
+        if self.stopped is None:
+            self.stopped = StopScreen(error, hint, self.clock() + seconds)
+
+    def finished(self) -> bool:
+        """Whether the stop screen has been shown its time, or tapped away: the panel should close."""
+        return self.stopped is not None and self.stopped.over(self.clock())
 
     def set_offline(self, reason: str) -> None:
         """Why the engine does not answer its status ("" once it does again): shown in the tab bar
@@ -149,7 +170,13 @@ class Panel:
 
     def handle(self, event: Event) -> None:
         """One event: the page makes messages of it (laid out as it is on screen now) and each goes
-        to the engine at once; a refusal or an error is shown and handed back to the page."""
+        to the engine at once; a refusal or an error is shown and handed back to the page.  Once the
+        engine has stopped (:meth:`set_stopped`) a tap or an encoder press only closes the panel sooner."""
+        if self.stopped is not None:
+            tapped = isinstance(event, Touch) and event.kind == "down"
+            if tapped or (isinstance(event, EncoderPress) and event.pressed):
+                self.stopped.dismiss()
+            return
         if isinstance(event, Touch) and not self._to_page(event):
             return
         self.page.layout(self.content)
@@ -202,7 +229,11 @@ class Panel:
 
     def draw(self, surface: Any) -> None:
         """A frame: the library results that arrived since the last one first (pages change only
-        here and in :meth:`handle`), then the page, then the tab bar."""
+        here and in :meth:`handle`), then the page, then the tab bar; once the engine has stopped on an
+        error, the stop screen instead (:meth:`set_stopped`)."""
+        if self.stopped is not None:
+            self.stopped.draw(surface, self.ctx.fonts, self.clock())
+            return
         self._guard(self.reader.deliver)
         surface.fill(D.BG)
         self.page.layout(self.content)
