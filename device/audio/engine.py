@@ -201,7 +201,7 @@ class Slot:
         if self.is_effect:
             return self._run_effect(unit, info.get("gain_max") if info else None, x, out)
         unit.render(out)
-        fault = self.guard.check(out)
+        fault = self.guard.check(out, dc=getattr(unit, "guard_dc", True))
         if fault:
             out.fill(0.0)
         return fault
@@ -416,7 +416,7 @@ class Engine:
         """The status dict of device/control.py (plus a few engine extras)."""
         peak, self.peak = self.peak, 0.0
         in_peak, self.input_peak = self.input_peak, 0.0
-        active = {name: (dict(s.target_info) if s.target_info else None) for name, s in self.slots.items()}
+        active = {name: self._active_info(s) for name, s in self.slots.items()}
         slot_knobs = self._slot_knobs()
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
@@ -426,6 +426,19 @@ class Engine:
                 "bypassed": {n: s.target_bypassed for n, s in self.slots.items()},
                 "limiter_db": self.output.take_gain_reduction_db(),
                 "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status()}
+
+    @staticmethod
+    def _active_info(slot: Slot) -> dict[str, Any] | None:
+        """A copy of the info of the pack ``slot`` plays or is fading to (None: empty), with the unit's
+        ``warnings`` (the sampler's: a long file it cut) when it reports any."""
+        info, unit = slot.target_info, slot.target_unit
+        if not info:
+            return None
+        out = dict(info)
+        warnings = unit.warnings() if unit is not None and callable(getattr(unit, "warnings", None)) else []
+        if warnings:
+            out["warnings"] = list(warnings)
+        return out
 
     def _slot_knobs(self) -> dict[str, dict[str, float]]:
         """``{slot: {knob name: value}}`` (the knobs' own units) for each slot whose unit reports

@@ -11,7 +11,10 @@ Two parts, both per block on the mono float32 bus:
                  limit is ``gain_max_db`` unless the caller gives one: the loader measures each
                  effect's gain over its knobs' range (:func:`max_block_gain_db`) and passes
                  :func:`gain_limit_db` of it, so a drive at full drive is not a fault;
-  ``dc``         the slot's slowly tracked mean (time constant ``dc_time_s``) above ``dc_max``.
+  ``dc``         the slot's slowly tracked mean (time constant ``dc_time_s``) above ``dc_max``: a
+                 model drifting off zero.  Not for a source that plays recorded files (the sampler,
+                 whose unit says ``guard_dc = False``): a full-scale 20 Hz loop's half-cycles read as
+                 DC to the tracker, and the output stage's DC blocker takes any real offset out.
 
   The engine then bypasses the slot (see device/audio/engine.py) and reports the fault.
 
@@ -83,9 +86,11 @@ class SlotGuard:
     def reset(self) -> None:
         self.dc = 0.0
 
-    def check(self, out: np.ndarray, inp: np.ndarray | None = None, gain_max: float | None = None) -> str | None:
+    def check(self, out: np.ndarray, inp: np.ndarray | None = None, gain_max: float | None = None,
+              dc: bool = True) -> str | None:
         """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None.
-        ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``)."""
+        ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``);
+        ``dc``: whether to track and judge the slot's DC (off: only ``nonfinite`` and ``runaway``)."""
         if out.shape[0] == 0:
             return None
         peak = float(np.max(np.abs(out)))          # NaN and inf propagate into the peak
@@ -95,7 +100,7 @@ class SlotGuard:
             return RUNAWAY
         if inp is not None and self._gain_runaway(out, inp, self.gain_max if gain_max is None else gain_max):
             return RUNAWAY
-        return self._track_dc(out)
+        return self._track_dc(out) if dc else None
 
     def _gain_runaway(self, out: np.ndarray, inp: np.ndarray, gain_max: float) -> bool:
         r_out = _rms(out)

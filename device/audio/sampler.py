@@ -3,15 +3,29 @@
 Messages (``handle``; any thread):
   ``{"op": "sample", "path", "velocity", ["loop": bool], ["note": int]}`` plays a file now; with
   ``note`` the file is also mapped to that MIDI note (a pad cell) - velocity 0 only maps it.
+  Without ``note`` it is an audition (the Library page's play): a new audition of the same file
+  replaces the one still sounding (a quick fade), so repeated taps never pile up.
   ``{"op": "note_on", "note", "velocity"}`` plays the sample mapped to ``note`` (see :meth:`map_note`).
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end).
   ``{"op": "panic"}`` silences everything.
-Decoding and resampling happen in ``handle`` (never in ``render``), into a cache bounded by
-``cache_seconds``.  ``render(out)`` mixes all voices into ``out`` [N] float32 in place without
-allocating numpy buffers: voice starts are queued and picked up at the next block.
+
+Decoding and resampling happen in ``handle`` (never in ``render``): only the first ``max_seconds``
+of a file are decoded (a longer one is cut, and :meth:`warnings` says so); channels are mixed to
+mono as the tagger mixes them (device.library.decode.mix: out-of-phase stereo is not silent).
+Mapped files stay decoded while mapped (pinned); auditions share what is left of
+``cache_seconds`` and are evicted oldest first; a mapping that would pin more than
+``cache_seconds`` is refused.
+
+``render(out)`` mixes all voices into ``out`` [N] float32 in place without allocating numpy
+buffers: voice starts are queued and picked up at the next block.  The sum goes through a peak
+limiter (instant attack, :data:`RELEASE_SECONDS` release) whose ceiling is :data:`CEILING`, so
+loud polyphony (five kicks at once, a chord of normalised samples) stays under the engine's
+slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice and a
+replaced audition fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
 """
 from __future__ import annotations
 
+import math
 from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
@@ -20,55 +34,170 @@ import numpy as np
 
 from device.audio import audiofile
 from device.audio.resample import resample
-from hatbox.errors import AudioFileError
+from device.library.decode import mix
+from hatbox.errors import AudioFileError, HatboxError
 
-FADE_SECONDS = 0.01
+FADE_SECONDS = 0.01          # note_off: a loop fades out over this
+QUICK_FADE_SECONDS = 0.004   # a stolen voice, a replaced audition
 MAX_BLOCK = 8192
+CEILING = 2.0                # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
+RELEASE_SECONDS = 0.2        # the limiter's release time constant (longer than a 25 Hz period: no ripple)
+MAX_PEAK = 16.0              # +24 dBFS: float samples above this are integer-scale values, not audio
+MAX_WARNINGS = 8
+_RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
+
+
+class Limiter:
+    """Peak limiter on a mono float32 bus: |out| <= ``ceiling`` always; instant attack, exponential
+    release (``release_s`` seconds); allocation-free (blocks of at most :data:`MAX_BLOCK` samples).
+
+    The envelope env[n] = max(|x[n]|, env[n-1] * r) is computed in closed form,
+    env[n] = r^n * max(env[-1] * r, max_{k<=n} |x[k]| r^-k), and the gain is
+    min(1, ceiling / env[n]): continuous wherever the signal is, so it adds no click of its own.
+    """
+
+    def __init__(self, rate: int, ceiling: float = CEILING, release_s: float = RELEASE_SECONDS) -> None:
+        self.ceiling = float(ceiling)
+        self.rel = math.exp(-1.0 / (max(release_s, 1e-4) * rate))
+        k = np.arange(MAX_BLOCK, dtype=np.float64)     # float32 buffers: no casting buffer in process()
+        self._up = (self.rel ** k).astype(np.float32)                 # r^k
+        self._down = (self.rel ** -k).astype(np.float32)              # r^-k (e^0.85 at 48 kHz, 0.2 s)
+        self._env = np.zeros(MAX_BLOCK, np.float32)
+        self.env = 0.0
+        self.gain_min = 1.0                      # lowest gain applied since reset
+
+    def reset(self) -> None:
+        self.env, self.gain_min = 0.0, 1.0
+
+    def process(self, x: np.ndarray) -> None:
+        """Limit ``x`` [N <= MAX_BLOCK] float32 in place."""
+        n = x.shape[0]
+        if n == 0:
+            return
+        if self.env <= self.ceiling and max(float(x.max()), -float(x.min())) <= self.ceiling:
+            self.env *= self.rel ** n            # (only a level above the ceiling ever matters)
+            return
+        e = self._env[:n]
+        np.abs(x, out=e)
+        e *= self._down[:n]
+        np.maximum.accumulate(e, out=e)
+        np.maximum(e, self.env * self.rel, out=e)
+        e *= self._up[:n]
+        self.env = float(e[n - 1])
+        np.maximum(e, self.ceiling, out=e)
+        np.divide(self.ceiling, e, out=e)        # the gain, <= 1
+        self.gain_min = min(self.gain_min, float(e.min()))
+        x *= e
 
 
 class SamplerSource:
     """Polyphonic sample player (mono bus at ``rate`` Hz)."""
 
+    # the slot guard checks it for NaN/inf and runaway peaks, not for DC: it plays recorded files as they
+    # are (device/audio/protect.py; a full-scale sub-bass loop's half-cycles read as DC to the guard)
+    guard_dc = False
+
     def __init__(self, rate: int = 48000, *, max_voices: int = 32, max_seconds: float = 60.0,
                  cache_seconds: float = 600.0) -> None:
         self.rate, self.max_voices, self.max_seconds = int(rate), int(max_voices), float(max_seconds)
+        self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
         self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.note_map: dict[int, tuple[str, bool]] = {}
         self.events: deque = deque()
+        self.notices: deque[str] = deque(maxlen=MAX_WARNINGS)
         self.scratch = np.zeros(MAX_BLOCK, np.float32)
-        self.ramp = np.linspace(1.0, 0.0, max(2, int(FADE_SECONDS * rate))).astype(np.float32)
+        self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
+        self.limiter = Limiter(self.rate)
         self._init_voices()
 
     def _init_voices(self) -> None:
-        v = self.max_voices
+        v = 2 * self.max_voices                   # a voice being stolen fades out in a slot of its own
         self.buf: list[np.ndarray | None] = [None] * v
+        self.audition: list[str | None] = [None] * v   # the file an audition voice plays (None: not one)
         self.pos = np.zeros(v, np.int64)
         self.gain = np.zeros(v, np.float32)
         self.loop = np.zeros(v, bool)
         self.note = np.full(v, -1, np.int64)
-        self.fade = np.full(v, -1, np.int64)      # -1: not releasing; else position in the fade ramp
+        self.fade = np.full(v, -1, np.int64)      # -1: not releasing; else position in its fade ramp
+        self.ramp_of = np.zeros(v, np.int64)      # which of self.ramps the fade follows
+        self.fresh = np.zeros(v, bool)            # started this block, not heard yet
         self.age = np.zeros(v, np.int64)
         self.clock = 0
 
     # ----------------------------------------------------------------------------- control side
+    @staticmethod
+    def _key(path: str | Path) -> str:
+        return str(Path(path).resolve())
+
     def load(self, path: str | Path) -> np.ndarray:
-        """Decode ``path`` to mono at the engine rate (cached). Raises AudioFileError."""
-        key = str(Path(path).resolve())
+        """Decode ``path`` to mono at the engine rate (cached; at most ``max_seconds``). Raises AudioFileError."""
+        key = self._key(path)
         if key in self.cache:
             self.cache.move_to_end(key)
             return self.cache[key]
-        audio, rate = audiofile.read(key, mono=True)
-        data = resample(audio[0, :int(self.max_seconds * rate)], rate, self.rate).astype(np.float32)
+        data = self._decode(key)
         self.cache[key] = data
-        while sum(a.size for a in self.cache.values()) > self.cache_samples and len(self.cache) > 1:
-            self.cache.popitem(last=False)
+        self._evict(keep=key)
         return data
 
+    def _decode(self, key: str) -> np.ndarray:
+        """The first ``max_seconds`` of file ``key`` -> mono [N] float32 at the engine rate."""
+        if not Path(key).is_file():
+            raise AudioFileError(f"no audio file at {key}")
+        rate, _, frames = audiofile.info(key)
+        head = int(math.ceil(self.max_seconds * rate))
+        audio, rate = audiofile.read(key, max_frames=head)     # only the head of a long file is decoded
+        peak = max(float(audio.max()), -float(audio.min()))
+        if peak > MAX_PEAK:
+            raise AudioFileError(
+                f"{key}: its float samples peak at {peak:.6g}, far beyond full scale (1.0): it was written "
+                "with integer values (16-bit ones run to 32768), not as float audio",
+                hint="scale it down to full scale: normalise it in an audio editor, or for 16-bit values "
+                     f"`ffmpeg -i '{Path(key).name}' -af volume=1/32768 fixed.wav`")
+        if frames > head and audio.shape[1] >= head:
+            self._warn(f"{Path(key).name} is {_duration(frames / rate)} long: the sampler plays only its "
+                       f"first {self.max_seconds:g} s")
+        return resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
+
+    def _warn(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+    def warnings(self) -> list[str]:
+        """What the sampler did that the user should know (a long file cut), the last few, oldest first."""
+        return list(self.notices)
+
+    def _pinned(self) -> set[str]:
+        return {key for key, _ in self.note_map.values()}
+
+    def _evict(self, keep: str) -> None:
+        """Drop the oldest unpinned files (never ``keep``) until the cache fits ``cache_samples``."""
+        pinned = self._pinned()
+        total = sum(a.size for a in self.cache.values())
+        for key in list(self.cache):
+            if total <= self.cache_samples:
+                break
+            if key != keep and key not in pinned:
+                total -= self.cache.pop(key).size
+
     def map_note(self, note: int, path: str | Path, loop: bool = False) -> None:
-        """Let ``note_on`` for ``note`` play ``path`` (decoded now)."""
-        self.load(path)
-        self.note_map[int(note)] = (str(Path(path).resolve()), bool(loop))
+        """Let ``note_on`` for ``note`` play ``path`` (decoded now; it stays decoded while mapped).
+        Raises HatboxError when the mapped files would pass ``cache_seconds`` (nothing is mapped then)."""
+        note = int(note)
+        data = self.load(path)
+        key = self._key(path)
+        others = {k for n, (k, _) in self.note_map.items() if n != note}
+        if key not in others:
+            held = sum(self.cache[k].size for k in others if k in self.cache)
+            if held + data.size > self.cache_samples:
+                raise HatboxError(
+                    f"cannot map note {note} to {Path(key).name}: the sampler already holds "
+                    f"{held / self.rate:.0f} s of mapped samples, and this one's {data.size / self.rate:.0f} s "
+                    f"would pass the {self.cache_seconds:g} s it keeps decoded",
+                    hint="map shorter samples, or map a note that holds a long one to a shorter file")
+        self.note_map[note] = (key, bool(loop))
+        self._evict(keep=key)
 
     def handle(self, msg: dict[str, Any]) -> None:
         op = msg.get("op")
@@ -88,44 +217,70 @@ class SamplerSource:
         if note >= 0:
             self.map_note(note, msg["path"], loop)
         if int(msg["velocity"]) > 0:
-            self._start(self.load(msg["path"]), int(msg["velocity"]), loop, note)
+            audition = self._key(msg["path"]) if note < 0 else None
+            self._start(self.load(msg["path"]), int(msg["velocity"]), loop, note, audition)
 
-    def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int) -> None:
+    def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
         if data.size == 0:
             raise AudioFileError("the sample holds no audio")
+        if loop and data.size < MAX_BLOCK:       # whole repeats, so that a block wraps at most once
+            data = np.tile(data, -(-MAX_BLOCK // data.size))
         gain = (max(0, min(127, velocity)) / 127.0) ** 2
-        self.events.append(("on", (data, gain, loop, note)))
+        self.events.append(("on", (data, gain, loop, note, audition)))
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
         self.events.clear()
         self._init_voices()
+        self.limiter.reset()
 
     def render(self, out: np.ndarray) -> None:
-        """Fill ``out`` [N] float32 (N <= 8192) with the mix of every sounding voice."""
+        """Fill ``out`` [N] float32 (N <= 8192) with the limited mix of every sounding voice."""
         out.fill(0.0)
         while self.events:
             self._apply(*self.events.popleft())
-        for v in range(self.max_voices):
+        for v in range(len(self.buf)):
             if self.buf[v] is not None:
                 self._render_voice(v, out)
+                self.fresh[v] = False
+        self.limiter.process(out)
 
     def _apply(self, kind: str, arg: Any) -> None:
         if kind == "on":
             self._allocate(*arg)
         elif kind == "off":
-            for v in range(self.max_voices):
-                if self.note[v] == arg and self.loop[v] and self.fade[v] < 0:
-                    self.fade[v] = 0
+            for v in range(len(self.buf)):
+                if self.buf[v] is not None and self.note[v] == arg and self.loop[v] and self.fade[v] < 0:
+                    self.fade[v], self.ramp_of[v] = 0, _RELEASE
         elif kind == "panic":
             self._init_voices()
 
-    def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int) -> None:
-        free = [v for v in range(self.max_voices) if self.buf[v] is None]
-        v = free[0] if free else int(np.argmin(self.age))          # steal the oldest voice
+    def _cut(self, v: int) -> None:
+        """Stop voice ``v`` with a quick fade (one not heard yet simply goes)."""
+        if self.fresh[v]:
+            self.buf[v] = None
+        else:
+            self.fade[v], self.ramp_of[v] = 0, _QUICK
+
+    def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None) -> None:
+        live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
+        if audition is not None:
+            for v in live:
+                if self.audition[v] == audition:
+                    self._cut(v)
+            live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
+        if len(live) >= self.max_voices:
+            self._cut(min(live, key=lambda v: self.age[v]))   # steal the oldest voice
+        free = [v for v in range(len(self.buf)) if self.buf[v] is None]
+        v = free[0] if free else self._quietest_fading()
         self.clock += 1
-        self.buf[v], self.pos[v], self.gain[v], self.loop[v] = data, 0, gain, loop
-        self.note[v], self.fade[v], self.age[v] = note, -1, self.clock
+        self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
+        self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
+
+    def _quietest_fading(self) -> int:
+        """The fading voice furthest along its fade (every slot busy: it is cut)."""
+        return max((v for v in range(len(self.buf)) if self.fade[v] >= 0),
+                   key=lambda v: self.fade[v] / self.ramps[self.ramp_of[v]].shape[0])
 
     def _render_voice(self, v: int, out: np.ndarray) -> None:
         data, o, n = self.buf[v], 0, out.shape[0]
@@ -140,11 +295,11 @@ class SamplerSource:
     def _mix(self, v: int, data: np.ndarray, out: np.ndarray, o: int, take: int) -> int:
         p, seg = int(self.pos[v]), self.scratch
         if self.fade[v] >= 0:
-            f = int(self.fade[v])
-            take = min(take, self.ramp.shape[0] - f)
-            np.multiply(data[p:p + take], self.ramp[f:f + take], out=seg[:take])
+            f, ramp = int(self.fade[v]), self.ramps[self.ramp_of[v]]
+            take = min(take, ramp.shape[0] - f)
+            np.multiply(data[p:p + take], ramp[f:f + take], out=seg[:take])
             self.fade[v] += take
-            if self.fade[v] >= self.ramp.shape[0]:
+            if self.fade[v] >= ramp.shape[0]:
                 self.buf[v] = None
         else:
             np.copyto(seg[:take], data[p:p + take])
@@ -160,4 +315,16 @@ class SamplerSource:
 
     @property
     def active_voices(self) -> int:
+        """Voices sounding, fading ones included."""
         return sum(b is not None for b in self.buf)
+
+
+def _ramp(samples: float) -> np.ndarray:
+    """A linear fade-out [n >= 2] float32 from 1 to 0."""
+    return np.linspace(1.0, 0.0, max(2, int(samples))).astype(np.float32)
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as m:ss (h:mm:ss past an hour)."""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"

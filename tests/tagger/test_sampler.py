@@ -69,8 +69,8 @@ def test_loop_repeats_until_note_off_then_fades(clicks):
 def test_voice_stealing_and_panic(clicks):
     _, pb, _, _ = clicks
     s = SamplerSource(RATE, max_voices=2)
-    for _ in range(3):
-        s.handle({"op": "sample", "path": str(pb), "velocity": 127, "loop": True})
+    for note in (40, 41, 42):                                       # pad hits (auditions replace each other)
+        s.handle({"op": "sample", "path": str(pb), "velocity": 127, "loop": True, "note": note})
     y = render(s, 10, 10)
     np.testing.assert_allclose(y, 0.5, atol=1e-6)                   # two voices, the oldest stolen
     s.handle({"op": "panic"})
