@@ -1,4 +1,5 @@
-"""Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox push-library`, `hatbox status`.
+"""Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox push-library`, `hatbox box-library`,
+`hatbox status`.
 
 The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (default
 ``~/.config/hatbox/remote.json``, mode 600).  ``HATBOX_CONFIG`` points elsewhere;
@@ -10,7 +11,7 @@ import argparse
 import json
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
 from hatbox.errors import HatboxError, PackError
@@ -270,6 +271,8 @@ def push_library(args: argparse.Namespace) -> int:
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         archive, skipped = _as_archive(src, Path(tmp))
+        if src.is_dir():
+            _check_has_audio(src, archive)
         if skipped:
             print(f"note: left out of {safe_text(src.name or src)}: {len(skipped)}")
             for path, why in skipped:
@@ -328,11 +331,32 @@ def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
     return src, []
 
 
+def _check_has_audio(src: Path, archive: Path) -> None:
+    """HatboxError (nothing sent) when the tar packed from the folder ``src`` holds no file the box takes
+    as audio: an empty folder, or one of documents only."""
+    import tarfile
+
+    from device.library.archive import AUDIO_EXTENSIONS, is_metadata
+
+    with tarfile.open(archive) as tf:
+        names = [PurePosixPath(m.name) for m in tf if m.isfile()]
+    if any(n.suffix.lower() in AUDIO_EXTENSIONS and not is_metadata(n) for n in names):
+        return
+    held = f" (only {len(names)} other file(s))" if names else ""
+    raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
+                      hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the folder "
+                           "(convert other formats to WAV or FLAC), then send it again")
+
+
 def _print_library(body: dict[str, Any]) -> None:
     print(f"library {safe_text(body['id'])}: {body['accepted']} files accepted, {body['rejected']} rejected")
+    if body.get("skipped"):
+        print(f"  skipped {body['skipped']} hidden or operating-system file(s) (__MACOSX, ._*, .DS_Store...)")
     for f in body["files"]:
         if not f["ok"]:
             print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")
+        elif f.get("warning"):
+            print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
 
@@ -352,13 +376,15 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
 
 
 def box_library(args: argparse.Namespace) -> int:
-    """The box's libraries; one library's tags, the files under a tag, or a correction."""
+    """The box's libraries; one library's tags, the files under a tag, a correction, or deleting it."""
     from urllib.parse import quote
 
     from export.manifest import TAG_RULE, tag_problem
 
-    if (args.tag or args.fix or args.unsure) and not args.id:
+    if (args.tag or args.fix or args.unsure or args.delete) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
+    if args.yes and not args.delete:
+        raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
     problem = tag_problem(args.tag) if args.tag is not None else None
     if problem:                     # a slash would not even reach the route: the box would answer 404
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
@@ -370,6 +396,8 @@ def box_library(args: argparse.Namespace) -> int:
                       f"{lib['accepted']} files")
             return 0
         lid = quote(args.id, safe="")
+        if args.delete:
+            return _delete_library(c, lid, args.yes)
         if args.fix:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
@@ -384,6 +412,25 @@ def box_library(args: argparse.Namespace) -> int:
         else:
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
+    return 0
+
+
+def _delete_library(client: Any, lid: str, yes: bool) -> int:
+    """Delete library ``lid`` (quoted for the URL) from the box, after asking unless ``yes``."""
+    lib = _call(client, "GET", f"/libraries/{lid}")
+    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {lib['accepted']} files"
+            + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
+    if not yes:
+        try:
+            answer = input(f"delete {what} from the box, with its tags and your corrections? [y/N] ")
+        except EOFError:
+            raise HatboxError(f"{what} was not deleted: no answer to the question",
+                              hint="pass --yes to delete without asking") from None
+        if answer.strip().lower() not in ("y", "yes"):
+            print(f"{what} was not deleted")
+            return 0
+    _call(client, "DELETE", f"/libraries/{lid}")
+    print(f"deleted {what}")
     return 0
 
 
@@ -433,14 +480,18 @@ def register(cli: Any) -> None:
     p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     _common(p)
-    p = cli.command("box-library", "list the box's sample libraries, their tags, and correct a file's tags",
-                    box_library)
+    p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
+                                   "delete a library", box_library)
     p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list the files under this tag (your corrections first)")
     g.add_argument("--unsure", action="store_true", help="the files the tagger was least sure of (check these first)")
     g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
                    help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
+    g.add_argument("--delete", action="store_true",
+                   help="delete the library from the box: its files, tags and your corrections (asks first; "
+                        "tagging in progress is stopped)")
+    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     p.add_argument("-k", type=int, default=50, help="how many files --tag or --unsure list (default 50)")
     _common(p)
     p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)

@@ -38,9 +38,9 @@ from starlette.requests import ClientDisconnect
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
-from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
+from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
 from device.control import Control
-from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, Limits
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace, is_disk_full
 from device.store import PackStore, StoreError
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
@@ -344,6 +344,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                 box.validator, box.libraries.ingest, upload, name, pack, tagger, hold)
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
+        except NoSpace as exc:
+            raise _from_hatbox(507, "no space", exc) from None
         except ArchiveError as exc:
             raise _from_hatbox(422, "archive rejected", exc) from None
         except ApiError:
@@ -352,10 +354,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _from_hatbox(422, "archive rejected", exc) from None
         except Exception as exc:  # noqa: BLE001 - never a bare 500 and a traceback: log it, answer in a word
             log.exception("library upload failed")
-            import errno
-            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-                raise ApiError(507, "no space", "the box has no room left for this library",
-                               hint="delete a library or a pack first") from None
+            if is_disk_full(exc):
+                raise ApiError(507, "no space", "the box has no room left for this library; nothing of it was kept",
+                               hint=NO_ROOM_HINT) from None
             raise ApiError(422, "archive rejected", f"the box could not take the library ({type(exc).__name__})",
                            hint="the upload was not kept; the box's log has the details") from None
         finally:
@@ -375,6 +376,18 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def cancel_library(request: Request, library_id: str) -> M.Library:
         return _library(_lib(_box(request).libraries.cancel, library_id))
 
+    @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
+    def delete_library(request: Request, library_id: str) -> Response:
+        try:
+            _lib(_box(request).libraries.delete, library_id)
+        except LibraryBusy as exc:
+            raise _from_hatbox(409, "conflict", exc) from None
+        except OSError as exc:      # the rename aside failed: the library is still whole and listed
+            log.exception("deleting library %s failed", library_id)
+            raise ApiError(500, "error", f"the box could not delete library '{library_id}' "
+                           f"({exc.strerror or type(exc).__name__}); it is still there",
+                           hint="the box's log has the details") from None
+        return Response(status_code=204)
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
              responses=_errors(401, 404, 409))

@@ -3,7 +3,10 @@
 Each library lives in ``root/<id>/``: ``files/`` (the accepted samples), ``library.json``
 (name, state, report, progress, results) and ``tags.db`` (written by the tagger).
 Tagging runs in one background thread per library and is cancellable; its progress is
-kept in memory and written to ``library.json`` when it ends.
+kept in memory and written to ``library.json`` when it ends.  Deleting a library renames its
+folder into ``root/.trash/`` (one rename: it is gone for every reader, the panel's
+``libraries/*/tags.db`` included) and then removes it; whatever a crash leaves in ``.trash/`` is
+removed at the next start.
 """
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
-from export.atomic import write_atomic
+from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
 
 Progress = Callable[[int, int], None]
@@ -32,6 +36,15 @@ class Tagger(Protocol):
 
 class TaggerMissing(HatboxError):
     """Library tagging is not part of this install."""
+
+
+class LibraryBusy(HatboxError):
+    """The library's tagging did not stop in time for it to be deleted (nothing was deleted)."""
+
+
+INTERRUPTED = ("tagging was interrupted by a restart; send the library again (hatbox box-library {lid} --delete "
+               "removes this copy)")
+TRASH = ".trash"                # under the libraries' root: libraries being deleted
 
 
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
@@ -59,24 +72,29 @@ def _jsonable(value: Any) -> Any:
 
 
 class Libraries:
+    delete_wait_s = 30.0        # how long delete() waits for a cancelled tagging to stop (it stops after its file)
+
     def __init__(self, root: str | Path, tagger: Tagger = default_tagger, limits: Limits = Limits()) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.tagger, self.limits = tagger, limits
         self._lock = threading.Lock()
+        self._deleting = threading.Lock()       # one deletion at a time
         self._jobs: dict[str, dict[str, Any]] = {}
         self._cancel: dict[str, threading.Event] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._recover()
 
     def _recover(self) -> None:
+        """Forget what a crash left half made (``*.partial``, a folder without its record, ``.trash/``);
+        a library whose tagging a restart cut off is ``failed`` (delete it, or send it again)."""
         for d in self.root.iterdir():
             if d.name.endswith(".partial") or not (d / "library.json").exists():
                 _remove(d)
                 continue
             info = json.loads((d / "library.json").read_bytes())
             if info.get("state") == "tagging":
-                info.update(state="failed", error="tagging was interrupted by a restart")
+                info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 self._save(info)
             self._jobs[info["id"]] = info
 
@@ -97,7 +115,9 @@ class Libraries:
             shutil.rmtree(self.root / lid, ignore_errors=True)
             why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
             more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
-            raise ArchiveError("no audio file in the archive was accepted" + (f" ({why}{more})" if why else ""))
+            hidden = f"{report.skipped} hidden or operating-system file(s) skipped" if report.skipped else ""
+            why = "; ".join(w for w in (why + more, hidden) if w)
+            raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""))
         info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], **report.to_dict(), "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
@@ -135,6 +155,9 @@ class Libraries:
             info.update(state="untagged", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+        with self._lock:
+            if info["id"] not in self._jobs:     # deleted meanwhile: no record written into a folder that is gone
+                return
         self._save(info)
 
     def get(self, lid: str) -> dict[str, Any]:
@@ -153,12 +176,51 @@ class Libraries:
             self._cancel[lid].set()
         return info
 
+    def delete(self, lid: str) -> dict[str, Any]:
+        """Remove library ``lid`` (its files, tags and record) and return its last state; KeyError for an
+        unknown library.  A library being tagged has its tagging cancelled first and waited for (up to
+        :attr:`delete_wait_s`: it stops after the file it is on), so the tagger never writes into a folder
+        being removed; LibraryBusy (nothing deleted) if it does not stop in time.  The folder is renamed
+        into ``.trash/`` (atomic: a crash leaves the library whole or gone, ``.trash/`` is emptied at the
+        next start), then removed."""
+        with self._deleting:
+            self.get(lid)
+            thread = self._threads.get(lid)
+            if thread is not None and thread.is_alive():
+                self._cancel[lid].set()
+                thread.join(self.delete_wait_s)
+            with self._lock:
+                if lid not in self._jobs:
+                    raise KeyError(lid)
+                thread = self._threads.get(lid)
+                if thread is not None and thread.is_alive():
+                    raise LibraryBusy(f"library '{lid}' is still finishing the file it was tagging; nothing was "
+                                      "deleted", hint="try again in a moment")
+                info = dict(self._jobs.pop(lid))
+                self._cancel.pop(lid, None)
+                self._threads.pop(lid, None)
+            trash = self.root / TRASH
+            gone = trash / f"{lid}-{time.monotonic_ns()}"
+            try:
+                trash.mkdir(exist_ok=True)
+                os.replace(self.root / lid, gone)
+                fsync_dir(self.root)
+            except BaseException:
+                with self._lock:              # still there (a rename is all or nothing): keep it listed
+                    if (self.root / lid).exists():
+                        self._jobs[lid] = info
+                raise
+            shutil.rmtree(gone, ignore_errors=True)
+            return info
+
     def db_path(self, lid: str) -> Path:
         """The library's tag database; KeyError for an unknown library, HatboxError while it has none yet."""
         self.get(lid)
         db = self.root / lid / "tags.db"
         if not db.is_file():
-            raise HatboxError(f"library '{lid}' has not been tagged yet", hint="activate a tagger pack and upload it again")
+            raise HatboxError(f"library '{lid}' has not been tagged yet",
+                              hint=f"activate a tagger pack and send the library again (hatbox box-library {lid} "
+                                   "--delete removes this copy)")
         return db
 
     def files_path(self, lid: str) -> Path:

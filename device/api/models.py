@@ -103,6 +103,8 @@ class FileResult(BaseModel):
     frames: int
     rate: int
     channels: int
+    warning: str = Field("", description="a file kept that the box may not play as meant (an MP3 whose length "
+                                         "the decoder misjudges), with what to do")
 
 
 class Progress(BaseModel):
@@ -116,6 +118,8 @@ class Library(BaseModel):
     state: Literal["tagging", "done", "untagged", "failed", "cancelled"]
     accepted: int
     rejected: int
+    skipped: int = Field(0, description="hidden files and operating-system metadata (__MACOSX/, ._*, .DS_Store, "
+                                        "Thumbs.db) left out quietly: not in files")
     files: list[FileResult]
     progress: Progress
     tagger: Optional[str] = None

@@ -16,8 +16,9 @@ import soundfile as sf
 
 from hatbox.errors import AudioFileError
 
-# what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file
-READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".oga", ".mp3")
+# what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file;
+# AIFF-C (.aifc: uncompressed, sowt, fl32, ulaw...), Apple's CAF and Sony's Wave64 (.w64) go through the same reader
+READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3")
 
 
 def hidden_name(name: str) -> bool:
@@ -349,10 +350,15 @@ def _close_quietly(fh: Any) -> None:
         pass
 
 
+STREAMING_SIZE = 0xFFFFFFFF                  # a RIFF or data size a writer that could not seek back left: "to the end"
+
+
 def wav_header_problem(path: str | Path) -> str:
     """Whether a RIFF/WAVE file's header lies about its data size ("" if it is honest, or if the file
     is no RIFF/WAVE at all: an AIFF named .wav is the decoder's to judge): a truncated file, or one a
-    recorder never finished, claims more audio than it holds."""
+    recorder never finished, claims more audio than it holds.  A data size of :data:`STREAMING_SIZE`
+    (what ffmpeg and sox write to a pipe, where they cannot go back to fill the sizes in) means the
+    audio runs to the end of the file, as libsndfile, ffmpeg and sox read it: that is no lie."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as fh:
@@ -366,7 +372,85 @@ def wav_header_problem(path: str | Path) -> str:
             cid, (csize,) = fh.read(4), struct.unpack(fmt, fh.read(4))
             if cid == b"data":
                 avail = size - pos - 8
-                return "" if csize <= avail else (f"WAV header claims {csize} bytes of audio "
-                                                   f"but the file holds {avail}")
+                if csize <= avail or csize == STREAMING_SIZE:
+                    return ""
+                return f"WAV header claims {csize} bytes of audio but the file holds {avail}"
             pos += 8 + csize + (csize & 1)
     return "WAV file has no data chunk"
+
+
+# MPEG audio Layer III frame headers (ISO 11172-3, 13818-3 and MPEG 2.5), by the header's version bits:
+# kbit/s by bitrate index, sample rates by rate index, sample frames per frame
+_MP3_KBPS = {3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+             2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_MP3_SAMPLES = {3: 1152, 2: 576, 0: 576}
+_MP3_SAME = 0xFFFE0C00                       # sync, version, layer, sample rate: equal in every frame of a stream
+_MP3_TAILS = (b"TAG", b"APETAGEX", b"LYRICSBEGIN")   # what may follow the last frame (ID3v1, APE, Lyrics3)
+_MP3_FIND = 1 << 16                          # bytes searched for the first frame after the ID3v2 tags
+
+
+def _mp3_frame(head: int, first: int) -> tuple[int, int]:
+    """(bytes, sample frames) of the Layer III frame whose header is ``head`` (a stream's first header is
+    ``first``), or (0, 0) where ``head`` is no such frame: no sync, another layer, version or rate, free format."""
+    version, index, rate_index = (head >> 19) & 3, (head >> 12) & 15, (head >> 10) & 3
+    if (head & _MP3_SAME) != (first & _MP3_SAME) or (head >> 21) != 0x7FF or (head >> 17) & 3 != 1 \
+            or version == 1 or index in (0, 15) or rate_index == 3:
+        return 0, 0
+    kbps, rate = _MP3_KBPS[3 if version == 3 else 2][index], _MP3_RATES[version][rate_index]
+    per_kbps = 144000 if version == 3 else 72000
+    return per_kbps * kbps // rate + ((head >> 9) & 1), _MP3_SAMPLES[version]
+
+
+def _id3v2_end(data: Any) -> int:
+    """The offset past the ID3v2 tags at the start of ``data`` (0 if there are none)."""
+    pos = 0
+    while data[pos:pos + 3] == b"ID3" and len(data) >= pos + 10:
+        size = 0
+        for b in data[pos + 6:pos + 10]:
+            size = (size << 7) | (b & 0x7F)
+        pos += 10 + size + (10 if data[pos + 5] & 0x10 else 0)
+    return pos
+
+
+def mp3_frames(path: str | Path) -> tuple[int, bool] | None:
+    """(sample frames the MP3's audio frames hold, whether the count reached the end of the file), counted
+    header by header without decoding (a few microseconds a frame), or None where ``path`` does not hold
+    a Layer III stream this can follow (a free-format stream, another layer).  ID3v2 tags before the first
+    frame are skipped; a Xing/Info/VBRI header frame holds no audio and is not counted.  The count stops
+    at the first byte that is no frame of the same stream: at the end, at an ID3v1/APE/Lyrics3 tag
+    (reached the end: True), or at junk in the middle (False: the count is then a lower bound).
+
+    libsndfile (mpg123) takes an MP3's length from its Xing/Info header, or without one guesses it from
+    the file's size and the bitrate of the first frame: a VBR stream without the header is then cut short
+    or padded with silence.  This count is what the file really holds."""
+    import mmap
+
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            size = len(data)
+            pos = _id3v2_end(data)
+            start = data.find(b"\xff", pos, pos + _MP3_FIND)
+            while 0 <= start < min(size - 4, pos + _MP3_FIND):
+                first = int.from_bytes(data[start:start + 4], "big")
+                if _mp3_frame(first, first)[0]:
+                    break
+                start = data.find(b"\xff", start + 1, pos + _MP3_FIND)
+            else:
+                return None
+            pos, frames, counted = start, 0, 0
+            while pos + 4 <= size:
+                length, samples = _mp3_frame(int.from_bytes(data[pos:pos + 4], "big"), first)
+                if not length:
+                    break
+                if pos + length > size:                  # a last frame cut short: the decoder drops it
+                    pos = size
+                    break
+                if counted or not any(tag in data[pos:pos + min(length, 64)] for tag in (b"Xing", b"Info", b"VBRI")):
+                    frames += samples
+                counted += 1
+                pos += length
+            whole = size - pos < 4 or any(data[pos:pos + len(t)] == t for t in _MP3_TAILS)
+            return frames, whole
+    except (OSError, ValueError):                        # unreadable, or empty (mmap of 0 bytes)
+        return None

@@ -3,14 +3,19 @@
 Nothing in an uploaded archive is trusted.  Archive-wide problems (not an archive, damaged
 beyond listing its members, too many files, expands past the total limit or ratio: an archive
 bomb) raise :class:`ArchiveError` and nothing is kept, not even the folder it was unpacking
-into.  Per-file problems reject only that file, with a reason in the report: unsafe paths
+into; so does the box's disk filling up (:class:`NoSpace`, ENOSPC or EDQUOT anywhere while
+unpacking): a library is taken whole or not at all.  Hidden files and operating-system metadata
+(``__MACOSX/``, ``._*``, ``.DS_Store``, ``Thumbs.db``...: what a Finder or Explorer zip adds and the
+library scan never tags) are skipped quietly and only counted.  Per-file problems reject only that
+file, with a reason in the report: unsafe paths
 (absolute, ``..``, drive letters, backslashes, control or other non-printable characters, names
 that are not UTF-8), a path that clashes with another member (a file where a folder is needed),
 links, device files and FIFOs, non-audio files (an archive inside the archive is not unpacked: the
 reason says so), files over the size or compression-ratio limit,
 members whose compressed data is damaged or whose bytes differ from what the archive declares,
 WAVs whose header claims more audio than the file holds, and audio that does not decode to the
-end.  Anything unforeseen while unpacking one member rejects that member; anywhere else it
+end.  An MP3 whose length libsndfile misjudges (a VBR stream without a Xing/Info header) is kept
+with a warning.  Anything unforeseen while unpacking one member rejects that member; anywhere else it
 refuses the archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a
 file by its path inside the archive, never by where the box keeps it.
 
@@ -18,6 +23,7 @@ Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -25,9 +31,9 @@ import tarfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Callable, Iterator
+from typing import IO, Any, Callable, Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES, empty_file_problem, hidden_name, wav_header_problem
+from device.audio.audiofile import READABLE_SUFFIXES, empty_file_problem, hidden_name, mp3_frames, wav_header_problem
 from hatbox.errors import HatboxError
 from hatbox.text import display_name, is_safe_text
 
@@ -37,6 +43,14 @@ AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library
 ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar")
 _NESTED_ARCHIVE_SUFFIXES = (*ARCHIVE_SUFFIXES, ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
 NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into the folder first"
+# audio formats libsndfile does not read: refused with what to convert them to
+OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
+                        ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra", ".mid", ".midi")
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
+# what a full disk's answer says to do (packs have no laptop command to delete them yet: the API route)
+NO_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one "
+                "(or DELETE /packs/{id} an old pack); then send it again")
 LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
 _CHUNK = 1 << 16
 
@@ -58,6 +72,22 @@ class ArchiveError(HatboxError):
     """The archive as a whole is refused (nothing from it is kept)."""
 
 
+class NoSpace(ArchiveError):
+    """The box's disk filled up while unpacking: the archive is refused whole, nothing of it is kept."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is the disk (or the quota) being full."""
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL
+
+
+def _no_space(exc: BaseException, member: str = "") -> NoSpace:
+    """The NoSpace for the disk error ``exc`` (met writing ``member``, a path inside the archive)."""
+    where = f" while writing {member}" if member else " while unpacking the library"
+    return NoSpace(f"the box's disk filled up{where} ({getattr(exc, 'strerror', None) or 'no space left'}); "
+                   "nothing of the library was kept", hint=NO_ROOM_HINT)
+
+
 @dataclass(frozen=True)
 class Limits:
     max_files: int = 20000
@@ -77,11 +107,13 @@ class FileReport:
     frames: int = 0
     rate: int = 0
     channels: int = 0
+    warning: str = ""          # a file kept, but the box may not play it as its maker meant (a misjudged MP3 length)
 
 
 @dataclass
 class ArchiveReport:
     files: list[FileReport] = field(default_factory=list)
+    skipped: int = 0           # hidden files and operating-system metadata, left out quietly
 
     @property
     def accepted(self) -> list[FileReport]:
@@ -92,7 +124,7 @@ class ArchiveReport:
         return [f for f in self.files if not f.ok]
 
     def to_dict(self) -> dict:
-        return {"accepted": len(self.accepted), "rejected": len(self.rejected),
+        return {"accepted": len(self.accepted), "rejected": len(self.rejected), "skipped": self.skipped,
                 "files": [asdict(f) for f in self.files]}
 
 
@@ -186,8 +218,19 @@ def safe_relpath(name: str) -> PurePosixPath | str:
     return PurePosixPath(*parts)
 
 
-def _junk(rel: PurePosixPath) -> bool:
-    return rel.parts[0] == "__MACOSX" or rel.name.startswith("._") or rel.name == ".DS_Store"
+def is_metadata(rel: PurePosixPath) -> bool:
+    """Whether ``rel`` is a hidden file or lies in a hidden folder (``.DS_Store``, AppleDouble ``._kick.wav``,
+    ``__MACOSX/``, ``.git/``: :func:`hidden_name`, as the library scan and ``hatbox push-library`` skip them)
+    or is one of Windows Explorer's files (``Thumbs.db``, ``desktop.ini``)."""
+    return any(hidden_name(p) for p in rel.parts) or rel.name.lower() in _SYSTEM_FILES
+
+
+def _format_problem(suffix: str) -> str:
+    """Why a file ending in ``suffix`` is not unpacked: an audio format the box does not read says what to do."""
+    if suffix.lower() in OTHER_AUDIO_SUFFIXES:
+        return (f"an audio format the box does not read ({suffix}): convert it to WAV or FLAC "
+                f"(the box reads {' '.join(AUDIO_EXTENSIONS)})")
+    return f"not an audio file ({suffix or 'no extension'})"
 
 
 def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
@@ -198,12 +241,10 @@ def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
         return "links are not allowed"
     if e.kind in ("device", "other"):
         return "device files, FIFOs and special files are not allowed"
-    if _junk(rel):
-        return "operating-system metadata, not a sample"
     if rel.suffix.lower() not in limits.extensions:
         if is_nested_archive(rel.name):
             return NESTED_ARCHIVE
-        return f"not an audio file ({rel.suffix or 'no extension'})"
+        return _format_problem(rel.suffix)
     if e.encrypted:
         return "encrypted archive members are not supported"
     if e.size > limits.max_file_bytes:
@@ -255,8 +296,25 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
 
 
 # --------------------------------------------------------------------------- audio
+def _decoded_frames(f: Any) -> int:
+    """The frames libsndfile really decodes from the soundfile.SoundFile ``f``, block by block
+    (``SoundFile.blocks`` yields whole blocks even where a read falls short, so it cannot count them)."""
+    import numpy as np
+
+    buf = np.empty((_CHUNK, f.channels), np.float32)
+    got = 0
+    while True:
+        n = len(f.read(_CHUNK, dtype="float32", always_2d=True, out=buf))
+        got += n
+        if n < _CHUNK:
+            return got
+
+
 def audio_problem(path: Path) -> tuple[str, int, int, int]:
-    """(reason or "", frames, rate, channels) after decoding the whole file in blocks."""
+    """(reason or "", frames, rate, channels) after decoding the whole file in blocks.
+
+    An MP3's frame count from libsndfile is the Xing/Info header's, or a guess without one: it is not held
+    against the file (:func:`audio_warning` compares what decodes with what the file holds)."""
     import soundfile as sf
 
     empty = empty_file_problem(path)
@@ -265,18 +323,40 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
     if path.suffix.lower() == ".wav":
         lie = wav_header_problem(path)
         if lie:
-            return lie, 0, 0, 0
+            cut = ": the file is cut short (copy or export it again)" if lie.startswith("WAV header claims") else ""
+            return lie + cut, 0, 0, 0
     try:
         with sf.SoundFile(str(path)) as f:
             declared, rate, ch = f.frames, f.samplerate, f.channels
-            got = sum(len(b) for b in f.blocks(blocksize=_CHUNK, dtype="float32"))
+            got = _decoded_frames(f)
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
         return f"undecodable audio ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})", 0, 0, 0
     if got == 0:
         return "no audio in the file", 0, rate, ch
-    if got != declared:
+    if got != declared and not (path.suffix.lower() == ".mp3" and mp3_frames(path) is not None):
         return f"decodes to {got} frames but its header says {declared}", got, rate, ch
     return "", got, rate, ch
+
+
+MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
+
+
+def audio_warning(path: Path, frames: int, rate: int) -> str:
+    """What to know about a file that was accepted ("" if nothing): an MP3 whose ``frames`` decoded (at
+    ``rate`` Hz) fall short of the frames the file holds, counted header by header
+    (:func:`device.audio.audiofile.mp3_frames`): libsndfile guessed its length from the first frame's
+    bitrate (a VBR stream without a Xing/Info header) and the box plays it cut short."""
+    if path.suffix.lower() != ".mp3" or rate <= 0:
+        return ""
+    counted = mp3_frames(path)
+    if counted is None:
+        return ""
+    held, whole = counted
+    if frames + MP3_SLACK_FRAMES * 1152 >= held:
+        return ""
+    return (f"plays {frames / rate:.1f} s of the {'' if whole else 'at least '}{held / rate:.1f} s it holds: a "
+            "variable-bitrate MP3 without a Xing/Info header, whose length the decoder guesses from its first "
+            "frame; encode it again with a header (any current encoder writes one) or convert it to WAV or FLAC")
 
 
 # ----------------------------------------------------------------------- unpacking
@@ -352,8 +432,10 @@ def _discard(target: Path, root: Path) -> None:
 
 
 def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
+    """Unpack one member and check its audio; NoSpace (the whole archive refused) when the disk is full."""
     name, target = str(rel), root.joinpath(*rel.parts)
     frames = rate = ch = 0
+    warning = ""
     try:
         why = _place(rel, root)
         if why:                                   # nothing of ours to remove (the path may be another member's)
@@ -367,7 +449,11 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
                 why = _copy_bounded(src, target, e.size)
         if not why:
             why, frames, rate, ch = audio_problem(target)
+        if not why:
+            warning = audio_warning(target, frames, rate)
     except OSError as exc:
+        if is_disk_full(exc):
+            raise _no_space(exc, name) from None
         why = f"could not be written on the box ({_why(exc)})"
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
         why = f"could not be unpacked ({_why(exc)})"
@@ -377,7 +463,7 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
         except OSError:
             pass
         return FileReport(name, False, _scrub(why, target, root, name), e.size)
-    return FileReport(name, True, "", e.size, frames, rate, ch)
+    return FileReport(name, True, "", e.size, frames, rate, ch, warning)
 
 
 def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
@@ -387,17 +473,27 @@ def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
         if why or isinstance(rel, str):
             return FileReport(display_name(e.name), False, why, max(e.size, 0))
         return _extract_one(e, rel, root)
+    except NoSpace:
+        raise
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
         return FileReport(display_name(e.name), False, f"could not be unpacked ({_why(exc)})", max(e.size, 0))
 
 
-def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> Iterator[FileReport]:
-    """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file."""
+def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits(),
+                skipped: list[str] | None = None) -> Iterator[FileReport]:
+    """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file;
+    hidden files and operating-system metadata (:func:`is_metadata`) get no report: their names go to
+    ``skipped``.  NoSpace when the disk fills up (what was extracted stays: the caller removes ``dest``)."""
     archive, root = Path(archive), Path(dest)
     handle, files = _entries(archive, limits)
     try:
         root.mkdir(parents=True, exist_ok=True)
         for e in files:
+            rel = safe_relpath(e.name)
+            if not isinstance(rel, str) and is_metadata(rel):
+                if skipped is not None:
+                    skipped.append(str(rel))
+                continue
             yield _one(e, root, limits)
     finally:
         handle.close()  # type: ignore[attr-defined]
@@ -413,20 +509,24 @@ def _first_missing(path: Path) -> Path | None:
 
 def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> ArchiveReport:
     """Unpack into ``dest`` (which must not exist) all at once: on ArchiveError nothing is left, neither
-    ``dest`` nor any folder above it that this call created.  An unforeseen error becomes an ArchiveError."""
+    ``dest`` nor any folder above it that this call created.  A full disk anywhere on the way is NoSpace
+    (an ArchiveError); any other unforeseen error becomes an ArchiveError."""
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"{dest.name} already exists")
     partial = dest.with_name(dest.name + ".partial")
     made = _first_missing(dest.parent)
     shutil.rmtree(partial, ignore_errors=True)
+    skipped: list[str] = []
     try:
-        report = ArchiveReport(list(iter_unpack(archive, partial, limits)))
+        report = ArchiveReport(list(iter_unpack(archive, partial, limits, skipped)), len(skipped))
         os.replace(partial, dest)
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
         if made is not None:
             shutil.rmtree(made, ignore_errors=True)
+        if is_disk_full(exc):
+            raise _no_space(exc) from None
         if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
             raise ArchiveError(f"the archive could not be unpacked ({_why(exc)})") from None
         raise
