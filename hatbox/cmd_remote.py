@@ -1,5 +1,5 @@
-"""Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox push-library`, `hatbox box-library`,
-`hatbox status`.
+"""Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox box-pack`, `hatbox push-library`,
+`hatbox box-library`, `hatbox status`.
 
 The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (default
 ``~/.config/hatbox/remote.json``, mode 600).  ``HATBOX_CONFIG`` points elsewhere;
@@ -266,6 +266,74 @@ def keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def box_pack(args: argparse.Namespace) -> int:
+    """The box's installed packs; one pack's checks, or deleting it (never the active one: the box refuses)."""
+    if args.delete and not args.id:
+        raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
+    if args.yes and not args.delete:
+        raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
+    with _client(*target(args)) as c:
+        packs = _call(c, "GET", "/packs")
+        if not args.id:
+            if not packs:
+                print("no packs on the box (send one: hatbox push PACK.hatpack)")
+            for p in packs:
+                print(_pack_line(p))
+            return 0
+        pack = next((p for p in packs if p["id"] == args.id), None)
+        if pack is None:
+            raise HatboxError(f"the box has no pack '{safe_text(args.id)}'",
+                              hint="hatbox box-pack lists the installed packs with their ids")
+        if args.delete:
+            return _delete_pack(c, pack, args.yes)
+    print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
+    for chk in pack["checks"]:
+        print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{chk['check']:<10} {safe_text(chk['detail'])}")
+    return 0
+
+
+def _size_words(size: int) -> str:
+    """``size`` (bytes) in MiB with one decimal, or in KiB under 1 MiB (a small effect pack)."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
+
+
+def _pack_words(pack: dict[str, Any]) -> str:
+    """How a pack is named in questions and answers: ``pack ID (name version, kind, size)``."""
+    return (f"pack {safe_text(pack['id'])} ({safe_text(pack['name'])} {safe_text(pack['version'])}, "
+            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])})")
+
+
+def _pack_line(pack: dict[str, Any]) -> str:
+    """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, active or not."""
+    return (f"{safe_text(pack['id'])}  {safe_text(pack['name'])} {safe_text(pack['version'])}, "
+            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + (", active" if pack["active"] else ""))
+
+
+def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
+    """Delete ``pack`` (its entry in GET /packs) from the box, after asking unless ``yes``; a HatboxError, nothing
+    asked or sent, when it is the active pack of its kind (the box answers 409 to that)."""
+    from urllib.parse import quote
+
+    what, kind = _pack_words(pack), safe_text(pack["kind"])
+    if pack["active"]:
+        raise HatboxError(f"{what} is the box's active {kind} pack, and the box does not delete an active pack: "
+                          "nothing was deleted",
+                          hint=f"make another {kind} pack active first (on the box's Models page, or hatbox push "
+                               "OTHER.hatpack --activate), then delete this one")
+    if not yes:
+        try:
+            answer = input(f"delete {what} from the box? [y/N] ")
+        except EOFError:
+            raise HatboxError(f"{what} was not deleted: no answer to the question",
+                              hint="pass --yes to delete without asking") from None
+        if answer.strip().lower() not in ("y", "yes"):
+            print(f"{what} was not deleted")
+            return 0
+    _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}")
+    print(f"deleted {what}")
+    return 0
+
+
 def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
@@ -471,6 +539,12 @@ def register(cli: Any) -> None:
     p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
     p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+    p = cli.command("box-pack", "list the packs installed on the box, show one's checks, delete one", box_pack)
+    p.add_argument("id", nargs="?", help="a pack id (from the list); without it: list the packs")
+    p.add_argument("--delete", action="store_true",
+                   help="delete the pack from the box (asks first; the active pack of a kind is refused)")
+    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     _common(p)
     p = cli.command("keygen", "make an ed25519 key pair for signing packs (hatbox push --sign)", keygen)
     p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")

@@ -243,6 +243,12 @@ def _meta(box: Box, pid: str) -> dict[str, Any]:
         raise _from_hatbox(404, "not found", exc) from None
 
 
+def _active_pack_hint(pack_id: str) -> str:
+    """What the 409 for deleting the active pack ``pack_id`` (an installed pack's id) says to do."""
+    return ("make another pack of its kind active first (on the box's Models page, or hatbox push OTHER.hatpack "
+            f"--activate), then delete it: hatbox box-pack {pack_id} --delete")
+
+
 def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/packs", response_model=list[M.PackInfo], dependencies=[auth], responses=_errors(401))
     def list_packs(request: Request) -> list[M.PackInfo]:
@@ -279,8 +285,9 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         _meta(box, pack_id)
         try:
             box.store.delete(pack_id)
-        except StoreError as exc:
-            raise _from_hatbox(409, "conflict", exc) from None
+        except StoreError as exc:       # the active pack of its kind: the box never deletes it
+            raise ApiError(409, "conflict", Exception.__str__(exc),
+                           hint=exc.hint or _active_pack_hint(pack_id)) from None
         return Response(status_code=204)
 
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],

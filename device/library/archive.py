@@ -48,9 +48,10 @@ OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv",
                         ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra", ".mid", ".midi")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
-# what a full disk's answer says to do (packs have no laptop command to delete them yet: the API route)
+# what a full disk's answer says to do: the laptop commands that list and delete libraries and packs
 NO_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one "
-                "(or DELETE /packs/{id} an old pack); then send it again")
+                "(or hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one); "
+                "then send it again")
 LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
 _CHUNK = 1 << 16
 
