@@ -3,9 +3,11 @@
 :class:`EngineProcess` (the parent's handle; a :class:`device.control.Control`) spawns
 :func:`engine_main` in a fresh process.  There:
 
-- two reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
-  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``) and the status channel;
-  ``load`` is answered once the pack is prepared and crossfading in (or refused);
+- three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
+  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``), the pack channel (the same, for
+  the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
+  prepared and crossfading in (or refused), and meanwhile notes, knobs and every other message
+  go through the control channel without waiting for it;
 - the swapper thread (device/audio/swap.py) prepares packs;
 - the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain
   warning when the OS refuses), opens the audio device (device/audio/alsa_io.py) and runs the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import ctypes.util
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -42,6 +45,9 @@ REPLY_TIMEOUT_S = 90.0
 HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
+# Ops that change which pack a slot holds: they travel on their own channel (one at a time, in the
+# order sent), so a load that takes half a second never holds up the notes and knobs behind it.
+PACK_OPS = frozenset({"load", "unload"})
 
 
 @dataclass
@@ -182,16 +188,20 @@ def _open(cfg: ServerConfig) -> Any:
                    allow_fallback=cfg.backend == "auto")
 
 
-def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any) -> None:
+def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None) -> None:
     """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`)
-    when the engine stopped on a HatboxError, so the parent can tell that from a clean stop."""
+    when the engine stopped on a HatboxError, so the parent can tell that from a clean stop.
+
+    ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`)
+    and status pipes (no ``packs``: the control pipe carries every op)."""
     child = _Child(cfg)
     for slot, path in cfg.packs.items():
         try:
             child.request({"op": "load", "slot": slot, "path": path})
         except HatboxError as exc:
             child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
-    for conn, kind in ((ctrl, "control"), (stat, "status")):
+    channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
+    for conn, kind in channels:
         threading.Thread(target=_serve, args=(conn, child, kind), daemon=True, name=f"hatbox-{kind}").start()
     io = None
     try:
@@ -246,18 +256,25 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
 
 
 class EngineProcess:
-    """The parent's handle on the engine process; implements device.control.Control."""
+    """The parent's handle on the engine process; implements device.control.Control.
+
+    Three channels, each one request at a time under its own lock: "packs" (:data:`PACK_OPS`),
+    "control" (every other op) and "status".  A sender waits for its own reply, so one thread's
+    messages arrive in the order it sent them; a load in flight on "packs" holds up nothing else."""
 
     def __init__(self, cfg: ServerConfig) -> None:
         self.cfg = cfg
         ctx = mp.get_context("spawn")
-        self._ctrl, ctrl_child = ctx.Pipe()
-        self._stat, stat_child = ctx.Pipe()
+        self._conns: dict[str, Any] = {}
+        ends: dict[str, Any] = {}
+        for kind in ("control", "packs", "status"):
+            self._conns[kind], ends[kind] = ctx.Pipe()
         self._ready, ready_child = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=engine_main, args=(ctrl_child, stat_child, cfg, ready_child),
+        self.process = ctx.Process(target=engine_main,
+                                   args=(ends["control"], ends["status"], cfg, ready_child, ends["packs"]),
                                    name="hatbox-engine", daemon=True)
-        self._locks = {"control": threading.Lock(), "status": threading.Lock()}
-        self._ids = 0
+        self._locks = {kind: threading.Lock() for kind in self._conns}
+        self._ids = itertools.count(1)
         self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
         self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
         self.error_hint: str | None = None             # that error's own hint, if it had one
@@ -278,13 +295,14 @@ class EngineProcess:
         return self
 
     def _call(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        conn = self._ctrl if kind == "control" else self._stat
+        """One request on channel ``kind`` ("control", "packs" or "status") and its reply; holds only
+        that channel's lock."""
+        conn = self._conns[kind]
         with self._locks[kind]:
             if not self.process.is_alive():
                 raise HatboxError("the audio engine is not running")
-            self._ids += 1
             try:
-                conn.send({"id": self._ids, **payload})
+                conn.send({"id": next(self._ids), **payload})
                 if not conn.poll(REPLY_TIMEOUT_S):
                     raise HatboxError("the audio engine did not answer")
                 reply = conn.recv()
@@ -295,9 +313,10 @@ class EngineProcess:
         return reply
 
     def send(self, message: dict[str, Any]) -> None:
-        """Validate and deliver a control message; ``load`` returns once the pack is playing."""
+        """Validate and deliver a control message; ``load`` returns once the pack is playing (on the
+        pack channel: notes and knobs sent meanwhile from other threads do not wait for it)."""
         validate(message)
-        self._call("control", {"msg": message})
+        self._call("packs" if message["op"] in PACK_OPS else "control", {"msg": message})
 
     def status(self) -> dict[str, Any]:
         return dict(self._call("status", {})["status"])
