@@ -9,8 +9,8 @@ Layout under ``root``::
     trash/                    deletions in progress (emptied on start-up)
 
 Every change is made visible by one ``rename`` after the new bytes are fsync'ed (the
-pack directory for an install, ``active.json`` for activate / deactivate / rollback /
-delete), and the parent directory is fsync'ed after it.  So a crash at any point leaves
+pack directory for an install or a delete, ``active.json`` for activate / deactivate /
+rollback), and the parent directory is fsync'ed after it.  So a crash at any point leaves
 either the old state or the new one, plus debris in tmp/ and trash/ that :meth:`recover`
 removes.  Recovery also re-checks every installed pack's sha256 and, should an active pack
 be missing or damaged, falls back to the most recent good pack in that slot's history.
@@ -38,6 +38,7 @@ META_FILE = "meta.json"
 POINTER = "active.json"
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
+LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
 
 
 class StoreError(HatboxError):
@@ -112,7 +113,7 @@ class PackStore:
         try:
             return json.loads(path.read_bytes())
         except FileNotFoundError:
-            raise StoreError(f"no installed pack '{pid}'", hint="list them with `hatbox status`") from None
+            raise StoreError(f"no installed pack '{pid}'", hint=LIST_HINT) from None
 
     def pack_path(self, pid: str) -> Path:
         return self._dir(pid) / PACK_FILE
@@ -123,7 +124,7 @@ class PackStore:
 
     def _dir(self, pid: str) -> Path:
         if not _ID_RE.match(pid):
-            raise StoreError(f"'{pid}' is not a pack id")
+            raise StoreError(f"'{pid}' is not a pack id", hint=LIST_HINT)
         return self.packs / pid
 
     # -- uploads ---------------------------------------------------------------------
@@ -138,19 +139,25 @@ class PackStore:
 
     # -- install ---------------------------------------------------------------------
     def install(self, upload: Path, manifest: Manifest, sha256: str, extra: dict[str, Any]) -> dict[str, Any]:
-        """Move a validated upload into the store (atomic); returns its meta. Idempotent."""
+        """Move a validated upload into the store (atomic); returns its meta. Idempotent.  Should it fail
+        before the pack is in place (a full disk writing meta.json), its staging folder goes, the upload
+        with it: nothing is left in tmp/."""
         pid = pack_id(manifest, sha256)
         with self._lock:
             if (self.packs / pid / META_FILE).exists():
                 upload.unlink(missing_ok=True)
                 return self.meta(pid)
             stage = self.new_temp_dir("stage-")
-            os.replace(upload, stage / PACK_FILE)
-            meta = self._meta(pid, manifest, sha256, stage / PACK_FILE, extra)
-            write_atomic(stage / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
-            _fsync_file(stage / PACK_FILE)
-            fsync_dir(stage)
-            os.replace(stage, self.packs / pid)
+            try:
+                os.replace(upload, stage / PACK_FILE)
+                meta = self._meta(pid, manifest, sha256, stage / PACK_FILE, extra)
+                write_atomic(stage / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
+                _fsync_file(stage / PACK_FILE)
+                fsync_dir(stage)
+                os.replace(stage, self.packs / pid)
+            except BaseException:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
             fsync_dir(self.packs)
             return meta
 
@@ -206,18 +213,22 @@ class PackStore:
             return p.slots[kind]
 
     def delete(self, pid: str) -> None:
-        """Remove an installed pack that is not active (rename to trash/, then remove)."""
+        """Remove an installed pack that is not active (rename to trash/, then remove), then take it out of
+        its slot's history.  In that order so that it works on a full disk (deleting is how room is made):
+        the pack's bytes are gone before active.json is rewritten, and only if it named the pack.  A crash
+        in between leaves a history naming a missing pack, which :meth:`recover` and :meth:`rollback` skip."""
         with self._lock:
             meta = self.meta(pid)
             p = self.pointer()
             if p.slots.get(meta["kind"]) == pid:
                 raise StoreError(f"'{pid}' is active; deactivate it or activate another first")
-            p.history[meta["kind"]] = [h for h in p.history[meta["kind"]] if h != pid]
-            self._write_pointer(p)
             gone = self.trash / f"{pid}-{time.monotonic_ns()}"
             os.replace(self._dir(pid), gone)
             fsync_dir(self.packs)
             shutil.rmtree(gone, ignore_errors=True)
+            if pid in p.history[meta["kind"]]:
+                p.history[meta["kind"]] = [h for h in p.history[meta["kind"]] if h != pid]
+                self._write_pointer(p)
 
     # -- recovery --------------------------------------------------------------------
     def recover(self) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
 from device.control import Control
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace, is_disk_full
-from device.store import PackStore, StoreError
+from device.store import PackStore, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
 from hatbox.errors import HatboxError, PackError
@@ -170,8 +170,10 @@ def _unauthorized(exc: AuthError, kept: str = "") -> ApiError:
 
 
 # -------------------------------------------------------------------------- uploads
-async def receive_upload(request: Request, path: Path, limit: int) -> tuple[int, str]:
-    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read)."""
+async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
+    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 when
+    the box's disk (or quota) fills up while writing it (``what``, "pack" or "library", names it in the
+    message; the caller removes ``path``)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
@@ -188,9 +190,32 @@ async def receive_upload(request: Request, path: Path, limit: int) -> tuple[int,
             os.fsync(fh.fileno())
     except ClientDisconnect:
         raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise _no_room(exc, what, f"receiving the {what}") from None
     if size == 0:
         raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
     return size, h.hexdigest()
+
+
+def _no_room(exc: OSError, what: str, doing: str, kept: str | None = None) -> ApiError:
+    """507 for the box's disk (or quota) filling up (``exc``, ENOSPC or EDQUOT) while ``doing``; ``kept``
+    says what the box kept of the ``what`` ("pack" or "library"; nothing of it, by default).  Unlike a 413
+    it does not hang up: the server discards the rest of the body, so the sender gets to read this answer."""
+    return ApiError(507, "no space", f"the box's disk filled up while {doing} "
+                    f"({exc.strerror or 'no space left'}); {kept or f'nothing of the {what} was kept'}",
+                    hint=NO_ROOM_HINT)
+
+
+def _new_upload(box: "Box", suffix: str, what: str) -> Path:
+    """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it."""
+    try:
+        return box.store.new_upload(suffix)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise _no_room(exc, what, f"starting to receive the {what}") from None
 
 
 def _too_large(size: int, limit: int) -> ApiError:
@@ -223,12 +248,37 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
         except PackError as exc:
             raise _from_hatbox(422, "pack rejected", exc) from None
         with box.tokens.held(token_id):
-            meta = box.store.install(upload, report.pack.manifest, sha256,
-                                     {"checks": report.checks, "signed_by": report.signed_by})
+            pid = pack_id(report.pack.manifest, sha256)
+            fresh = pid not in box.store.ids()
+            try:
+                meta = box.store.install(upload, report.pack.manifest, sha256,
+                                         {"checks": report.checks, "signed_by": report.signed_by})
+            except OSError as exc:              # the store took nothing of it (device/store.py)
+                if not is_disk_full(exc):
+                    raise
+                raise _no_room(exc, "pack", "installing the pack") from None
             seconds = time.perf_counter() - t
             if activate:
-                box.activate_locked(meta["id"])
+                try:
+                    box.activate_locked(pid)
+                except OSError as exc:          # the pointer was not switched: the old pack plays on
+                    if not is_disk_full(exc):
+                        raise
+                    raise _no_room(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
     return meta, activate, seconds
+
+
+def _unactivated(box: Box, pid: str, fresh: bool) -> str:
+    """Take back pack ``pid``, installed by an upload whose activation failed for a full disk, when that
+    upload installed it (``fresh``); returns what the box kept, for the 507's message."""
+    if not fresh:
+        return "the pack stays installed as it was before, not active; the active pack is unchanged"
+    try:
+        box.store.delete(pid)
+    except (OSError, StoreError):
+        log.exception("could not take back pack %s after its activation failed", pid)
+        return "the pack was installed but not made active; the active pack is unchanged"
+    return "nothing of the pack was kept; the active pack is unchanged"
 
 
 def _pack_info(box: Box, meta: dict[str, Any]) -> M.PackInfo:
@@ -256,13 +306,13 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         return [_pack_info(box, m) for m in box.store.list()]
 
     @app.post("/packs", status_code=201, response_model=M.UploadResult,
-              responses=_errors(401, 413, 422, 502), openapi_extra=_BINARY)
+              responses=_errors(401, 413, 422, 502, 507), openapi_extra=_BINARY)
     async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
                           token_id: str = auth) -> M.UploadResult:
         box, t = _box(request), time.perf_counter()
-        upload = box.store.new_upload(".hatpack")
+        upload = _new_upload(box, ".hatpack", "pack")
         try:
-            _, sha = await receive_upload(request, upload, box.config.max_pack_bytes)
+            _, sha = await receive_upload(request, upload, box.config.max_pack_bytes, "pack")
             received = time.perf_counter() - t
             loop = asyncio.get_running_loop()
             meta, activated, checked = await loop.run_in_executor(box.validator, _install, box, upload, sha,
@@ -341,9 +391,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
         box = _box(request)
-        upload = box.store.new_upload(".archive")
+        upload = _new_upload(box, ".archive", "library")
         try:
-            await receive_upload(request, upload, box.config.max_library_bytes)
+            await receive_upload(request, upload, box.config.max_library_bytes, "library")
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
             hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
