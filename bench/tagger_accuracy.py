@@ -113,6 +113,9 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
                         "fifth stop of 2026-12-01) instead of one for the whole log-mel")
     p.add_argument("--no-stats-low", action="store_true",
                    help="the statistics head without the low-end spectrum (as packs before 2026-12-02)")
+    p.add_argument("--freq-norm-blocks", type=int, default=None, metavar="N",
+                   help="how many convolution blocks end in model.FreqNorm (default: the tagger's, 0; the nineteenth "
+                        "stop's probe is 2)")
 
 
 def config(args: argparse.Namespace) -> TaggerConfig:
@@ -124,6 +127,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     if args.n_fft:
         spec = replace(spec, n_fft=args.n_fft)
     cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
+    if getattr(args, "freq_norm_blocks", None) is not None:
+        cfg = replace(cfg, freq_norm_blocks=args.freq_norm_blocks)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 

@@ -1,4 +1,5 @@
-"""The tagger network: log-mel front-end (from device.audio.mel's matrices) -> small CNN ->
+"""The tagger network: log-mel front-end (from device.audio.mel's matrices) -> small CNN (optionally, its first
+blocks end in :class:`FreqNorm`: ``TaggerConfig.freq_norm_blocks``) ->
 embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag for multi-label data; a softmax when
 every training sample has exactly one tag).
 
@@ -57,6 +58,10 @@ class TaggerConfig:
     # the stats head also summarises a fine spectrum of the low end (device.audio.mel.LowSpec): chosen on the
     # benchmark's training kits by bench/tagger_head_cv.py (docs/tagger.md); off in configs written before it
     stats_low: bool = True
+    # the first N convolution blocks end in FreqNorm (relaxed instance frequency-wise normalisation): measured
+    # level on the fixed unseen-kit split over ten runs (docs/tagger.md, nineteenth stop), so off by default;
+    # bench/tagger_accuracy.py --freq-norm-blocks 2 runs it
+    freq_norm_blocks: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -69,7 +74,8 @@ class TaggerConfig:
                    channels=tuple(d["channels"]), embed_dim=int(d["embed_dim"]), dropout=float(d["dropout"]),
                    spec_mask=float(d.get("spec_mask", 0.0)),
                    exclusive=bool(d.get("exclusive", False)), stats_head=bool(d.get("stats_head", False)),
-                   band_norm=bool(d.get("band_norm", False)), stats_low=bool(d.get("stats_low", False)))
+                   band_norm=bool(d.get("band_norm", False)), stats_low=bool(d.get("stats_low", False)),
+                   freq_norm_blocks=int(d.get("freq_norm_blocks", 0)))
 
 
 class FftLogMel(nn.Module):
@@ -224,9 +230,37 @@ class BandNorm(nn.Module):
         return self.bn(x[:, 0])[:, None]
 
 
-def block(c_in: int, c_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
-                         nn.ReLU(inplace=True), nn.MaxPool2d(2))
+FREQ_NORM_MIX = 0.5      # FreqNorm's share of the whole-clip (layer) normalisation; the rest is per frequency row
+
+
+class FreqNorm(nn.Module):
+    """Relaxed instance frequency-wise normalisation (after Kim et al., "Domain generalization with relaxed
+    instance frequency-wise normalization for multi-device acoustic scene classification", 2022), no learned
+    parameters: feature maps x [B, C, F, T] -> ``mix`` x (x normalised over C, F and T of each clip) +
+    (1 - ``mix``) x (each frequency row of each clip normalised over C and T).  The per-row part takes out
+    what a kit's microphones and mixing put on the whole clip per frequency (a darker kit, a boosted low
+    end) while the channels keep their relations; the whole-clip part keeps the spectral shape that tells
+    the tags apart.  Same in training and inference (no running statistics)."""
+
+    def __init__(self, mix: float = FREQ_NORM_MIX, eps: float = 1e-5) -> None:
+        super().__init__()
+        self.mix, self.eps = mix, eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        row_mean = x.mean(dim=(1, 3), keepdim=True)
+        row = (x - row_mean) / torch.sqrt(((x - row_mean) ** 2).mean(dim=(1, 3), keepdim=True) + self.eps)
+        clip_mean = x.mean(dim=(1, 2, 3), keepdim=True)
+        clip = (x - clip_mean) / torch.sqrt(((x - clip_mean) ** 2).mean(dim=(1, 2, 3), keepdim=True) + self.eps)
+        return self.mix * clip + (1.0 - self.mix) * row
+
+
+def block(c_in: int, c_out: int, freq_norm: bool = False) -> nn.Sequential:
+    """conv 3x3 -> batch norm -> ReLU -> 2x2 max pool [-> FreqNorm]: [B, c_in, F, T] -> [B, c_out, F/2, T/2]."""
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                               nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+    if freq_norm:
+        layers.append(FreqNorm())
+    return nn.Sequential(*layers)
 
 
 class TaggerNet(nn.Module):
@@ -238,7 +272,8 @@ class TaggerNet(nn.Module):
         self.front: nn.Module = FftLogMel(cfg.spec)
         self.norm: nn.Module = BandNorm(cfg.spec.n_mels) if cfg.band_norm else nn.BatchNorm2d(1)
         chans = (1, *cfg.channels)
-        self.body = nn.Sequential(*[block(a, b) for a, b in zip(chans[:-1], chans[1:])])
+        self.body = nn.Sequential(*[block(a, b, i < cfg.freq_norm_blocks)
+                                    for i, (a, b) in enumerate(zip(chans[:-1], chans[1:]))])
         self.embed = nn.Linear(2 * chans[-1], cfg.embed_dim)
         self.drop = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(cfg.embed_dim, n_tags)
