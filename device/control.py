@@ -60,7 +60,10 @@ OPS = {
     "sustain": ("on",),
     "sample": ("path", "velocity"),    # play a sample file once through the sampler
     "volume": ("db",),
-    "panic": (),                       # all notes off, state reset
+    "all_notes_off": (),               # every source releases every note as a note-off would (MIDI CC 123;
+                                       # the sustain pedal still holds them until it lifts)
+    "panic": (),                       # every source fades all its voices out within ~5 ms and forgets the
+                                       # pedal (MIDI CC 120); neither op touches an effect's state
     "shutdown": (),
 }
 

@@ -7,13 +7,25 @@ note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``
 note_off, note_on velocity 0    ``{"op": "note_off", "note"}``
 pitchwheel (-8192..8191)        ``{"op": "bend", "value"}`` in [-1, 1]
 control_change 64 (sustain)     ``{"op": "sustain", "on"}`` (on when value >= 64)
-control_change 120 / 123        ``{"op": "panic"}`` (all sound off / all notes off)
+control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms)
+control_change 123, 124..127    ``{"op": "all_notes_off"}`` (all notes off, sent by DAWs on every
+                                transport stop; omni/mono/poly mode changes imply it): a note-off
+                                for every note, the sustain pedal still holds them
+control_change 121              ``{"op": "bend", "value": 0}``, ``{"op": "sustain", "on": False}``
+                                (reset all controllers; knobs stay where they are)
 control_change mapped to a knob ``{"op": "knob", "slot", "name", "value"}``: 0..127 scaled to
                                 the knob's range in its own units (see :class:`KnobRanges`)
+program_change and the rest     nothing (a program change does not switch packs)
 ==============================  =============================================================
 
-MIDI learn: :meth:`MidiMap.learn` arms a knob; the next control change that is not sustain
-or a panic binds to it (replacing any previous binding of that CC) and moves it at once.
+CC -> knob, in this order: a binding by name (:meth:`MidiMap.bind`, MIDI learn, ``hatbox device
+run --midi-cc 74=effect.drive``), else the default mapping :data:`DEFAULT_CC`: the mod wheel (CC 1)
+and CC 70 turn the effect pack's first knob, CC 70..85 its knobs 1..16 in manifest order (CC 70..79
+are MIDI's "sound controllers", the knobs of many keyboards out of the box).  :data:`RESERVED_CC`
+(bank select 0/32, sustain 64, the channel mode messages 120..127) never moves a knob.
+
+MIDI learn: :meth:`MidiMap.learn` arms a knob; the next control change that is not reserved binds
+to it (replacing any previous binding of that CC) and moves it at once.
 
 The transport opens an ALSA sequencer port through mido's python-rtmidi backend and calls back
 with each translated message (rtmidi's thread; the callback should be quick, e.g.
@@ -21,13 +33,23 @@ with each translated message (rtmidi's thread; the callback should be quick, e.g
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from hatbox.errors import HatboxError
 
-SUSTAIN_CC, ALL_SOUND_OFF, ALL_NOTES_OFF = 64, 120, 123
+SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
+MOD_WHEEL = 1
+MODE_CHANGES = (124, 125, 126, 127)      # omni off/on, mono, poly: each implies all notes off
+RESERVED_CC = frozenset({0, 32, SUSTAIN_CC, *range(120, 128)})   # bank select, sustain, channel mode
+KNOB_CC = tuple(range(70, 86))           # knobs 1..16 of the effect pack (export.manifest.MAX_KNOBS)
+DEFAULT_CC: dict[int, tuple[str, int]] = {MOD_WHEEL: ("effect", 1),
+                                          **{cc: ("effect", i + 1) for i, cc in enumerate(KNOB_CC)}}
+KNOB_SLOTS = ("effect", "synth")         # slots whose packs have knobs
 BACKEND = "mido.backends.rtmidi"
+SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd-seq)
 
 
 class MidiError(HatboxError):
@@ -54,6 +76,10 @@ class KnobRanges:
         f = min(1.0, max(0.0, float(fraction)))
         return rng[0] + f * (rng[1] - rng[0])
 
+    def names(self, slot: str) -> list[str]:
+        """The slot's knob names in manifest order ([] when none are known)."""
+        return [name for s, name in self.ranges if s == slot]
+
 
 def _get(msg: Any, key: str, default: Any = None) -> Any:
     return msg.get(key, default) if isinstance(msg, dict) else getattr(msg, key, default)
@@ -64,19 +90,44 @@ class MidiMap:
     """MIDI -> control messages (pure: no ports, no threads)."""
 
     knobs: KnobRanges = field(default_factory=KnobRanges)
-    cc: dict[int, tuple[str, str]] = field(default_factory=dict)     # CC number -> (slot, knob)
+    cc: dict[int, tuple[str, str]] = field(default_factory=dict)     # CC number -> (slot, knob name)
     channel: int | None = None                                       # None: omni (all 16)
     learning: tuple[str, str] | None = None
+    defaults: dict[int, tuple[str, int]] = field(default_factory=lambda: dict(DEFAULT_CC))
+    # CC number -> (slot, knob position 1..16 in manifest order); a binding of the CC in ``cc`` wins
 
     def learn(self, slot: str, name: str) -> None:
-        """Bind the next incoming control change to knob ``name`` of ``slot``."""
+        """Bind the next incoming control change (not a reserved one) to knob ``name`` of ``slot``."""
         self.learning = (slot, name)
 
     def bind(self, cc: int, slot: str, name: str) -> None:
-        if not 0 <= int(cc) <= 127:
-            raise HatboxError(f"MIDI CC number must be 0..127, got {cc}")
+        """Let control change ``cc`` turn knob ``name`` of ``slot`` (no other CC bound by name does any more).
+        Raises HatboxError for a CC outside 0..127 or one of :data:`RESERVED_CC`."""
+        _check_cc(cc)
         self.cc = {c: t for c, t in self.cc.items() if t != (slot, name)}
         self.cc[int(cc)] = (slot, name)
+
+    def unbind(self, cc: int) -> None:
+        """Control change ``cc`` turns nothing (its binding and its default mapping are dropped)."""
+        self.cc.pop(int(cc), None)
+        self.defaults.pop(int(cc), None)
+
+    def target(self, cc: int) -> tuple[str, str] | None:
+        """The (slot, knob name) control change ``cc`` turns now (None: nothing)."""
+        if cc in RESERVED_CC:
+            return None
+        if cc in self.cc:
+            return self.cc[cc]
+        default = self.defaults.get(cc)
+        if default is None:
+            return None
+        names = self.knobs.names(default[0])
+        return (default[0], names[default[1] - 1]) if default[1] <= len(names) else None
+
+    def mapping(self) -> dict[int, tuple[str, str]]:
+        """Every CC that turns a knob now, ``{cc: (slot, knob name)}`` in CC order."""
+        out = {cc: self.target(cc) for cc in range(128)}
+        return {cc: t for cc, t in out.items() if t is not None}
 
     def translate(self, msg: Any) -> list[dict[str, Any]]:
         """One MIDI message (mido.Message or a dict with ``type`` etc.) -> control messages."""
@@ -103,15 +154,21 @@ class MidiMap:
         number, value = int(_get(msg, "control")), int(_get(msg, "value"))
         if number == SUSTAIN_CC:
             return [{"op": "sustain", "on": value >= 64}]
-        if number in (ALL_SOUND_OFF, ALL_NOTES_OFF):
+        if number == ALL_SOUND_OFF:
             return [{"op": "panic"}]
+        if number == ALL_NOTES_OFF or number in MODE_CHANGES:
+            return [{"op": "all_notes_off"}]
+        if number == RESET_CONTROLLERS:
+            return [{"op": "bend", "value": 0.0}, {"op": "sustain", "on": False}]
+        if number in RESERVED_CC:
+            return []
         if self.learning is not None:
             self.bind(number, *self.learning)
             self.learning = None
         return self._knob(number, value)
 
     def _knob(self, number: int, value: int) -> list[dict[str, Any]]:
-        target = self.cc.get(number)
+        target = self.target(number)
         if target is None:
             return []
         units = self.knobs.scale(target[0], target[1], value / 127.0)
@@ -120,12 +177,63 @@ class MidiMap:
         return [{"op": "knob", "slot": target[0], "name": target[1], "value": units}]
 
 
+def _check_cc(cc: int) -> None:
+    """HatboxError unless ``cc`` is a control change number a knob may be bound to."""
+    if not 0 <= int(cc) <= 127:
+        raise HatboxError(f"MIDI CC number must be 0..127, got {cc}")
+    if int(cc) in RESERVED_CC:
+        raise HatboxError(f"MIDI CC {cc} cannot turn a knob: it is {_reserved_name(int(cc))}",
+                          hint="pick another CC, e.g. one of 70..85 or 16..19")
+
+
+def _reserved_name(cc: int) -> str:
+    return {0: "bank select", 32: "bank select (LSB)", SUSTAIN_CC: "the sustain pedal",
+            ALL_SOUND_OFF: "all sound off", RESET_CONTROLLERS: "reset all controllers",
+            ALL_NOTES_OFF: "all notes off"}.get(cc, "a channel mode message")
+
+
+def parse_binding(text: str) -> tuple[int, tuple[str, str] | None]:
+    """``"74=effect.drive"`` -> (74, ("effect", "drive")); ``"1=off"`` -> (1, None) (CC 1 turns nothing).
+
+    The slot is one of :data:`KNOB_SLOTS`; the knob is named as in the pack's manifest (``hatbox
+    pack inspect PACK`` lists them), it need not be loaded yet.  Raises HatboxError saying what is wrong."""
+    cc_text, sep, target = str(text).partition("=")
+    if not sep or not cc_text.strip().isdigit():
+        raise HatboxError(f"MIDI CC binding {text!r} is not CC=SLOT.KNOB",
+                          hint="e.g. --midi-cc 74=effect.drive, or --midi-cc 1=off to free the mod wheel")
+    cc = int(cc_text.strip())
+    _check_cc(cc)
+    target = target.strip()
+    if target == "off":
+        return cc, None
+    slot, dot, name = target.partition(".")
+    if slot not in KNOB_SLOTS or not dot or not name:
+        raise HatboxError(f"MIDI CC binding {text!r}: the target must be {' or '.join(KNOB_SLOTS)}.KNOB or off",
+                          hint="e.g. --midi-cc 74=effect.drive")
+    return cc, (slot, name)
+
+
 def list_inputs() -> list[str]:
-    """Names of the MIDI input ports the ALSA sequencer offers."""
-    return list(_backend().get_input_names())
+    """Names of the MIDI input ports the ALSA sequencer offers.  MidiError when there is none."""
+    backend = _backend()
+    try:
+        return list(backend.get_input_names())
+    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own SystemError types
+        raise MidiError(f"cannot list the MIDI inputs: {exc}",
+                        hint="check that the ALSA sequencer works: `aconnect -l` lists its clients") from None
+
+
+def _check_sequencer() -> None:
+    """MidiError in words when this (Linux) machine has no ALSA sequencer device: rtmidi would
+    only say "MidiInAlsa::initialize: error creating ALSA sequencer client object"."""
+    if sys.platform.startswith("linux") and not Path(SEQ_DEVICE).exists():
+        raise MidiError(f"no MIDI sequencer on this machine ({SEQ_DEVICE} is missing): the box runs without MIDI",
+                        hint="load the ALSA sequencer with `sudo modprobe snd-seq` (add snd-seq to "
+                             "/etc/modules to keep it) and start the box again")
 
 
 def _backend() -> Any:
+    _check_sequencer()
     import mido
     try:
         return mido.Backend(BACKEND, load=True)

@@ -36,6 +36,10 @@ def register(cli: Any) -> None:
     p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
     p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
     p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
+    p.add_argument("--midi-cc", action="append", default=[], type=_midi_cc, metavar="CC=SLOT.KNOB",
+                   help="let MIDI control change CC turn a knob, e.g. 74=effect.drive, or turn nothing: 1=off "
+                        "(repeatable; default: the mod wheel CC 1 and CC 70 turn the effect's first knob, "
+                        "CC 70-85 its knobs 1-16 in manifest order)")
     p.add_argument("--osc-port", type=int, default=12000, help="OSC port (0: no OSC; default 12000)")
     p.add_argument("--osc-host", default="0.0.0.0",
                    help="OSC address to listen on (default all interfaces: any peer on the network can play "
@@ -215,19 +219,60 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
         try:
             stop = start(args, control)
         except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
-            print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}", file=sys.stderr)
+            hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
+            print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}", file=sys.stderr)
             continue
         if stop is not None:
             stoppers.append(stop)
     return stoppers
 
 
+def _midi_cc(text: str) -> tuple[int, tuple[str, str] | None]:
+    """argparse type of ``--midi-cc``: "74=effect.drive" -> (74, ("effect", "drive")), "1=off" -> (1, None)."""
+    from device.midi import parse_binding
+    try:
+        return parse_binding(text)
+    except HatboxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
+
+
+def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxControl) -> Any:
+    """The box's MidiMap: the default CC mapping (device.midi.DEFAULT_CC) changed by ``--midi-cc``
+    ``bindings`` (in order; a later one for the same CC wins), over the knob ranges ``control`` learns."""
+    from device.midi import MidiMap
+    mapping = MidiMap(knobs=control.knobs)
+    for cc, target in bindings:
+        mapping.unbind(cc)
+        if target is not None:
+            mapping.bind(cc, *target)
+    return mapping
+
+
+def _describe_midi(mapping: Any) -> list[str]:
+    """Lines for the log: which CCs turn which knob now, and named bindings the loaded packs lack."""
+    turns: dict[tuple[str, str], list[int]] = {}
+    for cc, target in mapping.mapping().items():
+        turns.setdefault(target, []).append(cc)
+    lines = ["MIDI CCs: " + ("; ".join(f"{', '.join(map(str, ccs))} -> {slot}.{name}"
+                                       for (slot, name), ccs in turns.items()) or "none turn a knob yet "
+                             "(CC 70-85 turn the effect's knobs once a pack is loaded)")]
+    for cc, (slot, name) in sorted(mapping.cc.items()):
+        known = mapping.knobs.names(slot)
+        if known and name not in known:
+            lines.append(f"warning: MIDI CC {cc} -> {slot}.{name}: the {slot} pack has no knob '{name}' "
+                         f"(its knobs: {', '.join(known)}); the CC turns nothing until a pack with it is loaded")
+    return lines
+
+
 def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.midi:
         return None
-    from device.midi import MidiMap, open_input
-    port = open_input("hatbox", MidiMap(knobs=control.knobs), control.send, virtual=True)
+    from device.midi import open_input
+    mapping = midi_map(getattr(args, "midi_cc", []), control)
+    port = open_input("hatbox", mapping, control.send, virtual=True)
     print("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)", flush=True)
+    for line in _describe_midi(mapping):
+        print(line, file=sys.stderr if line.startswith("warning") else sys.stdout, flush=True)
     return port.close
 
 

@@ -8,9 +8,10 @@
 
 Threads: :meth:`Engine.process` is the audio thread's only entry point.  :meth:`Engine.handle`
 is called from the control side (API, UI, MIDI, OSC, the server's pipe reader): cheap,
-thread-safe messages (notes, knobs, xy) go straight to the unit that owns them (sources queue
-them for their next render); anything that changes the graph (a prepared pack, bypass,
-unload, volume) is queued and applied by the audio thread at the next block boundary.
+thread-safe messages (notes, knobs, xy, all_notes_off, panic) go straight to the unit that owns
+them (sources queue them for their next render; no effect state is ever reset from here);
+anything that changes the graph (a prepared pack, bypass, unload, volume) is queued and applied
+by the audio thread at the next block boundary.
 Loading a pack (reading, golden check, warming) runs on :class:`device.audio.swap.Swapper`'s
 worker thread; the audio thread then crossfades it in (see :class:`Slot`).
 
@@ -372,6 +373,14 @@ class Engine:
             self._to_sources(msg)
 
     def _to_sources(self, msg: dict[str, Any]) -> None:
+        """Hand a note-side message to the sources (the sampler alone for "sample").
+
+        ``all_notes_off`` (MIDI CC 123, sent by DAWs on every transport stop) and ``panic`` (CC 120)
+        go here too, as every source's own business: the first releases every note as a note-off
+        would (the sustain pedal still holds them), the second fades every voice out within ~5 ms.
+        Neither reaches an effect or the output stage: resetting their state from this (control)
+        thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
+        An effect's state restarts only on the audio thread (bypass off, a fault)."""
         targets = ("sampler",) if msg["op"] == "sample" else SOURCE_SLOTS
         for name in targets:
             for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
@@ -397,13 +406,6 @@ class Engine:
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
         self._volume = db_to_lin(float(msg["db"]))
-
-    def _on_panic(self, msg: dict[str, Any]) -> None:
-        for slot in self.slots.values():
-            for unit in slot.units():
-                if hasattr(unit, "handle"):
-                    unit.handle(msg)
-        self.post(self.output.reset)
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""

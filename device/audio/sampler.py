@@ -6,8 +6,13 @@ Messages (``handle``; any thread):
   Without ``note`` it is an audition (the Library page's play): a new audition of the same file
   replaces the one still sounding (a quick fade), so repeated taps never pile up.
   ``{"op": "note_on", "note", "velocity"}`` plays the sample mapped to ``note`` (see :meth:`map_note`).
-  ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end).
-  ``{"op": "panic"}`` silences everything.
+  ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
+  while the sustain pedal is down they play on until it lifts.
+  ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
+  ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123): loops fade (the pedal still holds
+  them), one-shots and auditions play on.
+  ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
+  the pedal.
 
 Decoding and resampling happen in ``handle`` (never in ``render``): only the first ``max_seconds``
 of a file are decoded (a longer one is cut, and :meth:`warnings` says so); channels are mixed to
@@ -20,8 +25,8 @@ Mapped files stay decoded while mapped (pinned); auditions share what is left of
 buffers: voice starts are queued and picked up at the next block.  The sum goes through a peak
 limiter (instant attack, :data:`RELEASE_SECONDS` release) whose ceiling is :data:`CEILING`, so
 loud polyphony (five kicks at once, a chord of normalised samples) stays under the engine's
-slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice and a
-replaced audition fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
+slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice, a
+replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
 """
 from __future__ import annotations
 
@@ -123,7 +128,9 @@ class SamplerSource:
         self.ramp_of = np.zeros(v, np.int64)      # which of self.ramps the fade follows
         self.fresh = np.zeros(v, bool)            # started this block, not heard yet
         self.age = np.zeros(v, np.int64)
+        self.key_down = np.zeros(v, bool)         # its note's key is still down (False: its note-off came)
         self.clock = 0
+        self.pedal = False                        # sustain pedal down (audio side)
 
     # ----------------------------------------------------------------------------- control side
     @staticmethod
@@ -208,6 +215,10 @@ class SamplerSource:
             self._start(self.load(path), int(msg["velocity"]), loop, int(msg["note"]))
         elif op == "note_off":
             self.events.append(("off", int(msg["note"])))
+        elif op == "sustain":
+            self.events.append(("sustain", bool(msg["on"])))
+        elif op == "all_notes_off":
+            self.events.append(("all_off", 0))
         elif op == "panic":
             self.events.append(("panic", 0))
 
@@ -249,18 +260,43 @@ class SamplerSource:
         if kind == "on":
             self._allocate(*arg)
         elif kind == "off":
-            for v in range(len(self.buf)):
-                if self.buf[v] is not None and self.note[v] == arg and self.loop[v] and self.fade[v] < 0:
+            self._key_up(self.note == arg)
+        elif kind == "all_off":
+            self._key_up(self.note >= 0)
+        elif kind == "sustain":
+            self.pedal = bool(arg)
+            if not self.pedal:
+                for v in self._sounding(self.loop & ~self.key_down & (self.note >= 0)):
                     self.fade[v], self.ramp_of[v] = 0, _RELEASE
         elif kind == "panic":
-            self._init_voices()
+            self.pedal = False
+            self.key_down[:] = False
+            for v in range(len(self.buf)):
+                if self.buf[v] is not None:
+                    self._cut(v)
+
+    def _sounding(self, mask: np.ndarray) -> list[int]:
+        """Voices in ``mask`` [voices] bool that sound and are not fading out."""
+        return [v for v in np.flatnonzero(mask & (self.fade < 0)) if self.buf[v] is not None]
+
+    def _key_up(self, mask: np.ndarray) -> None:
+        """A note-off for the voices in ``mask``: their loops fade out now, or when the pedal lifts."""
+        for v in self._sounding(mask & self.loop):
+            self.key_down[v] = False
+            if not self.pedal:
+                self.fade[v], self.ramp_of[v] = 0, _RELEASE
 
     def _cut(self, v: int) -> None:
-        """Stop voice ``v`` with a quick fade (one not heard yet simply goes)."""
+        """Stop voice ``v`` with a quick fade from where it is (one not heard yet simply goes; one
+        already fading goes on from its present level, sooner)."""
         if self.fresh[v]:
             self.buf[v] = None
-        else:
+        elif self.fade[v] < 0:
             self.fade[v], self.ramp_of[v] = 0, _QUICK
+        elif self.ramp_of[v] != _QUICK:
+            slow, quick = self.ramps[self.ramp_of[v]].shape[0] - 1, self.ramps[_QUICK].shape[0] - 1
+            self.fade[v] = min(quick, -(-int(self.fade[v]) * quick // slow))   # linear ramps: level <= now
+            self.ramp_of[v] = _QUICK
 
     def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None) -> None:
         live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
@@ -276,6 +312,7 @@ class SamplerSource:
         self.clock += 1
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
+        self.key_down[v] = True
 
     def _quietest_fading(self) -> int:
         """The fading voice furthest along its fade (every slot busy: it is cut)."""

@@ -233,10 +233,10 @@ def test_notes_during_a_synth_swap_reach_both_units(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("knobs", [{}, {"drive": 24.0, "tone": 8000.0}], ids=["defaults", "turned since the load"])
-def test_a_panic_restarts_the_effect_from_rest_without_a_click(engine: Engine, knobs: dict) -> None:
-    """Panic (and a fault) reset the effect's state on the running box: to where the model rests on silence,
-    not to zeros, from which the factory drive sent a -30 dBFS blip (-22 dBFS at full drive) to the speakers;
-    knobs turned since the load glide there from where the rest was found."""
+def test_a_panic_leaves_the_running_effect_without_a_click(engine: Engine, knobs: dict) -> None:
+    """Panic silences the sources and leaves the effect's state alone (a reset from the control thread had made a
+    0.19 jump in the live signal); the effect settled on silence stays quiet through it (a reset to zeros had sent a
+    -30 dBFS blip, -22 dBFS at full drive, to the speakers)."""
     from device.audio.effect import EffectProcessor
     unit = EffectProcessor(Path(__file__).parents[2] / "factory" / "effect-drive.hatpack")
     engine.install("effect", unit, {"name": "drive"})

@@ -21,10 +21,11 @@ def test_notes_bend_sustain_and_panic() -> None:
     got = [m.translate(mido.Message(*a, **k)) for a, k in [
         (("note_on",), {"note": 60, "velocity": 90}), (("note_on",), {"note": 60, "velocity": 0}),
         (("note_off",), {"note": 61}), (("pitchwheel",), {"pitch": -8192}),
-        (("control_change",), {"control": 64, "value": 127}), (("control_change",), {"control": 123, "value": 0})]]
+        (("control_change",), {"control": 64, "value": 127}), (("control_change",), {"control": 123, "value": 0}),
+        (("control_change",), {"control": 120, "value": 0})]]
     assert got == [[{"op": "note_on", "note": 60, "velocity": 90}], [{"op": "note_off", "note": 60}],
                    [{"op": "note_off", "note": 61}], [{"op": "bend", "value": -1.0}],
-                   [{"op": "sustain", "on": True}], [{"op": "panic"}]]
+                   [{"op": "sustain", "on": True}], [{"op": "all_notes_off"}], [{"op": "panic"}]]
     for msgs in got:
         for msg in msgs:
             validate(msg)

@@ -74,7 +74,9 @@ def test_voice_stealing_and_panic(clicks):
     y = render(s, 10, 10)
     np.testing.assert_allclose(y, 0.5, atol=1e-6)                   # two voices, the oldest stolen
     s.handle({"op": "panic"})
-    assert np.all(render(s, 10, 10) == 0)
+    after = render(s, 480, 32)                                      # 10 ms: the panic fades in 4 ms, no click
+    assert np.all(np.diff(np.abs(after)) <= 1e-7)                   # never louder
+    assert after[0] > 0 and np.all(after[240:] == 0)                # a fade, then silence well within 5 ms
 
 
 def test_resamples_to_the_engine_rate_and_rejects_bad_files(clicks, tmp_path):
