@@ -13,7 +13,8 @@ Addresses (arguments in brackets are optional):
 ``/hatbox/fader/<slot>/<name> f``      a knob from a 0..1 fader, scaled to the knob's range
 ``/hatbox/volume db``                  output volume, clamped to -60..+6 dB (VOLUME_DB_RANGE)
 ``/hatbox/bypass slot on``             bypass a slot
-``/hatbox/panic``                      all notes off
+``/hatbox/all_notes_off``              release every note (as note-offs; the sustain pedal still holds)
+``/hatbox/panic``                      every voice faded out in about 4 ms, the pedal let go
 ``/wek/outputs f1 f2 ...``             Wekinator's default output: by default f1, f2 -> x, y and
                                        f3.. -> the knobs of the effect slot in manifest order,
                                        each read as a 0..1 fraction of the knob's range
@@ -174,10 +175,14 @@ class OscMap:
     def _panic(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "panic"}]
 
+    def _all_notes_off(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
+        return [{"op": "all_notes_off"}]
+
     # /hatbox/<first part> -> handler: only these addresses reach a method (never getattr on input)
     HANDLERS: ClassVar[dict[str, Callable[["OscMap", list[str], list[Any]], list[dict[str, Any]]]]] = {
         "note_on": _note_on, "note_off": _note_off, "bend": _bend, "sustain": _sustain, "xy": _xy,
         "knob": _knob, "fader": _fader, "volume": _volume, "bypass": _bypass, "panic": _panic,
+        "all_notes_off": _all_notes_off,
     }
 
     def targets(self) -> list[str]:

@@ -59,6 +59,8 @@ def test_osc_addresses() -> None:
     assert o.translate("/hatbox/knob", ["effect", "tone", 200]) == [{"op": "knob", "slot": "effect", "name": "tone", "value": 200.0}]
     assert o.translate("/hatbox/fader/effect/drive", [0.5]) == [{"op": "knob", "slot": "effect", "name": "drive", "value": 5.0}]
     assert o.translate("/hatbox/xy", []) == [] and o.translate("/other", [1]) == []
+    assert o.translate("/hatbox/all_notes_off", []) == [{"op": "all_notes_off"}]     # as MIDI CC123
+    assert o.translate("/hatbox/panic", []) == [{"op": "panic"}]                     # as MIDI CC120
 
 
 def test_wekinator_outputs_map_to_xy_then_knobs() -> None:
