@@ -27,15 +27,16 @@ import numpy as np
 from device.audio import harmonic as dsp
 from device.audio.jit import kernel
 from device.audio.runtime import make_session
+from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, SUSTAIN_CC
 from export.manifest import RATE_RANGE, kind_phrase
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
 
-IDLE, ATTACK, DECAY, SUSTAIN, RELEASE = 0, 1, 2, 3, 4
+IDLE, ATTACK, DECAY, SUSTAIN, RELEASE, FADE = 0, 1, 2, 3, 4, 5     # FADE: stolen or panicked, silent after a frame
 SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
 OUTPUTS = ["harmonics", "noise", "h_out"]
-QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic")
+QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic", "all_notes_off")
 REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
                    "hidden", "envelope", "velocity_map")
 
@@ -120,7 +121,9 @@ def synth_extras(pack: Pack) -> SynthExtras:
 
 
 class Voices:
-    """Per-voice state arrays, [V] or [V, ...]."""
+    """Per-voice state arrays, [V] or [V, ...] (V = twice the polyphony: a stolen voice fades out in a
+    slot of its own while the new note starts).  Frame numbers are the SynthSource's ``_frames`` at
+    the message's frame boundary (-1: never)."""
 
     def __init__(self, n: int, hidden: int, table: int) -> None:
         self.stage = np.zeros(n, np.int8)
@@ -128,6 +131,10 @@ class Voices:
         self.velocity = np.zeros(n, np.float64)
         self.env = np.zeros(n, np.float64)
         self.key_down = np.zeros(n, bool)
+        self.held = np.zeros(n, np.int64)                    # note-ons of this pitch not yet matched by a note-off
+        self.pending = np.zeros(n, bool)                     # released in the frame it was struck: release after it
+        self.struck = np.full(n, -1, np.int64)               # frame of the last note-on
+        self.born = np.full(n, -1, np.int64)                 # frame the voice started from silence
         self.stamp = np.zeros(n, np.int64)                   # note-on order (oldest is stolen first)
         self.phase = np.zeros(n, np.float64)                 # cycles of the fundamental
         self.f0_prev = np.zeros(n, np.float64)
@@ -188,9 +195,10 @@ class SynthSource:
         self._timbre_feed, self._timbre_feed_z = np.zeros((0, len(self._z)), np.float32), None
 
     def _silence(self) -> None:
-        """All voices off and their state zeroed (pad position and corners kept)."""
-        self.v = Voices(self.max_voices, self.hidden, dsp.TABLE_SIZE)
-        self._work = FrameWork(self.max_voices, dsp.TABLE_SIZE)
+        """All voices off at once and their state zeroed (pad position and corners kept): reset() only,
+        since cutting sounding voices clicks; a panic fades them (:meth:`_fade_all`)."""
+        self.v = Voices(2 * self.max_voices, self.hidden, dsp.TABLE_SIZE)
+        self._work = FrameWork(2 * self.max_voices, dsp.TABLE_SIZE)
         self._stamp = 0
         self._active = np.zeros(0, np.int64)
         self._noise_tail = np.zeros(self.hop, np.float32)
@@ -201,7 +209,9 @@ class SynthSource:
         """Queue a control message, applied by render() at the next frame boundary.
 
         Safe to call from another thread than render() (a deque is the only shared structure).
-        Bad corners raise HatboxError here, before anything is queued.
+        Bad corners raise HatboxError here, before anything is queued.  ``all_notes_off`` releases
+        every note as its note-off would (the sustain pedal still holds them); ``panic`` fades every
+        voice out over the next frame (5 ms, no click) and lifts the pedal and the bend.
         """
         op = msg.get("op")
         if op == "corners":
@@ -223,7 +233,14 @@ class SynthSource:
     # ------------------------------------------------------------------ queries
     @property
     def active_voices(self) -> int:
+        """Voices making sound (fading ones included)."""
         return int(np.count_nonzero(self.v.stage != IDLE))
+
+    def _live(self) -> np.ndarray:
+        """[V] bool: voices playing a note (neither free, nor fading out, nor done fading: a voice
+        ``ending`` at a frame boundary has finished its last frame and is free)."""
+        v = self.v
+        return (v.stage != IDLE) & (v.stage != FADE) & ~v.ending
 
     @property
     def corners(self) -> list[str]:
@@ -231,7 +248,7 @@ class SynthSource:
 
     def held_notes(self) -> list[int]:
         """MIDI notes with a sounding, not yet released voice (sorted, each once)."""
-        on = (self.v.stage != IDLE) & (self.v.stage != RELEASE)
+        on = self._live() & (self.v.stage != RELEASE) & ~self.v.pending
         return sorted({int(n) for n in self.v.note[on]})
 
     def timbre(self) -> np.ndarray:
@@ -255,7 +272,9 @@ class SynthSource:
     def _apply(self, msg: dict[str, Any]) -> None:
         op = msg["op"]
         if op == "panic":
-            self._silence()
+            self._fade_all()
+        elif op == "all_notes_off":
+            self._all_notes_off()
         elif op == "note_on" and int(msg["velocity"]) > 0:
             self._note_on(int(msg["note"]), int(msg["velocity"]))
         elif op in ("note_on", "note_off"):
@@ -265,7 +284,7 @@ class SynthSource:
         elif op == "sustain":
             self.sustain = bool(msg["on"])
             if not self.sustain:
-                self._release(np.flatnonzero((self.v.stage != IDLE) & ~self.v.key_down))
+                self._release(np.flatnonzero(self._live() & ~self.v.key_down))
         elif op == "xy":
             self.xy = (float(msg["x"]), float(msg["y"]))
         elif op == "corners":
@@ -273,60 +292,87 @@ class SynthSource:
         if op in ("xy", "corners"):
             self._z = self._blend()
 
-    def _pick_voice(self, note: int) -> int:
-        v = self.v
-        same = np.flatnonzero((v.note == note) & (v.stage != IDLE))
-        if len(same):
-            return int(same[0])
-        free = np.flatnonzero(v.stage == IDLE)
-        if len(free):
-            return int(free[0])
-        releasing = np.flatnonzero(v.stage == RELEASE)
-        pool = releasing if len(releasing) else np.arange(self.max_voices)
-        return int(pool[np.argmin(v.stamp[pool])])
-
     def _note_on(self, note: int, velocity: int) -> None:
-        v, i = self.v, self._pick_voice(note)
-        retrigger = v.stage[i] != IDLE and v.note[i] == note
+        """Start ``note``, or strike its sounding voice again: the envelope attacks from where it
+        is, and the voice counts the note-ons, so it sounds until the last of them is matched by a
+        note-off (two channels or a MIDI file's overlapping re-strike of one pitch)."""
+        v = self.v
+        i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
+        if victim >= 0:
+            v.stage[victim], v.key_down[victim], v.held[victim], v.pending[victim] = FADE, False, 0, False
         self._stamp += 1
+        v.held[i] = 1 if fresh or not v.key_down[i] else v.held[i] + 1
         v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.stamp[i] = ATTACK, note, velocity, True, self._stamp
-        v.ending[i] = False
-        if not retrigger:                     # a fresh (or stolen) voice starts from silence
+        v.ending[i], v.pending[i], v.struck[i] = False, False, self._frames
+        if fresh:                             # a fresh (or stolen) voice starts from silence
+            v.born[i] = self._frames
             v.env[i], v.phase[i] = 0.0, 0.0
             v.h[i] = 0.0
             v.tab_next[i] = 0.0
-            v.f0_next[i] = self._f0(np.array([note], np.float64))[0]
+            v.f0_next[i] = 440.0 * 2.0 ** ((note + self.bend * self.bend_range - 69.0) / 12.0)
 
     def _note_off(self, note: int) -> None:
         v = self.v
-        hit = np.flatnonzero((v.note == note) & (v.stage != IDLE) & v.key_down)
-        v.key_down[hit] = False
+        i = _key_up(v.stage, v.note, v.ending, v.key_down, v.held, note)
+        if i >= 0 and not self.sustain:
+            if v.struck[i] == self._frames:
+                v.pending[i] = True           # struck in this frame: it plays the frame first
+            else:
+                v.stage[i] = RELEASE
+
+    def _all_notes_off(self) -> None:
+        """Every key up, as if each held note got its note-offs (the pedal still holds them)."""
+        self._keys_up(np.flatnonzero(self._live() & self.v.key_down))
+
+    def _keys_up(self, idx: np.ndarray) -> None:
+        self.v.key_down[idx], self.v.held[idx] = False, 0
         if not self.sustain:
-            self._release(hit)
+            self._release(idx)
 
     def _release(self, idx: np.ndarray) -> None:
-        idx = idx[self.v.stage[idx] != RELEASE]
-        self.v.stage[idx] = RELEASE
+        """Release live voices ``idx``; one struck in this same frame first plays that frame of its
+        attack (``pending``), so a note shorter than a frame still sounds."""
+        v = self.v
+        idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
+        first = v.struck[idx] == self._frames
+        v.pending[idx[first]] = True
+        v.stage[idx[~first]] = RELEASE
+
+    def _fade(self, idx: np.ndarray) -> None:
+        """Fade voices ``idx`` out over the next frame (a linear fade to zero, as a finished release
+        ends), then free them; one not heard yet is freed at once."""
+        v = self.v
+        unheard = v.born[idx] == self._frames
+        v.stage[idx[unheard]], v.note[idx[unheard]] = IDLE, -1
+        v.stage[idx[~unheard]] = FADE
+        v.key_down[idx], v.held[idx], v.pending[idx] = False, 0, False
+
+    def _fade_all(self) -> None:
+        """Panic: every voice fades out over the next frame; pedal up, bend centred."""
+        self._fade(np.flatnonzero(self._live()))
+        self.bend, self.sustain = 0.0, False
 
     # ------------------------------------------------------------------ per frame
-    def _f0(self, notes: np.ndarray) -> np.ndarray:
-        return dsp.midi_to_hz(notes + self.bend * self.bend_range)
-
     def _frame(self) -> None:
         while self._events:
             self._apply(self._events.popleft())
         v, e = self.v, self.env_cfg
-        n = _voices_step(v.stage, v.note, v.env, v.ending, self._work.active, self.hop / self.rate, e["attack"],
-                         e["decay"], e["sustain"], e["release"])
+        n_live, n = _voices_step(v.stage, v.note, v.env, v.ending, v.pending, self._work.active,
+                                 self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"])
         act = self._work.active[:n]
         self._active = act
         self._noise_tail, self._noise_head = self._noise_head, self._noise_tail
         self._noise_head.fill(0.0)
         if n:
-            self._run_network(act)
+            v.tab_prev, v.tab_next = v.tab_next, v.tab_prev        # every active voice moves on together
+            _end_voices(act[n_live:], v.tab_next, v.f0_prev, v.f0_next)
+        if n_live:
+            self._run_network(act[:n_live])
         self._frames += 1
 
     def _run_network(self, act: np.ndarray) -> None:
+        """The network for voices ``act`` (none of them ending): their next wavetables, f0 and GRU
+        state, and their noise summed into the frame's overlap-add."""
         v, n, w = self.v, len(act), self._work
         vm = self.vel_map
         _frame_controls(v.note, v.velocity, v.env, act, self.bend * self.bend_range, vm["db_at_127"],
@@ -338,8 +384,7 @@ class SynthSource:
         harm, noise, h = self.session.run(OUTPUTS, feeds)
         if self._mask_needed:
             harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
-        _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next, v.ending, harm, noise)
-        v.tab_prev, v.tab_next = v.tab_next, v.tab_prev        # every active voice moves on together
+        _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)
         dsp.wavetables_into(harm, v.tab_next, act, w.spectra)
         np.remainder(self._frames + 7 * act, PHASOR_BANK, out=w.bank_rows[:n])
         frame = dsp.noise_frame_sum(noise, self.phasors, w.bank_rows[:n], self.band_pairs, self.rate,
@@ -371,24 +416,82 @@ def _frame_controls(note, velocity, env, act, bend, db_at_127, db_per_velocity, 
 
 
 @kernel
-def _frame_state(act, h_out, h, f0, f0_prev, f0_next, ending, harm, noise):  # type: ignore
-    """After the network: new GRU state and f0 into the voices, silence for voices fading out."""
+def _pick_voice(stage, note, ending, stamp, born, want, frame, max_voices):  # type: ignore
+    """The voice for a note-on of MIDI note ``want`` -> (voice, 1 if it starts from silence else 0,
+    voice to fade out or -1).  The note's own live voice is struck again; else a free slot while
+    fewer than ``max_voices`` play; else the oldest releasing voice, else the oldest voice, is
+    stolen: one not heard yet (born in this ``frame``) is simply replaced, any other fades out over
+    this frame (FADE) in its own slot while the new note takes a free one.  There always is one:
+    the arrays hold 2 x max_voices, at most max_voices voices were heard at the frame boundary and
+    only they fade.  A voice ``ending`` has finished its last frame and is free."""
+    same, free, n_live, oldest_rel, oldest = -1, -1, 0, -1, -1
+    for i in range(stage.shape[0]):
+        st = stage[i]
+        if st == IDLE or ending[i]:
+            if free < 0:
+                free = i
+            continue
+        if st == FADE:
+            continue
+        n_live += 1
+        if note[i] == want and same < 0:
+            same = i
+        if st == RELEASE and (oldest_rel < 0 or stamp[i] < stamp[oldest_rel]):
+            oldest_rel = i
+        if oldest < 0 or stamp[i] < stamp[oldest]:
+            oldest = i
+    if same >= 0:
+        return same, 0, -1
+    if n_live < max_voices:
+        return free, 1, -1
+    victim = oldest_rel if oldest_rel >= 0 else oldest
+    if born[victim] == frame:
+        return victim, 1, -1
+    return free, 1, victim
+
+
+@kernel
+def _key_up(stage, note, ending, key_down, held, want):  # type: ignore
+    """A note-off for MIDI note ``want``: its live, key-down voice counts one note-on fewer; returns
+    the voice whose key that lifts (no note-on left), else -1."""
+    for i in range(stage.shape[0]):
+        if stage[i] != IDLE and stage[i] != FADE and not ending[i] and note[i] == want and key_down[i]:
+            held[i] -= 1
+            if held[i] > 0:
+                return -1
+            held[i], key_down[i] = 0, False
+            return i
+    return -1
+
+
+@kernel
+def _frame_state(act, h_out, h, f0, f0_prev, f0_next):  # type: ignore
+    """After the network: new GRU state and f0 into the voices."""
     for j in range(act.shape[0]):
         i = act[j]
         h[i, :] = h_out[j, :]
         f0_prev[i] = f0_next[i]
         f0_next[i] = f0[j]
-        if ending[i]:
-            harm[j, :] = 0.0
-            noise[j, :] = 0.0
 
 
 @kernel
-def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, release):  # type: ignore
+def _end_voices(rows, tab_next, f0_prev, f0_next):  # type: ignore
+    """Voices ``rows`` fade out over this frame: their next wavetable is silence (the crossfade from
+    the last one is a linear fade to zero) and their f0 holds; the network does not run for them."""
+    for j in range(rows.shape[0]):
+        i = rows[j]
+        tab_next[i, :] = 0.0
+        f0_prev[i] = f0_next[i]
+
+
+@kernel
+def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, sustain, release):  # type: ignore
     """One frame of voice bookkeeping, in place: voices that faded out last frame are freed, every
     sounding voice's ADSR level moves one frame (``dt`` s) ahead, and a release that falls below
-    SILENT marks the voice ``ending`` (it fades to zero over this frame).  stage [V] int8, note [V],
-    env [V] float64, ending [V] bool; the sounding voices' indices go to ``active`` [V]; returns their count."""
+    SILENT, or a FADE voice, is marked ``ending`` (it fades to zero over this frame).  A ``pending``
+    voice (released in the frame it was struck) plays this frame, then releases.  stage [V] int8,
+    note [V], env [V] float64, ending, pending [V] bool.  The sounding voices' indices go to
+    ``active`` [V], those still playing first, then those ending; returns (playing, sounding) counts."""
     n = 0
     for i in range(stage.shape[0]):
         if ending[i]:
@@ -396,8 +499,6 @@ def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, r
         st = stage[i]
         if st == IDLE:
             continue
-        active[n] = i
-        n += 1
         if st == ATTACK:
             env[i] = min(1.0, env[i] + dt / max(attack, 1e-4))
             if env[i] >= 1.0:
@@ -409,7 +510,21 @@ def _voices_step(stage, note, env, ending, active, dt, attack, decay, sustain, r
         elif st == RELEASE:
             env[i] *= 10.0 ** (-3.0 * dt / max(release, 1e-3))
             ending[i] = env[i] < SILENT
-    return n
+        elif st == FADE:
+            ending[i] = True
+        if pending[i]:
+            pending[i] = False
+            if stage[i] != FADE:
+                stage[i] = RELEASE
+        if not ending[i]:
+            active[n] = i
+            n += 1
+    n_live = n
+    for i in range(stage.shape[0]):
+        if ending[i]:
+            active[n] = i
+            n += 1
+    return n_live, n
 
 
 # ---------------------------------------------------------------------- offline playing (hatbox play)
@@ -499,14 +614,20 @@ def _timed_messages(mid: Any) -> Any:
 
 
 def _control_of(m: Any) -> dict[str, Any] | None:
+    """A mido message -> the control message the live path (device/midi.py) sends for it, or None.
+    CC 123 (all notes off) releases every note; CC 120 (all sound off) is a panic."""
     if m.type == "note_on":
         return {"op": "note_on", "note": m.note, "velocity": m.velocity}
     if m.type == "note_off":
         return {"op": "note_off", "note": m.note}
     if m.type == "pitchwheel":
         return {"op": "bend", "value": m.pitch / 8192.0}
-    if m.type == "control_change" and m.control == 64:
+    if m.type == "control_change" and m.control == SUSTAIN_CC:
         return {"op": "sustain", "on": m.value >= 64}
+    if m.type == "control_change" and m.control == ALL_NOTES_OFF:
+        return {"op": "all_notes_off"}
+    if m.type == "control_change" and m.control == ALL_SOUND_OFF:
+        return {"op": "panic"}
     return None
 
 
@@ -560,12 +681,11 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     the envelope's release time longer), so the file never ends in a click."""
     _check_render_options(rate, block, tail_s)
     notes, end = _read_midi(midi, rate)
-    played = sorted({int(m["note"]) for _, m in notes if m["op"] == "note_on" and int(m["velocity"]) > 0})
-    if not played:
+    if not any(m["op"] == "note_on" and int(m["velocity"]) > 0 for _, m in notes):
         raise HatboxError(f"{midi} holds no notes")
     src = SynthSource(pack, rate)
     end = max(end, notes[-1][0])
-    release = [(end, {"op": "sustain", "on": False})] + [(end, {"op": "note_off", "note": n}) for n in played]
+    release = [(end, {"op": "sustain", "on": False}), (end, {"op": "all_notes_off"})]
     total = max(1, end + int(round(tail_s * rate)))
     events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes + release
     events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
@@ -591,7 +711,10 @@ def compile_kernels() -> None:
     never compiles while the audio thread waits for the interpreter."""
     dsp.warm_up()
     v, w = Voices(1, 1, 2), FrameWork(1, 2)
-    _voices_step(v.stage, v.note, v.env, v.ending, w.active, 0.005, 0.01, 0.1, 0.8, 0.2)
+    _voices_step(v.stage, v.note, v.env, v.ending, v.pending, w.active, 0.005, 0.01, 0.1, 0.8, 0.2)
     _frame_controls(v.note, v.velocity, v.env, w.active[:0], 0.0, 0.0, 0.0, w.pitch, w.loudness, w.f0)
     h = np.zeros((0, 1), np.float32)
-    _frame_state(w.active[:0], h, v.h, w.f0, v.f0_prev, v.f0_next, v.ending, h, h)
+    _frame_state(w.active[:0], h, v.h, w.f0, v.f0_prev, v.f0_next)
+    _end_voices(w.active[:0], v.tab_next, v.f0_prev, v.f0_next)
+    _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, 60, 0, 1)
+    _key_up(v.stage, v.note, v.ending, v.key_down, v.held, 60)
