@@ -10,10 +10,13 @@ slot can fault: the effect (the model's output against its input), the synth and
 One wording for all of it (:func:`fault_words`); :func:`notice_lines` is what the tab bar says
 when a fault is new to the panel (:class:`FaultNotices` decides which one that is).  A recording
 cut short (a full disk: the status's ``recording.problem``) is said there too, once
-(:func:`recording_lines`, :class:`RecordingNotices`).
+(:func:`recording_lines`, :class:`RecordingNotices`); so is each warning a slot's unit reports
+(``active[slot]["warnings"]``: the sampler's "long20min.wav is 20:00 long: the sampler plays only its
+first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
@@ -174,3 +177,66 @@ class RecordingNotices:
             return None
         self.said = key
         return recording_lines(recording)
+
+
+# the sampler's warning for a file longer than it decodes (device/audio/sampler.py SamplerSource._decode)
+_SAMPLER_CUT = re.compile(r"^(?P<name>.+) is (?P<length>[0-9:]+) long: "
+                          r"the sampler plays only its first (?P<head>\S+) s$")
+
+
+def slot_warnings(status: dict[str, Any]) -> list[str]:
+    """The warnings of the slots in ``status["active"]`` (each slot's ``warnings``, oldest first),
+    slot after slot, each text once; [] when the status has none."""
+    out: list[str] = []
+    active = status.get("active")
+    for info in active.values() if isinstance(active, dict) else ():
+        words = info.get("warnings") if isinstance(info, dict) else None
+        for text in words if isinstance(words, list) else []:
+            if isinstance(text, str) and text and text not in out:
+                out.append(text)
+    return out
+
+
+def cut_sample(text: str) -> str | None:
+    """The file name (no folder) a sampler's warning of a cut file names ("long20min.wav"), else None."""
+    found = _SAMPLER_CUT.match(text)
+    return found["name"] if found else None
+
+
+def warning_lines(text: str) -> tuple[str, ...]:
+    """What the tab bar (or the Library page) says of a slot's warning, longest first: its own words,
+    then for the sampler's cut file shorter ones that still say how much plays, e.g. "long20min.wav is
+    20:00 long: the sampler plays only its first 60 s", "long20min.wav (20:00): only its first 60 s
+    plays", "long20min.wav: first 60 s only", "sample cut to its first 60 s"."""
+    first = (text.splitlines() or [""])[0]
+    found = _SAMPLER_CUT.match(first)
+    if found is None:
+        return (first,)
+    name, length, head = found["name"], found["length"], found["head"]
+    return (first, f"{name} ({length}): only its first {head} s plays", f"{name}: first {head} s only",
+            f"sample cut to its first {head} s")
+
+
+class WarningNotices:
+    """Which slot warnings (:func:`slot_warnings`) a status brings that the panel has not said yet
+    (:meth:`take`, once per status).
+
+    A text is said once, ever: not again when a later status lists it again, nor when the unit that
+    reported it is replaced and a new one reports the same words (the same long file played again).
+    Of the warnings in the first status the panel gets (``active`` present), only the newest is said
+    (they happened before the panel started; the last one is what the player did last)."""
+
+    def __init__(self) -> None:
+        self.said: set[str] | None = None     # every text seen so far (None: no status yet)
+
+    def take(self, status: dict[str, Any]) -> list[str]:
+        """The warnings new in ``status``, oldest first ([] when none)."""
+        if not isinstance(status.get("active"), dict):
+            return []                         # no word on the slots (no answer yet): nothing changes
+        texts = slot_warnings(status)
+        if self.said is None:
+            self.said = set(texts)
+            return texts[-1:]
+        fresh = [t for t in texts if t not in self.said]
+        self.said.update(fresh)
+        return fresh

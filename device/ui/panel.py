@@ -14,7 +14,7 @@ from device.control import Control
 from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import EncoderPress, Event, Touch
-from device.ui.faults import FaultNotices, RecordingNotices, notice_lines
+from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, warning_lines
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.reader import InlineReader, Reader
 from device.ui.stopped import STOPPED_S, StopScreen
@@ -68,6 +68,9 @@ class Panel:
         self.faults = FaultNotices()                # which engine faults the panel has announced
         self.recordings = RecordingNotices()        # which recording cut (a full disk) it has announced
         self._cut: tuple[str, ...] = ()             # a cut's words, waiting for a fault's notice to end
+        self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
+        self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
+        self._warning = ""                          # the message line of the last warning said
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
@@ -114,8 +117,9 @@ class Panel:
         only while no finger is on the pad (the Play page's ``finger``: the finger's position is the
         newer one, and its next move sends it); after that the Play page follows the engine's pad
         while it is shown.
-        A fault new to the panel that bypasses its slot, and a recording cut short (a full disk), are
-        said in the tab bar, whatever page is shown (:meth:`_notice_faults`)."""
+        A fault new to the panel that bypasses its slot, a recording cut short (a full disk) and a
+        slot's new warning (a sample cut) are said in the tab bar, whatever page is shown
+        (:meth:`_notice_faults`)."""
         seq = self.state.status_seq
         if status is not self.state.status:
             self.state.status_seq += 1
@@ -141,16 +145,25 @@ class Panel:
         """A fault new to the panel that bypasses its slot is said in red in the tab bar, on whatever
         page is shown, once (device/ui/faults.py: which fault, and its words); so is a recording cut
         short (``status["recording"]["problem"]``: the file and the seconds it keeps), once it is new,
-        and after a fault's notice has had its :data:`TOAST_S` when both come at once."""
+        and after a fault's notice has had its :data:`TOAST_S` when both come at once.  A slot's warning
+        new to the panel (``status["active"][slot]["warnings"]``, e.g. a sample longer than the sampler
+        plays) is said once per text, in the accent colour, after the notices before it have had
+        their :data:`TOAST_S` (one after another when several come at once)."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
+        self._warnings += self.warnings.take(self.state.status)
+        alarm = bool(self.state.toast) and self.state.toast_lines()[1]
         if fault is not None:
             title = self.page.title
             self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play"),
                            alarm=True)
-        elif self._cut and not (self.state.toast and self.state.toast_lines()[1]):
+        elif self._cut and not alarm:
             self.state.say(*self._cut, alarm=True)
             self._cut = ()
+        elif self._warnings and not alarm and not (self._warning and self.state.toast == self._warning):
+            lines = warning_lines(self._warnings.pop(0))
+            self.state.say(*lines)
+            self._warning = self.state.toast
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:

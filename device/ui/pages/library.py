@@ -16,7 +16,11 @@ One list is shown at a time, in one mode: the samples of the tag under the curso
 one sample, or "unsure first"; every list goes through :meth:`LibraryPage._list`, so the lit button
 and the status line always name the list on screen.  The "unsure first" button is a toggle: pressed
 on the unsure list (or while it is on its way, the button lit already) it lists the tag under the
-cursor again."""
+cursor again.
+
+A sample played here that the sampler cut (longer than it decodes: the engine status's
+``active["sampler"]["warnings"]``) has the sampler's words on the status line while it is selected,
+every time it is played, not only when the tab bar first says them (device/ui/faults.py)."""
 from __future__ import annotations
 
 import time
@@ -28,6 +32,7 @@ from device.control import msg
 from device.ui import draw as D
 from device.ui.data import Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.faults import cut_sample, slot_warnings, warning_lines
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
@@ -69,6 +74,7 @@ class LibraryPage(Page):
         self._quiet = False                    # the request on its way leaves the list on screen usable
         self._since = 0.0                      # when it was made (time.monotonic)
         self.read_error = ""                   # why the last read of the library failed ("" when it worked)
+        self.played: set[str] = set()          # the paths of the samples played from this page
 
     @property
     def tags(self) -> list[str]:
@@ -411,7 +417,21 @@ class LibraryPage(Page):
     def _audition(self) -> list[Message]:
         if self.loading() or not 0 <= self.sample < len(self.samples):
             return []
-        return [msg("sample", path=self.samples[self.sample].path, velocity=100)]
+        path = self.samples[self.sample].path
+        self.played.add(path)
+        return [msg("sample", path=path, velocity=100)]
+
+    def cut_words(self) -> tuple[str, ...] | None:
+        """What the status line says of the selected sample when it was played from here and the
+        sampler cut it (its warning in the engine status names the file; :func:`warning_lines`,
+        longest first), else None."""
+        if self.loading() or not 0 <= self.sample < len(self.samples):
+            return None
+        sample = self.samples[self.sample]
+        if sample.path not in self.played:
+            return None
+        said = [t for t in slot_warnings(self.ctx.state.status) if cut_sample(t) == sample.name]
+        return warning_lines(said[-1]) if said else None
 
     def _more_like_this(self) -> None:
         """Ask for the samples nearest the selected one; they list under it when they come."""
@@ -473,6 +493,8 @@ class LibraryPage(Page):
             name = self.retag.name
             self._status(surface, (f"retag {name[:28]}: tap its tag", f"retag {name[:12]}: tap its tag", "tap its tag"),
                          D.ACCENT)
+        elif (cut := self.cut_words()) is not None:
+            self._status(surface, cut, D.ACCENT)
         elif self.similar_to:
             self._status(surface, (f"like {self.similar_to}", f"like {self.similar_to[:16]}"), D.DIM)
         elif self.reviewing:
