@@ -21,7 +21,8 @@ from hatbox.errors import HatboxError
 
 DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
-RECORDING_WATCH_S = 1.0          # how often the engine status is read for a recording cut short (a full disk)
+STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
+                                 # and for new warnings of the slots (a sample the sampler cut)
 
 
 def register(cli: Any) -> None:
@@ -37,9 +38,9 @@ def register(cli: Any) -> None:
     p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
     p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
     p.add_argument("--midi-cc", action="append", default=[], type=_midi_cc, metavar="CC=SLOT.KNOB",
-                   help="let MIDI control change CC turn a knob, e.g. 74=effect.drive, or turn nothing: 1=off "
-                        "(repeatable; default: the mod wheel CC 1 and CC 70 turn the effect's first knob, "
-                        "CC 70-85 its knobs 1-16 in manifest order)")
+                   help="let MIDI control change CC turn a knob, e.g. 1=effect.drive (the mod wheel), or turn "
+                        "nothing: 70=off (repeatable; default: CC 70-85 turn the effect's knobs 1-16 in manifest "
+                        "order; a CC moves a knob once it reaches the knob's value)")
     p.add_argument("--osc-port", type=int, default=12000, help="OSC port (0: no OSC; default 12000)")
     p.add_argument("--osc-host", default="0.0.0.0",
                    help="OSC address to listen on (default all interfaces: any peer on the network can play "
@@ -57,24 +58,36 @@ def register(cli: Any) -> None:
 
 
 class BoxControl:
-    """The Control the front ends share: forwards to the engine and keeps knob ranges current."""
+    """The Control the front ends share: forwards to the engine and keeps knob ranges current, and each
+    knob's value as the last load (its default) or knob message sent through here set it (``knobs.values``:
+    every front end of the box sends through this, so MIDI pick-up, device/midi.py, knows where a knob is)."""
 
     def __init__(self, engine: Any) -> None:
         from device.midi import KnobRanges
         self.engine = engine
         self.knobs = KnobRanges()
+        # called with every status read here (the panel's, the API's): the status watcher sees those instead
+        # of reading its own, since a read takes the engine's peaks and limiter figures ("since the last status")
+        self.watchers: list[Any] = []
+        self.last_status_at = 0.0            # time.monotonic() of the last status read
 
     def send(self, message: dict[str, Any]) -> None:
         self.engine.send(message)
         if message.get("op") == "load":
             self._learn_ranges(message["slot"], message["path"])
+        elif message.get("op") == "knob":
+            self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
 
     def status(self) -> dict[str, Any]:
-        return self.engine.status()
+        st = self.engine.status()
+        self.last_status_at = time.monotonic()
+        for watcher in list(self.watchers):
+            watcher(st)
+        return st
 
     def _learn_ranges(self, slot: str, path: str) -> None:
         from export.pack import read_pack
-        self.knobs.set_from_manifest(slot, read_pack(path).manifest)
+        self.knobs.loaded(slot, read_pack(path).manifest)
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -123,8 +136,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in engine.status().get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     stoppers = _front_ends(args, control)
-    if cfg.backend == "file" and cfg.output_wav:
-        stoppers.append(_watch_recording(control))
+    stoppers.append(_watch_status(control))
     restore = _stop_on_sigterm()
     died: str | None = None
     try:
@@ -172,29 +184,52 @@ def _engine_end(engine: Any) -> Any:
     return EngineEnd(engine.error or died, engine.error_hint or "")
 
 
-def _watch_recording(control: BoxControl, every_s: float = RECORDING_WATCH_S) -> Any:
-    """Say a recording cut short (a full disk) when it happens, not only at the end: a thread reads the
-    engine status every ``every_s`` seconds and prints its ``recording`` problem once, as a warning line
-    (the file, the seconds it keeps; the box plays on).  Returns what stops the thread."""
-    stop = threading.Event()
+def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
+    """Say what the engine status brings when it happens, not only at the end: a thread reads it every
+    ``every_s`` seconds and prints, as warning lines on stderr, a recording cut short (a full disk: its
+    ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new warning of
+    the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler plays
+    only its first 60 s"), once per text.  Returns what stops the thread."""
+    from hatbox.cmd_remote import engine_warnings, safe_text
+    stop, lock = threading.Event(), threading.Lock()
+    said: dict[str, Any] = {"cut": False, "warned": set()}
+
+    def seen(status: dict[str, Any]) -> None:
+        with lock:
+            problem = (status.get("recording") or {}).get("problem")
+            if problem and not said["cut"]:
+                said["cut"] = True
+                print(f"warning: {problem}; the box plays on, the rest of this run is not recorded",
+                      file=sys.stderr, flush=True)
+            for text in engine_warnings(status):
+                if text not in said["warned"]:
+                    said["warned"].add(text)
+                    print(f"warning: {safe_text(text)}", file=sys.stderr, flush=True)
+
+    watchers = getattr(control, "watchers", None)
+    if watchers is not None:
+        watchers.append(seen)               # statuses others read (the panel: 10 a second) are seen here
 
     def watch() -> None:
         while not stop.wait(every_s):
+            # read only when nobody else has lately: each read takes the engine's peaks since the last one
+            if time.monotonic() - getattr(control, "last_status_at", 0.0) < every_s:
+                continue
             try:
-                problem = (control.status().get("recording") or {}).get("problem")
+                status = control.status()
             except HatboxError:
                 return                        # the engine has ended: the end of the run says the rest
-            if problem:
-                print(f"warning: {problem}; the box plays on, the rest of this run is not recorded",
-                      file=sys.stderr, flush=True)
-                return
+            if watchers is None:
+                seen(status)
 
-    thread = threading.Thread(target=watch, name="hatbox-recording-watch", daemon=True)
+    thread = threading.Thread(target=watch, name="hatbox-status-watch", daemon=True)
     thread.start()
 
     def halt() -> None:
         stop.set()
         thread.join(timeout=2.0)
+        if watchers is not None and seen in watchers:
+            watchers.remove(seen)
     return halt
 
 
@@ -249,14 +284,21 @@ def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxCon
 
 
 def _describe_midi(mapping: Any) -> list[str]:
-    """Lines for the log: which CCs turn which knob now, and named bindings the loaded packs lack."""
+    """Lines for the log: which CCs turn which knob now (each once it picks the knob up), a note for each
+    bank select CC bound by name (device.midi.bank_select_note), and named bindings the loaded packs lack."""
+    from device.midi import bank_select_note
     turns: dict[tuple[str, str], list[int]] = {}
     for cc, target in mapping.mapping().items():
         turns.setdefault(target, []).append(cc)
     lines = ["MIDI CCs: " + ("; ".join(f"{', '.join(map(str, ccs))} -> {slot}.{name}"
                                        for (slot, name), ccs in turns.items()) or "none turn a knob yet "
                              "(CC 70-85 turn the effect's knobs once a pack is loaded)")]
+    if turns:
+        lines[0] += " (a CC moves its knob once it reaches the knob's value)"
     for cc, (slot, name) in sorted(mapping.cc.items()):
+        note = bank_select_note(cc)
+        if note:
+            lines.append(f"note: MIDI CC {cc} -> {slot}.{name}: {note}")
         known = mapping.knobs.names(slot)
         if known and name not in known:
             lines.append(f"warning: MIDI CC {cc} -> {slot}.{name}: the {slot} pack has no knob '{name}' "
@@ -272,7 +314,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     port = open_input("hatbox", mapping, control.send, virtual=True)
     print("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)", flush=True)
     for line in _describe_midi(mapping):
-        print(line, file=sys.stderr if line.startswith("warning") else sys.stdout, flush=True)
+        print(line, file=sys.stderr if line.startswith(("warning", "note")) else sys.stdout, flush=True)
     return port.close
 
 
