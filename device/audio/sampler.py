@@ -2,10 +2,14 @@
 
 Messages (``handle``; any thread):
   ``{"op": "sample", "path", "velocity", ["loop": bool], ["note": int]}`` plays a file now; with
-  ``note`` the file is also mapped to that MIDI note (a pad cell) - velocity 0 only maps it.
+  ``note`` the file is also mapped to that MIDI note (a pad cell) - velocity 0 only maps it, and an
+  empty ``path`` ("") unmaps the note.
   Without ``note`` it is an audition (the Library page's play): a new audition of the same file
   replaces the one still sounding (a quick fade), so repeated taps never pile up.
-  ``{"op": "note_on", "note", "velocity"}`` plays the sample mapped to ``note`` (see :meth:`map_note`).
+  ``{"op": "note_on", "note", "velocity"}`` plays the sample mapped to ``note`` (see :meth:`map_note`);
+  it never decodes: a note whose mapping is still being decoded (another thread's ``sample``) plays
+  what it was mapped to before, or nothing.  Striking a loop note whose loop still sounds (held, or
+  by the pedal) restarts the loop: one voice per loop note (the old one fades over 4 ms).
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
   while the sustain pedal is down they play on until it lifts.
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
@@ -14,12 +18,16 @@ Messages (``handle``; any thread):
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
-Decoding and resampling happen in ``handle`` (never in ``render``): only the first ``max_seconds``
-of a file are decoded (a longer one is cut, and :meth:`warnings` says so); channels are mixed to
-mono as the tagger mixes them (device.library.decode.mix: out-of-phase stereo is not silent).
+Decoding and resampling happen in ``handle`` for ``sample`` (never in ``render``, never for a note),
+outside the sampler's lock, so ``note_on``/``note_off`` from another thread go on meanwhile (the
+engine process sends ``sample`` on its pack channel, device/audio/server.py PACK_OPS, not on the
+notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one is cut, and
+:meth:`warnings` says so; as a loop, its end crossfades into its start over
+:data:`LOOP_XFADE_SECONDS`, so the cut does not click); channels are mixed to mono as the tagger
+mixes them (device.library.decode.mix: out-of-phase stereo is not silent).
 Mapped files stay decoded while mapped (pinned); auditions share what is left of
-``cache_seconds`` and are evicted oldest first; a mapping that would pin more than
-``cache_seconds`` is refused.
+``cache_seconds`` (:data:`CACHE_SECONDS`: 1800 s, 346 MB at 48 kHz) and are evicted oldest first;
+a mapping that would pin more than ``cache_seconds`` is refused.
 
 ``render(out)`` mixes all voices into ``out`` [N] float32 in place without allocating numpy
 buffers: voice starts are queued and picked up at the next block.  The sum goes through a peak
@@ -31,9 +39,11 @@ replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections import OrderedDict, deque
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -47,8 +57,11 @@ QUICK_FADE_SECONDS = 0.004   # a stolen voice, a replaced audition
 MAX_BLOCK = 8192
 CEILING = 2.0                # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
 RELEASE_SECONDS = 0.2        # the limiter's release time constant (longer than a 25 Hz period: no ripple)
-MAX_PEAK = 16.0              # +24 dBFS: float samples above this are integer-scale values, not audio
+MAX_PEAK = audiofile.MAX_FLOAT_PEAK   # +24 dBFS: float samples above this are integer-scale values, not audio
 MAX_WARNINGS = 8
+CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB at 48 kHz float32 mono, an 88-key
+                             # multisample of 20 s notes; comfortable on an 8 GB Jetson-class box (all of it mlocked)
+LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 
 
@@ -95,6 +108,26 @@ class Limiter:
         x *= e
 
 
+class Decoded(NamedTuple):
+    """A decoded file, mono float32 at the engine rate.
+
+    ``data[:n]`` is the file (its first ``max_seconds``: what a one-shot plays).  A file cut there has a
+    ``tail`` after it: the ``tail`` samples that follow the cut, crossfaded (equal power) into the
+    file's first ``tail`` samples.  A loop plays ``data`` to its end and wraps to ``data[tail]``: every
+    cycle is ``n`` samples long, and both seams (the cut, the wrap) are continuous."""
+
+    data: np.ndarray          # [n + tail] float32
+    n: int                    # samples of the file itself
+
+    @property
+    def tail(self) -> int:
+        return self.data.shape[0] - self.n
+
+    @property
+    def size(self) -> int:
+        return self.data.shape[0]
+
+
 class SamplerSource:
     """Polyphonic sample player (mono bus at ``rate`` Hz)."""
 
@@ -103,12 +136,13 @@ class SamplerSource:
     guard_dc = False
 
     def __init__(self, rate: int = 48000, *, max_voices: int = 32, max_seconds: float = 60.0,
-                 cache_seconds: float = 600.0) -> None:
+                 cache_seconds: float = CACHE_SECONDS) -> None:
         self.rate, self.max_voices, self.max_seconds = int(rate), int(max_voices), float(max_seconds)
         self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
-        self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.cache: OrderedDict[str, Decoded] = OrderedDict()
         self.note_map: dict[int, tuple[str, bool]] = {}
+        self._lock = threading.Lock()             # cache and note_map (control threads; never held to decode)
         self.events: deque = deque()
         self.notices: deque[str] = deque(maxlen=MAX_WARNINGS)
         self.scratch = np.zeros(MAX_BLOCK, np.float32)
@@ -123,6 +157,7 @@ class SamplerSource:
         self.pos = np.zeros(v, np.int64)
         self.gain = np.zeros(v, np.float32)
         self.loop = np.zeros(v, bool)
+        self.loop_start = np.zeros(v, np.int64)   # where a loop wraps to (a cut file's tail length, else 0)
         self.note = np.full(v, -1, np.int64)
         self.fade = np.full(v, -1, np.int64)      # -1: not releasing; else position in its fade ramp
         self.ramp_of = np.zeros(v, np.int64)      # which of self.ramps the fade follows
@@ -138,34 +173,44 @@ class SamplerSource:
         return str(Path(path).resolve())
 
     def load(self, path: str | Path) -> np.ndarray:
-        """Decode ``path`` to mono at the engine rate (cached; at most ``max_seconds``). Raises AudioFileError."""
-        key = self._key(path)
-        if key in self.cache:
-            self.cache.move_to_end(key)
-            return self.cache[key]
-        data = self._decode(key)
-        self.cache[key] = data
-        self._evict(keep=key)
-        return data
+        """Decode ``path`` to mono [N] float32 at the engine rate (cached; at most ``max_seconds``).
+        Raises AudioFileError."""
+        got = self._get(self._key(path))
+        return got.data[:got.n]
 
-    def _decode(self, key: str) -> np.ndarray:
-        """The first ``max_seconds`` of file ``key`` -> mono [N] float32 at the engine rate."""
+    def _get(self, key: str) -> Decoded:
+        """File ``key`` decoded (from the cache, else decoded now, outside the lock, and cached)."""
+        with self._lock:
+            got = self.cache.get(key)
+            if got is not None:
+                self.cache.move_to_end(key)
+                return got
+        got = self._decode(key)                   # notes from other threads go on meanwhile
+        with self._lock:
+            got = self.cache.setdefault(key, got)    # decoded twice at once: one copy is kept
+            self.cache.move_to_end(key)
+            self._evict(keep=key)
+        return got
+
+    def _decode(self, key: str) -> Decoded:
+        """The first ``max_seconds`` of file ``key`` -> mono float32 at the engine rate (see :class:`Decoded`)."""
         if not Path(key).is_file():
             raise AudioFileError(f"no audio file at {key}")
         rate, _, frames = audiofile.info(key)
         head = int(math.ceil(self.max_seconds * rate))
-        audio, rate = audiofile.read(key, max_frames=head)     # only the head of a long file is decoded
-        peak = max(float(audio.max()), -float(audio.min()))
-        if peak > MAX_PEAK:
-            raise AudioFileError(
-                f"{key}: its float samples peak at {peak:.6g}, far beyond full scale (1.0): it was written "
-                "with integer values (16-bit ones run to 32768), not as float audio",
-                hint="scale it down to full scale: normalise it in an audio editor, or for 16-bit values "
-                     f"`ffmpeg -i '{Path(key).name}' -af volume=1/32768 fixed.wav`")
+        more = int(math.ceil(LOOP_XFADE_SECONDS * rate)) if frames > head else 0    # for a cut loop's seam
+        audio, rate = audiofile.read(key, max_frames=head + more)     # only the head of a long file is decoded
+        problem = audiofile.float_peak_problem(max(float(audio.max()), -float(audio.min())))
+        if problem:                      # the upload check's own words (device/library/archive.audio_problem)
+            raise AudioFileError(f"{key}: {problem}", hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(key).name))
         if frames > head and audio.shape[1] >= head:
             self._warn(f"{Path(key).name} is {_duration(frames / rate)} long: the sampler plays only its "
                        f"first {self.max_seconds:g} s")
-        return resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
+        data = resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
+        if audio.shape[1] <= head:
+            return Decoded(data, data.shape[0])
+        n = int(math.ceil(head * self.rate / rate))             # resample's length for the head alone
+        return Decoded(_seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate))), n)
 
     def _warn(self, text: str) -> None:
         if text not in self.notices:
@@ -176,10 +221,11 @@ class SamplerSource:
         return list(self.notices)
 
     def _pinned(self) -> set[str]:
+        """The files mapped to notes (call with the lock held)."""
         return {key for key, _ in self.note_map.values()}
 
     def _evict(self, keep: str) -> None:
-        """Drop the oldest unpinned files (never ``keep``) until the cache fits ``cache_samples``."""
+        """Drop the oldest unpinned files (never ``keep``) until the cache fits ``cache_samples`` (lock held)."""
         pinned = self._pinned()
         total = sum(a.size for a in self.cache.values())
         for key in list(self.cache):
@@ -189,30 +235,44 @@ class SamplerSource:
                 total -= self.cache.pop(key).size
 
     def map_note(self, note: int, path: str | Path, loop: bool = False) -> None:
-        """Let ``note_on`` for ``note`` play ``path`` (decoded now; it stays decoded while mapped).
-        Raises HatboxError when the mapped files would pass ``cache_seconds`` (nothing is mapped then)."""
-        note = int(note)
-        data = self.load(path)
-        key = self._key(path)
-        others = {k for n, (k, _) in self.note_map.items() if n != note}
-        if key not in others:
-            held = sum(self.cache[k].size for k in others if k in self.cache)
-            if held + data.size > self.cache_samples:
-                raise HatboxError(
-                    f"cannot map note {note} to {Path(key).name}: the sampler already holds "
-                    f"{held / self.rate:.0f} s of mapped samples, and this one's {data.size / self.rate:.0f} s "
-                    f"would pass the {self.cache_seconds:g} s it keeps decoded",
-                    hint="map shorter samples, or map a note that holds a long one to a shorter file")
-        self.note_map[note] = (key, bool(loop))
-        self._evict(keep=key)
+        """Let ``note_on`` for ``note`` play ``path`` (decoded now; it stays decoded while mapped; the
+        mapping takes effect once decoded).  Raises AudioFileError for a bad file and HatboxError when
+        the mapped files would pass ``cache_seconds`` (nothing is mapped then)."""
+        note, key = int(note), self._key(path)
+        got = self._get(key)
+        with self._lock:
+            others = {k for n, (k, _) in self.note_map.items() if n != note}
+            if key not in others:
+                held = sum(self.cache[k].size for k in others if k in self.cache)
+                if held + got.size > self.cache_samples:
+                    raise HatboxError(
+                        f"cannot map note {note} to {Path(key).name}: the sampler already holds "
+                        f"{held / self.rate:.0f} s of mapped samples, and this one's {got.size / self.rate:.0f} s "
+                        f"would pass the {self.cache_seconds:g} s ({self.cache_samples * 4 / 1e6:.0f} MB) "
+                        "it keeps decoded",
+                        hint="map shorter samples, unmap notes you do not need ({\"op\": \"sample\", "
+                             "\"note\": N, \"path\": \"\", \"velocity\": 0}), or map a note that holds a "
+                             "long one to a shorter file")
+            self.note_map[note] = (key, bool(loop))
+            self.cache.setdefault(key, got)       # (evicted as an audition meanwhile: back, pinned)
+            self._evict(keep=key)
+
+    def unmap_note(self, note: int) -> None:
+        """Let ``note_on`` for ``note`` play nothing; its file is no longer pinned (voices sounding play on)."""
+        with self._lock:
+            self.note_map.pop(int(note), None)
 
     def handle(self, msg: dict[str, Any]) -> None:
         op = msg.get("op")
         if op == "sample":
             self._sample(msg)
-        elif op == "note_on" and int(msg["note"]) in self.note_map:
-            path, loop = self.note_map[int(msg["note"])]
-            self._start(self.load(path), int(msg["velocity"]), loop, int(msg["note"]))
+        elif op == "note_on":
+            note = int(msg["note"])
+            with self._lock:                      # never decodes: a mapped file is always in the cache
+                key, loop = self.note_map.get(note, ("", False))
+                got = self.cache.get(key)
+            if got is not None:
+                self._play(got, int(msg["velocity"]), loop, note)
         elif op == "note_off":
             self.events.append(("off", int(msg["note"])))
         elif op == "sustain":
@@ -225,19 +285,34 @@ class SamplerSource:
     def _sample(self, msg: dict[str, Any]) -> None:
         loop = bool(msg.get("loop", False))
         note = int(msg.get("note", -1))
+        if os.fspath(msg["path"]) == "":
+            if note < 0:
+                raise AudioFileError("the sample message names no file",
+                                     hint="an empty path only unmaps a note: give it a note")
+            self.unmap_note(note)
+            return
+        key = self._key(msg["path"])
         if note >= 0:
-            self.map_note(note, msg["path"], loop)
+            self.map_note(note, key, loop)
         if int(msg["velocity"]) > 0:
-            audition = self._key(msg["path"]) if note < 0 else None
-            self._start(self.load(msg["path"]), int(msg["velocity"]), loop, note, audition)
+            self._play(self._get(key), int(msg["velocity"]), loop, note, key if note < 0 else None)
 
-    def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
+    def _play(self, got: Decoded, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
+        """Start ``got``: a loop plays all of it and wraps past its tail; a one-shot plays the file."""
+        if loop:
+            self._start(got.data, velocity, True, note, audition, loop_start=got.tail)
+        else:
+            self._start(got.data[:got.n], velocity, False, note, audition)
+
+    def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int, audition: str | None = None,
+               loop_start: int = 0) -> None:
+        """Queue a voice playing ``data`` [N] float32 (a loop wraps to ``loop_start``) at velocity gain."""
         if data.size == 0:
             raise AudioFileError("the sample holds no audio")
-        if loop and data.size < MAX_BLOCK:       # whole repeats, so that a block wraps at most once
+        if loop and loop_start == 0 and data.size < MAX_BLOCK:   # whole repeats: a block wraps at most once
             data = np.tile(data, -(-MAX_BLOCK // data.size))
         gain = (max(0, min(127, velocity)) / 127.0) ** 2
-        self.events.append(("on", (data, gain, loop, note, audition)))
+        self.events.append(("on", (data, gain, loop, note, audition, loop_start)))
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
@@ -298,11 +373,13 @@ class SamplerSource:
             self.fade[v] = min(quick, -(-int(self.fade[v]) * quick // slow))   # linear ramps: level <= now
             self.ramp_of[v] = _QUICK
 
-    def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None) -> None:
+    def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None,
+                  loop_start: int) -> None:
         live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
-        if audition is not None:
-            for v in live:
-                if self.audition[v] == audition:
+        if audition is not None or (loop and note >= 0):
+            for v in live:      # a new audition of a file replaces the last; a loop note restarts its loop
+                if audition is not None and self.audition[v] == audition or \
+                        audition is None and loop and self.loop[v] and self.note[v] == note:
                     self._cut(v)
             live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
         if len(live) >= self.max_voices:
@@ -311,6 +388,7 @@ class SamplerSource:
         v = free[0] if free else self._quietest_fading()
         self.clock += 1
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
+        self.loop_start[v] = loop_start
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v] = True
 
@@ -346,7 +424,7 @@ class SamplerSource:
 
     def _wrap_or_end(self, v: int) -> None:
         if self.loop[v] and self.buf[v] is not None:
-            self.pos[v] = 0
+            self.pos[v] = self.loop_start[v]
         else:
             self.buf[v] = None
 
@@ -354,6 +432,20 @@ class SamplerSource:
     def active_voices(self) -> int:
         """Voices sounding, fading ones included."""
         return sum(b is not None for b in self.buf)
+
+
+def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:
+    """A cut file's loop seam: ``data`` [m > n] float32 (the file to the cut at ``n``, then what follows it)
+    -> [n + t]: the first ``n`` samples, then ``t`` (at most ``fade``, at most n // 2) more that fade from
+    what follows the cut (missing samples: silence, the file's end) into ``data[:t]`` (equal-power curves).
+    Wrapping from its end to ``t`` then continues the audio as if the file went on from its start."""
+    t = max(1, min(int(fade), n // 2))
+    after = np.zeros(t, np.float32)
+    got = min(t, data.shape[0] - n)
+    after[:got] = data[n:n + got]
+    w = (np.arange(t, dtype=np.float64) + 0.5) * (0.5 * np.pi / t)      # a quarter period over the seam
+    tail = (after * np.cos(w) + data[:t] * np.sin(w)).astype(np.float32)
+    return np.concatenate([data[:n], tail])
 
 
 def _ramp(samples: float) -> np.ndarray:

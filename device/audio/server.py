@@ -6,8 +6,8 @@
 - three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
   ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``), the pack channel (the same, for
   the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
-  prepared and crossfading in (or refused), and meanwhile notes, knobs and every other message
-  go through the control channel without waiting for it;
+  prepared and crossfading in (or refused), ``sample`` once its file is decoded (or refused), and
+  meanwhile notes, knobs and every other message go through the control channel without waiting;
 - the swapper thread (device/audio/swap.py) prepares packs;
 - the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain
   warning when the OS refuses), opens the audio device (device/audio/alsa_io.py) and runs the
@@ -45,9 +45,11 @@ REPLY_TIMEOUT_S = 90.0
 HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
-# Ops that change which pack a slot holds: they travel on their own channel (one at a time, in the
-# order sent), so a load that takes half a second never holds up the notes and knobs behind it.
-PACK_OPS = frozenset({"load", "unload"})
+# Ops that change which pack a slot holds, and "sample" (the sampler decodes a file: up to 60 s of audio,
+# 0.3-1 s for the head of a long one; its AudioFileError still comes back in the reply): they travel on
+# their own channel (one at a time, in the order sent), so a load or a decode never holds up the notes and
+# knobs behind it.  A sample tap sent while a pack loads waits for that load.
+PACK_OPS = frozenset({"load", "unload", "sample"})
 
 
 @dataclass
@@ -313,8 +315,9 @@ class EngineProcess:
         return reply
 
     def send(self, message: dict[str, Any]) -> None:
-        """Validate and deliver a control message; ``load`` returns once the pack is playing (on the
-        pack channel: notes and knobs sent meanwhile from other threads do not wait for it)."""
+        """Validate and deliver a control message; ``load`` returns once the pack is playing, ``sample`` once
+        its file is decoded (both on the pack channel: notes and knobs sent meanwhile from other threads do not
+        wait for them)."""
         validate(message)
         self._call("packs" if message["op"] in PACK_OPS else "control", {"msg": message})
 
