@@ -30,6 +30,21 @@ def hidden_name(name: str) -> bool:
 # the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some
 # programs write into float WAVs, far below where a network's power spectrum overflows float32 (about 1e19)
 MAX_ABS_SAMPLE = 1e8
+# +24 dBFS: float samples beyond this (linear) are integer-scale values (a 16-bit 16384 written as a float), not
+# audio: the sampler refuses to play such a file and the box refuses it at upload (:func:`float_peak_problem`)
+MAX_FLOAT_PEAK = 16.0
+# what to do about such a file (NAME: its file name)
+FLOAT_PEAK_HINT = ("scale it down to full scale: normalise it in an audio editor, or for 16-bit values "
+                   "`ffmpeg -i '{name}' -af volume=1/32768 fixed.wav`")
+
+
+def float_peak_problem(peak: float) -> str:
+    """Why audio whose decoded samples peak at ``peak`` (linear, full scale 1.0) is no audio the box plays
+    ("" if it is): above :data:`MAX_FLOAT_PEAK` it was written with integer values, not as float audio."""
+    if not peak > MAX_FLOAT_PEAK:
+        return ""
+    return (f"its float samples peak at {peak:.6g}, far beyond full scale (1.0): it was written with integer "
+            "values (16-bit ones run to 32768), not as float audio")
 
 
 def sound_name(path: str | Path) -> str | bytes:
@@ -413,6 +428,47 @@ def _id3v2_end(data: Any) -> int:
     return pos
 
 
+def _mp3_start(data: Any) -> int:
+    """The offset of the first Layer III frame header in ``data`` (searched for :data:`_MP3_FIND` bytes
+    after the ID3v2 tags), or -1 where there is none this can follow (free format, another layer)."""
+    size = len(data)
+    pos = _id3v2_end(data)
+    start = data.find(b"\xff", pos, pos + _MP3_FIND)
+    while 0 <= start < min(size - 4, pos + _MP3_FIND):
+        first = int.from_bytes(data[start:start + 4], "big")
+        if _mp3_frame(first, first)[0]:
+            return start
+        start = data.find(b"\xff", start + 1, pos + _MP3_FIND)
+    return -1
+
+
+def mp3_length_header(path: str | Path) -> bool:
+    """Whether the MP3's first Layer III frame is a Xing/Info header (what LAME and every current encoder
+    write) that counts the stream's frames: libsndfile (mpg123) takes the MP3's length from it, so audio that
+    decodes short of that length is missing.  Without one (none, a VBRI header only, a Xing header without
+    the count, or a stream :func:`mp3_frames` cannot follow) the length libsndfile reports is a guess from
+    the file's size and the first frame's bitrate.  The header sits where the frame's side information
+    would (after the 4-byte header, and the 2-byte CRC when the frame has one): 32 bytes of it in MPEG-1
+    stereo, 17 in MPEG-1 mono and MPEG-2/2.5 stereo, 9 in MPEG-2/2.5 mono; then "Xing" or "Info", 4 bytes
+    of flags (bit 0: the frame count follows)."""
+    import mmap
+
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            start = _mp3_start(data)
+            if start < 0:
+                return False
+            head = int.from_bytes(data[start:start + 4], "big")
+            mpeg1, mono = (head >> 19) & 3 == 3, (head >> 6) & 3 == 3
+            side = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+            at = start + 4 + side + (0 if (head >> 16) & 1 else 2)
+            if data[at:at + 4] not in (b"Xing", b"Info") or len(data) < at + 12:
+                return False
+            return bool(data[at + 7] & 1) and int.from_bytes(data[at + 8:at + 12], "big") > 0
+    except (OSError, ValueError):                        # unreadable, or empty (mmap of 0 bytes)
+        return False
+
+
 def mp3_frames(path: str | Path) -> tuple[int, bool] | None:
     """(sample frames the MP3's audio frames hold, whether the count reached the end of the file), counted
     header by header without decoding (a few microseconds a frame), or None where ``path`` does not hold
@@ -429,15 +485,10 @@ def mp3_frames(path: str | Path) -> tuple[int, bool] | None:
     try:
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             size = len(data)
-            pos = _id3v2_end(data)
-            start = data.find(b"\xff", pos, pos + _MP3_FIND)
-            while 0 <= start < min(size - 4, pos + _MP3_FIND):
-                first = int.from_bytes(data[start:start + 4], "big")
-                if _mp3_frame(first, first)[0]:
-                    break
-                start = data.find(b"\xff", start + 1, pos + _MP3_FIND)
-            else:
+            start = _mp3_start(data)
+            if start < 0:
                 return None
+            first = int.from_bytes(data[start:start + 4], "big")
             pos, frames, counted = start, 0, 0
             while pos + 4 <= size:
                 length, samples = _mp3_frame(int.from_bytes(data[pos:pos + 4], "big"), first)

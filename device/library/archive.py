@@ -13,17 +13,20 @@ that are not UTF-8), a path that clashes with another member (a file where a fol
 links, device files and FIFOs, non-audio files (an archive inside the archive is not unpacked: the
 reason says so), files over the size or compression-ratio limit,
 members whose compressed data is damaged or whose bytes differ from what the archive declares,
-WAVs whose header claims more audio than the file holds, and audio that does not decode to the
-end.  An MP3 whose length libsndfile misjudges (a VBR stream without a Xing/Info header) is kept
-with a warning.  Anything unforeseen while unpacking one member rejects that member; anywhere else it
-refuses the archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a
-file by its path inside the archive, never by where the box keeps it.
+WAVs whose header claims more audio than the file holds, audio that does not decode to the
+end (an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler would
+not play (NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges (a
+VBR stream without a Xing/Info header) or cannot check (free format) is kept with a warning.
+Anything unforeseen while unpacking one member rejects that member; anywhere else it refuses the
+archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a file by its path
+inside the archive, never by where the box keeps it.
 
 Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
 from __future__ import annotations
 
 import errno
+import math
 import os
 import shutil
 import stat
@@ -33,7 +36,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Callable, Iterator
 
-from device.audio.audiofile import READABLE_SUFFIXES, empty_file_problem, hidden_name, mp3_frames, wav_header_problem
+from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
+                                    hidden_name, mp3_frames, mp3_length_header, wav_header_problem)
 from hatbox.errors import HatboxError
 from hatbox.text import display_name, is_safe_text
 
@@ -297,25 +301,36 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
 
 
 # --------------------------------------------------------------------------- audio
-def _decoded_frames(f: Any) -> int:
-    """The frames libsndfile really decodes from the soundfile.SoundFile ``f``, block by block
-    (``SoundFile.blocks`` yields whole blocks even where a read falls short, so it cannot count them)."""
+def _decoded_frames(f: Any) -> tuple[int, float]:
+    """(the frames libsndfile really decodes from the soundfile.SoundFile ``f``, block by block, and the
+    largest |sample| among them, linear: NaN when one is NaN, inf when one is infinite).
+    ``SoundFile.blocks`` yields whole blocks even where a read falls short, so it cannot count them."""
     import numpy as np
 
     buf = np.empty((_CHUNK, f.channels), np.float32)
-    got = 0
+    got, peak = 0, 0.0
     while True:
         n = len(f.read(_CHUNK, dtype="float32", always_2d=True, out=buf))
+        if n:
+            peak = float(np.maximum(peak, np.max(np.abs(buf[:n]))))     # np.maximum keeps a NaN, max() would not
         got += n
         if n < _CHUNK:
-            return got
+            return got, peak
+
+
+MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
 
 
 def audio_problem(path: Path) -> tuple[str, int, int, int]:
     """(reason or "", frames, rate, channels) after decoding the whole file in blocks.
 
-    An MP3's frame count from libsndfile is the Xing/Info header's, or a guess without one: it is not held
-    against the file (:func:`audio_warning` compares what decodes with what the file holds)."""
+    What the box would not play is refused here as the sampler would refuse it: NaN or infinite samples,
+    and float samples at integer scale (:func:`device.audio.audiofile.float_peak_problem`).  An MP3's frame
+    count from libsndfile is the Xing/Info header's (:func:`device.audio.audiofile.mp3_length_header`): an MP3
+    with one that decodes more than :data:`MP3_SLACK_FRAMES` frames short of it is cut short (a download
+    that did not finish) and refused.  Without one the count is a guess, and a free-format MP3 (one
+    :func:`device.audio.audiofile.mp3_frames` cannot follow) cannot be checked: neither is held against the
+    file (:func:`audio_warning` says what the box plays of it)."""
     import soundfile as sf
 
     empty = empty_file_problem(path)
@@ -329,35 +344,66 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
     try:
         with sf.SoundFile(str(path)) as f:
             declared, rate, ch = f.frames, f.samplerate, f.channels
-            got = _decoded_frames(f)
+            got, peak = _decoded_frames(f)
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
         return f"undecodable audio ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})", 0, 0, 0
     if got == 0:
         return "no audio in the file", 0, rate, ch
-    if got != declared and not (path.suffix.lower() == ".mp3" and mp3_frames(path) is not None):
-        return f"decodes to {got} frames but its header says {declared}", got, rate, ch
+    if not math.isfinite(peak):
+        return "contains NaN or infinite samples: it is not audio the box can play", got, rate, ch
+    loud = float_peak_problem(peak)
+    if loud:
+        return f"{loud}; {FLOAT_PEAK_HINT.format(name=path.name)}", got, rate, ch
+    if got != declared:
+        if path.suffix.lower() != ".mp3":
+            return f"decodes to {got} frames but its header says {declared}", got, rate, ch
+        if got + MP3_SLACK_FRAMES * 1152 < declared and mp3_length_header(path):
+            return (f"cut short: its Xing/Info header says {declared / rate:.1f} s of audio but only "
+                    f"{got / rate:.1f} s decode (a download or copy that did not finish?); copy or export it "
+                    "again"), got, rate, ch
     return "", got, rate, ch
-
-
-MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
 
 
 def audio_warning(path: Path, frames: int, rate: int) -> str:
     """What to know about a file that was accepted ("" if nothing): an MP3 whose ``frames`` decoded (at
     ``rate`` Hz) fall short of the frames the file holds, counted header by header
     (:func:`device.audio.audiofile.mp3_frames`): libsndfile guessed its length from the first frame's
-    bitrate (a VBR stream without a Xing/Info header) and the box plays it cut short."""
+    bitrate (a VBR stream without a Xing/Info header), or took it from a Xing/Info header that counts only
+    part of the file (MP3s joined end to end), and the box plays it cut short.  A free-format MP3, whose
+    frames cannot be counted (or only up to junk), is flagged where what decodes differs from the length
+    libsndfile reports."""
     if path.suffix.lower() != ".mp3" or rate <= 0:
         return ""
     counted = mp3_frames(path)
     if counted is None:
-        return ""
+        return _unchecked_mp3_warning(path, frames, rate)
     held, whole = counted
     if frames + MP3_SLACK_FRAMES * 1152 >= held:
+        return "" if whole else _unchecked_mp3_warning(path, frames, rate)    # a count stopped by junk: a lower bound
+    plays = f"plays {frames / rate:.1f} s of the {'' if whole else 'at least '}{held / rate:.1f} s it holds: "
+    if mp3_length_header(path):
+        return (plays + "its Xing/Info header counts only the first part (MP3s joined end to end?); encode it "
+                "again in one piece or convert it to WAV or FLAC")
+    return (plays + "a variable-bitrate MP3 without a Xing/Info header, whose length the decoder guesses from its "
+            "first frame; encode it again with a header (any current encoder writes one) or convert it to WAV or FLAC")
+
+
+def _unchecked_mp3_warning(path: Path, frames: int, rate: int) -> str:
+    """The warning for an MP3 whose frames :func:`device.audio.audiofile.mp3_frames` cannot count (free
+    format, not Layer III) or count only up to junk in the middle (damaged, or a free-format stream where a
+    stray sync looked like a frame) when the ``frames`` that decode differ from the length libsndfile
+    reports by more than :data:`MP3_SLACK_FRAMES` frames ("" otherwise)."""
+    import soundfile as sf
+
+    try:
+        declared = sf.info(str(path)).frames
+    except Exception:  # noqa: BLE001 - it decoded a moment ago; a file that no longer opens has nothing to add
         return ""
-    return (f"plays {frames / rate:.1f} s of the {'' if whole else 'at least '}{held / rate:.1f} s it holds: a "
-            "variable-bitrate MP3 without a Xing/Info header, whose length the decoder guesses from its first "
-            "frame; encode it again with a header (any current encoder writes one) or convert it to WAV or FLAC")
+    if abs(frames - declared) <= MP3_SLACK_FRAMES * 1152:
+        return ""
+    return (f"plays {frames / rate:.1f} s where the decoder first reckoned {declared / rate:.1f} s: an MP3 whose "
+            "length cannot be checked (free format, not Layer III, or damaged), so part of it may be missing; "
+            "convert it to WAV or FLAC")
 
 
 # ----------------------------------------------------------------------- unpacking

@@ -20,6 +20,15 @@ from hatbox.errors import AudioFileError
 WHOLE_FILE_SECONDS = 30.0
 SILENT_DBFS = -90.0        # a peak below this is silence (1 LSB of 16-bit audio is -90.3 dBFS)
 SILENT_LEVEL = 10.0 ** (SILENT_DBFS / 20.0)
+# Channels cancel when adding the others takes more than half the loudest channel's amplitude away: their
+# sum is more than 6 dB under it (stereo: the mix more than 12 dB under the louder channel).  Channels that
+# do not oppose never get there: a copy adds +6 dB, an unrelated sound +0..3 dB, a silent channel 0 dB, and
+# even wide stereo that is half out of phase (correlation -0.5) 0 dB; only a polarity error does: the other
+# channel inverted at more than half the loudest one's amplitude (R = -0.9 L: -20 dB; stereo at equal levels:
+# correlation under -0.875), or inverted and a little late (R = -L 0.5 ms late: -9 dB at 110 Hz, where the
+# mix played 15 dB down; caught up to 160 Hz, above which such a mix loses under 12 dB).  Then the loudest
+# channel is what a listener hears of the sound.
+CANCEL_DB = 6.0
 CONTAINERS = {b"RIFF": "little", b"RIFX": "big", b"FORM": "big"}     # WAV, big-endian WAV, AIFF
 
 
@@ -42,15 +51,27 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False) -> tupl
 
 
 def mix(channels: np.ndarray) -> np.ndarray:
-    """Channels [C, n] -> mono [n] float32, what a tagger hears: their mean, unless that cancels to silence
-    (peak under :data:`SILENT_LEVEL`: a stereo file whose right channel is the left one inverted) while a
-    channel is not silent; then the loudest channel, so the tagger hears the sound, not a mix of nothing."""
+    """Channels [C, n] -> mono [n] float32, what a tagger hears: their mean, unless the channels cancel in it
+    (:func:`cancels`: a stereo file whose right channel is the left one inverted, or nearly so) while a
+    channel is not silent (peak at least :data:`SILENT_LEVEL`); then the loudest channel (by RMS), so the
+    tagger hears the sound, not what is left of it after the cancelling."""
     mono = channels.mean(axis=0)
-    if channels.shape[0] > 1 and channels.shape[1] and float(np.max(np.abs(mono))) < SILENT_LEVEL:
-        peaks = np.max(np.abs(channels), axis=1)
-        if float(peaks.max()) >= SILENT_LEVEL:
-            mono = channels[int(np.argmax(peaks))]
+    if channels.shape[0] > 1 and channels.shape[1]:
+        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)       # per channel, [C]
+        total = channels.sum(axis=0, dtype=np.float64)                               # their sum, [n]
+        loudest = int(np.argmax(energy))
+        if float(np.max(np.abs(channels[loudest]))) >= SILENT_LEVEL and \
+                cancels(float(total @ total), float(energy[loudest])):
+            mono = channels[loudest]
     return mono.astype(np.float32, copy=False)
+
+
+def cancels(sum_energy: float, loudest_energy: float) -> bool:
+    """Whether channels whose sum holds ``sum_energy`` (sum of squares over the same frames) cancel, the
+    loudest of them holding ``loudest_energy``: their sum is more than :data:`CANCEL_DB` under the loudest
+    channel alone (for stereo, the mix, their mean, is then more than ``CANCEL_DB + 6`` dB = 12 dB under the
+    louder channel)."""
+    return sum_energy < loudest_energy * 10.0 ** (-CANCEL_DB / 10.0)
 
 
 def read_head(path: Path, seconds: float) -> tuple[np.ndarray, int]:
