@@ -262,7 +262,7 @@ def test_library_truncated_tar_refused(playing, tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------- 2 GB upload
-def _stream_upload(url: str, token: str, total: int, declare: bool) -> tuple[int, dict, int]:
+def _stream_upload(url: str, token: str, total: int, declare: bool) -> tuple[int, dict | None, int]:
     """Send a lazily generated ``total``-byte body; returns (status, body, bytes actually sent)."""
     host, port = url.split("//")[1].split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -279,7 +279,13 @@ def _stream_upload(url: str, token: str, total: int, declare: bool) -> tuple[int
     except (BrokenPipeError, ConnectionResetError):
         pass                                   # the box hung up: it has refused the body
     resp = conn.getresponse()
-    return resp.status, json.loads(resp.read()), sent
+    try:
+        body = json.loads(resp.read())
+    except (http.client.IncompleteRead, ConnectionResetError):
+        # the box hangs up on a body it will not read; with the sender still sending, the kernel may answer the
+        # unread bytes with a reset that cuts the answer's body short (the status line has arrived)
+        body = None
+    return resp.status, body, sent
 
 
 @pytest.mark.parametrize("declare", [True, False], ids=["content-length", "chunked"])
@@ -297,7 +303,8 @@ def test_two_gigabyte_upload_refused_at_limit(tmp_path: Path, good_pack: Path, d
         hdr = {"Authorization": f"Bearer {token}"}
         good = client.post("/packs?activate=true", content=good_pack.read_bytes(), headers=hdr).json()["pack"]["id"]
         status, body, sent = _stream_upload(server.url, token, 2 << 30, declare)
-        assert status == 413 and body["error"] == "too large" and str(limit) in body["message"]
+        assert status == 413
+        assert body is None or (body["error"] == "too large" and str(limit) in body["message"])
         assert sent < 2 * limit + (8 << 20)             # the box hung up long before 2 GB
         assert not list((tmp_path / "box" / "tmp").iterdir())
         assert client.get("/status", headers=hdr).json()["active"]["effect"] == good
