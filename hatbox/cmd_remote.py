@@ -309,6 +309,20 @@ def _pack_line(pack: dict[str, Any]) -> str:
             f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + (", active" if pack["active"] else ""))
 
 
+def _confirm_delete(what: str, question: str) -> bool:
+    """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints that ``what`` was not
+    deleted and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        raise HatboxError(f"{what} was not deleted: no answer to the question",
+                          hint="pass --yes to delete without asking") from None
+    if answer.strip().lower() not in ("y", "yes"):
+        print(f"{what} was not deleted")
+        return False
+    return True
+
+
 def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
     """Delete ``pack`` (its entry in GET /packs) from the box, after asking unless ``yes``; a HatboxError, nothing
     asked or sent, when it is the active pack of its kind (the box answers 409 to that)."""
@@ -320,15 +334,8 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
                           "nothing was deleted",
                           hint=f"make another {kind} pack active first (on the box's Models page, or hatbox push "
                                "OTHER.hatpack --activate), then delete this one")
-    if not yes:
-        try:
-            answer = input(f"delete {what} from the box? [y/N] ")
-        except EOFError:
-            raise HatboxError(f"{what} was not deleted: no answer to the question",
-                              hint="pass --yes to delete without asking") from None
-        if answer.strip().lower() not in ("y", "yes"):
-            print(f"{what} was not deleted")
-            return 0
+    if not yes and not _confirm_delete(what, f"delete {what} from the box?"):
+        return 0
     _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}")
     print(f"deleted {what}")
     return 0
@@ -488,15 +495,8 @@ def _delete_library(client: Any, lid: str, yes: bool) -> int:
     lib = _call(client, "GET", f"/libraries/{lid}")
     what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {lib['accepted']} files"
             + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
-    if not yes:
-        try:
-            answer = input(f"delete {what} from the box, with its tags and your corrections? [y/N] ")
-        except EOFError:
-            raise HatboxError(f"{what} was not deleted: no answer to the question",
-                              hint="pass --yes to delete without asking") from None
-        if answer.strip().lower() not in ("y", "yes"):
-            print(f"{what} was not deleted")
-            return 0
+    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections?"):
+        return 0
     _call(client, "DELETE", f"/libraries/{lid}")
     print(f"deleted {what}")
     return 0

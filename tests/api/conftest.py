@@ -1,17 +1,24 @@
 """Fixtures for the device API: an app over a temporary store, a recording engine control,
-a paired client, and a few packs built with onnx.helper."""
+a paired client, a box playing a good pack, a laptop paired with a served box, a few packs built with
+onnx.helper, and the bytes of small WAV and zip uploads."""
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import pytest
+import soundfile as sf
 from fastapi.testclient import TestClient
 
 from device.api.app import ApiConfig, create_app
 from device.api.sim import RecordingControl
 from device.validate import EngineSpec
+from hatbox.cli import main
 from tests.api.packs import gain_pack
 
 FAST_ENGINE = EngineSpec(trial_seconds=0.05)
@@ -37,6 +44,10 @@ class BoxUnderTest:
     def active(self, slot: str = "effect") -> str | None:
         return self.client.get("/status", headers=self.auth).json()["active"][slot]
 
+    def library_dirs(self) -> list[str]:
+        """The names of the folders in the store's libraries/, sorted."""
+        return sorted(p.name for p in (self.store_dir / "libraries").iterdir())
+
 
 def make_box(tmp_path: Path, **cfg: Any) -> BoxUnderTest:
     codes: list[str] = []
@@ -58,6 +69,15 @@ def good_pack(tmp_path: Path) -> Path:
     return gain_pack(tmp_path / "good.hatpack", "good", "1.0.0")
 
 
+@pytest.fixture
+def playing(tmp_path: Path) -> tuple[BoxUnderTest, str]:
+    """A box with a good effect pack active: (the box, the pack's id)."""
+    box = make_box(tmp_path)
+    r = box.push(gain_pack(tmp_path / "good.hatpack", "good", "1.0.0"))
+    assert r.status_code == 201, r.text
+    return box, r.json()["pack"]["id"]
+
+
 def start_remote_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[str], RecordingControl, Any]:
     """A box API served on a loopback port for the laptop commands (hatbox pair/push...): the laptop's config under
     ``tmp_path/cfg``, no HATBOX_URL/TOKEN from the environment.  (running server, pairing codes shown so far,
@@ -70,3 +90,37 @@ def start_remote_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[A
     control = RecordingControl()
     app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
     return start_in_thread(app), codes, control, app
+
+
+class PairedServer(NamedTuple):
+    """What :func:`paired_server` yields: the running server, its app, the control it records."""
+    running: Any
+    app: Any
+    control: RecordingControl
+
+
+@pytest.fixture
+def paired_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PairedServer]:
+    """A box served on a loopback port (:func:`start_remote_box`) that the laptop (`hatbox pair ... --name
+    laptop`) is paired with, so `hatbox push`, `box-pack`, `push-library`... reach it; stopped afterwards."""
+    running, codes, control, app = start_remote_box(tmp_path, monkeypatch)
+    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
+    yield PairedServer(running, app, control)
+    running.stop()
+
+
+def wav_bytes(n: int = 2400, rate: int = 48000, fmt: str = "WAV") -> bytes:
+    """A file's bytes in ``fmt`` (a soundfile format, its default subtype): ``n`` frames of a -0.5..0.5 ramp
+    at ``rate`` Hz, mono."""
+    buf = io.BytesIO()
+    sf.write(buf, np.linspace(-0.5, 0.5, n, dtype=np.float32), rate, format=fmt)
+    return buf.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """The bytes of a zip archive (members stored, zipfile's default) of ``members`` {name: data}, in order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

@@ -7,18 +7,11 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile as sf
 
 from device.library.archive import (ArchiveError, Limits, pack_directory, safe_relpath, unpack_archive,
                                     wav_header_problem)
-
-
-def wav_bytes(n: int = 2400, rate: int = 48000, fmt: str = "WAV") -> bytes:
-    buf = io.BytesIO()
-    sf.write(buf, np.linspace(-0.5, 0.5, n, dtype=np.float32), rate, format=fmt)
-    return buf.getvalue()
+from tests.api.conftest import wav_bytes
 
 
 def _tar(path: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], mode: str = "w") -> Path:

@@ -23,17 +23,8 @@ from device.validate import trial_feeds
 from export.manifest import Manifest, TensorSpec
 from export.signing import generate_key, public_pem, sign_pack
 from hatbox.errors import PackError
-from tests.api.conftest import FAST_ENGINE, BoxUnderTest, make_box
+from tests.api.conftest import FAST_ENGINE, BoxUnderTest, make_box, zip_bytes
 from tests.api.packs import gain_pack
-
-
-@pytest.fixture
-def playing(tmp_path: Path) -> tuple[BoxUnderTest, str]:
-    """A box with a good effect pack active."""
-    box = make_box(tmp_path)
-    r = box.push(gain_pack(tmp_path / "good.hatpack", "good", "1.0.0"))
-    assert r.status_code == 201
-    return box, r.json()["pack"]["id"]
 
 
 def assert_still_playing(box: BoxUnderTest, pid: str) -> None:
@@ -355,28 +346,16 @@ MALFORMED_LIBRARIES = {
     "tar file then folder of that name": (lambda: _lib_tar([("k.wav", _wav()), ("k.wav/x.wav", _wav()),
                                                             ("kit/good.wav", _wav())]), "k.wav/x.wav", "clashes"),
     "zip member with corrupt deflate data": (_lib_zip_corrupt_member, "bad.wav", "damaged inside the archive"),
-    "zip name with an 8-bit CSI and a bidi override": (lambda: _zip_bytes({"\x9b2Jwipe\u202evaw.wav": _wav(),
-                                                                          "kit/good.wav": _wav()}),
+    "zip name with an 8-bit CSI and a bidi override": (lambda: zip_bytes({"\x9b2Jwipe\u202evaw.wav": _wav(),
+                                                                         "kit/good.wav": _wav()}),
                                                        "\x9b2Jwipe\u202evaw.wav", "non-printable"),
 }
-
-
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _raw_client(box: BoxUnderTest):
     """A client that returns what the box answers to a server error (a 500) instead of raising it."""
     from fastapi.testclient import TestClient
     return TestClient(box.app, raise_server_exceptions=False)
-
-
-def _library_dirs(box: BoxUnderTest) -> list[str]:
-    return sorted(p.name for p in (box.store_dir / "libraries").iterdir())
 
 
 @pytest.mark.parametrize("case", list(MALFORMED_LIBRARIES))
@@ -390,7 +369,7 @@ def test_malformed_library_member_rejected_per_file_rest_kept(playing, case: str
     reasons = {f["path"]: f["reason"] for f in body["files"] if not f["ok"]}
     assert why in reasons[bad_path] and "kit/good.wav" in [f["path"] for f in body["files"] if f["ok"]]
     assert str(box.store_dir) not in r.text
-    assert _library_dirs(box) == [body["id"]]
+    assert box.library_dirs() == [body["id"]]
     assert (box.store_dir / "libraries" / body["id"] / "files" / "kit" / "good.wav").is_file()
     assert_still_playing(box, good)
 
@@ -398,16 +377,16 @@ def test_malformed_library_member_rejected_per_file_rest_kept(playing, case: str
 def test_library_reasons_never_name_the_box_paths(playing) -> None:
     box, good = playing
     bad = {"kit/bad.flac": b"fLaC" + b"\0" * 300, "kit/bad.wav": b"RIFF\x10\0\0\0WAVEjunkjunk"}
-    r = box.client.post("/libraries", content=_zip_bytes({**bad, "kit/good.wav": _wav()}), headers=box.auth)
+    r = box.client.post("/libraries", content=zip_bytes({**bad, "kit/good.wav": _wav()}), headers=box.auth)
     assert r.status_code == 201, r.text
     reasons = [f["reason"] for f in r.json()["files"] if not f["ok"]]
     assert len(reasons) == 2 and all(reasons)
     assert str(box.store_dir) not in r.text and "partial" not in r.text and "libraries/" not in r.text
     assert "kit/bad.flac" in reasons[0]
-    r = _raw_client(box).post("/libraries", content=_zip_bytes(bad), headers=box.auth)    # nothing accepted
+    r = _raw_client(box).post("/libraries", content=zip_bytes(bad), headers=box.auth)     # nothing accepted
     assert r.status_code == 422 and "no audio file in the archive was accepted" in r.json()["message"]
     assert "kit/bad.flac" in r.json()["message"] and str(box.store_dir) not in r.text
-    assert len(_library_dirs(box)) == 1                        # the first library only: no empty one kept
+    assert len(box.library_dirs()) == 1                       # the first library only: no empty one kept
 
 
 def test_library_zip_with_a_name_falsely_flagged_utf8_refused_whole_nothing_left(playing) -> None:
@@ -415,7 +394,7 @@ def test_library_zip_with_a_name_falsely_flagged_utf8_refused_whole_nothing_left
     r = _raw_client(box).post("/libraries", content=_lib_zip_bad_utf8_name(), headers=box.auth)
     assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
     assert "zip the folder again" in r.json()["message"]
-    assert _library_dirs(box) == [] and box.client.get("/libraries", headers=box.auth).json() == []
+    assert box.library_dirs() == [] and box.client.get("/libraries", headers=box.auth).json() == []
 
 
 def test_library_damaged_xz_stream_refused_whole_nothing_left(playing) -> None:
@@ -434,7 +413,7 @@ def test_library_damaged_xz_stream_refused_whole_nothing_left(playing) -> None:
     r = client.post("/libraries", content=bytes(data), headers=box.auth)
     assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
     assert "damaged" in r.json()["message"]
-    assert _library_dirs(box) == [] and box.client.get("/libraries", headers=box.auth).json() == []
+    assert box.library_dirs() == [] and box.client.get("/libraries", headers=box.auth).json() == []
     assert_still_playing(box, good)
 
 
@@ -449,10 +428,10 @@ def test_library_unforeseen_unpack_error_is_a_clean_422_and_leaves_nothing(playi
     monkeypatch.setattr(archive, "_extract_one", boom)
     monkeypatch.setattr(archive, "_one", boom, raising=False)
     client = _raw_client(box)
-    r = client.post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    r = client.post("/libraries", content=zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
     assert r.status_code == 422 and r.json()["error"] == "archive rejected", r.text
     assert "Traceback" not in r.text and str(box.store_dir) not in r.text
-    assert _library_dirs(box) == []
+    assert box.library_dirs() == []
     assert_still_playing(box, good)
 
 
@@ -464,7 +443,7 @@ def test_library_failure_after_unpacking_is_a_clean_answer(playing, monkeypatch:
     def broken(*_args):
         raise OSError(errno_, "the disk said no", str(box.store_dir / "libraries" / "x" / "library.json"))
     monkeypatch.setattr(box.app.state.box.libraries, "ingest", broken)
-    r = _raw_client(box).post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    r = _raw_client(box).post("/libraries", content=zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
     assert r.status_code == status, r.text
     assert r.json()["message"] and "Traceback" not in r.text and str(box.store_dir) not in r.text
     assert not list((box.store_dir / "tmp").iterdir())           # the upload itself is not kept
@@ -478,7 +457,7 @@ def test_library_whose_record_cannot_be_written_is_taken_away_whole(playing, mon
     def full(_info):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(libs, "_save", full)
-    r = _raw_client(box).post("/libraries", content=_zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
+    r = _raw_client(box).post("/libraries", content=zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
     assert r.status_code == 507, r.text
-    assert _library_dirs(box) == []                   # the unpacked files went with the failed record
+    assert box.library_dirs() == []                   # the unpacked files went with the failed record
     assert_still_playing(box, good)

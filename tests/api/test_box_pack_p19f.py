@@ -9,16 +9,8 @@ import pytest
 
 from device.library.archive import NO_ROOM_HINT
 from hatbox.cli import main
-from tests.api.conftest import make_box, start_remote_box
+from tests.api.conftest import make_box
 from tests.api.packs import gain_pack
-
-
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
-    yield running, app
-    running.stop()
 
 
 def _two_packs(tmp_path: Path, app) -> tuple[str, str]:
@@ -37,10 +29,10 @@ def _no_stdin(_prompt: str) -> str:
     raise EOFError
 
 
-def test_box_pack_lists_the_packs_and_shows_one(server, tmp_path: Path, capsys) -> None:
+def test_box_pack_lists_the_packs_and_shows_one(paired_server, tmp_path: Path, capsys) -> None:
     from hatbox.cmd_remote import _size_words
 
-    _, app = server
+    app = paired_server.app
     assert main(["box-pack"]) == 0
     assert "no packs on the box" in capsys.readouterr().out
     old, new = _two_packs(tmp_path, app)
@@ -55,8 +47,8 @@ def test_box_pack_lists_the_packs_and_shows_one(server, tmp_path: Path, capsys) 
     assert out.startswith(f"{old}  fuzz 1.0.0") and "ok  realtime" in out
 
 
-def test_box_pack_delete_asks_first(server, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+def test_box_pack_delete_asks_first(paired_server, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = paired_server.app
     old, new = _two_packs(tmp_path, app)
     capsys.readouterr()
     monkeypatch.setattr("builtins.input", lambda _prompt: "n")
@@ -77,8 +69,8 @@ def test_box_pack_delete_asks_first(server, tmp_path: Path, capsys, monkeypatch:
     assert not (app.state.box.store.packs / old).exists()
 
 
-def test_box_pack_delete_yes_does_not_ask(server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+def test_box_pack_delete_yes_does_not_ask(paired_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = paired_server.app
     old, new = _two_packs(tmp_path, app)
 
     def never(_prompt: str) -> str:
@@ -88,9 +80,9 @@ def test_box_pack_delete_yes_does_not_ask(server, tmp_path: Path, monkeypatch: p
     assert _installed(app) == [new]
 
 
-def test_box_pack_refuses_the_active_pack_in_plain_words(server, tmp_path: Path, capsys,
+def test_box_pack_refuses_the_active_pack_in_plain_words(paired_server, tmp_path: Path, capsys,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+    app = paired_server.app
     old, new = _two_packs(tmp_path, app)
     capsys.readouterr()
 
@@ -106,8 +98,8 @@ def test_box_pack_refuses_the_active_pack_in_plain_words(server, tmp_path: Path,
     assert _installed(app) == sorted([old, new]) and app.state.box.store.active()["effect"] == new
 
 
-def test_box_pack_unknown_id_and_wrong_flags(server, tmp_path: Path, capsys) -> None:
-    _, app = server
+def test_box_pack_unknown_id_and_wrong_flags(paired_server, tmp_path: Path, capsys) -> None:
+    app = paired_server.app
     old, _ = _two_packs(tmp_path, app)
     capsys.readouterr()
     for argv in (["box-pack", "effect-nope-1.0.0-000000000000", "--delete", "--yes"],

@@ -10,7 +10,6 @@ import errno
 import io
 import struct
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -22,29 +21,11 @@ from device.api.libraries import Libraries
 from device.audio.audiofile import wav_header_problem
 from device.library.archive import audio_problem, unpack_archive
 from hatbox.cli import main
-from tests.api.conftest import BoxUnderTest, make_box, start_remote_box
-
-
-def _wav(frames: int = 2400, rate: int = 48000) -> bytes:
-    buf = io.BytesIO()
-    sf.write(buf, np.linspace(-0.5, 0.5, frames, dtype=np.float32), rate, format="WAV", subtype="PCM_16")
-    return buf.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
+from tests.api.conftest import BoxUnderTest, make_box, wav_bytes, zip_bytes
 
 
 def _kit(n: int = 4) -> bytes:
-    return _zip({f"kit/s{i}.wav": _wav() for i in range(n)})
-
-
-def _dirs(box: BoxUnderTest) -> list[str]:
-    return sorted(p.name for p in (box.store_dir / "libraries").iterdir())
+    return zip_bytes({f"kit/s{i}.wav": wav_bytes() for i in range(n)})
 
 
 def _fill_disk_after(monkeypatch: pytest.MonkeyPatch, files: int, code: int = errno.ENOSPC) -> None:
@@ -73,7 +54,7 @@ def test_a_disk_full_while_unpacking_refuses_the_whole_library(tmp_path: Path, m
     assert body["error"] == "no space" and "nothing of the library was kept" in body["message"]
     assert "kit/s2.wav" in body["message"] and str(box.store_dir) not in r.text
     assert "hatbox box-library ID --delete" in body["hint"]
-    assert _dirs(box) == [] and not list((box.store_dir / "tmp").iterdir())
+    assert box.library_dirs() == [] and not list((box.store_dir / "tmp").iterdir())
     assert box.client.get("/libraries", headers=box.auth).json() == []
 
 
@@ -88,25 +69,17 @@ def test_unpack_archive_leaves_no_folder_when_the_disk_fills(tmp_path: Path, mon
     assert not (tmp_path / "libs").exists()
 
 
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
-    yield running, app
-    running.stop()
-
-
 def _folder(tmp_path: Path, n: int = 3) -> Path:
     kit = tmp_path / "Kit"
     kit.mkdir()
     for i in range(n):
-        (kit / f"s{i}.wav").write_bytes(_wav())
+        (kit / f"s{i}.wav").write_bytes(wav_bytes())
     return kit
 
 
-def test_push_library_fails_with_the_boxs_message_when_its_disk_fills(server, tmp_path: Path, capsys,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+def test_push_library_fails_with_the_boxs_message_when_its_disk_fills(paired_server, tmp_path: Path, capsys,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    app = paired_server.app
     _fill_disk_after(monkeypatch, 1)
     assert main(["push-library", str(_folder(tmp_path)), "--quiet"]) != 0
     err = capsys.readouterr().err
@@ -125,7 +98,7 @@ def test_delete_removes_the_library_its_files_and_its_record(tmp_path: Path) -> 
     assert r.status_code == 204, r.text
     assert box.client.get(f"/libraries/{lid}", headers=box.auth).status_code == 404
     assert box.client.get("/libraries", headers=box.auth).json() == []
-    assert _dirs(box) in ([], [".trash"]) and not list((box.store_dir / "libraries").glob("*/*"))
+    assert box.library_dirs() in ([], [".trash"]) and not list((box.store_dir / "libraries").glob("*/*"))
     again = box.client.delete(f"/libraries/{lid}", headers=box.auth)
     assert again.status_code == 404 and again.json()["message"] == f"no library '{lid}'"
     assert box.client.get("/status", headers=box.auth).json()["libraries"] == 0
@@ -203,8 +176,8 @@ def test_a_library_whose_tagging_a_restart_cut_off_can_be_deleted(tmp_path: Path
     assert Libraries(tmp_path / "libs").list() == []                  # and it stays gone after the next start
 
 
-def test_box_library_delete_asks_first(server, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+def test_box_library_delete_asks_first(paired_server, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = paired_server.app
     assert main(["push-library", str(_folder(tmp_path)), "--name", "Kit", "--quiet"]) == 0
     lid = app.state.box.libraries.list()[0]["id"]
     capsys.readouterr()
@@ -227,8 +200,9 @@ def test_box_library_delete_asks_first(server, tmp_path: Path, capsys, monkeypat
     assert main(["box-library", "--delete"]) == 2
 
 
-def test_box_library_delete_yes_does_not_ask(server, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, app = server
+def test_box_library_delete_yes_does_not_ask(paired_server, tmp_path: Path, capsys,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    app = paired_server.app
     assert main(["push-library", str(_folder(tmp_path)), "--quiet"]) == 0
     lid = app.state.box.libraries.list()[0]["id"]
 
@@ -253,7 +227,7 @@ def test_a_streaming_wav_is_taken_and_a_cut_wav_says_so(tmp_path: Path) -> None:
     assert wav_header_problem(stream) == ""
     assert audio_problem(stream) == ("", 4800, 48000, 1)
     cut = tmp_path / "cut.wav"
-    cut.write_bytes(_wav()[:-1000])
+    cut.write_bytes(wav_bytes()[:-1000])
     why = audio_problem(cut)[0]
     assert why.startswith("WAV header claims 4800 bytes of audio but the file holds 3800") and "cut short" in why
 
@@ -268,7 +242,7 @@ def test_aifc_caf_and_w64_are_taken_other_audio_formats_say_what_to_do(box: BoxU
     members = {"kit/a.aifc": _encoded("AIFF", "FLOAT"), "kit/b.caf": _encoded("CAF", "PCM_16"),
                "kit/c.w64": _encoded("W64", "PCM_24"), "kit/stream.wav": _streaming_wav(),
                "kit/d.m4a": b"\x00\x00\x00\x20ftypM4A ", "kit/readme.txt": b"hi"}
-    r = box.client.post("/libraries", content=_zip(members), headers=box.auth)
+    r = box.client.post("/libraries", content=zip_bytes(members), headers=box.auth)
     assert r.status_code == 201, r.text
     files = {f["path"]: f for f in r.json()["files"]}
     assert all(files[p]["ok"] for p in ("kit/a.aifc", "kit/b.caf", "kit/c.w64", "kit/stream.wav")), files
@@ -278,24 +252,25 @@ def test_aifc_caf_and_w64_are_taken_other_audio_formats_say_what_to_do(box: BoxU
 
 
 # ------------------------------------------------------------------------- 4. Finder zips, empty folders
-FINDER = {"Kit/a.wav": _wav(), "Kit/.DS_Store": b"\x00\x00\x00\x01Bud1", "__MACOSX/Kit/._a.wav": b"\x00\x05\x16\x07",
-          "__MACOSX/._Kit": b"\x00\x05\x16\x07", "Kit/Thumbs.db": b"\xd0\xcf"}
+FINDER = {"Kit/a.wav": wav_bytes(), "Kit/.DS_Store": b"\x00\x00\x00\x01Bud1",
+          "__MACOSX/Kit/._a.wav": b"\x00\x05\x16\x07", "__MACOSX/._Kit": b"\x00\x05\x16\x07",
+          "Kit/Thumbs.db": b"\xd0\xcf"}
 
 
 def test_a_finder_zip_has_its_metadata_skipped_quietly(box: BoxUnderTest) -> None:
-    r = box.client.post("/libraries", content=_zip(FINDER), headers=box.auth)
+    r = box.client.post("/libraries", content=zip_bytes(FINDER), headers=box.auth)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["accepted"] == 1 and body["rejected"] == 0 and body["skipped"] == 4
     assert [f["path"] for f in body["files"]] == ["Kit/a.wav"]
     only = {k: v for k, v in FINDER.items() if k != "Kit/a.wav"}
-    r = box.client.post("/libraries", content=_zip(only), headers=box.auth)
+    r = box.client.post("/libraries", content=zip_bytes(only), headers=box.auth)
     assert r.status_code == 422 and "4 hidden or operating-system file(s) skipped" in r.json()["message"]
 
 
-def test_push_library_prints_the_skipped_metadata_in_one_line(server, tmp_path: Path, capsys) -> None:
+def test_push_library_prints_the_skipped_metadata_in_one_line(paired_server, tmp_path: Path, capsys) -> None:
     arc = tmp_path / "Kit.zip"
-    arc.write_bytes(_zip(FINDER))
+    arc.write_bytes(zip_bytes(FINDER))
     assert main(["push-library", str(arc), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "1 files accepted, 0 rejected" in out and out.count("skipped 4 hidden or operating-system") == 1
@@ -303,9 +278,9 @@ def test_push_library_prints_the_skipped_metadata_in_one_line(server, tmp_path: 
 
 
 @pytest.mark.parametrize("content", [{}, {"notes.txt": b"hi", "sub/cover.jpg": b"\xff\xd8"}], ids=["empty", "no audio"])
-def test_push_library_refuses_a_folder_without_audio_before_sending(server, tmp_path: Path, capsys,
-                                                                   content: dict[str, bytes]) -> None:
-    _, app = server
+def test_push_library_refuses_a_folder_without_audio_before_sending(paired_server, tmp_path: Path, capsys,
+                                                                    content: dict[str, bytes]) -> None:
+    app = paired_server.app
     folder = tmp_path / "Empty"
     folder.mkdir()
     for name, data in content.items():
@@ -359,7 +334,7 @@ def test_an_mp3_whose_length_the_decoder_guesses_short_is_kept_with_a_warning(tm
     assert mp3_frames(tmp_path / "x.mp3") is None
 
 
-def test_the_upload_report_and_push_library_show_the_warning(server, tmp_path: Path, capsys) -> None:
+def test_the_upload_report_and_push_library_show_the_warning(paired_server, tmp_path: Path, capsys) -> None:
     kit = tmp_path / "Kit"
     kit.mkdir()
     (kit / "song.mp3").write_bytes(_without_xing(_mp3()))

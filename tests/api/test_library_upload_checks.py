@@ -3,41 +3,24 @@ the laptop, a name the box would refuse is refused before anything is packed or 
 library says it is not unpacked, and a 0-byte sample says it is empty."""
 from __future__ import annotations
 
-import io
 import os
 import tarfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile as sf
 
 from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, pack_directory,
                                     unpack_archive)
 from hatbox.cli import main
-from tests.api.conftest import start_remote_box
+from tests.api.conftest import wav_bytes
 
 SECRET = b"root:x:0:0:secret-line-that-must-stay-on-the-laptop\n"
-
-
-def wav_bytes(n: int = 2400, rate: int = 48000) -> bytes:
-    buf = io.BytesIO()
-    sf.write(buf, np.linspace(-0.5, 0.5, n, dtype=np.float32), rate, format="WAV")
-    return buf.getvalue()
 
 
 def _tar_bytes(path: Path) -> tuple[list[str], bytes]:
     with tarfile.open(path) as tf:
         names = tf.getnames()
     return names, path.read_bytes()
-
-
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
-    yield running, app
-    running.stop()
 
 
 # ------------------------------------------------------------------------ 1. links
@@ -78,7 +61,7 @@ def test_links_inside_the_folder_send_their_target_once_and_never_loop(tmp_path:
     assert "2 link(s) to files already in the folder" in why[""]
 
 
-def test_push_library_says_which_link_it_did_not_send(server, tmp_path: Path, capsys) -> None:
+def test_push_library_says_which_link_it_did_not_send(paired_server, tmp_path: Path, capsys) -> None:
     (tmp_path / "passwd").write_bytes(SECRET)
     lib = tmp_path / "drums"
     lib.mkdir()
@@ -91,8 +74,8 @@ def test_push_library_says_which_link_it_did_not_send(server, tmp_path: Path, ca
 
 
 # -------------------------------------------------------------------- 2. the name
-def test_the_name_rule_is_the_boxs(server) -> None:
-    _, app = server
+def test_the_name_rule_is_the_boxs(paired_server) -> None:
+    app = paired_server.app
     params = app.openapi()["paths"]["/libraries"]["post"]["parameters"]
     name = next(p for p in params if p["name"] == "name")
     assert name["schema"]["maxLength"] == LIBRARY_NAME_MAX_CHARS
@@ -100,8 +83,8 @@ def test_the_name_rule_is_the_boxs(server) -> None:
     assert "at most" in library_name_problem("k" * (LIBRARY_NAME_MAX_CHARS + 1))
 
 
-def test_a_name_too_long_is_refused_before_packing_or_sending(server, tmp_path: Path, capsys,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_name_too_long_is_refused_before_packing_or_sending(paired_server, tmp_path: Path, capsys,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import hatbox.cmd_remote as remote
 
     def never(*_a: object, **_k: object) -> None:
@@ -117,7 +100,7 @@ def test_a_name_too_long_is_refused_before_packing_or_sending(server, tmp_path: 
     assert f"at most {LIBRARY_NAME_MAX_CHARS} characters" in err and "300" in err and "Traceback" not in err
 
 
-def test_a_folder_with_a_long_name_is_named_what_the_box_takes(server, tmp_path: Path, capsys) -> None:
+def test_a_folder_with_a_long_name_is_named_what_the_box_takes(paired_server, tmp_path: Path, capsys) -> None:
     lib = tmp_path / ("Producer Pack " + "x" * 90)
     lib.mkdir()
     (lib / "k.wav").write_bytes(wav_bytes())

@@ -16,7 +16,7 @@ import device.api.app as app_mod
 import device.store as store_mod
 from device.store import META_FILE, POINTER, PackStore
 from hatbox.cli import main
-from tests.api.conftest import BoxUnderTest, make_box, start_remote_box
+from tests.api.conftest import BoxUnderTest
 from tests.api.packs import gain_pack
 
 CODES = [errno.ENOSPC, errno.EDQUOT]
@@ -71,15 +71,6 @@ def _disk_fills_writing(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 
         raise _full(code)
     monkeypatch.setattr(store_mod, "write_atomic", write)
     return asked
-
-
-@pytest.fixture
-def playing(tmp_path: Path) -> tuple[BoxUnderTest, str]:
-    """A box with a good effect pack active."""
-    box = make_box(tmp_path)
-    r = box.push(gain_pack(tmp_path / "good.hatpack", "good", "1.0.0"))
-    assert r.status_code == 201, r.text
-    return box, r.json()["pack"]["id"]
 
 
 def _big(tmp_path: Path) -> Path:
@@ -140,16 +131,21 @@ def test_other_write_errors_are_not_called_a_full_disk(playing, tmp_path: Path,
     assert not list((box.store_dir / "tmp").iterdir())
 
 
-# ---------------------------------------------------------------------------------- 2. while installing
+# ---------------------------------------------------------------- 2. while installing or making it active
 @pytest.mark.parametrize("code", CODES, ids=IDS)
-def test_disk_full_while_installing_a_pack_leaves_no_staging_folder(playing, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                   code: int) -> None:
+@pytest.mark.parametrize(("name", "doing", "said"), [
+    (META_FILE, "installing the pack", "nothing of the pack was kept"),    # its staging folder held it all
+    (POINTER, "making the pack active", "nothing of the pack was kept; the active pack is unchanged"),
+], ids=["installing", "activating"])
+def test_disk_full_while_installing_or_activating_an_uploaded_pack_keeps_nothing(
+        playing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, name: str, doing: str,
+        said: str) -> None:
     box, good = playing
-    asked = _disk_fills_writing(monkeypatch, META_FILE, code)
-    body = _assert_no_space(box.push(_big(tmp_path)), box, "installing the pack")
-    assert asked and "nothing of the pack was kept" in body["message"]
-    _assert_nothing_kept(box, good)                     # the staging folder held the whole pack: gone too
+    asked = _disk_fills_writing(monkeypatch, name, code)
+    body = _assert_no_space(box.push(_big(tmp_path), activate=True), box, doing)
+    assert asked and said in body["message"]
+    monkeypatch.undo()
+    _assert_nothing_kept(box, good)                     # a staging folder or a taken-back pack: gone too
 
 
 def test_store_install_removes_its_stage_when_the_disk_fills(tmp_path: Path,
@@ -167,18 +163,6 @@ def test_store_install_removes_its_stage_when_the_disk_fills(tmp_path: Path,
 
 
 # ------------------------------------------------------------------------------ 3. while making it active
-@pytest.mark.parametrize("code", CODES, ids=IDS)
-def test_disk_full_while_activating_an_uploaded_pack_takes_it_back(playing, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                  code: int) -> None:
-    box, good = playing
-    asked = _disk_fills_writing(monkeypatch, POINTER, code)
-    body = _assert_no_space(box.push(_big(tmp_path), activate=True), box, "making the pack active")
-    assert asked and "nothing of the pack was kept; the active pack is unchanged" in body["message"]
-    monkeypatch.undo()
-    _assert_nothing_kept(box, good)
-
-
 def test_disk_full_activating_a_pack_installed_before_keeps_it_installed(playing, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     box, good = playing
@@ -229,18 +213,10 @@ def test_deleting_a_pack_that_was_never_active_writes_no_pointer(playing, tmp_pa
 
 
 # ---------------------------------------------------------------------------------------- 5. the laptop
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    running, codes, control, app = start_remote_box(tmp_path, monkeypatch)
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
-    yield running, app, control
-    running.stop()
-
-
 @pytest.mark.parametrize("room", [64 << 10, 3 << 20], ids=["early", "late"])
-def test_push_fails_with_the_boxs_message_when_its_disk_fills(server, tmp_path: Path, capsys,
-                                                             monkeypatch: pytest.MonkeyPatch, room: int) -> None:
-    _, app, control = server
+def test_push_fails_with_the_boxs_message_when_its_disk_fills(paired_server, tmp_path: Path, capsys,
+                                                              monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    _, app, control = paired_server
     assert main(["push", str(gain_pack(tmp_path / "good.hatpack", "good", "1.0.0")), "--activate", "--quiet"]) == 0
     good = app.state.box.store.active()["effect"]
     capsys.readouterr()

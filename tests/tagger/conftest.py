@@ -1,13 +1,20 @@
-"""Fixtures for the tagger tests: synthetic one-shots, a small untrained tagger pack, a tiny library."""
+"""Fixtures for the tagger tests: synthetic one-shots, a small untrained tagger pack, a tiny library; the
+sampler tests' WAV writer and block-by-block render."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+if TYPE_CHECKING:
+    from device.audio.sampler import SamplerSource
+
 RATE = 16000
+SAMPLER_RATE = 48000          # Hz: the engine rate of the sampler tests
+SAMPLER_BLOCK = 128           # frames in one engine block of the sampler tests
 
 
 def thump(rate: int, seconds: float = 0.5, freq: float = 60.0, seed: int = 0) -> np.ndarray:
@@ -34,6 +41,21 @@ def tag_tree(root: Path, makers: dict, count: int, rate: int = 22050) -> Path:
         for i in range(count):
             sf.write(root / tag / f"{i}.wav", fn(rate, seed=i), rate)
     return root
+
+
+def write_wav(path: Path, x: np.ndarray, rate: int = SAMPLER_RATE, subtype: str = "PCM_24") -> Path:
+    """Write ``x`` ([N] or [N, channels]) to ``path`` at ``rate`` Hz as ``subtype``; returns ``path``."""
+    sf.write(path, x, rate, subtype=subtype)
+    return path
+
+
+def render_sampler(src: SamplerSource, total: int, block: int = SAMPLER_BLOCK) -> np.ndarray:
+    """``total`` frames [total] of ``src`` rendered ``block`` frames at a time, as the engine calls it."""
+    out, buf = [], np.zeros(block, np.float32)
+    for _ in range(0, total, block):
+        src.render(buf)
+        out.append(buf.copy())
+    return np.concatenate(out)[:total]
 
 
 def kick_and_blank_zip() -> bytes:

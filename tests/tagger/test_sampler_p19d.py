@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from device.audio import audiofile
 from device.audio import sampler as sampler_mod
@@ -17,15 +16,10 @@ from device.audio.engine import Engine, EngineConfig
 from device.audio.protect import ProtectConfig, db_to_lin
 from device.audio.sampler import SamplerSource
 from hatbox.errors import AudioFileError, HatboxError
+from tests.tagger.conftest import SAMPLER_BLOCK, SAMPLER_RATE, render_sampler, write_wav
 
-RATE = 48000
-BLOCK = 128
+RATE, BLOCK = SAMPLER_RATE, SAMPLER_BLOCK
 GUARD = db_to_lin(ProtectConfig().peak_max_db)
-
-
-def write(path: Path, x: np.ndarray, rate: int = RATE, subtype: str = "PCM_24") -> Path:
-    sf.write(path, x, rate, subtype=subtype)
-    return path
 
 
 def kick(seconds: float = 1.0) -> np.ndarray:
@@ -56,17 +50,9 @@ def run_source(eng: Engine, blocks: int) -> float:
     return peak
 
 
-def render(src: SamplerSource, total: int, block: int = BLOCK) -> np.ndarray:
-    out, buf = [], np.zeros(block, np.float32)
-    for _ in range(0, total, block):
-        src.render(buf)
-        out.append(buf.copy())
-    return np.concatenate(out)[:total]
-
-
 # ---------------------------------------------------------------------------------------------- 1. polyphony
 def test_five_kicks_at_once_do_not_trip_the_slot_guard(tmp_path: Path) -> None:
-    path = write(tmp_path / "kick.wav", kick())
+    path = write_wav(tmp_path / "kick.wav", kick())
     src = SamplerSource(RATE)
     eng = engine_with_sampler(src)
     for note in range(36, 41):
@@ -82,7 +68,7 @@ def test_a_six_note_chord_of_normalised_loops_and_32_voices_stay_under_the_guard
     src = SamplerSource(RATE)
     eng = engine_with_sampler(src)
     for n in notes:
-        path = write(tmp_path / f"pad{n}.wav", saw(440 * 2 ** ((n - 69) / 12)))
+        path = write_wav(tmp_path / f"pad{n}.wav", saw(440 * 2 ** ((n - 69) / 12)))
         eng.handle({"op": "sample", "path": str(path), "velocity": 0, "note": n, "loop": True})
     for n in notes:
         eng.handle({"op": "note_on", "note": n, "velocity": 127})
@@ -108,7 +94,7 @@ class _Offset:
 
 def test_sub_bass_loops_are_no_dc_fault_while_a_drifting_source_still_is(tmp_path: Path) -> None:
     t = np.arange(RATE) / RATE
-    path = write(tmp_path / "sub20.wav", np.sin(2 * np.pi * 20 * t).astype(np.float32))
+    path = write_wav(tmp_path / "sub20.wav", np.sin(2 * np.pi * 20 * t).astype(np.float32))
     src = SamplerSource(RATE)
     eng = engine_with_sampler(src)
     for note in (30, 31, 32, 33):                                     # one full-scale 20 Hz loop, then four
@@ -138,7 +124,7 @@ def test_the_limiter_is_continuous_and_does_not_depend_on_the_block_size() -> No
 
 # ---------------------------------------------------------------------------------------------- 1b. auditions
 def test_auditions_of_one_file_replace_each_other_with_a_quick_fade(tmp_path: Path) -> None:
-    drone = write(tmp_path / "drone.wav", saw(55, 8.0))
+    drone = write_wav(tmp_path / "drone.wav", saw(55, 8.0))
     src = SamplerSource(RATE)
     eng = engine_with_sampler(src)
     out, ys = np.zeros(BLOCK, np.float32), []
@@ -152,7 +138,7 @@ def test_auditions_of_one_file_replace_each_other_with_a_quick_fade(tmp_path: Pa
     assert st["faults"] == [] and st["bypassed"]["sampler"] is False
     y = np.concatenate(ys)
     assert np.abs(np.diff(y)).max() < 0.2                             # no click where one replaces the other
-    other = write(tmp_path / "other.wav", saw(110, 8.0))
+    other = write_wav(tmp_path / "other.wav", saw(110, 8.0))
     eng.handle({"op": "sample", "path": str(other), "velocity": 100})   # another file: both play
     run_source(eng, 4)
     assert src.active_voices == 2
@@ -161,18 +147,18 @@ def test_auditions_of_one_file_replace_each_other_with_a_quick_fade(tmp_path: Pa
 # ---------------------------------------------------------------------------------------------- 2. float scale
 def test_a_float_file_of_integer_scale_values_is_refused_and_a_hot_one_plays(tmp_path: Path) -> None:
     tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(RATE) / RATE)
-    bad = write(tmp_path / "int_scaled.wav", (tone * 32767).astype(np.float32), subtype="FLOAT")
+    bad = write_wav(tmp_path / "int_scaled.wav", (tone * 32767).astype(np.float32), subtype="FLOAT")
     src = SamplerSource(RATE)
     with pytest.raises(AudioFileError, match="far beyond full scale") as err:
         src.handle({"op": "sample", "path": str(bad), "velocity": 127})
     assert "32768" in str(err.value) and err.value.hint
-    hot = write(tmp_path / "hot.wav", (tone * 3).astype(np.float32), subtype="FLOAT")    # peak 1.5: valid
+    hot = write_wav(tmp_path / "hot.wav", (tone * 3).astype(np.float32), subtype="FLOAT")  # peak 1.5: valid
     assert src.load(hot).max() == pytest.approx(1.5, rel=1e-3)
 
 
 # ---------------------------------------------------------------------------------------------- 3. long files
 def test_only_the_head_of_a_long_file_is_decoded_and_the_cut_is_said(tmp_path: Path, monkeypatch) -> None:
-    path = write(tmp_path / "long.wav", np.full(5 * 44100, 0.25, np.float32), rate=44100)
+    path = write_wav(tmp_path / "long.wav", np.full(5 * 44100, 0.25, np.float32), rate=44100)
     asked: list[int | None] = []
     real = audiofile.read
 
@@ -189,7 +175,7 @@ def test_only_the_head_of_a_long_file_is_decoded_and_the_cut_is_said(tmp_path: P
     assert src.load(path).shape[0] == math.ceil(1.5 * 44100 * RATE / 44100)
     words = eng.status()["active"]["sampler"]["warnings"]
     assert words == ["long.wav is 0:05 long: the sampler plays only its first 1.5 s"]
-    short = write(tmp_path / "short.wav", np.full(44100, 0.25, np.float32), rate=44100)
+    short = write_wav(tmp_path / "short.wav", np.full(44100, 0.25, np.float32), rate=44100)
     src.load(short)
     assert src.warnings() == words                                    # a file that fits is not said
 
@@ -197,7 +183,7 @@ def test_only_the_head_of_a_long_file_is_decoded_and_the_cut_is_said(tmp_path: P
 # ---------------------------------------------------------------------------------------------- 4. pinning
 def test_mapped_files_stay_decoded_and_a_mapping_past_the_cap_is_refused(tmp_path: Path, monkeypatch) -> None:
     one_s = np.full(RATE, 0.1, np.float32)
-    files = [write(tmp_path / f"l{i}.wav", one_s) for i in range(8)]
+    files = [write_wav(tmp_path / f"l{i}.wav", one_s) for i in range(8)]
     decodes: list[str] = []
     real = audiofile.read
 
@@ -226,10 +212,10 @@ def test_mapped_files_stay_decoded_and_a_mapping_past_the_cap_is_refused(tmp_pat
 # ---------------------------------------------------------------------------------------------- 5. stereo
 def test_out_of_phase_stereo_is_heard(tmp_path: Path) -> None:
     tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(RATE) / RATE)).astype(np.float32)
-    path = write(tmp_path / "inv.wav", np.stack([tone, -tone], 1), subtype="PCM_16")
+    path = write_wav(tmp_path / "inv.wav", np.stack([tone, -tone], 1), subtype="PCM_16")
     src = SamplerSource(RATE)
     src.handle({"op": "sample", "path": str(path), "velocity": 127})
-    assert np.abs(render(src, 4800)).max() == pytest.approx(0.5, abs=1e-3)
+    assert np.abs(render_sampler(src, 4800)).max() == pytest.approx(0.5, abs=1e-3)
 
 
 # ---------------------------------------------------------------------------------------------- 6. stealing
@@ -238,9 +224,9 @@ def test_a_stolen_voice_fades_instead_of_clicking() -> None:
     s._start(np.full(RATE, 0.8, np.float32), 127, True, 40)          # a held loop near a peak
     for _ in range(3):
         s._start(np.zeros(RATE, np.float32), 127, False, -1)
-    y0 = render(s, BLOCK)
+    y0 = render_sampler(s, BLOCK)
     s._start(np.zeros(RATE, np.float32), 127, False, -1)             # steals the loop mid-waveform
-    y = np.concatenate([y0, render(s, 4 * BLOCK)])
+    y = np.concatenate([y0, render_sampler(s, 4 * BLOCK)])
     assert y[BLOCK - 1] == pytest.approx(0.8) and np.abs(np.diff(y)).max() < 0.01
     assert y[-1] == 0.0 and s.active_voices == 4                      # faded out, four voices left
 
@@ -261,7 +247,7 @@ def test_a_very_short_loop_costs_no_python_pass_per_wrap(n: int) -> None:
         return mix(*args)
 
     s._mix = counted
-    y = render(s, 100 * BLOCK)
+    y = render_sampler(s, 100 * BLOCK)
     assert calls <= 100 * 8 * 2                                        # at most one wrap per voice per block
     np.testing.assert_allclose(y, 8 * np.resize(data, y.shape[0]), atol=1e-5)
 

@@ -1,4 +1,4 @@
-"""Headless SDL for every UI test, and helpers that read what was drawn."""
+"""Headless SDL for every UI test, helpers that read what was drawn, and a panel clock moved by hand."""
 from __future__ import annotations
 
 import os
@@ -49,6 +49,16 @@ def find_text(surface: Any, text: str, size: int, colour: tuple[int, int, int], 
         if np.abs(box - full).max() <= tol:
             found.append((int(x), int(y)))
     return found
+
+
+class PanelClock:
+    """A panel clock (``Panel.clock``, seconds) the test moves by hand: ``clock.now += 5``."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def pixel(surface: Any, x: float, y: float) -> tuple[int, int, int]:

@@ -24,21 +24,11 @@ from device.ui.panel import MESSAGE_SIZE, TAB_H, TOAST_S, Panel
 from device.ui.shots import RecordingControl
 from device.ui.stopped import ERROR_SIZE, FOOT_SIZE, HINT_SIZE, TITLE, TITLE_SIZE, closing_words
 from hatbox.errors import HatboxError
-from tests.ui.conftest import find_text
+from tests.ui.conftest import PanelClock, find_text
 
 RATE = 48000
 GONE = "the ALSA capture device 'hw:CARD=USB,DEV=0' stopped working: No such device [hw:CARD=USB,DEV=0]"
 HINT = "check that the audio interface is still connected and powered, then start the box again"
-
-
-class Clock:
-    """A panel clock the test moves by hand (seconds)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Gone(RecordingControl):
@@ -65,7 +55,7 @@ def _app(control: Any, ended: Any, stopped_s: float) -> PanelApp:
 def test_the_stop_screen_says_the_engines_own_words_over_the_whole_screen(
         pg: Any, size: tuple[int, int], error_lines: int) -> None:
     panel = Panel(RecordingControl(demo_status()), demo_data(), size)
-    panel.clock = clock = Clock()
+    panel.clock = clock = PanelClock()
     panel.set_status(demo_status())
     panel.set_stopped(GONE, HINT, 10.0)
     surface = _drawn(pg, panel)
@@ -283,7 +273,7 @@ def test_a_cut_that_comes_with_a_fault_waits_for_the_faults_notice(pg: Any) -> N
     fault = {"slot": "effect", "reason": "nonfinite", "time": 5.0, "block": 900, "name": "hatbox-drive"}
     base = {"active": {"effect": {"name": "hatbox-drive"}}, "bypassed": {"effect": True}}
     panel = Panel(RecordingControl(), demo_data(), (800, 480))
-    panel.clock = clock = Clock()
+    panel.clock = clock = PanelClock()
     panel.set_status({**base, "faults": []})
     panel.set_status({**base, "faults": [fault], "recording": recording})
     assert panel.message()[0].startswith("effect 'hatbox-drive' bypassed")  # the frame that shows it

@@ -19,20 +19,10 @@ from device.ui.data import MemoryData, Sample
 from device.ui.events import EncoderPress, EncoderTurn
 from device.ui import faults
 from device.ui.panel import MESSAGE_SIZE, TAB_H, TOAST_S, Panel
-from tests.ui.conftest import find_text
+from tests.ui.conftest import PanelClock, find_text
 
 RATE, BLOCK = 48000, 128
 CUT = "field-recording-long.wav is 0:02 long: the sampler plays only its first 1 s"
-
-
-class Clock:
-    """A panel clock the test moves by hand (seconds)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class EngineControl:
@@ -71,11 +61,11 @@ def _files(tmp_path: Path) -> tuple[str, str]:
     return str(long), str(short)
 
 
-def _library_panel(tmp_path: Path, size: tuple[int, int] = (800, 480)) -> tuple[Panel, EngineControl, Clock]:
+def _library_panel(tmp_path: Path, size: tuple[int, int] = (800, 480)) -> tuple[Panel, EngineControl, PanelClock]:
     long, short = _files(tmp_path)
     control = EngineControl()
     panel = Panel(control, MemoryData(library={"loops": [Sample(long, 0.9), Sample(short, 0.8)]}), size)
-    panel.clock = clock = Clock()
+    panel.clock = clock = PanelClock()
     panel.show_title("Library")
     panel.set_status(control.status())
     return panel, control, clock
@@ -174,7 +164,7 @@ def test_warnings_wait_for_the_notice_shown_and_come_one_after_another(pg: Any) 
     base = {"active": {"effect": {"name": "hatbox-drive"}, "synth": None, "sampler": {"name": "sampler"}},
             "bypassed": {"effect": True}}
     panel = Panel(EngineControl(), MemoryData(), (800, 480))
-    panel.clock = clock = Clock()
+    panel.clock = clock = PanelClock()
     panel.set_status({**base, "faults": []})
     assert panel.state.toast == ""
     sampler = {"name": "sampler", "warnings": [CUT, other]}
