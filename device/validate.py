@@ -199,7 +199,8 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
         return f"tagger pack ({m.sample_rate} Hz): runs offline on library files, not in the engine"
     if m.sample_rate != engine.sample_rate:
         raise PackError(f"pack runs at {m.sample_rate} Hz but the engine runs at {engine.sample_rate} Hz",
-                        check="handshake", hint="re-export the pack at the box's sample rate")
+                        check="handshake", hint=f"resample the recordings to {engine.sample_rate} Hz "
+                                                f"(e.g. sox in.wav -r {engine.sample_rate} out.wav) and train the pack again")
     if m.channels_in > engine.channels_in or m.channels_out > engine.channels_out:
         raise PackError(f"pack needs {m.channels_in} in / {m.channels_out} out channels; the engine has "
                         f"{engine.channels_in} / {engine.channels_out}", check="handshake")

@@ -10,7 +10,9 @@ any audio is read (:func:`check_knob_count`).
 
 Every check raises :class:`DataError` naming the row and file: sample-rate mismatch, length
 mismatch, clipping, silence, output leading input, a replicate (same input file, same knob
-setting) whose output does not match.
+setting) whose output does not match, recordings of one input file (one rig) whose latencies differ
+by more than :func:`latency_tolerance`, knob names that are equal ignoring case.
+Knob defaults are the median value seen (:func:`median_default`).
 """
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ CLIP_RUN = 4               # that many equal samples in a row make a plateau
 CLIP_FRACTION = 1e-3       # more than this fraction of samples on plateaus -> error
 REPLICATE_ESR = 0.05       # replicates must agree better than this
 MIN_SECONDS = 0.25
+# Latencies found on one rig (pairs sharing an input file) may differ by at most the larger of these.
+# A dark or bright knob setting moves the correlation peak by a sample or two (DS-1 capture: 32-34
+# samples over 9 settings); a changed interface buffer or re-routed take moves it by a buffer (32+
+# samples).  8 samples / 0.2 ms sits well between the two at 44.1-96 kHz.
+LATENCY_SPREAD_SAMPLES = 8
+LATENCY_SPREAD_MS = 0.2
 _HEADER_RE = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\]]*)\])?\s*$")
 
 
@@ -160,6 +168,11 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
         if name in seen:
             raise DataError(f"{where}: knob columns {seen[name]!r} and {col!r} have the same name {name!r}",
                             hint="each knob needs its own column name")
+        same = next((c for n, c in seen.items() if n.casefold() == name.casefold()), None)
+        if same is not None:
+            raise DataError(f"{where}: knob columns {same!r} and {col!r} have names that differ only in upper/lower "
+                            f"case; the box tells knobs apart ignoring case, so they would be one knob",
+                            hint="give each knob a name of its own (e.g. drive and drive2)")
         seen[name] = col
         knobs.append((col, name, (m.group(2) or "").strip()))
     return knobs
@@ -238,16 +251,48 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency), rate
 
 
-def common_latency(pairs: list[Pair]) -> None:
+def latency_tolerance(rate: int) -> int:
+    """Largest spread (samples) of the latencies found on one rig at ``rate`` Hz that is accepted."""
+    return max(LATENCY_SPREAD_SAMPLES, int(rate * LATENCY_SPREAD_MS / 1000))
+
+
+def check_latency_spread(group: list[Pair], rate: int) -> None:
+    """DataError naming the rows, files and latencies when pairs sharing an input file (one rig)
+    show latencies (samples) further apart than :func:`latency_tolerance`."""
+    found = sorted({p.latency for p in group})
+    spread, limit = found[-1] - found[0], latency_tolerance(rate)
+    if spread <= limit:
+        return
+
+    def rows(lat: int) -> str:
+        hits = [f"{p.name} ({Path(p.files[1]).name})" for p in group if p.latency == lat]
+        return ", ".join(hits[:4]) + (f" and {len(hits) - 4} more" if len(hits) > 4 else "")
+    listed = "; ".join(f"{lat} samples at {rows(lat)}" for lat in found)
+    dry = Path(group[0].files[0]).name
+    raise DataError(f"the recordings of input {dry} show different latencies: {listed}. One rig has one latency "
+                    f"(a knob setting moves it by a sample or two); these differ by {spread} samples "
+                    f"({1000 * spread / rate:.1f} ms, at most {limit} allowed), so aligning them together would "
+                    "put some takes out of time",
+                    hint="record the odd take(s) again on the same setup as the others; or, if the rig changed "
+                         "(interface, buffer size, routing), give those takes their own copy of the input file "
+                         f"(e.g. a second copy of {dry} under another name) in pairs.csv, so each rig is aligned "
+                         "on its own")
+
+
+def common_latency(pairs: list[Pair], rate: int) -> None:
     """Re-align pairs that share an input file to the smallest latency found among them.
 
     One rig records every knob setting of the same input, so its latency is one number; a
     bright or dark setting only moves the correlation peak, and the minimum never asks the
     model to look ahead.  ``Pair.latency`` stays what was found; ``Pair.shifted`` is what was used.
+    Raises :class:`DataError` when the latencies of one input file differ by more than
+    :func:`latency_tolerance` (a different rig or take, not a knob setting).
     """
     groups: dict[str, list[Pair]] = {}
     for p in pairs:
         groups.setdefault(p.files[0], []).append(p)
+    for group in groups.values():
+        check_latency_spread(group, rate)
     for group in groups.values():
         low = min(p.shifted for p in group)
         for p in group:
@@ -283,6 +328,16 @@ def check_knob_count(names: list[str], where: str) -> None:
                          "throughout is not a knob), or capture the gear as several packs (docs/effect.md)")
 
 
+def median_default(values: np.ndarray) -> float:
+    """The median of ``values`` [N] (mean of the two middle ones for an even N), within their min..max.
+
+    Taken as a + (b - a) / 2 so that two huge middle values do not overflow.
+    """
+    v = np.sort(np.asarray(values, np.float64))
+    a, b = float(v[(v.size - 1) // 2]), float(v[v.size // 2])
+    return min(max(a + (b - a) / 2, float(v[0])), float(v[-1]))
+
+
 def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: list[str]) -> list[Knob]:
     knobs = []
     for _col, name, unit in columns:
@@ -295,7 +350,7 @@ def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: li
         if not math.isfinite(float(values.max()) - float(values.min())):
             raise DataError(f"knob column '{name}': the range {values.min():g}..{values.max():g} is too wide "
                             "to compute with", hint="give the knob's values in a smaller unit range")
-        default = float(np.sort(values)[len(values) // 2])
+        default = median_default(values)
         knobs.append(Knob(name=name, min=float(values.min()), max=float(values.max()),
                           default=default, unit=unit))
     for k in knobs:
@@ -325,7 +380,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         src, dst = (listed_file(folder, row[k].strip(), cp1252=bool(said)) for k in ("input", "output"))
         pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
         pairs.append(pair)
-    common_latency(pairs)
+    common_latency(pairs, int(rate or 0))
     check_replicates(pairs)
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
     return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -414,6 +416,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
+    said = rate_warning(eff.rate)
+    if said and os.environ.get("RANK", "0") == "0":    # now, not after the minutes of training it spoils
+        print(f"warning: {said}", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     run = fit(eff, cfg, progress)
     seconds = time.monotonic() - t0
@@ -446,14 +451,29 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
 
 
+def rate_warning(rate: int) -> str | None:
+    """The warning for data recorded at ``rate`` Hz when the box's engine runs at another rate (it refuses
+    such a pack: device/validate.py check_handshake); None when the rates match."""
+    from device.validate import EngineSpec
+    box = EngineSpec().sample_rate
+    if rate == box:
+        return None
+    return (f"the recordings are at {rate} Hz but the box runs at {box} Hz and will refuse this pack; resample the "
+            f"recordings to {box} Hz (e.g. sox in.wav -r {box} out.wav, for every file in pairs.csv) and train again")
+
+
 def result_warnings(metrics: dict[str, Any]) -> list[str]:
     """Warnings about a finished capture (shown by the CLI and in the report)."""
+    said = []
+    rate = metrics.get("sample_rate")
+    if rate is not None and (wrong := rate_warning(int(rate))):
+        said.append(wrong)
     esr = metrics.get("val_esr")
     if esr is not None and not (esr <= 1.0):
-        return [f"held-out ESR {esr:.3f} is above 1: the pack does worse than outputting silence, so something "
-                "is wrong with the data (output not a recording of this input, misaligned, or a different "
-                "take); check the recordings"]
-    return []
+        said.append(f"held-out ESR {esr:.3f} is above 1: the pack does worse than outputting silence, so something "
+                    "is wrong with the data (output not a recording of this input, misaligned, or a different "
+                    "take); check the recordings")
+    return said
 
 
 def _default_name(data: str | Path | None, input: str | Path | None) -> str:
