@@ -115,7 +115,7 @@ def train(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for warning in result.warnings:
         print(f"warning: {warning}")
-    warning = busy_warning(m.get("others_cores"), m["steps"])
+    warning = busy_warning(m.get("others_cores"), m["steps"], getattr(args, "max_steps", None))
     if warning:
         print(f"warning: {warning}")
     if result.report:

@@ -60,3 +60,11 @@ def test_a_busy_neighbour_process_is_seen():
 def test_the_busy_warning_counts_one_step_in_the_singular() -> None:
     from trainer.cpuwatch import busy_warning
     assert "(1 step)" in busy_warning(5.0, 1) and "(3 steps)" in busy_warning(5.0, 3)
+
+
+def test_a_run_that_reached_its_step_limit_is_not_told_to_give_it_more_minutes() -> None:
+    """--max-steps N runs N steps however busy the machine: a busy machine only made it slower."""
+    from trainer.cpuwatch import busy_warning
+    text = busy_warning(1.4, 40, step_limit=40)
+    assert text is not None and "all 40 steps" in text and "--minutes" not in text
+    assert "--minutes" in busy_warning(1.4, 30, step_limit=40)     # cut short by the time budget: more time helps

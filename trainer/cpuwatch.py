@@ -43,11 +43,15 @@ class CpuWatch:
         return max(0.0, (busy - self._busy0 - (time.process_time() - self._mine0)) / wall)
 
 
-def busy_warning(others: float | None, steps: int) -> str | None:
-    """A sentence for the user when other programs took ``BUSY_CORES`` or more, else None."""
+def busy_warning(others: float | None, steps: int, step_limit: int | None = None) -> str | None:
+    """A sentence for the user when other programs took ``BUSY_CORES`` or more, else None.  ``step_limit``: the
+    run's --max-steps; a run that reached it got all its steps, so the others only made it take longer."""
     if others is None or others < BUSY_CORES:
         return None
     cores = os.cpu_count() or 1
-    return (f"other programs used {others:.1f} of this machine's {cores} CPU cores on average while this "
-            f"trained ({steps} step{'' if steps == 1 else 's'}); training runs for a fixed time, so on an idle machine it gets more "
+    used = (f"other programs used {others:.1f} of this machine's {cores} CPU cores on average while this "
+            f"trained ({steps} step{'' if steps == 1 else 's'})")
+    if step_limit is not None and steps >= step_limit:
+        return f"{used}; it ran all {step_limit} steps it was given, so they only made it take longer"
+    return (f"{used}; training runs for a fixed time, so on an idle machine it gets more "
             f"steps and usually a better model - close them or give it more --minutes")

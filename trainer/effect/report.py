@@ -101,7 +101,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
     for p in data.pairs:
         lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | "
                      f"{metrics['val_esr_per_pair'][p.name]:.5f} |")
-    busy = busy_warning(metrics.get("others_cores"), metrics["steps"])
+    busy = busy_warning(metrics.get("others_cores"), metrics["steps"], config.get("max_steps"))
     lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []),
               *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
               "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
