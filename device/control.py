@@ -147,3 +147,17 @@ class Control(Protocol):
     def send(self, message: dict[str, Any]) -> None: ...
 
     def status(self) -> dict[str, Any]: ...
+
+
+def slot_warnings(status: dict[str, Any]) -> list[str]:
+    """The warnings of the slots in ``status["active"]`` (each slot's ``warnings``, oldest first: e.g. the
+    sampler's "long20min.wav is 20:00 long: the sampler plays only its first 60 s"), slot after slot, each text
+    once; [] when the status has none or is malformed."""
+    out: list[str] = []
+    active = status.get("active")
+    for info in active.values() if isinstance(active, dict) else ():
+        words = info.get("warnings") if isinstance(info, dict) else None
+        for text in words if isinstance(words, list) else ():
+            if isinstance(text, str) and text and text not in out:
+                out.append(text)
+    return out

@@ -190,7 +190,8 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
     ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new warning of
     the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler plays
     only its first 60 s"), once per text.  Returns what stops the thread."""
-    from hatbox.cmd_remote import engine_warnings, safe_text
+    from device.control import slot_warnings
+    from hatbox.cmd_remote import safe_text
     stop, lock = threading.Event(), threading.Lock()
     said: dict[str, Any] = {"cut": False, "warned": set()}
 
@@ -201,7 +202,7 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
                 said["cut"] = True
                 print(f"warning: {problem}; the box plays on, the rest of this run is not recorded",
                       file=sys.stderr, flush=True)
-            for text in engine_warnings(status):
+            for text in slot_warnings(status):
                 if text not in said["warned"]:
                     said["warned"].add(text)
                     print(f"warning: {safe_text(text)}", file=sys.stderr, flush=True)

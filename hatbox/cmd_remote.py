@@ -502,21 +502,8 @@ def _delete_library(client: Any, lid: str, yes: bool) -> int:
     return 0
 
 
-def engine_warnings(engine: dict[str, Any]) -> list[str]:
-    """The warnings the engine status's active slots carry (``active[slot]["warnings"]``, device/control.py:
-    e.g. the sampler's "long20min.wav is 20:00 long: the sampler plays only its first 60 s"), slot after
-    slot, oldest first, each text once."""
-    out: list[str] = []
-    active = engine.get("active")
-    for info in active.values() if isinstance(active, dict) else ():
-        words = info.get("warnings") if isinstance(info, dict) else None
-        for text in words if isinstance(words, list) else ():
-            if isinstance(text, str) and text and text not in out:
-                out.append(text)
-    return out
-
-
 def status(args: argparse.Namespace) -> int:
+    from device.control import slot_warnings
     with _client(*target(args)) as c:
         s = _call(c, "GET", "/status")
     if args.json:
@@ -528,7 +515,7 @@ def status(args: argparse.Namespace) -> int:
     eng = s["engine"]
     print(f"  engine: load {eng.get('load_mean', 0):.0%}, xruns {eng.get('xruns', '?')}"
           + (f" ({eng['error']})" if "error" in eng else ""))
-    for text in engine_warnings(eng):
+    for text in slot_warnings(eng):
         print(f"  warning: {safe_text(text)}")
     print(f"  {len(s['packs'])} packs installed, {s['libraries']} libraries, "
           f"{s['disk']['free_bytes'] / 2**30:.1f} GiB free")

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
+
 FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
     "nonfinite": ("was not a number (NaN/inf)", "NaN/inf output"),
     "runaway": ("ran away (far too loud)", "runaway level"),
@@ -182,19 +184,6 @@ class RecordingNotices:
 # the sampler's warning for a file longer than it decodes (device/audio/sampler.py SamplerSource._decode)
 _SAMPLER_CUT = re.compile(r"^(?P<name>.+) is (?P<length>[0-9:]+) long: "
                           r"the sampler plays only its first (?P<head>\S+) s$")
-
-
-def slot_warnings(status: dict[str, Any]) -> list[str]:
-    """The warnings of the slots in ``status["active"]`` (each slot's ``warnings``, oldest first),
-    slot after slot, each text once; [] when the status has none."""
-    out: list[str] = []
-    active = status.get("active")
-    for info in active.values() if isinstance(active, dict) else ():
-        words = info.get("warnings") if isinstance(info, dict) else None
-        for text in words if isinstance(words, list) else []:
-            if isinstance(text, str) and text and text not in out:
-                out.append(text)
-    return out
 
 
 def cut_sample(text: str) -> str | None:
