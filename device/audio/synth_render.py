@@ -1,0 +1,192 @@
+"""Offline playing (hatbox play): a MIDI file -> control messages with sample times, and a
+SynthSource driven through them the way the engine drives it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, SUSTAIN_CC
+from export.manifest import RATE_RANGE
+from export.pack import Pack
+from hatbox.errors import HatboxError
+
+if TYPE_CHECKING:
+    from device.audio.synth import SynthSource
+
+XYPath = list[tuple[float, float, float]]     # (time s, x, y), sorted by time
+
+
+MAX_TAIL_S = 60.0
+
+
+def midi_events(path: str, rate: int) -> list[tuple[int, dict[str, Any]]]:
+    """A MIDI file -> [(sample time, control message)] (all channels merged)."""
+    return _read_midi(path, rate)[0]
+
+
+def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], int]:
+    """(events, the file's end in samples: its last message, meta messages included).  Formats 0 and 1;
+    metrical timing (ticks per beat, following tempo changes) or SMPTE timing (frames per second x
+    ticks per frame, tempo changes ignored as the standard says)."""
+    import os
+
+    import mido
+    if not os.path.isfile(path):
+        raise HatboxError(f"cannot read MIDI file {path}: " + ("it is a folder" if os.path.isdir(path)
+                                                               else "no such file"))
+    try:
+        mid = mido.MidiFile(path)
+    except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
+        raise _unreadable(path, exc) from None
+    _check_midi_header(path, mid.type, mid.ticks_per_beat)
+    try:
+        events, t = [], 0.0
+        for t, m in _timed_messages(mid):
+            msg = _control_of(m)
+            if msg is not None:
+                events.append((int(round(t * rate)), msg))
+    except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
+        raise _unreadable(path, exc) from None
+    return events, int(round(t * rate))
+
+
+def _unreadable(path: str, exc: Exception) -> HatboxError:
+    """The error for a file mido could not read (``exc``), in words."""
+    import os
+    why = str(exc).strip()
+    if not why:
+        why = "empty file" if os.path.getsize(path) == 0 else f"truncated or malformed file ({type(exc).__name__})"
+    return HatboxError(f"cannot read MIDI file {path}: {why}", hint="is it a standard MIDI file (.mid)?")
+
+
+SMPTE_FPS = {24: 24.0, 25: 25.0, 29: 30000 / 1001, 30: 30.0}   # header byte -> frames per second (29: 29.97 drop)
+
+
+def _check_midi_header(path: str, kind: int, division: int) -> None:
+    """HatboxError for a MIDI file whose timing cannot be played: format 2 (independent patterns,
+    no common timeline) or an SMPTE division with a frame rate the standard does not define.
+    ``division`` is the header's 16 bits, as read signed or unsigned."""
+    division &= 0xFFFF
+    if kind == 2:
+        raise HatboxError(f"cannot play MIDI file {path}: it is a format 2 file (independent patterns), "
+                          "which is not supported", hint="save it as a format 0 or format 1 MIDI file")
+    if division & 0x8000:
+        fps, per_frame = 256 - (division >> 8), division & 0xFF
+        if fps not in SMPTE_FPS or per_frame == 0:
+            raise HatboxError(f"cannot play MIDI file {path}: its SMPTE timing ({fps} frames/s x {per_frame} "
+                              "ticks/frame) is not valid (frame rates: 24, 25, 29.97, 30)",
+                              hint="save it with ticks per beat (metrical timing)")
+    elif division == 0:
+        raise HatboxError(f"cannot play MIDI file {path}: its header gives 0 ticks per beat",
+                          hint="is it a standard MIDI file (.mid)?")
+
+
+def _timed_messages(mid: Any) -> Any:
+    """Yield (seconds from the start, message) for every message of a format 0/1 ``mid``, in order."""
+    import mido
+    division = mid.ticks_per_beat & 0xFFFF      # mido reads the header's division as a signed short
+    if not division & 0x8000:                  # metrical: mido follows the tempo map
+        t = 0.0
+        for m in mid:
+            t += m.time
+            yield t, m
+        return
+    seconds_per_tick = 1.0 / (SMPTE_FPS[256 - (division >> 8)] * (division & 0xFF))
+    ticks = 0
+    for m in mido.merge_tracks(mid.tracks):    # delta times in ticks; tempo does not apply
+        ticks += m.time
+        yield ticks * seconds_per_tick, m
+
+
+def _control_of(m: Any) -> dict[str, Any] | None:
+    """A mido message -> the control message the live path (device/midi.py) sends for it, or None.
+    CC 123 (all notes off) releases every note; CC 120 (all sound off) is a panic."""
+    if m.type == "note_on":
+        return {"op": "note_on", "note": m.note, "velocity": m.velocity}
+    if m.type == "note_off":
+        return {"op": "note_off", "note": m.note}
+    if m.type == "pitchwheel":
+        return {"op": "bend", "value": m.pitch / 8192.0}
+    if m.type == "control_change" and m.control == SUSTAIN_CC:
+        return {"op": "sustain", "on": m.value >= 64}
+    if m.type == "control_change" and m.control == ALL_NOTES_OFF:
+        return {"op": "all_notes_off"}
+    if m.type == "control_change" and m.control == ALL_SOUND_OFF:
+        return {"op": "panic"}
+    return None
+
+
+def xy_events(path: XYPath, rate: int, end: int, step_s: float = 0.01) -> list[tuple[int, dict[str, Any]]]:
+    """Pad positions interpolated along ``path`` every ``step_s`` seconds up to sample ``end``."""
+    if len(path) == 1:
+        return [(0, {"op": "xy", "x": path[0][1], "y": path[0][2]})]
+    ts, xs, ys = (np.array(c, np.float64) for c in zip(*path))
+    times = np.arange(0.0, end / rate, step_s)
+    return [(int(round(t * rate)), {"op": "xy", "x": float(np.interp(t, ts, xs)), "y": float(np.interp(t, ts, ys))})
+            for t in times]
+
+
+def _check_render_options(rate: Any, block: Any, tail_s: Any) -> None:
+    """HatboxError for an offline render option out of range (before any work)."""
+    lo, hi = RATE_RANGE
+    if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or not lo <= rate <= hi:
+        raise HatboxError(f"rate {rate!r} Hz is not supported: give {lo}..{hi}")
+    if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise HatboxError(f"block must be a whole number of samples >= 1, got {block!r}")
+    if isinstance(tail_s, bool) or not isinstance(tail_s, (int, float)) or not 0 <= tail_s <= MAX_TAIL_S:
+        raise HatboxError(f"tail must be a number of seconds within 0..{MAX_TAIL_S:g}, got {tail_s!r}")
+
+
+def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]], total: int,
+                  block: int = 128) -> np.ndarray:
+    """Drive ``source`` like the engine: blocks of ``block`` samples, each message delivered before the
+    block that contains its time (blocks are split at message times).  Returns [total] float32."""
+    if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise HatboxError(f"block must be a whole number of samples >= 1, got {block!r}")
+    out = np.zeros(max(0, int(total)), np.float32)
+    total = len(out)
+    events = sorted(events, key=lambda e: e[0])
+    k, pos = 0, 0
+    while pos < total:
+        while k < len(events) and events[k][0] <= pos:
+            source.handle(events[k][1])
+            k += 1
+        stop = min(pos + block, total, events[k][0] if k < len(events) else total)
+        source.render(out[pos:stop])
+        pos = stop
+    return out
+
+
+def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, corners: list[str] | None = None,
+                xy: XYPath | None = None, tail_s: float = 1.0) -> np.ndarray:
+    """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32.
+
+    At the end of the file every note is released (sustain pedal up too), then ``tail_s`` seconds
+    follow; if the notes are still fading then, the render goes on until they are silent (at most
+    the envelope's release time longer), so the file never ends in a click."""
+    _check_render_options(rate, block, tail_s)
+    notes, end = _read_midi(midi, rate)
+    if not any(m["op"] == "note_on" and int(m["velocity"]) > 0 for _, m in notes):
+        raise HatboxError(f"{midi} holds no notes")
+    from device.audio.synth import SynthSource     # here, not at the top: synth.py imports this module
+    src = SynthSource(pack, rate)
+    end = max(end, notes[-1][0])
+    release = [(end, {"op": "sustain", "on": False}), (end, {"op": "all_notes_off"})]
+    total = max(1, end + int(round(tail_s * rate)))
+    events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes + release
+    events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
+    out = render_events(src, events, total, block)
+    for _, msg in sorted((e for e in events if e[0] >= total), key=lambda e: e[0]):
+        src.handle(msg)                                  # the release, when tail_s is 0
+    more, done, limit = [out], 0, int((float(src.env_cfg["release"]) + 0.1) * rate) + 2 * src.hop
+    while src.active_voices and done < limit:            # still fading: go on until every voice is silent
+        more.append(np.zeros(min(block, limit - done), np.float32))
+        src.render(more[-1])
+        done += len(more[-1])
+    out = np.concatenate(more) if len(more) > 1 else out
+    if src.active_voices:                                # cannot happen with the envelope's own release
+        n = min(len(out), 2 * src.hop)
+        out[-n:] *= np.linspace(1.0, 0.0, n, dtype=np.float32)
+    return out
