@@ -19,14 +19,14 @@ not play (NaN samples, float samples at integer scale).  An MP3 whose length lib
 VBR stream without a Xing/Info header) or cannot check (free format) is kept with a warning.
 Anything unforeseen while unpacking one member rejects that member; anywhere else it refuses the
 archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a file by its path
-inside the archive, never by where the box keeps it.
+inside the archive, never by where the box keeps it.  The per-file rules (names, paths, audio) live in
+:mod:`device.library.member_checks` and are re-exported here.
 
 Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
 from __future__ import annotations
 
 import errno
-import math
 import os
 import shutil
 import stat
@@ -34,43 +34,22 @@ import tarfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Callable, Iterator
 
-from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
-                                    hidden_name, mp3_frames, mp3_length_header, wav_header_problem)
+from device.audio.audiofile import hidden_name
+from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
+    ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
+    OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive,
+    library_name_problem, safe_relpath)
 from hatbox.errors import HatboxError
-from hatbox.text import display_name, is_safe_text
+from hatbox.text import display_name
 
-AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
-# what the box unpacks as a library (longest first: ".tar.gz" before ".gz"), and other archive kinds that a
-# library's files may be but that are never unpacked inside one
-ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar")
-_NESTED_ARCHIVE_SUFFIXES = (*ARCHIVE_SUFFIXES, ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
-NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into the folder first"
-# audio formats libsndfile does not read: refused with what to convert them to
-OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
-                        ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra", ".mid", ".midi")
-_SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
 # what a full disk's answer says to do: the laptop commands that list and delete libraries and packs
 NO_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one "
                 "(or hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one); "
                 "then send it again")
-LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
-_CHUNK = 1 << 16
-
-
-def library_name_problem(name: str) -> str:
-    """Why ``name`` cannot be a library's name on the box ("" if it can): the rule ``POST /libraries``
-    applies, checked on the laptop too before a byte is packed or sent."""
-    if len(name) > LIBRARY_NAME_MAX_CHARS:
-        return f"a library name is at most {LIBRARY_NAME_MAX_CHARS} characters (this one has {len(name)})"
-    return ""
-
-
-def is_nested_archive(name: str) -> bool:
-    """Whether a file name (any case) ends like an archive or a compressed file (``x.tar.gz``, ``kit.zip``)."""
-    return name.lower().endswith(_NESTED_ARCHIVE_SUFFIXES)
+_CHUNK = 1 << 16                          # bytes copied at a time
 
 
 class ArchiveError(HatboxError):
@@ -158,8 +137,6 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
     return "file"
 
 
-_NOT_UTF8 = "unsafe path: the name is not valid UTF-8"
-
 
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
     return [Entry(i.filename, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
@@ -201,43 +178,7 @@ def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
                            f"(limit {limits.max_ratio:.0f}): refusing a possible archive bomb")
 
 
-# --------------------------------------------------------------------------- paths
-def safe_relpath(name: str) -> PurePosixPath | str:
-    """A safe relative path for a member name, or the reason it is unsafe.
-
-    No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates,
-    separators, unassigned code points); any script, space or joiner is fine."""
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
-        return _NOT_UTF8
-    if not name or not is_safe_text(name):
-        return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
-    if "\\" in name:
-        return "unsafe path: contains a backslash"
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return "unsafe path: absolute"
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
-        return "unsafe path: goes outside the library (..)"
-    if not parts or len(name) > 1024 or any(len(p.encode()) > 255 for p in parts):
-        return "unsafe path: empty or too long"
-    return PurePosixPath(*parts)
-
-
-def is_metadata(rel: PurePosixPath) -> bool:
-    """Whether ``rel`` is a hidden file or lies in a hidden folder (``.DS_Store``, AppleDouble ``._kick.wav``,
-    ``__MACOSX/``, ``.git/``: :func:`hidden_name`, as the library scan and ``hatbox push-library`` skip them)
-    or is one of Windows Explorer's files (``Thumbs.db``, ``desktop.ini``)."""
-    return any(hidden_name(p) for p in rel.parts) or rel.name.lower() in _SYSTEM_FILES
-
-
-def _format_problem(suffix: str) -> str:
-    """Why a file ending in ``suffix`` is not unpacked: an audio format the box does not read says what to do."""
-    if suffix.lower() in OTHER_AUDIO_SUFFIXES:
-        return (f"an audio format the box does not read ({suffix}): convert it to WAV or FLAC "
-                f"(the box reads {' '.join(AUDIO_EXTENSIONS)})")
-    return f"not an audio file ({suffix or 'no extension'})"
-
-
+# ----------------------------------------------------------------------- prechecks
 def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
     """Why ``e`` is refused before reading a byte of it ("" if it may be extracted)."""
     if isinstance(rel, str):
@@ -249,7 +190,7 @@ def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
     if rel.suffix.lower() not in limits.extensions:
         if is_nested_archive(rel.name):
             return NESTED_ARCHIVE
-        return _format_problem(rel.suffix)
+        return format_problem(rel.suffix)
     if e.encrypted:
         return "encrypted archive members are not supported"
     if e.size > limits.max_file_bytes:
@@ -299,111 +240,6 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
             out.write(chunk)
     return "" if n == declared else f"holds {n} bytes, the archive declares {declared}"
 
-
-# --------------------------------------------------------------------------- audio
-def _decoded_frames(f: Any) -> tuple[int, float]:
-    """(the frames libsndfile really decodes from the soundfile.SoundFile ``f``, block by block, and the
-    largest |sample| among them, linear: NaN when one is NaN, inf when one is infinite).
-    ``SoundFile.blocks`` yields whole blocks even where a read falls short, so it cannot count them."""
-    import numpy as np
-
-    buf = np.empty((_CHUNK, f.channels), np.float32)
-    got, peak = 0, 0.0
-    while True:
-        n = len(f.read(_CHUNK, dtype="float32", always_2d=True, out=buf))
-        if n:
-            peak = float(np.maximum(peak, np.max(np.abs(buf[:n]))))     # np.maximum keeps a NaN, max() would not
-        got += n
-        if n < _CHUNK:
-            return got, peak
-
-
-MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
-
-
-def audio_problem(path: Path) -> tuple[str, int, int, int]:
-    """(reason or "", frames, rate, channels) after decoding the whole file in blocks.
-
-    What the box would not play is refused here as the sampler would refuse it: NaN or infinite samples,
-    and float samples at integer scale (:func:`device.audio.audiofile.float_peak_problem`).  An MP3's frame
-    count from libsndfile is the Xing/Info header's (:func:`device.audio.audiofile.mp3_length_header`): an MP3
-    with one that decodes more than :data:`MP3_SLACK_FRAMES` frames short of it is cut short (a download
-    that did not finish) and refused.  Without one the count is a guess, and a free-format MP3 (one
-    :func:`device.audio.audiofile.mp3_frames` cannot follow) cannot be checked: neither is held against the
-    file (:func:`audio_warning` says what the box plays of it)."""
-    import soundfile as sf
-
-    empty = empty_file_problem(path)
-    if empty:
-        return empty, 0, 0, 0
-    if path.suffix.lower() == ".wav":
-        lie = wav_header_problem(path)
-        if lie:
-            cut = ": the file is cut short (copy or export it again)" if lie.startswith("WAV header claims") else ""
-            return lie + cut, 0, 0, 0
-    try:
-        with sf.SoundFile(str(path)) as f:
-            declared, rate, ch = f.frames, f.samplerate, f.channels
-            got, peak = _decoded_frames(f)
-    except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
-        return f"undecodable audio ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})", 0, 0, 0
-    if got == 0:
-        return "no audio in the file", 0, rate, ch
-    if not math.isfinite(peak):
-        return "contains NaN or infinite samples: it is not audio the box can play", got, rate, ch
-    loud = float_peak_problem(peak)
-    if loud:
-        return f"{loud}; {FLOAT_PEAK_HINT.format(name=path.name)}", got, rate, ch
-    if got != declared:
-        if path.suffix.lower() != ".mp3":
-            return f"decodes to {got} frames but its header says {declared}", got, rate, ch
-        if got + MP3_SLACK_FRAMES * 1152 < declared and mp3_length_header(path):
-            return (f"cut short: its Xing/Info header says {declared / rate:.1f} s of audio but only "
-                    f"{got / rate:.1f} s decode (a download or copy that did not finish?); copy or export it "
-                    "again"), got, rate, ch
-    return "", got, rate, ch
-
-
-def audio_warning(path: Path, frames: int, rate: int) -> str:
-    """What to know about a file that was accepted ("" if nothing): an MP3 whose ``frames`` decoded (at
-    ``rate`` Hz) fall short of the frames the file holds, counted header by header
-    (:func:`device.audio.audiofile.mp3_frames`): libsndfile guessed its length from the first frame's
-    bitrate (a VBR stream without a Xing/Info header), or took it from a Xing/Info header that counts only
-    part of the file (MP3s joined end to end), and the box plays it cut short.  A free-format MP3, whose
-    frames cannot be counted (or only up to junk), is flagged where what decodes differs from the length
-    libsndfile reports."""
-    if path.suffix.lower() != ".mp3" or rate <= 0:
-        return ""
-    counted = mp3_frames(path)
-    if counted is None:
-        return _unchecked_mp3_warning(path, frames, rate)
-    held, whole = counted
-    if frames + MP3_SLACK_FRAMES * 1152 >= held:
-        return "" if whole else _unchecked_mp3_warning(path, frames, rate)    # a count stopped by junk: a lower bound
-    plays = f"plays {frames / rate:.1f} s of the {'' if whole else 'at least '}{held / rate:.1f} s it holds: "
-    if mp3_length_header(path):
-        return (plays + "its Xing/Info header counts only the first part (MP3s joined end to end?); encode it "
-                "again in one piece or convert it to WAV or FLAC")
-    return (plays + "a variable-bitrate MP3 without a Xing/Info header, whose length the decoder guesses from its "
-            "first frame; encode it again with a header (any current encoder writes one) or convert it to WAV or FLAC")
-
-
-def _unchecked_mp3_warning(path: Path, frames: int, rate: int) -> str:
-    """The warning for an MP3 whose frames :func:`device.audio.audiofile.mp3_frames` cannot count (free
-    format, not Layer III) or count only up to junk in the middle (damaged, or a free-format stream where a
-    stray sync looked like a frame) when the ``frames`` that decode differ from the length libsndfile
-    reports by more than :data:`MP3_SLACK_FRAMES` frames ("" otherwise)."""
-    import soundfile as sf
-
-    try:
-        declared = sf.info(str(path)).frames
-    except Exception:  # noqa: BLE001 - it decoded a moment ago; a file that no longer opens has nothing to add
-        return ""
-    if abs(frames - declared) <= MP3_SLACK_FRAMES * 1152:
-        return ""
-    return (f"plays {frames / rate:.1f} s where the decoder first reckoned {declared / rate:.1f} s: an MP3 whose "
-            "length cannot be checked (free format, not Layer III, or damaged), so part of it may be missing; "
-            "convert it to WAV or FLAC")
 
 
 # ----------------------------------------------------------------------- unpacking

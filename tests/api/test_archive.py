@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from device.library.archive import (ArchiveError, Limits, pack_directory, safe_relpath, unpack_archive,
-                                    wav_header_problem)
+from device.audio.audiofile import wav_header_problem
+from device.library.archive import ArchiveError, Limits, pack_directory, safe_relpath, unpack_archive
 from tests.api.conftest import wav_bytes
 
 

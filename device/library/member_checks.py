@@ -1,0 +1,197 @@
+"""Per-file checks on a sample library's members: what a library's file may be called and hold.
+
+The rules both sides share: which suffixes the box unpacks as audio (:data:`AUDIO_EXTENSIONS`) or as a
+library (:data:`ARCHIVE_SUFFIXES`), a library's name (:func:`library_name_problem`), whether a member's
+path is safe (:func:`safe_relpath`: not absolute, no ``..``, drive letters, backslashes, control or other
+non-printable characters, names that are not UTF-8), whether it is hidden or operating-system metadata
+(:func:`is_metadata`), and why a non-audio file is not unpacked (:func:`format_problem`; an archive inside
+the archive is not: :func:`is_nested_archive`).  Then, once a member is unpacked, its audio
+(:func:`audio_problem`): WAVs whose header claims more audio than the file holds, audio that does not
+decode to the end (an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler
+would not play (NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges
+(a VBR stream without a Xing/Info header) or cannot check (free format) is kept with a warning
+(:func:`audio_warning`).  :mod:`device.library.archive` applies them while unpacking.
+
+``frames`` are sample frames; ``rate`` Hz.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
+                                    hidden_name, mp3_frames, mp3_length_header, wav_header_problem)
+from hatbox.text import is_safe_text
+
+AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
+# what the box unpacks as a library (longest first: ".tar.gz" before ".gz"), and other archive kinds that a
+# library's files may be but that are never unpacked inside one
+ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", ".zip", ".tar")
+_NESTED_ARCHIVE_SUFFIXES = (*ARCHIVE_SUFFIXES, ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
+NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into the folder first"
+# audio formats libsndfile does not read: refused with what to convert them to
+OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
+                        ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra", ".mid", ".midi")
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
+LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
+_BLOCK = 1 << 16                          # sample frames decoded at a time
+
+
+def library_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a library's name on the box ("" if it can): the rule ``POST /libraries``
+    applies, checked on the laptop too before a byte is packed or sent."""
+    if len(name) > LIBRARY_NAME_MAX_CHARS:
+        return f"a library name is at most {LIBRARY_NAME_MAX_CHARS} characters (this one has {len(name)})"
+    return ""
+
+
+def is_nested_archive(name: str) -> bool:
+    """Whether a file name (any case) ends like an archive or a compressed file (``x.tar.gz``, ``kit.zip``)."""
+    return name.lower().endswith(_NESTED_ARCHIVE_SUFFIXES)
+
+
+# --------------------------------------------------------------------------- paths
+_NOT_UTF8 = "unsafe path: the name is not valid UTF-8"
+
+
+def safe_relpath(name: str) -> PurePosixPath | str:
+    """A safe relative path for a member name, or the reason it is unsafe.
+
+    No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates,
+    separators, unassigned code points); any script, space or joiner is fine."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return _NOT_UTF8
+    if not name or not is_safe_text(name):
+        return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
+    if "\\" in name:
+        return "unsafe path: contains a backslash"
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "unsafe path: absolute"
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return "unsafe path: goes outside the library (..)"
+    if not parts or len(name) > 1024 or any(len(p.encode()) > 255 for p in parts):
+        return "unsafe path: empty or too long"
+    return PurePosixPath(*parts)
+
+
+def is_metadata(rel: PurePosixPath) -> bool:
+    """Whether ``rel`` is a hidden file or lies in a hidden folder (``.DS_Store``, AppleDouble ``._kick.wav``,
+    ``__MACOSX/``, ``.git/``: :func:`hidden_name`, as the library scan and ``hatbox push-library`` skip them)
+    or is one of Windows Explorer's files (``Thumbs.db``, ``desktop.ini``)."""
+    return any(hidden_name(p) for p in rel.parts) or rel.name.lower() in _SYSTEM_FILES
+
+
+def format_problem(suffix: str) -> str:
+    """Why a file ending in ``suffix`` is not unpacked: an audio format the box does not read says what to do."""
+    if suffix.lower() in OTHER_AUDIO_SUFFIXES:
+        return (f"an audio format the box does not read ({suffix}): convert it to WAV or FLAC "
+                f"(the box reads {' '.join(AUDIO_EXTENSIONS)})")
+    return f"not an audio file ({suffix or 'no extension'})"
+
+
+# --------------------------------------------------------------------------- audio
+def _decoded_frames(f: Any) -> tuple[int, float]:
+    """(the frames libsndfile really decodes from the soundfile.SoundFile ``f``, block by block, and the
+    largest |sample| among them, linear: NaN when one is NaN, inf when one is infinite).
+    ``SoundFile.blocks`` yields whole blocks even where a read falls short, so it cannot count them."""
+    import numpy as np
+
+    buf = np.empty((_BLOCK, f.channels), np.float32)
+    got, peak = 0, 0.0
+    while True:
+        n = len(f.read(_BLOCK, dtype="float32", always_2d=True, out=buf))
+        if n:
+            peak = float(np.maximum(peak, np.max(np.abs(buf[:n]))))     # np.maximum keeps a NaN, max() would not
+        got += n
+        if n < _BLOCK:
+            return got, peak
+
+
+MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
+
+
+def audio_problem(path: Path) -> tuple[str, int, int, int]:
+    """(reason or "", frames, rate, channels) after decoding the whole file in blocks.
+
+    What the box would not play is refused here as the sampler would refuse it: NaN or infinite samples,
+    and float samples at integer scale (:func:`device.audio.audiofile.float_peak_problem`).  An MP3's frame
+    count from libsndfile is the Xing/Info header's (:func:`device.audio.audiofile.mp3_length_header`): an MP3
+    with one that decodes more than :data:`MP3_SLACK_FRAMES` frames short of it is cut short (a download
+    that did not finish) and refused.  Without one the count is a guess, and a free-format MP3 (one
+    :func:`device.audio.audiofile.mp3_frames` cannot follow) cannot be checked: neither is held against the
+    file (:func:`audio_warning` says what the box plays of it)."""
+    import soundfile as sf
+
+    empty = empty_file_problem(path)
+    if empty:
+        return empty, 0, 0, 0
+    if path.suffix.lower() == ".wav":
+        lie = wav_header_problem(path)
+        if lie:
+            cut = ": the file is cut short (copy or export it again)" if lie.startswith("WAV header claims") else ""
+            return lie + cut, 0, 0, 0
+    try:
+        with sf.SoundFile(str(path)) as f:
+            declared, rate, ch = f.frames, f.samplerate, f.channels
+            got, peak = _decoded_frames(f)
+    except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
+        return f"undecodable audio ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})", 0, 0, 0
+    if got == 0:
+        return "no audio in the file", 0, rate, ch
+    if not math.isfinite(peak):
+        return "contains NaN or infinite samples: it is not audio the box can play", got, rate, ch
+    loud = float_peak_problem(peak)
+    if loud:
+        return f"{loud}; {FLOAT_PEAK_HINT.format(name=path.name)}", got, rate, ch
+    if got != declared:
+        if path.suffix.lower() != ".mp3":
+            return f"decodes to {got} frames but its header says {declared}", got, rate, ch
+        if got + MP3_SLACK_FRAMES * 1152 < declared and mp3_length_header(path):
+            return (f"cut short: its Xing/Info header says {declared / rate:.1f} s of audio but only "
+                    f"{got / rate:.1f} s decode (a download or copy that did not finish?); copy or export it "
+                    "again"), got, rate, ch
+    return "", got, rate, ch
+
+
+def audio_warning(path: Path, frames: int, rate: int) -> str:
+    """What to know about a file that was accepted ("" if nothing): an MP3 whose ``frames`` decoded (at
+    ``rate`` Hz) fall short of the frames the file holds, counted header by header
+    (:func:`device.audio.audiofile.mp3_frames`): libsndfile guessed its length from the first frame's
+    bitrate (a VBR stream without a Xing/Info header), or took it from a Xing/Info header that counts only
+    part of the file (MP3s joined end to end), and the box plays it cut short.  A free-format MP3, whose
+    frames cannot be counted (or only up to junk), is flagged where what decodes differs from the length
+    libsndfile reports."""
+    if path.suffix.lower() != ".mp3" or rate <= 0:
+        return ""
+    counted = mp3_frames(path)
+    if counted is None:
+        return _unchecked_mp3_warning(path, frames, rate)
+    held, whole = counted
+    if frames + MP3_SLACK_FRAMES * 1152 >= held:
+        return "" if whole else _unchecked_mp3_warning(path, frames, rate)    # a count stopped by junk: a lower bound
+    plays = f"plays {frames / rate:.1f} s of the {'' if whole else 'at least '}{held / rate:.1f} s it holds: "
+    if mp3_length_header(path):
+        return (plays + "its Xing/Info header counts only the first part (MP3s joined end to end?); encode it "
+                "again in one piece or convert it to WAV or FLAC")
+    return (plays + "a variable-bitrate MP3 without a Xing/Info header, whose length the decoder guesses from its "
+            "first frame; encode it again with a header (any current encoder writes one) or convert it to WAV or FLAC")
+
+
+def _unchecked_mp3_warning(path: Path, frames: int, rate: int) -> str:
+    """The warning for an MP3 whose frames :func:`device.audio.audiofile.mp3_frames` cannot count (free
+    format, not Layer III) or count only up to junk in the middle (damaged, or a free-format stream where a
+    stray sync looked like a frame) when the ``frames`` that decode differ from the length libsndfile
+    reports by more than :data:`MP3_SLACK_FRAMES` frames ("" otherwise)."""
+    import soundfile as sf
+
+    try:
+        declared = sf.info(str(path)).frames
+    except Exception:  # noqa: BLE001 - it decoded a moment ago; a file that no longer opens has nothing to add
+        return ""
+    if abs(frames - declared) <= MP3_SLACK_FRAMES * 1152:
+        return ""
+    return (f"plays {frames / rate:.1f} s where the decoder first reckoned {declared / rate:.1f} s: an MP3 whose "
+            "length cannot be checked (free format, not Layer III, or damaged), so part of it may be missing; "
+            "convert it to WAV or FLAC")
