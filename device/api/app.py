@@ -2,7 +2,7 @@
 
 Build it with :func:`create_app` (``store_dir``, the engine's ``Control``, an
 :class:`ApiConfig`); serve it with device/api/server.py.  Every route but ``/health`` and
-``/pair`` needs ``Authorization: Bearer <token>``.  Errors are always an :class:`ErrorBody`.
+``/pair`` needs ``Authorization: Bearer <token>``.  Errors are always an :class:`ErrorBody` (device/api/errors.py).
 No route opens the owner window that ends a pairing pause (device/api/auth.py): that is the
 panel's button, physical presence only; whoever starts the panel beside the API hands it
 ``app.state.box.pairing`` in-process.  Uploads are raw request bodies
@@ -30,14 +30,13 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from fastapi import Depends, FastAPI, Query, Request, Security
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
+from device.api.errors import ApiError, _errors, _from_hatbox, _handlers, _no_room, _too_large, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
 from device.control import Control
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace, is_disk_full
@@ -66,18 +65,6 @@ class ApiConfig:
     tagger: Tagger = default_tagger
     library_limits: Limits = field(default_factory=Limits)
     validate_nice: int = 10                      # validation yields the CPU to the audio engine
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, error: str, message: str, check: str | None = None,
-                 hint: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.headers = status, headers
-        self.body = M.ErrorBody(error=error, message=message, check=check, hint=hint)
-
-
-def _from_hatbox(status: int, error: str, exc: HatboxError) -> ApiError:
-    return ApiError(status, error, Exception.__str__(exc), getattr(exc, "check", None), exc.hint)
 
 
 class Box:
@@ -163,12 +150,6 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
         raise _unauthorized(exc) from None
 
 
-def _unauthorized(exc: AuthError, kept: str = "") -> ApiError:
-    """401 for ``exc``; ``kept`` says what the box did not keep (a revoked upload's ``nothing was installed``)."""
-    message = Exception.__str__(exc) + (f"; {kept}" if kept else "")
-    return ApiError(401, "unauthorized", message, hint=exc.hint, headers={"WWW-Authenticate": "Bearer"})
-
-
 # -------------------------------------------------------------------------- uploads
 async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
     """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 when
@@ -199,15 +180,6 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     return size, h.hexdigest()
 
 
-def _no_room(exc: OSError, what: str, doing: str, kept: str | None = None) -> ApiError:
-    """507 for the box's disk (or quota) filling up (``exc``, ENOSPC or EDQUOT) while ``doing``; ``kept``
-    says what the box kept of the ``what`` ("pack" or "library"; nothing of it, by default).  Unlike a 413
-    it does not hang up: the server discards the rest of the body, so the sender gets to read this answer."""
-    return ApiError(507, "no space", f"the box's disk filled up while {doing} "
-                    f"({exc.strerror or 'no space left'}); {kept or f'nothing of the {what} was kept'}",
-                    hint=NO_ROOM_HINT)
-
-
 def _new_upload(box: "Box", suffix: str, what: str) -> Path:
     """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it."""
     try:
@@ -218,17 +190,8 @@ def _new_upload(box: "Box", suffix: str, what: str) -> Path:
         raise _no_room(exc, what, f"starting to receive the {what}") from None
 
 
-def _too_large(size: int, limit: int) -> ApiError:
-    return ApiError(413, "too large", f"upload of {size} bytes or more is over this box's limit of {limit} bytes",
-                    headers={"Connection": "close"})     # hang up: the rest of the body is never read
-
-
 _BINARY = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {c: {"model": M.ErrorBody} for c in (400, *codes)}
 
 
 # --------------------------------------------------------------------------- routes
@@ -574,24 +537,6 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
                         libraries=len(box.libraries.list()), recovery=box.recovery)
-
-
-def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body.model_dump(), status_code=exc.status, headers=exc.headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        body = M.ErrorBody(error="bad request" if exc.status_code < 500 else "error", message=str(exc.detail))
-        return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(x) for x in first.get("loc", ()))
-        body = M.ErrorBody(error="bad request", message=f"{where}: {first.get('msg', 'invalid request')}")
-        return JSONResponse(body.model_dump(), status_code=400)
 
 
 def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None = None) -> FastAPI:

@@ -1,0 +1,70 @@
+"""How the box's HTTP API answers errors: :class:`ApiError` and the helpers that build one, the exception
+handlers that turn every error into an :class:`~device.api.models.ErrorBody`, and the error responses
+routes declare for OpenAPI.  Split out of device/api/app.py, which re-exports these names."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from device.api import models as M
+from device.api.auth import AuthError
+from device.library.archive import NO_ROOM_HINT
+from hatbox.errors import HatboxError
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str, check: str | None = None,
+                 hint: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.headers = status, headers
+        self.body = M.ErrorBody(error=error, message=message, check=check, hint=hint)
+
+
+def _from_hatbox(status: int, error: str, exc: HatboxError) -> ApiError:
+    return ApiError(status, error, Exception.__str__(exc), getattr(exc, "check", None), exc.hint)
+
+
+def _unauthorized(exc: AuthError, kept: str = "") -> ApiError:
+    """401 for ``exc``; ``kept`` says what the box did not keep (a revoked upload's ``nothing was installed``)."""
+    message = Exception.__str__(exc) + (f"; {kept}" if kept else "")
+    return ApiError(401, "unauthorized", message, hint=exc.hint, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _no_room(exc: OSError, what: str, doing: str, kept: str | None = None) -> ApiError:
+    """507 for the box's disk (or quota) filling up (``exc``, ENOSPC or EDQUOT) while ``doing``; ``kept``
+    says what the box kept of the ``what`` ("pack" or "library"; nothing of it, by default).  Unlike a 413
+    it does not hang up: the server discards the rest of the body, so the sender gets to read this answer."""
+    return ApiError(507, "no space", f"the box's disk filled up while {doing} "
+                    f"({exc.strerror or 'no space left'}); {kept or f'nothing of the {what} was kept'}",
+                    hint=NO_ROOM_HINT)
+
+
+def _too_large(size: int, limit: int) -> ApiError:
+    return ApiError(413, "too large", f"upload of {size} bytes or more is over this box's limit of {limit} bytes",
+                    headers={"Connection": "close"})     # hang up: the rest of the body is never read
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {c: {"model": M.ErrorBody} for c in (400, *codes)}
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body.model_dump(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = M.ErrorBody(error="bad request" if exc.status_code < 500 else "error", message=str(exc.detail))
+        return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        body = M.ErrorBody(error="bad request", message=f"{where}: {first.get('msg', 'invalid request')}")
+        return JSONResponse(body.model_dump(), status_code=400)
