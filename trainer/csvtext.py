@@ -1,6 +1,7 @@
 """Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), else
 Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
-:func:`listed_file` finds the file a CSV cell names, also when the name is not valid UTF-8."""
+:func:`separator` tells a semicolon-separated CSV (what Excel writes where the decimal mark is a comma) by its
+header; :func:`listed_file` finds the file a CSV cell names, also when the name is not valid UTF-8."""
 from __future__ import annotations
 
 import os
@@ -32,6 +33,17 @@ def csv_text(path: Path, notes: list[str] | None = None) -> str:
     if notes is not None:
         notes.append(f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)")
     return text
+
+
+def separator(text: str, first: tuple[str, ...] = ("input", "output")) -> str:
+    """The cell separator of CSV ``text``: ";" when its header (first line) holds no comma and, split at
+    semicolons, starts with the cells ``first`` (as a European Excel writes it), else ",".  Only an
+    unmistakable header counts: anything else is read with commas (and its errors say what was found)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if "," in header or ";" not in header:
+        return ","
+    cells = tuple(c.strip().strip('"').strip() for c in header.split(";"))
+    return ";" if cells[:len(first)] == first else ","
 
 
 def listed_file(folder: Path, name: str, *, cp1252: bool) -> Path:

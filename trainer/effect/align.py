@@ -35,8 +35,21 @@ def impulse_response(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
 
 
 def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DELAY_MS, where: str = "") -> int:
-    """Latency in samples of ``y`` [N] behind ``x`` [N] (>= 0), searched up to ``max_ms`` either way
-    (and at most half the shorter recording).
+    """Latency in samples of ``y`` [N] behind ``x`` [N] (>= 0): :func:`find_delay`'s, without the polarity."""
+    return find_delay(x, y, rate, max_ms, where)[0]
+
+
+def polarity(h: np.ndarray) -> float:
+    """The sign of an impulse response ``h`` [L]: (P - M) / (P + M), P its largest tap, M its most negative
+    one's size; +1 a plain copy, -1 one in reverse polarity, near 0 no clear sign (both as strong)."""
+    pos, neg = max(float(h.max()), 0.0), max(-float(h.min()), 0.0)
+    return (pos - neg) / max(pos + neg, 1e-30)
+
+
+def find_delay(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DELAY_MS, where: str = ""
+               ) -> tuple[int, float]:
+    """(latency in samples of ``y`` [N] behind ``x`` [N] (>= 0), :func:`polarity` of the impulse response),
+    the latency searched up to ``max_ms`` either way (and at most half the shorter recording).
 
     Raises :class:`DataError` (prefixed with ``where``, e.g. the row and files) when no clear delay is
     found in that range (the strongest tap is weak, or at the edge of the range: the output is not a
@@ -46,7 +59,8 @@ def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DE
     prefix = f"{where}: " if where else ""
     n = min(x.shape[0], y.shape[0], MAX_ANALYSIS)
     max_lag = max(1, min(int(rate * max_ms / 1000), n // 2))
-    h = np.abs(impulse_response(x, y, max_lag))
+    signed = impulse_response(x, y, max_lag)
+    h = np.abs(signed)
     peak = int(np.argmax(h))
     lag = peak - max_lag
     strength = float(h[peak]) / max(float(np.median(h)), 1e-30)
@@ -63,7 +77,7 @@ def find_latency(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DE
     if lag < -max(8, LEAD_LIMIT_S * rate):
         raise DataError(f"{prefix}the output leads the input by {-lag} samples ({1000 * -lag / rate:.1f} ms)",
                         hint="check that the input and output files are not swapped or trimmed")
-    return max(0, lag)
+    return max(0, lag), polarity(signed)
 
 
 def shift(x: np.ndarray, y: np.ndarray, latency: int) -> tuple[np.ndarray, np.ndarray]:

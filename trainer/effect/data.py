@@ -13,6 +13,9 @@ mismatch, clipping, silence, output leading input, a replicate (same input file,
 setting) whose output does not match, recordings of one input file (one rig) whose latencies differ
 by more than :func:`latency_tolerance`, knob names that are equal ignoring case.
 Knob defaults are the median value seen (:func:`median_default`).
+Slips that refuse or warn without being any one recording's fault (one file as input and output, outputs
+swapped between rows, knobs that move together, ...) are trainer/effect/checks.py's; their warnings are
+:attr:`EffectData.warnings`.  A semicolon-separated ``pairs.csv`` (a European Excel's) is read, with a note.
 """
 from __future__ import annotations
 
@@ -28,8 +31,9 @@ import numpy as np
 from device.audio import audiofile
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
-from trainer.csvtext import csv_text, listed_file
-from trainer.effect.align import find_latency, shift
+from trainer.csvtext import csv_text, listed_file, separator
+from trainer.effect import checks
+from trainer.effect.align import find_delay, shift
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
 SILENCE_DBFS = -60.0       # RMS below this is "silent"
@@ -45,6 +49,10 @@ MIN_SECONDS = 0.25
 LATENCY_SPREAD_SAMPLES = 8
 LATENCY_SPREAD_MS = 0.2
 _HEADER_RE = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\]]*)\])?\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d*,\d+\s*$")     # "0,5", "-12,25", ",5": a number with a decimal comma
+SEMICOLON_NOTE = "is separated by semicolons"              # read_rows' note; then knob values may use decimal commas
+DECIMAL_HINT = ("write knob values with a decimal point (0.5), or save the file as Excel's 'CSV (semicolon "
+                "delimited)', which is read with decimal commas")
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Pair:
     latency: int                       # found for this pair (samples)
     files: tuple[str, str] = ("", "")
     shifted: int = 0                   # latency actually removed (see common_latency)
+    polarity: float = 1.0              # of the input->output impulse response (align.polarity; -1: inverted)
 
     @property
     def key(self) -> str:
@@ -67,12 +76,14 @@ class Pair:
 
 @dataclass
 class EffectData:
-    """Everything the trainer needs: rate (Hz), knobs, aligned pairs, and notes for the report."""
+    """Everything the trainer needs: rate (Hz), knobs, aligned pairs, and notes and warnings for the report
+    (warnings: data that may be a mistake, said before training: trainer/effect/checks.py)."""
 
     rate: int
     knobs: list[Knob]
     pairs: list[Pair]
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def knob_vector(self, pair: Pair) -> np.ndarray:
         """The pair's knob setting normalised to [0, 1] -> [K] float32."""
@@ -154,7 +165,11 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
     from export.manifest import NAME_RULE, is_plain_name
     cols = [c.strip() for c in columns]
     if cols[:2] != ["input", "output"]:
-        raise DataError(f"{where} must start with columns 'input,output', got {','.join(cols[:2])!r}")
+        semi = any(";" in c for c in cols[:2])
+        raise DataError(f"{where} must start with columns 'input,output', got {','.join(cols[:2])!r}" +
+                        ("; its header mixes ';' and ',' as separators" if semi else ""),
+                        hint="separate every cell with ',' (or every cell with ';', as Excel does where the "
+                             "decimal mark is a comma)" if semi else None)
     knobs: list[tuple[str, str, str]] = []
     seen: dict[str, str] = {"input": "input", "output": "output"}
     for col in cols[2:]:
@@ -178,10 +193,15 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
     return knobs
 
 
-def _number(text: str, where: str) -> float:
+def _number(text: str, where: str, decimal_comma: bool = False) -> float:
+    """The knob value a cell holds; ``decimal_comma`` (a semicolon-separated CSV) reads "0,5" as 0.5."""
+    comma = bool(_DECIMAL_COMMA.match(text or ""))
     try:
-        value = float(text)
+        value = float(text.replace(",", ".") if comma and decimal_comma else text)
     except (TypeError, ValueError):
+        if comma:
+            raise DataError(f"{where}: knob value {text!r} has a decimal comma in a comma-separated file",
+                            hint=DECIMAL_HINT) from None
         raise DataError(f"{where}: knob value {text!r} is not a number") from None
     if not np.isfinite(value):
         raise DataError(f"{where}: knob value {text!r} is not finite")
@@ -193,13 +213,19 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     """(knob columns, [(line number, {column: cell})]) of ``folder/csv_name``; blank rows skipped.
 
     Each row must have exactly as many cells as the header.  A file that is not UTF-8 is read as
-    Windows-1252, with a note in ``notes``.
+    Windows-1252, and one whose header is ``input;output;...`` with semicolons (a European Excel's), each
+    with a note in ``notes``.
     """
     path = folder / csv_name
     if not path.is_file():
         raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
-    reader = csv.reader(io.StringIO(csv_text(path, notes), newline=""))
+    text = csv_text(path, notes)
+    sep = separator(text)
+    if sep == ";" and notes is not None:
+        notes.append(f"{csv_name} {SEMICOLON_NOTE} (as Excel writes it where the decimal mark is a comma): read "
+                     "it so, with knob values like 0,5 read as 0.5")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         header = next(reader, [])
         knobs = parse_header(header, csv_name)
@@ -213,9 +239,12 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
                 cells = cells[:-1]                   # a trailing comma (spreadsheets write them): an empty cell
             if len(cells) != len(header):
                 extra = len(cells) > len(header)
+                split = extra and _split_decimal(cells[2:])
                 raise DataError(f"{csv_name} line {line} has {len(cells)} cells but the header has {len(header)} "
-                                f"({','.join(c.strip() for c in header)})",
-                                hint="one cell per column in every row" +
+                                f"({','.join(c.strip() for c in header)})" +
+                                (f"; knob values written with a decimal comma ({split}) split into two cells"
+                                 if split else ""),
+                                hint=DECIMAL_HINT if split else "one cell per column in every row" +
                                      (": a column without a name in the header?" if extra else
                                       " (a knob value may not be left out)"))
             rows.append((line, {col.strip(): cell for col, cell in zip(header, cells)}))
@@ -224,6 +253,15 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     if not rows:
         raise DataError(f"{path} lists no recordings")
     return knobs, rows
+
+
+def _split_decimal(cells: list[str]) -> str:
+    """The first "a,b" two neighbouring knob ``cells`` make when they are an integer and a run of digits
+    (a decimal comma a comma-separated file split), else ""."""
+    for a, b in zip(cells, cells[1:]):
+        if re.fullmatch(r"\s*[+-]?\d+\s*", a) and re.fullmatch(r"\d+\s*", b):
+            return f"{a.strip()},{b.strip()}"
+    return ""
 
 
 EMPTY_CHANNEL_DB = 40.0     # a channel this far (RMS) under the loudest one holds nothing of the recording
@@ -249,19 +287,34 @@ def recording_mono(channels: np.ndarray, label: str) -> np.ndarray:
     return held.mean(axis=0).astype(np.float32, copy=False)
 
 
-def _load_audio(path: Path, where: str) -> tuple[np.ndarray, int]:
+Decoded = dict[Path, tuple[np.ndarray, int]]     # file -> (mono samples [N], rate in Hz), each decoded once
+
+
+def _load_audio(path: Path, where: str, cache: Decoded | None = None) -> tuple[np.ndarray, int]:
+    if cache is not None and path in cache:
+        return cache[path]
     try:
         audio, rate = audiofile.read(path)
     except HatboxError as exc:
         raise DataError(f"{where}: {exc}") from None
-    return recording_mono(audio, f"{where} {path.name}"), rate
+    got = recording_mono(audio, f"{where} {path.name}"), rate
+    if cache is not None:
+        cache[path] = got
+    return got
 
 
 def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate: int | None,
-              allow_clipping: bool = False) -> tuple[Pair, int]:
-    """Read, check and align one recording -> (pair, sample rate in Hz)."""
-    x, rate_in = _load_audio(src, where)
-    y, rate_out = _load_audio(dst, where)
+              allow_clipping: bool = False, cache: Decoded | None = None, warnings: list[str] | None = None,
+              swapped: list[tuple[str, Path]] | None = None) -> tuple[Pair, int]:
+    """Read, check and align one recording -> (pair, sample rate in Hz).
+
+    ``cache`` keeps decoded files (an input shared by rows is decoded once); warnings (a clipped-then-normalised
+    output, an inverted one: trainer/effect/checks.py) go to ``warnings``.  ``swapped``: (row, input file) of
+    the other rows; when no delay is found, the DataError names the one whose input the output is a recording of.
+    """
+    checks.check_not_identity(src, dst, where)
+    x, rate_in = _load_audio(src, where, cache)
+    y, rate_out = _load_audio(dst, where, cache)
     rate = check_rates(rate_in, rate_out, where, rate)
     check_lengths(x.shape[0], y.shape[0], rate, where)
     for sig, label in ((x, f"{where} input {src.name}"), (y, f"{where} output {dst.name}")):
@@ -269,9 +322,43 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         if not allow_clipping:
             check_clipping(sig, label)
     files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""
-    latency = find_latency(x, y, rate, where=where + files)
+    try:
+        latency, polarity = find_delay(x, y, rate, where=where + files)
+    except DataError as exc:
+        said = checks.swap_hint(where, dst, _recorded_from(y, rate, src, swapped or [], cache))
+        if said is None:
+            raise
+        raise DataError(f"{exc.args[0]}; {said}", hint="swap the files back in pairs.csv") from None
+    said = [None if allow_clipping else checks.clipped_normalised(y, f"{where} output {dst.name}", CLIP_LEVEL),
+            checks.inverted_polarity(where + files, polarity)]
+    if warnings is not None:
+        warnings.extend(w for w in said if w)
     xa, ya = shift(x, y, latency)
-    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency), rate
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity), rate
+
+
+MAX_SWAP_CANDIDATES = 16    # other rows' input files tried when an output matches none of its own row's
+
+
+def _recorded_from(y: np.ndarray, rate: int, own: Path, others: list[tuple[str, Path]],
+                   cache: Decoded | None) -> tuple[str, Path] | None:
+    """The first (row, input file) of ``others`` (rows with another input file than ``own``) that ``y`` [N] is
+    a clear, delayed recording of, trying at most MAX_SWAP_CANDIDATES files; None if none is."""
+    tried: set[Path] = set()
+    for where, src in others:
+        if src in tried or src == own or checks.same_file(src, own) or not src.is_file():
+            continue
+        tried.add(src)
+        if len(tried) > MAX_SWAP_CANDIDATES:
+            return None
+        try:
+            x, r = _load_audio(src, where, cache)
+            if r == rate:
+                find_delay(x, y, rate)
+                return where, src
+        except DataError:
+            continue
+    return None
 
 
 def latency_tolerance(rate: int) -> int:
@@ -302,14 +389,15 @@ def check_latency_spread(group: list[Pair], rate: int) -> None:
                          "on its own")
 
 
-def common_latency(pairs: list[Pair], rate: int) -> None:
+def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -> None:
     """Re-align pairs that share an input file to the smallest latency found among them.
 
     One rig records every knob setting of the same input, so its latency is one number; a
     bright or dark setting only moves the correlation peak, and the minimum never asks the
     model to look ahead.  ``Pair.latency`` stays what was found; ``Pair.shifted`` is what was used.
     Raises :class:`DataError` when the latencies of one input file differ by more than
-    :func:`latency_tolerance` (a different rig or take, not a knob setting).
+    :func:`latency_tolerance` (a different rig or take, not a knob setting).  ``cache``: the files
+    load_pair decoded (else each re-aligned file is decoded again).
     """
     groups: dict[str, list[Pair]] = {}
     for p in pairs:
@@ -320,14 +408,14 @@ def common_latency(pairs: list[Pair], rate: int) -> None:
         low = min(p.shifted for p in group)
         for p in group:
             if p.shifted != low:
-                x, y = _load_raw(p)
+                x, y = _load_raw(p, cache)
                 p.input, p.output = shift(x, y, low)
                 p.shifted = low
 
 
-def _load_raw(p: Pair) -> tuple[np.ndarray, np.ndarray]:
-    x, _ = _load_audio(Path(p.files[0]), p.name)
-    y, _ = _load_audio(Path(p.files[1]), p.name)
+def _load_raw(p: Pair, cache: Decoded | None = None) -> tuple[np.ndarray, np.ndarray]:
+    x, _ = _load_audio(Path(p.files[0]), p.name, cache)
+    y, _ = _load_audio(Path(p.files[1]), p.name, cache)
     return x, y
 
 
@@ -389,29 +477,42 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
-    said: list[str] = []                       # read_rows' note when the CSV was read as Windows-1252
+    said: list[str] = []                       # read_rows' notes (Windows-1252, semicolons, decimal commas)
     columns, rows = read_rows(folder, csv_name, said)
     notes = list(said)
-    settings = [{name: _number(row[col], f"{csv_name} line {line}") for col, name, _ in columns}
+    cp1252 = any("Windows-1252" in n for n in said)
+    comma = any(SEMICOLON_NOTE in n for n in said)
+    settings = [{name: _number(row[col], f"{csv_name} line {line}", comma) for col, name, _ in columns}
                 for line, row in rows]
-    if not keep_all_columns:                   # before any audio is read: a refusal costs no decoding
-        check_knob_count(varying_columns(columns, settings), csv_name)
+    files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output"))
+             for _line, row in rows]
+    wheres = [f"{csv_name} line {line}" for line, _row in rows]
+    warnings: list[str] = []
+    for where, (src, dst) in zip(wheres, files):    # before any audio is read: a refusal costs no decoding
+        checks.check_not_identity(src, dst, where)
+    if not keep_all_columns:
+        moving = varying_columns(columns, settings)
+        check_knob_count(moving, csv_name)
+        warnings += checks.shared_outputs([(w, dst, s) for w, (_src, dst), s in zip(wheres, files, settings)])
+        warnings += checks.collinear_knobs(moving, settings)
     pairs: list[Pair] = []
     rate: int | None = None
-    for (line, row), setting in zip(rows, settings):
-        where = f"{csv_name} line {line}"
-        src, dst = (listed_file(folder, row[k].strip(), cp1252=bool(said)) for k in ("input", "output"))
-        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping)
+    cache: Decoded = {}
+    inputs = [(w, src) for w, (src, _dst) in zip(wheres, files)]
+    for where, (src, dst), setting in zip(wheres, files, settings):
+        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs)
         pairs.append(pair)
-    common_latency(pairs, int(rate or 0))
+    common_latency(pairs, int(rate or 0), cache)
     check_replicates(pairs)
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
-    return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes)
+    return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes, warnings=warnings)
 
 
 def load_single(input_path: str | Path, target_path: str | Path, *,
                 allow_clipping: bool = False) -> EffectData:
     """One input/target pair, no knobs."""
     src, dst = Path(input_path), Path(target_path)
-    pair, rate = load_pair(src, dst, f"pair {src.name} -> {dst.name}", {}, None, allow_clipping)
-    return EffectData(rate=rate, knobs=[], pairs=[pair])
+    warnings: list[str] = []
+    pair, rate = load_pair(src, dst, f"pair {src.name} -> {dst.name}", {}, None, allow_clipping,
+                           warnings=warnings)
+    return EffectData(rate=rate, knobs=[], pairs=[pair], warnings=warnings)

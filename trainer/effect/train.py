@@ -52,7 +52,7 @@ class TrainResult:
     report: Path | None = None
     history: list[dict[str, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)      # about the data (dropped columns, encoding)
-    warnings: list[str] = field(default_factory=list)   # about the result (e.g. ESR worse than silence)
+    warnings: list[str] = field(default_factory=list)   # about the data and the result (e.g. ESR worse than silence)
 
 
 # --------------------------------------------------------------------------- batches
@@ -416,9 +416,10 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
-    said = rate_warning(eff.rate)
-    if said and os.environ.get("RANK", "0") == "0":    # now, not after the minutes of training it spoils
-        print(f"warning: {said}", file=sys.stderr, flush=True)
+    said = [w for w in (rate_warning(eff.rate), *eff.warnings) if w]
+    if os.environ.get("RANK", "0") == "0":              # now, not after the minutes of training they spoil
+        for line in said:
+            print(f"warning: {line}", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     run = fit(eff, cfg, progress)
     seconds = time.monotonic() - t0
@@ -444,7 +445,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         scores = evaluate_data(trial, eff, cfg.val_fraction)
         metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                        val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"])
-        warnings = result_warnings(metrics)
+        warnings = list(eff.warnings) + result_warnings(metrics)
         rep = _write_report(report, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if report else None
         pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                              golden_knobs=gk, metrics=metrics, description=description)
