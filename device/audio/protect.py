@@ -20,8 +20,9 @@ Two parts, both per block on the mono float32 bus:
 
 - :class:`OutputStage` always runs last: NaN/inf -> 0, a DC blocker (the input minus its
   one-pole low-pass at ``dc_cutoff_hz``, i.e. a first-order high-pass), a peak limiter with instant attack and exponential release whose
-  gain keeps every sample at or under the fixed ``ceiling`` (linear, default -1 dBFS), and a
-  final clip to the ceiling as the last line of defence.
+  gain keeps every sample at or under the fixed ``ceiling`` (linear, default -1 dBFS; the one
+  limiter, device/audio/limiter.py, which the sampler's bus uses too), and a final clip to the
+  ceiling as the last line of defence.
 
 Units: levels are linear full-scale amplitudes unless a name ends in ``_db``; times in seconds.
 """
@@ -31,6 +32,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from device.audio.limiter import PeakLimiter
+from device.audio.limiter import envelope as _envelope   # noqa: F401  (the envelope's one implementation)
 
 NONFINITE, RUNAWAY, DC = "nonfinite", "runaway", "dc"
 _EPS = 1e-12
@@ -132,22 +136,6 @@ def gain_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -
     return float(min(config.gain_cap_db, max(config.gain_max_db, measured_db + config.gain_margin_db)))
 
 
-def _envelope(mag: np.ndarray, start: float, rel: float) -> np.ndarray:
-    """Peak envelope env[n] = max(mag[n], env[n-1] * rel), env[-1] = start; mag [N] -> [N] float64.
-
-    Closed form per chunk: env[n] = rel^n * max(start * rel, max_{k<=n} mag[k] rel^-k).
-    """
-    out = np.empty(mag.shape[0], np.float64)
-    chunk = max(1, int(min(256, 30.0 / max(-math.log(rel), 1e-9))))
-    for s in range(0, mag.shape[0], chunk):
-        seg = mag[s:s + chunk].astype(np.float64)
-        p = rel ** np.arange(seg.shape[0], dtype=np.float64)
-        acc = np.maximum.accumulate(seg / p)
-        out[s:s + seg.shape[0]] = np.maximum(acc, start * rel) * p
-        start = float(out[s + seg.shape[0] - 1])
-    return out
-
-
 _POWERS: dict[tuple[float, int], np.ndarray] = {}
 
 
@@ -184,21 +172,32 @@ def _float32_at_most(level: float) -> np.float32:
 
 
 class OutputStage:
-    """DC tracker + fixed-ceiling peak limiter; ``process`` works in place on the bus."""
+    """DC tracker + fixed-ceiling peak limiter (:class:`device.audio.limiter.PeakLimiter` at the
+    config's ``ceiling`` and ``release_s``); ``process`` works in place on the bus."""
 
     def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
         self.rate, self.cfg = int(rate), config
         self.ceiling = config.ceiling
         self._clip = float(_float32_at_most(self.ceiling))   # a float32 value, never above the ceiling
-        self.rel = math.exp(-1.0 / (max(config.release_s, 1e-4) * rate))
+        self.limiter = PeakLimiter(self.rate, self.ceiling, config.release_s)
+        self.rel = self.limiter.rel
         self.dc_pole = math.exp(-2.0 * math.pi * config.dc_cutoff_hz / rate)
         self.reset()
 
     def reset(self) -> None:
-        self.env = 0.0
+        self.limiter.reset()         # its gain_min: the lowest limiter gain since the last status read
         self.dc = 0.0
         self.peak = 0.0
-        self.gain_min = 1.0          # lowest limiter gain since the last status read
+
+    @property
+    def env(self) -> float:
+        """The limiter's envelope (linear) at the end of the last block."""
+        return self.limiter.env
+
+    @property
+    def gain_min(self) -> float:
+        """The lowest limiter gain since the last :meth:`take_gain_reduction_db` (or reset)."""
+        return self.limiter.gain_min
 
     def process(self, x: np.ndarray) -> np.ndarray:
         """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling.
@@ -218,25 +217,16 @@ class OutputStage:
         self.dc = float(mean[-1])
         x -= mean.astype(np.float32)
         peak = float(np.max(np.abs(x)))
-        if self.env <= self.ceiling and peak <= self._clip:
-            self.env *= self.rel ** x.shape[0]
+        if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
             self.peak = peak
             return x
-        self._limit(x)
         np.clip(x, -self._clip, self._clip, out=x)
         self.peak = min(peak, self._clip)
         return x
 
-    def _limit(self, x: np.ndarray) -> None:
-        env = _envelope(np.abs(x), self.env, self.rel)
-        self.env = float(env[-1])
-        gain = np.minimum(1.0, self.ceiling / np.maximum(env, _EPS))
-        self.gain_min = min(self.gain_min, float(gain.min()))
-        x *= gain.astype(np.float32)
-
     def take_gain_reduction_db(self) -> float:
         """Most gain reduction (dB, >= 0) applied since the last call; resets the tracker."""
-        g, self.gain_min = self.gain_min, 1.0
+        g, self.limiter.gain_min = self.limiter.gain_min, 1.0
         return -lin_to_db(g)
 
 

@@ -23,15 +23,18 @@ outside the sampler's lock, so ``note_on``/``note_off`` from another thread go o
 engine process sends ``sample`` on its pack channel, device/audio/server.py PACK_OPS, not on the
 notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one is cut, and
 :meth:`warnings` says so; as a loop, its end crossfades into its start over
-:data:`LOOP_XFADE_SECONDS`, so the cut does not click); channels are mixed to mono as the tagger
-mixes them (device.library.decode.mix: out-of-phase stereo is not silent).
+:data:`LOOP_XFADE_SECONDS`, so the cut does not click; as a one-shot, its last
+:data:`END_FADE_SECONDS` fade out (raised cosine, made once when it is decoded), so it does not click
+where it stops either); channels are mixed to mono as the tagger mixes them
+(device.library.decode.mix: out-of-phase stereo is not silent).
 Mapped files stay decoded while mapped (pinned); auditions share what is left of
 ``cache_seconds`` (:data:`CACHE_SECONDS`: 1800 s, 346 MB at 48 kHz) and are evicted oldest first;
 a mapping that would pin more than ``cache_seconds`` is refused.
 
 ``render(out)`` mixes all voices into ``out`` [N] float32 in place without allocating numpy
 buffers: voice starts are queued and picked up at the next block.  The sum goes through a peak
-limiter (instant attack, :data:`RELEASE_SECONDS` release) whose ceiling is :data:`CEILING`, so
+limiter (device/audio/limiter.py, the output stage's own: instant attack, :data:`RELEASE_SECONDS`
+release) whose ceiling is :data:`CEILING`, so
 loud polyphony (five kicks at once, a chord of normalised samples) stays under the engine's
 slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice, a
 replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
@@ -48,6 +51,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from device.audio import audiofile
+from device.audio.limiter import PeakLimiter
 from device.audio.resample import resample
 from device.library.decode import mix
 from hatbox.errors import AudioFileError, HatboxError
@@ -62,66 +66,37 @@ MAX_WARNINGS = 8
 CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB at 48 kHz float32 mono, an 88-key
                              # multisample of 20 s notes; comfortable on an 8 GB Jetson-class box (all of it mlocked)
 LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
+END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its last this (no click at the cut)
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 
 
-class Limiter:
-    """Peak limiter on a mono float32 bus: |out| <= ``ceiling`` always; instant attack, exponential
-    release (``release_s`` seconds); allocation-free (blocks of at most :data:`MAX_BLOCK` samples).
-
-    The envelope env[n] = max(|x[n]|, env[n-1] * r) is computed in closed form,
-    env[n] = r^n * max(env[-1] * r, max_{k<=n} |x[k]| r^-k), and the gain is
-    min(1, ceiling / env[n]): continuous wherever the signal is, so it adds no click of its own.
-    """
+class Limiter(PeakLimiter):
+    """The sampler bus's peak limiter: :class:`device.audio.limiter.PeakLimiter` (the output stage's
+    own) at :data:`CEILING` with a :data:`RELEASE_SECONDS` release, for blocks of up to
+    :data:`MAX_BLOCK` samples; ``process(x)`` limits ``x`` [N] float32 in place, allocation-free."""
 
     def __init__(self, rate: int, ceiling: float = CEILING, release_s: float = RELEASE_SECONDS) -> None:
-        self.ceiling = float(ceiling)
-        self.rel = math.exp(-1.0 / (max(release_s, 1e-4) * rate))
-        k = np.arange(MAX_BLOCK, dtype=np.float64)     # float32 buffers: no casting buffer in process()
-        self._up = (self.rel ** k).astype(np.float32)                 # r^k
-        self._down = (self.rel ** -k).astype(np.float32)              # r^-k (e^0.85 at 48 kHz, 0.2 s)
-        self._env = np.zeros(MAX_BLOCK, np.float32)
-        self.env = 0.0
-        self.gain_min = 1.0                      # lowest gain applied since reset
-
-    def reset(self) -> None:
-        self.env, self.gain_min = 0.0, 1.0
-
-    def process(self, x: np.ndarray) -> None:
-        """Limit ``x`` [N <= MAX_BLOCK] float32 in place."""
-        n = x.shape[0]
-        if n == 0:
-            return
-        if self.env <= self.ceiling and max(float(x.max()), -float(x.min())) <= self.ceiling:
-            self.env *= self.rel ** n            # (only a level above the ceiling ever matters)
-            return
-        e = self._env[:n]
-        np.abs(x, out=e)
-        e *= self._down[:n]
-        np.maximum.accumulate(e, out=e)
-        np.maximum(e, self.env * self.rel, out=e)
-        e *= self._up[:n]
-        self.env = float(e[n - 1])
-        np.maximum(e, self.ceiling, out=e)
-        np.divide(self.ceiling, e, out=e)        # the gain, <= 1
-        self.gain_min = min(self.gain_min, float(e.min()))
-        x *= e
+        super().__init__(rate, ceiling, release_s, max_block=MAX_BLOCK)
 
 
 class Decoded(NamedTuple):
     """A decoded file, mono float32 at the engine rate.
 
-    ``data[:n]`` is the file (its first ``max_seconds``: what a one-shot plays).  A file cut there has a
-    ``tail`` after it: the ``tail`` samples that follow the cut, crossfaded (equal power) into the
-    file's first ``tail`` samples.  A loop plays ``data`` to its end and wraps to ``data[tail]``: every
-    cycle is ``n`` samples long, and both seams (the cut, the wrap) are continuous."""
+    ``data[:n]`` is the file (its first ``max_seconds``; all of it, what a one-shot plays, when it was
+    not cut).  A file cut there has a ``tail`` after it: the ``tail`` samples that follow the cut,
+    crossfaded (equal power) into the file's first ``tail`` samples; a loop plays ``data[:n + tail]``
+    and wraps to ``data[tail]``: every cycle is ``n`` samples long, and both seams (the cut, the wrap)
+    are continuous.  Last come ``fade`` samples: the file's last ``fade`` before the cut, faded out
+    (:func:`_faded_end`); a one-shot of a cut file plays ``data[:n - fade]`` and then those, so it
+    ends without a click."""
 
-    data: np.ndarray          # [n + tail] float32
+    data: np.ndarray          # [n + tail + fade] float32
     n: int                    # samples of the file itself
+    fade: int = 0             # samples of a cut one-shot's faded end, stored last (0: not cut)
 
     @property
     def tail(self) -> int:
-        return self.data.shape[0] - self.n
+        return self.data.shape[0] - self.n - self.fade
 
     @property
     def size(self) -> int:
@@ -158,6 +133,8 @@ class SamplerSource:
         self.gain = np.zeros(v, np.float32)
         self.loop = np.zeros(v, bool)
         self.loop_start = np.zeros(v, np.int64)   # where a loop wraps to (a cut file's tail length, else 0)
+        self.stop = np.zeros(v, np.int64)         # where the voice's present run of its data ends
+        self.then = np.full(v, -1, np.int64)      # where a cut one-shot goes on at stop (its faded end), else -1
         self.note = np.full(v, -1, np.int64)
         self.fade = np.full(v, -1, np.int64)      # -1: not releasing; else position in its fade ramp
         self.ramp_of = np.zeros(v, np.int64)      # which of self.ramps the fade follows
@@ -210,7 +187,9 @@ class SamplerSource:
         if audio.shape[1] <= head:
             return Decoded(data, data.shape[0])
         n = int(math.ceil(head * self.rate / rate))             # resample's length for the head alone
-        return Decoded(_seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate))), n)
+        tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate)))
+        end = _faded_end(data[:n], int(round(END_FADE_SECONDS * self.rate)))
+        return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0])
 
     def _warn(self, text: str) -> None:
         if text not in self.notices:
@@ -298,21 +277,27 @@ class SamplerSource:
             self._play(self._get(key), int(msg["velocity"]), loop, note, key if note < 0 else None)
 
     def _play(self, got: Decoded, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
-        """Start ``got``: a loop plays all of it and wraps past its tail; a one-shot plays the file."""
+        """Start ``got``: a loop plays the file and its tail and wraps past the tail; a one-shot plays
+        the file (a cut one: to its faded end)."""
         if loop:
-            self._start(got.data, velocity, True, note, audition, loop_start=got.tail)
+            self._start(got.data[:got.n + got.tail], velocity, True, note, audition, loop_start=got.tail)
+        elif got.fade:
+            self._start(got.data, velocity, False, note, audition, faded_end=(got.n - got.fade, got.n + got.tail))
         else:
             self._start(got.data[:got.n], velocity, False, note, audition)
 
     def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int, audition: str | None = None,
-               loop_start: int = 0) -> None:
-        """Queue a voice playing ``data`` [N] float32 (a loop wraps to ``loop_start``) at velocity gain."""
+               loop_start: int = 0, faded_end: tuple[int, int] | None = None) -> None:
+        """Queue a voice playing ``data`` [N] float32 (a loop wraps to ``loop_start``) at velocity gain.
+        ``faded_end`` (at, then): a one-shot that reaches sample ``at`` goes on from sample ``then`` to
+        the end of ``data`` (a cut file's faded end, see :class:`Decoded`)."""
         if data.size == 0:
             raise AudioFileError("the sample holds no audio")
         if loop and loop_start == 0 and data.size < MAX_BLOCK:   # whole repeats: a block wraps at most once
             data = np.tile(data, -(-MAX_BLOCK // data.size))
         gain = (max(0, min(127, velocity)) / 127.0) ** 2
-        self.events.append(("on", (data, gain, loop, note, audition, loop_start)))
+        stop, then = faded_end if faded_end is not None and not loop else (data.shape[0], -1)
+        self.events.append(("on", (data, gain, loop, note, audition, loop_start, stop, then)))
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
@@ -374,7 +359,7 @@ class SamplerSource:
             self.ramp_of[v] = _QUICK
 
     def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None,
-                  loop_start: int) -> None:
+                  loop_start: int, stop: int, then: int) -> None:
         live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
         if audition is not None or (loop and note >= 0):
             for v in live:      # a new audition of a file replaces the last; a loop note restarts its loop
@@ -388,7 +373,7 @@ class SamplerSource:
         v = free[0] if free else self._quietest_fading()
         self.clock += 1
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
-        self.loop_start[v] = loop_start
+        self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v] = True
 
@@ -400,11 +385,11 @@ class SamplerSource:
     def _render_voice(self, v: int, out: np.ndarray) -> None:
         data, o, n = self.buf[v], 0, out.shape[0]
         while o < n and self.buf[v] is not None:
-            take = min(n - o, data.shape[0] - int(self.pos[v]))
+            take = min(n - o, int(self.stop[v]) - int(self.pos[v]))
             take = self._mix(v, data, out, o, take)
             o += take
             self.pos[v] += take
-            if self.pos[v] >= data.shape[0]:
+            if self.pos[v] >= self.stop[v]:
                 self._wrap_or_end(v)
 
     def _mix(self, v: int, data: np.ndarray, out: np.ndarray, o: int, take: int) -> int:
@@ -423,8 +408,13 @@ class SamplerSource:
         return take
 
     def _wrap_or_end(self, v: int) -> None:
-        if self.loop[v] and self.buf[v] is not None:
+        """Voice ``v`` reached its stop: a loop wraps, a cut one-shot goes on to its faded end, else it ends."""
+        if self.buf[v] is None:
+            return
+        if self.loop[v]:
             self.pos[v] = self.loop_start[v]
+        elif self.then[v] >= 0:
+            self.pos[v], self.stop[v], self.then[v] = self.then[v], self.buf[v].shape[0], -1
         else:
             self.buf[v] = None
 
@@ -436,16 +426,23 @@ class SamplerSource:
 
 def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:
     """A cut file's loop seam: ``data`` [m > n] float32 (the file to the cut at ``n``, then what follows it)
-    -> [n + t]: the first ``n`` samples, then ``t`` (at most ``fade``, at most n // 2) more that fade from
+    -> the ``t`` (at most ``fade``, at most n // 2) samples [t] to play after ``data[:n]``: they fade from
     what follows the cut (missing samples: silence, the file's end) into ``data[:t]`` (equal-power curves).
-    Wrapping from its end to ``t`` then continues the audio as if the file went on from its start."""
+    Wrapping from their end to ``t`` then continues the audio as if the file went on from its start."""
     t = max(1, min(int(fade), n // 2))
     after = np.zeros(t, np.float32)
     got = min(t, data.shape[0] - n)
     after[:got] = data[n:n + got]
     w = (np.arange(t, dtype=np.float64) + 0.5) * (0.5 * np.pi / t)      # a quarter period over the seam
-    tail = (after * np.cos(w) + data[:t] * np.sin(w)).astype(np.float32)
-    return np.concatenate([data[:n], tail])
+    return (after * np.cos(w) + data[:t] * np.sin(w)).astype(np.float32)
+
+
+def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
+    """A cut one-shot's end: the last ``f`` (``fade``, at most len // 2) samples of ``head`` [n] float32
+    times a raised-cosine fade-out [f] from just under 1 to just over 0 -> [f] float32."""
+    f = max(0, min(int(fade), head.shape[0] // 2))
+    w = 0.5 + 0.5 * np.cos(np.pi * (np.arange(f, dtype=np.float64) + 1.0) / (f + 1))
+    return (head[head.shape[0] - f:] * w).astype(np.float32)
 
 
 def _ramp(samples: float) -> np.ndarray:
