@@ -7,9 +7,13 @@ No route opens the owner window that ends a pairing pause (device/api/auth.py): 
 panel's button, physical presence only; whoever starts the panel beside the API hands it
 ``app.state.box.pairing`` in-process.  Uploads are raw request bodies
 (``application/octet-stream``), streamed to disk with a size limit checked against
-Content-Length first and then byte by byte.  The token is checked when a request starts and, for
-an upload, again where it commits (under :meth:`TokenStore.held`): a token revoked while its upload
-runs gets 401 and the box keeps nothing of that upload.
+Content-Length first and then byte by byte; a Content-Length over the store's free space (less
+:data:`UPLOAD_RESERVE_BYTES`) is refused with 507 before a byte of the body is read.  A full disk
+anywhere on the way is 507 "no space", any other storage failure 500 "storage failed" (a JSON
+:class:`ErrorBody` like every error); either way the box keeps nothing of the upload.  The token is
+checked when a request starts and, for an upload, again where it commits (under
+:meth:`TokenStore.held`): a token revoked while its upload runs gets 401 and the box keeps nothing of
+that upload.
 """
 from __future__ import annotations
 
@@ -36,10 +40,11 @@ from starlette.requests import ClientDisconnect
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
-from device.api.errors import ApiError, _errors, _from_hatbox, _handlers, _no_room, _too_large, _unauthorized
+from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _handlers, _too_large, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
 from device.control import Control
-from device.library.archive import LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace, is_disk_full
+from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace,
+                                    StorageFailed)
 from device.store import PackStore, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
@@ -47,6 +52,7 @@ from hatbox.errors import HatboxError, PackError
 
 log = logging.getLogger("hatbox.api")
 ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine slot (taggers stay off it)
+UPLOAD_RESERVE_BYTES = 16 << 20      # room an upload must leave free on the store's disk (meta, pointer, records)
 
 
 def log_code(code: str) -> None:
@@ -151,13 +157,36 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
 
 
 # -------------------------------------------------------------------------- uploads
+def free_bytes(folder: Path) -> int:
+    """Bytes free on the disk that holds ``folder`` (what an unprivileged writer may use); tests replace it."""
+    return shutil.disk_usage(folder).free
+
+
+def _check_room(declared: int, folder: Path, what: str) -> None:
+    """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
+    disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read
+    (writing then says what is wrong)."""
+    try:
+        free = free_bytes(folder)
+    except OSError:
+        return
+    room = max(free - UPLOAD_RESERVE_BYTES, 0)
+    if declared > room:
+        raise ApiError(507, "no space", f"the {what} is {declared} bytes but the box has room for {room} "
+                       f"({free} bytes free, {UPLOAD_RESERVE_BYTES} kept in reserve); nothing of the {what} "
+                       "was received", hint=NO_ROOM_HINT)
+
+
 async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
-    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 when
-    the box's disk (or quota) fills up while writing it (``what``, "pack" or "library", names it in the
-    message; the caller removes ``path``)."""
+    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 before
+    reading when the declared Content-Length is over the disk's free space (:func:`_check_room`), or when the
+    disk (or quota) fills up while writing it; 500 "storage failed" for any other error writing it (``what``,
+    "pack" or "library", names it in the message; the caller removes ``path``)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
+    if declared is not None and declared.isdigit():
+        _check_room(int(declared), path.parent, what)
     size, h = 0, hashlib.sha256()
     try:
         with open(path, "wb") as fh:
@@ -172,22 +201,21 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     except ClientDisconnect:
         raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
     except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        raise _no_room(exc, what, f"receiving the {what}") from None
+        log.error("writing an upload of a %s failed: %s", what, exc)
+        raise _disk_error(exc, what, f"receiving the {what}") from None
     if size == 0:
         raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
     return size, h.hexdigest()
 
 
 def _new_upload(box: "Box", suffix: str, what: str) -> Path:
-    """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it."""
+    """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it,
+    500 "storage failed" when the store cannot make it for another reason."""
     try:
         return box.store.new_upload(suffix)
     except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        raise _no_room(exc, what, f"starting to receive the {what}") from None
+        log.error("starting an upload of a %s failed: %s", what, exc)
+        raise _disk_error(exc, what, f"starting to receive the {what}") from None
 
 
 _BINARY = {"requestBody": {"required": True, "content": {
@@ -217,23 +245,35 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                 meta = box.store.install(upload, report.pack.manifest, sha256,
                                          {"checks": report.checks, "signed_by": report.signed_by})
             except OSError as exc:              # the store took nothing of it (device/store.py)
-                if not is_disk_full(exc):
-                    raise
-                raise _no_room(exc, "pack", "installing the pack") from None
+                log.error("installing pack %s failed: %s", pid, exc)
+                raise _disk_error(exc, "pack", "installing the pack") from None
             seconds = time.perf_counter() - t
             if activate:
                 try:
                     box.activate_locked(pid)
                 except OSError as exc:          # the pointer was not switched: the old pack plays on
-                    if not is_disk_full(exc):
-                        raise
-                    raise _no_room(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
+                    log.error("activating pack %s failed: %s", pid, exc)
+                    raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
     return meta, activate, seconds
 
 
+# a full disk met switching the active pointer: deleting makes room, then the same call again
+POINTER_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
+                     "(or hatbox box-library ID --delete a library); then try again")
+
+
+def _pointer_failed(exc: OSError, doing: str) -> ApiError:
+    """507 (a full disk) or 500 "storage failed" for ``exc``, met writing active.json while ``doing``; the store
+    writes it atomically, so nothing changed and the answer says so."""
+    log.error("%s failed: %s", doing, exc)
+    return _disk_error(exc, "pack", doing, "nothing was changed: the active packs are as they were",
+                       POINTER_ROOM_HINT)
+
+
 def _unactivated(box: Box, pid: str, fresh: bool) -> str:
-    """Take back pack ``pid``, installed by an upload whose activation failed for a full disk, when that
-    upload installed it (``fresh``); returns what the box kept, for the 507's message."""
+    """Take back pack ``pid``, installed by an upload whose activation failed for a full disk or failing
+    storage, when that upload installed it (``fresh``); returns what the box kept, for the 507's (or the
+    500 "storage failed"'s) message."""
     if not fresh:
         return "the pack stays installed as it was before, not active; the active pack is unchanged"
     try:
@@ -269,7 +309,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         return [_pack_info(box, m) for m in box.store.list()]
 
     @app.post("/packs", status_code=201, response_model=M.UploadResult,
-              responses=_errors(401, 413, 422, 502, 507), openapi_extra=_BINARY)
+              responses=_errors(401, 413, 422, 500, 502, 507), openapi_extra=_BINARY)
     async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
                           token_id: str = auth) -> M.UploadResult:
         box, t = _box(request), time.perf_counter()
@@ -304,19 +344,26 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         return Response(status_code=204)
 
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
-              responses=_errors(401, 404, 502))
+              responses=_errors(401, 404, 500, 502, 507))
     def activate_pack(request: Request, pack_id: str) -> M.SlotResult:
         box = _box(request)
         _meta(box, pack_id)
-        return box.activate(pack_id)
+        try:
+            return box.activate(pack_id)
+        except OSError as exc:
+            raise _pointer_failed(exc, f"making pack '{pack_id}' active") from None
 
 
 def _add_slot_routes(app: FastAPI, auth: Any) -> None:
-    @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth], responses=_errors(401))
+    @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth],
+              responses=_errors(401, 500, 507))
     def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
         box = _box(request)
         with box.install_lock:
-            prev = box.store.deactivate(slot)
+            try:
+                prev = box.store.deactivate(slot)
+            except OSError as exc:
+                raise _pointer_failed(exc, f"emptying the {slot} slot") from None
             if prev and slot in ENGINE_SLOTS:
                 try:
                     box.control.send({"op": "unload", "slot": ENGINE_SLOTS[slot]})
@@ -325,7 +372,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
         return M.SlotResult(slot=slot, active=None, previous=prev)
 
     @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
-              responses=_errors(401, 409, 502))
+              responses=_errors(401, 409, 500, 502, 507))
     def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
         box = _box(request)
         with box.install_lock:
@@ -335,6 +382,8 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 pid = box.store.rollback(slot)
             except StoreError as exc:
                 raise _from_hatbox(409, "conflict", exc) from None
+            except OSError as exc:
+                raise _pointer_failed(exc, f"rolling the {slot} slot back") from None
             if slot in ENGINE_SLOTS:
                 try:
                     box._load(slot, pid)
@@ -350,7 +399,7 @@ def _library(info: dict[str, Any]) -> M.Library:
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=M.Library,
-              responses=_errors(401, 413, 422, 507), openapi_extra=_BINARY)
+              responses=_errors(401, 413, 422, 500, 507), openapi_extra=_BINARY)
     async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
         box = _box(request)
@@ -366,6 +415,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _unauthorized(exc, "the library was not kept") from None
         except NoSpace as exc:
             raise _from_hatbox(507, "no space", exc) from None
+        except StorageFailed as exc:
+            log.error("library upload: %s", exc)
+            raise _from_hatbox(500, "storage failed", exc) from None
         except ArchiveError as exc:
             raise _from_hatbox(422, "archive rejected", exc) from None
         except ApiError:
@@ -374,9 +426,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _from_hatbox(422, "archive rejected", exc) from None
         except Exception as exc:  # noqa: BLE001 - never a bare 500 and a traceback: log it, answer in a word
             log.exception("library upload failed")
-            if is_disk_full(exc):
-                raise ApiError(507, "no space", "the box has no room left for this library; nothing of it was kept",
-                               hint=NO_ROOM_HINT) from None
+            if isinstance(exc, OSError):        # writing the library's record: a full disk, or failing storage
+                raise _disk_error(exc, "library", "storing the library") from None
             raise ApiError(422, "archive rejected", f"the box could not take the library ({type(exc).__name__})",
                            hint="the upload was not kept; the box's log has the details") from None
         finally:

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from device.api import models as M
 from device.api.auth import AuthError
-from device.library.archive import NO_ROOM_HINT
+from device.library.archive import NO_ROOM_HINT, STORAGE_HINT, is_disk_full
 from hatbox.errors import HatboxError
 
 
@@ -34,13 +34,31 @@ def _unauthorized(exc: AuthError, kept: str = "") -> ApiError:
     return ApiError(401, "unauthorized", message, hint=exc.hint, headers={"WWW-Authenticate": "Bearer"})
 
 
-def _no_room(exc: OSError, what: str, doing: str, kept: str | None = None) -> ApiError:
+def _no_room(exc: OSError, what: str, doing: str, kept: str | None = None, hint: str = NO_ROOM_HINT) -> ApiError:
     """507 for the box's disk (or quota) filling up (``exc``, ENOSPC or EDQUOT) while ``doing``; ``kept``
     says what the box kept of the ``what`` ("pack" or "library"; nothing of it, by default).  Unlike a 413
     it does not hang up: the server discards the rest of the body, so the sender gets to read this answer."""
     return ApiError(507, "no space", f"the box's disk filled up while {doing} "
                     f"({exc.strerror or 'no space left'}); {kept or f'nothing of the {what} was kept'}",
-                    hint=NO_ROOM_HINT)
+                    hint=hint)
+
+
+def _storage_failed(exc: OSError, what: str, doing: str, kept: str | None = None) -> ApiError:
+    """500 "storage failed" for the box's storage failing (``exc``: EIO, a read-only or vanished card...: any
+    OSError but a full disk) while ``doing``; ``kept`` says what the box kept of the ``what`` ("pack" or
+    "library"; nothing of it, by default).  The message gives the OS's words only, never a path."""
+    return ApiError(500, "storage failed", f"the box's storage failed while {doing} "
+                    f"({exc.strerror or type(exc).__name__}); {kept or f'nothing of the {what} was kept'}",
+                    hint=STORAGE_HINT)
+
+
+def _disk_error(exc: OSError, what: str, doing: str, kept: str | None = None,
+                room_hint: str = NO_ROOM_HINT) -> ApiError:
+    """The answer for ``exc`` met writing to the box's disk while ``doing``: 507 for a full disk (or quota,
+    :func:`_no_room`, with ``room_hint``), 500 "storage failed" for any other failure (:func:`_storage_failed`)."""
+    if is_disk_full(exc):
+        return _no_room(exc, what, doing, kept, room_hint)
+    return _storage_failed(exc, what, doing, kept)
 
 
 def _too_large(size: int, limit: int) -> ApiError:

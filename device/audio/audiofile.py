@@ -394,6 +394,123 @@ def wav_header_problem(path: str | Path) -> str:
     return "WAV file has no data chunk"
 
 
+def _extended(raw: bytes) -> float:
+    """The IEEE 754 80-bit extended float (big-endian, as AIFF's COMM holds the sample rate) in ``raw``."""
+    exp, mant = struct.unpack(">HQ", raw)
+    sign, exp = -1.0 if exp & 0x8000 else 1.0, exp & 0x7FFF
+    return 0.0 if exp == 0 and mant == 0 else sign * mant * 2.0 ** (exp - 16383 - 63)
+
+
+# AIFF-C compression types whose frames have a fixed size in bytes (per channel): None = the COMM's sample size
+_AIFC_BYTES = {b"NONE": None, b"twos": None, b"sowt": None, b"raw ": None, b"in24": 3, b"in32": 4, b"42ni": 3,
+               b"23ni": 4, b"fl32": 4, b"FL32": 4, b"fl64": 8, b"FL64": 8, b"ulaw": 1, b"ULAW": 1, b"alaw": 1,
+               b"ALAW": 1}
+
+
+def _missing(what: str, declared: int, held: int, rate: float) -> str:
+    """The problem text for a ``what`` ("AIFF", "W64") header that claims ``declared`` frames of which the
+    file holds ``held`` (``rate`` Hz; 0 when unknown)."""
+    gone = declared - held
+    secs = f", {gone / rate:.3g} s" if rate > 0 else ""
+    return f"{what} header claims {declared} frames of audio but the file holds {held} ({gone} frames{secs} missing)"
+
+
+def aiff_header_problem(path: str | Path) -> str:
+    """Whether an AIFF or AIFF-C file's header lies about its length ("" if it is honest, or if the file is
+    no AIFF at all): the COMM chunk's frame count against the frames its SSND chunk holds, up to the end of
+    the chunk or of the file, whichever comes first (for an AIFF-C whose compression has no fixed frame
+    size, IMA ADPCM, GSM, DWVW: the SSND chunk's size against the bytes the file holds, as for a WAV).  A
+    truncated file claims more audio than it holds, and libsndfile decodes what is there without a word.
+    A COMM of 0 frames (what a writer that could not seek back leaves) and an SSND size of 0 ("to the end
+    of the file") are no lie."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"FORM" or head[8:12] not in (b"AIFF", b"AIFC"):
+            return ""
+        frames = width = ssnd = ssnd_size = -1
+        rate = 0.0
+        pos = 12
+        while pos + 8 <= size:
+            fh.seek(pos)
+            cid, (csize,) = fh.read(4), struct.unpack(">I", fh.read(4))
+            if cid == b"COMM" and csize >= 18:
+                comm = fh.read(min(csize, 22))
+                if len(comm) < 18:                     # cut short inside its COMM: the decoder refuses it
+                    return ""
+                channels, frames, bits = struct.unpack(">hIh", comm[:8])
+                rate = _extended(comm[8:18])
+                kind = comm[18:22] if head[8:12] == b"AIFC" and len(comm) >= 22 else b"NONE"
+                per = _AIFC_BYTES.get(kind, 0)         # 0: compressed, no fixed frame size to count with
+                width = max(channels, 1) * (per or (bits + 7) // 8) if per != 0 else 0
+            elif cid == b"SSND":
+                ssnd, ssnd_size = pos, csize
+            pos += 8 + csize + (csize & 1)
+        if width == 0 and ssnd >= 0 and ssnd_size > size - ssnd - 8:
+            avail = size - ssnd - 8
+            return (f"AIFF header claims {ssnd_size} bytes of audio but the file holds {avail} "
+                    f"({ssnd_size - avail} bytes missing)")
+        if frames <= 0 or width <= 0:
+            return ""
+        if ssnd < 0:
+            return _missing("AIFF", frames, 0, rate)
+        fh.seek(ssnd + 8)
+        offset = struct.unpack(">I", fh.read(4))[0] if ssnd + 12 <= size else 0
+        start = ssnd + 16 + offset
+        end = size if ssnd_size == 0 else min(size, ssnd + 8 + ssnd_size)
+        held = max(end - start, 0) // width
+        return _missing("AIFF", frames, held, rate) if held < frames else ""
+
+
+_W64_GUID = bytes.fromhex("f3acd3118cd100c04f8edb8a")   # the last 12 bytes of Wave64's chunk GUIDs
+_W64_RIFF = b"riff" + bytes.fromhex("2e91cf11a5d628db04c10000")
+_W64_FRAME_TAGS = (1, 3, 6, 7, 0xFFFE)     # PCM, float, A-law, mu-law, extensible: the block is one frame
+
+
+def w64_header_problem(path: str | Path) -> str:
+    """Whether a Sony Wave64 file's header lies about its data size ("" if it is honest, or if the file is no
+    Wave64 at all): its data chunk claims more bytes than the file holds (a truncated file, which libsndfile
+    decodes as far as it goes without a word).  Counted in frames (PCM, float, A-law, mu-law: the fmt chunk's
+    block is one frame), in bytes for a compressed one (IMA ADPCM, GSM: a block holds many frames)."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(40)
+        if len(head) < 40 or head[:16] != _W64_RIFF or head[24:40] != b"wave" + _W64_GUID:
+            return ""
+        block, rate, pos = 0, 0.0, 40
+        while pos + 24 <= size:
+            fh.seek(pos)
+            guid, (csize,) = fh.read(16), struct.unpack("<Q", fh.read(8))
+            if guid == b"fmt " + _W64_GUID and csize >= 24 + 14:
+                fmt = fh.read(14)
+                if len(fmt) < 14:                      # cut short inside its fmt chunk: the decoder refuses it
+                    return ""
+                tag, _channels, hz, _bps, align = struct.unpack("<HHIIH", fmt)
+                rate, block = float(hz), align if tag in _W64_FRAME_TAGS else 0
+            elif guid == b"data" + _W64_GUID:
+                declared, avail = max(csize - 24, 0), size - pos - 24
+                if declared <= avail:
+                    return ""
+                if block > 0:
+                    return _missing("W64", declared // block, avail // block, rate)
+                return (f"W64 header claims {declared} bytes of audio but the file holds {avail} "
+                        f"({declared - avail} bytes missing)")
+            if csize < 24:                              # a chunk size that cannot be: stop rather than loop
+                break
+            pos += (csize + 7) & ~7
+    return "W64 file has no data chunk"
+
+
+def header_problem(path: str | Path) -> str:
+    """Whether a WAV, AIFF / AIFF-C or Wave64 file's header claims more audio than the file holds ("" if
+    not, or for other formats), told by the file's first bytes, not its name: :func:`wav_header_problem`,
+    :func:`aiff_header_problem`, :func:`w64_header_problem`.  Every such text contains " header claims "
+    for a file cut short."""
+    return wav_header_problem(path) or aiff_header_problem(path) or w64_header_problem(path)
+
+
 # MPEG audio Layer III frame headers (ISO 11172-3, 13818-3 and MPEG 2.5), by the header's version bits:
 # kbit/s by bitrate index, sample rates by rate index, sample frames per frame
 _MP3_KBPS = {3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),

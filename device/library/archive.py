@@ -4,7 +4,8 @@ Nothing in an uploaded archive is trusted.  Archive-wide problems (not an archiv
 beyond listing its members, too many files, expands past the total limit or ratio: an archive
 bomb) raise :class:`ArchiveError` and nothing is kept, not even the folder it was unpacking
 into; so does the box's disk filling up (:class:`NoSpace`, ENOSPC or EDQUOT anywhere while
-unpacking): a library is taken whole or not at all.  Hidden files and operating-system metadata
+unpacking) or its storage failing (:class:`StorageFailed`, EIO, a read-only or vanished card): a library
+is taken whole or not at all.  Hidden files and operating-system metadata
 (``__MACOSX/``, ``._*``, ``.DS_Store``, ``Thumbs.db``...: what a Finder or Explorer zip adds and the
 library scan never tags) are skipped quietly and only counted.  Per-file problems reject only that
 file, with a reason in the report: unsafe paths
@@ -13,7 +14,7 @@ that are not UTF-8), a path that clashes with another member (a file where a fol
 links, device files and FIFOs, non-audio files (an archive inside the archive is not unpacked: the
 reason says so), files over the size or compression-ratio limit,
 members whose compressed data is damaged or whose bytes differ from what the archive declares,
-WAVs whose header claims more audio than the file holds, audio that does not decode to the
+WAVs, AIFFs and Wave64s whose header claims more audio than the file holds, audio that does not decode to the
 end (an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler would
 not play (NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges (a
 VBR stream without a Xing/Info header) or cannot check (free format) is kept with a warning.
@@ -49,6 +50,11 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quot
 NO_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one "
                 "(or hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one); "
                 "then send it again")
+# the box's storage failing, not the member: an I/O error, a card gone read-only, vanished or corrupt
+STORAGE_FAILED = (errno.EIO, errno.EROFS, errno.ENODEV, errno.ENXIO, getattr(errno, "EUCLEAN", errno.EIO))
+# what a failing storage's answer says to do
+STORAGE_HINT = ("check the box's storage (its SD card or drive): reseat it or check its file system, and "
+                "replace it if this keeps happening; then try again")
 _CHUNK = 1 << 16                          # bytes copied at a time
 
 
@@ -58,6 +64,23 @@ class ArchiveError(HatboxError):
 
 class NoSpace(ArchiveError):
     """The box's disk filled up while unpacking: the archive is refused whole, nothing of it is kept."""
+
+
+class StorageFailed(ArchiveError):
+    """The box's storage failed (:data:`STORAGE_FAILED`) while unpacking: the archive is refused whole,
+    nothing of it is kept."""
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is the box's storage failing (:data:`STORAGE_FAILED`), not a member's fault."""
+    return isinstance(exc, OSError) and exc.errno in STORAGE_FAILED
+
+
+def _storage_failed(exc: BaseException, member: str = "") -> StorageFailed:
+    """The StorageFailed for the storage error ``exc`` (met writing ``member``, a path inside the archive)."""
+    where = f" while writing {member}" if member else " while unpacking the library"
+    return StorageFailed(f"the box's storage failed{where} ({getattr(exc, 'strerror', None) or 'I/O error'}); "
+                         "nothing of the library was kept", hint=STORAGE_HINT)
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -224,13 +247,16 @@ def _scrub(reason: str, target: Path, root: Path, rel: str) -> str:
 def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
     """Copy at most ``declared`` bytes; the reason if the member holds more or fewer or cannot be read.
 
-    Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's."""
+    Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's, but for the
+    box's storage failing (:func:`is_storage_failure`), which are raised too."""
     n = 0
     with open(dst, "xb") as out:
         while True:
             try:
                 chunk = src.read(_CHUNK)
             except Exception as exc:  # noqa: BLE001 - zlib, bz2, lzma, zipfile and tarfile each raise their own
+                if is_storage_failure(exc):     # the box's copy of the upload cannot be read: not the member's fault
+                    raise
                 return f"damaged inside the archive ({_why(exc)})"
             if not chunk:
                 break
@@ -261,6 +287,8 @@ def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
         raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); "
                            "was the upload cut short?") from None
     except Exception as exc:  # noqa: BLE001 - whatever the listing's parsers raise, the archive is refused cleanly
+        if is_storage_failure(exc):       # the box cannot read its own copy of the upload
+            raise _storage_failed(exc) from None
         raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); was the upload cut short?") from None
 
 
@@ -273,6 +301,8 @@ def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
         raise
     except Exception as exc:  # noqa: BLE001 - tarfile, zlib, bz2, lzma...: a listing that fails refuses the archive
         handle.close()
+        if is_storage_failure(exc):
+            raise _storage_failed(exc) from None
         raise ArchiveError(f"the archive is damaged ({_why(exc)}); was the upload cut short?") from None
     files = [e for e in entries if e.kind != "dir"]
     total = sum(max(e.size, 0) for e in files)
@@ -337,6 +367,8 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
     except OSError as exc:
         if is_disk_full(exc):
             raise _no_space(exc, name) from None
+        if is_storage_failure(exc):
+            raise _storage_failed(exc, name) from None
         why = f"could not be written on the box ({_why(exc)})"
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
         why = f"could not be unpacked ({_why(exc)})"
@@ -356,7 +388,7 @@ def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
         if why or isinstance(rel, str):
             return FileReport(display_name(e.name), False, why, max(e.size, 0))
         return _extract_one(e, rel, root)
-    except NoSpace:
+    except (NoSpace, StorageFailed):
         raise
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
         return FileReport(display_name(e.name), False, f"could not be unpacked ({_why(exc)})", max(e.size, 0))
@@ -366,7 +398,8 @@ def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()
                 skipped: list[str] | None = None) -> Iterator[FileReport]:
     """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file;
     hidden files and operating-system metadata (:func:`is_metadata`) get no report: their names go to
-    ``skipped``.  NoSpace when the disk fills up (what was extracted stays: the caller removes ``dest``)."""
+    ``skipped``.  NoSpace when the disk fills up, StorageFailed when the box's storage fails (what was
+    extracted stays: the caller removes ``dest``)."""
     archive, root = Path(archive), Path(dest)
     handle, files = _entries(archive, limits)
     try:
@@ -392,8 +425,9 @@ def _first_missing(path: Path) -> Path | None:
 
 def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> ArchiveReport:
     """Unpack into ``dest`` (which must not exist) all at once: on ArchiveError nothing is left, neither
-    ``dest`` nor any folder above it that this call created.  A full disk anywhere on the way is NoSpace
-    (an ArchiveError); any other unforeseen error becomes an ArchiveError."""
+    ``dest`` nor any folder above it that this call created.  A full disk anywhere on the way is NoSpace,
+    the box's storage failing is StorageFailed (both ArchiveErrors); any other unforeseen error becomes an
+    ArchiveError."""
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"{dest.name} already exists")
@@ -410,6 +444,8 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
             shutil.rmtree(made, ignore_errors=True)
         if is_disk_full(exc):
             raise _no_space(exc) from None
+        if is_storage_failure(exc):
+            raise _storage_failed(exc) from None
         if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
             raise ArchiveError(f"the archive could not be unpacked ({_why(exc)})") from None
         raise

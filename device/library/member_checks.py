@@ -6,11 +6,12 @@ path is safe (:func:`safe_relpath`: not absolute, no ``..``, drive letters, back
 non-printable characters, names that are not UTF-8), whether it is hidden or operating-system metadata
 (:func:`is_metadata`), and why a non-audio file is not unpacked (:func:`format_problem`; an archive inside
 the archive is not: :func:`is_nested_archive`).  Then, once a member is unpacked, its audio
-(:func:`audio_problem`): WAVs whose header claims more audio than the file holds, audio that does not
-decode to the end (an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler
-would not play (NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges
-(a VBR stream without a Xing/Info header) or cannot check (free format) is kept with a warning
-(:func:`audio_warning`).  :mod:`device.library.archive` applies them while unpacking.
+(:func:`audio_problem`): WAVs, AIFFs and Wave64s whose header claims more audio than the file holds
+(libsndfile decodes such a file as far as it goes without a word), audio that does not decode to the end
+(an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler would not play
+(NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges (a VBR stream
+without a Xing/Info header) or cannot check (free format) is kept with a warning (:func:`audio_warning`).
+:mod:`device.library.archive` applies them while unpacking.
 
 ``frames`` are sample frames; ``rate`` Hz.
 """
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
-                                    hidden_name, mp3_frames, mp3_length_header, wav_header_problem)
+                                    header_problem, hidden_name, mp3_frames, mp3_length_header)
 from hatbox.text import is_safe_text
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
@@ -115,7 +116,9 @@ MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length
 def audio_problem(path: Path) -> tuple[str, int, int, int]:
     """(reason or "", frames, rate, channels) after decoding the whole file in blocks.
 
-    What the box would not play is refused here as the sampler would refuse it: NaN or infinite samples,
+    A WAV, AIFF or Wave64 whose header claims more audio than the file holds is refused
+    (:func:`device.audio.audiofile.header_problem`: cut short).  What the box would not play is refused
+    here as the sampler would refuse it: NaN or infinite samples,
     and float samples at integer scale (:func:`device.audio.audiofile.float_peak_problem`).  An MP3's frame
     count from libsndfile is the Xing/Info header's (:func:`device.audio.audiofile.mp3_length_header`): an MP3
     with one that decodes more than :data:`MP3_SLACK_FRAMES` frames short of it is cut short (a download
@@ -127,11 +130,10 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
     empty = empty_file_problem(path)
     if empty:
         return empty, 0, 0, 0
-    if path.suffix.lower() == ".wav":
-        lie = wav_header_problem(path)
-        if lie:
-            cut = ": the file is cut short (copy or export it again)" if lie.startswith("WAV header claims") else ""
-            return lie + cut, 0, 0, 0
+    lie = header_problem(path)          # by the file's first bytes: an AIFF named .wav is checked as one
+    if lie:
+        cut = ": the file is cut short (copy or export it again)" if " header claims " in lie else ""
+        return lie + cut, 0, 0, 0
     try:
         with sf.SoundFile(str(path)) as f:
             declared, rate, ch = f.frames, f.samplerate, f.channels
