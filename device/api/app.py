@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import logging
 import math
-import os
 import shutil
 import sys
 import threading
@@ -36,14 +34,15 @@ from typing import Any, Callable, Optional
 from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.requests import ClientDisconnect
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
-from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _handlers, _too_large, _unauthorized
+from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
+from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
+    _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, free_bytes, receive_upload)
 from device.control import Control
-from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NO_ROOM_HINT, ArchiveError, Limits, NoSpace,
+from device.library.archive import (LIBRARY_NAME_MAX_CHARS, ArchiveError, Limits, NoSpace,
                                     StorageFailed)
 from device.store import PackStore, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
@@ -52,7 +51,6 @@ from hatbox.errors import HatboxError, PackError
 
 log = logging.getLogger("hatbox.api")
 ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine slot (taggers stay off it)
-UPLOAD_RESERVE_BYTES = 16 << 20      # room an upload must leave free on the store's disk (meta, pointer, records)
 
 
 def log_code(code: str) -> None:
@@ -154,72 +152,6 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
         return _box(request).tokens.check(creds.credentials if creds else None)
     except AuthError as exc:
         raise _unauthorized(exc) from None
-
-
-# -------------------------------------------------------------------------- uploads
-def free_bytes(folder: Path) -> int:
-    """Bytes free on the disk that holds ``folder`` (what an unprivileged writer may use); tests replace it."""
-    return shutil.disk_usage(folder).free
-
-
-def _check_room(declared: int, folder: Path, what: str) -> None:
-    """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
-    disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read
-    (writing then says what is wrong)."""
-    try:
-        free = free_bytes(folder)
-    except OSError:
-        return
-    room = max(free - UPLOAD_RESERVE_BYTES, 0)
-    if declared > room:
-        raise ApiError(507, "no space", f"the {what} is {declared} bytes but the box has room for {room} "
-                       f"({free} bytes free, {UPLOAD_RESERVE_BYTES} kept in reserve); nothing of the {what} "
-                       "was received", hint=NO_ROOM_HINT)
-
-
-async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
-    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 before
-    reading when the declared Content-Length is over the disk's free space (:func:`_check_room`), or when the
-    disk (or quota) fills up while writing it; 500 "storage failed" for any other error writing it (``what``,
-    "pack" or "library", names it in the message; the caller removes ``path``)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
-    if declared is not None and declared.isdigit():
-        _check_room(int(declared), path.parent, what)
-    size, h = 0, hashlib.sha256()
-    try:
-        with open(path, "wb") as fh:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(size, limit)
-                fh.write(chunk)
-                h.update(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except ClientDisconnect:
-        raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
-    except OSError as exc:
-        log.error("writing an upload of a %s failed: %s", what, exc)
-        raise _disk_error(exc, what, f"receiving the {what}") from None
-    if size == 0:
-        raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
-    return size, h.hexdigest()
-
-
-def _new_upload(box: "Box", suffix: str, what: str) -> Path:
-    """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it,
-    500 "storage failed" when the store cannot make it for another reason."""
-    try:
-        return box.store.new_upload(suffix)
-    except OSError as exc:
-        log.error("starting an upload of a %s failed: %s", what, exc)
-        raise _disk_error(exc, what, f"starting to receive the {what}") from None
-
-
-_BINARY = {"requestBody": {"required": True, "content": {
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 # --------------------------------------------------------------------------- routes

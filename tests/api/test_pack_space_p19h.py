@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import device.api.app as app_mod
+import device.api.uploads as uploads_mod
 import device.store as store_mod
 from device.store import META_FILE, POINTER, PackStore
 from hatbox.cli import main
@@ -54,7 +54,7 @@ class _FillingFile:
 
 def _disk_fills_receiving(monkeypatch: pytest.MonkeyPatch, room: int, code: int = errno.ENOSPC) -> None:
     """The box's disk fills once ``room`` bytes of an upload are written to tmp/."""
-    monkeypatch.setattr(app_mod, "open", lambda path, mode="r", *a, **kw: _FillingFile(open(path, mode, *a, **kw),
+    monkeypatch.setattr(uploads_mod, "open", lambda path, mode="r", *a, **kw: _FillingFile(open(path, mode, *a, **kw),
                                                                                         room, code), raising=False)
 
 

@@ -14,7 +14,7 @@ import pytest
 import soundfile as sf
 
 from device.audio import audiofile
-from device.audio.audiofile import _id3v2_end, _mp3_frame, mp3_frames
+from device.audio.file_headers import _id3v2_end, _mp3_frame, mp3_frames
 from device.library.archive import audio_problem, audio_warning, unpack_archive
 from hatbox.errors import AudioFileError
 

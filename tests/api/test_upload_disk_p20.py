@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import device.api.app as app_mod
+import device.api.uploads as uploads_mod
 import device.library.archive as archive_mod
 from device.store import META_FILE, POINTER, PackStore
 from hatbox.cli import main
@@ -204,7 +204,7 @@ def _no_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         if "w" in mode:
             opened.append(str(path))
         return real(path, mode, *a, **kw)
-    monkeypatch.setattr(app_mod, "open", recording, raising=False)
+    monkeypatch.setattr(uploads_mod, "open", recording, raising=False)
     return opened
 
 
@@ -219,7 +219,7 @@ def test_upload_declared_over_the_free_space_is_507_before_the_body_is_read(play
     def free(folder: Path) -> int:
         asked.append(Path(folder))
         return 1000 + (16 << 20)                   # 1000 bytes more than the reserve
-    monkeypatch.setattr(app_mod, "free_bytes", free, raising=False)
+    monkeypatch.setattr(uploads_mod, "free_bytes", free, raising=False)
     opened = _no_writes(monkeypatch)
     r = _raw(box).post("/packs" if what == "pack" else "/libraries", content=data, headers=box.auth)
     assert r.status_code == 507, r.text
@@ -235,7 +235,7 @@ def test_upload_declared_over_the_free_space_is_507_before_the_body_is_read(play
 def test_upload_that_fits_the_free_space_goes_on(playing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     box, good = playing
     data = _big(tmp_path).read_bytes()
-    monkeypatch.setattr(app_mod, "free_bytes", lambda _folder: len(data) + app_mod.UPLOAD_RESERVE_BYTES)
+    monkeypatch.setattr(uploads_mod, "free_bytes", lambda _folder: len(data) + uploads_mod.UPLOAD_RESERVE_BYTES)
     r = box.client.post("/packs", content=data, headers=box.auth)
     assert r.status_code == 201, r.text
 
@@ -245,7 +245,7 @@ def test_chunked_upload_is_not_held_to_the_free_space(playing, tmp_path: Path,
     """Without a Content-Length there is nothing to check first: the upload is received as before."""
     box, good = playing
     data = _big(tmp_path).read_bytes()
-    monkeypatch.setattr(app_mod, "free_bytes", lambda _folder: 0)
+    monkeypatch.setattr(uploads_mod, "free_bytes", lambda _folder: 0)
 
     def chunks() -> Any:
         for i in range(0, len(data), 64 << 10):
@@ -260,6 +260,6 @@ def test_unreadable_free_space_does_not_block_uploads(playing, tmp_path: Path,
 
     def broken(_folder: Path) -> int:
         raise OSError(errno.EIO, "Input/output error")
-    monkeypatch.setattr(app_mod, "free_bytes", broken)
+    monkeypatch.setattr(uploads_mod, "free_bytes", broken)
     r = box.client.post("/packs", content=_big(tmp_path).read_bytes(), headers=box.auth)
     assert r.status_code == 201, r.text

@@ -1,0 +1,87 @@
+"""How an upload reaches the box's disk: streamed to a file in the store's tmp/, checked against its size limit and
+the disk's free space, every storage failure answered as an :class:`~device.api.errors.ApiError` (507 "no space" for
+a full disk, 500 "storage failed" for any other).  Used by the pack and library routes of device/api/app.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from starlette.requests import ClientDisconnect
+
+from device.api.errors import ApiError, _disk_error, _too_large
+from device.library.archive import NO_ROOM_HINT
+
+log = logging.getLogger("hatbox.api")
+
+UPLOAD_RESERVE_BYTES = 16 << 20      # room an upload must leave free on the store's disk (meta, pointer, records)
+
+
+def free_bytes(folder: Path) -> int:
+    """Bytes free on the disk that holds ``folder`` (what an unprivileged writer may use); tests replace it."""
+    return shutil.disk_usage(folder).free
+
+
+def _check_room(declared: int, folder: Path, what: str) -> None:
+    """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
+    disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read
+    (writing then says what is wrong)."""
+    try:
+        free = free_bytes(folder)
+    except OSError:
+        return
+    room = max(free - UPLOAD_RESERVE_BYTES, 0)
+    if declared > room:
+        raise ApiError(507, "no space", f"the {what} is {declared} bytes but the box has room for {room} "
+                       f"({free} bytes free, {UPLOAD_RESERVE_BYTES} kept in reserve); nothing of the {what} "
+                       "was received", hint=NO_ROOM_HINT)
+
+
+async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
+    """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 before
+    reading when the declared Content-Length is over the disk's free space (:func:`_check_room`), or when the
+    disk (or quota) fills up while writing it; 500 "storage failed" for any other error writing it (``what``,
+    "pack" or "library", names it in the message; the caller removes ``path``)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    if declared is not None and declared.isdigit():
+        _check_room(int(declared), path.parent, what)
+    size, h = 0, hashlib.sha256()
+    try:
+        with open(path, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(size, limit)
+                fh.write(chunk)
+                h.update(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except ClientDisconnect:
+        raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
+    except OSError as exc:
+        log.error("writing an upload of a %s failed: %s", what, exc)
+        raise _disk_error(exc, what, f"receiving the {what}") from None
+    if size == 0:
+        raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
+    return size, h.hexdigest()
+
+
+def _new_upload(box: Any, suffix: str, what: str) -> Path:
+    """A fresh file in the store's tmp/ for an upload of a ``what``; 507 when the disk has no room even for it,
+    500 "storage failed" when the store cannot make it for another reason."""
+    try:
+        return box.store.new_upload(suffix)
+    except OSError as exc:
+        log.error("starting an upload of a %s failed: %s", what, exc)
+        raise _disk_error(exc, what, f"starting to receive the {what}") from None
+
+
+_BINARY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
