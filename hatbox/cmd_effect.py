@@ -10,6 +10,8 @@ import json
 from export.manifest import MAX_KNOBS
 from hatbox.errors import HatboxError, KnobError
 
+SETTINGS_SHOWN = 8          # per-setting held-out errors printed after training (worst first; all in the report)
+
 
 def register(cli) -> None:
     t = cli.subcommand("train", "effect", "capture an effect (pedal, amp, compressor, denoiser) from "
@@ -84,7 +86,6 @@ def steps_text(steps: int) -> str:
 
 
 def train(args: argparse.Namespace) -> int:
-    from trainer.cpuwatch import busy_warning
     from trainer.effect.train import OPTIONS, SETTINGS, train_effect
     settings = parse_settings(args.set)
     for key in settings:
@@ -97,9 +98,16 @@ def train(args: argparse.Namespace) -> int:
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
                           **settings)
+    if result.metrics:          # empty on a non-main torchrun process: rank 0 exports and reports
+        print_summary(result, getattr(args, "max_steps", None))
+    return 0
+
+
+def print_summary(result, max_steps: int | None) -> None:
+    """What the terminal shows after training: the pack, its held-out error (the SETTINGS_SHOWN worst settings),
+    latencies, notes, warnings, the report's path (``result``: trainer.effect.train's result)."""
+    from trainer.cpuwatch import busy_warning
     m = result.metrics
-    if not m:          # a non-main torchrun process: rank 0 exports and reports
-        return 0
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {steps_text(m['steps'])} "
           f"in {m['train_seconds']} s")
     if m.get("arch_trial_skipped"):
@@ -108,19 +116,21 @@ def train(args: argparse.Namespace) -> int:
         print("architecture chosen by trial: " + ", ".join(f"{a} {v:.5f}" for a, v in m["arch_trials"].items())
               + " (validation ESR after a fifth of the budget each)")
     print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")
-    for key, value in m["val_esr_per_setting"].items():
+    per_setting = list(m["val_esr_per_setting"].items())        # worst first
+    for key, value in per_setting[:SETTINGS_SHOWN]:
         print(f"  ESR {value:.5f}  at {key}")
+    if len(per_setting) > SETTINGS_SHOWN:
+        print(f"  ... and {len(per_setting) - SETTINGS_SHOWN} more settings in the report")
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))
     for note in result.notes:
         print(f"note: {note}")
     for warning in result.warnings:
         print(f"warning: {warning}")
-    warning = busy_warning(m.get("others_cores"), m["steps"], getattr(args, "max_steps", None))
+    warning = busy_warning(m.get("others_cores"), m["steps"], max_steps)
     if warning:
         print(f"warning: {warning}")
     if result.report:
         print(f"report: {result.report}")
-    return 0
 
 
 def render(args: argparse.Namespace) -> int:

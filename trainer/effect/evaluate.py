@@ -4,6 +4,11 @@ ESR per pair is measured on ``[start, end)`` of each aligned pair: the stretch h
 (:func:`trainer.effect.split.held_out`: the last ``val_fraction``, or an earlier stretch as long when the
 gear's output is silent there, where ESR is undefined), or the whole recording for fresh recordings;
 the model always runs from the pair's first sample so its state is warmed up honestly.
+
+Beside the pack's ESR each pair gets its **bypass** ESR: the same measure for the dry input (latency-aligned, as
+the model sees it) taken as the output, i.e. what "no effect at all" scores.  A capture that is not clearly below
+it (:data:`BYPASS_FACTOR`), or a row far worse than the others (:data:`OUTLIER_FACTOR`), gets a warning
+(:func:`quality_warnings`).
 """
 from __future__ import annotations
 
@@ -16,6 +21,11 @@ from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
 from trainer.effect.data import EffectData, Pair, esr, load_folder
 from trainer.effect.split import held_out
+
+BYPASS_FACTOR = 2.0     # a capture's held-out ESR should be at least this many times lower than bypass's
+OUTLIER_FACTOR = 3.0    # a row whose held-out ESR is more than this many times the median over rows is named
+OUTLIER_FLOOR = 0.01    # ... unless its ESR is under this (near-transparent whatever the others score)
+WARN_ROWS = 4           # rows a warning names (the rest: the report's table)
 
 
 def scored_span(pair: Pair, val_fraction: float | None) -> tuple[int, int]:
@@ -30,9 +40,11 @@ def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096) -> np.ndar
 
 def evaluate_data(pack: Pack | str | Path, data: EffectData,
                   val_fraction: float | None = None) -> dict[str, Any]:
-    """{"esr": mean over pairs, "esr_pooled", "per_pair": {name: esr}, "per_setting": {key: esr}}."""
+    """{"esr": mean over pairs, "esr_pooled", "per_pair": {name: esr}, "per_setting": {key: esr} (worst first),
+    "bypass_esr": the dry input's mean ESR over pairs, "bypass_per_pair": {name: esr}, "latency"}."""
     proc = EffectProcessor(pack if isinstance(pack, Pack) else read_pack(pack))
     per_pair: dict[str, float] = {}
+    bypass: dict[str, float] = {}
     by_setting: dict[str, list[float]] = {}
     err = energy = 0.0
     for pair in data.pairs:
@@ -40,12 +52,74 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
         a, b = scored_span(pair, val_fraction)
         e = esr(pair.output[a:b], y_hat[a:b])
         per_pair[pair.name] = e
+        bypass[pair.name] = esr(pair.output[a:b], pair.input[a:b])
         by_setting.setdefault(pair.key, []).append(e)
         energy_p = float(np.sum(np.square(pair.output[a:b], dtype=np.float64)))
         err, energy = err + e * energy_p, energy + energy_p
+    per_setting = {k: float(np.mean(v)) for k, v in by_setting.items()}
     return {"esr": float(np.mean(list(per_pair.values()))), "esr_pooled": err / max(energy, 1e-20),
-            "per_pair": per_pair, "per_setting": {k: float(np.mean(v)) for k, v in by_setting.items()},
+            "per_pair": per_pair,
+            "per_setting": dict(sorted(per_setting.items(), key=lambda kv: -kv[1])),
+            "bypass_esr": float(np.mean(list(bypass.values()))), "bypass_per_pair": bypass,
             "latency": data.latencies}
+
+
+def times_text(model: float, bypass: float) -> str:
+    """How the model's ESR compares with bypass's: "36x lower", "1.3x higher", "no lower"."""
+    if model < bypass:
+        return f"{bypass / model:.3g}x lower" if model > 0 else "infinitely lower"
+    if model > bypass:
+        return f"{model / bypass:.3g}x higher" if bypass > 0 else "higher"
+    return "no lower"
+
+
+def setting_rows(metrics: dict[str, Any], data: EffectData) -> list[dict[str, Any]]:
+    """One row per held-out pair, worst first: {"pair", "setting", "esr", "bypass_esr" (None if not measured),
+    "x_median" (its ESR over the median of the rows' ESRs; None when that median is 0)}."""
+    per_pair: dict[str, float] = metrics["val_esr_per_pair"]
+    bypass: dict[str, float] = metrics.get("val_bypass_esr_per_pair", {})
+    median = float(np.median(list(per_pair.values()))) if per_pair else 0.0
+    keys = {p.name: p.key for p in data.pairs}
+    rows = [{"pair": name, "setting": keys.get(name, ""), "esr": e, "bypass_esr": bypass.get(name),
+             "x_median": e / median if median > 0 else None} for name, e in per_pair.items()]
+    return sorted(rows, key=lambda r: -r["esr"])
+
+
+def bypass_warning(metrics: dict[str, Any]) -> str | None:
+    """The warning for a pack whose mean held-out ESR is not :data:`BYPASS_FACTOR` times below bypass's."""
+    model, bypass = metrics.get("val_esr"), metrics.get("val_bypass_esr")
+    if model is None or bypass is None or model * BYPASS_FACTOR <= bypass:
+        return None
+    how = ("the pack sounds less like the gear than no effect at all" if model >= bypass
+           else "the pack is hardly closer to the gear than no effect at all")
+    little = (f"; the gear changes the sound little at these settings (bypass ESR under {OUTLIER_FLOOR:g}), so "
+              "a capture has to be very exact to beat it" if bypass < OUTLIER_FLOOR else "")
+    return (f"held-out ESR {model:.4f} is {times_text(model, bypass)} than bypass's {bypass:.4f} (the dry input "
+            f"passed through unchanged): {how}; train longer (--minutes), or check that each output is a recording "
+            f"of its row's input through the gear at that row's settings{little}")
+
+
+def outlier_warning(rows: list[dict[str, Any]]) -> str | None:
+    """The warning naming the rows (``setting_rows``) whose ESR is over :data:`OUTLIER_FACTOR` times the median
+    and at least :data:`OUTLIER_FLOOR`; None when there are none."""
+    bad = [r for r in rows if r["x_median"] is not None and r["x_median"] > OUTLIER_FACTOR
+           and r["esr"] >= OUTLIER_FLOOR]
+    if not bad:
+        return None
+    median = bad[0]["esr"] / bad[0]["x_median"]
+    named = "; ".join(f"{r['pair']} ({r['setting']}): {r['esr']:.4f}, {r['x_median']:.3g}x" for r in bad[:WARN_ROWS])
+    more = f"; and {len(bad) - WARN_ROWS} more (the report's table)" if len(bad) > WARN_ROWS else ""
+    return (f"the pack is much worse at {'this setting' if len(bad) == 1 else 'these settings'} than at the others "
+            f"(held-out ESR over {OUTLIER_FACTOR:g}x the median {median:.4f}): {named}{more}; check "
+            f"{'that recording' if len(bad) == 1 else 'those recordings'}, record more at or near "
+            f"{'that setting' if len(bad) == 1 else 'those settings'}, or train longer")
+
+
+def quality_warnings(metrics: dict[str, Any], data: EffectData) -> list[str]:
+    """Warnings about how well the pack matches the gear on the held-out audio (shown by the CLI and in the
+    report): not clearly better than bypass, rows far worse than the rest."""
+    said = [bypass_warning(metrics), outlier_warning(setting_rows(metrics, data))]
+    return [w for w in said if w]
 
 
 def evaluate_folder(pack: str | Path, folder: str | Path, *, csv_name: str = "pairs.csv",

@@ -1,7 +1,9 @@
 """Training report: markdown + PNGs (loss/ESR curves, spectrograms, ESR per knob setting).
 
-Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png``, ``esr_per_setting.png``,
-``metrics.json``.  matplotlib runs headless (Agg).
+Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png`` (the worst held-out pair),
+``esr_per_setting.png``, ``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair table worst first,
+and ``val_bypass_ratio``).  The held-out ESR stands beside bypass's (the dry input as the output:
+trainer/effect/evaluate.py).  matplotlib runs headless (Agg).
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import numpy as np
 
 from trainer.cpuwatch import busy_warning
 from trainer.effect.align import MARGIN
-from trainer.effect.data import EffectData
-from trainer.effect.evaluate import render_pair, scored_span
+from trainer.effect.data import EffectData, Pair
+from trainer.effect.evaluate import render_pair, scored_span, setting_rows, times_text
 
 
 def _plt():
@@ -45,14 +47,16 @@ def plot_curves(history: list[dict[str, float]], path: Path) -> Path:
     return path
 
 
-def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Path) -> Path:
-    """Target vs model spectrograms of the same held-out audio [N]."""
+def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Path, title: str = "") -> Path:
+    """Target vs model spectrograms of the same held-out audio [N], under ``title`` (which pair it is)."""
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    for ax, sig, title in zip(axes, (target, model), ("target (gear)", "model (pack)")):
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), sharey=True)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    for ax, sig, label in zip(axes, (target, model), ("target (gear)", "model (pack)")):
         with np.errstate(divide="ignore"):          # digital silence -> -inf dB, drawn as the floor
             ax.specgram(sig, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
-        ax.set_title(title)
+        ax.set_title(label)
         ax.set_xlabel("seconds")
     axes[0].set_ylabel("Hz")
     fig.tight_layout()
@@ -77,9 +81,16 @@ def plot_esr_bars(per_setting: dict[str, float], path: Path) -> Path:
     return path
 
 
-def _spectro_audio(data: EffectData, pack: Path, val_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+def worst_pair(data: EffectData, per_pair: dict[str, float]) -> Pair:
+    """The pair with the highest held-out ESR (``per_pair``: name -> ESR); the first pair if none is scored."""
+    scored = [p for p in data.pairs if p.name in per_pair]
+    return max(scored, key=lambda p: per_pair[p.name]) if scored else data.pairs[0]
+
+
+def _spectro_audio(data: EffectData, pack: Path, val_fraction: float,
+                   pair: Pair) -> tuple[np.ndarray, np.ndarray]:
+    """The gear's and the pack's output [<= 3 s] over ``pair``'s held-out stretch."""
     from device.audio.effect import EffectProcessor
-    pair = data.pairs[0]
     y_hat = render_pair(EffectProcessor(pack), pair)
     a, b = scored_span(pair, val_fraction)
     b = min(b, a + 3 * data.rate)
@@ -94,19 +105,36 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
                                                      for a, v in metrics["arch_trials"].items())
                 if metrics.get("arch_trials") else "")
              + (f"; {metrics['arch_trial_skipped']}" if metrics.get("arch_trial_skipped") else ""),
-             f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**",
+             f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
+             + _bypass_text(metrics),
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
-             "", "| pair | setting | latency found / removed (samples) | held-out ESR |", "|---|---|---|---|"]
-    for p in data.pairs:
-        lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | "
-                     f"{metrics['val_esr_per_pair'][p.name]:.5f} |")
+             "", "Per pair, worst first (bypass: the dry input as the output; x median: its ESR over the median "
+             "of the pairs'):", "",
+             "| pair | setting | latency found / removed (samples) | held-out ESR | bypass ESR | x median |",
+             "|---|---|---|---|---|---|"]
+    pairs = {p.name: p for p in data.pairs}
+    for r in metrics["val_rows"]:
+        p = pairs[r["pair"]]
+        lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | {r['esr']:.5f} | "
+                     + ("-" if r["bypass_esr"] is None else f"{r['bypass_esr']:.5f}") + " | "
+                     + ("-" if r["x_median"] is None else f"{r['x_median']:.2f}") + " |")
     busy = busy_warning(metrics.get("others_cores"), metrics["steps"], config.get("max_steps"))
     lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []),
               *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
               "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
+              f"Spectrograms of the worst held-out pair, {metrics['spectrogram_pair']}:", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
     return "\n".join(lines)
+
+
+def _bypass_text(metrics: dict[str, Any]) -> str:
+    """"; bypass ... : N x lower" for the ESR line ("" when bypass was not measured)."""
+    bypass = metrics.get("val_bypass_esr")
+    if bypass is None:
+        return ""
+    return (f"; bypass (the dry input as the output): {bypass:.5f}, so the pack's error is "
+            f"**{times_text(metrics['val_esr'], bypass)}**")
 
 
 def write_report(folder: str | Path, *, history: list[dict[str, float]], data: EffectData,
@@ -114,10 +142,19 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     """Write the report folder; returns the path of report.md."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    bypass, model_esr = metrics.get("val_bypass_esr"), metrics["val_esr"]
+    worst = worst_pair(data, metrics["val_esr_per_pair"])
+    metrics = {**metrics, "val_rows": setting_rows(metrics, data),
+               "val_bypass_ratio": None if bypass is None or model_esr <= 0 else bypass / model_esr,
+               "spectrogram_pair": f"{worst.name} ({worst.key}), held-out ESR "
+                                   f"{metrics['val_esr_per_pair'].get(worst.name, float('nan')):.5f}"}
     plot_curves(history, folder / "curves.png")
-    plot_esr_bars(metrics["val_esr_per_setting"], folder / "esr_per_setting.png")
-    target, model = _spectro_audio(data, pack, config["val_fraction"])
-    plot_spectrograms(target, model, data.rate, folder / "spectrogram.png")
+    per_setting = metrics["val_esr_per_setting"]
+    plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # in the data's order
+                  folder / "esr_per_setting.png")
+    target, model = _spectro_audio(data, pack, config["val_fraction"], worst)
+    plot_spectrograms(target, model, data.rate, folder / "spectrogram.png",
+                      title=f"worst held-out pair: {metrics['spectrogram_pair']}")
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float))
     path = folder / "report.md"
     path.write_text(_markdown(metrics, data, config))

@@ -407,7 +407,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown).
     """
     from export.onnx_effect import export_effect
-    from trainer.effect.evaluate import evaluate_data
+    from trainer.effect.evaluate import evaluate_data, quality_warnings
     cfg = make_config(**config)
     name = name or _default_name(data, input)
     check_name(name)
@@ -444,8 +444,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                               golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
         scores = evaluate_data(trial, eff, cfg.val_fraction)
         metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
-                       val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"])
-        warnings = list(eff.warnings) + result_warnings(metrics)
+                       val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
+                       val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
+        warnings = list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
         rep = _write_report(report, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if report else None
         pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                              golden_knobs=gk, metrics=metrics, description=description)
