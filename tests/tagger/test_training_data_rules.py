@@ -157,3 +157,30 @@ def test_a_csv_naming_no_file_twice_is_still_an_error(tmp_path):
     (tmp_path / "t.csv").write_text("nope.wav,kick\nnope.wav,hat\n")
     with pytest.raises(DataError, match="2 listed files do not exist"):
         load_items(tmp_path / "t.csv")
+
+
+def test_one_tag_per_line_merged_into_several_warns_that_the_tagger_turns_multi_label(tmp_path):
+    """Every line has one tag, but a file pasted under kick and snare gets both: the whole tagger would turn
+    multi-label (no statistics head) because of that slip, so it is said as a warning, naming the file."""
+    from trainer.tagger.data import load_items
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.wav").write_bytes(b"")
+    (tmp_path / "t.csv").write_text("a.wav,kick\nb.wav,snare\nc.wav,hat\na.wav,snare\n")
+    notes: list[str] = []
+    items = load_items(tmp_path / "t.csv", notes)
+    assert {it.path.name: it.tags for it in items}["a.wav"] == ("kick", "snare")
+    warned = [n for n in notes if n.startswith("warning: ")]
+    assert len(warned) == 1 and "1 file(s)" in warned[0] and "a.wav: kick, snare" in warned[0]
+    assert "multi-label" in warned[0]
+
+
+@pytest.mark.parametrize("csv", ["a.wav,kick\nb.wav,snare\na.wav,kick\n",          # a repeat with the same tag
+                                 "a.wav,kick,dusty\nb.wav,snare\na.wav,bright\n"])   # the CSV is multi-label
+def test_merged_lines_do_not_warn_when_nothing_changes_mode(tmp_path, csv):
+    from trainer.tagger.data import load_items
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.wav").write_bytes(b"")
+    (tmp_path / "t.csv").write_text(csv)
+    notes: list[str] = []
+    load_items(tmp_path / "t.csv", notes)
+    assert notes and not [n for n in notes if n.startswith("warning: ")]

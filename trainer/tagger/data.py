@@ -164,7 +164,28 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     if len(repeats) > 5:
         notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
                      "tags of all of its lines")
-    return [Item(first[key], tuple(dict.fromkeys(tags))) for key, tags in tags_of.items()]
+    merged = [Item(first[key], tuple(dict.fromkeys(tags))) for key, tags in tags_of.items()]
+    said = made_multi_label(path, [it for it, _ in rows], merged)
+    if said:
+        notes.append(said)
+    return merged
+
+
+def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
+    """A warning when every line of CSV ``path`` holds one tag (``rows``) but files listed on several lines with
+    different tags got several once merged (``merged``): that alone turns the tagger multi-label (a yes/no per tag,
+    no statistics head), most likely because of a slip (a file pasted under two tags); "" otherwise."""
+    if any(len(it.tags) != 1 for it in rows):
+        return ""                               # the CSV says files may have several tags: merging is meant
+    several = [it for it in merged if len(it.tags) > 1]
+    if not several:
+        return ""
+    e = several[0]
+    return (f"warning: {path}: every line has one tag, but {len(several)} file(s) listed on several lines with "
+            f"different tags now have several (e.g. {e.path}: {', '.join(e.tags)}), so this tagger will be "
+            "multi-label: a yes or no per tag instead of one best tag, and without the statistics head that makes "
+            "one-tag taggers more accurate. If each sample has one tag, remove the wrong lines; if samples may "
+            "have several, put a file's tags on one line (path,tag,tag) to say so")
 
 
 def _and(numbers: list[int]) -> str:
