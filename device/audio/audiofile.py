@@ -313,6 +313,8 @@ class WavRecorder:
                     raise
                 target, older, created = path, None, False   # a folder we may not add to: overwrite in place
                 self._fh = open(target, "wb")
+            if older is not None:
+                _same_mode(older, target)
             self._fh.write(float_wav_header(self.rate, self.channels, 0))
         try:
             self._io(start, path)
@@ -341,6 +343,15 @@ class WavRecorder:
             role = f"{self.role} " if self.role else ""
             raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
                                  hint="is the disk full?") from None
+
+
+def _same_mode(older: Path, part: Path) -> None:
+    """Give ``part`` (the new take, written beside ``older``) the older file's permission bits, so a take that
+    replaces it keeps who may read it (a shared or read-only take stays so); nothing if either cannot be read."""
+    try:
+        os.chmod(part, os.stat(older).st_mode & 0o7777)
+    except OSError:
+        pass
 
 
 def _size(path: Path) -> int:

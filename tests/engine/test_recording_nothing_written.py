@@ -125,3 +125,16 @@ def test_a_header_that_fails_at_once_leaves_nothing_either(tmp_path: Path, monke
         with pytest.raises(AudioFileError, match="No space left on device"):
             audiofile.WavRecorder(path, RATE)
     assert list(tmp_path.iterdir()) == [older] and older.read_bytes() == before
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o444])
+def test_a_take_that_replaces_an_older_one_keeps_its_permissions(tmp_path: Path, mode: int) -> None:
+    """A take recorded over a shared (0640) or read-only (0444) older one keeps that file's permission bits;
+    before, the new file came with the recorder's default mode."""
+    path = tmp_path / "take.wav"
+    _older_take(path)
+    path.chmod(mode)
+    rec = audiofile.WavRecorder(path, RATE, 1)
+    rec.write(np.full(int(0.3 * RATE), 0.25, np.float32))
+    rec.close()
+    assert path.stat().st_mode & 0o777 == mode and sf.info(str(path)).frames == int(0.3 * RATE)
