@@ -66,7 +66,8 @@ OPS = {
     "all_notes_off": (),               # every source releases every note as a note-off would (MIDI CC 123;
                                        # the sustain pedal still holds them until it lifts)
     "panic": (),                       # every source fades all its voices out within ~5 ms and forgets the
-                                       # pedal (MIDI CC 120); neither op touches an effect's state
+                                       # pedal (MIDI CC 120), and the audio thread clears the effect's state
+                                       # (a tail stops) behind a 5 ms fade; all_notes_off leaves effects alone
     "shutdown": (),
 }
 

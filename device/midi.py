@@ -7,7 +7,8 @@ note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``
 note_off, note_on velocity 0    ``{"op": "note_off", "note"}``
 pitchwheel (-8192..8191)        ``{"op": "bend", "value"}`` in [-1, 1]
 control_change 64 (sustain)     ``{"op": "sustain", "on"}`` (on when value >= 64)
-control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms)
+control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms,
+                                the effect's tail is cleared: device/audio/engine.py ``_on_panic``)
 control_change 123, 124..127    ``{"op": "all_notes_off"}`` (all notes off, sent by DAWs on every
                                 transport stop; omni/mono/poly mode changes imply it): a note-off
                                 for every note, the sustain pedal still holds them

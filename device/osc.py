@@ -14,7 +14,8 @@ Addresses (arguments in brackets are optional):
 ``/hatbox/volume db``                  output volume, clamped to -60..+6 dB (VOLUME_DB_RANGE)
 ``/hatbox/bypass slot on``             bypass a slot
 ``/hatbox/all_notes_off``              release every note (as note-offs; the sustain pedal still holds)
-``/hatbox/panic``                      every voice faded out in about 4 ms, the pedal let go
+``/hatbox/panic``                      every voice faded out in about 4 ms, the pedal let go, the
+                                       effect's tail cleared (as MIDI CC 120)
 ``/wek/outputs f1 f2 ...``             Wekinator's default output: by default f1, f2 -> x, y and
                                        f3.. -> the knobs of the effect slot in manifest order,
                                        each read as a 0..1 fraction of the knob's range

@@ -21,6 +21,7 @@ from hatbox.errors import HatboxError
 
 DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
+CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
 
@@ -35,6 +36,9 @@ def register(cli: Any) -> None:
     p.add_argument("--rate", type=int, default=48000, help="sample rate in Hz (default 48000)")
     p.add_argument("--periods", type=int, default=3, help="ALSA periods per buffer (default 3)")
     p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
+    p.add_argument("--mdns", action=argparse.BooleanOptionalAction, default=True,
+                   help="advertise the API on the local network by mDNS (_hatbox._tcp) so `hatbox` on a laptop "
+                        "finds the box; --no-mdns: reach it by its URL only")
     p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
     p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
     p.add_argument("--midi-cc", action="append", default=[], type=_midi_cc, metavar="CC=SLOT.KNOB",
@@ -47,7 +51,8 @@ def register(cli: Any) -> None:
                         "notes, knobs and volume; 127.0.0.1 keeps OSC to this machine)")
     p.add_argument("--port", type=int, default=8750, help="API port (default 8750)")
     p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="the box's data folder")
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE,
+                   help=f"the box's data folder (a bug's traceback goes to its {CRASH_DIR}/ folder)")
     p.add_argument("--effect", metavar="PACK", help="effect pack to load at start")
     p.add_argument("--synth", metavar="PACK", help="synth pack to load at start")
     p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
@@ -75,6 +80,7 @@ class BoxControl:
         self.engine.send(message)
         if message.get("op") == "load":
             self._learn_ranges(message["slot"], message["path"])
+            self._learn_values(str(message["slot"]))
         elif message.get("op") == "knob":
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
 
@@ -89,6 +95,18 @@ class BoxControl:
         from export.pack import read_pack
         self.knobs.loaded(slot, read_pack(path).manifest)
 
+    def _learn_values(self, slot: str) -> None:
+        """After a load: the new pack's knob values as the engine has them (``slot_knobs``), not only its
+        defaults: a knob turned while it loaded went to it (device/audio/engine.py ``Engine.install``)."""
+        if not callable(getattr(self.engine, "status", None)):
+            return
+        try:
+            values = self.status().get("slot_knobs", {}).get(slot)
+        except HatboxError:
+            return                               # the engine has ended: the end of the run says the rest
+        for name, value in (values.items() if isinstance(values, dict) else ()):
+            self.knobs.set_value(slot, str(name), float(value))
+
 
 def _config(args: argparse.Namespace) -> Any:
     from device.audio.alsa_io import AudioConfig
@@ -97,7 +115,8 @@ def _config(args: argparse.Namespace) -> Any:
     audio = AudioConfig(device=args.audio or "default", rate=args.rate, period=args.block, periods=args.periods)
     packs = {slot: str(getattr(args, slot)) for slot in ("effect", "synth") if getattr(args, slot)}
     return ServerConfig(engine=EngineConfig(rate=args.rate, block=args.block), audio=audio, packs=packs,
-                        seconds=args.seconds, input_wav=args.input, output_wav=args.output)
+                        seconds=args.seconds, input_wav=args.input, output_wav=args.output,
+                        crash_dir=str(Path(args.store) / CRASH_DIR))
 
 
 def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
@@ -143,12 +162,15 @@ def run(args: argparse.Namespace) -> int:
         _wait(args, control, engine)
         died = _engine_died(engine)           # asked before stop(): an engine that ended on its own
     except KeyboardInterrupt:
-        pass
+        died = _died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
     finally:
         for stop in reversed(stoppers):
             stop()
         engine.stop()
         restore()
+    if died and getattr(engine, "bug", None) is not None:
+        from device.audio.server import EngineBugError
+        raise EngineBugError(died)            # one line (it names the traceback's file), exit code 1
     if died:
         raise HatboxError(died, hint=engine.error_hint
                           or "the messages above say why; start the box again with `hatbox device run`")
@@ -165,10 +187,24 @@ def _engine_died(engine: Any) -> str | None:
     code = engine.wait(0)
     if code is None or code == 0:
         return None
+    if engine.error and getattr(engine, "bug", None) is not None:
+        return f"the audio engine {engine.error}"           # "stopped on a bug in hatbox (...); ..."
     if engine.error:
         return f"the audio engine stopped: {engine.error}"
     how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
     return f"the audio engine process {how}; the box has stopped"
+
+
+def _died_before_asked(engine: Any) -> str | None:
+    """On Ctrl-C or SIGTERM: :func:`_engine_died` when the engine process had already ended on its own
+    error (a positive exit code: ERROR_EXIT or BUG_EXIT, e.g. while the panel showed its stop screen), so
+    the box still exits with that error's code; None while it runs or when the signal ended it too (a
+    terminal's Ctrl-C reaches it and it stops cleanly; a service manager's SIGTERM may kill it: a negative
+    code, not an error of its own)."""
+    code = engine.wait(0)
+    if code is None or code <= 0:
+        return None
+    return _engine_died(engine)
 
 
 def _engine_end(engine: Any) -> Any:
@@ -333,7 +369,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
         return None
     from device.api.server import start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
-                        on_code=_show_code(args))
+                        on_code=_show_code(args), advertise=getattr(args, "mdns", True))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
     print(f"API: {running.url}", flush=True)

@@ -79,6 +79,7 @@ class EffectProcessor:
         defaults = [k.normalize(k.default) for k in self.knobs]
         self.smoother = KnobSmoother(np.array(defaults), self.manifest.sample_rate, smoothing_s)
         self.faults = 0
+        self._reset_due = False    # a panic from another thread: reset at the start of the next process()
         self.settled_s = self.settle()
 
     @property
@@ -149,11 +150,14 @@ class EffectProcessor:
         return feeds
 
     def handle(self, msg: Mapping[str, object]) -> None:
-        """Control messages for the effect slot: ``knob`` (name, value) and ``panic``."""
+        """Control messages for the effect slot: ``knob`` (name, value) and ``panic``.  Safe from any
+        thread: a panic only marks the state for a :meth:`reset` at the start of the next :meth:`process`
+        (resetting it here would race a block being processed).  The engine does not route panic here: it
+        clears the effect itself on its audio thread, behind a fade (device/audio/engine.py ``Slot.clear``)."""
         if msg.get("op") == "knob":
             self.set_knob(str(msg["name"]), float(msg["value"]))  # type: ignore[arg-type]
         elif msg.get("op") == "panic":
-            self.reset()
+            self._reset_due = True
 
     def process(self, block: np.ndarray, knob_targets: np.ndarray | None = None) -> np.ndarray:
         """Process mono audio ``block`` [n] -> [n] float32.
@@ -165,6 +169,9 @@ class EffectProcessor:
         n = x.shape[1]
         if n == 0:
             return np.zeros(0, np.float32)
+        if self._reset_due:
+            self._reset_due = False
+            self.reset()
         feeds = {AUDIO_IN: x}
         if self.knobs:
             feeds[KNOBS_IN] = self.smoother.run(n, knob_targets)[None]

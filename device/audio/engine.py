@@ -9,11 +9,15 @@
 Threads: :meth:`Engine.process` is the audio thread's only entry point.  :meth:`Engine.handle`
 is called from the control side (API, UI, MIDI, OSC, the server's pipe reader): cheap,
 thread-safe messages (notes, knobs, xy, all_notes_off, panic) go straight to the unit that owns
-them (sources queue them for their next render; no effect state is ever reset from here);
+them (sources queue them for their next render; no effect state is ever reset from here: a panic
+only raises a flag, and the audio thread clears the effects at its next block, :meth:`Slot.clear`);
 anything that changes the graph (a prepared pack, bypass, unload, volume) is queued and applied
 by the audio thread at the next block boundary.
 Loading a pack (reading, golden check, warming) runs on :class:`device.audio.swap.Swapper`'s
-worker thread; the audio thread then crossfades it in (see :class:`Slot`).
+worker thread; the audio thread then crossfades it in (see :class:`Slot`).  A knob turned while a
+pack loads (:meth:`Engine.begin_load` .. :meth:`Engine.end_load`) turns the pack playing and is kept
+for the new one, which gets it as it is installed (or a note in its status ``warnings`` when it has
+no such knob); once installed, knobs go to the new pack even before the audio thread switches to it.
 
 Per block the engine times its own compute (``perf_counter``) and keeps a window of loads
 (compute time / block duration) for the status: mean and 99.9th percentile.
@@ -30,11 +34,14 @@ import numpy as np
 
 from device.audio.protect import (NONFINITE, OutputStage, ProtectConfig, SlotGuard,
                                   db_to_lin, lin_to_db)
+from hatbox.errors import KnobError
 
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
 MAX_BLOCK = 8192
 MAX_FAULTS = 32
+PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
+                                # on the audio thread, then fades back in from the rest state
 
 
 class Unit(Protocol):
@@ -102,6 +109,10 @@ class Slot:
         self._pos = 0
         self._a = np.zeros(MAX_BLOCK, np.float32)
         self._b = np.zeros(MAX_BLOCK, np.float32)
+        self._quiet_curve = fade_curve(max(1, int(round(PANIC_FADE_S * rate))))
+        self._quiet: str | None = None       # a panic's fade of the effect's output: "out", "in", or None
+        self._quiet_pos = 0                   # samples into that fade
+        self._gain = np.zeros(MAX_BLOCK, np.float32)
 
     @property
     def active(self) -> bool:
@@ -151,12 +162,65 @@ class Slot:
             self.guard.reset()
         self._next, self._pos = (self.unit, self.info, on), 0
 
+    def clear(self) -> None:
+        """Panic, on the audio thread (an effect slot; a source slot has nothing to do): fade the slot's
+        output to its dry input over :data:`PANIC_FADE_S`, then at the next block boundary put every unit
+        it holds back to its rest state (``reset``: a reverb's or delay's tail is gone) and fade back in.
+        A panic during the fade back in fades out again from where it is."""
+        if not self.is_effect or (self.unit is None and self._next is None):
+            return
+        if self._quiet == "out":
+            return
+        fade = self._quiet_curve.shape[0]
+        self._quiet_pos = fade - min(self._quiet_pos, fade) if self._quiet == "in" else 0
+        self._quiet = "out"
+
+    def _quiet_start(self) -> None:
+        """At a block boundary: a panic's fade-out is over, so the units' state is cleared now."""
+        if self._quiet == "out" and self._quiet_pos >= self._quiet_curve.shape[0]:
+            for unit in self.units():
+                unit.reset()
+            self.guard.reset()
+            self._quiet, self._quiet_pos = "in", 0
+
+    def _quiet_mix(self, x: np.ndarray | None, out: np.ndarray) -> None:
+        """Apply a panic's fade: ``out`` [N] moves towards the dry input ``x`` [N] (or silence)."""
+        n, fade = out.shape[0], self._quiet_curve.shape[0]
+        g = self._gain[:n]
+        pos = min(self._quiet_pos, fade)
+        take = min(n, fade - pos)
+        ramp = self._quiet_curve[pos:pos + take]
+        if self._quiet == "out":
+            np.subtract(1.0, ramp, out=g[:take])
+            g[take:] = 0.0
+        else:
+            g[:take] = ramp
+            g[take:] = 1.0
+        if x is not None:
+            out -= x
+            out *= g
+            out += x
+        else:
+            out *= g
+        self._quiet_pos += n
+        if self._quiet == "in" and self._quiet_pos >= fade:
+            self._quiet, self._quiet_pos = None, 0
+
     def run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
         """Fill ``out`` [N] from input ``x`` [N] (effects) or nothing (sources); returns a fault.
 
         A unit that faults is bypassed at once (its block is replaced by the dry signal or
-        silence); a crossfade in progress carries on towards the other side.
+        silence); a crossfade in progress carries on towards the other side.  A panic's fade
+        (:meth:`clear`) goes over whatever the slot plays.
         """
+        if self._quiet is None:
+            return self._run(x, out)
+        self._quiet_start()
+        fault = self._run(x, out)
+        self._quiet_mix(x, out)
+        return fault
+
+    def _run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
         fault = self._run_unit(self.unit, self.info, self.bypassed, x, out)
         if fault:
             self.bypassed = True
@@ -279,6 +343,13 @@ class Engine:
         self._tmp = np.zeros(MAX_BLOCK, np.float32)
         self._silence = np.zeros(MAX_BLOCK, np.float32)
         self.lock = threading.Lock()       # guards status snapshots, not the audio path
+        self._panic = False                # set by a panic (control side), honoured by process() (audio thread)
+        # knobs while packs load (control side only; the audio thread just counts what it switched in):
+        self._knob_lock = threading.Lock()
+        self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
+        self._incoming: dict[str, Any] = {}                # slot -> the unit installed last
+        self._installs: dict[str, int] = {}                # slot -> installs posted (control side)
+        self._switched: dict[str, int] = {}                # slot -> installs switched in (audio thread)
 
     # ------------------------------------------------------------------ audio thread
     def process(self, inp: np.ndarray | None, out: np.ndarray) -> None:
@@ -286,6 +357,10 @@ class Engine:
         t0 = time.perf_counter()
         n = out.shape[0]
         self._drain()
+        if self._panic:
+            self._panic = False
+            for name in EFFECT_SLOTS:
+                self.slots[name].clear()
         bus = self._mix_sources(inp, n)
         bus = self._run_effects(bus)
         self._apply_volume(bus)
@@ -356,12 +431,54 @@ class Engine:
         self.inbox.append(action)
 
     def install(self, slot: str, unit: Any, info: dict[str, Any] | None) -> None:
-        """Crossfade a prepared unit (already warmed) into ``slot`` at the next block."""
+        """Crossfade a prepared unit (already warmed) into ``slot`` at the next block.  The knobs turned
+        since :meth:`begin_load` are set on it first (a knob it lacks, or a value outside its range, is
+        dropped with a note in ``info["warnings"]``), and from now on knob messages for ``slot`` turn it,
+        also before the audio thread has switched to it."""
+        with self._knob_lock:
+            turned = self._loading.pop(slot, None) or {}
+            notes = [note for name, value in turned.items() if (note := self._replay(unit, info, name, value))]
+            if notes:
+                info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
+            count = self._installs.get(slot, 0) + 1
+            self._installs[slot], self._incoming[slot] = count, unit
+
         def start() -> None:
             self.slots[slot].switch(unit, info)
+            self._switched[slot] = count
             if slot in EFFECT_SLOTS:
                 self.swap_blocks.append(self.blocks)
         self.post(start)
+
+    def begin_load(self, slot: str) -> None:
+        """A pack for ``slot`` is being prepared (device/audio/server.py, around the Swapper's load): knobs
+        turned from now until it is installed are kept for it (and still turn the pack playing now)."""
+        with self._knob_lock:
+            self._loading[slot] = {}
+
+    def end_load(self, slot: str) -> None:
+        """The load for ``slot`` is over: installed (its knobs already went to it) or refused (they are
+        dropped; the pack playing had them)."""
+        with self._knob_lock:
+            self._loading.pop(slot, None)
+
+    @staticmethod
+    def _replay(unit: Any, info: dict[str, Any] | None, name: str, value: float) -> str | None:
+        """Set knob ``name`` to ``value`` on a new ``unit``; None, or the note saying why it was dropped."""
+        try:
+            Engine._turn(unit, name, value)
+            return None
+        except KnobError as exc:
+            pack = str((info or {}).get("name", "the new pack"))
+            return (f"knob '{name}' turned to {value:g} while '{pack}' loaded was dropped: "
+                    f"{str(exc).splitlines()[0]}")
+
+    @staticmethod
+    def _turn(unit: Any, name: str, value: float) -> None:
+        if hasattr(unit, "set_knob"):
+            unit.set_knob(name, value)
+        elif hasattr(unit, "handle"):
+            unit.handle({"op": "knob", "name": name, "value": value})
 
     def handle(self, msg: dict[str, Any]) -> None:
         """Act on a validated control message (device/control.py); "load" is the Swapper's."""
@@ -378,25 +495,50 @@ class Engine:
         ``all_notes_off`` (MIDI CC 123, sent by DAWs on every transport stop) and ``panic`` (CC 120)
         go here too, as every source's own business: the first releases every note as a note-off
         would (the sustain pedal still holds them), the second fades every voice out within ~5 ms.
-        Neither reaches an effect or the output stage: resetting their state from this (control)
+        Neither is handed to an effect or the output stage: resetting their state from this (control)
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
-        An effect's state restarts only on the audio thread (bypass off, a fault)."""
+        An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
         targets = ("sampler",) if msg["op"] == "sample" else SOURCE_SLOTS
         for name in targets:
             for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
                 if hasattr(unit, "handle"):
                     unit.handle(msg)
 
+    def _on_panic(self, msg: dict[str, Any]) -> None:
+        """Every source fades its voices out (:meth:`_to_sources`), and every effect's state is cleared on
+        the audio thread at its next block (a flag: :meth:`process`, :meth:`Slot.clear`), so a reverb's or
+        delay's tail stops too: the effect fades to its dry input within ~5 ms, restarts from rest, fades back."""
+        self._to_sources(msg)
+        self._panic = True
+
     def _on_knob(self, msg: dict[str, Any]) -> None:
-        slot = self.slots[msg["slot"]]
-        unit = slot._next[0] if slot._next is not None and slot._next[0] is not None else slot.unit
-        if unit is None:
-            from hatbox.errors import KnobError
-            raise KnobError(f"no pack in the {msg['slot']} slot to turn knob '{msg['name']}' on")
-        if hasattr(unit, "set_knob"):
-            unit.set_knob(str(msg["name"]), float(msg["value"]))
-        else:
-            unit.handle(msg)
+        """Turn a knob of the unit that plays in the slot when the audio thread next runs: the unit installed
+        last (even before the audio thread has switched to it), else the one the slot plays or fades to.
+        While a pack for the slot loads the turn is also kept for it (:meth:`install`); a knob the playing
+        pack lacks is then only kept, not refused."""
+        name, value, slot_name = str(msg["name"]), float(msg["value"]), msg["slot"]
+        with self._knob_lock:
+            kept = self._loading.get(slot_name)
+            unit = self._knob_unit(slot_name)
+            if unit is not None:
+                try:
+                    self._turn(unit, name, value)
+                except KnobError:
+                    known = [str(k).lower() for k in getattr(unit, "knob_names", [])]
+                    if kept is None or name.lower() in known:
+                        raise                          # no load, or a value the playing pack refuses
+            elif kept is None:
+                raise KnobError(f"no pack in the {slot_name} slot to turn knob '{name}' on")
+            if kept is not None:
+                kept[name] = value
+
+    def _knob_unit(self, slot_name: str) -> Any:
+        """The unit a knob message for ``slot_name`` turns (None: the slot is empty)."""
+        if self._installs.get(slot_name, 0) != self._switched.get(slot_name, 0):
+            return self._incoming.get(slot_name)
+        slot = self.slots[slot_name]
+        pending = slot._next                          # one read: the audio thread may change it
+        return pending[0] if pending is not None and pending[0] is not None else slot.unit
 
     def _on_bypass(self, msg: dict[str, Any]) -> None:
         self.post(lambda: self.slots[msg["slot"]].set_bypass(bool(msg["on"])))
@@ -439,7 +581,7 @@ class Engine:
         out = dict(info)
         warnings = unit.warnings() if unit is not None and callable(getattr(unit, "warnings", None)) else []
         if warnings:
-            out["warnings"] = list(warnings)
+            out["warnings"] = [*out.get("warnings", []), *warnings]
         return out
 
     def _slot_knobs(self) -> dict[str, dict[str, float]]:

@@ -16,6 +16,9 @@
 The process exits 0 when the loop ends that way (a clean stop) and :data:`ERROR_EXIT` when it stopped
 on a HatboxError (the audio device gone mid-run, or one that never opened); that error's message is
 its last word on the ``ready`` pipe (:attr:`EngineProcess.error`), as is what its recording kept.
+Any other exception is a bug: its traceback goes to a file (:func:`save_traceback`: ``crash_dir``, else
+the temp folder), never to the terminal, the one-line message naming that file is the last word
+(:attr:`EngineProcess.bug` holds the file) and the process exits :data:`BUG_EXIT`.
 
 Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
 thread runs real-time.
@@ -30,7 +33,10 @@ import json
 import multiprocessing as mp
 import os
 import sys
+import tempfile
 import threading
+import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +51,8 @@ REPLY_TIMEOUT_S = 90.0
 HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
+BUG_EXIT = 1                         # ... and when it stopped on any other exception (a bug)
+CRASH_PREFIX = "engine-crash-"       # the file a bug's traceback is written to: CRASH_PREFIX + time + pid .txt
 # Ops that change which pack a slot holds, and "sample" (the sampler decodes a file: up to 60 s of audio,
 # 0.3-1 s for the head of a long one; its AudioFileError still comes back in the reply): they travel on
 # their own channel (one at a time, in the order sent), so a load or a decode never holds up the notes and
@@ -68,6 +76,39 @@ class ServerConfig:
     realtime: bool = True
     priority: int = 70
     status_json: str | None = None        # final status written here at exit
+    crash_dir: str | None = None          # where a bug's traceback is written (None: the temp folder)
+
+
+class EngineBugError(HatboxError):
+    """The engine process stopped on an exception that is not a HatboxError: a bug, not something the
+    user did; the message names the file holding its traceback.  Exit code :data:`BUG_EXIT`."""
+
+    exit_code = BUG_EXIT
+
+
+def save_traceback(crash_dir: str | None) -> str:
+    """Write the exception being handled, with its traceback, to a new file in ``crash_dir`` (created if
+    needed; None or unwritable: the temp folder) and return the file's path ("" when none could be written)."""
+    text = traceback.format_exc()
+    name = f"{CRASH_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    for folder in ([crash_dir] if crash_dir else []) + [tempfile.gettempdir()]:
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            path = Path(folder) / name
+            path.write_text(text)
+            return str(path.absolute())
+        except OSError:
+            continue
+    return ""
+
+
+def bug_message(exc: BaseException, where: str) -> str:
+    """One line for a bug in the engine: what happened, that it is a bug, where its traceback is."""
+    what = (str(exc).splitlines() or [""])[0]
+    what = f"{type(exc).__name__}: {what}" if what else type(exc).__name__
+    kept = (f"the full traceback is in {where} - please report it with that file" if where
+            else "its traceback could not be written to a file - please report it")
+    return f"stopped on a bug in hatbox ({what}); {kept}"
 
 
 def set_realtime(priority: int) -> list[str]:
@@ -135,7 +176,11 @@ class _Child:
         """Act on one control message (a reader thread; never the audio thread)."""
         validate(msg)
         if msg["op"] == "load":
-            info = self.swapper.load(msg["slot"], msg["path"])
+            self.engine.begin_load(msg["slot"])       # knobs sent meanwhile are kept for the new pack
+            try:
+                info = self.swapper.load(msg["slot"], msg["path"])
+            finally:
+                self.engine.end_load(msg["slot"])
             self.engine.latency_ms = self.cfg.audio.latency_budget(
                 int(info.get("latency_samples", 0)))["round_trip_ms"]
         elif msg["op"] == "shutdown":
@@ -192,10 +237,35 @@ def _open(cfg: ServerConfig) -> Any:
 
 def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None) -> None:
     """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`)
-    when the engine stopped on a HatboxError, so the parent can tell that from a clean stop.
+    when the engine stopped on a HatboxError and SystemExit(:data:`BUG_EXIT`) when it stopped on any other
+    exception (its traceback in a file, :func:`save_traceback`, not on the terminal), so the parent can tell
+    both from a clean stop.
 
     ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`)
     and status pipes (no ``packs``: the control pipe carries every op)."""
+    try:
+        code = _engine_run(ctrl, stat, cfg, ready, packs)
+    except Exception as exc:  # noqa: BLE001 - a bug outside the block loop (start-up, the end): same report
+        _report_bug(exc, cfg, ready)
+        code = BUG_EXIT
+    if code:
+        raise SystemExit(code)
+
+
+def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
+    """Save the traceback of ``exc`` (being handled) and send its one-line message as the process's last
+    word on ``ready`` (``bug``: the file); returns the message."""
+    where = save_traceback(cfg.crash_dir)
+    message = bug_message(exc, where)
+    try:
+        ready.send({"error": message, "message": message, "hint": None, "bug": where or True})
+    except (OSError, ValueError):                # the parent is gone: nobody to tell
+        pass
+    return message
+
+
+def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any) -> int:
+    """The engine process's work (:func:`engine_main`); returns its exit code."""
     child = _Child(cfg)
     for slot, path in cfg.packs.items():
         try:
@@ -223,10 +293,14 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
     except HatboxError as exc:
         child.extra["error"] = str(exc)
         ready.send({"error": str(exc), "message": str(exc.args[0]), "hint": exc.hint})
+    except Exception as exc:  # noqa: BLE001 - a bug: said in one line, its traceback kept in a file
+        child.extra["error"] = _report_bug(exc, cfg, ready)
+        child.extra["bug"] = True
     finally:
         _finish(child, io, cfg, ready)
-    if "error" in child.extra:
-        raise SystemExit(ERROR_EXIT)
+    if "error" not in child.extra:
+        return 0
+    return BUG_EXIT if child.extra.get("bug") else ERROR_EXIT
 
 
 def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
@@ -280,6 +354,8 @@ class EngineProcess:
         self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
         self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
         self.error_hint: str | None = None             # that error's own hint, if it had one
+        self.bug: str | None = None                    # that error was a bug: the file with its traceback
+                                                       # ("" when none could be written)
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
         """Start the process; returns once the audio device is open (HatboxError if it is not)."""
@@ -288,11 +364,15 @@ class EngineProcess:
             self.stop()
             raise HatboxError(f"the engine did not start within {timeout:.0f} s")
         try:
-            error = self._ready.recv().get("error")
+            said = self._ready.recv()
         except EOFError:
-            error = "the engine process ended during start-up"
+            said = {"error": "the engine process ended during start-up"}
+        error = said.get("error")
         if error:
             self.stop()
+            if said.get("bug"):
+                self.error, self.bug = error, said["bug"] if isinstance(said["bug"], str) else ""
+                raise EngineBugError(f"the audio engine {error}")
             raise HatboxError(error)
         return self
 
@@ -362,6 +442,8 @@ class EngineProcess:
                 if msg.get("error") and self.error is None:
                     lines = (msg.get("message") or msg["error"]).splitlines()
                     self.error, self.error_hint = (lines[0] if lines else msg["error"]), msg.get("hint")
+                    if msg.get("bug"):
+                        self.bug = msg["bug"] if isinstance(msg["bug"], str) else ""
         except (EOFError, OSError):
             pass
 

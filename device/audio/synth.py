@@ -16,10 +16,17 @@ re-exports both modules' names.
 
 Control messages are queued by :meth:`handle` and applied at the next frame boundary, so the output
 does not depend on the engine's block size (only on when messages arrive, to within one frame).
+
+Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
+the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
+(notes 126 and 127 on the factory synth, 11.8 and 12.5 kHz against its 11.5 kHz; a bend can move a note
+across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; the first note-on above it
+leaves a note in :meth:`SynthSource.warnings` (the engine status's slot warnings).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -145,6 +152,8 @@ class SynthSource:
         self.session = make_session(pack.model_bytes, threads=threads)
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
+        self.pack_name = pack.manifest.name
+        self._warnings: list[str] = []      # appended by handle() (control side), read by the status
         self.reset()
         compile_kernels()                   # at once if the engine already did; else now, not on the first block
 
@@ -182,6 +191,13 @@ class SynthSource:
         op = msg.get("op")
         if op == "corners":
             self._check_corners(msg["names"])
+        if op == "note_on" and not self._warnings and int(msg.get("velocity", 0)) > 0 \
+                and int(msg["note"]) > self.highest_note:
+            note = int(msg["note"])
+            self._warnings.append(
+                f"note {note} is silent on '{self.pack_name}': its fundamental "
+                f"({440.0 * 2.0 ** ((note - 69.0) / 12.0) / 1000:.1f} kHz) is above the pack's band limit "
+                f"({self.cutoff / 1000:.1f} kHz); it plays notes up to {self.highest_note}")
         if op in QUEUED_OPS:
             self._events.append(dict(msg))
 
@@ -197,6 +213,20 @@ class SynthSource:
             i += m
 
     # ------------------------------------------------------------------ queries
+    @property
+    def highest_note(self) -> int:
+        """The highest MIDI note (unbent) whose fundamental is below the band limit ``cutoff`` (Hz): the
+        notes above it are silent (module docstring).  -1 when none is (a cutoff under note 0's 8.2 Hz)."""
+        top = math.ceil(69.0 + 12.0 * math.log2(self.cutoff / 440.0)) - 1
+        while top >= 0 and 440.0 * 2.0 ** ((top - 69.0) / 12.0) >= self.cutoff:
+            top -= 1
+        return min(127, top)
+
+    def warnings(self) -> list[str]:
+        """What the player should know (the engine status's ``active["synth"]["warnings"]``): once, that a
+        note played was above :attr:`highest_note` and so silent."""
+        return list(self._warnings)
+
     @property
     def active_voices(self) -> int:
         """Voices making sound (fading ones included)."""

@@ -5,9 +5,10 @@ sound, no knob reaches anything.  So instead of the pages and a red line in the 
 screen says it, big enough to read from where the musician stands: "THE BOX HAS STOPPED", the
 engine's own message (:attr:`device.audio.server.EngineProcess.error`), what to do about it (its hint)
 and when the panel closes: after :data:`STOPPED_S` seconds, or at once on a tap or an encoder press.
-``hatbox device run`` then ends with exit status 2 and the same message, so a service manager that
-restarts the box on a failure (systemd ``Restart=on-failure``) brings the sound back without anyone
-at a keyboard.
+``hatbox device run`` then ends with exit status 2 (1 when the engine stopped on a bug) and the same
+message, also when SIGTERM or Ctrl-C ends it while this screen shows (hatbox/cmd_device.py), so a service
+manager that restarts the box on a failure (systemd ``Restart=on-failure``) brings the sound back without
+anyone at a keyboard.
 """
 from __future__ import annotations
 
