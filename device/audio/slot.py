@@ -1,0 +1,222 @@
+"""One place in the engine's graph (device/audio/engine.py): the unit playing there now and, during a crossfade,
+the next one; an effect slot's bypass, its panic fade and its slot guard.  Used only by the audio thread, apart from
+the read-only properties the engine's status reads.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from device.audio.protect import NONFINITE, ProtectConfig, SlotGuard
+
+MAX_BLOCK = 8192                # samples: the largest block the engine (and so a slot) runs
+PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
+
+
+def fade_curve(n: int) -> np.ndarray:
+    """Raised-cosine fade-in [n] float32 from 0 to 1 (fade-out is 1 - it; they sum to 1)."""
+    t = (np.arange(n, dtype=np.float64) + 1.0) / n
+    return (0.5 - 0.5 * np.cos(np.pi * t)).astype(np.float32)
+
+
+class Slot:
+    """One place in the graph: the unit playing now and, during a crossfade, the next one.
+
+    A slot is an effect (``run`` maps input -> output; empty or bypassed = the dry input) or a
+    source (``run`` renders; empty = silence).  Every change (swap, unload, bypass) crossfades
+    over ``fade`` samples, so the output never steps.
+    """
+
+    def __init__(self, name: str, is_effect: bool, rate: int, fade: int, block: int,
+                 protect: ProtectConfig, release: Callable[[Any], None]) -> None:
+        self.name, self.is_effect = name, is_effect
+        self.unit: Any = None
+        self.info: dict[str, Any] | None = None
+        self.bypassed = False
+        self.guard = SlotGuard(rate, protect)
+        self._release = release
+        self._curve = fade_curve(fade)
+        self._next: tuple[Any, dict[str, Any] | None, bool] | None = None
+        self.fault_pack = ""        # the pack whose fault run() returned last (the incoming one during a swap)
+        self._pos = 0
+        self._a = np.zeros(MAX_BLOCK, np.float32)
+        self._b = np.zeros(MAX_BLOCK, np.float32)
+        self._quiet_curve = fade_curve(max(1, int(round(PANIC_FADE_S * rate))))
+        self._quiet: str | None = None       # a panic's fade of the effect's output: "out", "in", or None
+        self._quiet_pos = 0                   # samples into that fade
+        self._gain = np.zeros(MAX_BLOCK, np.float32)
+
+    @property
+    def active(self) -> bool:
+        return self.unit is not None and not self.bypassed
+
+    def switch(self, unit: Any, info: dict[str, Any] | None, bypassed: bool = False) -> None:
+        """Crossfade to ``unit`` (None: empty) from the next block; a pending switch is replaced."""
+        if self._next is not None and self._next[0] is not unit and self._next[0] is not self.unit:
+            self._release(self._next[0])
+        self._next, self._pos = (unit, info, bypassed), 0
+
+    def units(self) -> list[Any]:
+        """The units sounding now: the current one and, during a crossfade, the incoming one."""
+        unit, pending = self.unit, self._next        # one read each: called from control threads
+        out = [] if unit is None else [unit]
+        nxt = pending[0] if pending is not None else None
+        if nxt is not None and nxt is not unit:
+            out.append(nxt)
+        return out
+
+    @property
+    def target_unit(self) -> Any:
+        """The unit this slot plays or is fading to (None: empty)."""
+        pending = self._next                          # one read: called from control threads
+        return pending[0] if pending is not None else self.unit
+
+    @property
+    def target_info(self) -> dict[str, Any] | None:
+        """Info of the pack this slot plays or is fading to."""
+        return self._next[1] if self._next is not None else self.info
+
+    @property
+    def target_bypassed(self) -> bool:
+        return self._next[2] if self._next is not None else self.bypassed
+
+    def set_bypass(self, on: bool) -> None:
+        """Fade to the dry signal (on) or back to the unit, whose state restarts from its rest state
+        (device/audio/effect.py ``EffectProcessor.reset``)."""
+        on = bool(on)
+        if self._next is not None:
+            self._next = (self._next[0], self._next[1], on)
+            return
+        if on == self.bypassed:
+            return
+        if not on and self.unit is not None:
+            self.unit.reset()
+            self.guard.reset()
+        self._next, self._pos = (self.unit, self.info, on), 0
+
+    def clear(self) -> None:
+        """Panic, on the audio thread (an effect slot; a source slot has nothing to do): fade the slot's
+        output to its dry input over :data:`PANIC_FADE_S`, then at the next block boundary put every unit
+        it holds back to its rest state (``reset``: a reverb's or delay's tail is gone) and fade back in.
+        A panic during the fade back in fades out again from where it is."""
+        if not self.is_effect or (self.unit is None and self._next is None):
+            return
+        if self._quiet == "out":
+            return
+        fade = self._quiet_curve.shape[0]
+        self._quiet_pos = fade - min(self._quiet_pos, fade) if self._quiet == "in" else 0
+        self._quiet = "out"
+
+    def _quiet_start(self) -> None:
+        """At a block boundary: a panic's fade-out is over, so the units' state is cleared now."""
+        if self._quiet == "out" and self._quiet_pos >= self._quiet_curve.shape[0]:
+            for unit in self.units():
+                unit.reset()
+            self.guard.reset()
+            self._quiet, self._quiet_pos = "in", 0
+
+    def _quiet_mix(self, x: np.ndarray | None, out: np.ndarray) -> None:
+        """Apply a panic's fade: ``out`` [N] moves towards the dry input ``x`` [N] (or silence)."""
+        n, fade = out.shape[0], self._quiet_curve.shape[0]
+        g = self._gain[:n]
+        pos = min(self._quiet_pos, fade)
+        take = min(n, fade - pos)
+        ramp = self._quiet_curve[pos:pos + take]
+        if self._quiet == "out":
+            np.subtract(1.0, ramp, out=g[:take])
+            g[take:] = 0.0
+        else:
+            g[:take] = ramp
+            g[take:] = 1.0
+        if x is not None:
+            out -= x
+            out *= g
+            out += x
+        else:
+            out *= g
+        self._quiet_pos += n
+        if self._quiet == "in" and self._quiet_pos >= fade:
+            self._quiet, self._quiet_pos = None, 0
+
+    def run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        """Fill ``out`` [N] from input ``x`` [N] (effects) or nothing (sources); returns a fault.
+
+        A unit that faults is bypassed at once (its block is replaced by the dry signal or
+        silence); a crossfade in progress carries on towards the other side.  A panic's fade
+        (:meth:`clear`) goes over whatever the slot plays.
+        """
+        if self._quiet is None:
+            return self._run(x, out)
+        self._quiet_start()
+        fault = self._run(x, out)
+        self._quiet_mix(x, out)
+        return fault
+
+    def _run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        fault = self._run_unit(self.unit, self.info, self.bypassed, x, out)
+        if fault:
+            self.bypassed = True
+            self.fault_pack = self._pack_name(self.info)
+        if self._next is None:
+            return fault
+        nxt = self._b[:out.shape[0]]
+        unit, info, bypassed = self._next
+        fault_next = self._run_unit(unit, info, bypassed, x, nxt)
+        if fault_next:
+            self._next = (unit, info, True)
+            if not fault:
+                self.fault_pack = self._pack_name(info)
+        self._mix(out, nxt)
+        return fault or fault_next
+
+    @staticmethod
+    def _pack_name(info: dict[str, Any] | None) -> str:
+        return str((info or {}).get("name", ""))
+
+    def _mix(self, out: np.ndarray, nxt: np.ndarray) -> None:
+        n, fade = out.shape[0], self._curve.shape[0]
+        take = min(n, fade - self._pos)
+        w = self._curve[self._pos:self._pos + take]
+        out[:take] += w * (nxt[:take] - out[:take])
+        out[take:] = nxt[take:]
+        self._pos += take
+        if self._pos >= fade:
+            self._finish()
+
+    def _finish(self) -> None:
+        unit, info, bypassed = self._next  # type: ignore[misc]
+        if unit is not self.unit:
+            self._release(self.unit)
+            self.guard.reset()
+        self.unit, self.info, self.bypassed, self._next = unit, info, bypassed, None
+
+    def _run_unit(self, unit: Any, info: dict[str, Any] | None, bypassed: bool, x: np.ndarray | None,
+                  out: np.ndarray) -> str | None:
+        if unit is None or bypassed:
+            self._dry(x, out)
+            return None
+        if self.is_effect:
+            return self._run_effect(unit, info.get("gain_max") if info else None, x, out)
+        unit.render(out)
+        fault = self.guard.check(out, dc=getattr(unit, "guard_dc", True))
+        if fault:
+            out.fill(0.0)
+        return fault
+
+    def _run_effect(self, unit: Any, gain_max: float | None, x: np.ndarray | None, out: np.ndarray) -> str | None:
+        """``gain_max``: the unit's linear gain limit, measured when it was loaded (None: the default)."""
+        before = getattr(unit, "faults", 0)
+        y = unit.process(x)
+        fault = NONFINITE if getattr(unit, "faults", 0) != before else self.guard.check(y, x, gain_max)
+        if fault:
+            self._dry(x, out)
+        else:
+            out[:] = y
+        return fault
+
+    def _dry(self, x: np.ndarray | None, out: np.ndarray) -> None:
+        if self.is_effect and x is not None:
+            out[:] = x
+        else:
+            out.fill(0.0)
