@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from device.audio.limiter import PeakLimiter
+from device.audio.limiter import MAX_BLOCK, PeakLimiter
 from device.audio.limiter import envelope as _envelope   # noqa: F401  (the envelope's one implementation)
 
 NONFINITE, RUNAWAY, DC = "nonfinite", "runaway", "dc"
@@ -136,32 +136,32 @@ def gain_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -
     return float(min(config.gain_cap_db, max(config.gain_max_db, measured_db + config.gain_margin_db)))
 
 
-_POWERS: dict[tuple[float, int], np.ndarray] = {}
+DC_CHUNK = 256               # samples of one closed-form chunk of the DC blocker's low-pass
 
 
-def _powers(r: float, n: int) -> np.ndarray:
-    """[r^1 .. r^n] float64, cached (block sizes repeat)."""
-    key = (r, n)
-    p = _POWERS.get(key)
-    if p is None:
-        p = r ** np.arange(1, n + 1, dtype=np.float64)
-        if len(_POWERS) < 64:
-            _POWERS[key] = p
-    return p
+def _lowpass_into(m: np.ndarray, x: np.ndarray, start: float, r: float, p: np.ndarray) -> float:
+    """m[n] = r m[n-1] + (1 - r) x[n] from m[-1] = ``start``, written into ``m`` [N] float64 for ``x`` [N]
+    (float32 or float64), in closed form per chunk of ``p.shape[0]`` samples; ``p`` = [r^1 .. r^chunk]
+    float64.  Allocates nothing.  Returns m[N - 1] (``start`` when N is 0)."""
+    c = p.shape[0]
+    for s in range(0, x.shape[0], c):
+        acc = m[s:s + c]
+        pk = p[:acc.shape[0]]
+        np.copyto(acc, x[s:s + c])
+        acc /= pk
+        np.cumsum(acc, out=acc)
+        acc *= 1.0 - r
+        acc += start
+        acc *= pk
+        start = float(acc[-1])
+    return start
 
 
 def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
-    """m[n] = r m[n-1] + (1 - r) x[n], m[-1] = start; x [N] -> m [N] float64 (closed form per chunk)."""
+    """m[n] = r m[n-1] + (1 - r) x[n], m[-1] = start; x [N] -> m [N] float64 (a new array: offline use and
+    tests; :class:`OutputStage` runs :func:`_lowpass_into` on its own buffers)."""
     out = np.empty(x.shape[0], np.float64)
-    for s in range(0, x.shape[0], 256):
-        seg = x[s:s + 256]
-        p = _powers(r, seg.shape[0])
-        acc = np.cumsum(seg / p)
-        acc *= 1.0 - r
-        acc += start
-        acc *= p
-        out[s:s + seg.shape[0]] = acc
-        start = float(acc[-1])
+    _lowpass_into(out, x, start, r, r ** np.arange(1, DC_CHUNK + 1, dtype=np.float64))
     return out
 
 
@@ -173,15 +173,22 @@ def _float32_at_most(level: float) -> np.float32:
 
 class OutputStage:
     """DC tracker + fixed-ceiling peak limiter (:class:`device.audio.limiter.PeakLimiter` at the
-    config's ``ceiling`` and ``release_s``); ``process`` works in place on the bus."""
+    config's ``ceiling`` and ``release_s``); ``process`` works in place on the bus and allocates
+    nothing for blocks of up to ``max_block`` samples (its buffers' size; a longer block is taken
+    in pieces of that many)."""
 
-    def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
+    def __init__(self, rate: int, config: ProtectConfig = ProtectConfig(), max_block: int = MAX_BLOCK) -> None:
         self.rate, self.cfg = int(rate), config
+        self.max_block = max(1, int(max_block))
         self.ceiling = config.ceiling
         self._clip = float(_float32_at_most(self.ceiling))   # a float32 value, never above the ceiling
-        self.limiter = PeakLimiter(self.rate, self.ceiling, config.release_s)
+        self.limiter = PeakLimiter(self.rate, self.ceiling, config.release_s, max_block=self.max_block)
         self.rel = self.limiter.rel
         self.dc_pole = math.exp(-2.0 * math.pi * config.dc_cutoff_hz / rate)
+        self._powers = self.dc_pole ** np.arange(1, DC_CHUNK + 1, dtype=np.float64)   # [r^1 .. r^chunk]
+        self._mean = np.zeros(self.max_block, np.float64)   # the DC tracker's mean, per sample
+        self._work = np.zeros(self.max_block, np.float32)   # that mean as float32, then |x|
+        self._bad = np.zeros(self.max_block, bool)          # the non-finite samples (a fault block)
         self.reset()
 
     def reset(self) -> None:
@@ -208,21 +215,39 @@ class OutputStage:
         (measured, not bounded: the DC tracker's mean can peak inside a block, so the input peak
         plus the mean at the block's ends is no bound on the output).
         """
-        if x.shape[0] == 0:
+        n = x.shape[0]
+        if n == 0:
             return x
-        mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
-        if not math.isfinite(float(mean[-1])):     # any NaN/inf in x reaches the last mean
-            np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-            mean = _one_pole_lowpass(x, self.dc, self.dc_pole)
-        self.dc = float(mean[-1])
-        x -= mean.astype(np.float32)
-        peak = float(np.max(np.abs(x)))
-        if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
-            self.peak = peak
+        if n <= self.max_block:
+            self.peak = self._guard(x)
             return x
-        np.clip(x, -self._clip, self._clip, out=x)
-        self.peak = min(peak, self._clip)
+        peak = 0.0
+        for s in range(0, n, self.max_block):
+            peak = max(peak, self._guard(x[s:s + self.max_block]))
+        self.peak = peak
         return x
+
+    def _guard(self, x: np.ndarray) -> float:
+        """:meth:`process` on ``x`` [0 < n <= max_block] float32 in place, on the preallocated buffers
+        (no temporary array); returns the block's output peak."""
+        n = x.shape[0]
+        mean, work = self._mean[:n], self._work[:n]
+        last = _lowpass_into(mean, x, self.dc, self.dc_pole, self._powers)
+        if not math.isfinite(last):                # any NaN/inf in x reaches the last mean
+            bad = self._bad[:n]
+            np.isfinite(x, out=bad)
+            np.logical_not(bad, out=bad)
+            np.copyto(x, 0.0, where=bad)           # NaN and +-inf -> 0
+            last = _lowpass_into(mean, x, self.dc, self.dc_pole, self._powers)
+        self.dc = last
+        np.copyto(work, mean, casting="same_kind")
+        x -= work
+        np.abs(x, out=work)
+        peak = float(work.max())
+        if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
+            return peak
+        np.clip(x, -self._clip, self._clip, out=x)
+        return min(peak, self._clip)
 
     def take_gain_reduction_db(self) -> float:
         """Most gain reduction (dB, >= 0) applied since the last call; resets the tracker."""

