@@ -434,6 +434,9 @@ def _print_library(body: dict[str, Any]) -> None:
             print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
+    if body["state"] == "untagged":
+        print(f"  to tag it: push a tagger pack with --activate, then: hatbox box-library {safe_text(body['id'])} "
+              "--retag")
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
@@ -451,15 +454,18 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
 
 
 def box_library(args: argparse.Namespace) -> int:
-    """The box's libraries; one library's tags, the files under a tag, a correction, or deleting it."""
+    """The box's libraries; one library's tags, the files under a tag, a correction, re-tagging it with the active
+    tagger pack, or deleting it."""
     from urllib.parse import quote
 
     from export.manifest import TAG_RULE, tag_problem
 
-    if (args.tag or args.fix or args.unsure or args.delete) and not args.id:
+    if (args.tag or args.fix or args.unsure or args.delete or args.retag) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
+    if args.wait and not args.retag:
+        raise HatboxError("--wait only goes with --retag", hint="hatbox box-library ID --retag --wait")
     problem = tag_problem(args.tag) if args.tag is not None else None
     if problem:                     # a slash would not even reach the route: the box would answer 404
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
@@ -473,6 +479,8 @@ def box_library(args: argparse.Namespace) -> int:
         lid = quote(args.id, safe="")
         if args.delete:
             return _delete_library(c, lid, args.yes)
+        if args.retag:
+            return _retag_library(c, lid, args.wait, args.quiet)
         if args.fix:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
@@ -502,6 +510,18 @@ def _delete_library(client: Any, lid: str, yes: bool) -> int:
     return 0
 
 
+def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
+    """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
+    stay); ``wait``: follow the tagging until it ends."""
+    body = _call(client, "POST", f"/libraries/{lid}/retag")
+    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {body['accepted']} files): tagging again "
+          f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay")
+    if wait:
+        body = _follow(client, body["id"], quiet)
+        print(f"tagging {safe_text(body['state'])}" + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+    return 0
+
+
 def status(args: argparse.Namespace) -> int:
     from device.control import slot_warnings
     with _client(*target(args)) as c:
@@ -517,8 +537,10 @@ def status(args: argparse.Namespace) -> int:
           + (f" ({eng['error']})" if "error" in eng else ""))
     for text in slot_warnings(eng):
         print(f"  warning: {safe_text(text)}")
+    free = s["disk"].get("free_bytes")
     print(f"  {len(s['packs'])} packs installed, {s['libraries']} libraries, "
-          f"{s['disk']['free_bytes'] / 2**30:.1f} GiB free")
+          + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int) else "free space unknown (the box cannot read "
+             "its disk)"))
     return 0
 
 
@@ -558,7 +580,7 @@ def register(cli: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     _common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
-                                   "delete a library", box_library)
+                                   "tag a library again, delete a library", box_library)
     p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list the files under this tag (your corrections first)")
@@ -568,7 +590,12 @@ def register(cli: Any) -> None:
     g.add_argument("--delete", action="store_true",
                    help="delete the library from the box: its files, tags and your corrections (asks first; "
                         "tagging in progress is stopped)")
+    g.add_argument("--retag", action="store_true",
+                   help="tag the library again with the box's active tagger pack (after you pushed a new one); "
+                        "your corrections stay")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--wait", action="store_true", help="with --retag: follow tagging until it ends")
+    p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
     p.add_argument("-k", type=int, default=50, help="how many files --tag or --unsure list (default 50)")
     _common(p)
     p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)

@@ -21,7 +21,6 @@ import asyncio
 import functools
 import logging
 import math
-import shutil
 import sys
 import threading
 import time
@@ -37,14 +36,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
-from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized
+from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _storage_failed,
+                               _unauthorized)
 from device.api.libraries import Libraries, LibraryBusy, Tagger, default_tagger, lower_priority
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
-    _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, free_bytes, receive_upload)
+    _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
 from device.library.archive import (LIBRARY_NAME_MAX_CHARS, ArchiveError, Limits, NoSpace,
                                     StorageFailed)
-from device.store import PackStore, StoreError, pack_id
+from device.store import PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
 from hatbox.errors import HatboxError, PackError
@@ -115,9 +115,23 @@ class Box:
             try:
                 self._load(kind, pid)
             except ApiError:
-                self.store.restore_pointer(before)     # the engine kept playing the old pack
+                self.put_back(before, pid, kind)       # the engine kept playing the old pack
                 raise
         return M.SlotResult(slot=kind, active=pid, previous=prev)
+
+    def put_back(self, before: Pointer, refused: str, kind: str) -> None:
+        """Write back the pointer ``before`` after the engine refused pack ``refused`` (of slot ``kind``) that the
+        store had just made active.  Should that fail (a full disk, failing storage), 507 / 500 "storage failed"
+        saying what the box is left with: the engine plays the old pack, active.json names the refused one."""
+        try:
+            self.store.restore_pointer(before)
+        except OSError as exc:
+            log.error("putting back the %s pointer after the engine refused %s failed: %s", kind, refused, exc)
+            old = f"'{before.slots[kind]}'" if before.slots[kind] else "nothing"
+            raise _disk_error(exc, "pack", f"putting back the active {kind} pack after the engine refused pack "
+                              f"'{refused}'", f"the engine plays {old} as before, but the box lists '{refused}' as "
+                              f"the active {kind} pack: make the pack you want active again ({ACTIVATE_WAYS})",
+                              PUT_BACK_ROOM_HINT) from None
 
     def trusted(self) -> list[Any]:
         from export.signing import load_trusted
@@ -192,6 +206,11 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
 # a full disk met switching the active pointer: deleting makes room, then the same call again
 POINTER_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
                      "(or hatbox box-library ID --delete a library); then try again")
+ACTIVATE_WAYS = "on the box's Models page, or hatbox push PACK.hatpack --activate"
+# the same, when putting the pointer back after the engine refused a pack filled the disk (Box.put_back)
+PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
+                      f"(or hatbox box-library ID --delete a library); then make the pack you want active again "
+                      f"({ACTIVATE_WAYS})")
 
 
 def _pointer_failed(exc: OSError, doing: str) -> ApiError:
@@ -320,7 +339,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 try:
                     box._load(slot, pid)
                 except ApiError:
-                    box.store.restore_pointer(before)
+                    box.put_back(before, pid, slot)
                     raise
         return M.SlotResult(slot=slot, active=pid, previous=prev)
 
@@ -379,17 +398,39 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def cancel_library(request: Request, library_id: str) -> M.Library:
         return _library(_lib(_box(request).libraries.cancel, library_id))
 
-    @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
-    def delete_library(request: Request, library_id: str) -> Response:
+    @app.post("/libraries/{library_id}/retag", status_code=202, response_model=M.Library, dependencies=[auth],
+              responses=_errors(401, 404, 409, 500, 507))
+    def retag_library(request: Request, library_id: str) -> M.Library:
+        box = _box(request)
+        _lib(box.libraries.get, library_id)
+        tagger = box.store.active().get("tagger")
+        if not tagger:
+            raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
+                           "again; nothing was changed", hint="push a tagger pack and make it active (hatbox push "
+                           f"TAGGER.hatpack --activate), then: hatbox box-library {library_id} --retag")
+        retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
         try:
-            _lib(_box(request).libraries.delete, library_id)
+            return _library(_lib(retag, library_id))
+        except LibraryBusy as exc:
+            raise _from_hatbox(409, "conflict", exc) from None
+        except OSError as exc:      # writing its record: nothing was changed
+            log.error("re-tagging library %s failed: %s", library_id, exc)
+            raise _disk_error(exc, "library", f"starting to tag library '{library_id}' again",
+                              "nothing was changed: the library, its tags and your corrections are as they were"
+                              ) from None
+
+    @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth],
+                responses=_errors(401, 404, 409, 500))
+    def delete_library(request: Request, library_id: str) -> Response:
+        libraries = _box(request).libraries
+        try:
+            _lib(libraries.delete, library_id)
         except LibraryBusy as exc:
             raise _from_hatbox(409, "conflict", exc) from None
         except OSError as exc:      # the rename aside failed: the library is still whole and listed
-            log.exception("deleting library %s failed", library_id)
-            raise ApiError(500, "error", f"the box could not delete library '{library_id}' "
-                           f"({exc.strerror or type(exc).__name__}); it is still there",
-                           hint="the box's log has the details") from None
+            log.error("deleting library %s failed: %s", library_id, exc)
+            raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
+                                  _not_deleted(libraries, library_id)) from None
         return Response(status_code=204)
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
@@ -428,6 +469,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         return M.FileTags(path=body.path, tags=now, model=model)
+
+
+def _not_deleted(libraries: Libraries, lid: str) -> str:
+    """What the box kept of library ``lid`` after deleting it failed: all of it (device/api/libraries.py)."""
+    try:
+        stopped = libraries.get(lid)["state"] == "cancelled"
+    except KeyError:                # not listed any more: the rename went through after all
+        return "the library may be gone: hatbox box-library lists what the box holds"
+    return ("nothing was deleted: the library is still there, whole"
+            + (f" (its tagging is stopped: hatbox box-library {lid} --retag starts it again)" if stopped else ""))
 
 
 def _tag_db(request: Request, lid: str) -> Path:
@@ -513,10 +564,10 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
     def status(request: Request) -> M.Status:
         box = _box(request)
-        disk = shutil.disk_usage(box.store.root)
+        free, total = disk_space(box.store.root)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
                         active=box.store.active(), packs=[_pack_info(box, m) for m in box.store.list()],
-                        engine=_engine_status(box), disk=M.Disk(free_bytes=disk.free, total_bytes=disk.total),
+                        engine=_engine_status(box), disk=M.Disk(free_bytes=free, total_bytes=total),
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
                         libraries=len(box.libraries.list()), recovery=box.recovery)

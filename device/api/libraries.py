@@ -3,7 +3,10 @@
 Each library lives in ``root/<id>/``: ``files/`` (the accepted samples), ``library.json``
 (name, state, report, progress, results) and ``tags.db`` (written by the tagger).
 Tagging runs in one background thread per library and is cancellable; its progress is
-kept in memory and written to ``library.json`` when it ends.  Deleting a library renames its
+kept in memory and written to ``library.json`` when it ends.  :meth:`Libraries.retag` tags a library
+again with another tagger pack (the active one, after the producer pushed a new one: nothing re-tags a
+library by itself when the active tagger changes); the producer's own tags (``user_tags`` in ``tags.db``)
+outlive it, as they outlive any re-tag by device.library.  Deleting a library renames its
 folder into ``root/.trash/`` (one rename: it is gone for every reader, the panel's
 ``libraries/*/tags.db`` included) and then removes it; whatever a crash leaves in ``.trash/`` is
 removed at the next start.
@@ -42,8 +45,8 @@ class LibraryBusy(HatboxError):
     """The library's tagging did not stop in time for it to be deleted (nothing was deleted)."""
 
 
-INTERRUPTED = ("tagging was interrupted by a restart; send the library again (hatbox box-library {lid} --delete "
-               "removes this copy)")
+INTERRUPTED = ("tagging was interrupted by a restart; tag it again: hatbox box-library {lid} --retag (or "
+               "hatbox box-library {lid} --delete removes this copy)")
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 
 
@@ -160,6 +163,29 @@ class Libraries:
                 return
         self._save(info)
 
+    def retag(self, lid: str, tagger_pack: Path, tagger_id: str) -> dict[str, Any]:
+        """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
+        returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.
+        device.library re-tags into the same ``tags.db``: the files the pack already tagged are not decoded
+        again, the producer's own tags are kept.  KeyError for an unknown library; LibraryBusy (nothing
+        changed) while it is being tagged (or a cancelled tagging has not stopped yet); OSError (nothing
+        changed) when its record cannot be written."""
+        with self._deleting:                    # not while it is being deleted
+            with self._lock:
+                if lid not in self._jobs:
+                    raise KeyError(lid)
+                thread = self._threads.get(lid)
+                if self._jobs[lid]["state"] == "tagging" or (thread is not None and thread.is_alive()):
+                    raise LibraryBusy(f"library '{lid}' is being tagged already; nothing was changed",
+                                      hint=f"wait for it to end (hatbox box-library shows its state), or stop it "
+                                           f"first: POST /libraries/{lid}/cancel")
+                info = {**self._jobs[lid], "state": "tagging", "tagger": tagger_id, "results": None, "error": None,
+                        "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
+                self._save(info)                # OSError: the old record stands, in memory and on disk
+                self._jobs[lid] = info
+            self._start(info, tagger_pack)
+            return dict(info)
+
     def get(self, lid: str) -> dict[str, Any]:
         with self._lock:
             if lid not in self._jobs:
@@ -182,7 +208,8 @@ class Libraries:
         :attr:`delete_wait_s`: it stops after the file it is on), so the tagger never writes into a folder
         being removed; LibraryBusy (nothing deleted) if it does not stop in time.  The folder is renamed
         into ``.trash/`` (atomic: a crash leaves the library whole or gone, ``.trash/`` is emptied at the
-        next start), then removed."""
+        next start), then removed.  OSError (the storage failing) when the rename could not be made: nothing
+        was deleted, the library stays listed and whole (a tagging it had is stopped: state ``cancelled``)."""
         with self._deleting:
             self.get(lid)
             thread = self._threads.get(lid)
@@ -204,12 +231,15 @@ class Libraries:
             try:
                 trash.mkdir(exist_ok=True)
                 os.replace(self.root / lid, gone)
-                fsync_dir(self.root)
             except BaseException:
                 with self._lock:              # still there (a rename is all or nothing): keep it listed
                     if (self.root / lid).exists():
                         self._jobs[lid] = info
                 raise
+            try:
+                fsync_dir(self.root)
+            except OSError:                   # renamed: gone for every reader; a crash now may bring it back whole
+                pass
             shutil.rmtree(gone, ignore_errors=True)
             return info
 
@@ -219,8 +249,8 @@ class Libraries:
         db = self.root / lid / "tags.db"
         if not db.is_file():
             raise HatboxError(f"library '{lid}' has not been tagged yet",
-                              hint=f"activate a tagger pack and send the library again (hatbox box-library {lid} "
-                                   "--delete removes this copy)")
+                              hint=f"activate a tagger pack (hatbox push TAGGER.hatpack --activate), then tag it: "
+                                   f"hatbox box-library {lid} --retag")
         return db
 
     def files_path(self, lid: str) -> Path:

@@ -78,8 +78,10 @@ class SlotResult(BaseModel):
 
 
 class Disk(BaseModel):
-    free_bytes: int
-    total_bytes: int
+    free_bytes: Optional[int] = Field(description="bytes free on the store's disk (what uploads are checked "
+                                                  "against); null when the box cannot read it")
+    total_bytes: Optional[int] = Field(description="the store's disk's size in bytes; null when the box cannot "
+                                                   "read it")
 
 
 class Status(BaseModel):

@@ -27,6 +27,23 @@ def free_bytes(folder: Path) -> int:
     return shutil.disk_usage(folder).free
 
 
+def disk_space(folder: Path) -> tuple[int | None, int | None]:
+    """(free, total) bytes of the disk that holds ``folder``, as ``GET /status`` reports them: free as
+    :func:`free_bytes` gives it (what the upload checks go by), total from shutil.disk_usage; None for a figure
+    that cannot be read (the storage failing: logged, never raised)."""
+    try:
+        free: int | None = free_bytes(folder)
+    except OSError as exc:
+        log.warning("cannot read the free space of the store's disk: %s", exc)
+        free = None
+    try:
+        total: int | None = shutil.disk_usage(folder).total
+    except OSError as exc:
+        log.warning("cannot read the size of the store's disk: %s", exc)
+        total = None
+    return free, total
+
+
 def _check_room(declared: int, folder: Path, what: str) -> None:
     """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
     disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read
