@@ -1,0 +1,190 @@
+"""The box's library routes (device/api/app.py builds the app): upload a sample library (an archive, unpacked,
+checked and tagged on the box), list, cancel, re-tag and delete it, browse it by tag, list what the tagger was
+least sure of, and correct a file's tags.  Errors are :class:`~device.api.errors.ApiError` like every route's.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import Response
+
+from device.api import models as M
+from device.api.auth import AuthError
+from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
+from device.api.libraries import Libraries, LibraryBusy
+from device.api.uploads import _BINARY, _new_upload, receive_upload
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
+from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.api")
+
+
+def _box(request: Request) -> Any:
+    """The app's :class:`device.api.app.Box`."""
+    return request.app.state.box
+
+
+def _library(info: dict[str, Any]) -> M.Library:
+    return M.Library(**info)
+
+
+def _add_library_routes(app: FastAPI, auth: Any) -> None:
+    @app.post("/libraries", status_code=201, response_model=M.Library,
+              responses=_errors(401, 413, 422, 500, 507), openapi_extra=_BINARY)
+    async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
+                             token_id: str = auth) -> M.Library:
+        box = _box(request)
+        upload = _new_upload(box, ".archive", "library")
+        try:
+            await receive_upload(request, upload, box.config.max_library_bytes, "library")
+            tagger = box.store.active().get("tagger")
+            pack = box.store.pack_path(tagger) if tagger else None
+            hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
+            info = await asyncio.get_running_loop().run_in_executor(
+                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold)
+        except AuthError as exc:
+            raise _unauthorized(exc, "the library was not kept") from None
+        except NoSpace as exc:
+            raise _from_hatbox(507, "no space", exc) from None
+        except StorageFailed as exc:
+            log.error("library upload: %s", exc)
+            raise _from_hatbox(500, "storage failed", exc) from None
+        except ArchiveError as exc:
+            raise _from_hatbox(422, "archive rejected", exc) from None
+        except ApiError:
+            raise
+        except HatboxError as exc:
+            raise _from_hatbox(422, "archive rejected", exc) from None
+        except Exception as exc:  # noqa: BLE001 - never a bare 500 and a traceback: log it, answer in a word
+            log.exception("library upload failed")
+            if isinstance(exc, OSError):        # writing the library's record: a full disk, or failing storage
+                raise _disk_error(exc, "library", "storing the library") from None
+            raise ApiError(422, "archive rejected", f"the box could not take the library ({type(exc).__name__})",
+                           hint="the upload was not kept; the box's log has the details") from None
+        finally:
+            upload.unlink(missing_ok=True)
+        return _library(info)
+
+    @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))
+    def list_libraries(request: Request) -> list[M.LibrarySummary]:
+        return [M.LibrarySummary(**i) for i in _box(request).libraries.list()]
+
+    @app.get("/libraries/{library_id}", response_model=M.Library, dependencies=[auth], responses=_errors(401, 404))
+    def get_library(request: Request, library_id: str) -> M.Library:
+        return _library(_lib(_box(request).libraries.get, library_id))
+
+    @app.post("/libraries/{library_id}/cancel", response_model=M.Library, dependencies=[auth],
+              responses=_errors(401, 404))
+    def cancel_library(request: Request, library_id: str) -> M.Library:
+        return _library(_lib(_box(request).libraries.cancel, library_id))
+
+    @app.post("/libraries/{library_id}/retag", status_code=202, response_model=M.Library, dependencies=[auth],
+              responses=_errors(401, 404, 409, 500, 507))
+    def retag_library(request: Request, library_id: str) -> M.Library:
+        box = _box(request)
+        _lib(box.libraries.get, library_id)
+        tagger = box.store.active().get("tagger")
+        if not tagger:
+            raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
+                           "again; nothing was changed", hint="push a tagger pack and make it active (hatbox push "
+                           f"TAGGER.hatpack --activate), then: hatbox box-library {library_id} --retag")
+        retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
+        try:
+            return _library(_lib(retag, library_id))
+        except LibraryBusy as exc:
+            raise _from_hatbox(409, "conflict", exc) from None
+        except OSError as exc:      # writing its record: nothing was changed
+            log.error("re-tagging library %s failed: %s", library_id, exc)
+            raise _disk_error(exc, "library", f"starting to tag library '{library_id}' again",
+                              "nothing was changed: the library, its tags and your corrections are as they were"
+                              ) from None
+
+    @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth],
+                responses=_errors(401, 404, 409, 500))
+    def delete_library(request: Request, library_id: str) -> Response:
+        libraries = _box(request).libraries
+        try:
+            _lib(libraries.delete, library_id)
+        except LibraryBusy as exc:
+            raise _from_hatbox(409, "conflict", exc) from None
+        except OSError as exc:      # the rename aside failed: the library is still whole and listed
+            log.error("deleting library %s failed: %s", library_id, exc)
+            raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
+                                  _not_deleted(libraries, library_id)) from None
+        return Response(status_code=204)
+
+    @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_tags(request: Request, library_id: str) -> dict[str, int]:
+        from device.library import list_tags
+        return list_tags(_tag_db(request, library_id))
+
+    @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_files_with_tag(request: Request, library_id: str, tag: str,
+                               limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
+        from device.library import files_with_tag
+        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        try:
+            hits = files_with_tag(db, tag, limit=limit)
+        except HatboxError as exc:
+            raise _from_hatbox(404, "not found", exc) from None
+        return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
+
+    @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
+        from device.library import unsure
+        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses) for u in unsure(db, k)]
+
+    @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
+             responses=_errors(401, 404, 409, 422))
+    def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
+        from device.library import set_tags, tags_of
+        db = _tag_db(request, library_id)
+        try:
+            now = set_tags(db, body.path, body.tags)
+            model = tags_of(db, body.path)
+        except HatboxError as exc:
+            raise _from_hatbox(422, "rejected", exc) from None
+        return M.FileTags(path=body.path, tags=now, model=model)
+
+
+def _not_deleted(libraries: Libraries, lid: str) -> str:
+    """What the box kept of library ``lid`` after deleting it failed: all of it (device/api/libraries.py)."""
+    try:
+        stopped = libraries.get(lid)["state"] == "cancelled"
+    except KeyError:                # not listed any more: the rename went through after all
+        return "the library may be gone: hatbox box-library lists what the box holds"
+    return ("nothing was deleted: the library is still there, whole"
+            + (f" (its tagging is stopped: hatbox box-library {lid} --retag starts it again)" if stopped else ""))
+
+
+def _tag_db(request: Request, lid: str) -> Path:
+    """The library's tag database: 404 for an unknown library, 409 while it has none."""
+    try:
+        return _box(request).libraries.db_path(lid)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{lid}'") from None
+    except HatboxError as exc:
+        raise _from_hatbox(409, "not tagged", exc) from None
+
+
+def _rel(path: Path, files: Path) -> str:
+    try:
+        return path.relative_to(files.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _lib(fn: Callable[[str], dict[str, Any]], lid: str) -> dict[str, Any]:
+    try:
+        return fn(lid)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{lid}'") from None
