@@ -211,16 +211,33 @@ class FaceChain:
                             "letters unjoined", exc)
             self._shaping = False
 
+    def faces(self, text: str, face: int | None = None) -> list[tuple[int, str]]:
+        """``text`` cut into (face index, piece) in logical order: each character in ``face`` (default:
+        the string's, :meth:`face_for`) when that face has it, else in the first face that has it (a
+        Japanese file name's "_01.wav": Droid Sans Fallback has no Latin letters, pygame's built-in font
+        no kana), else in ``face`` (its missing-glyph box)."""
+        face = self.face_for(text) if face is None else face
+        out: list[tuple[int, str]] = []
+        for ch in text:
+            has = self.covers(ch)
+            use = face if has[face] else next((i for i, ok in enumerate(has) if ok), face)
+            if out and out[-1][0] == use:
+                out[-1] = (use, out[-1][1] + ch)
+            else:
+                out.append((use, ch))
+        return out
+
     def _pieces(self, text: str, size: int) -> list[tuple[Any, str]]:
-        """(font, text as that font is given it) per run, left to right."""
-        face = self.face_for(text)
-        out = []
+        """(font, text as that font is given it) per run and face, left to right."""
+        out, face = [], self.face_for(text)
         for run in runs(text):
+            parts = self.faces(run.text, face)
             if not run.rtl:
-                out.append((self.font(face, size), run.text))
+                out += [(self.font(face, size), part) for face, part in parts]
                 continue
-            font = self.font(face, size, run.script or "Zyyy")
-            out.append((font, run.text if self._shaping else run.text[::-1]))
+            for face, part in parts[::-1]:        # right to left: the last piece is drawn leftmost
+                font = self.font(face, size, run.script or "Zyyy")
+                out.append((font, part if self._shaping else part[::-1]))
         return out
 
     def size(self, text: str, size: int) -> tuple[int, int]:
@@ -229,20 +246,28 @@ class FaceChain:
         if len(pieces) <= 1:
             font, piece = pieces[0] if pieces else (self.font(self.face_for(text), size), text)
             return tuple(font.size(piece))
-        dims = [font.size(piece) for font, piece in pieces]
-        return sum(w for w, _ in dims), max(h for _, h in dims)
+        ascent, descent = self._line(pieces)
+        return sum(font.size(piece)[0] for font, piece in pieces), ascent + descent
+
+    @staticmethod
+    def _line(pieces: list[tuple[Any, str]]) -> tuple[int, int]:
+        """(px above, px below) the shared baseline of ``pieces`` (faces differ in ascent)."""
+        ascent = max(font.get_ascent() for font, _ in pieces)
+        descent = max(font.size(piece)[1] - font.get_ascent() for font, piece in pieces)
+        return ascent, descent
 
     def render(self, text: str, size: int, colour: tuple[int, ...]) -> Any:
-        """An antialiased surface of ``text`` (per-pixel alpha, transparent background)."""
+        """An antialiased surface of ``text`` (per-pixel alpha, transparent background); pieces in
+        different faces share one baseline."""
         pieces = self._pieces(text, size)
         if len(pieces) <= 1:
             font, piece = pieces[0] if pieces else (self.font(self.face_for(text), size), text)
             return font.render(piece, True, colour)
-        surfs = [font.render(piece, True, colour) for font, piece in pieces]
-        out = self.pygame.Surface((sum(s.get_width() for s in surfs), max(s.get_height() for s in surfs)),
-                                  self.pygame.SRCALPHA)
+        ascent, descent = self._line(pieces)
+        surfs = [(font.render(piece, True, colour), font.get_ascent()) for font, piece in pieces]
+        out = self.pygame.Surface((sum(s.get_width() for s, _ in surfs), ascent + descent), self.pygame.SRCALPHA)
         x = 0
-        for surf in surfs:      # runs do not overlap: MAX onto the transparent surface copies them as they are
-            out.blit(surf, (x, 0), special_flags=self.pygame.BLEND_RGBA_MAX)
+        for surf, top in surfs:  # runs do not overlap: MAX onto the transparent surface copies them as they are
+            out.blit(surf, (x, ascent - top), special_flags=self.pygame.BLEND_RGBA_MAX)
             x += surf.get_width()
         return out

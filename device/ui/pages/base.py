@@ -1,6 +1,7 @@
 """What every page shares: the panel's state, the context (data, fonts), the page interface."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -100,6 +101,16 @@ class Page:
 
     def draw(self, surface: Any) -> None:
         raise NotImplementedError
+
+
+def number(status: dict[str, Any], key: str) -> float | None:
+    """``status[key]`` as a float when it is a real, finite number; None when it is missing, None (an
+    older engine, a figure the engine does not know), not a number, a bool, NaN or inf: the page then
+    shows "-" rather than a made-up figure or a crash."""
+    value = status.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def hit(rect: Any, x: float, y: float) -> bool:

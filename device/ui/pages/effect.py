@@ -46,12 +46,24 @@ SAME = 1e-5                    # knob values closer than this (fraction of the s
 
 
 def format_value(knob: Knob, value: float) -> str:
-    """"6.5 dB", "1.2 kHz", "100 %": three significant digits; "k" above 1000 only for units it
+    """"6.5 dB", "1.2 kHz", "100 %": three significant digits, never in exponent form (999.7 Hz is
+    "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"); "k" from 1000 (after rounding) only for units it
     belongs to (Hz, samples, none) - never "kdB"."""
-    if abs(value) >= 1000 and knob.unit in KILO_UNITS:
-        return f"{value / 1000:.3g} k{knob.unit}" if knob.unit else f"{value / 1000:.3g}k"
-    text = f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    rounded = float(f"{value:.3g}")
+    if abs(rounded) >= 1000 and knob.unit in KILO_UNITS:
+        kilo = _digits(float(f"{value / 1000:.3g}"))
+        return f"{kilo} k{knob.unit}" if knob.unit else f"{kilo}k"
+    text = _digits(rounded) if abs(rounded) < 1000 else f"{value:.0f}"
     return f"{text} {knob.unit}" if knob.unit else text
+
+
+def _digits(x: float) -> str:
+    """``x`` (already rounded to three significant digits) written out without an exponent:
+    "12.5", "1000", "0.0000123"."""
+    text = f"{x:.3g}"
+    if "e" not in text:
+        return text
+    return f"{x:.0f}" if abs(x) >= 1 else (f"{x:.10f}".rstrip("0").rstrip(".") or "0")
 
 
 def clamp(knob: Knob, value: float) -> float:
@@ -132,6 +144,8 @@ class EffectPage(Page):
         self.knobs = list(pack.manifest.knobs) if pack else []
         st = self.ctx.state
         pack_id = pack.id if pack else ""
+        if st.knob_pack != pack_id:
+            self._drag.clear()                  # a finger on a dial of the pack before turns none of this one's
         if pack is not None and st.knob_pack != pack_id:
             engine = engine_knobs(st.status, pack)
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
@@ -229,10 +243,13 @@ class EffectPage(Page):
         return []
 
     def _nudge(self, i: int, dfrac: float) -> list[Message]:
-        """Move knob ``i`` by ``dfrac`` of its sweep; the value sent is always inside its range."""
+        """Move knob ``i`` by ``dfrac`` of its sweep; the value sent is always inside its range.  A knob
+        at its end turned further sends nothing (it stays there)."""
         knob = self.knobs[i]
         before = self.value(knob)
         value = clamp(knob, knob.denormalize(knob.normalize(before) + dfrac))
+        if value == before:
+            return []
         self.ctx.state.knobs[knob.name] = value
         self._before[knob.name] = before
         self._turned[knob.name] = self.ctx.state.status_seq

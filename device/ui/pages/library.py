@@ -68,6 +68,7 @@ class LibraryPage(Page):
         self._review_ticket = -1               # the request that asked for the "unsure" list (a ticket)
         self.status_at: tuple[int, int] = (0, 0)
         self.status_w = 0                      # px the status line may take
+        self.sample_area: Any = None           # where the sample rows go (an empty list says so there)
         self._stale = False                    # the tag moved (encoder 1) and its samples are not asked for yet
         self._asked = 0                        # the last request made of the library (a ticket)
         self._answered = 0                     # the last one answered (shown, or failed)
@@ -245,6 +246,7 @@ class LibraryPage(Page):
         right = pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom)
         self.tag_rows = rows(left, len(self.tags), ROW)
         self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)   # none while loading
+        self.sample_area = right
         self.status_at = (right.x, right.bottom + 14)
         self.status_w = right.width
         y = right.bottom + 28
@@ -483,6 +485,9 @@ class LibraryPage(Page):
             mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
             name = D.fit(f, (s.name,), 24, mark.x - 10 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
+        if not self.samples and not self.loading():
+            f.draw(surface, D.fit(f, self._nothing_listed(), 24, self.sample_area.width - 20),
+                   self.sample_area.center, 24, D.DIM, "center")
         if self.loading():
             self._status(surface, self._waiting(), self._waiting_colour())
         elif self.retag is not None and self.pending is not None:
@@ -503,6 +508,17 @@ class LibraryPage(Page):
             n, shown, total = self.sample + 1, len(self.samples), self.total()
             more = f" ({shown} read, more as you scroll)" if shown < total else ""
             self._status(surface, (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM)
+
+    def _nothing_listed(self) -> tuple[str, ...]:
+        """What the sample column says when the list on screen is empty (longest wording first): a tag
+        with no files (yet: a library being tagged), an "unsure" list with nothing left, or a read
+        that failed."""
+        if self.reviewing:
+            return ("nothing left to check", "nothing to check")
+        if self.read_error:
+            return (f"could not read the samples ({self.read_error})", "could not read the samples")
+        tag = self.tags[self.tag] if 0 <= self.tag < len(self.tags) else ""
+        return (f"no samples tagged {tag} yet", "no samples in this tag yet", "no samples yet")
 
     def _empty(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
         """What the page says while it has no tags (longest wording first), and in which colour: the

@@ -98,6 +98,13 @@ class ModelsPage(Page):
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         self.ctx.state.say(f"not loaded: {entry.manifest.name} {entry.manifest.version} ({reason}); {still}")
 
+    def name_text(self, pack: PackEntry, room: float) -> str:
+        """"name  version" in at most ``room`` px at 28 px: the name is cut first, down to a third of the
+        room; a long pre-release version ("1.0.0-rc.1.build.20261203") is cut past the rest."""
+        f, name = self.ctx.fonts, pack.manifest.name
+        version = D.fit(f, (f"  {pack.manifest.version}",), 28, room - min(f.size(name, 28)[0], room / 3))
+        return D.fit(f, (name,), 28, room - f.size(version, 28)[0]) + version
+
     def draw(self, surface: Any) -> None:
         f = self.ctx.fonts
         if not self.packs:
@@ -115,9 +122,6 @@ class ModelsPage(Page):
             end = r.right - 12
             if p.active:
                 end = f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright").x
-            version = f"  {p.manifest.version}"
-            room = end - 12 - (r.x + 100)
-            name = D.fit(f, (p.manifest.name,), 28, room - f.font(28).size(version)[0]) + version
-            f.draw(surface, name, (r.x + 100, r.centery), 28, colour, "midleft")
+            f.draw(surface, self.name_text(p, end - 12 - (r.x + 100)), (r.x + 100, r.centery), 28, colour, "midleft")
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")

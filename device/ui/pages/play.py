@@ -247,7 +247,7 @@ class PlayPage(Page):
         import pygame
         surface.blit(self._pad_image(), self.pad)
         pygame.draw.rect(surface, D.TRACK, self.pad, 2)
-        names = self.ctx.state.corners if len(self.ctx.state.corners) == 4 else ["-"] * 4
+        names = self.corner_names()
         p = self.pad
         spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
@@ -269,12 +269,18 @@ class PlayPage(Page):
         pygame.draw.rect(surface, D.PANEL, rect.inflate(10, 6), border_radius=4)
         surface.blit(img, rect)
 
+    def corner_names(self) -> list[str]:
+        """The four corner timbres shown: "-" each while no synth pack is active (the last synth's
+        names would say it still plays)."""
+        corners = self.ctx.state.corners
+        return list(corners) if self.timbres and len(corners) == 4 else ["-"] * 4
+
     def _draw_dials(self, surface: Any) -> None:
-        names = self.ctx.state.corners
+        names = self.corner_names()
         n = max(1, len(self.timbres))
         column = abs(self.dials[1][0][0] - self.dials[0][0][0]) - 8 if len(self.dials) > 1 else None
         for i, (center, r) in enumerate(self.dials):
-            name = names[i] if len(names) == 4 else "-"
+            name = names[i]
             frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
             D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name, D.CORNER_COLOURS[i],
                    label_w=column)
@@ -289,12 +295,35 @@ class PlayPage(Page):
             f.draw(surface, "-", below, 18, D.DIM, "midtop")
             f.draw(surface, "engine silent", self.notes_at, 26, D.DIM, "bottomleft")
             return
-        peak = float(st.get("peak_db", -120.0))
-        D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
-        f.draw(surface, f"{peak:.0f} dB" if peak > -100 else "-inf", below, 18, D.DIM, "midtop")
-        notes = st.get("notes") or []
+        peak = peak_db(st)
+        if peak is None:                                   # not reported, or not a number: nothing made up
+            D.meter(surface, self.meter, 0.0)
+            f.draw(surface, "-", below, 18, D.DIM, "midtop")
+        else:
+            D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
+            text = "-inf" if peak <= -100 else "+inf" if math.isinf(peak) else f"{peak:.0f} dB"
+            f.draw(surface, text, below, 18, D.DIM, "midtop")
+        notes = held_notes(st)
         label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
         f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
+
+
+def peak_db(status: dict[str, Any]) -> float | None:
+    """The output peak (dBFS) the status reports: -inf (silence) and +inf (a runaway) are kept; None
+    when it is missing or not a number (None from an older or stopped engine, NaN, a string)."""
+    value = status.get("peak_db")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return None
+    return float(value)
+
+
+def held_notes(status: dict[str, Any]) -> list[int]:
+    """The MIDI notes (0..127) the status says the synth holds; anything else in the list (None, NaN,
+    a string, out of range) is left out, and a ``notes`` that is not a list is no notes."""
+    notes = status.get("notes")
+    if not isinstance(notes, (list, tuple)):
+        return []
+    return [int(n) for n in notes if _finite(n) and 0 <= n <= 127]
 
 
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")

@@ -23,7 +23,7 @@ import pygame
 from device.control import VOLUME_DB_RANGE, msg
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.pages.base import Message, Page, hit
+from device.ui.pages.base import Message, Page, hit, number
 
 VOLUME_RANGE = VOLUME_DB_RANGE         # the engine's own limit (device/control.py)
 LOAD_W = 260                 # px of the CPU load meters
@@ -42,6 +42,11 @@ def clock_text(seconds: float) -> str:
 def span_text(seconds: float) -> str:
     """A duration for a message: "2 min", "90 s"."""
     return f"{round(seconds / 60)} min" if seconds >= 60 and round(seconds) % 60 == 0 else f"{math.ceil(seconds)} s"
+
+
+def _whole(value: float | None) -> str | None:
+    """A count or a size for a row ("128"), None for no figure."""
+    return None if value is None else f"{value:.0f}"
 
 
 class SettingsPage(Page):
@@ -120,15 +125,19 @@ class SettingsPage(Page):
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) rows from the settings provider and the engine's status."""
         s, st = self.ctx.data.settings(), self.ctx.state.status
-        block = st.get("block", s.get("block", "?"))
-        rate = st.get("rate", s.get("rate", "?"))
+        block = _whole(number(st, "block")) or s.get("block") or "?"
+        rate = _whole(number(st, "rate")) or s.get("rate") or "?"
         live = not self.ctx.state.offline          # the engine's figures are stale while it does not answer
-        return [("audio device", s.get("audio_device", "default")),
-                ("MIDI", s.get("midi", "none")),
+        latency, xruns = number(st, "latency_ms"), _whole(number(st, "xruns"))
+        faults = _whole(number(st, "fault_count"))
+        if faults is None and isinstance(st.get("faults"), list):
+            faults = str(len(st["faults"]))
+        return [("audio device", s.get("audio_device") or "default"),
+                ("MIDI", s.get("midi") or "none"),
                 ("block", f"{block} samples @ {rate} Hz"),
-                ("latency", f"{float(st.get('latency_ms', 0.0)):.1f} ms" if live else "-"),
-                ("xruns", str(st.get("xruns", 0)) if live else "-"),
-                ("faults", str(st.get("fault_count", len(st.get("faults", [])))) if live else "-"),
+                ("latency", f"{latency:.1f} ms" if live and latency is not None else "-"),
+                ("xruns", xruns if live and xruns is not None else "-"),
+                ("faults", faults if live and faults is not None else "-"),
                 ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
 
     def draw(self, surface: Any) -> None:
@@ -157,13 +166,14 @@ class SettingsPage(Page):
     def _draw_load(self, surface: Any, box: Any) -> None:
         st, f = self.ctx.state.status, self.ctx.fonts
         f.draw(surface, "CPU load (audio)", box.topleft, 24, D.DIM)
-        live = not self.ctx.state.offline
         for i, key in enumerate(("load_mean", "load_p999")):
-            load = float(st.get(key, 0.0)) if live else 0.0
+            load = number(st, key) if not self.ctx.state.offline else None     # None: stale or not reported
             bar = pygame.Rect(box.x, box.y + 40 + 70 * i, box.width, 26)
             pygame.draw.rect(surface, D.TRACK, bar)
-            colour = D.GOOD if load < 0.5 else D.ACCENT if load < 0.85 else D.BAD
-            pygame.draw.rect(surface, colour, (bar.x, bar.y, round(bar.width * min(1.0, load)), bar.height))
-            figure = f"{load:.0%}" if live else "-"
+            if load is not None:
+                colour = D.GOOD if load < 0.5 else D.ACCENT if load < 0.85 else D.BAD
+                fill = round(bar.width * min(1.0, max(0.0, load)))
+                pygame.draw.rect(surface, colour, (bar.x, bar.y, fill, bar.height))
+            figure = f"{load:.0%}" if load is not None else "-"
             f.draw(surface, f"{'mean' if i == 0 else 'p99.9'} {figure}", (bar.x, bar.bottom + 4), 22,
-                   D.TEXT if live else D.DIM)
+                   D.TEXT if load is not None else D.DIM)
