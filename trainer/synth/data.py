@@ -10,6 +10,9 @@ files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped, an
 training reports (a folder holding ``metrics.json`` or ``checkpoint.pt``), with a note.  Instrument
 folder names must be choosable with ``play --corners`` (no comma, no leading/trailing space), and
 every note file must last, and sound (``sounding_seconds``), at least ``min_note_seconds(seconds)``.
+A note is mixed to mono (``to_mono``), its DC offset taken out and the silence before its onset cut; a
+file that cannot be a note is skipped with a warning (``load_notes``), and what may be a mistake is a
+``warning:`` line (clipping, a low sample rate, noise, a name an octave off, stray files, copies).
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from device.audio import audiofile
-from hatbox.errors import DataError
+from hatbox.errors import DataError, HatboxError
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 # General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
@@ -41,6 +44,13 @@ REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it
 MIN_NOTE_FRACTION = 1 / 8           # a note file must last at least this share of the --seconds crop ...
 MIN_NOTE_SECONDS = 0.1              # ... and never less than this (the loss's 2048-point STFT at 24 kHz is 85 ms)
 SOUND_FLOOR_DB = 60.0               # a note sounds from its onset until it stays this far under its peak
+ONSET_DB = 40.0                     # a note starts at its first sample within this of its peak ...
+ONSET_PREROLL_S = 0.01              # ... less this much: the silence a recording holds before it is cut off
+EMPTY_CHANNEL_DB = 40.0             # a channel this far under the loudest one is empty: left out of the mono mix
+CANCEL_RATIO = 0.25                 # a mono mix under this share of its channels' level: they cancel (anti-phase)
+APERIODIC = 0.6                     # features.aperiodicity at or above this: noise, no pitch (instruments < 0.15)
+OTHER_AUDIO = (".m4a", ".aac", ".mp4", ".wma", ".opus", ".amr", ".ape")   # audio formats hatbox cannot read
+NAME_ONLY_SHARE = 0.02              # features.name_only_share under this: the name is an octave (twelfth...) off
 
 
 @dataclass
@@ -88,25 +98,79 @@ def _fit_length(audio: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def load_note(path: Path, instrument: str, rate: int, seconds: float) -> Note:
-    """Read one note file, resample to ``rate`` Hz, crop/pad to ``seconds``; pitch from name or audio.
+def print_warning(text: str) -> None:
+    """The default ``warn`` of :func:`load_folder` and :func:`load_note`: a ``warning: ...`` line on stdout."""
+    print(f"warning: {text}", file=sys.stdout, flush=True)
+
+
+def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """[C, N] -> (mono [N], None), or (one channel [N], its number from 1) when the channels cancel each other
+    out in the mix (one in reverse polarity): the mean of the channels within EMPTY_CHANNEL_DB of the loudest
+    (an empty channel would halve the note's level); the loudest alone when that mean is under CANCEL_RATIO of
+    their level."""
+    if audio.shape[0] == 1:
+        return audio[0], None
+    rms = np.sqrt(np.mean(audio.astype(np.float64) ** 2, axis=1))
+    used = rms >= rms.max() * 10 ** (-EMPTY_CHANNEL_DB / 20)
+    mix = audio[used].mean(axis=0)
+    if np.sqrt(np.mean(mix.astype(np.float64) ** 2)) < CANCEL_RATIO * float(np.mean(rms[used])):
+        loudest = int(np.argmax(rms))
+        return audio[loudest], loudest + 1
+    return mix, None
+
+
+def clipping_warning(audio: np.ndarray, path: Path) -> str | None:
+    """A warning when the file's samples ``audio`` [N] sit on flat tops at full scale (trainer.effect.data's
+    clipping test, which the effect trainer refuses without --allow-clipping)."""
+    from trainer.effect.data import CLIP_FRACTION, clipped_fraction
+    frac = clipped_fraction(audio)
+    if frac <= CLIP_FRACTION:
+        return None
+    return (f"{path} is clipped ({100 * frac:.2f}% of its samples on flat tops at full scale): the synth will learn "
+            f"the distortion as part of the sound; record it again with less gain (ignore this if it is the sound)")
+
+
+def load_note(path: Path, instrument: str, rate: int, seconds: float,
+              warn: Callable[[str], None] = print_warning) -> Note:
+    """Read one note file, mix to mono, take out any DC offset, resample to ``rate`` Hz, cut the silence before
+    the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or audio.  DataError (or
+    AudioFileError) for a file that cannot be a note: unreadable, silent, or no pitch in its name and none
+    to measure (noise: APERIODIC); ``warn`` for what may be intended: clipping, a sample rate under ``rate``,
+    channels that cancel out (one is used), a named note without a clear pitch.
 
     ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
-    what the estimator measures reliably)."""
-    from trainer.synth.features import estimate_pitch
-    audio, sr = audiofile.read(path, mono=True)
-    x = _fit_length(_to_rate(audio[0], sr, rate), int(round(seconds * rate)))
+    what the estimator measures reliably, or the audio has no clear pitch)."""
+    from device.audio.mel import onset_index
+    from trainer.synth.features import aperiodicity, estimate_pitch
+    audio, sr = audiofile.read(path)
+    mono, channel = to_mono(audio)
+    if channel is not None:
+        warn(f"{path}: its channels cancel each other out when mixed to mono (one is in reverse polarity?); "
+             f"only channel {channel} is used")
+    said = clipping_warning(mono, path)
+    if said:
+        warn(said)
+    if sr < rate:
+        warn(f"{path} is recorded at {sr} Hz: it holds nothing above {sr // 2} Hz, so the synth learns this note "
+             f"duller than the others; record at {rate} Hz or more")
+    x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)
+    x = _fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
         raise DataError(f"{path} is silent", hint="remove it from the note folder")
     named = pitch_from_name(path.stem)
+    clear = aperiodicity(x, rate) < APERIODIC
     if named is None:
-        measured = estimate_pitch(x, rate)
+        measured = estimate_pitch(x, rate) if clear else None
         if measured is None:
-            raise DataError(f"{path} has no pitch that can be measured and its name gives none",
+            noise = "" if clear else " (it sounds like noise)"
+            raise DataError(f"{path} has no pitch that can be measured{noise} and its name gives none",
                             hint="name the file with its pitch (C4.wav, 60.wav, name_060_100.wav) or remove it")
         return Note(instrument, measured, 100, x, str(path), measured)
+    if not clear:
+        warn(f"{path} has no clear pitch (it sounds like noise): it is trained as {note_name(named[0])} "
+             f"(MIDI {named[0]:g}), as its name says")
     lo, hi = MEASURABLE_PITCHES
-    measured = estimate_pitch(x, rate) if lo <= named[0] <= hi else None
+    measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
     return Note(instrument, named[0], named[1], x, str(path), measured)
 
 
@@ -135,6 +199,44 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
                          "have the pitch measured; if the names are right, pass --trust-names")
 
 
+def octave_off_names(notes: list[Note], rate: int, tolerance: float = PITCH_TOLERANCE) -> str | None:
+    """A warning naming the notes (audio at ``rate`` Hz) whose name is an octave, a twelfth or two octaves
+    from the pitch measured in their audio (``ESTIMATOR_SLIPS``, which :func:`check_name_pitches` lets
+    pass) where the audio shows the name is off, not the estimator: it measures lower than the name (the
+    estimator slips upwards, on a weak fundamental), or higher with no energy on the name's own harmonics
+    (features.name_only_share under NAME_ONLY_SHARE: no note at the name's pitch).  None when none is."""
+    from device.audio.harmonic import midi_to_hz
+    from trainer.synth.features import name_only_share
+    off = []
+    for n in notes:
+        if n.measured is None:
+            continue
+        slip = next((k * np.sign(n.measured - n.pitch) for k in ESTIMATOR_SLIPS
+                     if abs(abs(n.measured - n.pitch) - k) <= tolerance), None)
+        if slip is None:
+            continue
+        if slip < 0 or name_only_share(n.audio, rate, float(midi_to_hz(n.pitch)),
+                                       float(midi_to_hz(n.pitch + slip))) < NAME_ONLY_SHARE:
+            off.append((n, int(slip)))
+    if not off:
+        return None
+    said = "trained as named; rename them if the names are off, or pass --trust-names to silence this"
+    slips = {s for _n, s in off}
+    if len(off) >= 2 and len(off) == sum(n.measured is not None for n in notes) and len(slips) == 1:
+        return (f"all {len(off)} measured notes sound {_interval(slips.pop())} their names (do your file names "
+                f"count octaves differently, middle C as C3 or C5 instead of C4?): {said}")
+    shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio sounds "
+                      f"{_interval(s)} it ({note_name(n.measured)}, {n.measured:.1f})" for n, s in off[:5])
+    more = f"; and {len(off) - 5} more" if len(off) > 5 else ""
+    return f"{len(off)} note file(s) sound an octave or more away from the pitch in their name: {shown}{more}; {said}"
+
+
+def _interval(slip: int) -> str:
+    """'an octave above' / 'a twelfth below' / 'two octaves above' for a signed ESTIMATOR_SLIPS step."""
+    name = {12: "an octave", 19: "a twelfth", 24: "two octaves"}[abs(slip)]
+    return f"{name} {'above' if slip > 0 else 'below'}"
+
+
 def min_note_seconds(seconds: float) -> float:
     """The shortest note file (s) accepted for a ``seconds`` crop: shorter notes, padded with silence,
     would teach the synth mostly silence and set its velocity level from silence (a silent pack)."""
@@ -147,11 +249,20 @@ def file_seconds(path: Path) -> float:
     return frames / rate
 
 
+def _header_seconds(path: Path) -> float:
+    """:func:`file_seconds`, or infinity for a file whose header cannot be read."""
+    try:
+        return file_seconds(path)
+    except HatboxError:
+        return math.inf
+
+
 def check_note_lengths(files: list[Path], seconds: float) -> None:
     """DataError naming the note files shorter than ``min_note_seconds(seconds)`` (read from their headers,
-    before any note is loaded or measured)."""
+    before any note is loaded or measured).  A file whose header cannot be read is left to :func:`load_note`,
+    which names it."""
     least = min_note_seconds(seconds)
-    short = [(f, s) for f in files if (s := file_seconds(f)) < least]
+    short = [(f, s) for f in files if (s := _header_seconds(f)) < least]
     if not short:
         return
     shown = "; ".join(f"{f} ({s * 1000:.0f} ms)" for f, s in short[:5])
@@ -228,12 +339,72 @@ def instrument_folders(root: Path, note: Callable[[str], None] = print_note) -> 
     return folders
 
 
+def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
+               warn: Callable[[str], None] = print_warning) -> list[Note]:
+    """The notes of ``files`` ((instrument, path) pairs; :func:`load_note`).  A file that cannot be a note
+    (unreadable, empty, silent, no pitch to name or measure) is skipped with a ``warn`` naming it and why,
+    as long as every instrument keeps notes; DataError naming the files when one would keep none."""
+    notes, skipped = [], []
+    for name, f in files:
+        try:
+            notes.append(load_note(f, name, rate, seconds, warn))
+        except HatboxError as exc:
+            skipped.append((name, exc.args[0]))
+    lost = sorted({name for name, _why in skipped} - {n.instrument for n in notes})
+    if lost:
+        shown = "; ".join(why for name, why in skipped if name in lost)
+        raise DataError(f"no note of instrument(s) {', '.join(lost)} can be used: {shown}",
+                        hint="replace the files (or remove the folder); the pitch goes in the name: C4.wav, "
+                             "60.wav, name_060_100.wav")
+    for _name, why in skipped:
+        warn(f"{why}: skipped, training goes on with the other notes")
+    return notes
+
+
+def stray_files(root: Path, folders: list[Path]) -> list[Path]:
+    """Audio files no instrument takes: directly in the note folder ``root``, or in a folder inside an
+    instrument folder (``folders``); hidden ones left out."""
+    def audio(d: Path, deep: bool) -> list[Path]:
+        found = []
+        for f in sorted(d.iterdir()):
+            if audiofile.hidden_name(f.name) or f.is_symlink():
+                continue
+            if f.is_file() and f.suffix.lower() in audiofile.READABLE_SUFFIXES:
+                found.append(f)
+            elif deep and f.is_dir():
+                found += audio(f, True)
+        return found
+    return audio(root, False) + [f for d in folders for sub in sorted(d.iterdir())
+                                 if sub.is_dir() and not sub.is_symlink() and not audiofile.hidden_name(sub.name)
+                                 for f in audio(sub, True)]
+
+
+def duplicate_notes(notes: list[Note]) -> str | None:
+    """A warning naming notes of one instrument whose audio is the same, sample for sample (a copied file:
+    it counts twice in training, and under two pitches when their names differ).  None when none are."""
+    seen: dict[tuple[str, bytes], Note] = {}
+    pairs = []
+    for n in notes:
+        key = (n.instrument, n.audio.tobytes())
+        if key in seen:
+            pairs.append(f"{n.path} = {seen[key].path}")
+        else:
+            seen[key] = n
+    if not pairs:
+        return None
+    more = f"; and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+    return (f"{len(pairs)} note file(s) hold the same audio as another: {'; '.join(pairs[:5])}{more}: each copy is "
+            f"trained as a note of its own; remove the copies")
+
+
 def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True,
-                note: Callable[[str], None] = print_note) -> list[Note]:
+                note: Callable[[str], None] = print_note, warn: Callable[[str], None] = print_warning) -> list[Note]:
     """Every note of a folder-per-instrument set, sorted by (instrument, pitch, velocity).  Hidden files,
     ``__MACOSX`` and report folders are skipped; instrument names must work with ``play --corners``;
-    note files shorter than ``min_note_seconds(seconds)``, or sounding for less, are refused; with
-    ``check_names`` a pitch from a file name must agree with the audio."""
+    note files shorter than ``min_note_seconds(seconds)``, or sounding for less, are refused; a file that
+    cannot be a note is skipped with a warning (:func:`load_notes`); with ``check_names`` a pitch from a file
+    name must agree with the audio (an octave off: a warning, :func:`octave_off_names`).  ``warn`` also
+    names audio files no instrument takes (:func:`stray_files`) and copies (:func:`duplicate_notes`)."""
     if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
@@ -243,11 +414,32 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     check_instrument_names([d.name for d in folders])
     files = [(d.name, f) for d in folders for f in sorted(d.iterdir())
              if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not audiofile.hidden_name(f.name) and f.is_file()]
+    other = [f for d in folders for f in sorted(d.iterdir())
+             if f.suffix.lower() in OTHER_AUDIO and not audiofile.hidden_name(f.name)]
+    if other:
+        more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+        said = (f"{len(other)} file(s) are audio of a kind hatbox cannot read: "
+                f"{', '.join(str(f) for f in other[:3])}{more}")
+        fix = f"convert them to WAV or FLAC (e.g. `ffmpeg -i {other[0].name} {other[0].stem}.wav`)"
+        if not files:
+            raise DataError(said, hint=fix)
+        warn(f"{said}; they are not trained: {fix}")
+    stray = stray_files(root, folders)
+    if stray and files:
+        more = f" and {len(stray) - 3} more" if len(stray) > 3 else ""
+        warn(f"{len(stray)} audio file(s) are not in an instrument folder and are not trained: "
+             f"{', '.join(str(f) for f in stray[:3])}{more} (layout: DIR/<instrument>/<note file>)")
     check_note_lengths([f for _name, f in files], seconds)
-    notes = [load_note(f, name, rate, seconds) for name, f in files]
+    notes = load_notes(files, rate, seconds, warn)
     check_sounding_lengths(notes, rate, seconds)
     if check_names:
         check_name_pitches(notes)
+        said = octave_off_names(notes, rate)
+        if said:
+            warn(said)
+    said = duplicate_notes(notes)
+    if said:
+        warn(said)
     if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from export.atomic import made_folder_undone
 from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
-from trainer.synth.data import REPORT_CHECKPOINT, load_folder, print_note
+from trainer.synth.data import REPORT_CHECKPOINT, load_folder, print_note, print_warning
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -73,6 +77,27 @@ def _check_writable(folder: Path, what: str) -> None:
         raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
 
 
+@contextmanager
+def staged_report(report: Path) -> Iterator[Path]:
+    """A folder (not made yet) inside a new hidden folder beside ``report``, for the report to be written into.
+    When the block ends without an exception, its files move into ``report`` (made if missing; files of the
+    same name replaced: a previous run's files of other names stay); on any
+    exception (Ctrl-C included) it is removed and ``report`` keeps what it held, so that an interrupted
+    re-run leaves the last run's report whole, next to the pack it describes.  Folders made for it above
+    ``report`` are removed again on an exception (export.atomic.made_folder_undone)."""
+    with made_folder_undone(report):
+        report.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{report.name}.", dir=report.parent))
+        stage = tmp / report.name                 # not made yet: the report writer makes its folder
+        try:
+            yield stage
+            report.mkdir(exist_ok=True)
+            for f in sorted(stage.iterdir()):
+                os.replace(f, report / f.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def first_process() -> bool:
     """False in a torchrun worker other than the first (RANK > 0): only the first prints notes and writes."""
     return int(os.environ.get("RANK", "0")) == 0
@@ -91,7 +116,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     `train effect` cleans its default (export.manifest.pack_name); a ``name`` given is used as it is, or
     refused when it breaks the manifest's rule.  The options, the output paths and the data are all
     checked before training starts (``out`` and ``report`` must lie outside ``folder``); a report folder
-    is only left behind together with the pack it describes."""
+    is only left behind together with the pack it describes, and an existing one is only overwritten then."""
     out = Path(out)
     name = pack_name(out.stem, "synth") if name is None else name
     report = Path(report) if report else out.with_name(out.stem + "_report")
@@ -104,13 +129,14 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
         raise HatboxError(f"--device {device!r} is not a device", hint="cpu, cuda or cuda:N") from None
     cfg = SynthConfig()
     notes = load_folder(folder, cfg.rate, seconds, check_names=check_names,
-                        note=print_note if first_process() else _no_note)
+                        note=print_note if first_process() else _no_note,
+                        warn=print_warning if first_process() else _no_note)
     result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed)
     result.model.cpu().eval()
     if not first_process():                       # under torchrun only the first process writes
         return {}
-    with made_folder_undone(report):              # no report without a pack
-        metrics = write_report(result, ho, report)
-        save_checkpoint(result, report / REPORT_CHECKPOINT)
+    with staged_report(report) as stage:          # no report without a pack, and no report half-written
+        metrics = write_report(result, ho, stage)
+        save_checkpoint(result, stage / REPORT_CHECKPOINT)
         pack_from_result(result, out, name, metrics)
     return metrics

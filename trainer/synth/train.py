@@ -124,7 +124,10 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
     tr_notes, ho_notes = split_heldout(notes)
     if len(tr_notes) < 2:
-        raise DataError("too few notes to train on (need at least 2 outside the held-out pitches)")
+        raise DataError(f"too few notes to train on: {len(tr_notes)} (need at least 2 outside the held-out pitches)",
+                        hint="record more notes: a synth learns an instrument from several pitches (a note whose "
+                             "MIDI number % 4 == 1 is held out to score the result, unless its instrument has "
+                             "no other)")
     torch.set_num_threads(threads)
     dist = accel.setup(device)
     accel.seed_everything(seed + dist.rank)
