@@ -3,7 +3,10 @@
 Each library lives in ``root/<id>/``: ``files/`` (the accepted samples), ``library.json``
 (name, state, report, progress, results) and ``tags.db`` (written by the tagger).
 Tagging runs in one background thread per library and is cancellable; its progress is
-kept in memory and written to ``library.json`` when it ends.  :meth:`Libraries.retag` tags a library
+kept in memory and written to ``library.json`` when it ends.  Whatever happens in that thread is logged
+(``hatbox.api``) and ends in a state that says it (``failed`` with the reason); a record that cannot be
+written then (a full disk, an I/O error) is tried again a few times, then at each later read of the
+library, and until it is written a restart finds the library ``failed``, "interrupted", to be tagged again.  :meth:`Libraries.retag` tags a library
 again with another tagger pack (the active one, after the producer pushed a new one: nothing re-tags a
 library by itself when the active tagger changes); the producer's own tags (``user_tags`` in ``tags.db``)
 outlive it, as they outlive any re-tag by device.library.  Deleting a library renames its
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import re
 import secrets
@@ -30,6 +34,7 @@ from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("hatbox.api")
 
 
 class Tagger(Protocol):
@@ -45,8 +50,10 @@ class LibraryBusy(HatboxError):
     """The library's tagging did not stop in time for it to be deleted (nothing was deleted)."""
 
 
-INTERRUPTED = ("tagging was interrupted by a restart; tag it again: hatbox box-library {lid} --retag (or "
-               "hatbox box-library {lid} --delete removes this copy)")
+INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be recorded before one); tag it again: "
+               "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
+UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
+              "hatbox box-library {lid} --retag")
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 
 
@@ -76,6 +83,8 @@ def _jsonable(value: Any) -> Any:
 
 class Libraries:
     delete_wait_s = 30.0        # how long delete() waits for a cancelled tagging to stop (it stops after its file)
+    save_tries = 3              # writes of a record at the end of a tagging before it is left to later reads
+    save_retry_s = 0.5          # seconds between those writes
 
     def __init__(self, root: str | Path, tagger: Tagger = default_tagger, limits: Limits = Limits()) -> None:
         self.root = Path(root)
@@ -86,6 +95,7 @@ class Libraries:
         self._jobs: dict[str, dict[str, Any]] = {}
         self._cancel: dict[str, threading.Event] = {}
         self._threads: dict[str, threading.Thread] = {}
+        self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
         self._recover()
 
     def _recover(self) -> None:
@@ -98,7 +108,12 @@ class Libraries:
             info = json.loads((d / "library.json").read_bytes())
             if info.get("state") == "tagging":
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
-                self._save(info)
+                try:
+                    self._save(info)
+                except OSError as exc:          # a full disk: the record still says tagging, which a start reads
+                    log.error("cannot record that library %s's tagging was interrupted (%s); tried again at its "
+                              "next read", info["id"], exc)     # as this, so it is the truth either way
+                    self._unsaved.add(info["id"])
             self._jobs[info["id"]] = info
 
     def _save(self, info: dict[str, Any]) -> None:
@@ -146,6 +161,23 @@ class Libraries:
         t.start()
 
     def _run(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> None:
+        """The tagging thread: tag, then record how it ended.  Nothing escapes it: whatever goes wrong is
+        logged and leaves the state that says it (``failed`` and why); a record that cannot be written is
+        left to :meth:`_end` (tried again, then at later reads)."""
+        lid = info["id"]
+        try:
+            self._tag(info, pack, cancel)
+        except BaseException as exc:  # noqa: BLE001 - a bug here must not leave a library "tagging" for ever
+            log.exception("tagging library %s stopped on an unexpected error", lid)
+            info.update(state="failed", error=UNEXPECTED.format(what=_what(exc), lid=lid))
+        try:
+            self._end(info)
+        except BaseException:  # noqa: BLE001 - the thread ends here either way; never an unlogged death
+            log.exception("recording the end of library %s's tagging failed", lid)
+            self._unsaved.add(lid)
+
+    def _tag(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> None:
+        """Run the tagger on library ``info`` and set its state, results and error (in memory)."""
         lower_priority(10)                 # tagging never competes with the audio engine
         d = self.root / info["id"]
 
@@ -155,13 +187,54 @@ class Libraries:
             info["results"] = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
             info["state"] = "cancelled" if cancel.is_set() else "done"
         except TaggerMissing as exc:
+            log.error("library %s cannot be tagged: %s", info["id"], exc)
             info.update(state="untagged", error=str(exc))
-        except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
+        except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
+            log.error("tagging library %s failed: %s", info["id"], exc)
             info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
-        with self._lock:
-            if info["id"] not in self._jobs:     # deleted meanwhile: no record written into a folder that is gone
-                return
-        self._save(info)
+        except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
+            log.exception("tagging library %s failed", info["id"])
+            info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+
+    def _end(self, info: dict[str, Any]) -> None:
+        """Write the record of a tagging that ended: up to :attr:`save_tries` times, :attr:`save_retry_s`
+        apart; after that (each failure logged) at the library's next read (:meth:`_save_pending`).  Until
+        it is written the record on disk says ``tagging``, which a restart shows as interrupted."""
+        lid = info["id"]
+        for attempt in range(1, self.save_tries + 1):
+            with self._lock:
+                if self._jobs.get(lid) is not info:   # deleted (or replaced) meanwhile: not ours to write
+                    return
+            try:
+                self._save(info)
+            except OSError as exc:
+                later = ("tried again in a moment" if attempt < self.save_tries else
+                         "tried again at its next read; a restart before then shows it interrupted")
+                log.error("cannot write the record of library %s (its tagging ended %s): %s; %s", lid,
+                          info.get("state"), exc, later)
+                if attempt < self.save_tries:
+                    time.sleep(self.save_retry_s)
+                continue
+            if attempt > 1:
+                log.warning("the record of library %s is written (state %s)", lid, info.get("state"))
+            return
+        self._unsaved.add(lid)
+
+    def _save_pending(self) -> None:
+        """Try again to write the records that could not be written (:meth:`_end`); quietly, a failure is
+        tried again at the next read."""
+        for lid in list(self._unsaved):
+            with self._lock:
+                info = self._jobs.get(lid)
+                if info is None:
+                    self._unsaved.discard(lid)
+                    continue
+                try:
+                    self._save(info)
+                except OSError:
+                    continue
+                self._unsaved.discard(lid)
+            log.warning("the record of library %s is written (state %s)", lid, info.get("state"))
 
     def retag(self, lid: str, tagger_pack: Path, tagger_id: str) -> dict[str, Any]:
         """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
@@ -183,16 +256,19 @@ class Libraries:
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 self._save(info)                # OSError: the old record stands, in memory and on disk
                 self._jobs[lid] = info
+                self._unsaved.discard(lid)
             self._start(info, tagger_pack)
             return dict(info)
 
     def get(self, lid: str) -> dict[str, Any]:
+        self._save_pending()
         with self._lock:
             if lid not in self._jobs:
                 raise KeyError(lid)
             return dict(self._jobs[lid])
 
     def list(self) -> list[dict[str, Any]]:
+        self._save_pending()
         with self._lock:
             return [dict(v) for _, v in sorted(self._jobs.items())]
 
@@ -224,6 +300,7 @@ class Libraries:
                     raise LibraryBusy(f"library '{lid}' is still finishing the file it was tagging; nothing was "
                                       "deleted", hint="try again in a moment")
                 info = dict(self._jobs.pop(lid))
+                self._unsaved.discard(lid)
                 self._cancel.pop(lid, None)
                 self._threads.pop(lid, None)
             trash = self.root / TRASH
@@ -262,6 +339,12 @@ class Libraries:
         if t is not None:
             t.join(timeout)
         return self.get(lid)
+
+
+def _what(exc: BaseException) -> str:
+    """``exc`` in one line: its type and the first line of its message."""
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def _remove(path: Path) -> None:

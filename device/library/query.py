@@ -334,7 +334,7 @@ def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: 
     model = libdb.get_meta(con, "model")
     con.close()
     tagger = PackTagger(pack)
-    if model and tagger.model_id != model:
+    if model and model not in (tagger.model_id, tagger.weights_id):   # weights_id: a database tagged before p20
         raise HatboxError(f"{pack} is not the pack that tagged this library: its similarities would mean nothing",
                           hint="pass the pack you ran hatbox tag with")
     path = Path(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +83,27 @@ def check_tagger_manifest(m: Manifest) -> None:
         raise bad("extras.thresholds must map tags to numbers in 0..1")
 
 
+def weights_id(model_bytes: bytes) -> str:
+    """The id of a tagger's network alone (16 hex digits of the SHA-256 of its ONNX bytes): what the
+    embeddings depend on, and what databases tagged before QA round 20 hold as their model id."""
+    return hashlib.sha256(model_bytes).hexdigest()[:16]
+
+
+def tagger_model_id(model_bytes: bytes, tags: list[str], thresholds: list[float], exclusive: bool,
+                    rate: int, clip_samples: int) -> str:
+    """The id a library records for the pack that tagged it (16 hex digits): the network's bytes and every
+    manifest field the tagging reads - the tag names in ``probs`` column order, their thresholds (0..1, the
+    defaults filled in), ``exclusive``, the pack's sample rate (Hz) and clip length (samples).  A pack that
+    changes any of these (new tag names, other thresholds, the same weights) tags the library's files again;
+    one that changes none (a new version number, a new description) leaves them as they are."""
+    settings = json.dumps({"tags": list(tags), "thresholds": [round(float(t), 6) for t in thresholds],
+                           "exclusive": bool(exclusive), "rate": int(rate), "clip_samples": int(clip_samples)},
+                          sort_keys=True, separators=(",", ":"))
+    h = hashlib.sha256(model_bytes)
+    h.update(b"\0hatbox-tagger-settings\0" + settings.encode())
+    return h.hexdigest()[:16]
+
+
 class PackTagger:
     """A loaded tagger pack: ``prepare(path) -> [N]``, ``run(audio [B, N]) -> (probs, embeddings)``."""
 
@@ -95,7 +117,9 @@ class PackTagger:
         self.exclusive = bool(m.extras.get("exclusive", False))
         self.rate, self.n = int(m.sample_rate), int(m.extras["clip_samples"])
         self.session = make_session(self.pack.model_bytes, threads=threads)
-        self.model_id = hashlib.sha256(self.pack.model_bytes).hexdigest()[:16]
+        self.weights_id = weights_id(self.pack.model_bytes)
+        self.model_id = tagger_model_id(self.pack.model_bytes, self.tags, self.thresholds.tolist(), self.exclusive,
+                                        self.rate, self.n)
 
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
         """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger
