@@ -137,9 +137,9 @@ class Engine:
         # knobs while packs load (control side only; the audio thread just counts what it switched in):
         self._knob_lock = threading.Lock()
         self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
-        self._incoming: dict[str, Any] = {}                # slot -> the unit installed last
-        self._installs: dict[str, int] = {}                # slot -> installs posted (control side)
-        self._switched: dict[str, int] = {}                # slot -> installs switched in (audio thread)
+        self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
+        self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
+        self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
 
     # ------------------------------------------------------------------ audio thread
     def process(self, inp: np.ndarray | None, out: np.ndarray) -> None:
@@ -328,13 +328,30 @@ class Engine:
             return self._incoming.get(slot_name)
         slot = self.slots[slot_name]
         pending = slot._next                          # one read: the audio thread may change it
-        return pending[0] if pending is not None and pending[0] is not None else slot.unit
+        return pending[0] if pending is not None else slot.unit     # (None while an unload fades it out)
+
+    def _unloading(self) -> set[str]:
+        """The slots whose last install or unload (:meth:`_on_unload`) was an unload the audio thread has not
+        switched to yet (control side)."""
+        with self._knob_lock:
+            return {name for name, count in self._installs.items()
+                    if count != self._switched.get(name, 0) and self._incoming.get(name) is None}
 
     def _on_bypass(self, msg: dict[str, Any]) -> None:
         self.post(lambda: self.slots[msg["slot"]].set_bypass(bool(msg["on"])))
 
     def _on_unload(self, msg: dict[str, Any]) -> None:
-        self.post(lambda: self.slots[msg["slot"]].switch(None, None))
+        """Empty the slot: its unit fades out from the next block, and from now on the status shows the slot
+        empty (no info, no knobs) and a knob message for it is refused, as after the fade."""
+        slot = msg["slot"]
+        with self._knob_lock:
+            count = self._installs.get(slot, 0) + 1
+            self._installs[slot], self._incoming[slot] = count, None
+
+        def start() -> None:
+            self.slots[slot].switch(None, None)
+            self._switched[slot] = count
+        self.post(start)
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
         self._volume = db_to_lin(float(msg["db"]))
@@ -350,16 +367,17 @@ class Engine:
         """The status dict of device/control.py (plus a few engine extras)."""
         peak, self.peak = self.peak, 0.0
         in_peak, self.input_peak = self.input_peak, 0.0
-        active = {name: self._active_info(s) for name, s in self.slots.items()}
-        slot_knobs = self._slot_knobs()
+        gone = self._unloading()                      # unloaded, before the audio thread's next block
+        active = {name: None if name in gone else self._active_info(s) for name, s in self.slots.items()}
+        slot_knobs = {name: knobs for name, knobs in self._slot_knobs().items() if name not in gone}
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
                 "fault_count": self.fault_count, "slot_knobs": slot_knobs,
                 "knobs": dict(slot_knobs.get("effect", {})),
-                "bypassed": {n: s.target_bypassed for n, s in self.slots.items()},
+                "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
                 "limiter_db": self.output.take_gain_reduction_db(),
-                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status()}
+                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status("synth" in gone)}
 
     @staticmethod
     def _active_info(slot: Slot) -> dict[str, Any] | None:
@@ -386,10 +404,10 @@ class Engine:
                 out[name] = {str(k): float(v) for k, v in unit.knob_values().items()}
         return out
 
-    def _synth_status(self) -> dict[str, Any]:
+    def _synth_status(self, unloaded: bool = False) -> dict[str, Any]:
         """``notes`` held by the synth and its pad (``synth``: xy, corners); the incoming unit
-        during a crossfade, as that is the one the player now plays."""
-        unit = self.slots["synth"].target_unit
+        during a crossfade, as that is the one the player now plays (none once ``unloaded``)."""
+        unit = None if unloaded else self.slots["synth"].target_unit
         if unit is None or not hasattr(unit, "held_notes"):
             return {"notes": [], "synth": None}
         return {"notes": unit.held_notes(), "synth": {"xy": [float(c) for c in unit.xy], "corners": unit.corners}}

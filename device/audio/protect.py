@@ -7,10 +7,21 @@ Two parts, both per block on the mono float32 bus:
 
   ``nonfinite``  any NaN/inf sample (or the effect processor muted one itself);
   ``runaway``    peak above ``peak_max`` (default +12 dBFS), or output RMS more than the slot's
-                 gain limit above the input RMS while louder than ``gain_floor`` (effects).  The
-                 limit is ``gain_max_db`` unless the caller gives one: the loader measures each
-                 effect's gain over its knobs' range (:func:`max_block_gain_db`) and passes
-                 :func:`gain_limit_db` of it, so a drive at full drive is not a fault;
+                 gain limit above the input RMS while louder than ``gain_floor`` (effects) and not
+                 a tail (below).  The limit is ``gain_max_db`` unless the caller gives one: the
+                 loader measures each effect's gain over its knobs' range (:func:`max_block_gain_db`)
+                 and passes :func:`gain_limit_db` of it, so a drive at full drive is not a fault.
+                 A tail: a reverb or delay sounds on after its input stops, so once the input is
+                 ``tail_quiet_db`` under its recent level (the loudest input block RMS, falling 60 dB
+                 over ``tail_rt60_s``), an output louder than this block's input allows passes while
+                 it is within the gain limit of that recent level, for
+                 at most ``tail_s`` in a row, and not rising: a run whose loudest block per
+                 ``TAIL_WINDOW_S`` rises window over window for ``tail_rise_s`` on end, by more than
+                 ``tail_rise_db`` in all, is a feedback runaway (a tail decays; a delay's echo rises
+                 once, then falls).
+                 An output with no loud input before it (a self-oscillating model, a +46 dB model on
+                 a quiet input), or over a gain limit while the input still sounds (a drive on a
+                 pluck's decay), is caught in its first block as before;
   ``dc``         the slot's slowly tracked mean (time constant ``dc_time_s``) above ``dc_max``: a
                  model drifting off zero.  Not for a source that plays recorded files (the sampler,
                  whose unit says ``guard_dc = False``): a full-scale 20 Hz loop's half-cycles read as
@@ -37,6 +48,7 @@ from device.audio.limiter import MAX_BLOCK, PeakLimiter
 from device.audio.limiter import envelope as _envelope   # noqa: F401  (the envelope's one implementation)
 
 NONFINITE, RUNAWAY, DC = "nonfinite", "runaway", "dc"
+TAIL_WINDOW_S = 0.5          # s: a tail's level is its loudest block RMS per window this long (an echo's gaps)
 _EPS = 1e-12
 
 
@@ -59,6 +71,11 @@ class ProtectConfig:
     gain_margin_db: float = 6.0      # added to an effect's measured gain to make its limit
     gain_cap_db: float = 40.0        # the most a measured limit can be
     gain_floor_db: float = -24.0
+    tail_rt60_s: float = 20.0        # the input's recent level (what excuses a tail) falls 60 dB over this
+    tail_quiet_db: float = 40.0      # the input this far under its recent level has stopped: a tail may follow
+    tail_s: float = 10.0             # the longest run of blocks louder than their input allows (a tail)
+    tail_rise_s: float = 2.0         # such a run rising window over window (TAIL_WINDOW_S) this long ...
+    tail_rise_db: float = 6.0        # ... by more than this in all: a feedback runaway
     dc_max: float = 0.2
     dc_time_s: float = 0.05
     dc_cutoff_hz: float = 2.0
@@ -78,26 +95,41 @@ def block_pole(rate: int, block: int, time_s: float) -> float:
 
 
 class SlotGuard:
-    """Per-slot fault detector (stateful only for the DC tracker)."""
+    """Per-slot fault detector (stateful: the DC tracker and, for effects, the input's recent level
+    and the current run of tail blocks)."""
 
     def __init__(self, rate: int, config: ProtectConfig = ProtectConfig()) -> None:
         self.rate, self.cfg = int(rate), config
         self.peak_max = db_to_lin(config.peak_max_db)
         self.gain_max = db_to_lin(config.gain_max_db)
         self.gain_floor = db_to_lin(config.gain_floor_db)
-        self.dc = 0.0
+        self.tail_rise = db_to_lin(config.tail_rise_db)
+        self.tail_quiet = db_to_lin(-config.tail_quiet_db)
+        self.reset()
 
     def reset(self) -> None:
         self.dc = 0.0
+        self.recent_in = 0.0     # the input's recent level: block RMS, held and falling 60 dB per tail_rt60_s
+        self._tail_end()
+
+    def _tail_end(self) -> None:
+        """No run of blocks louder than their input allows (see :meth:`_gain_runaway`) now."""
+        self.tail_t = 0.0        # s: the current run of blocks louder than their input allows
+        self.win_t = 0.0         # s into that run's current window (TAIL_WINDOW_S)
+        self.win_max = 0.0       # that window's loudest output block RMS so far
+        self.win_last = 0.0      # the window before's
+        self.rise_n = 0          # windows on end each louder than the one before
+        self.rise_from = 0.0     # the loudest block RMS of the window before those
 
     def check(self, out: np.ndarray, inp: np.ndarray | None = None, gain_max: float | None = None,
               dc: bool = True) -> str | None:
         """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None.
         ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``);
-        ``dc``: whether to track and judge the slot's DC (off: only ``nonfinite`` and ``runaway``)."""
+        ``dc``: whether to track and judge the slot's DC (off: only ``nonfinite`` and ``runaway``).
+        Allocates nothing (reductions to scalars only)."""
         if out.shape[0] == 0:
             return None
-        peak = float(np.max(np.abs(out)))          # NaN and inf propagate into the peak
+        peak = max(float(out.max()), -float(out.min()))     # NaN and inf propagate into the peak
         if not math.isfinite(peak):
             return NONFINITE
         if peak > self.peak_max:
@@ -107,8 +139,37 @@ class SlotGuard:
         return self._track_dc(out) if dc else None
 
     def _gain_runaway(self, out: np.ndarray, inp: np.ndarray, gain_max: float) -> bool:
-        r_out = _rms(out)
-        return r_out > self.gain_floor and r_out > gain_max * max(_rms(inp), _EPS)
+        """Whether ``out`` [N] is more than ``gain_max`` (linear) above ``inp`` [N] while louder than the
+        floor, and no tail (module docstring): with the input still sounding (not ``tail_quiet_db`` under its
+        recent level), above the gain limit of that recent level, in a run of such blocks longer than
+        ``tail_s``, or in one that keeps rising."""
+        n, cfg = out.shape[0], self.cfg
+        r_out, r_in = _rms(out), _rms(inp)
+        fall = 10.0 ** (-3.0 * n / (self.rate * max(cfg.tail_rt60_s, 1e-6)))     # 60 dB per tail_rt60_s
+        self.recent_in = max(r_in, self.recent_in * fall)
+        if r_out <= self.gain_floor or r_out <= gain_max * max(r_in, _EPS):
+            if self.tail_t:
+                self._tail_end()
+            return False
+        if r_in > self.tail_quiet * self.recent_in or r_out > gain_max * max(self.recent_in, _EPS):
+            return True            # the input still sounds, or none loud enough lately to leave this tail
+        self.tail_t += n / self.rate
+        return self.tail_t > cfg.tail_s or self._rising(r_out, n / self.rate)
+
+    def _rising(self, r_out: float, block_s: float) -> bool:
+        """Take one block's output RMS ``r_out`` (linear) of ``block_s`` seconds into the run's window; at a
+        window's end, whether the run has risen window over window for ``tail_rise_s`` by ``tail_rise_db``."""
+        self.win_max = max(self.win_max, r_out)
+        self.win_t += block_s
+        if self.win_t < TAIL_WINDOW_S:
+            return False
+        if self.win_last > 0.0 and self.win_max > self.win_last:
+            self.rise_n += 1
+        else:
+            self.rise_n, self.rise_from = 0, self.win_max
+        self.win_last, self.win_max, self.win_t = self.win_max, 0.0, 0.0
+        return (self.rise_n * TAIL_WINDOW_S >= self.cfg.tail_rise_s - 1e-9
+                and self.win_last > self.tail_rise * self.rise_from)
 
     def _track_dc(self, out: np.ndarray) -> str | None:
         a = block_pole(self.rate, out.shape[0], self.cfg.dc_time_s)
