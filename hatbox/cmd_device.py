@@ -11,11 +11,12 @@ undone when the panel does not start or closes) does a pairing pause's hint offe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from hatbox.errors import HatboxError
 
@@ -142,32 +143,47 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Start the box and run it until it ends.  Ctrl-C (or SIGTERM) once it runs stops it cleanly: exit 0,
+    or the engine's own error's code when it had stopped on one.  Ctrl-C while it starts (the engine process
+    starting, its packs loading, the front ends starting) stops what had started and ends with the CLI's
+    one line "hatbox: interrupted", exit 130 (device/audio/server.EngineProcess.start stops the engine).
+    The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
+    no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
     cfg = _config(args)
     where = _pick_backend(cfg, args.sim, args.store)
     engine = EngineProcess(cfg).start()
-    control = BoxControl(engine)
-    for slot, path in cfg.packs.items():
-        control._learn_ranges(slot, path)
-    budget = cfg.audio.latency_budget()
-    print(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
-          f"periods, round trip {budget['round_trip_ms']:.2f} ms", flush=True)
-    for warning in engine.status().get("warnings", []):
-        print(f"warning: {warning}", file=sys.stderr)
-    stoppers = _front_ends(args, control)
-    stoppers.append(_watch_status(control))
-    restore = _stop_on_sigterm()
+    stoppers: list[Any] = []
+    restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None
+    interrupted = False
     try:
-        _wait(args, control, engine)
-        died = _engine_died(engine)           # asked before stop(): an engine that ended on its own
-    except KeyboardInterrupt:
-        died = _died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
+        control = BoxControl(engine)
+        for slot, path in cfg.packs.items():
+            control._learn_ranges(slot, path)
+        budget = cfg.audio.latency_budget()
+        print(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
+              f"periods, round trip {budget['round_trip_ms']:.2f} ms", flush=True)
+        for warning in engine.status().get("warnings", []):
+            print(f"warning: {warning}", file=sys.stderr)
+        stoppers = _front_ends(args, control)
+        stoppers.append(_watch_status(control))
+        restore = _stop_on_sigterm()
+        try:
+            _wait(args, control, engine)
+            died = _engine_died(engine)           # asked before stop(): an engine that ended on its own
+        except KeyboardInterrupt:
+            died = _died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
+    except KeyboardInterrupt:                     # while the box started: what started is stopped below
+        interrupted = True
     finally:
-        for stop in reversed(stoppers):
-            stop()
-        engine.stop()
+        with _shielded():
+            for stop in reversed(stoppers):
+                stop()
+            engine.stop()
         restore()
+    if interrupted:
+        raise KeyboardInterrupt                   # hatbox.cli: "hatbox: interrupted", exit 130
     if died and getattr(engine, "bug", None) is not None:
         from device.audio.server import EngineBugError
         raise EngineBugError(died)            # one line (it names the traceback's file), exit code 1
@@ -270,6 +286,31 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
     return halt
 
 
+@contextlib.contextmanager
+def _shielded() -> Iterator[None]:
+    """The box's clean-up at its end (front ends stopped, the engine asked to stop and its output file
+    finished): one Ctrl-C or SIGTERM meanwhile is let pass (the box is stopping already: a terminal's
+    Ctrl-C at the very end, a service manager's SIGTERM as it exits), a second one cuts it short
+    (KeyboardInterrupt: the CLI's one line).  Nothing to do off the main thread."""
+    import signal
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    seen = [0]
+
+    def once(_signum: int, _frame: Any) -> None:
+        seen[0] += 1
+        if seen[0] > 1:
+            raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, once) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _stop_on_sigterm() -> Any:
     """SIGTERM ends the box as Ctrl-C does (front ends stopped, the engine's output file finished).
     Returns what puts the previous handler back (nothing to do off the main thread)."""
@@ -286,16 +327,25 @@ def _stop_on_sigterm() -> Any:
 
 
 def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
+    """Start MIDI, OSC and the API (each that fails is a warning); returns what stops each that started.
+    Ctrl-C meanwhile stops those already started before it goes on (KeyboardInterrupt)."""
     stoppers: list[Any] = []
-    for start in (_start_midi, _start_osc, _start_api):
-        try:
-            stop = start(args, control)
-        except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
-            hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
-            print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}", file=sys.stderr)
-            continue
-        if stop is not None:
-            stoppers.append(stop)
+    try:
+        for start in (_start_midi, _start_osc, _start_api):
+            try:
+                stop = start(args, control)
+            except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
+                hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
+                print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}",
+                      file=sys.stderr)
+                continue
+            if stop is not None:
+                stoppers.append(stop)
+    except KeyboardInterrupt:
+        with _shielded():
+            for stop in reversed(stoppers):
+                stop()
+        raise
     return stoppers
 
 

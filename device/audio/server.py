@@ -18,7 +18,13 @@ on a HatboxError (the audio device gone mid-run, or one that never opened); that
 its last word on the ``ready`` pipe (:attr:`EngineProcess.error`), as is what its recording kept.
 Any other exception is a bug: its traceback goes to a file (:func:`save_traceback`: ``crash_dir``, else
 the temp folder), never to the terminal, the one-line message naming that file is the last word
-(:attr:`EngineProcess.bug` holds the file) and the process exits :data:`BUG_EXIT`.
+(:attr:`EngineProcess.bug` holds the file) and the process exits :data:`BUG_EXIT`; so does an exception a
+reader thread did not expect (it stops the engine: a channel nobody answers would hang its sender).
+
+Ctrl-C (SIGINT, which a terminal sends the engine process too) never prints a traceback: the process
+starts with it ignored (it is inherited from :meth:`EngineProcess.start`) until :func:`engine_main` runs;
+from there it stops the engine (during start-up: at once, saying so on ``ready``; in the block loop: as
+``shutdown`` does), exit code 0; the clean-up at the end (the output file finished) ignores it.
 
 Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
 thread runs real-time.
@@ -32,6 +38,7 @@ import itertools
 import json
 import multiprocessing as mp
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -58,6 +65,7 @@ CRASH_PREFIX = "engine-crash-"       # the file a bug's traceback is written to:
 # their own channel (one at a time, in the order sent), so a load or a decode never holds up the notes and
 # knobs behind it.  A sample tap sent while a pack loads waits for that load.
 PACK_OPS = frozenset({"load", "unload", "sample"})
+INTERRUPTED = "was interrupted (Ctrl-C) while it started"   # the engine's last word then
 
 
 @dataclass
@@ -77,6 +85,8 @@ class ServerConfig:
     priority: int = 70
     status_json: str | None = None        # final status written here at exit
     crash_dir: str | None = None          # where a bug's traceback is written (None: the temp folder)
+    sigint: bool = True                   # Ctrl-C stops the engine (EngineProcess.start: False when the
+                                          # starting process ignores SIGINT, a background job's, as it did)
 
 
 class EngineBugError(HatboxError):
@@ -198,8 +208,33 @@ class _Child:
         return status
 
 
-def _serve(conn: Any, child: _Child, kind: str) -> None:
-    """Reader thread: answer requests on ``conn`` until the parent hangs up."""
+class _Said:
+    """The sending end of the ``ready`` pipe, shared by the audio thread and the reader threads (a bug in
+    one of those says so on it too): one message at a time."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        with self.lock:
+            self.conn.send(message)
+
+
+def _serve(conn: Any, child: _Child, kind: str, ready: Any = None) -> None:
+    """Reader thread: answer requests on ``conn`` until the parent hangs up (then the engine stops).
+    An exception it did not expect is a bug: reported as the engine's own (:func:`_report_bug`: its
+    traceback in a file, the one-line message on ``ready``) and the engine stops, exit :data:`BUG_EXIT`."""
+    try:
+        _answer(conn, child, kind)
+    except BaseException as exc:  # noqa: BLE001 - a dead reader would leave its channel unanswered
+        child.extra["error"] = _report_bug(exc, child.cfg, ready)
+        child.extra["bug"] = True
+        child.stop.set()
+
+
+def _answer(conn: Any, child: _Child, kind: str) -> None:
+    """The loop of :func:`_serve`: one reply for each request on ``conn``."""
     if child.cfg.realtime:
         helper_priority()
     while True:
@@ -218,7 +253,11 @@ def _serve(conn: Any, child: _Child, kind: str) -> None:
             reply.update(ok=False, error=str(exc))
         except Exception as exc:  # noqa: BLE001 - the engine keeps running whatever a message does
             reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):             # the parent hung up meanwhile (BrokenPipeError)
+            child.stop.set()
+            return
 
 
 def _open(cfg: ServerConfig) -> Any:
@@ -242,14 +281,37 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
     both from a clean stop.
 
     ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`)
-    and status pipes (no ``packs``: the control pipe carries every op)."""
+    and status pipes (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0
+    (see the module docstring)."""
+    ready = _Said(ready)
     try:
+        if cfg.sigint:                  # ignored until here (EngineProcess.start): from now Ctrl-C stops it
+            _interrupt_with(signal.default_int_handler)
         code = _engine_run(ctrl, stat, cfg, ready, packs)
+    except KeyboardInterrupt:           # Ctrl-C while it started (loading its packs): nothing to finish yet
+        _interrupt_with(signal.SIG_IGN)
+        _say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
+        code = 0
     except Exception as exc:  # noqa: BLE001 - a bug outside the block loop (start-up, the end): same report
         _report_bug(exc, cfg, ready)
         code = BUG_EXIT
+    _interrupt_with(signal.SIG_IGN)     # the process is ending: a Ctrl-C now must not print a traceback
     if code:
         raise SystemExit(code)
+
+
+def _interrupt_with(handler: Any) -> None:
+    """Set what SIGINT does in this process (its main thread only; elsewhere nothing)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
+
+
+def _say(ready: Any, message: dict[str, Any]) -> None:
+    """Send ``message`` on ``ready``; nothing when the parent is gone."""
+    try:
+        ready.send(message)
+    except (OSError, ValueError):                # the parent is gone: nobody to tell
+        pass
 
 
 def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
@@ -257,10 +319,8 @@ def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
     word on ``ready`` (``bug``: the file); returns the message."""
     where = save_traceback(cfg.crash_dir)
     message = bug_message(exc, where)
-    try:
-        ready.send({"error": message, "message": message, "hint": None, "bug": where or True})
-    except (OSError, ValueError):                # the parent is gone: nobody to tell
-        pass
+    if ready is not None:
+        _say(ready, {"error": message, "message": message, "hint": None, "bug": where or True})
     return message
 
 
@@ -274,8 +334,9 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
             child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
     channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
     for conn, kind in channels:
-        threading.Thread(target=_serve, args=(conn, child, kind), daemon=True, name=f"hatbox-{kind}").start()
+        threading.Thread(target=_serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
     io = None
+    started = False
     try:
         io = child.io = _open(cfg)
         child.extra["backend"] = type(io).__name__
@@ -288,8 +349,12 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         child.status()                       # first-call costs of the status path, paid now
         quiet_gc()
         ready.send({"error": None})
+        started = True
         result = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
         child.extra["run"] = result
+    except KeyboardInterrupt:                # Ctrl-C outside the block loop (which stops on it by itself)
+        if not started:
+            _say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
     except HatboxError as exc:
         child.extra["error"] = str(exc)
         ready.send({"error": str(exc), "message": str(exc.args[0]), "hint": exc.hint})
@@ -297,6 +362,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         child.extra["error"] = _report_bug(exc, cfg, ready)
         child.extra["bug"] = True
     finally:
+        _interrupt_with(signal.SIG_IGN)      # the output file is finished whatever Ctrl-C comes now
         _finish(child, io, cfg, ready)
     if "error" not in child.extra:
         return 0
@@ -358,23 +424,62 @@ class EngineProcess:
                                                        # ("" when none could be written)
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
-        """Start the process; returns once the audio device is open (HatboxError if it is not)."""
-        self.process.start()
-        if not self._ready.poll(timeout):
-            self.stop()
-            raise HatboxError(f"the engine did not start within {timeout:.0f} s")
+        """Start the process; returns once the audio device is open (HatboxError if it is not).  The process
+        starts with SIGINT ignored (it inherits that), so a Ctrl-C before :func:`engine_main` runs prints no
+        traceback of its start-up; KeyboardInterrupt while waiting stops the engine (:meth:`_interrupt`), then
+        goes on."""
+        previous = signal.getsignal(signal.SIGINT)
+        self.cfg.sigint = previous is not signal.SIG_IGN     # the engine ignores it too, as it used to
+        shield = threading.current_thread() is threading.main_thread() and previous is not None
+        if shield:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            said = self._ready.recv()
-        except EOFError:
-            said = {"error": "the engine process ended during start-up"}
+            self.process.start()
+        finally:
+            if shield:
+                signal.signal(signal.SIGINT, previous)
+        try:
+            said = self._started(timeout)
+        except KeyboardInterrupt:           # Ctrl-C: the engine does not outlive it, nor go on starting
+            self._interrupt()
+            raise
+        except BaseException:
+            self.stop()
+            raise
         error = said.get("error")
         if error:
             self.stop()
             if said.get("bug"):
                 self.error, self.bug = error, said["bug"] if isinstance(said["bug"], str) else ""
                 raise EngineBugError(f"the audio engine {error}")
-            raise HatboxError(error)
+            raise HatboxError(f"the audio engine {error}" if error == INTERRUPTED else error)
         return self
+
+    def _interrupt(self, grace_s: float = 10.0, every_s: float = 0.2) -> None:
+        """Stop a starting engine at once: SIGINT every ``every_s`` s (it ignores them until
+        :func:`engine_main` runs, then stops on the first, its output file finished) for up to ``grace_s``
+        s, then SIGTERM.  Its last words are taken (:meth:`_collect_last_words`)."""
+        end = time.monotonic() + grace_s
+        while self.process.is_alive() and time.monotonic() < end:
+            try:
+                os.kill(self.process.pid, signal.SIGINT)
+            except (OSError, TypeError):    # ended meanwhile (or never got a pid)
+                break
+            self.process.join(every_s)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+        self._collect_last_words()
+
+    def _started(self, timeout: float) -> dict[str, Any]:
+        """The engine's first word on ``ready`` (``{"error": None}`` once its audio device is open)."""
+        if not self._ready.poll(timeout):
+            raise HatboxError(f"the engine did not start within {timeout:.0f} s")    # start() stops it
+        try:
+            said = self._ready.recv()
+        except EOFError:
+            said = {"error": "the engine process ended during start-up"}
+        return said if isinstance(said, dict) else {"error": f"the engine said {said!r} during start-up"}
 
     def _call(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """One request on channel ``kind`` ("control", "packs" or "status") and its reply; holds only
