@@ -12,7 +12,9 @@ library by itself when the active tagger changes); the producer's own tags (``us
 outlive it, as they outlive any re-tag by device.library.  Deleting a library renames its
 folder into ``root/.trash/`` (one rename: it is gone for every reader, the panel's
 ``libraries/*/tags.db`` included) and then removes it; whatever a crash leaves in ``.trash/`` is
-removed at the next start.
+removed at the next start.  A library whose ``library.json`` cannot be read (damaged: not JSON, not a
+record) is logged and listed ``failed`` with :data:`DAMAGED` (its name, report and results are lost; it
+can be deleted, not tagged again); the box starts with the others.
 """
 from __future__ import annotations
 
@@ -50,10 +52,15 @@ class LibraryBusy(HatboxError):
     """The library's tagging did not stop in time for it to be deleted (nothing was deleted)."""
 
 
+class LibraryDamaged(LibraryBusy):
+    """The library's record is damaged: it cannot be tagged again, only deleted (a conflict, as a busy one)."""
+
+
 INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be recorded before one); tag it again: "
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
+DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 
 
@@ -96,6 +103,7 @@ class Libraries:
         self._cancel: dict[str, threading.Event] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
+        self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
         self._recover()
 
     def _recover(self) -> None:
@@ -105,7 +113,7 @@ class Libraries:
             if d.name.endswith(".partial") or not (d / "library.json").exists():
                 _remove(d)
                 continue
-            info = json.loads((d / "library.json").read_bytes())
+            info = self._read_record(d)
             if info.get("state") == "tagging":
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 try:
@@ -115,6 +123,33 @@ class Libraries:
                               "next read", info["id"], exc)     # as this, so it is the truth either way
                     self._unsaved.add(info["id"])
             self._jobs[info["id"]] = info
+
+    def _read_record(self, d: Path) -> dict[str, Any]:
+        """The record of the library in folder ``d``; when it cannot be read or is no record (a damaged
+        ``library.json``) that is logged and a ``failed`` stand-in comes back (:meth:`_damaged_record`)."""
+        try:
+            info = json.loads((d / "library.json").read_bytes())
+        except (OSError, ValueError) as exc:        # ValueError: not JSON, not UTF-8
+            return self._damaged_record(d, _what(exc))
+        if not isinstance(info, dict) or not isinstance(info.get("id"), str):
+            return self._damaged_record(d, "not a library record")
+        return info
+
+    def _damaged_record(self, d: Path, what: str) -> dict[str, Any]:
+        """Library ``d``'s stand-in record while its ``library.json`` is damaged (``what``, said in the log):
+        ``failed`` with :data:`DAMAGED`, named by its id, ``accepted`` the files still in its folder; never
+        written (the damaged one stays as it was until the library is deleted)."""
+        lid = d.name
+        log.error("the record of library %s (%s) is damaged (%s); it is listed failed: delete it and upload "
+                  "it again", lid, d / "library.json", what)
+        self._damaged.add(lid)
+        try:
+            files = sum(1 for f in (d / "files").rglob("*") if f.is_file())
+        except OSError:
+            files = 0
+        return {"id": lid, "name": lid, "state": "failed", "accepted": files, "rejected": 0, "skipped": 0,
+                "files": [], "progress": {"done": 0, "total": files}, "tagger": None, "results": None,
+                "error": DAMAGED.format(lid=lid)}
 
     def _save(self, info: dict[str, Any]) -> None:
         write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
@@ -241,12 +276,16 @@ class Libraries:
         returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.
         device.library re-tags into the same ``tags.db``: the files the pack already tagged are not decoded
         again, the producer's own tags are kept.  KeyError for an unknown library; LibraryBusy (nothing
-        changed) while it is being tagged (or a cancelled tagging has not stopped yet); OSError (nothing
-        changed) when its record cannot be written."""
+        changed) while it is being tagged (or a cancelled tagging has not stopped yet); LibraryDamaged (one)
+        when its record is damaged (:data:`DAMAGED`); OSError (nothing changed) when its record cannot be
+        written."""
         with self._deleting:                    # not while it is being deleted
             with self._lock:
                 if lid not in self._jobs:
                     raise KeyError(lid)
+                if lid in self._damaged:
+                    raise LibraryDamaged(f"library '{lid}' cannot be tagged again: "
+                                         f"{DAMAGED.format(lid=lid)}")
                 thread = self._threads.get(lid)
                 if self._jobs[lid]["state"] == "tagging" or (thread is not None and thread.is_alive()):
                     raise LibraryBusy(f"library '{lid}' is being tagged already; nothing was changed",
@@ -257,8 +296,9 @@ class Libraries:
                 self._save(info)                # OSError: the old record stands, in memory and on disk
                 self._jobs[lid] = info
                 self._unsaved.discard(lid)
+                answer = {**info, "progress": dict(info["progress"])}   # as it starts: the thread may end at once
             self._start(info, tagger_pack)
-            return dict(info)
+            return answer
 
     def get(self, lid: str) -> dict[str, Any]:
         self._save_pending()
@@ -313,6 +353,7 @@ class Libraries:
                     if (self.root / lid).exists():
                         self._jobs[lid] = info
                 raise
+            self._damaged.discard(lid)        # (kept until now: a failed rename leaves it listed, damaged)
             try:
                 fsync_dir(self.root)
             except OSError:                   # renamed: gone for every reader; a crash now may bring it back whole

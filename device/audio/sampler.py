@@ -181,7 +181,7 @@ class SamplerSource:
         if problem:                      # the upload check's own words (device/library/archive.audio_problem)
             raise AudioFileError(f"{key}: {problem}", hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(key).name))
         if frames > head and audio.shape[1] >= head:
-            self._warn(f"{Path(key).name} is {_duration(frames / rate)} long: the sampler plays only its "
+            self._warn(f"{file_label(key)} is {_duration(frames / rate)} long: the sampler plays only its "
                        f"first {self.max_seconds:g} s")
         data = resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
         if audio.shape[1] <= head:
@@ -196,7 +196,8 @@ class SamplerSource:
             self.notices.append(text)
 
     def warnings(self) -> list[str]:
-        """What the sampler did that the user should know (a long file cut), the last few, oldest first."""
+        """What the sampler did that the user should know (a long file cut), the last few, oldest first;
+        each names its file by :func:`file_label` ("Kit3/Kick.wav")."""
         return list(self.notices)
 
     def _pinned(self) -> set[str]:
@@ -225,7 +226,7 @@ class SamplerSource:
                 held = sum(self.cache[k].size for k in others if k in self.cache)
                 if held + got.size > self.cache_samples:
                     raise HatboxError(
-                        f"cannot map note {note} to {Path(key).name}: the sampler already holds "
+                        f"cannot map note {note} to {file_label(key)}: the sampler already holds "
                         f"{held / self.rate:.0f} s of mapped samples, and this one's {got.size / self.rate:.0f} s "
                         f"would pass the {self.cache_seconds:g} s ({self.cache_samples * 4 / 1e6:.0f} MB) "
                         "it keeps decoded",
@@ -458,6 +459,16 @@ def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
 def _ramp(samples: float) -> np.ndarray:
     """A linear fade-out [n >= 2] float32 from 1 to 0."""
     return np.linspace(1.0, 0.0, max(2, int(samples))).astype(np.float32)
+
+
+def file_label(path: str | Path) -> str:
+    """How the sampler's warnings and refusals name a file: its last two path parts ("Kit3/Kick.wav", so
+    two kits' Kick.wav are told apart), or the whole path when it has no folder name ("/Kick.wav",
+    "Kick.wav").  Errors the user must find the file from (none at that path, an unusable file) give the
+    full path instead.  The Library page matches a warning to its sample by these words
+    (device/ui/faults.py ``sample_label``: the same rule, without importing the engine)."""
+    p = Path(path)
+    return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)
 
 
 def _duration(seconds: float) -> str:

@@ -18,10 +18,16 @@
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
 onnxruntime sessions are freed on this thread, never on the audio thread.
+
+A load that fails is refused and the slot plays on as before: a PackError (or any HatboxError) in its own
+words; any other exception (a bug) is logged with its traceback (logger ``hatbox.engine``) and refused
+with :data:`UNEXPECTED`.  Either way the engine status's ``loads`` lists it (``ok`` false, ``error``) and
+the thread serves the next load; a ``done`` callback that raises is logged too, never the thread's end.
 """
 from __future__ import annotations
 
 import gc
+import logging
 import queue
 import threading
 import time
@@ -40,6 +46,9 @@ from hatbox.errors import HatboxError, PackError
 
 SLOT_KINDS = {"effect": "effect", "synth": "synth"}
 YIELD_S = 0.0005
+UNEXPECTED = ("loading {path} into the {slot} slot stopped on an unexpected error ({what}), a bug in hatbox; "
+              "the {slot} slot plays on as before, and the box's log has the details - please report it")
+log = logging.getLogger("hatbox.engine")
 
 
 @dataclass
@@ -289,18 +298,29 @@ class Swapper:
             self._serve(req)
 
     def _serve(self, req: LoadResult) -> None:
+        """Load one pack (its outcome in ``req`` and :attr:`history`); nothing it raises escapes."""
         try:
             unit, info = self.prepare(req.slot, req.path)
             self.engine.install(req.slot, unit, info)
             req.info = info
         except HatboxError as exc:
             req.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a broken pack must never take the loader down
-            req.error = f"{type(exc).__name__}: {exc}"
+        except BaseException as exc:  # noqa: BLE001 - a bug (or a broken pack) must never take the loader down
+            log.exception("loading %s into the %s slot failed on an unexpected error", req.path, req.slot)
+            req.error = UNEXPECTED.format(path=req.path, slot=req.slot, what=_what(exc))
         self.history.append({"slot": req.slot, "path": req.path, "ok": req.error is None,
                              "error": req.error, "time": time.time()})
         del self.history[:-50]
         gc.collect(0)                       # young objects only: a short pause, off the audio thread
         req.done.set()
         if req.callback is not None:
-            req.callback(req)
+            try:
+                req.callback(req)
+            except Exception:  # noqa: BLE001 - the caller's bug: logged, the loader serves the next load
+                log.exception("the callback of the load of %s into the %s slot failed", req.path, req.slot)
+
+
+def _what(exc: BaseException) -> str:
+    """``exc`` in one line: its type and the first line of its message."""
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -11,12 +11,13 @@ One wording for all of it (:func:`fault_words`); :func:`notice_lines` is what th
 when a fault is new to the panel (:class:`FaultNotices` decides which one that is).  A recording
 cut short (a full disk: the status's ``recording.problem``) is said there too, once
 (:func:`recording_lines`, :class:`RecordingNotices`); so is each warning a slot's unit reports
-(``active[slot]["warnings"]``: the sampler's "long20min.wav is 20:00 long: the sampler plays only its
-first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`).
+(``active[slot]["warnings"]``: the sampler's "field/long20min.wav is 20:00 long: the sampler plays only
+its first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`).
 """
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import Any
 
 from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
@@ -187,16 +188,25 @@ _SAMPLER_CUT = re.compile(r"^(?P<name>.+) is (?P<length>[0-9:]+) long: "
 
 
 def cut_sample(text: str) -> str | None:
-    """The file name (no folder) a sampler's warning of a cut file names ("long20min.wav"), else None."""
+    """The file a sampler's warning of a cut file names, as it names it (:func:`sample_label`:
+    "field/long20min.wav"), else None."""
     found = _SAMPLER_CUT.match(text)
     return found["name"] if found else None
 
 
+def sample_label(path: str) -> str:
+    """How the sampler's warnings name the file at ``path``: its last two path parts ("Kit3/Kick.wav"),
+    the whole path when it has no folder name.  The rule of device/audio/sampler.py ``file_label``, kept
+    here so the panel does not import the engine (tests/engine/test_sampler_names_p20.py holds them equal)."""
+    p = PurePath(path)
+    return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)
+
+
 def warning_lines(text: str) -> tuple[str, ...]:
     """What the tab bar (or the Library page) says of a slot's warning, longest first: its own words,
-    then for the sampler's cut file shorter ones that still say how much plays, e.g. "long20min.wav is
-    20:00 long: the sampler plays only its first 60 s", "long20min.wav (20:00): only its first 60 s
-    plays", "long20min.wav: first 60 s only", "sample cut to its first 60 s"."""
+    then for the sampler's cut file shorter ones that still say how much plays, e.g. "field/long20min.wav
+    is 20:00 long: the sampler plays only its first 60 s", "field/long20min.wav (20:00): only its first
+    60 s plays", "field/long20min.wav: first 60 s only", "sample cut to its first 60 s"."""
     first = (text.splitlines() or [""])[0]
     found = _SAMPLER_CUT.match(first)
     if found is None:

@@ -172,3 +172,25 @@ def test_the_laptop_retags_a_library_on_the_box(paired_server: PairedServer, tmp
     assert main(["box-library", lid]) == 0
     counts = [int(line.split()[0]) for line in capsys.readouterr().out.splitlines()]
     assert sum(counts) == 2                                                # both files tagged
+
+
+def test_retag_answers_the_record_as_it_starts_even_when_the_tagging_ends_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 202's record is the one the re-tag starts with (state tagging, progress 0), not whatever the tagging
+    thread has made of it by the time the answer is written: a quick tagging used to answer 'done' (CI, once)."""
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    _push_tagger(box, tmp_path, "1.0.0")
+    lid = box.client.post("/libraries", content=_library_zip(3), headers=box.auth).json()["id"]
+    _wait_done(box, lid)
+    second = _push_tagger(box, tmp_path, "2.0.0")
+    libs = box.app.state.box.libraries
+    real = libs._start
+
+    def start_and_finish(info: dict[str, Any], pack: Path) -> None:
+        real(info, pack)
+        libs._threads[info["id"]].join(5)          # the thread has ended before retag() answers
+    monkeypatch.setattr(libs, "_start", start_and_finish)
+    r = box.client.post(f"/libraries/{lid}/retag", headers=box.auth)
+    assert r.status_code == 202, r.text
+    assert r.json()["state"] == "tagging" and r.json()["tagger"] == second and r.json()["progress"]["done"] == 0
+    assert box.client.get(f"/libraries/{lid}", headers=box.auth).json()["state"] == "done"

@@ -24,14 +24,16 @@ from hatbox.cli import main
 from tests.api.conftest import FAST_ENGINE
 
 RATE, BLOCK = 48000, 128
-CUT = "take-two.wav is 0:02 long: the sampler plays only its first 1 s"
+CUT = "takes/take-two.wav is 0:02 long: the sampler plays only its first 1 s"   # its folder and name
 PROBLEM = ("recording cut short: cannot write the output /box/take.wav: No space left on device; "
            "/box/take.wav keeps the first 1.0 s of 2.0 s and is readable up to there")
 
 
 def _long_file(folder: Path, name: str = "take-two.wav") -> str:
-    """A 2 s file, past the 1 s the test's sampler decodes."""
-    path = folder / name
+    """A 2 s file, past the 1 s the test's sampler decodes, in ``folder``/takes/ (warnings name a file by its
+    folder and name)."""
+    path = folder / "takes" / name
+    path.parent.mkdir(exist_ok=True)
     sf.write(path, np.full(2 * RATE, 0.1, np.float32), RATE, subtype="PCM_16")
     return str(path)
 
@@ -76,7 +78,7 @@ def test_hatbox_status_prints_the_active_slots_warnings(tmp_path: Path, monkeypa
         engine_at = next(i for i, line in enumerate(lines) if line.startswith("  engine: load"))
         warned = [line for line in lines if "warning:" in line]
         assert warned == [f"  warning: {CUT}",
-                          "  warning: bad\\x1b[2J.wav is 0:02 long: the sampler plays only its first 1 s"]
+                          "  warning: takes/bad\\x1b[2J.wav is 0:02 long: the sampler plays only its first 1 s"]
         assert lines.index(warned[0]) > engine_at
         assert main(["status", "--json"]) == 0                            # the JSON has them as the engine does
         assert '"warnings": [' in capsys.readouterr().out

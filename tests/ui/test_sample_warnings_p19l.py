@@ -22,7 +22,7 @@ from device.ui.panel import MESSAGE_SIZE, TAB_H, TOAST_S, Panel
 from tests.ui.conftest import PanelClock, find_text
 
 RATE, BLOCK = 48000, 128
-CUT = "field-recording-long.wav is 0:02 long: the sampler plays only its first 1 s"
+CUT = "loops/field-recording-long.wav is 0:02 long: the sampler plays only its first 1 s"
 
 
 class EngineControl:
@@ -54,8 +54,10 @@ class EngineControl:
 
 
 def _files(tmp_path: Path) -> tuple[str, str]:
-    """field-recording-long.wav (2 s, past the sampler's 1 s) and short.wav (0.5 s), 16-bit, at the engine rate."""
-    long, short = tmp_path / "field-recording-long.wav", tmp_path / "short.wav"
+    """loops/field-recording-long.wav (2 s, past the sampler's 1 s) and loops/short.wav (0.5 s), 16-bit, at the
+    engine rate."""
+    (tmp_path / "loops").mkdir()
+    long, short = tmp_path / "loops" / "field-recording-long.wav", tmp_path / "loops" / "short.wav"
     sf.write(long, np.full(2 * RATE, 0.1, np.float32), RATE, subtype="PCM_16")
     sf.write(short, np.full(RATE // 2, 0.1, np.float32), RATE, subtype="PCM_16")
     return str(long), str(short)
@@ -193,11 +195,11 @@ def test_warnings_wait_for_the_notice_shown_and_come_one_after_another(pg: Any) 
 
 
 def test_warning_words_and_notices() -> None:
-    assert faults.cut_sample(CUT) == "field-recording-long.wav"
+    assert faults.cut_sample(CUT) == "loops/field-recording-long.wav"
     assert faults.cut_sample("something else: is 2 long") is None
     assert faults.cut_sample("a take is 1 is 1:02:03 long: the sampler plays only its first 60 s") == "a take is 1"
-    assert faults.warning_lines(CUT) == (CUT, "field-recording-long.wav (0:02): only its first 1 s plays",
-                                  "field-recording-long.wav: first 1 s only", "sample cut to its first 1 s")
+    assert faults.warning_lines(CUT) == (CUT, "loops/field-recording-long.wav (0:02): only its first 1 s plays",
+                                  "loops/field-recording-long.wav: first 1 s only", "sample cut to its first 1 s")
     assert faults.warning_lines("a unit's own words\nsecond line") == ("a unit's own words",)
     notices = faults.WarningNotices()
     assert notices.take({}) == [] and notices.said is None                # no answer yet: nothing changes

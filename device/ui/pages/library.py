@@ -32,7 +32,7 @@ from device.control import msg
 from device.ui import draw as D
 from device.ui.data import Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.faults import cut_sample, slot_warnings, warning_lines
+from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
@@ -425,14 +425,15 @@ class LibraryPage(Page):
 
     def cut_words(self) -> tuple[str, ...] | None:
         """What the status line says of the selected sample when it was played from here and the
-        sampler cut it (its warning in the engine status names the file; :func:`warning_lines`,
+        sampler cut it (its warning in the engine status names the file by its last two path parts,
+        :func:`sample_label`, so Kit3/Kick.wav's warning is not Kit7/Kick.wav's; :func:`warning_lines`,
         longest first), else None."""
         if self.loading() or not 0 <= self.sample < len(self.samples):
             return None
         sample = self.samples[self.sample]
         if sample.path not in self.played:
             return None
-        said = [t for t in slot_warnings(self.ctx.state.status) if cut_sample(t) == sample.name]
+        said = [t for t in slot_warnings(self.ctx.state.status) if cut_sample(t) == sample_label(sample.path)]
         return warning_lines(said[-1]) if said else None
 
     def _more_like_this(self) -> None:
