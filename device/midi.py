@@ -42,7 +42,16 @@ value is unknown there (ranges given without values) follows its CC at once.
 
 MIDI learn: :meth:`MidiMap.learn` arms a knob; the next control change that is neither reserved
 nor bank select binds to it (replacing any previous binding of that CC) and turns it from then on,
-picking it up as any other CC does.
+picking it up as any other CC does.  Each binding by name remembers where it comes from
+(:attr:`MidiMap.origins`: :data:`LEARNED` or :data:`COMMAND_LINE`); a CC whose binding is dropped
+(:meth:`MidiMap.release`, or another CC bound to its knob) falls back to its default mapping.
+
+On the box (``hatbox device run``) the map is shared through a :class:`MidiHub`: the MIDI input's
+thread translates through it, the API (device/api/midi_routes.py: ``GET /midi``, ``POST /midi/learn``)
+reads and changes it, each under the hub's lock, whether or not a MIDI port is open (bindings apply
+when MIDI comes).  Learned bindings are kept in the box's store (:data:`BINDINGS_FILE`, written
+atomically) and come back at the next start, under the command line's ``--midi-cc`` for the same CC;
+a damaged file is reported and ignored (the defaults apply), never stopping the box.
 
 The transport opens an ALSA sequencer port through mido's python-rtmidi backend and calls back
 with each translated message (rtmidi's thread; the callback should be quick, e.g.
@@ -50,7 +59,10 @@ with each translated message (rtmidi's thread; the callback should be quick, e.g
 """
 from __future__ import annotations
 
+import json
+import logging
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -69,6 +81,9 @@ PICKUP = 0.02                            # a CC within this fraction of the knob
 IN_STEP = 1e-6                           # a knob still at what its CC last set (fraction of its range)
 BACKEND = "mido.backends.rtmidi"
 SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd-seq)
+DEFAULT, COMMAND_LINE, LEARNED = "default", "command line", "learned"   # where a CC's knob binding comes from
+BINDINGS_FILE = "midi-bindings.json"     # in the box's store: the learned bindings, {"learned": {"74": "effect.drive"}}
+log = logging.getLogger("hatbox.midi")
 
 
 class MidiError(HatboxError):
@@ -98,6 +113,12 @@ class KnobRanges:
         self.set_from_manifest(slot, manifest)
         for knob in manifest.knobs:
             self.values[(slot, knob.name)] = float(knob.default)
+
+    def forget(self, slot: str) -> None:
+        """The slot plays nothing now (its pack was unloaded): its knobs' ranges and values are dropped, so
+        MIDI and OSC no longer scale or send knobs for a pack that is gone."""
+        self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
+        self.values = {k: v for k, v in self.values.items() if k[0] != slot}
 
     def set_value(self, slot: str, name: str, value: float) -> None:
         """Knob ``name`` of ``slot`` was set to ``value`` (its units); ignored for an unknown knob."""
@@ -142,23 +163,51 @@ class MidiMap:
     last: dict[int, float] = field(default_factory=dict)             # CC number -> its last value / 127
     held: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
     # (slot, knob name) -> (the CC that last moved it, the fraction it set): in step while the knob is there
+    origins: dict[int, str] = field(default_factory=dict)             # CC in ``cc`` -> LEARNED or COMMAND_LINE
 
     def learn(self, slot: str, name: str) -> None:
         """Bind the next incoming control change (not a reserved one, not bank select) to knob ``name`` of ``slot``."""
         self.learning = (slot, name)
 
-    def bind(self, cc: int, slot: str, name: str) -> None:
-        """Let control change ``cc`` turn knob ``name`` of ``slot`` (no other CC bound by name does any more).
-        Bank select (CC 0/32) may be bound here, as ``--midi-cc 0=effect.drive`` does.
-        Raises HatboxError for a CC outside 0..127 or one of :data:`RESERVED_CC`."""
+    def bind(self, cc: int, slot: str, name: str, origin: str = COMMAND_LINE) -> None:
+        """Let control change ``cc`` turn knob ``name`` of ``slot``; ``origin`` says where the binding comes
+        from (:data:`COMMAND_LINE`, :data:`LEARNED`).  No other CC bound by name turns the knob any more: such
+        a CC falls back to its default mapping.  Bank select (CC 0/32) may be bound here, as ``--midi-cc
+        0=effect.drive`` does.  Raises HatboxError for a CC outside 0..127 or one of :data:`RESERVED_CC`."""
         _check_cc(cc)
-        self.cc = {c: t for c, t in self.cc.items() if t != (slot, name)}
+        for other in [c for c, t in self.cc.items() if t == (slot, name) and c != int(cc)]:
+            self.release(other)
         self.cc[int(cc)] = (slot, name)
+        self.origins[int(cc)] = origin
 
     def unbind(self, cc: int) -> None:
         """Control change ``cc`` turns nothing (its binding and its default mapping are dropped)."""
         self.cc.pop(int(cc), None)
+        self.origins.pop(int(cc), None)
         self.defaults.pop(int(cc), None)
+
+    def release(self, cc: int) -> tuple[str, tuple[str, str] | None] | None:
+        """Drop CC ``cc``'s binding by name, or its ``=off``: it falls back to its default mapping
+        (:data:`DEFAULT_CC`), if it has one.  Returns (where the dropped binding came from, the knob it
+        turned; None: the CC was off), or None when the CC had neither (nothing changes)."""
+        cc = int(cc)
+        if cc in self.cc:
+            dropped: tuple[str, tuple[str, str] | None] = (self.origins.pop(cc, COMMAND_LINE), self.cc.pop(cc))
+        elif cc in self.off():
+            dropped = (COMMAND_LINE, None)
+        else:
+            return None
+        if cc in DEFAULT_CC:
+            self.defaults[cc] = DEFAULT_CC[cc]
+        return dropped
+
+    def off(self) -> list[int]:
+        """The CCs of the default mapping made to turn nothing (``--midi-cc CC=off``), in order."""
+        return [cc for cc in DEFAULT_CC if cc not in self.defaults and cc not in self.cc]
+
+    def origin(self, cc: int) -> str:
+        """Where CC ``cc``'s knob binding comes from: :data:`LEARNED`, :data:`COMMAND_LINE` or :data:`DEFAULT`."""
+        return self.origins.get(cc, COMMAND_LINE) if cc in self.cc else DEFAULT
 
     def target(self, cc: int) -> tuple[str, str] | None:
         """The (slot, knob name) control change ``cc`` turns now (None: nothing)."""
@@ -211,7 +260,7 @@ class MidiMap:
         if number in RESERVED_CC:
             return []
         if self.learning is not None and number not in BANK_SELECT:
-            self.bind(number, *self.learning)
+            self.bind(number, *self.learning, origin=LEARNED)
             self.learning = None
         return self._knob(number, value)
 
@@ -292,6 +341,145 @@ def parse_binding(text: str) -> tuple[int, tuple[str, str] | None]:
     return cc, (slot, name)
 
 
+Binding = tuple[str, str]                  # (slot, knob name)
+
+
+def load_learned(path: Path) -> tuple[dict[int, Binding], str | None]:
+    """The learned bindings kept in ``path`` (:data:`BINDINGS_FILE`): ``({cc: (slot, knob)}, None)``; no file:
+    nothing learned.  A file that cannot be read or is not what :meth:`MidiHub.save` writes: ``({}, what is
+    wrong)``: the box goes on with the default mapping and the command line's bindings."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        learned: dict[int, Binding] = {}
+        for cc, target in data["learned"].items():
+            number, binding = parse_binding(f"{cc}={target}")
+            if binding is None:
+                raise ValueError(f"CC {number} is 'off'")
+            learned[number] = binding
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, HatboxError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+        return {}, (f"the learned MIDI bindings in {path} are unreadable ({why or type(exc).__name__}): ignored, the "
+                    f"default CCs and --midi-cc apply; the next MIDI learn writes the file anew")
+    return learned, None
+
+
+class MidiHub:
+    """The box's :class:`MidiMap` as its front ends share it: the MIDI input's thread translates through it
+    (:meth:`translate`, as :func:`open_input` calls it), the API reads and changes it (:meth:`snapshot`,
+    :meth:`arm`, :meth:`cancel`, :meth:`release`), each under :attr:`lock`.  Learned bindings are saved in
+    ``path`` (None: kept in memory only) each time one is learned or dropped.  ``saved``: the learned
+    bindings the map started from (:func:`load_learned`); those the command line overrode for this run
+    (:attr:`overridden`) are kept in the file unless a CC or the knob is bound anew."""
+
+    def __init__(self, mapping: MidiMap, path: Path | None = None, saved: dict[int, Binding] | None = None) -> None:
+        self.map, self.path = mapping, path
+        self.lock, self._saving = threading.Lock(), threading.Lock()
+        self.port: str | None = None                     # the open MIDI input; None: MIDI is off
+        self.note = "MIDI has not started"               # why MIDI is off (when it is)
+        self.warnings: list[str] = []                    # a damaged bindings file, a save that failed
+        self.overridden = {cc: t for cc, t in (saved or {}).items()
+                           if mapping.cc.get(cc) != t or mapping.origin(cc) != LEARNED}
+
+    def opened(self, port: str) -> None:
+        """MIDI input ``port`` is open: control changes reach the map."""
+        self.port, self.note = port, ""
+
+    def closed(self, why: str) -> None:
+        """No MIDI input is open, ``why`` in words; the map still takes bindings for when MIDI comes."""
+        self.port, self.note = None, why
+
+    def warn(self, text: str) -> None:
+        """Log ``text`` and show it in :meth:`snapshot` (each text once; the last 8)."""
+        log.warning("%s", text)
+        if text not in self.warnings:
+            self.warnings = [*self.warnings, text][-8:]
+
+    def translate(self, msg: Any) -> list[dict[str, Any]]:
+        """:meth:`MidiMap.translate` under the lock; a MIDI learn it completes is saved."""
+        with self.lock:
+            armed = self.map.learning
+            out = self.map.translate(msg)
+            learned = armed is not None and self.map.learning is None
+        if learned:
+            self.save()
+        return out
+
+    def arm(self, slot: str, name: str) -> Binding | None:
+        """Arm MIDI learn for knob ``name`` of ``slot`` (the caller checked it exists); returns the knob
+        armed before (replaced), if any."""
+        with self.lock:
+            before, self.map.learning = self.map.learning, (slot, name)
+        return before
+
+    def cancel(self) -> Binding | None:
+        """Disarm MIDI learn; returns the knob that was armed (None: none was)."""
+        with self.lock:
+            before, self.map.learning = self.map.learning, None
+        return before
+
+    def release(self, cc: int) -> tuple[str, Binding | None, Binding | None] | None:
+        """Drop CC ``cc``'s learned or command-line binding (:meth:`MidiMap.release`), and a learned one the
+        command line overrode for this run; returns (where it came from, what it turned (None: the CC was
+        off), what the CC turns now (its default, if any)), or None when it had no such binding."""
+        with self.lock:
+            dropped = self.map.release(cc)
+            kept = self.overridden.pop(int(cc), None)
+            if dropped is None and kept is None:
+                return None
+            origin, target = dropped if dropped is not None else (LEARNED, kept)
+            now = self.map.target(int(cc))
+        if origin == LEARNED or kept is not None:
+            self.save()
+        return origin, target, now
+
+    def knob_names(self, slot: str) -> list[str]:
+        """The knobs of the pack loaded in ``slot``, in manifest order ([]: none loaded)."""
+        with self.lock:
+            return self.map.knobs.names(slot)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What ``GET /midi`` answers (device/api/models.py ``MidiState``)."""
+        with self.lock:
+            m, row = self.map, self._row
+            return {"midi": "on" if self.port else "off", "port": self.port, "note": self.note,
+                    "bindings": [row(cc, t, m.origin(cc)) for cc, t in m.mapping().items()], "off": m.off(),
+                    "overridden": [row(cc, t, LEARNED) for cc, t in sorted(self.overridden.items())],
+                    "learning": None if m.learning is None else {"slot": m.learning[0], "knob": m.learning[1]},
+                    "warnings": list(self.warnings)}
+
+    def _row(self, cc: int, target: Binding, origin: str) -> dict[str, Any]:
+        """One binding as ``GET /midi`` lists it; ``loaded``: the pack loaded in the slot has the knob."""
+        return {"cc": cc, "slot": target[0], "knob": target[1], "source": origin,
+                "loaded": target[1] in self.map.knobs.names(target[0])}
+
+    def _learned(self) -> dict[int, Binding]:
+        """The learned bindings to keep (under the lock): the map's, and those the command line overrode whose
+        CC and knob have no learned binding now (pruned from :attr:`overridden`)."""
+        learned = {cc: t for cc, t in self.map.cc.items() if self.map.origin(cc) == LEARNED}
+        self.overridden = {cc: t for cc, t in self.overridden.items()
+                           if cc not in learned and t not in learned.values()}
+        return {**self.overridden, **learned}
+
+    def save(self) -> None:
+        """Write the learned bindings to :attr:`path` atomically; a failure (a full or read-only disk) is a
+        warning: the bindings hold until the box restarts."""
+        if self.path is None:
+            return
+        from export.atomic import write_atomic
+        with self._saving:
+            with self.lock:
+                learned = self._learned()
+            data = {"version": 1, "learned": {str(cc): f"{s}.{n}" for cc, (s, n) in sorted(learned.items())}}
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+            except OSError as exc:
+                self.warn(f"the learned MIDI bindings could not be saved in {self.path} ({exc.strerror or exc}): "
+                          f"they hold until the box stops")
+
+
 def list_inputs() -> list[str]:
     """Names of the MIDI input ports the ALSA sequencer offers.  MidiError when there is none."""
     backend = _backend()
@@ -321,7 +509,7 @@ def _backend() -> Any:
                         hint="install python-rtmidi and make sure /dev/snd/seq exists") from None
 
 
-def open_input(name: str | None, mapping: MidiMap, send: Callable[[dict[str, Any]], None], *,
+def open_input(name: str | None, mapping: "MidiMap | MidiHub", send: Callable[[dict[str, Any]], None], *,
                virtual: bool = False) -> Any:
     """Open MIDI input ``name`` (None: the first port; ``virtual``: create a port called ``name``
     that other programs connect to) and feed ``send`` with translated messages.

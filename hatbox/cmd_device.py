@@ -66,12 +66,16 @@ def register(cli: Any) -> None:
 class BoxControl:
     """The Control the front ends share: forwards to the engine and keeps knob ranges current, and each
     knob's value as the last load (its default) or knob message sent through here set it (``knobs.values``:
-    every front end of the box sends through this, so MIDI pick-up, device/midi.py, knows where a knob is)."""
+    every front end of the box sends through this, so MIDI pick-up, device/midi.py, knows where a knob is);
+    an unload drops the slot's knobs.  ``midi``: the box's MIDI map (device.midi.MidiHub, set by
+    :func:`_start_midi` whether or not MIDI runs), which the API reaches through this control
+    (device/api/app.py ``Box.midi``) for MIDI learn."""
 
     def __init__(self, engine: Any) -> None:
         from device.midi import KnobRanges
         self.engine = engine
         self.knobs = KnobRanges()
+        self.midi: Any = None
         # called with every status read here (the panel's, the API's): the status watcher sees those instead
         # of reading its own, since a read takes the engine's peaks and limiter figures ("since the last status")
         self.watchers: list[Any] = []
@@ -82,6 +86,8 @@ class BoxControl:
         if message.get("op") == "load":
             self._learn_ranges(message["slot"], message["path"])
             self._learn_values(str(message["slot"]))
+        elif message.get("op") == "unload":
+            self.knobs.forget(str(message["slot"]))
         elif message.get("op") == "knob":
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
 
@@ -358,11 +364,15 @@ def _midi_cc(text: str) -> tuple[int, tuple[str, str] | None]:
         raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
 
 
-def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxControl) -> Any:
-    """The box's MidiMap: the default CC mapping (device.midi.DEFAULT_CC) changed by ``--midi-cc``
-    ``bindings`` (in order; a later one for the same CC wins), over the knob ranges ``control`` learns."""
-    from device.midi import MidiMap
+def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxControl,
+             learned: dict[int, tuple[str, str]] | None = None) -> Any:
+    """The box's MidiMap: the default CC mapping (device.midi.DEFAULT_CC) changed by the ``learned`` bindings
+    (kept from earlier runs) and then by ``--midi-cc`` ``bindings`` (in order; a later one for the same CC
+    wins, and the command line wins over a learned binding), over the knob ranges ``control`` learns."""
+    from device.midi import LEARNED, MidiMap
     mapping = MidiMap(knobs=control.knobs)
+    for cc, (slot, name) in (learned or {}).items():
+        mapping.bind(cc, slot, name, origin=LEARNED)
     for cc, target in bindings:
         mapping.unbind(cc)
         if target is not None:
@@ -393,15 +403,44 @@ def _describe_midi(mapping: Any) -> list[str]:
     return lines
 
 
+def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
+    """The box's MIDI map as MIDI and the API share it (``control.midi``, made on first use): the learned
+    bindings kept in the store (device.midi.BINDINGS_FILE; a damaged file is a warning, then ignored) under
+    ``--midi-cc``."""
+    hub = getattr(control, "midi", None)
+    if hub is not None:
+        return hub
+    from device.midi import BINDINGS_FILE, MidiHub, load_learned
+    store = getattr(args, "store", None)
+    path = Path(store) / BINDINGS_FILE if store is not None else None
+    learned, problem = load_learned(path) if path is not None else ({}, None)
+    hub = MidiHub(midi_map(getattr(args, "midi_cc", []), control, learned), path, learned)
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr, flush=True)
+        hub.warnings.append(problem)
+    control.midi = hub
+    return hub
+
+
 def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
+    hub = _midi_hub(args, control)
     if not args.midi:
+        hub.closed("MIDI is off: the box was started with --no-midi (learned bindings are kept for when it runs "
+                   "with MIDI)")
         return None
     from device.midi import open_input
-    mapping = midi_map(getattr(args, "midi_cc", []), control)
-    port = open_input("hatbox", mapping, control.send, virtual=True)
+    try:
+        port = open_input("hatbox", hub, control.send, virtual=True)
+    except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
+        hub.closed(f"MIDI is off: it did not start ({str(exc).splitlines()[0]})")
+        raise
+    hub.opened("hatbox")
     print("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)", flush=True)
-    for line in _describe_midi(mapping):
+    for line in _describe_midi(hub.map):
         print(line, file=sys.stderr if line.startswith(("warning", "note")) else sys.stdout, flush=True)
+    for cc, (slot, name) in sorted(hub.overridden.items()):
+        print(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run",
+              file=sys.stderr, flush=True)
     return port.close
 
 

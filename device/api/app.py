@@ -38,6 +38,7 @@ from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized)
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_routes import _add_library_routes
+from device.api.midi_routes import _add_midi_routes
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
@@ -130,6 +131,12 @@ class Box:
                               f"'{refused}'", f"the engine plays {old} as before, but the box lists '{refused}' as "
                               f"the active {kind} pack: make the pack you want active again ({ACTIVATE_WAYS})",
                               PUT_BACK_ROOM_HINT) from None
+
+    @property
+    def midi(self) -> Any:
+        """The box's MIDI map (device.midi.MidiHub) for the MIDI routes: ``hatbox device run`` hands it over on
+        the control (``control.midi``) it serves the API with; None for an API without the box's MIDI."""
+        return getattr(self.control, "midi", None)
 
     def trusted(self) -> list[Any]:
         from export.signing import load_trusted
@@ -427,5 +434,6 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_pack_routes(app, auth)
     _add_slot_routes(app, auth)
     _add_library_routes(app, auth)
+    _add_midi_routes(app, auth)
     box.start()
     return app

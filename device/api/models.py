@@ -159,3 +159,56 @@ class LibrarySummary(BaseModel):
     accepted: int
     rejected: int
     progress: Progress
+
+
+class MidiKnob(BaseModel):
+    slot: str = Field(description="effect or synth")
+    knob: str = Field(description="the knob's name as the pack's manifest has it")
+
+
+class MidiBinding(BaseModel):
+    cc: int = Field(description="the MIDI control change number, 0..127")
+    slot: str
+    knob: str
+    source: Literal["default", "command line", "learned"] = Field(
+        description="default: CC 70-85 turn the effect's knobs 1-16 in manifest order; command line: `hatbox "
+                    "device run --midi-cc CC=SLOT.KNOB`; learned: MIDI learn (POST /midi/learn), kept on the box")
+    loaded: bool = Field(description="the pack loaded in the slot has this knob (a binding by name to a knob it "
+                                     "lacks turns nothing until a pack with it is loaded)")
+
+
+class MidiState(BaseModel):
+    midi: Literal["on", "off"] = Field(description="whether a MIDI input is open (bindings apply once it is)")
+    port: Optional[str] = Field(description="the MIDI input (the virtual ALSA sequencer port 'hatbox'); null when off")
+    note: str = Field(description="why MIDI is off ('' when on)")
+    bindings: list[MidiBinding] = Field(description="every CC that turns a knob now, in CC order")
+    off: list[int] = Field(description="CCs of the default mapping made to turn nothing (--midi-cc CC=off)")
+    overridden: list[MidiBinding] = Field(description="learned bindings kept on the box that --midi-cc overrides "
+                                                      "for this run")
+    learning: Optional[MidiKnob] = Field(description="the knob MIDI learn is armed for: the next CC binds to it")
+    warnings: list[str] = Field(description="a bindings file that could not be read or saved")
+
+
+class MidiLearnRequest(BaseModel):
+    slot: str = Field(max_length=16, description="effect or synth")
+    knob: str = Field(max_length=128, description="a knob of the pack loaded in the slot")
+
+
+class MidiLearnResult(BaseModel):
+    learning: MidiKnob
+    replaced: Optional[MidiKnob] = Field(description="the knob learn was armed for before (now disarmed)")
+    midi: Literal["on", "off"]
+    message: str
+
+
+class MidiCancelResult(BaseModel):
+    cancelled: Optional[MidiKnob] = Field(description="the knob learn was armed for; null: none was")
+    message: str
+
+
+class MidiUnbindResult(BaseModel):
+    cc: int
+    source: Literal["command line", "learned"] = Field(description="where the dropped binding came from")
+    was: Optional[MidiKnob] = Field(description="what the CC turned; null: it turned nothing (--midi-cc CC=off)")
+    now: Optional[MidiKnob] = Field(description="what the CC turns now: its default mapping, or null")
+    message: str

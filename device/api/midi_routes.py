@@ -1,0 +1,116 @@
+"""The box's MIDI routes (device/api/app.py builds the app): the CC -> knob bindings in effect, MIDI learn (arm a
+knob, the next control change the box receives binds to it), and dropping a learned or command-line binding.
+
+They work on the box's MIDI map (device.midi.MidiHub) that ``hatbox device run`` hands over on its control
+(``Box.midi``), whether or not a MIDI input is open: bindings apply when MIDI comes.  An API without the box's
+MIDI (``python -m device.api --sim``) answers ``GET /midi`` with MIDI off and nothing bound, and 409 to the
+rest.  Errors are :class:`~device.api.errors.ApiError` like every route's.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from device.api import models as M
+from device.api.errors import ApiError, _errors
+from device.midi import DEFAULT_CC, KNOB_SLOTS, MidiHub
+
+NO_MIDI = "this API runs without the box's MIDI (python -m device.api --sim): nothing is bound here"
+LIST_HINT = "hatbox box-midi (GET /midi) lists the bindings"
+
+
+def _hub(request: Request, needed: bool = True) -> MidiHub | None:
+    """The box's MIDI map; 409 when the API has none and ``needed``."""
+    hub = request.app.state.box.midi
+    if hub is None and needed:
+        raise ApiError(409, "no MIDI", NO_MIDI, hint="start the box with `hatbox device run` for MIDI learn")
+    return hub
+
+
+def _knob(target: tuple[str, str] | None) -> M.MidiKnob | None:
+    return None if target is None else M.MidiKnob(slot=target[0], knob=target[1])
+
+
+def _check_knob(hub: MidiHub, slot: str, knob: str) -> None:
+    """422 for a slot without knobs, 404 when no pack is loaded there or it has no knob ``knob``."""
+    if slot not in KNOB_SLOTS:
+        raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
+                       f"{' or '.join(KNOB_SLOTS)} slot", hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"}")
+    names = hub.knob_names(slot)
+    if not names:
+        raise ApiError(404, "not found", f"no {slot} pack is loaded, so there is no knob '{knob}' to learn; "
+                       "nothing was armed", hint=f"make a {slot} pack active (the box's Models page, or hatbox push "
+                       "PACK.hatpack --activate), then arm MIDI learn again")
+    if knob not in names:
+        raise ApiError(404, "not found", f"the {slot} pack has no knob '{knob}' (its knobs: {', '.join(names)}); "
+                       "nothing was armed",
+                       hint=f"name one of its knobs, e.g. hatbox box-midi --learn {slot}.{names[0]}")
+
+
+def _fallback(cc: int, now: tuple[str, str] | None) -> str:
+    """What CC ``cc`` turns after its binding was dropped, in words."""
+    if now is not None:
+        return f"it falls back to its default: {now[0]}.{now[1]}"
+    if cc in DEFAULT_CC:
+        slot, position = DEFAULT_CC[cc]
+        return (f"it falls back to its default, the {slot} pack's knob {position}, which the loaded {slot} pack "
+                "lacks: it turns nothing now")
+    return "it has no default mapping: it turns nothing now"
+
+
+def _unbound(cc: int, origin: str, was: tuple[str, str] | None, now: tuple[str, str] | None) -> M.MidiUnbindResult:
+    what = f"no longer turns {was[0]}.{was[1]}" if was is not None else "is no longer off"
+    why = ("a learned binding: the box no longer keeps it" if origin == "learned"
+           else "a command-line binding: dropped for this run")
+    return M.MidiUnbindResult(cc=cc, source=origin, was=_knob(was), now=_knob(now),
+                              message=f"CC {cc} {what} ({why}); {_fallback(cc, now)}")
+
+
+def _add_midi_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/midi", response_model=M.MidiState, dependencies=[auth], responses=_errors(401))
+    def midi_state(request: Request) -> M.MidiState:
+        hub = _hub(request, needed=False)
+        if hub is None:
+            return M.MidiState(midi="off", port=None, note=NO_MIDI, bindings=[], off=[], overridden=[],
+                               learning=None, warnings=[])
+        return M.MidiState(**hub.snapshot())
+
+    @app.post("/midi/learn", status_code=202, response_model=M.MidiLearnResult, dependencies=[auth],
+              responses=_errors(401, 404, 409, 422))
+    def midi_learn(request: Request, body: M.MidiLearnRequest) -> M.MidiLearnResult:
+        hub = _hub(request)
+        _check_knob(hub, body.slot, body.knob)
+        replaced = hub.arm(body.slot, body.knob)
+        target = f"{body.slot}.{body.knob}"
+        on = hub.port is not None
+        message = (f"MIDI learn armed for {target}: move a control on your MIDI controller; the next CC the box "
+                   "receives binds to it (GET /midi shows the binding)" if on else
+                   f"MIDI learn armed for {target}, but {hub.note or 'MIDI is off'}: the next CC binds to it once "
+                   "MIDI runs")
+        if replaced is not None and replaced != (body.slot, body.knob):
+            message += f"; learn for {replaced[0]}.{replaced[1]} was disarmed"
+        return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=body.knob), replaced=_knob(replaced),
+                                 midi="on" if on else "off", message=message)
+
+    @app.delete("/midi/learn", response_model=M.MidiCancelResult, dependencies=[auth], responses=_errors(401, 409))
+    def midi_learn_cancel(request: Request) -> M.MidiCancelResult:
+        was = _hub(request).cancel()
+        message = (f"MIDI learn for {was[0]}.{was[1]} cancelled" if was
+                   else "MIDI learn was not armed: nothing to cancel")
+        return M.MidiCancelResult(cancelled=_knob(was), message=message)
+
+    @app.delete("/midi/bindings/{cc}", response_model=M.MidiUnbindResult, dependencies=[auth],
+                responses=_errors(401, 404, 409, 422))
+    def midi_unbind(request: Request, cc: int) -> M.MidiUnbindResult:
+        hub = _hub(request)
+        if not 0 <= cc <= 127:
+            raise ApiError(422, "rejected", f"MIDI CC number must be 0..127, got {cc}", hint=LIST_HINT)
+        dropped = hub.release(cc)
+        if dropped is None:
+            now = hub.snapshot()["bindings"]
+            turns = next((f"; it turns {b['slot']}.{b['knob']} by default" for b in now if b["cc"] == cc), "")
+            raise ApiError(404, "not found", f"CC {cc} has no learned or command-line binding{turns}; nothing was "
+                           "changed", hint=f"{LIST_HINT}; a default CC is made to turn nothing with `hatbox device "
+                           f"run --midi-cc {cc}=off`")
+        return _unbound(cc, *dropped)

@@ -1,0 +1,139 @@
+"""Laptop side of the box's MIDI bindings: `hatbox box-midi` lists which MIDI CC turns which knob,
+`--learn SLOT.KNOB` arms MIDI learn on the box and waits for the control you move, `--unbind CC` drops a
+learned or command-line binding (the CC falls back to its default), `--cancel` disarms learn.
+
+Talks to the box's API (device/api/midi_routes.py) with the paired box's URL and token, as the other
+laptop commands do (hatbox/cmd_remote.py).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from hatbox.cmd_remote import _call, _client, _common, safe_text, target
+from hatbox.errors import HatboxError
+
+LEARN_WAIT_S = 30.0          # how long `--learn` waits for a control change by default
+POLL_S = 0.25                # how often it asks the box meanwhile
+
+
+def box_midi(args: argparse.Namespace) -> int:
+    """List the box's MIDI bindings, or learn, unbind or cancel (one at a time)."""
+    with _client(*target(args)) as c:
+        if args.learn:
+            return _learn(c, _knob_arg(args.learn), args.wait)
+        if args.unbind is not None:
+            print(safe_text(_call(c, "DELETE", f"/midi/bindings/{args.unbind}")["message"]))
+            return 0
+        if args.cancel:
+            print(safe_text(_call(c, "DELETE", "/midi/learn")["message"]))
+            return 0
+        for line in describe(_call(c, "GET", "/midi")):
+            print(line)
+    return 0
+
+
+def _knob_arg(text: str) -> tuple[str, str]:
+    """``"effect.drive"`` -> ("effect", "drive"); HatboxError for anything not SLOT.KNOB."""
+    slot, dot, knob = text.strip().partition(".")
+    if not dot or not slot or not knob:
+        raise HatboxError(f"--learn {safe_text(text)!r} is not SLOT.KNOB",
+                          hint="e.g. hatbox box-midi --learn effect.drive (hatbox box-midi lists the knobs bound now)")
+    return slot, knob
+
+
+def describe(state: dict[str, Any]) -> list[str]:
+    """`hatbox box-midi`'s lines for the box's ``GET /midi`` answer."""
+    on = state["midi"] == "on"
+    lines = [f"MIDI on: port '{safe_text(state['port'])}' (connect a controller with aconnect)" if on
+             else f"MIDI off: {safe_text(state['note'] or 'no MIDI input is open')}"]
+    for b in state["bindings"]:
+        lacks = "" if b["loaded"] else f"; the loaded {safe_text(b['slot'])} pack has no such knob"
+        lines.append(f"  CC {b['cc']:>3} -> {safe_text(b['slot'])}.{safe_text(b['knob'])}  ({b['source']}{lacks})")
+    if not state["bindings"]:
+        lines.append("  no CC turns a knob now (CC 70-85 turn the effect's knobs once an effect pack is loaded)")
+    if state["off"]:
+        lines.append(f"  off (--midi-cc CC=off): CC {', '.join(map(str, state['off']))}")
+    for b in state["overridden"]:
+        lines.append(f"  kept, overridden by --midi-cc this run: CC {b['cc']} -> "
+                     f"{safe_text(b['slot'])}.{safe_text(b['knob'])} (learned)")
+    if state["learning"]:
+        lines.append(f"learning: {_name(state['learning'])} (the next CC the box receives binds to it)")
+    lines += [f"warning: {safe_text(w)}" for w in state["warnings"]]
+    return lines
+
+
+def _name(knob: dict[str, Any]) -> str:
+    return f"{safe_text(knob['slot'])}.{safe_text(knob['knob'])}"
+
+
+def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
+    """Arm MIDI learn for ``knob`` and wait up to ``wait_s`` seconds for the CC that binds to it (disarmed again
+    when none comes, or on Ctrl-C).  HatboxError when MIDI is off on the box (nothing armed) or nothing came."""
+    state = _call(client, "GET", "/midi")
+    if state["midi"] != "on":
+        raise HatboxError(f"the box's MIDI is off ({safe_text(state['note'])}); nothing was armed",
+                          hint="start the box with MIDI (hatbox device run, without --no-midi), connect the "
+                               "controller to its 'hatbox' port, then learn again")
+    body = _call(client, "POST", "/midi/learn", json={"slot": knob[0], "knob": knob[1]})
+    print(f"{safe_text(body['message'])}; waiting up to {wait_s:g} s")
+    try:
+        bound = _wait_for_binding(client, knob, wait_s)
+    except KeyboardInterrupt:
+        _disarm(client, knob)
+        raise
+    if bound is None:
+        _disarm(client, knob)
+        raise HatboxError(f"no MIDI control change reached the box in {wait_s:g} s: nothing was bound to "
+                          f"{knob[0]}.{knob[1]} (learn disarmed)",
+                          hint="is the controller connected to the box's 'hatbox' port (aconnect -l on the box)? "
+                               "move a knob or fader, not a key; --wait SECONDS waits longer")
+    print(f"CC {bound} now turns {safe_text(knob[0])}.{safe_text(knob[1])} (learned; the box keeps it)")
+    return 0
+
+
+def _wait_for_binding(client: Any, knob: tuple[str, str], wait_s: float) -> int | None:
+    """Ask the box every :data:`POLL_S` until learn for ``knob`` is no longer armed: the CC now bound to it by
+    learn, or None when ``wait_s`` seconds pass.  HatboxError when something else disarmed it."""
+    end = time.monotonic() + wait_s
+    while True:
+        state = _call(client, "GET", "/midi")
+        armed = state["learning"]
+        if armed is None or (armed["slot"], armed["knob"]) != knob:
+            cc = next((b["cc"] for b in state["bindings"] if (b["slot"], b["knob"]) == knob
+                       and b["source"] == "learned"), None)
+            if cc is not None and armed is None:
+                return int(cc)
+            taken = f"learn was armed for {_name(armed)} instead" if armed else "learn was cancelled"
+            raise HatboxError(f"{taken} on the box before a CC arrived: nothing was bound to {knob[0]}.{knob[1]}",
+                              hint="only one knob learns at a time; try again")
+        if time.monotonic() >= end:
+            return None
+        time.sleep(POLL_S)
+
+
+def _disarm(client: Any, knob: tuple[str, str]) -> None:
+    """Cancel learn on the box if it is still armed for ``knob`` (best effort: the box may be gone)."""
+    try:
+        armed = _call(client, "GET", "/midi")["learning"]
+        if armed and (armed["slot"], armed["knob"]) == knob:
+            _call(client, "DELETE", "/midi/learn")
+    except HatboxError:
+        pass
+
+
+def register(cli: Any) -> None:
+    p = cli.command("box-midi", "the box's MIDI CC -> knob bindings: list them, learn one from your controller, "
+                                "drop one", box_midi)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--learn", metavar="SLOT.KNOB",
+                   help="arm MIDI learn for a knob (e.g. effect.drive), then move a control on your controller: "
+                        "its CC turns the knob from then on (the box keeps it across restarts)")
+    g.add_argument("--unbind", type=int, metavar="CC",
+                   help="drop CC's learned or --midi-cc binding; it falls back to its default (CC 70-85: the "
+                        "effect's knobs), if any")
+    g.add_argument("--cancel", action="store_true", help="disarm MIDI learn")
+    p.add_argument("--wait", type=float, default=LEARN_WAIT_S, metavar="SECONDS",
+                   help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s)")
+    _common(p)
