@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
@@ -19,6 +21,13 @@ from hatbox.text import escape_unsafe
 
 _CHUNK = 1 << 20
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
+
+# Timeouts (seconds).  httpx applies read and write timeouts to each socket operation, not to the whole
+# request: a slow link whose upload keeps moving never times out, a dead one does.
+CONNECT_TIMEOUT_S = 5.0     # a box on the local network accepts a connection in milliseconds
+READ_TIMEOUT_S = 30.0       # an ordinary call (status, lists, delete...): the box answers within a second or so
+UPLOAD_STALL_S = 60.0       # an upload: this long without the box taking a single byte is a dead link
+UPLOAD_ANSWER_S = 600.0     # after the last byte: the box checks the pack (or unpacks the library) before answering
 
 
 def safe_text(text: Any, keep: str = "") -> str:
@@ -50,7 +59,10 @@ def check_url(url: str) -> str:
     except ValueError:                      # a port that is not a number, a bad IPv6 literal
         ok = False
     if not ok:
-        raise HatboxError(f"'{safe_text(url)}' is not a box address", hint=_URL_HINT)
+        netloc = url.strip().split("://", 1)[-1].split("/", 1)[0]
+        bare_ipv6 = netloc.count(":") > 1 and "[" not in netloc
+        raise HatboxError(f"'{safe_text(url)}' is not a box address",
+                          hint="an IPv6 address goes in brackets: http://[fe80::1]:8750" if bare_ipv6 else _URL_HINT)
     return url.strip().rstrip("/")
 
 
@@ -99,73 +111,274 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
         import ssl
         verify = ssl.create_default_context(cafile=verify)
     return httpx.Client(base_url=url, headers=headers, verify=verify,
-                        timeout=httpx.Timeout(30.0, read=600.0, write=600.0))
+                        timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
 
 
-def _call(client: Any, method: str, path: str, **kw: Any) -> Any:
-    """One request with every failure turned into a clear HatboxError."""
+@dataclass
+class _Upload:
+    """A file being sent as a request body: its name, its size and the bytes written to the connection so far
+    (both in bytes), and the command that lists what the box holds (where an upload the box may have kept shows)."""
+    name: str
+    size: int
+    listing: str
+    sent: int = 0
+
+    @property
+    def done(self) -> bool:
+        """Every byte was written to the connection."""
+        return self.sent >= self.size
+
+    def progress(self) -> str:
+        """``1.0 MiB of 8.0 MiB of fx.hatpack``."""
+        return f"{_size_words(self.sent)} of {_size_words(self.size)} of {safe_text(self.name)}"
+
+
+class _Interrupted(HatboxError):
+    """Ctrl-C during an upload: the CLI prints what became of it and exits 130, as for any Ctrl-C."""
+
+    exit_code = 130
+
+
+def _base(client: Any) -> str:
+    """The box's address as the user gave it (httpx adds a slash to a base URL)."""
+    return safe_text(str(client.base_url).rstrip("/"))
+
+
+def _call(client: Any, method: str, path: str, expect: type | None = dict, upload: _Upload | None = None,
+          **kw: Any) -> Any:
+    """One request and its JSON answer, which must be an ``expect`` (dict or list; None: anything, a 204's
+    nothing too); every failure turned into a clear HatboxError.  ``upload``: the body being sent, for saying
+    how far it got when the connection fails."""
     import httpx
 
     try:
         resp = client.request(method, path, **kw)
-    except httpx.ConnectError as exc:
-        if "CERTIFICATE" in str(exc).upper():
-            raise HatboxError(f"the box at {client.base_url} has a TLS certificate this computer does not trust",
-                              hint="pass the box's certificate: --ca box.pem") from None
-        raise HatboxError(f"cannot reach the box at {client.base_url} ({exc})",
-                          hint="is it on and on this network? check the URL (hatbox pair URL)") from None
-    except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise HatboxError(f"the box closed the connection during the request ({exc})",
-                          hint="an upload over the box's size limit is cut off; see `hatbox status`") from None
-    except httpx.TimeoutException:
-        raise HatboxError(f"the box at {client.base_url} did not answer in time") from None
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise HatboxError(f"'{safe_text(client.base_url)}' is not a box address ({exc})", hint=_URL_HINT) from None
-    return _checked(resp)
+    except (httpx.TransportError, httpx.InvalidURL) as exc:
+        raise _network_error(exc, _base(client), upload) from None
+    body = _checked(resp, _base(client))
+    if expect is not None and not isinstance(body, expect):
+        got = "nothing" if body is None else f"JSON of another shape ({type(body).__name__})"
+        raise _not_a_box(_base(client), f"answered {method} {path} with {got}")
+    return body
 
 
-def _checked(resp: Any) -> Any:
-    if resp.status_code < 400:
-        return resp.json() if resp.content else None
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from (httpx wraps httpcore's, which wrap the socket's)."""
+    out: list[BaseException] = []
+    while exc is not None and exc not in out:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return out
+
+
+def _network_error(exc: Exception, base: str, upload: _Upload | None) -> HatboxError:
+    """What went wrong on the way to the box at ``base``, in one line with what to do."""
+    import httpx
+    from urllib.parse import urlsplit
+
+    reach_hint = "is it on, and on the same network as this computer? check the address (hatbox pair URL)"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return HatboxError(f"the box at {base} did not answer: no connection within {CONNECT_TIMEOUT_S:g} s",
+                           hint=reach_hint)
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, base, reach_hint)
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return HatboxError(f"'{base}' is not a box address ({exc})", hint=_URL_HINT)
+    if upload is not None:
+        return _upload_error(exc, upload)
+    if isinstance(exc, httpx.ReadTimeout):
+        return HatboxError(f"the box at {base} took the connection but gave no answer within {READ_TIMEOUT_S:g} s",
+                           hint="is that the box's address, not another device's? if it is the box, it may be stuck: "
+                                "restart it, then try again")
+    if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
+        parts = urlsplit(base)
+        if parts.scheme == "http" and _speaks_tls(parts.hostname or "", parts.port or 80):
+            https = "https://" + base.split("://", 1)[1]
+            return HatboxError(f"the box at {base} serves https, not http",
+                               hint=f"use {https} (hatbox pair {https}, with --ca box.pem for a self-signed "
+                                    "certificate)")
+        return HatboxError(f"the connection to the box at {base} broke before it answered "
+                           f"({exc or type(exc).__name__})",
+                           hint="did the box restart or leave the network? try again in a moment (hatbox status)")
+    return HatboxError(f"talking to the box at {base} failed ({type(exc).__name__}: {exc})",
+                       hint="check the address and the network, then try again")
+
+
+def _connect_error(exc: Exception, base: str, reach_hint: str) -> HatboxError:
+    """A connection to the box at ``base`` that failed: a name that does not resolve, nothing listening, TLS."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    causes = _causes(exc)
+    parts = urlsplit(base)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes) or "CERTIFICATE" in str(exc).upper():
+        return HatboxError(f"the box at {base} has a TLS certificate this computer does not trust",
+                           hint="pass the box's certificate: --ca box.pem")
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        http = "http://" + base.split("://", 1)[1]
+        return HatboxError(f"the box at {base} does not speak https (the TLS handshake failed)",
+                           hint=f"use {http} (hatbox pair {http})")
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        how = ("this computer cannot look up .local names (that needs Bonjour, or avahi with nss-mdns on Linux)"
+               if host.lower().rstrip(".").endswith(".local") else "check the spelling")
+        return HatboxError(f"cannot find the box: the name '{safe_text(host)}' is not known on this network",
+                           hint=f"{how}; give the box's IP address instead (hatbox pair http://IP:8750), "
+                                "or let hatbox look for it on the network: hatbox pair")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        implied = "" if parts.port else f"; the address names no port, so {port} was tried: the box listens on 8750"
+        return HatboxError(f"cannot reach the box at {base}: nothing answers on port {port} there (connection "
+                           f"refused){implied}",
+                           hint="is the box on and its hatbox started? check the port in the address (hatbox pair URL)")
+    return HatboxError(f"cannot reach the box at {base} ({exc})", hint=reach_hint)
+
+
+def _upload_error(exc: Exception, up: _Upload) -> HatboxError:
+    """The connection failed during an upload: before its last byte (the box keeps nothing of a body cut short) or
+    after it (the box may have kept it: ``up.listing`` shows)."""
+    import httpx
+
+    if not up.done:
+        if isinstance(exc, httpx.WriteTimeout):
+            return HatboxError(f"the upload stalled: the box took nothing for {UPLOAD_STALL_S:g} s after "
+                               f"{up.progress()}; nothing of it was kept",
+                               hint="is the box still on and on the network (hatbox status)? then send it again")
+        return HatboxError(f"the connection to the box broke after {up.progress()} ({exc or type(exc).__name__}); "
+                           "nothing of it was kept",
+                           hint="did the box restart or leave the network? check with hatbox status, then send it "
+                                "again (a box also hangs up on an upload over its size limit: hatbox status --json "
+                                "shows its limits)")
+    if isinstance(exc, httpx.ReadTimeout):
+        return HatboxError(f"the box took all of {safe_text(up.name)} but gave no answer within "
+                           f"{UPLOAD_ANSWER_S:g} s; it may still be checking it",
+                           hint=f"see in a while whether the box kept it: {up.listing}")
+    return HatboxError(f"the connection to the box broke after all of {safe_text(up.name)} was sent, before the box "
+                       f"answered ({exc or type(exc).__name__}); it may or may not have kept it",
+                       hint=f"see whether it did: {up.listing}")
+
+
+def _speaks_tls(host: str, port: int) -> bool:
+    """Whether ``host:port`` completes a TLS handshake (the certificate not checked) within CONNECT_TIMEOUT_S: an
+    http:// address that reaches a box served over https."""
+    import socket
+    import ssl
+
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
     try:
-        body = resp.json()
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S) as sock, \
+                ctx.wrap_socket(sock, server_hostname=host or None):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def _not_a_box(base: str, what: str) -> HatboxError:
+    """The server at ``base`` answered (``what``) in a way no hatbox box does: a Wi-Fi login page, another web
+    server on that address."""
+    return HatboxError(f"the server at {base} {what}: that is not a hatbox box's answer",
+                       hint="is that the box's address (hatbox pair URL)? on hotel, venue or cafe Wi-Fi a login page "
+                            "can answer in the box's place: log in to the network in a browser first")
+
+
+def _page_kind(resp: Any) -> str:
+    """``an HTML page ('Venue Wi-Fi login')``, ``a text/plain reply``: what a non-JSON answer was."""
+    import re
+
+    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "text/html" or resp.text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        title = re.search(r"<title[^>]*>([^<]{1,200})", resp.text, re.IGNORECASE)
+        return "an HTML page" + (f" ('{safe_text(' '.join(title.group(1).split())[:60])}')" if title else "")
+    return f"a {safe_text(ctype)} reply" if ctype else "a reply that is not JSON"
+
+
+def _checked(resp: Any, base: str) -> Any:
+    """The JSON of a 2xx answer (None when it is empty); a HatboxError for an error answer, a redirect, or an
+    answer that is not JSON (a Wi-Fi login page or another web server in the box's place)."""
+    if 300 <= resp.status_code < 400:
+        where = resp.headers.get("location")
+        raise _not_a_box(base, f"sent this computer elsewhere ({resp.status_code}"
+                               + (f" to {safe_text(where)})" if where else ")"))
+    try:
+        body, is_json = (resp.json() if resp.content else None), True
     except ValueError:
-        body = {}
+        body, is_json = None, False
+    if resp.status_code < 400:
+        if not is_json:
+            raise _not_a_box(base, f"answered with {_page_kind(resp)}")
+        return body
+    if not is_json and _page_kind(resp).startswith("an HTML page"):
+        raise _not_a_box(base, f"answered {resp.status_code} {safe_text(resp.reason_phrase)} with {_page_kind(resp)}")
     if not isinstance(body, dict):
         body = {}
     msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
     if body.get("hint"):
         body["hint"] = safe_text(body["hint"], keep="\n")
     if resp.status_code == 401:
-        raise HatboxError(f"the box refused: {msg}", hint=body.get("hint") or "pair again: hatbox pair URL")
+        hint = (body.get("hint") or "pair again: hatbox pair URL").replace("hatbox pair URL", f"hatbox pair {base}")
+        raise HatboxError(f"the box refused: {msg}", hint=hint)
     if body.get("error") == "pack rejected":
         raise PackError(f"the box rejected the pack [{body.get('check')}]: {msg}", check=body.get("check") or "pack",
                         hint=body.get("hint"))
-    raise HatboxError(f"the box answered {resp.status_code} ({body.get('error', 'error')}): {msg}",
+    raise HatboxError(f"the box answered {resp.status_code} ({safe_text(body.get('error', 'error'))}): {msg}",
                       hint=body.get("hint"))
 
 
-def _chunks(path: Path, bar: Any) -> Iterator[bytes]:
+@contextmanager
+def _box_reply(what: str, note: str = "") -> Iterator[None]:
+    """Reading the box's answer to ``what`` (e.g. ``POST /packs``): an answer without a field this laptop reads
+    (a box of another hatbox version) becomes a HatboxError; ``note`` says what may have happened all the same."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        from hatbox import __version__
+        raise HatboxError(f"the box's answer to {what} is not in the form this hatbox ({__version__}) reads "
+                          f"({type(exc).__name__}: {safe_text(exc)}){note}",
+                          hint="the box may run another hatbox version (hatbox status --json shows it): install the "
+                               "same version on this computer and on the box") from None
+
+
+def _chunks(path: Path, bar: Any, up: _Upload) -> Iterator[bytes]:
+    """``path`` in chunks; a chunk is counted sent (``up.sent``, the bar) once the connection asks for the next."""
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
-            bar.update(len(chunk))
             yield chunk
+            up.sent += len(chunk)
+            bar.update(len(chunk))
+    bar.set_description(f"{safe_text(path.name)} sent, the box is checking it")
 
 
-def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: bool = False) -> Any:
-    """Stream ``path`` as the request body with a tqdm progress bar."""
+def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: bool = False,
+           listing: str = "hatbox box-pack") -> Any:
+    """Stream ``path`` as the request body with a tqdm progress bar.  A link that stops taking bytes for
+    UPLOAD_STALL_S fails the upload; the box may then take UPLOAD_ANSWER_S to check it and answer.  ``listing``:
+    the command that lists what the box holds, named when the box may have kept the upload without answering."""
+    import httpx
     from tqdm import tqdm
 
-    size = path.stat().st_size
-    with tqdm(total=size, unit="B", unit_scale=True, unit_divisor=1024, desc=path.name, disable=quiet,
-              leave=False) as bar:
-        return _call(client, "POST", route, params=params, content=_chunks(path, bar),
-                     headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"})
+    up = _Upload(path.name, path.stat().st_size, listing)
+    timeout = httpx.Timeout(UPLOAD_STALL_S, connect=CONNECT_TIMEOUT_S, read=UPLOAD_ANSWER_S)
+    try:
+        with tqdm(total=up.size, unit="B", unit_scale=True, unit_divisor=1024, desc=safe_text(path.name),
+                  disable=quiet, leave=False) as bar:
+            return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
+                         timeout=timeout,
+                         headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})
+    except KeyboardInterrupt:
+        if up.done:
+            raise _Interrupted(f"interrupted (Ctrl-C) after all of {safe_text(up.name)} was sent: the box may "
+                               f"still keep it", hint=f"see whether it did: {listing}") from None
+        raise _Interrupted(f"interrupted (Ctrl-C) after {up.progress()}: the box keeps nothing of an upload cut "
+                           "short") from None
 
 
 def _check_limit(client: Any, path: Path, key: str) -> None:
-    limit = (_call(client, "GET", "/status").get("limits") or {}).get(key)
-    if limit and path.stat().st_size > limit:
+    """HatboxError, nothing sent, when ``path`` is over the box's ``limits[key]`` in its status (bytes); a box
+    that names no such limit lets the upload go (it refuses one too big itself)."""
+    limits = _call(client, "GET", "/status").get("limits")
+    limit = limits.get(key) if isinstance(limits, dict) else None
+    if isinstance(limit, int) and limit and path.stat().st_size > limit:
         raise HatboxError(f"{path.name} is {path.stat().st_size} bytes; the box accepts at most {limit}")
 
 
@@ -180,10 +393,12 @@ def pair(args: argparse.Namespace) -> int:
     code = _pairing_code(args.code)
     with _client(url.rstrip("/"), None, args.ca or True) as c:
         body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
-    cfg = {"url": url.rstrip("/"), "token": body["token"], "token_id": body["token_id"],
-           "ca": str(Path(args.ca).resolve()) if args.ca else None}
+    with _box_reply("POST /pair"):
+        cfg = {"url": url.rstrip("/"), "token": str(body["token"]), "token_id": str(body["token_id"]),
+               "ca": str(Path(args.ca).resolve()) if args.ca else None}
+        box = safe_text(body.get("box") or "the box")
     path = save_config(cfg)
-    print(f"paired with {body['box']} at {cfg['url']} (token {body['token_id']}, saved in {path})")
+    print(f"paired with {box} at {cfg['url']} (token {safe_text(cfg['token_id'])}, saved in {path})")
     return 0
 
 
@@ -205,7 +420,13 @@ def _discover(box: str | None = None) -> str:
     answered otherwise."""
     from device.api.discovery import browse_named
 
-    found = browse_named(3.0, interface=os.environ.get("HATBOX_MDNS_INTERFACE"))
+    interface = os.environ.get("HATBOX_MDNS_INTERFACE")
+    try:
+        found = browse_named(3.0, interface=interface)
+    except (OSError, ValueError) as exc:          # no network, no multicast, an interface this computer lacks
+        raise HatboxError(f"cannot look for boxes on this network ({exc})",
+                          hint=(f"HATBOX_MDNS_INTERFACE={safe_text(interface)} must be an address of this computer; "
+                                if interface else "") + "give the box's URL: hatbox pair http://BOX:8750") from None
     if not found:
         raise HatboxError("no box found on this network", hint="give its URL: hatbox pair http://BOX:8750")
     listed = ", ".join(f"{name} at {url}" for name, url in found)
@@ -231,12 +452,14 @@ def push(args: argparse.Namespace) -> int:
             path = _signed_copy(path, Path(args.sign), Path(tmp))
         _check_limit(c, path, "max_pack_bytes")
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
-    p = body["pack"]
-    print(f"installed {p['name']} {p['version']} ({p['kind']}) as {p['id']}: "
-          f"validated in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
-    for chk in p["checks"]:
-        print(f"  ok  {chk['check']:<10} {chk['detail']}")
-    print("  now active" if body["activated"] else f"  activate it with: hatbox push {path} --activate")
+    with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
+        p = body["pack"]
+        print(f"installed {safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) as "
+              f"{safe_text(p['id'])}: validated in {body['validate_seconds']:.2f} s, "
+              f"{body['total_seconds']:.2f} s in all")
+        for chk in p["checks"]:
+            print(f"  ok  {safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
+        print("  now active" if body["activated"] else f"  activate it with: hatbox push {path} --activate")
     return 0
 
 
@@ -272,8 +495,8 @@ def box_pack(args: argparse.Namespace) -> int:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
-    with _client(*target(args)) as c:
-        packs = _call(c, "GET", "/packs")
+    with _client(*target(args)) as c, _box_reply("GET /packs"):
+        packs = _call(c, "GET", "/packs", expect=list)
         if not args.id:
             if not packs:
                 print("no packs on the box (send one: hatbox push PACK.hatpack)")
@@ -286,9 +509,10 @@ def box_pack(args: argparse.Namespace) -> int:
                               hint="hatbox box-pack lists the installed packs with their ids")
         if args.delete:
             return _delete_pack(c, pack, args.yes)
-    print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
-    for chk in pack["checks"]:
-        print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{chk['check']:<10} {safe_text(chk['detail'])}")
+    with _box_reply("GET /packs"):
+        print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
+        for chk in pack["checks"]:
+            print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
     return 0
 
 
@@ -336,7 +560,7 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
                                "OTHER.hatpack --activate), then delete this one")
     if not yes and not _confirm_delete(what, f"delete {what} from the box?"):
         return 0
-    _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}")
+    _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None)
     print(f"deleted {what}")
     return 0
 
@@ -353,12 +577,13 @@ def push_library(args: argparse.Namespace) -> int:
             for path, why in skipped:
                 print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
         _check_limit(c, archive, "max_library_bytes")
-        body = upload(c, "/libraries", archive, {"name": name}, args.quiet)
-        _print_library(body)
-        if args.wait and body["state"] == "tagging":
-            body = _follow(c, body["id"], args.quiet)
-            print(f"tagging {safe_text(body['state'])}"
-                  + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+        body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
+        with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
+            _print_library(body)
+            if args.wait and body["state"] == "tagging":
+                body = _follow(c, body["id"], args.quiet)
+                print(f"tagging {safe_text(body['state'])}"
+                      + (f": {safe_text(body['error'])}" if body.get("error") else ""))
     return 0
 
 
@@ -470,9 +695,9 @@ def box_library(args: argparse.Namespace) -> int:
     if problem:                     # a slash would not even reach the route: the box would answer 404
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
                           hint=TAG_RULE)
-    with _client(*target(args)) as c:
+    with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
-            for lib in _call(c, "GET", "/libraries"):
+            for lib in _call(c, "GET", "/libraries", expect=list):
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
                       f"{lib['accepted']} files")
             return 0
@@ -486,11 +711,12 @@ def box_library(args: argparse.Namespace) -> int:
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.unsure:
-            for u in _call(c, "GET", f"/libraries/{lid}/unsure", params={"k": args.k}):
+            for u in _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k}):
                 guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
                 print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
         elif args.tag:
-            for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", params={"limit": args.k}):
+            for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
+                             params={"limit": args.k}):
                 print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
         else:
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
@@ -505,7 +731,7 @@ def _delete_library(client: Any, lid: str, yes: bool) -> int:
             + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
     if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections?"):
         return 0
-    _call(client, "DELETE", f"/libraries/{lid}")
+    _call(client, "DELETE", f"/libraries/{lid}", expect=None)
     print(f"deleted {what}")
     return 0
 
@@ -523,25 +749,48 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    from device.control import slot_warnings
     with _client(*target(args)) as c:
         s = _call(c, "GET", "/status")
     if args.json:
         print(json.dumps(s, indent=2, sort_keys=True))
         return 0
-    print(f"{s['name']} (hatbox {s['version']}, onnxruntime {s['versions'].get('onnxruntime')})")
-    for slot, pid in s["active"].items():
-        print(f"  {slot:<7} {pid or '-'}")
-    eng = s["engine"]
-    print(f"  engine: load {eng.get('load_mean', 0):.0%}, xruns {eng.get('xruns', '?')}"
-          + (f" ({eng['error']})" if "error" in eng else ""))
+    with _box_reply("GET /status"):
+        _print_status(s)
+    return 0
+
+
+_STATUS_FIELDS = ("name", "version", "versions", "active", "engine", "disk", "packs", "libraries")
+
+
+def _print_status(s: dict[str, Any]) -> None:
+    """What `hatbox status` prints of the box's ``GET /status``; a field a box of another hatbox version leaves out
+    (or gives in another form) shows as '?', with a note naming them."""
+    from device.control import slot_warnings
+    from hatbox import __version__
+
+    def part(key: str, kind: type) -> Any:
+        value = s.get(key)
+        return value if isinstance(value, kind) else kind()
+
+    print(f"{safe_text(s.get('name', '?'))} (hatbox {safe_text(s.get('version', '?'))}, onnxruntime "
+          f"{safe_text(part('versions', dict).get('onnxruntime', '?'))})")
+    for slot, pid in part("active", dict).items():
+        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}")
+    eng = part("engine", dict)
+    load = eng.get("load_mean", 0 if eng else None)
+    print(f"  engine: load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}, "
+          f"xruns {safe_text(eng.get('xruns', '?'))}" + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     for text in slot_warnings(eng):
         print(f"  warning: {safe_text(text)}")
-    free = s["disk"].get("free_bytes")
-    print(f"  {len(s['packs'])} packs installed, {s['libraries']} libraries, "
-          + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int) else "free space unknown (the box cannot read "
-             "its disk)"))
-    return 0
+    free = part("disk", dict).get("free_bytes")
+    packs = s.get("packs")
+    print(f"  {len(packs) if isinstance(packs, list) else '?'} packs installed, {safe_text(s.get('libraries', '?'))} "
+          "libraries, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int) else "free space unknown (the box "
+                           "cannot read its disk)"))
+    missing = [key for key in _STATUS_FIELDS if key not in s]
+    if missing:
+        print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
+              f"computer ({__version__})")
 
 
 # ------------------------------------------------------------------------- register

@@ -61,8 +61,12 @@ def _instance(full: str) -> str:
 
 
 def _url(zc: Any, name: str) -> str | None:
+    """The URL the service ``name`` advertises: its first IPv4 address (else its first IPv6 one, in brackets),
+    its port, its ``scheme`` property (http unless it says https); None when it gives no address."""
     info = zc.get_service_info(SERVICE, name, timeout=1000)
-    if info is None or not info.parsed_addresses():
+    if info is None or not info.parsed_addresses() or not info.port:
         return None
-    scheme = (info.properties or {}).get(b"scheme", b"http").decode()
-    return f"{scheme}://{info.parsed_addresses()[0]}:{info.port}"
+    addresses = info.parsed_addresses()
+    address = next((a for a in addresses if ":" not in a), addresses[0])
+    scheme = "https" if (info.properties or {}).get(b"scheme") == b"https" else "http"
+    return f"{scheme}://{f'[{address}]' if ':' in address else address}:{info.port}"

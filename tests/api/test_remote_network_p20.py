@@ -1,0 +1,491 @@
+"""The laptop commands (`hatbox pair / push / push-library / status / box-pack`) on a musician's network: a box
+that is off, a wrong address, a name that does not resolve, a box that restarts mid-upload, a slow or dead link,
+Ctrl-C during a push, a stale token, a box of another version, a Wi-Fi login page in the box's place, http/https
+mix-ups, IPv6 literals.  Every failure is one line and a hint, exit 2, never a traceback or a hang.
+
+The odd servers are raw sockets on 127.0.0.1 (:class:`RawServer`); the real box is the API served on a loopback
+port (tests.api.conftest).  Nothing is advertised by mDNS here."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from hatbox import cmd_remote
+from hatbox.cli import main
+from tests.api.conftest import PairedServer, start_remote_box
+from tests.api.packs import gain_pack
+
+# what a command may take at most here before the test calls it a hang (the old code waited 30 s to 10 min)
+HANG_S = 8.0
+
+Reply = Callable[[socket.socket, str, str, bytes], bool]
+
+
+def _read_head(conn: socket.socket, buf: bytes) -> tuple[str, str, bytes] | None:
+    """(method, path, bytes after the head) of the next request on ``conn``; None when the client closed it."""
+    while b"\r\n\r\n" not in buf:
+        data = conn.recv(65536)
+        if not data:
+            return None
+        buf += data
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    method, path = head.split(b"\r\n", 1)[0].decode().split()[:2]
+    return method, path, rest
+
+
+def _send(conn: socket.socket, status: str, body: bytes, ctype: str = "application/json",
+          extra: str = "") -> None:
+    conn.sendall(f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+                 .encode() + body)
+
+
+def _json(conn: socket.socket, data: Any, status: str = "200 OK") -> None:
+    _send(conn, status, json.dumps(data).encode())
+
+
+class RawServer:
+    """A server on 127.0.0.1 that answers each request with ``reply(conn, method, path, leftover)`` (leftover:
+    the body bytes read with the head), keeping the connection while ``reply`` returns True.  ``rcvbuf``: the
+    socket's receive buffer (bytes), small so that a server that stops reading stalls the upload soon."""
+
+    def __init__(self, reply: Reply, rcvbuf: int | None = None) -> None:
+        self.sock = socket.socket()
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.reply, self.conns = reply, []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            while (req := _read_head(conn, b"")) is not None and self.reply(conn, *req):
+                pass
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()
+
+
+@pytest.fixture
+def raw(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[..., RawServer]]:
+    """Makes :class:`RawServer`s (closed afterwards); the laptop's config in tmp_path, no HATBOX_URL/TOKEN."""
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    made: list[RawServer] = []
+
+    def make(reply: Reply, rcvbuf: int | None = None) -> RawServer:
+        made.append(RawServer(reply, rcvbuf))
+        return made[-1]
+    yield make
+    for server in made:
+        server.close()
+
+
+def _cli(argv: list[str], limit_s: float = HANG_S) -> tuple[int | None, float]:
+    """`hatbox ARGV` run in a thread: (its exit code, or None when it still ran after ``limit_s``; seconds taken)."""
+    out: list[int] = []
+    start = time.monotonic()
+    thread = threading.Thread(target=lambda: out.append(main(argv)), daemon=True)
+    thread.start()
+    thread.join(limit_s)
+    return (out[0] if out else None), time.monotonic() - start
+
+
+def _one_error(err: str) -> None:
+    """``err`` is a HatboxError as the CLI prints it: one line and its hint, no traceback, no internal error."""
+    assert err.startswith("hatbox: error: ") and "Traceback" not in err and "internal error" not in err, err
+    assert len(err.strip().splitlines()) <= 2, err
+
+
+def _big_pack(tmp_path: Path, mib: int) -> Path:
+    path = tmp_path / "big.hatpack"
+    path.write_bytes(os.urandom(mib << 20))
+    return path
+
+
+def _status_then(then: Reply) -> Reply:
+    """Answers GET /status (no limits) as a box does, and hands the upload that follows to ``then``."""
+    def reply(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        if method == "GET":
+            _json(conn, {"limits": {}})
+            return True
+        return then(conn, method, path, rest)
+    return reply
+
+
+# ------------------------------------------------------------------ the box is off, or not where the URL says
+def test_box_off_says_nothing_answers_on_that_port(raw, capsys) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    assert main(["status", "--url", dead, "--token", "t"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert f"cannot reach the box at {dead}: nothing answers on port" in err and "is the box on" in err
+
+
+def test_a_name_that_does_not_resolve_is_named(raw, capsys) -> None:
+    assert main(["status", "--url", "http://nosuchbox.invalid:8750", "--token", "t"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "the name 'nosuchbox.invalid' is not known on this network" in err and "IP address" in err
+
+
+def test_a_host_that_never_accepts_times_out_in_seconds(raw, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """A listener whose accept queue is full drops new connections' SYNs: a host that does not answer."""
+    monkeypatch.setattr(cmd_remote, "CONNECT_TIMEOUT_S", 0.5, raising=False)
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(0)
+        filler = [socket.socket() for _ in range(3)]
+        for f in filler:
+            f.setblocking(False)
+            f.connect_ex(lst.getsockname())
+        time.sleep(0.1)
+        try:
+            rc, took = _cli(["status", "--url", f"http://127.0.0.1:{lst.getsockname()[1]}", "--token", "t"])
+        finally:
+            for f in filler:
+                f.close()
+    assert rc == 2, f"still waiting after {took:.1f} s"           # the old connect timeout was 30 s
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "did not answer: no connection within 0.5 s" in err
+
+
+def test_a_server_that_accepts_but_never_answers_times_out(raw, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(cmd_remote, "READ_TIMEOUT_S", 0.5, raising=False)
+    silent = raw(lambda conn, *_: (time.sleep(HANG_S * 2), False)[1])
+    rc, took = _cli(["status", "--url", silent.url, "--token", "t"])
+    assert rc == 2, f"still waiting after {took:.1f} s"           # the old read timeout was 10 minutes
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "took the connection but gave no answer within 0.5 s" in err
+
+
+# ------------------------------------------------------------------ uploads: restarts, dead and slow links, Ctrl-C
+def _hang_up_after(nbytes: int, reset: bool) -> Reply:
+    """Reads ``nbytes`` of the body, then hangs up (``reset``: with a TCP reset, as a killed process's socket)."""
+    def reply(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        got = len(rest)
+        while got < nbytes and (data := conn.recv(65536)):
+            got += len(data)
+        if reset:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        conn.close()
+        return False
+    return reply
+
+
+@pytest.mark.parametrize("reset", [True, False], ids=["killed (reset)", "closed"])
+def test_box_restarting_mid_upload_says_how_far_it_got(raw, tmp_path: Path, capsys, reset: bool) -> None:
+    box = raw(_status_then(_hang_up_after(1 << 20, reset)))
+    assert main(["push", str(_big_pack(tmp_path, 8)), "--url", box.url, "--token", "t", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "the connection to the box broke after" in err and "of 8.0 MiB of big.hatpack" in err
+    assert "nothing of it was kept" in err and "did the box restart" in err
+
+
+def test_connection_lost_after_the_whole_upload_says_the_box_may_have_kept_it(raw, tmp_path: Path, capsys) -> None:
+    from tests.api.conftest import wav_bytes, zip_bytes
+    lib = tmp_path / "kit.zip"
+    lib.write_bytes(zip_bytes({"k.wav": wav_bytes(600_000)}))             # 1.1 MiB: two chunks
+    box = raw(_status_then(_hang_up_after(lib.stat().st_size, reset=True)))
+    assert main(["push-library", str(lib), "--url", box.url, "--token", "t", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "after all of kit.zip was sent" in err and "may or may not have kept it" in err
+    assert "hatbox box-library" in err
+
+
+def test_an_upload_the_box_stops_taking_stalls_out(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys) -> None:
+    monkeypatch.setattr(cmd_remote, "UPLOAD_STALL_S", 0.5, raising=False)
+    stuck = raw(_status_then(lambda *_: (time.sleep(HANG_S * 2), False)[1]), rcvbuf=4096)
+    rc, took = _cli(["push", str(_big_pack(tmp_path, 16)), "--url", stuck.url, "--token", "t", "--quiet"])
+    assert rc == 2, f"still sending after {took:.1f} s"           # the old write timeout was 10 minutes
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "the upload stalled: the box took nothing for 0.5 s after" in err and "nothing of it was kept" in err
+
+
+def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys) -> None:
+    """The stall timeout is per write: an upload that takes far longer than it in all still goes through."""
+    monkeypatch.setattr(cmd_remote, "UPLOAD_STALL_S", 1.0, raising=False)
+    pack = _big_pack(tmp_path, 6)
+
+    def slow(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        got = len(rest)
+        while got < pack.stat().st_size:
+            got += len(conn.recv(1 << 18))
+            time.sleep(0.02)                              # ~ 10 MiB/s at most, about 1 s for the pack
+        _json(conn, {"pack": {"name": "slow", "version": "1.0.0", "kind": "effect", "id": "effect-slow", "checks": []},
+                     "validate_seconds": 0.1, "total_seconds": 1.0, "activated": False}, "201 Created")
+        return False
+    box = raw(_status_then(slow), rcvbuf=65536)
+    rc, took = _cli(["push", str(pack), "--url", box.url, "--token", "t", "--quiet"], limit_s=30)
+    assert rc == 0 and took > 1.0, (rc, took, capsys.readouterr().err)
+    assert "installed slow 1.0.0 (effect)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("what", ["push", "push-library"])
+def test_ctrl_c_during_an_upload_leaves_nothing_on_the_box(paired_server: PairedServer, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, capsys, what: str) -> None:
+    from tests.api.conftest import wav_bytes
+    if what == "push":
+        src = gain_pack(tmp_path / "fx.hatpack", "fuzz", "1.0.0")
+    else:
+        src = tmp_path / "drums"
+        src.mkdir()
+        for i in range(4):
+            (src / f"k{i}.wav").write_bytes(wav_bytes(4800))
+    monkeypatch.setattr(cmd_remote, "_CHUNK", 1024)
+    chunks = cmd_remote._chunks
+
+    def ctrl_c_at_the_third(*args: Any) -> Iterator[bytes]:
+        for i, chunk in enumerate(chunks(*args)):
+            if i == 2:
+                raise KeyboardInterrupt
+            yield chunk
+    monkeypatch.setattr(cmd_remote, "_chunks", ctrl_c_at_the_third)
+    assert main([what, str(src), "--quiet"]) == 130
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "interrupted (Ctrl-C) after 2 KiB of" in err and "the box keeps nothing of an upload cut short" in err
+    box_dir = tmp_path / "box"                                  # the store of start_remote_box
+    deadline = time.monotonic() + 5
+    while any((box_dir / "tmp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)                    # the box drops the cut-off upload once it sees the connection go
+    assert not any((box_dir / "tmp").iterdir()) and not any((box_dir / "packs").iterdir())
+    assert not any((box_dir / "libraries").glob("lib-*"))
+
+
+def test_ctrl_c_while_the_box_checks_the_upload_says_it_may_keep_it(raw, tmp_path: Path, capsys) -> None:
+    """Ctrl-C (a real SIGINT) after the last byte, while the box has not answered yet."""
+    got_all = threading.Event()
+    pack = _big_pack(tmp_path, 1)
+
+    def read_all_then_wait(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        got = len(rest)
+        while got < pack.stat().st_size:
+            got += len(conn.recv(65536))
+        got_all.set()
+        time.sleep(HANG_S)
+        return False
+    box = raw(_status_then(read_all_then_wait))
+    timer = threading.Thread(target=lambda: got_all.wait(HANG_S) and (time.sleep(0.2), os.kill(os.getpid(),
+                                                                                              signal.SIGINT)))
+    timer.start()
+    rc = main(["push", str(pack), "--url", box.url, "--token", "t", "--quiet"])
+    timer.join()
+    assert rc == 130
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "after all of big.hatpack was sent: the box may still keep it" in err and "hatbox box-pack" in err
+
+
+# ------------------------------------------------------------------ what answers: tokens, versions, login pages
+def test_a_revoked_token_names_the_pair_command_with_the_address(paired_server: PairedServer, capsys) -> None:
+    import httpx
+    cfg = json.loads(Path(os.environ["HATBOX_CONFIG"]).read_text())
+    url = paired_server.running.url
+    r = httpx.delete(f"{url}/tokens/{cfg['token_id']}", headers={"Authorization": f"Bearer {cfg['token']}"})
+    assert r.status_code == 204
+    capsys.readouterr()
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "wrong or revoked" in err and f"hint: pair again: hatbox pair {url}" in err
+
+
+def test_status_of_a_box_of_another_version(raw, capsys) -> None:
+    box = raw(lambda conn, *_: (_json(conn, {"name": "stage", "version": "9.0.0", "active": {"effect": "fx-1"},
+                                             "brand_new": {"x": 1}}), False)[1])
+    assert main(["status", "--url", box.url, "--token", "t"]) == 0
+    out = capsys.readouterr().out
+    assert "stage (hatbox 9.0.0, onnxruntime ?)" in out and "effect  fx-1" in out and "? packs installed" in out
+    assert "lacks versions, engine, disk, packs, libraries: it may run another hatbox version" in out
+
+
+def test_an_upload_answer_of_another_version_is_a_clear_error(raw, tmp_path: Path, capsys) -> None:
+    def odd(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        got = len(rest)
+        while got < 4096 and (data := conn.recv(65536)):
+            got += len(data)
+        _json(conn, {"installed": "fx-1"}, "201 Created")
+        return False
+    box = raw(_status_then(odd))
+    pack = tmp_path / "fx.hatpack"
+    pack.write_bytes(os.urandom(4096))
+    assert main(["push", str(pack), "--url", box.url, "--token", "t", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "the box's answer to POST /packs is not in the form this hatbox" in err and "'pack'" in err
+    assert "may be installed all the same: see hatbox box-pack" in err and "same version" in err
+
+
+LOGIN_PAGE = b"<html><head><title>Venue Wi-Fi login</title></head><body>Accept the terms</body></html>"
+
+
+@pytest.mark.parametrize("answer", ["html 200", "redirect", "html 404", "json list"])
+@pytest.mark.parametrize("command", ["status", "pair", "push"])
+def test_a_login_page_in_the_box_s_place_is_named(raw, tmp_path: Path, capsys, answer: str, command: str) -> None:
+    def portal(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
+        if answer == "html 200":
+            _send(conn, "200 OK", LOGIN_PAGE, "text/html; charset=utf-8")
+        elif answer == "redirect":
+            _send(conn, "302 Found", b"", "text/html", "Location: http://login.venue.example/\r\n")
+        elif answer == "html 404":
+            _send(conn, "404 Not Found", LOGIN_PAGE, "text/html")
+        else:
+            _json(conn, [1, 2, 3])
+        return False
+    box = raw(portal)
+    argv = {"status": ["status", "--url", box.url, "--token", "t"],
+            "pair": ["pair", box.url, "--code", "ABC123"],
+            "push": ["push", str(gain_pack(tmp_path / "fx.hatpack")), "--url", box.url, "--token", "t", "--quiet"]}
+    assert main(argv[command]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert f"the server at {box.url} " in err and "not a hatbox box's answer" in err and "login page" in err
+    if answer != "json list":
+        assert {"redirect": "302 to http://login.venue.example/"}.get(answer, "'Venue Wi-Fi login'") in err
+
+
+# ------------------------------------------------------------------ http / https, IPv6
+def test_https_address_of_an_http_box(paired_server: PairedServer, capsys) -> None:
+    url = paired_server.running.url
+    https = url.replace("http://", "https://")
+    assert main(["status", "--url", https]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert f"the box at {https} does not speak https" in err and f"use {url}" in err
+
+
+def test_http_address_of_an_https_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from device.api.server import start_in_thread
+    from tests.api.test_remote import _self_signed
+    _, codes, _, app = start_remote_box(tmp_path, monkeypatch)      # the laptop's config under tmp_path
+    cert, key = _self_signed(tmp_path)
+    running = start_in_thread(app, certfile=cert, keyfile=key)
+    try:
+        http = running.url.replace("https://", "http://")
+        assert main(["pair", http, "--code", codes[-1]]) == 2
+        err = capsys.readouterr().err
+        _one_error(err)
+        assert f"the box at {http} serves https, not http" in err and f"use {running.url}" in err
+        assert main(["pair", running.url, "--code", codes[-1], "--ca", str(cert)]) == 0     # the hint works
+    finally:
+        running.stop()
+
+
+def test_ipv6_literal_works_and_a_bare_one_gets_the_brackets_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys) -> None:
+    import uvicorn
+
+    from device.api.server import uvicorn_config
+    try:
+        sock = socket.socket(socket.AF_INET6)
+        sock.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    _, codes, _, app = start_remote_box(tmp_path, monkeypatch)
+    server = uvicorn.Server(uvicorn_config(app, "::1", sock.getsockname()[1]))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.01)
+    url = f"http://[::1]:{sock.getsockname()[1]}"
+    try:
+        assert main(["pair", url, "--code", codes[-1]]) == 0
+        assert main(["status"]) == 0
+        assert "0 packs installed" in capsys.readouterr().out
+        assert main(["status", "--url", f"http://::1:{sock.getsockname()[1]}"]) == 2
+        err = capsys.readouterr().err
+        _one_error(err)
+        assert "is not a box address" in err and "an IPv6 address goes in brackets: http://[" in err
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+# ------------------------------------------------------------------ pairing
+def test_pairing_code_typed_with_spaces_dashes_and_lower_case(paired_server: PairedServer, capsys) -> None:
+    box = paired_server.app.state.box
+    code = box.pairing.current()
+    typed = f" {code[:3].lower()} - {code[3:]} "
+    assert main(["pair", paired_server.running.url, "--code", typed]) == 0
+    assert "paired with" in capsys.readouterr().out
+
+
+def test_pairing_while_the_box_has_paused_pairing(paired_server: PairedServer, capsys) -> None:
+    url = paired_server.running.url
+    for _ in range(5):
+        assert main(["pair", url, "--code", "WRONG2"]) == 2
+    capsys.readouterr()
+    assert main(["pair", url, "--code", paired_server.app.state.box.pairing.current()]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "pairing is paused for 30 s" in err and "wait 30 s" in err
+
+
+# ------------------------------------------------------------------ discovery
+def test_looking_for_the_box_on_an_interface_this_computer_lacks(raw, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys) -> None:
+    """Zeroconf cannot open its socket there: nothing is browsed, let alone advertised."""
+    monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "10.255.255.1")
+    assert main(["pair", "--code", "ABC123"]) == 2
+    err = capsys.readouterr().err
+    _one_error(err)
+    assert "cannot look for boxes on this network" in err and "HATBOX_MDNS_INTERFACE=10.255.255.1" in err
+
+
+def _service(addresses: list[str], port: int = 8750, scheme: bytes | None = None) -> Any:
+    """What zeroconf's ``get_service_info`` gives for a box advertising ``addresses``."""
+    return SimpleNamespace(parsed_addresses=lambda: addresses, port=port,
+                           properties={b"scheme": scheme} if scheme else {})
+
+
+@pytest.mark.parametrize("addresses, scheme, url", [
+    (["fe80::1"], None, "http://[fe80::1]:8750"),
+    (["fe80::1", "192.168.1.20"], b"https", "https://192.168.1.20:8750"),
+    (["192.168.1.20"], b"gopher", "http://192.168.1.20:8750"),
+])
+def test_a_discovered_box_s_url_brackets_ipv6_and_prefers_ipv4(addresses: list[str], scheme: bytes | None,
+                                                               url: str) -> None:
+    from device.api.discovery import _url
+    zc = SimpleNamespace(get_service_info=lambda *a, **k: _service(addresses, scheme=scheme))
+    assert _url(zc, "box._hatbox._tcp.local.") == url
+    from hatbox.cmd_remote import check_url
+    assert check_url(url) == url
