@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from hatbox import cmd_remote
+from hatbox import box_client
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, start_remote_box
 from tests.api.packs import gain_pack
@@ -162,7 +162,7 @@ def test_a_name_that_does_not_resolve_is_named(raw, capsys) -> None:
 
 def test_a_host_that_never_accepts_times_out_in_seconds(raw, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """A listener whose accept queue is full drops new connections' SYNs: a host that does not answer."""
-    monkeypatch.setattr(cmd_remote, "CONNECT_TIMEOUT_S", 0.5, raising=False)
+    monkeypatch.setattr(box_client, "CONNECT_TIMEOUT_S", 0.5, raising=False)
     with socket.socket() as lst:
         lst.bind(("127.0.0.1", 0))
         lst.listen(0)
@@ -183,7 +183,7 @@ def test_a_host_that_never_accepts_times_out_in_seconds(raw, monkeypatch: pytest
 
 
 def test_a_server_that_accepts_but_never_answers_times_out(raw, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    monkeypatch.setattr(cmd_remote, "READ_TIMEOUT_S", 0.5, raising=False)
+    monkeypatch.setattr(box_client, "READ_TIMEOUT_S", 0.5, raising=False)
     silent = raw(lambda conn, *_: (time.sleep(HANG_S * 2), False)[1])
     rc, took = _cli(["status", "--url", silent.url, "--token", "t"])
     assert rc == 2, f"still waiting after {took:.1f} s"           # the old read timeout was 10 minutes
@@ -230,7 +230,7 @@ def test_connection_lost_after_the_whole_upload_says_the_box_may_have_kept_it(ra
 
 def test_an_upload_the_box_stops_taking_stalls_out(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys) -> None:
-    monkeypatch.setattr(cmd_remote, "UPLOAD_STALL_S", 0.5, raising=False)
+    monkeypatch.setattr(box_client, "UPLOAD_STALL_S", 0.5, raising=False)
     stuck = raw(_status_then(lambda *_: (time.sleep(HANG_S * 2), False)[1]), rcvbuf=4096)
     rc, took = _cli(["push", str(_big_pack(tmp_path, 16)), "--url", stuck.url, "--token", "t", "--quiet"])
     assert rc == 2, f"still sending after {took:.1f} s"           # the old write timeout was 10 minutes
@@ -242,7 +242,7 @@ def test_an_upload_the_box_stops_taking_stalls_out(raw, tmp_path: Path, monkeypa
 def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys) -> None:
     """The stall timeout is per write: an upload that takes far longer than it in all still goes through."""
-    monkeypatch.setattr(cmd_remote, "UPLOAD_STALL_S", 1.0, raising=False)
+    monkeypatch.setattr(box_client, "UPLOAD_STALL_S", 1.0, raising=False)
     pack = _big_pack(tmp_path, 6)
 
     def slow(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
@@ -270,15 +270,15 @@ def test_ctrl_c_during_an_upload_leaves_nothing_on_the_box(paired_server: Paired
         src.mkdir()
         for i in range(4):
             (src / f"k{i}.wav").write_bytes(wav_bytes(4800))
-    monkeypatch.setattr(cmd_remote, "_CHUNK", 1024)
-    chunks = cmd_remote._chunks
+    monkeypatch.setattr(box_client, "_CHUNK", 1024)
+    chunks = box_client._chunks
 
     def ctrl_c_at_the_third(*args: Any) -> Iterator[bytes]:
         for i, chunk in enumerate(chunks(*args)):
             if i == 2:
                 raise KeyboardInterrupt
             yield chunk
-    monkeypatch.setattr(cmd_remote, "_chunks", ctrl_c_at_the_third)
+    monkeypatch.setattr(box_client, "_chunks", ctrl_c_at_the_third)
     assert main([what, str(src), "--quiet"]) == 130
     err = capsys.readouterr().err
     _one_error(err)

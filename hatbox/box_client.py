@@ -1,0 +1,316 @@
+"""The laptop's HTTP client for the box's API (hatbox/cmd_remote.py's commands and hatbox/cmd_midi.py use it): a
+client with timeouts that let a slow upload move but stop a dead link, one call with the box's JSON answer checked
+(another server's page, another hatbox version's answer), uploads with a progress bar that know how far they got,
+and one plain-words HatboxError for every way the network can fail.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from hatbox.errors import HatboxError, PackError
+from hatbox.text import escape_unsafe
+
+_URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
+
+_CHUNK = 1 << 20
+
+# Timeouts (seconds).  httpx applies read and write timeouts to each socket operation, not to the whole
+# request: a slow link whose upload keeps moving never times out, a dead one does.
+CONNECT_TIMEOUT_S = 5.0     # a box on the local network accepts a connection in milliseconds
+READ_TIMEOUT_S = 30.0       # an ordinary call (status, lists, delete...): the box answers within a second or so
+UPLOAD_STALL_S = 60.0       # an upload: this long without the box taking a single byte is a dead link
+UPLOAD_ANSWER_S = 600.0     # after the last byte: the box checks the pack (or unpacks the library) before answering
+
+
+def safe_text(text: Any, keep: str = "") -> str:
+    """``text`` safe to print on a terminal (:func:`hatbox.text.escape_unsafe`; characters in ``keep`` pass)."""
+    return escape_unsafe(str(text), keep)
+
+
+def _size_words(size: int) -> str:
+    """``size`` (bytes) in MiB with one decimal, or in KiB under 1 MiB (a small effect pack)."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
+
+
+# --------------------------------------------------------------------------- client
+def _client(url: str, token: str | None, verify: Any) -> Any:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if isinstance(verify, str):                 # a certificate file to trust (a self-signed box)
+        import ssl
+        verify = ssl.create_default_context(cafile=verify)
+    return httpx.Client(base_url=url, headers=headers, verify=verify,
+                        timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+
+
+@dataclass
+class _Upload:
+    """A file being sent as a request body: its name, its size and the bytes written to the connection so far
+    (both in bytes), and the command that lists what the box holds (where an upload the box may have kept shows)."""
+    name: str
+    size: int
+    listing: str
+    sent: int = 0
+
+    @property
+    def done(self) -> bool:
+        """Every byte was written to the connection."""
+        return self.sent >= self.size
+
+    def progress(self) -> str:
+        """``1.0 MiB of 8.0 MiB of fx.hatpack``."""
+        return f"{_size_words(self.sent)} of {_size_words(self.size)} of {safe_text(self.name)}"
+
+
+class _Interrupted(HatboxError):
+    """Ctrl-C during an upload: the CLI prints what became of it and exits 130, as for any Ctrl-C."""
+
+    exit_code = 130
+
+
+def _base(client: Any) -> str:
+    """The box's address as the user gave it (httpx adds a slash to a base URL)."""
+    return safe_text(str(client.base_url).rstrip("/"))
+
+
+def _call(client: Any, method: str, path: str, expect: type | None = dict, upload: _Upload | None = None,
+          **kw: Any) -> Any:
+    """One request and its JSON answer, which must be an ``expect`` (dict or list; None: anything, a 204's
+    nothing too); every failure turned into a clear HatboxError.  ``upload``: the body being sent, for saying
+    how far it got when the connection fails."""
+    import httpx
+
+    try:
+        resp = client.request(method, path, **kw)
+    except (httpx.TransportError, httpx.InvalidURL) as exc:
+        raise _network_error(exc, _base(client), upload) from None
+    body = _checked(resp, _base(client))
+    if expect is not None and not isinstance(body, expect):
+        got = "nothing" if body is None else f"JSON of another shape ({type(body).__name__})"
+        raise _not_a_box(_base(client), f"answered {method} {path} with {got}")
+    return body
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from (httpx wraps httpcore's, which wrap the socket's)."""
+    out: list[BaseException] = []
+    while exc is not None and exc not in out:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return out
+
+
+def _network_error(exc: Exception, base: str, upload: _Upload | None) -> HatboxError:
+    """What went wrong on the way to the box at ``base``, in one line with what to do."""
+    import httpx
+    from urllib.parse import urlsplit
+
+    reach_hint = "is it on, and on the same network as this computer? check the address (hatbox pair URL)"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return HatboxError(f"the box at {base} did not answer: no connection within {CONNECT_TIMEOUT_S:g} s",
+                           hint=reach_hint)
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, base, reach_hint)
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return HatboxError(f"'{base}' is not a box address ({exc})", hint=_URL_HINT)
+    if upload is not None:
+        return _upload_error(exc, upload)
+    if isinstance(exc, httpx.ReadTimeout):
+        return HatboxError(f"the box at {base} took the connection but gave no answer within {READ_TIMEOUT_S:g} s",
+                           hint="is that the box's address, not another device's? if it is the box, it may be stuck: "
+                                "restart it, then try again")
+    if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
+        parts = urlsplit(base)
+        if parts.scheme == "http" and _speaks_tls(parts.hostname or "", parts.port or 80):
+            https = "https://" + base.split("://", 1)[1]
+            return HatboxError(f"the box at {base} serves https, not http",
+                               hint=f"use {https} (hatbox pair {https}, with --ca box.pem for a self-signed "
+                                    "certificate)")
+        return HatboxError(f"the connection to the box at {base} broke before it answered "
+                           f"({exc or type(exc).__name__})",
+                           hint="did the box restart or leave the network? try again in a moment (hatbox status)")
+    return HatboxError(f"talking to the box at {base} failed ({type(exc).__name__}: {exc})",
+                       hint="check the address and the network, then try again")
+
+
+def _connect_error(exc: Exception, base: str, reach_hint: str) -> HatboxError:
+    """A connection to the box at ``base`` that failed: a name that does not resolve, nothing listening, TLS."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    causes = _causes(exc)
+    parts = urlsplit(base)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes) or "CERTIFICATE" in str(exc).upper():
+        return HatboxError(f"the box at {base} has a TLS certificate this computer does not trust",
+                           hint="pass the box's certificate: --ca box.pem")
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        http = "http://" + base.split("://", 1)[1]
+        return HatboxError(f"the box at {base} does not speak https (the TLS handshake failed)",
+                           hint=f"use {http} (hatbox pair {http})")
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        how = ("this computer cannot look up .local names (that needs Bonjour, or avahi with nss-mdns on Linux)"
+               if host.lower().rstrip(".").endswith(".local") else "check the spelling")
+        return HatboxError(f"cannot find the box: the name '{safe_text(host)}' is not known on this network",
+                           hint=f"{how}; give the box's IP address instead (hatbox pair http://IP:8750), "
+                                "or let hatbox look for it on the network: hatbox pair")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        implied = "" if parts.port else f"; the address names no port, so {port} was tried: the box listens on 8750"
+        return HatboxError(f"cannot reach the box at {base}: nothing answers on port {port} there (connection "
+                           f"refused){implied}",
+                           hint="is the box on and its hatbox started? check the port in the address (hatbox pair URL)")
+    return HatboxError(f"cannot reach the box at {base} ({exc})", hint=reach_hint)
+
+
+def _upload_error(exc: Exception, up: _Upload) -> HatboxError:
+    """The connection failed during an upload: before its last byte (the box keeps nothing of a body cut short) or
+    after it (the box may have kept it: ``up.listing`` shows)."""
+    import httpx
+
+    if not up.done:
+        if isinstance(exc, httpx.WriteTimeout):
+            return HatboxError(f"the upload stalled: the box took nothing for {UPLOAD_STALL_S:g} s after "
+                               f"{up.progress()}; nothing of it was kept",
+                               hint="is the box still on and on the network (hatbox status)? then send it again")
+        return HatboxError(f"the connection to the box broke after {up.progress()} ({exc or type(exc).__name__}); "
+                           "nothing of it was kept",
+                           hint="did the box restart or leave the network? check with hatbox status, then send it "
+                                "again (a box also hangs up on an upload over its size limit: hatbox status --json "
+                                "shows its limits)")
+    if isinstance(exc, httpx.ReadTimeout):
+        return HatboxError(f"the box took all of {safe_text(up.name)} but gave no answer within "
+                           f"{UPLOAD_ANSWER_S:g} s; it may still be checking it",
+                           hint=f"see in a while whether the box kept it: {up.listing}")
+    return HatboxError(f"the connection to the box broke after all of {safe_text(up.name)} was sent, before the box "
+                       f"answered ({exc or type(exc).__name__}); it may or may not have kept it",
+                       hint=f"see whether it did: {up.listing}")
+
+
+def _speaks_tls(host: str, port: int) -> bool:
+    """Whether ``host:port`` completes a TLS handshake (the certificate not checked) within CONNECT_TIMEOUT_S: an
+    http:// address that reaches a box served over https."""
+    import socket
+    import ssl
+
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S) as sock, \
+                ctx.wrap_socket(sock, server_hostname=host or None):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def _not_a_box(base: str, what: str) -> HatboxError:
+    """The server at ``base`` answered (``what``) in a way no hatbox box does: a Wi-Fi login page, another web
+    server on that address."""
+    return HatboxError(f"the server at {base} {what}: that is not a hatbox box's answer",
+                       hint="is that the box's address (hatbox pair URL)? on hotel, venue or cafe Wi-Fi a login page "
+                            "can answer in the box's place: log in to the network in a browser first")
+
+
+def _page_kind(resp: Any) -> str:
+    """``an HTML page ('Venue Wi-Fi login')``, ``a text/plain reply``: what a non-JSON answer was."""
+    import re
+
+    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "text/html" or resp.text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        title = re.search(r"<title[^>]*>([^<]{1,200})", resp.text, re.IGNORECASE)
+        return "an HTML page" + (f" ('{safe_text(' '.join(title.group(1).split())[:60])}')" if title else "")
+    return f"a {safe_text(ctype)} reply" if ctype else "a reply that is not JSON"
+
+
+def _checked(resp: Any, base: str) -> Any:
+    """The JSON of a 2xx answer (None when it is empty); a HatboxError for an error answer, a redirect, or an
+    answer that is not JSON (a Wi-Fi login page or another web server in the box's place)."""
+    if 300 <= resp.status_code < 400:
+        where = resp.headers.get("location")
+        raise _not_a_box(base, f"sent this computer elsewhere ({resp.status_code}"
+                               + (f" to {safe_text(where)})" if where else ")"))
+    try:
+        body, is_json = (resp.json() if resp.content else None), True
+    except ValueError:
+        body, is_json = None, False
+    if resp.status_code < 400:
+        if not is_json:
+            raise _not_a_box(base, f"answered with {_page_kind(resp)}")
+        return body
+    if not is_json and _page_kind(resp).startswith("an HTML page"):
+        raise _not_a_box(base, f"answered {resp.status_code} {safe_text(resp.reason_phrase)} with {_page_kind(resp)}")
+    if not isinstance(body, dict):
+        body = {}
+    msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
+    if body.get("hint"):
+        body["hint"] = safe_text(body["hint"], keep="\n")
+    if resp.status_code == 401:
+        hint = (body.get("hint") or "pair again: hatbox pair URL").replace("hatbox pair URL", f"hatbox pair {base}")
+        raise HatboxError(f"the box refused: {msg}", hint=hint)
+    if body.get("error") == "pack rejected":
+        raise PackError(f"the box rejected the pack [{body.get('check')}]: {msg}", check=body.get("check") or "pack",
+                        hint=body.get("hint"))
+    raise HatboxError(f"the box answered {resp.status_code} ({safe_text(body.get('error', 'error'))}): {msg}",
+                      hint=body.get("hint"))
+
+
+@contextmanager
+def _box_reply(what: str, note: str = "") -> Iterator[None]:
+    """Reading the box's answer to ``what`` (e.g. ``POST /packs``): an answer without a field this laptop reads
+    (a box of another hatbox version) becomes a HatboxError; ``note`` says what may have happened all the same."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        from hatbox import __version__
+        raise HatboxError(f"the box's answer to {what} is not in the form this hatbox ({__version__}) reads "
+                          f"({type(exc).__name__}: {safe_text(exc)}){note}",
+                          hint="the box may run another hatbox version (hatbox status --json shows it): install the "
+                               "same version on this computer and on the box") from None
+
+
+def _chunks(path: Path, bar: Any, up: _Upload) -> Iterator[bytes]:
+    """``path`` in chunks; a chunk is counted sent (``up.sent``, the bar) once the connection asks for the next."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
+            up.sent += len(chunk)
+            bar.update(len(chunk))
+    bar.set_description(f"{safe_text(path.name)} sent, the box is checking it")
+
+
+def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: bool = False,
+           listing: str = "hatbox box-pack") -> Any:
+    """Stream ``path`` as the request body with a tqdm progress bar.  A link that stops taking bytes for
+    UPLOAD_STALL_S fails the upload; the box may then take UPLOAD_ANSWER_S to check it and answer.  ``listing``:
+    the command that lists what the box holds, named when the box may have kept the upload without answering."""
+    import httpx
+    from tqdm import tqdm
+
+    up = _Upload(path.name, path.stat().st_size, listing)
+    timeout = httpx.Timeout(UPLOAD_STALL_S, connect=CONNECT_TIMEOUT_S, read=UPLOAD_ANSWER_S)
+    try:
+        with tqdm(total=up.size, unit="B", unit_scale=True, unit_divisor=1024, desc=safe_text(path.name),
+                  disable=quiet, leave=False) as bar:
+            return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
+                         timeout=timeout,
+                         headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})
+    except KeyboardInterrupt:
+        if up.done:
+            raise _Interrupted(f"interrupted (Ctrl-C) after all of {safe_text(up.name)} was sent: the box may "
+                               f"still keep it", hint=f"see whether it did: {listing}") from None
+        raise _Interrupted(f"interrupted (Ctrl-C) after {up.progress()}: the box keeps nothing of an upload cut "
+                           "short") from None
+
+
+def _check_limit(client: Any, path: Path, key: str) -> None:
+    """HatboxError, nothing sent, when ``path`` is over the box's ``limits[key]`` in its status (bytes); a box
+    that names no such limit lets the upload go (it refuses one too big itself)."""
+    limits = _call(client, "GET", "/status").get("limits")
+    limit = limits.get(key) if isinstance(limits, dict) else None
+    if isinstance(limit, int) and limit and path.stat().st_size > limit:
+        raise HatboxError(f"{path.name} is {path.stat().st_size} bytes; the box accepts at most {limit}")
