@@ -53,7 +53,8 @@ class Panel:
         self.control = control
         self.state = PanelState()
         self.reader: Reader = reader if reader is not None else InlineReader()
-        self.ctx = Context(data=data, fonts=D.Fonts(), state=self.state, reader=self.reader, report=self.fail)
+        self.ctx = Context(data=data, fonts=D.Fonts(), state=self.state, reader=self.reader, report=self.fail,
+                           midi=lambda: getattr(self.control, "midi", None))
         self.pages: list[Page] = [cls(self.ctx) for cls in PAGES]
         self.play = next(p for p in self.pages if isinstance(p, PlayPage))
         self.size = size

@@ -50,6 +50,37 @@ def scripted_panel(data: PanelData, status: dict[str, Any], size: tuple[int, int
     return panel
 
 
+def learn_panel(data: PanelData, status: dict[str, Any], size: tuple[int, int] = (800, 480)) -> Any:
+    """The Effect page in MIDI learn mode over a box with MIDI (a real device.midi.MidiHub on the control):
+    CC 21 learned for the first knob (fed through the hub as the MIDI input's thread feeds it), the second
+    knob armed, waiting for a control to move."""
+    from device.midi import KnobRanges, MidiHub, MidiMap
+    from device.ui.data import active_pack
+    from device.ui.panel import Panel
+    knobs = KnobRanges()
+    effect = active_pack(data, "effect")
+    if effect is not None:
+        knobs.loaded("effect", effect.manifest)
+    hub = MidiHub(MidiMap(knobs=knobs))
+    hub.opened("hatbox")
+    control = RecordingControl(status)
+    control.midi = hub                                   # type: ignore[attr-defined] - as BoxControl.midi
+    panel = Panel(control, data, size)
+    panel.set_status(status)
+    panel.show_title("Effect")
+    page = panel.page
+    for finger, (x, y) in enumerate([page.learn_btn.center, page.dials[0][2].center]):
+        panel.handle(Touch("down", finger, x, y))
+        panel.handle(Touch("up", finger, x, y))
+    hub.translate({"type": "control_change", "channel": 0, "control": 21, "value": 64})
+    panel.draw(headless_surface(size))                 # the frame that sees the binding
+    x, y = page.dials[1][2].center
+    panel.handle(Touch("down", 9, x, y))
+    panel.handle(Touch("up", 9, x, y))
+    panel.state.toast = ""
+    return panel
+
+
 def save_all(panel: Any, out: Path, surface: Any) -> list[Path]:
     import pygame
     out.mkdir(parents=True, exist_ok=True)
@@ -77,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / "panel_play_portrait.png"
     import pygame
     pygame.image.save(tall, str(path))
+    print(path)
+    learn = learn_panel(demo_data(), demo_status())
+    learn.draw(surface)
+    path = args.out / "panel_effect_learn.png"
+    pygame.image.save(surface, str(path))
     print(path)
     return 0
 

@@ -46,16 +46,24 @@ class PanelState:
         return (lines, alarm) if lines and lines[0] == self.toast else ((self.toast,), False)
 
 
+def no_midi() -> Any:
+    """A panel without the box's MIDI map (its control has no ``midi``)."""
+    return None
+
+
 @dataclass
 class Context:
-    """What pages share: the data, the fonts, the state, where library work runs (``reader``) and
-    how a problem is shown (``report``: the panel's :meth:`~device.ui.panel.Panel.fail`)."""
+    """What pages share: the data, the fonts, the state, where library work runs (``reader``), how a
+    problem is shown (``report``: the panel's :meth:`~device.ui.panel.Panel.fail`) and the box's MIDI map
+    (``midi()``: the control's ``midi``, a device.midi.MidiHub, read when used since the box sets it as
+    MIDI starts; None without one)."""
 
     data: PanelData
     fonts: Fonts
     state: PanelState
     reader: Reader = field(default_factory=InlineReader)
     report: Callable[[BaseException], None] | None = None
+    midi: Callable[[], Any] = no_midi
 
     def fail(self, exc: BaseException) -> None:
         """Show ``exc`` (logged too, through the panel's ``report``)."""

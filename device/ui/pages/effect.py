@@ -20,7 +20,14 @@ tapped value until the engine reports it, or reports a fault newer than the tap 
 :data:`HOLD_STATUSES` statuses newer than the tap have come without it (the engine did not take it).
 These rules are the panel's :class:`~device.ui.bypass.SlotBypass`, shared with the Play page's
 synth and sampler buttons.  The words for a fault are the panel's (device/ui/faults.py), shared
-with the notice the tab bar shows on every page when a fault is new."""
+with the notice the tab bar shows on every page when a fault is new.
+
+MIDI learn (device/ui/learn.py), on a box whose control has the box's MIDI map (``control.midi``): the
+"learn" button beside BYPASS turns learn mode on; a knob tapped then is armed (the line under the pack's
+name: "drive: move a control on your MIDI controller...") and the next control change the box receives
+binds to it ("CC 74 -> drive", on that line and the message line).  Each knob shows the CCs that turn it
+under its name.  The learn button again, leaving the page or another pack cancels a learn armed here.
+Without a MIDI map there is no button; with MIDI off it reads "MIDI off" and a tap says why."""
 from __future__ import annotations
 
 import math
@@ -32,6 +39,7 @@ from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import fault_words
+from device.ui.learn import MidiLearn
 from device.ui.pages.base import Message, Page, hit
 from export.manifest import Knob
 
@@ -43,6 +51,9 @@ TOP = 70                       # px above the first row of dials (name, bank)
 ROW_GAP = 60                   # px between rows of dials (label)
 KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
 SAME = 1e-5                    # knob values closer than this (fraction of the sweep) are the same value
+LEARN_W = 110                  # px: the MIDI learn button, left of BYPASS
+CC_SIZE = 18                   # font size of the CCs under a knob's name
+LEARN_COLOURS = {"armed": D.ACCENT, "bound": D.GOOD, "idle": D.TEXT}
 
 
 def format_value(knob: Knob, value: float) -> str:
@@ -118,6 +129,8 @@ class EffectPage(Page):
         self.first = 0                # index of the first knob on screen
         self.dials: list[tuple[tuple[float, float], int, Any]] = []
         self.bypass_btn: Any = None
+        self.learn_btn: Any = None                        # None: the box has no MIDI map (no learn)
+        self.learn = MidiLearn(ctx.midi)
         self._before: dict[str, float] = {}     # each knob's value before the last turn sent (undone if refused)
         self._turned: dict[str, int] = {}       # knob -> the status_seq when the panel last sent it a value
         self._knobs_seen = -1                   # the status_seq whose knob values were last followed
@@ -146,6 +159,7 @@ class EffectPage(Page):
         pack_id = pack.id if pack else ""
         if st.knob_pack != pack_id:
             self._drag.clear()                  # a finger on a dial of the pack before turns none of this one's
+            self.learn.cancel()                 # a knob armed for MIDI learn is the pack before's
         if pack is not None and st.knob_pack != pack_id:
             engine = engine_knobs(st.status, pack)
             st.knobs = {k.name: clamp(k, engine.get(k.name, k.default)) for k in self.knobs}
@@ -211,6 +225,7 @@ class EffectPage(Page):
 
     def leave(self) -> None:
         self._drag.clear()
+        self.learn.leave()
 
     def value(self, knob: Knob) -> float:
         return clamp(knob, self.ctx.state.knobs.get(knob.name, knob.default))
@@ -230,6 +245,8 @@ class EffectPage(Page):
             cy = rect.y + TOP + r + (j // PER_ROW) * (2 * r + ROW_GAP)
             self.dials.append(((cx, cy), r, pygame.Rect(cx - r, cy - r, 2 * r, 2 * r + 30)))
         self.bypass_btn = pygame.Rect(rect.right - 150, rect.y + 8, 136, 44)
+        learns = bool(self.knobs) and self.learn.available()
+        self.learn_btn = pygame.Rect(self.bypass_btn.x - 12 - LEARN_W, rect.y + 8, LEARN_W, 44) if learns else None
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
@@ -268,11 +285,17 @@ class EffectPage(Page):
     def _touch(self, ev: Touch) -> list[Message]:
         if ev.kind == "down" and hit(self.bypass_btn, ev.x, ev.y) and self.name:
             return self._tap_bypass()
+        if ev.kind == "down" and hit(self.learn_btn, ev.x, ev.y):
+            self._say(self.learn.toggle())
+            return []
         if ev.kind == "down":
             for j, (_, _, box) in enumerate(self.dials):
                 if box.collidepoint(ev.x, ev.y):
-                    self._drag[ev.id] = (self.first + j, ev.y)
                     self.bank = (self.first + j) // BANK
+                    if self.learn.on:                     # learn mode: a tap arms the knob, it does not turn it
+                        self._say(self.learn.tap(self.knobs[self.first + j].name), shown=True)
+                    else:
+                        self._drag[ev.id] = (self.first + j, ev.y)
             return []
         if ev.kind == "up":
             self._drag.pop(ev.id, None)
@@ -283,6 +306,12 @@ class EffectPage(Page):
             return self._nudge(i, (y0 - ev.y) / DRAG_PX_PER_SWEEP) if i < len(self.knobs) else []
         return []
 
+    def _say(self, text: str | None, shown: bool = False) -> None:
+        """Say ``text`` on the message line (None: nothing); ``shown``: only when the line under the pack's
+        name does not say it already (an armed knob's instructions)."""
+        if text is not None and not (shown and self.learn.armed is not None):
+            self.ctx.state.say(text)
+
     # -- drawing ----------------------------------------------------------------------
     def bank_label(self) -> str:
         """"knobs 5-8 of 12 (bank 2/3)"; "" when one bank holds them all."""
@@ -292,9 +321,13 @@ class EffectPage(Page):
         return f"knobs {lo}-{hi} of {len(self.knobs)} (bank {self.bank + 1}/{self.banks}, button 4: next)"
 
     def _draw_note(self, surface: Any, room: float) -> None:
-        """The line under the pack's name: why the engine bypassed it (red), else the bank shown."""
+        """The line under the pack's name: MIDI learn's instructions or the CC just learned (in learn
+        mode), else why the engine bypassed the pack (red), else the bank shown."""
         f, at = self.ctx.fonts, (self.rect.x + 16, self.rect.y + 50)
-        if self.fault is not None and self.ctx.state.bypass:
+        learning = self.learn.lines()
+        if learning is not None:
+            f.draw(surface, D.fit(f, learning[0], 20, room), at, 20, LEARN_COLOURS[learning[1]])
+        elif self.fault is not None and self.ctx.state.bypass:
             f.draw(surface, D.fit(f, fault_lines(self.fault), 20, room), at, 20, D.BAD)
         elif self.bank_label():
             short = f"knobs {self.bank * BANK + 1}-{min(len(self.knobs), (self.bank + 1) * BANK)} of {len(self.knobs)}"
@@ -305,9 +338,15 @@ class EffectPage(Page):
         if not self.name:
             f.draw(surface, "no effect pack active", rect.center, 30, D.DIM, "center")
             return
-        room = self.bypass_btn.x - 12 - (rect.x + 16)
+        self._say(self.learn.poll())
+        left = self.learn_btn if self.learn_btn is not None else self.bypass_btn
+        room = left.x - 12 - (rect.x + 16)
         f.draw(surface, D.fit(f, (self.name,), 32, room), (rect.x + 16, rect.y + 16), 32, D.TEXT)
         D.button(surface, f, self.bypass_btn, "BYPASS" if self.ctx.state.bypass else "bypass", self.ctx.state.bypass)
+        if self.learn_btn is not None:
+            on = self.learn.midi_on()
+            D.button(surface, f, self.learn_btn, ("LEARN" if self.learn.on else "learn") if on else "MIDI off",
+                     on=self.learn.on, enabled=on)
         self._draw_note(surface, room)
         if not self.knobs:
             f.draw(surface, "this pack has no knobs", rect.center, 26, D.DIM, "center")
@@ -318,3 +357,17 @@ class EffectPage(Page):
             D.dial(surface, f, center, r, knob.normalize(value), knob.name, format_value(knob, value),
                    D.DIM if self.ctx.state.bypass else D.ACCENT, selected=i // BANK == self.bank and self.banks > 1,
                    label_w=self.column_w - 8)
+            self._draw_cc(surface, knob.name, center, r)
+
+    def _draw_cc(self, surface: Any, name: str, center: tuple[float, float], r: int) -> None:
+        """Under a knob's name, small: the CCs that turn it ("CC 74"), or, armed for MIDI learn, that it
+        waits for one (with a ring round the dial)."""
+        import pygame
+        f, at = self.ctx.fonts, (center[0], center[1] + r + 28)
+        if self.learn.armed == name:
+            pygame.draw.circle(surface, D.ACCENT, (round(center[0]), round(center[1])), r + 6, 3)
+            f.draw(surface, D.fit(f, ("waiting for a CC...", "CC ?"), CC_SIZE, self.column_w - 8), at, CC_SIZE,
+                   D.ACCENT, "midtop")
+        elif (label := self.learn.cc_label(name)):
+            colour = D.GOOD if self.learn.bound is not None and self.learn.bound[1] == name else D.DIM
+            f.draw(surface, D.fit(f, (label,), CC_SIZE, self.column_w - 8), at, CC_SIZE, colour, "midtop")

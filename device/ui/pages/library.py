@@ -20,7 +20,11 @@ cursor again.
 
 A sample played here that the sampler cut (longer than it decodes: the engine status's
 ``active["sampler"]["warnings"]``) has the sampler's words on the status line while it is selected,
-every time it is played, not only when the tab bar first says them (device/ui/faults.py)."""
+every time it is played, not only when the tab bar first says them (device/ui/faults.py).
+
+A sample row shows the file's name; where two files of the list share a name (two kits' Kick.wav), each
+of those shows enough of its path to tell them apart (:func:`row_labels`: "Kit3/Kick.wav", as the
+sampler's warnings name it, more folders only when that is not enough)."""
 from __future__ import annotations
 
 import time
@@ -33,6 +37,7 @@ from device.ui import draw as D
 from device.ui.data import Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
+from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
 
 ROW = 40
@@ -57,6 +62,7 @@ class LibraryPage(Page):
         self.similar_to: str | None = None
         self.tag_rows: list[Any] = []
         self.sample_rows: list[Any] = []
+        self._labels: tuple[tuple[str, ...], list[str]] = ((), [])     # the sample list's paths, their row labels
         self.play_btn: Any = None
         self.more_btn: Any = None
         self.retag_btn: Any = None
@@ -475,8 +481,16 @@ class LibraryPage(Page):
         D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
                  enabled=listed or self.retag is not None)
 
+    def labels(self) -> list[str]:
+        """The sample rows' labels (:func:`row_labels`), worked out again only when the list changes."""
+        paths = tuple(s.path for s in self.samples)
+        if paths != self._labels[0]:
+            self._labels = (paths, row_labels(paths))
+        return self._labels[1]
+
     def _draw_samples(self, surface: Any) -> None:
         f = self.ctx.fonts
+        labels = self.labels()
         first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
         for i, r in enumerate(self.sample_rows):
             s = self.samples[first + i]
@@ -484,7 +498,7 @@ class LibraryPage(Page):
             right = "yours" if s.corrected else (f"{s.guess}?" if s.guess else f"{s.score:.2f}")
             right = D.fit(f, (right,), 20, r.width * 0.4)
             mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
-            name = D.fit(f, (s.name,), 24, mark.x - 10 - (r.x + 10))
+            name = D.fit(f, (labels[first + i],), 24, mark.x - 10 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
         if not self.samples and not self.loading():
             f.draw(surface, D.fit(f, self._nothing_listed(), 24, self.sample_area.width - 20),
