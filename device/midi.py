@@ -49,7 +49,8 @@ picking it up as any other CC does.  Each binding by name remembers where it com
 On the box (``hatbox device run``) the map is shared through a :class:`MidiHub`: the MIDI input's
 thread translates through it, the API (device/api/midi_routes.py: ``GET /midi``, ``POST /midi/learn``)
 reads and changes it, each under the hub's lock, whether or not a MIDI port is open (bindings apply
-when MIDI comes).  Learned bindings are kept in the box's store (:data:`BINDINGS_FILE`, written
+when MIDI comes); its :class:`KnobRanges`, which the box's control writes outside that lock, is
+copy-on-write.  Learned bindings are kept in the box's store (:data:`BINDINGS_FILE`, written
 atomically) and come back at the next start, under the command line's ``--midi-cc`` for the same CC;
 a damaged file is reported and ignored (the defaults apply), never stopping the box.
 
@@ -94,36 +95,50 @@ class MidiError(HatboxError):
 class KnobRanges:
     """Knob ranges per slot, ``{(slot, name): (min, max)}`` in the knob's units, and the value each
     knob holds now where known (``values``, same keys and units: what the last load or knob message
-    through the box's control set it to; MIDI pick-up compares a CC with it)."""
+    through the box's control set it to; MIDI pick-up compares a CC with it).
+
+    Shared between threads (the box's control and API thread writes as packs load and knobs move, the
+    MIDI thread reads, and writes as a CC moves a knob): copy-on-write.  A change builds new dicts
+    under :attr:`lock` (so two writers do not lose each other's change) and swaps them in; a dict once
+    in ``ranges`` or ``values`` is never changed in place, so a reader needs no lock (it looks at one
+    dict, whole, from before or after a change)."""
 
     ranges: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     values: dict[tuple[str, str], float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def set_from_manifest(self, slot: str, manifest: Any) -> None:
         """Replace the slot's knobs with a pack manifest's (export.manifest.Manifest); the slot's
         knob values become unknown (:meth:`loaded` also sets them to the pack's defaults)."""
-        self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
-        self.values = {k: v for k, v in self.values.items() if k[0] != slot}
-        for knob in manifest.knobs:
-            self.ranges[(slot, knob.name)] = (float(knob.min), float(knob.max))
+        self._load(slot, manifest, with_values=False)
 
     def loaded(self, slot: str, manifest: Any) -> None:
         """The slot now plays the pack with this manifest: its knobs' ranges, each knob at its default
         (as the engine starts a freshly loaded pack, device/audio/swap.py)."""
-        self.set_from_manifest(slot, manifest)
-        for knob in manifest.knobs:
-            self.values[(slot, knob.name)] = float(knob.default)
+        self._load(slot, manifest, with_values=True)
+
+    def _load(self, slot: str, manifest: Any, with_values: bool) -> None:
+        with self.lock:
+            ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
+            values = {k: v for k, v in self.values.items() if k[0] != slot}
+            for knob in manifest.knobs:
+                ranges[(slot, knob.name)] = (float(knob.min), float(knob.max))
+                if with_values:
+                    values[(slot, knob.name)] = float(knob.default)
+            self.ranges, self.values = ranges, values
 
     def forget(self, slot: str) -> None:
         """The slot plays nothing now (its pack was unloaded): its knobs' ranges and values are dropped, so
         MIDI and OSC no longer scale or send knobs for a pack that is gone."""
-        self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
-        self.values = {k: v for k, v in self.values.items() if k[0] != slot}
+        with self.lock:
+            self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
+            self.values = {k: v for k, v in self.values.items() if k[0] != slot}
 
     def set_value(self, slot: str, name: str, value: float) -> None:
         """Knob ``name`` of ``slot`` was set to ``value`` (its units); ignored for an unknown knob."""
-        if (slot, name) in self.ranges:
-            self.values[(slot, name)] = float(value)
+        with self.lock:
+            if (slot, name) in self.ranges:
+                self.values = {**self.values, (slot, name): float(value)}
 
     def fraction(self, slot: str, name: str) -> float | None:
         """The knob's current value as a fraction of its range, in [0, 1] (None: knob or value unknown)."""
@@ -413,10 +428,16 @@ class MidiHub:
             before, self.map.learning = self.map.learning, (slot, name)
         return before
 
-    def cancel(self) -> Binding | None:
-        """Disarm MIDI learn; returns the knob that was armed (None: none was)."""
+    def cancel(self, only: Binding | None = None) -> Binding | None:
+        """Disarm MIDI learn; returns the knob that was armed (None: none was).  ``only`` (slot, knob):
+        disarm only if that knob is the one armed, in one step under the lock, so a learn armed elsewhere
+        for another knob in the meantime (the API) stays armed; returns it when it was cancelled, None when
+        it was not armed (nothing changed)."""
         with self.lock:
-            before, self.map.learning = self.map.learning, None
+            before = self.map.learning
+            if only is not None and (before is None or tuple(before) != tuple(only)):
+                return None
+            self.map.learning = None
         return before
 
     def release(self, cc: int) -> tuple[str, Binding | None, Binding | None] | None:

@@ -37,14 +37,40 @@ def _size_words(size: int) -> str:
 
 
 # --------------------------------------------------------------------------- client
+def local_host(host: str) -> bool:
+    """Whether ``host`` (a URL's host name or IP address, an IPv6 one without brackets) is this computer or on
+    its local network: a loopback, private or link-local IP address, ``localhost`` or a ``.local`` (mDNS) name."""
+    import ipaddress
+
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith((".local", ".localhost")):
+        return True
+    try:
+        ip = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local
+
+
 def _client(url: str, token: str | None, verify: Any) -> Any:
+    """An httpx client for the box at ``url``.  A box on the local network (:func:`local_host`) is reached
+    directly, never through a proxy that HTTP_PROXY / HTTPS_PROXY / ALL_PROXY name: a proxy cannot reach it (the
+    call would fail) or would see the token.  A box under another name (a tunnel, a VPN's DNS) goes as this
+    computer's other traffic goes, through a proxy where one is set (NO_PROXY still applies)."""
     import httpx
+    from urllib.parse import urlsplit
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if isinstance(verify, str):                 # a certificate file to trust (a self-signed box)
         import ssl
         verify = ssl.create_default_context(cafile=verify)
-    return httpx.Client(base_url=url, headers=headers, verify=verify,
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:                          # "http://[::1" and the like: _call says what is wrong with it
+        host = ""
+    # a transport of its own: httpx then takes no proxy from the environment (SSL_CERT_FILE still applies)
+    transport = httpx.HTTPTransport(verify=verify) if local_host(host) else None
+    return httpx.Client(base_url=url, headers=headers, verify=verify, transport=transport,
                         timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
 
 

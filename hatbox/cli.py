@@ -25,10 +25,12 @@ COMMAND_MODULES = (
     "hatbox.cmd_device",
     "hatbox.cmd_remote",
     "hatbox.cmd_midi",
+    "hatbox.cmd_logs",
     "hatbox.cmd_demo",
 )
 
 Handler = Callable[[argparse.Namespace], int]
+INTERRUPTED = 130     # the exit code of a command stopped by Ctrl-C (128 + SIGINT); a HatboxError with it is no error
 
 
 class Commands:
@@ -105,11 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except HatboxError as exc:
+        if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
+            print(f"hatbox: {exc}", file=sys.stderr)
+            return INTERRUPTED
         print(f"hatbox: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("hatbox: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

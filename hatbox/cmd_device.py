@@ -7,18 +7,26 @@ The API and the panel share this process: the API shows its pairing codes throug
 data (``on_code``), and the panel's "new code" button reaches the API's pairing object directly
 (physical presence; no network path offers it).  Only while the panel holds it (``attach_panel``,
 undone when the panel does not start or closes) does a pairing pause's hint offer that button.
+
+What the box says is also kept in the store's log (device/logs.py: STORE/logs/box.log, set up once for the run,
+the engine process's records included): the lines printed here (but the pairing code and the running status
+line), the front ends' warnings and errors, how the run ended.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import sys
 import threading
+import os
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
 from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.device")
 
 DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
@@ -53,7 +61,8 @@ def register(cli: Any) -> None:
     p.add_argument("--port", type=int, default=8750, help="API port (default 8750)")
     p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
     p.add_argument("--store", type=Path, default=DEFAULT_STORE,
-                   help=f"the box's data folder (a bug's traceback goes to its {CRASH_DIR}/ folder)")
+                   help=f"the box's data folder (its log, box.log, and a bug's traceback go to its {CRASH_DIR}/ "
+                        "folder)")
     p.add_argument("--effect", metavar="PACK", help="effect pack to load at start")
     p.add_argument("--synth", metavar="PACK", help="synth pack to load at start")
     p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
@@ -148,7 +157,39 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
                 f"(ALSA '{cfg.audio.device}' unavailable: {str(exc).splitlines()[0]})")
 
 
+def _say(line: str, err: bool = False) -> None:
+    """Print ``line`` (on stderr when ``err``) and keep it in the box's log: a warning when it starts with
+    "warning:", else info (the terminal does not show it twice: device/logs.py PRINTED)."""
+    from device.logs import PRINTED
+    print(line, file=sys.stderr if err else sys.stdout, flush=True)
+    log.log(logging.WARNING if line.startswith("warning:") else logging.INFO, "%s", line,
+            extra={PRINTED: True})
+
+
 def run(args: argparse.Namespace) -> int:
+    """`hatbox device run`: :func:`_run` with the box's log set up for the run (device/logs.py: STORE/logs/box.log,
+    or stderr only with one warning when it cannot be written); how the run ended is logged too."""
+    from device.logs import PRINTED, box_logging
+    from hatbox import __version__
+    with box_logging(args.store) as box_log:
+        log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
+                 Path(args.store).absolute(), box_log.path or "stderr only")
+        try:
+            code = _run(args)
+        except HatboxError as exc:           # the CLI prints it
+            log.error("the box stopped: %s", exc, extra={PRINTED: True})
+            raise
+        except KeyboardInterrupt:
+            log.info("the box was interrupted (Ctrl-C or SIGTERM)")
+            raise
+        except Exception:                     # a bug: the CLI says it in one line, its traceback is kept here
+            log.exception("the box stopped on a bug in hatbox", extra={PRINTED: True})
+            raise
+        log.info("the box stopped (exit code %d)", code)
+        return code
+
+
+def _run(args: argparse.Namespace) -> int:
     """Start the box and run it until it ends.  Ctrl-C (or SIGTERM) once it runs stops it cleanly: exit 0,
     or the engine's own error's code when it had stopped on one.  Ctrl-C while it starts (the engine process
     starting, its packs loading, the front ends starting) stops what had started and ends with the CLI's
@@ -168,10 +209,10 @@ def run(args: argparse.Namespace) -> int:
         for slot, path in cfg.packs.items():
             control._learn_ranges(slot, path)
         budget = cfg.audio.latency_budget()
-        print(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
-              f"periods, round trip {budget['round_trip_ms']:.2f} ms", flush=True)
+        _say(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
+             f"periods, round trip {budget['round_trip_ms']:.2f} ms")
         for warning in engine.status().get("warnings", []):
-            print(f"warning: {warning}", file=sys.stderr)
+            _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
         stoppers.append(_watch_status(control))
         restore = _stop_on_sigterm()
@@ -247,23 +288,42 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
     ``every_s`` seconds and prints, as warning lines on stderr, a recording cut short (a full disk: its
     ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new warning of
     the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler plays
-    only its first 60 s"), once per text.  Returns what stops the thread."""
+    only its first 60 s"), once per text.  Returns what stops the thread.
+
+    An error it did not expect (a status of another shape, a failing read) never ends the thread nor reaches the
+    panel's or the API's status read it watches: it is logged (with its traceback, once per kind of error) and
+    the watch goes on; the engine's end (HatboxError from a read) ends it quietly."""
     from device.control import slot_warnings
     from hatbox.cmd_remote import safe_text
     stop, lock = threading.Event(), threading.Lock()
-    said: dict[str, Any] = {"cut": False, "warned": set()}
+    said: dict[str, Any] = {"cut": False, "warned": set(), "failed": set()}
+
+    def failed(doing: str, exc: Exception) -> None:
+        """Log ``exc`` (being handled) met while ``doing``, with its traceback the first time it comes."""
+        kind = (doing, type(exc).__name__)
+        with lock:
+            first = kind not in said["failed"]
+            said["failed"].add(kind)
+        if first:
+            log.error("the status watch failed %s (%s: %s); it goes on", doing, type(exc).__name__, exc,
+                      exc_info=exc)
 
     def seen(status: dict[str, Any]) -> None:
-        with lock:
-            problem = (status.get("recording") or {}).get("problem")
-            if problem and not said["cut"]:
-                said["cut"] = True
-                print(f"warning: {problem}; the box plays on, the rest of this run is not recorded",
-                      file=sys.stderr, flush=True)
-            for text in slot_warnings(status):
-                if text not in said["warned"]:
-                    said["warned"].add(text)
-                    print(f"warning: {safe_text(text)}", file=sys.stderr, flush=True)
+        try:
+            with lock:
+                problem = (status.get("recording") or {}).get("problem")
+                lines = []
+                if problem and not said["cut"]:
+                    said["cut"] = True
+                    lines.append(f"warning: {problem}; the box plays on, the rest of this run is not recorded")
+                for text in slot_warnings(status):
+                    if text not in said["warned"]:
+                        said["warned"].add(text)
+                        lines.append(f"warning: {safe_text(text)}")
+            for line in lines:
+                _say(line, err=True)
+        except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
+            failed("reading the engine status", exc)
 
     watchers = getattr(control, "watchers", None)
     if watchers is not None:
@@ -278,6 +338,9 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
                 status = control.status()
             except HatboxError:
                 return                        # the engine has ended: the end of the run says the rest
+            except Exception as exc:  # noqa: BLE001 - logged; the next read may do
+                failed("asking the engine for its status", exc)
+                continue
             if watchers is None:
                 seen(status)
 
@@ -342,8 +405,7 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
                 stop = start(args, control)
             except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
                 hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
-                print(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}",
-                      file=sys.stderr)
+                _say(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}", err=True)
                 continue
             if stop is not None:
                 stoppers.append(stop)
@@ -416,7 +478,7 @@ def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
     learned, problem = load_learned(path) if path is not None else ({}, None)
     hub = MidiHub(midi_map(getattr(args, "midi_cc", []), control, learned), path, learned)
     if problem:
-        print(f"warning: {problem}", file=sys.stderr, flush=True)
+        _say(f"warning: {problem}", err=True)
         hub.warnings.append(problem)
     control.midi = hub
     return hub
@@ -435,12 +497,11 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         hub.closed(f"MIDI is off: it did not start ({str(exc).splitlines()[0]})")
         raise
     hub.opened("hatbox")
-    print("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)", flush=True)
+    _say("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)")
     for line in _describe_midi(hub.map):
-        print(line, file=sys.stderr if line.startswith(("warning", "note")) else sys.stdout, flush=True)
+        _say(line, err=line.startswith(("warning", "note")))
     for cc, (slot, name) in sorted(hub.overridden.items()):
-        print(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run",
-              file=sys.stderr, flush=True)
+        _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
     return port.close
 
 
@@ -449,7 +510,7 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
         return None
     from device.osc import OscMap, OscServer
     server = OscServer(OscMap(knobs=control.knobs), control.send, host=args.osc_host, port=args.osc_port).start()
-    print(f"OSC: udp {args.osc_host} port {server.port} (/hatbox/..., Wekinator /wek/outputs)", flush=True)
+    _say(f"OSC: udp {args.osc_host} port {server.port} (/hatbox/..., Wekinator /wek/outputs)")
     return server.stop
 
 
@@ -461,7 +522,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
-    print(f"API: {running.url}", flush=True)
+    _say(f"API: {running.url}")
     return running.stop
 
 
@@ -505,9 +566,9 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
                       ended=lambda: _engine_end(engine))
             return
         except ImportError:
-            print("warning: panel not available in this install (device/ui)", file=sys.stderr)
+            _say("warning: panel not available in this install (device/ui)", err=True)
         except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
-            print(f"warning: panel not started: {str(exc).splitlines()[0]}", file=sys.stderr)
+            _say(f"warning: panel not started: {str(exc).splitlines()[0]}", err=True)
         finally:
             _panel_gone(args)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0

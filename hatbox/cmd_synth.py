@@ -87,7 +87,7 @@ def play(args: argparse.Namespace) -> int:
     midi_events(args.midi, args.rate)
     check_length(args.midi, args.tail, args.max_minutes)
     raw = render_midi(read_pack(args.pack), args.midi, rate=args.rate, block=args.block, corners=corners,
-                      xy=xy, tail_s=args.tail)
+                      xy=xy, tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True))
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
     audiofile.write(args.out, audio, args.rate)
     limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""

@@ -38,6 +38,7 @@ from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized)
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_routes import _add_library_routes
+from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
@@ -435,5 +436,6 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_slot_routes(app, auth)
     _add_library_routes(app, auth)
     _add_midi_routes(app, auth)
+    _add_log_routes(app, auth)
     box.start()
     return app

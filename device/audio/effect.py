@@ -261,9 +261,9 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     proc = EffectProcessor(pack)
     audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
     lines = []
-    if Path(src).suffix.lower() == ".wav" and audiofile.wav_header_problem(src):
-        lines.append(f"warning: {src} is shorter than its header says ({audiofile.wav_header_problem(src)}): "
-                     "truncated? Rendered what it holds")
+    problem = audiofile.header_problem(src)        # WAV, AIFF, W64: told by the file's bytes, not its name
+    if problem:
+        lines.append(f"warning: {src} is shorter than its header says ({problem}): truncated? Rendered what it holds")
     raw = render(proc, audio, knobs, block=block, rate=rate)
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)

@@ -28,6 +28,11 @@ from there it stops the engine (during start-up: at once, saying so on ``ready``
 
 Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
 thread runs real-time.
+
+Logging: the engine process's records (``hatbox.engine``: start, end, errors, bugs, the swapper's) go on a queue
+to the parent (device/logs.py :func:`~device.logs.engine_logging`; :class:`EngineProcess` hands them to its own
+loggers: ``hatbox device run`` keeps them in STORE/logs/box.log), so no engine thread writes to a disk or a
+terminal.  The block loop on the audio thread logs nothing.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ import gc
 import ctypes.util
 import itertools
 import json
+import logging
 import multiprocessing as mp
 import os
 import signal
@@ -51,6 +57,7 @@ from typing import Any
 from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
 from device.audio.engine import Engine, EngineConfig
 from device.control import ControlError, validate
+from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
 MCL_CURRENT, MCL_FUTURE = 1, 2
@@ -66,6 +73,8 @@ CRASH_PREFIX = "engine-crash-"       # the file a bug's traceback is written to:
 # knobs behind it.  A sample tap sent while a pack loads waits for that load.
 PACK_OPS = frozenset({"load", "unload", "sample"})
 INTERRUPTED = "was interrupted (Ctrl-C) while it started"   # the engine's last word then
+
+log = logging.getLogger("hatbox.engine")
 
 
 @dataclass
@@ -274,7 +283,7 @@ def _open(cfg: ServerConfig) -> Any:
                    allow_fallback=cfg.backend == "auto")
 
 
-def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None) -> None:
+def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None) -> None:
     """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`)
     when the engine stopped on a HatboxError and SystemExit(:data:`BUG_EXIT`) when it stopped on any other
     exception (its traceback in a file, :func:`save_traceback`, not on the terminal), so the parent can tell
@@ -282,8 +291,13 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
 
     ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`)
     and status pipes (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0
-    (see the module docstring)."""
+    (see the module docstring).  ``logs``: the queue that takes this process's log records to the parent
+    (:class:`device.logs.EngineLogs`; None: logging is left as it is)."""
     ready = _Said(ready)
+    if logs is not None:                # first, at normal priority: the queue's feeder thread starts here
+        engine_logging(logs)
+    log.info("engine process %d started: %s backend, %d Hz, block %d%s", os.getpid(), cfg.backend, cfg.audio.rate,
+             cfg.audio.period, f", packs {cfg.packs}" if cfg.packs else "")
     try:
         if cfg.sigint:                  # ignored until here (EngineProcess.start): from now Ctrl-C stops it
             _interrupt_with(signal.default_int_handler)
@@ -296,6 +310,7 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
         _report_bug(exc, cfg, ready)
         code = BUG_EXIT
     _interrupt_with(signal.SIG_IGN)     # the process is ending: a Ctrl-C now must not print a traceback
+    log.info("engine process %d ends, exit code %d", os.getpid(), code)
     if code:
         raise SystemExit(code)
 
@@ -319,6 +334,7 @@ def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
     word on ``ready`` (``bug``: the file); returns the message."""
     where = save_traceback(cfg.crash_dir)
     message = bug_message(exc, where)
+    log.error("the engine %s", message, exc_info=exc, extra={PRINTED: True})    # the parent says it too
     if ready is not None:
         _say(ready, {"error": message, "message": message, "hint": None, "bug": where or True})
     return message
@@ -332,6 +348,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
             child.request({"op": "load", "slot": slot, "path": path})
         except HatboxError as exc:
             child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
+            log.warning("start-up pack for %s refused: %s", slot, exc)
     channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
     for conn, kind in channels:
         threading.Thread(target=_serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
@@ -357,6 +374,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
             _say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
     except HatboxError as exc:
         child.extra["error"] = str(exc)
+        log.error("the engine stopped: %s", exc, extra={PRINTED: True})          # the parent says it too
         ready.send({"error": str(exc), "message": str(exc.args[0]), "hint": exc.hint})
     except Exception as exc:  # noqa: BLE001 - a bug: said in one line, its traceback kept in a file
         child.extra["error"] = _report_bug(exc, cfg, ready)
@@ -412,8 +430,10 @@ class EngineProcess:
         for kind in ("control", "packs", "status"):
             self._conns[kind], ends[kind] = ctx.Pipe()
         self._ready, ready_child = ctx.Pipe(duplex=False)
+        self.logs = EngineLogs(ctx)                    # the engine's log records, handed to this process's loggers
         self.process = ctx.Process(target=engine_main,
-                                   args=(ends["control"], ends["status"], cfg, ready_child, ends["packs"]),
+                                   args=(ends["control"], ends["status"], cfg, ready_child, ends["packs"],
+                                         self.logs.queue),
                                    name="hatbox-engine", daemon=True)
         self._locks = {kind: threading.Lock() for kind in self._conns}
         self._ids = itertools.count(1)
@@ -434,6 +454,7 @@ class EngineProcess:
         if shield:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
+            self.logs.start()
             self.process.start()
         finally:
             if shield:
@@ -536,7 +557,10 @@ class EngineProcess:
 
     def _collect_last_words(self) -> None:
         """Take what the engine sent as it finished: the error it stopped on (:attr:`error`, one line, and
-        :attr:`error_hint`) and what its recording kept (:attr:`recording`)."""
+        :attr:`error_hint`) and what its recording kept (:attr:`recording`); once the process has ended, its
+        last log records are handed on (:meth:`device.logs.EngineLogs.stop`)."""
+        if self.process.exitcode is not None:
+            self.logs.stop()
         try:
             while self._ready.poll(0):
                 msg = self._ready.recv()

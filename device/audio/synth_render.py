@@ -3,7 +3,7 @@ SynthSource driven through them the way the engine drives it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -160,18 +160,23 @@ def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]],
 
 
 def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, corners: list[str] | None = None,
-                xy: XYPath | None = None, tail_s: float = 1.0) -> np.ndarray:
+                xy: XYPath | None = None, tail_s: float = 1.0,
+                warn: Callable[[str], None] | None = None) -> np.ndarray:
     """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32.
 
     At the end of the file every note is released (sustain pedal up too), then ``tail_s`` seconds
     follow; if the notes are still fading then, the render goes on until they are silent (at most
-    the envelope's release time longer), so the file never ends in a click."""
+    the envelope's release time longer), so the file never ends in a click.  ``warn`` is told, once and
+    before the render, of the file's notes above the pack's band limit (:func:`silent_notes`)."""
     _check_render_options(rate, block, tail_s)
     notes, end = _read_midi(midi, rate)
     if not any(m["op"] == "note_on" and int(m["velocity"]) > 0 for _, m in notes):
         raise HatboxError(f"{midi} holds no notes")
     from device.audio.synth import SynthSource     # here, not at the top: synth.py imports this module
     src = SynthSource(pack, rate)
+    said = silent_notes(src, notes, midi)
+    if said and warn is not None:
+        warn(said)
     end = max(end, notes[-1][0])
     release = [(end, {"op": "sustain", "on": False}), (end, {"op": "all_notes_off"})]
     total = max(1, end + int(round(tail_s * rate)))
@@ -190,3 +195,22 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
         n = min(len(out), 2 * src.hop)
         out[-n:] *= np.linspace(1.0, 0.0, n, dtype=np.float32)
     return out
+
+
+SHOWN_NOTES = 12        # notes named in the warning of :func:`silent_notes`; the rest are counted
+
+
+def silent_notes(source: SynthSource, events: list[tuple[int, dict[str, Any]]], midi: str) -> str:
+    """A warning naming the notes of MIDI file ``midi`` (its ``events``) above ``source``'s band limit
+    (:attr:`SynthSource.highest_note`, unbent): they play as silence.  "" when every note is playable."""
+    top = source.highest_note
+    above = sorted({int(m["note"]) for _, m in events
+                    if m["op"] == "note_on" and int(m["velocity"]) > 0 and int(m["note"]) > top})
+    if not above:
+        return ""
+    shown = ", ".join(str(n) for n in above[:SHOWN_NOTES])
+    more = f" and {len(above) - SHOWN_NOTES} more" if len(above) > SHOWN_NOTES else ""
+    playable = f"the highest note it plays is {top}" if top >= 0 else "it plays no note"
+    return (f"{midi}: note{'s' if len(above) > 1 else ''} {shown}{more} {'are' if len(above) > 1 else 'is'} above "
+            f"the band limit of '{source.pack_name}' ({source.cutoff / 1000:.1f} kHz at {source.rate} Hz) and "
+            f"play{'' if len(above) > 1 else 's'} as silence; {playable}")

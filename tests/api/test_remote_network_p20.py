@@ -126,6 +126,12 @@ def _one_error(err: str) -> None:
     assert len(err.strip().splitlines()) <= 2, err
 
 
+def _one_interruption(err: str) -> None:
+    """``err`` is a Ctrl-C as the CLI prints it (hatbox/cli.py): "hatbox: interrupted ...", no "error:", and its hint."""
+    assert err.startswith("hatbox: interrupted (Ctrl-C) ") and "error:" not in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) <= 2, err
+
+
 def _big_pack(tmp_path: Path, mib: int) -> Path:
     path = tmp_path / "big.hatpack"
     path.write_bytes(os.urandom(mib << 20))
@@ -281,7 +287,7 @@ def test_ctrl_c_during_an_upload_leaves_nothing_on_the_box(paired_server: Paired
     monkeypatch.setattr(box_client, "_chunks", ctrl_c_at_the_third)
     assert main([what, str(src), "--quiet"]) == 130
     err = capsys.readouterr().err
-    _one_error(err)
+    _one_interruption(err)
     assert "interrupted (Ctrl-C) after 2 KiB of" in err and "the box keeps nothing of an upload cut short" in err
     box_dir = tmp_path / "box"                                  # the store of start_remote_box
     deadline = time.monotonic() + 5
@@ -311,7 +317,7 @@ def test_ctrl_c_while_the_box_checks_the_upload_says_it_may_keep_it(raw, tmp_pat
     timer.join()
     assert rc == 130
     err = capsys.readouterr().err
-    _one_error(err)
+    _one_interruption(err)
     assert "after all of big.hatpack was sent: the box may still keep it" in err and "hatbox box-pack" in err
 
 

@@ -1,0 +1,39 @@
+"""The box's log over the API (device/api/app.py builds the app): ``GET /logs?lines=N``, the tail of the log
+``hatbox device run`` keeps in the store (device/logs.py: STORE/logs/box.log, continued from box.log.1 just after
+a rotation), so a maintainer reads it from a laptop (``hatbox box-logs``) on a box nobody watches.  Needs the
+token like every route but ``/health`` and ``/pair``.  A box that keeps no log file (its logs/ folder cannot be
+written, or the API runs without ``hatbox device run``) answers with no lines and a note saying why.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import FastAPI, Query, Request
+from pydantic import BaseModel, Field
+
+from device.api.errors import _errors
+from device.logs import LOG_DIR, LOG_FILE, log_files, tail
+
+DEFAULT_LINES = 200
+MAX_LINES = 5000           # five files of 1 MB hold some 10 000 lines: this much is plenty for one look
+NO_LOG = (f"the box keeps no log file ({LOG_DIR}/{LOG_FILE} in its store): it writes one while `hatbox device run` "
+          "runs, unless its store's logs/ folder cannot be written (then it logs to stderr only)")
+
+
+class LogTail(BaseModel):
+    """The last lines of the box's log, oldest first."""
+
+    file: str = Field(description="the log file, relative to the box's store")
+    lines: list[str]
+    more: bool = Field(description="the log holds older lines than these")
+    note: Optional[str] = Field(default=None, description="why there are no lines, when there are none")
+
+
+def _add_log_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/logs", response_model=LogTail, dependencies=[auth], responses=_errors(401))
+    def logs(request: Request, lines: int = Query(DEFAULT_LINES, ge=1, le=MAX_LINES,
+                                                  description="how many of the last lines")) -> LogTail:
+        store = request.app.state.box.store.root
+        kept = tail(store, lines + 1)          # one more: says whether older lines are left out
+        note = None if kept or log_files(store) else NO_LOG
+        return LogTail(file=f"{LOG_DIR}/{LOG_FILE}", lines=kept[-lines:], more=len(kept) > lines, note=note)

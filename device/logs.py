@@ -1,0 +1,229 @@
+"""The box's log: what ``hatbox device run`` (hatbox/cmd_device.py) and its engine process (device/audio/server.py)
+say, kept in the store for a maintainer (``STORE/logs/box.log``; ``GET /logs`` and ``hatbox box-logs`` read its
+tail from a laptop).
+
+- The main process (:func:`box_logging`): a rotating file, :data:`MAX_BYTES` per file, :data:`BACKUPS` older
+  files beside it (``box.log.1`` ...), every line with its time, process, thread, level and logger; warnings and
+  errors also go to stderr when it is a terminal (a developer sees them), info only to the file.  A log folder
+  that cannot be written (a read-only store, a full disk; at start or later) never stops the box: one warning on
+  stderr, and from then on the log goes to stderr only (info too).
+- The engine process (:func:`engine_logging`): its records travel to the main process on a queue
+  (:class:`EngineLogs` hands them to the main process's loggers), so one process alone writes and rotates
+  box.log, and no thread of the engine (the real-time helpers, the audio thread) ever waits on the disk.  The
+  audio thread's block loop logs nothing.
+
+A line already printed on the terminal is logged with ``extra={PRINTED: True}``: the file keeps it, the
+terminal does not get it twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import logging.handlers
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+LOG_DIR = "logs"                  # under the store; an engine bug's traceback file goes there too
+LOG_FILE = "box.log"
+MAX_BYTES = 1_000_000             # per file (bytes)
+BACKUPS = 4                       # box.log.1 .. box.log.4: five files of at most MAX_BYTES in all
+FILE_FORMAT = "%(asctime)s %(processName)s %(threadName)s %(levelname)s %(name)s: %(message)s"
+TERMINAL_FORMAT = "%(name)s: %(levelname)s: %(message)s"
+TRACEBACK = "\nTraceback (most recent call last):"
+PRINTED = "hatbox_printed"        # a record's extra flag: its text was printed on the terminal already
+FORWARD_JOIN_S = 2.0              # how long the engine's records may take to reach the log once it has ended
+
+
+def log_path(store: str | Path) -> Path:
+    """Where the box's log of ``store`` is: ``STORE/logs/box.log`` (the older files: ``box.log.1`` ...)."""
+    return Path(store) / LOG_DIR / LOG_FILE
+
+
+def log_files(store: str | Path) -> list[Path]:
+    """The box's log files of ``store`` that exist, newest first (box.log, box.log.1, ...)."""
+    path = log_path(store)
+    names = [path] + [path.with_name(f"{LOG_FILE}.{n}") for n in range(1, BACKUPS + 1)]
+    return [p for p in names if p.is_file()]
+
+
+def tail(store: str | Path, lines: int) -> list[str]:
+    """The last ``lines`` lines of the box's log (continued from the older file when box.log has fewer: it was
+    just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are replaced."""
+    kept: list[str] = []
+    for path in log_files(store):
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        kept = text.splitlines()[-(lines - len(kept)):] + kept
+        if len(kept) >= lines:
+            break
+    return kept
+
+
+class _Brief(logging.Formatter):
+    """A record for the terminal: no traceback (the file keeps it) while ``brief``; the line says where it is."""
+
+    def __init__(self) -> None:
+        super().__init__(TERMINAL_FORMAT)
+        self.brief = True
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not self.brief:
+            return super().format(record)
+        plain = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None})
+        text = super().format(plain)
+        cut = text.split(TRACEBACK, 1)[0]                   # the engine's records come with it in their text
+        if record.exc_info or record.exc_text or cut != text:
+            cut += f" (its traceback is in {LOG_FILE})"
+        return cut
+
+
+class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr as it is when a record comes (a test's capture too), leaving out records printed already;
+    tracebacks only once the file is off (:class:`_Brief`)."""
+
+    def __init__(self, level: int) -> None:
+        logging.Handler.__init__(self, level)
+        self.brief = _Brief()
+        self.setFormatter(self.brief)
+        self.addFilter(lambda record: not getattr(record, PRINTED, False))
+
+    @property
+    def stream(self) -> Any:  # type: ignore[override]
+        return sys.stderr
+
+
+class _BoxFile(logging.handlers.RotatingFileHandler):
+    """box.log; a write (or a rotation) that fails turns it off for good: :meth:`failed` is told once (with the
+    record that could not be written) and the box goes on."""
+
+    def __init__(self, path: Path, failed: Any) -> None:
+        super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        self.setFormatter(logging.Formatter(FILE_FORMAT))
+        self.on_failure = failed
+        self.off = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.off:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)
+            return
+        self.off = True
+        with contextlib.suppress(OSError):
+            self.close()
+        self.on_failure(exc, record)
+
+
+class BoxLog:
+    """The main process's logging as :func:`box_logging` set it up: ``path`` (None: stderr only) and
+    ``problem`` (why the file is not written, else None); :meth:`close` takes it all back."""
+
+    def __init__(self, store: Path, terminal: bool) -> None:
+        self.path: Path | None = log_path(store)
+        self.problem: str | None = None
+        self.root = logging.getLogger()
+        self.level = self.root.level
+        self.stderr = _Terminal(logging.WARNING if terminal else logging.CRITICAL + 1)
+        self.handlers: list[logging.Handler] = [self.stderr]
+        self.lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.handlers.append(_BoxFile(self.path, self._failed))
+        except OSError as exc:
+            self._failed(exc, None)
+        self.root.setLevel(logging.INFO)
+        for handler in self.handlers:
+            self.root.addHandler(handler)
+
+    def _failed(self, exc: OSError, record: logging.LogRecord | None) -> None:
+        """The log folder cannot be written: one warning on stderr, then stderr takes every record (info
+        too); ``record``: the one the file could not take, which stderr shows now."""
+        with self.lock:
+            if self.problem is not None:
+                return
+            reason = exc.strerror or type(exc).__name__
+            self.problem = f"{reason} ({exc.filename})" if exc.filename else reason
+            where, self.path = self.path, None
+        print(f"warning: the box's log {where} cannot be written: {self.problem}; the box logs to stderr only "
+              "(free some space, or make the store's logs/ folder writable, then start the box again)",
+              file=sys.stderr, flush=True)
+        self.stderr.setLevel(logging.INFO)
+        self.stderr.brief.brief = False
+        if record is not None and self.stderr.filter(record):
+            self.stderr.handle(record)
+
+    def close(self) -> None:
+        """Remove the handlers added here (closing the file) and put the root logger's level back."""
+        for handler in self.handlers:
+            self.root.removeHandler(handler)
+            handler.close()
+        self.root.setLevel(self.level)
+
+
+@contextlib.contextmanager
+def box_logging(store: str | Path, terminal: bool | None = None) -> Iterator[BoxLog]:
+    """The main process's logging while the box runs (see the module docstring); ``terminal``: whether
+    warnings go to stderr too (default: when stderr is a terminal).  Handlers others added (a test's
+    capture) are left alone; everything set here is taken back at the end."""
+    if terminal is None:
+        isatty = getattr(sys.stderr, "isatty", None)
+        terminal = bool(callable(isatty) and isatty())
+    box_log = BoxLog(Path(store), terminal)
+    try:
+        yield box_log
+    finally:
+        box_log.close()
+
+
+# ----------------------------------------------------------------------------------------------- the engine
+def engine_logging(queue: Any) -> None:
+    """In the engine process: every record goes on ``queue`` (a multiprocessing queue that :class:`EngineLogs`
+    empties in the main process) and nowhere else.  A put formats the record and hands it to the queue's
+    feeder thread: no disk, no terminal.  Call it before any real-time thread starts (the first put starts
+    the feeder thread, which inherits the scheduling of the thread that starts it)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(logging.handlers.QueueHandler(queue))
+    root.setLevel(logging.INFO)
+
+
+class EngineLogs:
+    """The main process's end of the engine's log queue: a thread hands each record to the main process's
+    logger of the same name (its handlers: box.log, the terminal; none set up: Python's last resort, warnings
+    on stderr).  :meth:`stop` once the engine process has ended: its last records are in the queue by then."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.queue = ctx.Queue()
+        self.thread = threading.Thread(target=self._forward, name="hatbox-engine-logs", daemon=True)
+
+    def start(self) -> "EngineLogs":
+        self.thread.start()
+        return self
+
+    def _forward(self) -> None:
+        while True:
+            try:
+                record = self.queue.get()
+            except Exception:  # noqa: BLE001 - a queue the engine left broken (killed mid-record): nothing more
+                return
+            if not isinstance(record, logging.LogRecord):
+                return                          # the end (stop)
+            logging.getLogger(record.name).handle(record)
+
+    def stop(self, timeout: float = FORWARD_JOIN_S) -> None:
+        """Hand on what the engine sent, then end the thread (waiting up to ``timeout`` s); idempotent."""
+        if self.thread.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self.queue.put(None)
+            self.thread.join(timeout)
+        if not self.thread.is_alive() and self.thread.ident is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.queue.close()
