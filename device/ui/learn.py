@@ -10,7 +10,13 @@ change).  :class:`MidiLearn` is what the Effect page knows of it:
   ``MidiHub.arm``); the MIDI input's thread binds the next control change to it, and the next poll sees
   the armed learn gone and the new binding: "CC 74 -> drive";
 - learn mode off, the page left, or the effect pack switched cancels a learn armed here
-  (:meth:`MidiLearn.cancel`), never one armed elsewhere (the API) for another knob.
+  (:meth:`MidiLearn.cancel`: ``MidiHub.cancel(only=...)``, which disarms it under the hub's lock only if it
+  is still the one armed), never one armed elsewhere (the API) for another knob, even one armed a moment
+  before;
+- a learn armed elsewhere (``POST /midi/learn``) for a knob of the slot shows as one armed here does
+  (:meth:`MidiLearn.waiting`, :meth:`MidiLearn.elsewhere`), and is never cancelled here;
+- the hub's warnings (learned bindings that could not be saved) are said once each
+  (:meth:`MidiLearn.warning`).
 
 Nothing here waits: arming, cancelling and reading the snapshot only take the hub's lock, which the MIDI
 thread holds for the translation of one message.  A control without ``midi`` (the demo's RecordingControl,
@@ -34,6 +40,7 @@ class MidiLearn:
         self.snap: dict[str, Any] | None = None    # the hub's last snapshot (None: no hub, or it failed)
         self.problem = ""                          # why the last snapshot failed ("" when it did not)
         self._before: set[int] = set()             # CCs learned for the armed knob when it was armed
+        self._warned: set[str] | None = None       # the hub's warnings said so far (None: no snapshot yet)
 
     def hub(self) -> Any:
         """The box's MidiHub, or None (a control without ``midi``)."""
@@ -103,6 +110,29 @@ class MidiLearn:
         self.bound = (new[0], knob)
         return f"CC {new[0]} -> {knob}"
 
+    def elsewhere(self) -> str | None:
+        """The knob of the slot armed for MIDI learn elsewhere (the API), not here; None when there is none
+        (or MIDI is off)."""
+        learning = (self.snap or {}).get("learning")
+        if not self.midi_on() or not isinstance(learning, dict) or learning.get("slot") != self.slot:
+            return None
+        knob = learning.get("knob")
+        return str(knob) if knob is not None and knob != self.armed else None
+
+    def waiting(self, knob: str) -> bool:
+        """Whether ``knob`` waits for a CC: armed here, or elsewhere (:meth:`elsewhere`)."""
+        return knob == self.armed or (self.armed is None and knob == self.elsewhere())
+
+    def warning(self) -> str | None:
+        """The hub's newest warning not said yet (from the last snapshot), once per text; of those the
+        first snapshot holds (from before the page was shown) only the newest.  None: nothing new."""
+        if self.snap is None:
+            return None
+        texts = [str(t) for t in self.snap.get("warnings") or [] if t]
+        fresh = texts if self._warned is None else [t for t in texts if t not in self._warned]
+        self._warned = (self._warned or set()) | set(texts)
+        return fresh[-1] if fresh else None
+
     def ccs(self, knob: str, learned_only: bool = False) -> list[int]:
         """The CCs that turn ``knob`` of the slot now (all of them, or the learned ones), in order."""
         rows = (self.snap or {}).get("bindings") or []
@@ -152,14 +182,12 @@ class MidiLearn:
         return f"{knob}: move a control on your MIDI controller..."
 
     def cancel(self) -> None:
-        """Disarm the learn armed here, if the hub still has it (one armed elsewhere since stays)."""
+        """Disarm the learn armed here, if the hub still has it: in one step under the hub's lock, so one
+        armed elsewhere since (the API), even a moment before, stays armed."""
         knob, self.armed = self.armed, None
         hub = self.hub() if knob is not None else None
-        if hub is None:
-            return
-        was = hub.cancel()
-        if was is not None and tuple(was) != (self.slot, knob):
-            hub.arm(*was)                       # armed elsewhere (the API) for another knob: put it back
+        if hub is not None:
+            hub.cancel(only=(self.slot, knob))
 
     def leave(self) -> None:
         """The page is left: learn mode ends, a learn armed here is cancelled."""
@@ -167,8 +195,13 @@ class MidiLearn:
         self.on, self.bound = False, None
 
     def lines(self) -> tuple[tuple[str, ...], str] | None:
-        """What the page's line under the pack's name says in learn mode (longest wording first) and how
-        ("armed", "bound", "idle"); None when learn mode is off."""
+        """What the page's line under the pack's name says in learn mode, or while a knob of the slot is
+        armed elsewhere (longest wording first), and how ("armed", "bound", "idle"); None when neither."""
+        other = self.elsewhere() if self.armed is None else None
+        if other is not None:
+            return (f"{other}: move a control on your MIDI controller... (armed elsewhere)",
+                    f"{other}: move a control on your MIDI controller...", f"{other}: move a MIDI control...",
+                    "move a MIDI control..."), "armed"
         if not self.on:
             return None
         if self.armed is not None:

@@ -27,6 +27,9 @@ MIDI learn (device/ui/learn.py), on a box whose control has the box's MIDI map (
 name: "drive: move a control on your MIDI controller...") and the next control change the box receives
 binds to it ("CC 74 -> drive", on that line and the message line).  Each knob shows the CCs that turn it
 under its name.  The learn button again, leaving the page or another pack cancels a learn armed here.
+A knob armed elsewhere (the API's ``POST /midi/learn``) shows the same way (ring, "waiting for a CC...",
+the line under the pack's name) and is left armed; the hub's warnings (learned bindings that could not be
+saved) are said once each on the message line.
 Without a MIDI map there is no button; with MIDI off it reads "MIDI off" and a tap says why."""
 from __future__ import annotations
 
@@ -339,6 +342,8 @@ class EffectPage(Page):
             f.draw(surface, "no effect pack active", rect.center, 30, D.DIM, "center")
             return
         self._say(self.learn.poll())
+        if (warning := self.learn.warning()) is not None:
+            self.ctx.state.say(warning, "MIDI: " + warning.split(" (")[0], "MIDI warning (see the box's log)")
         left = self.learn_btn if self.learn_btn is not None else self.bypass_btn
         room = left.x - 12 - (rect.x + 16)
         f.draw(surface, D.fit(f, (self.name,), 32, room), (rect.x + 16, rect.y + 16), 32, D.TEXT)
@@ -360,11 +365,11 @@ class EffectPage(Page):
             self._draw_cc(surface, knob.name, center, r)
 
     def _draw_cc(self, surface: Any, name: str, center: tuple[float, float], r: int) -> None:
-        """Under a knob's name, small: the CCs that turn it ("CC 74"), or, armed for MIDI learn, that it
-        waits for one (with a ring round the dial)."""
+        """Under a knob's name, small: the CCs that turn it ("CC 74"), or, armed for MIDI learn (here or
+        elsewhere: the API), that it waits for one (with a ring round the dial)."""
         import pygame
         f, at = self.ctx.fonts, (center[0], center[1] + r + 28)
-        if self.learn.armed == name:
+        if self.learn.waiting(name):
             pygame.draw.circle(surface, D.ACCENT, (round(center[0]), round(center[1])), r + 6, 3)
             f.draw(surface, D.fit(f, ("waiting for a CC...", "CC ?"), CC_SIZE, self.column_w - 8), at, CC_SIZE,
                    D.ACCENT, "midtop")

@@ -488,6 +488,12 @@ class LibraryPage(Page):
             self._labels = (paths, row_labels(paths))
         return self._labels[1]
 
+    def label(self, sample: Sample) -> str:
+        """How the status line names ``sample``: as its row does (:meth:`labels`: "Kit3/Kick.wav" where
+        another file of the list is a Kick.wav too), its bare name when it is not listed."""
+        paths = [s.path for s in self.samples]
+        return self.labels()[paths.index(sample.path)] if sample.path in paths else sample.name
+
     def _draw_samples(self, surface: Any) -> None:
         f = self.ctx.fonts
         labels = self.labels()
@@ -507,16 +513,18 @@ class LibraryPage(Page):
             self._status(surface, self._waiting(), self._waiting_colour())
         elif self.retag is not None and self.pending is not None:
             chosen = " + ".join(sorted(self.pending)) or "no tag"
-            self._status(surface, (f"{self.retag.name[:20]}: {chosen} (tap tags, then save)",
+            self._status(surface, (f"{self.label(self.retag)[:20]}: {chosen} (tap tags, then save)",
                                    f"{chosen} (tap tags, then save)", chosen), D.ACCENT)
         elif self.retag is not None:
-            name = self.retag.name
+            name = self.label(self.retag)
             self._status(surface, (f"retag {name[:28]}: tap its tag", f"retag {name[:12]}: tap its tag", "tap its tag"),
                          D.ACCENT)
         elif (cut := self.cut_words()) is not None:
             self._status(surface, cut, D.ACCENT)
         elif self.similar_to:
-            self._status(surface, (f"like {self.similar_to}", f"like {self.similar_to[:16]}"), D.DIM)
+            like = self.label(self.samples[0]) if self.samples and self.samples[0].name == self.similar_to \
+                else self.similar_to                 # a "more like this" list starts with the sample it is like
+            self._status(surface, (f"like {like}", f"like {like[:16]}"), D.DIM)
         elif self.reviewing:
             self._status(surface, ("least sure first: play, then retag the wrong ones", "least sure first"), D.DIM)
         elif self.samples:
