@@ -10,9 +10,10 @@ files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped, an
 training reports (a folder holding ``metrics.json`` or ``checkpoint.pt``), with a note.  Instrument
 folder names must be choosable with ``play --corners`` (no comma, no leading/trailing space), and
 every note file must last, and sound (``sounding_seconds``), at least ``min_note_seconds(seconds)``.
-A note is mixed to mono (``to_mono``), its DC offset taken out and the silence before its onset cut; a
-file that cannot be a note is skipped with a warning (``load_notes``), and what may be a mistake is a
-``warning:`` line (clipping, a low sample rate, noise, a name an octave off, stray files, copies).
+A note is mixed to mono (``to_mono``), its DC offset taken out and the silence before its onset cut (of a long
+file only the head is read: ``read_head``); a file that cannot be a note is skipped with a warning
+(``load_notes``), and what may be a mistake is a ``warning:`` line (clipping, a low sample rate, noise, a name an
+octave off, stray files, copies, a long file cut).
 """
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ CANCEL_RATIO = 0.25                 # a mono mix under this share of its channel
 APERIODIC = 0.6                     # features.aperiodicity at or above this: noise, no pitch (instruments < 0.15)
 OTHER_AUDIO = (".m4a", ".aac", ".mp4", ".wma", ".opus", ".amr", ".ape")   # audio formats hatbox cannot read
 NAME_ONLY_SHARE = 0.02              # features.name_only_share under this: the name is an octave (twelfth...) off
+HEAD_MARGIN_S = 10.0                # a note file is decoded up to --seconds past this: room for the silence before
+                                    # its onset (a longer file is cut there, not decoded whole: an hour is ~700 MB)
 
 
 @dataclass
@@ -130,19 +133,42 @@ def clipping_warning(audio: np.ndarray, path: Path) -> str | None:
             f"the distortion as part of the sound; record it again with less gain (ignore this if it is the sound)")
 
 
+def read_head(path: Path, seconds: float,
+              warn: Callable[[str], None] = print_warning) -> tuple[np.ndarray, int, bool]:
+    """(audio [C, n] float32, rate Hz, whether it was cut) of the part of note file ``path`` a ``seconds`` note is
+    taken from: its first ``seconds + HEAD_MARGIN_S`` (the onset within the margin, then ``seconds``).  Only that
+    head of a longer file is decoded (an hour-long file whole would take ~700 MB), with a ``warn`` saying so."""
+    sr, _channels, frames = audiofile.info(path)
+    head_s = seconds + HEAD_MARGIN_S
+    head = int(math.ceil(head_s * sr))
+    audio, sr = audiofile.read(path, max_frames=head)
+    cut = frames > head and audio.shape[1] >= head
+    if cut:
+        warn(f"{path} is {_length_words(frames / sr)} long: it was cut to its first {head_s:g} s (each note is "
+             f"trained on {seconds:g} s from its onset; the rest of the file is not read)")
+    return audio, sr, cut
+
+
+def _length_words(seconds: float) -> str:
+    """'42 s', '12.5 min', '1.0 h'."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
 def load_note(path: Path, instrument: str, rate: int, seconds: float,
               warn: Callable[[str], None] = print_warning) -> Note:
-    """Read one note file, mix to mono, take out any DC offset, resample to ``rate`` Hz, cut the silence before
-    the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or audio.  DataError (or
-    AudioFileError) for a file that cannot be a note: unreadable, silent, or no pitch in its name and none
-    to measure (noise: APERIODIC); ``warn`` for what may be intended: clipping, a sample rate under ``rate``,
-    channels that cancel out (one is used), a named note without a clear pitch.
+    """Read one note file (its head: :func:`read_head`), mix to mono, take out any DC offset, resample to ``rate``
+    Hz, cut the silence before the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or
+    audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, silent, or no pitch in its
+    name and none to measure (noise: APERIODIC); ``warn`` for what may be intended: clipping, a sample rate under
+    ``rate``, channels that cancel out (one is used), a named note without a clear pitch, a long file cut.
 
     ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
     what the estimator measures reliably, or the audio has no clear pitch)."""
     from device.audio.mel import onset_index
     from trainer.synth.features import aperiodicity, estimate_pitch
-    audio, sr = audiofile.read(path)
+    audio, sr, cut = read_head(path, seconds, warn)
     mono, channel = to_mono(audio)
     if channel is not None:
         warn(f"{path}: its channels cancel each other out when mixed to mono (one is in reverse polarity?); "
@@ -156,7 +182,8 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)
     x = _fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
-        raise DataError(f"{path} is silent", hint="remove it from the note folder")
+        where = f" in its first {seconds + HEAD_MARGIN_S:g} s (all that is read of a long file)" if cut else ""
+        raise DataError(f"{path} is silent{where}", hint="remove it from the note folder")
     named = pitch_from_name(path.stem)
     clear = aperiodicity(x, rate) < APERIODIC
     if named is None:

@@ -21,29 +21,109 @@ def loudness_db(x: np.ndarray, hop: int) -> np.ndarray:
     return np.maximum(10 * np.log10(2 * ms + 1e-12), LOUDNESS_FLOOR_DB).astype(np.float32)
 
 
-def estimate_f0(x: np.ndarray, rate: int, fmin: float = 30.0, fmax: float = 2000.0) -> float:
-    """Fundamental (Hz) of a steady harmonic sound by normalised autocorrelation (YIN-style).
+FINE_LAG_RATE = 192000      # Hz: periods are weighed on a lag grid this fine (24 kHz: 1/8 sample)
+DIP_WIDTH = 1.1             # YIN's period is the lowest point within 10 % past its first lag under the threshold
+SHORTER_PERIOD_SLACK = 2.0  # a period 1/m of YIN's is taken when it repeats within this factor as well ...
+SHORTER_PERIOD_FLOOR = 0.5  # ... and its normalised autocorrelation is at least this
 
-    Coarse estimate; :func:`refine_f0` sharpens it to a fraction of a cent.
-    """
-    cmnd, lo = _cmnd(x, rate, fmin, fmax)
+
+def estimate_f0(x: np.ndarray, rate: int, fmin: float = 30.0, fmax: float = 2000.0) -> float:
+    """Fundamental (Hz) of a harmonic sound ``x`` [N] at ``rate`` Hz, NaN when ``x`` is too short to hold a
+    period of ``fmin``..``fmax`` Hz: YIN (cumulative mean normalised difference, threshold 0.15, then the
+    floor of that dip) on lags a fraction of a sample apart (FINE_LAG_RATE), then the shortest period
+    ``L/m`` that YIN's lag ``L`` holds (:func:`_shorter_period`).  Coarse estimate; :func:`refine_f0`
+    sharpens it to a fraction of a cent.
+
+    Whole-sample lags and YIN's normalisation both favour a multiple of a short period: a plucked note's
+    loud attack repeats itself poorly (FluidR3 GM's nylon guitar at 740-1480 Hz: 0.6-0.8 over its first
+    50 ms, 0.999 after), and whole-sample YIN read those notes 19 to 47 semitones low."""
+    x = np.asarray(x, np.float64)
+    up = max(1, int(np.ceil(FINE_LAG_RATE / rate)))
+    ac = _autocorr(x, up)
+    cmnd, lo = _cmnd(x, rate, fmin, fmax, up, ac)
+    if len(cmnd) <= lo:
+        return float("nan")
     cand = np.where(cmnd[lo:] < 0.15)[0]
     lag = (cand[0] + lo) if len(cand) else int(np.argmin(cmnd[lo:]) + lo)
+    lag += int(np.argmin(cmnd[lag: int(lag * DIP_WIDTH) + 1]))     # the dip's floor, past small ripples
     while lag + 1 < len(cmnd) and cmnd[lag + 1] < cmnd[lag]:
         lag += 1
-    return rate / (lag + 1)
+    sim = _similarity(x, ac, up, int((lag + 1) * 1.05) + 4)     # lags up to YIN's period and its peak window
+    return rate / _shorter_period(sim, (lag + 1) / up, up, rate / fmax)
 
 
-def _cmnd(x: np.ndarray, rate: int, fmin: float, fmax: float) -> tuple[np.ndarray, int]:
-    """YIN's cumulative mean normalised difference of ``x`` [N] for lags 1.. (entry ``i`` is lag ``i + 1``),
-    and the index where lags of ``fmax`` start: about 0 at a periodic sound's period, about 1 for noise."""
+def _similarity(x: np.ndarray, ac: np.ndarray, up: int, lags: int) -> np.ndarray:
+    """Normalised autocorrelation of ``x`` [N] at lags ``i / up`` samples, i = 0 .. ``lags`` - 1, from its
+    :func:`_autocorr` ``ac``: ``2 sum x[t] x[t+lag] / (energy of the overlapping head + tail)``, 1 for a sound
+    that repeats itself after ``lag`` (decaying or not), about 0 for noise, -1 for a sign flip."""
     x = x - np.mean(x)
     n = len(x)
-    spec = np.fft.rfft(x, 2 * n)
-    ac = np.fft.irfft(np.abs(spec) ** 2)[:n]
+    csum = np.concatenate([[0.0], np.cumsum(x ** 2)])
+    lag = np.arange(min(lags, len(ac))) / up
+    head = np.interp(n - lag, np.arange(n + 1), csum)
+    tail = csum[-1] - np.interp(lag, np.arange(n + 1), csum)
+    return 2 * ac[: len(lag)] / np.maximum(head + tail, 1e-12)
+
+
+def _shorter_period(sim: np.ndarray, period: float, up: int, shortest: float) -> float:
+    """The shortest ``period / m`` (samples; m = 1, 2, ... while at least ``shortest``) that is a period of
+    the sound whose normalised autocorrelation is ``sim`` (:func:`_similarity`, lags 1/``up`` apart): at it
+    and at each of its multiples up to ``period`` (an inharmonic partial's period fails there) ``sim`` peaks
+    (the best within 1 % of the lag, not at the window's edge) after it has gone under 0 (over a true period
+    a zero-mean sound's autocorrelation averages 0), reaching SHORTER_PERIOD_FLOOR and missing 1 by at most
+    SHORTER_PERIOD_SLACK times what it misses at ``period``.  A note that YIN reads at a multiple of its
+    period (a twelfth, an octave and more low) comes back to its own; ``period`` (at its peak) where none is."""
+    lowest = np.minimum.accumulate(sim)
+
+    def peak(lag: float) -> tuple[float, int] | None:
+        i = int(round(lag * up))
+        w = max(2, int(0.01 * lag * up))
+        a, b = max(1, i - w), min(i + w + 1, len(sim))
+        if b - a < 3:
+            return None
+        j = a + int(np.argmax(sim[a:b]))
+        return (float(sim[j]), j) if a < j < b - 1 else None
+
+    found = peak(period)
+    if found is None:
+        return period
+    miss, out = max(1.0 - found[0], 1e-6), found[1] / up
+
+    def repeats(lag: float) -> int | None:
+        found = peak(lag)
+        if found is None:
+            return None
+        s, j = found
+        return j if s >= SHORTER_PERIOD_FLOOR and 1.0 - s <= SHORTER_PERIOD_SLACK * miss and lowest[j] < 0 else None
+
+    for m in range(2, int(period / shortest) + 1):
+        j = repeats(period / m)
+        if j is not None and all(repeats(k * period / m) is not None for k in range(2, m)):
+            out = j / up
+    return out
+
+
+def _autocorr(x: np.ndarray, up: int) -> np.ndarray:
+    """Autocorrelation ``sum x[t] x[t+lag]`` of ``x`` [N] (mean taken out) at lags ``i / up`` samples,
+    i = 0 .. N*up - 1 (``up`` > 1: band-limited interpolation)."""
+    x = x - np.mean(x)
+    n = len(x)
+    return np.fft.irfft(np.abs(np.fft.rfft(x, 2 * n)) ** 2, 2 * n * up)[: n * up] * up
+
+
+def _cmnd(x: np.ndarray, rate: int, fmin: float, fmax: float, up: int = 1,
+          ac: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """YIN's cumulative mean normalised difference of ``x`` [N] for lags 1/``up``, 2/``up``, ... samples
+    (entry ``i`` is lag ``(i + 1) / up``; ``ac``: :func:`_autocorr` of ``x``, computed when not given), and the
+    index where lags of ``fmax`` start: about 0 at a periodic sound's period, about 1 for noise."""
+    x = x - np.mean(x)
+    n = len(x)
+    ac = _autocorr(x, up) if ac is None else ac
+    lo, hi = int(rate * up / fmax), min(int(rate * up / fmin), n * up // 2)
     energy = np.cumsum(x[::-1] ** 2)[::-1]
-    d = energy[0] + energy - 2 * ac                     # difference function (YIN)
-    lo, hi = int(rate / fmax), min(int(rate / fmin), n // 2)
+    if up > 1:
+        energy = np.interp(np.arange(hi) / up, np.arange(n), energy)
+    d = energy[0] + energy[:hi] - 2 * ac[:hi]           # difference function (YIN)
     return d[1:hi] * np.arange(1, hi) / np.maximum(np.cumsum(d[1:hi]), 1e-12), lo
 
 
@@ -120,7 +200,10 @@ def estimate_pitch(x: np.ndarray, rate: int) -> float | None:
     level = 10 * np.log10(2 * np.mean(seg.astype(np.float64) ** 2) + 1e-30)    # dB re full-scale sine
     if level <= LOUDNESS_FLOOR_DB:
         return None
-    f0 = refine_f0(seg, rate, estimate_f0(seg, rate))
+    f0 = estimate_f0(seg, rate)
+    if not np.isfinite(f0):
+        return None
+    f0 = refine_f0(seg, rate, f0)
     if not (np.isfinite(f0) and f0 > 0):
         return None
     return float(69 + 12 * np.log2(f0 / 440.0))
