@@ -76,11 +76,16 @@ def is_storage_failure(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in STORAGE_FAILED
 
 
+def _refused_whole(what: str, exc: BaseException, member: str, default: str) -> str:
+    """The message of a library refused whole because ``what`` happened ("the box's disk filled up") on error
+    ``exc`` (met writing ``member``, a path inside the archive; ``default``: the reason when ``exc`` has none)."""
+    where = f" while writing {member}" if member else " while unpacking the library"
+    return f"{what}{where} ({getattr(exc, 'strerror', None) or default}); nothing of the library was kept"
+
+
 def _storage_failed(exc: BaseException, member: str = "") -> StorageFailed:
     """The StorageFailed for the storage error ``exc`` (met writing ``member``, a path inside the archive)."""
-    where = f" while writing {member}" if member else " while unpacking the library"
-    return StorageFailed(f"the box's storage failed{where} ({getattr(exc, 'strerror', None) or 'I/O error'}); "
-                         "nothing of the library was kept", hint=STORAGE_HINT)
+    return StorageFailed(_refused_whole("the box's storage failed", exc, member, "I/O error"), hint=STORAGE_HINT)
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -90,9 +95,7 @@ def is_disk_full(exc: BaseException) -> bool:
 
 def _no_space(exc: BaseException, member: str = "") -> NoSpace:
     """The NoSpace for the disk error ``exc`` (met writing ``member``, a path inside the archive)."""
-    where = f" while writing {member}" if member else " while unpacking the library"
-    return NoSpace(f"the box's disk filled up{where} ({getattr(exc, 'strerror', None) or 'no space left'}); "
-                   "nothing of the library was kept", hint=NO_ROOM_HINT)
+    return NoSpace(_refused_whole("the box's disk filled up", exc, member, "no space left"), hint=NO_ROOM_HINT)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Shared helpers for the engine tests: run an engine over a signal block by block."""
 from __future__ import annotations
 
+import tracemalloc
+from typing import Callable
+
 import numpy as np
 
 from device.audio.engine import Engine
+from hatbox.errors import KnobError
 
 RATE = 48000
 
@@ -66,3 +70,45 @@ def effect_knob_ranges():
     r = KnobRanges()
     r.set_from_manifest("effect", _Manifest())
     return r
+
+
+def peak_bytes(step: Callable[[], object]) -> int:
+    """The most memory ``step()`` held at once (tracemalloc), after a first call: the least of a few tries
+    (tracemalloc counts every thread, a thread another test left running too; the step's own allocations
+    show up in every try)."""
+    step()
+    tries = []
+    for _ in range(5):
+        tracemalloc.start()
+        try:
+            base = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            step()
+            tries.append(tracemalloc.get_traced_memory()[1] - base)
+        finally:
+            tracemalloc.stop()
+    return min(tries)
+
+
+class KnobEffect:
+    """A stand-in effect unit with one knob, ``gain`` (dB), kept as the real one keeps it; another name is a
+    KnobError, as the real one's."""
+
+    faults = 0
+
+    def __init__(self, gain: float) -> None:
+        self.gain = gain
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        return 0.5 * x
+
+    def reset(self) -> None:
+        pass
+
+    def set_knob(self, name: str, value: float) -> None:
+        if name != "gain":
+            raise KnobError(f"no knob {name}")
+        self.gain = float(value)
+
+    def knob_values(self) -> dict[str, float]:
+        return {"gain": self.gain}

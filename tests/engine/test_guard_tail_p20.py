@@ -11,14 +11,13 @@ after 1 s of full-scale input that then stops (exact silence, or a -70 dBFS nois
 from __future__ import annotations
 
 import math
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from device.audio.engine import Engine, EngineConfig
 from device.audio.protect import NONFINITE, RUNAWAY, ProtectConfig, SlotGuard
+from tests.engine.helpers import peak_bytes
 
 RATE, BLOCK = 48000, 128
 PLAYED_S = 1.0
@@ -211,28 +210,12 @@ def test_nonfinite_and_peak_reasons_are_as_before(bad: float, at: int) -> None:
     assert SlotGuard(RATE).check(both, x) == NONFINITE
 
 
-def _peak_bytes(step: Callable[[], object]) -> int:
-    """The most memory ``step()`` held at once (tracemalloc), after a first call: the least of a few tries."""
-    step()
-    tries = []
-    for _ in range(5):
-        tracemalloc.start()
-        try:
-            base = tracemalloc.get_traced_memory()[0]
-            tracemalloc.reset_peak()
-            step()
-            tries.append(tracemalloc.get_traced_memory()[1] - base)
-        finally:
-            tracemalloc.stop()
-    return min(tries)
-
-
 def test_check_allocates_nothing_per_block() -> None:
     """What a check costs does not grow with the block (the guard held 4 bytes a sample before p20: |out|)."""
     peaks = {}
     for block in [64, 128, 1024, 8192]:
         x = (np.random.default_rng(block).standard_normal(block) * 0.1).astype(np.float32)
         guard = SlotGuard(RATE)
-        peaks[block] = _peak_bytes(lambda: (guard.check(x, x), guard.check(x)))
+        peaks[block] = peak_bytes(lambda: (guard.check(x, x), guard.check(x)))
     assert max(peaks.values()) < 4 * 1024, peaks
     assert max(peaks.values()) - min(peaks.values()) < 1024, peaks

@@ -5,14 +5,13 @@ below) on a DC step, a full-scale 20 Hz sine, silence, a loud burst and a block 
 from __future__ import annotations
 
 import math
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from device.audio.limiter import PeakLimiter
 from device.audio.protect import OutputStage, ProtectConfig, _float32_at_most
+from tests.engine.helpers import peak_bytes
 
 RATE = 48000
 BLOCKS = [64, 128, 333, 1024]
@@ -120,24 +119,6 @@ def test_a_block_longer_than_its_buffers_goes_in_pieces(name: str) -> None:
     assert new.dc == pytest.approx(old.dc, rel=1e-9, abs=1e-12)
 
 
-def _peak_bytes(step: Callable[[], object]) -> int:
-    """The most memory ``step()`` held at once (tracemalloc), after a first call: the least of a few tries
-    (tracemalloc counts every thread, a thread another test left running too; the step's own allocations
-    show up in every try)."""
-    step()
-    tries = []
-    for _ in range(5):
-        tracemalloc.start()
-        try:
-            base = tracemalloc.get_traced_memory()[0]
-            tracemalloc.reset_peak()
-            step()
-            tries.append(tracemalloc.get_traced_memory()[1] - base)
-        finally:
-            tracemalloc.stop()
-    return min(tries)
-
-
 @pytest.mark.parametrize("name", ["dc_step", "burst", "nonfinite"])
 def test_process_allocates_nothing_per_block(name: str) -> None:
     """What a block costs does not grow with its length: only Python's own small objects (~1-2 kB), never a
@@ -150,6 +131,6 @@ def test_process_allocates_nothing_per_block(name: str) -> None:
         src = x[at:at + block]
         assert name != "burst" or np.abs(src).max() > 1.0                # (the limiter runs)
         y = src.copy()
-        peaks[block] = _peak_bytes(lambda: (np.copyto(y, src), stage.process(y)))
+        peaks[block] = peak_bytes(lambda: (np.copyto(y, src), stage.process(y)))
     assert max(peaks.values()) < 4 * 1024, peaks                       # under one float32 block of 1024
     assert max(peaks.values()) - min(peaks.values()) < 1024, peaks      # nothing per sample

@@ -12,31 +12,9 @@ import pytest
 
 from device.audio.engine import Engine, EngineConfig
 from hatbox.errors import KnobError
+from tests.engine.helpers import KnobEffect
 
 BLOCK = 128
-
-
-class KnobEffect:
-    """A stand-in effect unit with one knob, ``gain``."""
-
-    faults = 0
-
-    def __init__(self, gain: float) -> None:
-        self.gain = gain
-
-    def process(self, x: np.ndarray) -> np.ndarray:
-        return 0.5 * x
-
-    def reset(self) -> None:
-        pass
-
-    def set_knob(self, name: str, value: float) -> None:
-        if name != "gain":
-            raise KnobError(f"no knob {name}")
-        self.gain = float(value)
-
-    def knob_values(self) -> dict[str, float]:
-        return {"gain": self.gain}
 
 
 class KnobSynth:

@@ -8,30 +8,9 @@ from typing import Any
 import numpy as np
 
 from device.audio.engine import Engine, EngineConfig
+from tests.engine.helpers import KnobEffect
 
 BLOCK = 128
-
-
-class KnobEffect:
-    """A stand-in effect unit with one knob, ``gain`` (dB), kept as the real one keeps it."""
-
-    faults = 0
-
-    def __init__(self, gain: float) -> None:
-        self.gain = gain
-
-    def process(self, x: np.ndarray) -> np.ndarray:
-        return 0.5 * x
-
-    def reset(self) -> None:
-        pass
-
-    def set_knob(self, name: str, value: float) -> None:
-        assert name == "gain"
-        self.gain = float(value)
-
-    def knob_values(self) -> dict[str, float]:
-        return {"gain": self.gain}
 
 
 class KnobSynth:
