@@ -326,6 +326,7 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
                          timeout=timeout,
                          headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})
     except KeyboardInterrupt:
+        client.close()                      # hang up now: the box drops a cut-off upload when the link goes
         if up.done:
             raise _Interrupted(f"interrupted (Ctrl-C) after all of {safe_text(up.name)} was sent: the box may "
                                f"still keep it", hint=f"see whether it did: {listing}") from None
