@@ -47,6 +47,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+from pathlib import PurePath
 from typing import Any, Protocol
 
 SLOTS = ("effect", "synth", "sampler")
@@ -162,3 +163,11 @@ def slot_warnings(status: dict[str, Any]) -> list[str]:
             if isinstance(text, str) and text and text not in out:
                 out.append(text)
     return out
+
+
+def file_label(path: str | os.PathLike[str]) -> str:
+    """How a slot's warnings name a file (the sampler's: "Kit3/Kick.wav is 0:02 long: ..."), and so how the
+    panel finds the sample a warning is about: its last two path parts, so two kits' Kick.wav are told apart,
+    or the whole path when it has no folder name ("/Kick.wav", "Kick.wav")."""
+    p = PurePath(path)
+    return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)

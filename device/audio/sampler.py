@@ -53,6 +53,7 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.limiter import PeakLimiter
 from device.audio.resample import resample
+from device.control import file_label
 from device.library.decode import mix
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -459,16 +460,6 @@ def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
 def _ramp(samples: float) -> np.ndarray:
     """A linear fade-out [n >= 2] float32 from 1 to 0."""
     return np.linspace(1.0, 0.0, max(2, int(samples))).astype(np.float32)
-
-
-def file_label(path: str | Path) -> str:
-    """How the sampler's warnings and refusals name a file: its last two path parts ("Kit3/Kick.wav", so
-    two kits' Kick.wav are told apart), or the whole path when it has no folder name ("/Kick.wav",
-    "Kick.wav").  Errors the user must find the file from (none at that path, an unusable file) give the
-    full path instead.  The Library page matches a warning to its sample by these words
-    (device/ui/faults.py ``sample_label``: the same rule, without importing the engine)."""
-    p = Path(path)
-    return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)
 
 
 def _duration(seconds: float) -> str:

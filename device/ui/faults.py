@@ -17,9 +17,9 @@ its first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`)
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from typing import Any
 
+from device.control import file_label as sample_label  # noqa: F401  (how the sampler's warnings name a file)
 from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
 
 FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
@@ -192,14 +192,6 @@ def cut_sample(text: str) -> str | None:
     "field/long20min.wav"), else None."""
     found = _SAMPLER_CUT.match(text)
     return found["name"] if found else None
-
-
-def sample_label(path: str) -> str:
-    """How the sampler's warnings name the file at ``path``: its last two path parts ("Kit3/Kick.wav"),
-    the whole path when it has no folder name.  The rule of device/audio/sampler.py ``file_label``, kept
-    here so the panel does not import the engine (tests/engine/test_sampler_names_p20.py holds them equal)."""
-    p = PurePath(path)
-    return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)
 
 
 def warning_lines(text: str) -> tuple[str, ...]:
