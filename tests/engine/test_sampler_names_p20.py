@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.audio.engine import Engine, EngineConfig
 from device.audio import sampler as sampler_mod
 from device.audio.sampler import SamplerSource
 from device.ui import faults
@@ -19,33 +18,13 @@ from device.ui.events import EncoderPress, EncoderTurn
 from device.ui.panel import Panel
 from hatbox.errors import HatboxError
 from tests.ui.conftest import PanelClock, pg  # noqa: F401  (pg: headless pygame for the panel)
+from tests.ui.test_sample_warnings_p19l import EngineControl
 
-RATE, BLOCK = 48000, 128
+RATE = 48000
 
 
 def _words(kit: str) -> str:
     return f"{kit}/Kick.wav is 0:01 long: the sampler plays only its first 0.5 s"
-
-
-class EngineControl:
-    """The panel's Control over an in-process Engine whose sampler decodes at most 0.5 s of a file."""
-
-    def __init__(self) -> None:
-        self.engine = Engine(EngineConfig(rate=RATE, block=BLOCK, live_input=False))
-        self.engine.install("sampler", SamplerSource(RATE, max_seconds=0.5), {"name": "sampler"})
-        self.blocks()
-
-    def blocks(self, n: int = 2) -> dict[str, Any]:
-        out = np.zeros(BLOCK, np.float32)
-        for _ in range(n):
-            self.engine.process(None, out)
-        return self.engine.status()
-
-    def send(self, message: dict[str, Any]) -> None:
-        self.engine.handle(message)
-
-    def status(self) -> dict[str, Any]:
-        return self.engine.status()
 
 
 def _kicks(tmp_path: Path) -> list[str]:
@@ -68,7 +47,7 @@ def test_a_file_is_named_by_its_last_two_parts_alike_in_the_engine_and_on_the_pa
 def test_two_kits_kicks_keep_their_own_warnings_and_the_library_page_shows_the_played_ones(
         pg: Any, tmp_path: Path) -> None:  # noqa: F811
     kit3, kit7 = _kicks(tmp_path)
-    control = EngineControl()
+    control = EngineControl(max_seconds=0.5)
     panel = Panel(control, MemoryData(library={"kicks": [Sample(kit3, 0.9), Sample(kit7, 0.8)]}), (800, 480))
     panel.clock = PanelClock()
     panel.show_title("Library")

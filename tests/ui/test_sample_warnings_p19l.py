@@ -26,16 +26,18 @@ CUT = "loops/field-recording-long.wav is 0:02 long: the sampler plays only its f
 
 
 class EngineControl:
-    """The panel's Control over a real in-process Engine whose sampler decodes at most 1 s of a file."""
+    """The panel's Control over a real in-process Engine whose sampler decodes at most ``max_seconds`` (s) of a
+    file."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_seconds: float = 1.0) -> None:
         self.engine = Engine(EngineConfig(rate=RATE, block=BLOCK, live_input=False))
         self.sent: list[dict[str, Any]] = []
+        self.max_seconds = max_seconds
         self.new_sampler()
 
     def new_sampler(self) -> None:
-        """Put a fresh SamplerSource (max_seconds=1) in the sampler slot, as a restarted sampler."""
-        self.engine.install("sampler", SamplerSource(RATE, max_seconds=1.0), {"name": "sampler"})
+        """Put a fresh SamplerSource (``max_seconds``) in the sampler slot, as a restarted sampler."""
+        self.engine.install("sampler", SamplerSource(RATE, max_seconds=self.max_seconds), {"name": "sampler"})
         self.blocks()
 
     def blocks(self, n: int = 2) -> dict[str, Any]:
