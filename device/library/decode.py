@@ -66,6 +66,27 @@ def mix(channels: np.ndarray) -> np.ndarray:
     return mono.astype(np.float32, copy=False)
 
 
+EMPTY_CHANNEL_DB = 40.0     # a channel this far (energy) under the loudest one holds nothing of a recording
+
+
+def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """A recording's channels [C, N] -> (the mean of the channels that hold it [N] float32, None), leaving out any
+    more than :data:`EMPTY_CHANNEL_DB` under the loudest (a source recorded on one input of a stereo interface:
+    averaging in the empty one would halve its level); or (the loudest channel [N], its index) when the held
+    channels cancel in their mean (:func:`cancels`: one in reverse polarity).  What training data (effect pairs,
+    synth notes) is mixed by; each trainer decides what a cancelling recording means."""
+    if channels.shape[0] == 1 or not channels.shape[1]:
+        return channels[0], None
+    energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)
+    keep = energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
+    held = channels[keep]
+    total = held.sum(axis=0, dtype=np.float64)
+    if held.shape[0] > 1 and energy.max() > 0 and cancels(float(total @ total), float(energy.max())):
+        loudest = int(np.argmax(energy))
+        return channels[loudest], loudest
+    return held.mean(axis=0).astype(np.float32, copy=False), None
+
+
 def cancels(sum_energy: float, loudest_energy: float) -> bool:
     """Whether channels whose sum holds ``sum_energy`` (sum of squares over the same frames) cancel, the
     loudest of them holding ``loudest_energy``: their sum is more than :data:`CANCEL_DB` under the loudest

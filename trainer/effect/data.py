@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from device.audio import audiofile
+from device.library.decode import held_mix
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import csv_text, listed_file, separator
@@ -264,27 +265,17 @@ def _split_decimal(cells: list[str]) -> str:
     return ""
 
 
-EMPTY_CHANNEL_DB = 40.0     # a channel this far (RMS) under the loudest one holds nothing of the recording
-
-
 def recording_mono(channels: np.ndarray, label: str) -> np.ndarray:
-    """A recording's channels [C, N] -> mono [N]: the mean of the channels that hold it, leaving out any more
-    than :data:`EMPTY_CHANNEL_DB` under the loudest (a pedal recorded on the left input of a stereo interface:
-    averaging in the empty right one would train a pack 6 dB quieter than the gear).  Raises DataError when
-    the channels cancel in their mean (one wired in reverse polarity: the device.library.decode rule), since
+    """A recording's channels [C, N] -> mono [N]: the mean of the channels that hold it
+    (:func:`device.library.decode.held_mix`: an empty channel averaged in would train a pack 6 dB quieter than
+    the gear).  Raises DataError when the channels cancel in their mean (one wired in reverse polarity), since
     which of them is the gear's sound cannot be told."""
-    from device.library.decode import cancels
-    if channels.shape[0] == 1 or not channels.shape[1]:
-        return channels[0]
-    energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)
-    keep = energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
-    held = channels[keep]
-    total = held.sum(axis=0, dtype=np.float64)
-    if held.shape[0] > 1 and energy.max() > 0 and cancels(float(total @ total), float(energy.max())):
+    mono, loudest = held_mix(channels)
+    if loudest is not None:
         raise DataError(f"{label}: its {channels.shape[0]} channels cancel each other when mixed to mono (one is "
                         "the other in reverse polarity)",
                         hint="record the gear on one channel (or export that channel alone) and train again")
-    return held.mean(axis=0).astype(np.float32, copy=False)
+    return mono
 
 
 Decoded = dict[Path, tuple[np.ndarray, int]]     # file -> (mono samples [N], rate in Hz), each decoded once

@@ -30,6 +30,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from device.audio import audiofile
+from device.library.decode import held_mix
 from hatbox.errors import DataError, HatboxError
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
@@ -47,8 +48,6 @@ MIN_NOTE_SECONDS = 0.1              # ... and never less than this (the loss's 2
 SOUND_FLOOR_DB = 60.0               # a note sounds from its onset until it stays this far under its peak
 ONSET_DB = 40.0                     # a note starts at its first sample within this of its peak ...
 ONSET_PREROLL_S = 0.01              # ... less this much: the silence a recording holds before it is cut off
-EMPTY_CHANNEL_DB = 40.0             # a channel this far under the loudest one is empty: left out of the mono mix
-CANCEL_RATIO = 0.25                 # a mono mix under this share of its channels' level: they cancel (anti-phase)
 APERIODIC = 0.6                     # features.aperiodicity at or above this: noise, no pitch (instruments < 0.15)
 OTHER_AUDIO = (".m4a", ".aac", ".mp4", ".wma", ".opus", ".amr", ".ape")   # audio formats hatbox cannot read
 NAME_ONLY_SHARE = 0.02              # features.name_only_share under this: the name is an octave (twelfth...) off
@@ -108,18 +107,10 @@ def print_warning(text: str) -> None:
 
 def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:
     """[C, N] -> (mono [N], None), or (one channel [N], its number from 1) when the channels cancel each other
-    out in the mix (one in reverse polarity): the mean of the channels within EMPTY_CHANNEL_DB of the loudest
-    (an empty channel would halve the note's level); the loudest alone when that mean is under CANCEL_RATIO of
-    their level."""
-    if audio.shape[0] == 1:
-        return audio[0], None
-    rms = np.sqrt(np.mean(audio.astype(np.float64) ** 2, axis=1))
-    used = rms >= rms.max() * 10 ** (-EMPTY_CHANNEL_DB / 20)
-    mix = audio[used].mean(axis=0)
-    if np.sqrt(np.mean(mix.astype(np.float64) ** 2)) < CANCEL_RATIO * float(np.mean(rms[used])):
-        loudest = int(np.argmax(rms))
-        return audio[loudest], loudest + 1
-    return mix, None
+    out in the mix (one in reverse polarity): :func:`device.library.decode.held_mix` (an empty channel is left
+    out: it would halve the note's level)."""
+    mono, loudest = held_mix(audio)
+    return mono, None if loudest is None else loudest + 1
 
 
 def clipping_warning(audio: np.ndarray, path: Path) -> str | None:
