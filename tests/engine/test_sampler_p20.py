@@ -108,6 +108,8 @@ def test_panic_allocates_nothing_on_the_audio_thread(tmp_path: Path) -> None:
 
     render_after({"op": "panic"})                                     # first-call costs
     plain = min(render_after(None) for _ in range(3))
-    panic = max(render_after({"op": "panic"}) for _ in range(3))
+    # the least of a few tries, as plain's: tracemalloc counts every thread (one another test left running
+    # allocated 2000 bytes once in a full run); a rebuild on the audio path shows up in every try
+    panic = min(render_after({"op": "panic"}) for _ in range(5))
     assert src.active_voices == 0
     assert panic <= plain + 256                                       # rebuilt voice arrays: ~6 kB more
