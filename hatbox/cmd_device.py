@@ -545,13 +545,13 @@ def _panel_gone(args: argparse.Namespace) -> None:
 
 
 def _show_code(args: argparse.Namespace) -> Any:
-    """Pairing code goes to the log (always) and to the panel when it runs."""
+    """The pairing code goes to the terminal (always; never to box.log: it is a secret) and to the panel when it runs."""
     def show(code: str) -> None:
         print(f"pairing code: {code}", flush=True)
         if args.panel:
             try:
                 _panel_data(args).set(pairing_code=code)
-            except Exception:  # noqa: BLE001 - the log line above is enough
+            except Exception:  # noqa: BLE001 - the terminal line above is enough
                 pass
     return show
 

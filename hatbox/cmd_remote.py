@@ -91,7 +91,7 @@ def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
 # ------------------------------------------------------------------------- commands
 # Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
 # ``python -m device.api --sim``) logs it as "pairing code: XXXXXX"; one with a panel does both.
-CODE_PLACE = "the code on the box's panel (or in its log: 'pairing code: ...')"
+CODE_PLACE = "the code on the box's panel (or on its terminal: 'pairing code: ...')"
 
 
 def pair(args: argparse.Namespace) -> int:
@@ -502,7 +502,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(cli: Any) -> None:
-    p = cli.command("pair", "pair this computer with a box (enter the code on its panel, or in its log)", pair)
+    p = cli.command("pair", "pair this computer with a box (enter the code on its panel, or on its terminal)", pair)
     p.add_argument("url", nargs="?", help="e.g. http://hatbox.local:8750 (default: look on the network)")
     p.add_argument("--code", help="the pairing code (asked for if missing)")
     p.add_argument("--name", default=os.uname().nodename[:64], help="this computer's name on the box")

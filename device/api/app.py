@@ -40,6 +40,7 @@ from device.api.libraries import Libraries, Tagger, default_tagger, lower_priori
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
+from device.api.state import box_of
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
@@ -54,7 +55,10 @@ ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine s
 
 
 def log_code(code: str) -> None:
-    log.warning("pairing code: %s", code)
+    """Show the pairing ``code`` on stderr (the terminal, a service's journal): never through ``logging``, whose
+    handlers may write the box's log file (device/logs.py: STORE/logs/box.log, which ``GET /logs`` serves to any
+    paired laptop); the code is a secret."""
+    print(f"pairing code: {code}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -65,7 +69,7 @@ class ApiConfig:
     max_library_bytes: int = 4 << 30
     require_signature: bool = False
     trusted_keys: Optional[Path] = None          # default: <store>/trusted_keys
-    on_code: Callable[[str], None] = log_code    # shows the pairing code (panel, or the log with --sim)
+    on_code: Callable[[str], None] = log_code    # shows the pairing code (panel, terminal); never to box.log
     tagger: Tagger = default_tagger
     library_limits: Limits = field(default_factory=Limits)
     validate_nice: int = 10                      # validation yields the CPU to the audio engine
@@ -163,13 +167,9 @@ def strict_query(request: Request) -> None:
 _bearer = HTTPBearer(auto_error=False, description="the token from POST /pair (`hatbox pair`)")
 
 
-def _box(request: Request) -> Box:
-    return request.app.state.box
-
-
 def require_token(request: Request, creds: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str:
     try:
-        return _box(request).tokens.check(creds.credentials if creds else None)
+        return box_of(request).tokens.check(creds.credentials if creds else None)
     except AuthError as exc:
         raise _unauthorized(exc) from None
 
@@ -262,14 +262,14 @@ def _active_pack_hint(pack_id: str) -> str:
 def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/packs", response_model=list[M.PackInfo], dependencies=[auth], responses=_errors(401))
     def list_packs(request: Request) -> list[M.PackInfo]:
-        box = _box(request)
+        box = box_of(request)
         return [_pack_info(box, m) for m in box.store.list()]
 
     @app.post("/packs", status_code=201, response_model=M.UploadResult,
               responses=_errors(401, 413, 422, 500, 502, 507), openapi_extra=_BINARY)
     async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
                           token_id: str = auth) -> M.UploadResult:
-        box, t = _box(request), time.perf_counter()
+        box, t = box_of(request), time.perf_counter()
         upload = _new_upload(box, ".hatpack", "pack")
         try:
             _, sha = await receive_upload(request, upload, box.config.max_pack_bytes, "pack")
@@ -286,12 +286,12 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
     def get_pack(request: Request, pack_id: str) -> M.PackInfo:
-        box = _box(request)
+        box = box_of(request)
         return _pack_info(box, _meta(box, pack_id))
 
     @app.delete("/packs/{pack_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
     def delete_pack(request: Request, pack_id: str) -> Response:
-        box = _box(request)
+        box = box_of(request)
         _meta(box, pack_id)
         try:
             box.store.delete(pack_id)
@@ -303,7 +303,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
               responses=_errors(401, 404, 500, 502, 507))
     def activate_pack(request: Request, pack_id: str) -> M.SlotResult:
-        box = _box(request)
+        box = box_of(request)
         _meta(box, pack_id)
         try:
             return box.activate(pack_id)
@@ -315,7 +315,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth],
               responses=_errors(401, 500, 507))
     def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
-        box = _box(request)
+        box = box_of(request)
         with box.install_lock:
             try:
                 prev = box.store.deactivate(slot)
@@ -331,7 +331,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
               responses=_errors(401, 409, 500, 502, 507))
     def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
-        box = _box(request)
+        box = box_of(request)
         with box.install_lock:
             before = box.store.pointer()
             prev = before.slots[slot]
@@ -381,11 +381,11 @@ def _engine_status(box: Box) -> dict[str, Any]:
 def _add_box_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/health", response_model=M.Health)
     def health(request: Request) -> M.Health:
-        return M.Health(ok=True, name=_box(request).config.box_name, version=__version__)
+        return M.Health(ok=True, name=box_of(request).config.box_name, version=__version__)
 
     @app.post("/pair", response_model=M.PairResponse, responses=_errors(401, 429))
     def pair(request: Request, body: M.PairRequest) -> M.PairResponse:
-        box = _box(request)
+        box = box_of(request)
         try:
             box.pairing.redeem(body.code, client=request.client.host if request.client else "")
         except PairingPaused as exc:
@@ -398,17 +398,17 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/tokens", response_model=list[M.TokenInfo], dependencies=[auth], responses=_errors(401))
     def list_tokens(request: Request) -> list[M.TokenInfo]:
-        return [M.TokenInfo(**t) for t in _box(request).tokens.list()]
+        return [M.TokenInfo(**t) for t in box_of(request).tokens.list()]
 
     @app.delete("/tokens/{token_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404))
     def revoke_token(request: Request, token_id: str) -> Response:
-        if not _box(request).tokens.revoke(token_id):
+        if not box_of(request).tokens.revoke(token_id):
             raise ApiError(404, "not found", f"no token '{token_id}'")
         return Response(status_code=204)
 
     @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
     def status(request: Request) -> M.Status:
-        box = _box(request)
+        box = box_of(request)
         free, total = disk_space(box.store.root)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
                         active=box.store.active(), packs=[_pack_info(box, m) for m in box.store.list()],

@@ -62,6 +62,7 @@ UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log ha
               "hatbox box-library {lid} --retag")
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
+FINISH_WAIT_S = 5.0             # how long a re-tag waits for a tagging that has ended to close its database
 
 
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
@@ -155,15 +156,19 @@ class Libraries:
         write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
 
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
-               hold: Callable[[], AbstractContextManager[Any]] = nullcontext) -> dict[str, Any]:
+               hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
+               room: Callable[[], int | None] | None = None) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
         file), then start tagging in the background.  ``hold()`` is entered before unpacking and around
-        the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing."""
+        the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing.
+        ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
+        checked); members that declare more are NoSpace before a byte is written (device.library.archive)."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "library"
         lid = f"lib-{slug}-{secrets.token_hex(3)}"
         with hold():
             pass
-        report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits)
+        report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits,
+                                               room() if room is not None else None)
         if not report.accepted:             # nothing to keep: no library of 0 files left on the box
             shutil.rmtree(self.root / lid, ignore_errors=True)
             why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
@@ -271,6 +276,15 @@ class Libraries:
                 self._unsaved.discard(lid)
             log.warning("the record of library %s is written (state %s)", lid, info.get("state"))
 
+    def _let_finish(self, lid: str, timeout_s: float = FINISH_WAIT_S) -> None:
+        """A tagging whose record already says it ended (cancelled, done, failed) may still be closing its database
+        for a moment: wait up to ``timeout_s`` seconds for its thread, so what the producer sees (the state) is what
+        a re-tag finds.  A tagging still running is not waited for."""
+        with self._lock:
+            info, thread = self._jobs.get(lid), self._threads.get(lid)
+        if info is not None and info.get("state") != "tagging" and thread is not None and thread.is_alive():
+            thread.join(timeout_s)
+
     def retag(self, lid: str, tagger_pack: Path, tagger_id: str) -> dict[str, Any]:
         """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
         returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.
@@ -280,6 +294,7 @@ class Libraries:
         when its record is damaged (:data:`DAMAGED`); OSError (nothing changed) when its record cannot be
         written."""
         with self._deleting:                    # not while it is being deleted
+            self._let_finish(lid)
             with self._lock:
                 if lid not in self._jobs:
                     raise KeyError(lid)

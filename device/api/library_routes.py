@@ -17,16 +17,12 @@ from device.api import models as M
 from device.api.auth import AuthError
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy
-from device.api.uploads import _BINARY, _new_upload, receive_upload
+from device.api.state import box_of
+from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
 from hatbox.errors import HatboxError
 
 log = logging.getLogger("hatbox.api")
-
-
-def _box(request: Request) -> Any:
-    """The app's :class:`device.api.app.Box`."""
-    return request.app.state.box
 
 
 def _library(info: dict[str, Any]) -> M.Library:
@@ -38,15 +34,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
               responses=_errors(401, 413, 422, 500, 507), openapi_extra=_BINARY)
     async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
-        box = _box(request)
+        box = box_of(request)
         upload = _new_upload(box, ".archive", "library")
         try:
             await receive_upload(request, upload, box.config.max_library_bytes, "library")
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
             hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
+            room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
             info = await asyncio.get_running_loop().run_in_executor(
-                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold)
+                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room)
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
         except NoSpace as exc:
@@ -72,21 +69,21 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))
     def list_libraries(request: Request) -> list[M.LibrarySummary]:
-        return [M.LibrarySummary(**i) for i in _box(request).libraries.list()]
+        return [M.LibrarySummary(**i) for i in box_of(request).libraries.list()]
 
     @app.get("/libraries/{library_id}", response_model=M.Library, dependencies=[auth], responses=_errors(401, 404))
     def get_library(request: Request, library_id: str) -> M.Library:
-        return _library(_lib(_box(request).libraries.get, library_id))
+        return _library(_lib(box_of(request).libraries.get, library_id))
 
     @app.post("/libraries/{library_id}/cancel", response_model=M.Library, dependencies=[auth],
               responses=_errors(401, 404))
     def cancel_library(request: Request, library_id: str) -> M.Library:
-        return _library(_lib(_box(request).libraries.cancel, library_id))
+        return _library(_lib(box_of(request).libraries.cancel, library_id))
 
     @app.post("/libraries/{library_id}/retag", status_code=202, response_model=M.Library, dependencies=[auth],
               responses=_errors(401, 404, 409, 500, 507))
     def retag_library(request: Request, library_id: str) -> M.Library:
-        box = _box(request)
+        box = box_of(request)
         _lib(box.libraries.get, library_id)
         tagger = box.store.active().get("tagger")
         if not tagger:
@@ -107,7 +104,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth],
                 responses=_errors(401, 404, 409, 500))
     def delete_library(request: Request, library_id: str) -> Response:
-        libraries = _box(request).libraries
+        libraries = box_of(request).libraries
         try:
             _lib(libraries.delete, library_id)
         except LibraryBusy as exc:
@@ -129,7 +126,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def library_files_with_tag(request: Request, library_id: str, tag: str,
                                limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
         from device.library import files_with_tag
-        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         try:
             hits = files_with_tag(db, tag, limit=limit)
         except HatboxError as exc:
@@ -140,7 +137,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
              responses=_errors(401, 404, 409))
     def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
         from device.library import unsure
-        db, files = _tag_db(request, library_id), _box(request).libraries.files_path(library_id)
+        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses) for u in unsure(db, k)]
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
@@ -169,7 +166,7 @@ def _not_deleted(libraries: Libraries, lid: str) -> str:
 def _tag_db(request: Request, lid: str) -> Path:
     """The library's tag database: 404 for an unknown library, 409 while it has none."""
     try:
-        return _box(request).libraries.db_path(lid)
+        return box_of(request).libraries.db_path(lid)
     except KeyError:
         raise ApiError(404, "not found", f"no library '{lid}'") from None
     except HatboxError as exc:

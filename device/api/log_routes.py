@@ -12,6 +12,7 @@ from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
 from device.api.errors import _errors
+from device.api.state import box_of
 from device.logs import LOG_DIR, LOG_FILE, log_files, tail
 
 DEFAULT_LINES = 200
@@ -33,7 +34,7 @@ def _add_log_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/logs", response_model=LogTail, dependencies=[auth], responses=_errors(401))
     def logs(request: Request, lines: int = Query(DEFAULT_LINES, ge=1, le=MAX_LINES,
                                                   description="how many of the last lines")) -> LogTail:
-        store = request.app.state.box.store.root
+        store = box_of(request).store.root
         kept = tail(store, lines + 1)          # one more: says whether older lines are left out
         note = None if kept or log_files(store) else NO_LOG
         return LogTail(file=f"{LOG_DIR}/{LOG_FILE}", lines=kept[-lines:], more=len(kept) > lines, note=note)

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 
 from device.api import models as M
 from device.api.errors import ApiError, _errors
+from device.api.state import box_of
 from device.midi import DEFAULT_CC, KNOB_SLOTS, MidiHub
 
 NO_MIDI = "this API runs without the box's MIDI (python -m device.api --sim): nothing is bound here"
@@ -22,7 +23,7 @@ LIST_HINT = "hatbox box-midi (GET /midi) lists the bindings"
 
 def _hub(request: Request, needed: bool = True) -> MidiHub | None:
     """The box's MIDI map; 409 when the API has none and ``needed``."""
-    hub = request.app.state.box.midi
+    hub = box_of(request).midi
     if hub is None and needed:
         raise ApiError(409, "no MIDI", NO_MIDI, hint="start the box with `hatbox device run` for MIDI learn")
     return hub

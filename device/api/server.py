@@ -22,15 +22,32 @@ log = logging.getLogger("hatbox.api")
 
 def uvicorn_config(app: Any, host: str, port: int, certfile: str | Path | None = None,
                    keyfile: str | Path | None = None) -> Any:
-    """A uvicorn Config; TLS when both a certificate and its key are given."""
+    """A uvicorn Config; TLS when both a certificate and its key are given.  uvicorn logs through the root
+    logger (:func:`_uvicorn_to_root`)."""
     import uvicorn
 
     if bool(certfile) != bool(keyfile):
         from hatbox.errors import HatboxError
         raise HatboxError("TLS needs both a certificate and its private key (--cert and --key)")
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                          ssl_certfile=str(certfile) if certfile else None,
-                          ssl_keyfile=str(keyfile) if keyfile else None, timeout_graceful_shutdown=2)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, log_config=None,
+                            ssl_certfile=str(certfile) if certfile else None,
+                            ssl_keyfile=str(keyfile) if keyfile else None, timeout_graceful_shutdown=2)
+    _uvicorn_to_root()
+    return config
+
+
+def _uvicorn_to_root() -> None:
+    """uvicorn's own messages (logger ``uvicorn.error``, warnings and above: a port in use, a TLS failure, a
+    malformed request) go where the box's do: to the root logger's handlers, which ``hatbox device run`` sets up
+    (device/logs.py: STORE/logs/box.log in the box's line format, and the terminal once).  uvicorn's stderr
+    handler is taken off (a uvicorn Config made earlier in this process with its default logging config put it
+    there and stopped the records there), so no line is printed twice.  Without handlers on the root logger
+    (``python -m device.api --sim``) Python prints warnings and errors on stderr as before."""
+    for name in ("uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.propagate = True
 
 
 def _lan_address() -> str:

@@ -44,6 +44,16 @@ def disk_space(folder: Path) -> tuple[int | None, int | None]:
     return free, total
 
 
+def room_bytes(folder: Path) -> int | None:
+    """Bytes that may still be written on the disk holding ``folder``: its free space (:func:`free_bytes`) less
+    :data:`UPLOAD_RESERVE_BYTES`, at least 0; None when the free space cannot be read (writing then says what is
+    wrong).  What a library's unpacked files must fit in (device/api/library_routes.py)."""
+    try:
+        return max(free_bytes(folder) - UPLOAD_RESERVE_BYTES, 0)
+    except OSError:
+        return None
+
+
 def _check_room(declared: int, folder: Path, what: str) -> None:
     """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
     disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read

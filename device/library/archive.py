@@ -4,7 +4,8 @@ Nothing in an uploaded archive is trusted.  Archive-wide problems (not an archiv
 beyond listing its members, too many files, expands past the total limit or ratio: an archive
 bomb) raise :class:`ArchiveError` and nothing is kept, not even the folder it was unpacking
 into; so does the box's disk filling up (:class:`NoSpace`, ENOSPC or EDQUOT anywhere while
-unpacking) or its storage failing (:class:`StorageFailed`, EIO, a read-only or vanished card): a library
+unpacking; also NoSpace, before a byte is written, when the members' declared sizes are over the room the caller
+gives) or its storage failing (:class:`StorageFailed`, EIO, a read-only or vanished card): a library
 is taken whole or not at all.  Hidden files and operating-system metadata
 (``__MACOSX/``, ``._*``, ``.DS_Store``, ``Thumbs.db``...: what a Finder or Explorer zip adds and the
 library scan never tags) are skipped quietly and only counted.  Per-file problems reject only that
@@ -397,15 +398,41 @@ def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
         return FileReport(display_name(e.name), False, f"could not be unpacked ({_why(exc)})", max(e.size, 0))
 
 
+def unpacked_bytes(files: list[Entry], limits: Limits) -> int:
+    """Bytes that unpacking ``files`` writes at most: the declared sizes of the members it extracts (not the
+    hidden and operating-system files it skips, nor those refused before a byte is read: links, unsafe paths,
+    non-audio, over a limit)."""
+    total = 0
+    for e in files:
+        rel = safe_relpath(e.name)
+        if isinstance(rel, str) or is_metadata(rel) or e.problem or _precheck(e, rel, limits):
+            continue
+        total += max(e.size, 0)
+    return total
+
+
+def _check_room(files: list[Entry], limits: Limits, room: int | None) -> None:
+    """NoSpace when unpacking ``files`` would write more than ``room`` bytes (what the box's disk can give the
+    library; None: not checked), before a byte is written."""
+    if room is None:
+        return
+    need = unpacked_bytes(files, limits)
+    if need > room:
+        raise NoSpace(f"the library unpacks to {need} bytes but the box has room for {max(room, 0)} more (its free "
+                      "space less a reserve); nothing of the library was kept", hint=NO_ROOM_HINT)
+
+
 def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits(),
-                skipped: list[str] | None = None) -> Iterator[FileReport]:
+                skipped: list[str] | None = None, room: int | None = None) -> Iterator[FileReport]:
     """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file;
     hidden files and operating-system metadata (:func:`is_metadata`) get no report: their names go to
     ``skipped``.  NoSpace when the disk fills up, StorageFailed when the box's storage fails (what was
-    extracted stays: the caller removes ``dest``)."""
+    extracted stays: the caller removes ``dest``); NoSpace before ``dest`` is made when the members to
+    extract declare more than ``room`` bytes (:func:`unpacked_bytes`; None: not checked)."""
     archive, root = Path(archive), Path(dest)
     handle, files = _entries(archive, limits)
     try:
+        _check_room(files, limits, room)
         root.mkdir(parents=True, exist_ok=True)
         for e in files:
             rel = safe_relpath(e.name)
@@ -426,11 +453,13 @@ def _first_missing(path: Path) -> Path | None:
     return top
 
 
-def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limits()) -> ArchiveReport:
+def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limits(),
+                   room: int | None = None) -> ArchiveReport:
     """Unpack into ``dest`` (which must not exist) all at once: on ArchiveError nothing is left, neither
     ``dest`` nor any folder above it that this call created.  A full disk anywhere on the way is NoSpace,
-    the box's storage failing is StorageFailed (both ArchiveErrors); any other unforeseen error becomes an
-    ArchiveError."""
+    and so are members that declare more than ``room`` bytes (the disk's room for them; None: not checked),
+    found from the archive's listing before a byte is written; the box's storage failing is StorageFailed
+    (both ArchiveErrors); any other unforeseen error becomes an ArchiveError."""
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"{dest.name} already exists")
@@ -439,7 +468,7 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
     shutil.rmtree(partial, ignore_errors=True)
     skipped: list[str] = []
     try:
-        report = ArchiveReport(list(iter_unpack(archive, partial, limits, skipped)), len(skipped))
+        report = ArchiveReport(list(iter_unpack(archive, partial, limits, skipped, room)), len(skipped))
         os.replace(partial, dest)
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)

@@ -1,5 +1,5 @@
 """`hatbox pair` without a code says where the code is: on the box's panel, or, for a box without one
-(`hatbox device run --no-panel`, `python -m device.api --sim`), in its log; and the log line it quotes
+(`hatbox device run --no-panel`, `python -m device.api --sim`), on its terminal; and the line it quotes
 is the one those boxes really write."""
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _hint(capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_the_hint_names_the_panel_and_the_log(no_config: None, capsys: pytest.CaptureFixture[str]) -> None:
     err = _hint(capsys)
-    assert "box's panel" in err and "in its log: 'pairing code: ...'" in err and "--code ABC123" in err
+    assert "box's panel" in err and "on its terminal: 'pairing code: ...'" in err and "--code ABC123" in err
 
 
 def _panelless_device_run() -> Callable[[str], None]:

@@ -1,0 +1,18 @@
+"""How a route reaches the box: :func:`box_of`, the :class:`device.api.app.Box` that
+:func:`device.api.app.create_app` keeps on ``app.state.box``.  A module of its own so that every route module
+(app.py, and the library, MIDI and log routes that app.py imports) uses the same function without importing
+app.py (which imports them).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+if TYPE_CHECKING:
+    from device.api.app import Box
+
+
+def box_of(request: Request) -> Box:
+    """The box that ``request``'s app serves (its store, engine control, tokens, libraries)."""
+    return request.app.state.box
