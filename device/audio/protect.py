@@ -9,8 +9,9 @@ Two parts, both per block on the mono float32 bus:
   ``runaway``    peak above ``peak_max`` (default +12 dBFS), or output RMS more than the slot's
                  gain limit above the input RMS while louder than ``gain_floor`` (effects) and not
                  a tail (below).  The limit is ``gain_max_db`` unless the caller gives one: the
-                 loader measures each effect's gain over its knobs' range (:func:`max_block_gain_db`)
-                 and passes :func:`gain_limit_db` of it, so a drive at full drive is not a fault.
+                 loader measures each effect's gain over its knobs' range (:func:`max_block_gain_db`,
+                 over the blocks whose input is present: not a tail, as judged below) and passes
+                 :func:`gain_limit_db` of it, so a drive at full drive is not a fault.
                  A tail: a reverb or delay sounds on after its input stops, so once the input is
                  ``tail_quiet_db`` under its recent level (the loudest input block RMS, falling 60 dB
                  over ``tail_rt60_s``), an output louder than this block's input allows passes while
@@ -177,18 +178,41 @@ class SlotGuard:
         return DC if abs(self.dc) > self.cfg.dc_max else None
 
 
-def max_block_gain_db(x: np.ndarray, y: np.ndarray, block: int, floor: float) -> float:
+def max_block_gain_db(x: np.ndarray, y: np.ndarray, block: int, floor: float,
+                      config: ProtectConfig = ProtectConfig(), rate: int | None = None) -> float:
     """The largest output-over-input RMS ratio (dB) of ``block``-sample blocks of an effect's input
-    ``x`` [N] and output ``y`` [N] (linear full scale), over the blocks whose output RMS is above
-    ``floor`` (linear), as :class:`SlotGuard` measures it; -inf when no block is that loud."""
+    ``x`` [N] and output ``y`` [N] (linear full scale), as :class:`SlotGuard` measures it, over the
+    blocks whose output RMS is above ``floor`` (linear) and whose input is present; -inf when no
+    block is both.
+
+    "Present" is relative to the input's own level, by the guard's own line between an input that
+    still sounds and a tail: a block's input is present when its RMS is above 0 and less than
+    ``config.tail_quiet_db`` (40 dB) under the input's recent level, the loudest input block RMS so
+    far (held; falling 60 dB per ``config.tail_rt60_s`` when ``rate`` (Hz) is given, not at all
+    without it: over the load-time probe's 0.6 s that fall is under 2 dB).  A reverb's or delay's
+    tail over a stopped input is not the effect's gain (the guard lets a tail pass against the
+    recent level instead), so it is left out; before, it counted, and a reverb pack measured 40 dB
+    and more and got the cap as its limit.  An effect that amplifies shows its gain while its input
+    sounds, so that is still measured in full."""
     n = (min(x.shape[0], y.shape[0]) // block) * block
     xb = x[:n].astype(np.float64).reshape(-1, block)
     yb = y[:n].astype(np.float64).reshape(-1, block)
     r_in, r_out = np.sqrt(np.mean(xb ** 2, axis=1)), np.sqrt(np.mean(yb ** 2, axis=1))
-    loud = r_out > floor
+    loud = (r_out > floor) & _input_present(r_in, block, config, rate)
     if not loud.any():
         return -math.inf
     return float(np.max(20.0 * np.log10(r_out[loud] / np.maximum(r_in[loud], _EPS))))
+
+
+def _input_present(r_in: np.ndarray, block: int, config: ProtectConfig, rate: int | None) -> np.ndarray:
+    """[B] bool: whether each of the input's block RMS ``r_in`` [B] (linear) is present, i.e. not
+    ``config.tail_quiet_db`` or more under its recent level (:func:`max_block_gain_db`), as
+    :meth:`SlotGuard._gain_runaway` tells the input still sounding from a tail."""
+    fall_db = 0.0 if rate is None else 60.0 * block / (rate * max(config.tail_rt60_s, 1e-6))
+    t_db = fall_db * np.arange(r_in.shape[0])                        # dB the recent level has fallen since block 0
+    level_db = 20.0 * np.log10(np.maximum(r_in, _EPS))
+    recent_db = np.maximum.accumulate(level_db + t_db) - t_db        # max over j <= i of level_j - fall (i - j)
+    return (r_in > 0.0) & (level_db > recent_db - config.tail_quiet_db)
 
 
 def gain_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -> float:

@@ -173,7 +173,8 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
             y[s:s + block] = unit.process(x[s:s + block])
             if i % 4 == 3:
                 time.sleep(YIELD_S)                     # leave the GIL to the audio thread
-        worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db)))
+        worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db),
+                                                  protect, rate))
     if knobs:
         unit.set_knobs({k.name: k.default for k in knobs})
     rest()

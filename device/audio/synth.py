@@ -20,8 +20,9 @@ does not depend on the engine's block size (only on when messages arrive, to wit
 Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
 the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
 (notes 126 and 127 on the factory synth, 11.8 and 12.5 kHz against its 11.5 kHz; a bend can move a note
-across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; the first note-on above it
-leaves a note in :meth:`SynthSource.warnings` (the engine status's slot warnings).
+across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; a note-on above it leaves
+a warning naming every such note played so far in :meth:`SynthSource.warnings` (the engine status's slot
+warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ from device.audio import harmonic as dsp
 from device.audio.runtime import make_session
 from device.audio.synth_render import (MAX_TAIL_S, SMPTE_FPS, XYPath, _check_midi_header,  # noqa: F401 - re-exported
                                        _check_render_options, _control_of, _read_midi, _timed_messages,
-                                       _unreadable, midi_events, render_events, render_midi, xy_events)
+                                       _unreadable, midi_events, render_events, render_midi, silent_notes_text,
+                                       xy_events)
 from device.audio.synth_voices import (ATTACK, DECAY, FADE, IDLE, RELEASE, SILENT,  # noqa: F401 - re-exported
                                        SUSTAIN, FrameWork, Voices, _end_voices, _frame_controls, _frame_state,
                                        _key_up, _pick_voice, _voices_step, compile_kernels)
@@ -153,7 +155,8 @@ class SynthSource:
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
         self.pack_name = pack.manifest.name
-        self._warnings: list[str] = []      # appended by handle() (control side), read by the status
+        self._warnings: list[str] = []      # set by handle() (control side), read by the status
+        self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
         self.reset()
         compile_kernels()                   # at once if the engine already did; else now, not on the first block
 
@@ -191,13 +194,10 @@ class SynthSource:
         op = msg.get("op")
         if op == "corners":
             self._check_corners(msg["names"])
-        if op == "note_on" and not self._warnings and int(msg.get("velocity", 0)) > 0 \
-                and int(msg["note"]) > self.highest_note:
-            note = int(msg["note"])
-            self._warnings.append(
-                f"note {note} is silent on '{self.pack_name}': its fundamental "
-                f"({440.0 * 2.0 ** ((note - 69.0) / 12.0) / 1000:.1f} kHz) is above the pack's band limit "
-                f"({self.cutoff / 1000:.1f} kHz); it plays notes up to {self.highest_note}")
+        if op == "note_on" and int(msg.get("velocity", 0)) > 0 and int(msg["note"]) > self.highest_note \
+                and int(msg["note"]) not in self._silent:
+            self._silent.add(int(msg["note"]))
+            self._warnings = [silent_notes_text(self, self._silent)]     # one text, every silent note so far
         if op in QUEUED_OPS:
             self._events.append(dict(msg))
 
@@ -223,8 +223,10 @@ class SynthSource:
         return min(127, top)
 
     def warnings(self) -> list[str]:
-        """What the player should know (the engine status's ``active["synth"]["warnings"]``): once, that a
-        note played was above :attr:`highest_note` and so silent."""
+        """What the player should know (the engine status's ``active["synth"]["warnings"]``): that the notes
+        played above :attr:`highest_note` are silent, every one of them named in one text
+        (:func:`device.audio.synth_render.silent_notes_text`, the offline player's wording too), which a new
+        such note replaces."""
         return list(self._warnings)
 
     @property

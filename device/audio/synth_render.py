@@ -3,7 +3,7 @@ SynthSource driven through them the way the engine drives it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
@@ -197,20 +197,41 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     return out
 
 
-SHOWN_NOTES = 12        # notes named in the warning of :func:`silent_notes`; the rest are counted
-
-
 def silent_notes(source: SynthSource, events: list[tuple[int, dict[str, Any]]], midi: str) -> str:
     """A warning naming the notes of MIDI file ``midi`` (its ``events``) above ``source``'s band limit
-    (:attr:`SynthSource.highest_note`, unbent): they play as silence.  "" when every note is playable."""
+    (:attr:`SynthSource.highest_note`, unbent): they play as silence (:func:`silent_notes_text`).  "" when
+    every note is playable."""
     top = source.highest_note
-    above = sorted({int(m["note"]) for _, m in events
-                    if m["op"] == "note_on" and int(m["velocity"]) > 0 and int(m["note"]) > top})
+    above = {int(m["note"]) for _, m in events
+             if m["op"] == "note_on" and int(m["velocity"]) > 0 and int(m["note"]) > top}
+    return silent_notes_text(source, above, where=midi)
+
+
+def silent_notes_text(source: SynthSource, notes: Iterable[int], where: str = "") -> str:
+    """The one wording of the warning that MIDI ``notes`` above ``source``'s band limit play as silence, for
+    the offline player (:func:`silent_notes`, ``where`` = the MIDI file, said before the text) and the live
+    synth (:meth:`SynthSource.warnings`): every note named, runs of three or more as "96-127" (at most 128
+    notes, so the text stays short), e.g. "notes 126, 127 are above the band limit of 'synth-gm4' (11.5 kHz
+    at 48000 Hz) and play as silence; the highest note it plays is 125".  "" when ``notes`` is empty."""
+    above = sorted(set(int(n) for n in notes))
     if not above:
         return ""
-    shown = ", ".join(str(n) for n in above[:SHOWN_NOTES])
-    more = f" and {len(above) - SHOWN_NOTES} more" if len(above) > SHOWN_NOTES else ""
+    many = len(above) > 1
+    top = source.highest_note
     playable = f"the highest note it plays is {top}" if top >= 0 else "it plays no note"
-    return (f"{midi}: note{'s' if len(above) > 1 else ''} {shown}{more} {'are' if len(above) > 1 else 'is'} above "
-            f"the band limit of '{source.pack_name}' ({source.cutoff / 1000:.1f} kHz at {source.rate} Hz) and "
-            f"play{'' if len(above) > 1 else 's'} as silence; {playable}")
+    return (f"{where + ': ' if where else ''}note{'s' if many else ''} {note_runs(above)} "
+            f"{'are' if many else 'is'} above the band limit of '{source.pack_name}' ({source.cutoff / 1000:.1f} kHz "
+            f"at {source.rate} Hz) and play{'' if many else 's'} as silence; {playable}")
+
+
+def note_runs(notes: list[int]) -> str:
+    """Sorted, distinct MIDI ``notes`` as text, runs of three or more as first-last: [60, 100, 101, 102, 127]
+    -> "60, 100-102, 127"."""
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(notes) + 1):
+        if i == len(notes) or notes[i] != notes[i - 1] + 1:
+            run = notes[start:i]
+            parts += [f"{run[0]}-{run[-1]}"] if len(run) >= 3 else [str(n) for n in run]
+            start = i
+    return ", ".join(parts)

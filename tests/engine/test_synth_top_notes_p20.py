@@ -60,6 +60,6 @@ def test_the_first_note_above_it_says_so_once_in_the_engine_status(pack) -> None
     assert slot_warnings(engine.status()) == []
     for note in (127, 126, 127):
         engine.handle({"op": "note_on", "note": note, "velocity": 100})
-    assert slot_warnings(engine.status()) == [
-        "note 127 is silent on 'synth-gm4': its fundamental (12.5 kHz) is above the pack's band limit "
-        "(11.5 kHz); it plays notes up to 125"]
+    assert slot_warnings(engine.status()) == [     # p21: every silent note, in `hatbox play`'s words
+        "notes 126, 127 are above the band limit of 'synth-gm4' (11.5 kHz at 48000 Hz) and play as silence; "
+        "the highest note it plays is 125"]

@@ -387,7 +387,7 @@ def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
     no output block is that loud."""
     from device.audio.protect import ProtectConfig, db_to_lin, max_block_gain_db
     floor = db_to_lin(ProtectConfig().gain_floor_db)
-    gains = [max_block_gain_db(p.input, p.output, block, floor) for p in eff.pairs]
+    gains = [max_block_gain_db(p.input, p.output, block, floor, rate=eff.rate) for p in eff.pairs]
     finite = [g for g in gains if np.isfinite(g)]
     return round(max(finite), 1) if finite else None
 
