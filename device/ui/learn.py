@@ -14,7 +14,11 @@ change).  :class:`MidiLearn` is what the Effect page knows of it:
   is still the one armed), never one armed elsewhere (the API) for another knob, even one armed a moment
   before;
 - a learn armed elsewhere (``POST /midi/learn``) for a knob of the slot shows as one armed here does
-  (:meth:`MidiLearn.waiting`, :meth:`MidiLearn.elsewhere`), and is never cancelled here;
+  (:meth:`MidiLearn.waiting`, :meth:`MidiLearn.elsewhere`), is never cancelled here, and its binding is
+  said as one learned here is ("CC 74 -> drive", :meth:`MidiLearn.poll`) when a poll sees it armed and a
+  later one sees it gone with a CC newly learned for its knob (armed and bound between two polls, a frame
+  apart, it goes unsaid: the hub's snapshot keeps no record of a learn that came and went; cancelled, or
+  bound to a CC the knob had learned already, it goes unsaid too);
 - the hub's warnings (learned bindings that could not be saved) are said once each
   (:meth:`MidiLearn.warning`).
 
@@ -40,6 +44,7 @@ class MidiLearn:
         self.snap: dict[str, Any] | None = None    # the hub's last snapshot (None: no hub, or it failed)
         self.problem = ""                          # why the last snapshot failed ("" when it did not)
         self._before: set[int] = set()             # CCs learned for the armed knob when it was armed
+        self._other: tuple[str, set[int]] | None = None   # a knob seen armed elsewhere, and its learned CCs then
         self._warned: set[str] | None = None       # the hub's warnings said so far (None: no snapshot yet)
 
     def hub(self) -> Any:
@@ -67,17 +72,19 @@ class MidiLearn:
     # -- reading ----------------------------------------------------------------------
     def poll(self) -> str | None:
         """Read the hub's snapshot (once a frame).  Returns what to say when a learn armed here has ended
-        since the last poll: "CC 74 -> drive", or that it was cancelled or moved elsewhere; else None.
+        since the last poll: "CC 74 -> drive", or that it was cancelled or moved elsewhere; or when one
+        armed elsewhere has bound a CC (:meth:`_other_ended`): the same "CC 74 -> drive"; else None.
         MIDI gone off ends learn mode (what to say: why)."""
         if not self._read():
-            self.on, self.armed = False, None
+            self.on, self.armed, self._other = False, None, None
             return None
         if not self.midi_on():
             was_on = self.on
             self.cancel()
-            self.on = False
+            self.on, self._other = False, None
             return self.why_off() if was_on else None
-        return self._ended() if self.armed is not None else None
+        here = self._ended() if self.armed is not None else None
+        return self._other_ended() or here
 
     def _read(self) -> bool:
         """Take the hub's snapshot into :attr:`snap` (None when it fails: :attr:`problem` says why); False
@@ -107,8 +114,27 @@ class MidiLearn:
         new = sorted(set(learned) - self._before) or learned
         if not new:
             return f"MIDI learn for {knob} cancelled"
-        self.bound = (new[0], knob)
-        return f"CC {new[0]} -> {knob}"
+        return self._learned(new[0], knob)
+
+    def _other_ended(self) -> str | None:
+        """The learn armed elsewhere (:meth:`elsewhere`) the last poll saw, if the hub has it no more and a CC
+        is newly learned for its knob: "CC 74 -> drive", as :meth:`_ended` says it; else None.  Remembers the
+        one armed elsewhere now, with the CCs its knob has learned already."""
+        knob, was = self.elsewhere(), self._other
+        if knob is None:
+            self._other = None
+        elif was is None or was[0] != knob:
+            self._other = (knob, set(self.ccs(knob, learned_only=True)))
+        if was is None or was[0] == knob:
+            return None
+        new = sorted(set(self.ccs(was[0], learned_only=True)) - was[1])
+        return self._learned(new[0], was[0]) if new else None
+
+    def _learned(self, cc: int, knob: str) -> str:
+        """``cc`` has been learned for ``knob`` (armed here or elsewhere): the page shows it as just bound;
+        what to say."""
+        self.bound = (cc, knob)
+        return f"CC {cc} -> {knob}"
 
     def elsewhere(self) -> str | None:
         """The knob of the slot armed for MIDI learn elsewhere (the API), not here; None when there is none
@@ -190,9 +216,10 @@ class MidiLearn:
             hub.cancel(only=(self.slot, knob))
 
     def leave(self) -> None:
-        """The page is left: learn mode ends, a learn armed here is cancelled."""
+        """The page is left: learn mode ends, a learn armed here is cancelled, one armed elsewhere is
+        forgotten (its binding, if it comes while another page is shown, goes unsaid)."""
         self.cancel()
-        self.on, self.bound = False, None
+        self.on, self.bound, self._other = False, None, None
 
     def lines(self) -> tuple[tuple[str, ...], str] | None:
         """What the page's line under the pack's name says in learn mode, or while a knob of the slot is

@@ -28,7 +28,8 @@ name: "drive: move a control on your MIDI controller...") and the next control c
 binds to it ("CC 74 -> drive", on that line and the message line).  Each knob shows the CCs that turn it
 under its name.  The learn button again, leaving the page or another pack cancels a learn armed here.
 A knob armed elsewhere (the API's ``POST /midi/learn``) shows the same way (ring, "waiting for a CC...",
-the line under the pack's name) and is left armed; the hub's warnings (learned bindings that could not be
+the line under the pack's name), is left armed, and the CC it learns while the page is shown is said on the
+message line the same way ("CC 74 -> drive"); the hub's warnings (learned bindings that could not be
 saved) are said once each on the message line.
 Without a MIDI map there is no button; with MIDI off it reads "MIDI off" and a tap says why."""
 from __future__ import annotations
