@@ -1,11 +1,13 @@
 """A folder of symbolic links per tag: ``LINKS/<tag>/<relative path with / as __>`` -> the sample.
 
 Only links this module made are ever removed: their paths (relative to LINKS) are listed in
-``LINKS/.hatbox-links``, so a producer's own links or files in the same folders stay.  Links folders
-written before that list existed are cleared of the links that point into the library, and of no others.
+``LINKS/.hatbox-links`` (each ended by a NUL byte, which no file name holds; older lists: one a line), so a
+producer's own links or files in the same folders stay.  Links folders written before that list existed are
+cleared of the links that point into the library, and of no others.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -13,11 +15,29 @@ from pathlib import Path
 from export.manifest import tag_problem
 from hatbox.errors import HatboxError
 
-MADE = ".hatbox-links"      # the list of links the last run made, one relative path per line
+MADE = ".hatbox-links"      # the list of links the last run made, each relative path ended by a NUL byte
+NAME_BYTES = 240            # a link's longest name: 255 bytes (Linux, macOS) less room for _unique's " (n)"
 
 
 def link_name(rel: str) -> str:
-    return rel.replace("/", "__")
+    """The name of library file ``rel``'s link: its path with / as __ (``kit/a.wav`` -> ``kit__a.wav``).  One
+    over :data:`NAME_BYTES` (a deep sample pack's folders) keeps its end, the file's own name, behind 8 hex
+    digits of the whole path's hash (``1f0c9a2e~..._Kick_01.wav``), which keep two such names apart."""
+    flat = rel.replace("/", "__")
+    raw = os.fsencode(flat)
+    if len(raw) <= NAME_BYTES:
+        return flat
+    mark = hashlib.blake2b(raw, digest_size=4).hexdigest() + "~"
+    tail = raw[len(raw) - (NAME_BYTES - len(mark)):]
+    while tail and tail[0] & 0xC0 == 0x80:          # never start inside a UTF-8 character
+        tail = tail[1:]
+    return mark + os.fsdecode(tail)
+
+
+def _made_list(text: str) -> list[str]:
+    """The entries of a MADE file's ``text``: NUL-ended, or one a line in a list from before (whose names with
+    a line break in them it cannot give back)."""
+    return text.split("\0") if "\0" in text else text.splitlines()
 
 
 def _unique(folder_names: set[str], name: str) -> str:
@@ -53,7 +73,7 @@ def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()
         return
     listed = links_dir / MADE
     if listed.is_file():
-        for line in listed.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
+        for line in _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape")):
             entry = links_dir / line
             if line and ".." not in Path(line).parts and entry.is_symlink():
                 entry.unlink()
@@ -94,6 +114,6 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
         raise HatboxError(f"cannot make links in {links_dir}: {exc.strerror}") from None
     finally:
         if made:
-            (links_dir / MADE).write_text("".join(m + "\n" for m in made), encoding="utf-8",
+            (links_dir / MADE).write_text("".join(m + "\0" for m in made), encoding="utf-8",
                                           errors="surrogateescape")
     return len(made)

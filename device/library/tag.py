@@ -11,6 +11,7 @@ it changes.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     batch (what is done stays done).  Safe to call from a background thread.
     """
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise HatboxError(f"{root} is a file, not a folder", hint="give the folder that holds your samples")
     if not root.is_dir():
         raise HatboxError(f"no library folder at {root}")
     start = time.monotonic()
@@ -71,22 +74,50 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     con = libdb.connect(db_path)
     try:
         report = _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch)
+    except sqlite3.OperationalError as exc:
+        raise _write_error(db_path, exc) from None
     finally:
         con.close()
     report.seconds = time.monotonic() - start
     return report
 
 
+def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
+    """The HatboxError for a database that stopped taking writes part-way (locked by another program, the
+    disk full, made read-only): what was committed before stays, and the same command goes on from there."""
+    why = str(exc)
+    kept = "stopped; the files tagged before are kept"
+    again = "then run the same command again: it goes on where this run stopped"
+    if "locked" in why or "busy" in why:
+        return HatboxError(f"{db_path} is locked by another program (another hatbox tag on the same database?): "
+                           f"{kept}", hint=f"wait for it to finish (or close it), {again}")
+    if "full" in why:
+        return HatboxError(f"cannot write {db_path}: the disk is full: {kept}",
+                           hint=f"free some space (or give --out a database on another disk), {again}")
+    return HatboxError(f"cannot write {db_path}: {why}: {kept}",
+                       hint=f"check that the database and its folder are writable, {again}")
+
+
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
          cancel: threading.Event | None, batch: int) -> LibraryReport:
-    paths = [p.relative_to(root).as_posix() for p in audio_files(root, exclude=links_dir)]
+    found = audio_files(root, exclude=links_dir)
+    paths = [p.relative_to(root).as_posix() for p in found]
+    blocked = list(getattr(found, "unreadable", ()))     # (folder, why); a plain list of paths has none
+    for folder, why in blocked:
+        if folder == ".":
+            raise HatboxError(f"cannot open the library folder {root}: {why}: nothing changed",
+                              hint="check its permissions (on macOS, give the terminal access to the folder "
+                                   "or drive in System Settings > Privacy & Security)")
     known = libdb.known_files(con)
-    _check_same_library(con, root, paths, known)
+    kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
+    _check_same_library(con, root, paths + kept, known)
     libdb.set_meta(con, root=str(root.resolve()), tags=",".join(tagger.tags), model=tagger.model_id,
                    embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
                    thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     report = LibraryReport(total=len(paths))
-    gone = sorted(set(known) - set(paths))
+    report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
+                                     f"they were") for folder, why in blocked]
+    gone = sorted(set(known) - set(paths) - set(kept))
     libdb.remove(con, gone)
     report.removed = len(gone)
     con.commit()
@@ -135,6 +166,8 @@ def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: d
                 _flush(tagger, con, buf, pending, report)
             if progress is not None:
                 progress(done, len(paths))
+    except sqlite3.OperationalError:       # the database takes no writes (locked, disk full): nothing to save
+        raise
     except BaseException:
         with contextlib.suppress(Exception):
             _flush(tagger, con, buf, pending, report)
