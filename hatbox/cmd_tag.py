@@ -71,16 +71,49 @@ def default_db(library: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------ train
+class _TrainingInterrupted(HatboxError):
+    """Ctrl-C while training: the CLI prints its one line and exits 130."""
+
+    exit_code = 130
+
+
 def train_tagger(args: argparse.Namespace) -> int:
     from trainer.tagger.pipeline import train_and_export
-    out = Path(args.out)
+    out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
     if out.suffix != ".hatpack":
         raise HatboxError(f"--out {out} should end in .hatpack")
-    summary = train_and_export([Path(s) for s in args.source], out, minutes=args.minutes, steps=args.steps, shots=args.shots,
-                               holdout=args.holdout, name=args.name or out.stem, threads=args.threads,
-                               seed=args.seed)
+    before = _file_state(out)
+    try:
+        summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
+                                   steps=args.steps, shots=args.shots, holdout=args.holdout,
+                                   name=args.name or out.stem, threads=args.threads, seed=args.seed)
+    except KeyboardInterrupt:
+        _close_progress_bars()
+        if _file_state(out) == before:
+            raise _TrainingInterrupted(f"training stopped (Ctrl-C): nothing written, {_shown(str(out))} is as it "
+                                       "was") from None
+        raise _TrainingInterrupted(f"training stopped (Ctrl-C) after {_shown(str(out))} was written; its held-out "
+                                   "report may be missing") from None
     print(summary)
     return 0
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime ns) of ``path``, None when there is no file: tells whether it was written since."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _close_progress_bars() -> None:
+    """Clear the progress bars a Ctrl-C left open (reading samples, training), so the one line that says what
+    became of the work starts a line of its own and no bar is drawn again after it."""
+    from tqdm import tqdm
+    for bar in list(getattr(tqdm, "_instances", ())):
+        bar.leave = False
+        bar.close()
 
 
 # ------------------------------------------------------------------------------------------ tag
@@ -90,6 +123,9 @@ def tag(args: argparse.Namespace) -> int:
     from device.library import tag_library
     lib = Path(args.library)
     db = Path(args.out) if args.out else default_db(lib)
+    if db.is_dir():
+        raise HatboxError(f"--out {db} is a folder: give the database file to write",
+                          hint=f"e.g. --out {db / 'tags.sqlite'}")
     bar = None               # appears with the first progress report, after the pack and folder checks
 
     def progress(done: int, total: int) -> None:

@@ -1,9 +1,11 @@
 """Tagged training data: a folder-per-tag tree or a CSV ``path,tag[,tag...]`` (multi-label).
 
 Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders gets every tag.
-CSV: one sample per row, the path first (absolute, or relative to the CSV's folder), then one or
-more tags (a file on several rows gets all their tags, with a note naming the lines); blank lines and
-lines starting with ``#`` are ignored; a header row ``path,tag...`` is allowed; the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
+CSV: one sample per row, the path first (absolute, or relative to the CSV's folder; Windows backslashes
+are read as folder separators when the name is no file as written), then one or more tags (a file on several
+rows gets all their tags, with a note naming the lines); blank lines and lines starting with ``#`` are ignored;
+a header row is allowed (``path,tag...``, or any first row whose first cell names no file and no audio file
+name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
 writes), with a note; then a listed name that is no file as that text is the file its bytes name (a name
 that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
 (checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
@@ -17,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,10 +125,17 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     said: list[str] = []
     reader = csv.reader(io.StringIO(csv_text(path, said), newline=""))
     notes.extend(f"note: {n}" for n in said)
+    first = True
     try:
         for row in reader:
             cells = [c.strip() for c in row if c.strip()]
-            if not cells or cells[0].startswith("#") or cells[0].lower() == "path":
+            if not cells or cells[0].startswith("#"):
+                continue
+            header, first = first and _header(path.parent, cells, cp1252=bool(said)), False
+            if header:
+                if cells[0].lower() != "path":
+                    notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
+                                 "read as the header")
                 continue
             if len(cells) < 2:
                 raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
@@ -137,12 +147,50 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     found, missing = [], []
     for name, tags, line in rows:
-        f = listed_file(path.parent, name, cp1252=bool(said))
-        (found if f.is_file() else missing).append((Item(f, tags), line))
+        f = _csv_file(path.parent, name, cp1252=bool(said))
+        if f.is_file():
+            found.append((Item(f, tags), line))
+        else:
+            missing.append((name, f, line))
     if missing:
-        n = len(missing)
-        raise DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {missing[0][0].path}")
+        raise _missing_error(path, missing)
     return _merge_repeats(path, found, notes)
+
+
+def _csv_file(folder: Path, name: str, *, cp1252: bool) -> Path:
+    """The file CSV cell ``name`` names (:func:`trainer.csvtext.listed_file`, from ``folder``, the CSV's); a name
+    with Windows backslashes (``..\\drums\\kick.wav``, a CSV made on Windows) that is no file as written is read
+    with them as folder separators."""
+    f = listed_file(folder, name, cp1252=cp1252)
+    if "\\" in name and not f.is_file():
+        posix = listed_file(folder, name.replace("\\", "/"), cp1252=cp1252)
+        if posix.is_file():
+            return posix
+    return f
+
+
+def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
+    """Whether ``cells``, a CSV's first row, is its header: ``path`` first, or a first cell that names no file
+    (nor folder) and is no audio file name (``file,label``, ``Sample,Category``)."""
+    if cells[0].lower() == "path":
+        return True
+    if Path(cells[0].replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES:
+        return False
+    return not _csv_file(folder, cells[0], cp1252=cp1252).exists()
+
+
+def _missing_error(path: Path, missing: list[tuple[str, Path, int]]) -> DataError:
+    """DataError for the listed files of CSV ``path`` that are no file ([(its cell, the path it names, line)]): how
+    many, the first three with their lines (a folder said to be one), and where relative paths start."""
+    n = len(missing)
+    shown = "; ".join(f"{f} (line {line}{', a folder' if f.is_dir() else ''})" for _, f, line in missing[:3])
+    more = f"; and {n - 3} more" if n > 3 else ""
+    windows = any(re.match(r"[A-Za-z]:[\\/]|\\\\", name) for name, _, _ in missing)
+    hint = (f"a relative path starts at the CSV's folder ({path.parent})" +
+            ("; a Windows path (C:\\...) names a file on that computer: give paths relative to the CSV"
+             if windows else ""))
+    return DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {shown}{more}",
+                     hint=hint)
 
 
 def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -> list[Item]:

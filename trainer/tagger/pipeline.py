@@ -155,6 +155,8 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
     text += f"\nwrote {out}"
     if rep is not None:                 # the report beside the pack, only once the pack is there
+        rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
+                           [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
         text += _write_report(rep, tags, out)
     return text
 
@@ -183,7 +185,8 @@ def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict
 
 
 def _write_report(rep: dict, tags: list[str], out: Path) -> str:
-    """Write ``out``.report.json and ``out``.confusion.png; returns a line for the summary (a warning
+    """Write ``out``.report.json (``rep``: the held-out scores, and ``left_out``: the files training skipped, each
+    {path, why, kind: unreadable or silent}) and ``out``.confusion.png; returns a line for the summary (a warning
     if they could not be written: the pack is there all the same)."""
     json_path, png_path = Path(f"{out}.report.json"), Path(f"{out}.confusion.png")
     try:

@@ -22,13 +22,15 @@ def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | No
 
 
 def per_tag(pred: np.ndarray, y_true: np.ndarray, tags: list[str]) -> dict[str, dict[str, float]]:
+    """Per tag: precision, recall, F1, ``support`` (held-out items that carry it) and ``predicted`` (items given
+    it); with no support (a tag too small to hold any out) recall and F1 mean nothing (0 here)."""
     out = {}
     for j, tag in enumerate(tags):
         tp = float(np.sum(pred[:, j] * y_true[:, j]))
         p = tp / max(float(pred[:, j].sum()), 1e-9)
         r = tp / max(float(y_true[:, j].sum()), 1e-9)
         out[tag] = {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9),
-                    "support": int(y_true[:, j].sum())}
+                    "support": int(y_true[:, j].sum()), "predicted": int(pred[:, j].sum())}
     return out
 
 
@@ -71,8 +73,14 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Path, title: str = "") 
 
 
 def format_report(rep: dict[str, Any]) -> str:
+    """The table of :func:`evaluate`'s report: a tag with nothing held out shows "-" for recall and F1 (and for
+    precision when nothing was given it: a 0 there would read as a tag the tagger gets wrong)."""
     lines = [f"{'tag':<12} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>5}"]
     for tag, v in rep["per_tag"].items():
-        lines.append(f"{tag:<12} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:5d}")
+        if v["support"]:
+            lines.append(f"{tag:<12} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:5d}")
+            continue
+        prec = f"{v['precision']:6.3f}" if v.get("predicted", 0) else f"{'-':>6}"
+        lines.append(f"{tag:<12} {prec} {'-':>6} {'-':>6} {0:5d}  none held out")
     lines.append(f"macro-F1 {rep['macro_f1']:.3f}   exact-match accuracy {rep['accuracy']:.3f}")
     return "\n".join(lines)
