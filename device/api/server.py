@@ -151,10 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.sim:
         p.error("without --sim the API is started by the engine (hatbox device run)")
     from device.api.sim import RecordingControl
+    from device.logs import box_logging
 
     engine = EngineSpec(trial_seconds=args.trial_seconds, budget=args.budget)
     cfg = ApiConfig(engine=engine, require_signature=args.require_signature,
                     on_code=lambda code: print(f"pairing code: {code}", flush=True))
-    serve(args.store, RecordingControl(args.control_log), host=args.host, port=args.port,
-          certfile=args.cert, keyfile=args.key, config=cfg, advertise=args.advertise)
+    with box_logging(args.store):       # STORE/logs/box.log as on the box: `hatbox box-logs` reads it
+        serve(args.store, RecordingControl(args.control_log), host=args.host, port=args.port,
+              certfile=args.cert, keyfile=args.key, config=cfg, advertise=args.advertise)
     return 0
