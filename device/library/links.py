@@ -7,6 +7,7 @@ cleared of the links that point into the library, and of no others.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -111,9 +112,29 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
             names.add(name)
             made.append(f"{tag.strip()}/{name}")
     except OSError as exc:
+        with contextlib.suppress(HatboxError):      # the first problem is the one to tell
+            _save_made(links_dir, made)
         raise HatboxError(f"cannot make links in {links_dir}: {exc.strerror}") from None
-    finally:
-        if made:
-            (links_dir / MADE).write_text("".join(m + "\0" for m in made), encoding="utf-8",
-                                          errors="surrogateescape")
+    except BaseException:
+        with contextlib.suppress(HatboxError):
+            _save_made(links_dir, made)
+        raise
+    _save_made(links_dir, made)
     return len(made)
+
+
+def _save_made(links_dir: Path, made: list[str]) -> None:
+    """Write :data:`MADE` (``made``: paths relative to ``links_dir``) whole or not at all (a temporary file
+    renamed over it), so the next run finds every link this one made; HatboxError when it cannot be written."""
+    if not made:
+        return
+    listed, tmp = links_dir / MADE, links_dir / (MADE + ".tmp")
+    try:
+        tmp.write_text("".join(m + "\0" for m in made), encoding="utf-8", errors="surrogateescape")
+        os.replace(tmp, listed)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise HatboxError(f"cannot write {listed}: {exc.strerror}: the links are made, but the next run would not "
+                          "know them as its own", hint="free some space or make the folder writable, then run "
+                          "the same command again") from None

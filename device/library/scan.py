@@ -42,9 +42,12 @@ class LibraryWalk:
     @staticmethod
     def _walks(sub: Path, top: Path, skip: Path | None, seen: set[Path]) -> bool:
         """Whether to go into folder ``sub``: not the excluded one, not a link to a folder inside the library
-        (walked anyway), not one already walked; a link to a folder elsewhere is followed."""
+        (walked anyway), not one already walked, not a link to a folder that holds the library (``~/Samples/home
+        -> ~``, ``root -> /``: it would walk the whole disk); a link to a folder elsewhere is followed."""
         real = _real(sub)
-        if real is None or real == skip or real in seen or (sub.is_symlink() and _inside(sub, top)):
+        if real is None or real == skip or real in seen:
+            return False
+        if sub.is_symlink() and (_inside(sub, top) or real in top.parents):
             return False
         seen.add(real)
         return True
@@ -68,7 +71,8 @@ def audio_files(root: Path, exclude: Path | None = None) -> LibraryWalk:
     """Every audio file under ``root`` in a stable order (``exclude``: a folder to skip, e.g. links).
     A symlink to a file or folder inside ``root`` is left out (the file itself is listed: a links folder made
     by ``hatbox tag --links`` inside the library must not tag every sample twice); links to files and
-    folders elsewhere are followed (a sample drive linked into the library), each real folder once.  Folders
+    folders elsewhere are followed (a sample drive linked into the library), each real folder once, but not a
+    link to a folder above the library (to ``/`` or the home folder), which would walk the whole disk.  Folders
     that cannot be listed are named in the result's ``unreadable`` once it has been iterated."""
     return LibraryWalk(root, exclude)
 
