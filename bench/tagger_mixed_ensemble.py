@@ -6,7 +6,7 @@ its softmax is 2 x tagger - CNN), so an ensemble is 0.5 x mean(CNNs) + 0.5 x hea
 
     .venv/bin/python bench/tagger_mixed_ensemble.py      (seconds; prints)
 """
-import numpy as np, itertools
+import numpy as np
 from sklearn.metrics import f1_score
 R='bench/results/'
 ship=["tagger_accuracy_r9_lowhead_s0","tagger_accuracy_r9_lowhead_s1","tagger_accuracy_r9_lowhead_s2","tagger_accuracy_r9_s0","tagger_accuracy_r9_s1","tagger_accuracy_r9_s2","tagger_accuracy_p12_shipped_s3","tagger_accuracy_p12_shipped_s4","tagger_accuracy_p12_shipped_s5","tagger_accuracy_p13_shipped_s6"]

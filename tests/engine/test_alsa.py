@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from device.audio.alsa_io import AlsaIO, AudioConfig, AudioDeviceError, run_loop, use_file_pcm, write_file_pcm
+from device.audio.alsa_io import AlsaIO, AudioConfig, AudioDeviceError, run_loop, write_file_pcm
 from device.audio.engine import Engine, EngineConfig
 from device.audio.server import EngineProcess, ServerConfig
 from device.audio.swap import Swapper
