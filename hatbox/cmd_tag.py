@@ -33,7 +33,7 @@ def register(cli) -> None:
     p.add_argument("--pack", required=True, help="a tagger .hatpack")
     p.add_argument("--out", default=None, help="database file (default LIBRARY/.hatbox-tags.sqlite)")
     p.add_argument("--links", default=None, help="also make a folder of symlinks per tag here")
-    p.add_argument("--threads", type=int, default=1, help="onnxruntime threads (default 1)")
+    p.add_argument("--threads", type=whole(1), default=1, help="onnxruntime threads (default 1)")
     p = cli.subcommand("library", "query", "list a tagged library by tag, or find samples like a file", query,
                        group_help="browse a tagged sample library")
     p.add_argument("db", help="the database written by `hatbox tag`")
@@ -71,8 +71,8 @@ def default_db(library: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------ train
-class _TrainingInterrupted(HatboxError):
-    """Ctrl-C while training: the CLI prints its one line and exits 130."""
+class _Interrupted(HatboxError):
+    """Ctrl-C while training or tagging: the CLI prints its one line (what became of the work) and exits 130."""
 
     exit_code = 130
 
@@ -90,10 +90,10 @@ def train_tagger(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _close_progress_bars()
         if _file_state(out) == before:
-            raise _TrainingInterrupted(f"training stopped (Ctrl-C): nothing written, {_shown(str(out))} is as it "
-                                       "was") from None
-        raise _TrainingInterrupted(f"training stopped (Ctrl-C) after {_shown(str(out))} was written; its held-out "
-                                   "report may be missing") from None
+            raise _Interrupted(f"training stopped (Ctrl-C): nothing written, {_shown(str(out))} is as it "
+                               "was") from None
+        raise _Interrupted(f"training stopped (Ctrl-C) after {_shown(str(out))} was written; its held-out "
+                           "report may be missing") from None
     print(summary)
     return 0
 
@@ -121,6 +121,7 @@ def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from device.library import tag_library
+    from device.library.tag import TaggingInterrupted
     lib = Path(args.library)
     db = Path(args.out) if args.out else default_db(lib)
     if db.is_dir():
@@ -135,10 +136,19 @@ def tag(args: argparse.Namespace) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
+    interrupted = False
     try:
-        rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads)
+        rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
+                          lock=True)          # a second hatbox tag on this database is refused, touching nothing
+    except KeyboardInterrupt as exc:
+        interrupted = True
+        saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
+        raise _Interrupted(f"tagging stopped (Ctrl-C): {saved} file{'' if saved == 1 else 's'} tagged and saved "
+                           f"in {_shown(str(db))}; run the same command again to continue where it stopped") from None
     finally:
         if bar is not None:
+            if interrupted:          # cleared: the line that says what was kept is the last word
+                bar.leave = False
             bar.close()
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"

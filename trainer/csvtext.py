@@ -1,7 +1,8 @@
 """Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), else
 Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
 :func:`separator` tells a semicolon-separated CSV (what Excel writes where the decimal mark is a comma) by its
-header; :func:`listed_file` finds the file a CSV cell names, also when the name is not valid UTF-8."""
+header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
+names, also when the name is not valid UTF-8."""
 from __future__ import annotations
 
 import os
@@ -35,14 +36,22 @@ def csv_text(path: Path, notes: list[str] | None = None) -> str:
     return text
 
 
-def separator(text: str, first: tuple[str, ...] = ("input", "output")) -> str:
-    """The cell separator of CSV ``text``: ";" when its header (first line) holds no comma and, split at
-    semicolons, starts with the cells ``first`` (as a European Excel writes it), else ",".  Only an
-    unmistakable header counts: anything else is read with commas (and its errors say what was found)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+def separator(text: str, first: tuple[str, ...] | None = ("input", "output"), *, comment: str = "") -> str:
+    """The cell separator of CSV ``text``: ";" when its first line holds no comma and, split at semicolons,
+    starts with the cells ``first`` (a header as a European Excel writes it), else ",".  ``first`` None: a CSV
+    whose header is optional (the tagger's ``path;tag``), judged by its first line whatever it holds: two cells
+    or more split at semicolons and no comma.  ``comment``: that CSV's blank lines and lines starting with
+    ``comment`` are skipped to find the first line.  Only an unmistakable line counts: anything else is read
+    with commas (and its errors say what was found)."""
+    lines = (line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n"))
+    if comment:
+        lines = (line for line in lines if line.strip() and not line.strip().startswith(comment))
+    header = next(lines, "")
     if "," in header or ";" not in header:
         return ","
     cells = tuple(c.strip().strip('"').strip() for c in header.split(";"))
+    if first is None:
+        return ";" if sum(1 for c in cells if c) >= 2 else ","
     return ";" if cells[:len(first)] == first else ","
 
 

@@ -64,12 +64,29 @@ def sound_name(path: str | Path) -> str | bytes:
 
 
 def reason(exc: Exception, path: str | Path | None = None) -> str:
-    """libsndfile's complaint (the first line of ``exc``), naming ``path`` as text even where soundfile was
-    given its name's bytes (``Error opening b'caf\\xe9.wav'`` -> ``Error opening 'caf\\udce9.wav'``, the
-    name as Python holds it, as every other message shows it)."""
-    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-    name = sound_name(path) if path is not None else ""
-    return text.replace(repr(name), f"'{os.fspath(path)}'") if isinstance(name, bytes) else text
+    """libsndfile's complaint (the first line of ``exc``) as the end of a message that already names the file:
+    without the ``Error opening 'NAME': `` soundfile puts before it, starting in lower case and without its
+    final full stop ("format not recognised", "error in WAV file. No 'data' chunk marker").  A message of
+    another kind that names ``path`` anyway names it as text even where soundfile was given its name's bytes
+    (``b'caf\\xe9.wav'`` -> ``'caf\\udce9.wav'``, the name as Python holds it, as every other message shows it)."""
+    error_string = getattr(exc, "error_string", None)        # soundfile.LibsndfileError: libsndfile's own words
+    text = error_string if isinstance(error_string, str) else str(exc)
+    text = (text.strip() or type(exc).__name__).splitlines()[0]
+    if path is not None:
+        name = sound_name(path)
+        text = text.removeprefix(f"Error opening {name!r}: ")
+        if isinstance(name, bytes):
+            text = text.replace(repr(name), f"'{os.fspath(path)}'")
+    return _sentence_end(text)
+
+
+def _sentence_end(text: str) -> str:
+    """``text`` as the end of a sentence: its first letter in lower case unless its first word is all capitals
+    or mixed case (an acronym, a name: "WAV", "MPEG"), and without one final full stop."""
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and word[1:] == word[1:].lower():
+        text = text[:1].lower() + text[1:]
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
 EMPTY_FILE = "empty file (0 bytes)"

@@ -16,11 +16,17 @@ replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrit
 every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1),
 whatever the file's status: a file the tagger skipped (silent, empty) or could not decode keeps the tags
 its producer gave it, and they can always be changed or cleared.
+
+`hatbox tag` holds :func:`tagging_lock` (an advisory lock on ``<db>.lock``) while it writes, so a second run on
+the same database is refused at once instead of stopping part-way on SQLite's lock.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -163,3 +169,49 @@ def remove(con: sqlite3.Connection, rels: list[str]) -> None:
 
 def embedding(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4")
+
+
+def lock_path(db_path: str | Path) -> Path:
+    """The lock file of a library database: ``<db>.lock`` beside it."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextlib.contextmanager
+def tagging_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold the lock on ``db_path``'s :func:`lock_path` (an advisory ``fcntl.flock``, exclusive, not waiting)
+    while a library is tagged into it: HatboxError at once, nothing touched, when another process holds it
+    (its pid, which the holder writes into the file, is named).  The kernel drops the lock when the file is
+    closed or its process ends however it ends, so a file left behind never blocks a later run (the file
+    stays: removing it would let two runs lock two different files).  Where there is no flock (Windows, a
+    file system without locks) or the file cannot be made, no lock is held: opening the database says what
+    is wrong with its folder."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = lock_path(db_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise HatboxError(f"{db_path} is being tagged by another hatbox tag{pid}; wait for it or use another "
+                              "--out") from None
+        except OSError:
+            pass                                # no locks on this file system: go on without one
+        else:
+            with contextlib.suppress(OSError):  # the pid only makes a refusal clearer
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)                            # releases the lock

@@ -49,6 +49,15 @@ class LibraryReport:
     links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
 
 
+class TaggingInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a library was being tagged: ``report`` says what this run did up to then (``tagged``: the
+    files tagged and committed, a re-run leaves them be); still a KeyboardInterrupt to anyone who catches that."""
+
+    def __init__(self, report: LibraryReport) -> None:
+        super().__init__()
+        self.report = report
+
+
 @dataclass
 class _Pending:
     rel: list[str] = field(default_factory=list)
@@ -58,11 +67,14 @@ class _Pending:
 
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
-                threads: int = 1, batch: int = BATCH) -> LibraryReport:
+                threads: int = 1, batch: int = BATCH, lock: bool = False) -> LibraryReport:
     """Tag ``root``'s audio files with a tagger ``pack`` into ``db_path`` (see module doc).
 
     ``progress(done, total)`` is called after each file; set ``cancel`` to stop after the current
-    batch (what is done stays done).  Safe to call from a background thread.
+    batch (what is done stays done).  Safe to call from a background thread.  Ctrl-C once the database is
+    open saves the files decoded since the last batch and raises :class:`TaggingInterrupted` with the report.
+    ``lock``: hold :func:`device.library.db.tagging_lock` from before the database is opened (`hatbox tag`: a
+    second run on the same database is refused, HatboxError, once the folder and the pack are checked).
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
@@ -71,13 +83,18 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
         raise HatboxError(f"no library folder at {root}")
     start = time.monotonic()
     tagger = PackTagger(pack, threads=threads)
-    con = libdb.connect(db_path)
-    try:
-        report = _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch)
-    except sqlite3.OperationalError as exc:
-        raise _write_error(db_path, exc) from None
-    finally:
-        con.close()
+    with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
+        con = libdb.connect(db_path)
+        report = LibraryReport()
+        try:
+            _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report)
+        except sqlite3.OperationalError as exc:
+            raise _write_error(db_path, exc) from None
+        except KeyboardInterrupt:
+            report.cancelled, report.seconds = True, time.monotonic() - start
+            raise TaggingInterrupted(report) from None
+        finally:
+            con.close()
     report.seconds = time.monotonic() - start
     return report
 
@@ -99,7 +116,9 @@ def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxEr
 
 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
-         cancel: threading.Event | None, batch: int) -> LibraryReport:
+         cancel: threading.Event | None, batch: int, report: LibraryReport) -> None:
+    """Tag the library into ``con``, filling in ``report`` as the run goes (what it holds stays true if the run
+    stops part-way)."""
     found = audio_files(root, exclude=links_dir)
     paths = [p.relative_to(root).as_posix() for p in found]
     blocked = list(getattr(found, "unreadable", ()))     # (folder, why); a plain list of paths has none
@@ -114,7 +133,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     libdb.set_meta(con, root=str(root.resolve()), tags=",".join(tagger.tags), model=tagger.model_id,
                    embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
                    thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
-    report = LibraryReport(total=len(paths))
+    report.total = len(paths)
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
@@ -127,7 +146,6 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
             report.links = write_links(con, root, links_dir)
         except HatboxError as exc:
             report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
-    return report
 
 
 def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
@@ -210,7 +228,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
 
 
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:
-    n = len(pending.rel)
+    n, saved = len(pending.rel), 0
     if n:
         probs, emb = tagger.run(buf[:n])
         hits = tagger.hits(probs)
@@ -223,6 +241,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
                 reason = "the tagger gave no scores for it (its samples overflow the network)"
                 report.failed.append((pending.rel[i], reason))
                 libdb.put_error(con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
-        report.tagged += int(usable.sum())
+        saved = int(usable.sum())
     con.commit()
+    report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
     pending.rel.clear(), pending.stat.clear(), pending.digest.clear()

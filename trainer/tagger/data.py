@@ -1,9 +1,12 @@
 """Tagged training data: a folder-per-tag tree or a CSV ``path,tag[,tag...]`` (multi-label).
 
 Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders gets every tag.
+Tag folders whose names differ only in the spaces around them ("kick", "kick ") make one tag, with a warning.
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder; Windows backslashes
 are read as folder separators when the name is no file as written), then one or more tags (a file on several
-rows gets all their tags, with a note naming the lines); blank lines and lines starting with ``#`` are ignored;
+rows gets all their tags, with a note naming the lines); cells separated by commas, or by semicolons
+(``path;tag``, as a European Excel writes it: judged by the first row, :func:`trainer.csvtext.separator`, with a
+note); blank lines and lines starting with ``#`` are ignored;
 a header row is allowed (``path,tag...``, or any first row whose first cell names no file and no audio file
 name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
 writes), with a note; then a listed name that is no file as that text is the file its bytes name (a name
@@ -31,7 +34,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
-from trainer.csvtext import csv_text, listed_file
+from trainer.csvtext import csv_text, listed_file, separator
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -98,6 +101,7 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     dirs = sorted(p for p in root.iterdir() if p.is_dir() and not _ignored(Path(p.name)))
     bad = [(d.name, f"folder {d}", tag_problem(d.name)) for d in dirs if tag_problem(d.name)]
     _refuse_bad_tags(root, bad)
+    notes.extend(_spaced_twins(root, dirs))
     for tag_dir in dirs:
         tag, found, other = tag_dir.name.strip(), 0, 0
         for f in sorted(tag_dir.rglob("*")):
@@ -120,11 +124,28 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
 
 
+def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
+    """A warning for each group of tag folders of ``root`` (``dirs``) whose names differ only in the spaces
+    around them ("kick" and "kick "): a folder's tag is its name stripped, so their files make one tag, which
+    may not be what was meant (names that differ in case are two tags: pipeline.check_items refuses them)."""
+    groups: dict[str, list[Path]] = {}
+    for d in dirs:
+        groups.setdefault(d.name.strip(), []).append(d)
+    return [f"warning: tag folders {_and([repr(d.name) for d in group])} in {root} differ only in the spaces "
+            f"around their names: their files are merged into one tag, {tag!r}"
+            for tag, group in groups.items() if len(group) > 1]
+
+
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     rows, bad = [], []
     said: list[str] = []
-    reader = csv.reader(io.StringIO(csv_text(path, said), newline=""))
+    text = csv_text(path, said)
     notes.extend(f"note: {n}" for n in said)
+    sep = separator(text, None, comment="#")
+    if sep == ";":
+        notes.append(f"note: {path} is separated by semicolons (as Excel writes it where the decimal mark is a "
+                     "comma): read it so")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     first = True
     try:
         for row in reader:
