@@ -8,14 +8,20 @@ A board file (``hardware/boards/<name>.toml``; see ``jetson-orin-nano-devkit.tom
     pull = "external"               # "internal" (setup(PUD_UP)) or "external" resistors
     i2c_bus = 7
     [screen]   width, height (native px), rotation (0/90/180/270, clockwise), driver
-    [touch]    chip ("ft5x06" | "ft5406" | "gt911"), address, int_pin, reset_pin, mode
-    [[encoders]] name, a, b, button
+    [touch]    chip ("ft5x06" | "ft5406" | "gt911"), address, int_pin, reset_pin, mode, sensor,
+               swap_xy, flip_x, flip_y (the glass's axes against the screen's, before ``rotation``)
+    [[encoders]] name, a, b, button, reverse (true: clockwise counts down - A and B wired the other way)
+
+Every key is checked before anything is opened: an unknown key (with the nearest known one), a
+wrong type, a missing entry, a pin that is not a header GPIO or is used twice are one
+:class:`BoardError` naming the file and the keys.
 
 Geometry: the panel (what pages draw, in panel pixels) is the native screen turned by
 ``rotation`` degrees clockwise; :meth:`Board.to_panel` / :meth:`Board.to_native` convert points.
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +31,7 @@ from hatbox.errors import HatboxError
 
 BOARDS_DIR = Path(__file__).parent / "boards"
 HEADER_GPIO_PINS = {7, 11, 12, 13, 15, 16, 18, 19, 21, 22, 23, 24, 26, 29, 31, 32, 33, 35, 36, 37, 38, 40}
+BCM_GPIO_PINS = set(range(4, 28)) - {14, 15}      # the same header pins in BCM numbers (not I2C, UART, ID EEPROM)
 
 
 class BoardError(HatboxError):
@@ -37,6 +44,7 @@ class EncoderPins:
     a: int
     b: int
     button: int | None = None
+    reverse: bool = False           # A and B swapped in the wiring: clockwise reads as counter-clockwise
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,9 @@ class TouchConfig:
     reset_pin: int | None = None
     mode: str = "interrupt"         # or "polling"
     sensor: tuple[int, int] | None = None
+    swap_xy: bool = False           # the glass's x runs along the screen's y (applied first)
+    flip_x: bool = False            # then x mirrored (screen width - 1 - x)
+    flip_y: bool = False            # and y mirrored
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,11 @@ def panel_to_native(px: float, py: float, rotation: int, w: int, h: int) -> tupl
 
 
 def load_board(name_or_path: str | Path) -> Board:
-    """A board by name (``hardware/boards/<name>.toml``) or by path; validated."""
+    """A board by name (``hardware/boards/<name>.toml``) or by path; validated whole before anything is opened.
+
+    Raises :class:`BoardError` naming the file and every key that is wrong (unknown keys, wrong
+    types, missing entries, impossible values, a pin used twice) on its first line.
+    """
     path = Path(name_or_path)
     if not path.suffix:
         path = BOARDS_DIR / f"{name_or_path}.toml"
@@ -117,24 +132,27 @@ def load_board(name_or_path: str | Path) -> Board:
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:
         known = ", ".join(sorted(p.stem for p in BOARDS_DIR.glob("*.toml")))
-        raise BoardError(f"no board file {path}", hint=f"known boards: {known}") from None
+        raise BoardError(f"no board file {path} (known boards: {known})",
+                         hint="name a known board or give the path of a .toml board file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BoardError(f"cannot read board file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise BoardError(f"board file {path} is not valid TOML: {exc}") from None
-    return validate(board_from_dict(data, str(path)))
+    return validate(board_from_dict(data, str(path)), str(path))
 
 
 def board_from_dict(d: dict[str, Any], where: str = "board") -> Board:
-    try:
-        touch = d.get("touch")
-        return Board(name=str(d["name"]), gpio=str(d["gpio"]), numbering=str(d.get("numbering", "BOARD")),
-                     pull=str(d.get("pull", "internal")), i2c_bus=int(d.get("i2c_bus", 1)),
-                     screen=Screen(**d.get("screen", {})),
-                     touch=_touch(touch) if touch is not None else None,
-                     encoders=tuple(EncoderPins(**e) for e in d.get("encoders", [])))
-    except KeyError as exc:
-        raise BoardError(f"{where}: missing {exc}") from None
-    except (TypeError, ValueError) as exc:
-        raise BoardError(f"{where}: {exc}") from None
+    """A :class:`Board` from parsed TOML; :class:`BoardError` ("<where>: <key>: <problem>; ...") on
+    unknown keys, wrong types or missing entries (values are checked by :func:`validate`)."""
+    problems = _schema_problems(d)
+    if problems:
+        raise BoardError(f"{where}: " + "; ".join(problems))
+    touch = d.get("touch")
+    return Board(name=d["name"], gpio=d["gpio"], numbering=d.get("numbering", "BOARD"),
+                 pull=d.get("pull", "internal"), i2c_bus=d.get("i2c_bus", 1),
+                 screen=Screen(**d.get("screen", {})),
+                 touch=_touch(touch) if touch is not None else None,
+                 encoders=tuple(EncoderPins(**e) for e in d.get("encoders", [])))
 
 
 def _touch(t: dict[str, Any]) -> TouchConfig:
@@ -142,20 +160,140 @@ def _touch(t: dict[str, Any]) -> TouchConfig:
     return TouchConfig(**{**t, "sensor": tuple(sensor) if sensor else None})
 
 
-def validate(b: Board) -> Board:
+# key -> (type, required); "pins" are ints checked against the header by validate()
+_TOP: dict[str, tuple[type, bool]] = {"name": (str, True), "gpio": (str, True), "numbering": (str, False),
+                                      "pull": (str, False), "i2c_bus": (int, False), "screen": (dict, False),
+                                      "touch": (dict, False), "encoders": (list, False)}
+_SCREEN: dict[str, tuple[type, bool]] = {"width": (int, False), "height": (int, False), "rotation": (int, False),
+                                         "driver": (str, False)}
+_TOUCH: dict[str, tuple[type, bool]] = {"chip": (str, False), "address": (int, False), "int_pin": (int, False),
+                                        "reset_pin": (int, False), "mode": (str, False), "sensor": (list, False),
+                                        "swap_xy": (bool, False), "flip_x": (bool, False), "flip_y": (bool, False)}
+_ENCODER: dict[str, tuple[type, bool]] = {"name": (str, True), "a": (int, True), "b": (int, True),
+                                          "button": (int, False), "reverse": (bool, False)}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
+
+
+def _schema_problems(d: Any) -> list[str]:
+    """Every unknown key, missing entry and wrongly typed value of a parsed board file, as "key: problem"."""
+    if not isinstance(d, dict):
+        return ["not a table of settings"]
+    problems = _table(d, _TOP, "")
+    for section, schema in (("screen", _SCREEN), ("touch", _TOUCH)):
+        if isinstance(d.get(section), dict):
+            problems += _table(d[section], schema, f"{section}.")
+    sensor = d.get("touch", {}).get("sensor") if isinstance(d.get("touch"), dict) else None
+    if isinstance(sensor, list) and (len(sensor) != 2 or not all(_is(v, int) and v > 0 for v in sensor)):
+        problems.append(f"touch.sensor: {_shown(sensor)} is not [width, height] in controller pixels")
+    for i, enc in enumerate(d.get("encoders") if isinstance(d.get("encoders"), list) else []):
+        if not isinstance(enc, dict):
+            problems.append(f"encoders[{i}]: {_shown(enc)} is not a table (write [[encoders]] sections)")
+        else:
+            problems += _table(enc, _ENCODER, f"encoders[{i}].")
+    return problems
+
+
+def _table(t: dict[str, Any], schema: dict[str, tuple[type, bool]], prefix: str) -> list[str]:
+    problems = []
+    for key in t:
+        if key not in schema:
+            close = difflib.get_close_matches(key, list(schema), n=1)
+            problems.append(f"{prefix}{key}: unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    for key, (kind, required) in schema.items():
+        if key not in t:
+            if required:
+                problems.append(f"{prefix}{key}: missing '{key}'")
+        elif not _is(t[key], kind):
+            how = (" (write it without quotes)" if isinstance(t[key], str) and kind in (int, bool) else
+                   f" (write [[{key}]], with double brackets, once per entry)" if isinstance(t[key], dict) else "")
+            problems.append(f"{prefix}{key}: {_shown(t[key])} is not {_TYPE_NAMES[kind]}{how}")
+    return problems
+
+
+def _shown(value: Any) -> str:
+    """A value as the board file writes it (true/false, quoted strings)."""
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def _is(value: Any, kind: type) -> bool:
+    """isinstance, except that true/false are not numbers here."""
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
+def validate(b: Board, where: str | None = None) -> Board:
+    """Check a board's values (backend, numbering, pins on the header and each used once, screen, touch);
+    :class:`BoardError` naming ``where`` (the file) or the board and each wrong key, else ``b``."""
+    problems = _value_problems(b) + _pin_problems(b)
+    if problems:
+        raise BoardError(f"{where or f'board {b.name!r}'}: " + "; ".join(problems))
+    return b
+
+
+def _value_problems(b: Board) -> list[str]:
+    from hardware.display import DRIVERS
     problems = []
     if b.gpio not in ("jetson", "rpi", "sim"):
-        problems.append(f"gpio backend {b.gpio!r} is not jetson, rpi or sim")
-    if b.screen.rotation not in (0, 90, 180, 270):
-        problems.append(f"screen rotation {b.screen.rotation} is not 0, 90, 180 or 270")
-    if b.touch is not None and b.touch.mode not in ("interrupt", "polling"):
-        problems.append(f"touch mode {b.touch.mode!r} is not interrupt or polling")
-    pins = [p for e in b.encoders for p in (e.a, e.b, e.button) if p is not None]
-    pins += [p for p in (b.touch.int_pin, b.touch.reset_pin) if b.touch and p is not None] if b.touch else []
-    if len(set(pins)) != len(pins):
-        problems.append("a header pin is used twice")
-    if b.numbering == "BOARD" and b.gpio != "sim":
-        problems += [f"pin {p} is not a GPIO on the 40-pin header" for p in pins if p not in HEADER_GPIO_PINS]
-    if problems:
-        raise BoardError(f"board '{b.name}': " + "; ".join(problems))
-    return b
+        problems.append(f"gpio: backend {b.gpio!r} is not jetson, rpi or sim")
+    if b.numbering not in ("BOARD", "BCM"):
+        problems.append(f"numbering: {b.numbering!r} is not BOARD (header pin numbers) or BCM")
+    if b.pull not in ("internal", "external"):
+        problems.append(f"pull: {b.pull!r} is not internal or external")
+    elif b.gpio == "jetson" and b.pull == "internal":
+        problems.append('pull: Jetson.GPIO ignores internal pull-ups: set pull = "external" and fit 10k pull-ups '
+                        "to 3.3 V on every encoder and button line")
+    if b.i2c_bus < 0:
+        problems.append(f"i2c_bus: {b.i2c_bus} is not a bus number (/dev/i2c-N)")
+    s = b.screen
+    if s.rotation not in (0, 90, 180, 270):
+        problems.append(f"screen.rotation: rotation {s.rotation} is not 0, 90, 180 or 270")
+    if s.width <= 0 or s.height <= 0:
+        problems.append(f"screen.width/height: {s.width}x{s.height} is not a screen size in pixels")
+    if s.driver not in DRIVERS:
+        problems.append(f"screen.driver: {s.driver!r} is not one of {', '.join(DRIVERS)}")
+    names = [e.name for e in b.encoders]
+    problems += [f"encoders[{i}].name: {n!r} is used twice" for i, n in enumerate(names) if n in names[:i]]
+    problems += [f"encoders[{i}].name: empty" for i, n in enumerate(names) if not n.strip()]
+    return problems + (_touch_problems(b.touch) if b.touch is not None else [])
+
+
+def _touch_problems(t: TouchConfig) -> list[str]:
+    from hardware.touch import CHIPS
+    problems = []
+    if t.chip.lower() not in CHIPS:
+        problems.append(f"touch.chip: {t.chip!r} is not a known controller ({', '.join(CHIPS)})")
+    if t.mode not in ("interrupt", "polling"):
+        problems.append(f"touch.mode: touch mode {t.mode!r} is not interrupt or polling")
+    elif t.mode == "interrupt" and t.int_pin is None:
+        problems.append('touch.int_pin: mode = "interrupt" needs the controller\'s INT pin (or set mode = "polling")')
+    if t.address is not None and not 0x03 <= t.address <= 0x77:
+        problems.append(f"touch.address: {t.address:#x} is not a 7-bit I2C address (0x03-0x77)")
+    return problems
+
+
+def _pin_problems(b: Board) -> list[str]:
+    """Each pin on a GPIO of the header (for the numbering), and used once."""
+    if b.numbering not in ("BOARD", "BCM"):
+        return []
+    header = HEADER_GPIO_PINS if b.numbering == "BOARD" else BCM_GPIO_PINS
+    what = "a GPIO on the 40-pin header" if b.numbering == "BOARD" else "a header GPIO in BCM numbers"
+    problems, seen = [], {}
+    for key, pin in _pins(b):
+        if pin in seen:
+            problems.append(f"{key}: pin {pin} is used twice (also {seen[pin]})")
+        else:
+            seen[pin] = key
+        if pin not in header:
+            problems.append(f"{key}: pin {pin} is not {what}")
+    return problems
+
+
+def _pins(b: Board) -> list[tuple[str, int]]:
+    """(key, pin) of every pin the board file names, in file order."""
+    out = []
+    for i, e in enumerate(b.encoders):
+        out += [(f"encoders[{i}].{k} ({e.name})", p) for k, p in (("a", e.a), ("b", e.b), ("button", e.button))
+                if p is not None]
+    if b.touch is not None:
+        out += [(f"touch.{k}", p) for k, p in (("int_pin", b.touch.int_pin), ("reset_pin", b.touch.reset_pin))
+                if p is not None]
+    return out

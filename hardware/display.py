@@ -16,6 +16,10 @@ from typing import Any
 from hatbox.errors import HatboxError
 
 DRIVERS = {"kmsdrm": "kmsdrm", "fbcon": "kmsdrm", "dummy": "dummy", "window": None}
+_KMS_FIX = ("add this user to the 'video' and 'render' groups (sudo usermod -aG video,render $USER, then log in "
+            "again) and stop any desktop that holds the screen")
+_DISPLAY_FIX = {"kmsdrm": _KMS_FIX, "fbcon": _KMS_FIX,
+                "window": "no desktop to open a window on (over ssh?): run where a desktop is, or with --no-panel"}
 
 
 class DisplayError(HatboxError):
@@ -37,7 +41,8 @@ class Display:
             flags = pygame.FULLSCREEN if driver in ("kmsdrm", "fbcon") else 0
             self.screen = pygame.display.set_mode((width, height), flags)
         except pygame.error as exc:
-            raise DisplayError(f"SDL could not open a {width}x{height} screen with driver '{driver}': {exc}",
+            raise DisplayError(f"SDL could not open a {width}x{height} screen with driver '{driver}' ({exc}): "
+                               f"{_DISPLAY_FIX.get(driver, 'check the board file [screen] driver')}",
                                hint="on a laptop use --sim; on the board check /dev/dri permissions") from None
         pygame.display.set_caption(title)
         if driver in ("kmsdrm", "fbcon"):

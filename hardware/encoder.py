@@ -24,6 +24,11 @@ counted::
     CCW3 it leaves the state where it is, from CW2/CCW2 (00) a jump to 11 returns to REST
     without counting, from REST a jump to 00 is ignored - direction is never guessed.)
 
+A fast spin whose callbacks see the levels late (states skipped) loses detents, never adds one or
+counts one the wrong way; the decoder is back in step at the next rest (11), so turning back and
+forth never drifts.  ``reverse`` (the board file's ``reverse = true``) turns the sign for an
+encoder wired with A and B the other way round.
+
 Acceleration: successive detents in the same direction closer than ``slow_s`` apart count as
 up to ``max_steps`` steps (``Turn.steps``); ``Turn.delta`` is always the raw +/-1 detent.
 
@@ -31,11 +36,16 @@ Real backends: not verified on hardware yet.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from hardware.pins import pin_errors, setup_input
+
+log = logging.getLogger("hatbox.hardware")
 
 REST, CW1, CW2, CW3, CCW1, CCW2, CCW3 = range(7)
 _CW, _CCW = 0x10, 0x20            # emit flags or'ed into the next state
@@ -124,24 +134,39 @@ def _clock_of(gpio: Any) -> Callable[[], float]:
 
 
 class RotaryEncoder:
-    """A detented quadrature encoder on pins ``a`` and ``b``; sends :class:`Turn` events to ``sink``."""
+    """A detented quadrature encoder on pins ``a`` and ``b``; sends :class:`Turn` events to ``sink``.
+
+    ``reverse``: the board file's setting for an encoder whose A and B are wired the other way
+    round - clockwise then reads as counter-clockwise, and every detent's sign is turned back.
+    """
 
     def __init__(self, gpio: Any, a: int, b: int, sink: Sink, *, name: str = "enc",
-                 accel: Acceleration = Acceleration(), pull_up: bool = True) -> None:
+                 accel: Acceleration = Acceleration(), pull_up: bool = True, reverse: bool = False) -> None:
         self.gpio, self.a, self.b, self.sink, self.name, self.accel = gpio, a, b, sink, name, accel
+        self.sign = -1 if reverse else 1
         self.clock = _clock_of(gpio)
         self.decoder = QuadratureDecoder()
         self.position = 0
+        self.read_errors = 0
         self._last: tuple[int, float] = (0, float("-inf"))
         self._lock = threading.Lock()
-        pud = gpio.PUD_UP if pull_up else gpio.PUD_OFF
-        for pin in (a, b):
-            gpio.setup(pin, gpio.IN, pull_up_down=pud)
-            gpio.add_event_detect(pin, gpio.BOTH, callback=self._edge)
+        for pin, contact in ((a, "A"), (b, "B")):
+            with pin_errors(pin, f"encoder {name} {contact}"):
+                setup_input(gpio, pin, pull_up)
+                gpio.add_event_detect(pin, gpio.BOTH, callback=self._edge)
 
     def _edge(self, channel: int) -> None:
+        """An edge on A or B (GPIO callback thread): read both levels now and step the decoder."""
         with self._lock:
-            delta = self.decoder.feed(self.gpio.input(self.a), self.gpio.input(self.b))
+            try:
+                levels = self.gpio.input(self.a), self.gpio.input(self.b)
+            except Exception as exc:  # noqa: BLE001 - raising here would end Jetson.GPIO's event thread
+                self.read_errors += 1
+                if self.read_errors == 1:
+                    log.error("encoder %s: reading its pins failed (%s); such edges are skipped (said once)",
+                              self.name, exc)
+                return
+            delta = self.sign * self.decoder.feed(*levels)
             if delta:
                 self._detent(delta, self.clock())
 
@@ -168,16 +193,24 @@ class Button:
                  pull_up: bool = True) -> None:
         self.gpio, self.pin, self.sink, self.name, self.debounce_s = gpio, pin, sink, name, debounce_s
         self.clock = _clock_of(gpio)
-        gpio.setup(pin, gpio.IN, pull_up_down=gpio.PUD_UP if pull_up else gpio.PUD_OFF)
-        self.pressed = gpio.input(pin) == 0
+        self.read_errors = 0
         self._changed = float("-inf")
         self._lock = threading.Lock()
-        gpio.add_event_detect(pin, gpio.BOTH, callback=lambda ch: self.poll())
+        with pin_errors(pin, f"encoder {name} button"):
+            setup_input(gpio, pin, pull_up)
+            self.pressed = gpio.input(pin) == 0
+            gpio.add_event_detect(pin, gpio.BOTH, callback=lambda ch: self.poll())
 
     def poll(self) -> None:
         with self._lock:
             now = self.clock()
-            down = self.gpio.input(self.pin) == 0
+            try:
+                down = self.gpio.input(self.pin) == 0
+            except Exception as exc:  # noqa: BLE001 - never into the GPIO thread or the panel's loop
+                self.read_errors += 1
+                if self.read_errors == 1:
+                    log.error("encoder %s button: reading its pin failed (%s); skipped (said once)", self.name, exc)
+                return
             if down != self.pressed and now - self._changed >= self.debounce_s:
                 self.pressed, self._changed = down, now
                 self.sink(Press(self.name, down, now))

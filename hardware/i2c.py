@@ -8,6 +8,8 @@ Real backend: smbus2 on /dev/i2c-N - not verified on hardware yet.
 """
 from __future__ import annotations
 
+import errno
+import glob
 from typing import Any, Protocol
 
 from hatbox.errors import HatboxError
@@ -32,13 +34,41 @@ class I2CBusError(HatboxError):
 
 
 def open_i2c(bus: int) -> I2CBus:
-    """Open /dev/i2c-``bus`` with smbus2 (a clear error if it is missing or not permitted)."""
-    from smbus2 import SMBus
+    """Open /dev/i2c-``bus`` with smbus2; :class:`I2CBusError` whose first line says what to do when
+    smbus2 is not installed, the bus does not exist (not enabled, or the board file names another) or
+    this user may not open it."""
+    try:
+        from smbus2 import SMBus
+    except ImportError:
+        raise I2CBusError("the I2C library smbus2 is not installed: pip install smbus2") from None
     try:
         return SMBus(bus)
-    except (FileNotFoundError, PermissionError) as exc:
-        raise I2CBusError(f"cannot open /dev/i2c-{bus}: {exc.strerror}",
-                          hint="check the board file's i2c bus and that this user is in the 'i2c' group") from None
+    except FileNotFoundError:
+        raise I2CBusError(f"/dev/i2c-{bus} does not exist ({_buses_here()}): enable that I2C bus (Jetson: "
+                          "jetson-io; Raspberry Pi: raspi-config, Interfaces, I2C) or fix i2c_bus in the board file",
+                          hint="`ls /dev/i2c-*` lists the buses; `i2cdetect -y N` (i2c-tools) shows who answers") from None
+    except PermissionError:
+        raise I2CBusError(f"no permission to open /dev/i2c-{bus}: add this user to the 'i2c' group "
+                          "(sudo usermod -aG i2c $USER), then log in again") from None
+    except OSError as exc:
+        raise I2CBusError(f"cannot open /dev/i2c-{bus}: {exc.strerror or exc}",
+                          hint="check the board file's i2c_bus") from None
+
+
+def _buses_here() -> str:
+    found = sorted(glob.glob("/dev/i2c-*"), key=lambda p: (len(p), p))       # numeric order
+    return "buses here: " + ", ".join(found) if found else "no I2C bus is enabled here"
+
+
+def io_problem(exc: OSError, what: str, addr: int) -> str:
+    """Why a transfer with ``what`` at ``addr`` failed, in words (EBUSY: a kernel driver owns the address;
+    ENXIO / EREMOTEIO / EIO / ETIMEDOUT: the chip did not answer - a NAK, a loose cable, no power)."""
+    if exc.errno == errno.EBUSY:
+        return (f"a kernel driver already owns I2C address 0x{addr:02x} (the {what}): remove its device-tree "
+                "overlay (or unbind it), so that hatbox reads the chip itself")
+    if exc.errno in (errno.ENXIO, errno.EREMOTEIO, errno.EIO, errno.ETIMEDOUT, errno.EAGAIN):
+        return f"no {what} answers at I2C address 0x{addr:02x} ({exc.strerror or exc})"
+    return f"the {what} at I2C address 0x{addr:02x} failed: {exc.strerror or exc}"
 
 
 def read_block(bus: I2CBus, addr: int, register: int, length: int) -> list[int]:

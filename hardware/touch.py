@@ -14,17 +14,25 @@ Register maps (from the vendors' data sheets / application notes):
   x/y resolution (LE); 0x814E status (bit 7 ready, 3:0 points; host writes 0 after reading);
   from 0x814F, 8 bytes per point: id, x LE, y LE, size LE, reserved.
 
+A read that fails is retried and said at a bounded rate; a controller that stays silent is said
+once and its fingers lifted (:class:`ReadHealth`).  ``Orientation`` (swap / flip) maps a glass
+mounted turned or mirrored against the screen.
+
 Real backends: not verified on hardware yet.
 """
 from __future__ import annotations
 
+import errno
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from hardware.i2c import I2CBus, read16, read_block, write16
+from hardware.i2c import I2CBus, io_problem, read16, read_block, write16
 from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.hardware")
 
 Point = tuple[int, int, int]      # (track id, x, y) controller pixels
 
@@ -61,7 +69,12 @@ class FT5x06:
     def read_points(self, bus: I2CBus, addr: int) -> list[Point] | None:
         raw = read_block(bus, addr, 0x02, 1 + 6 * self.max_points)
         n = min(raw[0] & 0x0F, self.max_points)
-        return [_ft_point(raw[1 + 6 * i: 7 + 6 * i]) for i in range(n) if raw[1 + 6 * i] >> 6 != 1]
+        return [_ft_point(raw[1 + 6 * i: 7 + 6 * i]) for i in range(n) if _ft_touching(raw[1 + 6 * i: 7 + 6 * i])]
+
+
+def _ft_touching(b: list[int]) -> bool:
+    """A slot that holds a finger: event "down" (0) or "contact" (2), and a real track id (0x0F: none)."""
+    return b[0] >> 6 in (0, 2) and b[2] >> 4 != 0x0F
 
 
 def _ft_point(b: list[int]) -> Point:
@@ -103,48 +116,200 @@ def chip_map(name: str) -> Any:
         raise TouchError(f"unknown touch controller {name!r} (known: {', '.join(CHIPS)})") from None
 
 
+@dataclass(frozen=True)
+class Orientation:
+    """How the glass sits on the screen: ``swap_xy`` (the controller's x runs along the screen's y), then
+    ``flip_x`` / ``flip_y`` (mirrored on the screen).  Applied before the board's ``rotation``."""
+
+    swap_xy: bool = False
+    flip_x: bool = False
+    flip_y: bool = False
+
+
+class ReadHealth:
+    """Transient I2C failures of one controller, said at a bounded rate; a controller gone, said once.
+
+    A failed read is retried after ``retry_s`` (``gone_retry_s`` once gone).  The controller is *gone*
+    after ``gone_after`` failures in a row spanning at least ``gone_s`` seconds; the first good read
+    after that says it is back.  At most one "read failed" line per ``log_every_s`` seconds.
+    """
+
+    def __init__(self, name: str, *, retry_s: float = 0.02, gone_after: int = 10, gone_s: float = 0.5,
+                 gone_retry_s: float = 1.0, log_every_s: float = 10.0) -> None:
+        self.name, self.retry_s, self.gone_after, self.gone_s = name, retry_s, gone_after, gone_s
+        self.gone_retry_s, self.log_every_s = gone_retry_s, log_every_s
+        self.in_a_row, self.total, self.gone = 0, 0, False
+        self.first_fail = 0.0
+        self.retry_at: float | None = None
+        self._logged_at = float("-inf")
+        self._unsaid = 0
+
+    def failed(self, problem: str, t: float) -> bool:
+        """Count a failure at ``t``; True when this one makes the controller gone (release its fingers)."""
+        self.total += 1
+        self.in_a_row += 1
+        self.first_fail = t if self.in_a_row == 1 else self.first_fail
+        if self.gone:
+            self.retry_at = t + self.gone_retry_s
+            return False
+        self.retry_at = t + self.retry_s
+        if self.in_a_row >= self.gone_after and t - self.first_fail >= self.gone_s:
+            self.gone = True
+            log.error("%s: %s, %d times in a row: it has stopped answering; the panel goes on without touch and "
+                      "keeps trying (check its cable and power)", self.name, problem, self.in_a_row)
+            return True
+        self._say(problem, t)
+        return False
+
+    def _say(self, problem: str, t: float) -> None:
+        if t - self._logged_at < self.log_every_s:
+            self._unsaid += 1
+            return
+        more = f" ({self._unsaid} more since the last line)" if self._unsaid else ""
+        log.warning("%s: %s; it is read again (such failures are said at most every %.0f s)%s", self.name, problem,
+                    self.log_every_s, more)
+        self._logged_at, self._unsaid = t, 0
+
+    def ok(self) -> None:
+        """A good read: a gone controller is said to be back."""
+        if self.gone:
+            log.warning("%s answers again after %d failed reads", self.name, self.in_a_row)
+        self.in_a_row, self.gone, self.retry_at = 0, False, None
+
+
 class TouchController:
     """One touch controller: probe, read, track fingers, emit events to ``sink``.
 
     ``screen`` (w, h) is the display's native size; ``sensor`` the controller's own
-    resolution when the chip does not report it (FT5x06).  Interrupt mode when ``gpio`` and
+    resolution, in its own axes, when the chip does not report it (FT5x06; default: the screen's,
+    turned when ``orientation.swap_xy``).  Interrupt mode when ``gpio`` and
     ``int_pin`` are given, else polling (call :meth:`poll` at the rate you want reports).
+    Call :meth:`poll` in interrupt mode too: it re-reads after a failed read (a GT911 whose
+    status was not cleared holds its frames and may send no further interrupt) and when fingers have been down with no
+    interrupt for ``stale_s`` (a lost last interrupt would leave a finger down).
+
+    A read that fails (OSError: EIO, EREMOTEIO - a NAK, a glitch on the cable) never reaches the
+    GPIO callback thread or the caller: see :class:`ReadHealth`.  Points outside the sensor are
+    clamped to the screen's edge and said once (a ``sensor`` smaller than the glass).
+
+    ``reader_thread``: read on a thread of its own, woken by the interrupt, instead of on the GPIO
+    library's callback thread - which the encoders share: a 1-3 ms I2C read there delays their
+    callbacks, and a fast turn made while a finger is on the glass loses detents.  Off for the
+    virtual-clock simulator, whose tests want reads in step with the clock; :meth:`close` stops it.
+    ``pull_up``: the INT pin's internal pull-up (False: the panel's own, as on a Jetson).
     """
 
     def __init__(self, bus: I2CBus, chip: str, sink: Callable[[TouchEvent], None], *, screen: tuple[int, int],
                  address: int | None = None, sensor: tuple[int, int] | None = None, gpio: Any = None,
-                 int_pin: int | None = None) -> None:
+                 int_pin: int | None = None, orientation: Orientation = Orientation(), stale_s: float = 0.25,
+                 reader_thread: bool = False, pull_up: bool = True) -> None:
         self.bus, self.map, self.sink, self.screen = bus, chip_map(chip), sink, screen
         self.address = address if address is not None else self.map.default_address
+        self.orientation, self.stale_s = orientation, stale_s
         self.clock = getattr(gpio, "time", time.monotonic)
+        self.health = ReadHealth(f"{self.map.name} touch controller at I2C address 0x{self.address:02x}")
         self._fingers: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
-        self.sensor = self._probe() or sensor or screen
+        self._last_read = float("-inf")
+        self._outside_said = False
+        self.sensor = self._probe() or sensor or (screen[::-1] if orientation.swap_xy else screen)
         self.interrupt = gpio is not None and int_pin is not None
+        self._due, self._closed = threading.Event(), False
+        self._reader: threading.Thread | None = None
         if self.interrupt:
-            gpio.setup(int_pin, gpio.IN, pull_up_down=gpio.PUD_UP)
-            gpio.add_event_detect(int_pin, gpio.FALLING, callback=lambda ch: self._read())
+            from hardware.pins import pin_errors, setup_input
+            callback = self._wake_reader if reader_thread else self._interrupt
+            with pin_errors(int_pin, f"{self.map.name} touch INT"):    # type: ignore[arg-type]
+                setup_input(gpio, int_pin, pull_up)                     # type: ignore[arg-type]
+                gpio.add_event_detect(int_pin, gpio.FALLING, callback=callback)
+            if reader_thread:
+                self._reader = threading.Thread(target=self._read_loop, name="touch-reader", daemon=True)
+                self._reader.start()
+
+    def _wake_reader(self, channel: int) -> None:
+        """The INT line fell (GPIO callback thread): hand the read to the reader thread, return at once."""
+        self._due.set()
+
+    def _read_loop(self) -> None:
+        while True:
+            self._due.wait()
+            if self._closed:
+                return
+            self._due.clear()
+            self._interrupt(0)
+
+    def close(self) -> None:
+        """Stop the reader thread (if any); the bus and pins belong to the caller."""
+        self._closed = True
+        self._due.set()
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(timeout=1.0)
 
     def _probe(self) -> tuple[int, int] | None:
         try:
             return self.map.probe(self.bus, self.address)
         except OSError as exc:
-            raise TouchError(f"no {self.map.name} touch controller answers at I2C address 0x{self.address:02x} "
-                             f"({exc.strerror or exc})", hint="check the board file's touch address and bus") from None
+            raise TouchError(io_problem(exc, f"{self.map.name} touch controller", self.address),
+                             hint="check the board file's touch address and i2c_bus; `i2cdetect -y N` lists "
+                                  "the addresses that answer") from None
 
     def poll(self) -> None:
-        """Polling mode: read the chip now (interrupt mode: nothing to do)."""
+        """Polling mode: read the chip now.  Interrupt mode: read only to retry a failed read, or when
+        fingers are down and no interrupt has come for ``stale_s``."""
         if not self.interrupt:
             self._read()
+            return
+        now = self.clock()
+        retry = self.health.retry_at is not None and now >= self.health.retry_at
+        if retry or (self._fingers and now - self._last_read >= self.stale_s):
+            self._read()
+
+    def _interrupt(self, channel: int) -> None:
+        """The INT line fell: read (on the GPIO callback thread, or the reader's); never raise into it."""
+        try:
+            self._read()
+        except Exception:  # noqa: BLE001 - an exception here would end Jetson.GPIO's event thread (encoders too)
+            log.exception("%s: reading it after an interrupt failed", self.health.name)
 
     def _read(self) -> None:
         with self._lock:
-            points = self.map.read_points(self.bus, self.address)
+            t = self.clock()
+            self._last_read = t
+            try:
+                points = self.map.read_points(self.bus, self.address)
+            except (OSError, IndexError, ValueError) as exc:
+                if self.health.failed(self._read_problem(exc), t):
+                    self._track([], t)                      # gone: lift every finger it held
+                return
+            self.health.ok()
             if points is not None:
-                self._track(points, self.clock())
+                self._track(points, t)
+
+    def _read_problem(self, exc: Exception) -> str:
+        """A failed read in words: EBUSY names the kernel driver in the way; other OSErrors (EIO, EREMOTEIO:
+        a NAK, a glitch) and reports that do not parse are "a read failed"."""
+        if not isinstance(exc, OSError):
+            return f"a garbled report ({exc})"
+        if exc.errno == errno.EBUSY:
+            return io_problem(exc, f"{self.map.name} touch controller", self.address)
+        return f"a read failed ({exc.strerror or exc})"
 
     def _scale(self, x: int, y: int) -> tuple[float, float]:
-        return x * self.screen[0] / self.sensor[0], y * self.screen[1] / self.sensor[1]
+        """Controller pixel -> native screen pixel: orientation, scale, clamp to the screen."""
+        sw, sh = self.sensor
+        if not (0 <= x < sw and 0 <= y < sh):
+            self._outside(x, y)
+        o, (w, h) = self.orientation, self.screen
+        sx, sy = (y * w / sh, x * h / sw) if o.swap_xy else (x * w / sw, y * h / sh)
+        sx, sy = (w - 1 - sx if o.flip_x else sx), (h - 1 - sy if o.flip_y else sy)
+        return min(max(sx, 0.0), w - 1.0), min(max(sy, 0.0), h - 1.0)
+
+    def _outside(self, x: int, y: int) -> None:
+        if not self._outside_said:
+            self._outside_said = True
+            log.warning("%s reported a touch at (%d, %d), outside the %dx%d sensor it was given: set the board "
+                        "file's [touch] sensor = [width, height] to the glass's resolution (touches are kept at "
+                        "the screen's edge)", self.health.name, x, y, *self.sensor)
 
     def _track(self, points: list[Point], t: float) -> None:
         now = {tid: self._scale(x, y) for tid, x, y in points}

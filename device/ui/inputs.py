@@ -8,6 +8,7 @@ into :mod:`device.ui.events` - touch positions in panel pixels (rotation applied
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any, Callable
 
@@ -16,44 +17,79 @@ import numpy as np
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from hardware.board import Board
 from hardware.encoder import Button, EventQueue, Press, RotaryEncoder, Turn
-from hardware.touch import TouchController, TouchEvent
+from hardware.touch import Orientation, TouchController, TouchEvent
 from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.hardware")
 
 
 class Inputs:
-    """The board's controls as a stream of page events (``events()``; call ``poll()`` every loop)."""
+    """The board's controls as a stream of page events (``events()``; call ``poll()`` every loop).
 
-    def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None, gpio: Any = None) -> None:
-        """``gpio``: a pin factory to use instead of the board's (tests pass a virtual-clock SimGPIO)."""
+    Pins that cannot be set up (library missing, no permission, a pin held elsewhere) raise one
+    :class:`~hardware.pins.PinBackendError` line, with every pin set up so far released.  A touch
+    controller that cannot be opened or does not answer does not stop the panel: it runs without
+    touch, and :attr:`problems` (also logged once, as a warning) says why.
+    """
+
+    def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None, gpio: Any = None,
+                 touch_hz: float = 100.0) -> None:
+        """``gpio``: a pin factory to use instead of the board's (tests pass a virtual-clock SimGPIO).
+        ``touch_hz``: the most reads a second of a touch controller in polling mode."""
         if board.gpio == "sim" and not sim:
             raise HatboxError(f"board '{board.name}' is the simulator", hint="run with --sim, or pick a real board file")
         self.board, self.sim = board, sim
         self.queue = EventQueue(wake)
-        self.gpio = gpio if gpio is not None else _open_gpio(board, sim)
-        self.gpio.setmode(self.gpio.BOARD if board.numbering == "BOARD" else self.gpio.BCM)
-        self.index = {e.name: i for i, e in enumerate(board.encoders)}
-        internal = board.pull == "internal"
-        self.encoders = [RotaryEncoder(self.gpio, e.a, e.b, self.queue, name=e.name, pull_up=internal)
-                         for e in board.encoders]
-        self.buttons = [Button(self.gpio, e.button, self.queue, name=e.name, pull_up=internal)
-                        for e in board.encoders if e.button is not None]
+        self.problems: list[str] = []
         self.chip: Any = None
-        self.touch = self._open_touch() if board.touch else None
+        self.touch: TouchController | None = None
+        self.encoders: list[RotaryEncoder] = []
+        self.buttons: list[Button] = []
+        self.index: dict[str, int] = {}
+        self._bus: Any = None
+        self._touch_period, self._touch_next = 1.0 / touch_hz, float("-inf")
+        self.gpio = gpio if gpio is not None else _open_gpio(board, sim)
+        try:
+            self._open_pins()
+        except HatboxError:
+            self.close()                         # release what was set up before the pin that failed
+            raise
+        if board.touch:
+            self._open_touch()
 
-    def _open_touch(self) -> TouchController:
+    def _open_pins(self) -> None:
+        from hardware.pins import set_numbering
+        set_numbering(self.gpio, self.board.numbering)
+        self.index = {e.name: i for i, e in enumerate(self.board.encoders)}
+        internal = self.board.pull == "internal"
+        for e in self.board.encoders:
+            self.encoders.append(RotaryEncoder(self.gpio, e.a, e.b, self.queue, name=e.name, pull_up=internal,
+                                               reverse=e.reverse))
+            if e.button is not None:
+                self.buttons.append(Button(self.gpio, e.button, self.queue, name=e.name, pull_up=internal))
+
+    def _open_touch(self) -> None:
         t, s = self.board.touch, self.board.screen
         assert t is not None
-        bus = self._sim_bus() if self.sim else _open_bus(self.board.i2c_bus)
-        irq = dict(gpio=self.gpio, int_pin=t.int_pin) if t.mode == "interrupt" and t.int_pin is not None else {}
-        return TouchController(bus, t.chip, self.queue, screen=(s.width, s.height), address=t.address,
-                               sensor=t.sensor, **irq)
+        try:
+            self._bus = self._sim_bus() if self.sim else _open_bus(self.board.i2c_bus)
+            irq = dict(gpio=self.gpio, int_pin=t.int_pin) if t.mode == "interrupt" and t.int_pin is not None else {}
+            self.touch = TouchController(self._bus, t.chip, self.queue, screen=(s.width, s.height), address=t.address,
+                                         sensor=t.sensor, orientation=Orientation(t.swap_xy, t.flip_x, t.flip_y),
+                                         reader_thread=getattr(self.gpio, "realtime", True),
+                                         pull_up=self.board.pull == "internal", **irq)
+        except HatboxError as exc:
+            line = f"touch not available: {str(exc).splitlines()[0]}; the panel runs without touch"
+            self.problems.append(line)
+            log.warning("%s", line)
+            self._close_bus()
 
     def _sim_bus(self) -> Any:
         from hardware.sim.i2c import SimI2CBus
         from hardware.sim.touch import SimFT5x06, SimGT911
         t, s = self.board.touch, self.board.screen
         assert t is not None
-        w, h = t.sensor or (s.width, s.height)
+        w, h = t.sensor or ((s.height, s.width) if t.swap_xy else (s.width, s.height))
         self.chip = (SimGT911 if t.chip == "gt911" else SimFT5x06)(w, h, gpio=self.gpio, int_pin=t.int_pin)
         bus = SimI2CBus(self.board.i2c_bus)
         bus.attach(t.address if t.address is not None else (0x5D if t.chip == "gt911" else 0x38), self.chip)
@@ -73,15 +109,40 @@ class Inputs:
         return None
 
     def poll(self) -> None:
+        """Settle the buttons; read a polled touch controller (at most ``touch_hz`` times a second), or let
+        an interrupt-driven one retry a failed read."""
         for b in self.buttons:
             b.poll()
-        if self.touch is not None:
+        if self.touch is None:
+            return
+        if self.touch.interrupt:
+            self.touch.poll()
+            return
+        now = self.touch.clock()
+        if now >= self._touch_next:
+            self._touch_next = max(self._touch_next + self._touch_period, now)
             self.touch.poll()
 
     def close(self) -> None:
+        """Release the pins and the I2C bus (never raises: this runs while the panel shuts down)."""
+        if self.touch is not None:
+            self.touch.close()
+        self._close_bus()
         cleanup = getattr(self.gpio, "cleanup", None)
-        if cleanup is not None:
+        if cleanup is None:
+            return
+        try:
             cleanup()
+        except Exception as exc:  # noqa: BLE001 - a library that cannot clean up must not stop the shutdown
+            log.warning("GPIO cleanup failed: %s", exc)
+
+    def _close_bus(self) -> None:
+        bus, self._bus = self._bus, None
+        if bus is not None and hasattr(bus, "close"):
+            try:
+                bus.close()
+            except OSError:
+                pass
 
 
 def _open_gpio(board: Board, sim: bool) -> Any:
@@ -116,9 +177,14 @@ class SimHands:
         self._scan_due = False
 
     def _sensor(self, x: float, y: float) -> tuple[int, int]:
-        s = self.inputs.board.screen
-        xi = round(x * self.chip.width / s.width)
-        yi = round(y * self.chip.height / s.height)
+        """Native screen pixel -> the chip's pixel, undoing the board's touch orientation (swap, flips)."""
+        s, t = self.inputs.board.screen, self.inputs.board.touch
+        assert t is not None
+        x, y = (s.width - 1 - x if t.flip_x else x), (s.height - 1 - y if t.flip_y else y)
+        u, v = x / s.width, y / s.height
+        if t.swap_xy:
+            u, v = v, u
+        xi, yi = round(u * self.chip.width), round(v * self.chip.height)
         return min(self.chip.width - 1, max(0, xi)), min(self.chip.height - 1, max(0, yi))
 
     def finger(self, fid: int, x: float | None, y: float | None = None) -> None:
