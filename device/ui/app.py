@@ -111,7 +111,11 @@ class PanelApp:
         self.stopped_s = stopped.STOPPED_S if stopped_s is None else stopped_s   # the stop screen's time
         self.wake = threading.Event()
         self.inputs = Inputs(board, sim=sim, wake=self.wake.set)        # first: a board that cannot open fails here
-        self.display = open_display(board.screen, driver="dummy" if headless else None)
+        try:
+            self.display = open_display(board.screen, driver="dummy" if headless else None)
+        except BaseException:
+            self.inputs.close()          # a screen that cannot open gives the pins and the I2C bus back
+            raise
         self.hands = SimHands(self.inputs) if sim else None
         self.reader = ThreadReader()
         self.panel = Panel(control, data, board.panel_size, reader=self.reader)
