@@ -13,21 +13,29 @@ pack directory for an install or a delete, ``active.json`` for activate / deacti
 rollback), and the parent directory is fsync'ed after it.  So a crash at any point leaves
 either the old state or the new one, plus debris in tmp/ and trash/ that :meth:`recover`
 removes.  Recovery also re-checks every installed pack's sha256 and, should an active pack
-be missing or damaged, falls back to the most recent good pack in that slot's history.
+be missing or damaged, falls back to the most recent good pack in that slot's history.  Whatever
+else it finds (a stray file in packs/, an active.json that is not the pointer) is logged once as a
+warning and set aside: a damaged store never stops the box.
+
+Changes hold ``<root>/.lock`` (flock) besides the store's own lock, so that two PackStores on one
+folder (the API's and the panel's) never switch the pointer from the same stale copy.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from export.atomic import fsync_dir, write_atomic
 from export.manifest import KINDS, Manifest
@@ -36,9 +44,12 @@ from hatbox.errors import HatboxError
 PACK_FILE = "pack.hatpack"
 META_FILE = "meta.json"
 POINTER = "active.json"
+DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside by recover()
+LOCK_FILE = ".lock"
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
+_log = logging.getLogger(__name__)
 
 
 class StoreError(HatboxError):
@@ -72,11 +83,22 @@ class Pointer:
 
     @classmethod
     def from_json(cls, data: bytes) -> "Pointer":
-        raw = json.loads(data)
+        """The pointer in ``data``; ValueError when it is not one (not JSON, or a slot that is not an id or null,
+        a history that is not a list of ids)."""
+        try:
+            raw = json.loads(data)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        slots, history = (raw.get("slots", {}), raw.get("history", {})) if isinstance(raw, dict) else (None, None)
+        if not isinstance(slots, dict) or not isinstance(history, dict):
+            raise ValueError("not an object of slots and history")
         p = cls()
         for kind in KINDS:
-            p.slots[kind] = raw.get("slots", {}).get(kind)
-            p.history[kind] = [str(x) for x in raw.get("history", {}).get(kind, [])]
+            p.slots[kind], p.history[kind] = slots.get(kind), history.get(kind, [])
+            if p.slots[kind] is not None and not isinstance(p.slots[kind], str):
+                raise ValueError(f"slot {kind} is {p.slots[kind]!r}, not a pack id")
+            if not isinstance(p.history[kind], list) or not all(isinstance(h, str) for h in p.history[kind]):
+                raise ValueError(f"the {kind} history is not a list of pack ids")
         return p
 
 
@@ -89,18 +111,42 @@ class PackStore:
         self.tmp = self.root / "tmp"
         self.trash = self.root / "trash"
         self._lock = threading.RLock()
+        self._depth = 0                  # nesting of _locked() (under self._lock)
+        self._lock_fd: int | None = None
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This store's lock and, held by the outermost caller, an exclusive flock on ``<root>/.lock`` (best
+        effort: on a store that cannot hold one, a read-only disk or a file system without flock, the change goes
+        on under this store's lock alone, and fails where it writes, if it writes)."""
+        with self._lock:
+            if self._depth == 0:
+                self._lock_fd = _flocked(self.root / LOCK_FILE)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._lock_fd is not None:
+                    os.close(self._lock_fd)          # closing the only descriptor releases the flock
+                    self._lock_fd = None
+
     # -- reading -------------------------------------------------------------------
     def pointer(self) -> Pointer:
+        """The active pointer; an unreadable one reads as nothing active (:meth:`recover` reports and sets it aside)."""
+        return self._read_pointer()[0]
+
+    def _read_pointer(self) -> tuple[Pointer, str | None]:
+        """(the pointer, why active.json could not be read or None)."""
         path = self.root / POINTER
-        if not path.exists():
-            return Pointer()
         try:
-            return Pointer.from_json(path.read_bytes())
-        except (ValueError, AttributeError, TypeError):
-            return Pointer()
+            return Pointer.from_json(path.read_bytes()), None
+        except FileNotFoundError:
+            return Pointer(), None
+        except (OSError, ValueError) as exc:      # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            return Pointer(), str(exc) or type(exc).__name__
 
     def active(self) -> dict[str, str | None]:
         return dict(self.pointer().slots)
@@ -123,7 +169,7 @@ class PackStore:
         return [{**self.meta(pid), "active": pid in active} for pid in self.ids()]
 
     def _dir(self, pid: str) -> Path:
-        if not _ID_RE.match(pid):
+        if not _ID_RE.fullmatch(pid):
             raise StoreError(f"'{pid}' is not a pack id", hint=LIST_HINT)
         return self.packs / pid
 
@@ -139,14 +185,18 @@ class PackStore:
 
     # -- install ---------------------------------------------------------------------
     def install(self, upload: Path, manifest: Manifest, sha256: str, extra: dict[str, Any]) -> dict[str, Any]:
-        """Move a validated upload into the store (atomic); returns its meta. Idempotent.  Should it fail
-        before the pack is in place (a full disk writing meta.json), its staging folder goes, the upload
-        with it: nothing is left in tmp/."""
+        """Move a validated upload into the store (atomic); returns its meta. Idempotent: the same pack again
+        keeps the installed copy, unless that copy is damaged (its sha256 no longer holds), which the upload
+        replaces.  Should it fail (a full disk writing meta.json, a failing disk making the rename durable), its
+        staging folder goes, the upload and the pack's new folder with it: nothing is left in tmp/ or packs/."""
         pid = pack_id(manifest, sha256)
-        with self._lock:
-            if (self.packs / pid / META_FILE).exists():
-                upload.unlink(missing_ok=True)
-                return self.meta(pid)
+        with self._locked():
+            if (self.packs / pid).exists():
+                if self._intact(pid):
+                    upload.unlink(missing_ok=True)
+                    return self.meta(pid)
+                _log.warning("installed pack %s is damaged: replacing it with the copy just received", pid)
+                self._discard(self.packs / pid, f"{pid}-damaged")
             stage = self.new_temp_dir("stage-")
             try:
                 os.replace(upload, stage / PACK_FILE)
@@ -158,8 +208,21 @@ class PackStore:
             except BaseException:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
-            fsync_dir(self.packs)
+            try:
+                fsync_dir(self.packs)
+            except OSError as exc:               # the rename may not last: take the pack back out, say it failed
+                try:
+                    self._discard(self.packs / pid, f"{pid}-undone")
+                except OSError as also:
+                    _log.error("pack store: could not take back %s after a failed install: %s", pid, also)
+                raise exc
             return meta
+
+    def _discard(self, path: Path, name: str) -> None:
+        """Move ``path`` (a pack folder, or whatever stands there) into trash/ as ``name`` and remove it."""
+        gone = self.trash / f"{name}-{time.monotonic_ns()}"
+        os.replace(path, gone)
+        _remove(gone)
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +236,7 @@ class PackStore:
 
     def activate(self, pid: str) -> tuple[str | None, dict[str, Any]]:
         """Make ``pid`` its slot's active pack; returns (previously active id, meta)."""
-        with self._lock:
+        with self._locked():
             meta = self.meta(pid)
             kind = meta["kind"]
             p = self.pointer()
@@ -186,12 +249,12 @@ class PackStore:
 
     def restore_pointer(self, p: Pointer) -> None:
         """Put back a pointer read earlier (an engine refused what the store switched to)."""
-        with self._lock:
+        with self._locked():
             self._write_pointer(p)
 
     def deactivate(self, kind: str) -> str | None:
         """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
-        with self._lock:
+        with self._locked():
             p = self.pointer()
             prev = p.slots[_kind(kind)]
             if prev:
@@ -202,7 +265,7 @@ class PackStore:
 
     def rollback(self, kind: str) -> str:
         """Activate the previously active pack of ``kind``; returns its id."""
-        with self._lock:
+        with self._locked():
             p = self.pointer()
             history = [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
             if not history:
@@ -217,7 +280,7 @@ class PackStore:
         its slot's history.  In that order so that it works on a full disk (deleting is how room is made):
         the pack's bytes are gone before active.json is rewritten, and only if it named the pack.  A crash
         in between leaves a history naming a missing pack, which :meth:`recover` and :meth:`rollback` skip."""
-        with self._lock:
+        with self._locked():
             meta = self.meta(pid)
             p = self.pointer()
             if p.slots.get(meta["kind"]) == pid:
@@ -232,20 +295,33 @@ class PackStore:
 
     # -- recovery --------------------------------------------------------------------
     def recover(self) -> dict[str, Any]:
-        """Bring the store to a consistent state after a crash at any point (see module doc)."""
-        with self._lock:
+        """Bring the store to a consistent state after a crash at any point (see module doc).  Never raises for
+        what it finds: a stray or damaged entry in packs/ is removed, an unreadable active.json set aside as
+        active.json.damaged (nothing active then), each with one warning in the log; a disk that refuses even
+        that is logged too, and the box starts with what can be read."""
+        with self._locked():
             debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
             broken = [pid for pid in self._all_dirs() if not self._intact(pid)]
             for pid in broken:
-                gone = self.trash / f"{pid}-broken"
-                os.replace(self.packs / pid, gone)
-                shutil.rmtree(gone, ignore_errors=True)
-            before = self.pointer()
+                _log.warning("pack store: removing %s from packs/: not an intact installed pack "
+                             "(a copy cut short, damaged, or a stray file)", pid)
+                try:
+                    self._discard(self.packs / pid, f"{pid}-broken")
+                except OSError as exc:
+                    _log.error("pack store: could not remove %s: %s", pid, exc)
+            before, unreadable = self._read_pointer()
             after = self._repaired(before)
-            if after.to_json() != before.to_json() or not (self.root / POINTER).exists():
-                self._write_pointer(after)
+            try:
+                if unreadable is not None:
+                    _log.warning("pack store: %s is unreadable (%s): no pack is active until one is activated; "
+                                 "the file is kept as %s", POINTER, unreadable, DAMAGED_POINTER)
+                    os.replace(self.root / POINTER, self.root / DAMAGED_POINTER)
+                if after.to_json() != before.to_json() or not (self.root / POINTER).exists():
+                    self._write_pointer(after)
+            except OSError as exc:
+                _log.error("pack store: could not rewrite %s: %s", POINTER, exc)
             return {"removed_debris": debris, "removed_broken": broken, "active": after.slots,
-                    "pointer_repaired": after.slots != before.slots}
+                    "pointer_repaired": after.slots != before.slots or unreadable is not None}
 
     def _all_dirs(self) -> list[str]:
         return sorted(p.name for p in self.packs.iterdir())
@@ -254,9 +330,9 @@ class PackStore:
         d = self.packs / pid
         try:
             meta = json.loads((d / META_FILE).read_bytes())
-            return (_ID_RE.match(pid) is not None and meta.get("id") == pid
+            return (_ID_RE.fullmatch(pid) is not None and isinstance(meta, dict) and meta.get("id") == pid
                     and file_sha256(d / PACK_FILE) == meta.get("sha256"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return False
 
     def _repaired(self, p: Pointer) -> Pointer:
@@ -286,14 +362,42 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _flocked(path: Path) -> int | None:
+    """A descriptor of ``path`` (made if missing) holding an exclusive flock, or None where none can be had."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
 
 
+def _remove(path: Path) -> None:
+    """Remove a folder with what it holds, or a file or link (errors ignored: recovery tries again next time)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _empty_dir(d: Path) -> int:
     n = 0
     for x in d.iterdir():
-        shutil.rmtree(x, ignore_errors=True) if x.is_dir() and not x.is_symlink() else x.unlink(missing_ok=True)
+        _remove(x)
         n += 1
     return n

@@ -22,6 +22,7 @@ Units: seconds for times, samples for block sizes, Hz for rates.  No torch here.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -132,7 +133,9 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
         return "unsigned (this box does not require signatures)"
     if signature is not None and not trusted and not required:
         return "signed, but no trusted keys are installed to check it"
-    report.signed_by = verify_manifest(manifest_bytes_of(report.pack.path), signature, trusted)
+    # the bytes read_pack parsed, not the file read again: what was checked is what is installed
+    data = report.pack.manifest_bytes or manifest_bytes_of(report.pack.path)
+    report.signed_by = verify_manifest(data, signature, trusted)
     return f"signed by trusted key {report.signed_by}"
 
 
@@ -298,6 +301,7 @@ def check_golden_run(report: Report, engine: EngineSpec) -> str:
     ins, outs = pack.golden()
     if not ins or not outs:
         raise PackError("the golden snapshot has no inputs or no outputs", check="golden")
+    check_golden_arrays(pack.manifest, ins, outs)
     session = _session(report, engine)
     atol, rtol = pack.golden_tolerance()
     try:
@@ -308,7 +312,64 @@ def check_golden_run(report: Report, engine: EngineSpec) -> str:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PackError(f"golden check: the model cannot run its own golden inputs ({msg})",
                         check="golden") from None
+    check_output_level(pack.manifest, outs, "on its golden input")
     return f"golden snapshot reproduced (max error {worst:.2e}, atol {atol:g})"
+
+
+def check_golden_arrays(m: Manifest, ins: dict[str, np.ndarray], outs: dict[str, np.ndarray]) -> None:
+    """The golden arrays against the manifest, before the model runs them: an array for every input and only
+    for the manifest's inputs and outputs, each of the manifest's dtype, rank and fixed dimensions, a named
+    dimension ("T", "B") of one length throughout, and no NaN/inf.  PackError (check "golden") naming it."""
+    specs_in, specs_out = {t.name: t for t in m.inputs}, {t.name: t for t in m.outputs}
+    for where, arrays, specs in (("input", ins, specs_in), ("output", outs, specs_out)):
+        unknown = sorted(set(arrays) - set(specs))
+        if unknown:
+            raise PackError(f"golden snapshot: {where} '{unknown[0]}' is not one of the manifest's {where}s "
+                            f"({', '.join(specs)})", check="golden")
+    missing = [name for name in specs_in if name not in ins]
+    if missing:
+        raise PackError(f"golden snapshot: no array for input '{missing[0]}'", check="golden")
+    bound: dict[str, tuple[int, str]] = {}
+    for where, arrays, specs in (("input", ins, specs_in), ("output", outs, specs_out)):
+        for name, array in arrays.items():
+            _check_golden_array(specs[name], array, where, bound)
+
+
+def _check_golden_array(spec: TensorSpec, array: np.ndarray, where: str, bound: dict[str, tuple[int, str]]) -> None:
+    """One golden array against its TensorSpec; ``bound``: named dimension -> (length, first tensor with it)."""
+    def bad(why: str) -> PackError:
+        return PackError(f"golden snapshot: {where} '{spec.name}' {why}", check="golden")
+    if array.dtype != np.dtype(_NP_DTYPES[spec.dtype]):
+        raise bad(f"is {array.dtype}, the manifest says {spec.dtype}")
+    if array.ndim != len(spec.shape) or any(isinstance(d, int) and d != n for d, n in zip(spec.shape, array.shape)):
+        raise bad(f"has shape {list(array.shape)}, the manifest says {list(spec.shape)}")
+    for dim, n in zip(spec.shape, array.shape):
+        if isinstance(dim, str):
+            length, first = bound.setdefault(dim, (n, spec.name))
+            if length != n:
+                raise bad(f"has {dim} = {n} where '{first}' has {dim} = {length} (shape {list(spec.shape)})")
+    if array.size == 0:
+        raise bad(f"is empty (shape {list(array.shape)}): nothing to reproduce")
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise bad("contains NaN/inf")
+
+
+def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, check: str = "golden") -> None:
+    """PackError (of ``check``) when ``outputs`` (name -> array) hold NaN/inf, or an effect's audio output
+    peaks above the engine's runaway level (device/audio/protect.py: the engine would bypass the effect at once)."""
+    from device.audio.protect import ProtectConfig, lin_to_db
+
+    for name, array in outputs.items():
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            raise PackError(f"the model outputs NaN/inf in '{name}' {when}", check=check,
+                            hint="the box refuses a model that does not give finite numbers")
+    audio = outputs.get("audio_out") if m.kind == "effect" else None
+    if audio is not None and audio.size:
+        peak, limit_db = float(np.max(np.abs(audio))), ProtectConfig().peak_max_db
+        if lin_to_db(peak) > limit_db:
+            raise PackError(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
+                            f"{limit_db:+.0f} dBFS the engine bypasses as a runaway", check=check,
+                            hint="train it again on recordings at ordinary levels (peaks under 0 dBFS)")
 
 
 # -------------------------------------------------------------------------- realtime
@@ -346,6 +407,8 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
     session = _session(report, engine)
     feeds = trial_feeds(m, block)
     names = [o.name for o in m.outputs]
+    if m.kind == "effect":         # zeros: silence in, knobs at their minimum, the state reset: what the engine feeds
+        check_output_level(m, dict(zip(names, session.run(names, feeds))), "on silence", check="realtime")
     # one intra-op thread computes on this thread; with more, count the whole process (conservative)
     clock = time.thread_time if engine.threads == 1 else time.process_time
     times = _time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds, clock)
@@ -361,7 +424,21 @@ def _time_calls(call: Callable[[], Any], limit: float, trial: float,
                 clock: Callable[[], float] = time.thread_time) -> list[float]:
     """CPU seconds of each call of ``call`` (a CPU clock, so a busy machine or a reniced thread
     does not make a model look slow), repeated for ``trial`` wall seconds after 3 warm-up calls;
-    stops early on a call that alone costs over 20x ``limit`` (hopeless)."""
+    stops early on a call that alone costs over 20x ``limit`` (hopeless).  Python's cyclic garbage
+    collector is held off meanwhile: a full collection of a large heap (150-200 ms, met in the API's
+    own process) landing in one call is the process's cost, not the model's, and made a trivial
+    model "too slow for real time"."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _timed(call, limit, trial, clock)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _timed(call: Callable[[], Any], limit: float, trial: float, clock: Callable[[], float]) -> list[float]:
+    """:func:`_time_calls`' loop."""
     for _ in range(3):
         t = clock()
         call()

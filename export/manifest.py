@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from hatbox.errors import KnobError, PackError
 from hatbox.text import is_safe_text
@@ -36,11 +36,14 @@ RATE_RANGE = (8000, 192000)       # sample rates (Hz) a pack, and the box's outp
 # sample (8 KiB a knob): 16 of them beside the largest model state the effect trainer allows stay under the
 # size from which the pack reader holds a member to its compression-ratio limit (trainer/effect/train.py).
 MAX_KNOBS = 16
+MAX_TAGS = 4096                   # tags a manifest may list (a tagger's own tags among them)
+MAX_UNIT_CHARS = 32               # a knob's unit ("dB", "semitones"): shown beside its value on the panel
+MAX_CHANNELS = 64
 
 
 def is_plain_name(name: object) -> bool:
     """Whether ``name`` obeys NAME_RULE (a pack's or a knob's name)."""
-    return isinstance(name, str) and bool(_NAME_RE.match(name))
+    return isinstance(name, str) and bool(_NAME_RE.fullmatch(name))
 
 
 def pack_name(stem: str, fallback: str) -> str:
@@ -52,7 +55,7 @@ def pack_name(stem: str, fallback: str) -> str:
     return clean[:60].strip("_.-") or fallback
 
 
-_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+([.+\-][0-9A-Za-z.\-]+)?$")
+_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+([.+\-][0-9A-Za-z.\-]+)?$")
 
 
 def _fail(msg: str) -> PackError:
@@ -83,14 +86,21 @@ def _check_size(name: str, dims: list[int]) -> None:
 
 
 def _require(d: dict[str, Any], key: str, typ: type | tuple[type, ...], where: str) -> Any:
+    """``d[key]``, which must be present and of type ``typ`` (a boolean is never a number); PackError otherwise."""
     if key not in d:
         raise _fail(f"{where} is missing '{key}'")
     value = d[key]
     if isinstance(value, bool) and typ in (int, float, (int, float)):
         raise _fail(f"{where}.{key} must be a number, got a boolean")
     if not isinstance(value, typ):
-        raise _fail(f"{where}.{key} has the wrong type ({type(value).__name__})")
+        raise _fail(f"{where}.{key} has the wrong type ({type(value).__name__}; "
+                    f"it must be {_TYPE_WORDS.get(typ, typ)})")
     return value
+
+
+# what _require says a field must be, by the type it asks for (JSON's words, not Python's)
+_TYPE_WORDS: dict[Any, str] = {int: "a whole number", float: "a number", (int, float): "a number", str: "a string",
+                               list: "a list", dict: "an object"}
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,10 @@ class Knob:
     scale: str = "linear"  # "linear" or "log" (log needs min > 0)
 
     def validate(self) -> None:
-        if not _NAME_RE.match(self.name):
-            raise _fail(f"knob name {self.name!r} is not a plain name")
+        if not is_plain_name(self.name):
+            raise _fail(f"knob name {self.name!r} is not a plain name ({NAME_RULE})")
+        if not isinstance(self.unit, str) or len(self.unit) > MAX_UNIT_CHARS or not is_safe_text(self.unit):
+            raise _fail(f"knob {self.name!r}: unit {self.unit!r} is not {MAX_UNIT_CHARS} or fewer printable characters")
         if not (math.isfinite(self.min) and math.isfinite(self.max) and self.max > self.min):
             raise _fail(f"knob {self.name!r}: need finite min < max, got {self.min}..{self.max}")
         if not self.min <= self.default <= self.max:
@@ -203,25 +215,32 @@ class Manifest:
                         f"(this hatbox reads version {SCHEMA_VERSION})")
         if self.kind not in KINDS:
             raise _fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if not _NAME_RE.match(self.name):
+        if not is_plain_name(self.name):
             raise _fail(f"name {self.name!r} must be 1-64 letters, digits, space, _ . + -")
-        if not _VERSION_RE.match(self.version):
+        if not _VERSION_RE.fullmatch(self.version):
             raise _fail(f"version {self.version!r} is not MAJOR.MINOR.PATCH")
         if not RATE_RANGE[0] <= self.sample_rate <= RATE_RANGE[1]:
             raise _fail(f"sample_rate {self.sample_rate} Hz is outside {RATE_RANGE[0]}..{RATE_RANGE[1]}")
         if self.latency_samples < 0 or self.block_multiple < 1:
             raise _fail("latency_samples must be >= 0 and block_multiple >= 1")
+        if not (1 <= self.channels_in <= MAX_CHANNELS and 1 <= self.channels_out <= MAX_CHANNELS):
+            raise _fail(f"channels_in / channels_out must be 1..{MAX_CHANNELS}, got "
+                        f"{self.channels_in} / {self.channels_out}")
         if not self.inputs or not self.outputs:
             raise _fail("a model needs at least one input and one output")
         for spec in [*self.inputs, *self.outputs]:
             spec.validate()
+        _unique("input", [t.name for t in self.inputs])
+        _unique("output", [t.name for t in self.outputs])
         self._validate_state()
         self._validate_golden()
+        if len(self.tags) > MAX_TAGS:
+            raise _fail(f"{len(self.tags)} tags (a pack lists at most {MAX_TAGS})")
         names = [k.name for k in self.knobs]
         if len(names) > MAX_KNOBS:
             raise _fail(f"{len(names)} knobs (a pack has at most {MAX_KNOBS})")
-        if len(set(names)) != len(names):
-            raise _fail("knob names must be unique")
+        _unique("knob", names, "knob names must differ in more than upper/lower case: the box finds knobs "
+                "ignoring case", key=lambda n: n.casefold() if isinstance(n, str) else n)
         for knob in self.knobs:
             knob.validate()
         return self
@@ -229,9 +248,13 @@ class Manifest:
     def _validate_state(self) -> None:
         ins = {t.name for t in self.inputs}
         outs = {t.name for t in self.outputs}
+        _unique("state input", [st.input for st in self.state])
+        _unique("state output", [st.output for st in self.state])
         for st in self.state:
             if st.input not in ins or st.output not in outs:
                 raise _fail(f"state {st.input!r}->{st.output!r} is not among the model's inputs/outputs")
+            if st.dtype not in DTYPES:
+                raise _fail(f"state {st.input!r}: dtype {st.dtype!r} not one of {DTYPES}")
             _check_size(st.input, list(st.shape))
 
     def _validate_golden(self) -> None:
@@ -239,6 +262,9 @@ class Manifest:
             v = self.golden.get(key, 0.0)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v < math.inf:
                 raise _fail(f"golden.{key} = {v!r} is not a tolerance (a number >= 0)")
+        name = self.golden.get("file", "golden.npz")
+        if not isinstance(name, str) or not name:
+            raise _fail(f"golden.file = {name!r} is not the name of a member of the pack")
 
     # -- knobs ------------------------------------------------------------------------
     def knob(self, name: str) -> Knob:
@@ -266,6 +292,7 @@ class Manifest:
             raise _fail("manifest.json is not a JSON object")
         if d.get("schema") != SCHEMA:
             raise _fail(f"not a hatpack manifest (schema={d.get('schema')!r})")
+        _check_schema_version(_require(d, "schema_version", int, "manifest"))
         try:
             m = cls(
                 kind=_require(d, "kind", str, "manifest"),
@@ -274,24 +301,67 @@ class Manifest:
                 sample_rate=_require(d, "sample_rate", int, "manifest"),
                 inputs=[_tensor(t) for t in _require(d, "inputs", list, "manifest")],
                 outputs=[_tensor(t) for t in _require(d, "outputs", list, "manifest")],
-                state=[_state(s) for s in d.get("state", [])],
-                knobs=[_knob(k) for k in d.get("knobs", [])],
-                channels_in=int(d.get("channels_in", 1)),
-                channels_out=int(d.get("channels_out", 1)),
-                latency_samples=int(d.get("latency_samples", 0)),
-                block_multiple=int(d.get("block_multiple", 1)),
-                tags=[str(t) for t in d.get("tags", [])],
-                metrics=dict(d.get("metrics", {})),
-                golden=dict(d.get("golden", {})),
-                extras=dict(d.get("extras", {})),
-                files={str(k): str(v) for k, v in dict(d.get("files", {})).items()},
-                created=str(d.get("created", "")),
-                description=str(d.get("description", "")),
-                schema_version=_require(d, "schema_version", int, "manifest"),
+                state=[_state(s) for s in _optional(d, "state", list, [])],
+                knobs=[_knob(k) for k in _optional(d, "knobs", list, [])],
+                channels_in=_optional(d, "channels_in", int, 1),
+                channels_out=_optional(d, "channels_out", int, 1),
+                latency_samples=_optional(d, "latency_samples", int, 0),
+                block_multiple=_optional(d, "block_multiple", int, 1),
+                tags=_tags(_optional(d, "tags", list, [])),
+                metrics=_optional(d, "metrics", dict, {}),
+                golden=_optional(d, "golden", dict, {}),
+                extras=_optional(d, "extras", dict, {}),
+                files=_files(_optional(d, "files", dict, {})),
+                created=_optional(d, "created", str, ""),
+                description=_optional(d, "description", str, ""),
+                schema_version=d["schema_version"],
             )
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:     # OverflowError: a number too large for a float
             raise _fail(f"malformed field: {exc}") from None
         return m.validate()
+
+
+def _unique(what: str, names: list[Any], why: str = "", key: Callable[[Any], Any] = lambda n: n) -> None:
+    """PackError naming the first of ``names`` whose ``key`` appears twice (both spellings when they differ)."""
+    seen: dict[Any, Any] = {}
+    for name in names:
+        k = key(name)
+        if k in seen:
+            said = (f"{what} {name!r} appears twice" if seen[k] == name
+                    else f"{what} names {seen[k]!r} and {name!r} are the same")
+            raise _fail(said + (f" ({why})" if why else ""))
+        seen[k] = name
+
+
+def _check_schema_version(version: int) -> None:
+    """PackError for a manifest of another schema version, before any other field is read: a newer hatbox may
+    have changed them, and the error must say so rather than name a field this version does not know."""
+    if version > SCHEMA_VERSION:
+        raise PackError(f"manifest: the pack was made by a newer hatbox (manifest version {version}; this hatbox "
+                        f"reads version {SCHEMA_VERSION})", check="manifest",
+                        hint="update hatbox (here, and on the box) to read it")
+    if version != SCHEMA_VERSION:
+        raise _fail(f"schema version {version} is not supported (this hatbox reads version {SCHEMA_VERSION})")
+
+
+def _optional(d: dict[str, Any], key: str, typ: type, default: Any, where: str = "manifest") -> Any:
+    """``d[key]`` when present (of type ``typ``: no string for a number, no list for an object), else ``default``."""
+    return _require(d, key, typ, where) if key in d else default
+
+
+def _tags(tags: list[Any]) -> list[str]:
+    """The ``tags`` list, which must hold strings only (their count is held to MAX_TAGS by validate())."""
+    if not all(isinstance(t, str) for t in tags):
+        raise _fail("tags must be a list of strings")
+    return list(tags)
+
+
+def _files(files: dict[str, Any]) -> dict[str, str]:
+    """The ``files`` table: member name -> sha256 hex (64 lower-case hex digits)."""
+    for name, digest in files.items():
+        if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise _fail(f"files[{name!r}] = {digest!r} is not a sha256 (64 hex digits)")
+    return dict(files)
 
 
 def _tensor(t: Any) -> TensorSpec:
@@ -299,7 +369,7 @@ def _tensor(t: Any) -> TensorSpec:
         raise _fail("a tensor spec is not an object")
     shape = _require(t, "shape", list, f"tensor {t.get('name')!r}")
     return TensorSpec(name=_require(t, "name", str, "tensor"), shape=tuple(shape),
-                      dtype=str(t.get("dtype", "float32")))
+                      dtype=_optional(t, "dtype", str, "float32", f"tensor {t.get('name')!r}"))
 
 
 def _state(s: Any) -> StateSpec:
@@ -309,7 +379,7 @@ def _state(s: Any) -> StateSpec:
     if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in shape):
         raise _fail(f"state {s.get('input')!r} needs a fixed integer shape, got {shape}")
     return StateSpec(input=_require(s, "input", str, "state"), output=_require(s, "output", str, "state"),
-                     shape=tuple(shape), dtype=str(s.get("dtype", "float32")))
+                     shape=tuple(shape), dtype=_optional(s, "dtype", str, "float32", "state"))
 
 
 def _knob(k: Any) -> Knob:
@@ -319,4 +389,4 @@ def _knob(k: Any) -> Knob:
     return Knob(name=_require(k, "name", str, "knob"), min=float(_require(k, "min", (int, float), where)),
                 max=float(_require(k, "max", (int, float), where)),
                 default=float(_require(k, "default", (int, float), where)),
-                unit=str(k.get("unit", "")), scale=str(k.get("scale", "linear")))
+                unit=_optional(k, "unit", str, "", where), scale=_optional(k, "scale", str, "linear", where))

@@ -35,6 +35,7 @@ SIGNATURE = "manifest.sig"
 MODEL = "model.onnx"
 GOLDEN = "golden.npz"
 MAX_MEMBERS = 64
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024   # manifest.json: 2.5-3.5 KB for the factory packs; parsed whole into memory
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200.0                      # uncompressed / compressed, per member larger than RATIO_FROM
@@ -43,6 +44,7 @@ _MEMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
 # what is said of a pack that is not a readable zip archive, by where it came from
 DAMAGED_FILE = "the file is incomplete or damaged: copy it again, or build it again"
 DAMAGED_UPLOAD = "was the upload cut short?"
+PACK_HINT = "a .hatpack is written by hatbox train effect|synth|tagger ... --out PACK.hatpack"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -56,6 +58,7 @@ class Pack:
     path: Path
     manifest: Manifest
     members: dict[str, bytes]
+    manifest_bytes: bytes = b""      # manifest.json exactly as read and parsed (what a signature covers)
 
     @property
     def model_bytes(self) -> bytes:
@@ -143,7 +146,7 @@ def _check_npz_limits(data: bytes, name: str) -> None:
     total = 0
     seen: set[str] = set()
     for info in infos:
-        if not _GOLDEN_ENTRY_RE.match(info.filename) or ".." in info.filename:
+        if not _GOLDEN_ENTRY_RE.fullmatch(info.filename) or ".." in info.filename:
             raise PackError(f"golden snapshot {name!r}: entry {info.filename!r} is not an array of the snapshot "
                             "(names are in.<tensor>.npy or out.<tensor>.npy)", check="golden")
         if info.filename in seen:
@@ -196,6 +199,9 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
     manifest.files = {name: sha256_hex(data) for name, data in sorted(members.items())}
     manifest.validate()
     manifest_bytes = json.dumps(manifest.to_dict(), indent=2, sort_keys=True).encode()
+    if len(manifest_bytes) > MAX_MANIFEST_BYTES:
+        raise PackError(f"not writing {path.name}: its manifest.json would be {len(manifest_bytes)} bytes "
+                        f"(the pack reader's limit is {MAX_MANIFEST_BYTES})", check="members")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, manifest_bytes)
@@ -225,13 +231,21 @@ def write_pack(path: str | Path, manifest: Manifest, members: dict[str, bytes],
 
 
 def manifest_bytes_of(path: str | Path) -> bytes:
-    """The raw bytes of manifest.json (what a signature covers)."""
+    """The raw bytes of manifest.json (what a signature covers), from an archive held to the pack limits."""
     with _open_zip(Path(path)) as zf:
-        try:
-            info = zf.getinfo(MANIFEST)
-        except KeyError:
-            raise PackError(f"{Path(path).name}: no manifest.json inside", check="members") from None
-        return _read_member(zf, info)
+        infos = _checked_infos(zf)
+        return _read_member(zf, _manifest_info(Path(path), infos))
+
+
+def _manifest_info(path: Path, infos: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """manifest.json's entry, at most MAX_MANIFEST_BYTES; PackError (with a hint for a zip that is no pack)."""
+    if MANIFEST not in infos:
+        raise PackError(f"{path.name}: no manifest.json inside: a zip archive, but not a .hatpack", check="members",
+                        hint=PACK_HINT)
+    if infos[MANIFEST].file_size > MAX_MANIFEST_BYTES:
+        raise PackError(f"manifest.json is {infos[MANIFEST].file_size} bytes (limit {MAX_MANIFEST_BYTES})",
+                        check="members")
+    return infos[MANIFEST]
 
 
 # --------------------------------------------------------------------------- reading
@@ -241,15 +255,14 @@ def read_pack(path: str | Path, *, uploaded: bool = False) -> Pack:
     path = Path(path)
     with _open_zip(path, uploaded) as zf:
         infos = _checked_infos(zf)
-        if MANIFEST not in infos:
-            raise PackError(f"{path.name}: no manifest.json inside", check="members")
-        manifest = _parse_manifest(_read_member(zf, infos[MANIFEST]))
+        manifest_bytes = _read_member(zf, _manifest_info(path, infos))
+        manifest = _parse_manifest(manifest_bytes)
         golden = _golden_name(manifest)
         if golden in infos and infos[golden].file_size > MAX_GOLDEN_BYTES:      # before it is read
             raise _golden_refusal(golden, f"{infos[golden].file_size} bytes (limit {MAX_GOLDEN_BYTES})")
         members = {n: _read_member(zf, infos[n]) for n in infos if n not in (MANIFEST,)}
     _verify_checksums(manifest, members)
-    return Pack(path=path, manifest=manifest, members=members)
+    return Pack(path=path, manifest=manifest, members=members, manifest_bytes=manifest_bytes)
 
 
 # what zipfile raises on a damaged or unusual archive: bad CRC or structure (BadZipFile), truncation (EOFError,
@@ -259,8 +272,11 @@ _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, Ru
 
 
 def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
+    if path.is_dir():
+        raise PackError(f"{path} is a folder, not a pack", check="archive", hint=f"give the path of a .hatpack file; "
+                                                                                 f"{PACK_HINT}")
     if not path.is_file():
-        raise PackError(f"no pack at {path}", check="archive")
+        raise PackError(f"no pack at {path}", check="archive", hint="check the path and the file name")
     try:
         return zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
@@ -269,7 +285,7 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
 
 
 def _check_member_name(name: str) -> None:
-    if not _MEMBER_RE.match(name) or ".." in name:
+    if not _MEMBER_RE.fullmatch(name) or ".." in name:
         raise PackError(f"member name {name!r} is not allowed (flat names only)", check="members")
 
 

@@ -8,19 +8,23 @@ files: a private key is PKCS#8 PEM, a public key is SubjectPublicKeyInfo PEM (or
 from __future__ import annotations
 
 import hashlib
+import logging
 import zipfile
 from pathlib import Path
 from typing import Iterable
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from export.atomic import atomic_output
-from export.pack import MANIFEST, SIGNATURE
+from export.pack import MANIFEST, SIGNATURE, read_pack
 from hatbox.errors import PackError
 
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+MAX_KEY_FILE_BYTES = 64 * 1024      # a PEM key is a few hundred bytes
+_log = logging.getLogger(__name__)
+_warned: set[tuple[str, int, int]] = set()     # (path, size, mtime_ns) of key files already reported unreadable
 
 
 def _fail(msg: str) -> PackError:
@@ -48,7 +52,7 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 def load_private(data: bytes) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _fail(f"not an unencrypted PEM private key ({exc})") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise _fail("the private key is not an ed25519 key")
@@ -61,7 +65,7 @@ def load_public(data: bytes) -> Ed25519PublicKey:
         return Ed25519PublicKey.from_public_bytes(data)
     try:
         key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _fail(f"not a PEM public key ({exc})") from None
     if not isinstance(key, Ed25519PublicKey):
         raise _fail("the public key is not an ed25519 key")
@@ -69,12 +73,40 @@ def load_public(data: bytes) -> Ed25519PublicKey:
 
 
 def load_trusted(directory: str | Path) -> list[Ed25519PublicKey]:
-    """Every ``*.pub`` / ``*.pem`` public key in ``directory`` (missing directory: none)."""
+    """Every ``*.pub`` / ``*.pem`` public key in ``directory`` (missing directory: none).  A file there that is
+    not an ed25519 public key (a private key copied by mistake, a damaged or empty file) is skipped with one
+    warning in the log naming it, so that it cannot refuse every upload, signed or not."""
     d = Path(directory)
     if not d.is_dir():
         return []
-    files = sorted(p for p in d.iterdir() if p.suffix in (".pub", ".pem") and p.is_file())
-    return [load_public(p.read_bytes()) for p in files]
+    keys = []
+    for path in sorted(p for p in d.iterdir() if p.suffix in (".pub", ".pem") and p.is_file()):
+        try:
+            keys.append(_trusted_key(path))
+        except (OSError, PackError) as exc:
+            _warn_once(path, exc)
+    return keys
+
+
+def _trusted_key(path: Path) -> Ed25519PublicKey:
+    """The public key in file ``path`` (at most MAX_KEY_FILE_BYTES); PackError or OSError otherwise."""
+    if path.stat().st_size > MAX_KEY_FILE_BYTES:
+        raise _fail(f"{path.stat().st_size} bytes: too large for a key file")
+    return load_public(path.read_bytes())
+
+
+def _warn_once(path: Path, exc: Exception) -> None:
+    """Log that trusted key file ``path`` is skipped, once for each version of the file."""
+    try:
+        st = path.stat()
+        stamp = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = (str(path), -1, -1)
+    if stamp not in _warned:
+        _warned.add(stamp)
+        reason = exc.args[0] if isinstance(exc, PackError) else (exc.strerror or str(exc))
+        _log.warning("trusted key file %s is skipped: %s (a trusted key is an ed25519 public key, PEM or raw)",
+                     path, reason)
 
 
 def sign_manifest(manifest_bytes: bytes, key: Ed25519PrivateKey) -> bytes:
@@ -101,14 +133,16 @@ def verify_manifest(manifest_bytes: bytes, signature: bytes | None,
 
 
 def sign_pack(path: str | Path, key: Ed25519PrivateKey, out: str | Path | None = None) -> Path:
-    """Add (or replace) ``manifest.sig`` in a pack; writes ``out`` (default: in place) atomically."""
+    """Add (or replace) ``manifest.sig`` in a pack; writes ``out`` (default: in place) atomically.  The pack is
+    read and verified first (export.pack.read_pack): what is not a pack, or a pack altered since it was written
+    (a checksum that no longer holds), is never signed (PackError naming the failed check)."""
     src, dst = Path(path), Path(out) if out else Path(path)
-    with zipfile.ZipFile(src) as zin, atomic_output(dst, prefix=".hatpack-sign-") as fh:
+    pack = read_pack(src)
+    with atomic_output(dst, prefix=".hatpack-sign-") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-            manifest = zin.read(MANIFEST)
-            zout.writestr(MANIFEST, manifest)
-            zout.writestr(SIGNATURE, sign_manifest(manifest, key))
-            for info in zin.infolist():
-                if info.filename not in (MANIFEST, SIGNATURE):
-                    zout.writestr(info.filename, zin.read(info))
+            zout.writestr(MANIFEST, pack.manifest_bytes)
+            zout.writestr(SIGNATURE, sign_manifest(pack.manifest_bytes, key))
+            for name, data in sorted(pack.members.items()):
+                if name != SIGNATURE:
+                    zout.writestr(name, data)
     return dst

@@ -1,10 +1,19 @@
-"""`hatbox pack inspect PACK`: print a pack's manifest and verify its checksums."""
+"""`hatbox pack inspect PACK`: print a pack's manifest, verify its checksums and (``--key``) its signature;
+`hatbox pack sign PACK --key KEY.pem`: sign a pack to share it."""
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
+from typing import Any
 
-from export.pack import read_pack
+from export.atomic import unwritable
+from export.pack import SIGNATURE, Pack, read_pack
+from hatbox.errors import HatboxError, PackError
+from hatbox.text import escape_unsafe
+
+KEY_HELP = ("check the pack's signature with this ed25519 public key (KEY.pub, as hatbox keygen writes it), "
+            "or with any key in this folder (as the box's trusted_keys)")
 
 
 def register(cli) -> None:
@@ -12,10 +21,21 @@ def register(cli) -> None:
                        group_help="look inside .hatpack files")
     p.add_argument("pack", help="path to a .hatpack")
     p.add_argument("--json", action="store_true", help="print the raw manifest as JSON")
+    p.add_argument("--key", metavar="KEY.pub", help=KEY_HELP)
+    p = cli.subcommand("pack", "sign", "sign a pack with an ed25519 key (hatbox keygen makes one)", sign)
+    p.add_argument("pack", help="path to a .hatpack")
+    p.add_argument("--key", metavar="KEY.pem", required=True, help="the private key (hatbox keygen KEY.pem)")
+    p.add_argument("--out", metavar="OUT.hatpack", help="write the signed pack here (default: sign PACK in place)")
+
+
+def _t(value: Any) -> str:
+    """``value`` as text safe to print (a manifest is anyone's: no terminal escapes, no bidi overrides)."""
+    return escape_unsafe(str(value))
 
 
 def inspect(args: argparse.Namespace) -> int:
     pack = read_pack(args.pack)          # raises PackError (with the failed check) if anything is off
+    signature = _signature_line(pack, args.key)
     m = pack.manifest
     if args.json:
         print(json.dumps(m.to_dict(), indent=2, sort_keys=True))
@@ -23,20 +43,93 @@ def inspect(args: argparse.Namespace) -> int:
     print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz, "
           f"{m.channels_in} in / {m.channels_out} out, latency {m.latency_samples} samples)")
     if m.description:
-        print(f"  {m.description}")
+        print(f"  {_t(m.description)}")
     for t in m.inputs:
-        print(f"  in   {t.name:<16} {list(t.shape)} {t.dtype}")
+        print(f"  in   {_t(t.name):<16} {_t(list(t.shape))} {t.dtype}")
     for t in m.outputs:
-        print(f"  out  {t.name:<16} {list(t.shape)} {t.dtype}")
+        print(f"  out  {_t(t.name):<16} {_t(list(t.shape))} {t.dtype}")
     for s in m.state:
-        print(f"  state {s.input} -> {s.output} {list(s.shape)}")
+        print(f"  state {_t(s.input)} -> {_t(s.output)} {list(s.shape)}")
     for k in m.knobs:
-        print(f"  knob {k.name}: {k.min:g}..{k.max:g} {k.unit} (default {k.default:g}, {k.scale})")
+        print(f"  knob {k.name}: {k.min:g}..{k.max:g} {_t(k.unit)} (default {k.default:g}, {k.scale})")
     if m.tags:
-        print(f"  tags: {', '.join(m.tags)}")
+        print(f"  tags: {_t(', '.join(m.tags))}")
     for key, value in sorted(m.metrics.items()):
-        print(f"  metric {key}: {value}")
+        print(f"  metric {_t(key)}: {_t(value)}")
     for name, digest in sorted(m.files.items()):
         print(f"  ok   {name:<16} sha256 {digest[:16]}... ({len(pack.members[name])} bytes)")
     print("all checksums verified")
+    print(signature)
+    return 0
+
+
+def _signature_line(pack: Pack, key: str | None) -> str:
+    """What to say of the pack's signature; with ``key`` (a public key file or a folder of them) it is checked,
+    and a signature that does not verify, or none, is a PackError."""
+    from export.signing import key_id, verify_manifest
+
+    signed = SIGNATURE in pack.members
+    if key is None:
+        return ("signed (manifest.sig), not checked: give --key KEY.pub to check it" if signed else
+                "not signed (hatbox pack sign PACK --key KEY.pem signs it)")
+    keys = _public_keys(Path(key))
+    if not signed:
+        raise PackError(f"{pack.path.name} is not signed", check="signature",
+                        hint="sign it with the private key: hatbox pack sign PACK --key KEY.pem")
+    try:
+        signer = verify_manifest(pack.manifest_bytes, pack.members[SIGNATURE], keys)
+        return f"signature verified: signed by key {signer}"
+    except PackError:
+        ids = ", ".join(key_id(k) for k in keys)
+        raise PackError(f"{pack.path.name}: the signature does not verify with {key} (key {ids}): the pack was "
+                        "changed after it was signed, or it was signed with another key", check="signature") from None
+
+
+def _public_keys(path: Path) -> list[Any]:
+    """The public key in file ``path``, or every one in folder ``path``; HatboxError when there is none."""
+    from export.signing import load_public, load_trusted
+
+    if path.is_dir():
+        keys = load_trusted(path)
+        if not keys:
+            raise HatboxError(f"no ed25519 public key (*.pub, *.pem) in {path}")
+        return keys
+    if not path.is_file():
+        raise HatboxError(f"no key at {path}", hint="hatbox keygen KEY.pem writes KEY.pem and its public key KEY.pub")
+    try:
+        return [load_public(path.read_bytes())]
+    except PackError as exc:
+        raise HatboxError(f"{path} is not an ed25519 public key: {_why(exc)}",
+                          hint="give the .pub file hatbox keygen wrote beside the private key") from None
+
+
+def _why(exc: PackError) -> str:
+    """A signing PackError's reason, without its "signature: " prefix."""
+    return str(exc.args[0]).removeprefix("signature: ")
+
+
+def _check_out(out: Path) -> None:
+    """HatboxError, before signing, when a pack cannot be written at ``out``."""
+    if out.is_dir():
+        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    why = unwritable(out) if out.parent.is_dir() else f"no folder {out.parent}"
+    if why:
+        raise HatboxError(f"cannot write {out}: {why}")
+
+
+def sign(args: argparse.Namespace) -> int:
+    from export.signing import key_id, load_private, sign_pack
+
+    key_file = Path(args.key)
+    if not key_file.is_file():
+        raise HatboxError(f"no signing key at {key_file}", hint="make one with: hatbox keygen KEY.pem")
+    try:
+        key = load_private(key_file.read_bytes())
+    except PackError as exc:
+        raise HatboxError(f"{key_file} is not an ed25519 private key: {_why(exc)}",
+                          hint="give the private key hatbox keygen wrote (KEY.pem, not KEY.pub)") from None
+    if args.out is not None:
+        _check_out(Path(args.out))
+    out = sign_pack(args.pack, key, args.out)
+    print(f"signed {out} with key {key_id(key.public_key())}")
     return 0
