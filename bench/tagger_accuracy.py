@@ -36,6 +36,8 @@ from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, fit_stats_hea
 from trainer.tagger.model import TaggerNet  # noqa: E402
 
 BASELINE_16K = MelSpec()          # the 16 kHz / 64-band front-end the tagger used before 2026-12-01
+# a probe: the air above 16 kHz that the tagger's 32 kHz front-end never hears (16 ms frames, 62 a second, as it)
+FRONT_48K = MelSpec(rate=48000, n_fft=1152, hop=768, n_mels=96, fmin=30.0, fmax=20000.0)
 DATA = Path("data/tagger-drums")
 DEBIAN = Path("data/tagger-debian")      # Sonic Pi / LMMS / freepats one-shots (trainer.tagger.debian_samples)
 OUT = Path("bench/results")
@@ -104,9 +106,10 @@ def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions,
 
 def front_end_args(p: argparse.ArgumentParser) -> None:
     """The options :func:`config` reads (this benchmark's and bench/tagger_kit_cv.py's)."""
-    p.add_argument("--front-end", choices=("tagger", "16k"), default="tagger",
-                   help="the tagger's front-end (32 kHz, 96 bands; default) or the earlier 16 kHz / 64-band one, "
-                        "for both systems")
+    p.add_argument("--front-end", choices=("tagger", "16k", "48k"), default="tagger",
+                   help="the tagger's front-end (32 kHz, 96 bands; default), the earlier 16 kHz / 64-band one, "
+                        "for both systems, or a 48 kHz one to 20 kHz (the twenty-first stop's probe: FRONT_48K)")
+    p.add_argument("--n-mels", type=int, default=None, help="mel bands (default: the front-end's)")
     p.add_argument("--n-fft", type=int, default=None, help="frame length in samples (default: the front-end's)")
     p.add_argument("--band-norm", action="store_true",
                    help="one input normalisation per mel band (model.BandNorm; the default from the fourth to the "
@@ -124,6 +127,10 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     spec = base.spec
     if args.front_end == "16k":
         spec = BASELINE_16K
+    elif args.front_end == "48k":
+        spec = FRONT_48K
+    if getattr(args, "n_mels", None):
+        spec = replace(spec, n_mels=args.n_mels)
     if args.n_fft:
         spec = replace(spec, n_fft=args.n_fft)
     cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
