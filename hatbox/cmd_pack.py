@@ -117,17 +117,24 @@ def _check_out(out: Path) -> None:
         raise HatboxError(f"cannot write {out}: {why}")
 
 
-def sign(args: argparse.Namespace) -> int:
-    from export.signing import key_id, load_private, sign_pack
+def signing_key(key_file: Path) -> Any:
+    """The ed25519 private key in ``key_file`` (as ``hatbox keygen`` writes it); HatboxError naming the file
+    when it is missing or not such a key (`hatbox pack sign`, `hatbox push --sign`)."""
+    from export.signing import load_private
 
-    key_file = Path(args.key)
     if not key_file.is_file():
         raise HatboxError(f"no signing key at {key_file}", hint="make one with: hatbox keygen KEY.pem")
     try:
-        key = load_private(key_file.read_bytes())
+        return load_private(key_file.read_bytes())
     except PackError as exc:
         raise HatboxError(f"{key_file} is not an ed25519 private key: {_why(exc)}",
                           hint="give the private key hatbox keygen wrote (KEY.pem, not KEY.pub)") from None
+
+
+def sign(args: argparse.Namespace) -> int:
+    from export.signing import key_id, sign_pack
+
+    key = signing_key(Path(args.key))
     if args.out is not None:
         _check_out(Path(args.out))
     out = sign_pack(args.pack, key, args.out)

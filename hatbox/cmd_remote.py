@@ -170,11 +170,10 @@ def push(args: argparse.Namespace) -> int:
 
 
 def _signed_copy(path: Path, key_file: Path, tmp: Path) -> Path:
-    from export.signing import load_private, sign_pack
+    from export.signing import sign_pack
+    from hatbox.cmd_pack import signing_key
 
-    if not key_file.is_file():
-        raise HatboxError(f"no signing key at {key_file}", hint="make one with: hatbox keygen KEY.pem")
-    return sign_pack(path, load_private(key_file.read_bytes()), tmp / path.name)
+    return sign_pack(path, signing_key(key_file), tmp / path.name)
 
 
 def keygen(args: argparse.Namespace) -> int:

@@ -159,3 +159,11 @@ def test_a_box_requiring_signatures_takes_packs_signed_by_its_good_key_beside_a_
     assert r.status_code == 201 and r.json()["pack"]["signed_by"], r.text
     r = box.push(sign_pack(gain_pack(tmp_path / "x.hatpack", "x"), generate_key()))
     assert r.status_code == 422 and r.json()["check"] == "signature"
+
+
+def test_push_sign_with_the_public_key_names_the_key_file_before_connecting(tmp_path: Path, capsys) -> None:
+    """`hatbox push --sign KEY.pub` (the wrong half of the pair) says which file and what to give instead."""
+    pem, pub = _keys(tmp_path)
+    pack = gain_pack(tmp_path / "fx.hatpack")
+    rc, out, err = _run(capsys, "push", str(pack), "--sign", str(pub), "--url", "http://127.0.0.1:9", "--token", "t")
+    assert rc == 2 and str(pub) in err and "not an ed25519 private key" in err and "KEY.pem, not KEY.pub" in err
