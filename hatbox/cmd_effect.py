@@ -28,7 +28,7 @@ def register(cli) -> None:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
-    t.add_argument("--name", help="pack name (default: the data folder's name)")
+    t.add_argument("--name", help="pack name (default: the data folder's name; with --input, the input file's)")
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
     t.add_argument("--max-steps", type=int,
                    help="stop after exactly this many optimiser steps in all (quick, repeatable tries; fewer if "
@@ -117,6 +117,8 @@ def print_summary(result, max_steps: int | None) -> None:
               + " (validation ESR after a fifth of the budget each)")
     print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")
     per_setting = list(m["val_esr_per_setting"].items())        # worst first
+    if len(per_setting) == 1:       # one setting ("fixed": no knobs): its ESR is the mean above, said once
+        per_setting = []
     for key, value in per_setting[:SETTINGS_SHOWN]:
         print(f"  ESR {value:.5f}  at {key}")
     if len(per_setting) > SETTINGS_SHOWN:

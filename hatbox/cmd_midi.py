@@ -52,7 +52,8 @@ def describe(state: dict[str, Any]) -> list[str]:
         lacks = "" if b["loaded"] else f"; the loaded {safe_text(b['slot'])} pack has no such knob"
         lines.append(f"  CC {b['cc']:>3} -> {safe_text(b['slot'])}.{safe_text(b['knob'])}  ({b['source']}{lacks})")
     if not state["bindings"]:
-        lines.append("  no CC turns a knob now (CC 70-85 turn the effect's knobs once an effect pack is loaded)")
+        lines.append("  no CC turns a knob now (CC 70-85 turn the effect's knobs once an effect pack is loaded)" if on
+                     else "  no CC turns a knob while the box's MIDI is off")
     if state["off"]:
         lines.append(f"  off (--midi-cc CC=off): CC {', '.join(map(str, state['off']))}")
     for b in state["overridden"]:

@@ -65,15 +65,27 @@ def train_synth(args: argparse.Namespace) -> int:
     if not metrics:                      # a torchrun worker other than the first
         return 0
     print(f"wrote {out} (report in {report})")
-    tag = metrics.get("eval_set", "heldout")
-    if tag != "heldout":
-        print("  no held-out notes (no pitch with MIDI % 4 == 1): the figures below are on training notes")
-    for key in (f"{tag}_pitch_median_abs_cents", f"{tag}_mrstft", "train_seconds", "train_steps"):
-        print(f"  {key}: {metrics[key]}")
+    for line in summary_lines(metrics):
+        print(line)
     warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
     if warning:
         print(f"warning: {warning}")
     return 0
+
+
+def summary_lines(metrics: dict[str, float | str]) -> list[str]:
+    """What `train synth` prints under "wrote PACK": the two scores (pitch error in cents, spectral distance),
+    rounded and said in words (named as in metrics.json), then the steps and seconds trained; a first line when
+    no note was held out to score them."""
+    tag = metrics.get("eval_set", "heldout")
+    notes = "held-out notes" if tag == "heldout" else "training notes"
+    lines = [] if tag == "heldout" else ["  no held-out notes (every C#, F and A is held out to score the synth, and "
+                                         "these notes have none): the figures below are on training notes"]
+    cents, dist = metrics[f"{tag}_pitch_median_abs_cents"], metrics[f"{tag}_mrstft"]
+    return lines + [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents)",
+                    f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is "
+                    f"better)",
+                    f"  trained {metrics['train_steps']} steps in {metrics['train_seconds']:g} s"]
 
 
 def play(args: argparse.Namespace) -> int:
