@@ -1,6 +1,6 @@
 """Pairing and tokens: who may talk to the box.
 
-The box shows a short pairing code on its panel (and logs it with ``--sim``).  A laptop
+The box shows a short pairing code on its panel (and prints it on its terminal without one).  A laptop
 that sends the right code gets a random bearer token; the box keeps only the token's
 sha256, so a stolen tokens.json does not let anyone in.  A code is single-use and lives
 ``CODE_TTL_S`` seconds.  Wrong codes do not change it (a stranger sending wrong codes cannot
@@ -93,8 +93,11 @@ def pause_hint(seconds: int, panel: bool) -> str:
 
 
 def _read_code(panel: bool) -> str:
-    """Where the owner reads the pairing code: the panel's Settings page, or the box's log."""
-    return "read the code off the box's panel" if panel else "read the code in the box's log ('pairing code: ...')"
+    """Where the owner reads the pairing code: the panel's Settings page, or the terminal the box runs in (never
+    its log: device/api/app.log_code)."""
+    if panel:
+        return "read the code off the box's panel"
+    return "read the code on the terminal the box runs in ('pairing code: ...'; it is never in the box's log)"
 
 
 def _digest(token: str) -> str:

@@ -409,7 +409,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data, quality_warnings
     cfg = make_config(**config)
-    name = name or _default_name(data, input)
+    name = name or _default_name(data, input, out)
     check_name(name)
     check_out(out)
     if report:
@@ -478,9 +478,12 @@ def result_warnings(metrics: dict[str, Any]) -> list[str]:
     return said
 
 
-def _default_name(data: str | Path | None, input: str | Path | None) -> str:
-    """The pack name when --name is not given: the data folder's (or input file's) name, cleaned."""
-    return pack_name(Path(data).name if data is not None else Path(str(input)).stem, "effect")
+def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
+    """The pack name when --name is not given: the data folder's name, cleaned; for one pair (``--input``), the
+    pack file's (``amp.hatpack`` -> amp: the DI file's name, ``di``, says nothing of the gear), else the input's."""
+    if data is not None:
+        return pack_name(Path(data).name, "effect")
+    return pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
 
 
 def _write_report(report: str | Path, run: _Run, eff: EffectData, pack: Path,

@@ -141,7 +141,8 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET)
     if not ho_notes and dist.main:
-        print(f"note: no held-out notes (no pitch with MIDI % 4 == 1): progress and the report score "
+        print(f"note: no held-out notes (every C#, F and A is held out, and none of your notes is one): progress "
+              f"and the report score "
               f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
     _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, win,
