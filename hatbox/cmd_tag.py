@@ -47,6 +47,7 @@ def register(cli) -> None:
                         "short or empty)")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
+    p.add_argument("--json", action="store_true", help="without --tag/--like/...: the tag counts as JSON (for scripts)")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
                        fix)
     p.add_argument("db", help="the database written by `hatbox tag`")
@@ -183,8 +184,14 @@ def query(args: argparse.Namespace) -> int:
     elif args.unsure:
         for u in library.unsure(args.db, k=args.k):
             print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_shown(str(u.path))}")
-    else:
+    elif args.json:
         print(json.dumps(_tags_in_use(library.list_tags(args.db)), indent=2, ensure_ascii=False))
+    else:
+        counts = _tags_in_use(library.list_tags(args.db))
+        for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"{n:6d}  {escape_unsafe(tag)}")
+        if not counts:
+            print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
     return 0
 
 

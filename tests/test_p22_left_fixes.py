@@ -19,3 +19,14 @@ def test_a_wrong_code_on_a_box_without_a_panel_points_at_its_terminal_not_its_lo
     with pytest.raises(AuthError) as err:
         pairing.redeem("WRONG1", client="laptop")
     assert "terminal" in err.value.hint and "read the code in the box's log" not in err.value.hint
+
+
+def test_library_query_prints_a_table_of_tags_most_used_first(tmp_path, capsys) -> None:
+    from device import library
+    from hatbox.cli import main
+    from tests.tagger.test_library_query_p19b import _all_kicks
+    db = _all_kicks(tmp_path / "lib.db")
+    library.set_tags(db, tmp_path / "k2.wav", ["snare", "kick"])
+    library.set_tags(db, tmp_path / "k1.wav", ["snare"])
+    assert main(["library", "query", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["     2  snare", "     1  kick"]

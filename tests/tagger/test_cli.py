@@ -15,7 +15,7 @@ def test_tag_then_query(library_dir, small_pack, tmp_path, capsys):
     out = capsys.readouterr().out      # the broken file is tried again and reported again, not "unchanged"
     assert "6 files: 0 tagged, 5 unchanged, 1 failed" in out and "failed hats/broken.wav" in out
     assert main(["library", "query", str(db)]) == 0
-    assert '"kick"' in capsys.readouterr().out
+    assert any(line.split()[-1] == "kick" for line in capsys.readouterr().out.splitlines())
     assert main(["library", "query", str(db), "--like", str(library_dir / "kicks" / "k1.wav"), "-k", "2"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 2
     assert main(["library", "query", str(db), "--failed"]) == 0

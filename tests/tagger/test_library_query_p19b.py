@@ -28,9 +28,9 @@ def _all_kicks(path: Path) -> Path:
 
 def test_query_lists_no_tag_without_files(tmp_path: Path, capsys) -> None:
     db = _all_kicks(tmp_path / "lib.db")
-    assert main(["library", "query", str(db)]) == 0
+    assert main(["library", "query", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"kick": 2}
     assert library.list_tags(db) == {"hat": 0, "kick": 2, "snare": 0}      # the panel's retag choices
     library.set_tags(db, tmp_path / "k2.wav", ["snare"])                    # a correction gives it a file
-    assert main(["library", "query", str(db)]) == 0
+    assert main(["library", "query", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"kick": 1, "snare": 1}
