@@ -281,9 +281,7 @@ def push_library(args: argparse.Namespace) -> int:
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(body)
             if args.wait and body["state"] == "tagging":
-                body = _follow(c, body["id"], args.quiet)
-                print(f"tagging {safe_text(body['state'])}"
-                      + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+                _tagging_ended(c, _follow(c, body["id"], args.quiet))
     return 0
 
 
@@ -370,12 +368,30 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     from tqdm import tqdm
 
     body = _call(client, "GET", f"/libraries/{lid}")
-    with tqdm(total=body["progress"]["total"], desc="tagging", disable=quiet, leave=False) as bar:
+    with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
         while body["state"] == "tagging":
             time.sleep(0.5)
             body = _call(client, "GET", f"/libraries/{lid}")
             bar.update(body["progress"]["done"] - bar.n)
     return body
+
+
+def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
+    """Say how library ``body``'s tagging ended: when done, how many files carry each tag and how to list them;
+    otherwise its state and why."""
+    from urllib.parse import quote
+
+    lid = safe_text(body["id"])
+    if body["state"] != "done":
+        print(f"tagging {safe_text(body['state'])}" + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+        return
+    counts = _call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/tags")
+    used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
+    shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"
+    print(f"tagging done: {shown}")
+    if used:
+        print(f"  list a tag's files: hatbox box-library {lid} --tag {safe_text(used[0][1])}; the least sure first: "
+              f"hatbox box-library {lid} --unsure")
 
 
 def box_library(args: argparse.Namespace) -> int:
@@ -443,8 +459,7 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {body['accepted']} files): tagging again "
           f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay")
     if wait:
-        body = _follow(client, body["id"], quiet)
-        print(f"tagging {safe_text(body['state'])}" + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+        _tagging_ended(client, _follow(client, body["id"], quiet))
     return 0
 
 
@@ -484,9 +499,10 @@ def _print_status(s: dict[str, Any]) -> None:
         print(f"  warning: {safe_text(text)}")
     free = part("disk", dict).get("free_bytes")
     packs = s.get("packs")
-    print(f"  {len(packs) if isinstance(packs, list) else '?'} packs installed, {safe_text(s.get('libraries', '?'))} "
-          "libraries, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int) else "free space unknown (the box "
-                           "cannot read its disk)"))
+    libs = s.get("libraries", "?")
+    print(f"  {len(packs) if isinstance(packs, list) else '?'} packs installed, {safe_text(libs)} "
+          f"librar{'y' if libs == 1 else 'ies'}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
+                                                       else "free space unknown (the box cannot read its disk)"))
     missing = [key for key in _STATUS_FIELDS if key not in s]
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "

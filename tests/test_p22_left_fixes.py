@@ -30,3 +30,16 @@ def test_library_query_prints_a_table_of_tags_most_used_first(tmp_path, capsys) 
     library.set_tags(db, tmp_path / "k1.wav", ["snare"])
     assert main(["library", "query", str(db)]) == 0
     assert capsys.readouterr().out.splitlines() == ["     2  snare", "     1  kick"]
+
+
+def test_box_library_retag_wait_ends_with_tag_counts_and_a_next_step(tmp_path, monkeypatch, capsys) -> None:
+    from hatbox import cmd_remote
+
+    answers = {"/libraries/lib-kit-1/tags": {"kick": 3, "snare": 1, "hat": 0}}
+    monkeypatch.setattr(cmd_remote, "_call", lambda client, method, path, **kw: answers[path])
+    cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "done"})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "tagging done: kick 3, snare 1"
+    assert "hatbox box-library lib-kit-1 --tag kick" in out[1]
+    cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "failed", "error": "disk full"})
+    assert capsys.readouterr().out.strip() == "tagging failed: disk full"
