@@ -24,9 +24,11 @@ def box_midi(args: argparse.Namespace) -> int:
         if args.learn:
             return _learn(c, _knob_arg(args.learn), args.wait)
         if args.unbind is not None:
+            _midi_on(c, f"CC {args.unbind} was not unbound")
             print(safe_text(_call(c, "DELETE", f"/midi/bindings/{args.unbind}")["message"]))
             return 0
         if args.cancel:
+            _midi_on(c, "there is no learn to cancel")
             print(safe_text(_call(c, "DELETE", "/midi/learn")["message"]))
             return 0
         for line in describe(_call(c, "GET", "/midi")):
@@ -69,14 +71,19 @@ def _name(knob: dict[str, Any]) -> str:
     return f"{safe_text(knob['slot'])}.{safe_text(knob['knob'])}"
 
 
+def _midi_on(client: Any, unchanged: str) -> None:
+    """HatboxError, saying ``unchanged`` (what did not happen), when the box's MIDI is off (``GET /midi``)."""
+    state = _call(client, "GET", "/midi")
+    if state["midi"] != "on":
+        raise HatboxError(f"the box's MIDI is off ({safe_text(state['note'])}); {unchanged}",
+                          hint="start the box with MIDI (hatbox device run, without --no-midi), connect the "
+                               "controller to its 'hatbox' port, then try again")
+
+
 def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
     """Arm MIDI learn for ``knob`` and wait up to ``wait_s`` seconds for the CC that binds to it (disarmed again
     when none comes, or on Ctrl-C).  HatboxError when MIDI is off on the box (nothing armed) or nothing came."""
-    state = _call(client, "GET", "/midi")
-    if state["midi"] != "on":
-        raise HatboxError(f"the box's MIDI is off ({safe_text(state['note'])}); nothing was armed",
-                          hint="start the box with MIDI (hatbox device run, without --no-midi), connect the "
-                               "controller to its 'hatbox' port, then learn again")
+    _midi_on(client, "nothing was armed")
     body = _call(client, "POST", "/midi/learn", json={"slot": knob[0], "knob": knob[1]})
     print(f"{safe_text(body['message'])}; waiting up to {wait_s:g} s")
     try:

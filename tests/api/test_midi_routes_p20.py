@@ -246,3 +246,12 @@ def test_box_midi_learn_refuses_when_the_boxs_midi_is_off(served: MidiBox, capsy
     err = capsys.readouterr().err
     assert "the box's MIDI is off (MIDI is off: the box was started with --no-midi); nothing was armed" in err
     assert served.control.midi.map.learning is None
+
+
+@pytest.mark.parametrize("argv,unchanged", [(["--unbind", "74"], "CC 74 was not unbound"),
+                                            (["--cancel"], "there is no learn to cancel")])
+def test_box_midi_unbind_and_cancel_say_the_midi_is_off_like_learn(served: MidiBox, capsys, argv, unchanged) -> None:
+    served.control.midi.closed("MIDI is off: the box was started with --no-midi")
+    assert main(["box-midi", *argv]) != 0
+    err = capsys.readouterr().err
+    assert f"the box's MIDI is off (MIDI is off: the box was started with --no-midi); {unchanged}" in err
