@@ -18,6 +18,7 @@ from export.pack import golden_bytes, read_pack, write_pack
 from hatbox.cli import main
 from hatbox.errors import PackError
 from tests.api.packs import gain_manifest, gain_pack
+from tests.api.test_bad_uploads import _manifest_edit
 
 
 def rewrite(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None],
@@ -35,13 +36,7 @@ def rewrite(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None],
 
 def edited(tmp: Path, edit: Callable[[dict[str, Any]], None], name: str = "edited") -> Path:
     """A good gain pack whose manifest.json went through ``edit`` (the members' checksums still hold)."""
-    def change(member: str, data: bytes) -> bytes:
-        if member != "manifest.json":
-            return data
-        d = json.loads(data)
-        edit(d)
-        return json.dumps(d).encode()
-    return rewrite(gain_pack(tmp / f"{name}-src.hatpack", "bad", "2.0.0"), tmp / f"{name}.hatpack", change)
+    return _manifest_edit(tmp, name, edit)
 
 
 def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
