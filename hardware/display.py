@@ -11,6 +11,7 @@ KMS/DRM on the board: not verified on hardware yet.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from hatbox.errors import HatboxError
@@ -77,7 +78,18 @@ def _select_driver(driver: str) -> None:
     sdl = DRIVERS[driver]
     if sdl is not None:
         os.environ["SDL_VIDEODRIVER"] = sdl
+    elif _no_desktop():
+        raise DisplayError(f"cannot open a window: {_DISPLAY_FIX['window']}",
+                           hint="DISPLAY and WAYLAND_DISPLAY are not set (SDL_VIDEODRIVER picks a driver yourself)")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def _no_desktop() -> bool:
+    """Whether a ``window`` has nowhere to go: on Linux with neither an X nor a Wayland display and no driver the
+    user chose (SDL would fall back to an off-screen or KMS driver, and a panel nobody sees would look like a hang)."""
+    env = os.environ
+    return (sys.platform.startswith("linux") and not env.get("SDL_VIDEODRIVER")
+            and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"))
 
 
 def open_display(screen: Any, *, driver: str | None = None, title: str = "hatbox") -> Display:

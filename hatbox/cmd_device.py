@@ -568,7 +568,8 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         except ImportError:
             _say("warning: panel not available in this install (device/ui)", err=True)
         except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
-            _say(f"warning: panel not started: {str(exc).splitlines()[0]}", err=True)
+            hint = f" ({exc.hint})" if exc.hint else ""
+            _say(f"warning: panel not started: {str(exc).splitlines()[0]}{hint}; the status is printed here", err=True)
         finally:
             _panel_gone(args)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
