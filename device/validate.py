@@ -257,7 +257,13 @@ def check_contract(report: Report) -> str:
         _match_tensor(spec, outs[spec.name], "output")
     _check_state(m, ins)
     _check_kind_contract(report.pack)
-    return f"{len(ins)} inputs, {len(outs)} outputs, {len(m.state)} state tensors match the model"
+    return f"{_count(len(ins), 'input')}, {_count(len(outs), 'output')}, {_count(len(m.state), 'state tensor')} " \
+           "match the model"
+
+
+def _count(n: int, what: str) -> str:
+    """``n`` with ``what`` in the singular or plural ("1 input", "2 state tensors")."""
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _check_state(m: Manifest, ins: dict[str, Any]) -> None:

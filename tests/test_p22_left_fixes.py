@@ -43,3 +43,12 @@ def test_box_library_retag_wait_ends_with_tag_counts_and_a_next_step(tmp_path, m
     assert "hatbox box-library lib-kit-1 --tag kick" in out[1]
     cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "failed", "error": "disk full"})
     assert capsys.readouterr().out.strip() == "tagging failed: disk full"
+
+
+def test_the_contract_check_counts_in_words_that_agree() -> None:
+    from pathlib import Path
+
+    from device.validate import validate_pack
+    synth = Path(__file__).resolve().parents[1] / "factory" / "synth-gm4.hatpack"
+    detail = next(c["detail"] for c in validate_pack(synth).checks if c["check"] == "contract")
+    assert detail == "4 inputs, 3 outputs, 1 state tensor match the model"
