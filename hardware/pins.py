@@ -24,7 +24,7 @@ import importlib
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Protocol
 
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 BACKENDS = {"jetson": "Jetson.GPIO", "rpi": "RPi.GPIO", "sim": "hardware.sim.gpio"}
 
@@ -94,32 +94,32 @@ _GROUP = ("add this user to the 'gpio' group (sudo usermod -aG gpio $USER; on a 
           "99-gpio.rules udev rule), then log in again")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _import_problem(module: str, exc: ImportError) -> str:
     """One line for a GPIO library that does not import: not installed, or installed but incomplete."""
     missing = exc.name or ""
     absent = isinstance(exc, ModuleNotFoundError) and (missing == module or module.startswith(missing + "."))
     if not absent:
-        return (f"GPIO library {module} is installed but incomplete ({_first_line(exc)}): "
+        return (f"GPIO library {module} is installed but incomplete ({first_line(exc)}): "
                 f"reinstall it: {_INSTALL[module].replace('pip install', 'pip install --force-reinstall', 1)}")
     return f"GPIO library {module} is not installed: {_INSTALL[module]} on the board (on a laptop: --sim)"
 
 
 def _reach_problem(module: str, exc: BaseException) -> str:
     """One line for a GPIO library that imports but cannot reach the pins (permissions, another board)."""
-    detail = _first_line(exc)
+    detail = first_line(exc)
     low = detail.lower()
     if _denied(exc, low):
         return f"{module} has no permission to use the pins ({detail}): {_GROUP}"
     if "peripheral base address" in low:
-        return f"RPi.GPIO does not work on this Raspberry Pi ({detail}): pip install rpi-lgpio (it provides RPi.GPIO)"
+        return _new_pi(detail)
     if "model" in low or "raspberry pi" in low or "jetson" in low:
         return f"{module} does not recognise this machine as its board ({detail}): use this machine's board file"
     return f"{module} cannot reach the pins: {detail}"
+
+
+def _new_pi(detail: str) -> str:
+    """RPi.GPIO on a Raspberry Pi it cannot drive (a Pi 5: "Cannot determine SOC peripheral base address")."""
+    return f"RPi.GPIO does not work on this Raspberry Pi ({detail}): pip install rpi-lgpio (it provides RPi.GPIO)"
 
 
 def _denied(exc: BaseException, low: str) -> bool:
@@ -129,7 +129,7 @@ def _denied(exc: BaseException, low: str) -> bool:
 
 def pin_problem(pin: int, role: str, exc: BaseException) -> str:
     """One line saying why header pin ``pin`` (``role``, e.g. "encoder e1 A") could not be set up, and what to do."""
-    detail = _first_line(exc)
+    detail = first_line(exc)
     low = detail.lower()
     if getattr(exc, "errno", None) == errno.EBUSY or "busy" in low or "in use" in low:
         return (f"GPIO pin {pin} ({role}) is in use by another program or a kernel driver ({detail}): stop the other "
@@ -140,7 +140,7 @@ def pin_problem(pin: int, role: str, exc: BaseException) -> str:
     if _denied(exc, low):
         return f"no permission to use GPIO pin {pin} ({role}) ({detail}): {_GROUP}"
     if "peripheral base address" in low:
-        return f"RPi.GPIO does not work on this Raspberry Pi ({detail}): pip install rpi-lgpio (it provides RPi.GPIO)"
+        return _new_pi(detail)
     return f"GPIO pin {pin} ({role}) cannot be set up: {detail}"
 
 
@@ -169,5 +169,5 @@ def set_numbering(gpio: GPIOModule, numbering: str) -> None:
     try:
         gpio.setmode(gpio.BOARD if numbering == "BOARD" else gpio.BCM)
     except Exception as exc:  # noqa: BLE001 - ValueError("A different mode has already been set!") and the like
-        raise PinBackendError(f"cannot number the GPIO pins {numbering}: {_first_line(exc)}",
+        raise PinBackendError(f"cannot number the GPIO pins {numbering}: {first_line(exc)}",
                               hint="the board file's numbering must match any other GPIO user in this process") from None

@@ -22,6 +22,13 @@ class HatboxError(Exception):
         return f"{base}\n  hint: {self.hint}" if self.hint else base
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of what ``exc`` says (its type's name when it says nothing): one line for a status, a
+    screen or a message built around it."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
+
+
 class AudioFileError(HatboxError):
     """An audio file is missing, unreadable, or not what was expected."""
 

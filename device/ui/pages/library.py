@@ -39,6 +39,7 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
+from hatbox.errors import first_line
 
 ROW = 40
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
@@ -565,12 +566,6 @@ class LibraryPage(Page):
         """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
         self.ctx.fonts.draw(surface, D.fit(self.ctx.fonts, lines, 20, self.status_w), self.status_at, 20, colour,
                             "midleft")
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of what ``exc`` says (its type's name when it says nothing)."""
-    lines = str(exc).strip().splitlines()
-    return lines[0].strip() if lines else type(exc).__name__
 
 
 def _row(surface: Any, r: Any, selected: bool) -> None:
