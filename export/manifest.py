@@ -210,9 +210,7 @@ class Manifest:
 
     # -- validation -------------------------------------------------------------------
     def validate(self) -> "Manifest":
-        if self.schema_version != SCHEMA_VERSION:
-            raise _fail(f"schema version {self.schema_version} is not supported "
-                        f"(this hatbox reads version {SCHEMA_VERSION})")
+        _check_schema_version(self.schema_version)
         if self.kind not in KINDS:
             raise _fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not is_plain_name(self.name):
