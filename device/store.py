@@ -22,7 +22,6 @@ folder (the API's and the panel's) never switch the pointer from the same stale 
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -37,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from export.atomic import fsync_dir, write_atomic
+from export.atomic import fsync_dir, locked_fd, write_atomic
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
 
@@ -123,7 +122,7 @@ class PackStore:
         on under this store's lock alone, and fails where it writes, if it writes)."""
         with self._lock:
             if self._depth == 0:
-                self._lock_fd = _flocked(self.root / LOCK_FILE)
+                self._lock_fd = locked_fd(self.root / LOCK_FILE)
             self._depth += 1
             try:
                 yield
@@ -360,23 +359,6 @@ def _kind(kind: str) -> str:
     if kind not in KINDS:
         raise StoreError(f"unknown slot '{kind}' (slots: {', '.join(KINDS)})")
     return kind
-
-
-def _flocked(path: Path) -> int | None:
-    """A descriptor of ``path`` (made if missing) holding an exclusive flock, or None where none can be had."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:
-        os.close(fd)
-        return None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 def _fsync_file(path: Path) -> None:

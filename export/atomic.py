@@ -81,6 +81,33 @@ def unwritable(path: str | Path) -> str | None:
     return None
 
 
+def locked_fd(path: str | Path, *, wait: bool = True) -> int | None:
+    """A descriptor of ``path`` (made if missing) holding an exclusive advisory lock (``fcntl.flock``), which
+    the kernel drops when the descriptor is closed or its process ends; close it to release.  None where no
+    lock can be had (no flock here, a file system without locks, a file that cannot be made): the caller goes
+    on without one.  ``wait`` False: BlockingIOError at once while another process holds the lock."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise
+    except OSError:
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 @contextmanager
 def made_folder_undone(folder: str | Path | None) -> Iterator[None]:
     """On any exception (Ctrl-C included) inside, remove ``folder`` and the empty folders above it where

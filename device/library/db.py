@@ -30,6 +30,7 @@ from typing import Iterator
 
 import numpy as np
 
+from export.atomic import locked_fd
 from hatbox.errors import HatboxError
 
 SCHEMA = """
@@ -186,32 +187,31 @@ def tagging_lock(db_path: str | Path) -> Iterator[None]:
     stays: removing it would let two runs lock two different files).  Where there is no flock (Windows, a
     file system without locks) or the file cannot be made, no lock is held: opening the database says what
     is wrong with its folder."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
     path = lock_path(db_path)
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
+    try:
+        fd = locked_fd(path, wait=False)
+    except BlockingIOError:
+        holder = _read_holder(path)
+        pid = f" (pid {holder})" if holder.isdigit() else ""
+        raise HatboxError(f"{db_path} is being tagged by another hatbox tag{pid}; wait for it or use another "
+                          "--out") from None
+    if fd is None:                              # no locks here: go on without one
         yield
         return
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            pid = f" (pid {holder})" if holder.isdigit() else ""
-            raise HatboxError(f"{db_path} is being tagged by another hatbox tag{pid}; wait for it or use another "
-                              "--out") from None
-        except OSError:
-            pass                                # no locks on this file system: go on without one
-        else:
-            with contextlib.suppress(OSError):  # the pid only makes a refusal clearer
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        with contextlib.suppress(OSError):      # the pid only makes a refusal clearer
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
         os.close(fd)                            # releases the lock
+
+
+def _read_holder(path: Path) -> str:
+    """The pid the lock's holder wrote into ``path`` ("" when it cannot be read)."""
+    try:
+        return path.read_bytes()[:32].decode("ascii", "replace").strip()
+    except OSError:
+        return ""
