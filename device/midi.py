@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
@@ -374,7 +374,7 @@ def load_learned(path: Path) -> tuple[dict[int, Binding], str | None]:
     except (FileNotFoundError, NotADirectoryError):
         return {}, None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, HatboxError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+        why = exc.strerror if isinstance(exc, OSError) else first_line(exc)
         return {}, (f"the learned MIDI bindings in {path} are unreadable ({why or type(exc).__name__}): ignored, the "
                     f"default CCs and --midi-cc apply; the next MIDI learn writes the file anew")
     return learned, None

@@ -38,7 +38,7 @@ from typing import Any, Callable, ClassVar, Sequence
 
 from device.control import MIDI_RANGE, VOLUME_DB_RANGE
 from device.midi import KnobRanges
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 12000
 DEFAULT_HOST = "0.0.0.0"          # every interface: any peer on the network may play (docs/engine.md)
@@ -242,7 +242,7 @@ class OscServer:
             try:
                 self.send(control)
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
-                self.mapping.drops.note(f"{address} {_brief(args)} refused: {str(exc).splitlines()[0]}")
+                self.mapping.drops.note(f"{address} {_brief(args)} refused: {first_line(exc)}")
 
     def _handle_error(self, _request: Any, client: Any) -> None:
         """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""

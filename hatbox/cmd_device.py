@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.device")
 
@@ -154,7 +154,7 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
             until = f"{cfg.seconds:g} s"
         feed = f"{cfg.input_wav} in" if cfg.input_wav else "silence in"
         return (f"file backend ({feed}, until {until}) -> {cfg.output_wav} "
-                f"(ALSA '{cfg.audio.device}' unavailable: {str(exc).splitlines()[0]})")
+                f"(ALSA '{cfg.audio.device}' unavailable: {first_line(exc)})")
 
 
 def _say(line: str, err: bool = False) -> None:
@@ -405,7 +405,7 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
                 stop = start(args, control)
             except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
                 hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
-                _say(f"warning: {start.__name__[7:]} not started: {str(exc).splitlines()[0]}{hint}", err=True)
+                _say(f"warning: {start.__name__[7:]} not started: {first_line(exc)}{hint}", err=True)
                 continue
             if stop is not None:
                 stoppers.append(stop)
@@ -494,7 +494,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     try:
         port = open_input("hatbox", hub, control.send, virtual=True)
     except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
-        hub.closed(f"MIDI is off: it did not start ({str(exc).splitlines()[0]})")
+        hub.closed(f"MIDI is off: it did not start ({first_line(exc)})")
         raise
     hub.opened("hatbox")
     _say("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)")
@@ -569,7 +569,7 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
             _say("warning: panel not available in this install (device/ui)", err=True)
         except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
             hint = f" ({exc.hint})" if exc.hint else ""
-            _say(f"warning: panel not started: {str(exc).splitlines()[0]}{hint}; the status is printed here", err=True)
+            _say(f"warning: panel not started: {first_line(exc)}{hint}; the status is printed here", err=True)
         finally:
             _panel_gone(args)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0

@@ -34,7 +34,7 @@ import numpy as np
 
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
-from hatbox.errors import KnobError
+from hatbox.errors import KnobError, first_line
 
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
@@ -261,7 +261,7 @@ class Engine:
         except KnobError as exc:
             pack = str((info or {}).get("name", "the new pack"))
             return (f"knob '{name}' turned to {value:g} while '{pack}' loaded was dropped: "
-                    f"{str(exc).splitlines()[0]}")
+                    f"{first_line(exc)}")
 
     @staticmethod
     def _turn(unit: Any, name: str, value: float) -> None:

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import onnxruntime as ort
 
-from hatbox.errors import PackError
+from hatbox.errors import PackError, first_line
 
 PREFERRED = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
 
@@ -53,7 +53,7 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     try:
         return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private types
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        msg = first_line(exc)
         raise PackError(f"onnxruntime cannot load the model: {msg}", check="onnx") from None
 
 

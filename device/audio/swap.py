@@ -42,7 +42,7 @@ from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_bl
 from device.audio.synth import compile_kernels
 from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
-from hatbox.errors import HatboxError, PackError
+from hatbox.errors import HatboxError, PackError, first_line
 
 SLOT_KINDS = {"effect": "effect", "synth": "synth"}
 YIELD_S = 0.0005
@@ -102,7 +102,7 @@ def golden_check(unit: Any, pack: Pack) -> float:
     except PackError:
         raise
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises private types on bad feeds
-        raise PackError(f"golden check failed to run: {str(exc).splitlines()[0]}", check="golden") from None
+        raise PackError(f"golden check failed to run: {first_line(exc)}", check="golden") from None
 
 
 def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:

@@ -43,7 +43,7 @@ from device.library.member_checks import (  # noqa: F401  (importers and tests r
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive,
     library_name_problem, safe_relpath)
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 from hatbox.text import display_name
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
@@ -233,7 +233,7 @@ def _why(exc: BaseException) -> str:
     """An exception in a few words, without file names (an OSError gives its strerror only)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    text = str(exc).strip().splitlines()[0].rstrip(":").strip() if str(exc).strip() else ""
+    text = first_line(exc).rstrip(":").strip() if str(exc).strip() else ""   # no text: the type's name alone
     kind = type(exc).__name__
     if kind == "error":                                       # zlib.error, struct.error
         kind = f"{type(exc).__module__}.error"

@@ -23,6 +23,7 @@ from typing import Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
                                     header_problem, hidden_name, mp3_frames, mp3_length_header)
+from hatbox.errors import first_line
 from hatbox.text import is_safe_text
 
 AUDIO_EXTENSIONS = READABLE_SUFFIXES      # what is unpacked is what the library scan tags
@@ -139,7 +140,7 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
             declared, rate, ch = f.frames, f.samplerate, f.channels
             got, peak = _decoded_frames(f)
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
-        return f"undecodable audio ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})", 0, 0, 0
+        return f"undecodable audio ({first_line(exc)})", 0, 0, 0
     if got == 0:
         return "no audio in the file", 0, rate, ch
     if not math.isfinite(peak):

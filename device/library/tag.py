@@ -25,7 +25,7 @@ from device.library.links import write_links
 from device.library.runner import PackTagger
 from device.library.scan import audio_files, content_hash, stat_key
 from export.pack import Pack
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 Progress = Callable[[int, int], None]
 BATCH = 32
@@ -213,7 +213,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         clip = None if why_not else tagger.fit(audio, rate)
         digest = "" if why_not else content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
-        reason = str(exc).splitlines()[0]
+        reason = first_line(exc)
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason)
         return

@@ -10,7 +10,7 @@ from device.ui import draw as D
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit, rows, scroll_window
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 ROW = 46
 
@@ -95,7 +95,7 @@ class ModelsPage(Page):
         self.enter()
         kept = active_pack(self.ctx.data, entry.manifest.kind)
         still = f"{kept.manifest.name} {kept.manifest.version} stays active" if kept else "nothing active"
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = first_line(error)
         self.ctx.state.say(f"not loaded: {entry.manifest.name} {entry.manifest.version} ({reason}); {still}")
 
     def name_text(self, pack: PackEntry, room: float) -> str:
