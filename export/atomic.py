@@ -1,4 +1,5 @@
-"""Atomic file replacement, shared by the pack writer, the signer and the box's store.
+"""Atomic file replacement, shared by the pack writer, the signer and the box's store; the one check of a
+pack's ``--out`` (:func:`check_out`) before any work is spent on it.
 
 ``with atomic_output(path) as fh: fh.write(...)`` writes to a temporary file in the same
 directory, fsyncs it, gives it ordinary permissions (0644 less the umask, not mkstemp's 0600) and
@@ -14,6 +15,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+from hatbox.errors import HatboxError
 
 
 def fsync_dir(path: Path) -> None:
@@ -79,6 +82,26 @@ def unwritable(path: str | Path) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
+
+
+def check_out(out: str | Path, *, folder_must_exist: bool = False) -> Path:
+    """``out`` as a Path when a pack can be written there (`--out` of `hatbox train` and `hatbox pack sign`),
+    checked before any work is spent on it; HatboxError otherwise: a folder, something there that is not a
+    regular file (a device, a pipe), or no file can be created in its folder (:func:`unwritable`: the nearest
+    folder that exists, as the trainers make the rest when they write; ``folder_must_exist``: its own folder,
+    for a writer that makes none).  Nothing is created."""
+    out = Path(out)
+    if out.is_dir():
+        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    if out.exists() and not out.is_file():
+        raise HatboxError(f"--out {out} is not a regular file", hint="give the path of the .hatpack file to write")
+    if folder_must_exist and not out.parent.is_dir() and not out.parent.is_file():
+        raise HatboxError(f"cannot write --out {out}: no folder {out.parent}",
+                          hint="make the folder first, or pick a file in one that exists")
+    why = unwritable(out)
+    if why:
+        raise HatboxError(f"cannot write --out {out}: {why}", hint="pick a file in a folder you can write to")
+    return out
 
 
 def locked_fd(path: str | Path, *, wait: bool = True) -> int | None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from export.atomic import unwritable
+from export.atomic import check_out
 from export.pack import SIGNATURE, Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 from hatbox.text import escape_unsafe
@@ -108,15 +108,6 @@ def _why(exc: PackError) -> str:
     return str(exc.args[0]).removeprefix("signature: ")
 
 
-def _check_out(out: Path) -> None:
-    """HatboxError, before signing, when a pack cannot be written at ``out``."""
-    if out.is_dir():
-        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
-    why = unwritable(out) if out.parent.is_dir() else f"no folder {out.parent}"
-    if why:
-        raise HatboxError(f"cannot write {out}: {why}")
-
-
 def signing_key(key_file: Path) -> Any:
     """The ed25519 private key in ``key_file`` (as ``hatbox keygen`` writes it); HatboxError naming the file
     when it is missing or not such a key (`hatbox pack sign`, `hatbox push --sign`)."""
@@ -136,7 +127,7 @@ def sign(args: argparse.Namespace) -> int:
 
     key = signing_key(Path(args.key))
     if args.out is not None:
-        _check_out(Path(args.out))
+        check_out(args.out, folder_must_exist=True)       # sign_pack makes no folder
     out = sign_pack(args.pack, key, args.out)
     print(f"signed {out} with key {key_id(key.public_key())}")
     return 0

@@ -2,7 +2,7 @@
 Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
 :func:`separator` tells a semicolon-separated CSV (what Excel writes where the decimal mark is a comma) by its
 header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
-names, also when the name is not valid UTF-8."""
+names, also when the name is not valid UTF-8 or is written with Windows backslashes."""
 from __future__ import annotations
 
 import os
@@ -57,10 +57,24 @@ def separator(text: str, first: tuple[str, ...] | None = ("input", "output"), *,
 
 def listed_file(folder: Path, name: str, *, cp1252: bool) -> Path:
     """The file a CSV cell names: ``name`` if absolute, else ``folder / name`` (``folder``: the one relative
-    names start from, the CSV's own).  In a CSV read as Windows-1252 (``cp1252``: :func:`csv_text` said so) a
-    name that is no file as text is looked up by the bytes the CSV holds for it: a name that is not valid
-    UTF-8 (a Latin-1 "caf\\xe9.wav" from an old sample CD, as ``ls > list.csv`` writes it), or, in a CSV
-    that holds such a name, a UTF-8 one beside it.  When neither is a file, the text's path (for the error)."""
+    names start from, the CSV's own).  A name with Windows backslashes (``clips\\di.wav``, ``..\\drums\\kick.wav``:
+    a CSV made on Windows) that is no file as written is read with them as folder separators (a file whose
+    name holds a backslash, possible here, is found as written first).  When neither is a file, the path as
+    written (for the error)."""
+    f = _named_file(folder, name, cp1252=cp1252)
+    if "\\" in name and not f.is_file():
+        posix = _named_file(folder, name.replace("\\", "/"), cp1252=cp1252)
+        if posix.is_file():
+            return posix
+    return f
+
+
+def _named_file(folder: Path, name: str, *, cp1252: bool) -> Path:
+    """The file ``name`` names from ``folder`` (:func:`listed_file`, its separators as they are).  In a CSV
+    read as Windows-1252 (``cp1252``: :func:`csv_text` said so) a name that is no file as text is looked up
+    by the bytes the CSV holds for it: a name that is not valid UTF-8 (a Latin-1 "caf\\xe9.wav" from an old
+    sample CD, as ``ls > list.csv`` writes it), or, in a CSV that holds such a name, a UTF-8 one beside it.
+    When neither is a file, the text's path."""
     f = Path(name) if Path(name).is_absolute() else folder / name
     if not cp1252 or f.is_file():
         return f

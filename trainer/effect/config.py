@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from export.atomic import unwritable
+from export.atomic import check_out, unwritable  # noqa: F401 - check_out: trainer.effect.train imports it from here
 from export.pack import RATIO_FROM
 from hatbox.errors import HatboxError
 from trainer.effect import data as datamod
@@ -184,17 +184,6 @@ def _probe(path: Path, what: str, shown: Path) -> None:
     why = unwritable(path)
     if why:
         raise HatboxError(f"cannot write {what} {shown}: {why}", hint="pick a place in a folder you can write to")
-
-
-def check_out(out: str | Path) -> None:
-    """HatboxError unless the pack can be written at ``out``: not a folder, no file where a folder
-    is needed, and its folder (or the nearest one that exists) writable.  Nothing is created."""
-    out = Path(out)
-    if out.is_dir():
-        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
-    if out.exists() and not out.is_file():
-        raise HatboxError(f"--out {out} is not a regular file", hint="give the path of the .hatpack file to write")
-    _probe(out, "--out", out)
 
 
 def check_report(report: str | Path, out: str | Path) -> None:

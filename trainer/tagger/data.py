@@ -168,7 +168,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     found, missing = [], []
     for name, tags, line in rows:
-        f = _csv_file(path.parent, name, cp1252=bool(said))
+        f = listed_file(path.parent, name, cp1252=bool(said))
         if f.is_file():
             found.append((Item(f, tags), line))
         else:
@@ -178,18 +178,6 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     return _merge_repeats(path, found, notes)
 
 
-def _csv_file(folder: Path, name: str, *, cp1252: bool) -> Path:
-    """The file CSV cell ``name`` names (:func:`trainer.csvtext.listed_file`, from ``folder``, the CSV's); a name
-    with Windows backslashes (``..\\drums\\kick.wav``, a CSV made on Windows) that is no file as written is read
-    with them as folder separators."""
-    f = listed_file(folder, name, cp1252=cp1252)
-    if "\\" in name and not f.is_file():
-        posix = listed_file(folder, name.replace("\\", "/"), cp1252=cp1252)
-        if posix.is_file():
-            return posix
-    return f
-
-
 def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
     """Whether ``cells``, a CSV's first row, is its header: ``path`` first, or a first cell that names no file
     (nor folder) and is no audio file name (``file,label``, ``Sample,Category``)."""
@@ -197,7 +185,7 @@ def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
         return True
     if Path(cells[0].replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES:
         return False
-    return not _csv_file(folder, cells[0], cp1252=cp1252).exists()
+    return not listed_file(folder, cells[0], cp1252=cp1252).exists()
 
 
 def _missing_error(path: Path, missing: list[tuple[str, Path, int]]) -> DataError:
@@ -279,6 +267,22 @@ def case_clashes(items: list[Item]) -> list[list[str]]:
 
 def tag_counts(items: list[Item]) -> Counter:
     return Counter(t for it in items for t in it.tags)
+
+
+RECOMMENDED_PER_TAG = 5        # examples per tag the warning below asks for
+
+
+def lone_tags_warning(items: list[Item], shown: int = 10) -> str:
+    """A warning naming the tags that only one of ``items`` has, with their counts, and a hint on a second line
+    ('' when there is none): training on one sample of a tag is allowed, but the tagger learns little of it."""
+    counts = tag_counts(items)
+    lone = sorted(t for t, n in counts.items() if n == 1)
+    if not lone:
+        return ""
+    listed = ", ".join(f"'{t}' ({counts[t]})" for t in lone[:shown])
+    more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
+    return (f"warning: {len(lone)} tag(s) have only one example: {listed}{more}; the tagger learns little of a tag "
+            f"from one sample\n  hint: add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
 
 
 def targets(items: list[Item], tags: list[str]) -> np.ndarray:

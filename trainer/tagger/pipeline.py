@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import (Item, case_clashes, decode_clips, few_shot, load_sources, reorder_rows, tag_counts,
-                                 tag_list, targets)
+from trainer.tagger.data import (Item, case_clashes, decode_clips, few_shot, load_sources, lone_tags_warning,
+                                 reorder_rows, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
-from export.atomic import unwritable
+from export.atomic import check_out
 from hatbox.errors import DataError, HatboxError
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
@@ -70,17 +70,6 @@ def check_options(*, minutes: float, steps: int, shots: int | None, holdout: flo
         raise HatboxError(f"holdout must be a fraction from 0 up to (not including) 1, got {holdout!r}")
 
 
-def check_out(out: Path) -> None:
-    """Make sure the pack can be written at ``out`` before any work: not a folder, and a file can be
-    created in its folder (or the nearest one that exists: the pack's folders are made when it is written)."""
-    out = Path(out)
-    if out.is_dir():
-        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
-    why = unwritable(out)
-    if why:
-        raise HatboxError(f"cannot write --out {out}: {why}", hint="pick a file in a folder you can write to")
-
-
 def check_items(items: list[Item]) -> None:
     """DataError, before any audio is decoded, for fewer than two tags or tags that differ only in case
     (two tags to the tagger, one folder for `hatbox tag --links` on macOS and Windows: a merge is the
@@ -117,6 +106,9 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
     items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    lone = lone_tags_warning(items)           # counted on the files training gets, not the ones listed
+    if lone:
+        notes.append(lone)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
