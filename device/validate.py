@@ -14,8 +14,9 @@ names it:
 ``contract``    manifest inputs/outputs/state vs the model graph (names, ranks,
                 fixed dims, dtypes) and the kind's contract
 ``golden``      the golden snapshot reproduced by onnxruntime within tolerance
-``realtime``    blocks of the engine's size, run for a short trial; the mean
-                CPU time per block must stay under ``budget`` x the block's duration
+``realtime``    blocks of the engine's size (a synth: one control frame, every
+                voice at once), run for a short trial; the mean CPU time per
+                block must stay under ``budget`` x the block's duration
 ==============  ================================================================
 
 Units: seconds for times, samples for block sizes, Hz for rates.  No torch here.
@@ -33,7 +34,8 @@ import numpy as np
 
 from export.manifest import MAX_TENSOR_ELEMENTS, Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
-from hatbox.errors import PackError
+from hatbox.errors import PackError, first_line
+from hatbox.text import number_words
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -119,7 +121,7 @@ def _guarded(check: str, step: Callable[[], Any]) -> Any:
         raise
     except Exception as exc:  # noqa: BLE001 - every failure of a check is a rejection
         _log.warning("check %s failed unexpectedly", check, exc_info=True)
-        msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        msg = first_line(exc)[:200] if str(exc).strip() else ""
         raise PackError(f"the pack could not be checked ({type(exc).__name__}{': ' + msg if msg else ''})",
                         check=check) from None
 
@@ -163,8 +165,7 @@ def check_onnx(report: Report) -> str:
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise PackError(f"the ONNX checker refuses model.onnx: {first}", check="onnx") from None
+        raise PackError(f"the ONNX checker refuses model.onnx: {first_line(exc)}", check="onnx") from None
     report.model = model
     opsets = ", ".join(f"{o.domain or 'ai.onnx'} {o.version}" for o in model.opset_import)
     return f"onnx checker passed (IR {model.ir_version}, opsets {opsets})"
@@ -315,8 +316,7 @@ def check_golden_run(report: Report, engine: EngineSpec) -> str:
     except PackError:
         raise
     except Exception as exc:  # noqa: BLE001 - onnxruntime errors on bad feeds
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PackError(f"golden check: the model cannot run its own golden inputs ({msg})",
+        raise PackError(f"golden check: the model cannot run its own golden inputs ({first_line(exc)})",
                         check="golden") from None
     check_output_level(pack.manifest, outs, "on its golden input")
     return f"golden snapshot reproduced (max error {worst:.2e}, atol {atol:g})"
@@ -387,10 +387,16 @@ def block_seconds(m: Manifest, engine: EngineSpec) -> tuple[int, float]:
     return engine.block_size, engine.block_size / m.sample_rate
 
 
+def trial_voices(m: Manifest) -> int:
+    """How many voices one call of the model computes together: the first dimension of its first state
+    (a synth's GRU state is [voices, hidden]); 1 without one."""
+    return next((s.shape[0] for s in m.state if s.shape), 1)
+
+
 def trial_feeds(m: Manifest, block: int) -> dict[str, np.ndarray]:
     """Zero inputs for one engine call: "T"-like dims get ``block``, batch-like dims the voices."""
     states = {s.input: s for s in m.state}
-    voices = next((s.shape[0] for s in m.state if s.shape), 1)
+    voices = trial_voices(m)
     feeds = {}
     for spec in m.inputs:
         if spec.name in states:
@@ -419,11 +425,29 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
     clock = time.thread_time if engine.threads == 1 else time.process_time
     times = _time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds, clock)
     load = float(np.mean(times)) / seconds
+    p99 = float(np.percentile(times, 99)) / seconds
+    if m.kind == "synth":
+        return _synth_load(m, engine, times, seconds)
     if load > engine.budget:
         raise PackError(f"too slow for real time: one {seconds * 1e3:.2f} ms block takes "
                         f"{np.mean(times) * 1e3:.2f} ms ({load:.0%} of the block; budget {engine.budget:.0%})",
                         check="realtime", hint="use a smaller model or export it for a larger block")
-    return f"{len(times)} blocks of {block}: mean CPU load {load:.1%} (p99 {np.percentile(times, 99) / seconds:.1%})"
+    return (f"{len(times)} blocks of {block} samples ({seconds * 1e3:.2f} ms): mean CPU load {load:.1%} "
+            f"(p99 {p99:.1%})")
+
+
+def _synth_load(m: Manifest, engine: EngineSpec, times: list[float], seconds: float) -> str:
+    """The realtime verdict on a synth pack: its network runs once per control frame (``seconds`` long) for
+    every voice at once; ``times``: CPU seconds of each trial run.  PackError when the mean is over budget."""
+    load, p99 = float(np.mean(times)) / seconds, float(np.percentile(times, 99)) / seconds
+    frame = f"{number_words(seconds * 1e3)} ms control frame"
+    voices = f"{_count(trial_voices(m), 'voice')} at once"
+    if load > engine.budget:
+        raise PackError(f"too slow for real time: the synth's network takes {np.mean(times) * 1e3:.2f} ms for one "
+                        f"{frame} ({voices}; {load:.0%} of the frame, budget {engine.budget:.0%})",
+                        check="realtime", hint="this box cannot play this synth: use a synth pack with a smaller "
+                                               "network")
+    return f"{len(times)} runs of the network, one per {frame} ({voices}): mean CPU load {load:.1%} (p99 {p99:.1%})"
 
 
 def _time_calls(call: Callable[[], Any], limit: float, trial: float,

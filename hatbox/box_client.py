@@ -6,6 +6,7 @@ and one plain-words HatboxError for every way the network can fail.
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,20 @@ class _Interrupted(HatboxError):
     exit_code = 130
 
 
+class BoxRefused(HatboxError):
+    """The box answered a request with an error.  The message says it in plain words; ``status`` (the HTTP
+    status code) and ``error`` (the box's short word for it, e.g. ``rejected``) are kept for code that acts on
+    them (and shown with HATBOX_DEBUG=1)."""
+
+    def __init__(self, message: str, *, status: int, error: str = "", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status, self.error = status, error
+
+
+VERSION_HINT = ("hatbox status shows the box's version: install the same hatbox version on this computer and on "
+                "the box")
+
+
 def _base(client: Any) -> str:
     """The box's address as the user gave it (httpx adds a slash to a base URL)."""
     return safe_text(str(client.base_url).rstrip("/"))
@@ -115,7 +130,7 @@ def _call(client: Any, method: str, path: str, expect: type | None = dict, uploa
         resp = client.request(method, path, **kw)
     except (httpx.TransportError, httpx.InvalidURL) as exc:
         raise _network_error(exc, _base(client), upload) from None
-    body = _checked(resp, _base(client))
+    body = _checked(resp, _base(client), f"{method} {path}")
     if expect is not None and not isinstance(body, expect):
         got = "nothing" if body is None else f"JSON of another shape ({type(body).__name__})"
         raise _not_a_box(_base(client), f"answered {method} {path} with {got}")
@@ -253,13 +268,14 @@ def _page_kind(resp: Any) -> str:
     return f"a {safe_text(ctype)} reply" if ctype else "a reply that is not JSON"
 
 
-def _checked(resp: Any, base: str) -> Any:
-    """The JSON of a 2xx answer (None when it is empty); a HatboxError for an error answer, a redirect, or an
-    answer that is not JSON (a Wi-Fi login page or another web server in the box's place)."""
+def _checked(resp: Any, base: str, asked: str = "") -> Any:
+    """The JSON of a 2xx answer (None when it is empty); a HatboxError for an error answer (:class:`BoxRefused`,
+    in plain words), a redirect, or an answer that is not JSON (a Wi-Fi login page or another web server in the
+    box's place).  ``asked``: the request (``GET /logs``), named when the box does not offer it."""
     if 300 <= resp.status_code < 400:
         where = resp.headers.get("location")
-        raise _not_a_box(base, f"sent this computer elsewhere ({resp.status_code}"
-                               + (f" to {safe_text(where)})" if where else ")"))
+        raise _not_a_box(base, "sent this computer elsewhere" + (f" (to {safe_text(where)})" if where else "")
+                         + _debug_status(resp))
     try:
         body, is_json = (resp.json() if resp.content else None), True
     except ValueError:
@@ -269,20 +285,50 @@ def _checked(resp: Any, base: str) -> Any:
             raise _not_a_box(base, f"answered with {_page_kind(resp)}")
         return body
     if not is_json and _page_kind(resp).startswith("an HTML page"):
-        raise _not_a_box(base, f"answered {resp.status_code} {safe_text(resp.reason_phrase)} with {_page_kind(resp)}")
+        raise _not_a_box(base, f"answered with {_page_kind(resp)}{_debug_status(resp)}")
     if not isinstance(body, dict):
         body = {}
     msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
-    if body.get("hint"):
-        body["hint"] = safe_text(body["hint"], keep="\n")
+    hint = safe_text(body["hint"], keep="\n") if body.get("hint") else None
+    error = safe_text(body.get("error") or "")
     if resp.status_code == 401:
-        hint = (body.get("hint") or "pair again: hatbox pair URL").replace("hatbox pair URL", f"hatbox pair {base}")
-        raise HatboxError(f"the box refused: {msg}", hint=hint)
+        hint = (hint or "pair again: hatbox pair URL").replace("hatbox pair URL", f"hatbox pair {base}")
+        raise BoxRefused(f"the box refused: {msg}{_debug_status(resp)}", status=401, error=error, hint=hint)
     if body.get("error") == "pack rejected":
         raise PackError(f"the box rejected the pack [{body.get('check')}]: {msg}", check=body.get("check") or "pack",
-                        hint=body.get("hint"))
-    raise HatboxError(f"the box answered {resp.status_code} ({safe_text(body.get('error', 'error'))}): {msg}",
-                      hint=body.get("hint"))
+                        hint=hint)
+    if _unknown_route(resp, body):
+        raise BoxRefused(f"the box does not offer {safe_text(asked) or 'what was asked'}: it may run another "
+                         f"hatbox version{_debug_status(resp)}", status=resp.status_code, error=error,
+                         hint=VERSION_HINT)
+    if resp.status_code >= 500 and not hint:
+        hint = "the box's log may say why: hatbox box-logs"
+    raise BoxRefused(f"{_refusal_words(resp.status_code)}: {msg}{_debug_status(resp)}", status=resp.status_code,
+                     error=error, hint=hint)
+
+
+def _refusal_words(status: int) -> str:
+    """How an error answer of ``status`` begins, in plain words: the box found nothing (404), could not do it
+    now (409), refused the request (other 4xx) or failed at it (5xx)."""
+    if status >= 500:
+        return "the box could not do it"
+    return {404: "the box says", 409: "the box cannot do that now"}.get(status, "the box refused")
+
+
+def _unknown_route(resp: Any, body: dict[str, Any]) -> bool:
+    """Whether ``resp`` is the web framework's own 404/405 (a path or method the box's API does not have: a box
+    of another hatbox version), not one of the box's own answers (which name what was not found)."""
+    said = body.get("message") or body.get("detail")      # "detail": FastAPI's own answer, no handler of the box's
+    return resp.status_code in (404, 405) and body.get("error") != "not found" \
+        and said in ("Not Found", "Method Not Allowed")
+
+
+def _debug_status(resp: Any) -> str:
+    """`` [HTTP 422 Unprocessable Entity]`` when HATBOX_DEBUG is set (for a bug report), else nothing: the
+    status code means nothing to a musician."""
+    if not os.environ.get("HATBOX_DEBUG"):
+        return ""
+    return f" [HTTP {resp.status_code} {safe_text(resp.reason_phrase)}]"
 
 
 @contextmanager

@@ -5,10 +5,15 @@ Ordinary text of any script passes: letters, marks, digits, punctuation, every k
 narrow no-break space, an ideographic space) and joiners (ZWJ in emoji, ZWNJ in Persian).  Refused:
 control characters (C0, DEL, C1: they drive terminals) and the bidirectional overrides and isolates
 (U+202A-U+202E, U+2066-U+2069: they make a name display as something else, "evil\\u202ewav.mp3"),
-line and paragraph separators, and unassigned code points."""
+line and paragraph separators, and unassigned code points.
+
+Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``) and the
+training progress bar over seconds."""
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Mapping
 
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
@@ -38,3 +43,30 @@ def display_name(name: str) -> str:
     return "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else
                    f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
                    for c in name)
+
+
+# tqdm ``bar_format`` for a progress bar whose count is seconds of a time budget: "train gru:  40%|####  | 120 of
+# 300 s, loss=0.0123".  tqdm's default shows a rate, which over seconds reads "1.00s/s".
+SECONDS_BAR = "{desc}: {percentage:3.0f}%|{bar}| {n} of {total} s{postfix}"
+
+
+def number_words(x: float) -> str:
+    """``x`` to three significant digits, never in exponent form: 6.0 -> "6", 0.4567 -> "0.457",
+    3500.0 -> "3500", 0.00001 -> "0.00001"."""
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0:
+        return "0"
+    if abs(x) >= 1000:
+        return f"{x:.0f}"
+    text = f"{x:.3g}"
+    return text if "e" not in text else f"{float(text):.12f}".rstrip("0").rstrip(".")
+
+
+def knob_words(values: Mapping[str, float], units: Mapping[str, str] | None = None) -> str:
+    """Knob settings as a musician reads them: ``{"drive": 6.0, "tone": 3500.0}`` with units ``{"drive": "dB",
+    "tone": "Hz"}`` -> ``drive 6 dB, tone 3500 Hz``; ``none`` for no knobs."""
+    units = units or {}
+    parts = [f"{name} {number_words(v)}" + (f" {units[name]}" if units.get(name) else "") for name, v in values.items()]
+    return ", ".join(parts) or "none"

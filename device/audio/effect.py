@@ -31,6 +31,7 @@ from device.audio.stream import StreamingModel
 from export.manifest import Knob, Manifest
 from export.pack import Pack, read_pack
 from hatbox.errors import AudioFileError, KnobError, PackError
+from hatbox.text import knob_words
 
 CONTRACT = "effect-v1"
 AUDIO_IN, KNOBS_IN, AUDIO_OUT = "audio_in", "knobs", "audio_out"
@@ -271,6 +272,6 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     limited = (f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
                if reduced_db > 0.05 else "")
     return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' "
-            f"(block {block}, knobs {proc.knob_values()}) -> {dst}",
+            f"(block {block}, knobs {knob_words(proc.knob_values(), {k.name: k.unit for k in proc.manifest.knobs})}) -> {dst}",
             f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the output stage{limited}" +
             (f", {proc.faults} faults muted" if proc.faults else "")] + lines

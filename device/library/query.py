@@ -24,6 +24,13 @@ class NotInLibrary(HatboxError):
     """The file asked about is not one the library database holds."""
 
 
+# Read on the laptop (hatbox library fix) and through the box's API (hatbox box-library --fix): it names what
+# both have, and the way to add a file to each.
+NOT_IN_LIBRARY_HINT = ("give its path inside the library, as its --tag and --unsure listings show it; a file added "
+                       "since the library was tagged is not in it yet: tag the folder again (hatbox tag), or, for a "
+                       "library on a box, send the folder again (hatbox push-library FOLDER)")
+
+
 @dataclass(frozen=True)
 class Hit:
     path: Path
@@ -204,9 +211,7 @@ def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, s
     row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
                       (libdb.stored(rel),)).fetchone()
     if row is None:
-        raise NotInLibrary(f"{path} is not a file of this library",
-                           hint="give its path inside the library, as the listings show it; a file added "
-                                "since the last run needs hatbox tag LIBRARY again")
+        raise NotInLibrary(f"{path} is not a file of this library", hint=NOT_IN_LIBRARY_HINT)
     return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
 
 

@@ -83,7 +83,7 @@ def test_push_library_fails_with_the_boxs_message_when_its_disk_fills(paired_ser
     _fill_disk_after(monkeypatch, 1)
     assert main(["push-library", str(_folder(tmp_path)), "--quiet"]) != 0
     err = capsys.readouterr().err
-    assert "507" in err and "disk filled up" in err and "nothing of the library was kept" in err
+    assert "the box could not do it: the box's disk filled up" in err and "nothing of the library was kept" in err
     assert "--delete" in err and "Traceback" not in err
     assert app.state.box.libraries.list() == []
 

@@ -226,7 +226,7 @@ def test_box_midi_lists_learns_and_unbinds(served: MidiBox, capsys) -> None:
     assert main(["box-midi", "--unbind", "23"]) == 0
     assert capsys.readouterr().out.startswith("CC 23 no longer turns effect.drive (a learned binding")
     assert main(["box-midi", "--unbind", "23"]) == 2
-    assert "the box answered 404 (not found): CC 23 has no learned or command-line binding" in capsys.readouterr().err
+    assert "the box says: CC 23 has no learned or command-line binding" in capsys.readouterr().err
 
 
 def test_box_midi_learn_says_when_nothing_arrived(served: MidiBox, capsys) -> None:

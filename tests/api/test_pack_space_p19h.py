@@ -225,7 +225,7 @@ def test_push_fails_with_the_boxs_message_when_its_disk_fills(paired_server, tmp
     _disk_fills_receiving(monkeypatch, room)
     assert main(["push", str(big), "--activate", "--quiet"]) != 0
     err = capsys.readouterr().err
-    assert "507" in err and "disk filled up while receiving the pack" in err, err
+    assert "the box could not do it: the box's disk filled up while receiving the pack" in err, err
     assert "nothing of the pack was kept" in err and "hatbox box-pack" in err and "Traceback" not in err
     store = app.state.box.store
     assert store.ids() == [good] and store.active()["effect"] == good and store.problems() == []

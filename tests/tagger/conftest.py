@@ -2,8 +2,9 @@
 sampler tests' WAV writer and block-by-block render."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 import pytest
@@ -99,3 +100,28 @@ def library_dir(tmp_path) -> Path:
     (root / "hats" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
     (root / "notes.txt").write_text("not audio")
     return root
+
+
+@contextmanager
+def box_with_kicks(library_dir: Path, small_pack: Path, tmp_path: Path, monkeypatch) -> Iterator[None]:
+    """A real box API on loopback (device.library tagging for real), this laptop paired with it (its config under
+    ``tmp_path``), ``small_pack`` active and ``library_dir``'s kicks/ pushed and tagged; stopped on leaving."""
+    from device.api.app import ApiConfig, create_app
+    from device.api.libraries import default_tagger
+    from device.api.server import start_in_thread
+    from device.api.sim import RecordingControl
+    from hatbox.cli import main
+    from tests.api.conftest import FAST_ENGINE
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    for var in ("HATBOX_URL", "HATBOX_TOKEN", "HATBOX_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    codes: list[str] = []
+    running = start_in_thread(create_app(tmp_path / "box", RecordingControl(),
+                                         ApiConfig(engine=FAST_ENGINE, on_code=codes.append, tagger=default_tagger)))
+    try:
+        assert main(["pair", running.url, "--code", codes[-1]]) == 0
+        assert main(["push", str(small_pack), "--activate", "--quiet"]) == 0
+        assert main(["push-library", str(library_dir / "kicks"), "--wait", "--quiet"]) == 0
+        yield
+    finally:
+        running.stop()

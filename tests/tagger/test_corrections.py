@@ -15,7 +15,7 @@ from device import library
 from hatbox.cli import main
 from hatbox.errors import HatboxError
 
-from .conftest import hiss, thump
+from .conftest import box_with_kicks, hiss, thump
 
 
 def _effective(db) -> dict[str, set[str]]:
@@ -166,21 +166,7 @@ def test_the_box_api_lists_and_corrects_an_uploaded_library(small_pack, tmp_path
 
 
 def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_pack, tmp_path, monkeypatch, capsys):
-    from device.api.app import ApiConfig, create_app
-    from device.api.libraries import default_tagger
-    from device.api.server import start_in_thread
-    from device.api.sim import RecordingControl
-    from tests.api.conftest import FAST_ENGINE
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
-    for var in ("HATBOX_URL", "HATBOX_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    codes: list[str] = []
-    running = start_in_thread(create_app(tmp_path / "box", RecordingControl(),
-                                         ApiConfig(engine=FAST_ENGINE, on_code=codes.append, tagger=default_tagger)))
-    try:
-        assert main(["pair", running.url, "--code", codes[-1]]) == 0
-        assert main(["push", str(small_pack), "--activate", "--quiet"]) == 0
-        assert main(["push-library", str(library_dir / "kicks"), "--wait", "--quiet"]) == 0
+    with box_with_kicks(library_dir, small_pack, tmp_path, monkeypatch):
         capsys.readouterr()
         assert main(["box-library", "--tag", "kick"]) == 2
         assert "which library" in capsys.readouterr().err
@@ -201,8 +187,6 @@ def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_p
         assert capsys.readouterr().out.strip() == "k2.flac: back to the tagger"
         assert main(["box-library", lid, "--fix", "missing.wav", "tom"]) == 2
         assert "not a file of this library" in capsys.readouterr().err
-    finally:
-        running.stop()
 
 
 def test_margins_say_how_close_the_tagger_was_to_another_answer():

@@ -327,13 +327,16 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
            progress: bool) -> None:
     """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` (best weights kept)."""
     from tqdm import tqdm
+
+    from hatbox.text import SECONDS_BAR
     model = run.model
     if run.opt is None:
         run.opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     net, opt = accel.wrap(model, dist), run.opt
     start = last_eval = time.monotonic()
     first_step = run.steps
-    bar = tqdm(total=round(phase.seconds), unit="s", desc=f"train {phase.label}",
+    # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s")
+    bar = tqdm(total=round(phase.seconds), desc=f"train {phase.label}", bar_format=SECONDS_BAR,
                disable=not (progress and dist.main))
     while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist):
         for g in opt.param_groups:

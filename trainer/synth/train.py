@@ -15,6 +15,7 @@ import torch
 from tqdm import tqdm
 
 from hatbox.errors import DataError
+from hatbox.text import SECONDS_BAR
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.synth.data import Note, split_heldout
@@ -155,7 +156,10 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
           lr: float, rng: np.random.Generator, dist: accel.Dist, log_every_s: float) -> None:
     t0 = last_log = time.monotonic()
     watch = CpuWatch()
-    bar = tqdm(total=int(budget_s), unit="s", disable=not dist.main, desc="train synth", mininterval=10)
+    # a bar over the budget's seconds, no rate (tqdm's default would read "1.00s/s")
+    total_s = int(budget_s)
+    bar = tqdm(total=total_s, disable=not dist.main, desc="train synth", mininterval=10,
+               bar_format=SECONDS_BAR)
     smooth = None
     # at least one step, whatever the budget: a pack is never written untrained
     while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s and result.steps > 0, dist):
@@ -166,7 +170,7 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
                           _window(tr, rng, result.model.cfg.hop, win), win, rng)
         result.steps += 1
         smooth = loss if smooth is None else 0.95 * smooth + 0.05 * loss
-        bar.update(int(time.monotonic() - t0) - bar.n)
+        bar.update(min(total_s, int(time.monotonic() - t0)) - bar.n)     # past the budget: the last step
         bar.set_postfix(loss=f"{smooth:.3f}", step=result.steps)
         if dist.main and time.monotonic() - last_log > log_every_s:
             last_log = time.monotonic()

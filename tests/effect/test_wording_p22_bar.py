@@ -1,0 +1,20 @@
+"""Effect training's progress bar counts seconds of the budget ("2 of 3 s") and shows no rate: tqdm's
+default over seconds read "1.00s/s"."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.effect.synth import drive_folder
+
+
+def test_the_effect_bar_reads_seconds_of_the_budget(tmp_path: Path, capsys) -> None:
+    from trainer.effect.data import load_folder
+    from trainer.effect.train import fit, make_config
+    data = load_folder(drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16)))
+    capsys.readouterr()
+    fit(data, make_config(minutes=0.03, batch=2, eval_every_s=0.0, val_seconds=0.1, model={"hidden": 4}),
+        progress=True)
+    bars = [b.strip() for b in capsys.readouterr().err.split("\r") if b.strip().startswith("train gru")]
+    assert bars and all("s/s" not in b and "it/s" not in b for b in bars), bars
+    assert re.fullmatch(r"\d of 2 s, loss=.*", bars[-1].split("| ")[1]), bars[-1]     # the budget: 2 s
