@@ -10,19 +10,26 @@ A board file (``hardware/boards/<name>.toml``; see ``jetson-orin-nano-devkit.tom
     [screen]   width, height (native px), rotation (0/90/180/270, clockwise), driver
     [touch]    chip ("ft5x06" | "ft5406" | "gt911"), address, int_pin, reset_pin, mode, sensor,
                swap_xy, flip_x, flip_y (the glass's axes against the screen's, before ``rotation``)
-    [[encoders]] name, a, b, button, reverse (true: clockwise counts down - A and B wired the other way)
+    [[encoders]] name, a, b, button, reverse (true: clockwise counts down - A and B wired the other way),
+               detents_per_cycle (1: a detent per quadrature cycle, most encoders; 2: half-step encoders,
+               whose data sheet gives twice as many detents as pulses per turn)
 
 Every key is checked before anything is opened: an unknown key (with the nearest known one), a
 wrong type, a missing entry, a pin that is not a header GPIO or is used twice are one
-:class:`BoardError` naming the file and the keys.
+:class:`BoardError` naming the file and the keys.  The keys a section may hold, their types and which
+are required are read from the fields of its dataclass (:func:`schema`), so a new field is a new key.
 
 Geometry: the panel (what pages draw, in panel pixels) is the native screen turned by
 ``rotation`` degrees clockwise; :meth:`Board.to_panel` / :meth:`Board.to_native` convert points.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +52,7 @@ class EncoderPins:
     b: int
     button: int | None = None
     reverse: bool = False           # A and B swapped in the wiring: clockwise reads as counter-clockwise
+    detents_per_cycle: int = 1      # 2: a half-step encoder (it rests at A=B=1 and at A=B=0)
 
 
 @dataclass(frozen=True)
@@ -148,11 +156,9 @@ def board_from_dict(d: dict[str, Any], where: str = "board") -> Board:
     if problems:
         raise BoardError(f"{where}: " + "; ".join(problems))
     touch = d.get("touch")
-    return Board(name=d["name"], gpio=d["gpio"], numbering=d.get("numbering", "BOARD"),
-                 pull=d.get("pull", "internal"), i2c_bus=d.get("i2c_bus", 1),
-                 screen=Screen(**d.get("screen", {})),
-                 touch=_touch(touch) if touch is not None else None,
-                 encoders=tuple(EncoderPins(**e) for e in d.get("encoders", [])))
+    return Board(**{**d, "screen": Screen(**d.get("screen", {})),
+                    "touch": _touch(touch) if touch is not None else None,
+                    "encoders": tuple(EncoderPins(**e) for e in d.get("encoders", []))})
 
 
 def _touch(t: dict[str, Any]) -> TouchConfig:
@@ -160,28 +166,42 @@ def _touch(t: dict[str, Any]) -> TouchConfig:
     return TouchConfig(**{**t, "sensor": tuple(sensor) if sensor else None})
 
 
-# key -> (type, required); "pins" are ints checked against the header by validate()
-_TOP: dict[str, tuple[type, bool]] = {"name": (str, True), "gpio": (str, True), "numbering": (str, False),
-                                      "pull": (str, False), "i2c_bus": (int, False), "screen": (dict, False),
-                                      "touch": (dict, False), "encoders": (list, False)}
-_SCREEN: dict[str, tuple[type, bool]] = {"width": (int, False), "height": (int, False), "rotation": (int, False),
-                                         "driver": (str, False)}
-_TOUCH: dict[str, tuple[type, bool]] = {"chip": (str, False), "address": (int, False), "int_pin": (int, False),
-                                        "reset_pin": (int, False), "mode": (str, False), "sensor": (list, False),
-                                        "swap_xy": (bool, False), "flip_x": (bool, False), "flip_y": (bool, False)}
-_ENCODER: dict[str, tuple[type, bool]] = {"name": (str, True), "a": (int, True), "b": (int, True),
-                                          "button": (int, False), "reverse": (bool, False)}
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
+
+
+@functools.cache
+def schema(cls: type) -> dict[str, tuple[type, bool]]:
+    """key -> (TOML type, required) of a board file's section, from the fields of its dataclass ``cls``
+    (:class:`Board`, :class:`Screen`, :class:`TouchConfig`, :class:`EncoderPins`), in field order: a
+    field without a default is required; ``X | None`` is X; a tuple is a TOML list and a dataclass a
+    table.  Pins are whole numbers here, checked against the header by :func:`validate`."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: (_toml_type(hints[f.name]), f.default is dataclasses.MISSING
+                     and f.default_factory is dataclasses.MISSING) for f in dataclasses.fields(cls)}
+
+
+def _toml_type(hint: Any) -> type:
+    """The TOML value type a field's type annotation is written as (``int | None`` -> int, tuple -> list)."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    kind = typing.get_origin(hint) or hint
+    if kind is tuple:
+        return list
+    if dataclasses.is_dataclass(kind):
+        return dict
+    if kind not in _TYPE_NAMES:
+        raise TypeError(f"board field type {hint!r} has no board-file form")
+    return kind
 
 
 def _schema_problems(d: Any) -> list[str]:
     """Every unknown key, missing entry and wrongly typed value of a parsed board file, as "key: problem"."""
     if not isinstance(d, dict):
         return ["not a table of settings"]
-    problems = _table(d, _TOP, "")
-    for section, schema in (("screen", _SCREEN), ("touch", _TOUCH)):
+    problems = _table(d, schema(Board), "")
+    for section, cls in (("screen", Screen), ("touch", TouchConfig)):
         if isinstance(d.get(section), dict):
-            problems += _table(d[section], schema, f"{section}.")
+            problems += _table(d[section], schema(cls), f"{section}.")
     sensor = d.get("touch", {}).get("sensor") if isinstance(d.get("touch"), dict) else None
     if isinstance(sensor, list) and (len(sensor) != 2 or not all(_is(v, int) and v > 0 for v in sensor)):
         problems.append(f"touch.sensor: {_shown(sensor)} is not [width, height] in controller pixels")
@@ -189,7 +209,7 @@ def _schema_problems(d: Any) -> list[str]:
         if not isinstance(enc, dict):
             problems.append(f"encoders[{i}]: {_shown(enc)} is not a table (write [[encoders]] sections)")
         else:
-            problems += _table(enc, _ENCODER, f"encoders[{i}].")
+            problems += _table(enc, schema(EncoderPins), f"encoders[{i}].")
     return problems
 
 
@@ -231,6 +251,7 @@ def validate(b: Board, where: str | None = None) -> Board:
 
 def _value_problems(b: Board) -> list[str]:
     from hardware.display import DRIVERS
+    from hardware.encoder import DETENTS_PER_CYCLE
     problems = []
     if b.gpio not in ("jetson", "rpi", "sim"):
         problems.append(f"gpio: backend {b.gpio!r} is not jetson, rpi or sim")
@@ -253,6 +274,9 @@ def _value_problems(b: Board) -> list[str]:
     names = [e.name for e in b.encoders]
     problems += [f"encoders[{i}].name: {n!r} is used twice" for i, n in enumerate(names) if n in names[:i]]
     problems += [f"encoders[{i}].name: empty" for i, n in enumerate(names) if not n.strip()]
+    problems += [f"encoders[{i}].detents_per_cycle: {e.detents_per_cycle} is not 1 (a detent per quadrature cycle, "
+                 "most encoders) or 2 (half-step: twice as many detents as pulses per turn)"
+                 for i, e in enumerate(b.encoders) if e.detents_per_cycle not in DETENTS_PER_CYCLE]
     return problems + (_touch_problems(b.touch) if b.touch is not None else [])
 
 

@@ -24,9 +24,22 @@ counted::
     CCW3 it leaves the state where it is, from CW2/CCW2 (00) a jump to 11 returns to REST
     without counting, from REST a jump to 00 is ignored - direction is never guessed.)
 
+Half-step encoders (many cheap ones: their data sheet gives twice as many detents as pulses per
+turn; the board file's ``detents_per_cycle = 2``) rest at 11 *and* at 00, a detent every half
+cycle.  :data:`HALF_TABLE` counts one when the second contact of the half cycle has changed: the
+first contact chattering walks back and forth, and the second chattering right after the count
+walks to the neighbouring state and back, counting nothing::
+
+                  01                              10
+        [REST11] ----> [CW1] --- 00: emit +1 ---> [REST00] ----> [CW2] --- 11: emit +1 ---> [REST11]
+        [REST11] ----> [CCW1] -- 00: emit -1 ---> [REST00] ----> [CCW2] -- 11: emit -1 ---> [REST11]
+                  10                              01
+    (back to the rest it came from: nothing counted; a jump between 11 and 00 goes to that rest
+    without counting.)
+
 A fast spin whose callbacks see the levels late (states skipped) loses detents, never adds one or
-counts one the wrong way; the decoder is back in step at the next rest (11), so turning back and
-forth never drifts.  ``reverse`` (the board file's ``reverse = true``) turns the sign for an
+counts one the wrong way; the decoder is back in step at the next rest (11; for half-step encoders
+11 or 00), so turning back and forth never drifts.  ``reverse`` (the board file's ``reverse = true``) turns the sign for an
 encoder wired with A and B the other way round.
 
 Acceleration: successive detents in the same direction closer than ``slow_s`` apart count as
@@ -61,14 +74,34 @@ TABLE: tuple[tuple[int, ...], ...] = (
 )
 
 
-class QuadratureDecoder:
-    """Feed it A/B levels in any order and rate; it returns +1 / -1 on a completed detent, else 0."""
+H_REST11, H_CW1, H_CCW1, H_REST00, H_CW2, H_CCW2 = range(6)
+#            code: 00                   01                 10                 11
+HALF_TABLE: tuple[tuple[int, ...], ...] = (
+    (H_REST00,           H_CW1,             H_CCW1,            H_REST11),           # REST11
+    (H_REST00 | _CW,     H_CW1,             H_CW1,             H_REST11),           # CW1  (01, from 11)
+    (H_REST00 | _CCW,    H_CCW1,            H_CCW1,            H_REST11),           # CCW1 (10, from 11)
+    (H_REST00,           H_CCW2,            H_CW2,             H_REST11),           # REST00
+    (H_REST00,           H_CW2,             H_CW2,             H_REST11 | _CW),     # CW2  (10, from 00)
+    (H_REST00,           H_CCW2,            H_CCW2,            H_REST11 | _CCW),    # CCW2 (01, from 00)
+)
+TABLES = {1: TABLE, 2: HALF_TABLE}       # detents per quadrature cycle -> the decoder's table
+DETENTS_PER_CYCLE = tuple(TABLES)        # what a board file's encoders[].detents_per_cycle may be
 
-    def __init__(self) -> None:
-        self.state = REST
+
+class QuadratureDecoder:
+    """Feed it A/B levels in any order and rate; it returns +1 / -1 on a completed detent, else 0.
+
+    ``detents_per_cycle``: 1 (a detent per full quadrature cycle, :data:`TABLE`) or 2 (half-step
+    encoders, :data:`HALF_TABLE`)."""
+
+    def __init__(self, detents_per_cycle: int = 1) -> None:
+        if detents_per_cycle not in TABLES:
+            raise ValueError(f"detents_per_cycle {detents_per_cycle} is not one of {DETENTS_PER_CYCLE}")
+        self.table = TABLES[detents_per_cycle]
+        self.state = REST                # state 0 is at rest (11) in both tables
 
     def feed(self, a: int, b: int) -> int:
-        nxt = TABLE[self.state][(1 if a else 0) << 1 | (1 if b else 0)]
+        nxt = self.table[self.state][(1 if a else 0) << 1 | (1 if b else 0)]
         self.state = nxt & 0x0F
         return 1 if nxt & _CW else -1 if nxt & _CCW else 0
 
@@ -138,14 +171,17 @@ class RotaryEncoder:
 
     ``reverse``: the board file's setting for an encoder whose A and B are wired the other way
     round - clockwise then reads as counter-clockwise, and every detent's sign is turned back.
+    ``detents_per_cycle``: the board file's setting, 2 for a half-step encoder (see the module's
+    docstring).
     """
 
     def __init__(self, gpio: Any, a: int, b: int, sink: Sink, *, name: str = "enc",
-                 accel: Acceleration = Acceleration(), pull_up: bool = True, reverse: bool = False) -> None:
+                 accel: Acceleration = Acceleration(), pull_up: bool = True, reverse: bool = False,
+                 detents_per_cycle: int = 1) -> None:
         self.gpio, self.a, self.b, self.sink, self.name, self.accel = gpio, a, b, sink, name, accel
         self.sign = -1 if reverse else 1
         self.clock = _clock_of(gpio)
-        self.decoder = QuadratureDecoder()
+        self.decoder = QuadratureDecoder(detents_per_cycle)
         self.position = 0
         self.read_errors = 0
         self._last: tuple[int, float] = (0, float("-inf"))

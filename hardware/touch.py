@@ -116,6 +116,15 @@ def chip_map(name: str) -> Any:
         raise TouchError(f"unknown touch controller {name!r} (known: {', '.join(CHIPS)})") from None
 
 
+def sensor_size(screen: tuple[int, int], swap_xy: bool, sensor: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The touch controller's resolution (w, h) in its own axes: ``sensor`` when the board file gives it,
+    else the screen's native (w, h) - turned, (h, w), when the glass is mounted with its x along the
+    screen's y (``swap_xy``)."""
+    if sensor:
+        return sensor
+    return (screen[1], screen[0]) if swap_xy else (screen[0], screen[1])
+
+
 @dataclass(frozen=True)
 class Orientation:
     """How the glass sits on the screen: ``swap_xy`` (the controller's x runs along the screen's y), then
@@ -139,6 +148,7 @@ class ReadHealth:
         self.name, self.retry_s, self.gone_after, self.gone_s = name, retry_s, gone_after, gone_s
         self.gone_retry_s, self.log_every_s = gone_retry_s, log_every_s
         self.in_a_row, self.total, self.gone = 0, 0, False
+        self.problem = ""                   # the last failure in words ("a read failed (Input/output error)")
         self.first_fail = 0.0
         self.retry_at: float | None = None
         self._logged_at = float("-inf")
@@ -148,6 +158,7 @@ class ReadHealth:
         """Count a failure at ``t``; True when this one makes the controller gone (release its fingers)."""
         self.total += 1
         self.in_a_row += 1
+        self.problem = problem
         self.first_fail = t if self.in_a_row == 1 else self.first_fail
         if self.gone:
             self.retry_at = t + self.gone_retry_s
@@ -212,7 +223,7 @@ class TouchController:
         self._lock = threading.Lock()
         self._last_read = float("-inf")
         self._outside_said = False
-        self.sensor = self._probe() or sensor or (screen[::-1] if orientation.swap_xy else screen)
+        self.sensor = self._probe() or sensor_size(screen, orientation.swap_xy, sensor)
         self.interrupt = gpio is not None and int_pin is not None
         self._due, self._closed = threading.Event(), False
         self._reader: threading.Thread | None = None

@@ -12,7 +12,9 @@ ALSA devices are opened in blocking mode with the requested rate, period size an
 count (interleaved, mono).  The ``file`` plugin (see :func:`write_file_pcm`) drives exactly this
 path with no sound card: playback goes to a raw file, capture comes from one.  Its ``null``
 slave does not pace in real time, so :class:`Pacer` can hold each block to its wall-clock due
-time and count a deadline miss as an xrun, as a card would.
+time and count a deadline miss as an xrun, as a card would.  While a device opens, libasound's own
+error lines ("ALSA lib confmisc.c:855:(parse_card) cannot find card '0'" ...) go to the log at debug
+level instead of stderr (:func:`alsa_errors_logged`): hatbox's own one line says what is wrong.
 
 Latency budget (see docs/engine.md): one capture period (a block is whole before it is read)
 + the playback queue ((``periods`` - 1) x ``period`` of priming silence ahead of every block)
@@ -20,17 +22,21 @@ Latency budget (see docs/engine.md): one capture period (a block is whole before
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
+import logging
 import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from device.audio.audiofile import WAV_MAX_BYTES
-from hatbox.errors import AudioFileError, HatboxError
+from hatbox.errors import AudioFileError, HatboxError, first_line
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
 FORMATS = {"float32": ("PCM_FORMAT_FLOAT_LE", "<f4"), "s16": ("PCM_FORMAT_S16_LE", "<i2"),
@@ -39,6 +45,69 @@ FORMATS = {"float32": ("PCM_FORMAT_FLOAT_LE", "<f4"), "s16": ("PCM_FORMAT_S16_LE
 
 class AudioDeviceError(HatboxError):
     """An audio device cannot be opened or configured as asked, or stopped working while the box ran."""
+
+
+ALSA_LOG = logging.getLogger("hatbox.engine.alsa")     # libasound's own error lines, at debug level
+_HANDLER_LOCK = threading.RLock()                      # libasound's error handler is one per process
+
+
+@functools.lru_cache(maxsize=1)
+def _libasound() -> Any:
+    """libasound.so.2 (the library pyalsaaudio is linked with) through ctypes, or None when it cannot be loaded."""
+    try:
+        lib = ctypes.CDLL("libasound.so.2")
+        lib.snd_lib_error_set_handler.argtypes = [ctypes.c_void_p]
+        lib.snd_strerror.argtypes, lib.snd_strerror.restype = [ctypes.c_int], ctypes.c_char_p
+    except (OSError, AttributeError):
+        return None
+    return lib
+
+
+def _said(text: bytes | None) -> str:
+    return (text or b"").decode("utf-8", "replace")
+
+
+def _log_alsa_error(file: bytes | None, line: int, function: bytes | None, err: int, fmt: bytes | None) -> None:
+    """libasound's error handler (``snd_lib_error_handler_t``): the line its default handler would print
+    ("ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM %s"), logged at debug level instead.  The
+    handler is variadic in C and ctypes cannot read the arguments after ``fmt``: its ``%s`` are left as
+    written.  Never raises (an exception here would be printed on stderr by ctypes)."""
+    try:
+        why = f": {_said(_libasound().snd_strerror(err))}" if err else ""
+        ALSA_LOG.debug("ALSA lib %s:%d:(%s) %s%s", _said(file), line, _said(function), _said(fmt).rstrip(), why)
+    except Exception:  # noqa: BLE001 - nothing may leave a C callback
+        pass
+
+
+@functools.lru_cache(maxsize=1)
+def _error_handler() -> Any:
+    """The ctypes callback for :func:`_log_alsa_error`, made once and kept for the life of the process
+    (libasound holds a bare pointer to it)."""
+    proto = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
+    return proto(_log_alsa_error)
+
+
+@contextlib.contextmanager
+def alsa_errors_logged() -> Iterator[None]:
+    """While the block runs, libasound's own error lines ("ALSA lib confmisc.c:855:(parse_card) cannot find
+    card '0'" ...; eight of them for a box with no sound card) go to :data:`ALSA_LOG` at debug level instead
+    of stderr, where they came before hatbox's one line saying what is wrong.  Uses libasound's documented
+    ``snd_lib_error_set_handler``; the handler that was set before is put back after.  Without libasound
+    (it cannot be loaded) nothing changes."""
+    lib = _libasound()
+    if lib is None:
+        yield
+        return
+    with _HANDLER_LOCK:
+        try:
+            before = ctypes.c_void_p.in_dll(lib, "snd_lib_error").value     # the handler set now (None: default)
+        except ValueError:
+            before = None
+        lib.snd_lib_error_set_handler(ctypes.cast(_error_handler(), ctypes.c_void_p))
+        try:
+            yield
+        finally:
+            lib.snd_lib_error_set_handler(before)
 
 
 def _alsa_error() -> type[Exception]:
@@ -101,9 +170,10 @@ class AlsaIO:
         kind = alsaaudio.PCM_PLAYBACK if direction == "playback" else alsaaudio.PCM_CAPTURE
         c = self.cfg
         try:
-            return alsaaudio.PCM(kind, alsaaudio.PCM_NORMAL, device=device, rate=c.rate, channels=1,
-                                 format=getattr(alsaaudio, FORMATS[c.format][0]), periodsize=c.period,
-                                 periods=c.periods)
+            with alsa_errors_logged():
+                return alsaaudio.PCM(kind, alsaaudio.PCM_NORMAL, device=device, rate=c.rate, channels=1,
+                                     format=getattr(alsaaudio, FORMATS[c.format][0]), periodsize=c.period,
+                                     periods=c.periods)
         except alsaaudio.ALSAAudioError as exc:
             raise AudioDeviceError(f"cannot open ALSA {direction} device '{device}' at {c.rate} Hz, "
                                    f"period {c.period} x {c.periods}: {exc}",
@@ -161,7 +231,7 @@ class AlsaIO:
     def _stopped(direction: str, device: str, exc: Exception) -> AudioDeviceError:
         """What an ALSA error mid-run (an xrun is not one: read/write report those) becomes: the device
         is gone (a USB interface unplugged) or broken, and the engine stops on it."""
-        why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        why = first_line(exc)
         return AudioDeviceError(f"the ALSA {direction} device '{device}' stopped working: {why}",
                                 hint="check that the audio interface is still connected and powered, then start "
                                      "the box again (`aplay -L` / `arecord -L` list the devices)")
@@ -263,7 +333,7 @@ class FileIO:
         self._fill = 0
 
     def _fail(self, exc: Exception) -> None:
-        why = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        why = first_line(exc)
         said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
         first = why if said else f"cannot write the output {self.out_path}: {why}"
         self._writable = False

@@ -32,6 +32,7 @@ from device.ui.panel import Panel
 from device.ui.reader import ThreadReader
 from device.ui import stopped
 from hardware.board import Board, load_board
+from hatbox.errors import first_line
 
 
 # --sim keyboard: (encoder index, detents) per key; presses on 1-4; the wheel turns encoder 1,
@@ -76,7 +77,7 @@ class StatusPoller:
             try:
                 self.latest, self.error = dict(self.control.status()), ""
             except Exception as exc:  # noqa: BLE001 - an engine that does not answer is shown, never fatal
-                self.error = f"engine not answering: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                self.error = f"engine not answering: {first_line(exc)}"
                 self.end = self._ended()
             self._stop.wait(self.period)
 
@@ -133,6 +134,9 @@ class PanelApp:
         for event in self.inputs.events():
             self.panel.handle(event)
         self.inputs.poll()
+        problems = self.inputs.take_problems()          # no touch controller: said once on the panel
+        if problems:
+            self.panel.hardware_problems(problems)
         now = time.monotonic()
         if now >= self.next_frame:
             self._frame()

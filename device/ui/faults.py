@@ -12,7 +12,9 @@ when a fault is new to the panel (:class:`FaultNotices` decides which one that i
 cut short (a full disk: the status's ``recording.problem``) is said there too, once
 (:func:`recording_lines`, :class:`RecordingNotices`); so is each warning a slot's unit reports
 (``active[slot]["warnings"]``: the sampler's "field/long20min.wav is 20:00 long: the sampler plays only
-its first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`).
+its first 60 s"), once per text (:func:`warning_lines`, :class:`WarningNotices`).  A problem of the panel's
+own hardware (no touch controller answers) is not the engine's, but the tab bar says it the same way, once
+(:func:`touch_lines`).
 """
 from __future__ import annotations
 
@@ -206,6 +208,16 @@ def warning_lines(text: str) -> tuple[str, ...]:
     name, length, head = found["name"], found["length"], found["head"]
     return (first, f"{name} ({length}): only its first {head} s plays", f"{name}: first {head} s only",
             f"sample cut to its first {head} s")
+
+
+def touch_lines(text: str) -> tuple[str, ...]:
+    """What the tab bar says of a touch problem (device/ui/inputs.py ``Inputs.problems``: "touch not available:
+    no ft5x06 touch controller answers at I2C address 0x38 (Remote I/O error); the panel runs without touch"),
+    longest first: its own words, then its head with what still works ("touch not available - the encoders
+    still work"), then the head alone."""
+    first = (text.splitlines() or [""])[0]
+    head = first.split(":", 1)[0]
+    return (first, f"{head} - the encoders still work", head)
 
 
 class WarningNotices:

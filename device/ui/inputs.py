@@ -17,8 +17,8 @@ import numpy as np
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from hardware.board import Board
 from hardware.encoder import Button, EventQueue, Press, RotaryEncoder, Turn
-from hardware.touch import Orientation, TouchController, TouchEvent
-from hatbox.errors import HatboxError
+from hardware.touch import Orientation, TouchController, TouchEvent, sensor_size
+from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.hardware")
 
@@ -29,7 +29,9 @@ class Inputs:
     Pins that cannot be set up (library missing, no permission, a pin held elsewhere) raise one
     :class:`~hardware.pins.PinBackendError` line, with every pin set up so far released.  A touch
     controller that cannot be opened or does not answer does not stop the panel: it runs without
-    touch, and :attr:`problems` (also logged once, as a warning) says why.
+    touch, and :attr:`problems` (also logged once, as a warning) says why; so it does when the controller
+    stops answering while the panel runs (:meth:`poll`; logged by hardware/touch.py ReadHealth), once each
+    time.  :meth:`take_problems` hands the panel those it has not shown yet.
     """
 
     def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None, gpio: Any = None,
@@ -41,6 +43,8 @@ class Inputs:
         self.board, self.sim = board, sim
         self.queue = EventQueue(wake)
         self.problems: list[str] = []
+        self._problems_taken = 0                 # problems[:n] have been handed out by take_problems()
+        self._touch_gone = False                 # the touch controller's last known state: stopped answering
         self.chip: Any = None
         self.touch: TouchController | None = None
         self.encoders: list[RotaryEncoder] = []
@@ -64,7 +68,7 @@ class Inputs:
         internal = self.board.pull == "internal"
         for e in self.board.encoders:
             self.encoders.append(RotaryEncoder(self.gpio, e.a, e.b, self.queue, name=e.name, pull_up=internal,
-                                               reverse=e.reverse))
+                                               reverse=e.reverse, detents_per_cycle=e.detents_per_cycle))
             if e.button is not None:
                 self.buttons.append(Button(self.gpio, e.button, self.queue, name=e.name, pull_up=internal))
 
@@ -79,7 +83,7 @@ class Inputs:
                                          reader_thread=getattr(self.gpio, "realtime", True),
                                          pull_up=self.board.pull == "internal", **irq)
         except HatboxError as exc:
-            line = f"touch not available: {str(exc).splitlines()[0]}; the panel runs without touch"
+            line = f"touch not available: {first_line(exc)}; the panel runs without touch"
             self.problems.append(line)
             log.warning("%s", line)
             self._close_bus()
@@ -89,7 +93,7 @@ class Inputs:
         from hardware.sim.touch import SimFT5x06, SimGT911
         t, s = self.board.touch, self.board.screen
         assert t is not None
-        w, h = t.sensor or ((s.height, s.width) if t.swap_xy else (s.width, s.height))
+        w, h = sensor_size((s.width, s.height), t.swap_xy, t.sensor)
         self.chip = (SimGT911 if t.chip == "gt911" else SimFT5x06)(w, h, gpio=self.gpio, int_pin=t.int_pin)
         bus = SimI2CBus(self.board.i2c_bus)
         bus.attach(t.address if t.address is not None else (0x5D if t.chip == "gt911" else 0x38), self.chip)
@@ -117,11 +121,28 @@ class Inputs:
             return
         if self.touch.interrupt:
             self.touch.poll()
-            return
-        now = self.touch.clock()
-        if now >= self._touch_next:
-            self._touch_next = max(self._touch_next + self._touch_period, now)
-            self.touch.poll()
+        else:
+            now = self.touch.clock()
+            if now >= self._touch_next:
+                self._touch_next = max(self._touch_next + self._touch_period, now)
+                self.touch.poll()
+        self._watch_touch()
+
+    def _watch_touch(self) -> None:
+        """A touch controller that has just stopped answering (hardware/touch.py ReadHealth: it logged so)
+        becomes a problem, once until it answers again."""
+        assert self.touch is not None
+        gone = self.touch.health.gone
+        if gone and not self._touch_gone:
+            self.problems.append(f"touch stopped answering: {self.touch.health.problem}; the panel goes on without "
+                                 "touch (check its cable and power)")
+        self._touch_gone = gone
+
+    def take_problems(self) -> list[str]:
+        """The :attr:`problems` not taken before, oldest first ([] when none): the panel shows each once."""
+        fresh = self.problems[self._problems_taken:]
+        self._problems_taken = len(self.problems)
+        return fresh
 
     def close(self) -> None:
         """Release the pins and the I2C bus (never raises: this runs while the panel shuts down)."""

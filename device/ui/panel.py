@@ -14,11 +14,11 @@ from device.control import Control
 from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import EncoderPress, Event, Touch
-from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, warning_lines
+from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, touch_lines, warning_lines
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.reader import InlineReader, Reader
 from device.ui.stopped import STOPPED_S, StopScreen
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,9 @@ _UNSEEN = object()        # no synth pad read back yet
 
 
 def error_text(exc: BaseException) -> str:
-    """One line for the screen: the error's first line (a library database names itself)."""
-    text = str(exc).splitlines()[0].strip() if str(exc).strip() else type(exc).__name__
+    """One line for the screen: the error's first line that says something (its type's name when none
+    does; never "": the tab bar would show nothing), and a library database names itself."""
+    text = first_line(exc)
     return f"library: {text}" if isinstance(exc, sqlite3.Error) else text
 
 
@@ -72,6 +73,7 @@ class Panel:
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
         self._warning = ""                          # the message line of the last warning said
+        self._hardware: list[tuple[str, ...]] = []  # the panel's own hardware problems (no touch), waiting to be said
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
@@ -166,6 +168,18 @@ class Panel:
             self.state.say(*lines)
             self._warning = self.state.toast
 
+    def hardware_problems(self, problems: list[str]) -> None:
+        """Problems of the panel's own hardware (device/ui/inputs.py ``Inputs.take_problems``: no touch controller
+        answers, or it stopped answering): each is said once, in red in the tab bar (faults.touch_lines), from the
+        next frame on, after a red notice shown before it has had its :data:`TOAST_S`.  Nothing is blocked: the
+        pages and the encoders go on.  (Inputs has logged them already.)"""
+        self._hardware += [touch_lines(p) for p in problems]
+
+    def _say_hardware(self) -> None:
+        """Say the next waiting hardware problem unless a red notice is on the tab bar now."""
+        if self._hardware and not (self.state.toast and self.state.toast_lines()[1]):
+            self.state.say(*self._hardware.pop(0), alarm=True)
+
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:
         ``error`` in the engine's words, its ``hint``, a countdown of ``seconds``) instead of the pages,
@@ -249,6 +263,7 @@ class Panel:
             self.stopped.draw(surface, self.ctx.fonts, self.clock())
             return
         self._guard(self.reader.deliver)
+        self._say_hardware()
         surface.fill(D.BG)
         self.page.layout(self.content)
         try:
