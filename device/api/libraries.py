@@ -206,58 +206,65 @@ class Libraries:
         left to :meth:`_end` (tried again, then at later reads)."""
         lid = info["id"]
         try:
-            self._tag(info, pack, cancel)
+            ended = self._tag(info, pack, cancel)
         except BaseException as exc:  # noqa: BLE001 - a bug here must not leave a library "tagging" for ever
             log.exception("tagging library %s stopped on an unexpected error", lid)
-            info.update(state="failed", error=UNEXPECTED.format(what=_what(exc), lid=lid))
+            ended = {"state": "failed", "error": UNEXPECTED.format(what=_what(exc), lid=lid)}
         try:
-            self._end(info)
+            self._end(info, ended)
         except BaseException:  # noqa: BLE001 - the thread ends here either way; never an unlogged death
             log.exception("recording the end of library %s's tagging failed", lid)
+            info.update(ended)
             self._unsaved.add(lid)
 
-    def _tag(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> None:
-        """Run the tagger on library ``info`` and set its state, results and error (in memory)."""
+    def _tag(self, info: dict[str, Any], pack: Path, cancel: threading.Event) -> dict[str, Any]:
+        """Run the tagger on library ``info`` (its progress kept up to date in memory); returns how it ended:
+        the record's new state, results and error, for :meth:`_end` to write and then show."""
         lower_priority(10)                 # tagging never competes with the audio engine
         d = self.root / info["id"]
 
         def progress(done: int, total: int) -> None:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
-            info["results"] = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
-            info["state"] = "cancelled" if cancel.is_set() else "done"
+            results = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
+            return {"results": results, "state": "cancelled" if cancel.is_set() else "done"}
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
-            info.update(state="untagged", error=str(exc))
+            return {"state": "untagged", "error": str(exc)}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
-            info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+            return {"state": "failed", "error": f"{type(exc).__name__}: {exc}"}
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             log.exception("tagging library %s failed", info["id"])
-            info.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+            return {"state": "failed", "error": f"{type(exc).__name__}: {exc}"}
 
-    def _end(self, info: dict[str, Any]) -> None:
-        """Write the record of a tagging that ended: up to :attr:`save_tries` times, :attr:`save_retry_s`
-        apart; after that (each failure logged) at the library's next read (:meth:`_save_pending`).  Until
-        it is written the record on disk says ``tagging``, which a restart shows as interrupted."""
+    def _end(self, info: dict[str, Any], ended: dict[str, Any]) -> None:
+        """Write the record of a tagging that ended (``info`` updated by ``ended``), then show it in memory, so
+        that an API read saying ``done`` finds it on disk too: up to :attr:`save_tries` times,
+        :attr:`save_retry_s` apart; after that (each failure logged) it is shown anyway and written at the
+        library's next read (:meth:`_save_pending`).  Until it is written the record on disk says ``tagging``,
+        which a restart shows as interrupted."""
         lid = info["id"]
         for attempt in range(1, self.save_tries + 1):
             with self._lock:
                 if self._jobs.get(lid) is not info:   # deleted (or replaced) meanwhile: not ours to write
+                    info.update(ended)
                     return
             try:
-                self._save(info)
+                self._save({**info, **ended})
             except OSError as exc:
                 later = ("tried again in a moment" if attempt < self.save_tries else
                          "tried again at its next read; a restart before then shows it interrupted")
                 log.error("cannot write the record of library %s (its tagging ended %s): %s; %s", lid,
-                          info.get("state"), exc, later)
+                          ended.get("state"), exc, later)
                 if attempt < self.save_tries:
                     time.sleep(self.save_retry_s)
                 continue
+            info.update(ended)
             if attempt > 1:
-                log.warning("the record of library %s is written (state %s)", lid, info.get("state"))
+                log.warning("the record of library %s is written (state %s)", lid, ended.get("state"))
             return
+        info.update(ended)
         self._unsaved.add(lid)
 
     def _save_pending(self) -> None:
