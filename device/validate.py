@@ -427,7 +427,7 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
     load = float(np.mean(times)) / seconds
     p99 = float(np.percentile(times, 99)) / seconds
     if m.kind == "synth":
-        return _synth_load(m, engine, times, seconds)
+        return _synth_load(m, engine, times, seconds, block)
     if load > engine.budget:
         raise PackError(f"too slow for real time: one {seconds * 1e3:.2f} ms block takes "
                         f"{np.mean(times) * 1e3:.2f} ms ({load:.0%} of the block; budget {engine.budget:.0%})",
@@ -436,11 +436,13 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
             f"(p99 {p99:.1%})")
 
 
-def _synth_load(m: Manifest, engine: EngineSpec, times: list[float], seconds: float) -> str:
-    """The realtime verdict on a synth pack: its network runs once per control frame (``seconds`` long) for
-    every voice at once; ``times``: CPU seconds of each trial run.  PackError when the mean is over budget."""
+def _synth_load(m: Manifest, engine: EngineSpec, times: list[float], seconds: float, block: int = 1) -> str:
+    """The realtime verdict on a synth pack: its network runs once per control frame (``seconds`` long; ``block``
+    1, :func:`block_seconds`) or, for a pack that names no frame, once per engine block of ``block`` samples,
+    for every voice at once; ``times``: CPU seconds of each trial run.  PackError when the mean is over budget."""
     load, p99 = float(np.mean(times)) / seconds, float(np.percentile(times, 99)) / seconds
-    frame = f"{number_words(seconds * 1e3)} ms control frame"
+    frame = (f"{number_words(seconds * 1e3)} ms control frame" if block == 1 else
+             f"block of {block} samples ({seconds * 1e3:.2f} ms)")
     voices = f"{_count(trial_voices(m), 'voice')} at once"
     if load > engine.budget:
         raise PackError(f"too slow for real time: the synth's network takes {np.mean(times) * 1e3:.2f} ms for one "

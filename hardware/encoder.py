@@ -100,6 +100,12 @@ class QuadratureDecoder:
         self.table = TABLES[detents_per_cycle]
         self.state = REST                # state 0 is at rest (11) in both tables
 
+    def rest_at(self, a: int, b: int) -> None:
+        """Start from the contacts as they rest now: a half-step encoder rests at 00 as well as at 11 (one at
+        power-up lost its first click); a full-cycle encoder always rests at 11, so nothing changes there."""
+        if self.table is HALF_TABLE:
+            self.state = H_REST00 if not a and not b else H_REST11
+
     def feed(self, a: int, b: int) -> int:
         nxt = self.table[self.state][(1 if a else 0) << 1 | (1 if b else 0)]
         self.state = nxt & 0x0F
@@ -190,6 +196,10 @@ class RotaryEncoder:
             with pin_errors(pin, f"encoder {name} {contact}"):
                 setup_input(gpio, pin, pull_up)
                 gpio.add_event_detect(pin, gpio.BOTH, callback=self._edge)
+        try:
+            self.decoder.rest_at(gpio.input(a), gpio.input(b))
+        except Exception as exc:  # noqa: BLE001 - a pin that cannot be read now is read at its first edge
+            log.debug("encoder %s: resting levels not read (%s)", name, exc)
 
     def _edge(self, channel: int) -> None:
         """An edge on A or B (GPIO callback thread): read both levels now and step the decoder."""

@@ -54,6 +54,18 @@ def test_without_libasound_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> N
         alsa_io.AlsaIO(alsa_io.AudioConfig(device=MISSING, capture=False))
 
 
+def test_no_ctypes_callback_leaves_alsa_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel that refuses write+execute memory makes the ctypes closure raise MemoryError: the device is opened
+    (or refused) as without the handler, never an internal error."""
+    from device.audio import alsa_io
+
+    def no_closure() -> Any:
+        raise MemoryError("Cannot allocate write+execute memory for ffi.closure")
+    monkeypatch.setattr(alsa_io, "_error_handler", no_closure)
+    with pytest.raises(alsa_io.AudioDeviceError, match=f"cannot open ALSA playback device '{MISSING}'"):
+        alsa_io.AlsaIO(alsa_io.AudioConfig(device=MISSING, capture=False))
+
+
 class Silent(Exception):
     def __str__(self) -> str:
         return ""

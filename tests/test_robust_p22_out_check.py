@@ -76,3 +76,15 @@ def test_signing_into_a_missing_folder_says_so_the_trainers_make_it(tmp_path: Pa
     with pytest.raises(HatboxError, match=r"^cannot write --out .*x\.hatpack: no folder .*new\n  hint: make the"):
         check_out(out, folder_must_exist=True)
     assert not (tmp_path / "new").exists()
+
+
+def test_train_synth_to_a_pipe_is_refused_before_training(tmp_path: Path) -> None:
+    """The synth trainer had its own check (a folder, a writable parent): a named pipe passed it, and the pack
+    writer replaced the pipe after the training minutes."""
+    from hatbox.errors import HatboxError
+    from trainer.synth.pipeline import check_outputs
+    out = _fifo(tmp_path / "pipe.hatpack")
+    with pytest.raises(HatboxError, match="is not a regular file"):
+        check_outputs(out, "pad", tmp_path / "report")
+    assert stat.S_ISFIFO(out.lstat().st_mode)
+    check_outputs(tmp_path / "new" / "pad.hatpack", "pad", tmp_path / "report")     # a folder to be made is fine

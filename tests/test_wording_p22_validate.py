@@ -46,3 +46,12 @@ def test_an_onnx_checker_error_without_a_message_is_still_one_line(monkeypatch) 
     with pytest.raises(PackError) as info:
         check_onnx(Report(pack=read_pack(EFFECT)))
     assert str(info.value) == "the ONNX checker refuses model.onnx: ValidationError" and info.value.check == "onnx"
+
+
+def test_a_synth_pack_that_names_no_frame_is_timed_and_said_per_engine_block() -> None:
+    """Without ``frame_seconds`` the network runs once per engine block: said so, not "control frame"."""
+    pack = read_pack(SYNTH)
+    pack.manifest.extras.pop("frame_seconds")
+    detail = check_realtime(Report(pack=pack), QUICK)
+    assert "runs of the network, one per block of 128 samples (2.67 ms) (16 voices at once)" in detail
+    assert "control frame" not in detail

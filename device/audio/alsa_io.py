@@ -103,7 +103,13 @@ def alsa_errors_logged() -> Iterator[None]:
             before = ctypes.c_void_p.in_dll(lib, "snd_lib_error").value     # the handler set now (None: default)
         except ValueError:
             before = None
-        lib.snd_lib_error_set_handler(ctypes.cast(_error_handler(), ctypes.c_void_p))
+        try:
+            handler = _error_handler()
+        except (MemoryError, OSError) as exc:   # no write+execute memory for the ctypes closure (hardened kernels)
+            ALSA_LOG.debug("libasound's error lines stay on stderr: no ctypes callback (%s)", first_line(exc))
+            yield
+            return
+        lib.snd_lib_error_set_handler(ctypes.cast(handler, ctypes.c_void_p))
         try:
             yield
         finally:

@@ -28,7 +28,8 @@ class NotInLibrary(HatboxError):
 # both have, and the way to add a file to each.
 NOT_IN_LIBRARY_HINT = ("give its path inside the library, as its --tag and --unsure listings show it; a file added "
                        "since the library was tagged is not in it yet: tag the folder again (hatbox tag), or, for a "
-                       "library on a box, send the folder again (hatbox push-library FOLDER)")
+                       "library on a box, send the folder again (hatbox push-library FOLDER: a new library, which "
+                       "hatbox box-library lists; fix the file there)")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from hardware.touch import Orientation, TouchController, TouchEvent, sensor_size
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.hardware")
+TOUCH_REPEAT_S = 60.0      # s: a touch controller that stops answering again within this is not said again
 
 
 class Inputs:
@@ -45,6 +46,7 @@ class Inputs:
         self.problems: list[str] = []
         self._problems_taken = 0                 # problems[:n] have been handed out by take_problems()
         self._touch_gone = False                 # the touch controller's last known state: stopped answering
+        self._touch_said_at: float | None = None  # touch clock when "stopped answering" was last made a problem
         self.chip: Any = None
         self.touch: TouchController | None = None
         self.encoders: list[RotaryEncoder] = []
@@ -130,12 +132,16 @@ class Inputs:
 
     def _watch_touch(self) -> None:
         """A touch controller that has just stopped answering (hardware/touch.py ReadHealth: it logged so)
-        becomes a problem, once until it answers again."""
+        becomes a problem, once until it answers again, and not again within :data:`TOUCH_REPEAT_S` of the last
+        one said (a loose cable that comes and goes would queue a red notice every second or two)."""
         assert self.touch is not None
         gone = self.touch.health.gone
         if gone and not self._touch_gone:
-            self.problems.append(f"touch stopped answering: {self.touch.health.problem}; the panel goes on without "
-                                 "touch (check its cable and power)")
+            now = self.touch.clock()
+            if self._touch_said_at is None or now - self._touch_said_at >= TOUCH_REPEAT_S:
+                self._touch_said_at = now
+                self.problems.append(f"touch stopped answering: {self.touch.health.problem}; the panel goes on "
+                                     "without touch (check its cable and power)")
         self._touch_gone = gone
 
     def take_problems(self) -> list[str]:

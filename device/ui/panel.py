@@ -173,7 +173,9 @@ class Panel:
         answers, or it stopped answering): each is said once, in red in the tab bar (faults.touch_lines), from the
         next frame on, after a red notice shown before it has had its :data:`TOAST_S`.  Nothing is blocked: the
         pages and the encoders go on.  (Inputs has logged them already.)"""
-        self._hardware += [touch_lines(p) for p in problems]
+        for lines in map(touch_lines, problems):
+            if lines not in self._hardware:              # the same problem already waiting: said once
+                self._hardware.append(lines)
 
     def _say_hardware(self) -> None:
         """Say the next waiting hardware problem unless a red notice is on the tab bar now."""

@@ -108,3 +108,19 @@ def test_detents_per_cycle_of_the_board_reaches_the_pages() -> None:
 def test_an_unknown_detents_per_cycle_is_refused_by_the_decoder() -> None:
     with pytest.raises(ValueError, match="detents_per_cycle 4 is not one of"):
         QuadratureDecoder(4)
+
+
+def test_a_half_step_encoder_resting_at_00_at_power_up_counts_its_first_click() -> None:
+    """A half-step encoder rests at A=B=0 as often as at 11; the decoder started at 11 and lost the first click
+    of one that came up at 00."""
+    gpio = SimGPIO()
+    gpio.setmode(gpio.BOARD)
+    for pin in (A, B):
+        gpio.setup(pin, gpio.IN, pull_up_down=gpio.PUD_UP)
+        gpio.drive(pin, 0)
+    q = EventQueue()
+    RotaryEncoder(gpio, A, B, q, detents_per_cycle=2)
+    t0 = gpio.time()
+    gpio.schedule_many([(t0 + 0.01, A, 1), (t0 + 0.02, B, 1)])      # clockwise from 00: 00 -> 10 -> 11
+    gpio.run_until(t0 + 0.1)
+    assert [t.delta for t in q.drain()] == [1]

@@ -21,6 +21,7 @@ def test_fixing_a_file_the_box_s_library_lacks_says_so_plainly(library_dir, smal
         assert "hatbox: error: the box refused: missing.wav is not a file of this library" in err
         assert "422" not in err and "rejected" not in err and "answered" not in err
         assert "--tag and --unsure listings" in err and "hatbox push-library FOLDER" in err
+        assert "a new library, which hatbox box-library lists" in err       # a second push makes a new id
         assert "hatbox tag LIBRARY" not in err
 
 

@@ -18,7 +18,7 @@ from trainer.synth.data import REPORT_CHECKPOINT, load_folder, print_note, print
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
-from export.atomic import unwritable
+from export.atomic import check_out, unwritable
 
 SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT and the report's pitch window need 0.25 s
 
@@ -42,18 +42,16 @@ def check_options(*, minutes: float, seconds: float, threads: int) -> None:
 
 
 def check_outputs(out: Path, name: str, report: Path) -> None:
-    """Everything about where the results go, before any work: the pack name, ``out`` (a file in a folder
-    that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
+    """Everything about where the results go, before any work: the pack name, ``out`` (export.atomic.check_out,
+    as for the other trainers: a regular file, or none yet, in a folder that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
     if not is_plain_name(name):
         raise HatboxError(f"pack name {name!r} is not allowed", hint=f"a pack name is {NAME_RULE}")
-    if out.is_dir():
-        raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    check_out(out)
     if report.exists() and not report.is_dir():
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.resolve() == out.resolve():
         raise HatboxError(f"--report and --out are the same path {out}")
-    for folder, what in ((out.parent, "--out"), (report.parent, "--report")):
-        _check_writable(folder, what)
+    _check_writable(report.parent, "--report")
 
 
 def check_outside_notes(folder: Path, out: Path, report: Path) -> None:
