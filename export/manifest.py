@@ -269,7 +269,9 @@ class Manifest:
         for k in self.knobs:
             if k.name.lower() == name.lower():
                 return k
-        known = ", ".join(k.name for k in self.knobs) or "none"
+        if not self.knobs:
+            raise KnobError(f"pack '{self.name}' has no knobs (asked for '{name}')")
+        known = ", ".join(k.name for k in self.knobs)
         raise KnobError(f"pack '{self.name}' has no knob '{name}' (its knobs: {known})")
 
     def knob_defaults(self) -> dict[str, float]:

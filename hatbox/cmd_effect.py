@@ -47,17 +47,16 @@ def register(cli) -> None:
     r.add_argument("--block", type=int, default=128, help="block size in samples (default 128)")
 
 
-def parse_knobs(items: list[str]) -> dict[str, float]:
-    """["drive=6", "tone=0.5"] -> {"drive": 6.0, "tone": 0.5}; KnobError on malformed items."""
-    out: dict[str, float] = {}
+def parse_knobs(items: list[str]) -> dict[str, str]:
+    """["drive=6", "tone=3500 Hz"] -> {"drive": "6", "tone": "3500 Hz"}: the value's text, read against the
+    pack's knob (its unit may follow the number: device.audio.effect.knob_number); KnobError on an item that is
+    not NAME=VALUE."""
+    out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise KnobError(f"--knob expects NAME=VALUE, got {item!r}")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise KnobError(f"knob '{name.strip()}': {value!r} is not a number") from None
+        out[name.strip()] = value.strip()
     return out
 
 

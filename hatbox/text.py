@@ -8,7 +8,7 @@ control characters (C0, DEL, C1: they drive terminals) and the bidirectional ove
 line and paragraph separators, and unassigned code points.
 
 Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``) and the
-training progress bar over seconds."""
+training progress bars (over seconds, or over steps within a time budget)."""
 from __future__ import annotations
 
 import math
@@ -48,6 +48,11 @@ def display_name(name: str) -> str:
 # tqdm ``bar_format`` for a progress bar whose count is seconds of a time budget: "train gru:  40%|####  | 120 of
 # 300 s, loss=0.0123".  tqdm's default shows a rate, which over seconds reads "1.00s/s".
 SECONDS_BAR = "{desc}: {percentage:3.0f}%|{bar}| {n} of {total} s{postfix}"
+
+# tqdm ``bar_format`` for a loop that ends at a step count or a time budget, whichever comes first: the bar's count
+# is the fraction done (the further along of the two, in step units) and the steps go in the postfix, so the time
+# left is right either way: "training tagger:  17%|#   | [00:03<00:15, 152 of 900 steps, loss=0.956]".
+BUDGET_BAR = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
 
 
 def number_words(x: float) -> str:

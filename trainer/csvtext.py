@@ -2,10 +2,12 @@
 Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
 :func:`separator` tells a semicolon-separated CSV (what Excel writes where the decimal mark is a comma) by its
 header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
-names, also when the name is not valid UTF-8 or is written with Windows backslashes."""
+names, also when the name is not valid UTF-8 or is written with Windows backslashes; :func:`missing_error` is the
+one error both CSV readers (the tagger's list, an effect's pairs.csv) give for cells that name no file."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from hatbox.errors import DataError
@@ -81,3 +83,75 @@ def _named_file(folder: Path, name: str, *, cp1252: bool) -> Path:
     exact = Path(os.fsdecode(name.encode("cp1252")))      # cp1252 text -> the very bytes it was read from
     exact = exact if exact.is_absolute() else folder / exact
     return exact if exact.is_file() else f
+
+
+WINDOWS_PATH_HINT = "a Windows path (C:\\...) names a file on that computer: give paths relative to the CSV"
+CASE_HINT = "file names are case-sensitive here: write each as the file is named"
+SHOWN_MISSING = 3           # missing files a missing_error names
+
+
+def windows_path(name: str) -> bool:
+    """Whether CSV cell ``name`` is a Windows drive path (``C:\\Users\\me\\di.wav``, ``C:/...``) or network path
+    (``\\\\server\\share\\...``): a file on the computer the CSV was made on, no path on this one."""
+    return re.match(r"[A-Za-z]:[\\/]|\\\\", name.strip()) is not None
+
+
+def case_twin(folder: Path, name: str) -> Path | None:
+    """The file CSV cell ``name`` (relative to ``folder``; Windows backslashes read as "/") names when case is
+    ignored, where the name as written is no file ("recordings/DI.wav" for the cell "recordings\\DI.wav" when
+    there is recordings/di.wav): relative to ``folder`` as the CSV should write it (absolute for an absolute
+    cell); None when there is none, when the name is a file as written, or for a Windows drive path.  Each
+    folder on the way is listed at most once."""
+    if windows_path(name):
+        return None
+    p = Path(name.replace("\\", "/"))
+    base, parts = (Path(p.anchor), p.parts[1:]) if p.is_absolute() else (folder, p.parts)
+    real: list[str] = []
+    for part in parts:
+        if part not in (".", "..") and not (base / part).exists():
+            try:
+                same = sorted(e.name for e in os.scandir(base) if e.name.casefold() == part.casefold())
+            except OSError:
+                return None
+            if not same:
+                return None
+            part = same[0]
+        base = base / part
+        real.append(part)
+    if real == list(parts) or not base.is_file():
+        return None
+    return base if p.is_absolute() else Path(*real)
+
+
+def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) -> DataError:
+    """The DataError for the cells of CSV ``csv`` (as the message names it) that name no file: ``missing`` is
+    [(the cell, :func:`listed_file`'s path for it, where: "line 3", "line 3, input column")].  It says how many
+    and shows the first SHOWN_MISSING: a Windows drive path as written (not glued to ``folder``), others with
+    backslashes read as "/", each with its place, "a folder" when it is one and "there is recordings/di.wav"
+    when a file's name differs only in case.  The hint says where relative paths start (``folder``), and that
+    a Windows path or a name's case is wrong where one is."""
+    n = len(missing)
+    shown, twins = [], False
+    for name, f, where in missing[:SHOWN_MISSING]:
+        twin = case_twin(folder, name)
+        twins = twins or twin is not None
+        said = where + (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
+        shown.append(f"{_shown(folder, name, f)} ({said})")
+    more = f"; and {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
+    hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +
+                     ([WINDOWS_PATH_HINT] if any(windows_path(name) for name, _, _ in missing) else []) +
+                     ([CASE_HINT] if twins else []))
+    return DataError(f"{csv}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. "
+                     f"{'; '.join(shown)}{more}", hint=hint)
+
+
+def _shown(folder: Path, name: str, f: Path) -> str:
+    """How an error shows the path CSV cell ``name`` names that is no file (``f``: :func:`listed_file`'s): a
+    Windows drive or network path as written, a name with backslashes that is no folder either with them read
+    as "/" (as :func:`listed_file` tried it), else ``f``."""
+    if windows_path(name):
+        return name.strip()
+    if "\\" in name and not f.exists():
+        posix = Path(name.replace("\\", "/"))
+        return str(posix if posix.is_absolute() else folder / posix)
+    return str(f)

@@ -21,6 +21,7 @@ the output starts as if silence had gone in before it.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -251,27 +252,62 @@ def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
     return out
 
 
+_LEADING_NUMBER = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*")
+
+
+def knob_number(knob: Knob, text: str) -> float:
+    """A knob value as a person writes it -> the number, in the gear's units: "7", or "7dB" / "7 db" with the
+    knob's own unit after it (ignoring case: "%", "Hz", "ms", ...).  KnobError for anything else, saying to give
+    the number only when one leads the text ("7dB" for a knob in %, "7dB" for a knob without a unit)."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = _LEADING_NUMBER.fullmatch(text)
+    if m is None:
+        raise KnobError(f"knob '{knob.name}': {text!r} is not a number")
+    number, unit = m.groups()
+    if knob.unit and unit.casefold() == knob.unit.strip().casefold():
+        return float(number)
+    its = f"its unit is {knob.unit}" if knob.unit else "it has no unit"
+    raise KnobError(f"knob '{knob.name}': {text!r} is not a number ({its}); give the number only: "
+                    f"{knob.name}={number}")
+
+
+def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
+    """``given`` knob values (numbers, or text for :func:`knob_number`) -> {name as given: number}, checked
+    against ``manifest``'s knobs: KnobError for a pack without knobs (one line, not "its knobs: none"), an
+    unknown name, or a value that is no number of the knob's unit.  Ranges are checked when they are set."""
+    if given and not manifest.knobs:
+        raise KnobError(f"pack '{manifest.name}' has no knobs")
+    return {name: value if isinstance(value, (int, float)) else knob_number(manifest.knob(name), value)
+            for name, value in given.items()}
+
+
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
-                knobs: Mapping[str, float] | None = None, block: int = 128) -> Sequence[str]:
+                knobs: Mapping[str, float | str] | None = None, block: int = 128) -> Sequence[str]:
     """Render a file through a pack as the box plays it (the engine's output stage included: DC
     removed, peaks limited at -1 dBFS); returns a few human-readable lines about what was done.
-    The output path is checked before any work; the WAV is replaced atomically."""
+    The output path is checked before any work, the ``knobs`` (numbers or text such as "7 dB":
+    :func:`knob_settings`) before any decoding; the WAV is replaced atomically."""
     from device.audio import audiofile
     from device.audio.protect import box_output
     audiofile.check_output(dst)
     proc = EffectProcessor(pack)
+    settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
     audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
     lines = []
     problem = audiofile.header_problem(src)        # WAV, AIFF, W64: told by the file's bytes, not its name
     if problem:
         lines.append(f"warning: {src} is shorter than its header says ({problem}): truncated? Rendered what it holds")
-    raw = render(proc, audio, knobs, block=block, rate=rate)
+    raw = render(proc, audio, settings, block=block, rate=rate)
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0
     limited = (f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
                if reduced_db > 0.05 else "")
-    return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' "
-            f"(block {block}, knobs {knob_words(proc.knob_values(), {k.name: k.unit for k in proc.manifest.knobs})}) -> {dst}",
+    said = (f"knobs {knob_words(proc.knob_values(), {k.name: k.unit for k in proc.manifest.knobs})}"
+            if proc.knobs else "no knobs")
+    return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' (block {block}, {said}) -> {dst}",
             f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the output stage{limited}" +
             (f", {proc.faults} faults muted" if proc.faults else "")] + lines

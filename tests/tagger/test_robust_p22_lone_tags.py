@@ -24,7 +24,7 @@ def test_no_warning_when_every_tag_has_two_examples_or_more() -> None:
 def test_many_lone_tags_are_counted_and_the_first_ten_named() -> None:
     items = [Item(Path(f"{i}.wav"), (f"t{i:02d}",)) for i in range(13)]
     first, hint = lone_tags_warning(items).split("\n")
-    assert first.startswith("warning: 13 tag(s) have only one example: 't00' (1), ")
+    assert first.startswith("warning: 13 tags have only one example: 't00' (1), ")
     assert "'t09' (1) and 3 more;" in first and "'t10'" not in first
     assert hint == "  hint: add a few more examples of each (5 or more per tag recommended)"
 
@@ -38,8 +38,11 @@ def test_train_tagger_warns_of_tags_with_one_usable_example(tmp_path: Path, caps
     (tree / "tom" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")     # listed, never decoded
     rc = main(["train", "tagger", str(tree), "--out", str(tmp_path / "t.hatpack"), "--steps", "2", "--threads", "1",
                "--holdout", "0"])
-    out = capsys.readouterr().out
+    said = capsys.readouterr()
+    out = said.out
     assert rc == 0 and (tmp_path / "t.hatpack").is_file()
-    assert "warning: 2 tag(s) have only one example: 'clap' (1), 'tom' (1);" in out
+    # said before training too (stderr), so that the musician need not wait for the summary to add examples
+    assert "2 tags have only one example" in said.err and "Ctrl-C stops it" in said.err
+    assert "warning: 2 tags have only one example: 'clap' (1), 'tom' (1);" in out
     assert "hint: add a few more examples of each (5 or more per tag recommended)" in out
     assert "'kick'" not in out and "'hat'" not in out

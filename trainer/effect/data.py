@@ -32,7 +32,7 @@ from device.audio import audiofile
 from device.library.decode import held_mix
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
-from trainer.csvtext import csv_text, listed_file, separator
+from trainer.csvtext import csv_text, listed_file, missing_error, separator
 from trainer.effect import checks
 from trainer.effect.align import find_delay, shift
 
@@ -477,6 +477,10 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
                 for line, row in rows]
     files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output"))
              for _line, row in rows]
+    missing = [(row[k].strip(), f, f"line {line}, {k} column")
+               for (line, row), pair in zip(rows, files) for k, f in zip(("input", "output"), pair) if not f.is_file()]
+    if missing:                                # all of them at once, as the tagger's CSV says them
+        raise missing_error(csv_name, folder, missing)
     wheres = [f"{csv_name} line {line}" for line, _row in rows]
     warnings: list[str] = []
     for where, (src, dst) in zip(wheres, files):    # before any audio is read: a refusal costs no decoding

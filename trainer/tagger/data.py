@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
-from trainer.csvtext import csv_text, listed_file, separator
+from trainer.csvtext import csv_text, listed_file, missing_error, separator
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -172,9 +171,9 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
         if f.is_file():
             found.append((Item(f, tags), line))
         else:
-            missing.append((name, f, line))
+            missing.append((name, f, f"line {line}"))
     if missing:
-        raise _missing_error(path, missing)
+        raise missing_error(str(path), path.parent, missing)
     return _merge_repeats(path, found, notes)
 
 
@@ -186,20 +185,6 @@ def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
     if Path(cells[0].replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES:
         return False
     return not listed_file(folder, cells[0], cp1252=cp1252).exists()
-
-
-def _missing_error(path: Path, missing: list[tuple[str, Path, int]]) -> DataError:
-    """DataError for the listed files of CSV ``path`` that are no file ([(its cell, the path it names, line)]): how
-    many, the first three with their lines (a folder said to be one), and where relative paths start."""
-    n = len(missing)
-    shown = "; ".join(f"{f} (line {line}{', a folder' if f.is_dir() else ''})" for _, f, line in missing[:3])
-    more = f"; and {n - 3} more" if n > 3 else ""
-    windows = any(re.match(r"[A-Za-z]:[\\/]|\\\\", name) for name, _, _ in missing)
-    hint = (f"a relative path starts at the CSV's folder ({path.parent})" +
-            ("; a Windows path (C:\\...) names a file on that computer: give paths relative to the CSV"
-             if windows else ""))
-    return DataError(f"{path}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. {shown}{more}",
-                     hint=hint)
 
 
 def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -> list[Item]:
@@ -281,7 +266,8 @@ def lone_tags_warning(items: list[Item], shown: int = 10) -> str:
         return ""
     listed = ", ".join(f"'{t}' ({counts[t]})" for t in lone[:shown])
     more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
-    return (f"warning: {len(lone)} tag(s) have only one example: {listed}{more}; the tagger learns little of a tag "
+    counted = "1 tag has" if len(lone) == 1 else f"{len(lone)} tags have"
+    return (f"warning: {counted} only one example: {listed}{more}; the tagger learns little of a tag "
             f"from one sample\n  hint: add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,8 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     lone = lone_tags_warning(items)           # counted on the files training gets, not the ones listed
     if lone:
         notes.append(lone)
+        # said now too: the musician can stop (Ctrl-C) and add examples instead of hearing it minutes later
+        print(f"{lone}\n(training goes on; Ctrl-C stops it and writes nothing)", file=sys.stderr, flush=True)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)

@@ -1,4 +1,5 @@
-"""Training loop for the tagger: balanced sampling, augmentation, BCE per tag, tqdm progress.
+"""Training loop for the tagger: balanced sampling, augmentation, BCE per tag, tqdm progress (over the steps or
+the time budget, whichever ends first).
 
 Class imbalance: batches are drawn with probability inversely proportional to tag frequency; for
 multi-label data each tag's positive term is also re-weighted (``pos_weight``) by its
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from hatbox.text import BUDGET_BAR
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
 from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, probabilities
@@ -173,7 +175,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
 
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
-    bar = tqdm(total=opts.steps, desc="training tagger", unit="step", disable=not opts.progress)
+    bar = tqdm(total=opts.steps, desc="training tagger", bar_format=BUDGET_BAR, disable=not opts.progress)
     progress = 0.0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagger-augment") as pool:
         pending = pool.submit(draw)
@@ -189,14 +191,21 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
             loss.backward()
             opt.step()
             losses.append(loss.item())
-            bar.update(1)
-            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
             progress = max(len(losses) / opts.steps, (time.monotonic() - start) / budget)
+            _show(bar, progress, len(losses), opts.steps, float(np.mean(losses[-20:])))
         if pending is not None:
             pending.cancel()
     bar.close()
     net.eval()
     return TrainResult(net, tags, time.monotonic() - start, len(losses), losses)
+
+
+def _show(bar, progress: float, steps: int, total: int, loss: float) -> None:
+    """Move tqdm ``bar`` (hatbox.text.BUDGET_BAR, ``total`` steps long) to ``progress`` (the loop's, in [0, 1]: the
+    further along of steps and time budget) so the time it says is left is the budget's when that ends first,
+    and say the steps done and the mean recent ``loss``."""
+    bar.set_postfix_str(f"{steps} of {total} steps, loss={loss:.3f}", refresh=False)
+    bar.update(min(1.0, progress) * total - bar.n)
 
 
 @torch.no_grad()
