@@ -80,7 +80,8 @@ def _select_driver(driver: str) -> None:
         os.environ["SDL_VIDEODRIVER"] = sdl
     elif _no_desktop():
         raise DisplayError(f"cannot open a window: {_DISPLAY_FIX['window']}",
-                           hint="DISPLAY and WAYLAND_DISPLAY are not set (SDL_VIDEODRIVER picks a driver yourself)")
+                           hint="DISPLAY and WAYLAND_DISPLAY are not set; set SDL_VIDEODRIVER to choose a driver "
+                                "yourself")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 

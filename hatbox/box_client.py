@@ -1,12 +1,14 @@
 """The laptop's HTTP client for the box's API (hatbox/cmd_remote.py's commands and hatbox/cmd_midi.py use it): a
 client with timeouts that let a slow upload move but stop a dead link, one call with the box's JSON answer checked
 (another server's page, another hatbox version's answer), uploads with a progress bar that know how far they got,
-and one plain-words HatboxError for every way the network can fail.
+one plain-words HatboxError for every way the network can fail, and the checks made here before an upload (the box's
+size limit; a pack that does not open is not sent).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,11 @@ from hatbox.errors import HatboxError, PackError
 from hatbox.text import escape_unsafe
 
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
+# Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
+# ``python -m device.api --sim``) logs it as "pairing code: XXXXXX"; one with a panel does both.
+CODE_PLACE = "the code on the box's panel (or on its terminal: 'pairing code: ...')"
+# the name the box gives an upload while it checks it (device/store.py: tempfile.mkstemp(prefix="up-"))
+_UPLOAD_NAME = re.compile(r"\bup-[a-z0-9_]{4,16}\.hatpack\b")
 
 _CHUNK = 1 << 20
 
@@ -130,7 +137,7 @@ def _call(client: Any, method: str, path: str, expect: type | None = dict, uploa
         resp = client.request(method, path, **kw)
     except (httpx.TransportError, httpx.InvalidURL) as exc:
         raise _network_error(exc, _base(client), upload) from None
-    body = _checked(resp, _base(client), f"{method} {path}")
+    body = _checked(resp, _base(client), f"{method} {path}", upload.name if upload else None)
     if expect is not None and not isinstance(body, expect):
         got = "nothing" if body is None else f"JSON of another shape ({type(body).__name__})"
         raise _not_a_box(_base(client), f"answered {method} {path} with {got}")
@@ -268,10 +275,11 @@ def _page_kind(resp: Any) -> str:
     return f"a {safe_text(ctype)} reply" if ctype else "a reply that is not JSON"
 
 
-def _checked(resp: Any, base: str, asked: str = "") -> Any:
+def _checked(resp: Any, base: str, asked: str = "", sent: str | None = None) -> Any:
     """The JSON of a 2xx answer (None when it is empty); a HatboxError for an error answer (:class:`BoxRefused`,
     in plain words), a redirect, or an answer that is not JSON (a Wi-Fi login page or another web server in the
-    box's place).  ``asked``: the request (``GET /logs``), named when the box does not offer it."""
+    box's place).  ``asked``: the request (``GET /logs``), named when the box does not offer it; ``sent``: the
+    name of the file uploaded, said in place of the box's name for its copy (``up-XXXX.hatpack``)."""
     if 300 <= resp.status_code < 400:
         where = resp.headers.get("location")
         raise _not_a_box(base, "sent this computer elsewhere" + (f" (to {safe_text(where)})" if where else "")
@@ -291,12 +299,15 @@ def _checked(resp: Any, base: str, asked: str = "") -> Any:
     msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
     hint = safe_text(body["hint"], keep="\n") if body.get("hint") else None
     error = safe_text(body.get("error") or "")
+    if sent is not None:
+        msg = _UPLOAD_NAME.sub(lambda _: safe_text(sent), msg)
     if resp.status_code == 401:
-        hint = (hint or "pair again: hatbox pair URL").replace("hatbox pair URL", f"hatbox pair {base}")
-        raise BoxRefused(f"the box refused: {msg}{_debug_status(resp)}", status=401, error=error, hint=hint)
+        raise BoxRefused(f"the box refused: {msg}{_debug_status(resp)}", status=401, error=error,
+                         hint=pair_hint(hint or "pair again: hatbox pair URL", base))
     if body.get("error") == "pack rejected":
-        raise PackError(f"the box rejected the pack [{body.get('check')}]: {msg}", check=body.get("check") or "pack",
-                        hint=hint)
+        check = safe_text(body.get("check") or "")
+        raise PackError("the box refused the pack" + (f" (its {check} check)" if check else "") + f": {msg}",
+                        check=check or "pack", hint=hint)
     if _unknown_route(resp, body):
         raise BoxRefused(f"the box does not offer {safe_text(asked) or 'what was asked'}: it may run another "
                          f"hatbox version{_debug_status(resp)}", status=resp.status_code, error=error,
@@ -305,6 +316,14 @@ def _checked(resp: Any, base: str, asked: str = "") -> Any:
         hint = "the box's log may say why: hatbox box-logs"
     raise BoxRefused(f"{_refusal_words(resp.status_code)}: {msg}{_debug_status(resp)}", status=resp.status_code,
                      error=error, hint=hint)
+
+
+def pair_hint(hint: str, base: str) -> str:
+    """The box's hint ``hint`` with its ``hatbox pair URL`` made the command to type: this box's address ``base``
+    and ``--code CODE``, with where the code shows."""
+    if "hatbox pair URL" not in hint:
+        return hint
+    return hint.replace("hatbox pair URL", f"hatbox pair {base} --code CODE") + f", with {CODE_PLACE}"
 
 
 def _refusal_words(status: int) -> str:
@@ -387,3 +406,27 @@ def _check_limit(client: Any, path: Path, key: str) -> None:
     limit = limits.get(key) if isinstance(limits, dict) else None
     if isinstance(limit, int) and limit and path.stat().st_size > limit:
         raise HatboxError(f"{path.name} is {path.stat().st_size} bytes; the box accepts at most {limit}")
+
+
+def check_pack_opens(path: Path) -> None:
+    """PackError naming ``path`` (nothing sent) when it does not open as a pack here: read with the box's own reader
+    (export.pack.read_pack: archive, member limits, manifest, sha256 checksums), so a file damaged on this computer,
+    or one that is no pack, is not uploaded for the box to refuse.  The box still checks what it gets (signature,
+    operators, golden snapshot, real time)."""
+    import zipfile
+
+    from export.pack import PACK_HINT, read_pack
+
+    name = safe_text(path.name)
+    try:
+        read_pack(path)
+        return
+    except PackError as exc:
+        why, check, hint = safe_text(exc.args[0]), exc.check, exc.hint
+    if path.stat().st_size == 0:
+        why = f"{name} is empty (0 bytes): copy it again, or build it again"
+    elif check == "archive" and path.suffix.lower() != ".hatpack" and not zipfile.is_zipfile(path):
+        why, hint = f"{name} is not a pack (a .hatpack is a zip archive)", PACK_HINT
+    elif not why.startswith(name):
+        why = f"{name}: {why}"
+    raise PackError(f"{why}; nothing was sent", check=check, hint=hint)

@@ -522,7 +522,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
-    _say(f"API: {running.url}")
+    from device.api.server import api_line
+    _say(api_line(running.url))
     return running.stop
 
 
@@ -568,7 +569,7 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         except ImportError:
             _say("warning: panel not available in this install (device/ui)", err=True)
         except HatboxError as exc:          # no display / no GPIO here: keep the box running headless
-            hint = f" ({exc.hint})" if exc.hint else ""
+            hint = f"; {exc.hint}" if "(" in (exc.hint or "") else f" ({exc.hint})" if exc.hint else ""  # unnested
             _say(f"warning: panel not started: {first_line(exc)}{hint}; the status is printed here", err=True)
         finally:
             _panel_gone(args)

@@ -312,7 +312,7 @@ class Libraries:
                 if self._jobs[lid]["state"] == "tagging" or (thread is not None and thread.is_alive()):
                     raise LibraryBusy(f"library '{lid}' is being tagged already; nothing was changed",
                                       hint=f"wait for it to end (hatbox box-library shows its state), or stop it "
-                                           f"first: POST /libraries/{lid}/cancel")
+                                           f"first: hatbox box-library {lid} --cancel")
                 info = {**self._jobs[lid], "state": "tagging", "tagger": tagger_id, "results": None, "error": None,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 self._save(info)                # OSError: the old record stands, in memory and on disk

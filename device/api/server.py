@@ -50,13 +50,33 @@ def _uvicorn_to_root() -> None:
         logger.propagate = True
 
 
-def _lan_address() -> str:
+def lan_address() -> str:
+    """This machine's IPv4 address on the interface it would route out of (a UDP connect(): no packet is sent);
+    127.0.0.1 when it has none."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("10.255.255.255", 1))     # no packet is sent; picks the outgoing interface
             return s.getsockname()[0]
         except OSError:
             return "127.0.0.1"
+
+
+def api_line(url: str) -> str:
+    """What the terminal says of the API at ``url`` (``scheme://host:port``): on all interfaces (0.0.0.0), a URL
+    another computer can pair with (this machine's network address: a UDP connect(), no packet sent) and the
+    one for this computer; with no network address but loopback, the latter only."""
+    scheme, _, rest = url.partition("://")
+    host, _, port = rest.rpartition(":")
+    if host not in ("0.0.0.0", ""):
+        return f"API: {url}"
+    here = f"{scheme}://127.0.0.1:{port}"
+    try:
+        lan = lan_address()
+    except OSError:                         # no IPv4 socket at all
+        lan = "127.0.0.1"
+    if lan.startswith("127.") or lan == "0.0.0.0":
+        return f"API: {here} (all interfaces; this computer has no network address yet)"
+    return f"API: {scheme}://{lan}:{port} (all interfaces; from this computer: {here})"
 
 
 def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
@@ -79,7 +99,7 @@ def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", por
 def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
     from device.api.discovery import advertise
     try:
-        return advertise(name, port, _lan_address() if host in ("0.0.0.0", "") else host, tls)
+        return advertise(name, port, lan_address() if host in ("0.0.0.0", "") else host, tls)
     except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
         log.warning("mDNS advertisement failed (%s); use the box's URL directly", exc)
         return None

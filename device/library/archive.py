@@ -29,6 +29,7 @@ Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import stat
@@ -57,6 +58,10 @@ STORAGE_FAILED = (errno.EIO, errno.EROFS, errno.ENODEV, errno.ENXIO, getattr(err
 STORAGE_HINT = ("check the box's storage (its SD card or drive): reseat it or check its file system, and "
                 "replace it if this keeps happening; then try again")
 _CHUNK = 1 << 16                          # bytes copied at a time
+# an archive refused whole as damaged: what to do, in plain words (the technical reason goes to the box's log)
+REMAKE = "make it again, or send it again if the upload was cut short"
+
+log = logging.getLogger("hatbox.library")
 
 
 class ArchiveError(HatboxError):
@@ -150,6 +155,7 @@ class Entry:
     open: Callable[[], IO[bytes]]
     encrypted: bool = False
     problem: str = ""         # set when the listing already shows the member cannot be taken
+    archive: str = "archive"  # what holds it, as a reason names it: "zip" or "tar"
 
 
 # ------------------------------------------------------------------------- listing
@@ -167,7 +173,7 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
 
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
     return [Entry(i.filename, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
-                  bool(i.flag_bits & 0x1)) for i in zf.infolist()]
+                  bool(i.flag_bits & 0x1), archive="zip") for i in zf.infolist()]
 
 
 def _tar_kind(m: tarfile.TarInfo) -> str:
@@ -185,7 +191,7 @@ def _tar_entries(tf: tarfile.TarFile, limits: Limits) -> list[Entry]:
     total = 0
     for m in tf:                      # iterating bounds the work: stop as soon as a limit is passed
         total += max(m.size, 0)
-        out.append(Entry(m.name, _tar_kind(m), m.size, m.size, (lambda m=m: tf.extractfile(m))))
+        out.append(Entry(m.name, _tar_kind(m), m.size, m.size, (lambda m=m: tf.extractfile(m)), archive="tar"))
         _check_totals(len(out), total, limits)
     return out
 
@@ -248,11 +254,26 @@ def _scrub(reason: str, target: Path, root: Path, rel: str) -> str:
     return reason
 
 
-def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
-    """Copy at most ``declared`` bytes; the reason if the member holds more or fewer or cannot be read.
+class _Unreadable(Exception):
+    """A member's data cannot be read from the archive (its compressed data is damaged); ``args[0]``: the cause."""
 
-    Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's, but for the
-    box's storage failing (:func:`is_storage_failure`), which are raised too."""
+
+def _unreadable(e: Entry, name: str, exc: BaseException) -> str:
+    """Why member ``e`` (``name``: its path inside the archive) is left out when its data cannot be read (``exc``),
+    in plain words; the technical reason goes to the box's log."""
+    log.warning("library upload: %s left out, it cannot be read from the %s: %s", name, e.archive, _why(exc))
+    if isinstance(exc, NotImplementedError):    # zipfile: a compression method it does not know (deflate64, PPMd...)
+        return (f"packed with a kind of compression the box cannot read; make the {e.archive} again with "
+                "ordinary compression")
+    return f"damaged inside the {e.archive}; make the {e.archive} again"
+
+
+def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
+    """Copy at most ``declared`` bytes; the reason if the member holds more or fewer, :class:`_Unreadable` if
+    it cannot be read.
+
+    Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's (_Unreadable),
+    but for the box's storage failing (:func:`is_storage_failure`), which are raised as they are."""
     n = 0
     with open(dst, "xb") as out:
         while True:
@@ -261,7 +282,7 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
             except Exception as exc:  # noqa: BLE001 - zlib, bz2, lzma, zipfile and tarfile each raise their own
                 if is_storage_failure(exc):     # the box's copy of the upload cannot be read: not the member's fault
                     raise
-                return f"damaged inside the archive ({_why(exc)})"
+                raise _Unreadable(exc) from None
             if not chunk:
                 break
             n += len(chunk)
@@ -288,12 +309,20 @@ def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
         if "could not be opened successfully" in str(exc):     # tarfile lists what it tried, line by line
             raise ArchiveError("not a zip or tar archive (a tar may be gzip, bzip2 or xz compressed); "
                                "was the upload cut short?") from None
-        raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); "
-                           "was the upload cut short?") from None
+        raise _damaged(exc) from None
+    except ArchiveError:                  # already in plain words
+        raise
     except Exception as exc:  # noqa: BLE001 - whatever the listing's parsers raise, the archive is refused cleanly
         if is_storage_failure(exc):       # the box cannot read its own copy of the upload
             raise _storage_failed(exc) from None
-        raise ArchiveError(f"not a readable zip or tar archive ({_why(exc)}); was the upload cut short?") from None
+        raise _damaged(exc) from None
+
+
+def _damaged(exc: BaseException) -> ArchiveError:
+    """The ArchiveError refusing a damaged or incomplete archive, in plain words; the technical reason (``exc``)
+    goes to the box's log."""
+    log.warning("library upload refused, the archive is damaged or incomplete: %s", _why(exc))
+    return ArchiveError(f"the archive is damaged or incomplete: {REMAKE}")
 
 
 def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
@@ -307,7 +336,7 @@ def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
         handle.close()
         if is_storage_failure(exc):
             raise _storage_failed(exc) from None
-        raise ArchiveError(f"the archive is damaged ({_why(exc)}); was the upload cut short?") from None
+        raise _damaged(exc) from None
     files = [e for e in entries if e.kind != "dir"]
     total = sum(max(e.size, 0) for e in files)
     try:
@@ -360,10 +389,15 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
         try:
             src = e.open()
         except Exception as exc:  # noqa: BLE001 - a member that cannot be opened is refused, whatever the cause
-            why = f"cannot be read from the archive ({_why(exc)})"
+            if is_storage_failure(exc):         # the box's copy of the upload cannot be read: refused whole, below
+                raise
+            why = _unreadable(e, name, exc)
         else:
             with src:
-                why = _copy_bounded(src, target, e.size)
+                try:
+                    why = _copy_bounded(src, target, e.size)
+                except _Unreadable as exc:
+                    why = _unreadable(e, name, exc.args[0])
         if not why:
             why, frames, rate, ch = audio_problem(target)
         if not why:

@@ -185,7 +185,7 @@ def _corrupt_deflate_zip(path: Path) -> Path:
 def test_zip_member_with_corrupt_deflate_data_rejected_per_file(tmp_path: Path) -> None:
     report = unpack_archive(_corrupt_deflate_zip(tmp_path / "c.zip"), tmp_path / "lib" / "files")
     assert [(f.path, f.ok) for f in report.files] == [("bad.wav", False), ("good.wav", True)]
-    assert "damaged inside the archive" in report.rejected[0].reason
+    assert "damaged inside the zip; make the zip again" in report.rejected[0].reason
     assert _files(tmp_path / "lib" / "files") == ["good.wav"]
 
 

@@ -345,7 +345,7 @@ MALFORMED_LIBRARIES = {
                            "bad\\xff.wav", "not valid UTF-8"),
     "tar file then folder of that name": (lambda: _lib_tar([("k.wav", _wav()), ("k.wav/x.wav", _wav()),
                                                             ("kit/good.wav", _wav())]), "k.wav/x.wav", "clashes"),
-    "zip member with corrupt deflate data": (_lib_zip_corrupt_member, "bad.wav", "damaged inside the archive"),
+    "zip member with corrupt deflate data": (_lib_zip_corrupt_member, "bad.wav", "damaged inside the zip"),
     "zip name with an 8-bit CSI and a bidi override": (lambda: zip_bytes({"\x9b2Jwipe\u202evaw.wav": _wav(),
                                                                          "kit/good.wav": _wav()}),
                                                        "\x9b2Jwipe\u202evaw.wav", "non-printable"),

@@ -55,7 +55,7 @@ def test_push_rejected_pack_names_the_check(server, tmp_path: Path, capsys) -> N
     bad = gain_pack(tmp_path / "bad.hatpack", "bad", "1.0.0", random_op=True)
     assert main(["push", str(bad), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "rejected the pack [ops]" in err and "RandomUniformLike" in err and "Traceback" not in err
+    assert "the box refused the pack (its ops check)" in err and "RandomUniformLike" in err and "Traceback" not in err
 
 
 def test_wrong_token_and_unreachable_box(server, tmp_path: Path, capsys) -> None:
@@ -261,7 +261,7 @@ def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None
 
 
 def test_a_library_is_named_after_its_folder_or_archive(tmp_path: Path, monkeypatch) -> None:
-    from hatbox.cmd_remote import library_name
+    from hatbox.cmd_box_library import library_name
     (tmp_path / "Kit v1.2").mkdir()
     assert library_name(tmp_path / "Kit v1.2") == "Kit v1.2"            # was "Kit v1"
     monkeypatch.chdir(tmp_path / "Kit v1.2")

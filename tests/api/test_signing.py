@@ -53,7 +53,7 @@ def test_keygen_and_push_sign_to_a_box_that_requires_signatures(tmp_path: Path, 
         monkeypatch.setenv("HATBOX_TOKEN", box.token)
         pack = gain_pack(tmp_path / "fx.hatpack")
         assert main(["push", str(pack), "--quiet"]) == 2
-        assert "[signature]" in capsys.readouterr().err
+        assert "the box refused the pack (its signature check)" in capsys.readouterr().err
         assert main(["push", str(pack), "--quiet", "--activate", "--sign", str(tmp_path / "me.pem")]) == 0
         assert "ok  signature  signed by trusted key" in capsys.readouterr().out
     finally:

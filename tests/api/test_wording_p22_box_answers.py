@@ -72,9 +72,10 @@ def test_a_route_the_box_does_not_have_names_the_request_and_the_version(monkeyp
 def test_a_rejected_pack_and_a_refused_pairing_keep_their_words(monkeypatch) -> None:
     monkeypatch.delenv("HATBOX_DEBUG", raising=False)
     pack = _refused(_answer(422, {"error": "pack rejected", "check": "golden", "message": "off by 0.3"}))
-    assert isinstance(pack, PackError) and str(pack) == "the box rejected the pack [golden]: off by 0.3"
+    assert isinstance(pack, PackError) and str(pack) == "the box refused the pack (its golden check): off by 0.3"
     pair = _refused(_answer(401, {"error": "unauthorized", "message": "unknown token"}))
-    assert str(pair) == f"the box refused: unknown token\n  hint: pair again: hatbox pair {BASE}"
+    assert str(pair) == (f"the box refused: unknown token\n  hint: pair again: hatbox pair {BASE} --code CODE, with "
+                         "the code on the box's panel (or on its terminal: 'pairing code: ...')")
 
 
 def test_a_redirect_and_an_error_page_in_the_box_s_place_say_no_status(monkeypatch) -> None:
@@ -94,7 +95,7 @@ def test_the_real_box_s_answers_read_plainly(paired_server: PairedServer, monkey
     capsys.readouterr()
     assert main(["box-library", "nolib"]) == 2
     err = capsys.readouterr().err
-    assert "hatbox: error: the box says: no library 'nolib'" in err and "404" not in err and "answered" not in err
+    assert "hatbox: error: the box has no library 'nolib'" in err and "404" not in err and "answered" not in err
     with _client(*target(SimpleNamespace())) as client, pytest.raises(BoxRefused) as info:
         _call(client, "GET", "/no-such-route")
     assert str(info.value).startswith("the box does not offer GET /no-such-route: it may run another hatbox")

@@ -30,29 +30,15 @@ def test_device_run_without_a_desktop_says_why_with_the_hint_and_prints_status(m
 
     from device.ui import app
     from hatbox import cmd_device
+    from tests.test_p22_box_words_device import _Control, _Engine     # a status, then the engine ends
 
     def no_window(*a, **kw):
         raise display.DisplayError("cannot open a window: no desktop", hint="DISPLAY is not set")
 
-    class Engine:                               # ends after one status line
-        def __init__(self) -> None:
-            self.calls = 0
-
-        def alive(self) -> bool:
-            self.calls += 1
-            return self.calls < 2
-
-        def wait(self, s: float) -> None:
-            pass
-
-    class Control:
-        def status(self) -> dict:
-            return {"active": {}, "load_mean": 0.1, "load_p999": 0.2, "xruns": 0, "peak_db": -20.0, "fault_count": 0}
-
     monkeypatch.setattr(app, "run_panel", no_window)
     monkeypatch.setattr(cmd_device, "_panel_data", lambda args: None)
     monkeypatch.setattr(cmd_device, "_panel_gone", lambda args: None)
-    cmd_device._wait(argparse.Namespace(panel=True, sim=True, seconds=None), Control(), Engine())
+    cmd_device._wait(argparse.Namespace(panel=True, sim=True, seconds=None), _Control(), _Engine())
     got = capsys.readouterr()
     assert "panel not started: cannot open a window: no desktop (DISPLAY is not set)" in got.err
     assert "load mean 10.0%" in got.out

@@ -68,16 +68,19 @@ class Unplugged(SimI2CBus):
         return super()._dev(addr)
 
 
-def test_a_touch_controller_that_stops_answering_is_said_each_time_it_goes(pg: Any) -> None:
-    class Rig(Inputs):
-        def _sim_bus(self) -> Any:
-            bus = Unplugged(7)
-            self.chip = SimFT5x06(800, 480, gpio=self.gpio, int_pin=37)
-            bus.attach(0x38, self.chip)
-            return bus
+class _UnpluggableRig(Inputs):
+    """The simulated panel inputs with an FT5x06 on a bus that can be unplugged (``_bus.down``)."""
 
+    def _sim_bus(self) -> Any:
+        bus = Unplugged(7)
+        self.chip = SimFT5x06(800, 480, gpio=self.gpio, int_pin=37)
+        bus.attach(0x38, self.chip)
+        return bus
+
+
+def test_a_touch_controller_that_stops_answering_is_said_each_time_it_goes(pg: Any) -> None:
     gpio = SimGPIO()
-    inputs = Rig(load_board("sim"), sim=True, gpio=gpio)
+    inputs = _UnpluggableRig(load_board("sim"), sim=True, gpio=gpio)
     panel = Panel(RecordingControl(), demo_data())
     bus = inputs._bus
 
@@ -114,15 +117,8 @@ def test_a_touch_controller_that_stops_answering_is_said_each_time_it_goes(pg: A
 def test_a_loose_touch_cable_does_not_flood_the_panel(pg: Any) -> None:
     """A controller that drops out every 1.7 s for 100 s made 60 problems and 45 queued 4 s red notices (three
     minutes of red after the cable settled): now one each minute at most, and never the same one waiting twice."""
-    class Rig(Inputs):
-        def _sim_bus(self) -> Any:
-            bus = Unplugged(7)
-            self.chip = SimFT5x06(800, 480, gpio=self.gpio, int_pin=37)
-            bus.attach(0x38, self.chip)
-            return bus
-
     gpio = SimGPIO()
-    inputs = Rig(load_board("sim"), sim=True, gpio=gpio)
+    inputs = _UnpluggableRig(load_board("sim"), sim=True, gpio=gpio)
     panel = Panel(RecordingControl(), demo_data())
     bus, start = inputs._bus, gpio.time()
     for _ in range(60):

@@ -1,0 +1,302 @@
+"""Laptop side of the box's sample libraries: `hatbox push-library` (a folder, zip or tar, checked here before a
+byte is sent) and `hatbox box-library` (list, tags, corrections, re-tag, cancel, delete).  Pairing, the URL and
+the token are hatbox.cmd_remote's."""
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
+from hatbox.cmd_remote import _confirm_delete, target
+from hatbox.errors import HatboxError
+
+
+def library_name(src: Path) -> str:
+    """The name a library gets on the box: a folder's own name ("Kit v1.2", "." -> the folder it means),
+    an archive's without its .zip / .tar / .tar.gz / .tgz ..."""
+    if src.is_dir():
+        return src.resolve().name or "library"
+    from device.library.archive import ARCHIVE_SUFFIXES
+
+    name = src.name
+    for ext in ARCHIVE_SUFFIXES:
+        if name.lower().endswith(ext):
+            return name[:-len(ext)] or "library"
+    return src.stem or "library"
+
+
+def push_library(args: argparse.Namespace) -> int:
+    src = Path(args.source)
+    name = _library_name_for(src, args.name)      # before a byte is packed or sent
+    with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+        archive, skipped = _as_archive(src, Path(tmp))
+        if src.is_dir():
+            _check_has_audio(src, archive)
+        if skipped:
+            print(f"note: left out of {safe_text(src.name or src)}: {len(skipped)}")
+            for path, why in skipped:
+                print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
+        _check_limit(c, archive, "max_library_bytes")
+        body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
+        with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
+            _print_library(body)
+            if args.wait and body["state"] == "tagging":
+                _tagging_ended(c, _follow(c, body["id"], args.quiet))
+    return 0
+
+
+def _library_name_for(src: Path, given: str | None) -> str:
+    """The library's name on the box: ``given`` (HatboxError if the box would refuse it), else the folder's
+    or archive's own name, shortened to what the box takes (with a note)."""
+    from device.library.archive import LIBRARY_NAME_MAX_CHARS, library_name_problem
+
+    if given:
+        why = library_name_problem(given)
+        if why:
+            raise HatboxError(f"--name: {why}; nothing was sent",
+                              hint=f"give a shorter --name (at most {LIBRARY_NAME_MAX_CHARS} characters)")
+        return given
+    name = library_name(src)
+    if library_name_problem(name):
+        name = name[:LIBRARY_NAME_MAX_CHARS].rstrip() or "library"
+        print(f"note: the library is named {safe_text(name)!r} on the box (a name is at most "
+              f"{LIBRARY_NAME_MAX_CHARS} characters; --name gives another)")
+    return name
+
+
+def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """The archive to upload, and what was left out of a folder (path inside it, why)."""
+    import tarfile
+    import zipfile
+
+    from device.library.archive import AUDIO_EXTENSIONS, pack_directory
+
+    if src.is_dir():
+        skipped: list[tuple[str, str]] = []
+        return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped), skipped
+    if not src.is_file():
+        raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive")
+    try:
+        is_archive = zipfile.is_zipfile(src) or tarfile.is_tarfile(src)
+    except OSError as exc:
+        raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
+    if not is_archive:
+        if src.suffix.lower() in AUDIO_EXTENSIONS:
+            raise HatboxError(f"{safe_text(src.name)} is a single audio file, not a library",
+                              hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
+        raise HatboxError(f"{safe_text(src.name)} is not a zip or tar archive",
+                          hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
+    if not zipfile.is_zipfile(src):
+        _check_tar(src)
+    return src, []
+
+
+def _check_tar(src: Path) -> None:
+    """HatboxError (nothing sent) when the tar ``src`` (maybe compressed) is damaged or cut short: its listing is
+    read to the end, as the box reads it, so a short file is not taken for an upload cut short."""
+    import tarfile
+
+    try:
+        with tarfile.open(src) as tf:
+            tf.getmembers()
+    except Exception as exc:  # noqa: BLE001 - tarfile, gzip, bz2, lzma and zlib each raise their own
+        if isinstance(exc, OSError) and exc.errno is not None:     # reading it failed (a BadGzipFile has none)
+            raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
+        raise HatboxError(f"{safe_text(src.name)} is damaged or incomplete: make it again",
+                          hint="nothing was sent; or give the folder of samples itself: hatbox push-library "
+                               "FOLDER") from None
+
+
+def _check_has_audio(src: Path, archive: Path) -> None:
+    """HatboxError (nothing sent) when the tar packed from the folder ``src`` holds no file the box takes
+    as audio: an empty folder, or one of documents only."""
+    import tarfile
+
+    from device.library.archive import AUDIO_EXTENSIONS, is_metadata
+
+    with tarfile.open(archive) as tf:
+        names = [PurePosixPath(m.name) for m in tf if m.isfile()]
+    if any(n.suffix.lower() in AUDIO_EXTENSIONS and not is_metadata(n) for n in names):
+        return
+    held = f" (only {len(names)} other file(s))" if names else ""
+    raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
+                      hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the folder "
+                           "(convert other formats to WAV or FLAC), then send it again")
+
+
+def _print_library(body: dict[str, Any]) -> None:
+    print(f"library {safe_text(body['id'])}: {body['accepted']} files accepted, {body['rejected']} rejected")
+    if body.get("skipped"):
+        print(f"  skipped {body['skipped']} hidden or operating-system file(s) (__MACOSX, ._*, .DS_Store...)")
+    for f in body["files"]:
+        if not f["ok"]:
+            print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")
+        elif f.get("warning"):
+            print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")
+    if body["state"] != "tagging":
+        print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
+    if body["state"] == "untagged":
+        print(f"  to tag it: push a tagger pack with --activate, then: hatbox box-library {safe_text(body['id'])} "
+              "--retag")
+
+
+def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
+    import time
+
+    from tqdm import tqdm
+
+    body = _call(client, "GET", f"/libraries/{lid}")
+    with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
+        while body["state"] == "tagging":
+            time.sleep(0.5)
+            body = _call(client, "GET", f"/libraries/{lid}")
+            bar.update(body["progress"]["done"] - bar.n)
+    return body
+
+
+def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
+    """Say how library ``body``'s tagging ended: when done, how many files carry each tag and how to list them;
+    otherwise its state and why."""
+    from urllib.parse import quote
+
+    lid = safe_text(body["id"])
+    if body["state"] != "done":
+        print(f"tagging {safe_text(body['state'])}" + (f": {safe_text(body['error'])}" if body.get("error") else ""))
+        return
+    counts = _call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/tags")
+    used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
+    shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"
+    print(f"tagging done: {shown}")
+    if used:
+        print(f"  list a tag's files: hatbox box-library {lid} --tag {safe_text(used[0][1])}; the least sure first: "
+              f"hatbox box-library {lid} --unsure")
+
+
+def box_library(args: argparse.Namespace) -> int:
+    """The box's libraries; one library's tags, the files under a tag, a correction, re-tagging it with the active
+    tagger pack, stopping its tagging, or deleting it."""
+    from urllib.parse import quote
+
+    from export.manifest import TAG_RULE, tag_problem
+
+    if (args.tag or args.fix or args.unsure or args.delete or args.retag or args.cancel) and not args.id:
+        raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
+    if args.yes and not args.delete:
+        raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
+    if args.wait and not args.retag:
+        raise HatboxError("--wait only goes with --retag", hint="hatbox box-library ID --retag --wait")
+    problem = tag_problem(args.tag) if args.tag is not None else None
+    if problem:                     # a slash would not even reach the route: the box would answer 404
+        raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
+                          hint=TAG_RULE)
+    with _client(*target(args)) as c, _box_reply("a library call"):
+        if not args.id:
+            for lib in _call(c, "GET", "/libraries", expect=list):
+                print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
+                      f"{lib['accepted']} files")
+            return 0
+        try:
+            return _one_library(c, args, quote(args.id, safe=""))
+        except BoxRefused as exc:
+            if exc.status == 404 and args.id not in (lib["id"] for lib in _call(c, "GET", "/libraries", expect=list)):
+                raise HatboxError(f"the box has no library '{safe_text(args.id)}'",
+                                  hint="hatbox box-library lists the libraries with their ids") from None
+            raise
+
+
+def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
+    """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL)."""
+    from urllib.parse import quote
+
+    with _box_reply("a library call"):
+        if args.delete:
+            return _delete_library(c, lid, args.yes)
+        if args.retag:
+            return _retag_library(c, lid, args.wait, args.quiet)
+        if args.cancel:
+            return _cancel_library(c, lid)
+        if args.fix:
+            path, tags = args.fix[0], args.fix[1:]
+            body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
+            print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+        elif args.unsure:
+            for u in _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k}):
+                guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
+                print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
+        elif args.tag:
+            for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
+                             params={"limit": args.k}):
+                print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
+        else:
+            for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
+                print(f"{n:6d}  {safe_text(tag)}")
+    return 0
+
+
+def _delete_library(client: Any, lid: str, yes: bool) -> int:
+    """Delete library ``lid`` (quoted for the URL) from the box, after asking unless ``yes``."""
+    lib = _call(client, "GET", f"/libraries/{lid}")
+    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {lib['accepted']} files"
+            + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
+    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections?"):
+        return 0
+    _call(client, "DELETE", f"/libraries/{lid}", expect=None)
+    print(f"deleted {what}")
+    return 0
+
+
+def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
+    """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
+    stay); ``wait``: follow the tagging until it ends."""
+    body = _call(client, "POST", f"/libraries/{lid}/retag")
+    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {body['accepted']} files): tagging again "
+          f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay")
+    if wait:
+        _tagging_ended(client, _follow(client, body["id"], quiet))
+    return 0
+
+
+def _cancel_library(client: Any, lid: str) -> int:
+    """Stop the tagging of library ``lid`` (quoted for the URL) on the box: it stops after the file it is on;
+    the tags made so far stay and ``--retag`` resumes it.  A library not being tagged is left as it is."""
+    body = _call(client, "POST", f"/libraries/{lid}/cancel")
+    what = f"library {safe_text(body['id'])} ({safe_text(body['name'])})"
+    if body["state"] != "tagging":
+        print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
+        return 0
+    print(f"{what}: tagging stops after the file it is on; the tags so far stay "
+          f"(to go on later: hatbox box-library {safe_text(body['id'])} --retag)")
+    return 0
+
+
+def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """The two library commands on ``cli``; ``common``: cmd_remote's --url/--token/--ca options."""
+    p = cli.command("push-library", "send a sample library (folder, zip or tar) to the box", push_library)
+    p.add_argument("source", help="a folder of samples, or a .zip / .tar(.gz) archive")
+    p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
+    p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    common(p)
+    p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
+                                   "tag a library again or stop its tagging, delete a library", box_library)
+    p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--tag", help="list the files under this tag (your corrections first)")
+    g.add_argument("--unsure", action="store_true", help="the files the tagger was least sure of (check these first)")
+    g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
+                   help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
+    g.add_argument("--delete", action="store_true",
+                   help="delete the library from the box: its files, tags and your corrections (asks first; "
+                        "tagging in progress is stopped)")
+    g.add_argument("--retag", action="store_true",
+                   help="tag the library again with the box's active tagger pack (after you pushed a new one); "
+                        "your corrections stay")
+    g.add_argument("--cancel", action="store_true",
+                   help="stop the library's tagging (after the file it is on); --retag goes on with it later")
+    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--wait", action="store_true", help="with --retag: follow tagging until it ends")
+    p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
+    p.add_argument("-k", type=int, default=50, help="how many files --tag or --unsure list (default 50)")
+    common(p)
