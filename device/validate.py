@@ -35,7 +35,7 @@ import numpy as np
 from export.manifest import MAX_TENSOR_ELEMENTS, Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError, first_line
-from hatbox.text import number_words
+from hatbox.text import count_words, number_words
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -258,13 +258,8 @@ def check_contract(report: Report) -> str:
         _match_tensor(spec, outs[spec.name], "output")
     _check_state(m, ins)
     _check_kind_contract(report.pack)
-    return f"{_count(len(ins), 'input')}, {_count(len(outs), 'output')}, {_count(len(m.state), 'state tensor')} " \
+    return f"{count_words(len(ins), 'input')}, {count_words(len(outs), 'output')}, {count_words(len(m.state), 'state tensor')} " \
            "match the model"
-
-
-def _count(n: int, what: str) -> str:
-    """``n`` with ``what`` in the singular or plural ("1 input", "2 state tensors")."""
-    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _check_state(m: Manifest, ins: dict[str, Any]) -> None:
@@ -443,7 +438,7 @@ def _synth_load(m: Manifest, engine: EngineSpec, times: list[float], seconds: fl
     load, p99 = float(np.mean(times)) / seconds, float(np.percentile(times, 99)) / seconds
     frame = (f"{number_words(seconds * 1e3)} ms control frame" if block == 1 else
              f"block of {block} samples ({seconds * 1e3:.2f} ms)")
-    voices = f"{_count(trial_voices(m), 'voice')} at once"
+    voices = f"{count_words(trial_voices(m), 'voice')} at once"
     if load > engine.budget:
         raise PackError(f"too slow for real time: the synth's network takes {np.mean(times) * 1e3:.2f} ms for one "
                         f"{frame} ({voices}; {load:.0%} of the frame, budget {engine.budget:.0%})",

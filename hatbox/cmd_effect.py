@@ -9,7 +9,9 @@ import json
 
 from export.manifest import MAX_KNOBS
 from hatbox.errors import HatboxError, KnobError
+from hatbox.text import count_words, number_words
 
+CLOSE_ESR = 0.02           # held-out ESR said to be close to the gear: the captures' target (README, Measured figures)
 SETTINGS_SHOWN = 8          # per-setting held-out errors printed after training (worst first; all in the report)
 
 
@@ -50,13 +52,17 @@ def register(cli) -> None:
 def parse_knobs(items: list[str]) -> dict[str, str]:
     """["drive=6", "tone=3500 Hz"] -> {"drive": "6", "tone": "3500 Hz"}: the value's text, read against the
     pack's knob (its unit may follow the number: device.audio.effect.knob_number); KnobError on an item that is
-    not NAME=VALUE."""
+    not NAME=VALUE, or on a knob given twice (in any case: the last one would win silently)."""
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
             raise KnobError(f"--knob expects NAME=VALUE, got {item!r}")
-        out[name.strip()] = value.strip()
+        same = next((given for given in out if given.lower() == name.lower()), None)   # knobs match any case
+        if same is not None:
+            raise KnobError(f"--knob {same} given twice ({out[same]} and {value}): give each knob once")
+        out[name] = value
     return out
 
 
@@ -81,7 +87,15 @@ def parse_settings(items: list[str]) -> dict[str, object]:
 
 def steps_text(steps: int) -> str:
     """"1 step", "40 steps"."""
-    return f"{steps} step" + ("" if steps == 1 else "s")
+    return count_words(steps, "step")
+
+
+def held_out_line(esr: float, recordings: int = 1) -> str:
+    """The summary's line for the held-out error ``esr`` (ESR: the error's energy over the gear's output energy,
+    measured through the pack; the mean over ``recordings`` pairs), in words a musician can read: "held-out error
+    0.0544 (ESR: 0 = identical to your gear, under 0.02 is close; mean over your 9 recordings)"."""
+    mean = f"; mean over your {recordings} recordings" if recordings > 1 else ""
+    return f"held-out error {number_words(esr)} (ESR: 0 = identical to your gear, under {CLOSE_ESR:g} is close{mean})"
 
 
 def train(args: argparse.Namespace) -> int:
@@ -114,7 +128,7 @@ def print_summary(result, max_steps: int | None) -> None:
     if m.get("arch_trials"):
         print("architecture chosen by trial: " + ", ".join(f"{a} {v:.5f}" for a, v in m["arch_trials"].items())
               + " (validation ESR after a fifth of the budget each)")
-    print(f"held-out ESR {m['val_esr']:.5f} (mean over pairs, through the pack)")
+    print(held_out_line(m["val_esr"], len(m.get("val_esr_per_pair") or ())))
     per_setting = list(m["val_esr_per_setting"].items())        # worst first
     if len(per_setting) == 1:       # one setting ("fixed": no knobs): its ESR is the mean above, said once
         per_setting = []

@@ -91,16 +91,30 @@ def pair(args: argparse.Namespace) -> int:
 
 
 def _pairing_code(given: str | None) -> str:
-    """The code from --code, or asked for; a clear error when there is none (closed stdin, empty answer)."""
-    no_code = HatboxError("no pairing code given", hint=f"pass {CODE_PLACE}: --code ABC123")
+    """The code from --code, or asked for, as the box reads it (case, spaces and dashes ignored: "abc-234" ->
+    "ABC234"); a clear error when there is none (closed stdin, empty answer), and, before the box is contacted (a
+    wrong code there counts towards pausing pairing), when it cannot be a code: not CODE_LEN characters of the
+    box's alphabet (device/api/auth.py)."""
+    import string
+
+    from device.api.auth import ALPHABET, CODE_LEN, normalize_code
+
+    no_code = HatboxError("no pairing code given", hint=f"pass {CODE_PLACE}: --code ABC234")
     if given is None:
         try:
             given = input("pairing code shown on the box: ")
         except EOFError:
+            print(flush=True)               # end the question's line: the error goes on its own
             raise no_code from None
     if not given.strip():
         raise no_code
-    return given.strip()
+    code = normalize_code(given)
+    if len(code) != CODE_LEN or any(c not in ALPHABET for c in code):
+        *some, last = sorted(set(string.ascii_uppercase + string.digits) - set(ALPHABET))
+        raise HatboxError(f"'{safe_text(given.strip())}' is not a pairing code: a pairing code has {CODE_LEN} "
+                          f"letters and digits, as the box's panel shows it (never {', '.join(some)} or {last})",
+                          hint=f"copy {CODE_PLACE}")
+    return code
 
 
 def _discover(box: str | None = None) -> str:
@@ -218,12 +232,17 @@ def _pack_line(pack: dict[str, Any]) -> str:
 
 def _confirm_delete(what: str, question: str) -> bool:
     """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints that ``what`` was not
-    deleted and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes."""
+    deleted and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes (on a line of its own:
+    the question's line is ended first)."""
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
+        print(flush=True)                   # the prompt went to stdout without a newline: end its line
         raise HatboxError(f"{what} was not deleted: no answer to the question",
                           hint="pass --yes to delete without asking") from None
+    except KeyboardInterrupt:               # Ctrl-C at the question: "hatbox: interrupted" on a line of its own
+        print(flush=True)
+        raise
     if answer.strip().lower() not in ("y", "yes"):
         print(f"{what} was not deleted")
         return False

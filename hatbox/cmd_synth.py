@@ -103,8 +103,8 @@ def play(args: argparse.Namespace) -> int:
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
     audiofile.write(args.out, audio, args.rate)
     limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""
-    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the "
-          f"output stage{limited})")
+    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the box's "
+          f"output limiter{limited})")
     return 0
 
 

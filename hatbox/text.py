@@ -7,8 +7,8 @@ control characters (C0, DEL, C1: they drive terminals) and the bidirectional ove
 (U+202A-U+202E, U+2066-U+2069: they make a name display as something else, "evil\\u202ewav.mp3"),
 line and paragraph separators, and unassigned code points.
 
-Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``) and the
-training progress bars (over seconds, or over steps within a time budget)."""
+Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``), counts
+(``1 file``, ``3 files``) and the training progress bars (over seconds, or over steps within a time budget)."""
 from __future__ import annotations
 
 import math
@@ -54,6 +54,9 @@ SECONDS_BAR = "{desc}: {percentage:3.0f}%|{bar}| {n} of {total} s{postfix}"
 # left is right either way: "training tagger:  17%|#   | [00:03<00:15, 152 of 900 steps, loss=0.956]".
 BUDGET_BAR = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
 
+# Said after a warning printed before a long training run (stderr): the musician may stop now and fix the data.
+TRAINING_GOES_ON = "(training goes on; Ctrl-C stops it and writes nothing)"
+
 
 def number_words(x: float) -> str:
     """``x`` to three significant digits, never in exponent form: 6.0 -> "6", 0.4567 -> "0.457",
@@ -75,3 +78,9 @@ def knob_words(values: Mapping[str, float], units: Mapping[str, str] | None = No
     units = units or {}
     parts = [f"{name} {number_words(v)}" + (f" {units[name]}" if units.get(name) else "") for name, v in values.items()]
     return ", ".join(parts) or "none"
+
+
+def count_words(n: int, what: str, plural: str | None = None) -> str:
+    """``n`` with ``what`` in the singular or plural: (1, "file") -> "1 file", (3, "file") -> "3 files",
+    (2, "tag has", "tags have") -> "2 tags have" (``plural``: for words that do not just take an "s")."""
+    return f"{n} {what if n == 1 else plural or what + 's'}"

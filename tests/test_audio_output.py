@@ -100,7 +100,7 @@ def test_play_is_limited_as_the_box_limits_it(tmp_path, capsys):
     assert main(["play", str(synth), "--midi", str(tmp_path / "chord.mid"), "--out", str(tmp_path / "c.wav")]) == 0
     y, _ = sf.read(tmp_path / "c.wav", dtype="float32")
     assert np.max(np.abs(y)) <= ProtectConfig().ceiling + 1e-6
-    assert "before the output stage" in capsys.readouterr().out
+    assert "before the box's output limiter" in capsys.readouterr().out      # play says it as render does
 
 
 def test_an_aiff_named_wav_renders_without_a_truncation_warning_and_unpacks_on_the_box(tmp_path):

@@ -19,7 +19,7 @@ def _effect_summary(per_setting: dict[str, float], capsys: pytest.CaptureFixture
 
 def test_a_single_pair_says_its_esr_once_without_an_at_fixed_line(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _effect_summary({"fixed": 0.00046}, capsys)
-    assert "held-out ESR 0.00046 (mean over pairs, through the pack)" in lines
+    assert "held-out error 0.00046 (ESR: 0 = identical to your gear, under 0.02 is close)" in lines
     assert not [ln for ln in lines if ln.startswith("  ESR ")] and not any("at fixed" in ln for ln in lines)
 
 

@@ -304,10 +304,10 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0
-    limited = (f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
+    limited = (f"; the limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
                if reduced_db > 0.05 else "")
     said = (f"knobs {knob_words(proc.knob_values(), {k.name: k.unit for k in proc.manifest.knobs})}"
             if proc.knobs else "no knobs")
     return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' (block {block}, {said}) -> {dst}",
-            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the output stage{limited}" +
+            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the box's output limiter{limited}" +
             (f", {proc.faults} faults muted" if proc.faults else "")] + lines

@@ -30,7 +30,7 @@ def _hint(capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_the_hint_names_the_panel_and_the_log(no_config: None, capsys: pytest.CaptureFixture[str]) -> None:
     err = _hint(capsys)
-    assert "box's panel" in err and "on its terminal: 'pairing code: ...'" in err and "--code ABC123" in err
+    assert "box's panel" in err and "on its terminal: 'pairing code: ...'" in err and "--code ABC234" in err
 
 
 def _panelless_device_run() -> Callable[[str], None]:

@@ -69,7 +69,7 @@ def test_wrong_token_and_unreachable_box(server, tmp_path: Path, capsys) -> None
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     assert main(["status", "--url", dead]) == 2
     assert "cannot reach the box" in capsys.readouterr().err
-    assert main(["pair", running.url, "--code", "WRONG1"]) == 2
+    assert main(["pair", running.url, "--code", "WRNG23"]) == 2
     assert "wrong or expired pairing code" in capsys.readouterr().err
 
 

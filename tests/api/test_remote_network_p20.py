@@ -380,7 +380,7 @@ def test_a_login_page_in_the_box_s_place_is_named(raw, tmp_path: Path, capsys, a
         return False
     box = raw(portal)
     argv = {"status": ["status", "--url", box.url, "--token", "t"],
-            "pair": ["pair", box.url, "--code", "ABC123"],
+            "pair": ["pair", box.url, "--code", "ABC234"],
             "push": ["push", str(gain_pack(tmp_path / "fx.hatpack")), "--url", box.url, "--token", "t", "--quiet"]}
     assert main(argv[command]) == 2
     err = capsys.readouterr().err
@@ -459,7 +459,7 @@ def test_pairing_code_typed_with_spaces_dashes_and_lower_case(paired_server: Pai
 def test_pairing_while_the_box_has_paused_pairing(paired_server: PairedServer, capsys) -> None:
     url = paired_server.running.url
     for _ in range(5):
-        assert main(["pair", url, "--code", "WRONG2"]) == 2
+        assert main(["pair", url, "--code", "WRNG23"]) == 2
     capsys.readouterr()
     assert main(["pair", url, "--code", paired_server.app.state.box.pairing.current()]) == 2
     err = capsys.readouterr().err

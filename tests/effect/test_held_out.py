@@ -115,7 +115,7 @@ def test_a_silent_tail_gives_a_real_held_out_esr_everywhere(silent_tail: Path, t
     assert main(["train", "effect", str(silent_tail), "--out", str(pack), "--report", str(report),
                  "--max-steps", "2", "--set", "batch=4", "--set", "model.hidden=8", "--set", "eval_every_s=0"]) == 0
     out = capsys.readouterr().out
-    esr = float(re.search(r"held-out ESR (\S+) ", out).group(1))
+    esr = float(re.search(r"held-out error (\S+) ", out).group(1))
     assert 0 <= esr < 10, out
     assert "(near-)silent in the last 15 % of the recording" in out and "held out 1." in out
     assert "worse than outputting silence" not in out

@@ -55,7 +55,7 @@ def test_tags_of_only_silent_files_stop_training_before_it_starts(tmp_path, caps
     out = tmp_path / "t.hatpack"
     assert _train(tmp_path / "data", "--out", out) == 2
     err = capsys.readouterr().err
-    assert "no usable (readable, not silent) audio for tag(s) t0, t1" in err
+    assert "no usable (readable, not silent) audio for tags t0, t1" in err
     assert "s0.wav: silent (all zeros)" in err and "internal error" not in err
     assert not out.exists()
 
@@ -65,8 +65,8 @@ def test_one_silent_tag_among_sounding_ones_is_named(tree, tmp_path, capsys, no_
     sf.write(tree / "quiet" / "q.wav", np.full(8000, 10 ** (-100 / 20), np.float32), 16000, subtype="FLOAT")
     assert _train(tree, "--out", tmp_path / "t.hatpack") == 2
     err = capsys.readouterr().err
-    assert "tag(s) quiet:" in err and "q.wav: silent (peak -100 dBFS, under -90)" in err
-    assert "kick" not in err.split("tag(s)")[1].split(":")[0]
+    assert "audio for tag quiet:" in err and "q.wav: silent (peak -100 dBFS, under -90)" in err
+    assert "kick" not in err.split("audio for tag")[1].split(":")[0]
 
 
 def test_silent_training_files_are_left_out_with_a_note(tree, tmp_path, capsys):
@@ -75,7 +75,7 @@ def test_silent_training_files_are_left_out_with_a_note(tree, tmp_path, capsys):
     out = tmp_path / "t.hatpack"
     assert _train(tree, "--out", out, "--holdout", "0") == 0
     text = capsys.readouterr().out
-    assert "note: left out 2 file(s) with nothing to hear" in text
+    assert "note: left out 2 files with nothing to hear" in text
     assert f"{tree / 'kick' / 'zeros.wav'}: silent (all zeros)" in text
     assert f"{tree / 'hat' / 'hum.wav'}: silent (peak -120 dBFS, under -90)" in text
     assert "trained on 8 samples" in text and out.is_file()
@@ -170,7 +170,7 @@ def test_one_tag_per_line_merged_into_several_warns_that_the_tagger_turns_multi_
     items = load_items(tmp_path / "t.csv", notes)
     assert {it.path.name: it.tags for it in items}["a.wav"] == ("kick", "snare")
     warned = [n for n in notes if n.startswith("warning: ")]
-    assert len(warned) == 1 and "1 file(s)" in warned[0] and "a.wav: kick, snare" in warned[0]
+    assert len(warned) == 1 and "1 file listed" in warned[0] and "a.wav: kick, snare" in warned[0]
     assert "multi-label" in warned[0]
 
 

@@ -65,10 +65,15 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
 
 
 def times_text(model: float, bypass: float) -> str:
-    """How the model's ESR compares with bypass's: "36x lower", "1.3x higher", "no lower"."""
+    """How the model's ESR compares with bypass's: "36x lower", "1.3x higher", "hardly lower" (within 5 %: "1x
+    lower" read oddly), "no lower"."""
     if model < bypass:
+        if model > 0 and bypass / model < 1.05:
+            return "hardly lower"
         return f"{bypass / model:.3g}x lower" if model > 0 else "infinitely lower"
     if model > bypass:
+        if bypass > 0 and model / bypass < 1.05:
+            return "hardly higher"
         return f"{model / bypass:.3g}x higher" if bypass > 0 else "higher"
     return "no lower"
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from hatbox.text import TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.effect import data as datamod
@@ -420,9 +421,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     said = [w for w in (rate_warning(eff.rate), *eff.warnings) if w]
-    if os.environ.get("RANK", "0") == "0":              # now, not after the minutes of training they spoil
-        for line in said:
-            print(f"warning: {line}", file=sys.stderr, flush=True)
+    if said and os.environ.get("RANK", "0") == "0":     # now, not after the minutes of training they spoil
+        # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
+        print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
     t0 = time.monotonic()
     run = fit(eff, cfg, progress)
     seconds = time.monotonic() - t0

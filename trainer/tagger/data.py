@@ -33,6 +33,7 @@ from device.audio.mel import fit_clip
 from device.audio.resample import resample
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
+from hatbox.text import count_words
 from trainer.csvtext import csv_text, listed_file, missing_error, separator
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
@@ -86,7 +87,7 @@ def _refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
     if bad:
         shown = "; ".join(f"{tag!r} ({where}{'' if why == TAG_RULE else ': ' + why})" for tag, where, why in bad[:5])
         more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise DataError(f"{src}: {len(bad)} tag(s) not allowed: {shown}{more}",
+        raise DataError(f"{src}: {count_words(len(bad), 'tag')} not allowed: {shown}{more}",
                         hint=f"a tag must be {TAG_RULE}; rename the folder or fix the CSV")
 
 
@@ -223,8 +224,10 @@ def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
     if not several:
         return ""
     e = several[0]
-    return (f"warning: {path}: every line has one tag, but {len(several)} file(s) listed on several lines with "
-            f"different tags now have several (e.g. {e.path}: {', '.join(e.tags)}), so this tagger will be "
+    listed = count_words(len(several), "file")
+    have = "has" if len(several) == 1 else "have"
+    return (f"warning: {path}: every line has one tag, but {listed} listed on several lines with "
+            f"different tags now {have} several (e.g. {e.path}: {', '.join(e.tags)}), so this tagger will be "
             "multi-label: a yes or no per tag instead of one best tag, and without the statistics head that makes "
             "one-tag taggers more accurate. If each sample has one tag, remove the wrong lines; if samples may "
             "have several, put a file's tags on one line (path,tag,tag) to say so")

@@ -16,6 +16,7 @@ from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import check_out
 from hatbox.errors import DataError, HatboxError
+from hatbox.text import TRAINING_GOES_ON, count_words
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
 
@@ -55,7 +56,8 @@ def readable(items: list[Item], rate: int, n: int
         shown = quiet + theirs
         more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
         what = "usable (readable, not silent)" if quiet else "readable"
-        raise DataError(f"no {what} audio for tag(s) {', '.join(lost)}: " + "; ".join(shown[:3]) + more,
+        for_tags = f"{'tag' if len(lost) == 1 else 'tags'} {', '.join(lost)}"
+        raise DataError(f"no {what} audio for {for_tags}: " + "; ".join(shown[:3]) + more,
                         hint="a tag needs at least one file with a sound in it" if quiet else None)
     return kept, clips, skipped, silent
 
@@ -111,7 +113,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     if lone:
         notes.append(lone)
         # said now too: the musician can stop (Ctrl-C) and add examples instead of hearing it minutes later
-        print(f"{lone}\n(training goes on; Ctrl-C stops it and writes nothing)", file=sys.stderr, flush=True)
+        print(f"{lone}\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
@@ -128,13 +130,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     text += f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
     if silent:
         metrics["silent_files"] = len(silent)
-        text = (f"note: left out {len(silent)} file(s) with nothing to hear (silent or too short: `hatbox tag` "
-                f"skips them too; a tagger learns nothing from silence):\n" +
+        text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
+                f"`hatbox tag` skips them too; a tagger learns nothing from silence):\n" +
                 "".join(f"  {path}: {why}\n" for path, why in silent[:10]) +
                 (f"  ... and {len(silent) - 10} more\n" if len(silent) > 10 else "") + text)
     if skipped:
         metrics["skipped_files"] = len(skipped)
-        text = (f"skipped {len(skipped)} unreadable file(s):\n" +
+        text = (f"skipped {count_words(len(skipped), 'unreadable file')}:\n" +
                 "".join(f"  {why}\n" for _, why in skipped[:10]) +
                 (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
     if res.steps < steps:
