@@ -77,8 +77,12 @@ def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
 
 # ------------------------------------------------------------------------- commands
 def pair(args: argparse.Namespace) -> int:
-    url = check_url(args.url) if args.url else _discover(args.box)
-    code = _pairing_code(args.code)
+    url = check_url(args.url) if args.url else None
+    code = _pairing_code(args.code) if args.code is not None else None    # a malformed --code: before the search
+    if url is None:
+        url = _discover(args.box)
+    if code is None:
+        code = _pairing_code(None)                 # asked once the box is found
     with _client(url.rstrip("/"), None, args.ca or True) as c:
         body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
     with _box_reply("POST /pair"):

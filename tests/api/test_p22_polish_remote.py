@@ -65,3 +65,16 @@ def test_malformed_codes_never_reach_the_box_so_pairing_is_not_paused(
         assert NOT_A_CODE in err and "wrong or expired" not in err
     assert main(["pair", url, "--code", paired_server.app.state.box.pairing.current()]) == 0
     assert "paired with" in capsys.readouterr().out
+
+
+def test_a_malformed_code_is_refused_before_looking_for_a_box(monkeypatch, capsys) -> None:
+    """Without a URL, `hatbox pair --code 12` looked on the network first (mDNS, about 3 s) and only then said the
+    code could not be one."""
+    from hatbox import cmd_remote
+    from hatbox.cli import main
+
+    def no_search(box=None):
+        raise AssertionError("looked for a box before checking the code")
+    monkeypatch.setattr(cmd_remote, "_discover", no_search)
+    assert main(["pair", "--code", "12"]) == 2
+    assert "'12' is not a pairing code" in capsys.readouterr().err
