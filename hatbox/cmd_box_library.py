@@ -11,6 +11,7 @@ from typing import Any, Callable
 from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 
 def library_name(src: Path) -> str:
@@ -120,16 +121,17 @@ def _check_has_audio(src: Path, archive: Path) -> None:
         names = [PurePosixPath(m.name) for m in tf if m.isfile()]
     if any(n.suffix.lower() in AUDIO_EXTENSIONS and not is_metadata(n) for n in names):
         return
-    held = f" (only {len(names)} other file(s))" if names else ""
+    held = f" (only {count_words(len(names), 'other file')})" if names else ""
     raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
                       hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the folder "
                            "(convert other formats to WAV or FLAC), then send it again")
 
 
 def _print_library(body: dict[str, Any]) -> None:
-    print(f"library {safe_text(body['id'])}: {body['accepted']} files accepted, {body['rejected']} rejected")
+    print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, {body['rejected']} rejected")
     if body.get("skipped"):
-        print(f"  skipped {body['skipped']} hidden or operating-system file(s) (__MACOSX, ._*, .DS_Store...)")
+        print(f"  skipped {count_words(body['skipped'], 'hidden or operating-system file')} "
+              "(__MACOSX, ._*, .DS_Store...)")
     for f in body["files"]:
         if not f["ok"]:
             print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError
-from hatbox.text import display_name, escape_unsafe
+from hatbox.text import count_words, display_name, escape_unsafe
 
 
 def register(cli) -> None:
@@ -241,10 +241,14 @@ def export(args: argparse.Namespace) -> int:
     from device import library
     n = library.export_csv(args.db, args.out)
     left = len(library.corrections(args.db)) - n
-    print(f"{n} corrected file(s) -> {_shown(args.out)}" + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
+    print(f"{count_words(n, 'corrected file')} -> {_shown(args.out)}"
+          + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
     if left:
-        print(f"  {left} corrected file(s) left out: the tagger skipped them (silent, empty), they do not decode "
-              f"(hatbox library query {_shown(args.db)} --failed), or their names are not valid UTF-8 (rename them)")
+        it, it_does, its_name = (("it", "it does", "its name is") if left == 1 else
+                                 ("them", "they do", "their names are"))
+        print(f"  {count_words(left, 'corrected file')} left out: the tagger skipped {it} (silent, empty), {it_does} "
+              f"not decode (hatbox library query {_shown(args.db)} --failed), or {its_name} not valid UTF-8 "
+              f"(rename {it})")
     return 0
 
 

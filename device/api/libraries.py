@@ -34,6 +34,7 @@ from typing import Any, Callable, Protocol
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("hatbox.api")
@@ -173,7 +174,8 @@ class Libraries:
             shutil.rmtree(self.root / lid, ignore_errors=True)
             why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
             more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
-            hidden = f"{report.skipped} hidden or operating-system file(s) skipped" if report.skipped else ""
+            hidden = (f"{count_words(report.skipped, 'hidden or operating-system file')} skipped"
+                      if report.skipped else "")
             why = "; ".join(w for w in (why + more, hidden) if w)
             raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""))
         info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], **report.to_dict(), "tagger": tagger_id,

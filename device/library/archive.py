@@ -45,7 +45,7 @@ from device.library.member_checks import (  # noqa: F401  (importers and tests r
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive,
     library_name_problem, safe_relpath)
 from hatbox.errors import HatboxError, first_line
-from hatbox.text import display_name
+from hatbox.text import count_words, display_name
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
 # what a full disk's answer says to do: the laptop commands that list and delete libraries and packs
@@ -594,6 +594,7 @@ def pack_directory(directory: str | Path, out: str | Path,
     with tarfile.open(out, "w", dereference=True) as tf:
         walk(directory, "")
     if inner_links:
-        skips.append(("", f"{inner_links} link(s) to files already in the folder or to folders in it "
-                          "(sent once, under their own path)"))
+        skips.append(("", count_words(inner_links, "link to a file already in the folder or to a folder in it (sent "
+                                      "once, under its own path)", "links to files already in the folder or to "
+                                      "folders in it (sent once, under their own path)")))
     return out

@@ -94,7 +94,9 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     rows = con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path").fetchall()
     bad = sorted({tag for _, tag in rows if tag_problem(tag)})
     if bad:
-        raise HatboxError(f"cannot make link folders for the tag(s) {', '.join(map(repr, bad))}: not folder names",
+        said = ("a link folder for the tag {}: not a folder name" if len(bad) == 1 else
+                "link folders for the tags {}: not folder names").format(', '.join(map(repr, bad)))
+        raise HatboxError(f"cannot make {said}",
                           hint="tag the library with a pack whose tags obey the tag rule")
     # a folder from before MADE existed: its links carry the library files' names, wherever they point
     # (the library may have moved since, or a file be a link to a sample outside it)

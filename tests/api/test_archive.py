@@ -299,6 +299,6 @@ def test_pack_directory_follows_links_and_reports_what_it_leaves_out(tmp_path: P
     # snares/ links outside the folder: never sent
     assert sorted(f.path for f in report.accepted) == ["kit/kick.wav"]
     why = dict(skipped)
-    assert set(why) == {"snares", "kit/up", "gone.wav", "pipe.wav", ""} and "1 link(s) to files already" in why[""]
+    assert set(why) == {"snares", "kit/up", "gone.wav", "pipe.wav", ""} and "1 link to a file already" in why[""]
     assert "outside the folder: not sent" in why["snares"]
     assert "loops" in why["kit/up"] and "broken link" in why["gone.wav"] and "not a regular file" in why["pipe.wav"]

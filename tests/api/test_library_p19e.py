@@ -265,7 +265,7 @@ def test_a_finder_zip_has_its_metadata_skipped_quietly(box: BoxUnderTest) -> Non
     assert [f["path"] for f in body["files"]] == ["Kit/a.wav"]
     only = {k: v for k, v in FINDER.items() if k != "Kit/a.wav"}
     r = box.client.post("/libraries", content=zip_bytes(only), headers=box.auth)
-    assert r.status_code == 422 and "4 hidden or operating-system file(s) skipped" in r.json()["message"]
+    assert r.status_code == 422 and "4 hidden or operating-system files skipped" in r.json()["message"]
 
 
 def test_push_library_prints_the_skipped_metadata_in_one_line(paired_server, tmp_path: Path, capsys) -> None:
@@ -273,7 +273,7 @@ def test_push_library_prints_the_skipped_metadata_in_one_line(paired_server, tmp
     arc.write_bytes(zip_bytes(FINDER))
     assert main(["push-library", str(arc), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "1 files accepted, 0 rejected" in out and out.count("skipped 4 hidden or operating-system") == 1
+    assert "1 file accepted, 0 rejected" in out and out.count("skipped 4 hidden or operating-system") == 1
     assert "rejected " not in out and "._a.wav" not in out and "Thumbs" not in out
 
 

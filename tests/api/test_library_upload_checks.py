@@ -58,7 +58,7 @@ def test_links_inside_the_folder_send_their_target_once_and_never_loop(tmp_path:
     assert names == ["Vendors/808/k.wav"]                                # once, under its own path
     why = dict(skipped)
     assert "loops back" in why["Vendors/808/again"] and "loops back" in why["Vendors/self"]
-    assert "2 link(s) to files already in the folder" in why[""]
+    assert "2 links to files already in the folder" in why[""]
 
 
 def test_push_library_says_which_link_it_did_not_send(paired_server, tmp_path: Path, capsys) -> None:
@@ -70,7 +70,7 @@ def test_push_library_says_which_link_it_did_not_send(paired_server, tmp_path: P
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "note: left out of drums: 1" in out and "skipped passwd.wav: link to" in out
-    assert "1 files accepted, 0 rejected" in out and "not an audio" not in out
+    assert "1 file accepted, 0 rejected" in out and "not an audio" not in out
 
 
 # -------------------------------------------------------------------- 2. the name
@@ -106,7 +106,7 @@ def test_a_folder_with_a_long_name_is_named_what_the_box_takes(paired_server, tm
     (lib / "k.wav").write_bytes(wav_bytes())
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "note: the library is named" in out and "1 files accepted" in out
+    assert "note: the library is named" in out and "1 file accepted" in out
     assert main(["box-library"]) == 0
     assert ("Producer Pack " + "x" * 90)[:LIBRARY_NAME_MAX_CHARS] in capsys.readouterr().out
 

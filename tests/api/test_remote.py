@@ -84,7 +84,7 @@ def test_push_library_folder_reports_rejections(server, tmp_path: Path, capsys) 
     (lib / "kick" / "broken.wav").write_bytes(b"RIFF....WAVEnope")
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "1 files accepted, 1 rejected" in out and "rejected kick/broken.wav" in out
+    assert "1 file accepted, 1 rejected" in out and "rejected kick/broken.wav" in out
     assert "not tagged: no tagger pack is active" in out
     arc = tmp_path / "more.zip"
     with zipfile.ZipFile(arc, "w") as zf:
@@ -227,7 +227,7 @@ def test_push_library_prints_hostile_names_escaped(server, tmp_path: Path, capsy
         zf.writestr("ok.wav", buf.getvalue())
     assert main(["push-library", str(arc), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "1 files accepted, 2 rejected" in out
+    assert "1 file accepted, 2 rejected" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "rejected \\x1b[2J\\x1b]0;owned\\x07.wav: unsafe path" in out and "rtl\\u202evaw.exe.wav" in out
 
@@ -247,8 +247,8 @@ def test_push_library_keeps_links_inside_and_says_what_it_skipped(server, tmp_pa
     (lib / "kick" / "loop").symlink_to(lib)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "1 files accepted, 0 rejected" in out                  # k1-link.wav is kick/k1.wav: sent once
-    assert "skipped kick/loop: folder link loops back" in out and "1 link(s) to files already in the folder" in out
+    assert "1 file accepted, 0 rejected" in out                  # k1-link.wav is kick/k1.wav: sent once
+    assert "skipped kick/loop: folder link loops back" in out and "1 link to a file already in the folder" in out
     assert "skipped snare: link to " in out and "outside the folder: not sent" in out     # shared/ stays here
 
 

@@ -59,7 +59,7 @@ def test_an_instrument_with_no_usable_note_is_refused_naming_its_files(tmp_path:
     (root / "broken").mkdir()
     (root / "broken" / "60.wav").write_bytes(b"")
     _write(root / "broken" / "62.wav", np.zeros(RATE // 2, np.float32))
-    with pytest.raises(DataError, match=r"no note of instrument\(s\) broken can be used") as err:
+    with pytest.raises(DataError, match=r"no note of instrument broken can be used") as err:
         load_folder(root, RATE, 0.5)
     assert "60.wav" in str(err.value) and "62.wav is silent" in str(err.value)
 
@@ -202,7 +202,7 @@ def test_audio_outside_the_instrument_folders_is_named(tmp_path: Path, capsys) -
     (root / "soft" / "._67.wav").write_bytes(b"\x00\x05\x16\x07")      # macOS AppleDouble: not audio, not named
     notes, warned = _load(root, capsys)
     assert len(notes) == 8 and len(warned) == 1, warned
-    assert "2 audio file(s) are not in an instrument folder" in warned[0]
+    assert "2 audio files are not in an instrument folder" in warned[0]
     assert "n/64.wav" in warned[0] and "take 2/66.wav" in warned[0] and "._67" not in warned[0]
 
 
@@ -211,7 +211,7 @@ def test_a_copied_note_is_a_warning(tmp_path: Path, capsys) -> None:
     (root / "soft" / "60 copy.wav").write_bytes((root / "soft" / "60.wav").read_bytes())
     notes, warned = _load(root, capsys)
     assert len(notes) == 9
-    assert [w for w in warned if "1 note file(s) hold the same audio" in w and "60 copy.wav" in w], warned
+    assert [w for w in warned if "1 note file holds the same audio" in w and "60 copy.wav" in w], warned
 
 
 # ------------------------------------------------------------------- an interrupted re-run
@@ -267,6 +267,6 @@ def test_phone_recordings_in_a_format_hatbox_cannot_read_are_named(tmp_path: Pat
     only = tmp_path / "phone"
     (only / "voice").mkdir(parents=True)
     (only / "voice" / "C4.m4a").write_bytes(b"\x00\x00\x00\x20ftypM4A ")
-    with pytest.raises(DataError, match=r"1 file\(s\) are audio of a kind hatbox cannot read: .*C4\.m4a") as err:
+    with pytest.raises(DataError, match=r"1 file is audio of a kind hatbox cannot read: .*C4\.m4a") as err:
         load_folder(only, RATE, 0.5)
     assert "ffmpeg -i C4.m4a C4.wav" in err.value.hint

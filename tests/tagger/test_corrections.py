@@ -116,7 +116,7 @@ def test_cli_fix_query_export(library_dir, small_pack, tmp_path, capsys):
     assert main(["library", "query", str(db), "--tag", "tom"]) == 0
     assert capsys.readouterr().out.split() == ["yours", str(library_dir.resolve() / "kicks" / "k2.flac")]
     assert main(["library", "export", str(db), "--out", str(tmp_path / "c.csv")]) == 0
-    assert "1 corrected file(s)" in capsys.readouterr().out
+    assert "1 corrected file ->" in capsys.readouterr().out
     assert (tmp_path / "c.csv").read_text().splitlines()[1].endswith("k2.flac,tom")
     assert main(["library", "query", str(db), "--unsure", "-k", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()

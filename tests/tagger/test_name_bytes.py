@@ -81,7 +81,7 @@ def test_the_commands_show_the_name_and_export_leaves_it_out(library_dir, small_
     csv = tmp_path / "c.csv"
     assert main(["library", "export", str(db), "--out", str(csv)]) == 0
     out = capsys.readouterr().out
-    assert "1 corrected file(s)" in out and "1 corrected file(s) left out" in out and "not valid UTF-8" in out
+    assert "1 corrected file ->" in out and "1 corrected file left out" in out and "its name is not valid UTF-8" in out
     assert csv.read_text(encoding="utf-8").splitlines()[1:] == [f"{library_dir.resolve()}/kicks/k2.flac,tom"]
 
 

@@ -32,6 +32,7 @@ from scipy.signal import resample_poly
 from device.audio import audiofile
 from device.library.decode import held_mix
 from hatbox.errors import DataError, HatboxError
+from hatbox.text import count_words
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 # General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
@@ -212,7 +213,9 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
     shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio measures "
                       f"{note_name(n.measured)} ({n.measured:.1f})" for n in bad[:5])
     more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-    raise DataError(f"{len(bad)} note file(s) are named with a pitch their audio does not have: {shown}{more}",
+    said = count_words(len(bad), "note file is named with a pitch its audio does not have",
+                       "note files are named with a pitch their audio does not have")
+    raise DataError(f"{said}: {shown}{more}",
                     hint="rename them (C4.wav, 60.wav, name_060_100.wav) or take the number out of the name to "
                          "have the pitch measured; if the names are right, pass --trust-names")
 
@@ -246,7 +249,9 @@ def octave_off_names(notes: list[Note], rate: int, tolerance: float = PITCH_TOLE
     shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio sounds "
                       f"{_interval(s)} it ({note_name(n.measured)}, {n.measured:.1f})" for n, s in off[:5])
     more = f"; and {len(off) - 5} more" if len(off) > 5 else ""
-    return f"{len(off)} note file(s) sound an octave or more away from the pitch in their name: {shown}{more}; {said}"
+    away = count_words(len(off), "note file sounds an octave or more away from the pitch in its name",
+                       "note files sound an octave or more away from the pitch in their name")
+    return f"{away}: {shown}{more}; {said}"
 
 
 def _interval(slip: int) -> str:
@@ -288,7 +293,8 @@ def check_note_lengths(files: list[Path], seconds: float) -> None:
     shortest = min(s for _f, s in short)
     fix = (f"give --seconds {math.floor(shortest / MIN_NOTE_FRACTION * 100) / 100:.2f} or less, or "
            if shortest >= MIN_NOTE_SECONDS else "")
-    raise DataError(f"{len(short)} note file(s) are shorter than {least * 1000:.0f} ms (an eighth of the "
+    raise DataError(f"{count_words(len(short), 'note file is', 'note files are')} shorter than "
+                    f"{least * 1000:.0f} ms (an eighth of the "
                     f"{seconds:g} s each note is padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms): {shown}{more}",
                     hint=f"{fix}remove them or record longer notes: padded with silence they would train a "
                          f"silent synth")
@@ -316,7 +322,8 @@ def check_sounding_lengths(notes: list[Note], rate: int, seconds: float) -> None
         return
     shown = "; ".join(f"{path} sounds for {s * 1000:.0f} ms" for path, s in short[:5])
     more = f"; and {len(short) - 5} more" if len(short) > 5 else ""
-    raise DataError(f"{len(short)} note file(s) sound for less than {least * 1000:.0f} ms (an eighth of the "
+    raise DataError(f"{count_words(len(short), 'note file sounds', 'note files sound')} for less than "
+                    f"{least * 1000:.0f} ms (an eighth of the "
                     f"{seconds:g} s each note is cropped or padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms; "
                     f"a note sounds from its onset until it stays {SOUND_FLOOR_DB:g} dB under its peak): "
                     f"{shown}{more}",
@@ -329,9 +336,11 @@ def check_instrument_names(names: list[str]) -> None:
     a comma (the separator) or leading/trailing white space (stripped from each name)."""
     bad = [n for n in names if "," in n or n != n.strip()]
     if bad:
-        raise DataError(f"instrument folder name(s) {', '.join(repr(n) for n in bad)} cannot be chosen with "
-                        f"play --corners (names there are separated by commas and stripped of spaces)",
-                        hint="rename the folder(s) without commas and without spaces at the start or end "
+        one = len(bad) == 1
+        raise DataError(f"instrument folder name{'' if one else 's'} {', '.join(repr(n) for n in bad)} cannot be "
+                        f"chosen with play --corners (names there are separated by commas and stripped of spaces)",
+                        hint=f"rename the folder{'' if one else 's'} without commas and without spaces at the "
+                             "start or end "
                              "(e.g. 'Sax, alto' -> 'Sax alto')")
 
 
@@ -371,7 +380,8 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
     lost = sorted({name for name, _why in skipped} - {n.instrument for n in notes})
     if lost:
         shown = "; ".join(why for name, why in skipped if name in lost)
-        raise DataError(f"no note of instrument(s) {', '.join(lost)} can be used: {shown}",
+        raise DataError(f"no note of instrument{'' if len(lost) == 1 else 's'} {', '.join(lost)} can be used: "
+                        f"{shown}",
                         hint="replace the files (or remove the folder); the pitch goes in the name: C4.wav, "
                              "60.wav, name_060_100.wav")
     for _name, why in skipped:
@@ -411,8 +421,8 @@ def duplicate_notes(notes: list[Note]) -> str | None:
     if not pairs:
         return None
     more = f"; and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-    return (f"{len(pairs)} note file(s) hold the same audio as another: {'; '.join(pairs[:5])}{more}: each copy is "
-            f"trained as a note of its own; remove the copies")
+    return (f"{count_words(len(pairs), 'note file holds', 'note files hold')} the same audio as another: "
+            f"{'; '.join(pairs[:5])}{more}: each copy is trained as a note of its own; remove the copies")
 
 
 def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True,
@@ -436,16 +446,17 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
              if f.suffix.lower() in OTHER_AUDIO and not audiofile.hidden_name(f.name)]
     if other:
         more = f" and {len(other) - 3} more" if len(other) > 3 else ""
-        said = (f"{len(other)} file(s) are audio of a kind hatbox cannot read: "
+        said = (f"{count_words(len(other), 'file is', 'files are')} audio of a kind hatbox cannot read: "
                 f"{', '.join(str(f) for f in other[:3])}{more}")
         fix = f"convert them to WAV or FLAC (e.g. `ffmpeg -i {other[0].name} {other[0].stem}.wav`)"
         if not files:
             raise DataError(said, hint=fix)
-        warn(f"{said}; they are not trained: {fix}")
+        warn(f"{said}; {'it is' if len(other) == 1 else 'they are'} not trained: {fix}")
     stray = stray_files(root, folders)
     if stray and files:
         more = f" and {len(stray) - 3} more" if len(stray) > 3 else ""
-        warn(f"{len(stray)} audio file(s) are not in an instrument folder and are not trained: "
+        warn(f"{count_words(len(stray), 'audio file is', 'audio files are')} not in an instrument folder and "
+             f"{'is' if len(stray) == 1 else 'are'} not trained: "
              f"{', '.join(str(f) for f in stray[:3])}{more} (layout: DIR/<instrument>/<note file>)")
     check_note_lengths([f for _name, f in files], seconds)
     notes = load_notes(files, rate, seconds, warn)
