@@ -280,6 +280,12 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
+        if not uploaded and path.stat().st_size == 0:
+            raise PackError(f"{path.name} is empty (0 bytes): copy it again, or build it again",
+                            check="archive") from None
+        if not uploaded and path.suffix.lower() != ".hatpack" and not zipfile.is_zipfile(path):
+            raise PackError(f"{path.name} is not a pack (a .hatpack is a zip archive)", check="archive",
+                            hint=PACK_HINT) from None
         raise PackError(f"{path.name} is not a readable pack archive ({exc}); "
                         f"{DAMAGED_UPLOAD if uploaded else DAMAGED_FILE}", check="archive") from None
 

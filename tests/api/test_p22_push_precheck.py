@@ -176,3 +176,12 @@ def test_an_unknown_tag_of_a_library_the_box_has_is_not_called_a_missing_library
     assert main(["box-library", lid, "--tag", "cowbell"]) == 2
     err = capsys.readouterr().err
     assert "cowbell" in err and "no library" not in err and "lists the libraries" not in err
+
+
+def test_pack_inspect_says_the_same_as_push_of_an_empty_file_or_a_non_pack(tmp_path: Path, capsys) -> None:
+    """The words live in the pack reader (export.pack), so `hatbox pack inspect` gives them too."""
+    files = _bad_files(tmp_path)
+    assert main(["pack", "inspect", str(files["empty"])]) == 2
+    assert "empty.hatpack is empty (0 bytes): copy it again, or build it again" in capsys.readouterr().err
+    assert main(["pack", "inspect", str(files["wav"])]) == 2
+    assert "gtr.wav is not a pack (a .hatpack is a zip archive)" in capsys.readouterr().err
