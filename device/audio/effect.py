@@ -276,12 +276,13 @@ def knob_number(knob: Knob, text: str) -> float:
 
 def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
     """``given`` knob values (numbers, or text for :func:`knob_number`) -> {name as given: number}, checked
-    against ``manifest``'s knobs: KnobError for a pack without knobs (one line, not "its knobs: none"), an
-    unknown name, or a value that is no number of the knob's unit.  Ranges are checked when they are set."""
-    if given and not manifest.knobs:
-        raise KnobError(f"pack '{manifest.name}' has no knobs")
-    return {name: value if isinstance(value, (int, float)) else knob_number(manifest.knob(name), value)
-            for name, value in given.items()}
+    against ``manifest``'s knobs: KnobError for an unknown name (Manifest.knob: "has no knobs" for a pack
+    without any), or a value that is no number of the knob's unit.  Ranges are checked when they are set."""
+    settings: dict[str, float] = {}
+    for name, value in given.items():
+        knob = manifest.knob(name)                  # every name, numbers too: before any decoding
+        settings[name] = knob_number(knob, value) if isinstance(value, str) else value
+    return settings
 
 
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
