@@ -144,7 +144,7 @@ def tag(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
-        raise _Interrupted(f"tagging stopped (Ctrl-C): {saved} file{'' if saved == 1 else 's'} tagged and saved "
+        raise _Interrupted(f"tagging stopped (Ctrl-C): {count_words(saved, 'file')} tagged and saved "
                            f"in {_shown(str(db))}; run the same command again to continue where it stopped") from None
     finally:
         if bar is not None:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from hatbox.errors import DataError
+from hatbox.text import count_words
 
 HINT = "save it as UTF-8 (in Excel: 'CSV UTF-8')"
 
@@ -141,7 +142,7 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) 
     hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +
                      ([WINDOWS_PATH_HINT] if any(windows_path(name) for name, _, _ in missing) else []) +
                      ([CASE_HINT] if twins else []))
-    return DataError(f"{csv}: {n} listed file{' does' if n == 1 else 's do'} not exist, e.g. "
+    return DataError(f"{csv}: {count_words(n, 'listed file does', 'listed files do')} not exist, e.g. "
                      f"{'; '.join(shown)}{more}", hint=hint)
 
 

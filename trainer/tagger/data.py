@@ -269,8 +269,7 @@ def lone_tags_warning(items: list[Item], shown: int = 10) -> str:
         return ""
     listed = ", ".join(f"'{t}' ({counts[t]})" for t in lone[:shown])
     more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
-    counted = "1 tag has" if len(lone) == 1 else f"{len(lone)} tags have"
-    return (f"warning: {counted} only one example: {listed}{more}; the tagger learns little of a tag "
+    return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} only one example: {listed}{more}; the tagger learns little of a tag "
             f"from one sample\n  hint: add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
 
 
