@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from hatbox.text import TRAINING_GOES_ON
+from hatbox.text import SECONDS_BAR, TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.effect import data as datamod
@@ -329,7 +329,6 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` (best weights kept)."""
     from tqdm import tqdm
 
-    from hatbox.text import SECONDS_BAR
     model = run.model
     if run.opt is None:
         run.opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)

@@ -43,7 +43,8 @@ def check_options(*, minutes: float, seconds: float, threads: int) -> None:
 
 def check_outputs(out: Path, name: str, report: Path) -> None:
     """Everything about where the results go, before any work: the pack name, ``out`` (export.atomic.check_out,
-    as for the other trainers: a regular file, or none yet, in a folder that can be written) and ``report`` (a folder, or not there yet).  Makes nothing."""
+    as for the other trainers: a regular file, or none yet, in a folder that can be written) and ``report`` (a
+    folder, or not there yet).  Makes nothing."""
     if not is_plain_name(name):
         raise HatboxError(f"pack name {name!r} is not allowed", hint=f"a pack name is {NAME_RULE}")
     check_out(out)
