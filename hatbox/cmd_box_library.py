@@ -40,6 +40,8 @@ def push_library(args: argparse.Namespace) -> int:
             for path, why in skipped:
                 print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
         _check_limit(c, archive, "max_library_bytes")
+        if not args.again:
+            _check_not_there(c, archive, src)
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(body)
@@ -108,6 +110,27 @@ def _check_tar(src: Path) -> None:
         raise HatboxError(f"{safe_text(src.name)} is damaged or incomplete: make it again",
                           hint="nothing was sent; or give the folder of samples itself: hatbox push-library "
                                "FOLDER") from None
+
+
+def _check_not_there(client: Any, archive: Path, src: Path) -> None:
+    """HatboxError (nothing sent) when the box holds a library uploaded from the very bytes of ``archive`` (the
+    same zip or tar, or a folder packed unchanged), unless that one failed (the box's own advice for it is to send
+    it again).  A box from before libraries kept their digest lists none: nothing is compared there."""
+    from device.store import file_sha256
+
+    digest = file_sha256(archive)
+    for lib in _call(client, "GET", "/libraries", expect=list):
+        if not isinstance(lib, dict) or lib.get("sha256") != digest or lib.get("state") == "failed":
+            continue
+        lid, state = safe_text(lib.get("id", "?")), safe_text(lib.get("state", "?"))
+        files = lib.get("accepted")
+        held = f", {count_words(files, 'file')}" if isinstance(files, int) else ""
+        nxt = (f"tag it with the active tagger: hatbox box-library {lid} --retag" if state in ("untagged", "cancelled")
+               else f"its tags: hatbox box-library {lid}")
+        raise HatboxError(f"{safe_text(src)} is already on the box as library {lid} ('{safe_text(lib.get('name', ''))}',"
+                          f" {state}{held}); nothing was sent",
+                          hint=f"{nxt}; to send a second copy all the same: hatbox push-library "
+                               f"{safe_text(src)} --again")
 
 
 def _check_has_audio(src: Path, archive: Path) -> None:
@@ -280,6 +303,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
     p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--again", action="store_true",
+                   help="send it even when the box already holds a library from the same files (a second copy)")
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
                                    "tag a library again or stop its tagging, delete a library", box_library)

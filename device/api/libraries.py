@@ -158,9 +158,10 @@ class Libraries:
 
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
-               room: Callable[[], int | None] | None = None) -> dict[str, Any]:
+               room: Callable[[], int | None] | None = None, sha256: str | None = None) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
-        file), then start tagging in the background.  ``hold()`` is entered before unpacking and around
+        file), then start tagging in the background.  ``sha256``: the archive's digest as received, kept in the
+        record so that a laptop can see the same archive is already here before sending it again.  ``hold()`` is entered before unpacking and around
         the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing.
         ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
         checked); members that declare more are NoSpace before a byte is written (device.library.archive)."""
@@ -178,7 +179,8 @@ class Libraries:
                       if report.skipped else "")
             why = "; ".join(w for w in (why + more, hidden) if w)
             raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""))
-        info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], **report.to_dict(), "tagger": tagger_id,
+        info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, **report.to_dict(),
+                "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":

@@ -37,13 +37,13 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         upload = _new_upload(box, ".archive", "library")
         try:
-            await receive_upload(request, upload, box.config.max_library_bytes, "library")
+            _, sha256 = await receive_upload(request, upload, box.config.max_library_bytes, "library")
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
             hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
             info = await asyncio.get_running_loop().run_in_executor(
-                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room)
+                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256)
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
         except NoSpace as exc:

@@ -159,6 +159,8 @@ class LibrarySummary(BaseModel):
     accepted: int
     rejected: int
     progress: Progress
+    sha256: Optional[str] = Field(None, description="the uploaded archive's SHA-256 (libraries from before "
+                                                     "2026-12-03: none); a laptop compares it before sending again")
 
 
 class MidiKnob(BaseModel):

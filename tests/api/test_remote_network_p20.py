@@ -141,10 +141,11 @@ def _big_pack(tmp_path: Path, mib: int) -> Path:
 
 
 def _status_then(then: Reply) -> Reply:
-    """Answers GET /status (no limits) as a box does, and hands the upload that follows to ``then``."""
+    """Answers GET /status (no limits) and GET /libraries (none yet) as a box does, and hands the upload that
+    follows to ``then``."""
     def reply(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
         if method == "GET":
-            _json(conn, {"limits": {}})
+            _json(conn, [] if path.startswith("/libraries") else {"limits": {}})
             return True
         return then(conn, method, path, rest)
     return reply
