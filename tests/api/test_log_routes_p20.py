@@ -64,3 +64,16 @@ def test_box_logs_says_when_there_is_no_log_and_checks_its_count(paired_server: 
     assert captured.out == "" and "the box's log has no lines: the box keeps no log file" in captured.err
     assert main(["box-logs", "--lines", "0"]) == 2
     assert "--lines 0 is out of range" in capsys.readouterr().err
+
+
+def test_more_lines_than_the_box_sends_shows_what_it_has_with_a_note(paired_server: PairedServer,
+                                                                    capsys: Any) -> None:
+    store = paired_server.app.state.box.store.root
+    with box_logging(store, terminal=False):
+        for i in range(3):
+            logging.getLogger("hatbox.api").warning("line %d", i)
+    capsys.readouterr()
+    assert main(["box-logs", "--lines", "99999"]) == 0            # was: refused, out of range
+    captured = capsys.readouterr()
+    assert [line.rsplit(" ", 1)[-1] for line in captured.out.splitlines()] == ["0", "1", "2"]
+    assert "note: the box sends at most 5000 lines" in captured.err and "error" not in captured.err
