@@ -84,3 +84,8 @@ def count_words(n: int, what: str, plural: str | None = None) -> str:
     """``n`` with ``what`` in the singular or plural: (1, "file") -> "1 file", (3, "file") -> "3 files",
     (2, "tag has", "tags have") -> "2 tags have" (``plural``: for words that do not just take an "s")."""
     return f"{n} {what if n == 1 else plural or what + 's'}"
+
+
+def them(n: int) -> str:
+    """The pronoun for ``n`` things named just before, for a hint: "it" for one, "them" otherwise."""
+    return "it" if n == 1 else "them"

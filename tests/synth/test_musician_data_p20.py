@@ -263,7 +263,7 @@ def test_phone_recordings_in_a_format_hatbox_cannot_read_are_named(tmp_path: Pat
     root = _notes(tmp_path / "n")
     (root / "soft" / "C5.m4a").write_bytes(b"\x00\x00\x00\x20ftypM4A ")
     _notes_, warned = _load(root, capsys)
-    assert [w for w in warned if "C5.m4a" in w and "convert them to WAV" in w], warned
+    assert [w for w in warned if "C5.m4a" in w and "convert it to WAV" in w], warned
     only = tmp_path / "phone"
     (only / "voice").mkdir(parents=True)
     (only / "voice" / "C4.m4a").write_bytes(b"\x00\x00\x00\x20ftypM4A ")

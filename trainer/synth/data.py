@@ -32,7 +32,7 @@ from scipy.signal import resample_poly
 from device.audio import audiofile
 from device.library.decode import held_mix
 from hatbox.errors import DataError, HatboxError
-from hatbox.text import count_words
+from hatbox.text import count_words, them
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 # General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
@@ -216,7 +216,7 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
     said = count_words(len(bad), "note file is named with a pitch its audio does not have",
                        "note files are named with a pitch their audio does not have")
     raise DataError(f"{said}: {shown}{more}",
-                    hint="rename them (C4.wav, 60.wav, name_060_100.wav) or take the number out of the name to "
+                    hint=f"rename {them(len(bad))} (C4.wav, 60.wav, name_060_100.wav) or take the number out of the name to "
                          "have the pitch measured; if the names are right, pass --trust-names")
 
 
@@ -296,8 +296,8 @@ def check_note_lengths(files: list[Path], seconds: float) -> None:
     raise DataError(f"{count_words(len(short), 'note file is', 'note files are')} shorter than "
                     f"{least * 1000:.0f} ms (an eighth of the "
                     f"{seconds:g} s each note is padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms): {shown}{more}",
-                    hint=f"{fix}remove them or record longer notes: padded with silence they would train a "
-                         f"silent synth")
+                    hint=f"{fix}remove {them(len(short))} or record longer notes: padded with silence "
+                         f"{'it' if len(short) == 1 else 'they'} would train a silent synth")
 
 
 def sounding_seconds(audio: np.ndarray, rate: int, floor_db: float = SOUND_FLOOR_DB) -> float:
@@ -327,8 +327,8 @@ def check_sounding_lengths(notes: list[Note], rate: int, seconds: float) -> None
                     f"{seconds:g} s each note is cropped or padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms; "
                     f"a note sounds from its onset until it stays {SOUND_FLOOR_DB:g} dB under its peak): "
                     f"{shown}{more}",
-                    hint="remove them or record the notes held longer: mostly silence, they would train a "
-                         "silent synth")
+                    hint=f"remove {them(len(short))} or record the notes held longer: mostly silence, "
+                         f"{'it' if len(short) == 1 else 'they'} would train a silent synth")
 
 
 def check_instrument_names(names: list[str]) -> None:
@@ -448,7 +448,7 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         more = f" and {len(other) - 3} more" if len(other) > 3 else ""
         said = (f"{count_words(len(other), 'file is', 'files are')} audio of a kind hatbox cannot read: "
                 f"{', '.join(str(f) for f in other[:3])}{more}")
-        fix = f"convert them to WAV or FLAC (e.g. `ffmpeg -i {other[0].name} {other[0].stem}.wav`)"
+        fix = f"convert {them(len(other))} to WAV or FLAC (e.g. `ffmpeg -i {other[0].name} {other[0].stem}.wav`)"
         if not files:
             raise DataError(said, hint=fix)
         warn(f"{said}; {'it is' if len(other) == 1 else 'they are'} not trained: {fix}")
