@@ -137,6 +137,9 @@ class PanelApp:
         problems = self.inputs.take_problems()          # no touch controller: said once on the panel
         if problems:
             self.panel.hardware_problems(problems)
+        news = self.inputs.take_news()                  # touch works again after it was said to have stopped
+        if news:
+            self.panel.hardware_problems(news, alarm=False)
         now = time.monotonic()
         if now >= self.next_frame:
             self._frame()

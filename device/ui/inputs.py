@@ -22,6 +22,7 @@ from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.hardware")
 TOUCH_REPEAT_S = 60.0      # s: a touch controller that stops answering again within this is not said again
+TOUCH_BACK = "touch works again"    # said (not in red) when a controller said to have stopped answers again
 
 
 class Inputs:
@@ -32,7 +33,8 @@ class Inputs:
     controller that cannot be opened or does not answer does not stop the panel: it runs without
     touch, and :attr:`problems` (also logged once, as a warning) says why; so it does when the controller
     stops answering while the panel runs (:meth:`poll`; logged by hardware/touch.py ReadHealth), once each
-    time.  :meth:`take_problems` hands the panel those it has not shown yet.
+    time.  :meth:`take_problems` hands the panel those it has not shown yet; :meth:`take_news` the good news that
+    a controller said to have stopped answers again.
     """
 
     def __init__(self, board: Board, *, sim: bool, wake: Callable[[], None] | None = None, gpio: Any = None,
@@ -47,6 +49,9 @@ class Inputs:
         self._problems_taken = 0                 # problems[:n] have been handed out by take_problems()
         self._touch_gone = False                 # the touch controller's last known state: stopped answering
         self._touch_said_at: float | None = None  # touch clock when "stopped answering" was last made a problem
+        self._touch_said_gone = False            # this outage of the touch controller was made a problem
+        self.news: list[str] = []                # good news of the panel's hardware (touch answers again)
+        self._news_taken = 0
         self.chip: Any = None
         self.touch: TouchController | None = None
         self.encoders: list[RotaryEncoder] = []
@@ -133,21 +138,31 @@ class Inputs:
     def _watch_touch(self) -> None:
         """A touch controller that has just stopped answering (hardware/touch.py ReadHealth: it logged so)
         becomes a problem, once until it answers again, and not again within :data:`TOUCH_REPEAT_S` of the last
-        one said (a loose cable that comes and goes would queue a red notice every second or two)."""
+        one said (a loose cable that comes and goes would queue a red notice every second or two).  When a
+        controller said to have stopped answers again, that is news (:data:`TOUCH_BACK`), once per outage said."""
         assert self.touch is not None
         gone = self.touch.health.gone
         if gone and not self._touch_gone:
             now = self.touch.clock()
             if self._touch_said_at is None or now - self._touch_said_at >= TOUCH_REPEAT_S:
-                self._touch_said_at = now
+                self._touch_said_at, self._touch_said_gone = now, True
                 self.problems.append(f"touch stopped answering: {self.touch.health.problem}; the panel goes on "
                                      "without touch (check its cable and power)")
+        elif not gone and self._touch_gone and self._touch_said_gone:
+            self._touch_said_gone = False
+            self.news.append(TOUCH_BACK)                # (hardware/touch.py ReadHealth has logged it)
         self._touch_gone = gone
 
     def take_problems(self) -> list[str]:
         """The :attr:`problems` not taken before, oldest first ([] when none): the panel shows each once."""
         fresh = self.problems[self._problems_taken:]
         self._problems_taken = len(self.problems)
+        return fresh
+
+    def take_news(self) -> list[str]:
+        """The :attr:`news` not taken before, oldest first ([] when none): the panel shows each once."""
+        fresh = self.news[self._news_taken:]
+        self._news_taken = len(self.news)
         return fresh
 
     def close(self) -> None:

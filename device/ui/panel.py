@@ -73,7 +73,8 @@ class Panel:
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
         self._warning = ""                          # the message line of the last warning said
-        self._hardware: list[tuple[str, ...]] = []  # the panel's own hardware problems (no touch), waiting to be said
+        # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
+        self._hardware: list[tuple[tuple[str, ...], bool]] = []
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
@@ -168,19 +169,22 @@ class Panel:
             self.state.say(*lines)
             self._warning = self.state.toast
 
-    def hardware_problems(self, problems: list[str]) -> None:
+    def hardware_problems(self, problems: list[str], alarm: bool = True) -> None:
         """Problems of the panel's own hardware (device/ui/inputs.py ``Inputs.take_problems``: no touch controller
         answers, or it stopped answering): each is said once, in red in the tab bar (faults.touch_lines), from the
         next frame on, after a red notice shown before it has had its :data:`TOAST_S`.  Nothing is blocked: the
-        pages and the encoders go on.  (Inputs has logged them already.)"""
-        for lines in map(touch_lines, problems):
-            if lines not in self._hardware:              # the same problem already waiting: said once
-                self._hardware.append(lines)
+        pages and the encoders go on.  (Inputs has logged them already.)  ``alarm`` False: good news of that
+        hardware (device/ui/inputs.py ``TOUCH_BACK``), said in the tab bar's usual colour, after the problems
+        before it."""
+        for lines in map(touch_lines, problems) if alarm else ((p,) for p in problems):
+            if (lines, alarm) not in self._hardware:     # the same problem already waiting: said once
+                self._hardware.append((lines, alarm))
 
     def _say_hardware(self) -> None:
         """Say the next waiting hardware problem unless a red notice is on the tab bar now."""
         if self._hardware and not (self.state.toast and self.state.toast_lines()[1]):
-            self.state.say(*self._hardware.pop(0), alarm=True)
+            lines, alarm = self._hardware.pop(0)
+            self.state.say(*lines, alarm=alarm)
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:

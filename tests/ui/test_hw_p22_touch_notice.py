@@ -136,7 +136,7 @@ def test_a_loose_touch_cable_does_not_flood_the_panel(pg: Any) -> None:
     assert 1 <= len(inputs.problems) <= int(minutes) + 1
     assert len(panel._hardware) <= 1
     panel.hardware_problems(["touch not available: no chip", "touch not available: no chip"])
-    assert sum(1 for lines in panel._hardware if "no chip" in " ".join(lines)) == 1
+    assert sum(1 for lines, _alarm in panel._hardware if "no chip" in " ".join(lines)) == 1
     inputs.close()
 
 
@@ -188,3 +188,59 @@ def test_engine_not_answering_says_why_when_the_reason_starts_on_a_new_line() ->
     finally:
         poller.stop()
     assert poller.error == "engine not answering: the engine's pipe closed"
+
+
+def test_touch_coming_back_is_said_on_the_panel_once_per_outage_said(pg: Any) -> None:
+    """Before, a controller that answered again after "touch stopped answering" was only in the log: the red
+    notice was the last word the player saw."""
+    from device.ui.inputs import TOUCH_BACK
+    gpio = SimGPIO()
+    inputs = _UnpluggableRig(load_board("sim"), sim=True, gpio=gpio)
+    panel = Panel(RecordingControl(), demo_data())
+    clock = PanelClock()
+    panel.clock = clock
+    bus = inputs._bus
+
+    def unplugged_for(seconds: float) -> None:
+        bus.down = True
+        inputs.chip.report([(0, 100, 100)])
+        end = gpio.time() + seconds
+        while gpio.time() < end:
+            gpio.run_until(gpio.time() + 0.03)
+            inputs.poll()
+        bus.down = False
+        gpio.run_until(gpio.time() + 1.1)
+        inputs.poll()
+
+    unplugged_for(1.0)
+    problems, news = inputs.take_problems(), inputs.take_news()
+    assert len(problems) == 1 and news == [TOUCH_BACK] == ["touch works again"]
+    panel.hardware_problems(problems)
+    panel.hardware_problems(news, alarm=False)
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    assert panel.message() == (problems[0], D.BAD)              # the problem first, in red
+    clock.now += TOAST_S
+    panel.draw(surface)
+    panel.draw(surface)
+    assert panel.message()[0] == TOUCH_BACK and panel.message()[1] != D.BAD   # then the news, not in red
+    unplugged_for(1.0)                                          # within the minute: neither is said again
+    assert inputs.take_problems() == [] and inputs.take_news() == []
+    gpio.run_until(gpio.time() + TOUCH_REPEAT_S)
+    unplugged_for(1.0)
+    assert len(inputs.take_problems()) == 1 and inputs.take_news() == [TOUCH_BACK]
+    inputs.close()
+
+
+def test_the_app_hands_the_news_to_the_panel(pg: Any) -> None:
+    from device.ui.inputs import TOUCH_BACK
+    control = RecordingControl(demo_status())
+    app = PanelApp(control, resolve_board("sim", True), sim=True, data=demo_data(), headless=True)
+    try:
+        app.panel.clock = PanelClock()
+        app.inputs.news.append(TOUCH_BACK)
+        app.next_frame = 0.0
+        app.step()
+        assert app.panel.message()[0] == TOUCH_BACK and app.inputs.take_news() == []
+    finally:
+        app.close()
