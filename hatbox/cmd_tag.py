@@ -228,6 +228,11 @@ def fix(args: argparse.Namespace) -> int:
     else:
         guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
     name = _shown(args.file)
+    for asked in dict.fromkeys(t.strip() for t in args.tags):
+        kept = next((t for t in now if t.casefold() == asked.casefold()), asked)
+        if kept != asked:
+            print(f"note: '{_shown(asked)}' is written '{_shown(kept)}', as this library has it (tags that differ "
+                  "only in case would share one folder of links on macOS and Windows)")
     if now:
         print(f"{name}: {', '.join(now)} (yours; {guess})")
     elif not mine:                                   # --clear on a file that carried none of the producer's tags

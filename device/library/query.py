@@ -222,11 +222,14 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     can carry them, whatever the tagger made of it (a file that turned silent keeps, and can clear, the
     tags given before).  The correction outlives re-tagging and goes when the file leaves the library.
     Returns the file's tags as now stored.  NotInLibrary (nothing written) for a file the database does
-    not hold, HatboxError for a tag that cannot be a folder name or CSV cell."""
-    clean = sorted({_check_tag(t) for t in tags})
+    not hold, HatboxError for a tag that cannot be a folder name or CSV cell.  A tag that differs only in
+    case from one the library has ("Kick" where the pack says "kick") is stored in the library's spelling
+    (:func:`spelled_as_known`): two would share one folder of links on macOS and Windows."""
+    given = [_check_tag(t) for t in tags]
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
     try:
+        clean = sorted(set(spelled_as_known(given, _known_tags(con))))
         _status(con, rel, path)                     # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             key = libdb.stored(rel)
@@ -279,6 +282,15 @@ def utf8_name(path: str | Path) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
+    """``tags`` (in order) each written as the first of ``known`` (the library's tags: the pack's, then the
+    producer's) that differs from it only in case, else as the first of ``tags`` that does; duplicates kept."""
+    spelling: dict[str, str] = {}
+    for t in [*known, *tags]:
+        spelling.setdefault(t.casefold(), t)
+    return [spelling[t.casefold()] for t in tags]
 
 
 def _check_tag(tag: str) -> str:
