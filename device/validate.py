@@ -14,6 +14,9 @@ names it:
 ``contract``    manifest inputs/outputs/state vs the model graph (names, ranks,
                 fixed dims, dtypes) and the kind's contract
 ``golden``      the golden snapshot reproduced by onnxruntime within tolerance
+``knobs``       an effect on the box's gain probe signal at every corner of its knobs'
+                range (device.audio.swap: what the box measures its gain over when it
+                loads it), from rest: no NaN/inf, no peak over the runaway level
 ``realtime``    blocks of the engine's size (a synth: one control frame, every
                 voice at once), run for a short trial; the mean CPU time per
                 block must stay under ``budget`` x the block's duration
@@ -35,7 +38,7 @@ import numpy as np
 from export.manifest import MAX_TENSOR_ELEMENTS, Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError, first_line
-from hatbox.text import count_words, number_words
+from hatbox.text import count_words, knob_words, number_words
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -104,7 +107,7 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
         ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
         ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
         ("contract", check_contract), ("golden", lambda r: check_golden_run(r, engine)),
-        ("realtime", lambda r: check_realtime(r, engine)),
+        ("knobs", lambda r: check_knob_settings(r, engine)), ("realtime", lambda r: check_realtime(r, engine)),
     ]
     for name, step in steps:
         t = time.perf_counter()
@@ -371,6 +374,56 @@ def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, c
             raise PackError(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
                             f"{limit_db:+.0f} dBFS the engine bypasses as a runaway", check=check,
                             hint="train it again on recordings at ordinary levels (peaks under 0 dBFS)")
+
+
+# -------------------------------------------------------------------------- knobs
+def check_knob_settings(report: Report, engine: EngineSpec) -> str:
+    """An effect's output on the box's gain probe (device.audio.swap.gain_probe_signal: noise, a sawtooth and a
+    sine, each decaying from -6 dBFS) at each of swap.knob_corners, in one run from rest per setting: PackError
+    (check ``knobs``) naming the first setting, in the knobs' units, whose output holds NaN/inf or peaks over the
+    engine's runaway level (:func:`check_output_level`).  Without this a model that breaks at one end of a knob
+    installs, plays, and is bypassed on stage the moment that knob is turned there."""
+    m = report.pack.manifest
+    if m.kind != "effect":
+        return f"skipped: {m.kind} packs have no knobs the engine turns"
+    from device.audio.effect import AUDIO_IN, KNOBS_IN
+    from device.audio.swap import gain_probe_signal, knob_corners
+
+    x = gain_probe_signal(m.sample_rate)
+    session = _session(report, engine)
+    feeds = trial_feeds(m, x.size)                     # zero state, zero knobs: filled below
+    feeds[AUDIO_IN] = x[None, :]
+    names = [o.name for o in m.outputs]
+    settings = knob_corners(list(m.knobs))
+    units = {k.name: k.unit for k in m.knobs}
+    peak = 0.0
+    for setting in settings:
+        if m.knobs:
+            row = np.array([k.normalize(setting[k.name]) for k in m.knobs], np.float32)
+            feeds[KNOBS_IN] = np.ascontiguousarray(np.broadcast_to(row, (1, x.size, len(m.knobs))))
+        try:
+            outputs = dict(zip(names, session.run(names, feeds)))
+        except Exception as exc:  # noqa: BLE001 - onnxruntime's own errors, in one line
+            raise PackError(f"the model cannot run with {knob_words(setting, units)} ({first_line(exc)})",
+                            check="knobs") from None
+        check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs")
+        audio = outputs.get("audio_out")
+        if audio is not None and audio.size:
+            peak = max(peak, float(np.max(np.abs(audio))))
+    from device.audio.protect import lin_to_db
+    return (f"{count_words(len(settings), 'knob setting')} on a test signal: finite, loudest peak "
+            f"{lin_to_db(peak):+.1f} dBFS")
+
+
+def knob_settings_problem(path: str | Path, engine: EngineSpec = EngineSpec()) -> str | None:
+    """What the box's ``knobs`` check (:func:`check_knob_settings`) would refuse the effect pack at ``path`` for, in
+    one line; None when it passes.  For a trainer, which warns before the pack is pushed."""
+    report = Report(pack=read_pack(path))
+    try:
+        check_knob_settings(report, engine)
+    except PackError as exc:
+        return first_line(exc)
+    return None
 
 
 # -------------------------------------------------------------------------- realtime

@@ -66,7 +66,7 @@ def test_push_without_activate_installs_only(box: BoxUnderTest, good_pack: Path)
     body = box.push(good_pack, activate=False).json()
     assert body["activated"] is False and box.active() is None
     assert [c["check"] for c in body["pack"]["checks"]] == [
-        "archive", "signature", "onnx", "ops", "handshake", "contract", "golden", "realtime"]
+        "archive", "signature", "onnx", "ops", "handshake", "contract", "golden", "knobs", "realtime"]
     assert box.push(good_pack, activate=False).json()["pack"]["id"] == body["pack"]["id"]   # idempotent
 
 

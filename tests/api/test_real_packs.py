@@ -47,8 +47,12 @@ def real_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize("name", ["gru", "tcn", "synth", "tagger"])
 def test_real_exports_pass_validation(real_packs: dict[str, Path], name: str) -> None:
     checks = {c["check"]: c["detail"] for c in validate_pack(real_packs[name], ENGINE).checks}
-    assert list(checks) == ["archive", "signature", "onnx", "ops", "handshake", "contract", "golden", "realtime"]
+    assert list(checks) == ["archive", "signature", "onnx", "ops", "handshake", "contract", "golden", "knobs",
+                            "realtime"]
     assert ("skipped" in checks["realtime"]) == (name == "tagger")
+    assert ("skipped" in checks["knobs"]) == (name in ("synth", "tagger"))
+    if name in ("gru", "tcn"):                  # real trained-graph effects run at every corner of their knobs
+        assert "knob settings on a test signal: finite" in checks["knobs"]
 
 
 def test_pushed_tagger_tags_an_uploaded_library(real_packs: dict[str, Path], tmp_path: Path) -> None:

@@ -449,7 +449,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                        val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
                        val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
-        warnings = list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
+        warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
+                    + knob_warnings(trial))
         rep = _write_report(report, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if report else None
         pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                              golden_knobs=gk, metrics=metrics, description=description)
@@ -479,6 +480,17 @@ def result_warnings(metrics: dict[str, Any]) -> list[str]:
                     "is wrong with the data (output not a recording of this input, misaligned, or a different "
                     "take); check the recordings")
     return said
+
+
+def knob_warnings(pack: Path) -> list[str]:
+    """The warning for a pack the box's validation will refuse at some knob setting (device/validate.py
+    ``knob_settings_problem``: NaN/inf, or a runaway peak, at a corner of the knobs' range): none when it passes."""
+    from device.validate import knob_settings_problem
+    problem = knob_settings_problem(pack)
+    if problem is None:
+        return []
+    return [f"the box will refuse this pack: {problem}; record the gear at that setting too, or train again "
+            "(another --seed, more --minutes)"]
 
 
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
