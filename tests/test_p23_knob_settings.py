@@ -7,40 +7,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 from device.validate import validate_pack
 from export.manifest import Knob
 from export.pack import write_pack
 from hatbox.errors import PackError
-from tests.api.packs import gain_golden, gain_manifest, gain_pack
+from tests.api.packs import _graph_base, gain_golden, gain_manifest, gain_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _broken_at_full(path: Path, how: str) -> Path:
     """The tests' gain effect (audio_out = 2 * knob * audio_in) changed at the knob's top only: "nan" multiplies by
-    (1 - k) / (1 - k) (0/0 at k = 1), "loud" adds 40 * audio * max(k - 0.999, 0) * 1000 (+32 dB at k = 1). Its
+    (1 - k) / (1 - k) (0/0 at k = 1), "loud" adds audio * 40000 * max(k - 0.999, 0) (x40, +32 dB, at k = 1). Its
     golden snapshot (knob values drawn in 0..1, never 1) still passes."""
-    f = TensorProto.FLOAT
-    inputs = [helper.make_tensor_value_info("audio_in", f, [1, "T"]),
-              helper.make_tensor_value_info("knobs", f, [1, "T", 1]),
-              helper.make_tensor_value_info("state_in", f, [1, 1])]
-    outputs = [helper.make_tensor_value_info("audio_out", f, [1, "T"]),
-               helper.make_tensor_value_info("state_out", f, [1, 1])]
-    inits = [numpy_helper.from_array(np.array([2], np.int64), "axis2"),
-             numpy_helper.from_array(np.array(2.0, np.float32), "two"),
-             numpy_helper.from_array(np.array(1.0, np.float32), "one"),
-             numpy_helper.from_array(np.array(0.999, np.float32), "edge"),
-             numpy_helper.from_array(np.array(0.0, np.float32), "zero"),
-             numpy_helper.from_array(np.array(40000.0, np.float32), "boost"),
-             numpy_helper.from_array(np.array([-1], np.int64), "last"),
-             numpy_helper.from_array(np.array([1 << 30], np.int64), "end"),
-             numpy_helper.from_array(np.array([1], np.int64), "axis1")]
-    nodes = [helper.make_node("Squeeze", ["knobs", "axis2"], ["k"]),
-             helper.make_node("Mul", ["k", "two"], ["g"]),
-             helper.make_node("Mul", ["audio_in", "g"], ["y0"]),
-             helper.make_node("Slice", ["audio_in", "last", "end", "axis1"], ["state_out"])]
+    inputs, outputs, inits, nodes = _graph_base()            # y0 = 2 * knob * audio_in, and the state
+    inits += [numpy_helper.from_array(np.array(1.0, np.float32), "one"),
+              numpy_helper.from_array(np.array(0.999, np.float32), "edge"),
+              numpy_helper.from_array(np.array(0.0, np.float32), "zero"),
+              numpy_helper.from_array(np.array(40000.0, np.float32), "boost")]
     if how == "nan":
         nodes += [helper.make_node("Sub", ["one", "k"], ["d"]), helper.make_node("Div", ["d", "d"], ["r"]),
                   helper.make_node("Mul", ["y0", "r"], ["audio_out"])]

@@ -78,22 +78,27 @@ class _UnpluggableRig(Inputs):
         return bus
 
 
+def _unplug(inputs: Inputs, gpio: SimGPIO, seconds: float) -> None:
+    """Unplug the touch controller of ``inputs`` (an :class:`_UnpluggableRig`) for ``seconds`` of ``gpio``'s clock
+    while the panel polls it, then plug it back and let its retry (every 1 s) succeed."""
+    inputs._bus.down = True
+    inputs.chip.report([(0, 100, 100)])              # INT falls: the read fails, then poll() retries
+    end = gpio.time() + seconds
+    while gpio.time() < end:
+        gpio.run_until(gpio.time() + 0.03)
+        inputs.poll()
+    inputs._bus.down = False
+    gpio.run_until(gpio.time() + 1.1)
+    inputs.poll()
+
+
 def test_a_touch_controller_that_stops_answering_is_said_each_time_it_goes(pg: Any) -> None:
     gpio = SimGPIO()
     inputs = _UnpluggableRig(load_board("sim"), sim=True, gpio=gpio)
     panel = Panel(RecordingControl(), demo_data())
-    bus = inputs._bus
 
     def unplugged_for(seconds: float) -> None:
-        bus.down = True
-        inputs.chip.report([(0, 100, 100)])              # INT falls: the read fails, then poll() retries
-        end = gpio.time() + seconds
-        while gpio.time() < end:
-            gpio.run_until(gpio.time() + 0.03)
-            inputs.poll()
-        bus.down = False
-        gpio.run_until(gpio.time() + 1.1)                # the retry of a gone controller (every 1 s) succeeds
-        inputs.poll()
+        _unplug(inputs, gpio, seconds)
 
     unplugged_for(1.0)
     fresh = inputs.take_problems()
@@ -120,17 +125,9 @@ def test_a_loose_touch_cable_does_not_flood_the_panel(pg: Any) -> None:
     gpio = SimGPIO()
     inputs = _UnpluggableRig(load_board("sim"), sim=True, gpio=gpio)
     panel = Panel(RecordingControl(), demo_data())
-    bus, start = inputs._bus, gpio.time()
+    start = gpio.time()
     for _ in range(60):
-        bus.down = True
-        inputs.chip.report([(0, 100, 100)])
-        end = gpio.time() + 0.6
-        while gpio.time() < end:
-            gpio.run_until(gpio.time() + 0.03)
-            inputs.poll()
-        bus.down = False
-        gpio.run_until(gpio.time() + 1.1)
-        inputs.poll()
+        _unplug(inputs, gpio, 0.6)
         panel.hardware_problems(inputs.take_problems())
     minutes = (gpio.time() - start) / 60
     assert 1 <= len(inputs.problems) <= int(minutes) + 1
@@ -199,18 +196,9 @@ def test_touch_coming_back_is_said_on_the_panel_once_per_outage_said(pg: Any) ->
     panel = Panel(RecordingControl(), demo_data())
     clock = PanelClock()
     panel.clock = clock
-    bus = inputs._bus
 
     def unplugged_for(seconds: float) -> None:
-        bus.down = True
-        inputs.chip.report([(0, 100, 100)])
-        end = gpio.time() + seconds
-        while gpio.time() < end:
-            gpio.run_until(gpio.time() + 0.03)
-            inputs.poll()
-        bus.down = False
-        gpio.run_until(gpio.time() + 1.1)
-        inputs.poll()
+        _unplug(inputs, gpio, seconds)
 
     unplugged_for(1.0)
     problems, news = inputs.take_problems(), inputs.take_news()
