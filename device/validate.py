@@ -377,6 +377,10 @@ def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, c
 
 
 # -------------------------------------------------------------------------- knobs
+KNOBS_HINT = ("the model breaks at that setting: record the gear there too (a pairs.csv row at that setting) and "
+              "train it again, or train again with another --seed")
+
+
 def check_knob_settings(report: Report, engine: EngineSpec) -> str:
     """An effect's output on the box's gain probe (device.audio.swap.gain_probe_signal: noise, a sawtooth and a
     sine, each decaying from -6 dBFS) at each of swap.knob_corners, in one run from rest per setting: PackError
@@ -406,7 +410,10 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
         except Exception as exc:  # noqa: BLE001 - onnxruntime's own errors, in one line
             raise PackError(f"the model cannot run with {knob_words(setting, units)} ({first_line(exc)})",
                             check="knobs") from None
-        check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs")
+        try:
+            check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs")
+        except PackError as exc:
+            raise PackError(exc.args[0], check="knobs", hint=KNOBS_HINT) from None
         audio = outputs.get("audio_out")
         if audio is not None and audio.size:
             peak = max(peak, float(np.max(np.abs(audio))))

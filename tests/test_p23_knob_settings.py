@@ -50,6 +50,8 @@ def test_an_effect_that_breaks_at_one_end_of_a_knob_is_refused_naming_the_settin
     with pytest.raises(PackError) as err:
         validate_pack(_broken_at_full(tmp_path / f"{how}.hatpack", how))
     assert err.value.check == "knobs" and said in str(err.value)
+    assert err.value.hint.startswith("the model breaks at that setting: record the gear there too")
+    assert str(err.value).count("hint:") == 1
     if how == "loud":
         assert "dBFS with gain 12 dB: over the +12 dBFS the engine bypasses as a runaway" in str(err.value)
 
@@ -76,5 +78,5 @@ def test_the_effect_trainer_warns_of_a_pack_the_box_will_refuse(tmp_path: Path) 
     from trainer.effect.train import knob_warnings
     [said] = knob_warnings(_broken_at_full(tmp_path / "nan.hatpack", "nan"))
     assert said.startswith("the box will refuse this pack: the model outputs NaN/inf in 'audio_out' with gain 12 dB")
-    assert "record the gear at that setting too, or train again" in said
+    assert "the model breaks at that setting" not in said and said.count("hint") == 0
     assert knob_warnings(ROOT / "factory" / "effect-drive.hatpack") == []
