@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from hatbox.errors import HatboxError
 
@@ -84,13 +84,37 @@ def unwritable(path: str | Path) -> str | None:
     return None
 
 
-def check_out(out: str | Path, *, folder_must_exist: bool = False) -> Path:
+# names a pack must not take: a recording's or a CSV's (`--out amp.wav` replaced the gear recording with a zip)
+NOT_PACK_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3", ".csv")
+
+
+def same_path(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same file on disk (through links or ``..``), or, when either is
+    not there yet, the same absolute path."""
+    a, b = Path(a), Path(b)
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_out(out: str | Path, *, folder_must_exist: bool = False,
+              keep: Iterable[tuple[str | Path, str]] = ()) -> Path:
     """``out`` as a Path when a pack can be written there (`--out` of `hatbox train` and `hatbox pack sign`),
     checked before any work is spent on it; HatboxError otherwise: a folder, something there that is not a
     regular file (a device, a pipe), or no file can be created in its folder (:func:`unwritable`: the nearest
     folder that exists, as the trainers make the rest when they write; ``folder_must_exist``: its own folder,
-    for a writer that makes none).  Nothing is created."""
+    for a writer that makes none).  Also refused: a name ending like a recording or a CSV
+    (:data:`NOT_PACK_SUFFIXES`), and each of ``keep`` (path, what it is: "the --target recording"), the user's
+    own input.  Nothing is created."""
     out = Path(out)
+    for path, what in keep:
+        if path is not None and same_path(out, path):
+            raise HatboxError(f"--out {out} is {what}: the pack would be written over it; nothing was done",
+                              hint="give the pack a file of its own, e.g. --out my-gear.hatpack")
+    if out.suffix.lower() in NOT_PACK_SUFFIXES:
+        raise HatboxError(f"--out {out} is named like {'a CSV' if out.suffix.lower() == '.csv' else 'a recording'}, "
+                          "not a pack", hint=f"a pack is a .hatpack file: --out {out.with_suffix('.hatpack')}")
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
     if out.exists() and not out.is_file():

@@ -31,7 +31,7 @@ from device.audio.smoothing import DEFAULT_TIME_S, KnobSmoother
 from device.audio.stream import StreamingModel
 from export.manifest import Knob, Manifest
 from export.pack import Pack, read_pack
-from hatbox.errors import AudioFileError, KnobError, PackError
+from hatbox.errors import AudioFileError, HatboxError, KnobError, PackError
 from hatbox.text import knob_words
 
 CONTRACT = "effect-v1"
@@ -293,6 +293,10 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     :func:`knob_settings`) before any decoding; the WAV is replaced atomically."""
     from device.audio import audiofile
     from device.audio.protect import box_output
+    from export.atomic import same_path
+    if same_path(src, dst):
+        raise HatboxError(f"--out {dst} is the input file: the render would be written over your take; "
+                          "nothing was done", hint="give the rendered file a name of its own (--out)")
     audiofile.check_output(dst)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing

@@ -357,7 +357,10 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
 
 def load_data(data: str | Path | None, input: str | Path | None, target: str | Path | None,
               allow_clipping: bool) -> EffectData:
-    """A pairs.csv folder, or a single input/target pair."""
+    """A pairs.csv folder, or a single input/target pair (not both: the folder would be left unread)."""
+    if data is not None and (input is not None or target is not None):
+        raise datamod.DataError(f"give a folder of pairs ({data}) or --input/--target, not both",
+                                hint="one run trains one set: the folder's pairs.csv, or the single pair")
     if input is not None or target is not None:
         if input is None or target is None:
             raise datamod.DataError("a single pair needs both --input and --target")
@@ -414,7 +417,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     cfg = make_config(**config)
     name = name or _default_name(data, input, out)
     check_name(name)
-    check_out(out)
+    csv_file = None if data is None else (Path(data) / "pairs.csv" if Path(data).is_dir() else Path(data))
+    check_out(out, keep=((input, "the --input recording"), (target, "the --target recording"),
+                         (csv_file, "the set's pairs.csv")))
     if report:
         check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
