@@ -36,7 +36,7 @@ def register(cli) -> None:
     p.add_argument("--threads", type=whole(1), default=1, help="onnxruntime threads (default 1)")
     p = cli.subcommand("library", "query", "list a tagged library by tag, or find samples like a file", query,
                        group_help="browse a tagged sample library")
-    p.add_argument("db", help="the database written by `hatbox tag`")
+    p.add_argument("db", type=library_db, help=DB_HELP)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list files carrying this tag")
     g.add_argument("--like", help="files most similar to this audio file")
@@ -47,17 +47,19 @@ def register(cli) -> None:
                         "short or empty)")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
-    p.add_argument("--json", action="store_true", help="without --tag/--like/...: the tag counts as JSON (for scripts)")
-    p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again)",
+    p.add_argument("--json", action="store_true", help="print JSON (for scripts): the tag counts, or what --tag, "
+                                                       "--like, --unsure or --failed list")
+    p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again; "
+                                         "a --links folder follows at the next hatbox tag --links)",
                        fix)
-    p.add_argument("db", help="the database written by `hatbox tag`")
+    p.add_argument("db", type=library_db, help=DB_HELP)
     p.add_argument("file", help="a file of the library (absolute, or relative to the library folder)")
     p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
     p.add_argument("--clear", action="store_true",
                    help="drop your tags for the file: the tagger's stand again (none for a file it skipped)")
     p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
                        export)
-    p.add_argument("db", help="the database written by `hatbox tag`")
+    p.add_argument("db", type=library_db, help=DB_HELP)
     p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...])")
 
 
@@ -69,6 +71,18 @@ def _shown(text: str) -> str:
 
 def default_db(library: Path) -> Path:
     return library / ".hatbox-tags.sqlite"
+
+
+DB_HELP = "the database written by `hatbox tag` (or the library folder, for the one inside it)"
+
+
+def library_db(text: str) -> str:
+    """The ``db`` argument of the library commands: a database file, or a library folder standing for the database
+    `hatbox tag` writes inside it without --out (:func:`default_db`)."""
+    path = Path(text)
+    if path.is_dir() and default_db(path).is_file():
+        return str(default_db(path))
+    return text                     # anything else: device.library says what is wrong with it
 
 
 # ------------------------------------------------------------------------------------------ train
@@ -176,13 +190,18 @@ def tag(args: argparse.Namespace) -> int:
 def query(args: argparse.Namespace) -> int:
     from device import library
     if args.failed:
-        _print_failures(args.db)
+        _print_failures(args.db, args.json)
     elif args.tag:
-        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k))
+        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json)
     elif args.like:
-        _print_hits(_like(args))
+        _print_hits(_like(args), args.json)
     elif args.unsure:
-        for u in library.unsure(args.db, k=args.k):
+        found = library.unsure(args.db, k=args.k)
+        if args.json:
+            print(json.dumps([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
+                               "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found],
+                             indent=2, ensure_ascii=False))
+        for u in [] if args.json else found:
             print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_shown(str(u.path))}")
     elif args.json:
         print(json.dumps(_tags_in_use(library.list_tags(args.db)), indent=2, ensure_ascii=False))
@@ -201,14 +220,22 @@ def _tags_in_use(counts: dict[str, int]) -> dict[str, int]:
     return {tag: n for tag, n in counts.items() if n > 0}
 
 
-def _print_failures(db: str) -> None:
+def _print_failures(db: str, as_json: bool = False) -> None:
     """``--failed``: the files that did not decode (tried again on every run), then those that hold nothing
-    to tag (not decoded again until they change), one ``path<TAB>reason`` line each under a heading."""
+    to tag (not decoded again until they change), one ``path<TAB>reason`` line each under a heading; with
+    ``as_json`` {"failed": [{path, why}], "skipped": [...]} instead."""
     from device import library
+    if as_json:
+        print(json.dumps({kind: [{"path": display_name(str(path)), "why": why} for path, why in
+                                 library.failures(db, status)]
+                          for kind, status in (("failed", "error"), ("skipped", "skipped"))}, indent=2,
+                         ensure_ascii=False))
+        return
     groups = (("failed", "did not decode; tried again on the next run"),
-              ("skipped", "nothing to tag; not decoded again until they change"))
+              ("skipped", "nothing to tag; not decoded again until {it} changes"))
     for (name, meaning), rows in zip(groups, (library.failures(db, "error"), library.failures(db, "skipped"))):
         if rows:
+            meaning = meaning.format(it="it" if len(rows) == 1 else "each")
             print(f"{name} ({len(rows)}: {meaning}):")
         for path, why in rows:
             print(f"  {_shown(str(path))}\t{_shown(why)}")
@@ -249,12 +276,31 @@ def export(args: argparse.Namespace) -> int:
     print(f"{count_words(n, 'corrected file')} -> {_shown(args.out)}"
           + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
     if left:
-        it, it_does, its_name = (("it", "it does", "its name is") if left == 1 else
-                                 ("them", "they do", "their names are"))
-        print(f"  {count_words(left, 'corrected file')} left out: the tagger skipped {it} (silent, empty), {it_does} "
-              f"not decode (hatbox library query {_shown(args.db)} --failed), or {its_name} not valid UTF-8 "
-              f"(rename {it})")
+        print(f"  {count_words(left, 'corrected file')} left out (no use as training data):")
+        for path, why in _left_out(args.db)[:EXPORT_SHOWN]:
+            print(f"    {_shown(str(path))}: {why}")
+        if left > EXPORT_SHOWN:
+            print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query {_shown(args.db)} --failed)")
     return 0
+
+
+EXPORT_SHOWN = 10       # left-out files `library export` names one by one
+
+
+def _left_out(db: str) -> list[tuple[Path, str]]:
+    """(file, why) of each corrected file `library export` leaves out: the tagger skipped it (silent, empty), it
+    does not decode, or its name is not valid UTF-8 (a CSV is UTF-8)."""
+    from device import library
+    from device.library.query import utf8_name
+    heard = set(library.corrections(db, heard=True))
+    out = []
+    for path in library.corrections(db):
+        if path in heard and not utf8_name(path):
+            out.append((path, "its name is not valid UTF-8: rename it to train with it"))
+        elif path not in heard:
+            status, why = library.file_status(db, path)
+            out.append((path, f"{'skipped' if status == 'skipped' else 'does not decode'}: {why}"))
+    return out
 
 
 def _like(args: argparse.Namespace) -> list:
@@ -262,14 +308,24 @@ def _like(args: argparse.Namespace) -> list:
     try:
         return library.similar(args.db, args.like, k=args.k)
     except library.NotInLibrary:
+        if not Path(args.like).is_file():
+            raise HatboxError(f"no audio file at {_shown(args.like)}",
+                              hint="give a file of the library (as --tag and --unsure list them) or another "
+                                   "audio file") from None
         if not args.pack:
-            raise HatboxError(f"{args.like} is not in this library", hint="pass --pack TAGGER.hatpack to embed it")
+            raise HatboxError(f"{_shown(args.like)} is not in this library",
+                              hint="to compare a file from elsewhere, give the tagger pack the library was tagged "
+                                   "with: --pack TAGGER.hatpack") from None
         return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
 
 
-
-
-def _print_hits(hits: list) -> None:
+def _print_hits(hits: list, as_json: bool = False) -> None:
+    """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file; with
+    ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
+    if as_json:
+        print(json.dumps([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
+                          for h in hits], indent=2, ensure_ascii=False))
+        return
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
         print(f"{label:>6}  {_shown(str(h.path))}")

@@ -42,6 +42,11 @@ class Hit:
 
 
 def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
+    if Path(db_path).is_dir():
+        raise HatboxError(f"{db_path} is a folder that holds no library database (the .hatbox-tags.sqlite that "
+                          "hatbox tag writes in a library folder without --out)",
+                          hint="give the database hatbox tag wrote (its --out), or tag the folder first: hatbox tag "
+                               "LIBRARY --pack TAGGER.hatpack")
     if not Path(db_path).is_file():
         raise HatboxError(f"no library database at {db_path}", hint="tag a library first: hatbox tag LIBRARY")
     con = libdb.connect(db_path)
@@ -337,7 +342,7 @@ def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
         raise NotInLibrary(f"{path} is not a file of this library")
     status, error, row_model, blob = row
     if status != "ok":
-        raise HatboxError(f"{path} could not be tagged ({error}), so there is nothing to compare it by")
+        raise HatboxError(f"{path} could not be tagged: {error}; so there is nothing to compare it by")
     if model and row_model != model:
         raise HatboxError(f"{path} was tagged by an earlier pack than the rest of the library",
                           hint="finish re-tagging it: hatbox tag LIBRARY --pack PACK")

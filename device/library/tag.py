@@ -213,7 +213,8 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         clip = None if why_not else tagger.fit(audio, rate)
         digest = "" if why_not else content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
-        reason = first_line(exc)
+        # listed beside the file's name: "cannot read /lib/kit/x.wav: ..." names it once, as "cannot read: ..."
+        reason = first_line(exc).replace(f" {path}: ", ": ", 1)
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason)
         return

@@ -75,7 +75,7 @@ def test_the_commands_show_the_name_and_export_leaves_it_out(library_dir, small_
     assert main(["library", "query", str(db), "--tag", "snare"]) == 0
     assert capsys.readouterr().out.split() == ["yours", f"{library_dir.resolve()}/{SHOWN}"]
     assert main(["library", "query", str(db), "--failed"]) == 0
-    assert f"hats/b\\xe9.wav\tcannot read {library_dir.resolve()}/hats/b\\xe9.wav: " in capsys.readouterr().out
+    assert "hats/b\\xe9.wav\tcannot read: error in WAV file" in capsys.readouterr().out      # named once
 
     assert main(["library", "fix", str(db), "kicks/k2.flac", "tom"]) == 0
     csv = tmp_path / "c.csv"

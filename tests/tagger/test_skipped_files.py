@@ -90,7 +90,9 @@ def test_your_tags_on_a_file_that_turned_silent_can_be_cleared_and_set(library_d
     assert "blank (yours; not tagged by the tagger: silent (all zeros))" in capsys.readouterr().out
     assert library.current_tags(db, k1) == ["blank"] and library.file_status(db, k1)[0] == "skipped"
     assert main(["library", "export", str(db), "--out", str(tmp_path / "c.csv")]) == 0    # no training data
-    assert "1 corrected file left out: the tagger skipped it" in capsys.readouterr().out
+    out = capsys.readouterr().out                                                    # each named, with why
+    assert "1 corrected file left out (no use as training data):" in out
+    assert f"    {k1}: skipped: silent (all zeros)" in out
     assert (tmp_path / "c.csv").read_text().splitlines() == ["path,tags"]
     assert main(["library", "fix", str(db), "kicks/nope.wav", "--clear"]) == 2     # not in the library
     assert "not a file of this library" in capsys.readouterr().err

@@ -273,6 +273,26 @@ def lone_tags_warning(items: list[Item], shown: int = 10) -> str:
             f"from one sample\n  hint: add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
 
 
+MOSTLY_ONE_TAG = 0.25       # when fewer than this share of the files carry several tags, those few are likely slips
+
+
+def mixed_tags_warning(items: list[Item], shown: int = 3) -> str:
+    """A warning when a few of ``items`` carry several tags and the rest one ('' otherwise): those few alone make
+    the tagger multi-label (a yes or no per tag, any number of tags per file, no statistics head), as a
+    correction giving one file two tags (`hatbox library fix FILE hihat open-hat`, then `library export`) does."""
+    several = [it for it in items if len(it.tags) > 1]
+    if not several or len(several) >= MOSTLY_ONE_TAG * len(items):
+        return ""
+    named = "; ".join(f"{it.path}: {', '.join(it.tags)}" for it in several[:shown])
+    more = f"; and {len(several) - shown} more" if len(several) > shown else ""
+    return (f"warning: {count_words(len(several), 'file carries', 'files carry')} several tags ({named}{more}) and "
+            f"the other {len(items) - len(several)} one, so this tagger gives each tag a yes or no of its own (any "
+            "number of tags per file) instead of one best tag, and without the statistics head that makes one-tag "
+            "taggers more accurate\n  hint: if each sample has one tag, give "
+            f"{'that file' if len(several) == 1 else 'those files'} one (hatbox library fix DB FILE TAG, then "
+            "export again)")
+
+
 def targets(items: list[Item], tags: list[str]) -> np.ndarray:
     """Multi-hot [I, n_tags] float32."""
     index = {t: i for i, t in enumerate(tags)}

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 
 from trainer.tagger.data import (Item, case_clashes, decode_clips, few_shot, load_sources, lone_tags_warning,
-                                 reorder_rows, tag_counts, tag_list, targets)
+                                 mixed_tags_warning, reorder_rows, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import check_out
 from hatbox.errors import DataError, HatboxError
-from hatbox.text import TRAINING_GOES_ON, count_words
+from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
 
@@ -79,7 +79,9 @@ def check_items(items: list[Item]) -> None:
     user's call)."""
     counts = tag_counts(items)
     if len(counts) < 2:
-        raise DataError(f"need at least two tags to train a tagger, found {sorted(counts) or 'none'}")
+        found = f"only '{next(iter(counts))}'" if counts else "none"
+        raise DataError(f"need at least two tags to train a tagger, found {found}",
+                        hint="a tagger tells tags apart: give it examples of two tags or more")
     clashes = case_clashes(items)
     if clashes:
         shown = "; ".join(" and ".join(f"'{t}' ({counts[t]})" for t in group) for group in clashes[:5])
@@ -109,11 +111,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
     items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
-    lone = lone_tags_warning(items)           # counted on the files training gets, not the ones listed
-    if lone:
-        notes.append(lone)
-        # said now too: the musician can stop (Ctrl-C) and add examples instead of hearing it minutes later
-        print(f"{lone}\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)
+    # counted on the files training gets, not the ones listed; a CSV's own multi-label warning is said once
+    said = [w for w in (lone_tags_warning(items),
+                        "" if any("will be multi-label" in n for n in notes) else mixed_tags_warning(items)) if w]
+    if said:
+        notes.extend(said)
+        # said now too: the musician can stop (Ctrl-C) and fix the data instead of hearing it minutes later
+        print("\n".join(said) + f"\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     train_items, held = holdout_split(items, holdout, seed)
@@ -127,7 +131,8 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
                 tags=tags, clips=clips[:k])
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
     text = "".join(f"{note}\n" for note in notes)
-    text += f"trained on {len(train_items)} samples, {res.steps} steps in {res.seconds:.0f} s"
+    kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
+    text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
     if silent:
         metrics["silent_files"] = len(silent)
         text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
@@ -140,8 +145,10 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
                 "".join(f"  {why}\n" for _, why in skipped[:10]) +
                 (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
     if res.steps < steps:
-        text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps (a busy or "
-                 f"slow machine); the tagger is likely less accurate - give it more --minutes")
+        need = math.ceil(minutes * steps / max(res.steps, 1) * 10) / 10       # at this machine's pace, to 0.1 min
+        text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps; the tagger is "
+                 f"likely less accurate - all {steps} would take about {number_words(need)} minutes here "
+                 f"(--minutes {number_words(need)})")
     rep = None
     if held:
         rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
