@@ -4,10 +4,12 @@ the token are hatbox.cmd_remote's."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+from hatbox.argtypes import whole
 from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
@@ -130,7 +132,7 @@ def _check_not_there(client: Any, archive: Path, src: Path) -> None:
         raise HatboxError(f"{safe_text(src)} is already on the box as library {lid} ('{safe_text(lib.get('name', ''))}',"
                           f" {state}{held}); nothing was sent",
                           hint=f"{nxt}; to send a second copy all the same: hatbox push-library "
-                               f"{safe_text(src)} --again")
+                               f"{shlex.quote(safe_text(str(src)))} --again")
 
 
 def _check_has_audio(src: Path, archive: Path) -> None:
@@ -181,6 +183,9 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     return body
 
 
+NOT_TAGGED_SHOWN = 10       # files a tagging left untagged (silent, undecodable) named one by one
+
+
 def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     """Say how library ``body``'s tagging ended: when done, how many files carry each tag and how to list them;
     otherwise its state and why."""
@@ -194,9 +199,15 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
     shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"
     print(f"tagging done: {shown}")
+    results = body.get("results") if isinstance(body.get("results"), dict) else {}
+    left = [(p, w) for kind in ("failed", "skipped") for p, w in (results.get(kind) or []) if isinstance(p, str)]
+    for path, why in left[:NOT_TAGGED_SHOWN]:          # else a silent sample was under no tag and never named
+        print(f"  not tagged: {safe_text(path)}: {safe_text(str(why))}")
+    if len(left) > NOT_TAGGED_SHOWN:
+        print(f"  ... and {len(left) - NOT_TAGGED_SHOWN} more not tagged")
     if used:
-        print(f"  list a tag's files: hatbox box-library {lid} --tag {safe_text(used[0][1])}; the least sure first: "
-              f"hatbox box-library {lid} --unsure")
+        print(f"  list a tag's files: hatbox box-library {lid} --tag {shlex.quote(safe_text(used[0][1]))}; the least "
+              f"sure first: hatbox box-library {lid} --unsure")
 
 
 def box_library(args: argparse.Namespace) -> int:
@@ -251,13 +262,32 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
                 guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
                 print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
         elif args.tag:
-            for hit in _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
-                             params={"limit": args.k}):
+            hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
+                         params={"limit": args.k})
+            for hit in hits:
                 print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
+            if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
+                _tag_list_note(c, lid, args.tag, len(hits))
         else:
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
     return 0
+
+
+def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
+    """After `box-library ID --tag TAG` listed ``shown`` files: that no file carries the tag (and which tags there
+    are), or that the list stops at -k (how many there are); and that tagging is still going on."""
+    counts = _call(client, "GET", f"/libraries/{lid}/tags")
+    state = _call(client, "GET", f"/libraries/{lid}").get("state")
+    n = counts.get(tag, 0) if isinstance(counts.get(tag, 0), int) else 0
+    going = "; tagging is still going on: more may come" if state == "tagging" else ""
+    if shown == 0:
+        used = ", ".join(safe_text(t) for t, k in counts.items() if k) or "none yet"
+        print(f"no file carries '{safe_text(tag)}' (the library's tags: {used}){going}")
+    elif n > shown:
+        print(f"... the first {shown} of {n}: -k {n} lists them all{going}")
+    elif going:
+        print(going.removeprefix("; "))
 
 
 def _delete_library(client: Any, lid: str, yes: bool) -> int:
@@ -325,5 +355,6 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     p.add_argument("--wait", action="store_true", help="with --retag: follow tagging until it ends")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
-    p.add_argument("-k", type=int, default=50, help="how many files --tag or --unsure list (default 50)")
+    p.add_argument("-k", type=whole(1, 1000), default=50, help="how many files --tag or --unsure list (default 50, "
+                                                                "at most 1000)")
     common(p)

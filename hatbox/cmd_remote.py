@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     safe_text, upload)
 from hatbox.errors import HatboxError
-
+from hatbox.text import count_words
 
 
 def check_url(url: str) -> str:
@@ -47,15 +48,45 @@ def config_path() -> Path:
     return Path(base) / "hatbox" / "remote.json"
 
 
+REPAIR_HINT = "pair again to write it anew: hatbox pair http://BOX:8750 --code CODE"
+
+
 def load_config() -> dict[str, Any]:
+    """The paired box's settings ({} before pairing); HatboxError naming the file when it cannot be read or is
+    damaged (it was taken for "no box configured")."""
+    path = config_path()
+    if path.is_dir():
+        check_config_path(path)                     # says what is wrong with it
     try:
-        return json.loads(config_path().read_text())
-    except (FileNotFoundError, ValueError):
+        cfg = json.loads(path.read_bytes())
+    except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise HatboxError(f"cannot read the box settings in {path} ({exc.strerror or exc})") from None
+    except ValueError:
+        raise HatboxError(f"the box settings in {path} are damaged (not JSON)", hint=REPAIR_HINT) from None
+    if not isinstance(cfg, dict):
+        raise HatboxError(f"the box settings in {path} are damaged (not a JSON object)", hint=REPAIR_HINT)
+    return cfg
+
+
+def check_config_path(path: Path) -> None:
+    """HatboxError when the box settings cannot live at ``path``: a folder there, or no file can be made in its
+    folder (checked by `hatbox pair` before the code is sent: the box spends the code on the first try)."""
+    from export.atomic import unwritable
+
+    where = "HATBOX_CONFIG" if os.environ.get("HATBOX_CONFIG") else "the box settings"
+    if path.is_dir():
+        raise HatboxError(f"{where} {path} is a folder, not a file",
+                          hint="point HATBOX_CONFIG at a file (e.g. ~/.config/hatbox/remote.json), or unset it")
+    why = unwritable(path)
+    if why:
+        raise HatboxError(f"cannot write {where} {path}: {why}", hint="point HATBOX_CONFIG at a file you can write")
 
 
 def save_config(cfg: dict[str, Any]) -> Path:
     path = config_path()
+    check_config_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -65,10 +96,18 @@ def save_config(cfg: dict[str, Any]) -> Path:
 
 
 def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
-    """(url, token, TLS verify) from flags > environment > config file."""
-    cfg = load_config()
-    url = getattr(args, "url", None) or os.environ.get("HATBOX_URL") or cfg.get("url")
-    token = getattr(args, "token", None) or os.environ.get("HATBOX_TOKEN") or cfg.get("token")
+    """(url, token, TLS verify) from flags > environment > config file (a damaged one matters only when the flags
+    and environment do not give both the URL and the token)."""
+    url = getattr(args, "url", None) or os.environ.get("HATBOX_URL")
+    token = getattr(args, "token", None) or os.environ.get("HATBOX_TOKEN")
+    try:
+        cfg = load_config()
+    except HatboxError:
+        if not (url and token):
+            raise
+        cfg = {}
+    url = url or cfg.get("url")
+    token = token or cfg.get("token")
     if not url:
         raise HatboxError("no box configured", hint="pair first: hatbox pair http://BOX:8750")
     ca = getattr(args, "ca", None) or cfg.get("ca")
@@ -83,6 +122,7 @@ def pair(args: argparse.Namespace) -> int:
         url = _discover(args.box)
     if code is None:
         code = _pairing_code(None)                 # asked once the box is found
+    check_config_path(config_path())               # before the box spends its code on a token that cannot be kept
     with _client(url.rstrip("/"), None, args.ca or True) as c:
         body = _call(c, "POST", "/pair", json={"code": code, "name": args.name})
     with _box_reply("POST /pair"):
@@ -166,7 +206,12 @@ def push(args: argparse.Namespace) -> int:
               f"{body['total_seconds']:.2f} s in all")
         for chk in p["checks"]:
             print(f"  ok  {safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
-        print("  now active" if body["activated"] else f"  activate it with: hatbox push {path} --activate")
+        if body["activated"]:
+            print("  now active")
+        elif p.get("active"):
+            print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
+        else:
+            print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     return 0
 
 
@@ -196,11 +241,16 @@ def keygen(args: argparse.Namespace) -> int:
 
 
 def box_pack(args: argparse.Namespace) -> int:
-    """The box's installed packs; one pack's checks, or deleting it (never the active one: the box refuses)."""
-    if args.delete and not args.id:
+    """The box's installed packs; one pack's checks, deleting it (never the active one: the box refuses), making it
+    the active one of its kind, or putting back a slot's previous pack (``--rollback KIND``)."""
+    if (args.delete or args.activate) and not args.id:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
+    if args.rollback:
+        if args.id:
+            raise HatboxError("--rollback takes a kind, not a pack id", hint=f"hatbox box-pack --rollback {args.rollback}")
+        return _rollback(args)
     with _client(*target(args)) as c, _box_reply("GET /packs"):
         packs = _call(c, "GET", "/packs", expect=list)
         if not args.id:
@@ -215,10 +265,37 @@ def box_pack(args: argparse.Namespace) -> int:
                               hint="hatbox box-pack lists the installed packs with their ids")
         if args.delete:
             return _delete_pack(c, pack, args.yes)
+        if args.activate:
+            return _activate_pack(c, pack)
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
         for chk in pack["checks"]:
             print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
+    return 0
+
+
+def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
+    """Make the installed ``pack`` (its entry in GET /packs) the active one of its kind; says so when it is already."""
+    from urllib.parse import quote
+
+    what, kind = _pack_words(pack), safe_text(pack["kind"])
+    if pack["active"]:
+        print(f"{what} is already the box's active {kind} pack")
+        return 0
+    body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")
+    with _box_reply("POST /packs/ID/activate"):
+        before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
+        print(f"{what} is now the box's active {kind} pack{before}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    """Put back the pack that was active in slot ``args.rollback`` before the current one."""
+    with _client(*target(args)) as c:
+        body = _call(c, "POST", f"/slots/{args.rollback}/rollback")
+    with _box_reply("POST /slots/KIND/rollback"):
+        print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
+              + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
     return 0
 
 
@@ -262,8 +339,8 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
     if pack["active"]:
         raise HatboxError(f"{what} is the box's active {kind} pack, and the box does not delete an active pack: "
                           "nothing was deleted",
-                          hint=f"make another {kind} pack active first (on the box's Models page, or hatbox push "
-                               "OTHER.hatpack --activate), then delete this one")
+                          hint=f"make another {kind} pack active first (hatbox box-pack OTHER-ID --activate, or on "
+                               "the box's Models page), then delete this one")
     if not yes and not _confirm_delete(what, f"delete {what} from the box?"):
         return 0
     _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None)
@@ -308,7 +385,8 @@ def _print_status(s: dict[str, Any]) -> None:
     free = part("disk", dict).get("free_bytes")
     packs = s.get("packs")
     libs = s.get("libraries", "?")
-    print(f"  {len(packs) if isinstance(packs, list) else '?'} packs installed, {safe_text(libs)} "
+    installed = count_words(len(packs), "pack") if isinstance(packs, list) else "? packs"
+    print(f"  {installed} installed, {safe_text(libs)} "
           f"librar{'y' if libs == 1 else 'ies'}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
                                                        else "free space unknown (the box cannot read its disk)"))
     missing = [key for key in _STATUS_FIELDS if key not in s]
@@ -338,11 +416,16 @@ def register(cli: Any) -> None:
     p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(p)
-    p = cli.command("box-pack", "list the packs installed on the box, show one's checks, delete one", box_pack)
+    p = cli.command("box-pack", "list the packs installed on the box, show one's checks, make one active, roll a "
+                                "slot back, delete one", box_pack)
     p.add_argument("id", nargs="?", help="a pack id (from the list); without it: list the packs")
     p.add_argument("--delete", action="store_true",
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--activate", action="store_true",
+                   help="make this installed pack the active one of its kind (no need to send it again)")
+    p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",
+                   help="put back the pack that was active in this slot before (effect, synth or tagger)")
     _common(p)
     p = cli.command("keygen", "make an ed25519 key pair for signing packs (hatbox push --sign)", keygen)
     p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")

@@ -88,8 +88,8 @@ def pause_hint(seconds: int, panel: bool) -> str:
     if panel:
         return (f"read the code off the box's panel and try again in {seconds} s, "
                 "or press 'new code' on the panel's Settings page to pair now")
-    return (f"wait {seconds} s, then send the code the box logs ('pairing code: ...'); "
-            "restarting the box also ends the pause (it logs a fresh code)")
+    return (f"wait {seconds} s, then send the code shown on the terminal the box runs in ('pairing code: ...'; "
+            "never in its log); restarting the box also ends the pause (it shows a fresh code)")
 
 
 def _read_code(panel: bool) -> str:

@@ -93,7 +93,7 @@ def test_box_pack_refuses_the_active_pack_in_plain_words(paired_server, tmp_path
         assert main(["box-pack", new, "--delete", *extra]) == 2
         err = capsys.readouterr().err
         assert f"pack {new} (fuzz 2.0.0, effect" in err and "is the box's active effect pack" in err
-        assert "nothing was deleted" in err and "hatbox push OTHER.hatpack --activate" in err
+        assert "nothing was deleted" in err and "hatbox box-pack OTHER-ID --activate" in err
         assert "Traceback" not in err and "409" not in err
     assert _installed(app) == sorted([old, new]) and app.state.box.store.active()["effect"] == new
 

@@ -50,7 +50,7 @@ def test_without_a_panel_the_429_says_to_wait_or_restart(box: BoxUnderTest) -> N
     for r in answers[-2:]:
         hint = r.json()["hint"]
         assert "'new code'" not in hint and "panel" not in hint, hint
-        assert hint.startswith(f"wait {r.headers['Retry-After']} s, then send the code the box logs")
+        assert hint.startswith(f"wait {r.headers['Retry-After']} s, then send the code shown on the terminal the box runs in")
         assert "restarting the box also ends the pause" in hint
     assert "panel" not in answers[0].json()["hint"] and "box's log" in answers[0].json()["hint"]
 
