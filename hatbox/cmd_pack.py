@@ -52,15 +52,35 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  state {_t(s.input)} -> {_t(s.output)} {list(s.shape)}")
     for k in m.knobs:
         print(f"  knob {k.name}: {k.min:g}..{k.max:g} {_t(k.unit)} (default {k.default:g}, {k.scale})")
+    names = m.extras.get("names") if m.kind == "synth" else None
+    if isinstance(names, list) and names:
+        print(f"  timbres: {_t(', '.join(map(str, names)))}  (hatbox play --corners takes four of these)")
     if m.tags:
         print(f"  tags: {_t(', '.join(m.tags))}")
+    from device.validate import EngineSpec
+    if m.kind == "effect" and m.sample_rate != EngineSpec().sample_rate:
+        print(f"  warning: the box runs at {EngineSpec().sample_rate} Hz and refuses a {m.sample_rate} Hz pack")
     for key, value in sorted(m.metrics.items()):
-        print(f"  metric {_t(key)}: {_t(value)}")
+        print(f"  metric {_t(key)}: {_t(_metric_text(value))}")
     for name, digest in sorted(m.files.items()):
         print(f"  ok   {name:<16} sha256 {digest[:16]}... ({len(pack.members[name])} bytes)")
     print("all checksums verified")
     print(signature)
     return 0
+
+
+def _metric_text(value: object) -> str:
+    """A metric as `pack inspect` prints it: numbers to four significant digits, a mapping as "key value" pairs
+    (not a Python dict), anything else as it is."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_metric_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_metric_text(v) for v in value)
+    return str(value)
 
 
 def _signature_line(pack: Pack, key: str | None) -> str:

@@ -98,13 +98,18 @@ def play(args: argparse.Namespace) -> int:
     audiofile.check_output(args.out)
     midi_events(args.midi, args.rate)
     check_length(args.midi, args.tail, args.max_minutes)
-    raw = render_midi(read_pack(args.pack), args.midi, rate=args.rate, block=args.block, corners=corners,
+    pack = read_pack(args.pack)
+    if corners is not None:                                  # names as the pack spells them: case is no matter
+        known = {str(n).casefold(): str(n) for n in pack.manifest.extras.get("names") or []}
+        corners = [known.get(c.casefold(), c) for c in corners]
+    raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners,
                       xy=xy, tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True))
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
     audiofile.write(args.out, audio, args.rate)
     limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""
-    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {float(abs(raw).max()):.3f} before the box's "
-          f"output limiter{limited})")
+    peak = float(abs(raw).max()) if raw.size else 0.0
+    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {20 * math.log10(max(peak, 1e-12)):.1f} dBFS "
+          f"before the box's output limiter{limited})")
     return 0
 
 
@@ -116,7 +121,7 @@ def parse_corners(text: str) -> list[str]:
     if len(names) != 4 or not all(names):
         raise HatboxError(f"--corners {text!r}: expected four timbre names separated by commas, e.g. "
                           f"flute,trumpet,violin,clarinet", hint="`hatbox pack inspect PACK` lists the "
-                                                                "pack's timbre names (extras.names)")
+                                                                "pack's timbres")
     return names
 
 

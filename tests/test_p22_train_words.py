@@ -138,7 +138,7 @@ def test_a_knob_value_may_carry_its_own_unit(tmp_path: Path, capsys, given: str,
 
 @pytest.mark.parametrize("given,said", [
     ("drive=7Hz", "knob 'drive': '7Hz' is not a number (its unit is dB); give the number only: drive=7"),
-    ("tone=3.5kHz", "knob 'tone': '3.5kHz' is not a number (its unit is Hz); give the number only: tone=3.5"),
+    ("tone=3.5s", "knob 'tone': '3.5s' is not a number (its unit is Hz); give the number only: tone=3.5"),
     ("drive=loud", "knob 'drive': 'loud' is not a number")])
 def test_another_unit_or_no_number_is_one_clear_line(tmp_path: Path, capsys, given: str, said: str) -> None:
     assert _render(tmp_path, FACTORY_EFFECT, given) != 0

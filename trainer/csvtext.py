@@ -132,18 +132,23 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) 
     when a file's name differs only in case.  The hint says where relative paths start (``folder``), and that
     a Windows path or a name's case is wrong where one is."""
     n = len(missing)
+    places: dict[tuple[str, Path], list[str]] = {}      # one entry per missing file, with every cell naming it
+    for name, f, where in missing:
+        places.setdefault((name, f), []).append(where)
     shown, twins = [], False
-    for name, f, where in missing[:SHOWN_MISSING]:
+    for (name, f), wheres in list(places.items())[:SHOWN_MISSING]:
         twin = case_twin(folder, name)
         twins = twins or twin is not None
-        said = where + (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
+        said = ("; ".join(wheres) if len(wheres) <= 3 else f"{'; '.join(wheres[:2])} and {len(wheres) - 2} more places")
+        said += (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
         shown.append(f"{_shown(folder, name, f)} ({said})")
-    more = f"; and {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
+    more = f"; and {len(places) - SHOWN_MISSING} more" if len(places) > SHOWN_MISSING else ""
     hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +
                      ([WINDOWS_PATH_HINT] if any(windows_path(name) for name, _, _ in missing) else []) +
                      ([CASE_HINT] if twins else []))
-    return DataError(f"{csv}: {count_words(n, 'listed file does', 'listed files do')} not exist, e.g. "
-                     f"{'; '.join(shown)}{more}", hint=hint)
+    files = count_words(len(places), 'listed file does', 'listed files do')
+    cells = f" ({n} cells)" if n != len(places) else ""
+    return DataError(f"{csv}: {files} not exist{cells}, e.g. {'; '.join(shown)}{more}", hint=hint)
 
 
 def _shown(folder: Path, name: str, f: Path) -> str:

@@ -47,7 +47,10 @@ def check_effect_manifest(m: Manifest) -> None:
     def bad(why: str) -> PackError:
         return PackError(f"pack '{m.name}' is not a streaming effect: {why}", check="contract")
     if m.kind != "effect":
-        raise bad(f"its kind is '{m.kind}'")
+        other = {"synth": "play a synth pack with hatbox play PACK --midi SONG.mid --out OUT.wav",
+                 "tagger": "a tagger pack tags a sample library: hatbox tag LIBRARY --pack PACK"}.get(m.kind)
+        err = bad(f"its kind is '{m.kind}'")
+        raise PackError(err.args[0], check="contract", hint=other) if other else err
     names = {t.name for t in m.inputs}
     if AUDIO_IN not in names or AUDIO_OUT not in {t.name for t in m.outputs}:
         raise bad(f"it needs inputs '{AUDIO_IN}' and outputs '{AUDIO_OUT}'")
@@ -190,12 +193,34 @@ class EffectProcessor:
 
 
 def _mono(audio: np.ndarray) -> np.ndarray:
+    """[N] or [C, N] -> [N] float32 by the rule training mixes recordings by (:func:`mono_mix`)."""
+    return mono_mix(audio)[0]
+
+
+def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
+    """Audio [N] or [C, N] -> (mono [N] float32, what was done with its channels: "" for one channel).  The rule
+    training mixes a recording by (device.library.decode.held_mix): the mean of the channels that hold it (an
+    empty one would halve the level, so the drive, a pack hears); the louder one alone when they cancel in a mix
+    (a mean of x and -x is silence)."""
+    from device.library.decode import EMPTY_CHANNEL_DB, held_mix
     a = np.asarray(audio, dtype=np.float32)
-    if a.ndim == 2:
-        a = a.mean(axis=0)
-    if a.ndim != 1:
+    if a.ndim == 1:
+        return a, ""
+    if a.ndim != 2:
         raise AudioFileError(f"audio must be [N] or [C, N], got shape {list(np.shape(audio))}")
-    return a
+    mono, loudest = held_mix(a)
+    if a.shape[0] == 1:
+        return mono, ""
+    if loudest is not None:
+        return mono, (f"its {a.shape[0]} channels cancel each other in a mono mix (one is the other upside down): "
+                      f"rendered channel {loudest + 1} alone")
+    energy = np.einsum("cn,cn->c", a, a, dtype=np.float64)
+    held = np.flatnonzero(energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0))
+    if energy.max() > 0 and len(held) == 1:
+        return mono, f"rendered channel {held[0] + 1} alone (the other{'s are' if a.shape[0] > 2 else ' is'} silent)"
+    if energy.max() > 0 and len(held) < a.shape[0]:
+        return mono, f"rendered the {len(held)} of its {a.shape[0]} channels that hold sound, mixed to mono"
+    return mono, f"its {a.shape[0]} channels were mixed to mono (the box's input is mono)"
 
 
 def knob_tracks(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None,
@@ -252,7 +277,25 @@ def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
     return out
 
 
-_LEADING_NUMBER = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*")
+LEADING_NUMBER = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*")
+
+
+def unit_scale(given: str, unit: str) -> float | None:
+    """What a number written in ``given`` units is multiplied by to be in the knob's ``unit``: 1 for the unit itself
+    (case ignored: "db" for "dB"), 1000 for it with a kilo prefix ("kHz", "khz" or a bare "k" for "Hz"), 0.001
+    with a milli one ("ms" for "s"), and the other way round ("s" for "ms": 1000); None for anything else."""
+    g, u = given.strip(), unit.strip()
+    if g.casefold() == u.casefold():
+        return 1.0
+    if g[:1] in ("k", "K") and (g[1:].casefold() == u.casefold() or (g[1:] == "" and u.casefold() == "hz")):
+        return 1000.0
+    if g[:1] == "m" and g[1:].casefold() == u.casefold():
+        return 0.001
+    if u[:1] == "m" and u[1:].casefold() == g.casefold():       # seconds for a knob in ms
+        return 1000.0
+    if u[:1] in ("k", "K") and u[1:].casefold() == g.casefold():  # Hz for a knob in kHz
+        return 0.001
+    return None
 
 
 def knob_number(knob: Knob, text: str) -> float:
@@ -263,12 +306,13 @@ def knob_number(knob: Knob, text: str) -> float:
         return float(text)
     except ValueError:
         pass
-    m = _LEADING_NUMBER.fullmatch(text)
+    m = LEADING_NUMBER.fullmatch(text)
     if m is None:
         raise KnobError(f"knob '{knob.name}': {text!r} is not a number")
     number, unit = m.groups()
-    if knob.unit and unit.casefold() == knob.unit.strip().casefold():
-        return float(number)
+    scale = unit_scale(unit, knob.unit) if knob.unit else None
+    if scale is not None:
+        return float(number) * scale
     its = f"its unit is {knob.unit}" if knob.unit else "it has no unit"
     raise KnobError(f"knob '{knob.name}': {text!r} is not a number ({its}); give the number only: "
                     f"{knob.name}={number}")
@@ -300,12 +344,24 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     audiofile.check_output(dst)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
-    audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
-    lines = []
+    from device.validate import EngineSpec
+    box_rate = EngineSpec().sample_rate
+    off_box = (f"pack '{proc.manifest.name}' runs at {proc.sample_rate} Hz, but the box runs at {box_rate} Hz and "
+               f"refuses it: train it again from {box_rate} Hz recordings") if proc.sample_rate != box_rate else ""
+    try:
+        audio, rate = audiofile.read(src, expect_rate=proc.sample_rate)
+    except AudioFileError as exc:
+        if off_box:
+            raise AudioFileError(exc.args[0], hint=f"{off_box}; to hear it here all the same: {exc.hint}") from None
+        raise
+    lines = [f"warning: {off_box}"] if off_box else []
     problem = audiofile.header_problem(src)        # WAV, AIFF, W64: told by the file's bytes, not its name
     if problem:
         lines.append(f"warning: {src} is shorter than its header says ({problem}): truncated? Rendered what it holds")
-    raw = render(proc, audio, settings, block=block, rate=rate)
+    mono, channels = mono_mix(audio)
+    if channels:
+        lines.append(f"note: {src}: {channels}")
+    raw = render(proc, mono, settings, block=block, rate=rate)
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0

@@ -194,8 +194,12 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
     return knobs
 
 
-def _number(text: str, where: str, decimal_comma: bool = False) -> float:
-    """The knob value a cell holds; ``decimal_comma`` (a semicolon-separated CSV) reads "0,5" as 0.5."""
+def _number(text: str, where: str, decimal_comma: bool = False, column: str = "", unit: str = "") -> float:
+    """The knob value a cell of knob ``column`` (in ``unit``) holds; ``decimal_comma`` (a semicolon-separated CSV)
+    reads "0,5" as 0.5; the column's own unit may follow the number ("24dB" in drive[dB], "3kHz" in tone[Hz]: the
+    one rule `hatbox render --knob` reads values by, device.audio.effect.unit_scale)."""
+    from device.audio.effect import LEADING_NUMBER, unit_scale
+
     comma = bool(_DECIMAL_COMMA.match(text or ""))
     try:
         value = float(text.replace(",", ".") if comma and decimal_comma else text)
@@ -203,7 +207,15 @@ def _number(text: str, where: str, decimal_comma: bool = False) -> float:
         if comma:
             raise DataError(f"{where}: knob value {text!r} has a decimal comma in a comma-separated file",
                             hint=DECIMAL_HINT) from None
-        raise DataError(f"{where}: knob value {text!r} is not a number") from None
+        m = LEADING_NUMBER.fullmatch(text or "")
+        scale = unit_scale(m.group(2), unit) if m and unit else None
+        if scale is None:
+            col = f" in column '{column}'" if column else ""
+            raise DataError(f"{where}: knob value {text!r}{col} is not a number",
+                            hint=(f"every column besides input and output is read as a knob: remove '{column}' "
+                                  "if it is not one" + (f", or write numbers only (in {unit})" if unit else ""))
+                            if column else None) from None
+        value = float(m.group(1)) * scale
     if not np.isfinite(value):
         raise DataError(f"{where}: knob value {text!r} is not finite")
     return value
@@ -473,7 +485,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     notes = list(said)
     cp1252 = any("Windows-1252" in n for n in said)
     comma = any(SEMICOLON_NOTE in n for n in said)
-    settings = [{name: _number(row[col], f"{csv_name} line {line}", comma) for col, name, _ in columns}
+    settings = [{name: _number(row[col], f"{csv_name} line {line}", comma, col, unit) for col, name, unit in columns}
                 for line, row in rows]
     files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output"))
              for _line, row in rows]

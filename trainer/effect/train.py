@@ -424,7 +424,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         check_report(report, out)
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
-    said = [w for w in (rate_warning(eff.rate), *eff.warnings) if w]
+    said = [w for w in (rate_warning(eff.rate, single=data is None), *eff.warnings) if w]
     if said and os.environ.get("RANK", "0") == "0":     # now, not after the minutes of training they spoil
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
@@ -462,15 +462,17 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
 
 
-def rate_warning(rate: int) -> str | None:
+def rate_warning(rate: int, single: bool = False) -> str | None:
     """The warning for data recorded at ``rate`` Hz when the box's engine runs at another rate (it refuses
-    such a pack: device/validate.py check_handshake); None when the rates match."""
+    such a pack: device/validate.py check_handshake); None when the rates match.  ``single``: one --input/--target
+    pair, not a pairs.csv set."""
     from device.validate import EngineSpec
     box = EngineSpec().sample_rate
     if rate == box:
         return None
+    which = "both files" if single else "every file in pairs.csv"
     return (f"the recordings are at {rate} Hz but the box runs at {box} Hz and will refuse this pack; resample the "
-            f"recordings to {box} Hz (e.g. sox in.wav -r {box} out.wav, for every file in pairs.csv) and train again")
+            f"recordings to {box} Hz (e.g. sox in.wav -r {box} out.wav, for {which}) and train again")
 
 
 def result_warnings(metrics: dict[str, Any]) -> list[str]:

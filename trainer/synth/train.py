@@ -124,11 +124,12 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     names = sorted({n.instrument for n in notes})
     cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
     tr_notes, ho_notes = split_heldout(notes)
+    kept_back = bool(ho_notes) and len(tr_notes) < 2       # holding out would leave too few: train on every note
+    if kept_back:
+        tr_notes, ho_notes = list(notes), []
     if len(tr_notes) < 2:
-        raise DataError(f"too few notes to train on: {len(tr_notes)} (need at least 2 outside the held-out pitches)",
-                        hint="record more notes: a synth learns an instrument from several pitches (a note whose "
-                             "MIDI number % 4 == 1 is held out to score the result, unless its instrument has "
-                             "no other)")
+        raise DataError(f"too few notes to train on: {len(tr_notes)} (need at least 2)",
+                        hint="record more notes: a synth learns an instrument from several pitches")
     torch.set_num_threads(threads)
     dist = accel.setup(device)
     accel.seed_everything(seed + dist.rank)
@@ -142,8 +143,9 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET)
     if not ho_notes and dist.main:
-        print(f"note: no held-out notes (every C#, F and A is held out, and none of your notes is one): progress "
-              f"and the report score "
+        why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
+               if kept_back else "every C#, F and A is held out, and none of your notes is one")
+        print(f"note: no held-out notes ({why}): progress and the report score "
               f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
     _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, win,
