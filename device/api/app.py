@@ -206,13 +206,15 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                 except OSError as exc:          # the pointer was not switched: the old pack plays on
                     log.error("activating pack %s failed: %s", pid, exc)
                     raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
+    log.info("pack %s %s by %r%s", pid, "installed" if fresh else "sent again", box.tokens.name(token_id),
+             ", now active" if activate else "")
     return meta, activate, seconds
 
 
 # a full disk met switching the active pointer: deleting makes room, then the same call again
 POINTER_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
                      "(or hatbox box-library ID --delete a library); then try again")
-ACTIVATE_WAYS = "on the box's Models page, or hatbox push PACK.hatpack --activate"
+ACTIVATE_WAYS = "on the box's Models page, or hatbox box-pack ID --activate"
 # the same, when putting the pointer back after the engine refused a pack filled the disk (Box.put_back)
 PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
                       f"(or hatbox box-library ID --delete a library); then make the pack you want active again "
@@ -394,6 +396,7 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
         except AuthError as exc:
             raise ApiError(401, "wrong code", Exception.__str__(exc), hint=exc.hint) from None
         tid, token = box.tokens.issue(body.name)
+        log.info("paired %r (token %s)", body.name[:64], tid)       # never the code
         return M.PairResponse(token=token, token_id=tid, box=box.config.box_name)
 
     @app.get("/tokens", response_model=list[M.TokenInfo], dependencies=[auth], responses=_errors(401))
@@ -418,6 +421,47 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
                         libraries=len(box.libraries.list()), recovery=box.recovery)
 
 
+# routes whose own line in the log says more (what was made, by whom), and pairing (no token yet)
+_LOGGED_BY_ROUTE = {("POST", "/packs"), ("POST", "/libraries"), ("POST", "/pair")}
+
+
+class ChangeLog:
+    """ASGI middleware: every change a paired device made (a POST, PUT or DELETE the box carried out, status under
+    400) goes in the box's log at info level with the device's name: "DELETE /packs/effect-fuzz-1.0.0-ab12 by
+    'studio-mac' (204)" - a box nobody watches can then say what changed and who changed it.  Bodies are never
+    logged; the routes of :data:`_LOGGED_BY_ROUTE` say more themselves.  Pure ASGI (no BaseHTTPMiddleware), so an
+    upload's body streams to its route untouched."""
+
+    def __init__(self, app: Any, box: Box) -> None:
+        self.app, self.box = app, box
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("method") not in ("POST", "PUT", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message.get("type") == "http.response.start":
+                status = int(message.get("status", 0))
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        key = (scope["method"], scope.get("path", ""))
+        if 0 < status < 400 and key not in _LOGGED_BY_ROUTE:
+            log.info("%s %s by %r (%d)", key[0], key[1], self._device(scope), status)
+
+    def _device(self, scope: dict[str, Any]) -> str:
+        """The name of the paired device whose token the request carries ("?" for none the box holds)."""
+        header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        try:
+            return self.box.tokens.name(self.box.tokens.check(token))
+        except AuthError:
+            return "?"
+
+
 def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None = None) -> FastAPI:
     """The API app for the pack store at ``store_dir``, driving the engine through ``control``.
 
@@ -431,6 +475,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     app.state.box = box
     auth = Depends(require_token)
     _handlers(app)
+    app.add_middleware(ChangeLog, box=box)
     _add_box_routes(app, auth)
     _add_pack_routes(app, auth)
     _add_slot_routes(app, auth)

@@ -274,6 +274,12 @@ class TokenStore:
         raise AuthError("the box does not accept this token (wrong or revoked)",
                         hint="pair again: hatbox pair URL")
 
+    def name(self, tid: str) -> str:
+        """The device name token ``tid`` was issued to ("?" for a token no longer held)."""
+        with self._lock:
+            entry = self._tokens.get(tid)
+        return str(entry["name"]) if entry else "?"
+
     def list(self) -> list[dict[str, Any]]:
         with self._lock:
             return [{"id": tid, "name": e["name"], "created": e["created"]} for tid, e in sorted(self._tokens.items())]

@@ -21,6 +21,7 @@ from device.api.state import box_of
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 log = logging.getLogger("hatbox.api")
 
@@ -65,6 +66,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                            hint="the upload was not kept; the box's log has the details") from None
         finally:
             upload.unlink(missing_ok=True)
+        log.info("library %s uploaded by %r: %s accepted, %d rejected", info["id"], box.tokens.name(token_id),
+                 count_words(info["accepted"], "file"), info["rejected"])
         return _library(info)
 
     @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))
