@@ -191,8 +191,15 @@ def _discover(box: str | None = None) -> str:
 
 def push(args: argparse.Namespace) -> int:
     path = Path(args.pack)
+    if path.is_dir():
+        raise HatboxError(f"{safe_text(str(path))} is a folder, not a pack; nothing was sent",
+                          hint=f"a folder of samples goes with: hatbox push-library {shlex.quote(str(path))}")
     if not path.is_file():
-        raise HatboxError(f"no pack at {path}")
+        raise HatboxError(f"no pack at {safe_text(str(path))}", hint="a pack is the .hatpack file hatbox train writes")
+    samples = _samples_archive(path)
+    if samples:
+        raise HatboxError(f"{safe_text(path.name)} is {samples}, not a pack; nothing was sent",
+                          hint=f"a sample library goes with: hatbox push-library {shlex.quote(str(path))}")
     check_pack_opens(path)
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         if args.sign:
@@ -213,6 +220,30 @@ def push(args: argparse.Namespace) -> int:
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     return 0
+
+
+def _samples_archive(path: Path) -> str:
+    """"a zip of samples" (or tar) when ``path`` is an archive that holds audio files and no pack manifest; ""
+    otherwise (a pack, or anything else: the pack reader says what is wrong with it)."""
+    import tarfile
+    import zipfile
+
+    from device.library.archive import AUDIO_EXTENSIONS
+
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                names, kind = zf.namelist(), "a zip of samples"
+        elif path.suffix.lower() in (".tar", ".tgz", ".gz", ".bz2", ".xz") and tarfile.is_tarfile(path):
+            with tarfile.open(path) as tf:
+                names, kind = tf.getnames(), "a tar of samples"
+        else:
+            return ""
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+        return ""
+    if "manifest.json" in names:
+        return ""
+    return kind if any(Path(n).suffix.lower() in AUDIO_EXTENSIONS for n in names) else ""
 
 
 def _signed_copy(path: Path, key_file: Path, tmp: Path) -> Path:

@@ -7,7 +7,7 @@ box had spent its code; a damaged one read as "no box configured"); files a tagg
 from __future__ import annotations
 
 import json
-import os
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -120,3 +120,16 @@ def test_push_library_wait_names_what_was_not_tagged_and_tag_lists_say_where_the
     assert exc.value.code == 2 and "0 is out of range: give 1..1000" in capsys.readouterr().err
     assert main(["push-library", str(kit), "--quiet"]) == 2
     assert f"hatbox push-library '{kit}' --again" in capsys.readouterr().err      # quoted: the path has a space
+
+
+def test_push_of_samples_points_at_push_library(paired_server: PairedServer, tmp_path: Path, capsys) -> None:
+    import zipfile
+    kit = _kit(tmp_path / "my kit")
+    with zipfile.ZipFile(tmp_path / "kit.zip", "w") as zf:
+        zf.write(kit / "hit 0.wav", "sub dir/hit 0.wav")
+    for target, words in ((tmp_path / "kit.zip", "kit.zip is a zip of samples, not a pack; nothing was sent"),
+                          (kit, "my kit is a folder, not a pack; nothing was sent")):
+        assert main(["push", str(target), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert words in err and f"hatbox push-library {shlex.quote(str(target))}" in err, err   # was: "member name"
+    assert paired_server.app.state.box.store.list() == []
