@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from export.manifest import MAX_KNOBS
 from hatbox.errors import HatboxError, KnobError
@@ -116,6 +117,26 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _knob_units(pack: Path) -> dict[str, str]:
+    """{knob name: unit} of the pack at ``pack`` ({} when it cannot be read: the summary then shows plain values)."""
+    from export.pack import read_pack
+    try:
+        return {k.name: k.unit for k in read_pack(pack).manifest.knobs}
+    except Exception:  # noqa: BLE001 - only a nicety of the summary
+        return {}
+
+
+def _setting_words(key: str, units: dict[str, str]) -> str:
+    """A setting's label ("drive=24 tone=0.8", trainer.effect.data.Pair.key) as knob_words says knobs: "drive 24 dB,
+    tone 0.8"; a label it cannot read ("fixed") as it is."""
+    from hatbox.text import knob_words
+    try:
+        values = {name: float(v) for name, v in (part.split("=", 1) for part in key.split())}
+    except ValueError:
+        return key
+    return knob_words(values, units)
+
+
 def print_summary(result, max_steps: int | None) -> None:
     """What the terminal shows after training: the pack, its held-out error (the SETTINGS_SHOWN worst settings),
     latencies, notes, warnings, the report's path (``result``: trainer.effect.train's result)."""
@@ -132,8 +153,9 @@ def print_summary(result, max_steps: int | None) -> None:
     per_setting = list(m["val_esr_per_setting"].items())        # worst first
     if len(per_setting) == 1:       # one setting ("fixed": no knobs): its ESR is the mean above, said once
         per_setting = []
+    units = _knob_units(result.pack)
     for key, value in per_setting[:SETTINGS_SHOWN]:
-        print(f"  ESR {value:.5f}  at {key}")
+        print(f"  ESR {value:.5f}  at {_setting_words(key, units)}")
     if len(per_setting) > SETTINGS_SHOWN:
         print(f"  ... and {len(per_setting) - SETTINGS_SHOWN} more settings in the report")
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))

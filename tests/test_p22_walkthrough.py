@@ -26,7 +26,19 @@ def test_a_single_pair_says_its_esr_once_without_an_at_fixed_line(capsys: pytest
 def test_several_settings_are_still_listed_worst_first(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _effect_summary({"drive=10": 0.008, "drive=0": 0.002}, capsys)
     listed = [ln for ln in lines if ln.startswith("  ESR ")]
-    assert listed == ["  ESR 0.00800  at drive=10", "  ESR 0.00200  at drive=0"]
+    assert listed == ["  ESR 0.00800  at drive 10", "  ESR 0.00200  at drive 0"]       # no pack here: no units
+
+
+def test_settings_are_said_with_their_knobs_units(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from hatbox.cmd_effect import print_summary
+    factory = Path(__file__).resolve().parents[1] / "factory" / "effect-drive.hatpack"
+    metrics = {"arch": "gru", "params": 10, "steps": 5, "train_seconds": 1, "val_esr": 0.1,
+               "val_esr_per_setting": {"drive=24 tone=8000": 0.12, "drive=0 tone=1500": 0.01}, "latency": {}}
+    print_summary(SimpleNamespace(metrics=metrics, pack=factory, notes=[], warnings=[], report=None), 5)
+    listed = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("  ESR ")]
+    assert listed == ["  ESR 0.12000  at drive 24 dB, tone 8000 Hz", "  ESR 0.01000  at drive 0 dB, tone 1500 Hz"]
 
 
 def test_train_effect_help_says_where_the_name_comes_from_with_input(capsys: pytest.CaptureFixture[str]) -> None:
