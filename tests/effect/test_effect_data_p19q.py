@@ -86,6 +86,9 @@ def test_rate_warning_names_the_box_rate_and_a_resample_command() -> None:
     assert said is not None
     assert "44100 Hz" in said and "48000 Hz" in said and "refuse" in said
     assert "sox" in said and "-r 48000" in said and "train again" in said
+    assert "for every file in pairs.csv" in said
+    assert "for both files" in trainmod.rate_warning(44_100, single=True)          # --input/--target: no pairs.csv
+    assert "for both files" in trainmod.result_warnings({"sample_rate": 44_100, "single_pair": True})[0]
 
 
 def test_a_44k_data_set_is_warned_about_before_training(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -435,7 +435,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         return TrainResult(Path(out), {}, None, run.history)
     metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
                "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
-               "latency": eff.latencies, "sample_rate": eff.rate,
+               "latency": eff.latencies, "sample_rate": eff.rate, "single_pair": data is None,
                "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
     if run.trials:
         metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
@@ -479,7 +479,7 @@ def result_warnings(metrics: dict[str, Any]) -> list[str]:
     """Warnings about a finished capture (shown by the CLI and in the report)."""
     said = []
     rate = metrics.get("sample_rate")
-    if rate is not None and (wrong := rate_warning(int(rate))):
+    if rate is not None and (wrong := rate_warning(int(rate), single=bool(metrics.get("single_pair")))):
         said.append(wrong)
     esr = metrics.get("val_esr")
     if esr is not None and not (esr <= 1.0):
