@@ -217,8 +217,26 @@ def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, s
     row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
                       (libdb.stored(rel),)).fetchone()
     if row is None:
+        near = _near(con, rel)
+        if near:
+            raise NotInLibrary(f"{path} is not a file of this library; did you mean {near}?",
+                               hint="give the path inside the library as --tag and --unsure list it")
         raise NotInLibrary(f"{path} is not a file of this library", hint=NOT_IN_LIBRARY_HINT)
     return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
+
+
+def _near(con: sqlite3.Connection, rel: str) -> str:
+    """The one library file ``rel`` (a path the library does not hold) most likely means, or "": the same path in
+    another case (``loops/KICK 2.WAV`` for ``loops/kick 2.wav``), the same path under a folder given in front
+    (``kit/kick 1.wav`` for ``kick 1.wav``), or the only file of that name."""
+    paths = [os.fsdecode(p) for (p,) in con.execute("SELECT path FROM files")]
+    want = rel.casefold()
+    for test in (lambda p: p.casefold() == want, lambda p: want.endswith("/" + p.casefold()),
+                 lambda p: p.rsplit("/", 1)[-1].casefold() == want.rsplit("/", 1)[-1]):
+        found = [p for p in paths if test(p)]
+        if len(found) == 1:
+            return found[0]
+    return ""
 
 
 def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str]:

@@ -120,3 +120,16 @@ def test_json_goes_with_every_listing(library_dir, small_pack, capsys) -> None:
     assert [f["path"].rsplit("/", 1)[-1] for f in failed["failed"]] == ["broken.wav"]
     assert main(["library", "query", str(db), "--unsure", "--json"]) == 0
     assert {"path", "margin", "guesses"} <= set(json.loads(capsys.readouterr().out)[0])
+
+
+def test_a_path_the_library_does_not_hold_gets_a_did_you_mean(library_dir, small_pack, tmp_path: Path,
+                                                               capsys) -> None:
+    db = _tagged(library_dir, small_pack, capsys)
+    for given, meant in (("kicks/K1.WAV", "kicks/k1.wav"), ("lib/kicks/k1.wav", "kicks/k1.wav"),
+                         ("k2.flac", "kicks/k2.flac")):
+        assert main(["library", "fix", str(db), given, "hat"]) == 2
+        err = capsys.readouterr().err
+        assert f"is not a file of this library; did you mean {meant}?" in err, err
+    assert main(["library", "fix", str(db), "kicks/nosuch.wav", "hat"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+    assert library.corrected_tags(db, "kicks/k1.wav") == []             # nothing written by any of them
