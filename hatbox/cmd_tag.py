@@ -201,8 +201,12 @@ def query(args: argparse.Namespace) -> int:
             print(json.dumps([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
                                "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found],
                              indent=2, ensure_ascii=False))
+        # one tag per file: its two best guesses, "kick 0.52 or tom 0.45"; a yes or no per tag: the two tags nearest
+        # their thresholds, "snare 0.55, percussion 0.49" (both may be yes: "or" would say otherwise)
+        joiner = " or " if found and library.is_exclusive(args.db) else ", "
         for u in [] if args.json else found:
-            print(f"{u.margin:6.3f}  {' or '.join(f'{t} {p:.2f}' for t, p in u.guesses):<28}  {_shown(str(u.path))}")
+            guesses = joiner.join(f"{t} {p:.2f}" for t, p in sorted(u.guesses, key=lambda g: -g[1]))
+            print(f"{u.margin:6.3f}  {guesses:<28}  {_shown(str(u.path))}")
     elif args.json:
         print(json.dumps(_tags_in_use(library.list_tags(args.db)), indent=2, ensure_ascii=False))
     else:

@@ -120,7 +120,8 @@ def test_cli_fix_query_export(library_dir, small_pack, tmp_path, capsys):
     assert (tmp_path / "c.csv").read_text().splitlines()[1].endswith("k2.flac,tom")
     assert main(["library", "query", str(db), "--unsure", "-k", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and all(" or " in line and "k2.flac" not in line for line in lines)   # yours: not unsure
+    assert len(lines) == 2 and all(", " in line and "k2.flac" not in line for line in lines)   # yours: not unsure
+    assert not any(" or " in line for line in lines)        # a multi-label pack: both tags may be yes, not "or"
     assert main(["library", "fix", str(db), "kicks/k2.flac", "--clear"]) == 0
     assert "back to the tagger" in capsys.readouterr().out
     assert main(["library", "fix", str(db), "kicks/k2.flac"]) == 2                 # neither tags nor --clear

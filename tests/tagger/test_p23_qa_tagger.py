@@ -133,3 +133,16 @@ def test_a_path_the_library_does_not_hold_gets_a_did_you_mean(library_dir, small
     assert main(["library", "fix", str(db), "kicks/nosuch.wav", "hat"]) == 2
     assert "did you mean" not in capsys.readouterr().err
     assert library.corrected_tags(db, "kicks/k1.wav") == []             # nothing written by any of them
+
+
+def test_unsure_says_or_only_for_a_one_tag_tagger(library_dir, tmp_path: Path, capsys) -> None:
+    factory = Path(__file__).resolve().parents[2] / "factory" / "tagger-drums.hatpack"      # one tag per file
+    db = tmp_path / "f.db"
+    assert main(["tag", str(library_dir), "--pack", str(factory), "--out", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["library", "query", str(db), "--unsure", "-k", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(" or " in line for line in lines)
+    for line in lines:                                   # the higher guess first
+        first, second = (float(g.split()[-1]) for g in line.split("  ")[1].strip().split(" or "))
+        assert first >= second
