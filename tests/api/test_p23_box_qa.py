@@ -133,3 +133,21 @@ def test_push_of_samples_points_at_push_library(paired_server: PairedServer, tmp
         err = capsys.readouterr().err
         assert words in err and f"hatbox push-library {shlex.quote(str(target))}" in err, err   # was: "member name"
     assert paired_server.app.state.box.store.list() == []
+
+
+@pytest.mark.parametrize(("given", "taken"), [("192.168.1.20:8750", "http://192.168.1.20:8750"),
+                                              ("hatbox.local:8750", "http://hatbox.local:8750"),
+                                              ("http://box:8750/", "http://box:8750")])
+def test_an_address_without_http_is_taken_as_http(given: str, taken: str) -> None:
+    from hatbox.cmd_remote import check_url
+    assert check_url(given) == taken            # was: "is not a box address"
+
+
+def test_an_address_with_a_path_names_the_address_to_give() -> None:
+    from hatbox.cmd_remote import check_url
+    from hatbox.errors import HatboxError
+    with pytest.raises(HatboxError) as err:
+        check_url("http://127.0.0.1:8750/docs")
+    assert "has a path (/docs)" in str(err.value) and err.value.hint == "give http://127.0.0.1:8750"
+    with pytest.raises(HatboxError, match="'nothing here' is not a box address"):
+        check_url("nothing here")
