@@ -141,5 +141,5 @@ def test_the_terminal_lists_at_most_eight_settings_worst_first(capsys: pytest.Ca
     print_summary(SimpleNamespace(metrics=metrics, pack="x.hatpack", notes=[], warnings=[], report=None), 5)
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("  ")]
     assert SETTINGS_SHOWN == 8 and len(lines) == 9
-    assert [ln.split(" at ")[1] for ln in lines[:8]] == [f"drive={i}" for i in range(8)]
+    assert [ln.split(" at ")[1] for ln in lines[:8]] == [f"drive {i}" for i in range(8)]     # as knob_words says them
     assert lines[8] == "  ... and 4 more settings in the report"
