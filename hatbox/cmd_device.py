@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from export.manifest import RATE_RANGE
+from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.device")
@@ -35,15 +37,20 @@ STATUS_WATCH_S = 1.0             # how often the engine status is read for a rec
                                  # and for new warnings of the slots (a sample the sampler cut)
 
 
+MAX_BLOCK = 8192        # samples: device.audio.slot.MAX_BLOCK, the largest block the engine runs (not imported: numpy)
+
+
 def register(cli: Any) -> None:
     p = cli.subcommand("device", "run", "run the box: audio engine, API, panel, MIDI and OSC", run,
                        group_help="the box itself")
     p.add_argument("--sim", action="store_true",
                    help="simulated hardware; audio on ALSA 'default' if it opens, else the file backend")
     p.add_argument("--audio", metavar="DEVICE", help="ALSA device (default: 'default')")
-    p.add_argument("--block", type=int, default=128, help="period / block size in samples (default 128)")
-    p.add_argument("--rate", type=int, default=48000, help="sample rate in Hz (default 48000)")
-    p.add_argument("--periods", type=int, default=3, help="ALSA periods per buffer (default 3)")
+    p.add_argument("--block", type=whole(1, MAX_BLOCK), default=128,
+                   help=f"period / block size in samples, 1..{MAX_BLOCK} (default 128)")
+    p.add_argument("--rate", type=whole(*RATE_RANGE), default=48000,
+                   help=f"sample rate in Hz, {RATE_RANGE[0]}..{RATE_RANGE[1]} (default 48000)")
+    p.add_argument("--periods", type=whole(2, 32), default=3, help="ALSA periods per buffer, 2..32 (default 3)")
     p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
     p.add_argument("--mdns", action=argparse.BooleanOptionalAction, default=True,
                    help="advertise the API on the local network by mDNS (_hatbox._tcp) so `hatbox` on a laptop "
@@ -54,11 +61,11 @@ def register(cli: Any) -> None:
                    help="let MIDI control change CC turn a knob, e.g. 1=effect.drive (the mod wheel), or turn "
                         "nothing: 70=off (repeatable; default: CC 70-85 turn the effect's knobs 1-16 in manifest "
                         "order; a CC moves a knob once it reaches the knob's value)")
-    p.add_argument("--osc-port", type=int, default=12000, help="OSC port (0: no OSC; default 12000)")
+    p.add_argument("--osc-port", type=whole(0, 65535), default=12000, help="OSC port (0: no OSC; default 12000)")
     p.add_argument("--osc-host", default="0.0.0.0",
                    help="OSC address to listen on (default all interfaces: any peer on the network can play "
                         "notes, knobs and volume; 127.0.0.1 keeps OSC to this machine)")
-    p.add_argument("--port", type=int, default=8750, help="API port (default 8750)")
+    p.add_argument("--port", type=whole(1, 65535), default=8750, help="API port (default 8750)")
     p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
     p.add_argument("--store", type=Path, default=DEFAULT_STORE,
                    help=f"the box's data folder (its log, box.log, and a bug's traceback go to its {CRASH_DIR}/ "
@@ -69,7 +76,7 @@ def register(cli: Any) -> None:
                                                   "its end; without it the box runs until stopped)")
     p.add_argument("--output", metavar="WAV",
                    help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
-    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+    p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
 
 
 class BoxControl:
@@ -171,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
     or stderr only with one warning when it cannot be written); how the run ended is logged too."""
     from device.logs import PRINTED, box_logging
     from hatbox import __version__
+    if Path(args.store).exists() and not Path(args.store).is_dir():      # before its log is tried under it
+        raise HatboxError(f"--store {args.store} is a file, not a folder", hint="give the box's data folder")
     with box_logging(args.store) as box_log:
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")
@@ -199,6 +208,7 @@ def _run(args: argparse.Namespace) -> int:
     from device.audio.server import EngineProcess
     cfg = _config(args)
     where = _pick_backend(cfg, args.sim, args.store)
+    args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
     engine = EngineProcess(cfg).start()
     stoppers: list[Any] = []
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
@@ -406,6 +416,8 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
             except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
                 hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
                 _say(f"warning: {start.__name__[7:]} not started: {first_line(exc)}{hint}", err=True)
+                if start is _start_midi:              # the Settings page says so, not "virtual ALSA port"
+                    args._midi_words = f"off: {first_line(exc)}"
                 continue
             if stop is not None:
                 stoppers.append(stop)
@@ -517,12 +529,11 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
 def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.api:
         return None
-    from device.api.server import start_api
+    from device.api.server import api_line, start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
-    from device.api.server import api_line
     _say(api_line(running.url))
     return running.stop
 
@@ -531,9 +542,10 @@ def _panel_data(args: argparse.Namespace) -> Any:
     """What the panel shows: the pack store, libraries and settings (created on first use)."""
     if getattr(args, "_panel_data", None) is None:
         from device.ui.data import StoreData
-        args._panel_data = StoreData(args.store, {"audio_device": args.audio or "default",
-                                                  "midi": "hatbox (virtual ALSA port)",
-                                                  "block": str(args.block)})
+        audio = getattr(args, "_audio_words", None) or args.audio or "default"
+        midi = getattr(args, "_midi_words", None) or ("hatbox (virtual ALSA port)" if getattr(args, "midi", True)
+                                                      else "off (--no-midi)")
+        args._panel_data = StoreData(args.store, {"audio_device": audio, "midi": midi, "block": str(args.block)})
     return args._panel_data
 
 

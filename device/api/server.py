@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from device.api.app import ApiConfig, create_app
 from device.control import Control
 from device.validate import EngineSpec
+from hatbox.errors import HatboxError
 
 DEFAULT_PORT = 8750
 log = logging.getLogger("hatbox.api")
@@ -129,22 +130,48 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     ``running.pairing`` is the app's pairing, for the panel in this process (never served)."""
     show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name)
-    app = create_app(store_dir, control, config)
-    running = start_in_thread(app, host, port, certfile, keyfile)
+    sock = bind_socket(host, port)          # first: no pairing code is shown for a box no laptop could reach
+    try:
+        app = create_app(store_dir, control, config)
+    except BaseException:
+        sock.close()
+        raise
+    running = start_in_thread(app, host, port, certfile, keyfile, sock=sock)
     running.pairing = app.state.box.pairing
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running
 
 
-def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: str | Path | None = None,
-                    keyfile: str | Path | None = None) -> RunningServer:
-    """Serve ``app`` from a background thread (port 0: a free port); returns once it listens."""
-    import uvicorn
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (port 0: a free one); HatboxError in plain words when the port is in
+    use (another box on this machine) or ``host`` is no address of this machine."""
+    import errno
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise HatboxError(f"port {port} is in use (another hatbox device run on this machine?): no laptop could "
+                              "reach this box", hint=f"stop the other one, or give this box another port: --port "
+                                                     f"{port + 1}") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise HatboxError(f"--host {host} is not an address of this machine: no laptop could reach this box",
+                              hint="leave --host out (all interfaces), or give one of this machine's addresses") from None
+        raise
+    return sock
+
+
+def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: str | Path | None = None,
+                    keyfile: str | Path | None = None, sock: socket.socket | None = None) -> RunningServer:
+    """Serve ``app`` from a background thread (port 0: a free port; ``sock``: one :func:`bind_socket` bound
+    already); returns once it listens."""
+    import uvicorn
+
+    sock = sock or bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, sock.getsockname()[1], certfile, keyfile))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="hatbox-api")
     thread.start()
