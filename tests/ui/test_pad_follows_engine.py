@@ -192,3 +192,16 @@ def test_osc_through_the_real_engine_moves_the_pad_on_the_panel(pg: Any) -> None
     panel.set_status(blocks())
     assert panel.state.xy == (0.25, 0.75) and _cursor_at(pg, panel, 0.25, 0.75)
     assert panel.state.corners == ["bell", *CORNERS[1:]] and _labelled(pg, panel, "bell")
+
+
+@pytest.mark.parametrize("xy", [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0)])
+def test_the_cursor_stays_inside_the_pad_at_its_corners(pg: Any, xy: tuple[float, float]) -> None:
+    """A fresh engine's pad sits at (0, 0): its cursor was drawn half outside the pad (and the screen)."""
+    panel = _play(pg, _status(xy))
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    pixels = pg.surfarray.pixels3d(surface)
+    ys, xs = np.nonzero(np.all(pixels.swapaxes(0, 1) == np.array(D.CURSOR[:3]), axis=-1))
+    pad = panel.page.pad
+    assert len(xs) > 200                                       # the whole dot is there (radius 11: ~380 px)
+    assert xs.min() >= pad.x and xs.max() < pad.right and ys.min() >= pad.y and ys.max() < pad.bottom

@@ -32,6 +32,7 @@ BUTTON_H = 44                        # px: the bypass buttons' row (and 12 px un
 
 
 SAME_XY = 1e-6                       # pad positions closer than this (each axis, 0..1) are the same
+CURSOR_RING = 14                     # px: the radius of the pad cursor (its dark ring; the dot is 3 px smaller)
 
 
 def peak_frac(db: float, floor_db: float = -60.0) -> float:
@@ -257,8 +258,10 @@ class PlayPage(Page):
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
         cx, cy = self.xy_to_pad(*self.ctx.state.xy)
-        pygame.draw.circle(surface, D.BG, (round(cx), round(cy)), 14)
-        pygame.draw.circle(surface, D.CURSOR, (round(cx), round(cy)), 11)
+        r = CURSOR_RING        # kept inside the pad: at a corner (a fresh engine's 0, 0) it was half off the pad
+        cx, cy = min(max(cx, p.x + r), p.right - 1 - r), min(max(cy, p.y + r), p.bottom - 1 - r)
+        pygame.draw.circle(surface, D.BG, (round(cx), round(cy)), r)
+        pygame.draw.circle(surface, D.CURSOR, (round(cx), round(cy)), r - 3)
 
     def _label(self, surface: Any, text: str, pos: tuple[float, float], anchor: str, size: int,
                colour: tuple[int, int, int]) -> None:
