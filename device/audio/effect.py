@@ -202,7 +202,7 @@ def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
     training mixes a recording by (device.library.decode.held_mix): the mean of the channels that hold it (an
     empty one would halve the level, so the drive, a pack hears); the louder one alone when they cancel in a mix
     (a mean of x and -x is silence)."""
-    from device.library.decode import EMPTY_CHANNEL_DB, held_mix
+    from device.library.decode import held_channels, held_mix
     a = np.asarray(audio, dtype=np.float32)
     if a.ndim == 1:
         return a, ""
@@ -215,7 +215,7 @@ def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
         return mono, (f"its {a.shape[0]} channels cancel each other in a mono mix (one is the other upside down): "
                       f"rendered channel {loudest + 1} alone")
     energy = np.einsum("cn,cn->c", a, a, dtype=np.float64)
-    held = np.flatnonzero(energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0))
+    held = np.flatnonzero(held_channels(energy))
     if energy.max() > 0 and len(held) == 1:
         return mono, f"rendered channel {held[0] + 1} alone (the other{'s are' if a.shape[0] > 2 else ' is'} silent)"
     if energy.max() > 0 and len(held) < a.shape[0]:

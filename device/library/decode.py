@@ -69,6 +69,12 @@ def mix(channels: np.ndarray) -> np.ndarray:
 EMPTY_CHANNEL_DB = 40.0     # a channel this far (energy) under the loudest one holds nothing of a recording
 
 
+def held_channels(energy: np.ndarray) -> np.ndarray:
+    """Which channels hold a recording [C] bool, from their energies [C] (sum of squares): those no more than
+    :data:`EMPTY_CHANNEL_DB` under the loudest (all of them when every channel is silent)."""
+    return energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
+
+
 def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
     """A recording's channels [C, N] -> (the mean of the channels that hold it [N] float32, None), leaving out any
     more than :data:`EMPTY_CHANNEL_DB` under the loudest (a source recorded on one input of a stereo interface:
@@ -78,8 +84,7 @@ def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
     if channels.shape[0] == 1 or not channels.shape[1]:
         return channels[0], None
     energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)
-    keep = energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
-    held = channels[keep]
+    held = channels[held_channels(energy)]
     total = held.sum(axis=0, dtype=np.float64)
     if held.shape[0] > 1 and energy.max() > 0 and cancels(float(total @ total), float(energy.max())):
         loudest = int(np.argmax(energy))
