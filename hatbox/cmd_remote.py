@@ -238,13 +238,13 @@ def _samples_archive(path: Path) -> str:
     import tarfile
     import zipfile
 
-    from device.library.archive import AUDIO_EXTENSIONS
+    from device.library.archive import ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS
 
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 names, kind = zf.namelist(), "a zip of samples"
-        elif path.suffix.lower() in (".tar", ".tgz", ".gz", ".bz2", ".xz") and tarfile.is_tarfile(path):
+        elif path.name.lower().endswith(ARCHIVE_SUFFIXES) and tarfile.is_tarfile(path):
             with tarfile.open(path) as tf:
                 names, kind = tf.getnames(), "a tar of samples"
         else:

@@ -90,7 +90,7 @@ def summary_lines(metrics: dict[str, float | str]) -> list[str]:
 
 def play(args: argparse.Namespace) -> int:
     from device.audio import audiofile
-    from device.audio.protect import box_output
+    from device.audio.protect import box_output, lin_to_db
     from device.audio.synth import midi_events, render_midi
     from export.pack import read_pack
     corners = parse_corners(args.corners) if args.corners is not None else None
@@ -108,7 +108,7 @@ def play(args: argparse.Namespace) -> int:
     audiofile.write(args.out, audio, args.rate)
     limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""
     peak = float(abs(raw).max()) if raw.size else 0.0
-    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {20 * math.log10(max(peak, 1e-12)):.1f} dBFS "
+    print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {lin_to_db(peak):.1f} dBFS "
           f"before the box's output limiter{limited})")
     return 0
 
