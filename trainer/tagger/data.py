@@ -214,6 +214,11 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     return merged
 
 
+# the words by which made_multi_label's warning is told among a load's notes (pipeline: mixed_tags_warning is then
+# not said as well, of the same files)
+WILL_BE_MULTI_LABEL = "so this tagger will be multi-label"
+
+
 def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
     """A warning when every line of CSV ``path`` holds one tag (``rows``) but files listed on several lines with
     different tags got several once merged (``merged``): that alone turns the tagger multi-label (a yes/no per tag,
@@ -227,8 +232,8 @@ def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
     listed = count_words(len(several), "file")
     have = "has" if len(several) == 1 else "have"
     return (f"warning: {path}: every line has one tag, but {listed} listed on several lines with "
-            f"different tags now {have} several (e.g. {e.path}: {', '.join(e.tags)}), so this tagger will be "
-            "multi-label: a yes or no per tag instead of one best tag, and without the statistics head that makes "
+            f"different tags now {have} several (e.g. {e.path}: {', '.join(e.tags)}), {WILL_BE_MULTI_LABEL}: a yes "
+            "or no per tag instead of one best tag, and without the statistics head that makes "
             "one-tag taggers more accurate. If each sample has one tag, remove the wrong lines; if samples may "
             "have several, put a file's tags on one line (path,tag,tag) to say so")
 

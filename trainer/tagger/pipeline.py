@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import (Item, case_clashes, decode_clips, few_shot, load_sources, lone_tags_warning,
-                                 mixed_tags_warning, reorder_rows, tag_counts, tag_list, targets)
+from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips, few_shot, load_sources,
+                                 lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
@@ -113,7 +113,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
     # counted on the files training gets, not the ones listed; a CSV's own multi-label warning is said once
     said = [w for w in (lone_tags_warning(items),
-                        "" if any("will be multi-label" in n for n in notes) else mixed_tags_warning(items)) if w]
+                        "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
     if said:
         notes.extend(said)
         # said now too: the musician can stop (Ctrl-C) and fix the data instead of hearing it minutes later
