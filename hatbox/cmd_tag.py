@@ -198,9 +198,8 @@ def query(args: argparse.Namespace) -> int:
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
-            print(json.dumps([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
-                               "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found],
-                             indent=2, ensure_ascii=False))
+            _print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
+                          "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found])
         # one tag per file: its two best guesses, "kick 0.52 or tom 0.45"; a yes or no per tag: the two tags nearest
         # their thresholds, "snare 0.55, percussion 0.49" (both may be yes: "or" would say otherwise)
         joiner = " or " if found and library.is_exclusive(args.db) else ", "
@@ -208,7 +207,7 @@ def query(args: argparse.Namespace) -> int:
             guesses = joiner.join(f"{t} {p:.2f}" for t, p in sorted(u.guesses, key=lambda g: -g[1]))
             print(f"{u.margin:6.3f}  {guesses:<28}  {_shown(str(u.path))}")
     elif args.json:
-        print(json.dumps(_tags_in_use(library.list_tags(args.db)), indent=2, ensure_ascii=False))
+        _print_json(_tags_in_use(library.list_tags(args.db)))
     else:
         counts = _tags_in_use(library.list_tags(args.db))
         for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -216,6 +215,11 @@ def query(args: argparse.Namespace) -> int:
         if not counts:
             print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
     return 0
+
+
+def _print_json(value: object) -> None:
+    """``value`` as the library listings print JSON (--json): indented, non-ASCII names as they are."""
+    print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def _tags_in_use(counts: dict[str, int]) -> dict[str, int]:
@@ -230,10 +234,8 @@ def _print_failures(db: str, as_json: bool = False) -> None:
     ``as_json`` {"failed": [{path, why}], "skipped": [...]} instead."""
     from device import library
     if as_json:
-        print(json.dumps({kind: [{"path": display_name(str(path)), "why": why} for path, why in
-                                 library.failures(db, status)]
-                          for kind, status in (("failed", "error"), ("skipped", "skipped"))}, indent=2,
-                         ensure_ascii=False))
+        _print_json({kind: [{"path": display_name(str(path)), "why": why} for path, why in library.failures(db, status)]
+                     for kind, status in (("failed", "error"), ("skipped", "skipped"))})
         return
     groups = (("failed", "did not decode; tried again on the next run"),
               ("skipped", "nothing to tag; not decoded again until {it} changes"))
@@ -276,12 +278,13 @@ def fix(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from device import library
     n = library.export_csv(args.db, args.out)
-    left = len(library.corrections(args.db)) - n
+    gone = _left_out(args.db)                  # every corrected file export_csv did not write
+    left = len(gone)
     print(f"{count_words(n, 'corrected file')} -> {_shown(args.out)}"
           + ("" if n or left else " (none yet: hatbox library fix DB FILE TAG)"))
     if left:
         print(f"  {count_words(left, 'corrected file')} left out (no use as training data):")
-        for path, why in _left_out(args.db)[:EXPORT_SHOWN]:
+        for path, why in gone[:EXPORT_SHOWN]:
             print(f"    {_shown(str(path))}: {why}")
         if left > EXPORT_SHOWN:
             print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query {_shown(args.db)} --failed)")
@@ -327,8 +330,8 @@ def _print_hits(hits: list, as_json: bool = False) -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file; with
     ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
     if as_json:
-        print(json.dumps([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
-                          for h in hits], indent=2, ensure_ascii=False))
+        _print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
+                     for h in hits])
         return
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
