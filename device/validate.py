@@ -358,22 +358,24 @@ def _check_golden_array(spec: TensorSpec, array: np.ndarray, where: str, bound: 
         raise bad("contains NaN/inf")
 
 
-def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, check: str = "golden") -> None:
+def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, check: str = "golden",
+                       hint: str | None = None) -> None:
     """PackError (of ``check``) when ``outputs`` (name -> array) hold NaN/inf, or an effect's audio output
-    peaks above the engine's runaway level (device/audio/protect.py: the engine would bypass the effect at once)."""
+    peaks above the engine's runaway level (device/audio/protect.py: the engine would bypass the effect at once).
+    ``hint``: what to do about either, instead of each one's own."""
     from device.audio.protect import ProtectConfig, lin_to_db
 
     for name, array in outputs.items():
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
             raise PackError(f"the model outputs NaN/inf in '{name}' {when}", check=check,
-                            hint="the box refuses a model that does not give finite numbers")
+                            hint=hint or "the box refuses a model that does not give finite numbers")
     audio = outputs.get("audio_out") if m.kind == "effect" else None
     if audio is not None and audio.size:
         peak, limit_db = float(np.max(np.abs(audio))), ProtectConfig().peak_max_db
         if lin_to_db(peak) > limit_db:
             raise PackError(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
                             f"{limit_db:+.0f} dBFS the engine bypasses as a runaway", check=check,
-                            hint="train it again on recordings at ordinary levels (peaks under 0 dBFS)")
+                            hint=hint or "train it again on recordings at ordinary levels (peaks under 0 dBFS)")
 
 
 # -------------------------------------------------------------------------- knobs
@@ -390,7 +392,7 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
     m = report.pack.manifest
     if m.kind != "effect":
         return f"skipped: {m.kind} packs have no knobs the engine turns"
-    from device.audio.effect import AUDIO_IN, KNOBS_IN
+    from device.audio.effect import AUDIO_IN, AUDIO_OUT, KNOBS_IN
     from device.audio.swap import gain_probe_signal, knob_corners
 
     x = gain_probe_signal(m.sample_rate)
@@ -410,11 +412,8 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
         except Exception as exc:  # noqa: BLE001 - onnxruntime's own errors, in one line
             raise PackError(f"the model cannot run with {knob_words(setting, units)} ({first_line(exc)})",
                             check="knobs") from None
-        try:
-            check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs")
-        except PackError as exc:
-            raise PackError(exc.args[0], check="knobs", hint=KNOBS_HINT) from None
-        audio = outputs.get("audio_out")
+        check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs", hint=KNOBS_HINT)
+        audio = outputs.get(AUDIO_OUT)
         if audio is not None and audio.size:
             peak = max(peak, float(np.max(np.abs(audio))))
     from device.audio.protect import lin_to_db
