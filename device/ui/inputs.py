@@ -46,12 +46,11 @@ class Inputs:
         self.board, self.sim = board, sim
         self.queue = EventQueue(wake)
         self.problems: list[str] = []
-        self._problems_taken = 0                 # problems[:n] have been handed out by take_problems()
+        self._taken: dict[str, int] = {"problems": 0, "news": 0}   # of each list, how many were handed out
         self._touch_gone = False                 # the touch controller's last known state: stopped answering
         self._touch_said_at: float | None = None  # touch clock when "stopped answering" was last made a problem
         self._touch_said_gone = False            # this outage of the touch controller was made a problem
         self.news: list[str] = []                # good news of the panel's hardware (touch answers again)
-        self._news_taken = 0
         self.chip: Any = None
         self.touch: TouchController | None = None
         self.encoders: list[RotaryEncoder] = []
@@ -155,14 +154,17 @@ class Inputs:
 
     def take_problems(self) -> list[str]:
         """The :attr:`problems` not taken before, oldest first ([] when none): the panel shows each once."""
-        fresh = self.problems[self._problems_taken:]
-        self._problems_taken = len(self.problems)
-        return fresh
+        return self._take("problems")
 
     def take_news(self) -> list[str]:
         """The :attr:`news` not taken before, oldest first ([] when none): the panel shows each once."""
-        fresh = self.news[self._news_taken:]
-        self._news_taken = len(self.news)
+        return self._take("news")
+
+    def _take(self, name: str) -> list[str]:
+        """The items of list attribute ``name`` not handed out before, oldest first."""
+        items: list[str] = getattr(self, name)
+        fresh = items[self._taken[name]:]
+        self._taken[name] = len(items)
         return fresh
 
     def close(self) -> None:
