@@ -146,3 +146,4 @@ def test_unreadable_audio_is_counted_in_words(tmp_path: Path, n: int, said: str)
     with pytest.raises(DataError) as err:
         load_folder(tmp_path / "notes", RATE, 0.5)
     assert err.value.args[0].startswith(said)
+    assert err.value.hint.startswith(f"convert {'it' if n == 1 else 'them'} to WAV or FLAC")      # hint in number too

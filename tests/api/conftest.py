@@ -124,3 +124,17 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             zf.writestr(name, data)
     return buf.getvalue()
+
+
+def spy_uploads(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[tuple[str, Path]]:
+    """(route, file) of every upload the laptop commands of ``module`` (hatbox.cmd_remote, hatbox.cmd_box_library)
+    make from now on, in order; the real upload still runs."""
+    from hatbox import box_client
+    made: list[tuple[str, Path]] = []
+
+    def spy(client: Any, route: str, path: Path, *args: Any, **kw: Any) -> Any:
+        made.append((route, path))
+        return box_client.upload(client, route, path, *args, **kw)
+
+    monkeypatch.setattr(module, "upload", spy)
+    return made

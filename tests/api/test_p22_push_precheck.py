@@ -17,7 +17,7 @@ from hatbox import box_client, cmd_remote
 from hatbox.box_client import _checked, check_pack_opens
 from hatbox.cli import main
 from hatbox.errors import HatboxError, PackError
-from tests.api.conftest import PairedServer
+from tests.api.conftest import PairedServer, spy_uploads
 from tests.api.packs import gain_pack, tagger_pack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,16 +25,9 @@ BASE = "http://127.0.0.1:8750"
 
 
 @pytest.fixture
-def uploads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The files `hatbox push` uploads (the real upload still runs)."""
-    sent: list[Path] = []
-
-    def spy(client: Any, route: str, path: Path, *args: Any, **kw: Any) -> Any:
-        sent.append(path)
-        return box_client.upload(client, route, path, *args, **kw)
-
-    monkeypatch.setattr(cmd_remote, "upload", spy)
-    return sent
+def uploads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Path]]:
+    """(route, file) of what `hatbox push` uploads (the real upload still runs)."""
+    return spy_uploads(monkeypatch, cmd_remote)
 
 
 def _wav(path: Path) -> Path:
@@ -56,7 +49,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_a_pack_that_does_not_open_is_refused_here_naming_the_file_and_nothing_is_sent(
-        paired_server: PairedServer, uploads: list[Path], tmp_path: Path, capsys) -> None:
+        paired_server: PairedServer, uploads: list[tuple[str, Path]], tmp_path: Path, capsys) -> None:
     files = _bad_files(tmp_path)
     capsys.readouterr()
     said: dict[str, str] = {}
@@ -101,7 +94,7 @@ def test_a_good_pack_still_goes_to_the_box(paired_server: PairedServer, uploads:
     assert main(["push", str(pack), "--quiet", "--activate"]) == 0
     out = capsys.readouterr().out
     assert "installed hatbox-drive" in out and "now active" in out
-    assert [p.name for p in uploads] == ["effect-drive.hatpack"]
+    assert [(route, p.name) for route, p in uploads] == [("/packs", "effect-drive.hatpack")]
 
 
 def test_the_box_still_refuses_a_damaged_upload_and_names_the_user_s_file(paired_server: PairedServer,

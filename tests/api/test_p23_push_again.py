@@ -13,22 +13,18 @@ import pytest
 import hatbox.cmd_box_library as cmd
 from device.library.archive import pack_directory
 from device.store import file_sha256
-from hatbox import box_client
 from hatbox.cli import main
-from tests.api.conftest import PairedServer, wav_bytes
+from tests.api.conftest import PairedServer, spy_uploads, wav_bytes
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The routes push-library uploaded to (the real upload still runs)."""
-    routes: list[str] = []
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Path]]:
+    """(route, file) of what push-library uploads (the real upload still runs)."""
+    return spy_uploads(monkeypatch, cmd)
 
-    def spy(client: Any, route: str, path: Path, *args: Any, **kw: Any) -> Any:
-        routes.append(route)
-        return box_client.upload(client, route, path, *args, **kw)
 
-    monkeypatch.setattr(cmd, "upload", spy)
-    return routes
+def _routes(sent: list[tuple[str, Path]]) -> list[str]:
+    return [route for route, _path in sent]
 
 
 def _folder(tmp_path: Path, n: int = 2) -> Path:
@@ -50,7 +46,7 @@ def test_a_folder_packed_twice_unchanged_is_the_same_bytes(tmp_path: Path) -> No
 
 
 def test_the_same_folder_again_is_refused_naming_the_library_and_nothing_is_sent(
-        paired_server: PairedServer, sent: list[str], tmp_path: Path, capsys) -> None:
+        paired_server: PairedServer, sent: list[tuple[str, Path]], tmp_path: Path, capsys) -> None:
     lib = _folder(tmp_path)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     [first] = _libraries(paired_server)
@@ -61,18 +57,18 @@ def test_the_same_folder_again_is_refused_naming_the_library_and_nothing_is_sent
     assert f"is already on the box as library {first['id']} ('Dusty Kit', untagged, 2 files); nothing was sent" in err
     assert f"hatbox box-library {first['id']} --retag" in err and "--again" in err
     assert "Traceback" not in err and err.count("hatbox:") == 1
-    assert sent == ["/libraries"] and len(_libraries(paired_server)) == 1
+    assert _routes(sent) == ["/libraries"] and len(_libraries(paired_server)) == 1
 
 
-def test_again_sends_a_second_copy(paired_server: PairedServer, sent: list[str], tmp_path: Path, capsys) -> None:
+def test_again_sends_a_second_copy(paired_server: PairedServer, sent: list[tuple[str, Path]], tmp_path: Path, capsys) -> None:
     lib = _folder(tmp_path)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     assert main(["push-library", str(lib), "--quiet", "--again"]) == 0
     ids = {lib["id"] for lib in _libraries(paired_server)}
-    assert len(ids) == 2 and sent == ["/libraries", "/libraries"]
+    assert len(ids) == 2 and _routes(sent) == ["/libraries", "/libraries"]
 
 
-def test_a_changed_folder_is_sent(paired_server: PairedServer, sent: list[str], tmp_path: Path) -> None:
+def test_a_changed_folder_is_sent(paired_server: PairedServer, sent: list[tuple[str, Path]], tmp_path: Path) -> None:
     lib = _folder(tmp_path)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     (lib / "new.wav").write_bytes(wav_bytes(3000))
@@ -80,7 +76,7 @@ def test_a_changed_folder_is_sent(paired_server: PairedServer, sent: list[str], 
     assert sorted(x["accepted"] for x in _libraries(paired_server)) == [2, 3]
 
 
-def test_the_same_zip_under_another_name_is_the_same_library(paired_server: PairedServer, sent: list[str],
+def test_the_same_zip_under_another_name_is_the_same_library(paired_server: PairedServer, sent: list[tuple[str, Path]],
                                                             tmp_path: Path, capsys) -> None:
     first = tmp_path / "kit.zip"
     with zipfile.ZipFile(first, "w") as zf:
@@ -91,10 +87,10 @@ def test_the_same_zip_under_another_name_is_the_same_library(paired_server: Pair
     capsys.readouterr()
     assert main(["push-library", str(copy), "--quiet", "--name", "other"]) == 2
     assert "kit copy.zip is already on the box as library lib-kit-" in capsys.readouterr().err
-    assert sent == ["/libraries"]
+    assert _routes(sent) == ["/libraries"]
 
 
-def test_a_failed_librarys_files_are_sent_again(paired_server: PairedServer, sent: list[str], tmp_path: Path) -> None:
+def test_a_failed_librarys_files_are_sent_again(paired_server: PairedServer, sent: list[tuple[str, Path]], tmp_path: Path) -> None:
     lib = _folder(tmp_path)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     libs = paired_server.app.state.box.libraries
@@ -104,7 +100,7 @@ def test_a_failed_librarys_files_are_sent_again(paired_server: PairedServer, sen
     assert len(libs.list()) == 2
 
 
-def test_a_box_that_keeps_no_digest_is_sent_to(paired_server: PairedServer, sent: list[str], tmp_path: Path) -> None:
+def test_a_box_that_keeps_no_digest_is_sent_to(paired_server: PairedServer, sent: list[tuple[str, Path]], tmp_path: Path) -> None:
     lib = _folder(tmp_path)
     assert main(["push-library", str(lib), "--quiet"]) == 0
     libs = paired_server.app.state.box.libraries
