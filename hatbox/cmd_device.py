@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
+from hatbox.engine_end import died_before_asked, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.device")
@@ -70,8 +71,10 @@ def register(cli: Any) -> None:
     p.add_argument("--store", type=Path, default=DEFAULT_STORE,
                    help=f"the box's data folder (its log, box.log, and a bug's traceback go to its {CRASH_DIR}/ "
                         "folder)")
-    p.add_argument("--effect", metavar="PACK", help="effect pack to load at start")
-    p.add_argument("--synth", metavar="PACK", help="synth pack to load at start")
+    p.add_argument("--effect", metavar="PACK", help="effect pack to play: checked, installed on the box and made its "
+                                                    "active effect (as hatbox push --activate; default: the active one)")
+    p.add_argument("--synth", metavar="PACK", help="synth pack to play: checked, installed on the box and made its "
+                                                   "active synth (default: the active one)")
     p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
                                                   "its end; without it the box runs until stopped)")
     p.add_argument("--output", metavar="WAV",
@@ -206,7 +209,11 @@ def _run(args: argparse.Namespace) -> int:
     The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
+    from device.given_packs import engine_packs, install_given
     cfg = _config(args)
+    for line in install_given(args.store, cfg.packs, args.rate, args.block):    # checked before the box starts
+        _say(line)
+    cfg.packs = engine_packs(args.store)        # the store's active packs, given or pushed before: the API skips them
     where = _pick_backend(cfg, args.sim, args.store)
     args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
     engine = EngineProcess(cfg).start()
@@ -228,9 +235,9 @@ def _run(args: argparse.Namespace) -> int:
         restore = _stop_on_sigterm()
         try:
             _wait(args, control, engine)
-            died = _engine_died(engine)           # asked before stop(): an engine that ended on its own
+            died = engine_died(engine)           # asked before stop(): an engine that ended on its own
         except KeyboardInterrupt:
-            died = _died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
+            died = died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
     except KeyboardInterrupt:                     # while the box started: what started is stopped below
         interrupted = True
     finally:
@@ -249,48 +256,6 @@ def _run(args: argparse.Namespace) -> int:
                           or "the messages above say why; start the box again with `hatbox device run`")
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
-
-
-def _engine_died(engine: Any) -> str | None:
-    """A message when the engine process has ended with a failure (non-zero exit code or a signal)
-    without being asked to stop: the error it stopped on (``engine.error``, one line) when it said one,
-    else how the process ended; None while it runs or when it finished cleanly (--seconds, --input)."""
-    if engine.alive():
-        return None
-    code = engine.wait(0)
-    if code is None or code == 0:
-        return None
-    if engine.error and getattr(engine, "bug", None) is not None:
-        return f"the audio engine {engine.error}"           # "stopped on a bug in hatbox (...); ..."
-    if engine.error:
-        return f"the audio engine stopped: {engine.error}"
-    how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
-    return f"the audio engine process {how}; the box has stopped"
-
-
-def _died_before_asked(engine: Any) -> str | None:
-    """On Ctrl-C or SIGTERM: :func:`_engine_died` when the engine process had already ended on its own
-    error (a positive exit code: ERROR_EXIT or BUG_EXIT, e.g. while the panel showed its stop screen), so
-    the box still exits with that error's code; None while it runs or when the signal ended it too (a
-    terminal's Ctrl-C reaches it and it stops cleanly; a service manager's SIGTERM may kill it: a negative
-    code, not an error of its own)."""
-    code = engine.wait(0)
-    if code is None or code <= 0:
-        return None
-    return _engine_died(engine)
-
-
-def _engine_end(engine: Any) -> Any:
-    """For the panel (device/ui/app.EngineEnd): None while the engine process runs; once it has ended on
-    its own, the error it stopped on in its own words (``engine.error``, ``engine.error_hint``), else how
-    the process ended (:func:`_engine_died`); an empty error after a clean end (--seconds, --input)."""
-    from device.ui.app import EngineEnd
-    if engine.alive():
-        return None
-    died = _engine_died(engine)
-    if not died:
-        return EngineEnd()
-    return EngineEnd(engine.error or died, engine.error_hint or "")
 
 
 def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
@@ -531,7 +496,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
         return None
     from device.api.server import api_line, start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
-                        on_code=_show_code(args), advertise=getattr(args, "mdns", True))
+                        on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False)
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
     _say(api_line(running.url))
@@ -576,7 +541,7 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         try:
             from device.ui.app import run_panel
             run_panel(control, board=None, sim=args.sim, data=_panel_data(args), seconds=args.seconds,
-                      ended=lambda: _engine_end(engine))
+                      ended=lambda: engine_end(engine))
             return
         except ImportError:
             _say("warning: panel not available in this install (device/ui)", err=True)

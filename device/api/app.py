@@ -73,6 +73,7 @@ class ApiConfig:
     tagger: Tagger = default_tagger
     library_limits: Limits = field(default_factory=Limits)
     validate_nice: int = 10                      # validation yields the CPU to the audio engine
+    load_active: bool = True                     # start(): load the active packs (False: the engine has them)
 
 
 class Box:
@@ -91,9 +92,10 @@ class Box:
         self.keys_dir = config.trusted_keys or self.store.root / "trusted_keys"
 
     def start(self) -> None:
-        """Show the pairing code and load the active packs into the engine."""
+        """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
+        False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
-        for kind, pid in self.store.active().items():
+        for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS:
                 try:
                     self._load(kind, pid)

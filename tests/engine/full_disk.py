@@ -104,7 +104,7 @@ def run_sim_on_a_filling_disk(tmp_path: Path, opener: Callable[[int], Callable[.
     (tmp_path / "empty.conf").write_text("")
     script = tmp_path / "run_full.py"
     script.write_text(RUN_ON_A_FILLING_DISK.format(opener=opener.__name__, room=room))
-    env = {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(tmp_path / "empty.conf"),
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "ALSA_CONFIG_PATH": str(tmp_path / "empty.conf"),
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.run([sys.executable, str(script), "device", "run", "--sim", "--seconds", str(seconds),
                            "--no-api", "--no-panel", "--no-midi", "--osc-port", "0", "--output", "take.wav"],

@@ -18,7 +18,7 @@ from tests.engine.packs import effect_pack
 
 
 def _env(cwd: Path) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
+    return {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
             "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 

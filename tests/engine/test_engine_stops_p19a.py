@@ -46,7 +46,7 @@ BOX = ["device", "run", "--sim", "--no-api", "--no-panel", "--no-midi", "--osc-p
 def _env(cwd: Path) -> dict[str, str]:
     """No ALSA devices (an empty config), this checkout on the path."""
     (cwd / "empty.conf").write_text("")
-    return {"PATH": "/usr/bin:/bin", "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
+    return {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
             "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 

@@ -1,0 +1,83 @@
+"""Packs named on the command line (`hatbox device run --effect PACK --synth PACK`) join the box's pack store.
+
+A pack given at start is checked as an upload is (device/validate.py, the same checks and the same engine
+settings), installed in the store (a copy: the given file is never moved) and made the active pack of its
+kind, as `hatbox push --activate` would.  So the panel's Effect and Models pages, `hatbox status`, the
+API and the next start all agree on what plays, and `hatbox box-pack --rollback effect` goes back to the
+pack that was active before.  Every given pack is checked before any is installed: a refused one leaves
+the store as it was.
+
+:func:`engine_packs` is what the engine loads at start: the store's active effect and synth packs
+(whether they came from the command line or from an earlier push).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from hatbox.errors import HatboxError, PackError, first_line
+
+SLOT_KINDS = ("effect", "synth")       # command-line option == pack kind == engine slot
+
+
+def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any]) -> Any:
+    """The validation report of the pack given with ``--<slot>``; HatboxError naming the option otherwise."""
+    from device.validate import EngineSpec, validate_pack
+    if not path.is_file():
+        raise HatboxError(f"--{slot} {path}: no such file" if not path.exists() else f"--{slot} {path} is a folder",
+                          hint=f"give a {slot} pack file (.hatpack), e.g. --{slot} factory/{slot}-*.hatpack")
+    try:
+        report = validate_pack(path, EngineSpec(sample_rate=rate, block_size=block), trusted=trusted)
+    except PackError as exc:
+        raise HatboxError(f"--{slot} {path.name} refused by the box's check '{exc.check}': {first_line(exc)}",
+                          hint=exc.hint or "nothing was installed; the box was not started") from None
+    kind = report.pack.manifest.kind
+    if kind != slot:
+        hint = (f"give it as --{kind} {path.name}" if kind in SLOT_KINDS else
+                f"a {kind} plays no sound: send it to the box with hatbox push {path.name}")
+        article = "an" if slot == "effect" else "a"
+        raise HatboxError(f"--{slot} {path.name} is a {kind} pack, not {article} {slot} pack", hint=hint)
+    return report
+
+
+def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block: int) -> list[str]:
+    """Check, install and activate the packs ``packs`` ({"effect" | "synth": path}) in the store at
+    ``store_dir``, for an engine at ``rate`` Hz with ``block`` samples; returns one line per pack for the
+    terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab) installed and active").
+
+    HatboxError, the store untouched, when a pack is missing, refused by a check (its name and the check's)
+    or of another kind than its option; OSError from the store (a full disk) after the checks."""
+    from device.store import PackStore, file_sha256, pack_id
+    from export.signing import load_trusted
+    store = PackStore(store_dir)
+    store.recover()
+    reports = {slot: _checked(slot, Path(path), rate, block, load_trusted(store.root / "trusted_keys"))
+               for slot, path in packs.items()}
+    lines = []
+    for slot, report in reports.items():
+        path = Path(packs[slot])
+        sha = file_sha256(path)
+        pid = pack_id(report.pack.manifest, sha)
+        fresh = pid not in store.ids()
+        if fresh:
+            upload = store.new_upload(".hatpack")
+            shutil.copyfile(path, upload)
+            store.install(upload, report.pack.manifest, sha, {"checks": report.checks, "signed_by": report.signed_by})
+        was = store.active().get(slot)
+        store.activate(pid)
+        m = report.pack.manifest
+        how = "installed and active" if fresh else ("active (installed already)" if was != pid else "active")
+        lines.append(f"{slot}: {m.name} {m.version} ({pid}) {how}, from --{slot}")
+    return lines
+
+
+def engine_packs(store_dir: str | Path) -> dict[str, str]:
+    """{engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start."""
+    from device.store import PackStore
+    store = PackStore(store_dir)
+    out = {}
+    for slot, pid in store.active().items():
+        if pid and slot in SLOT_KINDS and store.pack_path(pid).is_file():
+            out[slot] = str(store.pack_path(pid))
+    return out

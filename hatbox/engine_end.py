@@ -1,0 +1,50 @@
+"""How the audio engine process of `hatbox device run` ended, in words for the terminal and the panel.
+
+``engine`` is a device.audio.server.EngineProcess (or anything with its ``alive``, ``wait``, ``error``,
+``error_hint`` and ``bug``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def engine_died(engine: Any) -> str | None:
+    """A message when the engine process has ended with a failure (non-zero exit code or a signal)
+    without being asked to stop: the error it stopped on (``engine.error``, one line) when it said one,
+    else how the process ended; None while it runs or when it finished cleanly (--seconds, --input)."""
+    if engine.alive():
+        return None
+    code = engine.wait(0)
+    if code is None or code == 0:
+        return None
+    if engine.error and getattr(engine, "bug", None) is not None:
+        return f"the audio engine {engine.error}"           # "stopped on a bug in hatbox (...); ..."
+    if engine.error:
+        return f"the audio engine stopped: {engine.error}"
+    how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
+    return f"the audio engine process {how}; the box has stopped"
+
+
+def died_before_asked(engine: Any) -> str | None:
+    """On Ctrl-C or SIGTERM: :func:`engine_died` when the engine process had already ended on its own
+    error (a positive exit code: ERROR_EXIT or BUG_EXIT, e.g. while the panel showed its stop screen), so
+    the box still exits with that error's code; None while it runs or when the signal ended it too (a
+    terminal's Ctrl-C reaches it and it stops cleanly; a service manager's SIGTERM may kill it: a negative
+    code, not an error of its own)."""
+    code = engine.wait(0)
+    if code is None or code <= 0:
+        return None
+    return engine_died(engine)
+
+
+def engine_end(engine: Any) -> Any:
+    """For the panel (device/ui/app.EngineEnd): None while the engine process runs; once it has ended on
+    its own, the error it stopped on in its own words (``engine.error``, ``engine.error_hint``), else how
+    the process ended (:func:`engine_died`); an empty error after a clean end (--seconds, --input)."""
+    from device.ui.app import EngineEnd
+    if engine.alive():
+        return None
+    died = engine_died(engine)
+    if not died:
+        return EngineEnd()
+    return EngineEnd(engine.error or died, engine.error_hint or "")

@@ -1,0 +1,124 @@
+"""`hatbox device run --effect/--synth PACK`: the pack joins the box's store as its active pack (device/given_packs.py),
+so the panel, the API and the next start agree on what plays; the engine starts with the store's active packs,
+with or without the API."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.api.app import ApiConfig, create_app
+from device.api.sim import RecordingControl
+from device.audio import audiofile
+from device.given_packs import engine_packs, install_given
+from device.store import PackStore
+from device.ui.data import StoreData, active_pack
+from hatbox.errors import HatboxError
+from tests.api.conftest import FAST_ENGINE
+from tests.api.packs import gain_pack
+from tests.engine.helpers import RATE, tone
+from tests.engine.packs import effect_pack
+
+ROOT = Path(__file__).resolve().parents[2]
+SYNTH = ROOT / "factory" / "synth-gm4.hatpack"
+
+
+def test_a_given_pack_is_copied_into_the_store_and_made_active(tmp_path: Path) -> None:
+    pack = gain_pack(tmp_path / "mine.hatpack", "mine", "1.0.0")
+    before = pack.read_bytes()
+    lines = install_given(tmp_path / "store", {"effect": str(pack)}, 48000, 128)
+    store = PackStore(tmp_path / "store")
+    pid = store.active()["effect"]
+    assert pid and pid.startswith("effect-mine-1.0.0-")
+    assert lines == [f"effect: mine 1.0.0 ({pid}) installed and active, from --effect"]
+    assert pack.read_bytes() == before and store.pack_path(pid).read_bytes() == before    # a copy, not moved
+    assert engine_packs(tmp_path / "store") == {"effect": str(store.pack_path(pid))}
+    entry = active_pack(StoreData(tmp_path / "store"), "effect")                          # what the panel shows
+    assert entry is not None and entry.id == pid
+    again = install_given(tmp_path / "store", {"effect": str(pack)}, 48000, 128)
+    assert again == [f"effect: mine 1.0.0 ({pid}) active, from --effect"] and store.ids() == [pid]
+
+
+def test_the_pack_active_before_is_what_a_rollback_gives_back(tmp_path: Path) -> None:
+    first = gain_pack(tmp_path / "a.hatpack", "first", "1.0.0")
+    second = gain_pack(tmp_path / "b.hatpack", "second", "1.0.0", seed=1)
+    install_given(tmp_path / "store", {"effect": str(first)}, 48000, 128)
+    old = PackStore(tmp_path / "store").active()["effect"]
+    line = install_given(tmp_path / "store", {"effect": str(second)}, 48000, 128)[0]
+    assert "installed and active" in line
+    store = PackStore(tmp_path / "store")
+    assert store.active()["effect"] != old and store.rollback("effect") == old
+
+
+def test_a_refused_pack_names_its_option_and_installs_nothing_not_even_the_good_one(tmp_path: Path) -> None:
+    good = gain_pack(tmp_path / "good.hatpack", "good", "1.0.0")
+    bad = tmp_path / "bad.hatpack"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(HatboxError) as err:
+        install_given(tmp_path / "store", {"effect": str(good), "synth": str(bad)}, 48000, 128)
+    assert str(err.value).startswith("--synth bad.hatpack refused by the box's check 'archive'")
+    store = PackStore(tmp_path / "store")
+    assert store.ids() == [] and store.active()["effect"] is None
+
+
+def test_a_pack_of_the_other_kind_points_at_the_right_option(tmp_path: Path) -> None:
+    with pytest.raises(HatboxError) as err:
+        install_given(tmp_path / "store", {"effect": str(SYNTH)}, 48000, 128)
+    assert "synth-gm4.hatpack is a synth pack, not an effect pack" in str(err.value)
+    assert "give it as --synth synth-gm4.hatpack" in str(err.value)
+    with pytest.raises(HatboxError, match="no such file"):
+        install_given(tmp_path / "store", {"synth": str(tmp_path / "nope.hatpack")}, 48000, 128)
+    assert PackStore(tmp_path / "store").ids() == []
+
+
+@pytest.mark.parametrize("load_active", [True, False])
+def test_the_api_loads_the_active_packs_only_when_the_engine_did_not(tmp_path: Path, load_active: bool) -> None:
+    install_given(tmp_path / "box", {"effect": str(gain_pack(tmp_path / "g.hatpack"))}, 48000, 128)
+    control = RecordingControl()
+    create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=lambda c: None,
+                                                    load_active=load_active))
+    loads = [m for m in control.sent if m["op"] == "load"]
+    assert len(loads) == (1 if load_active else 0)
+
+
+def _box(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    (cwd / "empty.conf").write_text("")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
+           "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--seconds", "1", "--no-panel",
+                           "--no-midi", "--osc-port", "0", "--store", "store", "--input", "in.wav",
+                           "--output", "out.wav", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def _peak(path: Path) -> float:
+    y, _ = audiofile.read(path)
+    return float(np.max(np.abs(y.reshape(-1)[RATE // 4:RATE // 2])))
+
+
+def test_device_run_installs_effect_and_a_later_run_without_the_api_still_plays_it(tmp_path: Path) -> None:
+    """Before: --effect went to the engine only (the panel said "no effect pack active"), and a box started
+    --no-api never loaded the store's active packs (the panel listed one as active; the engine played none)."""
+    audiofile.write(tmp_path / "in.wav", tone(1.0, amp=0.5), RATE)
+    pack = effect_pack(tmp_path / "g.hatpack", "gain", -6.0)
+    r = _box(["--no-api", "--effect", str(pack)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "effect: test-gain 0.1.0 (effect-test-gain-0.1.0-" in r.stdout and "installed and active" in r.stdout
+    assert 0.2 < _peak(tmp_path / "out.wav") < 0.3                                   # -6 dB of 0.5
+    assert PackStore(tmp_path / "store").active()["effect"].startswith("effect-test-gain-0.1.0-")
+    r = _box(["--no-api"], tmp_path)                                                  # no --effect: the active one
+    assert r.returncode == 0, r.stderr
+    assert 0.2 < _peak(tmp_path / "out.wav") < 0.3
+
+
+def test_device_run_refuses_a_bad_given_pack_before_it_starts(tmp_path: Path) -> None:
+    audiofile.write(tmp_path / "in.wav", tone(0.2), RATE)
+    (tmp_path / "junk.hatpack").write_text("not a pack")
+    r = _box(["--no-api", "--effect", "junk.hatpack"], tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "--effect junk.hatpack refused by the box's check 'archive'" in r.stderr
+    assert "hatbox engine:" not in r.stdout and not (tmp_path / "out.wav").exists()
+    assert PackStore(tmp_path / "store").ids() == []
