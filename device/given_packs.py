@@ -21,14 +21,15 @@ from hatbox.errors import HatboxError, PackError, first_line
 SLOT_KINDS = ("effect", "synth")       # command-line option == pack kind == engine slot
 
 
-def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any]) -> Any:
+def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], required: bool) -> Any:
     """The validation report of the pack given with ``--<slot>``; HatboxError naming the option otherwise."""
     from device.validate import EngineSpec, validate_pack
     if not path.is_file():
         raise HatboxError(f"--{slot} {path}: no such file" if not path.exists() else f"--{slot} {path} is a folder",
                           hint=f"give a {slot} pack file (.hatpack), e.g. --{slot} factory/{slot}-*.hatpack")
     try:
-        report = validate_pack(path, EngineSpec(sample_rate=rate, block_size=block), trusted=trusted)
+        report = validate_pack(path, EngineSpec(sample_rate=rate, block_size=block), trusted=trusted,
+                               require_signature=required)
     except PackError as exc:
         raise HatboxError(f"--{slot} {path.name} refused by the box's check '{exc.check}': {first_line(exc)}",
                           hint=exc.hint or "nothing was installed; the box was not started") from None
@@ -41,10 +42,12 @@ def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any]) -
     return report
 
 
-def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block: int) -> list[str]:
+def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block: int, *,
+                  require_signature: bool = False) -> list[str]:
     """Check, install and activate the packs ``packs`` ({"effect" | "synth": path}) in the store at
     ``store_dir``, for an engine at ``rate`` Hz with ``block`` samples; returns one line per pack for the
-    terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab) installed and active").
+    terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab) installed and active");
+    ``require_signature``: refuse a pack not signed by a key in STORE/trusted_keys (`device run --require-signature`).
 
     HatboxError, the store untouched, when a pack is missing, refused by a check (its name and the check's)
     or of another kind than its option; OSError from the store (a full disk) after the checks."""
@@ -52,7 +55,8 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
     from export.signing import load_trusted
     store = PackStore(store_dir)
     store.recover()
-    reports = {slot: _checked(slot, Path(path), rate, block, load_trusted(store.root / "trusted_keys"))
+    trusted = load_trusted(store.root / "trusted_keys")
+    reports = {slot: _checked(slot, Path(path), rate, block, trusted, require_signature)
                for slot, path in packs.items()}
     lines = []
     for slot, report in reports.items():

@@ -97,9 +97,40 @@ def _printable_names() -> None:
             reconfigure(errors="hatbox-names")
 
 
+def _sub_choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommand parsers of ``parser`` by name ({} when it has none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Before argparse: a long option the command does not have (``hatbox tag --pakc x``) is named, with the
+    closest one it has, under that command's usage; argparse alone said "the following arguments are required:
+    --pack", or "unrecognized arguments" under the top-level usage.  A prefix of an option is one (argparse
+    takes abbreviations); anything after ``--`` is left alone.  Exits as argparse does (code 2)."""
+    import difflib
+    current = parser
+    for token in argv:
+        if token == "--":
+            return
+        if not token.startswith("--"):
+            current = _sub_choices(current).get(token, current)
+            continue
+        name = token.split("=", 1)[0]
+        known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]
+        if name in known or any(o.startswith(name) for o in known) or len(name) < 3:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        current.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else "")
+                      + f"; {current.prog} --help lists its options")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_names()
     parser = build_parser()
+    check_options(parser, sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -69,10 +69,14 @@ def register(cli: Any) -> None:
     p.add_argument("--port", type=whole(1, 65535), default=8750, help="API port (default 8750)")
     p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
     p.add_argument("--store", type=Path, default=DEFAULT_STORE,
-                   help=f"the box's data folder (its log, box.log, and a bug's traceback go to its {CRASH_DIR}/ "
-                        "folder)")
-    p.add_argument("--effect", metavar="PACK", help="effect pack to play: checked, installed on the box and made its "
-                                                    "active effect (as hatbox push --activate; default: the active one)")
+                   help=f"the box's data folder: packs, libraries, pairings, trusted_keys/ (default ~/.hatbox; its "
+                        f"log, box.log, and a bug's traceback go to its {CRASH_DIR}/ folder)")
+    p.add_argument("--require-signature", action="store_true",
+                   help="refuse packs not signed by a key in STORE/trusted_keys/ (hatbox keygen makes one), from "
+                        "the network and from --effect/--synth alike (default: unsigned packs are taken)")
+    p.add_argument("--effect", metavar="PACK", help="effect pack to play: checked, installed on the box and made "
+                                                    "its active effect (as hatbox push --activate; default: the "
+                                                    "active one)")
     p.add_argument("--synth", metavar="PACK", help="synth pack to play: checked, installed on the box and made its "
                                                    "active synth (default: the active one)")
     p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
@@ -211,7 +215,8 @@ def _run(args: argparse.Namespace) -> int:
     from device.audio.server import EngineProcess
     from device.given_packs import engine_packs, install_given
     cfg = _config(args)
-    for line in install_given(args.store, cfg.packs, args.rate, args.block):    # checked before the box starts
+    for line in install_given(args.store, cfg.packs, args.rate, args.block,    # checked before the box starts
+                              require_signature=getattr(args, "require_signature", False)):
         _say(line)
     cfg.packs = engine_packs(args.store)        # the store's active packs, given or pushed before: the API skips them
     where = _pick_backend(cfg, args.sim, args.store)
@@ -496,7 +501,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
         return None
     from device.api.server import api_line, start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
-                        on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False)
+                        on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
+                        require_signature=getattr(args, "require_signature", False))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
     _say(api_line(running.url))

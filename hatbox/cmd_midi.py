@@ -45,11 +45,18 @@ def _knob_arg(text: str) -> tuple[str, str]:
     return slot, knob
 
 
+def _off_reason(note: str | None) -> str:
+    """Why the box's MIDI is off, from ``GET /midi``'s note, without the note's own "MIDI is off: " (the box's panel
+    shows the note as it is; here it follows words that say so already)."""
+    text = safe_text(note or "no MIDI input is open")
+    return text[len("MIDI is off: "):] if text.startswith("MIDI is off: ") else text
+
+
 def describe(state: dict[str, Any]) -> list[str]:
     """`hatbox box-midi`'s lines for the box's ``GET /midi`` answer."""
     on = state["midi"] == "on"
     lines = [f"MIDI on: port '{safe_text(state['port'])}' (connect a controller with aconnect)" if on
-             else f"MIDI off: {safe_text(state['note'] or 'no MIDI input is open')}"]
+             else f"MIDI off: {_off_reason(state['note'])}"]
     for b in state["bindings"]:
         lacks = "" if b["loaded"] else f"; the loaded {safe_text(b['slot'])} pack has no such knob"
         lines.append(f"  CC {b['cc']:>3} -> {safe_text(b['slot'])}.{safe_text(b['knob'])}  ({b['source']}{lacks})")
@@ -75,7 +82,7 @@ def _midi_on(client: Any, unchanged: str) -> None:
     """HatboxError, saying ``unchanged`` (what did not happen), when the box's MIDI is off (``GET /midi``)."""
     state = _call(client, "GET", "/midi")
     if state["midi"] != "on":
-        raise HatboxError(f"the box's MIDI is off ({safe_text(state['note'])}); {unchanged}",
+        raise HatboxError(f"the box's MIDI is off ({_off_reason(state['note'])}); {unchanged}",
                           hint="start the box with MIDI (hatbox device run, without --no-midi), connect the "
                                "controller to its 'hatbox' port, then try again")
 

@@ -277,7 +277,8 @@ def keygen(args: argparse.Namespace) -> int:
     pub = out.with_suffix(".pub")
     pub.write_bytes(public_pem(key.public_key()))
     print(f"signing key {key_id(key.public_key())}: private {out} (keep it), public {pub} "
-          "(copy it into the box's trusted_keys/)")
+          "(copy it into trusted_keys/ in the box's store folder, ~/.hatbox/trusted_keys/ by default; a box started "
+          "with --require-signature then takes only packs signed with it)")
     return 0
 
 
@@ -300,10 +301,7 @@ def box_pack(args: argparse.Namespace) -> int:
             for p in packs:
                 print(_pack_line(p))
             return 0
-        pack = next((p for p in packs if p["id"] == args.id), None)
-        if pack is None:
-            raise HatboxError(f"the box has no pack '{safe_text(args.id)}'",
-                              hint="hatbox box-pack lists the installed packs with their ids")
+        pack = find_pack(packs, args.id)
         if args.delete:
             return _delete_pack(c, pack, args.yes)
         if args.activate:
@@ -313,6 +311,23 @@ def box_pack(args: argparse.Namespace) -> int:
         for chk in pack["checks"]:
             print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
     return 0
+
+
+def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
+    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start of one id, or its name (any case:
+    ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it).  HatboxError when none
+    does, or when several do (their ids listed)."""
+    for rule in (lambda p: p["id"] == given, lambda p: p["name"].casefold() == given.casefold(),
+                 lambda p: p["id"].startswith(given)):
+        found = [p for p in packs if rule(p)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            ids = ", ".join(safe_text(p["id"]) for p in found)
+            raise HatboxError(f"{len(found)} packs on the box match '{safe_text(given)}': {ids}",
+                              hint="give the id of the one you mean")
+    raise HatboxError(f"the box has no pack '{safe_text(given)}'",
+                      hint="hatbox box-pack lists the installed packs with their names and ids")
 
 
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
@@ -452,14 +467,14 @@ def register(cli: Any) -> None:
     p.add_argument("--box", help="with several boxes on the network: the name of the one to pair with "
                                  "(as `hatbox pair` lists them)")
     p = cli.command("push", "send a .hatpack to the box (validated there before install)", push)
-    p.add_argument("pack")
+    p.add_argument("pack", help="the .hatpack to send (hatbox train ... --out wrote it)")
     p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
     p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(p)
     p = cli.command("box-pack", "list the packs installed on the box, show one's checks, make one active, roll a "
                                 "slot back, delete one", box_pack)
-    p.add_argument("id", nargs="?", help="a pack id (from the list); without it: list the packs")
+    p.add_argument("id", nargs="?", help="a pack (its name or id, from the list); without it: list the packs")
     p.add_argument("--delete", action="store_true",
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
@@ -472,6 +487,7 @@ def register(cli: Any) -> None:
     p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")
     from hatbox import cmd_box_library        # it uses this module's target() and delete prompt
     cmd_box_library.register(cli, _common)
-    p = cli.command("status", "what the box has installed and active, engine load, xruns, disk", status)
-    p.add_argument("--json", action="store_true")
+    p = cli.command("status", "what the box has installed and active, engine load, xruns (audio dropouts), disk",
+                    status)
+    p.add_argument("--json", action="store_true", help="print the box's status as JSON (for scripts)")
     _common(p)

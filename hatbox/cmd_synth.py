@@ -5,6 +5,7 @@ import argparse
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
@@ -31,7 +32,8 @@ def register(cli) -> None:
                    help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed (default 0): another seed, another network from the same notes")
     p.add_argument("--trust-names", action="store_true",
                    help="use the pitch in file names even where the audio measures another one")
     q = cli.command("play", "render a MIDI file through a synth pack, offline, with the box's synth engine",
@@ -39,12 +41,16 @@ def register(cli) -> None:
     q.add_argument("pack", help="synth .hatpack")
     q.add_argument("--midi", required=True, help="MIDI file to play")
     q.add_argument("--out", required=True, help="output WAV")
-    q.add_argument("--corners", default=None, help="four timbre names A,B,C,D (default: the pack's first four)")
-    q.add_argument("--xy", default="0,0", help="pad position X,Y; or a path 't:x,y;t:x,y...'; or a file of "
-                                               "'t x y' lines (seconds, 0..1) interpolated over time")
+    q.add_argument("--corners", default=None,
+                   help="four timbre names A,B,C,D for the pad's corners: A at X,Y = 0,0, B at 1,0, C at 0,1, D at "
+                        "1,1 (default: the pack's first four; `hatbox pack inspect PACK` lists its timbres)")
+    q.add_argument("--xy", default="0,0", help="pad position X,Y, each 0..1 (default 0,0: corner A's timbre alone); "
+                                               "or a path 't:x,y;t:x,y...'; or a file of 't x y' lines (seconds, "
+                                               "0..1) interpolated over time")
     q.add_argument("--rate", type=whole(*RATE_RANGE), default=48000,
-                   help="output sample rate, 8000..192000 (default 48000)")
-    q.add_argument("--block", type=whole(*BLOCK_RANGE), default=128, help="engine block size (default 128)")
+                   help="output sample rate in Hz, 8000..192000 (default 48000)")
+    q.add_argument("--block", type=whole(*BLOCK_RANGE), default=128,
+                   help="engine block size in samples, as on the box (default 128)")
     q.add_argument("--tail", type=number(0, TAIL_MAX_S, "seconds"), default=1.0,
                    help="seconds rendered after the end of the MIDI file, 0..60 (default 1); every note is "
                         "released there and the render goes on until the notes have faded")
@@ -110,7 +116,26 @@ def play(args: argparse.Namespace) -> int:
     peak = float(abs(raw).max()) if raw.size else 0.0
     print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {lin_to_db(peak):.1f} dBFS "
           f"before the box's output limiter{limited})")
+    print("  " + pad_words(corners or default_corners(pack.manifest.extras.get("names") or []), xy))
     return 0
+
+
+def default_corners(names: list[Any]) -> list[str]:
+    """The corners a synth pack starts with (device.audio.synth: its first four timbres, repeated when fewer)."""
+    return [str(names[i % len(names)]) for i in range(4)] if names else []
+
+
+def pad_words(corners: list[str], xy: list[tuple[float, float, float]]) -> str:
+    """What `hatbox play` played: the corners' timbres and the pad position (or path), e.g. "corners A clarinet,
+    B flute, C oboe, D cello; pad at 0,0 (A alone)"."""
+    named = ", ".join(f"{c} {n}" for c, n in zip("ABCD", corners))
+    if len(xy) > 1:
+        where = f"pad moving over {len(xy)} points ({xy[0][0]:g} s to {xy[-1][0]:g} s)"
+    else:
+        x, y = xy[0][1], xy[0][2]
+        corner = {(0.0, 0.0): "A", (1.0, 0.0): "B", (0.0, 1.0): "C", (1.0, 1.0): "D"}.get((x, y))
+        where = f"pad at {x:g},{y:g}" + (f" ({corner} alone; --xy moves it)" if corner else "")
+    return f"corners {named}; {where}"
 
 
 def parse_corners(text: str) -> list[str]:

@@ -20,20 +20,23 @@ def register(cli) -> None:
                    help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
                         "again taking the later one's tags (put `hatbox library export` corrections last)")
     p.add_argument("--out", required=True, help="the .hatpack to write")
-    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=4.5, help="wall-clock training budget (default 4.5)")
-    p.add_argument("--steps", type=whole(1), default=900, help="optimisation steps (default 900)")
-    p.add_argument("--shots", type=whole(1), default=None, help="use only K examples per tag (few-shot)")
+    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=4.5,
+                   help="training time budget in minutes (default 4.5); training stops at this or at --steps, "
+                        "whichever comes first")
+    p.add_argument("--steps", type=whole(1), default=900, help="training steps (default 900; see --minutes)")
+    p.add_argument("--shots", type=whole(1), default=None, metavar="N",
+                   help="use only N examples per tag (to see how the tagger does with a handful)")
     p.add_argument("--holdout", type=number(0, 1, "fraction", open_high=True), default=0.15,
                    help="fraction per tag kept for the report, 0 up to (not including) 1 (default 0.15; 0: none)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
-    p.add_argument("--threads", type=whole(1), default=2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=whole(1), default=2, help="CPU threads for training (default 2)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0): another seed, another network")
     p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
     p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG, MP3; any rate, mono or stereo)")
     p.add_argument("--pack", required=True, help="a tagger .hatpack")
     p.add_argument("--out", default=None, help="database file (default LIBRARY/.hatbox-tags.sqlite)")
     p.add_argument("--links", default=None, help="also make a folder of symlinks per tag here")
-    p.add_argument("--threads", type=whole(1), default=1, help="onnxruntime threads (default 1)")
+    p.add_argument("--threads", type=whole(1), default=1, help="CPU threads for tagging (default 1)")
     p = cli.subcommand("library", "query", "list a tagged library by tag, or find samples like a file", query,
                        group_help="browse a tagged sample library")
     p.add_argument("db", type=library_db, help=DB_HELP)

@@ -6,6 +6,7 @@ the file system holds, one that is not valid UTF-8 too (:func:`sound_name`); err
 from __future__ import annotations
 
 import os
+import shlex
 import struct
 import sys
 from pathlib import Path
@@ -134,7 +135,7 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         raise AudioFileError(f"{path} holds no audio (0 frames)")
     if expect_rate is not None and rate != expect_rate:
         raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
-                             hint=f"resample it, e.g. `sox {path.name} -r {expect_rate} out.wav`")
+                             hint=f"resample it, e.g. `sox {shlex.quote(path.name)} -r {expect_rate} out.wav`")
     audio = np.ascontiguousarray(data.T)
     check_samples(audio, path)
     if mono and audio.shape[0] > 1:

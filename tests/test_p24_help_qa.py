@@ -1,0 +1,92 @@
+"""Twenty-fourth stop, from a QA pass of the help texts: a mistyped option is named under its command's usage with
+the closest one; copyable hints quote names with spaces; "MIDI off" is said once; `box-pack` takes a pack's name;
+`play` says which timbres sit at the corners and where the pad was; `device run --require-signature`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.audio import audiofile
+from device.given_packs import install_given
+from device.store import PackStore
+from hatbox.cli import main
+from hatbox.cmd_midi import describe
+from hatbox.cmd_remote import find_pack
+from hatbox.cmd_synth import default_corners, pad_words, parse_xy
+from hatbox.errors import AudioFileError, HatboxError
+from tests.api.packs import gain_pack
+
+
+@pytest.mark.parametrize("argv,usage,said", [
+    (["tag", "lib", "--pakc", "t.hatpack"], "usage: hatbox tag ", "unknown option --pakc (did you mean --pack?)"),
+    (["library", "query", "s.db", "--tg", "kick"], "usage: hatbox library query ",
+     "unknown option --tg (did you mean --tag?)"),
+    (["render", "p.hatpack", "--input", "a.wav", "--out", "r.wav", "--knobs", "drive=3"], "usage: hatbox render ",
+     "unknown option --knobs (did you mean --knob?)"),
+    (["--versoin"], "usage: hatbox [-h]", "unknown option --versoin (did you mean --version?)"),
+    (["tag", "lib", "--pack", "t.hatpack", "--zzzzzz"], "usage: hatbox tag ", "unknown option --zzzzzz; hatbox tag"),
+])
+def test_a_mistyped_option_is_named_under_its_commands_usage(capsys, argv, usage, said) -> None:
+    """Before: `tag lib --pakc x` said "the following arguments are required: --pack", and `library query s.db --tg
+    kick` said "unrecognized arguments: --tg kick" under the top-level usage."""
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.startswith(usage) and said in err
+
+
+def test_a_prefix_of_an_option_and_anything_after_a_double_dash_are_left_to_argparse(tmp_path, capsys) -> None:
+    assert main(["tag", str(tmp_path / "none"), "--pa", "t.hatpack"]) == 2        # argparse takes --pa as --pack
+    err = capsys.readouterr().err
+    assert "unknown option" not in err and "no library folder" in err
+    assert main(["tag", "--pack", "t.hatpack", "--", "--not-an-option"]) == 2         # a library of that name
+    err = capsys.readouterr().err
+    assert "unknown option" not in err and "no library folder at --not-an-option" in err
+
+
+def test_the_resample_hint_quotes_a_name_with_spaces(tmp_path: Path) -> None:
+    audiofile.write(tmp_path / "gtr 44k.wav", np.zeros(441, np.float32), 44100)
+    with pytest.raises(AudioFileError) as err:
+        audiofile.read(tmp_path / "gtr 44k.wav", expect_rate=48000)
+    assert "sox 'gtr 44k.wav' -r 48000 out.wav" in str(err.value)
+
+
+def test_midi_off_is_said_once() -> None:
+    state = {"midi": "off", "port": None, "note": "MIDI is off: the box was started with --no-midi",
+             "bindings": [], "off": [], "overridden": [], "learning": None, "warnings": []}
+    assert describe(state)[0] == "MIDI off: the box was started with --no-midi"
+
+
+def _pack(pid: str, name: str) -> dict:
+    return {"id": pid, "name": name}
+
+
+def test_box_pack_finds_a_pack_by_its_name_or_the_start_of_its_id() -> None:
+    packs = [_pack("effect-mypedal-0.1.0-2d24aa", "mypedal"), _pack("effect-fuzz-1.0.0-0123ab", "Fuzz"),
+             _pack("effect-fuzz-1.1.0-4567cd", "Fuzz")]
+    assert find_pack(packs, "mypedal")["id"] == "effect-mypedal-0.1.0-2d24aa"
+    assert find_pack(packs, "MyPedal")["id"] == "effect-mypedal-0.1.0-2d24aa"
+    assert find_pack(packs, "effect-fuzz-1.1")["id"] == "effect-fuzz-1.1.0-4567cd"
+    assert find_pack(packs, "effect-fuzz-1.0.0-0123ab")["name"] == "Fuzz"
+    with pytest.raises(HatboxError, match="2 packs on the box match 'fuzz': effect-fuzz-1.0.0-0123ab, effect-fuzz"):
+        find_pack(packs, "fuzz")
+    with pytest.raises(HatboxError, match="the box has no pack 'pedal'"):
+        find_pack(packs, "pedal")
+
+
+def test_play_says_the_corners_and_the_pad() -> None:
+    corners = default_corners(["clarinet", "flute", "trumpet"])
+    assert corners == ["clarinet", "flute", "trumpet", "clarinet"]
+    assert pad_words(corners, parse_xy("0,0")) == ("corners A clarinet, B flute, C trumpet, D clarinet; pad at 0,0 "
+                                                   "(A alone; --xy moves it)")
+    assert pad_words(corners, parse_xy("0.5,0.25")).endswith("; pad at 0.5,0.25")
+    assert pad_words(corners, parse_xy("0:0,0;2:1,1")).endswith("; pad moving over 2 points (0 s to 2 s)")
+
+
+def test_require_signature_refuses_an_unsigned_given_pack(tmp_path: Path) -> None:
+    pack = gain_pack(tmp_path / "g.hatpack")
+    with pytest.raises(HatboxError, match="--effect g.hatpack refused by the box's check 'signature'"):
+        install_given(tmp_path / "store", {"effect": str(pack)}, 48000, 128, require_signature=True)
+    assert PackStore(tmp_path / "store").ids() == []
