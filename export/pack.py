@@ -286,13 +286,31 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
         if not uploaded and path.suffix.lower() != ".hatpack" and not zipfile.is_zipfile(path):
             raise PackError(f"{path.name} is not a pack (a .hatpack is a zip archive)", check="archive",
                             hint=PACK_HINT) from None
-        raise PackError(f"{path.name} is not a readable pack archive ({exc}); "
-                        f"{DAMAGED_UPLOAD if uploaded else DAMAGED_FILE}", check="archive") from None
+        if uploaded:
+            raise _not_a_pack_upload(path, exc) from None
+        raise PackError(f"{path.name} is not a readable pack archive ({exc}); {DAMAGED_FILE}",
+                        check="archive") from None
+
+
+def _not_a_pack_upload(path: Path, exc: BaseException) -> PackError:
+    """What the box says of an upload that does not open as a zip archive: a damaged zip (a pack cut short on
+    the way), or no zip at all, named as "the upload" (``path`` is the box's temporary copy, a name nobody gave)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(b"PK"):
+        return PackError(f"the upload is not a readable pack archive ({exc}); {DAMAGED_UPLOAD}", check="archive")
+    library = head.startswith(b"\x1f\x8b") or head.startswith(b"BZh") or head.startswith(b"\xfd7zX")
+    return PackError("the upload is not a pack: a .hatpack is a zip archive, and this is not one", check="archive",
+                     hint="a sample library (tar or zip of audio files) goes to POST /libraries: hatbox push-library"
+                     if library else f"send the .hatpack file itself; {PACK_HINT}")
 
 
 def _check_member_name(name: str) -> None:
     if not _MEMBER_RE.fullmatch(name) or ".." in name:
-        raise PackError(f"member name {name!r} is not allowed (flat names only)", check="members")
+        folders = "/" in name.rstrip("/") or name.endswith("/")
+        raise PackError(f"member name {name!r} is not allowed (flat names only)", check="members",
+                        hint="a zip of folders is no pack: a sample library goes to the box with hatbox push-library"
+                        if folders else None)
 
 
 def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

@@ -21,8 +21,9 @@ _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.loc
 # Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
 # ``python -m device.api --sim``) logs it as "pairing code: XXXXXX"; one with a panel does both.
 CODE_PLACE = "the code on the box's panel (or on its terminal: 'pairing code: ...')"
-# the name the box gives an upload while it checks it (device/store.py: tempfile.mkstemp(prefix="up-"))
-_UPLOAD_NAME = re.compile(r"\bup-[a-z0-9_]{4,16}\.hatpack\b")
+# the name the box gives an upload while it checks it (device/store.py: tempfile.mkstemp(prefix="up-")), and how
+# a box of the twenty-fourth stop on says it (export.pack: "the upload is not a readable pack archive ...")
+_UPLOAD_NAME = re.compile(r"\bup-[a-z0-9_]{4,16}\.hatpack\b|^the upload(?= is )")
 
 _CHUNK = 1 << 20
 
@@ -336,10 +337,10 @@ def _refusal_words(status: int) -> str:
 
 def _unknown_route(resp: Any, body: dict[str, Any]) -> bool:
     """Whether ``resp`` is the web framework's own 404/405 (a path or method the box's API does not have: a box
-    of another hatbox version), not one of the box's own answers (which name what was not found)."""
+    of another hatbox version), not one of the box's own answers (which name what was not found; the framework's
+    says only "Not Found", under the error "bad request" before the twenty-fourth stop, "not found" since)."""
     said = body.get("message") or body.get("detail")      # "detail": FastAPI's own answer, no handler of the box's
-    return resp.status_code in (404, 405) and body.get("error") != "not found" \
-        and said in ("Not Found", "Method Not Allowed")
+    return resp.status_code in (404, 405) and said in ("Not Found", "Method Not Allowed")
 
 
 def _debug_status(resp: Any) -> str:

@@ -231,7 +231,7 @@ def box_library(args: argparse.Namespace) -> int:
         if not args.id:
             for lib in _call(c, "GET", "/libraries", expect=list):
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
-                      f"{lib['accepted']} files")
+                      f"{count_words(lib['accepted'], 'file')}")
             return 0
         try:
             return _one_library(c, args, quote(args.id, safe=""))
@@ -293,7 +293,7 @@ def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
 def _delete_library(client: Any, lid: str, yes: bool) -> int:
     """Delete library ``lid`` (quoted for the URL) from the box, after asking unless ``yes``."""
     lib = _call(client, "GET", f"/libraries/{lid}")
-    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {lib['accepted']} files"
+    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {count_words(lib['accepted'], 'file')}"
             + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
     if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections?"):
         return 0
@@ -306,7 +306,7 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
     stay); ``wait``: follow the tagging until it ends."""
     body = _call(client, "POST", f"/libraries/{lid}/retag")
-    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {body['accepted']} files): tagging again "
+    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): tagging again "
           f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay")
     if wait:
         _tagging_ended(client, _follow(client, body["id"], quiet))

@@ -35,6 +35,16 @@ def escape_unsafe(text: str, keep: str = "") -> str:
     return "".join(c if c in keep or not unsafe_char(c) else repr(c)[1:-1] for c in text)
 
 
+def slug(text: str, fallback: str, limit: int | None = None) -> str:
+    """``text`` as lower-case ASCII letters and digits joined by single hyphens, accents dropped rather than the
+    letters that carry them ("Mes sons tôt" -> "mes-sons-tot"), cut to ``limit`` characters; ``fallback`` when
+    nothing is left (a name of emoji or CJK only).  For library ids (device/api/libraries.py)."""
+    import re
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-")
+    return out or fallback
+
+
 def display_name(name: str) -> str:
     """``name`` as valid Unicode for a report: the bytes of a name that was not UTF-8 (Python holds them as lone
     surrogates: surrogateescape, tarfile) shown as ``\\xNN``."""

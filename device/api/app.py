@@ -178,9 +178,9 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
 
 # --------------------------------------------------------------------------- routes
 def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
-             ) -> tuple[dict[str, Any], bool, float]:
+             ) -> tuple[dict[str, Any], bool, float, bool]:
     """Validate, install and (``activate``) activate an upload; returns (meta, activated, seconds spent
-    validating and installing).  AuthError, the store untouched, when token ``token_id`` has been
+    validating and installing, whether the same pack was installed before).  AuthError, the store untouched, when token ``token_id`` has been
     revoked since the upload began: the token is checked before validating and held (no revoke can
     slip in) from the last check through the install and the activation."""
     t = time.perf_counter()
@@ -210,7 +210,7 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                     raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
     log.info("pack %s %s by %r%s", pid, "installed" if fresh else "sent again", box.tokens.name(token_id),
              ", now active" if activate else "")
-    return meta, activate, seconds
+    return meta, activate, seconds, not fresh
 
 
 # a full disk met switching the active pointer: deleting makes room, then the same call again
@@ -270,7 +270,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         return [_pack_info(box, m) for m in box.store.list()]
 
     @app.post("/packs", status_code=201, response_model=M.UploadResult,
-              responses=_errors(401, 413, 422, 500, 502, 507), openapi_extra=_BINARY)
+              responses=_errors(401, 408, 413, 415, 422, 500, 502, 507), openapi_extra=_BINARY)
     async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
                           token_id: str = auth) -> M.UploadResult:
         box, t = box_of(request), time.perf_counter()
@@ -279,13 +279,14 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
             _, sha = await receive_upload(request, upload, box.config.max_pack_bytes, "pack")
             received = time.perf_counter() - t
             loop = asyncio.get_running_loop()
-            meta, activated, checked = await loop.run_in_executor(box.validator, _install, box, upload, sha,
-                                                                  activate, token_id)
+            meta, activated, checked, before = await loop.run_in_executor(box.validator, _install, box, upload,
+                                                                          sha, activate, token_id)
         except AuthError as exc:
             raise _unauthorized(exc, "nothing was installed") from None
         finally:
             upload.unlink(missing_ok=True)
-        return M.UploadResult(pack=_pack_info(box, meta), activated=activated, upload_seconds=received,
+        return M.UploadResult(pack=_pack_info(box, meta), activated=activated, installed_before=before,
+                              upload_seconds=received,
                               validate_seconds=checked, total_seconds=time.perf_counter() - t)
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))

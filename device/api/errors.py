@@ -66,6 +66,10 @@ def _too_large(size: int, limit: int) -> ApiError:
                     headers={"Connection": "close"})     # hang up: the rest of the body is never read
 
 
+HTTP_WORDS = {404: "not found", 405: "method not allowed"}     # starlette's own answers (no route, wrong method)
+NO_ROUTE_HINT = "the box's routes and their methods are listed at /docs (docs/api.md)"
+
+
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": M.ErrorBody} for c in (400, *codes)}
 
@@ -77,7 +81,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        body = M.ErrorBody(error="bad request" if exc.status_code < 500 else "error", message=str(exc.detail))
+        error = HTTP_WORDS.get(exc.status_code, "bad request" if exc.status_code < 500 else "error")
+        hint = NO_ROUTE_HINT if exc.status_code in (404, 405) else None
+        body = M.ErrorBody(error=error, message=str(exc.detail), hint=hint)
         return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -22,19 +22,18 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import secrets
 import shutil
 import threading
 import time
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
+from hatbox.text import count_words, slug
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("hatbox.api")
@@ -165,8 +164,7 @@ class Libraries:
         the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing.
         ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
         checked); members that declare more are NoSpace before a byte is written (device.library.archive)."""
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "library"
-        lid = f"lib-{slug}-{secrets.token_hex(3)}"
+        lid = f"lib-{slug(name, 'library', 32)}-{secrets.token_hex(3)}"
         with hold():
             pass
         report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits,
@@ -178,7 +176,11 @@ class Libraries:
             hidden = (f"{count_words(report.skipped, 'hidden or operating-system file')} skipped"
                       if report.skipped else "")
             why = "; ".join(w for w in (why + more, hidden) if w)
-            raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""))
+            names = {PurePosixPath(f.path).name for f in report.rejected}
+            pack = {"manifest.json", "model.onnx"} <= names      # export/pack.py's members: a .hatpack sent here
+            raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""),
+                               hint="this is a hatbox pack, not a sample library: send it with hatbox push"
+                               if pack else None)
         info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, **report.to_dict(),
                 "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,

@@ -24,18 +24,34 @@ from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
 log = logging.getLogger("hatbox.api")
+NO_LIBRARY_HINT = "hatbox box-library lists the box's libraries with their ids (GET /libraries)"
 
 
 def _library(info: dict[str, Any]) -> M.Library:
     return M.Library(**info)
 
 
+def _library_name(name: str) -> str:
+    """The ``name`` query of a library upload, stripped; 400 when nothing is left, or it holds a control, bidi or
+    other invisible character (the box's listings and the panel show it), before a byte is received."""
+    from hatbox.text import is_safe_text
+    name = name.strip()
+    if not name:
+        raise ApiError(400, "bad request", "the library's name is empty",
+                       hint="leave name out (the library is then called 'library'), or give one")
+    if not is_safe_text(name):
+        raise ApiError(400, "bad request", f"the library's name {name!r} holds a control or invisible character",
+                       hint="give a name of letters, digits, spaces and punctuation")
+    return name
+
+
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=M.Library,
-              responses=_errors(401, 413, 422, 500, 507), openapi_extra=_BINARY)
+              responses=_errors(401, 408, 413, 415, 422, 500, 507), openapi_extra=_BINARY)
     async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
         box = box_of(request)
+        name = _library_name(name)
         upload = _new_upload(box, ".archive", "library")
         try:
             _, sha256 = await receive_upload(request, upload, box.config.max_library_bytes, "library")
@@ -147,13 +163,30 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
              responses=_errors(401, 404, 409, 422))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
         from device.library import set_tags, tags_of
+        from device.library.query import NotInLibrary
         db = _tag_db(request, library_id)
         try:
             now = set_tags(db, body.path, body.tags)
             model = tags_of(db, body.path)
+        except NotInLibrary as exc:
+            raise _refused_at_upload(request, library_id, body.path) or _from_hatbox(422, "rejected", exc) from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         return M.FileTags(path=body.path, tags=now, model=model)
+
+
+def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None:
+    """422 saying why, when ``path`` is a file the library's upload refused (not audio, undecodable...): it has no
+    tags to correct, and "not a file of this library" would send the producer looking for a typo; else None."""
+    try:
+        files = box_of(request).libraries.get(lid).get("files") or []
+    except KeyError:
+        return None
+    reason = next((f.get("reason", "") for f in files if not f.get("ok") and f.get("path") == path.strip()), None)
+    if reason is None:
+        return None
+    return ApiError(422, "rejected", f"{path} was refused when the library was uploaded ({reason}): the box holds no "
+                    "copy of it to tag", hint="fix or convert the file, then upload the library again")
 
 
 def _not_deleted(libraries: Libraries, lid: str) -> str:
@@ -171,7 +204,7 @@ def _tag_db(request: Request, lid: str) -> Path:
     try:
         return box_of(request).libraries.db_path(lid)
     except KeyError:
-        raise ApiError(404, "not found", f"no library '{lid}'") from None
+        raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None
     except HatboxError as exc:
         raise _from_hatbox(409, "not tagged", exc) from None
 
@@ -187,4 +220,4 @@ def _lib(fn: Callable[[str], dict[str, Any]], lid: str) -> dict[str, Any]:
     try:
         return fn(lid)
     except KeyError:
-        raise ApiError(404, "not found", f"no library '{lid}'") from None
+        raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None

@@ -66,6 +66,7 @@ class PackInfo(BaseModel):
 class UploadResult(BaseModel):
     pack: PackInfo
     activated: bool
+    installed_before: bool = False      # the same pack (same bytes) was on the box already: nothing new installed
     upload_seconds: float
     validate_seconds: float
     total_seconds: float

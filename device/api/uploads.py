@@ -4,6 +4,7 @@ a full disk, 500 "storage failed" for any other).  Used by the pack and library 
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -20,6 +21,9 @@ from device.library.archive import NO_ROOM_HINT
 log = logging.getLogger("hatbox.api")
 
 UPLOAD_RESERVE_BYTES = 16 << 20      # room an upload must leave free on the store's disk (meta, pointer, records)
+UPLOAD_IDLE_S = 60.0                 # an upload that sends nothing for this long is given up (its file removed)
+FORM_HINT = ("send the file itself as the request body: hatbox push / hatbox push-library, or curl --data-binary @FILE "
+             "(not curl -F, not a browser form)")
 
 
 def free_bytes(folder: Path) -> int:
@@ -74,6 +78,9 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     reading when the declared Content-Length is over the disk's free space (:func:`_check_room`), or when the
     disk (or quota) fills up while writing it; 500 "storage failed" for any other error writing it (``what``,
     "pack" or "library", names it in the message; the caller removes ``path``)."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise ApiError(415, "not a file", f"the {what} came wrapped in a form (multipart/form-data), which the box "
+                       "would take as part of the file; nothing was received", hint=FORM_HINT)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
@@ -82,7 +89,7 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     size, h = 0, hashlib.sha256()
     try:
         with open(path, "wb") as fh:
-            async for chunk in request.stream():
+            async for chunk in _idle_bounded(request, what):
                 size += len(chunk)
                 if size > limit:
                     raise _too_large(size, limit)
@@ -98,6 +105,23 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     if size == 0:
         raise ApiError(400, "empty upload", "the request body is empty; send the file as the body")
     return size, h.hexdigest()
+
+
+async def _idle_bounded(request: Request, what: str) -> Any:
+    """The body's chunks; 408 "upload stalled" when none comes for :data:`UPLOAD_IDLE_S` seconds (a laptop whose
+    Wi-Fi dropped, a script that stopped sending): the connection and the partial file are not held for as long as
+    TCP keeps a dead peer."""
+    chunks = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(chunks.__anext__(), UPLOAD_IDLE_S)
+        except StopAsyncIteration:
+            return
+        except asyncio.TimeoutError:
+            log.warning("an upload of a %s stalled (nothing for %g s): given up", what, UPLOAD_IDLE_S)
+            raise ApiError(408, "upload stalled", f"nothing of the {what} came for {UPLOAD_IDLE_S:g} s; what had "
+                           "come was dropped", hint="send it again (check the network)") from None
+        yield chunk
 
 
 def _new_upload(box: Any, suffix: str, what: str) -> Path:

@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
 from device.audio.audiofile import hidden_name
+from device.library.zip_names import member_name
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive,
@@ -170,9 +171,8 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
     return "file"
 
 
-
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
-    return [Entry(i.filename, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
+    return [Entry(member_name(i), _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
                   bool(i.flag_bits & 0x1), archive="zip") for i in zf.infolist()]
 
 

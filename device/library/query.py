@@ -214,6 +214,9 @@ def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
 
 def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, str]:
     """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error)."""
+    if not str(path).strip():
+        raise NotInLibrary("no file was named (the path is empty)", hint="give the file's path inside the library, "
+                                                                         "as --tag and --unsure list it")
     row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
                       (libdb.stored(rel),)).fetchone()
     if row is None:
