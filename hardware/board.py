@@ -145,7 +145,8 @@ def load_board(name_or_path: str | Path) -> Board:
     except (OSError, UnicodeDecodeError) as exc:
         raise BoardError(f"cannot read board file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise BoardError(f"board file {path} is not valid TOML: {exc}") from None
+        twice = " (a key written twice in one section?)" if "overwrite" in str(exc) else ""
+        raise BoardError(f"board file {path} is not valid TOML: {exc}{twice}") from None
     return validate(board_from_dict(data, str(path)), str(path))
 
 

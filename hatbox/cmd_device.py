@@ -46,6 +46,9 @@ def register(cli: Any) -> None:
                        group_help="the box itself")
     p.add_argument("--sim", action="store_true",
                    help="simulated hardware; audio on ALSA 'default' if it opens, else the file backend")
+    p.add_argument("--board", metavar="NAME|FILE.toml",
+                   help="the panel's board: a name from hardware/boards/ (jetson-orin-nano-devkit, sim) or a board "
+                        "file of your own wiring (default: sim with --sim, else jetson-orin-nano-devkit)")
     p.add_argument("--audio", metavar="DEVICE", help="ALSA device (default: 'default')")
     p.add_argument("--block", type=whole(1, MAX_BLOCK), default=128,
                    help=f"period / block size in samples, 1..{MAX_BLOCK} (default 128)")
@@ -214,6 +217,9 @@ def _run(args: argparse.Namespace) -> int:
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
     from device.given_packs import engine_packs, install_given
+    if args.panel and getattr(args, "board", None):      # a board file's mistakes before anything starts
+        from hardware.board import load_board
+        args._board = load_board(args.board)
     cfg = _config(args)
     for line in install_given(args.store, cfg.packs, args.rate, args.block,    # checked before the box starts
                               require_signature=getattr(args, "require_signature", False)):
@@ -546,7 +552,8 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
     if args.panel:
         try:
             from device.ui.app import run_panel
-            run_panel(control, board=None, sim=args.sim, data=_panel_data(args), seconds=args.seconds,
+            run_panel(control, board=getattr(args, "_board", None), sim=args.sim, data=_panel_data(args),
+                      seconds=args.seconds,
                       ended=lambda: engine_end(engine))
             return
         except ImportError:

@@ -1,0 +1,33 @@
+"""`hatbox device run --board NAME|FILE`: the panel runs on the board named (a builder's own wiring), checked before
+anything starts; before, only --sim / the Jetson default could be chosen."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import device.ui.app as app
+from hatbox.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+BOX = ["device", "run", "--sim", "--seconds", "0.3", "--no-midi", "--no-api", "--osc-port", "0"]
+
+
+def test_the_panel_runs_on_the_board_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = tmp_path / "my-box.toml"
+    mine.write_text((ROOT / "hardware" / "boards" / "sim.toml").read_text().replace('name = "', 'name = "mine ', 1))
+    seen = []
+    monkeypatch.setattr(app, "run_panel", lambda control, board=None, **kw: seen.append(board))
+    assert main([*BOX, "--store", str(tmp_path / "s"), "--board", str(mine)]) == 0
+    assert len(seen) == 1 and seen[0].name.startswith("mine ")
+
+
+def test_a_board_file_with_a_key_written_twice_stops_the_box_before_it_starts(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "dup.toml"
+    bad.write_text('name = "x"\ngpio = "sim"\ngpio = "jetson"\n')
+    assert main([*BOX, "--store", str(tmp_path / "s"), "--board", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "is not valid TOML" in err and "a key written twice in one section?" in err
+    assert not (tmp_path / "s" / "sim-out.wav").exists()
+    assert main([*BOX, "--store", str(tmp_path / "s"), "--board", "nosuch"]) == 2
+    assert "known boards: jetson-orin-nano-devkit, sim" in capsys.readouterr().err
