@@ -135,6 +135,18 @@ def _close_progress_bars() -> None:
 
 
 # ------------------------------------------------------------------------------------------ tag
+def _forget_db(db: Path) -> bool:
+    """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
+    journal files and its lock file); True when it is gone."""
+    from device.library.db import lock_path
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            return False
+    return True
+
+
 def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -154,7 +166,7 @@ def tag(args: argparse.Namespace) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
-    interrupted = False
+    interrupted, new_db = False, not db.exists()
     try:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
                           lock=True)          # a second hatbox tag on this database is refused, touching nothing
@@ -168,13 +180,16 @@ def tag(args: argparse.Namespace) -> int:
             if interrupted:          # cleared: the line that says what was kept is the last word
                 bar.leave = False
             bar.close()
+    if rep.total == 0:
+        from device.audio.audiofile import READABLE_SUFFIXES
+        unwritten = new_db and _forget_db(db)          # an empty database would only stand for a library later
+        print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
+              f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
+        if unwritten:
+            return 0
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
-    if rep.total == 0:
-        from device.audio.audiofile import READABLE_SUFFIXES
-        print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in every "
-              f"sub-folder); is it the right folder?")
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
     for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:

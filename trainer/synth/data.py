@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -389,6 +390,12 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
     return notes
 
 
+def _one_suffix(files: list[Path]) -> str:
+    """The suffix all ``files`` share (".wav"), for a shell pattern; "" when they differ."""
+    suffixes = {f.suffix for f in files}
+    return suffixes.pop() if len(suffixes) == 1 else ""
+
+
 def stray_files(root: Path, folders: list[Path]) -> list[Path]:
     """Audio files no instrument takes: directly in the note folder ``root``, or in a folder inside an
     instrument folder (``folders``); hidden ones left out."""
@@ -469,6 +476,15 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     said = duplicate_notes(notes)
     if said:
         warn(said)
+    if not notes and stray:              # the notes are there, one folder too high
+        loose = [f for f in stray if f.parent == root]
+        where = f"directly in {root}" if len(loose) == len(stray) else "outside an instrument folder"
+        folder = root / "my-instrument"
+        raise DataError(f"{count_words(len(stray), 'audio file is', 'audio files are')} {where}, and a synth "
+                        f"trains on a folder per instrument (each folder's name becomes a timbre): "
+                        f"{', '.join(f.name for f in stray[:3])}{' ...' if len(stray) > 3 else ''}",
+                        hint=f"move them into a folder named after the instrument, e.g. mkdir {shlex.quote(str(folder))}"
+                             f" && mv {shlex.quote(str(root))}/*{_one_suffix(stray)} {shlex.quote(str(folder))}/")
     if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
