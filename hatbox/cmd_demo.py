@@ -234,9 +234,8 @@ def _change_chord(control: Any, beat: int) -> None:
 
 
 def _print_status(st: dict[str, Any], t: float) -> dict[str, Any]:
-    active = ", ".join(f"{k}={v['name']}" for k, v in st.get("active", {}).items() if v) or "nothing"
-    print(f"  t={t:5.1f}s  load mean {st['load_mean']:.1%} p99.9 {st['load_p999']:.1%}  xruns {st['xruns']}  "
-          f"peak {st['peak_db']:6.1f} dBFS  faults {st.get('fault_count', 0)}  [{active}]", flush=True)
+    from hatbox.status_line import status_words
+    print(f"  t={t:5.1f}s  {status_words(st)}", flush=True)
     return {k: st.get(k) for k in ("load_mean", "load_p999", "xruns", "peak_db", "fault_count")}
 
 

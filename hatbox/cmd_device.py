@@ -573,6 +573,5 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
 
 
 def _print_status(st: dict[str, Any]) -> None:
-    active = ", ".join(f"{k}={v['name']}" for k, v in st["active"].items() if v) or "nothing loaded"
-    print(f"load mean {st['load_mean']:.1%} p99.9 {st['load_p999']:.1%} | xruns {st['xruns']} | "
-          f"peak {st['peak_db']:.1f} dBFS | faults {st['fault_count']} | {active}", flush=True)
+    from hatbox.status_line import status_words
+    print(status_words(st), flush=True)

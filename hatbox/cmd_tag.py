@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from hatbox.argtypes import number, whole
@@ -210,9 +211,10 @@ def query(args: argparse.Namespace) -> int:
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.tag:
-        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json)
+        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json,
+                    f" score  file   (how sure the tagger is that it is {args.tag}, 0-1; yours: your own tag)")
     elif args.like:
-        _print_hits(_like(args), args.json)
+        _print_hits(_like(args), args.json, " alike  file   (1: the same sound; most alike first)")
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
@@ -221,6 +223,9 @@ def query(args: argparse.Namespace) -> int:
         # one tag per file: its two best guesses, "kick 0.52 or tom 0.45"; a yes or no per tag: the two tags nearest
         # their thresholds, "snare 0.55, percussion 0.49" (both may be yes: "or" would say otherwise)
         joiner = " or " if found and library.is_exclusive(args.db) else ", "
+        if found and not args.json:
+            _heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
+                     "least sure first)")
         for u in [] if args.json else found:
             guesses = joiner.join(f"{t} {p:.2f}" for t, p in sorted(u.guesses, key=lambda g: -g[1]))
             print(f"{u.margin:6.3f}  {guesses:<28}  {_shown(str(u.path))}")
@@ -344,13 +349,21 @@ def _like(args: argparse.Namespace) -> list:
         return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
 
 
-def _print_hits(hits: list, as_json: bool = False) -> None:
-    """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file; with
-    ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
+def _heading(line: str) -> None:
+    """A listing's column heading, on a terminal only: scripts that read the lines (and --json) get none."""
+    if sys.stdout.isatty():
+        print(line)
+
+
+def _print_hits(hits: list, as_json: bool = False, heading: str = "") -> None:
+    """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
+    ``heading`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
     if as_json:
         _print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
                      for h in hits])
         return
+    if hits and heading:
+        _heading(heading)
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
         print(f"{label:>6}  {_shown(str(h.path))}")

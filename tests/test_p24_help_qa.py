@@ -90,3 +90,12 @@ def test_require_signature_refuses_an_unsigned_given_pack(tmp_path: Path) -> Non
     with pytest.raises(HatboxError, match="--effect g.hatpack refused by the box's check 'signature'"):
         install_given(tmp_path / "store", {"effect": str(pack)}, 48000, 128, require_signature=True)
     assert PackStore(tmp_path / "store").ids() == []
+
+
+def test_the_status_line_says_load_and_dropouts_in_words_and_the_sampler_once() -> None:
+    from hatbox.status_line import status_words
+    st = {"load_mean": 0.1, "load_p999": 0.278, "xruns": 2, "peak_db": -12.34, "fault_count": 0,
+          "active": {"effect": {"name": "hatbox-drive"}, "synth": None, "sampler": {"name": "sampler"}}}
+    assert status_words(st) == ("audio load 10.0% (worst 27.8%) | xruns (dropouts) 2 | peak -12.3 dBFS | faults 0 | "
+                                "effect hatbox-drive, sampler")
+    assert status_words({**st, "active": {}}).endswith("| nothing loaded")

@@ -347,7 +347,7 @@ def test_settings_show_pairing_code_load_and_xruns(panel: Panel, surface: Any) -
     panel.draw(surface)
     assert find_text(surface, "428 913", 72, D.ACCENT)
     assert find_text(surface, "17", 26, D.TEXT) and find_text(surface, "-2.0 dB", 26, D.TEXT)
-    assert find_text(surface, "mean 50%", 22, D.TEXT)
+    assert find_text(surface, "average 50%", 22, D.TEXT)
 
 
 def test_settings_in_portrait_put_the_load_meters_under_the_rows(pg: Any) -> None:

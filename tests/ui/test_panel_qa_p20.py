@@ -39,7 +39,7 @@ def test_status_figures_missing_or_not_numbers_show_a_dash_not_an_error(pg: Any,
         rows = dict(panel.page.lines())
         assert rows["latency"] == "-" and rows["xruns"] == "-"
         assert rows["block"] == "? samples @ ? Hz"
-        assert find_text(surface, "mean -", 22, D.DIM) and find_text(surface, "p99.9 -", 22, D.DIM)
+        assert find_text(surface, "average -", 22, D.DIM) and find_text(surface, "worst -", 22, D.DIM)
     if title == "Play":
         assert find_text(surface, "C4 E4", 26, D.TEXT)                 # the notes that are notes
         if bad is not math.inf:
@@ -55,7 +55,7 @@ def test_an_empty_status_makes_up_no_figures(pg: Any) -> None:
     panel = panel_on("Settings", demo_data(), {})
     rows = dict(panel.page.lines())
     assert rows["latency"] == rows["xruns"] == rows["faults"] == "-"    # not "0.0 ms", "0"
-    assert find_text(drawn(pg, panel), "mean -", 22, D.DIM)
+    assert find_text(drawn(pg, panel), "average -", 22, D.DIM)
 
 
 def test_knob_values_are_never_written_with_an_exponent(pg: Any) -> None:

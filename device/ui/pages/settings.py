@@ -175,5 +175,5 @@ class SettingsPage(Page):
                 fill = round(bar.width * min(1.0, max(0.0, load)))
                 pygame.draw.rect(surface, colour, (bar.x, bar.y, fill, bar.height))
             figure = f"{load:.0%}" if load is not None else "-"
-            f.draw(surface, f"{'mean' if i == 0 else 'p99.9'} {figure}", (bar.x, bar.bottom + 4), 22,
+            f.draw(surface, f"{'average' if i == 0 else 'worst'} {figure}", (bar.x, bar.bottom + 4), 22,
                    D.TEXT if load is not None else D.DIM)

@@ -1,0 +1,19 @@
+"""The one-line engine status `hatbox device run` (headless) and `hatbox demo` print every few seconds."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def active_words(active: dict[str, Any]) -> str:
+    """What plays, by slot: "effect hatbox-drive, synth gm4, sampler" (a slot whose pack is named as the slot is,
+    the sampler, by its name alone); "nothing loaded" when no slot holds anything."""
+    said = [k if v.get("name") in (None, "", k) else f"{k} {v['name']}" for k, v in active.items() if v]
+    return ", ".join(said) or "nothing loaded"
+
+
+def status_words(st: dict[str, Any]) -> str:
+    """The engine's status (device/audio/server.py) in one line: the share of each block's time the audio
+    computation takes (on average, and at its worst 0.1 %: over 100 % there means dropouts), the xruns (dropouts:
+    the sound card ran dry), the output's peak, the slot faults (a pack bypassed for bad output), what plays."""
+    return (f"audio load {st['load_mean']:.1%} (worst {st['load_p999']:.1%}) | xruns (dropouts) {st['xruns']} | "
+            f"peak {st['peak_db']:.1f} dBFS | faults {st.get('fault_count', 0)} | {active_words(st.get('active', {}))}")
