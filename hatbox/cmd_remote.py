@@ -218,11 +218,13 @@ def push(args: argparse.Namespace) -> int:
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
-        print(f"installed {safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) as "
-              f"{safe_text(p['id'])}: validated in {body['validate_seconds']:.2f} s, "
-              f"{body['total_seconds']:.2f} s in all")
-        for chk in p["checks"]:
-            print(f"  ok  {safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
+        done = "was on the box already" if body.get("installed_before") else "installed"
+        print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} as "
+              f"{safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
+        print(f"  passed every check: {', '.join(safe_text(c['check']) for c in p['checks'])} (what each found: "
+              f"hatbox box-pack {shlex.quote(safe_text(p['name']))})")
+        if p.get("signed_by"):
+            print(f"  signed by {safe_text(p['signed_by'])}")
         if body["activated"]:
             print("  now active")
         elif p.get("active"):

@@ -265,7 +265,7 @@ def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monke
     box = raw(_status_then(slow), rcvbuf=65536)
     rc, took = _cli(["push", str(pack), "--url", box.url, "--token", "t", "--quiet"], limit_s=30)
     assert rc == 0 and took > 1.0, (rc, took, capsys.readouterr().err)
-    assert "installed slow 1.0.0 (effect)" in capsys.readouterr().out
+    assert "slow 1.0.0 (effect) installed as" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("what", ["push", "push-library"])
