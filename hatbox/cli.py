@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_tag",
     "hatbox.cmd_device",
     "hatbox.cmd_remote",
+    "hatbox.cmd_devices",
     "hatbox.cmd_midi",
     "hatbox.cmd_logs",
     "hatbox.cmd_demo",

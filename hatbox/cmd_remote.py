@@ -139,9 +139,32 @@ def pair(args: argparse.Namespace) -> int:
         cfg = {"url": url.rstrip("/"), "token": str(body["token"]), "token_id": str(body["token_id"]),
                "ca": str(Path(args.ca).resolve()) if args.ca else None}
         box = safe_text(body.get("box") or "the box")
+    old = _old_pairing(cfg["url"])
     path = save_config(cfg)
     print(f"paired with {box} at {cfg['url']} (token {safe_text(cfg['token_id'])}, saved in {path})")
+    if old and old != cfg["token_id"] and _revoked(cfg, old):
+        print(f"  this computer's earlier pairing with it ({safe_text(old)}) is revoked")
     return 0
+
+
+def _old_pairing(url: str) -> str | None:
+    """The token id this computer was paired with at ``url`` before (read before the new pairing is saved)."""
+    try:
+        old = load_config()
+    except HatboxError:
+        return None
+    return str(old["token_id"]) if old.get("url") == url and old.get("token_id") else None
+
+
+def _revoked(cfg: dict[str, Any], token_id: str) -> bool:
+    """Revoke this computer's earlier pairing ``token_id`` with the new one (pairing again would leave one more
+    token on the box that nothing uses); False when the box did not (an old token already gone, an old box)."""
+    try:
+        with _client(cfg["url"], cfg["token"], cfg["ca"] or True) as c:
+            _call(c, "DELETE", f"/tokens/{token_id}", expect=None)
+    except HatboxError:
+        return False
+    return True
 
 
 def _pairing_code(given: str | None) -> str:

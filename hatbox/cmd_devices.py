@@ -1,0 +1,70 @@
+"""`hatbox box-devices`: the computers paired with the box, and taking a pairing back (a lost or sold laptop).
+
+Each pairing is a token the box keeps (only its SHA-256, device/api/auth.py), listed by ``GET /tokens`` with the
+name the computer gave (`hatbox pair --name`, default its host name) and when it paired; ``DELETE /tokens/{id}``
+revokes one at once (a request of that computer under way is refused before it changes anything).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.cmd_remote import _common, load_config, target
+from hatbox.errors import HatboxError
+from hatbox.text import count_words
+
+
+def _this_token_id() -> str | None:
+    """The token id `hatbox pair` saved for this computer (None: not paired through the settings file)."""
+    try:
+        return load_config().get("token_id")
+    except HatboxError:
+        return None
+
+
+def _line(token: dict[str, Any], mine: str | None) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(token["created"])))
+    this = "  (this computer)" if token["id"] == mine else ""
+    return f"  {safe_text(token['id'])}  {safe_text(token['name']):<24} paired {when}{this}"
+
+
+def find_token(tokens: list[dict[str, Any]], given: str) -> dict[str, Any]:
+    """The pairing ``given`` names: its id, or a name only one pairing has (any case).  HatboxError otherwise."""
+    by_id = [t for t in tokens if t["id"] == given]
+    named = by_id or [t for t in tokens if str(t["name"]).casefold() == given.casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = ", ".join(safe_text(t["id"]) for t in named)
+        raise HatboxError(f"{len(named)} computers paired with the box are called '{safe_text(given)}': {ids}",
+                          hint="give the id of the one to revoke (hatbox box-devices lists them)")
+    raise HatboxError(f"no computer paired with the box is called or has the id '{safe_text(given)}'",
+                      hint="hatbox box-devices lists them")
+
+
+def box_devices(args: argparse.Namespace) -> int:
+    mine = _this_token_id()
+    with _client(*target(args)) as c:
+        tokens = _call(c, "GET", "/tokens", expect=list)
+        if args.revoke is None:
+            with _box_reply("GET /tokens"):
+                print(f"paired with the box: {count_words(len(tokens), 'computer')}")
+                for t in tokens:
+                    print(_line(t, mine))
+                if len(tokens) > 1:
+                    print("take one back (a lost or sold computer): hatbox box-devices --revoke ID")
+            return 0
+        gone = find_token(tokens, args.revoke)
+        _call(c, "DELETE", f"/tokens/{gone['id']}", expect=None)
+    print(f"revoked {safe_text(gone['name'])} ({safe_text(gone['id'])}): it can no longer reach the box"
+          + ("; this computer has to pair again (hatbox pair)" if gone["id"] == mine else ""))
+    return 0
+
+
+def register(cli: Any) -> None:
+    p = cli.command("box-devices", "list the computers paired with the box; revoke one (a lost laptop)", box_devices)
+    p.add_argument("--revoke", metavar="ID|NAME", help="take back this computer's pairing (its id, or its name when "
+                                                       "only one pairing has it): it can no longer reach the box")
+    _common(p)

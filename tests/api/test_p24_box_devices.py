@@ -1,0 +1,51 @@
+"""`hatbox box-devices`: the computers paired with the box, `--revoke ID|NAME` takes one back (a lost laptop); pairing
+again from the same computer revokes its earlier pairing (each `hatbox pair` left one more token on the box)."""
+from __future__ import annotations
+
+from hatbox.cli import main
+from tests.api.conftest import PairedServer
+
+
+def _pair_another(server: PairedServer, name: str) -> str:
+    """Pair a second computer called ``name`` straight through the API; its token id."""
+    import httpx
+    code = server.app.state.box.pairing.current()
+    r = httpx.post(f"{server.running.url}/pair", json={"code": code, "name": name})
+    assert r.status_code == 200, r.text
+    return r.json()["token_id"]
+
+
+def test_the_list_names_each_computer_and_marks_this_one(paired_server: PairedServer, capsys) -> None:
+    other = _pair_another(paired_server, "studio-mac")
+    capsys.readouterr()
+    assert main(["box-devices"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "paired with the box: 2 computers"
+    assert any("laptop" in line and line.endswith("(this computer)") for line in out)
+    assert any(line.startswith(f"  {other}  studio-mac") and "this computer" not in line for line in out)
+    assert out[-1] == "take one back (a lost or sold computer): hatbox box-devices --revoke ID"
+
+
+def test_revoke_by_name_takes_that_computer_off(paired_server: PairedServer, capsys) -> None:
+    import httpx
+    other = _pair_another(paired_server, "studio-mac")
+    token = next(t for t in paired_server.app.state.box.tokens.list() if t["id"] == other)
+    assert token["name"] == "studio-mac"
+    capsys.readouterr()
+    assert main(["box-devices", "--revoke", "Studio-Mac"]) == 0
+    assert capsys.readouterr().out == f"revoked studio-mac ({other}): it can no longer reach the box\n"
+    assert [t["id"] for t in paired_server.app.state.box.tokens.list() if t["id"] == other] == []
+    assert main(["box-devices", "--revoke", "nobody"]) == 2
+    assert "no computer paired with the box is called or has the id 'nobody'" in capsys.readouterr().err
+    assert httpx.get(f"{paired_server.running.url}/status").status_code == 401
+
+
+def test_pairing_again_revokes_this_computers_earlier_pairing(paired_server: PairedServer, capsys) -> None:
+    box = paired_server.app.state.box
+    (first,) = [t["id"] for t in box.tokens.list()]
+    capsys.readouterr()
+    assert main(["pair", paired_server.running.url, "--code", box.pairing.current(), "--name", "laptop"]) == 0
+    out = capsys.readouterr().out
+    assert f"this computer's earlier pairing with it ({first}) is revoked" in out
+    assert [t["name"] for t in box.tokens.list()] == ["laptop"] and first not in [t["id"] for t in box.tokens.list()]
+    assert main(["box-devices"]) == 0 and "1 computer" in capsys.readouterr().out
