@@ -12,6 +12,7 @@ from typing import Any, Callable
 from hatbox.argtypes import whole
 from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
+from hatbox.cmd_tag import heading
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -258,17 +259,28 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.unsure:
-            for u in _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k}):
+            found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
+            if found:
+                heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
+                        "least sure first)")
+            for u in found:
                 guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
                 print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
                          params={"limit": args.k})
+            if hits:
+                heading(f" score  file   (how sure the tagger is that it is {safe_text(args.tag)}, 0-1; yours: your "
+                        "own tag)")
             for hit in hits:
                 print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
             if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
                 _tag_list_note(c, lid, args.tag, len(hits))
         else:
+            lib = _call(c, "GET", f"/libraries/{lid}")
+            refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
+            heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {safe_text(lib['state'])}, "
+                    f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
     return 0

@@ -224,7 +224,7 @@ def query(args: argparse.Namespace) -> int:
         # their thresholds, "snare 0.55, percussion 0.49" (both may be yes: "or" would say otherwise)
         joiner = " or " if found and library.is_exclusive(args.db) else ", "
         if found and not args.json:
-            _heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
+            heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
                      "least sure first)")
         for u in [] if args.json else found:
             guesses = joiner.join(f"{t} {p:.2f}" for t, p in sorted(u.guesses, key=lambda g: -g[1]))
@@ -349,21 +349,21 @@ def _like(args: argparse.Namespace) -> list:
         return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
 
 
-def _heading(line: str) -> None:
+def heading(line: str) -> None:
     """A listing's column heading, on a terminal only: scripts that read the lines (and --json) get none."""
     if sys.stdout.isatty():
         print(line)
 
 
-def _print_hits(hits: list, as_json: bool = False, heading: str = "") -> None:
+def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
-    ``heading`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
+    ``title`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
     if as_json:
         _print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
                      for h in hits])
         return
-    if hits and heading:
-        _heading(heading)
+    if hits and title:
+        heading(title)
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
         label = "yours" if h.corrected else f"{h.score:.3f}"
         print(f"{label:>6}  {_shown(str(h.path))}")

@@ -27,3 +27,24 @@ def test_headings_on_a_terminal_only(library_dir, small_pack, tmp_path, capsys, 
     assert shown[1:] == plain and not plain[0].startswith("margin")
     json_out = _query(db, "--unsure", "--json", tty=True, monkeypatch=monkeypatch, capsys=capsys)
     assert json_out[0] == "["
+
+
+def test_box_library_headings_on_a_terminal_only(library_dir, small_pack, tmp_path, monkeypatch, capsys) -> None:
+    from .conftest import box_with_kicks
+    with box_with_kicks(library_dir, small_pack, tmp_path, monkeypatch):
+        capsys.readouterr()
+        assert main(["box-library"]) == 0
+        lid = capsys.readouterr().out.split()[0]
+        assert main(["box-library", lid, "--fix", "k2.flac", "tom"]) == 0     # the tiny pack tags no file
+        capsys.readouterr()
+        assert main(["box-library", lid]) == 0
+        plain = capsys.readouterr().out.splitlines()
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        assert main(["box-library", lid]) == 0
+        shown = capsys.readouterr().out.splitlines()
+        assert shown[0].startswith(f"library {lid} ('kicks', done, ") and shown[0].endswith("files per tag:")
+        assert shown[1:] == plain
+        assert main(["box-library", lid, "--tag", "tom"]) == 0
+        assert capsys.readouterr().out.startswith(" score  file   (how sure the tagger is that it is tom")
+        assert main(["box-library", lid, "--unsure"]) == 0
+        assert capsys.readouterr().out.startswith("margin  its two best guesses")
