@@ -99,3 +99,11 @@ def test_the_status_line_says_load_and_dropouts_in_words_and_the_sampler_once() 
     assert status_words(st) == ("audio load 10.0% (worst 27.8%) | xruns (dropouts) 2 | peak -12.3 dBFS | faults 0 | "
                                 "effect hatbox-drive, sampler")
     assert status_words({**st, "active": {}}).endswith("| nothing loaded")
+
+
+def test_info_of_a_missing_file_or_a_folder_says_so(tmp_path: Path) -> None:
+    """Before: "cannot read /tmp/nope.wav: system error" (libsndfile's words), where read() said "no audio file at"."""
+    with pytest.raises(AudioFileError, match="^no audio file at .*nope.wav$"):
+        audiofile.info(tmp_path / "nope.wav")
+    with pytest.raises(AudioFileError, match="is a folder, not an audio file"):
+        audiofile.info(tmp_path)

@@ -105,6 +105,9 @@ def empty_file_problem(path: str | Path) -> str:
 def info(path: str | Path) -> tuple[int, int, int]:
     """(sample_rate Hz, channels, frames) without decoding the audio; any name the file system holds."""
     path = Path(path)
+    if not path.is_file():              # as read() says it: libsndfile's "system error" says nothing
+        raise AudioFileError(f"no audio file at {path}" if not path.exists() else f"{path} is a folder, not an "
+                             "audio file" if path.is_dir() else f"cannot read {path}: not a regular file")
     if empty_file_problem(path):
         raise AudioFileError(f"cannot read {path}: {EMPTY_FILE}")
     try:
