@@ -33,6 +33,7 @@ log = logging.getLogger("hatbox.device")
 
 DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
+SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a box left running does not fill the disk
 CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
@@ -165,12 +166,16 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
         return "ALSA device " + cfg.audio.device
     except AudioDeviceError as exc:
         cfg.backend, cfg.pace = "file", True
+        take = ""
+        if not cfg.output_wav:                     # the default take, in the store: bounded (11.5 MB a minute)
+            cfg.output_limit_s = SIM_TAKE_MINUTES * 60.0
+            take = f" (its first {SIM_TAKE_MINUTES} min; --output FILE records a whole run)"
         cfg.output_wav = str(Path(cfg.output_wav or Path(store) / SIM_OUTPUT).absolute())
         until = "its end" if cfg.input_wav else "Ctrl-C or SIGTERM"
         if cfg.seconds is not None:
             until = f"{cfg.seconds:g} s"
         feed = f"{cfg.input_wav} in" if cfg.input_wav else "silence in"
-        return (f"file backend ({feed}, until {until}) -> {cfg.output_wav} "
+        return (f"file backend ({feed}, until {until}) -> {cfg.output_wav}{take} "
                 f"(ALSA '{cfg.audio.device}' unavailable: {first_line(exc)})")
 
 

@@ -269,8 +269,12 @@ class FileIO:
     BUFFER_S = 0.25                              # output collected before each write to the file
 
     def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
-                 out_path: str | Path | None = None) -> None:
+                 out_path: str | Path | None = None, out_limit_s: float | None = None) -> None:
+        """``out_limit_s``: write at most that many seconds of output, then stop recording (not an error: the
+        default take of ``hatbox device run --sim`` in the store is bounded so that a box left running does not
+        fill the disk; the rest of the run is not recorded, and ``info['playback']['note']`` says so)."""
         self.cfg = cfg
+        self.out_limit = None if out_limit_s is None else int(out_limit_s * cfg.rate)
         self.audio = None if audio is None else np.asarray(audio, np.float32).reshape(-1)
         self.out_path = Path(out_path) if out_path else None
         self.pos = 0
@@ -324,6 +328,10 @@ class FileIO:
 
     def _flush(self) -> None:
         keep = self._fill if self._writable else 0
+        if self.out_limit is not None and self.kept + keep > self.out_limit:
+            keep = max(0, self.out_limit - self.kept)
+            self.info["playback"].setdefault("note", f"recording stopped at {self.out_limit / self.cfg.rate:g} s "
+                                                     "(its limit); the rest of the run is not recorded")
         if keep:
             try:
                 self._out.write(self._buf[:keep])

@@ -89,6 +89,7 @@ class ServerConfig:
     seconds: float | None = None          # stop after this much audio (None: until shutdown)
     input_wav: str | None = None          # file backend: input signal (else silence)
     output_wav: str | None = None         # file backend: where the output is written
+    output_limit_s: float | None = None   # file backend: seconds of output written at most (None: all of it)
     packs: dict[str, str] = field(default_factory=dict)   # slot -> pack loaded at start
     realtime: bool = True
     priority: int = 70
@@ -278,7 +279,7 @@ def _open(cfg: ServerConfig) -> Any:
         data, _ = audiofile.read(cfg.input_wav, expect_rate=cfg.audio.rate, mono=True)
         audio_in = data.reshape(-1)
     if cfg.backend == "file":
-        return FileIO(cfg.audio, audio_in, cfg.output_wav)
+        return FileIO(cfg.audio, audio_in, cfg.output_wav, cfg.output_limit_s)
     return open_io(cfg.audio, fallback_audio=audio_in, fallback_out=cfg.output_wav,
                    allow_fallback=cfg.backend == "auto")
 
