@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
@@ -231,8 +232,11 @@ def box_library(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
             for lib in _call(c, "GET", "/libraries", expect=list):
+                when = lib.get("uploaded")
+                when = (", uploaded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(when)))
+                        if isinstance(when, (int, float)) else "")
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
-                      f"{count_words(lib['accepted'], 'file')}")
+                      f"{count_words(lib['accepted'], 'file')}{when}")
             return 0
         try:
             return _one_library(c, args, quote(args.id, safe=""))

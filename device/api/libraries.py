@@ -181,7 +181,8 @@ class Libraries:
             raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""),
                                hint="this is a hatbox pack, not a sample library: send it with hatbox push"
                                if pack else None)
-        info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, **report.to_dict(),
+        info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, "uploaded": time.time(),
+                **report.to_dict(),
                 "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}

@@ -128,6 +128,7 @@ class Library(BaseModel):
     tagger: Optional[str] = None
     results: Any = None
     error: Optional[str] = None
+    uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
 
 
 class TaggedFile(BaseModel):
@@ -162,6 +163,7 @@ class LibrarySummary(BaseModel):
     progress: Progress
     sha256: Optional[str] = Field(None, description="the uploaded archive's SHA-256 (libraries from before "
                                                      "2026-12-03: none); a laptop compares it before sending again")
+    uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
 
 
 class MidiKnob(BaseModel):

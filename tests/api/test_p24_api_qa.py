@@ -152,3 +152,14 @@ def test_a_pack_sent_again_says_it_was_installed_before(box: BoxUnderTest, good_
     again = box.push(good_pack)
     assert first.json()["installed_before"] is False and again.json()["installed_before"] is True
     assert again.json()["pack"]["id"] == first.json()["pack"]["id"]
+
+
+def test_two_libraries_of_one_name_are_told_apart_by_when_they_came(box: BoxUnderTest) -> None:
+    import time
+    before = time.time()
+    for _ in range(2):
+        assert box.client.post("/libraries", params={"name": "kit"}, content=zip_bytes({"k.wav": wav_bytes()}),
+                               headers=box.auth).status_code == 201
+    listed = box.client.get("/libraries", headers=box.auth).json()
+    assert [lib["name"] for lib in listed] == ["kit", "kit"]
+    assert all(before <= lib["uploaded"] <= time.time() for lib in listed)

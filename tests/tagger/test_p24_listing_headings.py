@@ -34,7 +34,9 @@ def test_box_library_headings_on_a_terminal_only(library_dir, small_pack, tmp_pa
     with box_with_kicks(library_dir, small_pack, tmp_path, monkeypatch):
         capsys.readouterr()
         assert main(["box-library"]) == 0
-        lid = capsys.readouterr().out.split()[0]
+        listed = capsys.readouterr().out
+        lid = listed.split()[0]
+        assert ", uploaded 20" in listed                     # two libraries of one name are told apart
         assert main(["box-library", lid, "--fix", "k2.flac", "tom"]) == 0     # the tiny pack tags no file
         capsys.readouterr()
         assert main(["box-library", lid]) == 0
