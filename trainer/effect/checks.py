@@ -24,11 +24,10 @@ INVERTED_POLARITY = -0.5    # an impulse response's polarity() below this: the o
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """Whether paths ``a`` and ``b`` name one file (also through links or ``..``); False when either is missing."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+    """Whether paths ``a`` and ``b`` name one file (also through links or ``..``, export.atomic.same_path); False
+    when either is missing (so `--input x --target x` with no x says "cannot read" first)."""
+    from export.atomic import same_path
+    return a.exists() and b.exists() and same_path(a, b)
 
 
 def check_not_identity(src: Path, dst: Path, where: str) -> None:
