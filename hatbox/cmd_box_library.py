@@ -267,8 +267,9 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             if found:
                 heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
                         "least sure first)")
-            for u in found:
-                guesses = " or ".join(f"{safe_text(t)} {p:.2f}" for t, p in u["guesses"])
+            for u in found:            # a yes or no per tag: both may be yes, "or" would say otherwise
+                joiner = " or " if u.get("exclusive", True) else ", "
+                guesses = joiner.join(f"{safe_text(t)} {p:.2f}" for t, p in sorted(u["guesses"], key=lambda g: -g[1]))
                 print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,

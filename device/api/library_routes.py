@@ -155,9 +155,12 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
     def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
-        from device.library import unsure
+        from device.library import is_exclusive, unsure
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
-        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses) for u in unsure(db, k)]
+        found = unsure(db, k)
+        one = is_exclusive(db) if found else True
+        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one)
+                for u in found]
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))

@@ -141,6 +141,8 @@ class UnsureFile(BaseModel):
     path: str = Field(description="relative to the library's folder")
     margin: float = Field(description="how far the tagger was from deciding otherwise (0 = a coin toss)")
     guesses: list[tuple[str, float]] = Field(description="its two highest-scoring tags")
+    exclusive: bool = Field(True, description="the tagger gives one tag a file (its two guesses exclude each other: "
+                                              "'kick or tom'); false: a yes or no per tag (both may be yes)")
 
 
 class FileTagsRequest(BaseModel):
