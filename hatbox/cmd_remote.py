@@ -465,11 +465,11 @@ def _print_status(s: dict[str, Any]) -> None:
         print(f"  warning: {safe_text(text)}")
     free = part("disk", dict).get("free_bytes")
     packs = s.get("packs")
-    libs = s.get("libraries", "?")
+    libs = s.get("libraries")
     installed = count_words(len(packs), "pack") if isinstance(packs, list) else "? packs"
-    print(f"  {installed} installed, {safe_text(libs)} "
-          f"librar{'y' if libs == 1 else 'ies'}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
-                                                       else "free space unknown (the box cannot read its disk)"))
+    held = count_words(libs, "library", "libraries") if isinstance(libs, int) else "? libraries"
+    print(f"  {installed} installed, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
+                                                 else "free space unknown (the box cannot read its disk)"))
     missing = [key for key in _STATUS_FIELDS if key not in s]
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import trainer.effect.config
+import trainer.effect.train
 import trainer.tagger.pipeline
 from export.atomic import check_out
 from export.signing import generate_key, private_pem
@@ -33,7 +33,7 @@ def _fifo(path: Path) -> Path:
 
 
 def test_the_trainers_use_the_one_check() -> None:
-    assert trainer.tagger.pipeline.check_out is check_out and trainer.effect.config.check_out is check_out
+    assert trainer.tagger.pipeline.check_out is check_out and trainer.effect.train.check_out is check_out
 
 
 def test_pack_sign_to_a_pipe_is_refused_and_the_pipe_stays(tmp_path: Path, capsys) -> None:
@@ -63,7 +63,7 @@ def test_an_out_under_a_file_reads_the_same_for_training_and_signing(tmp_path: P
     out = plain / "x.hatpack"
     said = f"cannot write --out {out}: {plain} is a file, not a folder"
     with pytest.raises(HatboxError) as err:
-        trainer.effect.config.check_out(out)
+        trainer.effect.train.check_out(out)
     assert str(err.value).splitlines()[0] == said
     rc = main(["pack", "sign", str(gain_pack(tmp_path / "fx.hatpack")), "--key", str(_key(tmp_path)),
                "--out", str(out)])

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from export.atomic import check_out, unwritable  # noqa: F401 - check_out: trainer.effect.train imports it from here
+from export.atomic import unwritable
 from export.pack import RATIO_FROM
 from hatbox.errors import HatboxError
 from trainer.effect import data as datamod

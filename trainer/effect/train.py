@@ -37,8 +37,9 @@ from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
 from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, MAX_STATE_BYTES, OPTIONS,  # noqa: F401
-                                   SETTINGS, TrainConfig, check_name, check_out, check_report, make_config,
+                                   SETTINGS, TrainConfig, check_name, check_report, make_config,
                                    model_settings, state_bytes)
+from export.atomic import check_out
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from export.atomic import made_folder_undone
 from export.manifest import pack_name
