@@ -61,15 +61,24 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
     lines = []
     for slot, report in reports.items():
         path = Path(packs[slot])
-        sha = file_sha256(path)
-        pid = pack_id(report.pack.manifest, sha)
-        fresh = pid not in store.ids()
-        if fresh:
-            upload = store.new_upload(".hatpack")
-            shutil.copyfile(path, upload)
-            store.install(upload, report.pack.manifest, sha, {"checks": report.checks, "signed_by": report.signed_by})
-        was = store.active().get(slot)
-        store.activate(pid)
+        try:
+            sha = file_sha256(path)
+            pid = pack_id(report.pack.manifest, sha)
+            fresh, was = pid not in store.ids(), store.active().get(slot)
+            if fresh:
+                upload = store.new_upload(".hatpack")
+                try:
+                    shutil.copyfile(path, upload)
+                except BaseException:
+                    upload.unlink(missing_ok=True)
+                    raise
+                store.install(upload, report.pack.manifest, sha,
+                              {"checks": report.checks, "signed_by": report.signed_by})
+            store.activate(pid)
+        except OSError as exc:                  # the store took nothing of it (device/store.py)
+            raise HatboxError(f"--{slot} {path.name} passed every check but could not be installed in {store.root}: "
+                              f"{exc.strerror or exc}", hint="make room on that disk (hatbox box-pack lists the "
+                              "packs there, --delete removes an old one), or give another --store") from None
         m = report.pack.manifest
         how = "installed and active" if fresh else ("active (installed already)" if was != pid else "active")
         lines.append(f"{slot}: {m.name} {m.version} ({pid}) {how}, from --{slot}")

@@ -122,3 +122,20 @@ def test_device_run_refuses_a_bad_given_pack_before_it_starts(tmp_path: Path) ->
     assert "--effect junk.hatpack refused by the box's check 'archive'" in r.stderr
     assert "hatbox engine:" not in r.stdout and not (tmp_path / "out.wav").exists()
     assert PackStore(tmp_path / "store").ids() == []
+
+
+def test_a_store_that_cannot_take_the_pack_is_one_line_and_keeps_nothing(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import shutil as shutil_mod
+
+    def full(src, dst, *a, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil_mod, "copyfile", full)
+    with pytest.raises(HatboxError) as err:
+        install_given(tmp_path / "store", {"effect": str(gain_pack(tmp_path / "g.hatpack"))}, 48000, 128)
+    assert "--effect g.hatpack passed every check but could not be installed in" in str(err.value)
+    assert "No space left on device" in str(err.value) and "make room" in str(err.value)
+    store = PackStore(tmp_path / "store")
+    assert store.ids() == [] and store.active()["effect"] is None and list(store.tmp.iterdir()) == []
