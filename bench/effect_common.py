@@ -145,9 +145,10 @@ def machine_note() -> dict:
 
 
 def write_result(name: str, payload: dict) -> Path:
-    """Write ``bench/results/NAME.json`` and print it."""
+    """Write ``bench/results/NAME.json``, print it and where it went."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(json.dumps(payload, indent=2))
+    print(f"wrote {path}")
     return path

@@ -18,6 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from effect_common import RATE, RUNS, ensure_data, load_mono, machine_note, render_pack, train_hatbox, write_result  # noqa: E402
+from run_name import run_suffix  # noqa: E402
 
 from trainer.data.metrics import esr, rms_db, si_sdr, silent_mask  # noqa: E402
 from trainer.data.pairs import HELDOUT_NAME, read_pairs  # noqa: E402
@@ -72,8 +73,10 @@ def main() -> int:
     for name, (y, secs) in noisereduce_baselines(noisy).items():
         results[name] = score(y, noisy, clean, secs)
     for name, r in results.items():
-        print(f"{name:28s} floor -{r['noise_floor_reduction_db']:6.2f} dB  SI-SDR {r['signal_si_sdr_db']:6.2f} dB")
-    suffix = "" if args.arch is None else f"_{args.arch}"
+        down = r["noise_floor_reduction_db"]
+        print(f"{name:28s} noise floor {'down' if down >= 0 else 'up':4s} {abs(down):6.2f} dB  "
+              f"SI-SDR {r['signal_si_sdr_db']:6.2f} dB")
+    suffix = run_suffix(parser, args, {"arch": "{}", "minutes": "{:g}min"})
     write_result(f"effect_denoise{suffix}", {
         "benchmark": "denoiser vs noisereduce on a held-out noisy guitar take",
         "train": {"command": run["cli"], "wall_s": run["wall_s"], "arch": run["metrics"].get("arch"),

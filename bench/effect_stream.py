@@ -19,7 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from effect_common import DATA, RATE, RUNS, load_mono, machine_note, write_result  # noqa: E402
+from effect_common import RATE, RUNS, ensure_data, load_mono, machine_note, write_result  # noqa: E402
+from run_name import run_suffix  # noqa: E402
 
 BLOCK = 128
 BLOCKS = (1, 64, 65, 128, 8192)
@@ -77,7 +78,7 @@ def main() -> int:
     packs = args.packs or sorted(p for p in RUNS.glob("*.hatpack") if "0.2min" not in p.name)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
-    x = load_mono(DATA / "chain" / "heldout_in.wav")
+    x = load_mono(ensure_data("chain") / "heldout_in.wav")
     start = machine_note()
     rows = []
     for pack in packs:
@@ -85,7 +86,8 @@ def main() -> int:
         print(rows[-1], flush=True)
     from trainer.effect.models import DEFAULT_ARCH
     default = [r for r in rows if r["arch"] == DEFAULT_ARCH]
-    write_result("effect_stream", {
+    named = {"packs": lambda given: "+".join(p.stem for p in given) if len(given) <= 3 else f"{len(given)}packs"}
+    write_result(f"effect_stream{run_suffix(parser, args, named)}", {
         "benchmark": f"per-block compute at 48 kHz, block {BLOCK}, 1 core, onnxruntime; block-size invariance",
         "default_arch": DEFAULT_ARCH, "packs": rows, "pinned_to_one_core": hasattr(os, "sched_setaffinity"),
         "targets": {f"default_arch_median_le_{TARGET}": bool(default) and all(r["block_fraction_median"] <= TARGET for r in default),

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from effect_common import (RUNS, ensure_data, esr_at_lag, load_mono, machine_note, render_pack,  # noqa: E402
                            train_hatbox, trained_lag, write_result)
 from nam_peer import predict_nam, train_nam  # noqa: E402
+from run_name import run_suffix  # noqa: E402
 
 from trainer.data.metrics import esr  # noqa: E402
 from trainer.data.pairs import HELDOUT_NAME, read_pairs  # noqa: E402
@@ -61,7 +62,7 @@ def main() -> int:
     five = [r for r in rows if r["minutes"] <= 5.0]
     targets = {"hatbox_le_nam_at_every_budget": all(r["hatbox_better"] for r in rows),
                "hatbox_le_0.01_within_5_min": any(r["hatbox"]["heldout_esr"] <= 0.01 for r in five)}
-    suffix = "" if args.arch is None else f"_{args.arch}"
+    suffix = run_suffix(parser, args, {"arch": "{}", "minutes": lambda ms: "+".join(f"{m:g}" for m in ms) + "min"})
     write_result(f"effect_vs_nam{suffix}", {"benchmark": "held-out ESR vs nam-full at equal wall-clock budget",
                                             "data": str(folder), "threads": args.threads, "budgets": rows,
                                             "targets": targets, "machine_start": start, "machine_end": machine_note()})

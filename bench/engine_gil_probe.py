@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_common import RATE, effect_pack, write_result  # noqa: E402
+from run_name import run_suffix  # noqa: E402
 
 TICK_S = 0.001
 
@@ -97,7 +98,8 @@ def main() -> int:
              phase("idle again", lambda: time.sleep(0.2), 10, rt)]
     res = {"pack": label, "switch_interval_s": sys.getswitchinterval(), "tick_s": TICK_S, "realtime": rt,
            "phases": rows}
-    print("wrote", write_result("engine_gil_probe" if rt else "engine_gil_probe_no_realtime", res))
+    suffix = run_suffix(ap, args, {"loads": "loads{}", "switch": "switch{:g}"})
+    print("wrote", write_result(("engine_gil_probe" if rt else "engine_gil_probe_no_realtime") + suffix, res))
     return 0
 
 

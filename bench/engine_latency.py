@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -80,6 +81,7 @@ def fault(kind: str, value: float) -> dict:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     pack, label = effect_pack()
     lat = latency(str(pack))
     faults = [fault("nan", 0.5), fault("gain", 46.0)]

@@ -34,6 +34,9 @@ from device.audio.harmonic import midi_to_hz
 from device.audio.synth import SynthSource, render_events
 from export.pack import read_pack
 
+from run_name import run_suffix, stem
+from synth_common import FLUID, ensure_fluid
+
 RATE, NOTE = 48000, 60
 RESULTS = Path(__file__).parent / "results"
 
@@ -46,7 +49,7 @@ def play(src: SynthSource, xy_path: list[tuple[float, float]], seconds: float) -
     return render_events(src, ev, n)
 
 
-def real_note(data: str, name: str) -> np.ndarray:
+def real_note(data: str | Path, name: str) -> np.ndarray:
     """The recorded note (NOTE, velocity 110) of instrument ``name``, 1.2 s at RATE."""
     from trainer.synth.data import load_note
     return load_note(Path(data) / name / f"{name}_{NOTE:03d}_110.wav", name, RATE, 1.2).audio
@@ -95,10 +98,11 @@ def mixture_residual(centre: np.ndarray, corners: list[np.ndarray]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pack", nargs="?", default="factory/synth-gm4.hatpack")
-    ap.add_argument("--data", default="data/synth/fluid")
+    ap.add_argument("--data", default=FLUID)
     args = ap.parse_args()
     src = SynthSource(read_pack(args.pack), RATE)
-    real = [real_note(args.data, name) for name in src.corners]
+    data = ensure_fluid(args.data)
+    real = [real_note(data, name) for name in src.corners]
     pts = [(t, t) for t in np.linspace(0, 1, 11)]
     model = [play(src, [p], 1.2) for p in pts]
     corners = [play(src, [c], 1.2) for c in [(0, 0), (1, 0), (0, 1), (1, 1)]]
@@ -115,9 +119,11 @@ def main() -> None:
     sweep_fade = sum(w * play(src, [c], 4.0) for w, c in
                      zip(np.stack([weights(t, t) for t in np.linspace(0, 1, 4 * RATE)], axis=1),
                          [(0, 0), (1, 0), (0, 1), (1, 1)]))
-    figure(src.corners, corners, model[5], fade_real[5], sweep_model, sweep_fade, RESULTS / "synth_blend.png")
+    out = f"synth_blend{run_suffix(ap, args, {'pack': stem, 'data': stem})}"
+    figure(src.corners, corners, model[5], fade_real[5], sweep_model, sweep_fade, RESULTS / f"{out}.png")
     print(json.dumps(res, indent=1))
-    (RESULTS / "synth_blend.json").write_text(json.dumps(res, indent=1))
+    (RESULTS / f"{out}.json").write_text(json.dumps(res, indent=1))
+    print("wrote", RESULTS / f"{out}.json", "and", RESULTS / f"{out}.png")
 
 
 def figure(names, corners, centre_model, centre_fade, sweep_model, sweep_fade, path: Path) -> None:

@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 
 from device.audio.synth import SynthSource  # noqa: E402
 from export.pack import read_pack  # noqa: E402
+from run_name import run_suffix, stem  # noqa: E402
 
 RATE, BLOCK, VOICES = 48000, 128, 16
 PERIOD = BLOCK / RATE
@@ -141,8 +142,9 @@ def main() -> None:
               f"{r['ratio_of_mean_cpu_synth_over_naive']:.3f}")  # type: ignore[index]
     res["load_average_1min"], res["cpus"] = os.getloadavg()[0], os.cpu_count()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "synth_cost.json").write_text(json.dumps(res, indent=1))
-    print("wrote", RESULTS / "synth_cost.json")
+    path = RESULTS / f"synth_cost{run_suffix(ap, args, {'pack': stem, 'seconds': '{:g}s'})}.json"
+    path.write_text(json.dumps(res, indent=1))
+    print("wrote", path)
 
 
 if __name__ == "__main__":

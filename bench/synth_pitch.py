@@ -21,6 +21,9 @@ from export.pack import read_pack
 from trainer.synth.data import load_folder, split_heldout
 from trainer.synth.features import cents_error
 
+from run_name import run_suffix, stem
+from synth_common import FLUID, ensure_fluid
+
 RATE = 48000
 RESULTS = Path(__file__).parent / "results"
 
@@ -41,11 +44,11 @@ def stats(errors: list[float]) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pack", nargs="?", default="factory/synth-gm4.hatpack")
-    ap.add_argument("--data", default="data/synth/fluid")
+    ap.add_argument("--data", default=FLUID)
     args = ap.parse_args()
     pack = read_pack(args.pack)
     src = SynthSource(pack, RATE)
-    _, held = split_heldout(load_folder(args.data, RATE, 1.0))
+    _, held = split_heldout(load_folder(ensure_fluid(args.data), RATE, 1.0))
     held = [n for n in held if n.instrument in src.names]
     model = [cents_error(play_note(src, n.instrument, int(n.pitch), n.velocity), RATE, n.pitch, 0.2, 0.6)
              for n in held]
@@ -56,7 +59,9 @@ def main() -> None:
            "range_36_to_96_every_5": {**stats(list(sweep.values())), "by_pitch": sweep}}
     print(json.dumps(res, indent=1))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "synth_pitch.json").write_text(json.dumps(res, indent=1))
+    path = RESULTS / f"synth_pitch{run_suffix(ap, args, {'pack': stem, 'data': stem})}.json"
+    path.write_text(json.dumps(res, indent=1))
+    print("wrote", path)
 
 
 if __name__ == "__main__":

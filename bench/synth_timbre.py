@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ from scipy.signal import resample
 from trainer.synth.data import Note, load_folder, split_heldout
 from trainer.synth.loss import multires_stft
 from trainer.synth.train import load_checkpoint, render_notes, to_noteset
+
+from synth_common import FLUID, ensure_fluid
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -50,12 +53,17 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint", nargs="?", default="runs/synth/factory_report/checkpoint.pt")
-    ap.add_argument("--data", default="data/synth/fluid")
+    ap.add_argument("--data", default=FLUID)
     args = ap.parse_args()
+    if not Path(args.checkpoint).is_file():
+        print(f"no checkpoint at {args.checkpoint}: scripts/factory_synth.sh trains the factory synth and writes "
+              "runs/synth/factory_report/checkpoint.pt (hatbox train synth DATA --report FOLDER writes "
+              "FOLDER/checkpoint.pt)", file=sys.stderr)
+        sys.exit(2)
     torch.set_num_threads(2)
     result = load_checkpoint(args.checkpoint)
     cfg = result.model.cfg
-    train, held = split_heldout(load_folder(args.data, cfg.rate, 1.5))
+    train, held = split_heldout(load_folder(ensure_fluid(args.data), cfg.rate, 1.5))
     pool = {(n.instrument, int(n.pitch), n.velocity): n for n in train}
     ho = to_noteset(held, result.names, cfg.hop)
     model_audio = render_notes(result.model, ho).numpy()

@@ -160,10 +160,11 @@ def run(args: argparse.Namespace) -> dict:
     feats_tr, feats_te = mfcc_stats(tr_clips[:, :n], cfg.spec), mfcc_stats(te_clips, cfg.spec)
     base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
     out["baseline_full"] = evaluate(base_probs, te_y, tags)
-    out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
     f16_tr, f16_te = features_16k(tr, cfg, feats_tr), features_16k(te, cfg, feats_te)
     out["baseline_16k_full"] = evaluate(baseline(f16_tr, tr_y, f16_te, len(tags)), te_y, tags)
-    out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
+    if not args.no_shots:
+        out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
+        out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
     net, secs, steps = cnn(tr_clips, tr_y, tags, opts, cfg)
     cnn_probs = predict(net, te_clips)[0]
@@ -208,7 +209,7 @@ def main() -> None:
                    help="train on the Hydrogen train kits only, without data/tagger-debian/*.csv")
     p.add_argument("--clip-seconds", type=float, default=None,
                    help="clip length for both systems (default: the tagger's 1 s)")
-    p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs")
+    p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs (tagger and baselines)")
     p.add_argument("--save-probs", action="store_true",
                    help="also write the full-data systems' test probabilities as bench/results/NAME_probs.npz")
     front_end_args(p)
@@ -226,7 +227,7 @@ def main() -> None:
           f"vs MFCC+LR {base:.3f} (the better of {out['baseline_full']['macro_f1']:.3f} on the tagger's front-end and "
           f"{out['baseline_16k_full']['macro_f1']:.3f} at 16 kHz; {100 * (full - base):+.1f} points); "
           f"{shots}training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
-    save(out, args)
+    print("wrote", save(out, args))
 
 
 def best_baseline(out: dict, suffix: str) -> float:

@@ -10,7 +10,7 @@ benchmarks) join every fold's training side and are never held out (``--no-debia
 only, as before 2026-12-02).  The mean over folds picks the head (trainer/tagger/train.STATS_C).
 The test-kit score of each candidate alone is printed beside it for the record, not used to choose.
 
-    .venv/bin/python bench/tagger_head_cv.py [--no-debian]     -> bench/results/tagger_head_cv.json
+    .venv/bin/python bench/tagger_head_cv.py [--no-debian]     -> bench/results/tagger_head_cv.json (tagger_head_cv_no-debian.json)
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import DATA, DEBIAN, OUT, TEST_KITS, mfcc_stats  # noqa: E402
+from run_name import run_suffix  # noqa: E402
 
 from device.audio.mel import LowSpec, log_mel, low_log_power  # noqa: E402
 from trainer.tagger.data import load_clips, load_items, tag_list, targets  # noqa: E402
@@ -105,7 +106,7 @@ def main() -> int:
     best = max(rows, key=lambda r: r["cv_macro_f1"])
     print(f"chosen by cross-validation: {best['features']}, C={best['C']}")
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "tagger_head_cv.json"
+    path = OUT / f"tagger_head_cv{run_suffix(p, args, {'no_debian': 'no-debian'})}.json"
     path.write_text(json.dumps({"rows": rows, "chosen": {"features": best["features"], "C": best["C"]},
                                 "folds": sorted(set(family[train].tolist()) - {EXTRA}),
                                 "debian": not args.no_debian}, indent=2))

@@ -6,8 +6,10 @@ decays (a closed hat, an open hat and a crash differ mostly in that).  Each vari
 bench/tagger_head_refit.py scores a head (``across``: leave-one-kit-out over the fixed split's training
 kits, the criterion that looks at no test kit; ``fixed`` and ``loko``: averaged with each saved CNN run).
 
-    .venv/bin/python bench/tagger_head_envelope.py        (about 6 minutes; prints, writes nothing)
+    .venv/bin/python bench/tagger_head_envelope.py        (about 6 minutes; prints, writes bench/results/tagger_head_envelope.json)
 """
+import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -34,6 +36,7 @@ def envelope(mel: torch.Tensor, groups: int, spans=SPANS) -> torch.Tensor:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     cfg = TaggerConfig()
     fixed, loko, tags = R.saved_runs()
     side = R.side(tags)
@@ -44,7 +47,10 @@ def main() -> None:
     variants = {"shipped": base}
     for g in (8, 16, 32):
         variants[f"+env{g}"] = np.concatenate([base, envelope(mel, g).double().numpy()], axis=1)
-    R.score_variants(variants, side, fixed, loko, len(tags), STATS_C)
+    results = R.score_variants(variants, side, fixed, loko, len(tags), STATS_C)
+    out = Path(__file__).resolve().parent / "results" / "tagger_head_envelope.json"
+    out.write_text(json.dumps({"spans": SPANS, "heads": results}, indent=1))
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

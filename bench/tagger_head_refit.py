@@ -38,6 +38,7 @@ from tagger_errors import load_run  # noqa: E402
 from tagger_head_cv import lr_head  # noqa: E402
 from tagger_kit_cv import EXTRA, group_of, kits  # noqa: E402
 
+from hatbox.text import count_words  # noqa: E402
 from trainer.tagger.data import load_clips, load_items, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
 from trainer.tagger.train import STATS_C, new_stats_head, raw_stats_features  # noqa: E402
@@ -214,7 +215,8 @@ def main() -> int:
         rows[name] = r
         mean = lambda v: float(np.mean(v)) if v else float("nan")  # noqa: E731
         print(f"{name:<8} {r['across']:7.3f} {r['fixed_head_alone']:7.3f} {mean(r['fixed']):11.4f} "
-              f"({len(r['fixed'])} runs) {mean(r['loko']):11.4f} ({len(r['loko'])} runs)", flush=True)
+              f"({count_words(len(r['fixed']), 'run')}) {mean(r['loko']):11.4f} ({count_words(len(r['loko']), 'run')})",
+              flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{args.name}.json"
     path.write_text(json.dumps({"heads": rows, "fixed_runs": args.fixed, "loko_runs": args.loko}, indent=2))

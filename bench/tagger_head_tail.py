@@ -9,6 +9,7 @@ level stays under -20 / -40 / -60 dB below the peak (50 ms RMS frames), and the 
     .venv/bin/python bench/tagger_head_tail.py        (about 5 minutes; prints, and writes bench/results/tagger_head_tail.json)
 """
 import json
+import argparse
 import sys
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def tail_features(long: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     fixed, loko, tags = R.saved_runs()
     side = R.side(tags)
     base, y = side.x, side.y

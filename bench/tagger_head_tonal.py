@@ -15,6 +15,7 @@ head alone, leave-one-kit-out over the fixed split's training kits, the criterio
     .venv/bin/python bench/tagger_head_tonal.py      (about 5 minutes; prints, writes bench/results/tagger_head_tonal.json)
 """
 import json
+import argparse
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def tonal_features(power: np.ndarray, rate: float) -> np.ndarray:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     cfg = TaggerConfig()
     fixed, loko, tags = R.saved_runs()
     side = R.side(tags)

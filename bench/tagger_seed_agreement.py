@@ -15,6 +15,7 @@ Writes bench/results/tagger_seed_agreement.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def agreement(runs: list[dict[str, np.ndarray]]) -> dict:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     missing = [n for n in SHIPPED if not (RESULTS / f"{n}_probs.npz").is_file()]
     if missing:
         raise SystemExit(f"missing saved runs in {RESULTS}: {', '.join(missing)}")

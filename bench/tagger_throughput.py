@@ -25,12 +25,16 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from run_name import run_suffix, stem  # noqa: E402
 from trainer.tagger.augment import gain, speed  # noqa: E402
 from trainer.tagger.data import load_items  # noqa: E402
 
-HATBOX = Path(".venv/bin/hatbox")
+HATBOX = Path(sys.executable).with_name("hatbox")         # the `hatbox` script beside the Python running this
+if not HATBOX.is_file():
+    HATBOX = Path(".venv/bin/hatbox")
 
 
 def build_library(root: Path, count: int, seed: int = 0) -> int:
@@ -102,8 +106,11 @@ def main() -> None:
     if a.peer:
         print(f"peer {a.peer}: {out['peer']['files_per_s']} files/s on the same {a.files} files "
               f"(ratio {out['big']['files_per_s'] / out['peer']['files_per_s']:.2f})")
-    Path("bench/results").mkdir(parents=True, exist_ok=True)
-    Path("bench/results/tagger_throughput.json").write_text(json.dumps(out, indent=2))
+    named = {"files": "files{}", "small": "small{}", "pack": stem, "peer": lambda peer: f"peer-{stem(peer)}"}
+    path = Path("bench/results") / f"tagger_throughput{run_suffix(p, a, named)}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2))
+    print("wrote", path)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import TEST_KITS, _load, baseline, extra_sets, mfcc_stats, save, split  # noqa: E402
+from hatbox.text import count_words  # noqa: E402
 from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import evaluate, format_report  # noqa: E402
 from trainer.tagger.train import TrainOptions, predict, train  # noqa: E402
@@ -159,12 +160,13 @@ def main() -> None:
     out = run(args)
     print(f"\n== all {out['word_train_items']} training examples, from the pack\n{format_report(out['all']['from_pack'])}")
     s = out["summary"]
-    print(f"\nnew words on unseen kits ({out['word_test_items']} test samples, {len(out['words'])} words): "
-          f"{args.shots} examples per word (mean of {args.draws} draws): from the pack {s['from_pack']['shots_mean']:.3f}, "
+    print(f"\nnew words on unseen kits ({out['word_test_items']} test samples, {count_words(len(out['words']), 'word')}): "
+          f"{count_words(args.shots, 'example')} per word (mean of {count_words(args.draws, 'draw')}): "
+          f"from the pack {s['from_pack']['shots_mean']:.3f}, "
           f"from scratch {s['scratch']['shots_mean']:.3f}, MFCC+LR {s['baseline']['shots_mean']:.3f}; "
           f"all {out['word_train_items']}: {s['from_pack']['all']:.3f} / {s['scratch']['all']:.3f} / "
           f"{s['baseline']['all']:.3f}; pack trained in {out['pack']['seconds']:.0f} s ({out['load']})")
-    save(out, args)
+    print("wrote", save(out, args))
 
 
 if __name__ == "__main__":

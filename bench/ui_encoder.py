@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from run_name import run_suffix
 from ui_common import machine, write_result
 
 from hardware.encoder import EventQueue, RotaryEncoder  # noqa: E402
@@ -79,7 +80,7 @@ def main() -> None:
     for row in res["stress_fixed_chatter"]:
         print("stress (fixed chatter):", row)
     res["seconds"] = round(time.perf_counter() - t0, 1)
-    write_result("ui_encoder", res)
+    write_result(f"ui_encoder{run_suffix(p, args, {'quick': 'quick'})}", res)
 
 
 if __name__ == "__main__":

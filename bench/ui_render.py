@@ -8,6 +8,7 @@ import argparse
 import os
 import time
 
+from run_name import run_suffix
 from ui_common import machine, stats_ms, write_result
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -52,7 +53,7 @@ def main() -> None:
         times.append((time.perf_counter() - t0) * 1000)
     res["play_rotated_90_draw_and_present"] = stats_ms(times)
     print("Play, rotation 90, draw + rotate + present:", res["play_rotated_90_draw_and_present"])
-    write_result("ui_render", res)
+    write_result(f"ui_render{run_suffix(p, args, {'frames': 'frames{}'})}", res)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from run_name import run_suffix
 from ui_common import machine, stats_ms, write_result
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -113,7 +114,7 @@ def main() -> None:
           f"{r['median_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms, max {r['max_ms']:.2f} ms; finger->send (incl. scan) "
           f"median {res['finger_to_send_incl_scan']['median_ms']:.2f} ms; {res['fps']} fps, "
           f"frame median {res['frame']['median_ms']:.2f} ms")
-    write_result("ui_touch_latency", res)
+    write_result(f"ui_touch_latency{run_suffix(p, args, {'seconds': '{:g}s'})}", res)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from run_name import run_suffix
+
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -82,8 +84,9 @@ def main() -> None:
     out = {"reps": args.reps, "pinned_core": sorted(os.sched_getaffinity(0)), "gaps": res,
            "load_average_1min": os.getloadavg()[0]}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "vm_spacing_probe.json").write_text(json.dumps(out, indent=1))
-    print("wrote", RESULTS / "vm_spacing_probe.json")
+    path = RESULTS / f"vm_spacing_probe{run_suffix(ap, args, {'reps': 'reps{}'})}.json"
+    path.write_text(json.dumps(out, indent=1))
+    print("wrote", path)
 
 
 if __name__ == "__main__":
