@@ -10,7 +10,8 @@ from typing import Any
 from export.atomic import check_out
 from export.pack import SIGNATURE, Pack, read_pack
 from hatbox.errors import HatboxError, PackError
-from hatbox.text import escape_unsafe
+from hatbox.cmd_effect import CLOSE_ESR
+from hatbox.text import count_words, escape_unsafe, number_words
 
 KEY_HELP = ("check the pack's signature with this ed25519 public key (KEY.pub, as hatbox keygen writes it), "
             "or with any key in this folder (as the box's trusted_keys)")
@@ -40,8 +41,7 @@ def inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(m.to_dict(), indent=2, sort_keys=True))
         return 0
-    print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz, "
-          f"{m.channels_in} in / {m.channels_out} out, latency {m.latency_samples} samples)")
+    print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz{_channel_words(m)})")
     if m.description:
         print(f"  {_t(m.description)}")
     for t in m.inputs:
@@ -60,13 +60,48 @@ def inspect(args: argparse.Namespace) -> int:
     from device.validate import EngineSpec
     if m.kind == "effect" and m.sample_rate != EngineSpec().sample_rate:
         print(f"  warning: the box runs at {EngineSpec().sample_rate} Hz and refuses a {m.sample_rate} Hz pack")
+    for line in score_lines(m.metrics):
+        print(f"  {line}")
     for key, value in sorted(m.metrics.items()):
-        print(f"  metric {_t(key)}: {_t(_metric_text(value))}")
+        if key not in SCORES and key not in TRAINING:
+            print(f"  figure {_t(key)}: {_t(_metric_text(value))}")
     for name, digest in sorted(m.files.items()):
         print(f"  ok   {name:<16} sha256 {digest[:16]}... ({len(pack.members[name])} bytes)")
     print("all checksums verified")
     print(signature)
     return 0
+
+
+SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")
+    "val_esr": "held-out error {} (ESR: 0 = identical to the gear, under %g is close)" % CLOSE_ESR,
+    "heldout_pitch_median_abs_cents": "pitch error on held-out notes {} cents (median)",
+    "heldout_mrstft": "spectral distance to the held-out notes {} (lower is better)",
+    "holdout_macro_f1": "held-out macro-F1 {} (1 = every tag right; on samples of the kits it trained on)",
+}
+TRAINING = ("train_steps", "steps", "train_seconds")
+
+
+def _channel_words(m: Any) -> str:
+    """The header's audio words by kind: an effect's channels and latency; a synth's output (it takes no audio);
+    nothing for a tagger (it reads any file, mixed to mono)."""
+    def n(c: int) -> str:
+        return {1: "mono", 2: "stereo"}.get(c, f"{c}-channel")
+    if m.kind == "effect":
+        return f", {n(m.channels_in)} in, {n(m.channels_out)} out, latency {count_words(m.latency_samples, 'sample')}"
+    if m.kind == "synth":
+        return f", {n(m.channels_out)} out"
+    return ""
+
+
+def score_lines(metrics: dict) -> list[str]:
+    """The pack's scores in words (:data:`SCORES`) and "trained N steps in S s", from its manifest's metrics."""
+    lines = [words.format(number_words(float(metrics[key]))) for key, words in SCORES.items()
+             if isinstance(metrics.get(key), (int, float)) and not isinstance(metrics.get(key), bool)]
+    steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
+    secs = metrics.get("train_seconds")
+    if steps is not None and isinstance(secs, (int, float)):
+        lines.append(f"trained {steps} steps in {secs:.0f} s")
+    return lines
 
 
 def _metric_text(value: object) -> str:

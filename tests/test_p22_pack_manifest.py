@@ -217,4 +217,4 @@ def test_inspect_prints_a_manifests_free_text_escaped(tmp_path: Path, capsys) ->
     assert main(["pack", "inspect", str(path)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
-    assert "tags: kick\\x1b[2J" in out and "fx\\u202eevil" in out and "metric loss\\x07: x\\x1b]0;t\\x07" in out
+    assert "tags: kick\\x1b[2J" in out and "fx\\u202eevil" in out and "figure loss\\x07: x\\x1b]0;t\\x07" in out

@@ -126,7 +126,7 @@ def test_inspect_lists_a_synths_timbres_and_prints_metrics_readably(capsys) -> N
     out = capsys.readouterr().out
     assert "  timbres: " in out and "(hatbox play --corners takes four of these)" in out
     assert main(["pack", "inspect", str(DRIVE)]) == 0
-    metrics = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  metric ")]
+    metrics = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  figure ")]
     assert metrics and not any("{" in line for line in metrics)                 # no Python dicts
     assert not any(len(part) > 8 for line in metrics for part in line.split() if part.replace(".", "").isdigit())
 

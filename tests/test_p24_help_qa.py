@@ -107,3 +107,19 @@ def test_info_of_a_missing_file_or_a_folder_says_so(tmp_path: Path) -> None:
         audiofile.info(tmp_path / "nope.wav")
     with pytest.raises(AudioFileError, match="is a folder, not an audio file"):
         audiofile.info(tmp_path)
+
+
+def test_pack_inspect_says_the_scores_in_words_and_each_kind_its_own_audio(capsys) -> None:
+    root = Path(__file__).resolve().parents[1] / "factory"
+    said = {}
+    for name in ("effect-drive", "synth-gm4", "tagger-drums"):
+        assert main(["pack", "inspect", str(root / f"{name}.hatpack")]) == 0
+        said[name] = capsys.readouterr().out.splitlines()
+    assert said["effect-drive"][0].endswith("(effect, 48000 Hz, mono in, mono out, latency 0 samples)")
+    assert any(line.startswith("  held-out error 0.00") and "under 0.02 is close" in line for line in said["effect-drive"])
+    assert said["synth-gm4"][0].endswith("(synth, 48000 Hz, mono out)")          # was "1 in / 1 out": it takes none
+    assert "  spectral distance to the held-out notes 0.74 (lower is better)" in said["synth-gm4"]
+    assert said["tagger-drums"][0].endswith("(tagger, 32000 Hz)")
+    assert any(line.startswith("  held-out macro-F1 0.86") for line in said["tagger-drums"])
+    assert any(line.startswith("  trained 900 steps in ") for line in said["tagger-drums"])
+    assert not any(line.startswith("  figure val_esr:") for line in said["effect-drive"])   # said once, in words
