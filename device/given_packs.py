@@ -85,12 +85,19 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
     return lines
 
 
-def engine_packs(store_dir: str | Path) -> dict[str, str]:
-    """{engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start."""
+def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
+    """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
+    warning lines); with ``require_signature`` an active pack installed without a trusted signature is left out,
+    with a warning (it stays installed: a box started so plays only signed packs)."""
     from device.store import PackStore
     store = PackStore(store_dir)
-    out = {}
+    out, warnings = {}, []
     for slot, pid in store.active().items():
-        if pid and slot in SLOT_KINDS and store.pack_path(pid).is_file():
-            out[slot] = str(store.pack_path(pid))
-    return out
+        if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):
+            continue
+        if require_signature and not store.meta(pid).get("signed_by"):
+            warnings.append(f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "
+                            f"(--require-signature); sign it and push it again, or make a signed one active")
+            continue
+        out[slot] = str(store.pack_path(pid))
+    return out, warnings

@@ -226,10 +226,12 @@ def _run(args: argparse.Namespace) -> int:
         from hardware.board import load_board
         args._board = load_board(args.board)
     cfg = _config(args)
-    for line in install_given(args.store, cfg.packs, args.rate, args.block,    # checked before the box starts
-                              require_signature=getattr(args, "require_signature", False)):
-        _say(line)
-    cfg.packs = engine_packs(args.store)        # the store's active packs, given or pushed before: the API skips them
+    signed = getattr(args, "require_signature", False)
+    for line in install_given(args.store, cfg.packs, args.rate, args.block, require_signature=signed):
+        _say(line)                               # checked before the box starts
+    cfg.packs, unsigned = engine_packs(args.store, signed)   # the store's active packs: the API skips them
+    for line in unsigned:
+        _say(line, err=True)
     where = _pick_backend(cfg, args.sim, args.store)
     args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
     engine = EngineProcess(cfg).start()

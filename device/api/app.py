@@ -96,7 +96,8 @@ class Box:
         False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
         for kind, pid in self.store.active().items() if self.config.load_active else ():
-            if pid and kind in ENGINE_SLOTS:
+            if pid and kind in ENGINE_SLOTS and not (self.config.require_signature
+                                                     and not self.store.meta(pid).get("signed_by")):
                 try:
                     self._load(kind, pid)
                 except ApiError as exc:
@@ -112,8 +113,17 @@ class Box:
         with self.install_lock:
             return self.activate_locked(pid)
 
+    def check_signed(self, pid: str) -> None:
+        """409 "not signed" when this box takes only signed packs (``require_signature``) and pack ``pid`` was
+        installed without a trusted signature (before the box was started so): it stays installed, unplayed."""
+        if self.config.require_signature and not self.store.meta(pid).get("signed_by"):
+            raise ApiError(409, "not signed", f"pack '{pid}' is not signed by a trusted key, and this box takes only "
+                           "signed packs (it was started with --require-signature)",
+                           hint="sign it and send it again: hatbox push PACK.hatpack --sign KEY.pem --activate")
+
     def activate_locked(self, pid: str) -> M.SlotResult:
         """:meth:`activate` for a caller already holding ``install_lock``."""
+        self.check_signed(pid)
         before = self.store.pointer()
         prev, meta = self.store.activate(pid)
         kind = meta["kind"]
@@ -346,6 +356,11 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 raise _from_hatbox(409, "conflict", exc) from None
             except OSError as exc:
                 raise _pointer_failed(exc, f"rolling the {slot} slot back") from None
+            try:
+                box.check_signed(pid)
+            except ApiError:
+                box.store.restore_pointer(before)       # the pack active before stays, and plays on
+                raise
             if slot in ENGINE_SLOTS:
                 try:
                     box._load(slot, pid)

@@ -35,7 +35,7 @@ def test_a_given_pack_is_copied_into_the_store_and_made_active(tmp_path: Path) -
     assert pid and pid.startswith("effect-mine-1.0.0-")
     assert lines == [f"effect: mine 1.0.0 ({pid}) installed and active, from --effect"]
     assert pack.read_bytes() == before and store.pack_path(pid).read_bytes() == before    # a copy, not moved
-    assert engine_packs(tmp_path / "store") == {"effect": str(store.pack_path(pid))}
+    assert engine_packs(tmp_path / "store") == ({"effect": str(store.pack_path(pid))}, [])
     entry = active_pack(StoreData(tmp_path / "store"), "effect")                          # what the panel shows
     assert entry is not None and entry.id == pid
     again = install_given(tmp_path / "store", {"effect": str(pack)}, 48000, 128)
@@ -139,3 +139,25 @@ def test_a_store_that_cannot_take_the_pack_is_one_line_and_keeps_nothing(tmp_pat
     assert "No space left on device" in str(err.value) and "make room" in str(err.value)
     store = PackStore(tmp_path / "store")
     assert store.ids() == [] and store.active()["effect"] is None and list(store.tmp.iterdir()) == []
+
+
+def test_a_box_that_takes_only_signed_packs_plays_no_unsigned_pack_already_on_it(tmp_path: Path) -> None:
+    """Before: --require-signature refused new uploads only; an unsigned pack installed earlier stayed active and
+    playing, and could be made active again."""
+    from tests.api.conftest import make_box
+    first = gain_pack(tmp_path / "a.hatpack", "first", "1.0.0")
+    second = gain_pack(tmp_path / "b.hatpack", "second", "1.0.0", seed=1)
+    install_given(tmp_path / "box", {"effect": str(first)}, 48000, 128)
+    install_given(tmp_path / "box", {"effect": str(second)}, 48000, 128)
+    store = PackStore(tmp_path / "box")
+    old, now = store.pointer().history["effect"][-1], store.active()["effect"]
+    packs, warnings = engine_packs(tmp_path / "box", require_signature=True)
+    assert packs == {} and len(warnings) == 1 and f"the active effect pack {now} is not signed" in warnings[0]
+    box = make_box(tmp_path, require_signature=True)
+    assert [m for m in box.control.sent if m["op"] == "load"] == []          # the API loads no unsigned pack either
+    r = box.client.post(f"/packs/{old}/activate", headers=box.auth)
+    assert r.status_code == 409 and r.json()["error"] == "not signed" and "--sign KEY.pem" in r.json()["hint"]
+    r = box.client.post("/slots/effect/rollback", headers=box.auth)
+    assert r.status_code == 409 and r.json()["error"] == "not signed"
+    assert PackStore(tmp_path / "box").active()["effect"] == now             # the pointer as it was
+    assert [m for m in box.control.sent if m["op"] == "load"] == []
