@@ -21,6 +21,11 @@ from hatbox.errors import HatboxError, PackError, first_line
 SLOT_KINDS = ("effect", "synth")       # command-line option == pack kind == engine slot
 
 
+def _a(word: str) -> str:
+    """``word`` with its article: "an effect", "a synth", "a tagger"."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], required: bool) -> Any:
     """The validation report of the pack given with ``--<slot>``; HatboxError naming the option otherwise."""
     from device.validate import EngineSpec, validate_pack
@@ -37,8 +42,7 @@ def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], r
     if kind != slot:
         hint = (f"give it as --{kind} {path.name}" if kind in SLOT_KINDS else
                 f"a {kind} plays no sound: send it to the box with hatbox push {path.name}")
-        article = "an" if slot == "effect" else "a"
-        raise HatboxError(f"--{slot} {path.name} is a {kind} pack, not {article} {slot} pack", hint=hint)
+        raise HatboxError(f"--{slot} {path.name} is {_a(kind)} pack, not {_a(slot)} pack", hint=hint)
     return report
 
 

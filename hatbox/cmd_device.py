@@ -225,6 +225,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.panel and getattr(args, "board", None):      # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
+    if args.input and args.output:
+        from export.atomic import same_path
+        if same_path(args.input, args.output):           # the take would be written over the recording it plays
+            raise HatboxError(f"--output {args.output} is the --input file: the box would record over the take it "
+                              "plays; nothing was started", hint="give the output another name, e.g. --output out.wav")
     cfg = _config(args)
     signed = getattr(args, "require_signature", False)
     for line in install_given(args.store, cfg.packs, args.rate, args.block, require_signature=signed):

@@ -161,3 +161,19 @@ def test_a_box_that_takes_only_signed_packs_plays_no_unsigned_pack_already_on_it
     assert r.status_code == 409 and r.json()["error"] == "not signed"
     assert PackStore(tmp_path / "box").active()["effect"] == now             # the pointer as it was
     assert [m for m in box.control.sent if m["op"] == "load"] == []
+
+
+def test_an_effect_given_as_the_synth_is_called_an_effect_pack(tmp_path: Path) -> None:
+    with pytest.raises(HatboxError, match=r"--synth g.hatpack is an effect pack, not a synth pack"):
+        install_given(tmp_path / "store", {"synth": str(gain_pack(tmp_path / "g.hatpack"))}, 48000, 128)
+
+
+def test_device_run_refuses_to_record_over_its_input(tmp_path: Path) -> None:
+    audiofile.write(tmp_path / "in.wav", tone(0.2), RATE)
+    before = (tmp_path / "in.wav").read_bytes()
+    r = subprocess.run([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--no-panel", "--no-midi", "--no-api",
+                        "--osc-port", "0", "--store", "store", "--input", "in.wav", "--output", "./in.wav"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 2 and "--output ./in.wav is the --input file" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "in.wav").read_bytes() == before
