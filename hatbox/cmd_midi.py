@@ -23,12 +23,10 @@ def box_midi(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c:
         if args.learn:
             return _learn(c, _knob_arg(args.learn), args.wait)
-        if args.unbind is not None:
-            _midi_on(c, f"CC {args.unbind} was not unbound")
+        if args.unbind is not None:          # works with the box's MIDI off too: the binding is kept for its return
             print(safe_text(_call(c, "DELETE", f"/midi/bindings/{args.unbind}")["message"]))
             return 0
         if args.cancel:
-            _midi_on(c, "there is no learn to cancel")
             print(safe_text(_call(c, "DELETE", "/midi/learn")["message"]))
             return 0
         for line in describe(_call(c, "GET", "/midi")):
@@ -82,9 +80,12 @@ def _midi_on(client: Any, unchanged: str) -> None:
     """HatboxError, saying ``unchanged`` (what did not happen), when the box's MIDI is off (``GET /midi``)."""
     state = _call(client, "GET", "/midi")
     if state["midi"] != "on":
-        raise HatboxError(f"the box's MIDI is off ({_off_reason(state['note'])}); {unchanged}",
-                          hint="start the box with MIDI (hatbox device run, without --no-midi), connect the "
-                               "controller to its 'hatbox' port, then try again")
+        why = _off_reason(state["note"])
+        hint = ("start the box with MIDI (hatbox device run, without --no-midi), connect the controller to its "
+                "'hatbox' port, then try again" if "--no-midi" in why else
+                "the box's MIDI did not start (hatbox box-logs says why; with no ALSA sequencer: sudo modprobe "
+                "snd-seq on the box), then start the box again")
+        raise HatboxError(f"the box's MIDI is off: {why}; {unchanged}", hint=hint)
 
 
 def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:

@@ -244,15 +244,22 @@ def test_box_midi_learn_refuses_when_the_boxs_midi_is_off(served: MidiBox, capsy
     served.control.midi.closed("MIDI is off: the box was started with --no-midi")
     assert main(["box-midi", "--learn", "effect.tone"]) != 0
     err = capsys.readouterr().err
-    assert "the box's MIDI is off (the box was started with --no-midi); nothing was armed" in err
-    assert "MIDI is off: the box" not in err                 # said once (the note's own prefix dropped)
+    assert "the box's MIDI is off: the box was started with --no-midi; nothing was armed" in err
+    assert "without --no-midi" in err
+    assert err.count("MIDI is off") == 1                     # said once (the note's own prefix dropped)
     assert served.control.midi.map.learning is None
 
 
-@pytest.mark.parametrize("argv,unchanged", [(["--unbind", "74"], "CC 74 was not unbound"),
-                                            (["--cancel"], "there is no learn to cancel")])
-def test_box_midi_unbind_and_cancel_say_the_midi_is_off_like_learn(served: MidiBox, capsys, argv, unchanged) -> None:
-    served.control.midi.closed("MIDI is off: the box was started with --no-midi")
-    assert main(["box-midi", *argv]) != 0
+def test_box_midi_unbind_and_cancel_work_with_the_boxs_midi_off(served: MidiBox, capsys) -> None:
+    """Their routes work with MIDI off (a binding is kept for when MIDI runs again); before, the laptop refused them
+    even while `hatbox box-midi` listed a learn armed through the API."""
+    served.control.midi.closed("MIDI is off: it did not start (no MIDI sequencer on this machine)")
+    capsys.readouterr()
+    assert main(["box-midi", "--unbind", "74"]) == 0
+    assert "CC 74 no longer turns effect.tone" in capsys.readouterr().out
+    assert main(["box-midi", "--cancel"]) == 0
+    assert capsys.readouterr().out.strip()
+    assert main(["box-midi", "--learn", "effect.tone"]) != 0              # learning needs a CC to come in
     err = capsys.readouterr().err
-    assert f"the box's MIDI is off (the box was started with --no-midi); {unchanged}" in err
+    assert "the box's MIDI is off: it did not start (no MIDI sequencer on this machine); nothing was armed" in err
+    assert "sudo modprobe snd-seq" in err and "without --no-midi" not in err
