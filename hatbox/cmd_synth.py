@@ -169,7 +169,9 @@ def check_length(midi: str, tail_s: float, max_minutes: float) -> None:
 
 
 def _minutes(seconds: float) -> str:
-    """'95.5 minutes' or, from 10 hours up, '12.3 hours'."""
+    """'42.5 s' under a minute, '95.5 minutes', or, from 10 hours up, '12.3 hours'."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
     return f"{seconds / 60.0:.1f} minutes" if seconds < 36000 else f"{seconds / 3600.0:.1f} hours"
 
 

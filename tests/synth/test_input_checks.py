@@ -162,7 +162,7 @@ def test_play_refuses_a_render_longer_than_the_limit_before_rendering(synth_pack
     short = _long_midi(tmp_path / "short.mid", 3.0)                   # 3 s + 1 s of tail: 0.07 minutes
     assert main(["play", str(synth_pack.path), "--midi", str(short), "--out", str(out),
                  "--max-minutes", "0.05"]) == 2
-    assert "would render 0.1 minutes" in capsys.readouterr().err and not out.exists()
+    assert "would render 4.0 s of audio" in capsys.readouterr().err and not out.exists()
 
 
 def test_play_max_minutes_raises_the_limit(synth_pack: Pack, tmp_path: Path, capsys) -> None:

@@ -133,8 +133,9 @@ def test_a_tag_with_nothing_held_out_shows_dashes_not_zeros():
     snare = next(line for line in text.splitlines() if line.startswith("snare"))
     assert snare.split() == ["snare", "-", "-", "-", "0", "none", "held", "out"]
     wrong = format_report(evaluate(np.array([[0.1, 0.1, 0.8], [0.2, 0.7, 0.1]]), truth, ["hat", "kick", "snare"]))
-    assert next(line for line in wrong.splitlines() if line.startswith("snare")).split()[:4] == \
-        ["snare", "0.000", "-", "-"]                        # given to a sample: its precision means something
+    line = next(line for line in wrong.splitlines() if line.startswith("snare"))
+    assert line.split()[:4] == ["snare", "0.000", "-", "-"]  # given to a sample: its precision means something
+    assert line.endswith("none held out (it called 1 held-out file snare, wrongly)")     # why it is 0
 
 
 def test_the_report_json_lists_the_files_training_left_out(tree, tmp_path):

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from hatbox.text import count_words
+
 
 def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
     """Predicted multi-hot [I, n_tags]: argmax when the truth is single-label, else thresholds."""
@@ -80,7 +82,9 @@ def format_report(rep: dict[str, Any]) -> str:
         if v["support"]:
             lines.append(f"{tag:<12} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:5d}")
             continue
-        prec = f"{v['precision']:6.3f}" if v.get("predicted", 0) else f"{'-':>6}"
-        lines.append(f"{tag:<12} {prec} {'-':>6} {'-':>6} {0:5d}  none held out")
+        called = v.get("predicted", 0)
+        prec = f"{v['precision']:6.3f}" if called else f"{'-':>6}"
+        wrongly = f" (it called {count_words(called, 'held-out file')} {tag}, wrongly)" if called else ""
+        lines.append(f"{tag:<12} {prec} {'-':>6} {'-':>6} {0:5d}  none held out{wrongly}")
     lines.append(f"macro-F1 {rep['macro_f1']:.3f}   exact-match accuracy {rep['accuracy']:.3f}")
     return "\n".join(lines)
