@@ -12,26 +12,25 @@ the store as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
 
+from export.manifest import kind_phrase
 from hatbox.errors import HatboxError, PackError, first_line
 
 SLOT_KINDS = ("effect", "synth")       # command-line option == pack kind == engine slot
-
-
-def _a(word: str) -> str:
-    """``word`` with its article: "an effect", "a synth", "a tagger"."""
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], required: bool) -> Any:
     """The validation report of the pack given with ``--<slot>``; HatboxError naming the option otherwise."""
     from device.validate import EngineSpec, validate_pack
     if not path.is_file():
-        raise HatboxError(f"--{slot} {path}: no such file" if not path.exists() else f"--{slot} {path} is a folder",
-                          hint=f"give a {slot} pack file (.hatpack), e.g. --{slot} factory/{slot}-*.hatpack")
+        what = ("no such file" if not path.exists() else "is a folder" if path.is_dir() else
+                "is not a regular file")
+        raise HatboxError(f"--{slot} {path}: {what}", hint=f"give {kind_phrase(slot)} file (.hatpack), e.g. "
+                                                           f"--{slot} factory/{slot}-*.hatpack")
     try:
         report = validate_pack(path, EngineSpec(sample_rate=rate, block_size=block), trusted=trusted,
                                require_signature=required)
@@ -42,8 +41,38 @@ def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], r
     if kind != slot:
         hint = (f"give it as --{kind} {path.name}" if kind in SLOT_KINDS else
                 f"a {kind} plays no sound: send it to the box with hatbox push {path.name}")
-        raise HatboxError(f"--{slot} {path.name} is {_a(kind)} pack, not {_a(slot)} pack", hint=hint)
+        raise HatboxError(f"--{slot} {path.name} is {kind_phrase(kind)}, not {kind_phrase(slot)}", hint=hint)
     return report
+
+
+def _store(store_dir: str | Path) -> Any:
+    """The pack store at ``store_dir`` (made if missing, recovered); HatboxError in one line when it cannot be."""
+    from device.store import PackStore
+    try:
+        store = PackStore(store_dir)
+        store.recover()
+    except OSError as exc:
+        raise HatboxError(f"--store {store_dir} cannot be used: {exc.strerror or exc}",
+                          hint="give the box's data folder, one that can be created and written") from None
+    return store
+
+
+def _install(store: Any, path: Path, report: Any) -> tuple[str, bool]:
+    """Copy the checked pack at ``path`` into ``store`` (the given file is never moved); (its id, whether it was
+    not there before).  OSError from the store, which keeps nothing of it (device/store.py)."""
+    from device.store import file_sha256, pack_id
+    sha = file_sha256(path)
+    pid = pack_id(report.pack.manifest, sha)
+    if pid in store.ids():
+        return pid, False
+    upload = store.new_upload(".hatpack")
+    try:
+        shutil.copyfile(path, upload)
+    except BaseException:
+        upload.unlink(missing_ok=True)
+        raise
+    store.install(upload, report.pack.manifest, sha, {"checks": report.checks, "signed_by": report.signed_by})
+    return pid, True
 
 
 def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block: int, *,
@@ -53,37 +82,33 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
     terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab) installed and active");
     ``require_signature``: refuse a pack not signed by a key in STORE/trusted_keys (`device run --require-signature`).
 
-    HatboxError, the store untouched, when a pack is missing, refused by a check (its name and the check's)
-    or of another kind than its option; OSError from the store (a full disk) after the checks."""
-    from device.store import PackStore, file_sha256, pack_id
+    HatboxError, the active packs unchanged, when a pack is missing, refused by a check (its name and the check's)
+    or of another kind than its option, or when the store cannot take one (a full disk: a pack installed before
+    it stays installed, not active)."""
     from export.signing import load_trusted
-    store = PackStore(store_dir)
-    store.recover()
+    store = _store(store_dir)
     trusted = load_trusted(store.root / "trusted_keys")
     reports = {slot: _checked(slot, Path(path), rate, block, trusted, require_signature)
                for slot, path in packs.items()}
-    lines = []
-    for slot, report in reports.items():
-        path = Path(packs[slot])
-        try:
-            sha = file_sha256(path)
-            pid = pack_id(report.pack.manifest, sha)
-            fresh, was = pid not in store.ids(), store.active().get(slot)
-            if fresh:
-                upload = store.new_upload(".hatpack")
-                try:
-                    shutil.copyfile(path, upload)
-                except BaseException:
-                    upload.unlink(missing_ok=True)
-                    raise
-                store.install(upload, report.pack.manifest, sha,
-                              {"checks": report.checks, "signed_by": report.signed_by})
+    installed: dict[str, tuple[str, bool]] = {}
+    slot, before = "", None
+    try:
+        for slot, report in reports.items():          # every pack in the store first, then the pointer
+            installed[slot] = _install(store, Path(packs[slot]), report)
+        before = store.pointer()
+        for slot, (pid, _fresh) in installed.items():
             store.activate(pid)
-        except OSError as exc:                  # the store took nothing of it (device/store.py)
-            raise HatboxError(f"--{slot} {path.name} passed every check but could not be installed in {store.root}: "
-                              f"{exc.strerror or exc}", hint="make room on that disk (hatbox box-pack lists the "
-                              "packs there, --delete removes an old one), or give another --store") from None
-        m = report.pack.manifest
+    except OSError as exc:
+        if before is not None:                         # the pointer failed: put back the one there was
+            with contextlib.suppress(OSError):
+                store.restore_pointer(before)
+        raise HatboxError(f"--{slot} {Path(packs[slot]).name} passed every check but the store {store.root} could "
+                          f"not take it: {exc.strerror or exc}; the box was not started, its active packs are as they "
+                          "were", hint="make room on that disk, or give another --store") from None
+    lines = []
+    for slot, (pid, fresh) in installed.items():
+        m = reports[slot].pack.manifest
+        was = before.slots.get(slot) if before is not None else None
         how = "installed and active" if fresh else ("active (installed already)" if was != pid else "active")
         lines.append(f"{slot}: {m.name} {m.version} ({pid}) {how}, from --{slot}")
     return lines
@@ -93,8 +118,7 @@ def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tupl
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
     warning lines); with ``require_signature`` an active pack installed without a trusted signature is left out,
     with a warning (it stays installed: a box started so plays only signed packs)."""
-    from device.store import PackStore
-    store = PackStore(store_dir)
+    store = _store(store_dir)
     out, warnings = {}, []
     for slot, pid in store.active().items():
         if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from hatbox.errors import HatboxError
 
@@ -153,6 +153,36 @@ def locked_fd(path: str | Path, *, wait: bool = True) -> int | None:
         os.close(fd)
         raise
     return fd
+
+
+@contextmanager
+def held_exclusively(path: str | Path, busy: Callable[[str], BaseException]) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the file ``path`` (:func:`locked_fd`, not waiting) for the block, with
+    this process's pid written into it; ``busy(" (pid N)")`` is raised at once, nothing done, while another
+    process holds it (its pid, as the holder wrote it, or "").  The kernel drops the lock when the process ends
+    however it ends, so a file left behind never blocks a later run (the file stays: removing it would let two
+    runs lock two different files).  Where no lock can be had (no flock, a file that cannot be made), the block
+    runs without one."""
+    try:
+        fd = locked_fd(path, wait=False)
+    except BlockingIOError:
+        try:
+            holder = Path(path).read_bytes()[:32].decode("ascii", "replace").strip()
+        except OSError:
+            holder = ""
+        raise busy(f" (pid {holder})" if holder.isdigit() else "") from None
+    if fd is None:
+        yield
+        return
+    try:
+        try:                                    # the pid only makes a refusal clearer
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)                            # releases the lock
 
 
 @contextmanager

@@ -35,6 +35,7 @@ DEFAULT_STORE = Path.home() / ".hatbox"
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
 SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a box left running does not fill the disk
 CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
+BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
 
@@ -195,11 +196,13 @@ def run(args: argparse.Namespace) -> int:
     from hatbox import __version__
     if Path(args.store).exists() and not Path(args.store).is_dir():      # before its log is tried under it
         raise HatboxError(f"--store {args.store} is a file, not a folder", hint="give the box's data folder")
+    _store_usable(Path(args.store))
     with box_logging(args.store) as box_log:
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")
         try:
-            code = _run(args)
+            with _one_box(Path(args.store)):
+                code = _run(args)
         except HatboxError as exc:           # the CLI prints it
             log.error("the box stopped: %s", exc, extra={PRINTED: True})
             raise
@@ -213,6 +216,26 @@ def run(args: argparse.Namespace) -> int:
         return code
 
 
+def _store_usable(store: Path) -> None:
+    """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HatboxError(f"--store {store} cannot be used: {exc.strerror or exc}",
+                          hint="give the box's data folder, one that can be created and written") from None
+
+
+def _one_box(store: Path) -> Any:
+    """Hold STORE/box.lock for the run: a second `hatbox device run` on the same store is refused at once, before it
+    installs a pack or records anything (it would switch the first box's active packs under it)."""
+    from export.atomic import held_exclusively
+
+    def busy(pid: str) -> HatboxError:
+        return HatboxError(f"another hatbox device run{pid} is using the store {store}: one box per store",
+                           hint="stop that box first, or give this one another --store")
+    return held_exclusively(store / BOX_LOCK, busy)
+
+
 def _run(args: argparse.Namespace) -> int:
     """Start the box and run it until it ends.  Ctrl-C (or SIGTERM) once it runs stops it cleanly: exit 0,
     or the engine's own error's code when it had stopped on one.  Ctrl-C while it starts (the engine process
@@ -222,7 +245,7 @@ def _run(args: argparse.Namespace) -> int:
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
     from device.given_packs import engine_packs, install_given
-    if args.panel and getattr(args, "board", None):      # a board file's mistakes before anything starts
+    if getattr(args, "board", None):                     # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
     if args.input and args.output:
@@ -282,75 +305,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
-    """Say what the engine status brings when it happens, not only at the end: a thread reads it every
-    ``every_s`` seconds and prints, as warning lines on stderr, a recording cut short (a full disk: its
-    ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new warning of
-    the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler plays
-    only its first 60 s"), once per text.  Returns what stops the thread.
-
-    An error it did not expect (a status of another shape, a failing read) never ends the thread nor reaches the
-    panel's or the API's status read it watches: it is logged (with its traceback, once per kind of error) and
-    the watch goes on; the engine's end (HatboxError from a read) ends it quietly."""
-    from device.control import slot_warnings
-    from hatbox.cmd_remote import safe_text
-    stop, lock = threading.Event(), threading.Lock()
-    said: dict[str, Any] = {"cut": False, "warned": set(), "failed": set()}
-
-    def failed(doing: str, exc: Exception) -> None:
-        """Log ``exc`` (being handled) met while ``doing``, with its traceback the first time it comes."""
-        kind = (doing, type(exc).__name__)
-        with lock:
-            first = kind not in said["failed"]
-            said["failed"].add(kind)
-        if first:
-            log.error("the status watch failed %s (%s: %s); it goes on", doing, type(exc).__name__, exc,
-                      exc_info=exc)
-
-    def seen(status: dict[str, Any]) -> None:
-        try:
-            with lock:
-                problem = (status.get("recording") or {}).get("problem")
-                lines = []
-                if problem and not said["cut"]:
-                    said["cut"] = True
-                    lines.append(f"warning: {problem}; the box plays on, the rest of this run is not recorded")
-                for text in slot_warnings(status):
-                    if text not in said["warned"]:
-                        said["warned"].add(text)
-                        lines.append(f"warning: {safe_text(text)}")
-            for line in lines:
-                _say(line, err=True)
-        except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
-            failed("reading the engine status", exc)
-
-    watchers = getattr(control, "watchers", None)
-    if watchers is not None:
-        watchers.append(seen)               # statuses others read (the panel: 10 a second) are seen here
-
-    def watch() -> None:
-        while not stop.wait(every_s):
-            # read only when nobody else has lately: each read takes the engine's peaks since the last one
-            if time.monotonic() - getattr(control, "last_status_at", 0.0) < every_s:
-                continue
-            try:
-                status = control.status()
-            except HatboxError:
-                return                        # the engine has ended: the end of the run says the rest
-            except Exception as exc:  # noqa: BLE001 - logged; the next read may do
-                failed("asking the engine for its status", exc)
-                continue
-            if watchers is None:
-                seen(status)
-
-    thread = threading.Thread(target=watch, name="hatbox-status-watch", daemon=True)
-    thread.start()
-
-    def halt() -> None:
-        stop.set()
-        thread.join(timeout=2.0)
-        if watchers is not None and seen in watchers:
-            watchers.remove(seen)
-    return halt
+    """hatbox.status_watch.watch_status, saying its lines as the box's (:func:`_say`); returns what stops it."""
+    from hatbox.status_watch import watch_status
+    return watch_status(control, _say, every_s)
 
 
 @contextlib.contextmanager

@@ -272,7 +272,7 @@ class FileIO:
                  out_path: str | Path | None = None, out_limit_s: float | None = None) -> None:
         """``out_limit_s``: write at most that many seconds of output, then stop recording (not an error: the
         default take of ``hatbox device run --sim`` in the store is bounded so that a box left running does not
-        fill the disk; the rest of the run is not recorded, and ``info['playback']['note']`` says so)."""
+        fill the disk; the rest of the run is not recorded, and :meth:`recording`'s ``note`` says so)."""
         self.cfg = cfg
         self.out_limit = None if out_limit_s is None else int(out_limit_s * cfg.rate)
         self.audio = None if audio is None else np.asarray(audio, np.float32).reshape(-1)
@@ -330,8 +330,9 @@ class FileIO:
         keep = self._fill if self._writable else 0
         if self.out_limit is not None and self.kept + keep > self.out_limit:
             keep = max(0, self.out_limit - self.kept)
-            self.info["playback"].setdefault("note", f"recording stopped at {self.out_limit / self.cfg.rate:g} s "
-                                                     "(its limit); the rest of the run is not recorded")
+            self.info["playback"].setdefault("limit", f"the take in {self.out_path} stopped at its limit, "
+                                                      f"{self.out_limit / self.cfg.rate / 60:g} min; the rest of the "
+                                                      "run is not recorded (--output FILE records a whole run)")
         if keep:
             try:
                 self._out.write(self._buf[:keep])
@@ -358,12 +359,14 @@ class FileIO:
     def recording(self) -> dict[str, Any] | None:
         """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio
         the files hold, readable), ``written_s`` (seconds the engine produced) and ``problem`` (the
-        one-line :meth:`cut_short` message, "" when nothing was lost).  Final once :meth:`close` returned."""
+        one-line :meth:`cut_short` message, "" when nothing was lost) and ``note`` (the take stopped at its length
+        limit: not a loss, the box was told to keep that much; "" otherwise).  Final once :meth:`close` returned."""
         if self.out_path is None:
             return None
         rate = float(self.cfg.rate)
         return {"files": list(self.info["playback"].get("files", [])), "kept_s": self.kept / rate,
-                "written_s": self.written / rate, "problem": self.cut_short()}
+                "written_s": self.written / rate, "problem": self.cut_short(),
+                "note": self.info["playback"].get("limit", "")}
 
     def cut_short(self) -> str:
         """"" when the output file holds everything written so far; otherwise one line: why writing

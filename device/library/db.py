@@ -30,7 +30,6 @@ from typing import Iterator
 
 import numpy as np
 
-from export.atomic import locked_fd
 from hatbox.errors import HatboxError
 
 SCHEMA = """
@@ -180,38 +179,16 @@ def lock_path(db_path: str | Path) -> Path:
 
 @contextlib.contextmanager
 def tagging_lock(db_path: str | Path) -> Iterator[None]:
-    """Hold the lock on ``db_path``'s :func:`lock_path` (an advisory ``fcntl.flock``, exclusive, not waiting)
-    while a library is tagged into it: HatboxError at once, nothing touched, when another process holds it
-    (its pid, which the holder writes into the file, is named).  The kernel drops the lock when the file is
-    closed or its process ends however it ends, so a file left behind never blocks a later run (the file
-    stays: removing it would let two runs lock two different files).  Where there is no flock (Windows, a
-    file system without locks) or the file cannot be made, no lock is held: opening the database says what
-    is wrong with its folder."""
+    """Hold the lock on ``db_path``'s :func:`lock_path` (export.atomic.held_exclusively) while a library is tagged
+    into it: HatboxError at once, nothing touched, when another process holds it (its pid named).  Where there is
+    no flock (Windows, a file system without locks) or the file cannot be made, no lock is held: opening the
+    database says what is wrong with its folder."""
+    from export.atomic import held_exclusively
     path = lock_path(db_path)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = locked_fd(path, wait=False)
-    except BlockingIOError:
-        holder = _read_holder(path)
-        pid = f" (pid {holder})" if holder.isdigit() else ""
-        raise HatboxError(f"{db_path} is being tagged by another hatbox tag{pid}; wait for it or use another "
-                          "--out") from None
-    if fd is None:                              # no locks here: go on without one
-        yield
-        return
-    try:
-        with contextlib.suppress(OSError):      # the pid only makes a refusal clearer
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield
-    finally:
-        os.close(fd)                            # releases the lock
 
-
-def _read_holder(path: Path) -> str:
-    """The pid the lock's holder wrote into ``path`` ("" when it cannot be read)."""
-    try:
-        return path.read_bytes()[:32].decode("ascii", "replace").strip()
-    except OSError:
-        return ""
+    def busy(pid: str) -> HatboxError:
+        return HatboxError(f"{db_path} is being tagged by another hatbox tag{pid}; wait for it or use another --out")
+    with held_exclusively(path, busy):
+        yield

@@ -31,3 +31,27 @@ def test_a_board_file_with_a_key_written_twice_stops_the_box_before_it_starts(tm
     assert not (tmp_path / "s" / "sim-out.wav").exists()
     assert main([*BOX, "--store", str(tmp_path / "s"), "--board", "nosuch"]) == 2
     assert "known boards: jetson-orin-nano-devkit, sim" in capsys.readouterr().err
+
+
+def test_a_second_box_on_the_same_store_is_refused_before_it_changes_anything(tmp_path: Path, capsys) -> None:
+    """Before: a second `device run --effect X` on a store a box was using installed and activated X under the
+    first box (whose engine went on playing the old pack), then ran on with only a port-in-use warning."""
+    from export.atomic import held_exclusively
+    store = tmp_path / "s"
+    store.mkdir()
+    with held_exclusively(store / "box.lock", RuntimeError):             # the first box
+        assert main([*BOX, "--store", str(store), "--no-panel", "--effect",
+                     str(ROOT / "factory" / "effect-drive.hatpack")]) == 2
+    err = capsys.readouterr().err
+    assert f"another hatbox device run (pid {__import__('os').getpid()}) is using the store {store}" in err
+    assert not (store / "packs").exists() and not (store / "sim-out.wav").exists()
+
+
+def test_board_is_checked_without_the_panel_too_and_a_store_that_cannot_be_made_is_one_line(tmp_path: Path,
+                                                                                          capsys) -> None:
+    assert main([*BOX, "--store", str(tmp_path / "s"), "--no-panel", "--board", "nosuch"]) == 2
+    assert "no board file" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("x")
+    assert main([*BOX, "--store", str(tmp_path / "afile" / "store"), "--no-panel"]) == 2
+    err = capsys.readouterr().err
+    assert "--store " in err and "cannot be used" in err and "internal error" not in err

@@ -135,8 +135,9 @@ def test_a_store_that_cannot_take_the_pack_is_one_line_and_keeps_nothing(tmp_pat
     monkeypatch.setattr(shutil_mod, "copyfile", full)
     with pytest.raises(HatboxError) as err:
         install_given(tmp_path / "store", {"effect": str(gain_pack(tmp_path / "g.hatpack"))}, 48000, 128)
-    assert "--effect g.hatpack passed every check but could not be installed in" in str(err.value)
+    assert "--effect g.hatpack passed every check but the store " in str(err.value)
     assert "No space left on device" in str(err.value) and "make room" in str(err.value)
+    assert "its active packs are as they were" in str(err.value)
     store = PackStore(tmp_path / "store")
     assert store.ids() == [] and store.active()["effect"] is None and list(store.tmp.iterdir()) == []
 
@@ -177,3 +178,37 @@ def test_device_run_refuses_to_record_over_its_input(tmp_path: Path) -> None:
                        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
     assert r.returncode == 2 and "--output ./in.wav is the --input file" in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "in.wav").read_bytes() == before
+
+
+def test_two_given_packs_a_full_disk_on_the_second_leaves_neither_active(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the effect was installed and made active, then the synth's copy failed: a box that never started had
+    switched its active effect."""
+    import errno
+    import shutil as shutil_mod
+    real = shutil_mod.copyfile
+
+    def full_for_the_synth(src, dst, *a, **kw):
+        if str(src).endswith("synth-gm4.hatpack"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(shutil_mod, "copyfile", full_for_the_synth)
+    with pytest.raises(HatboxError, match="--synth synth-gm4.hatpack passed every check but the store"):
+        install_given(tmp_path / "store", {"effect": str(gain_pack(tmp_path / "g.hatpack")), "synth": str(SYNTH)},
+                      48000, 128)
+    assert PackStore(tmp_path / "store").active() == {"effect": None, "synth": None, "tagger": None}
+
+
+@pytest.mark.parametrize("where,said", [("/dev/null", "--effect /dev/null: is not a regular file"),
+                                        (".", "is a folder"), ("nope.hatpack", "no such file")])
+def test_a_given_path_that_is_no_pack_file_is_said_plainly(tmp_path: Path, where: str, said: str) -> None:
+    with pytest.raises(HatboxError) as err:
+        install_given(tmp_path / "store", {"effect": where if where != "." else str(tmp_path)}, 48000, 128)
+    assert said in str(err.value) and "give an effect pack file (.hatpack)" in str(err.value)
+
+
+def test_a_store_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(HatboxError, match="--store .*afile/store cannot be used"):
+        install_given(tmp_path / "afile" / "store", {}, 48000, 128)

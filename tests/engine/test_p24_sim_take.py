@@ -21,7 +21,8 @@ def test_the_file_backend_stops_recording_at_its_limit_without_calling_it_a_fail
     y, rate = audiofile.read(tmp_path / "take.wav")
     assert rate == 48000 and y.shape[-1] == 24000       # the first 0.5 s
     assert io.cut_short() == "" and io.recording()["problem"] == ""
-    assert io.info["playback"]["note"] == "recording stopped at 0.5 s (its limit); the rest of the run is not recorded"
+    assert io.recording()["note"] == (f"the take in {tmp_path / 'take.wav'} stopped at its limit, 0.00833333 min; "
+                                      "the rest of the run is not recorded (--output FILE records a whole run)")
 
 
 def test_only_the_default_take_in_the_store_is_bounded(tmp_path: Path) -> None:
@@ -33,3 +34,21 @@ def test_only_the_default_take_in_the_store_is_bounded(tmp_path: Path) -> None:
         where = cmd_device._pick_backend(cfg, True, args.store)
         assert (cfg.output_limit_s == 30 * 60.0) is limited
         assert ("(its first 30 min; --output FILE records a whole run)" in where) is limited
+
+
+def test_the_box_says_once_when_its_take_stopped_at_the_limit(capsys) -> None:
+    import time
+
+    class _Engine:
+        def status(self) -> dict:
+            return {"active": {}, "recording": {"problem": "", "note": "the take in s/sim-out.wav stopped at its "
+                                                                       "limit, 30 min; the rest of the run is not "
+                                                                       "recorded (--output FILE records a whole run)"}}
+
+    halt = cmd_device._watch_status(cmd_device.BoxControl(_Engine()), every_s=0.02)
+    try:
+        time.sleep(0.3)
+    finally:
+        halt()
+    got = capsys.readouterr()
+    assert got.out.count("note: the take in s/sim-out.wav stopped at its limit, 30 min") == 1 and "warning" not in got.err

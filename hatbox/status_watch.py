@@ -1,0 +1,88 @@
+"""The engine status watch of `hatbox device run`: what the status brings is said when it happens, not at the end."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable
+
+from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.device")
+
+
+def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -> Any:
+    """Say what the engine status brings when it happens, not only at the end: a thread reads it every
+    ``every_s`` seconds and has ``say(line, err=True)`` print, as warning lines on stderr, a recording cut short
+    (a full disk: its ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new
+    warning of the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler
+    plays only its first 60 s"), once per text; and, once, as a plain line, the recording's ``note`` (its take
+    stopped at its length limit).  Returns what stops the thread.
+
+    An error it did not expect (a status of another shape, a failing read) never ends the thread nor reaches the
+    panel's or the API's status read it watches: it is logged (with its traceback, once per kind of error) and
+    the watch goes on; the engine's end (HatboxError from a read) ends it quietly."""
+    from device.control import slot_warnings
+    from hatbox.cmd_remote import safe_text
+    stop, lock = threading.Event(), threading.Lock()
+    said: dict[str, Any] = {"cut": False, "warned": set(), "failed": set()}
+
+    def failed(doing: str, exc: Exception) -> None:
+        """Log ``exc`` (being handled) met while ``doing``, with its traceback the first time it comes."""
+        kind = (doing, type(exc).__name__)
+        with lock:
+            first = kind not in said["failed"]
+            said["failed"].add(kind)
+        if first:
+            log.error("the status watch failed %s (%s: %s); it goes on", doing, type(exc).__name__, exc,
+                      exc_info=exc)
+
+    def seen(status: dict[str, Any]) -> None:
+        try:
+            with lock:
+                problem = (status.get("recording") or {}).get("problem")
+                lines = []
+                if problem and not said["cut"]:
+                    said["cut"] = True
+                    lines.append(f"warning: {problem}; the box plays on, the rest of this run is not recorded")
+                note = (status.get("recording") or {}).get("note")
+                if note and not problem and not said.get("noted"):
+                    said["noted"] = True
+                    lines.append(f"note: {safe_text(note)}")
+                for text in slot_warnings(status):
+                    if text not in said["warned"]:
+                        said["warned"].add(text)
+                        lines.append(f"warning: {safe_text(text)}")
+            for line in lines:
+                say(line, err=line.startswith("warning:"))
+        except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
+            failed("reading the engine status", exc)
+
+    watchers = getattr(control, "watchers", None)
+    if watchers is not None:
+        watchers.append(seen)               # statuses others read (the panel: 10 a second) are seen here
+
+    def watch() -> None:
+        while not stop.wait(every_s):
+            # read only when nobody else has lately: each read takes the engine's peaks since the last one
+            if time.monotonic() - getattr(control, "last_status_at", 0.0) < every_s:
+                continue
+            try:
+                status = control.status()
+            except HatboxError:
+                return                        # the engine has ended: the end of the run says the rest
+            except Exception as exc:  # noqa: BLE001 - logged; the next read may do
+                failed("asking the engine for its status", exc)
+                continue
+            if watchers is None:
+                seen(status)
+
+    thread = threading.Thread(target=watch, name="hatbox-status-watch", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=2.0)
+        if watchers is not None and seen in watchers:
+            watchers.remove(seen)
+    return halt
