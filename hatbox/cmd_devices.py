@@ -44,6 +44,17 @@ def find_token(tokens: list[dict[str, Any]], given: str) -> dict[str, Any]:
                       hint="hatbox box-devices lists them")
 
 
+def _sure_to_lock_out() -> bool:
+    """Ask before revoking this computer's own pairing (it then needs the code on the box to pair again): True on
+    y/yes; HatboxError when stdin has no answer, pointing at --yes."""
+    try:
+        answer = input("revoke this computer's own pairing? it will need the code on the box to pair again [y/N] ")
+    except EOFError:
+        raise HatboxError("not revoked: no answer to 'revoke this computer's own pairing?' (stdin is closed)",
+                          hint="add --yes to revoke it without asking") from None
+    return answer.strip().lower() in ("y", "yes")
+
+
 def box_devices(args: argparse.Namespace) -> int:
     mine = _this_token_id()
     with _client(*target(args)) as c:
@@ -56,7 +67,11 @@ def box_devices(args: argparse.Namespace) -> int:
                 if len(tokens) > 1:
                     print("take one back (a lost or sold computer): hatbox box-devices --revoke ID")
             return 0
-        gone = find_token(tokens, args.revoke)
+        with _box_reply("GET /tokens"):
+            gone = find_token(tokens, args.revoke)
+        if gone["id"] == mine and not args.yes and not _sure_to_lock_out():
+            print("not revoked: this computer stays paired")
+            return 0
         _call(c, "DELETE", f"/tokens/{gone['id']}", expect=None)
     print(f"revoked {safe_text(gone['name'])} ({safe_text(gone['id'])}): it can no longer reach the box"
           + ("; this computer has to pair again (hatbox pair)" if gone["id"] == mine else ""))
@@ -67,4 +82,5 @@ def register(cli: Any) -> None:
     p = cli.command("box-devices", "list the computers paired with the box; revoke one (a lost laptop)", box_devices)
     p.add_argument("--revoke", metavar="ID|NAME", help="take back this computer's pairing (its id, or its name when "
                                                        "only one pairing has it): it can no longer reach the box")
+    p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
     _common(p)

@@ -136,15 +136,21 @@ def _close_progress_bars() -> None:
 
 
 # ------------------------------------------------------------------------------------------ tag
-def _forget_db(db: Path) -> bool:
+def _forget_db(db: Path, made: list[Path]) -> bool:
     """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
-    journal files and its lock file); True when it is gone."""
+    journal files, its lock file and the folders ``made`` for it, innermost first, while empty); True when it is
+    gone."""
     from device.library.db import lock_path
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
         try:
             path.unlink(missing_ok=True)
         except OSError:
             return False
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
     return True
 
 
@@ -168,6 +174,7 @@ def tag(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     interrupted, new_db = False, not db.exists()
+    made = [d for d in (db.parent, *db.parent.parents) if not d.exists()]     # innermost first
     try:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
                           lock=True)          # a second hatbox tag on this database is refused, touching nothing
@@ -183,7 +190,7 @@ def tag(args: argparse.Namespace) -> int:
             bar.close()
     if rep.total == 0:
         from device.audio.audiofile import READABLE_SUFFIXES
-        unwritten = new_db and _forget_db(db)          # an empty database would only stand for a library later
+        unwritten = new_db and _forget_db(db, made)    # an empty database would only stand for a library later
         print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
               f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
         if unwritten:
@@ -212,7 +219,8 @@ def query(args: argparse.Namespace) -> int:
         _print_failures(args.db, args.json)
     elif args.tag:
         _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json,
-                    f" score  file   (how sure the tagger is that it is {args.tag}, 0-1; yours: your own tag)")
+                    f" score  file   (how sure the tagger is that it is {escape_unsafe(args.tag)}, 0-1; yours: "
+                    "your own tag)")
     elif args.like:
         _print_hits(_like(args), args.json, " alike  file   (1: the same sound; most alike first)")
     elif args.unsure:

@@ -80,7 +80,8 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
     "pack" or "library", names it in the message; the caller removes ``path``)."""
     if request.headers.get("content-type", "").lower().startswith("multipart/"):
         raise ApiError(415, "not a file", f"the {what} came wrapped in a form (multipart/form-data), which the box "
-                       "would take as part of the file; nothing was received", hint=FORM_HINT)
+                       "would take as part of the file; nothing was received", hint=FORM_HINT,
+                       headers={"Connection": "close"})     # its body is never read: hang up, as for a 413
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
@@ -120,7 +121,8 @@ async def _idle_bounded(request: Request, what: str) -> Any:
         except asyncio.TimeoutError:
             log.warning("an upload of a %s stalled (nothing for %g s): given up", what, UPLOAD_IDLE_S)
             raise ApiError(408, "upload stalled", f"nothing of the {what} came for {UPLOAD_IDLE_S:g} s; what had "
-                           "come was dropped", hint="send it again (check the network)") from None
+                           "come was dropped", hint="send it again (check the network)",
+                           headers={"Connection": "close"}) from None
         yield chunk
 
 

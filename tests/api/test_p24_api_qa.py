@@ -163,3 +163,34 @@ def test_two_libraries_of_one_name_are_told_apart_by_when_they_came(box: BoxUnde
     listed = box.client.get("/libraries", headers=box.auth).json()
     assert [lib["name"] for lib in listed] == ["kit", "kit"]
     assert all(before <= lib["uploaded"] <= time.time() for lib in listed)
+
+
+def test_a_stalled_upload_leaves_no_file_on_the_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the route, on a served box: a client that sends half a pack and then nothing gets 408 and the box's
+    tmp/ holds nothing of it afterwards."""
+    import socket
+    import time
+
+    from device.api.server import start_in_thread
+    monkeypatch.setattr(uploads, "UPLOAD_IDLE_S", 0.5)
+    box = make_box(tmp_path)
+    running = start_in_thread(box.app)
+    try:
+        host, port = running.url.split("//")[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(f"POST /packs HTTP/1.1\r\nHost: box\r\nAuthorization: Bearer {box.token}\r\n"
+                         "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n".encode()
+                         + b"x" * 20000)
+            reply = b""
+            while b"\r\n\r\n" not in reply:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 408")
+        deadline = time.monotonic() + 5
+        while list((box.store_dir / "tmp").iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list((box.store_dir / "tmp").iterdir()) == []
+    finally:
+        running.stop()

@@ -49,3 +49,20 @@ def test_pairing_again_revokes_this_computers_earlier_pairing(paired_server: Pai
     assert f"this computer's earlier pairing with it ({first}) is revoked" in out
     assert [t["name"] for t in box.tokens.list()] == ["laptop"] and first not in [t["id"] for t in box.tokens.list()]
     assert main(["box-devices"]) == 0 and "1 computer" in capsys.readouterr().out
+
+
+def test_revoking_this_computers_own_pairing_asks_first(paired_server: PairedServer, capsys, monkeypatch) -> None:
+    box = paired_server.app.state.box
+    (mine,) = [t["id"] for t in box.tokens.list()]
+    monkeypatch.setattr("builtins.input", lambda _q: "n")
+    capsys.readouterr()
+    assert main(["box-devices", "--revoke", mine]) == 0
+    assert capsys.readouterr().out == "not revoked: this computer stays paired\n" and len(box.tokens.list()) == 1
+
+    def closed(_q):
+        raise EOFError
+    monkeypatch.setattr("builtins.input", closed)
+    assert main(["box-devices", "--revoke", "laptop"]) == 2
+    assert "add --yes" in capsys.readouterr().err and len(box.tokens.list()) == 1
+    assert main(["box-devices", "--revoke", "laptop", "--yes"]) == 0
+    assert "this computer has to pair again" in capsys.readouterr().out and box.tokens.list() == []

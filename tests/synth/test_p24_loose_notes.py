@@ -24,3 +24,16 @@ def test_loose_notes_are_named_with_the_move_that_fixes_it(tmp_path: Path) -> No
     assert said.startswith(f"3 audio files are directly in {root}, and a synth trains on a folder per instrument")
     assert "C4.wav, E4.wav, G4.wav" in said and "found 0 notes" not in said
     assert f"mkdir '{root}/my-instrument' && mv '{root}'/*.wav '{root}/my-instrument'/" in said
+
+
+def test_notes_one_folder_too_deep_are_named_with_the_move_up(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    (root / "flute" / "takes").mkdir(parents=True)
+    t = np.arange(48000, dtype=np.float32) / 48000
+    for name, hz in (("C4", 261.6), ("E4", 329.6), ("G4", 392.0)):
+        audiofile.write(root / "flute" / "takes" / f"{name}.wav", 0.3 * np.sin(2 * np.pi * hz * t), 48000)
+    with pytest.raises(DataError) as err:
+        load_folder(root, 48000, 1.0)
+    said = str(err.value)
+    assert said.startswith("3 audio files are in folders inside an instrument folder (flute/takes)")
+    assert f"mv {root}/flute/takes/* {root}/flute/" in said and "my-instrument" not in said

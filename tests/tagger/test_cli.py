@@ -38,11 +38,11 @@ def test_user_errors_exit_cleanly(tmp_path, small_pack, capsys):
 def test_an_empty_library_says_where_it_looked(small_pack, tmp_path, capsys):
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     (tmp_path / "empty" / "sub" / "readme.txt").write_text("no audio here")
-    assert main(["tag", str(tmp_path / "empty"), "--pack", str(small_pack), "--out", str(tmp_path / "e.db")]) == 0
+    assert main(["tag", str(tmp_path / "empty"), "--pack", str(small_pack), "--out", str(tmp_path / "new" / "e.db")]) == 0
     out = capsys.readouterr().out
     assert "no audio files under" in out and ".wav" in out and ".mp3" in out
     assert "No database was written." in out                # an empty database and its lock were left before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]        # nor the folder made for it
 
 
 def test_query_options_are_checked_and_names_cannot_drive_the_terminal(library_dir, small_pack, tmp_path, capsys):

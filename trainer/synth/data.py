@@ -476,15 +476,21 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     said = duplicate_notes(notes)
     if said:
         warn(said)
-    if not notes and stray:              # the notes are there, one folder too high
-        loose = [f for f in stray if f.parent == root]
-        where = f"directly in {root}" if len(loose) == len(stray) else "outside an instrument folder"
+    loose = [f for f in stray if f.parent == root]
+    if not notes and loose:              # the notes are there, one folder too high
         folder = root / "my-instrument"
-        raise DataError(f"{count_words(len(stray), 'audio file is', 'audio files are')} {where}, and a synth "
-                        f"trains on a folder per instrument (each folder's name becomes a timbre): "
-                        f"{', '.join(f.name for f in stray[:3])}{' ...' if len(stray) > 3 else ''}",
+        raise DataError(f"{count_words(len(loose), 'audio file is', 'audio files are')} directly in {root}, and a "
+                        f"synth trains on a folder per instrument (each folder's name becomes a timbre): "
+                        f"{', '.join(f.name for f in loose[:3])}{' ...' if len(loose) > 3 else ''}",
                         hint=f"move them into a folder named after the instrument, e.g. mkdir {shlex.quote(str(folder))}"
-                             f" && mv {shlex.quote(str(root))}/*{_one_suffix(stray)} {shlex.quote(str(folder))}/")
+                             f" && mv {shlex.quote(str(root))}/*{_one_suffix(loose)} {shlex.quote(str(folder))}/")
+    if not notes and stray:              # ... or one folder too deep (flute/takes/C4.wav)
+        deep = sorted({str(f.parent.relative_to(root)) for f in stray})
+        raise DataError(f"{count_words(len(stray), 'audio file is', 'audio files are')} in folders inside an "
+                        f"instrument folder ({', '.join(deep[:3])}{' ...' if len(deep) > 3 else ''}), and a synth "
+                        "reads the note files directly in each instrument folder",
+                        hint=f"move them up one level, e.g. mv {shlex.quote(str(root / deep[0]))}/* "
+                             f"{shlex.quote(str((root / deep[0]).parent))}/")
     if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
