@@ -35,12 +35,13 @@ def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], r
         report = validate_pack(path, EngineSpec(sample_rate=rate, block_size=block), trusted=trusted,
                                require_signature=required)
     except PackError as exc:
-        raise HatboxError(f"--{slot} {path.name} refused by the box's check '{exc.check}': {first_line(exc)}",
-                          hint=exc.hint or "nothing was installed; the box was not started") from None
+        reason = first_line(exc).removeprefix(f"{exc.check}: ")
+        raise HatboxError(f"--{slot} {path.name} refused by the box's check '{exc.check}': {reason}; nothing was "
+                          "installed, the box was not started", hint=exc.hint) from None
     kind = report.pack.manifest.kind
     if kind != slot:
         hint = (f"give it as --{kind} {path.name}" if kind in SLOT_KINDS else
-                f"a {kind} plays no sound: send it to the box with hatbox push {path.name}")
+                f"a {kind} plays no sound: send it to the box with hatbox push {path.name} --activate")
         raise HatboxError(f"--{slot} {path.name} is {kind_phrase(kind)}, not {kind_phrase(slot)}", hint=hint)
     return report
 
@@ -118,14 +119,23 @@ def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tupl
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
     warning lines); with ``require_signature`` an active pack installed without a trusted signature is left out,
     with a warning (it stays installed: a box started so plays only signed packs)."""
+    from device.validate import signed_by_now
+    from export.signing import load_trusted
     store = _store(store_dir)
+    trusted = load_trusted(store.root / "trusted_keys") if require_signature else []
     out, warnings = {}, []
     for slot, pid in store.active().items():
         if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):
             continue
-        if require_signature and not store.meta(pid).get("signed_by"):
+        if require_signature and not store.meta(pid).get("signed_by") \
+                and not signed_by_now(store.pack_path(pid), trusted):
+            try:                                   # so the panel, the status and the API say nothing plays there
+                store.deactivate(slot)
+                undone = "its slot is empty now (hatbox box-pack --rollback %s brings it back)" % slot
+            except OSError:
+                undone = "the box still lists it as active"
             warnings.append(f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "
-                            f"(--require-signature); sign it and push it again, or make a signed one active")
+                            f"(--require-signature); {undone}")
             continue
         out[slot] = str(store.pack_path(pid))
     return out, warnings

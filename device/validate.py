@@ -140,8 +140,27 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
         return "signed, but no trusted keys are installed to check it"
     # the bytes read_pack parsed, not the file read again: what was checked is what is installed
     data = report.pack.manifest_bytes or manifest_bytes_of(report.pack.path)
-    report.signed_by = verify_manifest(data, signature, trusted)
+    try:
+        report.signed_by = verify_manifest(data, signature, trusted)
+    except PackError as exc:
+        raise PackError(str(exc.args[0]), check="signature", hint=SIGN_HINT) from None
     return f"signed by trusted key {report.signed_by}"
+
+
+SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key); trust the key on the "
+             "box: copy KEY.pub into trusted_keys/ in its store folder")
+
+
+def signed_by_now(path: str | Path, trusted: list[Any]) -> str | None:
+    """The trusted key (its id) that signed the installed pack at ``path``, checked now against ``trusted`` (a key
+    copied into trusted_keys/ after the pack was installed counts); None when unsigned, or signed by no trusted key."""
+    from export.signing import verify_manifest
+    try:
+        pack = read_pack(path)
+        return verify_manifest(pack.manifest_bytes or manifest_bytes_of(path), pack.members.get(SIGNATURE),
+                               trusted)
+    except PackError:
+        return None
 
 
 # ------------------------------------------------------------------------------ onnx
@@ -214,7 +233,9 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
     if engine.block_size % m.block_multiple:
         raise PackError(f"the engine's block of {engine.block_size} samples is not a multiple of the pack's "
                         f"block_multiple {m.block_multiple}", check="handshake")
-    return f"{m.sample_rate} Hz, {m.channels_in} in / {m.channels_out} out, block {engine.block_size} fits"
+    audio = (f"{m.channels_out} out" if m.kind == "synth"          # a synth takes no audio in
+             else f"{m.channels_in} in / {m.channels_out} out")
+    return f"{m.sample_rate} Hz, {audio}, block {engine.block_size} fits"
 
 
 # -------------------------------------------------------------------------- contract

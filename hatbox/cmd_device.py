@@ -231,7 +231,8 @@ def _one_box(store: Path) -> Any:
     from export.atomic import held_exclusively
 
     def busy(pid: str) -> HatboxError:
-        return HatboxError(f"another hatbox device run{pid} is using the store {store}: one box per store",
+        return HatboxError(f"another hatbox device run{pid} is using the store folder {store.absolute()}: one box "
+                           "per store",
                            hint="stop that box first, or give this one another --store")
     return held_exclusively(store / BOX_LOCK, busy)
 

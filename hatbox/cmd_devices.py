@@ -80,7 +80,8 @@ def box_devices(args: argparse.Namespace) -> int:
 
 def register(cli: Any) -> None:
     p = cli.command("box-devices", "list the computers paired with the box; revoke one (a lost laptop)", box_devices)
-    p.add_argument("--revoke", metavar="ID|NAME", help="take back this computer's pairing (its id, or its name when "
-                                                       "only one pairing has it): it can no longer reach the box")
+    p.add_argument("--revoke", metavar="ID|NAME", help="take back the pairing of the computer named (its id, or its "
+                                                       "name when only one pairing has it): it can no longer reach "
+                                                       "the box")
     p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
     _common(p)

@@ -74,6 +74,7 @@ def inspect(args: argparse.Namespace) -> int:
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")
     "val_esr": "held-out error {} (ESR: 0 = identical to the gear, under %g is close)" % CLOSE_ESR,
+    "val_bypass_esr": "with no effect at all (bypass) the error would be {}",
     "heldout_pitch_median_abs_cents": "pitch error on held-out notes {} cents (median)",
     "heldout_mrstft": "spectral distance to the held-out notes {} (lower is better)",
     "holdout_macro_f1": "held-out macro-F1 {} (1 = every tag right; on samples of the kits it trained on)",

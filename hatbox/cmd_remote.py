@@ -245,7 +245,7 @@ def push(args: argparse.Namespace) -> int:
         print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} as "
               f"{safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
         print(f"  passed every check: {', '.join(safe_text(c['check']) for c in p['checks'])} (what each found: "
-              f"hatbox box-pack {shlex.quote(safe_text(p['name']))})")
+              f"hatbox box-pack {shlex.quote(safe_text(p['id']))})")
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")
         if body["activated"]:
@@ -458,9 +458,11 @@ def _print_status(s: dict[str, Any]) -> None:
     for slot, pid in part("active", dict).items():
         print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}")
     eng = part("engine", dict)
-    load = eng.get("load_mean", 0 if eng else None)
-    print(f"  engine: load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}, "
-          f"xruns {safe_text(eng.get('xruns', '?'))}" + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
+    load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
+    worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
+    print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
+          f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}"
+          + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     for text in slot_warnings(eng):
         print(f"  warning: {safe_text(text)}")
     free = part("disk", dict).get("free_bytes")

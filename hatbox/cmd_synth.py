@@ -116,7 +116,8 @@ def play(args: argparse.Namespace) -> int:
     peak = float(abs(raw).max()) if raw.size else 0.0
     print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {lin_to_db(peak):.1f} dBFS "
           f"before the box's output limiter{limited})")
-    print("  " + pad_words(corners or default_corners(pack.manifest.extras.get("names") or []), xy))
+    print("  " + pad_words(corners or default_corners(pack.manifest.extras.get("names") or []), xy,
+                           moved=args.xy != "0,0"))
     return 0
 
 
@@ -125,7 +126,7 @@ def default_corners(names: list[Any]) -> list[str]:
     return [str(names[i % len(names)]) for i in range(4)] if names else []
 
 
-def pad_words(corners: list[str], xy: list[tuple[float, float, float]]) -> str:
+def pad_words(corners: list[str], xy: list[tuple[float, float, float]], moved: bool = False) -> str:
     """What `hatbox play` played: the corners' timbres and the pad position (or path), e.g. "corners A clarinet,
     B flute, C oboe, D cello; pad at 0,0 (A alone)"."""
     named = ", ".join(f"{c} {n}" for c, n in zip("ABCD", corners))
@@ -134,7 +135,8 @@ def pad_words(corners: list[str], xy: list[tuple[float, float, float]]) -> str:
     else:
         x, y = xy[0][1], xy[0][2]
         corner = {(0.0, 0.0): "A", (1.0, 0.0): "B", (0.0, 1.0): "C", (1.0, 1.0): "D"}.get((x, y))
-        where = f"pad at {x:g},{y:g}" + (f" ({corner} alone; --xy moves it)" if corner else "")
+        moves = "" if moved else "; --xy moves it"       # ``moved``: the position was given, not the default
+        where = f"pad at {x:g},{y:g}" + (f" ({corner} alone{moves})" if corner else "")
     return f"corners {named}; {where}"
 
 

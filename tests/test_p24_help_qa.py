@@ -123,3 +123,8 @@ def test_pack_inspect_says_the_scores_in_words_and_each_kind_its_own_audio(capsy
     assert any(line.startswith("  held-out macro-F1 0.86") for line in said["tagger-drums"])
     assert any(line.startswith("  trained 900 steps in ") for line in said["tagger-drums"])
     assert not any(line.startswith("  figure val_esr:") for line in said["effect-drive"])   # said once, in words
+
+
+def test_play_does_not_point_at_xy_when_it_was_given() -> None:
+    corners = default_corners(["a", "b", "c", "d"])
+    assert pad_words(corners, parse_xy("1,0"), moved=True).endswith("; pad at 1,0 (B alone)")

@@ -96,8 +96,7 @@ class Box:
         False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
         for kind, pid in self.store.active().items() if self.config.load_active else ():
-            if pid and kind in ENGINE_SLOTS and not (self.config.require_signature
-                                                     and not self.store.meta(pid).get("signed_by")):
+            if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
                 try:
                     self._load(kind, pid)
                 except ApiError as exc:
@@ -113,13 +112,19 @@ class Box:
         with self.install_lock:
             return self.activate_locked(pid)
 
+    def _unsigned(self, pid: str) -> bool:
+        """Whether this box takes only signed packs and pack ``pid`` is signed by no key it trusts now."""
+        from device.validate import signed_by_now
+        return (self.config.require_signature and not self.store.meta(pid).get("signed_by")
+                and not signed_by_now(self.store.pack_path(pid), self.trusted()))
+
     def check_signed(self, pid: str) -> None:
         """409 "not signed" when this box takes only signed packs (``require_signature``) and pack ``pid`` was
         installed without a trusted signature (before the box was started so): it stays installed, unplayed."""
-        if self.config.require_signature and not self.store.meta(pid).get("signed_by"):
+        from device.validate import SIGN_HINT
+        if self._unsigned(pid):
             raise ApiError(409, "not signed", f"pack '{pid}' is not signed by a trusted key, and this box takes only "
-                           "signed packs (it was started with --require-signature)",
-                           hint="sign it and send it again: hatbox push PACK.hatpack --sign KEY.pem --activate")
+                           "signed packs (it was started with --require-signature)", hint=SIGN_HINT)
 
     def activate_locked(self, pid: str) -> M.SlotResult:
         """:meth:`activate` for a caller already holding ``install_lock``."""

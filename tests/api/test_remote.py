@@ -46,7 +46,7 @@ def test_pair_push_status(server, tmp_path: Path, capsys) -> None:
     assert control.active["effect"]["path"].endswith("pack.hatpack")
     assert main(["status"]) == 0
     out = capsys.readouterr().out
-    assert "effect  effect-fuzz-1.2.3-" in out and "xruns 0" in out
+    assert "effect  effect-fuzz-1.2.3-" in out and "xruns (dropouts) 0" in out
 
 
 def test_push_rejected_pack_names_the_check(server, tmp_path: Path, capsys) -> None:

@@ -69,13 +69,13 @@ def test_hatbox_status_prints_the_active_slots_warnings(tmp_path: Path, monkeypa
         assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
         assert main(["status"]) == 0
         out = capsys.readouterr().out
-        assert "engine: load" in out and "warning:" not in out              # nothing cut yet
+        assert "audio load" in out and "warning:" not in out              # nothing cut yet
         engine.handle({"op": "sample", "path": _long_file(tmp_path), "velocity": 100})
         odd = _long_file(tmp_path, "bad\x1b[2J.wav")                       # a name that would clear the screen
         engine.handle({"op": "sample", "path": odd, "velocity": 100})
         assert main(["status"]) == 0
         lines = capsys.readouterr().out.splitlines()
-        engine_at = next(i for i, line in enumerate(lines) if line.startswith("  engine: load"))
+        engine_at = next(i for i, line in enumerate(lines) if line.startswith("  audio load"))
         warned = [line for line in lines if "warning:" in line]
         assert warned == [f"  warning: {CUT}",
                           "  warning: takes/bad\\x1b[2J.wav is 0:02 long: the sampler plays only its first 1 s"]

@@ -154,14 +154,34 @@ def test_a_box_that_takes_only_signed_packs_plays_no_unsigned_pack_already_on_it
     old, now = store.pointer().history["effect"][-1], store.active()["effect"]
     packs, warnings = engine_packs(tmp_path / "box", require_signature=True)
     assert packs == {} and len(warnings) == 1 and f"the active effect pack {now} is not signed" in warnings[0]
+    assert "its slot is empty now" in warnings[0]
+    assert PackStore(tmp_path / "box").active()["effect"] is None             # status, panel and API agree
     box = make_box(tmp_path, require_signature=True)
     assert [m for m in box.control.sent if m["op"] == "load"] == []          # the API loads no unsigned pack either
     r = box.client.post(f"/packs/{old}/activate", headers=box.auth)
-    assert r.status_code == 409 and r.json()["error"] == "not signed" and "--sign KEY.pem" in r.json()["hint"]
+    assert r.status_code == 409 and r.json()["error"] == "not signed" and "hatbox pack sign" in r.json()["hint"]
     r = box.client.post("/slots/effect/rollback", headers=box.auth)
     assert r.status_code == 409 and r.json()["error"] == "not signed"
-    assert PackStore(tmp_path / "box").active()["effect"] == now             # the pointer as it was
+    assert PackStore(tmp_path / "box").active()["effect"] is None             # the pointer as it was
     assert [m for m in box.control.sent if m["op"] == "load"] == []
+
+
+def test_a_pack_signed_before_its_key_was_trusted_plays_once_the_key_is(tmp_path: Path) -> None:
+    """Before: its install recorded "signed, but no trusted keys are installed", and a box started with
+    --require-signature refused it for good (the signature was never checked again)."""
+    from export.signing import generate_key, public_pem, sign_pack
+    from tests.api.conftest import make_box
+    key = generate_key()
+    signed = sign_pack(gain_pack(tmp_path / "g.hatpack"), key, tmp_path / "signed.hatpack")
+    install_given(tmp_path / "box", {"effect": str(signed)}, 48000, 128)        # no trusted key yet
+    pid = PackStore(tmp_path / "box").active()["effect"]
+    (tmp_path / "box" / "trusted_keys").mkdir()
+    (tmp_path / "box" / "trusted_keys" / "me.pub").write_bytes(public_pem(key.public_key()))
+    played = {"effect": str(PackStore(tmp_path / "box").pack_path(pid))}
+    assert engine_packs(tmp_path / "box", require_signature=True)[0] == played
+    box = make_box(tmp_path, require_signature=True)
+    assert [m["op"] for m in box.control.sent] == ["load"]
+    assert box.client.post(f"/packs/{pid}/activate", headers=box.auth).status_code == 200
 
 
 def test_an_effect_given_as_the_synth_is_called_an_effect_pack(tmp_path: Path) -> None:
