@@ -140,9 +140,18 @@ def sign_pack(path: str | Path, key: Ed25519PrivateKey, out: str | Path | None =
     pack = read_pack(src)
     with atomic_output(dst, prefix=".hatpack-sign-") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-            zout.writestr(MANIFEST, pack.manifest_bytes)
-            zout.writestr(SIGNATURE, sign_manifest(pack.manifest_bytes, key))
+            zout.writestr(_member(MANIFEST), pack.manifest_bytes)
+            zout.writestr(_member(SIGNATURE), sign_manifest(pack.manifest_bytes, key))   # ed25519: deterministic
             for name, data in sorted(pack.members.items()):
-                if name != SIGNATURE:
-                    zout.writestr(name, data)
+                if name not in (SIGNATURE, MANIFEST):
+                    zout.writestr(_member(name), data)
     return dst
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A member with a fixed date: the same pack signed twice with the same key is the same file, byte for byte
+    (`hatbox push --sign` twice installed two copies under two ids, each signing stamped with its own second)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info

@@ -58,3 +58,17 @@ def test_keygen_and_push_sign_to_a_box_that_requires_signatures(tmp_path: Path, 
         assert "  signed by " in capsys.readouterr().out                  # the trusted key's id
     finally:
         running.stop()
+
+
+def test_the_same_pack_signed_twice_with_one_key_is_the_same_file(tmp_path: Path, monkeypatch) -> None:
+    """So `hatbox push --sign` twice finds it on the box already (it installed a second copy under another id)."""
+    import time as time_mod
+
+    from export.signing import generate_key, sign_pack
+    key = generate_key()
+    pack = gain_pack(tmp_path / "fx.hatpack")
+    first = sign_pack(pack, key, tmp_path / "a.hatpack").read_bytes()
+    later = time_mod.time() + 3600
+    monkeypatch.setattr(time_mod, "time", lambda: later)            # an hour on: zip dates would differ
+    monkeypatch.setattr(time_mod, "localtime", lambda t=None: time_mod.gmtime(later))
+    assert sign_pack(pack, key, tmp_path / "b.hatpack").read_bytes() == first
