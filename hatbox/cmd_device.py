@@ -212,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         except Exception:                     # a bug: the CLI says it in one line, its traceback is kept here
             log.exception("the box stopped on a bug in hatbox", extra={PRINTED: True})
             raise
-        log.info("the box stopped (exit code %d)", code)
+        _say("the box stopped" + (f" (exit code {code})" if code else ""))   # the terminal's last word too
         return code
 
 
