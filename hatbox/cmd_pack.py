@@ -64,7 +64,8 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  {line}")
     for key, value in sorted(m.metrics.items()):
         if key not in SCORES and key not in TRAINING:
-            print(f"  figure {_t(key)}: {_t(_metric_text(value))}")
+            unit = f" ({FIGURE_UNITS[key]})" if key in FIGURE_UNITS else ""
+            print(f"  figure {_t(key)}{unit}: {_t(_metric_text(value))}")
     for name, digest in sorted(m.files.items()):
         print(f"  ok   {name:<16} sha256 {digest[:16]}... ({len(pack.members[name])} bytes)")
     print("all checksums verified")
@@ -80,6 +81,13 @@ SCORES = {      # metric -> what it says, for the figures a musician reads first
     "holdout_macro_f1": "held-out macro-F1 {} (1 = every tag right; on samples of the kits it trained on)",
 }
 TRAINING = ("train_steps", "steps", "train_seconds")
+FIGURE_UNITS = {"latency": "samples the gear's recording lags its input, per pair"}
+
+
+def _natural(key: object) -> list[object]:
+    """A sort key that puts "pairs.csv line 2" before "pairs.csv line 10" (numbers compared as numbers)."""
+    import re
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(key))]
 
 
 def _channel_words(m: Any) -> str:
@@ -113,7 +121,7 @@ def _metric_text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict):
-        return "; ".join(f"{k} {_metric_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k} {_metric_text(v)}" for k, v in sorted(value.items(), key=lambda kv: _natural(kv[0])))
     if isinstance(value, list):
         return ", ".join(_metric_text(v) for v in value)
     return str(value)
