@@ -100,12 +100,15 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
         for slot, (pid, _fresh) in installed.items():
             store.activate(pid)
     except OSError as exc:
+        kept = "its active packs are as they were"
         if before is not None:                         # the pointer failed: put back the one there was
-            with contextlib.suppress(OSError):
+            try:
                 store.restore_pointer(before)
+            except OSError:
+                kept = f"its active packs may have changed ({store.root / 'active.json'})"
         raise HatboxError(f"--{slot} {Path(packs[slot]).name} passed every check but the store {store.root} could "
-                          f"not take it: {exc.strerror or exc}; the box was not started, its active packs are as they "
-                          "were", hint="make room on that disk, or give another --store") from None
+                          f"not take it: {exc.strerror or exc}; the box was not started, {kept}",
+                          hint="make room on that disk, or give another --store") from None
     lines = []
     for slot, (pid, fresh) in installed.items():
         m = reports[slot].pack.manifest
@@ -117,8 +120,9 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
 
 def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
-    warning lines); with ``require_signature`` an active pack installed without a trusted signature is left out,
-    with a warning (it stays installed: a box started so plays only signed packs)."""
+    warning lines); with ``require_signature`` an active pack signed by no key trusted now is left out and its
+    slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
+    the API say nothing plays there (a box started so plays only signed packs)."""
     from device.validate import signed_by_now
     from export.signing import load_trusted
     store = _store(store_dir)
@@ -131,7 +135,8 @@ def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tupl
                 and not signed_by_now(store.pack_path(pid), trusted):
             try:                                   # so the panel, the status and the API say nothing plays there
                 store.deactivate(slot)
-                undone = "its slot is empty now (hatbox box-pack --rollback %s brings it back)" % slot
+                undone = (f"its slot is empty now: push a signed pack, or start the box without --require-signature "
+                          f"and run hatbox box-pack --rollback {slot}")
             except OSError:
                 undone = "the box still lists it as active"
             warnings.append(f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "

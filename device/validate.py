@@ -147,8 +147,9 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
     return f"signed by trusted key {report.signed_by}"
 
 
-SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key); trust the key on the "
-             "box: copy KEY.pub into trusted_keys/ in its store folder")
+SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
+             "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
+             "--activate")
 
 
 def signed_by_now(path: str | Path, trusted: list[Any]) -> str | None:

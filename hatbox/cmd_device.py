@@ -22,7 +22,7 @@ import threading
 import os
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ContextManager, Iterator
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
@@ -197,12 +197,11 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.store).exists() and not Path(args.store).is_dir():      # before its log is tried under it
         raise HatboxError(f"--store {args.store} is a file, not a folder", hint="give the box's data folder")
     _store_usable(Path(args.store))
-    with box_logging(args.store) as box_log:
+    with _one_box(Path(args.store)), box_logging(args.store) as box_log:   # a refused second box writes no log
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")
         try:
-            with _one_box(Path(args.store)):
-                code = _run(args)
+            code = _run(args)
         except HatboxError as exc:           # the CLI prints it
             log.error("the box stopped: %s", exc, extra={PRINTED: True})
             raise
@@ -225,7 +224,7 @@ def _store_usable(store: Path) -> None:
                           hint="give the box's data folder, one that can be created and written") from None
 
 
-def _one_box(store: Path) -> Any:
+def _one_box(store: Path) -> ContextManager[None]:
     """Hold STORE/box.lock for the run: a second `hatbox device run` on the same store is refused at once, before it
     installs a pack or records anything (it would switch the first box's active packs under it)."""
     from export.atomic import held_exclusively

@@ -16,7 +16,7 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
     ``every_s`` seconds and has ``say(line, err=True)`` print, as warning lines on stderr, a recording cut short
     (a full disk: its ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new
     warning of the active slots (``active[slot]["warnings"]``, e.g. "long20min.wav is 20:00 long: the sampler
-    plays only its first 60 s"), once per text; and, once, as a plain line, the recording's ``note`` (its take
+    plays only its first 60 s"), once per text; and, once, as a "note:" line, the recording's ``note`` (its take
     stopped at its length limit).  Returns what stops the thread.
 
     An error it did not expect (a status of another shape, a failing read) never ends the thread nor reaches the
@@ -54,7 +54,7 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
                         said["warned"].add(text)
                         lines.append(f"warning: {safe_text(text)}")
             for line in lines:
-                say(line, err=line.startswith("warning:"))
+                say(line, err=True)            # as device run's other warning and note lines
         except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
             failed("reading the engine status", exc)
 

@@ -342,7 +342,7 @@ class FileIO:
             self.kept += keep
             if len(self._out.paths) != len(self.info["playback"]["files"]):
                 self.info["playback"]["files"] = [str(p) for p in self._out.paths]
-        if self._fill > keep and not self.dropped:
+        if self._fill > keep and not self.dropped and "limit" not in self.info["playback"]:
             self.info["playback"].setdefault("note", f"output past {self.kept / self.cfg.rate:.1f} s not written")
         self.dropped += self._fill - keep
         self._fill = 0

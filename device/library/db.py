@@ -23,7 +23,6 @@ the same database is refused at once instead of stopping part-way on SQLite's lo
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 from typing import Iterator

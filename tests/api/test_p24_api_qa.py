@@ -67,6 +67,7 @@ def test_a_form_upload_is_refused_not_installed_with_its_wrapping(box: BoxUnderT
         r = box.client.post(route, files={"file": ("good.hatpack", good_pack.read_bytes())}, headers=box.auth)
         assert r.status_code == 415, r.text
         assert r.json()["error"] == "not a file" and "--data-binary" in r.json()["hint"]
+        assert r.headers["connection"] == "close"                  # its body is never read: hang up
     assert box.client.get("/packs", headers=box.auth).json() == []
     assert list((box.store_dir / "tmp").iterdir()) == []
 

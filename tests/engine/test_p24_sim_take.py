@@ -51,4 +51,5 @@ def test_the_box_says_once_when_its_take_stopped_at_the_limit(capsys) -> None:
     finally:
         halt()
     got = capsys.readouterr()
-    assert got.out.count("note: the take in s/sim-out.wav stopped at its limit, 30 min") == 1 and "warning" not in got.err
+    assert got.err.count("note: the take in s/sim-out.wav stopped at its limit, 30 min") == 1
+    assert "warning" not in got.err

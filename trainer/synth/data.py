@@ -484,13 +484,20 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
                         f"{', '.join(f.name for f in loose[:3])}{' ...' if len(loose) > 3 else ''}",
                         hint=f"move them into a folder named after the instrument, e.g. mkdir {shlex.quote(str(folder))}"
                              f" && mv {shlex.quote(str(root))}/*{_one_suffix(loose)} {shlex.quote(str(folder))}/")
-    if not notes and stray:              # ... or one folder too deep (flute/takes/C4.wav)
-        deep = sorted({str(f.parent.relative_to(root)) for f in stray})
+    if not notes and stray:              # ... or too deep (flute/takes/C4.wav), or the folder given is one too high
+        deep = sorted({f.parent.relative_to(root) for f in stray})
+        tops = {d.parts[0] for d in deep}
+        if len(tops) == 1 and len({d.parts[1] for d in deep if len(d.parts) > 1}) > 1:
+            inner = root / tops.pop()          # recordings/flute, recordings/violin: the instruments are in there
+            raise DataError(f"the instrument folders are inside {inner} ({', '.join(str(d) for d in deep[:3])}"
+                            f"{' ...' if len(deep) > 3 else ''}), one folder below the one given",
+                            hint=f"give that folder: hatbox train synth {shlex.quote(str(inner))} ...")
+        first = root / deep[0].parts[0]        # the instrument folder the files belong in
         raise DataError(f"{count_words(len(stray), 'audio file is', 'audio files are')} in folders inside an "
-                        f"instrument folder ({', '.join(deep[:3])}{' ...' if len(deep) > 3 else ''}), and a synth "
-                        "reads the note files directly in each instrument folder",
-                        hint=f"move them up one level, e.g. mv {shlex.quote(str(root / deep[0]))}/* "
-                             f"{shlex.quote(str((root / deep[0]).parent))}/")
+                        f"instrument folder ({', '.join(str(d) for d in deep[:3])}{' ...' if len(deep) > 3 else ''}), "
+                        "and a synth reads the note files directly in each instrument folder",
+                        hint=f"move them into the instrument folder, e.g. mv {shlex.quote(str(root / deep[0]))}/* "
+                             f"{shlex.quote(str(first))}/")
     if not notes:
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
