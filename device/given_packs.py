@@ -12,7 +12,6 @@ the store as it was.
 """
 from __future__ import annotations
 
-import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
