@@ -52,9 +52,14 @@ def _store(store_dir: str | Path) -> Any:
         store = PackStore(store_dir)
         store.recover()
     except OSError as exc:
-        raise HatboxError(f"--store {store_dir} cannot be used: {exc.strerror or exc}",
-                          hint="give the box's data folder, one that can be created and written") from None
+        raise unusable_store(store_dir, exc) from None
     return store
+
+
+def unusable_store(store_dir: str | Path, exc: OSError) -> HatboxError:
+    """The one-line error for a --store folder that cannot be made or written (a file on its way, no permission)."""
+    return HatboxError(f"--store {store_dir} cannot be used: {exc.strerror or exc}",
+                       hint="give the box's data folder, one that can be created and written")
 
 
 def _install(store: Any, path: Path, report: Any) -> tuple[str, bool]:
@@ -122,7 +127,7 @@ def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tupl
     warning lines); with ``require_signature`` an active pack signed by no key trusted now is left out and its
     slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
     the API say nothing plays there (a box started so plays only signed packs)."""
-    from device.validate import signed_by_now
+    from device.validate import unsigned_now
     from export.signing import load_trusted
     store = _store(store_dir)
     trusted = load_trusted(store.root / "trusted_keys") if require_signature else []
@@ -130,8 +135,7 @@ def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tupl
     for slot, pid in store.active().items():
         if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):
             continue
-        if require_signature and not store.meta(pid).get("signed_by") \
-                and not signed_by_now(store.pack_path(pid), trusted):
+        if require_signature and unsigned_now(store, pid, trusted):
             try:                                   # so the panel, the status and the API say nothing plays there
                 store.deactivate(slot)
                 undone = (f"its slot is empty now: push a signed pack, or start the box without --require-signature "

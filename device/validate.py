@@ -152,6 +152,12 @@ SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keyge
              "--activate")
 
 
+def unsigned_now(store: Any, pid: str, trusted: list[Any]) -> bool:
+    """Whether installed pack ``pid`` of ``store`` (device.store.PackStore) is signed by no key in ``trusted``: not
+    at its install (its meta's ``signed_by``) and not now (:func:`signed_by_now`)."""
+    return not store.meta(pid).get("signed_by") and not signed_by_now(store.pack_path(pid), trusted)
+
+
 def signed_by_now(path: str | Path, trusted: list[Any]) -> str | None:
     """The trusted key (its id) that signed the installed pack at ``path``, checked now against ``trusted`` (a key
     copied into trusted_keys/ after the pack was installed counts); None when unsigned, or signed by no trusted key."""

@@ -217,11 +217,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _store_usable(store: Path) -> None:
     """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
+    from device.given_packs import unusable_store
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HatboxError(f"--store {store} cannot be used: {exc.strerror or exc}",
-                          hint="give the box's data folder, one that can be created and written") from None
+        raise unusable_store(store, exc) from None
 
 
 def _one_box(store: Path) -> ContextManager[None]:

@@ -114,9 +114,8 @@ class Box:
 
     def _unsigned(self, pid: str) -> bool:
         """Whether this box takes only signed packs and pack ``pid`` is signed by no key it trusts now."""
-        from device.validate import signed_by_now
-        return (self.config.require_signature and not self.store.meta(pid).get("signed_by")
-                and not signed_by_now(self.store.pack_path(pid), self.trusted()))
+        from device.validate import unsigned_now
+        return self.config.require_signature and unsigned_now(self.store, pid, self.trusted())
 
     def check_signed(self, pid: str) -> None:
         """409 "not signed" when this box takes only signed packs (``require_signature``) and pack ``pid`` was
