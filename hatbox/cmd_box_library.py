@@ -13,8 +13,8 @@ from typing import Any, Callable
 from hatbox.argtypes import whole
 from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
-from hatbox.cmd_tag import heading
 from hatbox.errors import HatboxError
+from hatbox.listing import UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import count_words
 
 
@@ -265,20 +265,17 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         elif args.unsure:
             found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
             if found:
-                heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
-                        "least sure first)")
-            for u in found:            # a yes or no per tag: both may be yes, "or" would say otherwise
-                joiner = " or " if u.get("exclusive", True) else ", "
-                guesses = joiner.join(f"{safe_text(t)} {p:.2f}" for t, p in sorted(u["guesses"], key=lambda g: -g[1]))
-                print(f"{u['margin']:6.3f}  {guesses:<28}  {safe_text(u['path'])}")
+                heading(UNSURE_HEADING)
+            for u in found:
+                print(unsure_line(u["margin"], [(safe_text(t), p) for t, p in u["guesses"]], u.get("exclusive", True),
+                                  safe_text(u["path"])))
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
                          params={"limit": args.k})
             if hits:
-                heading(f" score  file   (how sure the tagger is that it is {safe_text(args.tag)}, 0-1; yours: your "
-                        "own tag)")
+                heading(tag_heading(safe_text(args.tag)))
             for hit in hits:
-                print(f"{'yours' if hit['corrected'] else format(hit['score'], '.3f'):>6}  {safe_text(hit['path'])}")
+                print(hit_line(hit["score"], hit["corrected"], safe_text(hit["path"])))
             if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
                 _tag_list_note(c, lid, args.tag, len(hits))
         else:

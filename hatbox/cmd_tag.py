@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError
+from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import count_words, display_name, escape_unsafe
 
 
@@ -219,24 +219,19 @@ def query(args: argparse.Namespace) -> int:
         _print_failures(args.db, args.json)
     elif args.tag:
         _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json,
-                    f" score  file   (how sure the tagger is that it is {escape_unsafe(args.tag)}, 0-1; yours: "
-                    "your own tag)")
+                    tag_heading(escape_unsafe(args.tag)))
     elif args.like:
-        _print_hits(_like(args), args.json, " alike  file   (1: the same sound; most alike first)")
+        _print_hits(_like(args), args.json, LIKE_HEADING)
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
             _print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
                           "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found])
-        # one tag per file: its two best guesses, "kick 0.52 or tom 0.45"; a yes or no per tag: the two tags nearest
-        # their thresholds, "snare 0.55, percussion 0.49" (both may be yes: "or" would say otherwise)
-        joiner = " or " if found and library.is_exclusive(args.db) else ", "
+        exclusive = bool(found) and library.is_exclusive(args.db)
         if found and not args.json:
-            heading(f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
-                     "least sure first)")
+            heading(UNSURE_HEADING)
         for u in [] if args.json else found:
-            guesses = joiner.join(f"{t} {p:.2f}" for t, p in sorted(u.guesses, key=lambda g: -g[1]))
-            print(f"{u.margin:6.3f}  {guesses:<28}  {_shown(str(u.path))}")
+            print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))))
     elif args.json:
         _print_json(_tags_in_use(library.list_tags(args.db)))
     else:
@@ -357,12 +352,6 @@ def _like(args: argparse.Namespace) -> list:
         return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
 
 
-def heading(line: str) -> None:
-    """A listing's column heading, on a terminal only: scripts that read the lines (and --json) get none."""
-    if sys.stdout.isatty():
-        print(line)
-
-
 def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
     ``title`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
@@ -373,5 +362,4 @@ def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:
     if hits and title:
         heading(title)
     for h in hits:                  # similarity hits have no corrections; a corrected tag shows as "yours"
-        label = "yours" if h.corrected else f"{h.score:.3f}"
-        print(f"{label:>6}  {_shown(str(h.path))}")
+        print(hit_line(h.score, h.corrected, _shown(str(h.path))))

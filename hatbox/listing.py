@@ -1,0 +1,35 @@
+"""The library listings' lines, one form for the laptop's library (`hatbox library query`) and the box's
+(`hatbox box-library`): files by tag, "more like this", the files the tagger was least sure of.  Callers pass
+text already made safe to print (names escaped as each command escapes them)."""
+from __future__ import annotations
+
+import sys
+
+UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
+                  "least sure first)")
+LIKE_HEADING = " alike  file   (1: the same sound; most alike first)"
+
+
+def heading(line: str) -> None:
+    """A listing's column heading, on a terminal only: scripts that read the lines (and --json) get none."""
+    if sys.stdout.isatty():
+        print(line)
+
+
+def tag_heading(tag: str) -> str:
+    """The heading over the files tagged ``tag``, most confident first."""
+    return f" score  file   (how sure the tagger is that it is {tag}, 0-1; yours: your own tag)"
+
+
+def hit_line(score: float, yours: bool, path: str) -> str:
+    """One file of a tag (its score, or "yours" for the producer's own tag) or of "more like this"."""
+    label = "yours" if yours else f"{score:.3f}"
+    return f"{label:>6}  {path}"
+
+
+def unsure_line(margin: float, guesses: list[tuple[str, float]], exclusive: bool, path: str) -> str:
+    """One file the tagger was unsure of: its margin, its two best guesses higher first, the file.  A tagger of one
+    tag a file says "kick 0.52 or tom 0.45"; one of a yes or no per tag "snare 0.55, percussion 0.49" (both may be
+    yes: "or" would say otherwise)."""
+    joined = (" or " if exclusive else ", ").join(f"{t} {p:.2f}" for t, p in sorted(guesses, key=lambda g: -g[1]))
+    return f"{margin:6.3f}  {joined:<28}  {path}"
