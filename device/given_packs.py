@@ -45,9 +45,13 @@ def _checked(slot: str, path: Path, rate: int, block: int, trusted: list[Any], r
     return report
 
 
-def _store(store_dir: str | Path) -> Any:
-    """The pack store at ``store_dir`` (made if missing, recovered); HatboxError in one line when it cannot be."""
+def open_store(store_dir: Any) -> Any:
+    """The pack store at ``store_dir`` (made if missing, recovered); HatboxError in one line when it cannot be.
+    A store opened already (device.store.PackStore) is used as it is: `hatbox device run` opens and recovers its
+    store once, for :func:`install_given` and :func:`engine_packs` both."""
     from device.store import PackStore
+    if isinstance(store_dir, PackStore):
+        return store_dir
     try:
         store = PackStore(store_dir)
         store.recover()
@@ -80,18 +84,19 @@ def _install(store: Any, path: Path, report: Any) -> tuple[str, bool]:
     return pid, True
 
 
-def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block: int, *,
+def install_given(store_dir: Any, packs: dict[str, str], rate: int, block: int, *,
                   require_signature: bool = False) -> list[str]:
     """Check, install and activate the packs ``packs`` ({"effect" | "synth": path}) in the store at
-    ``store_dir``, for an engine at ``rate`` Hz with ``block`` samples; returns one line per pack for the
-    terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab) installed and active");
+    ``store_dir`` (a path, or a store :func:`open_store` opened), for an engine at ``rate`` Hz with ``block``
+    samples; returns one line per pack for the terminal ("effect: Drive 1.0.0 (effect-drive-1.0.0-0123456789ab)
+    installed and active");
     ``require_signature``: refuse a pack not signed by a key in STORE/trusted_keys (`device run --require-signature`).
 
     HatboxError, the active packs unchanged, when a pack is missing, refused by a check (its name and the check's)
     or of another kind than its option, or when the store cannot take one (a full disk: a pack installed before
     it stays installed, not active)."""
     from export.signing import load_trusted
-    store = _store(store_dir)
+    store = open_store(store_dir)
     trusted = load_trusted(store.root / "trusted_keys")
     reports = {slot: _checked(slot, Path(path), rate, block, trusted, require_signature)
                for slot, path in packs.items()}
@@ -122,14 +127,14 @@ def install_given(store_dir: str | Path, packs: dict[str, str], rate: int, block
     return lines
 
 
-def engine_packs(store_dir: str | Path, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
+def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
     warning lines); with ``require_signature`` an active pack signed by no key trusted now is left out and its
     slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
     the API say nothing plays there (a box started so plays only signed packs)."""
     from device.validate import unsigned_now
     from export.signing import load_trusted
-    store = _store(store_dir)
+    store = open_store(store_dir)
     trusted = load_trusted(store.root / "trusted_keys") if require_signature else []
     out, warnings = {}, []
     for slot, pid in store.active().items():

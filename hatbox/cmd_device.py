@@ -244,7 +244,7 @@ def _run(args: argparse.Namespace) -> int:
     The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
-    from device.given_packs import engine_packs, install_given
+    from device.given_packs import engine_packs, install_given, open_store
     if getattr(args, "board", None):                     # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
@@ -255,9 +255,10 @@ def _run(args: argparse.Namespace) -> int:
                               "plays; nothing was started", hint="give the output another name, e.g. --output out.wav")
     cfg = _config(args)
     signed = getattr(args, "require_signature", False)
-    for line in install_given(args.store, cfg.packs, args.rate, args.block, require_signature=signed):
+    store = open_store(args.store)              # recovered once, for both
+    for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
-    cfg.packs, unsigned = engine_packs(args.store, signed)   # the store's active packs: the API skips them
+    cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
     for line in unsigned:
         _say(line, err=True)
     where = _pick_backend(cfg, args.sim, args.store)
