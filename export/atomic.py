@@ -84,8 +84,11 @@ def unwritable(path: str | Path) -> str | None:
     return None
 
 
-# names a pack must not take: a recording's or a CSV's (`--out amp.wav` replaced the gear recording with a zip)
-NOT_PACK_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3", ".csv")
+def not_pack_suffixes() -> tuple[str, ...]:
+    """Names a pack must not take: a recording's (every suffix hatbox reads as audio,
+    device.audio.audiofile.READABLE_SUFFIXES) or a CSV's (`--out amp.wav` replaced the gear recording with a zip)."""
+    from device.audio.audiofile import READABLE_SUFFIXES
+    return (*READABLE_SUFFIXES, ".csv")
 
 
 def same_path(a: str | Path, b: str | Path) -> bool:
@@ -105,14 +108,14 @@ def check_out(out: str | Path, *, folder_must_exist: bool = False,
     regular file (a device, a pipe), or no file can be created in its folder (:func:`unwritable`: the nearest
     folder that exists, as the trainers make the rest when they write; ``folder_must_exist``: its own folder,
     for a writer that makes none).  Also refused: a name ending like a recording or a CSV
-    (:data:`NOT_PACK_SUFFIXES`), and each of ``keep`` (path, what it is: "the --target recording"), the user's
+    (:func:`not_pack_suffixes`), and each of ``keep`` (path, what it is: "the --target recording"), the user's
     own input.  Nothing is created."""
     out = Path(out)
     for path, what in keep:
         if path is not None and same_path(out, path):
             raise HatboxError(f"--out {out} is {what}: the pack would be written over it; nothing was done",
                               hint="give the pack a file of its own, e.g. --out my-gear.hatpack")
-    if out.suffix.lower() in NOT_PACK_SUFFIXES:
+    if out.suffix.lower() in not_pack_suffixes():
         raise HatboxError(f"--out {out} is named like {'a CSV' if out.suffix.lower() == '.csv' else 'a recording'}, "
                           "not a pack", hint=f"a pack is a .hatpack file: --out {out.with_suffix('.hatpack')}")
     if out.is_dir():
