@@ -193,15 +193,15 @@ def made_folder_undone(folder: str | Path | None) -> Iterator[None]:
     """On any exception (Ctrl-C included) inside, remove ``folder`` and the empty folders above it where
     they did not exist on entry: a report is never left without the pack it describes.  A folder that was
     there before is left as it is, with whatever it holds.  ``None``: nothing to undo."""
-    made = _missing_folders(Path(folder)) if folder is not None else []
+    made = missing_folders(Path(folder)) if folder is not None else []
     try:
         yield
     except BaseException:
-        _remove_made(made)
+        remove_made(made)
         raise
 
 
-def _missing_folders(folder: Path) -> list[Path]:
+def missing_folders(folder: Path) -> list[Path]:
     """``folder`` and the folders above it that do not exist yet, outermost first.  A path through a
     folder still to be made and ``..`` (``new/../mine/report``) names a folder that may exist already
     (``mine``): judged by where the path leads (os.path.realpath), not by its spelling, so that such a
@@ -211,7 +211,7 @@ def _missing_folders(folder: Path) -> list[Path]:
             if not d.exists() and not os.path.exists(os.path.realpath(d))]
 
 
-def _remove_made(made: list[Path]) -> None:
+def remove_made(made: list[Path]) -> None:
     """Remove the innermost of ``made`` with what it holds, then the others (innermost first) while empty."""
     if not made:
         return

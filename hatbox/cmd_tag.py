@@ -138,19 +138,15 @@ def _close_progress_bars() -> None:
 # ------------------------------------------------------------------------------------------ tag
 def _forget_db(db: Path, made: list[Path]) -> bool:
     """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
-    journal files, its lock file and the folders ``made`` for it, innermost first, while empty); True when it is
-    gone."""
+    journal files, its lock file and the folders ``made`` for it: export.atomic.remove_made); True when it is gone."""
     from device.library.db import lock_path
+    from export.atomic import remove_made
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
         try:
             path.unlink(missing_ok=True)
         except OSError:
             return False
-    for folder in made:
-        try:
-            folder.rmdir()
-        except OSError:
-            break
+    remove_made(made)
     return True
 
 
@@ -159,6 +155,7 @@ def tag(args: argparse.Namespace) -> int:
 
     from device.library import tag_library
     from device.library.tag import TaggingInterrupted
+    from export.atomic import missing_folders
     lib = Path(args.library)
     db = Path(args.out) if args.out else default_db(lib)
     if db.is_dir():
@@ -174,7 +171,7 @@ def tag(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     interrupted, new_db = False, not db.exists()
-    made = [d for d in (db.parent, *db.parent.parents) if not d.exists()]     # innermost first
+    made = missing_folders(db.parent)              # the folders this run makes for a new database
     try:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
                           lock=True)          # a second hatbox tag on this database is refused, touching nothing
