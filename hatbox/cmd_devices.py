@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from hatbox.box_client import _box_reply, _call, _client, safe_text
-from hatbox.cmd_remote import _common, load_config, named, target
+from hatbox.cmd_remote import _common, load_config, one_named, target
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -32,15 +32,10 @@ def _line(token: dict[str, Any], mine: str | None) -> str:
 
 def find_token(tokens: list[dict[str, Any]], given: str) -> dict[str, Any]:
     """The pairing ``given`` names: its id, or a name only one pairing has (any case).  HatboxError otherwise."""
-    found = named(tokens, given)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        ids = ", ".join(safe_text(t["id"]) for t in found)
-        raise HatboxError(f"{len(found)} computers paired with the box are called '{safe_text(given)}': {ids}",
-                          hint="give the id of the one to revoke (hatbox box-devices lists them)")
-    raise HatboxError(f"no computer paired with the box is called or has the id '{safe_text(given)}'",
-                      hint="hatbox box-devices lists them")
+    return one_named(tokens, given, f"computers paired with the box are called '{safe_text(given)}'",
+                     "give the id of the one to revoke (hatbox box-devices lists them)",
+                     HatboxError(f"no computer paired with the box is called or has the id '{safe_text(given)}'",
+                                 hint="hatbox box-devices lists them"))
 
 
 def _sure_to_lock_out() -> bool:

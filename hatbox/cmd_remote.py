@@ -342,28 +342,28 @@ def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
     """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start of one id, or its name (any case:
     ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it).  HatboxError when none
     does, or when several do (their ids listed)."""
-    found = named(packs, given, id_starts=True)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        ids = ", ".join(safe_text(p["id"]) for p in found)
-        raise HatboxError(f"{len(found)} packs on the box match '{safe_text(given)}': {ids}",
-                          hint="give the id of the one you mean")
-    raise HatboxError(f"the box has no pack '{safe_text(given)}'",
-                      hint="hatbox box-pack lists the installed packs with their names and ids")
+    return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
+                     HatboxError(f"the box has no pack '{safe_text(given)}'",
+                                 hint="hatbox box-pack lists the installed packs with their names and ids"),
+                     id_starts=True)
 
 
-def named(items: list[dict[str, Any]], given: str, id_starts: bool = False) -> list[dict[str, Any]]:
-    """The items of a box's list ({"id", "name", ...}) that ``given`` names, by the first rule any of them meets:
-    the id; the name, in any case; with ``id_starts``, the start of an id.  [] when none does."""
+def one_named(items: list[dict[str, Any]], given: str, several: str, several_hint: str, missing: HatboxError,
+              id_starts: bool = False) -> dict[str, Any]:
+    """The one item of a box's list ({"id", "name", ...}) that ``given`` names, by the first rule any of them meets:
+    the id; the name, in any case; with ``id_starts``, the start of an id.  ``missing`` is raised when none does;
+    "N ``several``: their ids" (``several_hint``) when more than one does."""
     rules = [lambda i: i["id"] == given, lambda i: str(i["name"]).casefold() == given.casefold()]
     if id_starts:
         rules.append(lambda i: i["id"].startswith(given))
     for rule in rules:
         found = [i for i in items if rule(i)]
+        if len(found) == 1:
+            return found[0]
         if found:
-            return found
-    return []
+            ids = ", ".join(safe_text(i["id"]) for i in found)
+            raise HatboxError(f"{len(found)} {several}: {ids}", hint=several_hint)
+    raise missing
 
 
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
