@@ -492,7 +492,8 @@ def _panel_data(args: argparse.Namespace) -> Any:
         audio = getattr(args, "_audio_words", None) or args.audio or "default"
         midi = getattr(args, "_midi_words", None) or ("hatbox (virtual ALSA port)" if getattr(args, "midi", True)
                                                       else "off (--no-midi)")
-        args._panel_data = StoreData(args.store, {"audio_device": audio, "midi": midi, "block": str(args.block)})
+        args._panel_data = StoreData(args.store, {"audio_device": audio, "midi": midi, "block": str(args.block)},
+                                     require_signature=getattr(args, "require_signature", False))
     return args._panel_data
 
 

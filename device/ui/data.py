@@ -175,11 +175,13 @@ class StoreData:
     ``pairing`` is set by whoever starts the API beside the panel (the "new code" button).
     """
 
-    def __init__(self, root: str | Path, settings: dict[str, str] | None = None) -> None:
+    def __init__(self, root: str | Path, settings: dict[str, str] | None = None,
+                 require_signature: bool = False) -> None:
         from device.store import PackStore
         self.store = PackStore(root)
         self.setting = dict(settings or {})
         self.pairing: Optional[PairingButton] = None
+        self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
 
     def set(self, **values: Any) -> None:
@@ -199,12 +201,31 @@ class StoreData:
     def _entry(self, pid: str) -> PackEntry:
         return PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), True)
 
+    def _check_signed(self, pid: str) -> None:
+        """HatboxError when this box plays only signed packs and ``pid`` is signed by no key it trusts now
+        (the API's 409 "not signed", in the panel's words)."""
+        if not self.require_signature:
+            return
+        from device.validate import unsigned_now
+        from export.signing import load_trusted
+        if unsigned_now(self.store, pid, load_trusted(self.store.root / "trusted_keys")):
+            m = self._manifest(pid)
+            raise HatboxError(f"{m.name} {m.version} is not signed by a trusted key: this box plays only signed packs")
+
     def activate(self, pack_id: str) -> PackEntry:
+        self._check_signed(pack_id)
         self.store.activate(pack_id)
         return self._entry(pack_id)
 
     def rollback(self, kind: str) -> PackEntry:
-        return self._entry(self.store.rollback(kind))
+        before = self.store.pointer()
+        pid = self.store.rollback(kind)
+        try:
+            self._check_signed(pid)
+        except HatboxError:
+            self.store.restore_pointer(before)        # the pack active before stays, and plays on
+            raise
+        return self._entry(pid)
 
     def snapshot(self) -> Any:
         """The store's active pointer (slots and history), as the API keeps it around an activation."""

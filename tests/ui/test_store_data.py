@@ -238,3 +238,48 @@ def test_the_panel_retags_a_file_the_tagger_skipped(tmp_path: Path) -> None:
     assert query.corrected_tags(db, quiet) == ["snare"] and data.file_tags(quiet)[0] == ["snare"]
     data.set_tags(quiet, [])
     assert query.corrected_tags(db, quiet) == []
+
+
+def test_the_panel_of_a_box_that_takes_only_signed_packs_refuses_an_unsigned_one_as_the_api_does(
+        pg: Any, tmp_path: Path) -> None:
+    """Before: the Models page made any installed pack active and loaded it, --require-signature or not."""
+    import pytest
+
+    from device.given_packs import install_given
+    from export.signing import generate_key, public_pem, sign_pack
+    from hatbox.errors import HatboxError
+    from tests.api.packs import gain_pack
+    key = generate_key()
+    (tmp_path / "box" / "trusted_keys").mkdir(parents=True)
+    (tmp_path / "box" / "trusted_keys" / "me.pub").write_bytes(public_pem(key.public_key()))
+    install_given(tmp_path / "box", {"effect": str(gain_pack(tmp_path / "u.hatpack", "plain", "1.0.0"))}, 48000, 128)
+    unsigned = PackStore(tmp_path / "box").active()["effect"]
+    signed = sign_pack(gain_pack(tmp_path / "s.hatpack", "signed", "1.0.0", seed=1), key, tmp_path / "ss.hatpack")
+    install_given(tmp_path / "box", {"effect": str(signed)}, 48000, 128, require_signature=True)
+    store = PackStore(tmp_path / "box")
+    good = store.active()["effect"]
+    data = StoreData(tmp_path / "box", require_signature=True)
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Models")
+    page = panel.page
+    page.selected = [p.id for p in page.packs].index(unsigned)
+    panel.handle(Touch("down", 0, *page.activate_btn.center))
+    assert store.active()["effect"] == good and panel.control.sent == []
+    assert "plain 1.0.0 is not signed by a trusted key: this box plays only signed packs" in panel.state.toast
+    page.selected = [p.id for p in page.packs].index(good)
+    panel.handle(Touch("down", 0, *page.rollback_btn.center))                 # back to the unsigned one: refused
+    assert store.active()["effect"] == good and panel.control.sent == []
+    assert store.pointer().history["effect"][-1] == unsigned                    # the history as it was
+    with pytest.raises(HatboxError):
+        data.rollback("effect")
+    assert StoreData(tmp_path / "box").activate(unsigned).id == unsigned        # a box without the option: as before
+
+
+def test_device_run_gives_its_panel_the_signature_rule(tmp_path: Path) -> None:
+    import argparse
+
+    from hatbox.cmd_device import _panel_data
+    args = argparse.Namespace(store=str(tmp_path / "box"), audio=None, block=128, midi=False, require_signature=True)
+    assert _panel_data(args).require_signature is True
+    args = argparse.Namespace(store=str(tmp_path / "box"), audio=None, block=128, midi=False)
+    assert _panel_data(args).require_signature is False
