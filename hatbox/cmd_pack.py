@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +63,8 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  warning: the box runs at {EngineSpec().sample_rate} Hz and refuses a {m.sample_rate} Hz pack")
     for line in score_lines(m.metrics):
         print(f"  {line}")
-    for key, value in sorted(m.metrics.items()):
-        if key not in SCORES and key not in TRAINING:
-            unit = f" ({FIGURE_UNITS[key]})" if key in FIGURE_UNITS else ""
-            print(f"  figure {_t(key)}{unit}: {_t(_metric_text(value))}")
+    for line in figure_lines(m.metrics):
+        print(f"  {_t(line)}")
     for name, digest in sorted(m.files.items()):
         print(f"  ok   {name:<16} sha256 {digest[:16]}... ({len(pack.members[name])} bytes)")
     print("all checksums verified")
@@ -81,7 +80,56 @@ SCORES = {      # metric -> what it says, for the figures a musician reads first
     "holdout_macro_f1": "held-out macro-F1 {} (1 = every tag right; on samples of the kits it trained on)",
 }
 TRAINING = ("train_steps", "steps", "train_seconds")
-FIGURE_UNITS = {"latency": "samples the gear's recording lags its input, per pair"}
+# metric -> its line in words ({} takes the value), for the other figures the trainers write; "" leaves it out (said
+# elsewhere: the header, the model line).  A key not listed here (a newer trainer's) is printed as "figure KEY: value".
+FIGURES = {
+    "params": "",
+    "arch": "",
+    "sample_rate": "",
+    "eval_set": "",
+    "val_esr_pooled": "held-out error over all pairs as one recording {}",
+    "val_esr_per_setting": "held-out error per knob setting: {}",
+    "val_esr_per_pair": "held-out error per pair: {}",
+    "val_bypass_esr_per_pair": "with no effect (bypass), per pair: {}",
+    "val_esr_torch": "held-out error while training, before export {}",
+    "latency": "the gear's recording lags its input by (samples, per pair): {}",
+    "onnx_parity_max_abs": "the exported model plays as the trained one did: largest sample difference {} dBFS",
+    "gear_max_gain_db": "the gear's loudest gain over the recordings {} dB",
+    "others_cores": "other programs kept {} cores busy while it trained",
+    "arch_trials": "models tried (held-out error): {}",
+    "arch_trial_skipped": "model trial skipped: {}",
+    "heldout_notes": "held-out notes {}",
+    "heldout_pitch_p90_abs_cents": "pitch error on held-out notes {} cents (9 in 10 notes closer)",
+    "train_set_pitch_median_abs_cents": "pitch error on training notes {} cents (median; no notes were held out)",
+    "train_set_pitch_p90_abs_cents": "pitch error on training notes {} cents (9 in 10 notes closer)",
+    "train_set_mrstft": "spectral distance to the training notes {} (lower is better)",
+    "train_set_notes": "training notes scored {}",
+    "holdout_items": "held-out samples {}",
+    "train_items": "trained on {} samples",
+    "silent_files": "silent files left out {}",
+    "skipped_files": "unreadable files left out {}",
+}
+
+
+def figure_lines(metrics: dict) -> list[str]:
+    """The manifest's other figures (not :data:`SCORES`, not the training time) as lines in words: the model and
+    its size first, then each known figure (:data:`FIGURES`), then any other as "figure KEY: value"."""
+    lines = []
+    if metrics.get("arch") is not None:
+        size = metrics.get("params")
+        lines.append(f"model {metrics['arch']}" + (f", {size:,} parameters" if isinstance(size, int) else ""))
+    for key, value in sorted(metrics.items()):
+        if key in SCORES or key in TRAINING or FIGURES.get(key) == "" or value is None:
+            continue
+        if key == "single_pair":
+            if value is True:
+                lines.append("trained from one recording pair (--input/--target), not a pairs.csv set")
+            continue
+        if key == "onnx_parity_max_abs" and isinstance(value, (int, float)):
+            value = round(20.0 * math.log10(max(float(value), 1e-12)))        # a sample difference as a level
+        text = number_words(value) if isinstance(value, float) else _metric_text(value)
+        lines.append(FIGURES[key].format(text) if key in FIGURES else f"figure {key}: {text}")
+    return lines
 
 
 def _natural(key: object) -> list[object]:
@@ -114,14 +162,14 @@ def score_lines(metrics: dict) -> list[str]:
 
 
 def _metric_text(value: object) -> str:
-    """A metric as `pack inspect` prints it: numbers to four significant digits, a mapping as "key value" pairs
+    """A metric as `pack inspect` prints it: numbers to four significant digits, a mapping as "key: value" pairs
     (not a Python dict), anything else as it is."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict):
-        return "; ".join(f"{k} {_metric_text(v)}" for k, v in sorted(value.items(), key=lambda kv: _natural(kv[0])))
+        return "; ".join(f"{k}: {_metric_text(v)}" for k, v in sorted(value.items(), key=lambda kv: _natural(kv[0])))
     if isinstance(value, list):
         return ", ".join(_metric_text(v) for v in value)
     return str(value)

@@ -128,3 +128,18 @@ def test_pack_inspect_says_the_scores_in_words_and_each_kind_its_own_audio(capsy
 def test_play_does_not_point_at_xy_when_it_was_given() -> None:
     corners = default_corners(["a", "b", "c", "d"])
     assert pad_words(corners, parse_xy("1,0"), moved=True).endswith("; pad at 1,0 (B alone)")
+
+
+def test_pack_inspect_says_a_newer_trainers_figure_by_its_key_and_leaves_out_what_it_said() -> None:
+    """Before: every figure but the scores was its raw key (val_esr_torch, others_cores, onnx_parity_max_abs...)."""
+    from hatbox.cmd_pack import figure_lines
+    lines = figure_lines({"arch": "tcn", "params": 1234, "val_esr": 0.01, "others_cores": 1.5, "single_pair": True,
+                          "onnx_parity_max_abs": 3e-8, "latency": {"a.wav": 2}, "new_key": 7, "sample_rate": 48000,
+                          "gear_max_gain_db": None})
+    assert lines == ["model tcn, 1,234 parameters",
+                     "the gear's recording lags its input by (samples, per pair): a.wav: 2",
+                     "figure new_key: 7",
+                     "the exported model plays as the trained one did: largest sample difference -150 dBFS",
+                     "other programs kept 1.5 cores busy while it trained",
+                     "trained from one recording pair (--input/--target), not a pairs.csv set"]
+
