@@ -203,7 +203,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             code = _run(args)
         except HatboxError as exc:           # the CLI prints it
-            log.error("the box stopped: %s", exc, extra={PRINTED: True})
+            ended = "the box stopped" if getattr(args, "_started", False) else "the box did not start"
+            log.error("%s: %s", ended, exc, extra={PRINTED: True})
             raise
         except KeyboardInterrupt:
             log.info("the box was interrupted (Ctrl-C or SIGTERM)")
@@ -264,6 +265,7 @@ def _run(args: argparse.Namespace) -> int:
     where = _pick_backend(cfg, args.sim, args.store)
     args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
     engine = EngineProcess(cfg).start()
+    args._started = True                         # box.log: "the box stopped", not "did not start"
     stoppers: list[Any] = []
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None

@@ -50,6 +50,17 @@ def test_device_run_keeps_the_box_and_engine_records_in_the_store(tmp_path: Path
     assert "engine process" not in err and "hatbox.device" not in err          # info: only in the file
 
 
+def test_a_box_refused_before_it_started_is_logged_as_not_started(tmp_path: Path, capsys: Any) -> None:
+    """Before: box.log said "the box stopped: ..." for a box that never started (a refused --effect pack)."""
+    (tmp_path / "bad.hatpack").write_bytes(b"not a zip")
+    store = tmp_path / "store"
+    assert main(["device", "run", "--sim", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
+                 "--store", str(store), "--seconds", "0.3", "--effect", str(tmp_path / "bad.hatpack")]) != 0
+    last = log_path(store).read_text().splitlines()[-1]
+    assert " ERROR hatbox.device: the box did not start: " in last and "bad.hatpack" in last, last
+    assert "the box stopped" not in capsys.readouterr().out
+
+
 def test_warnings_reach_a_terminal_info_does_not_and_tracebacks_stay_in_the_file(tmp_path: Path,
                                                                                   capsys: Any) -> None:
     with box_logging(tmp_path / "store", terminal=True) as box_log:
