@@ -449,6 +449,9 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends; a FileIO
     without input feeds silence until ``stop`` is set).  Ctrl-C (KeyboardInterrupt) stops it as
     ``stop`` does, so the caller still closes the I/O (a file backend's WAV is finished).
+    The output rises from silence at the start and, once stopped (``stop`` or Ctrl-C; not at the end of
+    ``seconds`` or of the input), glides to silence over a few more blocks (``fade_blocks``, counted in
+    ``blocks``): the engine's ``fade_in`` / ``fade_out``, so the speakers do not click.
     Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
     period = io.cfg.period
@@ -458,6 +461,8 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = 0
     interrupted = False
+    if hasattr(engine, "fade_in"):
+        engine.fade_in()
     try:
         while (total is None or k < total) and not (stop is not None and stop.is_set()):
             if total is None and isinstance(io, FileIO) and io.exhausted:
@@ -468,12 +473,29 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
                 on_block(k)
     except KeyboardInterrupt:         # Ctrl-C in a terminal reaches the engine process too
         interrupted = True
-    return {"blocks": k, "xruns": engine.xruns, **io_stats, "interrupted": interrupted,
+    fade = 0
+    if (interrupted or (stop is not None and stop.is_set())) and hasattr(engine, "fade_out"):
+        fade = _fade_out(engine, io, inp, out, pacer, io_stats)
+    return {"blocks": k + fade, "fade_blocks": fade, "xruns": engine.xruns, **io_stats, "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 
 
 MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
+
+
+def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
+              io_stats: dict[str, Any]) -> int:
+    """Stopped: the last blocks glide the output to silence (the engine's ``fade_out``), so the speakers do not
+    click when the device closes; returns the blocks run.  A second Ctrl-C cuts it short."""
+    done = 0
+    try:
+        for _ in range(engine.fade_out(out.shape[0])):
+            _one_block(engine, io, inp, out, pacer, io_stats)
+            done += 1
+    except KeyboardInterrupt:
+        pass
+    return done
 
 
 def other_threads(depth: int = 3) -> dict[str, list[str]]:

@@ -33,12 +33,14 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
+from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
 from hatbox.errors import KnobError, first_line
 
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
 MAX_FAULTS = 32
+VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
                                 # on the audio thread, then fades back in from the rest state
 
 
@@ -127,8 +129,7 @@ class Engine:
         self.input_peak = 0.0
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
-        self._volume = db_to_lin(self.cfg.volume_db)
-        self._vol_now = self._volume
+        self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
         self._bus = np.zeros(MAX_BLOCK, np.float32)
         self._tmp = np.zeros(MAX_BLOCK, np.float32)
         self._silence = np.zeros(MAX_BLOCK, np.float32)
@@ -191,12 +192,18 @@ class Engine:
         return bus
 
     def _apply_volume(self, bus: np.ndarray) -> None:
-        if self._vol_now == self._volume:
-            if self._volume != 1.0:
-                bus *= self._volume
-            return
-        bus *= np.linspace(self._vol_now, self._volume, bus.shape[0], dtype=np.float32)
-        self._vol_now = self._volume
+        self._volume.apply(bus)
+
+    def fade_in(self) -> None:
+        """Before the first block: the output rises from silence over VOLUME_GLIDE_S (a live input or a held
+        note at start does not click on the speakers)."""
+        self._volume.start_from(0.0)
+
+    def fade_out(self, block: int) -> int:
+        """The box is stopping: the output glides to silence; returns how many more blocks of ``block`` samples
+        to run for it to get there and give one silent block (device/audio/alsa_io.run_loop runs them)."""
+        self._volume.target = 0.0
+        return int(np.ceil(VOLUME_GLIDE_S * self.cfg.rate / block)) + 1
 
     def _check(self, slot: Slot, fault: str | None) -> None:
         if not fault:
@@ -326,9 +333,7 @@ class Engine:
         """The unit a knob message for ``slot_name`` turns (None: the slot is empty)."""
         if self._installs.get(slot_name, 0) != self._switched.get(slot_name, 0):
             return self._incoming.get(slot_name)
-        slot = self.slots[slot_name]
-        pending = slot._next                          # one read: the audio thread may change it
-        return pending[0] if pending is not None else slot.unit     # (None while an unload fades it out)
+        return self.slots[slot_name].target_unit      # (None while an unload fades it out)
 
     def _unloading(self) -> set[str]:
         """The slots whose last install or unload (:meth:`_on_unload`) was an unload the audio thread has not
@@ -354,7 +359,7 @@ class Engine:
         self.post(start)
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
-        self._volume = db_to_lin(float(msg["db"]))
+        self._volume.target = db_to_lin(float(msg["db"]))     # glides there over VOLUME_GLIDE_S
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""

@@ -247,6 +247,8 @@ class SamplerSource:
         op = msg.get("op")
         if op == "sample":
             self._sample(msg)
+        elif op == "note_on" and int(msg.get("velocity", 0)) == 0:
+            self.events.append(("off", int(msg["note"])))     # MIDI's note-off as a note-on at velocity 0
         elif op == "note_on":
             note = int(msg["note"])
             with self._lock:                      # never decodes: a mapped file is always in the cache

@@ -38,6 +38,7 @@ class Slot:
         self._release = release
         self._curve = fade_curve(fade)
         self._next: tuple[Any, dict[str, Any] | None, bool] | None = None
+        self._queued: tuple[Any, dict[str, Any] | None, bool] | None = None   # a change waiting for the fade's end
         self.fault_pack = ""        # the pack whose fault run() returned last (the incoming one during a swap)
         self._pos = 0
         self._a = np.zeros(MAX_BLOCK, np.float32)
@@ -52,48 +53,94 @@ class Slot:
         return self.unit is not None and not self.bypassed
 
     def switch(self, unit: Any, info: dict[str, Any] | None, bypassed: bool = False) -> None:
-        """Crossfade to ``unit`` (None: empty) from the next block; a pending switch is replaced."""
-        if self._next is not None and self._next[0] is not unit and self._next[0] is not self.unit:
-            self._release(self._next[0])
-        self._next, self._pos = (unit, info, bypassed), 0
+        """Crossfade to ``unit`` (None: empty) from the next block, never with a step: during a crossfade, a
+        change back to the side fading out turns the fade round where it is; any other change waits for the
+        fade to end (a change already waiting is replaced, its unit released)."""
+        target = (unit, info, bypassed)
+        if self._next is None:
+            self._start(target)
+            return
+        if self._same(target, self._next):               # already fading there: nothing waits any more
+            self._next = target
+            self._drop_queued()
+        elif self._same(target, (self.unit, self.info, self.bypassed)):
+            self._drop_queued()
+            self._turn_round(target)
+        else:
+            self._drop_queued(keep=unit)
+            self._queued = target
+
+    @staticmethod
+    def _same(a: tuple[Any, Any, bool], b: tuple[Any, Any, bool]) -> bool:
+        """Whether two sides sound the same way: the same unit (or both empty), bypassed alike."""
+        return a[0] is b[0] and (a[0] is None or bool(a[2]) == bool(b[2]))
+
+    def _start(self, target: tuple[Any, dict[str, Any] | None, bool]) -> None:
+        """Begin the crossfade from what plays now to ``target``; a unit coming back from its bypass restarts
+        from its rest state (device/audio/effect.py ``EffectProcessor.reset``)."""
+        unit, _info, bypassed = target
+        if self._same(target, (self.unit, self.info, self.bypassed)):
+            self.info = target[1]
+            return
+        if unit is not None and unit is self.unit and self.bypassed and not bypassed:
+            unit.reset()
+            self.guard.reset()
+        self._next, self._pos = target, 0
+
+    def _turn_round(self, target: tuple[Any, dict[str, Any] | None, bool]) -> None:
+        """Fade back to ``target`` (what played before this fade) from where the fade is: the incoming side
+        becomes the one fading out (the raised-cosine curve is symmetric, so nothing steps)."""
+        incoming = self._next
+        assert incoming is not None
+        self.unit, self.info, self.bypassed = incoming
+        self._next = target
+        self._pos = max(0, self._curve.shape[0] - self._pos)
+
+    def _drop_queued(self, keep: Any = None) -> None:
+        """Forget the change waiting for the fade to end; its unit is released unless it plays (or is ``keep``)."""
+        queued, self._queued = self._queued, None
+        if queued is not None and queued[0] is not None and queued[0] not in (self.unit, keep) \
+                and (self._next is None or queued[0] is not self._next[0]):
+            self._release(queued[0])
 
     def units(self) -> list[Any]:
-        """The units sounding now: the current one and, during a crossfade, the incoming one."""
-        unit, pending = self.unit, self._next        # one read each: called from control threads
-        out = [] if unit is None else [unit]
-        nxt = pending[0] if pending is not None else None
-        if nxt is not None and nxt is not unit:
-            out.append(nxt)
+        """The units sounding now: the current one and, during a crossfade, the incoming one (and the one waiting
+        for that fade to end: it hears the notes played meanwhile too)."""
+        unit, pending, queued = self.unit, self._next, self._queued   # one read each: called from control threads
+        out: list[Any] = [] if unit is None else [unit]
+        for side in (pending, queued):
+            nxt = side[0] if side is not None else None
+            if nxt is not None and all(nxt is not u for u in out):
+                out.append(nxt)
         return out
+
+    def _target(self) -> tuple[Any, dict[str, Any] | None, bool]:
+        """What this slot will play once its fades are over: (unit, info, bypassed)."""
+        queued, pending = self._queued, self._next    # one read each: called from control threads
+        if queued is not None:
+            return queued
+        return pending if pending is not None else (self.unit, self.info, self.bypassed)
 
     @property
     def target_unit(self) -> Any:
         """The unit this slot plays or is fading to (None: empty)."""
-        pending = self._next                          # one read: called from control threads
-        return pending[0] if pending is not None else self.unit
+        return self._target()[0]
 
     @property
     def target_info(self) -> dict[str, Any] | None:
         """Info of the pack this slot plays or is fading to."""
-        return self._next[1] if self._next is not None else self.info
+        return self._target()[1]
 
     @property
     def target_bypassed(self) -> bool:
-        return self._next[2] if self._next is not None else self.bypassed
+        return bool(self._target()[2])
 
     def set_bypass(self, on: bool) -> None:
-        """Fade to the dry signal (on) or back to the unit, whose state restarts from its rest state
-        (device/audio/effect.py ``EffectProcessor.reset``)."""
-        on = bool(on)
-        if self._next is not None:
-            self._next = (self._next[0], self._next[1], on)
-            return
-        if on == self.bypassed:
-            return
-        if not on and self.unit is not None:
-            self.unit.reset()
-            self.guard.reset()
-        self._next, self._pos = (self.unit, self.info, on), 0
+        """Fade to the dry signal (on) or back to the unit, whose state restarts from its rest state; during a
+        fade, as :meth:`switch` does."""
+        unit, info, bypassed = self._target()
+        if bool(on) != bool(bypassed):
+            self.switch(unit, info, bool(on))
 
     def clear(self) -> None:
         """Panic, on the audio thread (an effect slot; a source slot has nothing to do): fade the slot's
@@ -187,9 +234,13 @@ class Slot:
     def _finish(self) -> None:
         unit, info, bypassed = self._next  # type: ignore[misc]
         if unit is not self.unit:
-            self._release(self.unit)
+            if self._queued is None or self.unit is not self._queued[0]:
+                self._release(self.unit)
             self.guard.reset()
         self.unit, self.info, self.bypassed, self._next = unit, info, bypassed, None
+        queued, self._queued = self._queued, None
+        if queued is not None:                 # the change that waited: from the next block
+            self._start(queued)
 
     def _run_unit(self, unit: Any, info: dict[str, Any] | None, bypassed: bool, x: np.ndarray | None,
                   out: np.ndarray) -> str | None:

@@ -66,9 +66,9 @@ class KnobSmoother:
         self.state = self.target.copy()
         self._held = np.zeros((0, self.size), np.float32)
 
-    def _settled(self, n: int) -> np.ndarray:
-        """The held target as [n, K] float32, reused between calls (no work once settled)."""
-        held = self.target.astype(np.float32)
+    def _settled(self, n: int, target: np.ndarray) -> np.ndarray:
+        """The held ``target`` [K] as [n, K] float32, reused between calls (no work once settled)."""
+        held = target.astype(np.float32)
         if self._held.shape[0] != n or not np.array_equal(self._held[0], held):
             self._held = np.tile(held, (n, 1))
         return self._held
@@ -78,8 +78,10 @@ class KnobSmoother:
         return int(self.target.shape[0])
 
     def set_target(self, values: np.ndarray) -> None:
-        """New targets [K] (normalised); the output glides towards them from the next sample."""
-        self.target[:] = np.asarray(values, dtype=np.float64).reshape(-1)
+        """New targets [K] (normalised); the output glides towards them from the next sample.  A new array is
+        put in place in one step (never written into the one :meth:`run` may be reading on the audio thread)."""
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        self.target = np.broadcast_to(values, self.target.shape).copy()
 
     def jump(self, values: np.ndarray | None = None) -> None:
         """Set targets and output at once (no glide): used at reset and before a render."""
@@ -91,17 +93,61 @@ class KnobSmoother:
         """Smoothed knobs for the next ``n`` samples -> [n, K] float32.
 
         ``targets`` [n, K] gives a per-sample target (automation); None holds the current
-        target.  After the call the current target is the last one given.
+        target (read once: a knob turned from another thread meanwhile counts from the next block).
+        After the call the current target is the last one given.
         """
+        target = self.target
         if targets is None:
-            if np.array_equal(self.state, self.target):
-                return self._settled(n)
-            targets = np.broadcast_to(self.target, (n, self.size))
+            if np.array_equal(self.state, target):
+                return self._settled(n, target)
+            targets = np.broadcast_to(target, (n, self.size))
         elif targets.shape != (n, self.size):
             raise ValueError(f"knob targets must be [{n}, {self.size}], got {list(targets.shape)}")
-        else:
-            self.target[:] = targets[-1] if n else self.target
+        elif n:
+            target = np.array(targets[-1], dtype=np.float64)
+            self.target = target
         out = one_pole(targets, self.state, self.r).astype(np.float32)
-        if np.max(np.abs(self.state - self.target), initial=0.0) < SNAP:
-            self.state[:] = self.target      # arrived: later blocks take the settled fast path
+        if np.max(np.abs(self.state - target), initial=0.0) < SNAP:
+            self.state[:] = target           # arrived: later blocks take the settled fast path
         return out
+
+
+class GainGlide:
+    """A gain [linear] that moves to a new value in a straight line over ``time_s`` per change, carried across blocks,
+    with no allocation on the audio thread.  :attr:`target` may be set from any thread (one float assignment); each
+    block reads it once."""
+
+    def __init__(self, rate: int, time_s: float, initial: float = 1.0, max_block: int = 8192) -> None:
+        self.samples = max(1, int(round(rate * time_s)))
+        self.target = float(initial)
+        self.now = float(initial)
+        self._goal = float(initial)
+        self._step = 0.0
+        self._steps = np.arange(1, max_block + 1, dtype=np.float32)
+        self._gain = np.zeros(max_block, np.float32)
+
+    def start_from(self, value: float) -> None:
+        """Jump to ``value`` now (e.g. 0 before the first block) and glide from there to :attr:`target`."""
+        self.now, self._goal = float(value), float("nan")        # nan: the next block starts a glide
+
+    def apply(self, bus: np.ndarray) -> None:
+        """Multiply ``bus`` [N] float32 in place by the gain, gliding where a change is under way."""
+        goal = self.target                            # one read: a control thread may set it meanwhile
+        if goal != self._goal:                        # a new value: the whole glide from where the gain is now
+            self._goal, self._step = goal, (goal - self.now) / self.samples
+        if self.now == goal:
+            if goal != 1.0:
+                bus *= np.float32(goal)
+            return
+        n = bus.shape[0]
+        left = int(np.ceil(abs(goal - self.now) / abs(self._step) - 1e-9))
+        k = min(n, max(1, left))
+        g = self._gain[:n]
+        np.multiply(self._steps[:k], np.float32(self._step), out=g[:k])
+        g[:k] += np.float32(self.now)
+        g[k:] = np.float32(goal)
+        self.now = goal if k >= left else self.now + k * self._step
+        if k >= left:
+            g[k - 1] = np.float32(goal)
+        bus *= g
+

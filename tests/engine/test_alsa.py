@@ -105,7 +105,8 @@ def test_file_backend_without_input_feeds_silence_until_stopped() -> None:
     io = FileIO(AudioConfig(rate=RATE, period=128, periods=3))
     stop = threading.Event()
     res = run_loop(eng, io, stop=stop, on_block=lambda k: k >= 300 and stop.set())
-    assert res["blocks"] == 300 and not io.exhausted and io.written == 300 * 128
+    fade = res["fade_blocks"]                  # the output glides to silence once stopped: 10 ms, then a silent block
+    assert fade == 5 and res["blocks"] == 300 + fade and not io.exhausted and io.written == (300 + fade) * 128
 
 
 def test_file_backend_with_input_still_ends_with_it() -> None:
@@ -210,4 +211,4 @@ def test_ctrl_c_ends_the_loop_like_stop() -> None:
 
     eng = Engine(EngineConfig(rate=RATE, block=128))
     res = run_loop(eng, FileIO(AudioConfig(rate=RATE, period=128, periods=3)), on_block=interrupt)
-    assert res["interrupted"] and res["blocks"] == 10
+    assert res["interrupted"] and res["blocks"] == 10 + res["fade_blocks"] and res["fade_blocks"] == 5   # then faded
