@@ -268,7 +268,10 @@ class PackStore:
             p = self.pointer()
             history = [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
             if not history:
-                raise StoreError(f"no earlier {kind} pack to roll back to")
+                raise StoreError(f"no earlier {kind} pack to roll back to",
+                                 hint=f"each roll back goes one pack further back, and the packs rolled back from "
+                                      f"stay installed: make one active again with hatbox box-pack ID --activate "
+                                      f"(hatbox box-pack lists the box's packs)")
             p.slots[kind] = history.pop()
             p.history[kind] = history
             self._write_pointer(p)

@@ -329,10 +329,10 @@ def pair_hint(hint: str, base: str) -> str:
 
 def _refusal_words(status: int) -> str:
     """How an error answer of ``status`` begins, in plain words: the box found nothing (404), could not do it
-    now (409), refused the request (other 4xx) or failed at it (5xx)."""
+    in the state it is in (409), refused the request (other 4xx) or failed at it (5xx)."""
     if status >= 500:
         return "the box could not do it"
-    return {404: "the box says", 409: "the box cannot do that now"}.get(status, "the box refused")
+    return {404: "the box says", 409: "the box cannot do that"}.get(status, "the box refused")
 
 
 def _unknown_route(resp: Any, body: dict[str, Any]) -> bool:

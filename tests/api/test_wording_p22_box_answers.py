@@ -33,7 +33,7 @@ def _refused(resp: httpx.Response, asked: str = "PUT /libraries/x/files/tags") -
     (400, "bad request", "the box refused: "),
     (413, "too large", "the box refused: "),
     (404, "not found", "the box says: "),
-    (409, "conflict", "the box cannot do that now: "),
+    (409, "conflict", "the box cannot do that: "),
     (500, "storage failed", "the box could not do it: "),
     (507, "no space", "the box could not do it: "),
 ])
