@@ -11,11 +11,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from hatbox.argtypes import whole
-from hatbox.box_client import BoxRefused, _box_reply, _call, _check_limit, _client, safe_text, upload
-from hatbox.cmd_remote import _confirm_delete, target
+from hatbox.box_client import _box_reply, _call, _check_limit, _client, safe_text, upload
+from hatbox.cmd_remote import _confirm_delete, one_named, target
 from hatbox.errors import HatboxError
 from hatbox.listing import UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
-from hatbox.text import count_words
+from hatbox.text import count_words, when_words
 
 
 def library_name(src: Path) -> str:
@@ -232,19 +232,23 @@ def box_library(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
             for lib in _call(c, "GET", "/libraries", expect=list):
-                when = lib.get("uploaded")
-                when = (", uploaded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(when)))
-                        if isinstance(when, (int, float)) else "")
+                when = when_words(lib.get("uploaded"))
+                when = f", uploaded {when}" if when else ""
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
                       f"{count_words(lib['accepted'], 'file')}{when}")
             return 0
-        try:
-            return _one_library(c, args, quote(args.id, safe=""))
-        except BoxRefused as exc:
-            if exc.status == 404 and args.id not in (lib["id"] for lib in _call(c, "GET", "/libraries", expect=list)):
-                raise HatboxError(f"the box has no library '{safe_text(args.id)}'",
-                                  hint="hatbox box-library lists the libraries with their ids") from None
-            raise
+        lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
+        return _one_library(c, args, quote(lib["id"], safe=""))
+
+
+def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
+    """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
+    ``lib-kit-b7862e``), or the start of an id.  HatboxError when none does, or when several do (their ids listed)."""
+    return one_named(libraries, given, f"libraries on the box are called '{safe_text(given)}'",
+                     "give the id of the one you mean",
+                     HatboxError(f"the box has no library '{safe_text(given)}'",
+                                 hint="hatbox box-library lists the libraries with their names and ids"),
+                     id_starts=True)
 
 
 def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:

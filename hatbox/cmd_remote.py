@@ -20,7 +20,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     safe_text, upload)
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
+from hatbox.text import count_words, when_words
 
 
 def check_url(url: str) -> str:
@@ -339,7 +339,8 @@ def box_pack(args: argparse.Namespace) -> int:
 
 
 def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
-    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start of one id, or its name (any case:
+    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start or the hash at the end of one id, or
+    its name (any case:
     ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it).  HatboxError when none
     does, or when several do (their ids listed)."""
     return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
@@ -351,11 +352,12 @@ def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
 def one_named(items: list[dict[str, Any]], given: str, several: str, several_hint: str, missing: HatboxError,
               id_starts: bool = False) -> dict[str, Any]:
     """The one item of a box's list ({"id", "name", ...}) that ``given`` names, by the first rule any of them meets:
-    the id; the name, in any case; with ``id_starts``, the start of an id.  ``missing`` is raised when none does;
+    the id; the name, in any case; with ``id_starts``, the start of an id or its end after a dash (the hash at the
+    end of a pack's id).  ``missing`` is raised when none does;
     "N ``several``: their ids" (``several_hint``) when more than one does."""
     rules = [lambda i: i["id"] == given, lambda i: str(i["name"]).casefold() == given.casefold()]
     if id_starts:
-        rules.append(lambda i: i["id"].startswith(given))
+        rules.append(lambda i: i["id"].startswith(given) or i["id"].endswith("-" + given))
     for rule in rules:
         found = [i for i in items if rule(i)]
         if len(found) == 1:
@@ -398,9 +400,12 @@ def _pack_words(pack: dict[str, Any]) -> str:
 
 
 def _pack_line(pack: dict[str, Any]) -> str:
-    """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, active or not."""
+    """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, when it was installed (two
+    trainings of one pedal differ there), active or not."""
+    when = when_words(pack.get("installed"))
     return (f"{safe_text(pack['id'])}  {safe_text(pack['name'])} {safe_text(pack['version'])}, "
-            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + (", active" if pack["active"] else ""))
+            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + (f", installed {when}" if when else "")
+            + (", active" if pack["active"] else ""))
 
 
 def _confirm_delete(what: str, question: str) -> bool:

@@ -99,3 +99,13 @@ def count_words(n: int, what: str, plural: str | None = None) -> str:
 def them(n: int) -> str:
     """The pronoun for ``n`` things named just before, for a hint: "it" for one, "them" otherwise."""
     return "it" if n == 1 else "them"
+
+
+def when_words(seconds: object) -> str:
+    """A time (seconds since the epoch, as the box's API gives it) as the laptop's local "YYYY-MM-DD HH:MM"; "" for
+    anything that is not a number (a box of another version leaving it out)."""
+    import time
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
+

@@ -40,7 +40,8 @@ def test_box_pack_lists_the_packs_and_shows_one(paired_server, tmp_path: Path, c
     assert main(["box-pack"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith(f"{old}  fuzz 1.0.0, effect, ") and not line.endswith("active") for line in lines)
-    assert any(line.startswith(f"{new}  fuzz 2.0.0, effect, ") and line.endswith(" KiB, active") for line in lines)
+    assert any(line.startswith(f"{new}  fuzz 2.0.0, effect, ") and " KiB, installed 20" in line
+               and line.endswith(", active") for line in lines)
     assert (_size_words(1), _size_words(1025), _size_words(5 * 2**20 + 2**19)) == ("1 KiB", "2 KiB", "5.5 MiB")
     assert main(["box-pack", old]) == 0
     out = capsys.readouterr().out

@@ -153,7 +153,7 @@ def test_an_unknown_library_says_how_to_list_them(paired_server: PairedServer, c
     capsys.readouterr()
     assert main(["box-library", "nosuchlib", *extra]) == 2
     assert capsys.readouterr().err == ("hatbox: error: the box has no library 'nosuchlib'\n"
-                                       "  hint: hatbox box-library lists the libraries with their ids\n")
+                                       "  hint: hatbox box-library lists the libraries with their names and ids\n")
 
 
 def test_an_unknown_tag_of_a_library_the_box_has_is_not_called_a_missing_library(

@@ -19,3 +19,36 @@ def test_a_second_rollback_says_where_the_packs_went_and_not_that_the_box_is_bus
     err = capsys.readouterr().err
     assert "the box cannot do that: no earlier effect pack to roll back to" in err and " now" not in err
     assert "the packs rolled back from stay installed: make one active again with hatbox box-pack ID --activate" in err
+
+
+def test_packs_are_told_apart_by_install_time_and_found_by_their_hash(paired_server: PairedServer, tmp_path: Path,
+                                                                      capsys) -> None:
+    """Before: two trainings of one pedal listed as the same name, version and size, and the hash at the end of an
+    id (all that tells them apart) was "no pack"."""
+    assert main(["push", str(gain_pack(tmp_path / "a.hatpack", "fuzz", "0.1.0")), "--quiet"]) == 0
+    assert main(["push", str(gain_pack(tmp_path / "b.hatpack", "fuzz", "0.1.0", pad_bytes=64, seed=1)), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-pack"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(", installed 20" in line for line in lines)
+    pid = lines[1].split()[0]
+    assert main(["box-pack", pid.rsplit("-", 1)[1], "--activate"]) == 0
+    assert paired_server.app.state.box.store.active()["effect"] == pid
+
+
+def test_a_library_is_found_by_its_name_as_a_pack_is(paired_server: PairedServer, tmp_path: Path, capsys) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from tests.api.packs import tagger_pack
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
+    kit = tmp_path / "My Kit"
+    kit.mkdir()
+    t = np.arange(24000) / 48000
+    sf.write(kit / "hit.wav", 0.5 * np.exp(-t * 30) * np.sin(2 * np.pi * 60 * t), 48000)
+    assert main(["push-library", str(kit), "--wait", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-library", "my kit"]) == 0                  # the name, in any case (was: no library 'my kit')
+    by_name = capsys.readouterr().out
+    lid = paired_server.app.state.box.libraries.list()[0]["id"]
+    assert main(["box-library", lid]) == 0 and capsys.readouterr().out == by_name
