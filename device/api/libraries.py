@@ -108,13 +108,27 @@ class Libraries:
         self._recover()
 
     def _recover(self) -> None:
-        """Forget what a crash left half made (``*.partial``, a folder without its record, ``.trash/``);
-        a library whose tagging a restart cut off is ``failed`` (delete it, or send it again)."""
+        """Forget what a crash left half made (``*.partial``, ``.trash/``, an upload's folder without its record:
+        :func:`_half_made`); a library whose tagging a restart cut off is ``failed`` (delete it, or send it again).
+        Any other folder without a record (its library.json lost, a folder copied in by hand) is kept and listed
+        ``failed`` as a damaged record is: nothing of a producer's is removed without being asked."""
         for d in self.root.iterdir():
-            if d.name.endswith(".partial") or not (d / "library.json").exists():
+            if d.name.endswith(".partial") or d.name == TRASH:
                 _remove(d)
                 continue
-            info = self._read_record(d)
+            if not d.is_dir():                  # a file someone put there: not a library, and not ours to remove
+                if not d.name.startswith("."):
+                    log.warning("%s is not a library (a file in the libraries folder): left as it is", d)
+                continue
+            if not (d / "library.json").exists():
+                if _half_made(d):
+                    log.warning("removing library folder %s: an upload a restart cut off before its record was "
+                                "written", d.name)
+                    _remove(d)
+                    continue
+                info = self._damaged_record(d, "its library.json is missing")   # kept, listed failed: never lost
+            else:
+                info = self._read_record(d)
             if info.get("state") == "tagging":
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 try:
@@ -415,6 +429,18 @@ def _what(exc: BaseException) -> str:
     """``exc`` in one line: its type and the first line of its message."""
     first = (str(exc).splitlines() or [""])[0]
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _half_made(d: Path) -> bool:
+    """Whether folder ``d`` is what an upload leaves when a crash comes between its unpacking and its record: named
+    as :meth:`Libraries.ingest` names a library (``lib-NAME-xxxxxx``), holding nothing but its ``files/``."""
+    import re
+    if not re.fullmatch(r"lib-.+-[0-9a-f]{6}", d.name):
+        return False
+    try:
+        return {c.name for c in d.iterdir()} <= {"files"}
+    except OSError:
+        return False
 
 
 def _remove(path: Path) -> None:
