@@ -112,6 +112,7 @@ class PackStore:
         self._lock = threading.RLock()
         self._depth = 0                  # nesting of _locked() (under self._lock)
         self._lock_fd: int | None = None
+        self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
 
@@ -298,32 +299,94 @@ class PackStore:
     # -- recovery --------------------------------------------------------------------
     def recover(self) -> dict[str, Any]:
         """Bring the store to a consistent state after a crash at any point (see module doc).  Never raises for
-        what it finds: a stray or damaged entry in packs/ is removed, an unreadable active.json set aside as
-        active.json.damaged (nothing active then), each with one warning in the log; a disk that refuses even
-        that is logged too, and the box starts with what can be read."""
+        what it finds, and says each thing once in the log, in what it means for what plays: a pack whose record
+        (meta.json) is damaged but whose pack file is whole gets its record back from the pack; any other stray or
+        damaged entry in packs/ is removed; an active pack that went falls back to the one before it in its slot;
+        an unreadable active.json is set aside as active.json.damaged and the most recently installed pack of each
+        kind is made active.  A disk that refuses even that is logged too, and the box starts with what can be
+        read.  Returns what it did (the API's status shows it: ``recovery``)."""
         with self._locked():
             debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
-            broken = [pid for pid in self._all_dirs() if not self._intact(pid)]
-            for pid in broken:
+            broken, rebuilt = [], []
+            for pid in (pid for pid in self._all_dirs() if not self._intact(pid)):
+                if self._rebuild_meta(pid):
+                    _log.warning("pack store: the record (meta.json) of %s was damaged; it was made again from its "
+                                 "pack file, which is whole", pid)
+                    rebuilt.append(pid)
+                    continue
                 _log.warning("pack store: removing %s from packs/: not an intact installed pack "
                              "(a copy cut short, damaged, or a stray file)", pid)
+                broken.append(pid)
                 try:
                     self._discard(self.packs / pid, f"{pid}-broken")
                 except OSError as exc:
                     _log.error("pack store: could not remove %s: %s", pid, exc)
             before, unreadable = self._read_pointer()
+            if unreadable is not None:
+                before = self._newest_pointer()
             after = self._repaired(before)
+            lost = {k: v for k, v in before.slots.items() if unreadable is None and v and v != after.slots[k]}
+            for kind, pid in lost.items():
+                now = after.slots[kind]
+                _log.warning("pack store: the active %s pack %s is gone (damaged, or its folder missing): %s", kind,
+                             pid, f"the {kind} slot plays {now} now, the pack active before it" if now else
+                             f"nothing plays in the {kind} slot now; send the pack again: hatbox push PACK.hatpack "
+                             "--activate")
             try:
                 if unreadable is not None:
-                    _log.warning("pack store: %s is unreadable (%s): no pack is active until one is activated; "
-                                 "the file is kept as %s", POINTER, unreadable, DAMAGED_POINTER)
+                    chosen = ", ".join(f"{k} {v}" for k, v in after.slots.items() if v) or "none: no pack is installed"
+                    _log.warning("pack store: %s is unreadable (%s): the most recently installed pack of each kind "
+                                 "is active now (%s); the file is kept as %s", POINTER, unreadable, chosen,
+                                 DAMAGED_POINTER)
                     os.replace(self.root / POINTER, self.root / DAMAGED_POINTER)
-                if after.to_json() != before.to_json() or not (self.root / POINTER).exists():
+                if after.to_json() != before.to_json() or unreadable is not None or not (self.root / POINTER).exists():
                     self._write_pointer(after)
             except OSError as exc:
                 _log.error("pack store: could not rewrite %s: %s", POINTER, exc)
-            return {"removed_debris": debris, "removed_broken": broken, "active": after.slots,
-                    "pointer_repaired": after.slots != before.slots or unreadable is not None}
+            self.last_recovery = {"removed_debris": debris, "removed_broken": broken, "rebuilt": rebuilt,
+                                  "active": after.slots, "lost_active": lost,
+                                  "pointer_repaired": bool(lost) or unreadable is not None,
+                                  "pointer_damaged": unreadable}
+            return self.last_recovery
+
+    def _rebuild_meta(self, pid: str) -> bool:
+        """Write pack ``pid``'s record again from its pack file when that file is a whole pack whose id is ``pid``
+        (only the record was damaged: a cut write, a bad block); False (nothing written) otherwise.  The install's
+        checks are not kept: the record says so in their place."""
+        d = self.packs / pid
+        try:
+            if _ID_RE.fullmatch(pid) is None or not (d / PACK_FILE).is_file() or (d / META_FILE).is_dir():
+                return False
+            from export.pack import read_pack
+            manifest = read_pack(d / PACK_FILE).manifest          # every member's checksum verified
+            sha = file_sha256(d / PACK_FILE)
+            if pack_id(manifest, sha) != pid:
+                return False
+            note = {"check": "record", "ok": True, "seconds": 0.0,
+                    "detail": "made again at start from the pack file (the record was damaged); the install's own "
+                              "checks were not kept, the engine checks the pack again as it loads it"}
+            meta = self._meta(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": None})
+            meta["installed"] = (d / PACK_FILE).stat().st_mtime
+            write_atomic(d / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
+            return True
+        except Exception:  # noqa: BLE001 - anything wrong with the file: it is not a whole pack, and is removed
+            return False
+
+    def _newest_pointer(self) -> Pointer:
+        """A pointer making the most recently installed pack of each kind active (no history): what a store whose
+        active.json was lost plays."""
+        out = Pointer()
+        for kind in KINDS:
+            metas = [m for m in (self._meta_or_none(pid) for pid in self.ids()) if m and m.get("kind") == kind]
+            if metas:
+                out.slots[kind] = max(metas, key=lambda m: float(m.get("installed") or 0.0))["id"]
+        return out
+
+    def _meta_or_none(self, pid: str) -> dict[str, Any] | None:
+        try:
+            return self.meta(pid)
+        except (OSError, ValueError, HatboxError):
+            return None
 
     def _all_dirs(self) -> list[str]:
         return sorted(p.name for p in self.packs.iterdir())

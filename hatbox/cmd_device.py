@@ -256,7 +256,8 @@ def _run(args: argparse.Namespace) -> int:
                               "plays; nothing was started", hint="give the output another name, e.g. --output out.wav")
     cfg = _config(args)
     signed = getattr(args, "require_signature", False)
-    store = open_store(args.store)              # recovered once, for both
+    store = open_store(args.store)              # recovered once, for both (and for the API's status)
+    args._recovery = store.last_recovery
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
     cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
@@ -480,7 +481,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     from device.api.server import api_line, start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
-                        require_signature=getattr(args, "require_signature", False))
+                        require_signature=getattr(args, "require_signature", False),
+                        recovery=getattr(args, "_recovery", None))
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
     _say(api_line(running.url))

@@ -488,10 +488,33 @@ def _print_status(s: dict[str, Any]) -> None:
     held = count_words(libs, "library", "libraries") if isinstance(libs, int) else "? libraries"
     print(f"  {installed} installed, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
                                                  else "free space unknown (the box cannot read its disk)"))
+    for line in recovery_lines(part("recovery", dict)):
+        print(f"  at start: {line}")
     missing = [key for key in _STATUS_FIELDS if key not in s]
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+def recovery_lines(rec: dict[str, Any]) -> list[str]:
+    """What the box's repair of its pack store at start did (``GET /status``'s ``recovery``), in lines a musician
+    reads: packs removed as damaged, records made again, an active pack gone and what plays instead, the pointer
+    set aside.  [] when it found nothing (or a box of another version leaves fields out)."""
+    lines = []
+    for pid in rec.get("removed_broken") or []:
+        lines.append(f"removed {safe_text(pid)} from the box: it was damaged (send it again if you need it)")
+    for pid in rec.get("rebuilt") or []:
+        lines.append(f"{safe_text(pid)}: its record was damaged and was made again from the pack")
+    active = rec.get("active") if isinstance(rec.get("active"), dict) else {}
+    for kind, pid in (rec.get("lost_active") or {}).items():
+        now = active.get(kind)
+        lines.append(f"the active {safe_text(kind)} pack {safe_text(pid)} was gone: "
+                     + (f"{safe_text(now)} plays instead" if now else "nothing plays there (hatbox push PACK.hatpack "
+                                                                       "--activate)"))
+    if rec.get("pointer_damaged"):
+        lines.append("the record of which packs are active was damaged: the newest pack of each kind plays "
+                     "(hatbox box-pack ID --activate picks another)")
+    return lines
 
 
 # ------------------------------------------------------------------------- register

@@ -50,12 +50,12 @@ def test_an_unreadable_pointer_is_set_aside_with_one_warning(store, caplog, cont
         report = PackStore(s.root).recover()
     warned = _store_warnings(caplog)
     assert len(warned) == 1 and "active.json is unreadable" in warned[0] and "active.json.damaged" in warned[0]
-    assert report["pointer_repaired"] and report["active"] == {"effect": None, "synth": None, "tagger": None}
+    # twenty-fifth stop: the newest pack of each kind plays (the box was silent with every pack intact)
+    assert f"the most recently installed pack of each kind is active now (effect {pid})" in warned[0]
+    assert report["pointer_repaired"] and report["active"] == {"effect": pid, "synth": None, "tagger": None}
     assert (s.root / "active.json.damaged").read_bytes() == content
     fresh = PackStore(s.root)
-    assert fresh.problems() == [] and fresh.ids() == [pid]
-    fresh.activate(pid)
-    assert fresh.active()["effect"] == pid
+    assert fresh.problems() == [] and fresh.ids() == [pid] and fresh.active()["effect"] == pid
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="device.store"):
         PackStore(s.root).recover()                        # the next start finds nothing to say
@@ -69,20 +69,45 @@ def test_the_box_starts_on_a_store_whose_pointer_is_damaged(tmp_path: Path) -> N
     pid = _install(s, gain_pack(tmp_path / "a.hatpack"))
     (s.root / "active.json").write_bytes(b'{"slots": {"effect": {"id": "%s"}}}' % pid.encode())
     box = make_box(tmp_path)                               # was: TypeError out of create_app
-    assert box.active() is None
+    assert box.active() == pid                             # the newest effect pack plays (was: none, until activated)
     r = box.client.post(f"/packs/{pid}/activate", headers=box.auth)
     assert r.status_code == 200, r.text
     assert box.active() == pid
 
 
-def test_a_meta_json_that_is_not_an_object_is_removed_not_fatal(store, caplog) -> None:
+@pytest.mark.parametrize("record", [b"[1, 2, 3]", b'{"id": "eff', b"\0" * 300])
+def test_a_damaged_meta_json_of_a_whole_pack_is_made_again_from_the_pack(store, caplog, record: bytes) -> None:
+    """p22: a meta.json that was not an object stopped recovery (AttributeError); then (p22-p24) the pack was removed
+    with it, its intact 36 KB pack file too, for a cut 1.6 KB record."""
     s, pid = store
-    (s.packs / pid / "meta.json").write_text("[1, 2, 3]")
+    (s.packs / pid / "meta.json").write_bytes(record)
     with caplog.at_level(logging.WARNING, logger="device.store"):
-        report = PackStore(s.root).recover()               # was: AttributeError ('list' object has no attribute 'get')
-    assert report["removed_broken"] == [pid] and report["active"]["effect"] is None
-    assert any(pid in w and "not an intact installed pack" in w for w in _store_warnings(caplog))
-    assert PackStore(s.root).problems() == []
+        report = PackStore(s.root).recover()
+    assert report["rebuilt"] == [pid] and report["removed_broken"] == [] and report["active"]["effect"] == pid
+    assert any(pid in w and "was made again from its pack file" in w for w in _store_warnings(caplog))
+    fresh = PackStore(s.root)
+    assert fresh.problems() == [] and fresh.active()["effect"] == pid
+    meta = fresh.meta(pid)
+    assert meta["kind"] == "effect" and meta["sha256"] == file_sha256(s.pack_path(pid)) and meta["checks"][0]["check"] == "record"
+
+
+def test_an_active_pack_that_is_gone_is_named_with_what_plays_now(store, tmp_path: Path, caplog) -> None:
+    """Before: an active pack whose folder went (or whose pack file was damaged) was dropped without a word."""
+    s, old = store
+    new = _install(s, gain_pack(tmp_path / "b.hatpack", "other", "2.0.0"))
+    s.activate(new)
+    shutil.rmtree(s.packs / new)
+    with caplog.at_level(logging.WARNING, logger="device.store"):
+        report = PackStore(s.root).recover()
+    assert report["lost_active"] == {"effect": new} and report["active"]["effect"] == old
+    assert any(f"the active effect pack {new} is gone" in w and f"the effect slot plays {old} now" in w
+               for w in _store_warnings(caplog))
+    shutil.rmtree(s.packs / old)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="device.store"):
+        PackStore(s.root).recover()
+    assert any("nothing plays in the effect slot now; send the pack again: hatbox push PACK.hatpack --activate" in w
+               for w in _store_warnings(caplog))
 
 
 def test_a_stray_file_in_packs_leaves_no_debris(store, caplog) -> None:

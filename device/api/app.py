@@ -74,6 +74,7 @@ class ApiConfig:
     library_limits: Limits = field(default_factory=Limits)
     validate_nice: int = 10                      # validation yields the CPU to the audio engine
     load_active: bool = True                     # start(): load the active packs (False: the engine has them)
+    recovery: Optional[dict[str, Any]] = None    # what `device run` found recovering the store (not done twice)
 
 
 class Box:
@@ -82,7 +83,7 @@ class Box:
     def __init__(self, store_dir: Path, control: Control, config: ApiConfig) -> None:
         self.config, self.control = config, control
         self.store = PackStore(store_dir)
-        self.recovery = self.store.recover()
+        self.recovery = config.recovery if config.recovery is not None else self.store.recover()
         self.tokens = TokenStore(self.store.root / "tokens.json")
         self.pairing = Pairing(config.on_code)
         self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)

@@ -35,3 +35,39 @@ def test_a_library_folder_without_its_record_is_kept_and_listed_failed_not_delet
     said = caplog.text
     assert "removing library folder lib-drums-0badc0: an upload a restart cut off" in said
     assert "its library.json is missing" in said and "notes.txt is not a library" in said
+
+
+def _damaged_store(tmp_path: Path) -> tuple[Path, str, str]:
+    """A box store whose active effect pack's folder went (the one before it stays): (store, gone, kept)."""
+    import shutil
+
+    from device.given_packs import install_given
+    from device.store import PackStore
+    from tests.api.packs import gain_pack
+    store = tmp_path / "box"
+    install_given(store, {"effect": str(gain_pack(tmp_path / "a.hatpack", "first", "1.0.0"))}, 48000, 128)
+    install_given(store, {"effect": str(gain_pack(tmp_path / "b.hatpack", "second", "1.0.0"))}, 48000, 128)
+    s = PackStore(store)
+    gone = s.active()["effect"]
+    kept = s.pointer().history["effect"][-1]
+    shutil.rmtree(s.packs / gone)
+    return store, gone, kept
+
+
+def test_what_device_runs_recovery_found_reaches_the_api_status_and_hatbox_status(tmp_path: Path) -> None:
+    """Before: `device run` repaired the store, then the API repaired the repaired store and reported nothing:
+    GET /status's recovery was always empty, and `hatbox status` showed none of it."""
+    from device.given_packs import open_store
+    from hatbox.cmd_remote import recovery_lines
+    from tests.api.conftest import make_box
+    store, gone, kept = _damaged_store(tmp_path)
+    report = open_store(store).last_recovery
+    box = make_box(tmp_path, recovery=report, load_active=False)
+    rec = box.client.get("/status", headers=box.auth).json()["recovery"]
+    assert rec["lost_active"] == {"effect": gone} and rec["active"]["effect"] == kept
+    assert recovery_lines(rec) == [f"the active effect pack {gone} was gone: {kept} plays instead"]
+    assert recovery_lines({"removed_broken": ["x"], "pointer_damaged": "not JSON", "active": {}}) == [
+        "removed x from the box: it was damaged (send it again if you need it)",
+        "the record of which packs are active was damaged: the newest pack of each kind plays "
+        "(hatbox box-pack ID --activate picks another)"]
+    assert recovery_lines({}) == []
