@@ -190,13 +190,15 @@ NOT_TAGGED_SHOWN = 10       # files a tagging left untagged (silent, undecodable
 
 def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     """Say how library ``body``'s tagging ended: when done, how many files carry each tag and how to list them;
-    otherwise its state and why."""
+    otherwise a HatboxError with its state and why (the command fails: it was asked to wait for a tagging)."""
     from urllib.parse import quote
 
     lid = safe_text(body["id"])
     if body["state"] != "done":
-        print(f"tagging {safe_text(body['state'])}" + (f": {safe_text(body['error'])}" if body.get("error") else ""))
-        return
+        raise HatboxError(f"the tagging of library {lid} {safe_text(body['state'])}"
+                          + (f": {safe_text(body['error'])}" if body.get("error") else ""),
+                          hint=f"tag it again: hatbox box-library {lid} --retag (hatbox box-logs shows the box's "
+                               "side)")
     counts = _call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/tags")
     used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
     shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"

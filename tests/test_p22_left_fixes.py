@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from device.api.auth import AuthError, Pairing
+from hatbox.errors import HatboxError
 from trainer.effect.train import _default_name
 
 
@@ -41,8 +42,8 @@ def test_box_library_retag_wait_ends_with_tag_counts_and_a_next_step(tmp_path, m
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "tagging done: kick 3, snare 1"
     assert "hatbox box-library lib-kit-1 --tag kick" in out[1]
-    cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "failed", "error": "disk full"})
-    assert capsys.readouterr().out.strip() == "tagging failed: disk full"
+    with pytest.raises(HatboxError, match="^the tagging of library lib-kit-1 failed: disk full\n  hint: tag it again"):   # a failure:
+        cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "failed", "error": "disk full"})  # was exit 0
 
 
 def test_the_contract_check_counts_in_words_that_agree() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
@@ -20,6 +22,7 @@ from device.api.libraries import Libraries, LibraryBusy
 from device.api.state import box_of
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
+from device.library.db import DatabaseDamaged
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -138,7 +141,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
              responses=_errors(401, 404, 409))
     def library_tags(request: Request, library_id: str) -> dict[str, int]:
         from device.library import list_tags
-        return list_tags(_tag_db(request, library_id))
+        with _whole_db(library_id):
+            return list_tags(_tag_db(request, library_id))
 
     @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
@@ -147,7 +151,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         from device.library import files_with_tag
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         try:
-            hits = files_with_tag(db, tag, limit=limit)
+            with _whole_db(library_id):
+                hits = files_with_tag(db, tag, limit=limit)
         except HatboxError as exc:
             raise _from_hatbox(404, "not found", exc) from None
         return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
@@ -157,8 +162,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
         from device.library import is_exclusive, unsure
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
-        found = unsure(db, k)
-        one = is_exclusive(db) if found else True
+        with _whole_db(library_id):
+            found = unsure(db, k)
+            one = is_exclusive(db) if found else True
         return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one)
                 for u in found]
 
@@ -169,8 +175,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         from device.library.query import NotInLibrary
         db = _tag_db(request, library_id)
         try:
-            now = set_tags(db, body.path, body.tags)
-            model = tags_of(db, body.path)
+            with _whole_db(library_id):
+                now = set_tags(db, body.path, body.tags)
+                model = tags_of(db, body.path)
         except NotInLibrary as exc:
             raise _refused_at_upload(request, library_id, body.path) or _from_hatbox(422, "rejected", exc) from None
         except HatboxError as exc:
@@ -200,6 +207,21 @@ def _not_deleted(libraries: Libraries, lid: str) -> str:
         return "the library may be gone: hatbox box-library lists what the box holds"
     return ("nothing was deleted: the library is still there, whole"
             + (f" (its tagging is stopped: hatbox box-library {lid} --retag starts it again)" if stopped else ""))
+
+
+@contextmanager
+def _whole_db(lid: str) -> Iterator[None]:
+    """409 "library damaged" (its tag database, which SQLite finds damaged: a cut write, a bad block) in place of a
+    500 from reading it; a re-tag makes it again (:meth:`Libraries.retag` sets the damaged file aside)."""
+    try:
+        yield
+    except sqlite3.OperationalError:
+        raise                                       # locked, busy: not damage
+    except (DatabaseDamaged, sqlite3.DatabaseError) as exc:
+        reason = exc.reason if isinstance(exc, DatabaseDamaged) else str(exc)
+        raise ApiError(409, "library damaged", f"the tag database of library '{lid}' is damaged ({reason})",
+                       hint=f"tag it again to make a new one: hatbox box-library {lid} --retag (corrections made "
+                            "on the box are lost with the damaged database; the samples are kept)") from None
 
 
 def _tag_db(request: Request, lid: str) -> Path:

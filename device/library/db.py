@@ -106,9 +106,37 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     except sqlite3.OperationalError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}",
                           hint="another program may hold it locked, or the folder is not writable") from None
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except sqlite3.DatabaseError as exc:            # malformed, not a database: the file is damaged
+        raise DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc)) from None
+    except OSError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
     return con
+
+
+class DatabaseDamaged(HatboxError):
+    """A library database SQLite finds damaged (``reason``: its words, e.g. "database disk image is malformed")."""
+
+    def __init__(self, message: str, *, reason: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+
+
+def damaged_reason(db_path: str | Path) -> str | None:
+    """Why SQLite finds the database at ``db_path`` damaged (its quick check, or the error opening it), or None when
+    it is whole (or missing).  Reads only."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        con = sqlite3.connect(str(db_path), timeout=30)
+        try:
+            said = con.execute("PRAGMA quick_check").fetchone()
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return None                                 # locked or unreadable now: not known to be damaged
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if said and said[0] == "ok" else str(said[0] if said else "no answer to a check")
 
 
 def get_meta(con: sqlite3.Connection, key: str, default: str = "") -> str:

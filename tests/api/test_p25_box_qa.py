@@ -52,3 +52,40 @@ def test_a_library_is_found_by_its_name_as_a_pack_is(paired_server: PairedServer
     by_name = capsys.readouterr().out
     lid = paired_server.app.state.box.libraries.list()[0]["id"]
     assert main(["box-library", lid]) == 0 and capsys.readouterr().out == by_name
+
+
+def _tagged_kit(paired_server: PairedServer, tmp_path: Path) -> str:
+    """A library of two hits on the box, tagged: its id."""
+    import numpy as np
+    import soundfile as sf
+
+    from tests.api.packs import tagger_pack
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    t = np.arange(24000) / 48000
+    for i in range(2):
+        sf.write(kit / f"hit{i}.wav", 0.5 * np.exp(-t * 30) * np.sin(2 * np.pi * (60 + 50 * i) * t), 48000)
+    assert main(["push-library", str(kit), "--wait", "--quiet"]) == 0
+    return paired_server.app.state.box.libraries.list()[0]["id"]
+
+
+def test_a_damaged_tag_database_is_named_and_a_retag_makes_a_new_one(paired_server: PairedServer, tmp_path: Path,
+                                                                     capsys) -> None:
+    """Before: a cut tags.db was listed done, then every read of it was a 500 "Internal Server Error" (or SQLite's
+    words with the box's own path), and --retag --wait failed on it too, with exit code 0."""
+    lid = _tagged_kit(paired_server, tmp_path)
+    db = paired_server.app.state.box.libraries.root / lid / "tags.db"
+    with open(db, "r+b") as fh:                 # a bad block in the middle of the file
+        fh.seek(1500)
+        fh.write(b"\xff" * 3000)
+    capsys.readouterr()
+    for extra in ([], ["--unsure"], ["--tag", "kick"]):
+        assert main(["box-library", lid, *extra]) == 2, extra
+        err = capsys.readouterr().err
+        assert f"the tag database of library '{lid}' is damaged (" in err and "Internal Server Error" not in err, err
+        assert f"hint: tag it again to make a new one: hatbox box-library {lid} --retag" in err and str(db) not in err
+    assert main(["box-library", lid, "--retag", "--wait", "--quiet"]) == 0
+    assert "tagging done: " in capsys.readouterr().out
+    assert (db.parent / "tags.db.damaged").exists()
+    assert main(["box-library", lid, "--unsure"]) == 0
