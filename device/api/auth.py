@@ -41,7 +41,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
+import os
 import secrets
 import threading
 import time
@@ -51,6 +53,8 @@ from typing import Any, Callable, Iterator
 
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError
+
+_log = logging.getLogger("hatbox.api")
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"    # no 0/O, 1/I/L: easy to read off a small panel
 CODE_LEN = 6
@@ -240,14 +244,32 @@ class TokenStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._revoking = threading.RLock()     # held by revoke() and by held(): a revoke waits out a commit
+        self.lost = False                      # the pairings file was damaged at start: every computer pairs again
         self._tokens: dict[str, dict[str, Any]] = self._load()
 
     def _load(self) -> dict[str, dict[str, Any]]:
+        """The pairings in the file; a file that is damaged (not JSON, not pairings) is kept as
+        ``tokens.json.damaged``, said in the log, and no computer is paired."""
         try:
             data = json.loads(self.path.read_bytes())
-            return {str(k): dict(v) for k, v in data.items()}
-        except (FileNotFoundError, ValueError, AttributeError):
+            tokens = {str(k): dict(v) for k, v in data.items()}
+            if all(isinstance(v.get("sha256"), str) for v in tokens.values()):
+                return tokens
+            why = "an entry is not a pairing"
+        except FileNotFoundError:
             return {}
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError) as exc:
+            why = str(exc) or type(exc).__name__
+        damaged = self.path.with_name(self.path.name + ".damaged")
+        try:
+            os.replace(self.path, damaged)
+        except OSError:
+            pass
+        self.lost = True
+        _log.warning("the box's pairings (%s) are unreadable (%s): no computer is paired now, each must pair again "
+                     "(hatbox pair URL, with the code the box shows); the file is kept as %s", self.path.name, why,
+                     damaged.name)
+        return {}
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,8 +293,9 @@ class TokenStore:
             for tid, entry in self._tokens.items():
                 if hmac.compare_digest(entry["sha256"], digest):
                     return tid
-        raise AuthError("the box does not accept this token (wrong or revoked)",
-                        hint="pair again: hatbox pair URL")
+        raise AuthError("the box does not accept this token (wrong or revoked)" if not self.lost else
+                        "the box does not accept this token: its pairings were damaged and it lost them at its last "
+                        "start", hint="pair again: hatbox pair URL")
 
     def name(self, tid: str) -> str:
         """The device name token ``tid`` was issued to ("?" for a token no longer held)."""

@@ -71,3 +71,21 @@ def test_what_device_runs_recovery_found_reaches_the_api_status_and_hatbox_statu
         "the record of which packs are active was damaged: the newest pack of each kind plays "
         "(hatbox box-pack ID --activate picks another)"]
     assert recovery_lines({}) == []
+
+
+@pytest.mark.parametrize("content", [b'{"ab12": {"sha2', b"[1, 2]", b'{"ab12": {"name": "x"}}', b"\0" * 64])
+def test_damaged_pairings_are_kept_aside_and_said(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                 content: bytes) -> None:
+    """Before: a damaged tokens.json was read as "no pairings" without a word (every laptop then heard "wrong or
+    revoked"), and an entry without its hash stopped the first check with a KeyError (a 500)."""
+    from device.api.auth import AuthError, TokenStore
+    path = tmp_path / "tokens.json"
+    path.write_bytes(content)
+    with caplog.at_level(logging.WARNING):
+        tokens = TokenStore(path)
+    assert tokens.lost and (tmp_path / "tokens.json.damaged").read_bytes() == content and not path.exists()
+    assert "no computer is paired now, each must pair again" in caplog.text
+    with pytest.raises(AuthError, match="its pairings were damaged and it lost them at its last start"):
+        tokens.check("some-token")
+    tid, token = tokens.issue("laptop")                          # pairing again works, and is kept
+    assert TokenStore(path).check(token) == tid
