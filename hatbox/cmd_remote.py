@@ -471,15 +471,19 @@ def _print_status(s: dict[str, Any]) -> None:
 
     print(f"{safe_text(s.get('name', '?'))} (hatbox {safe_text(s.get('version', '?'))}, onnxruntime "
           f"{safe_text(part('versions', dict).get('onnxruntime', '?'))})")
-    for slot, pid in part("active", dict).items():
-        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}")
     eng = part("engine", dict)
+    playing = eng.get("active") if isinstance(eng.get("active"), dict) else None
+    for slot, pid in part("active", dict).items():
+        silent = pid and playing is not None and slot in ("effect", "synth") and not playing.get(slot)
+        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}"
+              + ("  (not playing: the engine did not load it, see the warning below)" if silent else ""))
     load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
     worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
     print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
-    for text in slot_warnings(eng):
+    said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
+    for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
         print(f"  warning: {safe_text(text)}")
     free = part("disk", dict).get("free_bytes")
     packs = s.get("packs")

@@ -349,7 +349,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
             child.request({"op": "load", "slot": slot, "path": path})
         except HatboxError as exc:
             child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
-            log.warning("start-up pack for %s refused: %s", slot, exc)
+            log.warning("start-up pack for %s refused: %s", slot, exc, extra={PRINTED: True})   # the parent says it
     channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
     for conn, kind in channels:
         threading.Thread(target=_serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()

@@ -89,3 +89,17 @@ def test_a_damaged_tag_database_is_named_and_a_retag_makes_a_new_one(paired_serv
     assert "tagging done: " in capsys.readouterr().out
     assert (db.parent / "tags.db.damaged").exists()
     assert main(["box-library", lid, "--unsure"]) == 0
+
+
+def test_status_says_an_active_pack_the_engine_refused_is_not_playing(capsys) -> None:
+    """Before: `hatbox status` listed a pack the engine refused at start as active, and never showed the engine's
+    own warnings (the refusal was only on the box's terminal, twice)."""
+    from hatbox.cmd_remote import _print_status
+    _print_status({"name": "hatbox", "version": "0", "versions": {}, "packs": [], "libraries": 0, "disk": {},
+                   "active": {"effect": "effect-drive-1", "synth": None, "tagger": "tagger-t-1"},
+                   "engine": {"active": {"effect": None, "synth": None}, "xruns": 0, "load_mean": 0.0,
+                              "warnings": ["start-up pack for effect refused: it runs at 48000 Hz"]}})
+    out = capsys.readouterr().out.splitlines()
+    assert "  effect  effect-drive-1  (not playing: the engine did not load it, see the warning below)" in out
+    assert "  tagger  tagger-t-1" in out                       # a tagger never plays: nothing to say
+    assert "  warning: start-up pack for effect refused: it runs at 48000 Hz" in out
