@@ -362,8 +362,11 @@ class WavRecorder:
         except OSError as exc:
             where = path or (self.paths[-1] if self.paths else self.path)
             role = f"{self.role} " if self.role else ""
+            import errno
+            locked = exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
             raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
-                                 hint="is the disk full?") from None
+                                 hint="that folder cannot be written (read-only, or not yours): give a file in "
+                                      "another folder" if locked else "is the disk full?") from None
 
 
 def _same_mode(older: Path, part: Path) -> None:
@@ -387,7 +390,7 @@ def _remove(path: Path) -> None:
     """Remove a file this module created; one already gone (or never made: its folder is a file) is fine."""
     try:
         path.unlink()
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:     # gone, never made (its folder is a file), or a read-only disk that never took it
         pass
 
 

@@ -241,3 +241,36 @@ def test_the_box_output_rises_from_silence_and_glides_to_it_when_stopped() -> No
     assert abs(y[0]) < 0.01 and np.max(np.abs(y[:48])) < 0.1 and np.max(np.abs(y[2000:6000])) > 0.3
     assert res["fade_blocks"] == 5 and np.max(np.abs(y[-BLOCK:])) < 1e-3     # ends on a silent block (-60 dBFS)
     assert np.max(np.abs(np.diff(y))) < 0.05                                  # never a step on the way
+
+
+def test_a_take_on_a_read_only_disk_is_a_clear_error_not_a_bug(tmp_path: Any, monkeypatch: Any) -> None:
+    """Before: recording over an older take on a read-only disk failed to open its .part file, then removing that
+    never-made file raised EROFS too: the engine stopped "on a bug in hatbox" with a traceback file."""
+    import builtins
+    import errno
+    import os
+
+    import pytest
+
+    from device.audio import audiofile
+    from hatbox.errors import HatboxError
+    (tmp_path / "sim-out.wav").write_bytes(b"an older take")
+    real_open, real_unlink = builtins.open, os.unlink
+
+    def read_only(*args: Any, **kw: Any) -> Any:
+        if str(args[0]).startswith(str(tmp_path)) and len(args) > 1 and "w" in args[1]:
+            raise OSError(errno.EROFS, "Read-only file system", str(args[0]))
+        return real_open(*args, **kw)
+
+    def no_unlink(path: Any, *a: Any, **kw: Any) -> None:
+        if str(path).startswith(str(tmp_path)):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        real_unlink(path, *a, **kw)
+    monkeypatch.setattr(builtins, "open", read_only)
+    monkeypatch.setattr(os, "unlink", no_unlink)
+    with pytest.raises(audiofile.AudioFileError) as err:
+        audiofile.WavRecorder(tmp_path / "sim-out.wav", RATE, role="the output")
+    assert isinstance(err.value, HatboxError)
+    said = str(err.value)
+    assert "cannot write the output" in said and "Read-only file system" in said
+    assert "that folder cannot be written (read-only, or not yours): give a file in another folder" in said
