@@ -12,6 +12,7 @@ the store as it was.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -60,10 +61,30 @@ def open_store(store_dir: Any) -> Any:
     return store
 
 
+STORE_FOLDERS = {"packs": "installed packs", "tmp": "uploads in progress", "trash": "deletions in progress",
+                 "libraries": "sample libraries"}      # what the box keeps in each folder of its store
+
+
 def unusable_store(store_dir: str | Path, exc: OSError) -> HatboxError:
-    """The one-line error for a --store folder that cannot be made or written (a file on its way, no permission)."""
+    """The one-line error for a --store folder that cannot be made or written (a file on its way, no permission);
+    a file standing where one of the store's own folders goes is named, with what to do."""
+    blocked = in_the_way(Path(store_dir))
+    if blocked is not None:
+        return HatboxError(f"--store {store_dir} cannot be used: {blocked} is a file, where the box keeps its "
+                           f"{STORE_FOLDERS[blocked.name]}", hint="move that file out of the way (the box makes the "
+                                                                  "folder again); nothing else in the store is lost")
     return HatboxError(f"--store {store_dir} cannot be used: {exc.strerror or exc}",
                        hint="give the box's data folder, one that can be created and written")
+
+
+def in_the_way(store_dir: Path) -> Path | None:
+    """The first of the store's own folders (:data:`STORE_FOLDERS`) that something other than a folder stands in
+    for (a file, a link to one); None when there is none."""
+    for name in STORE_FOLDERS:
+        path = store_dir / name
+        if os.path.lexists(path) and not path.is_dir():
+            return path
+    return None
 
 
 def _install(store: Any, path: Path, report: Any) -> tuple[str, bool]:

@@ -218,11 +218,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _store_usable(store: Path) -> None:
     """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
-    from device.given_packs import unusable_store
+    import errno
+
+    from device.given_packs import in_the_way, unusable_store
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise unusable_store(store, exc) from None
+    if in_the_way(store) is not None:             # a file named libraries: the API alone would not start
+        raise unusable_store(store, OSError(errno.EEXIST, "File exists"))
 
 
 def _one_box(store: Path) -> ContextManager[None]:

@@ -232,3 +232,17 @@ def test_a_store_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     with pytest.raises(HatboxError, match="--store .*afile/store cannot be used"):
         install_given(tmp_path / "afile" / "store", {}, 48000, 128)
+
+
+@pytest.mark.parametrize("name", ["libraries", "packs"])
+def test_a_file_where_the_store_keeps_a_folder_is_named_before_the_box_starts(tmp_path: Path, name: str) -> None:
+    """Before: a file named libraries let the box play without its API ("[Errno 17] File exists", no hint); one
+    named packs stopped it with "--store X cannot be used: File exists", naming neither."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / name).write_text("hello")
+    got = _box(["--store", str(store), "--seconds", "0.1"], tmp_path)
+    assert got.returncode == 2, got.stdout + got.stderr
+    assert f"cannot be used: {store / name} is a file, where the box keeps its " in got.stderr
+    assert "hint: move that file out of the way (the box makes the folder again)" in got.stderr
+    assert (store / name).read_text() == "hello"
