@@ -129,6 +129,7 @@ class Libraries:
                 info = self._damaged_record(d, "its library.json is missing")   # kept, listed failed: never lost
             else:
                 info = self._read_record(d)
+                _reroot(d)
             if info.get("state") == "tagging":
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 try:
@@ -445,6 +446,31 @@ def _what(exc: BaseException) -> str:
     """``exc`` in one line: its type and the first line of its message."""
     first = (str(exc).splitlines() or [""])[0]
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _reroot(d: Path) -> None:
+    """Point library ``d``'s tag database at its ``files/`` where the store is now: a store copied or mounted
+    elsewhere (an SD card read on another path) kept the old absolute root, so its listings named files under the
+    old path.  A database that cannot be opened is left for its readers to report."""
+    from device.library import db as libdb
+    db, files = d / "tags.db", str((d / "files").resolve())
+    if not db.is_file():
+        return
+    try:
+        con = libdb.connect(db)
+    except HatboxError:
+        return
+    try:
+        old = libdb.get_meta(con, "root")
+        if old and old != files:
+            with con:
+                libdb.set_meta(con, root=files)
+            log.warning("library %s: its files are under %s now (its tag database said %s: the store was moved)",
+                        d.name, files, old)
+    except Exception as exc:  # noqa: BLE001 - sqlite errors of a damaged database: its readers say so
+        log.warning("library %s: could not update where its files are in its tag database (%s)", d.name, exc)
+    finally:
+        con.close()
 
 
 def _half_made(d: Path) -> bool:

@@ -89,3 +89,28 @@ def test_damaged_pairings_are_kept_aside_and_said(tmp_path: Path, caplog: pytest
         tokens.check("some-token")
     tid, token = tokens.issue("laptop")                          # pairing again works, and is kept
     assert TokenStore(path).check(token) == tid
+
+
+def test_a_store_moved_to_another_path_lists_its_libraries_files_where_they_are_now(tmp_path: Path) -> None:
+    """Before: a store copied or mounted elsewhere kept the old absolute root in each tags.db, so listings (and
+    corrections) named files under the old path."""
+    import json
+
+    import numpy as np
+
+    from device.library import db as libdb
+    from device.library import query
+    d = tmp_path / "moved" / "libs" / "lib-kit-a8d3d8"
+    (d / "files").mkdir(parents=True)
+    (d / "files" / "snare.wav").write_bytes(b"RIFF")
+    (d / "library.json").write_text(json.dumps({"id": "lib-kit-a8d3d8", "name": "kit", "state": "done",
+                                                "accepted": 1, "progress": {"done": 1, "total": 1}}))
+    con = libdb.connect(d / "tags.db")
+    libdb.set_meta(con, root="/old/store/libraries/lib-kit-a8d3d8/files", tags="snare", exclusive=1)
+    p = np.asarray([0.9], np.float32)
+    libdb.put_result(con, "snare.wav", (4, 1), "0" * 64, "tagger", ["snare"], p, p > 0.5, p)
+    con.commit()
+    con.close()
+    Libraries(tmp_path / "moved" / "libs")
+    hits = query.files_with_tag(d / "tags.db", "snare")
+    assert [h.path for h in hits] == [(d / "files" / "snare.wav").resolve()]
