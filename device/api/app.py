@@ -40,7 +40,7 @@ from device.api.libraries import Libraries, Tagger, default_tagger, lower_priori
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
-from device.api.state import box_of
+from device.api.state import LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
@@ -326,9 +326,12 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         _meta(box, pack_id)
         try:
-            return box.activate(pack_id)
+            done = box.activate(pack_id)
         except OSError as exc:
             raise _pointer_failed(exc, f"making pack '{pack_id}' active") from None
+        say_in_log(request, f"pack {pack_id} made the active {done.slot} pack"
+                   + (f" (was {done.previous})" if done.previous and done.previous != pack_id else ""))
+        return done
 
 
 def _add_slot_routes(app: FastAPI, auth: Any) -> None:
@@ -346,6 +349,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                     box.control.send({"op": "unload", "slot": ENGINE_SLOTS[slot]})
                 except Exception as exc:  # noqa: BLE001 - the pointer is what counts; report and go on
                     log.error("engine did not unload %s: %s", slot, exc)
+        say_in_log(request, f"the {slot} slot emptied" + (f" (was {prev})" if prev else ""))
         return M.SlotResult(slot=slot, active=None, previous=prev)
 
     @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
@@ -372,6 +376,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 except ApiError:
                     box.put_back(before, pid, slot)
                     raise
+        say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else ""))
         return M.SlotResult(slot=slot, active=pid, previous=prev)
 
 
@@ -428,8 +433,11 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
 
     @app.delete("/tokens/{token_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404))
     def revoke_token(request: Request, token_id: str) -> Response:
-        if not box_of(request).tokens.revoke(token_id):
+        tokens = box_of(request).tokens
+        name = tokens.name(token_id)
+        if not tokens.revoke(token_id):
             raise ApiError(404, "not found", f"no token '{token_id}'")
+        say_in_log(request, f"the pairing of {name!r} (token {token_id}) revoked")
         return Response(status_code=204)
 
     @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
@@ -470,10 +478,15 @@ class ChangeLog:
                 status = int(message.get("status", 0))
             await send(message)
 
+        device = self._device(scope)            # before: a device revoking its own pairing is still named
         await self.app(scope, receive, sending)
         key = (scope["method"], scope.get("path", ""))
         if 0 < status < 400 and key not in _LOGGED_BY_ROUTE:
-            log.info("%s %s by %r (%d)", key[0], key[1], self._device(scope), status)
+            said = scope.get(LOG_WORDS)
+            if said:
+                log.info("%s by %r", said, device)
+            else:
+                log.info("%s %s by %r (%d)", key[0], key[1], device, status)
 
     def _device(self, scope: dict[str, Any]) -> str:
         """The name of the paired device whose token the request carries ("?" for none the box holds)."""

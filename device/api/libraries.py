@@ -249,7 +249,9 @@ class Libraries:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
             results = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
-            return {"results": results, "state": "cancelled" if cancel.is_set() else "done"}
+            state = "cancelled" if cancel.is_set() else "done"
+            log.info("library %s: tagging %s (%s)", info["id"], state, _tally(results))
+            return {"results": results, "state": state}
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
             return {"state": "untagged", "error": str(exc)}
@@ -446,6 +448,17 @@ def _what(exc: BaseException) -> str:
     """``exc`` in one line: its type and the first line of its message."""
     first = (str(exc).splitlines() or [""])[0]
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _tally(results: Any) -> str:
+    """A tagging's results (device.library's LibraryReport as JSON) in a few words for the box's log."""
+    if not isinstance(results, dict):
+        return "no report"
+    n = {k: (len(v) if isinstance(v, list) else v) for k, v in results.items()
+         if k in ("tagged", "unchanged", "failed", "skipped", "removed")}
+    said = ", ".join(f"{v} {k}" for k, v in n.items() if isinstance(v, int) and v)
+    secs = results.get("seconds")
+    return (said or "nothing to tag") + (f", {secs:.1f} s" if isinstance(secs, (int, float)) else "")
 
 
 def _reroot(d: Path) -> None:

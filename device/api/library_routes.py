@@ -19,7 +19,7 @@ from device.api import models as M
 from device.api.auth import AuthError
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy
-from device.api.state import box_of
+from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
 from device.library.db import DatabaseDamaged
@@ -114,7 +114,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                            f"TAGGER.hatpack --activate), then: hatbox box-library {library_id} --retag")
         retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
         try:
-            return _library(_lib(retag, library_id))
+            started = _library(_lib(retag, library_id))
+            say_in_log(request, f"library {library_id}: tagging again with {tagger}")
+            return started
         except LibraryBusy as exc:
             raise _from_hatbox(409, "conflict", exc) from None
         except OSError as exc:      # writing its record: nothing was changed
@@ -182,6 +184,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _refused_at_upload(request, library_id, body.path) or _from_hatbox(422, "rejected", exc) from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
+        say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
 
 

@@ -16,3 +16,13 @@ if TYPE_CHECKING:
 def box_of(request: Request) -> Box:
     """The box that ``request``'s app serves (its store, engine control, tokens, libraries)."""
     return request.app.state.box
+
+
+LOG_WORDS = "hatbox.log_words"     # a route's own words for its change (:func:`say_in_log`), in the request's scope
+
+
+def say_in_log(request: Request, words: str) -> None:
+    """What a route changed, in words, for the box's log line about it (device.api.app.ChangeLog adds who did it):
+    "the effect slot rolled back to X (was Y)" in place of "POST /slots/effect/rollback"."""
+    request.scope[LOG_WORDS] = words
+

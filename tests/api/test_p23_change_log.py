@@ -36,7 +36,7 @@ def test_changes_are_logged_with_the_device_that_made_them(tmp_path: Path, caplo
     assert any(line.startswith("paired 'test' (token ") for line in said)
     assert not any(code_used in line for line in said)
     assert f"pack {one} installed by 'test', now active" in said and f"pack {two} installed by 'test', now active" in said
-    assert f"POST /packs/{one}/activate by 'test' (200)" in said
+    assert f"pack {one} made the active effect pack (was {two}) by 'test'" in said     # p25: in words
     assert f"DELETE /packs/{two} by 'test' (204)" in said
     assert f"library {lid} uploaded by 'test': 1 file accepted, 0 rejected" in said
     assert not any(line.startswith(("GET ", "POST /packs by", "POST /libraries by", "POST /pair")) for line in said)

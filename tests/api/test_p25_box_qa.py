@@ -103,3 +103,34 @@ def test_status_says_an_active_pack_the_engine_refused_is_not_playing(capsys) ->
     assert "  effect  effect-drive-1  (not playing: the engine did not load it, see the warning below)" in out
     assert "  tagger  tagger-t-1" in out                       # a tagger never plays: nothing to say
     assert "  warning: start-up pack for effect refused: it runs at 48000 Hz" in out
+
+
+def test_the_box_log_says_rollbacks_revokes_and_corrections_in_words(tmp_path: Path, caplog) -> None:
+    """Before: "POST /slots/effect/rollback by 'laptop' (200)" (which pack now?), "DELETE /tokens/38eda4de by '?'"
+    for a laptop revoking its own pairing (its name was looked up after), and no line when a tagging ended."""
+    import logging
+
+    from tests.api.conftest import make_box
+    with caplog.at_level(logging.INFO, logger="hatbox.api"):
+        box = make_box(tmp_path)
+        one = box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0")).json()["pack"]["id"]
+        two = box.push(gain_pack(tmp_path / "b.hatpack", "fuzz", "2.0.0")).json()["pack"]["id"]
+        assert box.client.post("/slots/effect/rollback", headers=box.auth).status_code == 200
+        assert box.client.post("/slots/effect/deactivate", headers=box.auth).status_code == 200
+        me = box.client.get("/tokens", headers=box.auth).json()[0]["id"]
+        assert box.client.delete(f"/tokens/{me}", headers=box.auth).status_code == 204
+    said = [r.getMessage() for r in caplog.records if r.name == "hatbox.api" and r.levelno == logging.INFO]
+    assert f"the effect slot rolled back to {one} (was {two}) by 'test'" in said
+    assert f"the effect slot emptied (was {one}) by 'test'" in said
+    assert f"the pairing of 'test' (token {me}) revoked by 'test'" in said
+
+
+def test_the_box_log_says_when_a_tagging_ends_and_what_a_correction_was(paired_server: PairedServer,
+                                                                         tmp_path: Path, caplog) -> None:
+    import logging
+    with caplog.at_level(logging.INFO, logger="hatbox.api"):
+        lid = _tagged_kit(paired_server, tmp_path)
+        assert main(["box-library", lid, "--fix", "hit0.wav", "snare"]) == 0
+    said = [r.getMessage() for r in caplog.records if r.name == "hatbox.api" and r.levelno == logging.INFO]
+    assert any(line.startswith(f"library {lid}: tagging done (2 tagged, ") for line in said), said
+    assert any(line.startswith(f"library {lid}: hit0.wav tagged snare (a correction) by ") for line in said), said
