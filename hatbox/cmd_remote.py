@@ -244,8 +244,7 @@ def push(args: argparse.Namespace) -> int:
         done = "was on the box already" if body.get("installed_before") else "installed"
         print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} as "
               f"{safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
-        print(f"  passed every check: {', '.join(safe_text(c['check']) for c in p['checks'])} (what each found: "
-              f"hatbox box-pack {shlex.quote(safe_text(p['id']))})")
+        print(f"  {_checks_words(p['checks'])} (what each found: hatbox box-pack {shlex.quote(safe_text(p['id']))})")
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")
         if body["activated"]:
@@ -334,7 +333,8 @@ def box_pack(args: argparse.Namespace) -> int:
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
         for chk in pack["checks"]:
-            print(f"  {'ok' if chk['ok'] else 'FAIL':<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
+            mark = "FAIL" if not chk["ok"] else "-" if str(chk["detail"]).startswith("skipped") else "ok"
+            print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
     return 0
 
 
@@ -391,6 +391,18 @@ def _rollback(args: argparse.Namespace) -> int:
         print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
               + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
     return 0
+
+
+def _checks_words(checks: list[dict[str, Any]]) -> str:
+    """The checks an installed pack passed, in one line; those that do not apply to its kind (detail "skipped: ...":
+    a tagger has no knobs, no real-time budget) said apart: "passed every check that applies: a, b (c, d do not
+    apply to this kind)"."""
+    ran = [safe_text(c["check"]) for c in checks if not str(c.get("detail", "")).startswith("skipped")]
+    skipped = [safe_text(c["check"]) for c in checks if str(c.get("detail", "")).startswith("skipped")]
+    if not skipped:
+        return f"passed every check: {', '.join(ran)}"
+    return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "
+            f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind)")
 
 
 def _pack_words(pack: dict[str, Any]) -> str:

@@ -134,3 +134,17 @@ def test_the_box_log_says_when_a_tagging_ends_and_what_a_correction_was(paired_s
     said = [r.getMessage() for r in caplog.records if r.name == "hatbox.api" and r.levelno == logging.INFO]
     assert any(line.startswith(f"library {lid}: tagging done (2 tagged, ") for line in said), said
     assert any(line.startswith(f"library {lid}: hit0.wav tagged snare (a correction) by ") for line in said), said
+
+
+def test_pushing_a_tagger_says_which_checks_do_not_apply_to_it(paired_server: PairedServer, tmp_path: Path,
+                                                               capsys) -> None:
+    """Before: "passed every check: ..., knobs, realtime", and box-pack marked both "ok" though both were skipped."""
+    from tests.api.packs import tagger_pack
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack"))]) == 0
+    out = capsys.readouterr().out
+    assert "passed every check that applies: " in out and "(knobs, realtime do not apply to this kind)" in out
+    pid = paired_server.app.state.box.store.ids()[0]
+    assert main(["box-pack", pid]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[:3] == ["-", "knobs", "skipped:"] for line in lines), lines
+    assert any(line.split()[:2] == ["ok", "contract"] for line in lines), lines
