@@ -148,19 +148,25 @@ def pair(args: argparse.Namespace) -> int:
 
 
 def _old_pairing(url: str) -> str | None:
-    """The token id this computer was paired with at ``url`` before (read before the new pairing is saved)."""
+    """The token id this computer was paired with before (read before the new pairing is saved), at ``url`` or at
+    another address (a typo that reached the same box, its name and its IP): :func:`_revoked` revokes it only where
+    the box holds it."""
     try:
         old = load_config()
     except HatboxError:
         return None
-    return str(old["token_id"]) if old.get("url") == url and old.get("token_id") else None
+    return str(old["token_id"]) if old.get("token_id") else None
 
 
 def _revoked(cfg: dict[str, Any], token_id: str) -> bool:
-    """Revoke this computer's earlier pairing ``token_id`` with the new one (pairing again would leave one more
-    token on the box that nothing uses); False when the box did not (an old token already gone, an old box)."""
+    """Revoke this computer's earlier pairing ``token_id`` with the new one when this box holds it (pairing again
+    would leave one more token on the box that nothing uses; an earlier pairing with another box is left alone);
+    False when the box did not (a token it does not hold, already gone, an old box)."""
     try:
         with _client(cfg["url"], cfg["token"], cfg["ca"] or True) as c:
+            held = _call(c, "GET", "/tokens", expect=list)
+            if not any(isinstance(t, dict) and t.get("id") == token_id for t in held):
+                return False
             _call(c, "DELETE", f"/tokens/{token_id}", expect=None)
     except HatboxError:
         return False

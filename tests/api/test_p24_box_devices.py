@@ -66,3 +66,17 @@ def test_revoking_this_computers_own_pairing_asks_first(paired_server: PairedSer
     assert "add --yes" in capsys.readouterr().err and len(box.tokens.list()) == 1
     assert main(["box-devices", "--revoke", "laptop", "--yes"]) == 0
     assert "this computer has to pair again" in capsys.readouterr().out and box.tokens.list() == []
+
+
+def test_pairing_again_at_another_address_of_the_same_box_revokes_the_earlier_pairing(
+        paired_server: PairedServer, capsys) -> None:
+    """p25: only a pairing saved under the very same URL string was revoked: a first pairing at a typo that still
+    reached the box (127.0.01, its name, its IP) stayed on it."""
+    box = paired_server.app.state.box
+    (first,) = [t["id"] for t in box.tokens.list()]
+    other_spelling = paired_server.running.url.replace("127.0.0.1", "localhost")
+    assert other_spelling != paired_server.running.url
+    capsys.readouterr()
+    assert main(["pair", other_spelling, "--code", box.pairing.current(), "--name", "laptop"]) == 0
+    assert f"this computer's earlier pairing with it ({first}) is revoked" in capsys.readouterr().out
+    assert [t["name"] for t in box.tokens.list()] == ["laptop"]
