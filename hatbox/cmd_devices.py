@@ -11,8 +11,8 @@ import time
 from typing import Any
 
 from hatbox.box_client import _box_reply, _call, _client, safe_text
-from hatbox.cmd_remote import _common, load_config, one_named, target
-from hatbox.errors import HatboxError
+from hatbox.cmd_remote import _common, load_config, one_named, save_config, target
+from hatbox.errors import HatboxError, first_line
 from hatbox.text import count_words
 
 
@@ -67,8 +67,36 @@ def box_devices(args: argparse.Namespace) -> int:
             print("not revoked: this computer stays paired")
             return 0
         _call(c, "DELETE", f"/tokens/{gone['id']}", expect=None)
+    if gone["id"] == mine:
+        _forget_token()
     print(f"revoked {safe_text(gone['name'])} ({safe_text(gone['id'])}): it can no longer reach the box"
           + ("; this computer has to pair again (hatbox pair)" if gone["id"] == mine else ""))
+    return 0
+
+
+def _forget_token() -> None:
+    """This computer's own pairing was revoked: its token leaves the settings file (the box's address stays, for
+    `hatbox pair`), so a later command says "pair first", not that the box refused a wrong token."""
+    cfg = load_config()
+    if cfg.get("token") or cfg.get("token_id"):
+        save_config({k: v for k, v in cfg.items() if k not in ("token", "token_id")})
+
+
+def unpair(args: argparse.Namespace) -> int:
+    """`hatbox unpair`: revoke this computer's pairing on the box (when it answers) and forget it here."""
+    cfg = load_config()
+    mine = cfg.get("token_id")
+    if not cfg.get("url") or not cfg.get("token"):
+        print("this computer is not paired with a box: nothing to undo")
+        return 0
+    try:
+        with _client(*target(args)) as c:
+            _call(c, "DELETE", f"/tokens/{mine}", expect=None)
+        done = "revoked on the box"
+    except HatboxError as exc:
+        done = f"not revoked on the box ({first_line(exc)}): hatbox box-devices --revoke {mine} from a paired computer"
+    _forget_token()
+    print(f"unpaired from {safe_text(cfg['url'])}: {done}; pair again with hatbox pair {safe_text(cfg['url'])}")
     return 0
 
 
@@ -78,4 +106,6 @@ def register(cli: Any) -> None:
                                                        "name when only one pairing has it): it can no longer reach "
                                                        "the box")
     p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
+    _common(p)
+    p = cli.command("unpair", "revoke this computer's pairing with the box and forget it here", unpair)
     _common(p)

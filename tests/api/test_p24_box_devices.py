@@ -66,6 +66,9 @@ def test_revoking_this_computers_own_pairing_asks_first(paired_server: PairedSer
     assert "add --yes" in capsys.readouterr().err and len(box.tokens.list()) == 1
     assert main(["box-devices", "--revoke", "laptop", "--yes"]) == 0
     assert "this computer has to pair again" in capsys.readouterr().out and box.tokens.list() == []
+    assert main(["status"]) == 2                          # p25: the token left the settings too (was: "wrong or revoked")
+    err = capsys.readouterr().err
+    assert "this call needs a token" in err and "pair first" in err and "revoked" not in err
 
 
 def test_pairing_again_at_another_address_of_the_same_box_revokes_the_earlier_pairing(
@@ -80,3 +83,28 @@ def test_pairing_again_at_another_address_of_the_same_box_revokes_the_earlier_pa
     assert main(["pair", other_spelling, "--code", box.pairing.current(), "--name", "laptop"]) == 0
     assert f"this computer's earlier pairing with it ({first}) is revoked" in capsys.readouterr().out
     assert [t["name"] for t in box.tokens.list()] == ["laptop"]
+
+
+def test_unpair_revokes_this_computers_pairing_and_forgets_it(paired_server: PairedServer, capsys) -> None:
+    import json
+
+    from hatbox.cmd_remote import config_path
+    box = paired_server.app.state.box
+    url = paired_server.running.url
+    assert main(["unpair"]) == 0
+    assert capsys.readouterr().out == f"unpaired from {url}: revoked on the box; pair again with hatbox pair {url}\n"
+    assert box.tokens.list() == []
+    cfg = json.loads(config_path().read_text())
+    assert cfg["url"] == url and "token" not in cfg and "token_id" not in cfg
+    assert main(["unpair"]) == 0
+    assert "not paired with a box: nothing to undo" in capsys.readouterr().out
+
+
+def test_unpair_with_the_box_off_forgets_here_and_says_how_to_revoke_it(paired_server: PairedServer,
+                                                                        capsys) -> None:
+    (mine,) = [t["id"] for t in paired_server.app.state.box.tokens.list()]
+    paired_server.running.stop()
+    assert main(["unpair"]) == 0
+    out = capsys.readouterr().out
+    assert "not revoked on the box (" in out and f"hatbox box-devices --revoke {mine} from a paired computer" in out
+
