@@ -259,7 +259,23 @@ def push(args: argparse.Namespace) -> int:
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
+    if body["activated"] and p.get("kind") == "tagger":
+        with _client(*target(args)) as c:
+            _say_untagged(c)
     return 0
+
+
+def _say_untagged(client: Any) -> None:
+    """After a tagger pack became active: the libraries on the box that are not tagged (uploaded while none was
+    active), with the command that tags each: nothing re-tags a library by itself."""
+    try:
+        libraries = _call(client, "GET", "/libraries", expect=list)
+    except HatboxError:
+        return                                   # a hint only: the activation itself went through
+    waiting = [lib for lib in libraries if isinstance(lib, dict) and lib.get("state") == "untagged"]
+    for lib in waiting:
+        print(f"  library {safe_text(lib.get('name', '?'))} is not tagged yet: hatbox box-library "
+              f"{shlex.quote(safe_text(lib.get('id', '?')))} --retag")
 
 
 def _samples_archive(path: Path) -> str:
@@ -386,6 +402,8 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
     with _box_reply("POST /packs/ID/activate"):
         before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
         print(f"{what} is now the box's active {kind} pack{before}")
+    if pack["kind"] == "tagger":
+        _say_untagged(client)
     return 0
 
 

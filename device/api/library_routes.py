@@ -109,9 +109,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         _lib(box.libraries.get, library_id)
         tagger = box.store.active().get("tagger")
         if not tagger:
+            installed = [m["id"] for m in box.store.list() if m.get("kind") == "tagger"]
+            first = (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]} --activate)"
+                     if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
             raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
-                           "again; nothing was changed", hint="push a tagger pack and make it active (hatbox push "
-                           f"TAGGER.hatpack --activate), then: hatbox box-library {library_id} --retag")
+                           "again; nothing was changed", hint=f"{first}, then: hatbox box-library {library_id} --retag")
         retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
         try:
             started = _library(_lib(retag, library_id))

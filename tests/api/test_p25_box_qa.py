@@ -148,3 +148,26 @@ def test_pushing_a_tagger_says_which_checks_do_not_apply_to_it(paired_server: Pa
     lines = capsys.readouterr().out.splitlines()
     assert any(line.split()[:3] == ["-", "knobs", "skipped:"] for line in lines), lines
     assert any(line.split()[:2] == ["ok", "contract"] for line in lines), lines
+
+
+def test_a_library_sent_before_any_tagger_is_pointed_at_once_a_tagger_is_active(paired_server: PairedServer,
+                                                                                tmp_path: Path, capsys) -> None:
+    """Before: --retag with a tagger installed but not active said "push a tagger pack", and making it active said
+    nothing of the library waiting for it."""
+    import numpy as np
+    import soundfile as sf
+
+    from tests.api.packs import tagger_pack
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    sf.write(kit / "hit.wav", 0.5 * np.sin(2 * np.pi * 80 * np.arange(24000) / 48000), 48000)
+    assert main(["push-library", str(kit), "--quiet"]) == 0
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--quiet"]) == 0
+    lid = paired_server.app.state.box.libraries.list()[0]["id"]
+    tagger = paired_server.app.state.box.store.ids()[0]
+    capsys.readouterr()
+    assert main(["box-library", lid, "--retag"]) == 2
+    assert f"hint: make the tagger pack on the box active (hatbox box-pack {tagger} --activate)" in \
+        capsys.readouterr().err
+    assert main(["box-pack", tagger, "--activate"]) == 0
+    assert f"  library kit is not tagged yet: hatbox box-library {lid} --retag" in capsys.readouterr().out
