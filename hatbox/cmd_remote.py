@@ -20,6 +20,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     safe_text, upload)
 from hatbox.errors import HatboxError
+from hatbox.status_line import since_words
 from hatbox.text import count_words, when_words
 
 
@@ -516,7 +517,7 @@ def _print_status(s: dict[str, Any]) -> None:
     load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
     worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
     print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
-          f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}"
+          f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'

@@ -15,5 +15,20 @@ def status_words(st: dict[str, Any]) -> str:
     """The engine's status (device/audio/server.py) in one line: the share of each block's time the audio
     computation takes (on average, and at its worst 0.1 %: over 100 % there means dropouts), the xruns (dropouts:
     the sound card ran dry), the output's peak, the slot faults (a pack bypassed for bad output), what plays."""
-    return (f"audio load {st['load_mean']:.1%} (worst {st['load_p999']:.1%}) | xruns (dropouts) {st['xruns']} | "
-            f"peak {st['peak_db']:.1f} dBFS | faults {st.get('fault_count', 0)} | {active_words(st.get('active', {}))}")
+    return (f"audio load {st['load_mean']:.1%} (worst {st['load_p999']:.1%}) | xruns (dropouts) {st['xruns']}"
+            f"{since_words(st)} | peak {st['peak_db']:.1f} dBFS | faults {st.get('fault_count', 0)} | "
+            f"{active_words(st.get('active', {}))}")
+
+
+def since_words(st: dict[str, Any]) -> str:
+    """How long the engine has played, from its status (blocks x block / rate), as " in 42 s", " in 12 min",
+    " in 2 h 05 min": the time the xruns count over; "" when the status lacks any of them (another version)."""
+    blocks, block, rate = st.get("blocks"), st.get("block"), st.get("rate")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (blocks, block, rate)) or not rate:
+        return ""
+    secs = int(blocks * block / rate)
+    if secs < 60:
+        return f" in {secs} s"
+    if secs < 3600:
+        return f" in {secs // 60} min"
+    return f" in {secs // 3600} h {secs % 3600 // 60:02d} min"

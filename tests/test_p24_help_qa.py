@@ -99,6 +99,10 @@ def test_the_status_line_says_load_and_dropouts_in_words_and_the_sampler_once() 
     assert status_words(st) == ("audio load 10.0% (worst 27.8%) | xruns (dropouts) 2 | peak -12.3 dBFS | faults 0 | "
                                 "effect hatbox-drive, sampler")
     assert status_words({**st, "active": {}}).endswith("| nothing loaded")
+    played = {**st, "blocks": 22500, "block": 128, "rate": 48000}            # 60 s: p25, the time they count over
+    assert "| xruns (dropouts) 2 in 1 min | " in status_words(played)
+    assert "xruns (dropouts) 2 in 2 h 05 min" in status_words({**played, "blocks": 2812500})
+    assert "xruns (dropouts) 2 in 0 s" in status_words({**played, "blocks": 0})
 
 
 def test_info_of_a_missing_file_or_a_folder_says_so(tmp_path: Path) -> None:
