@@ -140,7 +140,7 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
             declared, rate, ch = f.frames, f.samplerate, f.channels
             got, peak = _decoded_frames(f)
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
-        return f"undecodable audio ({first_line(exc)})", 0, 0, 0
+        return undecodable_words(exc), 0, 0, 0
     if got == 0:
         return "no audio in the file", 0, rate, ch
     if not math.isfinite(peak):
@@ -198,3 +198,15 @@ def _unchecked_mp3_warning(path: Path, frames: int, rate: int) -> str:
     return (f"plays {frames / rate:.1f} s where the decoder first reckoned {declared / rate:.1f} s: an MP3 whose "
             "length cannot be checked (free format, not Layer III, or damaged), so part of it may be missing; "
             "convert it to WAV or FLAC")
+
+
+def undecodable_words(exc: BaseException) -> str:
+    """Why libsndfile could not decode a file, without the file's path (the listing names it already): "not an
+    audio file (...)" when it does not know the format at all (a text file named .wav), else "undecodable audio
+    (its words)"."""
+    import re
+    said = re.sub(r"^Error opening .*?: ", "", first_line(exc)).rstrip(".")
+    if "Format not recognised" in said or "format not recognised" in said.lower():
+        return "not an audio file (no WAV, AIFF, FLAC, OGG or MP3 the box can read)"
+    return f"undecodable audio ({said})"
+

@@ -102,7 +102,11 @@ def test_lying_truncated_and_undecodable_audio(tmp_path: Path) -> None:
         zf.writestr("good.aiff", wav_bytes(fmt="AIFF"))
         zf.writestr("good.wav", wav_bytes())
         zf.writestr("good.wav", wav_bytes())       # the same path twice
+        zf.writestr("notes.wav", b"this is a text file\n" * 20)
     reasons = {f.path: f.reason for f in unpack_archive(arc, tmp_path / "out").rejected}
+    # p25: a text file named .wav in words, without libsndfile's "Error opening 'PATH': Format not recognised."
+    assert reasons["notes.wav"] == "not an audio file (no WAV, AIFF, FLAC, OGG or MP3 the box can read)"
+    assert "Error opening" not in reasons["garbage.ogg"] and "out/" not in reasons["garbage.ogg"]
     assert f"claims {1 << 30} bytes" in reasons["liar.wav"]
     assert reasons["cut.flac"] and "undecodable" in reasons["garbage.ogg"]
     assert "no audio" in reasons["empty.wav"] and reasons["good.wav"] == "duplicate path in the archive"
@@ -236,7 +240,8 @@ def test_reasons_name_the_member_not_the_box_path(tmp_path: Path) -> None:
     assert len(report.rejected) == 2
     for f in report.rejected:
         assert str(tmp_path) not in f.reason and "partial" not in f.reason, f.reason
-    assert "kit/bad.flac" in report.rejected[0].reason
+    assert report.rejected[0].path == "kit/bad.flac"                       # the listing names it: not again in
+    assert report.rejected[0].reason.startswith("undecodable audio (") and "Error opening" not in report.rejected[0].reason
 
 
 def test_unforeseen_error_rejects_only_that_member(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
