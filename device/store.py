@@ -307,6 +307,9 @@ class PackStore:
         read.  Returns what it did (the API's status shows it: ``recovery``)."""
         with self._locked():
             debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
+            for half in self.root.glob(f".{POINTER}.*"):     # a pointer write a power cut stopped (export.atomic)
+                _remove(half)
+                debris += 1
             broken, rebuilt = [], []
             for pid in (pid for pid in self._all_dirs() if not self._intact(pid)):
                 if self._rebuild_meta(pid):

@@ -179,3 +179,12 @@ def test_two_stores_on_one_folder_do_not_lose_a_slot(tmp_path: Path, monkeypatch
     t_api.join(10.0)
     t_panel.join(10.0)
     assert PackStore(tmp_path / "s").active() == {"effect": fx, "synth": None, "tagger": tags}
+
+
+def test_a_pointer_write_cut_off_leaves_no_temp_file_after_the_next_start(store) -> None:
+    """p25: a power cut during an activation left .active.json.XXXXXXXX beside the store's files for good."""
+    s, pid = store
+    (s.root / ".active.json.k3j_9xq2").write_bytes(b'{"slots": {"eff')
+    report = PackStore(s.root).recover()
+    assert not list(s.root.glob(".active.json.*")) and report["removed_debris"] == 1
+    assert PackStore(s.root).active()["effect"] == pid
