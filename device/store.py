@@ -47,6 +47,8 @@ DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside b
 LOCK_FILE = ".lock"
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
+# the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack)
+SCORE_KEYS = ("val_esr", "heldout_mrstft", "holdout_macro_f1")
 LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
 _log = logging.getLogger(__name__)
 
@@ -226,9 +228,11 @@ class PackStore:
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
+        scores = {k: float(v) for k, v in manifest.metrics.items()
+                  if k in SCORE_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)}
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
-                "knobs": [k.name for k in manifest.knobs], "installed": time.time(), **extra}
+                "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores, **extra}
 
     # -- the pointer -----------------------------------------------------------------
     def _write_pointer(self, p: Pointer) -> None:

@@ -58,6 +58,7 @@ class PackInfo(BaseModel):
     sample_rate: int
     knobs: list[str]
     installed: float
+    scores: dict[str, float] = {}       # the trainer's headline scores (device.store.SCORE_KEYS) from its manifest
     checks: list[Check] = []
     signed_by: Optional[str] = None
     active: bool = False

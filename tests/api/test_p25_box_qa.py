@@ -94,8 +94,8 @@ def test_a_damaged_tag_database_is_named_and_a_retag_makes_a_new_one(paired_serv
 def test_status_says_an_active_pack_the_engine_refused_is_not_playing(capsys) -> None:
     """Before: `hatbox status` listed a pack the engine refused at start as active, and never showed the engine's
     own warnings (the refusal was only on the box's terminal, twice)."""
-    from hatbox.cmd_remote import _print_status
-    _print_status({"name": "hatbox", "version": "0", "versions": {}, "packs": [], "libraries": 0, "disk": {},
+    from hatbox.status_report import print_status
+    print_status({"name": "hatbox", "version": "0", "versions": {}, "packs": [], "libraries": 0, "disk": {},
                    "active": {"effect": "effect-drive-1", "synth": None, "tagger": "tagger-t-1"},
                    "engine": {"active": {"effect": None, "synth": None}, "xruns": 0, "load_mean": 0.0,
                               "warnings": ["start-up pack for effect refused: it runs at 48000 Hz"]}})
@@ -171,3 +171,23 @@ def test_a_library_sent_before_any_tagger_is_pointed_at_once_a_tagger_is_active(
         capsys.readouterr().err
     assert main(["box-pack", tagger, "--activate"]) == 0
     assert f"  library kit is not tagged yet: hatbox box-library {lid} --retag" in capsys.readouterr().out
+
+
+def test_box_pack_lists_each_packs_headline_score(paired_server: PairedServer, tmp_path: Path, capsys) -> None:
+    """Two trainings of one pedal told apart by what they scored (QA: same name, version and size)."""
+    import json
+    import zipfile
+    src = gain_pack(tmp_path / "a.hatpack", "fuzz", "0.1.0")
+    scored = tmp_path / "scored.hatpack"                 # the same pack with a held-out error in its manifest
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(scored, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "manifest.json":
+                m = json.loads(data)
+                m["metrics"] = {**m.get("metrics", {}), "val_esr": 0.00195}
+                data = json.dumps(m).encode()
+            zout.writestr(item, data)
+    assert main(["push", str(scored), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-pack"]) == 0
+    assert ", held-out error 0.00195, installed 20" in capsys.readouterr().out

@@ -58,7 +58,7 @@ def test_what_device_runs_recovery_found_reaches_the_api_status_and_hatbox_statu
     """Before: `device run` repaired the store, then the API repaired the repaired store and reported nothing:
     GET /status's recovery was always empty, and `hatbox status` showed none of it."""
     from device.given_packs import open_store
-    from hatbox.cmd_remote import recovery_lines
+    from hatbox.status_report import recovery_lines
     from tests.api.conftest import make_box
     store, gone, kept = _damaged_store(tmp_path)
     report = open_store(store).last_recovery

@@ -1,0 +1,74 @@
+"""What `hatbox status` prints of the box's ``GET /status``: what is active (and whether it plays), the engine's load
+and dropouts over the time they count, its warnings, the store, and what the box's start-up repair of its store did."""
+from __future__ import annotations
+
+from typing import Any
+
+from hatbox.box_client import safe_text
+from hatbox.status_line import since_words
+from hatbox.text import count_words
+
+
+_STATUS_FIELDS = ("name", "version", "versions", "active", "engine", "disk", "packs", "libraries")
+
+
+def print_status(s: dict[str, Any]) -> None:
+    """What `hatbox status` prints of the box's ``GET /status``; a field a box of another hatbox version leaves out
+    (or gives in another form) shows as '?', with a note naming them."""
+    from device.control import slot_warnings
+    from hatbox import __version__
+
+    def part(key: str, kind: type) -> Any:
+        value = s.get(key)
+        return value if isinstance(value, kind) else kind()
+
+    print(f"{safe_text(s.get('name', '?'))} (hatbox {safe_text(s.get('version', '?'))}, onnxruntime "
+          f"{safe_text(part('versions', dict).get('onnxruntime', '?'))})")
+    eng = part("engine", dict)
+    playing = eng.get("active") if isinstance(eng.get("active"), dict) else None
+    for slot, pid in part("active", dict).items():
+        silent = pid and playing is not None and slot in ("effect", "synth") and not playing.get(slot)
+        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}"
+              + ("  (not playing: the engine did not load it, see the warning below)" if silent else ""))
+    load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
+    worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
+    print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
+          f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
+          + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
+    said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
+    for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
+        print(f"  warning: {safe_text(text)}")
+    free = part("disk", dict).get("free_bytes")
+    packs = s.get("packs")
+    libs = s.get("libraries")
+    installed = count_words(len(packs), "pack") if isinstance(packs, list) else "? packs"
+    held = count_words(libs, "library", "libraries") if isinstance(libs, int) else "? libraries"
+    print(f"  {installed} installed, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
+                                                 else "free space unknown (the box cannot read its disk)"))
+    for line in recovery_lines(part("recovery", dict)):
+        print(f"  at start: {line}")
+    missing = [key for key in _STATUS_FIELDS if key not in s]
+    if missing:
+        print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
+              f"computer ({__version__})")
+
+
+def recovery_lines(rec: dict[str, Any]) -> list[str]:
+    """What the box's repair of its pack store at start did (``GET /status``'s ``recovery``), in lines a musician
+    reads: packs removed as damaged, records made again, an active pack gone and what plays instead, the pointer
+    set aside.  [] when it found nothing (or a box of another version leaves fields out)."""
+    lines = []
+    for pid in rec.get("removed_broken") or []:
+        lines.append(f"removed {safe_text(pid)} from the box: it was damaged (send it again if you need it)")
+    for pid in rec.get("rebuilt") or []:
+        lines.append(f"{safe_text(pid)}: its record was damaged and was made again from the pack")
+    active = rec.get("active") if isinstance(rec.get("active"), dict) else {}
+    for kind, pid in (rec.get("lost_active") or {}).items():
+        now = active.get(kind)
+        lines.append(f"the active {safe_text(kind)} pack {safe_text(pid)} was gone: "
+                     + (f"{safe_text(now)} plays instead" if now else "nothing plays there (hatbox push PACK.hatpack "
+                                                                       "--activate)"))
+    if rec.get("pointer_damaged"):
+        lines.append("the record of which packs are active was damaged: the newest pack of each kind plays "
+                     "(hatbox box-pack ID --activate picks another)")
+    return lines
