@@ -149,15 +149,17 @@ def print_summary(result, max_steps: int | None) -> None:
     if m.get("arch_trial_skipped"):
         print(f"note: {m['arch_trial_skipped']}")
     if m.get("arch_trials"):
-        print("architecture chosen by trial: " + ", ".join(f"{a} {v:.5f}" for a, v in m["arch_trials"].items())
-              + " (validation ESR after a fifth of the budget each)")
+        print("architecture chosen by trial: " + ", ".join(f"{a} {number_words(v)}" for a, v in m["arch_trials"].items())
+              + " (held-out error after a fifth of the budget each)")
     print(held_out_line(m["val_esr"], len(m.get("val_esr_per_pair") or ())))
     per_setting = list(m["val_esr_per_setting"].items())        # worst first
     if len(per_setting) == 1:       # one setting ("fixed": no knobs): its ESR is the mean above, said once
         per_setting = []
     units = _knob_units(result.pack)
+    if per_setting:
+        print("  held-out error per knob setting, worst first:")
     for key, value in per_setting[:SETTINGS_SHOWN]:
-        print(f"  ESR {value:.5f}  at {_setting_words(key, units)}")
+        print(f"    {number_words(value)} at {_setting_words(key, units)}")
     if len(per_setting) > SETTINGS_SHOWN:
         print(f"  ... and {len(per_setting) - SETTINGS_SHOWN} more settings in the report")
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))

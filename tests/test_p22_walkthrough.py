@@ -20,13 +20,15 @@ def _effect_summary(per_setting: dict[str, float], capsys: pytest.CaptureFixture
 def test_a_single_pair_says_its_esr_once_without_an_at_fixed_line(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _effect_summary({"fixed": 0.00046}, capsys)
     assert "held-out error 0.00046 (ESR: 0 = identical to your gear, under 0.02 is close)" in lines
-    assert not [ln for ln in lines if ln.startswith("  ESR ")] and not any("at fixed" in ln for ln in lines)
+    assert not [ln for ln in lines if ln.startswith("    ")] and not any("at fixed" in ln for ln in lines)
 
 
 def test_several_settings_are_still_listed_worst_first(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _effect_summary({"drive=10": 0.008, "drive=0": 0.002}, capsys)
-    listed = [ln for ln in lines if ln.startswith("  ESR ")]
-    assert listed == ["  ESR 0.00800  at drive 10", "  ESR 0.00200  at drive 0"]       # no pack here: no units
+    listed = [ln for ln in lines if ln.startswith("    ")]
+    assert listed == ["    0.008 at drive 10", "    0.002 at drive 0"]       # no pack here: no units
+    # p25: written as the held-out error line writes it (was "ESR 0.00800" under "held-out error 0.008")
+    assert "  held-out error per knob setting, worst first:" in lines
 
 
 def test_settings_are_said_with_their_knobs_units(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,8 +39,8 @@ def test_settings_are_said_with_their_knobs_units(tmp_path, capsys: pytest.Captu
     metrics = {"arch": "gru", "params": 10, "steps": 5, "train_seconds": 1, "val_esr": 0.1,
                "val_esr_per_setting": {"drive=24 tone=8000": 0.12, "drive=0 tone=1500": 0.01}, "latency": {}}
     print_summary(SimpleNamespace(metrics=metrics, pack=factory, notes=[], warnings=[], report=None), 5)
-    listed = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("  ESR ")]
-    assert listed == ["  ESR 0.12000  at drive 24 dB, tone 8000 Hz", "  ESR 0.01000  at drive 0 dB, tone 1500 Hz"]
+    listed = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("    ")]
+    assert listed == ["    0.12 at drive 24 dB, tone 8000 Hz", "    0.01 at drive 0 dB, tone 1500 Hz"]
 
 
 def test_train_effect_help_says_where_the_name_comes_from_with_input(capsys: pytest.CaptureFixture[str]) -> None:
