@@ -44,6 +44,7 @@ PACK_FILE = "pack.hatpack"
 META_FILE = "meta.json"
 POINTER = "active.json"
 DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside by recover()
+POINTER_COPY = "active.json.copy"           # written after active.json each time: recover() reads it when that is damaged
 LOCK_FILE = ".lock"
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
@@ -236,7 +237,16 @@ class PackStore:
 
     # -- the pointer -----------------------------------------------------------------
     def _write_pointer(self, p: Pointer) -> None:
-        write_atomic(self.root / POINTER, p.to_json())
+        """active.json, then its copy (:data:`POINTER_COPY`, what recovery reads when active.json is damaged); a copy
+        that cannot be written is removed, so that no older copy is ever taken for the pointer."""
+        data = p.to_json()
+        write_atomic(self.root / POINTER, data)
+        try:
+            write_atomic(self.root / POINTER_COPY, data)
+        except OSError as exc:
+            _log.warning("pack store: could not write %s (%s): a damaged %s could not be recovered from it",
+                         POINTER_COPY, exc, POINTER)
+            _remove(self.root / POINTER_COPY)
 
     def activate(self, pid: str) -> tuple[str | None, dict[str, Any]]:
         """Make ``pid`` its slot's active pack; returns (previously active id, meta)."""
@@ -329,8 +339,9 @@ class PackStore:
                 except OSError as exc:
                     _log.error("pack store: could not remove %s: %s", pid, exc)
             before, unreadable = self._read_pointer()
+            copied = None
             if unreadable is not None:
-                before = self._newest_pointer()
+                before, copied = self._pointer_copy()
             after = self._repaired(before)
             lost = {k: v for k, v in before.slots.items() if unreadable is None and v and v != after.slots[k]}
             for kind, pid in lost.items():
@@ -341,19 +352,22 @@ class PackStore:
                              "--activate")
             try:
                 if unreadable is not None:
-                    chosen = ", ".join(f"{k} {v}" for k, v in after.slots.items() if v) or "none: no pack is installed"
-                    _log.warning("pack store: %s is unreadable (%s): the most recently installed pack of each kind "
-                                 "is active now (%s); the file is kept as %s", POINTER, unreadable, chosen,
-                                 DAMAGED_POINTER)
+                    chosen = ", ".join(f"{k} {v}" for k, v in after.slots.items() if v) or "none"
+                    what = (f"the active packs are as its copy ({POINTER_COPY}) had them: {chosen}" if copied else
+                            f"no pack is active until one is made active (its copy could not be read either: "
+                            f"hatbox box-pack ID --activate, or the box's Models page)")
+                    _log.warning("pack store: %s is unreadable (%s): %s; the file is kept as %s", POINTER, unreadable,
+                                 what, DAMAGED_POINTER)
                     os.replace(self.root / POINTER, self.root / DAMAGED_POINTER)
-                if after.to_json() != before.to_json() or unreadable is not None or not (self.root / POINTER).exists():
+                if after.to_json() != before.to_json() or unreadable is not None or not (self.root / POINTER).exists() \
+                        or not (self.root / POINTER_COPY).exists():
                     self._write_pointer(after)
             except OSError as exc:
                 _log.error("pack store: could not rewrite %s: %s", POINTER, exc)
             self.last_recovery = {"removed_debris": debris, "removed_broken": broken, "rebuilt": rebuilt,
                                   "active": after.slots, "lost_active": lost,
                                   "pointer_repaired": bool(lost) or unreadable is not None,
-                                  "pointer_damaged": unreadable}
+                                  "pointer_damaged": unreadable, "pointer_from_copy": bool(copied)}
             return self.last_recovery
 
     def _rebuild_meta(self, pid: str) -> bool:
@@ -372,28 +386,28 @@ class PackStore:
             note = {"check": "record", "ok": True, "seconds": 0.0,
                     "detail": "made again at start from the pack file (the record was damaged); the install's own "
                               "checks were not kept, the engine checks the pack again as it loads it"}
-            meta = self._meta(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": None})
+            meta = self._meta(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": self._signer(d)})
             meta["installed"] = (d / PACK_FILE).stat().st_mtime
             write_atomic(d / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
             return True
         except Exception:  # noqa: BLE001 - anything wrong with the file: it is not a whole pack, and is removed
             return False
 
-    def _newest_pointer(self) -> Pointer:
-        """A pointer making the most recently installed pack of each kind active (no history): what a store whose
-        active.json was lost plays."""
-        out = Pointer()
-        for kind in KINDS:
-            metas = [m for m in (self._meta_or_none(pid) for pid in self.ids()) if m and m.get("kind") == kind]
-            if metas:
-                out.slots[kind] = max(metas, key=lambda m: float(m.get("installed") or 0.0))["id"]
-        return out
-
-    def _meta_or_none(self, pid: str) -> dict[str, Any] | None:
+    def _signer(self, d: Path) -> str | None:
+        """The trusted key (in ``trusted_keys/``) that signed the pack in folder ``d``, or None."""
         try:
-            return self.meta(pid)
-        except (OSError, ValueError, HatboxError):
+            from device.validate import signed_by_now
+            from export.signing import load_trusted
+            return signed_by_now(d / PACK_FILE, load_trusted(self.root / "trusted_keys"))
+        except Exception:  # noqa: BLE001 - no key, no signature, or one that does not hold: not signed
             return None
+
+    def _pointer_copy(self) -> tuple[Pointer, bool]:
+        """(the pointer in :data:`POINTER_COPY`, True) when it can be read; (an empty pointer, False) otherwise."""
+        try:
+            return Pointer.from_json((self.root / POINTER_COPY).read_bytes()), True
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+            return Pointer(), False
 
     def _all_dirs(self) -> list[str]:
         return sorted(p.name for p in self.packs.iterdir())

@@ -90,11 +90,15 @@ def unpair(args: argparse.Namespace) -> int:
         print("this computer is not paired with a box: nothing to undo")
         return 0
     try:
+        if not mine:                             # settings written by hand, or by a hatbox before token ids
+            raise HatboxError("this computer's settings do not say which pairing is its own")
         with _client(*target(args)) as c:
             _call(c, "DELETE", f"/tokens/{mine}", expect=None)
         done = "revoked on the box"
     except HatboxError as exc:
-        done = f"not revoked on the box ({first_line(exc)}): hatbox box-devices --revoke {mine} from a paired computer"
+        which = mine or "ID"
+        done = (f"not revoked on the box ({first_line(exc)}): hatbox box-devices --revoke {which} from a paired "
+                "computer" + ("" if mine else " (hatbox box-devices lists the ids)"))
     _forget_token()
     print(f"unpaired from {safe_text(cfg['url'])}: {done}; pair again with hatbox pair {safe_text(cfg['url'])}")
     return 0

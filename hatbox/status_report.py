@@ -69,6 +69,7 @@ def recovery_lines(rec: dict[str, Any]) -> list[str]:
                      + (f"{safe_text(now)} plays instead" if now else "nothing plays there (hatbox push PACK.hatpack "
                                                                        "--activate)"))
     if rec.get("pointer_damaged"):
-        lines.append("the record of which packs are active was damaged: the newest pack of each kind plays "
-                     "(hatbox box-pack ID --activate picks another)")
+        lines.append("the record of which packs are active was damaged: "
+                     + ("the box took them from its copy" if rec.get("pointer_from_copy") else
+                        "no pack is active until you make one active (hatbox box-pack ID --activate)"))
     return lines

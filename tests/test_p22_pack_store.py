@@ -50,9 +50,10 @@ def test_an_unreadable_pointer_is_set_aside_with_one_warning(store, caplog, cont
         report = PackStore(s.root).recover()
     warned = _store_warnings(caplog)
     assert len(warned) == 1 and "active.json is unreadable" in warned[0] and "active.json.damaged" in warned[0]
-    # twenty-fifth stop: the newest pack of each kind plays (the box was silent with every pack intact)
-    assert f"the most recently installed pack of each kind is active now (effect {pid})" in warned[0]
+    # twenty-fifth stop: the active packs come back from active.json.copy (the box was silent with every pack intact)
+    assert f"the active packs are as its copy (active.json.copy) had them: effect {pid}" in warned[0]
     assert report["pointer_repaired"] and report["active"] == {"effect": pid, "synth": None, "tagger": None}
+    assert report["pointer_from_copy"]
     assert (s.root / "active.json.damaged").read_bytes() == content
     fresh = PackStore(s.root)
     assert fresh.problems() == [] and fresh.ids() == [pid] and fresh.active()["effect"] == pid
@@ -69,7 +70,7 @@ def test_the_box_starts_on_a_store_whose_pointer_is_damaged(tmp_path: Path) -> N
     pid = _install(s, gain_pack(tmp_path / "a.hatpack"))
     (s.root / "active.json").write_bytes(b'{"slots": {"effect": {"id": "%s"}}}' % pid.encode())
     box = make_box(tmp_path)                               # was: TypeError out of create_app
-    assert box.active() == pid                             # the newest effect pack plays (was: none, until activated)
+    assert box.active() is None                            # never activated: no copy says otherwise
     r = box.client.post(f"/packs/{pid}/activate", headers=box.auth)
     assert r.status_code == 200, r.text
     assert box.active() == pid
@@ -188,3 +189,32 @@ def test_a_pointer_write_cut_off_leaves_no_temp_file_after_the_next_start(store)
     report = PackStore(s.root).recover()
     assert not list(s.root.glob(".active.json.*")) and report["removed_debris"] == 1
     assert PackStore(s.root).active()["effect"] == pid
+
+
+def test_a_damaged_pointer_comes_back_from_its_copy_rollbacks_and_empty_slots_too(store, tmp_path: Path) -> None:
+    """Review (p25): making the newest pack of each kind active brought back a pack rolled back from and filled a
+    slot emptied on purpose; the copy written with every change gives back exactly what was chosen."""
+    s, good = store
+    bad = _install(s, gain_pack(tmp_path / "b.hatpack", "buggy", "2.0.0"))
+    never = _install(s, tagger_pack(tmp_path / "t.hatpack"))            # installed, never made active
+    s.activate(bad)
+    s.rollback("effect")
+    (s.root / "active.json").write_bytes(b"\0" * 64)
+    report = PackStore(s.root).recover()
+    assert report["active"] == {"effect": good, "synth": None, "tagger": None} and report["pointer_from_copy"]
+    assert PackStore(s.root).pointer().history["effect"] == []
+    PackStore(s.root).deactivate("effect")
+    (s.root / "active.json").write_bytes(b"{")
+    assert PackStore(s.root).recover()["active"]["effect"] is None    # emptied on purpose: stays empty
+    assert never not in PackStore(s.root).active().values()
+
+
+def test_without_a_readable_copy_a_damaged_pointer_leaves_the_slots_empty_and_says_how(store, caplog) -> None:
+    s, pid = store
+    (s.root / "active.json").write_bytes(b"{")
+    (s.root / "active.json.copy").write_bytes(b"{")
+    with caplog.at_level(logging.WARNING, logger="device.store"):
+        report = PackStore(s.root).recover()
+    assert report["active"]["effect"] is None and not report["pointer_from_copy"]
+    assert any("no pack is active until one is made active" in w for w in _store_warnings(caplog))
+

@@ -282,6 +282,7 @@ class TokenStore:
         with self._lock:
             self._tokens[tid] = {"sha256": _digest(token), "name": name[:64], "created": time.time()}
             self._save()
+            self.lost = False                   # paired again since: a refused token is wrong or revoked now
         return tid, token
 
     def check(self, token: str | None) -> str:

@@ -108,24 +108,20 @@ class Libraries:
         self._recover()
 
     def _recover(self) -> None:
-        """Forget what a crash left half made (``*.partial``, ``.trash/``, an upload's folder without its record:
-        :func:`_half_made`); a library whose tagging a restart cut off is ``failed`` (delete it, or send it again).
-        Any other folder without a record (its library.json lost, a folder copied in by hand) is kept and listed
-        ``failed`` as a damaged record is: nothing of a producer's is removed without being asked."""
+        """Forget what a crash left half made (``*.partial``: an upload unpacked and recorded there is renamed to
+        its id only once whole; ``.trash/``); a library whose tagging a restart cut off is ``failed`` (delete it, or
+        send it again).  A folder without a record (its library.json lost, a folder copied in by hand) is kept and
+        listed ``failed`` as a damaged record is: nothing of a producer's is removed without being asked."""
         for d in self.root.iterdir():
             if d.name.endswith(".partial") or d.name == TRASH:
                 _remove(d)
                 continue
-            if not d.is_dir():                  # a file someone put there: not a library, and not ours to remove
-                if not d.name.startswith("."):
-                    log.warning("%s is not a library (a file in the libraries folder): left as it is", d)
+            if d.name.startswith("."):         # a hidden folder or file (.Spotlight-V100, .DS_Store): not ours
                 continue
-            if not (d / "library.json").exists():
-                if _half_made(d):
-                    log.warning("removing library folder %s: an upload a restart cut off before its record was "
-                                "written", d.name)
-                    _remove(d)
-                    continue
+            if not d.is_dir():                  # a file someone put there: not a library, and not ours to remove
+                log.warning("%s is not a library (a file in the libraries folder): left as it is", d)
+                continue
+            if not (d / "library.json").exists():     # an upload's own folder has its record before its name
                 info = self._damaged_record(d, "its library.json is missing")   # kept, listed failed: never lost
             else:
                 info = self._read_record(d)
@@ -167,8 +163,9 @@ class Libraries:
                 "files": [], "progress": {"done": 0, "total": files}, "tagger": None, "results": None,
                 "error": DAMAGED.format(lid=lid)}
 
-    def _save(self, info: dict[str, Any]) -> None:
-        write_atomic(self.root / info["id"] / "library.json", json.dumps(info, sort_keys=True).encode())
+    def _save(self, info: dict[str, Any], folder: Path | None = None) -> None:
+        """Write library ``info``'s record into its folder (``folder``: the upload's staging folder instead)."""
+        write_atomic((folder or self.root / info["id"]) / "library.json", json.dumps(info, sort_keys=True).encode())
 
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
@@ -182,10 +179,11 @@ class Libraries:
         lid = f"lib-{slug(name, 'library', 32)}-{secrets.token_hex(3)}"
         with hold():
             pass
-        report: ArchiveReport = unpack_archive(archive, self.root / lid / "files", self.limits,
+        stage = self.root / f"{lid}.partial"    # unpacked and recorded here, then renamed: never a folder
+        report: ArchiveReport = unpack_archive(archive, stage / "files", self.limits,   # without its record
                                                room() if room is not None else None)
         if not report.accepted:             # nothing to keep: no library of 0 files left on the box
-            shutil.rmtree(self.root / lid, ignore_errors=True)
+            shutil.rmtree(stage, ignore_errors=True)
             why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
             more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
             hidden = (f"{count_words(report.skipped, 'hidden or operating-system file')} skipped"
@@ -205,11 +203,14 @@ class Libraries:
             info["error"] = "no tagger pack is active"
         try:
             with hold():
-                self._save(info)
+                self._save(info, stage)
+                os.replace(stage, self.root / lid)
+                fsync_dir(self.root)
                 with self._lock:
                     self._jobs[lid] = info
         except BaseException:               # (a full disk, a revoked token) no library without its record
-            shutil.rmtree(self.root / lid, ignore_errors=True)
+            for d in (stage, self.root / lid):
+                shutil.rmtree(d, ignore_errors=True)
             raise
         if info["state"] == "tagging":
             self._start(info, tagger_pack)
@@ -484,18 +485,6 @@ def _reroot(d: Path) -> None:
         log.warning("library %s: could not update where its files are in its tag database (%s)", d.name, exc)
     finally:
         con.close()
-
-
-def _half_made(d: Path) -> bool:
-    """Whether folder ``d`` is what an upload leaves when a crash comes between its unpacking and its record: named
-    as :meth:`Libraries.ingest` names a library (``lib-NAME-xxxxxx``), holding nothing but its ``files/``."""
-    import re
-    if not re.fullmatch(r"lib-.+-[0-9a-f]{6}", d.name):
-        return False
-    try:
-        return {c.name for c in d.iterdir()} <= {"files"}
-    except OSError:
-        return False
 
 
 def _remove(path: Path) -> None:

@@ -109,8 +109,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         _lib(box.libraries.get, library_id)
         tagger = box.store.active().get("tagger")
         if not tagger:
-            installed = [m["id"] for m in box.store.list() if m.get("kind") == "tagger"]
-            first = (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]} --activate)"
+            installed = sorted((m for m in box.store.list() if m.get("kind") == "tagger"),
+                               key=lambda m: float(m.get("installed") or 0.0))
+            first = (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]['id']} --activate)"
                      if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
             raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
                            "again; nothing was changed", hint=f"{first}, then: hatbox box-library {library_id} --retag")

@@ -130,6 +130,7 @@ class Engine:
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
+        self._stopping = False
         self._bus = np.zeros(MAX_BLOCK, np.float32)
         self._tmp = np.zeros(MAX_BLOCK, np.float32)
         self._silence = np.zeros(MAX_BLOCK, np.float32)
@@ -202,6 +203,7 @@ class Engine:
     def fade_out(self, block: int) -> int:
         """The box is stopping: the output glides to silence; returns how many more blocks of ``block`` samples
         to run for it to get there and give one silent block (device/audio/alsa_io.run_loop runs them)."""
+        self._stopping = True                  # a volume message meanwhile does not undo it
         self._volume.target = 0.0
         return int(np.ceil(VOLUME_GLIDE_S * self.cfg.rate / block)) + 1
 
@@ -359,7 +361,8 @@ class Engine:
         self.post(start)
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
-        self._volume.target = db_to_lin(float(msg["db"]))     # glides there over VOLUME_GLIDE_S
+        if not self._stopping:                  # the box is stopping: its output glides to silence
+            self._volume.target = db_to_lin(float(msg["db"]))     # glides there over VOLUME_GLIDE_S
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""

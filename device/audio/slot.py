@@ -89,12 +89,16 @@ class Slot:
 
     def _turn_round(self, target: tuple[Any, dict[str, Any] | None, bool]) -> None:
         """Fade back to ``target`` (what played before this fade) from where the fade is: the incoming side
-        becomes the one fading out (the raised-cosine curve is symmetric, so nothing steps)."""
+        becomes the one fading out (the raised-cosine curve is symmetric, so nothing steps).  In an order that
+        keeps both units in :meth:`units` for a control thread reading meanwhile (``target`` waits in
+        ``_queued`` while the sides swap)."""
         incoming = self._next
         assert incoming is not None
+        self._queued = target
         self.unit, self.info, self.bypassed = incoming
-        self._next = target
         self._pos = max(0, self._curve.shape[0] - self._pos)
+        self._next = target
+        self._queued = None
 
     def _drop_queued(self, keep: Any = None) -> None:
         """Forget the change waiting for the fade to end; its unit is released unless it plays (or is ``keep``)."""
@@ -237,10 +241,20 @@ class Slot:
             if self._queued is None or self.unit is not self._queued[0]:
                 self._release(self.unit)
             self.guard.reset()
-        self.unit, self.info, self.bypassed, self._next = unit, info, bypassed, None
-        queued, self._queued = self._queued, None
-        if queued is not None:                 # the change that waited: from the next block
-            self._start(queued)
+        queued = self._queued
+        if queued is None or self._same(queued, (unit, info, bypassed)):
+            self.unit, self.info, self.bypassed, self._next = unit, queued[1] if queued else info, bypassed, None
+            self._queued = None
+            return
+        # the change that waited, from the next block; set before it stops waiting, so a control thread reading
+        # meanwhile always finds it in units() and target_unit
+        if queued[0] is not None and queued[0] is unit and bypassed and not queued[2]:
+            unit.reset()                       # back from its bypass: from its rest state
+            self.guard.reset()
+        self.unit, self.info, self.bypassed = unit, info, bypassed
+        self._pos = 0
+        self._next = queued
+        self._queued = None
 
     def _run_unit(self, unit: Any, info: dict[str, Any] | None, bypassed: bool, x: np.ndarray | None,
                   out: np.ndarray) -> str | None:

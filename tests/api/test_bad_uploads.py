@@ -454,10 +454,11 @@ def test_library_whose_record_cannot_be_written_is_taken_away_whole(playing, mon
     box, good = playing
     libs = box.app.state.box.libraries
 
-    def full(_info):
+    def full(*_args):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(libs, "_save", full)
     r = _raw_client(box).post("/libraries", content=zip_bytes({"kit/a.wav": _wav()}), headers=box.auth)
     assert r.status_code == 507, r.text
+    assert not list(libs.root.glob("*.partial"))     # p25: written in its staging folder, which goes too
     assert box.library_dirs() == []                   # the unpacked files went with the failed record
     assert_still_playing(box, good)

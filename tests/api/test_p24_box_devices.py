@@ -108,3 +108,18 @@ def test_unpair_with_the_box_off_forgets_here_and_says_how_to_revoke_it(paired_s
     out = capsys.readouterr().out
     assert "not revoked on the box (" in out and f"hatbox box-devices --revoke {mine} from a paired computer" in out
 
+
+
+def test_unpair_with_settings_that_do_not_name_the_pairing_forgets_it_and_says_how(paired_server: PairedServer,
+                                                                                  capsys) -> None:
+    """Review (p25): a settings file without token_id sent DELETE /tokens/None and pointed at --revoke None."""
+    import json
+
+    from hatbox.cmd_remote import config_path
+    cfg = json.loads(config_path().read_text())
+    del cfg["token_id"]
+    config_path().write_text(json.dumps(cfg))
+    assert main(["unpair"]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out and "hatbox box-devices --revoke ID from a paired computer (hatbox box-devices lists" in out
+    assert len(paired_server.app.state.box.tokens.list()) == 1          # nothing revoked blindly

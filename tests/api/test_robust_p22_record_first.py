@@ -21,10 +21,10 @@ def test_done_is_shown_only_after_the_record_says_done(tmp_path: Path, monkeypat
     libs = box.app.state.box.libraries
     real_save = libs._save
 
-    def slow_save(info: dict[str, Any]) -> None:
+    def slow_save(info: dict[str, Any], folder: Path | None = None) -> None:
         if info.get("state") != "tagging":
             time.sleep(0.4)                       # a slow SD card, a loaded machine
-        real_save(info)
+        real_save(info, folder)
     monkeypatch.setattr(libs, "_save", slow_save)
     lid = box.client.post("/libraries", content=_library_zip(3), headers=box.auth).json()["id"]
     end, seen = time.monotonic() + 10, []

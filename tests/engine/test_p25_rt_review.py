@@ -274,3 +274,55 @@ def test_a_take_on_a_read_only_disk_is_a_clear_error_not_a_bug(tmp_path: Any, mo
     said = str(err.value)
     assert "cannot write the output" in said and "Read-only file system" in said
     assert "that folder cannot be written (read-only, or not yours): give a file in another folder" in said
+
+
+class Watched(Slot):
+    """A slot that, at every attribute it sets during a crossfade's end or turn, notes what a control thread
+    reading right then would find: :meth:`units` and :attr:`target_unit`."""
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        self.seen: list[tuple[list[Any], Any]] = []
+        self.watch = False
+        super().__init__(*a, **kw)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in ("unit", "info", "bypassed", "_next", "_queued", "_pos") and getattr(self, "watch", False):
+            self.seen.append((self.units(), self.target_unit))
+
+
+def test_a_control_thread_never_finds_a_waiting_or_returning_unit_missing() -> None:
+    """Review (p25): the fade's end cleared the waiting change before starting it, and turning a fade round set the
+    current side before the target: a note-off read in between missed the waiting synth (a hung note), a knob
+    turn landed on the pack fading out."""
+    a, b, c = Gain(0.25), Gain(1.0), Gain(0.6)
+    s = Watched("effect", True, RATE, FADE, BLOCK, ProtectConfig(), lambda _u: None)
+    p = Player(s)
+    s.switch(a, {"name": "A"})
+    p.blocks(10)
+    s.switch(b, {"name": "B"})
+    p.blocks(3)
+    s.switch(c, {"name": "C"})                       # waits for the A -> B fade
+    s.watch = True
+    p.blocks(10)
+    assert s.seen and all(c in units and target is c for units, target in s.seen), s.seen
+    s.watch = False
+    p.blocks(20)
+    s.switch(a, {"name": "A"})                       # C -> A, then straight back to C: the fade turns round
+    p.blocks(2)
+    s.seen.clear()
+    s.watch = True
+    s.switch(c, {"name": "C"})
+    assert s.seen and all(a in units and c in units for units, _t in s.seen) and s.seen[-1][1] is c, s.seen
+
+
+def test_a_volume_message_during_the_stop_fade_does_not_undo_it() -> None:
+    from device.audio.engine import Engine, EngineConfig
+    eng = Engine(EngineConfig(rate=RATE, block=BLOCK))
+    blocks = eng.fade_out(BLOCK)
+    eng.handle({"op": "volume", "db": 0.0})
+    bus = np.ones(BLOCK, np.float32)
+    for _ in range(blocks):
+        bus = np.ones(BLOCK, np.float32)
+        eng._apply_volume(bus)
+    assert np.all(bus == 0.0)
