@@ -77,6 +77,18 @@ def unusable_store(store_dir: str | Path, exc: OSError) -> HatboxError:
                        hint="give the box's data folder, one that can be created and written")
 
 
+def not_a_store(store_dir: Path) -> list[str]:
+    """The names in ``store_dir`` when it holds things and none of them is a box store's own (its folders,
+    active.json, tokens.json, trusted_keys/, logs/): a folder of samples or a copy of packs/ given as --store by
+    mistake; [] otherwise (a store, a new empty folder, an unreadable one)."""
+    own = set(STORE_FOLDERS) | {"active.json", "tokens.json", "trusted_keys", "logs", "box.lock", ".lock"}
+    try:
+        names = sorted(p.name for p in store_dir.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+    return [] if not names or own & set(names) else names
+
+
 def in_the_way(store_dir: Path) -> Path | None:
     """The first of the store's own folders (:data:`STORE_FOLDERS`) that something other than a folder stands in
     for (a file, a link to one); None when there is none."""

@@ -220,13 +220,19 @@ def _store_usable(store: Path) -> None:
     """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
     import errno
 
-    from device.given_packs import in_the_way, unusable_store
+    from device.given_packs import in_the_way, not_a_store, unusable_store
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise unusable_store(store, exc) from None
     if in_the_way(store) is not None:             # a file named libraries: the API alone would not start
         raise unusable_store(store, OSError(errno.EEXIST, "File exists"))
+    other = not_a_store(store)
+    if other:                                     # a folder of samples given as the store: said, then used
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        print(f"warning: --store {store} holds {shown} and no box store yet: the box keeps its packs, libraries and "
+              "pairings in it from now on (its files are left as they are); give the box's own data folder if "
+              "that is not what you meant", file=sys.stderr, flush=True)
 
 
 def _one_box(store: Path) -> ContextManager[None]:

@@ -246,3 +246,16 @@ def test_a_file_where_the_store_keeps_a_folder_is_named_before_the_box_starts(tm
     assert f"cannot be used: {store / name} is a file, where the box keeps its " in got.stderr
     assert "hint: move that file out of the way (the box makes the folder again)" in got.stderr
     assert (store / name).read_text() == "hello"
+
+
+def test_a_folder_of_samples_given_as_the_store_is_said_and_left_as_it_is(tmp_path: Path) -> None:
+    """QA p25: --store pointed at a folder of WAVs (or a copy of packs/) became a store without a word."""
+    store = tmp_path / "store"
+    store.mkdir()
+    for name in ("kick.wav", "snare.wav", "hat.wav", "tom.wav"):
+        (store / name).write_bytes(b"RIFF")
+    got = _box(["--store", str(store), "--seconds", "0.1"], tmp_path)
+    assert f"warning: --store {store} holds hat.wav, kick.wav, snare.wav and 1 more and no box store yet" in got.stderr
+    assert (store / "kick.wav").read_bytes() == b"RIFF"
+    again = _box(["--store", str(store), "--seconds", "0.1"], tmp_path)      # a store now: nothing more to say
+    assert "no box store yet" not in again.stderr
