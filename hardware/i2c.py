@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import os
 from typing import Any, Protocol
 
 from hatbox.errors import HatboxError
@@ -93,3 +94,25 @@ def write16(bus: I2CBus, addr: int, register: int, data: bytes) -> None:
     """Write ``data`` at a 16-bit register address."""
     from smbus2 import i2c_msg
     bus.i2c_rdwr(i2c_msg.write(addr, [register >> 8, register & 0xFF, *data]))
+
+
+def read8(bus: I2CBus, addr: int, register: int, length: int) -> bytes:
+    """Read ``length`` bytes from an 8-bit register address in one transfer (a write of the register, then a read):
+    a report longer than SMBus's 32 bytes is read whole, never in two pieces the chip may update between."""
+    from smbus2 import i2c_msg
+    write = i2c_msg.write(addr, [register & 0xFF])
+    read = i2c_msg.read(addr, length)
+    bus.i2c_rdwr(write, read)
+    return bytes(read)
+
+
+def kernel_driver(bus: int, addr: int) -> str | None:
+    """The name of the kernel driver bound to I2C address ``addr`` on /dev/i2c-``bus`` (e.g. "goodix",
+    "edt_ft5x06"), or None.  A bound driver reads the chip itself (and clears a GT911's status), so hatbox's
+    own reads would race it; transfers made with I2C_RDWR are not refused with EBUSY as SMBus calls are."""
+    link = f"/sys/bus/i2c/devices/{bus}-{addr:04x}/driver"
+    try:
+        return os.path.basename(os.readlink(link))
+    except OSError:
+        return None
+

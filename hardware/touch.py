@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from hardware.i2c import I2CBus, io_problem, read16, read_block, write16
+from hardware.i2c import I2CBus, io_problem, read8, read16, write16
 from hatbox.errors import HatboxError
 
 log = logging.getLogger("hatbox.hardware")
@@ -57,17 +57,37 @@ class FT5x06:
 
     name = "ft5x06"
     default_address = 0x38
+    other_addresses: tuple[int, ...] = ()
+    G_MODE = 0xA4                  # interrupt mode: 0 INT held low while touched ("polling"), 1 a pulse per report
 
     def __init__(self, max_points: int = 5) -> None:
         self.max_points = max_points
+        self.pulses = True         # INT pulses at every report (G_MODE 1); False: it stays low while touched
+
+    def reset(self, gpio: Any, rst: int, int_pin: int | None, addr: int) -> None:
+        """Out of reset: RST low 5 ms, then high; the chip answers after about 300 ms."""
+        gpio.setup(rst, gpio.OUT, initial=gpio.LOW)
+        _wait(gpio, 0.005)
+        gpio.output(rst, gpio.HIGH)
+        _wait(gpio, 0.3)
 
     def probe(self, bus: I2CBus, addr: int) -> tuple[int, int] | None:
-        """Vendor check; the FT5x06 does not report its resolution (None: use the board's)."""
+        """Vendor check, then G_MODE 1 (modules ship in either mode: in the other one INT falls once a touch, and
+        moves would be read only when the controller re-reads a stale finger).  The FT5x06 does not report its
+        resolution (None: use the board's)."""
         bus.read_byte_data(addr, 0xA8)
+        try:
+            bus.write_byte_data(addr, self.G_MODE, 1)
+            self.pulses = bus.read_byte_data(addr, self.G_MODE) == 1
+        except OSError:
+            self.pulses = False
+        if not self.pulses:
+            log.warning("%s at I2C address 0x%02x keeps its INT line low while touched (G_MODE is not 1 and would "
+                        "not change): it is read every frame while a finger is down", self.name, addr)
         return None
 
     def read_points(self, bus: I2CBus, addr: int) -> list[Point] | None:
-        raw = read_block(bus, addr, 0x02, 1 + 6 * self.max_points)
+        raw = read8(bus, addr, 0x02, 1 + 6 * self.max_points)     # one transfer: the report is never torn
         n = min(raw[0] & 0x0F, self.max_points)
         return [_ft_point(raw[1 + 6 * i: 7 + 6 * i]) for i in range(n) if _ft_touching(raw[1 + 6 * i: 7 + 6 * i])]
 
@@ -86,7 +106,27 @@ class GT911:
 
     name = "gt911"
     default_address = 0x5D
+    other_addresses = (0x14,)      # the chip takes 0x14 when INT is high as RST rises (0x5D when low)
+    pulses = True
     STATUS, POINTS = 0x814E, 0x814F
+
+    def reset(self, gpio: Any, rst: int, int_pin: int | None, addr: int) -> None:
+        """Reset, selecting the I2C address ``addr`` by INT's level as RST rises (Goodix's power-on timing: RST
+        and INT low over 10 ms, INT set 100 us before RST rises, held 5 ms, then low 50 ms and released as the
+        input it is).  Without ``int_pin`` the address is what INT's pull gives (the probe tries both)."""
+        gpio.setup(rst, gpio.OUT, initial=gpio.LOW)
+        if int_pin is not None:
+            gpio.setup(int_pin, gpio.OUT, initial=gpio.LOW)
+        _wait(gpio, 0.011)
+        if int_pin is not None:
+            gpio.output(int_pin, gpio.HIGH if addr == 0x14 else gpio.LOW)
+        _wait(gpio, 0.0002)
+        gpio.output(rst, gpio.HIGH)
+        _wait(gpio, 0.006)
+        if int_pin is not None:
+            gpio.output(int_pin, gpio.LOW)
+            _wait(gpio, 0.051)
+            gpio.setup(int_pin, gpio.IN)
 
     def probe(self, bus: I2CBus, addr: int) -> tuple[int, int] | None:
         pid = read16(bus, addr, 0x8140, 4).rstrip(b"\x00")
@@ -104,6 +144,12 @@ class GT911:
         write16(bus, addr, self.STATUS, b"\x00")
         return [(raw[8 * i], int.from_bytes(raw[8 * i + 1: 8 * i + 3], "little"),
                  int.from_bytes(raw[8 * i + 3: 8 * i + 5], "little")) for i in range(n)]
+
+
+def _wait(gpio: Any, seconds: float) -> None:
+    """Sleep ``seconds`` (the simulated GPIO's own clock when it has one: its tests run on virtual time)."""
+    sleep = getattr(gpio, "sleep", None)
+    (sleep or time.sleep)(seconds)
 
 
 CHIPS: dict[str, Callable[[], Any]] = {"ft5x06": FT5x06, "ft5406": lambda: FT5x06(10), "gt911": GT911}
@@ -213,10 +259,14 @@ class TouchController:
     def __init__(self, bus: I2CBus, chip: str, sink: Callable[[TouchEvent], None], *, screen: tuple[int, int],
                  address: int | None = None, sensor: tuple[int, int] | None = None, gpio: Any = None,
                  int_pin: int | None = None, orientation: Orientation = Orientation(), stale_s: float = 0.25,
-                 reader_thread: bool = False, pull_up: bool = True) -> None:
+                 reader_thread: bool = False, pull_up: bool = True, reset_pin: int | None = None) -> None:
         self.bus, self.map, self.sink, self.screen = bus, chip_map(chip), sink, screen
         self.address = address if address is not None else self.map.default_address
         self.orientation, self.stale_s = orientation, stale_s
+        if gpio is not None and reset_pin is not None:
+            from hardware.pins import pin_errors
+            with pin_errors(reset_pin, f"{self.map.name} touch RST"):
+                self.map.reset(gpio, reset_pin, int_pin, self.address)
         self.clock = getattr(gpio, "time", time.monotonic)
         self.health = ReadHealth(f"{self.map.name} touch controller at I2C address 0x{self.address:02x}")
         self._fingers: dict[int, tuple[float, float]] = {}
@@ -257,12 +307,25 @@ class TouchController:
             self._reader.join(timeout=1.0)
 
     def _probe(self) -> tuple[int, int] | None:
-        try:
-            return self.map.probe(self.bus, self.address)
-        except OSError as exc:
-            raise TouchError(io_problem(exc, f"{self.map.name} touch controller", self.address),
-                             hint="check the board file's touch address and i2c_bus; `i2cdetect -y N` lists "
-                                  "the addresses that answer") from None
+        """The chip's check at the board's address, then at the chip's other one (a GT911 whose address INT's
+        level chose at power-up); TouchError when none answers."""
+        first: OSError | None = None
+        for addr in (self.address, *(a for a in self.map.other_addresses if a != self.address)):
+            try:
+                found = self.map.probe(self.bus, addr)
+            except OSError as exc:
+                first = first or exc
+                continue
+            if addr != self.address:
+                log.warning("%s touch controller answers at I2C address 0x%02x, not 0x%02x: using it (set [touch] "
+                            "address = 0x%02x in the board file to say so)", self.map.name, addr, self.address, addr)
+                self.address = addr
+                self.health.name = f"{self.map.name} touch controller at I2C address 0x{addr:02x}"
+            return found
+        assert first is not None
+        raise TouchError(io_problem(first, f"{self.map.name} touch controller", self.address),
+                         hint="check the board file's touch address and i2c_bus; `i2cdetect -y N` lists "
+                              "the addresses that answer") from None
 
     def poll(self) -> None:
         """Polling mode: read the chip now.  Interrupt mode: read only to retry a failed read, or when
@@ -272,7 +335,8 @@ class TouchController:
             return
         now = self.clock()
         retry = self.health.retry_at is not None and now >= self.health.retry_at
-        if retry or (self._fingers and now - self._last_read >= self.stale_s):
+        held_low = self._fingers and not getattr(self.map, "pulses", True)    # INT stays low: no edge per move
+        if retry or held_low or (self._fingers and now - self._last_read >= self.stale_s):
             self._read()
 
     def _interrupt(self, channel: int) -> None:

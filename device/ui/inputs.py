@@ -83,7 +83,11 @@ class Inputs:
         assert t is not None
         try:
             self._bus = self._sim_bus() if self.sim else _open_bus(self.board.i2c_bus)
+            if not self.sim:
+                _no_kernel_driver(self.board.i2c_bus, t)
             irq = dict(gpio=self.gpio, int_pin=t.int_pin) if t.mode == "interrupt" and t.int_pin is not None else {}
+            if t.reset_pin is not None:                # reset (a GT911: its address chosen) before the first read
+                irq = {"gpio": self.gpio, **irq, "reset_pin": t.reset_pin}
             self.touch = TouchController(self._bus, t.chip, self.queue, screen=(s.width, s.height), address=t.address,
                                          sensor=t.sensor, orientation=Orientation(t.swap_xy, t.flip_x, t.flip_y),
                                          reader_thread=getattr(self.gpio, "realtime", True),
@@ -265,3 +269,18 @@ class SimHands:
         self.gpio.schedule(t0, pin, level)
         for i, t in enumerate(chatter):
             self.gpio.schedule(float(t), pin, level if i % 2 else 1 - level)
+
+
+def _no_kernel_driver(bus: int, t: Any) -> None:
+    """TouchError when a kernel driver (goodix, edt_ft5x06) is bound to the touch chip's address: it reads the chip
+    itself, and hatbox's reads would race it (a GT911's frames dropped at random)."""
+    from hardware.i2c import kernel_driver
+    from hardware.touch import TouchError, chip_map
+    chip = chip_map(t.chip)
+    for addr in {t.address if t.address is not None else chip.default_address, *chip.other_addresses}:
+        driver = kernel_driver(bus, addr)
+        if driver:
+            raise TouchError(f"the kernel driver '{driver}' owns the touch chip at I2C address 0x{addr:02x} on bus "
+                             f"{bus}: hatbox reads the chip itself", hint="remove the device-tree overlay that binds "
+                             f"it, or unbind it: echo {bus}-{addr:04x} | sudo tee /sys/bus/i2c/drivers/{driver}/unbind")
+

@@ -130,6 +130,14 @@ class SimGPIO:
         """Seconds on this simulator's clock (virtual, or time.monotonic() when realtime)."""
         return _time.monotonic() if self.realtime else self._now
 
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` on this simulator's clock (a driver's reset timing): the virtual clock moves on, playing
+        what is due; a realtime one sleeps."""
+        if self.realtime:
+            _time.sleep(seconds)
+        else:
+            self.run_until(self._now + seconds)
+
     def schedule(self, t: float, channel: int, level: int) -> None:
         """An outside circuit sets ``channel`` to ``level`` at time ``t`` (seconds, this clock)."""
         self._push(t, "edge", channel, 1 if level else 0)
