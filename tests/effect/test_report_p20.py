@@ -86,7 +86,7 @@ def test_rows_worst_first_and_a_far_off_setting_is_named(run: dict) -> None:
     table = [x for x in (run["report"] / "report.md").read_text().splitlines() if x.startswith("| pairs.csv")]
     assert [x.split(" | ")[0][2:] for x in table] == [r["pair"] for r in rows]
     # the terminal's per-setting lines come worst first
-    printed = [float(x.split()[1]) for x in run["out"].splitlines() if x.startswith("  ESR ")]
+    printed = [float(x.split()[0]) for x in run["out"].splitlines() if x.startswith("    ") and " at " in x]
     assert printed == sorted(printed, reverse=True) and len(printed) == 4
 
 
@@ -140,6 +140,7 @@ def test_the_terminal_lists_at_most_eight_settings_worst_first(capsys: pytest.Ca
                "val_esr_per_setting": per, "latency": {}}
     print_summary(SimpleNamespace(metrics=metrics, pack="x.hatpack", notes=[], warnings=[], report=None), 5)
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("  ")]
+    assert lines.pop(0) == "  held-out error per knob setting, worst first:"
     assert SETTINGS_SHOWN == 8 and len(lines) == 9
     assert [ln.split(" at ")[1] for ln in lines[:8]] == [f"drive {i}" for i in range(8)]     # as knob_words says them
     assert lines[8] == "  ... and 4 more settings in the report"
