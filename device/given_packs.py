@@ -81,7 +81,8 @@ def not_a_store(store_dir: Path) -> list[str]:
     """The names in ``store_dir`` when it holds things and none of them is a box store's own (its folders,
     active.json, tokens.json, trusted_keys/, logs/): a folder of samples or a copy of packs/ given as --store by
     mistake; [] otherwise (a store, a new empty folder, an unreadable one)."""
-    own = set(STORE_FOLDERS) | {"active.json", "tokens.json", "trusted_keys", "logs", "box.lock", ".lock"}
+    from device.store import LOCK_FILE, POINTER, TRUSTED_KEYS
+    own = set(STORE_FOLDERS) | {POINTER, "tokens.json", TRUSTED_KEYS, "logs", "box.lock", LOCK_FILE}
     try:
         names = sorted(p.name for p in store_dir.iterdir() if not p.name.startswith("."))
     except OSError:
@@ -128,9 +129,8 @@ def install_given(store_dir: Any, packs: dict[str, str], rate: int, block: int, 
     HatboxError, the active packs unchanged, when a pack is missing, refused by a check (its name and the check's)
     or of another kind than its option, or when the store cannot take one (a full disk: a pack installed before
     it stays installed, not active)."""
-    from export.signing import load_trusted
     store = open_store(store_dir)
-    trusted = load_trusted(store.root / "trusted_keys")
+    trusted = store.trusted()
     reports = {slot: _checked(slot, Path(path), rate, block, trusted, require_signature)
                for slot, path in packs.items()}
     installed: dict[str, tuple[str, bool]] = {}
@@ -166,9 +166,8 @@ def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[
     slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
     the API say nothing plays there (a box started so plays only signed packs)."""
     from device.validate import unsigned_now
-    from export.signing import load_trusted
     store = open_store(store_dir)
-    trusted = load_trusted(store.root / "trusted_keys") if require_signature else []
+    trusted = store.trusted() if require_signature else []
     out, warnings = {}, []
     for slot, pid in store.active().items():
         if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):

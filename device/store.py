@@ -46,6 +46,7 @@ POINTER = "active.json"
 DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside by recover()
 POINTER_COPY = "active.json.copy"           # written after active.json each time: recover() reads it when that is damaged
 LOCK_FILE = ".lock"
+TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 # the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack)
@@ -141,9 +142,9 @@ class PackStore:
         """The active pointer; an unreadable one reads as nothing active (:meth:`recover` reports and sets it aside)."""
         return self._read_pointer()[0]
 
-    def _read_pointer(self) -> tuple[Pointer, str | None]:
-        """(the pointer, why active.json could not be read or None)."""
-        path = self.root / POINTER
+    def _read_pointer(self, name: str = POINTER) -> tuple[Pointer, str | None]:
+        """(the pointer in ``name`` (active.json, or its copy), why it could not be read or None)."""
+        path = self.root / name
         try:
             return Pointer.from_json(path.read_bytes()), None
         except FileNotFoundError:
@@ -316,8 +317,8 @@ class PackStore:
         what it finds, and says each thing once in the log, in what it means for what plays: a pack whose record
         (meta.json) is damaged but whose pack file is whole gets its record back from the pack; any other stray or
         damaged entry in packs/ is removed; an active pack that went falls back to the one before it in its slot;
-        an unreadable active.json is set aside as active.json.damaged and the most recently installed pack of each
-        kind is made active.  A disk that refuses even that is logged too, and the box starts with what can be
+        an unreadable active.json is set aside as active.json.damaged and the active packs come back from its copy
+        (:data:`POINTER_COPY`; none active when that cannot be read either).  A disk that refuses even that is logged too, and the box starts with what can be
         read.  Returns what it did (the API's status shows it: ``recovery``)."""
         with self._locked():
             debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
@@ -339,9 +340,10 @@ class PackStore:
                 except OSError as exc:
                     _log.error("pack store: could not remove %s: %s", pid, exc)
             before, unreadable = self._read_pointer()
-            copied = None
+            copied = False
             if unreadable is not None:
-                before, copied = self._pointer_copy()
+                before, why_not = self._read_pointer(POINTER_COPY)
+                copied = why_not is None and (self.root / POINTER_COPY).is_file()
             after = self._repaired(before)
             lost = {k: v for k, v in before.slots.items() if unreadable is None and v and v != after.slots[k]}
             for kind, pid in lost.items():
@@ -367,7 +369,7 @@ class PackStore:
             self.last_recovery = {"removed_debris": debris, "removed_broken": broken, "rebuilt": rebuilt,
                                   "active": after.slots, "lost_active": lost,
                                   "pointer_repaired": bool(lost) or unreadable is not None,
-                                  "pointer_damaged": unreadable, "pointer_from_copy": bool(copied)}
+                                  "pointer_damaged": unreadable, "pointer_from_copy": copied}
             return self.last_recovery
 
     def _rebuild_meta(self, pid: str) -> bool:
@@ -393,21 +395,18 @@ class PackStore:
         except Exception:  # noqa: BLE001 - anything wrong with the file: it is not a whole pack, and is removed
             return False
 
+    def trusted(self) -> list[Any]:
+        """The public keys in the store's ``trusted_keys/`` (export.signing.load_trusted)."""
+        from export.signing import load_trusted
+        return load_trusted(self.root / TRUSTED_KEYS)
+
     def _signer(self, d: Path) -> str | None:
         """The trusted key (in ``trusted_keys/``) that signed the pack in folder ``d``, or None."""
         try:
             from device.validate import signed_by_now
-            from export.signing import load_trusted
-            return signed_by_now(d / PACK_FILE, load_trusted(self.root / "trusted_keys"))
+            return signed_by_now(d / PACK_FILE, self.trusted())
         except Exception:  # noqa: BLE001 - no key, no signature, or one that does not hold: not signed
             return None
-
-    def _pointer_copy(self) -> tuple[Pointer, bool]:
-        """(the pointer in :data:`POINTER_COPY`, True) when it can be read; (an empty pointer, False) otherwise."""
-        try:
-            return Pointer.from_json((self.root / POINTER_COPY).read_bytes()), True
-        except (OSError, ValueError, TypeError, AttributeError, RecursionError):
-            return Pointer(), False
 
     def _all_dirs(self) -> list[str]:
         return sorted(p.name for p in self.packs.iterdir())

@@ -7,13 +7,12 @@ revokes one at once (a request of that computer under way is refused before it c
 from __future__ import annotations
 
 import argparse
-import time
 from typing import Any
 
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_remote import _common, load_config, one_named, save_config, target
 from hatbox.errors import HatboxError, first_line
-from hatbox.text import count_words
+from hatbox.text import count_words, when_words
 
 
 def _this_token_id() -> str | None:
@@ -25,7 +24,7 @@ def _this_token_id() -> str | None:
 
 
 def _line(token: dict[str, Any], mine: str | None) -> str:
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(token["created"])))
+    when = when_words(token["created"])
     this = "  (this computer)" if token["id"] == mine else ""
     return f"  {safe_text(token['id'])}  {safe_text(token['name']):<24} paired {when}{this}"
 

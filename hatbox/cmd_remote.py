@@ -356,7 +356,7 @@ def box_pack(args: argparse.Namespace) -> int:
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
         for chk in pack["checks"]:
-            mark = "FAIL" if not chk["ok"] else "-" if str(chk["detail"]).startswith("skipped") else "ok"
+            mark = "FAIL" if not chk["ok"] else "-" if _skipped(chk) else "ok"
             print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
     return 0
 
@@ -418,12 +418,17 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skipped(check: dict[str, Any]) -> bool:
+    """Whether a pack's check did not apply to its kind (device/validate.py says "skipped: ..." for those)."""
+    return str(check.get("detail", "")).startswith("skipped")
+
+
 def _checks_words(checks: list[dict[str, Any]]) -> str:
     """The checks an installed pack passed, in one line; those that do not apply to its kind (detail "skipped: ...":
     a tagger has no knobs, no real-time budget) said apart: "passed every check that applies: a, b (c, d do not
     apply to this kind)"."""
-    ran = [safe_text(c["check"]) for c in checks if not str(c.get("detail", "")).startswith("skipped")]
-    skipped = [safe_text(c["check"]) for c in checks if str(c.get("detail", "")).startswith("skipped")]
+    ran = [safe_text(c["check"]) for c in checks if not _skipped(c)]
+    skipped = [safe_text(c["check"]) for c in checks if _skipped(c)]
     if not skipped:
         return f"passed every check: {', '.join(ran)}"
     return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "

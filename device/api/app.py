@@ -45,7 +45,7 @@ from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reac
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
 from device.library.archive import Limits
-from device.store import PackStore, Pointer, StoreError, pack_id
+from device.store import TRUSTED_KEYS, PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
 from hatbox.errors import PackError
@@ -90,7 +90,7 @@ class Box:
         self.install_lock = threading.Lock()
         self.validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
                                             initializer=lower_priority, initargs=(config.validate_nice,))
-        self.keys_dir = config.trusted_keys or self.store.root / "trusted_keys"
+        self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is

@@ -246,14 +246,10 @@ class Slot:
             self.unit, self.info, self.bypassed, self._next = unit, queued[1] if queued else info, bypassed, None
             self._queued = None
             return
-        # the change that waited, from the next block; set before it stops waiting, so a control thread reading
-        # meanwhile always finds it in units() and target_unit
-        if queued[0] is not None and queued[0] is unit and bypassed and not queued[2]:
-            unit.reset()                       # back from its bypass: from its rest state
-            self.guard.reset()
+        # the change that waited, from the next block; started before it stops waiting, so a control thread
+        # reading meanwhile always finds it in units() and target_unit
         self.unit, self.info, self.bypassed = unit, info, bypassed
-        self._pos = 0
-        self._next = queued
+        self._start(queued)
         self._queued = None
 
     def _run_unit(self, unit: Any, info: dict[str, Any] | None, bypassed: bool, x: np.ndarray | None,

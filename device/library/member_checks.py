@@ -206,7 +206,7 @@ def undecodable_words(exc: BaseException) -> str:
     (its words)"."""
     import re
     said = re.sub(r"^Error opening .*?: ", "", first_line(exc)).rstrip(".")
-    if "Format not recognised" in said or "format not recognised" in said.lower():
+    if "format not recognised" in said.lower():
         return "not an audio file (no WAV, AIFF, FLAC, OGG or MP3 the box can read)"
     return f"undecodable audio ({said})"
 

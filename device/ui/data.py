@@ -207,8 +207,7 @@ class StoreData:
         if not self.require_signature:
             return
         from device.validate import unsigned_now
-        from export.signing import load_trusted
-        if unsigned_now(self.store, pid, load_trusted(self.store.root / "trusted_keys")):
+        if unsigned_now(self.store, pid, self.store.trusted()):
             m = self._manifest(pid)
             raise HatboxError(f"{m.name} {m.version} is not signed by a trusted key: this box plays only signed packs")
 
