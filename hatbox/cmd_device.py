@@ -244,7 +244,11 @@ def _one_box(store: Path) -> ContextManager[None]:
         return HatboxError(f"another hatbox device run{pid} is using the store folder {store.absolute()}: one box "
                            "per store",
                            hint="stop that box first, or give this one another --store")
-    return held_exclusively(store / BOX_LOCK, busy)
+    lock = store / BOX_LOCK
+    if lock.is_dir() or (lock.exists() and not lock.is_file()):   # no lock could be held: two boxes could run
+        raise HatboxError(f"{lock} is a folder (or not a file): the box keeps its lock file there, so that two boxes "
+                          "never share one store", hint=f"move it out of the store folder {store.absolute()}")
+    return held_exclusively(lock, busy)
 
 
 def _run(args: argparse.Namespace) -> int:

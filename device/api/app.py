@@ -160,6 +160,20 @@ class Box:
         the control (``control.midi``) it serves the API with; None for an API without the box's MIDI."""
         return getattr(self.control, "midi", None)
 
+    def playing(self, kind: str, pid: str) -> bool:
+        """Whether pack ``pid`` (of kind ``kind``) is the active pack of its slot and, for an engine slot, the
+        engine plays it (its status names the pack's file): activating it again would only reload it.  A
+        tagger has no engine slot: active is enough.  False when the engine cannot say."""
+        if self.store.pointer().slots.get(kind) != pid:
+            return False
+        if kind not in ENGINE_SLOTS:
+            return True
+        try:
+            info = (self.control.status().get("active") or {}).get(ENGINE_SLOTS[kind])
+        except Exception:  # noqa: BLE001 - an engine that cannot answer is asked to load it again
+            return False
+        return isinstance(info, dict) and info.get("path") == str(self.store.pack_path(pid))
+
     def trusted(self) -> list[Any]:
         from export.signing import load_trusted
         return load_trusted(self.keys_dir)
@@ -217,6 +231,8 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                 log.error("installing pack %s failed: %s", pid, exc)
                 raise _disk_error(exc, "pack", "installing the pack") from None
             seconds = time.perf_counter() - t
+            if activate and not fresh and box.playing(meta["kind"], pid):
+                activate = False                # sent again with --activate: nothing to switch, no reload
             if activate:
                 try:
                     box.activate_locked(pid)

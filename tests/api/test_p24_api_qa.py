@@ -195,3 +195,26 @@ def test_a_stalled_upload_leaves_no_file_on_the_box(tmp_path: Path, monkeypatch:
         assert list((box.store_dir / "tmp").iterdir()) == []
     finally:
         running.stop()
+
+
+def test_the_active_pack_sent_again_with_activate_is_not_reloaded(box: BoxUnderTest, good_pack: Path) -> None:
+    """Before: it was loaded into the engine again (its knobs and bypass reset) and the laptop said "now active"."""
+    first = box.push(good_pack)
+    pid = first.json()["pack"]["id"]
+    loads = [m for m in box.control.sent if m["op"] == "load"]
+    box.control.send({"op": "bypass", "slot": "effect", "on": True})
+    again = box.push(good_pack)
+    assert again.status_code == 201, again.text
+    body = again.json()
+    assert body["installed_before"] is True and body["activated"] is False and body["pack"]["active"] is True
+    assert [m for m in box.control.sent if m["op"] == "load"] == loads
+    assert box.control.status()["bypassed"]["effect"] is True and box.active() == pid
+
+
+def test_the_active_pack_the_engine_does_not_play_is_loaded_again(box: BoxUnderTest, good_pack: Path) -> None:
+    pid = box.push(good_pack).json()["pack"]["id"]
+    box.control.active["effect"] = None                 # the engine refused it at start-up
+    again = box.push(good_pack)
+    assert again.json()["activated"] is True
+    assert pid in box.control.status()["active"]["effect"]["path"]
+    assert sum(m["op"] == "load" for m in box.control.sent) == 2

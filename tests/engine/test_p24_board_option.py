@@ -55,3 +55,16 @@ def test_board_is_checked_without_the_panel_too_and_a_store_that_cannot_be_made_
     assert main([*BOX, "--store", str(tmp_path / "afile" / "store"), "--no-panel"]) == 2
     err = capsys.readouterr().err
     assert "--store " in err and "cannot be used" in err and "internal error" not in err
+
+
+def test_a_folder_named_box_lock_in_the_store_is_refused_not_run_unguarded(tmp_path: Path, capsys) -> None:
+    """Before: a folder in the lock file's place made the lock quietly fail, and two boxes could share the store."""
+    store = tmp_path / "s"
+    (store / "box.lock").mkdir(parents=True)
+    (store / "box.lock" / "keep.txt").write_text("mine")
+    assert main([*BOX, "--store", str(store), "--no-panel", "--effect",
+                 str(ROOT / "factory" / "effect-drive.hatpack")]) == 2
+    err = capsys.readouterr().err
+    assert "box.lock is a folder" in err and "move it out of the store folder" in err
+    assert (store / "box.lock" / "keep.txt").read_text() == "mine"
+    assert not (store / "packs").exists() and not (store / "sim-out.wav").exists()
