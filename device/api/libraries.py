@@ -340,28 +340,42 @@ class Libraries:
                                            f"first: hatbox box-library {lid} --cancel")
                 info = {**self._jobs[lid], "state": "tagging", "tagger": tagger_id, "results": None, "error": None,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
-                self._save(info)                # OSError: the old record stands, in memory and on disk
-                self._set_aside_if_damaged(lid)
+                moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
+                try:
+                    self._save(info)            # OSError: the old record stands, in memory and on disk
+                except OSError:
+                    for here, there in reversed(moved):    # and the damaged database where it was
+                        os.replace(there, here)
+                    raise
                 self._jobs[lid] = info
                 self._unsaved.discard(lid)
                 answer = {**info, "progress": dict(info["progress"])}   # as it starts: the thread may end at once
             self._start(info, tagger_pack)
             return answer
 
-    def _set_aside_if_damaged(self, lid: str) -> None:
+    def _set_aside_if_damaged(self, lid: str) -> list[tuple[Path, Path]]:
         """Before a re-tag: a tag database SQLite finds damaged is renamed ``tags.db.damaged`` (with its -wal/-shm),
-        so the tagging makes a new one instead of failing on it; said in the log."""
+        so the tagging makes a new one instead of failing on it; said in the log.  Returns the (from, to) of each
+        file moved; OSError with the files moved so far put back."""
         from device.library.db import damaged_reason
         db = self.root / lid / "tags.db"
         why = damaged_reason(db)
         if why is None:
-            return
-        for suffix in ("", "-wal", "-shm"):
-            part = db.with_name(db.name + suffix)
-            if part.exists():
-                os.replace(part, db.with_name(f"tags.db.damaged{suffix}"))
+            return []
+        moved: list[tuple[Path, Path]] = []
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                part = db.with_name(db.name + suffix)
+                if part.exists():
+                    os.replace(part, db.with_name(f"tags.db.damaged{suffix}"))
+                    moved.append((part, db.with_name(f"tags.db.damaged{suffix}")))
+        except OSError:
+            for here, there in reversed(moved):
+                os.replace(there, here)
+            raise
         log.warning("the tag database of library %s is damaged (%s): set aside as tags.db.damaged, tagging it "
                     "afresh (corrections made on the box were in it)", lid, why)
+        return moved
 
     def get(self, lid: str) -> dict[str, Any]:
         self._save_pending()

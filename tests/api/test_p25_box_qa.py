@@ -191,3 +191,56 @@ def test_box_pack_lists_each_packs_headline_score(paired_server: PairedServer, t
     capsys.readouterr()
     assert main(["box-pack"]) == 0
     assert ", held-out error 0.00195, installed 20" in capsys.readouterr().out
+
+
+def test_a_retag_whose_record_cannot_be_written_leaves_the_damaged_database_in_place(
+        paired_server: PairedServer, tmp_path: Path, monkeypatch) -> None:
+    """Before: the record said "tagging" on disk before the damaged database was set aside, so a failure between the
+    two left a record of a tagging that never started; now the database is set aside first and put back."""
+    import pytest
+    lid = _tagged_kit(paired_server, tmp_path)
+    libs = paired_server.app.state.box.libraries
+    db = libs.root / lid / "tags.db"
+    with open(db, "r+b") as fh:
+        fh.seek(1500)
+        fh.write(b"\xff" * 3000)
+    damaged = db.read_bytes()
+    before = libs.get(lid)
+
+    def full(info) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(libs, "_save", full)
+    pack = paired_server.app.state.box.store.pack_path(before["tagger"])
+    with pytest.raises(OSError):
+        libs.retag(lid, pack, before["tagger"])
+    assert db.read_bytes() == damaged and not (db.parent / "tags.db.damaged").exists()
+    assert libs.get(lid) == before
+
+
+def test_a_damaged_database_that_cannot_be_set_aside_leaves_the_record_as_it_was(
+        paired_server: PairedServer, tmp_path: Path, monkeypatch) -> None:
+    """Before: the record was written "tagging" first, so a set-aside that failed left it saying a tagging ran."""
+    import os
+
+    import pytest
+
+    import device.api.libraries as libraries_module
+    lid = _tagged_kit(paired_server, tmp_path)
+    libs = paired_server.app.state.box.libraries
+    db = libs.root / lid / "tags.db"
+    with open(db, "r+b") as fh:
+        fh.seek(1500)
+        fh.write(b"\xff" * 3000)
+    record = (db.parent / "library.json").read_bytes()
+    before = libs.get(lid)
+    real = os.replace
+
+    def refused(a, b) -> None:
+        if Path(b).name.startswith("tags.db.damaged"):
+            raise PermissionError(13, "Permission denied")
+        real(a, b)
+    monkeypatch.setattr(libraries_module.os, "replace", refused)
+    with pytest.raises(OSError):
+        libs.retag(lid, paired_server.app.state.box.store.pack_path(before["tagger"]), before["tagger"])
+    monkeypatch.setattr(libraries_module.os, "replace", real)
+    assert (db.parent / "library.json").read_bytes() == record and libs.get(lid) == before
