@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
+import re
 import sys
 import threading
 from pathlib import Path
@@ -48,15 +49,29 @@ def log_files(store: str | Path) -> list[Path]:
     return [p for p in names if p.is_file()]
 
 
+_ZEROS = re.compile("\x00+")
+
+
+def _zeros_line(run: re.Match[str]) -> str:
+    """A line in place of a run of zero bytes: what a file system leaves where a write was cut by a power loss."""
+    text, start, end = run.string, run.start(), run.end()
+    before = "" if start == 0 or text[start - 1] == "\n" else "\n"
+    after = "" if text[end:end + 1] == "\n" else "\n"
+    said = f"[{end - start} zero bytes: the log was cut off here, as when the box loses power while writing]"
+    return before + said + after
+
+
 def tail(store: str | Path, lines: int) -> list[str]:
     """The last ``lines`` lines of the box's log (continued from the older file when box.log has fewer: it was
-    just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are replaced."""
+    just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are replaced; a run of zero bytes
+    (a write cut by a power loss) is one line saying so."""
     kept: list[str] = []
     for path in log_files(store):
         try:
             text = path.read_bytes().decode("utf-8", errors="replace")
         except OSError:
             continue
+        text = _ZEROS.sub(_zeros_line, text)
         kept = text.splitlines()[-(lines - len(kept)):] + kept
         if len(kept) >= lines:
             break

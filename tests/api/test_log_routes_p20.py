@@ -77,3 +77,14 @@ def test_more_lines_than_the_box_sends_shows_what_it_has_with_a_note(paired_serv
     captured = capsys.readouterr()
     assert [line.rsplit(" ", 1)[-1] for line in captured.out.splitlines()] == ["0", "1", "2"]
     assert "note: the box sends at most 5000 lines" in captured.err and "error" not in captured.err
+
+
+def test_zero_bytes_a_power_loss_left_in_the_log_are_one_line_saying_so(box: BoxUnderTest) -> None:
+    """Before: 4096 zero bytes (what ext4 leaves of a write cut by a power loss) came back as one line of them."""
+    logs = box.store_dir / "logs"
+    logs.mkdir(parents=True)
+    (logs / "box.log").write_bytes(b"line 0\nline 1\n" + b"\x00" * 4096 + b"line 2 after the restart\n")
+    lines = box.client.get("/logs", headers=box.auth).json()["lines"]
+    assert lines == ["line 0", "line 1",
+                     "[4096 zero bytes: the log was cut off here, as when the box loses power while writing]",
+                     "line 2 after the restart"]
