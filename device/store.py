@@ -49,8 +49,10 @@ LOCK_FILE = ".lock"
 TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
-# the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack)
-SCORE_KEYS = ("val_esr", "heldout_mrstft", "holdout_macro_f1")
+# the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack),
+# with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)
+SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
+SCORE_KEYS = tuple(SCORE_WORDS)
 LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
 _log = logging.getLogger(__name__)
 

@@ -444,6 +444,7 @@ def _pack_words(pack: dict[str, Any]) -> str:
 def _pack_line(pack: dict[str, Any]) -> str:
     """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, when it was installed (two
     trainings of one pedal differ there), active or not."""
+    from device.store import SCORE_WORDS
     when = when_words(pack.get("installed"))
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
     said = [f"{words} {number_words(float(scores[k]))}" for k, words in SCORE_WORDS.items()
@@ -452,8 +453,6 @@ def _pack_line(pack: dict[str, Any]) -> str:
             f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + "".join(f", {w}" for w in said)
             + (f", installed {when}" if when else "") + (", active" if pack["active"] else ""))
 
-
-SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
 
 
 def _confirm_delete(what: str, question: str) -> bool:

@@ -244,3 +244,10 @@ def test_a_damaged_database_that_cannot_be_set_aside_leaves_the_record_as_it_was
         libs.retag(lid, paired_server.app.state.box.store.pack_path(before["tagger"]), before["tagger"])
     monkeypatch.setattr(libraries_module.os, "replace", real)
     assert (db.parent / "library.json").read_bytes() == record and libs.get(lid) == before
+
+
+def test_every_score_a_box_listing_shows_is_said_in_full_by_pack_inspect() -> None:
+    """The score keys live in one place (device.store.SCORE_WORDS); `hatbox pack inspect` words each of them."""
+    from device.store import SCORE_KEYS, SCORE_WORDS
+    from hatbox.cmd_pack import SCORES
+    assert SCORE_KEYS == tuple(SCORE_WORDS) and set(SCORE_KEYS) <= set(SCORES)
