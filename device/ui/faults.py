@@ -85,6 +85,13 @@ def still_bypassing(status: dict[str, Any], fault: dict[str, Any]) -> bool:
     return current is not None and fault_id(current) == fault_id(fault)
 
 
+def faulted(status: dict[str, Any], slot: str) -> bool:
+    """Whether ``slot`` is bypassed now by a fault of the unit it plays (:func:`slot_fault`, :func:`still_bypassing`):
+    what the tab bar marks beside the page of that slot for as long as it lasts."""
+    fault = slot_fault(status, slot)
+    return fault is not None and still_bypassing(status, fault)
+
+
 def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
     """(long, short) words for why ``fault`` bypassed its slot: "the model's output was not a number
     (NaN/inf)", "NaN/inf output".  The sampler plays files, not a model: "the sampler's output ..."."""

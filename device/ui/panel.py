@@ -26,6 +26,7 @@ TAB_H = 48
 REFRESH_S = 2.0           # the page on screen re-reads its lists this often (with the status)
 TOAST_S = 4.0             # a message stays this long in the tab bar
 MESSAGE_SIZE = 20         # font size of the message line at the bottom of the tab bar
+MARK_R = 6                # radius of a page's mark beside its tab title (Page.mark: an effect a fault bypassed)
 _UNSEEN = object()        # no synth pad read back yet
 
 
@@ -246,6 +247,14 @@ class Panel:
             return
         self.sent += 1
 
+    def _mark(self, page: Page) -> tuple[int, int, int] | None:
+        """:meth:`Page.mark`, None when it fails (logged: the tabs keep working)."""
+        try:
+            return page.mark()
+        except Exception:  # noqa: BLE001 - a mark is a hint; a page that cannot say leaves it out
+            log.exception("the %s page's tab mark failed", page.title)
+            return None
+
     def message(self) -> tuple[str, tuple[int, int, int]]:
         """The line the tab bar shows: a fresh toast, else why the engine is not answering, else ""."""
         now = self.clock()
@@ -290,8 +299,13 @@ class Panel:
         for i, (r, page) in enumerate(zip(self.tabs, self.pages)):
             if i == self.current:
                 self.pygame.draw.rect(surface, D.ACCENT, (r.x, mark_y, r.width, 3 if text else 4))
-            title = D.fit(f, (page.title,), title_size, r.width - 4)
-            f.draw(surface, title, (r.centerx, title_y), title_size, D.TEXT if i == self.current else D.DIM, "center")
+            mark = self._mark(page)
+            title = D.fit(f, (page.title,), title_size, r.width - 4 - (2 * MARK_R + 6 if mark else 0))
+            box = f.draw(surface, title, (r.centerx, title_y), title_size, D.TEXT if i == self.current else D.DIM,
+                         "center")
+            if mark:
+                self.pygame.draw.circle(surface, mark, (min(box.right + MARK_R + 4, r.right - MARK_R - 1), title_y),
+                                        MARK_R)
         if text:
             lines = self.state.toast_lines()[0] if text == self.state.toast else (text,)
             line = D.fit(f, lines, MESSAGE_SIZE, self.size[0] - 20)

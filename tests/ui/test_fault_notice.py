@@ -189,3 +189,50 @@ def test_faults_of_a_restarted_engine_are_new() -> None:
     assert notices.take(status((40, 2000.0))) is None
     assert notice_lines({"slot": "effect", "reason": "dc"})[0] == (
         "effect bypassed: the model's output drifted off zero (DC offset) - tap Effect to turn it back on")
+
+
+def _marked(pg: Any, panel: Panel, title: str) -> bool:
+    """Whether the tab of page ``title`` has a red dot (pixels of D.BAD in its tab, the message line left out)."""
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    i = [p.title for p in panel.pages].index(title)
+    tab = panel.tabs[i]
+    area = pg.surfarray.pixels3d(surface.subsurface(pg.Rect(tab.x, 0, tab.width, 32)))
+    return bool(((area[..., 0] == D.BAD[0]) & (area[..., 1] == D.BAD[1]) & (area[..., 2] == D.BAD[2])).any())
+
+
+@pytest.mark.parametrize("page", ["Play", "Library", "Models"])
+def test_an_effect_a_fault_bypassed_stays_marked_on_its_tab_after_the_notice(pg: Any, page: str) -> None:
+    """Before: the notice went after 4 s, and nothing off the Effect page said the effect was still off."""
+    rig, unit = Rig(), Broken()
+    rig.engine.install("effect", unit, {"name": "hatbox-drive", "path": DRIVE.path})
+    panel = _panel(rig.blocks(), page)
+    assert not _marked(pg, panel, "Effect")
+    unit.bad = True
+    panel.set_status(rig.blocks())
+    now = [1000.0]
+    panel.clock = lambda: now[0]
+    panel.draw(pg.Surface(panel.size))
+    now[0] += 10.0                                             # the notice has gone
+    panel.set_status(rig.blocks())
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    assert panel.message()[0] == ""
+    assert _marked(pg, panel, "Effect") and not _marked(pg, panel, "Play")
+    unit.bad = False
+    rig.engine.handle({"op": "bypass", "slot": "effect", "on": False})     # turned back on: no mark
+    panel.set_status(rig.blocks())
+    assert not _marked(pg, panel, "Effect")
+
+
+def test_a_silenced_synth_is_marked_on_the_play_tab(pg: Any) -> None:
+    rig, unit = Rig(), BrokenSource(5.0)
+    rig.engine.install("synth", unit, {"name": "hatbox-strings", "path": "/box/packs/synth-0/pack.hatpack"})
+    panel = _panel(rig.blocks(), "Settings")
+    unit.bad = True
+    panel.set_status(rig.blocks())
+    now = [1000.0]
+    panel.clock = lambda: now[0]
+    panel.draw(pg.Surface(panel.size))
+    now[0] += 10.0
+    assert _marked(pg, panel, "Play") and not _marked(pg, panel, "Effect")

@@ -388,6 +388,14 @@ def test_empty_box_pages_say_so(pg: Any, surface: Any) -> None:
         empty.show_title(title)
         empty.draw(surface)
         assert find_text(surface, text, 26 if title == "Play" else 30, D.DIM), title
+    # and what to do about it (before: three of the pages said only what was missing)
+    for title, text, size in [("Play", "pick one on the Models page (or hatbox push PACK)", 20),
+                              ("Effect", "pick one on the Models page, or send one from the laptop: hatbox push "
+                                         "PACK --activate", 22),
+                              ("Library", "send a folder of samples from the laptop: hatbox push-library FOLDER", 22)]:
+        empty.show_title(title)
+        empty.draw(surface)
+        assert find_text(surface, text, size, D.DIM), title
     empty.handle(EncoderTurn(0, 1, 1))
     with pytest.raises(HatboxError):
         MemoryData().rollback("synth")

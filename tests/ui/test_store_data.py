@@ -283,3 +283,38 @@ def test_device_run_gives_its_panel_the_signature_rule(tmp_path: Path) -> None:
     assert _panel_data(args).require_signature is True
     args = argparse.Namespace(store=str(tmp_path / "box"), audio=None, block=128, midi=False)
     assert _panel_data(args).require_signature is False
+
+
+class LongRefusal(RecordingControl):
+    def send(self, message: dict) -> None:
+        if message["op"] == "load":
+            from hatbox.errors import HatboxError
+            raise HatboxError("engine refused the pack: model output shape [1, 2, 128] is not what the manifest "
+                              "declares ([1, 1, 128])")
+        super().send(message)
+
+
+def test_a_refused_pack_is_said_in_red_with_what_stays_active_even_when_the_reason_does_not_fit(
+        pg: Any, tmp_path: Path) -> None:
+    """Before: in the accent colour, the reason cut mid-way and "... stays active" never shown."""
+    from device.ui import draw as D
+    from device.ui.panel import MESSAGE_SIZE, TAB_H, TOAST_S
+    from tests.ui.conftest import find_text
+    store = PackStore(tmp_path / "box")
+    old = _install(store, tmp_path, "Tube screamer", "1.0.0")
+    new = _install(store, tmp_path, "Fuzz face", "0.3.1")
+    store.activate(old)
+    panel = Panel(LongRefusal(), StoreData(tmp_path / "box"), (480, 800))
+    now = [1000.0]
+    panel.clock = lambda: now[0]
+    panel.show_title("Models")
+    page = panel.page
+    page.selected = [p.id for p in page.packs].index(new)
+    panel.handle(Touch("down", 0, *page.activate_btn.center))
+    for later in (0.0, TOAST_S - 1.0):
+        now[0] = 1000.0 + later
+        surface = pg.Surface(panel.size)
+        panel.draw(surface)
+        bar = surface.subsurface(pg.Rect(0, 0, panel.size[0], TAB_H))
+        assert find_text(bar, "Fuzz face 0.3.1 not loaded; Tube screamer 1.0.0 stays active", MESSAGE_SIZE,
+                         D.BAD), later

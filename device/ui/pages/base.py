@@ -73,6 +73,11 @@ class Context:
             self.state.say(str(exc) or type(exc).__name__)
 
 
+# what to do with no pack of a page's kind active (the Effect and Play pages), longest wording first
+NO_PACK_HINTS = ("pick one on the Models page, or send one from the laptop: hatbox push PACK --activate",
+                 "pick one on the Models page (or hatbox push PACK)", "pick one on Models")
+
+
 class Page:
     """A page: ``handle`` turns events into control messages, ``draw`` paints ``rect`` of ``surface``."""
 
@@ -106,6 +111,11 @@ class Page:
 
     def handle(self, event: Event) -> list[Message]:
         return []
+
+    def mark(self) -> tuple[int, int, int] | None:
+        """The colour of a dot the tab bar shows beside this page's title, whatever page is on screen, while
+        something on this page needs the musician (an effect a fault bypassed), or None."""
+        return None
 
     def draw(self, surface: Any) -> None:
         raise NotImplementedError

@@ -42,9 +42,9 @@ from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.faults import fault_words
+from device.ui.faults import fault_words, faulted
 from device.ui.learn import MidiLearn
-from device.ui.pages.base import Message, Page, hit
+from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 from export.manifest import Knob
 
 STEPS_PER_SWEEP = 100          # detents from min to max (before acceleration)
@@ -142,6 +142,11 @@ class EffectPage(Page):
         self._drag: dict[int, tuple[int, float]] = {}     # touch id -> (knob index, last y)
         self.pack: PackEntry | None = None
         self.bypass = SlotBypass("effect")                # the pack's bypass as shown (mirrored in state.bypass)
+
+    def mark(self) -> tuple[int, int, int] | None:
+        """Red while a fault keeps the effect bypassed (the musician hears the dry input: the notice in the tab
+        bar lasts a few seconds, this as long as the fault does)."""
+        return D.BAD if faulted(self.ctx.state.status, "effect") else None
 
     @property
     def fault(self) -> dict[str, Any] | None:
@@ -340,7 +345,9 @@ class EffectPage(Page):
     def draw(self, surface: Any) -> None:
         f, rect = self.ctx.fonts, self.rect
         if not self.name:
-            f.draw(surface, "no effect pack active", rect.center, 30, D.DIM, "center")
+            f.draw(surface, "no effect pack active", (rect.centerx, rect.centery - 20), 30, D.DIM, "center")
+            hint = D.fit(f, NO_PACK_HINTS, 22, rect.width - 20)
+            f.draw(surface, hint, (rect.centerx, rect.centery + 20), 22, D.DIM, "center")
             return
         self._say(self.learn.poll())
         if (warning := self.learn.warning()) is not None:

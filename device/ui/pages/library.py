@@ -47,6 +47,9 @@ BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side b
 BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
 READING = ("reading the library...",)
 BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waiting...", "library busy")
+NO_LIBRARY = ("no tagged library on the box",)
+NO_LIBRARY_HINTS = ("send a folder of samples from the laptop: hatbox push-library FOLDER",
+                    "hatbox push-library FOLDER")
 
 Shown = tuple[dict[str, int], str | None, list[Sample] | None]   # tag counts, the tag read, its samples
 
@@ -463,7 +466,11 @@ class LibraryPage(Page):
         self._sync()
         if not self.tags:
             lines, colour = self._empty()
-            f.draw(surface, D.fit(f, lines, 30, self.rect.width - 20), self.rect.center, 30, colour, "center")
+            centre = (self.rect.centerx, self.rect.centery - (20 if lines is NO_LIBRARY else 0))
+            f.draw(surface, D.fit(f, lines, 30, self.rect.width - 20), centre, 30, colour, "center")
+            if lines is NO_LIBRARY:                  # what to do about it, under it
+                hint = D.fit(f, NO_LIBRARY_HINTS, 22, self.rect.width - 20)
+                f.draw(surface, hint, (self.rect.centerx, self.rect.centery + 20), 22, D.DIM, "center")
             return
         first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
@@ -552,7 +559,7 @@ class LibraryPage(Page):
         if self.read_error:
             return (f"could not read the library ({self.read_error}), retrying...",
                     "could not read the library, retrying...", "library unreadable, retrying..."), D.BAD
-        return ("no tagged library on the box",), D.DIM
+        return NO_LIBRARY, D.DIM
 
     def _waiting(self) -> tuple[str, ...]:
         """What the page says while the list it asked for is on its way (longest wording first)."""

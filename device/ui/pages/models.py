@@ -95,8 +95,9 @@ class ModelsPage(Page):
         self.enter()
         kept = active_pack(self.ctx.data, entry.manifest.kind)
         still = f"{kept.manifest.name} {kept.manifest.version} stays active" if kept else "nothing active"
-        reason = first_line(error)
-        self.ctx.state.say(f"not loaded: {entry.manifest.name} {entry.manifest.version} ({reason}); {still}")
+        reason, name = first_line(error), f"{entry.manifest.name} {entry.manifest.version}"
+        self.ctx.state.say(f"not loaded: {name} ({reason}); {still}", f"{name} not loaded; {still}",
+                           f"{entry.manifest.name} not loaded; {still}", f"not loaded; {still}", alarm=True)
 
     def name_text(self, pack: PackEntry, room: float) -> str:
         """"name  version" in at most ``room`` px at 28 px: the name is cut first, down to a third of the

@@ -24,7 +24,8 @@ from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderTurn, Event, Touch
-from device.ui.pages.base import Message, Page, hit
+from device.ui.faults import faulted
+from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
 SOURCES = ("synth", "sampler")       # the slots whose bypass the page shows, left to right
@@ -227,6 +228,11 @@ class PlayPage(Page):
         self._draw_dials(surface)
         self._draw_level(surface)
 
+    def mark(self) -> tuple[int, int, int] | None:
+        """Red while a fault keeps a source (synth, sampler) bypassed: silent until it is tapped back on."""
+        status = self.ctx.state.status
+        return D.BAD if any(faulted(status, slot) for slot in SOURCES) else None
+
     def _draw_bypass(self, surface: Any) -> None:
         """One button per source: "bypass synth"; lit "BYPASS SYNTH" when bypassed; red "SYNTH FAULT"
         when the engine bypassed it for a fault (newer than the user's last tap)."""
@@ -254,9 +260,14 @@ class PlayPage(Page):
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
         for name, (pos, anchor) in zip(names, spots):
             self._label(surface, D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24), pos, anchor, 24, D.TEXT)
-        if not self.timbres:
+        if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
+            shade = pygame.Surface(p.size, pygame.SRCALPHA)
+            shade.fill((*D.BG, 170))
+            surface.blit(shade, p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
+            hint = D.fit(self.ctx.fonts, NO_PACK_HINTS[1:], 20, p.width - 24)
+            self._label(surface, hint, (p.centerx, p.centery + 84), "center", 20, D.DIM)
         cx, cy = self.xy_to_pad(*self.ctx.state.xy)
         r = CURSOR_RING        # kept inside the pad: at a corner (a fresh engine's 0, 0) it was half off the pad
         cx, cy = min(max(cx, p.x + r), p.right - 1 - r), min(max(cy, p.y + r), p.bottom - 1 - r)
