@@ -134,13 +134,18 @@ def arc(surface: Any, center: tuple[float, float], radius: float, width: float, 
 
 def dial(surface: Any, fonts: Fonts, center: tuple[float, float], radius: float, frac: float, label: str,
          value: str, colour: tuple[int, ...] = ACCENT, selected: bool = False, label_w: float | None = None,
-         value_colour: tuple[int, ...] = TEXT) -> None:
-    """A knob: grey track, coloured arc up to ``frac``, the value in the middle (cut to the ring's
+         value_colour: tuple[int, ...] = TEXT, pointer: bool = True) -> None:
+    """A knob: grey track, coloured arc up to ``frac`` and (``pointer``) a white tick across the ring at ``frac`` (so a
+    knob at its minimum, with no arc, still shows where it points), the value in the middle (cut to the ring's
     inside), the label below (cut to ``label_w`` px, by default a little wider than the dial)."""
     import pygame
     width = max(6.0, radius * 0.22)
     arc(surface, center, radius, width, DIAL_START, DIAL_START - DIAL_SWEEP, TRACK)
     arc(surface, center, radius, width, DIAL_START, dial_angle(frac), colour)
+    if pointer:
+        at = dial_angle(frac)
+        pygame.draw.line(surface, TEXT, dial_point(center, radius - width - 3, at), dial_point(center, radius + 2, at),
+                         max(3, round(width * 0.45)))
     if selected:
         pygame.draw.circle(surface, TEXT, (round(center[0]), round(center[1])), round(radius + 4), 2)
     size = max(18, int(radius * 0.45))

@@ -363,3 +363,15 @@ def test_a_refused_tap_puts_the_fault_back(pg: Any) -> None:
     panel.control.send = refuse
     panel.handle(Touch("down", 0, *panel.page.bypass_btn.center))
     assert panel.state.bypass is True and _fault_shown(pg, panel, "bypassed by a fault: the model's output ran away (far too loud)")
+
+
+def test_a_dial_at_its_minimum_still_points(pg: Any) -> None:
+    """Before: at the minimum the arc is empty and the dial looked like one with no value at all."""
+    surface = pg.Surface((200, 200))
+    center, radius = (100.0, 100.0), 60.0
+    D.dial(surface, D.Fonts(), center, radius, 0.0, "gain", "-60 dB")
+    x, y = D.dial_point(center, radius - max(6.0, radius * 0.22) / 2, D.DIAL_START - 2.0)    # just inside the sweep
+    assert tuple(surface.get_at((round(x), round(y))))[:3] == D.TEXT
+    blank = pg.Surface((200, 200))
+    D.dial(blank, D.Fonts(), center, radius, 0.0, "gain", "-", pointer=False)      # no value: no tick
+    assert tuple(blank.get_at((round(x), round(y))))[:3] == D.TRACK

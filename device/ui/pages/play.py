@@ -297,7 +297,7 @@ class PlayPage(Page):
             name = names[i]
             frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
             D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name, D.CORNER_COLOURS[i],
-                   label_w=column)
+                   label_w=column, pointer=name in self.timbres)
 
     def _draw_level(self, surface: Any) -> None:
         """The peak meter and the notes held; while the engine does not answer, an empty grey meter
