@@ -18,6 +18,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from hatbox.errors import HatboxError
 
+PACK_SUFFIX = ".hatpack"          # every pack file's name ends so (`--out` of the trainers and of `pack sign`)
+
 
 def fsync_dir(path: Path) -> None:
     """Make a rename inside directory ``path`` durable."""
@@ -109,7 +111,7 @@ def check_out(out: str | Path, *, folder_must_exist: bool = False,
     folder that exists, as the trainers make the rest when they write; ``folder_must_exist``: its own folder,
     for a writer that makes none).  Also refused: a name ending like a recording or a CSV
     (:func:`not_pack_suffixes`), and each of ``keep`` (path, what it is: "the --target recording"), the user's
-    own input.  Nothing is created."""
+    own input, and any name not ending in .hatpack (:data:`PACK_SUFFIX`).  Nothing is created."""
     out = Path(out)
     for path, what in keep:
         if path is not None and same_path(out, path):
@@ -120,6 +122,10 @@ def check_out(out: str | Path, *, folder_must_exist: bool = False,
                           "not a pack", hint=f"a pack is a .hatpack file: --out {out.with_suffix('.hatpack')}")
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
+    if out.suffix.lower() != PACK_SUFFIX:       # a notes.txt or a song.mid was written over, made a zip
+        there = " (a file that is there would be written over)" if out.exists() else ""
+        raise HatboxError(f"--out {out} does not end in {PACK_SUFFIX}{there}; nothing was done",
+                          hint=f"a pack is a {PACK_SUFFIX} file: --out {out.with_suffix(PACK_SUFFIX)}")
     if out.exists() and not out.is_file():
         raise HatboxError(f"--out {out} is not a regular file", hint="give the path of the .hatpack file to write")
     if folder_must_exist and not out.parent.is_dir() and not out.parent.is_file():
@@ -221,3 +227,24 @@ def remove_made(made: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             break
+
+
+@contextmanager
+def staged_report(report: Path) -> Iterator[Path]:
+    """A folder (not made yet) inside a new hidden folder beside ``report``, for the report to be written into.
+    When the block ends without an exception, its files move into ``report`` (made if missing; files of the
+    same name replaced: a previous run's files of other names stay); on any
+    exception (Ctrl-C included) it is removed and ``report`` keeps what it held, so that an interrupted
+    re-run leaves the last run's report whole, next to the pack it describes.  Folders made for it above
+    ``report`` are removed again on an exception (export.atomic.made_folder_undone)."""
+    with made_folder_undone(report):
+        report.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{report.name}.", dir=report.parent))
+        stage = tmp / report.name                 # not made yet: the report writer makes its folder
+        try:
+            yield stage
+            report.mkdir(exist_ok=True)
+            for f in sorted(stage.iterdir()):
+                os.replace(f, report / f.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import importlib
 import os
 import sys
@@ -128,6 +129,13 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                       + f"; {current.prog} --help lists its options")
 
 
+def disk_full(exc: OSError) -> HatboxError:
+    """A full disk (or a used-up quota) met by any command, in words: which file, when the error names it."""
+    where = f" writing {exc.filename}" if exc.filename else ""
+    return HatboxError(f"the disk is full{where} ({exc.strerror or exc}); what was being written was not finished",
+                       hint="make room on the disk (or write to another one) and run the command again")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_names()
     parser = build_parser()
@@ -153,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("HATBOX_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            print(f"hatbox: error: {disk_full(exc)}", file=sys.stderr)
+            return 1
         print(f"hatbox: internal error: {type(exc).__name__}: {exc}\n"
               "  (run again with HATBOX_DEBUG=1 for the full traceback, and please report it)",
               file=sys.stderr)

@@ -33,3 +33,29 @@ def test_a_latin1_output_name_is_printed_escaped_on_a_strict_utf8_stdout(tmp_pat
     assert b"internal error" not in run.stderr
     assert f"wrote {tmp_path}/caf\\xe9.wav (".encode() in run.stdout
     assert os.path.exists(out)
+
+
+def test_a_full_disk_anywhere_is_one_line_that_says_so(monkeypatch, capsys) -> None:
+    """Before (twenty-sixth stop's QA): every trainer ended a full disk with "internal error ... please report it"."""
+    import errno
+
+    from hatbox import cli
+
+    def full(args) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", "/media/usb/my-gear.hatpack")
+    monkeypatch.setattr(cli, "build_parser", _parser_running(full))
+    assert cli.main(["x"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hatbox: error: the disk is full writing /media/usb/my-gear.hatpack (No space left on "
+                          "device)") and "internal error" not in err and "hint: make room on the disk" in err
+
+
+def _parser_running(handler):
+    import argparse
+
+    def build() -> argparse.ArgumentParser:
+        p = argparse.ArgumentParser(prog="hatbox")
+        p.add_argument("cmd")
+        p.set_defaults(func=handler)
+        return p
+    return build

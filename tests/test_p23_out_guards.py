@@ -95,3 +95,47 @@ def test_render_never_writes_over_its_input(tmp_path: Path, capsys) -> None:
     assert di.read_bytes() == before
     shutil.copy(di, tmp_path / "copy.wav")
     assert main(["render", str(pack), "--input", str(di), "--out", str(tmp_path / "copy.wav")]) == 0
+
+
+@pytest.mark.parametrize("name", ["important.txt", "song.mid", "notes", "x.hatpack.bak"])
+def test_a_pack_name_must_end_in_hatpack_and_a_file_there_is_kept(tmp_path: Path, name: str) -> None:
+    """Before (twenty-sixth stop's QA): `train effect --out important.txt` wrote the pack over the musician's file."""
+    mine = tmp_path / name
+    mine.write_text("my notes")
+    with pytest.raises(HatboxError) as err:
+        check_out(mine)
+    assert "does not end in .hatpack (a file that is there would be written over)" in str(err.value)
+    assert err.value.hint.endswith(".hatpack") and mine.read_text() == "my notes"
+    assert check_out(tmp_path / "X.HATPACK") == tmp_path / "X.HATPACK"
+
+
+def test_train_effect_leaves_a_file_that_is_not_a_pack_alone(tmp_path: Path, capsys) -> None:
+    di, amp = _pair(tmp_path)
+    (tmp_path / "important.txt").write_text("hello")
+    assert main(["train", "effect", "--input", str(di), "--target", str(amp), "--out", str(tmp_path / "important.txt"),
+                 "--max-steps", "2"]) == 2
+    assert "does not end in .hatpack" in capsys.readouterr().err
+    assert (tmp_path / "important.txt").read_text() == "hello"
+
+
+def test_a_recording_whose_name_is_not_utf8_gets_its_report(tmp_path: Path, capsys) -> None:
+    """Before (twenty-sixth stop's QA): matplotlib refused the plot's title after the whole training ('caf\\udce9.wav'):
+    an internal error, and no pack."""
+    import os
+    di, amp = _pair(tmp_path)
+    latin = Path(os.fsdecode(bytes(tmp_path / "amp") + b"_caf\xe9.wav"))
+    amp.rename(latin)
+    out, report = tmp_path / "x.hatpack", tmp_path / "rep"
+    assert main(["train", "effect", "--input", str(di), "--target", str(latin), "--out", str(out), "--report",
+                 str(report), "--max-steps", "3"]) == 0, capsys.readouterr().err
+    assert out.is_file() and (report / "spectrogram.png").stat().st_size > 1000
+    assert "caf\\xe9" in (report / "report.md").read_text()
+
+
+def test_the_tagger_confusion_picture_takes_a_tag_that_is_not_utf8(tmp_path: Path) -> None:
+    import os
+
+    from trainer.tagger.report import confusion_png
+    tag = os.fsdecode(b"sn\xe9re")
+    confusion_png(np.eye(2, dtype=int), ["kick", tag], tmp_path / "c.png", title=f"tags {tag}")
+    assert (tmp_path / "c.png").stat().st_size > 1000

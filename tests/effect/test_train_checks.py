@@ -168,6 +168,22 @@ def test_an_interrupted_run_keeps_a_report_folder_that_was_there(tmp_path: Path,
     assert not (tmp_path / "x.hatpack").exists()
 
 
+def test_an_interrupted_rerun_leaves_the_last_report_whole(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Before (twenty-sixth stop's QA): Ctrl-C while the report was written left a cut curves.png beside the last
+    run's report.md; now the report is written aside and moves in with the pack."""
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out, report = tmp_path / "x.hatpack", tmp_path / "report"
+    assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 0
+    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in report.iterdir()}
+    pack = out.read_bytes()
+    assert {"curves.png", "report.md", "metrics.json"} <= set(before)
+    _interrupted_report(monkeypatch)
+    assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 130
+    assert {p.name: p.read_bytes() for p in report.iterdir()} == before and out.read_bytes() == pack
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "report", "x.hatpack"]      # nothing hidden left
+
+
 # --------------------------------------------------------------------------- bugs 2 and 6: summary lines
 def test_summary_notes_a_dropped_column_and_warns_when_worse_than_silence(tmp_path: Path, capsys,
                                                                           monkeypatch) -> None:

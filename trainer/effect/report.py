@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from hatbox.text import display_name
 from trainer.cpuwatch import busy_warning
 from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData, Pair
@@ -52,7 +53,7 @@ def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Pa
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), sharey=True)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(display_name(title), fontsize=10)
     for ax, sig, label in zip(axes, (target, model), ("target (gear)", "model (pack)")):
         with np.errstate(divide="ignore"):          # digital silence -> -inf dB, drawn as the floor
             ax.specgram(sig, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
@@ -72,7 +73,7 @@ def plot_esr_bars(per_setting: dict[str, float], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(keys) + 2), 4))
     ax.bar(range(len(keys)), [max(per_setting[k], 1e-6) for k in keys], color="tab:blue")
     ax.set_yscale("log")
-    ax.set_xticks(range(len(keys)), keys, rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(range(len(keys)), [display_name(k) for k in keys], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("held-out ESR")
     ax.axhline(0.01, color="gray", ls="--", lw=0.8)
     fig.tight_layout()
@@ -157,5 +158,5 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
                       title=f"worst held-out pair: {metrics['spectrogram_pair']}")
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float))
     path = folder / "report.md"
-    path.write_text(_markdown(metrics, data, config))
+    path.write_text(display_name(_markdown(metrics, data, config)))     # a file name that was not UTF-8: \xNN
     return path

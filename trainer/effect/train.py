@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,8 @@ from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
 from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, MAX_STATE_BYTES, OPTIONS,  # noqa: F401
                                    SETTINGS, TrainConfig, check_name, check_report, make_config,
                                    model_settings, state_bytes)
-from export.atomic import check_out
+from export.atomic import check_out, staged_report
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
-from export.atomic import made_folder_undone
 from export.manifest import pack_name
 
 
@@ -448,7 +448,10 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
     # metrics: an interrupt or error before that leaves ``out`` as it was, and no report folder this
     # run made.
-    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, made_folder_undone(report or None):
+    # The report is written into a hidden folder beside ``report`` and moves in once the pack is written
+    # (export.atomic.staged_report): an interrupt or a full disk leaves the last run's report whole.
+    staged = staged_report(Path(report)) if report else nullcontext(None)
+    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, staged as stage:
         trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
                               golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
         scores = evaluate_data(trial, eff, cfg.val_fraction)
@@ -457,9 +460,11 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                        val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
         warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
                     + knob_warnings(trial))
-        rep = _write_report(report, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if report else None
+        rep = _write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if stage else None
         pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                              golden_knobs=gk, metrics=metrics, description=description)
+    if rep is not None:                          # where it lies now that the report has moved in
+        rep = Path(report) / rep.name
     return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
 
 

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from export.atomic import made_folder_undone
+from export.atomic import staged_report
 from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
@@ -74,27 +70,6 @@ def _check_writable(folder: Path, what: str) -> None:
     why = unwritable(folder / "probe")
     if why:
         raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
-
-
-@contextmanager
-def staged_report(report: Path) -> Iterator[Path]:
-    """A folder (not made yet) inside a new hidden folder beside ``report``, for the report to be written into.
-    When the block ends without an exception, its files move into ``report`` (made if missing; files of the
-    same name replaced: a previous run's files of other names stay); on any
-    exception (Ctrl-C included) it is removed and ``report`` keeps what it held, so that an interrupted
-    re-run leaves the last run's report whole, next to the pack it describes.  Folders made for it above
-    ``report`` are removed again on an exception (export.atomic.made_folder_undone)."""
-    with made_folder_undone(report):
-        report.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{report.name}.", dir=report.parent))
-        stage = tmp / report.name                 # not made yet: the report writer makes its folder
-        try:
-            yield stage
-            report.mkdir(exist_ok=True)
-            for f in sorted(stage.iterdir()):
-                os.replace(f, report / f.name)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def first_process() -> bool:

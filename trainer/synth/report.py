@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from device.audio import audiofile
+from hatbox.text import display_name
 from trainer.synth.data import REPORT_JSON
 from trainer.synth.features import cents_error
 from trainer.synth.loss import multires_stft
@@ -49,7 +50,7 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
         db = 10.0 * np.log10(np.maximum(spec, 10.0 ** (FLOOR_DB / 10.0)))
         ax.pcolormesh(times, freqs, db, cmap="magma", vmin=FLOOR_DB, shading="auto")
         ax.set_ylim(0, min(fmax, rate / 2))
-        ax.set_title(title, fontsize=8)
+        ax.set_title(display_name(title), fontsize=8)
         ax.set_ylabel("Hz", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=80)

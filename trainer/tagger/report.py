@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from hatbox.text import count_words
+from hatbox.text import count_words, display_name
 
 
 def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
@@ -60,13 +60,14 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Path, title: str = "") 
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(tags), 0.8 + 0.8 * len(tags)), dpi=100)
     ax.imshow(cm, cmap="Blues")
-    ax.set_xticks(range(len(tags)), tags, rotation=45, ha="right")
-    ax.set_yticks(range(len(tags)), tags)
+    shown = [display_name(t) for t in tags]         # a folder name that was not UTF-8: matplotlib refuses it
+    ax.set_xticks(range(len(tags)), shown, rotation=45, ha="right")
+    ax.set_yticks(range(len(tags)), shown)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     for (i, j), v in np.ndenumerate(cm):
         ax.text(j, i, str(v), ha="center", va="center", color="white" if v > cm.max() / 2 else "black")
-    ax.set_title(title)
+    ax.set_title(display_name(title))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
