@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import errno
 import importlib
 import os
+import signal
 import sys
-from typing import Callable, Sequence
+import threading
+from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
 from hatbox.errors import HatboxError
@@ -129,6 +132,28 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                       + f"; {current.prog} --help lists its options")
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a closed terminal, `kill`, a service manager) is met as Ctrl-C is while a command runs: the same
+    clean-up (a training writes nothing, a report folder it made is removed) and "interrupted", exit 130.  Only
+    from the main thread, and only where SIGTERM has no handler of its own (`hatbox device run` sets its own)."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+    installed = False
+    if threading.current_thread() is threading.main_thread():
+        try:
+            if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+                signal.signal(signal.SIGTERM, interrupt)
+                installed = True
+        except (ValueError, OSError, AttributeError):   # no SIGTERM here
+            pass
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def disk_full(exc: OSError) -> HatboxError:
     """A full disk (or a used-up quota) met by any command, in words: which file, when the error names it."""
     where = f" writing {exc.filename}" if exc.filename else ""
@@ -145,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with _terminate_as_interrupt():
+            return int(args.func(args) or 0)
     except HatboxError as exc:
         if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
             print(f"hatbox: {exc}", file=sys.stderr)

@@ -191,3 +191,40 @@ def test_training_and_the_held_out_report_share_one_copy_of_the_clips(tree, tmp_
     for items, clips in ((train_items, train_clips), (held, held_clips)):
         for it, clip in zip(items, clips):                            # each row is its own file's clip
             assert np.array_equal(clip, load_clip(it.path, cfg.spec.rate, clip.shape[0]))
+
+
+def test_a_run_without_a_held_out_report_removes_the_last_packs_report(tree, tmp_path, capsys):
+    """Before (twenty-sixth stop's QA): a --holdout 0 run left the previous run's report.json (macro-F1 1.0) and
+    confusion picture beside a pack they did not describe."""
+    out = tmp_path / "t.hatpack"
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0.34",
+                 "--threads", "1"]) == 0
+    assert (tmp_path / "t.hatpack.report.json").is_file() and (tmp_path / "t.hatpack.confusion.png").is_file()
+    assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0",
+                 "--threads", "1"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]
+
+
+def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
+    """Before (twenty-sixth stop's QA): a closed terminal or `kill` ended every trainer with no word (status -15)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    out = tmp_path / "t.hatpack"
+    out.write_bytes(b"the pack that was here")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-m", "hatbox", "train", "tagger", str(tree), "--out", str(out),
+                             "--steps", "100000", "--minutes", "2", "--threads", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    seen = b""
+    while b"training" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += os.read(proc.stderr.fileno(), 4096)              # the progress bar has started
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (seen + err).decode(errors="replace")[-2000:]
+    assert b"nothing written" in seen + err and out.read_bytes() == b"the pack that was here"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]

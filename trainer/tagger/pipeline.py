@@ -14,7 +14,7 @@ from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
-from export.atomic import check_out
+from export.atomic import atomic_output, check_out, write_atomic
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
@@ -158,6 +158,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         text += _holdout_note(items, held)
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
     text += f"\nwrote {out}"
+    text += _remove_old_report(out)     # the last run's report described the pack just replaced
     if rep is not None:                 # the report beside the pack, only once the pack is there
         rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                            [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
@@ -188,14 +189,31 @@ def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict
     return evaluate(probs, targets(held, tags), tags)
 
 
+def report_paths(out: Path) -> tuple[Path, Path]:
+    """The held-out report written beside pack ``out``: (``out``.report.json, ``out``.confusion.png)."""
+    return Path(f"{out}.report.json"), Path(f"{out}.confusion.png")
+
+
+def _remove_old_report(out: Path) -> str:
+    """Remove the report files an earlier run left beside ``out`` (just replaced): a run without a held-out
+    report must not leave the last pack's beside the new one.  A line for the summary when one cannot be."""
+    for path in report_paths(out):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            return f"\nwarning: {path} is the report of the pack replaced, and could not be removed ({exc.strerror})"
+    return ""
+
+
 def _write_report(rep: dict, tags: list[str], out: Path) -> str:
     """Write ``out``.report.json (``rep``: the held-out scores, and ``left_out``: the files training skipped, each
     {path, why, kind: unreadable or silent}) and ``out``.confusion.png; returns a line for the summary (a warning
     if they could not be written: the pack is there all the same)."""
-    json_path, png_path = Path(f"{out}.report.json"), Path(f"{out}.confusion.png")
+    json_path, png_path = report_paths(out)
     try:
-        json_path.write_text(json.dumps(rep, indent=2))
-        confusion_png(np.array(rep["confusion"]), tags, png_path, f"held-out, macro-F1 {rep['macro_f1']:.2f}")
+        write_atomic(json_path, json.dumps(rep, indent=2).encode())
+        with atomic_output(png_path) as fh:     # a cut picture is never left (Ctrl-C, a full disk)
+            confusion_png(np.array(rep["confusion"]), tags, fh, f"held-out, macro-F1 {rep['macro_f1']:.2f}")
     except OSError as exc:
         return f"\nwarning: the held-out report was not written ({exc.strerror or exc}: {exc.filename or json_path})"
     return f" and its held-out report {json_path.name}, {png_path.name}"

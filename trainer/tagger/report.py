@@ -54,7 +54,8 @@ def evaluate(probs: np.ndarray, y_true: np.ndarray, tags: list[str],
             "per_tag": tags_report, "confusion": confusion(probs, y_true).tolist(), "tags": tags}
 
 
-def confusion_png(cm: np.ndarray, tags: list[str], path: Path, title: str = "") -> Path:
+def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "") -> Any:
+    """The confusion matrix ``cm`` [T, T] (rows: true tag) as a PNG at ``path`` (a path or a binary file)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -69,8 +70,9 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Path, title: str = "") 
         ax.text(j, i, str(v), ha="center", va="center", color="white" if v > cm.max() / 2 else "black")
     ax.set_title(display_name(title))
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    if isinstance(path, (str, Path)):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
     plt.close(fig)
     return path
 
