@@ -182,3 +182,16 @@ def meter(surface: Any, rect: Any, frac: float, colour: tuple[int, ...] = GOOD) 
     h = round(rect.height * min(1.0, max(0.0, frac)))
     if h:
         pygame.draw.rect(surface, colour, (rect.x, rect.bottom - h, rect.width, h))
+
+
+def scroll_marker(surface: Any, rows: Sequence[Any], first: int, count: int) -> None:
+    """A thin bar at the right edge of a list drawn as ``rows`` (rects, top to bottom) starting at item ``first``
+    of ``count``: where the rows on screen lie in the whole list.  Nothing when the whole list fits."""
+    import pygame
+    if not rows or count <= len(rows):
+        return
+    top, bottom, x = rows[0].top + 4, rows[-1].bottom - 4, rows[0].right - 3
+    span = bottom - top
+    pygame.draw.line(surface, TRACK, (x, top), (x, bottom), 3)
+    start = top + span * first / count
+    pygame.draw.line(surface, DIM, (x, round(start)), (x, round(start + max(12.0, span * len(rows) / count))), 5)

@@ -83,3 +83,10 @@ def drawn(pg: Any, panel: Any) -> Any:
     surface = pg.Surface(panel.size)
     panel.draw(surface)
     return surface
+
+
+def tap(panel: Any, x: float, y: float, finger: int = 0) -> None:
+    """A finger down and up at (x, y): a tap (a tag in retag mode is chosen on the up, so a drag can scroll)."""
+    from device.ui.events import Touch
+    panel.handle(Touch("down", finger, x, y))
+    panel.handle(Touch("up", finger, x, y))

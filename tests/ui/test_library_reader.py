@@ -27,7 +27,7 @@ from device.ui.panel import Panel
 from device.ui.reader import InlineReader, ThreadReader
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
-from tests.ui.conftest import find_text
+from tests.ui.conftest import find_text, tap
 
 HOLD_S = 8.0          # how long a locked query waits before giving up (sqlite: 30 s)
 BIG = [Sample(f"/l/big_{i}.wav") for i in range(10)]
@@ -131,7 +131,7 @@ def test_a_tap_on_a_list_being_reloaded_acts_on_nothing(rig: Rig) -> None:
     assert rig.shown("big_6.wav")
     row7 = page.sample_rows[6].center
     rig.data.free.clear()                                          # a tagging run locks the library
-    rig.panel.handle(Touch("down", 0, *page.tag_rows[1].center))   # small: asked for, not here yet
+    tap(rig.panel, *page.tag_rows[1].center)   # small: asked for, not here yet
     assert page.loading() and page.tags[page.tag] == "small" and page.sample_rows == []
     for event in (Touch("down", 1, *row7), EncoderPress(1, True), Touch("down", 2, *page.play_btn.center),
                   EncoderTurn(1, 1, 1), EncoderPress(2, True), EncoderPress(3, True),
@@ -199,7 +199,7 @@ def test_a_retag_written_while_locked_is_never_dropped(rig: Rig) -> None:
     rig.frame()
     assert rig.page.retag == Sample(a)
     rig.data.free.clear()
-    rig.panel.handle(Touch("down", 0, *rig.page.tag_rows[1].center))    # -> snare: the write waits on the lock
+    tap(rig.panel, *rig.page.tag_rows[1].center)    # -> snare: the write waits on the lock
     rig.panel.handle(EncoderTurn(0, 1, 1))                         # and the user moves on before it is done
     rig.panel.draw(rig.surface)
     rig.data.free.set()
@@ -212,7 +212,7 @@ def test_a_query_that_gives_up_is_a_message_and_leaves_no_stale_rows(rig: Rig) -
     rig.panel.show_title("Library")
     rig.frame()
     rig.data.error = sqlite3.OperationalError("database is locked")
-    rig.panel.handle(Touch("down", 0, *rig.page.tag_rows[1].center))
+    tap(rig.panel, *rig.page.tag_rows[1].center)
     rig.frame()
     page = rig.page
     assert rig.panel.state.toast == "library: database is locked"

@@ -13,7 +13,7 @@ from device.ui.pages.play import note_name, peak_frac
 from device.ui.panel import MESSAGE_SIZE, Panel
 from device.ui.shots import RecordingControl
 from hatbox.errors import HatboxError
-from tests.ui.conftest import find_text, pixel
+from tests.ui.conftest import find_text, pixel, tap
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_library_retag_moves_a_sample_to_the_tag_you_tap(panel: Panel, surface: 
     assert page.retag is None
     panel.handle(Touch("down", 0, *page.retag_btn.center))
     snare_row = page.tag_rows[page.tags.index("snare")]
-    panel.handle(Touch("down", 0, *snare_row.center))
+    tap(panel, *snare_row.center)
     assert page.retag is None and page.tags[page.tag] == "snare"
     assert page.samples[page.sample] == moving.__class__(moving.path, 1.0, True)
     assert page.tag_counts["kick"] == kicks - 1 and moving.path not in [s.path for s in panel.ctx.data.samples("kick")]
@@ -174,8 +174,8 @@ def test_library_retag_in_a_multi_label_library_toggles_tags_then_saves(pg: Any,
     panel.handle(EncoderTurn(0, 1, 1))                                     # drums: a.wav, b.wav
     panel.handle(Touch("down", 0, *page.retag_btn.center))
     assert page.retag.path == "/lib/a.wav" and page.pending == {"drums", "dusty"}
-    panel.handle(Touch("down", 0, *page.tag_rows[0].center))               # + bright
-    panel.handle(Touch("down", 0, *page.tag_rows[2].center))               # - dusty
+    tap(panel, *page.tag_rows[0].center)               # + bright
+    tap(panel, *page.tag_rows[2].center)               # - dusty
     panel.draw(surface)
     assert find_text(surface, "a.wav: bright + drums (tap tags, then save)", 20, D.ACCENT)
     assert find_text(surface, "bright", 26, D.GOOD) and find_text(surface, "dusty", 26, D.TEXT)
@@ -215,7 +215,7 @@ def test_library_unsure_list_reviews_and_retags_in_place(panel: Panel, surface: 
     panel.handle(Touch("down", 0, *page.sample_rows[0].center))            # audition it
     assert panel.control.sent[-1]["path"] == first.path
     panel.handle(Touch("down", 0, *page.retag_btn.center))
-    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("tom")].center))
+    tap(panel, *page.tag_rows[page.tags.index("tom")].center)
     assert page.reviewing and page.samples[0] == second and first.path not in [s.path for s in page.samples]
     assert panel.ctx.state.toast == f"{first.name} -> tom"
     panel.handle(EncoderTurn(0, 1, 1))                                     # back to browsing by tag
@@ -239,7 +239,7 @@ def test_library_more_like_this_from_the_unsure_list_leaves_it(panel: Panel, sur
     moving = page.samples[1]                                   # a retag there goes to the tag, not back to "unsure"
     panel.handle(EncoderTurn(1, 1, 1))
     panel.handle(Touch("down", 0, *page.retag_btn.center))
-    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("tom")].center))
+    tap(panel, *page.tag_rows[page.tags.index("tom")].center)
     assert not page.reviewing and page.similar_to is None and page.tags[page.tag] == "tom"
     assert page.samples[page.sample].path == moving.path
     panel.handle(Touch("down", 0, *page.unsure_btn.center))   # and back to the unsure list, with the encoder too

@@ -116,7 +116,8 @@ def test_a_tag_with_no_files_says_so(pg: Any) -> None:
     panel.handle(EncoderTurn(0, 1, 1))                                 # the 64-character tag: a shorter wording
     surface = drawn(pg, panel)
     assert page.tags[page.tag] == "t" * 64
-    text = D.fit(page.ctx.fonts, page._nothing_listed(), 24, page.sample_area.width - 20)
+    from device.ui.pages.library_words import nothing_listed
+    text = D.fit(page.ctx.fonts, nothing_listed(page), 24, page.sample_area.width - 20)
     assert text == "no samples in this tag yet" and find_text(surface, text, 24, D.DIM)
     panel.handle(EncoderPress(1, True))
     assert panel.control.sent == []                                    # nothing to play

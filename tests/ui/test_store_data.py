@@ -11,6 +11,7 @@ from device.ui.events import Touch
 from device.ui.panel import Panel
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
+from tests.ui.conftest import tap
 from export.pack import write_pack
 
 
@@ -72,13 +73,13 @@ def test_library_page_reads_a_tagged_library_database(pg: Any, tmp_path: Path) -
     from device.library import query
     page.sample = 0                                                  # k2.wav: retag it as a snare, on the panel
     panel.handle(Touch("down", 0, *page.retag_btn.center))
-    panel.handle(Touch("down", 0, *page.tag_rows[1].center))
+    tap(panel, *page.tag_rows[1].center)
     assert query.corrected_tags(files.parent / "tags.db", files / "k2.wav") == ["snare"]
     assert data.tags() == {"kick": 1, "snare": 2} and [(s.name, s.corrected) for s in page.samples] == [
         ("k2.wav", True), ("s1.wav", False)]
     assert [(s.name, s.guess) for s in data.unsure()] == [("s1.wav", "snare / kick"), ("k1.wav", "kick / snare")]
     page.retag = Sample(str(tmp_path / "elsewhere.wav"))             # a file no library holds: a message
-    panel.handle(Touch("down", 0, *page.tag_rows[0].center))
+    tap(panel, *page.tag_rows[0].center)
     assert "not in a library on this box" in panel.state.toast and data.tags() == {"kick": 1, "snare": 2}
 
 
@@ -109,8 +110,8 @@ def test_library_page_retags_a_multi_label_library_with_several_tags(pg: Any, tm
     page.sample = [s.name for s in page.samples].index("a.wav")
     panel.handle(Touch("down", 0, *page.retag_btn.center))
     assert page.pending == {"drums", "dusty"}
-    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("dusty")].center))     # dusty off
-    panel.handle(Touch("down", 0, *page.tag_rows[page.tags.index("bright")].center))    # bright on
+    tap(panel, *page.tag_rows[page.tags.index("dusty")].center)     # dusty off
+    tap(panel, *page.tag_rows[page.tags.index("bright")].center)    # bright on
     assert page.pending == {"drums", "bright"} and query.corrected_tags(db, files / "a.wav") == []   # not yet
     panel.handle(Touch("down", 0, *page.retag_btn.center))                                # save
     assert query.corrected_tags(db, files / "a.wav") == ["bright", "drums"]

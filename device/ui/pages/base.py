@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from device.ui.data import PanelData
 from device.ui.draw import Fonts
-from device.ui.events import Event
+from device.ui.events import Event, Touch
 from device.ui.reader import InlineReader, Reader
 
 Message = dict[str, Any]
@@ -140,6 +140,43 @@ def rows(rect: Any, n: int, height: int) -> list[Any]:
     import pygame
     fit = max(0, min(n, rect.height // height))
     return [pygame.Rect(rect.x, rect.y + i * height, rect.width, height) for i in range(fit)]
+
+
+DRAG_START_PX = 12       # a finger moved this far from where it went down is a drag (scrolling), not a tap
+
+
+@dataclass
+class ListDrag:
+    """A finger that went down on a list and moves along it: the list's selection follows one row per ``row`` px,
+    dragging up moving it down the list (the list is drawn around its selection, :func:`scroll_window`, so the
+    rows move with the finger).  ``which`` names the list the finger went down on (a page may have two)."""
+
+    finger: int | None = None
+    which: str = ""
+    y0: float = 0.0
+    index0: int = 0
+    moved: bool = False          # past DRAG_START_PX: the touch is a drag, and its "up" is no tap
+
+    def start(self, touch: Touch, which: str, index: int) -> None:
+        self.finger, self.which, self.y0, self.index0, self.moved = touch.id, which, touch.y, index, False
+
+    def follow(self, touch: Touch, row: int, count: int) -> int | None:
+        """The selection for ``touch`` (a "move" of this drag's finger), within 0..count-1; None while the finger
+        has not moved DRAG_START_PX yet, or for another finger."""
+        if touch.id != self.finger or touch.kind != "move" or count <= 0:
+            return None
+        if not self.moved and abs(touch.y - self.y0) < DRAG_START_PX:
+            return None
+        self.moved = True
+        return min(count - 1, max(0, self.index0 + round((self.y0 - touch.y) / row)))
+
+    def end(self, touch: Touch) -> bool:
+        """Forget the finger of an "up"; True when it was this drag's and it never moved (a tap)."""
+        if touch.id != self.finger:
+            return False
+        tapped = not self.moved
+        self.finger, self.moved = None, False
+        return tapped
 
 
 def scroll_window(selected: int, count: int, visible: int) -> int:

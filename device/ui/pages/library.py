@@ -38,7 +38,8 @@ from device.ui.data import Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
-from device.ui.pages.base import Message, Page, hit, rows, scroll_window
+from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
+from device.ui.pages.library_words import NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, nothing_listed, status_words
 from hatbox.errors import first_line
 
 ROW = 40
@@ -47,9 +48,6 @@ BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side b
 BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
 READING = ("reading the library...",)
 BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waiting...", "library busy")
-NO_LIBRARY = ("no tagged library on the box",)
-NO_LIBRARY_HINTS = ("send a folder of samples from the laptop: hatbox push-library FOLDER",
-                    "hatbox push-library FOLDER")
 
 Shown = tuple[dict[str, int], str | None, list[Sample] | None]   # tag counts, the tag read, its samples
 
@@ -71,6 +69,8 @@ class LibraryPage(Page):
         self.more_btn: Any = None
         self.retag_btn: Any = None
         self.retag: Sample | None = None     # the sample waiting for its new tag
+        self.drag = ListDrag()                # a finger dragging the tags or the samples along
+        self._tapped_tag: str | None = None   # in retag mode, the tag a finger went down on (chosen on its up)
         self.pending: set[str] | None = None  # multi-label libraries: the tags being chosen for it
         self.before: set[str] = set()         # ... and the ones it had
         self.reviewing = False               # the sample list is the "unsure" list
@@ -273,10 +273,12 @@ class LibraryPage(Page):
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.tags:
-            self.tag = (self.tag + event.delta) % len(self.tags)
-            self.similar_to, self.reviewing = None, False
-            self._stale = True                   # asked for at the next frame, or the next event that needs it
-            self._forget()
+            self._tag_cursor((self.tag + event.delta) % len(self.tags))
+            return []
+        if isinstance(event, Touch) and event.kind == "move" and self.drag.which == "tags":
+            at = self.drag.follow(event, ROW, len(self.tags))          # a finger dragged along the tags
+            if at is not None and at != self.tag:
+                self._tag_cursor(at)
             return []
         self._sync()
         if isinstance(event, EncoderTurn) and event.index == 1 and self.samples:
@@ -290,23 +292,47 @@ class LibraryPage(Page):
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 2:
             self._more_like_this()
         elif isinstance(event, Touch) and event.kind == "down":
-            return self._tap(event.x, event.y)
+            return self._tap(event)
+        elif isinstance(event, Touch) and event.kind == "move" and self.drag.which == "samples":
+            at = self.drag.follow(event, ROW, len(self.samples))       # a finger dragged along the samples
+            if at is not None and at != self.sample:
+                self._step_sample(at - self.sample)
+        elif isinstance(event, Touch) and event.kind == "up":
+            chosen, tapped = self._tapped_tag, self.drag.end(event)
+            self._tapped_tag = None
+            if tapped and chosen is not None and self.retag is not None and chosen in self.tags:
+                self._choose(chosen)            # in retag mode a tag is chosen by a tap, so a drag can scroll
         return []
 
-    def _tap(self, x: float, y: float) -> list[Message]:
+    def _tag_cursor(self, at: int) -> None:
+        """Put the tag cursor on tag ``at`` (encoder 1, a drag): its samples are asked for at the next frame or the
+        next event that needs them, once for all the steps since; a retag waiting keeps its sample."""
+        self.tag = at
+        self.similar_to, self.reviewing = None, False
+        self._stale = True
+        self._forget()
+
+    def leave(self) -> None:
+        self.drag, self._tapped_tag = ListDrag(), None
+
+    def _tap(self, touch: Touch) -> list[Message]:
+        x, y = touch.x, touch.y
         first_tag = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
             if hit(r, x, y):
-                if self.retag is not None:
-                    self._choose(self.tags[first_tag + i])
+                self.drag.start(touch, "tags", self.tag)
+                if self.retag is not None:      # chosen when the finger comes up without dragging
+                    self._tapped_tag = self.tags[first_tag + i]
                     return []
                 self.tag = first_tag + i
+                self.drag.index0 = self.tag
                 self._load_tag()
                 return []
         first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
         for i, r in enumerate(self.sample_rows):
             if hit(r, x, y):
                 self.sample = first + i
+                self.drag.start(touch, "samples", self.sample)
                 return self._audition()
         if hit(self.play_btn, x, y):
             return self._audition()
@@ -465,7 +491,7 @@ class LibraryPage(Page):
         f = self.ctx.fonts
         self._sync()
         if not self.tags:
-            lines, colour = self._empty()
+            lines, colour = empty_words(self)
             centre = (self.rect.centerx, self.rect.centery - (20 if lines is NO_LIBRARY else 0))
             f.draw(surface, D.fit(f, lines, 30, self.rect.width - 20), centre, 30, colour, "center")
             if lines is NO_LIBRARY:                  # what to do about it, under it
@@ -480,6 +506,7 @@ class LibraryPage(Page):
             count = f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
             name = D.fit(f, (tag,), 26, count.x - 8 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
+        D.scroll_marker(surface, self.tag_rows, first, len(self.tags))
         self._draw_samples(surface)
         D.button(surface, f, self.unsure_btn, "unsure first", on=self.review_on())
         listed = bool(self.samples) and not self.loading()
@@ -514,52 +541,13 @@ class LibraryPage(Page):
             mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
             name = D.fit(f, (labels[first + i],), 24, mark.x - 10 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
+        D.scroll_marker(surface, self.sample_rows, first, len(self.samples))
         if not self.samples and not self.loading():
-            f.draw(surface, D.fit(f, self._nothing_listed(), 24, self.sample_area.width - 20),
+            f.draw(surface, D.fit(f, nothing_listed(self), 24, self.sample_area.width - 20),
                    self.sample_area.center, 24, D.DIM, "center")
-        if self.loading():
-            self._status(surface, self._waiting(), self._waiting_colour())
-        elif self.retag is not None and self.pending is not None:
-            chosen = " + ".join(sorted(self.pending)) or "no tag"
-            self._status(surface, (f"{self.label(self.retag)[:20]}: {chosen} (tap tags, then save)",
-                                   f"{chosen} (tap tags, then save)", chosen), D.ACCENT)
-        elif self.retag is not None:
-            name = self.label(self.retag)
-            self._status(surface, (f"retag {name[:28]}: tap its tag", f"retag {name[:12]}: tap its tag", "tap its tag"),
-                         D.ACCENT)
-        elif (cut := self.cut_words()) is not None:
-            self._status(surface, cut, D.ACCENT)
-        elif self.similar_to:
-            like = self.label(self.samples[0]) if self.samples and self.samples[0].name == self.similar_to \
-                else self.similar_to                 # a "more like this" list starts with the sample it is like
-            self._status(surface, (f"like {like}", f"like {like[:16]}"), D.DIM)
-        elif self.reviewing:
-            self._status(surface, ("least sure first: play, then retag the wrong ones", "least sure first"), D.DIM)
-        elif self.samples:
-            n, shown, total = self.sample + 1, len(self.samples), self.total()
-            more = f" ({shown} read, more as you scroll)" if shown < total else ""
-            self._status(surface, (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM)
-
-    def _nothing_listed(self) -> tuple[str, ...]:
-        """What the sample column says when the list on screen is empty (longest wording first): a tag
-        with no files (yet: a library being tagged), an "unsure" list with nothing left, or a read
-        that failed."""
-        if self.reviewing:
-            return ("nothing left to check", "nothing to check")
-        if self.read_error:
-            return (f"could not read the samples ({self.read_error})", "could not read the samples")
-        tag = self.tags[self.tag] if 0 <= self.tag < len(self.tags) else ""
-        return (f"no samples tagged {tag} yet", "no samples in this tag yet", "no samples yet")
-
-    def _empty(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
-        """What the page says while it has no tags (longest wording first), and in which colour: the
-        library on its way, unreadable (the page's refresh asks again every few seconds), or none."""
-        if self.loading():
-            return self._waiting(), self._waiting_colour()
-        if self.read_error:
-            return (f"could not read the library ({self.read_error}), retrying...",
-                    "could not read the library, retrying...", "library unreadable, retrying..."), D.BAD
-        return NO_LIBRARY, D.DIM
+        said = status_words(self)
+        if said is not None:
+            self._status(surface, *said)
 
     def _waiting(self) -> tuple[str, ...]:
         """What the page says while the list it asked for is on its way (longest wording first)."""

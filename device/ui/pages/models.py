@@ -9,7 +9,7 @@ from device.control import SLOTS, msg
 from device.ui import draw as D
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.pages.base import Message, Page, hit, rows, scroll_window
+from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
 from hatbox.errors import HatboxError, first_line
 
 ROW = 46
@@ -26,6 +26,7 @@ class ModelsPage(Page):
         self.activate_btn: Any = None
         self.rollback_btn: Any = None
         self._undo: tuple[Any, PackEntry] | None = None   # the store before the last load sent, and its pack
+        self.drag = ListDrag()
 
     def enter(self) -> None:
         self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
@@ -52,14 +53,25 @@ class ModelsPage(Page):
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 0:
             return self._act(lambda p: self.ctx.data.activate(p.id))
         elif isinstance(event, Touch) and event.kind == "down":
-            return self._tap(event.x, event.y)
+            return self._tap(event)
+        elif isinstance(event, Touch) and event.kind == "move":
+            at = self.drag.follow(event, ROW, len(self.packs))      # a finger dragged along the list scrolls it
+            if at is not None:
+                self.selected = at
+        elif isinstance(event, Touch) and event.kind == "up":
+            self.drag.end(event)
         return []
 
-    def _tap(self, x: float, y: float) -> list[Message]:
+    def leave(self) -> None:
+        self.drag = ListDrag()
+
+    def _tap(self, touch: Touch) -> list[Message]:
+        x, y = touch.x, touch.y
         first = scroll_window(self.selected, len(self.packs), len(self.pack_rows))
         for i, r in enumerate(self.pack_rows):
             if hit(r, x, y):
                 self.selected = first + i
+                self.drag.start(touch, "packs", self.selected)
         if hit(self.activate_btn, x, y):
             return self._act(lambda p: self.ctx.data.activate(p.id))
         if hit(self.rollback_btn, x, y):
@@ -124,5 +136,6 @@ class ModelsPage(Page):
             if p.active:
                 end = f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright").x
             f.draw(surface, self.name_text(p, end - 12 - (r.x + 100)), (r.x + 100, r.centery), 28, colour, "midleft")
+        D.scroll_marker(surface, self.pack_rows, first, len(self.packs))
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")

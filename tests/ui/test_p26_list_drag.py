@@ -1,0 +1,92 @@
+"""Long lists scroll by touch (twenty-sixth stop, from a hands-on look at the panel): a finger dragged along the
+Models list or the Library's tags or samples moves through them, and a marker says where the rows on screen lie.
+Before, a swipe only selected the row it started on: pack 40 of 40 took 12 taps, and in retag mode only the 8 tags
+on screen could be reached by touch (a tag was chosen the moment a finger touched it)."""
+from __future__ import annotations
+
+from typing import Any
+
+from device.ui import draw as D
+from device.ui.data import MemoryData, PackEntry, Sample
+from device.ui.demo import manifest
+from device.ui.events import Touch
+from device.ui.pages.library import ROW as LIB_ROW
+from device.ui.pages.models import ROW as MODELS_ROW
+from tests.ui.conftest import drawn, panel_on, pixel, tap
+
+
+def _drag(panel: Any, x: float, y0: float, y1: float, steps: int = 6, finger: int = 0) -> None:
+    panel.handle(Touch("down", finger, x, y0))
+    for k in range(1, steps + 1):
+        panel.handle(Touch("move", finger, x, y0 + (y1 - y0) * k / steps))
+    panel.handle(Touch("up", finger, x, y1))
+
+
+def _packs(n: int) -> MemoryData:
+    return MemoryData(pack_list=[PackEntry(f"effect-{i:02d}", manifest("effect", f"pedal {i:02d}"),
+                                           f"/box/packs/effect-{i:02d}/pack.hatpack", i == 0) for i in range(n)])
+
+
+def test_a_drag_up_the_models_list_moves_down_it_and_a_small_wobble_is_a_tap(pg: Any) -> None:
+    panel = panel_on("Models", _packs(40))
+    page = panel.page
+    drawn(pg, panel)
+    last = page.pack_rows[-1]                                                  # row 7 of 40 on screen
+    _drag(panel, last.centerx, last.centery, last.centery - 5 * MODELS_ROW)    # five rows up
+    assert page.selected == len(page.pack_rows) - 1 + 5 and not panel.control.sent
+    _drag(panel, last.centerx, last.centery, last.centery - 40 * MODELS_ROW)
+    assert page.selected == 39                                                   # stops at the end
+    from device.ui.pages.base import scroll_window
+    first = scroll_window(page.selected, len(page.packs), len(page.pack_rows))
+    middle = page.pack_rows[2]
+    _drag(panel, middle.centerx, middle.centery, middle.centery + 5)            # a finger that wobbles: a tap
+    assert page.selected == first + 2
+
+
+def test_a_long_list_shows_where_its_rows_lie(pg: Any) -> None:
+    panel = panel_on("Models", _packs(40))
+    surface = drawn(pg, panel)
+    rows = panel.page.pack_rows
+    x = rows[0].right - 3
+    assert pixel(surface, x, rows[0].top + 6) == D.DIM                          # at the top of the list
+    assert pixel(surface, x, rows[-1].bottom - 6) == D.TRACK
+    short = panel_on("Models", _packs(3))
+    surface = drawn(pg, short)
+    assert D.DIM != pixel(surface, short.page.pack_rows[0].right - 3, short.page.pack_rows[0].top + 6)
+
+
+def _library(tags: int) -> MemoryData:
+    return MemoryData(library={f"tag {t:02d}": [Sample(f"/lib/t{t:02d}_{i}.wav", 0.9 - i / 100) for i in range(3)]
+                               for t in range(tags)})
+
+
+def test_in_retag_mode_a_drag_scrolls_the_tags_and_a_tap_chooses_one(pg: Any) -> None:
+    panel = panel_on("Library", _library(30))
+    page = panel.page
+    drawn(pg, panel)
+    moving = page.samples[0]
+    tap(panel, *page.retag_btn.center)
+    assert page.retag == moving
+    start = page.tag
+    row = page.tag_rows[0]                                                     # the cursor's own row is the first
+    _drag(panel, row.centerx, row.centery, row.centery - 20 * LIB_ROW, steps=20)   # twenty tags on
+    drawn(pg, panel)
+    assert page.retag == moving and page.tag == start + 20                    # nothing chosen by the drag
+    from device.ui.pages.base import scroll_window
+    at = scroll_window(page.tag, len(page.tags), len(page.tag_rows))
+    target = page.tags[at + len(page.tag_rows) - 1]                           # the last tag on screen now
+    assert page.tags.index(target) > 20
+    tap(panel, *page.tag_rows[-1].center)
+    assert page.retag is None
+    assert panel.ctx.data.file_tags(moving.path)[0] == [target]
+
+
+def test_a_drag_along_the_samples_moves_through_them_without_playing_each(pg: Any) -> None:
+    data = MemoryData(library={"kick": [Sample(f"/lib/k{i:02d}.wav", 0.99 - i / 100) for i in range(30)]})
+    panel = panel_on("Library", data)
+    page = panel.page
+    drawn(pg, panel)
+    row = page.sample_rows[0]
+    _drag(panel, row.centerx, row.centery, row.centery - 10 * LIB_ROW, steps=10)
+    assert page.sample == 10
+    assert sum(m["op"] == "sample" for m in panel.control.sent) <= 1           # the touch down's, at most
