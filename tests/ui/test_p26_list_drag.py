@@ -90,3 +90,34 @@ def test_a_drag_along_the_samples_moves_through_them_without_playing_each(pg: An
     _drag(panel, row.centerx, row.centery, row.centery - 10 * LIB_ROW, steps=10)
     assert page.sample == 10
     assert sum(m["op"] == "sample" for m in panel.control.sent) <= 1           # the touch down's, at most
+
+
+def test_dropouts_mark_the_settings_tab_while_they_happen(pg: Any) -> None:
+    """Before: xruns rising (clicks heard) showed nowhere but a plain number on the Settings page."""
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    from tests.ui.test_fault_notice import _marked
+    panel = Panel(RecordingControl(), MemoryData(), (800, 480))
+    panel.show_title("Play")
+    settings = next(p for p in panel.pages if p.title == "Settings")
+    now = [500.0]
+    settings.clock = lambda: now[0]
+    base = {"xruns": 1234, "load_mean": 0.9, "load_p999": 1.8}
+    panel.set_status(base)                                   # old xruns, from before the panel: not news
+    assert not _marked_in(pg, panel, "Settings", D.ACCENT)
+    panel.set_status({**base, "xruns": 1240})
+    assert _marked_in(pg, panel, "Settings", D.ACCENT)
+    panel.show_title("Settings")
+    assert ("xruns", "1240: dropouts now (audio load too high)") in settings.lines()
+    now[0] += 11.0                                           # none for ten seconds
+    panel.set_status({**base, "xruns": 1240})
+    assert not _marked_in(pg, panel, "Settings", D.ACCENT) and ("xruns", "1240") in settings.lines()
+    assert not _marked(pg, panel, "Settings")                # the red of a fault is not used for it
+
+
+def _marked_in(pg: Any, panel: Any, title: str, colour: tuple[int, int, int]) -> bool:
+    surface = pg.Surface(panel.size)
+    panel.draw(surface)
+    tab = panel.tabs[[p.title for p in panel.pages].index(title)]
+    area = pg.surfarray.pixels3d(surface.subsurface(pg.Rect(tab.x, 0, tab.width, 32)))
+    return bool(((area[..., 0] == colour[0]) & (area[..., 1] == colour[1]) & (area[..., 2] == colour[2])).any())

@@ -30,6 +30,7 @@ LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
+XRUN_RECENT_S = 10.0         # xruns this recent mark the Settings tab and colour its xruns row
 POLL_S = 1.0                 # while the page is shown, the pairing code is renewed (if expired) this often
 
 
@@ -57,6 +58,22 @@ class SettingsPage(Page):
         self.new_code_btn: Any = None
         self.clock: Callable[[], float] = time.monotonic     # s, monotonic (injectable for tests)
         self._polled = -math.inf                             # when the page last asked for the code
+        self._xruns: tuple[float | None, float] = (None, -math.inf)   # the count last seen, when it last rose
+
+    def dropouts_now(self) -> bool:
+        """Whether the engine's xrun count rose in the last :data:`XRUN_RECENT_S` (the count is taken from the
+        status each time this is asked; the first count seen is history, not news)."""
+        count = None if self.ctx.state.offline else number(self.ctx.state.status, "xruns")
+        seen, since = self._xruns
+        if count is not None:
+            if seen is not None and count > seen:
+                since = self.clock()
+            self._xruns = (count, since)
+        return self.clock() - self._xruns[1] < XRUN_RECENT_S
+
+    def mark(self) -> tuple[int, int, int] | None:
+        """Amber while the audio drops out (xruns rising): heard as clicks, shown nowhere else but here."""
+        return D.ACCENT if self.dropouts_now() else None
 
     def enter(self) -> None:
         """A current code at once (:meth:`keep_code_current`)."""
@@ -136,7 +153,8 @@ class SettingsPage(Page):
                 ("MIDI", s.get("midi") or "none"),
                 ("block", f"{block} samples @ {rate} Hz"),
                 ("latency", f"{latency:.1f} ms" if live and latency is not None else "-"),
-                ("xruns", xruns if live and xruns is not None else "-"),
+                ("xruns", (f"{xruns}: dropouts now (audio load too high)" if self.dropouts_now() else xruns)
+                 if live and xruns is not None else "-"),
                 ("faults", faults if live and faults is not None else "-"),
                 ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
 
@@ -157,7 +175,8 @@ class SettingsPage(Page):
         value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - (r.x + 200)
         for label, value in self.lines():
             f.draw(surface, label, (r.x + 20, y), 26, D.DIM)
-            f.draw(surface, D.fit(f, (value,), 26, value_w), (r.x + 200, y), 26, D.TEXT)
+            news = label == "xruns" and self.dropouts_now()
+            f.draw(surface, D.fit(f, (value,), 26, value_w), (r.x + 200, y), 26, D.ACCENT if news else D.TEXT)
             y += 36
         box = (pygame.Rect(r.right - LOAD_W - 40, r.y + 20, LOAD_W, 200) if beside
                else pygame.Rect(r.x + 20, y + 24, r.width - 40, 200))
