@@ -230,10 +230,12 @@ def remove_made(made: list[Path]) -> None:
 
 
 @contextmanager
-def staged_report(report: Path) -> Iterator[Path]:
+def staged_report(report: Path, stale: tuple[str, ...] = ()) -> Iterator[Path]:
     """A folder (not made yet) inside a new hidden folder beside ``report``, for the report to be written into.
     When the block ends without an exception, its files move into ``report`` (made if missing; files of the
-    same name replaced: a previous run's files of other names stay); on any
+    same name replaced: a previous run's files of other names stay, but for those matching one of the glob
+    patterns ``stale``, files only the report writes, which are removed: an earlier run's sounds of an instrument
+    no longer in the data are not left beside the new report); on any
     exception (Ctrl-C included) it is removed and ``report`` keeps what it held, so that an interrupted
     re-run leaves the last run's report whole, next to the pack it describes.  Folders made for it above
     ``report`` are removed again on an exception (export.atomic.made_folder_undone)."""
@@ -244,6 +246,10 @@ def staged_report(report: Path) -> Iterator[Path]:
         try:
             yield stage
             report.mkdir(exist_ok=True)
+            fresh = {f.name for f in stage.iterdir()}
+            for old in sorted({p for pattern in stale for p in report.glob(pattern)}):
+                if old.name not in fresh and old.is_file():
+                    old.unlink()
             for f in sorted(stage.iterdir()):
                 os.replace(f, report / f.name)
         finally:

@@ -270,3 +270,32 @@ def test_phone_recordings_in_a_format_hatbox_cannot_read_are_named(tmp_path: Pat
     with pytest.raises(DataError, match=r"1 file is audio of a kind hatbox cannot read: .*C4\.m4a") as err:
         load_folder(only, RATE, 0.5)
     assert "ffmpeg -i C4.m4a C4.wav" in err.value.hint
+
+
+def test_a_rerun_removes_the_last_reports_sounds_of_instruments_it_no_longer_has(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    """Before (twenty-sixth stop's QA): saw_69_100_*.wav of the last run stayed beside the new run's a_*/b_* files,
+    while metrics.json spoke of the new notes only; the producer's own files in the folder stay."""
+    import torch
+    from types import SimpleNamespace
+    root = _notes(tmp_path / "n")
+    out, report = tmp_path / "o.hatpack", tmp_path / "o_report"
+    report.mkdir()
+    for name in ("saw_69_100_real.wav", "saw_69_100_model.wav", "heldout_spectrograms.png", "my notes.txt"):
+        (report / name).write_bytes(b"old")
+    model = torch.nn.Linear(1, 1)
+    monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
+
+    def write_report(_r, _h, folder):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for name in ("metrics.json", "heldout_spectrograms.png", "a_60_100_real.wav", "a_60_100_model.wav"):
+            (Path(folder) / name).write_bytes(b"new")
+        return {}
+    monkeypatch.setattr(pipeline, "write_report", write_report)
+    monkeypatch.setattr(pipeline, "save_checkpoint", lambda r, p: Path(p).write_bytes(b"ck"))
+    monkeypatch.setattr(pipeline, "pack_from_result", lambda _r, o, _n, _m: Path(o).write_bytes(b"new pack"))
+    pipeline.train_to_pack(root, out, minutes=0.01, seconds=0.5)
+    assert sorted(p.name for p in report.iterdir()) == sorted(
+        ["a_60_100_model.wav", "a_60_100_real.wav", "checkpoint.pt", "heldout_spectrograms.png", "metrics.json",
+         "my notes.txt"])
+    assert (report / "heldout_spectrograms.png").read_bytes() == b"new" and (report / "my notes.txt").read_bytes() == b"old"

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from hatbox.text import SECONDS_BAR, TRAINING_GOES_ON
+from hatbox.text import BUDGET_BAR, SECONDS_BAR, TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.effect import data as datamod
@@ -336,9 +336,11 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     net, opt = accel.wrap(model, dist), run.opt
     start = last_eval = time.monotonic()
     first_step = run.steps
-    # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s")
-    bar = tqdm(total=round(phase.seconds), desc=f"train {phase.label}", bar_format=SECONDS_BAR,
-               disable=not (progress and dist.main))
+    # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s"); with a step limit too, over
+    # the further along of the two (as `train tagger`'s), so that it ends full whichever ends the phase
+    steps_too = phase.max_steps is not None
+    bar = tqdm(total=phase.max_steps if steps_too else round(phase.seconds), desc=f"train {phase.label}",
+               bar_format=BUDGET_BAR if steps_too else SECONDS_BAR, disable=not (progress and dist.main))
     while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist):
         for g in opt.param_groups:
             g["lr"] = lr_at(cfg, phase.lr_from + phase.lr_span * t / phase.seconds)
@@ -350,7 +352,13 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
         if dist.main and time.monotonic() - last_eval >= cfg.eval_every_s:
             last_eval = time.monotonic()
             bar.set_postfix(loss=f"{loss:.4f}", val_esr=f"{_evaluate(run, val, dist.device, phase.t0 + t):.4f}")
-        bar.update(max(0, min(round(phase.seconds), round(time.monotonic() - start)) - bar.n))
+        if steps_too:
+            done = run.steps - first_step
+            along = max(done / max(1, phase.max_steps or 1), (time.monotonic() - start) / phase.seconds)
+            bar.set_postfix_str(f"{done} of {phase.max_steps} steps, loss={loss:.4f}", refresh=False)
+            bar.update(min(1.0, along) * (phase.max_steps or 1) - bar.n)
+        else:
+            bar.update(max(0, min(round(phase.seconds), round(time.monotonic() - start)) - bar.n))
     if dist.main:
         _evaluate(run, val, dist.device, phase.t0 + time.monotonic() - start)
     bar.close()

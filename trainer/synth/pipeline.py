@@ -72,6 +72,11 @@ def _check_writable(folder: Path, what: str) -> None:
         raise HatboxError(f"cannot write {what} under {folder}: {why}", hint="pick a folder you can write to")
 
 
+# the files of a report that name what was trained (instrument, pitch): an earlier run's, of notes or instruments this
+# run did not have, are removed when the new report moves in
+REPORT_SOUNDS = ("*_real.wav", "*_model.wav", "*_spectrograms.png")
+
+
 def first_process() -> bool:
     """False in a torchrun worker other than the first (RANK > 0): only the first prints notes and writes."""
     return int(os.environ.get("RANK", "0")) == 0
@@ -109,7 +114,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     result.model.cpu().eval()
     if not first_process():                       # under torchrun only the first process writes
         return {}
-    with staged_report(report) as stage:          # no report without a pack, and no report half-written
+    with staged_report(report, stale=REPORT_SOUNDS) as stage:          # no report without a pack, and no report half-written
         metrics = write_report(result, ho, stage)
         save_checkpoint(result, stage / REPORT_CHECKPOINT)
         pack_from_result(result, out, name, metrics)
