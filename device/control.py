@@ -29,6 +29,7 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "swap_blocks": [int],                     # block where each effect swap began (last 1024)
      "peak_db": float, "input_peak_db": float, # output and capture peaks since the last status
      "limiter_db": float,                      # most output-limiter gain reduction since then, >= 0
+     "volume_db": float,                       # the output volume last set (panel, OSC, MIDI, API), dB
      "slot_knobs": {slot: {name: value}},      # knob values (the pack's units) per slot, of the unit
          # each slot plays or is fading to (the one "active" names); only slots whose unit has knobs
      "knobs": {name: value},                   # the effect slot's, = slot_knobs["effect"] (or {}): kept

@@ -39,6 +39,7 @@ class RecordingControl:
         self.slot_knobs: dict[str, dict[str, float]] = {}
         self.rate, self.block = rate, block
         self.refuse = False
+        self.volume_db = 0.0
         self._lock = threading.Lock()
 
     def send(self, message: dict[str, Any]) -> None:
@@ -61,6 +62,8 @@ class RecordingControl:
             self.slot_knobs.pop(slot, None)
         elif op == "bypass":
             self.bypassed[slot] = bool(message["on"])
+        elif op == "volume":
+            self.volume_db = float(message["db"])
         elif op == "knob" and self.active.get(slot) is not None and _number(message["value"]):
             self.slot_knobs.setdefault(slot, {})[str(message["name"])] = float(message["value"])
 
@@ -73,5 +76,6 @@ class RecordingControl:
                     "active": {slot: (dict(a) if a else None) for slot, a in self.active.items()},
                     "peak_db": SILENT_DB, "input_peak_db": SILENT_DB, "faults": [], "fault_count": 0,
                     "slot_knobs": slot_knobs, "knobs": dict(slot_knobs.get("effect", {})),
-                    "bypassed": dict(self.bypassed), "limiter_db": 0.0, "rate": self.rate,
+                    "bypassed": dict(self.bypassed), "limiter_db": 0.0, "volume_db": self.volume_db,
+                    "rate": self.rate,
                     "block": self.block, "notes": [], "synth": None}

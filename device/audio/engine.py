@@ -130,6 +130,7 @@ class Engine:
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
+        self.volume_db = float(self.cfg.volume_db)    # the output volume last asked for, dB
         self._stopping = False
         self._bus = np.zeros(MAX_BLOCK, np.float32)
         self._tmp = np.zeros(MAX_BLOCK, np.float32)
@@ -361,8 +362,9 @@ class Engine:
         self.post(start)
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
+        self.volume_db = float(msg["db"])       # what the status reports (the panel, OSC and MIDI set it)
         if not self._stopping:                  # the box is stopping: its output glides to silence
-            self._volume.target = db_to_lin(float(msg["db"]))     # glides there over VOLUME_GLIDE_S
+            self._volume.target = db_to_lin(self.volume_db)     # glides there over VOLUME_GLIDE_S
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""
@@ -384,7 +386,7 @@ class Engine:
                 "fault_count": self.fault_count, "slot_knobs": slot_knobs,
                 "knobs": dict(slot_knobs.get("effect", {})),
                 "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
-                "limiter_db": self.output.take_gain_reduction_db(),
+                "volume_db": self.volume_db, "limiter_db": self.output.take_gain_reduction_db(),
                 "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status("synth" in gone)}
 
     @staticmethod

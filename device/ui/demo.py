@@ -69,5 +69,5 @@ def demo_status() -> dict[str, Any]:
             "peak_db": -9.5, "input_peak_db": -120.0, "faults": [], "fault_count": 0,
             "slot_knobs": {"effect": dict(knobs)}, "knobs": dict(knobs),
             "bypassed": {"effect": False, "synth": False, "sampler": False}, "limiter_db": 0.0,
-            "rate": 48000, "block": 128, "notes": [60, 64, 67],
+            "volume_db": 0.0, "rate": 48000, "block": 128, "notes": [60, 64, 67],
             "synth": {"xy": [0.5, 0.5], "corners": TIMBRES[:4]}}

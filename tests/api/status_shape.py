@@ -23,7 +23,7 @@ def _number(value: Any) -> bool:
 def shape_errors(status: dict[str, Any]) -> list[str]:
     """What in ``status`` is not shaped as the engine's status is (empty: nothing)."""
     errors = [f"{k}: not a number" for k in ("load_mean", "load_p999", "load_max", "latency_ms", "peak_db",
-                                             "input_peak_db", "limiter_db") if not _number(status.get(k))]
+                                             "input_peak_db", "limiter_db", "volume_db") if not _number(status.get(k))]
     errors += [f"{k}: not an int" for k in ("xruns", "blocks", "fault_count", "rate", "block")
                if not isinstance(status.get(k), int)]
     errors += [f"{k}: not a list of ints" for k in ("xrun_blocks", "swap_blocks", "notes")

@@ -121,3 +121,26 @@ def _marked_in(pg: Any, panel: Any, title: str, colour: tuple[int, int, int]) ->
     tab = panel.tabs[[p.title for p in panel.pages].index(title)]
     area = pg.surfarray.pixels3d(surface.subsurface(pg.Rect(tab.x, 0, tab.width, 32)))
     return bool(((area[..., 0] == colour[0]) & (area[..., 1] == colour[1]) & (area[..., 2] == colour[2])).any())
+
+
+def test_the_volume_row_follows_the_engine_and_a_turn_starts_from_there(pg: Any) -> None:
+    """Before: the row showed the panel's own memory (a volume set over OSC was not seen, and the next turn jumped
+    back from the panel's old value), and each turn past +6 dB sent +6 again."""
+    from device.audio.engine import Engine, EngineConfig
+    from device.ui.events import EncoderTurn
+    engine = Engine(EngineConfig(rate=48000, block=128))
+    engine.handle({"op": "volume", "db": -12.0})                 # over OSC, say
+    assert engine.status()["volume_db"] == -12.0
+    panel = panel_on("Settings", MemoryData(), status=engine.status())
+    settings = panel.page
+    panel.set_status(engine.status())
+    assert ("volume", "-12.0 dB (knob 1)") in settings.lines()
+    panel.handle(EncoderTurn(0, 1, 1))
+    assert panel.control.sent[-1] == {"op": "volume", "db": -11.5}
+    panel.set_status({**engine.status(), "volume_db": 6.0})     # another panel turned it up
+    now = [settings.clock() + 5.0]
+    settings.clock = lambda: now[0]
+    panel.set_status({**engine.status(), "volume_db": 6.0})
+    sent = len(panel.control.sent)
+    panel.handle(EncoderTurn(0, 1, 1))                           # at the top already: nothing sent
+    assert len(panel.control.sent) == sent and ("volume", "+6.0 dB (knob 1)") in settings.lines()

@@ -30,6 +30,7 @@ LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
+VOLUME_HOLD_S = 1.0          # s after a turn here during which the engine's (older) volume is not taken
 XRUN_RECENT_S = 10.0         # xruns this recent mark the Settings tab and colour its xruns row
 POLL_S = 1.0                 # while the page is shown, the pairing code is renewed (if expired) this often
 
@@ -59,6 +60,7 @@ class SettingsPage(Page):
         self.clock: Callable[[], float] = time.monotonic     # s, monotonic (injectable for tests)
         self._polled = -math.inf                             # when the page last asked for the code
         self._xruns: tuple[float | None, float] = (None, -math.inf)   # the count last seen, when it last rose
+        self._turned = -math.inf                             # when encoder 1 last turned the volume here
 
     def dropouts_now(self) -> bool:
         """Whether the engine's xrun count rose in the last :data:`XRUN_RECENT_S` (the count is taken from the
@@ -81,8 +83,17 @@ class SettingsPage(Page):
         self.keep_code_current()
 
     def follow(self) -> None:
-        """With every status while the page is shown: :meth:`keep_code_current`."""
+        """With every status while the page is shown: :meth:`keep_code_current`, and the volume the engine
+        reports (:meth:`_follow_volume`)."""
         self.keep_code_current()
+        self._follow_volume()
+
+    def _follow_volume(self) -> None:
+        """Take the output volume from the engine's status (set over OSC, MIDI or by another panel too), unless
+        encoder 1 turned it here within :data:`VOLUME_HOLD_S` (the status may not show that turn yet)."""
+        engine = None if self.ctx.state.offline else number(self.ctx.state.status, "volume_db")
+        if engine is not None and self.clock() - self._turned >= VOLUME_HOLD_S:
+            self.ctx.state.volume_db = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], engine))
 
     def keep_code_current(self) -> None:
         """At most once per :data:`POLL_S`: ask the pairing for its code, which renews an expired one
@@ -101,7 +112,11 @@ class SettingsPage(Page):
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0:
             st = self.ctx.state
-            st.volume_db = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], st.volume_db + 0.5 * event.steps))
+            self._follow_volume()
+            want = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], st.volume_db + 0.5 * event.steps))
+            if want == st.volume_db:            # at an end: nothing to send, as a knob at its end
+                return []
+            st.volume_db, self._turned = want, self.clock()
             return [msg("volume", db=st.volume_db)]
         pressed = isinstance(event, EncoderPress) and event.pressed and event.index == NEW_CODE_ENCODER
         tapped = isinstance(event, Touch) and event.kind == "down" and hit(self.new_code_btn, event.x, event.y)
@@ -156,7 +171,7 @@ class SettingsPage(Page):
                 ("xruns", (f"{xruns}: dropouts now (audio load too high)" if self.dropouts_now() else xruns)
                  if live and xruns is not None else "-"),
                 ("faults", faults if live and faults is not None else "-"),
-                ("volume", f"{self.ctx.state.volume_db:+.1f} dB")]
+                ("volume", f"{self.ctx.state.volume_db:+.1f} dB (knob 1)")]
 
     def draw(self, surface: Any) -> None:
         """The pairing code and the rows on the left; the CPU load meters beside them where the screen is
