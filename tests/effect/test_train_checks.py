@@ -300,3 +300,13 @@ def test_the_windows_1252_note_is_said_once(tmp_path: Path) -> None:
     notes: list[str] = []
     assert csv_text(path, notes) == "input,output,tone[°]\n"
     assert len(notes) == 1 and not notes[0].startswith("note:")     # callers add their own 'note: '
+
+
+def test_the_report_is_not_written_into_the_folder_of_recordings(tmp_path: Path, capsys, no_training) -> None:
+    """Before (twenty-sixth stop's QA): --report DATA wrote plots and report.md among the recordings."""
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    before = sorted(p.name for p in data.iterdir())
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "x.hatpack"), "--report", str(data),
+                 *TINY]) == 2
+    assert "is the folder of recordings" in capsys.readouterr().err
+    assert sorted(p.name for p in data.iterdir()) == before

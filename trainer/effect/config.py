@@ -186,9 +186,13 @@ def _probe(path: Path, what: str, shown: Path) -> None:
         raise HatboxError(f"cannot write {what} {shown}: {why}", hint="pick a place in a folder you can write to")
 
 
-def check_report(report: str | Path, out: str | Path) -> None:
-    """HatboxError unless ``report`` can be a report folder (existing folders are written into)."""
+def check_report(report: str | Path, out: str | Path, data: str | Path | None = None) -> None:
+    """HatboxError unless ``report`` can be a report folder (existing folders are written into): not a file, not
+    ``out``, and not the data folder ``data`` itself (its plots and markdown would land among the recordings)."""
     report = Path(report)
+    if data is not None and Path(data).is_dir() and report.absolute().resolve() == Path(data).absolute().resolve():
+        raise HatboxError(f"--report {report} is the folder of recordings: the report would be written among them",
+                          hint=f"give the report a folder of its own, e.g. --report {Path(out).with_suffix('')}_report")
     if report.exists() and not report.is_dir():
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.absolute() == Path(out).absolute():

@@ -430,7 +430,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     check_out(out, keep=((input, "the --input recording"), (target, "the --target recording"),
                          (csv_file, "the set's pairs.csv")))
     if report:
-        check_report(report, out)
+        check_report(report, out, data)
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     said = [w for w in (rate_warning(eff.rate, single=data is None), *eff.warnings) if w]
