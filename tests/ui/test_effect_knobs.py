@@ -375,3 +375,23 @@ def test_a_dial_at_its_minimum_still_points(pg: Any) -> None:
     blank = pg.Surface((200, 200))
     D.dial(blank, D.Fonts(), center, radius, 0.0, "gain", "-", pointer=False)      # no value: no tick
     assert tuple(blank.get_at((round(x), round(y))))[:3] == D.TRACK
+
+
+def test_a_ratio_or_multiple_unit_sits_against_its_number() -> None:
+    """Before: "20 :1" (the panel's QA, twenty-sixth stop)."""
+    assert format_value(Knob("ratio", 1.0, 20.0, 4.0, ":1"), 20.0) == "20:1"
+    assert format_value(Knob("speed", 0.5, 4.0, 1.0, "x"), 2.0) == "2x"
+    assert format_value(Knob("gain", -12.0, 12.0, 0.0, "dB"), 3.0) == "3 dB"
+
+
+def test_a_narrow_page_shows_two_dials_a_row_and_whole_banks(pg: Any) -> None:
+    """Before: portrait kept four dials a row (radius 38 px, names cut) with three quarters of the page empty."""
+    from device.ui.pages.effect import BANK
+    knobs = [Knob(f"knob_number_{i}", 0.0, 10.0, 5.0, "") for i in range(8)]
+    panel = Panel(RecordingControl(), MemoryData(pack_list=[_pack("wide", knobs)]), (480, 800))
+    panel.show_title("Effect")
+    panel.draw(pg.Surface(panel.size))
+    page = panel.page
+    xs = sorted({round(c[0]) for c, _, _ in page.dials})
+    assert len(xs) == 2 and len(page.dials) % BANK == 0 and len(page.dials) == 8
+    assert all(r >= 45 for _, r, _ in page.dials)

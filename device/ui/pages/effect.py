@@ -50,7 +50,8 @@ from export.manifest import Knob
 STEPS_PER_SWEEP = 100          # detents from min to max (before acceleration)
 DRAG_PX_PER_SWEEP = 300        # touch: vertical pixels from min to max
 BANK = 4                       # knobs per bank: one per encoder
-PER_ROW = 4                    # dials per row on screen
+PER_ROW = 4                    # dials per row on screen (two where the page is narrow: portrait)
+NARROW_W = 600                 # px: a page narrower than this puts PER_ROW // 2 dials in a row
 TOP = 70                       # px above the first row of dials (name, bank)
 ROW_GAP = 60                   # px between rows of dials (label)
 KILO_UNITS = {"", "Hz", "hz", "samples", "sample", "smp", "B", "bytes"}   # units that take a "k" prefix
@@ -69,6 +70,8 @@ def format_value(knob: Knob, value: float) -> str:
         kilo = _digits(float(f"{value / 1000:.3g}"))
         return f"{kilo} k{knob.unit}" if knob.unit else f"{kilo}k"
     text = _digits(rounded) if abs(rounded) < 1000 else f"{value:.0f}"
+    if knob.unit and knob.unit[0] in ":/x×":    # a ratio ("4:1"), a per-something ("3/s"), a multiple ("2x")
+        return f"{text}{knob.unit}"
     return f"{text} {knob.unit}" if knob.unit else text
 
 
@@ -240,18 +243,22 @@ class EffectPage(Page):
         return clamp(knob, self.ctx.state.knobs.get(knob.name, knob.default))
 
     def layout(self, rect: Any) -> None:
-        """As many rows of four dials as fit, from the row block that holds the selected bank."""
+        """As many rows of four dials (two on a narrow page) as fit, in whole banks, from the block that holds the
+        selected bank."""
         import pygame
         super().layout(rect)
-        self.column_w = rect.width / PER_ROW
-        r = int(min(rect.width // (2 * PER_ROW) - 22, 62))
+        per_row = PER_ROW if rect.width >= NARROW_W else PER_ROW // 2    # portrait: bigger dials, whole names
+        self.column_w = rect.width / per_row
+        r = int(min(rect.width // (2 * per_row) - 22, 62))
+        if per_row < PER_ROW:                  # small enough that two banks fit a tall page (portrait: 4 rows)
+            r = max(30, min(r, ((rect.height - TOP + ROW_GAP - 40) // (2 * BANK // per_row) - ROW_GAP) // 2))
         rows_fit = max(1, (rect.height - TOP + ROW_GAP - 40) // (2 * r + ROW_GAP))
-        shown = rows_fit * PER_ROW
+        shown = max(BANK, rows_fit * per_row // BANK * BANK)       # whole banks: a bank's knobs are seen together
         self.first = (self.bank * BANK // shown) * shown
         self.dials = []
         for j, _ in enumerate(self.knobs[self.first:self.first + shown]):
-            cx = rect.x + rect.width * (j % PER_ROW + 0.5) / PER_ROW
-            cy = rect.y + TOP + r + (j // PER_ROW) * (2 * r + ROW_GAP)
+            cx = rect.x + rect.width * (j % per_row + 0.5) / per_row
+            cy = rect.y + TOP + r + (j // per_row) * (2 * r + ROW_GAP)
             self.dials.append(((cx, cy), r, pygame.Rect(cx - r, cy - r, 2 * r, 2 * r + 30)))
         self.bypass_btn = pygame.Rect(rect.right - 150, rect.y + 8, 136, 44)
         learns = bool(self.knobs) and self.learn.available()
