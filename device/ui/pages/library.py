@@ -42,7 +42,7 @@ from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_wind
 from device.ui.pages.library_words import NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, nothing_listed, status_words
 from hatbox.errors import first_line
 
-ROW = 40
+ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
 BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
 BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
