@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ class KnobRanges:
 
     ranges: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     values: dict[tuple[str, str], float] = field(default_factory=dict)
+    logs: frozenset[tuple[str, str]] = frozenset()       # the knobs whose travel is logarithmic (Knob.scale "log")
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def set_from_manifest(self, slot: str, manifest: Any) -> None:
@@ -121,11 +123,22 @@ class KnobRanges:
         with self.lock:
             ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
             values = {k: v for k, v in self.values.items() if k[0] != slot}
+            logs = {k for k in self.logs if k[0] != slot}
             for knob in manifest.knobs:
                 ranges[(slot, knob.name)] = (float(knob.min), float(knob.max))
+                if getattr(knob, "scale", "linear") == "log" and knob.min > 0:
+                    logs.add((slot, knob.name))
                 if with_values:
                     values[(slot, knob.name)] = float(knob.default)
-            self.ranges, self.values = ranges, values
+            self.ranges, self.values, self.logs = ranges, values, frozenset(logs)
+
+    def key(self, slot: str, name: str) -> tuple[str, str] | None:
+        """The key of knob ``name`` of ``slot``, its name in any case (as the engine finds a knob: "Drive" is
+        "drive"); None for an unknown knob."""
+        if (slot, name) in self.ranges:
+            return (slot, name)
+        folded = name.lower()
+        return next((k for k in self.ranges if k[0] == slot and k[1].lower() == folded), None)
 
     def forget(self, slot: str) -> None:
         """The slot plays nothing now (its pack was unloaded): its knobs' ranges and values are dropped, so
@@ -135,26 +148,37 @@ class KnobRanges:
             self.values = {k: v for k, v in self.values.items() if k[0] != slot}
 
     def set_value(self, slot: str, name: str, value: float) -> None:
-        """Knob ``name`` of ``slot`` was set to ``value`` (its units); ignored for an unknown knob."""
+        """Knob ``name`` of ``slot`` (any case) was set to ``value`` (its units); ignored for an unknown knob."""
         with self.lock:
-            if (slot, name) in self.ranges:
-                self.values = {**self.values, (slot, name): float(value)}
+            key = self.key(slot, name)
+            if key is not None:
+                self.values = {**self.values, key: float(value)}
 
     def fraction(self, slot: str, name: str) -> float | None:
-        """The knob's current value as a fraction of its range, in [0, 1] (None: knob or value unknown)."""
-        rng, value = self.ranges.get((slot, name)), self.values.get((slot, name))
+        """The knob's current value as a fraction of its travel, in [0, 1], as the panel's dial shows it (a
+        logarithmic knob's in log terms); None: knob or value unknown."""
+        key = self.key(slot, name)
+        rng, value = (self.ranges.get(key), self.values.get(key)) if key is not None else (None, None)
         if rng is None or value is None:
             return None
-        span = rng[1] - rng[0]
-        return 0.0 if span <= 0 else min(1.0, max(0.0, (value - rng[0]) / span))
+        lo, hi = rng
+        if key in self.logs and value > 0:
+            x = math.log(value / lo) / math.log(hi / lo)
+        else:
+            x = 0.0 if hi <= lo else (value - lo) / (hi - lo)
+        return min(1.0, max(0.0, x))
 
     def scale(self, slot: str, name: str, fraction: float) -> float | None:
-        """A fraction in [0, 1] -> the knob's units (None when the knob is unknown)."""
-        rng = self.ranges.get((slot, name))
-        if rng is None:
+        """A fraction of the knob's travel in [0, 1] -> its units, always inside its range (the float arithmetic can
+        land one ULP past an end: 0.3..0.9 at 1.0 is 0.9000000000000001, which the engine refuses); a logarithmic
+        knob's travel in log terms, as the panel's dial (export.manifest.Knob.denormalize).  None: unknown knob."""
+        key = self.key(slot, name)
+        if key is None:
             return None
+        lo, hi = self.ranges[key]
         f = min(1.0, max(0.0, float(fraction)))
-        return rng[0] + f * (rng[1] - rng[0])
+        v = lo * (hi / lo) ** f if key in self.logs else lo + f * (hi - lo)
+        return min(hi, max(lo, v))
 
     def names(self, slot: str) -> list[str]:
         """The slot's knob names in manifest order ([] when none are known)."""

@@ -44,6 +44,7 @@ DEFAULT_PORT = 12000
 DEFAULT_HOST = "0.0.0.0"          # every interface: any peer on the network may play (docs/engine.md)
 PREFIX = "/hatbox/"
 WEKINATOR = "/wek/outputs"
+ON = 0.5             # sustain and bypass are on from this argument up (a 0..1 button; MIDI's is CC value 64 of 127)
 POLL_S = 0.1                      # how often the server thread looks for stop(): its worst-case delay
 
 log = logging.getLogger("hatbox.osc")
@@ -54,7 +55,10 @@ class BadPacket(ValueError):
 
 
 def _finite(v: Any) -> float:
-    """An OSC argument as a finite float (BadPacket for NaN, inf, or what is not a number)."""
+    """An OSC argument as a finite float (BadPacket for NaN, inf, or what is not a number: a string, even "5", and
+    OSC's True / False, which python-osc gives as bools)."""
+    if isinstance(v, (bool, str, bytes)):
+        raise BadPacket(f"{v!r} is not a number")
     try:
         f = float(v)
     except (TypeError, ValueError, OverflowError):
@@ -97,7 +101,9 @@ class DropLog:
             self._quiet += 1
             return False
         self._lines += 1
-        extra = f" (and {self._quiet} more dropped unlogged)" if self._quiet else ""
+        # the count is of earlier messages, of any address: said apart, so it does not read as more of this one
+        extra = (f" [before it, {self._quiet} other OSC message{'s' if self._quiet != 1 else ''} went without a line: "
+                 f"at most {self.burst} lines per {self.window_s:g} s]") if self._quiet else ""
         self._quiet = 0
         log.warning("OSC: %s%s", text, extra)
         return True
@@ -121,6 +127,7 @@ class OscMap:
     knobs: KnobRanges = field(default_factory=KnobRanges)
     wek_targets: list[str] = field(default_factory=list)
     drops: DropLog = field(default_factory=DropLog, repr=False, compare=False)
+    pad: tuple[float, float] = (0.5, 0.5)     # the pad position this map last sent (x, y in 0..1)
 
     def translate(self, address: str, args: Sequence[Any]) -> list[dict[str, Any]]:
         """One OSC message -> the control messages it asks for ([] if unknown or refused)."""
@@ -130,14 +137,21 @@ class OscMap:
             parts = address[len(PREFIX):].split("/")
             handler, rest = self.HANDLERS.get(parts[0]), parts[1:]
             if handler is None:
-                return []                 # an address hatbox does not know: ignored
+                return self._unknown(address)
         else:
-            return []
+            return self._unknown(address)
         try:
             return handler(self, rest, list(args))
         except (IndexError, TypeError, ValueError, OverflowError, KeyError) as exc:
             self.drops.note(f"dropped {address} {_brief(args)}: {exc or type(exc).__name__}")
             return []
+
+    def _unknown(self, address: str) -> list[dict[str, Any]]:
+        """An address hatbox does not know (a controller's default layout, "/1/fader1"; a typo): nothing is sent,
+        and the (rate-limited) log says so, so that setting up a controller shows what arrives."""
+        self.drops.note(f"ignored OSC address {address[:80]!r}: hatbox listens to {PREFIX}" + "{" +
+                        ",".join(self.HANDLERS) + f"}} and {WEKINATOR} (docs/engine.md)")
+        return []
 
     def _note_on(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         note = _midi(a[0], "note")
@@ -153,16 +167,20 @@ class OscMap:
         return [{"op": "bend", "value": max(-1.0, min(1.0, _finite(a[0])))}]
 
     def _sustain(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "sustain", "on": bool(_finite(a[0]))}]
+        return [{"op": "sustain", "on": _finite(a[0]) >= ON}]
 
     def _xy(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "xy", "x": _clamp01(a[0]), "y": _clamp01(a[1])}]
+        self.pad = (_clamp01(a[0]), _clamp01(a[1]))
+        return [{"op": "xy", "x": self.pad[0], "y": self.pad[1]}]
 
     def _knob(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         slot, name, value = (p[0], p[1], a[0]) if len(p) >= 2 else (str(a[0]), str(a[1]), a[2])
         return [{"op": "knob", "slot": slot, "name": name, "value": _finite(value)}]
 
     def _fader(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+        if p == ["volume"]:                  # /hatbox/fader/volume 0..1: the output volume across its range in dB
+            lo, hi = VOLUME_DB_RANGE
+            return [{"op": "volume", "db": lo + (hi - lo) * min(1.0, max(0.0, _finite(a[0])))}]
         value = self.knobs.scale(p[0], p[1], _finite(a[0]))
         return [] if value is None else [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
 
@@ -171,7 +189,7 @@ class OscMap:
         return [{"op": "volume", "db": min(hi, max(lo, _finite(a[0])))}]
 
     def _bypass(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "bypass", "slot": str(a[0]), "on": bool(_finite(a[1]))}]
+        return [{"op": "bypass", "slot": str(a[0]), "on": _finite(a[1]) >= ON}]
 
     def _panic(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "panic"}]
@@ -204,8 +222,9 @@ class OscMap:
                 value = self.knobs.scale(slot, name, v)
                 if value is not None:
                     out.append({"op": "knob", "slot": slot, "name": name, "value": value})
-        if xy:
-            out.insert(0, {"op": "xy", "x": xy.get("x", 0.5), "y": xy.get("y", 0.5)})
+        if xy:                               # a coordinate the project does not output stays where it was
+            self.pad = (xy.get("x", self.pad[0]), xy.get("y", self.pad[1]))
+            out.insert(0, {"op": "xy", "x": self.pad[0], "y": self.pad[1]})
         return out
 
 

@@ -19,6 +19,7 @@ from hatbox.text import is_safe_text
 SCHEMA = "hatpack"
 SCHEMA_VERSION = 1
 KINDS = ("effect", "synth", "tagger")
+KNOB_SLACK = 1e-6     # of a knob's range: how far past an end a value still reads as that end (Knob.check)
 
 
 def kind_phrase(kind: str) -> str:
@@ -127,7 +128,14 @@ class Knob:
             raise _fail(f"knob {self.name!r}: scale must be 'linear' or 'log' (log needs min > 0)")
 
     def check(self, value: float) -> float:
-        """Return ``value`` if it is inside the knob's range, else raise :class:`KnobError`."""
+        """Return ``value`` if it is inside the knob's range, else raise :class:`KnobError`.  A value past an end by
+        no more than :data:`KNOB_SLACK` of the range is that end: a 32-bit float of the end (OSC sends those:
+        0.3 arrives as 0.30000001) or one rounding step of arithmetic past it is the end meant."""
+        slack = KNOB_SLACK * (self.max - self.min)
+        if math.isfinite(value) and self.min - slack <= value < self.min:
+            return self.min
+        if math.isfinite(value) and self.max < value <= self.max + slack:
+            return self.max
         if not math.isfinite(value) or not self.min <= value <= self.max:
             unit = f" {self.unit}" if self.unit else ""
             raise KnobError(f"knob '{self.name}' = {value}{unit} is outside its range "
