@@ -228,6 +228,21 @@ class OscMap:
         return out
 
 
+RECEIVE_BUFFER = 1 << 20     # bytes asked for the OSC socket's receive buffer: a burst of some 8,000 messages waits
+#                              there while one thread handles them (the kernel's default, ~200 kB, lost the last
+#                              values of a flat-out burst of 400; the kernel caps it at net.core.rmem_max)
+
+
+def _enlarge_receive_buffer(sock: Any) -> int:
+    """Ask for :data:`RECEIVE_BUFFER` bytes of receive buffer on ``sock``; returns what the kernel gave (0: unknown)."""
+    import socket
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+    except OSError:
+        return 0
+
+
 class OscServer:
     """A python-osc UDP server on its own thread feeding ``send`` with translated messages.
 
@@ -249,6 +264,7 @@ class OscServer:
             raise HatboxError(f"cannot listen for OSC on {host}:{port} ({exc.strerror or exc})",
                               hint="pick another port with --osc-port or address with --osc-host") from None
         self.server.handle_error = self._handle_error     # type: ignore[method-assign]
+        self.receive_buffer = _enlarge_receive_buffer(self.server.socket)
         self.thread: threading.Thread | None = None
 
     @property
