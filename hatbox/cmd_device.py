@@ -497,9 +497,11 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
                         require_signature=getattr(args, "require_signature", False),
                         recovery=getattr(args, "_recovery", None))
+    line = api_line(running.url)
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
-    _say(api_line(running.url))
+        _panel_data(args).set(address=line.removeprefix("API: ").split(" ", 1)[0])   # where a laptop pairs
+    _say(line)
     return running.stop
 
 
@@ -510,7 +512,9 @@ def _panel_data(args: argparse.Namespace) -> Any:
         audio = getattr(args, "_audio_words", None) or args.audio or "default"
         midi = getattr(args, "_midi_words", None) or ("hatbox (virtual ALSA port)" if getattr(args, "midi", True)
                                                       else "off (--no-midi)")
-        args._panel_data = StoreData(args.store, {"audio_device": audio, "midi": midi, "block": str(args.block)},
+        address = "starting..." if getattr(args, "api", True) else "none: the API is off (--no-api)"
+        args._panel_data = StoreData(args.store, {"audio_device": audio, "midi": midi, "block": str(args.block),
+                                                  "address": address},
                                      require_signature=getattr(args, "require_signature", False))
     return args._panel_data
 

@@ -51,7 +51,7 @@ def demo_data() -> MemoryData:
     old = next(p.id for p in packs if p.manifest.version == "0.9.0")
     return MemoryData(pack_list=packs, library=library, embeddings=embeddings, history={"synth": [old]},
                       setting={"pairing_code": "428 913", "audio_device": "hw:CARD=Codec (48 kHz)",
-                               "midi": "hatbox (virtual), Launchkey MK3"})
+                               "midi": "hatbox (virtual), Launchkey MK3", "address": "http://192.168.1.20:8000"})
 
 
 def demo_status() -> dict[str, Any]:

@@ -140,8 +140,8 @@ class SettingsPage(Page):
         window's time left, else the pause's, else how long the code stays valid (where the pairing
         tells, ``valid_for()``); nothing without an API here."""
         pairing = self.ctx.data.pairing
-        if pairing is None:
-            return ("",), D.DIM
+        if pairing is None:                   # no API in this process: nothing to pair with, said
+            return ("no pairing: the box's API is not running", "API not running"), D.DIM
         window = pairing.owner_window_for()
         if window > 0:
             return (f"open to this code for {clock_text(window)}", f"open {clock_text(window)}"), D.GOOD
@@ -166,6 +166,7 @@ class SettingsPage(Page):
             faults = str(len(st["faults"]))
         return [("audio device", s.get("audio_device") or "default"),
                 ("MIDI", s.get("midi") or "none"),
+                ("address", s.get("address") or "-"),
                 ("block", f"{block} samples @ {rate} Hz"),
                 ("latency", f"{latency:.1f} ms" if live and latency is not None else "-"),
                 ("xruns", (f"{xruns}: dropouts now (audio load too high)" if self.dropouts_now() else xruns)

@@ -1,5 +1,5 @@
-"""Long lists scroll by touch (twenty-sixth stop, from a hands-on look at the panel): a finger dragged along the
-Models list or the Library's tags or samples moves through them, and a marker says where the rows on screen lie.
+"""The panel after a hands-on look at every page (twenty-sixth stop). Long lists scroll by touch: a finger dragged
+along the Models list or the Library's tags or samples moves through them, and a marker says where the rows on screen lie.
 Before, a swipe only selected the row it started on: pack 40 of 40 took 12 taps, and in retag mode only the 8 tags
 on screen could be reached by touch (a tag was chosen the moment a finger touched it)."""
 from __future__ import annotations
@@ -144,3 +144,13 @@ def test_the_volume_row_follows_the_engine_and_a_turn_starts_from_there(pg: Any)
     sent = len(panel.control.sent)
     panel.handle(EncoderTurn(0, 1, 1))                           # at the top already: nothing sent
     assert len(panel.control.sent) == sent and ("volume", "+6.0 dB (knob 1)") in settings.lines()
+
+
+def test_settings_say_where_a_laptop_pairs_and_why_there_is_no_code(pg: Any) -> None:
+    """Before: no address anywhere on the panel, and without the API the code read "------" with nothing saying why."""
+    panel = panel_on("Settings", MemoryData(setting={"address": "http://192.168.1.20:8000"}))
+    assert ("address", "http://192.168.1.20:8000") in panel.page.lines()
+    assert panel.page.pairing_state()[0][-1] == "API not running"
+    surface = drawn(pg, panel)
+    from tests.ui.conftest import find_text
+    assert find_text(surface, "http://192.168.1.20:8000", 26, D.TEXT)
