@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
@@ -193,17 +194,23 @@ def test_box_pack_lists_each_packs_headline_score(paired_server: PairedServer, t
     assert ", held-out error 0.00195, installed 20" in capsys.readouterr().out
 
 
+def _damaged_kit(paired_server: PairedServer, tmp_path: Path) -> tuple[Any, str, Path]:
+    """A tagged library on the box whose tags.db has a bad block: (the box's Libraries, its id, the database)."""
+    lid = _tagged_kit(paired_server, tmp_path)
+    libs = paired_server.app.state.box.libraries
+    db = libs.root / lid / "tags.db"
+    with open(db, "r+b") as fh:                 # a bad block in the middle of the file
+        fh.seek(1500)
+        fh.write(b"\xff" * 3000)
+    return libs, lid, db
+
+
 def test_a_retag_whose_record_cannot_be_written_leaves_the_damaged_database_in_place(
         paired_server: PairedServer, tmp_path: Path, monkeypatch) -> None:
     """Before: the record said "tagging" on disk before the damaged database was set aside, so a failure between the
     two left a record of a tagging that never started; now the database is set aside first and put back."""
     import pytest
-    lid = _tagged_kit(paired_server, tmp_path)
-    libs = paired_server.app.state.box.libraries
-    db = libs.root / lid / "tags.db"
-    with open(db, "r+b") as fh:
-        fh.seek(1500)
-        fh.write(b"\xff" * 3000)
+    libs, lid, db = _damaged_kit(paired_server, tmp_path)
     damaged = db.read_bytes()
     before = libs.get(lid)
 
@@ -225,12 +232,7 @@ def test_a_damaged_database_that_cannot_be_set_aside_leaves_the_record_as_it_was
     import pytest
 
     import device.api.libraries as libraries_module
-    lid = _tagged_kit(paired_server, tmp_path)
-    libs = paired_server.app.state.box.libraries
-    db = libs.root / lid / "tags.db"
-    with open(db, "r+b") as fh:
-        fh.seek(1500)
-        fh.write(b"\xff" * 3000)
+    libs, lid, db = _damaged_kit(paired_server, tmp_path)
     record = (db.parent / "library.json").read_bytes()
     before = libs.get(lid)
     real = os.replace
