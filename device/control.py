@@ -27,8 +27,9 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
          # count then; name: the pack's name in that slot ("" if none)
      "fault_count": int,                       # every fault since start (faults keeps the last 32)
      "swap_blocks": [int],                     # block where each effect swap began (last 1024)
-     "peak_db": float, "input_peak_db": float, # output and capture peaks since the last status
-     "limiter_db": float,                      # most output-limiter gain reduction since then, >= 0
+     "peak_db": float, "input_peak_db": float, # output and capture peaks over the last second (engine.METER_HOLD_S;
+         # every reader sees them: the panel's 10 reads a second take nothing from `hatbox status`'s)
+     "limiter_db": float,                      # most output-limiter gain reduction over the last second, >= 0
      "volume_db": float,                       # the output volume last set (panel, OSC, MIDI, API), dB
      "slot_knobs": {slot: {name: value}},      # knob values (the pack's units) per slot, of the unit
          # each slot plays or is fading to (the one "active" names); only slots whose unit has knobs

@@ -40,6 +40,7 @@ from hatbox.errors import KnobError, first_line
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
 MAX_FAULTS = 32
+METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
                                 # on the audio thread, then fades back in from the rest state
 
@@ -103,6 +104,23 @@ class LoadMeter:
                 "load_max": float(w.max())}
 
 
+class PeakHold:
+    """The largest of the per-block values of the last ``size`` blocks (a meter's peak hold): read by any number
+    of readers without taking anything from each other (a peak "since the last status" went to whichever of the
+    panel, the API or `hatbox demo` asked first).  The audio thread writes one float per block."""
+
+    def __init__(self, size: int) -> None:
+        self.values = np.zeros(max(1, size), np.float64)
+        self.count = 0
+
+    def add(self, value: float) -> None:
+        self.values[self.count % self.values.shape[0]] = value
+        self.count += 1
+
+    def held(self) -> float:
+        return float(self.values.max())
+
+
 class Engine:
     """The box's audio graph. ``process(inp, out)`` per block; ``handle(msg)`` from any thread."""
 
@@ -125,8 +143,9 @@ class Engine:
         self.xrun_blocks: list[int] = []
         self.swap_blocks: deque[int] = deque(maxlen=1024)   # block where each effect swap began
         self.latency_ms = 0.0
-        self.peak = 0.0
-        self.input_peak = 0.0
+        self.input_peak = 0.0                           # this block's capture peak (see _mix_sources)
+        held = int(np.ceil(METER_HOLD_S * self.cfg.rate / max(1, self.cfg.block)))   # blocks in the meters' window
+        self.peaks, self.input_peaks, self.limiting = PeakHold(held), PeakHold(held), PeakHold(held)
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
@@ -159,7 +178,10 @@ class Engine:
         self._apply_volume(bus)
         self.output.process(bus)
         out[:] = bus
-        self.peak = max(self.peak, self.output.peak)
+        self.peaks.add(self.output.peak)
+        self.input_peaks.add(self.input_peak)
+        self.input_peak = 0.0
+        self.limiting.add(1.0 - self.output.take_gain_min())     # the limiter's deepest cut in this block
         self.blocks += 1
         self.meter.add((time.perf_counter() - t0) * self.cfg.rate / max(n, 1))
 
@@ -171,7 +193,7 @@ class Engine:
         bus = self._bus[:n]
         if inp is not None and self.live_input:
             np.multiply(inp, self._gain, out=bus)
-            self.input_peak = max(self.input_peak, float(np.max(np.abs(inp))) if n else 0.0)
+            self.input_peak = float(np.max(np.abs(inp))) if n else 0.0
         else:
             bus.fill(0.0)
         tmp = self._tmp[:n]
@@ -375,8 +397,8 @@ class Engine:
     # ------------------------------------------------------------------ status
     def status(self) -> dict[str, Any]:
         """The status dict of device/control.py (plus a few engine extras)."""
-        peak, self.peak = self.peak, 0.0
-        in_peak, self.input_peak = self.input_peak, 0.0
+        peak, in_peak = self.peaks.held(), self.input_peaks.held()    # over the last METER_HOLD_S: no reader
+        #                                                                takes them from another
         gone = self._unloading()                      # unloaded, before the audio thread's next block
         active = {name: None if name in gone else self._active_info(s) for name, s in self.slots.items()}
         slot_knobs = {name: knobs for name, knobs in self._slot_knobs().items() if name not in gone}
@@ -386,7 +408,7 @@ class Engine:
                 "fault_count": self.fault_count, "slot_knobs": slot_knobs,
                 "knobs": dict(slot_knobs.get("effect", {})),
                 "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
-                "volume_db": self.volume_db, "limiter_db": self.output.take_gain_reduction_db(),
+                "volume_db": self.volume_db, "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status("synth" in gone)}
 
     @staticmethod

@@ -334,10 +334,14 @@ class OutputStage:
         np.clip(x, -self._clip, self._clip, out=x)
         return min(peak, self._clip)
 
+    def take_gain_min(self) -> float:
+        """The lowest limiter gain (linear, 0..1] since the last call; resets the tracker (no log: once a block)."""
+        g, self.limiter.gain_min = self.limiter.gain_min, 1.0
+        return g
+
     def take_gain_reduction_db(self) -> float:
         """Most gain reduction (dB, >= 0) applied since the last call; resets the tracker."""
-        g, self.limiter.gain_min = self.limiter.gain_min, 1.0
-        return -lin_to_db(g)
+        return -lin_to_db(self.take_gain_min())
 
 
 def box_output(x: np.ndarray, rate: int, block: int = 128,

@@ -94,3 +94,4 @@ def test_a_logarithmic_knob_is_swept_as_the_panels_dial() -> None:
     half = m.translate("/hatbox/fader/effect/cutoff", [0.5])[0]["value"]
     assert abs(half - knob.denormalize(0.5)) < 1e-9 and 600 < half < 650
     assert abs(m.knobs.fraction("effect", "cutoff") - knob.normalize(1000.0)) < 1e-12
+
