@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import threading
 import time
@@ -271,10 +272,12 @@ def demo(args: argparse.Namespace) -> int:
     store = out / "store"
     print(f"== starting the box (engine process, API, panel) in {out}")
     engine, control, api, codes = _start_box(out, store, args.seconds)
+    started = time.monotonic()
     try:
         _wait_for(codes)
         _push_everything(api.url, codes[-1], out, samples)
         panel = _panel(control, store, args.seconds)
+        setup_s = time.monotonic() - started          # recorded already, while the packs were being sent
         print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
               "the effect's knob turning")
         samples = _perform(control, args.seconds)
@@ -295,7 +298,13 @@ def demo(args: argparse.Namespace) -> int:
         engine.check_recording()
         raise HatboxError(f"cannot write {out / 'demo-summary.json'}: {exc.strerror or exc}") from None
     engine.check_recording()                 # the output cut short (a full disk): say so and fail
-    print(f"\n== done: the box's output is {out / 'demo-out.wav'}; summary in {out / 'demo-summary.json'}")
+    print(f"\n== done: the box's output is {out / 'demo-out.wav'} (its first {setup_s:.0f} s recorded while the packs "
+          f"were being sent; the performance follows); its guitar input, a plucked phrase through the effect, is "
+          f"{out / 'demo-in.wav'}; figures per second in {out / 'demo-summary.json'}")
+    print(f"   listen: play {shlex.quote(str(out / 'demo-out.wav'))}   (sox, installed by setup; or any audio player)")
+    print(f"   the demo's box has stopped (the hatbox box-... lines above need it running): to start it again with "
+          f"its packs and library, hatbox device run --sim --store {shlex.quote(str(store))}, then hatbox pair from "
+          "another terminal")
     return 0
 
 
