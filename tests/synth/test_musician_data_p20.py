@@ -299,3 +299,11 @@ def test_a_rerun_removes_the_last_reports_sounds_of_instruments_it_no_longer_has
         ["a_60_100_model.wav", "a_60_100_real.wav", "checkpoint.pt", "heldout_spectrograms.png", "metrics.json",
          "my notes.txt"])
     assert (report / "heldout_spectrograms.png").read_bytes() == b"new" and (report / "my notes.txt").read_bytes() == b"old"
+
+
+def test_a_note_folder_that_is_not_there_says_what_one_looks_like(tmp_path: Path) -> None:
+    """Before (twenty-sixth stop's QA): `hatbox train synth my-notes/` said only "no note folder at my-notes"."""
+    from hatbox.errors import DataError
+    with pytest.raises(DataError) as err:
+        pipeline.train_to_pack(tmp_path / "my-notes", tmp_path / "s.hatpack", minutes=0.01)
+    assert "no note folder at" in str(err.value) and "my-notes/piano/C4.wav" in (err.value.hint or "")

@@ -444,7 +444,9 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
     if not root.is_dir():
-        raise DataError(f"no note folder at {root}")
+        raise DataError(f"no note folder at {root}",
+                        hint="give a folder holding a folder per instrument, each of notes named by their pitch: "
+                             "my-notes/piano/C4.wav, my-notes/piano/60.wav, my-notes/strings/F#3.wav")
     folders = instrument_folders(root, note)
     check_instrument_names([d.name for d in folders])
     files = [(d.name, f) for d in folders for f in sorted(d.iterdir())
