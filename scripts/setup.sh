@@ -32,7 +32,14 @@ want=$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "==> installing hatbox and its dependencies into .venv (torch is the CPU build)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q "torch==2.13.0"
+  # the CPU build: from a wheel pip already has at hand (a --find-links cache, as on the CI machines), else from
+  # PyTorch's CPU index (PyPI's own Linux wheel is the CUDA build, with gigabytes of NVIDIA libraries)
+  if .venv/bin/python -m pip install -q --dry-run --no-index --no-deps "torch==2.13.0" >/dev/null 2>&1; then
+    .venv/bin/python -m pip install -q "torch==2.13.0"
+  else
+    .venv/bin/python -m pip install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
+      --extra-index-url https://pypi.org/simple
+  fi
   .venv/bin/python -m pip install -q -e ".[device,train,dev]"
   echo "$want" > "$stamp"
 fi
