@@ -228,3 +228,12 @@ def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
     assert proc.returncode == 130, (seen + err).decode(errors="replace")[-2000:]
     assert b"nothing written" in seen + err and out.read_bytes() == b"the pack that was here"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]
+
+
+def test_a_small_held_out_report_says_it_is_a_rough_check(tree, tmp_path, capsys):
+    """Before (twenty-sixth stop's QA): "held-out report (13 samples)" with every F1 1.000 and no word of how little
+    that says."""
+    assert main(["train", "tagger", str(tree), "--out", str(tmp_path / "t.hatpack"), "--steps", "5",
+                 "--holdout", "0.34", "--threads", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "samples - only 4, and of the sounds it trained on" in text and "a rough check" in text

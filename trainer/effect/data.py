@@ -320,7 +320,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     y, rate_out = _load_audio(dst, where, cache)
     rate = check_rates(rate_in, rate_out, where, rate)
     check_lengths(x.shape[0], y.shape[0], rate, where)
-    for sig, label in ((x, f"{where} input {src.name}"), (y, f"{where} output {dst.name}")):
+    for sig, label in ((x, f"{where}: its input {src.name}"), (y, f"{where}: its output {dst.name}")):
         check_silence(sig, label)
         if not allow_clipping:
             check_clipping(sig, label)

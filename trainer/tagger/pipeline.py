@@ -19,6 +19,7 @@ from hatbox.errors import DataError, HatboxError
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
+FEW_HELD = 30                         # a held-out report on fewer samples than this says it is a rough check
 
 
 def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[list[Item], list[Item]]:
@@ -153,7 +154,9 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     if held:
         rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
         metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
-        text += f"\nheld-out report ({len(held)} samples):\n{format_report(rep)}"
+        rough = (f" - only {len(held)}, and of the sounds it trained on (other files of the same folders): a rough "
+                 f"check, not how it will do on a library it has never heard" if len(held) < FEW_HELD else "")
+        text += f"\nheld-out report ({count_words(len(held), 'sample')}{rough}):\n{format_report(rep)}"
     if holdout > 0:
         text += _holdout_note(items, held)
     export_tagger(res.net, tags, out, name=name, metrics=metrics)
