@@ -62,13 +62,13 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from export.manifest import Knob
 from hatbox.errors import HatboxError, first_line
 
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
@@ -126,19 +126,21 @@ class KnobRanges:
             logs = {k for k in self.logs if k[0] != slot}
             for knob in manifest.knobs:
                 ranges[(slot, knob.name)] = (float(knob.min), float(knob.max))
-                if getattr(knob, "scale", "linear") == "log" and knob.min > 0:
+                if knob.scale == "log":
                     logs.add((slot, knob.name))
                 if with_values:
                     values[(slot, knob.name)] = float(knob.default)
             self.ranges, self.values, self.logs = ranges, values, frozenset(logs)
 
-    def key(self, slot: str, name: str) -> tuple[str, str] | None:
-        """The key of knob ``name`` of ``slot``, its name in any case (as the engine finds a knob: "Drive" is
-        "drive"); None for an unknown knob."""
-        if (slot, name) in self.ranges:
+    def key(self, slot: str, name: str, ranges: dict[tuple[str, str], tuple[float, float]] | None = None
+            ) -> tuple[str, str] | None:
+        """The key of knob ``name`` of ``slot`` in ``ranges`` (default: :attr:`ranges` now), its name in any case (as
+        the engine finds a knob: "Drive" is "drive"); None for an unknown knob."""
+        ranges = self.ranges if ranges is None else ranges
+        if (slot, name) in ranges:
             return (slot, name)
         folded = name.lower()
-        return next((k for k in self.ranges if k[0] == slot and k[1].lower() == folded), None)
+        return next((k for k in ranges if k[0] == slot and k[1].lower() == folded), None)
 
     def forget(self, slot: str) -> None:
         """The slot plays nothing now (its pack was unloaded): its knobs' ranges and values are dropped, so
@@ -157,28 +159,29 @@ class KnobRanges:
     def fraction(self, slot: str, name: str) -> float | None:
         """The knob's current value as a fraction of its travel, in [0, 1], as the panel's dial shows it (a
         logarithmic knob's in log terms); None: knob or value unknown."""
-        key = self.key(slot, name)
-        rng, value = (self.ranges.get(key), self.values.get(key)) if key is not None else (None, None)
-        if rng is None or value is None:
+        found, values = self._knob(slot, name), self.values
+        value = values.get(found[0]) if found is not None else None
+        if found is None or value is None:
             return None
-        lo, hi = rng
-        if key in self.logs and value > 0:
-            x = math.log(value / lo) / math.log(hi / lo)
-        else:
-            x = 0.0 if hi <= lo else (value - lo) / (hi - lo)
-        return min(1.0, max(0.0, x))
+        knob = found[1]
+        return 0.0 if knob.max <= knob.min else knob.normalize(min(knob.max, max(knob.min, value)))
 
     def scale(self, slot: str, name: str, fraction: float) -> float | None:
         """A fraction of the knob's travel in [0, 1] -> its units, always inside its range (the float arithmetic can
         land one ULP past an end: 0.3..0.9 at 1.0 is 0.9000000000000001, which the engine refuses); a logarithmic
         knob's travel in log terms, as the panel's dial (export.manifest.Knob.denormalize).  None: unknown knob."""
-        key = self.key(slot, name)
+        found = self._knob(slot, name)
+        return None if found is None else found[1].denormalize(float(fraction))
+
+    def _knob(self, slot: str, name: str) -> tuple[tuple[str, str], Knob] | None:
+        """(key, the knob as a manifest knob: range and scale, for the one implementation of its travel) of knob
+        ``name`` of ``slot``, from one look at :attr:`ranges` (a writer may swap it meanwhile); None: unknown."""
+        ranges = self.ranges
+        key = self.key(slot, name, ranges)
         if key is None:
             return None
-        lo, hi = self.ranges[key]
-        f = min(1.0, max(0.0, float(fraction)))
-        v = lo * (hi / lo) ** f if key in self.logs else lo + f * (hi - lo)
-        return min(hi, max(lo, v))
+        lo, hi = ranges[key]
+        return key, Knob(key[1], lo, hi, lo, scale="log" if key in self.logs else "linear")
 
     def names(self, slot: str) -> list[str]:
         """The slot's knob names in manifest order ([] when none are known)."""

@@ -180,7 +180,7 @@ class OscMap:
     def _fader(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         if p == ["volume"]:                  # /hatbox/fader/volume 0..1: the output volume across its range in dB
             lo, hi = VOLUME_DB_RANGE
-            return [{"op": "volume", "db": lo + (hi - lo) * min(1.0, max(0.0, _finite(a[0])))}]
+            return [{"op": "volume", "db": lo + (hi - lo) * _clamp01(a[0])}]
         value = self.knobs.scale(p[0], p[1], _finite(a[0]))
         return [] if value is None else [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
 

@@ -119,7 +119,7 @@ def check_out(out: str | Path, *, folder_must_exist: bool = False,
                               hint="give the pack a file of its own, e.g. --out my-gear.hatpack")
     if out.suffix.lower() in not_pack_suffixes():
         raise HatboxError(f"--out {out} is named like {'a CSV' if out.suffix.lower() == '.csv' else 'a recording'}, "
-                          "not a pack", hint=f"a pack is a .hatpack file: --out {out.with_suffix('.hatpack')}")
+                          "not a pack", hint=f"a pack is a {PACK_SUFFIX} file: --out {out.with_suffix(PACK_SUFFIX)}")
     if out.is_dir():
         raise HatboxError(f"--out {out} is a folder", hint="give the path of the .hatpack file to write")
     if out.suffix.lower() != PACK_SUFFIX:       # a notes.txt or a song.mid was written over, made a zip

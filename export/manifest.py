@@ -132,15 +132,11 @@ class Knob:
         no more than :data:`KNOB_SLACK` of the range is that end: a 32-bit float of the end (OSC sends those:
         0.3 arrives as 0.30000001) or one rounding step of arithmetic past it is the end meant."""
         slack = KNOB_SLACK * (self.max - self.min)
-        if math.isfinite(value) and self.min - slack <= value < self.min:
-            return self.min
-        if math.isfinite(value) and self.max < value <= self.max + slack:
-            return self.max
-        if not math.isfinite(value) or not self.min <= value <= self.max:
+        if not math.isfinite(value) or not self.min - slack <= value <= self.max + slack:
             unit = f" {self.unit}" if self.unit else ""
             raise KnobError(f"knob '{self.name}' = {value}{unit} is outside its range "
                             f"{self.min:g}..{self.max:g}{unit}")
-        return value
+        return min(self.max, max(self.min, value))
 
     def normalize(self, value: float) -> float:
         """Gear units -> [0, 1] (the model's input); a value outside the range raises :class:`KnobError`."""

@@ -492,16 +492,15 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
 def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.api:
         return None
-    from device.api.server import api_line, start_api
+    from device.api.server import api_line, pairing_url, start_api
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
                         require_signature=getattr(args, "require_signature", False),
                         recovery=getattr(args, "_recovery", None))
-    line = api_line(running.url)
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
-        _panel_data(args).set(address=line.removeprefix("API: ").split(" ", 1)[0])   # where a laptop pairs
-    _say(line)
+        _panel_data(args).set(address=pairing_url(running.url))      # where a laptop pairs
+    _say(api_line(running.url))
     return running.stop
 
 

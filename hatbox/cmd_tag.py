@@ -97,10 +97,8 @@ class _Interrupted(HatboxError):
 
 
 def train_tagger(args: argparse.Namespace) -> int:
-    from export.atomic import check_out
     from trainer.tagger.pipeline import train_and_export
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
-    check_out(out)                              # before anything: a name not ending in .hatpack, a folder...
     before = _file_state(out)
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,

@@ -344,8 +344,7 @@ class Libraries:
                 try:
                     self._save(info)            # OSError: the old record stands, in memory and on disk
                 except OSError:
-                    for here, there in reversed(moved):    # and the damaged database where it was
-                        os.replace(there, here)
+                    _put_back(moved)            # and the damaged database where it was
                     raise
                 self._jobs[lid] = info
                 self._unsaved.discard(lid)
@@ -365,13 +364,12 @@ class Libraries:
         moved: list[tuple[Path, Path]] = []
         try:
             for suffix in ("", "-wal", "-shm"):
-                part = db.with_name(db.name + suffix)
+                part, aside = db.with_name(db.name + suffix), db.with_name(f"tags.db.damaged{suffix}")
                 if part.exists():
-                    os.replace(part, db.with_name(f"tags.db.damaged{suffix}"))
-                    moved.append((part, db.with_name(f"tags.db.damaged{suffix}")))
+                    os.replace(part, aside)
+                    moved.append((part, aside))
         except OSError:
-            for here, there in reversed(moved):
-                os.replace(there, here)
+            _put_back(moved)
             raise
         log.warning("the tag database of library %s is damaged (%s): set aside as tags.db.damaged, tagging it "
                     "afresh (corrections made on the box were in it)", lid, why)
@@ -503,3 +501,9 @@ def _reroot(d: Path) -> None:
 
 def _remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    """Undo :meth:`Libraries._set_aside_if_damaged`'s renames ``moved`` ((from, to) pairs), last first."""
+    for here, there in reversed(moved):
+        os.replace(there, here)

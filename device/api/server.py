@@ -62,22 +62,32 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-def api_line(url: str) -> str:
-    """What the terminal says of the API at ``url`` (``scheme://host:port``): on all interfaces (0.0.0.0), a URL
-    another computer can pair with (this machine's network address: a UDP connect(), no packet sent) and the
-    one for this computer; with no network address but loopback, the latter only."""
+def pairing_url(url: str) -> str:
+    """The URL a laptop pairs with for the API at ``url`` (``scheme://host:port``): ``url`` itself on one address;
+    on all interfaces (0.0.0.0), this machine's network address (a UDP connect(), no packet sent), or loopback
+    where it has none."""
     scheme, _, rest = url.partition("://")
     host, _, port = rest.rpartition(":")
     if host not in ("0.0.0.0", ""):
-        return f"API: {url}"
-    here = f"{scheme}://127.0.0.1:{port}"
+        return url
     try:
         lan = lan_address()
     except OSError:                         # no IPv4 socket at all
         lan = "127.0.0.1"
-    if lan.startswith("127.") or lan == "0.0.0.0":
+    return f"{scheme}://{'127.0.0.1' if lan.startswith('127.') or lan == '0.0.0.0' else lan}:{port}"
+
+
+def api_line(url: str) -> str:
+    """What the terminal says of the API at ``url``: the URL another computer can pair with (:func:`pairing_url`)
+    and, on all interfaces, the one for this computer; with no network address but loopback, the latter only."""
+    scheme, _, rest = url.partition("://")
+    host, _, port = rest.rpartition(":")
+    if host not in ("0.0.0.0", ""):
+        return f"API: {url}"
+    here, there = f"{scheme}://127.0.0.1:{port}", pairing_url(url)
+    if there == here:
         return f"API: {here} (all interfaces; this computer has no network address yet)"
-    return f"API: {scheme}://{lan}:{port} (all interfaces; from this computer: {here})"
+    return f"API: {there} (all interfaces; from this computer: {here})"
 
 
 def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", port: int = DEFAULT_PORT,

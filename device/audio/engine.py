@@ -104,21 +104,15 @@ class LoadMeter:
                 "load_max": float(w.max())}
 
 
-class PeakHold:
-    """The largest of the per-block values of the last ``size`` blocks (a meter's peak hold): read by any number
-    of readers without taking anything from each other (a peak "since the last status" went to whichever of the
-    panel, the API or `hatbox demo` asked first).  The audio thread writes one float per block."""
-
-    def __init__(self, size: int) -> None:
-        self.values = np.zeros(max(1, size), np.float64)
-        self.count = 0
-
-    def add(self, value: float) -> None:
-        self.values[self.count % self.values.shape[0]] = value
-        self.count += 1
+class PeakHold(LoadMeter):
+    """The largest of the per-block values of the last ``size`` blocks (a meter's peak hold; :class:`LoadMeter`'s
+    ring): read by any number of readers without taking anything from each other (a peak "since the last status"
+    went to whichever of the panel, the API or `hatbox demo` asked first).  The audio thread adds one float a block."""
 
     def held(self) -> float:
-        return float(self.values.max())
+        """The largest value in the window (0.0 before the first block)."""
+        w = self.window()
+        return float(w.max()) if w.shape[0] else 0.0
 
 
 class Engine:

@@ -320,13 +320,12 @@ class LibraryPage(Page):
         first_tag = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):
             if hit(r, x, y):
-                self.drag.start(touch, "tags", self.tag)
                 if self.retag is not None:      # chosen when the finger comes up without dragging
                     self._tapped_tag = self.tags[first_tag + i]
-                    return []
-                self.tag = first_tag + i
-                self.drag.index0 = self.tag
-                self._load_tag()
+                else:
+                    self.tag = first_tag + i
+                    self._load_tag()
+                self.drag.start(touch, "tags", self.tag)
                 return []
         first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
         for i, r in enumerate(self.sample_rows):

@@ -74,6 +74,7 @@ class PlayPage(Page):
         self.dials: list[Any] = []
         self.finger: int | None = None
         self._gradient: Any = None
+        self._shade: Any = None           # the pad's dimming cover with no synth (see _shade_image)
         self.timbres: list[str] = []
         self.bypass = {slot: SlotBypass(slot) for slot in SOURCES}
         self.bypass_btns: dict[str, Any] = {}
@@ -244,6 +245,14 @@ class PlayPage(Page):
                 label = f"BYPASS {slot.upper()}" if state.on else f"bypass {slot}"
                 D.button(surface, self.ctx.fonts, btn, label, on=state.on)
 
+    def _shade_image(self) -> Any:
+        """A translucent cover of the pad's size (made again only when the pad's size changes)."""
+        import pygame
+        if self._shade is None or self._shade.get_size() != self.pad.size:
+            self._shade = pygame.Surface(self.pad.size, pygame.SRCALPHA)
+            self._shade.fill((*D.BG, 170))
+        return self._shade
+
     def _pad_image(self) -> Any:
         import pygame
         if self._gradient is None or self._gradient.get_size() != self.pad.size:
@@ -261,9 +270,7 @@ class PlayPage(Page):
         for name, (pos, anchor) in zip(names, spots):
             self._label(surface, D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24), pos, anchor, 24, D.TEXT)
         if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
-            shade = pygame.Surface(p.size, pygame.SRCALPHA)
-            shade.fill((*D.BG, 170))
-            surface.blit(shade, p)
+            surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
             hint = D.fit(self.ctx.fonts, NO_PACK_HINTS[1:], 20, p.width - 24)

@@ -51,6 +51,11 @@ def _whole(value: float | None) -> str | None:
     return None if value is None else f"{value:.0f}"
 
 
+def _volume(db: float) -> float:
+    """``db`` inside the output volume's range (:data:`VOLUME_RANGE`)."""
+    return min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], db))
+
+
 class SettingsPage(Page):
     title = "Settings"
 
@@ -93,7 +98,7 @@ class SettingsPage(Page):
         encoder 1 turned it here within :data:`VOLUME_HOLD_S` (the status may not show that turn yet)."""
         engine = None if self.ctx.state.offline else number(self.ctx.state.status, "volume_db")
         if engine is not None and self.clock() - self._turned >= VOLUME_HOLD_S:
-            self.ctx.state.volume_db = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], engine))
+            self.ctx.state.volume_db = _volume(engine)
 
     def keep_code_current(self) -> None:
         """At most once per :data:`POLL_S`: ask the pairing for its code, which renews an expired one
@@ -113,7 +118,7 @@ class SettingsPage(Page):
         if isinstance(event, EncoderTurn) and event.index == 0:
             st = self.ctx.state
             self._follow_volume()
-            want = min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], st.volume_db + 0.5 * event.steps))
+            want = _volume(st.volume_db + 0.5 * event.steps)
             if want == st.volume_db:            # at an end: nothing to send, as a knob at its end
                 return []
             st.volume_db, self._turned = want, self.clock()
@@ -192,9 +197,10 @@ class SettingsPage(Page):
         D.button(surface, f, self.new_code_btn, "new code", enabled=self.ctx.data.pairing is not None)
         y = r.y + 110
         value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - (r.x + 200)
+        dropouts = self.dropouts_now()
         for label, value in self.lines():
             f.draw(surface, label, (r.x + 20, y), 26, D.DIM)
-            news = label == "xruns" and self.dropouts_now()
+            news = label == "xruns" and dropouts
             f.draw(surface, D.fit(f, (value,), 26, value_w), (r.x + 200, y), 26, D.ACCENT if news else D.TEXT)
             y += 36
         box = (pygame.Rect(r.right - LOAD_W - 40, r.y + 20, LOAD_W, 200) if beside
