@@ -119,6 +119,9 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--freq-norm-blocks", type=int, default=None, metavar="N",
                    help="how many convolution blocks end in model.FreqNorm (default: the tagger's, 0; the nineteenth "
                         "stop's probe is 2)")
+    p.add_argument("--channels", default=None, metavar="C1,C2,...",
+                   help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
+                        "twenty-seventh stops' wider probe is 24,48,72,96)")
 
 
 def config(args: argparse.Namespace) -> TaggerConfig:
@@ -136,6 +139,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
     if getattr(args, "freq_norm_blocks", None) is not None:
         cfg = replace(cfg, freq_norm_blocks=args.freq_norm_blocks)
+    if getattr(args, "channels", None):
+        cfg = replace(cfg, channels=tuple(int(c) for c in args.channels.split(",")))
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 

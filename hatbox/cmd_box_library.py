@@ -17,6 +17,8 @@ from hatbox.errors import HatboxError
 from hatbox.listing import UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import count_words, when_words
 
+NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
+
 
 def library_name(src: Path) -> str:
     """The name a library gets on the box: a folder's own name ("Kit v1.2", "." -> the folder it means),
@@ -159,8 +161,13 @@ def _print_library(body: dict[str, Any]) -> None:
     if body.get("skipped"):
         print(f"  skipped {count_words(body['skipped'], 'hidden or operating-system file')} "
               "(__MACOSX, ._*, .DS_Store...)")
+    others = [safe_text(f["path"]) for f in body["files"] if f.get("not_audio")]
+    if others:
+        more = f" and {len(others) - NOT_AUDIO_NAMED} more" if len(others) > NOT_AUDIO_NAMED else ""
+        print(f"  left out {count_words(len(others), 'file')} that {'is' if len(others) == 1 else 'are'} not audio: "
+              f"{', '.join(others[:NOT_AUDIO_NAMED])}{more}")
     for f in body["files"]:
-        if not f["ok"]:
+        if not f["ok"] and not f.get("not_audio"):
             print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")
         elif f.get("warning"):
             print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")

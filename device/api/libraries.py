@@ -184,12 +184,13 @@ class Libraries:
                                                room() if room is not None else None)
         if not report.accepted:             # nothing to keep: no library of 0 files left on the box
             shutil.rmtree(stage, ignore_errors=True)
-            why = "; ".join(f"{f.path}: {f.reason}" for f in report.rejected[:3])
-            more = f"; and {len(report.rejected) - 3} more" if len(report.rejected) > 3 else ""
+            out = report.left_out
+            why = "; ".join(f"{f.path}: {f.reason}" for f in out[:3])
+            more = f"; and {len(out) - 3} more" if len(out) > 3 else ""
             hidden = (f"{count_words(report.skipped, 'hidden or operating-system file')} skipped"
                       if report.skipped else "")
             why = "; ".join(w for w in (why + more, hidden) if w)
-            names = {PurePosixPath(f.path).name for f in report.rejected}
+            names = {PurePosixPath(f.path).name for f in out}
             pack = {"manifest.json", "model.onnx"} <= names      # export/pack.py's members: a .hatpack sent here
             raise ArchiveError("no audio file in the archive was accepted" + (f" ({why})" if why else ""),
                                hint="this is a hatbox pack, not a sample library: send it with hatbox push"

@@ -109,6 +109,8 @@ class FileResult(BaseModel):
     channels: int
     warning: str = Field("", description="a file kept that the box may not play as meant (an MP3 whose length "
                                          "the decoder misjudges), with what to do")
+    not_audio: bool = Field(False, description="not kept only for not being audio (a kit's .xml, a readme): "
+                                               "counted in not_audio, not in rejected")
 
 
 class Progress(BaseModel):
@@ -121,7 +123,10 @@ class Library(BaseModel):
     name: str
     state: Literal["tagging", "done", "untagged", "failed", "cancelled"]
     accepted: int
-    rejected: int
+    rejected: int = Field(description="files refused for a problem: unsafe or damaged members, audio the box "
+                                      "cannot read or play (files with ok false and not_audio false)")
+    not_audio: int = Field(0, description="files left out for not being audio (a Hydrogen kit's drumkit.xml, "
+                                          "a readme, cover art); in files, with not_audio true")
     skipped: int = Field(0, description="hidden files and operating-system metadata (__MACOSX/, ._*, .DS_Store, "
                                         "Thumbs.db) left out quietly: not in files")
     files: list[FileResult]

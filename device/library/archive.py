@@ -43,7 +43,7 @@ from device.audio.audiofile import hidden_name
 from device.library.zip_names import member_name
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
-    OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive,
+    OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive, is_other_file,
     library_name_problem, safe_relpath)
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import count_words, display_name
@@ -125,6 +125,7 @@ class FileReport:
     rate: int = 0
     channels: int = 0
     warning: str = ""          # a file kept, but the box may not play it as its maker meant (a misjudged MP3 length)
+    not_audio: bool = False    # left out only for not being audio (a kit's .xml, a readme): not a problem to fix
 
 
 @dataclass
@@ -138,11 +139,22 @@ class ArchiveReport:
 
     @property
     def rejected(self) -> list[FileReport]:
-        return [f for f in self.files if not f.ok]
+        """Files refused for a problem (a damaged or unsafe member, audio the box cannot play or read)."""
+        return [f for f in self.files if not f.ok and not f.not_audio]
+
+    @property
+    def not_audio(self) -> list[FileReport]:
+        """Files left out for not being audio: a Hydrogen kit's drumkit.xml, a vendor's readme or cover art."""
+        return [f for f in self.files if f.not_audio]
+
+    @property
+    def left_out(self) -> list[FileReport]:
+        """Every file not kept: the rejected ones, then those that are not audio."""
+        return self.rejected + self.not_audio
 
     def to_dict(self) -> dict:
-        return {"accepted": len(self.accepted), "rejected": len(self.rejected), "skipped": self.skipped,
-                "files": [asdict(f) for f in self.files]}
+        return {"accepted": len(self.accepted), "rejected": len(self.rejected), "not_audio": len(self.not_audio),
+                "skipped": self.skipped, "files": [asdict(f) for f in self.files]}
 
 
 @dataclass
@@ -424,7 +436,9 @@ def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
         rel = safe_relpath(e.name)
         why = e.problem or _precheck(e, rel, limits)
         if why or isinstance(rel, str):
-            return FileReport(display_name(e.name), False, why, max(e.size, 0))
+            other = (not isinstance(rel, str) and not e.problem and e.kind == "file"
+                     and rel.suffix.lower() not in limits.extensions and is_other_file(rel))
+            return FileReport(display_name(e.name), False, why, max(e.size, 0), not_audio=other)
         return _extract_one(e, rel, root)
     except (NoSpace, StorageFailed):
         raise

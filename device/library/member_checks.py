@@ -85,6 +85,13 @@ def is_metadata(rel: PurePosixPath) -> bool:
     return any(hidden_name(p) for p in rel.parts) or rel.name.lower() in _SYSTEM_FILES
 
 
+def is_other_file(rel: PurePosixPath) -> bool:
+    """Whether a file the box does not unpack is simply not audio (a kit's ``drumkit.xml``, ``readme.txt``, cover
+    art): not audio in a format the box does not read, nor an archive inside the library, both of which the
+    producer would want to know about.  Only for names outside the box's audio extensions."""
+    return rel.suffix.lower() not in OTHER_AUDIO_SUFFIXES and not is_nested_archive(rel.name)
+
+
 def format_problem(suffix: str) -> str:
     """Why a file ending in ``suffix`` is not unpacked: an audio format the box does not read says what to do."""
     if suffix.lower() in OTHER_AUDIO_SUFFIXES:

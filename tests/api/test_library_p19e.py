@@ -249,6 +249,9 @@ def test_aifc_caf_and_w64_are_taken_other_audio_formats_say_what_to_do(box: BoxU
     m4a = files["kit/d.m4a"]["reason"]
     assert "(.m4a)" in m4a and "convert it to WAV or FLAC" in m4a and ".wav" in m4a and ".aifc" in m4a
     assert files["kit/readme.txt"]["reason"] == "not an audio file (.txt)"
+    # an audio format the box cannot read is a problem to fix (rejected); a readme is only not audio
+    assert files["kit/readme.txt"]["not_audio"] and not files["kit/d.m4a"]["not_audio"]
+    assert (r.json()["rejected"], r.json()["not_audio"]) == (1, 1)
 
 
 # ------------------------------------------------------------------------- 4. Finder zips, empty folders

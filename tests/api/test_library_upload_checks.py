@@ -73,6 +73,21 @@ def test_push_library_says_which_link_it_did_not_send(paired_server, tmp_path: P
     assert "1 file accepted, 0 rejected" in out and "not an audio" not in out
 
 
+
+def test_a_kits_xml_is_left_out_as_not_audio_not_rejected(paired_server, tmp_path: Path, capsys) -> None:
+    """A Hydrogen kit folder holds drumkit.xml beside its samples: the summary says it is not audio, and keeps
+    "rejected" for files with a problem (the demo said "1 rejected" for every kit it sent)."""
+    lib = tmp_path / "VariBreaks"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    (lib / "drumkit.xml").write_text("<drumkit_info/>")
+    (lib / "loops.zip").write_bytes(b"PK\x03\x04 not really")
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 file accepted, 1 rejected" in out
+    assert "left out 1 file that is not audio: drumkit.xml" in out and "rejected drumkit.xml" not in out
+    assert "rejected loops.zip: an archive inside the library" in out
+
 # -------------------------------------------------------------------- 2. the name
 def test_the_name_rule_is_the_boxs(paired_server) -> None:
     app = paired_server.app
@@ -124,7 +139,8 @@ def test_an_archive_inside_the_library_says_it_is_not_unpacked(tmp_path: Path) -
     for name in ("x.tar.gz", "Kit.ZIP", "more.tar", "loops.7z", "k2.wav.gz"):
         assert reasons[name] == NESTED_ARCHIVE
     assert "unpack it into the folder first" in NESTED_ARCHIVE
-    assert reasons["readme.txt"] == "not an audio file (.txt)"
+    assert "readme.txt" not in reasons          # not audio: left out, not a problem to fix
+    assert [(f.path, f.reason) for f in report.not_audio] == [("readme.txt", "not an audio file (.txt)")]
 
 
 # ----------------------------------------------------------------- 4. 0-byte audio
