@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from hatbox.errors import HatboxError, PackError
+from hatbox.errors import HatboxError, PackError, stopped_by
 from hatbox.text import escape_unsafe
 
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
@@ -391,12 +391,12 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
             return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
                          timeout=timeout,
                          headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         client.close()                      # hang up now: the box drops a cut-off upload when the link goes
         if up.done:
-            raise _Interrupted(f"interrupted (Ctrl-C) after all of {safe_text(up.name)} was sent: the box may "
+            raise _Interrupted(f"interrupted ({stopped_by(exc)}) after all of {safe_text(up.name)} was sent: the box may "
                                f"still keep it", hint=f"see whether it did: {listing}") from None
-        raise _Interrupted(f"interrupted (Ctrl-C) after {up.progress()}: the box keeps nothing of an upload cut "
+        raise _Interrupted(f"interrupted ({stopped_by(exc)}) after {up.progress()}: the box keeps nothing of an upload cut "
                            "short") from None
 
 

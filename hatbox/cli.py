@@ -18,7 +18,7 @@ import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, Terminated, stopped_by
 from hatbox.text import display_name
 
 COMMAND_MODULES = (
@@ -138,7 +138,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
     clean-up (a training writes nothing, a report folder it made is removed) and "interrupted", exit 130.  Only
     from the main thread, and only where SIGTERM has no handler of its own (`hatbox device run` sets its own)."""
     def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
     installed = False
     if threading.current_thread() is threading.main_thread():
         try:
@@ -178,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return INTERRUPTED
         print(f"hatbox: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("hatbox: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print("hatbox: interrupted" + (" (SIGTERM)" if stopped_by(exc) == "SIGTERM" else ""), file=sys.stderr)
         return INTERRUPTED
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from hatbox.argtypes import number, whole
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import count_words, display_name, escape_unsafe
 
@@ -104,12 +104,12 @@ def train_tagger(args: argparse.Namespace) -> int:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
                                    name=args.name or out.stem, threads=args.threads, seed=args.seed)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _close_progress_bars()
         if _file_state(out) == before:
-            raise _Interrupted(f"training stopped (Ctrl-C): nothing written, {_shown(str(out))} is as it "
+            raise _Interrupted(f"training stopped ({stopped_by(exc)}): nothing written, {_shown(str(out))} is as it "
                                "was") from None
-        raise _Interrupted(f"training stopped (Ctrl-C) after {_shown(str(out))} was written; its held-out "
+        raise _Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
                            "report may be missing") from None
     print(summary)
     return 0
@@ -176,7 +176,7 @@ def tag(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
-        raise _Interrupted(f"tagging stopped (Ctrl-C): {count_words(saved, 'file')} tagged and saved "
+        raise _Interrupted(f"tagging stopped ({stopped_by(exc)}): {count_words(saved, 'file')} tagged and saved "
                            f"in {_shown(str(db))}; run the same command again to continue where it stopped") from None
     finally:
         if bar is not None:

@@ -47,3 +47,24 @@ class KnobError(HatboxError):
 
 class DataError(HatboxError):
     """Training data fails a check (length, sample rate, clipping, silence...)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a closed terminal, ``kill``, a service manager) met as Ctrl-C is: the same clean-up, but said as what
+    it was (hatbox/cli.py raises it from its SIGTERM handler while a command runs)."""
+
+
+def stopped_by(exc: BaseException) -> str:
+    """What stopped a command, for the one line that says what became of its work: "Ctrl-C", or "SIGTERM" when
+    ``exc`` is (or was raised while handling, or from) a :class:`Terminated`."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, Terminated):
+            return "SIGTERM"
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
+    return "Ctrl-C"

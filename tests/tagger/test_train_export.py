@@ -226,7 +226,7 @@ def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (seen + err).decode(errors="replace")[-2000:]
-    assert b"nothing written" in seen + err and out.read_bytes() == b"the pack that was here"
+    assert b"training stopped (SIGTERM): nothing written" in seen + err and out.read_bytes() == b"the pack that was here"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]
 
 
