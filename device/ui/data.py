@@ -137,8 +137,11 @@ class MemoryData:
     def similar(self, path: str, k: int = 8) -> list[Sample]:
         if path not in self.embeddings:
             return []
+        def cosine(a: list[float], b: list[float]) -> float:      # as the box's library ranks (device.library)
+            norm = (sum(x * x for x in a) * sum(y * y for y in b)) ** 0.5
+            return sum(x * y for x, y in zip(a, b)) / norm if norm else 0.0
         ref = self.embeddings[path]
-        scored = [(sum(a * b for a, b in zip(ref, v)), p) for p, v in self.embeddings.items() if p != path]
+        scored = [(cosine(ref, v), p) for p, v in self.embeddings.items() if p != path]
         return [Sample(p, s) for s, p in sorted(scored, reverse=True)[:k]]
 
     def unsure(self, k: int = 50) -> list[Sample]:

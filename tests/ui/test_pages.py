@@ -127,10 +127,16 @@ def test_library_browses_auditions_and_finds_similar(panel: Panel, surface: Any)
     panel.handle(Touch("down", 0, *page.sample_rows[2].center))
     assert panel.control.sent[-1] == {"op": "sample", "path": "/box/libraries/drums/files/kick_03.wav",
                                       "velocity": 100}
+    panel.draw(surface)                                                    # a tag's list: how sure, in words
+    sure = f"{round(100 * page.samples[0].score)}% sure"
+    assert find_text(surface.subsurface(page.sample_rows[0]), sure, 20, D.DIM)
     panel.handle(Touch("down", 0, *page.more_btn.center))
     assert page.samples[0].name == "kick_03.wav" and all(s.name.startswith("kick") for s in page.samples[1:4])
     panel.draw(surface)
     assert find_text(surface, "like kick_03.wav", 20, D.DIM)
+    assert find_text(surface.subsurface(page.sample_rows[0]), "this one", 20, D.DIM)      # the one it is like
+    alike = f"{round(100 * page.samples[1].score)}% alike"                 # was a bare 0.93, as the tag's list
+    assert find_text(surface.subsurface(page.sample_rows[1]), alike, 20, D.DIM)
     assert find_text(surface, "snare", 26, D.TEXT) and find_text(surface, "kick_07.wav", 24, D.TEXT)
 
 

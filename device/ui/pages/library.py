@@ -39,7 +39,8 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
-from device.ui.pages.library_words import NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, nothing_listed, status_words
+from device.ui.pages.library_words import (NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, nothing_listed, score_words,
+                                           status_words)
 from hatbox.errors import first_line
 
 ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
@@ -535,8 +536,9 @@ class LibraryPage(Page):
         for i, r in enumerate(self.sample_rows):
             s = self.samples[first + i]
             _row(surface, r, first + i == self.sample)
-            right = "yours" if s.corrected else (f"{s.guess}?" if s.guess else f"{s.score:.2f}")
-            right = D.fit(f, (right,), 20, r.width * 0.4)
+            like = self.similar_to is not None
+            right = D.fit(f, score_words(s, like, like and first + i == 0 and s.name == self.similar_to), 20,
+                          r.width * 0.4)
             mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
             name = D.fit(f, (labels[first + i],), 24, mark.x - 10 - (r.x + 10))
             f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")

@@ -63,3 +63,19 @@ def empty_words(page: Any) -> tuple[tuple[str, ...], Colour]:
         return (f"could not read the library ({page.read_error}), retrying...",
                 "could not read the library, retrying...", "library unreadable, retrying..."), D.BAD
     return NO_LIBRARY, D.DIM
+
+
+def score_words(sample: Any, alike: bool, reference: bool = False) -> tuple[str, ...]:
+    """What a sample row says at its right, longest first: "yours" for the producer's own tag, the tagger's guess
+    ("kick / tom?") in the "unsure" list, "this one" for the sample a "more like this" list starts with, else the
+    score in words: how sure the tagger is of the tag ("93% sure"), or in a "more like this" list how alike the
+    sample sounds ("81% alike"; cosine similarity, below 0 shown as 0%).  The bare figure ("93%") where the row is
+    narrow.  (A bare "0.93" said neither, and the two lists' figures mean different things.)"""
+    if sample.corrected:
+        return ("yours",)
+    if sample.guess:
+        return (f"{sample.guess}?",)
+    if reference:
+        return ("this one",)
+    pct = f"{round(100 * min(max(float(sample.score), 0.0), 1.0))}%"
+    return (f"{pct} alike" if alike else f"{pct} sure", pct)
