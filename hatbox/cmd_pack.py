@@ -73,7 +73,8 @@ def inspect(args: argparse.Namespace) -> int:
 
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")
-    "val_esr": "held-out error {} (ESR: 0 = identical to the gear, under %g is close)" % CLOSE_ESR,
+    "val_esr": "held-out error {} (the mean over the pairs; ESR: 0 = identical to the gear, under %g is close)"
+               % CLOSE_ESR,
     "val_bypass_esr": "with no effect at all (bypass) the error would be {}",
     "heldout_pitch_median_abs_cents": "pitch error on held-out notes {} cents (median)",
     "heldout_mrstft": "spectral distance to the held-out notes {} (lower is better)",
@@ -87,11 +88,14 @@ FIGURES = {
     "arch": "",
     "sample_rate": "",
     "eval_set": "",
-    "val_esr_pooled": "held-out error over all pairs as one recording {}",
+    "val_esr_pooled": "held-out error with every pair pooled into one recording {} (loud pairs weigh more than in "
+                      "the mean above)",
     "val_esr_per_setting": "held-out error per knob setting: {}",
     "val_esr_per_pair": "held-out error per pair: {}",
     "val_bypass_esr_per_pair": "with no effect (bypass), per pair: {}",
-    "val_esr_torch": "held-out error while training, before export {}",
+    "val_esr_torch": "held-out error on the trainer's own check windows {} (what picked the best model while "
+                     "training; the figures above play each pair's whole held-out stretch through the pack, its "
+                     "start included)",
     "latency": "the gear's recording lags its input by (samples, per pair): {}",
     "onnx_parity_max_abs": "the exported model plays as the trained one did: largest sample difference {} dBFS",
     "gear_max_gain_db": "the gear's loudest gain over the recordings {} dB",

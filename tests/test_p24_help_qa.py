@@ -147,3 +147,14 @@ def test_pack_inspect_says_a_newer_trainers_figure_by_its_key_and_leaves_out_wha
                      "other programs kept 1.5 cores busy while it trained",
                      "trained from one recording pair (--input/--target), not a pairs.csv set"]
 
+
+
+def test_pack_inspect_tells_its_three_held_out_errors_apart() -> None:
+    """Before (twenty-seventh stop): "held-out error 0.00195", "held-out error over all pairs as one recording 0.00259"
+    and "held-out error while training, before export 0.000358" read as one figure given three times."""
+    from hatbox.cmd_pack import figure_lines
+    lines = figure_lines({"val_esr": 0.00195, "val_esr_pooled": 0.00259, "val_esr_torch": 0.000358})
+    assert len(lines) == 2
+    pooled, check = sorted(lines, key=lambda line: "pooled" not in line)
+    assert "pooled into one recording 0.00259" in pooled and "loud pairs weigh more" in pooled
+    assert "trainer's own check windows 0.000358" in check and "picked the best model" in check
