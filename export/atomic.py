@@ -229,6 +229,34 @@ def remove_made(made: list[Path]) -> None:
             break
 
 
+REPORT_MARK = ".hatbox-report"      # written into every report folder: a folder hatbox may write its report into again
+REPORT_JSON = "metrics.json"        # every trainer's report holds it (reports from before REPORT_MARK: known by it)
+
+
+def report_clashes(report: Path, names: tuple[str, ...], patterns: tuple[str, ...] = ()) -> list[str]:
+    """The files of the existing folder ``report`` that a new report would replace (named ``names``, or matching a
+    glob of ``patterns``) while the folder is not a hatbox report (no :data:`REPORT_MARK`, no :data:`REPORT_JSON`):
+    a producer's own ``report.md`` in a folder given as ``--report``.  Empty for a new folder or a report's own."""
+    report = Path(report)
+    if not report.is_dir() or (report / REPORT_MARK).exists() or (report / REPORT_JSON).is_file():
+        return []
+    found = {n for n in names if (report / n).is_file()}
+    found |= {p.name for pattern in patterns for p in report.glob(pattern) if p.is_file()}
+    return sorted(found)
+
+
+def refuse_report_clashes(report: Path, names: tuple[str, ...], patterns: tuple[str, ...] = (),
+                          suggestion: str = "") -> None:
+    """HatboxError naming :func:`report_clashes`' files, if any: checked before training, nothing written."""
+    clashes = report_clashes(report, names, patterns)
+    if clashes:
+        shown = ", ".join(clashes[:4]) + (f" and {len(clashes) - 4} more" if len(clashes) > 4 else "")
+        raise HatboxError(f"--report {report} holds {shown}, not written by hatbox: the report would replace "
+                          f"{'it' if len(clashes) == 1 else 'them'}",
+                          hint="give the report a folder of its own (new, or one hatbox wrote before)"
+                               + (f", e.g. --report {suggestion}" if suggestion else ""))
+
+
 @contextmanager
 def staged_report(report: Path, stale: tuple[str, ...] = ()) -> Iterator[Path]:
     """A folder (not made yet) inside a new hidden folder beside ``report``, for the report to be written into.
@@ -237,7 +265,8 @@ def staged_report(report: Path, stale: tuple[str, ...] = ()) -> Iterator[Path]:
     patterns ``stale``, files only the report writes, which are removed: an earlier run's sounds of an instrument
     no longer in the data are not left beside the new report); on any
     exception (Ctrl-C included) it is removed and ``report`` keeps what it held, so that an interrupted
-    re-run leaves the last run's report whole, next to the pack it describes.  Folders made for it above
+    re-run leaves the last run's report whole, next to the pack it describes.  A report that moved in leaves
+    :data:`REPORT_MARK` in ``report``: the folder is hatbox's to write into again (:func:`report_clashes`).  Folders made for it above
     ``report`` are removed again on an exception (export.atomic.made_folder_undone)."""
     with made_folder_undone(report):
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -252,5 +281,6 @@ def staged_report(report: Path, stale: tuple[str, ...] = ()) -> Iterator[Path]:
                     old.unlink()
             for f in sorted(stage.iterdir()):
                 os.replace(f, report / f.name)
+            (report / REPORT_MARK).write_text("a hatbox training report: hatbox writes its next report here\n")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -56,3 +56,26 @@ def test_undoing_a_made_folder_removes_the_nested_folders_it_made(tmp_path: Path
             report.mkdir(parents=True)
             raise RuntimeError("disk full")
     assert [p.name for p in tmp_path.iterdir()] == ["runs"] and list((tmp_path / "runs").iterdir()) == []
+
+
+def test_a_report_may_go_into_a_new_folder_or_its_own_but_never_over_a_producers_file(tmp_path: Path) -> None:
+    """export.atomic.report_clashes: a folder of the producer's own whose files a report would replace is named; a
+    folder a report was staged into (the mark), or one from before the mark (its metrics.json), is hatbox's."""
+    from export.atomic import REPORT_MARK, report_clashes, staged_report
+    names, sounds = ("report.md", "metrics.json"), ("*_model.wav",)
+    assert report_clashes(tmp_path / "new", names, sounds) == []
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md").write_text("mine")
+    (mine / "piano_model.wav").write_bytes(b"RIFF")
+    (mine / "other.txt").write_text("no clash")
+    assert report_clashes(mine, names, sounds) == ["piano_model.wav", "report.md"]
+    with staged_report(tmp_path / "rep") as stage:
+        stage.mkdir()
+        (stage / "report.md").write_text("a report")
+    assert (tmp_path / "rep" / REPORT_MARK).is_file() and report_clashes(tmp_path / "rep", names) == []
+    old = tmp_path / "old"
+    old.mkdir()
+    for n in names:
+        (old / n).write_text("{}")
+    assert report_clashes(old, names) == []

@@ -48,6 +48,17 @@ def test_out_report_and_name_are_checked_before_training(tmp_path: Path, capsys,
     assert not Path(pack).exists() and sorted(p.name for p in (tmp_path / "folder").iterdir()) == []
 
 
+def test_a_folder_holding_a_report_of_the_producers_own_is_refused(tmp_path: Path, capsys, no_training) -> None:
+    """Before (twenty-sixth stop's QA): --report ~/Documents replaced a report.md of the producer's own."""
+    data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "report.md").write_text("my thesis")
+    err = _refused(capsys, ["train", "effect", str(data), "--out", str(tmp_path / "p.hatpack"), "--report", str(docs)])
+    assert "holds report.md, not written by hatbox: the report would replace it" in err
+    assert (docs / "report.md").read_text() == "my thesis" and not (tmp_path / "p.hatpack").exists()
+
+
 # --------------------------------------------------------------------------- bug 5: options
 @pytest.mark.parametrize("args, message", [
     (["--set", "foo=1"], "unknown training setting"),
@@ -177,7 +188,7 @@ def test_an_interrupted_rerun_leaves_the_last_report_whole(tmp_path: Path, capsy
     capsys.readouterr()
     before = {p.name: p.read_bytes() for p in report.iterdir()}
     pack = out.read_bytes()
-    assert {"curves.png", "report.md", "metrics.json"} <= set(before)
+    assert {"curves.png", "report.md", "metrics.json", ".hatbox-report"} <= set(before)   # its own: written again
     _interrupted_report(monkeypatch)
     assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 130
     assert {p.name: p.read_bytes() for p in report.iterdir()} == before and out.read_bytes() == pack

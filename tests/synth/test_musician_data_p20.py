@@ -281,7 +281,8 @@ def test_a_rerun_removes_the_last_reports_sounds_of_instruments_it_no_longer_has
     root = _notes(tmp_path / "n")
     out, report = tmp_path / "o.hatpack", tmp_path / "o_report"
     report.mkdir()
-    for name in ("saw_69_100_real.wav", "saw_69_100_model.wav", "heldout_spectrograms.png", "my notes.txt"):
+    for name in ("saw_69_100_real.wav", "saw_69_100_model.wav", "heldout_spectrograms.png", "my notes.txt",
+                 "metrics.json"):                                  # a report: its metrics.json says so
         (report / name).write_bytes(b"old")
     model = torch.nn.Linear(1, 1)
     monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
@@ -296,8 +297,8 @@ def test_a_rerun_removes_the_last_reports_sounds_of_instruments_it_no_longer_has
     monkeypatch.setattr(pipeline, "pack_from_result", lambda _r, o, _n, _m: Path(o).write_bytes(b"new pack"))
     pipeline.train_to_pack(root, out, minutes=0.01, seconds=0.5)
     assert sorted(p.name for p in report.iterdir()) == sorted(
-        ["a_60_100_model.wav", "a_60_100_real.wav", "checkpoint.pt", "heldout_spectrograms.png", "metrics.json",
-         "my notes.txt"])
+        [".hatbox-report", "a_60_100_model.wav", "a_60_100_real.wav", "checkpoint.pt", "heldout_spectrograms.png",
+         "metrics.json", "my notes.txt"])
     assert (report / "heldout_spectrograms.png").read_bytes() == b"new" and (report / "my notes.txt").read_bytes() == b"old"
 
 
@@ -307,3 +308,15 @@ def test_a_note_folder_that_is_not_there_says_what_one_looks_like(tmp_path: Path
     with pytest.raises(DataError) as err:
         pipeline.train_to_pack(tmp_path / "my-notes", tmp_path / "s.hatpack", minutes=0.01)
     assert "no note folder at" in str(err.value) and "my-notes/piano/C4.wav" in (err.value.hint or "")
+
+
+def test_a_folder_of_the_producers_own_sounds_is_refused_as_the_report(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop): --report pointed at a folder of renders replaced its piano_model.wav."""
+    from hatbox.errors import HatboxError
+    root = _notes(tmp_path / "n")
+    renders = tmp_path / "renders"
+    renders.mkdir()
+    (renders / "piano_model.wav").write_bytes(b"mine")
+    with pytest.raises(HatboxError, match="holds piano_model.wav, not written by hatbox"):
+        pipeline.train_to_pack(root, tmp_path / "o.hatpack", minutes=0.01, seconds=0.5, report=renders)
+    assert (renders / "piano_model.wav").read_bytes() == b"mine" and not (tmp_path / "o.hatpack").exists()

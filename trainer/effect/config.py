@@ -186,6 +186,11 @@ def _probe(path: Path, what: str, shown: Path) -> None:
         raise HatboxError(f"cannot write {what} {shown}: {why}", hint="pick a place in a folder you can write to")
 
 
+# what trainer.effect.report writes into a report folder (a folder that holds one of these and is no hatbox report
+# is refused as --report: export.atomic.refuse_report_clashes)
+REPORT_FILES = ("report.md", "curves.png", "spectrogram.png", "esr_per_setting.png", "metrics.json")
+
+
 def check_report(report: str | Path, out: str | Path, data: str | Path | None = None) -> None:
     """HatboxError unless ``report`` can be a report folder (existing folders are written into): not a file, not
     ``out``, and not the data folder ``data`` itself (its plots and markdown would land among the recordings)."""
@@ -197,6 +202,8 @@ def check_report(report: str | Path, out: str | Path, data: str | Path | None = 
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.absolute() == Path(out).absolute():
         raise HatboxError(f"--report and --out are the same path ({report})")
+    from export.atomic import refuse_report_clashes
+    refuse_report_clashes(report, REPORT_FILES, suggestion=f"{Path(out).with_suffix('')}_report")
     _probe(report / "probe", "--report", report)
 
 

@@ -5,12 +5,12 @@ import math
 import os
 from pathlib import Path
 
-from export.atomic import staged_report
+from export.atomic import refuse_report_clashes, staged_report
 from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
-from trainer.synth.data import REPORT_CHECKPOINT, load_folder, print_note, print_warning
+from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder, print_note, print_warning
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -48,6 +48,8 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.resolve() == out.resolve():
         raise HatboxError(f"--report and --out are the same path {out}")
+    refuse_report_clashes(report, (REPORT_JSON, REPORT_CHECKPOINT), REPORT_SOUNDS,
+                          suggestion=str(out.with_name(out.stem + "_report")))
     _check_writable(report.parent, "--report")
 
 
