@@ -4,11 +4,24 @@ from __future__ import annotations
 from typing import Any
 
 
-def active_words(active: dict[str, Any]) -> str:
+def active_words(active: dict[str, Any], status: dict[str, Any] | None = None) -> str:
     """What plays, by slot: "effect hatbox-drive, synth gm4, sampler" (a slot whose pack is named as the slot is,
-    the sampler, by its name alone); "nothing loaded" when no slot holds anything."""
-    said = [k if v.get("name") in (None, "", k) else f"{k} {v['name']}" for k, v in active.items() if v]
+    the sampler, by its name alone); "nothing loaded" when no slot holds anything.  With the whole engine ``status``
+    a slot that does not play says why (:func:`bypass_words`): "effect hatbox-drive BYPASSED (runaway level)"."""
+    said = [(k if v.get("name") in (None, "", k) else f"{k} {v['name']}") + bypass_words(status or {}, k)
+            for k, v in active.items() if v]
     return ", ".join(said) or "nothing loaded"
+
+
+def bypass_words(status: dict[str, Any], slot: str) -> str:
+    """" BYPASSED (runaway level)" when a fault of the pack ``slot`` plays has bypassed it (device.ui.faults), " (bypassed)"
+    when the musician bypassed it, else "": a status line that named the effect alone while it was cut out read as
+    if it played (twenty-seventh stop's QA)."""
+    from device.ui.faults import fault_words, faulted, slot_fault
+    if faulted(status, slot):
+        return f" {'SILENCED' if slot != 'effect' else 'BYPASSED'} ({fault_words(slot_fault(status, slot) or {})[1]})"
+    bypassed = status.get("bypassed")
+    return " (bypassed)" if isinstance(bypassed, dict) and bypassed.get(slot) else ""
 
 
 def status_words(st: dict[str, Any]) -> str:
@@ -17,7 +30,7 @@ def status_words(st: dict[str, Any]) -> str:
     the sound card ran dry), the output's peak, the slot faults (a pack bypassed for bad output), what plays."""
     return (f"audio load {st['load_mean']:.1%} (worst {st['load_p999']:.1%}) | xruns (dropouts) {st['xruns']}"
             f"{since_words(st)} | peak {st['peak_db']:.1f} dBFS | faults {st.get('fault_count', 0)} | "
-            f"{active_words(st.get('active', {}))}")
+            f"{active_words(st.get('active', {}), st)}")
 
 
 def since_words(st: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.box_client import safe_text
-from hatbox.status_line import since_words
+from hatbox.status_line import bypass_words, since_words
 from hatbox.text import count_words
 
 
@@ -28,8 +28,10 @@ def print_status(s: dict[str, Any]) -> None:
     playing = eng.get("active") if isinstance(eng.get("active"), dict) else None
     for slot, pid in part("active", dict).items():
         silent = pid and playing is not None and slot in ("effect", "synth") and not playing.get(slot)
+        cut = bypass_words(eng, slot) if pid and playing and playing.get(slot) else ""
         print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}"
-              + ("  (not playing: the engine did not load it, see the warning below)" if silent else ""))
+              + ("  (not playing: the engine did not load it, see the warning below)" if silent else "")
+              + (f"  {cut.strip()}" if cut else ""))
     load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
     worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
     print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "

@@ -23,9 +23,10 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
     panel's or the API's status read it watches: it is logged (with its traceback, once per kind of error) and
     the watch goes on; the engine's end (HatboxError from a read) ends it quietly."""
     from device.control import slot_warnings
+    from device.ui.faults import fault_id
     from hatbox.cmd_remote import safe_text
     stop, lock = threading.Event(), threading.Lock()
-    said: dict[str, Any] = {"cut": False, "warned": set(), "failed": set()}
+    said: dict[str, Any] = {"cut": False, "warned": set(), "failed": set(), "faults": set()}
 
     def failed(doing: str, exc: Exception) -> None:
         """Log ``exc`` (being handled) met while ``doing``, with its traceback the first time it comes."""
@@ -53,6 +54,10 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
                     if text not in said["warned"]:
                         said["warned"].add(text)
                         lines.append(f"warning: {safe_text(text)}")
+                for fault in status.get("faults") or []:
+                    if isinstance(fault, dict) and fault_id(fault) not in said["faults"]:
+                        said["faults"].add(fault_id(fault))
+                        lines.append(f"warning: {safe_text(fault_line(fault))}")
             for line in lines:
                 say(line, err=True)            # as device run's other warning and note lines
         except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
@@ -86,3 +91,14 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
         if watchers is not None and seen in watchers:
             watchers.remove(seen)
     return halt
+
+
+def fault_line(fault: dict[str, Any]) -> str:
+    """A fault of the engine's status (device/audio/engine.py Fault) as the terminal and the box's log say it:
+    "effect 'hatbox-drive' bypassed: the model's output ran away (far too loud); it stays bypassed until it is
+    turned back on (the panel's Effect page)".  Before (twenty-seventh stop's QA) neither said a word of it."""
+    from device.ui.faults import fault_words
+    slot, name = str(fault.get("slot") or "effect"), str(fault.get("name") or "")
+    done, page = ("bypassed", "Effect") if slot == "effect" else ("silenced", "Play")
+    return (f"{slot}{f' {name!r}' if name else ''} {done}: {fault_words(fault)[0]}; it stays {done} until it is "
+            f"turned back on (the panel's {page} page)")

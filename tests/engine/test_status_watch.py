@@ -51,3 +51,41 @@ def test_the_watcher_reads_by_itself_when_nobody_else_does(capsys):
         halt()
     assert engine.reads >= 3
     assert capsys.readouterr().err.count("warning: long.wav") == 1
+
+
+class _FaultingEngine:
+    """Stands in for EngineProcess: its effect ran away at block 2408 and stays bypassed."""
+
+    def status(self) -> dict:
+        return {"active": {"effect": {"name": "hatbox-drive"}, "sampler": {"name": "sampler"}},
+                "faults": [{"slot": "effect", "reason": "runaway", "time": 12.5, "block": 2408, "name": "hatbox-drive"}],
+                "fault_count": 1, "bypassed": {"effect": True, "sampler": False}, "load_mean": 0.07,
+                "load_p999": 0.2, "xruns": 0, "peak_db": -6.0}
+
+
+def test_a_fault_is_said_once_on_the_terminal_and_in_the_log_and_the_status_line_names_it(capsys, caplog):
+    """Before (twenty-seventh stop's QA): the factory drive was cut out as a runaway and neither the terminal, the box's
+    log nor the status line said so ("faults 1 | effect hatbox-drive", as while it played)."""
+    import logging
+
+    from hatbox.status_line import status_words
+    control = BoxControl(_FaultingEngine())
+    with caplog.at_level(logging.WARNING, logger="hatbox.device"):
+        halt = _watch_status(control, every_s=0.02)
+        try:
+            time.sleep(0.3)
+        finally:
+            halt()
+    said = "effect 'hatbox-drive' bypassed: the model's output ran away (far too loud)"
+    assert capsys.readouterr().err.count(said) == 1
+    assert any(said in r.getMessage() for r in caplog.records)
+    line = status_words(_FaultingEngine().status())
+    assert "effect hatbox-drive BYPASSED (runaway level), sampler" in line
+
+
+def test_hatbox_status_says_the_active_effect_is_bypassed_by_its_fault(capsys):
+    from hatbox.status_report import print_status
+    print_status({"name": "box", "version": "x", "active": {"effect": "effect-hatbox-drive-0.1.0-ab", "synth": None},
+                  "engine": _FaultingEngine().status(), "packs": [], "libraries": 0, "disk": {}})
+    out = capsys.readouterr().out
+    assert "effect  effect-hatbox-drive-0.1.0-ab  BYPASSED (runaway level)" in out
