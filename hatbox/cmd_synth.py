@@ -9,6 +9,7 @@ from typing import Any
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
+from hatbox.text import count_words
 
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
@@ -88,10 +89,12 @@ def summary_lines(metrics: dict[str, float | str]) -> list[str]:
     lines = [] if tag == "heldout" else ["  no held-out notes (every C#, F and A is held out to score the synth, and "
                                          "these notes have none): the figures below are on training notes"]
     cents, dist = metrics[f"{tag}_pitch_median_abs_cents"], metrics[f"{tag}_mrstft"]
-    return lines + [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents)",
-                    f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is "
-                    f"better)",
-                    f"  trained {metrics['train_steps']} steps in {metrics['train_seconds']:g} s"]
+    lines += [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents)",
+              f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is better)",
+              f"  trained {count_words(metrics['train_steps'], 'step')} in {metrics['train_seconds']:g} s"]
+    if metrics.get("stopped_early"):
+        lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
+    return lines
 
 
 def play(args: argparse.Namespace) -> int:
@@ -107,7 +110,8 @@ def play(args: argparse.Namespace) -> int:
     pack = read_pack(args.pack)
     if corners is not None:                                  # names as the pack spells them: case is no matter
         known = {str(n).casefold(): str(n) for n in pack.manifest.extras.get("names") or []}
-        corners = [known.get(c.casefold(), c) for c in corners]
+        exact = {str(n) for n in pack.manifest.extras.get("names") or []}       # an exact name first (an older
+        corners = [c if c in exact else known.get(c.casefold(), c) for c in corners]   # pack may hold Flute, flute)
     raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners,
                       xy=xy, tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True))
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play

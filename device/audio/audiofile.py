@@ -138,7 +138,8 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         raise AudioFileError(f"{path} holds no audio (0 frames)")
     if expect_rate is not None and rate != expect_rate:
         raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
-                             hint=f"resample it, e.g. `sox {shlex.quote(path.name)} -r {expect_rate} out.wav`")
+                             hint=f"resample it, e.g. `sox {shlex.quote(str(path))} -r {expect_rate} "
+                                  f"{shlex.quote(str(path.with_name(path.stem + f'-{expect_rate // 1000}k.wav')))}`")
     audio = np.ascontiguousarray(data.T)
     check_samples(audio, path)
     if mono and audio.shape[0] > 1:

@@ -83,7 +83,9 @@ def synth_extras(pack: Pack) -> SynthExtras:
     first thing missing or wrong, so a pack that cannot play is refused at upload, not at activation."""
     m = pack.manifest
     if m.kind != "synth":
-        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind")
+        other = {"effect": "hatbox render PACK --input IN.wav --out OUT.wav plays an effect pack",
+                 "tagger": "hatbox tag LIBRARY --pack PACK tags a library with a tagger pack"}.get(m.kind)
+        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind", hint=other)
 
     def bad(why: str) -> PackError:
         return PackError(f"synth pack '{m.name}': {why}", check="contract")

@@ -320,3 +320,13 @@ def test_a_folder_of_the_producers_own_sounds_is_refused_as_the_report(tmp_path:
     with pytest.raises(HatboxError, match="holds piano_model.wav, not written by hatbox"):
         pipeline.train_to_pack(root, tmp_path / "o.hatpack", minutes=0.01, seconds=0.5, report=renders)
     assert (renders / "piano_model.wav").read_bytes() == b"mine" and not (tmp_path / "o.hatpack").exists()
+
+
+def test_instrument_folders_whose_names_differ_only_in_case_are_refused(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): flute/ and Flute/ trained, and --corners Flute played flute's notes."""
+    root = tmp_path / "n"
+    for inst, nh in (("flute", 2), ("Flute", 8), ("oboe", 4)):
+        for p in (55, 60):
+            _write(root / inst / f"{p}.wav", _tone(p, n_harm=nh))
+    with pytest.raises(DataError, match="differ only in case: 'Flute' and 'flute'"):
+        load_folder(root, RATE, 0.5)

@@ -334,7 +334,8 @@ def check_sounding_lengths(notes: list[Note], rate: int, seconds: float) -> None
 
 def check_instrument_names(names: list[str]) -> None:
     """DataError for instrument folder names that ``play --corners A,B,C,D`` could never choose:
-    a comma (the separator) or leading/trailing white space (stripped from each name)."""
+    a comma (the separator), leading/trailing white space (stripped from each name), or two names that differ
+    only in case (``Flute``, ``flute``: corners are matched in any case)."""
     bad = [n for n in names if "," in n or n != n.strip()]
     if bad:
         one = len(bad) == 1
@@ -343,6 +344,15 @@ def check_instrument_names(names: list[str]) -> None:
                         hint=f"rename the folder{'' if one else 's'} without commas and without spaces at the "
                              "start or end "
                              "(e.g. 'Sax, alto' -> 'Sax alto')")
+    folded: dict[str, list[str]] = {}
+    for n in names:
+        folded.setdefault(n.casefold(), []).append(n)
+    clash = [sorted(group) for group in folded.values() if len(group) > 1]
+    if clash:                   # play --corners and the panel match names in any case: one would never be chosen
+        shown = "; ".join(" and ".join(repr(n) for n in group) for group in clash)
+        raise DataError(f"instrument folders whose names differ only in case: {shown} (play --corners and the "
+                        "box's pad read names in any case, so one of each could never be chosen)",
+                        hint="rename one of each, or merge them if they hold one instrument's notes")
 
 
 def is_report_folder(folder: Path) -> bool:
