@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from hatbox.errors import HatboxError
 
@@ -192,6 +192,54 @@ def held_exclusively(path: str | Path, busy: Callable[[str], BaseException]) -> 
         yield
     finally:
         os.close(fd)                            # releases the lock
+
+
+def _lock_folder() -> Path:
+    """Where the trainers' locks live: ``$XDG_CACHE_HOME/hatbox/locks`` (default ``~/.cache``), not beside the pack."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hatbox" / "locks"
+
+
+@contextmanager
+def training_lock(out: str | Path) -> Iterator[None]:
+    """Held while a training writes pack ``out``: a second `hatbox train` for the same file (by any spelling of its
+    path) is refused at once, HatboxError naming the first one's pid, instead of both training and the slower one
+    silently replacing the faster one's pack and report.  Under torchrun only the first process takes it.  The
+    lock file (named after a hash of the path) lives in :func:`_lock_folder`, never beside the pack; where it cannot
+    be made the training runs unlocked."""
+    if int(os.environ.get("RANK", "0")) != 0:
+        yield
+        return
+    import hashlib
+    key = hashlib.blake2b(os.path.realpath(Path(out).expanduser()).encode("utf-8", "surrogateescape"),
+                          digest_size=8).hexdigest()
+    folder = _lock_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        yield
+        return
+
+    def busy(pid: str) -> HatboxError:
+        return HatboxError(f"another training is writing {out} now{pid}; nothing was done",
+                           hint="wait for it to end (or stop it), or give this one another --out")
+    with held_exclusively(folder / f"train-{key}.lock", busy):
+        yield
+
+
+def locks_out(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the trainer ``fn`` (whose ``out`` argument names the pack it writes) under :func:`training_lock`."""
+    import functools
+    import inspect
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind_partial(*args, **kwargs)
+        bound.apply_defaults()
+        with training_lock(bound.arguments["out"]):
+            return fn(*args, **kwargs)
+    return locked
 
 
 @contextmanager

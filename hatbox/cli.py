@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
 from hatbox.errors import HatboxError, Terminated, stopped_by
-from hatbox.text import display_name
+from hatbox.text import close_progress_bars, display_name
 
 COMMAND_MODULES = (
     "hatbox.cmd_pack",
@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hatbox: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
+        close_progress_bars()                # "hatbox: interrupted" on a line of its own, not after a bar
         print("hatbox: interrupted" + (" (SIGTERM)" if stopped_by(exc) == "SIGTERM" else ""), file=sys.stderr)
         return INTERRUPTED
     except BrokenPipeError:                  # output piped into `head` & co.: not an error

@@ -146,6 +146,8 @@ def print_summary(result, max_steps: int | None) -> None:
     m = result.metrics
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {steps_text(m['steps'])} "
           f"in {m['train_seconds']} s")
+    if m.get("stopped_early"):
+        print(f"stopped early ({m['stopped_early']}): the pack holds the best model trained by then")
     if m.get("arch_trial_skipped"):
         print(f"note: {m['arch_trial_skipped']}")
     if m.get("arch_trials"):

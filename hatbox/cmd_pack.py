@@ -100,6 +100,7 @@ FIGURES = {
     "onnx_parity_max_abs": "the exported model plays as the trained one did: largest sample difference {} dBFS",
     "gear_max_gain_db": "the gear's loudest gain over the recordings {} dB",
     "others_cores": "other programs kept {} cores busy while it trained",
+    "stopped_early": "training stopped early: {} (the pack holds what was trained by then)",
     "arch_trials": "models tried (held-out error): {}",
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",

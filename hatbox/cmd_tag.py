@@ -11,7 +11,7 @@ from pathlib import Path
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
-from hatbox.text import count_words, display_name, escape_unsafe
+from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe
 
 
 def register(cli) -> None:
@@ -105,7 +105,7 @@ def train_tagger(args: argparse.Namespace) -> int:
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
                                    name=args.name or out.stem, threads=args.threads, seed=args.seed)
     except KeyboardInterrupt as exc:
-        _close_progress_bars()
+        close_progress_bars()
         if _file_state(out) == before:
             raise _Interrupted(f"training stopped ({stopped_by(exc)}): nothing written, {_shown(str(out))} is as it "
                                "was") from None
@@ -122,15 +122,6 @@ def _file_state(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _close_progress_bars() -> None:
-    """Clear the progress bars a Ctrl-C left open (reading samples, training), so the one line that says what
-    became of the work starts a line of its own and no bar is drawn again after it."""
-    from tqdm import tqdm
-    for bar in list(getattr(tqdm, "_instances", ())):
-        bar.leave = False
-        bar.close()
 
 
 # ------------------------------------------------------------------------------------------ tag

@@ -65,7 +65,7 @@ SECONDS_BAR = "{desc}: {percentage:3.0f}%|{bar}| {n} of {total} s{postfix}"
 BUDGET_BAR = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
 
 # Said after a warning printed before a long training run (stderr): the musician may stop now and fix the data.
-TRAINING_GOES_ON = "(training goes on; Ctrl-C stops it and writes nothing)"
+TRAINING_GOES_ON = "(training goes on; Ctrl-C stops it early and writes what it trained, Ctrl-C twice writes nothing)"
 
 
 def number_words(x: float) -> str:
@@ -109,3 +109,16 @@ def when_words(seconds: object) -> str:
         return ""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
 
+
+
+def close_progress_bars() -> None:
+    """Clear the tqdm bars an interrupt left open (reading samples, training), so that the one line saying what
+    became of the work starts a line of its own and no bar is drawn again after it.  Nothing when tqdm was never
+    imported."""
+    import sys
+    tqdm_mod = sys.modules.get("tqdm")
+    if tqdm_mod is None:
+        return
+    for bar in list(getattr(tqdm_mod.tqdm, "_instances", ())):
+        bar.leave = False
+        bar.close()

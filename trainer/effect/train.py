@@ -33,6 +33,7 @@ import torch
 from hatbox.text import BUDGET_BAR, SECONDS_BAR, TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
+from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.effect import data as datamod
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
@@ -40,7 +41,7 @@ from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
 from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, MAX_STATE_BYTES, OPTIONS,  # noqa: F401
                                    SETTINGS, TrainConfig, check_name, check_report, make_config,
                                    model_settings, state_bytes)
-from export.atomic import check_out, staged_report
+from export.atomic import check_out, locks_out, staged_report
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from export.manifest import pack_name
 
@@ -202,6 +203,7 @@ class _Run:
     others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
     trials: dict[str, float] = field(default_factory=dict)   # arch -> validation ESR after its trial (auto)
     trial_skipped: str | None = None        # why --arch auto ran no trial (too few --max-steps), for the user
+    stopped_early: bool = False             # a first Ctrl-C ended training before its budget (trainer.early_stop)
     opt: torch.optim.Optimizer | None = None                  # kept between phases (Adam's moments carry on)
 
 
@@ -234,14 +236,18 @@ def _model(data: EffectData, cfg: TrainConfig, segs: Segments, device: torch.dev
     return model.to(device)
 
 
-def _finished(phase: _Phase, steps: int, t: float, dist: accel.Dist) -> bool:
-    """Time (or step) budget spent on any process -> every process stops together."""
-    done = t >= phase.seconds or (phase.max_steps is not None and steps >= phase.max_steps)
+def _finished(phase: _Phase, steps: int, t: float, dist: accel.Dist, stop: StopRequest | NoStop = NoStop()) -> bool:
+    """Time (or step) budget spent, or a stop asked (a first Ctrl-C, once the phase has taken a step), on any
+    process -> every process stops together."""
+    done = (t >= phase.seconds or (phase.max_steps is not None and steps >= phase.max_steps)
+            or (stop.asked and steps > 0))
     return accel.mean_across(float(done), dist) > 0
 
 
-def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
+def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopRequest | NoStop = NoStop()) -> _Run:
     """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights.
+    ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, keeping the best
+    weights so far (``run.stopped_early``); under ``auto`` the trials not started yet are left out.
 
     ``cfg.arch == "auto"``: each of :data:`AUTO_CANDIDATES` trains for :data:`AUTO_TRIAL` of the
     budget, the one :func:`choose_arch` picks keeps training for the rest (its learning-rate
@@ -262,10 +268,11 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True) -> _Run:
     watch = CpuWatch()
     try:
         if cfg.arch == AUTO_ARCH:
-            run = _fit_auto(data, cfg, segs, val, dist, progress)
+            run = _fit_auto(data, cfg, segs, val, dist, progress, stop)
         else:
             run = _new_run(data, cfg, segs, dist, cfg.arch)
-            _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=cfg.arch), progress)
+            _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=cfg.arch), progress, stop)
+        run.stopped_early = _asked(stop, dist)
     finally:
         accel.teardown(dist)
     run.others_cores = watch.others_cores()
@@ -296,8 +303,13 @@ def trial_skipped_reason(max_steps: int) -> str:
             f"took {'the one step' if max_steps == 1 else f'all {max_steps} steps'}")
 
 
+def _asked(stop: StopRequest | NoStop, dist: accel.Dist) -> bool:
+    """Whether a stop was asked on any process (all take the same turn)."""
+    return accel.mean_across(float(stop.asked), dist) > 0
+
+
 def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist,
-              progress: bool) -> _Run:
+              progress: bool, stop: StopRequest | NoStop = NoStop()) -> _Run:
     budget = cfg.minutes * 60.0
     trial_s = AUTO_TRIAL * budget
     own_s = budget - (len(AUTO_CANDIDATES) - 1) * trial_s        # the winner's whole training time
@@ -307,26 +319,31 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     if trial_steps == 0:           # too few steps for a trial: the default architecture takes them all
         run = _new_run(data, cfg, segs, dist, AUTO_CANDIDATES[0])
         run.trial_skipped = trial_skipped_reason(cfg.max_steps)
-        _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress)
+        _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress, stop)
         return run
     runs: dict[str, _Run] = {}
     trials: dict[str, float] = {}
     for arch in AUTO_CANDIDATES:
+        if runs and _asked(stop, dist):            # stopped early: the trials run so far choose
+            break
         run = runs[arch] = _new_run(data, cfg, segs, dist, arch)
-        _train(run, cfg, segs, val, dist, _Phase(trial_s, trial_steps, 0.0, share, label=f"trial {arch}"), progress)
+        _train(run, cfg, segs, val, dist, _Phase(trial_s, trial_steps, 0.0, share, label=f"trial {arch}"), progress,
+               stop)
         # every process takes the main process's score, so all pick the same winner
         trials[arch] = accel.mean_across(run.best_esr if dist.main else 0.0, dist) * dist.world
     win = runs[choose_arch(trials)]
     win.trials = trials
     win.other_steps = sum(r.steps for r in runs.values() if r is not win)
     rest_steps = None if cfg.max_steps is None else cfg.max_steps - win.other_steps - win.steps
+    if _asked(stop, dist):
+        return win
     _train(win, cfg, segs, val, dist, _Phase(own_s - trial_s, rest_steps, share, 1.0 - share, t0=trial_s,
-                                              label=win.arch), progress)
+                                              label=win.arch), progress, stop)
     return win
 
 
 def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist, phase: _Phase,
-           progress: bool) -> None:
+           progress: bool, stop: StopRequest | NoStop = NoStop()) -> None:
     """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` (best weights kept)."""
     from tqdm import tqdm
 
@@ -341,7 +358,7 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     steps_too = phase.max_steps is not None
     bar = tqdm(total=phase.max_steps if steps_too else round(phase.seconds), desc=f"train {phase.label}",
                bar_format=BUDGET_BAR if steps_too else SECONDS_BAR, disable=not (progress and dist.main))
-    while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist):
+    while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist, stop):
         for g in opt.param_groups:
             g["lr"] = lr_at(cfg, phase.lr_from + phase.lr_span * t / phase.seconds)
         left = None if phase.max_steps is None else phase.max_steps - (run.steps - first_step)
@@ -407,6 +424,7 @@ def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
     return round(max(finite), 1) if finite else None
 
 
+@locks_out
 def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpack", *,
                  input: str | Path | None = None, target: str | Path | None = None,
                  name: str | None = None, report: str | Path | None = None,
@@ -438,7 +456,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
     t0 = time.monotonic()
-    run = fit(eff, cfg, progress)
+    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep the best weights so far
+        run = fit(eff, cfg, progress, stop)
     seconds = time.monotonic() - t0
     if not run.main:
         return TrainResult(Path(out), {}, None, run.history)
@@ -450,6 +469,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
     if run.trial_skipped:
         metrics["arch_trial_skipped"] = run.trial_skipped
+    if run.stopped_early:
+        metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"])
     metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
     gx, gk = _golden(eff, cfg)
     description = f"effect captured with hatbox ({run.arch})"

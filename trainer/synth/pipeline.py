@@ -5,12 +5,13 @@ import math
 import os
 from pathlib import Path
 
-from export.atomic import refuse_report_clashes, staged_report
+from export.atomic import locks_out, refuse_report_clashes, staged_report
 from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
 from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder, print_note, print_warning
+from trainer.early_stop import StopRequest
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -88,6 +89,7 @@ def _no_note(_text: str) -> None:
     """A torchrun worker's notes: the first process prints the same ones."""
 
 
+@locks_out
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str | None = None,
                   seconds: float = 1.5, threads: int = 1, device: str | None = None,
                   report: str | Path | None = None, seed: int = 0, check_names: bool = True) -> dict:
@@ -112,7 +114,8 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     notes = load_folder(folder, cfg.rate, seconds, check_names=check_names,
                         note=print_note if first_process() else _no_note,
                         warn=print_warning if first_process() else _no_note)
-    result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed)
+    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
+        result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop)
     result.model.cpu().eval()
     if not first_process():                       # under torchrun only the first process writes
         return {}

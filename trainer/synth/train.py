@@ -18,6 +18,7 @@ from hatbox.errors import DataError
 from hatbox.text import SECONDS_BAR
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
+from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.synth.data import Note, split_heldout
 from trainer.synth.features import loudness_db
 from trainer.synth.loss import multires_stft
@@ -51,6 +52,7 @@ class TrainResult:
     steps: int = 0
     others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
     eval_set: str = "heldout"               # what progress and the report score: HELDOUT or TRAIN_SET notes
+    stopped_early: str | None = None        # a first Ctrl-C ended training before its budget (trainer.early_stop)
 
 
 HELDOUT = "heldout"         # evaluation on held-out notes (pitches never trained on)
@@ -110,8 +112,11 @@ def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
 
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
           win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
-          device: str | None = None, log_every_s: float = 120.0) -> tuple[TrainResult, NoteSet, NoteSet]:
+          device: str | None = None, log_every_s: float = 120.0,
+          stop: StopRequest | NoStop = NoStop()) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, evaluation set).
+    ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, at least one step
+    in; ``result.stopped_early`` then says when.
 
     The evaluation set is the held-out notes; when there are none (``result.eval_set == TRAIN_SET``) it
     is a spread of up to 12 training notes, and everything scored on it is labelled a training-set figure."""
@@ -149,13 +154,14 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
               f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
     _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, win,
-          lr, np.random.default_rng(seed + dist.rank), dist, log_every_s)
+          lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
     return result, tr, ho
 
 
 def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: float, batch: int, win: int,
-          lr: float, rng: np.random.Generator, dist: accel.Dist, log_every_s: float) -> None:
+          lr: float, rng: np.random.Generator, dist: accel.Dist, log_every_s: float,
+          stop: StopRequest | NoStop = NoStop()) -> None:
     t0 = last_log = time.monotonic()
     watch = CpuWatch()
     # a bar over the budget's seconds, no rate (tqdm's default would read "1.00s/s")
@@ -164,7 +170,8 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
                bar_format=SECONDS_BAR)
     smooth = None
     # at least one step, whatever the budget: a pack is never written untrained
-    while not _agree_stop((elapsed := time.monotonic() - t0) >= budget_s and result.steps > 0, dist):
+    while not _agree_stop(((elapsed := time.monotonic() - t0) >= budget_s or stop.asked) and result.steps > 0,
+                          dist):
         for g in opt.param_groups:   # cosine decay over the wall-clock budget
             g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * elapsed / budget_s)))
         idx = torch.from_numpy(rng.integers(0, len(tr), batch))
@@ -182,6 +189,8 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
                       f"{result.eval_set}={result.history[-1][result.eval_set]:.3f}")
     bar.close()
     result.seconds = time.monotonic() - t0
+    if stop.asked and result.seconds < budget_s:
+        result.stopped_early = stopped_words(result.seconds, budget_s, result.steps)
     result.others_cores = watch.others_cores()
     result.history.append({"t": round(result.seconds, 1), "step": result.steps, "train": smooth,
                            result.eval_set: heldout_loss(result.model, _probe(ho))})

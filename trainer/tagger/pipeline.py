@@ -13,8 +13,9 @@ from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode
                                  lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
+from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
-from export.atomic import atomic_output, check_out, write_atomic
+from export.atomic import atomic_output, check_out, locks_out, write_atomic
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
@@ -92,6 +93,7 @@ def check_items(items: list[Item]) -> None:
                              "separate tags, and --links folders that collide on macOS and Windows")
 
 
+@locks_out
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
                      holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
@@ -128,9 +130,12 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     # not copies, so a large library is held in memory once
     reorder_rows(clips, [row[it.path] for it in train_items + held])
     k = len(train_items)
-    res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads),
-                tags=tags, clips=clips[:k])
+    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
+        res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads,
+                                                   stop=stop), tags=tags, clips=clips[:k])
     metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
+    if res.stopped_early:
+        metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps)
     text = "".join(f"{note}\n" for note in notes)
     kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
     text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
@@ -145,7 +150,9 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         text = (f"skipped {count_words(len(skipped), 'unreadable file')}:\n" +
                 "".join(f"  {why}\n" for _, why in skipped[:10]) +
                 (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
-    if res.steps < steps:
+    if res.stopped_early:
+        text += f"\nstopped early ({metrics['stopped_early']}): the pack holds what was trained by then"
+    elif res.steps < steps:
         need = math.ceil(minutes * steps / max(res.steps, 1) * 10) / 10       # at this machine's pace, to 0.1 min
         text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps; the tagger is "
                  f"likely less accurate - all {steps} would take about {number_words(need)} minutes here "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +20,7 @@ import torch
 from torch import nn
 
 from hatbox.text import BUDGET_BAR
+from trainer.early_stop import NoStop
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
 from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, probabilities
@@ -38,6 +40,8 @@ class TrainOptions:
     seed: int = 0
     threads: int = 2              # cores to use: torch gets threads - 1 (at least 1), augmentation one thread
     progress: bool = True
+    # a first Ctrl-C (trainer.early_stop.StopRequest) ends training after the current step: the result is kept
+    stop: Any = field(default_factory=NoStop)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class TrainResult:
     seconds: float
     steps: int
     losses: list[float] = field(default_factory=list)
+    stopped_early: bool = False   # a first Ctrl-C ended training before its step and time budgets
 
 
 def sample_weights(y: np.ndarray) -> np.ndarray:
@@ -179,7 +184,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     progress = 0.0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagger-augment") as pool:
         pending = pool.submit(draw)
-        while progress < 1.0:
+        while progress < 1.0 and not (opts.stop.asked and losses):
             for group in opt.param_groups:
                 group["lr"] = schedule(progress, opts.lr)
             xb, yb = pending.result()
@@ -197,7 +202,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
             pending.cancel()
     bar.close()
     net.eval()
-    return TrainResult(net, tags, time.monotonic() - start, len(losses), losses)
+    return TrainResult(net, tags, time.monotonic() - start, len(losses), losses, stopped_early=progress < 1.0)
 
 
 def _show(bar, progress: float, steps: int, total: int, loss: float) -> None:

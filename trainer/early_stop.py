@@ -1,0 +1,88 @@
+"""Ctrl-C while a model trains: the first one stops training after the current step and keeps what was trained
+(the trainer goes on to write the pack and its report from it); a second one, or SIGTERM, discards the run as
+before (nothing written, the older pack and report as they were).
+
+Musicians stop a 20-minute training when it already sounds good enough, or when they need the laptop; throwing
+the minutes away then was the trainers' worst habit (twenty-seventh stop's QA).  The training loops read
+:attr:`StopRequest.asked` once a step, so a step is never cut in half, and under torchrun every process stops at
+the same step (the loops already agree on when to stop).
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+from typing import Any, Callable
+
+FIRST_WORDS = ("stopping after this step (Ctrl-C): the pack will be written from what was trained so far; "
+               "press Ctrl-C again to discard the run instead")
+
+
+class StopRequest:
+    """A context manager that, while it is entered, takes SIGINT (Ctrl-C) from Python's default handler: the first
+    sets :attr:`asked` and says so (``say``: one line, on stderr above any progress bar), the next raises
+    KeyboardInterrupt as Ctrl-C always did.  Outside the main thread, or where SIGINT has a handler of someone
+    else's, it does nothing (and :attr:`asked` stays False): Ctrl-C then stops the run as before."""
+
+    def __init__(self, say: Callable[[str], None] | None = None) -> None:
+        self.asked = False
+        self.asked_at: float | None = None          # time.monotonic() of the first Ctrl-C
+        self._say = say or _write
+        self._old: Any = None
+        self._installed = False
+
+    def __enter__(self) -> "StopRequest":
+        if threading.current_thread() is threading.main_thread():
+            try:
+                if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                    self._old = signal.signal(signal.SIGINT, self._handle)
+                    self._installed = True
+            except (ValueError, OSError):
+                pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._restore()
+
+    def ask(self) -> None:
+        """What the first Ctrl-C does (tests and callers without a signal may call it)."""
+        if not self.asked:
+            self.asked, self.asked_at = True, time.monotonic()
+            self._say(FIRST_WORDS)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.asked:
+            self._restore()
+            raise KeyboardInterrupt
+        self.ask()
+
+    def _restore(self) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._old)
+            self._installed = False
+
+
+class NoStop:
+    """A stand-in for :class:`StopRequest` where nothing can ask a run to stop early (benchmarks, library calls)."""
+
+    asked = False
+
+
+def _write(text: str) -> None:
+    """One line on stderr, above a tqdm bar when one is drawn (tqdm.write), else plainly."""
+    try:
+        from tqdm import tqdm
+        tqdm.write(text, file=sys.stderr)
+    except Exception:  # noqa: BLE001 - a signal handler must not fail on the way to saying it
+        print(text, file=sys.stderr, flush=True)
+
+
+def stopped_words(seconds: float, budget_s: float, steps: int, of_steps: int | None = None) -> str:
+    """The figure a pack of a run stopped early keeps (manifest metric ``stopped_early``) and its summary says:
+    "Ctrl-C after 312 s of the 1200 s budget, 4130 steps", or with a step budget ``of_steps`` "Ctrl-C after 40 s,
+    250 of 900 steps"."""
+    if of_steps is not None:
+        return f"Ctrl-C after {seconds:.0f} s, {steps} of {of_steps} steps"
+    return f"Ctrl-C after {seconds:.0f} s of the {budget_s:.0f} s budget, {steps} step{'s' if steps != 1 else ''}"
