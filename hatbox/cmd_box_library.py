@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 import tempfile
 import time
 from pathlib import Path, PurePosixPath
@@ -243,11 +244,21 @@ def box_library(args: argparse.Namespace) -> int:
             for lib in _call(c, "GET", "/libraries", expect=list):
                 when = when_words(lib.get("uploaded"))
                 when = f", uploaded {when}" if when else ""
-                print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {safe_text(lib['state'])}, "
+                print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {state_words(lib)}, "
                       f"{count_words(lib['accepted'], 'file')}{when}")
+                if lib.get("error") and lib.get("state") in ("failed", "untagged", "cancelled"):
+                    print(f"    {safe_text(lib['error'])}")
             return 0
         lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
         return _one_library(c, args, quote(lib["id"], safe=""))
+
+
+def state_words(lib: dict[str, Any]) -> str:
+    """A library's state as its listing says it: "tagging 160 of 856" while the box tags it, else the state."""
+    state, progress = safe_text(lib.get("state", "?")), lib.get("progress")
+    if state == "tagging" and isinstance(progress, dict) and isinstance(progress.get("total"), int):
+        return f"tagging {progress.get('done', 0)} of {progress['total']}"
+    return state
 
 
 def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
@@ -294,10 +305,13 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         else:
             lib = _call(c, "GET", f"/libraries/{lid}")
             refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
-            heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {safe_text(lib['state'])}, "
+            heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {state_words(lib)}, "
                     f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
+            if lib.get("state") != "done":             # said on stderr: a script reads the counts on stdout
+                why = f": {safe_text(lib['error'])}" if lib.get("error") else ""
+                print(f"note: the library is {state_words(lib)}{why}", file=sys.stderr)
     return 0
 
 

@@ -96,6 +96,7 @@ class Box:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
         False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
+        self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
                 try:

@@ -105,6 +105,7 @@ class Libraries:
         self._threads: dict[str, threading.Thread] = {}
         self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
         self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
+        self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
         self._recover()
 
     def _recover(self) -> None:
@@ -127,6 +128,7 @@ class Libraries:
                 info = self._read_record(d)
                 _reroot(d)
             if info.get("state") == "tagging":
+                self.interrupted.append(info["id"])
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 try:
                     self._save(info)
@@ -352,6 +354,33 @@ class Libraries:
                 answer = {**info, "progress": dict(info["progress"])}   # as it starts: the thread may end at once
             self._start(info, tagger_pack)
             return answer
+
+    def resume(self, pack_of: Callable[[str], Path | None]) -> list[str]:
+        """Carry on tagging the libraries a restart cut off (:attr:`interrupted`) with the tagger pack each was being
+        tagged with (``pack_of(pack id)``: its file, None when it is no longer installed), as a re-tag does: the files
+        tagged before the restart are not decoded again.  Each is said in the log; one whose pack is gone, or that
+        cannot start, stays ``failed`` with :data:`INTERRUPTED`.  Returns the ids started.  (Before the
+        twenty-seventh stop a box turned off while it tagged left the library failed with a fifth of it tagged.)"""
+        started = []
+        for lid in self.interrupted:
+            tagger = self._jobs.get(lid, {}).get("tagger")
+            pack = pack_of(tagger) if isinstance(tagger, str) else None
+            if pack is None or not pack.is_file():
+                log.warning("library %s: its tagging was cut off by a restart and its tagger pack %s is no longer on "
+                            "the box; it stays failed (hatbox box-library %s --retag tags it with the active one)",
+                            lid, tagger, lid)
+                continue
+            try:
+                self.retag(lid, pack, tagger)
+            except (HatboxError, OSError, KeyError) as exc:
+                log.warning("library %s: its tagging was cut off by a restart and could not carry on (%s); it "
+                            "stays failed", lid, exc)
+                continue
+            log.info("library %s: its tagging was cut off by a restart; carrying on where it stopped, with %s",
+                     lid, tagger)
+            started.append(lid)
+        self.interrupted = []
+        return started
 
     def _set_aside_if_damaged(self, lid: str) -> list[tuple[Path, Path]]:
         """Before a re-tag: a tag database SQLite finds damaged is renamed ``tags.db.damaged`` (with its -wal/-shm),

@@ -172,6 +172,7 @@ class LibrarySummary(BaseModel):
     sha256: Optional[str] = Field(None, description="the uploaded archive's SHA-256 (libraries from before "
                                                      "2026-12-03: none); a laptop compares it before sending again")
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
+    error: Optional[str] = Field(None, description="why a failed, untagged or cancelled library is so, and what to do")
 
 
 class MidiKnob(BaseModel):

@@ -118,3 +118,41 @@ def test_any_failure_in_the_thread_is_logged_and_leaves_failed_with_its_reason(
     assert _on_disk(tmp_path / "libs", lid) == info                   # the record says the same
     logged = [r for r in caplog.records if lid in r.getMessage()]
     assert logged and logged[0].exc_info is not None                  # with its traceback, in the box's log
+
+
+def test_a_tagging_a_restart_cut_off_carries_on_at_start_with_its_own_pack(tmp_path: Path,
+                                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """Before (twenty-seventh stop's QA): a box turned off while it tagged (even cleanly) left the library failed, a
+    fifth of it tagged, and never said a word of it in its log."""
+    hold = threading.Event()
+    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
+    lid = _ingest(tmp_path, libs)
+    assert libs.get(lid)["state"] == "tagging"
+    record = _on_disk(tmp_path / "libs", lid)                         # what a power cut leaves on the card
+    hold.set()
+    libs.wait(lid, 10)
+    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps(record))
+    again, tagger = Libraries(tmp_path / "libs", RecordingTagger()), tmp_path / "store" / "tagger-x.hatpack"
+    assert again.get(lid)["state"] == "failed" and again.interrupted == [lid]
+    tagger.parent.mkdir()
+    tagger.write_bytes(b"pack")
+    with caplog.at_level(logging.INFO, logger="hatbox.api"):
+        assert again.resume(lambda pid: tagger if pid == "tagger-x" else None) == [lid]
+    assert again.wait(lid, 10)["state"] == "done" and again.get(lid)["tagger"] == "tagger-x"
+    assert any("carrying on where it stopped" in r.getMessage() for r in caplog.records)
+
+
+def test_a_cut_off_tagging_whose_pack_is_gone_stays_failed_and_says_why(tmp_path: Path,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    hold = threading.Event()
+    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
+    lid = _ingest(tmp_path, libs)
+    record = _on_disk(tmp_path / "libs", lid)
+    hold.set()
+    libs.wait(lid, 10)
+    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps(record))
+    again = Libraries(tmp_path / "libs", RecordingTagger())
+    with caplog.at_level(logging.WARNING, logger="hatbox.api"):
+        assert again.resume(lambda pid: None) == []
+    assert again.get(lid)["state"] == "failed"
+    assert any("no longer on the box" in r.getMessage() for r in caplog.records)

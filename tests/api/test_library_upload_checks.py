@@ -154,3 +154,19 @@ def test_a_zero_byte_sample_in_a_library_is_an_empty_file(tmp_path: Path) -> Non
     reasons = {f.path: f.reason for f in report.rejected}
     assert reasons == {"empty.wav": "empty file (0 bytes)", "empty.flac": "empty file (0 bytes)"}
     assert not os.path.exists(tmp_path / "out" / "empty.wav")
+
+
+def test_the_library_list_says_why_a_library_is_not_tagged(paired_server, tmp_path: Path, capsys) -> None:
+    """Before (twenty-seventh stop's QA): `box-library` listed 'failed, 856 files' with no reason, and a library being
+    tagged without how far it had got."""
+    from hatbox.cmd_box_library import state_words
+    lib = tmp_path / "drums"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-library"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    state = next(i for i, line in enumerate(lines) if "  drums  " in line)
+    assert "untagged, 1 file" in lines[state] and lines[state + 1] == "    no tagger pack is active"
+    assert state_words({"state": "tagging", "progress": {"done": 160, "total": 856}}) == "tagging 160 of 856"
