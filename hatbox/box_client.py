@@ -400,13 +400,20 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
                            "short") from None
 
 
-def _check_limit(client: Any, path: Path, key: str) -> None:
-    """HatboxError, nothing sent, when ``path`` is over the box's ``limits[key]`` in its status (bytes); a box
-    that names no such limit lets the upload go (it refuses one too big itself)."""
+def _check_limit(client: Any, path: Path, key: str, size: int | None = None, what: str | None = None) -> None:
+    """HatboxError, nothing sent, when ``path`` (or ``size`` bytes: a folder's archive still to be made, named
+    ``what``) is over the box's ``limits[key]`` in its status (bytes); a box that names no such limit lets the upload
+    go (it refuses one too big itself).  The status read is also the first word with the box: one that cannot be
+    reached is said before a byte is packed."""
     limits = _call(client, "GET", "/status").get("limits")
     limit = limits.get(key) if isinstance(limits, dict) else None
-    if isinstance(limit, int) and limit and path.stat().st_size > limit:
-        raise HatboxError(f"{path.name} is {path.stat().st_size} bytes; the box accepts at most {limit}")
+    size = path.stat().st_size if size is None else size
+    if isinstance(limit, int) and limit and size > limit:
+        library = key == "max_library_bytes"
+        raise HatboxError(f"{what or safe_text(path.name)} is {_size_words(size)}"
+                          f"{' (as an archive)' if what else ''}; the box takes at most {_size_words(limit)} "
+                          f"{'a library' if library else 'an upload'}; nothing was sent",
+                          hint="send the library in parts (a folder of it at a time)" if library else None)
 
 
 def check_pack_opens(path: Path) -> None:

@@ -39,6 +39,8 @@ def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+        if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
+            _check_limit(c, src, "max_library_bytes", size=folder_archive_bytes(src), what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp))
         if src.is_dir():
             _check_has_audio(src, archive)
@@ -76,6 +78,21 @@ def _library_name_for(src: Path, given: str | None) -> str:
     return name
 
 
+def folder_archive_bytes(folder: Path) -> int:
+    """About how many bytes the tar of ``folder`` will be (device.library.archive.pack_directory: a 512-byte header
+    and padding to 512 per file, two closing blocks), from its files' sizes: what the box's limit is checked
+    against before the archive is made (it was made first: 4 GB copied into the temporary folder, 22 s with nothing
+    on screen, and then refused).  Files that cannot be read count as nothing here."""
+    total = 1024
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                total += 512 + -(-path.stat().st_size // 512) * 512
+        except OSError:
+            continue
+    return total
+
+
 def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
     """The archive to upload, and what was left out of a folder (path inside it, why)."""
     import tarfile
@@ -85,7 +102,12 @@ def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
 
     if src.is_dir():
         skipped: list[tuple[str, str]] = []
-        return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped), skipped
+        try:
+            return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped), skipped
+        except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
+            raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "
+                              f"({exc.strerror or exc}); nothing was sent",
+                              hint="make room there, or point TMPDIR at a folder with room for the library") from None
     if not src.is_file():
         raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive")
     try:

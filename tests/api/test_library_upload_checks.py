@@ -170,3 +170,25 @@ def test_the_library_list_says_why_a_library_is_not_tagged(paired_server, tmp_pa
     state = next(i for i, line in enumerate(lines) if "  drums  " in line)
     assert "untagged, 1 file" in lines[state] and lines[state + 1] == "    no tagger pack is active"
     assert state_words({"state": "tagging", "progress": {"done": 160, "total": 856}}) == "tagging 160 of 856"
+
+
+def test_a_folder_over_the_boxs_limit_is_refused_before_it_is_packed(paired_server, tmp_path: Path, capsys,
+                                                                     monkeypatch) -> None:
+    """Before (twenty-seventh stop's QA): a 4.4 GB folder was copied into a temporary tar for 22 s, silently, and
+    then refused as 'bigfolder.tar is 4400005120 bytes' (a file the producer never made)."""
+    from dataclasses import replace
+
+    import device.library.archive as archive_mod
+    box = paired_server.app.state.box
+    box.config = replace(box.config, max_library_bytes=10_000)
+    lib = tmp_path / "big kit"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes(n=12_000))
+
+    def no_copy(*a, **k):
+        raise AssertionError("the folder was packed before its size was checked")
+    monkeypatch.setattr(archive_mod, "pack_directory", no_copy)
+    assert main(["push-library", str(lib), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "big kit is 25 KiB (as an archive); the box takes at most 10 KiB a library; nothing was sent" in err
+    assert "send the library in parts" in err
