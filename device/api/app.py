@@ -433,12 +433,15 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/pair", response_model=M.PairResponse, responses=_errors(401, 429))
     def pair(request: Request, body: M.PairRequest) -> M.PairResponse:
         box = box_of(request)
+        client = request.client.host if request.client else ""
         try:
-            box.pairing.redeem(body.code, client=request.client.host if request.client else "")
-        except PairingPaused as exc:
+            box.pairing.redeem(body.code, client=client)
+        except PairingPaused as exc:        # someone guessing codes: the first thing a box nobody watches should say
+            log.warning("pairing refused from %s (%r): paused after wrong codes", client or "?", body.name[:64])
             raise ApiError(429, "too many attempts", Exception.__str__(exc), hint=exc.hint,
                            headers=exc.headers) from None
         except AuthError as exc:
+            log.warning("pairing refused from %s (%r): wrong code", client or "?", body.name[:64])   # never the code
             raise ApiError(401, "wrong code", Exception.__str__(exc), hint=exc.hint) from None
         tid, token = box.tokens.issue(body.name)
         log.info("paired %r (token %s)", body.name[:64], tid)       # never the code

@@ -114,3 +114,14 @@ def test_status_survives_a_broken_engine(box: BoxUnderTest) -> None:
         raise RuntimeError("pipe closed")
     box.control.status = dead
     assert "pipe closed" in box.client.get("/status", headers=box.auth).json()["engine"]["error"]
+
+
+def test_wrong_pairing_codes_and_the_pause_are_in_the_boxs_log_without_the_code(box: BoxUnderTest, caplog) -> None:
+    """Before (twenty-seventh stop's QA): six wrong codes and the 30 s pause left no line in box.log."""
+    import logging
+    with caplog.at_level(logging.WARNING, logger="hatbox.api"):
+        for _ in range(6):
+            box.client.post("/pair", json={"code": "ABCDEX", "name": "guesser"})
+    said = [r.getMessage() for r in caplog.records if "pairing refused" in r.getMessage()]
+    assert len(said) == 6 and "wrong code" in said[0] and "paused after wrong codes" in said[-1]
+    assert all("'guesser'" in m and "ABCDEX" not in m for m in said)
