@@ -49,6 +49,29 @@ def _uvicorn_to_root() -> None:
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
         logger.propagate = True
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, CutOffByStop) for f in errors.filters):
+        errors.addFilter(CutOffByStop())
+
+
+class CutOffByStop(logging.Filter):
+    """uvicorn's words for requests still running when the box stops (an upload from a slow laptop) become one line:
+    its "Cancel N running task(s), timeout graceful shutdown exceeded" (an ERROR) and the 60-line CancelledError
+    traceback of each cut request ("Exception in ASGI application") filled box.log and `hatbox box-logs` after an
+    ordinary stop (twenty-seventh stop's QA).  The upload's own clean-up keeps nothing of it either way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import asyncio
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, asyncio.CancelledError):
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "a request still running when the box stopped was cut off (an upload keeps nothing of it)", None,
+                None, None)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        elif isinstance(record.msg, str) and record.msg.startswith("Cancel ") and "graceful shutdown" in record.msg:
+            record.msg, record.args = "stopping: requests still running after 2 s are cut off", None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
 
 
 def lan_address() -> str:

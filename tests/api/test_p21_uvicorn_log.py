@@ -68,3 +68,30 @@ def test_a_served_box_logs_uvicorns_warnings_in_box_log(tmp_path: Path, capsys: 
     assert len(lines) == 1 and re.match(_box_line("WARNING", "Invalid HTTP request"), lines[0])
     err = [ln for ln in capsys.readouterr().err.splitlines() if "Invalid HTTP request" in ln]
     assert err == ["uvicorn.error: WARNING: Invalid HTTP request received."], err
+
+
+def test_a_request_cut_off_by_a_stop_is_one_warning_line_not_a_traceback() -> None:
+    """Before (twenty-seventh stop's QA): stopping the box during an upload put uvicorn's ERROR and a 60-line
+    CancelledError traceback into box.log."""
+    import asyncio
+    import logging
+    import sys
+
+    from device.api.server import CutOffByStop, uvicorn_config
+    uvicorn_config(None, "127.0.0.1", 0)                             # installs the filter on uvicorn.error
+    assert any(isinstance(f, CutOffByStop) for f in logging.getLogger("uvicorn.error").filters)
+    try:
+        raise asyncio.CancelledError()
+    except asyncio.CancelledError:
+        record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application", None,
+                                   sys.exc_info())
+    assert CutOffByStop().filter(record)
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert record.getMessage().startswith("a request still running when the box stopped was cut off")
+    shut = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1,
+                             "Cancel %s running task(s), timeout graceful shutdown exceeded", (1,), None)
+    CutOffByStop().filter(shut)
+    assert shut.levelname == "WARNING" and "cut off" in shut.getMessage()
+    other = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "[Errno 98] address in use", None, None)
+    CutOffByStop().filter(other)
+    assert other.levelname == "ERROR" and other.getMessage() == "[Errno 98] address in use"
