@@ -207,11 +207,19 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     from tqdm import tqdm
 
     body = _call(client, "GET", f"/libraries/{lid}")
-    with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
-        while body["state"] == "tagging":
-            time.sleep(0.5)
-            body = _call(client, "GET", f"/libraries/{lid}")
-            bar.update(body["progress"]["done"] - bar.n)
+    try:
+        with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
+            while body["state"] == "tagging":
+                time.sleep(0.5)
+                body = _call(client, "GET", f"/libraries/{lid}")
+                bar.update(body["progress"]["done"] - bar.n)
+    except KeyboardInterrupt as exc:          # only the watching stops: the box goes on tagging
+        from hatbox.box_client import _Interrupted
+        from hatbox.errors import stopped_by
+        shown = safe_text(body.get("id", lid))
+        raise _Interrupted(f"stopped following ({stopped_by(exc)}): the box goes on tagging library {shown} "
+                           f"({state_words(body)})", hint=f"follow it again: hatbox box-library {shown} --wait; stop "
+                                                          f"it: hatbox box-library {shown} --cancel") from None
     return body
 
 
@@ -251,12 +259,13 @@ def box_library(args: argparse.Namespace) -> int:
 
     from export.manifest import TAG_RULE, tag_problem
 
-    if (args.tag or args.fix or args.unsure or args.delete or args.retag or args.cancel) and not args.id:
+    if (args.tag or args.fix or args.unsure or args.delete or args.retag or args.cancel or args.wait) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
-    if args.wait and not args.retag:
-        raise HatboxError("--wait only goes with --retag", hint="hatbox box-library ID --retag --wait")
+    if args.wait and (args.tag or args.fix or args.unsure or args.delete or args.cancel):
+        raise HatboxError("--wait follows a tagging: give it alone (hatbox box-library ID --wait) or with --retag",
+                          hint="hatbox box-library ID --wait")
     problem = tag_problem(args.tag) if args.tag is not None else None
     if problem:                     # a slash would not even reach the route: the box would answer 404
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
@@ -302,6 +311,9 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             return _delete_library(c, lid, args.yes)
         if args.retag:
             return _retag_library(c, lid, args.wait, args.quiet)
+        if args.wait:                                 # follow a tagging going on (one a --wait left, one at start)
+            _tagging_ended(c, _follow(c, lid, args.quiet))
+            return 0
         if args.cancel:
             return _cancel_library(c, lid)
         if args.fix:
@@ -416,7 +428,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     g.add_argument("--cancel", action="store_true",
                    help="stop the library's tagging (after the file it is on); --retag goes on with it later")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
-    p.add_argument("--wait", action="store_true", help="with --retag: follow tagging until it ends")
+    p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
+                                                       "--retag)")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
     p.add_argument("-k", type=whole(1, 1000), default=50, help="how many files --tag or --unsure list (default 50, "
                                                                 "at most 1000)")

@@ -192,3 +192,37 @@ def test_a_folder_over_the_boxs_limit_is_refused_before_it_is_packed(paired_serv
     err = capsys.readouterr().err
     assert "big kit is 25 KiB (as an archive); the box takes at most 10 KiB a library; nothing was sent" in err
     assert "send the library in parts" in err
+
+
+def test_ctrl_c_while_following_a_tagging_says_the_box_goes_on(monkeypatch) -> None:
+    """Before (twenty-seventh stop's QA): Ctrl-C on push-library --wait printed only 'hatbox: interrupted', and
+    nothing could follow a tagging already going on ('--wait only goes with --retag')."""
+    import time
+
+    import pytest
+
+    import hatbox.cmd_box_library as cbl
+    from hatbox.errors import HatboxError
+    monkeypatch.setattr(cbl, "_call", lambda *a, **k: {"id": "lib-kit-1", "state": "tagging",
+                                                       "progress": {"done": 3, "total": 10}})
+
+    def ctrl_c(_s: float) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(time, "sleep", ctrl_c)
+    with pytest.raises(HatboxError) as err:
+        cbl._follow(object(), "lib-kit-1", quiet=True)
+    assert err.value.exit_code == 130
+    assert "the box goes on tagging library lib-kit-1 (tagging 3 of 10)" in str(err.value)
+    assert "hatbox box-library lib-kit-1 --wait" in err.value.hint
+
+
+def test_box_library_id_wait_follows_a_tagging_to_its_end(paired_server, tmp_path: Path, capsys) -> None:
+    lib = tmp_path / "drums"
+    lib.mkdir()
+    (lib / "k.wav").write_bytes(wav_bytes())
+    assert main(["push-library", str(lib), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-library", "drums", "--wait"]) == 2                  # untagged: no tagger on this box
+    assert "the tagging of library lib-drums-" in capsys.readouterr().err
+    assert main(["box-library", "--wait"]) == 2
+    assert "which library?" in capsys.readouterr().err

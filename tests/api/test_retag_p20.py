@@ -157,8 +157,8 @@ def test_the_laptop_retags_a_library_on_the_box(paired_server: PairedServer, tmp
     out = capsys.readouterr().out
     lid = out.split()[1].rstrip(":")
     assert "not tagged: no tagger pack is active" in out and f"hatbox box-library {lid} --retag" in out
-    assert main(["box-library", lid, "--wait"]) == 2
-    assert "--wait only goes with --retag" in capsys.readouterr().err
+    assert main(["box-library", lid, "--wait", "--cancel"]) == 2
+    assert "--wait follows a tagging: give it alone" in capsys.readouterr().err
     assert main(["box-library", "--retag"]) == 2
     assert "which library" in capsys.readouterr().err
     assert main(["box-library", lid, "--retag"]) == 2                        # no tagger active yet
