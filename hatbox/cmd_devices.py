@@ -7,6 +7,7 @@ revokes one at once (a request of that computer under way is refused before it c
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from hatbox.box_client import _box_reply, _call, _client, safe_text
@@ -88,6 +89,10 @@ def unpair(args: argparse.Namespace) -> int:
     if not cfg.get("url") or not cfg.get("token"):
         print("this computer is not paired with a box: nothing to undo")
         return 0
+    given = getattr(args, "url", None) or os.environ.get("HATBOX_URL")
+    if given and given.rstrip("/") != str(cfg["url"]).rstrip("/"):
+        raise HatboxError(f"this computer is paired with {safe_text(cfg['url'])}, not {safe_text(given)}; nothing was "
+                          "done", hint="hatbox unpair (without --url) undoes the pairing this computer keeps")
     try:
         if not mine:                             # settings written by hand, or by a hatbox before token ids
             raise HatboxError("this computer's settings do not say which pairing is its own")

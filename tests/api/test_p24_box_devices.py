@@ -123,3 +123,19 @@ def test_unpair_with_settings_that_do_not_name_the_pairing_forgets_it_and_says_h
     out = capsys.readouterr().out
     assert "None" not in out and "hatbox box-devices --revoke ID from a paired computer (hatbox box-devices lists" in out
     assert len(paired_server.app.state.box.tokens.list()) == 1          # nothing revoked blindly
+
+
+def test_unpair_with_a_mistyped_url_forgets_nothing(paired_server: PairedServer, capsys) -> None:
+    """Before (twenty-seventh stop's QA): `unpair --url` with a typo dropped the saved pairing, left the token good on
+    the box, and exited 0."""
+    import json
+
+    from hatbox.cmd_remote import config_path
+    before = json.loads(config_path().read_text())
+    assert main(["unpair", "--url", "http://127.0.0.1:18799"]) == 2
+    err = capsys.readouterr().err
+    assert f"this computer is paired with {before['url']}, not http://127.0.0.1:18799; nothing was done" in err
+    assert json.loads(config_path().read_text()) == before
+    assert len(paired_server.app.state.box.tokens.list()) == 1
+    assert main(["unpair", "--url", before["url"] + "/"]) == 0           # its own address, any trailing slash
+    assert "revoked on the box" in capsys.readouterr().out
