@@ -438,7 +438,8 @@ def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
         if why or isinstance(rel, str):
             other = (not isinstance(rel, str) and not e.problem and e.kind == "file"
                      and rel.suffix.lower() not in limits.extensions and is_other_file(rel))
-            return FileReport(display_name(e.name), False, why, max(e.size, 0), not_audio=other)
+            shown = display_name(e.name) if isinstance(rel, str) else str(rel)    # "./kit/x.xml" as kit/x.xml
+            return FileReport(shown, False, why, max(e.size, 0), not_audio=other)
         return _extract_one(e, rel, root)
     except (NoSpace, StorageFailed):
         raise

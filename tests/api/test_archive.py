@@ -307,3 +307,15 @@ def test_pack_directory_follows_links_and_reports_what_it_leaves_out(tmp_path: P
     assert set(why) == {"snares", "kit/up", "gone.wav", "pipe.wav", ""} and "1 link to a file already" in why[""]
     assert "outside the folder: not sent" in why["snares"]
     assert "loops" in why["kit/up"] and "broken link" in why["gone.wav"] and "not a regular file" in why["pipe.wav"]
+
+
+def test_a_refused_member_is_named_as_the_accepted_ones_are(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): `tar -C kits -cf x.tar .` listed ./Audiophob/drumkit.xml beside Audiophob/a.wav."""
+    arc = tmp_path / "x.tar"
+    with tarfile.open(arc, "w") as tf:
+        for name, data in (("./Audiophob/a.wav", wav_bytes()), ("./Audiophob/drumkit.xml", b"<drumkit_info/>")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    report = unpack_archive(arc, tmp_path / "out")
+    assert [f.path for f in report.files] == ["Audiophob/a.wav", "Audiophob/drumkit.xml"]
