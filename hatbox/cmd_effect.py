@@ -110,12 +110,16 @@ def train(args: argparse.Namespace) -> int:
         if key not in SETTINGS and key != "model":
             raise HatboxError(f"--set {key}: unknown training setting",
                               hint="settings: " + ", ".join(SETTINGS) + ", model.KEY (e.g. model.hidden=24)")
+    from hatbox.replaced import compare_and_keep, older_pack
+    older = older_pack(args.out)                  # compared with the new pack, kept if it scored better
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
                           **settings)
     if result.metrics:          # empty on a non-main torchrun process: rank 0 exports and reports
         print_summary(result, getattr(args, "max_steps", None))
+        for line in compare_and_keep(older, args.out):
+            print(line)
     return 0
 
 

@@ -64,8 +64,10 @@ def register(cli) -> None:
 def train_synth(args: argparse.Namespace) -> int:
     from trainer.cpuwatch import busy_warning
     from trainer.synth.pipeline import train_to_pack
+    from hatbox.replaced import compare_and_keep, older_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
+    older = older_pack(out)                        # compared with the new pack, kept if it scored better
     metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
                             seconds=args.seconds, threads=args.threads, device=args.device, report=report,
                             seed=args.seed, check_names=not args.trust_names)
@@ -77,6 +79,8 @@ def train_synth(args: argparse.Namespace) -> int:
     warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
     if warning:
         print(f"warning: {warning}")
+    for line in compare_and_keep(older, out):
+        print(line)
     return 0
 
 

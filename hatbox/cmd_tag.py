@@ -98,8 +98,10 @@ class _Interrupted(HatboxError):
 
 def train_tagger(args: argparse.Namespace) -> int:
     from trainer.tagger.pipeline import train_and_export
+    from hatbox.replaced import compare_and_keep, older_pack
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
     before = _file_state(out)
+    older = older_pack(out)                    # compared with the new pack, kept if it scored better
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
@@ -112,6 +114,8 @@ def train_tagger(args: argparse.Namespace) -> int:
         raise _Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
                            "report may be missing") from None
     print(summary)
+    for line in compare_and_keep(older, out):
+        print(line)
     return 0
 
 

@@ -1,0 +1,60 @@
+"""A training over an older pack compares the two and keeps the older one when the new one scores worse
+(hatbox/replaced.py; twenty-seventh stop's QA)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from export.pack import read_pack
+from hatbox.cli import main
+from hatbox.replaced import compare_and_keep, kept_path, older_pack
+from tests.effect.synth import drive_folder
+
+TINY = ["--set", "model.hidden=8", "--set", "batch=8", "--set", "eval_every_s=0"]
+
+
+def _score(path: Path) -> float:
+    return read_pack(path).manifest.metrics["val_esr"]
+
+
+@pytest.fixture(scope="module")
+def two_packs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A better effect pack (60 steps) and a worse one (2 steps) of the same data, and the data."""
+    tmp = tmp_path_factory.mktemp("packs")
+    data = drive_folder(tmp / "data", seconds=1.2, settings=(0, 16))
+    good, bad = tmp / "good.hatpack", tmp / "bad.hatpack"
+    assert main(["train", "effect", str(data), "--out", str(good), "--max-steps", "60", *TINY]) == 0
+    assert main(["train", "effect", str(data), "--out", str(bad), "--max-steps", "2", *TINY]) == 0
+    assert _score(bad) > 1.2 * _score(good)
+    return good, bad, data
+
+
+def test_a_worse_retrain_keeps_the_older_pack_beside_it(two_packs, tmp_path: Path, capsys) -> None:
+    good, bad, data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    out.write_bytes(good.read_bytes())
+    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 0
+    text = capsys.readouterr().out
+    assert f"warning: replaced pedal.hatpack: its held-out error was {_score(good):.4g}" in text
+    assert f"the older pack is kept as {kept_path(out)}" in text
+    assert kept_path(out).read_bytes() == good.read_bytes()
+    assert _score(out) > _score(good)
+
+
+def test_a_better_one_says_so_and_keeps_nothing(two_packs, tmp_path: Path) -> None:
+    good, bad, _data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    out.write_bytes(bad.read_bytes())
+    older = older_pack(out)
+    out.write_bytes(good.read_bytes())                      # what the training wrote
+    (line,) = compare_and_keep(older, out)
+    assert line.startswith("note: replaced pedal.hatpack: its held-out error was") and "kept" not in line
+    assert not kept_path(out).exists()
+
+
+def test_nothing_to_compare_with_says_nothing(tmp_path: Path, two_packs) -> None:
+    out = tmp_path / "new.hatpack"
+    assert older_pack(out) is None and compare_and_keep(None, out) == []
+    out.write_bytes(b"not a pack")
+    assert older_pack(out) is None
