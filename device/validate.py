@@ -411,6 +411,23 @@ KNOBS_HINT = ("the model breaks at that setting: record the gear there too (a pa
               "train it again, or train again with another --seed")
 
 
+DC_HINT = ("a model that adds a constant to what it plays: check the recordings for a DC offset (sox FILE -n stats: "
+           "'DC offset'), remove it (sox FILE OUT highpass 10), and train it again")
+
+
+def dc_fault(audio: np.ndarray, rate: int, block: int) -> float | None:
+    """The DC level at which the engine's slot guard (device.audio.protect.SlotGuard, its DC tracker) would bypass
+    an effect whose output is ``audio`` [N] played in ``block``-sample blocks, or None when it would not.  (A pack
+    that put out +0.3 installed, and each time it played the guard cut it to dry with a -10 dBFS step: twenty-seventh
+    stop's QA.)"""
+    from device.audio.protect import DC, SlotGuard
+    guard = SlotGuard(rate)
+    for start in range(0, audio.shape[0] - block + 1, block):
+        if guard.check(audio[start:start + block]) == DC:
+            return float(guard.dc)
+    return None
+
+
 def check_knob_settings(report: Report, engine: EngineSpec) -> str:
     """An effect's output on the box's gain probe (device.audio.swap.gain_probe_signal: noise, a sawtooth and a
     sine, each decaying from -6 dBFS) at each of swap.knob_corners, in one run from rest per setting: PackError
@@ -444,6 +461,11 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
         audio = outputs.get(AUDIO_OUT)
         if audio is not None and audio.size:
             peak = max(peak, float(np.max(np.abs(audio))))
+            offset = dc_fault(np.asarray(audio, np.float32).reshape(-1), m.sample_rate, engine.block_size)
+            if offset is not None:
+                raise PackError(f"the effect's output drifts off zero (a DC offset of {offset:+.2f}) with "
+                                f"{knob_words(setting, units)}: the box's guard would bypass it each time it plays, "
+                                "with a thump", check="knobs", hint=DC_HINT)
     from device.audio.protect import lin_to_db
     return (f"{count_words(len(settings), 'knob setting')} on a test signal: finite, loudest peak "
             f"{lin_to_db(peak):+.1f} dBFS")

@@ -80,3 +80,16 @@ def test_the_effect_trainer_warns_of_a_pack_the_box_will_refuse(tmp_path: Path) 
     assert said.startswith("the box will refuse this pack: the model outputs NaN/inf in 'audio_out' with gain 12 dB")
     assert "the model breaks at that setting" not in said and said.count("hint") == 0
     assert knob_warnings(ROOT / "factory" / "effect-drive.hatpack") == []
+
+
+def test_an_effect_whose_output_sits_off_zero_is_refused_before_it_thumps(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): an effect putting out x + 0.3 installed, and each time it played the box's
+    DC guard cut it to dry with a -10 dBFS step."""
+    from device.validate import EngineSpec, dc_fault
+    from tests.engine.packs import effect_pack
+    with pytest.raises(PackError, match=r"drifts off zero \(a DC offset of \+0\.[23]\d\)") as err:
+        validate_pack(effect_pack(tmp_path / "dc.hatpack", kind="offset", value=0.3), EngineSpec(trial_seconds=0.05))
+    assert err.value.check == "knobs" and "highpass" in err.value.hint
+    validate_pack(effect_pack(tmp_path / "small.hatpack", kind="offset", value=0.05), EngineSpec(trial_seconds=0.05))
+    assert dc_fault(np.full(48000, 0.25, np.float32), 48000, 128) is not None
+    assert dc_fault(np.sin(np.arange(48000, dtype=np.float32) * 0.05), 48000, 128) is None
