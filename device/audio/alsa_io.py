@@ -449,9 +449,10 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends; a FileIO
     without input feeds silence until ``stop`` is set).  Ctrl-C (KeyboardInterrupt) stops it as
     ``stop`` does, so the caller still closes the I/O (a file backend's WAV is finished).
-    The output rises from silence at the start and, once stopped (``stop`` or Ctrl-C; not at the end of
-    ``seconds`` or of the input), glides to silence over a few more blocks (``fade_blocks``, counted in
-    ``blocks``): the engine's ``fade_in`` / ``fade_out``, so the speakers do not click.
+    The output rises from silence at the start and, once stopped (``stop`` or Ctrl-C, or the end of ``seconds`` on a
+    sound card; not the file backend's end of ``seconds`` or of its input, which keep their exact length), glides to
+    silence over a few more blocks (``fade_blocks``, counted in ``blocks``): the engine's ``fade_in`` /
+    ``fade_out``, so the speakers do not click.
     Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
     period = io.cfg.period
@@ -474,7 +475,10 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     except KeyboardInterrupt:         # Ctrl-C in a terminal reaches the engine process too
         interrupted = True
     fade = 0
-    if (interrupted or (stop is not None and stop.is_set())) and hasattr(engine, "fade_out"):
+    # a sound card (not the file backend, whose take stays exactly ``seconds`` long) also glides to silence at the end
+    # of ``seconds``: it stopped on a full-level sample, a click on the speakers (twenty-seventh stop's QA)
+    timed_out = total is not None and k >= total and not isinstance(io, FileIO)
+    if (interrupted or timed_out or (stop is not None and stop.is_set())) and hasattr(engine, "fade_out"):
         fade = _fade_out(engine, io, inp, out, pacer, io_stats)
     return {"blocks": k + fade, "fade_blocks": fade, "xruns": engine.xruns, **io_stats, "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
