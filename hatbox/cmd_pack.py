@@ -101,6 +101,7 @@ FIGURES = {
     "gear_max_gain_db": "the gear's loudest gain over the recordings {} dB",
     "others_cores": "other programs kept {} cores busy while it trained",
     "stopped_early": "training stopped early: {} (the pack holds what was trained by then)",
+    "no_holdout": "",                                       # said by the training-note figures' own words
     "arch_trials": "models tried (held-out error): {}",
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",

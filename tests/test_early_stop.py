@@ -132,3 +132,4 @@ def test_a_second_training_of_the_same_pack_is_refused_at_once(tmp_path: Path, c
     finally:
         holder.kill()
         holder.wait()
+

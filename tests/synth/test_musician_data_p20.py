@@ -330,3 +330,18 @@ def test_instrument_folders_whose_names_differ_only_in_case_are_refused(tmp_path
             _write(root / inst / f"{p}.wav", _tone(p, n_harm=nh))
     with pytest.raises(DataError, match="differ only in case: 'Flute' and 'flute'"):
         load_folder(root, RATE, 0.5)
+
+
+def test_a_synth_trained_on_every_note_says_its_figures_are_on_training_notes(tmp_path: Path, capsys) -> None:
+    """--no-holdout (twenty-seventh stop's QA: every C#, F and A was held out, with no way to train the final pack on
+    them too once the score had been seen)."""
+    from hatbox.cli import main
+    from trainer.synth.train import train
+    notes = load_folder(_notes(tmp_path / "notes", pitches=(55, 57, 60, 61, 62, 65)), 24000, 0.5)
+    result, tr, ho = train(notes, 0.01, hold_out=False)
+    assert len(tr) == len(notes) and result.eval_set == "train_set" and result.no_holdout
+    out = tmp_path / "s.hatpack"
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(out), "--minutes", "0.02", "--seconds",
+                 "0.5", "--no-holdout"]) == 0
+    text = capsys.readouterr().out
+    assert "--no-holdout: every note was trained on" in text and "train_set_mrstft" in text

@@ -92,7 +92,8 @@ def _no_note(_text: str) -> None:
 @locks_out
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str | None = None,
                   seconds: float = 1.5, threads: int = 1, device: str | None = None,
-                  report: str | Path | None = None, seed: int = 0, check_names: bool = True) -> dict:
+                  report: str | Path | None = None, seed: int = 0, check_names: bool = True,
+                  hold_out: bool = True) -> dict:
     """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics.
 
     ``name`` None: the pack is named after ``out``'s stem, cleaned into a valid name the way
@@ -115,7 +116,8 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
                         note=print_note if first_process() else _no_note,
                         warn=print_warning if first_process() else _no_note)
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
-        result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop)
+        result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop,
+                                hold_out=hold_out)
     result.model.cpu().eval()
     if not first_process():                       # under torchrun only the first process writes
         return {}

@@ -31,7 +31,7 @@ def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict:
             **({} if tag == HELDOUT else {f"{tag}_notes": len(ho)}),
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
-            "stopped_early": result.stopped_early}
+            "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {})}
 
 
 FLOOR_DB = -130.0       # the spectrograms' floor: power density below it (silence, padding) is drawn at it

@@ -53,6 +53,7 @@ class TrainResult:
     others_cores: float | None = None       # CPU cores other programs took meanwhile (trainer/cpuwatch.py)
     eval_set: str = "heldout"               # what progress and the report score: HELDOUT or TRAIN_SET notes
     stopped_early: str | None = None        # a first Ctrl-C ended training before its budget (trainer.early_stop)
+    no_holdout: bool = False                # --no-holdout: every note trained on, none held out to score it
 
 
 HELDOUT = "heldout"         # evaluation on held-out notes (pitches never trained on)
@@ -113,10 +114,11 @@ def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
           win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
           device: str | None = None, log_every_s: float = 120.0,
-          stop: StopRequest | NoStop = NoStop()) -> tuple[TrainResult, NoteSet, NoteSet]:
+          stop: StopRequest | NoStop = NoStop(), hold_out: bool = True) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, evaluation set).
     ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, at least one step
-    in; ``result.stopped_early`` then says when.
+    in; ``result.stopped_early`` then says when.  ``hold_out`` False trains on every note (once the held-out score
+    has been seen): the figures are then training-set ones, labelled so.
 
     The evaluation set is the held-out notes; when there are none (``result.eval_set == TRAIN_SET``) it
     is a spread of up to 12 training notes, and everything scored on it is labelled a training-set figure."""
@@ -128,7 +130,7 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
         raise DataError("no notes to train on")
     names = sorted({n.instrument for n in notes})
     cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
-    tr_notes, ho_notes = split_heldout(notes)
+    tr_notes, ho_notes = split_heldout(notes) if hold_out else (list(notes), [])
     kept_back = bool(ho_notes) and len(tr_notes) < 2       # holding out would leave too few: train on every note
     if kept_back:
         tr_notes, ho_notes = list(notes), []
@@ -146,10 +148,12 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     model = NeuralSynth(cfg).to(dist.device)
     wrapped = accel.wrap(model, dist)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET)
+    result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET,
+                         no_holdout=not hold_out)
     if not ho_notes and dist.main:
         why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
-               if kept_back else "every C#, F and A is held out, and none of your notes is one")
+               if kept_back else "--no-holdout: every note is trained" if not hold_out
+               else "every C#, F and A is held out, and none of your notes is one")
         print(f"note: no held-out notes ({why}): progress and the report score "
               f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
