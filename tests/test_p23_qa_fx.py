@@ -131,7 +131,7 @@ def test_inspect_lists_a_synths_timbres_and_prints_metrics_readably(capsys) -> N
     assert len(metrics) > 4 and not any("{" in line or "e-0" in line for line in metrics)   # no dicts, no exponents
     assert not any(len(part) > 10 for line in metrics for part in line.split() if part.replace(".", "").isdigit())
     assert not any(line.startswith("  figure ") for line in lines)               # every figure in words
-    assert "  held-out error per knob setting: drive=0 tone=1500: 0.002033; drive=0 tone=3500: 0.0008649;" in "\n".join(lines)
+    assert "  held-out error per knob setting: drive=0 tone=1500: 0.001084; drive=0 tone=3500: 0.000469;" in "\n".join(lines)
 
 
 def _song(path: Path) -> Path:

@@ -64,7 +64,7 @@ def test_render_refuses_a_repeated_knob_before_any_work(tmp_path: Path, capsys: 
 
 # ------------------------------------------------------------------ 7. which warnings go where
 def _pair_44k(tmp_path: Path) -> tuple[Path, Path]:
-    x = plucks(0.5, rate=44_100)
+    x = plucks(8.0, rate=44_100)                 # long enough not to be warned of as short
     write(tmp_path / "di.wav", x, rate=44_100)
     write(tmp_path / "amp.wav", drive(x, 6.0), rate=44_100)
     return tmp_path / "di.wav", tmp_path / "amp.wav"
@@ -84,8 +84,8 @@ def test_a_warning_before_training_is_on_stderr_with_the_tagger_s_goes_on_line(
     assert lines[0].startswith("warning: the recordings are at 44100 Hz") and lines[1] == TRAINING_GOES_ON
     assert captured.out == ""                                          # nothing of it in the summary's stream
 
-    write(tmp_path / "di48.wav", plucks(0.5))
-    write(tmp_path / "amp48.wav", drive(plucks(0.5), 6.0))
+    write(tmp_path / "di48.wav", plucks(8.0))
+    write(tmp_path / "amp48.wav", drive(plucks(8.0), 6.0))
     with pytest.raises(RuntimeError, match="training started"):
         trainmod.train_effect(None, tmp_path / "y.hatpack", input=tmp_path / "di48.wav",
                               target=tmp_path / "amp48.wav", progress=False)

@@ -321,3 +321,16 @@ def test_the_report_is_not_written_into_the_folder_of_recordings(tmp_path: Path,
                  *TINY]) == 2
     assert "is the folder of recordings" in capsys.readouterr().err
     assert sorted(p.name for p in data.iterdir()) == before
+
+
+def test_a_short_recording_is_warned_of_before_training(tmp_path: Path, capsys) -> None:
+    """Before (twenty-seventh stop's QA): a 0.5 s pair trained with 75 ms held out to score it, without a word."""
+    x = plucks(0.6)
+    write(tmp_path / "di.wav", x)
+    write(tmp_path / "amp.wav", drive(x, 8.0))
+    out = tmp_path / "a.hatpack"
+    assert main(["train", "effect", "--input", str(tmp_path / "di.wav"), "--target", str(tmp_path / "amp.wav"),
+                 "--out", str(out), *TINY]) == 0
+    text = capsys.readouterr()
+    said = "a recording is short: "
+    assert said in text.err and "record 10 s or more" in text.err and said in text.out      # before, and after
