@@ -39,6 +39,13 @@ def test_train_writes_pack_report_and_metrics(trained: tuple[Path, Path], capsys
     assert 10.0 < metrics["gear_max_gain_db"] <= 16.0
     for name in ("report.md", "curves.png", "spectrogram.png", "esr_per_setting.png", "metrics.json"):
         assert (root / "report" / name).stat().st_size > 0
+    # the report names what it describes (twenty-seventh stop's QA: nothing said which pack, data or date); the pack
+    # does not carry this computer's paths
+    made = json.loads((root / "report" / "metrics.json").read_text())["made"]
+    assert made["pack"] == str(pack.absolute()) and made["data"] == str((root / "data").absolute()) and made["when"]
+    text = (root / "report" / "report.md").read_text()
+    assert f"- pack: `{pack.absolute()}`" in text and "ESR, the error-to-signal ratio:" in text
+    assert "made" not in metrics
 
 
 def test_a_busy_machine_is_reported_after_training(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -186,7 +186,7 @@ def _fake_training(monkeypatch) -> dict:
                "train_steps": 1}
     monkeypatch.setattr(pipeline, "load_folder", lambda *a, **k: [])
     monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
-    monkeypatch.setattr(pipeline, "write_report", lambda _r, _h, folder: Path(folder).mkdir() or metrics)
+    monkeypatch.setattr(pipeline, "write_report", lambda _r, _h, folder, **_k: Path(folder).mkdir() or metrics)
     monkeypatch.setattr(pipeline, "save_checkpoint", lambda r, p: Path(p).write_bytes(b"ck"))
 
     def pack(_result, out, name, _metrics):
@@ -277,7 +277,7 @@ def test_no_report_folder_without_a_pack(tmp_path: Path, monkeypatch, capsys) ->
     monkeypatch.setattr(pipeline, "load_folder", lambda *a, **k: [])
     monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
 
-    def report(_result, _ho, folder):
+    def report(_result, _ho, folder, **_k):
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "metrics.json").write_text("{}")
         return {}

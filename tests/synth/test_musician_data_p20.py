@@ -226,7 +226,7 @@ def test_an_interrupted_rerun_leaves_the_last_report_whole(tmp_path: Path, monke
     model = torch.nn.Linear(1, 1)
     monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
 
-    def write_report(_r, _h, folder):
+    def write_report(_r, _h, folder, **_k):
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "metrics.json").write_text("new")
         (Path(folder) / "heldout_spectrograms.png").write_bytes(b"new")
@@ -287,7 +287,7 @@ def test_a_rerun_removes_the_last_reports_sounds_of_instruments_it_no_longer_has
     model = torch.nn.Linear(1, 1)
     monkeypatch.setattr(pipeline, "train", lambda *a, **k: (SimpleNamespace(model=model), None, None))
 
-    def write_report(_r, _h, folder):
+    def write_report(_r, _h, folder, **_k):
         Path(folder).mkdir(parents=True, exist_ok=True)
         for name in ("metrics.json", "heldout_spectrograms.png", "a_60_100_real.wav", "a_60_100_model.wav"):
             (Path(folder) / name).write_bytes(b"new")

@@ -34,12 +34,17 @@ def plot_curves(history: list[dict[str, float]], path: Path) -> Path:
     train = [h for h in history if "loss" in h]
     val = [h for h in history if "val_esr" in h]
     if train:
-        ax.semilogy([h["t"] for h in train], [h["loss"] for h in train], lw=0.6, alpha=0.6, label="train loss")
-        ax.semilogy([h["t"] for h in train], [h["train_esr"] for h in train], lw=0.6, alpha=0.6, label="train ESR")
+        same = all(abs(h["loss"] - h["train_esr"]) <= 1e-9 * max(abs(h["loss"]), 1e-12) for h in train)
+        ax.semilogy([h["t"] for h in train], [h["train_esr"] for h in train], lw=0.6, alpha=0.6,
+                    label="training ESR (= the loss)" if same else "training ESR")
+        if not same:                # drawn under the ESR it would be invisible, its legend entry a riddle
+            ax.semilogy([h["t"] for h in train], [h["loss"] for h in train], lw=0.6, alpha=0.6, ls="--",
+                        label="training loss (ESR + spectral terms)")
     if val:
         ax.semilogy([h["t"] for h in val], [h["val_esr"] for h in val], "o-", label="held-out ESR")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("loss / ESR")
+    ax.set_xlabel("seconds of training")
+    ax.set_ylabel("error-to-signal ratio (log; lower is better)")
+    ax.set_title("how close the model came to the gear while it trained", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -74,8 +79,11 @@ def plot_esr_bars(per_setting: dict[str, float], path: Path) -> Path:
     ax.bar(range(len(keys)), [max(per_setting[k], 1e-6) for k in keys], color="tab:blue")
     ax.set_yscale("log")
     ax.set_xticks(range(len(keys)), [display_name(k) for k in keys], rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("held-out ESR")
-    ax.axhline(0.01, color="gray", ls="--", lw=0.8)
+    ax.set_ylabel("held-out ESR (log; lower is better)")
+    from hatbox.cmd_effect import CLOSE_ESR
+    ax.axhline(CLOSE_ESR, color="gray", ls="--", lw=0.8, label=f"under {CLOSE_ESR:g}: close to the gear")
+    ax.legend(fontsize=8)
+    ax.set_title("held-out error per knob setting", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -98,8 +106,10 @@ def _spectro_audio(data: EffectData, pack: Path, val_fraction: float,
     return pair.output[a:b], y_hat[a:b]
 
 
-def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any]) -> str:
+def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
+              made: dict[str, str] | None = None) -> str:
     lines = ["# Effect capture report", "",
+             *([f"- {k}: `{v}`" for k, v in made.items()] if made else []),
              f"- architecture: `{metrics['arch']}` ({metrics['params']} parameters), "
              f"{metrics['steps']} step{'' if metrics['steps'] == 1 else 's'} in {metrics['train_seconds']} s"
              + ("; chosen by a trial of " + ", ".join(f"`{a}` (validation ESR {v:.4f})"
@@ -108,6 +118,9 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
              + (f"; {metrics['arch_trial_skipped']}" if metrics.get("arch_trial_skipped") else ""),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
              + _bypass_text(metrics),
+             "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
+             "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
+             f"{_close():g} is close to the gear, 1 is as far off as silence",
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
              "", "Per pair, worst first (bypass: the dry input as the output; x median: its ESR over the median "
@@ -129,6 +142,11 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any])
     return "\n".join(lines)
 
 
+def _close() -> float:
+    from hatbox.cmd_effect import CLOSE_ESR
+    return CLOSE_ESR
+
+
 def _bypass_text(metrics: dict[str, Any]) -> str:
     """"; bypass ... : N x lower" for the ESR line ("" when bypass was not measured)."""
     bypass = metrics.get("val_bypass_esr")
@@ -139,8 +157,11 @@ def _bypass_text(metrics: dict[str, Any]) -> str:
 
 
 def write_report(folder: str | Path, *, history: list[dict[str, float]], data: EffectData,
-                 pack: Path, metrics: dict[str, Any], config: dict[str, Any]) -> Path:
-    """Write the report folder; returns the path of report.md."""
+                 pack: Path, metrics: dict[str, Any], config: dict[str, Any],
+                 made: dict[str, str] | None = None) -> Path:
+    """Write the report folder; returns the path of report.md.  ``made``: what it describes (trainer.made_words:
+    the pack written, the data, when, the command), at the top of report.md and in metrics.json (not in the pack:
+    local paths stay on this computer)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     bypass, model_esr = metrics.get("val_bypass_esr"), metrics["val_esr"]
@@ -156,7 +177,8 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     target, model = _spectro_audio(data, pack, config["val_fraction"], worst)
     plot_spectrograms(target, model, data.rate, folder / "spectrogram.png",
                       title=f"worst held-out pair: {metrics['spectrogram_pair']}")
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float))
+    (folder / "metrics.json").write_text(json.dumps({**metrics, **({"made": made} if made else {})}, indent=2,
+                                                    default=float))
     path = folder / "report.md"
-    path.write_text(display_name(_markdown(metrics, data, config)))     # a file name that was not UTF-8: \xNN
+    path.write_text(display_name(_markdown(metrics, data, config, made)))     # a file name that was not UTF-8: \xNN
     return path

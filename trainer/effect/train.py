@@ -34,6 +34,7 @@ from hatbox.text import BUDGET_BAR, SECONDS_BAR, TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
+from trainer.made import made_words
 from trainer.effect import data as datamod
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
@@ -509,7 +510,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                        val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
         warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
                     + knob_warnings(trial))
-        rep = _write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg) if stage else None
+        rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
+                             made_words(out, data if data is not None else target)) if stage else None)
         pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                              golden_knobs=gk, metrics=metrics, description=description)
     if rep is not None:                          # where it lies now that the report has moved in
@@ -564,7 +566,7 @@ def _default_name(data: str | Path | None, input: str | Path | None, out: str | 
 
 
 def _write_report(report: str | Path, run: _Run, eff: EffectData, pack: Path,
-                  metrics: dict[str, Any], cfg: TrainConfig) -> Path:
+                  metrics: dict[str, Any], cfg: TrainConfig, made: dict[str, str] | None = None) -> Path:
     from trainer.effect.report import write_report
     return write_report(report, history=run.history, data=eff, pack=pack, metrics=metrics,
-                        config=asdict(cfg))
+                        config=asdict(cfg), made=made)

@@ -12,6 +12,7 @@ from hatbox.errors import HatboxError
 from trainer import accel
 from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder, print_note, print_warning
 from trainer.early_stop import StopRequest
+from trainer.made import made_words
 from trainer.synth.model import SynthConfig
 from trainer.synth.report import write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
@@ -122,7 +123,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     if not first_process():                       # under torchrun only the first process writes
         return {}
     with staged_report(report, stale=REPORT_SOUNDS) as stage:          # no report without a pack, and no report half-written
-        metrics = write_report(result, ho, stage)
+        metrics = write_report(result, ho, stage, made=made_words(out, folder))
         save_checkpoint(result, stage / REPORT_CHECKPOINT)
         pack_from_result(result, out, name, metrics)
     return metrics

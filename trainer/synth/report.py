@@ -59,7 +59,8 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
     return path
 
 
-def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio: int = 4) -> dict:
+def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio: int = 4,
+                 made: dict[str, str] | None = None) -> dict:
     """Metrics JSON, a spectrogram PNG and real/model WAVs of ``n_audio`` evaluation notes per instrument
     (held-out notes; training notes, in files named ``train_set_*``, when there were none)."""
     out = Path(out_dir)
@@ -79,5 +80,6 @@ def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio:
             pairs += [(f"{name} {int(ho.pitch[idx[0]])} real", ho.audio[idx[0]].numpy()),
                       (f"{name} {int(ho.pitch[idx[0]])} model", pred[idx[0]])]
     spectrogram_png(pairs, rate, out / f"{result.eval_set}_spectrograms.png")
-    (out / REPORT_JSON).write_text(json.dumps({**metrics, "history": result.history}, indent=1))
+    (out / REPORT_JSON).write_text(json.dumps({**({"made": made} if made else {}), **metrics,
+                                               "history": result.history}, indent=1))
     return metrics
