@@ -109,6 +109,8 @@ FIGURES = {
     "train_set_pitch_median_abs_cents": "pitch error on training notes {} cents (median; no notes were held out)",
     "train_set_pitch_p90_abs_cents": "pitch error on training notes {} cents (9 in 10 notes closer)",
     "train_set_mrstft": "spectral distance to the training notes {} (lower is better)",
+    "heldout_mrstft_sine": "a plain sine at each held-out note's pitch and loudness scores {} (the distance's scale)",
+    "train_set_mrstft_sine": "a plain sine at each training note's pitch and loudness scores {} (the distance's scale)",
     "train_set_notes": "training notes scored {}",
     "holdout_items": "held-out samples {}",
     "train_items": "trained on {} samples",

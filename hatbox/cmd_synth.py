@@ -99,8 +99,12 @@ def summary_lines(metrics: dict[str, float | str]) -> list[str]:
         "  no held-out notes (every C#, F and A is held out to score the synth, and these notes have none): the "
         "figures below are on training notes"]
     cents, dist = metrics[f"{tag}_pitch_median_abs_cents"], metrics[f"{tag}_mrstft"]
-    lines += [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents)",
-              f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is better)",
+    sine = metrics.get(f"{tag}_mrstft_sine")
+    scale = f"; a plain sine at their pitch and loudness: {sine:.3f}" if isinstance(sine, (int, float)) else ""
+    lines += [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents: the synth "
+              "is given each note's pitch, so this catches a timbre heard an octave or a fifth off)",
+              f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is better"
+              f"{scale})",
               f"  trained {count_words(metrics['train_steps'], 'step')} in {metrics['train_seconds']:g} s"]
     if metrics.get("stopped_early"):
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")

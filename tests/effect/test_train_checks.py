@@ -334,3 +334,14 @@ def test_a_short_recording_is_warned_of_before_training(tmp_path: Path, capsys) 
     text = capsys.readouterr()
     said = "a recording is short: "
     assert said in text.err and "record 10 s or more" in text.err and said in text.out      # before, and after
+
+
+def test_what_will_be_trained_is_said_before_training(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): it went straight to the progress bar; a knob column that never changed was
+    said only after the minutes of training."""
+    from trainer.effect.config import make_config
+    from trainer.effect.train import load_data, plan_words
+    data = load_data(drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8)), None, None, False)
+    said = plan_words(data, make_config(minutes=5.0, arch="auto", max_steps=40))
+    assert said.startswith("training the best of ") and "on 2 pairs (2.0 s of audio; knobs: drive 0, 8 dB)" in said
+    assert said.endswith("15 % of each held out to score it, for 5 min, at most 40 steps")

@@ -345,3 +345,24 @@ def test_a_synth_trained_on_every_note_says_its_figures_are_on_training_notes(tm
                  "0.5", "--no-holdout"]) == 0
     text = capsys.readouterr().out
     assert "--no-holdout: every note was trained on" in text and "train_set_mrstft" in text
+
+
+def test_the_plan_is_said_and_the_spectral_distance_has_a_scale(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): training went straight to its bar, and 'heldout_mrstft: 1.936 ... lower is
+    better' said nothing of what is good."""
+    import torch
+
+    from trainer.synth.data import split_heldout
+    from trainer.synth.loss import multires_stft
+    from trainer.synth.report import sine_notes
+    from trainer.synth.train import plan_words, to_noteset
+    notes = load_folder(_notes(tmp_path / "n", pitches=(55, 57, 60, 61, 62, 65)), RATE, 0.5)
+    tr, ho = split_heldout(notes)
+    said = plan_words(tr, ho, 15.0)
+    assert said == ("training 2 instruments for 15 min: bright 3 notes (G3-D4), soft 3 notes (G3-D4); held out to "
+                    "score it: 6 notes (A3, C#4, F4)")
+    ds = to_noteset(ho, ["bright", "soft"], 120)
+    sines = sine_notes(ds, RATE, 120)
+    assert sines.shape == ds.audio.shape and float(sines.abs().max()) > 0.05
+    plain = float(multires_stft(sines[:1], ds.audio[:1]))
+    assert 0.0 < plain < float(multires_stft(torch.zeros_like(ds.audio[:1]), ds.audio[:1]))   # nearer than silence

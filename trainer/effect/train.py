@@ -405,6 +405,20 @@ def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]
     return pair.input[a:min(span[1], a + GOLDEN_SAMPLES)], data.knob_vector(pair)
 
 
+def plan_words(data: EffectData, cfg: TrainConfig) -> str:
+    """What a training is about to do, said before its progress bar (twenty-seventh stop's QA: it went straight to
+    the bar, and a knob column that never changed was said only after the minutes of training): the pairs, their
+    audio, the knobs and the settings they were recorded at, the share held out, the budget."""
+    seconds = sum(p.output.shape[0] for p in data.pairs) / data.rate
+    knobs = "; ".join(f"{k.name} {', '.join(f'{v:g}' for v in sorted({p.setting[k.name] for p in data.pairs}))}"
+                      + (f" {k.unit}" if k.unit else "") for k in data.knobs) or "no knobs"
+    steps = f", at most {cfg.max_steps} steps" if cfg.max_steps is not None else ""
+    arch = cfg.arch if cfg.arch != AUTO_ARCH else f"the best of {', '.join(AUTO_CANDIDATES)} (by a trial)"
+    return (f"training {arch} on {len(data.pairs)} pair{'s' if len(data.pairs) != 1 else ''} ({seconds:.1f} s "
+            f"of audio; knobs: {knobs}), {100 * cfg.val_fraction:g} % of each held out to score it, for "
+            f"{cfg.minutes:g} min{steps}")
+
+
 SHORT_HELD_OUT_S = 1.0      # a pair whose held-out stretch is shorter than this gets a warning before training
 
 
@@ -476,6 +490,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     if said and os.environ.get("RANK", "0") == "0":     # now, not after the minutes of training they spoil
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
+    if os.environ.get("RANK", "0") == "0" and progress:
+        print(plan_words(eff, cfg), flush=True)
     t0 = time.monotonic()
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep the best weights so far
         run = fit(eff, cfg, progress, stop)

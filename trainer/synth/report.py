@@ -24,14 +24,32 @@ def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict:
     pred = render_notes(result.model, ho)
     cents = [cents_error(p.numpy(), rate, float(pitch)) for p, pitch in zip(pred, ho.pitch)]
     dist = [float(multires_stft(p[None], t[None])) for p, t in zip(pred, ho.audio)]
+    sine = sine_notes(ho, rate, result.model.cfg.hop)
+    plain = [float(multires_stft(s[None], t[None])) for s, t in zip(sine, ho.audio)]
     tag = result.eval_set
     return {"eval_set": tag, f"{tag}_pitch_median_abs_cents": float(np.median(np.abs(cents))),
             f"{tag}_pitch_p90_abs_cents": float(np.percentile(np.abs(cents), 90)),
-            f"{tag}_mrstft": float(np.mean(dist)), "heldout_notes": len(ho) if tag == HELDOUT else 0,
+            f"{tag}_mrstft": float(np.mean(dist)), f"{tag}_mrstft_sine": float(np.mean(plain)),
+            "heldout_notes": len(ho) if tag == HELDOUT else 0,
             **({} if tag == HELDOUT else {f"{tag}_notes": len(ho)}),
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
             "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {})}
+
+
+def sine_notes(ho: NoteSet, rate: int, hop: int) -> torch.Tensor:
+    """[N, L] plain sines at each note's pitch following its loudness curve (``ho.loud``, dB re a full-scale sine,
+    one value every ``hop`` samples): what the spectral distance of a synth that learned nothing of the timbre is
+    held against (the figure alone had no scale: twenty-seventh stop's QA)."""
+    n, length = ho.audio.shape
+    t = np.arange(length) / rate
+    frames = np.arange(ho.loud.shape[1]) * hop
+    out = np.empty((n, length), np.float32)
+    for i in range(n):
+        amp = np.interp(np.arange(length), frames, 10.0 ** (ho.loud[i].numpy().astype(np.float64) / 20.0))
+        f0 = 440.0 * 2.0 ** ((float(ho.pitch[i]) - 69.0) / 12.0)
+        out[i] = amp * np.sin(2.0 * np.pi * f0 * t)
+    return torch.from_numpy(out)
 
 
 FLOOR_DB = -130.0       # the spectrograms' floor: power density below it (silence, padding) is drawn at it

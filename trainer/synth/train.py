@@ -150,6 +150,8 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET,
                          no_holdout=not hold_out)
+    if dist.main:
+        print(plan_words(tr_notes, ho_notes, minutes), flush=True)
     if not ho_notes and dist.main:
         why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
                if kept_back else "--no-holdout: every note is trained" if not hold_out
@@ -161,6 +163,27 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
     return result, tr, ho
+
+
+def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
+    """What a training is about to do, said before its progress bar (it went straight to the bar: twenty-seventh
+    stop's QA): each instrument with its trained notes and their range, the notes held out to score it, the budget.
+    "training 2 instruments for 15 min: bright 5 notes (G3-D4), soft 5 notes (G3-D4); held out to score it: 4 notes
+    (A3, C#4, F4, A4)"."""
+    from trainer.synth.data import note_name
+    by: dict[str, list[float]] = {}
+    for n in trained:
+        by.setdefault(n.instrument, []).append(n.pitch)
+    insts = ", ".join(f"{name} {len(p)} note{'s' if len(p) != 1 else ''} ({note_name(min(p))}"
+                      + (f"-{note_name(max(p))})" if round(max(p)) != round(min(p)) else ")")
+                      for name, p in sorted(by.items()))
+    budget = f"{minutes:g} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
+    held_names = sorted({note_name(n.pitch) for n in held}, key=lambda s: [n.pitch for n in held
+                                                                           if note_name(n.pitch) == s][0])
+    shown = ", ".join(held_names[:8]) + (f" and {len(held_names) - 8} more" if len(held_names) > 8 else "")
+    said = f"held out to score it: {len(held)} note{'s' if len(held) != 1 else ''} ({shown})" if held else \
+        "no note held out"
+    return f"training {len(by)} instrument{'s' if len(by) != 1 else ''} for {budget}: {insts}; {said}"
 
 
 def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: float, batch: int, win: int,
