@@ -73,6 +73,11 @@ def test_train_synth_makes_a_playable_pack(tmp_path: Path, capsys, monkeypatch) 
     # seconds of training: the pitch comes from the oscillator, but noise may still mask weak harmonics
     assert 0 <= pack.manifest.metrics["heldout_pitch_median_abs_cents"] < 50
     assert (tmp_path / "mine_report" / "heldout_spectrograms.png").stat().st_size > 1000
+    # a report a musician reads (twenty-seventh stop's QA: no page, no curve, no scale): its page and its curve
+    assert (tmp_path / "mine_report" / "curves.png").stat().st_size > 1000
+    page = (tmp_path / "mine_report" / "report.md").read_text()
+    assert f"- pack: `{out.absolute()}`" in page and "a plain sine at each note's pitch and loudness scores" in page
+    assert pack.manifest.metrics["heldout_mrstft_sine"] > 0
     y, _ = audiofile.read(tmp_path / "mine_report" / "soft_57_100_model.wav")
     assert np.all(np.isfinite(y))
 

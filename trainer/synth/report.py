@@ -10,7 +10,7 @@ import torch
 
 from device.audio import audiofile
 from hatbox.text import display_name
-from trainer.synth.data import REPORT_JSON
+from trainer.synth.data import REPORT_JSON, note_name
 from trainer.synth.features import cents_error
 from trainer.synth.loss import multires_stft
 from trainer.synth.train import HELDOUT, NoteSet, TrainResult, render_notes
@@ -37,6 +37,50 @@ def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict:
             "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {})}
 
 
+def curves_png(history: list[dict], eval_set: str, path: Path) -> Path:
+    """The training loss and the evaluation notes' spectral distance against seconds of training (the history the
+    training loop logs every two minutes, and at its end), saved as PNG."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    rows = [h for h in history if isinstance(h.get("train"), (int, float))]
+    ax.plot([h["t"] for h in rows], [h["train"] for h in rows], "o-", ms=3, label="training notes (the loss)")
+    scored = [h for h in history if isinstance(h.get(eval_set), (int, float))]
+    ax.plot([h["t"] for h in scored], [h[eval_set] for h in scored], "o-", ms=3,
+            label="held-out notes" if eval_set == HELDOUT else "training notes scored")
+    ax.set_xlabel("seconds of training")
+    ax.set_ylabel("spectral distance (lower is better)")
+    ax.set_title("how close the synth came to the recordings while it trained", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def _markdown(metrics: dict, result: TrainResult, made: dict[str, str] | None) -> str:
+    """report.md: what the report describes, the figures in words, the pictures and the sounds to compare."""
+    tag = metrics["eval_set"]
+    notes = "held-out notes (pitches it never trained on)" if tag == HELDOUT else "training notes (none held out)"
+    lines = ["# Synth training report", "", *([f"- {k}: `{v}`" for k, v in made.items()] if made else []),
+             f"- instruments: {', '.join(result.names)}",
+             f"- {metrics['train_steps']} steps in {metrics['train_seconds']} s"
+             + (f"; stopped early: {metrics['stopped_early']}" if metrics.get("stopped_early") else ""),
+             f"- scored on {notes}",
+             f"- spectral distance to the recordings: **{metrics[f'{tag}_mrstft']:.3f}** (lower is better; a plain sine "
+             f"at each note's pitch and loudness scores {metrics[f'{tag}_mrstft_sine']:.3f})",
+             f"- pitch error: {metrics[f'{tag}_pitch_median_abs_cents']:.1f} cents median, "
+             f"{metrics[f'{tag}_pitch_p90_abs_cents']:.1f} cents for 9 notes in 10 (the synth is given each note's "
+             "pitch: this catches a timbre heard an octave or a fifth off)", "",
+             "![training](curves.png)", "",
+             f"![spectrograms]({tag}_spectrograms.png)", "",
+             f"Listen: each `*_real.wav` beside its `*_model.wav` ({'held-out' if tag == HELDOUT else 'training'} "
+             "notes, at the synth's training rate).", ""]
+    return "\n".join(lines)
+
+
 def sine_notes(ho: NoteSet, rate: int, hop: int) -> torch.Tensor:
     """[N, L] plain sines at each note's pitch following its loudness curve (``ho.loud``, dB re a full-scale sine,
     one value every ``hop`` samples): what the spectral distance of a synth that learned nothing of the timbre is
@@ -55,23 +99,30 @@ def sine_notes(ho: NoteSet, rate: int, hop: int) -> torch.Tensor:
 FLOOR_DB = -130.0       # the spectrograms' floor: power density below it (silence, padding) is drawn at it
 
 
-def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, fmax: float = 8000.0) -> Path:
+def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, fmax: float | None = None) -> Path:
     """One row per (title, audio [N]) pair: power spectral density in dB (floored at ``FLOOR_DB``, so
-    silent frames never take the log of 0) up to ``fmax`` Hz, saved as PNG."""
+    silent frames never take the log of 0) up to ``fmax`` Hz (None: all the synth plays, to ``rate`` / 2), with
+    time and frequency axes and a dB colour scale, saved as PNG."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib import mlab
-    fig, axes = plt.subplots(len(pairs), 1, figsize=(8, 1.8 * len(pairs)), squeeze=False)
+    fig, axes = plt.subplots(len(pairs), 1, figsize=(8, 1.9 * len(pairs) + 0.4), squeeze=False)
+    mesh = None
     for ax, (title, x) in zip(axes[:, 0], pairs):
         nfft = 2048 if rate > 32000 else 1024
         spec, freqs, times = mlab.specgram(np.asarray(x, np.float64), NFFT=nfft, Fs=rate, noverlap=nfft * 3 // 4)
         db = 10.0 * np.log10(np.maximum(spec, 10.0 ** (FLOOR_DB / 10.0)))
-        ax.pcolormesh(times, freqs, db, cmap="magma", vmin=FLOOR_DB, shading="auto")
-        ax.set_ylim(0, min(fmax, rate / 2))
+        mesh = ax.pcolormesh(times, freqs, db, cmap="magma", vmin=FLOOR_DB, shading="auto")
+        ax.set_ylim(0, rate / 2 if fmax is None else min(fmax, rate / 2))
         ax.set_title(display_name(title), fontsize=8)
         ax.set_ylabel("Hz", fontsize=7)
-    fig.tight_layout()
+    axes[-1, 0].set_xlabel("seconds", fontsize=7)
+    fig.tight_layout(rect=(0.0, 0.0, 0.88, 1.0))
+    if mesh is not None:                            # the colour scale in a column of its own, right of the rows
+        cbar = fig.colorbar(mesh, cax=fig.add_axes((0.9, 0.12, 0.018, 0.76)))
+        cbar.set_label("dB", fontsize=7)
+        cbar.ax.tick_params(labelsize=7)
     fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
@@ -95,9 +146,12 @@ def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio:
             audiofile.write(out / f"{prefix}{tag}_real.wav", ho.audio[i].numpy(), rate)
             audiofile.write(out / f"{prefix}{tag}_model.wav", pred[i], rate)
         if idx:
-            pairs += [(f"{name} {int(ho.pitch[idx[0]])} real", ho.audio[idx[0]].numpy()),
-                      (f"{name} {int(ho.pitch[idx[0]])} model", pred[idx[0]])]
+            note = f"{note_name(float(ho.pitch[idx[0]]))} (MIDI {int(ho.pitch[idx[0]])})"
+            pairs += [(f"{name} {note}: the recording", ho.audio[idx[0]].numpy()),
+                      (f"{name} {note}: the synth", pred[idx[0]])]
     spectrogram_png(pairs, rate, out / f"{result.eval_set}_spectrograms.png")
+    curves_png(result.history, result.eval_set, out / "curves.png")
+    (out / "report.md").write_text(display_name(_markdown(metrics, result, made)))
     (out / REPORT_JSON).write_text(json.dumps({**({"made": made} if made else {}), **metrics,
                                                "history": result.history}, indent=1))
     return metrics

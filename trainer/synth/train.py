@@ -113,7 +113,7 @@ def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
 
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
           win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
-          device: str | None = None, log_every_s: float = 120.0,
+          device: str | None = None, log_every_s: float | None = None,
           stop: StopRequest | NoStop = NoStop(), hold_out: bool = True) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, evaluation set).
     ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, at least one step
@@ -159,6 +159,8 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
         print(f"note: no held-out notes ({why}): progress and the report score "
               f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
+    if log_every_s is None:         # a dozen points on the report's curve, at most one every 2 minutes
+        log_every_s = max(10.0, min(120.0, minutes * 60.0 / 12))
     _loop(wrapped, opt, tr, ho, result, minutes * 60.0, batch, win,
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
