@@ -119,13 +119,18 @@ def play(args: argparse.Namespace) -> int:
     corners = parse_corners(args.corners) if args.corners is not None else None
     xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
     audiofile.check_output(args.out)
-    midi_events(args.midi, args.rate)
+    events = midi_events(args.midi, args.rate)
     check_length(args.midi, args.tail, args.max_minutes)
     pack = read_pack(args.pack)
     if corners is not None:                                  # names as the pack spells them: case is no matter
         known = {str(n).casefold(): str(n) for n in pack.manifest.extras.get("names") or []}
         exact = {str(n) for n in pack.manifest.extras.get("names") or []}       # an exact name first (an older
         corners = [c if c in exact else known.get(c.casefold(), c) for c in corners]   # pack may hold Flute, flute)
+    played = {int(m["note"]) for _, m in events if m.get("op") == "note_on" and int(m.get("velocity", 0)) > 0}
+    far = range_warning(played, corners or default_corners(pack.manifest.extras.get("names") or []),
+                        pack.manifest.extras.get("pitch_ranges"))
+    if far:
+        print(f"warning: {far}", flush=True)
     raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners,
                       xy=xy, tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True))
     audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
@@ -137,6 +142,33 @@ def play(args: argparse.Namespace) -> int:
     print("  " + pad_words(corners or default_corners(pack.manifest.extras.get("names") or []), xy,
                            moved=args.xy != "0,0"))
     return 0
+
+
+FAR_SEMITONES = 12         # a note this far past an instrument's trained range is warned of
+
+
+def range_warning(played: set[int], corners: list[str], ranges: Any) -> str | None:
+    """A warning for the MIDI notes ``played`` that lie more than :data:`FAR_SEMITONES` past the trained range of
+    every corner timbre (the pack's extras ``pitch_ranges``; packs from before 2026-12-04 have none: None), e.g.
+    "notes C1 (24) and E7 (100) lie over an octave outside what flute, oboe were trained on (G3-D5): they may not
+    sound like them"; None when none does (a pack trained on 55..72 played 24 and 100 without a word before)."""
+    from trainer.synth.data import note_name
+    if not isinstance(ranges, dict) or not played:
+        return None
+    spans = [ranges[c] for c in dict.fromkeys(corners) if isinstance(ranges.get(c), list) and len(ranges[c]) == 2]
+    if not spans:
+        return None
+    lo, hi = min(int(s[0]) for s in spans), max(int(s[1]) for s in spans)
+    far = sorted(p for p in played if p < lo - FAR_SEMITONES or p > hi + FAR_SEMITONES)
+    if not far:
+        return None
+    shown = [f"{note_name(p)} ({p})" for p in far[:6]]
+    listed = (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]) + \
+        (f" and {len(far) - 6} more" if len(far) > 6 else "")
+    who = ", ".join(dict.fromkeys(c for c in corners if c in ranges))
+    return (f"{'notes' if len(far) > 1 else 'note'} {listed} {'lie' if len(far) > 1 else 'lies'} over an octave "
+            f"outside what {who} {'were' if len(spans) > 1 else 'was'} trained on ({note_name(lo)}-{note_name(hi)}): "
+            f"{'they' if len(far) > 1 else 'it'} may not sound like {'them' if len(spans) > 1 else 'it'}")
 
 
 def default_corners(names: list[Any]) -> list[str]:

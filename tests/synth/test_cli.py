@@ -85,3 +85,18 @@ def test_train_synth_makes_a_playable_pack(tmp_path: Path, capsys, monkeypatch) 
 def test_train_synth_empty_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     assert main(["train", "synth", str(tmp_path), "--out", str(tmp_path / "o.hatpack"), "--minutes", "0.01"]) == 2
+
+
+def test_play_warns_of_notes_far_past_the_trained_range(tmp_path: Path, capsys) -> None:
+    """Before (twenty-seventh stop's QA): a pack trained on 55..72 played notes 24 and 100 without a word."""
+    from hatbox.cmd_synth import range_warning
+    ranges = {"flute": [55, 72], "oboe": [60, 79]}
+    said = range_warning({24, 60, 100, 90}, ["flute", "flute", "oboe", "oboe"], ranges)
+    assert said == ("notes C1 (24) and E7 (100) lie over an octave outside what flute, oboe were trained on (G3-G5): "
+                    "they may not sound like them")
+    assert range_warning({60, 84}, ["flute"] * 4, ranges) is None           # within an octave of the range
+    assert range_warning({24}, ["flute"] * 4, None) is None                 # a pack from before: nothing known
+    notes = write_notes(tmp_path / "notes")
+    out = tmp_path / "s.hatpack"
+    assert main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.02", "--seconds", "0.5"]) == 0
+    assert read_pack(out).manifest.extras["pitch_ranges"] == {"bright": [55, 67], "soft": [55, 67]}

@@ -24,7 +24,8 @@ SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT an
 def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: dict) -> Path:
     emb = result.model.embed.weight.detach().cpu().numpy()
     return export_synth(result.model.net.cpu().eval(), emb, result.names, out, name=name,
-                        extras={"velocity_map": result.velocity_map}, metrics=metrics)
+                        extras={"velocity_map": result.velocity_map, "pitch_ranges": result.ranges},
+                        metrics=metrics)
 
 
 def check_options(*, minutes: float, seconds: float, threads: int) -> None:

@@ -54,6 +54,7 @@ class TrainResult:
     eval_set: str = "heldout"               # what progress and the report score: HELDOUT or TRAIN_SET notes
     stopped_early: str | None = None        # a first Ctrl-C ended training before its budget (trainer.early_stop)
     no_holdout: bool = False                # --no-holdout: every note trained on, none held out to score it
+    ranges: dict[str, list[int]] = field(default_factory=dict)    # instrument -> [lowest, highest] trained MIDI note
 
 
 HELDOUT = "heldout"         # evaluation on held-out notes (pitches never trained on)
@@ -149,7 +150,7 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     wrapped = accel.wrap(model, dist)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     result = TrainResult(model, names, fit_velocity_map(tr), eval_set=HELDOUT if ho_notes else TRAIN_SET,
-                         no_holdout=not hold_out)
+                         no_holdout=not hold_out, ranges=pitch_ranges(tr_notes))
     if dist.main:
         print(plan_words(tr_notes, ho_notes, minutes), flush=True)
     if not ho_notes and dist.main:
@@ -165,6 +166,17 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
     return result, tr, ho
+
+
+def pitch_ranges(notes: list[Note]) -> dict[str, list[int]]:
+    """{instrument: [lowest, highest] MIDI note trained}: kept in the pack (extras ``pitch_ranges``) so that `play`
+    can say when a MIDI file reaches far past what an instrument learned."""
+    ranges: dict[str, list[int]] = {}
+    for n in notes:
+        p = int(round(n.pitch))
+        lo, hi = ranges.get(n.instrument, [p, p])
+        ranges[n.instrument] = [min(lo, p), max(hi, p)]
+    return dict(sorted(ranges.items()))
 
 
 def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
