@@ -80,17 +80,24 @@ def _library_name_for(src: Path, given: str | None) -> str:
 
 def folder_archive_bytes(folder: Path) -> int:
     """About how many bytes the tar of ``folder`` will be (device.library.archive.pack_directory: a 512-byte header
-    and padding to 512 per file, two closing blocks), from its files' sizes: what the box's limit is checked
+    and padding to 512 per file, a header per folder, two closing blocks, whole 10 KiB records), from its files'
+    sizes: what the box's limit is checked
     against before the archive is made (it was made first: 4 GB copied into the temporary folder, 22 s with nothing
     on screen, and then refused).  Files that cannot be read count as nothing here."""
+    from device.audio.audiofile import hidden_name
     total = 1024
     for path in folder.rglob("*"):
-        try:
-            if path.is_file():
+        rel = path.relative_to(folder).parts
+        try:       # hidden files and folders (.git/) and links (a --links folder inside) are not packed: not counted
+            if path.is_symlink() or any(hidden_name(p) for p in rel):
+                continue
+            if path.is_dir():
+                total += 512                    # a folder's own header
+            elif path.is_file():
                 total += 512 + -(-path.stat().st_size // 512) * 512
         except OSError:
             continue
-    return total
+    return -(-total // 10240) * 10240           # tar writes whole records of 20 blocks
 
 
 def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:

@@ -71,6 +71,10 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     if not worse:
         return [f"note: {line}"]
     kept = kept_path(out)
+    before = older_pack(kept)
+    if before is not None and before.kind == older.kind and before.score is not None and \
+            (before.score >= older.score if higher else before.score <= older.score):
+        return [f"warning: {line}: worse; {kept.name} (its {words} {before.score:.4g}) was kept before and stays"]
     try:
         write_atomic(kept, older.data)
     except OSError as exc:

@@ -133,3 +133,15 @@ def test_a_second_training_of_the_same_pack_is_refused_at_once(tmp_path: Path, c
         holder.kill()
         holder.wait()
 
+
+
+def test_a_ctrl_c_as_the_step_budget_ends_is_no_early_stop(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Review (twenty-seventh stop): the effect said 'stopped early' for a Ctrl-C that came as its budget ran out."""
+    from trainer.effect import train as effect_train
+    _ctrl_c_at(effect_train, "train_segment", 4, 1, monkeypatch)
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out = tmp_path / "e.hatpack"
+    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "4", "--set", "model.hidden=8",
+                 "--set", "batch=8", "--set", "eval_every_s=0"]) == 0
+    assert "stopped early" not in capsys.readouterr().out
+    assert "stopped_early" not in read_pack(out).manifest.metrics

@@ -58,3 +58,18 @@ def test_nothing_to_compare_with_says_nothing(tmp_path: Path, two_packs) -> None
     assert older_pack(out) is None and compare_and_keep(None, out) == []
     out.write_bytes(b"not a pack")
     assert older_pack(out) is None
+
+
+def test_a_second_worse_retrain_keeps_the_best_older_pack(two_packs, tmp_path: Path) -> None:
+    """Review (twenty-seventh stop): good -> worse -> worse again overwrote the good pack kept as .prev."""
+    from hatbox.replaced import Older
+    good, bad, _data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    kept_path(out).write_bytes(good.read_bytes())            # the first worse retrain kept the good one
+    older = Older(b"the middle one", "effect", _score(bad) / 2)   # replaced now by a worse one still
+    out.write_bytes(bad.read_bytes())
+    (line,) = compare_and_keep(older, out)
+    assert line.endswith("was kept before and stays") and kept_path(out).read_bytes() == good.read_bytes()
+    kept_path(out).unlink()                                  # no better one kept: the older one is
+    (line,) = compare_and_keep(older, out)
+    assert "the older pack is kept as" in line and kept_path(out).read_bytes() == b"the middle one"

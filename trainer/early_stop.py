@@ -27,11 +27,22 @@ class StopRequest:
     else's, it does nothing (and :attr:`asked` stays False): Ctrl-C then stops the run as before."""
 
     def __init__(self, say: Callable[[str], None] | None = None) -> None:
-        self.asked = False
+        self._asked = False
+        self._said = False
         self.asked_at: float | None = None          # time.monotonic() of the first Ctrl-C
         self._say = say or _write
         self._old: Any = None
         self._installed = False
+
+    @property
+    def asked(self) -> bool:
+        """Whether a stop was asked; the first read after it says so (:data:`FIRST_WORDS`), from the training loop's
+        thread: the signal handler itself writes nothing (a write to stderr inside the handler could land inside
+        tqdm's own write, a reentrant call)."""
+        if self._asked and not self._said:
+            self._said = True
+            self._say(FIRST_WORDS)
+        return self._asked
 
     def __enter__(self) -> "StopRequest":
         if threading.current_thread() is threading.main_thread():
@@ -47,13 +58,12 @@ class StopRequest:
         self._restore()
 
     def ask(self) -> None:
-        """What the first Ctrl-C does (tests and callers without a signal may call it)."""
-        if not self.asked:
-            self.asked, self.asked_at = True, time.monotonic()
-            self._say(FIRST_WORDS)
+        """What the first Ctrl-C does (tests and callers without a signal may call it): only a flag is set."""
+        if not self._asked:
+            self._asked, self.asked_at = True, time.monotonic()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.asked:
+        if self._asked:
             self._restore()
             raise KeyboardInterrupt
         self.ask()

@@ -62,7 +62,8 @@ UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log ha
               "hatbox box-library {lid} --retag")
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
-FINISH_WAIT_S = 5.0             # how long a re-tag waits for a tagging that has ended to close its database
+FINISH_WAIT_S = 5.0
+MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again             # how long a re-tag waits for a tagging that has ended to close its database
 
 
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
@@ -127,7 +128,9 @@ class Libraries:
             else:
                 info = self._read_record(d)
                 _reroot(d)
-            if info.get("state") == "tagging":
+            if info.get("state") == "tagging" and info.get("cancel_asked"):     # stopped by the producer
+                info.update(state="cancelled", error=None, cancel_asked=False)
+            elif info.get("state") == "tagging":
                 self.interrupted.append(info["id"])
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
                 try:
@@ -273,6 +276,7 @@ class Libraries:
         library's next read (:meth:`_save_pending`).  Until it is written the record on disk says ``tagging``,
         which a restart shows as interrupted."""
         lid = info["id"]
+        ended = {**ended, "resumes": 0, "cancel_asked": False}   # it ended: a later cut-off may carry on again
         for attempt in range(1, self.save_tries + 1):
             with self._lock:
                 if self._jobs.get(lid) is not info:   # deleted (or replaced) meanwhile: not ours to write
@@ -341,7 +345,8 @@ class Libraries:
                     raise LibraryBusy(f"library '{lid}' is being tagged already; nothing was changed",
                                       hint=f"wait for it to end (hatbox box-library shows its state), or stop it "
                                            f"first: hatbox box-library {lid} --cancel")
-                info = {**self._jobs[lid], "state": "tagging", "tagger": tagger_id, "results": None, "error": None,
+                info = {**self._jobs[lid], "state": "tagging", "cancel_asked": False, "tagger": tagger_id,
+                        "results": None, "error": None,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
                 try:
@@ -364,12 +369,19 @@ class Libraries:
         started = []
         for lid in self.interrupted:
             tagger = self._jobs.get(lid, {}).get("tagger")
+            resumes = int(self._jobs.get(lid, {}).get("resumes") or 0)
+            if resumes >= MAX_RESUMES:          # cut off again and again: a file may be taking the box down with it
+                log.warning("library %s: its tagging was cut off by a restart %d times running; it stays failed "
+                            "(hatbox box-logs may say which file it was on; hatbox box-library %s --retag tries "
+                            "again)", lid, resumes + 1, lid)
+                continue
             pack = pack_of(tagger) if isinstance(tagger, str) else None
             if pack is None or not pack.is_file():
                 log.warning("library %s: its tagging was cut off by a restart and its tagger pack %s is no longer on "
                             "the box; it stays failed (hatbox box-library %s --retag tags it with the active one)",
                             lid, tagger, lid)
                 continue
+            self._jobs[lid]["resumes"] = resumes + 1         # in the record the re-tag writes
             try:
                 self.retag(lid, pack, tagger)
             except (HatboxError, OSError, KeyError) as exc:
@@ -418,9 +430,21 @@ class Libraries:
             return [dict(v) for _, v in sorted(self._jobs.items())]
 
     def cancel(self, lid: str) -> dict[str, Any]:
+        """Stop the tagging of library ``lid`` after the file it is on.  The record says at once that a stop was
+        asked (``cancel_asked``), so a restart before the tagging has stopped and written ``cancelled`` leaves it
+        cancelled instead of carrying on with it (:meth:`resume`); best effort, a record that cannot be written
+        changes nothing of the stop."""
         info = self.get(lid)
         if lid in self._cancel:
             self._cancel[lid].set()
+            with self._lock:
+                job = self._jobs.get(lid)
+                if job is not None and job.get("state") == "tagging":
+                    job["cancel_asked"] = True
+                    try:
+                        self._save(job)
+                    except OSError as exc:
+                        log.warning("library %s: could not record that its tagging is being stopped (%s)", lid, exc)
         return info
 
     def delete(self, lid: str) -> dict[str, Any]:

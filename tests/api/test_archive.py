@@ -5,7 +5,7 @@ import io
 import struct
 import tarfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -319,3 +319,12 @@ def test_a_refused_member_is_named_as_the_accepted_ones_are(tmp_path: Path) -> N
             tf.addfile(info, io.BytesIO(data))
     report = unpack_archive(arc, tmp_path / "out")
     assert [f.path for f in report.files] == ["Audiophob/a.wav", "Audiophob/drumkit.xml"]
+
+
+def test_audio_in_formats_the_box_does_not_take_is_rejected_with_a_hint_not_filed_as_not_audio() -> None:
+    """Review (twenty-seventh stop): .au, .rf64, .bwf, .sf2 ... were filed as 'not audio'."""
+    from device.library.member_checks import format_problem, is_other_file
+    for name in ("a.au", "b.RF64", "c.bwf", "d.sf2", "e.wave"):
+        rel = PurePosixPath(name)
+        assert not is_other_file(rel) and "convert it to WAV or FLAC" in format_problem(rel.suffix), name
+    assert is_other_file(PurePosixPath("kit/drumkit.xml")) and is_other_file(PurePosixPath("readme.txt"))

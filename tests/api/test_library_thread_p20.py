@@ -156,3 +156,41 @@ def test_a_cut_off_tagging_whose_pack_is_gone_stays_failed_and_says_why(tmp_path
         assert again.resume(lambda pid: None) == []
     assert again.get(lid)["state"] == "failed"
     assert any("no longer on the box" in r.getMessage() for r in caplog.records)
+
+
+def test_a_tagging_stopped_by_the_producer_is_not_carried_on_after_a_restart(tmp_path: Path) -> None:
+    """Review (twenty-seventh stop): a box stopped right after --cancel, before the tagging had stopped, carried the
+    tagging on at its next start."""
+    hold = threading.Event()
+    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
+    lid = _ingest(tmp_path, libs)
+    libs.cancel(lid)
+    record = _on_disk(tmp_path / "libs", lid)              # the box stops now, before the thread writes cancelled
+    assert record["state"] == "tagging" and record["cancel_asked"]
+    hold.set()
+    libs.wait(lid, 10)
+    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps(record))
+    again = Libraries(tmp_path / "libs", RecordingTagger())
+    assert again.interrupted == [] and again.get(lid)["state"] == "cancelled"
+
+
+def test_a_tagging_cut_off_again_and_again_is_left_failed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Review (twenty-seventh stop): a file that takes the box down would be tagged again at every start."""
+    hold = threading.Event()
+    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
+    lid = _ingest(tmp_path, libs)
+    record = _on_disk(tmp_path / "libs", lid)
+    hold.set()
+    libs.wait(lid, 10)
+    pack = tmp_path / "t.hatpack"
+    for n in range(3):                                      # the box dies while tagging, three starts running
+        (tmp_path / "libs" / lid / "library.json").write_text(json.dumps({**record, "resumes": n}))
+        again = Libraries(tmp_path / "libs", RecordingTagger())
+        with caplog.at_level(logging.WARNING, logger="hatbox.api"):
+            started = again.resume(lambda pid: pack)
+        if n < 2:
+            assert started == [lid] and again.wait(lid, 10)["state"] == "done"
+            assert _on_disk(tmp_path / "libs", lid)["resumes"] == 0     # it ended: the count starts again
+        else:
+            assert started == [] and again.get(lid)["state"] == "failed"
+            assert any("3 times running" in r.getMessage() for r in caplog.records)

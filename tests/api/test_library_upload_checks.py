@@ -190,7 +190,7 @@ def test_a_folder_over_the_boxs_limit_is_refused_before_it_is_packed(paired_serv
     monkeypatch.setattr(archive_mod, "pack_directory", no_copy)
     assert main(["push-library", str(lib), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "big kit is 25 KiB (as an archive); the box takes at most 10 KiB a library; nothing was sent" in err
+    assert "big kit is 30 KiB (as an archive); the box takes at most 10 KiB a library; nothing was sent" in err
     assert "send the library in parts" in err
 
 
@@ -226,3 +226,17 @@ def test_box_library_id_wait_follows_a_tagging_to_its_end(paired_server, tmp_pat
     assert "the tagging of library lib-drums-" in capsys.readouterr().err
     assert main(["box-library", "--wait"]) == 2
     assert "which library?" in capsys.readouterr().err
+
+
+def test_the_folder_size_leaves_out_what_is_not_packed(tmp_path: Path) -> None:
+    """Review (twenty-seventh stop): hidden folders (.git/) and a --links folder of links counted, so a library that
+    fits was refused."""
+    from hatbox.cmd_box_library import folder_archive_bytes
+    lib = tmp_path / "kit"
+    (lib / ".git").mkdir(parents=True)
+    (lib / "k.wav").write_bytes(b"x" * 100_000)
+    (lib / ".git" / "pack").write_bytes(b"x" * 1_000_000)
+    (lib / "by-tag").mkdir()
+    (lib / "by-tag" / "k.wav").symlink_to(lib / "k.wav")
+    assert 100_000 < folder_archive_bytes(lib) < 130_000
+    assert pack_directory(lib, tmp_path / "k.tar").stat().st_size <= folder_archive_bytes(lib) + 20_480   # about

@@ -366,3 +366,15 @@ def test_the_plan_is_said_and_the_spectral_distance_has_a_scale(tmp_path: Path) 
     assert sines.shape == ds.audio.shape and float(sines.abs().max()) > 0.05
     plain = float(multires_stft(sines[:1], ds.audio[:1]))
     assert 0.0 < plain < float(multires_stft(torch.zeros_like(ds.audio[:1]), ds.audio[:1]))   # nearer than silence
+
+
+def test_a_folder_holding_the_producers_own_report_md_is_refused_as_the_synth_report(tmp_path: Path) -> None:
+    """Review (twenty-seventh stop): the synth's report gained report.md and curves.png, which the check missed."""
+    from hatbox.errors import HatboxError
+    root = _notes(tmp_path / "n")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md").write_text("MY OWN NOTES")
+    with pytest.raises(HatboxError, match="holds report.md, not written by hatbox"):
+        pipeline.train_to_pack(root, tmp_path / "o.hatpack", minutes=0.01, seconds=0.5, report=mine)
+    assert (mine / "report.md").read_text() == "MY OWN NOTES"

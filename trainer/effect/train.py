@@ -273,7 +273,6 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
         else:
             run = _new_run(data, cfg, segs, dist, cfg.arch)
             _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=cfg.arch), progress, stop)
-        run.stopped_early = _asked(stop, dist)
     finally:
         accel.teardown(dist)
     run.others_cores = watch.others_cores()
@@ -337,6 +336,7 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     win.other_steps = sum(r.steps for r in runs.values() if r is not win)
     rest_steps = None if cfg.max_steps is None else cfg.max_steps - win.other_steps - win.steps
     if _asked(stop, dist):
+        win.stopped_early = True
         return win
     _train(win, cfg, segs, val, dist, _Phase(own_s - trial_s, rest_steps, share, 1.0 - share, t0=trial_s,
                                               label=win.arch), progress, stop)
@@ -377,6 +377,11 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
             bar.update(min(1.0, along) * (phase.max_steps or 1) - bar.n)
         else:
             bar.update(max(0, min(round(phase.seconds), round(time.monotonic() - start)) - bar.n))
+    done = run.steps - first_step
+    ran_out = (time.monotonic() - start >= phase.seconds
+               or (phase.max_steps is not None and done >= phase.max_steps))
+    if _asked(stop, dist) and not ran_out:      # a Ctrl-C ended it, not its budget (one at the end is no stop)
+        run.stopped_early = True
     if dist.main:
         _evaluate(run, val, dist.device, phase.t0 + time.monotonic() - start)
     bar.close()

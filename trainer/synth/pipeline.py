@@ -51,7 +51,7 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
     if report.resolve() == out.resolve():
         raise HatboxError(f"--report and --out are the same path {out}")
-    refuse_report_clashes(report, (REPORT_JSON, REPORT_CHECKPOINT), REPORT_SOUNDS,
+    refuse_report_clashes(report, (REPORT_JSON, REPORT_CHECKPOINT, "report.md", "curves.png"), REPORT_SOUNDS,
                           suggestion=str(out.with_name(out.stem + "_report")))
     _check_writable(report.parent, "--report")
 
