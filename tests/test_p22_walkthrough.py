@@ -54,7 +54,7 @@ def test_train_synth_scores_are_rounded_and_said_in_words() -> None:
     lines = summary_lines({"eval_set": "heldout", "heldout_pitch_median_abs_cents": 0.00029622495160725875,
                            "heldout_mrstft": 1.104265570640564, "train_seconds": 18.2, "train_steps": 78})
     text = "\n".join(lines)
-    assert "heldout_pitch_median_abs_cents: 0.0  (median pitch error of the held-out notes, in cents)" in text
+    assert "heldout_pitch_median_abs_cents: 0.0  (median pitch error of the held-out notes, in cents:" in text
     assert "heldout_mrstft: 1.104  (" in text and "lower is better" in text
     assert "0.000296" not in text and "1.10426" not in text
     assert lines[-1] == "  trained 78 steps in 18.2 s"
