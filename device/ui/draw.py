@@ -87,6 +87,20 @@ def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
     return text + "..." if text else ""
 
 
+def fit_keeping_end(fonts: Fonts, head: str, tail: str, size: int, width: float) -> str:
+    """``head tail`` when it fits ``width`` px at ``size``, else ``head`` cut with "..." before the whole ``tail``
+    ("Vintage Tube Screa... 2.0.0-beta.3": a pack's version is what tells two of one name apart, so the name gives
+    way first); :func:`fit` of the whole when not even "... tail" fits."""
+    whole = f"{head} {tail}"
+    if fonts.size(whole, size)[0] <= width:
+        return whole
+    for n in range(len(head) - 1, 0, -1):
+        text = f"{head[:n].rstrip()}... {tail}"
+        if fonts.size(text, size)[0] <= width:
+            return text
+    return fit(fonts, (whole,), size, width)
+
+
 def wrap(fonts: Fonts, text: str, size: int, width: float, most: int) -> list[str]:
     """``text`` (its first line) broken at spaces into at most ``most`` lines, each at most ``width`` px
     wide at ``size``; a word wider than a line (a path) is broken where it reaches the edge, and text

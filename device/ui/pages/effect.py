@@ -361,7 +361,10 @@ class EffectPage(Page):
             self.ctx.state.say(warning, "MIDI: " + warning.split(" (")[0], "MIDI warning (see the box's log)")
         left = self.learn_btn if self.learn_btn is not None else self.bypass_btn
         room = left.x - 12 - (rect.x + 16)
-        f.draw(surface, D.fit(f, (self.name,), 32, room), (rect.x + 16, rect.y + 16), 32, D.TEXT)
+        m = self.pack.manifest if self.pack is not None else None
+        shown = (D.fit_keeping_end(f, m.name, m.version, 32, room) if m is not None
+                 else D.fit(f, (self.name,), 32, room))
+        f.draw(surface, shown, (rect.x + 16, rect.y + 16), 32, D.TEXT)
         D.button(surface, f, self.bypass_btn, "BYPASS" if self.ctx.state.bypass else "bypass", self.ctx.state.bypass)
         if self.learn_btn is not None:
             on = self.learn.midi_on()
