@@ -31,6 +31,18 @@ def _ctrl_c_at(module, name: str, step: int, presses: int, monkeypatch: pytest.M
     return calls
 
 
+def _effect_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, press_at: int, *args: str) -> tuple[list[int], Path]:
+    """`train effect` on a small drive set, a Ctrl-C sent at its ``press_at``-th training step, ``args`` added;
+    (the steps' count list, the pack)."""
+    from trainer.effect import train as effect_train
+    calls = _ctrl_c_at(effect_train, "train_segment", press_at, 1, monkeypatch)
+    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
+    out = tmp_path / "e.hatpack"
+    assert main(["train", "effect", str(data), "--out", str(out), "--set", "batch=8", "--set", "eval_every_s=0",
+                 *args]) == 0
+    return calls, out
+
+
 def test_the_first_ctrl_c_asks_the_second_interrupts_and_the_handler_comes_back() -> None:
     said: list[str] = []
     with StopRequest(say=said.append) as stop:
@@ -67,12 +79,7 @@ def test_a_second_ctrl_c_discards_the_synth_run(tmp_path: Path, capsys, monkeypa
 
 
 def test_an_effect_stopped_by_ctrl_c_keeps_its_best_model(tmp_path: Path, capsys, monkeypatch) -> None:
-    from trainer.effect import train as effect_train
-    calls = _ctrl_c_at(effect_train, "train_segment", 4, 1, monkeypatch)
-    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
-    out = tmp_path / "e.hatpack"
-    assert main(["train", "effect", str(data), "--out", str(out), "--minutes", "10", "--set", "model.hidden=8",
-                 "--set", "batch=8", "--set", "eval_every_s=0"]) == 0
+    calls, out = _effect_run(tmp_path, monkeypatch, 4, "--minutes", "10", "--set", "model.hidden=8")
     text = capsys.readouterr().out
     assert len(calls) == 4 and "stopped early (Ctrl-C after" in text and "held-out error" in text
     assert "the best model trained by then" in text
@@ -82,13 +89,8 @@ def test_an_effect_stopped_by_ctrl_c_keeps_its_best_model(tmp_path: Path, capsys
 
 def test_an_auto_effect_stopped_in_its_first_trial_keeps_that_model(tmp_path: Path, capsys, monkeypatch) -> None:
     """--arch auto: the trials not started yet are left out, and the one cut short is the pack."""
-    from trainer.effect import train as effect_train
     from trainer.effect.config import AUTO_CANDIDATES
-    calls = _ctrl_c_at(effect_train, "train_segment", 2, 1, monkeypatch)
-    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
-    out = tmp_path / "e.hatpack"
-    assert main(["train", "effect", str(data), "--out", str(out), "--minutes", "10", "--arch", "auto",
-                 "--set", "batch=8", "--set", "eval_every_s=0"]) == 0
+    calls, out = _effect_run(tmp_path, monkeypatch, 2, "--minutes", "10", "--arch", "auto")
     metrics = read_pack(out).manifest.metrics
     assert len(calls) == 2 and metrics["arch"] == AUTO_CANDIDATES[0]
     assert list(metrics["arch_trials"]) == [AUTO_CANDIDATES[0]] and "Ctrl-C after" in metrics["stopped_early"]
@@ -137,11 +139,6 @@ def test_a_second_training_of_the_same_pack_is_refused_at_once(tmp_path: Path, c
 
 def test_a_ctrl_c_as_the_step_budget_ends_is_no_early_stop(tmp_path: Path, capsys, monkeypatch) -> None:
     """Review (twenty-seventh stop): the effect said 'stopped early' for a Ctrl-C that came as its budget ran out."""
-    from trainer.effect import train as effect_train
-    _ctrl_c_at(effect_train, "train_segment", 4, 1, monkeypatch)
-    data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))
-    out = tmp_path / "e.hatpack"
-    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "4", "--set", "model.hidden=8",
-                 "--set", "batch=8", "--set", "eval_every_s=0"]) == 0
+    _calls, out = _effect_run(tmp_path, monkeypatch, 4, "--max-steps", "4", "--set", "model.hidden=8")
     assert "stopped early" not in capsys.readouterr().out
     assert "stopped_early" not in read_pack(out).manifest.metrics

@@ -120,18 +120,24 @@ def test_any_failure_in_the_thread_is_logged_and_leaves_failed_with_its_reason(
     assert logged and logged[0].exc_info is not None                  # with its traceback, in the box's log
 
 
+def _cut_off(tmp_path: Path, extra: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """A library whose record on disk says ``tagging`` (with ``extra`` fields), as a box that lost power while it
+    tagged leaves it; the tagging itself has ended, so nothing else writes the record.  (id, that record)."""
+    hold = threading.Event()
+    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
+    lid = _ingest(tmp_path, libs)
+    record = _on_disk(tmp_path / "libs", lid)
+    hold.set()
+    libs.wait(lid, 10)
+    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps({**record, **(extra or {})}))
+    return lid, record
+
+
 def test_a_tagging_a_restart_cut_off_carries_on_at_start_with_its_own_pack(tmp_path: Path,
                                                                            caplog: pytest.LogCaptureFixture) -> None:
     """Before (twenty-seventh stop's QA): a box turned off while it tagged (even cleanly) left the library failed, a
     fifth of it tagged, and never said a word of it in its log."""
-    hold = threading.Event()
-    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
-    lid = _ingest(tmp_path, libs)
-    assert libs.get(lid)["state"] == "tagging"
-    record = _on_disk(tmp_path / "libs", lid)                         # what a power cut leaves on the card
-    hold.set()
-    libs.wait(lid, 10)
-    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps(record))
+    lid, _record = _cut_off(tmp_path)                                 # what a power cut leaves on the card
     again, tagger = Libraries(tmp_path / "libs", RecordingTagger()), tmp_path / "store" / "tagger-x.hatpack"
     assert again.get(lid)["state"] == "failed" and again.interrupted == [lid]
     tagger.parent.mkdir()
@@ -144,13 +150,7 @@ def test_a_tagging_a_restart_cut_off_carries_on_at_start_with_its_own_pack(tmp_p
 
 def test_a_cut_off_tagging_whose_pack_is_gone_stays_failed_and_says_why(tmp_path: Path,
                                                                         caplog: pytest.LogCaptureFixture) -> None:
-    hold = threading.Event()
-    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
-    lid = _ingest(tmp_path, libs)
-    record = _on_disk(tmp_path / "libs", lid)
-    hold.set()
-    libs.wait(lid, 10)
-    (tmp_path / "libs" / lid / "library.json").write_text(json.dumps(record))
+    lid, _record = _cut_off(tmp_path)
     again = Libraries(tmp_path / "libs", RecordingTagger())
     with caplog.at_level(logging.WARNING, logger="hatbox.api"):
         assert again.resume(lambda pid: None) == []
@@ -176,12 +176,7 @@ def test_a_tagging_stopped_by_the_producer_is_not_carried_on_after_a_restart(tmp
 
 def test_a_tagging_cut_off_again_and_again_is_left_failed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Review (twenty-seventh stop): a file that takes the box down would be tagged again at every start."""
-    hold = threading.Event()
-    libs = Libraries(tmp_path / "libs", RecordingTagger(hold))
-    lid = _ingest(tmp_path, libs)
-    record = _on_disk(tmp_path / "libs", lid)
-    hold.set()
-    libs.wait(lid, 10)
+    lid, record = _cut_off(tmp_path)
     pack = tmp_path / "t.hatpack"
     for n in range(3):                                      # the box dies while tagging, three starts running
         (tmp_path / "libs" / lid / "library.json").write_text(json.dumps({**record, "resumes": n}))
