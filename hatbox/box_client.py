@@ -6,7 +6,6 @@ size limit; a pack that does not open is not sent).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from contextlib import contextmanager
