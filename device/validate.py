@@ -137,12 +137,15 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
     if signature is None and not required:
         return "unsigned (this box does not require signatures)"
     if signature is not None and not trusted and not required:
-        return "signed, but no trusted keys are installed to check it"
+        return "not checked: signed, but no trusted keys are installed to check it (this box does not require signatures)"
     # the bytes read_pack parsed, not the file read again: what was checked is what is installed
     data = report.pack.manifest_bytes or manifest_bytes_of(report.pack.path)
     try:
         report.signed_by = verify_manifest(data, signature, trusted)
     except PackError as exc:
+        if not required:        # taken as an unsigned pack would be: refusing it let the same pack stripped go in
+            return (f"taken as unsigned: {exc.args[0]} (this box does not require signatures; with "
+                    "--require-signature it would refuse it)")
         raise PackError(str(exc.args[0]), check="signature", hint=SIGN_HINT) from None
     return f"signed by trusted key {report.signed_by}"
 
@@ -153,9 +156,11 @@ SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keyge
 
 
 def unsigned_now(store: Any, pid: str, trusted: list[Any]) -> bool:
-    """Whether installed pack ``pid`` of ``store`` (device.store.PackStore) is signed by no key in ``trusted``: not
-    at its install (its meta's ``signed_by``) and not now (:func:`signed_by_now`)."""
-    return not store.meta(pid).get("signed_by") and not signed_by_now(store.pack_path(pid), trusted)
+    """Whether installed pack ``pid`` of ``store`` (device.store.PackStore) is signed by no key in ``trusted``, checked
+    now (:func:`signed_by_now`): a key taken out of trusted_keys/ no longer lets the packs it signed play (the
+    install record's ``signed_by`` kept them playing: twenty-seventh stop's QA), and a key copied in after a pack
+    was installed does."""
+    return not signed_by_now(store.pack_path(pid), trusted)
 
 
 def signed_by_now(path: str | Path, trusted: list[Any]) -> str | None:

@@ -314,15 +314,27 @@ def keygen(args: argparse.Namespace) -> int:
     from export.signing import generate_key, key_id, private_pem, public_pem
 
     out = Path(args.path)
-    if out.exists():
-        raise HatboxError(f"{out} already exists; not overwriting a key")
+    if out.suffix.lower() == ".pub":            # the public key would be written over the private one
+        raise HatboxError(f"{out} is where the public key goes: give the private key's name; nothing was written",
+                          hint=f"hatbox keygen {out.with_suffix('.pem')} (writes {out.with_suffix('.pem').name} and "
+                               f"{out.name})")
+    pub = out.with_suffix(".pub")
+    for path in (out, pub):
+        if path.exists() or path.is_symlink():
+            raise HatboxError(f"{path} already exists; not overwriting a key, nothing was written",
+                              hint="give the new key another name, or move the old one away first")
     key = generate_key()
     out.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(private_pem(key))
-    pub = out.with_suffix(".pub")
-    pub.write_bytes(public_pem(key.public_key()))
+    try:
+        fd = os.open(pub, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(public_pem(key.public_key()))
+    except OSError as exc:                      # a folder of that name made meanwhile, a full disk
+        out.unlink(missing_ok=True)             # no private key without its public half
+        raise HatboxError(f"cannot write {pub} ({exc.strerror or exc}); nothing was kept") from None
     print(f"signing key {key_id(key.public_key())}: private {out} (keep it), public {pub} "
           "(copy it into trusted_keys/ in the box's store folder, ~/.hatbox/trusted_keys/ by default; a box started "
           "with --require-signature then takes only packs signed with it)")

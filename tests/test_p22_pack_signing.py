@@ -167,3 +167,47 @@ def test_push_sign_with_the_public_key_names_the_key_file_before_connecting(tmp_
     pack = gain_pack(tmp_path / "fx.hatpack")
     rc, out, err = _run(capsys, "push", str(pack), "--sign", str(pub), "--url", "http://127.0.0.1:9", "--token", "t")
     assert rc == 2 and str(pub) in err and "not an ed25519 private key" in err and "KEY.pem, not KEY.pub" in err
+
+
+def test_a_key_taken_out_of_trusted_keys_stops_the_packs_it_signed(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): after alice.pub was removed, a pack she signed could still be made active
+    and played after a restart, as its install record said 'signed'."""
+    pem, pub = _keys(tmp_path, "alice")
+    keys = tmp_path / "trusted"
+    keys.mkdir()
+    (keys / "alice.pub").write_bytes(pub.read_bytes())
+    box = make_box(tmp_path / "strict", trusted_keys=keys, require_signature=True)
+    r = box.push(sign_pack(gain_pack(tmp_path / "s.hatpack"), _load(pem)), activate=False)
+    assert r.status_code == 201, r.text
+    pid = r.json()["pack"]["id"]
+    (keys / "alice.pub").unlink()
+    r = box.client.post(f"/packs/{pid}/activate", headers=box.auth)
+    assert r.status_code == 409 and "not signed" in r.json()["error"], r.text
+
+
+def test_a_box_not_requiring_signatures_takes_a_pack_signed_by_a_key_it_does_not_know(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA): with bob.pub trusted and no --require-signature, alice's signed pack was
+    refused while the same pack stripped of its signature went in."""
+    _pem, bob = _keys(tmp_path, "bob")
+    alice, _ = _keys(tmp_path, "alice")
+    keys = tmp_path / "trusted"
+    keys.mkdir()
+    (keys / "bob.pub").write_bytes(bob.read_bytes())
+    box = make_box(tmp_path / "open", trusted_keys=keys)
+    r = box.push(sign_pack(gain_pack(tmp_path / "a.hatpack"), _load(alice)))
+    assert r.status_code == 201, r.text
+    check = next(c for c in r.json()["pack"]["checks"] if c["check"] == "signature")
+    assert check["detail"].startswith("taken as unsigned:") and "--require-signature" in check["detail"]
+
+
+def test_keygen_never_writes_over_a_key(tmp_path: Path, capsys) -> None:
+    """Before (twenty-seventh stop's QA): `keygen keys/carol.pub` wrote the public key over the private one, and
+    `keygen dave.pem` replaced an existing dave.pub."""
+    rc, _out, err = _run(capsys, "keygen", str(tmp_path / "carol.pub"))
+    assert rc == 2 and "is where the public key goes" in err and not (tmp_path / "carol.pub").exists()
+    (tmp_path / "dave.pub").write_text("someone's public key")
+    rc, _out, err = _run(capsys, "keygen", str(tmp_path / "dave.pem"))
+    assert rc == 2 and "dave.pub already exists" in err and not (tmp_path / "dave.pem").exists()
+    assert (tmp_path / "dave.pub").read_text() == "someone's public key"
+    rc, out, _err = _run(capsys, "keygen", str(tmp_path / "erin.pem"))
+    assert rc == 0 and (tmp_path / "erin.pem").is_file() and (tmp_path / "erin.pub").is_file()
