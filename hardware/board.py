@@ -134,16 +134,24 @@ def load_board(name_or_path: str | Path) -> Board:
     types, missing entries, impossible values, a pin used twice) on its first line.
     """
     path = Path(name_or_path)
-    if not path.suffix:
+    if not str(name_or_path).strip():
+        raise BoardError("--board is empty", hint="name a known board or give the path of a .toml board file")
+    if not path.suffix and not path.exists() and "/" not in str(name_or_path):   # a name: ./mine is a path
         path = BOARDS_DIR / f"{name_or_path}.toml"
+    if path.is_dir():
+        raise BoardError(f"{path} is a folder, not a board file", hint="give the path of a .toml board file")
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))   # a BOM (Windows Notepad) read as nothing
     except FileNotFoundError:
         known = ", ".join(sorted(p.stem for p in BOARDS_DIR.glob("*.toml")))
         raise BoardError(f"no board file {path} (known boards: {known})",
                          hint="name a known board or give the path of a .toml board file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BoardError(f"cannot read board file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise BoardError(f"board file {path} is not UTF-8 text (line {line}: a byte {exc.object[exc.start]:#04x})",
+                         hint="save it as UTF-8 (every editor offers it)") from None
+    except OSError as exc:
+        raise BoardError(f"cannot read board file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         twice = " (a key written twice in one section?)" if "overwrite" in str(exc) else ""
         raise BoardError(f"board file {path} is not valid TOML: {exc}{twice}") from None
@@ -163,8 +171,9 @@ def board_from_dict(d: dict[str, Any], where: str = "board") -> Board:
 
 
 def _touch(t: dict[str, Any]) -> TouchConfig:
-    sensor = t.get("sensor")
-    return TouchConfig(**{**t, "sensor": tuple(sensor) if sensor else None})
+    sensor, chip = t.get("sensor"), t.get("chip")
+    return TouchConfig(**{**t, "sensor": tuple(sensor) if sensor else None,      # "GT911" is gt911 everywhere after
+                          **({"chip": chip.lower()} if isinstance(chip, str) else {})})
 
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
@@ -268,8 +277,12 @@ def _value_problems(b: Board) -> list[str]:
     s = b.screen
     if s.rotation not in (0, 90, 180, 270):
         problems.append(f"screen.rotation: rotation {s.rotation} is not 0, 90, 180 or 270")
-    if s.width <= 0 or s.height <= 0:
-        problems.append(f"screen.width/height: {s.width}x{s.height} is not a screen size in pixels")
+    (lo_w, lo_h), (hi_w, hi_h) = SCREEN_MIN, SCREEN_MAX
+    if not (min(lo_w, lo_h) <= min(s.width, s.height) and min(lo_w, lo_h) <= max(s.width, s.height)
+            and max(s.width, s.height) >= max(lo_w, lo_h) and max(s.width, s.height) <= max(hi_w, hi_h)
+            and min(s.width, s.height) <= min(hi_w, hi_h)):
+        problems.append(f"screen.width/height: {s.width}x{s.height} is not a screen the panel can be drawn on "
+                        f"(from {lo_w}x{lo_h} to {hi_w}x{hi_h}, either way round)")
     if s.driver not in DRIVERS:
         problems.append(f"screen.driver: {s.driver!r} is not one of {', '.join(DRIVERS)}")
     names = [e.name for e in b.encoders]
@@ -279,6 +292,10 @@ def _value_problems(b: Board) -> list[str]:
                  "most encoders) or 2 (half-step: twice as many detents as pulses per turn)"
                  for i, e in enumerate(b.encoders) if e.detents_per_cycle not in DETENTS_PER_CYCLE]
     return problems + (_touch_problems(b.touch) if b.touch is not None else [])
+
+
+SCREEN_MIN = (480, 320)     # the panel's pages are laid out from this size (a 3.5-inch display) up, either way round
+SCREEN_MAX = (3840, 2160)
 
 
 def _touch_problems(t: TouchConfig) -> list[str]:
@@ -292,6 +309,13 @@ def _touch_problems(t: TouchConfig) -> list[str]:
         problems.append('touch.int_pin: mode = "interrupt" needs the controller\'s INT pin (or set mode = "polling")')
     if t.address is not None and not 0x03 <= t.address <= 0x77:
         problems.append(f"touch.address: {t.address:#x} is not a 7-bit I2C address (0x03-0x77)")
+    elif t.address is not None and t.chip.lower() == "gt911":
+        from hardware.touch import chip_map
+        chip = chip_map("gt911")
+        can = (chip.default_address, *chip.other_addresses)
+        if t.address not in can:       # a chip changed in a copied file, its address left: the sim hid it
+            problems.append(f"touch.address: a {t.chip} answers at {' or '.join(f'{a:#x}' for a in can)}, not "
+                            f"{t.address:#x} (leave address out for {can[0]:#x})")
     return problems
 
 

@@ -113,7 +113,9 @@ class PanelApp:
         self.wake = threading.Event()
         self.inputs = Inputs(board, sim=sim, wake=self.wake.set)        # first: a board that cannot open fails here
         try:
-            self.display = open_display(board.screen, driver="dummy" if headless else None)
+            # simulated hardware draws in a window whatever the board's screen is (a Jetson board's kmsdrm too: a
+            # builder checks their wiring in the sim before the board has a screen)
+            self.display = open_display(board.screen, driver="dummy" if headless else "window" if sim else None)
         except BaseException:
             self.inputs.close()          # a screen that cannot open gives the pins and the I2C bus back
             raise

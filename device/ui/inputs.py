@@ -225,7 +225,8 @@ class SimHands:
         self._scan_due = False
 
     def _sensor(self, x: float, y: float) -> tuple[int, int]:
-        """Native screen pixel -> the chip's pixel, undoing the board's touch orientation (swap, flips)."""
+        """Native screen pixel -> the chip's pixel, undoing the board's touch orientation (swap, flips); only for a
+        board with a touch controller (:meth:`finger` leaves the others be)."""
         s, t = self.inputs.board.screen, self.inputs.board.touch
         assert t is not None
         x, y = (s.width - 1 - x if t.flip_x else x), (s.height - 1 - y if t.flip_y else y)
@@ -236,7 +237,10 @@ class SimHands:
         return min(self.chip.width - 1, max(0, xi)), min(self.chip.height - 1, max(0, yi))
 
     def finger(self, fid: int, x: float | None, y: float | None = None) -> None:
-        """Put finger ``fid`` at native (x, y), or lift it (``x`` None); the chip reports all fingers."""
+        """Put finger ``fid`` at native (x, y), or lift it (``x`` None); the chip reports all fingers.  A board
+        without a touch controller has nothing to touch: a click does nothing (it stopped the whole box)."""
+        if self.inputs.board.touch is None or self.chip is None:
+            return
         if x is None or y is None:
             self.fingers.pop(fid, None)
         else:
@@ -252,6 +256,8 @@ class SimHands:
     def turn(self, index: int, detents: int, rate: float = 40.0) -> None:
         """Turn encoder ``index`` by ``detents`` (+ clockwise) at ``rate`` detents/s, starting now."""
         from hardware.sim.encoder import turn_edges
+        if not 0 <= index < len(self.inputs.board.encoders):    # a key for an encoder this board has not got
+            return
         enc = self.inputs.board.encoders[index]
         n = abs(detents)
         periods = np.full(n, 1.0 / rate)
@@ -260,7 +266,10 @@ class SimHands:
         self.gpio.schedule_many(edges)
 
     def press(self, index: int, down: bool) -> None:
-        """Press or release encoder ``index``'s button (with 2 ms of contact bounce)."""
+        """Press or release encoder ``index``'s button (with 2 ms of contact bounce); nothing for an encoder the board
+        has not got (a key for encoder 4 on a board of one stopped the whole box)."""
+        if not 0 <= index < len(self.inputs.board.encoders):
+            return
         pin = self.inputs.board.encoders[index].button
         if pin is None:
             return

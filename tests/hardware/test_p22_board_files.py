@@ -130,3 +130,31 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "board.toml"
     path.write_text(text)
     return path
+
+
+# --------------------------------------------------------------- twenty-seventh stop's QA of a builder's files
+@pytest.mark.parametrize("change, expected", [
+    (("width = 800", "width = 16"), "screen.width/height: 16x480 is not a screen the panel can be drawn on"),
+    (("height = 480", "height = 100000"), "is not a screen the panel can be drawn on (from 480x320 to 3840x2160"),
+    (('chip = "ft5x06"\naddress = 0x38', 'chip = "gt911"\naddress = 0x38'),
+     "touch.address: a gt911 answers at 0x5d or 0x14, not 0x38 (leave address out for 0x5d)"),
+])
+def test_a_screen_the_panel_cannot_use_and_a_gt911_at_an_ft5x06_address_are_refused(tmp_path: Path, change,
+                                                                                     expected: str) -> None:
+    assert expected in _error(tmp_path, GOOD.replace(*change))
+
+
+def test_a_bom_a_chip_in_capitals_and_a_path_without_toml_are_taken(tmp_path: Path, monkeypatch) -> None:
+    mine = tmp_path / "mine"                                  # no .toml: a path, not a board of that name
+    mine.write_bytes(b"\xef\xbb\xbf" + GOOD.replace('chip = "ft5x06"\naddress = 0x38', 'chip = "GT911"').encode())
+    monkeypatch.chdir(tmp_path)
+    board = load_board("./mine")
+    assert board.name == "my box" and board.touch is not None and board.touch.chip == "gt911"
+    with pytest.raises(BoardError, match="is a folder, not a board file"):
+        load_board(tmp_path)
+    with pytest.raises(BoardError, match="--board is empty"):
+        load_board("")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(GOOD.replace('"my box"', '"caf\xe9"').encode("latin-1"))
+    with pytest.raises(BoardError, match=r"is not UTF-8 text \(line 1: a byte 0xe9\)"):
+        load_board(latin)

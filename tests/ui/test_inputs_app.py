@@ -175,3 +175,21 @@ def test_sim_window_mouse_keys_and_wheel_drive_the_simulated_hardware(pg: Any) -
         assert not app.running
     finally:
         app.close()
+
+
+def test_keys_for_encoders_a_board_has_not_got_and_clicks_without_touch_do_nothing() -> None:
+    """Before (twenty-seventh stop's QA): on a board of one encoder a key for encoder 4 (and, without [touch], any
+    click) stopped the whole box with an internal error."""
+    base = load_board("sim")
+    board = dataclasses.replace(base, screen=dataclasses.replace(base.screen, driver="dummy"),
+                                encoders=base.encoders[:1], touch=None)
+    gpio = SimGPIO()
+    inputs = Inputs(board, sim=True, gpio=gpio)
+    hands = SimHands(inputs)
+    hands.turn(3, 2)
+    hands.press(3, True)
+    hands.finger(0, 100, 100)
+    hands.turn(0, 2)                                          # the one it has still turns
+    _settle(gpio, 0.2)
+    assert [type(e).__name__ for e in inputs.events()] == ["EncoderTurn", "EncoderTurn"]
+    inputs.close()
