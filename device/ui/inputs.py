@@ -261,8 +261,10 @@ class SimHands:
         enc = self.inputs.board.encoders[index]
         n = abs(detents)
         periods = np.full(n, 1.0 / rate)
-        edges, _ = turn_edges(periods, np.full(n, 1 if detents > 0 else -1), enc.a, enc.b, self.rng,
-                              t0=self.gpio.time())
+        # the encoder as the board file wires it: one marked ``reverse`` gives the other quadrature for a clockwise
+        # turn (the driver turns it back), so a key turns the sim's knob the way the real one will go
+        way = (1 if detents > 0 else -1) * (-1 if enc.reverse else 1)
+        edges, _ = turn_edges(periods, np.full(n, way), enc.a, enc.b, self.rng, t0=self.gpio.time())
         self.gpio.schedule_many(edges)
 
     def press(self, index: int, down: bool) -> None:

@@ -193,3 +193,17 @@ def test_keys_for_encoders_a_board_has_not_got_and_clicks_without_touch_do_nothi
     _settle(gpio, 0.2)
     assert [type(e).__name__ for e in inputs.events()] == ["EncoderTurn", "EncoderTurn"]
     inputs.close()
+
+
+def test_a_reversed_encoder_turns_the_way_the_key_says_in_the_sim() -> None:
+    """Before (twenty-seventh stop's QA): with reverse = true in the board file, the sim's clockwise key turned the
+    knob down: the sim drove a correctly wired encoder, which the driver then reversed."""
+    base = load_board("sim")
+    encoders = [dataclasses.replace(base.encoders[0], reverse=True), *base.encoders[1:]]
+    board = dataclasses.replace(base, screen=dataclasses.replace(base.screen, driver="dummy"), encoders=encoders)
+    gpio = SimGPIO()
+    inputs = Inputs(board, sim=True, gpio=gpio)
+    SimHands(inputs).turn(0, 3)
+    _settle(gpio, 0.3)
+    assert sum(e.delta for e in inputs.events()) == 3
+    inputs.close()
