@@ -49,12 +49,19 @@ def test_reverse_in_the_board_file_reaches_the_pages() -> None:
     board = dataclasses.replace(base, encoders=encoders, screen=dataclasses.replace(base.screen, driver="dummy"))
     gpio = SimGPIO()
     inputs = Inputs(board, sim=True, gpio=gpio)
-    hands = SimHands(inputs)
-    hands.turn(1, 3, rate=10.0)                     # clockwise on a knob wired B-before-A
-    hands.turn(0, 2, rate=10.0)
+    from hardware.sim.encoder import turn_edges
+    enc = board.encoders[1]                         # A-before-B edges on a knob the file says is wired B-before-A
+    edges, _ = turn_edges(np.full(3, 0.1), np.full(3, 1), enc.a, enc.b, np.random.default_rng(0), t0=gpio.time())
+    gpio.schedule_many(edges)
+    SimHands(inputs).turn(0, 2, rate=10.0)
     gpio.run_until(1.0)
     turns = [(e.index, e.delta) for e in inputs.events() if isinstance(e, EncoderTurn)]
     assert sorted(turns) == [(0, 1), (0, 1), (1, -1), (1, -1), (1, -1)]
+    inputs.close()
+    inputs = Inputs(board, sim=True, gpio=(gpio := SimGPIO()))      # the sim's hands turn it as it is wired:
+    SimHands(inputs).turn(1, 3, rate=10.0)                          # clockwise is up
+    gpio.run_until(1.0)
+    assert [(e.index, e.delta) for e in inputs.events() if isinstance(e, EncoderTurn)] == [(1, 1)] * 3
     inputs.close()
 
 
