@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import math
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ def inspect(args: argparse.Namespace) -> int:
     m = pack.manifest
     if args.json:
         print(json.dumps(m.to_dict(), indent=2, sort_keys=True))
+        if args.key:                    # what --key checked, on stderr: stdout stays the manifest for scripts
+            print(signature, file=sys.stderr)
         return 0
     print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz{_channel_words(m)})")
     if m.description:

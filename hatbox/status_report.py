@@ -47,6 +47,12 @@ def print_status(s: dict[str, Any]) -> None:
     held = count_words(libs, "library", "libraries") if isinstance(libs, int) else "? libraries"
     print(f"  {installed} installed, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
                                                  else "free space unknown (the box cannot read its disk)"))
+    sig = part("signatures", dict)
+    if sig:
+        n = sig.get("trusted_keys")
+        keys = count_words(n, "trusted key") if isinstance(n, int) else "? trusted keys"
+        print(f"  signatures: {'required' if sig.get('required') else 'not required'} ({keys}"
+              + (": every pack sent will be refused" if sig.get("required") and n == 0 else "") + ")")
     for line in recovery_lines(part("recovery", dict)):
         print(f"  at start: {line}")
     missing = [key for key in _STATUS_FIELDS if key not in s]

@@ -48,6 +48,9 @@ def test_sign_then_inspect_with_the_right_key_the_wrong_key_and_none(tmp_path: P
     assert rc == 2 and "the signature does not verify with" in err and "signed with another key" in err
     rc, _, err = _run(capsys, "pack", "inspect", str(pack), "--key", str(pub))
     assert rc == 2 and "fx.hatpack is not signed" in err and "hint: sign it" in err
+    # --json keeps stdout the manifest and says what --key found on stderr (it said nothing: twenty-seventh stop)
+    rc, out, err = _run(capsys, "pack", "inspect", str(tmp_path / "s.hatpack"), "--key", str(pub), "--json")
+    assert rc == 0 and out.lstrip().startswith("{") and f"signature verified: signed by key {kid}" in err
 
 
 def test_a_signed_pack_changed_afterwards_or_given_another_packs_signature(tmp_path: Path, capsys) -> None:
@@ -211,3 +214,17 @@ def test_keygen_never_writes_over_a_key(tmp_path: Path, capsys) -> None:
     assert (tmp_path / "dave.pub").read_text() == "someone's public key"
     rc, out, _err = _run(capsys, "keygen", str(tmp_path / "erin.pem"))
     assert rc == 0 and (tmp_path / "erin.pem").is_file() and (tmp_path / "erin.pub").is_file()
+
+
+def test_the_status_says_whether_signatures_are_required_and_a_box_trusting_no_key_warns(tmp_path: Path, capsys,
+                                                                                          caplog) -> None:
+    """Before (twenty-seventh stop's QA): neither status nor the start said a box required signatures, nor that it
+    trusted no key (every push then refused)."""
+    from hatbox.status_report import print_status
+    with caplog.at_level(logging.WARNING, logger="hatbox.api"):
+        box = make_box(tmp_path / "strict", trusted_keys=tmp_path / "none", require_signature=True)
+    assert any("trusts no key" in r.getMessage() for r in caplog.records)
+    status = box.client.get("/status", headers=box.auth).json()
+    assert status["signatures"] == {"required": True, "trusted_keys": 0}
+    print_status(status)
+    assert "  signatures: required (0 trusted keys: every pack sent will be refused)" in capsys.readouterr().out

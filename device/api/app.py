@@ -96,6 +96,10 @@ class Box:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
         False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
+        keys = self.trusted()                   # a file there that is no public key is logged now, not at a push
+        if self.config.require_signature and not keys:
+            log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
+                        "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
         self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
@@ -469,7 +473,8 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
                         engine=_engine_status(box), disk=M.Disk(free_bytes=free, total_bytes=total),
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
-                        libraries=len(box.libraries.list()), recovery=box.recovery)
+                        libraries=len(box.libraries.list()), recovery=box.recovery,
+                        signatures={"required": box.config.require_signature, "trusted_keys": len(box.trusted())})
 
 
 # routes whose own line in the log says more (what was made, by whom), and pairing (no token yet)

@@ -97,6 +97,9 @@ class Status(BaseModel):
     limits: dict[str, int]
     libraries: int
     recovery: dict[str, Any]
+    signatures: Optional[dict[str, Any]] = Field(None, description="{required: whether the box takes signed packs "
+                                                                   "only (--require-signature), trusted_keys: how "
+                                                                   "many keys in trusted_keys/ it trusts}")
 
 
 class FileResult(BaseModel):
