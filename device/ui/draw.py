@@ -181,12 +181,21 @@ def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = 
 
 def button(surface: Any, fonts: Fonts, rect: Any, label: str, on: bool = False, enabled: bool = True,
            lit: tuple[int, ...] = ACCENT) -> None:
-    """A button: filled with ``lit`` when ``on`` (dark text), else outlined (dim when not ``enabled``)."""
+    """A button: filled with ``lit`` when ``on`` (dark text), else outlined (dim when not ``enabled``).  A label wider
+    than the button is drawn smaller (down to 16 px), then cut with "...": on a 480x320 screen "bypass sampler" ran
+    over its neighbour."""
     import pygame
     fill = lit if on else PANEL
     pygame.draw.rect(surface, fill, rect, border_radius=8)
     pygame.draw.rect(surface, TRACK if enabled else BG, rect, 2, border_radius=8)
-    fonts.draw(surface, label, rect.center, 24, BG if on else (TEXT if enabled else DIM), "center")
+    size, room = BUTTON_TEXT, rect.width - 12
+    while size > BUTTON_TEXT_MIN and fonts.size(label, size)[0] > room:
+        size -= 2
+    fonts.draw(surface, fit(fonts, (label,), size, room), rect.center, size, BG if on else (TEXT if enabled else DIM),
+               "center")
+
+
+BUTTON_TEXT, BUTTON_TEXT_MIN = 24, 16      # a button's label size, and the least it shrinks to before it is cut
 
 
 def meter(surface: Any, rect: Any, frac: float, colour: tuple[int, ...] = GOOD) -> None:

@@ -104,3 +104,13 @@ def _ink(surface: Any, x0: float, x1: float, y0: float, y1: float) -> bool:
 def _gradient(surface: Any, x: int, y0: int, y1: int) -> bool:
     """The pad's own colours (no name tag) down the column ``x`` from ``y0`` to ``y1``."""
     return all(tuple(surface.get_at((x, y)))[:3] not in (D.PANEL, D.TEXT) for y in range(y0, y1))
+
+
+def test_a_button_label_wider_than_its_button_shrinks_then_is_cut_inside_it(pg: Any) -> None:
+    """Before (twenty-seventh stop's QA): at 480x320 "bypass sampler" ran over the next button."""
+    surface = pg.Surface((300, 60))
+    surface.fill(D.BG)
+    rect = pg.Rect(100, 10, 90, 40)
+    D.button(surface, D.Fonts(), rect, "bypass sampler")
+    assert _blank(surface, 0, rect.x, 0, 60) and _blank(surface, rect.right, 300, 0, 60)     # nothing outside it
+    assert not _blank(surface, rect.x + 4, rect.right - 4, rect.y + 4, rect.bottom - 4, D.PANEL)  # a label inside
