@@ -114,3 +114,13 @@ def test_a_button_label_wider_than_its_button_shrinks_then_is_cut_inside_it(pg: 
     D.button(surface, D.Fonts(), rect, "bypass sampler")
     assert _blank(surface, 0, rect.x, 0, 60) and _blank(surface, rect.right, 300, 0, 60)     # nothing outside it
     assert not _blank(surface, rect.x + 4, rect.right - 4, rect.y + 4, rect.bottom - 4, D.PANEL)  # a label inside
+
+
+def test_a_short_screen_shows_every_settings_row(pg: Any) -> None:
+    """Before (twenty-seventh stop's QA): at 480x320 the Settings page lost its xruns, faults and volume rows and the
+    load meters, drawn off the screen."""
+    panel, surface = _shown(pg, "Settings", (480, 320))
+    for text in ("audio load", "volume", "xruns, faults"):
+        assert any(find_text(surface, text, size, D.DIM) for size in range(14, 27)), text
+    panel, surface = _shown(pg, "Settings", (800, 480))                  # a full screen keeps its rows and meters
+    assert find_text(surface, "CPU load (audio)", 24, D.DIM) and find_text(surface, "xruns", 26, D.DIM)

@@ -28,6 +28,8 @@ from device.ui.pages.base import Message, Page, hit, number
 VOLUME_RANGE = VOLUME_DB_RANGE         # the engine's own limit (device/control.py)
 LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
+LOAD_H = 200                 # the load meters' height
+SHORT_ROW_MIN = 22           # a short screen's rows are at least this far apart (18 px text)
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
 VOLUME_HOLD_S = 1.0          # s after a turn here during which the engine's (older) volume is not taken
@@ -187,25 +189,52 @@ class SettingsPage(Page):
         wide enough (landscape), else under them (portrait). Long values are cut to their column."""
         f, r = self.ctx.fonts, self.rect
         beside = r.width >= LOAD_BESIDE_MIN_W
+        rows = self.lines()
+        # a short screen (a 3.5-inch 480x320) takes every row, smaller, with the load as a row of its own: the meters
+        # under the rows and the last rows were drawn off the screen (twenty-seventh stop's QA)
+        short = not beside and r.y + 110 + 36 * len(rows) + 24 + LOAD_H > r.bottom
         code = self.ctx.data.settings().get("pairing_code", "------")
         label = f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
-        f.draw(surface, code, (r.x + 20, r.y + 40), 72, D.ACCENT)
+        f.draw(surface, code, (r.x + 20, r.y + 40), 48 if short else 72, D.ACCENT)
         lines, colour = self.pairing_state()
         if lines[0]:
             f.draw(surface, D.fit(f, lines, 24, self.new_code_btn.right - label.right - 16),
                    (label.right + 16, r.y + 14), 24, colour)
         D.button(surface, f, self.new_code_btn, "new code", enabled=self.ctx.data.pairing is not None)
-        y = r.y + 110
-        value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - (r.x + 200)
+        y = r.y + (100 if short else 110)
+        if short:
+            rows = self.short_lines(rows)
+        step = max(SHORT_ROW_MIN, min(36, (r.bottom - y - 4) // len(rows))) if short else 36
+        size = min(26, step - 6)
+        column = r.x + (150 if short else 200)
+        value_w = (r.right - LOAD_W - 60 if beside else r.right - 16) - column
         dropouts = self.dropouts_now()
-        for label, value in self.lines():
-            f.draw(surface, label, (r.x + 20, y), 26, D.DIM)
-            news = label == "xruns" and dropouts
-            f.draw(surface, D.fit(f, (value,), 26, value_w), (r.x + 200, y), 26, D.ACCENT if news else D.TEXT)
-            y += 36
-        box = (pygame.Rect(r.right - LOAD_W - 40, r.y + 20, LOAD_W, 200) if beside
-               else pygame.Rect(r.x + 20, y + 24, r.width - 40, 200))
+        for label, value in rows:
+            f.draw(surface, label, (r.x + 20, y), size, D.DIM)
+            news = label.startswith("xruns") and dropouts
+            f.draw(surface, D.fit(f, (value,), size, value_w), (column, y), size, D.ACCENT if news else D.TEXT)
+            y += step
+        if short:
+            return
+        box = (pygame.Rect(r.right - LOAD_W - 40, r.y + 20, LOAD_W, LOAD_H) if beside
+               else pygame.Rect(r.x + 20, y + 24, r.width - 40, LOAD_H))
         self._draw_load(surface, box)
+
+    def short_lines(self, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """:meth:`lines` for a short screen: block and latency on one row, xruns and faults on one, and the audio
+        load as a row (no room for its meters)."""
+        d = dict(rows)
+        return [("audio device", d["audio device"]), ("MIDI", d["MIDI"]), ("address", d["address"]),
+                ("audio", f"{d['block']}, {d['latency']}"), ("xruns, faults", f"{d['xruns']}, {d['faults']}"),
+                ("audio load", self.load_words()), ("volume", d["volume"])]
+
+    def load_words(self) -> str:
+        """The audio load as a row, for a screen too short for its meters: "12% average, 35% worst"."""
+        st = self.ctx.state.status
+        mean, worst = (None, None) if self.ctx.state.offline else (number(st, "load_mean"), number(st, "load_p999"))
+        if mean is None or worst is None:
+            return "-"
+        return f"{mean:.0%} average, {worst:.0%} worst"
 
     def _draw_load(self, surface: Any, box: Any) -> None:
         st, f = self.ctx.state.status, self.ctx.fonts
