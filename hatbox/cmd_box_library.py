@@ -40,7 +40,8 @@ def push_library(args: argparse.Namespace) -> int:
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
-            _check_limit(c, src, "max_library_bytes", size=folder_archive_bytes(src), what=safe_text(src.name or src))
+            from device.library.folder_tar import packed_bytes
+            _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp))
         if src.is_dir():
             _check_has_audio(src, archive)
@@ -78,34 +79,13 @@ def _library_name_for(src: Path, given: str | None) -> str:
     return name
 
 
-def folder_archive_bytes(folder: Path) -> int:
-    """About how many bytes the tar of ``folder`` will be (device.library.archive.pack_directory: a 512-byte header
-    and padding to 512 per file, a header per folder, two closing blocks, whole 10 KiB records), from its files'
-    sizes: what the box's limit is checked
-    against before the archive is made (it was made first: 4 GB copied into the temporary folder, 22 s with nothing
-    on screen, and then refused).  Files that cannot be read count as nothing here."""
-    from device.audio.audiofile import hidden_name
-    total = 1024
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder).parts
-        try:       # hidden files and folders (.git/) and links (a --links folder inside) are not packed: not counted
-            if path.is_symlink() or any(hidden_name(p) for p in rel):
-                continue
-            if path.is_dir():
-                total += 512                    # a folder's own header
-            elif path.is_file():
-                total += 512 + -(-path.stat().st_size // 512) * 512
-        except OSError:
-            continue
-    return -(-total // 10240) * 10240           # tar writes whole records of 20 blocks
-
-
 def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
     """The archive to upload, and what was left out of a folder (path inside it, why)."""
     import tarfile
     import zipfile
 
-    from device.library.archive import AUDIO_EXTENSIONS, pack_directory
+    from device.library.archive import AUDIO_EXTENSIONS
+    from device.library.folder_tar import pack_directory
 
     if src.is_dir():
         skipped: list[tuple[str, str]] = []

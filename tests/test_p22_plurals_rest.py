@@ -13,7 +13,8 @@ import soundfile as sf
 
 from device.api.libraries import Libraries
 from device.library import db as libdb
-from device.library.archive import ArchiveError, pack_directory
+from device.library.archive import ArchiveError
+from device.library.folder_tar import pack_directory
 from device.library.links import write_links
 from hatbox.cmd_box_library import _check_has_audio, _print_library
 from hatbox.errors import DataError, HatboxError

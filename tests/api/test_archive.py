@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from device.audio.audiofile import wav_header_problem
-from device.library.archive import ArchiveError, Limits, pack_directory, safe_relpath, unpack_archive
+from device.library.archive import ArchiveError, Limits, safe_relpath, unpack_archive
+from device.library.folder_tar import pack_directory
 from tests.api.conftest import wav_bytes
 
 

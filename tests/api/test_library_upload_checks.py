@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from device.library.archive import (LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, pack_directory,
-                                    unpack_archive)
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, unpack_archive
+from device.library.folder_tar import pack_directory
 from hatbox.cli import main
 from tests.api.conftest import wav_bytes
 
@@ -178,7 +178,7 @@ def test_a_folder_over_the_boxs_limit_is_refused_before_it_is_packed(paired_serv
     then refused as 'bigfolder.tar is 4400005120 bytes' (a file the producer never made)."""
     from dataclasses import replace
 
-    import device.library.archive as archive_mod
+    import device.library.folder_tar as folder_tar
     box = paired_server.app.state.box
     box.config = replace(box.config, max_library_bytes=10_000)
     lib = tmp_path / "big kit"
@@ -187,7 +187,7 @@ def test_a_folder_over_the_boxs_limit_is_refused_before_it_is_packed(paired_serv
 
     def no_copy(*a, **k):
         raise AssertionError("the folder was packed before its size was checked")
-    monkeypatch.setattr(archive_mod, "pack_directory", no_copy)
+    monkeypatch.setattr(folder_tar, "pack_directory", no_copy)
     assert main(["push-library", str(lib), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "big kit is 30 KiB (as an archive); the box takes at most 10 KiB a library; nothing was sent" in err
@@ -231,12 +231,12 @@ def test_box_library_id_wait_follows_a_tagging_to_its_end(paired_server, tmp_pat
 def test_the_folder_size_leaves_out_what_is_not_packed(tmp_path: Path) -> None:
     """Review (twenty-seventh stop): hidden folders (.git/) and a --links folder of links counted, so a library that
     fits was refused."""
-    from hatbox.cmd_box_library import folder_archive_bytes
+    from device.library.folder_tar import packed_bytes
     lib = tmp_path / "kit"
     (lib / ".git").mkdir(parents=True)
     (lib / "k.wav").write_bytes(b"x" * 100_000)
     (lib / ".git" / "pack").write_bytes(b"x" * 1_000_000)
     (lib / "by-tag").mkdir()
     (lib / "by-tag" / "k.wav").symlink_to(lib / "k.wav")
-    assert 100_000 < folder_archive_bytes(lib) < 130_000
-    assert pack_directory(lib, tmp_path / "k.tar").stat().st_size <= folder_archive_bytes(lib) + 20_480   # about
+    assert 100_000 < packed_bytes(lib) < 130_000
+    assert pack_directory(lib, tmp_path / "k.tar").stat().st_size <= packed_bytes(lib) + 20_480   # about

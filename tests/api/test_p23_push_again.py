@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import hatbox.cmd_box_library as cmd
-from device.library.archive import pack_directory
+from device.library.folder_tar import pack_directory
 from device.store import file_sha256
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, spy_uploads, wav_bytes
