@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# kind -> (the manifest metric that scores a pack, how it is said, whether higher is better)
-SCORES = {"effect": ("val_esr", "held-out error", False),
-          "synth": ("heldout_mrstft", "held-out spectral distance", False),
-          "tagger": ("holdout_macro_f1", "held-out macro-F1", True)}
+HIGHER_IS_BETTER = {"holdout_macro_f1"}      # of the trainers' headline scores (device.store.SCORE_WORDS)
 WORSE_BY = 0.10            # a score this much worse (relative; macro-F1: absolute 0.02) keeps the older pack
 
 
@@ -35,13 +32,18 @@ def older_pack(out: str | Path) -> Older | None:
         manifest = read_pack(out).manifest
     except Exception:  # noqa: BLE001 - whatever was there, it is no pack to compare with
         return None
-    return Older(data, manifest.kind, _score(manifest.kind, manifest.metrics))
+    return Older(data, manifest.kind, _score(manifest.metrics)[1])
 
 
-def _score(kind: str, metrics: dict[str, Any]) -> float | None:
-    key = SCORES.get(kind, ("",))[0]
-    value = metrics.get(key) if isinstance(metrics, dict) else None
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def _score(metrics: dict[str, Any]) -> tuple[str, float | None]:
+    """(key, value) of the headline score a trainer wrote into a pack's metrics (device.store.SCORE_KEYS: the one
+    `hatbox box-pack` lists); ("", None) when it has none."""
+    from device.store import SCORE_KEYS
+    for key in SCORE_KEYS:
+        value = metrics.get(key) if isinstance(metrics, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return key, float(value)
+    return "", None
 
 
 def kept_path(out: Path) -> Path:
@@ -62,10 +64,12 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
         manifest = read_pack(out).manifest
     except Exception:  # noqa: BLE001 - the summary goes on without the comparison
         return []
-    new = _score(manifest.kind, manifest.metrics)
+    key, new = _score(manifest.metrics)
     if manifest.kind != older.kind or new is None:
         return []
-    _key, words, higher = SCORES[older.kind]
+    from device.store import SCORE_WORDS
+    words, higher = SCORE_WORDS[key], key in HIGHER_IS_BETTER
+    words = words if words.startswith("held-out") else f"held-out {words}"
     worse = (older.score - new > 0.02) if higher else (new > older.score * (1 + WORSE_BY) and new - older.score > 1e-6)
     line = f"replaced {out.name}: its {words} was {older.score:.4g}, the new pack's is {new:.4g}"
     if not worse:

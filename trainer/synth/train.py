@@ -192,8 +192,7 @@ def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
                       + (f"-{note_name(max(p))})" if round(max(p)) != round(min(p)) else ")")
                       for name, p in sorted(by.items()))
     budget = f"{minutes:g} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
-    held_names = sorted({note_name(n.pitch) for n in held}, key=lambda s: [n.pitch for n in held
-                                                                           if note_name(n.pitch) == s][0])
+    held_names = list(dict.fromkeys(note_name(p) for p in sorted(n.pitch for n in held)))   # by pitch, once each
     shown = ", ".join(held_names[:8]) + (f" and {len(held_names) - 8} more" if len(held_names) > 8 else "")
     said = f"held out to score it: {len(held)} note{'s' if len(held) != 1 else ''} ({shown})" if held else \
         "no note held out"
