@@ -152,7 +152,7 @@ def range_warning(played: set[int], corners: list[str], ranges: Any) -> str | No
     every corner timbre (the pack's extras ``pitch_ranges``; packs from before 2026-12-04 have none: None), e.g.
     "notes C1 (24) and E7 (100) lie over an octave outside what flute, oboe were trained on (G3-D5): they may not
     sound like them"; None when none does (a pack trained on 55..72 played 24 and 100 without a word before)."""
-    from trainer.synth.data import note_name
+    from device.notes import note_name
     if not isinstance(ranges, dict) or not played:
         return None
     spans = [ranges[c] for c in dict.fromkeys(corners) if isinstance(ranges.get(c), list) and len(ranges[c]) == 2]

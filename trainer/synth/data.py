@@ -32,6 +32,7 @@ from scipy.signal import resample_poly
 
 from device.audio import audiofile
 from device.library.decode import held_mix
+from device.notes import note_name
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import count_words, them
 
@@ -192,11 +193,6 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
     return Note(instrument, named[0], named[1], x, str(path), measured)
-
-
-def note_name(pitch: float) -> str:
-    p = int(round(pitch))
-    return f"{['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'][p % 12]}{p // 12 - 1}"
 
 
 ESTIMATOR_SLIPS = (12, 19, 24)      # semitones: an octave, a twelfth, two octaves

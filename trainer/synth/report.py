@@ -9,8 +9,9 @@ import numpy as np
 import torch
 
 from device.audio import audiofile
+from device.notes import note_name
 from hatbox.text import display_name
-from trainer.synth.data import REPORT_JSON, note_name
+from trainer.synth.data import REPORT_JSON
 from trainer.synth.features import cents_error
 from trainer.synth.loss import multires_stft
 from trainer.synth.train import HELDOUT, NoteSet, TrainResult, render_notes

@@ -184,7 +184,7 @@ def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
     stop's QA): each instrument with its trained notes and their range, the notes held out to score it, the budget.
     "training 2 instruments for 15 min: bright 5 notes (G3-D4), soft 5 notes (G3-D4); held out to score it: 4 notes
     (A3, C#4, F4, A4)"."""
-    from trainer.synth.data import note_name
+    from device.notes import note_name
     by: dict[str, list[float]] = {}
     for n in trained:
         by.setdefault(n.instrument, []).append(n.pitch)

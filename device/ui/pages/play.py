@@ -20,6 +20,7 @@ import math
 from typing import Any
 
 from device.control import msg
+from device.notes import note_name
 from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass
 from device.ui.data import PackEntry, active_pack
@@ -345,11 +346,3 @@ def held_notes(status: dict[str, Any]) -> list[int]:
     if not isinstance(notes, (list, tuple)):
         return []
     return [int(n) for n in notes if _finite(n) and 0 <= n <= 127]
-
-
-NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-
-
-def note_name(note: int) -> str:
-    """MIDI note number -> name with octave (60 -> C4)."""
-    return f"{NOTE_NAMES[int(note) % 12]}{int(note) // 12 - 1}"
