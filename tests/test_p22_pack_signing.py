@@ -188,6 +188,31 @@ def test_a_key_taken_out_of_trusted_keys_stops_the_packs_it_signed(tmp_path: Pat
     assert r.status_code == 409 and "not signed" in r.json()["error"], r.text
 
 
+def test_the_pack_listing_names_the_signer_the_box_trusts_now(tmp_path: Path) -> None:
+    """Before (twenty-seventh stop's QA, left then): /packs, /packs/ID and /status kept the signer of the install
+    record, so `hatbox box-pack` said "signed by" a key the box no longer trusted, for a pack it would not play."""
+    pem, pub = _keys(tmp_path, "alice")
+    keys = tmp_path / "trusted"
+    keys.mkdir()
+    (keys / "alice.pub").write_bytes(pub.read_bytes())
+    box = make_box(tmp_path / "strict", trusted_keys=keys, require_signature=True)
+    r = box.push(sign_pack(gain_pack(tmp_path / "s.hatpack"), _load(pem)), activate=False)
+    pid, kid = r.json()["pack"]["id"], key_id(_load(pem).public_key())
+    assert r.json()["pack"]["signed_by"] == kid
+
+    def signers() -> list[str | None]:
+        one = box.client.get(f"/packs/{pid}", headers=box.auth).json()["signed_by"]
+        listed = [p["signed_by"] for p in box.client.get("/packs", headers=box.auth).json() if p["id"] == pid]
+        status = [p["signed_by"] for p in box.client.get("/status", headers=box.auth).json()["packs"] if p["id"] == pid]
+        return [one, *listed, *status]
+
+    assert signers() == [kid] * 3
+    (keys / "alice.pub").unlink()
+    assert signers() == [None] * 3
+    (keys / "again.pub").write_bytes(pub.read_bytes())       # trusted again, under another file name
+    assert signers() == [kid] * 3
+
+
 def test_a_box_not_requiring_signatures_takes_a_pack_signed_by_a_key_it_does_not_know(tmp_path: Path) -> None:
     """Before (twenty-seventh stop's QA): with bob.pub trusted and no --require-signature, alice's signed pack was
     refused while the same pack stripped of its signature went in."""

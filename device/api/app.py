@@ -91,6 +91,7 @@ class Box:
         self.validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
                                             initializer=lower_priority, initargs=(config.validate_nice,))
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
+        self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
@@ -182,6 +183,21 @@ class Box:
     def trusted(self) -> list[Any]:
         from export.signing import load_trusted
         return load_trusted(self.keys_dir)
+
+    def signer_now(self, meta: dict[str, Any], trusted: list[Any]) -> str | None:
+        """The key in ``trusted`` that signed installed pack ``meta`` (its store record), checked now: a key taken
+        out of trusted_keys/ since the install no longer shows as its signer, one copied in since does.  Each
+        (pack, keys) answer is kept: /status lists every pack at each poll, and a check reads the whole pack."""
+        from device.validate import signed_by_now
+        from export.signing import key_id
+        if not trusted:
+            return None
+        key = (str(meta["id"]), str(meta.get("sha256", "")), tuple(sorted(key_id(k) for k in trusted)))
+        if key not in self._signers:
+            if len(self._signers) > 256:
+                self._signers.clear()
+            self._signers[key] = signed_by_now(self.store.pack_path(meta["id"]), trusted)
+        return self._signers[key]
 
 
 # ---------------------------------------------------------------------------- query
@@ -281,9 +297,13 @@ def _unactivated(box: Box, pid: str, fresh: bool) -> str:
     return "nothing of the pack was kept; the active pack is unchanged"
 
 
-def _pack_info(box: Box, meta: dict[str, Any]) -> M.PackInfo:
+def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None) -> M.PackInfo:
+    """The API's view of installed pack ``meta``: ``signed_by`` is the trusted key that signs it now (not the
+    one at install: a key since taken out of trusted_keys/ no longer plays its packs); ``trusted`` is the box's
+    keys, read once for a listing."""
     active = box.store.active().get(meta["kind"]) == meta["id"]
-    return M.PackInfo(**{**meta, "active": active})
+    signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
+    return M.PackInfo(**{**meta, "active": active, "signed_by": signer})
 
 
 def _meta(box: Box, pid: str) -> dict[str, Any]:
@@ -303,7 +323,8 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/packs", response_model=list[M.PackInfo], dependencies=[auth], responses=_errors(401))
     def list_packs(request: Request) -> list[M.PackInfo]:
         box = box_of(request)
-        return [_pack_info(box, m) for m in box.store.list()]
+        keys = box.trusted()
+        return [_pack_info(box, m, keys) for m in box.store.list()]
 
     @app.post("/packs", status_code=201, response_model=M.UploadResult,
               responses=_errors(401, 408, 413, 415, 422, 500, 502, 507), openapi_extra=_BINARY)
@@ -468,13 +489,14 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     def status(request: Request) -> M.Status:
         box = box_of(request)
         free, total = disk_space(box.store.root)
+        keys = box.trusted()
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
-                        active=box.store.active(), packs=[_pack_info(box, m) for m in box.store.list()],
+                        active=box.store.active(), packs=[_pack_info(box, m, keys) for m in box.store.list()],
                         engine=_engine_status(box), disk=M.Disk(free_bytes=free, total_bytes=total),
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
                         libraries=len(box.libraries.list()), recovery=box.recovery,
-                        signatures={"required": box.config.require_signature, "trusted_keys": len(box.trusted())})
+                        signatures={"required": box.config.require_signature, "trusted_keys": len(keys)})
 
 
 # routes whose own line in the log says more (what was made, by whom), and pairing (no token yet)
