@@ -220,11 +220,11 @@ def warning_lines(text: str) -> tuple[str, ...]:
 def touch_lines(text: str) -> tuple[str, ...]:
     """What the tab bar says of a touch problem (device/ui/inputs.py ``Inputs.problems``: "touch not available:
     no ft5x06 touch controller answers at I2C address 0x38 (Remote I/O error); the panel runs without touch"),
-    longest first: its own words, then its head with what still works ("touch not available - the encoders
-    still work"), then the head alone."""
+    longest first: its own words, then its head with how to get around without it ("touch not available - hold
+    encoder 1 and turn it for pages": device/ui/panel.PAGE_ENCODER), then the head alone."""
     first = (text.splitlines() or [""])[0]
     head = first.split(":", 1)[0]
-    return (first, f"{head} - the encoders still work", head)
+    return (first, f"{head} - hold encoder 1 and turn it for pages", head)
 
 
 class WarningNotices:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from device.control import Control
 from device.ui import draw as D
 from device.ui.data import PanelData
-from device.ui.events import EncoderPress, Event, Touch
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, touch_lines, warning_lines
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.reader import InlineReader, Reader
@@ -27,6 +27,7 @@ REFRESH_S = 2.0           # the page on screen re-reads its lists this often (wi
 TOAST_S = 4.0             # a message stays this long in the tab bar
 MESSAGE_SIZE = 20         # font size of the message line at the bottom of the tab bar
 MARK_R = 6                # radius of a page's mark beside its tab title (Page.mark: an effect a fault bypassed)
+PAGE_ENCODER = 0          # hold encoder 1's button and turn it: the next / previous page, without touch
 _UNSEEN = object()        # no synth pad read back yet
 
 
@@ -66,6 +67,8 @@ class Panel:
         self._pad_source: Any = _UNSEEN
         self._refreshed = time.monotonic()
         self._fingers: dict[int, str] = {}          # touch id -> where its down landed: "tabs" | "page"
+        self._held = False                          # PAGE_ENCODER's button is down, its press held back from the page
+        self._paged = False                         # ... and it was turned while held: the press turned pages
         self._toast_key: tuple[str, int] = ("", 0)
         self._toast_since = 0.0
         self.faults = FaultNotices()                # which engine faults the panel has announced
@@ -214,6 +217,30 @@ class Panel:
             return
         if isinstance(event, Touch) and not self._to_page(event):
             return
+        for each in self._paging(event):
+            self._give(each)
+
+    def _paging(self, event: Event) -> list[Event]:
+        """The events for the page, after encoder 1's push-and-turn took its own (:data:`PAGE_ENCODER`): its
+        button's press is held back until it is let go, and is given then (press and release) unless the
+        encoder was turned while it was held; such a turn shows the next page (clockwise) or the previous one,
+        a page per detent.  So a box without touch (none fitted, or a controller that stopped answering) reaches
+        every page; a press alone does what it did, on release."""
+        if isinstance(event, EncoderPress) and event.index == PAGE_ENCODER:
+            if event.pressed:
+                self._held, self._paged = True, False
+                return []
+            held, self._held = self._held, False
+            return [] if self._paged or not held else [EncoderPress(event.index, True), event]
+        if isinstance(event, EncoderTurn) and event.index == PAGE_ENCODER and self._held:
+            self._paged = True
+            if event.delta:
+                self.show(self.current + event.delta)
+            return []
+        return [event]
+
+    def _give(self, event: Event) -> None:
+        """``event`` to the page on screen, laid out as it is now; what it makes of it goes to the engine."""
         self.page.layout(self.content)
         try:
             messages = self.page.handle(event)

@@ -90,3 +90,11 @@ def tap(panel: Any, x: float, y: float, finger: int = 0) -> None:
     from device.ui.events import Touch
     panel.handle(Touch("down", finger, x, y))
     panel.handle(Touch("up", finger, x, y))
+
+
+def click(panel: Any, index: int) -> None:
+    """Encoder ``index``'s button pressed and let go (encoder 1's press reaches the page on release: its
+    push-and-turn changes pages, device/ui/panel.PAGE_ENCODER)."""
+    from device.ui.events import EncoderPress
+    panel.handle(EncoderPress(index, True))
+    panel.handle(EncoderPress(index, False))

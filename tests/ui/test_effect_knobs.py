@@ -14,7 +14,7 @@ from device.ui.pages.effect import format_value
 from device.ui.panel import Panel
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
-from tests.ui.conftest import find_text
+from tests.ui.conftest import click, find_text
 
 # ranges where min + 1.0 * (max - min), or min * (max / min) ** 1.0, lands one ULP past max
 ROUNDING = [(0.3, 0.9, "linear"), (-24.0, 0.3, "linear"), (-12.0, 0.9, "linear"), (0.01, 0.7, "log"),
@@ -67,7 +67,7 @@ def test_switching_packs_starts_from_the_new_packs_own_values(pg: Any) -> None:
     assert panel.state.knobs["gain"] == 24.0
     panel.show_title("Models")
     panel.page.selected = [p.id for p in panel.page.packs].index(small.id)
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     panel.show_title("Effect")
     assert panel.state.knobs["gain"] == 5.0                     # the new pack's default, not Big's 24
     panel.control.sent.clear()
@@ -141,7 +141,7 @@ def _switch_to(panel: Panel, pack: PackEntry) -> None:
     """Activate ``pack`` on the Models page, as the user does."""
     panel.show_title("Models")
     panel.page.selected = [p.id for p in panel.page.packs].index(pack.id)
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     assert panel.control.sent[-1] == {"op": "load", "slot": "effect", "path": pack.path}
 
 

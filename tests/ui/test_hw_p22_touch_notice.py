@@ -150,7 +150,7 @@ def test_a_touch_problem_waits_for_a_red_notice_and_has_shorter_wordings(pg: Any
     panel.draw(surface)
     panel.draw(surface)
     assert panel.message() == (NOT_FOUND, D.BAD)
-    assert panel.state.toast_lines() == ((NOT_FOUND, "touch not available - the encoders still work",
+    assert panel.state.toast_lines() == ((NOT_FOUND, "touch not available - hold encoder 1 and turn it for pages",
                                           "touch not available"), True)
 
 

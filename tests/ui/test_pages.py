@@ -13,7 +13,7 @@ from device.ui.pages.play import note_name, peak_frac
 from device.ui.panel import MESSAGE_SIZE, Panel
 from device.ui.shots import RecordingControl
 from hatbox.errors import HatboxError
-from tests.ui.conftest import find_text, pixel, tap
+from tests.ui.conftest import click, find_text, pixel, tap
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_library_retag_moves_a_sample_to_the_tag_you_tap(panel: Panel, surface: 
     assert find_text(surface, "yours", 20, D.GOOD)
     panel.handle(EncoderPress(3, True))                                    # the same with the encoders
     panel.handle(EncoderTurn(0, -1, -1))                                   # snare -> kick
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     assert page.tags[page.tag] == "kick" and page.samples[0].path == moving.path and page.samples[0].corrected
 
 
@@ -193,9 +193,9 @@ def test_library_retag_in_a_multi_label_library_toggles_tags_then_saves(pg: Any,
     assert page.tags[page.tag] == "drums" and page.samples[page.sample] == Sample("/lib/a.wav", 1.0, True)
     panel.handle(EncoderPress(3, True))                                    # again: take every tag away
     panel.handle(EncoderTurn(0, -1, -1))                                   # bright (retag mode keeps the sample)
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     panel.handle(EncoderTurn(0, 1, 1))
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     assert page.pending == set()
     panel.handle(EncoderPress(3, True))
     assert panel.ctx.state.toast == "a sample keeps at least one tag: nothing changed"
@@ -337,7 +337,7 @@ def test_models_errors_become_a_message_not_a_crash(panel: Panel, surface: Any) 
     panel.show_title("Models")
     tagger = [i for i, p in enumerate(panel.page.packs) if p.manifest.kind == "tagger"][0]
     panel.handle(EncoderTurn(0, tagger, tagger))
-    panel.handle(EncoderPress(0, True))
+    click(panel, 0)
     assert panel.control.sent == []                                        # taggers are not engine slots
     panel.handle(Touch("down", 0, *panel.page.rollback_btn.center))
     assert "no earlier tagger pack" in panel.state.toast

@@ -17,7 +17,7 @@ from device.ui.panel import MESSAGE_SIZE, TAB_H, Panel
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
 from hatbox.errors import HatboxError
-from tests.ui.conftest import find_text
+from tests.ui.conftest import click, find_text
 
 
 class Refusing(RecordingControl):
@@ -248,7 +248,7 @@ def test_pages_that_get_an_error_while_entering_or_drawing_leave_the_panel_worki
     panel = Panel(RecordingControl(), Broken(library={"kick": [Sample("/l/k.wav")]}), (800, 480))
     for i in range(len(panel.pages)):
         panel.handle(Touch("down", 0, panel.tabs[i].centerx, 10))
-        panel.handle(EncoderPress(0, True))
+        click(panel, 0)
         panel.draw(pg.Surface((800, 480)))
     assert panel.state.toast == "pack store unreadable" and panel.page.title == "Settings"
 
