@@ -87,6 +87,29 @@ def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
     return text + "..." if text else ""
 
 
+def shrink_to_fit(fonts: Fonts, text: str, size: int, width: float, smallest: int) -> tuple[str, int]:
+    """``text`` and the largest font size from ``size`` down to ``smallest`` at which it is at most ``width`` px
+    wide; at ``smallest`` it is cut with "..." (:func:`fit`) when even that is too wide."""
+    for s in range(size, smallest - 1, -1):
+        if fonts.size(text, s)[0] <= width:
+            return text, s
+    return fit(fonts, (text,), smallest, width), smallest
+
+
+def fit_middle(fonts: Fonts, text: str, size: int, width: float, keep_end: int) -> str:
+    """``text`` when it fits ``width`` px at ``size``, else cut in the middle, its last ``keep_end`` characters
+    kept ("http://hatbox-li...m.local:8750": an address's port is what must be typed); :func:`fit` of the whole
+    when not even "..." and the end fit."""
+    if fonts.size(text, size)[0] <= width:
+        return text
+    tail = text[-keep_end:]
+    for n in range(len(text) - keep_end - 1, 0, -1):
+        cut = f"{text[:n]}...{tail}"
+        if fonts.size(cut, size)[0] <= width:
+            return cut
+    return fit(fonts, (text,), size, width)
+
+
 def fit_keeping_end(fonts: Fonts, head: str, tail: str, size: int, width: float) -> str:
     """``head tail`` when it fits ``width`` px at ``size``, else ``head`` cut with "..." before the whole ``tail``
     ("Vintage Tube Screa... 2.0.0-beta.3": a pack's version is what tells two of one name apart, so the name gives

@@ -32,8 +32,12 @@ LOAD_H = 200                 # the load meters' height
 SHORT_ROW_MIN = 22           # a short screen's rows are at least this far apart (18 px text)
 NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
+NEW_CODE_W = 150             # px: the "new code" button's width (beside the code, or under it on a narrow screen)
+VALUE_SHRINK = 8             # a value too long for its column is drawn up to this many px smaller before it is cut
+ADDRESS_END = 10             # an address cut in the middle keeps this many of its last characters (":8750" and more)
 VOLUME_HOLD_S = 1.0          # s after a turn here during which the engine's (older) volume is not taken
 XRUN_RECENT_S = 10.0         # xruns this recent mark the Settings tab and colour its xruns row
+ROW_LABELS = ("audio device", "MIDI", "address", "block", "latency", "xruns", "faults", "volume")   # lines(), in order
 POLL_S = 1.0                 # while the page is shown, the pairing code is renewed (if expired) this often
 
 
@@ -64,6 +68,9 @@ class SettingsPage(Page):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.new_code_btn: Any = None
+        self.narrow = False                                  # the button under the code: no room beside it
+        self.short = False                                   # the rows smaller, the load as a row: a short screen
+        self.rows_top = 110                                  # px from the page's top to the first row
         self.clock: Callable[[], float] = time.monotonic     # s, monotonic (injectable for tests)
         self._polled = -math.inf                             # when the page last asked for the code
         self._xruns: tuple[float | None, float] = (None, -math.inf)   # the count last seen, when it last rose
@@ -113,8 +120,18 @@ class SettingsPage(Page):
         pairing.current()
 
     def layout(self, rect: Any) -> None:
+        """The code top left with the "new code" button beside it, or under it where the page is too narrow for
+        both (a portrait 320x480: the button was drawn off the screen); then the rows, smaller on a short screen."""
         super().layout(rect)
-        self.new_code_btn = pygame.Rect(rect.x + CODE_W + 20, rect.y + 42, 150, 50)
+        self.narrow = rect.width - 10 < CODE_W + 20 + NEW_CODE_W
+        tops = (184, 160) if self.narrow else (110, 100)      # (rows' top, a short screen's)
+        n = len(ROW_LABELS)           # not self.lines(): reading the xruns there would take them as seen
+        self.short = rect.width < LOAD_BESIDE_MIN_W and tops[0] + 36 * n + 24 + LOAD_H > rect.height
+        self.rows_top = tops[1] if self.short else tops[0]
+        if self.narrow:                                       # under the code (48 px tall on a short screen, else 72)
+            self.new_code_btn = pygame.Rect(rect.x + 20, rect.y + (96 if self.short else 120), NEW_CODE_W, 50)
+        else:
+            self.new_code_btn = pygame.Rect(rect.x + CODE_W + 20, rect.y + 42, NEW_CODE_W, 50)
 
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0:
@@ -174,15 +191,16 @@ class SettingsPage(Page):
         faults = _whole(number(st, "fault_count"))
         if faults is None and isinstance(st.get("faults"), list):
             faults = str(len(st["faults"]))
-        return [("audio device", s.get("audio_device") or "default"),
-                ("MIDI", s.get("midi") or "none"),
-                ("address", s.get("address") or "-"),
-                ("block", f"{block} samples @ {rate} Hz"),
-                ("latency", f"{latency:.1f} ms" if live and latency is not None else "-"),
-                ("xruns", (f"{xruns}: dropouts now (audio load too high)" if self.dropouts_now() else xruns)
-                 if live and xruns is not None else "-"),
-                ("faults", faults if live and faults is not None else "-"),
-                ("volume", f"{self.ctx.state.volume_db:+.1f} dB (knob 1)")]
+        values = [s.get("audio_device") or "default",
+                  s.get("midi") or "none",
+                  s.get("address") or "-",
+                  f"{block} samples @ {rate} Hz",
+                  f"{latency:.1f} ms" if live and latency is not None else "-",
+                  (f"{xruns}: dropouts now (audio load too high)" if self.dropouts_now() else xruns)
+                  if live and xruns is not None else "-",
+                  faults if live and faults is not None else "-",
+                  f"{self.ctx.state.volume_db:+.1f} dB (knob 1)"]
+        return list(zip(ROW_LABELS, values, strict=True))
 
     def draw(self, surface: Any) -> None:
         """The pairing code and the rows on the left; the CPU load meters beside them where the screen is
@@ -192,16 +210,16 @@ class SettingsPage(Page):
         rows = self.lines()
         # a short screen (a 3.5-inch 480x320) takes every row, smaller, with the load as a row of its own: the meters
         # under the rows and the last rows were drawn off the screen (twenty-seventh stop's QA)
-        short = not beside and r.y + 110 + 36 * len(rows) + 24 + LOAD_H > r.bottom
+        short = self.short
         code = self.ctx.data.settings().get("pairing_code", "------")
         label = f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
         f.draw(surface, code, (r.x + 20, r.y + 40), 48 if short else 72, D.ACCENT)
         lines, colour = self.pairing_state()
         if lines[0]:
-            f.draw(surface, D.fit(f, lines, 24, self.new_code_btn.right - label.right - 16),
-                   (label.right + 16, r.y + 14), 24, colour)
+            end = r.right - 16 if self.narrow else self.new_code_btn.right
+            f.draw(surface, D.fit(f, lines, 24, end - label.right - 16), (label.right + 16, r.y + 14), 24, colour)
         D.button(surface, f, self.new_code_btn, "new code", enabled=self.ctx.data.pairing is not None)
-        y = r.y + (100 if short else 110)
+        y = r.y + self.rows_top
         if short:
             rows = self.short_lines(rows)
         step = max(SHORT_ROW_MIN, min(36, (r.bottom - y - 4) // len(rows))) if short else 36
@@ -212,7 +230,10 @@ class SettingsPage(Page):
         for label, value in rows:
             f.draw(surface, label, (r.x + 20, y), size, D.DIM)
             news = label.startswith("xruns") and dropouts
-            f.draw(surface, D.fit(f, (value,), size, value_w), (column, y), size, D.ACCENT if news else D.TEXT)
+            text, at = D.shrink_to_fit(f, str(value), size, value_w, max(14, size - VALUE_SHRINK))
+            if label == "address":          # what `hatbox pair URL` is typed from: its port is kept, cut or not
+                text = D.fit_middle(f, str(value), at, value_w, ADDRESS_END)
+            f.draw(surface, text, (column, y + (size - at) // 2), at, D.ACCENT if news else D.TEXT)
             y += step
         if short:
             return

@@ -1,0 +1,78 @@
+"""The panel on the smallest screens a board file may give (480x320 either way round, and narrow portraits in
+between), from the twenty-eighth stop's QA of every page at every size."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from device.ui import draw as D
+from device.ui.demo import demo_data, demo_status
+from device.ui.events import Touch
+from device.ui.panel import Panel
+from device.ui.shots import RecordingControl
+from tests.ui.conftest import find_text
+
+LONG_ADDRESS = "http://hatbox-living-room.local:8750"
+
+
+class Pairing:
+    """Enough of device/api/auth.Pairing for the Settings page's button."""
+
+    def __init__(self) -> None:
+        self.windows = 0
+
+    def current(self) -> str:
+        return "428913"
+
+    def owner_window(self) -> None:
+        self.windows += 1
+
+    def owner_window_for(self) -> float:
+        return 60.0 * self.windows
+
+    def paused_for(self) -> float:
+        return 0.0
+
+
+@pytest.mark.parametrize("size", [(320, 480), (360, 640), (480, 320), (480, 800), (800, 480)])
+def test_the_new_code_button_is_on_the_screen_and_answers_a_tap(pg: Any, size: tuple[int, int]) -> None:
+    """Before: at 320x480 the button was drawn at x 316-466, wholly off the screen (360x640: one letter showed)."""
+    data = demo_data()
+    data.pairing = Pairing()
+    panel = Panel(RecordingControl(demo_status()), data, size)
+    panel.show_title("Settings")
+    surface = pg.Surface(size)
+    panel.draw(surface)
+    btn = panel.page.new_code_btn
+    assert surface.get_rect().contains(btn) and btn.width >= 120 and btn.height >= 40
+    code = find_text(surface, "428 913", 48, D.ACCENT) + find_text(surface, "428 913", 72, D.ACCENT)
+    assert code and (code[0][1] + 48 <= btn.y or code[0][0] + 150 <= btn.x)    # under or beside the code, not on it
+    panel.handle(Touch("down", 0, *btn.center))
+    assert data.pairing.windows == 1
+
+
+def test_a_long_address_keeps_its_port(pg: Any) -> None:
+    """Before: "http://hatbox-living-room.loca..." at 800x480: the port, which `hatbox pair URL` needs, was cut."""
+    data = demo_data()
+    data.setting["address"] = LONG_ADDRESS
+    panel = Panel(RecordingControl(demo_status()), data, (320, 480))
+    panel.show_title("Settings")
+    surface = pg.Surface((320, 480))
+    panel.draw(surface)
+    fonts = D.Fonts()
+    found = [(size, text) for size in range(14, 27)
+             for text in (LONG_ADDRESS, D.fit_middle(fonts, LONG_ADDRESS, size, 150, 10))
+             if find_text(surface, text, size, D.TEXT)]
+    assert found and all(text.endswith(":8750") for _, text in found), found
+
+
+def test_shrink_then_cut(pg: Any) -> None:
+    fonts = D.Fonts()
+    text, size = D.shrink_to_fit(fonts, LONG_ADDRESS, 26, fonts.size(LONG_ADDRESS, 20)[0], 18)
+    assert (text, size) == (LONG_ADDRESS, 20)
+    text, size = D.shrink_to_fit(fonts, LONG_ADDRESS, 26, 100, 18)
+    assert size == 18 and text.endswith("...") and fonts.size(text, 18)[0] <= 100
+    cut = D.fit_middle(fonts, LONG_ADDRESS, 20, 200, 10)
+    assert cut.endswith("local:8750") and "..." in cut and fonts.size(cut, 20)[0] <= 200
+    assert D.fit_middle(fonts, "short", 20, 200, 10) == "short"
