@@ -53,6 +53,8 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 SLOTS = ("effect", "synth", "sampler")
+NOTE_SLOTS = ("synth", "sampler")       # a note_on / note_off may name one of these ("slot"): only it plays the note
+NOTE_OPS = ("note_on", "note_off")      # (MIDI channel 10, the drums' channel, plays the sampler alone: device/midi.py)
 OPS = {
     "load": ("slot", "path"),          # load a pack file off the audio thread, then crossfade it in
     "unload": ("slot",),
@@ -128,6 +130,9 @@ def validate(msg: Any) -> dict[str, Any]:
         raise ControlError(f"control message '{op}' lacks {', '.join(missing)}")
     if "slot" in OPS[op] and msg["slot"] not in SLOTS:
         raise ControlError(f"unknown slot {msg['slot']!r} (slots: {', '.join(SLOTS)})")
+    if op in NOTE_OPS and "slot" in msg and msg["slot"] not in NOTE_SLOTS:
+        raise ControlError(f"control message '{op}': slot {msg['slot']!r} plays no notes "
+                           f"(give {' or '.join(NOTE_SLOTS)}, or no slot: both)")
     for key, (kind, bounds) in _NUMBERS.get(op, {}).items():
         if key in msg:
             _check_number(op, key, msg[key], kind, bounds)

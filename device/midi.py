@@ -3,8 +3,9 @@
 Translation (MIDI -> device/control.py messages):
 
 ==============================  =============================================================
-note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``
-note_off, note_on velocity 0    ``{"op": "note_off", "note"}``
+note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``; on channel 10 (the drums') with
+                                ``"slot": "sampler"``: the kit plays it (device/kit.py), the synth does not
+note_off, note_on velocity 0    ``{"op": "note_off", "note"}`` (channel 10: the same ``slot``)
 pitchwheel (-8192..8191)        ``{"op": "bend", "value"}`` in [-1, 1]
 control_change 64 (sustain)     ``{"op": "sustain", "on"}`` (on when value >= 64)
 control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms,
@@ -74,6 +75,7 @@ from hatbox.errors import HatboxError, first_line
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
 MODE_CHANGES = (124, 125, 126, 127)      # omni off/on, mono, poly: each implies all notes off
+DRUM_CHANNEL = 9                 # MIDI channel 10 (mido counts from 0): its notes play the sampler's kit alone
 RESERVED_CC = frozenset({SUSTAIN_CC, *range(120, 128)})   # sustain, channel mode: never turn a knob
 BANK_SELECT = frozenset({0, 32})         # MSB, LSB: turn a knob only when bound by name (--midi-cc 0=...)
 KNOB_CC = tuple(range(70, 86))           # knobs 1..16 of the effect pack (export.manifest.MAX_KNOBS)
@@ -279,11 +281,11 @@ class MidiMap:
     def _note_on(self, msg: Any) -> list[dict[str, Any]]:
         note, vel = int(_get(msg, "note")), int(_get(msg, "velocity"))
         if vel == 0:
-            return [{"op": "note_off", "note": note}]
-        return [{"op": "note_on", "note": note, "velocity": vel}]
+            return [{"op": "note_off", "note": note, **_drums(msg)}]
+        return [{"op": "note_on", "note": note, "velocity": vel, **_drums(msg)}]
 
     def _note_off(self, msg: Any) -> list[dict[str, Any]]:
-        return [{"op": "note_off", "note": int(_get(msg, "note"))}]
+        return [{"op": "note_off", "note": int(_get(msg, "note")), **_drums(msg)}]
 
     def _pitchwheel(self, msg: Any) -> list[dict[str, Any]]:
         pitch = int(_get(msg, "pitch"))
@@ -333,6 +335,12 @@ class MidiMap:
         if abs(fraction - current) <= PICKUP:
             return True
         return previous is not None and (previous - current) * (fraction - current) <= 0.0
+
+
+def _drums(msg: Any) -> dict[str, str]:
+    """``{"slot": "sampler"}`` for a note on MIDI channel 10 (:data:`DRUM_CHANNEL`: General MIDI's drums, what drum
+    pads and a DAW's drum track send): the sampler's kit plays it, and the synth does not; else nothing (both)."""
+    return {"slot": "sampler"} if _get(msg, "channel", None) == DRUM_CHANNEL else {}
 
 
 def _check_cc(cc: int) -> None:

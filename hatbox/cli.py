@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_remote",
     "hatbox.cmd_devices",
     "hatbox.cmd_midi",
+    "hatbox.cmd_kit",
     "hatbox.cmd_logs",
     "hatbox.cmd_demo",
 )

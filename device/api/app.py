@@ -36,6 +36,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized)
+from device.api.kit_routes import KitKeeper, _add_kit_routes
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
@@ -44,6 +45,7 @@ from device.api.state import LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
+from device.kit import KIT_FILE
 from device.library.archive import Limits
 from device.store import TRUSTED_KEYS, PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
@@ -91,6 +93,7 @@ class Box:
         self.validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
                                             initializer=lower_priority, initargs=(config.validate_nice,))
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
+        self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
         self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
     def start(self) -> None:
@@ -102,6 +105,7 @@ class Box:
             log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
                         "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
         self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
+        self.kit.apply(self)
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
                 try:
@@ -564,6 +568,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_slot_routes(app, auth)
     _add_library_routes(app, auth)
     _add_midi_routes(app, auth)
+    _add_kit_routes(app, auth)
     _add_log_routes(app, auth)
     box.start()
     return app

@@ -131,7 +131,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth],
                 responses=_errors(401, 404, 409, 500))
     def delete_library(request: Request, library_id: str) -> Response:
-        libraries = box_of(request).libraries
+        box = box_of(request)
+        libraries = box.libraries
         try:
             _lib(libraries.delete, library_id)
         except LibraryBusy as exc:
@@ -140,6 +141,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             log.error("deleting library %s failed: %s", library_id, exc)
             raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
                                   _not_deleted(libraries, library_id)) from None
+        box.kit.forget_library(box, library_id)              # its notes play nothing now: out of the kit
         return Response(status_code=204)
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],

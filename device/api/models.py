@@ -229,3 +229,28 @@ class MidiUnbindResult(BaseModel):
     was: Optional[MidiKnob] = Field(description="what the CC turned; null: it turned nothing (--midi-cc CC=off)")
     now: Optional[MidiKnob] = Field(description="what the CC turns now: its default mapping, or null")
     message: str
+
+
+class KitNote(BaseModel):
+    note: int
+    name: str                       # the note's name, e.g. C1 (36)
+    library: str
+    library_name: str = ""
+    file: str                       # inside the library's files, as box-library lists it
+    loop: bool = False
+    tag: Optional[str] = None       # the tag it was chosen for (a kit made from a library)
+    missing: bool = False           # its library or file is no longer on the box: the note plays nothing
+
+
+class Kit(BaseModel):
+    notes: list[KitNote]
+
+
+class KitFromLibrary(BaseModel):
+    library: str = Field(max_length=128, description="a library's id")
+
+
+class KitNoteRequest(BaseModel):
+    library: str = Field(max_length=128, description="a library's id")
+    file: str = Field(max_length=4096, description="a file of the library, as box-library lists it")
+    loop: bool = False

@@ -306,7 +306,8 @@ class Engine:
             self._to_sources(msg)
 
     def _to_sources(self, msg: dict[str, Any]) -> None:
-        """Hand a note-side message to the sources (the sampler alone for "sample").
+        """Hand a note-side message to the sources (the sampler alone for "sample"; a note that names a ``slot``,
+        one from MIDI's drum channel say, to that source alone).
 
         ``all_notes_off`` (MIDI CC 123, sent by DAWs on every transport stop) and ``panic`` (CC 120)
         go here too, as every source's own business: the first releases every note as a note-off
@@ -314,7 +315,7 @@ class Engine:
         Neither is handed to an effect or the output stage: resetting their state from this (control)
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
-        targets = ("sampler",) if msg["op"] == "sample" else SOURCE_SLOTS
+        targets = ("sampler",) if msg["op"] == "sample" else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
         for name in targets:
             for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
                 if hasattr(unit, "handle"):

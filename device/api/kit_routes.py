@@ -1,0 +1,197 @@
+"""The sampler's kit through the API (device/kit.py): which library sample each MIDI note plays.
+
+``GET /kit`` lists it; ``POST /kit/from-library`` makes it from a tagged library (a note per tag: General MIDI's
+drum notes for drum words, the producer's own words from middle C up); ``PUT /kit/notes/{note}`` sets one note,
+``DELETE /kit/notes/{note}`` clears one, ``DELETE /kit`` all.  Each change reaches the engine's sampler at once
+(``sample`` messages with a note, velocity 0: map only) and is kept in STORE/kit.json; the box hands the kit to
+its sampler again at every start (:meth:`KitKeeper.apply`).  Deleting a library takes its notes out of the kit.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from device.api import models as M
+from device.api.errors import ApiError, _errors
+from device.api.state import box_of
+from device.kit import KitError, KitNote, check_file, check_note, kit_from_tags, load_kit, map_message, save_kit, \
+    unmap_message
+from device.notes import note_name
+from hatbox.errors import first_line
+
+log = logging.getLogger(__name__)
+
+KIT_HINT = "hatbox box-kit lists the kit (GET /kit)"
+
+
+class KitKeeper:
+    """The box's kit, kept at ``path``, and the engine's sampler kept to it.  One change at a time (a lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self.notes: dict[int, KitNote] = load_kit(path)
+
+    def apply(self, box: Any) -> list[str]:
+        """Hand every note of the kit to the engine's sampler (the box's start); returns what could not be, each
+        said in the log: a note whose library was deleted or whose file the sampler refused stays in the kit."""
+        problems = []
+        with self.lock:
+            for entry in self.notes.values():
+                try:
+                    box.control.send(map_message(entry, _files(box, entry.library)))
+                except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
+                    problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): {first_line(exc)}")
+        for line in problems:
+            log.warning("%s", line)
+        return problems
+
+    def replace(self, box: Any, new: dict[int, KitNote]) -> None:
+        """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped, then kept.  ApiError (422)
+        naming the note when the sampler refuses a file: the notes mapped before it stay mapped, the file keeps
+        the old kit, so the next start plays the old kit whole."""
+        with self.lock:
+            for entry in new.values():
+                self._map(box, entry)
+            for note in set(self.notes) - set(new):
+                _send(box, unmap_message(note))
+            self._keep(new)
+
+    def set(self, box: Any, entry: KitNote) -> None:
+        with self.lock:
+            self._map(box, entry)
+            self._keep({**self.notes, entry.note: entry})
+
+    def drop(self, box: Any, notes: list[int]) -> list[int]:
+        """Clear ``notes`` (those in the kit); returns the ones that were there."""
+        with self.lock:
+            gone = [n for n in notes if n in self.notes]
+            for note in gone:
+                _send(box, unmap_message(note))
+            self._keep({n: e for n, e in self.notes.items() if n not in gone})
+            return gone
+
+    def forget_library(self, box: Any, library: str) -> None:
+        """Library ``library`` was deleted: its notes leave the kit (best effort: the library is gone already)."""
+        try:
+            self.drop(box, [n for n, e in self.notes.items() if e.library == library])
+        except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
+            log.warning("taking library %s's notes out of the kit failed: %s", library, first_line(exc))
+
+    def _map(self, box: Any, entry: KitNote) -> None:
+        try:
+            box.control.send(map_message(entry, _files(box, entry.library)))
+        except ApiError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the sampler's refusal (not audio, too long to keep decoded)
+            raise ApiError(422, "rejected", f"note {entry.note} ({note_name(entry.note)}) cannot play "
+                           f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",
+                           hint=KIT_HINT) from None
+
+    def _keep(self, kit: dict[int, KitNote]) -> None:
+        try:
+            save_kit(self.path, kit)
+        except OSError as exc:
+            log.error("keeping the kit in %s failed: %s", self.path, exc)
+            self.notes = kit
+            raise ApiError(507, "storage failed", f"the sampler plays the new kit, but keeping it on the box's disk "
+                           f"failed ({exc.strerror or exc}): after a restart it plays the kit from before",
+                           hint="free some space on the box (hatbox status shows it), then set the kit again") from None
+        self.notes = kit
+
+
+def _send(box: Any, message: dict[str, Any]) -> None:
+    try:
+        box.control.send(message)
+    except Exception as exc:  # noqa: BLE001 - an unmap the engine refused: the note is out of the kit all the same
+        log.warning("the sampler did not take %s: %s", message, first_line(exc))
+
+
+def _files(box: Any, library: str) -> Path:
+    """Library ``library``'s files folder; ApiError 404 when the box has no such library (deleted)."""
+    try:
+        box.libraries.get(library)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{library}' on the box",
+                       hint="hatbox box-library lists the libraries") from None
+    return box.libraries.files_path(library)
+
+
+def _note_info(box: Any, entry: KitNote) -> M.KitNote:
+    try:
+        info = box.libraries.get(entry.library)
+        name, there = str(info.get("name", "")), (box.libraries.files_path(entry.library) / entry.file).is_file()
+    except KeyError:
+        name, there = "", False
+    return M.KitNote(note=entry.note, name=note_name(entry.note), library=entry.library, library_name=name,
+                     file=entry.file, loop=entry.loop, tag=entry.tag, missing=not there)
+
+
+def _kit(box: Any) -> M.Kit:
+    keeper: KitKeeper = box.kit
+    return M.Kit(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)])
+
+
+def _library_of(request: Request, library: str) -> Any:
+    box = box_of(request)
+    try:
+        box.libraries.get(library)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{library}' on the box",
+                       hint="hatbox box-library lists the libraries") from None
+    return box
+
+
+def _add_kit_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/kit", response_model=M.Kit, dependencies=[auth], responses=_errors(401))
+    def get_kit(request: Request) -> M.Kit:
+        return _kit(box_of(request))
+
+    @app.post("/kit/from-library", response_model=M.Kit, dependencies=[auth],
+              responses=_errors(401, 404, 409, 422, 507))
+    def kit_from_library(request: Request, body: M.KitFromLibrary) -> M.Kit:
+        from device.api.library_routes import _rel, _tag_db, _whole_db
+        from device.library import files_with_tag, list_tags
+        box = _library_of(request, body.library)
+        db, files = _tag_db(request, body.library), box.libraries.files_path(body.library)
+
+        def best(tag: str, k: int) -> list[str]:
+            return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]
+        try:
+            with _whole_db(body.library):
+                kit = kit_from_tags(body.library, list_tags(db), best)
+        except KitError as exc:
+            raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
+        box.kit.replace(box, kit)
+        return _kit(box)
+
+    @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))
+    def set_kit_note(request: Request, note: int, body: M.KitNoteRequest) -> M.Kit:
+        box = _library_of(request, body.library)
+        try:
+            entry = KitNote(note=check_note(note), library=body.library, file=check_file(body.file), loop=body.loop)
+        except KitError as exc:
+            raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
+        if not (box.libraries.files_path(body.library) / entry.file).is_file():
+            raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
+                           hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
+        box.kit.set(box, entry)
+        return _kit(box)
+
+    @app.delete("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404))
+    def clear_kit_note(request: Request, note: int) -> M.Kit:
+        box = box_of(request)
+        if not box.kit.drop(box, [note]):
+            raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
+                           hint=KIT_HINT)
+        return _kit(box)
+
+    @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))
+    def clear_kit(request: Request) -> Response:
+        box = box_of(request)
+        box.kit.drop(box, list(box.kit.notes))
+        return Response(status_code=204)

@@ -1,0 +1,140 @@
+"""The sampler's kit: which sample of which library each MIDI note plays on the box (STORE/kit.json).
+
+A producer's tagged library becomes something to play: :func:`kit_from_tags` gives each of the library's tags a
+note, General MIDI's drum note where the tag is a drum word (kick 36, snare 38, clap 39, hi-hat 42, tom 45, open
+hat 46, crash/cymbal 49, ride 51...: what a drum pad controller and a DAW's drum track send), the producer's own
+words from middle C (60) up, and each note the tag's most confident sample (a correction first).  Notes can be
+set one by one too.  The kit is kept across restarts and handed to the engine's sampler as ``sample`` messages
+with a ``note`` and velocity 0 (device/audio/sampler.py: map only), so a note from MIDI (or OSC) plays its sample.
+
+Pure data and files here; the API's routes (device/api/kit_routes.py) hold the lock and talk to the engine.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from export.atomic import write_atomic
+from hatbox.errors import HatboxError
+
+log = logging.getLogger(__name__)
+
+KIT_FILE = "kit.json"        # under the box's store
+OWN_WORDS_FROM = 60          # a tag that is no drum word gets the first free note from middle C (C4) up
+# General MIDI percussion (channel 10) notes for drum words, as tags are written (lower case, either spelling)
+GM_NOTES: dict[str, int] = {
+    "kick": 36, "bass drum": 36, "bd": 36, "rim": 37, "rimshot": 37, "side stick": 37, "snare": 38, "sd": 38,
+    "clap": 39, "handclap": 39, "hihat": 42, "hi-hat": 42, "hat": 42, "closed hat": 42, "tom": 45, "open hat": 46,
+    "cymbal": 49, "crash": 49, "ride": 51, "china": 52, "splash": 55, "tambourine": 54, "cowbell": 56,
+    "percussion": 56, "conga": 63, "bongo": 60, "shaker": 70, "maracas": 70, "clave": 75, "woodblock": 76,
+}
+LOOP_WORDS = ("loop", "loops", "break", "breaks", "groove")     # tags whose samples play as loops
+
+
+class KitError(HatboxError):
+    """A kit note that cannot be set: a note out of range, a file not in the library."""
+
+
+@dataclass(frozen=True)
+class KitNote:
+    """One note of the kit: ``file`` is the sample's path inside library ``library``'s files (POSIX, relative);
+    ``loop``: it loops while the note is held (else a one-shot); ``tag``: the tag it was chosen for, if any."""
+
+    note: int
+    library: str
+    file: str
+    loop: bool = False
+    tag: str | None = None
+
+
+def check_note(note: int) -> int:
+    """``note`` if it is a MIDI note number (0..127); KitError otherwise."""
+    if not isinstance(note, int) or isinstance(note, bool) or not 0 <= note <= 127:
+        raise KitError(f"note {note!r} is not a MIDI note (0..127, or a name such as C1 or F#2)")
+    return note
+
+
+def check_file(file: str) -> str:
+    """``file`` as a relative POSIX path inside a library (no ``..``, not absolute); KitError otherwise."""
+    path = PurePosixPath(str(file).replace("\\", "/"))
+    if not str(file).strip() or path.is_absolute() or ".." in path.parts:
+        raise KitError(f"{file!r} is not a path inside the library (give it as box-library lists it, e.g. "
+                       "kit/Kick.wav)")
+    return path.as_posix()
+
+
+def load_kit(path: Path) -> dict[int, KitNote]:
+    """The kit kept at ``path`` (none: empty).  A damaged file (a cut write, edited by hand) is set aside as
+    ``kit.json.damaged`` with a warning in the log, and the box starts with an empty kit rather than not at all."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        notes = [KitNote(note=check_note(n["note"]), library=str(n["library"]), file=check_file(n["file"]),
+                         loop=bool(n.get("loop", False)), tag=n.get("tag")) for n in raw["notes"]]
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError, HatboxError) as exc:
+        aside = path.with_name(path.name + ".damaged")
+        try:
+            path.replace(aside)
+        except OSError:
+            aside = path
+        log.warning("the sampler's kit %s is damaged (%s): the box starts with no kit; the file is kept as %s",
+                    path, exc, aside)
+        return {}
+    return {n.note: n for n in notes}
+
+
+def save_kit(path: Path, kit: dict[int, KitNote]) -> None:
+    """Write ``kit`` to ``path`` whole or not at all (OSError when the disk refuses: the old file stays)."""
+    data = {"version": 1, "notes": [asdict(kit[n]) for n in sorted(kit)]}
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def gm_note(tag: str) -> int | None:
+    """General MIDI's drum note for drum word ``tag`` (any case, - or _ or space), None for other words."""
+    word = " ".join(tag.lower().replace("_", " ").split())
+    return GM_NOTES.get(word, GM_NOTES.get(word.replace("-", " "), GM_NOTES.get(word.replace(" ", ""))))
+
+
+def is_loop_tag(tag: str) -> bool:
+    return any(w in tag.lower().replace("_", " ").replace("-", " ").split() for w in LOOP_WORDS)
+
+
+def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]]) -> dict[int, KitNote]:
+    """A kit of library ``library``: each tag that some file carries (``tags``: tag -> files, most used first)
+    gets a note (:func:`gm_note`, else the first free note from :data:`OWN_WORDS_FROM` up), played by the tag's
+    most confident file no other note plays (``best(tag, k)``: the tag's first ``k`` files, best first, relative
+    paths).  Tags whose words say loop (:data:`LOOP_WORDS`) loop.  KitError when no tag holds a file."""
+    kit: dict[int, KitNote] = {}
+    used: set[str] = set()
+    order = sorted((t for t, n in tags.items() if n > 0), key=lambda t: (gm_note(t) is None, -tags[t], t))
+    for tag in order:
+        note = gm_note(tag)
+        if note is None or note in kit:
+            note = next((n for n in range(OWN_WORDS_FROM, 128) if n not in kit),
+                        next((n for n in range(OWN_WORDS_FROM - 1, -1, -1) if n not in kit), None))
+        if note is None:
+            break
+        file = next((f for f in best(tag, len(used) + 1) if f not in used), None)
+        if file is None:
+            continue
+        used.add(file)
+        kit[note] = KitNote(note=note, library=library, file=check_file(file), loop=is_loop_tag(tag), tag=tag)
+    if not kit:
+        raise KitError(f"library '{library}' has no tagged file to make a kit of",
+                       hint=f"tag it first: hatbox box-library {library} --retag")
+    return kit
+
+
+def map_message(entry: KitNote, files: Path) -> dict[str, Any]:
+    """The engine's message that lets ``entry.note`` play its file (in the library's ``files`` folder): a
+    ``sample`` with the note and velocity 0, which maps without playing (device/audio/sampler.py)."""
+    return {"op": "sample", "path": str(files / entry.file), "velocity": 0, "note": entry.note, "loop": entry.loop}
+
+
+def unmap_message(note: int) -> dict[str, Any]:
+    """The engine's message that lets ``note`` play nothing on the sampler again."""
+    return {"op": "sample", "path": "", "velocity": 0, "note": note}

@@ -1,0 +1,109 @@
+"""`hatbox box-kit`: which sample each MIDI note plays on the box's sampler (device/kit.py, device/api/kit_routes.py).
+
+    hatbox box-kit                              # the kit: note, name, file, tag, library
+    hatbox box-kit --from LIBRARY               # a note per tag of a tagged library (GM drum notes for drum words)
+    hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY [--loop]
+    hatbox box-kit --unmap C2                   # or --clear: every note
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+from urllib.parse import quote
+
+from device.notes import parse_note
+from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.cmd_box_library import find_library
+from hatbox.cmd_remote import _common, target
+from hatbox.errors import HatboxError
+
+
+def note_arg(text: str) -> int:
+    """argparse type: a MIDI note by number or name."""
+    try:
+        return parse_note(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def describe(kit: dict[str, Any]) -> list[str]:
+    """`hatbox box-kit`'s lines for ``GET /kit``'s answer."""
+    notes = kit.get("notes") or []
+    if not notes:
+        return ["the kit is empty: no note plays a sample",
+                "  make one from a tagged library: hatbox box-kit --from LIBRARY (hatbox box-library lists them)"]
+    lines = []
+    for n in notes:
+        what = f"{n['name']:>4} ({n['note']:>3})  {safe_text(n['file'])}"
+        extra = [f"tag {safe_text(n['tag'])}"] if n.get("tag") else []
+        extra += ["loop"] if n.get("loop") else []
+        extra += [f"library {safe_text(n.get('library_name') or n['library'])}"]
+        lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
+                                                        else ""))
+    lines.append(f"{len(notes)} note{'s' if len(notes) != 1 else ''}: play them from a MIDI keyboard or drum pads on "
+                 "the box (or OSC /hatbox/note)")
+    return lines
+
+
+def box_kit(args: argparse.Namespace) -> int:
+    """List the box's kit, make it from a library, set or clear notes."""
+    if args.library and args.map is None and args.source is None:
+        raise HatboxError("--library goes with --map", hint="hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY")
+    if args.loop and args.map is None:
+        raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
+    mapped = None
+    if args.map is not None:                     # the note checked before the box is asked anything
+        try:
+            mapped = (parse_note(args.map[0]), args.map[1])
+        except ValueError as exc:
+            raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
+    with _client(*target(args)) as c, _box_reply("a kit call"):
+        if args.source is not None:
+            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.source)
+            kit = _call(c, "POST", "/kit/from-library", json={"library": lib["id"]})
+            print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per tag")
+        elif mapped is not None:
+            note, file = mapped
+            kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
+                                                               "loop": bool(args.loop)})
+        elif args.unmap is not None:
+            kit = _call(c, "DELETE", f"/kit/notes/{args.unmap}")
+        elif args.clear:
+            _call(c, "DELETE", "/kit", expect=None)
+            print("the kit is empty now: no note plays a sample")
+            return 0
+        else:
+            kit = _call(c, "GET", "/kit")
+    for line in describe(kit):
+        print(line)
+    return 0
+
+
+def _library(client: Any, given: str | None) -> str:
+    """The id of the library ``given`` names; with none given, the box's only library (HatboxError with several)."""
+    libraries = _call(client, "GET", "/libraries", expect=list)
+    if given:
+        return quote(str(find_library(libraries, given)["id"]), safe="")
+    if len(libraries) == 1:
+        return str(libraries[0]["id"])
+    raise HatboxError("which library is the file in? give --library" if libraries else "the box holds no library",
+                      hint="hatbox box-library lists them" if libraries else "send one: hatbox push-library FOLDER")
+
+
+def register(cli: Any) -> None:
+    p = cli.command("box-kit", "which sample each MIDI note plays on the box: list the kit, make it from a tagged "
+                               "library, set or clear a note", box_kit)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--from", dest="source", metavar="LIBRARY",
+                   help="make the kit from a tagged library on the box: each tag gets a note (General MIDI's drum "
+                        "notes for drum words: kick C2/36, snare D2/38, hihat F#2/42...; your own words from C4/60 up), "
+                        "played by the tag's most confident sample; replaces the kit")
+    g.add_argument("--map", nargs=2, metavar=("NOTE", "FILE"),
+                   help="let NOTE (a number or a name such as C2) play FILE, a path inside the library as "
+                        "box-library lists it")
+    g.add_argument("--unmap", type=note_arg, metavar="NOTE", help="let NOTE play nothing")
+    g.add_argument("--clear", action="store_true", help="empty the kit")
+    p.add_argument("--library", metavar="LIBRARY", help="with --map: the library (id or name) the file is in "
+                                                       "(default: the box's only library)")
+    p.add_argument("--loop", action="store_true", help="with --map: the sample loops while the note is held")
+    _common(p)

@@ -1,0 +1,56 @@
+"""`hatbox box-kit` against a served box: make the kit from a tagged library, set, list and clear notes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.notes import parse_note
+from hatbox.cli import main
+from tests.api.conftest import PairedServer
+from tests.api.packs import tagger_pack
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    got = capsys.readouterr()
+    return rc, got.out, got.err
+
+
+def test_box_kit_from_a_library_then_a_note_by_name_then_cleared(tmp_path: Path, paired_server: PairedServer,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "drums" / "kit"
+    folder.mkdir(parents=True)
+    for name, n in (("boom.wav", 4800), ("crack.wav", 9600)):
+        sf.write(folder / name, np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
+    assert main(["push-library", str(tmp_path / "drums"), "--wait", "--quiet"]) == 0
+    assert main(["box-library", "drums", "--fix", "kit/boom.wav", "kick"]) == 0
+    assert main(["box-library", "drums", "--fix", "kit/crack.wav", "snare"]) == 0
+    capsys.readouterr()
+    rc, out, _ = _run(capsys, "box-kit")
+    assert rc == 0 and "the kit is empty" in out and "--from LIBRARY" in out
+    rc, out, err = _run(capsys, "box-kit", "--from", "drums")
+    assert rc == 0, err
+    assert "  C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "D2 ( 38)  kit/crack.wav" in out
+    rc, out, err = _run(capsys, "box-kit", "--map", "F#2", "kit/crack.wav", "--loop")   # the only library: no --library
+    assert rc == 0 and "F#2 ( 42)  kit/crack.wav  (loop, library drums)" in out, err
+    rc, out, err = _run(capsys, "box-kit", "--map", "H2", "kit/crack.wav")
+    assert rc != 0 and "--map: 'H2' is not a note" in err
+    rc, out, err = _run(capsys, "box-kit", "--map", "C3", "kit/nope.wav")
+    assert rc != 0 and "holds no file kit/nope.wav" in err
+    rc, out, _ = _run(capsys, "box-kit", "--unmap", "36")
+    assert rc == 0 and "kit/boom.wav" not in out
+    rc, out, _ = _run(capsys, "box-kit", "--clear")
+    assert rc == 0 and "empty" in out
+    assert any(m.get("op") == "sample" and m.get("note") == 42 and m.get("loop") for m in paired_server.control.sent)
+
+
+def test_note_names_and_numbers() -> None:
+    assert [parse_note(t) for t in ("36", "C2", "c2", "F#2", "Gb2", "C-1", "G9", "A4")] == [36, 36, 36, 42, 42, 0,
+                                                                                          127, 69]
+    for bad in ("H2", "128", "G#9", "C", "", "C#x"):
+        with pytest.raises(ValueError):
+            parse_note(bad)
