@@ -37,6 +37,10 @@ FACTORY = ROOT / "factory"
 KITS = Path("/usr/share/hydrogen/data/drumkits")
 RATE = 48000
 CHORDS = ((60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62))
+# a bar of sixteenths on the kit made from the uploaded library (General MIDI notes: kick 36, snare 38, hi-hat 42),
+# sent as MIDI channel 10 sends them: to the sampler alone
+DRUM_STEP_S = 0.125
+DRUMS = {0: (36, 42), 2: (42,), 4: (38, 42), 6: (42,), 8: (36, 42), 10: (36, 42), 12: (38, 42), 14: (42,)}
 DEFAULT_KIT = "VariBreaks"
 # A demonstration, not a recording session: the plucked input (seconds + 10 s) is synthesised in memory before
 # the box starts, 192 kB and ~0.04 s of CPU per second, so ten minutes stays near 120 MB and ~25 s of set-up.
@@ -145,6 +149,8 @@ def _push_everything(url: str, code: str, home: Path, samples: Path | None) -> N
         if samples is not None:
             print(f"\n== hatbox push-library {samples} (tagged on the box by the factory tagger)")
             _cli("push-library", str(samples), "--name", samples.name.replace(" ", "_"), "--wait", "--quiet")
+            print(f"\n== hatbox box-kit --from {samples.name.replace(' ', '_')} (a MIDI note per tag: the drums below)")
+            _cli("box-kit", "--from", samples.name.replace(" ", "_"))
     finally:
         if before is None:
             os.environ.pop("HATBOX_CONFIG", None)
@@ -195,13 +201,18 @@ def _made_by_earlier_demo(home: Path) -> bool:
     return isinstance(summary, dict) and summary.get("output_wav") == str(home / "demo-out.wav")
 
 
-def _perform(control: Any, seconds: float) -> list[dict[str, Any]]:
-    """The scripted performance; returns the status samples taken once a second."""
+def _perform(control: Any, seconds: float, drums: bool = False) -> list[dict[str, Any]]:
+    """The scripted performance (with ``drums``, a beat on the kit too); returns the status samples taken once a
+    second."""
     effect = _effect_knob(control)
     samples: list[dict[str, Any]] = []
     t0 = time.monotonic()
-    beat, last_status = -1, -1
+    beat, last_status, step = -1, -1, -1
     while (t := time.monotonic() - t0) < seconds:
+        if drums and int(t / DRUM_STEP_S) != step:
+            step = int(t / DRUM_STEP_S)
+            for note in DRUMS.get(step % 16, ()):
+                control.send({"op": "note_on", "note": note, "velocity": 100, "slot": "sampler"})
         phase = t / seconds
         control.send({"op": "xy", "x": 0.5 + 0.5 * np.cos(2 * np.pi * phase), "y": 0.5 + 0.5 * np.sin(2 * np.pi * phase)})
         if effect:
@@ -279,8 +290,8 @@ def demo(args: argparse.Namespace) -> int:
         panel = _panel(control, store, args.seconds)
         setup_s = time.monotonic() - started          # recorded already, while the packs were being sent
         print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
-              "the effect's knob turning")
-        samples = _perform(control, args.seconds)
+              "the effect's knob turning" + (", a beat on the kit" if samples is not None else ""))
+        samples = _perform(control, args.seconds, drums=samples is not None)
         if panel is not None:
             panel.join(5)
         final = control.status()

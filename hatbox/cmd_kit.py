@@ -41,7 +41,7 @@ def describe(kit: dict[str, Any]) -> list[str]:
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
     lines.append(f"{len(notes)} note{'s' if len(notes) != 1 else ''}: play them from a MIDI keyboard or drum pads on "
-                 "the box (or OSC /hatbox/note)")
+                 "the box (or OSC /hatbox/note_on)")
     return lines
 
 
