@@ -15,7 +15,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, one_named, target
 from hatbox.errors import HatboxError
-from hatbox.listing import UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
+from hatbox.listing import UNSURE_HEADING, cut_line, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import count_words, when_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -347,7 +347,7 @@ def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
         used = ", ".join(safe_text(t) for t, k in counts.items() if k) or "none yet"
         print(f"no file carries '{safe_text(tag)}' (the library's tags: {used}){going}")
     elif n > shown:
-        print(f"... the first {shown} of {n}: -k {n} lists them all{going}")
+        print(cut_line(shown, n) + going)
     elif going:
         print(going.removeprefix("; "))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError, stopped_by
-from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, heading, hit_line, tag_heading, unsure_line
+from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, tag_heading, unsure_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe
 
 
@@ -147,7 +147,7 @@ def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from device.library import tag_library
-    from device.library.tag import TaggingInterrupted
+    from device.library.tag import Decoding, TaggingInterrupted
     from export.atomic import missing_folders
     lib = Path(args.library)
     db = Path(args.out) if args.out else default_db(lib)
@@ -167,7 +167,8 @@ def tag(args: argparse.Namespace) -> int:
     made = missing_folders(db.parent)              # the folders this run makes for a new database
     try:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
-                          lock=True)          # a second hatbox tag on this database is refused, touching nothing
+                          lock=True,          # a second hatbox tag on this database is refused, touching nothing
+                          decoding=Decoding(checked=True, quiet=True))    # what the box refuses fails here too
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
@@ -208,8 +209,11 @@ def query(args: argparse.Namespace) -> int:
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.tag:
-        _print_hits(library.files_with_tag(args.db, args.tag, limit=args.k), args.json,
-                    tag_heading(escape_unsafe(args.tag)))
+        hits = library.files_with_tag(args.db, args.tag, limit=args.k)
+        _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
+        total = library.list_tags(args.db).get(args.tag, 0) if len(hits) == args.k else len(hits)
+        if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does
+            print(cut_line(len(hits), total))
     elif args.like:
         _print_hits(_like(args), args.json, LIKE_HEADING)
     elif args.unsure:
@@ -293,6 +297,7 @@ def fix(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from device import library
+    _check_csv_out(Path(args.out))
     n = library.export_csv(args.db, args.out)
     gone = _left_out(args.db)                  # every corrected file export_csv did not write
     left = len(gone)
@@ -308,6 +313,23 @@ def export(args: argparse.Namespace) -> int:
 
 
 EXPORT_SHOWN = 10       # left-out files `library export` names one by one
+
+
+def _check_csv_out(out: Path) -> None:
+    """HatboxError unless the CSV ``out`` can be written, before anything is read: not a folder, its folder there
+    (a mistyped folder is not made: the CSV would land where nobody looks) and a file can be made in it
+    (export.atomic.unwritable); the words of the other --out checks (export.atomic.check_out)."""
+    from export.atomic import unwritable
+    if out.is_dir():
+        raise HatboxError(f"--out {_shown(str(out))} is a folder", hint="give the path of the CSV file to write, "
+                          f"e.g. --out {_shown(str(out / 'corrections.csv'))}")
+    if not out.parent.is_dir():
+        raise HatboxError(f"cannot write --out {_shown(str(out))}: no folder {_shown(str(out.parent))}",
+                          hint="make the folder first, or pick a file in one that exists")
+    why = unwritable(out)
+    if why:
+        raise HatboxError(f"cannot write --out {_shown(str(out))}: {why}", hint="pick a file in a folder you can "
+                          "write to")
 
 
 def _left_out(db: str) -> list[tuple[Path, str]]:

@@ -27,6 +27,12 @@ def hit_line(score: float, yours: bool, path: str) -> str:
     return f"{label:>6}  {path}"
 
 
+def cut_line(shown: int, total: int) -> str:
+    """The line under a listing cut at -k: it shows the first ``shown`` of ``total`` files, and how to see them
+    all (the laptop's `hatbox library query --tag` and the box's `hatbox box-library --tag` say it alike)."""
+    return f"... the first {shown} of {total}: -k {total} lists them all"
+
+
 def unsure_line(margin: float, guesses: list[tuple[str, float]], exclusive: bool, path: str) -> str:
     """One file the tagger was unsure of: its margin, its two best guesses higher first, the file.  A tagger of one
     tag a file says "kick 0.52 or tom 0.45"; one of a yes or no per tag "snare 0.55, percussion 0.49" (both may be

@@ -9,7 +9,11 @@ tagger hears then.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import soundfile as sf
@@ -137,3 +141,34 @@ def first_sound(path: Path, level: float, block: int = 1 << 16) -> tuple[float |
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
         raise AudioFileError(f"cannot decode {path}: {audiofile.reason(exc, path)}") from None
     return None, peak
+
+
+@contextlib.contextmanager
+def decoder_notes_hidden() -> Iterator[None]:
+    """Hide what the decoders inside libsndfile write straight to the process's stderr (file descriptor 2) while
+    the block runs: mpg123's "Note: Illegal Audio-MPEG-Header ..." lines for a file that is not quite an MP3,
+    which would land on the progress bar; what is wrong with the file is said by the error raised or the reason
+    recorded.  Python's own stderr is flushed first and fd 2 always put back.  fd 2 is the whole process's: only
+    for a command that decodes in its one thread (`hatbox tag`), never in the box's server."""
+    saved = _stderr_copy()
+    if saved is None:                                  # no stderr to hide (closed, or no file descriptor)
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _stderr_copy() -> int | None:
+    """A duplicate of file descriptor 2 to put back later (Python's stderr flushed first, so nothing it held
+    back is lost), or None when there is none."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+        return os.dup(2)
+    except (OSError, ValueError):
+        return None

@@ -88,6 +88,19 @@ def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()
                     entry.unlink()
 
 
+def links_problem(links_dir: Path) -> str:
+    """Why no links can be made in ``links_dir`` ("" when they can), said before any tagging: it is a file or a
+    link to nothing, or no file can be created in it or, when it is not there yet, in the nearest folder above it
+    that is (export.atomic.unwritable: a probe file made and removed there; nothing else is created)."""
+    from export.atomic import unwritable
+    if links_dir.is_symlink() and not links_dir.exists():
+        return f"--links {links_dir} is a link to nothing (a folder moved or deleted?)"
+    if links_dir.exists() and not links_dir.is_dir():
+        return f"--links {links_dir} is a file, not a folder"
+    why = unwritable(links_dir / MADE)
+    return f"cannot make links in {links_dir}: {why}" if why else ""
+
+
 def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     """Rebuild every tag folder from the database (corrections included); returns the number of links made.
     A tag that cannot be a folder name (a pack from elsewhere) is refused before anything is touched."""

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
-                                    header_problem, hidden_name, mp3_frames, mp3_length_header)
+                                    header_problem, hidden_name, mp3_frames, mp3_length_header, sound_name)
 from hatbox.errors import first_line
 from hatbox.text import is_safe_text
 
@@ -121,6 +121,7 @@ def _decoded_frames(f: Any) -> tuple[int, float]:
 
 
 MP3_SLACK_FRAMES = 4         # MP3 frames (1152 or 576 samples) a decoded length may differ by: encoder delay, padding
+NO_AUDIO = "no audio in the file"       # a header and no samples (the laptop's `hatbox tag` skips such a file)
 
 
 def audio_problem(path: Path) -> tuple[str, int, int, int]:
@@ -145,13 +146,13 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
         cut = ": the file is cut short (copy or export it again)" if " header claims " in lie else ""
         return lie + cut, 0, 0, 0
     try:
-        with sf.SoundFile(str(path)) as f:
+        with sf.SoundFile(sound_name(path)) as f:      # any name the file system holds (the laptop's)
             declared, rate, ch = f.frames, f.samplerate, f.channels
             got, peak = _decoded_frames(f)
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
-        return undecodable_words(exc), 0, 0, 0
+        return undecodable_words(exc, path), 0, 0, 0
     if got == 0:
-        return "no audio in the file", 0, rate, ch
+        return NO_AUDIO, 0, rate, ch
     if not math.isfinite(peak):
         return "contains NaN or infinite samples: it is not audio the box can play", got, rate, ch
     loud = float_peak_problem(peak)
@@ -209,13 +210,18 @@ def _unchecked_mp3_warning(path: Path, frames: int, rate: int) -> str:
             "convert it to WAV or FLAC")
 
 
-def undecodable_words(exc: BaseException) -> str:
+NOT_AUDIO = "not an audio file (no WAV, AIFF, FLAC, OGG or MP3 the box can read)"
+
+
+def undecodable_words(exc: BaseException, path: Path | None = None) -> str:
     """Why libsndfile could not decode a file, without the file's path (the listing names it already): "not an
-    audio file (...)" when it does not know the format at all (a text file named .wav), else "undecodable audio
-    (its words)"."""
+    audio file (...)" when it does not know the format at all (a text file named .wav; or a file ``path`` that is
+    there and regular, of which libsndfile's MP3 reader says "file does not exist or is not a regular file
+    (possibly a pipe?)": a picture named .mp3), else "undecodable audio (its words)"."""
     import re
     said = re.sub(r"^Error opening .*?: ", "", first_line(exc)).rstrip(".")
-    if "format not recognised" in said.lower():
-        return "not an audio file (no WAV, AIFF, FLAC, OGG or MP3 the box can read)"
+    misread = "possibly a pipe" in said and path is not None and Path(path).is_file()
+    if "format not recognised" in said.lower() or misread:
+        return NOT_AUDIO
     return f"undecodable audio ({said})"
 

@@ -6,7 +6,9 @@ again only if its size or mtime changed or the pack did; files that disappeared 
 A file that cannot be decoded is recorded with its error and tried again next run.  A file that
 decodes but holds nothing to tag (silent on every channel, too short, or a header with no samples:
 device/library/runner.PackTagger.why_not) gets no tags, only its reason, and is not decoded again until
-it changes.
+it changes.  On the laptop (`hatbox tag`) a file is first given the box's upload check
+(device.library.member_checks.audio_problem): one the box would refuse (cut short, float samples at integer
+scale, not audio) fails with the box's words instead of being tagged from what little libsndfile makes of it.
 """
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from typing import Callable
 import numpy as np
 
 from device.library import db as libdb
-from device.library.links import write_links
+from device.library.decode import decoder_notes_hidden
+from device.library.links import links_problem, write_links
+from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
 from device.library.scan import audio_files, content_hash, stat_key
 from export.pack import Pack
-from hatbox.errors import HatboxError, first_line
+from hatbox.errors import AudioFileError, HatboxError, first_line
 
 Progress = Callable[[int, int], None]
 BATCH = 32
@@ -58,6 +62,17 @@ class TaggingInterrupted(KeyboardInterrupt):
         self.report = report
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How each file is decoded.  ``checked``: first refuse what the box's upload refuses
+    (:func:`upload_refusal`; the box's own files passed it at upload, the laptop's never did).  ``quiet``: hide
+    what the decoders write to the process's stderr (device.library.decode.decoder_notes_hidden: only for a
+    command that tags in its one thread, never the box's server)."""
+
+    checked: bool = False
+    quiet: bool = False
+
+
 @dataclass
 class _Pending:
     rel: list[str] = field(default_factory=list)
@@ -67,7 +82,8 @@ class _Pending:
 
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
-                threads: int = 1, batch: int = BATCH, lock: bool = False) -> LibraryReport:
+                threads: int = 1, batch: int = BATCH, lock: bool = False,
+                decoding: Decoding = Decoding()) -> LibraryReport:
     """Tag ``root``'s audio files with a tagger ``pack`` into ``db_path`` (see module doc).
 
     ``progress(done, total)`` is called after each file; set ``cancel`` to stop after the current
@@ -75,19 +91,24 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     open saves the files decoded since the last batch and raises :class:`TaggingInterrupted` with the report.
     ``lock``: hold :func:`device.library.db.tagging_lock` from before the database is opened (`hatbox tag`: a
     second run on the same database is refused, HatboxError, once the folder and the pack are checked).
+    A ``links_dir`` in which no link can be made (a file, a folder that cannot be written) is refused before the
+    pack is read or the database touched.  ``decoding``: see :class:`Decoding` (`hatbox tag` checks and hushes).
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise HatboxError(f"{root} is a file, not a folder", hint="give the folder that holds your samples")
     if not root.is_dir():
         raise HatboxError(f"no library folder at {root}")
+    if links_dir is not None and links_problem(Path(links_dir)):
+        raise HatboxError(f"{links_problem(Path(links_dir))}: nothing was tagged")
     start = time.monotonic()
     tagger = PackTagger(pack, threads=threads)
     with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
         con = libdb.connect(db_path)
         report = LibraryReport()
         try:
-            _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report)
+            _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report,
+                 decoding)
         except sqlite3.OperationalError as exc:
             raise _write_error(db_path, exc) from None
         except KeyboardInterrupt:
@@ -116,7 +137,7 @@ def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxEr
 
 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
-         cancel: threading.Event | None, batch: int, report: LibraryReport) -> None:
+         cancel: threading.Event | None, batch: int, report: LibraryReport, decoding: Decoding) -> None:
     """Tag the library into ``con``, filling in ``report`` as the run goes (what it holds stays true if the run
     stops part-way)."""
     found = audio_files(root, exclude=links_dir)
@@ -140,7 +161,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     libdb.remove(con, gone)
     report.removed = len(gone)
     con.commit()
-    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch)
+    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding)
     if links_dir is not None and not report.cancelled:
         try:
             report.links = write_links(con, root, links_dir)
@@ -169,7 +190,7 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
-                 progress: Progress | None, cancel: threading.Event | None, batch: int) -> None:
+                 progress: Progress | None, cancel: threading.Event | None, batch: int, decoding: Decoding) -> None:
     """Tag the new and changed files of ``paths``, ``batch`` at a time.  Whatever stops the run part-way (an
     error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on up."""
     buf = np.zeros((batch, tagger.n), np.float32)
@@ -179,7 +200,7 @@ def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: d
             if cancel is not None and cancel.is_set():
                 report.cancelled = True
                 break
-            _one(root, rel, tagger, con, known, report, buf, pending)
+            _one(root, rel, tagger, con, known, report, buf, pending, decoding)
             if len(pending.rel) == batch:
                 _flush(tagger, con, buf, pending, report)
             if progress is not None:
@@ -194,7 +215,7 @@ def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: d
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
-         buf: np.ndarray, pending: _Pending) -> None:
+         buf: np.ndarray, pending: _Pending, decoding: Decoding) -> None:
     path = root / rel
     if not libdb.storable(rel):            # lone surrogates that no bytes give (only Windows names have them)
         report.failed.append((rel, NOT_UTF8))
@@ -208,8 +229,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         report.unchanged += 1
         return
     try:
-        audio, rate, whole = tagger.decode(path)
-        why_not = tagger.why_not(path, audio, rate, whole)
+        audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
         digest = "" if why_not else content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
@@ -226,6 +246,26 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
+
+
+def upload_refusal(path: Path) -> str:
+    """Why the box's upload would refuse the audio file ``path`` ("" when it takes it): its one check,
+    :func:`device.library.member_checks.audio_problem`, in its words.  A header with no samples is left to the
+    tagger, which skips such a file as empty (one with bytes past its header's end fails there)."""
+    why = audio_problem(path)[0]
+    return "" if why == NO_AUDIO else why
+
+
+def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarray, int, str]:
+    """(channels [C, n] float32, rate Hz, why it gets no tags or "") of what the tagger hears of ``path``
+    (runner.PackTagger.decode and why_not), decoded as ``decoding`` says; AudioFileError when it fails
+    :func:`upload_refusal` or does not decode."""
+    with decoder_notes_hidden() if decoding.quiet else contextlib.nullcontext():
+        refused = upload_refusal(path) if decoding.checked else ""
+        if refused:
+            raise AudioFileError(refused)
+        audio, rate, whole = tagger.decode(path)
+        return audio, rate, tagger.why_not(path, audio, rate, whole)
 
 
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:

@@ -67,7 +67,8 @@ def test_the_commands_show_the_name_and_export_leaves_it_out(library_dir, small_
     _latin1_copy(library_dir / "hats", library_dir / "hats" / "broken.wav", os.fsdecode(b"b\xe9.wav"))
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "8 files: 6 tagged" in out and "2 failed" in out and "failed hats/b\\xe9.wav: cannot read" in out
+    assert "8 files: 6 tagged" in out and "2 failed" in out
+    assert "failed hats/b\\xe9.wav: WAV file has no data chunk" in out       # the box's upload check's words
     assert "\\udc" not in out
 
     assert main(["library", "fix", str(db), str(library_dir / LATIN1), "snare"]) == 0
@@ -75,7 +76,7 @@ def test_the_commands_show_the_name_and_export_leaves_it_out(library_dir, small_
     assert main(["library", "query", str(db), "--tag", "snare"]) == 0
     assert capsys.readouterr().out.split() == ["yours", f"{library_dir.resolve()}/{SHOWN}"]
     assert main(["library", "query", str(db), "--failed"]) == 0
-    assert "hats/b\\xe9.wav\tcannot read: error in WAV file" in capsys.readouterr().out      # named once
+    assert "hats/b\\xe9.wav\tWAV file has no data chunk" in capsys.readouterr().out      # named once
 
     assert main(["library", "fix", str(db), "kicks/k2.flac", "tom"]) == 0
     csv = tmp_path / "c.csv"
