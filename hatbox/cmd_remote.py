@@ -438,13 +438,17 @@ def _skipped(check: dict[str, Any]) -> bool:
 def _checks_words(checks: list[dict[str, Any]]) -> str:
     """The checks an installed pack passed, in one line; those that do not apply to its kind (detail "skipped: ...":
     a tagger has no knobs, no real-time budget) said apart: "passed every check that applies: a, b (c, d do not
-    apply to this kind)"."""
-    ran = [safe_text(c["check"]) for c in checks if not _skipped(c)]
+    apply to this kind)".  A signature that was not verified (an unsigned pack, no trusted key to check it with) is
+    not counted as passed: it is said after the rest ("; signature: unsigned")."""
+    unverified = [c for c in checks if c.get("check") == "signature" and not _skipped(c)
+                  and not str(c.get("detail", "")).startswith("signed by")]
+    ran = [safe_text(c["check"]) for c in checks if not _skipped(c) and c not in unverified]
     skipped = [safe_text(c["check"]) for c in checks if _skipped(c)]
+    sig = "".join(f"; signature: {safe_text(str(c.get('detail', '')).split(' (')[0])}" for c in unverified)
     if not skipped:
-        return f"passed every check: {', '.join(ran)}"
+        return f"passed every check: {', '.join(ran)}{sig}"
     return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "
-            f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind)")
+            f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind){sig}")
 
 
 def _pack_words(pack: dict[str, Any]) -> str:

@@ -297,7 +297,7 @@ def fix(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from device import library
-    _check_csv_out(Path(args.out))
+    _check_csv_out(Path(args.out), Path(args.db))
     n = library.export_csv(args.db, args.out)
     gone = _left_out(args.db)                  # every corrected file export_csv did not write
     left = len(gone)
@@ -315,11 +315,17 @@ def export(args: argparse.Namespace) -> int:
 EXPORT_SHOWN = 10       # left-out files `library export` names one by one
 
 
-def _check_csv_out(out: Path) -> None:
-    """HatboxError unless the CSV ``out`` can be written, before anything is read: not a folder, its folder there
-    (a mistyped folder is not made: the CSV would land where nobody looks) and a file can be made in it
-    (export.atomic.unwritable); the words of the other --out checks (export.atomic.check_out)."""
-    from export.atomic import unwritable
+def _check_csv_out(out: Path, db: Path) -> None:
+    """HatboxError unless the CSV ``out`` can be written, before anything is read: not the database ``db`` itself nor
+    an existing file that is no CSV (an audio file, a pack: `--out s2.db` wrote the CSV over the tags and corrections,
+    twenty-eighth stop's QA), not a folder, its folder there (a mistyped folder is not made: the CSV would land where
+    nobody looks) and a file can be made in it (export.atomic.unwritable); the words of the other --out checks
+    (export.atomic.check_out)."""
+    from export.atomic import same_path, unwritable
+    if same_path(out, db) or (out.is_file() and out.suffix.lower() not in (".csv", ".txt")):
+        what = "the library database itself" if same_path(out, db) else "a file that is not a CSV"
+        raise HatboxError(f"--out {_shown(str(out))} is {what}: writing the CSV there would destroy it; nothing "
+                          "was written", hint="give a new .csv file, e.g. --out corrections.csv")
     if out.is_dir():
         raise HatboxError(f"--out {_shown(str(out))} is a folder", hint="give the path of the CSV file to write, "
                           f"e.g. --out {_shown(str(out / 'corrections.csv'))}")

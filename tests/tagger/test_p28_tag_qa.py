@@ -139,3 +139,22 @@ def test_export_out_in_a_missing_folder_is_refused(tmp_path: Path, small_pack: P
     assert f"--out {tmp_path} is a folder" in capsys.readouterr().err
     assert main(["library", "export", str(db), "--out", str(tmp_path / "f.csv")]) == 0
     assert (tmp_path / "f.csv").read_text().splitlines()[1:] == [f"{library_dir.resolve()}/kicks/k1.wav,tom"]
+
+
+def test_export_never_writes_over_the_database_or_a_sample(tmp_path: Path, capsys) -> None:
+    """Before (twenty-eighth stop's QA): `hatbox library export s2.db --out s2.db` replaced the tag database with a
+    two-line CSV (every tag and correction lost), and --out naming a sample wrote CSV text into it."""
+    import sqlite3
+
+    db = tmp_path / "lib.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    sample = tmp_path / "kick.wav"
+    sample.write_bytes(b"RIFF....WAVE")
+    assert main(["library", "export", str(db), "--out", str(db)]) == 2
+    assert "the library database itself" in capsys.readouterr().err and db.read_bytes() == before
+    assert main(["library", "export", str(db), "--out", str(sample)]) == 2
+    assert "not a CSV" in capsys.readouterr().err and sample.read_bytes() == b"RIFF....WAVE"
