@@ -253,3 +253,14 @@ def test_every_score_a_box_listing_shows_is_said_in_full_by_pack_inspect() -> No
     from device.store import SCORE_KEYS, SCORE_WORDS
     from hatbox.cmd_pack import SCORES
     assert SCORE_KEYS == tuple(SCORE_WORDS) and set(SCORE_KEYS) <= set(SCORES)
+
+
+def test_an_unverified_signature_is_not_counted_as_passed() -> None:
+    """Before (twenty-eighth stop's QA): an unsigned pack's push said "passed every check: archive, signature, ..."."""
+    from hatbox.cmd_remote import _checks_words
+    checks = [{"check": "archive", "ok": True, "detail": "ok"},
+              {"check": "signature", "ok": True, "detail": "unsigned (this box does not require signatures)"},
+              {"check": "onnx", "ok": True, "detail": "ok"}]
+    assert _checks_words(checks) == "passed every check: archive, onnx; signature: unsigned"
+    checks[1]["detail"] = "signed by trusted key 0123456789abcdef"
+    assert _checks_words(checks) == "passed every check: archive, signature, onnx"
