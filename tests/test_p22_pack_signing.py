@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,15 +173,21 @@ def test_push_sign_with_the_public_key_names_the_key_file_before_connecting(tmp_
     assert rc == 2 and str(pub) in err and "not an ed25519 private key" in err and "KEY.pem, not KEY.pub" in err
 
 
+def _strict_box_with_alices_pack(tmp: Path) -> tuple[Path, Path, Path, Any, Any]:
+    """A box that requires signatures and trusts alice.pub (in ``tmp/trusted``), sent a pack alice signed, not made
+    active: (alice's private key file, her public key file, the trusted keys folder, the box, the push's answer)."""
+    pem, pub = _keys(tmp, "alice")
+    keys = tmp / "trusted"
+    keys.mkdir()
+    (keys / "alice.pub").write_bytes(pub.read_bytes())
+    box = make_box(tmp / "strict", trusted_keys=keys, require_signature=True)
+    return pem, pub, keys, box, box.push(sign_pack(gain_pack(tmp / "s.hatpack"), _load(pem)), activate=False)
+
+
 def test_a_key_taken_out_of_trusted_keys_stops_the_packs_it_signed(tmp_path: Path) -> None:
     """Before (twenty-seventh stop's QA): after alice.pub was removed, a pack she signed could still be made active
     and played after a restart, as its install record said 'signed'."""
-    pem, pub = _keys(tmp_path, "alice")
-    keys = tmp_path / "trusted"
-    keys.mkdir()
-    (keys / "alice.pub").write_bytes(pub.read_bytes())
-    box = make_box(tmp_path / "strict", trusted_keys=keys, require_signature=True)
-    r = box.push(sign_pack(gain_pack(tmp_path / "s.hatpack"), _load(pem)), activate=False)
+    pem, pub, keys, box, r = _strict_box_with_alices_pack(tmp_path)
     assert r.status_code == 201, r.text
     pid = r.json()["pack"]["id"]
     (keys / "alice.pub").unlink()
@@ -191,12 +198,7 @@ def test_a_key_taken_out_of_trusted_keys_stops_the_packs_it_signed(tmp_path: Pat
 def test_the_pack_listing_names_the_signer_the_box_trusts_now(tmp_path: Path) -> None:
     """Before (twenty-seventh stop's QA, left then): /packs, /packs/ID and /status kept the signer of the install
     record, so `hatbox box-pack` said "signed by" a key the box no longer trusted, for a pack it would not play."""
-    pem, pub = _keys(tmp_path, "alice")
-    keys = tmp_path / "trusted"
-    keys.mkdir()
-    (keys / "alice.pub").write_bytes(pub.read_bytes())
-    box = make_box(tmp_path / "strict", trusted_keys=keys, require_signature=True)
-    r = box.push(sign_pack(gain_pack(tmp_path / "s.hatpack"), _load(pem)), activate=False)
+    pem, pub, keys, box, r = _strict_box_with_alices_pack(tmp_path)
     pid, kid = r.json()["pack"]["id"], key_id(_load(pem).public_key())
     assert r.json()["pack"]["signed_by"] == kid
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from device.api.libraries import default_tagger
 from device.audio.sampler import SamplerSource

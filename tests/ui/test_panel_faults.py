@@ -12,7 +12,7 @@ from device.ui import draw as D
 from device.ui.app import PanelApp, resolve_board
 from device.ui.data import MemoryData, PackEntry, Sample
 from device.ui.demo import demo_data, demo_status, manifest
-from device.ui.events import EncoderPress, EncoderTurn, Touch
+from device.ui.events import EncoderTurn, Touch
 from device.ui.panel import MESSAGE_SIZE, TAB_H, Panel
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
