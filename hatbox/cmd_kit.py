@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 from typing import Any
-from urllib.parse import quote
 
 from device.notes import parse_note
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, target
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 
 def note_arg(text: str) -> int:
@@ -40,7 +40,7 @@ def describe(kit: dict[str, Any]) -> list[str]:
         extra += [f"library {safe_text(n.get('library_name') or n['library'])}"]
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
-    lines.append(f"{len(notes)} note{'s' if len(notes) != 1 else ''}: play them from a MIDI keyboard or drum pads on "
+    lines.append(f"{count_words(len(notes), 'note')}: play them from a MIDI keyboard or drum pads on "
                  "the box (or OSC /hatbox/note_on)")
     return lines
 
@@ -80,10 +80,11 @@ def box_kit(args: argparse.Namespace) -> int:
 
 
 def _library(client: Any, given: str | None) -> str:
-    """The id of the library ``given`` names; with none given, the box's only library (HatboxError with several)."""
+    """The id of the library ``given`` names (for a JSON body, so not URL-quoted); with none given, the box's only
+    library (HatboxError with several)."""
     libraries = _call(client, "GET", "/libraries", expect=list)
     if given:
-        return quote(str(find_library(libraries, given)["id"]), safe="")
+        return str(find_library(libraries, given)["id"])
     if len(libraries) == 1:
         return str(libraries[0]["id"])
     raise HatboxError("which library is the file in? give --library" if libraries else "the box holds no library",

@@ -113,11 +113,8 @@ def _send(box: Any, message: dict[str, Any]) -> None:
 
 def _files(box: Any, library: str) -> Path:
     """Library ``library``'s files folder; ApiError 404 when the box has no such library (deleted)."""
-    try:
-        box.libraries.get(library)
-    except KeyError:
-        raise ApiError(404, "not found", f"no library '{library}' on the box",
-                       hint="hatbox box-library lists the libraries") from None
+    from device.api.library_routes import _lib
+    _lib(box.libraries.get, library)
     return box.libraries.files_path(library)
 
 
@@ -136,16 +133,6 @@ def _kit(box: Any) -> M.Kit:
     return M.Kit(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)])
 
 
-def _library_of(request: Request, library: str) -> Any:
-    box = box_of(request)
-    try:
-        box.libraries.get(library)
-    except KeyError:
-        raise ApiError(404, "not found", f"no library '{library}' on the box",
-                       hint="hatbox box-library lists the libraries") from None
-    return box
-
-
 def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/kit", response_model=M.Kit, dependencies=[auth], responses=_errors(401))
     def get_kit(request: Request) -> M.Kit:
@@ -156,8 +143,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     def kit_from_library(request: Request, body: M.KitFromLibrary) -> M.Kit:
         from device.api.library_routes import _rel, _tag_db, _whole_db
         from device.library import files_with_tag, list_tags
-        box = _library_of(request, body.library)
-        db, files = _tag_db(request, body.library), box.libraries.files_path(body.library)
+        box = box_of(request)
+        db, files = _tag_db(request, body.library), box.libraries.files_path(body.library)    # 404: no such library
 
         def best(tag: str, k: int) -> list[str]:
             return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]
@@ -171,12 +158,13 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
 
     @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))
     def set_kit_note(request: Request, note: int, body: M.KitNoteRequest) -> M.Kit:
-        box = _library_of(request, body.library)
+        box = box_of(request)
+        files = _files(box, body.library)
         try:
             entry = KitNote(note=check_note(note), library=body.library, file=check_file(body.file), loop=body.loop)
         except KitError as exc:
             raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
-        if not (box.libraries.files_path(body.library) / entry.file).is_file():
+        if not (files / entry.file).is_file():
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         box.kit.set(box, entry)

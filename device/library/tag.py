@@ -99,8 +99,9 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
         raise HatboxError(f"{root} is a file, not a folder", hint="give the folder that holds your samples")
     if not root.is_dir():
         raise HatboxError(f"no library folder at {root}")
-    if links_dir is not None and links_problem(Path(links_dir)):
-        raise HatboxError(f"{links_problem(Path(links_dir))}: nothing was tagged")
+    unusable = links_problem(Path(links_dir)) if links_dir is not None else ""
+    if unusable:
+        raise HatboxError(f"{unusable}: nothing was tagged")
     start = time.monotonic()
     tagger = PackTagger(pack, threads=threads)
     with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
