@@ -319,9 +319,9 @@ def _check_csv_out(out: Path, db: Path) -> None:
     """HatboxError unless the CSV ``out`` can be written, before anything is read: not the database ``db`` itself nor
     an existing file that is no CSV (an audio file, a pack: `--out s2.db` wrote the CSV over the tags and corrections,
     twenty-eighth stop's QA), not a folder, its folder there (a mistyped folder is not made: the CSV would land where
-    nobody looks) and a file can be made in it (export.atomic.unwritable); the words of the other --out checks
-    (export.atomic.check_out)."""
-    from export.atomic import same_path, unwritable
+    nobody looks), nothing there but a regular file, and a file can be made in it: the end of every --out check,
+    export.atomic.refuse_unwritable, which the packs' check_out ends with too."""
+    from export.atomic import refuse_unwritable, same_path
     if same_path(out, db) or (out.is_file() and out.suffix.lower() not in (".csv", ".txt")):
         what = "the library database itself" if same_path(out, db) else "a file that is not a CSV"
         raise HatboxError(f"--out {_shown(str(out))} is {what}: writing the CSV there would destroy it; nothing "
@@ -329,13 +329,7 @@ def _check_csv_out(out: Path, db: Path) -> None:
     if out.is_dir():
         raise HatboxError(f"--out {_shown(str(out))} is a folder", hint="give the path of the CSV file to write, "
                           f"e.g. --out {_shown(str(out / 'corrections.csv'))}")
-    if not out.parent.is_dir():
-        raise HatboxError(f"cannot write --out {_shown(str(out))}: no folder {_shown(str(out.parent))}",
-                          hint="make the folder first, or pick a file in one that exists")
-    why = unwritable(out)
-    if why:
-        raise HatboxError(f"cannot write --out {_shown(str(out))}: {why}", hint="pick a file in a folder you can "
-                          "write to")
+    refuse_unwritable(out, "the CSV file", folder_must_exist=True, show=lambda p: _shown(str(p)))
 
 
 def _left_out(db: str) -> list[tuple[Path, str]]:
