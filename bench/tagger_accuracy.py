@@ -119,6 +119,9 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--freq-norm-blocks", type=int, default=None, metavar="N",
                    help="how many convolution blocks end in model.FreqNorm (default: the tagger's, 0; the nineteenth "
                         "stop's probe is 2)")
+    p.add_argument("--level-norm", action="store_true",
+                   help="each clip scaled to a peak of 1 before the network and the head hear it "
+                        "(model.peak_normalised; the twenty-eighth stop's probe)")
     p.add_argument("--channels", default=None, metavar="C1,C2,...",
                    help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
                         "twenty-seventh stops' wider probe is 24,48,72,96)")
@@ -139,6 +142,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
     if getattr(args, "freq_norm_blocks", None) is not None:
         cfg = replace(cfg, freq_norm_blocks=args.freq_norm_blocks)
+    if getattr(args, "level_norm", False):
+        cfg = replace(cfg, level_norm=True)
     if getattr(args, "channels", None):
         cfg = replace(cfg, channels=tuple(int(c) for c in args.channels.split(",")))
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate

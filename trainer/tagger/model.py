@@ -62,6 +62,13 @@ class TaggerConfig:
     # level on the fixed unseen-kit split over ten runs (docs/tagger.md, nineteenth stop), so off by default;
     # bench/tagger_accuracy.py --freq-norm-blocks 2 runs it
     freq_norm_blocks: int = 0
+    # each clip scaled to a peak of 1 before anything hears it (:func:`peak_normalised`), so that its level does
+    # not change its tags (a kick at -60 dBFS was called cymbal: the statistics head reads the un-normalised
+    # log-mel, and the log's floor flattens a quiet clip's).  Level on the fixed unseen-kit split (0.898 vs 0.895 over
+    # four seeds), but a tagger trained on 22 kHz hiss then no longer knew the same hiss recorded at 44.1 kHz
+    # (tests/tagger/test_train_export.py), so off by default (docs/tagger.md, twenty-eighth stop);
+    # bench/tagger_accuracy.py --level-norm runs it
+    level_norm: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -75,7 +82,7 @@ class TaggerConfig:
                    spec_mask=float(d.get("spec_mask", 0.0)),
                    exclusive=bool(d.get("exclusive", False)), stats_head=bool(d.get("stats_head", False)),
                    band_norm=bool(d.get("band_norm", False)), stats_low=bool(d.get("stats_low", False)),
-                   freq_norm_blocks=int(d.get("freq_norm_blocks", 0)))
+                   freq_norm_blocks=int(d.get("freq_norm_blocks", 0)), level_norm=bool(d.get("level_norm", False)))
 
 
 class FftLogMel(nn.Module):
@@ -263,6 +270,15 @@ def block(c_in: int, c_out: int, freq_norm: bool = False) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+PEAK_FLOOR = 1e-8       # a silent clip stays silent (the box never tags one: device.library.runner.SILENT_LEVEL)
+
+
+def peak_normalised(audio: torch.Tensor) -> torch.Tensor:
+    """audio [B, N] with each clip scaled to a peak of 1 (exported into the pack's graph: the box passes raw
+    audio)."""
+    return audio / audio.abs().amax(dim=1, keepdim=True).clamp(min=PEAK_FLOOR)
+
+
 class TaggerNet(nn.Module):
     """audio [B, N] -> (logits [B, n_tags], embedding [B, E])."""
 
@@ -292,7 +308,11 @@ class TaggerNet(nn.Module):
 
     def features(self, audio: torch.Tensor) -> torch.Tensor:
         """Level-normalised log-mel [B, 1, n_mels, T] (each clip's peak at 0)."""
-        return self._normalise(self.front(audio))
+        return self._normalise(self.front(self.levelled(audio)))
+
+    def levelled(self, audio: torch.Tensor) -> torch.Tensor:
+        """audio [B, N] as the network hears it: :func:`peak_normalised` when ``cfg.level_norm``."""
+        return peak_normalised(audio) if self.cfg.level_norm else audio
 
     def _normalise(self, mel: torch.Tensor) -> torch.Tensor:
         x = torch.clamp(mel - mel.amax(dim=(1, 2), keepdim=True), min=-LOG_RANGE)
@@ -301,6 +321,7 @@ class TaggerNet(nn.Module):
         return self.norm(x[:, None])
 
     def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        audio = self.levelled(audio)
         mel = self.front(audio)
         h = self.body(self._normalise(mel))
         pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)

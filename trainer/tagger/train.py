@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -120,10 +120,13 @@ def new_stats_head(cfg: TaggerConfig, n_tags: int) -> StatsHead:
 
 
 @torch.no_grad()
-def raw_stats_features(head: StatsHead, front: nn.Module, clips: np.ndarray, n: int, batch: int = 64) -> np.ndarray:
-    """The statistics of clips [I, >= n] (their first ``n`` samples) that ``head`` (from :func:`new_stats_head`)
-    standardises and classifies, on the log-mel of ``front``: [I, F] float64."""
-    chunks = [torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])) for s in range(0, len(clips), batch)]
+def raw_stats_features(head: StatsHead, front: nn.Module, clips: np.ndarray, n: int, batch: int = 64,
+                       level: Callable[[torch.Tensor], torch.Tensor] = lambda a: a) -> np.ndarray:
+    """The statistics of clips [I, >= n] (their first ``n`` samples, as ``level`` scales them: TaggerNet.levelled)
+    that ``head`` (from :func:`new_stats_head`) standardises and classifies, on the log-mel of ``front``: [I, F]
+    float64."""
+    chunks = [level(torch.from_numpy(np.ascontiguousarray(clips[s:s + batch, :n])))
+              for s in range(0, len(clips), batch)]
     return torch.cat([head.features(front(a), a) for a in chunks]).double().numpy()
 
 
@@ -140,7 +143,7 @@ def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = 
         raise ValueError("the MFCC-statistics head is for exclusive (one tag per sample) taggers")
     n_tags = y.shape[1]
     head = new_stats_head(net.cfg, n_tags).to(next(net.parameters()).device)
-    feats = raw_stats_features(head, net.front, clips, net.cfg.clip_samples, batch)
+    feats = raw_stats_features(head, net.front, clips, net.cfg.clip_samples, batch, level=net.levelled)
     scaler = StandardScaler().fit(feats)
     clf = LogisticRegression(max_iter=5000, C=c, class_weight="balanced").fit(scaler.transform(feats), y.argmax(axis=1))
     weight, bias = np.zeros((n_tags, feats.shape[1])), np.full(n_tags, -30.0)   # tags never seen: never chosen

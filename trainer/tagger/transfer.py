@@ -27,7 +27,7 @@ from trainer.tagger.model import TaggerConfig, TaggerNet
 # benchmark's --train-norms --lr 3e-3 treats the pack as an initialisation only.)
 FINE_TUNE_LR = 1e-3
 # the TaggerConfig fields that decide the shape of the network a pack's layers fit into
-NETWORK_FIELDS = ("spec", "clip_samples", "channels", "embed_dim", "band_norm", "freq_norm_blocks")
+NETWORK_FIELDS = ("spec", "clip_samples", "channels", "embed_dim", "band_norm", "freq_norm_blocks", "level_norm")
 
 
 @dataclass(frozen=True)
