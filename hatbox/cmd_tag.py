@@ -259,7 +259,11 @@ def _print_failures(db: str, as_json: bool = False) -> None:
         return
     groups = (("failed", "did not decode; tried again on the next run"),
               ("skipped", "nothing to tag; not decoded again until {it} changes"))
-    for (name, meaning), rows in zip(groups, (library.failures(db, "error"), library.failures(db, "skipped"))):
+    found = (library.failures(db, "error"), library.failures(db, "skipped"))
+    if not any(found):                   # it printed nothing at all (twenty-eighth stop's QA)
+        print("no file failed or was skipped: every audio file of the library is tagged")
+        return
+    for (name, meaning), rows in zip(groups, found):
         if rows:
             meaning = meaning.format(it="it" if len(rows) == 1 else "each")
             print(f"{name} ({len(rows)}: {meaning}):")

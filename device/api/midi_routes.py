@@ -111,7 +111,8 @@ def _add_midi_routes(app: FastAPI, auth: Any) -> None:
         if dropped is None:
             now = hub.snapshot()["bindings"]
             turns = next((f"; it turns {b['slot']}.{b['knob']} by default" for b in now if b["cc"] == cc), "")
+            off = (f"; a default CC is made to turn nothing with `hatbox device run --midi-cc {cc}=off`"
+                   if cc in DEFAULT_CC else "")        # a reserved CC (the pedal, 120-127) turns no knob to begin with
             raise ApiError(404, "not found", f"CC {cc} has no learned or command-line binding{turns}; nothing was "
-                           "changed", hint=f"{LIST_HINT}; a default CC is made to turn nothing with `hatbox device "
-                           f"run --midi-cc {cc}=off`")
+                           "changed", hint=LIST_HINT + off)
         return _unbound(cc, *dropped)

@@ -132,6 +132,8 @@ def test_unbind_falls_back_to_the_default(tmp_path: Path, monkeypatch: pytest.Mo
     assert r.json()["message"] == ("CC 71 has no learned or command-line binding; it turns effect.tone by default; "
                                    "nothing was changed")
     assert "--midi-cc 71=off" in r.json()["hint"]
+    r = box.client.delete("/midi/bindings/64", headers=box.auth)             # the pedal: no knob, no =off to offer
+    assert r.status_code == 404 and "=off" not in r.json()["hint"]          # (`--midi-cc 64=off` is refused)
     assert box.client.delete("/midi/bindings/200", headers=box.auth).status_code == 422
     assert box.client.delete("/midi/bindings/x", headers=box.auth).status_code == 400
 
