@@ -76,3 +76,14 @@ def test_shrink_then_cut(pg: Any) -> None:
     cut = D.fit_middle(fonts, LONG_ADDRESS, 20, 200, 10)
     assert cut.endswith("local:8750") and "..." in cut and fonts.size(cut, 20)[0] <= 200
     assert D.fit_middle(fonts, "short", 20, 200, 10) == "short"
+
+
+@pytest.mark.parametrize("size", [(320, 480), (360, 640), (480, 320), (800, 480)])
+def test_the_models_buttons_are_on_the_screen(pg: Any, size: tuple[int, int]) -> None:
+    """Before: "roll back" was drawn at x 194-364 whatever the width: off a 320-px screen."""
+    panel = Panel(RecordingControl(demo_status()), demo_data(), size)
+    panel.show_title("Models")
+    page = panel.page
+    screen = pg.Rect(0, 0, *size)
+    assert screen.contains(page.activate_btn) and screen.contains(page.rollback_btn)
+    assert not page.activate_btn.colliderect(page.rollback_btn) and page.rollback_btn.width >= 120

@@ -15,6 +15,9 @@ from hatbox.errors import HatboxError, first_line
 ROW = 46
 
 
+BUTTON_W = 170          # px: "activate" and "roll back", narrower only where the screen is
+
+
 class ModelsPage(Page):
     title = "Models"
 
@@ -44,8 +47,9 @@ class ModelsPage(Page):
         super().layout(rect)
         body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76)
         self.pack_rows = rows(body, len(self.packs), ROW)
-        self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + 12, 170, 48)
-        self.rollback_btn = pygame.Rect(rect.x + 194, body.bottom + 12, 170, 48)
+        w = min(BUTTON_W, (rect.width - 8 - 16 - 8) // 2)      # two side by side on a 320-px screen too
+        self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + 12, w, 48)
+        self.rollback_btn = pygame.Rect(self.activate_btn.right + 16, body.bottom + 12, w, 48)
 
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:
