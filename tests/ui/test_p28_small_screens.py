@@ -87,3 +87,15 @@ def test_the_models_buttons_are_on_the_screen(pg: Any, size: tuple[int, int]) ->
     screen = pg.Rect(0, 0, *size)
     assert screen.contains(page.activate_btn) and screen.contains(page.rollback_btn)
     assert not page.activate_btn.colliderect(page.rollback_btn) and page.rollback_btn.width >= 120
+
+
+@pytest.mark.parametrize("size", [(320, 480), (360, 640), (480, 320), (480, 800), (800, 480)])
+def test_the_play_dials_never_overlap(pg: Any, size: tuple[int, int]) -> None:
+    """Before: at 320x480 two rows of 20-px rings sat 36 px apart, over each other and their labels."""
+    panel = Panel(RecordingControl(demo_status()), demo_data(), size)
+    panel.show_title("Play")
+    dials = panel.page.dials
+    for i, ((x1, y1), r1) in enumerate(dials):
+        assert 0 <= x1 - r1 and x1 + r1 <= size[0] and y1 + r1 <= size[1]
+        for (x2, y2), r2 in dials[i + 1:]:
+            assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= r1 + r2 + 8        # rings apart, room for labels

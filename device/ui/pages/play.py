@@ -34,6 +34,8 @@ BUTTON_H = 44                        # px: the bypass buttons' row (and 12 px un
 
 
 SAME_XY = 1e-6                       # pad positions closer than this (each axis, 0..1) are the same
+MIN_DIAL_R = 20                      # px: the smallest ring of the two rows of dials
+MIN_ROW_DIAL_R = 14                  # px: ... and of one row of four, where two rows do not fit (a short portrait)
 CURSOR_RING = 14                     # px: the radius of the pad cursor (its dark ring; the dot is 3 px smaller)
 
 
@@ -176,10 +178,16 @@ class PlayPage(Page):
         self.meter = pygame.Rect(rest.right - 30, rest.y, 26, rest.height - 26)
         dials = pygame.Rect(rest.x, rest.y, rest.width - 50, rest.height - 40)
         # the upper dials' labels (6 px under the ring, 22 px text) end above the lower rings
-        r = max(20, min(dials.width // 4 - 8, dials.height // 4 - 16, int(dials.height * 0.45 - 32) // 2))
-        cx = (dials.x + dials.width * 0.25, dials.x + dials.width * 0.75)
-        cy = (dials.y + dials.height * 0.27, dials.y + dials.height * 0.72)
-        self.dials = [((cx[i % 2], cy[i // 2]), r) for i in range(4)]
+        r = min(dials.width // 4 - 8, dials.height // 4 - 16, int(dials.height * 0.45 - 32) // 2)
+        row = min(dials.width // 8 - 6, (dials.height - 34) // 2)     # the radius of four dials in one row
+        if r < MIN_DIAL_R and row > r:     # too short for two rows (a portrait 320x480: the rings overlapped)
+            r = max(MIN_ROW_DIAL_R, row)
+            self.dials = [((dials.x + dials.width * (2 * i + 1) / 8, dials.y + r + 4), r) for i in range(4)]
+        else:
+            r = max(MIN_DIAL_R, r)
+            cx = (dials.x + dials.width * 0.25, dials.x + dials.width * 0.75)
+            cy = (dials.y + dials.height * 0.27, dials.y + dials.height * 0.72)
+            self.dials = [((cx[i % 2], cy[i // 2]), r) for i in range(4)]
         self.notes_at = (rest.x, rest.bottom - 2)
 
     def pad_to_xy(self, px: float, py: float) -> tuple[float, float]:
@@ -300,7 +308,7 @@ class PlayPage(Page):
     def _draw_dials(self, surface: Any) -> None:
         names = self.corner_names()
         n = max(1, len(self.timbres))
-        column = abs(self.dials[1][0][0] - self.dials[0][0][0]) - 8 if len(self.dials) > 1 else None
+        column = abs(self.dials[1][0][0] - self.dials[0][0][0]) - 8 if len(self.dials) > 1 else None   # either layout
         for i, (center, r) in enumerate(self.dials):
             name = names[i]
             frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
