@@ -112,8 +112,9 @@ def _sub_choices(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 
 
 def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
-    """Before argparse: a long option the command does not have (``hatbox tag --pakc x``) is named, with the
-    closest one it has, under that command's usage; argparse alone said "the following arguments are required:
+    """Before argparse: a command that does not exist (``hatbox trian``) is named with the closest one; a long option
+    the command does not have (``hatbox tag --pakc x``) is named, with the closest one it has, under that command's
+    usage; argparse alone said "the following arguments are required:
     --pack", or "unrecognized arguments" under the top-level usage.  A prefix of an option is one (argparse
     takes abbreviations); anything after ``--`` is left alone.  Exits as argparse does (code 2)."""
     import difflib
@@ -121,8 +122,15 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     for token in argv:
         if token == "--":
             return
+        if not token.startswith("-"):
+            subs = _sub_choices(current)
+            if subs and token not in subs:      # a command mistyped: argparse said "invalid choice" and all of them
+                close = difflib.get_close_matches(token, list(subs), n=1, cutoff=0.6)
+                current.error(f"unknown command {token!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                              + f"; {current.prog} --help lists its commands")
+            current = subs.get(token, current)
+            continue
         if not token.startswith("--"):
-            current = _sub_choices(current).get(token, current)
             continue
         name = token.split("=", 1)[0]
         known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]

@@ -59,3 +59,14 @@ def _parser_running(handler):
         p.set_defaults(func=handler)
         return p
     return build
+
+
+def test_a_mistyped_command_is_named_with_the_closest_one(capsys) -> None:
+    """Before (twenty-eighth stop's QA): `hatbox trian` got argparse's "invalid choice" and every command listed,
+    while a mistyped option already got "did you mean"."""
+    from hatbox.cli import main
+    for argv, said in ((["trian", "tagger", "x"], "unknown command 'trian' (did you mean train?)"),
+                       (["train", "tagr", "x"], "unknown command 'tagr' (did you mean tagger?)")):
+        with pytest.raises(SystemExit) as ended:
+            main(argv)
+        assert ended.value.code == 2 and said in capsys.readouterr().err
