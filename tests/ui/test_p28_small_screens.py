@@ -99,3 +99,23 @@ def test_the_play_dials_never_overlap(pg: Any, size: tuple[int, int]) -> None:
         assert 0 <= x1 - r1 and x1 + r1 <= size[0] and y1 + r1 <= size[1]
         for (x2, y2), r2 in dials[i + 1:]:
             assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= r1 + r2 + 8        # rings apart, room for labels
+
+
+def test_play_with_no_synth_pack_bypasses_nothing_and_the_pad_takes_no_finger(pg: Any) -> None:
+    """Before (twenty-eighth stop's QA): with no synth pack, "bypass synth" sent a bypass and lit "BYPASS SYNTH",
+    and a touch on the dimmed pad sent xy and moved the cursor over the "-" labels."""
+    from device.ui.data import MemoryData
+    status = {**demo_status(), "active": {"effect": None, "synth": None, "sampler": {"name": "sampler"}}}
+    panel = Panel(RecordingControl(status), MemoryData(), (800, 480))
+    panel.set_status(status)
+    panel.show_title("Play")
+    page = panel.page
+    panel.handle(Touch("down", 0, *page.bypass_btns["synth"].center))
+    panel.handle(Touch("up", 0, *page.bypass_btns["synth"].center))
+    assert panel.control.sent == [] and not page.bypass["synth"].on
+    assert "nothing to bypass" in panel.state.toast
+    panel.handle(Touch("down", 1, *page.pad.center))
+    panel.handle(Touch("move", 1, page.pad.centerx + 20, page.pad.centery))
+    assert panel.control.sent == []
+    panel.handle(Touch("down", 2, *page.bypass_btns["sampler"].center))       # the sampler is there: it bypasses
+    assert panel.control.sent == [{"op": "bypass", "slot": "sampler", "on": True}]

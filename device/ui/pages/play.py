@@ -211,9 +211,12 @@ class PlayPage(Page):
         for slot, btn in self.bypass_btns.items():
             if ev.kind == "down" and hit(btn, ev.x, ev.y):
                 st = self.ctx.state
+                if not self.loaded(slot):         # it lit "BYPASS SYNTH" for a slot that plays nothing
+                    st.say(f"no {slot} is playing: nothing to bypass", f"no {slot}: nothing to bypass")
+                    return []
                 return [self.bypass[slot].tap(st.status, st.status_seq)]
-        if ev.kind == "down" and self.finger is None and self.pad.collidepoint(ev.x, ev.y):
-            self.finger = ev.id
+        if ev.kind == "down" and self.finger is None and self.pad.collidepoint(ev.x, ev.y) and self.timbres:
+            self.finger = ev.id                   # (no synth pack: the dimmed pad plays nothing, and takes no finger)
         if ev.id != self.finger:
             return []
         if ev.kind == "up":
@@ -243,6 +246,13 @@ class PlayPage(Page):
         status = self.ctx.state.status
         return D.BAD if any(faulted(status, slot) for slot in SOURCES) else None
 
+    def loaded(self, slot: str) -> bool:
+        """Whether ``slot`` has something to bypass: the sampler always (the box's own, device/audio/server.py: it
+        plays the kit and the Library's auditions), the synth while the engine's status names a pack there (and
+        while the status does not say: no answer yet)."""
+        active = self.ctx.state.status.get("active")
+        return slot == "sampler" or not isinstance(active, dict) or bool(active.get(slot, True))
+
     def _draw_bypass(self, surface: Any) -> None:
         """One button per source: "bypass synth"; lit "BYPASS SYNTH" when bypassed; red "SYNTH FAULT"
         when the engine bypassed it for a fault (newer than the user's last tap)."""
@@ -252,7 +262,7 @@ class PlayPage(Page):
                 D.button(surface, self.ctx.fonts, btn, f"{slot.upper()} FAULT", on=True, lit=D.BAD)
             else:
                 label = f"BYPASS {slot.upper()}" if state.on else f"bypass {slot}"
-                D.button(surface, self.ctx.fonts, btn, label, on=state.on)
+                D.button(surface, self.ctx.fonts, btn, label, on=state.on, enabled=self.loaded(slot))
 
     def _shade_image(self) -> Any:
         """A translucent cover of the pad's size (made again only when the pad's size changes)."""
