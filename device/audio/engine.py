@@ -32,6 +32,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from device.audio.held import Performance
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
@@ -152,6 +153,7 @@ class Engine:
         self._panic = False                # set by a panic (control side), honoured by process() (audio thread)
         # knobs while packs load (control side only; the audio thread just counts what it switched in):
         self._knob_lock = threading.Lock()
+        self.performance = Performance()   # what is held on the synth: a synth switched in carries on from it
         self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
         self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
@@ -258,6 +260,9 @@ class Engine:
                 info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot] = count, unit
+        if slot == "synth" and hasattr(unit, "handle"):      # the chord held, the pedal, the bend, the pad go on
+            for message in self.performance.replay():
+                unit.handle(message)
 
         def start() -> None:
             self.slots[slot].switch(unit, info)
@@ -316,6 +321,8 @@ class Engine:
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
         targets = ("sampler",) if msg["op"] == "sample" else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
+        if "synth" in targets:
+            self.performance.see(msg)
         for name in targets:
             for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
                 if hasattr(unit, "handle"):
