@@ -50,6 +50,23 @@ class KitNote:
     tag: str | None = None
 
 
+@dataclass(frozen=True)
+class Pad:
+    """One note of the kit as the panel shows it: ``path`` the sample on the box (what the Library page lists),
+    ``tag`` the tag it was chosen for (None: set by hand), ``loop`` it loops while held, ``missing`` its file (or
+    library) is gone, so the note plays nothing."""
+
+    note: int
+    path: str
+    tag: str | None = None
+    loop: bool = False
+    missing: bool = False
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
 def check_note(note: int) -> int:
     """``note`` if it is a MIDI note number (0..127); KitError otherwise."""
     if not isinstance(note, int) or isinstance(note, bool) or not 0 <= note <= 127:

@@ -263,14 +263,16 @@ def _print_faults(st: dict[str, Any]) -> list[dict[str, Any]]:
     return faults
 
 
-def _panel(control: Any, store: Path, seconds: float) -> threading.Thread | None:
-    """The panel, headless on simulated pins/touch, reading the live store (best effort)."""
+def _panel(control: Any, store: Path, seconds: float, kit: Any = None) -> threading.Thread | None:
+    """The panel, headless on simulated pins/touch, reading the live store (best effort); ``kit``: the API's, for
+    the Kit page."""
     try:
         from device.ui.app import run_panel
         from device.ui.data import StoreData
     except ImportError:
         return None
     data = StoreData(store, {"audio_device": "file backend (demo)", "midi": "-", "block": "128"})
+    data.kit = kit
     th = threading.Thread(target=run_panel, args=(control,),
                           kwargs={"sim": True, "data": data, "seconds": seconds, "headless": True}, daemon=True)
     th.start()
@@ -287,7 +289,7 @@ def demo(args: argparse.Namespace) -> int:
     try:
         _wait_for(codes)
         _push_everything(api.url, codes[-1], out, samples)
-        panel = _panel(control, store, args.seconds)
+        panel = _panel(control, store, args.seconds, api.kit)
         setup_s = time.monotonic() - started          # recorded already, while the packs were being sent
         print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
               "the effect's knob turning" + (", a beat on the kit" if samples is not None else ""))

@@ -9,19 +9,21 @@ its sampler again at every start (:meth:`KitKeeper.apply`).  Deleting a library 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of
-from device.kit import KitError, KitNote, check_file, check_note, kit_from_tags, load_kit, map_message, save_kit, \
+from device.kit import KitError, KitNote, Pad, check_file, check_note, kit_from_tags, load_kit, map_message, save_kit, \
     unmap_message
 from device.notes import note_name
-from hatbox.errors import first_line
+from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,96 @@ def _files(box: Any, library: str) -> Path:
     return box.libraries.files_path(library)
 
 
+def library_kit(box: Any, library: str) -> dict[int, KitNote]:
+    """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
+    it is not tagged (or its database is damaged)."""
+    from device.api.errors import _from_hatbox
+    from device.api.library_routes import NO_LIBRARY_HINT, _rel, _whole_db
+    from device.library import files_with_tag, list_tags
+    try:
+        db, files = box.libraries.db_path(library), box.libraries.files_path(library)
+    except KeyError:
+        raise ApiError(404, "not found", f"no library '{library}'", hint=NO_LIBRARY_HINT) from None
+    except HatboxError as exc:
+        raise _from_hatbox(409, "not tagged", exc) from None
+
+    def best(tag: str, k: int) -> list[str]:
+        return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]
+    try:
+        with _whole_db(library):
+            return kit_from_tags(library, list_tags(db), best)
+    except KitError as exc:
+        raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
+
+
+class BoxKit:
+    """The panel's Kit page's hands on the box's kit (device/ui/kit_desk.KitDesk): the keeper's own methods, so the
+    panel and ``hatbox box-kit`` change one kit, under one lock.  The API's refusals reach the panel as HatboxError
+    in the same words.  Each call may wait on the engine decoding a sample: the panel makes them off its frame."""
+
+    def __init__(self, box: Any) -> None:
+        self.box = box
+
+    def pads(self) -> dict[int, Pad]:
+        out = {}
+        for note, entry in sorted(self.box.kit.notes.items()):
+            info = _note_info(self.box, entry)
+            path = self.box.libraries.files_path(entry.library) / entry.file
+            out[note] = Pad(note, str(path), entry.tag, entry.loop, info.missing)
+        return out
+
+    def assign(self, note: int, path: str, loop: bool = False) -> Pad:
+        library, rel = self._library_of(Path(path))
+        entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop)
+        with _said():
+            self.box.kit.set(self.box, entry)
+        return Pad(note, path, None, loop)
+
+    def clear(self, note: int) -> None:
+        with _said():
+            self.box.kit.drop(self.box, [note])
+
+    def from_library(self) -> str:
+        """The kit of the library with the most tagged files (the box's panel has no library picker)."""
+        with _said():
+            tagged = [(_tagged_files(self.box, info["id"]), info) for info in self.box.libraries.list()]
+            tagged = [(n, info) for n, info in tagged if n > 0]
+            if not tagged:
+                raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
+                               hint="send one from the laptop: hatbox push-library FOLDER --wait")
+            n, info = max(tagged, key=lambda t: (t[0], t[1]["id"]))
+            kit = library_kit(self.box, info["id"])
+            self.box.kit.replace(self.box, kit)
+        return f"kit made of {info.get('name') or info['id']}: {len(kit)} notes, one per tag"
+
+    def _library_of(self, path: Path) -> tuple[str, str]:
+        """(library id, the path inside its files) of a sample the Library page lists; KitError for another path."""
+        for info in self.box.libraries.list():
+            files = self.box.libraries.files_path(info["id"])
+            try:
+                return info["id"], path.resolve().relative_to(files.resolve()).as_posix()
+            except ValueError:
+                continue
+        raise KitError(f"{path.name} is not in a library on this box")
+
+
+def _tagged_files(box: Any, library: str) -> int:
+    from device.library import list_tags
+    try:
+        return sum(list_tags(box.libraries.db_path(library)).values())
+    except (KeyError, HatboxError, sqlite3.Error):
+        return 0
+
+
+@contextmanager
+def _said() -> Iterator[None]:
+    """An ApiError as a HatboxError of the same message and hint (the panel shows those)."""
+    try:
+        yield
+    except ApiError as exc:
+        raise HatboxError(str(exc), hint=exc.body.hint) from None
+
+
 def _note_info(box: Any, entry: KitNote) -> M.KitNote:
     try:
         info = box.libraries.get(entry.library)
@@ -141,19 +233,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/kit/from-library", response_model=M.Kit, dependencies=[auth],
               responses=_errors(401, 404, 409, 422, 507))
     def kit_from_library(request: Request, body: M.KitFromLibrary) -> M.Kit:
-        from device.api.library_routes import _rel, _tag_db, _whole_db
-        from device.library import files_with_tag, list_tags
         box = box_of(request)
-        db, files = _tag_db(request, body.library), box.libraries.files_path(body.library)    # 404: no such library
-
-        def best(tag: str, k: int) -> list[str]:
-            return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]
-        try:
-            with _whole_db(body.library):
-                kit = kit_from_tags(body.library, list_tags(db), best)
-        except KitError as exc:
-            raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
-        box.kit.replace(box, kit)
+        box.kit.replace(box, library_kit(box, body.library))
         return _kit(box)
 
     @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from device.api.app import ApiConfig, create_app
+from device.api.kit_routes import BoxKit
 from device.control import Control
 from device.validate import EngineSpec
 from hatbox.errors import HatboxError
@@ -146,6 +147,7 @@ class RunningServer:
     thread: threading.Thread
     advertisement: Any = None
     pairing: Any = None          # the app's device.api.auth.Pairing, for the panel's "new code" button
+    kit: Any = None              # the app's kit for the panel's Kit page (device.api.kit_routes.BoxKit)
 
     def stop(self) -> None:
         if self.advertisement is not None:
@@ -166,7 +168,8 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     ``require_signature``: refuse unsigned packs (and those signed by no key in STORE/trusted_keys); ``recovery``: what
     the caller's own recovery of the store found (device.store.PackStore.last_recovery; None: the app recovers it).
     ``stop()`` ends it.
-    ``running.pairing`` is the app's pairing, for the panel in this process (never served)."""
+    ``running.pairing`` is the app's pairing and ``running.kit`` its kit, for the panel in this process (never
+    served)."""
     show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name,
                        load_active=load_active, require_signature=require_signature, recovery=recovery)
@@ -178,6 +181,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
         raise
     running = start_in_thread(app, host, port, certfile, keyfile, sock=sock)
     running.pairing = app.state.box.pairing
+    running.kit = BoxKit(app.state.box)
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running

@@ -3,8 +3,9 @@
 :class:`PanelData` is the small protocol the panel needs; :class:`MemoryData` is an in-memory
 implementation (tests, screenshots) and :class:`StoreData` reads the box's pack store and
 tagged libraries (the same folders the API writes).  Either may hold ``pairing``, the API's
-pairing (a :class:`PairingButton`) that the Settings page's "new code" button presses; whoever
-starts the panel and the API in one process hands it over (hatbox/cmd_device.py).
+pairing (a :class:`PairingButton`) that the Settings page's "new code" button presses, and ``kit``,
+the API's kit (device/ui/kit_desk.py) that the Kit page plays and sets; whoever starts the panel and
+the API in one process hands them over (hatbox/cmd_device.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
 
+from device.ui.kit_desk import KitDesk
 from export.manifest import Manifest
 from hatbox.errors import HatboxError
 
@@ -52,6 +54,7 @@ class PairingButton(Protocol):
 
 class PanelData(Protocol):
     pairing: Optional[PairingButton]            # None: no API in this process (nothing to pair with)
+    kit: Optional[KitDesk]                      # None: no API in this process (it keeps the kit)
 
     def packs(self) -> list[PackEntry]: ...
 
@@ -93,6 +96,7 @@ class MemoryData:
     history: dict[str, list[str]] = field(default_factory=dict)
     multi_label: bool = False     # the library's tagger gives a file any number of tags, not exactly one
     pairing: Optional[PairingButton] = None
+    kit: Optional[KitDesk] = None
 
     def packs(self) -> list[PackEntry]:
         return list(self.pack_list)
@@ -184,6 +188,7 @@ class StoreData:
         self.store = PackStore(root)
         self.setting = dict(settings or {})
         self.pairing: Optional[PairingButton] = None
+        self.kit: Optional[KitDesk] = None               # the API's kit (device/api/kit_routes.BoxKit), set with it
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
 

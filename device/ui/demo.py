@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from device.ui.data import MemoryData, PackEntry, Sample
+from device.ui.kit_desk import MemoryKit
 from export.manifest import Knob, Manifest, TensorSpec
 
 TIMBRES = ["flute", "organ", "brass", "strings", "bass", "bell"]
@@ -49,7 +50,11 @@ def demo_data() -> MemoryData:
     library, embeddings = demo_library()
     packs = demo_packs()
     old = next(p.id for p in packs if p.manifest.version == "0.9.0")
-    return MemoryData(pack_list=packs, library=library, embeddings=embeddings, history={"synth": [old]},
+    kit = MemoryKit({tag: [s.path for s in samples] for tag, samples in library.items()})
+    kit.from_library()
+    kit.assign(37, library["snare"][3].path, loop=False)           # a note set by hand (no tag)
+    kit.assign(60, library["hat"][5].path, loop=True)
+    return MemoryData(pack_list=packs, library=library, embeddings=embeddings, history={"synth": [old]}, kit=kit,
                       setting={"pairing_code": "428 913", "audio_device": "hw:CARD=Codec (48 kHz)",
                                "midi": "hatbox (virtual), Launchkey MK3", "address": "http://192.168.1.20:8000"})
 

@@ -1,4 +1,4 @@
-"""The panel: a tab bar over five pages; events in, control messages out, frames drawn.
+"""The panel: a tab bar over six pages; events in, control messages out, frames drawn.
 
 :class:`Panel` is pure UI: it knows nothing of pins, threads or timing.  Messages go to the
 Control's ``send`` as soon as an event produces them (never batched to the next frame).
@@ -23,6 +23,7 @@ from hatbox.errors import HatboxError, first_line
 log = logging.getLogger(__name__)
 
 TAB_H = 48
+TITLE_MIN = 18            # px: a tab title shrinks to this before its page's short title is shown instead
 REFRESH_S = 2.0           # the page on screen re-reads its lists this often (with the status)
 TOAST_S = 4.0             # a message stays this long in the tab bar
 MESSAGE_SIZE = 20         # font size of the message line at the bottom of the tab bar
@@ -107,7 +108,12 @@ class Panel:
         return True
 
     def show(self, index: int) -> None:
-        """Show page ``index``: the old page forgets its fingers, the new one re-reads its lists."""
+        """Show page ``index``: the old page lets go of what its fingers hold (the Kit page's notes) and forgets
+        them, the new one re-reads its lists."""
+        let_go: list[dict[str, Any]] = []
+        if self._guard(lambda: let_go.extend(self.page.let_go())):
+            for m in let_go:
+                self._send(m)
         self._guard(self.page.leave)
         self._fingers = {i: where for i, where in self._fingers.items() if where == "tabs"}
         self.current = index % len(self.pages)
@@ -323,13 +329,14 @@ class Panel:
         text, colour = self.message()
         self.pygame.draw.rect(surface, D.PANEL, (0, 0, self.size[0], TAB_H))
         title_y, title_size, mark_y = (TAB_H // 2, 28, TAB_H - 4) if not text else (14, 22, 25)
-        for i, (r, page) in enumerate(zip(self.tabs, self.pages)):
+        marks = [self._mark(page) for page in self.pages]
+        titles = [tab_title(f, page, title_size, r.width - 4 - (2 * MARK_R + 6 if mark else 0))
+                  for r, page, mark in zip(self.tabs, self.pages, marks)]
+        size = min(s for _, s in titles)                     # one size for every tab, the smallest any needs
+        for i, (r, mark, (title, _)) in enumerate(zip(self.tabs, marks, titles)):
             if i == self.current:
                 self.pygame.draw.rect(surface, D.ACCENT, (r.x, mark_y, r.width, 3 if text else 4))
-            mark = self._mark(page)
-            title = D.fit(f, (page.title,), title_size, r.width - 4 - (2 * MARK_R + 6 if mark else 0))
-            box = f.draw(surface, title, (r.centerx, title_y), title_size, D.TEXT if i == self.current else D.DIM,
-                         "center")
+            box = f.draw(surface, title, (r.centerx, title_y), size, D.TEXT if i == self.current else D.DIM, "center")
             if mark:
                 self.pygame.draw.circle(surface, mark, (min(box.right + MARK_R + 4, r.right - MARK_R - 1), title_y),
                                         MARK_R)
@@ -337,3 +344,13 @@ class Panel:
             lines = self.state.toast_lines()[0] if text == self.state.toast else (text,)
             line = D.fit(f, lines, MESSAGE_SIZE, self.size[0] - 20)
             f.draw(surface, line, (10, TAB_H - 11), MESSAGE_SIZE, colour, "midleft")
+
+
+def tab_title(fonts: D.Fonts, page: Page, size: int, width: float) -> tuple[str, int]:
+    """A page's tab title and its font size in ``width`` px: the title, smaller down to :data:`TITLE_MIN` where
+    the tabs are narrow (six tabs on a 480-px screen), else the page's short title ("Set"), cut only if even that
+    does not fit."""
+    title, at = D.shrink_to_fit(fonts, page.title, size, width, TITLE_MIN)
+    if title == page.title:
+        return title, at
+    return D.shrink_to_fit(fonts, page.tab_short or page.title, size, width, TITLE_MIN)

@@ -29,6 +29,8 @@ class PanelState:
     toast_n: int = 0                             # bumped by say(): the same words again show again
     offline: str = ""                            # why the engine does not answer ("" while it does)
     said: tuple[tuple[str, ...], bool] = ((), False)   # the last say()'s wordings and whether it alarms
+    picked: str = ""                             # the sample selected on the Library page when it was left (the Kit
+                                                 # page's "assign" puts it on a pad)
 
     def say(self, text: str, *shorter: str, alarm: bool = False) -> None:
         """Show ``text`` (its first line) in the tab bar for a few seconds; where it does not fit, the
@@ -82,6 +84,7 @@ class Page:
     """A page: ``handle`` turns events into control messages, ``draw`` paints ``rect`` of ``surface``."""
 
     title = "page"
+    tab_short = ""           # the tab's title where ``title`` does not fit (narrow screens); "": the title, cut
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -92,6 +95,11 @@ class Page:
 
     def leave(self) -> None:
         """Called when another page is shown: forget fingers and drags (their up goes elsewhere)."""
+
+    def let_go(self) -> list[Message]:
+        """The messages that end what fingers and encoders hold on this page, sent just before :meth:`leave`
+        when another page is shown (their "up" never reaches this page): the Kit page's held notes."""
+        return []
 
     def failed(self, message: Message, error: BaseException) -> None:
         """The engine did not take ``message`` (one this page made): undo what the page did for it.

@@ -127,6 +127,7 @@ def fault_lines(fault: dict[str, Any]) -> tuple[str, ...]:
 
 class EffectPage(Page):
     title = "Effect"
+    tab_short = "FX"
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)

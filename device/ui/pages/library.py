@@ -55,6 +55,7 @@ Shown = tuple[dict[str, int], str | None, list[Sample] | None]   # tag counts, t
 
 class LibraryPage(Page):
     title = "Library"
+    tab_short = "Lib"
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -315,6 +316,8 @@ class LibraryPage(Page):
 
     def leave(self) -> None:
         self.drag, self._tapped_tag = ListDrag(), None
+        if self.samples and not self.loading():               # the Kit page's "assign" takes it
+            self.ctx.state.picked = self.samples[self.sample].path
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y

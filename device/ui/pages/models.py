@@ -20,6 +20,7 @@ BUTTON_W = 170          # px: "activate" and "roll back", narrower only where th
 
 class ModelsPage(Page):
     title = "Models"
+    tab_short = "Mod"
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)

@@ -64,6 +64,7 @@ def _volume(db: float) -> float:
 
 class SettingsPage(Page):
     title = "Settings"
+    tab_short = "Set"
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)

@@ -1,0 +1,55 @@
+"""What the panel's Kit page may do to the box's kit (device/kit.py): list its pads, put a library sample on a note,
+clear a note, make the kit from a tagged library.
+
+:class:`KitDesk` is the protocol; the box's own one works on the API's kit keeper (device/api/kit_routes.py
+``BoxKit``: the same lock, the same kit.json, the same sampler messages as ``hatbox box-kit``), handed to the panel
+by whoever starts the API beside it (hatbox/cmd_device.py), as the pairing button is.  :class:`MemoryKit` keeps a
+kit in memory (tests, screenshots).  Every method may block (a sample is decoded as it is mapped): the page calls
+them through its reader, never on the frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from device.kit import KitError, Pad, check_note, kit_from_tags
+
+
+class KitDesk(Protocol):
+    def pads(self) -> dict[int, Pad]: ...                            # note -> pad, the notes that play something
+
+    def assign(self, note: int, path: str, loop: bool = False) -> Pad: ...   # HatboxError: not a library sample
+
+    def clear(self, note: int) -> None: ...
+
+    def from_library(self) -> str: ...     # makes the kit of the biggest tagged library; says what it made
+
+
+@dataclass
+class MemoryKit:
+    """A kit in memory over ``library`` (tag -> sample paths, best first): assign takes any path the library
+    holds; :meth:`from_library` gives its tags notes as the box does (device.kit.kit_from_tags)."""
+
+    library: dict[str, list[str]] = field(default_factory=dict)
+    notes: dict[int, Pad] = field(default_factory=dict)
+
+    def pads(self) -> dict[int, Pad]:
+        return dict(self.notes)
+
+    def assign(self, note: int, path: str, loop: bool = False) -> Pad:
+        check_note(note)
+        if not any(path in paths for paths in self.library.values()):
+            raise KitError(f"{Path(path).name} is not in a library on this box")
+        self.notes[note] = Pad(note, path, None, loop)
+        return self.notes[note]
+
+    def clear(self, note: int) -> None:
+        self.notes.pop(note, None)
+
+    def from_library(self) -> str:
+        counts = {t: len(p) for t, p in self.library.items()}
+        paths = sorted({p for ps in self.library.values() for p in ps})      # named by index: any path is fine here
+        kit = kit_from_tags("memory", counts, lambda tag, k: [str(paths.index(p)) for p in self.library[tag][:k]])
+        self.notes = {n: Pad(n, paths[int(e.file)], e.tag, e.loop) for n, e in kit.items()}
+        return f"kit made: {len(kit)} notes, one per tag"

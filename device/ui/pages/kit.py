@@ -1,0 +1,275 @@
+"""Kit: the sampler's kit as a grid of pads (device/kit.py), played with a finger and set from the Library page.
+
+A bank of pads shows consecutive MIDI notes, the lowest at the bottom left and rising to the right, then up, as
+drum pad controllers lay them out (the first bank starts at C2 = 36, General MIDI's kick).  A pad names its note
+and what it plays (the tag it was chosen for, else the file).  Touching a pad plays its note on the sampler alone
+(``note_on`` with ``slot: sampler``, as MIDI channel 10 does: the synth stays quiet), louder the higher up the pad
+the finger lands; lifting the finger sends the ``note_off`` (a loop stops, a one-shot plays out).  Several fingers
+play several pads.
+
+Setting pads: the sample selected on the Library page when it was left is the *pick*; "assign" puts it on the
+selected pad, "loop" toggles whether the pad's sample loops while held, "clear" empties the pad, and "from library"
+makes the whole kit of the box's biggest tagged library (a note per tag, as ``hatbox box-kit --from`` does; a kit
+that has notes already is replaced only on a second tap).  Changes go through the API's kit (the same kit.json,
+lock and sampler messages as ``hatbox box-kit``) on the panel's reader, never on a frame: mapping a sample decodes
+it.  Without the API in this process (``--no-api``) the page says the kit is kept by the API.
+
+Encoders: 1 turns through the pads (across banks), 2 turns the bank, and 2's press plays the selected pad while it
+is held.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from device.control import msg
+from device.kit import Pad
+from device.notes import note_name
+from device.ui import draw as D
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.pages.base import Message, Page, hit
+from hatbox.errors import first_line
+
+FIRST_NOTE = 36          # the first bank starts at C2: General MIDI's kick, where pad controllers start
+COLS = 4
+MAX_ROWS = 4             # 16 pads a bank on a 800x480 panel, fewer rows where the screen is lower
+MIN_PAD_H = 52           # px: a pad is never shorter than a fingertip and its two lines
+BUTTON_H = 46
+TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its four buttons in two rows
+VELOCITY = (40, 127)     # a touch at a pad's bottom edge, at its top edge
+NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
+
+
+class KitPage(Page):
+    title = "Kit"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.pads: dict[int, Pad] = {}
+        self.first = FIRST_NOTE            # the lowest note of the bank on screen
+        self.note = FIRST_NOTE             # the selected pad
+        self.size = COLS * MAX_ROWS        # pads a bank: set by layout
+        self.pad_rects: list[Any] = []      # the bank's pads, lowest note first
+        self.fingers: dict[int, int] = {}   # finger id -> the note it holds down
+        self.held_by_encoder: int | None = None
+        self.buttons: dict[str, Any] = {}
+        self.prev_btn: Any = None
+        self.next_btn: Any = None
+        self.confirm_replace = False        # "from library" was tapped once over a kit that has notes
+        self.loaded = False                 # the pads were read once
+
+    # -- data -------------------------------------------------------------------------
+    @property
+    def kit(self) -> Any:
+        return getattr(self.ctx.data, "kit", None)
+
+    def enter(self) -> None:
+        self._read()
+
+    def refresh(self) -> None:
+        self._read()
+
+    def leave(self) -> None:
+        self.confirm_replace = False
+
+    def let_go(self) -> list[Message]:
+        """A note_off for every note a finger or encoder 2 holds (a loop would play on, its finger's up lost)."""
+        held = sorted(set(self.fingers.values()) | ({self.held_by_encoder} if self.held_by_encoder is not None else set()))
+        self.fingers, self.held_by_encoder = {}, None
+        return [self._off(n) for n in held]
+
+    def _read(self) -> None:
+        if self.kit is not None:
+            self.ctx.reader.submit(self.kit.pads, self._got)
+
+    def _got(self, pads: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.ctx.state.say(f"the kit could not be read: {first_line(error)}", alarm=True)
+            return
+        self.pads, self.loaded = dict(pads), True
+
+    def _change(self, job: Any, said: str) -> None:
+        """Run ``job`` (a change to the kit) on the reader; on its answer say ``said`` (or the refusal) and read again."""
+        def done(value: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.ctx.fail(error)
+            else:
+                self.ctx.state.say(value if isinstance(value, str) else said)
+            self._read()
+        self.ctx.reader.submit(job, done, write=True)
+
+    # -- layout -----------------------------------------------------------------------
+    def layout(self, rect: Any) -> None:
+        super().layout(rect)
+        top = pygame.Rect(rect.x + 8, rect.y + 6, rect.width - 16, 40)
+        self.prev_btn = pygame.Rect(top.x, top.y, 56, top.height)
+        self.next_btn = pygame.Rect(top.right - 56, top.y, 56, top.height)
+        names = ("assign", "loop", "clear", "from library")
+        per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 2      # "from library" fits a 320-px screen
+        lines = -(-len(names) // per_row)
+        buttons_y = rect.bottom - lines * (BUTTON_H + 6)
+        bw = (rect.width - 16 - 8 * (per_row - 1)) // per_row
+        self.buttons = {n: pygame.Rect(rect.x + 8 + (i % per_row) * (bw + 8), buttons_y + (i // per_row) * (BUTTON_H + 6),
+                                       bw, BUTTON_H) for i, n in enumerate(names)}
+        grid = pygame.Rect(rect.x + 8, top.bottom + 6, rect.width - 16, buttons_y - 30 - (top.bottom + 6))
+        rows = max(1, min(MAX_ROWS, grid.height // MIN_PAD_H))
+        if rows * COLS != self.size:
+            self.size = rows * COLS
+            self._show(self.note)
+        w, h = grid.width // COLS, grid.height // rows
+        self.pad_rects = [pygame.Rect(grid.x + (i % COLS) * w, grid.bottom - (i // COLS + 1) * h, w, h).inflate(-6, -6)
+                          for i in range(self.size)]
+
+    def _show(self, note: int) -> None:
+        """Select ``note`` and show the bank that holds it (banks are ``size`` notes from C2 on, either way)."""
+        self.note = min(127, max(0, note))
+        self.first = min(max(0, FIRST_NOTE + ((self.note - FIRST_NOTE) // self.size) * self.size), 128 - self.size)
+
+    # -- events -----------------------------------------------------------------------
+    def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, EncoderTurn) and event.index == 0:
+            self._show(self.note + event.delta)
+        elif isinstance(event, EncoderTurn) and event.index == 1:
+            self._show(self.note + event.delta * self.size)
+        elif isinstance(event, EncoderPress) and event.index == 1:
+            return self._encoder_play(event.pressed)
+        elif isinstance(event, Touch) and event.kind == "down":
+            return self._tap(event)
+        elif isinstance(event, Touch) and event.kind == "up" and event.id in self.fingers:
+            return [self._off(self.fingers.pop(event.id))]
+        return []
+
+    def _tap(self, touch: Touch) -> list[Message]:
+        x, y = touch.x, touch.y
+        for i, r in enumerate(self.pad_rects):
+            if hit(r, x, y):
+                return self._pad_down(self.first + i, touch, r)
+        if hit(self.prev_btn, x, y):
+            self._show(self.note - self.size)
+        elif hit(self.next_btn, x, y):
+            self._show(self.note + self.size)
+        else:
+            for name, r in self.buttons.items():
+                if hit(r, x, y):
+                    self._button(name)
+        return []
+
+    def _pad_down(self, note: int, touch: Touch, rect: Any) -> list[Message]:
+        self._show(note)
+        pad = self.pads.get(note)
+        if pad is None:
+            self.ctx.state.say(f"{note_name(note)} plays nothing: pick a sample on the Library page, then assign",
+                               f"{note_name(note)} plays nothing")
+            return []
+        if pad.missing:
+            self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box (its library was deleted)",
+                               f"{note_name(note)}: its sample is gone")
+            return []
+        height = max(1, rect.height - 1)
+        low, high = VELOCITY
+        velocity = int(round(low + (high - low) * min(1.0, max(0.0, (rect.bottom - 1 - touch.y) / height))))
+        self.fingers[touch.id] = note
+        return [msg("note_on", note=note, velocity=velocity, slot="sampler")]
+
+    def _off(self, note: int) -> Message:
+        return msg("note_off", note=note, slot="sampler")
+
+    def _encoder_play(self, pressed: bool) -> list[Message]:
+        if pressed:
+            pad = self.pads.get(self.note)
+            if pad is None or pad.missing:
+                self.ctx.state.say(f"{note_name(self.note)} plays nothing")
+                return []
+            self.held_by_encoder = self.note
+            return [msg("note_on", note=self.note, velocity=100, slot="sampler")]
+        note, self.held_by_encoder = self.held_by_encoder, None
+        return [] if note is None else [self._off(note)]
+
+    def _button(self, name: str) -> None:
+        if self.kit is None:
+            self.ctx.state.say(*NO_API)
+            return
+        if name != "from library":
+            self.confirm_replace = False
+        note, pad = self.note, self.pads.get(self.note)
+        where = note_name(note)
+        if name == "assign":
+            picked = self.ctx.state.picked
+            if not picked:
+                self.ctx.state.say("pick a sample on the Library page first, then come back and assign",
+                                   "pick a sample on Library first")
+                return
+            loop = bool(pad and pad.loop)
+            self._change(lambda: self.kit.assign(note, picked, loop), f"{where} plays {Pad(note, picked).name}")
+        elif name == "loop":
+            if pad is None:
+                self.ctx.state.say(f"{where} plays nothing to loop")
+                return
+            self._change(lambda: self.kit.assign(note, pad.path, not pad.loop),
+                         f"{where} {'plays once' if pad.loop else 'loops while held'}")
+        elif name == "clear":
+            if pad is None:
+                self.ctx.state.say(f"{where} plays nothing already")
+                return
+            self._change(lambda: self.kit.clear(note), f"{where} cleared")
+        elif name == "from library":
+            if self.pads and not self.confirm_replace:
+                self.confirm_replace = True
+                self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from the library",
+                                   "tap again to replace the kit")
+                return
+            self.confirm_replace = False
+            self._change(self.kit.from_library, "kit made")
+
+    # -- drawing ----------------------------------------------------------------------
+    def draw(self, surface: Any) -> None:
+        f = self.ctx.fonts
+        last = self.first + self.size - 1
+        bank = f"{note_name(self.first)} - {note_name(last)}"
+        f.draw(surface, bank, (self.rect.centerx, self.prev_btn.centery), 24, D.TEXT, "center")
+        D.button(surface, f, self.prev_btn, "<", enabled=self.first > 0)
+        D.button(surface, f, self.next_btn, ">", enabled=last < 127)
+        held = set(self.fingers.values()) | ({self.held_by_encoder} if self.held_by_encoder is not None else set())
+        for i, r in enumerate(self.pad_rects):
+            self._draw_pad(surface, self.first + i, r, held)
+        f.draw(surface, D.fit(f, self._line(), 20, self.rect.width - 16),
+               (self.rect.x + 8, self.buttons["assign"].y - 16), 20, D.DIM, "midleft")
+        pad = self.pads.get(self.note)
+        enabled = self.kit is not None
+        D.button(surface, f, self.buttons["assign"], "assign", enabled=enabled and bool(self.ctx.state.picked))
+        D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop), enabled=enabled and pad is not None)
+        D.button(surface, f, self.buttons["clear"], "clear", enabled=enabled and pad is not None)
+        D.button(surface, f, self.buttons["from library"], "tap again" if self.confirm_replace else "from library",
+                 on=self.confirm_replace, enabled=enabled)
+
+    def _draw_pad(self, surface: Any, note: int, r: Any, held: set[int]) -> None:
+        f = self.ctx.fonts
+        pad = self.pads.get(note)
+        lit = note in held
+        pygame.draw.rect(surface, D.ACCENT if lit else D.PANEL, r, 0, border_radius=8)
+        if note == self.note:
+            pygame.draw.rect(surface, D.TEXT if lit else D.ACCENT, r, 3, border_radius=8)
+        ink = D.BG if lit else D.DIM
+        f.draw(surface, note_name(note), (r.x + 8, r.y + 12), 18, ink, "midleft")
+        if pad is None:
+            return
+        if pad.loop:
+            f.draw(surface, "loop", (r.right - 8, r.y + 12), 18, ink, "midright")
+        words = pad.tag or pad.name
+        label = D.fit(f, ("missing", ) if pad.missing else (words, pad.name), 22, r.width - 12)
+        f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if pad.missing else D.TEXT,
+               "center")
+
+    def _line(self) -> tuple[str, ...]:
+        """The line over the buttons: the selected pad, then the Library page's pick (longest wording first)."""
+        if self.kit is None:
+            return NO_API
+        if not self.loaded:
+            return ("reading the kit...",)
+        pad = self.pads.get(self.note)
+        here = f"{note_name(self.note)} ({self.note}): " + (f"{pad.name}" + (f" [{pad.tag}]" if pad.tag else "")
+                                                            if pad else "nothing")
+        picked = self.ctx.state.picked
+        pick = f"Library pick: {Pad(0, picked).name}" if picked else "no Library pick"
+        return (f"{here}   {pick}", here)
