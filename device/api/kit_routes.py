@@ -54,11 +54,22 @@ class KitKeeper:
 
     def replace(self, box: Any, new: dict[int, KitNote]) -> None:
         """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped, then kept.  ApiError (422)
-        naming the note when the sampler refuses a file: the notes mapped before it stay mapped, the file keeps
-        the old kit, so the next start plays the old kit whole."""
+        naming the note when the sampler refuses a file: the notes mapped before it are given back their old
+        samples (or nothing), so the sampler plays the old kit, as the file keeps it."""
         with self.lock:
-            for entry in new.values():
-                self._map(box, entry)
+            done: list[int] = []
+            try:
+                for entry in new.values():
+                    self._map(box, entry)
+                    done.append(entry.note)
+            except ApiError:
+                for note in done:
+                    old = self.notes.get(note)
+                    try:
+                        box.control.send(map_message(old, _files(box, old.library)) if old else unmap_message(note))
+                    except Exception as exc:  # noqa: BLE001 - best effort: said in the log, the refusal stands
+                        log.warning("giving note %s its old sample back failed: %s", note, first_line(exc))
+                raise
             for note in set(self.notes) - set(new):
                 _send(box, unmap_message(note))
             self._keep(new)
@@ -158,12 +169,12 @@ class BoxKit:
             out[note] = Pad(note, str(path), entry.tag, entry.loop, info.missing)
         return out
 
-    def assign(self, note: int, path: str, loop: bool = False) -> Pad:
+    def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
         library, rel = self._library_of(Path(path))
-        entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop)
+        entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
         with _said():
             self.box.kit.set(self.box, entry)
-        return Pad(note, path, None, loop)
+        return Pad(note, path, tag, loop)
 
     def clear(self, note: int) -> None:
         with _said():

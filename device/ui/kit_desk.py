@@ -19,7 +19,8 @@ from device.kit import KitError, Pad, check_note, kit_from_tags
 class KitDesk(Protocol):
     def pads(self) -> dict[int, Pad]: ...                            # note -> pad, the notes that play something
 
-    def assign(self, note: int, path: str, loop: bool = False) -> Pad: ...   # HatboxError: not a library sample
+    def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad: ...
+    # (HatboxError: not a library sample; ``tag``: the tag the note keeps, None for a sample set by hand)
 
     def clear(self, note: int) -> None: ...
 
@@ -37,11 +38,11 @@ class MemoryKit:
     def pads(self) -> dict[int, Pad]:
         return dict(self.notes)
 
-    def assign(self, note: int, path: str, loop: bool = False) -> Pad:
+    def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
         check_note(note)
         if not any(path in paths for paths in self.library.values()):
             raise KitError(f"{Path(path).name} is not in a library on this box")
-        self.notes[note] = Pad(note, path, None, loop)
+        self.notes[note] = Pad(note, path, tag, loop)
         return self.notes[note]
 
     def clear(self, note: int) -> None:

@@ -336,7 +336,8 @@ class Panel:
         for i, (r, mark, (title, _)) in enumerate(zip(self.tabs, marks, titles)):
             if i == self.current:
                 self.pygame.draw.rect(surface, D.ACCENT, (r.x, mark_y, r.width, 3 if text else 4))
-            box = f.draw(surface, title, (r.centerx, title_y), size, D.TEXT if i == self.current else D.DIM, "center")
+            x = r.centerx - (MARK_R + 3 if mark else 0)             # room for the mark right of the title
+            box = f.draw(surface, title, (x, title_y), size, D.TEXT if i == self.current else D.DIM, "center")
             if mark:
                 self.pygame.draw.circle(surface, mark, (min(box.right + MARK_R + 4, r.right - MARK_R - 1), title_y),
                                         MARK_R)

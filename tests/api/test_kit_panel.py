@@ -93,3 +93,18 @@ def test_from_library_with_no_tagged_library_says_so(tmp_path: Path) -> None:
     box = make_box(tmp_path)
     with pytest.raises(HatboxError, match="no library on this box is tagged yet"):
         BoxKit(box.app.state.box).from_library()
+
+
+def test_a_kit_refused_part_way_leaves_the_sampler_playing_the_old_kit(tmp_path: Path) -> None:
+    """Before (twenty-ninth stop's QA), the notes mapped before the refused file stayed mapped: the sampler played
+    a kick on C2 that the kit (and the panel) said played nothing."""
+    box, lid = _tagged_library(tmp_path)
+    wired = SamplerBehind(box.control)
+    assert box.client.put("/kit/notes/50", json={"library": lid, "file": "kit/crack.wav"},
+                          headers=box.auth).status_code == 200
+    (box.store_dir / "libraries" / lid / "files" / "kit" / "fx.wav").write_bytes(b"RIFF....WAVEjunk")
+    r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
+    assert r.status_code == 422 and "as it was before" in r.json()["message"]
+    assert [n["note"] for n in box.client.get("/kit", headers=box.auth).json()["notes"]] == [50]
+    assert wired.strike(36) == 0.0 and wired.strike(38) == 0.0            # given back: nothing, as the kit says
+    assert wired.strike(50) > 0.1

@@ -29,8 +29,8 @@ class PanelState:
     toast_n: int = 0                             # bumped by say(): the same words again show again
     offline: str = ""                            # why the engine does not answer ("" while it does)
     said: tuple[tuple[str, ...], bool] = ((), False)   # the last say()'s wordings and whether it alarms
-    picked: str = ""                             # the sample selected on the Library page when it was left (the Kit
-                                                 # page's "assign" puts it on a pad)
+    picked: str = ""                             # the sample last chosen on the Library page (turned to, tapped or
+                                                 # played there): the Kit page's "assign" puts it on a pad
 
     def say(self, text: str, *shorter: str, alarm: bool = False) -> None:
         """Show ``text`` (its first line) in the tab bar for a few seconds; where it does not fit, the

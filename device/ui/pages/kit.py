@@ -7,10 +7,12 @@ and what it plays (the tag it was chosen for, else the file).  Touching a pad pl
 the finger lands; lifting the finger sends the ``note_off`` (a loop stops, a one-shot plays out).  Several fingers
 play several pads.
 
-Setting pads: the sample selected on the Library page when it was left is the *pick*; "assign" puts it on the
-selected pad, "loop" toggles whether the pad's sample loops while held, "clear" empties the pad, and "from library"
-makes the whole kit of the box's biggest tagged library (a note per tag, as ``hatbox box-kit --from`` does; a kit
-that has notes already is replaced only on a second tap).  Changes go through the API's kit (the same kit.json,
+Setting pads: the sample last chosen on the Library page (turned to, tapped or played there) is the *pick*;
+"assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays),
+"clear" empties the pad, and "from library" makes the whole kit of the box's biggest tagged library (a note per tag,
+as ``hatbox box-kit --from`` does; a kit that has notes already is replaced only on a second tap within
+:data:`CONFIRM_S`, with nothing else done between).  While a change is on its way the line over the buttons says so
+and the buttons wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go through the API's kit (the same kit.json,
 lock and sampler messages as ``hatbox box-kit``) on the panel's reader, never on a frame: mapping a sample decodes
 it.  Without the API in this process (``--no-api``) the page says the kit is kept by the API.
 
@@ -19,6 +21,7 @@ is held.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pygame
@@ -38,6 +41,7 @@ MIN_PAD_H = 52           # px: a pad is never shorter than a fingertip and its t
 BUTTON_H = 46
 TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its four buttons in two rows
 VELOCITY = (40, 127)     # a touch at a pad's bottom edge, at its top edge
+CONFIRM_S = 5.0          # s "from library" waits for its second tap over a kit that has notes
 NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
 
 
@@ -56,7 +60,8 @@ class KitPage(Page):
         self.buttons: dict[str, Any] = {}
         self.prev_btn: Any = None
         self.next_btn: Any = None
-        self.confirm_replace = False        # "from library" was tapped once over a kit that has notes
+        self.confirm_at: float | None = None   # when "from library" was tapped once over a kit that has notes
+        self.changing = ""                  # what the change on its way does ("" when none is): taps wait for it
         self.loaded = False                 # the pads were read once
 
     # -- data -------------------------------------------------------------------------
@@ -71,11 +76,11 @@ class KitPage(Page):
         self._read()
 
     def leave(self) -> None:
-        self.confirm_replace = False
+        self.confirm_at = None
 
     def let_go(self) -> list[Message]:
         """A note_off for every note a finger or encoder 2 holds (a loop would play on, its finger's up lost)."""
-        held = sorted(set(self.fingers.values()) | ({self.held_by_encoder} if self.held_by_encoder is not None else set()))
+        held = sorted(self._held())
         self.fingers, self.held_by_encoder = {}, None
         return [self._off(n) for n in held]
 
@@ -89,15 +94,23 @@ class KitPage(Page):
             return
         self.pads, self.loaded = dict(pads), True
 
-    def _change(self, job: Any, said: str) -> None:
-        """Run ``job`` (a change to the kit) on the reader; on its answer say ``said`` (or the refusal) and read again."""
+    def _change(self, job: Any, doing: str, said: str) -> None:
+        """Run ``job`` (a change to the kit) on the reader, saying ``doing`` until it answers; then say ``said`` (or
+        the refusal) and read the kit again.  Until then the buttons wait (a second tap would repeat it)."""
         def done(value: Any, error: BaseException | None) -> None:
+            self.changing = ""
             if error is not None:
                 self.ctx.fail(error)
             else:
                 self.ctx.state.say(value if isinstance(value, str) else said)
             self._read()
+        self.changing = doing
+        self.ctx.state.say(doing)
         self.ctx.reader.submit(job, done, write=True)
+
+    def confirming(self) -> bool:
+        """"from library" was tapped once over a kit with notes, less than :data:`CONFIRM_S` ago."""
+        return self.confirm_at is not None and time.monotonic() - self.confirm_at < CONFIRM_S
 
     # -- layout -----------------------------------------------------------------------
     def layout(self, rect: Any) -> None:
@@ -116,28 +129,40 @@ class KitPage(Page):
         rows = max(1, min(MAX_ROWS, grid.height // MIN_PAD_H))
         if rows * COLS != self.size:
             self.size = rows * COLS
-            self._show(self.note)
+            self._show(self.note, realign=True)
         w, h = grid.width // COLS, grid.height // rows
         self.pad_rects = [pygame.Rect(grid.x + (i % COLS) * w, grid.bottom - (i // COLS + 1) * h, w, h).inflate(-6, -6)
                           for i in range(self.size)]
 
-    def _show(self, note: int) -> None:
-        """Select ``note`` and show the bank that holds it (banks are ``size`` notes from C2 on, either way)."""
+    def _show(self, note: int, realign: bool = False) -> None:
+        """Select ``note``; the bank on screen stays while it holds the note (a tapped pad never moves the pads under
+        the finger), else (or ``realign``) the bank that holds it is shown: banks are ``size`` notes from C2 on,
+        either way, the lowest and highest kept inside 0..127."""
         self.note = min(127, max(0, note))
-        self.first = min(max(0, FIRST_NOTE + ((self.note - FIRST_NOTE) // self.size) * self.size), 128 - self.size)
+        if realign or not self.first <= self.note < self.first + self.size:
+            self.first = min(max(0, FIRST_NOTE + ((self.note - FIRST_NOTE) // self.size) * self.size), 128 - self.size)
+
+    def _bank(self, step: int) -> None:
+        """The next (``step`` 1) or previous (-1) bank, the selection moving with it; nothing past either end."""
+        if (step < 0 and self.first == 0) or (step > 0 and self.first + self.size >= 128):
+            return
+        self._show(self.note + step * self.size)
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, (EncoderTurn, EncoderPress)):
+            self.confirm_at = None                 # "from library" asks again after anything else
         if isinstance(event, EncoderTurn) and event.index == 0:
             self._show(self.note + event.delta)
         elif isinstance(event, EncoderTurn) and event.index == 1:
-            self._show(self.note + event.delta * self.size)
+            for _ in range(abs(event.delta)):
+                self._bank(1 if event.delta > 0 else -1)
         elif isinstance(event, EncoderPress) and event.index == 1:
             return self._encoder_play(event.pressed)
         elif isinstance(event, Touch) and event.kind == "down":
             return self._tap(event)
         elif isinstance(event, Touch) and event.kind == "up" and event.id in self.fingers:
-            return [self._off(self.fingers.pop(event.id))]
+            return self._release(self.fingers.pop(event.id))
         return []
 
     def _tap(self, touch: Touch) -> list[Message]:
@@ -146,9 +171,9 @@ class KitPage(Page):
             if hit(r, x, y):
                 return self._pad_down(self.first + i, touch, r)
         if hit(self.prev_btn, x, y):
-            self._show(self.note - self.size)
+            self._bank(-1)
         elif hit(self.next_btn, x, y):
-            self._show(self.note + self.size)
+            self._bank(1)
         else:
             for name, r in self.buttons.items():
                 if hit(r, x, y):
@@ -157,14 +182,17 @@ class KitPage(Page):
 
     def _pad_down(self, note: int, touch: Touch, rect: Any) -> list[Message]:
         self._show(note)
+        self.confirm_at = None
         pad = self.pads.get(note)
         if pad is None:
-            self.ctx.state.say(f"{note_name(note)} plays nothing: pick a sample on the Library page, then assign",
-                               f"{note_name(note)} plays nothing")
+            if self.kit is None:
+                self.ctx.state.say(*NO_API)
+            else:
+                self.ctx.state.say(f"{note_name(note)} plays nothing: pick a sample on the Library page, then assign",
+                                   f"{note_name(note)} plays nothing")
             return []
         if pad.missing:
-            self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box (its library was deleted)",
-                               f"{note_name(note)}: its sample is gone")
+            self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box", f"{note_name(note)}: sample gone")
             return []
         height = max(1, rect.height - 1)
         low, high = VELOCITY
@@ -175,6 +203,15 @@ class KitPage(Page):
     def _off(self, note: int) -> Message:
         return msg("note_off", note=note, slot="sampler")
 
+    def _held(self) -> set[int]:
+        """The notes a finger or encoder 2 holds down now."""
+        return set(self.fingers.values()) | ({self.held_by_encoder} if self.held_by_encoder is not None else set())
+
+    def _release(self, note: int) -> list[Message]:
+        """``note`` let go by one of what held it: its note_off once nothing holds it any more (two fingers on one
+        looping pad: the loop plays on until the second lifts)."""
+        return [] if note in self._held() else [self._off(note)]
+
     def _encoder_play(self, pressed: bool) -> list[Message]:
         if pressed:
             pad = self.pads.get(self.note)
@@ -184,14 +221,16 @@ class KitPage(Page):
             self.held_by_encoder = self.note
             return [msg("note_on", note=self.note, velocity=100, slot="sampler")]
         note, self.held_by_encoder = self.held_by_encoder, None
-        return [] if note is None else [self._off(note)]
+        return [] if note is None else self._release(note)
 
     def _button(self, name: str) -> None:
         if self.kit is None:
             self.ctx.state.say(*NO_API)
             return
-        if name != "from library":
-            self.confirm_replace = False
+        if self.changing:
+            self.ctx.state.say(f"{self.changing} (wait for it)")
+            return
+        confirmed, self.confirm_at = self.confirming(), None
         note, pad = self.note, self.pads.get(self.note)
         where = note_name(note)
         if name == "assign":
@@ -201,26 +240,26 @@ class KitPage(Page):
                                    "pick a sample on Library first")
                 return
             loop = bool(pad and pad.loop)
-            self._change(lambda: self.kit.assign(note, picked, loop), f"{where} plays {Pad(note, picked).name}")
+            self._change(lambda: self.kit.assign(note, picked, loop), f"putting {Pad(note, picked).name} on {where}...",
+                         f"{where} plays {Pad(note, picked).name}")
         elif name == "loop":
-            if pad is None:
+            if pad is None or pad.missing:
                 self.ctx.state.say(f"{where} plays nothing to loop")
                 return
-            self._change(lambda: self.kit.assign(note, pad.path, not pad.loop),
+            self._change(lambda: self.kit.assign(note, pad.path, not pad.loop, pad.tag), f"changing {where}...",
                          f"{where} {'plays once' if pad.loop else 'loops while held'}")
         elif name == "clear":
             if pad is None:
                 self.ctx.state.say(f"{where} plays nothing already")
                 return
-            self._change(lambda: self.kit.clear(note), f"{where} cleared")
+            self._change(lambda: self.kit.clear(note), f"clearing {where}...", f"{where} cleared")
         elif name == "from library":
-            if self.pads and not self.confirm_replace:
-                self.confirm_replace = True
+            if self.pads and not confirmed:
+                self.confirm_at = time.monotonic()
                 self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from the library",
                                    "tap again to replace the kit")
                 return
-            self.confirm_replace = False
-            self._change(self.kit.from_library, "kit made")
+            self._change(self.kit.from_library, "making the kit from the library...", "kit made")
 
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
@@ -230,7 +269,7 @@ class KitPage(Page):
         f.draw(surface, bank, (self.rect.centerx, self.prev_btn.centery), 24, D.TEXT, "center")
         D.button(surface, f, self.prev_btn, "<", enabled=self.first > 0)
         D.button(surface, f, self.next_btn, ">", enabled=last < 127)
-        held = set(self.fingers.values()) | ({self.held_by_encoder} if self.held_by_encoder is not None else set())
+        held = self._held()
         for i, r in enumerate(self.pad_rects):
             self._draw_pad(surface, self.first + i, r, held)
         f.draw(surface, D.fit(f, self._line(), 20, self.rect.width - 16),
@@ -238,10 +277,12 @@ class KitPage(Page):
         pad = self.pads.get(self.note)
         enabled = self.kit is not None
         D.button(surface, f, self.buttons["assign"], "assign", enabled=enabled and bool(self.ctx.state.picked))
-        D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop), enabled=enabled and pad is not None)
+        D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop),
+                 enabled=enabled and pad is not None and not pad.missing)
         D.button(surface, f, self.buttons["clear"], "clear", enabled=enabled and pad is not None)
-        D.button(surface, f, self.buttons["from library"], "tap again" if self.confirm_replace else "from library",
-                 on=self.confirm_replace, enabled=enabled)
+        confirming = self.confirming()
+        D.button(surface, f, self.buttons["from library"], "tap again" if confirming else "from library",
+                 on=confirming, enabled=enabled)
 
     def _draw_pad(self, surface: Any, note: int, r: Any, held: set[int]) -> None:
         f = self.ctx.fonts
@@ -251,13 +292,15 @@ class KitPage(Page):
         if note == self.note:
             pygame.draw.rect(surface, D.TEXT if lit else D.ACCENT, r, 3, border_radius=8)
         ink = D.BG if lit else D.DIM
-        f.draw(surface, note_name(note), (r.x + 8, r.y + 12), 18, ink, "midleft")
+        name_box = f.draw(surface, note_name(note), (r.x + 8, r.y + 12), 18, ink, "midleft")
         if pad is None:
             return
-        if pad.loop:
-            f.draw(surface, "loop", (r.right - 8, r.y + 12), 18, ink, "midright")
-        words = pad.tag or pad.name
-        label = D.fit(f, ("missing", ) if pad.missing else (words, pad.name), 22, r.width - 12)
+        if pad.loop:                      # the word where it fits beside the note's name, else a dot
+            if name_box.right + 8 + f.size("loop", 18)[0] <= r.right - 8:
+                f.draw(surface, "loop", (r.right - 8, r.y + 12), 18, ink, "midright")
+            else:
+                pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
+        label = D.fit(f, ("missing",) if pad.missing else (pad.tag or pad.name,), 22, r.width - 12)
         f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if pad.missing else D.TEXT,
                "center")
 
@@ -265,6 +308,8 @@ class KitPage(Page):
         """The line over the buttons: the selected pad, then the Library page's pick (longest wording first)."""
         if self.kit is None:
             return NO_API
+        if self.changing:
+            return (self.changing,)
         if not self.loaded:
             return ("reading the kit...",)
         pad = self.pads.get(self.note)

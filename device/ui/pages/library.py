@@ -241,10 +241,17 @@ class LibraryPage(Page):
                 if len(more) > len(self.samples):
                     self.samples = more
                 self.sample = want % len(self.samples) if self.samples else 0
+                self._pick()
 
             self._ask(lambda: data.samples(name, limit), show)
             return
         self.sample = want % len(self.samples)
+        self._pick()
+
+    def _pick(self) -> None:
+        """The selected sample, chosen by the musician (turned to, tapped, played), is the Kit page's pick."""
+        if not self.loading() and 0 <= self.sample < len(self.samples):
+            self.ctx.state.picked = self.samples[self.sample].path
 
     def layout(self, rect: Any) -> None:
         """Tags on the left, samples on the right, buttons under them: one row of buttons when the
@@ -316,8 +323,6 @@ class LibraryPage(Page):
 
     def leave(self) -> None:
         self.drag, self._tapped_tag = ListDrag(), None
-        if self.samples and not self.loading():               # the Kit page's "assign" takes it
-            self.ctx.state.picked = self.samples[self.sample].path
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
@@ -460,6 +465,7 @@ class LibraryPage(Page):
             return []
         path = self.samples[self.sample].path
         self.played.add(path)
+        self._pick()
         return [msg("sample", path=path, velocity=100)]
 
     def cut_words(self) -> tuple[str, ...] | None:
