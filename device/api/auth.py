@@ -276,8 +276,11 @@ class TokenStore:
         write_atomic(self.path, json.dumps(self._tokens, indent=1, sort_keys=True).encode())
 
     def issue(self, name: str) -> tuple[str, str]:
-        """A new token for device ``name``; returns (token id, token). Only the hash is kept."""
+        """A new token for device ``name``; returns (token id, token). Only the hash is kept.  A token never starts
+        with "-": one in 64 did, and ``hatbox status --token -Xy...`` then read it as an option (twenty-ninth stop)."""
         token = secrets.token_urlsafe(32)
+        while token.startswith("-"):
+            token = secrets.token_urlsafe(32)
         tid = secrets.token_hex(4)
         with self._lock:
             self._tokens[tid] = {"sha256": _digest(token), "name": name[:64], "created": time.time()}
