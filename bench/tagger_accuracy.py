@@ -23,6 +23,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -85,15 +86,24 @@ def features_16k(items: list[Item], cfg: TaggerConfig, feats: np.ndarray) -> np.
     return mfcc_stats(load_clips(items, BASELINE_16K.rate, n16), BASELINE_16K)
 
 
-def baseline(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_tags: int) -> np.ndarray:
+def baseline_model(train_x: np.ndarray, train_y: np.ndarray) -> Any:
+    """MFCC + LR: standardisation + balanced logistic regression fitted on [I, F] features, targets [I, T]."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=1.0, class_weight="balanced"))
-    clf.fit(train_x, train_y.argmax(axis=1))
+    return clf.fit(train_x, train_y.argmax(axis=1))
+
+
+def baseline_probs(clf: Any, test_x: np.ndarray, n_tags: int) -> np.ndarray:
+    """[I, n_tags] probabilities of :func:`baseline_model`'s classifier (0 for tags it never saw)."""
     probs = np.zeros((len(test_x), n_tags))
     probs[:, clf.classes_] = clf.predict_proba(test_x)
     return probs
+
+
+def baseline(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_tags: int) -> np.ndarray:
+    return baseline_probs(baseline_model(train_x, train_y), test_x, n_tags)
 
 
 def cnn(clips: np.ndarray, y: np.ndarray, tags: list[str], opts: TrainOptions,
@@ -119,9 +129,10 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--freq-norm-blocks", type=int, default=None, metavar="N",
                    help="how many convolution blocks end in model.FreqNorm (default: the tagger's, 0; the nineteenth "
                         "stop's probe is 2)")
-    p.add_argument("--level-norm", action="store_true",
+    p.add_argument("--level-norm", action=argparse.BooleanOptionalAction, default=None,
                    help="each clip scaled to a peak of 1 before the network and the head hear it "
-                        "(model.peak_normalised; the twenty-eighth stop's probe)")
+                        "(model.peak_normalised; default: the tagger's, on since the twenty-ninth stop); "
+                        "--no-level-norm: raw levels, as packs before it")
     p.add_argument("--channels", default=None, metavar="C1,C2,...",
                    help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
                         "twenty-seventh stops' wider probe is 24,48,72,96)")
@@ -142,8 +153,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     cfg = replace(base, spec=spec, band_norm=args.band_norm, stats_low=not args.no_stats_low)
     if getattr(args, "freq_norm_blocks", None) is not None:
         cfg = replace(cfg, freq_norm_blocks=args.freq_norm_blocks)
-    if getattr(args, "level_norm", False):
-        cfg = replace(cfg, level_norm=True)
+    if getattr(args, "level_norm", None) is not None:
+        cfg = replace(cfg, level_norm=args.level_norm)
     if getattr(args, "channels", None):
         cfg = replace(cfg, channels=tuple(int(c) for c in args.channels.split(",")))
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
@@ -168,7 +179,8 @@ def run(args: argparse.Namespace) -> dict:
            "extra_items": len(extra), "extra": [str(c) for c in extra_csvs],
            "test_items": len(te), "decode_seconds": round(load_s, 1), "load": _load()}
     feats_tr, feats_te = mfcc_stats(tr_clips[:, :n], cfg.spec), mfcc_stats(te_clips, cfg.spec)
-    base_probs = baseline(feats_tr, tr_y, feats_te, len(tags))
+    base_clf = baseline_model(feats_tr, tr_y)
+    base_probs = baseline_probs(base_clf, feats_te, len(tags))
     out["baseline_full"] = evaluate(base_probs, te_y, tags)
     f16_tr, f16_te = features_16k(tr, cfg, feats_tr), features_16k(te, cfg, feats_te)
     out["baseline_16k_full"] = evaluate(baseline(f16_tr, tr_y, f16_te, len(tags)), te_y, tags)
@@ -176,6 +188,8 @@ def run(args: argparse.Namespace) -> dict:
         out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
         out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
     opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
+    if getattr(args, "band_limit", None) is not None:
+        opts = replace(opts, band_limit=args.band_limit)
     net, secs, steps = cnn(tr_clips, tr_y, tags, opts, cfg)
     cnn_probs = predict(net, te_clips)[0]
     out["cnn_only_full"] = evaluate(cnn_probs, te_y, tags)
@@ -185,6 +199,11 @@ def run(args: argparse.Namespace) -> dict:
     out["cnn_full"] = evaluate(tag_probs, te_y, tags)
     out["cnn_full"].update(train_seconds=round(secs + time.monotonic() - t0, 1), steps=steps)
     out["probe_mean_cnn_baseline"] = evaluate(0.5 * (cnn_probs + base_probs), te_y, tags)
+    if getattr(args, "conditions", False):
+        from tagger_conditions import score
+        out["conditions"] = score(te_clips, rate, te_y, tags, {
+            "tagger": lambda c: predict(net, c)[0],
+            "baseline": lambda c: baseline_probs(base_clf, mfcc_stats(c, cfg.spec), len(tags))})
     if args.save_probs:
         save_probs(args, te, te_y, tags, baseline=base_probs, cnn_only=cnn_probs, tagger=tag_probs)
     confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
@@ -222,6 +241,12 @@ def main() -> None:
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs (tagger and baselines)")
     p.add_argument("--save-probs", action="store_true",
                    help="also write the full-data systems' test probabilities as bench/results/NAME_probs.npz")
+    p.add_argument("--band-limit", type=float, default=None, metavar="P",
+                   help="chance that a training clip is heard as a 22.05 / 16 / 11.025 kHz file (default: "
+                        "TrainOptions.band_limit, 0.3 since the twenty-ninth stop; 0: none, as before it)")
+    p.add_argument("--conditions", action="store_true",
+                   help="also score the test kits quieter (-30, -60 dB) and band-limited (as 22.05 / 11.025 kHz files): "
+                        "bench/tagger_conditions.py")
     front_end_args(p)
     p.add_argument("--name", default="tagger_accuracy", help="results file stem under bench/results/")
     args = p.parse_args()
@@ -237,6 +262,8 @@ def main() -> None:
           f"vs MFCC+LR {base:.3f} (the better of {out['baseline_full']['macro_f1']:.3f} on the tagger's front-end and "
           f"{out['baseline_16k_full']['macro_f1']:.3f} at 16 kHz; {100 * (full - base):+.1f} points); "
           f"{shots}training {out['cnn_full']['train_seconds']:.0f} s ({out['load']} at the end)")
+    for name, figures in out.get("conditions", {}).items():
+        print(f"  {name:>22}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     print("wrote", save(out, args))
 
 

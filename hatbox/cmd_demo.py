@@ -289,7 +289,7 @@ def demo(args: argparse.Namespace) -> int:
     try:
         _wait_for(codes)
         _push_everything(api.url, codes[-1], out, samples)
-        panel = _panel(control, store, args.seconds, api.kit)
+        panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
         setup_s = time.monotonic() - started          # recorded already, while the packs were being sent
         print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
               "the effect's knob turning" + (", a beat on the kit" if samples is not None else ""))

@@ -1,6 +1,7 @@
 """A clip's level does not change its tags when the config scales each clip to a peak of 1 (TaggerConfig.level_norm,
-model.peak_normalised; off by default: docs/tagger.md, twenty-eighth stop): before (twenty-eighth stop's QA), a kick at -60 dBFS was called cymbal and a tom at +90 dB
-float called snare, since the statistics head reads the un-normalised log-mel."""
+model.peak_normalised; on by default since the twenty-ninth stop, docs/tagger.md): before (twenty-eighth stop's QA),
+a kick at -60 dBFS was called cymbal and a tom at +90 dB float called snare, since the statistics head reads the
+un-normalised log-mel."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -51,7 +52,7 @@ def test_without_it_level_moves_the_probabilities_and_old_configs_read_without_i
     assert np.abs(probs[0] - probs[2]).max() > 0.05                  # what the QA heard: level changes the answer
     old = {k: v for k, v in replace(TaggerConfig(), level_norm=True).to_dict().items() if k != "level_norm"}
     assert TaggerConfig.from_dict(old).level_norm is False           # a pack from before hears raw levels, as trained
-    assert TaggerConfig().level_norm is False                        # off by default (docs/tagger.md)
+    assert TaggerConfig().level_norm is True                         # on by default since the twenty-ninth stop
 
 
 def test_peak_normalised_scales_each_clip_alone_and_leaves_silence_silent() -> None:

@@ -67,6 +67,17 @@ def random_colour(x: np.ndarray, rng: np.random.Generator, rate: int = DEFAULT_R
     return colour(x, float(rng.uniform(-2.5, 2.5)), bells, rate)
 
 
+LOW_RATES = (22050, 16000, 11025)     # Hz: sample files a producer's library holds below the front-end's rate
+
+
+def band_limit(x: np.ndarray, low: int, rate: int = DEFAULT_RATE) -> np.ndarray:
+    """The clip as a ``low`` Hz file of it sounds at ``rate`` Hz: down to ``low`` and back up with the box's own
+    resampler (device.audio.resample), so nothing above ``low`` / 2 remains; the same length."""
+    from device.audio.resample import resample
+    y = resample(resample(x, rate, low), low, rate)
+    return fit(y, x.size) if y.size != x.size else y.astype(np.float32)
+
+
 def fit(x: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros(n, np.float32)
     out[:min(n, x.size)] = x[:n]
@@ -74,8 +85,10 @@ def fit(x: np.ndarray, n: int) -> np.ndarray:
 
 
 def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1.0,
-            rate: int = DEFAULT_RATE) -> np.ndarray:
-    """A random chain of the above on clip ``x`` [L>=n] at ``rate`` Hz; returns [n] float32."""
+            rate: int = DEFAULT_RATE, band_limit_p: float = 0.0) -> np.ndarray:
+    """A random chain of the above on clip ``x`` [L>=n] at ``rate`` Hz; returns [n] float32.  ``band_limit_p``: the
+    chance that the clip is heard as a lower-rate file (:func:`band_limit` to one of :data:`LOW_RATES` below
+    ``rate``), after everything else."""
     y = x
     if rng.random() < 0.6 * strength:
         y = speed(y, float(2.0 ** (rng.uniform(-3, 3) / 12)))
@@ -87,4 +100,7 @@ def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1
         y = shift(y, int(rng.integers(-5 * rate // 1000, 30 * rate // 1000)))      # -5 to +30 ms
     if rng.random() < 0.4 * strength:
         y = noise(y, rng.uniform(20, 50), rng)
+    lows = [r for r in LOW_RATES if r < rate]
+    if lows and rng.random() < band_limit_p:
+        y = band_limit(fit(y, n), int(rng.choice(lows)), rate)
     return fit(gain(y, rng.uniform(-18, 6)), n)

@@ -64,11 +64,12 @@ class TaggerConfig:
     freq_norm_blocks: int = 0
     # each clip scaled to a peak of 1 before anything hears it (:func:`peak_normalised`), so that its level does
     # not change its tags (a kick at -60 dBFS was called cymbal: the statistics head reads the un-normalised
-    # log-mel, and the log's floor flattens a quiet clip's).  Level on the fixed unseen-kit split (0.898 vs 0.895 over
-    # four seeds), but a tagger trained on 22 kHz hiss then no longer knew the same hiss recorded at 44.1 kHz
-    # (tests/tagger/test_train_export.py), so off by default (docs/tagger.md, twenty-eighth stop);
-    # bench/tagger_accuracy.py --level-norm runs it
-    level_norm: bool = False
+    # log-mel, and the log's floor flattens a quiet clip's).  On since the twenty-ninth stop, with band-limit
+    # augmentation (train.TrainOptions.band_limit): the unseen kits 30 and 60 dB down score as at full level (0.889
+    # over ten seeds; 0.791 and 0.127 without it), as 22.05 / 11.025 kHz files 0.797 / 0.823 (0.784 / 0.726), and at
+    # full level the same within the runs' spread (docs/tagger.md).  Packs trained before it lack the key: False,
+    # they hear raw levels as they were trained to; bench/tagger_accuracy.py --no-level-norm runs without it
+    level_norm: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -40,6 +40,9 @@ class TrainOptions:
     seed: int = 0
     threads: int = 2              # cores to use: torch gets threads - 1 (at least 1), augmentation one thread
     progress: bool = True
+    # chance that a training clip is heard as a lower-rate file (augment.band_limit): a producer's 22.05 kHz and
+    # 11 kHz samples lack the top octaves the training kits have (twenty-ninth stop; 0 before it)
+    band_limit: float = 0.3
     # a first Ctrl-C (trainer.early_stop.StopRequest) ends training after the current step: the result is kept
     stop: Any = field(default_factory=NoStop)
 
@@ -80,9 +83,10 @@ def loss_function(y: np.ndarray, exclusive: bool):
 
 
 def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: int,
-               rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """Augmented clips [B, n] at ``rate`` Hz and their targets [B, n_tags] for the rows ``idx``."""
-    x = np.stack([augment(clips[i], n, rng, rate=rate) for i in idx])
+               rng: np.random.Generator, band_limit: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Augmented clips [B, n] at ``rate`` Hz and their targets [B, n_tags] for the rows ``idx``; ``band_limit``:
+    :attr:`TrainOptions.band_limit`."""
+    x = np.stack([augment(clips[i], n, rng, rate=rate, band_limit_p=band_limit) for i in idx])
     return torch.from_numpy(x), torch.from_numpy(y[idx])
 
 
@@ -179,7 +183,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     n, rate = net.cfg.clip_samples, net.cfg.spec.rate
 
     def draw() -> tuple[torch.Tensor, torch.Tensor]:
-        return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng)
+        return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng, opts.band_limit)
 
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()

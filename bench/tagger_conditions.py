@@ -1,0 +1,46 @@
+"""The unseen kits heard as a producer's library may hold them: quieter (soft layers, unnormalised exports) and
+band-limited (22.05 kHz files, or old 8-bit ones resampled); used by ``bench/tagger_accuracy.py --conditions``.
+
+Each condition maps the test clips [I, N] (at the front-end's ``rate`` Hz, onset-aligned as the tagger aligns them)
+to new clips [I, N]: a gain is the same clip at another level, since the onset is found relative to the peak; a
+band limit goes down to the lower rate with the box's resampler and back up, so nothing above its Nyquist remains.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from device.audio.resample import resample
+
+GAINS_DB = (-30.0, -60.0)            # dB: a soft velocity layer; a very quiet export (peak about -60 dBFS)
+LOW_RATES = (22050, 11025)           # Hz: what a 22.05 kHz or an 11 kHz sample file holds
+
+
+def quieter(clips: np.ndarray, db: float) -> np.ndarray:
+    """[I, N] float32 scaled by ``db`` dB."""
+    return (clips * np.float32(10.0 ** (db / 20.0))).astype(np.float32)
+
+
+def band_limited(clips: np.ndarray, rate: int, low: int) -> np.ndarray:
+    """[I, N] at ``rate`` Hz -> [I, N]: through ``low`` Hz and back, cut or zero-padded to N."""
+    out = np.zeros_like(clips)
+    for i, x in enumerate(clips):
+        y = resample(resample(x, rate, low), low, rate)[:clips.shape[1]]
+        out[i, :y.size] = y
+    return out
+
+
+def conditions(clips: np.ndarray, rate: int) -> dict[str, np.ndarray]:
+    """Name -> the test clips [I, N] under that condition (``rate``: their rate in Hz)."""
+    out = {f"gain {db:+.0f} dB": quieter(clips, db) for db in GAINS_DB}
+    out.update({f"as a {low / 1000:g} kHz file": band_limited(clips, rate, low) for low in LOW_RATES if low < rate})
+    return out
+
+
+def score(clips: np.ndarray, rate: int, y: np.ndarray, tags: list[str],
+          systems: dict[str, Callable[[np.ndarray], np.ndarray]]) -> dict[str, dict[str, float]]:
+    """Condition -> system -> macro-F1 of argmax decisions; ``systems`` map clips [I, N] to probabilities [I, T]."""
+    from trainer.tagger.report import evaluate
+    return {name: {sys: round(evaluate(fn(c), y, tags)["macro_f1"], 4) for sys, fn in systems.items()}
+            for name, c in conditions(clips, rate).items()}

@@ -1,0 +1,52 @@
+"""Band-limit augmentation (trainer/tagger/augment.band_limit, TrainOptions.band_limit; twenty-ninth stop): training
+clips are sometimes heard as a 22.05 / 16 / 11.025 kHz file of them, so that a producer's older, lower-rate samples
+(no top octaves) are tagged like the full-band kits the tagger learned from."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from trainer.tagger.augment import LOW_RATES, augment, band_limit
+from trainer.tagger.train import TrainOptions, make_batch
+
+RATE = 32000
+
+
+def _top_share(x: np.ndarray, above: float, rate: int = RATE) -> float:
+    """The share of ``x``'s energy above ``above`` Hz."""
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(x.size, 1.0 / rate)
+    return float(power[freqs > above].sum() / power.sum())
+
+
+def test_a_band_limited_clip_keeps_its_length_and_loses_what_the_lower_rate_cannot_hold() -> None:
+    x = np.random.default_rng(0).standard_normal(RATE).astype(np.float32)
+    assert _top_share(x, 6000) > 0.5
+    for low in LOW_RATES:
+        y = band_limit(x, low, RATE)
+        assert y.shape == x.shape and y.dtype == np.float32
+        assert _top_share(y, 0.5 * low + 500) < 1e-4                       # nothing above the lower Nyquist
+        assert _top_share(y, 0.45 * low) < _top_share(x, 0.45 * low)
+        low_band = np.abs(np.fft.rfft(y))[:int(0.4 * low)] / np.abs(np.fft.rfft(x))[:int(0.4 * low)]
+        assert np.median(low_band) == pytest.approx(1.0, abs=0.02)           # the band below is kept
+
+
+def test_training_batches_are_band_limited_as_often_as_asked() -> None:
+    rng = np.random.default_rng(1)
+    clips = rng.standard_normal((4, int(RATE * 1.1))).astype(np.float32)
+    y = np.eye(4, dtype=np.float32)
+    idx = np.arange(4).repeat(25)
+    never, _ = make_batch(clips, y, idx, RATE, RATE, np.random.default_rng(2), band_limit=0.0)
+    always, _ = make_batch(clips, y, idx, RATE, RATE, np.random.default_rng(2), band_limit=1.0)
+    limited = [_top_share(c, 12000) < 1e-3 for c in always.numpy()]
+    assert all(limited)                                                       # every one heard as 22.05 kHz or lower
+    assert not any(_top_share(c, 12000) < 1e-3 for c in never.numpy())
+    assert TrainOptions().band_limit == pytest.approx(0.3)                  # on by default since the twenty-ninth stop
+
+
+def test_a_front_end_below_every_low_rate_is_never_band_limited() -> None:
+    x = np.random.default_rng(3).standard_normal(8000).astype(np.float32)
+    y = augment(x, 8000, np.random.default_rng(4), strength=0.0, rate=8000, band_limit_p=1.0)
+    assert _top_share(y, 3000, 8000) == pytest.approx(_top_share(x, 3000, 8000), rel=1e-3)
