@@ -37,6 +37,9 @@ def library_name(src: Path) -> str:
 
 def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
+    if src.is_file() and _is_pack(src):           # before the box is reached: it would take the upload, then refuse it
+        raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
+                          hint=f"send a pack with: hatbox push {safe_text(src)} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
@@ -110,6 +113,21 @@ def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
     if not zipfile.is_zipfile(src):
         _check_tar(src)
     return src, []
+
+
+def _is_pack(src: Path) -> bool:
+    """Whether ``src`` is a hatbox pack (a zip holding manifest.json and model.onnx, export/pack.py), which a
+    producer may hand push-library by mistake: the box would take the upload and then refuse it."""
+    import zipfile
+
+    if not zipfile.is_zipfile(src):
+        return False
+    try:
+        with zipfile.ZipFile(src) as zf:
+            names = set(zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return {"manifest.json", "model.onnx"} <= names
 
 
 def _check_tar(src: Path) -> None:
