@@ -10,7 +10,6 @@ from device.ui import draw as D
 from device.ui.data import MemoryData
 from device.ui.demo import demo_data, demo_status
 from device.ui.events import EncoderPress, EncoderTurn, Touch
-from device.ui.kit_desk import MemoryKit
 from device.ui.pages.kit import NO_API
 from device.ui.panel import Panel, tab_title
 from device.ui.shots import RecordingControl
