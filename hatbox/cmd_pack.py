@@ -61,6 +61,8 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  timbres: {_t(', '.join(map(str, names)))}  (hatbox play --corners takes four of these)")
     if m.tags:
         print(f"  tags: {_t(', '.join(m.tags))}")
+    if m.kind == "tagger":
+        print(f"  {level_words(m.extras)}")
     from device.validate import EngineSpec
     if m.kind == "effect" and m.sample_rate != EngineSpec().sample_rate:
         print(f"  warning: the box runs at {EngineSpec().sample_rate} Hz and refuses a {m.sample_rate} Hz pack")
@@ -73,6 +75,18 @@ def inspect(args: argparse.Namespace) -> int:
     print("all checksums verified")
     print(signature)
     return 0
+
+
+def level_words(extras: dict) -> str:
+    """Whether a tagger pack's tags follow a sample's level: its config's ``level_norm`` (twenty-ninth stop), which
+    packs trained before it lack."""
+    config = extras.get("config") if isinstance(extras.get("config"), dict) else {}
+    if config.get("level_norm"):
+        return "level: each sample is scaled to one level before it is heard (its level does not change its tags)"
+    if "level_norm" in config:
+        return "level: each sample heard at its own level (trained with --keep-level: loudness is part of its words)"
+    return ("level: heard as it is (a pack trained before 2026-12-04: a very quiet sample may get other tags than "
+            "the same sound loud; train it again to change that)")
 
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")

@@ -32,6 +32,9 @@ def register(cli) -> None:
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
     p.add_argument("--threads", type=whole(1), default=2, help="CPU threads for training (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0): another seed, another network")
+    p.add_argument("--keep-level", action="store_true",
+                   help="hear each sample at its own level, for words about loudness (accent, ghost); by default "
+                        "every sample is scaled to one level first, so its level does not change its tags")
     p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
     p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG, MP3; any rate, mono or stereo)")
     p.add_argument("--pack", required=True, help="a tagger .hatpack")
@@ -105,7 +108,8 @@ def train_tagger(args: argparse.Namespace) -> int:
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
-                                   name=args.name or out.stem, threads=args.threads, seed=args.seed)
+                                   name=args.name or out.stem, threads=args.threads, seed=args.seed,
+                                   keep_level=args.keep_level)
     except KeyboardInterrupt as exc:
         close_progress_bars()
         if _file_state(out) == before:

@@ -95,21 +95,24 @@ def check_items(items: list[Item]) -> None:
 
 @locks_out
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900, shots: int | None = None,
-                     holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0) -> str:
+                     holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0,
+                     keep_level: bool = False) -> str:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
     and write ``out``, then ``out``.report.json / .confusion.png; returns a summary.  The options and
-    ``out`` are checked, and every tag too, before any audio is decoded."""
+    ``out`` are checked, and every tag too, before any audio is decoded.  ``keep_level``: the tagger hears each
+    sample at its own level (TaggerConfig.level_norm off), for words about loudness (accent, ghost note); by
+    default every sample is scaled to one level first, so that its level does not change its tags."""
     out = Path(out)
     check_options(minutes=minutes, steps=steps, shots=shots, holdout=holdout, threads=threads)
     check_out(out)
     return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
-                             name=name, threads=threads, seed=seed)
+                             name=name, threads=threads, seed=seed, keep_level=keep_level)
 
 
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
-                      holdout: float, name: str, threads: int, seed: int) -> str:
+                      holdout: float, name: str, threads: int, seed: int, keep_level: bool = False) -> str:
     from export.onnx_tagger import export_tagger
-    cfg = TaggerConfig()
+    cfg = TaggerConfig(level_norm=not keep_level)
     notes: list[str] = []
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
