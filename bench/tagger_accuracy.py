@@ -133,6 +133,14 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
                    help="each clip scaled to a peak of 1 before the network and the head hear it "
                         "(model.peak_normalised; default: the tagger's, on since the twenty-ninth stop); "
                         "--no-level-norm: raw levels, as packs before it")
+    p.add_argument("--band-limit", type=float, default=None, metavar="P",
+                   help="chance that a training clip is heard as a 22.05 / 16 / 11.025 kHz file (default: "
+                        "TrainOptions.band_limit, 0.3 since the twenty-ninth stop; 0: none, as before it)")
+    p.add_argument("--quantise", type=float, default=None, metavar="P",
+                   help="chance that a training clip is heard as a quiet 16-bit (or 8-bit) file (TrainOptions.quantise)")
+    p.add_argument("--head-band-copies", default=None, metavar="RATE,RATE",
+                   help="fit the statistics head on copies band-limited to these rates too, e.g. 22050,11025 "
+                        "(TrainOptions.head_band_copies); '' for none")
     p.add_argument("--channels", default=None, metavar="C1,C2,...",
                    help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
                         "twenty-seventh stops' wider probe is 24,48,72,96)")
@@ -161,6 +169,18 @@ def config(args: argparse.Namespace) -> TaggerConfig:
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 
 
+def with_band_limit(opts: TrainOptions, args: argparse.Namespace) -> TrainOptions:
+    """``opts`` with ``--band-limit``, ``--quantise`` and ``--head-band-copies`` where they were given (else
+    TrainOptions' defaults)."""
+    if getattr(args, "band_limit", None) is not None:
+        opts = replace(opts, band_limit=args.band_limit)
+    if getattr(args, "quantise", None) is not None:
+        opts = replace(opts, quantise=args.quantise)
+    if getattr(args, "head_band_copies", None) is not None:
+        opts = replace(opts, head_band_copies=tuple(int(r) for r in args.head_band_copies.split(",") if r))
+    return opts
+
+
 def run(args: argparse.Namespace) -> dict:
     cfg = config(args)
     rate, n = cfg.spec.rate, cfg.clip_samples
@@ -187,14 +207,13 @@ def run(args: argparse.Namespace) -> dict:
     if not args.no_shots:
         out["baseline_5shot"] = evaluate(baseline(feats_tr[shot_idx], tr_y[shot_idx], feats_te, len(tags)), te_y, tags)
         out["baseline_16k_5shot"] = evaluate(baseline(f16_tr[shot_idx], tr_y[shot_idx], f16_te, len(tags)), te_y, tags)
-    opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
-    if getattr(args, "band_limit", None) is not None:
-        opts = replace(opts, band_limit=args.band_limit)
+    opts = with_band_limit(TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads),
+                           args)
     net, secs, steps = cnn(tr_clips, tr_y, tags, opts, cfg)
     cnn_probs = predict(net, te_clips)[0]
     out["cnn_only_full"] = evaluate(cnn_probs, te_y, tags)
     t0 = time.monotonic()
-    fit_stats_head(net, tr_clips, tr_y)                       # what `hatbox train tagger` ships
+    fit_stats_head(net, tr_clips, tr_y, band_copies=opts.head_band_copies)     # what `hatbox train tagger` ships
     tag_probs = predict(net, te_clips)[0]
     out["cnn_full"] = evaluate(tag_probs, te_y, tags)
     out["cnn_full"].update(train_seconds=round(secs + time.monotonic() - t0, 1), steps=steps)
@@ -241,9 +260,6 @@ def main() -> None:
     p.add_argument("--no-shots", action="store_true", help="skip the few-shot runs (tagger and baselines)")
     p.add_argument("--save-probs", action="store_true",
                    help="also write the full-data systems' test probabilities as bench/results/NAME_probs.npz")
-    p.add_argument("--band-limit", type=float, default=None, metavar="P",
-                   help="chance that a training clip is heard as a 22.05 / 16 / 11.025 kHz file (default: "
-                        "TrainOptions.band_limit, 0.3 since the twenty-ninth stop; 0: none, as before it)")
     p.add_argument("--conditions", action="store_true",
                    help="also score the test kits quieter (-30, -60 dB) and band-limited (as 22.05 / 11.025 kHz files): "
                         "bench/tagger_conditions.py")

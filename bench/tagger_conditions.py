@@ -15,6 +15,7 @@ from device.audio.resample import resample
 
 GAINS_DB = (-30.0, -60.0)            # dB: a soft velocity layer; a very quiet export (peak about -60 dBFS)
 LOW_RATES = (22050, 11025)           # Hz: what a 22.05 kHz or an 11 kHz sample file holds
+BIT_PEAKS_DB = (-40.0, -60.0)        # dBFS: the peaks of quiet 16-bit files (rounding noise 61 and 41 dB below them)
 
 
 def quieter(clips: np.ndarray, db: float) -> np.ndarray:
@@ -31,9 +32,16 @@ def band_limited(clips: np.ndarray, rate: int, low: int) -> np.ndarray:
     return out
 
 
+def as_16_bit(clips: np.ndarray, db: float) -> np.ndarray:
+    """[I, N] each clip as a 16-bit file whose peak is ``db`` dBFS holds it (rounded to that grid), back at its level."""
+    from trainer.tagger.augment import quantised
+    return np.stack([quantised(c, db, 16) for c in clips])
+
+
 def conditions(clips: np.ndarray, rate: int) -> dict[str, np.ndarray]:
     """Name -> the test clips [I, N] under that condition (``rate``: their rate in Hz)."""
     out = {f"gain {db:+.0f} dB": quieter(clips, db) for db in GAINS_DB}
+    out.update({f"16-bit, peak {db:+.0f} dBFS": as_16_bit(clips, db) for db in BIT_PEAKS_DB})
     out.update({f"as a {low / 1000:g} kHz file": band_limited(clips, rate, low) for low in LOW_RATES if low < rate})
     return out
 

@@ -29,8 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, config, extra_sets,  # noqa: E402
-                             features_16k, front_end_args, mfcc_stats, save,
-                             save_probs)
+                             features_16k, front_end_args, mfcc_stats, save, save_probs, with_band_limit)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
@@ -90,11 +89,11 @@ def run(args: argparse.Namespace) -> dict:
         t0 = time.monotonic()
         p_base[test] = baseline(feats[train], y[train], feats[test], len(tags))
         p_base16[test] = baseline(feats16[train], y[train], feats16[test], len(tags))
-        opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads,
-                            progress=False)
+        opts = with_band_limit(TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed,
+                                            threads=args.threads, progress=False), args)
         net, _, steps = cnn(clips[train], y[train], tags, opts, cfg)
         p_cnn[test] = predict(net, clips[test, :n])[0]
-        fit_stats_head(net, clips[train], y[train])
+        fit_stats_head(net, clips[train], y[train], band_copies=opts.head_band_copies)
         p_tag[test] = predict(net, clips[test, :n])[0]
         fold = {"group": g, "items": int(test.sum()), "steps": steps, "seconds": round(time.monotonic() - t0, 1),
                 **{name: round(float(evaluate(p[test], y[test], tags)["accuracy"]), 3)

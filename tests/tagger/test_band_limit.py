@@ -50,3 +50,44 @@ def test_a_front_end_below_every_low_rate_is_never_band_limited() -> None:
     x = np.random.default_rng(3).standard_normal(8000).astype(np.float32)
     y = augment(x, 8000, np.random.default_rng(4), strength=0.0, rate=8000, band_limit_p=1.0)
     assert _top_share(y, 3000, 8000) == pytest.approx(_top_share(x, 3000, 8000), rel=1e-3)
+
+
+def test_a_quiet_16_bit_file_is_its_sound_plus_rounding_noise_at_the_right_depth() -> None:
+    from trainer.tagger.augment import quantised
+    x = (0.5 * np.sin(np.linspace(0, 200 * np.pi, RATE))).astype(np.float32)
+    for peak_db, bits, want_db in ((-60.0, 16, -41.1), (-40.0, 16, -61.1), (-6.0, 8, -46.9)):
+        y = quantised(x, peak_db, bits)
+        assert np.abs(y).max() == pytest.approx(0.5, rel=0.05)               # back at the clip's own level
+        noise_db = 20 * np.log10(np.sqrt(np.mean((y - x) ** 2)) / 0.5)     # rounding noise below the peak: one
+        assert noise_db == pytest.approx(want_db, abs=1.5)                 # step / sqrt(12), the step 2^-(bits-1)
+    assert not quantised(np.zeros(8, np.float32), -60.0, 16).any()
+
+
+def test_the_head_learns_from_band_limited_copies_when_asked() -> None:
+    import torch
+
+    from trainer.tagger.model import TaggerConfig, TaggerNet
+    from trainer.tagger.train import fit_stats_head
+    import trainer.tagger.train as train_module
+
+    seen = []
+    real = train_module.raw_stats_features
+
+    def spy(head, front, clips, n, batch, level=None):
+        seen.append(clips.shape[0])
+        return real(head, front, clips, n, batch, level=level)
+
+    cfg = TaggerConfig(clip_samples=RATE // 4, channels=(4, 8), embed_dim=8, exclusive=True)
+    rng = np.random.default_rng(5)
+    clips = rng.standard_normal((6, RATE // 4)).astype(np.float32)
+    y = np.eye(2, dtype=np.float32)[[0, 0, 0, 1, 1, 1]]
+    net = TaggerNet(cfg, 2).eval()
+    train_module.raw_stats_features, old = spy, train_module.raw_stats_features
+    try:
+        fit_stats_head(net, clips, y)
+        fit_stats_head(net, clips, y, band_copies=(22050, 11025, 48000))      # 48 kHz is no lower: no copy
+    finally:
+        train_module.raw_stats_features = old
+    assert seen == [6, 6, 6, 6]
+    with torch.no_grad():
+        assert torch.isfinite(net(torch.from_numpy(clips))[0]).all()

@@ -19,8 +19,13 @@ RATE = 32000
 def test_each_condition_is_the_same_clips_quieter_or_without_the_top_band() -> None:
     clips = np.random.default_rng(0).standard_normal((3, RATE)).astype(np.float32)
     made = conditions.conditions(clips, RATE)
-    assert list(made) == ["gain -30 dB", "gain -60 dB", "as a 22.05 kHz file", "as a 11.025 kHz file"]
+    assert list(made) == ["gain -30 dB", "gain -60 dB", "16-bit, peak -40 dBFS", "16-bit, peak -60 dBFS",
+                          "as a 22.05 kHz file", "as a 11.025 kHz file"]
     np.testing.assert_allclose(made["gain -60 dB"], clips * 1e-3, rtol=1e-5)
+    for db in (-40, -60):                                   # rounding noise about 6 dB per bit below the peak
+        c, peak = made[f"16-bit, peak {db} dBFS"], np.abs(clips).max(axis=1, keepdims=True)
+        step = peak / (10 ** (db / 20) * 32768)               # one 16-bit step, at the clip's own level
+        assert np.all(np.abs(c - clips) <= 0.5 * step + 1e-7) and np.any(c != clips)
     for name, low in (("as a 22.05 kHz file", 22050), ("as a 11.025 kHz file", 11025)):
         c = made[name]
         assert c.shape == clips.shape
@@ -44,4 +49,5 @@ def test_scores_are_per_condition_and_system_and_tell_a_level_blind_system_apart
 
     scores = conditions.score(loud, RATE, y, ["a", "b"], {"level": by_level, "oracle": knows})
     assert scores["gain -30 dB"]["oracle"] == 1.0 and scores["gain -30 dB"]["level"] < 0.5
-    assert set(scores) == {"gain -30 dB", "gain -60 dB", "as a 22.05 kHz file", "as a 11.025 kHz file"}
+    assert set(scores) == {"gain -30 dB", "gain -60 dB", "16-bit, peak -40 dBFS", "16-bit, peak -60 dBFS",
+                           "as a 22.05 kHz file", "as a 11.025 kHz file"}

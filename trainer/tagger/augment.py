@@ -78,6 +78,18 @@ def band_limit(x: np.ndarray, low: int, rate: int = DEFAULT_RATE) -> np.ndarray:
     return fit(y, x.size) if y.size != x.size else y.astype(np.float32)
 
 
+def quantised(x: np.ndarray, peak_db: float, bits: int) -> np.ndarray:
+    """The clip as a ``bits``-bit file whose peak is at ``peak_db`` dBFS holds it, scaled back to its own peak: the
+    rounding noise of a quiet integer file (41 dB under the peak of a 16-bit file 60 dB down), which the level
+    normalisation inside the graph brings up with the sound."""
+    peak = float(np.abs(x).max())
+    if peak <= 0.0:
+        return x.astype(np.float32)
+    full = float(2 ** (bits - 1))
+    level = 10.0 ** (peak_db / 20.0) / peak
+    return (np.round(x * level * full) / (full * level)).astype(np.float32)
+
+
 def fit(x: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros(n, np.float32)
     out[:min(n, x.size)] = x[:n]
@@ -85,10 +97,11 @@ def fit(x: np.ndarray, n: int) -> np.ndarray:
 
 
 def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1.0,
-            rate: int = DEFAULT_RATE, band_limit_p: float = 0.0) -> np.ndarray:
+            rate: int = DEFAULT_RATE, band_limit_p: float = 0.0, quantise_p: float = 0.0) -> np.ndarray:
     """A random chain of the above on clip ``x`` [L>=n] at ``rate`` Hz; returns [n] float32.  ``band_limit_p``: the
     chance that the clip is heard as a lower-rate file (:func:`band_limit` to one of :data:`LOW_RATES` below
-    ``rate``), after everything else."""
+    ``rate``), after everything else; ``quantise_p``: the chance that it is then heard as a quiet integer file
+    (:func:`quantised`: 16 bits with its peak at -75 to -25 dBFS, or 8 bits at -30 to 0 dBFS, one in five)."""
     y = x
     if rng.random() < 0.6 * strength:
         y = speed(y, float(2.0 ** (rng.uniform(-3, 3) / 12)))
@@ -103,4 +116,6 @@ def augment(x: np.ndarray, n: int, rng: np.random.Generator, strength: float = 1
     lows = [r for r in LOW_RATES if r < rate]
     if lows and rng.random() < band_limit_p:
         y = band_limit(fit(y, n), int(rng.choice(lows)), rate)
+    if rng.random() < quantise_p:
+        y = quantised(y, *((float(rng.uniform(-30, 0)), 8) if rng.random() < 0.2 else (float(rng.uniform(-75, -25)), 16)))
     return fit(gain(y, rng.uniform(-18, 6)), n)

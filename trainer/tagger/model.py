@@ -4,7 +4,8 @@ embedding [B, E] ("more like this") -> logits [B, n_tags] (one sigmoid per tag f
 every training sample has exactly one tag).
 
 Exclusive taggers also get a second opinion, :class:`StatsHead`: a linear classifier on MFCC and
-mel-band statistics of the same (un-normalised) log-mel and on a fine spectrum of the low end
+mel-band statistics of the same log-mel (before the CNN's own normalisation; of the clip at one level when
+``level_norm``) and on a fine spectrum of the low end
 (:class:`LowLogPower`: 7.8 Hz bins up to 500 Hz, where the log-mel's bins are 42 Hz wide), fitted after
 the CNN (trainer/tagger/train.py ``fit_stats_head``).  In eval mode the network's output is then the log
 of the mean of the two softmaxes; training only ever sees the CNN.
@@ -63,11 +64,11 @@ class TaggerConfig:
     # bench/tagger_accuracy.py --freq-norm-blocks 2 runs it
     freq_norm_blocks: int = 0
     # each clip scaled to a peak of 1 before anything hears it (:func:`peak_normalised`), so that its level does
-    # not change its tags (a kick at -60 dBFS was called cymbal: the statistics head reads the un-normalised
+    # not change its tags (a kick at -60 dBFS was called cymbal: the statistics head read the un-normalised
     # log-mel, and the log's floor flattens a quiet clip's).  On since the twenty-ninth stop, with band-limit
-    # augmentation (train.TrainOptions.band_limit): the unseen kits 30 and 60 dB down score as at full level (0.889
-    # over ten seeds; 0.791 and 0.127 without it), as 22.05 / 11.025 kHz files 0.797 / 0.823 (0.784 / 0.726), and at
-    # full level the same within the runs' spread (docs/tagger.md).  Packs trained before it lack the key: False,
+    # augmentation (train.TrainOptions.band_limit): the unseen kits 30 and 60 dB down (float) score as at full level
+    # (0.889 over ten seeds; 0.790 and 0.128 without it), as 22.05 / 11.025 kHz files 0.797 / 0.823 (0.775 / 0.720),
+    # and at full level the same within the runs' spread (docs/tagger.md).  Packs trained before it lack the key: False,
     # they hear raw levels as they were trained to; bench/tagger_accuracy.py --no-level-norm runs without it
     level_norm: bool = True
 

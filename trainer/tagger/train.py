@@ -43,6 +43,9 @@ class TrainOptions:
     # chance that a training clip is heard as a lower-rate file (augment.band_limit): a producer's 22.05 kHz and
     # 11 kHz samples lack the top octaves the training kits have (twenty-ninth stop; 0 before it)
     band_limit: float = 0.3
+    quantise: float = 0.0         # chance that a training clip is heard as a quiet 16-bit (or 8-bit) file (a probe)
+    # the statistics head is fitted on the clips and on copies of them band-limited to these rates (Hz; a probe)
+    head_band_copies: tuple[int, ...] = ()
     # a first Ctrl-C (trainer.early_stop.StopRequest) ends training after the current step: the result is kept
     stop: Any = field(default_factory=NoStop)
 
@@ -83,10 +86,11 @@ def loss_function(y: np.ndarray, exclusive: bool):
 
 
 def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: int,
-               rng: np.random.Generator, band_limit: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+               rng: np.random.Generator, band_limit: float = 0.0,
+               quantise: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Augmented clips [B, n] at ``rate`` Hz and their targets [B, n_tags] for the rows ``idx``; ``band_limit``:
     :attr:`TrainOptions.band_limit`."""
-    x = np.stack([augment(clips[i], n, rng, rate=rate, band_limit_p=band_limit) for i in idx])
+    x = np.stack([augment(clips[i], n, rng, rate=rate, band_limit_p=band_limit, quantise_p=quantise) for i in idx])
     return torch.from_numpy(x), torch.from_numpy(y[idx])
 
 
@@ -112,7 +116,7 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
         init(net)
     res = _loop(net, clips, y, tags, opts)
     if cfg.exclusive and cfg.stats_head:
-        fit_stats_head(res.net, clips, y)
+        fit_stats_head(res.net, clips, y, band_copies=opts.head_band_copies)
     return res
 
 
@@ -135,11 +139,13 @@ def raw_stats_features(head: StatsHead, front: nn.Module, clips: np.ndarray, n: 
 
 
 @torch.no_grad()
-def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = STATS_C, batch: int = 64) -> None:
+def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = STATS_C, batch: int = 64,
+                   band_copies: tuple[int, ...] = ()) -> None:
     """Fit ``net.stats`` (model.StatsHead; with the low-end statistics when ``net.cfg.stats_low``) on the
     un-augmented training clips [I, >=N] and their one-hot tags [I, n_tags]: standardisation + multinomial
     logistic regression (scikit-learn, balanced class weights, inverse regularisation ``c``).  Exclusive
-    taggers only."""
+    taggers only.  ``band_copies``: the head also learns from copies of every clip band-limited to these rates
+    (Hz; augment.band_limit), so that it knows lower-rate files as the network does."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -148,6 +154,13 @@ def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = 
     n_tags = y.shape[1]
     head = new_stats_head(net.cfg, n_tags).to(next(net.parameters()).device)
     feats = raw_stats_features(head, net.front, clips, net.cfg.clip_samples, batch, level=net.levelled)
+    if band_copies:
+        from trainer.tagger.augment import band_limit
+        n, rate = net.cfg.clip_samples, net.cfg.spec.rate
+        copies = [np.stack([band_limit(c[:n], low, rate) for c in clips]) for low in band_copies if low < rate]
+        feats = np.concatenate([feats] + [raw_stats_features(head, net.front, c, n, batch, level=net.levelled)
+                                          for c in copies])
+        y = np.concatenate([y] * (1 + len(copies)))
     scaler = StandardScaler().fit(feats)
     clf = LogisticRegression(max_iter=5000, C=c, class_weight="balanced").fit(scaler.transform(feats), y.argmax(axis=1))
     weight, bias = np.zeros((n_tags, feats.shape[1])), np.full(n_tags, -30.0)   # tags never seen: never chosen
@@ -183,7 +196,8 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     n, rate = net.cfg.clip_samples, net.cfg.spec.rate
 
     def draw() -> tuple[torch.Tensor, torch.Tensor]:
-        return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng, opts.band_limit)
+        return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng, opts.band_limit,
+                          opts.quantise)
 
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
