@@ -105,7 +105,7 @@ class Box:
             log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
                         "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
         self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
-        self.kit.apply(self)
+        self.kit.apply_in_background(self)     # the sampler decodes the kit while the API already answers
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
                 try:

@@ -37,17 +37,29 @@ class KitKeeper:
         self.path = path
         self.lock = threading.Lock()
         self.notes: dict[int, KitNote] = load_kit(path)
+        self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
+
+    def apply_in_background(self, box: Any) -> threading.Thread:
+        """:meth:`apply` on a thread of its own, so that the box's start (its API) does not wait while the sampler
+        decodes the kit (a kit of 60-s loops takes seconds); a change to the kit meanwhile waits for it (the lock)."""
+        thread = threading.Thread(target=self.apply, args=(box,), name="hatbox-kit", daemon=True)
+        thread.start()
+        return thread
 
     def apply(self, box: Any) -> list[str]:
         """Hand every note of the kit to the engine's sampler (the box's start); returns what could not be, each
         said in the log: a note whose library was deleted or whose file the sampler refused stays in the kit."""
         problems = []
-        with self.lock:
-            for entry in self.notes.values():
-                try:
-                    box.control.send(map_message(entry, _files(box, entry.library)))
-                except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
-                    problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): {first_line(exc)}")
+        try:
+            with self.lock:
+                for entry in self.notes.values():
+                    try:
+                        box.control.send(map_message(entry, _files(box, entry.library)))
+                    except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
+                        problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): "
+                                        f"{first_line(exc)}")
+        finally:
+            self.applied.set()
         for line in problems:
             log.warning("%s", line)
         return problems

@@ -86,6 +86,7 @@ def test_notes_set_and_cleared_one_by_one_and_the_kit_survives_a_restart(tmp_pat
                           headers=box.auth).status_code == 404
     # a new box on the same store hands the kit to its sampler at start
     again = make_box(tmp_path)
+    assert again.app.state.box.kit.applied.wait(10)
     assert any(m.get("op") == "sample" and m.get("note") == 48 and m.get("loop") for m in again.control.sent)
     r = box.client.delete("/kit/notes/48", headers=box.auth)
     assert r.status_code == 200 and r.json()["notes"] == [] and wired.strike(48) == 0.0
@@ -129,3 +130,30 @@ def test_load_kit_refuses_a_note_out_of_range_or_a_path_out_of_the_library(tmp_p
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"notes": [{"note": 36, "library": "l", "file": "a.wav"}]}), encoding="utf-8")
     assert load_kit(good) == {36: KitNote(36, "l", "a.wav")}
+
+
+def test_the_box_answers_while_its_kit_is_still_being_decoded(tmp_path: Path, monkeypatch) -> None:
+    """Before (twenty-ninth stop), the box's start handed the kit to the sampler before the API could answer: a kit
+    of long loops (each decoded as it is mapped) held the whole box's start up for seconds."""
+    import threading
+
+    from tests.api.conftest import RecordingControl
+    box, lid = _tagged_library(tmp_path)
+    assert box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth).status_code == 200
+    release, started = threading.Event(), threading.Event()
+    plain = RecordingControl.send
+
+    def slow_send(self: Any, message: dict[str, Any]) -> None:
+        if message.get("op") == "sample":                  # a sample being decoded: until the test lets it go
+            started.set()
+            assert release.wait(10)
+        plain(self, message)
+    monkeypatch.setattr(RecordingControl, "send", slow_send)
+    again = make_box(tmp_path)                              # returns while the first note still decodes
+    kit = again.app.state.box.kit
+    assert started.wait(5) and not kit.applied.is_set()
+    assert again.client.get("/status", headers=again.auth).status_code == 200
+    release.set()
+    assert kit.applied.wait(10)
+    mapped = {m["note"] for m in again.control.sent if m.get("op") == "sample"}
+    assert mapped == {36, 38, 60}
