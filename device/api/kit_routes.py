@@ -192,6 +192,14 @@ class BoxKit:
         with _said():
             self.box.kit.drop(self.box, [note])
 
+    def holds(self, path: str) -> bool:
+        """Whether ``path`` is a file of a library on the box (a deleted library's samples are not)."""
+        try:
+            self._library_of(Path(path))
+        except KitError:
+            return False
+        return Path(path).is_file()
+
     def from_library(self) -> str:
         """The kit of the library with the most tagged files (the box's panel has no library picker)."""
         with _said():

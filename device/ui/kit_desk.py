@@ -24,6 +24,8 @@ class KitDesk(Protocol):
 
     def clear(self, note: int) -> None: ...
 
+    def holds(self, path: str) -> bool: ...        # ``path`` is a sample of a library on the box (one assign takes)
+
     def from_library(self) -> str: ...     # makes the kit of the biggest tagged library; says what it made
 
 
@@ -47,6 +49,9 @@ class MemoryKit:
 
     def clear(self, note: int) -> None:
         self.notes.pop(note, None)
+
+    def holds(self, path: str) -> bool:
+        return any(path in paths for paths in self.library.values())
 
     def from_library(self) -> str:
         counts = {t: len(p) for t, p in self.library.items()}

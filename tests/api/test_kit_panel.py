@@ -108,3 +108,17 @@ def test_a_kit_refused_part_way_leaves_the_sampler_playing_the_old_kit(tmp_path:
     assert [n["note"] for n in box.client.get("/kit", headers=box.auth).json()["notes"]] == [50]
     assert wired.strike(36) == 0.0 and wired.strike(38) == 0.0            # given back: nothing, as the kit says
     assert wired.strike(50) > 0.1
+
+
+def test_a_pick_whose_library_was_deleted_is_no_longer_offered(tmp_path: Path, pg: Any) -> None:
+    """Before (twenty-ninth stop's QA), "assign" stayed lit for a sample whose library was gone."""
+    box, lid = _tagged_library(tmp_path)
+    panel = _kit_panel(box)
+    panel.state.picked = str(box.store_dir / "libraries" / lid / "files" / "kit" / "fx.wav")
+    panel.page.refresh()
+    assert panel.state.picked.endswith("fx.wav")                       # still there: kept
+    assert box.client.delete(f"/libraries/{lid}", headers=box.auth).status_code == 204
+    panel.page.refresh()
+    assert panel.state.picked == ""
+    panel.handle(Touch("down", 1, *panel.page.buttons["assign"].center))
+    assert "pick a sample on the Library page first" in panel.state.toast

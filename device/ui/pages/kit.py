@@ -85,14 +85,19 @@ class KitPage(Page):
         return [self._off(n) for n in held]
 
     def _read(self) -> None:
+        """Read the kit, and whether the pick is still a file (its library may have been deleted), off the frame."""
         if self.kit is not None:
-            self.ctx.reader.submit(self.kit.pads, self._got)
+            picked, kit = self.ctx.state.picked, self.kit
+            self.ctx.reader.submit(lambda: (kit.pads(), picked, not picked or kit.holds(picked)), self._got)
 
-    def _got(self, pads: Any, error: BaseException | None) -> None:
+    def _got(self, value: Any, error: BaseException | None) -> None:
         if error is not None:
             self.ctx.state.say(f"the kit could not be read: {first_line(error)}", alarm=True)
             return
+        pads, picked, there = value
         self.pads, self.loaded = dict(pads), True
+        if not there and self.ctx.state.picked == picked:      # gone from the box: no longer offered to assign
+            self.ctx.state.picked = ""
 
     def _change(self, job: Any, doing: str, said: str) -> None:
         """Run ``job`` (a change to the kit) on the reader, saying ``doing`` until it answers; then say ``said`` (or
