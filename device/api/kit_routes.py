@@ -146,15 +146,9 @@ def _files(box: Any, library: str) -> Path:
 def library_kit(box: Any, library: str) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
     it is not tagged (or its database is damaged)."""
-    from device.api.errors import _from_hatbox
-    from device.api.library_routes import NO_LIBRARY_HINT, _rel, _whole_db
+    from device.api.library_routes import _rel, _whole_db, tag_db_of
     from device.library import files_with_tag, list_tags
-    try:
-        db, files = box.libraries.db_path(library), box.libraries.files_path(library)
-    except KeyError:
-        raise ApiError(404, "not found", f"no library '{library}'", hint=NO_LIBRARY_HINT) from None
-    except HatboxError as exc:
-        raise _from_hatbox(409, "not tagged", exc) from None
+    db, files = tag_db_of(box, library), box.libraries.files_path(library)
 
     def best(tag: str, k: int) -> list[str]:
         return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]

@@ -234,8 +234,13 @@ def _whole_db(lid: str) -> Iterator[None]:
 
 def _tag_db(request: Request, lid: str) -> Path:
     """The library's tag database: 404 for an unknown library, 409 while it has none."""
+    return tag_db_of(box_of(request), lid)
+
+
+def tag_db_of(box: Any, lid: str) -> Path:
+    """:func:`_tag_db` for a box in hand (the panel's kit works without a request)."""
     try:
-        return box_of(request).libraries.db_path(lid)
+        return box.libraries.db_path(lid)
     except KeyError:
         raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None
     except HatboxError as exc:
