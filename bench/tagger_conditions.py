@@ -11,8 +11,6 @@ from typing import Callable
 
 import numpy as np
 
-from device.audio.resample import resample
-
 GAINS_DB = (-30.0, -60.0)            # dB: a soft velocity layer; a very quiet export (peak about -60 dBFS)
 LOW_RATES = (22050, 11025)           # Hz: what a 22.05 kHz or an 11 kHz sample file holds
 BIT_PEAKS_DB = (-40.0, -60.0)        # dBFS: the peaks of quiet 16-bit files (rounding noise 61 and 41 dB below them)
@@ -24,12 +22,10 @@ def quieter(clips: np.ndarray, db: float) -> np.ndarray:
 
 
 def band_limited(clips: np.ndarray, rate: int, low: int) -> np.ndarray:
-    """[I, N] at ``rate`` Hz -> [I, N]: through ``low`` Hz and back, cut or zero-padded to N."""
-    out = np.zeros_like(clips)
-    for i, x in enumerate(clips):
-        y = resample(resample(x, rate, low), low, rate)[:clips.shape[1]]
-        out[i, :y.size] = y
-    return out
+    """[I, N] at ``rate`` Hz -> [I, N]: through ``low`` Hz and back (the training's own trainer.tagger.augment
+    .band_limit), cut or zero-padded to N."""
+    from trainer.tagger.augment import band_limit
+    return np.stack([band_limit(x, low, rate) for x in clips])
 
 
 def as_16_bit(clips: np.ndarray, db: float) -> np.ndarray:
