@@ -120,6 +120,8 @@ def _is_pack(src: Path) -> bool:
     producer may hand push-library by mistake: the box would take the upload and then refuse it."""
     import zipfile
 
+    from export.pack import MANIFEST, MODEL
+
     if not zipfile.is_zipfile(src):
         return False
     try:
@@ -127,7 +129,7 @@ def _is_pack(src: Path) -> bool:
             names = set(zf.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
-    return {"manifest.json", "model.onnx"} <= names
+    return {MANIFEST, MODEL} <= names
 
 
 def _check_tar(src: Path) -> None:

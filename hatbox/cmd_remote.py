@@ -304,7 +304,8 @@ def _samples_archive(path: Path) -> str:
             return ""
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
         return ""
-    if "manifest.json" in names:
+    from export.pack import MANIFEST
+    if MANIFEST in names:
         return ""
     return kind if any(Path(n).suffix.lower() in AUDIO_EXTENSIONS for n in names) else ""
 
