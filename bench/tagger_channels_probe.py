@@ -33,7 +33,7 @@ def channel_clips(items, rate, n):
         if ch.shape[0] >= 2 and np.max(np.abs(ch[0] - ch[1])) > 1e-4:
             stereo += 1
             for c in range(2):
-                out[i, c] = D.fit_clip(D.resample(ch[c][:need].astype(np.float32), src, rate), n)
+                out[i, c] = D.tagger_clip(ch[c][:need].astype(np.float32), src, rate, n)
         else:
             out[i, :] = D._fit(ch, src, rate, n)
     print(f"probe: {stereo} of {len(items)} training items have two different channels", flush=True)

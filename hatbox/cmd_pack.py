@@ -63,6 +63,8 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  tags: {_t(', '.join(m.tags))}")
     if m.kind == "tagger":
         print(f"  {level_words(m.extras)}")
+        if band := band_words(m.extras):
+            print(f"  {band}")
     from device.validate import EngineSpec
     if m.kind == "effect" and m.sample_rate != EngineSpec().sample_rate:
         print(f"  warning: the box runs at {EngineSpec().sample_rate} Hz and refuses a {m.sample_rate} Hz pack")
@@ -87,6 +89,17 @@ def level_words(extras: dict) -> str:
         return "level: each sample heard at its own level (trained with --keep-level: loudness is part of its words)"
     return ("level: heard as it is (a pack trained before 2026-12-04: a very quiet sample may get other tags than "
             "the same sound loud; train it again to change that)")
+
+
+def band_words(extras: dict) -> str:
+    """What a tagger pack hears of a file of a higher rate than its training files (``config.heard_rate``, Hz; the
+    thirtieth stop), or "" for a pack without one."""
+    config = extras.get("config") if isinstance(extras.get("config"), dict) else {}
+    rate = config.get("heard_rate")
+    if isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0:
+        return ""
+    return (f"band: its training files were {rate / 1000:g} kHz at most, so it hears every file up to "
+            f"{rate / 2000:g} kHz, as it heard them")
 
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")

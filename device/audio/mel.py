@@ -129,6 +129,30 @@ def onset_index(audio: np.ndarray, threshold_db: float = -40.0, preroll: int = 3
     return max(0, first - preroll)
 
 
+def without_dc(audio: np.ndarray) -> np.ndarray:
+    """Mono [N] -> [N] float32 less its mean: a DC offset (an old converter's, a careless edit's) moves every
+    sample off zero, so the leading silence sits within 40 dB of the peak and :func:`onset_index` finds the
+    onset at the first sample.  A sound's own mean over a clip is far smaller (a 55 Hz kick's over 1 s: about
+    -50 dB re its peak), so onset and spectrum stay as they were for files without an offset."""
+    if not audio.size:
+        return audio.astype(np.float32, copy=False)
+    return (audio - np.float32(np.mean(audio, dtype=np.float64))).astype(np.float32, copy=False)
+
+
+def tagger_clip(mono: np.ndarray, src_rate: int, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:
+    """What a tagger hears of a file: mono [M] at ``src_rate`` Hz -> [n] float32 at ``rate`` Hz, its DC offset
+    removed (:func:`without_dc`, before resampling: the resampler would turn an offset at the file's start into
+    a ramp), resampled (:func:`device.audio.resample.resample`), onset-aligned and fitted (:func:`fit_clip`).
+    ``heard_rate`` (Hz, 0: none): a file at a higher rate goes through that rate first, so nothing above its
+    Nyquist frequency is heard (a tagger trained on files of that rate hears others as it heard them).
+    The one preparation, in training and on the box."""
+    from device.audio.resample import resample
+    mono = without_dc(mono)
+    if 0 < heard_rate < src_rate:
+        mono, src_rate = resample(mono, src_rate, heard_rate), heard_rate
+    return fit_clip(resample(mono, src_rate, rate), n)
+
+
 def fit_clip(audio: np.ndarray, n: int) -> np.ndarray:
     """Mono [N'] -> [n] float32: skip leading silence (to the onset), then crop or zero-pad."""
     start = onset_index(audio)

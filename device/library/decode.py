@@ -24,6 +24,8 @@ from hatbox.errors import AudioFileError
 WHOLE_FILE_SECONDS = 30.0
 SILENT_DBFS = -90.0        # a peak below this is silence (1 LSB of 16-bit audio is -90.3 dBFS)
 SILENT_LEVEL = 10.0 ** (SILENT_DBFS / 20.0)
+DITHER_STEPS = 3           # a peak of this many steps of a file's integer grid, or fewer, is dither or rounding noise
+GRID_BITS = (8, 16)        # the integer grids checked (24-bit's 3 steps are -132 dBFS, far under SILENT_DBFS)
 # Channels cancel when adding the others takes more than half the loudest channel's amplitude away: their
 # sum is more than 6 dB under it (stereo: the mix more than 12 dB under the louder channel).  Channels that
 # do not oppose never get there: a copy adds +6 dB, an unrelated sound +0..3 dB, a silent channel 0 dB, and
@@ -52,6 +54,30 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False) -> tupl
         audio, rate = audiofile.read(path)
         return audio[:, :head], rate
     return audiofile.read(path, max_frames=head)       # a long file: only its head is decoded
+
+
+def grid_bits(audio: np.ndarray) -> int | None:
+    """The coarsest integer grid of :data:`GRID_BITS` that every sample of ``audio`` (any shape, float, full scale
+    1.0) lies on: 8 for an 8-bit file's samples (steps of 1/128), 16 for a 16-bit one's (1/32768), None for
+    finer ones (24-bit, float, a lossy file's decode)."""
+    for bits in GRID_BITS:
+        scaled = audio * np.float32(2.0 ** (bits - 1))
+        if np.array_equal(scaled, np.round(scaled)):
+            return bits
+    return None
+
+
+def quiet_level(audio: np.ndarray, peak: float) -> tuple[float, int | None]:
+    """(the level, linear, under which ``audio`` [C, n] or [n] whose peak is ``peak`` holds no sound; the bits of
+    the integer grid that set it, or None): :data:`SILENT_LEVEL`, or, when every sample lies on an 8- or 16-bit
+    grid (:func:`grid_bits`) and that is higher, a level just over :data:`DITHER_STEPS` of its steps: 16-bit
+    dither or a quiet export's rounding noise peaks 1-3 steps (-90 to -81 dBFS), 8-bit's at -42 to -33 dBFS.
+    The grid is only looked at when the peak is that low (a file louder than 8-bit's dither is sound)."""
+    if peak >= (DITHER_STEPS + 0.5) / 2.0 ** (GRID_BITS[0] - 1):
+        return SILENT_LEVEL, None
+    bits = grid_bits(audio)
+    level = 0.0 if bits is None else (DITHER_STEPS + 0.5) / 2.0 ** (bits - 1)
+    return (level, bits) if level > SILENT_LEVEL else (SILENT_LEVEL, None)
 
 
 def mix(channels: np.ndarray) -> np.ndarray:
@@ -123,15 +149,18 @@ def bytes_past_header(path: Path) -> int:
     return gap if gap > 1 else 0
 
 
-def first_sound(path: Path, level: float, block: int = 1 << 16) -> tuple[float | None, float]:
+def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarray | None = None
+                ) -> tuple[float | None, float]:
     """(seconds at which the loudest channel of ``path`` first reaches ``level`` (linear) or None, and the
     peak of what was decoded up to there: the whole file's when it never does), decoded ``block`` frames
-    at a time."""
+    at a time; ``offset`` [C]: each channel's DC offset, taken off its samples first."""
     peak, done = 0.0, 0
     try:
         with sf.SoundFile(audiofile.sound_name(path)) as f:
             rate = f.samplerate
             for data in f.blocks(blocksize=block, dtype="float32", always_2d=True):
+                if offset is not None and offset.shape[0] == data.shape[1]:
+                    data = data - offset
                 mag = np.abs(data).max(axis=1, initial=0.0)     # the loudest channel's magnitude [frames]
                 loud = np.flatnonzero(mag >= level)
                 if loud.size:

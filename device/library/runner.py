@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from device.audio.mel import fit_clip
-from device.audio.resample import resample
+from device.audio.mel import tagger_clip
 from device.audio.runtime import make_session
-from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, read_channels
+from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, quiet_level, read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
@@ -18,29 +17,65 @@ from hatbox.errors import PackError
 
 MAX_CLIP_SECONDS = 30.0
 MIN_SECONDS = 0.001        # a file shorter than this (48 samples at 48 kHz) holds no sound to tag
+MAX_HEARD_RATE = 768000    # Hz: the highest sample rate a pack's heard_rate may name
 
 
-def silence(peak: float) -> str:
-    """Why a file whose peak is ``peak`` (linear, under :data:`SILENT_LEVEL`) gets no tags."""
+def silence(peak: float, bits: int | None = None, offset: float = 0.0) -> str:
+    """Why a file whose peak is ``peak`` (linear, around its DC offset, under the level :func:`quietness` gives)
+    gets no tags; ``bits``: the integer grid that set that level (its dither), ``offset``: the largest channel's
+    DC offset (linear)."""
+    on = f" on a DC offset of {offset:.2g}" if offset >= max(SILENT_LEVEL, peak) else ""     # not dither's own mean
     if peak == 0.0:
-        return "silent (all zeros)"
+        return f"silent (a constant DC offset of {offset:.2g})" if offset else "silent (all zeros)"
     db = 20.0 * np.log10(peak)
+    if bits is not None:
+        steps = int(round(peak * 2.0 ** (bits - 1)))
+        return (f"silent (only dither or rounding noise{on}: peak {steps} step{'' if steps == 1 else 's'} of "
+                f"{bits}-bit, {db:.0f} dBFS)")
     shown = f"{db:.0f}" if round(db) < SILENT_DBFS else f"{db:.1f}"     # never "-90 dBFS, under -90"
-    return f"silent (peak {shown} dBFS, under {SILENT_DBFS:g})"
+    return f"silent (peak {shown} dBFS{on}, under {SILENT_DBFS:g})"
+
+
+def quietness(audio: np.ndarray) -> tuple[float, float, int | None, np.ndarray]:
+    """How quiet ``audio`` (mono [n] or channels [C, n], n > 0) is: (its loudest channel's peak around that
+    channel's mean, linear; the level under which that peak is silence and the grid bits that set it, from
+    :func:`device.library.decode.quiet_level`; each channel's mean [C] float32, its DC offset)."""
+    chans = audio if audio.ndim == 2 else audio[None]
+    dc = chans.mean(axis=1, dtype=np.float64).astype(np.float32)
+    peak = float(np.max(np.abs(chans - dc[:, None])))
+    level, bits = quiet_level(chans, peak)
+    return peak, level, bits, dc
 
 
 def not_taggable(audio: np.ndarray, rate: int) -> str:
     """Why ``audio`` (mono [n] or channels [C, n]) at ``rate`` Hz gets no tags ("empty (no samples)", "too
     short: 1 sample (under 1 ms)", "silent (all zeros)"...), or "".  A tagger gives every clip its best
     guess: a silent file would be a "kick".  Silence is judged on the loudest channel, never on the mono
-    mix (a stereo file whose channels cancel there is not silent)."""
+    mix (a stereo file whose channels cancel there is not silent), around each channel's DC offset (an offset
+    alone is no sound), and against the dither of an 8- or 16-bit file (:func:`quietness`)."""
     n = int(audio.shape[-1])
     if n == 0:
         return "empty (no samples)"
     if n < MIN_SECONDS * rate:
         return f"too short: {n} sample{'' if n == 1 else 's'} (under {MIN_SECONDS * 1000:g} ms)"
-    peak = float(np.max(np.abs(audio)))
-    return silence(peak) if peak < SILENT_LEVEL else ""
+    peak, level, bits, dc = quietness(audio)
+    return silence(peak, bits, float(np.max(np.abs(dc)))) if peak < level else ""
+
+
+def head_silence(path: Path, audio: np.ndarray, rate: int, whole: bool, where: str) -> str:
+    """Why ``path`` gets no tags, judged on its head ``audio`` ([C, n] or [n] at ``rate`` Hz; ``whole``: all of
+    the file) by :func:`not_taggable`, or "".  When only the head was read and it is silent, the rest is
+    scanned (around the head's DC offset, against its silence level) to say whether the file is silent or
+    where its sound starts; ``where`` names the listener ("the tagger listens", "training listens")."""
+    why = not_taggable(audio, rate)
+    if not why or whole or not audio.shape[-1]:
+        return why
+    _, level, bits, dc = quietness(audio)
+    onset, peak = first_sound(path, level, offset=dc)
+    if onset is None:
+        return silence(peak, bits, float(np.max(np.abs(dc))))
+    return (f"silent where {where} (its first {audio.shape[-1] / rate:.2f} s); "
+            f"its sound starts at {onset:.2f} s")
 
 
 def tagger_tags(m: Manifest) -> list[str]:
@@ -81,6 +116,16 @@ def check_tagger_manifest(m: Manifest) -> None:
     if not isinstance(th, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                            and 0.0 <= v <= 1.0 for v in th.values()):
         raise bad("extras.thresholds must map tags to numbers in 0..1")
+    heard = pack_heard_rate(m)
+    if isinstance(heard, bool) or not isinstance(heard, int) or not 0 <= heard <= MAX_HEARD_RATE:
+        raise bad(f"extras.config.heard_rate = {heard!r} is not a sample rate in Hz (0 for none)")
+
+
+def pack_heard_rate(m: Manifest) -> object:
+    """A tagger pack's ``config.heard_rate`` (Hz; 0, and for packs from before it, absent: none), unchecked:
+    files at higher rates are heard through it (:func:`device.audio.mel.tagger_clip`)."""
+    cfg = m.extras.get("config")
+    return cfg.get("heard_rate", 0) if isinstance(cfg, dict) else 0
 
 
 def weights_id(model_bytes: bytes) -> str:
@@ -90,14 +135,16 @@ def weights_id(model_bytes: bytes) -> str:
 
 
 def tagger_model_id(model_bytes: bytes, tags: list[str], thresholds: list[float], exclusive: bool,
-                    rate: int, clip_samples: int) -> str:
+                    rate: int, clip_samples: int, heard_rate: int = 0) -> str:
     """The id a library records for the pack that tagged it (16 hex digits): the network's bytes and every
     manifest field the tagging reads - the tag names in ``probs`` column order, their thresholds (0..1, the
-    defaults filled in), ``exclusive``, the pack's sample rate (Hz) and clip length (samples).  A pack that
+    defaults filled in), ``exclusive``, the pack's sample rate (Hz) and clip length (samples), and its heard rate
+    (Hz; only when it has one, so the ids of packs without one stay as they were).  A pack that
     changes any of these (new tag names, other thresholds, the same weights) tags the library's files again;
     one that changes none (a new version number, a new description) leaves them as they are."""
     settings = json.dumps({"tags": list(tags), "thresholds": [round(float(t), 6) for t in thresholds],
-                           "exclusive": bool(exclusive), "rate": int(rate), "clip_samples": int(clip_samples)},
+                           "exclusive": bool(exclusive), "rate": int(rate), "clip_samples": int(clip_samples),
+                           **({"heard_rate": int(heard_rate)} if heard_rate else {})},
                           sort_keys=True, separators=(",", ":"))
     h = hashlib.sha256(model_bytes)
     h.update(b"\0hatbox-tagger-settings\0" + settings.encode())
@@ -116,10 +163,11 @@ class PackTagger:
         self.thresholds = np.array([float(th.get(t, 0.5)) for t in self.tags], np.float32)
         self.exclusive = bool(m.extras.get("exclusive", False))
         self.rate, self.n = int(m.sample_rate), int(m.extras["clip_samples"])
+        self.heard_rate = int(pack_heard_rate(m))         # Hz, 0: none (checked by check_tagger_manifest)
         self.session = make_session(self.pack.model_bytes, threads=threads)
         self.weights_id = weights_id(self.pack.model_bytes)
         self.model_id = tagger_model_id(self.pack.model_bytes, self.tags, self.thresholds.tolist(), self.exclusive,
-                                        self.rate, self.n)
+                                        self.rate, self.n, self.heard_rate)
 
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
         """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger
@@ -133,20 +181,14 @@ class PackTagger:
         Hz, from :meth:`decode`; ``whole``: all of it; silence on its loudest channel); "" when it gets them.
         When only the head was heard and it is silent, the rest is scanned to say whether the file is silent
         or where its sound starts."""
-        why = not_taggable(audio, rate)
-        if not why or whole:
-            return why
-        onset, peak = first_sound(path, SILENT_LEVEL)
-        if onset is None:
-            return silence(peak)
-        return (f"silent where the tagger listens (its first {audio.shape[-1] / rate:.2f} s); "
-                f"its sound starts at {onset:.2f} s")
+        return head_silence(path, audio, rate, whole, "the tagger listens")
 
     def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """``audio`` (mono [n], or channels [C, n]: their :func:`device.library.decode.mix`) at ``rate`` Hz ->
-        the clip [N] float32: resampled to the pack's rate, onset-aligned."""
+        the clip [N] float32: its DC offset removed, resampled to the pack's rate, onset-aligned
+        (:func:`device.audio.mel.tagger_clip`)."""
         mono = mix(audio) if audio.ndim == 2 else audio
-        return fit_clip(resample(mono, rate, self.rate), self.n)
+        return tagger_clip(mono, rate, self.rate, self.n, self.heard_rate)
 
     def prepare(self, path: Path) -> np.ndarray:
         """Decode, mix to mono, resample to the pack's rate, onset-align, fit to [N] float32."""

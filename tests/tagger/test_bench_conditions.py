@@ -14,13 +14,14 @@ sys.modules.setdefault("tagger_conditions", conditions)
 _SPEC.loader.exec_module(conditions)
 
 RATE = 32000
+DC = "DC offset 0.01, peak -20 dBFS"
 
 
 def test_each_condition_is_the_same_clips_quieter_or_without_the_top_band() -> None:
     clips = np.random.default_rng(0).standard_normal((3, RATE)).astype(np.float32)
     made = conditions.conditions(clips, RATE)
     assert list(made) == ["gain -30 dB", "gain -60 dB", "16-bit, peak -40 dBFS", "16-bit, peak -60 dBFS",
-                          "as a 22.05 kHz file", "as a 11.025 kHz file"]
+                          "as a 22.05 kHz file", "as a 11.025 kHz file", DC, f"{DC}, offset kept"]
     np.testing.assert_allclose(made["gain -60 dB"], clips * 1e-3, rtol=1e-5)
     for db in (-40, -60):                                   # rounding noise about 6 dB per bit below the peak
         c, peak = made[f"16-bit, peak {db} dBFS"], np.abs(clips).max(axis=1, keepdims=True)
@@ -50,4 +51,19 @@ def test_scores_are_per_condition_and_system_and_tell_a_level_blind_system_apart
     scores = conditions.score(loud, RATE, y, ["a", "b"], {"level": by_level, "oracle": knows})
     assert scores["gain -30 dB"]["oracle"] == 1.0 and scores["gain -30 dB"]["level"] < 0.5
     assert set(scores) == {"gain -30 dB", "gain -60 dB", "16-bit, peak -40 dBFS", "16-bit, peak -60 dBFS",
-                           "as a 22.05 kHz file", "as a 11.025 kHz file"}
+                           "as a 22.05 kHz file", "as a 11.025 kHz file", DC, f"{DC}, offset kept"}
+
+
+def test_a_dc_offset_is_taken_out_as_the_tagger_prepares_files_and_kept_for_the_comparison() -> None:
+    t = np.arange(RATE) / RATE
+    clips = np.zeros((2, RATE), np.float32)
+    clips[:, 32:4032] = np.sin(2 * np.pi * 200 * t[:4000]) * np.exp(-t[:4000] / 0.03)   # aligned 2 ms late
+    made = conditions.conditions(clips, RATE)
+    gain = 10 ** (-20 / 20)
+    from device.audio.mel import tagger_clip
+    lead = np.zeros(int(conditions.DC_LEAD_SECONDS * RATE), np.float32)
+    clean = np.stack([tagger_clip(np.concatenate([lead, c]) * np.float32(gain), RATE, RATE, RATE) for c in clips])
+    np.testing.assert_allclose(made[DC], clean, atol=1e-6)      # the offset out: as the same file without one
+    kept = made[f"{DC}, offset kept"]
+    assert np.allclose(kept[:, :32], 0.01, atol=1e-6)          # the lead-in at the offset: the onset lost
+    assert not np.allclose(kept, clips * gain, atol=0.05)

@@ -62,7 +62,8 @@ def test_tags_of_only_silent_files_stop_training_before_it_starts(tmp_path, caps
 
 def test_one_silent_tag_among_sounding_ones_is_named(tree, tmp_path, capsys, no_training):
     (tree / "quiet").mkdir()
-    sf.write(tree / "quiet" / "q.wav", np.full(8000, 10 ** (-100 / 20), np.float32), 16000, subtype="FLOAT")
+    sf.write(tree / "quiet" / "q.wav", np.resize(np.float32([1, -1]) * 10 ** (-100 / 20), 8000), 16000,
+             subtype="FLOAT")                                            # a tone at -100 dBFS
     assert _train(tree, "--out", tmp_path / "t.hatpack") == 2
     err = capsys.readouterr().err
     assert "audio for tag quiet:" in err and "q.wav: silent (peak -100 dBFS, under -90)" in err
@@ -71,7 +72,7 @@ def test_one_silent_tag_among_sounding_ones_is_named(tree, tmp_path, capsys, no_
 
 def test_silent_training_files_are_left_out_with_a_note(tree, tmp_path, capsys):
     sf.write(tree / "kick" / "zeros.wav", np.zeros(8000, np.float32), 16000)
-    sf.write(tree / "hat" / "hum.wav", np.full(8000, 1e-6, np.float32), 16000, subtype="FLOAT")   # -120 dBFS
+    sf.write(tree / "hat" / "hum.wav", np.resize(np.float32([1e-6, -1e-6]), 8000), 16000, subtype="FLOAT")   # -120 dBFS
     out = tmp_path / "t.hatpack"
     assert _train(tree, "--out", out, "--holdout", "0") == 0
     text = capsys.readouterr().out

@@ -29,8 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from device.audio import audiofile
-from device.audio.mel import fit_clip
-from device.audio.resample import resample
+from device.audio.mel import tagger_clip
 from export.manifest import TAG_RULE, tag_problem
 from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
@@ -309,10 +308,27 @@ def targets(items: list[Item], tags: list[str]) -> np.ndarray:
     return y
 
 
-def load_clip(path: Path, rate: int, n: int) -> np.ndarray:
-    """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation)."""
+def load_clip(path: Path, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:
+    """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation; ``heard_rate``:
+    :func:`device.audio.mel.tagger_clip`'s)."""
     channels, src_rate = _read_head(path, rate, n)
-    return _fit(channels, src_rate, rate, n)
+    return _fit(channels, src_rate, rate, n, heard_rate)
+
+
+def heard_rate(items: list[Item], rate: int) -> int:
+    """The highest sample rate (Hz) among the files of ``items`` when it is under ``rate`` (the front-end's),
+    else 0: what a tagger trained on them should hear every file at (:attr:`TaggerConfig.heard_rate`).  Read
+    from the files' headers; a file that does not open is passed over (decoding names it)."""
+    from device.audio.audiofile import info
+    top = 0
+    for it in items:
+        try:
+            top = max(top, int(info(it.path)[0]))
+        except AudioFileError:
+            continue
+        if top >= rate:
+            return 0
+    return top
 
 
 def _head_seconds(rate: int, n: int) -> float:
@@ -327,29 +343,22 @@ def _read_head(path: Path, rate: int, n: int) -> tuple[np.ndarray, int]:
     return read_channels(path, _head_seconds(rate, n))
 
 
-def _fit(channels: np.ndarray, src_rate: int, rate: int, n: int) -> np.ndarray:
+def _fit(channels: np.ndarray, src_rate: int, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:
     """Channels [C, m] at ``src_rate`` Hz -> their mix, at ``rate`` Hz, onset-aligned [n] float32."""
     from device.library.decode import mix
     need = -(-(n + 64) * src_rate // rate)
-    return fit_clip(resample(mix(channels)[:need], src_rate, rate), n)
+    return tagger_clip(mix(channels)[:need], src_rate, rate, n, heard_rate)
 
 
 def nothing_to_hear(path: Path, channels: np.ndarray, src_rate: int, rate: int, n: int) -> str:
     """Why the head of ``path`` (``channels`` [C, m] at ``src_rate`` Hz, read for a clip of ``n`` samples at
     ``rate`` Hz) is no training sample, or "": the rule `hatbox tag` skips files by
-    (:func:`device.library.runner.not_taggable`: silent, a peak under -90 dBFS on its loudest channel, or
-    shorter than 1 ms).  A tagger learns nothing from silence, and would learn to call it one of the tags.
+    (:func:`device.library.runner.not_taggable`: silent, a peak under -90 dBFS on its loudest channel around its
+    DC offset, or no more than an 8- or 16-bit file's dither; or shorter than 1 ms).  A tagger learns nothing from silence, and would learn to call it one of the tags.
     When only the head was read and it is silent, the rest is scanned to say where the sound starts."""
-    from device.library.decode import SILENT_LEVEL, first_sound
-    from device.library.runner import not_taggable, silence
-    why = not_taggable(channels, src_rate)
-    if not why or channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n))):
-        return why                                       # sound, or the whole file was read
-    onset, peak = first_sound(path, SILENT_LEVEL)
-    if onset is None:
-        return silence(peak)
-    return (f"silent where training listens (its first {channels.shape[-1] / src_rate:.2f} s); "
-            f"its sound starts at {onset:.2f} s")
+    from device.library.runner import head_silence
+    whole = channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n)))
+    return head_silence(path, channels, src_rate, whole, "training listens")
 
 
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
@@ -361,12 +370,12 @@ def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
     return clips
 
 
-def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, skip_silent: bool = True
-                 ) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
+def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, skip_silent: bool = True,
+                 heard_rate: int = 0) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
     """Decode every item as :func:`load_clip` does, keeping going past failures: (the items that
     decoded, their clips [K, n] float32 in the same order, [(path, why)] for those that did not decode,
     [(path, why)] for those left out as silent by :func:`nothing_to_hear` when ``skip_silent``).
-    ``progress``: a progress bar on stderr."""
+    ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
     from tqdm import tqdm
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
@@ -377,7 +386,7 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
             if why:
                 silent.append((it.path, why))
                 continue
-            out[len(kept)] = _fit(channels, src_rate, rate, n)
+            out[len(kept)] = _fit(channels, src_rate, rate, n, heard_rate)
         except AudioFileError as exc:
             skipped.append((it.path, str(exc)))
             continue

@@ -71,6 +71,11 @@ class TaggerConfig:
     # and at full level the same within the runs' spread (docs/tagger.md).  Packs trained before it lack the key: False,
     # they hear raw levels as they were trained to; bench/tagger_accuracy.py --no-level-norm runs without it
     level_norm: bool = True
+    # files at a higher sample rate than this (Hz) are heard as resampled to it first (device.audio.mel.tagger_clip):
+    # set to the training files' highest rate when that is under spec.rate (trainer.tagger.data.heard_rate), so a
+    # tagger trained on 22.05 kHz files hears a 44.1 kHz recording of the same sound as it heard its own (it called
+    # full-band kicks cymbal: its statistics head read bands it had never heard).  0: every file as it is
+    heard_rate: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -84,7 +89,8 @@ class TaggerConfig:
                    spec_mask=float(d.get("spec_mask", 0.0)),
                    exclusive=bool(d.get("exclusive", False)), stats_head=bool(d.get("stats_head", False)),
                    band_norm=bool(d.get("band_norm", False)), stats_low=bool(d.get("stats_low", False)),
-                   freq_norm_blocks=int(d.get("freq_norm_blocks", 0)), level_norm=bool(d.get("level_norm", False)))
+                   freq_norm_blocks=int(d.get("freq_norm_blocks", 0)), level_norm=bool(d.get("level_norm", False)),
+                   heard_rate=int(d.get("heard_rate", 0)))
 
 
 class FftLogMel(nn.Module):

@@ -5,12 +5,14 @@ import json
 import math
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips, few_shot, load_sources,
-                                 lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts, tag_list, targets)
+from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips, few_shot, heard_rate,
+                                 load_sources, lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts,
+                                 tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import confusion_png, evaluate, format_report
 from trainer.early_stop import StopRequest, stopped_words
@@ -40,7 +42,7 @@ def holdout_split(items: list[Item], fraction: float, seed: int = 0) -> tuple[li
     return train_items, held
 
 
-def readable(items: list[Item], rate: int, n: int
+def readable(items: list[Item], rate: int, n: int, heard_rate: int = 0
              ) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
     """(the items whose file decodes as audio with a sound in it, their clips [K, n] at ``rate`` Hz,
     [(path, why)] for the files that do not decode, [(path, why)] for the silent ones).  Every file is
@@ -49,7 +51,7 @@ def readable(items: list[Item], rate: int, n: int
     training never stops half-way over it; a file `hatbox tag` would skip as silent (peak under -90 dBFS)
     or too short is left out too (:func:`trainer.tagger.data.nothing_to_hear`).  A tag left with no usable
     file is a DataError naming that tag's files: training without it would drop the user's tag silently."""
-    kept, clips, skipped, silent = decode_clips(items, rate, n, progress=True)
+    kept, clips, skipped, silent = decode_clips(items, rate, n, progress=True, heard_rate=heard_rate)
     lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
     if lost:
         tags_of = {it.path: it.tags for it in items}
@@ -112,11 +114,13 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
                       holdout: float, name: str, threads: int, seed: int, keep_level: bool = False) -> str:
     from export.onnx_tagger import export_tagger
-    cfg = TaggerConfig(level_norm=not keep_level)
     notes: list[str] = []
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
-    items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN))
+    cfg = TaggerConfig(level_norm=not keep_level)
+    cfg = replace(cfg, heard_rate=heard_rate(items, cfg.spec.rate))      # 0 unless every file is of a lower rate
+    items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN),
+                                             cfg.heard_rate)
     # counted on the files training gets, not the ones listed; a CSV's own multi-label warning is said once
     said = [w for w in (lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]

@@ -1,0 +1,126 @@
+"""Thirtieth stop: a file's DC offset is no sound and moves no tag; dither is no sound.
+
+- A DC offset (an old converter's, a careless edit's) put the leading silence within 40 dB of a quiet sound's
+  peak, so the onset was found at the file's first sample; a file of nothing but an offset was tagged.
+- Dithered 16-bit silence (+-1-3 steps: -90 to -81 dBFS) and 8-bit silence passed the -90 dBFS check and were
+  tagged (mostly "cymbal" by the factory pack); a quiet export's rounding noise the same.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device import library
+from device.audio.mel import fit_clip, onset_index, tagger_clip, without_dc
+from device.library.decode import grid_bits, quiet_level
+from device.library.runner import PackTagger, not_taggable
+from trainer.tagger.data import Item, decode_clips
+
+from .conftest import hiss, thump
+
+
+def _dither(n: int, steps: int, bits: int, seed: int = 0) -> np.ndarray:
+    """[n] float32 on a ``bits``-bit grid: integers in [-steps, steps] (TPDF-like), scaled to full scale 1."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(-steps, steps + 1, n)
+    codes[n // 2] = steps                                     # the peak is exactly ``steps``
+    return (codes / 2.0 ** (bits - 1)).astype(np.float32)
+
+
+# ------------------------------------------------------------------------------------------ the DC offset
+def test_without_dc_takes_the_mean_and_leaves_a_sound_alone():
+    x = thump(32000, seconds=1.0)
+    assert np.allclose(without_dc(x + np.float32(0.02)), without_dc(x), atol=1e-6)
+    assert abs(float(np.mean(x))) < 0.005 * float(np.max(np.abs(x)))   # a kick's own mean: -46 dB re its peak
+    lead = np.concatenate([np.zeros(1000, np.float32), x])
+    assert onset_index(without_dc(lead)) == onset_index(lead) > 900
+    assert without_dc(np.zeros(0, np.float32)).shape == (0,)
+
+
+def test_a_quiet_sound_on_an_offset_is_aligned_as_without_it():
+    rate, n = 32000, 16000
+    sound = np.concatenate([np.zeros(3200, np.float32), 0.1 * thump(rate)])      # 0.1 s of silence, then a kick
+    on_dc = sound + np.float32(0.01)
+    assert onset_index(on_dc) == 0                                   # the old preparation's onset: the first sample
+    assert not np.allclose(fit_clip(on_dc, n), fit_clip(sound, n), atol=1e-3)
+    np.testing.assert_allclose(tagger_clip(on_dc, 44100, rate, n), tagger_clip(sound, 44100, rate, n), atol=1e-5)
+
+
+def test_a_file_on_an_offset_gets_the_tags_of_the_same_file_without_it(library_dir, small_pack, tmp_path):
+    sound = np.concatenate([np.zeros(2205, np.float32), 0.1 * thump(44100, seed=9)])
+    sf.write(library_dir / "clean.wav", sound, 44100, subtype="FLOAT")
+    sf.write(library_dir / "offset.wav", sound + np.float32(0.01), 44100, subtype="FLOAT")
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    clean, offset = (library.tags_of(db, library_dir / f) for f in ("clean.wav", "offset.wav"))
+    assert clean and offset == pytest.approx(clean, abs=2e-3)
+
+
+def test_a_constant_offset_is_no_sound():
+    audio = np.full((2, 16000), 0.05, np.float32)
+    assert not_taggable(audio, 16000) == "silent (a constant DC offset of 0.05)"
+    dithered = _dither(16000, 2, 16) + np.float32(0.25)              # dither on an offset (still on the grid)
+    assert not_taggable(dithered, 16000) == ("silent (only dither or rounding noise on a DC offset of 0.25: "
+                                             "peak 2 steps of 16-bit, -84 dBFS)")
+    hum = (1e-5 * np.sin(np.arange(16000) / 5) + 0.1).astype(np.float32)   # off the grid: judged by its peak
+    assert not_taggable(hum, 16000) == "silent (peak -100 dBFS on a DC offset of 0.1, under -90)"
+
+
+# ------------------------------------------------------------------------------------------ dither
+@pytest.mark.parametrize("bits,steps", [(16, 1), (16, 2), (16, 3), (8, 1), (8, 3)])
+def test_dither_on_an_integer_grid_is_silence(bits, steps):
+    x = _dither(20000, steps, bits)
+    assert grid_bits(x) == bits
+    why = not_taggable(x, 16000)
+    db = 20 * np.log10(steps / 2 ** (bits - 1))
+    assert why == (f"silent (only dither or rounding noise: peak {steps} step{'' if steps == 1 else 's'} of "
+                   f"{bits}-bit, {db:.0f} dBFS)")
+
+
+def test_a_quiet_sound_above_the_dither_is_tagged():
+    x16 = np.round(thump(16000) / 0.8 * 10) / 32768                  # a kick peaking 10 steps: -70 dBFS
+    assert grid_bits(x16) == 16 and not_taggable(x16.astype(np.float32), 16000) == ""
+    x8 = np.round(hiss(16000) / np.abs(hiss(16000)).max() * 6) / 128   # an 8-bit hat peaking 6 steps: -27 dBFS
+    assert grid_bits(x8) == 8 and not_taggable(x8.astype(np.float32), 16000) == ""
+    fine = (thump(16000) * 1e-4).astype(np.float32)                  # -82 dBFS, off any grid (24-bit, float)
+    assert grid_bits(fine) is None and not_taggable(fine, 16000) == ""
+    assert quiet_level(fine, 0.5) == quiet_level(x16, 0.5)           # a loud file's grid is never looked at
+
+
+def _write_int(path: Path, x: np.ndarray, rate: int, subtype: str) -> Path:
+    sf.write(path, x, rate, subtype=subtype)
+    return path
+
+
+def test_hatbox_tag_skips_dithered_and_8_bit_silence_and_tags_a_quiet_kick(library_dir, small_pack, tmp_path):
+    _write_int(library_dir / "dither16.wav", _dither(44100, 2, 16), 44100, "PCM_16")
+    _write_int(library_dir / "dither8.wav", _dither(22050, 1, 8), 22050, "PCM_U8")
+    _write_int(library_dir / "quiet.wav", (thump(44100) * 10 ** (-60 / 20)).astype(np.float32), 44100, "PCM_16")
+    rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
+    skipped = dict(rep.skipped)
+    assert skipped == {"dither16.wav": "silent (only dither or rounding noise: peak 2 steps of 16-bit, -84 dBFS)",
+                       "dither8.wav": "silent (only dither or rounding noise: peak 1 step of 8-bit, -42 dBFS)"}
+    assert library.tags_of(tmp_path / "lib.db", library_dir / "quiet.wav")
+
+
+def test_a_long_file_of_dither_says_where_its_sound_starts(library_dir, small_pack, tmp_path):
+    """The rest of the file is scanned against the dither's level, not -90 dBFS (the dither's first step)."""
+    head = (8000 + 64) / PackTagger(small_pack).rate
+    late = np.concatenate([_dither(24000, 2, 16), np.round(thump(16000) * 32767) / 32768]).astype(np.float32)
+    _write_int(library_dir / "late.wav", late, 16000, "PCM_16")
+    offset = np.concatenate([np.zeros(24000, np.float32), thump(16000)]) + np.float32(0.02)
+    sf.write(library_dir / "offset_late.wav", offset, 16000, subtype="FLOAT")
+    rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
+    where = f"silent where the tagger listens (its first {head:.2f} s); its sound starts at 1.50 s"
+    assert dict(rep.skipped) == {"late.wav": where, "offset_late.wav": where}
+
+
+def test_training_leaves_dither_out_with_the_same_words(tmp_path):
+    kick = _write_int(tmp_path / "kick.wav", thump(16000), 16000, "PCM_16")
+    hiss_ = _write_int(tmp_path / "dither.wav", _dither(16000, 3, 16), 16000, "PCM_16")
+    kept, clips, failed, silent = decode_clips([Item(kick, ("kick",)), Item(hiss_, ("hat",))], 16000, 8000)
+    assert [i.path.name for i in kept] == ["kick.wav"] and not failed
+    assert silent == [(hiss_, "silent (only dither or rounding noise: peak 3 steps of 16-bit, -81 dBFS)")]
