@@ -98,8 +98,9 @@ def band_words(extras: dict) -> str:
     rate = config.get("heard_rate")
     if isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0:
         return ""
+    top = f"{rate / 2000:.1f}".removesuffix(".0")
     return (f"band: its training files were {rate / 1000:g} kHz at most, so it hears every file up to "
-            f"{rate / 2000:g} kHz, as it heard them")
+            f"{top} kHz, as it heard them")
 
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")

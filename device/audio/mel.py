@@ -129,14 +129,31 @@ def onset_index(audio: np.ndarray, threshold_db: float = -40.0, preroll: int = 3
     return max(0, first - preroll)
 
 
-def without_dc(audio: np.ndarray) -> np.ndarray:
-    """Mono [N] -> [N] float32 less its mean: a DC offset (an old converter's, a careless edit's) moves every
-    sample off zero, so the leading silence sits within 40 dB of the peak and :func:`onset_index` finds the
-    onset at the first sample.  A sound's own mean over a clip is far smaller (a 55 Hz kick's over 1 s: about
-    -50 dB re its peak), so onset and spectrum stay as they were for files without an offset."""
+DC_TAIL = 4        # the offset is read from the last 1/DC_TAIL of the audio ...
+DC_SITS = 3.0      # ... when its mean is this many times what swings around it (the tail sits on it)
+
+
+def dc_offset(audio: np.ndarray) -> float:
+    """The DC offset of mono ``audio`` [N]: the mean of its last quarter, where a one-shot has decayed to what it
+    sits on, when that mean is over :data:`DC_SITS` times the quarter's standard deviation; else 0.0 (no offset).
+    A file without one is left exactly as it is: a decaying or one-sided sound has a mean of its own (a 0.12 s 808
+    shaker's is 27 dB under its peak), and taking it out of the whole clip moved the sound and put a DC into its
+    quiet frames (the MFCC + LR baseline lost 1.7 points on the unseen kits to that)."""
     if not audio.size:
+        return 0.0
+    tail = audio[audio.shape[-1] - -(-audio.shape[-1] // DC_TAIL):].astype(np.float64)
+    mean = float(tail.mean())
+    return mean if abs(mean) > DC_SITS * float(tail.std()) else 0.0
+
+
+def without_dc(audio: np.ndarray) -> np.ndarray:
+    """Mono [N] -> [N] float32 less its :func:`dc_offset`: an offset (an old converter's, a careless edit's) moves
+    every sample off zero, so the leading silence sits within 40 dB of a quiet sound's peak and
+    :func:`onset_index` found the onset at the first sample."""
+    offset = dc_offset(audio)
+    if offset == 0.0:
         return audio.astype(np.float32, copy=False)
-    return (audio - np.float32(np.mean(audio, dtype=np.float64))).astype(np.float32, copy=False)
+    return (audio - np.float32(offset)).astype(np.float32, copy=False)
 
 
 def tagger_clip(mono: np.ndarray, src_rate: int, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:

@@ -59,7 +59,9 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False) -> tupl
 def grid_bits(audio: np.ndarray) -> int | None:
     """The coarsest integer grid of :data:`GRID_BITS` that every sample of ``audio`` (any shape, float, full scale
     1.0) lies on: 8 for an 8-bit file's samples (steps of 1/128), 16 for a 16-bit one's (1/32768), None for
-    finer ones (24-bit, float, a lossy file's decode)."""
+    finer ones (24-bit, float, a lossy file's decode) and for all zeros."""
+    if not np.any(audio):
+        return None                      # zeros lie on every grid: they say nothing of the file's
     for bits in GRID_BITS:
         scaled = audio * np.float32(2.0 ** (bits - 1))
         if np.array_equal(scaled, np.round(scaled)):
@@ -84,14 +86,18 @@ def mix(channels: np.ndarray) -> np.ndarray:
     """Channels [C, n] -> mono [n] float32, what a tagger hears: their mean, unless the channels cancel in it
     (:func:`cancels`: a stereo file whose right channel is the left one inverted, or nearly so) while a
     channel is not silent (peak at least :data:`SILENT_LEVEL`); then the loudest channel (by RMS), so the
-    tagger hears the sound, not what is left of it after the cancelling."""
+    tagger hears the sound, not what is left of it after the cancelling.  Both are judged around each channel's
+    mean, so a shared DC offset does not hide channels that cancel."""
     mono = channels.mean(axis=0)
     if channels.shape[0] > 1 and channels.shape[1]:
-        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)       # per channel, [C]
+        n = channels.shape[1]
+        means = channels.mean(axis=1, dtype=np.float64)                             # each channel's DC, [C]
+        # energies around each channel's mean: a shared DC offset would hide channels that cancel
+        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2
         total = channels.sum(axis=0, dtype=np.float64)                               # their sum, [n]
         loudest = int(np.argmax(energy))
-        if float(np.max(np.abs(channels[loudest]))) >= SILENT_LEVEL and \
-                cancels(float(total @ total), float(energy[loudest])):
+        swing = max(float(channels[loudest].max()) - means[loudest], means[loudest] - float(channels[loudest].min()))
+        if swing >= SILENT_LEVEL and cancels(float(total @ total) - n * float(means.sum()) ** 2, float(energy[loudest])):
             mono = channels[loudest]
     return mono.astype(np.float32, copy=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from device.audio.mel import tagger_clip
+from device.audio.mel import dc_offset, tagger_clip
 from device.audio.runtime import make_session
 from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, quiet_level, read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
@@ -20,29 +20,34 @@ MIN_SECONDS = 0.001        # a file shorter than this (48 samples at 48 kHz) hol
 MAX_HEARD_RATE = 768000    # Hz: the highest sample rate a pack's heard_rate may name
 
 
+def _dbfs(level: float) -> str:
+    """A linear level as whole dBFS ("-84 dBFS")."""
+    return f"{20.0 * np.log10(level):.0f} dBFS"
+
+
 def silence(peak: float, bits: int | None = None, offset: float = 0.0) -> str:
     """Why a file whose peak is ``peak`` (linear, around its DC offset, under the level :func:`quietness` gives)
     gets no tags; ``bits``: the integer grid that set that level (its dither), ``offset``: the largest channel's
-    DC offset (linear)."""
-    on = f" on a DC offset of {offset:.2g}" if offset >= max(SILENT_LEVEL, peak) else ""     # not dither's own mean
+    DC offset (linear), named when it is larger than what swings around it."""
+    on = f" on a DC offset of {_dbfs(offset)}" if offset >= max(SILENT_LEVEL, peak) else ""
     if peak == 0.0:
-        return f"silent (a constant DC offset of {offset:.2g})" if offset else "silent (all zeros)"
-    db = 20.0 * np.log10(peak)
+        return f"silent (a constant DC offset, {_dbfs(offset)})" if offset else "silent (all zeros)"
     if bits is not None:
-        steps = int(round(peak * 2.0 ** (bits - 1)))
+        steps = max(1, int(round(peak * 2.0 ** (bits - 1))))
         return (f"silent (only dither or rounding noise{on}: peak {steps} step{'' if steps == 1 else 's'} of "
-                f"{bits}-bit, {db:.0f} dBFS)")
+                f"{bits}-bit, {_dbfs(steps / 2.0 ** (bits - 1))})")
+    db = 20.0 * np.log10(peak)
     shown = f"{db:.0f}" if round(db) < SILENT_DBFS else f"{db:.1f}"     # never "-90 dBFS, under -90"
     return f"silent (peak {shown} dBFS{on}, under {SILENT_DBFS:g})"
 
 
 def quietness(audio: np.ndarray) -> tuple[float, float, int | None, np.ndarray]:
     """How quiet ``audio`` (mono [n] or channels [C, n], n > 0) is: (its loudest channel's peak around that
-    channel's mean, linear; the level under which that peak is silence and the grid bits that set it, from
-    :func:`device.library.decode.quiet_level`; each channel's mean [C] float32, its DC offset)."""
+    channel's DC offset, linear; the level under which that peak is silence and the grid bits that set it, from
+    :func:`device.library.decode.quiet_level`; each channel's offset [C] float32, :func:`device.audio.mel.dc_offset`)."""
     chans = audio if audio.ndim == 2 else audio[None]
-    dc = chans.mean(axis=1, dtype=np.float64).astype(np.float32)
-    peak = float(np.max(np.abs(chans - dc[:, None])))
+    dc = np.array([dc_offset(c) for c in chans], np.float32)
+    peak = float(max(max(float(c.max()) - d, d - float(c.min())) for c, d in zip(chans, dc)))
     level, bits = quiet_level(chans, peak)
     return peak, level, bits, dc
 

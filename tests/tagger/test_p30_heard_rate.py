@@ -70,8 +70,11 @@ def test_a_pack_trained_on_22k_files_hears_a_44k_recording_as_its_22k_copy(low_r
 
 def test_pack_inspect_says_what_band_it_hears(low_rate_pack, capsys):
     assert main(["pack", "inspect", str(low_rate_pack)]) == 0
-    assert ("band: its training files were 22.05 kHz at most, so it hears every file up to 11.025 kHz, as it "
+    assert ("band: its training files were 22.05 kHz at most, so it hears every file up to 11 kHz, as it "
             "heard them") in capsys.readouterr().out
+    from hatbox.cmd_pack import band_words
+    assert band_words({"config": {"heard_rate": 11025}}).endswith("up to 5.5 kHz, as it heard them")
+    assert band_words({"config": {}}) == band_words({}) == band_words({"config": {"heard_rate": 0}}) == ""
 
 
 @pytest.mark.parametrize("bad", [-1, "22050", True, 10 ** 7])

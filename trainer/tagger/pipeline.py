@@ -61,8 +61,11 @@ def readable(items: list[Item], rate: int, n: int, heard_rate: int = 0
         more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
         what = "usable (readable, not silent)" if quiet else "readable"
         for_tags = f"{'tag' if len(lost) == 1 else 'tags'} {', '.join(lost)}"
-        raise DataError(f"no {what} audio for {for_tags}: " + "; ".join(shown[:3]) + more,
-                        hint="a tag needs at least one file with a sound in it" if quiet else None)
+        late = any("its sound starts at" in why for why in quiet)
+        hint = (f"training hears the first {n / rate:.1f} s of a file: trim the silence before its sound, or give the "
+                "tag a file whose sound starts at once" if late else
+                "a tag needs at least one file with a sound in it" if quiet else None)
+        raise DataError(f"no {what} audio for {for_tags}: " + "; ".join(shown[:3]) + more, hint=hint)
     return kept, clips, skipped, silent
 
 
@@ -118,9 +121,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
     cfg = TaggerConfig(level_norm=not keep_level)
-    cfg = replace(cfg, heard_rate=heard_rate(items, cfg.spec.rate))      # 0 unless every file is of a lower rate
-    items, clips, skipped, silent = readable(items, cfg.spec.rate, int(cfg.clip_samples * LOAD_MARGIN),
-                                             cfg.heard_rate)
+    guess = heard_rate(items, cfg.spec.rate)          # 0 unless every file is of a lower rate (headers only)
+    n_load = int(cfg.clip_samples * LOAD_MARGIN)
+    items, clips, skipped, silent = readable(items, cfg.spec.rate, n_load, guess)
+    cfg = replace(cfg, heard_rate=heard_rate(items, cfg.spec.rate))   # of the files it trains on, not the left out
+    if cfg.heard_rate != guess:       # the only files of a higher rate were unreadable or silent: hear the rest again
+        items, clips, skipped2, _ = readable(items, cfg.spec.rate, n_load, cfg.heard_rate)
+        skipped += skipped2
     # counted on the files training gets, not the ones listed; a CSV's own multi-label warning is said once
     said = [w for w in (lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
