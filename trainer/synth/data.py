@@ -160,7 +160,7 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
 
     ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
     what the estimator measures reliably, or the audio has no clear pitch)."""
-    from device.audio.mel import onset_index, without_dc
+    from device.audio.mel import onset_index
     from trainer.synth.features import aperiodicity, estimate_pitch
     audio, sr, cut = read_head(path, seconds, warn)
     mono, channel = to_mono(audio)
@@ -173,7 +173,7 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     if sr < rate:
         warn(f"{path} is recorded at {sr} Hz: it holds nothing above {sr // 2} Hz, so the synth learns this note "
              f"duller than the others; record at {rate} Hz or more")
-    x = _to_rate(without_dc(mono), sr, rate)
+    x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)   # a sustained note swings around its mean
     x = _fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
         where = f" in its first {seconds + HEAD_MARGIN_S:g} s (all that is read of a long file)" if cut else ""
