@@ -82,37 +82,6 @@ def quiet_level(audio: np.ndarray, peak: float) -> tuple[float, int | None]:
     return (level, bits) if level > SILENT_LEVEL else (SILENT_LEVEL, None)
 
 
-NOISE_PEAK_DBFS = -60.0      # a file whose peak is under this is checked for a sound standing out of its noise ...
-NOISE_MARGIN_DB = 15.0       # ... by this much over its noise floor (white noise's own peak: 12-13 dB over its RMS)
-NOISE_FLATNESS = 0.3         # ... unless its spectrum is not flat (a quiet tone, a pad: near 0; white noise: 0.56)
-NOISE_FRAME_SECONDS = 0.01   # the noise floor: the 10th percentile of the RMS of frames this long ...
-NOISE_MIN_FRAMES = 10        # ... of at least this many (a shorter file is not judged so)
-NOISE_BAND_HZ = (100.0, 8000.0)   # flatness is measured here: below every lower rate's band limit and a lossy cut
-
-
-def noise_floor(x: np.ndarray, rate: int) -> float:
-    """The noise floor of mono ``x`` [n] (around its DC offset) at ``rate`` Hz when it holds nothing but flat noise,
-    linear RMS, else 0.0: nothing in it stands :data:`NOISE_MARGIN_DB` over the 10th percentile of its
-    :data:`NOISE_FRAME_SECONDS` frames' RMS, and its spectrum in :data:`NOISE_BAND_HZ` is flat (spectral flatness
-    at least :data:`NOISE_FLATNESS`).  Dither that left its integer grid (gained, resampled, saved as OGG or MP3) or
-    a 24-bit recording of an empty room: what a tagger calls a cymbal."""
-    frame = max(1, int(rate * NOISE_FRAME_SECONDS))
-    k = x.shape[-1] // frame
-    if k < NOISE_MIN_FRAMES:
-        return 0.0
-    frames = x[:k * frame].astype(np.float64).reshape(k, frame)
-    floor = float(np.percentile(np.sqrt(np.mean(frames * frames, axis=1)), 10))
-    if floor <= 0.0 or float(np.max(np.abs(x))) >= floor * 10.0 ** (NOISE_MARGIN_DB / 20.0):
-        return 0.0
-    power = np.abs(np.fft.rfft(x.astype(np.float64) * np.hanning(x.shape[-1]))) ** 2
-    freqs = np.fft.rfftfreq(x.shape[-1], 1.0 / rate)
-    band = power[(freqs >= NOISE_BAND_HZ[0]) & (freqs <= min(NOISE_BAND_HZ[1], rate / 2.0))]
-    if band.size < 16 or not np.any(band > 0):
-        return 0.0
-    flatness = float(np.exp(np.mean(np.log(band + 1e-300))) / np.mean(band))
-    return floor if flatness >= NOISE_FLATNESS else 0.0
-
-
 def mix(channels: np.ndarray) -> np.ndarray:
     """Channels [C, n] -> mono [n] float32, what a tagger hears: their mean, unless the channels cancel in it
     (:func:`cancels`: a stereo file whose right channel is the left one inverted, or nearly so) while a

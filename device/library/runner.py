@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 import json
 from pathlib import Path
 
@@ -10,8 +9,7 @@ import numpy as np
 
 from device.audio.mel import dc_offset, tagger_clip
 from device.audio.runtime import make_session
-from device.library.decode import (NOISE_MARGIN_DB, NOISE_PEAK_DBFS, SILENT_DBFS, SILENT_LEVEL, first_sound, mix,
-                                   noise_floor, quiet_level, read_channels)
+from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, quiet_level, read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
@@ -20,7 +18,6 @@ from hatbox.errors import PackError
 MAX_CLIP_SECONDS = 30.0
 MIN_SECONDS = 0.001        # a file shorter than this (48 samples at 48 kHz) holds no sound to tag
 MAX_HEARD_RATE = 768000    # Hz: the highest sample rate a pack's heard_rate may name
-NOISE_PEAK = 10.0 ** (NOISE_PEAK_DBFS / 20.0)
 
 
 def _dbfs(level: float) -> str:
@@ -28,34 +25,10 @@ def _dbfs(level: float) -> str:
     return f"{20.0 * np.log10(level):.0f} dBFS"
 
 
-@dataclass(frozen=True)
-class Quiet:
-    """How quiet a file's head is (:func:`quietness`).  ``peak``: its loudest channel's peak around that channel's
-    DC offset, linear; ``level``: the level under which that is no sound; ``bits``: the 8- or 16-bit grid whose
-    dither set ``level``, or None; ``floor``: the flat noise floor (linear RMS) that set it, or 0.0; ``dc``: each
-    channel's offset [C] (:func:`device.audio.mel.dc_offset`)."""
-
-    peak: float
-    level: float
-    bits: int | None
-    floor: float
-    dc: np.ndarray
-
-    @property
-    def silent(self) -> bool:
-        return self.peak < self.level
-
-    def reason(self, peak: float | None = None) -> str:
-        """Why the file gets no tags (its peak ``peak`` when the rest of it was scanned, else the head's)."""
-        return silence(self.peak if peak is None else peak, self.bits, float(np.max(np.abs(self.dc), initial=0.0)),
-                       self.floor)
-
-
-def silence(peak: float, bits: int | None = None, offset: float = 0.0, floor: float = 0.0) -> str:
+def silence(peak: float, bits: int | None = None, offset: float = 0.0) -> str:
     """Why a file whose peak is ``peak`` (linear, around its DC offset, under the level :func:`quietness` gives)
     gets no tags; ``bits``: the integer grid that set that level (its dither), ``offset``: the largest channel's
-    DC offset (linear), named when it is larger than what swings around it; ``floor``: the flat noise floor that
-    set the level (linear RMS)."""
+    DC offset (linear), named when it is larger than what swings around it."""
     on = f" on a DC offset of {_dbfs(offset)}" if offset >= max(SILENT_LEVEL, peak) else ""
     if peak == 0.0:
         return f"silent (a constant DC offset, {_dbfs(offset)})" if offset else "silent (all zeros)"
@@ -64,30 +37,19 @@ def silence(peak: float, bits: int | None = None, offset: float = 0.0, floor: fl
         return (f"silent (only dither or rounding noise{on}: peak {steps} step{'' if steps == 1 else 's'} of "
                 f"{bits}-bit, {_dbfs(steps / 2.0 ** (bits - 1))})")
     db = 20.0 * np.log10(peak)
-    if floor > 0.0 and peak >= SILENT_LEVEL:
-        return (f"silent (only noise{on}: peak {_dbfs(peak)}, {db - 20.0 * np.log10(floor):.0f} dB over its noise "
-                f"floor; a sound stands {NOISE_MARGIN_DB:g} dB over it)")
     shown = f"{db:.0f}" if round(db) < SILENT_DBFS else f"{db:.1f}"     # never "-90 dBFS, under -90"
     return f"silent (peak {shown} dBFS{on}, under {SILENT_DBFS:g})"
 
 
-def quietness(audio: np.ndarray, rate: int) -> Quiet:
-    """How quiet ``audio`` (mono [n] or channels [C, n], n > 0) at ``rate`` Hz is: silence under -90 dBFS, an
-    8- or 16-bit file's dither (:func:`device.library.decode.quiet_level`), and, for a file peaking under
-    -60 dBFS, flat noise with nothing standing out of it (:func:`device.library.decode.noise_floor`), each judged
-    around each channel's DC offset on the loudest channel."""
+def quietness(audio: np.ndarray) -> tuple[float, float, int | None, np.ndarray]:
+    """How quiet ``audio`` (mono [n] or channels [C, n], n > 0) is: (its loudest channel's peak around that
+    channel's DC offset, linear; the level under which that peak is silence and the grid bits that set it, from
+    :func:`device.library.decode.quiet_level`; each channel's offset [C] float32, :func:`device.audio.mel.dc_offset`)."""
     chans = audio if audio.ndim == 2 else audio[None]
     dc = np.array([dc_offset(c) for c in chans], np.float32)
-    swings = [max(float(c.max()) - d, d - float(c.min())) for c, d in zip(chans, dc)]
-    loudest = int(np.argmax(swings))
-    peak = float(swings[loudest])
+    peak = float(max(max(float(c.max()) - d, d - float(c.min())) for c, d in zip(chans, dc)))
     level, bits = quiet_level(chans, peak)
-    floor = 0.0
-    if level <= peak < NOISE_PEAK:
-        floor = noise_floor(chans[loudest] - dc[loudest], rate)
-        if floor > 0.0:
-            level = max(level, floor * 10.0 ** (NOISE_MARGIN_DB / 20.0))
-    return Quiet(peak, level, bits, floor, dc)
+    return peak, level, bits, dc
 
 
 def not_taggable(audio: np.ndarray, rate: int) -> str:
@@ -95,15 +57,14 @@ def not_taggable(audio: np.ndarray, rate: int) -> str:
     short: 1 sample (under 1 ms)", "silent (all zeros)"...), or "".  A tagger gives every clip its best
     guess: a silent file would be a "kick".  Silence is judged on the loudest channel, never on the mono
     mix (a stereo file whose channels cancel there is not silent), around each channel's DC offset (an offset
-    alone is no sound), against the dither of an 8- or 16-bit file, and against a quiet file's flat noise floor
-    (:func:`quietness`)."""
+    alone is no sound), and against the dither of an 8- or 16-bit file (:func:`quietness`)."""
     n = int(audio.shape[-1])
     if n == 0:
         return "empty (no samples)"
     if n < MIN_SECONDS * rate:
         return f"too short: {n} sample{'' if n == 1 else 's'} (under {MIN_SECONDS * 1000:g} ms)"
-    q = quietness(audio, rate)
-    return q.reason() if q.silent else ""
+    peak, level, bits, dc = quietness(audio)
+    return silence(peak, bits, float(np.max(np.abs(dc)))) if peak < level else ""
 
 
 def head_silence(path: Path, audio: np.ndarray, rate: int, whole: bool, where: str) -> str:
@@ -114,10 +75,10 @@ def head_silence(path: Path, audio: np.ndarray, rate: int, whole: bool, where: s
     why = not_taggable(audio, rate)
     if not why or whole or not audio.shape[-1]:
         return why
-    q = quietness(audio, rate)
-    onset, peak = first_sound(path, q.level, offset=q.dc)
+    _, level, bits, dc = quietness(audio)
+    onset, peak = first_sound(path, level, offset=dc)
     if onset is None:
-        return q.reason(peak)
+        return silence(peak, bits, float(np.max(np.abs(dc))))
     return (f"silent where {where} (its first {audio.shape[-1] / rate:.2f} s); "
             f"its sound starts at {onset:.2f} s")
 
