@@ -21,8 +21,9 @@ MAX_HEARD_RATE = 768000    # Hz: the highest sample rate a pack's heard_rate may
 
 
 def _dbfs(level: float) -> str:
-    """A linear level as whole dBFS ("-84 dBFS")."""
-    return f"{20.0 * np.log10(level):.0f} dBFS"
+    """A linear level as whole dBFS ("-84 dBFS"; "0 dBFS", never "-0"; "under -200 dBFS" for what is less)."""
+    db = 20.0 * np.log10(level) if level > 0 else -np.inf
+    return "under -200 dBFS" if db < -200 else f"{round(db) + 0:.0f} dBFS"
 
 
 def silence(peak: float, bits: int | None = None, offset: float = 0.0) -> str:

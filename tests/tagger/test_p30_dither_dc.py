@@ -213,3 +213,9 @@ def test_an_offset_under_a_tail_that_still_rings_is_found():
     assert dc_offset(ring - np.float32(0.1)) == pytest.approx(-0.1, abs=2e-3)
     fall = (np.exp(-t / 0.1) * 0.2).astype(np.float32)          # a one-sided fall: its tail's parts fall away
     assert dc_offset(fall) == 0.0
+
+
+def test_offset_levels_read_plainly():
+    assert not_taggable(np.full(16000, 0.9999, np.float32), 16000) == "silent (a constant DC offset, 0 dBFS)"
+    assert not_taggable(np.full(16000, 1e-40, np.float32), 16000) == \
+        "silent (a constant DC offset, under -200 dBFS)"
