@@ -18,7 +18,6 @@ Run: .venv/bin/python bench/tagger_dc_offsets.py [--pack factory/tagger-drums.ha
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -32,15 +31,10 @@ RESULTS = Path(__file__).resolve().parent / "results" / "tagger_dc_offsets.json"
 
 
 def sample_paths(root: Path) -> list[Path]:
-    """Every file listed in the benchmark's data CSVs (relative paths start at the CSV's folder), once."""
-    paths: set[Path] = set()
-    for csv_path in sorted(root.glob("data/tagger-drums/*.csv")) + sorted(root.glob("data/tagger-debian/*.csv")):
-        with csv_path.open(newline="") as fh:
-            for row in csv.reader(fh):
-                if row and not row[0].startswith(("path", "#")):
-                    p = Path(row[0])
-                    paths.add(p if p.is_absolute() else csv_path.parent / p)
-    return sorted(paths)
+    """Every file listed in the benchmark's data CSVs (trainer.tagger.data.load_items reads them), once."""
+    from trainer.tagger.data import load_items
+    csvs = sorted(root.glob("data/tagger-drums/*.csv")) + sorted(root.glob("data/tagger-debian/*.csv"))
+    return sorted({it.path for csv_path in csvs for it in load_items(csv_path)})
 
 
 def no_offset(x: np.ndarray) -> float:

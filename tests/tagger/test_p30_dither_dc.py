@@ -7,8 +7,6 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import soundfile as sf
@@ -19,7 +17,7 @@ from device.library.decode import grid_bits, quiet_level
 from device.library.runner import PackTagger, not_taggable
 from trainer.tagger.data import Item, decode_clips
 
-from .conftest import hiss, thump
+from .conftest import hiss, thump, write_wav
 
 
 def _dither(n: int, steps: int, bits: int, seed: int = 0) -> np.ndarray:
@@ -92,15 +90,10 @@ def test_a_quiet_sound_above_the_dither_is_tagged():
     assert quiet_level(fine, 0.5) == quiet_level(x16, 0.5)           # a loud file's grid is never looked at
 
 
-def _write_int(path: Path, x: np.ndarray, rate: int, subtype: str) -> Path:
-    sf.write(path, x, rate, subtype=subtype)
-    return path
-
-
 def test_hatbox_tag_skips_dithered_and_8_bit_silence_and_tags_a_quiet_kick(library_dir, small_pack, tmp_path):
-    _write_int(library_dir / "dither16.wav", _dither(44100, 2, 16), 44100, "PCM_16")
-    _write_int(library_dir / "dither8.wav", _dither(22050, 1, 8), 22050, "PCM_U8")
-    _write_int(library_dir / "quiet.wav", (thump(44100) * 10 ** (-60 / 20)).astype(np.float32), 44100, "PCM_16")
+    write_wav(library_dir / "dither16.wav", _dither(44100, 2, 16), 44100, "PCM_16")
+    write_wav(library_dir / "dither8.wav", _dither(22050, 1, 8), 22050, "PCM_U8")
+    write_wav(library_dir / "quiet.wav", (thump(44100) * 10 ** (-60 / 20)).astype(np.float32), 44100, "PCM_16")
     rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
     skipped = dict(rep.skipped)
     assert skipped == {"dither16.wav": "silent (only dither or rounding noise: peak 2 steps of 16-bit, -84 dBFS)",
@@ -112,7 +105,7 @@ def test_a_long_file_of_dither_says_where_its_sound_starts(library_dir, small_pa
     """The rest of the file is scanned against the dither's level, not -90 dBFS (the dither's first step)."""
     head = (8000 + 64) / PackTagger(small_pack).rate
     late = np.concatenate([_dither(24000, 2, 16), np.round(thump(16000) * 32767) / 32768]).astype(np.float32)
-    _write_int(library_dir / "late.wav", late, 16000, "PCM_16")
+    write_wav(library_dir / "late.wav", late, 16000, "PCM_16")
     offset = np.concatenate([np.zeros(24000, np.float32), thump(16000)]) + np.float32(0.02)
     sf.write(library_dir / "offset_late.wav", offset, 16000, subtype="FLOAT")
     rep = library.tag_library(library_dir, small_pack, tmp_path / "lib.db")
@@ -121,8 +114,8 @@ def test_a_long_file_of_dither_says_where_its_sound_starts(library_dir, small_pa
 
 
 def test_training_leaves_dither_out_with_the_same_words(tmp_path):
-    kick = _write_int(tmp_path / "kick.wav", thump(16000), 16000, "PCM_16")
-    hiss_ = _write_int(tmp_path / "dither.wav", _dither(16000, 3, 16), 16000, "PCM_16")
+    kick = write_wav(tmp_path / "kick.wav", thump(16000), 16000, "PCM_16")
+    hiss_ = write_wav(tmp_path / "dither.wav", _dither(16000, 3, 16), 16000, "PCM_16")
     kept, clips, failed, silent = decode_clips([Item(kick, ("kick",)), Item(hiss_, ("hat",))], 16000, 8000)
     assert [i.path.name for i in kept] == ["kick.wav"] and not failed
     assert silent == [(hiss_, "silent (only dither or rounding noise: peak 3 steps of 16-bit, -81 dBFS)")]
@@ -181,7 +174,7 @@ def test_the_heard_rate_is_of_the_files_trained_on_not_the_ones_left_out(tmp_pat
     from hatbox.cli import main
     from .conftest import tag_tree
     tree = tag_tree(tmp_path / "data", {"kick": thump, "hat": hiss}, 3, rate=22050)
-    _write_int(tree / "hat" / "quiet44.wav", _dither(44100, 2, 16), 44100, "PCM_16")     # left out: dither
+    write_wav(tree / "hat" / "quiet44.wav", _dither(44100, 2, 16), 44100, "PCM_16")     # left out: dither
     out = tmp_path / "t.hatpack"
     assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "2", "--threads", "1",
                  "--holdout", "0"]) == 0
