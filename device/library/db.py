@@ -157,6 +157,17 @@ def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]
             con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
 
+def stored_hash(con: sqlite3.Connection, rel: str) -> str:
+    """The content hash (scan.content_hash) stored for ``rel`` when it was tagged; "" when there is none."""
+    row = con.execute(f"SELECT hash FROM files WHERE path = {TEXT}", (stored(rel),)).fetchone()
+    return (row[0] or "") if row else ""
+
+
+def set_mtime(con: sqlite3.Connection, rel: str, mtime_ns: int) -> None:
+    """Record ``rel``'s new mtime (ns) when only that changed; its tags stay."""
+    con.execute(f"UPDATE files SET mtime_ns = ? WHERE path = {TEXT}", (mtime_ns, stored(rel)))
+
+
 def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest: str, model: str,
                tags: list[str], probs: np.ndarray, hits: np.ndarray, emb: np.ndarray) -> None:
     top = int(np.argmax(probs))

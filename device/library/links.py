@@ -69,23 +69,31 @@ def _made_here(link: Path, root: Path) -> bool:
 def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> None:
     """Remove the symlinks a previous run made (listed in MADE; for a folder without the list, the
     symlinks one level down named after a library file, ``names`` (:func:`link_name` of each), or
-    pointing into the library ``root`` under the name a run gives them); keep everything else."""
+    pointing into the library ``root`` under the name a run gives them); keep everything else.  A tag folder
+    left empty by it goes too (a tag no file has any more, after a new pack or a correction); a folder that
+    still holds anything, the producer's own files or links, stays."""
     if not links_dir.is_dir():
         return
+    emptied: set[Path] = set()
     listed = links_dir / MADE
     if listed.is_file():
         for line in _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape")):
             entry = links_dir / line
             if line and ".." not in Path(line).parts and entry.is_symlink():
                 entry.unlink()
+                emptied.add(entry.parent)
         listed.unlink()
-        return
-    root = root.resolve()
-    for tag_dir in links_dir.iterdir():
-        if tag_dir.is_dir() and not tag_dir.is_symlink():
-            for entry in tag_dir.iterdir():
-                if entry.is_symlink() and (entry.name in names or _made_here(entry, root)):
-                    entry.unlink()
+    else:
+        root = root.resolve()
+        for tag_dir in links_dir.iterdir():
+            if tag_dir.is_dir() and not tag_dir.is_symlink():
+                for entry in tag_dir.iterdir():
+                    if entry.is_symlink() and (entry.name in names or _made_here(entry, root)):
+                        entry.unlink()
+                        emptied.add(tag_dir)
+    for folder in emptied - {links_dir}:
+        with contextlib.suppress(OSError):      # not empty (the producer's own files), or not ours to remove
+            folder.rmdir()
 
 
 def links_problem(links_dir: Path) -> str:

@@ -229,6 +229,9 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
         return
+    if _only_touched(con, path, rel, stat, known.get(rel), tagger.model_id):
+        report.unchanged += 1
+        return
     try:
         audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
@@ -247,6 +250,23 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
+
+
+def _only_touched(con, path: Path, rel: str, stat: tuple[int, int], row: tuple | None, model: str) -> bool:
+    """Whether ``rel``, tagged by this ``model`` at the same size, changed only its mtime (a library copied without
+    its times, a sync tool, ``touch``): its bytes hash as they did.  Then the row takes the new mtime (written with the
+    next batch's commit) and the file is not decoded again; a hash costs a read of the file, not a decode and a run
+    of the network.  False for anything else, or a file that cannot be read (the decode says why)."""
+    if row is None or row[0] != stat[0] or row[2] != model or row[3] != "ok":
+        return False
+    before = libdb.stored_hash(con, rel)
+    try:
+        same = bool(before) and content_hash(path) == before
+    except OSError:
+        return False
+    if same:
+        libdb.set_mtime(con, rel, stat[1])
+    return same
 
 
 def upload_refusal(path: Path) -> str:

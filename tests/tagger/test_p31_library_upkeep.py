@@ -1,0 +1,58 @@
+"""Thirty-first stop: `hatbox tag --links` takes away the tag folders it left empty, and a file whose mtime
+changed but whose bytes did not (a copied library, a sync tool, `touch`) is not decoded and tagged again."""
+from __future__ import annotations
+
+import os
+
+from device import library
+from device.library import db as libdb
+
+
+def _link_folders(links):
+    return sorted(p.name for p in links.iterdir() if p.is_dir())
+
+
+FILES = ("kicks/k1.wav", "kicks/k2.flac", "kicks/k3.aiff", "hats/h1.wav", "hats/deep/h2.ogg")
+
+
+def test_a_tag_folder_left_empty_by_a_re_tag_goes_and_a_producers_folder_stays(library_dir, small_pack, tmp_path):
+    db, links = tmp_path / "lib.db", tmp_path / "links"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / FILES[0], ["alpha"])
+    for rel in FILES[1:]:
+        library.set_tags(db, library_dir / rel, ["beta"])
+    library.tag_library(library_dir, small_pack, db, links_dir=links)
+    assert _link_folders(links) == ["alpha", "beta"]
+    own = links / "alpha" / "my notes.txt"            # the producer keeps a file of their own in one tag folder
+    own.write_text("keep me")
+    for rel in FILES:
+        library.set_tags(db, library_dir / rel, ["gamma"])
+    rep = library.tag_library(library_dir, small_pack, db, links_dir=links)
+    assert rep.links == 5
+    assert _link_folders(links) == ["alpha", "gamma"], "the empty tag folder beta/ was left behind"
+    assert own.read_text() == "keep me" and list((links / "alpha").iterdir()) == [own]
+
+
+def test_a_file_touched_but_unchanged_is_not_tagged_again(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    first = library.tag_library(library_dir, small_pack, db)
+    assert first.tagged == 5
+    touched = library_dir / "kicks" / "k1.wav"
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    edited = library_dir / "hats" / "h1.wav"
+    data = bytearray(edited.read_bytes())
+    data[-100] ^= 0x55                                 # same size, other bytes: a real edit
+    edited.write_bytes(bytes(data))
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns + 7_000_000_000))
+    again = library.tag_library(library_dir, small_pack, db)
+    assert again.tagged == 1, (again.tagged, again.unchanged)       # the edited file only
+    assert again.unchanged == 4
+    con = libdb.connect(db)
+    try:
+        known = libdb.known_files(con)
+    finally:
+        con.close()
+    assert known["kicks/k1.wav"][1] == touched.stat().st_mtime_ns    # its new mtime is kept: no hashing next time
+    third = library.tag_library(library_dir, small_pack, db)
+    assert third.tagged == 0 and third.unchanged == 5
