@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from export.manifest import MAX_KNOBS
+from hatbox.argtypes import whole
 from hatbox.errors import HatboxError, KnobError
 from hatbox.text import count_words, number_words
 
@@ -35,8 +36,11 @@ def register(cli) -> None:
     t.add_argument("--name", help="pack name, shown by the box and its panel (default: the data folder's name; with "
                         "--input, the --out file's: --out amp.hatpack -> amp)")
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
-    t.add_argument("--max-steps", type=int,
-                   help="stop after exactly this many optimiser steps in all (quick, repeatable tries; fewer if "
+    t.add_argument("--threads", type=whole(1, 1024), default=None,
+                   help="CPU threads for torch (default 1, as --set threads=N; on a shared CPU more threads thrash)")
+    t.add_argument("--max-steps", "--steps", dest="max_steps", type=int,
+                   help="(--steps, as the other trainers call it, is the same) "
+                        "stop after exactly this many optimiser steps in all (quick, repeatable tries; fewer if "
                         "--minutes runs out first); with --arch auto each trial takes a fifth of them, rounded "
                         "down, and the chosen one the rest (under 5: no trial, gru takes them all)")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -110,6 +114,10 @@ def train(args: argparse.Namespace) -> int:
         if key not in SETTINGS and key != "model":
             raise HatboxError(f"--set {key}: unknown training setting",
                               hint="settings: " + ", ".join(SETTINGS) + ", model.KEY (e.g. model.hidden=24)")
+    if args.threads is not None:
+        if "threads" in settings:
+            raise HatboxError("--threads and --set threads both given: give one")
+        settings["threads"] = args.threads
     from hatbox.replaced import compare_and_keep, older_pack
     older = older_pack(args.out)                  # compared with the new pack, kept if it scored better
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
