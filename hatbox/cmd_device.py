@@ -292,7 +292,7 @@ def _run(args: argparse.Namespace) -> int:
         budget = cfg.audio.latency_budget()
         _say(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
              f"periods, round trip {budget['round_trip_ms']:.2f} ms")
-        for warning in engine.status().get("warnings", []):
+        for warning in _start_warnings(engine):
             _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
         stoppers.append(_watch_status(control))
@@ -320,6 +320,17 @@ def _run(args: argparse.Namespace) -> int:
                           or "the messages above say why; start the box again with `hatbox device run`")
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
+
+
+def _start_warnings(engine: Any) -> list[str]:
+    """The engine's warnings at its start; none when it has already ended by itself (a file backend's --seconds
+    shorter than the start: it ended before its status could be asked, and how it ended is said after)."""
+    try:
+        return list(engine.status().get("warnings", []))
+    except HatboxError:
+        if engine.alive():
+            raise
+        return []
 
 
 def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:

@@ -1,0 +1,45 @@
+"""Thirty-first stop: `hatbox device run --seconds` shorter than the box's start (0.001 s) ends as any run does,
+"the box stopped", not with "the audio engine is not running"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hatbox.cmd_device import _start_warnings
+from hatbox.errors import HatboxError
+from tests.engine.test_cli import _run
+
+
+class _Ended:
+    def __init__(self, alive: bool) -> None:
+        self._alive = alive
+
+    def status(self) -> dict:
+        raise HatboxError("the audio engine is not running")
+
+    def alive(self) -> bool:
+        return self._alive
+
+
+class _Running:
+    def status(self) -> dict:
+        return {"warnings": ["a warning"]}
+
+    def alive(self) -> bool:
+        return True
+
+
+def test_start_warnings_of_an_engine_that_ended_by_itself_are_none():
+    assert _start_warnings(_Ended(alive=False)) == []
+    assert _start_warnings(_Running()) == ["a warning"]
+    with pytest.raises(HatboxError):                     # a running engine that cannot answer is still an error
+        _start_warnings(_Ended(alive=True))
+
+
+def test_a_run_shorter_than_the_start_ends_plainly(tmp_path: Path):
+    r = _run(["--sim", "--seconds", "0.001", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
+              "--store", str(tmp_path / "store")], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "not running" not in r.stderr + r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "the box stopped"
