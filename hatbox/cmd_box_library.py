@@ -15,7 +15,8 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, one_named, target
 from hatbox.errors import HatboxError
-from hatbox.listing import UNSURE_HEADING, cut_line, heading, hit_line, tag_heading, unsure_line
+from hatbox.listing import UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
+    unsure_line
 from hatbox.text import count_words, when_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -326,6 +327,8 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         if args.fix:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
+            for note in respelled_notes(tags, body["tags"]):
+                print(safe_text(note))
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.unsure:
             found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})

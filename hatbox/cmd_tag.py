@@ -10,7 +10,8 @@ from pathlib import Path
 
 from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError, stopped_by
-from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, tag_heading, unsure_line
+from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
+    unsure_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe
 
 
@@ -289,11 +290,8 @@ def fix(args: argparse.Namespace) -> int:
     else:
         guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
     name = _shown(args.file)
-    for asked in dict.fromkeys(t.strip() for t in args.tags):
-        kept = next((t for t in now if t.casefold() == asked.casefold()), asked)
-        if kept != asked:
-            print(f"note: '{_shown(asked)}' is written '{_shown(kept)}', as this library has it (tags that differ "
-                  "only in case would share one folder of links on macOS and Windows)")
+    for note in respelled_notes(args.tags, now):
+        print(_shown(note))
     if now:
         print(f"{name}: {', '.join(now)} (yours; {guess})")
     elif not mine:                                   # --clear on a file that carried none of the producer's tags

@@ -39,3 +39,16 @@ def unsure_line(margin: float, guesses: list[tuple[str, float]], exclusive: bool
     yes: "or" would say otherwise)."""
     joined = (" or " if exclusive else ", ").join(f"{t} {p:.2f}" for t, p in sorted(guesses, key=lambda g: -g[1]))
     return f"{margin:6.3f}  {joined:<28}  {path}"
+
+
+def respelled_notes(asked: list[str], now: list[str]) -> list[str]:
+    """The ``note:`` lines for the producer's tags (``asked``) that the library stored in its own spelling (``now``:
+    the file's tags as stored; "Kick" where the library says "kick"), one per tag: the laptop's `hatbox library fix`
+    and the box's `hatbox box-library --fix` say it alike."""
+    notes = []
+    for tag in dict.fromkeys(t.strip() for t in asked):
+        kept = next((t for t in now if t.casefold() == tag.casefold()), tag)
+        if kept != tag:
+            notes.append(f"note: '{tag}' is written '{kept}', as this library has it (tags that differ only in case "
+                         "would share one folder of links on macOS and Windows)")
+    return notes
