@@ -194,18 +194,30 @@ class BoxKit:
             return False
         return Path(path).is_file()
 
-    def from_library(self) -> str:
-        """The kit of the library with the most tagged files (the box's panel has no library picker)."""
+    def from_library(self, picked: str = "") -> str:
+        """The kit of the library that holds ``picked`` (the sample chosen on the Library page, which lists every
+        library's samples together) when it is tagged; else of the library with the most tagged files."""
         with _said():
             tagged = [(_tagged_files(self.box, info["id"]), info) for info in self.box.libraries.list()]
             tagged = [(n, info) for n, info in tagged if n > 0]
             if not tagged:
                 raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
                                hint="send one from the laptop: hatbox push-library FOLDER --wait")
-            n, info = max(tagged, key=lambda t: (t[0], t[1]["id"]))
+            chosen = self._picked_library(picked)
+            n, info = next(((n, i) for n, i in tagged if i["id"] == chosen), None) or \
+                max(tagged, key=lambda t: (t[0], t[1]["id"]))
             kit = library_kit(self.box, info["id"])
             self.box.kit.replace(self.box, kit)
         return f"kit made of {info.get('name') or info['id']}: {len(kit)} notes, one per tag"
+
+    def _picked_library(self, picked: str) -> str:
+        """The id of the library holding the sample ``picked``; "" for none (nothing picked, or not a library's)."""
+        if not picked:
+            return ""
+        try:
+            return self._library_of(Path(picked))[0]
+        except KitError:
+            return ""
 
     def _library_of(self, path: Path) -> tuple[str, str]:
         """(library id, the path inside its files) of a sample the Library page lists; KitError for another path."""

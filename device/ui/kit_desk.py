@@ -26,7 +26,9 @@ class KitDesk(Protocol):
 
     def holds(self, path: str) -> bool: ...        # ``path`` is a sample of a library on the box (one assign takes)
 
-    def from_library(self) -> str: ...     # makes the kit of the biggest tagged library; says what it made
+    def from_library(self, picked: str = "") -> str: ...
+    # makes the kit of the tagged library holding the sample ``picked`` (the Library page's pick), else of the
+    # biggest tagged library; says what it made
 
 
 @dataclass
@@ -53,7 +55,7 @@ class MemoryKit:
     def holds(self, path: str) -> bool:
         return any(path in paths for paths in self.library.values())
 
-    def from_library(self) -> str:
+    def from_library(self, picked: str = "") -> str:
         counts = {t: len(p) for t, p in self.library.items()}
         paths = sorted({p for ps in self.library.values() for p in ps})      # named by index: any path is fine here
         kit = kit_from_tags("memory", counts, lambda tag, k: [str(paths.index(p)) for p in self.library[tag][:k]])

@@ -122,3 +122,31 @@ def test_a_pick_whose_library_was_deleted_is_no_longer_offered(tmp_path: Path, p
     assert panel.state.picked == ""
     panel.handle(Touch("down", 1, *panel.page.buttons["assign"].center))
     assert "pick a sample on the Library page first" in panel.state.toast
+
+
+def test_from_library_makes_the_kit_of_the_library_the_pick_comes_from(tmp_path: Path, pg: Any) -> None:
+    """Thirty-first stop: "from library" took the biggest library whatever the producer had picked; the Library page
+    lists every library's samples together, so the pick is how they say which library."""
+    from tests.api.conftest import wav_bytes, zip_bytes
+    from tests.api.test_retag_p20 import _wait_done
+    box, small = _tagged_library(tmp_path)
+    big = zip_bytes({f"big/hit{i}.wav": wav_bytes(4800 + 100 * i) for i in range(5)})
+    lid = box.client.post("/libraries", content=big, headers=box.auth).json()["id"]
+    assert _wait_done(box, lid)["state"] == "done"
+    kit = BoxKit(box.app.state.box)
+    assert "kit made of" in kit.from_library()                                   # no pick: the biggest
+    assert {n["library"] for n in box.client.get("/kit", headers=box.auth).json()["notes"]} == {lid}
+    picked = str(box.store_dir / "libraries" / small / "files" / "kit" / "fx.wav")
+    said = kit.from_library(picked)
+    notes = box.client.get("/kit", headers=box.auth).json()["notes"]
+    assert {n["library"] for n in notes} == {small} and sorted(n["note"] for n in notes) == [36, 38, 60], said
+    kit.from_library(str(tmp_path / "elsewhere.wav"))                            # a pick from nowhere: the biggest
+    assert {n["library"] for n in box.client.get("/kit", headers=box.auth).json()["notes"]} == {lid}
+
+    panel = _kit_panel(box)                                                      # the page hands the pick over
+    panel.state.picked = picked
+    button = panel.page.buttons["from library"]
+    panel.handle(Touch("down", 1, *button.center))
+    panel.handle(Touch("down", 2, *button.center))
+    notes = box.client.get("/kit", headers=box.auth).json()["notes"]
+    assert {n["library"] for n in notes} == {small}, notes

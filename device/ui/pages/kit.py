@@ -9,7 +9,8 @@ play several pads.
 
 Setting pads: the sample last chosen on the Library page (turned to, tapped or played there) is the *pick*;
 "assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays),
-"clear" empties the pad, and "from library" makes the whole kit of the box's biggest tagged library (a note per tag,
+"clear" empties the pad, and "from library" makes the whole kit of the tagged library the pick comes from, or with no
+pick the box's biggest tagged library (a note per tag,
 as ``hatbox box-kit --from`` does; a kit that has notes already is replaced only on a second tap within
 :data:`CONFIRM_S`, with nothing else done between).  While a change is on its way the line over the buttons says so
 and the buttons wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go through the API's kit (the same kit.json,
@@ -264,7 +265,8 @@ class KitPage(Page):
                 self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from the library",
                                    "tap again to replace the kit")
                 return
-            self._change(self.kit.from_library, "making the kit from the library...", "kit made")
+            picked = self.ctx.state.picked
+            self._change(lambda: self.kit.from_library(picked), "making the kit from the library...", "kit made")
 
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
