@@ -235,7 +235,7 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
     m = pack.manifest
     if m.kind == "tagger":
         return f"tagger pack ({m.sample_rate} Hz): runs offline on library files, not in the engine"
-    if m.sample_rate != engine.sample_rate:
+    if m.sample_rate != engine.sample_rate and m.kind != "synth":
         raise PackError(f"pack runs at {m.sample_rate} Hz but the engine runs at {engine.sample_rate} Hz",
                         check="handshake", hint=f"resample the recordings to {engine.sample_rate} Hz "
                                                 f"(e.g. sox in.wav -r {engine.sample_rate} out.wav) and train the pack again")
@@ -247,6 +247,11 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
                         f"block_multiple {m.block_multiple}", check="handshake")
     audio = (f"{m.channels_out} out" if m.kind == "synth"          # a synth takes no audio in
              else f"{m.channels_in} in / {m.channels_out} out")
+    if m.sample_rate != engine.sample_rate:     # a synth: its network gives frames in seconds, its oscillators and
+        # noise run at the engine's rate (device/audio/synth.py), so it plays at any rate, as the store's active
+        # synth always did at a box started with another --rate
+        return (f"trained at {m.sample_rate} Hz, plays at the engine's {engine.sample_rate} Hz, {audio}, "
+                f"block {engine.block_size} fits")
     return f"{m.sample_rate} Hz, {audio}, block {engine.block_size} fits"
 
 
