@@ -66,14 +66,13 @@ def _made_here(link: Path, root: Path) -> bool:
     return link.name == link_name(target.relative_to(root).as_posix())
 
 
-def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> None:
+def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> set[Path]:
     """Remove the symlinks a previous run made (listed in MADE; for a folder without the list, the
     symlinks one level down named after a library file, ``names`` (:func:`link_name` of each), or
-    pointing into the library ``root`` under the name a run gives them); keep everything else.  A tag folder
-    left empty by it goes too (a tag no file has any more, after a new pack or a correction); a folder that
-    still holds anything, the producer's own files or links, stays."""
+    pointing into the library ``root`` under the name a run gives them); keep everything else.  Returns the tag
+    folders it took links out of (:func:`drop_empty` removes those no tag fills again)."""
     if not links_dir.is_dir():
-        return
+        return set()
     emptied: set[Path] = set()
     listed = links_dir / MADE
     if listed.is_file():
@@ -91,9 +90,26 @@ def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()
                     if entry.is_symlink() and (entry.name in names or _made_here(entry, root)):
                         entry.unlink()
                         emptied.add(tag_dir)
-    for folder in emptied - {links_dir}:
-        with contextlib.suppress(OSError):      # not empty (the producer's own files), or not ours to remove
-            folder.rmdir()
+    return emptied - {links_dir}
+
+
+# what a file browser leaves in a folder it has shown (macOS Finder, Windows Explorer): not the producer's files
+BROWSER_LEFTOVERS = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "._.DS_Store"})
+
+
+def drop_empty(folders: set[Path]) -> None:
+    """Remove each of ``folders`` (tag folders a run took its links out of and made none in again: a tag no file
+    has any more, after a new pack or a correction) that holds nothing else, a file browser's leftovers
+    (:data:`BROWSER_LEFTOVERS`) aside; a folder holding anything of the producer's stays as it is."""
+    for folder in folders:
+        try:
+            inside = list(folder.iterdir())
+            if all(p.name in BROWSER_LEFTOVERS and p.is_file() and not p.is_symlink() for p in inside):
+                for p in inside:
+                    p.unlink()
+                folder.rmdir()
+        except OSError:                            # not ours to remove, or gone already
+            continue
 
 
 def links_problem(links_dir: Path) -> str:
@@ -122,7 +138,7 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     # a folder from before MADE existed: its links carry the library files' names, wherever they point
     # (the library may have moved since, or a file be a link to a sample outside it)
     names = frozenset(link_name(rel) for (rel,) in con.execute("SELECT path FROM files"))
-    clear_links(links_dir, root, names)
+    cleared = clear_links(links_dir, root, names)
     made: list[str] = []
     taken: dict[str, set[str]] = {}
     try:
@@ -143,6 +159,8 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
             _save_made(links_dir, made)
         raise
     _save_made(links_dir, made)
+    filled = {links_dir / tag.strip() for tag in taken}
+    drop_empty(cleared - filled)          # a folder refilled is left alone: its mode, colour label, xattrs stay
     return len(made)
 
 

@@ -56,3 +56,22 @@ def test_a_file_touched_but_unchanged_is_not_tagged_again(library_dir, small_pac
     assert known["kicks/k1.wav"][1] == touched.stat().st_mtime_ns    # its new mtime is kept: no hashing next time
     third = library.tag_library(library_dir, small_pack, db)
     assert third.tagged == 0 and third.unchanged == 5
+
+
+def test_a_tag_folder_filled_again_is_not_remade_and_browser_leftovers_do_not_keep_one(library_dir, small_pack,
+                                                                                       tmp_path):
+    """The QA pass: every re-tag removed and re-made every tag folder (a Finder colour label, an xattr, a mode set
+    on it were lost), and a Finder .DS_Store kept a tag's folder after its last file left."""
+    db, links = tmp_path / "lib.db", tmp_path / "links"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / FILES[0], ["alpha"])
+    for rel in FILES[1:]:
+        library.set_tags(db, library_dir / rel, ["beta"])
+    library.tag_library(library_dir, small_pack, db, links_dir=links)
+    (links / "beta").chmod(0o700)                          # the producer's own setting on the folder
+    before = (links / "beta").stat().st_ino
+    (links / "alpha" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    library.set_tags(db, library_dir / FILES[0], ["beta"])
+    library.tag_library(library_dir, small_pack, db, links_dir=links)
+    assert _link_folders(links) == ["beta"]
+    assert (links / "beta").stat().st_ino == before and (links / "beta").stat().st_mode & 0o777 == 0o700
