@@ -204,6 +204,12 @@ class BoxKit:
                 raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
                                hint="send one from the laptop: hatbox push-library FOLDER --wait")
             chosen = self._picked_library(picked)
+            if chosen and all(i["id"] != chosen for _, i in tagged):
+                named = next((i.get("name") or i["id"] for i in self.box.libraries.list() if i["id"] == chosen), chosen)
+                raise ApiError(409, "not tagged", f"the picked sample's library {named} has no tags to make a kit of "
+                               "(not tagged yet, or its tag database is damaged): the kit is as it was",
+                               hint=f"tag it again (hatbox box-library {chosen} --retag), or pick a sample of "
+                                    "another library on the Library page")
             n, info = next(((n, i) for n, i in tagged if i["id"] == chosen), None) or \
                 max(tagged, key=lambda t: (t[0], t[1]["id"]))
             kit = library_kit(self.box, info["id"])

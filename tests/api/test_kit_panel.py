@@ -150,3 +150,34 @@ def test_from_library_makes_the_kit_of_the_library_the_pick_comes_from(tmp_path:
     panel.handle(Touch("down", 2, *button.center))
     notes = box.client.get("/kit", headers=box.auth).json()["notes"]
     assert {n["library"] for n in notes} == {small}, notes
+
+
+def test_from_library_with_a_pick_from_an_untagged_library_refuses_and_keeps_the_kit(tmp_path: Path, pg: Any) -> None:
+    """The QA pass: a pick from a library with no tags (all silent; or its tag database damaged) made the kit of the
+    biggest other library instead, replacing the kit without a word about the pick."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    from tests.api.conftest import zip_bytes
+    from tests.api.test_retag_p20 import _wait_done
+    box, tagged = _tagged_library(tmp_path)
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(4800, np.float32), 48000, format="WAV")
+    quiet = box.client.post("/libraries", content=zip_bytes({"room/tone.wav": buf.getvalue()}), headers=box.auth)
+    lid = quiet.json()["id"]
+    assert _wait_done(box, lid)["state"] == "done"
+    kit = BoxKit(box.app.state.box)
+    kit.from_library()
+    before = box.client.get("/kit", headers=box.auth).json()["notes"]
+    assert {n["library"] for n in before} == {tagged}
+    with pytest.raises(HatboxError, match="has no tags to make a kit of") as err:
+        kit.from_library(str(box.store_dir / "libraries" / lid / "files" / "room" / "tone.wav"))
+    assert "the kit is as it was" in str(err.value) and "--retag" in err.value.hint
+    assert box.client.get("/kit", headers=box.auth).json()["notes"] == before
+
+    panel = _kit_panel(box)                     # the page's question says where the kit would come from
+    panel.state.picked = ""
+    panel.handle(Touch("down", 1, *panel.page.buttons["from library"].center))
+    assert "the biggest library" in panel.state.toast

@@ -262,7 +262,9 @@ class KitPage(Page):
         elif name == "from library":
             if self.pads and not confirmed:
                 self.confirm_at = time.monotonic()
-                self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from the library",
+                source = ("the picked sample's library" if self.ctx.state.picked else
+                          "the biggest library (pick a sample on Library to choose one)")
+                self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from {source}",
                                    "tap again to replace the kit")
                 return
             picked = self.ctx.state.picked
