@@ -323,8 +323,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _start_warnings(engine: Any) -> list[str]:
-    """The engine's warnings at its start; none when it has already ended by itself (a file backend's --seconds
-    shorter than the start: it ended before its status could be asked, and how it ended is said after)."""
+    """The engine's warnings at its start (device.audio.server.EngineProcess.start_warnings: its first word holds
+    them, so a run that ended before the box finished starting, a file backend's --seconds 0.001, still says a
+    start-up pack it refused).  An engine without them (a stand-in) is asked its status; none when it has already
+    ended by itself (how it ended is said after)."""
+    if isinstance(getattr(engine, "start_warnings", None), list):
+        return list(engine.start_warnings)
     try:
         return list(engine.status().get("warnings", []))
     except HatboxError:

@@ -364,9 +364,11 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         child.extra["scheduler"] = scheduler_name()
         preroll(child.engine, cfg.engine.block)
-        child.status()                       # first-call costs of the status path, paid now
+        first = child.status()               # first-call costs of the status path, paid now
         quiet_gc()
-        ready.send({"error": None})
+        # the start's warnings (a start-up pack refused, no real-time priority) with the first word, so a run shorter
+        # than the parent's start (--seconds 0.001) still has them said: its status cannot be asked once it ended
+        ready.send({"error": None, "warnings": [str(w) for w in first.get("warnings", [])]})
         started = True
         result = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
         child.extra["run"] = result
@@ -442,6 +444,7 @@ class EngineProcess:
         self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
         self.error_hint: str | None = None             # that error's own hint, if it had one
         self.bug: str | None = None                    # that error was a bug: the file with its traceback
+        self.start_warnings: list[str] = []            # the engine's status warnings as it started (after start)
                                                        # ("" when none could be written)
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
@@ -469,6 +472,7 @@ class EngineProcess:
             self.stop()
             raise
         error = said.get("error")
+        self.start_warnings = [str(w) for w in said.get("warnings") or []]
         if error:
             self.stop()
             if said.get("bug"):

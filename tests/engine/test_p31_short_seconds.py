@@ -43,3 +43,16 @@ def test_a_run_shorter_than_the_start_ends_plainly(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     assert "not running" not in r.stderr + r.stdout
     assert r.stdout.strip().splitlines()[-1] == "the box stopped"
+
+
+def test_a_run_shorter_than_the_start_still_says_a_refused_start_up_pack(tmp_path: Path):
+    """The QA pass: with --seconds 0.001 the start's warnings were dropped with the status call, so a quick smoke
+    run hid an active effect pack the engine refused (48 kHz pack, box at 44.1 kHz)."""
+    effect = Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack"
+    quiet = ["--sim", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0", "--store", str(tmp_path / "store")]
+    first = _run([*quiet, "--seconds", "0.001", "--effect", str(effect)], tmp_path)      # installed and active
+    assert first.returncode == 0, first.stderr
+    r = _run([*quiet, "--seconds", "0.001", "--rate", "44100"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "start-up pack for effect refused" in r.stderr, r.stderr
+    assert "runs at 48000 Hz but the engine runs at 44100 Hz" in r.stderr
