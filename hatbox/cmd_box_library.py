@@ -15,7 +15,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, one_named, target
 from hatbox.errors import HatboxError
-from hatbox.listing import UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
+from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import count_words, when_words
 
@@ -327,7 +327,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         if args.fix:
             path, tags = args.fix[0], args.fix[1:]
             body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
-            for note in respelled_notes(tags, body["tags"]):
+            for note in respelled_notes(tags, body["tags"], BOX_CASE):
                 print(safe_text(note))
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.unsure:

@@ -41,14 +41,17 @@ def unsure_line(margin: float, guesses: list[tuple[str, float]], exclusive: bool
     return f"{margin:6.3f}  {joined:<28}  {path}"
 
 
-def respelled_notes(asked: list[str], now: list[str]) -> list[str]:
+LAPTOP_CASE = "tags that differ only in case would share one folder of links on macOS and Windows"
+BOX_CASE = "tags that differ only in case are one tag: the laptop's folders of links and training CSVs would merge them"
+
+
+def respelled_notes(asked: list[str], now: list[str], why: str = LAPTOP_CASE) -> list[str]:
     """The ``note:`` lines for the producer's tags (``asked``) that the library stored in its own spelling (``now``:
-    the file's tags as stored; "Kick" where the library says "kick"), one per tag: the laptop's `hatbox library fix`
-    and the box's `hatbox box-library --fix` say it alike."""
+    the file's tags as stored; "Kick" where the library says "kick"), one per tag, saying ``why``: the laptop's
+    `hatbox library fix` (:data:`LAPTOP_CASE`) and the box's `hatbox box-library --fix` (:data:`BOX_CASE`)."""
     notes = []
     for tag in dict.fromkeys(t.strip() for t in asked):
         kept = next((t for t in now if t.casefold() == tag.casefold()), tag)
         if kept != tag:
-            notes.append(f"note: '{tag}' is written '{kept}', as this library has it (tags that differ only in case "
-                         "would share one folder of links on macOS and Windows)")
+            notes.append(f"note: '{tag}' is written '{kept}', as this library has it ({why})")
     return notes
