@@ -78,7 +78,8 @@ def _shown(text: str) -> str:
 
 
 def default_db(library: Path) -> Path:
-    return library / ".hatbox-tags.sqlite"
+    from device.library.db import IN_LIBRARY
+    return library / IN_LIBRARY
 
 
 DB_HELP = "the database written by `hatbox tag` (or the library folder, for the one inside it)"
@@ -194,6 +195,15 @@ def tag(args: argparse.Namespace) -> int:
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
+    if rep.tags_followed:
+        their = "its" if rep.tags_followed == 1 else "their"
+        print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} new name (the same bytes under "
+              "a new path)")
+    if rep.tags_lost:
+        shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
+                                                                   if len(rep.tags_lost) > 5 else "")
+        print(f"note: {count_words(len(rep.tags_lost), 'file')} that carried your tags left the library, and the tags "
+              f"with {'it' if len(rep.tags_lost) == 1 else 'them'}: {shown}")
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
     for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:

@@ -53,6 +53,7 @@ VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
     UNION ALL
     SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path"""
 OURS = {"meta", "files", "tags", "user_tags"}
+IN_LIBRARY = ".hatbox-tags.sqlite"     # the database `hatbox tag` keeps inside the library folder without --out
 TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`
 
 
@@ -184,19 +185,41 @@ def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: s
     _put_untagged(con, rel, stat, model, "error", error)
 
 
-def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str) -> None:
+def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str,
+                digest: str = "") -> None:
     """Record a file that decodes but holds nothing to tag (``reason``: "silent (all zeros)", "empty (no
-    samples)"...): no tags from the tagger."""
-    _put_untagged(con, rel, stat, model, "skipped", reason)
+    samples)"...): no tags from the tagger; ``digest``: its content hash ("": none), so a copy or ``touch`` of it is
+    known for the same file."""
+    _put_untagged(con, rel, stat, model, "skipped", reason, digest)
 
 
 def _put_untagged(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, status: str,
-                  reason: str) -> None:
+                  reason: str, digest: str = "") -> None:
     """A files row with no tags: ``status`` "error" or "skipped", and why."""
     key = stored(rel)
     con.execute(f"DELETE FROM files WHERE path = {TEXT}", (key,))
-    con.execute(f"INSERT INTO files VALUES ({TEXT}, ?, ?, NULL, ?, {TEXT}, ?, NULL, NULL, NULL)",
-                (key, stat[0], stat[1], status, stored(reason), model))
+    con.execute(f"INSERT INTO files VALUES ({TEXT}, ?, ?, ?, ?, {TEXT}, ?, NULL, NULL, NULL)",
+                (key, stat[0], stat[1], digest or None, status, stored(reason), model))
+
+
+def corrected_rows(con: sqlite3.Connection, rels: list[str]) -> list[tuple[str, int, str, list[str]]]:
+    """(path, size, content hash or "", the producer's tags) of each of ``rels`` that carries tags of the
+    producer's (user_tags)."""
+    out = []
+    for rel in rels:
+        key = stored(rel)
+        tags = [t for (t,) in con.execute(f"SELECT tag FROM user_tags WHERE path = {TEXT} ORDER BY tag", (key,))]
+        if tags:
+            row = con.execute(f"SELECT size, hash FROM files WHERE path = {TEXT}", (key,)).fetchone()
+            out.append((rel, int(row[0]) if row else -1, (row[1] or "") if row else "", tags))
+    return out
+
+
+def put_user_tags(con: sqlite3.Connection, rel: str, tags: list[str]) -> None:
+    """Give ``rel`` the producer's ``tags`` (replacing any it had)."""
+    key = stored(rel)
+    con.execute(f"DELETE FROM user_tags WHERE path = {TEXT}", (key,))
+    con.executemany(f"INSERT INTO user_tags (path, tag) VALUES ({TEXT}, ?)", [(key, t) for t in tags])
 
 
 def remove(con: sqlite3.Connection, rels: list[str]) -> None:

@@ -51,6 +51,9 @@ class LibraryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
+    tags_followed: int = 0      # files that left the library whose tags of the producer's went to the same bytes
+    #                             under a new name (a renamed file or folder)
+    tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name
 
 
 class TaggingInterrupted(KeyboardInterrupt):
@@ -159,6 +162,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
+    report.tags_followed, report.tags_lost = _follow_moves(root, con, gone, [p for p in paths if p not in known])
     libdb.remove(con, gone)
     report.removed = len(gone)
     con.commit()
@@ -168,6 +172,40 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
             report.links = write_links(con, root, links_dir)
         except HatboxError as exc:
             report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
+
+
+def _follow_moves(root: Path, con, gone: list[str], new: list[str]) -> tuple[int, list[str]]:
+    """The producer's tags of files that left the library (``gone``) go to the files new to it (``new``) with the
+    same bytes (a renamed file, a folder renamed or reorganised), before the rows that held them are dropped:
+    (how many files' tags followed, the paths whose tags found no file and go with them).  Only new files of a
+    gone file's size are hashed."""
+    owned = libdb.corrected_rows(con, gone)
+    if not owned:
+        return 0, []
+    by_size: dict[int, list[str]] = {}
+    for rel in new:
+        with contextlib.suppress(OSError):
+            by_size.setdefault((root / rel).stat().st_size, []).append(rel)
+    hashes: dict[str, str] = {}
+
+    def digest(rel: str) -> str:
+        if rel not in hashes:
+            try:
+                hashes[rel] = content_hash(root / rel)
+            except OSError:
+                hashes[rel] = ""
+        return hashes[rel]
+
+    followed, lost = 0, []
+    for rel, size, was, tags in owned:
+        homes = [n for n in by_size.get(size, []) if was and digest(n) == was]
+        for home in homes:
+            libdb.put_user_tags(con, home, tags)
+        if homes:
+            followed += 1
+        else:
+            lost.append(rel)
+    return followed, lost
 
 
 def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
@@ -235,7 +273,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     try:
         audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
-        digest = "" if why_not else content_hash(path)
+        digest = content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
         # listed beside the file's name: "cannot read /lib/kit/x.wav: ..." names it once, as "cannot read: ..."
         reason = first_line(exc).replace(f" {path}: ", ": ", 1)
@@ -244,7 +282,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         return
     if clip is None:
         report.skipped.append((rel, why_not))
-        libdb.put_skipped(con, rel, stat, tagger.model_id, why_not)
+        libdb.put_skipped(con, rel, stat, tagger.model_id, why_not, digest)
         return
     buf[len(pending.rel)] = clip
     pending.rel.append(rel)
@@ -257,7 +295,7 @@ def _only_touched(con, path: Path, rel: str, stat: tuple[int, int], row: tuple |
     its times, a sync tool, ``touch``): its bytes hash as they did.  Then the row takes the new mtime (written with the
     next batch's commit) and the file is not decoded again; a hash costs a read of the file, not a decode and a run
     of the network.  False for anything else, or a file that cannot be read (the decode says why)."""
-    if row is None or row[0] != stat[0] or row[2] != model or row[3] != "ok":
+    if row is None or row[0] != stat[0] or row[2] != model or row[3] not in ("ok", "skipped"):
         return False
     before = libdb.stored_hash(con, rel)
     try:

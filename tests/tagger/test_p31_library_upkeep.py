@@ -75,3 +75,55 @@ def test_a_tag_folder_filled_again_is_not_remade_and_browser_leftovers_do_not_ke
     library.tag_library(library_dir, small_pack, db, links_dir=links)
     assert _link_folders(links) == ["beta"]
     assert (links / "beta").stat().st_ino == before and (links / "beta").stat().st_mode & 0o777 == 0o700
+
+
+def test_your_tags_follow_a_renamed_folder_and_a_deleted_files_are_named(library_dir, small_pack, tmp_path, capsys):
+    """The QA pass: renaming a folder dropped the producer's corrections of its files silently ("4 removed")."""
+    from hatbox.cli import main
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / "kicks" / "k1.wav", ["808"])
+    library.set_tags(db, library_dir / "hats" / "h1.wav", ["dusty"])
+    (library_dir / "kicks").rename(library_dir / "Kicks 808")          # a folder renamed
+    (library_dir / "hats" / "h1.wav").unlink()                         # a corrected file deleted
+    capsys.readouterr()
+    assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "your tags followed 1 file to its new name" in out, out
+    assert "note: 1 file that carried your tags left the library, and the tags with it: hats/h1.wav" in out, out
+    assert library.corrected_tags(db, library_dir / "Kicks 808" / "k1.wav") == ["808"]
+    assert [h.path.name for h in library.files_with_tag(db, "808")] == ["k1.wav"]
+    assert "dusty" not in library.list_tags(db)
+
+
+def test_a_skipped_file_touched_is_not_decoded_again(library_dir, small_pack, tmp_path):
+    import numpy as np
+    import soundfile as sf
+    silent = library_dir / "kicks" / "silent.wav"
+    sf.write(silent, np.zeros(20000, np.float32), 44100)
+    db = tmp_path / "lib.db"
+    first = library.tag_library(library_dir, small_pack, db)
+    assert [r for r, _ in first.skipped] == ["kicks/silent.wav"]
+    st = silent.stat()
+    os.utime(silent, ns=(st.st_atime_ns, st.st_mtime_ns + 3_000_000_000))
+    again = library.tag_library(library_dir, small_pack, db)
+    assert again.skipped == [] and again.unchanged == 6, (again.skipped, again.unchanged)
+
+
+def test_a_library_copied_with_its_database_lists_and_corrects_its_own_files(library_dir, small_pack, tmp_path,
+                                                                             capsys):
+    """The QA pass: a library copied (or moved) with the database `hatbox tag` keeps inside it listed the old
+    folder's files, and `library fix` on the copy's files said "not a file of this library"."""
+    import shutil
+
+    from hatbox.cli import main
+    assert main(["tag", str(library_dir), "--pack", str(small_pack)]) == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(library_dir, copy)
+    capsys.readouterr()
+    assert main(["library", "query", str(copy), "--tag", "kick", "-k", "50"]) == 0
+    listed = [line.split(maxsplit=1)[1] for line in capsys.readouterr().out.splitlines()[1:] if line.strip()]
+    assert listed and all(p.startswith(str(copy)) for p in listed), listed
+    assert main(["library", "fix", str(copy), str(copy / "kicks" / "k1.wav"), "mine"]) == 0
+    assert library.corrected_tags(copy / ".hatbox-tags.sqlite", copy / "kicks" / "k1.wav") == ["mine"]
+    assert library.corrected_tags(library_dir / ".hatbox-tags.sqlite", library_dir / "kicks" / "k1.wav") == []
