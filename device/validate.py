@@ -250,7 +250,11 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
     if m.sample_rate != engine.sample_rate:     # a synth: its network gives frames in seconds, its oscillators and
         # noise run at the engine's rate (device/audio/synth.py), so it plays at any rate, as the store's active
         # synth always did at a box started with another --rate
-        return (f"trained at {m.sample_rate} Hz, plays at the engine's {engine.sample_rate} Hz, {audio}, "
+        top = 0.49 * engine.sample_rate               # the synth's oscillators stop here (device/audio/synth.py)
+        cutoff = m.extras.get("cutoff_hz") if isinstance(m.extras, dict) else None
+        duller = (f" (its harmonics stop at {top / 1000:.1f} kHz here, not its {float(cutoff) / 1000:.1f}: its highest "
+                  "notes sound duller)" if isinstance(cutoff, (int, float)) and top < float(cutoff) else "")
+        return (f"trained at {m.sample_rate} Hz, plays at the engine's {engine.sample_rate} Hz{duller}, {audio}, "
                 f"block {engine.block_size} fits")
     return f"{m.sample_rate} Hz, {audio}, block {engine.block_size} fits"
 

@@ -40,3 +40,10 @@ def test_a_synth_plays_in_tune_and_at_its_level_at_another_rate(synth_pack: Pack
     assert abs(cents_error(y, rate, 60, 0.2, 0.6)) < 1.0
     level = lambda x, r: float(np.sqrt(np.mean(x[int(0.2 * r):int(0.6 * r)] ** 2)))  # noqa: E731
     assert abs(20 * np.log10(level(y, rate) / level(ref, 48000))) < 1.0
+
+
+def test_at_a_low_rate_the_handshake_says_the_top_notes_are_duller() -> None:
+    """The QA pass: at 8 kHz note 108 came out 72 dB down with the handshake saying only "plays at 8000 Hz"."""
+    report = validate_pack(FACTORY_SYNTH, EngineSpec(sample_rate=16000, block_size=128))
+    handshake = next(c for c in report.checks if c["check"] == "handshake")
+    assert "its harmonics stop at 7.8 kHz here, not its 11.5: its highest notes sound duller" in handshake["detail"]
