@@ -50,16 +50,18 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
     if not Path(db_path).is_file():
         raise HatboxError(f"no library database at {db_path}", hint="tag a library first: hatbox tag LIBRARY")
     con = libdb.connect(db_path)
-    return con, library_root(db_path, libdb.get_meta(con, "root", "."))
+    return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"))
 
 
-def library_root(db_path: str | Path, recorded: str) -> Path:
+def library_root(db_path: str | Path, recorded: str, inside: str = "") -> Path:
     """The library folder the database ``db_path`` stands for: the folder it was tagged from (``recorded``), except
-    that a database kept inside its library (:data:`device.library.db.IN_LIBRARY`, what `hatbox tag` writes without
-    --out) stands for the folder it is in: a library copied or moved with its database lists and takes corrections
-    for the files where they are now, not where they were when it was tagged."""
+    that a database kept inside its library (``inside`` "1": meta written by device.library.tag; "" in databases
+    written before it, where the name :data:`device.library.db.IN_LIBRARY`, what `hatbox tag` writes without --out,
+    says so) stands for the folder it is in: a library copied or moved with its database lists and takes
+    corrections for the files where they are now, not where they were when it was tagged."""
     db_path = Path(db_path)
-    if db_path.name == libdb.IN_LIBRARY and db_path.parent.resolve() != Path(recorded).resolve():
+    kept_inside = inside == "1" or (inside == "" and db_path.name == libdb.IN_LIBRARY)
+    if kept_inside and db_path.parent.resolve() != Path(recorded).resolve():
         return db_path.parent.resolve()
     return Path(recorded)
 

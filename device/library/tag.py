@@ -111,8 +111,9 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
         con = libdb.connect(db_path)
         report = LibraryReport()
         try:
+            inside = Path(db_path).resolve().parent == root.resolve()    # the database is kept in its library
             _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report,
-                 decoding)
+                 decoding, inside)
         except sqlite3.OperationalError as exc:
             raise _write_error(db_path, exc) from None
         except KeyboardInterrupt:
@@ -141,9 +142,11 @@ def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxEr
 
 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
-         cancel: threading.Event | None, batch: int, report: LibraryReport, decoding: Decoding) -> None:
+         cancel: threading.Event | None, batch: int, report: LibraryReport, decoding: Decoding,
+         inside: bool = False) -> None:
     """Tag the library into ``con``, filling in ``report`` as the run goes (what it holds stays true if the run
-    stops part-way)."""
+    stops part-way).  ``inside``: the database file sits in the library folder itself (recorded as meta ``inside``:
+    a copy of the library with it stands for the copy, device.library.query.library_root)."""
     found = audio_files(root, exclude=links_dir)
     paths = [p.relative_to(root).as_posix() for p in found]
     blocked = list(getattr(found, "unreadable", ()))     # (folder, why); a plain list of paths has none
@@ -155,7 +158,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     known = libdb.known_files(con)
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
     _check_same_library(con, root, paths + kept, known)
-    libdb.set_meta(con, root=str(root.resolve()), tags=",".join(tagger.tags), model=tagger.model_id,
+    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags), model=tagger.model_id,
                    embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
                    thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     report.total = len(paths)

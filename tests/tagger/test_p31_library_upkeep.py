@@ -127,3 +127,11 @@ def test_a_library_copied_with_its_database_lists_and_corrects_its_own_files(lib
     assert main(["library", "fix", str(copy), str(copy / "kicks" / "k1.wav"), "mine"]) == 0
     assert library.corrected_tags(copy / ".hatbox-tags.sqlite", copy / "kicks" / "k1.wav") == ["mine"]
     assert library.corrected_tags(library_dir / ".hatbox-tags.sqlite", library_dir / "kicks" / "k1.wav") == []
+
+
+def test_a_database_named_like_the_default_but_kept_elsewhere_keeps_its_library(library_dir, small_pack, tmp_path):
+    """--out somewhere/.hatbox-tags.sqlite (outside the library) still stands for the library it was tagged from."""
+    elsewhere = tmp_path / "dbs" / ".hatbox-tags.sqlite"
+    library.tag_library(library_dir, small_pack, elsewhere)
+    library.set_tags(elsewhere, library_dir / "kicks" / "k1.wav", ["mine"])
+    assert [h.path for h in library.files_with_tag(elsewhere, "mine")] == [library_dir.resolve() / "kicks" / "k1.wav"]
