@@ -15,13 +15,19 @@ def _link_folders(links):
 FILES = ("kicks/k1.wav", "kicks/k2.flac", "kicks/k3.aiff", "hats/h1.wav", "hats/deep/h2.ogg")
 
 
-def test_a_tag_folder_left_empty_by_a_re_tag_goes_and_a_producers_folder_stays(library_dir, small_pack, tmp_path):
+def _alpha_and_beta(library_dir, small_pack, tmp_path):
+    """The library tagged with links, its first file corrected to "alpha", the rest to "beta": (db, links folder)."""
     db, links = tmp_path / "lib.db", tmp_path / "links"
     library.tag_library(library_dir, small_pack, db)
     library.set_tags(db, library_dir / FILES[0], ["alpha"])
     for rel in FILES[1:]:
         library.set_tags(db, library_dir / rel, ["beta"])
     library.tag_library(library_dir, small_pack, db, links_dir=links)
+    return db, links
+
+
+def test_a_tag_folder_left_empty_by_a_re_tag_goes_and_a_producers_folder_stays(library_dir, small_pack, tmp_path):
+    db, links = _alpha_and_beta(library_dir, small_pack, tmp_path)
     assert _link_folders(links) == ["alpha", "beta"]
     own = links / "alpha" / "my notes.txt"            # the producer keeps a file of their own in one tag folder
     own.write_text("keep me")
@@ -62,12 +68,7 @@ def test_a_tag_folder_filled_again_is_not_remade_and_browser_leftovers_do_not_ke
                                                                                        tmp_path):
     """The QA pass: every re-tag removed and re-made every tag folder (a Finder colour label, an xattr, a mode set
     on it were lost), and a Finder .DS_Store kept a tag's folder after its last file left."""
-    db, links = tmp_path / "lib.db", tmp_path / "links"
-    library.tag_library(library_dir, small_pack, db)
-    library.set_tags(db, library_dir / FILES[0], ["alpha"])
-    for rel in FILES[1:]:
-        library.set_tags(db, library_dir / rel, ["beta"])
-    library.tag_library(library_dir, small_pack, db, links_dir=links)
+    db, links = _alpha_and_beta(library_dir, small_pack, tmp_path)
     (links / "beta").chmod(0o700)                          # the producer's own setting on the folder
     before = (links / "beta").stat().st_ino
     (links / "alpha" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
