@@ -158,9 +158,9 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     known = libdb.known_files(con)
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
     _check_same_library(con, root, paths + kept, known)
-    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags), model=tagger.model_id,
-                   embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0), exclusive=int(tagger.exclusive),
-                   thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
+    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
+                   model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
+                   exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     report.total = len(paths)
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
