@@ -429,6 +429,8 @@ class MidiHub:
         self.port: str | None = None                     # the open MIDI input; None: MIDI is off
         self.note = "MIDI has not started"               # why MIDI is off (when it is)
         self.warnings: list[str] = []                    # a damaged bindings file, a save that failed
+        # the controllers connected beside the port (device.midi_ports.PortWatcher.connected, set by the box)
+        self.controllers: Callable[[], list[str]] = list
         self.overridden = {cc: t for cc, t in (saved or {}).items()
                            if mapping.cc.get(cc) != t or mapping.origin(cc) != LEARNED}
 
@@ -500,6 +502,7 @@ class MidiHub:
         with self.lock:
             m, row = self.map, self._row
             return {"midi": "on" if self.port else "off", "port": self.port, "note": self.note,
+                    "controllers": self.controllers() if self.port else [],
                     "bindings": [row(cc, t, m.origin(cc)) for cc, t in m.mapping().items()], "off": m.off(),
                     "overridden": [row(cc, t, LEARNED) for cc, t in sorted(self.overridden.items())],
                     "learning": None if m.learning is None else {"slot": m.learning[0], "knob": m.learning[1]},
@@ -538,9 +541,9 @@ class MidiHub:
 
 def list_inputs() -> list[str]:
     """Names of the MIDI input ports the ALSA sequencer offers.  MidiError when there is none."""
-    backend = _backend()
+    seq = backend()
     try:
-        return list(backend.get_input_names())
+        return list(seq.get_input_names())
     except Exception as exc:  # noqa: BLE001 - rtmidi raises its own SystemError types
         raise MidiError(f"cannot list the MIDI inputs: {exc}",
                         hint="check that the ALSA sequencer works: `aconnect -l` lists its clients") from None
@@ -555,7 +558,8 @@ def _check_sequencer() -> None:
                              "/etc/modules to keep it) and start the box again")
 
 
-def _backend() -> Any:
+def backend() -> Any:
+    """mido's rtmidi backend (the ALSA sequencer); MidiError in words when there is none."""
     _check_sequencer()
     import mido
     try:
@@ -572,25 +576,29 @@ def open_input(name: str | None, mapping: "MidiMap | MidiHub", send: Callable[[d
 
     Returns the open mido port (``close()`` it to stop).  MidiError names the port on failure.
     """
-    backend = _backend()
+    seq = backend()
+    try:
+        return seq.open_input(name or ("hatbox" if virtual else None), virtual=virtual,
+                              callback=translator(mapping, send))
+    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types and IOError
+        ports = ", ".join(_safe_names(seq)) or "none"
+        raise MidiError(f"cannot open MIDI input '{name or 'default'}': {exc} (inputs: {ports})") from None
 
+
+def translator(mapping: "MidiMap | MidiHub", send: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
+    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play)."""
     def on_message(message: Any) -> None:
         for control in mapping.translate(message):
             try:
                 send(control)
             except (HatboxError, ValueError):   # ValueError: device.control.ControlError
-                pass                        # e.g. a knob with no pack loaded: nothing to play
+                pass
+    return on_message
 
+
+def _safe_names(seq: Any) -> Iterable[str]:
     try:
-        return backend.open_input(name or ("hatbox" if virtual else None), virtual=virtual,
-                                  callback=on_message)
-    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types and IOError
-        ports = ", ".join(_safe_names(backend)) or "none"
-        raise MidiError(f"cannot open MIDI input '{name or 'default'}': {exc} (inputs: {ports})") from None
-
-
-def _safe_names(backend: Any) -> Iterable[str]:
-    try:
-        return list(backend.get_input_names())
+        return list(seq.get_input_names())
     except Exception:  # noqa: BLE001 - listing is best effort inside an error message
         return []

@@ -487,12 +487,27 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         hub.closed(f"MIDI is off: it did not start ({first_line(exc)})")
         raise
     hub.opened("hatbox")
-    _say("MIDI: virtual ALSA sequencer port 'hatbox' (connect with aconnect)")
+    _say("MIDI: virtual ALSA sequencer port 'hatbox' (a DAW connects to it: aconnect); controllers plugged in are "
+         "connected as they come")
     for line in _describe_midi(hub.map):
         _say(line, err=line.startswith(("warning", "note")))
     for cc, (slot, name) in sorted(hub.overridden.items()):
         _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
-    return port.close
+    from device.midi import translator
+    from device.midi_ports import watch_controllers
+    try:
+        watcher, unwatch = watch_controllers(translator(hub, control.send), control.send,
+                                             lambda line: _say(line, err=line.startswith("warning")))
+    except Exception as exc:  # noqa: BLE001 - the port is open: MIDI works through aconnect still
+        _say(f"warning: controllers plugged in are not connected by themselves ({first_line(exc)}): connect them to "
+             "the port 'hatbox' with aconnect", err=True)
+        return port.close
+    hub.controllers = watcher.connected
+
+    def stop() -> None:
+        unwatch()
+        port.close()
+    return stop
 
 
 def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:

@@ -53,7 +53,10 @@ def _off_reason(note: str | None) -> str:
 def describe(state: dict[str, Any]) -> list[str]:
     """`hatbox box-midi`'s lines for the box's ``GET /midi`` answer."""
     on = state["midi"] == "on"
-    lines = [f"MIDI on: port '{safe_text(state['port'])}' (connect a controller with aconnect)" if on
+    plugged = [safe_text(c) for c in state.get("controllers") or []]
+    connected = (f"controllers connected: {', '.join(plugged)}" if plugged else
+                 "no controller plugged in; a DAW connects with aconnect")
+    lines = [f"MIDI on: port '{safe_text(state['port'])}' ({connected})" if on
              else f"MIDI off: {_off_reason(state['note'])}"]
     for b in state["bindings"]:
         lacks = "" if b["loaded"] else f"; the loaded {safe_text(b['slot'])} pack has no such knob"

@@ -198,6 +198,9 @@ class MidiState(BaseModel):
     midi: Literal["on", "off"] = Field(description="whether a MIDI input is open (bindings apply once it is)")
     port: Optional[str] = Field(description="the MIDI input (the virtual ALSA sequencer port 'hatbox'); null when off")
     note: str = Field(description="why MIDI is off ('' when on)")
+    controllers: list[str] = Field(default_factory=list,
+                                   description="the controllers plugged into the box and connected (USB keyboards, "
+                                               "pads), by their port names; a DAW on the port is not listed")
     bindings: list[MidiBinding] = Field(description="every CC that turns a knob now, in CC order")
     off: list[int] = Field(description="CCs of the default mapping made to turn nothing (--midi-cc CC=off)")
     overridden: list[MidiBinding] = Field(description="learned bindings kept on the box that --midi-cc overrides "

@@ -66,7 +66,8 @@ def test_get_midi_lists_the_bindings_in_effect(tmp_path: Path, monkeypatch: pyte
     assert box.client.get("/midi").status_code == 401
     r = box.client.get("/midi", headers=box.auth)
     assert r.status_code == 200, r.text
-    assert r.json() == {"midi": "on", "port": "hatbox", "note": "", "off": [75], "overridden": [], "learning": None,
+    assert r.json() == {"midi": "on", "port": "hatbox", "note": "", "controllers": [], "off": [75], "overridden": [],
+                        "learning": None,
                         "warnings": [], "bindings": [_binding(16, "nope", "command line", loaded=False),
                                                      _binding(70, "drive", "default"), _binding(71, "tone", "default"),
                                                      _binding(74, "tone", "command line")]}
@@ -215,7 +216,7 @@ def test_box_midi_lists_learns_and_unbinds(served: MidiBox, capsys) -> None:
     capsys.readouterr()
     assert main(["box-midi"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "MIDI on: port 'hatbox' (connect a controller with aconnect)"
+    assert out.splitlines()[0] == "MIDI on: port 'hatbox' (no controller plugged in; a DAW connects with aconnect)"
     assert "  CC  70 -> effect.drive  (default)" in out and "  CC  74 -> effect.tone  (command line)" in out
 
     thread = _when_armed(served, 23)

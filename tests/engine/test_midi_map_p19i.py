@@ -119,6 +119,6 @@ def test_list_inputs_turns_rtmidi_errors_into_midi_error(monkeypatch) -> None:
         def get_input_names(self) -> list[str]:
             raise SystemError("MidiInAlsa::initialize: error creating ALSA sequencer client object.")
 
-    monkeypatch.setattr(midi, "_backend", lambda: _Backend())
+    monkeypatch.setattr(midi, "backend", lambda: _Backend())
     with pytest.raises(MidiError, match="cannot list the MIDI inputs"):
         midi.list_inputs()

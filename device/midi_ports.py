@@ -1,0 +1,147 @@
+"""MIDI controllers plugged into the box, connected as they come and released as they go.
+
+The box listens on its virtual ALSA sequencer port ``hatbox`` (device/midi.py :func:`~device.midi.open_input`), which
+a DAW or ``aconnect`` connects to.  A standalone box has no terminal to run ``aconnect`` in, so :class:`PortWatcher`
+also opens every controller the sequencer lists (a USB keyboard, drum pads, a fader box) when the box starts and,
+polling every :data:`POLL_S` seconds, each one plugged in later; their messages go through the same MIDI map.  One
+that disappears (unplugged, switched off) is closed and every note is released (``all_notes_off``, sustain off): a
+keyboard pulled out with keys or the pedal down left those notes sounding for ever.
+
+Ports it leaves alone (:func:`is_controller`): the kernel's ``Midi Through`` loopback, and rtmidi's own clients (the
+box's ``hatbox`` port, other programs' virtual ports: those connect themselves).
+
+The sequencer is reached through two callables (``list_names`` -> input port names, ``open_port(name, callback)`` ->
+an object with ``close()``): :func:`watch_controllers` gives them mido's rtmidi backend; tests give stand-ins.  Not
+verified on hardware yet (these machines have no ALSA sequencer).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from hatbox.errors import first_line
+
+POLL_S = 2.0                                   # s between two looks at the sequencer's ports (USB hot-plug)
+NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kernel's loopback, rtmidi's clients
+RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent when a controller goes
+log = logging.getLogger("hatbox.midi")
+
+
+def is_controller(name: str) -> bool:
+    """Whether the sequencer input ``name`` ("nanoKEY2:nanoKEY2 MIDI 1 20:0": client, port, numbers) is a
+    controller to connect: not the kernel's loopback, not an rtmidi client (the box's own port among them)."""
+    client = name.split(":", 1)[0]
+    return not client.startswith(NOT_CONTROLLERS)
+
+
+def short_name(name: str) -> str:
+    """"nanoKEY2:nanoKEY2 MIDI 1 20:0" -> "nanoKEY2 MIDI 1": the port's own name, without its client and numbers."""
+    port = name.split(":", 1)[1] if ":" in name else name
+    head, _, tail = port.rpartition(" ")
+    return head if head and tail.replace(":", "").isdigit() else port
+
+
+class PortWatcher:
+    """Keeps one open input per controller the sequencer lists (see the module doc).
+
+    ``list_names()`` -> the sequencer's input port names; ``open_port(name, callback)`` -> an open port (``close()``);
+    ``callback(message)``: what each open port calls with its messages (the box's MIDI map, then the engine);
+    ``send(control)``: where the release messages go when a controller goes; ``say(line)``: a line for the
+    terminal and the log."""
+
+    def __init__(self, list_names: Callable[[], list[str]], open_port: Callable[[str, Callable[[Any], None]], Any],
+                 callback: Callable[[Any], None], send: Callable[[dict[str, Any]], None],
+                 say: Callable[[str], None] = log.info) -> None:
+        self.list_names, self.open_port, self.callback = list_names, open_port, callback
+        self.send, self.say = send, say
+        self.ports: dict[str, Any] = {}              # name -> open port
+        self.refused: set[str] = set()               # names that would not open (said once; tried again each poll)
+        self.lock = threading.Lock()
+
+    def connected(self) -> list[str]:
+        """The controllers open now, by their short names."""
+        with self.lock:
+            return sorted(short_name(n) for n in self.ports)
+
+    def poll(self) -> None:
+        """Open the controllers that came, close the ones that went (releasing every note)."""
+        try:
+            names = [n for n in self.list_names() if is_controller(n)]
+        except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types; the next poll tries again
+            log.warning("cannot list the MIDI inputs: %s", first_line(exc))
+            return
+        with self.lock:
+            gone = [n for n in self.ports if n not in names]
+            came = [n for n in names if n not in self.ports]
+        for name in gone:
+            self._close(name, why="went away")
+        for name in came:
+            self._open(name)
+
+    def _open(self, name: str) -> None:
+        try:
+            port = self.open_port(name, self.callback)
+        except Exception as exc:  # noqa: BLE001 - a port that vanished meanwhile, or a busy one
+            if name not in self.refused:
+                self.refused.add(name)
+                self.say(f"warning: MIDI controller '{short_name(name)}' did not open: {first_line(exc)}")
+            return
+        self.refused.discard(name)
+        with self.lock:
+            self.ports[name] = port
+        self.say(f"MIDI: controller '{short_name(name)}' connected")
+
+    def _close(self, name: str, why: str) -> None:
+        with self.lock:
+            port = self.ports.pop(name, None)
+        if port is None:
+            return
+        try:
+            port.close()
+        except Exception:  # noqa: BLE001 - the device is gone already: nothing more to close
+            pass
+        if why:
+            for control in RELEASE:
+                try:
+                    self.send(dict(control))
+                except Exception:  # noqa: BLE001 - the engine stopped meanwhile: nothing sounds to release
+                    pass
+            self.say(f"MIDI: controller '{short_name(name)}' {why}: every note released")
+
+    def close(self) -> None:
+        """Close every controller's port (the box stops: no release sent, the engine stops anyway)."""
+        with self.lock:
+            names = list(self.ports)
+        for name in names:
+            self._close(name, why="")
+
+    def run(self, stop: threading.Event, every_s: float = POLL_S) -> None:
+        """Poll until ``stop`` is set, then close every port."""
+        try:
+            while not stop.is_set():
+                self.poll()
+                stop.wait(every_s)
+        finally:
+            self.close()
+
+
+def watch_controllers(callback: Callable[[Any], None], send: Callable[[dict[str, Any]], None],
+                      say: Callable[[str], None]) -> tuple[PortWatcher, Callable[[], None]]:
+    """Start a :class:`PortWatcher` over mido's rtmidi backend on a thread of its own (after a first poll on this
+    one, so the controllers plugged in at start are said before the box says it runs); returns it and what stops
+    it.  MidiError (device.midi) when there is no sequencer."""
+    from device.midi import backend
+    seq = backend()
+    watcher = PortWatcher(lambda: list(seq.get_input_names()),
+                          lambda name, cb: seq.open_input(name, callback=cb), callback, send, say)
+    watcher.poll()
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="hatbox-midi-ports")
+    thread.start()
+
+    def stopped() -> None:
+        stop.set()
+        thread.join(POLL_S + 2.0)
+    return watcher, stopped
