@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from hatbox.argtypes import number, whole
@@ -193,7 +194,8 @@ def tag(args: argparse.Namespace) -> int:
         if unwritten:
             return 0
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
-    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged, {len(rep.failed)} failed, {empty}"
+    renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
+    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, {len(rep.failed)} failed, {empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
     if rep.tags_followed:
         their = "its" if rep.tags_followed == 1 else "their"
@@ -221,6 +223,7 @@ def tag(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------ query
 def query(args: argparse.Namespace) -> int:
     from device import library
+    _say_if_moved(args.db)
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.tag:
@@ -250,6 +253,20 @@ def query(args: argparse.Namespace) -> int:
         if not counts:
             print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
     return 0
+
+
+def _say_if_moved(db: str) -> None:
+    """A note on stderr when the library folder the database stands for is not there (moved, renamed, a drive not
+    plugged in): the paths listed are where its files were."""
+    from device import library
+    try:
+        root = library.root_of(db)
+    except HatboxError:
+        return                                      # the listing itself says what is wrong with the database
+    if not root.is_dir():
+        print(f"note: the library folder {_shown(str(root))} is not there (moved, renamed, or a drive not plugged in?): "
+              f"the paths below are where its files were; `hatbox tag NEW-FOLDER --out {_shown(db)}` follows it there",
+              file=sys.stderr)
 
 
 def _print_json(value: object) -> None:

@@ -204,6 +204,10 @@ class BoxKit:
                 raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
                                hint="send one from the laptop: hatbox push-library FOLDER --wait")
             chosen = self._picked_library(picked)
+            if picked and not chosen:
+                raise ApiError(409, "not tagged", f"the picked sample {Path(picked).name} is no longer on the box (its "
+                               "library was deleted): the kit is as it was",
+                               hint="pick a sample on the Library page, then make the kit from its library")
             if chosen and all(i["id"] != chosen for _, i in tagged):
                 named = next((i.get("name") or i["id"] for i in self.box.libraries.list() if i["id"] == chosen), chosen)
                 raise ApiError(409, "not tagged", f"the picked sample's library {named} has no tags to make a kit of "

@@ -158,12 +158,6 @@ def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]
             con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
 
-def stored_hash(con: sqlite3.Connection, rel: str) -> str:
-    """The content hash (scan.content_hash) stored for ``rel`` when it was tagged; "" when there is none."""
-    row = con.execute(f"SELECT hash FROM files WHERE path = {TEXT}", (stored(rel),)).fetchone()
-    return (row[0] or "") if row else ""
-
-
 def set_mtime(con: sqlite3.Connection, rel: str, mtime_ns: int) -> None:
     """Record ``rel``'s new mtime (ns) when only that changed; its tags stay."""
     con.execute(f"UPDATE files SET mtime_ns = ? WHERE path = {TEXT}", (mtime_ns, stored(rel)))
@@ -180,9 +174,11 @@ def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest:
                     [(key, t, float(p), int(h)) for t, p, h in zip(tags, probs, hits)])
 
 
-def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, error: str) -> None:
-    """Record a file that could not be tagged (``error``: why, one line; it may quote the file's name)."""
-    _put_untagged(con, rel, stat, model, "error", error)
+def put_error(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, error: str,
+              digest: str = "") -> None:
+    """Record a file that could not be tagged (``error``: why, one line; it may quote the file's name; ``digest``:
+    its content hash when its bytes could be read, so a correction of it follows it to a new name)."""
+    _put_untagged(con, rel, stat, model, "error", error, digest)
 
 
 def put_skipped(con: sqlite3.Connection, rel: str, stat: tuple[int, int], model: str, reason: str,
@@ -202,17 +198,41 @@ def _put_untagged(con: sqlite3.Connection, rel: str, stat: tuple[int, int], mode
                 (key, stat[0], stat[1], digest or None, status, stored(reason), model))
 
 
-def corrected_rows(con: sqlite3.Connection, rels: list[str]) -> list[tuple[str, int, str, list[str]]]:
-    """(path, size, content hash or "", the producer's tags) of each of ``rels`` that carries tags of the
-    producer's (user_tags)."""
-    out = []
+def stored_hashes(con: sqlite3.Connection, rels: list[str]) -> dict[str, str]:
+    """path -> the content hash stored for it, for each of ``rels`` whose row has one."""
+    out = {}
     for rel in rels:
-        key = stored(rel)
-        tags = [t for (t,) in con.execute(f"SELECT tag FROM user_tags WHERE path = {TEXT} ORDER BY tag", (key,))]
-        if tags:
-            row = con.execute(f"SELECT size, hash FROM files WHERE path = {TEXT}", (key,)).fetchone()
-            out.append((rel, int(row[0]) if row else -1, (row[1] or "") if row else "", tags))
+        row = con.execute(f"SELECT hash FROM files WHERE path = {TEXT}", (stored(rel),)).fetchone()
+        if row and row[0]:
+            out[rel] = row[0]
     return out
+
+
+def user_tags_of(con: sqlite3.Connection, rel: str) -> list[str]:
+    """The producer's tags of ``rel`` (alphabetical; none: [])."""
+    return [t for (t,) in con.execute(f"SELECT tag FROM user_tags WHERE path = {TEXT} ORDER BY tag", (stored(rel),))]
+
+
+def move_rows(con: sqlite3.Connection, moves: list[tuple[str, str]]) -> None:
+    """Each (src, dst): the rows of ``src`` (the file, its tags, the producer's tags) become ``dst``'s, replacing what
+    ``dst`` had.  Every source is read before anything is written, so two files that swapped names swap rows."""
+    taken = {}
+    for src, _dst in moves:
+        key = stored(src)
+        taken[src] = (con.execute(f"SELECT * FROM files WHERE path = {TEXT}", (key,)).fetchone(),
+                      con.execute(f"SELECT tag, score, hit FROM tags WHERE path = {TEXT}", (key,)).fetchall(),
+                      user_tags_of(con, src))
+    for src, dst in moves:
+        for key in {stored(src), stored(dst)}:
+            for table in ("tags", "user_tags", "files"):
+                con.execute(f"DELETE FROM {table} WHERE path = {TEXT}", (key,))
+    for src, dst in moves:
+        row, tags, mine = taken[src]
+        key = stored(dst)
+        if row is not None:
+            con.execute(f"INSERT INTO files VALUES ({TEXT}, {', '.join('?' * (len(row) - 1))})", (key, *row[1:]))
+            con.executemany(f"INSERT INTO tags VALUES ({TEXT}, ?, ?, ?)", [(key, *t) for t in tags])
+        put_user_tags(con, dst, mine)
 
 
 def put_user_tags(con: sqlite3.Connection, rel: str, tags: list[str]) -> None:

@@ -50,20 +50,32 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
     if not Path(db_path).is_file():
         raise HatboxError(f"no library database at {db_path}", hint="tag a library first: hatbox tag LIBRARY")
     con = libdb.connect(db_path)
-    return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"))
+    some = [p for (p,) in con.execute("SELECT path FROM files LIMIT 20")]
+    return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"), some)
 
 
-def library_root(db_path: str | Path, recorded: str, inside: str = "") -> Path:
+def library_root(db_path: str | Path, recorded: str, inside: str = "", some: list[str] = ()) -> Path:
     """The library folder the database ``db_path`` stands for: the folder it was tagged from (``recorded``), except
     that a database kept inside its library (``inside`` "1": meta written by device.library.tag; "" in databases
     written before it, where the name :data:`device.library.db.IN_LIBRARY`, what `hatbox tag` writes without --out,
-    says so) stands for the folder it is in: a library copied or moved with its database lists and takes
-    corrections for the files where they are now, not where they were when it was tagged."""
+    says so) stands for the folder it is in when that folder holds the library's files (any of ``some``, paths the
+    database lists) or the recorded folder is gone: a library copied or moved with its database lists and takes
+    corrections for its files where they are now; a copy of the database alone (a backup) still stands for the
+    library it was made from."""
     db_path = Path(db_path)
+    here, there = db_path.parent.resolve(), Path(recorded)
     kept_inside = inside == "1" or (inside == "" and db_path.name == libdb.IN_LIBRARY)
-    if kept_inside and db_path.parent.resolve() != Path(recorded).resolve():
-        return db_path.parent.resolve()
-    return Path(recorded)
+    if kept_inside and here != there.resolve():
+        if not there.is_dir() or any((here / p).exists() for p in some if isinstance(p, str)):
+            return here
+    return there
+
+
+def root_of(db_path: str | Path) -> Path:
+    """The library folder the database stands for (:func:`library_root`); it may be gone (moved, a drive out)."""
+    con, root = _open(db_path)
+    con.close()
+    return root
 
 
 def list_tags(db_path: str | Path) -> dict[str, int]:
@@ -417,8 +429,10 @@ def _relative(root: Path, path: Path) -> str:
     if not path.is_absolute() and not (root / path).exists() and path.is_file():
         path = path.resolve()
     if path.is_absolute():
-        try:
-            return path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for seen in (path.resolve(), Path(os.path.abspath(path))):    # through a link to a drive: as the walk names it
+            try:
+                return seen.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
     return path.as_posix()

@@ -7,6 +7,8 @@ from typing import Iterator
 
 from device.audio.audiofile import READABLE_SUFFIXES, hidden_name
 
+LINKS_LIST = ".hatbox-links"     # device.library.links.MADE: a folder holding it is a --links folder, not samples
+
 
 class LibraryWalk:
     """The audio files under a library folder, in a stable order (iterate it once: :func:`audio_files`).
@@ -33,6 +35,11 @@ class LibraryWalk:
             dirs[:] = [d for d in sorted(dirs) if not hidden_name(d) and self._walks(here / d, top, skip, seen)]
             for name in sorted(files):
                 path = here / name
+                if path.is_symlink() and not path.exists() and path.suffix.lower() not in READABLE_SUFFIXES \
+                        and not hidden_name(name):       # a link to a folder on a drive that is not plugged in
+                    self.unreadable.append((path.relative_to(self.root).as_posix(),
+                                            "a link to nothing: a drive not plugged in?"))
+                    continue
                 if hidden_name(name) or path.suffix.lower() not in READABLE_SUFFIXES:
                     continue
                 if path.is_symlink() and _inside(path, top):
@@ -41,11 +48,13 @@ class LibraryWalk:
 
     @staticmethod
     def _walks(sub: Path, top: Path, skip: Path | None, seen: set[Path]) -> bool:
-        """Whether to go into folder ``sub``: not the excluded one, not a link to a folder inside the library
+        """Whether to go into folder ``sub``: not the excluded one, not a folder of links `hatbox tag --links` made
+        (one holding :data:`LINKS_LIST`: a library copied with it has links into the old one), not a link to a
+        folder inside the library
         (walked anyway), not one already walked, not a link to a folder that holds the library (``~/Samples/home
         -> ~``, ``root -> /``: it would walk the whole disk); a link to a folder elsewhere is followed."""
         real = _real(sub)
-        if real is None or real == skip or real in seen:
+        if real is None or real == skip or real in seen or (sub / LINKS_LIST).is_file():
             return False
         if sub.is_symlink() and (_inside(sub, top) or real in top.parents):
             return False

@@ -51,8 +51,8 @@ class LibraryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
-    tags_followed: int = 0      # files that left the library whose tags of the producer's went to the same bytes
-    #                             under a new name (a renamed file or folder)
+    renamed: int = 0            # of ``unchanged``: found under a new name (the same bytes), their rows moved
+    tags_followed: int = 0      # files whose tags of the producer's went with their bytes to a new name
     tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name
 
 
@@ -157,7 +157,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                                    "or drive in System Settings > Privacy & Security)")
     known = libdb.known_files(con)
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
-    _check_same_library(con, root, paths + kept, known)
+    _check_same_library(con, root, paths + kept, known, inside)
     libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
                    model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
@@ -165,9 +165,15 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
-    report.tags_followed, report.tags_lost = _follow_moves(root, con, gone, [p for p in paths if p not in known])
-    libdb.remove(con, gone)
-    report.removed = len(gone)
+    moves = _follow_moves(root, con, known, gone, paths)
+    _apply_moves(root, con, known, moves)
+    report.renamed = sum(1 for _, dst in moves.rows if dst in known and known[dst][2:] in ((tagger.model_id, "ok"),
+                                                                                          (tagger.model_id, "skipped")))
+    report.tags_followed, report.tags_lost = moves.followed, moves.lost
+    moved = {src for src, _ in moves.rows}
+    left = [rel for rel in gone if rel not in moved]
+    libdb.remove(con, left)
+    report.removed = len(left)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding)
     if links_dir is not None and not report.cancelled:
@@ -177,21 +183,38 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
             report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
 
 
-def _follow_moves(root: Path, con, gone: list[str], new: list[str]) -> tuple[int, list[str]]:
-    """The producer's tags of files that left the library (``gone``) go to the files new to it (``new``) with the
-    same bytes (a renamed file, a folder renamed or reorganised), before the rows that held them are dropped:
-    (how many files' tags followed, the paths whose tags found no file and go with them).  Only new files of a
-    gone file's size are hashed."""
-    owned = libdb.corrected_rows(con, gone)
-    if not owned:
-        return 0, []
-    by_size: dict[int, list[str]] = {}
-    for rel in new:
-        with contextlib.suppress(OSError):
-            by_size.setdefault((root / rel).stat().st_size, []).append(rel)
+@dataclass
+class _Moves:
+    """What :func:`_follow_moves` found: ``rows`` (src, dst) whose rows move (the same bytes under a new name),
+    ``copies`` {path: the producer's tags} for further copies of moved bytes, ``followed`` how many files' own tags
+    went with their bytes, ``lost`` the paths whose own tags went with no file."""
+
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    copies: dict[str, list[str]] = field(default_factory=dict)
+    touched: list[str] = field(default_factory=list)      # paths whose mtime alone changed (the same bytes)
+    followed: int = 0
+    lost: list[str] = field(default_factory=list)
+
+
+def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str]) -> _Moves:
+    """Find the files whose bytes moved (a renamed file or folder, a reorganised library, two names swapped, a file
+    exported again under an old name): a row whose bytes left its path (``gone`` from the library, or still there
+    with other bytes) goes to the path that holds them now (new to the library, or changed), with its tags, its
+    embedding and the producer's tags, so it is not decoded again and a correction stays with its sound.  Of several
+    paths with the same bytes the one whose name and folders match most takes the row; the others get the producer's
+    tags (copies).  Only paths of a moved row's size are hashed; a file edited in place keeps its tags."""
+    out = _Moves()
+    changed = []
+    paths = [p for p in paths if libdb.storable(p)]     # a name no bytes give (device.library.tag.NOT_UTF8) fails later
+    for rel in paths:
+        row = known.get(rel)
+        if row is not None:
+            with contextlib.suppress(OSError):
+                if stat_key(root / rel) != tuple(row[:2]):
+                    changed.append(rel)
     hashes: dict[str, str] = {}
 
-    def digest(rel: str) -> str:
+    def now(rel: str) -> str:                  # the bytes' hash at ``rel`` now ("" when it cannot be read)
         if rel not in hashes:
             try:
                 hashes[rel] = content_hash(root / rel)
@@ -199,19 +222,66 @@ def _follow_moves(root: Path, con, gone: list[str], new: list[str]) -> tuple[int
                 hashes[rel] = ""
         return hashes[rel]
 
-    followed, lost = 0, []
-    for rel, size, was, tags in owned:
-        homes = [n for n in by_size.get(size, []) if was and digest(n) == was]
-        for home in homes:
-            libdb.put_user_tags(con, home, tags)
-        if homes:
-            followed += 1
-        else:
-            lost.append(rel)
-    return followed, lost
+    stored = libdb.stored_hashes(con, gone + changed)
+    sources = {rel: h for rel, h in stored.items() if rel in gone or now(rel) != h}   # bytes gone from the path
+    out.touched = [rel for rel in changed if rel in stored and rel not in sources]
+    sizes = {known[rel][0] for rel in sources}
+    homes: dict[str, list[str]] = {}
+    for rel in [p for p in paths if p not in known] + [c for c in changed if c not in stored or c in sources]:
+        with contextlib.suppress(OSError):
+            if (root / rel).stat().st_size in sizes and now(rel):
+                homes.setdefault(now(rel), []).append(rel)
+    taken_src, taken_dst = set(), set()
+    for h in sorted(set(sources.values())):
+        pairs = sorted(((_likeness(src, dst), src, dst) for src in sorted(sources) if sources[src] == h
+                        for dst in homes.get(h, [])), reverse=True)
+        for _, src, dst in pairs:
+            if src not in taken_src and dst not in taken_dst:
+                out.rows.append((src, dst))
+                taken_src.add(src)
+                taken_dst.add(dst)
+        for _, src, dst in pairs:                 # further copies of the bytes: the producer's tags
+            mine = libdb.user_tags_of(con, src)
+            if dst not in taken_dst and mine:
+                out.copies[dst] = mine
+                taken_dst.add(dst)
+    moved = {src for src, _ in out.rows}
+    out.followed = sum(1 for src in moved if libdb.user_tags_of(con, src)) + len(out.copies)
+    replaced = {dst for _, dst in out.rows} | set(out.copies)
+    for rel in sorted(set(gone) | replaced):      # the producer's tags no file carries on
+        if rel not in moved and libdb.user_tags_of(con, rel):
+            out.lost.append(rel)
+    return out
 
 
-def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
+def _likeness(a: str, b: str) -> tuple[int, int]:
+    """How alike two library paths are: (trailing path parts in common, the same name), higher is more alike."""
+    pa, pb = a.split("/")[::-1], b.split("/")[::-1]
+    same = 0
+    while same < min(len(pa), len(pb)) and pa[same] == pb[same]:
+        same += 1
+    return same, int(pa[0] == pb[0])
+
+
+def _apply_moves(root: Path, con, known: dict, moves: _Moves) -> None:
+    """Write what :func:`_follow_moves` found, and bring ``known`` along: a moved row is known at its new path (with
+    that file's mtime: unchanged, not decoded again), a path whose row moved away is new, and a file only touched
+    takes its new mtime (hashed here, not decoded: the run finds it unchanged)."""
+    libdb.move_rows(con, moves.rows)
+    for dst, tags in moves.copies.items():
+        libdb.put_user_tags(con, dst, tags)
+    rows = {src: known.pop(src) for src, _ in moves.rows}
+    for src, dst in [*moves.rows, *((rel, rel) for rel in moves.touched)]:
+        size, _, model, status = rows[src] if src in rows else known[src]
+        try:
+            mtime = stat_key(root / dst)[1]
+        except OSError:
+            continue
+        libdb.set_mtime(con, dst, mtime)
+        known[dst] = (size, mtime, model, status)
+
+
+def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: bool = False) -> None:
     """Refuse (HatboxError, nothing changed) a run that would empty the database by mistake: a folder
     with no audio at all while the database holds files (an unmounted drive, a wrong folder), or another
     folder than the one the database was made for, holding under half of its files (a moved library,
@@ -225,7 +295,8 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict) -> None:
         raise HatboxError(f"no audio files under {root}, but its database holds {len(known)}: nothing removed",
                           hint="is the drive mounted and the folder right? To start the library over, "
                                "delete the database file")
-    if before and before != here and found < len(known) / 2:
+    if before and before != here and found < len(known) / 2 and not inside:   # a database kept in the library
+        # came with it (copied, moved): it is this library, however reorganised
         raise HatboxError(f"this database holds the library at {before} ({len(known)} files; {found} of them "
                           f"are under {root}): nothing changed",
                           hint="tag that folder again, or give this one its own database with --out")
@@ -270,9 +341,6 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
         return
-    if _only_touched(con, path, rel, stat, known.get(rel), tagger.model_id):
-        report.unchanged += 1
-        return
     try:
         audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
@@ -281,7 +349,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         # listed beside the file's name: "cannot read /lib/kit/x.wav: ..." names it once, as "cannot read: ..."
         reason = first_line(exc).replace(f" {path}: ", ": ", 1)
         report.failed.append((rel, reason))
-        libdb.put_error(con, rel, stat, tagger.model_id, reason)
+        libdb.put_error(con, rel, stat, tagger.model_id, reason, _readable_hash(path))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
@@ -293,21 +361,12 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.digest.append(digest)
 
 
-def _only_touched(con, path: Path, rel: str, stat: tuple[int, int], row: tuple | None, model: str) -> bool:
-    """Whether ``rel``, tagged by this ``model`` at the same size, changed only its mtime (a library copied without
-    its times, a sync tool, ``touch``): its bytes hash as they did.  Then the row takes the new mtime (written with the
-    next batch's commit) and the file is not decoded again; a hash costs a read of the file, not a decode and a run
-    of the network.  False for anything else, or a file that cannot be read (the decode says why)."""
-    if row is None or row[0] != stat[0] or row[2] != model or row[3] not in ("ok", "skipped"):
-        return False
-    before = libdb.stored_hash(con, rel)
+def _readable_hash(path: Path) -> str:
+    """:func:`content_hash` of ``path``, or "" when its bytes cannot be read."""
     try:
-        same = bool(before) and content_hash(path) == before
+        return content_hash(path)
     except OSError:
-        return False
-    if same:
-        libdb.set_mtime(con, rel, stat[1])
-    return same
+        return ""
 
 
 def upload_refusal(path: Path) -> str:

@@ -140,7 +140,9 @@ def test_from_library_makes_the_kit_of_the_library_the_pick_comes_from(tmp_path:
     said = kit.from_library(picked)
     notes = box.client.get("/kit", headers=box.auth).json()["notes"]
     assert {n["library"] for n in notes} == {small} and sorted(n["note"] for n in notes) == [36, 38, 60], said
-    kit.from_library(str(tmp_path / "elsewhere.wav"))                            # a pick from nowhere: the biggest
+    kit.from_library()                                                            # no pick: the biggest again
+    with pytest.raises(HatboxError, match="elsewhere.wav is no longer on the box"):   # a pick from a deleted library
+        kit.from_library(str(tmp_path / "elsewhere.wav"))
     assert {n["library"] for n in box.client.get("/kit", headers=box.auth).json()["notes"]} == {lid}
 
     panel = _kit_panel(box)                                                      # the page hands the pick over

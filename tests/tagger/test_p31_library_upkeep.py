@@ -91,6 +91,7 @@ def test_your_tags_follow_a_renamed_folder_and_a_deleted_files_are_named(library
     assert main(["tag", str(library_dir), "--pack", str(small_pack), "--out", str(db)]) == 0
     out = capsys.readouterr().out
     assert "your tags followed 1 file to its new name" in out, out
+    assert "4 unchanged (3 of them renamed: the same bytes under a new name), 1 failed" in out, out
     assert "note: 1 file that carried your tags left the library, and the tags with it: hats/h1.wav" in out, out
     assert library.corrected_tags(db, library_dir / "Kicks 808" / "k1.wav") == ["808"]
     assert [h.path.name for h in library.files_with_tag(db, "808")] == ["k1.wav"]
@@ -136,3 +137,132 @@ def test_a_database_named_like_the_default_but_kept_elsewhere_keeps_its_library(
     library.tag_library(library_dir, small_pack, elsewhere)
     library.set_tags(elsewhere, library_dir / "kicks" / "k1.wav", ["mine"])
     assert [h.path for h in library.files_with_tag(elsewhere, "mine")] == [library_dir.resolve() / "kicks" / "k1.wav"]
+
+
+def _mine(db, path):
+    return library.corrected_tags(db, path)
+
+
+def test_a_renamed_folder_moves_its_rows_and_is_not_tagged_again(library_dir, small_pack, tmp_path):
+    """The second QA pass: a renamed folder's files were decoded and tagged again, and "removed"."""
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    before = library.tags_of(db, library_dir / "kicks" / "k2.flac")
+    (library_dir / "kicks").rename(library_dir / "808s")
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert (rep.renamed, rep.tagged, rep.removed, rep.unchanged) == (3, 0, 0, 5), rep
+    assert library.tags_of(db, library_dir / "808s" / "k2.flac") == before
+
+
+def test_corrections_stay_with_their_sound_when_names_swap_or_a_file_is_exported_under_an_old_name(
+        library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    k1, k3, h1 = library_dir / "kicks" / "k1.wav", library_dir / "kicks" / "k3.aiff", library_dir / "hats" / "h1.wav"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, k1, ["boom"])
+    library.set_tags(db, h1, ["crack"])
+    # swap the names of two corrected files (same format: a .wav each)
+    hat2 = library_dir / "hats" / "h2.wav"
+    k1.rename(tmp_path / "t.wav")
+    h1.rename(k1)
+    (tmp_path / "t.wav").rename(h1)
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert _mine(db, k1) == ["crack"] and _mine(db, h1) == ["boom"], rep
+    assert rep.tagged == 0 and rep.renamed == 2
+    # the real kick moved aside, another sound exported under its old name: the tags stay with the kick
+    h1.rename(hat2)
+    import shutil
+    shutil.copyfile(k3, h1)
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert _mine(db, hat2) == ["boom"] and _mine(db, h1) == [], rep
+    assert rep.tags_lost == []
+
+
+def test_identical_copies_keep_their_own_corrections_when_their_folders_move(library_dir, small_pack, tmp_path):
+    db = tmp_path / "lib.db"
+    import shutil
+    (library_dir / "kitB").mkdir()
+    shutil.copyfile(library_dir / "kicks" / "k1.wav", library_dir / "kitB" / "k1.wav")
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / "kicks" / "k1.wav", ["main"])
+    library.set_tags(db, library_dir / "kitB" / "k1.wav", ["layer"])
+    (library_dir / "all").mkdir()
+    (library_dir / "kicks").rename(library_dir / "all" / "kicks")
+    (library_dir / "kitB").rename(library_dir / "all" / "kitB")
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert _mine(db, library_dir / "all" / "kicks" / "k1.wav") == ["main"]
+    assert _mine(db, library_dir / "all" / "kitB" / "k1.wav") == ["layer"]
+    assert rep.tags_followed == 2 and rep.tags_lost == []
+
+
+def test_a_library_moved_and_reorganised_with_its_database_inside_is_still_tagged(library_dir, small_pack, tmp_path):
+    library.tag_library(library_dir, small_pack, library_dir / ".hatbox-tags.sqlite")
+    library.set_tags(library_dir / ".hatbox-tags.sqlite", library_dir / "kicks" / "k1.wav", ["boom"])
+    moved = tmp_path / "moved"
+    library_dir.rename(moved)
+    (moved / "Samples").mkdir()
+    for name in ("kicks", "hats"):
+        (moved / name).rename(moved / "Samples" / name)
+    rep = library.tag_library(moved, small_pack, moved / ".hatbox-tags.sqlite")
+    assert rep.renamed == 5 and rep.tagged == 0 and len(rep.failed) == 1     # the undecodable one moved, tried again
+    assert _mine(moved / ".hatbox-tags.sqlite", moved / "Samples" / "kicks" / "k1.wav") == ["boom"]
+
+
+def test_a_backup_of_the_database_alone_still_stands_for_its_library(library_dir, small_pack, tmp_path):
+    """The second QA pass: a copy of LIB/.hatbox-tags.sqlite in a backup folder listed files under the backup folder."""
+    import shutil
+    db = library_dir / ".hatbox-tags.sqlite"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / "kicks" / "k1.wav", ["boom"])
+    backup = tmp_path / "backups" / ".hatbox-tags.sqlite"
+    backup.parent.mkdir()
+    shutil.copyfile(db, backup)
+    assert [h.path for h in library.files_with_tag(backup, "boom")] == [library_dir.resolve() / "kicks" / "k1.wav"]
+
+
+def test_a_links_folder_inside_a_copied_library_is_not_tagged_as_samples(library_dir, small_pack, tmp_path):
+    """The second QA pass: a copy of a library holding its --links folder walked the links (into the old library) as
+    more samples: every file twice."""
+    import shutil
+    library.tag_library(library_dir, small_pack, tmp_path / "a.db", links_dir=library_dir / "by-tag")
+    copy = tmp_path / "copy"
+    shutil.copytree(library_dir, copy, symlinks=True)
+    rep = library.tag_library(copy, small_pack, tmp_path / "b.db")
+    assert rep.total == 6 and not any(r.startswith("by-tag/") for r, _ in rep.failed + rep.skipped)
+
+
+def test_an_unplugged_drive_linked_into_the_library_keeps_its_files_rows_and_corrections(library_dir, small_pack,
+                                                                                         tmp_path):
+    """The second QA pass: a sample drive linked into the library and unplugged lost its files' rows and the
+    producer's tags on the next run ("removed"), and plugged back in they were gone."""
+    import numpy as np
+    import soundfile as sf
+    drive = tmp_path / "drive"
+    (drive / "Samples").mkdir(parents=True)
+    sf.write(drive / "Samples" / "far.wav", np.sin(np.arange(8000) / 9.0).astype(np.float32) * 0.5, 44100)
+    (library_dir / "External").symlink_to(drive / "Samples")
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, "External/far.wav", ["far"])
+    drive.rename(tmp_path / "unplugged")
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert rep.removed == 0 and any(r == "External/" and "a link to nothing" in why for r, why in rep.failed), rep
+    (tmp_path / "unplugged").rename(drive)
+    library.tag_library(library_dir, small_pack, db)
+    assert _mine(db, "External/far.wav") == ["far"]
+    assert _mine(db, library_dir / "External" / "far.wav") == ["far"]     # its path through the link names it too
+
+
+def test_a_query_of_a_library_that_moved_away_from_its_database_says_so(library_dir, small_pack, tmp_path, capsys):
+    from hatbox.cli import main
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library_dir.rename(tmp_path / "moved")
+    capsys.readouterr()
+    assert main(["library", "query", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "is not there (moved, renamed, or a drive not plugged in?)" in err and f"--out {db}" in err
+    assert main(["tag", str(tmp_path / "moved"), "--pack", str(small_pack), "--out", str(db)]) == 0   # it follows
+    capsys.readouterr()
+    assert main(["library", "query", str(db)]) == 0
+    assert "is not there" not in capsys.readouterr().err
