@@ -8,7 +8,7 @@ mono/stereo) and writing every 8th file as an augmented variant (gain, speed; 44
 then runs `hatbox tag` pinned to one core (taskset, 1 onnxruntime thread) as a child process on a
 small library and on the full one, recording wall time, files/s and the child's peak RSS, and a
 second, resumed run that finds nothing changed, and a third after every file's mtime moved (its bytes hashed,
-not decoded again).  Writes bench/results/tagger_throughput.json.
+not decoded again), and a fourth after every folder was renamed (rows moved with their bytes).  Writes bench/results/tagger_throughput.json.
 """
 from __future__ import annotations
 
@@ -100,6 +100,9 @@ def main() -> None:
         out["big_resume"] = tag_run(big, Path(a.pack), Path(tmp) / "big.db")
         touch_all(big)               # a library copied without its times (or synced): every mtime new, no byte
         out["big_touched"] = tag_run(big, Path(a.pack), Path(tmp) / "big.db")
+        for folder in sorted(big.iterdir()):     # every folder renamed (a library reorganised): rows move
+            folder.rename(folder.with_name("renamed-" + folder.name))
+        out["big_renamed"] = tag_run(big, Path(a.pack), Path(tmp) / "big.db")
         out["db_mib"] = round((Path(tmp) / "big.db").stat().st_size / 2**20, 1)
         if a.peer:
             out["peer"] = tag_run(big, Path(a.peer), Path(tmp) / "peer.db")
@@ -114,7 +117,9 @@ def main() -> None:
           f"({out['small']['files_per_s']} on {a.small}); peak RSS {out['small']['peak_rss_mib_so_far']} MiB "
           f"after {a.small} files, {out['big']['peak_rss_mib_so_far']} MiB after {a.files}; resumed run "
           f"{out['big_resume']['seconds']} s; every file touched (mtime only) {out['big_touched']['seconds']} s, "
-          f"{out['big_touched']['seconds'] / out['big']['seconds']:.2f}x of tagging it ({out['load_before']})")
+          f"{out['big_touched']['seconds'] / out['big']['seconds']:.2f}x of tagging it; every folder renamed "
+          f"{out['big_renamed']['seconds']} s ({out['big_renamed']['seconds'] / out['big']['seconds']:.2f}x) "
+          f"({out['load_before']})")
     if a.peer:
         print(f"peer {a.peer}: {out['peer']['files_per_s']} files/s on the same {a.files} files "
               f"(ratio {out['big']['files_per_s'] / out['peer']['files_per_s']:.2f})")

@@ -231,20 +231,13 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
         with contextlib.suppress(OSError):
             if (root / rel).stat().st_size in sizes and now(rel):
                 homes.setdefault(now(rel), []).append(rel)
-    taken_src, taken_dst = set(), set()
-    for h in sorted(set(sources.values())):
-        pairs = sorted(((_likeness(src, dst), src, dst) for src in sorted(sources) if sources[src] == h
-                        for dst in homes.get(h, [])), reverse=True)
-        for _, src, dst in pairs:
-            if src not in taken_src and dst not in taken_dst:
-                out.rows.append((src, dst))
-                taken_src.add(src)
-                taken_dst.add(dst)
-        for _, src, dst in pairs:                 # further copies of the bytes: the producer's tags
-            mine = libdb.user_tags_of(con, src)
-            if dst not in taken_dst and mine:
-                out.copies[dst] = mine
-                taken_dst.add(dst)
+    by_hash: dict[str, list[str]] = {}
+    for src in sorted(sources):
+        by_hash.setdefault(sources[src], []).append(src)
+    for h, srcs in sorted(by_hash.items()):
+        rows, copies = _pair(srcs, sorted(homes.get(h, [])), lambda src: libdb.user_tags_of(con, src))
+        out.rows += rows
+        out.copies.update(copies)
     moved = {src for src, _ in out.rows}
     out.followed = sum(1 for src in moved if libdb.user_tags_of(con, src)) + len(out.copies)
     replaced = {dst for _, dst in out.rows} | set(out.copies)
@@ -252,6 +245,32 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
         if rel not in moved and libdb.user_tags_of(con, rel):
             out.lost.append(rel)
     return out
+
+
+def _pair(srcs: list[str], dsts: list[str], mine: Callable[[str], list[str]]
+          ) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Pair the paths whose bytes left (``srcs``) with the paths that hold those same bytes now (``dsts``): first each
+    with one of the same file name, the most alike in folders first (:func:`_likeness`), then the rest in order (a
+    file renamed).  Returns the (src, dst) pairs and, for dsts left over (more copies than sources), the producer's
+    tags (``mine(src)``) of the first source that has some.  Linear in the paths for many copies of one sound."""
+    named: dict[str, list[str]] = {}
+    for dst in dsts:
+        named.setdefault(dst.rsplit("/", 1)[-1], []).append(dst)
+    pairs = sorted(((_likeness(src, dst), src, dst) for src in srcs
+                    for dst in named.get(src.rsplit("/", 1)[-1], [])), reverse=True)
+    rows, used_src, used_dst = [], set(), set()
+    for _, src, dst in pairs:
+        if src not in used_src and dst not in used_dst:
+            rows.append((src, dst))
+            used_src.add(src)
+            used_dst.add(dst)
+    rest = [d for d in dsts if d not in used_dst]
+    for src, dst in zip([s for s in srcs if s not in used_src], rest):
+        rows.append((src, dst))
+        used_dst.add(dst)
+    spare = [d for d in dsts if d not in used_dst]
+    tags = next((t for t in map(mine, srcs) if t), []) if spare else []
+    return rows, ({dst: tags for dst in spare} if tags else {})
 
 
 def _likeness(a: str, b: str) -> tuple[int, int]:

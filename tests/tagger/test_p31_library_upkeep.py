@@ -266,3 +266,13 @@ def test_a_query_of_a_library_that_moved_away_from_its_database_says_so(library_
     capsys.readouterr()
     assert main(["library", "query", str(db)]) == 0
     assert "is not there" not in capsys.readouterr().err
+
+
+def test_pairing_of_moved_bytes_prefers_the_same_name_then_takes_the_rest_in_order():
+    from device.library.tag import _pair
+    srcs = [f"old/{i:04d}.wav" for i in range(3000)] + ["a/kick.wav"]       # 3000 copies of one silence, one rename
+    dsts = [f"new/{i:04d}.wav" for i in range(3000)] + ["b/kick-renamed.wav", "c/extra.wav"]
+    rows, copies = _pair(srcs, dsts, lambda src: ["hush"] if src == "old/0007.wav" else [])
+    assert len(rows) == 3001 and dict(rows)["old/0042.wav"] == "new/0042.wav"
+    assert dict(rows)["a/kick.wav"] == "b/kick-renamed.wav"
+    assert copies == {"c/extra.wav": ["hush"]}
