@@ -201,6 +201,9 @@ def tag(args: argparse.Namespace) -> int:
         their = "its" if rep.tags_followed == 1 else "their"
         print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} new name (the same bytes under "
               "a new path)")
+    for path, copy in rep.tags_doubled[:5]:
+        print(f"note: {_shown(path)} changed and its earlier sound is now {_shown(copy)}: your tags are on both "
+              f"(`hatbox library fix {_shown(str(db))} '{_shown(str(lib / path))}' --clear` if the new sound is another)")
     if rep.tags_lost:
         shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
                                                                    if len(rep.tags_lost) > 5 else "")

@@ -158,6 +158,16 @@ def known_files(con: sqlite3.Connection) -> dict[str, tuple[int, int, str, str]]
             con.execute("SELECT path, size, mtime_ns, model, status FROM files")}
 
 
+def without_hash(con: sqlite3.Connection) -> list[str]:
+    """The paths of tagged or skipped rows that hold no content hash (skipped rows written before it was kept)."""
+    return [p for (p,) in con.execute("SELECT path FROM files WHERE hash IS NULL AND status IN ('ok', 'skipped')")]
+
+
+def set_hash(con: sqlite3.Connection, rel: str, digest: str) -> None:
+    """Record ``rel``'s content hash."""
+    con.execute(f"UPDATE files SET hash = ? WHERE path = {TEXT}", (digest, stored(rel)))
+
+
 def set_mtime(con: sqlite3.Connection, rel: str, mtime_ns: int) -> None:
     """Record ``rel``'s new mtime (ns) when only that changed; its tags stay."""
     con.execute(f"UPDATE files SET mtime_ns = ? WHERE path = {TEXT}", (mtime_ns, stored(rel)))

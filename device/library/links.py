@@ -122,8 +122,29 @@ def links_problem(links_dir: Path) -> str:
         return f"--links {links_dir} is a link to nothing (a folder moved or deleted?)"
     if links_dir.exists() and not links_dir.is_dir():
         return f"--links {links_dir} is a file, not a folder"
+    own = "" if (links_dir / MADE).is_file() else _samples_in(links_dir)    # one hatbox made may hold yours too
+    if own:
+        return (f"--links {links_dir} holds samples of its own ({own}): the links go in a folder of their own (an "
+                "empty one, or one hatbox made)")
     why = unwritable(links_dir / MADE)
     return f"cannot make links in {links_dir}: {why}" if why else ""
+
+
+def _samples_in(folder: Path) -> str:
+    """The name of an audio file (not a link) in ``folder`` or one folder down ("" when none): a sample folder given
+    as --links by mistake, whose samples the links folder's list would hide from every later run."""
+    from device.audio.audiofile import READABLE_SUFFIXES
+    if not folder.is_dir():
+        return ""
+    try:
+        for entry in folder.iterdir():
+            inside = list(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
+            for f in inside:
+                if f.suffix.lower() in READABLE_SUFFIXES and f.is_file() and not f.is_symlink():
+                    return f.name
+    except OSError:
+        return ""
+    return ""
 
 
 def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:

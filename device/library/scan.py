@@ -35,7 +35,7 @@ class LibraryWalk:
             dirs[:] = [d for d in sorted(dirs) if not hidden_name(d) and self._walks(here / d, top, skip, seen)]
             for name in sorted(files):
                 path = here / name
-                if path.is_symlink() and not path.exists() and path.suffix.lower() not in READABLE_SUFFIXES \
+                if path.is_symlink() and not path.exists() and not path.suffix \
                         and not hidden_name(name):       # a link to a folder on a drive that is not plugged in
                     self.unreadable.append((path.relative_to(self.root).as_posix(),
                                             "a link to nothing: a drive not plugged in?"))

@@ -33,6 +33,7 @@ from hatbox.errors import AudioFileError, HatboxError, first_line
 
 Progress = Callable[[int, int], None]
 BATCH = 32
+PAIR_LIMIT = 4096     # copies x places of one sound under one name above which they pair in order, not by likeness
 NOT_UTF8 = "name is not valid UTF-8 (rename it)"
 
 
@@ -54,6 +55,8 @@ class LibraryReport:
     renamed: int = 0            # of ``unchanged``: found under a new name (the same bytes), their rows moved
     tags_followed: int = 0      # files whose tags of the producer's went with their bytes to a new name
     tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name
+    tags_doubled: list[tuple[str, str]] = field(default_factory=list)   # (a path still there with other bytes, where
+    #                                                                      its old bytes are now): the tags are on both
 
 
 class TaggingInterrupted(KeyboardInterrupt):
@@ -157,19 +160,20 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                                    "or drive in System Settings > Privacy & Security)")
     known = libdb.known_files(con)
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
-    _check_same_library(con, root, paths + kept, known, inside)
-    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
-                   model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
-                   exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     report.total = len(paths)
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
     moves = _follow_moves(root, con, known, gone, paths)
+    _check_same_library(con, root, paths + kept, known, inside, len(moves.rows))
+    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
+                   model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
+                   exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     _apply_moves(root, con, known, moves)
+    _fill_hashes(root, con, paths)
     report.renamed = sum(1 for _, dst in moves.rows if dst in known and known[dst][2:] in ((tagger.model_id, "ok"),
                                                                                           (tagger.model_id, "skipped")))
-    report.tags_followed, report.tags_lost = moves.followed, moves.lost
+    report.tags_followed, report.tags_lost, report.tags_doubled = moves.followed, moves.lost, moves.doubled
     moved = {src for src, _ in moves.rows}
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
@@ -192,6 +196,8 @@ class _Moves:
     rows: list[tuple[str, str]] = field(default_factory=list)
     copies: dict[str, list[str]] = field(default_factory=dict)
     touched: list[str] = field(default_factory=list)      # paths whose mtime alone changed (the same bytes)
+    kept: dict[str, list[str]] = field(default_factory=dict)  # paths still there whose old bytes moved: their tags stay
+    doubled: list[tuple[str, str]] = field(default_factory=list)   # (path, where its old bytes are now) of those
     followed: int = 0
     lost: list[str] = field(default_factory=list)
 
@@ -202,7 +208,8 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
     with other bytes) goes to the path that holds them now (new to the library, or changed), with its tags, its
     embedding and the producer's tags, so it is not decoded again and a correction stays with its sound.  Of several
     paths with the same bytes the one whose name and folders match most takes the row; the others get the producer's
-    tags (copies).  Only paths of a moved row's size are hashed; a file edited in place keeps its tags."""
+    tags (copies).  Only paths of a moved row's size are hashed; a file edited in place keeps its tags (also when its
+    earlier bytes turn up elsewhere: then on both, :attr:`_Moves.doubled`)."""
     out = _Moves()
     changed = []
     paths = [p for p in paths if libdb.storable(p)]     # a name no bytes give (device.library.tag.NOT_UTF8) fails later
@@ -231,6 +238,16 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
         with contextlib.suppress(OSError):
             if (root / rel).stat().st_size in sizes and now(rel):
                 homes.setdefault(now(rel), []).append(rel)
+    # a gone file whose bytes are nowhere yet may sit under a name whose size and mtime did not change (a file moved
+    # over another of the same size and time, as a pack's unzipped files have): hash those of its size too
+    lonely = {known[rel][0] for rel in sources if rel in gone and sources[rel] not in homes}
+    if lonely:
+        for rel in paths:
+            if rel in known and rel not in changed and known[rel][0] in lonely:
+                before = libdb.stored_hashes(con, [rel]).get(rel, "")
+                if before and now(rel) and now(rel) != before:
+                    sources[rel] = before
+                    homes.setdefault(now(rel), []).append(rel)
     by_hash: dict[str, list[str]] = {}
     for src in sorted(sources):
         by_hash.setdefault(sources[src], []).append(src)
@@ -240,6 +257,12 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
         out.copies.update(copies)
     moved = {src for src, _ in out.rows}
     out.followed = sum(1 for src in moved if libdb.user_tags_of(con, src)) + len(out.copies)
+    present = set(paths)
+    for src, dst in out.rows:       # still there with other bytes (edited, or another sound under its name): the
+        mine = libdb.user_tags_of(con, src)   # producer's tags stay on it as well, and a note says so
+        if src in present and mine and src not in {d for _, d in out.rows}:
+            out.kept[src] = mine
+            out.doubled.append((src, dst))
     replaced = {dst for _, dst in out.rows} | set(out.copies)
     for rel in sorted(set(gone) | replaced):      # the producer's tags no file carries on
         if rel not in moved and libdb.user_tags_of(con, rel):
@@ -256,8 +279,17 @@ def _pair(srcs: list[str], dsts: list[str], mine: Callable[[str], list[str]]
     named: dict[str, list[str]] = {}
     for dst in dsts:
         named.setdefault(dst.rsplit("/", 1)[-1], []).append(dst)
-    pairs = sorted(((_likeness(src, dst), src, dst) for src in srcs
-                    for dst in named.get(src.rsplit("/", 1)[-1], [])), reverse=True)
+    by_name: dict[str, list[str]] = {}
+    for src in srcs:
+        by_name.setdefault(src.rsplit("/", 1)[-1], []).append(src)
+    pairs = []
+    for name, group in by_name.items():
+        there = named.get(name, [])
+        if len(group) * len(there) > PAIR_LIMIT:      # many copies of one sound under one name: in order
+            pairs += [((0, 0, 0.0), src, dst) for src, dst in zip(sorted(group), sorted(there))]
+        else:
+            pairs += [(_likeness(src, dst), src, dst) for src in group for dst in there]
+    pairs.sort(key=lambda p: (p[0], [-ord(c) for c in p[1]], [-ord(c) for c in p[2]]), reverse=True)
     rows, used_src, used_dst = [], set(), set()
     for _, src, dst in pairs:
         if src not in used_src and dst not in used_dst:
@@ -273,13 +305,16 @@ def _pair(srcs: list[str], dsts: list[str], mine: Callable[[str], list[str]]
     return rows, ({dst: tags for dst in spare} if tags else {})
 
 
-def _likeness(a: str, b: str) -> tuple[int, int]:
-    """How alike two library paths are: (trailing path parts in common, the same name), higher is more alike."""
+def _likeness(a: str, b: str) -> tuple[int, int, float]:
+    """How alike two library paths are: (trailing path parts in common, the same name, how alike their folders read:
+    "Kit A" and "Kit A (old)" more than "Kit B" and "Kit A (old)"), higher is more alike."""
+    from difflib import SequenceMatcher
     pa, pb = a.split("/")[::-1], b.split("/")[::-1]
     same = 0
     while same < min(len(pa), len(pb)) and pa[same] == pb[same]:
         same += 1
-    return same, int(pa[0] == pb[0])
+    folders = SequenceMatcher(None, "/".join(pa[1:][::-1]), "/".join(pb[1:][::-1])).ratio()
+    return same, int(pa[0] == pb[0]), round(folders, 6)
 
 
 def _apply_moves(root: Path, con, known: dict, moves: _Moves) -> None:
@@ -287,7 +322,7 @@ def _apply_moves(root: Path, con, known: dict, moves: _Moves) -> None:
     that file's mtime: unchanged, not decoded again), a path whose row moved away is new, and a file only touched
     takes its new mtime (hashed here, not decoded: the run finds it unchanged)."""
     libdb.move_rows(con, moves.rows)
-    for dst, tags in moves.copies.items():
+    for dst, tags in [*moves.copies.items(), *moves.kept.items()]:
         libdb.put_user_tags(con, dst, tags)
     rows = {src: known.pop(src) for src, _ in moves.rows}
     for src, dst in [*moves.rows, *((rel, rel) for rel in moves.touched)]:
@@ -300,16 +335,32 @@ def _apply_moves(root: Path, con, known: dict, moves: _Moves) -> None:
         known[dst] = (size, mtime, model, status)
 
 
-def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: bool = False) -> None:
+def _fill_hashes(root: Path, con, paths: list[str]) -> None:
+    """Give the skipped (silent) files a database written before the thirty-first stop left without a content hash
+    theirs, so that a rename of one is followed like any other's."""
+    present = set(paths)
+    for rel in libdb.without_hash(con):
+        if rel in present:
+            digest = _readable_hash(root / rel)
+            if digest:
+                libdb.set_hash(con, rel, digest)
+
+
+def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: bool = False,
+                        moved: int = 0) -> None:
     """Refuse (HatboxError, nothing changed) a run that would empty the database by mistake: a folder
     with no audio at all while the database holds files (an unmounted drive, a wrong folder), or another
     folder than the one the database was made for, holding under half of its files (a moved library,
-    whose relative paths still match, is fine).  Files that really left a library go as before."""
+    whose relative paths still match, is fine; when the recorded folder is gone, the ``moved`` files found by their
+    bytes under new names count too: a library moved and reorganised; a database kept ``inside`` the folder is
+    this library).  Files that really left a library go as before."""
     if not known:
         return
     before = libdb.get_meta(con, "root")
     here = str(root.resolve())
     found = len(set(known) & set(paths))
+    if before and not Path(before).is_dir():    # the library's folder is gone (moved): its files count by their
+        found += moved                          # bytes too, under new names (reorganised as it moved)
     if not paths:
         raise HatboxError(f"no audio files under {root}, but its database holds {len(known)}: nothing removed",
                           hint="is the drive mounted and the folder right? To start the library over, "
