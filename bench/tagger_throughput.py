@@ -8,7 +8,8 @@ mono/stereo) and writing every 8th file as an augmented variant (gain, speed; 44
 then runs `hatbox tag` pinned to one core (taskset, 1 onnxruntime thread) as a child process on a
 small library and on the full one, recording wall time, files/s and the child's peak RSS, and a
 second, resumed run that finds nothing changed, and a third after every file's mtime moved (its bytes hashed,
-not decoded again), and a fourth after every folder was renamed (rows moved with their bytes).  Writes bench/results/tagger_throughput.json.
+not decoded again), and a fourth after every folder was renamed (rows moved with their bytes).  Writes
+bench/results/tagger_throughput.json.
 """
 from __future__ import annotations
 

@@ -195,15 +195,17 @@ def tag(args: argparse.Namespace) -> int:
             return 0
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
-    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, {len(rep.failed)} failed, {empty}"
+    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, {len(rep.failed)} failed, "
+          f"{empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
     if rep.tags_followed:
         their = "its" if rep.tags_followed == 1 else "their"
         print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} new name (the same bytes under "
               "a new path)")
     for path, copy in rep.tags_doubled[:5]:
+        clear = f"hatbox library fix {_shown(str(db))} '{_shown(str(lib / path))}' --clear"
         print(f"note: {_shown(path)} changed and its earlier sound is now {_shown(copy)}: your tags are on both "
-              f"(`hatbox library fix {_shown(str(db))} '{_shown(str(lib / path))}' --clear` if the new sound is another)")
+              f"(`{clear}` if the new sound is another)")
     if rep.tags_lost:
         shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
                                                                    if len(rep.tags_lost) > 5 else "")
@@ -267,8 +269,9 @@ def _say_if_moved(db: str) -> None:
     except HatboxError:
         return                                      # the listing itself says what is wrong with the database
     if not root.is_dir():
-        print(f"note: the library folder {_shown(str(root))} is not there (moved, renamed, or a drive not plugged in?): "
-              f"the paths below are where its files were; `hatbox tag NEW-FOLDER --out {_shown(db)}` follows it there",
+        print(f"note: the library folder {_shown(str(root))} is not there (moved, renamed, or a drive not plugged "
+              f"in?): the paths below are where its files were; `hatbox tag NEW-FOLDER --out {_shown(db)}` follows it "
+              "there",
               file=sys.stderr)
 
 

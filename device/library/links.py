@@ -17,7 +17,8 @@ from device.library.scan import LINKS_LIST
 from export.manifest import tag_problem
 from hatbox.errors import HatboxError
 
-MADE = LINKS_LIST           # ".hatbox-links": the list of links the last run made, each relative path ended by a NUL byte
+# ".hatbox-links": the list of links the last run made, each relative path ended by a NUL byte
+MADE = LINKS_LIST
 NAME_BYTES = 240            # a link's longest name: 255 bytes (Linux, macOS) less room for _unique's " (n)"
 
 
