@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -195,17 +196,20 @@ def tag(args: argparse.Namespace) -> int:
             return 0
     empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
     renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
-    print(f"{rep.total} files: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, {len(rep.failed)} failed, "
+    print(f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, "
+          f"{len(rep.failed)} failed, "
           f"{empty}"
           f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
     if rep.tags_followed:
-        their = "its" if rep.tags_followed == 1 else "their"
-        print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} new name (the same bytes under "
+        their = "its new name" if rep.tags_followed == 1 else "their new names"
+        print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} (the same bytes under "
               "a new path)")
     for path, copy in rep.tags_doubled[:5]:
-        clear = f"hatbox library fix {_shown(str(db))} '{_shown(str(lib / path))}' --clear"
+        clear = f"hatbox library fix {shlex.quote(_shown(str(db)))} {shlex.quote(_shown(str(lib / path)))} --clear"
         print(f"note: {_shown(path)} changed and its earlier sound is now {_shown(copy)}: your tags are on both "
               f"(`{clear}` if the new sound is another)")
+    for path in rep.tags_overwritten[:5]:
+        print(f"note: {_shown(path)} holds another sound now: your tags of the sound it held went with that sound")
     if rep.tags_lost:
         shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
                                                                    if len(rep.tags_lost) > 5 else "")

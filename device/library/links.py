@@ -142,7 +142,7 @@ def _samples_in(folder: Path) -> str:
             inside = list(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
             for f in inside:
                 if f.suffix.lower() in READABLE_SUFFIXES and f.is_file() and not f.is_symlink():
-                    return f.name
+                    return f.relative_to(folder).as_posix()
     except OSError:
         return ""
     return ""

@@ -13,11 +13,14 @@ LINKS_LIST = ".hatbox-links"     # device.library.links.MADE: a folder holding i
 class LibraryWalk:
     """The audio files under a library folder, in a stable order (iterate it once: :func:`audio_files`).
     Iterating fills ``unreadable``: (folder relative to the root, POSIX, "." for the root itself; why) of every
-    folder that could not be listed (no permission, a drive gone), whose files are then not listed."""
+    folder that could not be listed (no permission, a drive gone), whose files are then not listed, and ``dangling``:
+    the links to nothing not named as audio files (a folder on a drive not plugged in, or a stray link to a file;
+    device.library.tag keeps the files it knows under one)."""
 
     def __init__(self, root: Path, exclude: Path | None = None) -> None:
         self.root, self.exclude = Path(root), exclude
         self.unreadable: list[tuple[str, str]] = []
+        self.dangling: list[str] = []        # links to nothing, not named as audio files ("Splice Vol. 2" too)
 
     def _blocked(self, exc: OSError) -> None:
         try:
@@ -35,10 +38,9 @@ class LibraryWalk:
             dirs[:] = [d for d in sorted(dirs) if not hidden_name(d) and self._walks(here / d, top, skip, seen)]
             for name in sorted(files):
                 path = here / name
-                if path.is_symlink() and not path.exists() and not path.suffix \
-                        and not hidden_name(name):       # a link to a folder on a drive that is not plugged in
-                    self.unreadable.append((path.relative_to(self.root).as_posix(),
-                                            "a link to nothing: a drive not plugged in?"))
+                if path.is_symlink() and not path.exists() and path.suffix.lower() not in READABLE_SUFFIXES \
+                        and not hidden_name(name):       # maybe a link to a folder on a drive not plugged in
+                    self.dangling.append(path.relative_to(self.root).as_posix())
                     continue
                 if hidden_name(name) or path.suffix.lower() not in READABLE_SUFFIXES:
                     continue

@@ -55,6 +55,7 @@ class LibraryReport:
     renamed: int = 0            # of ``unchanged``: found under a new name (the same bytes), their rows moved
     tags_followed: int = 0      # files whose tags of the producer's went with their bytes to a new name
     tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name
+    tags_overwritten: list[str] = field(default_factory=list)   # still there, another sound on it: its tags went
     tags_doubled: list[tuple[str, str]] = field(default_factory=list)   # (a path still there with other bytes, where
     #                                                                      its old bytes are now): the tags are on both
 
@@ -159,21 +160,25 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                               hint="check its permissions (on macOS, give the terminal access to the folder "
                                    "or drive in System Settings > Privacy & Security)")
     known = libdb.known_files(con)
+    blocked += [(link, "a link to nothing: a drive not plugged in?") for link in getattr(found, "dangling", ())
+                if any(rel.startswith(link + "/") for rel in known)]    # its files are known: a folder gone missing
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
     report.total = len(paths)
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
     moves = _follow_moves(root, con, known, gone, paths)
-    _check_same_library(con, root, paths + kept, known, inside, len(moves.rows))
+    _check_same_library(con, root, paths + kept, known, inside, moves.rows)
     libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
                    model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
     _apply_moves(root, con, known, moves)
     _fill_hashes(root, con, paths)
-    report.renamed = sum(1 for _, dst in moves.rows if dst in known and known[dst][2:] in ((tagger.model_id, "ok"),
-                                                                                          (tagger.model_id, "skipped")))
+    doubled = {src for src, _ in moves.doubled}
+    report.renamed = sum(1 for src, dst in moves.rows if src not in doubled and dst in known
+                         and known[dst][2:] in ((tagger.model_id, "ok"), (tagger.model_id, "skipped")))
     report.tags_followed, report.tags_lost, report.tags_doubled = moves.followed, moves.lost, moves.doubled
+    report.tags_overwritten = moves.overwritten
     moved = {src for src, _ in moves.rows}
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
@@ -198,6 +203,7 @@ class _Moves:
     touched: list[str] = field(default_factory=list)      # paths whose mtime alone changed (the same bytes)
     kept: dict[str, list[str]] = field(default_factory=dict)  # paths still there whose old bytes moved: their tags stay
     doubled: list[tuple[str, str]] = field(default_factory=list)   # (path, where its old bytes are now) of those
+    overwritten: list[str] = field(default_factory=list)  # paths still there whose sound, with its tags, is gone
     followed: int = 0
     lost: list[str] = field(default_factory=list)
 
@@ -240,7 +246,7 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
                 homes.setdefault(now(rel), []).append(rel)
     # a gone file whose bytes are nowhere yet may sit under a name whose size and mtime did not change (a file moved
     # over another of the same size and time, as a pack's unzipped files have): hash those of its size too
-    lonely = {known[rel][0] for rel in sources if rel in gone and sources[rel] not in homes}
+    lonely = {known[rel][0] for rel in sources if sources[rel] not in homes}
     if lonely:
         for rel in paths:
             if rel in known and rel not in changed and known[rel][0] in lonely:
@@ -256,17 +262,18 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
         out.rows += rows
         out.copies.update(copies)
     moved = {src for src, _ in out.rows}
-    out.followed = sum(1 for src in moved if libdb.user_tags_of(con, src)) + len(out.copies)
     present = set(paths)
     for src, dst in out.rows:       # still there with other bytes (edited, or another sound under its name): the
         mine = libdb.user_tags_of(con, src)   # producer's tags stay on it as well, and a note says so
         if src in present and mine and src not in {d for _, d in out.rows}:
             out.kept[src] = mine
             out.doubled.append((src, dst))
+    doubled = {src for src, _ in out.doubled}
+    out.followed = sum(1 for src in moved - doubled if libdb.user_tags_of(con, src)) + len(out.copies)
     replaced = {dst for _, dst in out.rows} | set(out.copies)
     for rel in sorted(set(gone) | replaced):      # the producer's tags no file carries on
         if rel not in moved and libdb.user_tags_of(con, rel):
-            out.lost.append(rel)
+            (out.lost if rel in gone else out.overwritten).append(rel)
     return out
 
 
@@ -335,6 +342,13 @@ def _apply_moves(root: Path, con, known: dict, moves: _Moves) -> None:
         known[dst] = (size, mtime, model, status)
 
 
+def _one_folder_of(moved: list[tuple[str, str]]) -> bool:
+    """Whether most of ``moved`` (old path, new path) only lost a leading folder ("Drums/Kicks/k.wav" ->
+    "Kicks/k.wav"): the folder tagged is one folder of the library, given by mistake, not the library reorganised."""
+    stripped = sum(1 for src, dst in moved if src.endswith("/" + dst))
+    return bool(moved) and stripped * 2 >= len(moved)
+
+
 def _fill_hashes(root: Path, con, paths: list[str]) -> None:
     """Give the skipped (silent) files a database written before the thirty-first stop left without a content hash
     theirs, so that a rename of one is followed like any other's."""
@@ -347,7 +361,7 @@ def _fill_hashes(root: Path, con, paths: list[str]) -> None:
 
 
 def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: bool = False,
-                        moved: int = 0) -> None:
+                        moved: list[tuple[str, str]] = ()) -> None:
     """Refuse (HatboxError, nothing changed) a run that would empty the database by mistake: a folder
     with no audio at all while the database holds files (an unmounted drive, a wrong folder), or another
     folder than the one the database was made for, holding under half of its files (a moved library,
@@ -359,8 +373,8 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: 
     before = libdb.get_meta(con, "root")
     here = str(root.resolve())
     found = len(set(known) & set(paths))
-    if before and not Path(before).is_dir():    # the library's folder is gone (moved): its files count by their
-        found += moved                          # bytes too, under new names (reorganised as it moved)
+    if before and not Path(before).is_dir() and not _one_folder_of(moved):   # the library's folder is gone (moved):
+        found += len(moved)      # its files count by their bytes too, under new names (reorganised as it moved)
     if not paths:
         raise HatboxError(f"no audio files under {root}, but its database holds {len(known)}: nothing removed",
                           hint="is the drive mounted and the folder right? To start the library over, "

@@ -298,7 +298,7 @@ def test_a_file_moved_over_another_of_the_same_size_and_time_is_seen(library_dir
     b.rename(a)                                           # b over a: same size, same mtime
     rep = library.tag_library(library_dir, small_pack, db)
     assert library.tags_of(db, a) == b_scores, rep        # a's row is b's now
-    assert _mine(db, a) == [] and rep.tags_lost == ["loops/a.wav"]
+    assert _mine(db, a) == [] and rep.tags_overwritten == ["loops/a.wav"] and rep.tags_lost == []
 
 
 def test_identical_copies_pair_with_the_folder_that_reads_most_alike(library_dir, small_pack, tmp_path):
@@ -380,3 +380,58 @@ def test_a_skipped_file_from_an_older_database_gets_its_hash_and_follows_a_renam
     silent.rename(library_dir / "fx" / "riser-silence.wav")
     rep = library.tag_library(library_dir, small_pack, db)
     assert _mine(db, library_dir / "fx" / "riser-silence.wav") == ["riser"] and rep.tags_lost == []
+
+
+def test_an_unplugged_drive_linked_under_a_name_with_a_dot_keeps_its_rows(library_dir, small_pack, tmp_path):
+    """The fourth QA pass: "Splice Vol. 2" read as a file named with the extension ". 2", so its rows went."""
+    import numpy as np
+    import soundfile as sf
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    sf.write(drive / "s0.wav", np.sin(np.arange(8000) / 5.0).astype(np.float32) * 0.5, 44100)
+    (library_dir / "Splice Vol. 2").symlink_to(drive)
+    (library_dir / "stray.txt").symlink_to(tmp_path / "nothing.txt")      # a stray link to a file: said nowhere
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, "Splice Vol. 2/s0.wav", ["crack"])
+    drive.rename(tmp_path / "unplugged")
+    rep = library.tag_library(library_dir, small_pack, db)
+    assert rep.removed == 0 and [r for r, _ in rep.failed if r.endswith("/")] == ["Splice Vol. 2/"], rep.failed
+    assert _mine(db, "Splice Vol. 2/s0.wav") == ["crack"]
+
+
+def test_one_folder_of_a_moved_library_tagged_by_mistake_is_refused(library_dir, small_pack, tmp_path):
+    """The fourth QA pass: with the recorded folder gone, a sub-folder of the moved library was taken (its files
+    found by their bytes), the rest removed with their corrections, and the database then held that sub-folder."""
+    import pytest
+
+    from hatbox.errors import HatboxError
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, library_dir / "hats" / "h1.wav", ["riser"])
+    moved = tmp_path / "moved"
+    library_dir.rename(moved)
+    with pytest.raises(HatboxError, match="nothing changed"):
+        library.tag_library(moved / "kicks", small_pack, db)
+    assert _mine(db, "hats/h1.wav") == ["riser"]
+
+
+def test_loops_of_one_size_and_time_renumbered_keep_their_own_tags(library_dir, small_pack, tmp_path, capsys):
+    """The fourth QA pass: Loop 1-3 of one length, unzipped with one mtime, renumbered (3->4, 2->3, 1->2) and a new
+    Loop 1 written: the corrections stayed with the names, on other sounds."""
+    import numpy as np
+    import soundfile as sf
+    loops = library_dir / "loops"
+    loops.mkdir()
+    for i in (1, 2, 3):
+        sf.write(loops / f"Loop {i}.wav", np.sin(np.arange(9000) / (2.0 + i)).astype(np.float32) * 0.5, 44100)
+        os.utime(loops / f"Loop {i}.wav", ns=(1_700_000_000_000_000_000,) * 2)
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    library.set_tags(db, loops / "Loop 1.wav", ["deep"])
+    library.set_tags(db, loops / "Loop 2.wav", ["airy"])
+    for a, b in ((3, 4), (2, 3), (1, 2)):
+        (loops / f"Loop {a}.wav").rename(loops / f"Loop {b}.wav")
+    sf.write(loops / "Loop 1.wav", np.sin(np.arange(9000) / 9.0).astype(np.float32) * 0.5, 44100)
+    library.tag_library(library_dir, small_pack, db)
+    assert [_mine(db, loops / f"Loop {i}.wav") for i in (2, 3, 4)] == [["deep"], ["airy"], []]
