@@ -12,6 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -50,15 +51,16 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
     if not Path(db_path).is_file():
         raise HatboxError(f"no library database at {db_path}", hint="tag a library first: hatbox tag LIBRARY")
     con = libdb.connect(db_path)
-    some = [p for (p,) in con.execute("SELECT path FROM files LIMIT 20")]
+    some = lambda: [p for (p,) in con.execute("SELECT path FROM files LIMIT 20")]  # noqa: E731 - asked when moved
     return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"), some)
 
 
-def library_root(db_path: str | Path, recorded: str, inside: str = "", some: list[str] = ()) -> Path:
+def library_root(db_path: str | Path, recorded: str, inside: str = "",
+                 some: Callable[[], list[str]] = list) -> Path:
     """The library folder the database ``db_path`` stands for: the folder it was tagged from (``recorded``), except
     that a database kept inside its library (``inside`` "1": meta written by device.library.tag; "" in databases
     written before it, where the name :data:`device.library.db.IN_LIBRARY`, what `hatbox tag` writes without --out,
-    says so) stands for the folder it is in when that folder holds the library's files (any of ``some``, paths the
+    says so) stands for the folder it is in when that folder holds the library's files (any of ``some()``, paths the
     database lists) or the recorded folder is gone: a library copied or moved with its database lists and takes
     corrections for its files where they are now; a copy of the database alone (a backup) still stands for the
     library it was made from."""
@@ -66,7 +68,7 @@ def library_root(db_path: str | Path, recorded: str, inside: str = "", some: lis
     here, there = db_path.parent.resolve(), Path(recorded)
     kept_inside = inside == "1" or (inside == "" and db_path.name == libdb.IN_LIBRARY)
     if kept_inside and here != there.resolve():
-        if not there.is_dir() or any((here / p).exists() for p in some if isinstance(p, str)):
+        if not there.is_dir() or any((here / p).exists() for p in some() if isinstance(p, str)):
             return here
     return there
 
@@ -283,9 +285,7 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
         clean = sorted(set(spelled_as_known(given, _known_tags(con))))
         _status(con, rel, path)                     # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
-            key = libdb.stored(rel)
-            con.execute(f"DELETE FROM user_tags WHERE path = {libdb.TEXT}", (key,))
-            con.executemany(f"INSERT INTO user_tags (path, tag) VALUES ({libdb.TEXT}, ?)", [(key, t) for t in clean])
+            libdb.put_user_tags(con, rel, clean)
     finally:
         con.close()
     return clean

@@ -226,13 +226,16 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
                 if stat_key(root / rel) != tuple(row[:2]):
                     changed.append(rel)
     hashes: dict[str, str] = {}
+    owned: dict[str, list[str]] = {}
+
+    def mine(rel: str) -> list[str]:           # the producer's tags of ``rel`` (read once; nothing is written here)
+        if rel not in owned:
+            owned[rel] = libdb.user_tags_of(con, rel)
+        return owned[rel]
 
     def now(rel: str) -> str:                  # the bytes' hash at ``rel`` now ("" when it cannot be read)
         if rel not in hashes:
-            try:
-                hashes[rel] = content_hash(root / rel)
-            except OSError:
-                hashes[rel] = ""
+            hashes[rel] = _readable_hash(root / rel)
         return hashes[rel]
 
     stored = libdb.stored_hashes(con, gone + changed)
@@ -248,31 +251,30 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
     # over another of the same size and time, as a pack's unzipped files have): hash those of its size too
     lonely = {known[rel][0] for rel in sources if sources[rel] not in homes}
     if lonely:
-        for rel in paths:
-            if rel in known and rel not in changed and known[rel][0] in lonely:
-                before = libdb.stored_hashes(con, [rel]).get(rel, "")
-                if before and now(rel) and now(rel) != before:
-                    sources[rel] = before
-                    homes.setdefault(now(rel), []).append(rel)
+        unchanged = set(changed)
+        alike = [rel for rel in paths if rel in known and rel not in unchanged and known[rel][0] in lonely]
+        for rel, before in libdb.stored_hashes(con, alike).items():
+            if now(rel) and now(rel) != before:
+                sources[rel] = before
+                homes.setdefault(now(rel), []).append(rel)
     by_hash: dict[str, list[str]] = {}
     for src in sorted(sources):
         by_hash.setdefault(sources[src], []).append(src)
     for h, srcs in sorted(by_hash.items()):
-        rows, copies = _pair(srcs, sorted(homes.get(h, [])), lambda src: libdb.user_tags_of(con, src))
+        rows, copies = _pair(srcs, sorted(homes.get(h, [])), mine)
         out.rows += rows
         out.copies.update(copies)
     moved = {src for src, _ in out.rows}
-    present = set(paths)
+    present, targets = set(paths), {dst for _, dst in out.rows}
     for src, dst in out.rows:       # still there with other bytes (edited, or another sound under its name): the
-        mine = libdb.user_tags_of(con, src)   # producer's tags stay on it as well, and a note says so
-        if src in present and mine and src not in {d for _, d in out.rows}:
-            out.kept[src] = mine
+        if src in present and mine(src) and src not in targets:   # producer's tags stay on it as well, a note says so
+            out.kept[src] = mine(src)
             out.doubled.append((src, dst))
     doubled = {src for src, _ in out.doubled}
-    out.followed = sum(1 for src in moved - doubled if libdb.user_tags_of(con, src)) + len(out.copies)
-    replaced = {dst for _, dst in out.rows} | set(out.copies)
+    out.followed = sum(1 for src in moved - doubled if mine(src)) + len(out.copies)
+    replaced = targets | set(out.copies)
     for rel in sorted(set(gone) | replaced):      # the producer's tags no file carries on
-        if rel not in moved and libdb.user_tags_of(con, rel):
+        if rel not in moved and mine(rel):
             (out.lost if rel in gone else out.overwritten).append(rel)
     return out
 
