@@ -55,19 +55,18 @@ copy-on-write.  Learned bindings are kept in the box's store (:data:`BINDINGS_FI
 atomically) and come back at the next start, under the command line's ``--midi-cc`` for the same CC;
 a damaged file is reported and ignored (the defaults apply), never stopping the box.
 
-The transport opens an ALSA sequencer port through mido's python-rtmidi backend and calls back
-with each translated message (rtmidi's thread; the callback should be quick, e.g.
-``EngineProcess.send``).
+The transport (device/midi_ports.py: :func:`~device.midi_ports.open_input`, the controllers) opens ALSA sequencer
+ports through mido's python-rtmidi backend and calls back with each translated message (rtmidi's thread; the
+callback should be quick, e.g. ``EngineProcess.send``).
 """
 from __future__ import annotations
 
 import json
 import logging
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from export.manifest import Knob
 from hatbox.errors import HatboxError, first_line
@@ -83,8 +82,6 @@ DEFAULT_CC: dict[int, tuple[str, int]] = {cc: ("effect", i + 1) for i, cc in enu
 KNOB_SLOTS = ("effect", "synth")         # slots whose packs have knobs
 PICKUP = 0.02                            # a CC within this fraction of the knob's range of it picks it up
 IN_STEP = 1e-6                           # a knob still at what its CC last set (fraction of its range)
-BACKEND = "mido.backends.rtmidi"
-SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd-seq)
 DEFAULT, COMMAND_LINE, LEARNED = "default", "command line", "learned"   # where a CC's knob binding comes from
 BINDINGS_FILE = "midi-bindings.json"     # in the box's store: the learned bindings, {"learned": {"74": "effect.drive"}}
 log = logging.getLogger("hatbox.midi")
@@ -537,68 +534,3 @@ class MidiHub:
             except OSError as exc:
                 self.warn(f"the learned MIDI bindings could not be saved in {self.path} ({exc.strerror or exc}): "
                           f"they hold until the box stops")
-
-
-def list_inputs() -> list[str]:
-    """Names of the MIDI input ports the ALSA sequencer offers.  MidiError when there is none."""
-    seq = backend()
-    try:
-        return list(seq.get_input_names())
-    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own SystemError types
-        raise MidiError(f"cannot list the MIDI inputs: {exc}",
-                        hint="check that the ALSA sequencer works: `aconnect -l` lists its clients") from None
-
-
-def _check_sequencer() -> None:
-    """MidiError in words when this (Linux) machine has no ALSA sequencer device: rtmidi would
-    only say "MidiInAlsa::initialize: error creating ALSA sequencer client object"."""
-    if sys.platform.startswith("linux") and not Path(SEQ_DEVICE).exists():
-        raise MidiError(f"no MIDI sequencer on this machine ({SEQ_DEVICE} is missing): the box runs without MIDI",
-                        hint="load the ALSA sequencer with `sudo modprobe snd-seq` (add snd-seq to "
-                             "/etc/modules to keep it) and start the box again")
-
-
-def backend() -> Any:
-    """mido's rtmidi backend (the ALSA sequencer); MidiError in words when there is none."""
-    _check_sequencer()
-    import mido
-    try:
-        return mido.Backend(BACKEND, load=True)
-    except Exception as exc:  # noqa: BLE001 - missing rtmidi or no ALSA sequencer
-        raise MidiError(f"MIDI is not available ({exc})",
-                        hint="install python-rtmidi and make sure /dev/snd/seq exists") from None
-
-
-def open_input(name: str | None, mapping: "MidiMap | MidiHub", send: Callable[[dict[str, Any]], None], *,
-               virtual: bool = False) -> Any:
-    """Open MIDI input ``name`` (None: the first port; ``virtual``: create a port called ``name``
-    that other programs connect to) and feed ``send`` with translated messages.
-
-    Returns the open mido port (``close()`` it to stop).  MidiError names the port on failure.
-    """
-    seq = backend()
-    try:
-        return seq.open_input(name or ("hatbox" if virtual else None), virtual=virtual,
-                              callback=translator(mapping, send))
-    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types and IOError
-        ports = ", ".join(_safe_names(seq)) or "none"
-        raise MidiError(f"cannot open MIDI input '{name or 'default'}': {exc} (inputs: {ports})") from None
-
-
-def translator(mapping: "MidiMap | MidiHub", send: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
-    """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
-    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play)."""
-    def on_message(message: Any) -> None:
-        for control in mapping.translate(message):
-            try:
-                send(control)
-            except (HatboxError, ValueError):   # ValueError: device.control.ControlError
-                pass
-    return on_message
-
-
-def _safe_names(seq: Any) -> Iterable[str]:
-    try:
-        return list(seq.get_input_names())
-    except Exception:  # noqa: BLE001 - listing is best effort inside an error message
-        return []

@@ -1,7 +1,9 @@
-"""MIDI controllers plugged into the box, connected as they come and released as they go.
+"""The box's MIDI transport: ALSA sequencer ports through mido's rtmidi backend (:func:`open_input`, each message
+translated through the box's MIDI map, device/midi.py), and the controllers plugged into the box, connected as they
+come and released as they go.
 
-The box listens on its virtual ALSA sequencer port ``hatbox`` (device/midi.py :func:`~device.midi.open_input`), which
-a DAW or ``aconnect`` connects to.  A standalone box has no terminal to run ``aconnect`` in, so :class:`PortWatcher`
+The box listens on its virtual ALSA sequencer port ``hatbox`` (:func:`open_input`), which a DAW or ``aconnect``
+connects to.  A standalone box has no terminal to run ``aconnect`` in, so :class:`PortWatcher`
 also opens every controller the sequencer lists (a USB keyboard, drum pads, a fader box) when the box starts and,
 polling every :data:`POLL_S` seconds, each one plugged in later; their messages go through the same MIDI map.  One
 that disappears (unplugged, switched off) is closed and every note is released (``all_notes_off``, sustain off): a
@@ -17,12 +19,17 @@ verified on hardware yet (these machines have no ALSA sequencer).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-from hatbox.errors import first_line
+from device.midi import MidiError
+from hatbox.errors import HatboxError, first_line
 
+BACKEND = "mido.backends.rtmidi"
+SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd-seq)
 POLL_S = 2.0                                   # s between two looks at the sequencer's ports (USB hot-plug)
 NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kernel's loopback, rtmidi's clients
 RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent when a controller goes
@@ -132,7 +139,6 @@ def watch_controllers(callback: Callable[[Any], None], send: Callable[[dict[str,
     """Start a :class:`PortWatcher` over mido's rtmidi backend on a thread of its own (after a first poll on this
     one, so the controllers plugged in at start are said before the box says it runs); returns it and what stops
     it.  MidiError (device.midi) when there is no sequencer."""
-    from device.midi import backend
     seq = backend()
     watcher = PortWatcher(lambda: list(seq.get_input_names()),
                           lambda name, cb: seq.open_input(name, callback=cb), callback, send, say)
@@ -145,3 +151,68 @@ def watch_controllers(callback: Callable[[Any], None], send: Callable[[dict[str,
         stop.set()
         thread.join(POLL_S + 2.0)
     return watcher, stopped
+
+
+def list_inputs() -> list[str]:
+    """Names of the MIDI input ports the ALSA sequencer offers.  MidiError when there is none."""
+    seq = backend()
+    try:
+        return list(seq.get_input_names())
+    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own SystemError types
+        raise MidiError(f"cannot list the MIDI inputs: {exc}",
+                        hint="check that the ALSA sequencer works: `aconnect -l` lists its clients") from None
+
+
+def _check_sequencer() -> None:
+    """MidiError in words when this (Linux) machine has no ALSA sequencer device: rtmidi would
+    only say "MidiInAlsa::initialize: error creating ALSA sequencer client object"."""
+    if sys.platform.startswith("linux") and not Path(SEQ_DEVICE).exists():
+        raise MidiError(f"no MIDI sequencer on this machine ({SEQ_DEVICE} is missing): the box runs without MIDI",
+                        hint="load the ALSA sequencer with `sudo modprobe snd-seq` (add snd-seq to "
+                             "/etc/modules to keep it) and start the box again")
+
+
+def backend() -> Any:
+    """mido's rtmidi backend (the ALSA sequencer); MidiError in words when there is none."""
+    _check_sequencer()
+    import mido
+    try:
+        return mido.Backend(BACKEND, load=True)
+    except Exception as exc:  # noqa: BLE001 - missing rtmidi or no ALSA sequencer
+        raise MidiError(f"MIDI is not available ({exc})",
+                        hint="install python-rtmidi and make sure /dev/snd/seq exists") from None
+
+
+def open_input(name: str | None, mapping: Any, send: Callable[[dict[str, Any]], None], *,
+               virtual: bool = False) -> Any:
+    """Open MIDI input ``name`` (None: the first port; ``virtual``: create a port called ``name``
+    that other programs connect to) and feed ``send`` with translated messages.
+
+    Returns the open mido port (``close()`` it to stop).  MidiError names the port on failure.
+    """
+    seq = backend()
+    try:
+        return seq.open_input(name or ("hatbox" if virtual else None), virtual=virtual,
+                              callback=translator(mapping, send))
+    except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types and IOError
+        ports = ", ".join(_safe_names(seq)) or "none"
+        raise MidiError(f"cannot open MIDI input '{name or 'default'}': {exc} (inputs: {ports})") from None
+
+
+def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
+    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play)."""
+    def on_message(message: Any) -> None:
+        for control in mapping.translate(message):
+            try:
+                send(control)
+            except (HatboxError, ValueError):   # ValueError: device.control.ControlError
+                pass
+    return on_message
+
+
+def _safe_names(seq: Any) -> Iterable[str]:
+    try:
+        return list(seq.get_input_names())
+    except Exception:  # noqa: BLE001 - listing is best effort inside an error message
+        return []

@@ -480,7 +480,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         hub.closed("MIDI is off: the box was started with --no-midi (learned bindings are kept for when it runs "
                    "with MIDI)")
         return None
-    from device.midi import open_input
+    from device.midi_ports import open_input
     try:
         port = open_input("hatbox", hub, control.send, virtual=True)
     except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
@@ -493,8 +493,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         _say(line, err=line.startswith(("warning", "note")))
     for cc, (slot, name) in sorted(hub.overridden.items()):
         _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
-    from device.midi import translator
-    from device.midi_ports import watch_controllers
+    from device.midi_ports import translator, watch_controllers
     try:
         watcher, unwatch = watch_controllers(translator(hub, control.send), control.send,
                                              lambda line: _say(line, err=line.startswith("warning")))

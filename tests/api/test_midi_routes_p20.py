@@ -15,7 +15,7 @@ import mido
 import pytest
 from fastapi.testclient import TestClient
 
-from device import midi
+from device import midi, midi_ports
 from device.api.app import ApiConfig, create_app
 from device.api.sim import RecordingControl
 from device.midi import BINDINGS_FILE
@@ -34,7 +34,7 @@ class MidiBox(NamedTuple):
     app: Any
 
     def play(self, number: int, value: int) -> list[dict[str, Any]]:
-        """A control change as the MIDI port's callback delivers it (device.midi.open_input)."""
+        """A control change as the MIDI port's callback delivers it (device.midi_ports.open_input)."""
         out = self.control.midi.translate(mido.Message("control_change", control=number, value=value))
         for message in out:
             self.control.send(message)
@@ -43,7 +43,7 @@ class MidiBox(NamedTuple):
 
 def _midi_box(store: Path, monkeypatch: pytest.MonkeyPatch, *argv: str, drive: bool = True) -> MidiBox:
     """``hatbox device run`` wiring: BoxControl, MIDI started (port stood in for), the API over that control."""
-    monkeypatch.setattr(midi, "open_input", lambda *a, **k: argparse.Namespace(close=lambda: None))
+    monkeypatch.setattr(midi_ports, "open_input", lambda *a, **k: argparse.Namespace(close=lambda: None))
     control = cmd_device.BoxControl(RecordingControl())
     if drive:
         control.send({"op": "load", "slot": "effect", "path": DRIVE})    # as --effect does

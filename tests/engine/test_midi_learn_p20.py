@@ -14,7 +14,7 @@ from typing import Any
 import mido
 import pytest
 
-from device import midi
+from device import midi, midi_ports
 from device.midi import BINDINGS_FILE, COMMAND_LINE, LEARNED, KnobRanges, MidiHub
 from hatbox import cmd_device
 from hatbox.cli import build_parser
@@ -161,7 +161,7 @@ def test_start_midi_feeds_the_port_through_the_hub(tmp_path: Path, monkeypatch, 
         opened.update(name=name, mapping=mapping, send=send)
         return argparse.Namespace(close=lambda: None)
 
-    monkeypatch.setattr(midi, "open_input", fake_open)
+    monkeypatch.setattr(midi_ports, "open_input", fake_open)
     control = cmd_device.BoxControl(_Engine())
     control.send({"op": "load", "slot": "effect", "path": DRIVE})
     cmd_device._start_midi(_args(tmp_path), control)
@@ -182,7 +182,7 @@ def test_without_midi_the_hub_still_takes_bindings(tmp_path: Path, monkeypatch) 
     def no_sequencer(*_a: Any, **_k: Any) -> Any:
         raise midi.MidiError("no MIDI sequencer on this machine (/dev/snd/seq is missing): the box runs without MIDI")
 
-    monkeypatch.setattr(midi, "open_input", no_sequencer)
+    monkeypatch.setattr(midi_ports, "open_input", no_sequencer)
     other = cmd_device.BoxControl(_Engine())
     with pytest.raises(midi.MidiError):
         cmd_device._start_midi(_args(tmp_path), other)

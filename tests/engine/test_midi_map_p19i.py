@@ -8,7 +8,7 @@ import sys
 import mido
 import pytest
 
-from device import midi
+from device import midi_ports
 from device.control import validate
 from device.midi import MidiError, MidiMap
 from hatbox.errors import HatboxError
@@ -102,9 +102,9 @@ def test_device_run_midi_cc_changes_the_default_mapping() -> None:
 def test_no_sequencer_is_said_in_words(monkeypatch, tmp_path, capsys) -> None:
     """Without /dev/snd/seq: a MidiError saying so (not rtmidi's SystemError), and the box starts without MIDI."""
     from hatbox import cmd_device
-    monkeypatch.setattr(midi, "SEQ_DEVICE", str(tmp_path / "seq"))
+    monkeypatch.setattr(midi_ports, "SEQ_DEVICE", str(tmp_path / "seq"))
     with pytest.raises(MidiError, match="no MIDI sequencer on this machine") as err:
-        midi.list_inputs()
+        midi_ports.list_inputs()
     assert "modprobe snd-seq" in str(err.value)
     args = argparse.Namespace(midi=True, midi_cc=[], osc_port=0, api=False)
     assert cmd_device._front_ends(args, cmd_device.BoxControl(object())) == []
@@ -119,6 +119,6 @@ def test_list_inputs_turns_rtmidi_errors_into_midi_error(monkeypatch) -> None:
         def get_input_names(self) -> list[str]:
             raise SystemError("MidiInAlsa::initialize: error creating ALSA sequencer client object.")
 
-    monkeypatch.setattr(midi, "backend", lambda: _Backend())
+    monkeypatch.setattr(midi_ports, "backend", lambda: _Backend())
     with pytest.raises(MidiError, match="cannot list the MIDI inputs"):
-        midi.list_inputs()
+        midi_ports.list_inputs()

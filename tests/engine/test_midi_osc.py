@@ -90,7 +90,8 @@ def test_osc_server_over_udp() -> None:
 
 
 def test_midi_transport_reports_a_clear_error_or_opens(tmp_path) -> None:
-    from device.midi import MidiError, open_input
+    from device.midi import MidiError
+    from device.midi_ports import open_input
     try:
         port = open_input("hatbox-test", MidiMap(), lambda m: None, virtual=True)
     except MidiError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 import mido
 import pytest
 
-from device import midi
+from device import midi, midi_ports
 from device.midi import MidiMap
 from hatbox import cmd_device
 from hatbox.cli import build_parser
@@ -43,7 +43,7 @@ def _box(*bindings: str) -> tuple[cmd_device.BoxControl, MidiMap, _Engine]:
 
 
 def _play(control: cmd_device.BoxControl, mapping: MidiMap, number: int, value: int) -> list[dict[str, Any]]:
-    """One CC as the MIDI input delivers it (device.midi.open_input): translated, then sent through the box."""
+    """One CC as the MIDI input delivers it (device.midi_ports.open_input): translated, then sent through the box."""
     out = mapping.translate(mido.Message("control_change", control=number, value=value))
     for message in out:
         control.send(message)
@@ -120,7 +120,7 @@ def test_bank_select_turns_a_knob_only_when_bound_by_name(capsys, monkeypatch) -
     lines = cmd_device._describe_midi(mapping)
     assert any(line.startswith("note: MIDI CC 0 -> effect.drive: CC 0 is bank select on most gear") for line in lines)
 
-    monkeypatch.setattr(midi, "open_input", lambda *a, **k: argparse.Namespace(close=lambda: None))
+    monkeypatch.setattr(midi_ports, "open_input", lambda *a, **k: argparse.Namespace(close=lambda: None))
     args = build_parser().parse_args(["device", "run", "--midi-cc", "0=effect.drive"])
     cmd_device._start_midi(args, control)
     err = capsys.readouterr().err

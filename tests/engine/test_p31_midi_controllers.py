@@ -10,7 +10,7 @@ from typing import Any
 import mido
 import pytest
 
-from device import midi
+from device import midi, midi_ports
 from device.midi_ports import PortWatcher, is_controller, short_name
 
 KEYS = "nanoKEY2:nanoKEY2 MIDI 1 20:0"
@@ -36,7 +36,8 @@ class Seq:
 def _watcher(seq: Seq) -> tuple[PortWatcher, list[dict], list[str]]:
     sent, said = [], []
     hub = midi.MidiMap()
-    watcher = PortWatcher(seq.list_names, seq.open_port, midi.translator(hub, sent.append), sent.append, said.append)
+    watcher = PortWatcher(seq.list_names, seq.open_port, midi_ports.translator(hub, sent.append), sent.append,
+                          said.append)
     return watcher, sent, said
 
 
@@ -115,7 +116,7 @@ def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypa
     fake = argparse.Namespace(get_input_names=seq.list_names,
                               open_input=lambda name, callback=None, virtual=False: (
                                   argparse.Namespace(close=lambda: None) if virtual else seq.open_port(name, callback)))
-    monkeypatch.setattr(midi, "backend", lambda: fake)
+    monkeypatch.setattr(midi_ports, "backend", lambda: fake)
     recorded = RecordingControl()
     control = cmd_device.BoxControl(recorded)
     args = build_parser().parse_args(["device", "run", "--store", str(tmp_path / "box")])
