@@ -26,7 +26,6 @@ Units: seconds for times, samples for block sizes, Hz for rates.  No torch here.
 """
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -35,10 +34,11 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from export.manifest import MAX_TENSOR_ELEMENTS, Manifest, TensorSpec
+from device.realtime_trial import block_seconds, synth_load, time_calls, trial_feeds
+from export.manifest import Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError, first_line
-from hatbox.text import count_words, knob_words, number_words
+from hatbox.text import count_words, knob_words
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -65,7 +65,6 @@ ALLOWED_OPS: dict[str, frozenset[str]] = {
                                        "BlackmanWindow", "NonZero"}),
 }
 _ONNX_DTYPES = {1: "float32", 6: "int32", 7: "int64", 9: "bool"}
-_NP_DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32, "bool": np.bool_}
 
 
 @dataclass(frozen=True)
@@ -385,7 +384,7 @@ def _check_golden_array(spec: TensorSpec, array: np.ndarray, where: str, bound: 
     """One golden array against its TensorSpec; ``bound``: named dimension -> (length, first tensor with it)."""
     def bad(why: str) -> PackError:
         return PackError(f"golden snapshot: {where} '{spec.name}' {why}", check="golden")
-    if array.dtype != np.dtype(_NP_DTYPES[spec.dtype]):
+    if array.dtype != np.dtype(spec.dtype):
         raise bad(f"is {array.dtype}, the manifest says {spec.dtype}")
     if array.ndim != len(spec.shape) or any(isinstance(d, int) and d != n for d, n in zip(spec.shape, array.shape)):
         raise bad(f"has shape {list(array.shape)}, the manifest says {list(spec.shape)}")
@@ -497,38 +496,6 @@ def knob_settings_problem(path: str | Path, engine: EngineSpec = EngineSpec()) -
 
 
 # -------------------------------------------------------------------------- realtime
-def block_seconds(m: Manifest, engine: EngineSpec) -> tuple[int, float]:
-    """(samples or frames per call, seconds of audio one call covers)."""
-    frame = m.extras.get("frame_seconds")
-    if m.kind == "synth" and isinstance(frame, (int, float)) and frame > 0:
-        return 1, float(frame)
-    return engine.block_size, engine.block_size / m.sample_rate
-
-
-def trial_voices(m: Manifest) -> int:
-    """How many voices one call of the model computes together: the first dimension of its first state
-    (a synth's GRU state is [voices, hidden]); 1 without one."""
-    return next((s.shape[0] for s in m.state if s.shape), 1)
-
-
-def trial_feeds(m: Manifest, block: int) -> dict[str, np.ndarray]:
-    """Zero inputs for one engine call: "T"-like dims get ``block``, batch-like dims the voices."""
-    states = {s.input: s for s in m.state}
-    voices = trial_voices(m)
-    feeds = {}
-    for spec in m.inputs:
-        if spec.name in states:
-            shape = states[spec.name].shape
-        else:
-            shape = tuple(d if isinstance(d, int) else (voices if d.upper() in ("B", "N", "V") else block)
-                          for d in spec.shape)
-        if int(np.prod(shape, dtype=np.float64)) > MAX_TENSOR_ELEMENTS:
-            raise PackError(f"input '{spec.name}' would be {list(shape)} for one engine call: more than "
-                            f"{MAX_TENSOR_ELEMENTS} values", check="realtime")
-        feeds[spec.name] = np.zeros(shape, dtype=_NP_DTYPES[spec.dtype])
-    return feeds
-
-
 def check_realtime(report: Report, engine: EngineSpec) -> str:
     m = report.pack.manifest
     if m.kind == "tagger":
@@ -541,63 +508,14 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
         check_output_level(m, dict(zip(names, session.run(names, feeds))), "on silence", check="realtime")
     # one intra-op thread computes on this thread; with more, count the whole process (conservative)
     clock = time.thread_time if engine.threads == 1 else time.process_time
-    times = _time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds, clock)
+    times = time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds, clock)
     load = float(np.mean(times)) / seconds
     p99 = float(np.percentile(times, 99)) / seconds
     if m.kind == "synth":
-        return _synth_load(m, engine, times, seconds, block)
+        return synth_load(m, engine, times, seconds, block)
     if load > engine.budget:
         raise PackError(f"too slow for real time: one {seconds * 1e3:.2f} ms block takes "
                         f"{np.mean(times) * 1e3:.2f} ms ({load:.0%} of the block; budget {engine.budget:.0%})",
                         check="realtime", hint="use a smaller model or export it for a larger block")
     return (f"{len(times)} blocks of {block} samples ({seconds * 1e3:.2f} ms): mean CPU load {load:.1%} "
             f"(p99 {p99:.1%})")
-
-
-def _synth_load(m: Manifest, engine: EngineSpec, times: list[float], seconds: float, block: int = 1) -> str:
-    """The realtime verdict on a synth pack: its network runs once per control frame (``seconds`` long; ``block``
-    1, :func:`block_seconds`) or, for a pack that names no frame, once per engine block of ``block`` samples,
-    for every voice at once; ``times``: CPU seconds of each trial run.  PackError when the mean is over budget."""
-    load, p99 = float(np.mean(times)) / seconds, float(np.percentile(times, 99)) / seconds
-    frame = (f"{number_words(seconds * 1e3)} ms control frame" if block == 1 else
-             f"block of {block} samples ({seconds * 1e3:.2f} ms)")
-    voices = f"{count_words(trial_voices(m), 'voice')} at once"
-    if load > engine.budget:
-        raise PackError(f"too slow for real time: the synth's network takes {np.mean(times) * 1e3:.2f} ms for one "
-                        f"{frame} ({voices}; {load:.0%} of the frame, budget {engine.budget:.0%})",
-                        check="realtime", hint="this box cannot play this synth: use a synth pack with a smaller "
-                                               "network")
-    return f"{len(times)} runs of the network, one per {frame} ({voices}): mean CPU load {load:.1%} (p99 {p99:.1%})"
-
-
-def _time_calls(call: Callable[[], Any], limit: float, trial: float,
-                clock: Callable[[], float] = time.thread_time) -> list[float]:
-    """CPU seconds of each call of ``call`` (a CPU clock, so a busy machine or a reniced thread
-    does not make a model look slow), repeated for ``trial`` wall seconds after 3 warm-up calls;
-    stops early on a call that alone costs over 20x ``limit`` (hopeless).  Python's cyclic garbage
-    collector is held off meanwhile: a full collection of a large heap (150-200 ms, met in the API's
-    own process) landing in one call is the process's cost, not the model's, and made a trivial
-    model "too slow for real time"."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _timed(call, limit, trial, clock)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _timed(call: Callable[[], Any], limit: float, trial: float, clock: Callable[[], float]) -> list[float]:
-    """:func:`_time_calls`' loop."""
-    for _ in range(3):
-        t = clock()
-        call()
-        if clock() - t > 20 * limit:
-            return [clock() - t]
-    times: list[float] = []
-    end = time.perf_counter() + trial
-    while time.perf_counter() < end or len(times) < 5:
-        t = clock()
-        call()
-        times.append(clock() - t)
-    return times

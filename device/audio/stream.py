@@ -13,8 +13,6 @@ import numpy as np
 from device.audio.runtime import make_session
 from export.pack import Pack
 
-_NP_DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32, "bool": np.bool_}
-
 
 class StreamingModel:
     """One onnxruntime session plus the state it carries from call to call."""
@@ -35,7 +33,7 @@ class StreamingModel:
 
     def zero_state(self) -> dict[str, np.ndarray]:
         """Every state tensor zeroed (state input name -> array of the manifest's shape)."""
-        return {s.input: np.zeros(s.shape, dtype=_NP_DTYPES[s.dtype]) for s in self.manifest.state}
+        return {s.input: np.zeros(s.shape, dtype=s.dtype) for s in self.manifest.state}
 
     def set_rest(self, state: dict[str, np.ndarray] | None) -> None:
         """Make ``state`` (a :meth:`snapshot`; None: zeros) what :meth:`reset` returns to."""

@@ -19,7 +19,7 @@ from device.api.app import ApiConfig, create_app
 from device.api.server import start_in_thread
 from device.api.sim import RecordingControl
 from device.store import PackStore
-from device.validate import trial_feeds
+from device.realtime_trial import trial_feeds
 from export.manifest import Manifest, TensorSpec
 from export.signing import generate_key, public_pem, sign_pack
 from hatbox.errors import PackError
