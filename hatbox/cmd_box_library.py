@@ -205,8 +205,7 @@ def _print_library(body: dict[str, Any]) -> None:
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
     if body["state"] == "untagged":
-        print(f"  to tag it: push a tagger pack with --activate, then: hatbox box-library {safe_text(body['id'])} "
-              "--retag")
+        print("  the box tags it as soon as a tagger pack is made active (hatbox push TAGGER.hatpack --activate)")
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:

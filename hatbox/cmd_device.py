@@ -529,6 +529,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
         _panel_data(args).kit = running.kit                             # the Kit page plays and sets the API's kit
+        _panel_data(args).on_tagger = running.tag_waiting               # a tagger made active there tags waiting ones
         _panel_data(args).set(address=pairing_url(running.url))      # where a laptop pairs
     _say(api_line(running.url))
     return running.stop

@@ -21,7 +21,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     safe_text, upload)
 from hatbox.errors import HatboxError
 from hatbox.status_report import print_status
-from hatbox.text import number_words, when_words
+from hatbox.text import count_words, number_words, when_words
 
 
 def check_url(url: str) -> str:
@@ -268,21 +268,29 @@ def push(args: argparse.Namespace) -> int:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     if body["activated"] and p.get("kind") == "tagger":
         with _client(*target(args)) as c:
-            _say_untagged(c)
+            _say_untagged(c, list(body.get("tagging") or []))
     return 0
 
 
-def _say_untagged(client: Any) -> None:
-    """After a tagger pack became active: the libraries on the box that are not tagged (uploaded while none was
-    active), with the command that tags each: nothing re-tags a library by itself."""
+def _say_untagged(client: Any, started: list[str]) -> None:
+    """After a tagger pack became active: the libraries the box started tagging with it (``started``: the answer's
+    ``tagging``, those uploaded while no tagger was active), and those still not tagged, with the command that tags
+    each."""
     try:
         libraries = _call(client, "GET", "/libraries", expect=list)
     except HatboxError:
-        return                                   # a hint only: the activation itself went through
-    waiting = [lib for lib in libraries if isinstance(lib, dict) and lib.get("state") == "untagged"]
-    for lib in waiting:
-        print(f"  library {safe_text(lib.get('name', '?'))} is not tagged yet: hatbox box-library "
-              f"{shlex.quote(safe_text(lib.get('id', '?')))} --retag")
+        libraries = []                           # a hint only: the activation itself went through
+    for lib in libraries:
+        if not isinstance(lib, dict):
+            continue
+        name, lid = safe_text(lib.get("name", "?")), shlex.quote(safe_text(lib.get("id", "?")))
+        if lib.get("id") in started:
+            files = lib.get("accepted")
+            held = f" ({count_words(files, 'file')})" if isinstance(files, int) else ""
+            print(f"  library {name}{held}, sent before a tagger was active, is being tagged with it: "
+                  f"hatbox box-library {lid} --wait follows it")
+        elif lib.get("state") == "untagged":
+            print(f"  library {name} is not tagged yet: hatbox box-library {lid} --retag")
 
 
 def _samples_archive(path: Path) -> str:
@@ -423,7 +431,7 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
         before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
         print(f"{what} is now the box's active {kind} pack{before}")
     if pack["kind"] == "tagger":
-        _say_untagged(client)
+        _say_untagged(client, list(body.get("tagging") or []))
     return 0
 
 
@@ -431,9 +439,11 @@ def _rollback(args: argparse.Namespace) -> int:
     """Put back the pack that was active in slot ``args.rollback`` before the current one."""
     with _client(*target(args)) as c:
         body = _call(c, "POST", f"/slots/{args.rollback}/rollback")
-    with _box_reply("POST /slots/KIND/rollback"):
-        print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
-              + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
+        with _box_reply("POST /slots/KIND/rollback"):
+            print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
+                  + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
+        if body.get("tagging"):
+            _say_untagged(c, list(body["tagging"]))
     return 0
 
 

@@ -105,6 +105,7 @@ class Box:
             log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
                         "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
         self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
+        self.tag_waiting_libraries()           # a tagger made active while the box was off (or given at start)
         self.kit.apply_in_background(self)     # the sampler decodes the kit while the API already answers
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
@@ -148,7 +149,20 @@ class Box:
             except ApiError:
                 self.put_back(before, pid, kind)       # the engine kept playing the old pack
                 raise
-        return M.SlotResult(slot=kind, active=pid, previous=prev)
+        tagging = self.tag_waiting_libraries() if kind == "tagger" else []
+        return M.SlotResult(slot=kind, active=pid, previous=prev, tagging=tagging)
+
+    def tag_waiting_libraries(self) -> list[str]:
+        """Tag, with the active tagger pack, the libraries uploaded while none was active (Libraries.tag_waiting);
+        returns the ids started (none when no tagger is active).  Never raises: what cannot start is logged."""
+        pid = self.store.active().get("tagger")
+        if not pid or pid not in self.store.ids():
+            return []
+        try:
+            return self.libraries.tag_waiting(self.store.pack_path(pid), pid)
+        except Exception:  # noqa: BLE001 - a hint of a start, never a failed activation
+            log.exception("tagging the libraries that waited for a tagger did not start")
+            return []
 
     def put_back(self, before: Pointer, refused: str, kind: str) -> None:
         """Write back the pointer ``before`` after the engine refused pack ``refused`` (of slot ``kind``) that the
@@ -232,9 +246,10 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
 
 # --------------------------------------------------------------------------- routes
 def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
-             ) -> tuple[dict[str, Any], bool, float, bool]:
+             ) -> tuple[dict[str, Any], bool, float, bool, list[str]]:
     """Validate, install and (``activate``) activate an upload; returns (meta, activated, seconds spent
-    validating and installing, whether the same pack was installed before).  AuthError, the store untouched, when token ``token_id`` has been
+    validating and installing, whether the same pack was installed before, the libraries its activation started
+    tagging: SlotResult.tagging).  AuthError, the store untouched, when token ``token_id`` has been
     revoked since the upload began: the token is checked before validating and held (no revoke can
     slip in) from the last check through the install and the activation."""
     t = time.perf_counter()
@@ -258,15 +273,16 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
             seconds = time.perf_counter() - t
             if activate and not fresh and box.playing(meta["kind"], pid):
                 activate = False                # sent again with --activate: nothing to switch, no reload
+            tagging: list[str] = []
             if activate:
                 try:
-                    box.activate_locked(pid)
+                    tagging = box.activate_locked(pid).tagging
                 except OSError as exc:          # the pointer was not switched: the old pack plays on
                     log.error("activating pack %s failed: %s", pid, exc)
                     raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
     log.info("pack %s %s by %r%s", pid, "installed" if fresh else "sent again", box.tokens.name(token_id),
              ", now active" if activate else "")
-    return meta, activate, seconds, not fresh
+    return meta, activate, seconds, not fresh, tagging
 
 
 # a full disk met switching the active pointer: deleting makes room, then the same call again
@@ -340,14 +356,14 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
             _, sha = await receive_upload(request, upload, box.config.max_pack_bytes, "pack")
             received = time.perf_counter() - t
             loop = asyncio.get_running_loop()
-            meta, activated, checked, before = await loop.run_in_executor(box.validator, _install, box, upload,
-                                                                          sha, activate, token_id)
+            meta, activated, checked, before, tagging = await loop.run_in_executor(
+                box.validator, _install, box, upload, sha, activate, token_id)
         except AuthError as exc:
             raise _unauthorized(exc, "nothing was installed") from None
         finally:
             upload.unlink(missing_ok=True)
         return M.UploadResult(pack=_pack_info(box, meta), activated=activated, installed_before=before,
-                              upload_seconds=received,
+                              tagging=tagging, upload_seconds=received,
                               validate_seconds=checked, total_seconds=time.perf_counter() - t)
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
@@ -422,8 +438,9 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 except ApiError:
                     box.put_back(before, pid, slot)
                     raise
+            tagging = box.tag_waiting_libraries() if slot == "tagger" else []
         say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else ""))
-        return M.SlotResult(slot=slot, active=pid, previous=prev)
+        return M.SlotResult(slot=slot, active=pid, previous=prev, tagging=tagging)
 
 
 def _versions() -> dict[str, str]:

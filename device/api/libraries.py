@@ -7,8 +7,9 @@ kept in memory and written to ``library.json`` when it ends.  Whatever happens i
 (``hatbox.api``) and ends in a state that says it (``failed`` with the reason); a record that cannot be
 written then (a full disk, an I/O error) is tried again a few times, then at each later read of the
 library, and until it is written a restart finds the library ``failed``, "interrupted", to be tagged again.  :meth:`Libraries.retag` tags a library
-again with another tagger pack (the active one, after the producer pushed a new one: nothing re-tags a
-library by itself when the active tagger changes); the producer's own tags (``user_tags`` in ``tags.db``)
+again with another tagger pack (the active one, after the producer pushed a new one: nothing re-tags a tagged
+library by itself when the active tagger changes; :meth:`Libraries.tag_waiting` tags those uploaded while no tagger
+was active, once one is); the producer's own tags (``user_tags`` in ``tags.db``)
 outlive it, as they outlive any re-tag by device.library.  Deleting a library renames its
 folder into ``root/.trash/`` (one rename: it is gone for every reader, the panel's
 ``libraries/*/tags.db`` included) and then removes it; whatever a crash leaves in ``.trash/`` is
@@ -60,6 +61,7 @@ INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be re
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
+NO_TAGGER = "no tagger pack is active"     # an upload's error while no tagger is active: tagged when one is
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 FINISH_WAIT_S = 5.0
@@ -206,7 +208,7 @@ class Libraries:
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":
-            info["error"] = "no tagger pack is active"
+            info["error"] = NO_TAGGER
         try:
             with hold():
                 self._save(info, stage)
@@ -392,6 +394,32 @@ class Libraries:
                      lid, tagger)
             started.append(lid)
         self.interrupted = []
+        return started
+
+    def waiting(self) -> list[str]:
+        """The libraries uploaded while no tagger pack was active (state ``untagged``, :data:`NO_TAGGER`), oldest
+        first: :meth:`tag_waiting` tags them once one is."""
+        with self._lock:
+            found = [i for i in self._jobs.values() if i.get("state") == "untagged" and i.get("error") == NO_TAGGER
+                     and int(i.get("accepted") or 0) > 0]
+        return [i["id"] for i in sorted(found, key=lambda i: float(i.get("uploaded") or 0.0))]
+
+    def tag_waiting(self, tagger_pack: Path, tagger_id: str) -> list[str]:
+        """Start tagging, with the tagger pack that has just become active, every library that waited untagged for
+        one (:meth:`waiting`; a library uploaded first and its tagger pushed after was left untagged until
+        ``box-library --retag``).  A library tagged before, or cancelled, is not touched: re-tagging it with another
+        tagger stays the producer's choice.  Each start is said in the log; one that cannot start (its record cannot
+        be written) stays untagged and is logged.  Returns the ids started."""
+        started = []
+        for lid in self.waiting():
+            try:
+                self.retag(lid, tagger_pack, tagger_id)
+            except (HatboxError, OSError, KeyError) as exc:
+                log.warning("library %s waited for a tagger; tagging it with %s could not start (%s): it stays "
+                            "untagged (hatbox box-library %s --retag)", lid, tagger_id, exc, lid)
+                continue
+            log.info("library %s waited for a tagger: tagging it with %s", lid, tagger_id)
+            started.append(lid)
         return started
 
     def _set_aside_if_damaged(self, lid: str) -> list[tuple[Path, Path]]:

@@ -68,6 +68,8 @@ class UploadResult(BaseModel):
     pack: PackInfo
     activated: bool
     installed_before: bool = False      # the same pack (same bytes) was on the box already: nothing new installed
+    tagging: list[str] = Field(default_factory=list, description="libraries uploaded while no tagger was active, "
+                               "which the box started tagging with this (tagger) pack when it became active")
     upload_seconds: float
     validate_seconds: float
     total_seconds: float
@@ -77,6 +79,8 @@ class SlotResult(BaseModel):
     slot: Slot
     active: Optional[str]
     previous: Optional[str]
+    tagging: list[str] = Field(default_factory=list, description="libraries uploaded while no tagger was active, "
+                               "which the box started tagging with the tagger pack made active")
 
 
 class Disk(BaseModel):

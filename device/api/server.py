@@ -148,6 +148,7 @@ class RunningServer:
     advertisement: Any = None
     pairing: Any = None          # the app's device.api.auth.Pairing, for the panel's "new code" button
     kit: Any = None              # the app's kit for the panel's Kit page (device.api.kit_routes.BoxKit)
+    tag_waiting: Any = None      # the app's Box.tag_waiting_libraries, for a tagger the panel's Models page activates
 
     def stop(self) -> None:
         if self.advertisement is not None:
@@ -168,7 +169,8 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     ``require_signature``: refuse unsigned packs (and those signed by no key in STORE/trusted_keys); ``recovery``: what
     the caller's own recovery of the store found (device.store.PackStore.last_recovery; None: the app recovers it).
     ``stop()`` ends it.
-    ``running.pairing`` is the app's pairing and ``running.kit`` its kit, for the panel in this process (never
+    ``running.pairing`` is the app's pairing, ``running.kit`` its kit and ``running.tag_waiting`` what tags the
+    libraries that waited for a tagger, for the panel in this process (never
     served)."""
     show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name,
@@ -182,6 +184,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     running = start_in_thread(app, host, port, certfile, keyfile, sock=sock)
     running.pairing = app.state.box.pairing
     running.kit = BoxKit(app.state.box)
+    running.tag_waiting = app.state.box.tag_waiting_libraries
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running

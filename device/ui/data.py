@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 
 from device.ui.kit_desk import KitDesk
 from export.manifest import Manifest
@@ -189,6 +189,8 @@ class StoreData:
         self.setting = dict(settings or {})
         self.pairing: Optional[PairingButton] = None
         self.kit: Optional[KitDesk] = None               # the API's kit (device/api/kit_routes.BoxKit), set with it
+        # the API's Box.tag_waiting_libraries, set with it: a tagger made active here tags the libraries that waited
+        self.on_tagger: Optional[Callable[[], Any]] = None
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
 
@@ -222,7 +224,14 @@ class StoreData:
     def activate(self, pack_id: str) -> PackEntry:
         self._check_signed(pack_id)
         self.store.activate(pack_id)
+        self._tagger_changed(pack_id)
         return self._entry(pack_id)
+
+    def _tagger_changed(self, pack_id: str) -> None:
+        """After ``pack_id`` became active: when it is a tagger, the libraries uploaded while none was active are
+        tagged with it (:attr:`on_tagger`, the API's; nothing when the panel runs without the API)."""
+        if self.on_tagger is not None and self._manifest(pack_id).kind == "tagger":
+            self.on_tagger()
 
     def rollback(self, kind: str) -> PackEntry:
         before = self.store.pointer()
@@ -232,6 +241,7 @@ class StoreData:
         except HatboxError:
             self.store.restore_pointer(before)        # the pack active before stays, and plays on
             raise
+        self._tagger_changed(pid)
         return self._entry(pid)
 
     def snapshot(self) -> Any:

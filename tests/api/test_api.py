@@ -52,7 +52,7 @@ def test_push_activate_rollback_deactivate_delete(box: BoxUnderTest, tmp_path: P
                                      "path": str(box.store_dir / "packs" / b / "pack.hatpack")}
     assert box.client.delete(f"/packs/{b}", headers=box.auth).status_code == 409
     r = box.client.post("/slots/effect/rollback", headers=box.auth).json()
-    assert r == {"slot": "effect", "active": a, "previous": b}
+    assert r == {"slot": "effect", "active": a, "previous": b, "tagging": []}
     assert box.control.sent[-1]["path"].endswith(f"{a}/pack.hatpack")
     assert box.client.post("/slots/effect/rollback", headers=box.auth).status_code == 409
     assert box.client.post("/slots/effect/deactivate", headers=box.auth).json()["previous"] == a

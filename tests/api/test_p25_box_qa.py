@@ -154,7 +154,8 @@ def test_pushing_a_tagger_says_which_checks_do_not_apply_to_it(paired_server: Pa
 def test_a_library_sent_before_any_tagger_is_pointed_at_once_a_tagger_is_active(paired_server: PairedServer,
                                                                                 tmp_path: Path, capsys) -> None:
     """Before: --retag with a tagger installed but not active said "push a tagger pack", and making it active said
-    nothing of the library waiting for it."""
+    nothing of the library waiting for it.  Since the thirty-second stop the box tags it when the tagger becomes
+    active (it pointed at --retag before)."""
     import numpy as np
     import soundfile as sf
 
@@ -171,7 +172,10 @@ def test_a_library_sent_before_any_tagger_is_pointed_at_once_a_tagger_is_active(
     assert f"hint: make the tagger pack on the box active (hatbox box-pack {tagger} --activate)" in \
         capsys.readouterr().err
     assert main(["box-pack", tagger, "--activate"]) == 0
-    assert f"  library kit is not tagged yet: hatbox box-library {lid} --retag" in capsys.readouterr().out
+    assert (f"  library kit (1 file), sent before a tagger was active, is being tagged with it: hatbox box-library "
+            f"{lid} --wait follows it") in capsys.readouterr().out
+    assert main(["box-library", lid, "--wait", "--quiet"]) == 0
+    assert "tagging done" in capsys.readouterr().out
 
 
 def test_box_pack_lists_each_packs_headline_score(paired_server: PairedServer, tmp_path: Path, capsys) -> None:

@@ -97,9 +97,9 @@ def test_retag_refuses_an_unknown_library_one_being_tagged_and_no_active_tagger(
     assert box.client.get(f"/libraries/{lid}", headers=box.auth).json()["state"] == "untagged"
     assert box.client.post("/libraries/lib-nope-000000/retag", headers=box.auth).status_code == 404
 
-    tid = _push_tagger(box, tmp_path, "1.0.0")
-    r = box.client.post(f"/libraries/{lid}/retag", headers=box.auth)      # an untagged library gets tagged
-    assert r.status_code == 202 and r.json()["tagger"] == tid and r.json()["error"] is None
+    tid = _push_tagger(box, tmp_path, "1.0.0")         # the library that waited is tagged with it (thirty-second stop)
+    r = box.client.get(f"/libraries/{lid}", headers=box.auth)
+    assert r.json()["state"] == "tagging" and r.json()["tagger"] == tid and r.json()["error"] is None
     busy = box.client.post(f"/libraries/{lid}/retag", headers=box.auth)
     assert busy.status_code == 409 and "being tagged already" in busy.json()["message"], busy.text
     box.client.post(f"/libraries/{lid}/cancel", headers=box.auth)
@@ -156,7 +156,7 @@ def test_the_laptop_retags_a_library_on_the_box(paired_server: PairedServer, tmp
     assert main(["push-library", str(kit), "--quiet"]) == 0
     out = capsys.readouterr().out
     lid = out.split()[1].rstrip(":")
-    assert "not tagged: no tagger pack is active" in out and f"hatbox box-library {lid} --retag" in out
+    assert "not tagged: no tagger pack is active" in out and "as soon as a tagger pack is made active" in out
     assert main(["box-library", lid, "--wait", "--cancel"]) == 2
     assert "--wait follows a tagging: give it alone" in capsys.readouterr().err
     assert main(["box-library", "--retag"]) == 2
@@ -165,7 +165,9 @@ def test_the_laptop_retags_a_library_on_the_box(paired_server: PairedServer, tmp
     assert "no tagger pack is active" in capsys.readouterr().err
     pack = tagger_pack(tmp_path / "t.hatpack")
     assert main(["push", str(pack), "--activate", "--quiet"]) == 0
-    capsys.readouterr()
+    assert f"library kit (2 files), sent before a tagger was active, is being tagged with it" in capsys.readouterr().out
+    assert main(["box-library", lid, "--wait", "--quiet"]) == 0
+    assert "tagging done" in capsys.readouterr().out
     assert main(["box-library", lid, "--retag", "--wait", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert f"library {lid} (kit, 2 files): tagging again with tagger-tags-1.0.0-" in out and "tagging done" in out

@@ -1,0 +1,127 @@
+"""A library sent to the box before any tagger pack was active is tagged as soon as one is (thirty-second stop):
+before, it stayed ``untagged`` until the producer ran ``hatbox box-library ID --retag``, and a tagger made active
+on the box's own Models page left it so with nobody told.  Libraries tagged before are not re-tagged by a new
+tagger (that stays ``--retag``), whichever way the tagger becomes active: a push, ``box-pack --activate``, a
+rollback of the tagger slot, the panel, or a box started with a tagger active."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from device.api.libraries import NO_TAGGER
+from device.ui.data import StoreData
+from tests.api.conftest import make_box
+from tests.api.packs import gain_pack, tagger_pack
+from tests.api.test_libraries import RecordingTagger, _library_zip
+from tests.api.test_retag_p20 import _wait_done
+
+
+def _upload(box, n: int = 2) -> str:
+    r = box.client.post("/libraries", content=_library_zip(n), headers=box.auth)
+    assert r.status_code in (201, 202), r.text
+    return r.json()["id"]
+
+
+def test_a_tagger_pushed_active_tags_the_libraries_that_waited_and_no_other(tmp_path: Path) -> None:
+    tagger = RecordingTagger()
+    box = make_box(tmp_path, tagger=tagger)
+    first, second = _upload(box), _upload(box, 3)
+    for lid in (first, second):
+        body = box.client.get(f"/libraries/{lid}", headers=box.auth).json()
+        assert body["state"] == "untagged" and body["error"] == NO_TAGGER
+
+    r = box.push(tagger_pack(tmp_path / "t1.hatpack", version="1.0.0"))
+    assert r.status_code == 201, r.text
+    t1 = r.json()["pack"]["id"]
+    assert r.json()["tagging"] == [first, second]                 # oldest first
+    for lid in (first, second):
+        done = _wait_done(box, lid)
+        assert done["state"] == "done" and done["tagger"] == t1 and done["error"] is None
+    assert len(tagger.calls) == 2
+
+    r = box.push(tagger_pack(tmp_path / "t2.hatpack", version="2.0.0"))    # a new tagger: tagged ones stay
+    assert r.status_code == 201 and r.json()["tagging"] == []
+    assert box.client.get(f"/libraries/{first}", headers=box.auth).json()["tagger"] == t1
+    assert len(tagger.calls) == 2
+
+
+def test_an_installed_tagger_made_active_or_rolled_back_to_tags_them(tmp_path: Path) -> None:
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    t1 = box.push(tagger_pack(tmp_path / "t1.hatpack", version="1.0.0"), activate=False).json()["pack"]["id"]
+    lid = _upload(box)
+    r = box.client.post(f"/packs/{t1}/activate", headers=box.auth)
+    assert r.status_code == 200 and r.json()["tagging"] == [lid], r.text
+    assert _wait_done(box, lid)["tagger"] == t1
+
+    t2 = box.push(tagger_pack(tmp_path / "t2.hatpack", version="2.0.0")).json()["pack"]["id"]
+    later = _upload(box)                                          # tagged at once with t2
+    assert _wait_done(box, later)["tagger"] == t2
+    assert box.client.post("/slots/tagger/deactivate", headers=box.auth).status_code == 200
+    waiting = _upload(box)
+    assert box.client.get(f"/libraries/{waiting}", headers=box.auth).json()["error"] == NO_TAGGER
+    r = box.client.post("/slots/tagger/rollback", headers=box.auth)
+    assert r.status_code == 200 and r.json()["tagging"] == [waiting], r.text
+    assert _wait_done(box, waiting)["state"] == "done"
+
+
+def test_an_effect_made_active_tags_nothing(tmp_path: Path) -> None:
+    tagger = RecordingTagger()
+    box = make_box(tmp_path, tagger=tagger)
+    lid = _upload(box)
+    r = box.push(gain_pack(tmp_path / "g.hatpack", "good", "1.0.0"))
+    assert r.status_code == 201 and r.json()["tagging"] == []
+    assert box.client.get(f"/libraries/{lid}", headers=box.auth).json()["state"] == "untagged"
+    assert tagger.calls == []
+
+
+def test_a_box_started_with_a_tagger_active_tags_the_libraries_that_waited(tmp_path: Path) -> None:
+    """A tagger made active while the API was not running (the panel alone, a pack given at start) counts too."""
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    lid = _upload(box)
+    t1 = box.push(tagger_pack(tmp_path / "t1.hatpack"), activate=False).json()["pack"]["id"]
+    box.app.state.box.store.activate(t1)                          # behind the API's back, as the panel alone does
+    assert box.client.get(f"/libraries/{lid}", headers=box.auth).json()["state"] == "untagged"
+    tagger = RecordingTagger()
+    again = make_box(tmp_path, tagger=tagger)
+    done = _wait_done(again, lid)
+    assert done["state"] == "done" and done["tagger"] == t1 and len(tagger.calls) == 1
+
+
+def test_a_tagger_made_active_on_the_panel_tags_them_through_the_api(tmp_path: Path) -> None:
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    lid = _upload(box)
+    t1 = box.push(tagger_pack(tmp_path / "t1.hatpack"), activate=False).json()["pack"]["id"]
+    fx = box.push(gain_pack(tmp_path / "g.hatpack", "good", "1.0.0"), activate=False).json()["pack"]["id"]
+    panel = StoreData(box.store_dir)
+    calls: list[int] = []
+    started = threading.Event()
+
+    def hook() -> None:
+        calls.append(1)
+        box.app.state.box.tag_waiting_libraries()
+        started.set()
+    panel.on_tagger = hook
+    panel.activate(fx)                                             # an effect: nothing to tag
+    assert calls == []
+    panel.activate(t1)
+    assert started.wait(5) and calls == [1]
+    assert _wait_done(box, lid)["tagger"] == t1
+
+
+def test_device_run_hands_the_panel_what_tags_the_waiting_libraries(tmp_path: Path, monkeypatch) -> None:
+    """hatbox/cmd_device.py's wiring: the panel's data gets the API's Box.tag_waiting_libraries."""
+    import argparse
+
+    from device.api.sim import RecordingControl
+    from hatbox import cmd_device
+
+    monkeypatch.setattr("device.api.server._advertise", lambda *a, **k: None)     # no mDNS in tests
+    args = argparse.Namespace(api=True, panel=True, store=tmp_path / "box", host="127.0.0.1", port=0, rate=48000,
+                              block=128, audio=None, sim=True)
+    stop = cmd_device._start_api(args, RecordingControl())
+    try:
+        hook = cmd_device._panel_data(args).on_tagger
+        assert hook is not None and hook == stop.__self__.tag_waiting
+        assert hook.__func__.__name__ == "tag_waiting_libraries" and hook() == []     # no tagger active: nothing
+    finally:
+        stop()
