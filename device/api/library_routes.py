@@ -9,7 +9,7 @@ import functools
 import logging
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from fastapi import FastAPI, Query, Request
@@ -186,7 +186,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                 now = set_tags(db, body.path, body.tags)
                 model = tags_of(db, body.path)
         except NotInLibrary as exc:
-            raise _refused_at_upload(request, library_id, body.path) or _from_hatbox(422, "rejected", exc) from None
+            raise (_refused_at_upload(request, library_id, body.path) or _not_tagged_yet(request, library_id, body.path)
+                   or _from_hatbox(422, "rejected", exc)) from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
@@ -205,6 +206,26 @@ def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None
         return None
     return ApiError(422, "rejected", f"{path} was refused when the library was uploaded ({reason}): the box holds no "
                     "copy of it to tag", hint="fix or convert the file, then upload the library again")
+
+
+def _not_tagged_yet(request: Request, lid: str, path: str) -> ApiError | None:
+    """409 saying so, when ``path`` is a file the library holds that its tagging has not reached (being tagged,
+    cancelled, untagged; a done one should not have any): its correction waits for the tagging, not for a typo's fix
+    (nor for device.library's laptop hint, `hatbox tag`); else None."""
+    libraries = box_of(request).libraries
+    try:
+        state = libraries.get(lid)["state"]
+    except KeyError:
+        return None
+    rel = PurePosixPath(path.strip())
+    if rel.is_absolute() or ".." in rel.parts or not (libraries.root / lid / "files" / rel).is_file():
+        return None
+    if state == "tagging":
+        return ApiError(409, "not tagged yet", f"{path} is not tagged yet: the library is being tagged",
+                        hint=f"wait for it (hatbox box-library {lid} --wait), then fix the file")
+    said = "its tagging did not reach it" if state == "done" else f"the library's tagging is {state}"
+    return ApiError(409, "not tagged yet", f"{path} is not tagged yet: {said}",
+                    hint=f"tag it (hatbox box-library {lid} --retag carries on where it stopped), then fix the file")
 
 
 def _not_deleted(libraries: Libraries, lid: str) -> str:

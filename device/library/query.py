@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shlex
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,25 +235,51 @@ def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
     for a file the database does not hold."""
     con, root = _open(db_path)
     try:
-        return _status(con, _relative(root, Path(path)), path)
+        return _status(con, _relative(root, Path(path)), path, root)
     finally:
         con.close()
 
 
-def _status(con: sqlite3.Connection, rel: str, path: str | Path) -> tuple[str, str]:
-    """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error)."""
+def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None = None) -> tuple[str, str]:
+    """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error; ``root``:
+    the library folder, to say of a file there that the database does not hold yet whether it is new or renamed)."""
     if not str(path).strip():
         raise NotInLibrary("no file was named (the path is empty)", hint="give the file's path inside the library, "
                                                                          "as --tag and --unsure list it")
     row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
                       (libdb.stored(rel),)).fetchone()
     if row is None:
+        _say_if_not_tagged_yet(con, rel, path, root)
         near = _near(con, rel)
         if near:
             raise NotInLibrary(f"{path} is not a file of this library; did you mean {near}?",
                                hint="give the path inside the library as --tag and --unsure list it")
         raise NotInLibrary(f"{path} is not a file of this library", hint=NOT_IN_LIBRARY_HINT)
     return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
+
+
+def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None) -> None:
+    """NotInLibrary for ``rel``, a file the database does not hold that is in the library folder ``root``: renamed
+    or moved since the library was tagged (its bytes are those of a file the database holds under a name that is
+    gone), or added since; either way what to run.  Nothing for a path that is no file there."""
+    if root is None or not (root / rel).is_file():
+        return
+    from device.library.scan import content_hash
+    try:
+        digest = content_hash(root / rel)
+    except OSError:
+        digest = ""
+    olds = [os.fsdecode(p) for (p,) in con.execute("SELECT path FROM files WHERE hash = ?", (digest,))] if digest \
+        else []
+    gone = sorted(p for p in olds if not (root / p).exists())
+    again = f"hatbox tag {shlex.quote(str(root))} --pack TAGGER.hatpack"
+    if gone:
+        raise NotInLibrary(f"{path} is not in the library's database under that name: it holds the same sound as "
+                           f"{gone[0]}, which is gone (renamed or moved since the library was tagged)",
+                           hint=f"tag the folder again and its tags and your corrections follow it to its new name: "
+                                f"{again}; then fix it")
+    raise NotInLibrary(f"{path} was added to the library since it was tagged: the database does not hold it yet",
+                       hint=f"tag the folder again (only new and changed files are tagged): {again}; then fix it")
 
 
 def _near(con: sqlite3.Connection, rel: str) -> str:
@@ -283,7 +310,7 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     rel = _relative(root, Path(path))
     try:
         clean = sorted(set(spelled_as_known(given, _known_tags(con))))
-        _status(con, rel, path)                     # NotInLibrary before anything is written
+        _status(con, rel, path, root)               # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             libdb.put_user_tags(con, rel, clean)
     finally:
