@@ -502,6 +502,8 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
              "the port 'hatbox' with aconnect", err=True)
         return port.close
     hub.controllers = watcher.connected
+    if getattr(args, "panel", False):
+        _panel_data(args).controllers = watcher.connected     # the Settings page's MIDI row names them
 
     def stop() -> None:
         unwatch()

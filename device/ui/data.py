@@ -191,6 +191,9 @@ class StoreData:
         self.kit: Optional[KitDesk] = None               # the API's kit (device/api/kit_routes.BoxKit), set with it
         # the API's Box.tag_waiting_libraries, set with it: a tagger made active here tags the libraries that waited
         self.on_tagger: Optional[Callable[[], Any]] = None
+        # the MIDI controllers connected now (device.midi_ports.PortWatcher.connected), set when MIDI runs: the
+        # Settings page's MIDI row names them, so a player sees the keyboard just plugged in was found
+        self.controllers: Optional[Callable[[], list[str]]] = None
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
 
@@ -314,4 +317,15 @@ class StoreData:
         return []
 
     def settings(self) -> dict[str, str]:
-        return dict(self.setting)
+        out = dict(self.setting)
+        if self.controllers is not None:
+            out["midi"] = midi_words(self.controllers())
+        return out
+
+
+def midi_words(controllers: list[str]) -> str:
+    """The Settings page's MIDI row while MIDI runs: the controllers connected (short names), then the box's own
+    port, which a DAW connects to."""
+    if not controllers:
+        return "no controller plugged in; port hatbox"
+    return f"{', '.join(controllers)}; port hatbox"

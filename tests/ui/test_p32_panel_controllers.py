@@ -1,0 +1,57 @@
+"""Thirty-second stop: the panel's Settings page names the MIDI controllers the box has connected (it said
+"hatbox (virtual ALSA port)" whatever was plugged in, so a player could not see that a keyboard had been found)."""
+from __future__ import annotations
+
+import argparse
+
+from device import midi_ports
+from device.ui.data import StoreData, midi_words
+from tests.engine.test_p31_midi_controllers import KEYS, PADS, Seq
+
+
+def test_midi_words_name_the_controllers_or_say_none():
+    assert midi_words([]) == "no controller plugged in; port hatbox"
+    assert midi_words(["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]) == "MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
+
+
+def test_the_settings_page_follows_controllers_as_they_come_and_go(tmp_path, monkeypatch):
+    """``hatbox device run``'s MIDI start (hatbox/cmd_device._start_midi) over a stand-in sequencer, with the panel."""
+    from device.api.sim import RecordingControl
+    from hatbox import cmd_device
+    from hatbox.cli import build_parser
+    seq = Seq([KEYS])
+    fake = argparse.Namespace(get_input_names=seq.list_names,
+                              open_input=lambda name, callback=None, virtual=False: (
+                                  argparse.Namespace(close=lambda: None) if virtual else seq.open_port(name, callback)))
+    monkeypatch.setattr(midi_ports, "backend", lambda: fake)
+    control = cmd_device.BoxControl(RecordingControl())
+    args = build_parser().parse_args(["device", "run", "--store", str(tmp_path / "box")])
+    assert args.panel
+    stop = cmd_device._start_midi(args, control)
+    try:
+        data = cmd_device._panel_data(args)
+        assert data.settings()["midi"] == "nanoKEY2 MIDI 1; port hatbox"
+        watcher = control.midi.controllers.__self__
+        seq.names = [PADS, KEYS]
+        watcher.poll()
+        assert data.settings()["midi"] == "MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
+        seq.names = []
+        watcher.poll()
+        assert data.settings()["midi"] == "no controller plugged in; port hatbox"
+    finally:
+        stop()
+
+
+def test_without_midi_the_row_keeps_its_words(tmp_path):
+    data = StoreData(tmp_path / "box", {"midi": "off (--no-midi)"})
+    assert data.settings()["midi"] == "off (--no-midi)"
+
+
+def test_the_page_shows_them(tmp_path, pg):
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    data = StoreData(tmp_path / "box", {"midi": "hatbox (virtual ALSA port)"})
+    data.controllers = lambda: ["nanoKEY2 MIDI 1"]
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Settings")
+    assert ("MIDI", "nanoKEY2 MIDI 1; port hatbox") in panel.page.lines()
