@@ -17,7 +17,7 @@ from hatbox.cmd_remote import _confirm_delete, one_named, target
 from hatbox.errors import HatboxError
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
-from hatbox.text import count_words, when_words
+from hatbox.text import NO_TAGGER, count_words, when_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
 
@@ -38,6 +38,9 @@ def library_name(src: Path) -> str:
 
 def push_library(args: argparse.Namespace) -> int:
     src = Path(args.source)
+    if not src.exists():                          # before the box is reached
+        raise HatboxError(f"{safe_text(src)} does not exist; nothing was sent",
+                          hint="give a folder of samples, a .zip or a .tar (check the path's spelling)")
     if src.is_file() and _is_pack(src):           # before the box is reached: it would take the upload, then refuse it
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {safe_text(src)} --activate")
@@ -47,8 +50,7 @@ def push_library(args: argparse.Namespace) -> int:
             from device.library.folder_tar import packed_bytes
             _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp))
-        if src.is_dir():
-            _check_has_audio(src, archive)
+        _check_has_audio(src, archive)
         if skipped:
             print(f"note: left out of {safe_text(src.name or src)}: {len(skipped)}")
             for path, why in skipped:
@@ -58,10 +60,31 @@ def push_library(args: argparse.Namespace) -> int:
             _check_not_there(c, archive, src)
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
-            _print_library(body)
+            _print_library(c, body)
+            _same_name(c, body)
+            if body["state"] == "tagging" and not args.wait:
+                print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
+                      "follows it")
             if args.wait and body["state"] == "tagging":
                 _tagging_ended(c, _follow(c, body["id"], args.quiet))
     return 0
+
+
+def _same_name(client: Any, body: dict[str, Any]) -> None:
+    """A note when other libraries on the box have the name the new one (``body``) was given: the box keeps both, and
+    the name alone no longer picks one (``box-library NAME`` asks for an id)."""
+    try:
+        libraries = _call(client, "GET", "/libraries", expect=list)
+    except HatboxError:
+        return
+    name = str(body.get("name", "")).casefold()
+    same = [lib for lib in libraries if isinstance(lib, dict) and lib.get("id") != body.get("id")
+            and str(lib.get("name", "")).casefold() == name]
+    if same:
+        ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
+        print(f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
+              f"'{safe_text(str(body.get('name')))}' ({ids}): give the id to pick one; an older copy goes with "
+              f"hatbox box-library {shlex.quote(safe_text(str(same[0].get('id'))))} --delete")
 
 
 def _library_name_for(src: Path, given: str | None) -> str:
@@ -100,7 +123,8 @@ def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
                               f"({exc.strerror or exc}); nothing was sent",
                               hint="make room there, or point TMPDIR at a folder with room for the library") from None
     if not src.is_file():
-        raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive")
+        raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive",
+                          hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
     try:
         is_archive = zipfile.is_zipfile(src) or tarfile.is_tarfile(src)
     except OSError as exc:
@@ -109,11 +133,23 @@ def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
         if src.suffix.lower() in AUDIO_EXTENSIONS:
             raise HatboxError(f"{safe_text(src.name)} is a single audio file, not a library",
                               hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
+        if _starts_as_zip(src):               # a download or copy cut short: the zip's directory is at its end
+            raise HatboxError(f"{safe_text(src.name)} is a damaged or incomplete zip (cut short?); nothing was sent",
+                              hint="make the zip again, or copy or download it again")
         raise HatboxError(f"{safe_text(src.name)} is not a zip or tar archive",
                           hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
     if not zipfile.is_zipfile(src):
         _check_tar(src)
     return src, []
+
+
+def _starts_as_zip(src: Path) -> bool:
+    """Whether ``src`` begins as a zip does (a local file header, ``PK\\x03\\x04``)."""
+    try:
+        with open(src, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _is_pack(src: Path) -> bool:
@@ -162,8 +198,12 @@ def _check_not_there(client: Any, archive: Path, src: Path) -> None:
         lid, state = safe_text(lib.get("id", "?")), safe_text(lib.get("state", "?"))
         files = lib.get("accepted")
         held = f", {count_words(files, 'file')}" if isinstance(files, int) else ""
-        nxt = (f"tag it with the active tagger: hatbox box-library {lid} --retag" if state in ("untagged", "cancelled")
-               else f"its tags: hatbox box-library {lid}")
+        if lib.get("state") == "untagged" and lib.get("error") == NO_TAGGER:
+            nxt = f"the box tags it as soon as a tagger pack is active: {_tagger_way(client)}"
+        elif state in ("untagged", "cancelled"):
+            nxt = f"tag it with the active tagger: hatbox box-library {lid} --retag"
+        else:
+            nxt = f"its tags: hatbox box-library {lid}"
         raise HatboxError(f"{safe_text(src)} is already on the box as library {lid} ('{safe_text(lib.get('name', ''))}',"
                           f" {state}{held}); nothing was sent",
                           hint=f"{nxt}; to send a second copy all the same: hatbox push-library "
@@ -171,23 +211,33 @@ def _check_not_there(client: Any, archive: Path, src: Path) -> None:
 
 
 def _check_has_audio(src: Path, archive: Path) -> None:
-    """HatboxError (nothing sent) when the tar packed from the folder ``src`` holds no file the box takes
-    as audio: an empty folder, or one of documents only."""
+    """HatboxError (nothing sent) when ``archive`` (the tar packed from the folder ``src``, or the zip or tar
+    ``src`` itself) holds no file the box takes as audio: an empty folder or archive, one of documents only, or of
+    macOS's ``__MACOSX`` / ``._*`` copies only.  One that cannot be read is left to the box to say."""
     import tarfile
+    import zipfile
 
     from device.library.archive import AUDIO_EXTENSIONS, is_metadata
 
-    with tarfile.open(archive) as tf:
-        names = [PurePosixPath(m.name) for m in tf if m.isfile()]
-    if any(n.suffix.lower() in AUDIO_EXTENSIONS and not is_metadata(n) for n in names):
-        return
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                names = [PurePosixPath(i.filename) for i in zf.infolist() if not i.is_dir()]
+        else:
+            with tarfile.open(archive) as tf:
+                names = [PurePosixPath(m.name) for m in tf if m.isfile()]
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+        return                                  # the box reads it and says what is wrong
+    if any(n.suffix.lower() in AUDIO_EXTENSIONS and (not is_metadata(n) or ".." in n.parts) for n in names):
+        return                                  # (a member outside the library: the box names it)
     held = f" (only {count_words(len(names), 'other file')})" if names else ""
     raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
-                      hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the folder "
-                           "(convert other formats to WAV or FLAC), then send it again")
+                      hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the "
+                           f"{'folder' if src.is_dir() else 'archive'} (convert other formats to WAV or FLAC), then "
+                           "send it again")
 
 
-def _print_library(body: dict[str, Any]) -> None:
+def _print_library(client: Any, body: dict[str, Any]) -> None:
     print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, {body['rejected']} rejected")
     if body.get("skipped"):
         print(f"  skipped {count_words(body['skipped'], 'hidden or operating-system file')} "
@@ -204,8 +254,32 @@ def _print_library(body: dict[str, Any]) -> None:
             print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
-    if body["state"] == "untagged":
-        print("  the box tags it as soon as a tagger pack is made active (hatbox push TAGGER.hatpack --activate)")
+    if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
+        print(f"  the box tags it as soon as a tagger pack is active: {_tagger_way(client)}")
+
+
+def _tagger_way(client: Any) -> str:
+    """How to make a tagger pack active on the box: the newest tagger pack it holds (``box-pack ID --activate``),
+    else sending one."""
+    try:
+        packs = _call(client, "GET", "/packs", expect=list)
+    except HatboxError:
+        packs = []
+    taggers = sorted((p for p in packs if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("id")),
+                     key=lambda p: float(p.get("installed") or 0.0))
+    if taggers:
+        return f"hatbox box-pack {shlex.quote(safe_text(str(taggers[-1]['id'])))} --activate"
+    return "hatbox push TAGGER.hatpack --activate"
+
+
+def _active_tagger(client: Any) -> str | None:
+    """The id of the box's active tagger pack (None: none, or the box did not say)."""
+    try:
+        packs = _call(client, "GET", "/packs", expect=list)
+    except HatboxError:
+        return None
+    return next((str(p["id"]) for p in packs if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("active")
+                 and p.get("id")), None)
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
@@ -213,12 +287,25 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
 
     from tqdm import tqdm
 
+    from hatbox.box_client import BoxRefused
+
     body = _call(client, "GET", f"/libraries/{lid}")
+    if body["state"] != "tagging":
+        return body                             # ended already: no bar flashed at 0 of its files
     try:
         with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
             while body["state"] == "tagging":
                 time.sleep(0.5)
-                body = _call(client, "GET", f"/libraries/{lid}")
+                try:
+                    body = _call(client, "GET", f"/libraries/{lid}")
+                except BoxRefused:
+                    raise
+                except HatboxError as exc:    # the box went away (stopped, restarted, off the network)
+                    shown = safe_text(body.get("id", lid))
+                    raise HatboxError(f"{exc} while following library {shown} ({state_words(body)})",
+                                      hint=f"a box that starts again carries on tagging it: hatbox box-library "
+                                           f"{shown} --wait follows it again ({exc.hint or 'is the box on?'})"
+                                      ) from None
                 bar.update(body["progress"]["done"] - bar.n)
     except KeyboardInterrupt as exc:          # only the watching stops: the box goes on tagging
         from hatbox.box_client import _Interrupted
@@ -239,8 +326,11 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     from urllib.parse import quote
 
     lid = safe_text(body["id"])
+    if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
+        raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
+                          hint=f"the box tags it as soon as one is: {_tagger_way(client)}")
     if body["state"] != "done":
-        raise HatboxError(f"the tagging of library {lid} {safe_text(body['state'])}"
+        raise HatboxError(f"the tagging of library {lid} ended {safe_text(body['state'])}"
                           + (f": {safe_text(body['error'])}" if body.get("error") else ""),
                           hint=f"tag it again: hatbox box-library {lid} --retag (hatbox box-logs shows the box's "
                                "side)")
@@ -279,13 +369,22 @@ def box_library(args: argparse.Namespace) -> int:
                           hint=TAG_RULE)
     with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
-            for lib in _call(c, "GET", "/libraries", expect=list):
+            libraries = _call(c, "GET", "/libraries", expect=list)
+            if not libraries:
+                print("no libraries on the box (send a folder of samples: hatbox push-library FOLDER)")
+                return 0
+            active = _active_tagger(c)
+            for lib in libraries:
                 when = when_words(lib.get("uploaded"))
                 when = f", uploaded {when}" if when else ""
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {state_words(lib)}, "
                       f"{count_words(lib['accepted'], 'file')}{when}")
                 if lib.get("error") and lib.get("state") in ("failed", "untagged", "cancelled"):
                     print(f"    {safe_text(lib['error'])}")
+                if active and lib.get("tagger") and lib["tagger"] != active and lib.get("state") in ("done",
+                                                                                                     "cancelled"):
+                    print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger: hatbox box-library "
+                          f"{shlex.quote(safe_text(lib['id']))} --retag tags it with that one")
             return 0
         lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
         return _one_library(c, args, quote(lib["id"], safe=""))
@@ -296,6 +395,8 @@ def state_words(lib: dict[str, Any]) -> str:
     state, progress = safe_text(lib.get("state", "?")), lib.get("progress")
     if state == "tagging" and isinstance(progress, dict) and isinstance(progress.get("total"), int):
         return f"tagging {progress.get('done', 0)} of {progress['total']}"
+    if state == "cancelled" and isinstance(progress, dict) and isinstance(progress.get("total"), int):
+        return f"cancelled at {progress.get('done', 0)} of {progress['total']}"
     return state
 
 
@@ -379,11 +480,25 @@ def _delete_library(client: Any, lid: str, yes: bool) -> int:
     lib = _call(client, "GET", f"/libraries/{lid}")
     what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {count_words(lib['accepted'], 'file')}"
             + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
-    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections?"):
+    notes = _kit_notes_of(client, str(lib["id"]))
+    kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
+           f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
+    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections{kit}?"):
         return 0
     _call(client, "DELETE", f"/libraries/{lid}", expect=None)
-    print(f"deleted {what}")
+    print(f"deleted {what}" + (f"; {count_words(len(notes), 'note')} of the kit left it (hatbox box-kit shows what "
+                               "is left)" if notes else ""))
     return 0
+
+
+def _kit_notes_of(client: Any, lid: str) -> list[str]:
+    """The names of the box's kit notes that play a sample of library ``lid`` ([] when the box cannot say)."""
+    try:
+        kit = _call(client, "GET", "/kit")
+    except HatboxError:
+        return []
+    return [safe_text(str(n.get("name", n.get("note", "?")))) for n in kit.get("notes") or []
+            if isinstance(n, dict) and n.get("library") == lid and not n.get("missing")]
 
 
 def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:

@@ -268,14 +268,14 @@ def push(args: argparse.Namespace) -> int:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     if body["activated"] and p.get("kind") == "tagger":
         with _client(*target(args)) as c:
-            _say_untagged(c, list(body.get("tagging") or []))
+            _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
     return 0
 
 
-def _say_untagged(client: Any, started: list[str]) -> None:
+def _say_untagged(client: Any, started: list[str], active: str) -> None:
     """After a tagger pack became active: the libraries the box started tagging with it (``started``: the answer's
     ``tagging``, those uploaded while no tagger was active), and those still not tagged, with the command that tags
-    each."""
+    each; and how many keep the tags of a tagger pack other than ``active`` (the one just made active)."""
     try:
         libraries = _call(client, "GET", "/libraries", expect=list)
     except HatboxError:
@@ -291,6 +291,12 @@ def _say_untagged(client: Any, started: list[str]) -> None:
                   f"hatbox box-library {lid} --wait follows it")
         elif lib.get("state") == "untagged":
             print(f"  library {name} is not tagged yet: hatbox box-library {lid} --retag")
+    others = [lib for lib in libraries if isinstance(lib, dict) and lib.get("state") == "done"
+              and lib.get("id") not in started and lib.get("tagger") and lib.get("tagger") != active]
+    if others:
+        print(f"  {count_words(len(others), 'library on the box keeps', 'libraries on the box keep')} the tags of "
+              "another tagger pack (hatbox box-library lists which): hatbox box-library ID --retag tags one with this "
+              "one")
 
 
 def _samples_archive(path: Path) -> str:
@@ -431,7 +437,7 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
         before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
         print(f"{what} is now the box's active {kind} pack{before}")
     if pack["kind"] == "tagger":
-        _say_untagged(client, list(body.get("tagging") or []))
+        _say_untagged(client, list(body.get("tagging") or []), str(pack["id"]))
     return 0
 
 
@@ -442,8 +448,8 @@ def _rollback(args: argparse.Namespace) -> int:
         with _box_reply("POST /slots/KIND/rollback"):
             print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
                   + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
-        if body.get("tagging"):
-            _say_untagged(c, list(body["tagging"]))
+        if args.rollback == "tagger" and body.get("active"):
+            _say_untagged(c, list(body.get("tagging") or []), str(body["active"]))
     return 0
 
 

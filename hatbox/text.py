@@ -19,6 +19,11 @@ _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
 
 
+# a library's error while no tagger pack is active on the box (device/api/libraries.py writes it, the laptop's
+# box-library reads it: the box tags such a library by itself once one is)
+NO_TAGGER = "no tagger pack is active"
+
+
 def unsafe_char(c: str) -> bool:
     """A control, bidi override/isolate, separator, surrogate or unassigned character."""
     return c in _BIDI or unicodedata.category(c) in _REFUSED_CATEGORIES

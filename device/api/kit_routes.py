@@ -148,6 +148,7 @@ def library_kit(box: Any, library: str) -> dict[int, KitNote]:
     it is not tagged (or its database is damaged)."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
     from device.library import files_with_tag, list_tags
+    _tagged_whole(box, library)
     db, files = tag_db_of(box, library), box.libraries.files_path(library)
 
     def best(tag: str, k: int) -> list[str]:
@@ -157,6 +158,26 @@ def library_kit(box: Any, library: str) -> dict[int, KitNote]:
             return kit_from_tags(library, list_tags(db), best)
     except KitError as exc:
         raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
+
+
+def _tagged_whole(box: Any, library: str) -> None:
+    """ApiError 409 while library ``library``'s tagging has not gone through it (being tagged, or cancelled part way):
+    a kit made of it then missed the sounds not tagged yet (a kit of one ride cymbal, no kick), without a word."""
+    try:
+        info = box.libraries.get(library)
+    except KeyError:
+        return                                  # tag_db_of says 404
+    progress = info.get("progress") or {}
+    done, total = progress.get("done", 0), progress.get("total", "?")
+    if info.get("state") == "tagging":
+        raise ApiError(409, "not tagged", f"library '{library}' is still being tagged ({done} of {total}): a kit made "
+                       "now would miss the sounds not tagged yet; the kit is as it was",
+                       hint=f"wait for it (hatbox box-library {library} --wait), then make the kit")
+    if info.get("state") == "cancelled":
+        raise ApiError(409, "not tagged", f"library '{library}''s tagging was stopped part way ({done} of {total}): a "
+                       "kit made of it would miss the sounds not tagged; the kit is as it was",
+                       hint=f"finish the tagging (hatbox box-library {library} --retag --wait carries on where it "
+                            "stopped), then make the kit")
 
 
 class BoxKit:

@@ -34,7 +34,7 @@ from typing import Any, Callable, Protocol
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
-from hatbox.text import count_words, slug
+from hatbox.text import NO_TAGGER, count_words, slug
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("hatbox.api")
@@ -61,7 +61,6 @@ INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be re
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
-NO_TAGGER = "no tagger pack is active"     # an upload's error while no tagger is active: tagged when one is
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 FINISH_WAIT_S = 5.0
@@ -523,9 +522,15 @@ class Libraries:
         self.get(lid)
         db = self.root / lid / "tags.db"
         if not db.is_file():
-            raise HatboxError(f"library '{lid}' has not been tagged yet",
-                              hint=f"activate a tagger pack (hatbox push TAGGER.hatpack --activate), then tag it: "
-                                   f"hatbox box-library {lid} --retag")
+            info = self.get(lid)
+            if info.get("state") == "tagging":
+                hint = f"it is being tagged: hatbox box-library {lid} --wait follows it"
+            elif info.get("state") == "untagged" and info.get("error") == NO_TAGGER:
+                hint = ("the box tags it as soon as a tagger pack is active: hatbox box-pack lists those on the box "
+                        "(hatbox box-pack ID --activate), or send one: hatbox push TAGGER.hatpack --activate")
+            else:
+                hint = f"tag it: hatbox box-library {lid} --retag"
+            raise HatboxError(f"library '{lid}' has not been tagged yet", hint=hint)
         return db
 
     def files_path(self, lid: str) -> Path:

@@ -24,7 +24,7 @@ from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
 from device.library.db import DatabaseDamaged
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
+from hatbox.text import NO_TAGGER, count_words
 
 log = logging.getLogger("hatbox.api")
 NO_LIBRARY_HINT = "hatbox box-library lists the box's libraries with their ids (GET /libraries)"
@@ -106,15 +106,17 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
               responses=_errors(401, 404, 409, 500, 507))
     def retag_library(request: Request, library_id: str) -> M.Library:
         box = box_of(request)
-        _lib(box.libraries.get, library_id)
+        record = _lib(box.libraries.get, library_id)
         tagger = box.store.active().get("tagger")
         if not tagger:
             installed = sorted((m for m in box.store.list() if m.get("kind") == "tagger"),
                                key=lambda m: float(m.get("installed") or 0.0))
             first = (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]['id']} --activate)"
                      if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
+            waits = record.get("state") == "untagged" and record.get("error") == NO_TAGGER
+            then = "; the box tags this library then" if waits else f", then: hatbox box-library {library_id} --retag"
             raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
-                           "again; nothing was changed", hint=f"{first}, then: hatbox box-library {library_id} --retag")
+                           "again; nothing was changed", hint=first + then)
         retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
         try:
             started = _library(_lib(retag, library_id))

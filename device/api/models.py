@@ -180,6 +180,7 @@ class LibrarySummary(BaseModel):
                                                      "2026-12-03: none); a laptop compares it before sending again")
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
     error: Optional[str] = Field(None, description="why a failed, untagged or cancelled library is so, and what to do")
+    tagger: Optional[str] = Field(None, description="the tagger pack it is (or was last) tagged with")
 
 
 class MidiKnob(BaseModel):

@@ -55,7 +55,8 @@ def test_the_same_folder_again_is_refused_naming_the_library_and_nothing_is_sent
     assert main(["push-library", str(lib), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"is already on the box as library {first['id']} ('Dusty Kit', untagged, 2 files); nothing was sent" in err
-    assert f"hatbox box-library {first['id']} --retag" in err and "--again" in err
+    assert "the box tags it as soon as a tagger pack is active: hatbox push TAGGER.hatpack --activate" in err
+    assert "--again" in err and "--retag" not in err              # it would be refused: no tagger is active
     assert "Traceback" not in err and err.count("hatbox:") == 1
     assert _routes(sent) == ["/libraries"] and len(_libraries(paired_server)) == 1
 

@@ -156,7 +156,7 @@ def test_the_laptop_retags_a_library_on_the_box(paired_server: PairedServer, tmp
     assert main(["push-library", str(kit), "--quiet"]) == 0
     out = capsys.readouterr().out
     lid = out.split()[1].rstrip(":")
-    assert "not tagged: no tagger pack is active" in out and "as soon as a tagger pack is made active" in out
+    assert "not tagged: no tagger pack is active" in out and "as soon as a tagger pack is active" in out
     assert main(["box-library", lid, "--wait", "--cancel"]) == 2
     assert "--wait follows a tagging: give it alone" in capsys.readouterr().err
     assert main(["box-library", "--retag"]) == 2
