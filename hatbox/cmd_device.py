@@ -534,6 +534,8 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
         _panel_data(args).on_tagger = running.tag_waiting               # a tagger made active there tags waiting ones
         _panel_data(args).set(address=pairing_url(running.url))      # where a laptop pairs
     _say(api_line(running.url))
+    for line in running.tagging_at_start:       # said in box.log too; the terminal showed nothing of it
+        _say(line)
     return running.stop
 
 

@@ -95,6 +95,7 @@ class Box:
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
         self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+        self.tagging_at_start: list[str] = []   # what start() set tagging, in words (see there)
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
@@ -104,8 +105,11 @@ class Box:
         if self.config.require_signature and not keys:
             log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
                         "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
-        self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
-        self.tag_waiting_libraries()           # a tagger made active while the box was off (or given at start)
+        resumed = self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
+        waited = self.tag_waiting_libraries()  # a tagger made active while the box was off (or given at start)
+        # for the terminal of `hatbox device run` (the log has them at info level, which only box.log keeps)
+        self.tagging_at_start = [f"library {lid}: carrying on the tagging a restart cut off" for lid in resumed] + \
+            [f"library {lid}: tagging it with the active tagger (it waited for one)" for lid in waited]
         self.kit.apply_in_background(self)     # the sampler decodes the kit while the API already answers
         for kind, pid in self.store.active().items() if self.config.load_active else ():
             if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):

@@ -8,7 +8,7 @@ import logging
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -149,6 +149,7 @@ class RunningServer:
     pairing: Any = None          # the app's device.api.auth.Pairing, for the panel's "new code" button
     kit: Any = None              # the app's kit for the panel's Kit page (device.api.kit_routes.BoxKit)
     tag_waiting: Any = None      # the app's Box.tag_waiting_libraries, for a tagger the panel's Models page activates
+    tagging_at_start: list[str] = field(default_factory=list)   # the libraries the start set tagging, in words
 
     def stop(self) -> None:
         if self.advertisement is not None:
@@ -185,6 +186,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     running.pairing = app.state.box.pairing
     running.kit = BoxKit(app.state.box)
     running.tag_waiting = app.state.box.tag_waiting_libraries
+    running.tagging_at_start = list(getattr(app.state.box, "tagging_at_start", []))
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running

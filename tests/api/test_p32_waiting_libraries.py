@@ -125,3 +125,36 @@ def test_device_run_hands_the_panel_what_tags_the_waiting_libraries(tmp_path: Pa
         assert hook.__func__.__name__ == "tag_waiting_libraries" and hook() == []     # no tagger active: nothing
     finally:
         stop()
+
+
+def test_device_run_says_on_its_terminal_which_libraries_its_start_set_tagging(tmp_path: Path, monkeypatch,
+                                                                               capsys) -> None:
+    """A tagging a restart cut off carries on at the next start, and a library that waited for a tagger is tagged
+    then: both were said only in box.log (QA: the terminal showed the engine, the pairing code and the API)."""
+    import argparse
+    import json
+
+    from device.api.sim import RecordingControl
+    from hatbox import cmd_device
+
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    t1 = box.push(tagger_pack(tmp_path / "t1.hatpack")).json()["pack"]["id"]
+    cut = _upload(box)
+    _wait_done(box, cut)
+    record = box.store_dir / "libraries" / cut / "library.json"
+    record.write_text(json.dumps({**json.loads(record.read_bytes()), "state": "tagging"}))     # as a crash left it
+    assert box.client.post("/slots/tagger/deactivate", headers=box.auth).status_code == 200
+    waiting = _upload(box)
+    box.app.state.box.store.activate(t1)                          # the panel alone, while the API was off
+    monkeypatch.setattr("device.api.server._advertise", lambda *a, **k: None)
+    monkeypatch.setattr("device.api.libraries.default_tagger", RecordingTagger())
+    args = argparse.Namespace(api=True, panel=False, store=box.store_dir, host="127.0.0.1", port=0, rate=48000,
+                              block=128, audio=None, sim=True)
+    capsys.readouterr()
+    stop = cmd_device._start_api(args, RecordingControl())
+    try:
+        out = capsys.readouterr().out
+    finally:
+        stop()
+    assert f"library {cut}: carrying on the tagging a restart cut off" in out
+    assert f"library {waiting}: tagging it with the active tagger (it waited for one)" in out
