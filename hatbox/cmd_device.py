@@ -15,17 +15,16 @@ line), the front ends' warnings and errors, how the run ended.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import sys
-import threading
 import os
 import time
 from pathlib import Path
-from typing import Any, ContextManager, Iterator
+from typing import Any, ContextManager
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
+from hatbox.box_signals import shielded, stop_on_sigterm
 from hatbox.engine_end import died_before_asked, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
 
@@ -296,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
             _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
         stoppers.append(_watch_status(control))
-        restore = _stop_on_sigterm()
+        restore = stop_on_sigterm()
         try:
             _wait(args, control, engine)
             died = engine_died(engine)           # asked before stop(): an engine that ended on its own
@@ -305,7 +304,7 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:                     # while the box started: what started is stopped below
         interrupted = True
     finally:
-        with _shielded():
+        with shielded():
             for stop in reversed(stoppers):
                 stop()
             engine.stop()
@@ -343,46 +342,6 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
     return watch_status(control, _say, every_s)
 
 
-@contextlib.contextmanager
-def _shielded() -> Iterator[None]:
-    """The box's clean-up at its end (front ends stopped, the engine asked to stop and its output file
-    finished): one Ctrl-C or SIGTERM meanwhile is let pass (the box is stopping already: a terminal's
-    Ctrl-C at the very end, a service manager's SIGTERM as it exits), a second one cuts it short
-    (KeyboardInterrupt: the CLI's one line).  Nothing to do off the main thread."""
-    import signal
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    seen = [0]
-
-    def once(_signum: int, _frame: Any) -> None:
-        seen[0] += 1
-        if seen[0] > 1:
-            raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, once) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _stop_on_sigterm() -> Any:
-    """SIGTERM ends the box as Ctrl-C does (front ends stopped, the engine's output file finished).
-    Returns what puts the previous handler back (nothing to do off the main thread)."""
-    import signal
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def interrupt(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    return lambda: signal.signal(signal.SIGTERM, previous)
-
-
 def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
     """Start MIDI, OSC and the API (each that fails is a warning); returns what stops each that started.
     Ctrl-C meanwhile stops those already started before it goes on (KeyboardInterrupt)."""
@@ -400,7 +359,7 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
             if stop is not None:
                 stoppers.append(stop)
     except KeyboardInterrupt:
-        with _shielded():
+        with shielded():
             for stop in reversed(stoppers):
                 stop()
         raise

@@ -35,13 +35,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
-from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _unauthorized)
+from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _pointer_failed,
+                               _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
-from device.api.state import LOG_WORDS, box_of, say_in_log
+from device.api.slot_routes import _add_slot_routes
+from device.api.state import ENGINE_SLOTS, LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control
@@ -53,7 +55,6 @@ from hatbox import __version__
 from hatbox.errors import PackError
 
 log = logging.getLogger("hatbox.api")
-ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine slot (taggers stay off it)
 
 
 def log_code(code: str) -> None:
@@ -289,22 +290,11 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
     return meta, activate, seconds, not fresh, tagging
 
 
-# a full disk met switching the active pointer: deleting makes room, then the same call again
-POINTER_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
-                     "(or hatbox box-library ID --delete a library); then try again")
 ACTIVATE_WAYS = "on the box's Models page, or hatbox box-pack ID --activate"
 # the same, when putting the pointer back after the engine refused a pack filled the disk (Box.put_back)
 PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
                       f"(or hatbox box-library ID --delete a library); then make the pack you want active again "
                       f"({ACTIVATE_WAYS})")
-
-
-def _pointer_failed(exc: OSError, doing: str) -> ApiError:
-    """507 (a full disk) or 500 "storage failed" for ``exc``, met writing active.json while ``doing``; the store
-    writes it atomically, so nothing changed and the answer says so."""
-    log.error("%s failed: %s", doing, exc)
-    return _disk_error(exc, "pack", doing, "nothing was changed: the active packs are as they were",
-                       POINTER_ROOM_HINT)
 
 
 def _unactivated(box: Box, pid: str, fresh: bool) -> str:
@@ -404,53 +394,6 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         say_in_log(request, f"pack {pack_id} made the active {done.slot} pack"
                    + (f" (was {done.previous})" if done.previous and done.previous != pack_id else ""))
         return done
-
-
-def _add_slot_routes(app: FastAPI, auth: Any) -> None:
-    @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth],
-              responses=_errors(401, 500, 507))
-    def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
-        box = box_of(request)
-        with box.install_lock:
-            try:
-                prev = box.store.deactivate(slot)
-            except OSError as exc:
-                raise _pointer_failed(exc, f"emptying the {slot} slot") from None
-            if prev and slot in ENGINE_SLOTS:
-                try:
-                    box.control.send({"op": "unload", "slot": ENGINE_SLOTS[slot]})
-                except Exception as exc:  # noqa: BLE001 - the pointer is what counts; report and go on
-                    log.error("engine did not unload %s: %s", slot, exc)
-        say_in_log(request, f"the {slot} slot emptied" + (f" (was {prev})" if prev else ""))
-        return M.SlotResult(slot=slot, active=None, previous=prev)
-
-    @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
-              responses=_errors(401, 409, 500, 502, 507))
-    def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
-        box = box_of(request)
-        with box.install_lock:
-            before = box.store.pointer()
-            prev = before.slots[slot]
-            try:
-                pid = box.store.rollback(slot)
-            except StoreError as exc:
-                raise _from_hatbox(409, "conflict", exc) from None
-            except OSError as exc:
-                raise _pointer_failed(exc, f"rolling the {slot} slot back") from None
-            try:
-                box.check_signed(pid)
-            except ApiError:
-                box.store.restore_pointer(before)       # the pack active before stays, and plays on
-                raise
-            if slot in ENGINE_SLOTS:
-                try:
-                    box._load(slot, pid)
-                except ApiError:
-                    box.put_back(before, pid, slot)
-                    raise
-            tagging = box.tag_waiting_libraries() if slot == "tagger" else []
-        say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else ""))
-        return M.SlotResult(slot=slot, active=pid, previous=prev, tagging=tagging)
 
 
 def _versions() -> dict[str, str]:

@@ -3,6 +3,7 @@ handlers that turn every error into an :class:`~device.api.models.ErrorBody`, an
 routes declare for OpenAPI.  Split out of device/api/app.py, which re-exports these names."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,8 @@ from device.api import models as M
 from device.api.auth import AuthError
 from device.library.archive import NO_ROOM_HINT, STORAGE_HINT, is_disk_full
 from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.api")
 
 
 class ApiError(Exception):
@@ -92,3 +95,16 @@ def _handlers(app: FastAPI) -> None:
         where = ".".join(str(x) for x in first.get("loc", ()))
         body = M.ErrorBody(error="bad request", message=f"{where}: {first.get('msg', 'invalid request')}")
         return JSONResponse(body.model_dump(), status_code=400)
+
+
+# a full disk met switching the active pointer: deleting makes room, then the same call again
+POINTER_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
+                     "(or hatbox box-library ID --delete a library); then try again")
+
+
+def _pointer_failed(exc: OSError, doing: str) -> ApiError:
+    """507 (a full disk) or 500 "storage failed" for ``exc``, met writing active.json while ``doing``; the store
+    writes it atomically, so nothing changed and the answer says so."""
+    log.error("%s failed: %s", doing, exc)
+    return _disk_error(exc, "pack", doing, "nothing was changed: the active packs are as they were",
+                       POINTER_ROOM_HINT)

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from device.api.app import Box
 
 
+ENGINE_SLOTS = {"effect": "effect", "synth": "synth"}    # pack kind -> engine slot (taggers stay off it)
+
+
 def box_of(request: Request) -> Box:
     """The box that ``request``'s app serves (its store, engine control, tokens, libraries)."""
     return request.app.state.box

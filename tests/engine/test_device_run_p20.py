@@ -170,6 +170,7 @@ def test_no_mdns_serves_the_api_without_advertising_it(monkeypatch: pytest.Monke
 
     class _Running:
         url = "http://127.0.0.1:8750"
+        tagging_at_start: list[str] = []
 
         def stop(self) -> None:
             pass
