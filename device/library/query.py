@@ -12,7 +12,7 @@ import os
 import shlex
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 import numpy as np
@@ -262,7 +262,14 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
     """NotInLibrary for ``rel``, a file the database does not hold that is in the library folder ``root``: renamed
     or moved since the library was tagged (its bytes are those of a file the database holds under a name that is
     gone), or added since; either way what to run.  Nothing for a path that is no file there."""
-    if root is None or not (root / rel).is_file():
+    if root is None:
+        return
+    if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
+        if Path(path).is_file():                # a file of somewhere else: a sample's source, another library
+            raise NotInLibrary(f"{path} is not inside the library {root}",
+                               hint="give a file of the library (hatbox library query DB --tag TAG lists them)")
+        return
+    if not (root / rel).is_file():
         return
     from device.library.scan import content_hash
     try:

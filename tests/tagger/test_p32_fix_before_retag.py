@@ -73,3 +73,17 @@ def test_the_box_says_a_file_its_tagging_has_not_reached_is_not_tagged_yet(tmp_p
                        headers=box.auth)
     assert r.status_code == 422 and "not a file of this library" in r.json()["message"]     # a typo stays a typo
     assert "hatbox tag " not in r.text
+
+
+def test_fixing_a_file_outside_the_library_says_so(library_dir, small_pack, tmp_path):
+    """QA: a training file given to `library fix` was said to be "added to the library since it was tagged"."""
+    db = tmp_path / "lib.db"
+    library.tag_library(library_dir, small_pack, db)
+    outside = tmp_path / "elsewhere" / "bass.wav"
+    outside.parent.mkdir()
+    shutil.copy(library_dir / "kicks" / "k1.wav", outside)
+    with pytest.raises(NotInLibrary) as err:
+        library.set_tags(db, outside, ["bass"])
+    assert f"is not inside the library {library_dir.resolve()}" in str(err.value) or \
+        f"is not inside the library {library_dir}" in str(err.value)
+    assert "added to the library" not in str(err.value)
