@@ -67,6 +67,14 @@ MAX_TAG_CHARS = 64
 TAG_RULE = f"1-{MAX_TAG_CHARS} printable characters, no comma, quote, slash or leading #"
 
 
+def normal_tag(tag: str) -> str:
+    """``tag`` as hatbox keeps it: stripped, and in Unicode's composed form (NFC).  An accented word can be written
+    two ways, "é" as one character or as "e" and a combining accent (macOS names folders the second way, a CSV typed
+    elsewhere has the first): both are one tag, as a producer reads them."""
+    import unicodedata
+    return unicodedata.normalize("NFC", str(tag).strip())
+
+
 def tag_problem(tag: str) -> str | None:
     """Why ``tag`` (stripped) cannot be a tag, or None.  A tag names a folder of links, a CSV cell and a
     word in the library database, so: not empty, at most MAX_TAG_CHARS, printable, no comma, quote,

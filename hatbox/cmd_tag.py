@@ -55,6 +55,9 @@ def register(cli) -> None:
     g.add_argument("--failed", action="store_true",
                    help="list files that could not be tagged: failed (undecodable) and skipped (silent, too "
                         "short or empty)")
+    g.add_argument("--untagged", action="store_true",
+                   help="list files the tagger heard but gave no tag (a tagger of several tags per file sure of "
+                        "none of them), with its best guess")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON (for scripts): the tag counts, or what --tag, "
@@ -154,7 +157,7 @@ def _forget_db(db: Path, made: list[Path]) -> bool:
 def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from device.library import tag_library
+    from device.library import tag_library, untagged
     from device.library.tag import Decoding, TaggingInterrupted
     from export.atomic import missing_folders
     lib = Path(args.library)
@@ -221,6 +224,11 @@ def tag(args: argparse.Namespace) -> int:
         print(f"  skipped {_shown(rel)}: {_shown(why)}")
     if len(rep.failed) + len(rep.skipped) > 20:
         print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {_shown(str(db))} --failed)")
+    none = len(untagged(db))
+    if none:
+        print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "
+              f"{'it' if none == 1 else 'them'} (hatbox library query {shlex.quote(_shown(str(db)))} --untagged lists "
+              f"{'it' if none == 1 else 'them'} with its best guesses; hatbox library fix tags one)")
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
         return 1
@@ -235,10 +243,17 @@ def query(args: argparse.Namespace) -> int:
     _say_if_moved(args.db)
     if args.failed:
         _print_failures(args.db, args.json)
+    elif args.untagged:
+        _print_untagged(args.db, args.json)
     elif args.tag:
         hits = library.files_with_tag(args.db, args.tag, limit=args.k)
         _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
-        total = library.list_tags(args.db).get(args.tag, 0) if len(hits) == args.k else len(hits)
+        if len(hits) == args.k:                         # the tag as the library spells it ("Pad" finds pad)
+            from export.manifest import normal_tag
+            counts, want = library.list_tags(args.db), normal_tag(args.tag).casefold()
+            total = next((n for t, n in counts.items() if normal_tag(t).casefold() == want), 0)
+        else:
+            total = len(hits)
         if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does
             print(cut_line(len(hits), total))
     elif args.like:
@@ -303,7 +318,10 @@ def _print_failures(db: str, as_json: bool = False) -> None:
               ("skipped", "nothing to tag; not decoded again until {it} changes"))
     found = (library.failures(db, "error"), library.failures(db, "skipped"))
     if not any(found):                   # it printed nothing at all (twenty-eighth stop's QA)
-        print("no file failed or was skipped: every audio file of the library is tagged")
+        none = len(library.untagged(db))
+        print("no file failed or was skipped: " + (f"every audio file was heard, but {count_words(none, 'file')} got "
+                                                   "no tag (--untagged lists them)" if none else
+                                                   "every audio file of the library is tagged"))
         return
     for (name, meaning), rows in zip(groups, found):
         if rows:
@@ -311,6 +329,21 @@ def _print_failures(db: str, as_json: bool = False) -> None:
             print(f"{name} ({len(rows)}: {meaning}):")
         for path, why in rows:
             print(f"  {_shown(str(path))}\t{_shown(why)}")
+
+
+def _print_untagged(db: str, as_json: bool = False) -> None:
+    """The files the tagger heard but gave no tag, each with its best guess (or ``as_json``)."""
+    from device import library
+    found = library.untagged(db)
+    if as_json:
+        _print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
+        return
+    if not found:
+        print("every file the tagger heard carries a tag")
+        return
+    heading(f"no tag ({len(found)}): the tagger's best guess, under its threshold")
+    for path, tag, score in found:
+        print(f"  {escape_unsafe(tag) or '-'} {score:.2f}  {_shown(str(path))}")
 
 
 def fix(args: argparse.Namespace) -> int:

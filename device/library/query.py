@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from device.library import db as libdb
-from export.manifest import TAG_RULE, tag_problem
+from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import HatboxError
 
 
@@ -94,9 +94,12 @@ def list_tags(db_path: str | Path) -> dict[str, int]:
 
 
 def files_with_tag(db_path: str | Path, tag: str, limit: int | None = None) -> list[Hit]:
-    """Files tagged ``tag``: the producer's corrections first, then the tagger's, most confident first."""
+    """Files tagged ``tag`` (or the library's tag it differs from only in case or Unicode form): the producer's
+    corrections first, then the tagger's, most confident first."""
     con, root = _open(db_path)
     known = _known_tags(con)
+    if tag not in known:                        # "Pad" for pad, an accent written the other way: the library's spelling
+        tag = spelled_as_known([tag], known)[0]
     if tag not in known:
         con.close()
         raise HatboxError(f"tag '{tag}' is not one of this library's tags ({', '.join(known)})")
@@ -265,7 +268,7 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
     if root is None:
         return
     if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
-        if Path(path).is_file():                # a file of somewhere else: a sample's source, another library
+        if Path(path).is_absolute() and Path(path).is_file():   # a file elsewhere: a sample's source, another library
             raise NotInLibrary(f"{path} is not inside the library {root}",
                                hint="give a file of the library (hatbox library query DB --tag TAG lists them)")
         return
@@ -374,15 +377,15 @@ def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
     producer's) that differs from it only in case, else as the first of ``tags`` that does; duplicates kept."""
     spelling: dict[str, str] = {}
     for t in [*known, *tags]:
-        spelling.setdefault(t.casefold(), t)
-    return [spelling[t.casefold()] for t in tags]
+        spelling.setdefault(normal_tag(t).casefold(), t)
+    return [spelling[normal_tag(t).casefold()] for t in tags]
 
 
 def _check_tag(tag: str) -> str:
     """A tag as stored: stripped; refused (HatboxError) when :func:`export.manifest.tag_problem` finds one."""
     if tag_problem(tag):
         raise HatboxError(f"'{tag}' cannot be a tag", hint=TAG_RULE)
-    return str(tag).strip()
+    return normal_tag(tag)
 
 
 def failures(db_path: str | Path, status: str | None = None) -> list[tuple[Path, str]]:
@@ -395,6 +398,19 @@ def failures(db_path: str | Path, status: str | None = None) -> list[tuple[Path,
                        (status or "error", status or "skipped")).fetchall()
     con.close()
     return [(root / p, e) for p, e in rows]
+
+
+def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
+    """(file, the tagger's best guess, its score) of every file the tagger heard but gave no tag: a tagger of several
+    tags per file gives each tag over its threshold, and may be sure of none (an exclusive one always gives its top
+    tag); nor has the producer tagged it.  Such a file is under no tag of a listing or ``--links`` folder."""
+    con, root = _open(db_path)
+    best = "(SELECT t.{} FROM tags t WHERE t.path = f.path ORDER BY t.score DESC, t.tag LIMIT 1)"
+    rows = con.execute(f"SELECT f.path, {best.format('tag')}, {best.format('score')} FROM files f "
+                       f"WHERE f.status = 'ok' AND ({libdb.CURRENT}) AND f.path NOT IN (SELECT path FROM effective_tags) "
+                       "ORDER BY f.path").fetchall()
+    con.close()
+    return [(root / p, str(t or ""), float(s or 0.0)) for p, t, s in rows]
 
 
 def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int = 10, exclude: str | None = None) -> list[Hit]:

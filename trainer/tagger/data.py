@@ -30,7 +30,8 @@ import numpy as np
 
 from device.audio import audiofile
 from device.audio.mel import tagger_clip
-from export.manifest import TAG_RULE, tag_problem
+from device.library.member_checks import NO_AUDIO, audio_problem
+from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
 from trainer.csvtext import csv_text, listed_file, missing_error, separator
@@ -102,7 +103,7 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(root, bad)
     notes.extend(_spaced_twins(root, dirs))
     for tag_dir in dirs:
-        tag, found, other = tag_dir.name.strip(), 0, 0
+        tag, found, other = normal_tag(tag_dir.name), 0, 0
         for f in sorted(tag_dir.rglob("*")):
             if _ignored(f.relative_to(tag_dir)) or not f.is_file():
                 continue
@@ -159,7 +160,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
                 continue
             if len(cells) < 2:
                 raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
-            tags = tuple(dict.fromkeys(cells[1:]))
+            tags = tuple(dict.fromkeys(normal_tag(c) for c in cells[1:]))
             bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]
             rows.append((cells[0], tags, reader.line_num))
     except csv.Error as exc:
@@ -372,14 +373,19 @@ def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
 
 def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, skip_silent: bool = True,
                  heard_rate: int = 0) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """Decode every item as :func:`load_clip` does, keeping going past failures: (the items that
-    decoded, their clips [K, n] float32 in the same order, [(path, why)] for those that did not decode,
+    """Decode every item as :func:`load_clip` does, keeping going past failures, after the check ``hatbox tag`` and the
+    box make of every file (device.library.member_checks.audio_problem: a WAV cut short was trained on, and then
+    refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)] for those that did not decode,
     [(path, why)] for those left out as silent by :func:`nothing_to_hear` when ``skip_silent``).
     ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
     from tqdm import tqdm
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
     for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
+        refused = audio_problem(it.path)[0]    # hatbox tag's and the box's check: a file cut short, odd samples
+        if refused and refused != NO_AUDIO:     # (an empty one is left to nothing_to_hear, as hatbox tag does)
+            skipped.append((it.path, f"{it.path}: {refused}"))    # named, as a file that does not open is
+            continue
         try:
             channels, src_rate = _read_head(it.path, rate, n)
             why = nothing_to_hear(it.path, channels, src_rate, rate, n) if skip_silent else ""
