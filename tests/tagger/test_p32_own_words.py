@@ -91,3 +91,35 @@ def test_files_the_tagger_was_sure_of_no_word_for_are_said_and_listed(library_di
     assert "5 files got no tag (--untagged lists them)" not in capsys.readouterr().out   # one failed: it is listed
     library.set_tags(db, library_dir / "kicks" / "k1.wav", ["kick"])
     assert len(untagged(db)) == 4
+
+
+def test_the_picture_of_a_tagger_of_several_tags_per_file_agrees_with_its_table(tmp_path):
+    """QA: a file tagged pluck and guitar, guessed right, showed in the confusion matrix as guitar called pluck,
+    against a table saying guitar 1.000 / 1.000."""
+    from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate
+    tags = ["guitar", "pad", "pluck"]
+    y = np.array([[1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 0, 0]], np.float32)
+    probs = np.array([[0.9, 0.1, 0.8], [0.2, 0.7, 0.1], [0.1, 0.6, 0.9], [0.3, 0.1, 0.2]], np.float32)
+    rep = evaluate(probs, y, tags, np.full(3, 0.5, np.float32))
+    assert rep["per_tag_counts"] == [[1, 1, 0], [1, 0, 1], [2, 0, 0]]        # found, missed, given wrongly
+    assert rep["per_tag"]["pluck"]["recall"] == 1.0 and rep["per_tag"]["guitar"]["recall"] == 0.5
+    out = confusion_png(np.array(rep["per_tag_counts"]), tags, tmp_path / "c.png", "held-out",
+                        columns=PER_TAG_COLUMNS)
+    assert out.stat().st_size > 1000
+    single = evaluate(probs[1:3], np.array([[0, 1, 0], [0, 0, 1]], np.float32), tags)
+    assert "per_tag_counts" not in single                                    # one tag per file: the matrix
+
+
+def test_wide_and_accented_tag_names_keep_the_table_in_line_and_the_picture_quiet(tmp_path, recwarn):
+    import warnings
+
+    from trainer.tagger.report import _columns, confusion_png, evaluate, format_report
+    tags = ["日本の琴", "Stimme éthérée", NFD]
+    y = np.eye(3, dtype=np.float32)
+    rep = evaluate(y * 0.9 + 0.05, y, [unicodedata.normalize("NFC", t) for t in tags])
+    lines = format_report(rep).splitlines()
+    assert len({_columns(line) for line in lines[:4]}) == 1, lines          # every row as wide as the heading
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                      # a glyph warning would fail here
+        confusion_png(np.eye(3, dtype=int), tags, tmp_path / "c.png", "held-out")
+    assert (tmp_path / "c.png").stat().st_size > 1000

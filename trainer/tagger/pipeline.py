@@ -14,7 +14,7 @@ from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode
                                  load_sources, lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts,
                                  tag_list, targets)
 from trainer.tagger.model import TaggerConfig
-from trainer.tagger.report import confusion_png, evaluate, format_report
+from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
@@ -237,7 +237,11 @@ def _write_report(rep: dict, tags: list[str], out: Path) -> str:
     try:
         write_atomic(json_path, json.dumps(rep, indent=2).encode())
         with atomic_output(png_path) as fh:     # a cut picture is never left (Ctrl-C, a full disk)
-            confusion_png(np.array(rep["confusion"]), tags, fh, f"held-out, macro-F1 {rep['macro_f1']:.2f}")
+            if "per_tag_counts" in rep:            # several tags per file: a yes or no per tag, not one guess
+                confusion_png(np.array(rep["per_tag_counts"]), tags, fh, f"held-out, macro-F1 {rep['macro_f1']:.2f}",
+                              columns=PER_TAG_COLUMNS)
+            else:
+                confusion_png(np.array(rep["confusion"]), tags, fh, f"held-out, macro-F1 {rep['macro_f1']:.2f}")
     except OSError as exc:
         return f"\nwarning: the held-out report was not written ({exc.strerror or exc}: {exc.filename or json_path})"
     return f" and its held-out report {json_path.name}, {png_path.name}"
