@@ -356,11 +356,12 @@ def box_library(args: argparse.Namespace) -> int:
 
     from export.manifest import TAG_RULE, tag_problem
 
-    if (args.tag or args.fix or args.unsure or args.delete or args.retag or args.cancel or args.wait) and not args.id:
+    asks = args.tag or args.fix or args.unsure or args.untagged or args.delete or args.retag or args.cancel
+    if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
-    if args.wait and (args.tag or args.fix or args.unsure or args.delete or args.cancel):
+    if args.wait and (args.tag or args.fix or args.unsure or args.untagged or args.delete or args.cancel):
         raise HatboxError("--wait follows a tagging: give it alone (hatbox box-library ID --wait) or with --retag",
                           hint="hatbox box-library ID --wait")
     problem = tag_problem(args.tag) if args.tag is not None else None
@@ -437,6 +438,14 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             for u in found:
                 print(unsure_line(u["margin"], [(safe_text(t), p) for t, p in u["guesses"]], u.get("exclusive", True),
                                   safe_text(u["path"])))
+        elif args.untagged:
+            found = _call(c, "GET", f"/libraries/{lid}/untagged", expect=list)
+            if found:
+                heading(f"no tag ({len(found)}): the tagger's best guess, under its threshold")
+            else:
+                print("every file the tagger heard carries a tag")
+            for u in found:
+                print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
                          params={"limit": args.k})
@@ -453,6 +462,11 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
                     f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
+            if lib.get("state") == "done":
+                none = len(_call(c, "GET", f"/libraries/{lid}/untagged", expect=list))
+                if none:                               # under no tag above: said, or never seen (QA)
+                    print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
+                          f"(hatbox box-library {lid} --untagged lists them)", file=sys.stderr)
             if lib.get("state") != "done":             # said on stderr: a script reads the counts on stdout
                 why = f": {safe_text(lib['error'])}" if lib.get("error") else ""
                 print(f"note: the library is {state_words(lib)}{why}", file=sys.stderr)
@@ -541,6 +555,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list the files under this tag (your corrections first)")
     g.add_argument("--unsure", action="store_true", help="the files the tagger was least sure of (check these first)")
+    g.add_argument("--untagged", action="store_true",
+                   help="the files the tagger gave no tag (sure of none of its words), with its best guess")
     g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
                    help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
     g.add_argument("--delete", action="store_true",

@@ -177,6 +177,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one)
                 for u in found]
 
+    @app.get("/libraries/{library_id}/untagged", response_model=list[M.UntaggedFile], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_untagged(request: Request, library_id: str) -> list[M.UntaggedFile]:
+        """The files the tagger heard but gave no tag (a tagger of several tags per file sure of none of them)."""
+        from device.library import untagged
+        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
+        with _whole_db(library_id):
+            found = untagged(db)
+        return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found]
+
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:

@@ -158,6 +158,12 @@ class UnsureFile(BaseModel):
                                               "'kick or tom'); false: a yes or no per tag (both may be yes)")
 
 
+class UntaggedFile(BaseModel):
+    path: str = Field(description="relative to the library's folder")
+    best_guess: str = Field(description="the tag the tagger scored highest, under its threshold")
+    score: float
+
+
 class FileTagsRequest(BaseModel):
     path: str = Field(max_length=4096, description="a file of the library, relative to its folder")
     tags: list[str] = Field(max_length=32, description="its tags in your words; [] gives it back to the tagger")

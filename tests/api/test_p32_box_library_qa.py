@@ -189,3 +189,22 @@ def test_a_kit_of_one_note_says_play_it(capsys):
     lines = describe({"notes": [{"note": 36, "name": "C1", "library": "lib-a", "file": "k.wav"}]})
     assert lines[-1].startswith("1 note: play it from")
 
+
+
+def test_the_box_lists_the_files_a_tagger_gave_no_tag(tmp_path, paired_server, capsys):
+    """As `hatbox tag` now says them on the laptop: a tagger of several tags per file sure of none of its words left
+    those files under no tag on the box too, and box-library ID said nothing of them."""
+    from tests.tagger.test_p32_own_words import _picky_pack
+    assert main(["push", str(_picky_pack(tmp_path)), "--activate", "--quiet"]) == 0
+    assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
+    lid = _lid(paired_server, "drums")
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "box-library", lid)
+    assert rc == 0 and f"note: 2 files got no tag: the tagger was sure of none of its words (hatbox box-library {lid} " \
+        "--untagged lists them)" in err
+    rc, out, _ = _run(capsys, "box-library", lid, "--untagged")
+    assert rc == 0 and "kit/boom.wav" in out and "kit/crack.wav" in out
+    assert main(["box-library", lid, "--fix", "kit/boom.wav", "kick"]) == 0
+    capsys.readouterr()
+    rc, out, _ = _run(capsys, "box-library", lid, "--untagged")
+    assert "kit/boom.wav" not in out and "kit/crack.wav" in out
