@@ -420,6 +420,9 @@ def one_named(items: list[dict[str, Any]], given: str, several: str, several_hin
             return found[0]
         if found:
             ids = ", ".join(safe_text(i["id"]) for i in found)
+            if rule is rules[-1] and id_starts:     # the ids' start: "are called 'lib-rock'" was not so
+                raise HatboxError(f"{len(found)} ids on the box start or end with '{safe_text(given)}': {ids}",
+                                  hint=several_hint)
             raise HatboxError(f"{len(found)} {several}: {ids}", hint=several_hint)
     raise missing
 

@@ -208,3 +208,17 @@ def test_the_box_lists_the_files_a_tagger_gave_no_tag(tmp_path, paired_server, c
     capsys.readouterr()
     rc, out, _ = _run(capsys, "box-library", lid, "--untagged")
     assert "kit/boom.wav" not in out and "kit/crack.wav" in out
+
+
+def test_several_ids_starting_alike_are_not_said_to_be_called_so():
+    """QA: `box-library lib-rock` with five libraries whose ids start so said "5 libraries on the box are called
+    'lib-rock'"."""
+    from hatbox.cmd_box_library import find_library
+    from hatbox.errors import HatboxError
+    libs = [{"id": f"lib-rock-{i}a", "name": "rock"} for i in range(3)]
+    with pytest.raises(HatboxError) as err:
+        find_library(libs, "lib-rock")
+    assert str(err.value).startswith("3 ids on the box start or end with 'lib-rock': lib-rock-0a")
+    with pytest.raises(HatboxError) as err:
+        find_library(libs, "Rock")
+    assert str(err.value).startswith("3 libraries on the box are called 'Rock'")
