@@ -72,6 +72,11 @@ class PortWatcher:
         with self.lock:
             return sorted(short_name(n) for n in self.ports)
 
+    def not_opened(self) -> list[str]:
+        """The controllers plugged in that would not open (busy: another program holds them), by their short names."""
+        with self.lock:
+            return sorted(short_name(n) for n in self.refused)
+
     def poll(self) -> None:
         """Open the controllers that came, close the ones that went (releasing every note)."""
         try:
@@ -80,6 +85,7 @@ class PortWatcher:
             log.warning("cannot list the MIDI inputs: %s", first_line(exc))
             return
         with self.lock:
+            self.refused &= set(names)               # one unplugged is no longer "would not open"
             gone = [n for n in self.ports if n not in names]
             came = [n for n in names if n not in self.ports]
         for name in gone:
@@ -92,11 +98,12 @@ class PortWatcher:
             port = self.open_port(name, self.callback)
         except Exception as exc:  # noqa: BLE001 - a port that vanished meanwhile, or a busy one
             if name not in self.refused:
-                self.refused.add(name)
+                with self.lock:
+                    self.refused.add(name)
                 self.say(f"warning: MIDI controller '{short_name(name)}' did not open: {first_line(exc)}")
             return
-        self.refused.discard(name)
         with self.lock:
+            self.refused.discard(name)
             self.ports[name] = port
         self.say(f"MIDI: controller '{short_name(name)}' connected")
 

@@ -463,6 +463,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     hub.controllers = watcher.connected
     if getattr(args, "panel", False):
         _panel_data(args).controllers = watcher.connected     # the Settings page's MIDI row names them
+        _panel_data(args).unopened = watcher.not_opened       # and those plugged in that would not open
 
     def stop() -> None:
         unwatch()

@@ -169,15 +169,15 @@ def _tagged_whole(box: Any, library: str) -> None:
         return                                  # tag_db_of says 404
     progress = info.get("progress") or {}
     done, total = progress.get("done", 0), progress.get("total", "?")
+    name = str(info.get("name") or library)        # short, and first: the panel's tab bar shows the message's start
     if info.get("state") == "tagging":
-        raise ApiError(409, "not tagged", f"library '{library}' is still being tagged ({done} of {total}): a kit made "
-                       "now would miss the sounds not tagged yet; the kit is as it was",
-                       hint=f"wait for it (hatbox box-library {library} --wait), then make the kit")
+        raise ApiError(409, "not tagged", f"'{name}' is still being tagged ({done} of {total}): the kit is as it was",
+                       hint=f"a kit made now would miss the sounds not tagged yet: wait for it (hatbox box-library "
+                            f"{library} --wait), then make the kit")
     if info.get("state") == "cancelled":
-        raise ApiError(409, "not tagged", f"library '{library}''s tagging was stopped part way ({done} of {total}): a "
-                       "kit made of it would miss the sounds not tagged; the kit is as it was",
-                       hint=f"finish the tagging (hatbox box-library {library} --retag --wait carries on where it "
-                            "stopped), then make the kit")
+        raise ApiError(409, "not tagged", f"'{name}' was tagged only part way ({done} of {total}): the kit is as it "
+                       "was", hint=f"a kit made of it would miss the sounds not tagged: finish the tagging (hatbox "
+                                   f"box-library {library} --retag --wait carries on where it stopped), then make the kit")
 
 
 class BoxKit:

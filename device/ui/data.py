@@ -194,6 +194,7 @@ class StoreData:
         # the MIDI controllers connected now (device.midi_ports.PortWatcher.connected), set when MIDI runs: the
         # Settings page's MIDI row names them, so a player sees the keyboard just plugged in was found
         self.controllers: Optional[Callable[[], list[str]]] = None
+        self.unopened: Optional[Callable[[], list[str]]] = None      # plugged in but busy (PortWatcher.not_opened)
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
 
@@ -319,13 +320,17 @@ class StoreData:
     def settings(self) -> dict[str, str]:
         out = dict(self.setting)
         if self.controllers is not None:
-            out["midi"] = midi_words(self.controllers())
+            out["midi"] = midi_words(self.controllers(), self.unopened() if self.unopened is not None else [])
         return out
 
 
-def midi_words(controllers: list[str]) -> str:
-    """The Settings page's MIDI row while MIDI runs: the controllers connected (short names), then the box's own
-    port, which a DAW connects to."""
-    if not controllers:
+def midi_words(controllers: list[str], unopened: list[str] | tuple[str, ...] = ()) -> str:
+    """The Settings page's MIDI row while MIDI runs: the controllers connected (short names; their count first when
+    there are several, so a cut row still says it), those plugged in that would not open, then the box's own port,
+    which a DAW connects to."""
+    busy = [f"{name} (busy, not opened)" for name in unopened]
+    if not controllers and not busy:
         return "no controller plugged in; port hatbox"
-    return f"{', '.join(controllers)}; port hatbox"
+    names = ", ".join([*controllers, *busy])
+    count = f"{len(controllers)} controllers: " if len(controllers) > 1 else ""
+    return f"{count}{names}; port hatbox"

@@ -71,13 +71,15 @@ def test_a_kit_is_not_made_of_a_library_being_tagged_or_stopped_part_way(tmp_pat
     lid = box.client.post("/libraries", content=_library_zip(3), headers=box.auth).json()["id"]
     r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
     assert r.status_code == 409 and "still being tagged" in r.json()["message"], r.text
+    assert r.json()["message"].endswith("the kit is as it was") and "''" not in r.json()["message"]
     assert f"hatbox box-library {lid} --wait" in r.json()["hint"]
     box.client.post(f"/libraries/{lid}/cancel", headers=box.auth)
     hold.set()
     from tests.api.test_retag_p20 import _wait_done
     assert _wait_done(box, lid)["state"] == "cancelled"
     r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
-    assert r.status_code == 409 and "stopped part way" in r.json()["message"] and "--retag" in r.json()["hint"]
+    assert r.status_code == 409 and "was tagged only part way" in r.json()["message"] and "--retag" in r.json()["hint"]
+    assert r.json()["message"].startswith("'library' was tagged")                # its name (the zip's), not its id
 
 
 def test_a_tagger_pack_is_not_deleted_under_a_tagging(tmp_path):

@@ -11,7 +11,7 @@ from tests.engine.test_p31_midi_controllers import KEYS, PADS, Seq
 
 def test_midi_words_name_the_controllers_or_say_none():
     assert midi_words([]) == "no controller plugged in; port hatbox"
-    assert midi_words(["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]) == "MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
+    assert midi_words(["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]) == "2 controllers: MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
 
 
 def test_the_settings_page_follows_controllers_as_they_come_and_go(tmp_path, monkeypatch):
@@ -34,7 +34,7 @@ def test_the_settings_page_follows_controllers_as_they_come_and_go(tmp_path, mon
         watcher = control.midi.controllers.__self__
         seq.names = [PADS, KEYS]
         watcher.poll()
-        assert data.settings()["midi"] == "MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
+        assert data.settings()["midi"] == "2 controllers: MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
         seq.names = []
         watcher.poll()
         assert data.settings()["midi"] == "no controller plugged in; port hatbox"
@@ -55,3 +55,34 @@ def test_the_page_shows_them(tmp_path, pg):
     panel = Panel(RecordingControl(), data, (800, 480))
     panel.show_title("Settings")
     assert ("MIDI", "nanoKEY2 MIDI 1; port hatbox") in panel.page.lines()
+
+
+def test_several_controllers_are_counted_first_and_a_busy_one_is_said():
+    """QA: with five controllers the row was cut after two or three names; a keyboard plugged in that would not
+    open (busy) showed as "no controller plugged in"."""
+    assert midi_words(["A", "B", "C"]) == "3 controllers: A, B, C; port hatbox"
+    assert midi_words([], ["nanoKEY2 MIDI 1"]) == "nanoKEY2 MIDI 1 (busy, not opened); port hatbox"
+
+
+def test_the_watcher_says_which_plugged_controllers_would_not_open_until_they_go():
+    from tests.engine.test_p31_midi_controllers import _watcher
+    seq = Seq([KEYS, PADS])
+    seq.broken.add(KEYS)
+    watcher, _, _ = _watcher(seq)
+    watcher.poll()
+    assert watcher.connected() == ["MPD218 MIDI 1"] and watcher.not_opened() == ["nanoKEY2 MIDI 1"]
+    seq.names = [PADS]                                  # the busy keyboard unplugged
+    watcher.poll()
+    assert watcher.not_opened() == []
+
+
+def test_the_kit_page_counts_one_note_as_one(pg):
+    """QA: "tap again to replace the kit (1 notes)"."""
+    from device.ui.demo import demo_data
+    from tests.ui.test_kit_page import _panel, _press
+    data = demo_data()
+    for note in list(data.kit.pads())[1:]:
+        data.kit.clear(note)
+    panel = _panel(data)
+    _press(panel, "from library")
+    assert "(1 note)" in panel.state.toast, panel.state.toast

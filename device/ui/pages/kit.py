@@ -34,6 +34,7 @@ from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.pages.base import Message, Page, hit
 from hatbox.errors import first_line
+from hatbox.text import count_words
 
 FIRST_NOTE = 36          # the first bank starts at C2: General MIDI's kick, where pad controllers start
 COLS = 4
@@ -264,7 +265,8 @@ class KitPage(Page):
                 self.confirm_at = time.monotonic()
                 source = ("the picked sample's library" if self.ctx.state.picked else
                           "the biggest library (pick a sample on Library to choose one)")
-                self.ctx.state.say(f"tap again to replace the kit ({len(self.pads)} notes) with one from {source}",
+                self.ctx.state.say(f"tap again to replace the kit ({count_words(len(self.pads), 'note')}) with one "
+                                   f"from {source}",
                                    "tap again to replace the kit")
                 return
             picked = self.ctx.state.picked
