@@ -26,6 +26,9 @@ class PackEntry:
     active: bool = False
 
 
+NO_TAG = "(no tag)"     # the Library page's row of the files a tagger gave no tag (StoreData.tags)
+
+
 @dataclass(frozen=True)
 class Sample:
     path: str
@@ -259,11 +262,17 @@ class StoreData:
         return sorted((self.store.root / "libraries").glob("*/tags.db"))
 
     def tags(self) -> dict[str, int]:
+        """Tag -> files over every library; last, :data:`NO_TAG` when a tagger of several tags per file gave some
+        files no tag (they were under no row, so a player could not find them)."""
         from device.library import query
         out: dict[str, int] = {}
+        none = 0
         for db in self._dbs():
             for tag, n in query.list_tags(db).items():
                 out[tag] = out.get(tag, 0) + n
+            none += len(query.untagged(db))
+        if none:
+            out[NO_TAG] = none
         return out
 
     def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
@@ -271,6 +280,9 @@ class StoreData:
         its own order), so a longer limit lists the same files first and more after them."""
         from device.library import query
         out: list[Sample] = []
+        if tag == NO_TAG:                       # each with the tagger's best guess, as the unsure list shows
+            found = [Sample(str(p), sc, guess=t) for db in self._dbs() for p, t, sc in query.untagged(db)]
+            return found if limit is None else found[:limit]
         for db in self._dbs():
             if limit is not None and len(out) >= limit:
                 break

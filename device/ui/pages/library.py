@@ -34,7 +34,7 @@ import pygame
 
 from device.control import msg
 from device.ui import draw as D
-from device.ui.data import Sample
+from device.ui.data import NO_TAG, Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
@@ -401,7 +401,11 @@ class LibraryPage(Page):
 
     def _choose(self, tag: str) -> None:
         """A tag tapped in retag mode: the sample moves there (one tag per file), or the tag is added to
-        or taken from the ones being chosen (multi-label)."""
+        or taken from the ones being chosen (multi-label).  The row of files with no tag is not a tag to give."""
+        if tag == NO_TAG:
+            self.ctx.state.say(f"{NO_TAG} lists the files the tagger gave no tag: pick a tag to give it",
+                               "pick a tag to give it")
+            return
         if self.pending is None:
             self._move_to(tag)
         else:
