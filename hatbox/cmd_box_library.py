@@ -302,7 +302,8 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
                     raise
                 except HatboxError as exc:    # the box went away (stopped, restarted, off the network)
                     shown = safe_text(body.get("id", lid))
-                    raise HatboxError(f"{exc} while following library {shown} ({state_words(body)})",
+                    raise HatboxError(f"{Exception.__str__(exc)} while following library {shown} "
+                                      f"({state_words(body)})",
                                       hint=f"a box that starts again carries on tagging it: hatbox box-library "
                                            f"{shown} --wait follows it again ({exc.hint or 'is the box on?'})"
                                       ) from None

@@ -108,6 +108,7 @@ class Libraries:
         self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
         self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
+        self._shutting = False                  # :meth:`shutdown`: taggings stopped now are carried on at the next start
         self._recover()
 
     def _recover(self) -> None:
@@ -240,6 +241,10 @@ class Libraries:
         except BaseException as exc:  # noqa: BLE001 - a bug here must not leave a library "tagging" for ever
             log.exception("tagging library %s stopped on an unexpected error", lid)
             ended = {"state": "failed", "error": UNEXPECTED.format(what=_what(exc), lid=lid)}
+        if self._shutting and ended.get("state") == "cancelled":
+            log.info("library %s: tagging stopped as the box stops (%s); its next start carries it on", lid,
+                     _tally(ended.get("results")))
+            return                              # the record says "tagging": the next start resumes it
         try:
             self._end(info, ended)
         except BaseException:  # noqa: BLE001 - the thread ends here either way; never an unlogged death
@@ -394,6 +399,23 @@ class Libraries:
             started.append(lid)
         self.interrupted = []
         return started
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """The box is stopping: every tagging stops after the batch it is on, its record left saying ``tagging`` so the
+        next start carries it on (:meth:`resume`), and its thread is waited for (up to ``timeout_s`` in all).  A
+        tagging thread still inside the tagger's native code when the process exited aborted it ("terminate called
+        without an active exception", exit 134: a crash to a service manager)."""
+        with self._lock:
+            self._shutting = True
+            running = [(lid, t) for lid, t in self._threads.items() if t.is_alive()]
+            for lid, _ in running:
+                if lid in self._cancel and not self._jobs.get(lid, {}).get("cancel_asked"):
+                    self._cancel[lid].set()
+        end = time.monotonic() + timeout_s
+        for lid, thread in running:
+            thread.join(max(0.0, end - time.monotonic()))
+            if thread.is_alive():
+                log.warning("library %s: its tagging did not stop in %.0f s as the box stops", lid, timeout_s)
 
     def waiting(self) -> list[str]:
         """The libraries uploaded while no tagger pack was active (state ``untagged``, :data:`NO_TAGGER`), oldest

@@ -87,6 +87,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             upload.unlink(missing_ok=True)
         log.info("library %s uploaded by %r: %s accepted, %d rejected", info["id"], box.tokens.name(token_id),
                  count_words(info["accepted"], "file"), info["rejected"])
+        if info.get("error") == NO_TAGGER and box.store.active().get("tagger"):
+            # a tagger made active while this upload was unpacked (its activation found no such library yet)
+            if info["id"] in box.tag_waiting_libraries():
+                info = box.libraries.get(info["id"])
         return _library(info)
 
     @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))

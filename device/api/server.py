@@ -150,12 +150,15 @@ class RunningServer:
     kit: Any = None              # the app's kit for the panel's Kit page (device.api.kit_routes.BoxKit)
     tag_waiting: Any = None      # the app's Box.tag_waiting_libraries, for a tagger the panel's Models page activates
     tagging_at_start: list[str] = field(default_factory=list)   # the libraries the start set tagging, in words
+    stop_tagging: Any = None     # the app's Libraries.shutdown: taggings stop (carried on at the next start)
 
     def stop(self) -> None:
         if self.advertisement is not None:
             self.advertisement.close()
         self.server.should_exit = True
         self.thread.join(10)
+        if self.stop_tagging is not None:
+            self.stop_tagging()
 
 
 def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
@@ -187,6 +190,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     running.kit = BoxKit(app.state.box)
     running.tag_waiting = app.state.box.tag_waiting_libraries
     running.tagging_at_start = list(getattr(app.state.box, "tagging_at_start", []))
+    running.stop_tagging = app.state.box.libraries.shutdown
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running

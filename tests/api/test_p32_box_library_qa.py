@@ -182,7 +182,8 @@ def test_a_follow_the_box_cuts_off_says_how_to_follow_again(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda s: None)
     with pytest.raises(HatboxError) as err:
         cmd_box_library._follow(None, "lib-x-1", quiet=True)
-    assert "while following library lib-x-1 (tagging 3 of 9)" in str(err.value)
+    assert Exception.__str__(err.value) == ("cannot reach the box at http://box:8750: nothing answers on port 8750 "
+                                            "there while following library lib-x-1 (tagging 3 of 9)")
     assert "hatbox box-library lib-x-1 --wait follows it again" in err.value.hint
 
 

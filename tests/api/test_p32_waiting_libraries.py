@@ -158,3 +158,69 @@ def test_device_run_says_on_its_terminal_which_libraries_its_start_set_tagging(t
         stop()
     assert f"library {cut}: carrying on the tagging a restart cut off" in out
     assert f"library {waiting}: tagging it with the active tagger (it waited for one)" in out
+
+
+def test_a_tagger_made_active_while_a_library_is_unpacked_tags_it(tmp_path: Path, monkeypatch) -> None:
+    """QA (a race): the upload read "no tagger active" before unpacking, the activation found no library waiting
+    yet (this one had no record), so the library stayed untagged with a tagger active and the push said so."""
+    import device.api.libraries as libraries_mod
+    box = make_box(tmp_path, tagger=RecordingTagger())
+    t1 = box.push(tagger_pack(tmp_path / "t1.hatpack"), activate=False).json()["pack"]["id"]
+    real = libraries_mod.unpack_archive
+
+    def unpack_then_activate(*args, **kw):
+        report = real(*args, **kw)
+        box.app.state.box.activate(t1)              # the producer's box-pack --activate, mid-upload
+        return report
+    monkeypatch.setattr(libraries_mod, "unpack_archive", unpack_then_activate)
+    r = box.client.post("/libraries", content=_library_zip(2), headers=box.auth)
+    assert r.status_code == 201 and r.json()["state"] == "tagging" and r.json()["tagger"] == t1, r.text
+    assert _wait_done(box, r.json()["id"])["state"] == "done"
+
+
+def test_a_box_stopping_while_it_tags_waits_for_the_tagging_and_the_next_start_carries_it_on(tmp_path: Path) -> None:
+    """QA: SIGTERM while the box tagged ended in "terminate called without an active exception", exit 134 (the
+    tagging thread was still in the tagger's native code as the process exited)."""
+    import json
+    import time
+
+    class Slow(RecordingTagger):
+        def __call__(self, root, pack, db_path, progress, cancel):
+            self.calls.append((root, pack, db_path))
+            files = sorted(Path(root).rglob("*.wav"))
+            for i, _ in enumerate(files):
+                time.sleep(0.2)
+                if cancel.is_set():
+                    return None
+                progress(i + 1, len(files))
+            return None
+
+    box = make_box(tmp_path, tagger=Slow())
+    box.push(tagger_pack(tmp_path / "t1.hatpack"))
+    lid = _upload(box, 6)
+    libraries = box.app.state.box.libraries
+    thread = libraries._threads[lid]
+    time.sleep(0.3)
+    libraries.shutdown(timeout_s=5)
+    assert not thread.is_alive()                                   # waited for, not left to die with the process
+    record = json.loads((box.store_dir / "libraries" / lid / "library.json").read_bytes())
+    assert record["state"] == "tagging"                            # not "cancelled": the next start carries it on
+    again = make_box(tmp_path, tagger=RecordingTagger())
+    assert _wait_done(again, lid)["state"] == "done"
+
+
+def test_the_served_api_stops_the_taggings_as_it_stops(tmp_path: Path, monkeypatch) -> None:
+    import argparse
+
+    from device.api.sim import RecordingControl
+    from hatbox import cmd_device
+    monkeypatch.setattr("device.api.server._advertise", lambda *a, **k: None)
+    args = argparse.Namespace(api=True, panel=False, store=tmp_path / "box", host="127.0.0.1", port=0, rate=48000,
+                              block=128, audio=None, sim=True)
+    stop = cmd_device._start_api(args, RecordingControl())
+    running = stop.__self__
+    called = []
+    real = running.stop_tagging
+    running.stop_tagging = lambda: (called.append(1), real())
+    stop()
+    assert called == [1]
