@@ -77,9 +77,10 @@ def _same_name(client: Any, body: dict[str, Any]) -> None:
         libraries = _call(client, "GET", "/libraries", expect=list)
     except HatboxError:
         return
-    name = str(body.get("name", "")).casefold()
+    from export.manifest import normal_tag
+    name = normal_tag(str(body.get("name", ""))).casefold()      # in any case, and either Unicode form
     same = [lib for lib in libraries if isinstance(lib, dict) and lib.get("id") != body.get("id")
-            and str(lib.get("name", "")).casefold() == name]
+            and normal_tag(str(lib.get("name", ""))).casefold() == name]
     if same:
         ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
         print(f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
@@ -346,7 +347,9 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     if len(left) > NOT_TAGGED_SHOWN:
         print(f"  ... and {len(left) - NOT_TAGGED_SHOWN} more not tagged")
     if used:
-        print(f"  list a tag's files: hatbox box-library {lid} --tag {shlex.quote(safe_text(used[0][1]))}; the least "
+        tag = shlex.quote(safe_text(used[0][1]))
+        tag_arg = f"--tag={tag}" if tag.startswith("-") else f"--tag {tag}"     # "--tag -snare": argparse refuses it
+        print(f"  list a tag's files: hatbox box-library {lid} {tag_arg}; the least "
               f"sure first: hatbox box-library {lid} --unsure")
 
 
@@ -440,13 +443,16 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
                 print(unsure_line(u["margin"], [(safe_text(t), p) for t, p in u["guesses"]], u.get("exclusive", True),
                                   safe_text(u["path"])))
         elif args.untagged:
-            found = _call(c, "GET", f"/libraries/{lid}/untagged", expect=list)
+            every = _call(c, "GET", f"/libraries/{lid}/untagged", expect=list)
+            found = every[:args.k]
             if found:
-                heading(f"no tag ({len(found)}): the tagger's best guess, under its threshold")
+                heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
             else:
                 print("every file the tagger heard carries a tag")
             for u in found:
                 print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
+            if len(every) > len(found):
+                print(cut_line(len(found), len(every)))
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
                          params={"limit": args.k})
@@ -572,6 +578,6 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
                                                        "--retag)")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
-    p.add_argument("-k", type=whole(1, 1000), default=50, help="how many files --tag or --unsure list (default 50, "
-                                                                "at most 1000)")
+    p.add_argument("-k", type=whole(1, 1000), default=50,
+                   help="how many files --tag, --unsure or --untagged list (default 50, at most 1000)")
     common(p)

@@ -291,7 +291,7 @@ def _say_untagged(client: Any, started: list[str], active: str) -> None:
                   f"hatbox box-library {lid} --wait follows it")
         elif lib.get("state") == "untagged":
             print(f"  library {name} is not tagged yet: hatbox box-library {lid} --retag")
-    others = [lib for lib in libraries if isinstance(lib, dict) and lib.get("state") == "done"
+    others = [lib for lib in libraries if isinstance(lib, dict) and lib.get("state") in ("done", "cancelled")
               and lib.get("id") not in started and lib.get("tagger") and lib.get("tagger") != active]
     if others:
         print(f"  {count_words(len(others), 'library on the box keeps', 'libraries on the box keep')} the tags of "
@@ -411,7 +411,11 @@ def one_named(items: list[dict[str, Any]], given: str, several: str, several_hin
     the id; the name, in any case; with ``id_starts``, the start of an id or its end after a dash (the hash at the
     end of a pack's id).  ``missing`` is raised when none does;
     "N ``several``: their ids" (``several_hint``) when more than one does."""
-    rules = [lambda i: i["id"] == given, lambda i: str(i["name"]).casefold() == given.casefold()]
+    import unicodedata
+
+    def folded(text: str) -> str:               # "Smäll" typed, or as a macOS folder name gives it: one name
+        return unicodedata.normalize("NFC", text).casefold()
+    rules = [lambda i: i["id"] == given, lambda i: folded(str(i["name"])) == folded(given)]
     if id_starts:
         rules.append(lambda i: i["id"].startswith(given) or i["id"].endswith("-" + given))
     for rule in rules:

@@ -244,7 +244,7 @@ def query(args: argparse.Namespace) -> int:
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.untagged:
-        _print_untagged(args.db, args.json)
+        _print_untagged(args.db, args.json, args.k)
     elif args.tag:
         hits = library.files_with_tag(args.db, args.tag, limit=args.k)
         _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
@@ -331,19 +331,22 @@ def _print_failures(db: str, as_json: bool = False) -> None:
             print(f"  {_shown(str(path))}\t{_shown(why)}")
 
 
-def _print_untagged(db: str, as_json: bool = False) -> None:
-    """The files the tagger heard but gave no tag, each with its best guess (or ``as_json``)."""
+def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None:
+    """The first ``k`` files the tagger heard but gave no tag, each with its best guess (or ``as_json``)."""
     from device import library
-    found = library.untagged(db)
+    every = library.untagged(db)
+    found = every[:k] if k else every
     if as_json:
         _print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
         return
     if not found:
         print("every file the tagger heard carries a tag")
         return
-    heading(f"no tag ({len(found)}): the tagger's best guess, under its threshold")
+    heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
     for path, tag, score in found:
         print(f"  {escape_unsafe(tag) or '-'} {score:.2f}  {_shown(str(path))}")
+    if len(every) > len(found):
+        print(cut_line(len(found), len(every)))
 
 
 def fix(args: argparse.Namespace) -> int:

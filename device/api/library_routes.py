@@ -10,7 +10,7 @@ import logging
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
@@ -113,10 +113,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         record = _lib(box.libraries.get, library_id)
         tagger = box.store.active().get("tagger")
         if not tagger:
-            installed = sorted((m for m in box.store.list() if m.get("kind") == "tagger"),
-                               key=lambda m: float(m.get("installed") or 0.0))
-            first = (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]['id']} --activate)"
-                     if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
+            first = tagger_way(box)
             waits = record.get("state") == "untagged" and record.get("error") == NO_TAGGER
             then = "; the box tags this library then" if waits else f", then: hatbox box-library {library_id} --retag"
             raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
@@ -183,13 +180,15 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries/{library_id}/untagged", response_model=list[M.UntaggedFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
-    def library_untagged(request: Request, library_id: str) -> list[M.UntaggedFile]:
-        """The files the tagger heard but gave no tag (a tagger of several tags per file sure of none of them)."""
+    def library_untagged(request: Request, library_id: str,
+                         k: Optional[int] = Query(None, ge=1, le=100000)) -> list[M.UntaggedFile]:
+        """The (first ``k``) files the tagger heard but gave no tag (a tagger of several tags per file sure of none
+        of them)."""
         from device.library import untagged
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         with _whole_db(library_id):
             found = untagged(db)
-        return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found]
+        return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found[:k]]
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
@@ -275,13 +274,26 @@ def _tag_db(request: Request, lid: str) -> Path:
 
 
 def tag_db_of(box: Any, lid: str) -> Path:
-    """:func:`_tag_db` for a box in hand (the panel's kit works without a request)."""
+    """:func:`_tag_db` for a box in hand (the panel's kit works without a request).  A library waiting for a tagger
+    is told which one the box holds (:func:`tagger_way`)."""
     try:
         return box.libraries.db_path(lid)
     except KeyError:
         raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None
     except HatboxError as exc:
+        info = box.libraries.get(lid)
+        if info.get("state") == "untagged" and info.get("error") == NO_TAGGER:
+            raise ApiError(409, "not tagged", Exception.__str__(exc),
+                           hint=f"{tagger_way(box)}: the box tags it then") from None
         raise _from_hatbox(409, "not tagged", exc) from None
+
+
+def tagger_way(box: Any) -> str:
+    """How to make a tagger pack active on ``box``: the newest tagger pack it holds, else sending one."""
+    installed = sorted((m for m in box.store.list() if m.get("kind") == "tagger"),
+                       key=lambda m: float(m.get("installed") or 0.0))
+    return (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]['id']} --activate)"
+            if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
 
 
 def _rel(path: Path, files: Path) -> str:

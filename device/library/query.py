@@ -238,12 +238,13 @@ def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
     for a file the database does not hold."""
     con, root = _open(db_path)
     try:
-        return _status(con, _relative(root, Path(path)), path, root)
+        return _status(con, _relative(root, Path(path)), path, root, db_path)
     finally:
         con.close()
 
 
-def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None = None) -> tuple[str, str]:
+def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None = None,
+            db_path: str | Path | None = None) -> tuple[str, str]:
     """:func:`file_status` of the file stored as ``rel`` (``path``: as the caller named it, for the error; ``root``:
     the library folder, to say of a file there that the database does not hold yet whether it is new or renamed)."""
     if not str(path).strip():
@@ -252,7 +253,7 @@ def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | No
     row = con.execute(f"SELECT status, error FROM files WHERE path = {libdb.TEXT}",
                       (libdb.stored(rel),)).fetchone()
     if row is None:
-        _say_if_not_tagged_yet(con, rel, path, root)
+        _say_if_not_tagged_yet(con, rel, path, root, db_path)
         near = _near(con, rel)
         if near:
             raise NotInLibrary(f"{path} is not a file of this library; did you mean {near}?",
@@ -261,7 +262,8 @@ def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | No
     return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
 
 
-def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None) -> None:
+def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None,
+                           db_path: str | Path | None = None) -> None:
     """NotInLibrary for ``rel``, a file the database does not hold that is in the library folder ``root``: renamed
     or moved since the library was tagged (its bytes are those of a file the database holds under a name that is
     gone), or added since; either way what to run.  Nothing for a path that is no file there."""
@@ -283,6 +285,8 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
         else []
     gone = sorted(p for p in olds if not (root / p).exists())
     again = f"hatbox tag {shlex.quote(str(root))} --pack TAGGER.hatpack"
+    if db_path is not None and Path(db_path).resolve() != (root / libdb.IN_LIBRARY).resolve():
+        again += f" --out {shlex.quote(str(db_path))}"         # without it, a second database in the library
     if gone:
         raise NotInLibrary(f"{path} is not in the library's database under that name: it holds the same sound as "
                            f"{gone[0]}, which is gone (renamed or moved since the library was tagged)",
@@ -320,7 +324,7 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     rel = _relative(root, Path(path))
     try:
         clean = sorted(set(spelled_as_known(given, _known_tags(con))))
-        _status(con, rel, path, root)               # NotInLibrary before anything is written
+        _status(con, rel, path, root, db_path)      # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             libdb.put_user_tags(con, rel, clean)
     finally:
@@ -407,8 +411,8 @@ def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
     con, root = _open(db_path)
     best = "(SELECT t.{} FROM tags t WHERE t.path = f.path ORDER BY t.score DESC, t.tag LIMIT 1)"
     rows = con.execute(f"SELECT f.path, {best.format('tag')}, {best.format('score')} FROM files f "
-                       f"WHERE f.status = 'ok' AND ({libdb.CURRENT}) AND f.path NOT IN (SELECT path FROM effective_tags) "
-                       "ORDER BY f.path").fetchall()
+                       f"WHERE f.status = 'ok' AND ({libdb.CURRENT}) "
+                       "AND f.path NOT IN (SELECT path FROM effective_tags) ORDER BY f.path").fetchall()
     con.close()
     return [(root / p, str(t or ""), float(s or 0.0)) for p, t, s in rows]
 

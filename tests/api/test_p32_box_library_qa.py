@@ -128,7 +128,7 @@ def test_hints_for_a_library_waiting_for_a_tagger_name_the_tagger_on_the_box(tmp
     assert rc == 0 and f"the box tags it as soon as a tagger pack is active: hatbox box-pack {tid} --activate" in out
     lid = _lid(paired_server, "drums")
     rc, _, err = _run(capsys, "box-library", lid, "--tag", "kick")
-    assert rc == 2 and "the box tags it as soon as a tagger pack is active" in err and "--retag" not in err
+    assert rc == 2 and f"(hatbox box-pack {tid} --activate): the box tags it then" in err and "--retag" not in err
     rc, _, err = _run(capsys, "box-library", lid, "--retag")
     assert rc == 2 and "the box tags this library then" in err and "--retag" not in err.split("hint:")[1]
     rc, _, err = _run(capsys, "box-library", lid, "--wait")
@@ -225,3 +225,33 @@ def test_several_ids_starting_alike_are_not_said_to_be_called_so():
     with pytest.raises(HatboxError) as err:
         find_library(libs, "Rock")
     assert str(err.value).startswith("3 libraries on the box are called 'Rock'")
+
+
+def test_a_tag_starting_with_a_dash_is_suggested_as_an_option_value(monkeypatch, capsys):
+    """QA: `--tag -snare`, as printed after a tagging, is refused by argparse ("expected one argument")."""
+    from hatbox import cmd_box_library
+    monkeypatch.setattr(cmd_box_library, "_call", lambda client, method, path, **kw: {"-snare": 3})
+    cmd_box_library._tagging_ended(None, {"id": "lib-kit-1", "state": "done"})
+    assert "hatbox box-library lib-kit-1 --tag=-snare;" in capsys.readouterr().out
+
+
+def test_a_library_name_matches_in_either_unicode_form():
+    """QA: a name typed "Smäll" did not find the library a macOS folder named "Smäll" (the other form)."""
+    import unicodedata
+
+    from hatbox.cmd_box_library import find_library
+    nfd = unicodedata.normalize("NFD", "Smäll")
+    libs = [{"id": "lib-small-1", "name": nfd}, {"id": "lib-other-2", "name": "other"}]
+    assert find_library(libs, unicodedata.normalize("NFC", "SMÄLL"))["id"] == "lib-small-1"
+
+
+def test_an_activation_counts_the_libraries_the_listing_notes(monkeypatch, capsys):
+    """QA: the activation counted the done libraries keeping another tagger's tags, the listing done and
+    cancelled ones too."""
+    import hatbox.cmd_remote as cmd_remote
+    libs = [{"id": "a", "name": "a", "state": "done", "tagger": "t1"},
+            {"id": "b", "name": "b", "state": "cancelled", "tagger": "t1"},
+            {"id": "c", "name": "c", "state": "done", "tagger": "t2"}]
+    monkeypatch.setattr(cmd_remote, "_call", lambda client, method, path, **kw: libs)
+    cmd_remote._say_untagged(None, [], "t2")
+    assert "2 libraries on the box keep the tags of another tagger pack" in capsys.readouterr().out

@@ -22,6 +22,7 @@ def test_fixing_a_renamed_file_before_the_re_tag_names_its_old_name_and_the_re_t
         library.set_tags(db, new, ["boom"])
     assert "same sound as kicks/k1.wav, which is gone" in str(err.value)
     assert "hatbox tag" in err.value.hint and "follow it to its new name" in err.value.hint
+    assert f"--out {db}" in err.value.hint                        # run without it, it made a second database (QA)
     assert main(["library", "fix", str(db), str(new), "boom"]) == 2
     said = capsys.readouterr().err
     assert "renamed or moved since the library was tagged" in said and "Traceback" not in said
@@ -37,6 +38,12 @@ def test_fixing_a_file_added_since_says_to_tag_the_folder_again(library_dir, sma
     with pytest.raises(NotInLibrary) as err:
         library.file_status(db, added)
     assert "was added to the library since it was tagged" in str(err.value) and "hatbox tag" in err.value.hint
+    inside = library_dir / ".hatbox-tags.sqlite"                  # the default database: no --out to give
+    library.tag_library(library_dir, small_pack, inside)
+    (library_dir / "hats" / "fresh 2.wav").write_bytes((library_dir / "hats" / "h1.wav").read_bytes())
+    with pytest.raises(NotInLibrary) as err:
+        library.file_status(inside, library_dir / "hats" / "fresh 2.wav")
+    assert "--out" not in err.value.hint and "hatbox tag" in err.value.hint
 
 
 def test_a_typo_still_gets_the_near_name(library_dir, small_pack, tmp_path):

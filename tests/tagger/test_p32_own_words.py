@@ -123,3 +123,15 @@ def test_wide_and_accented_tag_names_keep_the_table_in_line_and_the_picture_quie
         warnings.simplefilter("error")                                      # a glyph warning would fail here
         confusion_png(np.eye(3, dtype=int), tags, tmp_path / "c.png", "held-out")
     assert (tmp_path / "c.png").stat().st_size > 1000
+
+
+def test_untagged_lists_the_first_k(library_dir, tmp_path, capsys):
+    """QA: -k was ignored by --untagged (thousands of files, no way to limit the list)."""
+    from hatbox.cli import main
+    db = tmp_path / "lib.db"
+    assert main(["tag", str(library_dir), "--pack", str(_picky_pack(tmp_path)), "--out", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["library", "query", str(db), "--untagged", "-k", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if line.startswith("  ")]) == 2
+    assert out[-1] == "... the first 2 of 5: -k 5 lists them all"
