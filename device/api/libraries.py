@@ -19,7 +19,6 @@ can be deleted, not tagged again); the box starts with the others.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
+from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
@@ -84,11 +84,6 @@ def lower_priority(nice: int) -> None:
         pass
 
 
-def _jsonable(value: Any) -> Any:
-    """The tagger's result as plain JSON (dataclasses become objects)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    return json.loads(json.dumps(value, default=str))
 
 
 class Libraries:
@@ -108,7 +103,7 @@ class Libraries:
         self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
         self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
-        self._shutting = False                  # :meth:`shutdown`: taggings stopped now are carried on at the next start
+        self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
         self._recover()
 
     def _recover(self) -> None:
@@ -118,7 +113,7 @@ class Libraries:
         listed ``failed`` as a damaged record is: nothing of a producer's is removed without being asked."""
         for d in self.root.iterdir():
             if d.name.endswith(".partial") or d.name == TRASH:
-                _remove(d)
+                remove(d)
                 continue
             if d.name.startswith("."):         # a hidden folder or file (.Spotlight-V100, .DS_Store): not ours
                 continue
@@ -129,7 +124,7 @@ class Libraries:
                 info = self._damaged_record(d, "its library.json is missing")   # kept, listed failed: never lost
             else:
                 info = self._read_record(d)
-                _reroot(d)
+                reroot(d)
             if info.get("state") == "tagging" and info.get("cancel_asked"):     # stopped by the producer
                 info.update(state="cancelled", error=None, cancel_asked=False)
             elif info.get("state") == "tagging":
@@ -149,7 +144,7 @@ class Libraries:
         try:
             info = json.loads((d / "library.json").read_bytes())
         except (OSError, ValueError) as exc:        # ValueError: not JSON, not UTF-8
-            return self._damaged_record(d, _what(exc))
+            return self._damaged_record(d, what(exc))
         if not isinstance(info, dict) or not isinstance(info.get("id"), str):
             return self._damaged_record(d, "not a library record")
         return info
@@ -240,10 +235,10 @@ class Libraries:
             ended = self._tag(info, pack, cancel)
         except BaseException as exc:  # noqa: BLE001 - a bug here must not leave a library "tagging" for ever
             log.exception("tagging library %s stopped on an unexpected error", lid)
-            ended = {"state": "failed", "error": UNEXPECTED.format(what=_what(exc), lid=lid)}
+            ended = {"state": "failed", "error": UNEXPECTED.format(what=what(exc), lid=lid)}
         if self._shutting and ended.get("state") == "cancelled":
             log.info("library %s: tagging stopped as the box stops (%s); its next start carries it on", lid,
-                     _tally(ended.get("results")))
+                     tally(ended.get("results")))
             return                              # the record says "tagging": the next start resumes it
         try:
             self._end(info, ended)
@@ -261,9 +256,9 @@ class Libraries:
         def progress(done: int, total: int) -> None:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
-            results = _jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
+            results = jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
             state = "cancelled" if cancel.is_set() else "done"
-            log.info("library %s: tagging %s (%s)", info["id"], state, _tally(results))
+            log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
             return {"results": results, "state": state}
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
@@ -358,7 +353,7 @@ class Libraries:
                 try:
                     self._save(info)            # OSError: the old record stands, in memory and on disk
                 except OSError:
-                    _put_back(moved)            # and the damaged database where it was
+                    put_back(moved)            # and the damaged database where it was
                     raise
                 self._jobs[lid] = info
                 self._unsaved.discard(lid)
@@ -460,7 +455,7 @@ class Libraries:
                     os.replace(part, aside)
                     moved.append((part, aside))
         except OSError:
-            _put_back(moved)
+            put_back(moved)
             raise
         log.warning("the tag database of library %s is damaged (%s): set aside as tags.db.damaged, tagging it "
                     "afresh (corrections made on the box were in it)", lid, why)
@@ -564,55 +559,3 @@ class Libraries:
         if t is not None:
             t.join(timeout)
         return self.get(lid)
-
-
-def _what(exc: BaseException) -> str:
-    """``exc`` in one line: its type and the first line of its message."""
-    first = (str(exc).splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
-
-
-def _tally(results: Any) -> str:
-    """A tagging's results (device.library's LibraryReport as JSON) in a few words for the box's log."""
-    if not isinstance(results, dict):
-        return "no report"
-    n = {k: (len(v) if isinstance(v, list) else v) for k, v in results.items()
-         if k in ("tagged", "unchanged", "failed", "skipped", "removed")}
-    said = ", ".join(f"{v} {k}" for k, v in n.items() if isinstance(v, int) and v)
-    secs = results.get("seconds")
-    return (said or "nothing to tag") + (f", {secs:.1f} s" if isinstance(secs, (int, float)) else "")
-
-
-def _reroot(d: Path) -> None:
-    """Point library ``d``'s tag database at its ``files/`` where the store is now: a store copied or mounted
-    elsewhere (an SD card read on another path) kept the old absolute root, so its listings named files under the
-    old path.  A database that cannot be opened is left for its readers to report."""
-    from device.library import db as libdb
-    db, files = d / "tags.db", str((d / "files").resolve())
-    if not db.is_file():
-        return
-    try:
-        con = libdb.connect(db)
-    except HatboxError:
-        return
-    try:
-        old = libdb.get_meta(con, "root")
-        if old and old != files:
-            with con:
-                libdb.set_meta(con, root=files)
-            log.warning("library %s: its files are under %s now (its tag database said %s: the store was moved)",
-                        d.name, files, old)
-    except Exception as exc:  # noqa: BLE001 - sqlite errors of a damaged database: its readers say so
-        log.warning("library %s: could not update where its files are in its tag database (%s)", d.name, exc)
-    finally:
-        con.close()
-
-
-def _remove(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-
-
-def _put_back(moved: list[tuple[Path, Path]]) -> None:
-    """Undo :meth:`Libraries._set_aside_if_damaged`'s renames ``moved`` ((from, to) pairs), last first."""
-    for here, there in reversed(moved):
-        os.replace(there, here)

@@ -1,0 +1,76 @@
+"""Small pieces of the box's library keeping (device/api/libraries.py), split from it: a tagging's result as JSON and
+in a few words for the log, an error in one line, and the library folder's upkeep (its tag database pointed at where
+its files are now, a folder removed, renames undone)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.api")
+
+
+def jsonable(value: Any) -> Any:
+    """The tagger's result as plain JSON (dataclasses become objects)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    return json.loads(json.dumps(value, default=str))
+
+
+def what(exc: BaseException) -> str:
+    """``exc`` in one line: its type and the first line of its message."""
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def tally(results: Any) -> str:
+    """A tagging's results (device.library's LibraryReport as JSON) in a few words for the box's log."""
+    if not isinstance(results, dict):
+        return "no report"
+    n = {k: (len(v) if isinstance(v, list) else v) for k, v in results.items()
+         if k in ("tagged", "unchanged", "failed", "skipped", "removed")}
+    said = ", ".join(f"{v} {k}" for k, v in n.items() if isinstance(v, int) and v)
+    secs = results.get("seconds")
+    return (said or "nothing to tag") + (f", {secs:.1f} s" if isinstance(secs, (int, float)) else "")
+
+
+def reroot(d: Path) -> None:
+    """Point library ``d``'s tag database at its ``files/`` where the store is now: a store copied or mounted
+    elsewhere (an SD card read on another path) kept the old absolute root, so its listings named files under the
+    old path.  A database that cannot be opened is left for its readers to report."""
+    from device.library import db as libdb
+    db, files = d / "tags.db", str((d / "files").resolve())
+    if not db.is_file():
+        return
+    try:
+        con = libdb.connect(db)
+    except HatboxError:
+        return
+    try:
+        old = libdb.get_meta(con, "root")
+        if old and old != files:
+            with con:
+                libdb.set_meta(con, root=files)
+            log.warning("library %s: its files are under %s now (its tag database said %s: the store was moved)",
+                        d.name, files, old)
+    except Exception as exc:  # noqa: BLE001 - sqlite errors of a damaged database: its readers say so
+        log.warning("library %s: could not update where its files are in its tag database (%s)", d.name, exc)
+    finally:
+        con.close()
+
+
+def remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def put_back(moved: list[tuple[Path, Path]]) -> None:
+    """Undo the renames ``moved`` ((from, to) pairs), last first: what
+    :meth:`device.api.libraries.Libraries._set_aside_if_damaged` set aside."""
+    for here, there in reversed(moved):
+        os.replace(there, here)
