@@ -107,12 +107,12 @@ def test_run_polls_until_stopped_then_closes_every_port():
     assert seq.closed == [KEYS] and sent == []          # the box stopping releases nothing by MIDI: it stops
 
 
-def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypatch):
-    """``hatbox device run``'s MIDI start (hatbox/cmd_device._start_midi) over a stand-in sequencer."""
+def started_over(seq: Seq, tmp_path, monkeypatch) -> tuple[Any, Any, Any, Any]:
+    """``hatbox device run``'s MIDI start (hatbox/cmd_device._start_midi) over the stand-in sequencer ``seq``:
+    (what stops it, the box's control, the engine's recorded control, the parsed arguments)."""
+    from device.api.sim import RecordingControl
     from hatbox import cmd_device
     from hatbox.cli import build_parser
-    from device.api.sim import RecordingControl
-    seq = Seq([KEYS])
     fake = argparse.Namespace(get_input_names=seq.list_names,
                               open_input=lambda name, callback=None, virtual=False: (
                                   argparse.Namespace(close=lambda: None) if virtual else seq.open_port(name, callback)))
@@ -120,7 +120,13 @@ def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypa
     recorded = RecordingControl()
     control = cmd_device.BoxControl(recorded)
     args = build_parser().parse_args(["device", "run", "--store", str(tmp_path / "box")])
-    stop = cmd_device._start_midi(args, control)
+    return cmd_device._start_midi(args, control), control, recorded, args
+
+
+def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypatch):
+    """``hatbox device run``'s MIDI start (hatbox/cmd_device._start_midi) over a stand-in sequencer."""
+    seq = Seq([KEYS])
+    stop, control, recorded, _ = started_over(seq, tmp_path, monkeypatch)
     try:
         assert control.midi.snapshot()["controllers"] == ["nanoKEY2 MIDI 1"]
         seq.open[KEYS](mido.Message("note_on", note=64, velocity=80))

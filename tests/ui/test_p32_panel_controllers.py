@@ -2,11 +2,8 @@
 "hatbox (virtual ALSA port)" whatever was plugged in, so a player could not see that a keyboard had been found)."""
 from __future__ import annotations
 
-import argparse
-
-from device import midi_ports
 from device.ui.data import StoreData, midi_words
-from tests.engine.test_p31_midi_controllers import KEYS, PADS, Seq
+from tests.engine.test_p31_midi_controllers import KEYS, PADS, Seq, started_over
 
 
 def test_midi_words_name_the_controllers_or_say_none():
@@ -16,18 +13,10 @@ def test_midi_words_name_the_controllers_or_say_none():
 
 def test_the_settings_page_follows_controllers_as_they_come_and_go(tmp_path, monkeypatch):
     """``hatbox device run``'s MIDI start (hatbox/cmd_device._start_midi) over a stand-in sequencer, with the panel."""
-    from device.api.sim import RecordingControl
     from hatbox import cmd_device
-    from hatbox.cli import build_parser
     seq = Seq([KEYS])
-    fake = argparse.Namespace(get_input_names=seq.list_names,
-                              open_input=lambda name, callback=None, virtual=False: (
-                                  argparse.Namespace(close=lambda: None) if virtual else seq.open_port(name, callback)))
-    monkeypatch.setattr(midi_ports, "backend", lambda: fake)
-    control = cmd_device.BoxControl(RecordingControl())
-    args = build_parser().parse_args(["device", "run", "--store", str(tmp_path / "box")])
+    stop, control, _, args = started_over(seq, tmp_path, monkeypatch)
     assert args.panel
-    stop = cmd_device._start_midi(args, control)
     try:
         data = cmd_device._panel_data(args)
         assert data.settings()["midi"] == "nanoKEY2 MIDI 1; port hatbox"
