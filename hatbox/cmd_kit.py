@@ -40,7 +40,8 @@ def describe(kit: dict[str, Any]) -> list[str]:
         extra += [f"library {safe_text(n.get('library_name') or n['library'])}"]
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
-    lines.append(f"{count_words(len(notes), 'note')}: play {'it' if len(notes) == 1 else 'them'} from a MIDI keyboard or drum pads on "
+    them = "it" if len(notes) == 1 else "them"
+    lines.append(f"{count_words(len(notes), 'note')}: play {them} from a MIDI keyboard or drum pads on "
                  "the box (or OSC /hatbox/note_on)")
     return lines
 

@@ -369,7 +369,8 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     def delete_pack(request: Request, pack_id: str) -> Response:
         box = box_of(request)
         _meta(box, pack_id)
-        tagging = [lib for lib in box.libraries.list() if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
+        tagging = [lib for lib in box.libraries.list()
+                   if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
         if tagging:                     # a restart would find its tagging cut off and its pack gone: failed
             lid = tagging[0]["id"]
             raise ApiError(409, "conflict", f"pack '{pack_id}' is tagging library '{lid}' now; nothing was deleted",

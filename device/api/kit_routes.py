@@ -177,7 +177,8 @@ def _tagged_whole(box: Any, library: str) -> None:
     if info.get("state") == "cancelled":
         raise ApiError(409, "not tagged", f"'{name}' was tagged only part way ({done} of {total}): the kit is as it "
                        "was", hint=f"a kit made of it would miss the sounds not tagged: finish the tagging (hatbox "
-                                   f"box-library {library} --retag --wait carries on where it stopped), then make the kit")
+                                   f"box-library {library} --retag --wait carries on where it stopped), then make the "
+                                   "kit")
 
 
 class BoxKit:

@@ -203,8 +203,8 @@ def test_the_box_lists_the_files_a_tagger_gave_no_tag(tmp_path, paired_server, c
     lid = _lid(paired_server, "drums")
     capsys.readouterr()
     rc, out, err = _run(capsys, "box-library", lid)
-    assert rc == 0 and f"note: 2 files got no tag: the tagger was sure of none of its words (hatbox box-library {lid} " \
-        "--untagged lists them)" in err
+    said = f"note: 2 files got no tag: the tagger was sure of none of its words (hatbox box-library {lid} --untagged"
+    assert rc == 0 and said in err
     rc, out, _ = _run(capsys, "box-library", lid, "--untagged")
     assert rc == 0 and "kit/boom.wav" in out and "kit/crack.wav" in out
     assert main(["box-library", lid, "--fix", "kit/boom.wav", "kick"]) == 0

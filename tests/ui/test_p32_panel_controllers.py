@@ -8,7 +8,8 @@ from tests.engine.test_p31_midi_controllers import KEYS, PADS, Seq, started_over
 
 def test_midi_words_name_the_controllers_or_say_none():
     assert midi_words([]) == "no controller plugged in; port hatbox"
-    assert midi_words(["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]) == "2 controllers: MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
+    assert midi_words(["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]) == \
+        "2 controllers: MPD218 MIDI 1, nanoKEY2 MIDI 1; port hatbox"
 
 
 def test_the_settings_page_follows_controllers_as_they_come_and_go(tmp_path, monkeypatch):

@@ -375,9 +375,9 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
                  heard_rate: int = 0) -> tuple[list[Item], np.ndarray, list[tuple[Path, str]], list[tuple[Path, str]]]:
     """Decode every item as :func:`load_clip` does, keeping going past failures, after the check ``hatbox tag`` and the
     box make of every file (device.library.member_checks.audio_problem: a WAV cut short was trained on, and then
-    refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)] for those that did not decode,
-    [(path, why)] for those left out as silent by :func:`nothing_to_hear` when ``skip_silent``).
-    ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
+    refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)]
+    for those that did not decode, [(path, why)] for those left out as silent by :func:`nothing_to_hear` when
+    ``skip_silent``).  ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
     from tqdm import tqdm
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
