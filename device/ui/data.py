@@ -35,6 +35,8 @@ class Sample:
     score: float = 0.0
     corrected: bool = False       # the tag is the producer's own (set_tags), not the tagger's
     guess: str = ""               # in the "unsure" list: the tagger's two best tags, e.g. "kick / tom"
+    shown: str = ""               # the path as a player reads it ("drums/TR808/kick.wav": the library's name, not
+                                  # the box's folder "libraries/lib-drums-725962/files"); "": the path itself
 
     @property
     def name(self) -> str:
@@ -200,6 +202,7 @@ class StoreData:
         self.unopened: Optional[Callable[[], list[str]]] = None      # plugged in but busy (PortWatcher.not_opened)
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
+        self._names: dict[str, str] | None = None        # library id -> the name shown (_library_names), kept
 
     def set(self, **values: Any) -> None:
         self.setting.update({k: str(v) for k, v in values.items()})
@@ -261,6 +264,32 @@ class StoreData:
     def _dbs(self) -> list[Path]:
         return sorted((self.store.root / "libraries").glob("*/tags.db"))
 
+    def _library_names(self) -> dict[str, str]:
+        """Library id -> the name a player reads: its own, with the end of its id where two libraries share it."""
+        import json
+        names: dict[str, str] = {}
+        for record in (self.store.root / "libraries").glob("*/library.json"):
+            try:
+                names[record.parent.name] = str(json.loads(record.read_bytes()).get("name") or record.parent.name)
+            except (OSError, ValueError, AttributeError):
+                names[record.parent.name] = record.parent.name
+        shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+        return {lid: f"{n} ({lid.rsplit('-', 1)[-1]})" if n in shared else n for lid, n in names.items()}
+
+    def _sample(self, path: Path | str, score: float, corrected: bool = False, guess: str = "") -> Sample:
+        """A :class:`Sample` of a library file, its :attr:`Sample.shown` path under its library's name."""
+        path = Path(path)
+        root = (self.store.root / "libraries").resolve()
+        try:
+            lid, files, *rest = path.resolve().relative_to(root).parts
+        except ValueError:
+            lid, files, rest = "", "", []
+        if files != "files" or not rest:
+            return Sample(str(path), score, corrected, guess)
+        if self._names is None or lid not in self._names:
+            self._names = self._library_names()
+        return Sample(str(path), score, corrected, guess, "/".join([self._names.get(lid, lid), *rest]))
+
     def tags(self) -> dict[str, int]:
         """Tag -> files over every library; last, :data:`NO_TAG` when a tagger of several tags per file gave some
         files no tag (they were under no row, so a player could not find them)."""
@@ -281,21 +310,22 @@ class StoreData:
         from device.library import query
         out: list[Sample] = []
         if tag == NO_TAG:                       # each with the tagger's best guess, as the unsure list shows
-            found = [Sample(str(p), sc, guess=t) for db in self._dbs() for p, t, sc in query.untagged(db)]
+            found = [self._sample(p, sc, guess=t) for db in self._dbs() for p, t, sc in query.untagged(db)]
             return found if limit is None else found[:limit]
         for db in self._dbs():
             if limit is not None and len(out) >= limit:
                 break
             if tag in query.list_tags(db):
                 left = None if limit is None else limit - len(out)
-                out += [Sample(str(h.path), h.score, h.corrected) for h in query.files_with_tag(db, tag, limit=left)]
+                out += [self._sample(h.path, h.score, h.corrected)
+                        for h in query.files_with_tag(db, tag, limit=left)]
         return out
 
     def unsure(self, k: int = 50) -> list[Sample]:
         """The ``k`` files the tagger was least sure of, over every library (device.library.query.unsure)."""
         from device.library import query
         found = sorted((u for db in self._dbs() for u in query.unsure(db, k)), key=lambda u: u.margin)[:k]
-        return [Sample(str(u.path), u.margin, guess=" / ".join(t for t, _ in u.guesses)) for u in found]
+        return [self._sample(u.path, u.margin, guess=" / ".join(t for t, _ in u.guesses)) for u in found]
 
     def _library_of(self, path: str) -> Path:
         """The database of the library that holds ``path``; HatboxError when none does."""
@@ -324,7 +354,7 @@ class StoreData:
         from device.library import query
         for db in self._dbs():
             try:
-                return [Sample(str(h.path), h.score) for h in query.similar(db, path, k=8)]
+                return [self._sample(h.path, h.score) for h in query.similar(db, path, k=8)]
             except HatboxError:
                 continue
         return []

@@ -47,3 +47,28 @@ def test_no_tag_is_not_a_tag_a_retag_gives(tmp_path, pg):
     page._choose(NO_TAG)
     assert "pick a tag to give it" in panel.state.toast
     assert NO_TAG not in library.list_tags(next((tmp_path / "box" / "libraries").glob("*/tags.db")))
+
+
+def test_rows_name_a_file_under_its_librarys_name_not_the_boxs_folder(tmp_path, pg):
+    """QA: with the same kit on the box twice, the rows read "lib-drums-725962/files/TR..." (the box's folders),
+    and the file's name was cut off."""
+    import json
+
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    from tests.tagger.test_p32_own_words import _picky_pack
+    store, pack = tmp_path / "box", _picky_pack(tmp_path)
+    for lid in ("lib-drums-725962", "lib-drums-e2eb87", "lib-808-000001"):
+        files = store / "libraries" / lid / "files" / "TR808"
+        files.mkdir(parents=True)
+        sf.write(files / "kick.wav", np.linspace(-0.5, 0.5, 4800 + len(lid), dtype=np.float32), 48000)
+        (store / "libraries" / lid / "library.json").write_text(json.dumps({"id": lid, "name": lid.split("-")[1]}))
+        library.tag_library(files.parent, pack, files.parent.parent / "tags.db")
+    data = StoreData(store)
+    panel = Panel(RecordingControl(), data, (800, 480))
+    panel.show_title("Library")
+    page = panel.page
+    page.samples = data.samples(NO_TAG)
+    assert sorted(page.labels()) == ["808/TR808/kick.wav", "drums (725962)/TR808/kick.wav",
+                                     "drums (e2eb87)/TR808/kick.wav"]
+    assert all(Path(s.path).is_file() for s in page.samples)             # the path itself is still the file's

@@ -531,7 +531,7 @@ class LibraryPage(Page):
 
     def labels(self) -> list[str]:
         """The sample rows' labels (:func:`row_labels`), worked out again only when the list changes."""
-        paths = tuple(s.path for s in self.samples)
+        paths = tuple(s.shown or s.path for s in self.samples)      # under the library's name, not the box's folder
         if paths != self._labels[0]:
             self._labels = (paths, row_labels(paths))
         return self._labels[1]
