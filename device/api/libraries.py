@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what
+from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
@@ -256,7 +256,8 @@ class Libraries:
         def progress(done: int, total: int) -> None:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
-            results = jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel))
+            results = with_library_failures(jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel)),
+                                            d / "tags.db", d / "files")
             state = "cancelled" if cancel.is_set() else "done"
             log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
             return {"results": results, "state": state}

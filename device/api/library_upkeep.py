@@ -74,3 +74,26 @@ def put_back(moved: list[tuple[Path, Path]]) -> None:
     :meth:`device.api.libraries.Libraries._set_aside_if_damaged` set aside."""
     for here, there in reversed(moved):
         os.replace(there, here)
+
+
+def with_library_failures(results: Any, db: Path, files: Path) -> Any:
+    """A tagging's ``results`` with its ``failed`` and ``skipped`` lists ([path, why], paths inside ``files``) as the
+    library's database holds them after it: a tagging carried on after a restart, or a re-tag, reported only the
+    files it met itself, so the silent or undecodable files met before were named nowhere.  ``results`` as it was
+    when it is no report or the database cannot be read."""
+    if not isinstance(results, dict) or not db.is_file():
+        return results
+    from device.library import failures
+    try:
+        lists = {kind: failures(db, status) for kind, status in (("failed", "error"), ("skipped", "skipped"))}
+    except Exception as exc:  # noqa: BLE001 - a damaged database: its readers say so; the report stays the run's
+        log.warning("reading the files %s could not tag: %s", db.parent.name, exc)
+        return results
+    root = files.resolve()
+
+    def rel(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return {**results, **{kind: [[rel(p), why] for p, why in rows] for kind, rows in lists.items()}}

@@ -224,3 +224,25 @@ def test_the_served_api_stops_the_taggings_as_it_stops(tmp_path: Path, monkeypat
     running.stop_tagging = lambda: (called.append(1), real())
     stop()
     assert called == [1]
+
+
+def test_a_tagging_carried_on_after_a_restart_still_names_the_files_it_could_not_tag(tmp_path: Path) -> None:
+    """QA: the carried-on tagging's report had "skipped": 0, while the same archive tagged straight through named its
+    two silent files (the resumed run met them as unchanged)."""
+    import json
+
+    from device.api.libraries import default_tagger
+    from tests.api.conftest import wav_bytes, zip_bytes
+    box = make_box(tmp_path, tagger=default_tagger)
+    box.push(tagger_pack(tmp_path / "t1.hatpack"))
+    silent = b"RIFF" + (36 + 9600).to_bytes(4, "little") + wav_bytes(4800)[8:44] + bytes(9600)
+    body = zip_bytes({"kit/s0.wav": wav_bytes(2400), "kit/s1.wav": wav_bytes(2880), "kit/quiet.wav": silent})
+    lid = box.client.post("/libraries", content=body, headers=box.auth).json()["id"]
+    first = _wait_done(box, lid)
+    assert [p for p, _ in first["results"]["skipped"]] == ["kit/quiet.wav"], first["results"]
+    record = box.store_dir / "libraries" / lid / "library.json"
+    record.write_text(json.dumps({**json.loads(record.read_bytes()), "state": "tagging"}))   # as a crash left it
+    again = make_box(tmp_path, tagger=default_tagger)
+    carried = _wait_done(again, lid)
+    assert carried["state"] == "done" and carried["results"]["unchanged"] == 3
+    assert [p for p, _ in carried["results"]["skipped"]] == ["kit/quiet.wav"], carried["results"]
