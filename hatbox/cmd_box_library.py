@@ -346,6 +346,10 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         print(f"  not tagged: {safe_text(path)}: {safe_text(str(why))}")
     if len(left) > NOT_TAGGED_SHOWN:
         print(f"  ... and {len(left) - NOT_TAGGED_SHOWN} more not tagged")
+    none = len(_call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/untagged", expect=list))
+    if none:
+        print(f"  note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
+              f"(hatbox box-library {lid} --untagged lists them)")
     if used:
         tag = shlex.quote(safe_text(used[0][1]))
         tag_arg = f"--tag={tag}" if tag.startswith("-") else f"--tag {tag}"     # "--tag -snare": argparse refuses it
@@ -534,14 +538,14 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
 
 
 def _cancel_library(client: Any, lid: str) -> int:
-    """Stop the tagging of library ``lid`` (quoted for the URL) on the box: it stops after the file it is on;
+    """Stop the tagging of library ``lid`` (quoted for the URL) on the box: it stops after the batch it is on;
     the tags made so far stay and ``--retag`` resumes it.  A library not being tagged is left as it is."""
     body = _call(client, "POST", f"/libraries/{lid}/cancel")
     what = f"library {safe_text(body['id'])} ({safe_text(body['name'])})"
     if body["state"] != "tagging":
         print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
         return 0
-    print(f"{what}: tagging stops after the file it is on; the tags so far stay "
+    print(f"{what}: tagging stops after the batch of files it is on (a few dozen); the tags so far stay "
           f"(to go on later: hatbox box-library {safe_text(body['id'])} --retag)")
     return 0
 
@@ -573,7 +577,7 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    help="tag the library again with the box's active tagger pack (after you pushed a new one); "
                         "your corrections stay")
     g.add_argument("--cancel", action="store_true",
-                   help="stop the library's tagging (after the file it is on); --retag goes on with it later")
+                   help="stop the library's tagging (after the batch it is on); --retag goes on with it later")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
                                                        "--retag)")

@@ -61,7 +61,7 @@ def register(cli) -> None:
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON (for scripts): the tag counts, or what --tag, "
-                                                       "--like, --unsure or --failed list")
+                                                       "--like, --unsure, --failed or --untagged list")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again; "
                                          "a --links folder follows at the next hatbox tag --links)",
                        fix)
@@ -276,6 +276,10 @@ def query(args: argparse.Namespace) -> int:
             print(f"{n:6d}  {escape_unsafe(tag)}")
         if not counts:
             print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
+        none = len(library.untagged(args.db))
+        if none:                                # on stderr: a script reads the counts on stdout
+            print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
+                  f"(--untagged lists them)", file=sys.stderr)
     return 0
 
 

@@ -475,7 +475,7 @@ class Libraries:
             return [dict(v) for _, v in sorted(self._jobs.items())]
 
     def cancel(self, lid: str) -> dict[str, Any]:
-        """Stop the tagging of library ``lid`` after the file it is on.  The record says at once that a stop was
+        """Stop the tagging of library ``lid`` after the batch of files it is on.  The record says at once that a stop was
         asked (``cancel_asked``), so a restart before the tagging has stopped and written ``cancelled`` leaves it
         cancelled instead of carrying on with it (:meth:`resume`); best effort, a record that cannot be written
         changes nothing of the stop."""
@@ -495,7 +495,7 @@ class Libraries:
     def delete(self, lid: str) -> dict[str, Any]:
         """Remove library ``lid`` (its files, tags and record) and return its last state; KeyError for an
         unknown library.  A library being tagged has its tagging cancelled first and waited for (up to
-        :attr:`delete_wait_s`: it stops after the file it is on), so the tagger never writes into a folder
+        :attr:`delete_wait_s`: it stops after the batch it is on), so the tagger never writes into a folder
         being removed; LibraryBusy (nothing deleted) if it does not stop in time.  The folder is renamed
         into ``.trash/`` (atomic: a crash leaves the library whole or gone, ``.trash/`` is emptied at the
         next start), then removed.  OSError (the storage failing) when the rename could not be made: nothing

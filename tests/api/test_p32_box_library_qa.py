@@ -230,7 +230,8 @@ def test_several_ids_starting_alike_are_not_said_to_be_called_so():
 def test_a_tag_starting_with_a_dash_is_suggested_as_an_option_value(monkeypatch, capsys):
     """QA: `--tag -snare`, as printed after a tagging, is refused by argparse ("expected one argument")."""
     from hatbox import cmd_box_library
-    monkeypatch.setattr(cmd_box_library, "_call", lambda client, method, path, **kw: {"-snare": 3})
+    monkeypatch.setattr(cmd_box_library, "_call",
+                        lambda client, method, path, **kw: [] if path.endswith("/untagged") else {"-snare": 3})
     cmd_box_library._tagging_ended(None, {"id": "lib-kit-1", "state": "done"})
     assert "hatbox box-library lib-kit-1 --tag=-snare;" in capsys.readouterr().out
 
@@ -255,3 +256,16 @@ def test_an_activation_counts_the_libraries_the_listing_notes(monkeypatch, capsy
     monkeypatch.setattr(cmd_remote, "_call", lambda client, method, path, **kw: libs)
     cmd_remote._say_untagged(None, [], "t2")
     assert "2 libraries on the box keep the tags of another tagger pack" in capsys.readouterr().out
+
+
+def test_the_end_of_a_followed_tagging_and_the_laptops_counts_say_the_files_given_no_tag(tmp_path, paired_server,
+                                                                                        capsys):
+    """QA: `hatbox tag` and `box-library ID` said "N files got no tag", the summary after --wait and `library query
+    DB` did not: a multi-label library looked fully tagged."""
+    from tests.tagger.test_p32_own_words import _picky_pack
+    assert main(["push", str(_picky_pack(tmp_path)), "--activate", "--quiet"]) == 0
+    rc, out, _ = _run(capsys, "push-library", str(_drums(tmp_path)), "--wait", "--quiet")
+    lid = _lid(paired_server, "drums")
+    assert rc == 0 and f"note: 2 files got no tag: the tagger was sure of none of its words (hatbox box-library " \
+        f"{lid} --untagged lists them)" in out
+

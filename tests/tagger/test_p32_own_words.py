@@ -135,3 +135,14 @@ def test_untagged_lists_the_first_k(library_dir, tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert len([line for line in out if line.startswith("  ")]) == 2
     assert out[-1] == "... the first 2 of 5: -k 5 lists them all"
+
+
+def test_the_laptops_tag_counts_note_the_files_given_no_tag(library_dir, tmp_path, capsys):
+    """QA: `library query DB` listed the tag counts alone, though `hatbox tag` had said N files got no tag."""
+    from hatbox.cli import main
+    db = tmp_path / "lib.db"
+    assert main(["tag", str(library_dir), "--pack", str(_picky_pack(tmp_path)), "--out", str(db)]) == 0
+    capsys.readouterr()
+    rc = main(["library", "query", str(db)])
+    out, err = capsys.readouterr()
+    assert rc == 0 and "note: 5 files got no tag" in err and "note" not in out
