@@ -15,7 +15,7 @@ from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, target
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
+from hatbox.text import count_words, them
 
 
 def note_arg(text: str) -> int:
@@ -40,8 +40,7 @@ def describe(kit: dict[str, Any]) -> list[str]:
         extra += [f"library {safe_text(n.get('library_name') or n['library'])}"]
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
-    them = "it" if len(notes) == 1 else "them"
-    lines.append(f"{count_words(len(notes), 'note')}: play {them} from a MIDI keyboard or drum pads on "
+    lines.append(f"{count_words(len(notes), 'note')}: play {them(len(notes))} from a MIDI keyboard or drum pads on "
                  "the box (or OSC /hatbox/note_on)")
     return lines
 

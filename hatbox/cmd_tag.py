@@ -14,7 +14,7 @@ from hatbox.argtypes import number, whole
 from hatbox.errors import HatboxError, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
-from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe
+from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 
 def register(cli) -> None:
@@ -217,7 +217,7 @@ def tag(args: argparse.Namespace) -> int:
         shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
                                                                    if len(rep.tags_lost) > 5 else "")
         print(f"note: {count_words(len(rep.tags_lost), 'file')} that carried your tags left the library, and the tags "
-              f"with {'it' if len(rep.tags_lost) == 1 else 'them'}: {shown}")
+              f"with {them(len(rep.tags_lost))}: {shown}")
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
     for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:
@@ -227,8 +227,8 @@ def tag(args: argparse.Namespace) -> int:
     none = len(untagged(db))
     if none:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "
-              f"{'it' if none == 1 else 'them'} (hatbox library query {shlex.quote(_shown(str(db)))} --untagged lists "
-              f"{'it' if none == 1 else 'them'} with its best guesses; hatbox library fix tags one)")
+              f"{them(none)} (hatbox library query {shlex.quote(_shown(str(db)))} --untagged lists {them(none)} with "
+              "its best guesses; hatbox library fix tags one)")
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
         return 1
@@ -249,9 +249,9 @@ def query(args: argparse.Namespace) -> int:
         hits = library.files_with_tag(args.db, args.tag, limit=args.k)
         _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
         if len(hits) == args.k:                         # the tag as the library spells it ("Pad" finds pad)
-            from export.manifest import normal_tag
-            counts, want = library.list_tags(args.db), normal_tag(args.tag).casefold()
-            total = next((n for t, n in counts.items() if normal_tag(t).casefold() == want), 0)
+            from device.library.query import spelled_as_known
+            counts = library.list_tags(args.db)
+            total = counts.get(spelled_as_known([args.tag], list(counts))[0], 0)
         else:
             total = len(hits)
         if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does

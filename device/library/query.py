@@ -225,11 +225,10 @@ def _score_matrix(con: sqlite3.Connection, tags: list[str], sql: str) -> tuple[l
 def corrected_tags(db_path: str | Path, path: str | Path) -> list[str]:
     """The producer's own tags for one file ([] when the tagger's stand)."""
     con, root = _open(db_path)
-    rel = _relative(root, Path(path))
-    rows = con.execute(f"SELECT tag FROM user_tags WHERE path = {libdb.TEXT} ORDER BY tag",
-                       (libdb.stored(rel),)).fetchall()
-    con.close()
-    return [t for (t,) in rows]
+    try:
+        return libdb.user_tags_of(con, _relative(root, Path(path)))
+    finally:
+        con.close()
 
 
 def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
@@ -276,11 +275,8 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
         return
     if not (root / rel).is_file():
         return
-    from device.library.scan import content_hash
-    try:
-        digest = content_hash(root / rel)
-    except OSError:
-        digest = ""
+    from device.library.scan import readable_hash
+    digest = readable_hash(root / rel)
     olds = [os.fsdecode(p) for (p,) in con.execute("SELECT path FROM files WHERE hash = ?", (digest,))] if digest \
         else []
     gone = sorted(p for p in olds if not (root / p).exists())

@@ -102,3 +102,11 @@ def content_hash(path: Path, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def readable_hash(path: Path) -> str:
+    """:func:`content_hash` of ``path``, or "" when its bytes cannot be read."""
+    try:
+        return content_hash(path)
+    except OSError:
+        return ""

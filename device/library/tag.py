@@ -27,7 +27,7 @@ from device.library.decode import decoder_notes_hidden
 from device.library.links import links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
-from device.library.scan import audio_files, content_hash, stat_key
+from device.library.scan import audio_files, content_hash, readable_hash, stat_key
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
@@ -235,7 +235,7 @@ def _follow_moves(root: Path, con, known: dict, gone: list[str], paths: list[str
 
     def now(rel: str) -> str:                  # the bytes' hash at ``rel`` now ("" when it cannot be read)
         if rel not in hashes:
-            hashes[rel] = _readable_hash(root / rel)
+            hashes[rel] = readable_hash(root / rel)
         return hashes[rel]
 
     stored = libdb.stored_hashes(con, gone + changed)
@@ -357,7 +357,7 @@ def _fill_hashes(root: Path, con, paths: list[str]) -> None:
     present = set(paths)
     for rel in libdb.without_hash(con):
         if rel in present:
-            digest = _readable_hash(root / rel)
+            digest = readable_hash(root / rel)
             if digest:
                 libdb.set_hash(con, rel, digest)
 
@@ -435,7 +435,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         # listed beside the file's name: "cannot read /lib/kit/x.wav: ..." names it once, as "cannot read: ..."
         reason = first_line(exc).replace(f" {path}: ", ": ", 1)
         report.failed.append((rel, reason))
-        libdb.put_error(con, rel, stat, tagger.model_id, reason, _readable_hash(path))
+        libdb.put_error(con, rel, stat, tagger.model_id, reason, readable_hash(path))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
@@ -445,14 +445,6 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
-
-
-def _readable_hash(path: Path) -> str:
-    """:func:`content_hash` of ``path``, or "" when its bytes cannot be read."""
-    try:
-        return content_hash(path)
-    except OSError:
-        return ""
 
 
 def upload_refusal(path: Path) -> str:
