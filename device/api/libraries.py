@@ -475,8 +475,8 @@ class Libraries:
             return [dict(v) for _, v in sorted(self._jobs.items())]
 
     def cancel(self, lid: str) -> dict[str, Any]:
-        """Stop the tagging of library ``lid`` after the batch of files it is on.  The record says at once that a stop was
-        asked (``cancel_asked``), so a restart before the tagging has stopped and written ``cancelled`` leaves it
+        """Stop the tagging of library ``lid`` after the batch of files it is on.  The record says at once that a stop
+        was asked (``cancel_asked``), so a restart before the tagging has stopped and written ``cancelled`` leaves it
         cancelled instead of carrying on with it (:meth:`resume`); best effort, a record that cannot be written
         changes nothing of the stop."""
         info = self.get(lid)
@@ -536,19 +536,14 @@ class Libraries:
             return info
 
     def db_path(self, lid: str) -> Path:
-        """The library's tag database; KeyError for an unknown library, HatboxError while it has none yet."""
-        self.get(lid)
+        """The library's tag database; KeyError for an unknown library, HatboxError while it has none yet (one waiting
+        for a tagger is told which one the box holds by device.api.library_routes.tag_db_of, which knows the store)."""
+        tagging = self.get(lid).get("state") == "tagging"
         db = self.root / lid / "tags.db"
         if not db.is_file():
-            info = self.get(lid)
-            if info.get("state") == "tagging":
-                hint = f"it is being tagged: hatbox box-library {lid} --wait follows it"
-            elif info.get("state") == "untagged" and info.get("error") == NO_TAGGER:
-                hint = ("the box tags it as soon as a tagger pack is active: hatbox box-pack lists those on the box "
-                        "(hatbox box-pack ID --activate), or send one: hatbox push TAGGER.hatpack --activate")
-            else:
-                hint = f"tag it: hatbox box-library {lid} --retag"
-            raise HatboxError(f"library '{lid}' has not been tagged yet", hint=hint)
+            raise HatboxError(f"library '{lid}' has not been tagged yet",
+                              hint=f"it is being tagged: hatbox box-library {lid} --wait follows it" if tagging
+                              else f"tag it: hatbox box-library {lid} --retag")
         return db
 
     def files_path(self, lid: str) -> Path:
