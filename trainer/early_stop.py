@@ -1,6 +1,7 @@
 """Ctrl-C while a model trains: the first one stops training after the current step and keeps what was trained
 (the trainer goes on to write the pack and its report from it); a second one, or SIGTERM, discards the run as
-before (nothing written, the older pack and report as they were).
+before (nothing written, the older pack and report as they were).  The request stays in force while the trainer
+scores what it trained and writes the pack (:meth:`StopRequest.training_over`): a first Ctrl-C then only says so.
 
 Musicians stop a 20-minute training when it already sounds good enough, or when they need the laptop; throwing
 the minutes away then was the trainers' worst habit (twenty-seventh stop's QA).  The training loops read
@@ -9,6 +10,7 @@ the same step (the loops already agree on when to stop).
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -18,6 +20,8 @@ from typing import Any, Callable
 
 FIRST_WORDS = ("stopping after this step (Ctrl-C): the pack will be written from what was trained so far; "
                "press Ctrl-C again to discard the run instead")
+LATE_WORDS = ("Ctrl-C: training has already ended and the pack is being written from it; press Ctrl-C again to "
+              "discard the run instead")
 
 
 class StopRequest:
@@ -31,6 +35,8 @@ class StopRequest:
         self._said = False
         self.asked_at: float | None = None          # time.monotonic() of the first Ctrl-C
         self._say = say or _write
+        self._late_say = say or _raw_write
+        self._over = False
         self._old: Any = None
         self._installed = False
 
@@ -62,11 +68,21 @@ class StopRequest:
         if not self._asked:
             self._asked, self.asked_at = True, time.monotonic()
 
+    def training_over(self) -> None:
+        """Training has ended and the trainer goes on to score it and write the pack: a first Ctrl-C from now on has
+        nothing left to stop, so it only says that the pack is being written (:data:`LATE_WORDS`), and a second one
+        discards the run.  Before (thirty-third stop's QA), the trainers left the request's scope when training
+        ended, and one Ctrl-C during the scoring and export threw the whole run away."""
+        self._over = True
+
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self._asked:
             self._restore()
             raise KeyboardInterrupt
         self.ask()
+        if self._over:                  # no training loop left to read the flag and say it: said here
+            self._said = True
+            self._late_say(LATE_WORDS)
 
     def _restore(self) -> None:
         if self._installed:
@@ -87,6 +103,15 @@ def _write(text: str) -> None:
         tqdm.write(text, file=sys.stderr)
     except Exception:  # noqa: BLE001 - a signal handler must not fail on the way to saying it
         print(text, file=sys.stderr, flush=True)
+
+
+def _raw_write(text: str) -> None:
+    """One line on stderr from inside a signal handler: straight to the file descriptor, past Python's buffered
+    stderr (a print there, while the interrupted code was printing, would be a reentrant call)."""
+    try:
+        os.write(2, f"\n{text}\n".encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def stopped_words(seconds: float, budget_s: float, steps: int, of_steps: int | None = None) -> str:

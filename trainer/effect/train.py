@@ -500,44 +500,45 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     t0 = time.monotonic()
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep the best weights so far
         run = fit(eff, cfg, progress, stop)
-    seconds = time.monotonic() - t0
-    if not run.main:
-        return TrainResult(Path(out), {}, None, run.history)
-    metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
-               "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
-               "latency": eff.latencies, "sample_rate": eff.rate, "single_pair": data is None,
-               "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
-    if run.trials:
-        metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
-    if run.trial_skipped:
-        metrics["arch_trial_skipped"] = run.trial_skipped
-    if run.stopped_early:
-        metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"])
-    metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
-    gx, gk = _golden(eff, cfg)
-    description = f"effect captured with hatbox ({run.arch})"
-    # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
-    # metrics: an interrupt or error before that leaves ``out`` as it was, and no report folder this
-    # run made.
-    # The report is written into a hidden folder beside ``report`` and moves in once the pack is written
-    # (export.atomic.staged_report): an interrupt or a full disk leaves the last run's report whole.
-    staged = staged_report(Path(report)) if report else nullcontext(None)
-    with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, staged as stage:
-        trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
-                              golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
-        scores = evaluate_data(trial, eff, cfg.val_fraction)
-        metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
-                       val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
-                       val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
-        warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
-                    + knob_warnings(trial))
-        rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
-                             made_words(out, data if data is not None else target)) if stage else None)
-        pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
-                             golden_knobs=gk, metrics=metrics, description=description)
-    if rep is not None:                          # where it lies now that the report has moved in
-        rep = Path(report) / rep.name
-    return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
+        stop.training_over()           # a first Ctrl-C from here on: the pack is still written
+        seconds = time.monotonic() - t0
+        if not run.main:
+            return TrainResult(Path(out), {}, None, run.history)
+        metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
+                   "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
+                   "latency": eff.latencies, "sample_rate": eff.rate, "single_pair": data is None,
+                   "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
+        if run.trials:
+            metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
+        if run.trial_skipped:
+            metrics["arch_trial_skipped"] = run.trial_skipped
+        if run.stopped_early:
+            metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"])
+        metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
+        gx, gk = _golden(eff, cfg)
+        description = f"effect captured with hatbox ({run.arch})"
+        # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
+        # metrics: an interrupt or error before that leaves ``out`` as it was, and no report folder this
+        # run made.
+        # The report is written into a hidden folder beside ``report`` and moves in once the pack is written
+        # (export.atomic.staged_report): an interrupt or a full disk leaves the last run's report whole.
+        staged = staged_report(Path(report)) if report else nullcontext(None)
+        with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, staged as stage:
+            trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
+                                  golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
+            scores = evaluate_data(trial, eff, cfg.val_fraction)
+            metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
+                           val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
+                           val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
+            warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff)
+                        + knob_warnings(trial))
+            rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
+                                 made_words(out, data if data is not None else target)) if stage else None)
+            pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
+                                 golden_knobs=gk, metrics=metrics, description=description)
+        if rep is not None:                          # where it lies now that the report has moved in
+            rep = Path(report) / rep.name
+        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
 
 
 def rate_warning(rate: int, single: bool = False) -> str | None:

@@ -120,11 +120,13 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
         result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop,
                                 hold_out=hold_out)
-    result.model.cpu().eval()
-    if not first_process():                       # under torchrun only the first process writes
-        return {}
-    with staged_report(report, stale=REPORT_SOUNDS) as stage:          # no report without a pack, and no report half-written
-        metrics = write_report(result, ho, stage, made=made_words(out, folder))
-        save_checkpoint(result, stage / REPORT_CHECKPOINT)
-        pack_from_result(result, out, name, metrics)
-    return metrics
+        stop.training_over()           # a first Ctrl-C from here on: the pack is still written
+        result.model.cpu().eval()
+        if not first_process():                       # under torchrun only the first process writes
+            return {}
+        # no report without a pack, and no report half-written
+        with staged_report(report, stale=REPORT_SOUNDS) as stage:
+            metrics = write_report(result, ho, stage, made=made_words(out, folder))
+            save_checkpoint(result, stage / REPORT_CHECKPOINT)
+            pack_from_result(result, out, name, metrics)
+        return metrics

@@ -147,47 +147,48 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
         res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads,
                                                    stop=stop), tags=tags, clips=clips[:k])
-    metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
-    if res.stopped_early:
-        metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps)
-    text = "".join(f"{note}\n" for note in notes)
-    kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
-    text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
-    if silent:
-        metrics["silent_files"] = len(silent)
-        text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
-                f"`hatbox tag` skips them too; a tagger learns nothing from silence):\n" +
-                "".join(f"  {path}: {why}\n" for path, why in silent[:10]) +
-                (f"  ... and {len(silent) - 10} more\n" if len(silent) > 10 else "") + text)
-    if skipped:
-        metrics["skipped_files"] = len(skipped)
-        text = (f"skipped {count_words(len(skipped), 'unreadable file')}:\n" +
-                "".join(f"  {why}\n" for _, why in skipped[:10]) +
-                (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
-    if res.stopped_early:
-        text += f"\nstopped early ({metrics['stopped_early']}): the pack holds what was trained by then"
-    elif res.steps < steps:
-        need = math.ceil(minutes * steps / max(res.steps, 1) * 10) / 10       # at this machine's pace, to 0.1 min
-        text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps; the tagger is "
-                 f"likely less accurate - all {steps} would take about {number_words(need)} minutes here "
-                 f"(--minutes {number_words(need)})")
-    rep = None
-    if held:
-        rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
-        metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
-        rough = (f" - only {len(held)}, and of the sounds it trained on (other files of the same folders): a rough "
-                 f"check, not how it will do on a library it has never heard" if len(held) < FEW_HELD else "")
-        text += f"\nheld-out report ({count_words(len(held), 'sample')}{rough}):\n{format_report(rep)}"
-    if holdout > 0:
-        text += _holdout_note(items, held)
-    export_tagger(res.net, tags, out, name=name, metrics=metrics)
-    text += f"\nwrote {out}"
-    text += _remove_old_report(out)     # the last run's report described the pack just replaced
-    if rep is not None:                 # the report beside the pack, only once the pack is there
-        rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
-                           [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
-        text += _write_report(rep, tags, out)
-    return text
+        stop.training_over()           # a first Ctrl-C from here on: the pack is still written
+        metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
+        if res.stopped_early:
+            metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps)
+        text = "".join(f"{note}\n" for note in notes)
+        kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
+        text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
+        if silent:
+            metrics["silent_files"] = len(silent)
+            text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
+                    f"`hatbox tag` skips them too; a tagger learns nothing from silence):\n" +
+                    "".join(f"  {path}: {why}\n" for path, why in silent[:10]) +
+                    (f"  ... and {len(silent) - 10} more\n" if len(silent) > 10 else "") + text)
+        if skipped:
+            metrics["skipped_files"] = len(skipped)
+            text = (f"skipped {count_words(len(skipped), 'unreadable file')}:\n" +
+                    "".join(f"  {why}\n" for _, why in skipped[:10]) +
+                    (f"  ... and {len(skipped) - 10} more\n" if len(skipped) > 10 else "") + text)
+        if res.stopped_early:
+            text += f"\nstopped early ({metrics['stopped_early']}): the pack holds what was trained by then"
+        elif res.steps < steps:
+            need = math.ceil(minutes * steps / max(res.steps, 1) * 10) / 10       # at this machine's pace, to 0.1 min
+            text += (f"\nwarning: the {minutes:g}-minute budget ran out after {res.steps} of {steps} steps; "
+                     f"the tagger is likely less accurate - all {steps} would take about {number_words(need)} "
+                     f"minutes here (--minutes {number_words(need)})")
+        rep = None
+        if held:
+            rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
+            metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
+            rough = (f" - only {len(held)}, and of the sounds it trained on (other files of the same folders): a rough "
+                     f"check, not how it will do on a library it has never heard" if len(held) < FEW_HELD else "")
+            text += f"\nheld-out report ({count_words(len(held), 'sample')}{rough}):\n{format_report(rep)}"
+        if holdout > 0:
+            text += _holdout_note(items, held)
+        export_tagger(res.net, tags, out, name=name, metrics=metrics)
+        text += f"\nwrote {out}"
+        text += _remove_old_report(out)     # the last run's report described the pack just replaced
+        if rep is not None:                 # the report beside the pack, only once the pack is there
+            rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
+                               [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
+            text += _write_report(rep, tags, out)
+        return text
 
 
 def _holdout_note(items: list[Item], held: list[Item]) -> str:
