@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -32,7 +32,7 @@ from device.audio.stream import StreamingModel
 from export.manifest import Knob, Manifest
 from export.pack import Pack, read_pack
 from hatbox.errors import AudioFileError, HatboxError, KnobError, PackError
-from hatbox.text import knob_words
+from hatbox.text import count_words, knob_words
 
 CONTRACT = "effect-v1"
 AUDIO_IN, KNOBS_IN, AUDIO_OUT = "audio_in", "knobs", "audio_out"
@@ -56,8 +56,24 @@ def check_effect_manifest(m: Manifest) -> None:
         raise bad(f"it needs inputs '{AUDIO_IN}' and outputs '{AUDIO_OUT}'")
     if m.knobs and KNOBS_IN not in names:
         raise bad(f"it declares knobs but has no '{KNOBS_IN}' input")
+    _check_knob_input(m, bad)
     if m.latency_samples != 0 or m.block_multiple != 1 or m.channels_in != 1 or m.channels_out != 1:
         raise bad("effect packs must be mono, latency 0, block_multiple 1")
+
+
+def _check_knob_input(m: Manifest, bad: Callable[[str], PackError]) -> None:
+    """The model's ``knobs`` input [1, T, K] takes one value per knob the manifest declares: a pack whose manifest
+    lost (or gained) a knob passed every check and then failed in the engine and in `hatbox render` as "a bug in
+    hatbox" (thirty-third stop's QA)."""
+    spec = next((t for t in m.inputs if t.name == KNOBS_IN), None)
+    if spec is None:
+        return
+    if not m.knobs:
+        raise bad(f"its model has a '{KNOBS_IN}' input but its manifest declares no knobs")
+    k = spec.shape[-1] if spec.shape else None
+    if len(spec.shape) != 3 or (isinstance(k, int) and k != len(m.knobs)):
+        raise bad(f"its manifest declares {count_words(len(m.knobs), 'knob')} but its '{KNOBS_IN}' input has shape "
+                  f"{list(spec.shape)}, not [1, 'T', {len(m.knobs)}]")
 
 
 def normalize_track(knob: Knob, values: np.ndarray) -> np.ndarray:
