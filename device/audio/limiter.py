@@ -1,7 +1,8 @@
 """The peak limiter: the one implementation every bus uses (pure numpy, allocation-free per block).
 
-Users: the output stage (device/audio/protect.py ``OutputStage``: -1 dBFS, 80 ms release) and the
-sampler's own bus (device/audio/sampler.py ``Limiter``: +6 dBFS, 200 ms release).
+Users: the output stage (device/audio/protect.py ``OutputStage``: -1 dBFS, 80 ms release) and the sources'
+own buses (:class:`SourceLimiter`: +6 dBFS, 200 ms release; the sampler's and the synth's), which level loud
+polyphony before the engine's slot guard (+12 dBFS) would take it for a runaway model.
 
 Instant attack, exponential release: the envelope env[n] = max(|x[n]|, env[n-1] * r) with
 r = exp(-1 / (release_s * rate)), and the gain min(1, ceiling / env[n]), which keeps every sample at
@@ -19,6 +20,8 @@ import math
 import numpy as np
 
 MAX_BLOCK = 8192             # samples a limiter works on at once (longer blocks are taken in pieces)
+SOURCE_CEILING = 2.0         # a source's bus peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
+SOURCE_RELEASE_S = 0.2       # its release time constant, s (longer than a 25 Hz period: no ripple)
 _SPAN = 30.0                 # a chunk's r^-k stays under e^_SPAN
 
 
@@ -102,3 +105,23 @@ class PeakLimiter:
         self.gain_min = min(self.gain_min, float(e.min()))
         np.copyto(g, e, casting="same_kind")
         x *= g
+
+
+class SourceLimiter(PeakLimiter):
+    """A sound source's bus limiter (the sampler's, the synth's): :class:`PeakLimiter` at :data:`SOURCE_CEILING`
+    with a :data:`SOURCE_RELEASE_S` release.  A chord of sixteen full-velocity voices, or five kicks at once, is
+    levelled here instead of tripping the engine's slot guard (device/audio/protect.py: +12 dBFS), which would
+    silence the source as a runaway model.  :meth:`level` leaves a block holding NaN/inf untouched, for the
+    slot guard to see (and keeps the envelope finite)."""
+
+    def __init__(self, rate: int, ceiling: float = SOURCE_CEILING, release_s: float = SOURCE_RELEASE_S,
+                 max_block: int = MAX_BLOCK) -> None:
+        super().__init__(rate, ceiling, release_s, max_block=max_block)
+
+    def level(self, x: np.ndarray) -> None:
+        """Limit ``x`` [N] float32 in place, unless it holds NaN/inf (then it passes as it is)."""
+        if x.shape[0] == 0:
+            return
+        peak = max(float(x.max()), -float(x.min()))     # NaN and inf propagate into the peak
+        if math.isfinite(peak):
+            self.process(x, peak)

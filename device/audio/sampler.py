@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from device.audio import audiofile
-from device.audio.limiter import PeakLimiter
+from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, PeakLimiter
 from device.audio.resample import resample
 from device.control import file_label
 from device.library.decode import mix
@@ -60,8 +60,8 @@ from hatbox.errors import AudioFileError, HatboxError
 FADE_SECONDS = 0.01          # note_off: a loop fades out over this
 QUICK_FADE_SECONDS = 0.004   # a stolen voice, a replaced audition
 MAX_BLOCK = 8192
-CEILING = 2.0                # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
-RELEASE_SECONDS = 0.2        # the limiter's release time constant (longer than a 25 Hz period: no ripple)
+CEILING = SOURCE_CEILING     # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
+RELEASE_SECONDS = SOURCE_RELEASE_S   # the limiter's release time constant (longer than a 25 Hz period: no ripple)
 MAX_PEAK = audiofile.MAX_FLOAT_PEAK   # +24 dBFS: float samples above this are integer-scale values, not audio
 MAX_WARNINGS = 8
 CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB at 48 kHz float32 mono, an 88-key

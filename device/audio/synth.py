@@ -24,6 +24,11 @@ across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; a
 a warning naming every such note played so far in :meth:`SynthSource.warnings` (the engine status's slot
 warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
+
+Level: the voices' sum goes through the sources' bus limiter (device.audio.limiter.SourceLimiter, +6 dBFS, the
+sampler's too), so a full-velocity chord is levelled instead of tripping the engine's slot guard (+12 dBFS), which
+silenced the synth as a runaway model (thirty-third stop's QA: sixteen notes at velocity 127 on a synth trained
+from notes peaking at -6 dBFS).
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from device.audio import harmonic as dsp
+from device.audio.limiter import SourceLimiter
 from device.audio.runtime import make_session
 from device.audio.synth_render import (MAX_TAIL_S, SMPTE_FPS, XYPath, _check_midi_header,  # noqa: F401 - re-exported
                                        _check_render_options, _control_of, _read_midi, _timed_messages,
@@ -159,6 +165,7 @@ class SynthSource:
         self.pack_name = pack.manifest.name
         self._warnings: list[str] = []      # set by handle() (control side), read by the status
         self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
+        self.limiter = SourceLimiter(self.rate)
         self.reset()
         compile_kernels()                   # at once if the engine already did; else now, not on the first block
 
@@ -171,6 +178,7 @@ class SynthSource:
         self._frames = 0
         self._silence()
         self.xy = (0.0, 0.0)
+        self.limiter.reset()
         self._z = self._blend()
         self._timbre_feed, self._timbre_feed_z = np.zeros((0, len(self._z)), np.float32), None
 
@@ -213,6 +221,7 @@ class SynthSource:
             self._span(out[i:i + m])
             self._pos = (self._pos + m) % self.hop
             i += m
+        self.limiter.level(out)
 
     # ------------------------------------------------------------------ queries
     @property
