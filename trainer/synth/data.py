@@ -116,6 +116,9 @@ def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:
     return mono, None if loudest is None else loudest + 1
 
 
+OVER_FULL_SCALE = 10.0 ** (1.0 / 20.0)      # a float note peaking over +1 dBFS is said (linear)
+
+
 def clipping_warning(audio: np.ndarray, path: Path) -> str | None:
     """A warning when the file's samples ``audio`` [N] sit on flat tops at full scale (trainer.effect.data's
     clipping test, which the effect trainer refuses without --allow-clipping)."""
@@ -154,8 +157,9 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
               warn: Callable[[str], None] = print_warning) -> Note:
     """Read one note file (its head: :func:`read_head`), mix to mono, take out any DC offset, resample to ``rate``
     Hz, cut the silence before the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or
-    audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, silent, or no pitch in its
-    name and none to measure (noise: APERIODIC); ``warn`` for what may be intended: clipping, a sample rate under
+    audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, empty, float samples at
+    integer scale, silent, or no pitch in its name and none to measure (noise: APERIODIC); ``warn`` for what may be
+    intended: a float note over full scale, clipping, a sample rate under
     ``rate``, channels that cancel out (one is used), a named note without a clear pitch, a long file cut.
 
     ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
@@ -163,6 +167,15 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     from device.audio.mel import onset_index
     from trainer.synth.features import aperiodicity, estimate_pitch
     audio, sr, cut = read_head(path, seconds, warn)
+    if audio.shape[-1] == 0:
+        raise DataError(f"{path} holds no audio (a header and 0 samples)", hint="remove it from the note folder")
+    peak = max(float(audio.max()), -float(audio.min()))
+    loud = audiofile.float_peak_problem(peak)
+    if loud:        # a synth trained on it plays 80 dB too loud (thirty-third stop's QA): the box refuses such files
+        raise DataError(f"{path}: {loud}", hint=audiofile.FLOAT_PEAK_HINT.format(name=path.name))
+    if peak > OVER_FULL_SCALE:
+        warn(f"{path} peaks at {20 * math.log10(peak):+.1f} dBFS, over full scale (a float file): the synth learns "
+             f"its notes that much louder, and the box's limiter levels them; normalise it to 0 dBFS or under")
     mono, channel = to_mono(audio)
     if channel is not None:
         warn(f"{path}: its channels cancel each other out when mixed to mono (one is in reverse polarity?); "
@@ -282,7 +295,7 @@ def check_note_lengths(files: list[Path], seconds: float) -> None:
     before any note is loaded or measured).  A file whose header cannot be read is left to :func:`load_note`,
     which names it."""
     least = min_note_seconds(seconds)
-    short = [(f, s) for f in files if (s := _header_seconds(f)) < least]
+    short = [(f, s) for f in files if 0 < (s := _header_seconds(f)) < least]   # no audio at all: load_note skips it
     if not short:
         return
     shown = "; ".join(f"{f} ({s * 1000:.0f} ms)" for f, s in short[:5])
