@@ -431,3 +431,29 @@ def check_pack_opens(path: Path) -> None:
     if not why.startswith(name):
         why = f"{name}: {why}"
     raise PackError(f"{why}; nothing was sent", check=check, hint=hint)
+
+
+def one_named(items: list[dict[str, Any]], given: str, several: str, several_hint: str, missing: HatboxError,
+              id_starts: bool = False) -> dict[str, Any]:
+    """The one item of a box's list ({"id", "name", ...}) that ``given`` names, by the first rule any of them meets:
+    the id; the name, in any case; with ``id_starts``, the start of an id or its end after a dash (the hash at the
+    end of a pack's id).  ``missing`` is raised when none does;
+    "N ``several``: their ids" (``several_hint``) when more than one does."""
+    import unicodedata
+
+    def folded(text: str) -> str:               # "Smäll" typed, or as a macOS folder name gives it: one name
+        return unicodedata.normalize("NFC", text).casefold()
+    rules = [lambda i: i["id"] == given, lambda i: folded(str(i["name"])) == folded(given)]
+    if id_starts:
+        rules.append(lambda i: i["id"].startswith(given) or i["id"].endswith("-" + given))
+    for rule in rules:
+        found = [i for i in items if rule(i)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ids = ", ".join(safe_text(i["id"]) for i in found)
+            if rule is rules[-1] and id_starts:     # the ids' start: "are called 'lib-rock'" was not so
+                raise HatboxError(f"{len(found)} ids on the box start or end with '{safe_text(given)}': {ids}",
+                                  hint=several_hint)
+            raise HatboxError(f"{len(found)} {several}: {ids}", hint=several_hint)
+    raise missing

@@ -12,8 +12,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from hatbox.argtypes import whole
-from hatbox.box_client import _box_reply, _call, _check_limit, _client, safe_text, upload
-from hatbox.cmd_remote import _confirm_delete, one_named, target
+from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
+from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line

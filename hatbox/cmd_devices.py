@@ -10,8 +10,8 @@ import argparse
 import os
 from typing import Any
 
-from hatbox.box_client import _box_reply, _call, _client, safe_text
-from hatbox.cmd_remote import _common, load_config, one_named, save_config, target
+from hatbox.box_client import _box_reply, _call, _client, one_named, safe_text
+from hatbox.cmd_remote import _common, load_config, save_config, target
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import count_words, when_words
 

@@ -18,7 +18,7 @@ from typing import Any
 from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client moved there)
     _CHUNK, _URL_HINT, CODE_PLACE, CONNECT_TIMEOUT_S, READ_TIMEOUT_S, UPLOAD_ANSWER_S, UPLOAD_STALL_S, BoxRefused,
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
-    safe_text, upload)
+    one_named, safe_text, upload)
 from hatbox.errors import HatboxError
 from hatbox.status_report import print_status
 from hatbox.text import count_words, number_words, when_words
@@ -405,47 +405,35 @@ def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
                      id_starts=True)
 
 
-def one_named(items: list[dict[str, Any]], given: str, several: str, several_hint: str, missing: HatboxError,
-              id_starts: bool = False) -> dict[str, Any]:
-    """The one item of a box's list ({"id", "name", ...}) that ``given`` names, by the first rule any of them meets:
-    the id; the name, in any case; with ``id_starts``, the start of an id or its end after a dash (the hash at the
-    end of a pack's id).  ``missing`` is raised when none does;
-    "N ``several``: their ids" (``several_hint``) when more than one does."""
-    import unicodedata
-
-    def folded(text: str) -> str:               # "Smäll" typed, or as a macOS folder name gives it: one name
-        return unicodedata.normalize("NFC", text).casefold()
-    rules = [lambda i: i["id"] == given, lambda i: folded(str(i["name"])) == folded(given)]
-    if id_starts:
-        rules.append(lambda i: i["id"].startswith(given) or i["id"].endswith("-" + given))
-    for rule in rules:
-        found = [i for i in items if rule(i)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            ids = ", ".join(safe_text(i["id"]) for i in found)
-            if rule is rules[-1] and id_starts:     # the ids' start: "are called 'lib-rock'" was not so
-                raise HatboxError(f"{len(found)} ids on the box start or end with '{safe_text(given)}': {ids}",
-                                  hint=several_hint)
-            raise HatboxError(f"{len(found)} {several}: {ids}", hint=several_hint)
-    raise missing
-
-
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
     """Make the installed ``pack`` (its entry in GET /packs) the active one of its kind; says so when it is already."""
     from urllib.parse import quote
 
     what, kind = _pack_words(pack), safe_text(pack["kind"])
-    if pack["active"]:
+    cut = _cut_out(client, str(pack["kind"])) if pack["active"] else ""
+    if pack["active"] and not cut:
         print(f"{what} is already the box's active {kind} pack")
         return 0
-    body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")
+    body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")   # loaded anew: it plays again
     with _box_reply("POST /packs/ID/activate"):
+        if cut:
+            print(f"{what} was {cut}; it is loaded again and plays")
+            return 0
         before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
         print(f"{what} is now the box's active {kind} pack{before}")
     if pack["kind"] == "tagger":
         _say_untagged(client, list(body.get("tagging") or []), str(pack["id"]))
     return 0
+
+
+def _cut_out(client: Any, kind: str) -> str:
+    """:func:`hatbox.status_line.cut_out_words` of the box's engine for pack kind ``kind`` ("" when it cannot say)."""
+    from hatbox.status_line import cut_out_words
+    try:
+        engine = _call(client, "GET", "/status").get("engine") if kind in ("effect", "synth") else None
+    except HatboxError:
+        return ""
+    return cut_out_words(engine, kind) if isinstance(engine, dict) else ""
 
 
 def _rollback(args: argparse.Namespace) -> int:

@@ -24,6 +24,20 @@ def bypass_words(status: dict[str, Any], slot: str) -> str:
     return " (bypassed)" if isinstance(bypassed, dict) and bypassed.get(slot) else ""
 
 
+def cut_out_words(status: dict[str, Any], slot: str) -> str:
+    """How the engine's ``slot`` is cut out now: "silenced (runaway level)" (the synth) or "bypassed (runaway
+    level)" (the effect) after a fault, "bypassed" by the musician, "" when it plays.  `hatbox box-pack ID
+    --activate` on the pack it holds then loads it again, and a pack loaded starts playing: before (thirty-third
+    stop's QA) a synth silenced by a fault could be turned back on only on the panel, and the command said the pack
+    was active already."""
+    from device.ui.faults import fault_words, faulted, slot_fault
+    if faulted(status, slot):
+        return (f"{'bypassed' if slot == 'effect' else 'silenced'} "
+                f"({fault_words(slot_fault(status, slot) or {})[1]})")
+    bypassed = status.get("bypassed")
+    return "bypassed" if isinstance(bypassed, dict) and bypassed.get(slot) else ""
+
+
 def status_words(st: dict[str, Any]) -> str:
     """The engine's status (device/audio/server.py) in one line: the share of each block's time the audio
     computation takes (on average, and at its worst 0.1 %: over 100 % there means dropouts), the xruns (dropouts:

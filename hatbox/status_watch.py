@@ -101,4 +101,4 @@ def fault_line(fault: dict[str, Any]) -> str:
     slot, name = str(fault.get("slot") or "effect"), str(fault.get("name") or "")
     done, page = ("bypassed", "Effect") if slot == "effect" else ("silenced", "Play")
     return (f"{slot}{f' {name!r}' if name else ''} {done}: {fault_words(fault)[0]}; it stays {done} until it is "
-            f"turned back on (the panel's {page} page)")
+            f"turned back on (the panel's {page} page, or hatbox box-pack {name or 'ID'} --activate)")
