@@ -345,6 +345,22 @@ def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[
     return settings
 
 
+def check_box_plays(pack: Pack) -> None:
+    """PackError when the box's golden check (device.validate.check_golden_run) refuses ``pack``: its golden input
+    not reproduced, NaN/inf, an output over the engine's runaway level.  `hatbox render` plays a pack as the box
+    does, and the box would not play this one: before (thirty-third stop's QA) render ran such packs and exited 0
+    with 8 s of muted silence, or a blast held at -1 dBFS by the limiter."""
+    from device.validate import EngineSpec, Report, check_golden_run
+    try:
+        check_golden_run(Report(pack=pack), EngineSpec())
+    except PackError as exc:
+        said = exc.args[0] if exc.args[0].startswith(f"{exc.check} check") else f"{exc.check} check: {exc.args[0]}"
+        raise PackError(f"the box refuses pack '{pack.manifest.name}' ({said}), so it is not rendered either",
+                        check=exc.check,
+                        hint=exc.hint or "the pack is damaged or was changed after it was made: export or train it "
+                                         "again") from None
+
+
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float | str] | None = None, block: int = 128) -> Sequence[str]:
     """Render a file through a pack as the box plays it (the engine's output stage included: DC
@@ -360,6 +376,7 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     audiofile.check_output(dst)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
+    check_box_plays(proc.pack)
     from device.validate import EngineSpec
     box_rate = EngineSpec().sample_rate
     off_box = (f"pack '{proc.manifest.name}' runs at {proc.sample_rate} Hz, but the box runs at {box_rate} Hz and "
