@@ -7,6 +7,35 @@ import math
 from typing import Callable
 
 
+MAX_MINUTES = 7 * 24 * 60        # a training budget over a week is a typo (1e9 minutes read as 1,900 years)
+MAX_SEED = 2 ** 63 - 1           # torch and numpy take seeds from 0 up to here
+
+
+def minutes() -> Callable[[str], float]:
+    """A training budget in minutes: above 0, at most :data:`MAX_MINUTES` (a week)."""
+    inner = number(0, MAX_MINUTES, "minutes", open_low=True)
+
+    def parse(text: str) -> float:
+        try:
+            return inner(text)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} (a week)") from None
+    return parse
+
+
+def seed() -> Callable[[str], int]:
+    """A random seed: a whole number from 0 to :data:`MAX_SEED` (a negative one stopped numpy after the data had
+    loaded, as an internal error)."""
+    inner = whole(0, MAX_SEED)
+
+    def parse(text: str) -> int:
+        try:
+            return inner(text)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(str(exc).replace(f"0..{MAX_SEED}", "a whole number from 0 up")) from None
+    return parse
+
+
 def whole(low: int, high: int | None = None) -> Callable[[str], int]:
     """A whole number >= ``low`` (and <= ``high`` when given)."""
     def parse(text: str) -> int:
@@ -36,7 +65,9 @@ def number(low: float, high: float | None, unit: str, *, open_low: bool = False,
             if high is None:
                 want = f"above {low:g}" if open_low else f"at least {low:g}"
             else:
-                want = f"{low:g} up to (not including) {high:g}" if open_high else f"{low:g}..{high:g}"
+                start = f"above {low:g} and" if open_low else f"{low:g}"
+                want = (f"{start} up to (not including) {high:g}" if open_high else
+                        f"above {low:g} and up to {high:g}" if open_low else f"{low:g}..{high:g}")
             raise argparse.ArgumentTypeError(f"{text} {unit}: give a number {want}")
         return value
     return parse

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from export.manifest import MAX_KNOBS
-from hatbox.argtypes import whole
+from hatbox.argtypes import minutes, seed, whole
 from hatbox.errors import HatboxError, KnobError
 from hatbox.text import count_words, number_words
 
@@ -25,11 +25,11 @@ def register(cli) -> None:
     t.add_argument("--input", help="a single pair: the dry input WAV")
     t.add_argument("--target", help="a single pair: the gear's output WAV")
     t.add_argument("--out", required=True, help="where to write the .hatpack")
-    t.add_argument("--minutes", type=float, default=5.0, help="training time budget (default 5)")
+    t.add_argument("--minutes", type=minutes(), default=5.0, help="training time budget (default 5)")
     t.add_argument("--arch", default="gru",
                    help="gru (default), lstm, tcn, tcn_gru, or auto: gru and tcn each train a fifth of the "
                         "budget, gru keeps the rest unless tcn is 5x better (as on drive pedals)")
-    t.add_argument("--seed", type=int, default=0, help="random seed (default 0): another seed trains another network "
+    t.add_argument("--seed", type=seed(), default=0, help="random seed (default 0): another seed trains another network "
                    "from the same recordings, worth a try when one run sounds off")
     t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
     t.add_argument("--report", help="folder for the training report (markdown + plots)")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from export.manifest import RATE_RANGE
-from hatbox.argtypes import number, whole
+from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.text import count_words
 
 BLOCK_RANGE = (1, 65536)
@@ -22,7 +22,7 @@ def register(cli) -> None:
                        train_synth, group_help="train models")
     p.add_argument("dir", help="note folder: DIR/<instrument>/<C4.wav | 60.wav | name_060_100.wav>")
     p.add_argument("--out", required=True, help="output .hatpack")
-    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=10.0,
+    p.add_argument("--minutes", type=minutes(), default=10.0,
                    help="training wall-clock budget (default 10)")
     p.add_argument("--name", default=None,
                    help="pack name (default: the output file's stem, with characters other than letters, "
@@ -33,7 +33,7 @@ def register(cli) -> None:
                    help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=seed(), default=0,
                    help="random seed (default 0): another seed, another network from the same notes")
     p.add_argument("--no-holdout", action="store_true",
                    help="train on every note, the C#, F and A held out to score the synth included (once its score on "

@@ -10,7 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from hatbox.argtypes import number, whole
+from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.errors import HatboxError, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
@@ -24,7 +24,7 @@ def register(cli) -> None:
                    help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
                         "again taking the later one's tags (put `hatbox library export` corrections last)")
     p.add_argument("--out", required=True, help="the .hatpack to write")
-    p.add_argument("--minutes", type=number(0, None, "minutes", open_low=True), default=4.5,
+    p.add_argument("--minutes", type=minutes(), default=4.5,
                    help="training time budget in minutes (default 4.5); training stops at this or at --steps, "
                         "whichever comes first")
     p.add_argument("--steps", type=whole(1), default=900, help="training steps (default 900; see --minutes)")
@@ -34,7 +34,7 @@ def register(cli) -> None:
                    help="fraction per tag kept for the report, 0 up to (not including) 1 (default 0.15; 0: none)")
     p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
     p.add_argument("--threads", type=whole(1), default=2, help="CPU threads for training (default 2)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0): another seed, another network")
+    p.add_argument("--seed", type=seed(), default=0, help="random seed (default 0): another seed, another network")
     p.add_argument("--keep-level", action="store_true",
                    help="hear each sample at its own level, for words about loudness (accent, ghost); by default "
                         "every sample is scaled to one level first, so its level does not change its tags")

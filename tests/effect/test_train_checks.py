@@ -19,7 +19,10 @@ TINY = ["--minutes", "0.5", "--max-steps", "8", "--set", "model.hidden=8", "--se
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    code = main(argv)
+    try:
+        code = main(argv)
+    except SystemExit as exc:               # refused by the argument parser itself
+        code = exc.code
     err = capsys.readouterr().err
     assert code == 2, err
     assert "internal error" not in err and "Traceback" not in err
@@ -69,8 +72,11 @@ def test_a_folder_holding_a_report_of_the_producers_own_is_refused(tmp_path: Pat
     (["--set", "model.hidden=-1"], "model.hidden must be a whole number within 1..512, got -1"),
     (["--set", "model.foo=1"], "unknown model setting 'model.foo'"),
     (["--set", "minutes=1"], "use the --minutes option"),
-    (["--minutes", "0"], "minutes must be a number above 0"),
-    (["--minutes", "-1"], "minutes must be a number above 0"),
+    (["--minutes", "0"], "0 minutes: give a number above 0 and up to 10080 (a week)"),
+    (["--minutes", "-1"], "-1 minutes: give a number above 0"),
+    (["--minutes", "inf"], "inf minutes: give a number above 0"),          # "must be above 0, got inf" before
+    (["--minutes", "1e9"], "1e9 minutes: give a number above 0 and up to 10080 (a week)"),
+    (["--seed", "-5"], "-5 is out of range: give a whole number from 0 up"),
     (["--max-steps", "0"], "max steps must be a whole number of at least 1"),
     (["--max-steps", "-3"], "max steps must be a whole number of at least 1"),
     (["--arch", "transformer"], "unknown architecture"),

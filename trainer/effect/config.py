@@ -108,7 +108,7 @@ def make_config(**config: Any) -> TrainConfig:
     if cfg.arch not in archs:
         raise HatboxError(f"unknown architecture {cfg.arch!r}", hint="choose from " + ", ".join(archs))
     if not (_number(cfg.minutes) and cfg.minutes > 0):
-        raise HatboxError(f"minutes must be a number above 0, got {cfg.minutes!r}")
+        raise HatboxError(f"minutes must be a finite number above 0, got {cfg.minutes!r}")
     if cfg.max_steps is not None and not (_whole(cfg.max_steps) and cfg.max_steps >= 1):
         raise HatboxError(f"max steps must be a whole number of at least 1, got {cfg.max_steps!r}")
     if not (_whole(cfg.seed) and 0 <= cfg.seed < 2 ** 63):

@@ -32,7 +32,7 @@ def check_options(*, minutes: float, seconds: float, threads: int) -> None:
     """HatboxError for a training option out of range (the CLI's argument types catch these first)."""
     if (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
             or not (math.isfinite(minutes) and minutes > 0)):
-        raise HatboxError(f"minutes must be a number above 0, got {minutes!r}")
+        raise HatboxError(f"minutes must be a finite number above 0, got {minutes!r}")
     lo, hi = SECONDS_RANGE
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not lo <= seconds <= hi:
         raise HatboxError(f"seconds (the note length) must be within {lo:g}..{hi:g}, got {seconds!r}")

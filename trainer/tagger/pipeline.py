@@ -72,7 +72,7 @@ def readable(items: list[Item], rate: int, n: int, heard_rate: int = 0
 def check_options(*, minutes: float, steps: int, shots: int | None, holdout: float, threads: int) -> None:
     """HatboxError for a training option out of range (the CLI's argument types catch these first)."""
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0):
-        raise HatboxError(f"minutes must be a number above 0, got {minutes!r}")
+        raise HatboxError(f"minutes must be a finite number above 0, got {minutes!r}")
     for name, value in (("steps", steps), ("threads", threads)) + ((("shots", shots),) if shots is not None else ()):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise HatboxError(f"{name} must be a whole number of at least 1, got {value!r}")
