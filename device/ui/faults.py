@@ -101,25 +101,33 @@ def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
     return (f"{subject} {long}" if long else reason), short
 
 
-def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False) -> tuple[str, ...]:
+def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False,
+                 touch: bool = True) -> tuple[str, ...]:
     """What the tab bar says of a new fault, longest first (the panel shows the first that fits):
     what was bypassed, why (:func:`fault_words`) and how to get it back, e.g. "effect 'hatbox-drive'
     bypassed: the model's output was not a number (NaN/inf) - tap Effect to turn it back on".
 
     The effect comes back with its bypass button (on the Effect page, hence "tap BYPASS" there);
     the synth and the sampler with theirs on the Play page (device/ui/pages/play.py: red, "SYNTH
-    FAULT", hence "tap SYNTH FAULT" there); a synth also when its pack is loaded again."""
+    FAULT", hence "tap SYNTH FAULT" there); a synth also when its pack is loaded again.  Each button is
+    an encoder's press too (encoder 1: BYPASS, SYNTH FAULT; encoder 2: SAMPLER FAULT): ``touch`` False (the
+    panel has no touch, or it stopped answering) says that instead of "tap"."""
     slot = str(fault.get("slot") or "effect")
     name = str(fault.get("name") or "")
     long, short = fault_words(fault)
     if slot == "effect":
         what, done = "effect", "bypassed"
         target = "BYPASS" if on_effect_page else "Effect"
-        hint, brief = f"tap {target} to turn it back on", f"tap {target}"
+        here, page, knob = on_effect_page, "Effect", "1"
     else:
         what, done = slot, "silenced"
         target = f"{slot.upper()} FAULT" if on_play_page else "Play"
+        here, page, knob = on_play_page, "Play", "1" if slot == "synth" else "2"
+    if touch:
         hint, brief = f"tap {target} to turn it back on", f"tap {target}"
+    else:                    # a box without touch: the button is an encoder's press (on the page that holds it)
+        where = "" if here else f" on the {page} page"
+        hint, brief = f"press encoder {knob}'s button{where} to turn it back on", f"encoder {knob}{where}"
     named = f"{what} '{name}'" if name and name != slot else what
     return (f"{named} {done}: {long} - {hint}", f"{named} {done}: {short} - {hint}",
             f"{named} {done}: {short} - {brief}", f"{what} {done}: {short} - {brief}", f"{what} {done}: {short}")

@@ -78,6 +78,7 @@ class Panel:
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
         self._warning = ""                          # the message line of the last warning said
+        self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
         self._hardware: list[tuple[tuple[str, ...], bool]] = []
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
@@ -169,8 +170,8 @@ class Panel:
         alarm = bool(self.state.toast) and self.state.toast_lines()[1]
         if fault is not None:
             title = self.page.title
-            self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play"),
-                           alarm=True)
+            self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
+                                         touch=not self.touchless), alarm=True)
         elif self._cut and not alarm:
             self.state.say(*self._cut, alarm=True)
             self._cut = ()
@@ -186,6 +187,7 @@ class Panel:
         pages and the encoders go on.  (Inputs has logged them already.)  ``alarm`` False: good news of that
         hardware (device/ui/inputs.py ``TOUCH_BACK``), said in the tab bar's usual colour, after the problems
         before it."""
+        self.touchless = alarm          # said of touch alone: a problem (none answers) or the news it works again
         for lines in map(touch_lines, problems) if alarm else ((p,) for p in problems):
             if (lines, alarm) not in self._hardware:     # the same problem already waiting: said once
                 self._hardware.append((lines, alarm))

@@ -1,7 +1,8 @@
 """Effect: the active effect pack's knobs (units and ranges from its manifest) and bypass.
 
 Encoders 1-4 turn the knobs of the selected bank of four; encoder 4's button steps through the
-banks (as many as the pack needs).  The page shows as many rows of four dials as fit, the rows
+banks (as many as the pack needs); encoder 1's button is BYPASS (:data:`BYPASS_ENCODER`: a box without touch can
+turn an effect a fault bypassed back on; before the thirty-third stop nothing could).  The page shows as many rows of four dials as fit, the rows
 holding the selected bank.
 
 Knobs follow the engine while the page is shown (:meth:`EffectPage.follow`, once per new status):
@@ -50,6 +51,7 @@ from export.manifest import Knob
 STEPS_PER_SWEEP = 100          # detents from min to max (before acceleration)
 DRAG_PX_PER_SWEEP = 300        # touch: vertical pixels from min to max
 BANK = 4                       # knobs per bank: one per encoder
+BYPASS_ENCODER = 0             # encoder 1's button is the BYPASS button
 PER_ROW = 4                    # dials per row on screen (two where the page is narrow: portrait)
 NARROW_W = 600                 # px: a page narrower than this puts PER_ROW // 2 dials in a row
 TOP = 70                       # px above the first row of dials (name, bank)
@@ -272,6 +274,8 @@ class EffectPage(Page):
             return self._nudge(i, event.steps / STEPS_PER_SWEEP) if event.index < BANK and i < len(self.knobs) else []
         if isinstance(event, EncoderPress) and event.pressed and event.index == 3 and self.banks > 1:
             self.bank = (self.bank + 1) % self.banks
+        if isinstance(event, EncoderPress) and event.pressed and event.index == BYPASS_ENCODER and self.name:
+            return self._tap_bypass()
         if isinstance(event, Touch):
             return self._touch(event)
         return []

@@ -5,7 +5,9 @@ The bypass buttons follow the engine while the page is shown (:meth:`PlayPage.fo
 status), by the Effect page's rules (device/ui/bypass.py): "bypass synth" lights ("BYPASS SYNTH")
 when the engine reports the synth bypassed, the user's tap wins over statuses that have not caught
 up with it, and a slot the engine bypassed because its unit faulted (NaN/inf, runaway, DC) shows
-red ("SYNTH FAULT") until the user taps it back on.
+red ("SYNTH FAULT") until the user taps it back on.  Encoder 1's press is the synth's button and encoder 2's the
+sampler's (:data:`BYPASS_ENCODERS`), so a box without touch (none fitted, or a controller that stopped answering)
+can turn a source a fault silenced back on (thirty-third stop's QA: nothing could).
 
 The pad follows the engine too while the page is shown (:meth:`PlayPage.follow`, once per new
 status): a pad position or corner timbres set elsewhere (OSC, the HTTP API, MIDI: they all send the
@@ -24,11 +26,12 @@ from device.notes import note_name
 from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass
 from device.ui.data import PackEntry, active_pack
-from device.ui.events import EncoderTurn, Event, Touch
+from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import faulted
 from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
+BYPASS_ENCODERS = {0: "synth", 1: "sampler"}     # encoder index -> the source whose bypass its press toggles
 SOURCES = ("synth", "sampler")       # the slots whose bypass the page shows, left to right
 BUTTON_H = 44                        # px: the bypass buttons' row (and 12 px under it)
 
@@ -205,16 +208,22 @@ class PlayPage(Page):
             return self._touch(event)
         if isinstance(event, EncoderTurn) and event.index < 4 and self.timbres:
             return self._turn_corner(event.index, event.delta)
+        if isinstance(event, EncoderPress) and event.pressed and event.index in BYPASS_ENCODERS:
+            return self._tap_bypass(BYPASS_ENCODERS[event.index])
         return []
+
+    def _tap_bypass(self, slot: str) -> list[Message]:
+        """The ``slot``'s bypass button, tapped or pressed (its encoder): the other value, sent."""
+        st = self.ctx.state
+        if not self.loaded(slot):         # it lit "BYPASS SYNTH" for a slot that plays nothing
+            st.say(f"no {slot} is playing: nothing to bypass", f"no {slot}: nothing to bypass")
+            return []
+        return [self.bypass[slot].tap(st.status, st.status_seq)]
 
     def _touch(self, ev: Touch) -> list[Message]:
         for slot, btn in self.bypass_btns.items():
             if ev.kind == "down" and hit(btn, ev.x, ev.y):
-                st = self.ctx.state
-                if not self.loaded(slot):         # it lit "BYPASS SYNTH" for a slot that plays nothing
-                    st.say(f"no {slot} is playing: nothing to bypass", f"no {slot}: nothing to bypass")
-                    return []
-                return [self.bypass[slot].tap(st.status, st.status_seq)]
+                return self._tap_bypass(slot)
         if ev.kind == "down" and self.finger is None and self.pad.collidepoint(ev.x, ev.y) and self.timbres:
             self.finger = ev.id                   # (no synth pack: the dimmed pad plays nothing, and takes no finger)
         if ev.id != self.finger:
