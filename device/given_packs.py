@@ -162,15 +162,16 @@ def install_given(store_dir: Any, packs: dict[str, str], rate: int, block: int, 
 
 def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
-    warning lines); with ``require_signature`` an active pack signed by no key trusted now is left out and its
-    slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
+    warning lines); with ``require_signature`` an active pack (the tagger's too) signed by no key trusted now is left
+    out and its slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
     the API say nothing plays there (a box started so plays only signed packs)."""
     from device.validate import unsigned_now
     store = open_store(store_dir)
     trusted = store.trusted() if require_signature else []
     out, warnings = {}, []
     for slot, pid in store.active().items():
-        if not (pid and slot in SLOT_KINDS and store.pack_path(pid).is_file()):
+        # the tagger too: it has no engine slot, but an unsigned one went on tagging uploads (thirty-third stop's QA)
+        if not (pid and slot in (*SLOT_KINDS, "tagger") and store.pack_path(pid).is_file()):
             continue
         if require_signature and unsigned_now(store, pid, trusted):
             try:                                   # so the panel, the status and the API say nothing plays there
@@ -182,5 +183,6 @@ def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[
             warnings.append(f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "
                             f"(--require-signature); {undone}")
             continue
-        out[slot] = str(store.pack_path(pid))
+        if slot in SLOT_KINDS:
+            out[slot] = str(store.pack_path(pid))
     return out, warnings

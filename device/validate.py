@@ -143,7 +143,8 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
         report.signed_by = verify_manifest(data, signature, trusted)
     except PackError as exc:
         if not required:        # taken as an unsigned pack would be: refusing it let the same pack stripped go in
-            return (f"taken as unsigned: {exc.args[0]} (this box does not require signatures; with "
+            why = exc.args[0].removeprefix("signature: ")      # said once: the check's own name leads the line
+            return (f"taken as unsigned: {why} (this box does not require signatures; with "
                     "--require-signature it would refuse it)")
         raise PackError(str(exc.args[0]), check="signature", hint=SIGN_HINT) from None
     return f"signed by trusted key {report.signed_by}"
@@ -152,6 +153,22 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
 SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
              "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
              "--activate")
+
+
+def signature_words_now(path: str | Path, trusted: list[Any], required: bool) -> str:
+    """The signature check's words for the installed pack at ``path``, checked now against ``trusted`` on a box that
+    does (``required``) or does not require signatures: what a push of it would say today.  An installed pack's
+    record keeps the words of its install, which a key copied in since, or a box started with
+    --require-signature since, made wrong (thirty-third stop's QA: "unsigned (this box does not require
+    signatures)" on a box that did)."""
+    try:
+        report = Report(pack=read_pack(path))
+        words = check_signature(report, trusted, False)
+    except PackError as exc:
+        return f"not checked: {exc.args[0]}"
+    if report.signed_by is None and required:
+        return "not signed by a trusted key: installed, not played (this box takes only signed packs)"
+    return words if not required else words.split(" (this box does not require signatures")[0]
 
 
 def unsigned_now(store: Any, pid: str, trusted: list[Any]) -> bool:

@@ -276,6 +276,8 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                 log.error("installing pack %s failed: %s", pid, exc)
                 raise _disk_error(exc, "pack", "installing the pack") from None
             seconds = time.perf_counter() - t
+            if not fresh:                       # what this push's checks found (the keys trusted now), not the record's
+                meta = {**meta, "checks": report.checks}
             if activate and not fresh and box.playing(meta["kind"], pid):
                 activate = False                # sent again with --activate: nothing to switch, no reload
             tagging: list[str] = []
@@ -318,6 +320,16 @@ def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None)
     active = box.store.active().get(meta["kind"]) == meta["id"]
     signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
     return M.PackInfo(**{**meta, "active": active, "signed_by": signer})
+
+
+def _signature_now(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
+    """Installed pack ``meta`` with its signature check's words as a push would get them now
+    (:func:`device.validate.signature_words_now`)."""
+    from device.validate import signature_words_now
+    words = signature_words_now(box.store.pack_path(meta["id"]), box.trusted(), box.config.require_signature)
+    checks = [{**c, "detail": words} if isinstance(c, dict) and c.get("check") == "signature" else c
+              for c in meta.get("checks") or []]
+    return {**meta, "checks": checks}
 
 
 def _meta(box: Box, pid: str) -> dict[str, Any]:
@@ -363,7 +375,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
     def get_pack(request: Request, pack_id: str) -> M.PackInfo:
         box = box_of(request)
-        return _pack_info(box, _meta(box, pack_id))
+        return _pack_info(box, _signature_now(box, _meta(box, pack_id)))
 
     @app.delete("/packs/{pack_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
     def delete_pack(request: Request, pack_id: str) -> Response:
