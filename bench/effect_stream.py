@@ -5,7 +5,8 @@ process pinned to one core) at 48 kHz, block 128, as a fraction of the block's 2
 Invariance: the same take rendered with blocks of 1, 64, 65, 128 and 8192 samples; max |difference|
 against the 8192-sample render.
 
-    .venv/bin/python bench/effect_stream.py [PACK ...]   (default: every pack under runs/effect_bench/)
+    .venv/bin/python bench/effect_stream.py [PACK ...]   (default: every pack under runs/effect_bench/, which the
+    other effect benchmarks leave there; none there: an error, nothing written)
 """
 from __future__ import annotations
 
@@ -76,6 +77,11 @@ def main() -> int:
     parser.add_argument("packs", nargs="*", type=Path)
     args = parser.parse_args()
     packs = args.packs or sorted(p for p in RUNS.glob("*.hatpack") if "0.2min" not in p.name)
+    if not packs:           # before: it wrote a result with no packs, its invariance target "met" by nothing
+        print(f"error: no packs under {RUNS} to measure, and nothing was written; the effect benchmarks leave "
+              f"theirs there (bench/effect_vs_nam.py, bench/effect_knobs.py), or name packs: "
+              f".venv/bin/python bench/effect_stream.py factory/effect-drive.hatpack", file=sys.stderr)
+        return 2
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
     x = load_mono(ensure_data("chain") / "heldout_in.wav")
