@@ -369,10 +369,18 @@ def box_pack(args: argparse.Namespace) -> int:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
+    for slot, flag in ((args.rollback, "--rollback"), (args.deactivate, "--deactivate")):
+        if slot and args.id:
+            raise HatboxError(f"{flag} takes a kind, not a pack id", hint=f"hatbox box-pack {flag} {slot}")
     if args.rollback:
-        if args.id:
-            raise HatboxError("--rollback takes a kind, not a pack id", hint=f"hatbox box-pack --rollback {args.rollback}")
         return _rollback(args)
+    if args.deactivate:
+        with _client(*target(args)) as c:
+            body = _call(c, "POST", f"/slots/{args.deactivate}/deactivate")
+            with _box_reply("POST /slots/KIND/deactivate"):
+                was = f" (was {safe_text(body['previous'])}: it stays installed)" if body.get("previous") else ""
+                print(f"the box's {args.deactivate} slot is empty{was}")
+        return 0
     with _client(*target(args)) as c, _box_reply("GET /packs"):
         packs = _call(c, "GET", "/packs", expect=list)
         if not args.id:
@@ -518,7 +526,8 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
         raise HatboxError(f"{what} is the box's active {kind} pack, and the box does not delete an active pack: "
                           "nothing was deleted",
                           hint=f"make another {kind} pack active first (hatbox box-pack OTHER-ID --activate, or on "
-                               "the box's Models page), then delete this one")
+                               f"the box's Models page), or empty the slot (hatbox box-pack --deactivate {kind}), then "
+                               "delete this one")
     if not yes and not _confirm_delete(what, f"delete {what} from the box?"):
         return 0
     _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None)
@@ -568,6 +577,8 @@ def register(cli: Any) -> None:
                    help="make this installed pack the active one of its kind (no need to send it again)")
     p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",
                    help="put back the pack that was active in this slot before (effect, synth or tagger)")
+    p.add_argument("--deactivate", choices=("effect", "synth", "tagger"), metavar="KIND",
+                   help="empty this slot: nothing plays (or tags) there, and its pack can then be deleted")
     _common(p)
     p = cli.command("keygen", "make an ed25519 key pair for signing packs (hatbox push --sign)", keygen)
     p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")

@@ -341,8 +341,10 @@ def _meta(box: Box, pid: str) -> dict[str, Any]:
 
 def _active_pack_hint(pack_id: str) -> str:
     """What the 409 for deleting the active pack ``pack_id`` (an installed pack's id) says to do."""
+    kind = pack_id.split("-", 1)[0]
     return ("make another pack of its kind active first (on the box's Models page, or hatbox push OTHER.hatpack "
-            f"--activate), then delete it: hatbox box-pack {pack_id} --delete")
+            f"--activate), or empty its slot (hatbox box-pack --deactivate {kind}), then delete it: "
+            f"hatbox box-pack {pack_id} --delete")
 
 
 def _add_pack_routes(app: FastAPI, auth: Any) -> None:
