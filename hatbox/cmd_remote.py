@@ -121,6 +121,9 @@ def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
     token = token or cfg.get("token")
     if not url:
         raise HatboxError("no box configured", hint="pair first: hatbox pair http://BOX:8750")
+    if not token:           # every call of these commands needs one: said here, not as the box's refusal
+        raise HatboxError(f"this computer is not paired with the box at {safe_text(url)} (no token here)",
+                          hint=f"pair first: hatbox pair {safe_text(url)}")
     ca = getattr(args, "ca", None) or cfg.get("ca")
     return check_url(url), token, ca or True
 

@@ -68,7 +68,7 @@ def test_revoking_this_computers_own_pairing_asks_first(paired_server: PairedSer
     assert "this computer has to pair again" in capsys.readouterr().out and box.tokens.list() == []
     assert main(["status"]) == 2                          # p25: the token left the settings too (was: "wrong or revoked")
     err = capsys.readouterr().err
-    assert "this call needs a token" in err and "pair first" in err and "revoked" not in err
+    assert "not paired with the box" in err and "pair first" in err and "revoked" not in err   # p33: said here
 
 
 def test_pairing_again_at_another_address_of_the_same_box_revokes_the_earlier_pairing(
