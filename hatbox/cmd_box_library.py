@@ -392,8 +392,8 @@ def box_library(args: argparse.Namespace) -> int:
                     print(f"    {safe_text(lib['error'])}")
                 if active and lib.get("tagger") and lib["tagger"] != active and lib.get("state") in ("done",
                                                                                                      "cancelled"):
-                    print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger: hatbox box-library "
-                          f"{shlex.quote(safe_text(lib['id']))} --retag tags it with that one")
+                    print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger ({safe_text(active)}): "
+                          f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
         lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
         return _one_library(c, args, quote(lib["id"], safe=""))

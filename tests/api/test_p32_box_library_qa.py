@@ -111,7 +111,9 @@ def test_the_listing_and_an_activation_say_which_libraries_keep_another_taggers_
                       "--quiet")
     assert rc == 0 and "1 library on the box keeps the tags of another tagger pack" in out
     rc, out, _ = _run(capsys, "box-library")
-    assert f"tagged by {first}, not the active tagger: hatbox box-library {lid} --retag" in out
+    second = paired_server.app.state.box.store.active()["tagger"]
+    assert (f"tagged by {first}, not the active tagger ({second}): hatbox box-library {lid} --retag tags it with "
+            "the active one") in out                            # p33: "with that one" read as the old tagger
 
 
 def test_a_cancelled_library_is_listed_with_how_far_its_tagging_went(tmp_path, paired_server, capsys):
