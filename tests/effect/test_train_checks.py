@@ -351,3 +351,9 @@ def test_what_will_be_trained_is_said_before_training(tmp_path: Path) -> None:
     said = plan_words(data, make_config(minutes=5.0, arch="auto", max_steps=40))
     assert said.startswith("training the best of ") and "on 2 pairs (2.0 s of audio; knobs: drive 0, 8 dB)" in said
     assert said.endswith("15 % of each held out to score it, for 5 min, at most 40 steps")
+
+
+def test_a_data_folder_that_does_not_exist_is_named_so(tmp_path: Path, capsys) -> None:
+    """p33: it said "no pairs.csv in nosuch", as if the folder were there without its CSV."""
+    err = _refused(capsys, ["train", "effect", str(tmp_path / "nosuch"), "--out", str(tmp_path / "x.hatpack")])
+    assert f"no folder or file at {tmp_path / 'nosuch'}" in err and "--input DRY.wav --target WET.wav" in err

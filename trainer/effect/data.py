@@ -230,6 +230,10 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     with a note in ``notes``.
     """
     path = folder / csv_name
+    if not folder.exists():         # said as it is, not as a folder missing its pairs.csv (thirty-third stop's QA)
+        raise DataError(f"no folder or file at {folder}",
+                        hint="give the folder holding your recordings and their pairs.csv (or the pairs.csv itself), "
+                             "or --input DRY.wav --target WET.wav for one pair")
     if not path.is_file():
         raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
