@@ -454,6 +454,7 @@ class LibraryPage(Page):
             self.tag_counts, samples = counts, samples or []
             if reviewing:                            # stay on the list: the next unsure sample moves up
                 self._list(samples, reviewing=True, at=at)
+                self._pick()                         # the Kit page's pick is the sample selected here, as shown
                 if not samples:
                     self.ctx.state.say("nothing left to check")
                 return
