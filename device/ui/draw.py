@@ -185,10 +185,13 @@ def dial(surface: Any, fonts: Fonts, center: tuple[float, float], radius: float,
                          max(3, round(width * 0.45)))
     if selected:
         pygame.draw.circle(surface, TEXT, (round(center[0]), round(center[1])), round(radius + 4), 2)
-    size = max(18, int(radius * 0.45))
-    fonts.draw(surface, fit(fonts, (value,), size, 2 * (radius - width) - 4), center, size, value_colour, "center")
+    # a value or label wider than its room is drawn smaller before it is cut (a 480x320 panel showed "1.2 k..." and
+    # "top ri...": thirty-third stop's QA)
+    text, size = shrink_to_fit(fonts, value, max(18, int(radius * 0.45)), 2 * (radius - width) - 4, DIAL_TEXT_MIN)
+    fonts.draw(surface, text, center, size, value_colour, "center")
     room = 2 * radius + 24 if label_w is None else label_w
-    fonts.draw(surface, fit(fonts, (label,), 22, room), (center[0], center[1] + radius + 6), 22, DIM, "midtop")
+    text, size = shrink_to_fit(fonts, label, 22, room, DIAL_TEXT_MIN)
+    fonts.draw(surface, text, (center[0], center[1] + radius + 6), size, DIM, "midtop")
 
 
 def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = CORNER_COLOURS,
@@ -202,23 +205,29 @@ def corner_gradient(w: int, h: int, colours: tuple[tuple[int, int, int], ...] = 
     return (top * (1 - v) + bottom * v).astype(np.uint8)
 
 
-def button(surface: Any, fonts: Fonts, rect: Any, label: str, on: bool = False, enabled: bool = True,
-           lit: tuple[int, ...] = ACCENT) -> None:
+def button(surface: Any, fonts: Fonts, rect: Any, label: str | tuple[str, ...], on: bool = False,
+           enabled: bool = True, lit: tuple[int, ...] = ACCENT) -> None:
     """A button: filled with ``lit`` when ``on`` (dark text), else outlined (dim when not ``enabled``).  A label wider
-    than the button is drawn smaller (down to 16 px), then cut with "...": on a 480x320 screen "bypass sampler" ran
-    over its neighbour."""
+    than the button is drawn smaller (down to 16 px): on a 480x320 screen "bypass sampler" ran over its neighbour.
+    ``label`` may be several wordings, longest first: the first that fits at 16 px or more is drawn (the last is
+    cut with "..." when none does): "bypass synth" read "bypass syn..." there (thirty-third stop's QA)."""
     import pygame
     fill = lit if on else PANEL
     pygame.draw.rect(surface, fill, rect, border_radius=8)
     pygame.draw.rect(surface, TRACK if enabled else BG, rect, 2, border_radius=8)
-    size, room = BUTTON_TEXT, rect.width - 12
-    while size > BUTTON_TEXT_MIN and fonts.size(label, size)[0] > room:
-        size -= 2
-    fonts.draw(surface, fit(fonts, (label,), size, room), rect.center, size, BG if on else (TEXT if enabled else DIM),
+    room = rect.width - 12
+    for text in (label,) if isinstance(label, str) else label:
+        size = BUTTON_TEXT
+        while size > BUTTON_TEXT_MIN and fonts.size(text, size)[0] > room:
+            size -= 2
+        if fonts.size(text, size)[0] <= room:
+            break
+    fonts.draw(surface, fit(fonts, (text,), size, room), rect.center, size, BG if on else (TEXT if enabled else DIM),
                "center")
 
 
 BUTTON_TEXT, BUTTON_TEXT_MIN = 24, 16      # a button's label size, and the least it shrinks to before it is cut
+DIAL_TEXT_MIN = 13                         # px: the least a dial's value or label shrinks to before it is cut
 
 
 def meter(surface: Any, rect: Any, frac: float, colour: tuple[int, ...] = GOOD) -> None:

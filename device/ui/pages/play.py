@@ -268,9 +268,9 @@ class PlayPage(Page):
         for slot, btn in self.bypass_btns.items():
             state = self.bypass[slot]
             if state.on and state.fault is not None:
-                D.button(surface, self.ctx.fonts, btn, f"{slot.upper()} FAULT", on=True, lit=D.BAD)
-            else:
-                label = f"BYPASS {slot.upper()}" if state.on else f"bypass {slot}"
+                D.button(surface, self.ctx.fonts, btn, (f"{slot.upper()} FAULT", "FAULT"), on=True, lit=D.BAD)
+            else:                               # the short wordings for a narrow panel (480x320)
+                label = (f"BYPASS {slot.upper()}", f"{slot.upper()} OFF") if state.on else (f"bypass {slot}", slot)
                 D.button(surface, self.ctx.fonts, btn, label, on=state.on, enabled=self.loaded(slot))
 
     def _shade_image(self) -> Any:
@@ -295,19 +295,41 @@ class PlayPage(Page):
         p = self.pad
         spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
+        cursor = self._cursor_rect()
         for name, (pos, anchor) in zip(names, spots):
-            self._label(surface, D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24), pos, anchor, 24, D.TEXT)
+            text = D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24)
+            self._label(surface, text, self._clear_of(cursor, text, pos, anchor), anchor, 24, D.TEXT)
         if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
             hint = D.fit(self.ctx.fonts, NO_PACK_HINTS[1:], 20, p.width - 24)
             self._label(surface, hint, (p.centerx, p.centery + 84), "center", 20, D.DIM)
+        r = CURSOR_RING
+        pygame.draw.circle(surface, D.BG, cursor.center, r)
+        pygame.draw.circle(surface, D.CURSOR, cursor.center, r - 3)
+
+    def _cursor_rect(self) -> Any:
+        """The pad cursor's box: centred on the pad position, kept inside the pad (at a corner, a fresh engine's
+        0, 0, it was half off the pad)."""
+        import pygame
+        p, r = self.pad, CURSOR_RING
         cx, cy = self.xy_to_pad(*self.ctx.state.xy)
-        r = CURSOR_RING        # kept inside the pad: at a corner (a fresh engine's 0, 0) it was half off the pad
         cx, cy = min(max(cx, p.x + r), p.right - 1 - r), min(max(cy, p.y + r), p.bottom - 1 - r)
-        pygame.draw.circle(surface, D.BG, (round(cx), round(cy)), r)
-        pygame.draw.circle(surface, D.CURSOR, (round(cx), round(cy)), r - 3)
+        return pygame.Rect(round(cx) - r, round(cy) - r, 2 * r, 2 * r)
+
+    def _clear_of(self, cursor: Any, text: str, pos: tuple[float, float], anchor: str) -> tuple[float, float]:
+        """Where a corner label anchored at ``pos`` goes so that the cursor does not cover it: moved along its edge
+        past the cursor when they overlap (at 0, 0 the cursor hid "trumpet" as "umpet": thirty-third stop's QA)."""
+        import pygame
+        w, h = self.ctx.fonts.size(text, 24)
+        x = pos[0] if anchor.endswith("left") else pos[0] - w
+        y = pos[1] if anchor.startswith("top") else pos[1] - h
+        if not pygame.Rect(x - 5, y - 3, w + 10, h + 6).colliderect(cursor):
+            return pos
+        if anchor.endswith("left"):
+            return (cursor.right + 8, pos[1])
+        return (cursor.left - 8, pos[1])
 
     def _label(self, surface: Any, text: str, pos: tuple[float, float], anchor: str, size: int,
                colour: tuple[int, int, int]) -> None:
