@@ -163,8 +163,8 @@ def install_given(store_dir: Any, packs: dict[str, str], rate: int, block: int, 
 def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
     warning lines); with ``require_signature`` an active pack (the tagger's too) signed by no key trusted now is left
-    out and its slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the status and
-    the API say nothing plays there (a box started so plays only signed packs)."""
+    out and its slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the
+    status and the API say nothing plays there (a box started so plays only signed packs)."""
     from device.validate import unsigned_now
     store = open_store(store_dir)
     trusted = store.trusted() if require_signature else []

@@ -29,8 +29,9 @@ def register(cli) -> None:
     t.add_argument("--arch", default="gru",
                    help="gru (default), lstm, tcn, tcn_gru, or auto: gru and tcn each train a fifth of the "
                         "budget, gru keeps the rest unless tcn is 5x better (as on drive pedals)")
-    t.add_argument("--seed", type=seed(), default=0, help="random seed (default 0): another seed trains another network "
-                   "from the same recordings, worth a try when one run sounds off")
+    t.add_argument("--seed", type=seed(), default=0,
+                   help="random seed (default 0): another seed trains another network from the same recordings, "
+                        "worth a try when one run sounds off")
     t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
     t.add_argument("--name", help="pack name, shown by the box and its panel (default: the data folder's name; with "

@@ -2,8 +2,8 @@
 
 Encoders 1-4 turn the knobs of the selected bank of four; encoder 4's button steps through the
 banks (as many as the pack needs); encoder 1's button is BYPASS (:data:`BYPASS_ENCODER`: a box without touch can
-turn an effect a fault bypassed back on; before the thirty-third stop nothing could).  The page shows as many rows of four dials as fit, the rows
-holding the selected bank.
+turn an effect a fault bypassed back on; before the thirty-third stop nothing could).  The page shows as many rows
+of four dials as fit, the rows holding the selected bank.
 
 Knobs follow the engine while the page is shown (:meth:`EffectPage.follow`, once per new status):
 a knob turned elsewhere (a MIDI CC, the HTTP API, OSC: they all send the engine a ``knob``
