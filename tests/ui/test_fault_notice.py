@@ -104,12 +104,18 @@ def test_a_fault_is_said_once_on_whatever_page_is_shown_and_a_newer_one_again(pg
     assert panel.state.toast_n == said + 1 and panel.state.toast == NAN_NOTICE and _said(pg, panel, NAN_NOTICE)
 
 
-def test_on_the_effect_page_the_notice_points_at_the_bypass_button(pg: Any) -> None:
+def faulted_effect(page: str) -> tuple[Rig, Broken, Panel]:
+    """A panel on ``page`` over an engine whose drive effect has just output NaN and been bypassed for it."""
     rig, unit = Rig(), Broken()
     rig.engine.install("effect", unit, {"name": "hatbox-drive", "path": DRIVE.path})
-    panel = _panel(rig.blocks(), "Effect")
+    panel = _panel(rig.blocks(), page)
     unit.bad = True
     panel.set_status(rig.blocks())
+    return rig, unit, panel
+
+
+def test_on_the_effect_page_the_notice_points_at_the_bypass_button(pg: Any) -> None:
+    _rig, _unit, panel = faulted_effect("Effect")
     from device.ui.faults import fault_words
     words = NAN_NOTICE.replace("tap Effect", "tap BYPASS")
     assert panel.state.toast == words and panel.state.bypass is True and _said(pg, panel, words)

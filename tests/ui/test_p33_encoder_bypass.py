@@ -10,7 +10,7 @@ import pytest
 
 from device.ui.events import EncoderPress
 from device.ui.faults import notice_lines
-from tests.ui.test_fault_notice import NAN_NOTICE, Broken, BrokenSource, DRIVE, Rig, _panel, _said
+from tests.ui.test_fault_notice import NAN_NOTICE, Broken, BrokenSource, DRIVE, Rig, _panel, _said, faulted_effect
 from tests.ui.test_source_bypass import _button, _play, _status
 
 
@@ -20,11 +20,7 @@ def _press(panel: Any, index: int) -> None:
 
 
 def test_encoder_1_turns_a_faulted_effect_back_on(pg: Any) -> None:
-    rig, unit = Rig(), Broken()
-    rig.engine.install("effect", unit, {"name": "hatbox-drive", "path": DRIVE.path})
-    panel = _panel(rig.blocks(), "Effect")
-    unit.bad = True
-    panel.set_status(rig.blocks())
+    rig, unit, panel = faulted_effect("Effect")
     assert panel.state.bypass is True
     unit.bad = False
     _press(panel, 0)
