@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")    # onnxruntime writes nothing under ~/.cache (runtime.py)
 
 
 import pytest

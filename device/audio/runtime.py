@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import onnxruntime as ort
+
+# onnxruntime 1.32's Linux build keeps a device id and a queue of usage events under ~/.cache/Microsoft/ and uploads
+# them unless this is set before it loads (thirty-third stop's QA: the box wrote outside its store); a user who
+# wants it on sets ORT_DISABLE_TELEMETRY=0
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+import onnxruntime as ort  # noqa: E402
 
 from hatbox.errors import PackError, first_line
 

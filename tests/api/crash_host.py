@@ -12,6 +12,7 @@ import signal
 import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")        # as device/audio/runtime.py: nothing under ~/.cache
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 import onnx  # noqa: E402,F401 - imported once here so every forked life starts fast
