@@ -35,6 +35,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
+from device.api.body_limit import BodyLimit
 from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _pointer_failed,
                                _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
@@ -548,6 +549,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     auth = Depends(require_token)
     _handlers(app)
     app.add_middleware(ChangeLog, box=box)
+    app.add_middleware(BodyLimit)              # added last: outermost, before a byte of a large body is read
     _add_box_routes(app, auth)
     _add_pack_routes(app, auth)
     _add_slot_routes(app, auth)

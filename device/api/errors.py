@@ -93,7 +93,11 @@ def _handlers(app: FastAPI) -> None:
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        body = M.ErrorBody(error="bad request", message=f"{where}: {first.get('msg', 'invalid request')}")
+        said = f"{where}: {first.get('msg', 'invalid request')}"
+        if first.get("type") == "json_invalid":      # was "body.1: JSON decode error" (thirty-third stop's QA)
+            why, at = (first.get("ctx") or {}).get("error", "not JSON"), (list(first.get("loc", ())) + [None])[1]
+            said = f"the body is not valid JSON: {why}" + (f" (at character {at})" if isinstance(at, int) else "")
+        body = M.ErrorBody(error="bad request", message=said)
         return JSONResponse(body.model_dump(), status_code=400)
 
 

@@ -383,8 +383,9 @@ def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
 
 def _check_tag(tag: str) -> str:
     """A tag as stored: stripped; refused (HatboxError) when :func:`export.manifest.tag_problem` finds one."""
-    if tag_problem(tag):
-        raise HatboxError(f"'{tag}' cannot be a tag", hint=TAG_RULE)
+    if tag_problem(tag):           # quoted cut short: a 300 MB "tag" was echoed whole (thirty-third stop's QA)
+        shown = tag if len(tag) <= 60 else f"{tag[:40]}... ({len(tag)} characters)"
+        raise HatboxError(f"'{shown}' cannot be a tag", hint=TAG_RULE)
     return normal_tag(tag)
 
 
