@@ -128,8 +128,9 @@ class Knob:
             raise _fail(f"knob name {self.name!r} is not a plain name ({NAME_RULE})")
         if not isinstance(self.unit, str) or len(self.unit) > MAX_UNIT_CHARS or not is_safe_text(self.unit):
             raise _fail(f"knob {self.name!r}: unit {self.unit!r} is not {MAX_UNIT_CHARS} or fewer printable characters")
-        if not (math.isfinite(self.min) and math.isfinite(self.max) and self.max > self.min):
-            raise _fail(f"knob {self.name!r}: need finite min < max, got {self.min}..{self.max}")
+        if not (math.isfinite(self.min) and math.isfinite(self.max) and self.max > self.min
+                and math.isfinite(self.max - self.min)):     # -1e308..1e308: its width overflowed, a dead knob
+            raise _fail(f"knob {self.name!r}: need finite min < max with a finite width, got {self.min}..{self.max}")
         if not self.min <= self.default <= self.max:
             raise _fail(f"knob {self.name!r}: default {self.default} outside {self.min}..{self.max}")
         if self.scale not in ("linear", "log") or (self.scale == "log" and self.min <= 0):

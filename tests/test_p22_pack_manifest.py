@@ -78,6 +78,8 @@ BAD_MANIFESTS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "a future manifest version": (_set(schema_version=2, sample_rate={"hz": 48000}), "made by a newer hatbox"),
     # already refused: kept as they are
     "knob range min > max": (_knob(min=2.0, max=1.0), "need finite min < max"),
+    # p33: -1e308..1e308 passed; its width overflowed to inf and the knob turned to -1e308 whatever it was sent
+    "knob range wider than a float": (_knob(min=-1e308, max=1e308, default=0.0), "with a finite width"),
     "negative sample rate": (_set(sample_rate=-48000), "sample_rate -48000 Hz is outside"),
     "NaN knob default": (_knob(default=float("nan")), "default nan outside"),
     "unknown kind": (_set(kind="toaster"), "kind 'toaster'"),
