@@ -33,8 +33,10 @@ def _knob(target: tuple[str, str] | None) -> M.MidiKnob | None:
     return None if target is None else M.MidiKnob(slot=target[0], knob=target[1])
 
 
-def _check_knob(hub: MidiHub, slot: str, knob: str) -> None:
-    """422 for a slot without knobs, 404 when no pack is loaded there or it has no knob ``knob``."""
+def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
+    """The knob ``knob`` names, in its pack's spelling (found ignoring case, as the box finds knobs everywhere else:
+    "DRIVE" was a 404 here while OSC turned it; thirty-third stop's QA); 422 for a slot without knobs, 404 when no
+    pack is loaded there or it has no such knob."""
     if slot not in KNOB_SLOTS:
         raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
                        f"{' or '.join(KNOB_SLOTS)} slot", hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"}")
@@ -43,10 +45,12 @@ def _check_knob(hub: MidiHub, slot: str, knob: str) -> None:
         raise ApiError(404, "not found", f"no {slot} pack is loaded, so there is no knob '{knob}' to learn; "
                        "nothing was armed", hint=f"make a {slot} pack active (the box's Models page, or hatbox push "
                        "PACK.hatpack --activate), then arm MIDI learn again")
-    if knob not in names:
+    found = next((n for n in names if n.casefold() == knob.casefold()), None)
+    if found is None:
         raise ApiError(404, "not found", f"the {slot} pack has no knob '{knob}' (its knobs: {', '.join(names)}); "
                        "nothing was armed",
                        hint=f"name one of its knobs, e.g. hatbox box-midi --learn {slot}.{names[0]}")
+    return found
 
 
 def _fallback(cc: int, now: tuple[str, str] | None) -> str:
@@ -81,17 +85,17 @@ def _add_midi_routes(app: FastAPI, auth: Any) -> None:
               responses=_errors(401, 404, 409, 422))
     def midi_learn(request: Request, body: M.MidiLearnRequest) -> M.MidiLearnResult:
         hub = _hub(request)
-        _check_knob(hub, body.slot, body.knob)
-        replaced = hub.arm(body.slot, body.knob)
-        target = f"{body.slot}.{body.knob}"
+        knob = _check_knob(hub, body.slot, body.knob)
+        replaced = hub.arm(body.slot, knob)
+        target = f"{body.slot}.{knob}"
         on = hub.port is not None
         message = (f"MIDI learn armed for {target}: move a control on your MIDI controller; the next CC the box "
                    "receives binds to it (GET /midi shows the binding)" if on else
                    f"MIDI learn armed for {target}, but {hub.note or 'MIDI is off'}: the next CC binds to it once "
                    "MIDI runs")
-        if replaced is not None and replaced != (body.slot, body.knob):
+        if replaced is not None and replaced != (body.slot, knob):
             message += f"; learn for {replaced[0]}.{replaced[1]} was disarmed"
-        return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=body.knob), replaced=_knob(replaced),
+        return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=knob), replaced=_knob(replaced),
                                  midi="on" if on else "off", message=message)
 
     @app.delete("/midi/learn", response_model=M.MidiCancelResult, dependencies=[auth], responses=_errors(401, 409))

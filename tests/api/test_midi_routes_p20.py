@@ -266,3 +266,12 @@ def test_box_midi_unbind_and_cancel_work_with_the_boxs_midi_off(served: MidiBox,
     err = capsys.readouterr().err
     assert "the box's MIDI is off: it did not start (no MIDI sequencer on this machine); nothing was armed" in err
     assert "sudo modprobe snd-seq" in err and "without --no-midi" not in err
+
+def test_learn_finds_the_knob_ignoring_case_and_binds_its_own_spelling(tmp_path: Path, monkeypatch) -> None:
+    """p33: {"knob": "DRIVE"} was a 404 here, while OSC and the manifest check find knobs ignoring case."""
+    box = _midi_box(tmp_path / "store", monkeypatch)
+    r = box.client.post("/midi/learn", json={"slot": "effect", "knob": "DRIVE"}, headers=box.auth)
+    assert r.status_code == 202, r.text
+    assert r.json()["learning"] == {"slot": "effect", "knob": "drive"} and "armed for effect.drive" in r.json()["message"]
+    r = box.client.post("/midi/learn", json={"slot": "effect", "knob": "nope"}, headers=box.auth)
+    assert r.status_code == 404 and "has no knob 'nope' (its knobs: drive, tone)" in r.json()["message"]
