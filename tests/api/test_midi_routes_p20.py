@@ -272,6 +272,7 @@ def test_learn_finds_the_knob_ignoring_case_and_binds_its_own_spelling(tmp_path:
     box = _midi_box(tmp_path / "store", monkeypatch)
     r = box.client.post("/midi/learn", json={"slot": "effect", "knob": "DRIVE"}, headers=box.auth)
     assert r.status_code == 202, r.text
-    assert r.json()["learning"] == {"slot": "effect", "knob": "drive"} and "armed for effect.drive" in r.json()["message"]
+    assert r.json()["learning"] == {"slot": "effect", "knob": "drive"}
+    assert "armed for effect.drive" in r.json()["message"]
     r = box.client.post("/midi/learn", json={"slot": "effect", "knob": "nope"}, headers=box.auth)
     assert r.status_code == 404 and "has no knob 'nope' (its knobs: drive, tone)" in r.json()["message"]
