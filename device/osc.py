@@ -3,7 +3,8 @@
 Addresses (arguments in brackets are optional):
 
 =====================================  ========================================================
-``/hatbox/note_on note [velocity]``    note on (velocity 0..127, default 100; 0 = note off)
+``/hatbox/note_on note [velocity]``    note on (velocity 0..127, or a float 0..1 as a fraction of 127;
+                                       default 100; 0 = note off)
 ``/hatbox/note_off note``              note off
 ``/hatbox/bend value``                 pitch bend in [-1, 1]
 ``/hatbox/sustain on``                 sustain pedal (non-zero = down)
@@ -66,6 +67,18 @@ def _finite(v: Any) -> float:
     if not math.isfinite(f):
         raise BadPacket(f"{v!r} is not finite")
     return f
+
+
+# how many address parts after /hatbox/<name> an address takes (those not named here: none)
+PARTS: dict[str, tuple[int, ...]] = {"knob": (0, 2), "fader": (1, 2)}
+
+
+def _velocity(v: Any) -> int:
+    """A note-on's velocity: 0..127, or a float in (0, 1] read as a fraction of 127 (TouchOSC and most OSC
+    controllers send 0..1: "/hatbox/note_on 60 0.8" was velocity 0, a note-off, silently; thirty-third stop's QA)."""
+    if isinstance(v, float) and 0.0 < v <= 1.0:
+        return max(1, round(v * MIDI_RANGE[1]))
+    return _midi(v, "velocity")
 
 
 def _midi(v: Any, what: str) -> int:
@@ -136,7 +149,9 @@ class OscMap:
         elif address.startswith(PREFIX):
             parts = address[len(PREFIX):].split("/")
             handler, rest = self.HANDLERS.get(parts[0]), parts[1:]
-            if handler is None:
+            # the parts after the first each address takes: "/hatbox/note_on/typo" played the note, and
+            # "/hatbox/knob/effect/drive/extra" turned drive (thirty-third stop's QA)
+            if handler is None or len(rest) not in PARTS.get(parts[0], (0,)):
                 return self._unknown(address)
         else:
             return self._unknown(address)
@@ -155,7 +170,7 @@ class OscMap:
 
     def _note_on(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         note = _midi(a[0], "note")
-        vel = _midi(a[1], "velocity") if len(a) > 1 else 100
+        vel = _velocity(a[1]) if len(a) > 1 else 100
         if vel == 0:
             return [{"op": "note_off", "note": note}]
         return [{"op": "note_on", "note": note, "velocity": vel}]
