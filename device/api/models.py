@@ -25,8 +25,11 @@ class Health(BaseModel):
 
 
 class PairRequest(BaseModel):
-    code: str = Field(max_length=32, description="the code shown on the box's panel")
-    name: str = Field(default="laptop", max_length=64, description="who is pairing (shown in token lists)")
+    # an empty code is a malformed request (400), not a wrong guess that counts towards the pause; a name holds no
+    # control characters (thirty-third stop's QA)
+    code: str = Field(min_length=1, max_length=32, pattern=r"\S", description="the code shown on the box's panel")
+    name: str = Field(default="laptop", max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$",
+                      description="who is pairing (shown in token lists; printable characters)")
 
 
 class PairResponse(BaseModel):
