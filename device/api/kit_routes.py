@@ -22,7 +22,7 @@ from device.api.errors import ApiError, _errors
 from device.api.state import box_of
 from device.kit import KitError, KitNote, Pad, check_file, check_note, kit_from_tags, load_kit, map_message, save_kit, \
     unmap_message
-from device.notes import note_name
+from device.notes import note_name, parse_note
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger(__name__)
@@ -279,6 +279,15 @@ def _said() -> Iterator[None]:
         raise HatboxError(str(exc), hint=exc.body.hint) from None
 
 
+def _note(text: str) -> int:
+    """The MIDI note a kit route's path names: its number or its name ("36", "C2", "F#1"; device.notes.parse_note),
+    as the 422 for a wrong one says it may be (the path took numbers only: "C2" was a 400, thirty-third stop's QA)."""
+    try:
+        return parse_note(text)
+    except ValueError as exc:
+        raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
+
+
 def _note_info(box: Any, entry: KitNote) -> M.KitNote:
     try:
         info = box.libraries.get(entry.library)
@@ -307,11 +316,12 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         return _kit(box)
 
     @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))
-    def set_kit_note(request: Request, note: int, body: M.KitNoteRequest) -> M.Kit:
+    def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> M.Kit:
         box = box_of(request)
+        number = _note(note)                    # before the library: what is wrong with the request first
         files = _files(box, body.library)
         try:
-            entry = KitNote(note=check_note(note), library=body.library, file=check_file(body.file), loop=body.loop)
+            entry = KitNote(note=check_note(number), library=body.library, file=check_file(body.file), loop=body.loop)
         except KitError as exc:
             raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
         if not (files / entry.file).is_file():
@@ -321,9 +331,10 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         return _kit(box)
 
     @app.delete("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404))
-    def clear_kit_note(request: Request, note: int) -> M.Kit:
+    def clear_kit_note(request: Request, note: str) -> M.Kit:
         box = box_of(request)
-        if not box.kit.drop(box, [note]):
+        number = _note(note)
+        if not box.kit.drop(box, [number]):
             raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
                            hint=KIT_HINT)
         return _kit(box)
