@@ -318,8 +318,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))
     def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> M.Kit:
         box = box_of(request)
-        number = _note(note)                    # before the library: what is wrong with the request first
         files = _files(box, body.library)
+        number = _note(note)
         try:
             entry = KitNote(note=check_note(number), library=body.library, file=check_file(body.file), loop=body.loop)
         except KitError as exc:
@@ -333,7 +333,10 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str) -> M.Kit:
         box = box_of(request)
-        number = _note(note)
+        try:
+            number = parse_note(note)
+        except ValueError as exc:           # no note of the kit is called so: nothing to clear (404, as for one unset)
+            raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
         if not box.kit.drop(box, [number]):
             raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
                            hint=KIT_HINT)

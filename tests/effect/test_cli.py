@@ -106,8 +106,9 @@ def test_single_pair_and_data_errors(tmp_path: Path, capsys) -> None:
     assert main(["train", "effect", "--input", str(data / "in.wav"), "--target", str(data / "quiet.wav"),
                  "--out", str(tmp_path / "no.hatpack")]) == 2
     assert "silent" in capsys.readouterr().err and not (tmp_path / "no.hatpack").exists()
+    (tmp_path / "empty").mkdir()
     assert main(["train", "effect", str(tmp_path / "empty"), "--out", str(tmp_path / "no.hatpack")]) == 2
-    assert "no pairs.csv" in capsys.readouterr().err
+    assert "no pairs.csv" in capsys.readouterr().err          # a folder without one (p33: a missing folder is named)
 
 
 def test_evaluate_folder_scores_a_pack_through_the_processor(trained: tuple[Path, Path]) -> None:
