@@ -340,9 +340,8 @@ def _meta(box: Box, pid: str) -> dict[str, Any]:
         raise _from_hatbox(404, "not found", exc) from None
 
 
-def _active_pack_hint(pack_id: str) -> str:
-    """What the 409 for deleting the active pack ``pack_id`` (an installed pack's id) says to do."""
-    kind = pack_id.split("-", 1)[0]
+def _active_pack_hint(pack_id: str, kind: str) -> str:
+    """What the 409 for deleting the active pack ``pack_id`` (an installed pack's id, of ``kind``) says to do."""
     return ("make another pack of its kind active first (on the box's Models page, or hatbox push OTHER.hatpack "
             f"--activate), or empty its slot (hatbox box-pack --deactivate {kind}), then delete it: "
             f"hatbox box-pack {pack_id} --delete")
@@ -383,7 +382,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/packs/{pack_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
     def delete_pack(request: Request, pack_id: str) -> Response:
         box = box_of(request)
-        _meta(box, pack_id)
+        kind = _meta(box, pack_id)["kind"]
         tagging = [lib for lib in box.libraries.list()
                    if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
         if tagging:                     # a restart would find its tagging cut off and its pack gone: failed
@@ -395,7 +394,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
             box.store.delete(pack_id)
         except StoreError as exc:       # the active pack of its kind: the box never deletes it
             raise ApiError(409, "conflict", Exception.__str__(exc),
-                           hint=exc.hint or _active_pack_hint(pack_id)) from None
+                           hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
         return Response(status_code=204)
 
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
