@@ -16,12 +16,10 @@ def active_words(active: dict[str, Any], status: dict[str, Any] | None = None) -
 def bypass_words(status: dict[str, Any], slot: str) -> str:
     """" BYPASSED (runaway level)" when a fault of the pack ``slot`` plays has bypassed it (device.ui.faults), " (bypassed)"
     when the musician bypassed it, else "": a status line that named the effect alone while it was cut out read as
-    if it played (twenty-seventh stop's QA)."""
-    from device.ui.faults import fault_words, faulted, slot_fault
-    if faulted(status, slot):
-        return f" {'SILENCED' if slot != 'effect' else 'BYPASSED'} ({fault_words(slot_fault(status, slot) or {})[1]})"
-    bypassed = status.get("bypassed")
-    return " (bypassed)" if isinstance(bypassed, dict) and bypassed.get(slot) else ""
+    if it played (twenty-seventh stop's QA).  The same words as :func:`cut_out_words`, the fault's verb in capitals."""
+    words = cut_out_words(status, slot)
+    done, _, why = words.partition(" ")
+    return f" {done.upper()} {why}" if why else f" ({words})" if words else ""
 
 
 def cut_out_words(status: dict[str, Any], slot: str) -> str:
