@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from device.audio import audiofile
-from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, PeakLimiter
+from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.resample import resample
 from device.control import file_label
 from device.library.decode import mix
@@ -71,13 +71,9 @@ END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its 
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 
 
-class Limiter(PeakLimiter):
-    """The sampler bus's peak limiter: :class:`device.audio.limiter.PeakLimiter` (the output stage's
-    own) at :data:`CEILING` with a :data:`RELEASE_SECONDS` release, for blocks of up to
-    :data:`MAX_BLOCK` samples; ``process(x)`` limits ``x`` [N] float32 in place, allocation-free."""
-
-    def __init__(self, rate: int, ceiling: float = CEILING, release_s: float = RELEASE_SECONDS) -> None:
-        super().__init__(rate, ceiling, release_s, max_block=MAX_BLOCK)
+# The sampler bus's peak limiter: the sources' one (the synth's too), at CEILING with a RELEASE_SECONDS release, for
+# blocks of up to MAX_BLOCK samples; ``process(x)`` limits ``x`` [N] float32 in place, allocation-free.
+Limiter = SourceLimiter
 
 
 class Decoded(NamedTuple):
