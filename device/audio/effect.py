@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -345,14 +345,15 @@ def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[
     return settings
 
 
-def check_box_plays(pack: Pack) -> None:
+def check_box_plays(pack: Pack, session: Any = None) -> None:
     """PackError when the box's golden check (device.validate.check_golden_run) refuses ``pack``: its golden input
     not reproduced, NaN/inf, an output over the engine's runaway level.  `hatbox render` plays a pack as the box
     does, and the box would not play this one: before (thirty-third stop's QA) render ran such packs and exited 0
-    with 8 s of muted silence, or a blast held at -1 dBFS by the limiter."""
+    with 8 s of muted silence, or a blast held at -1 dBFS by the limiter.  ``session``: an onnxruntime session of the
+    pack already made (the processor's; the graph is stateless, its state tensors explicit), else one is made."""
     from device.validate import EngineSpec, Report, check_golden_run
     try:
-        check_golden_run(Report(pack=pack), EngineSpec())
+        check_golden_run(Report(pack=pack, session=session), EngineSpec())
     except PackError as exc:
         said = exc.args[0] if exc.args[0].startswith(f"{exc.check} check") else f"{exc.check} check: {exc.args[0]}"
         raise PackError(f"the box refuses pack '{pack.manifest.name}' ({said}), so it is not rendered either",
@@ -376,7 +377,7 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     audiofile.check_output(dst)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
-    check_box_plays(proc.pack)
+    check_box_plays(proc.pack, proc.model.session)
     from device.validate import EngineSpec
     box_rate = EngineSpec().sample_rate
     off_box = (f"pack '{proc.manifest.name}' runs at {proc.sample_rate} Hz, but the box runs at {box_rate} Hz and "
