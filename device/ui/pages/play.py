@@ -298,7 +298,7 @@ class PlayPage(Page):
         cursor = self._cursor_rect()
         for name, (pos, anchor) in zip(names, spots):
             text = D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24)
-            self._label(surface, text, self._clear_of(cursor, text, pos, anchor), anchor, 24, D.TEXT)
+            self._label(surface, text, pos, anchor, 24, D.TEXT, clear_of=cursor)
         if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
@@ -318,25 +318,19 @@ class PlayPage(Page):
         cx, cy = min(max(cx, p.x + r), p.right - 1 - r), min(max(cy, p.y + r), p.bottom - 1 - r)
         return pygame.Rect(round(cx) - r, round(cy) - r, 2 * r, 2 * r)
 
-    def _clear_of(self, cursor: Any, text: str, pos: tuple[float, float], anchor: str) -> tuple[float, float]:
-        """Where a corner label anchored at ``pos`` goes so that the cursor does not cover it: moved along its edge
-        past the cursor when they overlap (at 0, 0 the cursor hid "trumpet" as "umpet": thirty-third stop's QA)."""
-        import pygame
-        w, h = self.ctx.fonts.size(text, 24)
-        x = pos[0] if anchor.endswith("left") else pos[0] - w
-        y = pos[1] if anchor.startswith("top") else pos[1] - h
-        if not pygame.Rect(x - 5, y - 3, w + 10, h + 6).colliderect(cursor):
-            return pos
-        if anchor.endswith("left"):
-            return (cursor.right + 8, pos[1])
-        return (cursor.left - 8, pos[1])
-
     def _label(self, surface: Any, text: str, pos: tuple[float, float], anchor: str, size: int,
-               colour: tuple[int, int, int]) -> None:
-        """Text on a dark tag, readable over any colour of the pad."""
+               colour: tuple[int, int, int], clear_of: Any = None) -> None:
+        """Text on a dark tag, readable over any colour of the pad.  ``clear_of`` (a rect, the cursor): a tag that
+        would overlap it moves along its edge past it (at 0, 0 the cursor hid "trumpet" as "umpet": thirty-third
+        stop's QA)."""
         import pygame
         img = self.ctx.fonts.render(text, size, colour)
         rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+        if clear_of is not None and rect.inflate(10, 6).colliderect(clear_of):
+            if anchor.endswith("left"):
+                rect.left = clear_of.right + 8
+            else:
+                rect.right = clear_of.left - 8
         pygame.draw.rect(surface, D.PANEL, rect.inflate(10, 6), border_radius=4)
         surface.blit(img, rect)
 
