@@ -87,10 +87,10 @@ def fit(fonts: Fonts, options: tuple[str, ...], size: int, width: float) -> str:
     return text + "..." if text else ""
 
 
-def shrink_to_fit(fonts: Fonts, text: str, size: int, width: float, smallest: int) -> tuple[str, int]:
-    """``text`` and the largest font size from ``size`` down to ``smallest`` at which it is at most ``width`` px
-    wide; at ``smallest`` it is cut with "..." (:func:`fit`) when even that is too wide."""
-    for s in range(size, smallest - 1, -1):
+def shrink_to_fit(fonts: Fonts, text: str, size: int, width: float, smallest: int, step: int = 1) -> tuple[str, int]:
+    """``text`` and the largest font size from ``size`` down to ``smallest`` (``step`` px at a time) at which it is at
+    most ``width`` px wide; at ``smallest`` it is cut with "..." (:func:`fit`) when even that is too wide."""
+    for s in range(size, smallest - 1, -step):
         if fonts.size(text, s)[0] <= width:
             return text, s
     return fit(fonts, (text,), smallest, width), smallest
@@ -217,13 +217,10 @@ def button(surface: Any, fonts: Fonts, rect: Any, label: str | tuple[str, ...], 
     pygame.draw.rect(surface, TRACK if enabled else BG, rect, 2, border_radius=8)
     room = rect.width - 12
     for text in (label,) if isinstance(label, str) else label:
-        size = BUTTON_TEXT
-        while size > BUTTON_TEXT_MIN and fonts.size(text, size)[0] > room:
-            size -= 2
-        if fonts.size(text, size)[0] <= room:
+        shown, size = shrink_to_fit(fonts, text, BUTTON_TEXT, room, BUTTON_TEXT_MIN, step=2)
+        if shown == text:
             break
-    fonts.draw(surface, fit(fonts, (text,), size, room), rect.center, size, BG if on else (TEXT if enabled else DIM),
-               "center")
+    fonts.draw(surface, shown, rect.center, size, BG if on else (TEXT if enabled else DIM), "center")
 
 
 BUTTON_TEXT, BUTTON_TEXT_MIN = 24, 16      # a button's label size, and the least it shrinks to before it is cut
