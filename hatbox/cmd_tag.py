@@ -157,7 +157,7 @@ def _forget_db(db: Path, made: list[Path]) -> bool:
 def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from device.library import tag_library, untagged
+    from device.library import tag_library, untagged_count
     from device.library.tag import Decoding, TaggingInterrupted
     from export.atomic import missing_folders
     lib = Path(args.library)
@@ -224,7 +224,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"  skipped {_shown(rel)}: {_shown(why)}")
     if len(rep.failed) + len(rep.skipped) > 20:
         print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {_shown(str(db))} --failed)")
-    none = len(untagged(db))
+    none = untagged_count(db)
     if none:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "
               f"{them(none)} (hatbox library query {shlex.quote(_shown(str(db)))} --untagged lists {them(none)} with "
@@ -276,7 +276,7 @@ def query(args: argparse.Namespace) -> int:
             print(f"{n:6d}  {escape_unsafe(tag)}")
         if not counts:
             print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
-        none = len(library.untagged(args.db))
+        none = library.untagged_count(args.db)
         if none:                                # on stderr: a script reads the counts on stdout
             print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
                   f"(--untagged lists them)", file=sys.stderr)
@@ -322,7 +322,7 @@ def _print_failures(db: str, as_json: bool = False) -> None:
               ("skipped", "nothing to tag; not decoded again until {it} changes"))
     found = (library.failures(db, "error"), library.failures(db, "skipped"))
     if not any(found):                   # it printed nothing at all (twenty-eighth stop's QA)
-        none = len(library.untagged(db))
+        none = library.untagged_count(db)
         print("no file failed or was skipped: " + (f"every audio file was heard, but {count_words(none, 'file')} got "
                                                    "no tag (--untagged lists them)" if none else
                                                    "every audio file of the library is tagged"))

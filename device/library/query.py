@@ -401,6 +401,10 @@ def failures(db_path: str | Path, status: str | None = None) -> list[tuple[Path,
     return [(root / p, e) for p, e in rows]
 
 
+# the files the tagger heard but gave no tag, nor the producer: :func:`untagged`, :func:`untagged_count`
+_UNTAGGED = f"f.status = 'ok' AND ({libdb.CURRENT}) AND f.path NOT IN (SELECT path FROM effective_tags)"
+
+
 def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
     """(file, the tagger's best guess, its score) of every file the tagger heard but gave no tag: a tagger of several
     tags per file gives each tag over its threshold, and may be sure of none (an exclusive one always gives its top
@@ -408,10 +412,18 @@ def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
     con, root = _open(db_path)
     best = "(SELECT t.{} FROM tags t WHERE t.path = f.path ORDER BY t.score DESC, t.tag LIMIT 1)"
     rows = con.execute(f"SELECT f.path, {best.format('tag')}, {best.format('score')} FROM files f "
-                       f"WHERE f.status = 'ok' AND ({libdb.CURRENT}) "
-                       "AND f.path NOT IN (SELECT path FROM effective_tags) ORDER BY f.path").fetchall()
+                       f"WHERE {_UNTAGGED} ORDER BY f.path").fetchall()
     con.close()
     return [(root / p, str(t or ""), float(s or 0.0)) for p, t, s in rows]
+
+
+def untagged_count(db_path: str | Path) -> int:
+    """How many files :func:`untagged` lists, counted in the database (the panel's tag list, the notes after `hatbox
+    tag` and `library query` want the number only, not each file's best guess)."""
+    con, _root = _open(db_path)
+    (n,) = con.execute(f"SELECT COUNT(*) FROM files f WHERE {_UNTAGGED}").fetchone()
+    con.close()
+    return int(n)
 
 
 def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int = 10, exclude: str | None = None) -> list[Hit]:

@@ -299,7 +299,7 @@ class StoreData:
         for db in self._dbs():
             for tag, n in query.list_tags(db).items():
                 out[tag] = out.get(tag, 0) + n
-            none += len(query.untagged(db))
+            none += query.untagged_count(db)
         if none:
             out[NO_TAG] = none
         return out

@@ -75,7 +75,7 @@ def _picky_pack(tmp_path):
 def test_files_the_tagger_was_sure_of_no_word_for_are_said_and_listed(library_dir, tmp_path, capsys):
     """QA: a CSV-trained tagger of several tags per file left 3 of 40 files under no tag, and nothing said so
     (`--failed` said every file was tagged)."""
-    from device.library import untagged
+    from device.library import untagged, untagged_count
     from hatbox.cli import main
     db = tmp_path / "lib.db"
     assert main(["tag", str(library_dir), "--pack", str(_picky_pack(tmp_path)), "--out", str(db)]) == 0
@@ -84,13 +84,14 @@ def test_files_the_tagger_was_sure_of_no_word_for_are_said_and_listed(library_di
     assert f"hatbox library query {db} --untagged" in out
     found = untagged(db)
     assert len(found) == 5 and all(tag in ("kick", "hat") and 0 < score < 0.999 for _, tag, score in found)
+    assert untagged_count(db) == 5                                # p33: counted in the database, the same files
     assert main(["library", "query", str(db), "--untagged"]) == 0
     listed = capsys.readouterr().out
     assert "kicks/k1.wav" in listed and listed.count("\n") >= 5
     assert main(["library", "query", str(db), "--failed"]) == 0
     assert "5 files got no tag (--untagged lists them)" not in capsys.readouterr().out   # one failed: it is listed
     library.set_tags(db, library_dir / "kicks" / "k1.wav", ["kick"])
-    assert len(untagged(db)) == 4
+    assert len(untagged(db)) == 4 == untagged_count(db)
 
 
 def test_the_picture_of_a_tagger_of_several_tags_per_file_agrees_with_its_table(tmp_path):
