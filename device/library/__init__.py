@@ -10,5 +10,5 @@ from device.library.query import (Hit, NotInLibrary, Unsure, corrected_tags, cor
 from device.library.tag import LibraryReport, tag_library
 
 __all__ = ["Hit", "LibraryReport", "NotInLibrary", "Unsure", "corrected_tags", "corrections", "current_tags",
-           "export_csv", "failures", "file_status", "files_with_tag", "is_exclusive", "list_tags", "root_of", "set_tags",
-           "similar", "similar_to_file", "tag_library", "tags_of", "unsure", "untagged", "untagged_count"]
+           "export_csv", "failures", "file_status", "files_with_tag", "is_exclusive", "list_tags", "root_of",
+           "set_tags", "similar", "similar_to_file", "tag_library", "tags_of", "unsure", "untagged", "untagged_count"]
