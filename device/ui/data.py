@@ -203,6 +203,7 @@ class StoreData:
         self.require_signature = require_signature      # `device run --require-signature`: as the API refuses
         self._manifests: dict[str, Manifest] = {}
         self._names: dict[str, str] | None = None        # library id -> the name shown (_library_names), kept
+        self._libraries = (self.store.root / "libraries").resolve()   # resolved once, not for every sample listed
 
     def set(self, **values: Any) -> None:
         self.setting.update({k: str(v) for k, v in values.items()})
@@ -279,9 +280,8 @@ class StoreData:
     def _sample(self, path: Path | str, score: float, corrected: bool = False, guess: str = "") -> Sample:
         """A :class:`Sample` of a library file, its :attr:`Sample.shown` path under its library's name."""
         path = Path(path)
-        root = (self.store.root / "libraries").resolve()
         try:
-            lid, files, *rest = path.resolve().relative_to(root).parts
+            lid, files, *rest = path.resolve().relative_to(self._libraries).parts
         except ValueError:
             lid, files, rest = "", "", []
         if files != "files" or not rest:
