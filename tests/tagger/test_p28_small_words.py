@@ -12,7 +12,7 @@ def test_failed_with_nothing_failed_says_so(monkeypatch: pytest.MonkeyPatch, cap
     """Before: it printed nothing at all, exit 0."""
     from device import library
     monkeypatch.setattr(library, "failures", lambda db, status=None: [])
-    monkeypatch.setattr(library, "untagged", lambda db: [])
+    monkeypatch.setattr(library, "untagged_count", lambda db: 0)
     cmd_tag._print_failures("lib.db")
     assert capsys.readouterr().out.strip() == "no file failed or was skipped: every audio file of the library is tagged"
 
