@@ -51,12 +51,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from hardware.pins import pin_errors, setup_input
+from hardware.pins import clock_of, pin_errors, setup_input
 
 log = logging.getLogger("hatbox.hardware")
 
@@ -168,10 +167,6 @@ class EventQueue:
         return out
 
 
-def _clock_of(gpio: Any) -> Callable[[], float]:
-    return getattr(gpio, "time", time.monotonic)
-
-
 class RotaryEncoder:
     """A detented quadrature encoder on pins ``a`` and ``b``; sends :class:`Turn` events to ``sink``.
 
@@ -186,7 +181,7 @@ class RotaryEncoder:
                  detents_per_cycle: int = 1) -> None:
         self.gpio, self.a, self.b, self.sink, self.name, self.accel = gpio, a, b, sink, name, accel
         self.sign = -1 if reverse else 1
-        self.clock = _clock_of(gpio)
+        self.clock = clock_of(gpio)
         self.decoder = QuadratureDecoder(detents_per_cycle)
         self.position = 0
         self.read_errors = 0
@@ -238,7 +233,7 @@ class Button:
     def __init__(self, gpio: Any, pin: int, sink: Sink, *, name: str = "enc", debounce_s: float = 0.012,
                  pull_up: bool = True) -> None:
         self.gpio, self.pin, self.sink, self.name, self.debounce_s = gpio, pin, sink, name, debounce_s
-        self.clock = _clock_of(gpio)
+        self.clock = clock_of(gpio)
         self.read_errors = 0
         self._changed = float("-inf")
         self._lock = threading.Lock()

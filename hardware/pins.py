@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Protocol
 
@@ -171,3 +172,18 @@ def set_numbering(gpio: GPIOModule, numbering: str) -> None:
     except Exception as exc:  # noqa: BLE001 - ValueError("A different mode has already been set!") and the like
         raise PinBackendError(f"cannot number the GPIO pins {numbering}: {first_line(exc)}",
                               hint="the board file's numbering must match any other GPIO user in this process") from None
+
+
+def clock_of(gpio: Any) -> Callable[[], float]:
+    """The clock (seconds) drivers time ``gpio``'s edges with: the simulator's own (virtual time in its tests), else
+    ``time.monotonic``.  Only :class:`~hardware.sim.gpio.SimGPIO` is asked: a real library's attributes are not
+    guessed at (``Jetson.GPIO.time`` is the ``time`` module, imported inside it, not a clock)."""
+    from hardware.sim.gpio import SimGPIO
+    return gpio.time if isinstance(gpio, SimGPIO) else time.monotonic
+
+
+def sleep_of(gpio: Any) -> Callable[[float], None]:
+    """How drivers wait ``seconds`` (a reset's timing) beside ``gpio``: the simulator's own sleep, else
+    ``time.sleep`` (see :func:`clock_of`)."""
+    from hardware.sim.gpio import SimGPIO
+    return gpio.sleep if isinstance(gpio, SimGPIO) else time.sleep

@@ -25,7 +25,6 @@ from __future__ import annotations
 import errno
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -147,9 +146,9 @@ class GT911:
 
 
 def _wait(gpio: Any, seconds: float) -> None:
-    """Sleep ``seconds`` (the simulated GPIO's own clock when it has one: its tests run on virtual time)."""
-    sleep = getattr(gpio, "sleep", None)
-    (sleep or time.sleep)(seconds)
+    """Sleep ``seconds`` (the simulated GPIO's own clock: its tests run on virtual time)."""
+    from hardware.pins import sleep_of
+    sleep_of(gpio)(seconds)
 
 
 CHIPS: dict[str, Callable[[], Any]] = {"ft5x06": FT5x06, "ft5406": lambda: FT5x06(10), "gt911": GT911}
@@ -267,7 +266,8 @@ class TouchController:
             from hardware.pins import pin_errors
             with pin_errors(reset_pin, f"{self.map.name} touch RST"):
                 self.map.reset(gpio, reset_pin, int_pin, self.address)
-        self.clock = getattr(gpio, "time", time.monotonic)
+        from hardware.pins import clock_of
+        self.clock = clock_of(gpio)
         self.health = ReadHealth(f"{self.map.name} touch controller at I2C address 0x{self.address:02x}")
         self._fingers: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
