@@ -47,6 +47,7 @@ class AudioDeviceError(HatboxError):
     """An audio device cannot be opened or configured as asked, or stopped working while the box ran."""
 
 
+log = logging.getLogger("hatbox.engine")
 ALSA_LOG = logging.getLogger("hatbox.engine.alsa")     # libasound's own error lines, at debug level
 _HANDLER_LOCK = threading.RLock()                      # libasound's error handler is one per process
 
@@ -161,15 +162,24 @@ def _from_float(x: np.ndarray, fmt: str) -> bytes:
 class AlsaIO:
     """Duplex ALSA I/O through pyalsaaudio (capture optional)."""
 
+    _primed = False                     # the silence is queued at the first write: see :meth:`_prime`
+
     def __init__(self, cfg: AudioConfig) -> None:
         if cfg.format not in FORMATS:
             raise AudioDeviceError(f"audio format '{cfg.format}' is not one of {', '.join(FORMATS)}")
         self.cfg = cfg
         self.xruns = 0
         self.playback = self._open("playback", cfg.device)
-        self.capture = self._open("capture", cfg.capture_device or cfg.device) if cfg.capture else None
+        self.capture = None
+        try:
+            self._check_opened(self.playback, "playback", cfg.device)
+            if cfg.capture:
+                self.capture = self._open("capture", cfg.capture_device or cfg.device)
+                self._check_opened(self.capture, "capture", cfg.capture_device or cfg.device)
+        except AudioDeviceError:
+            self.close()
+            raise
         self.info = {"playback": self._info(self.playback), "capture": self._info(self.capture)}
-        self._prime()
 
     def _open(self, direction: str, device: str) -> Any:
         import alsaaudio
@@ -186,6 +196,31 @@ class AlsaIO:
                                    hint="list the devices with `aplay -L` / `arecord -L` and pass one "
                                         "with --audio DEVICE") from None
 
+    def _check_opened(self, pcm: Any, direction: str, device: str) -> None:
+        """AudioDeviceError unless ``pcm`` opened as asked.  pyalsaaudio goes on with what the device takes when it
+        refuses the format, channel count, rate or period size asked (its docs: "there is no guarantee that a PCM
+        device supports the requested configuration"; verify with ``info()``): an integer-only ``hw:`` device
+        opened for float32 would play each float as four 8-bit samples - full-scale noise - and another rate or
+        period plays at the wrong pitch or drops samples.  A different period count only moves the latency: it
+        is logged."""
+        import alsaaudio
+        got, c = pcm.info(), self.cfg
+        asked = {"format": getattr(alsaaudio, FORMATS[c.format][0]), "channels": 1, "rate": c.rate,
+                 "period_size": c.period}
+        wrong = [(key, want, got[key]) for key, want in asked.items() if key in got and got[key] != want]
+        if wrong:
+            said = {"format": (c.format, got.get("format_name")), "channels": (1, got.get("channels")),
+                    "rate": (f"{c.rate} Hz", f"{got.get('rate')} Hz"),
+                    "period_size": (f"{c.period} samples", f"{got.get('period_size')} samples")}
+            what = ", ".join(f"{key.replace('_', ' ')} {said[key][1]} (asked {said[key][0]})" for key, _, _ in wrong)
+            raise AudioDeviceError(f"the ALSA {direction} device '{device}' opened with {what}: hatbox plays mono "
+                                   f"float32 at the rate and block it asks, so it would play noise or the wrong pitch",
+                                   hint="give a device that converts, `plughw:CARD,DEV` in place of `hw:CARD,DEV` (or "
+                                        "'default'), or a --rate / --block the device takes")
+        if got.get("periods", c.periods) != c.periods:
+            log.info("ALSA %s device '%s': %s periods of %d samples (asked %d): the latency is not the one budgeted",
+                     direction, device, got.get("periods"), c.period, c.periods)
+
     @staticmethod
     def _info(pcm: Any) -> dict[str, Any]:
         if pcm is None:
@@ -195,10 +230,14 @@ class AlsaIO:
                                          "format_name")}
 
     def _prime(self) -> None:
-        """Queue (periods - 1) periods of silence so playback has headroom from the start."""
-        silence = np.zeros(self.cfg.period, np.float32)
+        """Queue (periods - 1) periods of silence so playback has headroom: just before the first block (playback
+        starts at the first frame written, alsa-lib's default start threshold, so silence queued at open had run
+        dry by the first block after the engine's start-up) and again after an underrun (the device is prepared
+        again with an empty buffer: without it every later block would be written one period from running dry)."""
+        silence = _from_float(np.zeros(self.cfg.period, np.float32), self.cfg.format)
         for _ in range(max(0, self.cfg.periods - 1)):
-            self.playback.write(_from_float(silence, self.cfg.format))
+            self.playback.write(silence)
+        self._primed = True
 
     @property
     def primed_samples(self) -> int:
@@ -224,13 +263,21 @@ class AlsaIO:
         return ok
 
     def write(self, buf: np.ndarray) -> bool:
+        """Queue ``buf`` [period]; False after an underrun.  pyalsaaudio's ``write`` answers an underrun with
+        -EPIPE, the device prepared again and the block *not* written: the headroom is queued again and the block
+        written after it, so one underrun costs one gap, not the headroom of every block after it."""
+        data = _from_float(buf, self.cfg.format)
         try:
-            n = self.playback.write(_from_float(buf, self.cfg.format))
+            if not self._primed:
+                self._prime()
+            n = self.playback.write(data)
+            if n is not None and n < 0:
+                self.xruns += 1
+                self._prime()
+                self.playback.write(data)
+                return False
         except _alsa_error() as exc:
             raise self._stopped("playback", self.cfg.device, exc) from None
-        if n is not None and n < 0:
-            self.xruns += 1
-            return False
         return True
 
     @staticmethod
