@@ -26,11 +26,16 @@ KIT_FILE = "kit.json"        # under the box's store
 OWN_WORDS_FROM = 60          # a tag that is no drum word gets the first free note from middle C (C4) up
 # General MIDI percussion (channel 10) notes for drum words, as tags are written (lower case, either spelling)
 GM_NOTES: dict[str, int] = {
-    "kick": 36, "bass drum": 36, "bd": 36, "rim": 37, "rimshot": 37, "side stick": 37, "snare": 38, "sd": 38,
-    "clap": 39, "handclap": 39, "hihat": 42, "hi-hat": 42, "hat": 42, "closed hat": 42, "tom": 45, "open hat": 46,
-    "cymbal": 49, "crash": 49, "ride": 51, "china": 52, "splash": 55, "tambourine": 54, "cowbell": 56,
-    "percussion": 56, "conga": 63, "bongo": 60, "shaker": 70, "maracas": 70, "clave": 75, "woodblock": 76,
+    "kick": 36, "kick drum": 36, "bass drum": 36, "bd": 36, "rim": 37, "rimshot": 37, "side stick": 37,
+    "snare": 38, "snare drum": 38, "sd": 38, "clap": 39, "handclap": 39, "hihat": 42, "hat": 42, "closed hat": 42,
+    "closed hihat": 42, "ch": 42, "pedal hat": 44, "pedal hihat": 44, "foot hat": 44, "open hat": 46,
+    "open hihat": 46, "oh": 46, "tom": 45, "low tom": 45, "floor tom": 41, "low floor tom": 41, "mid tom": 47,
+    "high tom": 50, "hi tom": 50, "cymbal": 49, "crash": 49, "crash cymbal": 49, "ride": 51, "ride cymbal": 51,
+    "ride bell": 53, "china": 52, "splash": 55, "tambourine": 54, "cowbell": 56, "percussion": 56, "perc": 56,
+    "conga": 63, "bongo": 60, "shaker": 70, "maracas": 70, "clave": 75, "woodblock": 76,
 }
+LAYER_MARGIN = 0.15          # a tag's files this close to its best score are layers to choose from by level
+LAYER_CANDIDATES = 6         # ... among its first this many
 LOOP_WORDS = ("loop", "loops", "break", "breaks", "groove")     # tags whose samples play as loops
 
 
@@ -111,9 +116,28 @@ def save_kit(path: Path, kit: dict[int, KitNote]) -> None:
 
 
 def gm_note(tag: str) -> int | None:
-    """General MIDI's drum note for drum word ``tag`` (any case, - or _ or space), None for other words."""
-    word = " ".join(tag.lower().replace("_", " ").split())
-    return GM_NOTES.get(word, GM_NOTES.get(word.replace("-", " "), GM_NOTES.get(word.replace(" ", ""))))
+    """General MIDI's drum note for drum word ``tag`` (any case, - or _ or space; a plural as a sample pack's folder
+    names it: kicks, hats, open hihats, crashes), None for other words."""
+    word = " ".join(tag.lower().replace("_", " ").replace("-", " ").split())
+    for form in (word, word.replace(" ", "")):
+        for singular in (form, form[:-1] if form.endswith("s") else "", form[:-2] if form.endswith("es") else ""):
+            if singular in GM_NOTES:
+                return GM_NOTES[singular]
+    return None
+
+
+def fullest_first(hits: list[tuple[str, float]], level: Callable[[str], float]) -> list[str]:
+    """The files of ``hits`` ((file, score), most confident first), the loudest layer first: of the files within
+    :data:`LAYER_MARGIN` of the best score (a drum's velocity layers: the tagger hears every file at one level, so
+    its softest layer may come first), the one whose ``level`` (dB) is highest, to the nearest dB, the more
+    confident on a tie.  A pad hit at full velocity should play the drum's full hit, not its ghost note."""
+    if not hits:
+        return []
+    top = hits[0][1]
+    near = [(file, score) for file, score in hits[:LAYER_CANDIDATES] if score >= top - LAYER_MARGIN]
+    ranked = sorted(near, key=lambda h: (-round(level(h[0])), -h[1]))
+    first = {file for file, _ in ranked}
+    return [file for file, _ in ranked] + [file for file, _ in hits if file not in first]
 
 
 def is_loop_tag(tag: str) -> bool:

@@ -20,8 +20,8 @@ from fastapi import FastAPI, Request, Response
 from device.api import models as M
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of
-from device.kit import KitError, KitNote, Pad, check_file, check_note, kit_from_tags, load_kit, map_message, save_kit, \
-    unmap_message
+from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, kit_from_tags, \
+    load_kit, map_message, save_kit, unmap_message
 from device.notes import note_name, parse_note
 from hatbox.errors import HatboxError, first_line
 
@@ -148,11 +148,16 @@ def library_kit(box: Any, library: str) -> dict[int, KitNote]:
     it is not tagged (or its database is damaged)."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
     from device.library import files_with_tag, list_tags
+    from device.library.decode import peak_dbfs
     _tagged_whole(box, library)
     db, files = tag_db_of(box, library), box.libraries.files_path(library)
 
     def best(tag: str, k: int) -> list[str]:
-        return [_rel(h.path, files) for h in files_with_tag(db, tag, limit=k)]
+        """The tag's first files: the producer's own first, then the tagger's, their loudest layer first."""
+        hits = files_with_tag(db, tag, limit=k + LAYER_CANDIDATES)
+        yours = [_rel(h.path, files) for h in hits if h.corrected]
+        tagger = [(_rel(h.path, files), h.score) for h in hits if not h.corrected]
+        return yours + fullest_first(tagger, lambda rel: peak_dbfs(files / rel))
     try:
         with _whole_db(library):
             return kit_from_tags(library, list_tags(db), best)

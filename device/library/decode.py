@@ -102,6 +102,17 @@ def mix(channels: np.ndarray) -> np.ndarray:
     return mono.astype(np.float32, copy=False)
 
 
+def peak_dbfs(path: Path, seconds: float = 1.0) -> float:
+    """The peak (dBFS) of the mono mix (:func:`mix`) of the first ``seconds`` of ``path``, as the sampler plays it;
+    -inf for a file that does not decode or holds nothing."""
+    try:
+        channels, _ = read_channels(path, seconds, empty_ok=True)
+    except (AudioFileError, OSError):
+        return float("-inf")
+    peak = float(np.max(np.abs(mix(channels)))) if channels.size else 0.0
+    return 20.0 * float(np.log10(peak)) if peak > 0.0 else float("-inf")
+
+
 EMPTY_CHANNEL_DB = 40.0     # a channel this far (energy) under the loudest one holds nothing of a recording
 
 
