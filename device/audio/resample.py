@@ -62,3 +62,24 @@ def resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
     flat = x.reshape(-1, x.shape[-1])
     out = np.stack([_resample_1d(row, up, down) for row in flat])
     return out.reshape(*x.shape[:-1], out.shape[-1])
+
+
+def resample_cycle(x: np.ndarray, src: int, dst: int, longest: int) -> np.ndarray:
+    """One cycle of a loop: ``x`` [N] at ``src`` Hz, which wraps from its end to its start -> [M] float32 at ``dst``
+    Hz, resampled around the wrap (the loop's own start and end are each other's neighbours: :func:`resample`
+    pads a file's edges with silence, which clicks at every wrap of a loop).  A cycle's length at ``dst`` is
+    ``N * dst / src`` samples, rarely whole: ``x`` is repeated the fewest times ``k`` that make it whole, so the
+    loop keeps its pitch exactly (a 1000-sample cycle at 44.1 kHz: 147 repeats, 160,000 samples at 48 kHz), unless
+    ``k * N`` would pass ``longest`` samples; then M is rounded (a long loop: a fraction of a sample per cycle)."""
+    x = np.asarray(x, np.float32)
+    if int(src) == int(dst) or not x.size:
+        return x
+    up, down = ratio(src, dst)
+    repeats = down // gcd(x.shape[0], down)
+    cycle = np.tile(x, repeats) if repeats * x.shape[0] <= longest else x
+    reach = -(-ZERO_CROSSINGS * max(up, down) // up) + 1           # the filter's half width, input samples
+    pad = -(-reach // down) * down                                   # a whole number of output samples
+    around = cycle[np.arange(-pad, cycle.shape[0] + pad) % cycle.shape[0]]
+    out = _resample_1d(around, up, down)
+    start = pad * up // down
+    return out[start:start + int(round(cycle.shape[0] * up / down))].copy()

@@ -4,8 +4,8 @@ Messages (``handle``; any thread):
   ``{"op": "sample", "path", "velocity", ["loop": bool], ["note": int]}`` plays a file now; with
   ``note`` the file is also mapped to that MIDI note (a pad cell) - velocity 0 only maps it, and an
   empty ``path`` ("") unmaps the note.
-  Without ``note`` it is an audition (the Library page's play): a new audition of the same file
-  replaces the one still sounding (a quick fade), so repeated taps never pile up.
+  Without ``note`` it is an audition (the Library page's play): a new audition replaces the one still
+  sounding (a quick fade), as a sample browser previews one file at a time: taps never pile up.
   ``{"op": "note_on", "note", "velocity"}`` plays the sample mapped to ``note`` (see :meth:`map_note`);
   it never decodes: a note whose mapping is still being decoded (another thread's ``sample``) plays
   what it was mapped to before, or nothing.  Striking a loop note whose loop still sounds (held, or
@@ -13,8 +13,8 @@ Messages (``handle``; any thread):
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
   while the sustain pedal is down they play on until it lifts.
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
-  ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123): loops fade (the pedal still holds
-  them), one-shots and auditions play on.
+  ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade (the pedal
+  still holds them), one-shots play on, an audition stops (a quick fade).
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
@@ -26,7 +26,11 @@ notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one
 :data:`LOOP_XFADE_SECONDS`, so the cut does not click; as a one-shot, its last
 :data:`END_FADE_SECONDS` fade out (raised cosine, made once when it is decoded), so it does not click
 where it stops either); channels are mixed to mono as the tagger mixes them
-(device.library.decode.mix: out-of-phase stereo is not silent).
+(device.library.decode.mix: out-of-phase stereo is not silent), as they are otherwise (a DC offset too).  A one-shot that
+stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades out over its last
+:data:`END_CLICK_SECONDS`.  A loop from a file at another rate is resampled around its wrap
+(device.audio.resample.resample_cycle, once, when a note or an audition first plays it as a loop): resampled as a
+file, its edges met silence, and it clicked at every wrap.
 Mapped files stay decoded while mapped (pinned); auditions share what is left of
 ``cache_seconds`` (:data:`CACHE_SECONDS`: 1800 s, 346 MB at 48 kHz) and are evicted oldest first;
 a mapping that would pin more than ``cache_seconds`` is refused.
@@ -52,7 +56,7 @@ import numpy as np
 
 from device.audio import audiofile
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
-from device.audio.resample import resample
+from device.audio.resample import resample, resample_cycle
 from device.control import file_label
 from device.library.decode import mix
 from hatbox.errors import AudioFileError, HatboxError
@@ -68,6 +72,9 @@ CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB a
                              # multisample of 20 s notes; comfortable on an 8 GB Jetson-class box (all of it mlocked)
 LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
 END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its last this (no click at the cut)
+END_CLICK_SECONDS = 0.002    # a one-shot that ends on a step (trimmed mid-sound) fades out over its last this
+END_STEP = 0.01              # ... a last sample over this (-40 dBFS) is such a step
+LOOP_EXACT_SECONDS = 10.0    # a loop from another rate is repeated up to this long to keep its length whole
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 
 
@@ -89,7 +96,9 @@ class Decoded(NamedTuple):
 
     data: np.ndarray          # [n + tail + fade] float32
     n: int                    # samples of the file itself
-    fade: int = 0             # samples of a cut one-shot's faded end, stored last (0: not cut)
+    fade: int = 0             # samples of a cut (or hard-ended) one-shot's faded end, stored last (0: none)
+    rate: int = 0             # the file's own rate, Hz
+    cycle: np.ndarray | None = None   # a loop of a file at another rate, resampled around its wrap (made on demand)
 
     @property
     def tail(self) -> int:
@@ -97,7 +106,12 @@ class Decoded(NamedTuple):
 
     @property
     def size(self) -> int:
-        return self.data.shape[0]
+        return self.data.shape[0] + (0 if self.cycle is None else self.cycle.shape[0])
+
+    def wants_cycle(self, rate: int) -> bool:
+        """Whether a loop of it at ``rate`` Hz needs :attr:`cycle`: a file not cut (a cut one wraps through its
+        seam) at another rate, whose cycle is not made yet."""
+        return self.cycle is None and self.tail == 0 and 0 < self.rate != rate
 
 
 class SamplerSource:
@@ -152,18 +166,26 @@ class SamplerSource:
         got = self._get(self._key(path))
         return got.data[:got.n]
 
-    def _get(self, key: str) -> Decoded:
-        """File ``key`` decoded (from the cache, else decoded now, outside the lock, and cached)."""
+    def _get(self, key: str, loop: bool = False) -> Decoded:
+        """File ``key`` decoded (from the cache, else decoded now, outside the lock, and cached); with ``loop``,
+        with its loop cycle made (:meth:`_cycle`) when it needs one."""
         with self._lock:
             got = self.cache.get(key)
             if got is not None:
                 self.cache.move_to_end(key)
-                return got
-        got = self._decode(key)                   # notes from other threads go on meanwhile
-        with self._lock:
-            got = self.cache.setdefault(key, got)    # decoded twice at once: one copy is kept
-            self.cache.move_to_end(key)
-            self._evict(keep=key)
+        if got is None:
+            got = self._decode(key)               # notes from other threads go on meanwhile
+            with self._lock:
+                got = self.cache.setdefault(key, got)    # decoded twice at once: one copy is kept
+                self.cache.move_to_end(key)
+                self._evict(keep=key)
+        if loop and got.wants_cycle(self.rate):
+            cycle = self._cycle(key)
+            with self._lock:
+                got = self.cache.get(key, got)
+                if got.cycle is None:
+                    got = self.cache[key] = got._replace(cycle=cycle)
+                self._evict(keep=key)
         return got
 
     def _decode(self, key: str) -> Decoded:
@@ -182,11 +204,18 @@ class SamplerSource:
                        f"first {self.max_seconds:g} s")
         data = resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
         if audio.shape[1] <= head:
-            return Decoded(data, data.shape[0])
+            end = _hard_end(data, int(round(END_CLICK_SECONDS * self.rate)))
+            return Decoded(np.concatenate([data, end]) if end.size else data, data.shape[0], end.shape[0], rate)
         n = int(math.ceil(head * self.rate / rate))             # resample's length for the head alone
         tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate)))
         end = _faded_end(data[:n], int(round(END_FADE_SECONDS * self.rate)))
-        return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0])
+        return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0], rate)
+
+    def _cycle(self, key: str) -> np.ndarray:
+        """File ``key`` (not cut: whole) as one loop cycle at the engine rate, resampled around its wrap
+        (device.audio.resample.resample_cycle) -> [M] float32."""
+        audio, rate = audiofile.read(key)
+        return resample_cycle(mix(audio), rate, self.rate, int(LOOP_EXACT_SECONDS * rate))
 
     def _warn(self, text: str) -> None:
         if text not in self.notices:
@@ -216,7 +245,7 @@ class SamplerSource:
         mapping takes effect once decoded).  Raises AudioFileError for a bad file and HatboxError when
         the mapped files would pass ``cache_seconds`` (nothing is mapped then)."""
         note, key = int(note), self._key(path)
-        got = self._get(key)
+        got = self._get(key, bool(loop))
         with self._lock:
             others = {k for n, (k, _) in self.note_map.items() if n != note}
             if key not in others:
@@ -274,12 +303,14 @@ class SamplerSource:
         if note >= 0:
             self.map_note(note, key, loop)
         if int(msg["velocity"]) > 0:
-            self._play(self._get(key), int(msg["velocity"]), loop, note, key if note < 0 else None)
+            self._play(self._get(key, loop), int(msg["velocity"]), loop, note, key if note < 0 else None)
 
     def _play(self, got: Decoded, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
         """Start ``got``: a loop plays the file and its tail and wraps past the tail; a one-shot plays
         the file (a cut one: to its faded end)."""
-        if loop:
+        if loop and got.cycle is not None:
+            self._start(got.cycle, velocity, True, note, audition)
+        elif loop:
             self._start(got.data[:got.n + got.tail], velocity, True, note, audition, loop_start=got.tail)
         elif got.fade:
             self._start(got.data, velocity, False, note, audition, faded_end=(got.n - got.fade, got.n + got.tail))
@@ -323,6 +354,9 @@ class SamplerSource:
             self._key_up(arg)
         elif kind == "all_off":
             self._key_up(None)
+            for v in range(len(self.buf)):
+                if self.buf[v] is not None and self.audition[v] is not None:
+                    self._cut(v)
         elif kind == "sustain":
             self.pedal = bool(arg)
             if not self.pedal:
@@ -372,8 +406,8 @@ class SamplerSource:
                   loop_start: int, stop: int, then: int) -> None:
         live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
         if audition is not None or (loop and note >= 0):
-            for v in live:      # a new audition of a file replaces the last; a loop note restarts its loop
-                if audition is not None and self.audition[v] == audition or \
+            for v in live:      # a new audition replaces the one sounding; a loop note restarts its loop
+                if audition is not None and self.audition[v] is not None or \
                         audition is None and loop and self.loop[v] and self.note[v] == note:
                     self._cut(v)
             live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
@@ -453,6 +487,15 @@ def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
     f = max(0, min(int(fade), head.shape[0] // 2))
     w = 0.5 + 0.5 * np.cos(np.pi * (np.arange(f, dtype=np.float64) + 1.0) / (f + 1))
     return (head[head.shape[0] - f:] * w).astype(np.float32)
+
+
+def _hard_end(data: np.ndarray, fade: int) -> np.ndarray:
+    """A one-shot's end when it stops on a step (its last sample over :data:`END_STEP`: a file trimmed mid-sound):
+    its last ``fade`` samples faded out (:func:`_faded_end`) -> [fade] float32; else (it ends quietly, or it is
+    under four fades long) [0]."""
+    if data.shape[0] < 4 * fade or abs(float(data[-1])) <= END_STEP:
+        return np.zeros(0, np.float32)
+    return _faded_end(data, fade)
 
 
 def _ramp(samples: float) -> np.ndarray:

@@ -25,6 +25,9 @@ class OldSelection(SamplerSource):
             self._old_key_up(self.note == arg)
         elif kind == "all_off":
             self._old_key_up(self.note >= 0)
+            for v in range(len(self.buf)):          # (since the thirty-fourth stop it stops an audition too)
+                if self.buf[v] is not None and self.audition[v] is not None:
+                    self._cut(v)
         elif kind == "sustain":
             self.pedal = bool(arg)
             if not self.pedal:
@@ -59,7 +62,7 @@ def _mapped(cls: type[SamplerSource], tmp_path: Path, max_voices: int) -> Sample
 
 def _script(seed: int) -> list[list[dict[str, Any]]]:
     """Per block, the messages sent before it: notes on and off, the pedal, all-notes-off, a looping
-    audition (note -1, which all-notes-off leaves alone) and a stray note-off for note -1."""
+    audition (note -1, which all-notes-off stops) and a stray note-off for note -1."""
     rng = np.random.default_rng(seed)
     blocks: list[list[dict[str, Any]]] = []
     for i in range(600):

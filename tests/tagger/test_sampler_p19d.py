@@ -139,9 +139,9 @@ def test_auditions_of_one_file_replace_each_other_with_a_quick_fade(tmp_path: Pa
     y = np.concatenate(ys)
     assert np.abs(np.diff(y)).max() < 0.2                             # no click where one replaces the other
     other = write_wav(tmp_path / "other.wav", saw(110, 8.0))
-    eng.handle({"op": "sample", "path": str(other), "velocity": 100})   # another file: both play
+    eng.handle({"op": "sample", "path": str(other), "velocity": 100})   # another file replaces it too (34th stop)
     run_source(eng, 4)
-    assert src.active_voices == 2
+    assert src.active_voices == 1
 
 
 # ---------------------------------------------------------------------------------------------- 2. float scale
@@ -192,7 +192,7 @@ def test_mapped_files_stay_decoded_and_a_mapping_past_the_cap_is_refused(tmp_pat
         return real(p, **kw)
 
     monkeypatch.setattr(audiofile, "read", spy)
-    src = SamplerSource(RATE, cache_seconds=3.0)
+    src = SamplerSource(RATE, cache_seconds=3.01)        # three 1 s files and their 2 ms faded ends (they end on 0.1)
     for i in range(3):
         src.handle({"op": "sample", "path": str(files[i]), "velocity": 0, "note": 48 + i, "loop": True})
     for i in range(3, 6):                                             # auditions: they may evict each other
