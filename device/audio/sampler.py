@@ -10,6 +10,7 @@ Messages (``handle``; any thread):
   it never decodes: a note whose mapping is still being decoded (another thread's ``sample``) plays
   what it was mapped to before, or nothing.  Striking a loop note whose loop still sounds (held, or
   by the pedal) restarts the loop: one voice per loop note (the old one fades over 4 ms).
+  Notes of one :data:`CHOKE_GROUPS` group (the hi-hat's 42, 44, 46) cut each other's voices (a quick fade).
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
   while the sustain pedal is down they play on until it lifts.
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
@@ -76,6 +77,9 @@ END_CLICK_SECONDS = 0.002    # a one-shot that ends on a step (trimmed mid-sound
 END_STEP = 0.01              # ... a last sample over this (-40 dBFS) is such a step
 LOOP_EXACT_SECONDS = 10.0    # a loop from another rate is repeated up to this long to keep its length whole
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
+# Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
+# and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
+CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
 
 
 # The sampler bus's peak limiter: the sources' one (the synth's too), at CEILING with a RELEASE_SECONDS release, for
@@ -409,6 +413,12 @@ class SamplerSource:
             for v in live:      # a new audition replaces the one sounding; a loop note restarts its loop
                 if audition is not None and self.audition[v] is not None or \
                         audition is None and loop and self.loop[v] and self.note[v] == note:
+                    self._cut(v)
+            live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
+        group = CHOKE_GROUPS.get(note)
+        if group is not None:
+            for v in live:      # the hat closes: its other notes' voices (and its own earlier one) stop
+                if CHOKE_GROUPS.get(int(self.note[v])) == group:
                     self._cut(v)
             live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
         if len(live) >= self.max_voices:

@@ -71,3 +71,20 @@ def test_a_one_shot_trimmed_mid_sound_fades_out_and_one_that_ends_quietly_is_unt
         assert abs(float(y[n - 1])) < 0.02 and not y[n:].any()
         f = int(round(sampler_mod.END_CLICK_SECONDS * RATE)) if name == "trimmed.wav" else 0
         np.testing.assert_array_equal(y[:n - f], x[:n - f])
+
+
+def test_the_closed_hat_cuts_the_open_hat_and_other_notes_stack(tmp_path: Path) -> None:
+    ring = (0.5 * np.sin(2 * np.pi * 3000 * np.arange(2 * RATE) / RATE)).astype(np.float32)
+    path = str(write_wav(tmp_path / "hat.wav", ring))
+    src = SamplerSource(RATE)
+    for note in (42, 46, 49, 51):
+        src.handle({"op": "sample", "path": path, "velocity": 0, "note": note})
+    src.handle({"op": "note_on", "note": 46, "velocity": 127})           # open hat rings ...
+    src.handle({"op": "note_on", "note": 49, "velocity": 127})           # ... over a crash
+    render_sampler(src, RATE // 4)
+    src.handle({"op": "note_on", "note": 42, "velocity": 127})           # the hat closes
+    render_sampler(src, RATE // 10)
+    assert sorted(int(src.note[v]) for v in range(len(src.buf)) if src.buf[v] is not None) == [42, 49]
+    src.handle({"op": "note_on", "note": 51, "velocity": 127})           # a ride does not choke the crash
+    render_sampler(src, RATE // 10)
+    assert src.active_voices == 3
