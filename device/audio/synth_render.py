@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
-from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, SUSTAIN_CC
+from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, DRUM_CHANNEL, SUSTAIN_CC
 from export.manifest import RATE_RANGE
 from export.pack import Pack
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 if TYPE_CHECKING:
     from device.audio.synth import SynthSource
@@ -23,12 +24,14 @@ MAX_TAIL_S = 60.0
 
 
 def midi_events(path: str, rate: int) -> list[tuple[int, dict[str, Any]]]:
-    """A MIDI file -> [(sample time, control message)] (all channels merged)."""
+    """A MIDI file -> [(sample time, control message)] (all channels merged, the drums' channel 10 notes left out:
+    on the box they play the sampler's kit, not the synth)."""
     return _read_midi(path, rate)[0]
 
 
-def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], int]:
-    """(events, the file's end in samples: its last message, meta messages included).  Formats 0 and 1;
+def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], int, int]:
+    """(events, the file's end in samples: its last message, meta messages included, how many notes on channel 10
+    were left out: see :func:`_control_of`).  Formats 0 and 1;
     metrical timing (ticks per beat, following tempo changes) or SMPTE timing (frames per second x
     ticks per frame, tempo changes ignored as the standard says)."""
     import os
@@ -43,14 +46,16 @@ def _read_midi(path: str, rate: int) -> tuple[list[tuple[int, dict[str, Any]]], 
         raise _unreadable(path, exc) from None
     _check_midi_header(path, mid.type, mid.ticks_per_beat)
     try:
-        events, t = [], 0.0
+        events, t, drums = [], 0.0, 0
         for t, m in _timed_messages(mid):
             msg = _control_of(m)
             if msg is not None:
                 events.append((int(round(t * rate)), msg))
+            elif m.type == "note_on" and m.velocity > 0:
+                drums += getattr(m, "channel", None) == DRUM_CHANNEL
     except Exception as exc:  # noqa: BLE001 - mido raises several types for bad files
         raise _unreadable(path, exc) from None
-    return events, int(round(t * rate))
+    return events, int(round(t * rate)), drums
 
 
 def _unreadable(path: str, exc: Exception) -> HatboxError:
@@ -102,8 +107,11 @@ def _timed_messages(mid: Any) -> Any:
 
 
 def _control_of(m: Any) -> dict[str, Any] | None:
-    """A mido message -> the control message the live path (device/midi.py) sends for it, or None.
-    CC 123 (all notes off) releases every note; CC 120 (all sound off) is a panic."""
+    """A mido message -> the control message the live path (device/midi.py) sends for it to the synth, or None.
+    CC 123 (all notes off) releases every note; CC 120 (all sound off) is a panic.  Notes on channel 10
+    (:data:`device.midi.DRUM_CHANNEL`, a drum track) are None: the box plays them on the sampler's kit alone."""
+    if m.type in ("note_on", "note_off") and getattr(m, "channel", None) == DRUM_CHANNEL:
+        return None
     if m.type == "note_on":
         return {"op": "note_on", "note": m.note, "velocity": m.velocity}
     if m.type == "note_off":
@@ -170,9 +178,15 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     the envelope's release time longer), so the file never ends in a click.  ``warn`` is told, once and
     before the render, of the file's notes above the pack's band limit (:func:`silent_notes`)."""
     _check_render_options(rate, block, tail_s)
-    notes, end = _read_midi(midi, rate)
+    notes, end, drums = _read_midi(midi, rate)
     if not any(m["op"] == "note_on" and int(m["velocity"]) > 0 for _, m in notes):
+        if drums:
+            raise HatboxError(f"{midi} holds only drum notes ({drums} on channel 10): the box plays those on the "
+                              "sampler's kit, not on a synth", hint="give a MIDI file with a part on another channel")
         raise HatboxError(f"{midi} holds no notes")
+    if drums and warn is not None:
+        warn(f"{count_words(drums, 'note')} on channel 10 (the drums') left out: the box plays them on the "
+             "sampler's kit, not on the synth")
     from device.audio.synth import SynthSource     # here, not at the top: synth.py imports this module
     src = SynthSource(pack, rate)
     for said in (silent_notes(src, notes, midi), bent_silent_notes(src, notes, midi)):
