@@ -1,11 +1,13 @@
-"""Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), else
-Windows-1252 (what Excel on Windows writes by default), said in a note; anything else is a clear error.
-:func:`separator` tells a semicolon-separated CSV (what Excel writes where the decimal mark is a comma) by its
+"""Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), UTF-16 with its BOM
+(Excel's "Unicode Text"), else Windows-1252 (what Excel on Windows writes by default), the last two said in a
+note; anything else is a clear error.  :func:`separator` tells a tab-separated CSV (Excel's "Text (Tab delimited)"
+and "Unicode Text") or a semicolon-separated one (what Excel writes where the decimal mark is a comma) by its
 header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
 names, also when the name is not valid UTF-8 or is written with Windows backslashes; :func:`missing_error` is the
 one error both CSV readers (the tagger's list, an effect's pairs.csv) give for cells that name no file."""
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from pathlib import Path
@@ -17,45 +19,89 @@ HINT = "save it as UTF-8 (in Excel: 'CSV UTF-8')"
 
 
 def csv_text(path: Path, notes: list[str] | None = None) -> str:
-    """The decoded text of ``path``; a note (no "note:" prefix: the caller's) is appended to ``notes`` when
-    it was read as Windows-1252.
-    DataError for a file that cannot be read, holds binary data, or is neither encoding."""
+    """The decoded text of ``path`` (:func:`csv_text_encoding`); a note (no "note:" prefix: the caller's) is
+    appended to ``notes`` when it was read as Windows-1252 or UTF-16."""
+    text, encoding = csv_text_encoding(path)
+    said = encoding_note(path, encoding)
+    if said and notes is not None:
+        notes.append(said)
+    return text
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def csv_text_encoding(path: Path) -> tuple[str, str]:
+    """(the decoded text of ``path``, how it was read: "utf-8", "utf-16" or "cp1252").  UTF-16 is read when the
+    file starts with its byte-order mark (Excel's "Unicode Text" writes one).  DataError for a file that cannot
+    be read, holds binary data, or is none of these encodings."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if raw.startswith(UTF16_BOMS):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise DataError(f"{path} starts as UTF-16 text but is not valid UTF-16", hint=HINT) from None
     if b"\0" in raw:
         raise DataError(f"{path} is not a text CSV (it holds binary data)")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text = raw.decode("cp1252")
+        return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text", hint=HINT) from None
-    if notes is not None:
-        notes.append(f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)")
-    return text
+
+
+def encoding_note(path: Path, encoding: str) -> str:
+    """A note (no "note:" prefix) on CSV ``path`` read as ``encoding`` (:func:`csv_text_encoding`), "" for UTF-8."""
+    if encoding == "cp1252":
+        return f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)"
+    if encoding == "utf-16":
+        return f"{path} is UTF-16 text (what Excel's 'Unicode Text' writes): read it so"
+    return ""
 
 
 def separator(text: str, first: tuple[str, ...] | None = ("input", "output"), *, comment: str = "") -> str:
-    """The cell separator of CSV ``text``: ";" when its first line holds no comma and, split at semicolons,
-    starts with the cells ``first`` (a header as a European Excel writes it), else ",".  ``first`` None: a CSV
-    whose header is optional (the tagger's ``path;tag``), judged by its first line whatever it holds: two cells
-    or more split at semicolons and no comma.  ``comment``: that CSV's blank lines and lines starting with
-    ``comment`` are skipped to find the first line.  Only an unmistakable line counts: anything else is read
+    """The cell separator of CSV ``text``: a tab when its first line is tab-separated (:func:`_tabbed`: Excel's
+    "Text (Tab delimited)" and "Unicode Text"); ";" when its first line holds no comma and, split at
+    semicolons, starts with the cells ``first`` (a header as a European Excel writes it), else ",".  ``first``
+    None: a CSV whose header is optional (the tagger's ``path;tag``), judged by its first line whatever it holds:
+    two cells or more split at semicolons and no comma.  ``comment``: that CSV's blank lines and lines starting
+    with ``comment`` are skipped to find the first line.  Only an unmistakable line counts: anything else is read
     with commas (and its errors say what was found)."""
     lines = (line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n"))
     if comment:
         lines = (line for line in lines if line.strip() and not line.strip().startswith(comment))
     header = next(lines, "")
+    if _tabbed(header, first):
+        return "\t"
     if "," in header or ";" not in header:
         return ","
-    cells = tuple(c.strip().strip('"').strip() for c in header.split(";"))
+    cells = _cells(header, ";")
     if first is None:
         return ";" if sum(1 for c in cells if c) >= 2 else ","
     return ";" if cells[:len(first)] == first else ","
+
+
+def _cells(line: str, sep: str) -> tuple[str, ...]:
+    """The cells of ``line`` split at ``sep``, stripped of spaces and quotes."""
+    return tuple(c.strip().strip('"').strip() for c in line.split(sep))
+
+
+def _tabbed(line: str, first: tuple[str, ...] | None) -> bool:
+    """Whether a CSV's first ``line`` is tab-separated: split at tabs, it starts with the cells ``first``, or
+    (``first`` None) holds two cells or more, and no tab is mere spacing after a comma (``a.wav,<tab>kick``):
+    the line holds no comma, or a tab within one of its comma-separated cells (a path with a comma in it)."""
+    cells = _cells(line, "\t")
+    if first is not None:
+        return cells[:len(first)] == first
+    if sum(1 for c in cells if c) < 2:
+        return False
+    return "," not in line or any("\t" in c.strip() for c in line.split(","))
 
 
 def listed_file(folder: Path, name: str, *, cp1252: bool) -> Path:

@@ -4,15 +4,17 @@ Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders g
 Tag folders whose names differ only in the spaces around them ("kick", "kick ") make one tag, with a warning.
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder; Windows backslashes
 are read as folder separators when the name is no file as written), then one or more tags (a file on several
-rows gets all their tags, with a note naming the lines); cells separated by commas, or by semicolons
-(``path;tag``, as a European Excel writes it: judged by the first row, :func:`trainer.csvtext.separator`, with a
-note); blank lines and lines starting with ``#`` are ignored;
-a header row is allowed (``path,tag...``, or any first row whose first cell names no file and no audio file
-name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), else as Windows-1252 (what Excel on Windows
-writes), with a note; then a listed name that is no file as that text is the file its bytes name (a name
+rows gets all their tags, with a note naming the lines); cells separated by commas, by semicolons
+(``path;tag``, as a European Excel writes it) or by tabs (Excel's "Text (Tab delimited)" and "Unicode Text"),
+judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
+``#`` are ignored; a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
+no audio file name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), as UTF-16
+when it starts with its BOM (Excel's "Unicode Text"), else as Windows-1252 (what Excel on Windows writes), the
+last two with a note; then a listed name that is no file as that text is the file its bytes name (a name
 that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
 (checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
-``__MACOSX`` folders are ignored.
+``__MACOSX`` folders are ignored; a folder that cannot be opened is named in a warning, and a link to nothing
+among the audio files is named with the files that do not decode.
 Clips are decoded (only as far as needed: the head of a long file) with device.audio.audiofile, mixed to
 mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it;
 a file `hatbox tag` would skip as silent or too short is left out of training (:func:`nothing_to_hear`).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -34,10 +37,12 @@ from device.library.member_checks import NO_AUDIO, audio_problem
 from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
-from trainer.csvtext import csv_text, listed_file, missing_error, separator
+from trainer.csvtext import csv_text_encoding, encoding_note, listed_file, missing_error, separator
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+SEPARATOR_WORDS = {";": "semicolons (as Excel writes it where the decimal mark is a comma)",
+                   "\t": "tabs (as Excel's 'Text (Tab delimited)' and 'Unicode Text' write it)"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
     merged: dict[Path, Item] = {}
     for src in sources:
         for it in load_items(src, notes):
-            key = it.path.resolve()
+            key = it.path.absolute() if _dangling(it.path) else it.path.resolve()    # a link to nothing: its name
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
             merged[key] = Item(key, it.tags)
     return list(merged.values())
@@ -98,30 +103,80 @@ def _ignored(rel: Path) -> bool:
 
 def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     tags_of: dict[Path, set[str]] = {}
-    dirs = sorted(p for p in root.iterdir() if p.is_dir() and not _ignored(Path(p.name)))
+    dirs = sorted(p for p in _entries(root) if p.is_dir() and not _ignored(Path(p.name)))
     bad = [(d.name, f"folder {d}", tag_problem(d.name)) for d in dirs if tag_problem(d.name)]
     _refuse_bad_tags(root, bad)
     notes.extend(_spaced_twins(root, dirs))
     for tag_dir in dirs:
         tag, found, other = normal_tag(tag_dir.name), 0, 0
-        for f in sorted(tag_dir.rglob("*")):
-            if _ignored(f.relative_to(tag_dir)) or not f.is_file():
+        files, blocked = _tree_files(tag_dir)
+        for f in files:
+            if _ignored(f.relative_to(tag_dir)) or not (f.is_file() or _dangling(f)):
                 continue
             if f.suffix.lower() in audiofile.READABLE_SUFFIXES:
-                tags_of.setdefault(f.resolve(), set()).add(tag)
+                # a link to nothing is kept under its own name: decoding names it among the skipped files
+                tags_of.setdefault(f.absolute() if _dangling(f) else f.resolve(), set()).add(tag)
                 found += 1
             else:
                 other += 1
-        if not found:
+        notes.extend(_blocked_notes(tag_dir, tag, blocked))
+        if not found and not any(folder == tag_dir for folder, _ in blocked):
             notes.append(f"warning: tag folder {tag_dir} holds no audio files" +
                          (f" (only {other} other file{'s' if other != 1 else ''})" if other else "") +
                          f", so it adds nothing to tag '{tag}' (audio: {' '.join(audiofile.READABLE_SUFFIXES)})")
-    loose = sum(1 for p in root.iterdir() if p.is_file() and not audiofile.hidden_name(p.name)
+    loose = sum(1 for p in _entries(root) if p.is_file() and not audiofile.hidden_name(p.name)
                 and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
     if loose:
         notes.append(f"warning: {loose} audio file{'s' if loose != 1 else ''} directly in {root} "
                      f"{'are' if loose != 1 else 'is'} left out: a file's tag is the name of the folder it is in")
     return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
+
+
+def os_words(exc: OSError) -> str:
+    """Why the system refused, in its own words made plain ("permission denied"), without a path."""
+    return (exc.strerror or str(exc)).lower()
+
+
+def _entries(root: Path) -> list[Path]:
+    """What folder ``root`` (a training source) holds; DataError when it cannot be opened."""
+    try:
+        return list(root.iterdir())
+    except OSError as exc:
+        raise DataError(f"training folder {root} cannot be opened ({os_words(exc)})",
+                        hint="check that you may read it (its permissions), or give another folder") from None
+
+
+def _tree_files(tag_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(everything but folders under ``tag_dir``, sorted, hidden folders not entered; [(folder, why)] for each
+    folder that could not be opened, ``tag_dir`` itself included).  Links to folders are not followed."""
+    blocked: list[tuple[Path, str]] = []
+    files: list[Path] = []
+
+    def refused(exc: OSError) -> None:
+        blocked.append((Path(exc.filename) if exc.filename else tag_dir, os_words(exc)))
+
+    for folder, subs, names in os.walk(tag_dir, onerror=refused):
+        subs[:] = [d for d in subs if not audiofile.hidden_name(d)]
+        files += [Path(folder) / name for name in names]
+    return sorted(files), blocked
+
+
+def _blocked_notes(tag_dir: Path, tag: str, blocked: list[tuple[Path, str]]) -> list[str]:
+    """A warning for each folder of tag folder ``tag_dir`` that could not be opened (``blocked``: (folder, why))."""
+    notes = []
+    for folder, why in blocked:
+        if folder == tag_dir:
+            notes.append(f"warning: tag folder {tag_dir} cannot be opened ({why}), so it adds nothing to tag "
+                         f"'{tag}' (check that you may read it)")
+        else:
+            notes.append(f"warning: folder {folder} cannot be opened ({why}): its files are left out of tag "
+                         f"'{tag}' (check that you may read it)")
+    return notes
+
+
+def _dangling(path: Path) -> bool:
+    """Whether ``path`` is a link to nothing (its file moved or deleted, or on a drive not plugged in)."""
+    return path.is_symlink() and not path.exists()
 
 
 def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
@@ -138,13 +193,13 @@ def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
 
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     rows, bad = [], []
-    said: list[str] = []
-    text = csv_text(path, said)
-    notes.extend(f"note: {n}" for n in said)
+    text, encoding = csv_text_encoding(path)
+    said = encoding_note(path, encoding)
+    notes.extend([f"note: {said}"] if said else [])
+    cp1252 = encoding == "cp1252"
     sep = separator(text, None, comment="#")
-    if sep == ";":
-        notes.append(f"note: {path} is separated by semicolons (as Excel writes it where the decimal mark is a "
-                     "comma): read it so")
+    if sep in SEPARATOR_WORDS:
+        notes.append(f"note: {path} is separated by {SEPARATOR_WORDS[sep]}: read it so")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     first = True
     try:
@@ -152,7 +207,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
             cells = [c.strip() for c in row if c.strip()]
             if not cells or cells[0].startswith("#"):
                 continue
-            header, first = first and _header(path.parent, cells, cp1252=bool(said)), False
+            header, first = first and _header(path.parent, cells, cp1252=cp1252), False
             if header:
                 if cells[0].lower() != "path":
                     notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
@@ -168,7 +223,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     found, missing = [], []
     for name, tags, line in rows:
-        f = listed_file(path.parent, name, cp1252=bool(said))
+        f = listed_file(path.parent, name, cp1252=cp1252)
         if f.is_file():
             found.append((Item(f, tags), line))
         else:
@@ -265,17 +320,35 @@ def tag_counts(items: list[Item]) -> Counter:
 RECOMMENDED_PER_TAG = 5        # examples per tag the warning below asks for
 
 
-def lone_tags_warning(items: list[Item], shown: int = 10) -> str:
+def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = None) -> str:
     """A warning naming the tags that only one of ``items`` has, with their counts, and a hint on a second line
-    ('' when there is none): training on one sample of a tag is allowed, but the tagger learns little of it."""
+    ('' when there is none): training on one sample of a tag is allowed, but the tagger learns little of it.
+    ``shots``: the ``--shots`` that picked ``items`` (the training samples), said in the hint when it is 1."""
     counts = tag_counts(items)
     lone = sorted(t for t, n in counts.items() if n == 1)
     if not lone:
         return ""
     listed = ", ".join(f"'{t}' ({counts[t]})" for t in lone[:shown])
     more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
-    return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} only one example: {listed}{more}; the tagger learns little of a tag "
-            f"from one sample\n  hint: add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
+    hint = (f"--shots 1 trains on one example of each tag: give a larger --shots ({RECOMMENDED_PER_TAG} or more), "
+            "or leave it out to train on every file" if shots == 1 else
+            f"add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
+    return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} only one example: {listed}{more}; "
+            f"the tagger learns little of a tag from one sample\n  hint: {hint}")
+
+
+def short_of_shots(items: list[Item], shots: int, shown: int = 10) -> str:
+    """A note naming the tags of which ``items`` (the samples to train on, before ``--shots`` picks from them)
+    hold fewer than ``shots`` (counted by first tag, as :func:`few_shot` picks), with their counts; "" if none."""
+    counts = Counter(it.tags[0] for it in items)
+    short = sorted(t for t, n in counts.items() if n < shots)
+    if not short:
+        return ""
+    listed = ", ".join(f"{t} ({counts[t]})" for t in short[:shown])
+    more = f" and {len(short) - shown} more" if len(short) > shown else ""
+    every = " (every tag: --shots changes nothing)" if len(short) == len(counts) else ""
+    return (f"note: --shots {shots}: {count_words(len(short), 'tag has', 'tags have')} fewer than {shots} samples "
+            f"to train on, so each is trained on all it has{every}: {listed}{more}")
 
 
 MOSTLY_ONE_TAG = 0.25       # when fewer than this share of the files carry several tags, those few are likely slips
@@ -382,7 +455,10 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
     for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
-        refused = audio_problem(it.path)[0]    # hatbox tag's and the box's check: a file cut short, odd samples
+        try:
+            refused = unopenable(it.path) or audio_problem(it.path)[0]    # hatbox tag's and the box's check: a file
+        except OSError as exc:                                             # cut short, odd samples
+            refused = f"cannot be opened ({os_words(exc)})"
         if refused and refused != NO_AUDIO:     # (an empty one is left to nothing_to_hear, as hatbox tag does)
             skipped.append((it.path, f"{it.path}: {refused}"))    # named, as a file that does not open is
             continue
@@ -396,8 +472,22 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
         except AudioFileError as exc:
             skipped.append((it.path, str(exc)))
             continue
+        except OSError as exc:
+            skipped.append((it.path, f"{it.path}: cannot be read ({os_words(exc)})"))
+            continue
         kept.append(it)
     return kept, out[:len(kept)], skipped, silent
+
+
+def unopenable(path: Path) -> str:
+    """Why ``path`` cannot be read at all ("" when nothing says so yet): a link to nothing."""
+    if not _dangling(path):
+        return ""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"a link to nothing ({target} is not there: moved, deleted, or on a drive not plugged in?)"
 
 
 def reorder_rows(a: np.ndarray, order: list[int] | np.ndarray) -> np.ndarray:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips, few_shot, heard_rate,
-                                 load_sources, lone_tags_warning, mixed_tags_warning, reorder_rows, tag_counts,
-                                 tag_list, targets)
+                                 load_sources, lone_tags_warning, mixed_tags_warning, reorder_rows,
+                                 short_of_shots, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
 from trainer.early_stop import StopRequest, stopped_words
@@ -128,8 +128,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     if cfg.heard_rate != guess:       # the only files of a higher rate were unreadable or silent: hear the rest again
         items, clips, skipped2, _ = readable(items, cfg.spec.rate, n_load, cfg.heard_rate)
         skipped += skipped2
-    # counted on the files training gets, not the ones listed; a CSV's own multi-label warning is said once
-    said = [w for w in (lone_tags_warning(items),
+    train_items, held = holdout_split(items, holdout, seed)
+    if shots:
+        notes.extend(w for w in (short_of_shots(train_items, shots),) if w)
+        train_items = few_shot(train_items, shots, seed)
+    # counted on the files training gets (after --shots picked them), not the ones listed; a CSV's own
+    # multi-label warning is said once
+    said = [w for w in (lone_tags_warning(train_items, shots=shots) if shots else lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
     if said:
         notes.extend(said)
@@ -137,9 +142,6 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         print("\n".join(said) + f"\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
-    train_items, held = holdout_split(items, holdout, seed)
-    if shots:
-        train_items = few_shot(train_items, shots, seed)
     # training rows first, then the held-out ones, rearranged in place: train() and the report get views,
     # not copies, so a large library is held in memory once
     reorder_rows(clips, [row[it.path] for it in train_items + held])
