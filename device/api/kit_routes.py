@@ -38,6 +38,7 @@ class KitKeeper:
         self.lock = threading.Lock()
         self.notes: dict[int, KitNote] = load_kit(path)
         self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
+        self.unmapped: set[int] = set()       # notes :meth:`apply` could not hand over (a file missing at the start)
 
     def apply_in_background(self, box: Any) -> threading.Thread:
         """:meth:`apply` on a thread of its own, so that the box's start (its API) does not wait while the sampler
@@ -56,6 +57,7 @@ class KitKeeper:
                     try:
                         box.control.send(map_message(entry, _files(box, entry.library)))
                     except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
+                        self.unmapped.add(entry.note)
                         problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): "
                                         f"{first_line(exc)}")
         finally:
@@ -63,6 +65,25 @@ class KitKeeper:
         for line in problems:
             log.warning("%s", line)
         return problems
+
+    def mapped_now(self, box: Any, note: int) -> bool:
+        """Whether ``note`` plays its file: True unless :meth:`apply` could not map it, in which case it is tried
+        again now (its file put back since the start: it played nothing until the next restart)."""
+        if note not in self.unmapped:
+            return True
+        with self.lock:
+            entry = self.notes.get(note)
+            if entry is None or note not in self.unmapped:
+                return True
+            try:
+                box.control.send(map_message(entry, _files(box, entry.library)))
+            except Exception as exc:  # noqa: BLE001 - still not playable: listed as missing, said in the log
+                log.info("kit note %s (%s) still cannot play %s: %s", note, note_name(note), entry.file,
+                         first_line(exc))
+                return False
+            self.unmapped.discard(note)
+            log.info("kit note %s (%s) plays %s again", note, note_name(note), entry.file)
+            return True
 
     def replace(self, box: Any, new: dict[int, KitNote]) -> None:
         """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped, then kept.  ApiError (422)
@@ -84,11 +105,13 @@ class KitKeeper:
                 raise
             for note in set(self.notes) - set(new):
                 _send(box, unmap_message(note))
+            self.unmapped -= set(new)
             self._keep(new)
 
     def set(self, box: Any, entry: KitNote) -> None:
         with self.lock:
             self._map(box, entry)
+            self.unmapped.discard(entry.note)
             self._keep({**self.notes, entry.note: entry})
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
@@ -127,6 +150,7 @@ class KitKeeper:
                            f"failed ({exc.strerror or exc}): after a restart it plays the kit from before",
                            hint="free some space on the box (hatbox status shows it), then set the kit again") from None
         self.notes = kit
+        self.unmapped &= set(kit)
 
 
 def _send(box: Any, message: dict[str, Any]) -> None:
@@ -294,11 +318,14 @@ def _note(text: str) -> int:
 
 
 def _note_info(box: Any, entry: KitNote) -> M.KitNote:
+    """The listing of kit note ``entry``: ``missing`` when its file (or library) is gone, or when the sampler could
+    not take it at the start and cannot now (a file put back since is mapped here: :meth:`KitKeeper.mapped_now`)."""
     try:
         info = box.libraries.get(entry.library)
         name, there = str(info.get("name", "")), (box.libraries.files_path(entry.library) / entry.file).is_file()
     except KeyError:
         name, there = "", False
+    there = there and box.kit.mapped_now(box, entry.note)
     return M.KitNote(note=entry.note, name=note_name(entry.note), library=entry.library, library_name=name,
                      file=entry.file, loop=entry.loop, tag=entry.tag, missing=not there)
 
