@@ -28,11 +28,29 @@ def available_providers(preferred: Sequence[str] = PREFERRED) -> list[str]:
     return [p for p in preferred if p in have] or ["CPUExecutionProvider"]
 
 
+TRT_CACHE_ENV = "HATBOX_TRT_CACHE"          # where TensorRT keeps the engines it builds (default below)
+
+
+def default_trt_cache() -> Path:
+    """The folder TensorRT's engines are kept in: $HATBOX_TRT_CACHE, else ~/.cache/hatbox/tensorrt."""
+    return Path(os.environ.get(TRT_CACHE_ENV) or "~/.cache/hatbox/tensorrt").expanduser()
+
+
+def model_key(model: bytes | str | Path) -> str:
+    """16 hex digits of the sha256 of a model's bytes (a path: of the file's bytes)."""
+    import hashlib
+    data = model if isinstance(model, bytes) else Path(model).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 def _provider_options(name: str, cache_dir: Path | None) -> dict[str, str]:
+    """TensorRT's options: its engines kept in ``cache_dir`` (one folder per model, :func:`make_session`), so an
+    engine is built once per model rather than at every session (the box's start, every load and swap, the
+    validation's second session: seconds to minutes each on a Jetson), in FP32: FP16 would not meet the packs'
+    golden tolerance (atol 1e-4).  Other providers: their defaults."""
     if name == "TensorrtExecutionProvider" and cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         return {"trt_engine_cache_enable": "True", "trt_engine_cache_path": str(cache_dir),
-                "trt_fp16_enable": "True"}
+                "trt_timing_cache_enable": "True", "trt_fp16_enable": "False"}
     return {}
 
 
@@ -41,7 +59,10 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
                  trt_cache: Path | None = None) -> ort.InferenceSession:
     """Create an InferenceSession for real-time use (``threads`` intra-op threads, no spinning).
 
-    Raises :class:`PackError` (check "onnx") when onnxruntime refuses the model.
+    With TensorRT among the providers its engines are kept under ``trt_cache`` (default :func:`default_trt_cache`)
+    in a folder named by the model's sha256 (:func:`model_key`): TensorRT names a cached engine by the model's
+    name and settings, not its contents, so two packs of one graph retrained would share a stale engine in one
+    folder.  Raises :class:`PackError` (check "onnx") when onnxruntime refuses the model.
     """
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = max(1, threads)
@@ -53,7 +74,14 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     chosen = list(providers) if providers else available_providers()
     if os.environ.get("HATBOX_CPU_ONLY"):
         chosen = ["CPUExecutionProvider"]
-    with_opts = [(p, _provider_options(p, trt_cache)) for p in chosen]
+    cache = None
+    if "TensorrtExecutionProvider" in chosen:
+        cache = (trt_cache or default_trt_cache()) / model_key(model)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError:                                  # no room to keep engines: built at every session, as before
+            cache = None
+    with_opts = [(p, _provider_options(p, cache)) for p in chosen]
     src = model if isinstance(model, bytes) else str(model)
     try:
         return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
