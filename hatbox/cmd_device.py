@@ -196,6 +196,8 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.store).exists() and not Path(args.store).is_dir():      # before its log is tried under it
         raise HatboxError(f"--store {args.store} is a file, not a folder", hint="give the box's data folder")
     _store_usable(Path(args.store))
+    # TensorRT's engines (a board with it) are kept in the box's store, the engine process inheriting where
+    os.environ.setdefault("HATBOX_TRT_CACHE", str(Path(args.store).absolute() / "tensorrt"))
     with _one_box(Path(args.store)), box_logging(args.store) as box_log:   # a refused second box writes no log
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")

@@ -38,3 +38,20 @@ def test_a_cpu_session_is_as_before_and_makes_no_folder(tmp_path: Path, monkeypa
     pack = read_pack(Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack")
     assert runtime.make_session(pack.model_bytes, providers=["CPUExecutionProvider"]) is not None
     assert not (tmp_path / "trt").exists()
+
+
+def test_the_box_keeps_tensorrt_s_engines_in_its_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+    import os
+
+    from hatbox import cmd_device
+    env = {k: v for k, v in os.environ.items() if k != runtime.TRT_CACHE_ENV}
+    monkeypatch.setattr(os, "environ", env)
+    seen: dict[str, Any] = {}
+
+    def fake_run(args: argparse.Namespace) -> int:
+        seen["cache"] = env.get(runtime.TRT_CACHE_ENV)
+        return 0
+    monkeypatch.setattr(cmd_device, "_run", fake_run)
+    assert cmd_device.run(argparse.Namespace(store=tmp_path / "store")) == 0
+    assert seen["cache"] == str((tmp_path / "store").absolute() / "tensorrt")
