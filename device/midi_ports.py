@@ -9,8 +9,11 @@ polling every :data:`POLL_S` seconds, each one plugged in later; their messages 
 that disappears (unplugged, switched off) is closed and every note is released (``all_notes_off``, sustain off): a
 keyboard pulled out with keys or the pedal down left those notes sounding for ever.
 
-Ports it leaves alone (:func:`is_controller`): the kernel's ``Midi Through`` loopback, and rtmidi's own clients (the
-box's ``hatbox`` port, other programs' virtual ports: those connect themselves).
+Ports it leaves alone (:func:`is_controller`): the kernel's ``Midi Through`` loopback, rtmidi's own clients (the
+box's ``hatbox`` port, other programs' virtual ports: those connect themselves), and any port already connected to
+the box's ``hatbox`` port (``aconnect nanoKEY2 hatbox``, a DAW's routing: :func:`routed_to_box`, read from the
+kernel's ``/proc/asound/seq/clients``): the sequencer delivers a message once per connection, so opening such a
+port too played every note twice.
 
 The sequencer is reached through two callables (``list_names`` -> input port names, ``open_port(name, callback)`` ->
 an object with ``close()``): :func:`watch_controllers` gives them mido's rtmidi backend; tests give stand-ins.  Not
@@ -19,6 +22,7 @@ verified on hardware yet (these machines have no ALSA sequencer).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -33,6 +37,8 @@ SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd
 POLL_S = 2.0                                   # s between two looks at the sequencer's ports (USB hot-plug)
 NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kernel's loopback, rtmidi's clients
 RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent when a controller goes
+SEQ_CLIENTS = "/proc/asound/seq/clients"       # the kernel's list of sequencer clients, ports and connections
+BOX_PORT = "hatbox"                            # the box's own virtual input port (hatbox/cmd_device.py)
 log = logging.getLogger("hatbox.midi")
 
 
@@ -41,6 +47,36 @@ def is_controller(name: str) -> bool:
     controller to connect: not the kernel's loopback, not an rtmidi client (the box's own port among them)."""
     client = name.split(":", 1)[0]
     return not client.startswith(NOT_CONTROLLERS)
+
+
+def address(name: str) -> str:
+    """"nanoKEY2:nanoKEY2 MIDI 1 20:0" -> "20:0" (client:port, as the sequencer numbers them); "" without one."""
+    tail = name.rsplit(" ", 1)[-1]
+    return tail if re.fullmatch(r"\d+:\d+", tail) else ""
+
+
+def routed_to_box(clients: str, port: str = BOX_PORT) -> set[str]:
+    """The addresses ("20:0") connected to the box's virtual input port ``port`` in ``clients``, the text of the
+    kernel's :data:`SEQ_CLIENTS` (sound/core/seq/seq_clientmgr.c: ``Client 128 : "RtMidiIn Client" [User]``, then
+    ``  Port   0 : "hatbox" (-We-)`` and ``    Connected From: 20:0, 24:0[ex]``)."""
+    found: set[str] = set()
+    in_user, in_port = False, False
+    for line in clients.splitlines():
+        if line.startswith("Client "):
+            in_user, in_port = line.rstrip().endswith("[User]"), False
+        elif line.startswith("  Port "):
+            in_port = in_user and line.split(":", 1)[1].strip().startswith(f'"{port}" (')
+        elif in_port and line.strip().startswith("Connected From:"):
+            found |= {a for a in re.findall(r"(\d+:\d+)", line.split(":", 1)[1])}
+    return found
+
+
+def read_routed() -> set[str]:
+    """:func:`routed_to_box` of this machine's sequencer; empty when its list cannot be read (no /proc entry)."""
+    try:
+        return routed_to_box(Path(SEQ_CLIENTS).read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return set()
 
 
 def short_name(name: str) -> str:
@@ -60,8 +96,8 @@ class PortWatcher:
 
     def __init__(self, list_names: Callable[[], list[str]], open_port: Callable[[str, Callable[[Any], None]], Any],
                  callback: Callable[[Any], None], send: Callable[[dict[str, Any]], None],
-                 say: Callable[[str], None] = log.info) -> None:
-        self.list_names, self.open_port, self.callback = list_names, open_port, callback
+                 say: Callable[[str], None] = log.info, routed: Callable[[], set[str]] = set) -> None:
+        self.list_names, self.open_port, self.callback, self.routed = list_names, open_port, callback, routed
         self.send, self.say = send, say
         self.ports: dict[str, Any] = {}              # name -> open port
         self.refused: set[str] = set()               # names that would not open (said once; tried again each poll)
@@ -80,16 +116,23 @@ class PortWatcher:
     def poll(self) -> None:
         """Open the controllers that came, close the ones that went (releasing every note)."""
         try:
-            names = [n for n in self.list_names() if is_controller(n)]
+            listed = [n for n in self.list_names() if is_controller(n)]
         except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types; the next poll tries again
             log.warning("cannot list the MIDI inputs: %s", first_line(exc))
             return
+        routed = self.routed()
+        names = [n for n in listed if address(n) not in routed]
         with self.lock:
             self.refused &= set(names)               # one unplugged is no longer "would not open"
             gone = [n for n in self.ports if n not in names]
             came = [n for n in names if n not in self.ports]
         for name in gone:
-            self._close(name, why="went away")
+            if name in listed:                       # connected to the box's port meanwhile: that connection plays it
+                self._close(name, why="")
+                self.say(f"MIDI: controller '{short_name(name)}' is connected to the box's '{BOX_PORT}' port: "
+                         "played through that connection")
+            else:
+                self._close(name, why="went away")
         for name in came:
             self._open(name)
 
@@ -148,7 +191,7 @@ def watch_controllers(callback: Callable[[Any], None], send: Callable[[dict[str,
     it.  MidiError (device.midi) when there is no sequencer."""
     seq = backend()
     watcher = PortWatcher(lambda: list(seq.get_input_names()),
-                          lambda name, cb: seq.open_input(name, callback=cb), callback, send, say)
+                          lambda name, cb: seq.open_input(name, callback=cb), callback, send, say, routed=read_routed)
     watcher.poll()
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="hatbox-midi-ports")
