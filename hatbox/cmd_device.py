@@ -71,7 +71,9 @@ def register(cli: Any) -> None:
                    help="OSC address to listen on (default all interfaces: any peer on the network can play "
                         "notes, knobs and volume; 127.0.0.1 keeps OSC to this machine)")
     p.add_argument("--port", type=whole(1, 65535), default=8750, help="API port (default 8750)")
-    p.add_argument("--host", default="0.0.0.0", help="API address (default all interfaces)")
+    p.add_argument("--host", default="0.0.0.0",
+                   help="API address (default 0.0.0.0: every IPv4 interface; :: listens on IPv6 and IPv4 both; "
+                        "127.0.0.1 keeps the API to this machine)")
     p.add_argument("--store", type=Path, default=DEFAULT_STORE,
                    help=f"the box's data folder: packs, libraries, pairings, trusted_keys/ (default ~/.hatbox; its "
                         f"log, box.log, and a bug's traceback go to its {CRASH_DIR}/ folder)")

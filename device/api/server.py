@@ -19,6 +19,7 @@ from device.validate import EngineSpec
 from hatbox.errors import HatboxError
 
 DEFAULT_PORT = 8750
+ALL_INTERFACES = ("0.0.0.0", "", "::", "[::]")      # --host values that listen on every interface
 log = logging.getLogger("hatbox.api")
 
 
@@ -92,7 +93,7 @@ def pairing_url(url: str) -> str:
     where it has none."""
     scheme, _, rest = url.partition("://")
     host, _, port = rest.rpartition(":")
-    if host not in ("0.0.0.0", ""):
+    if host not in ALL_INTERFACES:
         return url
     try:
         lan = lan_address()
@@ -106,7 +107,7 @@ def api_line(url: str) -> str:
     and, on all interfaces, the one for this computer; with no network address but loopback, the latter only."""
     scheme, _, rest = url.partition("://")
     host, _, port = rest.rpartition(":")
-    if host not in ("0.0.0.0", ""):
+    if host not in ALL_INTERFACES:
         return f"API: {url}"
     here, there = f"{scheme}://127.0.0.1:{port}", pairing_url(url)
     if there == here:
@@ -134,7 +135,7 @@ def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", por
 def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
     from device.api.discovery import advertise
     try:
-        return advertise(name, port, lan_address() if host in ("0.0.0.0", "") else host, tls)
+        return advertise(name, port, lan_address() if host in ALL_INTERFACES else host, tls)
     except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
         log.warning("mDNS advertisement failed (%s); use the box's URL directly", exc)
         return None
@@ -201,10 +202,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     use (another box on this machine) or ``host`` is no address of this machine."""
     import errno
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    six = ":" in host                                  # an IPv6 address ("::": every interface, IPv4 too)
+    sock = socket.socket(socket.AF_INET6 if six else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if host == "::":
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     try:
         sock.bind((host, port))
+    except socket.gaierror:                            # a name that resolves to nothing here
+        sock.close()
+        raise HatboxError(f"--host {host} is not an address of this machine: no laptop could reach this box",
+                          hint="leave --host out (every IPv4 interface; :: for IPv6 too), or give one of this "
+                               "machine's addresses") from None
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
@@ -213,7 +222,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
                                                      f"{port + 1}") from None
         if exc.errno == errno.EADDRNOTAVAIL:
             raise HatboxError(f"--host {host} is not an address of this machine: no laptop could reach this box",
-                              hint="leave --host out (all interfaces), or give one of this machine's addresses") from None
+                              hint="leave --host out (every IPv4 interface; :: for IPv6 too), or give one of this "
+                                   "machine's addresses") from None
         raise
     return sock
 
@@ -231,7 +241,12 @@ def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: 
     while not server.started and thread.is_alive():
         time.sleep(0.01)
     scheme = "https" if certfile else "http"
-    return RunningServer(f"{scheme}://{host}:{sock.getsockname()[1]}", server, thread)
+    return RunningServer(f"{scheme}://{url_host(host)}:{sock.getsockname()[1]}", server, thread)
+
+
+def url_host(host: str) -> str:
+    """``host`` as a URL writes it: an IPv6 address in brackets ("[::1]")."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def main(argv: Sequence[str] | None = None) -> int:
