@@ -140,6 +140,31 @@ def _file_state(path: Path) -> tuple[int, int, int] | None:
 
 
 # ------------------------------------------------------------------------------------------ tag
+def _summary(rep, db: Path) -> str:
+    """The line that sums up a `hatbox tag` run (``rep``: device.library.LibraryReport): its files each counted
+    once, so the counts add up to the total; the folders that could not be opened said apart (not files)."""
+    empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
+    renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
+    left = f"{len(rep.left_during)} left the library during the run, " if rep.left_during else ""
+    folders = len(rep.unopened)
+    unopened = f"; {count_words(folders, 'folder')} could not be opened (below)" if folders else ""
+    return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, "
+            f"{rep.failed_files} failed, {empty}{left}{rep.removed} removed from the database{unopened}; "
+            f"{rep.seconds:.1f} s -> {_shown(str(db))}")
+
+
+def _note_other_formats(paths: list[str]) -> None:
+    """Say that the audio files ``paths`` (relative) in formats hatbox does not read were left out, with one of
+    them and what to do (the words of the box's upload: device.library.member_checks.format_problem)."""
+    if not paths:
+        return
+    from device.library.member_checks import AUDIO_EXTENSIONS
+    kinds = sorted({Path(p).suffix.lower() for p in paths})
+    print(f"note: {count_words(len(paths), 'audio file')} in a format hatbox does not read ({' '.join(kinds)}) "
+          f"{'was' if len(paths) == 1 else 'were'} left out, e.g. {_shown(paths[0])}: convert "
+          f"{'it' if len(paths) == 1 else 'them'} to WAV or FLAC (hatbox reads {' '.join(AUDIO_EXTENSIONS)})")
+
+
 def _forget_db(db: Path, made: list[Path]) -> bool:
     """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
     journal files, its lock file and the folders ``made`` for it: export.atomic.remove_made); True when it is gone."""
@@ -195,14 +220,16 @@ def tag(args: argparse.Namespace) -> int:
         unwritten = new_db and _forget_db(db, made)    # an empty database would only stand for a library later
         print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
               f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
+        _note_other_formats(rep.other_formats)
         if unwritten:
             return 0
-    empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
-    renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
-    print(f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, "
-          f"{len(rep.failed)} failed, "
-          f"{empty}"
-          f"{rep.removed} removed from the database; {rep.seconds:.1f} s -> {_shown(str(db))}")
+    print(_summary(rep, db))
+    _note_other_formats(rep.other_formats if rep.total else [])
+    if rep.left_during:
+        n = len(rep.left_during)
+        which = "the file that left the library during the run was" if n == 1 else \
+            f"the {n} files that left the library during the run were"
+        print(f"note: {which} deleted or moved away while it was tagged, e.g. {_shown(rep.left_during[0])}")
     if rep.tags_followed:
         their = "its new name" if rep.tags_followed == 1 else "their new names"
         print(f"your tags followed {count_words(rep.tags_followed, 'file')} to {their} (the same bytes under "
@@ -256,6 +283,8 @@ def query(args: argparse.Namespace) -> int:
             total = len(hits)
         if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does
             print(cut_line(len(hits), total))
+        if not hits and not args.json:                  # it printed nothing at all (thirty-fourth stop's QA)
+            _say_no_file_carries(args.db, args.tag)
     elif args.like:
         _print_hits(_like(args), args.json, LIKE_HEADING)
     elif args.unsure:
@@ -281,6 +310,15 @@ def query(args: argparse.Namespace) -> int:
             print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
                   f"(--untagged lists them)", file=sys.stderr)
     return 0
+
+
+def _say_no_file_carries(db: str, tag: str) -> None:
+    """After ``--tag TAG`` listed no file: say so, with the tags the library's files do carry (as `hatbox
+    box-library --tag` says it)."""
+    from device import library
+    used = _tags_in_use(library.list_tags(db))
+    shown = ", ".join(escape_unsafe(t) for t, _ in sorted(used.items(), key=lambda kv: (-kv[1], kv[0])))
+    print(f"no file carries '{escape_unsafe(tag)}' (the library's tags: {shown or 'none yet'})")
 
 
 def _say_if_moved(db: str) -> None:
@@ -315,24 +353,31 @@ def _print_failures(db: str, as_json: bool = False) -> None:
     ``as_json`` {"failed": [{path, why}], "skipped": [...]} instead."""
     from device import library
     if as_json:
-        _print_json({kind: [{"path": display_name(str(path)), "why": why} for path, why in library.failures(db, status)]
-                     for kind, status in (("failed", "error"), ("skipped", "skipped"))})
+        _print_json({kind: [{"path": display_name(str(path)) + ("/" if kind == "folders" else ""), "why": why}
+                            for path, why in library.failures(db, status)]
+                     for kind, status in (("failed", "error"), ("skipped", "skipped"), ("folders", "folder"))})
         return
     groups = (("failed", "did not decode; tried again on the next run"),
               ("skipped", "nothing to tag; not decoded again until {it} changes"))
     found = (library.failures(db, "error"), library.failures(db, "skipped"))
+    folders = library.failures(db, "folder")
     if not any(found):                   # it printed nothing at all (twenty-eighth stop's QA)
         none = library.untagged_count(db)
+        every = "every audio file the last run could open is tagged" if folders else \
+            "every audio file of the library is tagged"
         print("no file failed or was skipped: " + (f"every audio file was heard, but {count_words(none, 'file')} got "
-                                                   "no tag (--untagged lists them)" if none else
-                                                   "every audio file of the library is tagged"))
-        return
+                                                   "no tag (--untagged lists them)" if none else every))
     for (name, meaning), rows in zip(groups, found):
         if rows:
             meaning = meaning.format(it="it" if len(rows) == 1 else "each")
             print(f"{name} ({len(rows)}: {meaning}):")
         for path, why in rows:
             print(f"  {_shown(str(path))}\t{_shown(why)}")
+    if folders:                          # the last run named them; this said "every file is tagged" (34th stop's QA)
+        print(f"not opened ({count_words(len(folders), 'folder')} the last hatbox tag could not open; tried again "
+              "on the next run):")
+    for path, why in folders:
+        print(f"  {_shown(str(path))}/\t{_shown(why)}")
 
 
 def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None:

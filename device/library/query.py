@@ -314,7 +314,8 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     Returns the file's tags as now stored.  NotInLibrary (nothing written) for a file the database does
     not hold, HatboxError for a tag that cannot be a folder name or CSV cell.  A tag that differs only in
     case from one the library has ("Kick" where the pack says "kick") is stored in the library's spelling
-    (:func:`spelled_as_known`): two would share one folder of links on macOS and Windows."""
+    (:func:`spelled_as_known`): two would share one folder of links on macOS and Windows.  HatboxError, nothing
+    written, for a database that takes no writes (a read-only file, locked by another program: :func:`unwritable`)."""
     given = [_check_tag(t) for t in tags]
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
@@ -323,9 +324,26 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
         _status(con, rel, path, root, db_path)      # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             libdb.put_user_tags(con, rel, clean)
+    except sqlite3.OperationalError as exc:
+        raise unwritable(db_path, exc) from None
     finally:
         con.close()
     return clean
+
+
+def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
+    """The HatboxError for a correction the library database ``db_path`` did not take (SQLite's ``exc``): a
+    read-only file, one locked by another program, a full disk; nothing was changed."""
+    why = str(exc)
+    if "readonly" in why or "read-only" in why:
+        return HatboxError(f"cannot write {db_path}: the database file is read-only; nothing was changed",
+                           hint=f"make it writable (chmod u+w {shlex.quote(str(db_path))}; check the owner if "
+                                "another user wrote it) and run the command again")
+    if "locked" in why or "busy" in why:
+        return HatboxError(f"{db_path} is locked by another program (a hatbox tag running on it?); nothing was "
+                           "changed", hint="wait for it to finish, then run the command again")
+    return HatboxError(f"cannot write {db_path}: {why}; nothing was changed",
+                       hint="check that the database and its folder are writable and the disk is not full")
 
 
 def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[str]]:
@@ -391,14 +409,31 @@ def _check_tag(tag: str) -> str:
 
 def failures(db_path: str | Path, status: str | None = None) -> list[tuple[Path, str]]:
     """(file, reason) of every file that could not be tagged: it did not decode (``status`` "error"),
-    or holds nothing to tag (``status`` "skipped": silent, too short, empty); both when ``status`` is None."""
-    if status not in (None, "error", "skipped"):
-        raise ValueError(f"status {status!r} is not 'error' or 'skipped'")
+    or holds nothing to tag (``status`` "skipped": silent, too short, empty); both when ``status`` is None.
+    ``status`` "folder": (folder, reason) of the folders the last `hatbox tag` could not open (no permission, a
+    drive not plugged in), whose files kept the rows they had (meta ``unopened``; none in older databases)."""
+    if status not in (None, "error", "skipped", "folder"):
+        raise ValueError(f"status {status!r} is not 'error', 'skipped' or 'folder'")
     con, root = _open(db_path)
-    rows = con.execute("SELECT path, error FROM files WHERE status IN (?, ?) ORDER BY path",
-                       (status or "error", status or "skipped")).fetchall()
-    con.close()
+    try:
+        if status == "folder":
+            return [(root / rel, why) for rel, why in _unopened(libdb.get_meta(con, "unopened"))]
+        rows = con.execute("SELECT path, error FROM files WHERE status IN (?, ?) ORDER BY path",
+                           (status or "error", status or "skipped")).fetchall()
+    finally:
+        con.close()
     return [(root / p, e) for p, e in rows]
+
+
+def _unopened(text: str) -> list[tuple[str, str]]:
+    """The (folder, reason) pairs device.library.tag records as meta ``unopened`` (JSON), [] for none or garbage."""
+    import json
+    try:
+        pairs = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [(str(p[0]), str(p[1])) for p in pairs if isinstance(p, list) and len(p) == 2] \
+        if isinstance(pairs, list) else []
 
 
 # the files the tagger heard but gave no tag, nor the producer: :func:`untagged`, :func:`untagged_count`

@@ -13,6 +13,8 @@ scale, not audio) fails with the box's words instead of being tagged from what l
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sqlite3
 import threading
 import time
@@ -27,7 +29,7 @@ from device.library.decode import decoder_notes_hidden
 from device.library.links import links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
-from device.library.scan import audio_files, content_hash, readable_hash, stat_key
+from device.library.scan import audio_files, content_hash, not_regular, readable_hash, stat_key
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
@@ -39,8 +41,10 @@ NOT_UTF8 = "name is not valid UTF-8 (rename it)"
 
 @dataclass
 class LibraryReport:
-    """What one run did. ``failed``: (relative path, reason) of files that could not be tagged;
-    ``skipped``: of files decoded this run that hold nothing to tag (silent, too short, empty)."""
+    """What one run did. ``failed``: (relative path, reason) of files that could not be tagged, and of the folders
+    that could not be opened (their path ends in "/": :attr:`unopened`; not counted in ``total``);
+    ``skipped``: of files decoded this run that hold nothing to tag (silent, too short, empty).  Of ``total``
+    (the audio files found), each is ``tagged``, ``unchanged``, failed, skipped or ``left_during`` the run."""
 
     total: int = 0
     tagged: int = 0
@@ -58,6 +62,18 @@ class LibraryReport:
     tags_overwritten: list[str] = field(default_factory=list)   # still there, another sound on it: its tags went
     tags_doubled: list[tuple[str, str]] = field(default_factory=list)   # (a path still there with other bytes, where
     #                                                                      its old bytes are now): the tags are on both
+    left_during: list[str] = field(default_factory=list)     # found, then gone before they were read (deleted)
+    other_formats: list[str] = field(default_factory=list)   # audio in a format hatbox does not read (.m4a): left out
+
+    @property
+    def unopened(self) -> list[tuple[str, str]]:
+        """(folder + "/", why) of the folders in ``failed`` that could not be opened (their files kept their rows)."""
+        return [(rel, why) for rel, why in self.failed if rel.endswith("/")]
+
+    @property
+    def failed_files(self) -> int:
+        """How many of ``total`` failed (``failed`` without the folders)."""
+        return len(self.failed) - len(self.unopened)
 
 
 class TaggingInterrupted(KeyboardInterrupt):
@@ -164,6 +180,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                 if any(rel.startswith(link + "/") for rel in known)]    # its files are known: a folder gone missing
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
     report.total = len(paths)
+    report.other_formats = list(getattr(found, "other_formats", ()))
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
     gone = sorted(set(known) - set(paths) - set(kept))
@@ -171,7 +188,8 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     _check_same_library(con, root, paths + kept, known, inside, moves.rows)
     libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
                    model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
-                   exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds))
+                   exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
+                   unopened=json.dumps(report.unopened, ensure_ascii=False))   # for `library query --failed`
     _apply_moves(root, con, known, moves)
     _fill_hashes(root, con, paths)
     doubled = {src for src, _ in moves.doubled}
@@ -413,27 +431,53 @@ def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: d
     _flush(tagger, con, buf, pending, report)
 
 
+BROKEN_LINK = "broken link (what it points at does not exist)"      # the box's words (device.library.folder_tar)
+
+
+def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
+    """``path``'s os.stat (links followed), or None when there is none, said in ``report``: a file deleted since
+    the walk found it has left the library during the run (not failed); a link to nothing, or a file that cannot
+    be looked at, failed."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            report.failed.append((rel, BROKEN_LINK))
+        else:
+            report.left_during.append(rel)
+    except OSError as exc:
+        report.failed.append((rel, f"cannot stat: {exc.strerror}"))
+    return None
+
+
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
          buf: np.ndarray, pending: _Pending, decoding: Decoding) -> None:
     path = root / rel
     if not libdb.storable(rel):            # lone surrogates that no bytes give (only Windows names have them)
         report.failed.append((rel, NOT_UTF8))
         return
-    try:
-        stat = stat_key(path)
-    except OSError as exc:
-        report.failed.append((rel, f"cannot stat: {exc.strerror}"))
+    st = _stat(path, rel, report)
+    if st is None:
         return
+    stat = int(st.st_size), int(st.st_mtime_ns)
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
+        return
+    kind = not_regular(st.st_mode)
+    if kind:                               # reading a named pipe would wait for a writer forever
+        reason = f"not a regular file ({kind}): nothing to read"
+        report.failed.append((rel, reason))
+        libdb.put_error(con, rel, stat, tagger.model_id, reason)
         return
     try:
         audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
         digest = content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
-        # listed beside the file's name: "cannot read /lib/kit/x.wav: ..." names it once, as "cannot read: ..."
-        reason = first_line(exc).replace(f" {path}: ", ": ", 1)
+        if not os.path.lexists(path):      # deleted while it was read
+            report.left_during.append(rel)
+            return
+        reason = without_path(first_line(exc), path)
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason, readable_hash(path))
         return
@@ -445,6 +489,15 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
+
+
+def without_path(reason: str, path: Path) -> str:
+    """``reason`` (one line) as it is listed beside the file's name, which it then need not repeat: "cannot read
+    /lib/kit/x.wav: ..." as "cannot read: ...", "/lib/kit/x.wav: its header says..." as "its header says..."."""
+    shown = str(path)
+    if reason.startswith(f"{shown}: "):
+        return reason[len(shown) + 2:]
+    return reason.replace(f" {shown}: ", ": ", 1)
 
 
 def upload_refusal(path: Path) -> str:
