@@ -105,12 +105,41 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
                 con.execute("DROP VIEW IF EXISTS effective_tags")
                 con.execute(VIEW)
     except sqlite3.OperationalError as exc:
-        raise HatboxError(f"cannot use {db_path} as a library database: {exc}",
+        raise CannotWrite(f"cannot use {db_path} as a library database: {exc}",
                           hint="another program may hold it locked, or the folder is not writable") from None
     except sqlite3.DatabaseError as exc:            # malformed, not a database: the file is damaged
         raise DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc)) from None
     except OSError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
+    return con
+
+
+class CannotWrite(HatboxError):
+    """SQLite would not open a library database for writing (a read-only file or folder, a lock held elsewhere)."""
+
+
+def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
+    """Open a library database for reading only, changing nothing on disk (a database on a read-only drive or
+    folder, a backup; where SQLite cannot even read its WAL there, the file is read as it stands, ``immutable``); the
+    listing view of this hatbox is made in memory when the file's is older.  HatboxError when that fails too."""
+    uri = Path(db_path).resolve().as_uri()
+    try:
+        try:                                # read-only, its WAL read too (SQLite 3.22+ on read-only media)
+            con = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30)
+            con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.OperationalError:    # no -shm to be had: the file as it stands
+            con = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, timeout=30)
+        con.text_factory = _read_text
+        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "files", "tags", "user_tags"} <= tables:
+            con.close()
+            raise HatboxError(f"{db_path} is no library database hatbox can read as it stands (it holds "
+                              f"{', '.join(sorted(tables)) or 'no tables'})", hint="tag the library into it first")
+        view = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'effective_tags'").fetchone()
+        if view is None or view[0] != VIEW:            # written by an older hatbox: this one's, in memory only
+            con.execute(VIEW.replace("CREATE VIEW", "CREATE TEMP VIEW", 1))
+    except sqlite3.Error as exc:
+        raise HatboxError(f"cannot read {db_path} as a library database: {exc}") from None
     return con
 
 

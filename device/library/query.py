@@ -51,7 +51,10 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
                                "LIBRARY --pack TAGGER.hatpack")
     if not Path(db_path).is_file():
         raise HatboxError(f"no library database at {db_path}", hint="tag a library first: hatbox tag LIBRARY")
-    con = libdb.connect(db_path)
+    try:
+        con = libdb.connect(db_path)
+    except libdb.CannotWrite:                   # a read-only drive or folder, a backup: listed as it stands
+        con = libdb.connect_readonly(db_path)
     some = lambda: [p for (p,) in con.execute("SELECT path FROM files LIMIT 20")]  # noqa: E731 - asked when moved
     return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"), some)
 
