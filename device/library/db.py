@@ -297,6 +297,22 @@ def lock_path(db_path: str | Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+SQLITE_MAGIC = b"SQLite format 3\0"     # the first 16 bytes of every SQLite database file
+
+
+def _no_other_file(db_path: Path) -> None:
+    """HatboxError, nothing made beside it, when ``db_path`` is a file that is no SQLite database (``--out`` naming
+    a sample: a lock file was left beside it, and SQLite's words were "file is not a database")."""
+    try:
+        with open(db_path, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError:
+        return                              # none yet (or unreadable: opening it says why)
+    if head and head != SQLITE_MAGIC:
+        raise HatboxError(f"{db_path} is a file that is no library database (nothing was written to it or beside "
+                          "it)", hint="give --out a new file name for the database, e.g. my-library.sqlite")
+
+
 @contextlib.contextmanager
 def tagging_lock(db_path: str | Path) -> Iterator[None]:
     """Hold the lock on ``db_path``'s :func:`lock_path` (export.atomic.held_exclusively) while a library is tagged
@@ -304,6 +320,7 @@ def tagging_lock(db_path: str | Path) -> Iterator[None]:
     no flock (Windows, a file system without locks) or the file cannot be made, no lock is held: opening the
     database says what is wrong with its folder."""
     from export.atomic import held_exclusively
+    _no_other_file(Path(db_path))
     path = lock_path(db_path)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

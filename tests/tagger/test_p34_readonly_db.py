@@ -56,3 +56,12 @@ def test_an_older_database_s_listing_view_is_made_in_memory(tmp_path, small_pack
     ro.close()
     sql = sqlite3.connect(db).execute("SELECT sql FROM sqlite_master WHERE name = 'effective_tags'").fetchone()[0]
     assert "FROM tags" in sql and "user_tags" not in sql       # the file's own view is as it was
+
+
+def test_out_naming_a_sample_is_refused_and_nothing_is_made_beside_it(tmp_path, small_pack, capsys) -> None:
+    lib = _lib(tmp_path, "kit/a.wav", "kit/b.wav")
+    sample = lib / "kit" / "b.wav"
+    before = sample.read_bytes()
+    assert main(["tag", str(lib), "--pack", str(small_pack), "--out", str(sample)]) == 2
+    assert "is a file that is no library database" in capsys.readouterr().err
+    assert sample.read_bytes() == before and sorted(p.name for p in sample.parent.iterdir()) == ["a.wav", "b.wav"]
