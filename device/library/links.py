@@ -148,9 +148,27 @@ def _samples_in(folder: Path) -> str:
     return ""
 
 
+LOCK = ".hatbox-links.lock"      # held while a run rebuilds a links folder (hidden: never walked, never a link)
+
+
 def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     """Rebuild every tag folder from the database (corrections included); returns the number of links made.
-    A tag that cannot be a folder name (a pack from elsewhere) is refused before anything is touched."""
+    A tag that cannot be a folder name (a pack from elsewhere) is refused before anything is touched.  Two runs
+    on one links folder (two databases, one --links) take turns (:data:`LOCK`): at once, each cleared the other's
+    half-made links and left strays ("name (2).wav") that no later run removed."""
+    from export.atomic import locked_fd
+    with contextlib.suppress(OSError):
+        links_dir.mkdir(parents=True, exist_ok=True)
+    fd = locked_fd(links_dir / LOCK, wait=True)
+    try:
+        return _rebuild(con, root, links_dir)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _rebuild(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
+    """:func:`write_links` with the folder's lock held."""
     rows = con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path").fetchall()
     bad = sorted({tag for _, tag in rows if tag_problem(tag)})
     if bad:
