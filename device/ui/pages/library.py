@@ -46,6 +46,7 @@ from hatbox.errors import first_line
 ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
 BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
+COMPACT_BELOW = 320                          # px of page height under which the buttons go in one row across
 BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
 READING = ("reading the library...",)
 BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waiting...", "library busy")
@@ -257,6 +258,9 @@ class LibraryPage(Page):
         """Tags on the left, samples on the right, buttons under them: one row of buttons when the
         sample column is wide enough (landscape), else two (portrait)."""
         super().layout(rect)
+        if rect.height < COMPACT_BELOW:
+            self._layout_compact(rect)
+            return
         width = int(rect.width * 0.3)
         sample_w = rect.right - (rect.x + 8 + width) - 20
         one_row = sample_w >= BUTTONS_W
@@ -278,6 +282,21 @@ class LibraryPage(Page):
             self.more_btn = pygame.Rect(self.play_btn.right + 12, y, right.right - self.play_btn.right - 12, 46)
             self.retag_btn = pygame.Rect(right.x, y + 58, self.play_btn.width, 46)
         self.unsure_btn = pygame.Rect(left.x, y, left.width, 46)
+
+    def _layout_compact(self, rect: Any) -> None:
+        """A short panel (480x320): the four buttons in one row across the page, under the status line, so the
+        lists keep four rows (two buttons' rows under the samples had left them two)."""
+        width = int(rect.width * 0.3)
+        left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - 84)
+        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 84)
+        self.tag_rows = rows(left, len(self.tags), ROW)
+        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)   # none while loading
+        self.sample_area = right
+        self.status_at, self.status_w = (right.x, right.bottom + 4), right.width
+        y, gap = right.bottom + 22, 8
+        w = (rect.width - 16 - 3 * gap) // 4
+        self.unsure_btn, self.play_btn, self.more_btn, self.retag_btn = (
+            pygame.Rect(rect.x + 8 + i * (w + gap), y, w, 46) for i in range(4))
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
@@ -522,10 +541,10 @@ class LibraryPage(Page):
             f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
         D.scroll_marker(surface, self.tag_rows, first, len(self.tags))
         self._draw_samples(surface)
-        D.button(surface, f, self.unsure_btn, "unsure first", on=self.review_on())
+        D.button(surface, f, self.unsure_btn, ("unsure first", "unsure"), on=self.review_on())
         listed = bool(self.samples) and not self.loading()
         D.button(surface, f, self.play_btn, "play", enabled=listed)
-        D.button(surface, f, self.more_btn, "more like this", enabled=listed)
+        D.button(surface, f, self.more_btn, ("more like this", "like this"), enabled=listed)
         saves = self.pending is not None and self.pending != self.before
         D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
                  enabled=listed or self.retag is not None)
