@@ -48,8 +48,8 @@ def test_no_alsa_lib_lines_before_hatbox_own_message(tmp_path: Path) -> None:
 
 
 def test_without_libasound_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from device.audio import alsa_io
-    monkeypatch.setattr(alsa_io, "_libasound", lambda: None)
+    from device.audio import alsa_io, alsa_log
+    monkeypatch.setattr(alsa_log, "_libasound", lambda: None)
     with pytest.raises(alsa_io.AudioDeviceError, match=f"cannot open ALSA playback device '{MISSING}'"):
         alsa_io.AlsaIO(alsa_io.AudioConfig(device=MISSING, capture=False))
 
@@ -57,11 +57,11 @@ def test_without_libasound_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> N
 def test_no_ctypes_callback_leaves_alsa_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
     """A kernel that refuses write+execute memory makes the ctypes closure raise MemoryError: the device is opened
     (or refused) as without the handler, never an internal error."""
-    from device.audio import alsa_io
+    from device.audio import alsa_io, alsa_log
 
     def no_closure() -> Any:
         raise MemoryError("Cannot allocate write+execute memory for ffi.closure")
-    monkeypatch.setattr(alsa_io, "_error_handler", no_closure)
+    monkeypatch.setattr(alsa_log, "_error_handler", no_closure)
     with pytest.raises(alsa_io.AudioDeviceError, match=f"cannot open ALSA playback device '{MISSING}'"):
         alsa_io.AlsaIO(alsa_io.AudioConfig(device=MISSING, capture=False))
 

@@ -18,13 +18,9 @@ and the status line always name the list on screen.  The "unsure first" button i
 on the unsure list (or while it is on its way, the button lit already) it lists the tag under the
 cursor again.
 
-A sample played here that the sampler cut (longer than it decodes: the engine status's
-``active["sampler"]["warnings"]``) has the sampler's words on the status line while it is selected,
-every time it is played, not only when the tab bar first says them (device/ui/faults.py).
-
-A sample row shows the file's name; where two files of the list share a name (two kits' Kick.wav), each
-of those shows enough of its path to tell them apart (:func:`row_labels`: "Kit3/Kick.wav", as the
-sampler's warnings name it, more folders only when that is not enough)."""
+A sample the sampler cut (``active["sampler"]["warnings"]``) has its words on the status line while it is
+selected (device/ui/faults.py).  Rows show file names, with enough of the path where two share one
+(device/ui/sample_names.row_labels: "Kit3/Kick.wav")."""
 from __future__ import annotations
 
 import time
@@ -266,10 +262,7 @@ class LibraryPage(Page):
         one_row = sample_w >= BUTTONS_W
         bottom = 100 if one_row else 158                 # space under the lists for the status line and buttons
         left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - bottom + 20)
-        right = pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom)
-        self.tag_rows = rows(left, len(self.tags), ROW)
-        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)   # none while loading
-        self.sample_area = right
+        right = self._lists(left, pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom))
         self.status_at = (right.x, right.bottom + 14)
         self.status_w = right.width
         y = right.bottom + 28
@@ -283,15 +276,20 @@ class LibraryPage(Page):
             self.retag_btn = pygame.Rect(right.x, y + 58, self.play_btn.width, 46)
         self.unsure_btn = pygame.Rect(left.x, y, left.width, 46)
 
+    def _lists(self, left: Any, right: Any) -> Any:
+        """The tag rows in ``left``, the sample rows in ``right`` (none while loading); returns ``right``."""
+        self.tag_rows = rows(left, len(self.tags), ROW)
+        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)
+        self.sample_area = right
+        return right
+
     def _layout_compact(self, rect: Any) -> None:
         """A short panel (480x320): the four buttons in one row across the page, under the status line, so the
         lists keep four rows (two buttons' rows under the samples had left them two)."""
         width = int(rect.width * 0.3)
         left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - 84)
-        right = pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20, rect.height - 84)
-        self.tag_rows = rows(left, len(self.tags), ROW)
-        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)   # none while loading
-        self.sample_area = right
+        right = self._lists(left, pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20,
+                                              rect.height - 84))
         self.status_at, self.status_w = (right.x, right.bottom + 4), right.width
         y, gap = right.bottom + 22, 8
         w = (rect.width - 16 - 3 * gap) // 4
