@@ -1,16 +1,14 @@
-"""Library: samples by tag, audition through the engine's sampler, "more like this", the samples the
-tagger was least sure of ("unsure": check these first), and retag, the producer's own correction (kept
-when the library is tagged again; device.library.query.set_tags): in a library tagged with one tag per
-file the selected sample moves to the tag tapped next; in a multi-label one each tap adds or removes a
-tag and pressing retag again saves them.
+"""Library: samples by tag, audition through the engine's sampler, "more like this", the samples the tagger was
+least sure of ("unsure": check these first), and retag, the producer's own correction (kept when the library is
+tagged again; device.library.query.set_tags): with one tag per file the selected sample moves to the tag tapped
+next; in a multi-label library each tap adds or removes a tag and pressing retag again saves them.
 
-The page never waits on a library database: every query and write goes to the context's reader
-(device/ui/reader.py; on the box a worker thread) and its answer is shown at a later frame, the
-latest request winning.  Until the list asked for arrives the page is *loading*: its sample rows are
-hidden, nothing acts on them (a tap never hits a row that is being replaced) and the status line
-says "reading the library...", or "library busy" after :data:`BUSY_S` (a tagging run holding it).
-A read that fails is a message; with no tags read yet the page says the library could not be read
-(not that there is none) until its periodic refresh reads it.
+The page never waits on a library database: every query and write goes to the context's reader (device/ui/
+reader.py; on the box a worker thread) and its answer is shown at a later frame, the latest request winning.
+Until the list asked for arrives the page is *loading*: its sample rows are hidden, nothing acts on them (a tap
+never hits a row that is being replaced) and the status line says "reading the library...", or "library busy"
+after :data:`BUSY_S` (a tagging run holding it).  A read that fails is a message; with no tags read yet the page
+says the library could not be read (not that there is none) until its periodic refresh reads it.
 
 One list is shown at a time, in one mode: the samples of the tag under the cursor, "more like this"
 one sample, or "unsure first"; every list goes through :meth:`LibraryPage._list`, so the lit button
