@@ -44,7 +44,8 @@ def pads(db: Path, lib: Path, best: Callable[[str, int], list[str]]) -> list[dic
     out = []
     for note, e in sorted(kit_from_tags(lib.name, list_tags(db), best).items()):
         loudest = max(peak_dbfs(h.path) for h in files_with_tag(db, e.tag))
-        out.append({"note": note, "tag": e.tag, "file": e.file, "under_db": round(loudest - peak_dbfs(lib / e.file), 2)})
+        under = round(loudest - peak_dbfs(lib / e.file), 2)
+        out.append({"note": note, "tag": e.tag, "file": e.file, "under_db": under})
     return out
 
 

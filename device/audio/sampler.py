@@ -27,8 +27,8 @@ notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one
 :data:`LOOP_XFADE_SECONDS`, so the cut does not click; as a one-shot, its last
 :data:`END_FADE_SECONDS` fade out (raised cosine, made once when it is decoded), so it does not click
 where it stops either); channels are mixed to mono as the tagger mixes them
-(device.library.decode.mix: out-of-phase stereo is not silent), as they are otherwise (a DC offset too).  A one-shot that
-stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades out over its last
+(device.library.decode.mix: out-of-phase stereo is not silent), and played as they are otherwise (a DC
+offset too).  A one-shot that stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades out over its last
 :data:`END_CLICK_SECONDS`.  A loop from a file at another rate is resampled around its wrap
 (device.audio.resample.resample_cycle, once, when a note or an audition first plays it as a loop): resampled as a
 file, its edges met silence, and it clicked at every wrap.
