@@ -157,18 +157,6 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     on one links folder (two databases, one --links) take turns (:data:`LOCK`): at once, each cleared the other's
     half-made links and left strays ("name (2).wav") that no later run removed."""
     from export.atomic import locked_fd
-    with contextlib.suppress(OSError):
-        links_dir.mkdir(parents=True, exist_ok=True)
-    fd = locked_fd(links_dir / LOCK, wait=True)
-    try:
-        return _rebuild(con, root, links_dir)
-    finally:
-        if fd is not None:
-            os.close(fd)
-
-
-def _rebuild(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
-    """:func:`write_links` with the folder's lock held."""
     rows = con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path").fetchall()
     bad = sorted({tag for _, tag in rows if tag_problem(tag)})
     if bad:
@@ -176,6 +164,18 @@ def _rebuild(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
                 "link folders for the tags {}: not folder names").format(', '.join(map(repr, bad)))
         raise HatboxError(f"cannot make {said}",
                           hint="tag the library with a pack whose tags obey the tag rule")
+    with contextlib.suppress(OSError):
+        links_dir.mkdir(parents=True, exist_ok=True)
+    fd = locked_fd(links_dir / LOCK, wait=True)
+    try:
+        return _rebuild(con, root, links_dir, rows)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _rebuild(con: sqlite3.Connection, root: Path, links_dir: Path, rows: list[tuple[str, str]]) -> int:
+    """:func:`write_links` with the folder's lock held: ``rows`` (path, tag) of the library's tags."""
     # a folder from before MADE existed: its links carry the library files' names, wherever they point
     # (the library may have moved since, or a file be a link to a sample outside it)
     names = frozenset(link_name(rel) for (rel,) in con.execute("SELECT path FROM files"))
