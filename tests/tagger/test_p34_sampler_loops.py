@@ -88,3 +88,19 @@ def test_the_closed_hat_cuts_the_open_hat_and_other_notes_stack(tmp_path: Path) 
     src.handle({"op": "note_on", "note": 51, "velocity": 127})           # a ride does not choke the crash
     render_sampler(src, RATE // 10)
     assert src.active_voices == 3
+
+
+def test_a_file_no_note_maps_any_more_leaves_the_cache(tmp_path: Path) -> None:
+    tone = (0.5 * np.sin(2 * np.pi * 220 * np.arange(RATE) / RATE)).astype(np.float32)
+    a, b = (str(write_wav(tmp_path / f"{n}.wav", tone)) for n in "ab")
+    src = SamplerSource(RATE)
+    for note, path in ((36, a), (37, a), (38, b)):
+        src.handle({"op": "sample", "path": path, "velocity": 0, "note": note})
+    src.handle({"op": "note_on", "note": 38, "velocity": 127})
+    render_sampler(src, 1000)
+    src.handle({"op": "sample", "path": "", "velocity": 0, "note": 36})    # a still plays on note 37: kept
+    src.handle({"op": "sample", "path": "", "velocity": 0, "note": 38})    # b: on no note any more
+    assert src._key(a) in src.cache and src._key(b) not in src.cache
+    assert np.abs(render_sampler(src, 1000)).max() > 0.3                 # the voice of b sounds on
+    src.handle({"op": "sample", "path": b, "velocity": 0, "note": 37})     # note 37 to b: a goes, b back
+    assert src._key(a) not in src.cache and src._key(b) in src.cache
