@@ -60,7 +60,7 @@ from device.control import ControlError, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
-MCL_CURRENT, MCL_FUTURE = 1, 2
+MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT = 1, 2, 4
 REPLY_TIMEOUT_S = 90.0
 HELPER_PRIORITY = 10
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
@@ -140,12 +140,29 @@ def set_realtime(priority: int) -> list[str]:
     except (PermissionError, OSError, AttributeError) as exc:
         warnings.append(f"real-time scheduling (SCHED_FIFO) not permitted ({exc}); running at normal "
                         "priority - give the user rtprio in /etc/security/limits.d for a real box")
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.mlockall(MCL_CURRENT | MCL_FUTURE) != 0:
-        err = ctypes.get_errno()
-        warnings.append(f"mlockall refused ({os.strerror(err)}); memory may be paged out - raise "
+    refused = lock_memory()
+    if refused:
+        warnings.append(f"mlockall refused ({refused}); memory may be paged out - raise "
                         "memlock in /etc/security/limits.d for a real box")
     return warnings
+
+
+def lock_memory(on_fault: bool = True, libc: Any = None) -> str:
+    """Lock the process's memory (mlockall): what is mapped now, populated at once, and what is mapped later as its
+    pages are first touched (``MCL_ONFAULT``, Linux 4.4+; without it, or ``on_fault`` False, ``MCL_FUTURE`` alone).
+    ``MCL_FUTURE`` alone populates every new mapping inside the call that makes it, and numpy makes its big arrays
+    holding the GIL: the sampler decoding a long file stalled the audio thread for as long (48 MB of arrays: 20 ms;
+    with ``MCL_ONFAULT`` a thread waiting on the GIL waited at most 1 ms, the pages filled by numpy and libsndfile
+    outside it; `bench/engine_mlock_decode.py`).  Returns "" when locked, else why not.  ``libc``: the C library
+    (default: this process's)."""
+    libc = libc or ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.mlockall(MCL_CURRENT) != 0:
+        return os.strerror(ctypes.get_errno())
+    if on_fault and libc.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0:
+        return ""
+    if libc.mlockall(MCL_CURRENT | MCL_FUTURE) != 0:
+        return os.strerror(ctypes.get_errno())
+    return ""
 
 
 def helper_priority(priority: int = HELPER_PRIORITY) -> bool:
