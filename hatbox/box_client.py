@@ -457,3 +457,44 @@ def one_named(items: list[dict[str, Any]], given: str, several: str, several_hin
                                   hint=several_hint)
             raise HatboxError(f"{len(found)} {several}: {ids}", hint=several_hint)
     raise missing
+
+
+def check_url(url: str) -> str:
+    """``url`` without a trailing slash, or a HatboxError saying what a box address looks like.  HOST:PORT without
+    a scheme ("192.168.1.20:8750", "hatbox.local:8750") is taken as http://, as the box serves; one with a path
+    ("http://box:8750/docs", copied from a browser) is refused naming the address to give."""
+    import re
+    from urllib.parse import urlsplit
+
+    given = url
+    if re.fullmatch(r"[^/\s:]+:\d+/?", url.strip()):        # HOST:PORT, as a box's panel or log shows it
+        url = "http://" + url.strip()
+    try:
+        parts = urlsplit(url.strip())
+        ok = (parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+              and not any(c.isspace() for c in parts.netloc))
+    except ValueError:                      # a port that is not a number, a bad IPv6 literal
+        ok = False
+    if ok and (path := parts.path.strip("/")):
+        raise HatboxError(f"'{safe_text(given)}' has a path (/{safe_text(path)}): a box address is the box's "
+                          "host and port only", hint=f"give {parts.scheme}://{safe_text(parts.netloc)}")
+    if not ok:
+        netloc = url.strip().split("://", 1)[-1].split("/", 1)[0]
+        bare_ipv6 = netloc.count(":") > 1 and "[" not in netloc
+        raise HatboxError(f"'{safe_text(given)}' is not a box address",
+                          hint="an IPv6 address goes in brackets: http://[fe80::1]:8750" if bare_ipv6 else _URL_HINT)
+    return url.strip().rstrip("/")
+
+
+def same_box(url: str, saved: str) -> bool:
+    """Whether address ``url`` (as given: HOST:PORT or a URL) is the saved pairing's ``saved``: host (any case) and
+    port (the scheme's default when none is written) the same, and the scheme too, or https given for an http box
+    (no token goes out in the clear that the pairing kept in TLS).  An address that is no URL is not."""
+    from urllib.parse import urlsplit
+    try:
+        a, b = urlsplit(check_url(url)), urlsplit(check_url(saved))
+        ports = [p.port or {"http": 80, "https": 443}.get(p.scheme) for p in (a, b)]
+    except (HatboxError, ValueError):
+        return False
+    schemes = a.scheme == b.scheme or a.scheme == "https"
+    return schemes and (a.hostname or "").lower() == (b.hostname or "").lower() and ports[0] == ports[1]

@@ -18,37 +18,10 @@ from typing import Any
 from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client moved there)
     _CHUNK, _URL_HINT, CODE_PLACE, CONNECT_TIMEOUT_S, READ_TIMEOUT_S, UPLOAD_ANSWER_S, UPLOAD_STALL_S, BoxRefused,
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
-    one_named, safe_text, upload)
+    check_url, one_named, safe_text, same_box, upload)
 from hatbox.errors import HatboxError
 from hatbox.status_report import print_status
 from hatbox.text import count_words, number_words, when_words
-
-
-def check_url(url: str) -> str:
-    """``url`` without a trailing slash, or a HatboxError saying what a box address looks like.  HOST:PORT without
-    a scheme ("192.168.1.20:8750", "hatbox.local:8750") is taken as http://, as the box serves; one with a path
-    ("http://box:8750/docs", copied from a browser) is refused naming the address to give."""
-    import re
-    from urllib.parse import urlsplit
-
-    given = url
-    if re.fullmatch(r"[^/\s:]+:\d+/?", url.strip()):        # HOST:PORT, as a box's panel or log shows it
-        url = "http://" + url.strip()
-    try:
-        parts = urlsplit(url.strip())
-        ok = (parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
-              and not any(c.isspace() for c in parts.netloc))
-    except ValueError:                      # a port that is not a number, a bad IPv6 literal
-        ok = False
-    if ok and (path := parts.path.strip("/")):
-        raise HatboxError(f"'{safe_text(given)}' has a path (/{safe_text(path)}): a box address is the box's "
-                          "host and port only", hint=f"give {parts.scheme}://{safe_text(parts.netloc)}")
-    if not ok:
-        netloc = url.strip().split("://", 1)[-1].split("/", 1)[0]
-        bare_ipv6 = netloc.count(":") > 1 and "[" not in netloc
-        raise HatboxError(f"'{safe_text(given)}' is not a box address",
-                          hint="an IPv6 address goes in brackets: http://[fe80::1]:8750" if bare_ipv6 else _URL_HINT)
-    return url.strip().rstrip("/")
 
 
 # --------------------------------------------------------------------------- config
@@ -117,6 +90,12 @@ def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
         if not (url and token):
             raise
         cfg = {}
+    url = check_url(url) if url else url           # a malformed address is said as such first
+    if url and not token and cfg.get("token") and cfg.get("url") and not same_box(url, cfg["url"]):
+        raise HatboxError(f"this computer is paired with the box at {safe_text(cfg['url'])}, not "
+                          f"{safe_text(url)}: its token is not sent to another address",
+                          hint=f"pair with that box (hatbox pair {safe_text(url)}; a box that moved there too), or "
+                               "give its token with --token")
     url = url or cfg.get("url")
     token = token or cfg.get("token")
     if not url:
