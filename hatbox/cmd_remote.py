@@ -8,6 +8,7 @@ The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (def
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -69,13 +70,21 @@ def check_config_path(path: Path) -> None:
 
 
 def save_config(cfg: dict[str, Any]) -> Path:
+    """Write the laptop's settings (they hold the token) whole, readable by this user only: through a new temporary
+    file of its own beside them (mode 600 from its making, never a file or link already there: a stale ``.tmp`` of
+    mode 644 left the token world-readable, and settings files sharing a stem shared one)."""
     path = config_path()
     check_config_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(cfg, fh, indent=1)
-    os.replace(path.with_suffix(".tmp"), path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(cfg, fh, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return path
 
 

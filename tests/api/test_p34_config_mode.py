@@ -1,0 +1,25 @@
+"""The laptop's settings (they hold the token) are written mode 600 whatever lies beside them.  Before, they went
+through ``NAME.tmp`` opened with O_CREAT (mode 600 only for a new file): a stale ``cfg.tmp`` of mode 644 left the
+token world-readable, a link there was followed, and two settings files of one stem shared the temporary file."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from hatbox.cmd_remote import load_config, save_config
+
+
+def test_a_stale_world_readable_tmp_file_or_link_is_not_reused(tmp_path: Path, monkeypatch) -> None:
+    cfg = tmp_path / "cfg.json"
+    monkeypatch.setenv("HATBOX_CONFIG", str(cfg))
+    stale = tmp_path / "cfg.tmp"
+    stale.write_text("old")
+    stale.chmod(0o644)
+    elsewhere = tmp_path / "elsewhere.txt"
+    (tmp_path / "cfg.json.tmp").symlink_to(elsewhere)
+    assert save_config({"url": "http://box:8750", "token": "secret"}) == cfg
+    assert stat.S_IMODE(os.stat(cfg).st_mode) == 0o600
+    assert load_config()["token"] == "secret"
+    assert stale.read_text() == "old" and not elsewhere.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cfg.json", "cfg.json.tmp", "cfg.tmp"]
