@@ -57,6 +57,10 @@ def register(cli: Any) -> None:
                    help=f"sample rate in Hz, {RATE_RANGE[0]}..{RATE_RANGE[1]} (default 48000)")
     p.add_argument("--periods", type=whole(2, 32), default=3, help="ALSA periods per buffer, 2..32 (default 3)")
     p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
+    p.add_argument("--name", type=_box_name, default="hatbox",
+                   help="the box's name on the network (mDNS) and in `hatbox status`, 1-40 letters, digits, spaces, "
+                        "- or _ (default hatbox; two boxes on one network: give each its own, `hatbox pair --box "
+                        "NAME` picks one)")
     p.add_argument("--mdns", action=argparse.BooleanOptionalAction, default=True,
                    help="advertise the API on the local network by mDNS (_hatbox._tcp) so `hatbox` on a laptop "
                         "finds the box; --no-mdns: reach it by its URL only")
@@ -217,6 +221,15 @@ def run(args: argparse.Namespace) -> int:
             raise
         _say("the box stopped" + (f" (exit code {code})" if code else ""))   # the terminal's last word too
         return code
+
+
+def _box_name(text: str) -> str:
+    """A box name for ``--name``: 1-40 letters, digits, spaces, - or _ (what mDNS and a terminal show plainly)."""
+    import re
+    name = text.strip()
+    if not re.fullmatch(r"[\w \-]{1,40}", name):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a box name: give 1-40 letters, digits, spaces, - or _")
+    return name
 
 
 def _store_usable(store: Path) -> None:
@@ -491,7 +504,11 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
                         require_signature=getattr(args, "require_signature", False),
-                        recovery=getattr(args, "_recovery", None))
+                        recovery=getattr(args, "_recovery", None), box_name=getattr(args, "name", "hatbox"))
+    advertised = getattr(running.advertisement, "name", None)
+    if advertised and advertised != getattr(args, "name", "hatbox"):
+        _say(f"mDNS: another box on the network is called '{args.name}': this one is '{advertised}' there (give each "
+             "box its own name: hatbox device run --name NAME)")
     if args.panel:          # the Settings page's "new code" button, in-process only; a pause's hint offers it
         _panel_data(args).pairing = running.pairing.attach_panel()
         _panel_data(args).kit = running.kit                             # the Kit page plays and sets the API's kit

@@ -18,6 +18,12 @@ class Advertisement:
     def __init__(self, zc: Any, info: Any) -> None:
         self._zc, self._info = zc, info
 
+    @property
+    def name(self) -> str:
+        """The name the box is advertised under: the one asked for, or zeroconf's ``NAME (2)`` when another box on
+        the network holds it already."""
+        return _instance(self._info.name)
+
     def close(self) -> None:
         self._zc.unregister_service(self._info)
         self._zc.close()
@@ -30,7 +36,11 @@ def advertise(name: str, port: int, address: str, tls: bool = False) -> Advertis
     info = ServiceInfo(SERVICE, f"{name}.{SERVICE}", port=port, addresses=[socket.inet_aton(address)],
                        properties={"scheme": "https" if tls else "http", "path": "/"})
     zc = Zeroconf(interfaces=[address])
-    zc.register_service(info)
+    try:                    # a name another box holds becomes "NAME (2)": it failed with an empty message before
+        zc.register_service(info, allow_name_change=True)
+    except BaseException:
+        zc.close()
+        raise
     return Advertisement(zc, info)
 
 

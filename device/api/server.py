@@ -16,7 +16,7 @@ from device.api.app import ApiConfig, create_app
 from device.api.kit_routes import BoxKit
 from device.control import Control
 from device.validate import EngineSpec
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 8750
 ALL_INTERFACES = ("0.0.0.0", "", "::", "[::]")      # --host values that listen on every interface
@@ -137,7 +137,8 @@ def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
     try:
         return advertise(name, port, lan_address() if host in ALL_INTERFACES else host, tls)
     except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
-        log.warning("mDNS advertisement failed (%s); use the box's URL directly", exc)
+        why = first_line(exc) or type(exc).__name__          # zeroconf's exceptions may say nothing
+        log.warning("mDNS advertisement failed (%s); use the box's URL directly", why)
         return None
 
 
