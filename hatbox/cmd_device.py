@@ -505,7 +505,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
                         require_signature=getattr(args, "require_signature", False),
                         recovery=getattr(args, "_recovery", None), box_name=getattr(args, "name", "hatbox"))
-    advertised = getattr(running.advertisement, "name", None)
+    advertised = getattr(getattr(running, "advertisement", None), "name", None)
     if advertised and advertised != getattr(args, "name", "hatbox"):
         _say(f"mDNS: another box on the network is called '{args.name}': this one is '{advertised}' there (give each "
              "box its own name: hatbox device run --name NAME)")
