@@ -131,29 +131,33 @@ def pair(args: argparse.Namespace) -> int:
         cfg = {"url": url.rstrip("/"), "token": str(body["token"]), "token_id": str(body["token_id"]),
                "ca": str(Path(args.ca).resolve()) if args.ca else None}
         box = safe_text(body.get("box") or "the box")
-    old_url, old = _old_pairing()
+    before = _old_config()
+    old_url, old = before.get("url"), before.get("token_id")
     path = save_config(cfg)
     print(f"paired with {box} at {cfg['url']} (token {safe_text(cfg['token_id'])}, saved in {path})")
     if old and old != cfg["token_id"]:
         if _revoked(cfg, old):
             print(f"  this computer's earlier pairing with it ({safe_text(old)}) is revoked")
         elif old_url and old_url != cfg["url"]:          # another box: its pairing is no longer in the settings
-            print(f"  note: this computer was paired with {safe_text(old_url)}; the settings now hold this box "
-                  f"instead (hatbox pair {safe_text(old_url)} again to go back, or keep a settings file per box: "
-                  "HATBOX_CONFIG=FILE)")
+            gone = "revoked there (nothing keeps its token now)" if _revoked(before, old) else (
+                f"still valid there, its token no longer kept here: revoke it from a computer paired with that box "
+                f"(hatbox box-devices --revoke {safe_text(old)})")
+            print(f"  note: this computer was paired with {safe_text(old_url)}: that pairing is {gone}; the "
+                  f"settings now hold this box (hatbox pair {safe_text(old_url)} to go back, or keep a settings file "
+                  "per box: HATBOX_CONFIG=FILE)")
     return 0
 
 
-def _old_pairing() -> tuple[str | None, str | None]:
-    """(URL, token id) this computer was paired with before (read before the new pairing is saved), at the new URL
-    or at another address (a typo that reached the same box, its name and its IP, or another box):
-    :func:`_revoked` revokes it only where the box holds it."""
+def _old_config() -> dict[str, Any]:
+    """The pairing this computer had before (read before the new one is saved; {} for none or a damaged file): at the
+    new URL or at another address (a typo that reached the same box, its name and its IP, or another box).
+    :func:`_revoked` revokes it where a box holds it."""
     try:
         old = load_config()
     except HatboxError:
-        return None, None
-    url = str(old["url"]) if old.get("url") else None
-    return url, (str(old["token_id"]) if old.get("token_id") else None)
+        return {}
+    keep = ("url", "token", "token_id", "ca")
+    return {k: (str(old[k]) if old.get(k) else None) for k in keep} if old.get("url") and old.get("token") else {}
 
 
 def _revoked(cfg: dict[str, Any], token_id: str) -> bool:

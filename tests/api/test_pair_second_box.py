@@ -25,9 +25,9 @@ def test_pairing_a_second_box_says_the_first_is_no_longer_in_the_settings(tmp_pa
         token_a = json.loads(Path(os.environ["HATBOX_CONFIG"]).read_text())["token_id"]
         assert main(["pair", b.url, "--code", codes_b[-1], "--name", "laptop"]) == 0
         out = capsys.readouterr().out
-        assert f"note: this computer was paired with {a.url}; the settings now hold this box instead" in out
-        assert f"hatbox pair {a.url} again to go back" in out
-        assert token_a in app_a.state.box.tokens._tokens                       # box a still knows this laptop
+        assert f"note: this computer was paired with {a.url}: that pairing is revoked there" in out
+        assert f"hatbox pair {a.url} to go back" in out
+        assert token_a not in app_a.state.box.tokens._tokens    # (34th stop: box a kept a token nothing held)
         assert main(["pair", b.url, "--code", codes_b[-1], "--name", "laptop"]) == 0   # the same box again: revoked
         again = capsys.readouterr().out
         assert "earlier pairing with it" in again and "note:" not in again
