@@ -242,16 +242,18 @@ def push(args: argparse.Namespace) -> int:
         raise HatboxError(f"{safe_text(path.name)} is {samples}, not a pack; nothing was sent",
                           hint=f"a sample library goes with: hatbox push-library {shlex.quote(str(path))}")
     check_pack_opens(path)
-    with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+    where = target(args)
+    with tempfile.TemporaryDirectory() as tmp, _client(*where) as c:
         if args.sign:
             path = _signed_copy(path, Path(args.sign), Path(tmp))
         _check_limit(c, path, "max_pack_bytes")
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
-        done = "was on the box already" if body.get("installed_before") else "installed"
-        print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} as "
-              f"{safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, {body['total_seconds']:.2f} s in all")
+        done = "was on the box already" if body.get("installed_before") else "installed on the box"
+        print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} at "
+              f"{safe_text(where[0])} as {safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, "
+              f"{body['total_seconds']:.2f} s in all")
         print(f"  {_checks_words(p['checks'])} (what each found: hatbox box-pack {shlex.quote(safe_text(p['id']))})")
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")
@@ -531,13 +533,14 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    with _client(*target(args)) as c:
+    where = target(args)
+    with _client(*where) as c:
         s = _call(c, "GET", "/status")
     if args.json:
         print(json.dumps(s, indent=2, sort_keys=True))
         return 0
     with _box_reply("GET /status"):
-        print_status(s)
+        print_status(s, where[0])
     return 0
 
 

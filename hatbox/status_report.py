@@ -12,9 +12,10 @@ from hatbox.text import count_words
 _STATUS_FIELDS = ("name", "version", "versions", "active", "engine", "disk", "packs", "libraries")
 
 
-def print_status(s: dict[str, Any]) -> None:
-    """What `hatbox status` prints of the box's ``GET /status``; a field a box of another hatbox version leaves out
-    (or gives in another form) shows as '?', with a note naming them."""
+def print_status(s: dict[str, Any], url: str = "") -> None:
+    """What `hatbox status` prints of the box's ``GET /status`` (the box at ``url``, named on the first line: two
+    boxes' statuses looked alike); a field a box of another hatbox version leaves out (or gives in another form)
+    shows as '?', with a note naming them."""
     from device.control import slot_warnings
     from hatbox import __version__
 
@@ -22,7 +23,8 @@ def print_status(s: dict[str, Any]) -> None:
         value = s.get(key)
         return value if isinstance(value, kind) else kind()
 
-    print(f"{safe_text(s.get('name', '?'))} (hatbox {safe_text(s.get('version', '?'))}, onnxruntime "
+    at = f" at {safe_text(url)}" if url else ""
+    print(f"{safe_text(s.get('name', '?'))}{at} (hatbox {safe_text(s.get('version', '?'))}, onnxruntime "
           f"{safe_text(part('versions', dict).get('onnxruntime', '?'))})")
     eng = part("engine", dict)
     playing = eng.get("active") if isinstance(eng.get("active"), dict) else None

@@ -93,7 +93,7 @@ def test_a_good_pack_still_goes_to_the_box(paired_server: PairedServer, uploads:
     pack = shutil.copy(ROOT / "factory" / "effect-drive.hatpack", tmp_path / "effect-drive.hatpack")
     assert main(["push", str(pack), "--quiet", "--activate"]) == 0
     out = capsys.readouterr().out
-    assert "hatbox-drive 0.1.0 (effect) installed as" in out and "now active" in out
+    assert "hatbox-drive 0.1.0 (effect) installed on the box at" in out and "now active" in out
     assert [(route, p.name) for route, p in uploads] == [("/packs", "effect-drive.hatpack")]
 
 

@@ -42,7 +42,7 @@ def test_pair_push_status(server, tmp_path: Path, capsys) -> None:
     pack = gain_pack(tmp_path / "fx.hatpack", "fuzz", "1.2.3")
     assert main(["push", str(pack), "--activate", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "fuzz 1.2.3 (effect) installed as" in out and "passed every check: archive, " in out and "now active" in out
+    assert "fuzz 1.2.3 (effect) installed on the box at" in out and "passed every check: archive, " in out and "now active" in out
     assert control.active["effect"]["path"].endswith("pack.hatpack")
     assert main(["status"]) == 0
     out = capsys.readouterr().out
@@ -128,7 +128,7 @@ def test_tls_with_user_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert "TLS certificate this computer does not trust" in capsys.readouterr().err
         assert _pair(running.url, codes, "--ca", str(cert)) == 0
         assert main(["push", str(gain_pack(tmp_path / "a.hatpack")), "--quiet"]) == 0
-        assert "gain 1.0.0 (effect) installed as" in capsys.readouterr().out
+        assert "gain 1.0.0 (effect) installed on the box at" in capsys.readouterr().out
     finally:
         running.stop()
 

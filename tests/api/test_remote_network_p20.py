@@ -265,7 +265,7 @@ def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monke
     box = raw(_status_then(slow), rcvbuf=65536)
     rc, took = _cli(["push", str(pack), "--url", box.url, "--token", "t", "--quiet"], limit_s=30)
     assert rc == 0 and took > 1.0, (rc, took, capsys.readouterr().err)
-    assert "slow 1.0.0 (effect) installed as" in capsys.readouterr().out
+    assert "slow 1.0.0 (effect) installed on the box at" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("what", ["push", "push-library"])
@@ -343,7 +343,7 @@ def test_status_of_a_box_of_another_version(raw, capsys) -> None:
                                              "brand_new": {"x": 1}}), False)[1])
     assert main(["status", "--url", box.url, "--token", "t"]) == 0
     out = capsys.readouterr().out
-    assert "stage (hatbox 9.0.0, onnxruntime ?)" in out and "effect  fx-1" in out and "? packs installed" in out
+    assert f"stage at {box.url} (hatbox 9.0.0, onnxruntime ?)" in out and "effect  fx-1" in out and "? packs installed" in out
     assert "lacks versions, engine, disk, packs, libraries: it may run another hatbox version" in out
 
 
