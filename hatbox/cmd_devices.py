@@ -10,7 +10,7 @@ import argparse
 import os
 from typing import Any
 
-from hatbox.box_client import _box_reply, _call, _client, one_named, safe_text
+from hatbox.box_client import BoxRefused, _box_reply, _call, _client, one_named, safe_text, same_box
 from hatbox.cmd_remote import _common, load_config, save_config, target
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import count_words, when_words
@@ -90,7 +90,7 @@ def unpair(args: argparse.Namespace) -> int:
         print("this computer is not paired with a box: nothing to undo")
         return 0
     given = getattr(args, "url", None) or os.environ.get("HATBOX_URL")
-    if given and given.rstrip("/") != str(cfg["url"]).rstrip("/"):
+    if given and not same_box(given, str(cfg["url"])):
         raise HatboxError(f"this computer is paired with {safe_text(cfg['url'])}, not {safe_text(given)}; nothing was "
                           "done", hint="hatbox unpair (without --url) undoes the pairing this computer keeps")
     try:
@@ -99,13 +99,28 @@ def unpair(args: argparse.Namespace) -> int:
         with _client(*target(args)) as c:
             _call(c, "DELETE", f"/tokens/{mine}", expect=None)
         done = "revoked on the box"
+    except BoxRefused as exc:
+        if exc.status != 401:
+            done = _not_revoked(exc, mine)
+        else:                                    # revoked already (from another computer), or the box was reset
+            done = "the box no longer accepted its token (revoked from another computer, or the box was reset)"
     except HatboxError as exc:
-        which = mine or "ID"
-        done = (f"not revoked on the box ({first_line(exc)}): hatbox box-devices --revoke {which} from a paired "
-                "computer" + ("" if mine else " (hatbox box-devices lists the ids)"))
+        if mine and not getattr(args, "force", False):     # the token could still reach the box: keep it
+            raise HatboxError(f"cannot revoke this computer's pairing with {safe_text(cfg['url'])}: "
+                              f"{first_line(exc)}; the pairing is kept (its token still opens that box)",
+                              hint="try again when the box answers, or hatbox unpair --force to forget it here "
+                                   "all the same (then revoke it from another paired computer: hatbox box-devices "
+                                   f"--revoke {safe_text(mine)})") from None
+        done = _not_revoked(exc, mine)
     _forget_token()
     print(f"unpaired from {safe_text(cfg['url'])}: {done}; pair again with hatbox pair {safe_text(cfg['url'])}")
     return 0
+
+
+def _not_revoked(exc: Exception, mine: str | None) -> str:
+    """How `unpair` says the box kept this computer's pairing (``exc``: why), with the command that revokes it."""
+    return (f"not revoked on the box ({first_line(exc)}): hatbox box-devices --revoke {mine or 'ID'} from a paired "
+            "computer" + ("" if mine else " (hatbox box-devices lists the ids)"))
 
 
 def register(cli: Any) -> None:
@@ -116,4 +131,6 @@ def register(cli: Any) -> None:
     p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
     _common(p)
     p = cli.command("unpair", "revoke this computer's pairing with the box and forget it here", unpair)
+    p.add_argument("--force", action="store_true", help="forget the pairing here even when the box cannot be reached "
+                                                         "to revoke it (its token then stays valid on the box)")
     _common(p)

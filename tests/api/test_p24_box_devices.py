@@ -100,13 +100,34 @@ def test_unpair_revokes_this_computers_pairing_and_forgets_it(paired_server: Pai
     assert "not paired with a box: nothing to undo" in capsys.readouterr().out
 
 
-def test_unpair_with_the_box_off_forgets_here_and_says_how_to_revoke_it(paired_server: PairedServer,
-                                                                        capsys) -> None:
+def test_unpair_with_the_box_off_keeps_the_pairing_unless_forced(paired_server: PairedServer, capsys) -> None:
+    """Thirty-fourth stop: unpair with the box off exited 0 and dropped the only token that could revoke the
+    pairing; it keeps it now, and --force forgets it here, saying how to revoke it."""
+    from hatbox.cmd_remote import load_config
     (mine,) = [t["id"] for t in paired_server.app.state.box.tokens.list()]
     paired_server.running.stop()
-    assert main(["unpair"]) == 0
+    assert main(["unpair"]) == 2
+    err = capsys.readouterr().err
+    assert "the pairing is kept" in err and "hatbox unpair --force" in err and load_config().get("token")
+    assert main(["unpair", "--force"]) == 0
     out = capsys.readouterr().out
     assert "not revoked on the box (" in out and f"hatbox box-devices --revoke {mine} from a paired computer" in out
+    assert not load_config().get("token")
+
+
+def test_unpair_of_a_pairing_revoked_elsewhere_says_so(paired_server: PairedServer, capsys) -> None:
+    """Thirty-fourth stop: after another computer revoked this one, unpair said to revoke it (it was already)."""
+    (mine,) = [t["id"] for t in paired_server.app.state.box.tokens.list()]
+    paired_server.app.state.box.tokens.revoke(mine)
+    assert main(["unpair"]) == 0
+    out = capsys.readouterr().out
+    assert "no longer accepted its token" in out and "--revoke" not in out
+
+
+def test_unpair_takes_the_box_s_address_written_another_way(paired_server: PairedServer, capsys) -> None:
+    port = paired_server.running.url.rsplit(":", 1)[1]
+    assert main(["unpair", "--url", f"127.0.0.1:{port}"]) == 0
+    assert "revoked on the box" in capsys.readouterr().out
 
 
 
