@@ -125,7 +125,8 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
         if not token.startswith("-"):
             subs = _sub_choices(current)
             if subs and token not in subs:      # a command mistyped: argparse said "invalid choice" and all of them
-                close = difflib.get_close_matches(token, list(subs), n=1, cutoff=0.6)
+                close = [f"box-{token}"] if f"box-{token}" in subs else \
+                    difflib.get_close_matches(token, list(subs), n=1, cutoff=0.6)   # devices: box-devices, not device
                 current.error(f"unknown command {token!r}" + (f" (did you mean {close[0]}?)" if close else "")
                               + f"; {current.prog} --help lists its commands")
             current = subs.get(token, current)
