@@ -4,7 +4,6 @@ accept this token"), and a mistyped address handed it to whatever answered there
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 

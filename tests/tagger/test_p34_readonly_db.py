@@ -6,7 +6,6 @@ The tests run as root (CI does too), where chmod bites nobody: the refusal to wr
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
