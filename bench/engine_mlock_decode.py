@@ -1,7 +1,7 @@
 """How late a block clock runs while the sampler decodes long files, under each way of locking memory (thirty-fourth
 stop).
 
-The engine process locks its memory (``device.audio.server.lock_memory``).  With ``MCL_FUTURE`` alone every new
+The engine process locks its memory (``device.audio.realtime.lock_memory``).  With ``MCL_FUTURE`` alone every new
 mapping is populated inside the call that makes it, and numpy makes its big arrays holding the GIL, so the audio
 thread waits while the sampler decodes a file (a soak that made kits of new libraries heard 22-96 ms stalls).  With
 ``MCL_ONFAULT`` pages are locked as they are first touched.  Each run is a fresh process that locks memory one way,
@@ -29,7 +29,7 @@ BLOCK_S = 128 / 48000
 PROBE = r'''
 import json, sys, threading, time
 sys.path.insert(0, sys.argv[1])
-from device.audio.server import lock_memory
+from device.audio.realtime import lock_memory
 from device.audio.sampler import SamplerSource
 refused = lock_memory(on_fault=sys.argv[2] == "onfault")
 files = sys.argv[3:]

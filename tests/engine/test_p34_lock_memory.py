@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 
-from device.audio.server import MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT, lock_memory
+from device.audio.realtime import MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT, lock_memory
 
 
 class FakeLibc:
