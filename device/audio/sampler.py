@@ -28,8 +28,8 @@ notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one
 :data:`END_FADE_SECONDS` fade out (raised cosine, made once when it is decoded), so it does not click
 where it stops either); channels are mixed to mono as the tagger mixes them
 (device.library.decode.mix: out-of-phase stereo is not silent), and played as they are otherwise (a DC
-offset too).  A one-shot that stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades out over its last
-:data:`END_CLICK_SECONDS`.  A loop from a file at another rate is resampled around its wrap
+offset too).  A one-shot that stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades
+out over its last :data:`END_CLICK_SECONDS`.  A loop from a file at another rate is resampled around its wrap
 (device.audio.resample.resample_cycle, once, when a note or an audition first plays it as a loop): resampled as a
 file, its edges met silence, and it clicked at every wrap.
 Mapped files stay decoded while mapped (pinned); auditions share what is left of
@@ -178,7 +178,7 @@ class SamplerSource:
             if got is not None:
                 self.cache.move_to_end(key)
         if got is None:
-            got = self._decode(key)               # notes from other threads go on meanwhile
+            got = self._decode(key, loop)         # notes from other threads go on meanwhile
             with self._lock:
                 got = self.cache.setdefault(key, got)    # decoded twice at once: one copy is kept
                 self.cache.move_to_end(key)
@@ -192,8 +192,9 @@ class SamplerSource:
                 self._evict(keep=key)
         return got
 
-    def _decode(self, key: str) -> Decoded:
-        """The first ``max_seconds`` of file ``key`` -> mono float32 at the engine rate (see :class:`Decoded`)."""
+    def _decode(self, key: str, loop: bool = False) -> Decoded:
+        """The first ``max_seconds`` of file ``key`` -> mono float32 at the engine rate (see :class:`Decoded`); with
+        ``loop``, its loop cycle too where it needs one (:meth:`Decoded.wants_cycle`), from the same decode."""
         if not Path(key).is_file():
             raise AudioFileError(f"no audio file at {key}")
         rate, _, frames = audiofile.info(key)
@@ -206,20 +207,21 @@ class SamplerSource:
         if frames > head and audio.shape[1] >= head:
             self._warn(f"{file_label(key)} is {_duration(frames / rate)} long: the sampler plays only its "
                        f"first {self.max_seconds:g} s")
-        data = resample(mix(audio), rate, self.rate).astype(np.float32, copy=False)
+        mono = mix(audio)
+        data = resample(mono, rate, self.rate).astype(np.float32, copy=False)
         if audio.shape[1] <= head:
             end = _hard_end(data, int(round(END_CLICK_SECONDS * self.rate)))
-            return Decoded(np.concatenate([data, end]) if end.size else data, data.shape[0], end.shape[0], rate)
+            cycle = _cycle_of(mono, rate, self.rate) if loop and rate != self.rate else None
+            return Decoded(np.concatenate([data, end]) if end.size else data, data.shape[0], end.shape[0], rate, cycle)
         n = int(math.ceil(head * self.rate / rate))             # resample's length for the head alone
         tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate)))
         end = _faded_end(data[:n], int(round(END_FADE_SECONDS * self.rate)))
         return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0], rate)
 
     def _cycle(self, key: str) -> np.ndarray:
-        """File ``key`` (not cut: whole) as one loop cycle at the engine rate, resampled around its wrap
-        (device.audio.resample.resample_cycle) -> [M] float32."""
+        """File ``key`` (not cut: whole), decoded first as a one-shot, as one loop cycle at the engine rate."""
         audio, rate = audiofile.read(key)
-        return resample_cycle(mix(audio), rate, self.rate, int(LOOP_EXACT_SECONDS * rate))
+        return _cycle_of(mix(audio), rate, self.rate)
 
     def _warn(self, text: str) -> None:
         if text not in self.notices:
@@ -278,8 +280,8 @@ class SamplerSource:
                 self._release(before[0])
 
     def _release(self, key: str) -> None:
-        """A file no longer mapped to ``note``: dropped from the cache when no other note maps it (lock held).  Kept,
-        a kit's samples stayed decoded after their library was deleted, up to the whole cache (346 MB, locked in
+        """File ``key`` was mapped to a note no more: dropped from the cache when no other note maps it (lock
+        held).  Kept, a kit's samples stayed decoded after their library was deleted, up to the whole cache (346 MB, locked in
         memory): a soak that made 60 kits of new libraries grew the engine by 0.7 MB a kit.  Voices still sounding
         keep their own reference to the audio."""
         if key not in self._pinned():
@@ -510,6 +512,12 @@ def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
     f = max(0, min(int(fade), head.shape[0] // 2))
     w = 0.5 + 0.5 * np.cos(np.pi * (np.arange(f, dtype=np.float64) + 1.0) / (f + 1))
     return (head[head.shape[0] - f:] * w).astype(np.float32)
+
+
+def _cycle_of(mono: np.ndarray, rate: int, to: int) -> np.ndarray:
+    """A whole file's mono ``mono`` [N] at ``rate`` Hz as one loop cycle at ``to`` Hz, resampled around its wrap
+    (device.audio.resample.resample_cycle) -> [M] float32."""
+    return resample_cycle(mono, rate, to, int(LOOP_EXACT_SECONDS * rate))
 
 
 def _hard_end(data: np.ndarray, fade: int) -> np.ndarray:

@@ -104,3 +104,15 @@ def test_a_file_no_note_maps_any_more_leaves_the_cache(tmp_path: Path) -> None:
     assert np.abs(render_sampler(src, 1000)).max() > 0.3                 # the voice of b sounds on
     src.handle({"op": "sample", "path": b, "velocity": 0, "note": 37})     # note 37 to b: a goes, b back
     assert src._key(a) not in src.cache and src._key(b) in src.cache
+
+
+def test_a_loop_mapped_first_decodes_its_file_once(tmp_path: Path, monkeypatch) -> None:
+    from device.audio import audiofile
+    x = cosine_cycle(44100, 1000)
+    path = str(write_wav(tmp_path / "loop.wav", x, 44100, "FLOAT"))
+    reads: list[str] = []
+    real = audiofile.read
+    monkeypatch.setattr(audiofile, "read", lambda p, **kw: (reads.append(str(p)), real(p, **kw))[1])
+    src = SamplerSource(RATE)
+    src.handle({"op": "sample", "path": path, "velocity": 0, "note": 60, "loop": True})
+    assert len(reads) == 1 and src.cache[src._key(path)].cycle is not None
