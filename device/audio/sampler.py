@@ -281,9 +281,9 @@ class SamplerSource:
 
     def _release(self, key: str) -> None:
         """File ``key`` was mapped to a note no more: dropped from the cache when no other note maps it (lock
-        held).  Kept, a kit's samples stayed decoded after their library was deleted, up to the whole cache (346 MB, locked in
-        memory): a soak that made 60 kits of new libraries grew the engine by 0.7 MB a kit.  Voices still sounding
-        keep their own reference to the audio."""
+        held).  Kept, a kit's samples stayed decoded after their library was deleted, up to the whole cache (346
+        MB, locked in memory): a soak that made 60 kits of new libraries grew the engine by 0.7 MB a kit.  Voices
+        still sounding keep their own reference to the audio."""
         if key not in self._pinned():
             self.cache.pop(key, None)
 
