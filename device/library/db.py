@@ -99,8 +99,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA journal_mode = WAL")
         con.executescript(SCHEMA)
-        view = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'effective_tags'").fetchone()
-        if view is None or view[0] != VIEW:            # created, or written by an older hatbox
+        if not _view_is_current(con):                  # created, or written by an older hatbox
             with con:
                 con.execute("DROP VIEW IF EXISTS effective_tags")
                 con.execute(VIEW)
@@ -112,6 +111,12 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     except OSError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
     return con
+
+
+def _view_is_current(con: sqlite3.Connection) -> bool:
+    """Whether the database's listing view is this hatbox's :data:`VIEW` (none, or an older one's: False)."""
+    view = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'effective_tags'").fetchone()
+    return view is not None and view[0] == VIEW
 
 
 class CannotWrite(HatboxError):
@@ -135,8 +140,7 @@ def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
             con.close()
             raise HatboxError(f"{db_path} is no library database hatbox can read as it stands (it holds "
                               f"{', '.join(sorted(tables)) or 'no tables'})", hint="tag the library into it first")
-        view = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'effective_tags'").fetchone()
-        if view is None or view[0] != VIEW:            # written by an older hatbox: this one's, in memory only
+        if not _view_is_current(con):                  # written by an older hatbox: this one's, in memory only
             con.execute(VIEW.replace("CREATE VIEW", "CREATE TEMP VIEW", 1))
     except sqlite3.Error as exc:
         raise HatboxError(f"cannot read {db_path} as a library database: {exc}") from None
