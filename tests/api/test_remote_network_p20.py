@@ -343,7 +343,8 @@ def test_status_of_a_box_of_another_version(raw, capsys) -> None:
                                              "brand_new": {"x": 1}}), False)[1])
     assert main(["status", "--url", box.url, "--token", "t"]) == 0
     out = capsys.readouterr().out
-    assert f"stage at {box.url} (hatbox 9.0.0, onnxruntime ?)" in out and "effect  fx-1" in out and "? packs installed" in out
+    assert f"stage at {box.url} (hatbox 9.0.0, onnxruntime ?)" in out and "effect  fx-1" in out
+    assert "? packs installed" in out
     assert "lacks versions, engine, disk, packs, libraries: it may run another hatbox version" in out
 
 
