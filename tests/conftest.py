@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -9,6 +10,19 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")    # onnxruntime writes noth
 
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_as_at_a_terminal():
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal, even when pytest was started with SIGINT ignored (a
+    non-interactive shell's background job inherits SIG_IGN, and Python then installs no handler): the tests that
+    send a real SIGINT would otherwise wait for an interruption that never comes (one hung a background CI run)."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture(autouse=True, scope="session")
