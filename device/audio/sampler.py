@@ -20,18 +20,13 @@ Messages (``handle``; any thread):
   the pedal.
 
 Decoding and resampling happen in ``handle`` for ``sample`` (never in ``render``, never for a note),
-outside the sampler's lock, so ``note_on``/``note_off`` from another thread go on meanwhile (the
-engine process sends ``sample`` on its pack channel, device/audio/server.py PACK_OPS, not on the
-notes' one).  Only the first ``max_seconds`` of a file are decoded (a longer one is cut, and
-:meth:`warnings` says so; as a loop, its end crossfades into its start over
-:data:`LOOP_XFADE_SECONDS`, so the cut does not click; as a one-shot, its last
-:data:`END_FADE_SECONDS` fade out (raised cosine, made once when it is decoded), so it does not click
-where it stops either); channels are mixed to mono as the tagger mixes them
-(device.library.decode.mix: out-of-phase stereo is not silent), and played as they are otherwise (a DC
-offset too).  A one-shot that stops on a sample louder than :data:`END_STEP` (a file trimmed mid-sound) fades
-out over its last :data:`END_CLICK_SECONDS`.  A loop from a file at another rate is resampled around its wrap
-(device.audio.resample.resample_cycle, once, when a note or an audition first plays it as a loop): resampled as a
-file, its edges met silence, and it clicked at every wrap.
+outside the sampler's lock, so ``note_on``/``note_off`` from another thread go on meanwhile, and only with
+``decodes`` (the default).  The box's engine process has a sampler that never decodes: a file it does not hold
+raises :class:`NotDecoded`, and the API process decodes it and hands the audio over in shared memory
+(device/audio/server.py ``EngineProcess.send``, device/audio/sample_handoff.py; :meth:`accept` keeps it): decoding
+in the engine process held the interpreter while the audio thread waited (bench/engine_kit_decode.py).  What a
+file decodes to (its first ``max_seconds``, mono, at the engine rate, its faded ends and loop seams, a loop
+cycle for a file at another rate) is device/audio/sample_decode.py's.
 Mapped files stay decoded while mapped (pinned); auditions share what is left of
 ``cache_seconds`` (:data:`CACHE_SECONDS`: 1800 s, 346 MB at 48 kHz) and are evicted oldest first;
 a mapping that would pin more than ``cache_seconds`` is refused.
@@ -46,20 +41,19 @@ replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot
 """
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections import OrderedDict, deque
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from device.audio import audiofile
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
-from device.audio.resample import resample, resample_cycle
+from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
+                                        LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_for)
 from device.control import file_label
-from device.library.decode import mix
 from hatbox.errors import AudioFileError, HatboxError
 
 FADE_SECONDS = 0.01          # note_off: a loop fades out over this
@@ -71,11 +65,6 @@ MAX_PEAK = audiofile.MAX_FLOAT_PEAK   # +24 dBFS: float samples above this are i
 MAX_WARNINGS = 8
 CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB at 48 kHz float32 mono, an 88-key
                              # multisample of 20 s notes; comfortable on an 8 GB Jetson-class box (all of it mlocked)
-LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
-END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its last this (no click at the cut)
-END_CLICK_SECONDS = 0.002    # a one-shot that ends on a step (trimmed mid-sound) fades out over its last this
-END_STEP = 0.01              # ... a last sample over this (-40 dBFS) is such a step
-LOOP_EXACT_SECONDS = 10.0    # a loop from another rate is repeated up to this long to keep its length whole
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 # Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
 # and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
@@ -87,35 +76,13 @@ CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
 Limiter = SourceLimiter
 
 
-class Decoded(NamedTuple):
-    """A decoded file, mono float32 at the engine rate.
+class NotDecoded(HatboxError):
+    """The engine process's sampler (which never decodes) holds no decoded audio of a file it was asked to play:
+    ``needs`` says what the sender decodes and hands over (device/audio/server.py ``EngineProcess.send``)."""
 
-    ``data[:n]`` is the file (its first ``max_seconds``; all of it, what a one-shot plays, when it was
-    not cut).  A file cut there has a ``tail`` after it: the ``tail`` samples that follow the cut,
-    crossfaded (equal power) into the file's first ``tail`` samples; a loop plays ``data[:n + tail]``
-    and wraps to ``data[tail]``: every cycle is ``n`` samples long, and both seams (the cut, the wrap)
-    are continuous.  Last come ``fade`` samples: the file's last ``fade`` before the cut, faded out
-    (:func:`_faded_end`); a one-shot of a cut file plays ``data[:n - fade]`` and then those, so it
-    ends without a click."""
-
-    data: np.ndarray          # [n + tail + fade] float32
-    n: int                    # samples of the file itself
-    fade: int = 0             # samples of a cut (or hard-ended) one-shot's faded end, stored last (0: none)
-    rate: int = 0             # the file's own rate, Hz
-    cycle: np.ndarray | None = None   # a loop of a file at another rate, resampled around its wrap (made on demand)
-
-    @property
-    def tail(self) -> int:
-        return self.data.shape[0] - self.n - self.fade
-
-    @property
-    def size(self) -> int:
-        return self.data.shape[0] + (0 if self.cycle is None else self.cycle.shape[0])
-
-    def wants_cycle(self, rate: int) -> bool:
-        """Whether a loop of it at ``rate`` Hz needs :attr:`cycle`: a file not cut (a cut one wraps through its
-        seam) at another rate, whose cycle is not made yet."""
-        return self.cycle is None and self.tail == 0 and 0 < self.rate != rate
+    def __init__(self, key: str, loop: bool, rate: int, max_seconds: float) -> None:
+        super().__init__(f"the sampler has not got {file_label(key)} decoded")
+        self.needs = {"key": key, "loop": bool(loop), "rate": int(rate), "max_seconds": float(max_seconds)}
 
 
 class SamplerSource:
@@ -126,8 +93,9 @@ class SamplerSource:
     guard_dc = False
 
     def __init__(self, rate: int = 48000, *, max_voices: int = 32, max_seconds: float = 60.0,
-                 cache_seconds: float = CACHE_SECONDS) -> None:
+                 cache_seconds: float = CACHE_SECONDS, decodes: bool = True) -> None:
         self.rate, self.max_voices, self.max_seconds = int(rate), int(max_voices), float(max_seconds)
+        self.decodes = bool(decodes)              # False: a file not in the cache raises NotDecoded (the engine's)
         self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
         self.cache: OrderedDict[str, Decoded] = OrderedDict()
@@ -139,6 +107,8 @@ class SamplerSource:
         self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
         self.limiter = Limiter(self.rate)
         self._init_voices()
+        # what each voice let go of last, dropped by the control side (_drop_retired); [-1]: a reset's voices
+        self.retired: list[Any] = [None] * (len(self.buf) + 1)
 
     def _init_voices(self) -> None:
         v = 2 * self.max_voices                   # a voice being stolen fades out in a slot of its own
@@ -172,56 +142,33 @@ class SamplerSource:
 
     def _get(self, key: str, loop: bool = False) -> Decoded:
         """File ``key`` decoded (from the cache, else decoded now, outside the lock, and cached); with ``loop``,
-        with its loop cycle made (:meth:`_cycle`) when it needs one."""
+        with its loop cycle made when it needs one.  A sampler that does not decode (``decodes`` False: the
+        engine process's) raises :class:`NotDecoded` instead of decoding."""
         with self._lock:
             got = self.cache.get(key)
             if got is not None:
                 self.cache.move_to_end(key)
-        if got is None:
-            got = self._decode(key, loop)         # notes from other threads go on meanwhile
-            with self._lock:
-                got = self.cache.setdefault(key, got)    # decoded twice at once: one copy is kept
-                self.cache.move_to_end(key)
-                self._evict(keep=key)
-        if loop and got.wants_cycle(self.rate):
-            cycle = self._cycle(key)
-            with self._lock:
-                got = self.cache.get(key, got)
-                if got.cycle is None:
-                    got = self.cache[key] = got._replace(cycle=cycle)
-                self._evict(keep=key)
+        if got is None or (loop and got.wants_cycle(self.rate)):
+            if not self.decodes:
+                raise NotDecoded(key, loop, self.rate, self.max_seconds)
+            made, warnings = decode_for(key, self.rate, self.max_seconds, loop, got)   # notes go on meanwhile
+            got = self.accept(key, made, warnings)
         return got
 
-    def _decode(self, key: str, loop: bool = False) -> Decoded:
-        """The first ``max_seconds`` of file ``key`` -> mono float32 at the engine rate (see :class:`Decoded`); with
-        ``loop``, its loop cycle too where it needs one (:meth:`Decoded.wants_cycle`), from the same decode."""
-        if not Path(key).is_file():
-            raise AudioFileError(f"no audio file at {key}")
-        rate, _, frames = audiofile.info(key)
-        head = int(math.ceil(self.max_seconds * rate))
-        more = int(math.ceil(LOOP_XFADE_SECONDS * rate)) if frames > head else 0    # for a cut loop's seam
-        audio, rate = audiofile.read(key, max_frames=head + more)     # only the head of a long file is decoded
-        problem = audiofile.float_peak_problem(max(float(audio.max()), -float(audio.min())))
-        if problem:                      # the upload check's own words (device/library/archive.audio_problem)
-            raise AudioFileError(f"{key}: {problem}", hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(key).name))
-        if frames > head and audio.shape[1] >= head:
-            self._warn(f"{file_label(key)} is {_duration(frames / rate)} long: the sampler plays only its "
-                       f"first {self.max_seconds:g} s")
-        mono = mix(audio)
-        data = resample(mono, rate, self.rate).astype(np.float32, copy=False)
-        if audio.shape[1] <= head:
-            end = _hard_end(data, int(round(END_CLICK_SECONDS * self.rate)))
-            cycle = _cycle_of(mono, rate, self.rate) if loop and rate != self.rate else None
-            return Decoded(np.concatenate([data, end]) if end.size else data, data.shape[0], end.shape[0], rate, cycle)
-        n = int(math.ceil(head * self.rate / rate))             # resample's length for the head alone
-        tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * self.rate)))
-        end = _faded_end(data[:n], int(round(END_FADE_SECONDS * self.rate)))
-        return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0], rate)
-
-    def _cycle(self, key: str) -> np.ndarray:
-        """File ``key`` (not cut: whole), decoded first as a one-shot, as one loop cycle at the engine rate."""
-        audio, rate = audiofile.read(key)
-        return _cycle_of(mix(audio), rate, self.rate)
+    def accept(self, key: str, got: Decoded, warnings: list[str] | tuple[str, ...] = ()) -> Decoded:
+        """Keep ``got``, file ``key`` (resolved) decoded at this sampler's rate and ``max_seconds``, in the cache (by
+        this sampler, or handed over by the process that decoded it: device/audio/sample_handoff.py), with the
+        warnings its decoding gave; returns what the cache now holds for ``key`` (decoded twice at once: one copy is
+        kept; a copy with the loop cycle replaces one without)."""
+        for text in warnings:
+            self._warn(text)
+        with self._lock:
+            have = self.cache.get(key)
+            if have is None or (have.cycle is None and got.cycle is not None):
+                self.cache[key] = got
+            self.cache.move_to_end(key)
+            self._evict(keep=key)
+            return self.cache[key]
 
     def _warn(self, text: str) -> None:
         if text not in self.notices:
@@ -229,7 +176,9 @@ class SamplerSource:
 
     def warnings(self) -> list[str]:
         """What the sampler did that the user should know (a long file cut), the last few, oldest first;
-        each names its file by :func:`file_label` ("Kit3/Kick.wav")."""
+        each names its file by :func:`file_label` ("Kit3/Kick.wav").  The engine's status reads them several
+        times a second: the voices' audio they let go of is dropped here too (:meth:`_drop_retired`)."""
+        self._drop_retired()
         return list(self.notices)
 
     def _pinned(self) -> set[str]:
@@ -287,7 +236,13 @@ class SamplerSource:
         if key not in self._pinned():
             self.cache.pop(key, None)
 
+    def _drop_retired(self) -> None:
+        """Drop what the voices let go of (:meth:`_retire`; control side: every message, every warnings read)."""
+        for v in range(len(self.retired)):
+            self.retired[v] = None
+
     def handle(self, msg: dict[str, Any]) -> None:
+        self._drop_retired()
         op = msg.get("op")
         if op == "sample":
             self._sample(msg)
@@ -352,7 +307,9 @@ class SamplerSource:
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
         self.events.clear()
+        held = self.buf
         self._init_voices()
+        self.retired[-1] = held                   # dropped by the control side, as a voice's audio is
         self.limiter.reset()
 
     def render(self, out: np.ndarray) -> None:
@@ -413,7 +370,7 @@ class SamplerSource:
         """Stop voice ``v`` with a quick fade from where it is (one not heard yet simply goes; one
         already fading goes on from its present level, sooner)."""
         if self.fresh[v]:
-            self.buf[v] = None
+            self._retire(v)
         elif self.fade[v] < 0:
             self.fade[v], self.ramp_of[v] = 0, _QUICK
         elif self.ramp_of[v] != _QUICK:
@@ -441,6 +398,8 @@ class SamplerSource:
         free = [v for v in range(len(self.buf)) if self.buf[v] is None]
         v = free[0] if free else self._quietest_fading()
         self.clock += 1
+        if self.buf[v] is not None:               # a fading voice cut short (every slot was busy)
+            self._retire(v)
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
@@ -469,7 +428,7 @@ class SamplerSource:
             np.multiply(data[p:p + take], ramp[f:f + take], out=seg[:take])
             self.fade[v] += take
             if self.fade[v] >= ramp.shape[0]:
-                self.buf[v] = None
+                self._retire(v)
         else:
             np.copyto(seg[:take], data[p:p + take])
         seg[:take] *= self.gain[v]
@@ -485,7 +444,15 @@ class SamplerSource:
         elif self.then[v] >= 0:
             self.pos[v], self.stop[v], self.then[v] = self.then[v], self.buf[v].shape[0], -1
         else:
-            self.buf[v] = None
+            self._retire(v)
+
+    def _retire(self, v: int) -> None:
+        """Voice ``v`` lets go of its audio: the reference moves to ``retired[v]``, which the control side drops
+        (:meth:`_drop_retired`), so the last reference to a file's audio is not dropped on the audio thread when the
+        file was unmapped while it sounded (the audio handed over in shared memory takes 4-8 ms to unmap for 20 s:
+        bench/engine_kit_decode.py).  A voice that ends twice between two control-side calls drops the first."""
+        self.retired[v] = self.buf[v]
+        self.buf[v] = None
 
     @property
     def active_voices(self) -> int:
@@ -493,48 +460,6 @@ class SamplerSource:
         return sum(b is not None for b in self.buf)
 
 
-def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:
-    """A cut file's loop seam: ``data`` [m > n] float32 (the file to the cut at ``n``, then what follows it)
-    -> the ``t`` (at most ``fade``, at most n // 2) samples [t] to play after ``data[:n]``: they fade from
-    what follows the cut (missing samples: silence, the file's end) into ``data[:t]`` (equal-power curves).
-    Wrapping from their end to ``t`` then continues the audio as if the file went on from its start."""
-    t = max(1, min(int(fade), n // 2))
-    after = np.zeros(t, np.float32)
-    got = min(t, data.shape[0] - n)
-    after[:got] = data[n:n + got]
-    w = (np.arange(t, dtype=np.float64) + 0.5) * (0.5 * np.pi / t)      # a quarter period over the seam
-    return (after * np.cos(w) + data[:t] * np.sin(w)).astype(np.float32)
-
-
-def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
-    """A cut one-shot's end: the last ``f`` (``fade``, at most len // 2) samples of ``head`` [n] float32
-    times a raised-cosine fade-out [f] from just under 1 to just over 0 -> [f] float32."""
-    f = max(0, min(int(fade), head.shape[0] // 2))
-    w = 0.5 + 0.5 * np.cos(np.pi * (np.arange(f, dtype=np.float64) + 1.0) / (f + 1))
-    return (head[head.shape[0] - f:] * w).astype(np.float32)
-
-
-def _cycle_of(mono: np.ndarray, rate: int, to: int) -> np.ndarray:
-    """A whole file's mono ``mono`` [N] at ``rate`` Hz as one loop cycle at ``to`` Hz, resampled around its wrap
-    (device.audio.resample.resample_cycle) -> [M] float32."""
-    return resample_cycle(mono, rate, to, int(LOOP_EXACT_SECONDS * rate))
-
-
-def _hard_end(data: np.ndarray, fade: int) -> np.ndarray:
-    """A one-shot's end when it stops on a step (its last sample over :data:`END_STEP`: a file trimmed mid-sound):
-    its last ``fade`` samples faded out (:func:`_faded_end`) -> [fade] float32; else (it ends quietly, or it is
-    under four fades long) [0]."""
-    if data.shape[0] < 4 * fade or abs(float(data[-1])) <= END_STEP:
-        return np.zeros(0, np.float32)
-    return _faded_end(data, fade)
-
-
 def _ramp(samples: float) -> np.ndarray:
     """A linear fade-out [n >= 2] float32 from 1 to 0."""
     return np.linspace(1.0, 0.0, max(2, int(samples))).astype(np.float32)
-
-
-def _duration(seconds: float) -> str:
-    """``seconds`` as m:ss (h:mm:ss past an hour)."""
-    s = int(round(seconds))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"

@@ -6,7 +6,7 @@
 - three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
   ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``), the pack channel (the same, for
   the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
-  prepared and crossfading in (or refused), ``sample`` once its file is decoded (or refused), and
+  prepared and crossfading in (or refused), ``sample`` once its file's audio is held (or refused), and
   meanwhile notes, knobs and every other message go through the control channel without waiting;
 - the swapper thread (device/audio/swap.py) prepares packs;
 - the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain
@@ -48,6 +48,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,9 @@ from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_fil
 from device.audio.engine import Engine, EngineConfig
 from device.audio.realtime import (  # noqa: F401  (HELPER_PRIORITY: re-exported)
     HELPER_PRIORITY, helper_priority, quiet_gc, scheduler_name, set_realtime)
+from device.audio.sample_decode import decode_file
+from device.audio.sample_handoff import share, take
+from device.audio.sampler import NotDecoded
 from device.control import ControlError, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
@@ -64,10 +68,10 @@ SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
 BUG_EXIT = 1                         # ... and when it stopped on any other exception (a bug)
 CRASH_PREFIX = "engine-crash-"       # the file a bug's traceback is written to: CRASH_PREFIX + time + pid .txt
-# Ops that change which pack a slot holds, and "sample" (the sampler decodes a file: up to 60 s of audio,
-# 0.3-1 s for the head of a long one; its AudioFileError still comes back in the reply): they travel on
-# their own channel (one at a time, in the order sent), so a load or a decode never holds up the notes and
-# knobs behind it.  A sample tap sent while a pack loads waits for that load.
+# Ops that change which pack a slot holds, and "sample" (a file new to the sampler is decoded by the sender,
+# EngineProcess.send, and its audio handed over: up to 60 s of audio): they travel on their own channel (one at
+# a time, in the order sent), so a load or a hand-over never holds up the notes and knobs behind it.  A sample
+# tap sent while a pack loads waits for that load.
 PACK_OPS = frozenset({"load", "unload", "sample"})
 INTERRUPTED = "was interrupted (Ctrl-C) while it started"   # the engine's last word then
 
@@ -94,6 +98,8 @@ class ServerConfig:
     crash_dir: str | None = None          # where a bug's traceback is written (None: the temp folder)
     sigint: bool = True                   # Ctrl-C stops the engine (EngineProcess.start: False when the
                                           # starting process ignores SIGINT, a background job's, as it did)
+    decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
+                                          # thread waited on it; bench/engine_kit_decode.py's peer)
 
 
 class EngineBugError(HatboxError):
@@ -139,13 +145,22 @@ class _Child:
         self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
         init = helper_priority if cfg.realtime else None
         self.swapper = Swapper(self.engine, thread_init=init).start()
-        self.engine.install("sampler", SamplerSource(cfg.engine.rate), {"name": "sampler"})
+        self.engine.install("sampler", SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine),
+                            {"name": "sampler"})
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
         self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
 
-    def request(self, msg: dict[str, Any]) -> None:
-        """Act on one control message (a reader thread; never the audio thread)."""
+    def request(self, msg: dict[str, Any], handoff: tuple[dict[str, Any], int | None] | None = None) -> None:
+        """Act on one control message (a reader thread; never the audio thread); ``handoff``: the audio of the
+        file a ``sample`` message names, decoded by the sender ((meta, descriptor): device/audio/sample_handoff.py),
+        kept by the sampler first."""
+        if handoff is not None:
+            meta, fd = handoff
+            got = take(meta, fd)
+            for unit in self.engine.slots["sampler"].units():
+                if hasattr(unit, "accept"):
+                    unit.accept(str(meta["key"]), got, [str(w) for w in meta.get("warnings", [])])
         validate(msg)
         if msg["op"] == "load":
             self.engine.begin_load(msg["slot"])       # knobs sent meanwhile are kept for the new pack
@@ -207,10 +222,13 @@ def _answer(conn: Any, child: _Child, kind: str) -> None:
             return
         reply: dict[str, Any] = {"id": req.get("id"), "ok": True, "error": None}
         try:
+            handoff = (req["handoff"], recv_handle(conn) if req.get("fd") else None) if "handoff" in req else None
             if kind == "status":
                 reply["status"] = child.status()
             else:
-                child.request(req["msg"])
+                child.request(req["msg"], handoff)
+        except NotDecoded as exc:               # the sender decodes it and hands it over (EngineProcess.send)
+            reply.update(ok=False, error=str(exc), needs=exc.needs)
         except (HatboxError, ControlError) as exc:
             reply.update(ok=False, error=str(exc))
         except Exception as exc:  # noqa: BLE001 - the engine keeps running whatever a message does
@@ -459,30 +477,52 @@ class EngineProcess:
             said = {"error": "the engine process ended during start-up"}
         return said if isinstance(said, dict) else {"error": f"the engine said {said!r} during start-up"}
 
-    def _call(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _call(self, kind: str, payload: dict[str, Any], *, fd: int | None = None,
+              needs_ok: bool = False) -> dict[str, Any]:
         """One request on channel ``kind`` ("control", "packs" or "status") and its reply; holds only
-        that channel's lock."""
+        that channel's lock.  ``fd``: a descriptor sent right after the request (the engine's reader takes it:
+        ``payload["fd"]``); ``needs_ok``: a reply that says what the engine needs decoded is returned, not raised."""
         conn = self._conns[kind]
         with self._locks[kind]:
             if not self.process.is_alive():
                 raise HatboxError("the audio engine is not running")
             try:
                 conn.send({"id": next(self._ids), **payload})
+                if fd is not None:
+                    send_handle(conn, fd, self.process.pid)
                 if not conn.poll(REPLY_TIMEOUT_S):
                     raise HatboxError("the audio engine did not answer")
                 reply = conn.recv()
             except (OSError, EOFError):
                 raise HatboxError("the audio engine is not running") from None
-        if not reply["ok"]:
+        if not reply["ok"] and not (needs_ok and reply.get("needs")):
             raise HatboxError(f"engine: {reply['error']}")
         return reply
 
     def send(self, message: dict[str, Any]) -> None:
         """Validate and deliver a control message; ``load`` returns once the pack is playing, ``sample`` once
         its file is decoded (both on the pack channel: notes and knobs sent meanwhile from other threads do not
-        wait for them)."""
+        wait for them).  A ``sample`` whose file the engine's sampler does not hold yet is decoded here, in the
+        calling thread, and handed over in shared memory (:func:`_hand_over`): the engine process never decodes."""
         validate(message)
-        self._call("packs" if message["op"] in PACK_OPS else "control", {"msg": message})
+        kind = "packs" if message["op"] in PACK_OPS else "control"
+        reply = self._call(kind, {"msg": message}, needs_ok=message["op"] == "sample")
+        if reply.get("needs"):
+            self._hand_over(kind, message, reply["needs"])
+
+    def _hand_over(self, kind: str, message: dict[str, Any], needs: dict[str, Any]) -> None:
+        """Decode what ``needs`` says (the engine's :class:`~device.audio.sampler.NotDecoded`: file, loop, rate,
+        ``max_seconds``) and send ``message`` again with the audio (device/audio/sample_handoff.py).  Raises
+        AudioFileError for a bad file (nothing reaches the engine then)."""
+        got, warnings = decode_file(str(needs["key"]), int(needs["rate"]), float(needs["max_seconds"]),
+                                    bool(needs["loop"]))
+        fd, meta = share(got)
+        try:
+            self._call(kind, {"msg": message, "handoff": {**meta, "key": needs["key"], "warnings": warnings},
+                              "fd": fd is not None}, fd=fd)
+        finally:
+            if fd is not None:
+                os.close(fd)
 
     def status(self) -> dict[str, Any]:
         return dict(self._call("status", {})["status"])

@@ -1,0 +1,154 @@
+"""Decoding a file for the sampler: what device/audio/sampler.py plays, made outside the audio engine's process.
+
+The box decodes in its API process (device/audio/server.py ``EngineProcess.send``) and hands the audio to the engine
+process in shared memory (device/audio/sample_handoff.py): decoding there held the interpreter for tens of ms at a
+time while the audio thread waited (bench/engine_kit_decode.py).  A :class:`SamplerSource` on its own (tests, offline
+rendering) decodes with the same functions.
+
+:func:`decode_file` reads the first ``max_seconds`` of a file (a longer one is cut, and the warning says so; as a
+loop, its end crossfades into its start over :data:`LOOP_XFADE_SECONDS`; as a one-shot, its last
+:data:`END_FADE_SECONDS` fade out), mixes its channels to mono as the tagger does (device.library.decode.mix) and
+resamples it to the engine rate; a one-shot that stops on a sample louder than :data:`END_STEP` fades out over its
+last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle resampled around the wrap
+(:func:`loop_cycle`; device.audio.resample.resample_cycle).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from device.audio import audiofile
+from device.audio.resample import resample, resample_cycle
+from device.control import file_label
+from device.library.decode import mix
+from hatbox.errors import AudioFileError
+
+LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
+END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its last this (no click at the cut)
+END_CLICK_SECONDS = 0.002    # a one-shot that ends on a step (trimmed mid-sound) fades out over its last this
+END_STEP = 0.01              # ... a last sample over this (-40 dBFS) is such a step
+LOOP_EXACT_SECONDS = 10.0    # a loop from another rate is repeated up to this long to keep its length whole
+
+
+class Decoded(NamedTuple):
+    """A decoded file, mono float32 at the engine rate.
+
+    ``data[:n]`` is the file (its first ``max_seconds``; all of it, what a one-shot plays, when it was
+    not cut).  A file cut there has a ``tail`` after it: the ``tail`` samples that follow the cut,
+    crossfaded (equal power) into the file's first ``tail`` samples; a loop plays ``data[:n + tail]``
+    and wraps to ``data[tail]``: every cycle is ``n`` samples long, and both seams (the cut, the wrap)
+    are continuous.  Last come ``fade`` samples: the file's last ``fade`` before the cut, faded out
+    (:func:`_faded_end`); a one-shot of a cut file plays ``data[:n - fade]`` and then those, so it
+    ends without a click."""
+
+    data: np.ndarray          # [n + tail + fade] float32
+    n: int                    # samples of the file itself
+    fade: int = 0             # samples of a cut (or hard-ended) one-shot's faded end, stored last (0: none)
+    rate: int = 0             # the file's own rate, Hz
+    cycle: np.ndarray | None = None   # a loop of a file at another rate, resampled around its wrap (made on demand)
+
+    @property
+    def tail(self) -> int:
+        return self.data.shape[0] - self.n - self.fade
+
+    @property
+    def size(self) -> int:
+        return self.data.shape[0] + (0 if self.cycle is None else self.cycle.shape[0])
+
+    def wants_cycle(self, rate: int) -> bool:
+        """Whether a loop of it at ``rate`` Hz needs :attr:`cycle`: a file not cut (a cut one wraps through its
+        seam) at another rate, whose cycle is not made yet."""
+        return self.cycle is None and self.tail == 0 and 0 < self.rate != rate
+
+
+def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> tuple[Decoded, list[str]]:
+    """The first ``max_seconds`` of file ``key`` -> (mono float32 at ``rate`` Hz, see :class:`Decoded`; the warnings
+    the user should see: a file cut at ``max_seconds``); with ``loop``, its loop cycle too where it needs one
+    (:meth:`Decoded.wants_cycle`), from the same decode.  Raises AudioFileError."""
+    if not Path(key).is_file():
+        raise AudioFileError(f"no audio file at {key}")
+    own, _, frames = audiofile.info(key)
+    head = int(math.ceil(max_seconds * own))
+    more = int(math.ceil(LOOP_XFADE_SECONDS * own)) if frames > head else 0    # for a cut loop's seam
+    audio, own = audiofile.read(key, max_frames=head + more)      # only the head of a long file is decoded
+    problem = audiofile.float_peak_problem(max(float(audio.max()), -float(audio.min())))
+    if problem:                      # the upload check's own words (device/library/archive.audio_problem)
+        raise AudioFileError(f"{key}: {problem}", hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(key).name))
+    warnings = []
+    if frames > head and audio.shape[1] >= head:
+        warnings.append(f"{file_label(key)} is {_duration(frames / own)} long: the sampler plays only its "
+                        f"first {max_seconds:g} s")
+    mono = mix(audio)
+    data = resample(mono, own, rate).astype(np.float32, copy=False)
+    if audio.shape[1] <= head:
+        end = _hard_end(data, int(round(END_CLICK_SECONDS * rate)))
+        cycle = _cycle_of(mono, own, rate) if loop and own != rate else None
+        got = Decoded(np.concatenate([data, end]) if end.size else data, data.shape[0], end.shape[0], own, cycle)
+        return got, warnings
+    n = int(math.ceil(head * rate / own))             # resample's length for the head alone
+    tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * rate)))
+    end = _faded_end(data[:n], int(round(END_FADE_SECONDS * rate)))
+    return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0], own), warnings
+
+
+def loop_cycle(key: str, rate: int) -> np.ndarray:
+    """File ``key`` (not cut: whole), decoded first as a one-shot, as one loop cycle [M] float32 at ``rate`` Hz."""
+    audio, own = audiofile.read(key)
+    return _cycle_of(mix(audio), own, rate)
+
+
+def decode_for(key: str, rate: int, max_seconds: float, loop: bool, have: Decoded | None = None
+               ) -> tuple[Decoded, list[str]]:
+    """What a sampler at ``rate`` Hz that holds ``have`` of file ``key`` (None: nothing) needs to play it (as a loop
+    with ``loop``): ``have`` with its loop cycle made, or the file decoded (:func:`decode_file`); with its
+    warnings.  Raises AudioFileError."""
+    if have is None:
+        return decode_file(key, rate, max_seconds, loop)
+    if loop and have.wants_cycle(rate):
+        return have._replace(cycle=loop_cycle(key, rate)), []
+    return have, []
+
+
+def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:
+    """A cut file's loop seam: ``data`` [m > n] float32 (the file to the cut at ``n``, then what follows it)
+    -> the ``t`` (at most ``fade``, at most n // 2) samples [t] to play after ``data[:n]``: they fade from
+    what follows the cut (missing samples: silence, the file's end) into ``data[:t]`` (equal-power curves).
+    Wrapping from their end to ``t`` then continues the audio as if the file went on from its start."""
+    t = max(1, min(int(fade), n // 2))
+    after = np.zeros(t, np.float32)
+    got = min(t, data.shape[0] - n)
+    after[:got] = data[n:n + got]
+    w = (np.arange(t, dtype=np.float64) + 0.5) * (0.5 * np.pi / t)      # a quarter period over the seam
+    return (after * np.cos(w) + data[:t] * np.sin(w)).astype(np.float32)
+
+
+def _faded_end(head: np.ndarray, fade: int) -> np.ndarray:
+    """A cut one-shot's end: the last ``f`` (``fade``, at most len // 2) samples of ``head`` [n] float32
+    times a raised-cosine fade-out [f] from just under 1 to just over 0 -> [f] float32."""
+    f = max(0, min(int(fade), head.shape[0] // 2))
+    w = 0.5 + 0.5 * np.cos(np.pi * (np.arange(f, dtype=np.float64) + 1.0) / (f + 1))
+    return (head[head.shape[0] - f:] * w).astype(np.float32)
+
+
+def _cycle_of(mono: np.ndarray, rate: int, to: int) -> np.ndarray:
+    """A whole file's mono ``mono`` [N] at ``rate`` Hz as one loop cycle at ``to`` Hz, resampled around its wrap
+    (device.audio.resample.resample_cycle) -> [M] float32."""
+    return resample_cycle(mono, rate, to, int(LOOP_EXACT_SECONDS * rate))
+
+
+def _hard_end(data: np.ndarray, fade: int) -> np.ndarray:
+    """A one-shot's end when it stops on a step (its last sample over :data:`END_STEP`: a file trimmed mid-sound):
+    its last ``fade`` samples faded out (:func:`_faded_end`) -> [fade] float32; else (it ends quietly, or it is
+    under four fades long) [0]."""
+    if data.shape[0] < 4 * fade or abs(float(data[-1])) <= END_STEP:
+        return np.zeros(0, np.float32)
+    return _faded_end(data, fade)
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as m:ss (h:mm:ss past an hour)."""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
