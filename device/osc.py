@@ -197,7 +197,12 @@ class OscMap:
             lo, hi = VOLUME_DB_RANGE
             return [{"op": "volume", "db": lo + (hi - lo) * _clamp01(a[0])}]
         value = self.knobs.scale(p[0], p[1], _finite(a[0]))
-        return [] if value is None else [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
+        if value is None:                    # said, as the engine's refusal of /hatbox/knob to such a knob is
+            known = ", ".join(self.knobs.names(p[0])) or "none: the slot is empty"
+            self.drops.note(f"dropped /hatbox/fader/{p[0][:40]}/{p[1][:40]}: no knob {p[1][:40]!r} in slot "
+                            f"{p[0][:40]!r} (its knobs: {known})")
+            return []
+        return [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
 
     def _volume(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         lo, hi = VOLUME_DB_RANGE

@@ -95,3 +95,15 @@ def test_a_logarithmic_knob_is_swept_as_the_panels_dial() -> None:
     assert abs(half - knob.denormalize(0.5)) < 1e-9 and 600 < half < 650
     assert abs(m.knobs.fraction("effect", "cutoff") - knob.normalize(1000.0)) < 1e-12
 
+
+
+def test_a_fader_to_a_knob_no_pack_has_is_said_in_the_log(caplog) -> None:
+    """It was dropped without a line, while /hatbox/knob to the same knob got the engine's refusal logged
+    (thirty-fourth stop's QA)."""
+    m = _map(Knob("drive", 0.0, 10.0, 5.0))
+    with caplog.at_level(logging.WARNING):
+        assert m.translate("/hatbox/fader/synth/cutoff", [0.5]) == []
+        assert m.translate("/hatbox/fader/effect/tone", [0.5]) == []
+    said = [r.getMessage() for r in caplog.records]
+    assert any("/hatbox/fader/synth/cutoff" in s and "slot is empty" in s for s in said)
+    assert any("no knob 'tone' in slot 'effect'" in s and "its knobs: drive" in s for s in said)
