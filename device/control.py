@@ -52,6 +52,8 @@ import os
 from pathlib import PurePath
 from typing import Any, Protocol
 
+from hatbox.errors import HatboxError
+
 SLOTS = ("effect", "synth", "sampler")
 NOTE_SLOTS = ("synth", "sampler")       # a note_on / note_off may name one of these ("slot"): only it plays the note
 NOTE_OPS = ("note_on", "note_off")      # (MIDI channel 10, the drums' channel, plays the sampler alone: device/midi.py)
@@ -101,6 +103,11 @@ _STRINGS = {"slot", "name", "path"}    # fields that must be text (a path may be
 
 class ControlError(ValueError):
     """A malformed control message (never reaches the audio thread)."""
+
+
+class EngineStoppedError(HatboxError):
+    """A message did not reach the audio engine because the engine is not running or did not answer: the box's
+    trouble, not the message's (the API answers 503, device/api/kit_routes.py)."""
 
 
 def _check_number(op: str, key: str, value: Any, kind: str, bounds: tuple[float, float] | None) -> None:

@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request, Response
 from device.api import models as M
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of
+from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, kit_from_tags, \
     load_kit, map_message, save_kit, unmap_message
 from device.notes import note_name, parse_note
@@ -135,6 +136,11 @@ class KitKeeper:
             box.control.send(map_message(entry, _files(box, entry.library)))
         except ApiError:
             raise
+        except EngineStoppedError as exc:        # the box's trouble, not the file's
+            raise ApiError(503, "engine stopped", f"note {entry.note} ({note_name(entry.note)}) was not set to "
+                           f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",
+                           hint="the box's log says why its engine stopped (hatbox box-logs); restart the box"
+                           ) from None
         except Exception as exc:  # noqa: BLE001 - the sampler's refusal (not audio, too long to keep decoded)
             raise ApiError(422, "rejected", f"note {entry.note} ({note_name(entry.note)}) cannot play "
                            f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",
@@ -341,13 +347,14 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         return _kit(box_of(request))
 
     @app.post("/kit/from-library", response_model=M.Kit, dependencies=[auth],
-              responses=_errors(401, 404, 409, 422, 507))
+              responses=_errors(401, 404, 409, 422, 503, 507))
     def kit_from_library(request: Request, body: M.KitFromLibrary) -> M.Kit:
         box = box_of(request)
         box.kit.replace(box, library_kit(box, body.library))
         return _kit(box)
 
-    @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404, 422, 507))
+    @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth],
+             responses=_errors(401, 404, 422, 503, 507))
     def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> M.Kit:
         box = box_of(request)
         files = _files(box, body.library)

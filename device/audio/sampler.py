@@ -107,8 +107,8 @@ class SamplerSource:
         self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
         self.limiter = Limiter(self.rate)
         self._init_voices()
-        # what each voice let go of last, dropped by the control side (_drop_retired); [-1]: a reset's voices
-        self.retired: list[Any] = [None] * (len(self.buf) + 1)
+        # what the voices let go of (audio thread: append), dropped by the control side (_drop_retired: popleft)
+        self.retired: deque[Any] = deque()
 
     def _init_voices(self) -> None:
         v = 2 * self.max_voices                   # a voice being stolen fades out in a slot of its own
@@ -238,8 +238,9 @@ class SamplerSource:
 
     def _drop_retired(self) -> None:
         """Drop what the voices let go of (:meth:`_retire`; control side: every message, every warnings read)."""
-        for v in range(len(self.retired)):
-            self.retired[v] = None
+        retired = self.retired
+        while retired:
+            retired.popleft()
 
     def handle(self, msg: dict[str, Any]) -> None:
         self._drop_retired()
@@ -306,10 +307,10 @@ class SamplerSource:
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
-        self.events.clear()
-        held = self.buf
+        self.retired.append(self.events)          # voices and queued starts: dropped by the control side too
+        self.events = deque()
+        self.retired.append(self.buf)
         self._init_voices()
-        self.retired[-1] = held                   # dropped by the control side, as a voice's audio is
         self.limiter.reset()
 
     def render(self, out: np.ndarray) -> None:
@@ -447,11 +448,12 @@ class SamplerSource:
             self._retire(v)
 
     def _retire(self, v: int) -> None:
-        """Voice ``v`` lets go of its audio: the reference moves to ``retired[v]``, which the control side drops
-        (:meth:`_drop_retired`), so the last reference to a file's audio is not dropped on the audio thread when the
-        file was unmapped while it sounded (the audio handed over in shared memory takes 4-8 ms to unmap for 20 s:
-        bench/engine_kit_decode.py).  A voice that ends twice between two control-side calls drops the first."""
-        self.retired[v] = self.buf[v]
+        """Voice ``v`` lets go of its audio: the reference goes on :attr:`retired`, which the control side empties
+        (:meth:`_drop_retired`), so that the last reference to a file's audio (a file unmapped while it sounds) is
+        not dropped on the audio thread: freeing 20 s of audio there costs the block the time to unmap it.  The
+        queue is emptied at every message, and a voice starts only from one, so it holds at most what the voices
+        let go of since the last message (an append that grows the deque allocates a block of 64 references)."""
+        self.retired.append(self.buf[v])
         self.buf[v] = None
 
     @property

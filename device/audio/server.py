@@ -59,7 +59,7 @@ from device.audio.realtime import (  # noqa: F401  (HELPER_PRIORITY: re-exported
 from device.audio.sample_decode import decode_file
 from device.audio.sample_handoff import share, take
 from device.audio.sampler import NotDecoded
-from device.control import ControlError, validate
+from device.control import ControlError, EngineStoppedError, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -388,6 +388,21 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
 
 
+def _reply_to(conn: Any, ident: int, deadline: float) -> dict[str, Any]:
+    """The reply to request ``ident`` on ``conn`` by ``deadline`` (time.monotonic); a reply to an earlier request,
+    one that came after its sender had given up ("did not answer"), is passed over: taken as this one's, every later
+    request on the channel read the reply of the one before (a stale "not decoded" made the next map decode the
+    wrong file).  Raises HatboxError when none comes in time."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not conn.poll(left):
+            raise EngineStoppedError("the audio engine did not answer")
+        reply = conn.recv()
+        if reply.get("id") == ident:
+            return reply
+        log.warning("the audio engine answered request %s after its sender gave up: passed over", reply.get("id"))
+
+
 class EngineProcess:
     """The parent's handle on the engine process; implements device.control.Control.
 
@@ -485,16 +500,15 @@ class EngineProcess:
         conn = self._conns[kind]
         with self._locks[kind]:
             if not self.process.is_alive():
-                raise HatboxError("the audio engine is not running")
+                raise EngineStoppedError("the audio engine is not running")
             try:
-                conn.send({"id": next(self._ids), **payload})
+                ident = next(self._ids)
+                conn.send({"id": ident, **payload})
                 if fd is not None:
                     send_handle(conn, fd, self.process.pid)
-                if not conn.poll(REPLY_TIMEOUT_S):
-                    raise HatboxError("the audio engine did not answer")
-                reply = conn.recv()
+                reply = _reply_to(conn, ident, time.monotonic() + REPLY_TIMEOUT_S)
             except (OSError, EOFError):
-                raise HatboxError("the audio engine is not running") from None
+                raise EngineStoppedError("the audio engine is not running") from None
         if not reply["ok"] and not (needs_ok and reply.get("needs")):
             raise HatboxError(f"engine: {reply['error']}")
         return reply

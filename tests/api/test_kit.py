@@ -171,3 +171,18 @@ def test_a_kit_note_may_be_named(tmp_path: Path) -> None:
     r = box.client.put("/kit/notes/200", json={"library": lid, "file": "kit/fx.wav"}, headers=box.auth)
     assert r.status_code == 422 and "outside MIDI's notes" in r.json()["message"]
     assert box.client.delete("/kit/notes/c2", headers=box.auth).status_code == 200
+
+
+def test_a_note_set_while_the_engine_is_stopped_is_503_not_the_files_fault(tmp_path: Path) -> None:
+    """The engine gone, a kit note answered 422 "rejected ... cannot play k2.wav": a client blamed the file
+    (thirty-fifth stop's QA)."""
+    from device.control import EngineStoppedError
+    box, lid = _tagged_library(tmp_path)
+
+    def stopped(message: dict[str, Any]) -> None:
+        raise EngineStoppedError("the audio engine is not running")
+    box.control.send = stopped
+    r = box.client.put("/kit/notes/36", json={"library": lid, "file": "kit/boom.wav"}, headers=box.auth)
+    assert r.status_code == 503 and r.json()["error"] == "engine stopped", r.text
+    assert "not running" in r.json()["message"] and "the kit is as it was" in r.json()["message"]
+    assert box.client.get("/kit", headers=box.auth).json()["notes"] == []

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import time
 import weakref
 from pathlib import Path
 
@@ -126,6 +128,26 @@ def test_a_voice_lets_go_of_its_audio_on_the_control_side(tmp_path: Path) -> Non
     assert gone() is None
 
 
+def test_a_hat_closed_twice_in_one_block_still_lets_go_of_an_unmapped_file_on_the_control_side(tmp_path: Path) -> None:
+    """44 cuts 42 before it is heard and takes its voice, 46 cuts 44: the voice let go twice in one block, and
+    with one place per voice the second dropped the first, 42's file unmapped meanwhile (QA: 300 of 300 freed on
+    the audio thread)."""
+    src = SamplerSource(RATE)
+    for note, freq in ((42, 3000.0), (44, 3500.0), (46, 4000.0)):
+        path = write_wav(tmp_path / f"hat{note}.wav", sine(freq, 0.2))
+        src.handle({"op": "sample", "path": str(path), "velocity": 0, "note": note})
+    gone = weakref.ref(src.cache[str((tmp_path / "hat42.wav").resolve())].data)
+    for note in (42, 44, 46):
+        src.handle({"op": "note_on", "note": note, "velocity": 100})
+    src.handle({"op": "sample", "path": "", "velocity": 0, "note": 42})     # 42's start is queued: the last reference
+    render_sampler(src, BLOCK)
+    gc.collect()
+    assert src.active_voices == 1 and gone() is not None           # the audio thread did not free it
+    src.handle({"op": "note_off", "note": 46})
+    gc.collect()
+    assert gone() is None
+
+
 # ------------------------------------------------------------------------------------- the engine process itself
 def test_the_engine_process_decodes_nothing_and_plays_what_the_sender_decoded(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,5 +185,32 @@ def test_a_bad_file_is_refused_in_the_sender_with_its_hint(tmp_path: Path) -> No
             engine.send({"op": "sample", "path": str(loud), "velocity": 100})
         assert caught.value.hint and "loud.wav" in caught.value.hint
         assert engine.status()["active"]["sampler"] is not None    # the engine plays on
+    finally:
+        engine.stop()
+
+
+def test_a_reply_that_comes_after_its_sender_gave_up_is_not_taken_for_the_next_ones(tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                                  ) -> None:
+    """The engine stalled past the reply timeout during a map: its late reply ("not decoded") stayed in the pipe
+    and every later request on the channel read the one before's (QA: each new file's map then failed, until the
+    box restarted)."""
+    files = [write_wav(tmp_path / f"s{i}.wav", sine(220.0 * (i + 1), 0.3)) for i in range(3)]
+    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
+                       output_wav=str(tmp_path / "out.wav"))
+    engine = EngineProcess(cfg).start()
+    try:
+        monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 0.5)
+        os.kill(engine.process.pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(HatboxError, match="did not answer"):
+                engine.send({"op": "sample", "path": str(files[0]), "velocity": 0, "note": 40})
+        finally:
+            os.kill(engine.process.pid, signal.SIGCONT)
+        time.sleep(0.3)                                            # its late reply arrives meanwhile
+        monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 30.0)
+        engine.send({"op": "sample", "path": str(files[1]), "velocity": 0, "note": 41})
+        engine.send({"op": "sample", "path": str(files[2]), "velocity": 0, "note": 42})
+        engine.send({"op": "sample", "path": "", "velocity": 0, "note": 41})
     finally:
         engine.stop()
