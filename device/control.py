@@ -107,7 +107,12 @@ class ControlError(ValueError):
 
 class EngineStoppedError(HatboxError):
     """A message did not reach the audio engine because the engine is not running or did not answer: the box's
-    trouble, not the message's (the API answers 503, device/api/kit_routes.py)."""
+    trouble, not the message's (the API answers 503, device/api/kit_routes.py).  ``may_apply``: the engine did not
+    answer in time, and may still act on the message when it does."""
+
+    def __init__(self, message: str, *, may_apply: bool = False) -> None:
+        super().__init__(message)
+        self.may_apply = may_apply
 
 
 def _check_number(op: str, key: str, value: Any, kind: str, bounds: tuple[float, float] | None) -> None:

@@ -47,13 +47,13 @@ from device.api.slot_routes import _add_slot_routes
 from device.api.state import ENGINE_SLOTS, LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
-from device.control import Control
+from device.control import Control, EngineStoppedError
 from device.kit import KIT_FILE
 from device.library.archive import Limits
 from device.store import TRUSTED_KEYS, PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
-from hatbox.errors import PackError
+from hatbox.errors import PackError, first_line
 
 log = logging.getLogger("hatbox.api")
 
@@ -123,6 +123,11 @@ class Box:
     def _load(self, kind: str, pid: str) -> None:
         try:
             self.control.send({"op": "load", "slot": ENGINE_SLOTS[kind], "path": str(self.store.pack_path(pid))})
+        except EngineStoppedError as exc:        # the box's trouble, not the pack's
+            later = "; the engine may still load it once it answers" if exc.may_apply else ""
+            raise ApiError(503, "engine stopped", f"pack '{pid}' was not loaded: {first_line(exc)}{later}; the box "
+                           "lists the pack active before it as active",
+                           hint="the box's log says why its engine stopped or stalled (hatbox box-logs)") from None
         except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
             raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
 

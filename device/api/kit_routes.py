@@ -96,8 +96,8 @@ class KitKeeper:
                 for entry in new.values():
                     self._map(box, entry)
                     done.append(entry.note)
-            except ApiError:
-                for note in done:
+            except ApiError as refused:
+                for note in done if refused.status != 503 else []:    # a stopped engine: each would wait for it
                     old = self.notes.get(note)
                     try:
                         box.control.send(map_message(old, _files(box, old.library)) if old else unmap_message(note))
@@ -137,10 +137,12 @@ class KitKeeper:
         except ApiError:
             raise
         except EngineStoppedError as exc:        # the box's trouble, not the file's
+            later = ("; the engine may still play it once it answers, but the kit the box keeps is as it was before "
+                     "this file: set the note again" if exc.may_apply else "; the kit is as it was before this file")
             raise ApiError(503, "engine stopped", f"note {entry.note} ({note_name(entry.note)}) was not set to "
-                           f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",
-                           hint="the box's log says why its engine stopped (hatbox box-logs); restart the box"
-                           ) from None
+                           f"{entry.file}: {first_line(exc)}{later}",
+                           hint="the box's log says why its engine stopped or stalled (hatbox box-logs); restart "
+                                "the box if it does not answer") from None
         except Exception as exc:  # noqa: BLE001 - the sampler's refusal (not audio, too long to keep decoded)
             raise ApiError(422, "rejected", f"note {entry.note} ({note_name(entry.note)}) cannot play "
                            f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",

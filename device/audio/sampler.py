@@ -239,8 +239,11 @@ class SamplerSource:
     def _drop_retired(self) -> None:
         """Drop what the voices let go of (:meth:`_retire`; control side: every message, every warnings read)."""
         retired = self.retired
-        while retired:
-            retired.popleft()
+        while True:                               # (three control threads call it: emptiness checked by popleft)
+            try:
+                retired.popleft()
+            except IndexError:
+                return
 
     def handle(self, msg: dict[str, Any]) -> None:
         self._drop_retired()

@@ -396,7 +396,7 @@ def _reply_to(conn: Any, ident: int, deadline: float) -> dict[str, Any]:
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not conn.poll(left):
-            raise EngineStoppedError("the audio engine did not answer")
+            raise EngineStoppedError(f"the audio engine did not answer in {REPLY_TIMEOUT_S:g} s", may_apply=True)
         reply = conn.recv()
         if reply.get("id") == ident:
             return reply

@@ -186,3 +186,35 @@ def test_a_note_set_while_the_engine_is_stopped_is_503_not_the_files_fault(tmp_p
     assert r.status_code == 503 and r.json()["error"] == "engine stopped", r.text
     assert "not running" in r.json()["message"] and "the kit is as it was" in r.json()["message"]
     assert box.client.get("/kit", headers=box.auth).json()["notes"] == []
+
+
+def test_a_kit_from_a_library_stops_at_a_stopped_engine_without_waiting_on_it_again(tmp_path: Path) -> None:
+    """Giving each note mapped so far its old sample back sent one more message per note to an engine that had
+    just not answered: each waited the full reply timeout (90 s) before the 503 (thirty-fifth stop's QA)."""
+    from device.control import EngineStoppedError
+    box, lid = _tagged_library(tmp_path)
+    sent: list[dict[str, Any]] = []
+
+    def stalls_at_the_second(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if len(sent) >= 2:
+            raise EngineStoppedError("the audio engine did not answer in 90 s", may_apply=True)
+    box.control.send = stalls_at_the_second
+    r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
+    assert r.status_code == 503 and len(sent) == 2, (r.text, sent)
+    assert "may still play it once it answers" in r.json()["message"] and "set the note again" in r.json()["message"]
+
+
+def test_a_pack_activated_while_the_engine_is_stopped_is_503_and_the_old_one_stays_listed(tmp_path: Path) -> None:
+    from device.control import EngineStoppedError
+    from tests.api.packs import gain_pack
+    box = make_box(tmp_path)
+    first = box.push(gain_pack(tmp_path / "a.hatpack", "first", "1.0.0")).json()["pack"]["id"]
+    other = box.push(gain_pack(tmp_path / "b.hatpack", "other", "1.0.0"), activate=False).json()["pack"]["id"]
+
+    def stopped(message: dict[str, Any]) -> None:
+        raise EngineStoppedError("the audio engine is not running")
+    box.control.send = stopped
+    r = box.client.post(f"/packs/{other}/activate", headers=box.auth)
+    assert r.status_code == 503 and r.json()["error"] == "engine stopped", r.text
+    assert "not running" in r.json()["message"] and box.active() == first
