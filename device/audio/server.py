@@ -4,7 +4,8 @@
 :func:`engine_main` in a fresh process.  There:
 
 - three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
-  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``), the pack channel (the same, for
+  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``, plus ``needs`` for a ``sample`` whose file the sampler
+  does not hold: :meth:`EngineProcess.send`), the pack channel (the same, for
   the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
   prepared and crossfading in (or refused), ``sample`` once its file's audio is held (or refused), and
   meanwhile notes, knobs and every other message go through the control channel without waiting;
@@ -392,7 +393,7 @@ def _reply_to(conn: Any, ident: int, deadline: float) -> dict[str, Any]:
     """The reply to request ``ident`` on ``conn`` by ``deadline`` (time.monotonic); a reply to an earlier request,
     one that came after its sender had given up ("did not answer"), is passed over: taken as this one's, every later
     request on the channel read the reply of the one before (a stale "not decoded" made the next map decode the
-    wrong file).  Raises HatboxError when none comes in time."""
+    wrong file).  Raises EngineStoppedError (``may_apply``: the engine may act on it later) when none comes in time."""
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not conn.poll(left):
