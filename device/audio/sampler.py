@@ -310,9 +310,10 @@ class SamplerSource:
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
-        self.retired.append(self.events)          # voices and queued starts: dropped by the control side too
-        self.events = deque()
-        self.retired.append(self.buf)
+        events, retired = self.events, self.retired
+        while events:                             # queued starts go, their audio dropped by the control side; the
+            retired.append(events.popleft())      # deque stays: a note another thread appends meanwhile is kept
+        retired.append(self.buf)                  # the voices, the same way
         self._init_voices()
         self.limiter.reset()
 

@@ -148,6 +148,30 @@ def test_a_hat_closed_twice_in_one_block_still_lets_go_of_an_unmapped_file_on_th
     assert gone() is None
 
 
+def test_a_reset_lets_go_of_queued_audio_on_the_control_side_and_keeps_a_note_sent_meanwhile(tmp_path: Path) -> None:
+    """A reset (the sampler's slot turned back on, on the audio thread) dropped its queued starts; it must not free
+    their audio there, nor lose a note another thread was appending to the queue as it ran (re-QA: the reset swapped
+    the queue for a new one, and such a note went into the old one)."""
+    one = write_wav(tmp_path / "one.wav", sine(220.0, 0.2))
+    two = write_wav(tmp_path / "two.wav", sine(330.0, 0.2))
+    src = SamplerSource(RATE)
+    src.handle({"op": "sample", "path": str(one), "velocity": 0, "note": 40})
+    src.handle({"op": "sample", "path": str(two), "velocity": 0, "note": 41})
+    src.handle({"op": "note_on", "note": 40, "velocity": 100})
+    gone = weakref.ref(src.cache[str(one.resolve())].data)
+    src.handle({"op": "sample", "path": "", "velocity": 0, "note": 40})     # the queued start holds the last
+    queue = src.events                            # what a control thread appending at that instant holds
+    src.reset()
+    gc.collect()
+    assert gone() is not None
+    queue.append(("on", (src.cache[str(two.resolve())].data, 1.0, False, 41, None, 0, 9600, -1)))
+    out = render_sampler(src, BLOCK)
+    assert src.active_voices == 1 and np.abs(out).max() > 0.1       # the note sent meanwhile plays
+    src.warnings()
+    gc.collect()
+    assert gone() is None
+
+
 # ------------------------------------------------------------------------------------- the engine process itself
 def test_the_engine_process_decodes_nothing_and_plays_what_the_sender_decoded(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
