@@ -36,8 +36,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.body_limit import BodyLimit
-from device.api.errors import (ApiError, _disk_error, _errors, _from_hatbox, _handlers, _pointer_failed,
-                               _unauthorized)
+from device.api.errors import (ApiError, _disk_error, _engine_stopped, _errors, _from_hatbox, _handlers,
+                               _pointer_failed, _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_routes import _add_library_routes
@@ -53,7 +53,7 @@ from device.library.archive import Limits
 from device.store import TRUSTED_KEYS, PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
 from hatbox import __version__
-from hatbox.errors import PackError, first_line
+from hatbox.errors import PackError
 
 log = logging.getLogger("hatbox.api")
 
@@ -124,10 +124,8 @@ class Box:
         try:
             self.control.send({"op": "load", "slot": ENGINE_SLOTS[kind], "path": str(self.store.pack_path(pid))})
         except EngineStoppedError as exc:        # the box's trouble, not the pack's
-            later = "; the engine may still load it once it answers" if exc.may_apply else ""
-            raise ApiError(503, "engine stopped", f"pack '{pid}' was not loaded: {first_line(exc)}{later}; the box "
-                           "lists the pack active before it as active",
-                           hint="the box's log says why its engine stopped or stalled (hatbox box-logs)") from None
+            raise _engine_stopped(exc, f"pack '{pid}' was not loaded", "the box lists the pack active before it as "
+                                  "active", "the engine may still load it once it answers") from None
         except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
             raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
 

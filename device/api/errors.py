@@ -13,8 +13,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from device.api import models as M
 from device.api.auth import AuthError
+from device.control import EngineStoppedError
 from device.library.archive import NO_ROOM_HINT, STORAGE_HINT, is_disk_full
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.api")
 
@@ -62,6 +63,18 @@ def _disk_error(exc: OSError, what: str, doing: str, kept: str | None = None,
     if is_disk_full(exc):
         return _no_room(exc, what, doing, kept, room_hint)
     return _storage_failed(exc, what, doing, kept)
+
+
+ENGINE_STOPPED_HINT = ("the box's log says why its engine stopped or stalled (hatbox box-logs); restart the box if "
+                       "it does not answer")
+
+
+def _engine_stopped(exc: EngineStoppedError, undone: str, kept: str, later: str) -> ApiError:
+    """503 "engine stopped" for a message the audio engine did not take (``exc``): the box's trouble, not the pack's
+    or the file's.  ``undone``: what was not done; ``kept``: what the box keeps; ``later``: what the engine may still
+    do once it answers, said only when it may (``exc.may_apply``: it did not answer in time)."""
+    may = f"; {later}" if exc.may_apply else ""
+    return ApiError(503, "engine stopped", f"{undone}: {first_line(exc)}{may}; {kept}", hint=ENGINE_STOPPED_HINT)
 
 
 def _too_large(size: int, limit: int) -> ApiError:

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
-from device.api.errors import ApiError, _errors
+from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, kit_from_tags, \
@@ -137,12 +137,9 @@ class KitKeeper:
         except ApiError:
             raise
         except EngineStoppedError as exc:        # the box's trouble, not the file's
-            later = ("; the engine may still play it once it answers, but the kit the box keeps is as it was before "
-                     "this file: set the note again" if exc.may_apply else "; the kit is as it was before this file")
-            raise ApiError(503, "engine stopped", f"note {entry.note} ({note_name(entry.note)}) was not set to "
-                           f"{entry.file}: {first_line(exc)}{later}",
-                           hint="the box's log says why its engine stopped or stalled (hatbox box-logs); restart "
-                                "the box if it does not answer") from None
+            raise _engine_stopped(exc, f"note {entry.note} ({note_name(entry.note)}) was not set to {entry.file}",
+                                  "the kit is as it was before this file",
+                                  "the engine may still play it once it answers: set the note again") from None
         except Exception as exc:  # noqa: BLE001 - the sampler's refusal (not audio, too long to keep decoded)
             raise ApiError(422, "rejected", f"note {entry.note} ({note_name(entry.note)}) cannot play "
                            f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",
