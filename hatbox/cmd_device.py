@@ -456,13 +456,13 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         hub.closed("MIDI is off: the box was started with --no-midi (learned bindings are kept for when it runs "
                    "with MIDI)")
         return None
-    from device.midi_ports import open_input
+    from device.midi_ports import BOX_PORT, open_input
     try:
-        port = open_input("hatbox", hub, control.send, virtual=True)
+        port = open_input(BOX_PORT, hub, control.send, virtual=True)
     except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
         hub.closed(f"MIDI is off: it did not start ({first_line(exc)})")
         raise
-    hub.opened("hatbox")
+    hub.opened(BOX_PORT)
     _say("MIDI: virtual ALSA sequencer port 'hatbox' (a DAW connects to it: aconnect); controllers plugged in are "
          "connected as they come")
     for line in _describe_midi(hub.map):

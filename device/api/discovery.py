@@ -9,6 +9,11 @@ import socket
 import time
 from typing import Any
 
+
+def url_host(host: str) -> str:
+    """``host`` as a URL writes it: an IPv6 address in brackets ("[::1]")."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
 SERVICE = "_hatbox._tcp.local."
 
 
@@ -79,4 +84,4 @@ def _url(zc: Any, name: str) -> str | None:
     addresses = info.parsed_addresses()
     address = next((a for a in addresses if ":" not in a), addresses[0])
     scheme = "https" if (info.properties or {}).get(b"scheme") == b"https" else "http"
-    return f"{scheme}://{f'[{address}]' if ':' in address else address}:{info.port}"
+    return f"{scheme}://{url_host(address)}:{info.port}"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from device.api.app import ApiConfig, create_app
+from device.api.discovery import url_host
 from device.api.kit_routes import BoxKit
 from device.control import Control
 from device.validate import EngineSpec
@@ -137,7 +138,7 @@ def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
     try:
         return advertise(name, port, lan_address() if host in ALL_INTERFACES else host, tls)
     except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
-        why = first_line(exc) or type(exc).__name__          # zeroconf's exceptions may say nothing
+        why = first_line(exc)                   # (the exception's type name when it says nothing)
         log.warning("mDNS advertisement failed (%s); use the box's URL directly", why)
         return None
 
@@ -243,11 +244,6 @@ def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: 
         time.sleep(0.01)
     scheme = "https" if certfile else "http"
     return RunningServer(f"{scheme}://{url_host(host)}:{sock.getsockname()[1]}", server, thread)
-
-
-def url_host(host: str) -> str:
-    """``host`` as a URL writes it: an IPv6 address in brackets ("[::1]")."""
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,8 @@ def default_trt_cache() -> Path:
 
 
 def model_key(model: bytes | str | Path) -> str:
-    """16 hex digits of the sha256 of a model's bytes (a path: of the file's bytes)."""
+    """16 hex digits of the sha256 of a model's bytes (a path: of the file's bytes): its TensorRT engine folder, and
+    a tagger's weights id (device/library/runner.py)."""
     import hashlib
     data = model if isinstance(model, bytes) else Path(model).read_bytes()
     return hashlib.sha256(data).hexdigest()[:16]

@@ -100,18 +100,6 @@ def loop_cycle(key: str, rate: int) -> np.ndarray:
     return _cycle_of(mix(audio), own, rate)
 
 
-def decode_for(key: str, rate: int, max_seconds: float, loop: bool, have: Decoded | None = None
-               ) -> tuple[Decoded, list[str]]:
-    """What a sampler at ``rate`` Hz that holds ``have`` of file ``key`` (None: nothing) needs to play it (as a loop
-    with ``loop``): ``have`` with its loop cycle made, or the file decoded (:func:`decode_file`); with its
-    warnings.  Raises AudioFileError."""
-    if have is None:
-        return decode_file(key, rate, max_seconds, loop)
-    if loop and have.wants_cycle(rate):
-        return have._replace(cycle=loop_cycle(key, rate)), []
-    return have, []
-
-
 def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:
     """A cut file's loop seam: ``data`` [m > n] float32 (the file to the cut at ``n``, then what follows it)
     -> the ``t`` (at most ``fade``, at most n // 2) samples [t] to play after ``data[:n]``: they fade from

@@ -52,7 +52,8 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
-                                        LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_for)
+                                        LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
+                                        loop_cycle)
 from device.control import file_label
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -151,7 +152,8 @@ class SamplerSource:
         if got is None or (loop and got.wants_cycle(self.rate)):
             if not self.decodes:
                 raise NotDecoded(key, loop, self.rate, self.max_seconds)
-            made, warnings = decode_for(key, self.rate, self.max_seconds, loop, got)   # notes go on meanwhile
+            made, warnings = (decode_file(key, self.rate, self.max_seconds, loop) if got is None  # notes go on
+                              else (got._replace(cycle=loop_cycle(key, self.rate)), []))   # meanwhile
             got = self.accept(key, made, warnings)
         return got
 

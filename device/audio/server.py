@@ -55,8 +55,7 @@ from typing import Any
 
 from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
 from device.audio.engine import Engine, EngineConfig
-from device.audio.realtime import (  # noqa: F401  (HELPER_PRIORITY: re-exported)
-    HELPER_PRIORITY, helper_priority, quiet_gc, scheduler_name, set_realtime)
+from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime
 from device.audio.sample_decode import decode_file
 from device.audio.sample_handoff import share, take
 from device.audio.sampler import NotDecoded

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from device.audio.mel import dc_offset, tagger_clip
-from device.audio.runtime import make_session
+from device.audio.runtime import make_session, model_key
 from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, quiet_level, read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
@@ -137,7 +137,7 @@ def pack_heard_rate(m: Manifest) -> object:
 def weights_id(model_bytes: bytes) -> str:
     """The id of a tagger's network alone (16 hex digits of the SHA-256 of its ONNX bytes): what the
     embeddings depend on, and what databases tagged before QA round 20 hold as their model id."""
-    return hashlib.sha256(model_bytes).hexdigest()[:16]
+    return model_key(model_bytes)
 
 
 def tagger_model_id(model_bytes: bytes, tags: list[str], thresholds: list[float], exclusive: bool,

@@ -111,11 +111,12 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
         tag, found, other = normal_tag(tag_dir.name), 0, 0
         files, blocked = _tree_files(tag_dir)
         for f in files:
-            if _ignored(f.relative_to(tag_dir)) or not (f.is_file() or _dangling(f)):
+            dangling = _dangling(f)
+            if _ignored(f.relative_to(tag_dir)) or not (f.is_file() or dangling):
                 continue
             if f.suffix.lower() in audiofile.READABLE_SUFFIXES:
                 # a link to nothing is kept under its own name: decoding names it among the skipped files
-                tags_of.setdefault(f.absolute() if _dangling(f) else f.resolve(), set()).add(tag)
+                tags_of.setdefault(f.absolute() if dangling else f.resolve(), set()).add(tag)
                 found += 1
             else:
                 other += 1
