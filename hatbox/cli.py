@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_synth",
     "hatbox.cmd_tag",
     "hatbox.cmd_device",
+    "hatbox.cmd_service",
     "hatbox.cmd_remote",
     "hatbox.cmd_devices",
     "hatbox.cmd_midi",
@@ -59,6 +60,10 @@ class Commands:
             gp.set_defaults(func=lambda _a, _p=gp: (_p.print_help(), 2)[1])
             self._groups[name] = gp.add_subparsers(dest=f"{name}_command", metavar="WHAT")
         return self._groups[name]
+
+    def parser(self, group: str, name: str) -> argparse.ArgumentParser:
+        """The parser of ``hatbox GROUP NAME`` (registered before)."""
+        return self._groups[group].choices[name]
 
     def subcommand(self, group: str, name: str, help: str, handler: Handler,
                    group_help: str = "") -> argparse.ArgumentParser:

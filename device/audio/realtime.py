@@ -21,12 +21,20 @@ def set_realtime(priority: int) -> list[str]:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(min(priority, top)))
     except (PermissionError, OSError, AttributeError) as exc:
         warnings.append(f"real-time scheduling (SCHED_FIFO) not permitted ({exc}); running at normal "
-                        "priority - give the user rtprio in /etc/security/limits.d for a real box")
+                        f"priority - {limit_hint('rtprio')}")
     refused = lock_memory()
     if refused:
-        warnings.append(f"mlockall refused ({refused}); memory may be paged out - raise "
-                        "memlock in /etc/security/limits.d for a real box")
+        warnings.append(f"mlockall refused ({refused}); memory may be paged out - {limit_hint('memlock')}")
     return warnings
+
+
+def limit_hint(limit: str) -> str:
+    """How to grant ``limit`` ("rtprio" or "memlock"): in the unit for a box started by systemd (which sets
+    INVOCATION_ID for its services; limits.d is read by logins, never by services), else in limits.d."""
+    if os.environ.get("INVOCATION_ID"):
+        return (f"the box runs as a systemd service: raise Limit{limit.upper()}= in its unit (hatbox device service "
+                "writes it)")
+    return f"give the user {limit} in /etc/security/limits.d for a real box (or run it with hatbox device service)"
 
 
 def lock_memory(on_fault: bool = True, libc: Any = None) -> str:

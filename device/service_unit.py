@@ -1,0 +1,91 @@
+"""The box as a systemd service: the unit file that starts `hatbox device run` at boot and again after a failure.
+
+A standalone box has nobody at a keyboard: the board boots into the instrument, and when the box stops on an error
+(its engine stopped, exit 2; a bug, exit 1: docs/engine.md) the service manager starts it again, so the sound comes
+back by itself.  This module only builds the unit's text from what the caller decided (:class:`ServiceSpec`); the
+CLI (hatbox/cmd_service.py) checks the box's options, finds the user and groups, writes and installs it.
+
+Things a service needs that a terminal gives for free, each a line of the unit:
+
+- ``LimitRTPRIO`` / ``LimitMEMLOCK``: /etc/security/limits.d is read by a login (pam_limits), never by a systemd
+  service, so without these the engine's SCHED_FIFO and ``mlockall`` are refused (device/audio/realtime.py says so
+  in a warning and the box runs at normal priority).
+- ``SupplementaryGroups``: the audio card (audio), the panel's screen through KMS/DRM (video, render), the touch
+  chip's I2C bus (i2c), the encoders' GPIO (gpio: Jetson.GPIO's udev rules give it) and input devices (input).
+  A group the machine does not have makes systemd refuse to start the unit, so only existing ones are named.
+- ``Restart=on-failure`` with no start limit: a sound card plugged in after boot is found at the next try.
+  ``SuccessExitStatus=130``: a stop (SIGTERM) while the box is still starting ends it with 130 (interrupted),
+  which is not a failure.
+- ``PYTHONUNBUFFERED``: the box's lines (its pairing code without a panel) reach the journal at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+BOX_GROUPS = ("audio", "video", "render", "i2c", "gpio", "input")   # what the box's hardware needs, if present
+RESTART_S = 5              # seconds between a failure and the next start
+STOP_TIMEOUT_S = 20        # SIGTERM, then SIGKILL after this long (the box's clean stop takes about a second)
+RTPRIO = 95                # the audio thread asks for 70 (device.audio.server.EngineConfig.priority), helpers 10
+INTERRUPTED_EXIT = 130     # hatbox.cli.INTERRUPTED: stopped while starting; not a failure
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything the unit says.  ``argv``: the command, absolute program path first; ``store``: the box's data
+    folder (absolute: made by ``--install`` when missing, not named in the unit: systemd would refuse to start
+    in a working folder that is not there yet); ``groups``: supplementary groups, each one that exists."""
+
+    name: str
+    user: str
+    argv: tuple[str, ...]
+    store: Path
+    groups: tuple[str, ...] = ()
+    description: str = "hatbox, a trainable neural instrument"
+
+
+def exec_quote(arg: str) -> str:
+    """One argument as systemd's ExecStart= reads it back: double-quoted when it holds a space, a quote or a
+    backslash (with those two escaped), and ``%`` / ``$`` doubled (systemd expands ``%n`` specifiers and ``$VAR``
+    in ExecStart= even inside quotes)."""
+    text = arg.replace("%", "%%").replace("$", "$$")
+    if text and not any(c.isspace() or c in "\"'\\;" for c in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def exec_line(argv: Sequence[str]) -> str:
+    """The ExecStart= value for ``argv`` (the program's path absolute, as systemd requires)."""
+    if not argv or not argv[0].startswith("/"):
+        raise ValueError(f"a service's program needs an absolute path, not {argv[:1]}")
+    return " ".join(exec_quote(a) for a in argv)
+
+
+def unit_text(spec: ServiceSpec) -> str:
+    """The unit file (text, ends with a newline) for ``spec``."""
+    lines = [
+        "# written by `hatbox device service`; install it with `sudo hatbox device service --install`",
+        "[Unit]",
+        f"Description={spec.description}",
+        "Wants=network-online.target",
+        "After=network-online.target sound.target",
+        "StartLimitIntervalSec=0",
+        "",
+        "[Service]",
+        "Type=simple",
+        f"User={spec.user}",
+        *([f"SupplementaryGroups={' '.join(spec.groups)}"] if spec.groups else []),
+        f"ExecStart={exec_line(spec.argv)}",
+        "Environment=PYTHONUNBUFFERED=1",
+        "Restart=on-failure",
+        f"RestartSec={RESTART_S}",
+        f"SuccessExitStatus={INTERRUPTED_EXIT}",
+        f"TimeoutStopSec={STOP_TIMEOUT_S}",
+        f"LimitRTPRIO={RTPRIO}",
+        "LimitMEMLOCK=infinity",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+    ]
+    return "\n".join(lines) + "\n"
