@@ -23,7 +23,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "engine_mlock_decode.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine_common import write_result  # noqa: E402
+
+NAME = "engine_mlock_decode"           # bench/results/NAME.json, with the machine's facts (engine_common)
 BLOCK_S = 128 / 48000
 
 PROBE = r'''
@@ -92,8 +95,7 @@ def main() -> None:
         result[way] = med
         print(f"{way:8s} median of {len(runs)} runs: {med['ticks']:.0f} ticks, {med['over_1ms']:.0f} over 1 ms late, "
               f"{med['over_5ms']:.0f} over 5 ms, worst {med['worst_ms']:.1f} ms")
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {RESULTS}")
+    print(f"wrote {write_result(NAME, result)}")
 
 
 if __name__ == "__main__":

@@ -37,17 +37,19 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_output(path: str | Path, prefix: str | None = None) -> Iterator[BinaryIO]:
+def atomic_output(path: str | Path, prefix: str | None = None, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file handle whose contents replace ``path`` atomically when the block ends.  A symlink
     at ``path`` is written through (its target is replaced, the link stays); an existing file keeps its
-    permissions."""
+    permissions, unless ``mode`` is given (e.g. 0o600 for a file holding a secret: the temporary file is
+    mkstemp's own, 0600 from its making, so the secret is never readable by others on the way)."""
     path = Path(path)
     if path.is_symlink():
         path = path.resolve()
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644 & ~_umask()
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

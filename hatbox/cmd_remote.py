@@ -8,7 +8,6 @@ The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (def
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shlex
@@ -71,20 +70,15 @@ def check_config_path(path: Path) -> None:
 
 def save_config(cfg: dict[str, Any]) -> Path:
     """Write the laptop's settings (they hold the token) whole, readable by this user only: through a new temporary
-    file of its own beside them (mode 600 from its making, never a file or link already there: a stale ``.tmp`` of
-    mode 644 left the token world-readable, and settings files sharing a stem shared one)."""
+    file of its own beside them (export.atomic.atomic_output, mode 600 from its making, never a file or link already
+    there: a stale ``.tmp`` of mode 644 left the token world-readable, and settings files sharing a stem shared one).
+    A settings file that is a link is written through."""
+    from export.atomic import atomic_output
     path = config_path()
     check_config_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(cfg, fh, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_output(path, prefix=f".{path.name}.", mode=0o600) as fh:
+        fh.write(json.dumps(cfg, indent=1).encode())
     return path
 
 

@@ -65,6 +65,17 @@ def encoding_note(path: Path, encoding: str) -> str:
     return ""
 
 
+SEPARATOR_WORDS = {";": "semicolons (as Excel writes it where the decimal mark is a comma)",
+                   "\t": "tabs (as Excel's 'Text (Tab delimited)' and 'Unicode Text' write it)"}
+
+
+def separator_note(name: str, sep: str) -> str:
+    """A note (no "note:" prefix) on the CSV ``name`` read with cells separated by ``sep`` (:func:`separator`); ""
+    for commas."""
+    words = SEPARATOR_WORDS.get(sep)
+    return f"{name} is separated by {words}: read it so" if words else ""
+
+
 def separator(text: str, first: tuple[str, ...] | None = ("input", "output"), *, comment: str = "") -> str:
     """The cell separator of CSV ``text``: a tab when its first line is tab-separated (:func:`_tabbed`: Excel's
     "Text (Tab delimited)" and "Unicode Text"); ";" when its first line holds no comma and, split at

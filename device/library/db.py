@@ -57,6 +57,17 @@ IN_LIBRARY = ".hatbox-tags.sqlite"     # the database `hatbox tag` keeps inside 
 TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`
 
 
+def write_trouble(exc: sqlite3.OperationalError) -> str:
+    """What stopped a write to a database, from SQLite's message: "read-only" (the file or its folder), "locked"
+    (another program holds it), "full" (the disk) or "other"."""
+    why = str(exc)
+    if "readonly" in why or "read-only" in why:
+        return "read-only"
+    if "locked" in why or "busy" in why:
+        return "locked"
+    return "full" if "full" in why else "other"
+
+
 def stored(text: str) -> str | bytes:
     """``text`` as a query parameter for a TEXT value (use it with :data:`TEXT`): itself when it is valid
     Unicode, else its bytes (a file name that is not valid UTF-8, held with surrogateescape), which

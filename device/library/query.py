@@ -337,15 +337,18 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
 def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
     """The HatboxError for a correction the library database ``db_path`` did not take (SQLite's ``exc``): a
     read-only file, one locked by another program, a full disk; nothing was changed."""
-    why = str(exc)
-    if "readonly" in why or "read-only" in why:
+    trouble = libdb.write_trouble(exc)
+    if trouble == "read-only":
         return HatboxError(f"cannot write {db_path}: the database file is read-only; nothing was changed",
                            hint=f"make it writable (chmod u+w {shlex.quote(str(db_path))}; check the owner if "
                                 "another user wrote it) and run the command again")
-    if "locked" in why or "busy" in why:
+    if trouble == "locked":
         return HatboxError(f"{db_path} is locked by another program (a hatbox tag running on it?); nothing was "
                            "changed", hint="wait for it to finish, then run the command again")
-    return HatboxError(f"cannot write {db_path}: {why}; nothing was changed",
+    if trouble == "full":
+        return HatboxError(f"cannot write {db_path}: the disk is full; nothing was changed",
+                           hint="free some space, then run the command again")
+    return HatboxError(f"cannot write {db_path}: {exc}; nothing was changed",
                        hint="check that the database and its folder are writable and the disk is not full")
 
 

@@ -127,7 +127,11 @@ def audio_files(root: Path, exclude: Path | None = None) -> LibraryWalk:
 
 def stat_key(path: Path) -> tuple[int, int]:
     """(size bytes, mtime ns): what decides whether a file changed."""
-    st = path.stat()
+    return key_of(path.stat())
+
+
+def key_of(st: os.stat_result) -> tuple[int, int]:
+    """:func:`stat_key` of a stat already taken."""
     return int(st.st_size), int(st.st_mtime_ns)
 
 

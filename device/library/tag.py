@@ -29,7 +29,7 @@ from device.library.decode import decoder_notes_hidden
 from device.library.links import links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
-from device.library.scan import audio_files, content_hash, not_regular, readable_hash, stat_key
+from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash, stat_key
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
@@ -148,16 +148,19 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
 def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
     """The HatboxError for a database that stopped taking writes part-way (locked by another program, the
     disk full, made read-only): what was committed before stays, and the same command goes on from there."""
-    why = str(exc)
+    trouble = libdb.write_trouble(exc)
     kept = "stopped; the files tagged before are kept"
     again = "then run the same command again: it goes on where this run stopped"
-    if "locked" in why or "busy" in why:
+    if trouble == "locked":
         return HatboxError(f"{db_path} is locked by another program (another hatbox tag on the same database?): "
                            f"{kept}", hint=f"wait for it to finish (or close it), {again}")
-    if "full" in why:
+    if trouble == "full":
         return HatboxError(f"cannot write {db_path}: the disk is full: {kept}",
                            hint=f"free some space (or give --out a database on another disk), {again}")
-    return HatboxError(f"cannot write {db_path}: {why}: {kept}",
+    if trouble == "read-only":
+        return HatboxError(f"cannot write {db_path}: it was made read-only: {kept}",
+                           hint=f"make it and its folder writable again, {again}")
+    return HatboxError(f"cannot write {db_path}: {exc}: {kept}",
                        hint=f"check that the database and its folder are writable, {again}")
 
 
@@ -459,7 +462,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     st = _stat(path, rel, report)
     if st is None:
         return
-    stat = int(st.st_size), int(st.st_mtime_ns)
+    stat = key_of(st)
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
         return

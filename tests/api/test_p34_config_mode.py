@@ -23,3 +23,20 @@ def test_a_stale_world_readable_tmp_file_or_link_is_not_reused(tmp_path: Path, m
     assert load_config()["token"] == "secret"
     assert stale.read_text() == "old" and not elsewhere.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cfg.json", "cfg.json.tmp", "cfg.tmp"]
+
+
+def test_a_settings_file_that_is_a_link_is_written_through_and_kept_private(tmp_path: Path, monkeypatch) -> None:
+    """Settings kept in a dotfiles folder and linked into place: the link stays, its target gets the new settings,
+    mode 600 even where the old file was world-readable (export.atomic.atomic_output's ``mode``)."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "remote.json"
+    real.write_text('{"url": "http://old:8750"}')
+    real.chmod(0o644)
+    link = tmp_path / "cfg.json"
+    link.symlink_to(real)
+    monkeypatch.setenv("HATBOX_CONFIG", str(link))
+    save_config({"url": "http://box:8750", "token": "secret"})
+    assert link.is_symlink() and load_config()["token"] == "secret"
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["remote.json"]

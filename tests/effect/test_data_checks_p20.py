@@ -117,6 +117,17 @@ def test_a_semicolon_csv_with_decimal_commas_is_read_with_a_note(tmp_path: Path)
     assert any("separated by semicolons" in n for n in data.notes)
 
 
+def test_a_tab_separated_csv_is_read_with_the_note_the_tagger_gives(tmp_path: Path) -> None:
+    """Excel's "Text (Tab delimited)": read with tabs, and said so as the tagger's CSV says it (one note,
+    trainer.csvtext.separator_note; the effect read it silently)."""
+    _set(tmp_path)
+    (tmp_path / "pairs.csv").write_text("input\toutput\tdrive\nin.wav\ta.wav\t0.5\nin.wav\tb.wav\t-1\n")
+    data = load_folder(tmp_path)
+    assert [p.setting["drive"] for p in data.pairs] == [0.5, -1.0]
+    assert "pairs.csv is separated by tabs (as Excel's 'Text (Tab delimited)' and 'Unicode Text' write it): read it " \
+           "so" in data.notes
+
+
 @pytest.mark.parametrize("header, row, message", [
     ("input,output,drive", "in.wav,a.wav,0,5", r"decimal comma \(0,5\) split into two cells"),
     ("input,output,drive", 'in.wav,a.wav,"0,5"', "knob value '0,5' has a decimal comma"),

@@ -64,3 +64,19 @@ def test_out_naming_a_sample_is_refused_and_nothing_is_made_beside_it(tmp_path, 
     assert main(["tag", str(lib), "--pack", str(small_pack), "--out", str(sample)]) == 2
     assert "is a file that is no library database" in capsys.readouterr().err
     assert sample.read_bytes() == before and sorted(p.name for p in sample.parent.iterdir()) == ["a.wav", "b.wav"]
+
+
+@pytest.mark.parametrize("message, query_says, tag_says", [
+    ("attempt to write a readonly database", "the database file is read-only", "it was made read-only"),
+    ("database is locked", "is locked by another program", "is locked by another program"),
+    ("database or disk is full", "the disk is full; nothing was changed", "the disk is full: stopped"),
+    ("disk I/O error", "disk I/O error; nothing was changed", "disk I/O error: stopped"),
+])
+def test_one_reading_of_sqlite_write_errors_for_fixes_and_tagging(message, query_says, tag_says) -> None:
+    """`hatbox library fix` and `hatbox tag` read SQLite's refusals the same way (device.library.db.write_trouble):
+    a full disk said as such to a fix, a read-only database as such to a tagging run (each was a raw message)."""
+    from device.library.query import unwritable
+    from device.library.tag import _write_error
+    exc = sqlite3.OperationalError(message)
+    assert query_says in str(unwritable("lib.db", exc))
+    assert tag_says in str(_write_error("lib.db", exc))

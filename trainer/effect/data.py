@@ -32,7 +32,7 @@ from device.audio import audiofile
 from device.library.decode import held_mix
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
-from trainer.csvtext import csv_text, listed_file, missing_error, separator
+from trainer.csvtext import csv_text, listed_file, missing_error, separator, separator_note
 from trainer.effect import checks
 from trainer.effect.align import find_delay, shift
 
@@ -239,9 +239,9 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
                         hint="write one with columns input,output,<knob names> (one row per recording)")
     text = csv_text(path, notes)
     sep = separator(text)
-    if sep == ";" and notes is not None:
-        notes.append(f"{csv_name} {SEMICOLON_NOTE} (as Excel writes it where the decimal mark is a comma): read "
-                     "it so, with knob values like 0,5 read as 0.5")
+    said = separator_note(csv_name, sep)
+    if said and notes is not None:       # SEMICOLON_NOTE in it: knob values may then use decimal commas
+        notes.append(said + (", with knob values like 0,5 read as 0.5" if sep == ";" else ""))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         header = next(reader, [])

@@ -37,12 +37,11 @@ from device.library.member_checks import NO_AUDIO, audio_problem
 from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
-from trainer.csvtext import csv_text_encoding, encoding_note, listed_file, missing_error, separator
+from trainer.csvtext import (csv_text_encoding, encoding_note, listed_file, missing_error, separator,
+                             separator_note)
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-SEPARATOR_WORDS = {";": "semicolons (as Excel writes it where the decimal mark is a comma)",
-                   "\t": "tabs (as Excel's 'Text (Tab delimited)' and 'Unicode Text' write it)"}
 
 
 @dataclass(frozen=True)
@@ -199,8 +198,8 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     notes.extend([f"note: {said}"] if said else [])
     cp1252 = encoding == "cp1252"
     sep = separator(text, None, comment="#")
-    if sep in SEPARATOR_WORDS:
-        notes.append(f"note: {path} is separated by {SEPARATOR_WORDS[sep]}: read it so")
+    said = separator_note(str(path), sep)
+    notes.extend([f"note: {said}"] if said else [])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     first = True
     try:
