@@ -187,6 +187,9 @@ def slot_warnings(status: dict[str, Any]) -> list[str]:
 def file_label(path: str | os.PathLike[str]) -> str:
     """How a slot's warnings name a file (the sampler's: "Kit3/Kick.wav is 0:02 long: ..."), and so how the
     panel finds the sample a warning is about: its last two path parts, so two kits' Kick.wav are told apart,
-    or the whole path when it has no folder name ("/Kick.wav", "Kick.wav")."""
+    or the whole path when it has no folder name ("/Kick.wav", "Kick.wav").  A file at the top of a library on
+    the box (STORE/libraries/ID/files/Kick.wav) is named alone: its folder is the box's, not the producer's."""
     p = PurePath(path)
+    if p.parent.name == "files" and p.parent.parent.parent.name == "libraries":
+        return p.name
     return f"{p.parent.name}/{p.name}" if p.parent.name else str(p)

@@ -33,9 +33,10 @@ ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2", ".txz", "
 _NESTED_ARCHIVE_SUFFIXES = (*ARCHIVE_SUFFIXES, ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
 NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into the folder first"
 # audio formats the box does not take (libsndfile reads some of them; the library scan does not): refused with what
-# to convert them to
+# to convert them to.  MIDI files are not among them: a drum library's grooves (.mid) are no recording to convert,
+# only not audio, as its readme is
 OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
-                        ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra", ".mid", ".midi",
+                        ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra",
                         ".bwf", ".rf64", ".au", ".snd", ".wave", ".m4b", ".sf2", ".rex", ".rx2", ".voc", ".8svx")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
 LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters

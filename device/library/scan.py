@@ -11,8 +11,6 @@ from device.library.member_checks import OTHER_AUDIO_SUFFIXES
 
 LOST_FOUND = "lost+found"        # fsck's root-only folder at the top of every ext4 drive: skipped when closed to us
 LINKS_LIST = ".hatbox-links"     # device.library.links.MADE: a folder holding it is a --links folder, not samples
-# OTHER_AUDIO_SUFFIXES that are no recording: a drum library's MIDI grooves are not "audio to convert"
-NOT_SOUND_SUFFIXES = (".mid", ".midi")
 
 
 class LibraryWalk:
@@ -65,7 +63,7 @@ class LibraryWalk:
                 return False
         except OSError:
             link = False
-        if suffix in OTHER_AUDIO_SUFFIXES and suffix not in NOT_SOUND_SUFFIXES:
+        if suffix in OTHER_AUDIO_SUFFIXES:
             self.other_formats.append(path.relative_to(self.root).as_posix())
         if suffix not in READABLE_SUFFIXES:
             return False

@@ -254,6 +254,19 @@ def test_aifc_caf_and_w64_are_taken_other_audio_formats_say_what_to_do(box: BoxU
     assert (r.json()["rejected"], r.json()["not_audio"]) == (1, 1)
 
 
+def test_a_kits_midi_grooves_are_not_audio_to_convert(box: BoxUnderTest) -> None:
+    """A drum library's grooves/*.mid: only not audio, as its readme (the upload said "convert it to WAV or FLAC",
+    `hatbox tag` on the same folder said nothing)."""
+    members = {"kit/kick.wav": wav_bytes(), "kit/grooves/beat.mid": b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0",
+               "kit/grooves/fill.MIDI": b"MThd"}
+    r = box.client.post("/libraries", content=zip_bytes(members), headers=box.auth)
+    assert r.status_code == 201, r.text
+    files = {f["path"]: f for f in r.json()["files"]}
+    assert files["kit/grooves/beat.mid"]["reason"] == "not an audio file (.mid)"
+    assert files["kit/grooves/fill.MIDI"]["not_audio"]
+    assert (r.json()["rejected"], r.json()["not_audio"]) == (0, 2)
+
+
 # ------------------------------------------------------------------------- 4. Finder zips, empty folders
 FINDER = {"Kit/a.wav": wav_bytes(), "Kit/.DS_Store": b"\x00\x00\x00\x01Bud1",
           "__MACOSX/Kit/._a.wav": b"\x00\x05\x16\x07", "__MACOSX/._Kit": b"\x00\x05\x16\x07",

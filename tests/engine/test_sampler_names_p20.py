@@ -38,6 +38,8 @@ def _kicks(tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("path, label", [("/box/libraries/lib-a/files/Kit3/Kick.wav", "Kit3/Kick.wav"),
+                                         ("/box/libraries/lib-a/files/long70.wav", "long70.wav"),
+                                         ("/my/files/long70.wav", "files/long70.wav"),
                                          ("Kit3/Kick.wav", "Kit3/Kick.wav"), ("/Kick.wav", "/Kick.wav"),
                                          ("Kick.wav", "Kick.wav"), ("/a b/ünï code.wav", "a b/ünï code.wav")])
 def test_a_file_is_named_by_its_last_two_parts_alike_in_the_engine_and_on_the_panel(path: str, label: str) -> None:
