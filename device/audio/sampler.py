@@ -387,19 +387,15 @@ class SamplerSource:
 
     def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None,
                   loop_start: int, stop: int, then: int) -> None:
-        live = [v for v in range(len(self.buf)) if self.buf[v] is not None and self.fade[v] < 0]
-        if audition is not None or (loop and note >= 0):
-            for v in live:      # a new audition replaces the one sounding; a loop note restarts its loop
-                if audition is not None and self.audition[v] is not None or \
-                        audition is None and loop and self.loop[v] and self.note[v] == note:
-                    self._cut(v)
-            live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
         group = CHOKE_GROUPS.get(note)
-        if group is not None:
-            for v in live:      # the hat closes: its other notes' voices (and its own earlier one) stop
-                if CHOKE_GROUPS.get(int(self.note[v])) == group:
-                    self._cut(v)
-            live = [v for v in live if self.buf[v] is not None and self.fade[v] < 0]
+        live = []
+        for v in range(len(self.buf)):              # one pass: what the new sound replaces stops, the rest is live
+            if self.buf[v] is None or self.fade[v] >= 0:
+                continue
+            if self._replaced(v, audition, loop, note, group):
+                self._cut(v)
+            else:
+                live.append(v)
         if len(live) >= self.max_voices:
             self._cut(min(live, key=lambda v: self.age[v]))   # steal the oldest voice
         free = [v for v in range(len(self.buf)) if self.buf[v] is None]
@@ -411,6 +407,15 @@ class SamplerSource:
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v] = True
+
+    def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
+        """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note
+        restarts its loop, a hi-hat note closes its choke ``group``'s voices (its own earlier one too)."""
+        if audition is not None and self.audition[v] is not None:
+            return True
+        if audition is None and loop and note >= 0 and self.loop[v] and self.note[v] == note:
+            return True
+        return group is not None and CHOKE_GROUPS.get(int(self.note[v])) == group
 
     def _quietest_fading(self) -> int:
         """The fading voice furthest along its fade (every slot busy: it is cut)."""
