@@ -56,7 +56,7 @@ class KitKeeper:
             with self.lock:
                 for entry in self.notes.values():
                     try:
-                        box.control.send(map_message(entry, _files(box, entry.library)))
+                        _send_map(box, entry)
                     except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
                         self.unmapped.add(entry.note)
                         problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): "
@@ -77,7 +77,7 @@ class KitKeeper:
             if entry is None or note not in self.unmapped:
                 return True
             try:
-                box.control.send(map_message(entry, _files(box, entry.library)))
+                _send_map(box, entry)
             except Exception as exc:  # noqa: BLE001 - still not playable: listed as missing, said in the log
                 log.info("kit note %s (%s) still cannot play %s: %s", note, note_name(note), entry.file,
                          first_line(exc))
@@ -133,7 +133,7 @@ class KitKeeper:
 
     def _map(self, box: Any, entry: KitNote) -> None:
         try:
-            box.control.send(map_message(entry, _files(box, entry.library)))
+            _send_map(box, entry)
         except ApiError:
             raise
         except EngineStoppedError as exc:        # the box's trouble, not the file's
@@ -385,3 +385,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         box.kit.drop(box, list(box.kit.notes))
         return Response(status_code=204)
+
+
+def _send_map(box: Any, entry: KitNote) -> None:
+    """Ask the sampler to play ``entry``'s file on its note (the file found in its library's folder on the box)."""
+    box.control.send(map_message(entry, _files(box, entry.library)))
