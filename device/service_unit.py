@@ -20,6 +20,7 @@ Things a service needs that a terminal gives for free, each a line of the unit:
 """
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -28,7 +29,11 @@ BOX_GROUPS = ("audio", "video", "render", "i2c", "gpio", "input")   # what the b
 RESTART_S = 5              # seconds between a failure and the next start
 STOP_TIMEOUT_S = 20        # SIGTERM, then SIGKILL after this long (the box's clean stop takes about a second)
 RTPRIO = 95                # the audio thread asks for 70 (device.audio.server.EngineConfig.priority), helpers 10
+PROGRAM_REFUSED = "\"'\\$%"   # characters of a program's path a unit cannot say (exec_line)
 INTERRUPTED_EXIT = 130     # hatbox.cli.INTERRUPTED: stopped while starting; not a failure
+
+
+HEADER = "# written by `hatbox device service`"     # a unit's first line: how one hatbox wrote is told apart
 
 
 @dataclass(frozen=True)
@@ -59,13 +64,23 @@ def exec_line(argv: Sequence[str]) -> str:
     """The ExecStart= value for ``argv`` (the program's path absolute, as systemd requires)."""
     if not argv or not argv[0].startswith("/"):
         raise ValueError(f"a service's program needs an absolute path, not {argv[:1]}")
+    odd = sorted(set(argv[0]) & set(PROGRAM_REFUSED))
+    if odd:      # systemd refuses quotes and backslashes in the program's name, and expands neither $ nor % there
+        raise ValueError(f"the program's path {argv[0]} holds {' '.join(odd)}, which systemd does not take in a "
+                         "unit's program: install hatbox in a folder without it")
     return " ".join(exec_quote(a) for a in argv)
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The hatbox command at the start of ``argv`` (its words before "device"), as typed in a shell."""
+    words = list(argv[:list(argv).index("device")]) if "device" in argv else list(argv[:1])
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def unit_text(spec: ServiceSpec) -> str:
     """The unit file (text, ends with a newline) for ``spec``."""
     lines = [
-        "# written by `hatbox device service`; install it with `sudo hatbox device service --install`",
+        f"{HEADER}; install it with `sudo {_command(spec.argv)} device service --install`",
         "[Unit]",
         f"Description={spec.description}",
         "Wants=network-online.target",

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_tag",
     "hatbox.cmd_device",
     "hatbox.cmd_service",
+    "hatbox.cmd_check",
     "hatbox.cmd_remote",
     "hatbox.cmd_devices",
     "hatbox.cmd_midi",
@@ -144,7 +145,7 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         current.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else "")
-                      + f"; {current.prog} --help lists its options")
+                      + getattr(current, "unknown_option_hint", f"; {current.prog} --help lists its options"))
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in th
 SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a box left running does not fill the disk
 CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
 BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
+STATUS_LOG_S = 60.0             # a headless box's status line into a log (not a terminal): this often, or on a dropout
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
 
@@ -572,12 +573,24 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         finally:
             _panel_gone(args)
     end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
+    tty = sys.stdout.isatty()
+    said_at, said_xruns = float("-inf"), 0
     while engine.alive() and (end is None or time.monotonic() < end):
         engine.wait(2.0)
         try:
-            _print_status(control.status())
+            st = control.status()
         except HatboxError:
             return                            # the engine finished between the two calls
+        if status_due(tty, time.monotonic() - said_at, int(st.get("xruns", 0)), said_xruns):
+            _print_status(st)
+            said_at, said_xruns = time.monotonic(), int(st.get("xruns", 0))
+
+
+def status_due(tty: bool, since_s: float, xruns: int, said_xruns: int) -> bool:
+    """Whether the headless box prints its status line now: every read on a terminal (every 2 s); into a log or the
+    journal (a service) once every :data:`STATUS_LOG_S` and whenever the dropouts grew (43,000 lines a day
+    pushed the pairing code and the errors out of `journalctl -u hatbox`)."""
+    return tty or since_s >= STATUS_LOG_S or xruns > said_xruns
 
 
 def _print_status(st: dict[str, Any]) -> None:

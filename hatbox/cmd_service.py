@@ -19,6 +19,7 @@ import argparse
 import grp
 import os
 import pwd
+import shlex
 import shutil
 import subprocess
 import sys
@@ -26,11 +27,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from device.service_unit import BOX_GROUPS, ServiceSpec, unit_text
+from device.service_unit import BOX_GROUPS, HEADER, ServiceSpec, unit_text
 from hatbox.errors import HatboxError, first_line
+from hatbox.text import display_name
 
 UNIT_DIR = Path("/etc/systemd/system")
-HEADER = "# written by `hatbox device service`"         # how a unit this command wrote is told from someone else's
 PATH_OPTIONS = ("--store", "--effect", "--synth", "--output", "--board")   # their value is a path (--board: or a name)
 STOPS_BY_ITSELF = {"--seconds": "stops after --seconds", "--input": "stops at the end of its --input file"}
 VERIFY_TIMEOUT_S = 60
@@ -47,6 +48,8 @@ def register(cli: Any) -> None:
     where.add_argument("--install", action="store_true",
                        help="check the unit, install it into --unit-dir and enable it (needs root)")
     p.add_argument("--unit-dir", type=Path, default=UNIT_DIR, help=f"where --install puts it (default {UNIT_DIR})")
+    p.unknown_option_hint = ("; the box's own options (hatbox device run's) go after --, e.g. hatbox device "
+                             "service -- --audio hw:1")
     p.add_argument("box_options", nargs=argparse.REMAINDER, metavar="-- BOX OPTIONS",
                    help="`hatbox device run`'s options for the box, after --, e.g. -- --board my-board.toml")
 
@@ -57,7 +60,10 @@ def service(args: argparse.Namespace) -> int:
     options = _box_options(list(args.box_options), user)
     spec = ServiceSpec(name=args.unit, user=user.pw_name, argv=(*_program(), "device", "run", *options),
                        store=Path(_option(options, "--store") or ""), groups=_groups())
-    text = unit_text(spec)
+    try:
+        text = unit_text(spec)
+    except ValueError as exc:                 # a program path systemd cannot take
+        raise HatboxError(str(exc)) from None
     for line in _notes(spec):
         print(f"note: {line}", file=sys.stderr)
     if args.install:
@@ -65,17 +71,30 @@ def service(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    from export.atomic import write_atomic
-    write_atomic(args.out, text.encode())
+    _write_out(args.out, text)
     print(f"wrote {args.out}; install it with: sudo cp {args.out} {UNIT_DIR}/{spec.name}.service && sudo systemctl "
           f"daemon-reload && sudo systemctl enable --now {spec.name}")
     return 0
 
 
+def _write_out(out: Path, text: str) -> None:
+    """The unit written to ``out`` (atomically), or a one-line HatboxError saying why it cannot be."""
+    from export.atomic import unwritable, write_atomic
+    why = f"{out} is a folder" if out.is_dir() else unwritable(out)
+    if not why:
+        try:
+            write_atomic(out, text.encode())
+            return
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+    raise HatboxError(f"cannot write --out {out}: {why}", hint="give a file in a folder you can write, e.g. "
+                                                                 "--out hatbox.service")
+
+
 def _unit_name(text: str) -> str:
-    ok = text and all(c.isalnum() or c in "-_." for c in text) and not text.startswith((".", "-"))
+    ok = text and all(c.isascii() and (c.isalnum() or c in "-_.") for c in text) and not text.startswith((".", "-"))
     if not ok or len(text) > 100 or text.endswith(".service"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a service name: letters, digits, - _ . (no .service)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a service name: ASCII letters, digits, - _ . (no .service)")
     return text
 
 
@@ -106,6 +125,7 @@ def _run_parser() -> argparse.ArgumentParser:
     cmds = Commands(argparse.ArgumentParser(prog="hatbox"))
     cmd_device.register(cmds)
     parser = cmds.parser("device", "run")
+    parser.allow_abbrev = False       # "--sto x" would be taken for --store and kept relative, past the rewriting
 
     def error(message: str) -> Any:
         raise HatboxError(f"the box's options: {message}", hint="hatbox device run --help lists them; give them "
@@ -122,13 +142,22 @@ def _box_options(options: list[str], user: pwd.struct_passwd) -> list[str]:
     if odd:
         raise HatboxError(f"the box's option {odd[0]!r} holds a control character (a line break?): a unit file "
                           "cannot hold it", hint="give that path or value without it")
+    for o in options:
+        try:
+            o.encode("utf-8")
+        except UnicodeEncodeError:
+            raise HatboxError(f"the box's option {display_name(o)} is not valid UTF-8: a unit file cannot hold it",
+                              hint="rename that file or folder to a UTF-8 name") from None
     parsed = _run_parser().parse_args(options)
     for option, why in STOPS_BY_ITSELF.items():
         if getattr(parsed, option[2:]) is not None:
             raise HatboxError(f"{option}: a box that {why} is not a service (it would not be started again)",
                               hint="leave it out; try it first with hatbox device run")
-    options = _absolute_paths(options)
+    options = _absolute_paths(options, Path(user.pw_dir))
     if _option(options, "--store") is None:
+        if not Path(user.pw_dir).is_dir():
+            raise HatboxError(f"the user {user.pw_name} has no home folder ({user.pw_dir}) for the box's store",
+                              hint="give the store folder after --, e.g. -- --store /var/lib/hatbox")
         options += ["--store", str(Path(user.pw_dir) / ".hatbox")]
     return options
 
@@ -138,13 +167,14 @@ def _split(token: str) -> tuple[str, str | None]:
     return (name, value) if eq and token.startswith("--") else (token, None)
 
 
-def _absolute_paths(options: list[str]) -> list[str]:
-    """``options`` with each path option's value made absolute (a board's name, no slash and no .toml, stays)."""
+def _absolute_paths(options: list[str], home: Path) -> list[str]:
+    """``options`` with each path option's value made absolute (``~`` is the service user's ``home``; a board's
+    name stays a name)."""
     out: list[str] = []
     pending: str | None = None
     for token in options:
         if pending is not None:
-            out.append(_absolute(pending, token))
+            out.append(_absolute(pending, token, home))
             pending = None
             continue
         name, value = _split(token)
@@ -152,16 +182,20 @@ def _absolute_paths(options: list[str]) -> list[str]:
             pending = name
             out.append(token)
         elif name in PATH_OPTIONS:
-            out.append(f"{name}={_absolute(name, value or '')}")
+            out.append(f"{name}={_absolute(name, value or '', home)}")
         else:
             out.append(token)
     return out
 
 
-def _absolute(option: str, value: str) -> str:
-    if option == "--board" and "/" not in value and not value.endswith(".toml"):
+def _absolute(option: str, value: str, home: Path) -> str:
+    """``value`` of path ``option`` as an absolute path; a ``--board`` value the box reads as a board's name
+    (hardware.board.load_board: no suffix, no such file, no slash) as it is."""
+    if option == "--board" and not Path(value).suffix and not Path(value).exists() and "/" not in value:
         return value
-    return str(Path(value).expanduser().absolute())
+    if value == "~" or value.startswith("~/"):
+        return str(home / value[2:])
+    return str(Path(value).absolute())
 
 
 def _option(options: Sequence[str], name: str) -> str | None:
@@ -201,13 +235,19 @@ def _notes(spec: ServiceSpec) -> list[str]:
 def _install(spec: ServiceSpec, text: str, unit_dir: Path, user: pwd.struct_passwd) -> int:
     """Verify ``text``, write it into ``unit_dir`` (atomically), make the store, enable the unit."""
     target = unit_dir / f"{spec.name}.service"
-    if not unit_dir.is_dir() or not os.access(unit_dir, os.W_OK):
+    if not unit_dir.is_dir():
+        raise HatboxError(f"there is no folder {unit_dir} for the unit: is this a machine run by systemd?",
+                          hint="check --unit-dir, or print the unit (leave out --install) and install it by hand")
+    if not os.access(unit_dir, os.W_OK):
         raise HatboxError(f"cannot write {unit_dir}: installing a service needs root",
-                          hint="run it again with sudo, e.g. sudo .venv/bin/hatbox device service --install")
+                          hint=f"run it again with sudo, e.g. sudo {sys.executable.rsplit('/', 1)[0]}/hatbox device "
+                               "service --install")
     if target.exists() and not target.read_text(errors="replace").startswith(HEADER):
         raise HatboxError(f"{target} is already there and hatbox did not write it: left as it is",
                           hint="give the box's service another name with --unit")
+    _refuse_store(spec.store, user)
     _verify(spec.name, text)
+    _refuse_unrunnable(spec.argv, user)
     from export.atomic import write_atomic
     replaced = target.exists()
     write_atomic(target, text.encode())
@@ -220,10 +260,55 @@ def _install(spec: ServiceSpec, text: str, unit_dir: Path, user: pwd.struct_pass
     return 0
 
 
+def _refuse_store(store: Path, user: pwd.struct_passwd) -> None:
+    """HatboxError when the box, run as ``user``, could not use ``store``: a file there, or a folder that user may
+    not write (the box would stop at every start, and be started again every few seconds)."""
+    if store.exists() and not store.is_dir():
+        raise HatboxError(f"the store {store} is a file, not a folder", hint="give --store a folder after --")
+    if store.is_dir() and not _may(store, user, 0o3):
+        raise HatboxError(f"the user {user.pw_name} may not write the store {store}: the box would stop at every "
+                          "start", hint=f"give it to that user (sudo chown -R {user.pw_name} {shlex.quote(str(store))}"
+                                        "), or give another --store after --")
+
+
+def _may(path: Path, user: pwd.struct_passwd, bits: int) -> bool:
+    """Whether ``user`` has permission ``bits`` (0o4 read, 0o2 write, 0o1 search/run) on ``path``, by its mode."""
+    if user.pw_uid == 0:
+        return True
+    st = path.stat()
+    if st.st_uid == user.pw_uid:
+        shift = 6
+    elif st.st_gid in os.getgrouplist(user.pw_name, user.pw_gid):
+        shift = 3
+    else:
+        shift = 0
+    return (st.st_mode >> shift) & bits == bits
+
+
+def _refuse_unrunnable(argv: Sequence[str], user: pwd.struct_passwd) -> None:
+    """HatboxError when ``user`` cannot run this hatbox (a venv in a home only its owner may enter, a Python under
+    /root): tried as that user (``runuser -u USER -- hatbox --version``) where root can, before the unit goes in."""
+    tool = shutil.which("runuser")
+    if user.pw_uid == os.geteuid() or os.geteuid() != 0 or tool is None:
+        return
+    program = list(argv[:list(argv).index("device")])
+    try:
+        done = subprocess.run([tool, "-u", user.pw_name, "--", *program, "--version"], capture_output=True,
+                              text=True, timeout=VERIFY_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HatboxError(f"could not try hatbox as the user {user.pw_name}: {first_line(exc)}") from None
+    if done.returncode != 0:
+        raise HatboxError(f"the user {user.pw_name} cannot run {' '.join(program)}: "
+                          f"{first_line(done.stderr or done.stdout) or f'exit code {done.returncode}'}; nothing was "
+                          "installed", hint="install hatbox where that user may read it (a venv under /opt made with "
+                                            "the system's Python), or run the box as its owner (--user)")
+
+
 def _verify(name: str, text: str) -> None:
-    """``systemd-analyze verify`` on the unit before it is installed (skipped where there is none)."""
+    """``systemd-analyze verify`` on the unit before it is installed (said and skipped where there is none)."""
     tool = shutil.which("systemd-analyze")
     if tool is None:
+        print("note: systemd-analyze is not here: the unit is installed without systemd's check", file=sys.stderr)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}.service"
@@ -235,11 +320,12 @@ def _verify(name: str, text: str) -> None:
 
 
 def _make_store(store: Path, user: pwd.struct_passwd) -> None:
-    """The box's store folder, owned by its user, when it is missing (under /var/lib, say, the user cannot)."""
-    if store.exists():
-        return
-    store.mkdir(parents=True)
-    os.chown(store, user.pw_uid, user.pw_gid)
+    """The box's store folder when it is missing (under /var/lib, say, the user cannot make it): it and every folder
+    above it made here are the user's."""
+    from export.atomic import missing_folders
+    for folder in missing_folders(store):
+        folder.mkdir()
+        os.chown(folder, user.pw_uid, user.pw_gid)
 
 
 def _systemctl(name: str, *words: str) -> None:

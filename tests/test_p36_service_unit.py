@@ -154,9 +154,9 @@ def test_install_leaves_a_unit_hatbox_did_not_write(tmp_path: Path, monkeypatch,
     assert not calls.exists()
 
 
-def test_install_into_a_folder_it_cannot_write_needs_root(tmp_path: Path, capsys) -> None:
+def test_install_into_a_folder_that_is_not_there_says_so(tmp_path: Path, capsys) -> None:
     assert main(["device", "service", "--install", "--unit-dir", str(tmp_path / "missing")]) == 2
-    assert "installing a service needs root" in capsys.readouterr().err
+    assert f"there is no folder {tmp_path / 'missing'} for the unit" in capsys.readouterr().err
 
 
 @needs_analyze
@@ -190,3 +190,136 @@ def test_a_refused_limit_is_explained_for_where_the_box_runs(monkeypatch) -> Non
     monkeypatch.setenv("INVOCATION_ID", "0123abcd")           # what systemd sets for a service it started
     assert "LimitRTPRIO= in its unit" in limit_hint("rtprio")
     assert "LimitMEMLOCK= in its unit" in limit_hint("memlock")
+
+
+# ------------------------------------------------------------------ the QA pass's findings (thirty-sixth stop)
+NOBODY = "nobody"
+as_root = pytest.mark.skipif(os.geteuid() != 0, reason="acts for another user (root only)")
+
+
+def _nobody() -> "pwd.struct_passwd":
+    import pwd
+    try:
+        return pwd.getpwnam(NOBODY)
+    except KeyError:
+        pytest.skip("no user 'nobody' here")
+
+
+@pytest.mark.parametrize("short", ["--sto", "--eff", "--boa"])
+def test_a_shortened_box_option_is_refused_not_kept_relative(short: str, capsys) -> None:
+    """`device run` takes "--sto x" for --store; the rewriting did not: the store stayed relative and the default
+    store, added after it, won."""
+    assert main(["device", "service", "--", short, "rel/x"]) == 2
+    assert f"unrecognized arguments: {short} rel/x" in capsys.readouterr().err
+
+
+def test_box_options_before_the_dashes_are_said_to_go_after_them(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["device", "service", "--sim"])
+    assert "the box's own options (hatbox device run's) go after --" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("board", ["mine.TOML", "mine.cfg", "existing"])
+def test_a_board_the_box_reads_as_a_file_is_made_absolute(board: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "existing").write_text("")
+    assert main(["device", "service", "--", "--board", board, "--store", "/s"]) == 0
+    assert f"--board {tmp_path / board} --store /s" in capsys.readouterr().out
+
+
+def test_a_tilde_is_the_service_users_home(tmp_path: Path, monkeypatch, capsys) -> None:
+    import pwd
+    me = pwd.getpwuid(os.getuid())
+    monkeypatch.setenv("HOME", str(tmp_path))                 # the installer's (sudo keeps root's): not used
+    assert main(["device", "service", "--user", me.pw_name, "--", "--effect=~/fx.hatpack", "--store", "/s"]) == 0
+    assert f"--effect={Path(me.pw_dir) / 'fx.hatpack'} --store /s" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("out_in", ["missing-folder/x.service", "."])
+def test_out_that_cannot_be_written_is_one_line(out_in: str, tmp_path: Path, capsys) -> None:
+    assert main(["device", "service", "--out", str(tmp_path / out_in)]) == 2
+    err = capsys.readouterr().err
+    assert "hatbox: error: cannot write --out" in err and "internal error" not in err
+
+
+def test_a_unit_name_systemd_would_refuse_is_refused_now(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["device", "service", "--unit", "caf\u00e9"])
+    assert "ASCII letters, digits" in capsys.readouterr().err
+
+
+def test_a_program_path_systemd_cannot_take_is_said(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("hatbox.cmd_service._program", lambda: ("/opt/a$b/bin/hatbox",))
+    assert main(["device", "service", "--", "--store", "/s"]) == 2
+    assert "the program's path /opt/a$b/bin/hatbox holds $" in capsys.readouterr().err
+
+
+def test_a_user_without_a_home_needs_a_store_given(capsys) -> None:
+    if Path(_nobody().pw_dir).is_dir():
+        pytest.skip("nobody has a home here")
+    assert main(["device", "service", "--user", NOBODY]) == 2
+    assert f"the user {NOBODY} has no home folder" in capsys.readouterr().err
+
+
+@as_root
+def test_a_store_the_user_may_not_write_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    calls = _fake_systemctl(tmp_path, monkeypatch)
+    (tmp_path / "units").mkdir()
+    store = tmp_path / "rootowned"
+    store.mkdir(mode=0o755)
+    _nobody()
+    assert main(["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
+                 "--store", str(store)]) == 2
+    assert f"the user {NOBODY} may not write the store {store}" in capsys.readouterr().err
+    assert not calls.exists() and not (tmp_path / "units" / "hatbox.service").exists()
+
+
+@as_root
+def test_a_user_who_cannot_run_this_hatbox_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    if shutil.which("runuser") is None:
+        pytest.skip("no runuser here")
+    calls = _fake_systemctl(tmp_path, monkeypatch)
+    (tmp_path / "units").mkdir()
+    import tempfile
+    shared = Path(tempfile.mkdtemp(prefix="hatbox-test-"))     # under /tmp itself: pytest's own folder is 0700
+    try:
+        shared.chmod(0o755)
+        private = shared / "private"
+        private.mkdir(mode=0o700)                              # as a venv in a home only its owner enters
+        program = private / "hatbox"
+        program.write_text("#!/bin/sh\necho hatbox\n")
+        program.chmod(0o755)
+        monkeypatch.setattr("hatbox.cmd_service._program", lambda: (str(program),))
+        monkeypatch.setattr("hatbox.cmd_service._verify", lambda name, text: None)
+        _nobody()
+        store = tmp_path / "store"
+        install = ["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
+                   "--store", str(store)]
+        assert main(install) == 2
+        assert f"the user {NOBODY} cannot run {program}" in capsys.readouterr().err
+        assert not calls.exists() and not (tmp_path / "units" / "hatbox.service").exists()
+        private.chmod(0o755)                                   # the same, where nobody may enter: installed
+        assert main(install) == 0
+        assert (tmp_path / "units" / "hatbox.service").exists()
+    finally:
+        shutil.rmtree(shared)
+
+
+@as_root
+def test_every_folder_made_for_the_store_is_the_users(tmp_path: Path, monkeypatch) -> None:
+    _fake_systemctl(tmp_path, monkeypatch)
+    (tmp_path / "units").mkdir()
+    monkeypatch.setattr("hatbox.cmd_service._refuse_unrunnable", lambda argv, user: None)
+    store = tmp_path / "var" / "lib" / "hatbox"
+    assert main(["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
+                 "--store", str(store)]) == 0
+    uid = _nobody().pw_uid
+    assert [p.stat().st_uid for p in (tmp_path / "var", tmp_path / "var" / "lib", store)] == [uid, uid, uid]
+    assert tmp_path.stat().st_uid == 0                         # what was there stays as it was
+
+
+@pytest.mark.parametrize("tty, since, xruns, said, due", [
+    (True, 0.0, 0, 0, True), (False, 2.0, 0, 0, False), (False, 61.0, 0, 0, True), (False, 2.0, 3, 2, True)])
+def test_a_headless_box_into_a_log_says_its_status_once_a_minute_or_on_a_dropout(tty, since, xruns, said, due) -> None:
+    from hatbox.cmd_device import status_due
+    assert status_due(tty, since, xruns, said) is due
