@@ -1,0 +1,313 @@
+"""`hatbox device check`: is this machine ready to be the box?  Each part the box needs, checked the way the box
+opens it, said in one line with what to do when it is not.
+
+The checks, in order: the board file; whether a box already runs on the store (then the audio device, pins and
+touch chip are its: those checks are skipped rather than taken from under it); the audio device (opened and closed
+as the engine opens it: device/audio/alsa_io.AlsaIO, so a device that refuses float32 or the block size fails
+here as it would at start); the real-time limits the engine asks for (SCHED_FIFO priority, locked memory); the
+kernel (PREEMPT_RT, isolated cores, the CPU clock governor); the panel's inputs (device/ui/inputs.Inputs: the
+encoders' pins and the touch chip, as the panel opens them), with each pin's level at rest; the screen (its KMS
+device, or a desktop); MIDI (the ALSA sequencer); model inference (onnxruntime's providers); the store folder (written
+and its free space); the systemd service (hatbox device service).
+
+Every check returns a :class:`Check`; none raises.  Statuses: ``ok``; ``warn`` (the box runs, with less: no MIDI,
+CPU inference, a generic kernel); ``fail`` (the box will not start or a part will not work: no audio device, pins
+stuck low); ``skip`` (not this machine's business, or in use by a running box).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import resource
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from hatbox.errors import first_line
+
+ENGINE_PRIORITY = 70            # device.audio.server.EngineConfig.priority (not imported: it pulls in the engine)
+MEMLOCK_NEEDED = 1 << 30        # bytes: the engine process holds ~600 MB locked (its RSS, with the sampler's cache)
+LOW_DISK = 1 << 30              # bytes free under the store below which it is said (libraries and packs land there)
+SEQUENCER = Path("/dev/snd/seq")
+STATUSES = ("ok", "warn", "fail", "skip")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the check: ``part`` ("audio"), ``status`` (one of :data:`STATUSES`), what was found, what to do."""
+
+    part: str
+    status: str
+    line: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What to check: the board (a name or a file), simulated hardware or not, the audio device and its settings,
+    the store folder, the service's unit name and folder."""
+
+    board: str
+    sim: bool
+    device: str = "default"
+    rate: int = 48000
+    block: int = 128
+    periods: int = 3
+    store: Path = Path.home() / ".hatbox"
+    unit: str = "hatbox"
+    unit_dir: Path = Path("/etc/systemd/system")
+
+
+def run_checks(setup: Setup) -> list[Check]:
+    """Every check for ``setup``, in order (see the module's docstring)."""
+    board_check, board = check_board(setup.board)
+    running = box_running(setup.store)
+    checks = [board_check]
+    if running:
+        checks.append(Check("box", "ok", f"a box is running on {setup.store}: the audio device, pins and touch chip "
+                                         "are its, and are not opened here",
+                            hint="stop it to check them too (sudo systemctl stop hatbox, or Ctrl-C)"))
+    checks += [check_audio(setup, running), check_limits(), check_kernel()]
+    if board is not None:
+        checks += check_inputs(board, setup.sim, running) + [check_screen(board, setup.sim)]
+    checks += [check_midi(), check_inference(), check_store(setup.store), check_service(setup.unit, setup.unit_dir)]
+    return checks
+
+
+def check_board(name: str) -> tuple[Check, Any]:
+    """The board file, loaded and validated as the box loads it, and what it describes."""
+    from hardware.board import load_board
+    from hatbox.errors import HatboxError
+    try:
+        board = load_board(name)
+    except HatboxError as exc:
+        return Check("board", "fail", first_line(exc), exc.hint or ""), None
+    touch = f"{board.touch.chip} touch on I2C bus {board.i2c_bus}" if board.touch else "no touch"
+    s = board.screen
+    return Check("board", "ok", f"{board.name}: {len(board.encoders)} encoders ({board.gpio} GPIO, {board.pull} "
+                                f"pull-ups), {touch}, {s.width}x{s.height} screen ({s.driver})"), board
+
+
+def box_running(store: Path) -> bool:
+    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now."""
+    from export.atomic import locked_fd
+    lock = store / "box.lock"
+    if not lock.is_file():
+        return False
+    try:
+        fd = locked_fd(lock, wait=False)
+    except BlockingIOError:
+        return True
+    if fd is not None:
+        os.close(fd)
+    return False
+
+
+def check_audio(setup: Setup, running: bool) -> Check:
+    """The audio device opened for playback and capture at the box's rate, block and periods, then closed."""
+    if running:
+        return Check("audio", "skip", f"'{setup.device}' is the running box's")
+    from device.audio.alsa_io import AlsaIO, AudioConfig
+    from hatbox.errors import HatboxError
+    cfg = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
+    try:
+        AlsaIO(cfg).close()
+    except (HatboxError, ImportError) as exc:
+        if setup.sim:
+            return Check("audio", "warn", f"{first_line(exc)}: with --sim the box plays into a file instead "
+                                          "(no sound)", getattr(exc, "hint", "") or "")
+        return Check("audio", "fail", first_line(exc), getattr(exc, "hint", "") or "")
+    trip = cfg.latency_budget()["round_trip_ms"]
+    return Check("audio", "ok", f"'{setup.device}' opens for playback and capture at {setup.rate} Hz, float32, "
+                                f"block {setup.block} x {setup.periods} (round trip {trip:.2f} ms)")
+
+
+def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, euid: int | None = None) -> Check:
+    """The real-time priority and locked memory this process may have (the engine asks for SCHED_FIFO
+    :data:`ENGINE_PRIORITY` and locks all its memory).  A service gets them from its unit, not from here."""
+    from device.audio.realtime import limit_hint
+    root = (os.geteuid() if euid is None else euid) == 0
+    rtprio = limits(resource.RLIMIT_RTPRIO)[0]
+    memlock = limits(resource.RLIMIT_MEMLOCK)[0]
+    wrong = []
+    if not root and rtprio != resource.RLIM_INFINITY and rtprio < ENGINE_PRIORITY:
+        wrong.append((f"real-time priority up to {rtprio} (the engine asks for {ENGINE_PRIORITY})", "rtprio"))
+    if not root and memlock != resource.RLIM_INFINITY and memlock < MEMLOCK_NEEDED:
+        wrong.append((f"locked memory up to {memlock >> 20} MB (the engine locks ~600 MB)", "memlock"))
+    if wrong:
+        return Check("real-time", "fail", "this user may have " + " and ".join(w for w, _ in wrong) + ": the box "
+                     "would run at normal priority, with dropouts", "; ".join(limit_hint(k) for _, k in wrong))
+    how = "root" if root else f"real-time priority up to {_limit(rtprio)}, locked memory {_limit(memlock, 20, ' MB')}"
+    return Check("real-time", "ok", f"SCHED_FIFO and locked memory allowed ({how}; in this shell: a service gets its "
+                                    "own from its unit)")
+
+
+def _limit(value: int, shift: int = 0, unit: str = "") -> str:
+    return "unlimited" if value == resource.RLIM_INFINITY else f"{value >> shift}{unit}"
+
+
+def check_kernel(root: Path = Path("/")) -> Check:
+    """PREEMPT_RT or not, isolated cores, and CPU clock governors other than "performance" (under ``root``)."""
+    rt = _read(root / "sys/kernel/realtime") == "1" or "PREEMPT_RT" in os.uname().version
+    isolated = _read(root / "sys/devices/system/cpu/isolated")
+    governors = {_read(Path(p)) for p in glob.glob(str(root / "sys/devices/system/cpu/cpu*/cpufreq/scaling_governor"))}
+    slow = sorted(g for g in governors if g and g != "performance")
+    parts = ["PREEMPT_RT kernel" if rt else "not a PREEMPT_RT kernel",
+             f"cores {isolated} isolated" if isolated else "no isolated core"]
+    hints = []
+    if not rt:
+        hints.append("install the board's real-time kernel (JetPack offers NVIDIA's PREEMPT_RT kernel packages)")
+    if slow:
+        parts.append(f"CPU clock governor {', '.join(slow)} (clocks drop between blocks)")
+        hints.append("run the CPU at full clock: sudo jetson_clocks on a Jetson, or the 'performance' governor")
+    return Check("kernel", "ok" if rt and not slow else "warn", ", ".join(parts), "; ".join(hints))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
+
+
+def check_inputs(board: Any, sim: bool, running: bool) -> list[Check]:
+    """The panel's encoders and touch chip opened as the panel opens them (device.ui.inputs.Inputs), each pin's
+    level read at rest, then released."""
+    if running:
+        return [Check("encoders", "skip", "the pins are the running box's"),
+                Check("touch", "skip", "the touch chip is the running box's")]
+    from device.ui.inputs import Inputs
+    from hatbox.errors import HatboxError
+    try:
+        inputs = Inputs(board, sim=sim)
+    except HatboxError as exc:
+        touch = [Check("touch", "skip", "not tried: the pins did not open")] if board.touch else []
+        return [Check("encoders", "fail", first_line(exc), exc.hint or ""), *touch]
+    try:
+        levels = _rest_levels(board, inputs.gpio)
+        return [_encoder_check(board, levels, sim), _touch_check(board, inputs.problems, inputs.touch)]
+    finally:
+        inputs.close()
+
+
+def _rest_levels(board: Any, gpio: Any) -> list[tuple[str, str, int, int]]:
+    """(encoder, line "A" / "B" / "button", pin, level now) of every encoder line, nobody touching the knobs."""
+    return [(e.name, role, pin, int(gpio.input(pin))) for e in board.encoders
+            for role, pin in (("A", e.a), ("B", e.b), ("button", e.button)) if pin is not None]
+
+
+def _encoder_check(board: Any, levels: list[tuple[str, str, int, int]], sim: bool) -> Check:
+    """Every line high at rest (a released button; an encoder at a detent: a half-step one may rest with A and B
+    low) or which are low and what to do."""
+    half = {e.name for e in board.encoders if e.detents_per_cycle == 2}
+    low = [f"{name} {role} (pin {pin})" for name, role, pin, level in levels
+           if level == 0 and (role == "button" or name not in half)]
+    where = "simulated pins" if sim else f"{board.gpio} GPIO"
+    if not board.encoders:
+        return Check("encoders", "skip", f"the board file names no encoders ({where})")
+    if low:
+        pulls = ("fit 10k pull-ups to 3.3 V on every A/B/button line (the board file says external pull-ups)"
+                 if board.pull == "external" else "check the wiring to ground and the board file's pin numbers")
+        return Check("encoders", "fail", f"{', '.join(low[:4])}{' ...' if len(low) > 4 else ''} read low at rest "
+                                         "(nobody touching the knobs?): a floating or shorted line",
+                     f"{pulls}; an encoder resting between detents reads low too: turn it a click and check again")
+    return Check("encoders", "ok", f"{len(board.encoders)} encoders open, {len(levels)} lines high at rest ({where})")
+
+
+def _touch_check(board: Any, problems: list[str], touch: Any) -> Check:
+    if board.touch is None:
+        return Check("touch", "skip", "the board file names no touch chip")
+    if touch is None:
+        return Check("touch", "fail", problems[0] if problems else "the touch chip could not be opened")
+    return Check("touch", "ok", f"{board.touch.chip} answers at I2C address 0x{touch.address:02x} on bus "
+                                f"{board.i2c_bus}, {touch.sensor[0]}x{touch.sensor[1]} sensor")
+
+
+def check_screen(board: Any, sim: bool, cards: str = "/dev/dri/card*") -> Check:
+    """The screen the panel draws on: its KMS/DRM device readable and writable, or a desktop for a window."""
+    driver = "window" if sim and board.screen.driver in ("kmsdrm", "fbcon") else board.screen.driver
+    if driver == "dummy":
+        return Check("screen", "ok", "headless (dummy driver): the panel draws into memory")
+    if driver == "window":
+        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+            return Check("screen", "ok", "a desktop is there for the panel's window")
+        return Check("screen", "warn", "no desktop (DISPLAY, WAYLAND_DISPLAY unset): the panel's window cannot open",
+                     "run it from a desktop session, or with --no-panel")
+    found = sorted(glob.glob(cards))
+    usable = [c for c in found if os.access(c, os.R_OK | os.W_OK)]
+    if usable:
+        return Check("screen", "ok", f"KMS/DRM device {usable[0]} is usable")
+    if found:
+        return Check("screen", "fail", f"{found[0]} is there but this user may not open it",
+                     "add the user to the 'video' and 'render' groups (hatbox device service does for the service)")
+    return Check("screen", "fail", "no KMS/DRM device (/dev/dri/card*): the panel has no screen to draw on",
+                 "check the display's cable and the board's display driver")
+
+
+def check_midi(seq: Path = SEQUENCER) -> Check:
+    if not seq.exists():
+        return Check("midi", "warn", f"no ALSA sequencer ({seq}): the box runs without MIDI",
+                     "load it: sudo modprobe snd-seq (and add snd-seq to /etc/modules to keep it)")
+    if not os.access(seq, os.R_OK | os.W_OK):
+        return Check("midi", "warn", f"{seq} is there but this user may not open it: no MIDI",
+                     "add the user to the 'audio' group")
+    return Check("midi", "ok", "the ALSA sequencer is there: MIDI controllers connect as they are plugged in")
+
+
+def check_inference(providers: Callable[[], list[str]] | None = None) -> Check:
+    """Which onnxruntime providers run the packs (device.audio.runtime prefers TensorRT > CUDA > CPU)."""
+    try:
+        if providers is None:
+            import onnxruntime as ort
+            providers = ort.get_available_providers
+        have = list(providers())
+    except ImportError as exc:
+        return Check("inference", "fail", f"onnxruntime is not installed ({exc})", "pip install onnxruntime")
+    gpu = [p.replace("ExecutionProvider", "") for p in have if p in ("TensorrtExecutionProvider",
+                                                                     "CUDAExecutionProvider")]
+    if gpu:
+        return Check("inference", "ok", f"onnxruntime runs packs on {' and '.join(gpu)} (and CPU)")
+    return Check("inference", "warn", "onnxruntime runs packs on the CPU only (no TensorRT or CUDA provider)",
+                 "on a Jetson install JetPack's onnxruntime-gpu wheel, and .[tensorrt] for TensorRT")
+
+
+def check_store(store: Path) -> Check:
+    """The store folder: there (or makeable), writable, and how much room is left on its disk."""
+    from export.atomic import unwritable
+    why = unwritable(store / "box.lock")          # the nearest folder there, a probe file made and removed
+    if why:
+        return Check("store", "fail", f"cannot write the store {store}: {why}",
+                     "give --store a folder this user can write (hatbox device service --install makes it)")
+    folder = next(p for p in (store, *store.absolute().parents) if p.exists())
+    free = shutil.disk_usage(folder).free
+    line = f"{store} is writable, {free / 2**30:.1f} GB free" + ("" if store.exists() else " (made at first start)")
+    if free < LOW_DISK:
+        return Check("store", "warn", line, "free some space: uploaded libraries and packs are kept there")
+    return Check("store", "ok", line)
+
+
+def check_service(unit: str, unit_dir: Path, systemctl: Callable[[list[str]], tuple[int, str]] | None = None) -> Check:
+    """Whether the box starts at boot: its unit (written by hatbox device service) installed and enabled."""
+    path = unit_dir / f"{unit}.service"
+    if not path.is_file():
+        return Check("service", "warn", f"no {path}: the box does not start by itself at boot",
+                     "sudo hatbox device service --install [-- BOX OPTIONS]")
+    run = systemctl or _systemctl
+    code, said = run(["is-enabled", f"{unit}.service"])
+    if code == 0 and said == "enabled":
+        return Check("service", "ok", f"{path} is installed and enabled: the box starts at boot")
+    return Check("service", "warn", f"{path} is installed but not enabled ({said or 'systemctl did not say'})",
+                 f"sudo systemctl enable {unit}")
+
+
+def _systemctl(words: list[str]) -> tuple[int, str]:
+    import subprocess
+    tool = shutil.which("systemctl")
+    if tool is None:
+        return 1, "no systemctl here"
+    try:
+        done = subprocess.run([tool, *words], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 1, first_line(exc)
+    return done.returncode, first_line(done.stdout or done.stderr)

@@ -1,0 +1,172 @@
+"""`hatbox device check` (device/board_check.py, hatbox/cmd_check.py): each part the box needs, checked the way the
+box opens it, on this machine's real ALSA (its file plugin), the simulated pins and touch chip, and made-up /sys
+and /dev trees."""
+from __future__ import annotations
+
+import os
+import resource
+from pathlib import Path
+
+import pytest
+
+from device import board_check as bc
+from hatbox.cli import main
+
+
+def _statuses(checks: list[bc.Check]) -> dict[str, str]:
+    return {c.part: c.status for c in checks}
+
+
+def test_the_simulated_board_opens_its_pins_and_touch_chip() -> None:
+    check, board = bc.check_board("sim")
+    assert check.status == "ok" and "4 encoders" in check.line
+    encoders, touch = bc.check_inputs(board, sim=True, running=False)
+    assert (encoders.status, touch.status) == ("ok", "ok"), (encoders, touch)
+    assert "12 lines high at rest (simulated pins)" in encoders.line
+    assert "ft5x06 answers at I2C address 0x38 on bus 7" in touch.line
+
+
+def test_a_board_file_with_a_mistake_fails_and_its_parts_are_not_tried(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.toml"
+    bad.write_text('name = "x"\ngpio = "sim"\nbogus = 1\n')
+    checks = bc.run_checks(bc.Setup(board=str(bad), sim=True, store=tmp_path / "store", unit_dir=tmp_path))
+    assert checks[0].status == "fail" and "bogus" in checks[0].line
+    assert not {"encoders", "touch", "screen"} & set(_statuses(checks))
+
+
+class _Lines:
+    """Pins at given levels (as a board's GPIO library reads them)."""
+
+    def __init__(self, low: set[int]) -> None:
+        self.low = low
+
+    def input(self, pin: int) -> int:
+        return 0 if pin in self.low else 1
+
+
+def test_lines_low_at_rest_are_named_with_the_pull_ups_to_fit() -> None:
+    from hardware.board import load_board
+    board = load_board("jetson-orin-nano-devkit")            # external pull-ups: Jetson.GPIO ignores pull_up_down
+    first = board.encoders[0]
+    got = bc._encoder_check(board, bc._rest_levels(board, _Lines({first.a, first.button})), sim=False)
+    assert got.status == "fail"
+    assert f"{first.name} A (pin {first.a}), {first.name} button (pin {first.button}) read low at rest" in got.line
+    assert "fit 10k pull-ups" in got.hint
+    assert bc._encoder_check(board, bc._rest_levels(board, _Lines(set())), sim=False).status == "ok"
+
+
+def test_a_half_step_encoder_may_rest_low_but_its_button_may_not() -> None:
+    import dataclasses
+    from hardware.board import load_board
+    board = load_board("sim")
+    half = dataclasses.replace(board, encoders=tuple(dataclasses.replace(e, detents_per_cycle=2)
+                                                     for e in board.encoders))
+    e = half.encoders[0]
+    assert bc._encoder_check(half, bc._rest_levels(half, _Lines({e.a, e.b})), sim=True).status == "ok"
+    assert bc._encoder_check(half, bc._rest_levels(half, _Lines({e.button})), sim=True).status == "fail"
+
+
+def test_audio_is_opened_as_the_engine_opens_it(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("alsaaudio")
+    from device.audio.alsa_io import write_file_pcm
+    (tmp_path / "in.raw").write_bytes(bytes(4 * 48000))
+    conf = write_file_pcm(tmp_path / "asoundrc", tmp_path / "out.raw", tmp_path / "in.raw")
+    monkeypatch.setenv("ALSA_CONFIG_PATH", f"/usr/share/alsa/alsa.conf:{conf}")
+    ok = bc.check_audio(bc.Setup(board="sim", sim=False, device="hatbox_file"), running=False)
+    assert ok.status == "ok" and "round trip 8.00 ms" in ok.line, ok
+    gone = bc.check_audio(bc.Setup(board="sim", sim=False, device="hw:97"), running=False)
+    assert gone.status == "fail" and "cannot open ALSA playback device 'hw:97'" in gone.line and "aplay -L" in gone.hint
+    sim = bc.check_audio(bc.Setup(board="sim", sim=True, device="hw:97"), running=False)
+    assert sim.status == "warn" and "plays into a file instead" in sim.line
+
+
+def test_a_running_box_keeps_its_devices(tmp_path: Path) -> None:
+    from export.atomic import locked_fd
+    store = tmp_path / "store"
+    store.mkdir()
+    fd = locked_fd(store / "box.lock")                           # as `hatbox device run` holds it
+    try:
+        checks = bc.run_checks(bc.Setup(board="sim", sim=True, store=store, unit_dir=tmp_path))
+    finally:
+        os.close(fd)
+    st = _statuses(checks)
+    assert (st["box"], st["audio"], st["encoders"], st["touch"]) == ("ok", "skip", "skip", "skip")
+    assert not bc.box_running(store)                             # the lock let go: no box
+
+
+def test_real_time_limits_too_low_fail_with_where_to_raise_them(monkeypatch) -> None:
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    low = {resource.RLIMIT_RTPRIO: (0, 0), resource.RLIMIT_MEMLOCK: (8 << 20, 8 << 20)}
+    got = bc.check_limits(lambda which: low[which], euid=1000)
+    assert got.status == "fail"
+    assert "real-time priority up to 0 (the engine asks for 70) and locked memory up to 8 MB" in got.line
+    assert "rtprio in /etc/security/limits.d" in got.hint and "memlock in /etc/security/limits.d" in got.hint
+    inf = resource.RLIM_INFINITY
+    fine = bc.check_limits(lambda which: {resource.RLIMIT_RTPRIO: (95, 95)}.get(which, (inf, inf)), euid=1000)
+    assert fine.status == "ok" and "priority up to 95, locked memory unlimited" in fine.line
+
+
+def _sys(tmp_path: Path, realtime: str | None, governors: list[str], isolated: str = "") -> Path:
+    root = tmp_path / "root"
+    (root / "sys/kernel").mkdir(parents=True)
+    if realtime is not None:
+        (root / "sys/kernel/realtime").write_text(realtime + "\n")
+    (root / "sys/devices/system/cpu").mkdir(parents=True)
+    (root / "sys/devices/system/cpu/isolated").write_text(isolated + "\n")
+    for i, g in enumerate(governors):
+        (root / f"sys/devices/system/cpu/cpu{i}/cpufreq").mkdir(parents=True)
+        (root / f"sys/devices/system/cpu/cpu{i}/cpufreq/scaling_governor").write_text(g + "\n")
+    return root
+
+
+def test_the_kernel_check_reads_preempt_rt_isolated_cores_and_governors(tmp_path: Path) -> None:
+    good = bc.check_kernel(_sys(tmp_path / "a", "1", ["performance", "performance"], "3"))
+    assert good.status == "ok" and good.line == "PREEMPT_RT kernel, cores 3 isolated"
+    slow = bc.check_kernel(_sys(tmp_path / "b", "1", ["performance", "schedutil"]))
+    assert slow.status == "warn" and "CPU clock governor schedutil" in slow.line and "jetson_clocks" in slow.hint
+    if "PREEMPT_RT" not in os.uname().version:
+        generic = bc.check_kernel(_sys(tmp_path / "c", None, []))
+        assert generic.status == "warn" and "not a PREEMPT_RT kernel" in generic.line
+
+
+def test_the_screen_needs_its_drm_device_or_a_desktop(tmp_path: Path, monkeypatch) -> None:
+    from hardware.board import load_board
+    jetson = load_board("jetson-orin-nano-devkit")
+    assert bc.check_screen(jetson, sim=False, cards=str(tmp_path / "card*")).status == "fail"
+    (tmp_path / "card0").write_text("")
+    assert bc.check_screen(jetson, sim=False, cards=str(tmp_path / "card*")).line.endswith("card0 is usable")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert bc.check_screen(jetson, sim=True).status == "warn"     # --sim draws a window: a desktop is needed
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert bc.check_screen(jetson, sim=True).status == "ok"
+
+
+def test_midi_inference_store_and_service(tmp_path: Path) -> None:
+    assert bc.check_midi(tmp_path / "seq").status == "warn"
+    (tmp_path / "seq").write_text("")
+    assert bc.check_midi(tmp_path / "seq").status == "ok"
+    assert bc.check_inference(lambda: ["CPUExecutionProvider"]).status == "warn"
+    gpu = bc.check_inference(lambda: ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"])
+    assert gpu.status == "ok" and "Tensorrt and CUDA" in gpu.line
+    store = bc.check_store(tmp_path / "new" / "store")
+    assert store.status in ("ok", "warn") and "made at first start" in store.line
+    (tmp_path / "file").write_text("")
+    assert bc.check_store(tmp_path / "file").status == "fail"
+    assert bc.check_service("hatbox", tmp_path).status == "warn"
+    (tmp_path / "hatbox.service").write_text("[Service]\n")
+    assert bc.check_service("hatbox", tmp_path, lambda words: (0, "enabled")).status == "ok"
+    off = bc.check_service("hatbox", tmp_path, lambda words: (1, "disabled"))
+    assert off.status == "warn" and "not enabled (disabled)" in off.line
+
+
+def test_the_command_lists_every_check_and_fails_when_one_does(tmp_path: Path, capsys) -> None:
+    code = main(["device", "check", "--sim", "--audio", "hw:97", "--store", str(tmp_path / "store")])
+    out = capsys.readouterr().out
+    for part in ("board", "audio", "real-time", "kernel", "encoders", "touch", "screen", "midi", "inference",
+                 "store", "service"):
+        assert f"  {part}" in out, part
+    assert code == (1 if "  FAIL  " in out else 0)
+    assert out.splitlines()[-1].startswith(f"{out.count('  ok    ')} ok, ")
+    assert main(["device", "check", "--board", str(tmp_path / "none.toml"), "--store", str(tmp_path)]) == 1
+    assert "FAIL  board" in capsys.readouterr().out
