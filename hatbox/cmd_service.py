@@ -265,6 +265,11 @@ def _refuse_store(store: Path, user: pwd.struct_passwd) -> None:
     not write (the box would stop at every start, and be started again every few seconds)."""
     if store.exists() and not store.is_dir():
         raise HatboxError(f"the store {store} is a file, not a folder", hint="give --store a folder after --")
+    shut = next((p for p in reversed(store.parents) if p.is_dir() and not _may(p, user, 0o1)), None)
+    if shut is not None:
+        raise HatboxError(f"the user {user.pw_name} may not enter {shut}, above the store {store}: the box would "
+                          "stop at every start", hint="give a --store that user can reach after --, e.g. -- --store "
+                                                      "/var/lib/hatbox")
     if store.is_dir() and not _may(store, user, 0o3):
         raise HatboxError(f"the user {user.pw_name} may not write the store {store}: the box would stop at every "
                           "start", hint=f"give it to that user (sudo chown -R {user.pw_name} {shlex.quote(str(store))}"

@@ -197,6 +197,16 @@ NOBODY = "nobody"
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="acts for another user (root only)")
 
 
+@pytest.fixture
+def reachable():
+    """A temporary folder every user may enter (pytest's own tmp_path is under a 0700 folder), removed after."""
+    import tempfile
+    folder = Path(tempfile.mkdtemp(prefix="hatbox-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
 def _nobody() -> "pwd.struct_passwd":
     import pwd
     try:
@@ -262,10 +272,10 @@ def test_a_user_without_a_home_needs_a_store_given(capsys) -> None:
 
 
 @as_root
-def test_a_store_the_user_may_not_write_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_store_the_user_may_not_write_is_refused(tmp_path: Path, reachable: Path, monkeypatch, capsys) -> None:
     calls = _fake_systemctl(tmp_path, monkeypatch)
     (tmp_path / "units").mkdir()
-    store = tmp_path / "rootowned"
+    store = reachable / "rootowned"
     store.mkdir(mode=0o755)
     _nobody()
     assert main(["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
@@ -275,7 +285,30 @@ def test_a_store_the_user_may_not_write_is_refused(tmp_path: Path, monkeypatch, 
 
 
 @as_root
-def test_a_user_who_cannot_run_this_hatbox_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_store_under_a_folder_the_user_may_not_enter_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    """/root/box for nobody: the store would be made (and given to nobody) where nobody can never reach it."""
+    import tempfile
+    _fake_systemctl(tmp_path, monkeypatch)
+    (tmp_path / "units").mkdir()
+    _nobody()
+    open_folder = Path(tempfile.mkdtemp(prefix="hatbox-test-"))   # under /tmp itself: pytest's own folder is 0700
+    try:
+        open_folder.chmod(0o755)
+        shut = open_folder / "shut"
+        shut.mkdir(mode=0o700)
+        install = ["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
+                   "--store"]
+        assert main([*install, str(shut / "box")]) == 2
+        assert f"the user {NOBODY} may not enter {shut}, above the store {shut / 'box'}" in capsys.readouterr().err
+        assert not (shut / "box").exists() and not (tmp_path / "units" / "hatbox.service").exists()
+        monkeypatch.setattr("hatbox.cmd_service._refuse_unrunnable", lambda argv, user: None)
+        assert main([*install, str(open_folder / "box")]) == 0          # a folder nobody may enter: installed
+    finally:
+        shutil.rmtree(open_folder)
+
+
+@as_root
+def test_a_user_who_cannot_run_this_hatbox_is_refused(tmp_path: Path, reachable: Path, monkeypatch, capsys) -> None:
     if shutil.which("runuser") is None:
         pytest.skip("no runuser here")
     calls = _fake_systemctl(tmp_path, monkeypatch)
@@ -292,7 +325,7 @@ def test_a_user_who_cannot_run_this_hatbox_is_refused(tmp_path: Path, monkeypatc
         monkeypatch.setattr("hatbox.cmd_service._program", lambda: (str(program),))
         monkeypatch.setattr("hatbox.cmd_service._verify", lambda name, text: None)
         _nobody()
-        store = tmp_path / "store"
+        store = reachable / "store"
         install = ["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
                    "--store", str(store)]
         assert main(install) == 2
@@ -306,16 +339,16 @@ def test_a_user_who_cannot_run_this_hatbox_is_refused(tmp_path: Path, monkeypatc
 
 
 @as_root
-def test_every_folder_made_for_the_store_is_the_users(tmp_path: Path, monkeypatch) -> None:
+def test_every_folder_made_for_the_store_is_the_users(tmp_path: Path, reachable: Path, monkeypatch) -> None:
     _fake_systemctl(tmp_path, monkeypatch)
     (tmp_path / "units").mkdir()
     monkeypatch.setattr("hatbox.cmd_service._refuse_unrunnable", lambda argv, user: None)
-    store = tmp_path / "var" / "lib" / "hatbox"
+    store = reachable / "var" / "lib" / "hatbox"
     assert main(["device", "service", "--install", "--unit-dir", str(tmp_path / "units"), "--user", NOBODY, "--",
                  "--store", str(store)]) == 0
     uid = _nobody().pw_uid
-    assert [p.stat().st_uid for p in (tmp_path / "var", tmp_path / "var" / "lib", store)] == [uid, uid, uid]
-    assert tmp_path.stat().st_uid == 0                         # what was there stays as it was
+    assert [p.stat().st_uid for p in (reachable / "var", reachable / "var" / "lib", store)] == [uid, uid, uid]
+    assert reachable.stat().st_uid == 0                         # what was there stays as it was
 
 
 @pytest.mark.parametrize("tty, since, xruns, said, due", [
