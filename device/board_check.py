@@ -16,13 +16,15 @@ stuck low); ``skip`` (not this machine's business, or in use by a running box).
 """
 from __future__ import annotations
 
+import contextlib
 import glob
+import logging
 import os
 import resource
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from hatbox.errors import first_line
 
@@ -90,16 +92,20 @@ def check_board(name: str) -> tuple[Check, Any]:
 
 
 def box_running(store: Path) -> bool:
-    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now."""
-    from export.atomic import locked_fd
-    lock = store / "box.lock"
-    if not lock.is_file():
+    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now.  The lock is
+    tried through a read-only descriptor: the box's user owns the file, and whoever runs the check may not be it."""
+    import fcntl
+    try:
+        fd = os.open(store / "box.lock", os.O_RDONLY)
+    except OSError:
         return False
     try:
-        fd = locked_fd(lock, wait=False)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
-    if fd is not None:
+    except OSError:
+        return False
+    finally:
         os.close(fd)
     return False
 
@@ -107,7 +113,7 @@ def box_running(store: Path) -> bool:
 def check_audio(setup: Setup, running: bool) -> Check:
     """The audio device opened for playback and capture at the box's rate, block and periods, then closed."""
     if running:
-        return Check("audio", "skip", f"'{setup.device}' is the running box's")
+        return Check("audio", "skip", "not opened: the running box holds its audio device")
     from device.audio.alsa_io import AlsaIO, AudioConfig
     from hatbox.errors import HatboxError
     cfg = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
@@ -124,20 +130,26 @@ def check_audio(setup: Setup, running: bool) -> Check:
 
 
 def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, euid: int | None = None) -> Check:
-    """The real-time priority and locked memory this process may have (the engine asks for SCHED_FIFO
-    :data:`ENGINE_PRIORITY` and locks all its memory).  A service gets them from its unit, not from here."""
-    from device.audio.realtime import limit_hint
+    """The real-time priority and locked memory this user may have (the engine asks for SCHED_FIFO
+    :data:`ENGINE_PRIORITY` and locks all its memory).  A priority too low fails (dropouts under load); locked
+    memory too small warns (memory may be paged out).  A service gets both from its unit, not from here."""
     root = (os.geteuid() if euid is None else euid) == 0
     rtprio = limits(resource.RLIMIT_RTPRIO)[0]
     memlock = limits(resource.RLIMIT_MEMLOCK)[0]
-    wrong = []
-    if not root and rtprio != resource.RLIM_INFINITY and rtprio < ENGINE_PRIORITY:
-        wrong.append((f"real-time priority up to {rtprio} (the engine asks for {ENGINE_PRIORITY})", "rtprio"))
-    if not root and memlock != resource.RLIM_INFINITY and memlock < MEMLOCK_NEEDED:
-        wrong.append((f"locked memory up to {memlock >> 20} MB (the engine locks ~600 MB)", "memlock"))
-    if wrong:
-        return Check("real-time", "fail", "this user may have " + " and ".join(w for w, _ in wrong) + ": the box "
-                     "would run at normal priority, with dropouts", "; ".join(limit_hint(k) for _, k in wrong))
+    low_prio = not root and rtprio != resource.RLIM_INFINITY and rtprio < ENGINE_PRIORITY
+    low_lock = not root and memlock != resource.RLIM_INFINITY and memlock < MEMLOCK_NEEDED
+    said = []
+    if low_prio:
+        said.append(f"real-time priority up to {rtprio}, the engine asks for {ENGINE_PRIORITY}: it would run at "
+                    "normal priority, with dropouts under load")
+    if low_lock:
+        said.append(f"locked memory up to {memlock >> 20} MB, the engine wants {MEMLOCK_NEEDED >> 20} MB or "
+                    "unlimited: its memory may be paged out")
+    if said:
+        wanted = " and ".join(k for k, low in (("rtprio", low_prio), ("memlock", low_lock)) if low)
+        return Check("real-time", "fail" if low_prio else "warn", "this user may have " + "; ".join(said),
+                     f"give the user {wanted} in /etc/security/limits.d and log in again (a service gets its own "
+                     "from its unit: hatbox device service writes LimitRTPRIO and LimitMEMLOCK)")
     how = "root" if root else f"real-time priority up to {_limit(rtprio)}, locked memory {_limit(memlock, 20, ' MB')}"
     return Check("real-time", "ok", f"SCHED_FIFO and locked memory allowed ({how}; in this shell: a service gets its "
                                     "own from its unit)")
@@ -180,7 +192,8 @@ def check_inputs(board: Any, sim: bool, running: bool) -> list[Check]:
     from device.ui.inputs import Inputs
     from hatbox.errors import HatboxError
     try:
-        inputs = Inputs(board, sim=sim)
+        with _quiet("hatbox.hardware"):           # the panel logs a touch chip it cannot open: the check says it
+            inputs = Inputs(board, sim=sim)
     except HatboxError as exc:
         touch = [Check("touch", "skip", "not tried: the pins did not open")] if board.touch else []
         return [Check("encoders", "fail", first_line(exc), exc.hint or ""), *touch]
@@ -189,6 +202,18 @@ def check_inputs(board: Any, sim: bool, running: bool) -> list[Check]:
         return [_encoder_check(board, levels, sim), _touch_check(board, inputs.problems, inputs.touch)]
     finally:
         inputs.close()
+
+
+@contextlib.contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """``logger``'s warnings held back for the block (what they say is one of the check's lines)."""
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _rest_levels(board: Any, gpio: Any) -> list[tuple[str, str, int, int]]:
@@ -206,6 +231,9 @@ def _encoder_check(board: Any, levels: list[tuple[str, str, int, int]], sim: boo
     where = "simulated pins" if sim else f"{board.gpio} GPIO"
     if not board.encoders:
         return Check("encoders", "skip", f"the board file names no encoders ({where})")
+    if sim and board.pull == "external":       # nothing pulls simulated lines up: their levels say nothing
+        return Check("encoders", "ok", f"{len(board.encoders)} encoders open on simulated pins (external pull-ups: "
+                                       "the levels at rest are checked on the board)")
     if low:
         pulls = ("fit 10k pull-ups to 3.3 V on every A/B/button line (the board file says external pull-ups)"
                  if board.pull == "external" else "check the wiring to ground and the board file's pin numbers")
@@ -310,4 +338,5 @@ def _systemctl(words: list[str]) -> tuple[int, str]:
         done = subprocess.run([tool, *words], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return 1, first_line(exc)
-    return done.returncode, first_line(done.stdout or done.stderr)
+    said = (done.stdout or done.stderr).strip().splitlines()
+    return done.returncode, said[0].strip() if said else ""

@@ -77,10 +77,18 @@ def _command(argv: Sequence[str]) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
+def _box_part(argv: Sequence[str]) -> str:
+    """The box's options at the end of ``argv`` (after "device run"), as typed in a shell."""
+    words = list(argv)
+    at = next((i + 2 for i in range(len(words) - 1) if words[i:i + 2] == ["device", "run"]), len(words))
+    return " ".join(shlex.quote(w) for w in words[at:])
+
+
 def unit_text(spec: ServiceSpec) -> str:
     """The unit file (text, ends with a newline) for ``spec``."""
     lines = [
-        f"{HEADER}; install it with `sudo {_command(spec.argv)} device service --install`",
+        f"{HEADER}; again, with the same options: sudo {_command(spec.argv)} device service --install --unit "
+        f"{spec.name} --user {spec.user} -- {_box_part(spec.argv)}",
         "[Unit]",
         f"Description={spec.description}",
         "Wants=network-online.target",

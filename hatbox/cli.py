@@ -143,7 +143,7 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
         known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]
         if name in known or any(o.startswith(name) for o in known) or len(name) < 3:
             continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        close = [] if hasattr(current, "unknown_option_hint") else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         current.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else "")
                       + getattr(current, "unknown_option_hint", f"; {current.prog} --help lists its options"))
 

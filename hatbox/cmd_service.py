@@ -72,8 +72,8 @@ def service(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     _write_out(args.out, text)
-    print(f"wrote {args.out}; install it with: sudo cp {args.out} {UNIT_DIR}/{spec.name}.service && sudo systemctl "
-          f"daemon-reload && sudo systemctl enable --now {spec.name}")
+    print(f"wrote {args.out}; install it with: sudo cp {shlex.quote(str(args.out))} {UNIT_DIR}/{spec.name}.service && "
+          f"sudo systemctl daemon-reload && sudo systemctl enable --now {spec.name}")
     return 0
 
 
@@ -81,6 +81,8 @@ def _write_out(out: Path, text: str) -> None:
     """The unit written to ``out`` (atomically), or a one-line HatboxError saying why it cannot be."""
     from export.atomic import unwritable, write_atomic
     why = f"{out} is a folder" if out.is_dir() else unwritable(out)
+    if not why and not out.absolute().parent.is_dir():
+        why = f"there is no folder {out.absolute().parent}"
     if not why:
         try:
             write_atomic(out, text.encode())
@@ -154,12 +156,26 @@ def _box_options(options: list[str], user: pwd.struct_passwd) -> list[str]:
             raise HatboxError(f"{option}: a box that {why} is not a service (it would not be started again)",
                               hint="leave it out; try it first with hatbox device run")
     options = _absolute_paths(options, Path(user.pw_dir))
+    _refuse_missing(options)
     if _option(options, "--store") is None:
         if not Path(user.pw_dir).is_dir():
             raise HatboxError(f"the user {user.pw_name} has no home folder ({user.pw_dir}) for the box's store",
                               hint="give the store folder after --, e.g. -- --store /var/lib/hatbox")
         options += ["--store", str(Path(user.pw_dir) / ".hatbox")]
     return options
+
+
+def _refuse_missing(options: list[str]) -> None:
+    """The board file read as the box reads it, and the packs given there: the box would stop at every start."""
+    from hardware.board import load_board
+    board = _option(options, "--board")
+    if board is not None:
+        load_board(board)                        # BoardError: the file and the keys that are wrong, in one line
+    for option in ("--effect", "--synth"):
+        pack = _option(options, option)
+        if pack is not None and not Path(pack).is_file():
+            raise HatboxError(f"{option} {pack}: no pack there: the box would stop at every start",
+                              hint="give the pack's path, or leave it out (the box plays its active packs)")
 
 
 def _split(token: str) -> tuple[str, str | None]:
@@ -304,7 +320,7 @@ def _refuse_unrunnable(argv: Sequence[str], user: pwd.struct_passwd) -> None:
         raise HatboxError(f"could not try hatbox as the user {user.pw_name}: {first_line(exc)}") from None
     if done.returncode != 0:
         raise HatboxError(f"the user {user.pw_name} cannot run {' '.join(program)}: "
-                          f"{first_line(done.stderr or done.stdout) or f'exit code {done.returncode}'}; nothing was "
+                          f"{_said(done) or f'exit code {done.returncode}'}; nothing was "
                           "installed", hint="install hatbox where that user may read it (a venv under /opt made with "
                                             "the system's Python), or run the box as its owner (--user)")
 
@@ -320,8 +336,14 @@ def _verify(name: str, text: str) -> None:
         path.write_text(text)
         done = subprocess.run([tool, "verify", str(path)], capture_output=True, text=True, timeout=VERIFY_TIMEOUT_S)
     if done.returncode != 0:
-        raise HatboxError(f"systemd finds the unit wrong, nothing was installed: {first_line(done.stderr)}",
+        raise HatboxError(f"systemd finds the unit wrong, nothing was installed: {_said(done)}",
                           hint="the box's command in it must run: check its options with hatbox device run")
+
+
+def _said(done: subprocess.CompletedProcess[str]) -> str:
+    """The first line a finished command wrote (its errors first), "" when it wrote nothing."""
+    lines = (done.stderr.strip() or done.stdout.strip()).splitlines()
+    return lines[0].strip() if lines else ""
 
 
 def _make_store(store: Path, user: pwd.struct_passwd) -> None:
@@ -342,5 +364,6 @@ def _systemctl(name: str, *words: str) -> None:
                           hint=f"enable it by hand where systemd runs: {by_hand}")
     done = subprocess.run([tool, *words], capture_output=True, text=True, timeout=VERIFY_TIMEOUT_S)
     if done.returncode != 0:
-        raise HatboxError(f"the unit is written but systemctl {' '.join(words)} failed: {first_line(done.stderr)}",
+        raise HatboxError(f"the unit is written but systemctl {' '.join(words)} failed: "
+                          f"{_said(done) or f'exit code {done.returncode}'}",
                           hint=f"on a machine booted with systemd: {by_hand}")

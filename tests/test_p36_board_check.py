@@ -99,8 +99,13 @@ def test_real_time_limits_too_low_fail_with_where_to_raise_them(monkeypatch) -> 
     low = {resource.RLIMIT_RTPRIO: (0, 0), resource.RLIMIT_MEMLOCK: (8 << 20, 8 << 20)}
     got = bc.check_limits(lambda which: low[which], euid=1000)
     assert got.status == "fail"
-    assert "real-time priority up to 0 (the engine asks for 70) and locked memory up to 8 MB" in got.line
-    assert "rtprio in /etc/security/limits.d" in got.hint and "memlock in /etc/security/limits.d" in got.hint
+    assert "real-time priority up to 0, the engine asks for 70" in got.line and "locked memory up to 8 MB" in got.line
+    assert "give the user rtprio and memlock in /etc/security/limits.d" in got.hint
+    monkeypatch.setenv("INVOCATION_ID", "x")                 # a terminal started by systemd: still this user's limits
+    lock_only = bc.check_limits(lambda which: {resource.RLIMIT_RTPRIO: (99, 99)}.get(which, (800 << 20, 800 << 20)),
+                                euid=1000)
+    assert lock_only.status == "warn" and "memory may be paged out" in lock_only.line
+    assert "give the user memlock in /etc/security/limits.d" in lock_only.hint
     inf = resource.RLIM_INFINITY
     fine = bc.check_limits(lambda which: {resource.RLIMIT_RTPRIO: (95, 95)}.get(which, (inf, inf)), euid=1000)
     assert fine.status == "ok" and "priority up to 95, locked memory unlimited" in fine.line
@@ -170,3 +175,48 @@ def test_the_command_lists_every_check_and_fails_when_one_does(tmp_path: Path, c
     assert out.splitlines()[-1].startswith(f"{out.count('  ok    ')} ok, ")
     assert main(["device", "check", "--board", str(tmp_path / "none.toml"), "--store", str(tmp_path)]) == 1
     assert "FAIL  board" in capsys.readouterr().out
+
+
+def test_a_simulated_board_with_external_pull_ups_is_not_failed_for_its_levels() -> None:
+    """--sim on the Jetson's board file: nothing pulls simulated lines up, so they read low (it said FAIL, fit
+    pull-ups)."""
+    _, board = bc.check_board("jetson-orin-nano-devkit")
+    encoders = bc.check_inputs(board, sim=True, running=False)[0]
+    assert encoders.status == "ok" and "external pull-ups" in encoders.line
+
+
+def test_the_command_finds_the_store_of_the_installed_service(tmp_path: Path, capsys) -> None:
+    from hatbox.cmd_check import service_store
+    unit = tmp_path / "hatbox.service"
+    unit.write_text('[Service]\nExecStart=/opt/hb/bin/hatbox device run --store "/var/lib/my box 100%%"\n')
+    assert service_store(unit) == Path("/var/lib/my box 100%")
+    assert service_store(tmp_path / "none.service").name == ".hatbox"
+
+
+def test_the_list_is_wrapped_and_escaped(tmp_path: Path, capsys) -> None:
+    main(["device", "check", "--sim", "--audio", "hw:9\x1b[2J", "--store", str(tmp_path / "s"),
+          "--unit-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+    assert max(len(line) for line in out.splitlines()) <= 110
+
+
+def test_a_box_of_another_user_is_seen_through_a_lock_this_user_may_only_read(tmp_path: Path, monkeypatch) -> None:
+    """The service's user owns box.lock (0644); the technician's check could not open it for writing and took the
+    box for stopped, then opened its audio device and pins (QA)."""
+    from export.atomic import locked_fd
+    store = tmp_path / "store"
+    store.mkdir()
+    fd = locked_fd(store / "box.lock")
+    real_open = os.open
+
+    def as_another_user(path, flags, *args):
+        if str(path).endswith("box.lock") and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(os, "open", as_another_user)
+    try:
+        assert bc.box_running(store)
+    finally:
+        monkeypatch.undo()
+        os.close(fd)

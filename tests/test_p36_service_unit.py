@@ -78,8 +78,13 @@ def test_systemd_reads_the_unit_without_a_complaint(tmp_path: Path) -> None:
     assert bad.returncode != 0                          # the check can fail
 
 
+SIM_BOARD = (Path(__file__).resolve().parents[1] / "hardware" / "boards" / "sim.toml").read_text
+
+
 def test_printed_unit_has_the_box_options_with_absolute_paths(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "pedal.hatpack").write_bytes(b"PK")
+    (tmp_path / "my-board.toml").write_text(SIM_BOARD())
     assert main(["device", "service", "--", "--audio", "hw:1", "--effect", "pedal.hatpack",
                  "--board=my-board.toml", "--no-panel"]) == 0
     out = capsys.readouterr().out
@@ -232,17 +237,44 @@ def test_box_options_before_the_dashes_are_said_to_go_after_them(capsys) -> None
 @pytest.mark.parametrize("board", ["mine.TOML", "mine.cfg", "existing"])
 def test_a_board_the_box_reads_as_a_file_is_made_absolute(board: str, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "existing").write_text("")
+    (tmp_path / board).write_text(SIM_BOARD())
     assert main(["device", "service", "--", "--board", board, "--store", "/s"]) == 0
     assert f"--board {tmp_path / board} --store /s" in capsys.readouterr().out
 
 
 def test_a_tilde_is_the_service_users_home(tmp_path: Path, monkeypatch, capsys) -> None:
     import pwd
-    me = pwd.getpwuid(os.getuid())
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "fx.hatpack").write_bytes(b"PK")
+    box = pwd.struct_passwd(("box", "x", os.getuid(), os.getgid(), "", str(home), "/bin/sh"))
+    monkeypatch.setattr("hatbox.cmd_service._user", lambda name: box)
     monkeypatch.setenv("HOME", str(tmp_path))                 # the installer's (sudo keeps root's): not used
-    assert main(["device", "service", "--user", me.pw_name, "--", "--effect=~/fx.hatpack", "--store", "/s"]) == 0
-    assert f"--effect={Path(me.pw_dir) / 'fx.hatpack'} --store /s" in capsys.readouterr().out
+    assert main(["device", "service", "--user", "box", "--", "--effect=~/fx.hatpack", "--store", "/s"]) == 0
+    assert f"--effect={home / 'fx.hatpack'} --store /s" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--board", "nope"], "no board file "),
+    (["--effect", "gone.hatpack"], "gone.hatpack: no pack there: the box would stop at every start"),
+    (["--synth=gone.hatpack"], "--synth "),
+])
+def test_a_board_or_pack_the_box_would_not_find_is_said_now(options, said, tmp_path: Path, monkeypatch,
+                                                            capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["device", "service", "--", *options, "--store", "/s"]) == 2
+    captured = capsys.readouterr()
+    assert said in captured.err and "ExecStart" not in captured.out
+
+
+def test_the_units_first_line_says_how_to_write_it_again(tmp_path: Path, capsys) -> None:
+    import pwd
+    me = pwd.getpwuid(os.getuid()).pw_name
+    assert main(["device", "service", "--unit", "stage", "--user", me, "--", "--audio", "hw:1", "--store",
+                 "/var/lib/my box"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith(f"device service --install --unit stage --user {me} -- --audio hw:1 --store "
+                          "'/var/lib/my box'")
 
 
 @pytest.mark.parametrize("out_in", ["missing-folder/x.service", "."])
