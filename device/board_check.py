@@ -32,6 +32,7 @@ ENGINE_PRIORITY = 70            # device.audio.server.EngineConfig.priority (not
 MEMLOCK_NEEDED = 1 << 30        # bytes: the engine process holds ~600 MB locked (its RSS, with the sampler's cache)
 LOW_DISK = 1 << 30              # bytes free under the store below which it is said (libraries and packs land there)
 SEQUENCER = Path("/dev/snd/seq")
+DESKTOPS = ("Xorg", "Xwayland", "gnome-shell", "gdm3", "gdm", "lightdm", "sddm", "weston")   # hold a screen's KMS
 STATUSES = ("ok", "warn", "fail", "skip")
 
 
@@ -264,6 +265,12 @@ def check_screen(board: Any, sim: bool, cards: str = "/dev/dri/card*") -> Check:
                      "run it from a desktop session, or with --no-panel")
     found = sorted(glob.glob(cards))
     usable = [c for c in found if os.access(c, os.R_OK | os.W_OK)]
+    desktop = sorted(set(running_commands()) & set(DESKTOPS))
+    if usable and desktop:
+        return Check("screen", "fail", f"a desktop ({', '.join(desktop)}) holds the screen: the panel cannot draw "
+                                       "on KMS/DRM while it runs",
+                     "boot to the console instead (JetPack starts a desktop): sudo systemctl set-default "
+                     "multi-user.target, then reboot")
     if usable:
         return Check("screen", "ok", f"KMS/DRM device {usable[0]} is usable")
     if found:
@@ -271,6 +278,17 @@ def check_screen(board: Any, sim: bool, cards: str = "/dev/dri/card*") -> Check:
                      "add the user to the 'video' and 'render' groups (hatbox device service does for the service)")
     return Check("screen", "fail", "no KMS/DRM device (/dev/dri/card*): the panel has no screen to draw on",
                  "check the display's cable and the board's display driver")
+
+
+def running_commands(proc: Path = Path("/proc")) -> list[str]:
+    """The command names of the processes running now (``/proc/PID/comm``)."""
+    names = []
+    for comm in proc.glob("[0-9]*/comm"):
+        try:
+            names.append(comm.read_text().strip())
+        except OSError:
+            pass                                  # ended while listed
+    return names
 
 
 def check_midi(seq: Path = SEQUENCER) -> Check:

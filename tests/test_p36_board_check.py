@@ -139,7 +139,12 @@ def test_the_screen_needs_its_drm_device_or_a_desktop(tmp_path: Path, monkeypatc
     jetson = load_board("jetson-orin-nano-devkit")
     assert bc.check_screen(jetson, sim=False, cards=str(tmp_path / "card*")).status == "fail"
     (tmp_path / "card0").write_text("")
+    monkeypatch.setattr(bc, "running_commands", lambda: ["bash", "python3"])
     assert bc.check_screen(jetson, sim=False, cards=str(tmp_path / "card*")).line.endswith("card0 is usable")
+    monkeypatch.setattr(bc, "running_commands", lambda: ["bash", "gdm3", "Xorg"])     # JetPack's desktop
+    held = bc.check_screen(jetson, sim=False, cards=str(tmp_path / "card*"))
+    assert held.status == "fail" and "a desktop (Xorg, gdm3) holds the screen" in held.line
+    assert "multi-user.target" in held.hint
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert bc.check_screen(jetson, sim=True).status == "warn"     # --sim draws a window: a desktop is needed
@@ -220,3 +225,12 @@ def test_a_box_of_another_user_is_seen_through_a_lock_this_user_may_only_read(tm
     finally:
         monkeypatch.undo()
         os.close(fd)
+
+
+def test_the_running_commands_are_read_from_proc(tmp_path: Path) -> None:
+    for pid, name in ((1, "systemd"), (42, "Xorg")):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "comm").write_text(name + "\n")
+    (tmp_path / "self").mkdir()
+    assert sorted(bc.running_commands(tmp_path)) == ["Xorg", "systemd"]
+    assert "python" in " ".join(bc.running_commands())              # this very test, on this machine
