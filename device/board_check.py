@@ -32,6 +32,10 @@ ENGINE_PRIORITY = 70            # device.audio.server.EngineConfig.priority (not
 MEMLOCK_NEEDED = 1 << 30        # bytes: the engine process holds ~600 MB locked (its RSS, with the sampler's cache)
 LOW_DISK = 1 << 30              # bytes free under the store below which it is said (libraries and packs land there)
 SEQUENCER = Path("/dev/snd/seq")
+FACTORY = Path(__file__).resolve().parents[1] / "factory"      # the factory packs the trial plays
+TRIAL_PACKS = {"effect": "effect-drive.hatpack", "synth": "synth-gm4.hatpack"}
+TRIAL_CHORD = (48, 55, 60, 64, 67, 72)     # six voices of the synth, held: a soft C major over two octaves
+TRIAL_VELOCITY = 40
 DESKTOPS = ("Xorg", "Xwayland", "gnome-shell", "gdm3", "gdm", "lightdm", "sddm", "weston")   # hold a screen's KMS
 STATUSES = ("ok", "warn", "fail", "skip")
 
@@ -60,6 +64,7 @@ class Setup:
     store: Path = Path.home() / ".hatbox"
     unit: str = "hatbox"
     unit_dir: Path = Path("/etc/systemd/system")
+    trial_s: float = 0.0            # seconds of the factory packs played through the engine (0: no trial)
 
 
 def run_checks(setup: Setup) -> list[Check]:
@@ -71,10 +76,13 @@ def run_checks(setup: Setup) -> list[Check]:
         checks.append(Check("box", "ok", f"a box is running on {setup.store}: the audio device, pins and touch chip "
                                          "are its, and are not opened here",
                             hint="stop it to check them too (sudo systemctl stop hatbox, or Ctrl-C)"))
-    checks += [check_audio(setup, running), check_limits(), check_kernel()]
+    audio = check_audio(setup, running)
+    checks += [audio, check_limits(), check_kernel()]
     if board is not None:
         checks += check_inputs(board, setup.sim, running) + [check_screen(board, setup.sim)]
     checks += [check_midi(), check_inference(), check_store(setup.store), check_service(setup.unit, setup.unit_dir)]
+    if setup.trial_s > 0 and audio.status in ("ok", "warn"):
+        checks.append(check_trial(setup, audio.status == "warn"))
     return checks
 
 
@@ -128,6 +136,61 @@ def check_audio(setup: Setup, running: bool) -> Check:
     trip = cfg.latency_budget()["round_trip_ms"]
     return Check("audio", "ok", f"'{setup.device}' opens for playback and capture at {setup.rate} Hz, float32, "
                                 f"block {setup.block} x {setup.periods} (round trip {trip:.2f} ms)")
+
+
+def check_trial(setup: Setup, into_file: bool) -> Check:
+    """The engine process started as the box starts it (real-time priority, locked memory) with the factory effect
+    and synth, a soft chord held on the synth for ``setup.trial_s`` seconds, then its dropouts and audio load.
+    ``into_file``: no audio device opened (--sim): the file backend, paced by the clock, into a temporary file."""
+    import tempfile
+    from device.audio.alsa_io import AudioConfig
+    from device.audio.engine import EngineConfig
+    from device.audio.server import EngineProcess, ServerConfig
+    from hatbox.errors import HatboxError
+    packs = {slot: FACTORY / name for slot, name in TRIAL_PACKS.items()}
+    if not all(p.is_file() for p in packs.values()):
+        return Check("trial", "skip", f"no factory packs in {FACTORY} to play")
+    audio = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
+    with tempfile.TemporaryDirectory(prefix="hatbox-check-") as tmp:
+        cfg = ServerConfig(engine=EngineConfig(rate=setup.rate, block=setup.block), audio=audio,
+                           packs={slot: str(p) for slot, p in packs.items()}, crash_dir=tmp)
+        if into_file:
+            cfg.backend, cfg.pace, cfg.output_wav = "file", True, str(Path(tmp) / "trial.wav")
+        try:
+            st, refused = _play_trial(EngineProcess(cfg), setup.trial_s)
+        except HatboxError as exc:
+            return Check("trial", "fail", f"the engine did not play: {first_line(exc)}", exc.hint or "")
+    if refused:
+        return Check("trial", "fail", f"the engine refused a factory pack: {refused[0]}",
+                     "the factory packs come with hatbox: reinstall it (git checkout factory/)")
+    where = "into a file, paced by the clock" if into_file else f"on '{setup.device}'"
+    line = (f"the factory effect and synth (a soft 6-note chord) played {setup.trial_s:g} s {where}: "
+            f"{st['xruns']} dropouts, audio load {st['load_mean']:.0%} of a block (worst 0.1 %: {st['load_p999']:.0%})")
+    if st["xruns"]:
+        return Check("trial", "warn", line, "a PREEMPT_RT kernel, an isolated core and full CPU clocks (the kernel "
+                                            "line) keep blocks on time; a larger --block gives more room")
+    return Check("trial", "ok", line)
+
+
+def _play_trial(engine: Any, seconds: float) -> tuple[dict[str, Any], list[str]]:
+    """Start ``engine`` (an EngineProcess), hold :data:`TRIAL_CHORD` for ``seconds``; returns its last status and
+    the packs it refused at its start (its start warnings that say so; none then plays: nothing is held)."""
+    import time
+    engine.start()
+    try:
+        refused = [w for w in engine.start_warnings if "start-up pack" in w]
+        if refused:
+            return {}, refused
+        engine.status()                               # the load figures count from here: the start is not in them
+        for note in TRIAL_CHORD:
+            engine.send({"op": "note_on", "note": note, "velocity": TRIAL_VELOCITY})
+        time.sleep(seconds)
+        st = engine.status()
+        for note in TRIAL_CHORD:
+            engine.send({"op": "note_off", "note": note})
+        return st, []
+    finally:
+        engine.stop()
 
 
 def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, euid: int | None = None) -> Check:

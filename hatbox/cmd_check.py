@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from export.manifest import RATE_RANGE
-from hatbox.argtypes import whole
+from hatbox.argtypes import number, whole
 from hatbox.text import count_words, escape_unsafe
 
 MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 FAILED = 1
+TRIAL_S = 10.0                   # seconds of the real-time trial by default
 WIDTH = 110                      # characters a line of the list is wrapped at
 
 
@@ -34,6 +35,9 @@ def register(cli: Any) -> None:
     p.add_argument("--store", type=Path, help="the box's data folder (default: the installed service's, else "
                                               "~/.hatbox)")
     p.add_argument("--unit", type=_unit_name, default="hatbox", help="the box's systemd service name (default hatbox)")
+    p.add_argument("--trial", type=number(0.0, 600.0, "seconds"), default=TRIAL_S,
+                   help=f"seconds the factory effect and synth play through the engine, a soft chord, to count "
+                        f"dropouts (default {TRIAL_S:g}; 0: no trial, no sound)")
     p.add_argument("--unit-dir", type=Path, default=UNIT_DIR, help=argparse.SUPPRESS)
 
 
@@ -43,7 +47,7 @@ def check(args: argparse.Namespace) -> int:
     store = args.store or service_store(args.unit_dir / f"{args.unit}.service")
     audio = args.audio or "default"                  # as `hatbox device run` takes an empty --audio
     setup = Setup(board=board, sim=args.sim, device=audio, rate=args.rate, block=args.block,
-                  periods=args.periods, store=store, unit=args.unit, unit_dir=args.unit_dir)
+                  periods=args.periods, store=store, unit=args.unit, unit_dir=args.unit_dir, trial_s=args.trial)
     print(textwrap.fill(escape_unsafe(f"hatbox device check: board {board}{' (simulated hardware)' if args.sim else ''}"
                                       f", audio '{audio}', store {store}"), WIDTH, subsequent_indent="  "), flush=True)
     checks = run_checks(setup)
