@@ -18,19 +18,52 @@ def test_a_box_name_is_plain_words() -> None:
             _box_name(bad)
 
 
-def test_a_name_taken_on_the_network_is_changed_not_lost() -> None:
-    from device.api.discovery import advertise
+def test_the_box_is_found_on_the_network_under_its_name() -> None:
+    from device.api.discovery import advertise, browse_named
     from device.api.server import lan_address
     try:
-        first = advertise("hatbox-p34-test", 18001, lan_address())
+        ad = advertise("hatbox-p34-test", 18001, lan_address())
     except Exception as exc:  # noqa: BLE001 - no multicast here
         pytest.skip(f"no mDNS on this machine: {exc!r}")
     try:
-        second = advertise("hatbox-p34-test", 18002, lan_address())
-        try:
-            assert first.name == "hatbox-p34-test" and second.name not in ("", "hatbox-p34-test")
-            assert second.name.startswith("hatbox-p34-test")
-        finally:
-            second.close()
+        assert ad.name == "hatbox-p34-test"
+        assert ("hatbox-p34-test", f"http://{lan_address()}:18001") in browse_named(2.0)
     finally:
-        first.close()
+        ad.close()
+
+
+def test_a_name_taken_on_the_network_is_changed_not_lost(monkeypatch) -> None:
+    """zeroconf renames a service whose name another holds ("NAME-2") when asked to (allow_name_change); the box
+    asks, and says the name it got.  Two zeroconf instances on this VM's one host do not hear each other's probe
+    answers (0 of 6 tries, thirty-sixth stop; the thirty-fourth stop's VM did), so the renaming itself is played
+    by a stand-in here: two boxes of one name on a real network are in the README's not-verified list."""
+    import zeroconf
+
+    taken = {"hatbox-p34-test._hatbox._tcp.local."}
+
+    class TakenNames:
+        def __init__(self, interfaces=None) -> None:
+            self.registered = None
+
+        def register_service(self, info, allow_name_change=False) -> None:
+            assert allow_name_change, "the box must let zeroconf rename it"
+            n = 2
+            base = info.name.split(".", 1)[0]
+            while info.name in taken:
+                info.name = f"{base}-{n}._hatbox._tcp.local."
+                n += 1
+            taken.add(info.name)
+            self.registered = info
+
+        def unregister_service(self, info) -> None:
+            taken.discard(info.name)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(zeroconf, "Zeroconf", TakenNames)
+    from device.api.discovery import advertise
+    second = advertise("hatbox-p34-test", 18002, "192.0.2.7")
+    assert second.name == "hatbox-p34-test-2"
+    second.close()
+    assert "hatbox-p34-test-2._hatbox._tcp.local." not in taken
