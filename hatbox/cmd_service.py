@@ -45,6 +45,9 @@ def register(cli: Any) -> None:
                    help="the service's name (default hatbox: systemctl start hatbox)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, metavar="FILE", help="write the unit here (default: print it)")
+    where.add_argument("--uninstall", action="store_true",
+                       help="stop the box's service, disable it and remove its unit (one hatbox wrote; needs root; "
+                            "the store is kept)")
     where.add_argument("--install", action="store_true",
                        help="check the unit, install it into --unit-dir and enable it (needs root)")
     p.add_argument("--unit-dir", type=Path, default=UNIT_DIR, help=f"where --install puts it (default {UNIT_DIR})")
@@ -55,7 +58,9 @@ def register(cli: Any) -> None:
 
 
 def service(args: argparse.Namespace) -> int:
-    """Build the unit for ``args`` and print, write or install it."""
+    """Build the unit for ``args`` and print, write or install it; or uninstall it."""
+    if args.uninstall:
+        return _uninstall(args.unit, args.unit_dir, list(args.box_options))
     user = _user(args.user)
     options = _box_options(list(args.box_options), user)
     spec = ServiceSpec(name=args.unit, user=user.pw_name, argv=(*_program(), "device", "run", *options),
@@ -273,6 +278,27 @@ def _install(spec: ServiceSpec, text: str, unit_dir: Path, user: pwd.struct_pass
     print(f"{'replaced' if replaced else 'installed'} {target}: the box starts at every boot and again after a "
           f"failure; start it now with: sudo systemctl {'restart' if replaced else 'start'} {spec.name}; "
           f"its messages: journalctl -u {spec.name} -f (or hatbox box-logs from a laptop)")
+    return 0
+
+
+def _uninstall(name: str, unit_dir: Path, box_options: list[str]) -> int:
+    """Stop and disable the service ``name`` and remove its unit from ``unit_dir`` (one hatbox wrote only); the
+    box's store, its packs and libraries, is kept."""
+    if box_options:
+        raise HatboxError("--uninstall takes no box options", hint="hatbox device service --uninstall [--unit NAME]")
+    target = unit_dir / f"{name}.service"
+    if not target.is_file():
+        raise HatboxError(f"there is no {target}: nothing to uninstall",
+                          hint="name the service with --unit (hatbox device check lists it)")
+    if not target.read_text(errors="replace").startswith(HEADER):
+        raise HatboxError(f"{target} was not written by hatbox: left as it is")
+    if not os.access(unit_dir, os.W_OK):
+        raise HatboxError(f"cannot write {unit_dir}: removing a service needs root",
+                          hint="run it again with sudo")
+    _systemctl(name, "disable", "--now", f"{name}.service")
+    target.unlink()
+    _systemctl(name, "daemon-reload")
+    print(f"removed {target}: the box no longer starts at boot (its store, packs and libraries are kept)")
     return 0
 
 

@@ -388,3 +388,21 @@ def test_every_folder_made_for_the_store_is_the_users(tmp_path: Path, reachable:
 def test_a_headless_box_into_a_log_says_its_status_once_a_minute_or_on_a_dropout(tty, since, xruns, said, due) -> None:
     from hatbox.cmd_device import status_due
     assert status_due(tty, since, xruns, said) is due
+
+
+def test_uninstall_stops_disables_and_removes_only_a_unit_hatbox_wrote(tmp_path: Path, monkeypatch, capsys) -> None:
+    calls = _fake_systemctl(tmp_path, monkeypatch)
+    units = tmp_path / "units"
+    units.mkdir()
+    assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
+    assert "nothing to uninstall" in capsys.readouterr().err
+    (units / "hatbox.service").write_text("[Service]\nExecStart=/usr/bin/other\n")
+    assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
+    assert "was not written by hatbox: left as it is" in capsys.readouterr().err
+    assert (units / "hatbox.service").exists() and not calls.exists()
+    (units / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
+                                                                store=tmp_path)))
+    assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 0
+    assert not (units / "hatbox.service").exists()
+    assert calls.read_text().splitlines() == ["disable --now hatbox.service", "daemon-reload"]
+    assert "its store, packs and libraries are kept" in capsys.readouterr().out
