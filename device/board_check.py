@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from device.service_unit import UNIT_DIR, exec_words, unit_values, user_may
 from hatbox.errors import first_line
 
 ENGINE_PRIORITY = 70            # device.audio.server.EngineConfig.priority (not imported: it pulls in the engine)
@@ -57,33 +58,65 @@ class Setup:
 
     board: str
     sim: bool
+    store: Path
     device: str = "default"
     rate: int = 48000
     block: int = 128
     periods: int = 3
-    store: Path = Path.home() / ".hatbox"
     unit: str = "hatbox"
-    unit_dir: Path = Path("/etc/systemd/system")
+    unit_dir: Path = UNIT_DIR
     trial_s: float = 0.0            # seconds of the factory packs played through the engine (0: no trial)
 
 
 def run_checks(setup: Setup) -> list[Check]:
     """Every check for ``setup``, in order (see the module's docstring)."""
     board_check, board = check_board(setup.board)
+    service = read_service(setup.unit_dir / f"{setup.unit}.service")
     running = box_running(setup.store)
     checks = [board_check]
-    if running:
+    if running is None:
+        checks.append(Check("box", "warn", f"cannot tell whether a box runs on {setup.store}: this user may not read "
+                                           "its box.lock; its audio device, pins and touch chip are not opened here",
+                            hint=f"run the check as root, or as the box's user{_as(service)}"))
+    elif running:
         checks.append(Check("box", "ok", f"a box is running on {setup.store}: the audio device, pins and touch chip "
-                                         "are its, and are not opened here",
-                            hint="stop it to check them too (sudo systemctl stop hatbox, or Ctrl-C)"))
-    audio = check_audio(setup, running)
-    checks += [audio, check_limits(), check_kernel()]
+                                         "are its, and are not opened here (stop it to check them too)"))
+    busy = running is not False
+    audio = check_audio(setup, busy)
+    checks += [audio, check_limits(service=service), check_kernel()]
     if board is not None:
-        checks += check_inputs(board, setup.sim, running) + [check_screen(board, setup.sim)]
-    checks += [check_midi(), check_inference(), check_store(setup.store), check_service(setup.unit, setup.unit_dir)]
+        checks += check_inputs(board, setup.sim, busy) + [check_screen(board, setup.sim)]
+    checks += [check_midi(), check_inference(), check_store(setup.store, service.get("User") if service else None),
+               check_service(setup.unit, setup.unit_dir)]
     if setup.trial_s > 0 and audio.status in ("ok", "warn"):
         checks.append(check_trial(setup, audio.status == "warn"))
     return checks
+
+
+def _as(service: dict[str, str] | None) -> str:
+    return f" ({service['User']})" if service and service.get("User") else ""
+
+
+def read_service(unit: Path) -> dict[str, str] | None:
+    """The ``Key=value`` lines of the box's unit (one hatbox device service wrote), None when there is none."""
+    from device.service_unit import HEADER
+    try:
+        text = unit.read_text(errors="replace")
+    except OSError:
+        return None
+    return unit_values(text) if text.startswith(HEADER) else None
+
+
+def service_options(service: dict[str, str] | None) -> list[str]:
+    """The box's options in a unit's ExecStart= (after "device run"), [] without one."""
+    if not service or "ExecStart" not in service:
+        return []
+    try:
+        words = exec_words(service["ExecStart"])
+    except ValueError:
+        return []
+    at = next((i + 2 for i in range(len(words) - 1) if words[i:i + 2] == ["device", "run"]), len(words))
+    return words[at:]
 
 
 def check_board(name: str) -> tuple[Check, Any]:
@@ -100,14 +133,18 @@ def check_board(name: str) -> tuple[Check, Any]:
                                 f"pull-ups), {touch}, {s.width}x{s.height} screen ({s.driver})"), board
 
 
-def box_running(store: Path) -> bool:
-    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now.  The lock is
-    tried through a read-only descriptor: the box's user owns the file, and whoever runs the check may not be it."""
+def box_running(store: Path) -> bool | None:
+    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now; None when this user
+    cannot tell (the lock is there but not readable: the box's user owns it and its folder).  The lock is tried
+    through a read-only descriptor: whoever runs the check may not be the box's user."""
     import fcntl
+    lock = store / "box.lock"
     try:
-        fd = os.open(store / "box.lock", os.O_RDONLY)
-    except OSError:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
         return False
+    except OSError:
+        return None if _exists(lock) in (True, None) else False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -117,6 +154,17 @@ def box_running(store: Path) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+def _exists(path: Path) -> bool | None:
+    """Whether ``path`` exists; None when this user may not look (a folder above it closed)."""
+    try:
+        path.stat()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
 
 
 def check_audio(setup: Setup, running: bool) -> Check:
@@ -181,11 +229,12 @@ def _play_trial(engine: Any, seconds: float) -> tuple[dict[str, Any], list[str]]
         refused = [w for w in engine.start_warnings if "start-up pack" in w]
         if refused:
             return {}, refused
-        engine.status()                               # the load figures count from here: the start is not in them
+        before = int(engine.status().get("xruns", 0))  # dropouts while it started and loaded its packs: not counted
         for note in TRIAL_CHORD:
             engine.send({"op": "note_on", "note": note, "velocity": TRIAL_VELOCITY})
         time.sleep(seconds)
         st = engine.status()
+        st["xruns"] = int(st.get("xruns", 0)) - before
         for note in TRIAL_CHORD:
             engine.send({"op": "note_off", "note": note})
         return st, []
@@ -193,13 +242,19 @@ def _play_trial(engine: Any, seconds: float) -> tuple[dict[str, Any], list[str]]
         engine.stop()
 
 
-def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, euid: int | None = None) -> Check:
-    """The real-time priority and locked memory this user may have (the engine asks for SCHED_FIFO
-    :data:`ENGINE_PRIORITY` and locks all its memory).  A priority too low fails (dropouts under load); locked
-    memory too small warns (memory may be paged out).  A service gets both from its unit, not from here."""
-    root = (os.geteuid() if euid is None else euid) == 0
-    rtprio = limits(resource.RLIMIT_RTPRIO)[0]
-    memlock = limits(resource.RLIMIT_MEMLOCK)[0]
+def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, euid: int | None = None,
+                 service: dict[str, str] | None = None) -> Check:
+    """The real-time priority and locked memory the box may have (the engine asks for SCHED_FIFO
+    :data:`ENGINE_PRIORITY` and locks all its memory): the installed service's from its unit (``service``), else
+    this user's.  A priority too low fails (dropouts under load); locked memory too small warns (it may be paged
+    out)."""
+    if service is not None:
+        rtprio, memlock, whose = _unit_limit(service.get("LimitRTPRIO")), _unit_limit(service.get("LimitMEMLOCK")), \
+            "the service (its unit's LimitRTPRIO / LimitMEMLOCK)"
+        root = service.get("User", "root") == "root"
+    else:
+        rtprio, memlock, whose = limits(resource.RLIMIT_RTPRIO)[0], limits(resource.RLIMIT_MEMLOCK)[0], "this user"
+        root = (os.geteuid() if euid is None else euid) == 0
     low_prio = not root and rtprio != resource.RLIM_INFINITY and rtprio < ENGINE_PRIORITY
     low_lock = not root and memlock != resource.RLIM_INFINITY and memlock < MEMLOCK_NEEDED
     said = []
@@ -211,12 +266,27 @@ def check_limits(limits: Callable[[int], tuple[int, int]] = resource.getrlimit, 
                     "unlimited: its memory may be paged out")
     if said:
         wanted = " and ".join(k for k, low in (("rtprio", low_prio), ("memlock", low_lock)) if low)
-        return Check("real-time", "fail" if low_prio else "warn", "this user may have " + "; ".join(said),
-                     f"give the user {wanted} in /etc/security/limits.d and log in again (a service gets its own "
-                     "from its unit: hatbox device service writes LimitRTPRIO and LimitMEMLOCK)")
+        hint = ("write the unit again: hatbox device service --install (LimitRTPRIO=95, LimitMEMLOCK=infinity)"
+                if service is not None else f"give the user {wanted} in /etc/security/limits.d and log in again (a "
+                "service gets its own from its unit: hatbox device service writes LimitRTPRIO and LimitMEMLOCK)")
+        return Check("real-time", "fail" if low_prio else "warn", f"{whose} may have " + "; ".join(said), hint)
     how = "root" if root else f"real-time priority up to {_limit(rtprio)}, locked memory {_limit(memlock, 20, ' MB')}"
-    return Check("real-time", "ok", f"SCHED_FIFO and locked memory allowed ({how}; in this shell: a service gets its "
-                                    "own from its unit)")
+    return Check("real-time", "ok", f"SCHED_FIFO and locked memory allowed for {whose} ({how})")
+
+
+def _unit_limit(value: str | None) -> int:
+    """A unit's Limit*= value as getrlimit gives it: "infinity" -> RLIM_INFINITY; absent or unreadable: 0
+    (systemd's default for a service: none)."""
+    if value is None:
+        return 0
+    if value.strip().lower() == "infinity":
+        return resource.RLIM_INFINITY
+    soft = value.split(":")[0].strip().upper()
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(soft[-1:], 1)
+    try:
+        return int(soft.rstrip("KMG")) * scale
+    except ValueError:
+        return 0
 
 
 def _limit(value: int, shift: int = 0, unit: str = "") -> str:
@@ -381,19 +451,41 @@ def check_inference(providers: Callable[[], list[str]] | None = None) -> Check:
                  "on a Jetson install JetPack's onnxruntime-gpu wheel, and .[tensorrt] for TensorRT")
 
 
-def check_store(store: Path) -> Check:
-    """The store folder: there (or makeable), writable, and how much room is left on its disk."""
+def check_store(store: Path, user: str | None = None) -> Check:
+    """The store folder: there (or makeable), writable (by the service's ``user`` when given), and how much room is
+    left on its disk."""
     from export.atomic import unwritable
-    why = unwritable(store / "box.lock")          # the nearest folder there, a probe file made and removed
+    why = _user_cannot_write(store, user) if user else unwritable(store / "box.lock")   # a probe made and removed
+    who = f" as {user}" if user else ""
     if why:
-        return Check("store", "fail", f"cannot write the store {store}: {why}",
-                     "give --store a folder this user can write (hatbox device service --install makes it)")
-    folder = next(p for p in (store, *store.absolute().parents) if p.exists())
+        return Check("store", "fail", f"cannot write the store {store}{who}: {why}",
+                     "give --store a folder the box's user can write (hatbox device service --install makes it)")
+    folder = next((p for p in (store, *store.absolute().parents) if _exists(p)), Path("/"))
     free = shutil.disk_usage(folder).free
-    line = f"{store} is writable, {free / 2**30:.1f} GB free" + ("" if store.exists() else " (made at first start)")
+    line = (f"{store} is writable{who}, {free / 2**30:.1f} GB free"
+            + ("" if _exists(store) else " (made at first start)"))
     if free < LOW_DISK:
         return Check("store", "warn", line, "free some space: uploaded libraries and packs are kept there")
     return Check("store", "ok", line)
+
+
+def _user_cannot_write(store: Path, user: str) -> str | None:
+    """Why ``user`` could not write ``store`` (or make it in the nearest folder there), None when it could."""
+    import pwd
+    try:
+        pw = pwd.getpwnam(user)
+    except KeyError:
+        return f"the service's user {user} does not exist"
+    groups = os.getgrouplist(pw.pw_name, pw.pw_gid)
+    try:
+        folders = [p for p in reversed(store.absolute().parents) if p.is_dir()]
+        shut = next((p for p in folders if not user_may(p, pw.pw_uid, groups, 0o1)), None)
+        if shut is not None:
+            return f"{user} may not enter {shut}"
+        target = store if store.is_dir() else folders[-1]
+        return None if user_may(target, pw.pw_uid, groups, 0o3) else f"{user} may not write {target}"
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 def check_service(unit: str, unit_dir: Path, systemctl: Callable[[list[str]], tuple[int, str]] | None = None) -> Check:

@@ -33,6 +33,7 @@ PROGRAM_REFUSED = "\"'\\$%"   # characters of a program's path a unit cannot say
 INTERRUPTED_EXIT = 130     # hatbox.cli.INTERRUPTED: stopped while starting; not a failure
 
 
+UNIT_DIR = Path("/etc/systemd/system")
 HEADER = "# written by `hatbox device service`"     # a unit's first line: how one hatbox wrote is told apart
 
 
@@ -91,8 +92,7 @@ def unit_text(spec: ServiceSpec) -> str:
         f"{spec.name} --user {spec.user} -- {_box_part(spec.argv)}",
         "[Unit]",
         f"Description={spec.description}",
-        "Wants=network-online.target",
-        "After=network-online.target sound.target",
+        "After=network.target sound.target",       # not network-online: on a stage with no network it waits a minute
         "StartLimitIntervalSec=0",
         "",
         "[Service]",
@@ -112,3 +112,29 @@ def unit_text(spec: ServiceSpec) -> str:
         "WantedBy=multi-user.target",
     ]
     return "\n".join(lines) + "\n"
+
+
+def user_may(path: Path, uid: int, groups: Sequence[int], bits: int) -> bool:
+    """Whether the user ``uid`` (in ``groups``) has permission ``bits`` (0o4 read, 0o2 write, 0o1 search/run) on
+    ``path``, by its mode (root: always)."""
+    if uid == 0:
+        return True
+    st = path.stat()
+    shift = 6 if st.st_uid == uid else 3 if st.st_gid in groups else 0
+    return (st.st_mode >> shift) & bits == bits
+
+
+def unit_values(text: str) -> dict[str, str]:
+    """``Key=value`` lines of a unit's text (the last of each key; comments and sections left out)."""
+    values = {}
+    for line in text.splitlines():
+        key, eq, value = line.partition("=")
+        if eq and not line.startswith(("#", ";", "[")):
+            values[key.strip()] = value.strip()
+    return values
+
+
+def exec_words(value: str) -> list[str]:
+    """An ExecStart= value hatbox wrote (:func:`exec_line`) back as its words."""
+    import shlex
+    return [w.replace("%%", "%").replace("$$", "$") for w in shlex.split(value)]

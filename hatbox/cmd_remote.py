@@ -63,7 +63,10 @@ def check_config_path(path: Path) -> None:
     if path.is_dir():
         raise HatboxError(f"{where} {path} is a folder, not a file",
                           hint="point HATBOX_CONFIG at a file (e.g. ~/.config/hatbox/remote.json), or unset it")
-    why = unwritable(path)
+    if path.is_symlink() and not path.resolve().parent.is_dir():     # written through: its target's folder
+        raise HatboxError(f"{where} {path} is a link to {path.resolve()}, in a folder that does not exist",
+                          hint="make that folder, or point HATBOX_CONFIG at a file you can write")
+    why = unwritable(path.resolve() if path.is_symlink() else path)
     if why:
         raise HatboxError(f"cannot write {where} {path}: {why}", hint="point HATBOX_CONFIG at a file you can write")
 

@@ -27,11 +27,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from device.service_unit import BOX_GROUPS, HEADER, ServiceSpec, unit_text
+from device.service_unit import BOX_GROUPS, HEADER, UNIT_DIR, ServiceSpec, unit_text, user_may
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import display_name
 
-UNIT_DIR = Path("/etc/systemd/system")
 PATH_OPTIONS = ("--store", "--effect", "--synth", "--output", "--board")   # their value is a path (--board: or a name)
 STOPS_BY_ITSELF = {"--seconds": "stops after --seconds", "--input": "stops at the end of its --input file"}
 VERIFY_TIMEOUT_S = 60
@@ -261,8 +260,8 @@ def _install(spec: ServiceSpec, text: str, unit_dir: Path, user: pwd.struct_pass
                           hint="check --unit-dir, or print the unit (leave out --install) and install it by hand")
     if not os.access(unit_dir, os.W_OK):
         raise HatboxError(f"cannot write {unit_dir}: installing a service needs root",
-                          hint=f"run it again with sudo, e.g. sudo {sys.executable.rsplit('/', 1)[0]}/hatbox device "
-                               "service --install")
+                          hint="run the same command again with sudo before it (sudo's PATH may lack this venv: give "
+                               f"hatbox's path, {sys.executable.rsplit('/', 1)[0]}/hatbox)")
     if target.exists() and not target.read_text(errors="replace").startswith(HEADER):
         raise HatboxError(f"{target} is already there and hatbox did not write it: left as it is",
                           hint="give the box's service another name with --unit")
@@ -295,9 +294,9 @@ def _uninstall(name: str, unit_dir: Path, box_options: list[str]) -> int:
     if not os.access(unit_dir, os.W_OK):
         raise HatboxError(f"cannot write {unit_dir}: removing a service needs root",
                           hint="run it again with sudo")
-    _systemctl(name, "disable", "--now", f"{name}.service")
+    _systemctl(name, "disable", "--now", f"{name}.service", undo=True)
     target.unlink()
-    _systemctl(name, "daemon-reload")
+    _systemctl(name, "daemon-reload", undo=True)
     print(f"removed {target}: the box no longer starts at boot (its store, packs and libraries are kept)")
     return 0
 
@@ -319,17 +318,8 @@ def _refuse_store(store: Path, user: pwd.struct_passwd) -> None:
 
 
 def _may(path: Path, user: pwd.struct_passwd, bits: int) -> bool:
-    """Whether ``user`` has permission ``bits`` (0o4 read, 0o2 write, 0o1 search/run) on ``path``, by its mode."""
-    if user.pw_uid == 0:
-        return True
-    st = path.stat()
-    if st.st_uid == user.pw_uid:
-        shift = 6
-    elif st.st_gid in os.getgrouplist(user.pw_name, user.pw_gid):
-        shift = 3
-    else:
-        shift = 0
-    return (st.st_mode >> shift) & bits == bits
+    """Whether ``user`` has permission ``bits`` on ``path`` (device.service_unit.user_may)."""
+    return user_may(path, user.pw_uid, os.getgrouplist(user.pw_name, user.pw_gid), bits)
 
 
 def _refuse_unrunnable(argv: Sequence[str], user: pwd.struct_passwd) -> None:
@@ -341,7 +331,8 @@ def _refuse_unrunnable(argv: Sequence[str], user: pwd.struct_passwd) -> None:
     program = list(argv[:list(argv).index("device")])
     try:
         done = subprocess.run([tool, "-u", user.pw_name, "--", *program, "--version"], capture_output=True,
-                              text=True, timeout=VERIFY_TIMEOUT_S)
+                              text=True, timeout=VERIFY_TIMEOUT_S, cwd="/",       # as systemd starts it
+                              env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": user.pw_dir, "LANG": "C.UTF-8"})
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise HatboxError(f"could not try hatbox as the user {user.pw_name}: {first_line(exc)}") from None
     if done.returncode != 0:
@@ -360,7 +351,12 @@ def _verify(name: str, text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}.service"
         path.write_text(text)
-        done = subprocess.run([tool, "verify", str(path)], capture_output=True, text=True, timeout=VERIFY_TIMEOUT_S)
+        try:
+            done = subprocess.run([tool, "verify", str(path)], capture_output=True, text=True,
+                                  timeout=VERIFY_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise HatboxError(f"systemd-analyze could not check the unit, nothing was installed: {first_line(exc)}",
+                              hint="install it by hand: print it (leave out --install)") from None
     if done.returncode != 0:
         raise HatboxError(f"systemd finds the unit wrong, nothing was installed: {_said(done)}",
                           hint="the box's command in it must run: check its options with hatbox device run")
@@ -381,15 +377,22 @@ def _make_store(store: Path, user: pwd.struct_passwd) -> None:
         os.chown(folder, user.pw_uid, user.pw_gid)
 
 
-def _systemctl(name: str, *words: str) -> None:
-    """``systemctl WORDS``; a failure says the unit ``name`` is written but not enabled, and how to enable it."""
-    by_hand = f"sudo systemctl daemon-reload && sudo systemctl enable {name}"
+def _systemctl(name: str, *words: str, undo: bool = False) -> None:
+    """``systemctl WORDS``; a failure says what state the unit ``name`` is left in and how to go on by hand: written
+    but not enabled (installing), or still there (``undo``: uninstalling)."""
+    by_hand = (f"sudo systemctl disable --now {name} && sudo rm {UNIT_DIR}/{name}.service" if undo
+               else f"sudo systemctl daemon-reload && sudo systemctl enable {name}")
+    state = "the unit is still there" if undo else "the unit is written"
     tool = shutil.which("systemctl")
     if tool is None:
-        raise HatboxError(f"the unit is written but not enabled: this machine has no systemctl ({' '.join(words)})",
-                          hint=f"enable it by hand where systemd runs: {by_hand}")
-    done = subprocess.run([tool, *words], capture_output=True, text=True, timeout=VERIFY_TIMEOUT_S)
+        raise HatboxError(f"{state} but nothing was done with it: this machine has no systemctl ({' '.join(words)})",
+                          hint=f"where systemd runs: {by_hand}")
+    try:
+        done = subprocess.run([tool, *words], capture_output=True, text=True, timeout=VERIFY_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HatboxError(f"{state} but systemctl {' '.join(words)} did not finish: {first_line(exc)}",
+                          hint=f"on a machine booted with systemd: {by_hand}") from None
     if done.returncode != 0:
-        raise HatboxError(f"the unit is written but systemctl {' '.join(words)} failed: "
+        raise HatboxError(f"{state} but systemctl {' '.join(words)} failed: "
                           f"{_said(done) or f'exit code {done.returncode}'}",
                           hint=f"on a machine booted with systemd: {by_hand}")

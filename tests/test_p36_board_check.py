@@ -72,11 +72,11 @@ def test_audio_is_opened_as_the_engine_opens_it(tmp_path: Path, monkeypatch) -> 
     (tmp_path / "in.raw").write_bytes(bytes(4 * 48000))
     conf = write_file_pcm(tmp_path / "asoundrc", tmp_path / "out.raw", tmp_path / "in.raw")
     monkeypatch.setenv("ALSA_CONFIG_PATH", f"/usr/share/alsa/alsa.conf:{conf}")
-    ok = bc.check_audio(bc.Setup(board="sim", sim=False, device="hatbox_file"), running=False)
+    ok = bc.check_audio(bc.Setup(board="sim", sim=False, store=tmp_path, device="hatbox_file"), running=False)
     assert ok.status == "ok" and "round trip 8.00 ms" in ok.line, ok
-    gone = bc.check_audio(bc.Setup(board="sim", sim=False, device="hw:97"), running=False)
+    gone = bc.check_audio(bc.Setup(board="sim", sim=False, store=tmp_path, device="hw:97"), running=False)
     assert gone.status == "fail" and "cannot open ALSA playback device 'hw:97'" in gone.line and "aplay -L" in gone.hint
-    sim = bc.check_audio(bc.Setup(board="sim", sim=True, device="hw:97"), running=False)
+    sim = bc.check_audio(bc.Setup(board="sim", sim=True, store=tmp_path, device="hw:97"), running=False)
     assert sim.status == "warn" and "plays into a file instead" in sim.line
 
 
@@ -109,6 +109,11 @@ def test_real_time_limits_too_low_fail_with_where_to_raise_them(monkeypatch) -> 
     inf = resource.RLIM_INFINITY
     fine = bc.check_limits(lambda which: {resource.RLIMIT_RTPRIO: (95, 95)}.get(which, (inf, inf)), euid=1000)
     assert fine.status == "ok" and "priority up to 95, locked memory unlimited" in fine.line
+    unit = {"User": "box", "LimitRTPRIO": "95", "LimitMEMLOCK": "infinity"}       # the service's, not this shell's
+    assert bc.check_limits(lambda which: low[which], euid=1000, service=unit).status == "ok"
+    short = bc.check_limits(lambda which: (inf, inf), euid=1000, service={"User": "box", "LimitMEMLOCK": "64M"})
+    assert short.status == "fail" and short.line.startswith("the service (its unit's LimitRTPRIO / LimitMEMLOCK)")
+    assert "locked memory up to 64 MB" in short.line and "hatbox device service --install" in short.hint
 
 
 def _sys(tmp_path: Path, realtime: str | None, governors: list[str], isolated: str = "") -> Path:
@@ -191,12 +196,51 @@ def test_a_simulated_board_with_external_pull_ups_is_not_failed_for_its_levels()
     assert encoders.status == "ok" and "external pull-ups" in encoders.line
 
 
-def test_the_command_finds_the_store_of_the_installed_service(tmp_path: Path, capsys) -> None:
-    from hatbox.cmd_check import service_store
-    unit = tmp_path / "hatbox.service"
-    unit.write_text('[Service]\nExecStart=/opt/hb/bin/hatbox device run --store "/var/lib/my box 100%%"\n')
-    assert service_store(unit) == Path("/var/lib/my box 100%")
-    assert service_store(tmp_path / "none.service").name == ".hatbox"
+def test_the_command_checks_the_box_the_installed_service_runs(tmp_path: Path, capsys) -> None:
+    from device.service_unit import ServiceSpec, unit_text
+    store = tmp_path / "my box 100%"
+    argv = ("/opt/hb/bin/hatbox", "device", "run", "--board", "sim", "--audio", "hw:5", "--block=256",
+            f"--store={store}")
+    (tmp_path / "stage.service").write_text(unit_text(ServiceSpec(name="stage", user="root", argv=argv, store=store)))
+    assert main(["device", "check", "--unit", "stage", "--unit-dir", str(tmp_path), "--trial", "0", "--sim"]) in (0, 1)
+    head = " ".join(capsys.readouterr().out.split("\n  ok")[0].split())
+    assert f"board sim (simulated hardware), audio 'hw:5', 48000 Hz, block 256 x 3, store {store} (the installed " \
+           "service stage's, where not given)" in head
+    assert main(["device", "check", "--unit", "stage", "--unit-dir", str(tmp_path), "--trial", "0", "--sim",
+                 "--audio", "hw:7", "--store", str(tmp_path)]) in (0, 1)
+    assert f"audio 'hw:7', 48000 Hz, block 256 x 3, store {tmp_path} " in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_store_the_services_user_may_not_write_fails_as_that_user(tmp_path: Path) -> None:
+    import pwd
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user nobody here")
+    root_only = tmp_path / "store"
+    root_only.mkdir(mode=0o755)
+    if os.geteuid() == 0:
+        got = bc.check_store(root_only, user="nobody")
+        assert got.status == "fail" and "as nobody" in got.line
+    assert bc.check_store(root_only, user="no-such-user-hb").status == "fail"
+
+
+def test_a_lock_this_user_may_not_read_is_said_and_the_devices_left_alone(tmp_path: Path, monkeypatch) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "box.lock").write_text("")
+    real_open = os.open
+
+    def closed(path, flags, *args):
+        if str(path).endswith("box.lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(os, "open", closed)
+    assert bc.box_running(store) is None
+    checks = bc.run_checks(bc.Setup(board="sim", sim=True, store=store, unit_dir=tmp_path))
+    monkeypatch.undo()
+    st = _statuses(checks)
+    assert (st["box"], st["audio"], st["encoders"], st["touch"]) == ("warn", "skip", "skip", "skip")
 
 
 def test_the_list_is_wrapped_and_escaped(tmp_path: Path, capsys) -> None:
@@ -249,10 +293,10 @@ def test_a_trial_the_engine_cannot_play_fails_in_one_line(tmp_path: Path, monkey
     for name in bc.TRIAL_PACKS.values():
         (tmp_path / name).write_bytes(b"not a pack")
     monkeypatch.setattr(bc, "FACTORY", tmp_path)
-    got = bc.check_trial(bc.Setup(board="sim", sim=True, trial_s=1.0), into_file=True)
+    got = bc.check_trial(bc.Setup(board="sim", sim=True, store=tmp_path, trial_s=1.0), into_file=True)
     assert got.status == "fail" and got.line.startswith("the engine refused a factory pack: "), got
     monkeypatch.setattr(bc, "FACTORY", tmp_path / "none")
-    assert bc.check_trial(bc.Setup(board="sim", sim=True, trial_s=1.0), into_file=True).status == "skip"
+    assert bc.check_trial(bc.Setup(board="sim", sim=True, store=tmp_path, trial_s=1.0), into_file=True).status == "skip"
 
 
 def test_no_trial_without_an_audio_device_or_when_asked_for_none(tmp_path: Path) -> None:

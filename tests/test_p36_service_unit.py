@@ -406,3 +406,16 @@ def test_uninstall_stops_disables_and_removes_only_a_unit_hatbox_wrote(tmp_path:
     assert not (units / "hatbox.service").exists()
     assert calls.read_text().splitlines() == ["disable --now hatbox.service", "daemon-reload"]
     assert "its store, packs and libraries are kept" in capsys.readouterr().out
+
+
+def test_an_uninstall_systemctl_refuses_says_the_unit_is_still_there(tmp_path: Path, monkeypatch, capsys) -> None:
+    _fake_systemctl(tmp_path, monkeypatch, rc=1)
+    units = tmp_path / "units"
+    units.mkdir()
+    (units / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
+                                                                store=tmp_path)))
+    assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
+    err = capsys.readouterr().err
+    assert "the unit is still there but systemctl disable --now hatbox.service failed" in err
+    assert "sudo systemctl disable --now hatbox" in err and "enable" not in err.replace("disable", "")
+    assert (units / "hatbox.service").exists()

@@ -40,3 +40,17 @@ def test_a_settings_file_that_is_a_link_is_written_through_and_kept_private(tmp_
     assert link.is_symlink() and load_config()["token"] == "secret"
     assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
     assert sorted(p.name for p in dotfiles.iterdir()) == ["remote.json"]
+
+
+def test_a_settings_link_into_a_missing_folder_is_refused_before_pairing(tmp_path: Path, monkeypatch) -> None:
+    """Written through since the thirty-sixth stop: a link whose target's folder is gone passed the check before
+    `hatbox pair` spent the box's code, then failed to save (review)."""
+    import pytest
+
+    from hatbox.cmd_remote import check_config_path
+    from hatbox.errors import HatboxError
+    link = tmp_path / "cfg.json"
+    link.symlink_to(tmp_path / "gone" / "remote.json")
+    monkeypatch.setenv("HATBOX_CONFIG", str(link))
+    with pytest.raises(HatboxError, match="in a folder that does not exist"):
+        check_config_path(link)
