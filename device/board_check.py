@@ -66,6 +66,7 @@ class Setup:
     unit: str = "hatbox"
     unit_dir: Path = UNIT_DIR
     trial_s: float = 0.0            # seconds of the factory packs played through the engine (0: no trial)
+    store_user: str | None = None   # the user the store is judged for (the service's, when its store is checked)
 
 
 def run_checks(setup: Setup) -> list[Check]:
@@ -77,24 +78,26 @@ def run_checks(setup: Setup) -> list[Check]:
     if running is None:
         checks.append(Check("box", "warn", f"cannot tell whether a box runs on {setup.store}: this user may not read "
                                            "its box.lock; its audio device, pins and touch chip are not opened here",
-                            hint=f"run the check as root, or as the box's user{_as(service)}"))
+                            hint="run the check as root, or as the user the box runs as"))
     elif running:
         checks.append(Check("box", "ok", f"a box is running on {setup.store}: the audio device, pins and touch chip "
                                          "are its, and are not opened here (stop it to check them too)"))
-    busy = running is not False
-    audio = check_audio(setup, busy)
+    audio = check_audio(setup, running)
     checks += [audio, check_limits(service=service), check_kernel()]
     if board is not None:
-        checks += check_inputs(board, setup.sim, busy) + [check_screen(board, setup.sim)]
-    checks += [check_midi(), check_inference(), check_store(setup.store, service.get("User") if service else None),
+        checks += check_inputs(board, setup.sim, running) + [check_screen(board, setup.sim)]
+    checks += [check_midi(), check_inference(), check_store(setup.store, setup.store_user),
                check_service(setup.unit, setup.unit_dir)]
-    if setup.trial_s > 0 and audio.status in ("ok", "warn"):
+    if setup.trial_s > 0 and running is not False:
+        checks.append(Check("trial", "skip", "not played: " + _held_by(running)))
+    elif setup.trial_s > 0 and audio.status in ("ok", "warn"):
         checks.append(check_trial(setup, audio.status == "warn"))
     return checks
 
 
-def _as(service: dict[str, str] | None) -> str:
-    return f" ({service['User']})" if service and service.get("User") else ""
+def _held_by(running: bool | None) -> str:
+    """Why a device is not opened here: a box runs on the store, or may (its lock not readable)."""
+    return "the running box holds it" if running else "a box may be running on the store (its lock is not readable)"
 
 
 def read_service(unit: Path) -> dict[str, str] | None:
@@ -167,10 +170,11 @@ def _exists(path: Path) -> bool | None:
         return None
 
 
-def check_audio(setup: Setup, running: bool) -> Check:
-    """The audio device opened for playback and capture at the box's rate, block and periods, then closed."""
-    if running:
-        return Check("audio", "skip", "not opened: the running box holds its audio device")
+def check_audio(setup: Setup, running: bool | None) -> Check:
+    """The audio device opened for playback and capture at the box's rate, block and periods, then closed (not while
+    a box runs on the store, or may: ``running`` True or None)."""
+    if running is not False:
+        return Check("audio", "skip", "not opened: " + _held_by(running))
     from device.audio.alsa_io import AlsaIO, AudioConfig
     from hatbox.errors import HatboxError
     cfg = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
@@ -198,6 +202,14 @@ def check_trial(setup: Setup, into_file: bool) -> Check:
     packs = {slot: FACTORY / name for slot, name in TRIAL_PACKS.items()}
     if not all(p.is_file() for p in packs.values()):
         return Check("trial", "skip", f"no factory packs in {FACTORY} to play")
+    from export.pack import read_pack
+    try:
+        rate = read_pack(packs["effect"]).manifest.sample_rate
+    except HatboxError as exc:
+        return Check("trial", "fail", f"the factory effect does not open: {first_line(exc)}",
+                     "the factory packs come with hatbox: reinstall it (git checkout factory/)")
+    if rate != setup.rate:
+        return Check("trial", "skip", f"not played: the factory effect runs at {rate} Hz, the box at {setup.rate} Hz")
     audio = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
     with tempfile.TemporaryDirectory(prefix="hatbox-check-") as tmp:
         cfg = ServerConfig(engine=EngineConfig(rate=setup.rate, block=setup.block), audio=audio,
@@ -205,7 +217,8 @@ def check_trial(setup: Setup, into_file: bool) -> Check:
         if into_file:
             cfg.backend, cfg.pace, cfg.output_wav = "file", True, str(Path(tmp) / "trial.wav")
         try:
-            st, refused = _play_trial(EngineProcess(cfg), setup.trial_s)
+            with _quiet("hatbox.engine"):        # a pack it refuses is said once, on the trial's line
+                st, refused = _play_trial(EngineProcess(cfg), setup.trial_s)
         except HatboxError as exc:
             return Check("trial", "fail", f"the engine did not play: {first_line(exc)}", exc.hint or "")
     if refused:
@@ -317,12 +330,12 @@ def _read(path: Path) -> str:
         return ""
 
 
-def check_inputs(board: Any, sim: bool, running: bool) -> list[Check]:
+def check_inputs(board: Any, sim: bool, running: bool | None) -> list[Check]:
     """The panel's encoders and touch chip opened as the panel opens them (device.ui.inputs.Inputs), each pin's
-    level read at rest, then released."""
-    if running:
-        return [Check("encoders", "skip", "the pins are the running box's"),
-                Check("touch", "skip", "the touch chip is the running box's")]
+    level read at rest, then released (not while a box runs on the store, or may)."""
+    if running is not False:
+        return [Check("encoders", "skip", "the pins are not opened: " + _held_by(running)),
+                Check("touch", "skip", "the touch chip is not opened: " + _held_by(running))]
     from device.ui.inputs import Inputs
     from hatbox.errors import HatboxError
     try:
@@ -483,6 +496,8 @@ def _user_cannot_write(store: Path, user: str) -> str | None:
         if shut is not None:
             return f"{user} may not enter {shut}"
         target = store if store.is_dir() else folders[-1]
+        if not user_may(target, pw.pw_uid, groups, 0o1):
+            return f"{user} may not enter {target}"
         return None if user_may(target, pw.pw_uid, groups, 0o3) else f"{user} may not write {target}"
     except OSError as exc:
         return exc.strerror or str(exc)
@@ -494,6 +509,10 @@ def check_service(unit: str, unit_dir: Path, systemctl: Callable[[list[str]], tu
     if not path.is_file():
         return Check("service", "warn", f"no {path}: the box does not start by itself at boot",
                      "sudo hatbox device service --install [-- BOX OPTIONS]")
+    if read_service(path) is None:
+        return Check("service", "warn", f"{path} is there but hatbox did not write it: its box options and limits "
+                                        "are not read here", "hatbox device service --install writes one (it leaves "
+                                                             "this one alone: give its --unit another name)")
     run = systemctl or _systemctl
     code, said = run(["is-enabled", f"{unit}.service"])
     if code == 0 and said == "enabled":

@@ -45,11 +45,13 @@ def check(args: argparse.Namespace) -> int:
     from device.board_check import read_service, run_checks
     service = read_service(args.unit_dir / f"{args.unit}.service")
     setup = setup_of(args, service)
-    whose = f" (the installed service {args.unit}'s, where not given)" if service else ""
+    from device.board_check import service_options
+    whose = f" (the installed service {args.unit}'s, where not given)" if service_options(service) else ""
     print(textwrap.fill(escape_unsafe(f"hatbox device check: board {setup.board}"
                                       f"{' (simulated hardware)' if setup.sim else ''}, audio '{setup.device}', "
                                       f"{setup.rate} Hz, block {setup.block} x {setup.periods}, store "
-                                      f"{setup.store}{whose}"), WIDTH, subsequent_indent="  ", break_on_hyphens=False), flush=True)
+                                      f"{setup.store}{whose}"), WIDTH, subsequent_indent="  ",
+                        break_on_hyphens=False), flush=True)
     checks = run_checks(setup)
     width = max(len(c.part) for c in checks)
     indent = " " * (2 + 4 + 2 + width + 2)
@@ -67,23 +69,38 @@ def check(args: argparse.Namespace) -> int:
 
 def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
     """What to check: the options given, else the installed service's box options (so the check sees the box that
-    runs at boot: its store, board, audio device and block), else the box's defaults."""
+    runs at boot: its store, board, audio device and block; its store judged for its ``User=``), else the box's
+    defaults.  HatboxError when the unit holds a value the box would refuse."""
     from device.board_check import Setup, service_options
     from hatbox.cmd_device import DEFAULT_STORE
     from hatbox.cmd_service import _option
     opts = service_options(service)
     sim = args.sim or "--sim" in opts
+    unit_store = None if args.store else _option(opts, "--store")
     return Setup(board=args.board or _option(opts, "--board") or ("sim" if sim else "jetson-orin-nano-devkit"),
-                 sim=sim, store=args.store or Path(_option(opts, "--store") or DEFAULT_STORE),
+                 sim=sim, store=args.store or Path(unit_store or DEFAULT_STORE),
                  device=args.audio or _option(opts, "--audio") or "default",
-                 rate=args.rate or _whole(_option(opts, "--rate"), 48000),
-                 block=args.block or _whole(_option(opts, "--block"), 128),
-                 periods=args.periods or _whole(_option(opts, "--periods"), 3),
-                 unit=args.unit, unit_dir=args.unit_dir, trial_s=args.trial)
+                 rate=args.rate or _unit_number(opts, "--rate", 48000, args.unit),
+                 block=args.block or _unit_number(opts, "--block", 128, args.unit),
+                 periods=args.periods or _unit_number(opts, "--periods", 3, args.unit),
+                 unit=args.unit, unit_dir=args.unit_dir, trial_s=args.trial,
+                 store_user=(service or {}).get("User") if unit_store else None)
 
 
-def _whole(text: str | None, default: int) -> int:
-    try:
-        return int(text) if text else default
-    except ValueError:
+def _unit_number(opts: list[str], option: str, default: int, unit: str) -> int:
+    """The unit's ``option`` value (``default`` when it has none), checked as `device run` checks it."""
+    from hatbox.cmd_device import MAX_BLOCK
+    from hatbox.errors import HatboxError
+    from hatbox.cmd_service import _option
+    text = _option(opts, option)
+    if text is None:
         return default
+    check = {"--rate": whole(*RATE_RANGE), "--block": whole(1, MAX_BLOCK), "--periods": whole(2, 32)}[option]
+    try:
+        return check(text)
+    except argparse.ArgumentTypeError as exc:
+        raise HatboxError(f"the installed service {unit} runs the box with {option} {text}: {exc}; the box would not "
+                          "start", hint=f"write the unit again (hatbox device service --install), or give {option} "
+                                        "here to check another value") from None
+
+

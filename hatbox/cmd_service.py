@@ -59,7 +59,7 @@ def register(cli: Any) -> None:
 def service(args: argparse.Namespace) -> int:
     """Build the unit for ``args`` and print, write or install it; or uninstall it."""
     if args.uninstall:
-        return _uninstall(args.unit, args.unit_dir, list(args.box_options))
+        return _uninstall(args.unit, args.unit_dir, list(args.box_options), args.user)
     user = _user(args.user)
     options = _box_options(list(args.box_options), user)
     spec = ServiceSpec(name=args.unit, user=user.pw_name, argv=(*_program(), "device", "run", *options),
@@ -280,23 +280,26 @@ def _install(spec: ServiceSpec, text: str, unit_dir: Path, user: pwd.struct_pass
     return 0
 
 
-def _uninstall(name: str, unit_dir: Path, box_options: list[str]) -> int:
+def _uninstall(name: str, unit_dir: Path, box_options: list[str], user: str | None = None) -> int:
     """Stop and disable the service ``name`` and remove its unit from ``unit_dir`` (one hatbox wrote only); the
     box's store, its packs and libraries, is kept."""
-    if box_options:
-        raise HatboxError("--uninstall takes no box options", hint="hatbox device service --uninstall [--unit NAME]")
+    if box_options or user:
+        raise HatboxError(f"--uninstall takes no {'box options' if box_options else '--user'}",
+                          hint="hatbox device service --uninstall [--unit NAME]")
     target = unit_dir / f"{name}.service"
     if not target.is_file():
         raise HatboxError(f"there is no {target}: nothing to uninstall",
-                          hint="name the service with --unit (hatbox device check lists it)")
+                          hint="name the service with --unit (ls /etc/systemd/system shows the units)")
     if not target.read_text(errors="replace").startswith(HEADER):
         raise HatboxError(f"{target} was not written by hatbox: left as it is")
     if not os.access(unit_dir, os.W_OK):
         raise HatboxError(f"cannot write {unit_dir}: removing a service needs root",
                           hint="run it again with sudo")
-    _systemctl(name, "disable", "--now", f"{name}.service", undo=True)
+    _systemctl(name, "disable", "--now", f"{name}.service", state="the unit is still there",
+               by_hand=f"sudo systemctl disable --now {name} && sudo rm {shlex.quote(str(target))}")
     target.unlink()
-    _systemctl(name, "daemon-reload", undo=True)
+    _systemctl(name, "daemon-reload", state=f"{target} is removed",
+               by_hand="sudo systemctl daemon-reload (systemd still knows the removed unit until then)")
     print(f"removed {target}: the box no longer starts at boot (its store, packs and libraries are kept)")
     return 0
 
@@ -377,12 +380,10 @@ def _make_store(store: Path, user: pwd.struct_passwd) -> None:
         os.chown(folder, user.pw_uid, user.pw_gid)
 
 
-def _systemctl(name: str, *words: str, undo: bool = False) -> None:
-    """``systemctl WORDS``; a failure says what state the unit ``name`` is left in and how to go on by hand: written
-    but not enabled (installing), or still there (``undo``: uninstalling)."""
-    by_hand = (f"sudo systemctl disable --now {name} && sudo rm {UNIT_DIR}/{name}.service" if undo
-               else f"sudo systemctl daemon-reload && sudo systemctl enable {name}")
-    state = "the unit is still there" if undo else "the unit is written"
+def _systemctl(name: str, *words: str, state: str = "the unit is written", by_hand: str = "") -> None:
+    """``systemctl WORDS``; a failure says ``state`` (what the unit ``name`` is left as) and ``by_hand`` (how to go
+    on; default: reload and enable it)."""
+    by_hand = by_hand or f"sudo systemctl daemon-reload && sudo systemctl enable {name}"
     tool = shutil.which("systemctl")
     if tool is None:
         raise HatboxError(f"{state} but nothing was done with it: this machine has no systemctl ({' '.join(words)})",

@@ -169,7 +169,11 @@ def test_midi_inference_store_and_service(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     assert bc.check_store(tmp_path / "file").status == "fail"
     assert bc.check_service("hatbox", tmp_path).status == "warn"
-    (tmp_path / "hatbox.service").write_text("[Service]\n")
+    (tmp_path / "hatbox.service").write_text("[Service]\n")                 # someone else's unit of that name
+    assert bc.check_service("hatbox", tmp_path, lambda words: (0, "enabled")).line.endswith("are not read here")
+    from device.service_unit import ServiceSpec, unit_text
+    (tmp_path / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
+                                                                   store=tmp_path)))
     assert bc.check_service("hatbox", tmp_path, lambda words: (0, "enabled")).status == "ok"
     off = bc.check_service("hatbox", tmp_path, lambda words: (1, "disabled"))
     assert off.status == "warn" and "not enabled (disabled)" in off.line
@@ -294,7 +298,7 @@ def test_a_trial_the_engine_cannot_play_fails_in_one_line(tmp_path: Path, monkey
         (tmp_path / name).write_bytes(b"not a pack")
     monkeypatch.setattr(bc, "FACTORY", tmp_path)
     got = bc.check_trial(bc.Setup(board="sim", sim=True, store=tmp_path, trial_s=1.0), into_file=True)
-    assert got.status == "fail" and got.line.startswith("the engine refused a factory pack: "), got
+    assert got.status == "fail" and got.line.startswith("the factory effect does not open: "), got
     monkeypatch.setattr(bc, "FACTORY", tmp_path / "none")
     assert bc.check_trial(bc.Setup(board="sim", sim=True, store=tmp_path, trial_s=1.0), into_file=True).status == "skip"
 
@@ -303,3 +307,30 @@ def test_no_trial_without_an_audio_device_or_when_asked_for_none(tmp_path: Path)
     base = dict(board="sim", store=tmp_path / "s", unit_dir=tmp_path, device="hw:97")
     assert "trial" not in _statuses(bc.run_checks(bc.Setup(sim=False, trial_s=1.0, **base)))
     assert "trial" not in _statuses(bc.run_checks(bc.Setup(sim=True, trial_s=0.0, **base)))
+
+
+def test_a_trial_at_another_rate_than_the_factory_packs_is_not_played(tmp_path: Path) -> None:
+    got = bc.check_trial(bc.Setup(board="sim", sim=True, store=tmp_path, rate=44100, trial_s=1.0), into_file=True)
+    assert got.status == "skip" and got.line == "not played: the factory effect runs at 48000 Hz, the box at 44100 Hz"
+
+
+@pytest.mark.parametrize("bad", ["--block 0", "--rate abc", "--periods 999999999999999999999"])
+def test_a_unit_value_the_box_would_refuse_is_one_line(bad: str, tmp_path: Path, capsys) -> None:
+    from device.service_unit import ServiceSpec, unit_text
+    argv = ("/opt/hb/bin/hatbox", "device", "run", *bad.split(), "--store", str(tmp_path / "s"))
+    (tmp_path / "bad.service").write_text(unit_text(ServiceSpec(name="bad", user="root", argv=argv, store=tmp_path)))
+    assert main(["device", "check", "--unit", "bad", "--unit-dir", str(tmp_path), "--trial", "0"]) == 2
+    err = capsys.readouterr().err
+    assert f"the installed service bad runs the box with {bad}" in err and "Traceback" not in err
+
+
+def test_a_store_given_here_is_not_judged_for_the_services_user(tmp_path: Path) -> None:
+    from device.service_unit import ServiceSpec, unit_text
+    from hatbox.cli import build_parser
+    from hatbox.cmd_check import setup_of
+    argv = ("/opt/hb/bin/hatbox", "device", "run", "--store", str(tmp_path / "s"))
+    (tmp_path / "b.service").write_text(unit_text(ServiceSpec(name="b", user="nobody", argv=argv, store=tmp_path)))
+    service = bc.read_service(tmp_path / "b.service")
+    parse = build_parser().parse_args
+    assert setup_of(parse(["device", "check", "--unit", "b"]), service).store_user == "nobody"
+    assert setup_of(parse(["device", "check", "--unit", "b", "--store", str(tmp_path)]), service).store_user is None

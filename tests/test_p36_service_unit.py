@@ -419,3 +419,22 @@ def test_an_uninstall_systemctl_refuses_says_the_unit_is_still_there(tmp_path: P
     assert "the unit is still there but systemctl disable --now hatbox.service failed" in err
     assert "sudo systemctl disable --now hatbox" in err and "enable" not in err.replace("disable", "")
     assert (units / "hatbox.service").exists()
+
+
+def test_an_uninstall_whose_reload_fails_says_the_unit_is_removed(tmp_path: Path, monkeypatch, capsys) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    tool = bin_dir / "systemctl"
+    tool.write_text('#!/bin/sh\n[ "$1" = daemon-reload ] && { echo "Failed to reload" >&2; exit 1; }\nexit 0\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    units = tmp_path / "units"
+    units.mkdir()
+    (units / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
+                                                                store=tmp_path)))
+    assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
+    err = capsys.readouterr().err
+    assert f"{units / 'hatbox.service'} is removed but systemctl daemon-reload failed: Failed to reload" in err
+    assert "sudo rm" not in err and not (units / "hatbox.service").exists()
+    assert main(["device", "service", "--uninstall", "--user", "box"]) == 2
+    assert "--uninstall takes no --user" in capsys.readouterr().err
