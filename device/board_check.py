@@ -101,13 +101,23 @@ def _held_by(running: bool | None) -> str:
 
 
 def read_service(unit: Path) -> dict[str, str] | None:
-    """The ``Key=value`` lines of the box's unit (one hatbox device service wrote), None when there is none."""
+    """The ``Key=value`` lines of the box's unit (one hatbox device service wrote), with those of its drop-ins
+    (``NAME.service.d/*.conf``, what `systemctl edit` writes) over them; None when there is no such unit."""
     from device.service_unit import HEADER
     try:
         text = unit.read_text(errors="replace")
     except OSError:
         return None
-    return unit_values(text) if text.startswith(HEADER) else None
+    if not text.startswith(HEADER):
+        return None
+    values = unit_values(text)
+    for conf in sorted(unit.with_name(unit.name + ".d").glob("*.conf")):
+        try:
+            extra = unit_values(conf.read_text(errors="replace"))
+        except OSError:
+            continue
+        values.update({k: v for k, v in extra.items() if v or k != "ExecStart"})   # "ExecStart=" only resets
+    return values
 
 
 def service_options(service: dict[str, str] | None) -> list[str]:

@@ -334,3 +334,17 @@ def test_a_store_given_here_is_not_judged_for_the_services_user(tmp_path: Path) 
     parse = build_parser().parse_args
     assert setup_of(parse(["device", "check", "--unit", "b"]), service).store_user == "nobody"
     assert setup_of(parse(["device", "check", "--unit", "b", "--store", str(tmp_path)]), service).store_user is None
+
+
+def test_a_drop_in_of_the_unit_is_read_over_it(tmp_path: Path) -> None:
+    """`systemctl edit hatbox` writes hatbox.service.d/override.conf: its ExecStart and limits are the service's."""
+    from device.service_unit import ServiceSpec, unit_text
+    argv = ("/opt/hb/bin/hatbox", "device", "run", "--store", "/var/lib/a")
+    (tmp_path / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=argv,
+                                                                   store=Path("/var/lib/a"))))
+    (tmp_path / "hatbox.service.d").mkdir()
+    (tmp_path / "hatbox.service.d" / "override.conf").write_text(
+        "[Service]\nExecStart=\nExecStart=/opt/hb/bin/hatbox device run --store /var/lib/b\nLimitRTPRIO=10\n")
+    service = bc.read_service(tmp_path / "hatbox.service")
+    assert bc.service_options(service) == ["--store", "/var/lib/b"]
+    assert bc.check_limits(service=service).status == "fail"

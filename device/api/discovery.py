@@ -5,9 +5,13 @@ works too (``hatbox pair http://box.local:8750``): discovery is a convenience on
 """
 from __future__ import annotations
 
+import logging
 import socket
+import threading
 import time
-from typing import Any
+from typing import Any, Callable
+
+log = logging.getLogger("hatbox.api")
 
 
 def url_host(host: str) -> str:
@@ -15,6 +19,7 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 SERVICE = "_hatbox._tcp.local."
+ADDRESS_CHECK_S = 10.0          # how often a box on every interface looks whether its network address changed
 
 
 class Advertisement:
@@ -85,3 +90,56 @@ def _url(zc: Any, name: str) -> str | None:
     address = next((a for a in addresses if ":" not in a), addresses[0])
     scheme = "https" if (info.properties or {}).get(b"scheme") == b"https" else "http"
     return f"{scheme}://{url_host(address)}:{info.port}"
+
+
+class FollowedAdvertisement:
+    """An advertisement kept on this machine's network address as it changes: made at once on the address there is
+    (``make(address)``, None when it failed: said by ``make``), then made again on the new one whenever
+    ``address_of()`` gives another, checked every ``every_s`` seconds on a thread of its own.  A box started at
+    boot before DHCP gave it an address was advertised on loopback for the whole session, so `hatbox pair` on a
+    laptop never found it; one moved to another network kept announcing the old address."""
+
+    def __init__(self, make: Callable[[str], Any], address_of: Callable[[], str],
+                 every_s: float = ADDRESS_CHECK_S) -> None:
+        self._make, self._address_of, self._every_s = make, address_of, every_s
+        self._stop = threading.Event()
+        self.address = self._now() or "127.0.0.1"
+        self.current = make(self.address)
+        self._thread = threading.Thread(target=self._follow, name="mdns-follow", daemon=True)
+        self._thread.start()
+
+    @property
+    def name(self) -> str | None:
+        """The name the box is advertised under now (None while it is not advertised)."""
+        return getattr(self.current, "name", None)
+
+    def _follow(self) -> None:
+        while not self._stop.wait(self._every_s):
+            address = self._now()
+            if address and address != self.address:
+                self._move(address)
+
+    def _now(self) -> str | None:
+        try:
+            return self._address_of()
+        except OSError:                          # no IPv4 socket at all just now
+            return None
+
+    def _move(self, address: str) -> None:
+        log.info("the box's network address is now %s (was %s): advertised there", address, self.address)
+        self._close_current()
+        self.address = address
+        self.current = self._make(address)
+
+    def _close_current(self) -> None:
+        current, self.current = self.current, None
+        if current is not None:
+            try:
+                current.close()
+            except Exception as exc:  # noqa: BLE001 - a network gone under it: the next one is made all the same
+                log.info("withdrawing the mDNS advertisement failed: %s", exc)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._close_current()

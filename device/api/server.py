@@ -134,13 +134,20 @@ def serve(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0", por
 
 
 def _advertise(name: str, host: str, port: int, tls: bool) -> Any:
-    from device.api.discovery import advertise
-    try:
-        return advertise(name, port, lan_address() if host in ALL_INTERFACES else host, tls)
-    except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
-        why = first_line(exc)                   # (the exception's type name when it says nothing)
-        log.warning("mDNS advertisement failed (%s); use the box's URL directly", why)
-        return None
+    """The box's mDNS advertisement: on ``host``, or for every interface (0.0.0.0) on this machine's network address,
+    followed as it changes (device.api.discovery.FollowedAdvertisement); None when it cannot be made (said)."""
+    from device.api.discovery import FollowedAdvertisement, advertise
+
+    def make(address: str) -> Any:
+        try:
+            return advertise(name, port, address, tls)
+        except Exception as exc:  # noqa: BLE001 - discovery is optional; the plain URL still works
+            why = first_line(exc)                   # (the exception's type name when it says nothing)
+            log.warning("mDNS advertisement failed (%s); use the box's URL directly", why)
+            return None
+    if host not in ALL_INTERFACES:
+        return make(host)
+    return FollowedAdvertisement(make, lan_address)
 
 
 @dataclass
