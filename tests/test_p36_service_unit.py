@@ -408,12 +408,18 @@ def test_uninstall_stops_disables_and_removes_only_a_unit_hatbox_wrote(tmp_path:
     assert "its store, packs and libraries are kept" in capsys.readouterr().out
 
 
-def test_an_uninstall_systemctl_refuses_says_the_unit_is_still_there(tmp_path: Path, monkeypatch, capsys) -> None:
-    _fake_systemctl(tmp_path, monkeypatch, rc=1)
+def _installed_unit(tmp_path: Path) -> Path:
+    """A units folder holding a hatbox.service that hatbox wrote; returns the folder."""
     units = tmp_path / "units"
     units.mkdir()
     (units / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
                                                                 store=tmp_path)))
+    return units
+
+
+def test_an_uninstall_systemctl_refuses_says_the_unit_is_still_there(tmp_path: Path, monkeypatch, capsys) -> None:
+    _fake_systemctl(tmp_path, monkeypatch, rc=1)
+    units = _installed_unit(tmp_path)
     assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
     err = capsys.readouterr().err
     assert "the unit is still there but systemctl disable --now hatbox.service failed" in err
@@ -428,10 +434,7 @@ def test_an_uninstall_whose_reload_fails_says_the_unit_is_removed(tmp_path: Path
     tool.write_text('#!/bin/sh\n[ "$1" = daemon-reload ] && { echo "Failed to reload" >&2; exit 1; }\nexit 0\n')
     tool.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    units = tmp_path / "units"
-    units.mkdir()
-    (units / "hatbox.service").write_text(unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",),
-                                                                store=tmp_path)))
+    units = _installed_unit(tmp_path)
     assert main(["device", "service", "--uninstall", "--unit-dir", str(units)]) == 2
     err = capsys.readouterr().err
     assert f"{units / 'hatbox.service'} is removed but systemctl daemon-reload failed: Failed to reload" in err
