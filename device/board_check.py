@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from device.service_unit import UNIT_DIR, exec_words, unit_values, user_may
-from hatbox.errors import first_line
+from device.service_unit import HEADER, UNIT_DIR, closed_folder, command_parts, exec_words, unit_values, user_may
+from hatbox.errors import HatboxError, first_line
 
 ENGINE_PRIORITY = 70            # device.audio.server.EngineConfig.priority (not imported: it pulls in the engine)
 MEMLOCK_NEEDED = 1 << 30        # bytes: the engine process holds ~600 MB locked (its RSS, with the sampler's cache)
@@ -103,7 +103,6 @@ def _held_by(running: bool | None) -> str:
 def read_service(unit: Path) -> dict[str, str] | None:
     """The ``Key=value`` lines of the box's unit (one hatbox device service wrote), with those of its drop-ins
     (``NAME.service.d/*.conf``, what `systemctl edit` writes) over them; None when there is no such unit."""
-    from device.service_unit import HEADER
     try:
         text = unit.read_text(errors="replace")
     except OSError:
@@ -125,17 +124,14 @@ def service_options(service: dict[str, str] | None) -> list[str]:
     if not service or "ExecStart" not in service:
         return []
     try:
-        words = exec_words(service["ExecStart"])
+        return command_parts(exec_words(service["ExecStart"]))[1]
     except ValueError:
         return []
-    at = next((i + 2 for i in range(len(words) - 1) if words[i:i + 2] == ["device", "run"]), len(words))
-    return words[at:]
 
 
 def check_board(name: str) -> tuple[Check, Any]:
     """The board file, loaded and validated as the box loads it, and what it describes."""
     from hardware.board import load_board
-    from hatbox.errors import HatboxError
     try:
         board = load_board(name)
     except HatboxError as exc:
@@ -156,8 +152,8 @@ def box_running(store: Path) -> bool | None:
         fd = os.open(lock, os.O_RDONLY)
     except FileNotFoundError:
         return False
-    except OSError:
-        return None if _exists(lock) in (True, None) else False
+    except OSError:                               # there, but this user may not open it
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -186,7 +182,6 @@ def check_audio(setup: Setup, running: bool | None) -> Check:
     if running is not False:
         return Check("audio", "skip", "not opened: " + _held_by(running))
     from device.audio.alsa_io import AlsaIO, AudioConfig
-    from hatbox.errors import HatboxError
     cfg = AudioConfig(device=setup.device, rate=setup.rate, period=setup.block, periods=setup.periods)
     try:
         AlsaIO(cfg).close()
@@ -208,7 +203,6 @@ def check_trial(setup: Setup, into_file: bool) -> Check:
     from device.audio.alsa_io import AudioConfig
     from device.audio.engine import EngineConfig
     from device.audio.server import EngineProcess, ServerConfig
-    from hatbox.errors import HatboxError
     packs = {slot: FACTORY / name for slot, name in TRIAL_PACKS.items()}
     if not all(p.is_file() for p in packs.values()):
         return Check("trial", "skip", f"no factory packs in {FACTORY} to play")
@@ -347,7 +341,6 @@ def check_inputs(board: Any, sim: bool, running: bool | None) -> list[Check]:
         return [Check("encoders", "skip", "the pins are not opened: " + _held_by(running)),
                 Check("touch", "skip", "the touch chip is not opened: " + _held_by(running))]
     from device.ui.inputs import Inputs
-    from hatbox.errors import HatboxError
     try:
         with _quiet("hatbox.hardware"):           # the panel logs a touch chip it cannot open: the check says it
             inputs = Inputs(board, sim=sim)
@@ -501,11 +494,10 @@ def _user_cannot_write(store: Path, user: str) -> str | None:
         return f"the service's user {user} does not exist"
     groups = os.getgrouplist(pw.pw_name, pw.pw_gid)
     try:
-        folders = [p for p in reversed(store.absolute().parents) if p.is_dir()]
-        shut = next((p for p in folders if not user_may(p, pw.pw_uid, groups, 0o1)), None)
+        shut = closed_folder(store, pw.pw_uid, groups)
         if shut is not None:
             return f"{user} may not enter {shut}"
-        target = store if store.is_dir() else folders[-1]
+        target = store if store.is_dir() else next(p for p in store.absolute().parents if p.is_dir())
         if not user_may(target, pw.pw_uid, groups, 0o1):
             return f"{user} may not enter {target}"
         return None if user_may(target, pw.pw_uid, groups, 0o3) else f"{user} may not write {target}"

@@ -72,24 +72,24 @@ def exec_line(argv: Sequence[str]) -> str:
     return " ".join(exec_quote(a) for a in argv)
 
 
-def _command(argv: Sequence[str]) -> str:
-    """The hatbox command at the start of ``argv`` (its words before "device"), as typed in a shell."""
-    words = list(argv[:list(argv).index("device")]) if "device" in argv else list(argv[:1])
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _box_part(argv: Sequence[str]) -> str:
-    """The box's options at the end of ``argv`` (after "device run"), as typed in a shell."""
+def command_parts(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(the hatbox command at the start of ``argv``: its words before "device run"; the box's options after it);
+    all of ``argv`` the command when it holds no "device run"."""
     words = list(argv)
-    at = next((i + 2 for i in range(len(words) - 1) if words[i:i + 2] == ["device", "run"]), len(words))
-    return " ".join(shlex.quote(w) for w in words[at:])
+    at = next((i for i in range(len(words) - 1) if words[i:i + 2] == ["device", "run"]), None)
+    return (words, []) if at is None else (words[:at], words[at + 2:])
+
+
+def _typed(words: Sequence[str]) -> str:
+    """``words`` as typed in a shell."""
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def unit_text(spec: ServiceSpec) -> str:
     """The unit file (text, ends with a newline) for ``spec``."""
     lines = [
-        f"{HEADER}; again, with the same options: sudo {_command(spec.argv)} device service --install --unit "
-        f"{spec.name} --user {spec.user} -- {_box_part(spec.argv)}",
+        f"{HEADER}; again, with the same options: sudo {_typed(command_parts(spec.argv)[0])} device service "
+        f"--install --unit {spec.name} --user {spec.user} -- {_typed(command_parts(spec.argv)[1])}",
         "[Unit]",
         f"Description={spec.description}",
         "After=network.target sound.target",       # not network-online: on a stage with no network it waits a minute
@@ -124,6 +124,13 @@ def user_may(path: Path, uid: int, groups: Sequence[int], bits: int) -> bool:
     return (st.st_mode >> shift) & bits == bits
 
 
+def closed_folder(path: Path, uid: int, groups: Sequence[int]) -> Path | None:
+    """The first folder above ``path`` (outermost first; those that exist) that the user ``uid`` may not enter, None
+    when the user may enter them all."""
+    return next((p for p in reversed(path.absolute().parents) if p.is_dir() and not user_may(p, uid, groups, 0o1)),
+                None)
+
+
 def unit_values(text: str) -> dict[str, str]:
     """``Key=value`` lines of a unit's text (the last of each key; comments and sections left out)."""
     values = {}
@@ -136,5 +143,4 @@ def unit_values(text: str) -> dict[str, str]:
 
 def exec_words(value: str) -> list[str]:
     """An ExecStart= value hatbox wrote (:func:`exec_line`) back as its words."""
-    import shlex
     return [w.replace("%%", "%").replace("$$", "$") for w in shlex.split(value)]

@@ -11,6 +11,8 @@ from typing import Any
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
+from hatbox.cmd_service import _unit_name, option_value
+from hatbox.errors import HatboxError
 from hatbox.text import count_words, escape_unsafe
 
 MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
@@ -22,7 +24,6 @@ WIDTH = 110                      # characters a line of the list is wrapped at
 def register(cli: Any) -> None:
     from device.service_unit import UNIT_DIR
     from hatbox.cmd_device import MAX_BLOCK
-    from hatbox.cmd_service import _unit_name
     p = cli.subcommand("device", "check", "check that this machine can be the box: audio, real-time, pins, touch, "
                                          "screen, MIDI, inference, store, service", check, group_help="the box itself")
     p.add_argument("--sim", action="store_true", help="check for simulated hardware (hatbox device run --sim)")
@@ -42,10 +43,9 @@ def register(cli: Any) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
-    from device.board_check import read_service, run_checks
+    from device.board_check import read_service, run_checks, service_options
     service = read_service(args.unit_dir / f"{args.unit}.service")
     setup = setup_of(args, service)
-    from device.board_check import service_options
     whose = f" (the installed service {args.unit}'s, where not given)" if service_options(service) else ""
     print(textwrap.fill(escape_unsafe(f"hatbox device check: board {setup.board}"
                                       f"{' (simulated hardware)' if setup.sim else ''}, audio '{setup.device}', "
@@ -73,13 +73,12 @@ def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
     defaults.  HatboxError when the unit holds a value the box would refuse."""
     from device.board_check import Setup, service_options
     from hatbox.cmd_device import DEFAULT_STORE
-    from hatbox.cmd_service import _option
     opts = service_options(service)
     sim = args.sim or "--sim" in opts
-    unit_store = None if args.store else _option(opts, "--store")
-    return Setup(board=args.board or _option(opts, "--board") or ("sim" if sim else "jetson-orin-nano-devkit"),
+    unit_store = None if args.store else option_value(opts, "--store")
+    return Setup(board=args.board or option_value(opts, "--board") or ("sim" if sim else "jetson-orin-nano-devkit"),
                  sim=sim, store=args.store or Path(unit_store or DEFAULT_STORE),
-                 device=args.audio or _option(opts, "--audio") or "default",
+                 device=args.audio or option_value(opts, "--audio") or "default",
                  rate=args.rate or _unit_number(opts, "--rate", 48000, args.unit),
                  block=args.block or _unit_number(opts, "--block", 128, args.unit),
                  periods=args.periods or _unit_number(opts, "--periods", 3, args.unit),
@@ -90,9 +89,7 @@ def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
 def _unit_number(opts: list[str], option: str, default: int, unit: str) -> int:
     """The unit's ``option`` value (``default`` when it has none), checked as `device run` checks it."""
     from hatbox.cmd_device import MAX_BLOCK
-    from hatbox.errors import HatboxError
-    from hatbox.cmd_service import _option
-    text = _option(opts, option)
+    text = option_value(opts, option)
     if text is None:
         return default
     check = {"--rate": whole(*RATE_RANGE), "--block": whole(1, MAX_BLOCK), "--periods": whole(2, 32)}[option]

@@ -27,13 +27,15 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from device.service_unit import BOX_GROUPS, HEADER, UNIT_DIR, ServiceSpec, unit_text, user_may
+from device.service_unit import (BOX_GROUPS, HEADER, UNIT_DIR, ServiceSpec, closed_folder, command_parts, unit_text,
+                                 user_may)
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import display_name
 
 PATH_OPTIONS = ("--store", "--effect", "--synth", "--output", "--board")   # their value is a path (--board: or a name)
 STOPS_BY_ITSELF = {"--seconds": "stops after --seconds", "--input": "stops at the end of its --input file"}
 VERIFY_TIMEOUT_S = 60
+OUT_HINT = "give a file in a folder you can write, e.g. --out hatbox.service"
 
 
 def register(cli: Any) -> None:
@@ -63,7 +65,7 @@ def service(args: argparse.Namespace) -> int:
     user = _user(args.user)
     options = _box_options(list(args.box_options), user)
     spec = ServiceSpec(name=args.unit, user=user.pw_name, argv=(*_program(), "device", "run", *options),
-                       store=Path(_option(options, "--store") or ""), groups=_groups())
+                       store=Path(option_value(options, "--store") or ""), groups=_groups())
     try:
         text = unit_text(spec)
     except ValueError as exc:                 # a program path systemd cannot take
@@ -82,19 +84,16 @@ def service(args: argparse.Namespace) -> int:
 
 
 def _write_out(out: Path, text: str) -> None:
-    """The unit written to ``out`` (atomically), or a one-line HatboxError saying why it cannot be."""
-    from export.atomic import unwritable, write_atomic
-    why = f"{out} is a folder" if out.is_dir() else unwritable(out)
-    if not why and not out.absolute().parent.is_dir():
-        why = f"there is no folder {out.absolute().parent}"
-    if not why:
-        try:
-            write_atomic(out, text.encode())
-            return
-        except OSError as exc:
-            why = exc.strerror or str(exc)
-    raise HatboxError(f"cannot write --out {out}: {why}", hint="give a file in a folder you can write, e.g. "
-                                                                 "--out hatbox.service")
+    """The unit written to ``out`` (atomically), or a one-line HatboxError saying why it cannot be (the project's
+    --out check: export.atomic.refuse_unwritable)."""
+    from export.atomic import refuse_unwritable, write_atomic
+    if out.is_dir():
+        raise HatboxError(f"cannot write --out {out}: {out} is a folder", hint=OUT_HINT)
+    refuse_unwritable(out, "the unit file", folder_must_exist=True)
+    try:
+        write_atomic(out, text.encode())
+    except OSError as exc:
+        raise HatboxError(f"cannot write --out {out}: {exc.strerror or exc}", hint=OUT_HINT) from None
 
 
 def _unit_name(text: str) -> str:
@@ -161,7 +160,7 @@ def _box_options(options: list[str], user: pwd.struct_passwd) -> list[str]:
                               hint="leave it out; try it first with hatbox device run")
     options = _absolute_paths(options, Path(user.pw_dir))
     _refuse_missing(options)
-    if _option(options, "--store") is None:
+    if option_value(options, "--store") is None:
         if not Path(user.pw_dir).is_dir():
             raise HatboxError(f"the user {user.pw_name} has no home folder ({user.pw_dir}) for the box's store",
                               hint="give the store folder after --, e.g. -- --store /var/lib/hatbox")
@@ -172,11 +171,11 @@ def _box_options(options: list[str], user: pwd.struct_passwd) -> list[str]:
 def _refuse_missing(options: list[str]) -> None:
     """The board file read as the box reads it, and the packs given there: the box would stop at every start."""
     from hardware.board import load_board
-    board = _option(options, "--board")
+    board = option_value(options, "--board")
     if board is not None:
         load_board(board)                        # BoardError: the file and the keys that are wrong, in one line
     for option in ("--effect", "--synth"):
-        pack = _option(options, option)
+        pack = option_value(options, option)
         if pack is not None and not Path(pack).is_file():
             raise HatboxError(f"{option} {pack}: no pack there: the box would stop at every start",
                               hint="give the pack's path, or leave it out (the box plays its active packs)")
@@ -218,7 +217,7 @@ def _absolute(option: str, value: str, home: Path) -> str:
     return str(Path(value).absolute())
 
 
-def _option(options: Sequence[str], name: str) -> str | None:
+def option_value(options: Sequence[str], name: str) -> str | None:
     """The last value of option ``name`` in ``options`` (``--name V`` or ``--name=V``), None when absent."""
     found: str | None = None
     for i, token in enumerate(options):
@@ -309,7 +308,7 @@ def _refuse_store(store: Path, user: pwd.struct_passwd) -> None:
     not write (the box would stop at every start, and be started again every few seconds)."""
     if store.exists() and not store.is_dir():
         raise HatboxError(f"the store {store} is a file, not a folder", hint="give --store a folder after --")
-    shut = next((p for p in reversed(store.parents) if p.is_dir() and not _may(p, user, 0o1)), None)
+    shut = closed_folder(store, user.pw_uid, os.getgrouplist(user.pw_name, user.pw_gid))
     if shut is not None:
         raise HatboxError(f"the user {user.pw_name} may not enter {shut}, above the store {store}: the box would "
                           "stop at every start", hint="give a --store that user can reach after --, e.g. -- --store "
@@ -331,7 +330,7 @@ def _refuse_unrunnable(argv: Sequence[str], user: pwd.struct_passwd) -> None:
     tool = shutil.which("runuser")
     if user.pw_uid == os.geteuid() or os.geteuid() != 0 or tool is None:
         return
-    program = list(argv[:list(argv).index("device")])
+    program = command_parts(argv)[0]
     try:
         done = subprocess.run([tool, "-u", user.pw_name, "--", *program, "--version"], capture_output=True,
                               text=True, timeout=VERIFY_TIMEOUT_S, cwd="/",       # as systemd starts it
