@@ -23,6 +23,7 @@ the same database is refused at once instead of stopping part-way on SQLite's lo
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -115,13 +116,25 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
                 con.execute("DROP VIEW IF EXISTS effective_tags")
                 con.execute(VIEW)
     except sqlite3.OperationalError as exc:
-        raise CannotWrite(f"cannot use {db_path} as a library database: {exc}",
-                          hint="another program may hold it locked, or the folder is not writable") from None
+        raise CannotWrite(f"cannot use {db_path} as a library database: {exc}", hint=_open_hint(db_path, exc)) from None
     except sqlite3.DatabaseError as exc:            # malformed, not a database: the file is damaged
         raise DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc)) from None
     except OSError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
     return con
+
+
+def _open_hint(db_path: str | Path, exc: sqlite3.OperationalError) -> str:
+    """What to do about a library database SQLite would not open for writing (:func:`write_trouble` reads why)."""
+    trouble = write_trouble(exc)
+    if trouble == "read-only":
+        return (f"make it and its folder writable (chmod u+w {shlex.quote(str(db_path))}; check the owner if another "
+                "user made it), or give another database with --out")
+    if trouble == "locked":
+        return "another program holds it (a hatbox tag running on it?): wait for it to finish, then try again"
+    if trouble == "full":
+        return "the disk is full: free some space, or give a database on another disk with --out"
+    return "another program may hold it locked, or the folder is not writable"
 
 
 def _view_is_current(con: sqlite3.Connection) -> bool:
