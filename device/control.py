@@ -69,6 +69,8 @@ OPS = {
     "bend": ("value",),
     "sustain": ("on",),
     "sample": ("path", "velocity"),    # play a sample file once through the sampler
+    "choke": ("note",),                # the sampler's voices of that note stop (a quick fade): a cymbal grabbed
+                                       # (an electronic kit's polyphonic aftertouch, device/midi.py)
     "volume": ("db",),
     "all_notes_off": (),               # every source releases every note as a note-off would (MIDI CC 123;
                                        # the sustain pedal still holds them until it lifts)
@@ -91,6 +93,7 @@ _NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
     "note_on": {"note": ("int", MIDI_RANGE), "velocity": ("int", MIDI_RANGE)},
     "note_off": {"note": ("int", MIDI_RANGE)},
     "sample": {"velocity": ("int", MIDI_RANGE), "note": ("int", MIDI_RANGE)},
+    "choke": {"note": ("int", MIDI_RANGE)},
     "xy": {"x": ("float", XY_RANGE), "y": ("float", XY_RANGE)},
     "bend": {"value": ("float", BEND_RANGE)},
     "knob": {"value": ("float", None)},
@@ -98,6 +101,9 @@ _NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
     "bypass": {"on": ("float", None)},
     "sustain": {"on": ("float", None)},
 }
+# Fields any message may carry: ``at``, when it happened (time.monotonic() seconds, the clock every process of the
+# machine shares), stamped where a MIDI message came in: the sampler plays a note where in its block it came
+_ANY_OP: dict[str, tuple[str, tuple[float, float] | None]] = {"at": ("float", None)}
 _STRINGS = {"slot", "name", "path"}    # fields that must be text (a path may be an os.PathLike)
 
 
@@ -133,7 +139,8 @@ def validate(msg: Any) -> dict[str, Any]:
 
     Numbers must be finite and in range (:data:`_NUMBERS`: notes and velocities 0..127, x/y 0..1,
     bend -1..1, volume in :data:`VOLUME_DB_RANGE`; numpy scalars count); slot, name and path are text, corners' names
-    a list of text.  Optional fields (sample's ``note``) are checked when present."""
+    a list of text.  Optional fields (sample's ``note``, any message's ``at``) are checked when
+    present."""
     if not isinstance(msg, dict) or msg.get("op") not in OPS:
         raise ControlError(f"unknown control message: {msg!r}")
     op = msg["op"]
@@ -145,7 +152,7 @@ def validate(msg: Any) -> dict[str, Any]:
     if op in NOTE_OPS and "slot" in msg and msg["slot"] not in NOTE_SLOTS:
         raise ControlError(f"control message '{op}': slot {msg['slot']!r} plays no notes "
                            f"(give {' or '.join(NOTE_SLOTS)}, or no slot: both)")
-    for key, (kind, bounds) in _NUMBERS.get(op, {}).items():
+    for key, (kind, bounds) in {**_NUMBERS.get(op, {}), **_ANY_OP}.items():
         if key in msg:
             _check_number(op, key, msg[key], kind, bounds)
     for key in _STRINGS.intersection(OPS[op]):

@@ -18,6 +18,9 @@ control_change 121              ``{"op": "bend", "value": 0}``, ``{"op": "sustai
 control_change mapped to a knob ``{"op": "knob", "slot", "name", "value"}``: 0..127 scaled to
                                 the knob's range in its own units (see :class:`KnobRanges`), once
                                 the control has picked the knob up (below)
+polytouch (poly aftertouch)     ``{"op": "choke", "note"}`` when its value is 64 or more: the sampler's
+                                voices of that note fade out in 4 ms (an electronic kit's cymbal grab:
+                                Roland, Alesis and Yamaha modules send it); lower values nothing
 program_change and the rest     nothing (a program change does not switch packs)
 ==============================  =============================================================
 
@@ -75,6 +78,7 @@ SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
 MODE_CHANGES = (124, 125, 126, 127)      # omni off/on, mono, poly: each implies all notes off
 DRUM_CHANNEL = 9                 # MIDI channel 10 (mido counts from 0): its notes play the sampler's kit alone
+CHOKE_AT = 64                    # a polyphonic aftertouch of this value or more chokes its note (a cymbal grab)
 RESERVED_CC = frozenset({SUSTAIN_CC, *range(120, 128)})   # sustain, channel mode: never turn a knob
 BANK_SELECT = frozenset({0, 32})         # MSB, LSB: turn a knob only when bound by name (--midi-cc 0=...)
 KNOB_CC = tuple(range(70, 86))           # knobs 1..16 of the effect pack (export.manifest.MAX_KNOBS)
@@ -283,6 +287,11 @@ class MidiMap:
 
     def _note_off(self, msg: Any) -> list[dict[str, Any]]:
         return [{"op": "note_off", "note": int(_get(msg, "note")), **_drums(msg)}]
+
+    def _polytouch(self, msg: Any) -> list[dict[str, Any]]:
+        if int(_get(msg, "value")) < CHOKE_AT:
+            return []
+        return [{"op": "choke", "note": int(_get(msg, "note"))}]
 
     def _pitchwheel(self, msg: Any) -> list[dict[str, Any]]:
         pitch = int(_get(msg, "pitch"))

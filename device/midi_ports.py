@@ -25,6 +25,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kerne
 RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent when a controller goes
 SEQ_CLIENTS = "/proc/asound/seq/clients"       # the kernel's list of sequencer clients, ports and connections
 BOX_PORT = "hatbox"                            # the box's own virtual input port (hatbox/cmd_device.py)
+TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
 log = logging.getLogger("hatbox.midi")
 
 
@@ -251,9 +253,14 @@ def open_input(name: str | None, mapping: Any, send: Callable[[dict[str, Any]], 
 
 def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
     """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
-    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play)."""
+    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play).  Notes and the pedal
+    carry ``at``, when the message came (time.monotonic()): the sampler plays a drum hit where in its block it came,
+    whatever held the message up on its way to the engine process."""
     def on_message(message: Any) -> None:
+        at = time.monotonic()
         for control in mapping.translate(message):
+            if control["op"] in TIMED_OPS:
+                control["at"] = at
             try:
                 send(control)
             except (HatboxError, ValueError):   # ValueError: device.control.ControlError

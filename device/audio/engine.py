@@ -40,6 +40,7 @@ from hatbox.errors import KnobError, first_line
 
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
+SAMPLER_OPS = ("sample", "choke")   # messages for the sampler alone
 MAX_FAULTS = 32
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
@@ -311,7 +312,8 @@ class Engine:
             self._to_sources(msg)
 
     def _to_sources(self, msg: dict[str, Any]) -> None:
-        """Hand a note-side message to the sources (the sampler alone for "sample"; a note that names a ``slot``,
+        """Hand a note-side message to the sources (the sampler alone for "sample" and "choke"; a note that names a
+        ``slot``,
         one from MIDI's drum channel say, to that source alone).
 
         ``all_notes_off`` (MIDI CC 123, sent by DAWs on every transport stop) and ``panic`` (CC 120)
@@ -320,7 +322,7 @@ class Engine:
         Neither is handed to an effect or the output stage: resetting their state from this (control)
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
-        targets = ("sampler",) if msg["op"] == "sample" else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
+        targets = ("sampler",) if msg["op"] in SAMPLER_OPS else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
         if "synth" in targets:
             self.performance.see(msg)
         for name in targets:

@@ -16,6 +16,8 @@ Messages (``handle``; any thread):
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
   ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade (the pedal
   still holds them), one-shots play on, an audition stops (a quick fade).
+  ``{"op": "choke", "note"}`` stops the voices of ``note`` (one-shots too) with a quick fade: a cymbal grabbed
+  (an electronic kit's polyphonic aftertouch, device/midi.py).
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
@@ -32,7 +34,9 @@ Mapped files stay decoded while mapped (pinned); auditions share what is left of
 a mapping that would pin more than ``cache_seconds`` is refused.
 
 ``render(out)`` mixes all voices into ``out`` [N] float32 in place without allocating numpy
-buffers: voice starts are queued and picked up at the next block.  The sum goes through a peak
+buffers: voice starts are queued and picked up at the next block, where in it they came for a :attr:`timed` sampler
+(the box's live engine: a message's ``at``, stamped as its MIDI came, else when it reached the sampler; see
+:meth:`SamplerSource.render`), at its start otherwise (offline renders, tests).  The sum goes through a peak
 limiter (device/audio/limiter.py, the output stage's own: instant attack, :data:`RELEASE_SECONDS`
 release) whose ceiling is :data:`CEILING`, so
 loud polyphony (five kicks at once, a chord of normalised samples) stays under the engine's
@@ -43,6 +47,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
@@ -50,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from device.audio import audiofile
+from device.audio.block_clock import BlockClock
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
@@ -97,6 +103,10 @@ class SamplerSource:
                  cache_seconds: float = CACHE_SECONDS, decodes: bool = True) -> None:
         self.rate, self.max_voices, self.max_seconds = int(rate), int(max_voices), float(max_seconds)
         self.decodes = bool(decodes)              # False: a file not in the cache raises NotDecoded (the engine's)
+        # True: a note acts where in the block it came (render; the box's live engine), False: at the next block's
+        # start (offline renders and tests, whose blocks do not follow the wall clock)
+        self.timed = False
+        self.block_clock = BlockClock(self.rate)
         self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
         self.cache: OrderedDict[str, Decoded] = OrderedDict()
@@ -250,27 +260,38 @@ class SamplerSource:
     def handle(self, msg: dict[str, Any]) -> None:
         self._drop_retired()
         op = msg.get("op")
+        at = self._when(msg)
         if op == "sample":
-            self._sample(msg)
+            self._sample(msg, at)
         elif op == "note_on" and int(msg.get("velocity", 0)) == 0:
-            self.events.append(("off", int(msg["note"])))     # MIDI's note-off as a note-on at velocity 0
+            self.events.append(("off", int(msg["note"]), at))     # MIDI's note-off as a note-on at velocity 0
         elif op == "note_on":
             note = int(msg["note"])
             with self._lock:                      # never decodes: a mapped file is always in the cache
                 key, loop = self.note_map.get(note, ("", False))
                 got = self.cache.get(key)
             if got is not None:
-                self._play(got, int(msg["velocity"]), loop, note)
+                self._play(got, int(msg["velocity"]), loop, note, at=at)
         elif op == "note_off":
-            self.events.append(("off", int(msg["note"])))
+            self.events.append(("off", int(msg["note"]), at))
         elif op == "sustain":
-            self.events.append(("sustain", bool(msg["on"])))
+            self.events.append(("sustain", bool(msg["on"]), at))
         elif op == "all_notes_off":
-            self.events.append(("all_off", 0))
+            self.events.append(("all_off", 0, at))
         elif op == "panic":
-            self.events.append(("panic", 0))
+            self.events.append(("panic", 0, at))
+        elif op == "choke":
+            self.events.append(("choke", int(msg["note"]), at))
 
-    def _sample(self, msg: dict[str, Any]) -> None:
+    def _when(self, msg: dict[str, Any]) -> float:
+        """When ``msg`` happened (time.monotonic() seconds: its ``at``, stamped where a MIDI message came in, else
+        now), for a :attr:`timed` sampler; 0.0 (the next block's start) for one that is not."""
+        if not self.timed:
+            return 0.0
+        now, at = time.monotonic(), msg.get("at")
+        return now if at is None else min(float(at), now)     # never later than it came: nothing waits behind it
+
+    def _sample(self, msg: dict[str, Any], at: float = 0.0) -> None:
         loop = bool(msg.get("loop", False))
         note = int(msg.get("note", -1))
         if os.fspath(msg["path"]) == "":
@@ -283,32 +304,34 @@ class SamplerSource:
         if note >= 0:
             self.map_note(note, key, loop)
         if int(msg["velocity"]) > 0:
-            self._play(self._get(key, loop), int(msg["velocity"]), loop, note, key if note < 0 else None)
+            self._play(self._get(key, loop), int(msg["velocity"]), loop, note, key if note < 0 else None, at)
 
-    def _play(self, got: Decoded, velocity: int, loop: bool, note: int, audition: str | None = None) -> None:
-        """Start ``got``: a loop plays the file and its tail and wraps past the tail; a one-shot plays
-        the file (a cut one: to its faded end)."""
+    def _play(self, got: Decoded, velocity: int, loop: bool, note: int, audition: str | None = None,
+              at: float = 0.0) -> None:
+        """Start ``got`` (at time ``at``, see :meth:`_when`): a loop plays the file and its tail and wraps past the
+        tail; a one-shot plays the file (a cut one: to its faded end)."""
         if loop and got.cycle is not None:
-            self._start(got.cycle, velocity, True, note, audition)
+            self._start(got.cycle, velocity, True, note, audition, at=at)
         elif loop:
-            self._start(got.data[:got.n + got.tail], velocity, True, note, audition, loop_start=got.tail)
+            self._start(got.data[:got.n + got.tail], velocity, True, note, audition, loop_start=got.tail, at=at)
         elif got.fade:
-            self._start(got.data, velocity, False, note, audition, faded_end=(got.n - got.fade, got.n + got.tail))
+            self._start(got.data, velocity, False, note, audition, faded_end=(got.n - got.fade, got.n + got.tail),
+                        at=at)
         else:
-            self._start(got.data[:got.n], velocity, False, note, audition)
+            self._start(got.data[:got.n], velocity, False, note, audition, at=at)
 
     def _start(self, data: np.ndarray, velocity: int, loop: bool, note: int, audition: str | None = None,
-               loop_start: int = 0, faded_end: tuple[int, int] | None = None) -> None:
-        """Queue a voice playing ``data`` [N] float32 (a loop wraps to ``loop_start``) at velocity gain.
-        ``faded_end`` (at, then): a one-shot that reaches sample ``at`` goes on from sample ``then`` to
-        the end of ``data`` (a cut file's faded end, see :class:`Decoded`)."""
+               loop_start: int = 0, faded_end: tuple[int, int] | None = None, at: float = 0.0) -> None:
+        """Queue a voice playing ``data`` [N] float32 (a loop wraps to ``loop_start``) at velocity gain, from time
+        ``at`` (:meth:`_when`).  ``faded_end`` (at, then): a one-shot that reaches sample ``at`` goes on from sample
+        ``then`` to the end of ``data`` (a cut file's faded end, see :class:`Decoded`)."""
         if data.size == 0:
             raise AudioFileError("the sample holds no audio")
         if loop and loop_start == 0 and data.size < MAX_BLOCK:   # whole repeats: a block wraps at most once
             data = np.tile(data, -(-MAX_BLOCK // data.size))
         gain = (max(0, min(127, velocity)) / 127.0) ** 2
         stop, then = faded_end if faded_end is not None and not loop else (data.shape[0], -1)
-        self.events.append(("on", (data, gain, loop, note, audition, loop_start, stop, then)))
+        self.events.append(("on", (data, gain, loop, note, audition, loop_start, stop, then), at))
 
     # ----------------------------------------------------------------------------- audio side
     def reset(self) -> None:
@@ -318,17 +341,41 @@ class SamplerSource:
         retired.append(self.buf)                  # the voices, the same way
         self._init_voices()
         self.limiter.reset()
+        self.block_clock.reset()
 
     def render(self, out: np.ndarray) -> None:
-        """Fill ``out`` [N] float32 (N <= 8192) with the limited mix of every sounding voice."""
+        """Fill ``out`` [N] float32 (N <= 8192) with the limited mix of every sounding voice.
+
+        The queued events act at the block's start; a :attr:`timed` sampler's act where in the block they came:
+        the block stands for the last N samples' time before now (the audio thread's wake-up, smoothed over its
+        jitter: device/audio/block_clock.py), so an event stamped ``at`` acts ``(at - (now - N / rate)) * rate``
+        samples in (in their order; one older than that at the start).  The notes keep their spacing at the cost of a constant block's latency (JUCE's
+        MidiMessageCollector does the same): a 1.5 ms flam is two hits 1.5 ms apart, not one at twice the level,
+        and a roll's gaps do not round to whole blocks.  An event stamped after ``now`` waits for the next block."""
         out.fill(0.0)
-        while self.events:
-            self._apply(*self.events.popleft())
+        n, o, events, timed = out.shape[0], 0, self.events, self.timed
+        now = self.block_clock.tick(time.monotonic(), n) if timed else 0.0
+        if events:
+            start = now - n / self.rate
+            while events:
+                at = events[0][2]
+                if timed and at > now:            # came after this block was begun: the next one plays it
+                    break
+                kind, arg, _ = events.popleft()
+                k = min(n - 1, int((at - start) * self.rate + 0.5)) if timed and at > start else 0
+                if k > o:
+                    self._render_span(out[o:k])
+                    o = k
+                self._apply(kind, arg)
+        self._render_span(out[o:] if o else out)
+        self.limiter.process(out)
+
+    def _render_span(self, out: np.ndarray) -> None:
+        """Mix every sounding voice into ``out`` (a block, or the part of one between two events)."""
         for v in range(len(self.buf)):
             if self.buf[v] is not None:
                 self._render_voice(v, out)
                 self.fresh[v] = False
-        self.limiter.process(out)
 
     def _apply(self, kind: str, arg: Any) -> None:
         if kind == "on":
@@ -344,6 +391,10 @@ class SamplerSource:
             self.pedal = bool(arg)
             if not self.pedal:
                 self._pedal_up()
+        elif kind == "choke":
+            for v in range(len(self.buf)):
+                if self.buf[v] is not None and self.note[v] == arg and self.audition[v] is None:
+                    self._cut(v)
         elif kind == "panic":
             self.pedal = False
             self.key_down[:] = False

@@ -100,6 +100,8 @@ class ServerConfig:
                                           # starting process ignores SIGINT, a background job's, as it did)
     decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
                                           # thread waited on it; bench/engine_kit_decode.py's peer)
+    timed_notes: bool = True              # the sampler plays a note where in its block it came, on a sound card or a
+                                          # paced run (False: at the next block's start, bench/sampler_timing.py's peer)
 
 
 class EngineBugError(HatboxError):
@@ -145,8 +147,8 @@ class _Child:
         self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
         init = helper_priority if cfg.realtime else None
         self.swapper = Swapper(self.engine, thread_init=init).start()
-        self.engine.install("sampler", SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine),
-                            {"name": "sampler"})
+        self.sampler = SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine)
+        self.engine.install("sampler", self.sampler, {"name": "sampler"})
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
         self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
@@ -329,6 +331,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         io = child.io = _open(cfg)
         child.extra["backend"] = type(io).__name__
         child.extra["device"] = getattr(io, "info", {})
+        child.sampler.timed = cfg.timed_notes and (cfg.pace or not isinstance(io, FileIO))
         if cfg.realtime:
             child.extra["warnings"] += set_realtime(cfg.priority)
         sys.setswitchinterval(SWITCH_INTERVAL_S)

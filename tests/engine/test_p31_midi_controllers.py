@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+import time
 from typing import Any
 
 import mido
@@ -53,12 +54,15 @@ def test_controllers_are_connected_as_they_come_and_play():
     watcher, sent, said = _watcher(seq)
     watcher.poll()
     assert list(seq.open) == [KEYS] and said == ["MIDI: controller 'nanoKEY2 MIDI 1' connected"]
+    before = time.monotonic()
     seq.open[KEYS](mido.Message("note_on", note=60, velocity=90))
+    assert before <= sent[0].pop("at") <= time.monotonic()           # when it came: the sampler places it by that
     assert sent == [{"op": "note_on", "note": 60, "velocity": 90}]
     seq.names.append(PADS)                                        # plugged in later
     watcher.poll()
     assert set(seq.open) == {KEYS, PADS} and watcher.connected() == ["MPD218 MIDI 1", "nanoKEY2 MIDI 1"]
     seq.open[PADS](mido.Message("note_on", channel=9, note=36, velocity=100))
+    assert sent[-1].pop("at") >= before
     assert sent[-1] == {"op": "note_on", "note": 36, "velocity": 100, "slot": "sampler"}
     watcher.poll()                                                # nothing new: nothing opened twice
     assert len(said) == 2
@@ -130,7 +134,8 @@ def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypa
     try:
         assert control.midi.snapshot()["controllers"] == ["nanoKEY2 MIDI 1"]
         seq.open[KEYS](mido.Message("note_on", note=64, velocity=80))
-        assert {"op": "note_on", "note": 64, "velocity": 80} in recorded.sent
+        assert {"op": "note_on", "note": 64, "velocity": 80} in [{k: v for k, v in m.items() if k != "at"}
+                                                                  for m in recorded.sent]
     finally:
         stop()
     assert seq.closed == [KEYS]

@@ -164,7 +164,7 @@ def test_a_reset_lets_go_of_queued_audio_on_the_control_side_and_keeps_a_note_se
     src.reset()
     gc.collect()
     assert gone() is not None
-    queue.append(("on", (src.cache[str(two.resolve())].data, 1.0, False, 41, None, 0, 9600, -1)))
+    queue.append(("on", (src.cache[str(two.resolve())].data, 1.0, False, 41, None, 0, 9600, -1), 0.0))
     out = render_sampler(src, BLOCK)
     assert src.active_voices == 1 and np.abs(out).max() > 0.1       # the note sent meanwhile plays
     src.warnings()

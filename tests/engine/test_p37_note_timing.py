@@ -1,0 +1,212 @@
+"""Notes where in the block they came (thirty-seventh stop): a timed sampler (the box's live engine) starts a note
+``(at - (now - N / rate)) * rate`` samples into the block rendered at ``now``, so a flam shorter than a block is two
+hits, not one at twice the level, and a roll keeps its spacing; an untimed one (offline renders) starts every note
+at the block's start, as before."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from device.audio import sampler as sampler_mod
+from device.audio.alsa_io import AudioConfig
+from device.audio.sampler import SamplerSource
+from device.audio.server import EngineProcess, ServerConfig
+from device.control import ControlError, validate
+from tests.tagger.conftest import SAMPLER_BLOCK, SAMPLER_RATE, write_wav
+
+RATE, BLOCK = SAMPLER_RATE, SAMPLER_BLOCK
+NOW = 1000.0                       # the fake clock's reading while a block renders (s)
+
+
+class Clock:
+    """A stand-in for time.monotonic() that moves only when told."""
+
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def burst(seconds: float = 0.05, level: float = 0.5) -> np.ndarray:
+    """A click with a hard start: ``level`` from its first sample, decaying [n] float32."""
+    n = int(seconds * RATE)
+    return (level * np.exp(-np.arange(n) / (0.01 * RATE))).astype(np.float32)
+
+
+def onsets(x: np.ndarray, floor: float = 1e-3) -> list[int]:
+    """Sample indices where ``x`` rises from silence (a step of more than ``floor`` after a quiet sample)."""
+    d = np.abs(np.diff(np.concatenate([[0.0], x])))
+    return [int(i) for i in np.flatnonzero(d > floor) if i == 0 or abs(x[i - 1]) <= floor or d[i] > 0.2]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock(NOW)
+    monkeypatch.setattr(sampler_mod.time, "monotonic", c)
+    return c
+
+
+def timed_sampler(tmp_path: Path, notes: dict[int, np.ndarray]) -> SamplerSource:
+    src = SamplerSource(RATE)
+    for note, audio in notes.items():
+        src.handle({"op": "sample", "path": str(write_wav(tmp_path / f"n{note}.wav", audio)), "velocity": 0,
+                    "note": note})
+    src.timed = True
+    return src
+
+
+def block(src: SamplerSource) -> np.ndarray:
+    out = np.zeros(BLOCK, np.float32)
+    src.render(out)
+    return out
+
+
+def ago(samples: float) -> float:
+    """The clock time ``samples`` before the fake block's render."""
+    return NOW - samples / RATE
+
+
+def test_a_note_starts_where_in_the_block_it_came(tmp_path: Path, clock: Clock) -> None:
+    src = timed_sampler(tmp_path, {36: burst()})
+    src.handle({"op": "note_on", "note": 36, "velocity": 127, "at": ago(BLOCK - 40)})
+    out = block(src)
+    assert np.all(out[:40] == 0.0) and out[40] > 0.4              # 40 samples in, not at the block's start
+
+
+def test_a_flam_shorter_than_a_block_is_two_hits_at_its_spacing(tmp_path: Path, clock: Clock) -> None:
+    """1.5 ms (72 samples) apart: the old sampler started both at the block's start, one hit at twice the level."""
+    src = timed_sampler(tmp_path, {38: burst(level=0.3)})
+    src.handle({"op": "note_on", "note": 38, "velocity": 127, "at": ago(BLOCK - 10)})
+    src.handle({"op": "note_on", "note": 38, "velocity": 127, "at": ago(BLOCK - 82)})
+    out = block(src)
+    assert onsets(out) == [10, 82]
+    assert out[10] == pytest.approx(0.3, abs=0.01) and out[81] < 0.3   # the first alone until the second comes
+
+
+def test_the_untimed_sampler_starts_every_note_at_the_block_start(tmp_path: Path, clock: Clock) -> None:
+    src = timed_sampler(tmp_path, {38: burst(level=0.3)})
+    src.timed = False
+    src.handle({"op": "note_on", "note": 38, "velocity": 127, "at": ago(BLOCK - 10)})
+    src.handle({"op": "note_on", "note": 38, "velocity": 127, "at": ago(BLOCK - 82)})
+    out = block(src)
+    assert onsets(out) == [0] and out[0] == pytest.approx(0.6, abs=0.02)
+
+
+def test_a_note_older_than_the_block_starts_it_and_one_after_its_render_waits(tmp_path: Path, clock: Clock) -> None:
+    """A late wake-up: what came before the block's time plays at its start; a note stamped after the render began
+    (another thread, meanwhile) plays in the next block, and nothing queued behind it is lost."""
+    src = timed_sampler(tmp_path, {36: burst(), 38: burst(level=0.2)})
+    src.handle({"op": "note_on", "note": 36, "velocity": 127, "at": ago(5 * BLOCK)})
+    out = block(src)
+    assert onsets(out) == [0]
+    src.events.append(("off", 99, NOW + 0.001))                  # stamped after this render's now
+    src.handle({"op": "note_on", "note": 38, "velocity": 127, "at": NOW - 0.0005})
+    clock.t = NOW + BLOCK / RATE                                 # the next block
+    block(src)
+    assert len(src.events) == 0 and src.active_voices == 2
+
+
+def test_a_stamp_from_the_future_acts_when_it_came(tmp_path: Path, clock: Clock) -> None:
+    """``at`` is the sender's word: one later than the sampler's clock (a bad client) is taken as 'now', so it
+    neither waits nor holds up the notes behind it."""
+    src = timed_sampler(tmp_path, {36: burst()})
+    src.handle({"op": "note_on", "note": 36, "velocity": 127, "at": NOW + 3600.0})
+    out = block(src)
+    assert src.active_voices == 1 and onsets(out) == [BLOCK - 1]
+
+
+def test_a_note_without_a_stamp_is_stamped_as_it_comes(tmp_path: Path, clock: Clock) -> None:
+    src = timed_sampler(tmp_path, {36: burst()})
+    clock.t = ago(BLOCK - 64)
+    src.handle({"op": "note_on", "note": 36, "velocity": 127})     # the panel's pad: no "at"
+    clock.t = NOW
+    assert onsets(block(src)) == [64]
+
+
+def test_a_closed_hat_chokes_the_open_one_where_it_comes(tmp_path: Path, clock: Clock) -> None:
+    """The choke acts at the closed hat's sample: the open hat sounds untouched until then (it faded from the
+    block's start before)."""
+    src = timed_sampler(tmp_path, {46: np.full(RATE // 2, 0.25, np.float32), 42: burst(level=0.1)})
+    clock.t = ago(BLOCK)                                           # the block before
+    src.handle({"op": "note_on", "note": 46, "velocity": 127, "at": ago(10 * BLOCK)})
+    block(src)
+    clock.t = NOW
+    src.handle({"op": "note_on", "note": 42, "velocity": 127, "at": ago(BLOCK - 96)})
+    out = block(src)
+    assert np.allclose(out[:96], 0.25, atol=1e-4)                  # the open hat, whole, until the closed one
+    assert out[96] == pytest.approx(0.25 + 0.1, abs=0.01)          # its fade begins with the closed hat
+    open_hat = out[96:] - burst(level=0.1)[:BLOCK - 96]            # what is left of the open hat: fading
+    assert np.all(np.diff(open_hat) < 0) and open_hat[-1] < 0.22
+
+
+def test_a_loop_released_in_the_block_fades_from_its_note_off(tmp_path: Path, clock: Clock) -> None:
+    loop = write_wav(tmp_path / "pad.wav", np.full(RATE, 0.2, np.float32))
+    src = SamplerSource(RATE)
+    src.handle({"op": "sample", "path": str(loop), "velocity": 0, "note": 60, "loop": True})
+    src.timed = True
+    src.handle({"op": "note_on", "note": 60, "velocity": 127, "at": ago(BLOCK)})
+    src.handle({"op": "note_off", "note": 60, "at": ago(BLOCK - 50)})
+    out = block(src)
+    level = np.abs(out)
+    assert np.all(level[1:50] > 0.19) and level[-1] < level[50]     # full until the note-off, fading after
+
+
+def test_at_is_checked_as_any_number_field() -> None:
+    assert validate({"op": "note_on", "note": 1, "velocity": 1, "at": 12.5})["at"] == 12.5
+    for bad in (float("nan"), "soon", None):
+        with pytest.raises(ControlError, match="at"):
+            validate({"op": "note_on", "note": 1, "velocity": 1, "at": bad})
+
+
+def _flam_take(tmp_path: Path, timed: bool, flams: int = 6) -> list[int]:
+    """Flams (two hits stamped 1.5 ms apart, each sent once its time has passed) sent every 0.15 s to a paced engine
+    process; the onsets in its output file."""
+    click = write_wav(tmp_path / "click.wav", burst(level=0.3))
+    out = tmp_path / f"out_{timed}.wav"
+    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
+                       output_wav=str(out), timed_notes=timed)
+    engine = EngineProcess(cfg).start()
+    try:
+        engine.send({"op": "sample", "path": str(click), "velocity": 0, "note": 38})
+        for _ in range(flams):
+            time.sleep(0.15)
+            t = time.monotonic()
+            engine.send({"op": "note_on", "note": 38, "velocity": 127, "at": t})
+            while time.monotonic() < t + 0.0015:
+                pass
+            engine.send({"op": "note_on", "note": 38, "velocity": 127, "at": t + 0.0015})
+        time.sleep(0.1)
+    finally:
+        engine.stop()
+    audio, _ = sf.read(out, dtype="float32")
+    return onsets(audio.reshape(-1), floor=0.02)
+
+
+def test_the_box_engine_plays_a_flam_at_its_spacing(tmp_path: Path) -> None:
+    """End to end: the engine process on a paced run is timed (ServerConfig.timed_notes): the flams' two hits come
+    out 72 samples apart (most of the six: a flam whose messages were held up past their block's time, on a busy
+    machine, starts that block); untimed, every hit starts a block, so no two are 72 samples apart."""
+    hits = _flam_take(tmp_path, timed=True)
+    gaps = [b - a for a, b in zip(hits, hits[1:])]
+    assert sum(abs(g - 72) <= 2 for g in gaps) >= 2, gaps
+    assert all(h % BLOCK == 0 for h in _flam_take(tmp_path, timed=False))
+
+
+
+def test_the_block_clock_smooths_wake_up_jitter_and_restarts_after_a_gap() -> None:
+    from device.audio.block_clock import BlockClock
+    rng = np.random.default_rng(0)
+    step = BLOCK / RATE
+    clock, times = BlockClock(RATE), []
+    for k in range(2000):                                          # wakes 0-0.3 ms late, at random
+        times.append(clock.tick(100.0 + k * step + rng.uniform(0.0, 0.0003), BLOCK))
+    spacing_err = np.abs(np.diff(times[500:]) - step)
+    assert spacing_err.max() < 0.00003                             # 1.4 samples; the readings' own: up to 14
+    assert clock.tick(100.0 + 2000 * step + 0.5, BLOCK) == 100.0 + 2000 * step + 0.5   # half a second off: restart
+    clock.reset()
+    assert clock.tick(7.0, BLOCK) == 7.0
