@@ -7,7 +7,8 @@ rendering) decodes with the same functions.
 
 :func:`decode_file` reads the first ``max_seconds`` of a file (a longer one is cut, and the warning says so; as a
 loop, its end crossfades into its start over :data:`LOOP_XFADE_SECONDS`; as a one-shot, its last
-:data:`END_FADE_SECONDS` fade out), mixes its channels to mono as the tagger does (device.library.decode.mix) and
+:data:`END_FADE_SECONDS` fade out), mixes its channels to mono as the tagger does, leaving out a channel that holds nothing (device.library.decode.play_mix:
+a sound on one side of a stereo file plays at its own level) and
 resamples it to the engine rate; a one-shot that stops on a sample louder than :data:`END_STEP` fades out over its
 last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle resampled around the wrap
 (:func:`loop_cycle`; device.audio.resample.resample_cycle).
@@ -23,7 +24,7 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.resample import resample, resample_cycle
 from device.control import file_label
-from device.library.decode import mix
+from device.library.decode import play_mix
 from hatbox.errors import AudioFileError
 
 LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
@@ -81,7 +82,7 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
     if frames > head and audio.shape[1] >= head:
         warnings.append(f"{file_label(key)} is {_duration(frames / own)} long: the sampler plays only its "
                         f"first {max_seconds:g} s")
-    mono = mix(audio)
+    mono = play_mix(audio)
     data = resample(mono, own, rate).astype(np.float32, copy=False)
     if audio.shape[1] <= head:
         end = _hard_end(data, int(round(END_CLICK_SECONDS * rate)))
@@ -97,7 +98,7 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
 def loop_cycle(key: str, rate: int) -> np.ndarray:
     """File ``key`` (not cut: whole), decoded first as a one-shot, as one loop cycle [M] float32 at ``rate`` Hz."""
     audio, own = audiofile.read(key)
-    return _cycle_of(mix(audio), own, rate)
+    return _cycle_of(play_mix(audio), own, rate)
 
 
 def _seam(data: np.ndarray, n: int, fade: int) -> np.ndarray:

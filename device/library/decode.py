@@ -103,13 +103,13 @@ def mix(channels: np.ndarray) -> np.ndarray:
 
 
 def peak_dbfs(path: Path, seconds: float = 1.0) -> float:
-    """The peak (dBFS) of the mono mix (:func:`mix`) of the first ``seconds`` of ``path``, as the sampler plays it;
-    -inf for a file that does not decode or holds nothing."""
+    """The peak (dBFS) of the mono mix (:func:`play_mix`) of the first ``seconds`` of ``path``, as the sampler plays
+    it; -inf for a file that does not decode or holds nothing."""
     try:
         channels, _ = read_channels(path, seconds, empty_ok=True)
     except (AudioFileError, OSError):
         return float("-inf")
-    peak = float(np.max(np.abs(mix(channels)))) if channels.size else 0.0
+    peak = float(np.max(np.abs(play_mix(channels)))) if channels.size else 0.0
     return 20.0 * float(np.log10(peak)) if peak > 0.0 else float("-inf")
 
 
@@ -120,6 +120,21 @@ def held_channels(energy: np.ndarray) -> np.ndarray:
     """Which channels hold a recording [C] bool, from their energies [C] (sum of squares): those no more than
     :data:`EMPTY_CHANNEL_DB` under the loudest (all of them when every channel is silent)."""
     return energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
+
+
+def play_mix(channels: np.ndarray) -> np.ndarray:
+    """Channels [C, n] -> mono [n] float32, what the sampler plays: :func:`mix` of the channels that hold the sound,
+    leaving out any more than :data:`EMPTY_CHANNEL_DB` under the loudest (judged around each channel's mean, so a
+    channel holding only a DC offset is empty too).  A sound recorded on one side of a stereo file plays at its own
+    level, not 6 dB under it as the mean of it and silence did."""
+    if channels.shape[0] > 1 and channels.shape[1]:
+        n = channels.shape[1]
+        means = channels.mean(axis=1, dtype=np.float64)
+        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2
+        held = held_channels(np.maximum(energy, 0.0))
+        if not held.all():
+            channels = channels[held]
+    return mix(channels)
 
 
 def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
