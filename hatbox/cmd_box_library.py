@@ -11,6 +11,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+from hatbox import library_browse
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
@@ -364,12 +365,13 @@ def box_library(args: argparse.Namespace) -> int:
 
     from export.manifest import TAG_RULE, tag_problem
 
-    asks = args.tag or args.fix or args.unsure or args.untagged or args.delete or args.retag or args.cancel
+    lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play
+    asks = lists or args.delete or args.retag or args.cancel
     if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
-    if args.wait and (args.tag or args.fix or args.unsure or args.untagged or args.delete or args.cancel):
+    if args.wait and (lists or args.delete or args.cancel):
         raise HatboxError("--wait follows a tagging: give it alone (hatbox box-library ID --wait) or with --retag",
                           hint="hatbox box-library ID --wait")
     problem = tag_problem(args.tag) if args.tag is not None else None
@@ -439,6 +441,10 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             for note in respelled_notes(tags, body["tags"], BOX_CASE):
                 print(safe_text(note))
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+        elif args.like:
+            return library_browse.like(c, lid, args.like, args.k)
+        elif args.play:
+            return library_browse.play(c, lid, args.play)
         elif args.unsure:
             found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
             if found:
@@ -570,6 +576,9 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    help="the files the tagger gave no tag (sure of none of its words), with its best guess")
     g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
                    help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
+    g.add_argument("--like", metavar="PATH", help="more like this: the files that sound most like PATH (a path "
+                   "inside the library), closest first")
+    g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
     g.add_argument("--delete", action="store_true",
                    help="delete the library from the box: its files, tags and your corrections (asks first; "
                         "tagging in progress is stopped)")
@@ -583,5 +592,5 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                                                        "--retag)")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
     p.add_argument("-k", type=whole(1, 1000), default=50,
-                   help="how many files --tag, --unsure or --untagged list (default 50, at most 1000)")
+                   help="how many files --tag, --unsure, --untagged or --like list (default 50, at most 1000)")
     common(p)

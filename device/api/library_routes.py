@@ -190,6 +190,51 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             found = untagged(db)
         return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found[:k]]
 
+    @app.get("/libraries/{library_id}/similar", response_model=list[M.SimilarFile], dependencies=[auth],
+             responses=_errors(401, 404, 409, 422))
+    def library_similar(request: Request, library_id: str,
+                        path: str = Query(..., max_length=4096, description="a file of the library, relative to its "
+                                                                            "folder"),
+                        k: int = Query(10, ge=1, le=1000)) -> list[M.SimilarFile]:
+        """"More like this": the ``k`` files of the library that sound most like ``path`` to the tagger (its
+        embedding; the panel's Library page does the same)."""
+        from device.library.query import NotInLibrary, similar
+        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
+        wanted = _library_file(files, path)
+        try:
+            with _whole_db(library_id):
+                hits = similar(db, wanted, k)
+        except NotInLibrary as exc:
+            raise (_refused_at_upload(request, library_id, path) or _not_tagged_yet(request, library_id, path)
+                   or _from_hatbox(404, "not found", exc)) from None
+        except HatboxError as exc:
+            raise _from_hatbox(422, "rejected", exc) from None
+        return [M.SimilarFile(path=_rel(h.path, files), score=h.score) for h in hits]
+
+    @app.post("/libraries/{library_id}/play", status_code=204, dependencies=[auth],
+              responses=_errors(401, 404, 422, 503))
+    def play_library_file(request: Request, library_id: str, body: M.PlayRequest) -> Response:
+        """Audition a file of the library on the box's speakers, as the panel's Library page does: a new audition
+        replaces the one still sounding (a quick fade)."""
+        from device.api.errors import _engine_stopped
+        from device.control import EngineStoppedError, msg
+        box = box_of(request)
+        _lib(box.libraries.get, library_id)                  # 404 for no such library
+        files = box.libraries.files_path(library_id)
+        wanted = _library_file(files, body.path)
+        if not wanted.is_file():
+            raise (_refused_at_upload(request, library_id, body.path)
+                   or ApiError(404, "not found", f"{body.path} is not a file of library '{library_id}'",
+                               hint=f"hatbox box-library {library_id} --tag TAG lists its files"))
+        try:
+            box.control.send(msg("sample", path=str(wanted), velocity=body.velocity))
+        except EngineStoppedError as exc:
+            raise _engine_stopped(exc, f"{body.path} was not played", "nothing changed",
+                                  "it may still play once the engine answers") from None
+        except HatboxError as exc:              # the sampler's refusal: not audio it can play
+            raise _from_hatbox(422, "rejected", exc) from None
+        return Response(status_code=204)
+
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
@@ -207,6 +252,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _from_hatbox(422, "rejected", exc) from None
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
+
+
+def _library_file(files: Path, path: str) -> Path:
+    """Library file ``path`` (relative to the library's folder ``files``) on the box; 422 for a path that leaves the
+    folder (absolute, or through ..)."""
+    rel = PurePosixPath(path.strip())
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts:
+        raise ApiError(422, "rejected", f"{path!r} is not a path inside the library",
+                       hint="give the file's path relative to the library's folder, as the box lists it")
+    return files / rel
 
 
 def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None:

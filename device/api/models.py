@@ -172,6 +172,17 @@ class FileTagsRequest(BaseModel):
     tags: list[str] = Field(max_length=32, description="its tags in your words; [] gives it back to the tagger")
 
 
+class SimilarFile(BaseModel):
+    path: str = Field(description="relative to the library's folder")
+    score: float = Field(description="how alike it sounds to the file asked about, to the tagger's ear (cosine of "
+                                     "their embeddings: 1 = the same)")
+
+
+class PlayRequest(BaseModel):
+    path: str = Field(max_length=4096, description="a file of the library, relative to its folder")
+    velocity: int = Field(100, ge=1, le=127, description="how hard (MIDI velocity: level = (velocity / 127)^2)")
+
+
 class FileTags(BaseModel):
     path: str
     tags: list[str] = Field(description="your tags for the file ([] when the tagger's stand)")

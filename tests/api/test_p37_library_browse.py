@@ -1,0 +1,99 @@
+"""A library on the box browsed from the network (thirty-seventh stop): "more like this" (GET
+/libraries/{id}/similar, what the panel's Library page offers) and an audition on the box's speakers (POST
+/libraries/{id}/play); `hatbox box-library ID --like PATH` and `--play PATH` call them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.control import EngineStoppedError
+from tests.api.test_kit import SamplerBehind, _tagged_library
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory: pytest.TempPathFactory):
+    return _tagged_library(tmp_path_factory.mktemp("browse"))
+
+
+def test_more_like_this_lists_the_other_files_closest_first(tagged) -> None:
+    box, lid = tagged
+    r = box.client.get(f"/libraries/{lid}/similar", params={"path": "kit/boom.wav", "k": 5}, headers=box.auth)
+    assert r.status_code == 200, r.text
+    hits = r.json()
+    assert sorted(h["path"] for h in hits) == ["kit/crack.wav", "kit/fx.wav"]       # never the file itself
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True) and all(-1.0 <= s <= 1.0001 for s in scores)
+    one = box.client.get(f"/libraries/{lid}/similar", params={"path": "kit/boom.wav", "k": 1}, headers=box.auth)
+    assert one.json() == hits[:1]
+
+
+@pytest.mark.parametrize("path, status, words", [
+    ("kit/none.wav", 404, "not a file of this library"),
+    ("../../store/box.toml", 422, "not a path inside the library"),
+    ("/etc/passwd", 422, "not a path inside the library"),
+])
+def test_more_like_a_file_the_library_has_not_got_is_refused(tagged, path: str, status: int, words: str) -> None:
+    box, lid = tagged
+    r = box.client.get(f"/libraries/{lid}/similar", params={"path": path}, headers=box.auth)
+    assert r.status_code == status and words in r.json()["message"], r.text
+
+
+def test_an_audition_plays_the_file_on_the_box(tagged) -> None:
+    box, lid = tagged
+    wired = SamplerBehind(box.control)
+    r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/crack.wav", "velocity": 127}, headers=box.auth)
+    assert r.status_code == 204, r.text
+    sent = box.control.sent[-1]
+    assert sent["op"] == "sample" and "note" not in sent and sent["path"].endswith("/files/kit/crack.wav")
+    out = np.zeros(4800, np.float32)
+    wired.sampler.render(out)
+    assert np.abs(out).max() > 0.1
+
+
+def test_an_audition_of_a_missing_file_or_on_a_stopped_engine_says_so(tagged, monkeypatch) -> None:
+    box, lid = tagged
+    gone = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/none.wav"}, headers=box.auth)
+    assert gone.status_code == 404 and "kit/none.wav" in gone.json()["message"]
+    away = box.client.post(f"/libraries/{lid}/play", json={"path": "../kit.json"}, headers=box.auth)
+    assert away.status_code == 422
+    no_lib = box.client.post("/libraries/nope/play", json={"path": "kit/boom.wav"}, headers=box.auth)
+    assert no_lib.status_code == 404
+
+    def stopped(message):
+        raise EngineStoppedError("the audio engine is not running")
+    monkeypatch.setattr(box.control, "send", stopped)
+    r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/boom.wav"}, headers=box.auth)
+    assert r.status_code == 503 and "was not played" in r.json()["message"]
+
+
+def test_both_need_the_token(tagged) -> None:
+    box, lid = tagged
+    assert box.client.get(f"/libraries/{lid}/similar", params={"path": "kit/boom.wav"}).status_code == 401
+    assert box.client.post(f"/libraries/{lid}/play", json={"path": "kit/boom.wav"}).status_code == 401
+
+
+def test_box_library_like_and_play_from_the_laptop(tmp_path: Path, paired_server, capsys) -> None:
+    import soundfile as sf
+
+    from hatbox.cli import main
+    from tests.api.packs import tagger_pack
+    folder = tmp_path / "drums" / "kit"
+    folder.mkdir(parents=True)
+    for name, n in (("boom.wav", 4800), ("crack.wav", 9600), ("tick.wav", 2400)):
+        sf.write(folder / name, np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
+    assert main(["push-library", str(tmp_path / "drums"), "--wait", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["box-library", "drums", "--like", "kit/boom.wav", "-k", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()                      # (the heading: on a terminal only)
+    assert len(out) == 1 and out[0].split()[1] in ("kit/crack.wav", "kit/tick.wav") and float(out[0].split()[0]) <= 1
+    assert main(["box-library", "drums", "--play", "kit/tick.wav"]) == 0
+    assert capsys.readouterr().out == "playing kit/tick.wav on the box\n"
+    sent = paired_server.control.sent[-1]
+    assert sent["op"] == "sample" and sent["path"].endswith("kit/tick.wav")
+    assert main(["box-library", "drums", "--play", "kit/none.wav"]) != 0
+    assert "kit/none.wav is not a file of library" in capsys.readouterr().err
+    assert main(["box-library", "--like", "kit/boom.wav"]) != 0           # which library?
+    assert "which library?" in capsys.readouterr().err
