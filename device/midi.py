@@ -18,9 +18,10 @@ control_change 121              ``{"op": "bend", "value": 0}``, ``{"op": "sustai
 control_change mapped to a knob ``{"op": "knob", "slot", "name", "value"}``: 0..127 scaled to
                                 the knob's range in its own units (see :class:`KnobRanges`), once
                                 the control has picked the knob up (below)
-polytouch (poly aftertouch)     ``{"op": "choke", "note"}`` when its value is 64 or more: the sampler's
-                                voices of that note fade out in 4 ms (an electronic kit's cymbal grab:
-                                Roland, Alesis and Yamaha modules send it); lower values nothing
+polytouch (poly aftertouch)     on channel 10, ``{"op": "choke", "note"}`` when a note's pressure rises to 64
+                                or more: the sampler's voices of that note fade out in 4 ms (an electronic
+                                kit's cymbal grab: Roland, Alesis and Yamaha modules send it); otherwise
+                                nothing (on other channels it is a keyboard's expression)
 program_change and the rest     nothing (a program change does not switch packs)
 ==============================  =============================================================
 
@@ -209,6 +210,7 @@ class MidiMap:
     held: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
     # (slot, knob name) -> (the CC that last moved it, the fraction it set): in step while the knob is there
     origins: dict[int, str] = field(default_factory=dict)             # CC in ``cc`` -> LEARNED or COMMAND_LINE
+    pressure: dict[int, int] = field(default_factory=dict)           # drum note -> its last polyphonic aftertouch
 
     def learn(self, slot: str, name: str) -> None:
         """Bind the next incoming control change (not a reserved one, not bank select) to knob ``name`` of ``slot``."""
@@ -281,6 +283,7 @@ class MidiMap:
 
     def _note_on(self, msg: Any) -> list[dict[str, Any]]:
         note, vel = int(_get(msg, "note")), int(_get(msg, "velocity"))
+        self.pressure.pop(note, None)            # a new strike: the next grab of it chokes again
         if vel == 0:
             return [{"op": "note_off", "note": note, **_drums(msg)}]
         return [{"op": "note_on", "note": note, "velocity": vel, **_drums(msg)}]
@@ -289,9 +292,16 @@ class MidiMap:
         return [{"op": "note_off", "note": int(_get(msg, "note")), **_drums(msg)}]
 
     def _polytouch(self, msg: Any) -> list[dict[str, Any]]:
-        if int(_get(msg, "value")) < CHOKE_AT:
+        """A cymbal grab: on the drums' channel, a note's pressure rising to :data:`CHOKE_AT` (an electronic kit's
+        module sends it once as the cymbal is grabbed).  Elsewhere polyphonic pressure is a keyboard's or a pad
+        controller's expression while a key is held, never a choke (QA: a pad sending pressure as it was pressed
+        cut its own note)."""
+        if _get(msg, "channel", DRUM_CHANNEL) != DRUM_CHANNEL:
             return []
-        return [{"op": "choke", "note": int(_get(msg, "note"))}]
+        note, value = int(_get(msg, "note")), int(_get(msg, "value"))
+        was = self.pressure.get(note, 0)
+        self.pressure[note] = value
+        return [{"op": "choke", "note": note}] if value >= CHOKE_AT > was else []
 
     def _pitchwheel(self, msg: Any) -> list[dict[str, Any]]:
         pitch = int(_get(msg, "pitch"))

@@ -66,6 +66,8 @@ from hatbox.errors import AudioFileError, HatboxError
 FADE_SECONDS = 0.01          # note_off: a loop fades out over this
 QUICK_FADE_SECONDS = 0.004   # a stolen voice, a replaced audition
 MAX_BLOCK = 8192
+STAMP_SLACK_S = 0.001        # a stamped note is due this long after its stamp: its way to the engine process (0.1-0.5
+                             # ms here, bench/sampler_timing.py) stays inside it
 CEILING = SOURCE_CEILING     # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
 RELEASE_SECONDS = SOURCE_RELEASE_S   # the limiter's release time constant (longer than a 25 Hz period: no ripple)
 MAX_PEAK = audiofile.MAX_FLOAT_PEAK   # +24 dBFS: float samples above this are integer-scale values, not audio
@@ -106,6 +108,7 @@ class SamplerSource:
         # True: a note acts where in the block it came (render; the box's live engine), False: at the next block's
         # start (offline renders and tests, whose blocks do not follow the wall clock)
         self.timed = False
+        self._at = 0                              # the sample of the block the event being applied acts at (render)
         self.block_clock = BlockClock(self.rate)
         self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
@@ -135,6 +138,8 @@ class SamplerSource:
         self.fade = np.full(v, -1, np.int64)      # -1: not releasing; else position in its fade ramp
         self.ramp_of = np.zeros(v, np.int64)      # which of self.ramps the fade follows
         self.fresh = np.zeros(v, bool)            # started this block, not heard yet
+        self.begin = np.zeros(v, np.int64)        # where in this block the voice starts (a timed note's sample)
+        self.fade_from = np.zeros(v, np.int64)    # where in this block its fade (fade >= 0) begins: before, it plays on
         self.age = np.zeros(v, np.int64)
         self.key_down = np.zeros(v, bool)         # its note's key is still down (False: its note-off came)
         self.clock = 0
@@ -284,12 +289,17 @@ class SamplerSource:
             self.events.append(("choke", int(msg["note"]), at))
 
     def _when(self, msg: dict[str, Any]) -> float:
-        """When ``msg`` happened (time.monotonic() seconds: its ``at``, stamped where a MIDI message came in, else
-        now), for a :attr:`timed` sampler; 0.0 (the next block's start) for one that is not."""
+        """When ``msg`` is due (time.monotonic() seconds), for a :attr:`timed` sampler; 0.0 (the next block's start)
+        for one that is not.  A message without ``at`` (the panel's pads, the API, OSC) is due as it comes; one
+        stamped where its MIDI came in (``at``) :data:`STAMP_SLACK_S` after its stamp, so that its way here (another
+        process, a busy interpreter) does not move it within its block, or as it comes when that was later still:
+        a note held up longer is played late, never worse placed than an unstamped one."""
         if not self.timed:
             return 0.0
         now, at = time.monotonic(), msg.get("at")
-        return now if at is None else min(float(at), now)     # never later than it came: nothing waits behind it
+        if at is None:
+            return now
+        return max(now, min(float(at), now) + STAMP_SLACK_S)
 
     def _sample(self, msg: dict[str, Any], at: float = 0.0) -> None:
         loop = bool(msg.get("loop", False))
@@ -347,35 +357,32 @@ class SamplerSource:
         """Fill ``out`` [N] float32 (N <= 8192) with the limited mix of every sounding voice.
 
         The queued events act at the block's start; a :attr:`timed` sampler's act where in the block they came:
-        the block stands for the last N samples' time before now (the audio thread's wake-up, smoothed over its
-        jitter: device/audio/block_clock.py), so an event stamped ``at`` acts ``(at - (now - N / rate)) * rate``
-        samples in (in their order; one older than that at the start).  The notes keep their spacing at the cost of a constant block's latency (JUCE's
-        MidiMessageCollector does the same): a 1.5 ms flam is two hits 1.5 ms apart, not one at twice the level,
-        and a roll's gaps do not round to whole blocks.  An event stamped after ``now`` waits for the next block."""
+        the block stands for the N samples' time before the clock reading of this render (smoothed over the audio
+        thread's wake-up jitter: device/audio/block_clock.py), and an event due at ``t`` (:meth:`_when`) acts
+        ``(t - (now - N / rate)) * rate`` samples in (in their order; one due earlier at the start).  An event due
+        after ``now`` waits for the next block.  Each voice is still mixed once a block: a note starts, and a fade
+        begins, at its own sample of it (:attr:`begin`, :attr:`fade_from`), so a block of many events costs what a
+        block of one does."""
         out.fill(0.0)
-        n, o, events, timed = out.shape[0], 0, self.events, self.timed
+        n, events, timed = out.shape[0], self.events, self.timed
         now = self.block_clock.tick(time.monotonic(), n) if timed else 0.0
         if events:
-            start = now - n / self.rate
+            start, k = now - n / self.rate, 0
             while events:
-                at = events[0][2]
-                if timed and at > now:            # came after this block was begun: the next one plays it
+                due = events[0][2]
+                if timed and due > now:           # due after this block: the next one plays it
                     break
                 kind, arg, _ = events.popleft()
-                k = min(n - 1, int((at - start) * self.rate + 0.5)) if timed and at > start else 0
-                if k > o:
-                    self._render_span(out[o:k])
-                    o = k
+                if timed and due > start:
+                    k = max(k, min(n - 1, int((due - start) * self.rate + 0.5)))
+                self._at = k
                 self._apply(kind, arg)
-        self._render_span(out[o:] if o else out)
-        self.limiter.process(out)
-
-    def _render_span(self, out: np.ndarray) -> None:
-        """Mix every sounding voice into ``out`` (a block, or the part of one between two events)."""
+            self._at = 0
         for v in range(len(self.buf)):
             if self.buf[v] is not None:
                 self._render_voice(v, out)
                 self.fresh[v] = False
+        self.limiter.process(out)
 
     def _apply(self, kind: str, arg: Any) -> None:
         if kind == "on":
@@ -414,7 +421,7 @@ class SamplerSource:
             if loop[v] and fade[v] < 0:
                 self.key_down[v] = False
                 if not self.pedal:
-                    fade[v], self.ramp_of[v] = 0, _RELEASE
+                    fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
 
     def _pedal_up(self) -> None:
         """The pedal lifted: the loops of notes whose note-off came meanwhile fade out (those sounding and
@@ -422,15 +429,15 @@ class SamplerSource:
         buf, notes, loop, fade, key_down = self.buf, self.note, self.loop, self.fade, self.key_down
         for v in range(len(buf)):
             if buf[v] is not None and loop[v] and not key_down[v] and notes[v] >= 0 and fade[v] < 0:
-                fade[v], self.ramp_of[v] = 0, _RELEASE
+                fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
 
     def _cut(self, v: int) -> None:
-        """Stop voice ``v`` with a quick fade from where it is (one not heard yet simply goes; one
-        already fading goes on from its present level, sooner)."""
-        if self.fresh[v]:
+        """Stop voice ``v`` with a quick fade from where it is, at the present event's sample (one not heard yet simply
+        goes; one already fading goes on from its present level, sooner)."""
+        if self.fresh[v] and self._at <= self.begin[v]:
             self._retire(v)
         elif self.fade[v] < 0:
-            self.fade[v], self.ramp_of[v] = 0, _QUICK
+            self.fade[v], self.ramp_of[v], self.fade_from[v] = 0, _QUICK, self._at
         elif self.ramp_of[v] != _QUICK:
             slow, quick = self.ramps[self.ramp_of[v]].shape[0] - 1, self.ramps[_QUICK].shape[0] - 1
             self.fade[v] = min(quick, -(-int(self.fade[v]) * quick // slow))   # linear ramps: level <= now
@@ -457,7 +464,7 @@ class SamplerSource:
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
-        self.key_down[v] = True
+        self.key_down[v], self.begin[v], self.fade_from[v] = True, self._at, 0
 
     def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note
@@ -474,18 +481,24 @@ class SamplerSource:
                    key=lambda v: self.fade[v] / self.ramps[self.ramp_of[v]].shape[0])
 
     def _render_voice(self, v: int, out: np.ndarray) -> None:
-        data, o, n = self.buf[v], 0, out.shape[0]
+        """Mix voice ``v`` into ``out`` from its :attr:`begin` (0 but in the block it starts), its fade (if any) from
+        :attr:`fade_from`."""
+        data, o, n, held = self.buf[v], int(self.begin[v]), out.shape[0], int(self.fade_from[v])
+        self.begin[v] = self.fade_from[v] = 0
         while o < n and self.buf[v] is not None:
             take = min(n - o, int(self.stop[v]) - int(self.pos[v]))
-            take = self._mix(v, data, out, o, take)
+            if o < held:                          # plays on as it was until its fade begins
+                take = self._mix(v, data, out, o, min(take, held - o), faded=False)
+            else:
+                take = self._mix(v, data, out, o, take)
             o += take
             self.pos[v] += take
             if self.pos[v] >= self.stop[v]:
                 self._wrap_or_end(v)
 
-    def _mix(self, v: int, data: np.ndarray, out: np.ndarray, o: int, take: int) -> int:
+    def _mix(self, v: int, data: np.ndarray, out: np.ndarray, o: int, take: int, faded: bool = True) -> int:
         p, seg = int(self.pos[v]), self.scratch
-        if self.fade[v] >= 0:
+        if faded and self.fade[v] >= 0:
             f, ramp = int(self.fade[v]), self.ramps[self.ramp_of[v]]
             take = min(take, ramp.shape[0] - f)
             np.multiply(data[p:p + take], ramp[f:f + take], out=seg[:take])

@@ -36,9 +36,14 @@ def test_a_choke_fades_its_notes_voices_out_and_leaves_the_rest(tmp_path: Path) 
 def test_the_drum_module_s_grab_reaches_the_sampler_alone() -> None:
     from device.audio.engine import Engine, EngineConfig
     from device.midi import MidiMap
-    grab = MidiMap().translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127})
+    kit = MidiMap()
+    grab = kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127})
     assert grab == [{"op": "choke", "note": 49}]
-    assert MidiMap().translate({"type": "polytouch", "channel": 9, "note": 49, "value": 0}) == []   # let go: nothing
+    assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127}) == []   # still held: once
+    assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 0}) == []     # let go: nothing
+    assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 90}) == grab  # grabbed again
+    kit.translate({"type": "note_on", "channel": 9, "note": 49, "velocity": 100})
+    assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127}) == grab  # struck, grabbed
     validate(grab[0])
     with pytest.raises(ControlError, match="note"):
         validate({"op": "choke", "note": 128})
@@ -55,3 +60,13 @@ def test_the_drum_module_s_grab_reaches_the_sampler_alone() -> None:
         engine.slots[name].unit = Source(name)
     engine.handle(grab[0])
     assert heard == {"synth": [], "sampler": ["choke"]}
+
+
+def test_a_keyboards_poly_pressure_never_chokes_the_note_it_holds() -> None:
+    """QA: a pad controller or poly-pressure keyboard sends polyphonic aftertouch while a key is held; on any channel
+    but the drums' it is expression, not a grab (it cut the held note within 4 ms)."""
+    from device.midi import MidiMap
+    keys = MidiMap()
+    keys.translate({"type": "note_on", "channel": 0, "note": 60, "velocity": 100})
+    for value in (20, 45, 70, 127):
+        assert keys.translate({"type": "polytouch", "channel": 0, "note": 60, "value": value}) == []
