@@ -23,7 +23,7 @@ from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
 from device.library.db import DatabaseDamaged
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 from hatbox.text import NO_TAGGER, count_words
 
 log = logging.getLogger("hatbox.api")
@@ -199,16 +199,25 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         """"More like this": the ``k`` files of the library that sound most like ``path`` to the tagger (its
         embedding; the panel's Library page does the same)."""
         from device.library.query import NotInLibrary, similar
-        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
-        wanted = _library_file(files, path)
+        box = box_of(request)
+        db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
+        wanted, rel = _library_file(files, path)
+        state = _lib(box.libraries.get, library_id).get("state")
+        if state != "done":                   # (being) re-tagged part way: its files' embeddings are of two packs
+            said = "the library is being tagged" if state == "tagging" else f"the library's tagging is {state}"
+            raise ApiError(409, "not tagged yet", f"more like {rel} waits for the library's tagging: {said}",
+                           hint=(f"wait for it (hatbox box-library {library_id} --wait)" if state == "tagging" else
+                                 f"tag it (hatbox box-library {library_id} --retag carries on where it stopped)"))
         try:
             with _whole_db(library_id):
                 hits = similar(db, wanted, k)
-        except NotInLibrary as exc:
-            raise (_refused_at_upload(request, library_id, path) or _not_tagged_yet(request, library_id, path)
-                   or _from_hatbox(404, "not found", exc)) from None
-        except HatboxError as exc:
-            raise _from_hatbox(422, "rejected", exc) from None
+        except NotInLibrary:
+            raise (_refused_at_upload(request, library_id, rel) or _not_tagged_yet(request, library_id, rel)
+                   or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",
+                               hint=f"hatbox box-library {library_id} --tag TAG lists its files")) from None
+        except HatboxError as exc:            # not heard (silent, undecodable): nothing to compare it by
+            raise ApiError(422, "rejected", str(exc).replace(str(wanted), rel).split("\n")[0],
+                           hint=f"hatbox box-library {library_id} --tag TAG lists the files it tagged") from None
         return [M.SimilarFile(path=_rel(h.path, files), score=h.score) for h in hits]
 
     @app.post("/libraries/{library_id}/play", status_code=204, dependencies=[auth],
@@ -221,18 +230,20 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         _lib(box.libraries.get, library_id)                  # 404 for no such library
         files = box.libraries.files_path(library_id)
-        wanted = _library_file(files, body.path)
+        wanted, rel = _library_file(files, body.path)
         if not wanted.is_file():
-            raise (_refused_at_upload(request, library_id, body.path)
-                   or ApiError(404, "not found", f"{body.path} is not a file of library '{library_id}'",
+            raise (_refused_at_upload(request, library_id, rel)
+                   or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",
                                hint=f"hatbox box-library {library_id} --tag TAG lists its files"))
         try:
             box.control.send(msg("sample", path=str(wanted), velocity=body.velocity))
         except EngineStoppedError as exc:
-            raise _engine_stopped(exc, f"{body.path} was not played", "nothing changed",
+            raise _engine_stopped(exc, f"{rel} was not played", "nothing changed",
                                   "it may still play once the engine answers") from None
         except HatboxError as exc:              # the sampler's refusal: not audio it can play
-            raise _from_hatbox(422, "rejected", exc) from None
+            raise ApiError(422, "rejected", f"{rel} was not played: {first_line(exc).replace(str(wanted), rel)}",
+                           hint="fix or convert the file (a WAV, FLAC, AIFF or OGG the box can read), then upload "
+                                "the library again") from None
         return Response(status_code=204)
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
@@ -241,6 +252,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         from device.library import set_tags, tags_of
         from device.library.query import NotInLibrary
         db = _tag_db(request, library_id)
+        if not _nameable(body.path):
+            raise ApiError(422, "rejected", f"{body.path!r} is not a file of library '{library_id}'",
+                           hint=f"hatbox box-library {library_id} --tag TAG lists its files")
         try:
             with _whole_db(library_id):
                 now = set_tags(db, body.path, body.tags)
@@ -254,14 +268,34 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         return M.FileTags(path=body.path, tags=now, model=model)
 
 
-def _library_file(files: Path, path: str) -> Path:
-    """Library file ``path`` (relative to the library's folder ``files``) on the box; 422 for a path that leaves the
-    folder (absolute, or through ..)."""
-    rel = PurePosixPath(path.strip())
-    if not rel.parts or rel.is_absolute() or ".." in rel.parts:
+NAME_MAX = 255                 # bytes in one file name (Linux): a longer one cannot be a file of the library
+
+
+def _nameable(path: str) -> bool:
+    """Whether a file could be called ``path``: no NUL, no part longer than a file name may be (the file system
+    refuses to even look such a name up)."""
+    return "\0" not in path and all(len(part.encode("utf-8", "surrogateescape")) <= NAME_MAX
+                                     for part in PurePosixPath(path).parts)
+
+
+def _library_file(files: Path, path: str) -> tuple[Path, str]:
+    """(library file ``path`` on the box, resolved; ``path`` as the library lists it): a path relative to the
+    library's folder ``files`` (a Windows ``\\`` taken as ``/``, as the kit takes it); 422 for one that leaves the
+    folder (absolute, through .., or a link inside it pointing out) or that no file could have (a NUL, a name longer
+    than a file name may be)."""
+    rel = PurePosixPath(path.strip().replace("\\", "/"))
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts or not _nameable(path):
         raise ApiError(422, "rejected", f"{path!r} is not a path inside the library",
                        hint="give the file's path relative to the library's folder, as the box lists it")
-    return files / rel
+    inside = files.resolve()
+    try:
+        wanted = (files / rel).resolve()
+    except (OSError, RuntimeError):          # a link loop: refused below
+        wanted = inside
+    if inside not in wanted.parents:
+        raise ApiError(422, "rejected", f"{rel.as_posix()} leads out of the library (a link inside it)",
+                       hint="give a file the library itself holds")
+    return wanted, rel.as_posix()
 
 
 def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None:
@@ -288,7 +322,10 @@ def _not_tagged_yet(request: Request, lid: str, path: str) -> ApiError | None:
     except KeyError:
         return None
     rel = PurePosixPath(path.strip())
-    if rel.is_absolute() or ".." in rel.parts or not (libraries.root / lid / "files" / rel).is_file():
+    try:
+        if rel.is_absolute() or ".." in rel.parts or not (libraries.root / lid / "files" / rel).is_file():
+            return None
+    except (OSError, ValueError):           # a name no file could have (too long, a NUL): not one of the library's
         return None
     if state == "tagging":
         return ApiError(409, "not tagged yet", f"{path} is not tagged yet: the library is being tagged",

@@ -530,7 +530,11 @@ def _relative(root: Path, path: Path) -> str:
     """``path`` as the database stores it (relative to the library ``root``).  A relative path is
     taken from the library root, or from the working directory when only there is it a file (what a
     shell's tab completion gives)."""
-    if not path.is_absolute() and not (root / path).exists() and path.is_file():
+    try:
+        here = not path.is_absolute() and not (root / path).exists() and path.is_file()
+    except (OSError, ValueError):                 # a name no file could have (too long, a NUL): not one of them
+        here = False
+    if here:
         path = path.resolve()
     if path.is_absolute():
         for seen in (path.resolve(), Path(os.path.abspath(path))):    # through a link to a drive: as the walk names it

@@ -30,7 +30,7 @@ def test_more_like_this_lists_the_other_files_closest_first(tagged) -> None:
 
 
 @pytest.mark.parametrize("path, status, words", [
-    ("kit/none.wav", 404, "not a file of this library"),
+    ("kit/none.wav", 404, "kit/none.wav is not a file of library"),
     ("../../store/box.toml", 422, "not a path inside the library"),
     ("/etc/passwd", 422, "not a path inside the library"),
 ])
@@ -97,3 +97,66 @@ def test_box_library_like_and_play_from_the_laptop(tmp_path: Path, paired_server
     assert "kit/none.wav is not a file of library" in capsys.readouterr().err
     assert main(["box-library", "--like", "kit/boom.wav"]) != 0           # which library?
     assert "which library?" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------- QA's mends
+@pytest.mark.parametrize("path", ["kit/" + "b" * 300 + ".wav", "kit/a\x00.wav"])
+def test_a_name_no_file_could_have_is_refused_not_a_server_error(tagged, path: str) -> None:
+    box, lid = tagged
+    r = box.client.get(f"/libraries/{lid}/similar", params={"path": path}, headers=box.auth)
+    assert r.status_code == 422, r.text
+    r = box.client.post(f"/libraries/{lid}/play", json={"path": path}, headers=box.auth)
+    assert r.status_code == 422, r.text
+    r = box.client.put(f"/libraries/{lid}/files/tags", json={"path": path, "tags": ["kick"]}, headers=box.auth)
+    assert r.status_code == 422, r.text                            # (the correction route had it too)
+
+
+def test_a_windows_path_is_taken_as_the_kit_takes_it_and_errors_name_the_library_path(tagged) -> None:
+    box, lid = tagged
+    r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit\\boom.wav"}, headers=box.auth)
+    assert r.status_code == 204, r.text
+    r = box.client.get(f"/libraries/{lid}/similar", params={"path": "kit\\boom.wav", "k": 1}, headers=box.auth)
+    assert r.status_code == 200 and len(r.json()) == 1
+    r = box.client.get(f"/libraries/{lid}/similar", params={"path": "Kit/Boom.wav"}, headers=box.auth)
+    body = r.json()
+    assert r.status_code == 404 and body["message"] == f"Kit/Boom.wav is not a file of library '{lid}'"
+    assert str(box.store_dir) not in r.text and "--tag TAG" in body["hint"]
+
+
+def test_a_link_inside_the_library_that_leads_out_is_not_played(tagged, tmp_path: Path) -> None:
+    box, lid = tagged
+    outside = tmp_path / "secret.wav"
+    outside.write_bytes(b"RIFF")
+    link = box.app.state.box.libraries.files_path(lid) / "kit" / "out.wav"
+    link.symlink_to(outside)
+    try:
+        r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/out.wav"}, headers=box.auth)
+        assert r.status_code == 422 and "leads out of the library" in r.json()["message"]
+    finally:
+        link.unlink()
+
+
+def test_more_like_this_waits_for_a_library_tagged_part_way(tagged, monkeypatch) -> None:
+    """QA: a re-tag records its new pack first, so part way through (or stopped) the files already re-tagged were
+    compared with none and the others refused as 'tagged by an earlier pack'."""
+    box, lid = tagged
+    libraries = box.app.state.box.libraries
+    real = libraries.get
+    for state, words in (("tagging", "--wait"), ("cancelled", "--retag")):
+        monkeypatch.setattr(libraries, "get", lambda i, state=state: {**real(i), "state": state})
+        r = box.client.get(f"/libraries/{lid}/similar", params={"path": "kit/boom.wav"}, headers=box.auth)
+        assert r.status_code == 409 and words in r.json()["hint"], r.text
+
+
+def test_a_file_the_sampler_refuses_says_it_was_not_played(tagged) -> None:
+    box, lid = tagged
+    SamplerBehind(box.control)
+    bad = box.app.state.box.libraries.files_path(lid) / "kit" / "bad.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    try:
+        r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/bad.wav"}, headers=box.auth)
+        body = r.json()
+        assert r.status_code == 422 and body["message"].startswith("kit/bad.wav was not played: ") and body["hint"]
+        assert str(box.store_dir) not in body["message"]
+    finally:
+        bad.unlink()
