@@ -102,14 +102,19 @@ def mix(channels: np.ndarray) -> np.ndarray:
     return mono.astype(np.float32, copy=False)
 
 
-def peak_dbfs(path: Path, seconds: float = 1.0) -> float:
-    """The peak (dBFS) of the mono mix (:func:`play_mix`) of the first ``seconds`` of ``path``, as the sampler plays
-    it; -inf for a file that does not decode or holds nothing."""
+PLAYED_SECONDS = 60.0        # what the sampler decodes of a file (device.audio.sampler.SamplerSource's max_seconds)
+
+
+def peak_dbfs(path: Path, seconds: float = 1.0, played_seconds: float = PLAYED_SECONDS) -> float:
+    """The peak (dBFS) of the first ``seconds`` of the mono mix (:func:`play_mix`) of ``path``, as the sampler plays
+    it: its channels weighed over the first ``played_seconds``, as much as the sampler decodes (a side that comes in
+    later counts as it does there); -inf for a file that does not decode or holds nothing."""
     try:
-        channels, _ = read_channels(path, seconds, empty_ok=True)
+        channels, rate = read_channels(path, max(seconds, played_seconds), empty_ok=True)
     except (AudioFileError, OSError):
         return float("-inf")
-    peak = float(np.max(np.abs(play_mix(channels)))) if channels.size else 0.0
+    head = int(np.ceil(rate * seconds))
+    peak = float(np.max(np.abs(play_mix(channels)[:head]))) if channels.size else 0.0
     return 20.0 * float(np.log10(peak)) if peak > 0.0 else float("-inf")
 
 
@@ -122,19 +127,33 @@ def held_channels(energy: np.ndarray) -> np.ndarray:
     return energy >= energy.max() * 10.0 ** (-EMPTY_CHANNEL_DB / 10.0)
 
 
+PLAY_FADE_DB = (30.0, 50.0)   # a channel this far (energy) under the loudest: from all of its weight to none
+
+
 def play_mix(channels: np.ndarray) -> np.ndarray:
     """Channels [C, n] -> mono [n] float32, what the sampler plays: :func:`mix` of the channels that hold the sound,
-    leaving out any more than :data:`EMPTY_CHANNEL_DB` under the loudest (judged around each channel's mean, so a
-    channel holding only a DC offset is empty too).  A sound recorded on one side of a stereo file plays at its own
-    level, not 6 dB under it as the mean of it and silence did."""
-    if channels.shape[0] > 1 and channels.shape[1]:
-        n = channels.shape[1]
-        means = channels.mean(axis=1, dtype=np.float64)
-        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2
-        held = held_channels(np.maximum(energy, 0.0))
-        if not held.all():
-            channels = channels[held]
-    return mix(channels)
+    a channel :data:`PLAY_FADE_DB` under the loudest counting less and less (its energy judged around its mean, so a
+    channel holding only a DC offset counts for nothing): a sound recorded on one side of a stereo file plays at its
+    own level, not 6 dB under it as the mean of it and silence did, and two files whose quiet side differs a little
+    play alike (a hard line at 40 dB made them 6 dB apart).  Channels that cancel play the loudest (:func:`mix`)."""
+    if channels.shape[0] < 2 or not channels.shape[1]:
+        return mix(channels)
+    n = channels.shape[1]
+    means = channels.mean(axis=1, dtype=np.float64)
+    energy = np.maximum(np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2, 0.0)
+    if energy.max() <= 0.0:
+        return mix(channels)
+    down = 10.0 * np.log10(energy.max() / np.maximum(energy, 1e-300))
+    top, bottom = PLAY_FADE_DB
+    weight = np.clip((bottom - down) / (bottom - top), 0.0, 1.0)
+    full = weight >= 1.0
+    if full.all():
+        return mix(channels)
+    part = (weight > 0.0) & ~full
+    mono = mix(channels[full]).astype(np.float64) * int(full.sum())
+    if part.any():
+        mono += weight[part] @ channels[part]
+    return (mono / (int(full.sum()) + float(weight[part].sum()))).astype(np.float32)
 
 
 def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
