@@ -23,6 +23,7 @@ the same database is refused at once instead of stopping part-way on SQLite's lo
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import sqlite3
 from pathlib import Path
@@ -127,9 +128,21 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
 def _open_hint(db_path: str | Path, exc: sqlite3.OperationalError) -> str:
     """What to do about a library database SQLite would not open for writing (:func:`write_trouble` reads why)."""
     trouble = write_trouble(exc)
+    path = Path(db_path)
+    if trouble in ("read-only", "other"):
+        if path.exists() and not os.access(path, os.W_OK):
+            shut = path
+        elif not os.access(path.parent, os.W_OK):      # SQLite writes its journal beside the database
+            shut = path.parent
+        else:
+            shut = None
+        if shut is not None:
+            what = "its folder" if shut == path.parent else "it"
+            return (f"make {what} writable (chmod u+w {shlex.quote(str(shut))}; check the owner if another user made "
+                    "it), or give another database with --out")
     if trouble == "read-only":
-        return (f"make it and its folder writable (chmod u+w {shlex.quote(str(db_path))}; check the owner if another "
-                "user made it), or give another database with --out")
+        return ("make it and its folder writable (check the owner if another user made them), or give another "
+                "database with --out")
     if trouble == "locked":
         return "another program holds it (a hatbox tag running on it?): wait for it to finish, then try again"
     if trouble == "full":
