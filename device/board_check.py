@@ -349,7 +349,7 @@ def check_inputs(board: Any, sim: bool, running: bool | None) -> list[Check]:
         return [Check("encoders", "fail", first_line(exc), exc.hint or ""), *touch]
     try:
         levels = _rest_levels(board, inputs.gpio)
-        return [_encoder_check(board, levels, sim), _touch_check(board, inputs.problems, inputs.touch, inputs.touch_hint)]
+        return [_encoder_check(board, levels, sim), _touch_check(board, inputs.problems, inputs.touch, inputs.touch_error)]
     finally:
         inputs.close()
 
@@ -393,13 +393,17 @@ def _encoder_check(board: Any, levels: list[tuple[str, str, int, int]], sim: boo
     return Check("encoders", "ok", f"{len(board.encoders)} encoders open, {len(levels)} lines high at rest ({where})")
 
 
-def _touch_check(board: Any, problems: list[str], touch: Any, hint: str = "") -> Check:
+def _touch_check(board: Any, problems: list[str], touch: Any, error: Exception | None = None) -> Check:
+    """The touch line: ok, skipped, or failed with what to do (the error's hint; an I2C bus error's first line says
+    it already; else where to look, on the board's own bus)."""
     if board.touch is None:
         return Check("touch", "skip", "the board file names no touch chip")
     if touch is None:
-        return Check("touch", "fail", problems[0] if problems else "the touch chip could not be opened",
-                     hint or "check the board file's touch chip, I2C bus and address (i2cdetect -y BUS lists who "
-                             "answers)")
+        from hardware.i2c import I2CBusError
+        hint = getattr(error, "hint", None) or ("" if isinstance(error, I2CBusError) else
+                                                f"check the board file's touch chip, I2C bus and address (i2cdetect "
+                                                f"-y {board.i2c_bus} lists who answers)")
+        return Check("touch", "fail", problems[0] if problems else "the touch chip could not be opened", hint)
     return Check("touch", "ok", f"{board.touch.chip} answers at I2C address 0x{touch.address:02x} on bus "
                                 f"{board.i2c_bus}, {touch.sensor[0]}x{touch.sensor[1]} sensor")
 

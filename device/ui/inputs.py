@@ -46,7 +46,7 @@ class Inputs:
         self.board, self.sim = board, sim
         self.queue = EventQueue(wake)
         self.problems: list[str] = []
-        self.touch_hint = ""                     # what to do about a touch chip that would not open (its error's hint)
+        self.touch_error: HatboxError | None = None   # why the touch chip would not open (its hint says what to do)
         self._taken: dict[str, int] = {"problems": 0, "news": 0}   # of each list, how many were handed out
         self._touch_gone = False                 # the touch controller's last known state: stopped answering
         self._touch_said_at: float | None = None  # touch clock when "stopped answering" was last made a problem
@@ -96,7 +96,7 @@ class Inputs:
         except HatboxError as exc:
             line = f"touch not available: {first_line(exc)}; the panel runs without touch"
             self.problems.append(line)
-            self.touch_hint = exc.hint or ""
+            self.touch_error = exc
             log.warning("%s", line)
             self._close_bus()
 
