@@ -349,7 +349,8 @@ def check_inputs(board: Any, sim: bool, running: bool | None) -> list[Check]:
         return [Check("encoders", "fail", first_line(exc), exc.hint or ""), *touch]
     try:
         levels = _rest_levels(board, inputs.gpio)
-        return [_encoder_check(board, levels, sim), _touch_check(board, inputs.problems, inputs.touch, inputs.touch_error)]
+        return [_encoder_check(board, levels, sim),
+                _touch_check(board, inputs.problems, inputs.touch, inputs.touch_error)]
     finally:
         inputs.close()
 

@@ -7,8 +7,8 @@ rendering) decodes with the same functions.
 
 :func:`decode_file` reads the first ``max_seconds`` of a file (a longer one is cut, and the warning says so; as a
 loop, its end crossfades into its start over :data:`LOOP_XFADE_SECONDS`; as a one-shot, its last
-:data:`END_FADE_SECONDS` fade out), mixes its channels to mono as the tagger does, leaving out a channel that holds nothing (device.library.decode.play_mix:
-a sound on one side of a stereo file plays at its own level) and
+:data:`END_FADE_SECONDS` fade out), mixes its channels to mono as the tagger does, a side that holds next to
+nothing left out (device.library.decode.play_mix: a sound on one side of a stereo file plays at its own level), and
 resamples it to the engine rate; a one-shot that stops on a sample louder than :data:`END_STEP` fades out over its
 last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle resampled around the wrap
 (:func:`loop_cycle`; device.audio.resample.resample_cycle).
