@@ -313,8 +313,7 @@ class Engine:
 
     def _to_sources(self, msg: dict[str, Any]) -> None:
         """Hand a note-side message to the sources (the sampler alone for "sample" and "choke"; a note that names a
-        ``slot``,
-        one from MIDI's drum channel say, to that source alone).
+        ``slot``, one from MIDI's drum channel say, to that source alone).
 
         ``all_notes_off`` (MIDI CC 123, sent by DAWs on every transport stop) and ``panic`` (CC 120)
         go here too, as every source's own business: the first releases every note as a note-off
