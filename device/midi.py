@@ -283,7 +283,8 @@ class MidiMap:
 
     def _note_on(self, msg: Any) -> list[dict[str, Any]]:
         note, vel = int(_get(msg, "note")), int(_get(msg, "velocity"))
-        self.pressure.pop(note, None)            # a new strike: the next grab of it chokes again
+        if vel > 0 and _get(msg, "channel", None) == DRUM_CHANNEL:
+            self.pressure.pop(note, None)        # a new strike of the drum: the next grab of it chokes again
         if vel == 0:
             return [{"op": "note_off", "note": note, **_drums(msg)}]
         return [{"op": "note_on", "note": note, "velocity": vel, **_drums(msg)}]
@@ -296,7 +297,7 @@ class MidiMap:
         module sends it once as the cymbal is grabbed).  Elsewhere polyphonic pressure is a keyboard's or a pad
         controller's expression while a key is held, never a choke (QA: a pad sending pressure as it was pressed
         cut its own note)."""
-        if _get(msg, "channel", DRUM_CHANNEL) != DRUM_CHANNEL:
+        if _get(msg, "channel", None) != DRUM_CHANNEL:
             return []
         note, value = int(_get(msg, "note")), int(_get(msg, "value"))
         was = self.pressure.get(note, 0)

@@ -109,6 +109,7 @@ class SamplerSource:
         # start (offline renders and tests, whose blocks do not follow the wall clock)
         self.timed = False
         self._at = 0                              # the sample of the block the event being applied acts at (render)
+        self._out = np.zeros(0, np.float32)       # the block being rendered (render)
         self.block_clock = BlockClock(self.rate)
         self.cache_seconds = float(cache_seconds)
         self.cache_samples = int(cache_seconds * rate)
@@ -361,11 +362,13 @@ class SamplerSource:
         thread's wake-up jitter: device/audio/block_clock.py), and an event due at ``t`` (:meth:`_when`) acts
         ``(t - (now - N / rate)) * rate`` samples in (in their order; one due earlier at the start).  An event due
         after ``now`` waits for the next block.  Each voice is still mixed once a block: a note starts, and a fade
-        begins, at its own sample of it (:attr:`begin`, :attr:`fade_from`), so a block of many events costs what a
-        block of one does."""
+        begins, at its own sample of it (:attr:`begin`, :attr:`fade_from`); a voice an event must decide on (one
+        that ended before it, one a steal or a cut of a running fade takes) is first mixed up to the event's sample
+        (:meth:`_settle`), so each event sees the voices as they are at its own sample."""
         out.fill(0.0)
         n, events, timed = out.shape[0], self.events, self.timed
         now = self.block_clock.tick(time.monotonic(), n) if timed else 0.0
+        self._out = out                           # what a voice an event decides on is mixed into up to it (_settle)
         if events:
             start, k = now - n / self.rate, 0
             while events:
@@ -433,7 +436,11 @@ class SamplerSource:
 
     def _cut(self, v: int) -> None:
         """Stop voice ``v`` with a quick fade from where it is, at the present event's sample (one not heard yet simply
-        goes; one already fading goes on from its present level, sooner)."""
+        goes; one already fading goes on from its level at that sample, sooner)."""
+        if self.fade[v] >= 0 and self.ramp_of[v] != _QUICK:
+            self._settle(v)                       # its slower fade runs until the cut's sample
+            if self.buf[v] is None:
+                return
         if self.fresh[v] and self._at <= self.begin[v]:
             self._retire(v)
         elif self.fade[v] < 0:
@@ -445,6 +452,12 @@ class SamplerSource:
 
     def _allocate(self, data: np.ndarray, gain: float, loop: bool, note: int, audition: str | None,
                   loop_start: int, stop: int, then: int) -> None:
+        if self._at > 0:                          # what ended before this sample lets go of its slot first
+            for v in range(len(self.buf)):
+                if self.buf[v] is not None:
+                    end = self._end_at(v)
+                    if end is not None and end <= self._at:
+                        self._settle(v)
         group = CHOKE_GROUPS.get(note)
         live = []
         for v in range(len(self.buf)):              # one pass: what the new sound replaces stops, the rest is live
@@ -476,15 +489,47 @@ class SamplerSource:
         return group is not None and CHOKE_GROUPS.get(int(self.note[v])) == group
 
     def _quietest_fading(self) -> int:
-        """The fading voice furthest along its fade (every slot busy: it is cut)."""
-        return max((v for v in range(len(self.buf)) if self.fade[v] >= 0),
-                   key=lambda v: self.fade[v] / self.ramps[self.ramp_of[v]].shape[0])
+        """The fading voice furthest along its fade at the present event's sample (every slot busy: it is cut), mixed
+        up to that sample first."""
+        at = self._at
 
-    def _render_voice(self, v: int, out: np.ndarray) -> None:
-        """Mix voice ``v`` into ``out`` from its :attr:`begin` (0 but in the block it starts), its fade (if any) from
-        :attr:`fade_from`."""
-        data, o, n, held = self.buf[v], int(self.begin[v]), out.shape[0], int(self.fade_from[v])
-        self.begin[v] = self.fade_from[v] = 0
+        def gone(v: int) -> float:
+            since = max(0, at - max(int(self.fade_from[v]), int(self.begin[v])))
+            return (int(self.fade[v]) + since) / self.ramps[self.ramp_of[v]].shape[0]
+        v = max((v for v in range(len(self.buf)) if self.fade[v] >= 0), key=gone)
+        self._settle(v)
+        return v
+
+    def _end_at(self, v: int) -> int | None:
+        """The sample of this block at which voice ``v`` falls silent by itself (its one-shot's end or its fade's);
+        None for a loop that is not fading."""
+        start = int(self.begin[v])
+        ends = []
+        if self.fade[v] >= 0:
+            ends.append(max(int(self.fade_from[v]), start) + self.ramps[self.ramp_of[v]].shape[0] - int(self.fade[v]))
+        if not self.loop[v]:
+            rest = int(self.stop[v]) - int(self.pos[v])
+            if self.then[v] >= 0:
+                rest += self.buf[v].shape[0] - int(self.then[v])
+            ends.append(start + rest)
+        return min(ends) if ends else None
+
+    def _settle(self, v: int) -> None:
+        """Mix voice ``v`` up to the present event's sample (render; it may end there), so that the event sees it as
+        it is then."""
+        if self.buf[v] is not None and self._at > self.begin[v]:
+            self._render_voice(v, self._out, end=self._at)
+            self.fresh[v] = False
+
+    def _render_voice(self, v: int, out: np.ndarray, end: int | None = None) -> None:
+        """Mix voice ``v`` into ``out`` from its :attr:`begin` (0 but in the block it starts, or up to where it was
+        settled) to ``end`` (None: the block's end), its fade (if any) from :attr:`fade_from`."""
+        data, o, held = self.buf[v], int(self.begin[v]), int(self.fade_from[v])
+        n = out.shape[0] if end is None else end
+        if end is None:
+            self.begin[v] = self.fade_from[v] = 0
+        else:
+            self.begin[v], self.fade_from[v] = end, max(held, end)
         while o < n and self.buf[v] is not None:
             take = min(n - o, int(self.stop[v]) - int(self.pos[v]))
             if o < held:                          # plays on as it was until its fade begins
@@ -528,8 +573,9 @@ class SamplerSource:
         not dropped on the audio thread: freeing 20 s of audio there costs the block the time to unmap it.  The
         queue is emptied at every message, and a voice starts only from one, so it holds at most what the voices
         let go of since the last message (an append that grows the deque allocates a block of 64 references)."""
-        self.retired.append(self.buf[v])
-        self.buf[v] = None
+        if self.buf[v] is not None:               # (a voice settled to its end is retired once)
+            self.retired.append(self.buf[v])
+            self.buf[v] = None
 
     @property
     def active_voices(self) -> int:

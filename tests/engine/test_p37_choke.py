@@ -42,6 +42,9 @@ def test_the_drum_module_s_grab_reaches_the_sampler_alone() -> None:
     assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127}) == []   # still held: once
     assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 0}) == []     # let go: nothing
     assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 90}) == grab  # grabbed again
+    kit.translate({"type": "note_on", "channel": 9, "note": 49, "velocity": 0})       # the module's note-off
+    kit.translate({"type": "note_on", "channel": 0, "note": 49, "velocity": 100})     # a keyboard's note 49
+    assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127}) == []   # still held
     kit.translate({"type": "note_on", "channel": 9, "note": 49, "velocity": 100})
     assert kit.translate({"type": "polytouch", "channel": 9, "note": 49, "value": 127}) == grab  # struck, grabbed
     validate(grab[0])
