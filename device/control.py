@@ -126,8 +126,14 @@ def _check_number(op: str, key: str, value: Any, kind: str, bounds: tuple[float,
     outside ``bounds`` (inclusive).  bool counts as a number (0/1) for the on/off fields only."""
     if isinstance(value, bool) and kind == "int" or not isinstance(value, numbers.Real):
         raise ControlError(f"control message '{op}': {key} must be a number, not {value!r}")
-    if not math.isfinite(value):
-        raise ControlError(f"control message '{op}': {key} must be finite, not {value!r}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:                 # an int past what a float holds (10**400): no finite value for the engine
+        finite = False
+    if not finite:
+        said = repr(value)
+        raise ControlError(f"control message '{op}': {key} must be finite, not "
+                           f"{said if len(said) <= 24 else said[:20] + '...'}")
     if kind == "int" and value != int(value):
         raise ControlError(f"control message '{op}': {key} must be a whole number, not {value!r}")
     if bounds is not None and not bounds[0] <= value <= bounds[1]:

@@ -324,3 +324,13 @@ def test_a_running_release_a_cut_hurries_stays_slow_until_the_cut(tmp_path: Path
     release = 0.25 * (1 - np.arange(100) / (0.01 * RATE))        # the 10 ms ramp from 20 on
     assert np.allclose(out[20:120], release, atol=2e-3)
     assert out[-1] < out[119]
+
+
+def test_a_number_past_what_a_float_holds_is_a_control_error() -> None:
+    """QA: an int of 400 digits in ``at`` (or any number field) raised OverflowError out of validate, not the
+    ControlError its callers turn into a clear refusal."""
+    for key in ("at", "note"):
+        with pytest.raises(ControlError, match=f"{key} must be finite, not 10000000000000000000\\.\\.\\."):
+            validate({"op": "note_on", "note": 1, "velocity": 1, key: 10 ** 400})
+    with pytest.raises(ControlError, match="must be finite, not nan$"):
+        validate({"op": "note_on", "note": float("nan"), "velocity": 1})
