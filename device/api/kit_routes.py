@@ -362,7 +362,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             entry = KitNote(note=check_note(number), library=body.library, file=check_file(body.file), loop=body.loop)
         except KitError as exc:
             raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
-        if not (files / entry.file).is_file():
+        from device.api.library_routes import _library_file
+        if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         box.kit.set(box, entry)

@@ -160,3 +160,20 @@ def test_a_file_the_sampler_refuses_says_it_was_not_played(tagged) -> None:
         assert str(box.store_dir) not in body["message"]
     finally:
         bad.unlink()
+
+
+def test_the_kit_refuses_a_link_leading_out_and_a_name_no_file_has(tagged, tmp_path: Path) -> None:
+    """The kit's note route checks its file as the browse routes do (re-QA: the same link was taken; a 300-byte name
+    was a 500)."""
+    box, lid = tagged
+    outside = tmp_path / "far.wav"
+    outside.write_bytes(b"RIFF")
+    link = box.app.state.box.libraries.files_path(lid) / "kit" / "far.wav"
+    link.symlink_to(outside)
+    try:
+        r = box.client.put("/kit/notes/40", json={"library": lid, "file": "kit/far.wav"}, headers=box.auth)
+        assert r.status_code == 422 and "leads out of the library" in r.json()["message"], r.text
+    finally:
+        link.unlink()
+    r = box.client.put("/kit/notes/40", json={"library": lid, "file": "kit/" + "b" * 300 + ".wav"}, headers=box.auth)
+    assert r.status_code == 422, r.text
