@@ -82,6 +82,13 @@ def quiet_level(audio: np.ndarray, peak: float) -> tuple[float, int | None]:
     return (level, bits) if level > SILENT_LEVEL else (SILENT_LEVEL, None)
 
 
+def centred_energy(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each channel's mean [C], its energy around that mean [C], sum of squares; float64) of ``channels`` [C, n]:
+    a DC offset, shared or a channel's own, counts for nothing."""
+    means = channels.mean(axis=1, dtype=np.float64)
+    return means, np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - channels.shape[1] * means ** 2
+
+
 def mix(channels: np.ndarray) -> np.ndarray:
     """Channels [C, n] -> mono [n] float32, what a tagger hears: their mean, unless the channels cancel in it
     (:func:`cancels`: a stereo file whose right channel is the left one inverted, or nearly so) while a
@@ -91,9 +98,7 @@ def mix(channels: np.ndarray) -> np.ndarray:
     mono = channels.mean(axis=0)
     if channels.shape[0] > 1 and channels.shape[1]:
         n = channels.shape[1]
-        means = channels.mean(axis=1, dtype=np.float64)                             # each channel's DC, [C]
-        # energies around each channel's mean: a shared DC offset would hide channels that cancel
-        energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2
+        means, energy = centred_energy(channels)     # a shared DC offset would hide channels that cancel
         total = channels.sum(axis=0, dtype=np.float64)                               # their sum, [n]
         loudest = int(np.argmax(energy))
         swing = max(float(channels[loudest].max()) - means[loudest], means[loudest] - float(channels[loudest].min()))
@@ -103,6 +108,7 @@ def mix(channels: np.ndarray) -> np.ndarray:
 
 
 PLAYED_SECONDS = 60.0        # what the sampler decodes of a file (device.audio.sampler.SamplerSource's max_seconds)
+                             # and so what the Kit's loudness order weighs a file's channels over
 
 
 def peak_dbfs(path: Path, seconds: float = 1.0, played_seconds: float = PLAYED_SECONDS) -> float:
@@ -138,9 +144,7 @@ def play_mix(channels: np.ndarray) -> np.ndarray:
     play alike (a hard line at 40 dB made them 6 dB apart).  Channels that cancel play the loudest (:func:`mix`)."""
     if channels.shape[0] < 2 or not channels.shape[1]:
         return mix(channels)
-    n = channels.shape[1]
-    means = channels.mean(axis=1, dtype=np.float64)
-    energy = np.maximum(np.einsum("cn,cn->c", channels, channels, dtype=np.float64) - n * means ** 2, 0.0)
+    energy = np.maximum(centred_energy(channels)[1], 0.0)
     if energy.max() <= 0.0:
         return mix(channels)
     down = 10.0 * np.log10(energy.max() / np.maximum(energy, 1e-300))
