@@ -61,6 +61,7 @@ from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
                                         loop_cycle)
 from device.control import file_label
+from device.library.decode import PLAYED_SECONDS
 from hatbox.errors import AudioFileError, HatboxError
 
 FADE_SECONDS = 0.01          # note_off: a loop fades out over this
@@ -101,7 +102,7 @@ class SamplerSource:
     # are (device/audio/protect.py; a full-scale sub-bass loop's half-cycles read as DC to the guard)
     guard_dc = False
 
-    def __init__(self, rate: int = 48000, *, max_voices: int = 32, max_seconds: float = 60.0,
+    def __init__(self, rate: int = 48000, *, max_voices: int = 32, max_seconds: float = PLAYED_SECONDS,
                  cache_seconds: float = CACHE_SECONDS, decodes: bool = True) -> None:
         self.rate, self.max_voices, self.max_seconds = int(rate), int(max_voices), float(max_seconds)
         self.decodes = bool(decodes)              # False: a file not in the cache raises NotDecoded (the engine's)
