@@ -216,7 +216,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                    or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",
                                hint=f"hatbox box-library {library_id} --tag TAG lists its files")) from None
         except HatboxError as exc:            # not heard (silent, undecodable): nothing to compare it by
-            raise ApiError(422, "rejected", str(exc).replace(str(wanted), rel).split("\n")[0],
+            raise ApiError(422, "rejected", first_line(exc).replace(str(wanted), rel),
                            hint=f"hatbox box-library {library_id} --tag TAG lists the files it tagged") from None
         return [M.SimilarFile(path=_rel(h.path, files), score=h.score) for h in hits]
 
