@@ -3,7 +3,9 @@
 /libraries/{id}/play); `hatbox box-library ID --like PATH` and `--play PATH` call them."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -123,17 +125,24 @@ def test_a_windows_path_is_taken_as_the_kit_takes_it_and_errors_name_the_library
     assert str(box.store_dir) not in r.text and "--tag TAG" in body["hint"]
 
 
-def test_a_link_inside_the_library_that_leads_out_is_not_played(tagged, tmp_path: Path) -> None:
-    box, lid = tagged
+@contextmanager
+def linked_out(box, lid: str, tmp_path: Path) -> Iterator[str]:
+    """kit/out.wav in library ``lid``: a link to a file outside it (taken away after); yields its library path."""
     outside = tmp_path / "secret.wav"
     outside.write_bytes(b"RIFF")
     link = box.app.state.box.libraries.files_path(lid) / "kit" / "out.wav"
     link.symlink_to(outside)
     try:
-        r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/out.wav"}, headers=box.auth)
-        assert r.status_code == 422 and "leads out of the library" in r.json()["message"]
+        yield "kit/out.wav"
     finally:
         link.unlink()
+
+
+def test_a_link_inside_the_library_that_leads_out_is_not_played(tagged, tmp_path: Path) -> None:
+    box, lid = tagged
+    with linked_out(box, lid, tmp_path) as path:
+        r = box.client.post(f"/libraries/{lid}/play", json={"path": path}, headers=box.auth)
+        assert r.status_code == 422 and "leads out of the library" in r.json()["message"]
 
 
 def test_more_like_this_waits_for_a_library_tagged_part_way(tagged, monkeypatch) -> None:
@@ -166,14 +175,8 @@ def test_the_kit_refuses_a_link_leading_out_and_a_name_no_file_has(tagged, tmp_p
     """The kit's note route checks its file as the browse routes do (re-QA: the same link was taken; a 300-byte name
     was a 500)."""
     box, lid = tagged
-    outside = tmp_path / "far.wav"
-    outside.write_bytes(b"RIFF")
-    link = box.app.state.box.libraries.files_path(lid) / "kit" / "far.wav"
-    link.symlink_to(outside)
-    try:
-        r = box.client.put("/kit/notes/40", json={"library": lid, "file": "kit/far.wav"}, headers=box.auth)
+    with linked_out(box, lid, tmp_path) as path:
+        r = box.client.put("/kit/notes/40", json={"library": lid, "file": path}, headers=box.auth)
         assert r.status_code == 422 and "leads out of the library" in r.json()["message"], r.text
-    finally:
-        link.unlink()
     r = box.client.put("/kit/notes/40", json={"library": lid, "file": "kit/" + "b" * 300 + ".wav"}, headers=box.auth)
     assert r.status_code == 422, r.text
