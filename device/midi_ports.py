@@ -21,7 +21,9 @@ verified on hardware yet (these machines have no ALSA sequencer).
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import queue
 import re
 import sys
 import threading
@@ -41,6 +43,8 @@ RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent whe
 SEQ_CLIENTS = "/proc/asound/seq/clients"       # the kernel's list of sequencer clients, ports and connections
 BOX_PORT = "hatbox"                            # the box's own virtual input port (hatbox/cmd_device.py)
 TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
+RELAY_DEPTH = 4096                             # controls queued for the engine before a MIDI reader waits
+RELAY_BATCH = 64                               # controls queued up meanwhile, handed on in one round trip at most
 log = logging.getLogger("hatbox.midi")
 
 
@@ -255,7 +259,8 @@ def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable
     """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
     ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play).  Notes and the pedal
     carry ``at``, when the message came (time.monotonic()): the sampler plays a drum hit where in its block it came,
-    whatever held the message up on its way to the engine process."""
+    whatever held the message up on its way to the engine process.  The box gives a :class:`Relay`'s ``send``, so the
+    callback returns before the engine has answered and the next message is stamped when it comes."""
     def on_message(message: Any) -> None:
         at = time.monotonic()
         for control in mapping.translate(message):
@@ -266,6 +271,79 @@ def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable
             except (HatboxError, ValueError):   # ValueError: device.control.ControlError
                 pass
     return on_message
+
+
+class Relay:
+    """Hands control messages to the engine on a thread of its own, in the order they were given, so a MIDI reader's
+    callback returns at once and stamps the next message when it comes.  What has queued up meanwhile (a chord's
+    other notes) goes in one round trip (``send_many``, :meth:`device.audio.server.EngineProcess.send_many`), so the
+    engine process has them together.  Thirty-eighth stop: each callback waited for its message's round trip (0.2-0.5
+    ms), so an 8-note chord was stamped, and reached the sampler, spread over 1-4 ms.
+
+    One relay carries every MIDI source (the box's port, each controller's, the releases when a controller goes), so
+    a release never overtakes the notes it releases and knob CCs reach the engine in the order MidiMap's pick-up
+    read them.  A control the engine refuses (``send`` raising HatboxError or ValueError: a knob with no pack
+    loaded; an error in ``send_many``'s list) is dropped, as the reader did; anything else is logged and the relay
+    goes on.  With ``depth`` controls waiting (an engine that stopped answering), :meth:`send` waits as the reader
+    did, so a note-off is never dropped."""
+
+    _STOP = object()
+
+    def __init__(self, send: Callable[[dict[str, Any]], None],
+                 send_many: Callable[[list[dict[str, Any]]], Any] | None = None, depth: int = RELAY_DEPTH) -> None:
+        if depth < 1:
+            raise ValueError(f"a relay holds at least one control, not {depth}")
+        self._send, self._send_many = send, send_many
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-midi-relay")
+        self._thread.start()
+
+    def send(self, control: dict[str, Any]) -> None:
+        """Queue ``control`` for the engine (returns at once unless ``depth`` are waiting)."""
+        self._queue.put(control)
+
+    def wait(self) -> None:
+        """Until every control queued so far has been handed on (tests; a stop)."""
+        self._queue.join()
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        """Hand on what is queued, then end the thread (waiting at most ``timeout_s``: an engine that hangs)."""
+        try:
+            self._queue.put(self._STOP, timeout=timeout_s)
+        except queue.Full:
+            return
+        self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        while True:
+            taken = [self._queue.get()]
+            while len(taken) < RELAY_BATCH:
+                try:
+                    taken.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            controls = list(itertools.takewhile(lambda c: c is not self._STOP, taken))
+            try:
+                if self._send_many is not None and len(controls) > 1:
+                    self._hand_on(self._send_many, controls)
+                else:
+                    for control in controls:
+                        self._hand_on(self._send, control)
+            finally:
+                for _ in taken:
+                    self._queue.task_done()
+            if len(controls) < len(taken):
+                return
+
+    @staticmethod
+    def _hand_on(send: Callable[[Any], Any], what: Any) -> None:
+        try:
+            send(what)
+        except (HatboxError, ValueError):   # ValueError: device.control.ControlError
+            pass
+        except Exception as exc:  # noqa: BLE001 - one bad control must not end MIDI for the run
+            ops = ", ".join(c.get("op", "?") for c in (what if isinstance(what, list) else [what]))
+            log.warning("MIDI: not played (%s): %s", ops, first_line(exc))
 
 
 def _safe_names(seq: Any) -> Iterable[str]:

@@ -24,6 +24,7 @@ from typing import Any, ContextManager
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
+from hatbox.box_control import BoxControl  # noqa: F401 - re-exported (tests, the demo)
 from hatbox.box_signals import shielded, stop_on_sigterm
 from hatbox.engine_end import died_before_asked, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
@@ -95,58 +96,6 @@ def register(cli: Any) -> None:
     p.add_argument("--output", metavar="WAV",
                    help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
     p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
-
-
-class BoxControl:
-    """The Control the front ends share: forwards to the engine and keeps knob ranges current, and each
-    knob's value as the last load (its default) or knob message sent through here set it (``knobs.values``:
-    every front end of the box sends through this, so MIDI pick-up, device/midi.py, knows where a knob is);
-    an unload drops the slot's knobs.  ``midi``: the box's MIDI map (device.midi.MidiHub, set by
-    :func:`_start_midi` whether or not MIDI runs), which the API reaches through this control
-    (device/api/app.py ``Box.midi``) for MIDI learn."""
-
-    def __init__(self, engine: Any) -> None:
-        from device.midi import KnobRanges
-        self.engine = engine
-        self.knobs = KnobRanges()
-        self.midi: Any = None
-        # called with every status read here (the panel's, the API's): the status watcher sees those instead
-        # of reading its own, since a read takes the engine's peaks and limiter figures ("since the last status")
-        self.watchers: list[Any] = []
-        self.last_status_at = 0.0            # time.monotonic() of the last status read
-
-    def send(self, message: dict[str, Any]) -> None:
-        self.engine.send(message)
-        if message.get("op") == "load":
-            self._learn_ranges(message["slot"], message["path"])
-            self._learn_values(str(message["slot"]))
-        elif message.get("op") == "unload":
-            self.knobs.forget(str(message["slot"]))
-        elif message.get("op") == "knob":
-            self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
-
-    def status(self) -> dict[str, Any]:
-        st = self.engine.status()
-        self.last_status_at = time.monotonic()
-        for watcher in list(self.watchers):
-            watcher(st)
-        return st
-
-    def _learn_ranges(self, slot: str, path: str) -> None:
-        from export.pack import read_pack
-        self.knobs.loaded(slot, read_pack(path).manifest)
-
-    def _learn_values(self, slot: str) -> None:
-        """After a load: the new pack's knob values as the engine has them (``slot_knobs``), not only its
-        defaults: a knob turned while it loaded went to it (device/audio/engine.py ``Engine.install``)."""
-        if not callable(getattr(self.engine, "status", None)):
-            return
-        try:
-            values = self.status().get("slot_knobs", {}).get(slot)
-        except HatboxError:
-            return                               # the engine has ended: the end of the run says the rest
-        for name, value in (values.items() if isinstance(values, dict) else ()):
-            self.knobs.set_value(slot, str(name), float(value))
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -457,10 +406,12 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
         hub.closed("MIDI is off: the box was started with --no-midi (learned bindings are kept for when it runs "
                    "with MIDI)")
         return None
-    from device.midi_ports import BOX_PORT, open_input
+    from device.midi_ports import BOX_PORT, Relay, open_input
+    relay = Relay(control.send, control.send_many)   # every MIDI source through one queue: no callback waits
     try:
-        port = open_input(BOX_PORT, hub, control.send, virtual=True)
+        port = open_input(BOX_PORT, hub, relay.send, virtual=True)
     except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
+        relay.close()
         hub.closed(f"MIDI is off: it did not start ({first_line(exc)})")
         raise
     hub.opened(BOX_PORT)
@@ -471,22 +422,19 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     for cc, (slot, name) in sorted(hub.overridden.items()):
         _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
     from device.midi_ports import translator, watch_controllers
+    closers = [port.close, relay.close]
     try:
-        watcher, unwatch = watch_controllers(translator(hub, control.send), control.send,
+        watcher, unwatch = watch_controllers(translator(hub, relay.send), relay.send,
                                              lambda line: _say(line, err=line.startswith("warning")))
     except Exception as exc:  # noqa: BLE001 - the port is open: MIDI works through aconnect still
         _say(f"warning: controllers plugged in are not connected by themselves ({first_line(exc)}): connect them to "
              "the port 'hatbox' with aconnect", err=True)
-        return port.close
+        return lambda: [close() for close in closers]
     hub.controllers = watcher.connected
     if getattr(args, "panel", False):
         _panel_data(args).controllers = watcher.connected     # the Settings page's MIDI row names them
         _panel_data(args).unopened = watcher.not_opened       # and those plugged in that would not open
-
-    def stop() -> None:
-        unwatch()
-        port.close()
-    return stop
+    return lambda: [close() for close in [unwatch, *closers]]
 
 
 def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:

@@ -5,7 +5,8 @@
 
 - three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
   ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``, plus ``needs`` for a ``sample`` whose file the sampler
-  does not hold: :meth:`EngineProcess.send`), the pack channel (the same, for
+  does not hold: :meth:`EngineProcess.send`; or ``{"id", "msgs"}``, several in one round trip, answered with each
+  one's error in ``errors``: :meth:`EngineProcess.send_many`), the pack channel (the same, for
   the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
   prepared and crossfading in (or refused), ``sample`` once its file's audio is held (or refused), and
   meanwhile notes, knobs and every other message go through the control channel without waiting;
@@ -44,16 +45,16 @@ import multiprocessing as mp
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
 from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
+from device.audio.crash_report import (BUG_EXIT, CRASH_PREFIX, EngineBugError, bug_message,  # noqa: F401 - re-exported
+                                       save_traceback)
 from device.audio.engine import Engine, EngineConfig
 from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime
 from device.audio.sample_decode import decode_file
@@ -66,8 +67,6 @@ from hatbox.errors import AudioFileError, HatboxError
 REPLY_TIMEOUT_S = 90.0
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
-BUG_EXIT = 1                         # ... and when it stopped on any other exception (a bug)
-CRASH_PREFIX = "engine-crash-"       # the file a bug's traceback is written to: CRASH_PREFIX + time + pid .txt
 # Ops that change which pack a slot holds, and "sample" (a file new to the sampler is decoded by the sender,
 # EngineProcess.send, and its audio handed over: up to 60 s of audio): they travel on their own channel (one at
 # a time, in the order sent), so a load or a hand-over never holds up the notes and knobs behind it.  A sample
@@ -102,38 +101,6 @@ class ServerConfig:
                                           # thread waited on it; bench/engine_kit_decode.py's peer)
     timed_notes: bool = True              # the sampler plays a note where in its block it came, on a sound card or a
                                           # paced run (False: at the next block's start, bench/sampler_timing.py's peer)
-
-
-class EngineBugError(HatboxError):
-    """The engine process stopped on an exception that is not a HatboxError: a bug, not something the
-    user did; the message names the file holding its traceback.  Exit code :data:`BUG_EXIT`."""
-
-    exit_code = BUG_EXIT
-
-
-def save_traceback(crash_dir: str | None) -> str:
-    """Write the exception being handled, with its traceback, to a new file in ``crash_dir`` (created if
-    needed; None or unwritable: the temp folder) and return the file's path ("" when none could be written)."""
-    text = traceback.format_exc()
-    name = f"{CRASH_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
-    for folder in ([crash_dir] if crash_dir else []) + [tempfile.gettempdir()]:
-        try:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            path = Path(folder) / name
-            path.write_text(text)
-            return str(path.absolute())
-        except OSError:
-            continue
-    return ""
-
-
-def bug_message(exc: BaseException, where: str) -> str:
-    """One line for a bug in the engine: what happened, that it is a bug, where its traceback is."""
-    what = (str(exc).splitlines() or [""])[0]
-    what = f"{type(exc).__name__}: {what}" if what else type(exc).__name__
-    kept = (f"the full traceback is in {where} - please report it with that file" if where
-            else "its traceback could not be written to a file - please report it")
-    return f"stopped on a bug in hatbox ({what}); {kept}"
 
 
 class _Child:
@@ -177,6 +144,20 @@ class _Child:
         else:
             self.engine.handle(msg)
 
+    def request_many(self, msgs: list[dict[str, Any]]) -> list[str | None]:
+        """Act on ``msgs`` in order, each as :meth:`request` does (no pack op: :data:`PACK_OPS` wait for their own
+        answer); a refused one (its error in words) does not stop the rest.  Returns each one's error or None."""
+        errors: list[str | None] = []
+        for msg in msgs:
+            error = _batch_error(msg)
+            if error is None:
+                try:
+                    self.request(msg)
+                except (HatboxError, ControlError) as exc:
+                    error = str(exc)
+            errors.append(error)
+        return errors
+
     def status(self) -> dict[str, Any]:
         """The engine's status, plus (file backend with an output) ``recording``: what the output file
         keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
@@ -185,6 +166,16 @@ class _Child:
         if recording is not None:
             status["recording"] = recording
         return status
+
+
+def _batch_error(msg: Any) -> str | None:
+    """Why control message ``msg`` cannot go in a batch (not valid; a pack op, which waits for its own answer), or
+    None."""
+    try:
+        validate(msg)
+    except ControlError as exc:
+        return str(exc)
+    return f"a {msg['op']} message is not sent in a batch: send it alone" if msg["op"] in PACK_OPS else None
 
 
 class _Said:
@@ -227,6 +218,8 @@ def _answer(conn: Any, child: _Child, kind: str) -> None:
             handoff = (req["handoff"], recv_handle(conn) if req.get("fd") else None) if "handoff" in req else None
             if kind == "status":
                 reply["status"] = child.status()
+            elif "msgs" in req:
+                reply["errors"] = child.request_many(req["msgs"])
             else:
                 child.request(req["msg"], handoff)
         except NotDecoded as exc:               # the sender decodes it and hands it over (EngineProcess.send)
@@ -526,6 +519,15 @@ class EngineProcess:
         reply = self._call(kind, {"msg": message}, needs_ok=message["op"] == "sample")
         if reply.get("needs"):
             self._hand_over(kind, message, reply["needs"])
+
+    def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
+        """Deliver control messages (no pack op) in order in one round trip, as a MIDI chord comes: the engine
+        process has them all at once, where one :meth:`send` each had them one round trip apart.  A message that is
+        not valid, or that the engine refuses, does not stop the rest: returns each one's error in words, or None."""
+        errors = [_batch_error(m) for m in messages]
+        batch = [m for m, e in zip(messages, errors) if e is None]
+        said = iter(self._call("control", {"msgs": batch})["errors"] if batch else [])
+        return [e if e is not None else next(said) for e in errors]
 
     def _hand_over(self, kind: str, message: dict[str, Any], needs: dict[str, Any]) -> None:
         """Decode what ``needs`` says (the engine's :class:`~device.audio.sampler.NotDecoded`: file, loop, rate,

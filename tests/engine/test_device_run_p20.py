@@ -79,10 +79,10 @@ def test_an_engine_bug_is_one_line_naming_its_traceback_file_and_exit_code_1(tmp
 
 def test_the_traceback_goes_to_the_temp_folder_when_the_store_cannot_take_it(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from device.audio import server
+    from device.audio import crash_report, server
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
-    monkeypatch.setattr(server.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(crash_report.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     try:
         raise KeyError("slot")
     except KeyError as exc:

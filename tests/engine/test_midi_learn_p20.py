@@ -170,6 +170,7 @@ def test_start_midi_feeds_the_port_through_the_hub(tmp_path: Path, monkeypatch, 
     hub.arm("effect", "drive")
     for message in opened["mapping"].translate(cc(25, 64)):               # as open_input's callback does
         opened["send"](message)
+    opened["send"].__self__.wait()                                        # the MIDI relay has handed it on
     assert control.engine.sent[-1]["name"] == "drive" and _saved(tmp_path) == {"25": "effect.drive"}
 
 

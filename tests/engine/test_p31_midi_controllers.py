@@ -134,10 +134,10 @@ def test_the_box_connects_controllers_and_box_midi_lists_them(tmp_path, monkeypa
     try:
         assert control.midi.snapshot()["controllers"] == ["nanoKEY2 MIDI 1"]
         seq.open[KEYS](mido.Message("note_on", note=64, velocity=80))
-        assert {"op": "note_on", "note": 64, "velocity": 80} in [{k: v for k, v in m.items() if k != "at"}
-                                                                  for m in recorded.sent]
     finally:
-        stop()
+        stop()                                          # hands on what the MIDI relay holds, then ends it
+    assert {"op": "note_on", "note": 64, "velocity": 80} in [{k: v for k, v in m.items() if k != "at"}
+                                                              for m in recorded.sent]
     assert seq.closed == [KEYS]
 
 

@@ -1,0 +1,205 @@
+"""Thirty-eighth stop: the box's MIDI readers hand controls to the engine through one relay thread
+(device/midi_ports.Relay), so a reader's callback returns before the engine process answers.  Before, each callback
+waited for its message's round trip (0.2-0.5 ms here), so the next message of a chord was stamped only then: an
+8-note chord on the sampler played spread over 1-4 ms."""
+from __future__ import annotations
+
+import argparse
+import logging
+import threading
+import time
+from typing import Any
+
+import mido
+import pytest
+
+from device import midi_ports
+from device.api.sim import RecordingControl
+from device.midi_ports import Relay
+from hatbox.errors import HatboxError
+from tests.engine.test_p31_midi_controllers import KEYS, Seq
+
+CHORD = (36, 38, 42, 46, 49, 51, 57, 60)          # a drummer's eight pads struck at once
+KEYS8 = tuple(range(60, 68))                       # eight notes no GM choke group joins
+
+
+class HeldEngine(RecordingControl):
+    """An engine whose every answer waits until ``go`` is set (a slow round trip, held as long as a test likes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.go = threading.Event()
+        self.answered: list[float] = []
+        self.trips = 0                                  # round trips to the engine
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.go.wait(10)
+        self.trips += 1
+        super().send(message)
+        self.answered.append(time.monotonic())
+
+    def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
+        self.go.wait(10)
+        self.trips += 1
+        for message in messages:
+            super().send(message)
+        self.answered.append(time.monotonic())
+        return [None] * len(messages)
+
+
+def _box(seq: Seq, tmp_path, monkeypatch) -> tuple[Any, HeldEngine, midi_ports.PortWatcher]:
+    """``hatbox device run``'s MIDI start over the stand-in sequencer ``seq`` and a held engine: (what stops it, the
+    engine, the controllers' watcher)."""
+    from hatbox import cmd_device
+    from hatbox.cli import build_parser
+    fake = argparse.Namespace(get_input_names=seq.list_names,
+                              open_input=lambda name, callback=None, virtual=False: (
+                                  argparse.Namespace(close=lambda: None) if virtual else seq.open_port(name, callback)))
+    monkeypatch.setattr(midi_ports, "backend", lambda: fake)
+    engine = HeldEngine()
+    engine.go.set()                                   # the watcher's first poll sends nothing; hold from here on
+    args = build_parser().parse_args(["device", "run", "--store", str(tmp_path / "box")])
+    control = cmd_device.BoxControl(engine)
+    stop = cmd_device._start_midi(args, control)
+    engine.go.clear()
+    return stop, engine, control.midi.controllers.__self__
+
+
+def _play(callback, messages: list[Any]) -> threading.Thread:
+    """Feed ``messages`` to a port's ``callback`` one after another, as rtmidi's reader thread does."""
+    reader = threading.Thread(target=lambda: [callback(m) for m in messages], daemon=True)
+    reader.start()
+    return reader
+
+
+def test_a_chord_is_stamped_as_it_comes_while_the_engine_has_not_answered(tmp_path, monkeypatch):
+    seq = Seq([KEYS])
+    stop, engine, watcher = _box(seq, tmp_path, monkeypatch)
+    try:
+        before = time.monotonic()
+        reader = _play(seq.open[KEYS], [mido.Message("note_on", channel=9, note=n, velocity=100) for n in CHORD])
+        reader.join(5)
+        assert not reader.is_alive(), "the MIDI reader waited for the engine's answer"
+        read = time.monotonic()
+        assert engine.sent == []                       # nothing answered yet: every note is still on its way
+        engine.go.set()
+    finally:
+        stop()
+    notes = [m for m in engine.sent if m["op"] == "note_on"]
+    assert [m["note"] for m in notes] == list(CHORD)   # in the order played
+    assert all(before <= m["at"] <= read for m in notes)
+    assert max(m["at"] for m in notes) < min(engine.answered)   # stamped before the engine answered any of them
+    assert engine.trips <= 2                           # the first note, then what queued up behind it, at once
+
+
+def test_a_controller_pulled_out_releases_after_the_notes_it_played(tmp_path, monkeypatch):
+    """The release a controller's going sends takes the same queue: it never overtakes a note still on its way."""
+    seq = Seq([KEYS])
+    stop, engine, watcher = _box(seq, tmp_path, monkeypatch)
+    try:
+        reader = _play(seq.open[KEYS], [mido.Message("note_on", note=60, velocity=90),
+                                        mido.Message("control_change", control=64, value=127)])
+        reader.join(5)
+        seq.names = []
+        poll = threading.Thread(target=watcher.poll, daemon=True)
+        poll.start()
+        poll.join(5)
+        assert not poll.is_alive()
+        engine.go.set()
+    finally:
+        stop()
+    assert [(m["op"], m.get("on")) for m in engine.sent] == [
+        ("note_on", None), ("sustain", True), ("sustain", False), ("all_notes_off", None)]
+
+
+def test_a_refused_or_failing_control_is_dropped_and_the_next_goes_on(caplog):
+    got: list[dict] = []
+
+    def send(control: dict) -> None:
+        if control["op"] == "refused":
+            raise ValueError("no pack loaded")
+        if control["op"] == "ended":
+            raise HatboxError("the engine has ended")
+        if control["op"] == "bug":
+            raise KeyError("slot")
+        got.append(control)
+
+    relay = Relay(send)
+    with caplog.at_level(logging.WARNING, logger="hatbox.midi"):
+        for op in ("refused", "ended", "bug", "note_on"):
+            relay.send({"op": op})
+        relay.wait()
+    relay.close()
+    assert got == [{"op": "note_on"}]
+    assert [r.getMessage() for r in caplog.records] == ["MIDI: not played (bug): 'slot'"]
+
+
+def test_close_hands_on_what_is_queued_then_ends_the_thread():
+    go, got = threading.Event(), []
+    relay = Relay(lambda c: (go.wait(5), got.append(c["n"])))
+    for n in range(5):
+        relay.send({"op": "note_on", "n": n})
+    go.set()
+    relay.close()
+    assert got == [0, 1, 2, 3, 4] and not relay._thread.is_alive()
+
+
+def test_a_full_queue_makes_the_reader_wait_instead_of_dropping_a_note_off():
+    go, got = threading.Event(), []
+    relay = Relay(lambda c: (go.wait(5), got.append(c["n"])), depth=2)
+    reader = threading.Thread(target=lambda: [relay.send({"n": n}) for n in range(6)], daemon=True)
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive()                          # waiting at the depth: back-pressure, as the reader had before
+    go.set()
+    reader.join(5)
+    relay.close()
+    assert got == list(range(6))
+
+
+@pytest.mark.parametrize("depth", [0, -1])
+def test_a_relay_needs_a_depth(depth):
+    with pytest.raises(ValueError):
+        Relay(lambda c: None, depth=depth)
+
+
+def test_the_engine_process_takes_a_chord_in_one_round_trip_and_says_each_refusal(tmp_path, monkeypatch):
+    """device.audio.server.EngineProcess.send_many end to end: the notes play together (one onset in the output), a
+    message that is not valid, one the engine refuses and a pack op each get their own error, the rest play."""
+    import numpy as np
+    import soundfile as sf
+
+    from device.audio.alsa_io import AudioConfig
+    from device.audio.server import EngineProcess, ServerConfig
+    click = tmp_path / "click.wav"
+    sf.write(click, (0.1 * np.exp(-np.arange(2400) / 480.0)).astype(np.float32), 48000, subtype="FLOAT")
+    out = tmp_path / "out.wav"
+    cfg = ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", pace=True, realtime=False,
+                       output_wav=str(out), seconds=1.0)
+    engine = EngineProcess(cfg).start()
+    try:
+        for note in KEYS8:
+            engine.send({"op": "sample", "path": str(click), "velocity": 0, "note": note})
+        time.sleep(0.3)                                   # past the engine's fade-in at start
+        trips = []
+        real_call = engine._call
+        monkeypatch.setattr(engine, "_call", lambda *a, **k: (trips.append(a[0]), real_call(*a, **k))[1])
+        at = time.monotonic()
+        errors = engine.send_many([{"op": "note_on", "note": n, "velocity": 127, "at": at} for n in KEYS8]
+                                  + [{"op": "nope"}, {"op": "knob", "slot": "effect", "name": "drive", "value": 1.0},
+                                     {"op": "unload", "slot": "effect"}, {"op": "note_off", "note": 60}])
+        assert trips == ["control"]
+        time.sleep(0.3)
+        engine.send({"op": "note_on", "note": 62, "velocity": 127})            # one click alone, to compare
+        engine.wait(30)
+    finally:
+        engine.stop()
+    assert errors[:len(KEYS8)] == [None] * len(KEYS8) and errors[-1] is None
+    nope, knob, unload = errors[len(KEYS8):-1]
+    assert "unknown control message" in nope
+    assert knob and "effect" in knob
+    assert "not sent in a batch" in unload
+    audio, _ = sf.read(out, dtype="float32", always_2d=True)
+    rises = np.flatnonzero(np.diff(np.concatenate([[0.0], audio[:, 0]])) > 0.01)
+    assert len(rises) == 2                                    # the chord's eight clicks at one sample, then the one
+    assert 7.5 < audio[rises[0], 0] / audio[rises[1], 0] < 8.5
