@@ -6,8 +6,10 @@ The box listens on its virtual ALSA sequencer port ``hatbox`` (:func:`open_input
 connects to.  A standalone box has no terminal to run ``aconnect`` in, so :class:`PortWatcher`
 also opens every controller the sequencer lists (a USB keyboard, drum pads, a fader box) when the box starts and,
 polling every :data:`POLL_S` seconds, each one plugged in later; their messages go through the same MIDI map.  One
-that disappears (unplugged, switched off) is closed and every note is released (``all_notes_off``, sustain off): a
-keyboard pulled out with keys or the pedal down left those notes sounding for ever.
+that disappears (unplugged, switched off) is closed and what it held is let go (:class:`HeldNotes`: a note-off for
+each of its keys down, its pedal up, its bend back to the middle): a keyboard pulled out with keys or the pedal down
+left those notes sounding for ever.  Another controller's notes play on (before the thirty-eighth stop every note
+of every source was released).
 
 Ports it leaves alone (:func:`is_controller`): the kernel's ``Midi Through`` loopback, rtmidi's own clients (the
 box's ``hatbox`` port, other programs' virtual ports: those connect themselves), and any port already connected to
@@ -32,14 +34,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from device.midi import MidiError
+from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, MODE_CHANGES, RESET_CONTROLLERS, SUSTAIN_CC, MidiError
 from hatbox.errors import HatboxError, first_line
+from hatbox.text import count_words
 
 BACKEND = "mido.backends.rtmidi"
 SEQ_DEVICE = "/dev/snd/seq"              # the ALSA sequencer (kernel module snd-seq)
 POLL_S = 2.0                                   # s between two looks at the sequencer's ports (USB hot-plug)
 NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kernel's loopback, rtmidi's clients
-RELEASE = ({"op": "sustain", "on": False}, {"op": "all_notes_off"})   # sent when a controller goes
 SEQ_CLIENTS = "/proc/asound/seq/clients"       # the kernel's list of sequencer clients, ports and connections
 BOX_PORT = "hatbox"                            # the box's own virtual input port (hatbox/cmd_device.py)
 TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
@@ -92,20 +94,72 @@ def short_name(name: str) -> str:
     return head if head and tail.replace(":", "").isdigit() else port
 
 
+class HeldNotes:
+    """One controller's callback: what it holds down (its notes sounding, by channel; its channels' sustain pedals
+    and pitch bends), read from the raw MIDI it sends on its way to ``callback`` (the MIDI map's translator).  When
+    the controller goes, :meth:`let_go` sends ``callback`` the messages that release what it held, and nothing of
+    another controller's: a note-off per key down, the pedal up, the bend back to the middle (the synth's pedal and
+    bend are the box's, so a pedal another controller holds down is lifted too)."""
+
+    def __init__(self, callback: Callable[[Any], None]) -> None:
+        self.callback = callback
+        self.notes: set[tuple[int, int]] = set()        # (channel, note) sounding
+        self.pedals: set[int] = set()                   # channels whose sustain pedal is down
+        self.bent: set[int] = set()                     # channels whose pitch bend is off the middle
+        self.lock = threading.Lock()
+
+    def __call__(self, message: Any) -> None:
+        self._see(message)
+        self.callback(message)
+
+    def _see(self, m: Any) -> None:
+        kind, channel = getattr(m, "type", None), getattr(m, "channel", 0)
+        with self.lock:
+            if kind == "note_on" and m.velocity > 0:
+                self.notes.add((channel, m.note))
+            elif kind in ("note_on", "note_off"):
+                self.notes.discard((channel, m.note))
+            elif kind == "pitchwheel":
+                (self.bent.add if m.pitch else self.bent.discard)(channel)
+            elif kind == "control_change" and m.control == SUSTAIN_CC:
+                (self.pedals.add if m.value >= 64 else self.pedals.discard)(channel)
+            elif kind == "control_change" and m.control in (ALL_NOTES_OFF, ALL_SOUND_OFF, *MODE_CHANGES):
+                self.notes = {(c, n) for c, n in self.notes if c != channel}
+            elif kind == "control_change" and m.control == RESET_CONTROLLERS:
+                self.pedals.discard(channel)
+                self.bent.discard(channel)
+
+    def let_go(self) -> int:
+        """Send ``callback`` a release for what the controller holds; returns how many notes that lets go."""
+        import mido
+        with self.lock:
+            notes, pedals, bent = sorted(self.notes), sorted(self.pedals), sorted(self.bent)
+            self.notes, self.pedals, self.bent = set(), set(), set()
+        for message in ([mido.Message("note_off", channel=c, note=n) for c, n in notes]
+                        + [mido.Message("control_change", channel=c, control=SUSTAIN_CC, value=0) for c in pedals]
+                        + [mido.Message("pitchwheel", channel=c, pitch=0) for c in bent]):
+            try:
+                self.callback(message)
+            except Exception:  # noqa: BLE001 - the engine stopped meanwhile: nothing sounds to release
+                pass
+        return len(notes)
+
+
 class PortWatcher:
     """Keeps one open input per controller the sequencer lists (see the module doc).
 
     ``list_names()`` -> the sequencer's input port names; ``open_port(name, callback)`` -> an open port (``close()``);
-    ``callback(message)``: what each open port calls with its messages (the box's MIDI map, then the engine);
-    ``send(control)``: where the release messages go when a controller goes; ``say(line)``: a line for the
-    terminal and the log."""
+    ``callback(message)``: what each open port's messages go to (the box's MIDI map, then the engine), through a
+    :class:`HeldNotes` of the port's own, whose release goes there too when the controller goes; ``say(line)``: a
+    line for the terminal and the log."""
 
     def __init__(self, list_names: Callable[[], list[str]], open_port: Callable[[str, Callable[[Any], None]], Any],
-                 callback: Callable[[Any], None], send: Callable[[dict[str, Any]], None],
-                 say: Callable[[str], None] = log.info, routed: Callable[[], set[str]] = set) -> None:
+                 callback: Callable[[Any], None], say: Callable[[str], None] = log.info,
+                 routed: Callable[[], set[str]] = set) -> None:
         self.list_names, self.open_port, self.callback, self.routed = list_names, open_port, callback, routed
-        self.send, self.say = send, say
+        self.say = say
         self.ports: dict[str, Any] = {}              # name -> open port
+        self.held: dict[str, HeldNotes] = {}         # name -> what that port holds down
         self.refused: set[str] = set()               # names that would not open (said once; tried again each poll)
         self.lock = threading.Lock()
 
@@ -143,8 +197,9 @@ class PortWatcher:
             self._open(name)
 
     def _open(self, name: str) -> None:
+        held = HeldNotes(self.callback)
         try:
-            port = self.open_port(name, self.callback)
+            port = self.open_port(name, held)
         except Exception as exc:  # noqa: BLE001 - a port that vanished meanwhile, or a busy one
             if name not in self.refused:
                 with self.lock:
@@ -153,25 +208,22 @@ class PortWatcher:
             return
         with self.lock:
             self.refused.discard(name)
-            self.ports[name] = port
+            self.ports[name], self.held[name] = port, held
         self.say(f"MIDI: controller '{short_name(name)}' connected")
 
     def _close(self, name: str, why: str) -> None:
         with self.lock:
-            port = self.ports.pop(name, None)
+            port, held = self.ports.pop(name, None), self.held.pop(name, None)
         if port is None:
             return
         try:
             port.close()
         except Exception:  # noqa: BLE001 - the device is gone already: nothing more to close
             pass
-        if why:
-            for control in RELEASE:
-                try:
-                    self.send(dict(control))
-                except Exception:  # noqa: BLE001 - the engine stopped meanwhile: nothing sounds to release
-                    pass
-            self.say(f"MIDI: controller '{short_name(name)}' {why}: every note released")
+        if why and held is not None:
+            let_go = held.let_go()
+            self.say(f"MIDI: controller '{short_name(name)}' {why}"
+                     + (f": {count_words(let_go, 'note')} it held released" if let_go else ""))
 
     def close(self) -> None:
         """Close every controller's port (the box stops: no release sent, the engine stops anyway)."""
@@ -190,14 +242,14 @@ class PortWatcher:
             self.close()
 
 
-def watch_controllers(callback: Callable[[Any], None], send: Callable[[dict[str, Any]], None],
+def watch_controllers(callback: Callable[[Any], None],
                       say: Callable[[str], None]) -> tuple[PortWatcher, Callable[[], None]]:
     """Start a :class:`PortWatcher` over mido's rtmidi backend on a thread of its own (after a first poll on this
     one, so the controllers plugged in at start are said before the box says it runs); returns it and what stops
     it.  MidiError (device.midi) when there is no sequencer."""
     seq = backend()
     watcher = PortWatcher(lambda: list(seq.get_input_names()),
-                          lambda name, cb: seq.open_input(name, callback=cb), callback, send, say, routed=read_routed)
+                          lambda name, cb: seq.open_input(name, callback=cb), callback, say, routed=read_routed)
     watcher.poll()
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="hatbox-midi-ports")

@@ -424,7 +424,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     from device.midi_ports import translator, watch_controllers
     closers = [port.close, relay.close]
     try:
-        watcher, unwatch = watch_controllers(translator(hub, relay.send), relay.send,
+        watcher, unwatch = watch_controllers(translator(hub, relay.send),
                                              lambda line: _say(line, err=line.startswith("warning")))
     except Exception as exc:  # noqa: BLE001 - the port is open: MIDI works through aconnect still
         _say(f"warning: controllers plugged in are not connected by themselves ({first_line(exc)}): connect them to "

@@ -4,6 +4,8 @@ played twice.  The connections are read from the kernel's /proc/asound/seq/clien
 sound/core/seq/seq_clientmgr.c); not verified on hardware (no sequencer on these machines)."""
 from __future__ import annotations
 
+import mido
+
 from typing import Any
 
 from device.midi_ports import PortWatcher, address, routed_to_box
@@ -59,10 +61,13 @@ def test_a_routed_controller_is_left_to_its_connection_and_closed_if_routed_late
 
     def open_port(name: str, callback: Any) -> Port:
         opened[name] = Port()
+        opened[name].callback = callback
         return opened[name]
-    watcher = PortWatcher(lambda: names, open_port, lambda m: None, sent.append, said.append, routed=lambda: routed)
+    watcher = PortWatcher(lambda: names, open_port, sent.append, said.append, routed=lambda: routed)
     watcher.poll()
     assert list(opened) == ["Launchpad:Launchpad MIDI 1 32:0"]
+    opened["Launchpad:Launchpad MIDI 1 32:0"].callback(mido.Message("note_on", note=60, velocity=90))
+    sent.clear()
     routed.add("32:0")                                        # the musician connects the Launchpad by hand
     watcher.poll()
     assert opened["Launchpad:Launchpad MIDI 1 32:0"].closed and watcher.connected() == []

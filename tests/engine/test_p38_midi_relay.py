@@ -109,7 +109,7 @@ def test_a_controller_pulled_out_releases_after_the_notes_it_played(tmp_path, mo
     finally:
         stop()
     assert [(m["op"], m.get("on")) for m in engine.sent] == [
-        ("note_on", None), ("sustain", True), ("sustain", False), ("all_notes_off", None)]
+        ("note_on", None), ("sustain", True), ("note_off", None), ("sustain", False)]
 
 
 def test_a_refused_or_failing_control_is_dropped_and_the_next_goes_on(caplog):
@@ -203,3 +203,65 @@ def test_the_engine_process_takes_a_chord_in_one_round_trip_and_says_each_refusa
     rises = np.flatnonzero(np.diff(np.concatenate([[0.0], audio[:, 0]])) > 0.01)
     assert len(rises) == 2                                    # the chord's eight clicks at one sample, then the one
     assert 7.5 < audio[rises[0], 0] / audio[rises[1], 0] < 8.5
+
+
+# -- a controller that goes lets go of its own notes (device/midi_ports.HeldNotes) -------------------------------
+
+def _two_controllers() -> tuple[Any, Seq, list[dict], list[str]]:
+    from device.midi import MidiMap
+    from tests.engine.test_p31_midi_controllers import PADS
+    seq = Seq([KEYS, PADS])
+    sent: list[dict] = []
+    said: list[str] = []
+    watcher = midi_ports.PortWatcher(seq.list_names, seq.open_port, midi_ports.translator(MidiMap(), sent.append),
+                                     said.append)
+    watcher.poll()
+    return watcher, seq, sent, said
+
+
+def _plain(sent: list[dict]) -> list[dict]:
+    return [{k: v for k, v in m.items() if k != "at"} for m in sent]
+
+
+def test_drum_pads_pulled_out_release_their_hits_and_the_keyboard_plays_on():
+    from tests.engine.test_p31_midi_controllers import PADS
+    watcher, seq, sent, said = _two_controllers()
+    seq.open[KEYS](mido.Message("note_on", note=60, velocity=90))               # a held chord on the keyboard
+    seq.open[KEYS](mido.Message("note_on", note=64, velocity=90))
+    seq.open[PADS](mido.Message("note_on", channel=9, note=36, velocity=100))   # a pad held (a loop plays)
+    seq.open[PADS](mido.Message("note_on", channel=9, note=38, velocity=100))
+    seq.open[PADS](mido.Message("note_off", channel=9, note=38))
+    sent.clear()
+    seq.names.remove(PADS)
+    watcher.poll()
+    assert _plain(sent) == [{"op": "note_off", "note": 36, "slot": "sampler"}]   # no all_notes_off: 60 and 64 sound
+    assert said[-1] == "MIDI: controller 'MPD218 MIDI 1' went away: 1 note it held released"
+
+
+def test_a_keyboard_pulled_out_mid_bend_with_the_pedal_down_lets_both_go():
+    watcher, seq, sent, said = _two_controllers()
+    seq.open[KEYS](mido.Message("note_on", channel=2, note=60, velocity=90))
+    seq.open[KEYS](mido.Message("control_change", channel=2, control=64, value=127))
+    seq.open[KEYS](mido.Message("note_off", channel=2, note=60))                 # held by the pedal alone
+    seq.open[KEYS](mido.Message("pitchwheel", channel=2, pitch=4096))
+    sent.clear()
+    seq.names.remove(KEYS)
+    watcher.poll()
+    assert _plain(sent) == [{"op": "sustain", "on": False}, {"op": "bend", "value": 0.0}]
+    assert said[-1] == "MIDI: controller 'nanoKEY2 MIDI 1' went away"
+
+
+def test_what_the_controller_let_go_itself_is_not_released_again():
+    watcher, seq, sent, said = _two_controllers()
+    for message in (mido.Message("note_on", note=60, velocity=90), mido.Message("note_on", note=62, velocity=90),
+                    mido.Message("note_on", note=62, velocity=0),                       # a note-off as note-on 0
+                    mido.Message("control_change", control=64, value=127),
+                    mido.Message("control_change", control=121, value=0),               # reset all controllers
+                    mido.Message("pitchwheel", pitch=-300), mido.Message("pitchwheel", pitch=0),
+                    mido.Message("note_on", channel=3, note=70, velocity=90),
+                    mido.Message("control_change", channel=3, control=123, value=0)):   # all notes off, channel 4
+        seq.open[KEYS](message)
+    sent.clear()
+    seq.names.remove(KEYS)
+    watcher.poll()
+    assert _plain(sent) == [{"op": "note_off", "note": 60}]
