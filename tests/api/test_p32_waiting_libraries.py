@@ -174,7 +174,9 @@ def test_a_tagger_made_active_while_a_library_is_unpacked_tags_it(tmp_path: Path
         return report
     monkeypatch.setattr(libraries_mod, "unpack_archive", unpack_then_activate)
     r = box.client.post("/libraries", content=_library_zip(2), headers=box.auth)
-    assert r.status_code == 201 and r.json()["state"] == "tagging" and r.json()["tagger"] == t1, r.text
+    # "done" already when the activation's tagging (the stand-in tagger takes no time) ends before the reply is made:
+    # a likely cause of this test failing once under load (stop 37; not reproduced in 12 runs since)
+    assert r.status_code == 201 and r.json()["state"] in ("tagging", "done") and r.json()["tagger"] == t1, r.text
     assert _wait_done(box, r.json()["id"])["state"] == "done"
 
 
