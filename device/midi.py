@@ -443,6 +443,9 @@ class MidiHub:
     def __init__(self, mapping: MidiMap, path: Path | None = None, saved: dict[int, Binding] | None = None) -> None:
         self.map, self.path = mapping, path
         self.lock, self._saving = threading.Lock(), threading.Lock()
+        # held by each MIDI reader from translating a message to queueing its controls (device.midi_ports.translator):
+        # the engine gets two sources' knob CCs in the order the map's pick-up read them
+        self.order = threading.Lock()
         self.port: str | None = None                     # the open MIDI input; None: MIDI is off
         self.note = "MIDI has not started"               # why MIDI is off (when it is)
         self.warnings: list[str] = []                    # a damaged bindings file, a save that failed

@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ BOX_PORT = "hatbox"                            # the box's own virtual input por
 TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
 RELAY_DEPTH = 4096                             # controls queued for the engine before a MIDI reader waits
 RELAY_BATCH = 64                               # controls queued up meanwhile, handed on in one round trip at most
+CLOSING_CHECK_S = 0.1                          # s: how often a reader waiting for room in the relay looks for a stop
 log = logging.getLogger("hatbox.midi")
 
 
@@ -103,7 +105,7 @@ class HeldNotes:
 
     def __init__(self, callback: Callable[[Any], None]) -> None:
         self.callback = callback
-        self.notes: set[tuple[int, int]] = set()        # (channel, note) sounding
+        self.notes: Counter[tuple[int, int]] = Counter()  # (channel, note) -> its note-ons not yet let go (re-strikes)
         self.pedals: set[int] = set()                   # channels whose sustain pedal is down
         self.bent: set[int] = set()                     # channels whose pitch bend is off the middle
         self.lock = threading.Lock()
@@ -116,33 +118,39 @@ class HeldNotes:
         kind, channel = getattr(m, "type", None), getattr(m, "channel", 0)
         with self.lock:
             if kind == "note_on" and m.velocity > 0:
-                self.notes.add((channel, m.note))
-            elif kind in ("note_on", "note_off"):
-                self.notes.discard((channel, m.note))
+                self.notes[(channel, m.note)] += 1          # the synth sounds a re-struck note until each is let go
+            elif kind in ("note_on", "note_off") and self.notes[(channel, m.note)] > 0:
+                self.notes[(channel, m.note)] -= 1
             elif kind == "pitchwheel":
                 (self.bent.add if m.pitch else self.bent.discard)(channel)
             elif kind == "control_change" and m.control == SUSTAIN_CC:
                 (self.pedals.add if m.value >= 64 else self.pedals.discard)(channel)
             elif kind == "control_change" and m.control in (ALL_NOTES_OFF, ALL_SOUND_OFF, *MODE_CHANGES):
-                self.notes = {(c, n) for c, n in self.notes if c != channel}
+                self.notes = Counter({(c, n): k for (c, n), k in self.notes.items() if c != channel})
             elif kind == "control_change" and m.control == RESET_CONTROLLERS:
                 self.pedals.discard(channel)
                 self.bent.discard(channel)
 
-    def let_go(self) -> int:
-        """Send ``callback`` a release for what the controller holds; returns how many notes that lets go."""
+    def let_go(self, notes_only: bool = False) -> str:
+        """Send ``callback`` a release for what the controller holds (``notes_only``: its notes, not its pedal or
+        bend); returns what that let go in words ("2 notes and the pedal"; "" for nothing)."""
         import mido
         with self.lock:
-            notes, pedals, bent = sorted(self.notes), sorted(self.pedals), sorted(self.bent)
-            self.notes, self.pedals, self.bent = set(), set(), set()
-        for message in ([mido.Message("note_off", channel=c, note=n) for c, n in notes]
+            notes = sorted(k for k, n in self.notes.items() if n > 0)
+            offs = [(c, n) for c, n in notes for _ in range(self.notes[(c, n)])]
+            pedals, bent = ([], []) if notes_only else (sorted(self.pedals), sorted(self.bent))
+            self.notes = Counter()
+            if not notes_only:
+                self.pedals, self.bent = set(), set()
+        for message in ([mido.Message("note_off", channel=c, note=n) for c, n in offs]
                         + [mido.Message("control_change", channel=c, control=SUSTAIN_CC, value=0) for c in pedals]
                         + [mido.Message("pitchwheel", channel=c, pitch=0) for c in bent]):
             try:
                 self.callback(message)
             except Exception:  # noqa: BLE001 - the engine stopped meanwhile: nothing sounds to release
                 pass
-        return len(notes)
+        return " and ".join(w for w in (count_words(len(notes), "note") if notes else "",
+                                        "the pedal" if pedals else "", "the bend" if bent else "") if w)
 
 
 class PortWatcher:
@@ -174,7 +182,7 @@ class PortWatcher:
             return sorted(short_name(n) for n in self.refused)
 
     def poll(self) -> None:
-        """Open the controllers that came, close the ones that went (releasing every note)."""
+        """Open the controllers that came, close the ones that went (releasing what each held)."""
         try:
             listed = [n for n in self.list_names() if is_controller(n)]
         except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types; the next poll tries again
@@ -211,7 +219,12 @@ class PortWatcher:
             self.ports[name], self.held[name] = port, held
         self.say(f"MIDI: controller '{short_name(name)}' connected")
 
-    def _close(self, name: str, why: str) -> None:
+    def _close(self, name: str, why: str | None) -> None:
+        """Close port ``name``.  ``why``: the words for a controller that went (what it held is let go); "" for one
+        connected to the box's port meanwhile (its notes are let go once: each one struck since came through both
+        connections, so the synth counts it twice and the one note-off still to come would leave it sounding; a key held
+        from before the connection is cut short: better than one sounding for ever);
+        None when the box stops (nothing sent: the engine stops too)."""
         with self.lock:
             port, held = self.ports.pop(name, None), self.held.pop(name, None)
         if port is None:
@@ -220,17 +233,20 @@ class PortWatcher:
             port.close()
         except Exception:  # noqa: BLE001 - the device is gone already: nothing more to close
             pass
-        if why and held is not None:
-            let_go = held.let_go()
-            self.say(f"MIDI: controller '{short_name(name)}' {why}"
-                     + (f": {count_words(let_go, 'note')} it held released" if let_go else ""))
+        if held is None or why is None:
+            return
+        if not why:
+            held.let_go(notes_only=True)
+            return
+        let_go = held.let_go()
+        self.say(f"MIDI: controller '{short_name(name)}' {why}" + (f": released {let_go}" if let_go else ""))
 
     def close(self) -> None:
         """Close every controller's port (the box stops: no release sent, the engine stops anyway)."""
         with self.lock:
             names = list(self.ports)
         for name in names:
-            self._close(name, why="")
+            self._close(name, why=None)
 
     def run(self, stop: threading.Event, every_s: float = POLL_S) -> None:
         """Poll until ``stop`` is set, then close every port."""
@@ -313,15 +329,18 @@ def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable
     carry ``at``, when the message came (time.monotonic()): the sampler plays a drum hit where in its block it came,
     whatever held the message up on its way to the engine process.  The box gives a :class:`Relay`'s ``send``, so the
     callback returns before the engine has answered and the next message is stamped when it comes."""
+    order = getattr(mapping, "order", None) or threading.Lock()     # MidiHub's: shared by every reader
+
     def on_message(message: Any) -> None:
         at = time.monotonic()
-        for control in mapping.translate(message):
-            if control["op"] in TIMED_OPS:
-                control["at"] = at
-            try:
-                send(control)
-            except (HatboxError, ValueError):   # ValueError: device.control.ControlError
-                pass
+        with order:
+            for control in mapping.translate(message):
+                if control["op"] in TIMED_OPS:
+                    control["at"] = at
+                try:
+                    send(control)
+                except (HatboxError, ValueError):   # ValueError: device.control.ControlError
+                    pass
     return on_message
 
 
@@ -334,10 +353,11 @@ class Relay:
 
     One relay carries every MIDI source (the box's port, each controller's, the releases when a controller goes), so
     a release never overtakes the notes it releases and knob CCs reach the engine in the order MidiMap's pick-up
-    read them.  A control the engine refuses (``send`` raising HatboxError or ValueError: a knob with no pack
-    loaded; an error in ``send_many``'s list) is dropped, as the reader did; anything else is logged and the relay
+    read them (every reader translates and queues under the map's ``order`` lock: :func:`translator`).  A control the
+    engine refuses (``send`` raising HatboxError or ValueError: a knob with no pack loaded; an error in
+    ``send_many``'s list, each control's own) is dropped, as the reader did; anything else is logged and the relay
     goes on.  With ``depth`` controls waiting (an engine that stopped answering), :meth:`send` waits as the reader
-    did, so a note-off is never dropped."""
+    did rather than drop a note-off, until the relay is closed."""
 
     _STOP = object()
 
@@ -346,23 +366,32 @@ class Relay:
         if depth < 1:
             raise ValueError(f"a relay holds at least one control, not {depth}")
         self._send, self._send_many = send, send_many
+        self._closing = False
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-midi-relay")
         self._thread.start()
 
     def send(self, control: dict[str, Any]) -> None:
-        """Queue ``control`` for the engine (returns at once unless ``depth`` are waiting)."""
-        self._queue.put(control)
+        """Queue ``control`` for the engine (returns at once unless ``depth`` are waiting; dropped once closing)."""
+        while not self._closing:
+            try:
+                self._queue.put(control, timeout=CLOSING_CHECK_S)
+                return
+            except queue.Full:
+                continue
 
     def wait(self) -> None:
         """Until every control queued so far has been handed on (tests; a stop)."""
         self._queue.join()
 
     def close(self, timeout_s: float = 2.0) -> None:
-        """Hand on what is queued, then end the thread (waiting at most ``timeout_s``: an engine that hangs)."""
+        """Hand on what is queued, then end the thread (waiting at most ``timeout_s``: an engine that hangs).  A
+        reader waiting in :meth:`send` for room returns at once, and what comes later is dropped, so closing a MIDI
+        port (which waits for its reader) never hangs on an engine that stopped answering."""
+        self._closing = True
         try:
             self._queue.put(self._STOP, timeout=timeout_s)
-        except queue.Full:
+        except queue.Full:                 # the engine does not answer: what waits is dropped
             return
         self._thread.join(timeout_s)
 

@@ -51,9 +51,12 @@ class BoxControl:
         return errors
 
     def _sent_alone(self, message: dict[str, Any]) -> str | None:
+        from device.control import EngineStoppedError
         try:
             self.send(message)
-        except (HatboxError, ValueError) as exc:    # ValueError: device.control.ControlError
+        except EngineStoppedError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as the engine process's batch: the rest still go
             return first_line(exc)
         return None
 

@@ -422,7 +422,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     for cc, (slot, name) in sorted(hub.overridden.items()):
         _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
     from device.midi_ports import translator, watch_controllers
-    closers = [port.close, relay.close]
+    closers = [relay.close, port.close]       # the relay first: a reader waiting on it lets its port close
     try:
         watcher, unwatch = watch_controllers(translator(hub, relay.send),
                                              lambda line: _say(line, err=line.startswith("warning")))
@@ -434,7 +434,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     if getattr(args, "panel", False):
         _panel_data(args).controllers = watcher.connected     # the Settings page's MIDI row names them
         _panel_data(args).unopened = watcher.not_opened       # and those plugged in that would not open
-    return lambda: [close() for close in [unwatch, *closers]]
+    return lambda: [close() for close in [relay.close, unwatch, port.close]]
 
 
 def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:

@@ -153,8 +153,8 @@ class _Child:
             if error is None:
                 try:
                     self.request(msg)
-                except (HatboxError, ControlError) as exc:
-                    error = str(exc)
+                except Exception as exc:  # noqa: BLE001 - refused, or a bug said as _answer says it: the rest plays
+                    error = str(exc) if isinstance(exc, (HatboxError, ControlError)) else f"{type(exc).__name__}: {exc}"
             errors.append(error)
         return errors
 

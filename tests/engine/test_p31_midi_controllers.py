@@ -1,6 +1,7 @@
 """Thirty-first stop: MIDI controllers plugged into the box are connected by themselves, as they come, and one that
-goes releases every note (device/midi_ports.py).  Before, a keyboard played nothing until someone ran `aconnect` on
-the box, and one unplugged with keys or the pedal down left those notes sounding."""
+goes releases what it held (device/midi_ports.py; every note until the thirty-eighth stop).  Before, a keyboard
+played nothing until someone ran `aconnect` on the box, and one unplugged with keys or the pedal down left those
+notes sounding."""
 from __future__ import annotations
 
 import argparse
@@ -78,7 +79,7 @@ def test_a_controller_that_goes_releases_its_notes():
     assert seq.closed == [KEYS] and watcher.connected() == []
     assert [{k: v for k, v in m.items() if k != "at"} for m in sent[-2:]] == [
         {"op": "note_off", "note": 60}, {"op": "sustain", "on": False}]
-    assert said[-1] == "MIDI: controller 'nanoKEY2 MIDI 1' went away: 1 note it held released"
+    assert said[-1] == "MIDI: controller 'nanoKEY2 MIDI 1' went away: released 1 note and the pedal"
     seq.names.append(KEYS)                                                       # plugged back in
     watcher.poll()
     assert watcher.connected() == ["nanoKEY2 MIDI 1"]

@@ -235,7 +235,7 @@ def test_drum_pads_pulled_out_release_their_hits_and_the_keyboard_plays_on():
     seq.names.remove(PADS)
     watcher.poll()
     assert _plain(sent) == [{"op": "note_off", "note": 36, "slot": "sampler"}]   # no all_notes_off: 60 and 64 sound
-    assert said[-1] == "MIDI: controller 'MPD218 MIDI 1' went away: 1 note it held released"
+    assert said[-1] == "MIDI: controller 'MPD218 MIDI 1' went away: released 1 note"
 
 
 def test_a_keyboard_pulled_out_mid_bend_with_the_pedal_down_lets_both_go():
@@ -248,7 +248,7 @@ def test_a_keyboard_pulled_out_mid_bend_with_the_pedal_down_lets_both_go():
     seq.names.remove(KEYS)
     watcher.poll()
     assert _plain(sent) == [{"op": "sustain", "on": False}, {"op": "bend", "value": 0.0}]
-    assert said[-1] == "MIDI: controller 'nanoKEY2 MIDI 1' went away"
+    assert said[-1] == "MIDI: controller 'nanoKEY2 MIDI 1' went away: released the pedal and the bend"
 
 
 def test_what_the_controller_let_go_itself_is_not_released_again():
@@ -265,3 +265,90 @@ def test_what_the_controller_let_go_itself_is_not_released_again():
     seq.names.remove(KEYS)
     watcher.poll()
     assert _plain(sent) == [{"op": "note_off", "note": 60}]
+
+
+# -- the re-QA's mends ------------------------------------------------------------------------------------------
+
+def test_a_re_struck_note_gets_a_note_off_for_each_strike_not_let_go():
+    """QA: on 60, on 60, off 60 leaves the synth holding 60 (it counts the strikes); the set forgot it."""
+    watcher, seq, sent, _ = _two_controllers()
+    for message in (mido.Message("note_on", note=60, velocity=90), mido.Message("note_on", note=60, velocity=90),
+                    mido.Message("note_off", note=60), mido.Message("note_on", note=64, velocity=90),
+                    mido.Message("note_on", note=64, velocity=90)):
+        seq.open[KEYS](message)
+    sent.clear()
+    seq.names.remove(KEYS)
+    watcher.poll()
+    assert _plain(sent) == [{"op": "note_off", "note": 60}, {"op": "note_off", "note": 64},
+                            {"op": "note_off", "note": 64}]
+
+
+def test_a_bug_on_one_control_of_a_batch_does_not_lose_the_rest():
+    """QA: a TypeError in the engine on one message ended the whole batch: the note-off and pedal after it were lost."""
+    import types
+
+    from device.audio import server
+    applied: list[str] = []
+
+    def request(msg: dict) -> None:
+        if msg["op"] == "bend":
+            raise TypeError("a bug in the synth's bend")
+        applied.append(msg["op"])
+
+    errors = server._Child.request_many(types.SimpleNamespace(request=request), [
+        {"op": "note_on", "note": 60, "velocity": 90}, {"op": "bend", "value": 0.5},
+        {"op": "note_off", "note": 60}, {"op": "sustain", "on": False}])
+    assert applied == ["note_on", "note_off", "sustain"]
+    assert errors == [None, "TypeError: a bug in the synth's bend", None, None]
+
+
+def test_closing_the_relay_frees_a_reader_waiting_for_room_behind_an_engine_that_hangs():
+    """QA: with the engine not answering and the queue full, the MIDI reader waited in send for ever, and closing its
+    port (which waits for the reader) hung the box's stop."""
+    hung = threading.Event()
+    relay = Relay(lambda c: hung.wait(30), depth=2)
+    reader = threading.Thread(target=lambda: [relay.send({"op": "note_on", "n": n}) for n in range(10)], daemon=True)
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive()
+    started = time.monotonic()
+    relay.close(timeout_s=0.5)
+    reader.join(2)
+    assert not reader.is_alive() and time.monotonic() - started < 2
+    relay.send({"op": "note_off", "n": 0})            # after the stop: dropped, never waits
+    hung.set()
+
+
+def test_every_reader_translates_and_queues_under_the_map_s_order_lock():
+    """QA: two readers (a DAW on the box's port, a fader box) could queue one CC's knob values in another order than
+    the map's pick-up read them; the engine then ended on another value than the map believed."""
+    from device.midi import MidiHub, MidiMap
+    hub = MidiHub(MidiMap())
+    held: list[bool] = []
+    callback = midi_ports.translator(hub, lambda control: held.append(hub.order.locked()))
+    callback(mido.Message("note_on", note=60, velocity=90))
+    assert held == [True]
+
+
+def test_box_control_alone_per_message_says_each_error_and_stops_on_an_ended_engine():
+    from device.control import EngineStoppedError
+    from hatbox.box_control import BoxControl
+
+    class Engine:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+            self.ended = False
+
+        def send(self, message: dict) -> None:
+            if self.ended:
+                raise EngineStoppedError("the audio engine is not running")
+            if message["op"] == "bug":
+                raise KeyError("x")
+            self.sent.append(message["op"])
+
+    engine = Engine()
+    control = BoxControl(engine)
+    assert control.send_many([{"op": "bug"}, {"op": "note_on"}]) == ["'x'", None] and engine.sent == ["note_on"]
+    engine.ended = True
+    with pytest.raises(EngineStoppedError):
+        control.send_many([{"op": "note_on"}])
