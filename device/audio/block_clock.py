@@ -8,9 +8,16 @@ them.  :class:`BlockClock` follows the readings with a first-order delay-locked 
 clocks do: each block's time is the last one's plus N / rate, pulled a fraction ``gain`` of the way towards the
 reading; a reading further off than ``reset_s`` (the stream restarted after a dropout, the source was off a while)
 is taken as it is.
+
+:func:`due_time` is when a control message is due, the one reading of its ``at`` stamp for the sampler and the synth.
 """
 from __future__ import annotations
 
+import time
+from typing import Any
+
+STAMP_SLACK_S = 0.001  # a stamped note is due this long after its stamp: its way to the engine process (0.1-0.5 ms
+                       # here, as a round trip; more when the interpreter is busy)
 GAIN = 0.05          # the fraction of each reading's error taken in: random jitter shrinks sqrt((2 - GAIN) / GAIN)
                      # times, 6.2 (a steady drift is followed with no lasting error)
 RESET_S = 0.010      # a reading further than this from the expected time is a new start (s)
@@ -37,3 +44,15 @@ class BlockClock:
     def reset(self) -> None:
         """Forget the stream (the next reading starts it again)."""
         self.t = None
+
+
+def due_time(msg: dict[str, Any]) -> float:
+    """When control message ``msg`` is due (time.monotonic() seconds) for a timed source.  A message without ``at``
+    (the panel's pads, the API, OSC) is due as it comes; one stamped where its MIDI came in (``at``)
+    :data:`STAMP_SLACK_S` after its stamp, so that its way here (another process, a busy interpreter) does not move
+    it within its block, or as it comes when that was later still: a note held up longer is played late, never worse
+    placed than an unstamped one."""
+    now, at = time.monotonic(), msg.get("at")
+    if at is None:
+        return now
+    return max(now, min(float(at), now) + STAMP_SLACK_S)

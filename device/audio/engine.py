@@ -139,6 +139,7 @@ class Engine:
         self.xrun_blocks: list[int] = []
         self.swap_blocks: deque[int] = deque(maxlen=1024)   # block where each effect swap began
         self.latency_ms = 0.0
+        self.timed_notes = False           # installed sources place notes to the sample (the engine process sets it)
         self.input_peak = 0.0                           # this block's capture peak (see _mix_sources)
         held = int(np.ceil(METER_HOLD_S * self.cfg.rate / max(1, self.cfg.block)))   # blocks in the meters' window
         self.peaks, self.input_peaks, self.limiting = PeakHold(held), PeakHold(held), PeakHold(held)
@@ -261,6 +262,8 @@ class Engine:
                 info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot] = count, unit
+        if hasattr(unit, "timed"):                          # a synth switched in keeps the box's note timing
+            unit.timed = self.timed_notes
         if slot == "synth" and hasattr(unit, "handle"):      # the chord held, the pedal, the bend, the pad go on
             for message in self.performance.replay():
                 unit.handle(message)
@@ -271,6 +274,16 @@ class Engine:
             if slot in EFFECT_SLOTS:
                 self.swap_blocks.append(self.blocks)
         self.post(start)
+
+    def set_timed_notes(self, on: bool) -> None:
+        """Place notes to the sample (the engine process on a sound card or a paced run, before its clock starts): in
+        the sources installed from now on and in those in already (a start-up synth pack, the sampler)."""
+        self.timed_notes = bool(on)
+        with self._knob_lock:
+            units = [*self._incoming.values(), *(u for slot in self.slots.values() for u in slot.units())]
+        for unit in units:
+            if hasattr(unit, "timed"):
+                unit.timed = self.timed_notes
 
     def begin_load(self, slot: str) -> None:
         """A pack for ``slot`` is being prepared (device/audio/server.py, around the Swapper's load): knobs

@@ -102,15 +102,18 @@ def _copy_rows(src, tables, rows):  # type: ignore
 
 
 @kernel
-def _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, start, hop, rate):  # type: ignore
+def _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, start, hop, rate, onset):  # type: ignore
     """The compiled loop behind :func:`wavetable_voices`."""
     size = tab_prev.shape[1] - 1
     for j in range(rows.shape[0]):
         r = rows[j]
         ph, fp = phase[r], f0_prev[r]
         df = f0_next[r] - fp
+        o = onset[r]
         for n in range(out.shape[0]):
-            a = (start + n) / hop
+            if start + n < o:
+                continue
+            a = (start + n - o) / hop
             x = (ph - np.floor(ph)) * size
             i = min(int(x), size - 1)
             fr = np.float32(x - i)
@@ -126,7 +129,8 @@ def warm_up() -> None:
     amps, rows = np.zeros((1, 1), np.float32), np.zeros(1, np.int64)
     tab = np.zeros((1, 5), np.float32)
     wavetables_into(amps, tab, rows, np.zeros((1, 3), np.complex64))
-    wavetable_voices(np.zeros(1, np.float32), tab, tab, rows, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, 1.0)
+    wavetable_voices(np.zeros(1, np.float32), tab, tab, rows, np.zeros(1), np.zeros(1), np.zeros(1), 0, 1, 1.0,
+                     np.zeros(1, np.int64))
     bands = band_matrix(2, 4, 4, 2.0)
     noise_frame_sum(np.zeros((1, 2), np.float32), random_phasors(np.random.default_rng(0), (1, 3)), rows,
                     band_pairs(bands), 4, 4)
@@ -134,7 +138,7 @@ def warm_up() -> None:
 
 def wavetable_voices(out: np.ndarray, tab_prev: np.ndarray, tab_next: np.ndarray, rows: np.ndarray,
                      phase: np.ndarray, f0_prev: np.ndarray, f0_next: np.ndarray, start: int, hop: int,
-                     rate: float) -> None:
+                     rate: float, onset: np.ndarray | None = None) -> None:
     """Add samples ``[start, start + N)`` of the current frame of voices ``rows`` into ``out``.
 
     out [N] float32 (added to, in place); tab_prev, tab_next [R, S+1] float32 single-cycle tables
@@ -143,8 +147,14 @@ def wavetable_voices(out: np.ndarray, tab_prev: np.ndarray, tab_next: np.ndarray
     the sample after the span, wrapped to [0, 1)); f0_prev, f0_next [R] Hz at the frame start and
     end, interpolated with the same weight; ``rate`` Hz.  Sample n of the frame has the phase
     ``phase + sum(f0[m] / rate for m < n)``, exactly the additive sum's phase (:func:`additive`).
+    ``onset`` [R] int64 (None: all 0): a voice that starts at sample o of the frame (a timed note) is silent and
+    its phase held before it, and its crossfade runs from there at the same pace, reaching ``(hop - o) / hop`` of
+    the way at the frame's end (the caller scales its next frame's start table by that).
     """
-    _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, int(start), int(hop), float(rate))
+    if onset is None:
+        onset = np.zeros(tab_prev.shape[0], np.int64)
+    _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, int(start), int(hop), float(rate),
+                      onset)
 
 
 # ----------------------------------------------------------------------------- filtered noise

@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 
 from device.audio import audiofile
-from device.audio.block_clock import BlockClock
+from device.audio.block_clock import STAMP_SLACK_S, BlockClock, due_time  # noqa: F401 - STAMP_SLACK_S re-exported
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
@@ -67,8 +67,6 @@ from hatbox.errors import AudioFileError, HatboxError
 FADE_SECONDS = 0.01          # note_off: a loop fades out over this
 QUICK_FADE_SECONDS = 0.004   # a stolen voice, a replaced audition
 MAX_BLOCK = 8192
-STAMP_SLACK_S = 0.001        # a stamped note is due this long after its stamp: its way to the engine process (0.1-0.5
-                             # ms here, bench/sampler_timing.py) stays inside it
 CEILING = SOURCE_CEILING     # the sampler's output peak (+6 dBFS, linear; 6 dB under the slot guard's +12 dBFS)
 RELEASE_SECONDS = SOURCE_RELEASE_S   # the limiter's release time constant (longer than a 25 Hz period: no ripple)
 MAX_PEAK = audiofile.MAX_FLOAT_PEAK   # +24 dBFS: float samples above this are integer-scale values, not audio
@@ -291,17 +289,9 @@ class SamplerSource:
             self.events.append(("choke", int(msg["note"]), at))
 
     def _when(self, msg: dict[str, Any]) -> float:
-        """When ``msg`` is due (time.monotonic() seconds), for a :attr:`timed` sampler; 0.0 (the next block's start)
-        for one that is not.  A message without ``at`` (the panel's pads, the API, OSC) is due as it comes; one
-        stamped where its MIDI came in (``at``) :data:`STAMP_SLACK_S` after its stamp, so that its way here (another
-        process, a busy interpreter) does not move it within its block, or as it comes when that was later still:
-        a note held up longer is played late, never worse placed than an unstamped one."""
-        if not self.timed:
-            return 0.0
-        now, at = time.monotonic(), msg.get("at")
-        if at is None:
-            return now
-        return max(now, min(float(at), now) + STAMP_SLACK_S)
+        """When ``msg`` is due (time.monotonic() seconds, :func:`device.audio.block_clock.due_time`) for a
+        :attr:`timed` sampler; 0.0 (the next block's start) for one that is not."""
+        return due_time(msg) if self.timed else 0.0
 
     def _sample(self, msg: dict[str, Any], at: float = 0.0) -> None:
         loop = bool(msg.get("loop", False))

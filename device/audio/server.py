@@ -324,7 +324,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         io = child.io = _open(cfg)
         child.extra["backend"] = type(io).__name__
         child.extra["device"] = getattr(io, "info", {})
-        child.sampler.timed = cfg.timed_notes and (cfg.pace or not isinstance(io, FileIO))
+        child.engine.set_timed_notes(cfg.timed_notes and (cfg.pace or not isinstance(io, FileIO)))   # sampler, synth
         if cfg.realtime:
             child.extra["warnings"] += set_realtime(cfg.priority)
         sys.setswitchinterval(SWITCH_INTERVAL_S)

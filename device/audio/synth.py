@@ -15,7 +15,14 @@ per sample.  The offline MIDI player (hatbox play) is device.audio.synth_render;
 re-exports both modules' names.
 
 Control messages are queued by :meth:`handle` and applied at the next frame boundary, so the output
-does not depend on the engine's block size (only on when messages arrive, to within one frame).
+does not depend on the engine's block size (only on when messages arrive, to within one frame).  A :attr:`timed`
+synth (the box's live engine on a sound card or a paced run, as its sampler: device/audio/block_clock.py) places
+each message at its sample of the block it came in (a MIDI note by its ``at`` stamp) and starts a note from silence
+exactly one frame after that sample: at the next frame boundary its voice is given its ``onset`` in the frame, is
+silent up to it and fades in from there (device.audio.harmonic.wavetable_voices), so notes keep their spacing to the
+sample where before each waited for the next boundary (0-5 ms, as the frames fell).  The cost is latency: one frame
+(5 ms) for every note, against 0-5 ms before.  A re-struck sounding voice, a note-off, the pedal and the rest act at
+the boundary after their sample.
 
 Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
 the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
@@ -39,7 +46,10 @@ from typing import Any
 
 import numpy as np
 
+import time
+
 from device.audio import harmonic as dsp
+from device.audio.block_clock import BlockClock, due_time
 from device.audio.limiter import SourceLimiter
 from device.audio.runtime import make_session
 from device.audio.synth_render import (MAX_TAIL_S, SMPTE_FPS, XYPath, _check_midi_header,  # noqa: F401 - re-exported
@@ -166,6 +176,8 @@ class SynthSource:
         self._warnings: list[str] = []      # set by handle() (control side), read by the status
         self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
         self.limiter = SourceLimiter(self.rate)
+        self.timed = False                  # set by the engine (Engine.install): notes placed to the sample
+        self.block_clock = BlockClock(self.rate)
         self.reset()
         compile_kernels()                   # at once if the engine already did; else now, not on the first block
 
@@ -173,9 +185,11 @@ class SynthSource:
     def reset(self) -> None:
         """All voices off, all state zero, queued messages dropped, pad at (0, 0). Call it from the
         thread that renders (the engine's audio thread); from elsewhere send ``{"op": "panic"}``."""
-        self._events: deque[dict[str, Any]] = deque()
+        self._events: deque[tuple[dict[str, Any], float]] = deque()    # (message, when it is due: timed)
+        self._placed: deque[tuple[int, dict[str, Any]]] = deque()      # (its sample in the stream, message): timed
         self._pos = 0                       # samples into the current frame
         self._frames = 0
+        self._sample = 0                    # the stream's next sample (timed messages are placed on it)
         self._silence()
         self.xy = (0.0, 0.0)
         self.limiter.reset()
@@ -209,19 +223,35 @@ class SynthSource:
             self._silent.add(int(msg["note"]))
             self._warnings = [silent_notes_text(self, self._silent)]     # one text, every silent note so far
         if op in QUEUED_OPS:
-            self._events.append(dict(msg))
+            self._events.append((dict(msg), due_time(msg) if self.timed else 0.0))
 
     def render(self, out: np.ndarray) -> None:
-        """Fill ``out`` [N] float32 with the next N samples."""
+        """Fill ``out`` [N] float32 with the next N samples.  A :attr:`timed` synth first places the messages due by
+        now on their samples of this block: the block stands for the N samples' time before this render's clock
+        reading (smoothed: device/audio/block_clock.py), as the sampler's do."""
         i, n = 0, len(out)
+        if self.timed:
+            self._place(n)
         while i < n:
             if self._pos == 0:
                 self._frame()
             m = min(n - i, self.hop - self._pos)
             self._span(out[i:i + m])
             self._pos = (self._pos + m) % self.hop
+            self._sample += m
             i += m
         self.limiter.level(out)
+
+    def _place(self, n: int) -> None:
+        """Move the queued messages due by the end of this block of ``n`` samples to their samples of the stream (in
+        their order; one due before the block at its start)."""
+        now = self.block_clock.tick(time.monotonic(), n)
+        start, k, events = now - n / self.rate, 0, self._events
+        while events and events[0][1] <= now:
+            msg, due = events.popleft()
+            if due > start:
+                k = max(k, min(n - 1, int((due - start) * self.rate + 0.5)))
+            self._placed.append((self._sample + k, msg))
 
     # ------------------------------------------------------------------ queries
     @property
@@ -278,14 +308,16 @@ class SynthSource:
         idx = [self.names.index(n) for n in self._corners]
         return (w @ self.embeddings[idx]).astype(np.float32)
 
-    def _apply(self, msg: dict[str, Any]) -> None:
+    def _apply(self, msg: dict[str, Any], onset: int = 0) -> None:
+        """Act on ``msg`` at this frame boundary; ``onset``: the sample of the frame a note starting from silence
+        begins at (a timed one)."""
         op = msg["op"]
         if op == "panic":
             self._fade_all()
         elif op == "all_notes_off":
             self._all_notes_off()
         elif op == "note_on" and int(msg["velocity"]) > 0:
-            self._note_on(int(msg["note"]), int(msg["velocity"]))
+            self._note_on(int(msg["note"]), int(msg["velocity"]), onset)
         elif op in ("note_on", "note_off"):
             self._note_off(int(msg["note"]))
         elif op == "bend":
@@ -301,10 +333,11 @@ class SynthSource:
         if op in ("xy", "corners"):
             self._z = self._blend()
 
-    def _note_on(self, note: int, velocity: int) -> None:
+    def _note_on(self, note: int, velocity: int, onset: int = 0) -> None:
         """Start ``note``, or strike its sounding voice again: the envelope attacks from where it
         is, and the voice counts the note-ons, so it sounds until the last of them is matched by a
-        note-off (two channels or a MIDI file's overlapping re-strike of one pitch)."""
+        note-off (two channels or a MIDI file's overlapping re-strike of one pitch).  A voice starting from
+        silence begins at sample ``onset`` of this frame."""
         v = self.v
         i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
         if victim >= 0:
@@ -319,6 +352,7 @@ class SynthSource:
             v.h[i] = 0.0
             v.tab_next[i] = 0.0
             v.f0_next[i] = 440.0 * 2.0 ** ((note + self.bend * self.bend_range - 69.0) / 12.0)
+            v.onset[i] = onset
 
     def _note_off(self, note: int) -> None:
         v = self.v
@@ -363,9 +397,20 @@ class SynthSource:
 
     # ------------------------------------------------------------------ per frame
     def _frame(self) -> None:
-        while self._events:
-            self._apply(self._events.popleft())
-        v, e = self.v, self.env_cfg
+        v = self.v
+        began = np.flatnonzero(v.onset)       # voices that began part way into the last frame: their crossfade goes on
+        if len(began):                        # from the level it reached there, (hop - onset) / hop of their table
+            v.tab_next[began] *= ((self.hop - v.onset[began]) / self.hop).astype(np.float32)[:, None]
+            v.onset[began] = 0
+        if not self.timed:
+            while self._events:
+                self._apply(self._events.popleft()[0])
+        else:
+            frame_start = self._sample - self.hop                    # where the frame that ends now began
+            while self._placed and self._placed[0][0] < frame_start + self.hop:
+                at, msg = self._placed.popleft()
+                self._apply(msg, min(self.hop - 1, max(0, at - frame_start)))
+        e = self.env_cfg
         n_live, n = _voices_step(v.stage, v.note, v.env, v.ending, v.pending, self._work.active,
                                  self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"])
         act = self._work.active[:n]
@@ -391,6 +436,10 @@ class SynthSource:
             self._timbre_feed_z = self._z
         feeds = {"pitch": w.pitch[:n], "loudness": w.loudness[:n], "timbre": self._timbre_feed, "h_in": v.h[act]}
         harm, noise, h = self.session.run(OUTPUTS, feeds)
+        if self.timed:                        # a note beginning part way in: its noise as far as its harmonics are
+            began = v.onset[act]
+            if began.any():
+                noise *= (((self.hop - began) / self.hop) ** 2).astype(np.float32)[:, None]
         if self._mask_needed:
             harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
         _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)
@@ -409,4 +458,4 @@ class SynthSource:
         if len(act):
             v = self.v
             dsp.wavetable_voices(out, v.tab_prev, v.tab_next, act, v.phase, v.f0_prev, v.f0_next, pos, self.hop,
-                                 self.rate)
+                                 self.rate, v.onset)

@@ -37,6 +37,7 @@ class Voices:
         self.tab_prev = np.zeros((n, table + 1), np.float32)
         self.tab_next = np.zeros((n, table + 1), np.float32)
         self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
+        self.onset = np.zeros(n, np.int64)                   # a timed note's first sample in its first frame (0: none)
 
 
 class FrameWork:

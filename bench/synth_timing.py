@@ -1,0 +1,154 @@
+"""Where in time do synth notes come out?  The box's engine process playing the factory synth, paced by the wall
+clock, two arms side by side.
+
+Notes (middle C, velocity 110) are sent to the engine process (device/audio/server.py as ``hatbox device run``
+starts it, the factory synth as its start-up pack; file backend at 48 kHz, 128-sample blocks, paced) at uneven gaps
+(150-350 ms, a busy-wait in this process), each stamped ``at`` as the box's MIDI reader stamps a message, and each
+silenced 90 ms later by a ``panic`` so the next one rises from silence.  In the engine's output each note's rise (the
+first sample at a tenth of its own peak) is found, and the gaps between consecutive rises are compared with the
+gaps between the times the notes were sent.  Arms, alternated, each a fresh engine process:
+
+- ``timed`` (the box now): the synth places each note one frame (5 ms) after its sample of the block it came in;
+- ``untimed`` (the peer: the box before the thirty-eighth stop, ``ServerConfig(timed_notes=False)``): each note at
+  the next frame boundary after it came (0-5 ms later, as the frames fall).
+
+Prints per arm the gap error (median, p95 and worst |error|, ms) per round and over all rounds; writes
+bench/results/synth_timing.json (``_busyN`` with ``--busy N``: N processes keep a core each busy meanwhile).  The
+constant part of the delay (a frame, and the attack to a tenth) does not show in gaps; ``docs/synth.md`` says it.
+
+    .venv/bin/python bench/synth_timing.py [--rounds 3] [--notes 30] [--busy 1]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine_common import RATE, ROOT, write_result  # noqa: E402
+from engine_soak import busy  # noqa: E402
+
+BLOCK = 128
+NOTE = 60
+HOLD_S = 0.09                        # a note sounds this long before the panic that silences it
+ARMS = ("timed", "untimed")
+SYNTH = ROOT / "factory" / "synth-gm4.hatpack"
+
+
+def schedule(notes: int, seed: int) -> list[float]:
+    """When each note is sent (s from the first): uneven gaps of 150-350 ms."""
+    gaps = np.random.default_rng(seed).uniform(0.15, 0.35, notes - 1)
+    return [0.0, *np.cumsum(gaps).tolist()]
+
+
+def play(arm: str, times: list[float], work: Path) -> tuple[np.ndarray, list[float]]:
+    """One engine process; returns its output [n] and the times (s, from the first) the notes were sent."""
+    import soundfile as sf
+
+    from device.audio.alsa_io import AudioConfig
+    from device.audio.server import EngineProcess, ServerConfig
+    out = work / f"out-{arm}.wav"
+    seconds = times[-1] + 2.0
+    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, output_wav=str(out),
+                       seconds=seconds, packs={"synth": str(SYNTH)}, timed_notes=arm == "timed")
+    engine = EngineProcess(cfg).start()
+    sent: list[float] = []
+    try:
+        time.sleep(0.5)                                  # past the engine's fade-in at start
+        start = time.monotonic() + 0.1
+        plan = sorted([(t, "on") for t in times] + [(t + HOLD_S, "panic") for t in times])
+        for t, what in plan:
+            due = start + t
+            while time.monotonic() < due:
+                if due - time.monotonic() > 0.003:
+                    time.sleep(0.001)
+            now = time.monotonic()
+            if what == "on":
+                engine.send({"op": "note_on", "note": NOTE, "velocity": 110, "at": now})
+                sent.append(now - start)
+            else:
+                engine.send({"op": "panic"})
+        engine.wait(seconds + 30)
+    finally:
+        engine.stop()
+    audio, _ = sf.read(out, dtype="float32")
+    return audio.reshape(-1), sent
+
+
+def rises(x: np.ndarray, quiet: float = 1e-4, gap_s: float = 0.04) -> list[int]:
+    """Each note's rise in ``x``: notes are the stretches between silences of ``gap_s`` or more (|x| < ``quiet``);
+    the rise is a stretch's first sample at a tenth of its peak."""
+    loud = np.flatnonzero(np.abs(x) >= quiet)
+    if not len(loud):
+        return []
+    breaks = np.flatnonzero(np.diff(loud) > gap_s * RATE)
+    starts, ends = np.r_[loud[0], loud[breaks + 1]], np.r_[loud[breaks], loud[-1]]
+    out = []
+    for a, b in zip(starts, ends):
+        seg = np.abs(x[a:b + 1])
+        out.append(int(a + np.flatnonzero(seg >= 0.1 * seg.max())[0]))
+    return out
+
+
+def judge(audio: np.ndarray, sent: list[float]) -> dict:
+    """Gap errors (ms) between consecutive notes' rises and their sent times."""
+    got = np.asarray(rises(audio), float) / RATE
+    if len(got) != len(sent):
+        return {"notes": len(sent), "found": int(len(got)), "gap_err_ms": []}
+    err = 1000 * np.abs(np.diff(got) - np.diff(sent))
+    return {"notes": len(sent), "found": int(len(got)), "gap_err_ms": err.tolist(),
+            "gap_err_ms_median": float(np.median(err)), "gap_err_ms_p95": float(np.percentile(err, 95)),
+            "gap_err_ms_max": float(err.max())}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--notes", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--busy", type=int, default=0, help="processes keeping a core busy meanwhile")
+    args = ap.parse_args()
+    times = schedule(args.notes, args.seed)
+    runs: dict[str, list[dict]] = {a: [] for a in ARMS}
+    stop = mp.get_context("spawn").Event()
+    hogs = [mp.get_context("spawn").Process(target=busy, args=(stop,), daemon=True) for _ in range(args.busy)]
+    for hog in hogs:
+        hog.start()
+    with tempfile.TemporaryDirectory(prefix="synth-timing-") as tmp:
+        for r in range(args.rounds):
+            for arm in ARMS:
+                audio, sent = play(arm, times, Path(tmp))
+                got = judge(audio, sent)
+                runs[arm].append(got)
+                if not got["gap_err_ms"]:
+                    print(f"round {r + 1} {arm:8s}: found {got['found']} notes of {got['notes']}: not judged",
+                          flush=True)
+                    continue
+                print(f"round {r + 1} {arm:8s}: gap error median {got['gap_err_ms_median']:.2f} ms, p95 "
+                      f"{got['gap_err_ms_p95']:.2f}, worst {got['gap_err_ms_max']:.2f} ms", flush=True)
+    stop.set()
+    for hog in hogs:
+        hog.join(5)
+    summary = {}
+    for arm, rs in runs.items():
+        err = np.concatenate([r["gap_err_ms"] for r in rs]) if any(r["gap_err_ms"] for r in rs) else np.zeros(0)
+        summary[arm] = {"gaps": int(len(err)), "rounds_judged": int(sum(bool(r["gap_err_ms"]) for r in rs))}
+        if len(err):
+            summary[arm].update(gap_err_ms_median=float(np.median(err)), gap_err_ms_p95=float(np.percentile(err, 95)),
+                                gap_err_ms_max=float(err.max()))
+            s = summary[arm]
+            print(f"{arm:8s} over {s['rounds_judged']} rounds ({s['gaps']} gaps): gap error median "
+                  f"{s['gap_err_ms_median']:.2f} ms, p95 {s['gap_err_ms_p95']:.2f}, worst {s['gap_err_ms_max']:.2f} ms")
+    name = "synth_timing" + (f"_busy{args.busy}" if args.busy else "")
+    print("wrote", write_result(name, {"rounds": args.rounds, "block": BLOCK, "rate": RATE, "busy": args.busy,
+                                       "notes": args.notes, "summary": summary, "runs": runs}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
