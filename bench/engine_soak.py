@@ -26,6 +26,8 @@ import json
 import multiprocessing as mp
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +43,22 @@ def busy(stop: mp.Event) -> None:
     while not stop.is_set():
         a = np.tanh(a @ a.T / 160.0)
         json.dumps({"status": a[:20, :20].tolist()})
+
+
+@contextmanager
+def busy_cores(n: int) -> Iterator[None]:
+    """``n`` processes keeping a core busy each (:func:`busy`) while the ``with`` block runs."""
+    ctx = mp.get_context("spawn")
+    stop = ctx.Event()
+    hogs = [ctx.Process(target=busy, args=(stop,), daemon=True) for _ in range(n)]
+    for hog in hogs:
+        hog.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for hog in hogs:
+            hog.join(5)
 
 
 def main() -> int:

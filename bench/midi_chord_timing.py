@@ -23,7 +23,6 @@ each busy meanwhile, bench/engine_soak.py's stand-in for the API and the panel).
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import threading
@@ -34,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_common import RATE, write_result  # noqa: E402
-from engine_soak import busy  # noqa: E402
+from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
 NOTES = (35, 36, 38, 40, 41, 43, 45, 47, 48, 50, 37, 39)   # kicks, snares, toms, stick, clap: no hi-hat choke group
@@ -125,11 +124,7 @@ def main() -> int:
     args = ap.parse_args()
     notes = NOTES[:max(2, min(len(NOTES), args.notes))]
     runs: dict[str, list[dict]] = {a: [] for a in ARMS}
-    stop = mp.get_context("spawn").Event()
-    hogs = [mp.get_context("spawn").Process(target=busy, args=(stop,), daemon=True) for _ in range(args.busy)]
-    for hog in hogs:
-        hog.start()
-    with tempfile.TemporaryDirectory(prefix="midi-chord-") as tmp:
+    with busy_cores(args.busy), tempfile.TemporaryDirectory(prefix="midi-chord-") as tmp:
         for r in range(args.rounds):
             for arm in ARMS:
                 audio, per_chord = play(arm, args.chords, notes, Path(tmp))
@@ -139,9 +134,6 @@ def main() -> int:
                       f"({got['chords_found']} found); stamps spread median {got['stamp_spread_ms_median']:.2f} ms, "
                       f"worst {got['stamp_spread_ms_max']:.2f}; onsets spread median "
                       f"{got['onset_spread_ms_median']:.2f} ms, worst {got['onset_spread_ms_max']:.2f}", flush=True)
-    stop.set()
-    for hog in hogs:
-        hog.join(5)
     summary = {}
     for arm, rs in runs.items():
         stamp = np.concatenate([r["stamp_spread_ms"] for r in rs])

@@ -27,7 +27,6 @@ the panel): what held a message up on its way to the engine then shows.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_common import RATE, write_result  # noqa: E402
-from engine_soak import busy  # noqa: E402
+from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
 NOTE = 38
@@ -147,11 +146,7 @@ def main() -> int:
     args = ap.parse_args()
     hits = schedule(args.flams, args.hits, args.seed)
     runs: dict[str, list[dict]] = {a: [] for a in ARMS}
-    stop = mp.get_context("spawn").Event()
-    hogs = [mp.get_context("spawn").Process(target=busy, args=(stop,), daemon=True) for _ in range(args.busy)]
-    for hog in hogs:
-        hog.start()
-    with tempfile.TemporaryDirectory(prefix="sampler-timing-") as tmp:
+    with busy_cores(args.busy), tempfile.TemporaryDirectory(prefix="sampler-timing-") as tmp:
         for r in range(args.rounds):
             for arm in ARMS:
                 audio, sent = play(arm, hits, Path(tmp))
@@ -162,9 +157,6 @@ def main() -> int:
                       f"gap error median {got['gap_err_ms_median']:.2f} ms, worst {got['gap_err_ms_max']:.2f} ms "
                       f"({got['gaps_unmatched']} patterns unmatched; sent up to {got['send_late_ms_max']:.2f} ms "
                       "late)", flush=True)
-    stop.set()
-    for hog in hogs:
-        hog.join(5)
     summary = {}
     for arm, rs in runs.items():
         keys = ("flams_heard_as_two", "gap_err_ms_median", "gap_err_ms_p95", "gap_err_ms_max")

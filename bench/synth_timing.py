@@ -21,7 +21,6 @@ constant part of the delay (a frame, and the attack to a tenth) does not show in
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_common import RATE, ROOT, write_result  # noqa: E402
-from engine_soak import busy  # noqa: E402
+from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
 NOTE = 60
@@ -115,11 +114,7 @@ def main() -> int:
     args = ap.parse_args()
     times = schedule(args.notes, args.seed)
     runs: dict[str, list[dict]] = {a: [] for a in ARMS}
-    stop = mp.get_context("spawn").Event()
-    hogs = [mp.get_context("spawn").Process(target=busy, args=(stop,), daemon=True) for _ in range(args.busy)]
-    for hog in hogs:
-        hog.start()
-    with tempfile.TemporaryDirectory(prefix="synth-timing-") as tmp:
+    with busy_cores(args.busy), tempfile.TemporaryDirectory(prefix="synth-timing-") as tmp:
         for r in range(args.rounds):
             for arm in ARMS:
                 audio, sent = play(arm, times, Path(tmp))
@@ -131,9 +126,6 @@ def main() -> int:
                     continue
                 print(f"round {r + 1} {arm:8s}: gap error median {got['gap_err_ms_median']:.2f} ms, p95 "
                       f"{got['gap_err_ms_p95']:.2f}, worst {got['gap_err_ms_max']:.2f} ms", flush=True)
-    stop.set()
-    for hog in hogs:
-        hog.join(5)
     summary = {}
     for arm, rs in runs.items():
         err = np.concatenate([r["gap_err_ms"] for r in rs]) if any(r["gap_err_ms"] for r in rs) else np.zeros(0)
