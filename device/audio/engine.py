@@ -155,6 +155,7 @@ class Engine:
         self._panic = False                # set by a panic (control side), honoured by process() (audio thread)
         # knobs while packs load (control side only; the audio thread just counts what it switched in):
         self._knob_lock = threading.Lock()
+        self._route_lock = threading.Lock()    # notes routed to the sources vs a synth installed and replayed to
         self.performance = Performance()   # what is held on the synth: a synth switched in carries on from it
         self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
         self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
@@ -255,18 +256,19 @@ class Engine:
         since :meth:`begin_load` are set on it first (a knob it lacks, or a value outside its range, is
         dropped with a note in ``info["warnings"]``), and from now on knob messages for ``slot`` turn it,
         also before the audio thread has switched to it."""
-        with self._knob_lock:
-            turned = self._loading.pop(slot, None) or {}
-            notes = [note for name, value in turned.items() if (note := self._replay(unit, info, name, value))]
-            if notes:
-                info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
-            count = self._installs.get(slot, 0) + 1
-            self._installs[slot], self._incoming[slot] = count, unit
         if hasattr(unit, "timed"):                          # a synth switched in keeps the box's note timing
             unit.timed = self.timed_notes
-        if slot == "synth" and hasattr(unit, "handle"):      # the chord held, the pedal, the bend, the pad go on
-            for message in self.performance.replay():
-                unit.handle(message)
+        with self._route_lock:                              # a note comes before (replayed) or after (routed here)
+            with self._knob_lock:
+                turned = self._loading.pop(slot, None) or {}
+                notes = [note for name, value in turned.items() if (note := self._replay(unit, info, name, value))]
+                if notes:
+                    info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
+                count = self._installs.get(slot, 0) + 1
+                self._installs[slot], self._incoming[slot] = count, unit
+            if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
+                for message in self.performance.replay():
+                    unit.handle(message)
 
         def start() -> None:
             self.slots[slot].switch(unit, info)
@@ -335,12 +337,17 @@ class Engine:
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
         targets = ("sampler",) if msg["op"] in SAMPLER_OPS else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
-        if "synth" in targets:
-            self.performance.see(msg)
-        for name in targets:
-            for unit in self.slots[name].units():   # during a swap both hear the note: none is lost
-                if hasattr(unit, "handle"):
-                    unit.handle(msg)
+        with self._route_lock:
+            if "synth" in targets:
+                self.performance.see(msg)
+            for name in targets:
+                units = self.slots[name].units()    # during a swap both hear the note: none is lost
+                waiting = self._incoming.get(name)  # installed, not switched to yet: it hears it too (QA: a note-off
+                if waiting is not None and all(waiting is not u for u in units):   # in between stuck on it)
+                    units.append(waiting)
+                for unit in units:
+                    if hasattr(unit, "handle"):
+                        unit.handle(msg)
 
     def _on_panic(self, msg: dict[str, Any]) -> None:
         """Every source fades its voices out (:meth:`_to_sources`), and every effect's state is cleared on

@@ -99,8 +99,8 @@ class ServerConfig:
                                           # starting process ignores SIGINT, a background job's, as it did)
     decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
                                           # thread waited on it; bench/engine_kit_decode.py's peer)
-    timed_notes: bool = True              # the sampler plays a note where in its block it came, on a sound card or a
-                                          # paced run (False: at the next block's start, bench/sampler_timing.py's peer)
+    timed_notes: bool = True              # sampler and synth place a note where in its block it came, on a card or a
+                                          # paced run (False: at the next block / frame: bench/*_timing.py's peers)
 
 
 class _Child:

@@ -18,11 +18,14 @@ Control messages are queued by :meth:`handle` and applied at the next frame boun
 does not depend on the engine's block size (only on when messages arrive, to within one frame).  A :attr:`timed`
 synth (the box's live engine on a sound card or a paced run, as its sampler: device/audio/block_clock.py) places
 each message at its sample of the block it came in (a MIDI note by its ``at`` stamp) and starts a note from silence
-exactly one frame after that sample: at the next frame boundary its voice is given its ``onset`` in the frame, is
-silent up to it and fades in from there (device.audio.harmonic.wavetable_voices), so notes keep their spacing to the
-sample where before each waited for the next boundary (0-5 ms, as the frames fell).  The cost is latency: one frame
-(5 ms) for every note, against 0-5 ms before.  A re-struck sounding voice, a note-off, the pedal and the rest act at
-the boundary after their sample.
+exactly one frame after that sample: at the next frame boundary its voice is given its ``onset`` in the frame; its
+harmonics are silent up to it and fade in over the rest of the frame (device.audio.harmonic.wavetable_voices), its
+envelope's first step as long as that, and its first frame's noise, heard from the boundary, is scaled down (a lead
+46 dB or more under the note's peak on the factory synth), so notes keep their spacing, and their attack's shape, to
+the sample where before each waited for the next boundary (0-5 ms, as the frames fell).  A note whose voice has its
+key up (releasing, held by the pedal) starts a new voice so, the old one fading out over the frame.  The cost is
+latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off, a re-strike of a key still down, the
+pedal and the rest act at the boundary after their sample.
 
 Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
 the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
@@ -190,6 +193,7 @@ class SynthSource:
         self._pos = 0                       # samples into the current frame
         self._frames = 0
         self._sample = 0                    # the stream's next sample (timed messages are placed on it)
+        self._began = False                 # a voice has an onset in this frame
         self._silence()
         self.xy = (0.0, 0.0)
         self.limiter.reset()
@@ -208,7 +212,7 @@ class SynthSource:
         self.bend, self.sustain = 0.0, False
 
     def handle(self, msg: dict[str, Any]) -> None:
-        """Queue a control message, applied by render() at the next frame boundary.
+        """Queue a control message, applied by render() at the next frame boundary (timed: the one after its sample).
 
         Safe to call from another thread than render() (a deque is the only shared structure).
         Bad corners raise HatboxError here, before anything is queued.  ``all_notes_off`` releases
@@ -337,8 +341,15 @@ class SynthSource:
         """Start ``note``, or strike its sounding voice again: the envelope attacks from where it
         is, and the voice counts the note-ons, so it sounds until the last of them is matched by a
         note-off (two channels or a MIDI file's overlapping re-strike of one pitch).  A voice starting from
-        silence begins at sample ``onset`` of this frame."""
+        silence begins at sample ``onset`` of this frame, its envelope's first step as long as what is left of the
+        frame.  Timed, a note whose voice has its key up (releasing, or held by the pedal) starts a new voice at its
+        onset while that one fades out over the frame, as a steal does: struck again in place, it came at the frame
+        boundary, up to a frame before the new notes of its chord."""
         v = self.v
+        if self.timed:
+            again = np.flatnonzero(self._live() & (v.note == note) & ~v.key_down)
+            if len(again):
+                self._fade(again)
         i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
         if victim >= 0:
             v.stage[victim], v.key_down[victim], v.held[victim], v.pending[victim] = FADE, False, 0, False
@@ -352,7 +363,9 @@ class SynthSource:
             v.h[i] = 0.0
             v.tab_next[i] = 0.0
             v.f0_next[i] = 440.0 * 2.0 ** ((note + self.bend * self.bend_range - 69.0) / 12.0)
-            v.onset[i] = onset
+            if onset:                         # the first step (_voices_step: + one frame / attack) covers its part only
+                v.onset[i], self._began = onset, True
+                v.env[i] = -(onset / self.rate) / max(float(self.env_cfg["attack"]), 1e-4)
 
     def _note_off(self, note: int) -> None:
         v = self.v
@@ -398,11 +411,12 @@ class SynthSource:
     # ------------------------------------------------------------------ per frame
     def _frame(self) -> None:
         v = self.v
-        began = np.flatnonzero(v.onset)       # voices that began part way into the last frame: their crossfade goes on
-        if len(began):                        # from the level it reached there, (hop - onset) / hop of their table
-            v.tab_next[began] *= ((self.hop - v.onset[began]) / self.hop).astype(np.float32)[:, None]
-            v.onset[began] = 0
+        if self._began:                       # voices that began part way into the last frame play whole ones now
+            v.onset.fill(0)
+            self._began = False
         if not self.timed:
+            while self._placed:               # placed while timed (the timing was turned off since)
+                self._apply(self._placed.popleft()[1])
             while self._events:
                 self._apply(self._events.popleft()[0])
         else:
@@ -436,10 +450,9 @@ class SynthSource:
             self._timbre_feed_z = self._z
         feeds = {"pitch": w.pitch[:n], "loudness": w.loudness[:n], "timbre": self._timbre_feed, "h_in": v.h[act]}
         harm, noise, h = self.session.run(OUTPUTS, feeds)
-        if self.timed:                        # a note beginning part way in: its noise as far as its harmonics are
-            began = v.onset[act]
-            if began.any():
-                noise *= (((self.hop - began) / self.hop) ** 2).astype(np.float32)[:, None]
+        if self._began:                       # a note beginning part way in: its first frame's noise (heard from the
+            began = v.onset[act]              # boundary, before it) scaled down as the square of the part it plays
+            noise *= (((self.hop - began) / self.hop) ** 2).astype(np.float32)[:, None]
         if self._mask_needed:
             harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
         _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)

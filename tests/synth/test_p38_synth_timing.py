@@ -53,24 +53,25 @@ def play(pack, clock: Clock, notes: dict[int, int], timed: bool = True, blocks: 
     return np.concatenate(out), src.hop
 
 
-def rise(x: np.ndarray) -> int:
-    """The first sample at a tenth of ``x``'s peak."""
-    return int(np.flatnonzero(np.abs(x) > 0.1 * np.abs(x).max())[0])
+def rise(x: np.ndarray, part: float = 0.1) -> int:
+    """The first sample at ``part`` of ``x``'s peak."""
+    return int(np.flatnonzero(np.abs(x) > part * np.abs(x).max())[0])
 
 
 def test_a_timed_note_keeps_its_place_to_the_sample_wherever_the_frames_fall(synth_pack, clock):
-    lags, lags_untimed = [], []
+    lags: dict[float, list[int]] = {0.1: [], 0.3: [], 0.5: []}
+    lags_untimed = []
     for a in range(0, 2 * 240, 23):                    # due at samples spread over two frames
         b, k = divmod(3 * BLOCK + a, BLOCK)
         x, hop = play(synth_pack, clock, {b: k})
-        lags.append(rise(x) - (3 * BLOCK + a))
+        for part, got in lags.items():
+            got.append(rise(x, part) - (3 * BLOCK + a))
         x, _ = play(synth_pack, clock, {b: k}, timed=False)
         lags_untimed.append(rise(x) - (3 * BLOCK + a))
     assert hop == 240
-    # one frame and the attack; the attack's later frames still fall on the frame grid: within 0.4 ms (this untrained
-    # network's tables jump frame to frame; the factory synth's rise keeps its place within 4 samples)
-    assert max(lags) - min(lags) <= hop // 12, lags
-    assert min(lags) >= hop                                    # never before its frame of latency
+    for part, got in lags.items():                     # one frame, then the same attack wherever it began
+        assert max(got) - min(got) <= 4, (part, got)
+    assert min(lags[0.1]) >= hop                        # never before its frame of latency
     assert max(lags_untimed) - min(lags_untimed) > hop // 2, lags_untimed   # the frame boundary's lottery before
 
 
@@ -89,19 +90,22 @@ def test_untimed_renders_sound_as_before_and_ignore_stamps(synth_pack, clock):
     np.testing.assert_array_equal(a, b)                # the stamp means nothing offline: the next frame boundary
 
 
-def test_a_voice_with_an_onset_is_the_same_fade_in_shifted_to_it():
-    """The wavetable kernel: a voice beginning at sample ``o`` of the frame is silent before it and, after it,
-    plays what a voice beginning at the frame's start plays (its crossfade at the same pace, its phase from 0)."""
+def test_a_voice_with_an_onset_fades_in_over_the_rest_of_its_frame():
+    """The wavetable kernel: a voice beginning at sample ``o`` of the frame is silent before it and, from it, plays
+    the crossfade a frame of ``hop - o`` samples would (its phase from 0)."""
     hop, o = 240, 70
     tab = dsp.wavetables(np.array([[0.5, 0.2, 0.1]], np.float32))
     zero = np.zeros_like(tab)
     rows = np.zeros(1, np.int64)
     f0 = np.array([220.0])
-    plain, shifted = np.zeros(hop, np.float32), np.zeros(hop, np.float32)
-    dsp.wavetable_voices(plain, zero, tab, rows, np.zeros(1), f0, f0, 0, hop, RATE)
-    dsp.wavetable_voices(shifted, zero, tab, rows, np.zeros(1), f0, f0, 0, hop, RATE, np.array([o], np.int64))
+    short, shifted = np.zeros(hop - o, np.float32), np.zeros(hop, np.float32)
+    dsp.wavetable_voices(short, zero, tab, rows, np.zeros(1), f0, f0, 0, hop - o, RATE)
+    phase = np.zeros(1)                               # carried from block to block, as the synth's voices' is
+    for start in range(0, hop, 64):                   # in blocks, as the synth renders it
+        dsp.wavetable_voices(shifted[start:start + 64], zero, tab, rows, phase, f0, f0, start, hop, RATE,
+                             np.array([o], np.int64))
     assert np.all(shifted[:o] == 0.0)
-    np.testing.assert_allclose(shifted[o:], plain[:hop - o], atol=1e-6)
+    np.testing.assert_allclose(shifted[o:], short, atol=1e-6)
 
 
 def test_the_engine_gives_its_timing_to_the_synth_it_installs_and_to_one_in_already():
@@ -120,3 +124,50 @@ def test_the_engine_gives_its_timing_to_the_synth_it_installs_and_to_one_in_alre
     assert early.timed
     engine.install("synth", late, {"name": "late"})
     assert late.timed
+
+
+def test_a_note_struck_again_in_its_release_keeps_its_place_in_the_chord(synth_pack, clock):
+    """QA: a note whose voice was still releasing was struck again in place at the frame boundary, up to a frame
+    before the new notes struck with it (a repeated chord's common notes came 0-5 ms early).  Now it starts a new
+    voice at the chord's onset, and its releasing voice fades out over the frame."""
+    from device.audio.synth_voices import FADE
+    src = SynthSource(synth_pack, RATE)
+    src.timed = True
+    began: dict[int, int] = {}
+    faded = False
+    for b in range(40):
+        end = START + (b + 1) * BLOCK / RATE
+        clock.t = end - 0.5 * BLOCK / RATE - STAMP_SLACK_S
+        if b == 2:                                     # C held, released 20 blocks on; then C and E together
+            src.handle({"op": "note_on", "note": 60, "velocity": 110, "at": clock.t})
+        if b == 22:
+            src.handle({"op": "note_off", "note": 60, "at": clock.t})
+        if b == 30:
+            for note in (60, 64):
+                src.handle({"op": "note_on", "note": note, "velocity": 110, "at": clock.t})
+        clock.t = end
+        src.render(np.zeros(BLOCK, np.float32))
+        v = src.v
+        began.update({int(v.note[i]): int(v.onset[i]) for i in np.flatnonzero(v.onset)})
+        faded |= bool(np.any((v.stage == FADE) & (v.note == 60)))
+    assert set(began) == {60, 64} and began[60] == began[64] > 0, began   # one onset for the chord
+    assert faded                                       # the releasing C went out under the new one
+    assert src.held_notes() == [60, 64]
+
+
+def test_turning_the_timing_off_plays_what_was_placed(synth_pack, clock):
+    """QA: messages placed while timed were never applied once the timing was turned off (a note-off: a stuck note)."""
+    src = SynthSource(synth_pack, RATE)
+    src.timed = True
+    x = np.zeros(BLOCK, np.float32)
+    src.handle({"op": "note_on", "note": 60, "velocity": 110})
+    for _ in range(10):
+        clock.t += BLOCK / RATE
+        src.render(x)
+    src.handle({"op": "note_off", "note": 60})
+    clock.t += BLOCK / RATE
+    src.render(x)                                     # placed; its frame boundary not reached yet or just
+    src.timed = False
+    for _ in range(200):
+        src.render(x)
+    assert src.held_notes() == [] and src.active_voices == 0
