@@ -5,8 +5,9 @@ Notes (middle C, velocity 110) are sent to the engine process (device/audio/serv
 starts it, the factory synth as its start-up pack; file backend at 48 kHz, 128-sample blocks, paced) at uneven gaps
 (150-350 ms, a busy-wait in this process), each stamped ``at`` as the box's MIDI reader stamps a message, and each
 silenced 90 ms later by a ``panic`` so the next one rises from silence.  In the engine's output each note's rise (the
-first sample at a tenth of its own peak) is found, and the gaps between consecutive rises are compared with the
-gaps between the times the notes were sent.  Arms, alternated, each a fresh engine process:
+first sample at a tenth of its own peak, and at half of it, where the attack's shape shows) is found, and the gaps
+between consecutive rises are compared with the gaps between the times the notes were sent.  Arms, alternated, each
+a fresh engine process:
 
 - ``timed`` (the box now): the synth places each note one frame (5 ms) after its sample of the block it came in;
 - ``untimed`` (the peer: the box before the thirty-eighth stop, ``ServerConfig(timed_notes=False)``): each note at
@@ -79,9 +80,9 @@ def play(arm: str, times: list[float], work: Path) -> tuple[np.ndarray, list[flo
     return audio.reshape(-1), sent
 
 
-def rises(x: np.ndarray, quiet: float = 1e-4, gap_s: float = 0.04) -> list[int]:
+def rises(x: np.ndarray, part: float = 0.1, quiet: float = 1e-4, gap_s: float = 0.04) -> list[int]:
     """Each note's rise in ``x``: notes are the stretches between silences of ``gap_s`` or more (|x| < ``quiet``);
-    the rise is a stretch's first sample at a tenth of its peak."""
+    the rise is a stretch's first sample at ``part`` of its peak."""
     loud = np.flatnonzero(np.abs(x) >= quiet)
     if not len(loud):
         return []
@@ -90,19 +91,23 @@ def rises(x: np.ndarray, quiet: float = 1e-4, gap_s: float = 0.04) -> list[int]:
     out = []
     for a, b in zip(starts, ends):
         seg = np.abs(x[a:b + 1])
-        out.append(int(a + np.flatnonzero(seg >= 0.1 * seg.max())[0]))
+        out.append(int(a + np.flatnonzero(seg >= part * seg.max())[0]))
     return out
 
 
 def judge(audio: np.ndarray, sent: list[float]) -> dict:
-    """Gap errors (ms) between consecutive notes' rises and their sent times."""
+    """Gap errors (ms) between consecutive notes' rises (to a tenth of their peak; ``half_``: to half of it, where
+    the attack's shape shows) and their sent times."""
     got = np.asarray(rises(audio), float) / RATE
-    if len(got) != len(sent):
+    half = np.asarray(rises(audio, 0.5), float) / RATE
+    if len(got) != len(sent) or len(half) != len(sent):
         return {"notes": len(sent), "found": int(len(got)), "gap_err_ms": []}
     err = 1000 * np.abs(np.diff(got) - np.diff(sent))
-    return {"notes": len(sent), "found": int(len(got)), "gap_err_ms": err.tolist(),
-            "gap_err_ms_median": float(np.median(err)), "gap_err_ms_p95": float(np.percentile(err, 95)),
-            "gap_err_ms_max": float(err.max())}
+    half_err = 1000 * np.abs(np.diff(half) - np.diff(sent))
+    return {"notes": len(sent), "found": int(len(got)), "gap_err_ms": err.tolist(), "half_gap_err_ms":
+            half_err.tolist(), "gap_err_ms_median": float(np.median(err)), "gap_err_ms_p95":
+            float(np.percentile(err, 95)), "gap_err_ms_max": float(err.max()),
+            "half_gap_err_ms_median": float(np.median(half_err)), "half_gap_err_ms_max": float(half_err.max())}
 
 
 def main() -> int:
@@ -125,17 +130,22 @@ def main() -> int:
                           flush=True)
                     continue
                 print(f"round {r + 1} {arm:8s}: gap error median {got['gap_err_ms_median']:.2f} ms, p95 "
-                      f"{got['gap_err_ms_p95']:.2f}, worst {got['gap_err_ms_max']:.2f} ms", flush=True)
+                      f"{got['gap_err_ms_p95']:.2f}, worst {got['gap_err_ms_max']:.2f} ms (at half the peak: "
+                      f"{got['half_gap_err_ms_median']:.2f} / {got['half_gap_err_ms_max']:.2f} ms)", flush=True)
     summary = {}
     for arm, rs in runs.items():
         err = np.concatenate([r["gap_err_ms"] for r in rs]) if any(r["gap_err_ms"] for r in rs) else np.zeros(0)
         summary[arm] = {"gaps": int(len(err)), "rounds_judged": int(sum(bool(r["gap_err_ms"]) for r in rs))}
         if len(err):
+            half = np.concatenate([r["half_gap_err_ms"] for r in rs if r["gap_err_ms"]])
             summary[arm].update(gap_err_ms_median=float(np.median(err)), gap_err_ms_p95=float(np.percentile(err, 95)),
-                                gap_err_ms_max=float(err.max()))
+                                gap_err_ms_max=float(err.max()), half_gap_err_ms_median=float(np.median(half)),
+                                half_gap_err_ms_max=float(half.max()))
             s = summary[arm]
             print(f"{arm:8s} over {s['rounds_judged']} rounds ({s['gaps']} gaps): gap error median "
-                  f"{s['gap_err_ms_median']:.2f} ms, p95 {s['gap_err_ms_p95']:.2f}, worst {s['gap_err_ms_max']:.2f} ms")
+                  f"{s['gap_err_ms_median']:.2f} ms, p95 {s['gap_err_ms_p95']:.2f}, worst {s['gap_err_ms_max']:.2f} "
+                  f"ms; at half the peak median {s['half_gap_err_ms_median']:.2f}, worst "
+                  f"{s['half_gap_err_ms_max']:.2f} ms")
     name = "synth_timing" + (f"_busy{args.busy}" if args.busy else "")
     print("wrote", write_result(name, {"rounds": args.rounds, "block": BLOCK, "rate": RATE, "busy": args.busy,
                                        "notes": args.notes, "summary": summary, "runs": runs}))
