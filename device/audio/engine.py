@@ -24,6 +24,8 @@ Per block the engine times its own compute (``perf_counter``) and keeps a window
 """
 from __future__ import annotations
 
+import contextlib
+
 import threading
 import time
 from collections import deque
@@ -258,8 +260,8 @@ class Engine:
         also before the audio thread has switched to it."""
         if hasattr(unit, "timed"):                          # a synth switched in keeps the box's note timing
             unit.timed = self.timed_notes
-        with self._route_lock:                              # a note comes before (replayed) or after (routed here)
-            with self._knob_lock:
+        with self._route_lock if slot == "synth" else contextlib.nullcontext():   # a note comes before (replayed)
+            with self._knob_lock:                                                  # or after (routed here)
                 turned = self._loading.pop(slot, None) or {}
                 notes = [note for name, value in turned.items() if (note := self._replay(unit, info, name, value))]
                 if notes:
@@ -337,7 +339,7 @@ class Engine:
         thread raced the audio thread and stepped the live signal (0.19 on the factory drive).
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
         targets = ("sampler",) if msg["op"] in SAMPLER_OPS else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
-        with self._route_lock:
+        with self._route_lock if "synth" in targets else contextlib.nullcontext():   # (a sampler's decode: unheld)
             if "synth" in targets:
                 self.performance.see(msg)
             for name in targets:

@@ -110,9 +110,12 @@ def _wavetable_voices(out, tab_prev, tab_next, rows, phase, f0_prev, f0_next, st
         ph, fp = phase[r], f0_prev[r]
         df = f0_next[r] - fp
         o = onset[r]
+        hold = o < 0                      # a voice fading out from -o on, full before it
+        if hold:
+            o = -o
         span = hop - o
-        for n in range(max(0, o - start), out.shape[0]):
-            a = (start + n - o) / span
+        for n in range(0 if hold else max(0, o - start), out.shape[0]):
+            a = max(0.0, (start + n - o) / span)
             x = (ph - np.floor(ph)) * size
             i = min(int(x), size - 1)
             fr = np.float32(x - i)
@@ -148,7 +151,8 @@ def wavetable_voices(out: np.ndarray, tab_prev: np.ndarray, tab_next: np.ndarray
     ``phase + sum(f0[m] / rate for m < n)``, exactly the additive sum's phase (:func:`additive`).
     ``onset`` [R] int64 (None: all 0): a voice that starts at sample o of the frame (a timed note) is silent and
     its phase held before it, and its crossfade runs from there over the rest of the frame (``hop - o`` samples; the
-    caller's envelope took a step of that length only, so its table is as quiet as that).
+    caller's envelope took a step of that length only, so its table is as quiet as that); at -o, a voice plays its
+    start table up to o and crossfades from there (one fading out under a note that carries it on).
     """
     if onset is None:
         onset = np.zeros(tab_prev.shape[0], np.int64)

@@ -61,7 +61,7 @@ from device.audio.synth_render import (MAX_TAIL_S, SMPTE_FPS, XYPath, _check_mid
                                        xy_events)
 from device.audio.synth_voices import (ATTACK, DECAY, FADE, IDLE, RELEASE, SILENT,  # noqa: F401 - re-exported
                                        SUSTAIN, FrameWork, Voices, _end_voices, _frame_controls, _frame_state,
-                                       _key_up, _pick_voice, _voices_step, compile_kernels)
+                                       _key_up, _key_up_voice, _pick_voice, _voices_step, compile_kernels)
 from export.manifest import RATE_RANGE, kind_phrase
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
@@ -342,14 +342,17 @@ class SynthSource:
         is, and the voice counts the note-ons, so it sounds until the last of them is matched by a
         note-off (two channels or a MIDI file's overlapping re-strike of one pitch).  A voice starting from
         silence begins at sample ``onset`` of this frame, its envelope's first step as long as what is left of the
-        frame.  Timed, a note whose voice has its key up (releasing, or held by the pedal) starts a new voice at its
-        onset while that one fades out over the frame, as a steal does: struck again in place, it came at the frame
-        boundary, up to a frame before the new notes of its chord."""
+        frame.  Timed, a note whose voice has its key up (releasing, or held by the pedal) is struck again at its
+        onset too (:meth:`_carry_on`): struck in place, it came at the frame boundary, up to a frame before the new
+        notes of its chord."""
         v = self.v
-        if self.timed:
-            again = np.flatnonzero(self._live() & (v.note == note) & ~v.key_down)
-            if len(again):
-                self._fade(again)
+        before = _key_up_voice(v.stage, v.note, v.ending, v.key_down, note) if self.timed else -1
+        if before >= 0:
+            if v.born[before] == self._frames:    # not heard yet: simply replaced
+                v.stage[before], v.note[before], v.held[before], v.pending[before] = IDLE, -1, 0, False
+                before = -1
+            else:
+                v.stage[before], v.held[before], v.pending[before] = FADE, 0, False
         i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
         if victim >= 0:
             v.stage[victim], v.key_down[victim], v.held[victim], v.pending[victim] = FADE, False, 0, False
@@ -366,13 +369,27 @@ class SynthSource:
             if onset:                         # the first step (_voices_step: + one frame / attack) covers its part only
                 v.onset[i], self._began = onset, True
                 v.env[i] = -(onset / self.rate) / max(float(self.env_cfg["attack"]), 1e-4)
+            if before >= 0:
+                self._carry_on(before, i, onset)
+
+    def _carry_on(self, old: int, new: int, onset: int) -> None:
+        """Voice ``new`` strikes again the note voice ``old`` played, at sample ``onset`` of this frame (timed): it
+        goes on from ``old``'s network state, envelope level (attacking from there) and phase at that sample, while
+        ``old`` (fading out over this frame) holds its level up to it, so the two cross over at the onset with nothing
+        missing between (the QA's re-check: fading it from the boundary left a hole up to 28 dB deep, 5 ms long)."""
+        v = self.v
+        v.h[new] = v.h[old]
+        v.env[new] += v.env[old]
+        v.phase[new] = (v.phase[old] + onset * v.f0_next[old] / self.rate) % 1.0
+        v.onset[old], v.carried[new], self._began = -onset, True, True
 
     def _note_off(self, note: int) -> None:
         v = self.v
         i = _key_up(v.stage, v.note, v.ending, v.key_down, v.held, note)
         if i >= 0 and not self.sustain:
             if v.struck[i] == self._frames:
-                v.pending[i] = True           # struck in this frame: it plays the frame first
+                v.pending[i] = True           # struck in this frame: it plays the frame first, its envelope's whole
+                v.env[i] = max(v.env[i], 0.0)  # first step (a timed onset's part step left short notes 22 dB quiet)
             else:
                 v.stage[i] = RELEASE
 
@@ -392,6 +409,7 @@ class SynthSource:
         idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
         first = v.struck[idx] == self._frames
         v.pending[idx[first]] = True
+        v.env[idx[first]] = np.maximum(v.env[idx[first]], 0.0)    # a whole first step, as in _note_off
         v.stage[idx[~first]] = RELEASE
 
     def _fade(self, idx: np.ndarray) -> None:
@@ -413,6 +431,7 @@ class SynthSource:
         v = self.v
         if self._began:                       # voices that began part way into the last frame play whole ones now
             v.onset.fill(0)
+            v.carried.fill(False)
             self._began = False
         if not self.timed:
             while self._placed:               # placed while timed (the timing was turned off since)
@@ -451,8 +470,9 @@ class SynthSource:
         feeds = {"pitch": w.pitch[:n], "loudness": w.loudness[:n], "timbre": self._timbre_feed, "h_in": v.h[act]}
         harm, noise, h = self.session.run(OUTPUTS, feeds)
         if self._began:                       # a note beginning part way in: its first frame's noise (heard from the
-            began = v.onset[act]              # boundary, before it) scaled down as the square of the part it plays
-            noise *= (((self.hop - began) / self.hop) ** 2).astype(np.float32)[:, None]
+            part = np.where(v.carried[act], 1.0, (self.hop - np.maximum(v.onset[act], 0)) / self.hop)  # boundary,
+            noise *= (part ** 2).astype(np.float32)[:, None]   # before it) as the square of the part it plays, unless
+                                              # it carries on a voice whose noise was there already
         if self._mask_needed:
             harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
         _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)

@@ -37,7 +37,9 @@ class Voices:
         self.tab_prev = np.zeros((n, table + 1), np.float32)
         self.tab_next = np.zeros((n, table + 1), np.float32)
         self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
-        self.onset = np.zeros(n, np.int64)                   # a timed note's first sample in its first frame (0: none)
+        self.onset = np.zeros(n, np.int64)                   # a timed note's first sample in its first frame (0: none;
+        # negative: a voice fading out under the note that carries it on holds its level up to -onset, see synth.py)
+        self.carried = np.zeros(n, bool)                     # its first frame carries a faded voice on (full noise)
 
 
 class FrameWork:
@@ -110,6 +112,15 @@ def _key_up(stage, note, ending, key_down, held, want):  # type: ignore
             if held[i] > 0:
                 return -1
             held[i], key_down[i] = 0, False
+            return i
+    return -1
+
+
+@kernel
+def _key_up_voice(stage, note, ending, key_down, want):  # type: ignore
+    """The live voice of MIDI note ``want`` whose key is up (releasing, or held by the pedal), else -1."""
+    for i in range(stage.shape[0]):
+        if stage[i] != IDLE and stage[i] != FADE and not ending[i] and note[i] == want and not key_down[i]:
             return i
     return -1
 
@@ -191,3 +202,4 @@ def compile_kernels() -> None:
     _end_voices(w.active[:0], v.tab_next, v.f0_prev, v.f0_next)
     _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, 60, 0, 1)
     _key_up(v.stage, v.note, v.ending, v.key_down, v.held, 60)
+    _key_up_voice(v.stage, v.note, v.ending, v.key_down, 60)

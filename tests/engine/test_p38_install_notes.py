@@ -51,3 +51,19 @@ def test_a_note_off_between_a_synth_s_install_and_its_switch_reaches_it():
     for note in (60, 67):
         engine.handle({"op": "note_off", "note": note})
     assert new.notes() == [72] and new.held[64] == 0       # not held twice either: replayed or routed, once
+
+
+def test_a_sampler_message_does_not_wait_for_the_synth_s_routing():
+    """The re-check: the routing lock (synth notes vs a synth's install) was held across every source's handle, so a
+    note waited behind a sampler's decode in the engine (450 ms in the QA's probe)."""
+    import threading
+    engine = Engine(EngineConfig(rate=RATE, block=BLOCK))
+    sampler = Recorder()
+    engine.install("sampler", sampler, {"name": "sampler"})
+    _block(engine)
+    done = threading.Event()
+    with engine._route_lock:                          # the synth's routing busy elsewhere
+        worker = threading.Thread(target=lambda: (engine.handle({"op": "choke", "note": 49}), done.set()))
+        worker.start()
+        assert done.wait(2), "a sampler-only message waited for the synth's routing lock"
+    worker.join(2)
