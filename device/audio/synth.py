@@ -23,7 +23,7 @@ harmonics are silent up to it and fade in over the rest of the frame (device.aud
 envelope's first step as long as that, and its first frame's noise, heard from the boundary, is scaled down (a lead
 45 dB or more under the note's peak on the factory synth), so notes keep their spacing, and their attack's shape, to
 the sample where before each waited for the next boundary (0-5 ms, as the frames fell).  A note whose voice has its
-key up (releasing, held by the pedal) starts a new voice so, the old one fading out over the frame.  The cost is
+key up (releasing, held by the pedal) starts a new voice so, carrying the old one on from there.  The cost is
 latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off, a re-strike of a key still down, the
 pedal and the rest act at the boundary after their sample.
 
