@@ -313,23 +313,23 @@ class SynthSource:
         return (w @ self.embeddings[idx]).astype(np.float32)
 
     def _apply(self, msg: dict[str, Any], onset: int = 0) -> None:
-        """Act on ``msg`` at this frame boundary; ``onset``: the sample of the frame a note starting from silence
-        begins at (a timed one)."""
+        """Act on ``msg`` at this frame boundary; ``onset``: the sample of the frame a timed one acts at (a note
+        starting from silence begins there, a release begins there)."""
         op = msg["op"]
         if op == "panic":
             self._fade_all()
         elif op == "all_notes_off":
-            self._all_notes_off()
+            self._all_notes_off(onset)
         elif op == "note_on" and int(msg["velocity"]) > 0:
             self._note_on(int(msg["note"]), int(msg["velocity"]), onset)
         elif op in ("note_on", "note_off"):
-            self._note_off(int(msg["note"]))
+            self._note_off(int(msg["note"]), onset)
         elif op == "bend":
             self.bend = min(1.0, max(-1.0, float(msg["value"])))
         elif op == "sustain":
             self.sustain = bool(msg["on"])
             if not self.sustain:
-                self._release(np.flatnonzero(self._live() & ~self.v.key_down))
+                self._release(np.flatnonzero(self._live() & ~self.v.key_down), onset)
         elif op == "xy":
             self.xy = (float(msg["x"]), float(msg["y"]))
         elif op == "corners":
@@ -383,7 +383,7 @@ class SynthSource:
         v.phase[new] = (v.phase[old] + onset * v.f0_next[old] / self.rate) % 1.0
         v.onset[old], v.carried[new], self._began = -onset, True, True
 
-    def _note_off(self, note: int) -> None:
+    def _note_off(self, note: int, onset: int = 0) -> None:
         v = self.v
         i = _key_up(v.stage, v.note, v.ending, v.key_down, v.held, note)
         if i >= 0 and not self.sustain:
@@ -391,26 +391,41 @@ class SynthSource:
                 v.pending[i] = True           # struck in this frame: it plays the frame first, its envelope's whole
                 v.env[i] = max(v.env[i], 0.0)  # first step (a timed onset's part step left short notes 22 dB quiet)
             else:
-                v.stage[i] = RELEASE
+                self._release_from(np.array([i]), onset)
 
-    def _all_notes_off(self) -> None:
+    def _release_from(self, idx: np.ndarray, onset: int) -> None:
+        """Release voices ``idx`` at this boundary; timed, from sample ``onset`` of the frame (a note-off one frame
+        after its sample, as its note-on was): each holds its level up to it and crossfades from there
+        (device.audio.harmonic.wavetable_voices at ``-onset``), its envelope's attack going on up to it and its
+        release's first step as long as the rest of the frame, so a note keeps its length to the sample."""
+        v = self.v
+        if onset > 0 and len(idx):
+            e = self.env_cfg
+            attacking = idx[v.stage[idx] == ATTACK]
+            v.env[attacking] = np.minimum(1.0, v.env[attacking] + (onset / self.rate) / max(float(e["attack"]), 1e-4))
+            v.env[idx] *= 10.0 ** (3.0 * (onset / self.rate) / max(float(e["release"]), 1e-3))
+            v.onset[idx], self._began = -onset, True
+        v.stage[idx] = RELEASE
+
+    def _all_notes_off(self, onset: int = 0) -> None:
         """Every key up, as if each held note got its note-offs (the pedal still holds them)."""
-        self._keys_up(np.flatnonzero(self._live() & self.v.key_down))
+        self._keys_up(np.flatnonzero(self._live() & self.v.key_down), onset)
 
-    def _keys_up(self, idx: np.ndarray) -> None:
+    def _keys_up(self, idx: np.ndarray, onset: int = 0) -> None:
         self.v.key_down[idx], self.v.held[idx] = False, 0
         if not self.sustain:
-            self._release(idx)
+            self._release(idx, onset)
 
-    def _release(self, idx: np.ndarray) -> None:
-        """Release live voices ``idx``; one struck in this same frame first plays that frame of its
-        attack (``pending``), so a note shorter than a frame still sounds."""
+    def _release(self, idx: np.ndarray, onset: int = 0) -> None:
+        """Release live voices ``idx`` (timed: from sample ``onset`` of the frame, :meth:`_release_from`); one struck
+        in this same frame first plays that frame of its attack (``pending``), so a note shorter than a frame still
+        sounds."""
         v = self.v
         idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
         first = v.struck[idx] == self._frames
         v.pending[idx[first]] = True
         v.env[idx[first]] = np.maximum(v.env[idx[first]], 0.0)    # a whole first step, as in _note_off
-        v.stage[idx[~first]] = RELEASE
+        self._release_from(idx[~first], onset)
 
     def _fade(self, idx: np.ndarray) -> None:
         """Fade voices ``idx`` out over the next frame (a linear fade to zero, as a finished release

@@ -207,9 +207,12 @@ def test_a_note_struck_again_under_the_pedal_leaves_no_hole(synth_pack, clock, o
     assert dips[0] > dips[1] - 2.0, dips                 # timed, untimed
 
 
-def test_a_note_shorter_than_its_first_frame_is_as_loud_wherever_it_begins(synth_pack, clock):
-    """The re-check: released in the frame it was struck, a timed note kept its first envelope step's part (as short
-    as the frame left to it) and played up to 22 dB quieter as its onset fell late in the frame."""
+@pytest.mark.parametrize("length", [10, 240])
+def test_a_note_as_short_as_a_frame_is_as_loud_wherever_it_begins(synth_pack, clock, length):
+    """The re-check: a timed note kept its first envelope step's part (as short as the frame left to it) and played
+    up to 22 dB quieter as its onset fell late in the frame: released in its first frame (10 samples: it now takes
+    the whole step, as offline), or at the next boundary (240 samples: its attack now goes on up to its release's
+    sample, one frame after its note-off's)."""
     peaks = []
     for a in (0, 100, 200):
         b, k = divmod(3 * BLOCK + a, BLOCK)
@@ -221,7 +224,7 @@ def test_a_note_shorter_than_its_first_frame_is_as_loud_wherever_it_begins(synth
             if blk == b:
                 clock.t = end - (BLOCK - k) / RATE - STAMP_SLACK_S
                 src.handle({"op": "note_on", "note": 60, "velocity": 120, "at": clock.t})
-                clock.t += 10 / RATE                     # a 10-sample note
+                clock.t += length / RATE
                 src.handle({"op": "note_off", "note": 60, "at": clock.t})
             clock.t = end
             x = np.zeros(BLOCK, np.float32)
@@ -229,3 +232,32 @@ def test_a_note_shorter_than_its_first_frame_is_as_loud_wherever_it_begins(synth
             out.append(x)
         peaks.append(float(np.abs(np.concatenate(out)).max()))
     assert max(peaks) / min(peaks) < 10 ** (2 / 20), peaks
+
+
+def test_a_timed_note_off_releases_one_frame_after_its_sample_to_the_sample(synth_pack, clock):
+    """A note-off acted at the frame boundary after its sample, so a note's length moved with where the frames fell
+    (0-5 ms); timed, its release begins one frame after its sample, as its note-on did: two notes released 60 samples
+    apart in one frame sound alike up to the first one's release and part there."""
+    outs = []
+    for off_at in (20 * BLOCK + 30, 20 * BLOCK + 90):
+        src = SynthSource(synth_pack, RATE)
+        src.timed = True
+        out = []
+        for b in range(40):
+            end = START + (b + 1) * BLOCK / RATE
+            for at, msg in ((2 * BLOCK + 10, {"op": "note_on", "note": 60, "velocity": 110}),
+                            (off_at, {"op": "note_off", "note": 60})):
+                if b * BLOCK <= at < (b + 1) * BLOCK:
+                    clock.t = START + at / RATE - STAMP_SLACK_S
+                    src.handle({**msg, "at": clock.t})
+            clock.t = end
+            x = np.zeros(BLOCK, np.float32)
+            src.render(x)
+            out.append(x)
+        outs.append(np.concatenate(out))
+        hop = src.hop
+    first = 20 * BLOCK + 30 + hop                      # the first note's release begins here
+    diff, peak = np.abs(outs[0] - outs[1]), np.abs(outs[0]).max()
+    # alike up to it but for its frame's noise, which the network makes for the released level from the boundary
+    assert diff[:first].max() < 0.01 * peak             # (released at the boundary before: 3 % of the peak)
+    assert diff[first:first + hop].max() > 4 * diff[:first].max()
