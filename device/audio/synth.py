@@ -24,8 +24,9 @@ envelope's first step as long as that, and its first frame's noise, heard from t
 45 dB or more under the note's peak on the factory synth), so notes keep their spacing, and their attack's shape, to
 the sample where before each waited for the next boundary (0-5 ms, as the frames fell).  A note whose voice has its
 key up (releasing, held by the pedal) starts a new voice so, carrying the old one on from there.  The cost is
-latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off, a re-strike of a key still down, the
-pedal and the rest act at the boundary after their sample.
+latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off (the pedal lifted, all notes off)
+begins its release one frame after its sample the same way (:meth:`SynthSource._release_from`); the bend, the pad
+and a re-strike of a key still down act at the boundary after their sample.
 
 Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
 the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
