@@ -53,6 +53,25 @@ def play(pack, clock: Clock, notes: dict[int, int], timed: bool = True, blocks: 
     return np.concatenate(out), src.hop
 
 
+def perform(pack, clock: Clock, events: list[tuple[int, dict]], blocks: int,
+            timed: bool = True) -> tuple[np.ndarray, int]:
+    """A fresh synth rendering ``blocks`` blocks; ``events``: (the sample each message is due at, message), stamped
+    as the box's MIDI reader stamps them.  Returns the output and the synth's frame (samples)."""
+    src = SynthSource(pack, RATE)
+    src.timed = timed
+    out = []
+    for b in range(blocks):
+        for at, msg in events:
+            if b * BLOCK <= at < (b + 1) * BLOCK:
+                clock.t = START + at / RATE - STAMP_SLACK_S
+                src.handle({**msg, "at": clock.t})
+        clock.t = START + (b + 1) * BLOCK / RATE
+        x = np.zeros(BLOCK, np.float32)
+        src.render(x)
+        out.append(x)
+    return np.concatenate(out), src.hop
+
+
 def rise(x: np.ndarray, part: float = 0.1) -> int:
     """The first sample at ``part`` of ``x``'s peak."""
     return int(np.flatnonzero(np.abs(x) > part * np.abs(x).max())[0])
@@ -187,23 +206,13 @@ def test_a_note_struck_again_under_the_pedal_leaves_no_hole(synth_pack, clock, o
     """The re-check of the QA mend: the releasing or pedal-held voice faded out from the frame boundary while its new
     voice began at the onset, a hole up to 28 dB deep and 5 ms long; carried on, it dips no more than offline."""
     dips = []
+    strike = 100 * BLOCK + onset
     for timed in (True, False):
-        src = SynthSource(synth_pack, RATE)
-        src.timed = timed
-        out, strike = [], 100 * BLOCK + onset
-        for b in range(200):
-            end = START + (b + 1) * BLOCK / RATE
-            for at, msg in ((0, {"op": "sustain", "on": True}), (2400, {"op": "note_on", "note": 60, "velocity": 110}),
-                            (4800, {"op": "note_off", "note": 60}),
-                            (strike, {"op": "note_on", "note": 60, "velocity": 110})):
-                if b * BLOCK <= at < (b + 1) * BLOCK:
-                    clock.t = START + at / RATE - STAMP_SLACK_S
-                    src.handle({**msg, "at": clock.t})
-            clock.t = end
-            x = np.zeros(BLOCK, np.float32)
-            src.render(x)
-            out.append(x)
-        dips.append(_level_dip(np.concatenate(out), strike, src.hop))
+        x, hop = perform(synth_pack, clock, [(0, {"op": "sustain", "on": True}),
+                                             (2400, {"op": "note_on", "note": 60, "velocity": 110}),
+                                             (4800, {"op": "note_off", "note": 60}),
+                                             (strike, {"op": "note_on", "note": 60, "velocity": 110})], 200, timed)
+        dips.append(_level_dip(x, strike, hop))
     assert dips[0] > dips[1] - 2.0, dips                 # timed, untimed
 
 
@@ -215,22 +224,9 @@ def test_a_note_as_short_as_a_frame_is_as_loud_wherever_it_begins(synth_pack, cl
     sample, one frame after its note-off's)."""
     peaks = []
     for a in (0, 100, 200):
-        b, k = divmod(3 * BLOCK + a, BLOCK)
-        src = SynthSource(synth_pack, RATE)
-        src.timed = True
-        out = []
-        for blk in range(40):
-            end = START + (blk + 1) * BLOCK / RATE
-            if blk == b:
-                clock.t = end - (BLOCK - k) / RATE - STAMP_SLACK_S
-                src.handle({"op": "note_on", "note": 60, "velocity": 120, "at": clock.t})
-                clock.t += length / RATE
-                src.handle({"op": "note_off", "note": 60, "at": clock.t})
-            clock.t = end
-            x = np.zeros(BLOCK, np.float32)
-            src.render(x)
-            out.append(x)
-        peaks.append(float(np.abs(np.concatenate(out)).max()))
+        x, _ = perform(synth_pack, clock, [(3 * BLOCK + a, {"op": "note_on", "note": 60, "velocity": 120}),
+                                           (3 * BLOCK + a + length, {"op": "note_off", "note": 60})], 40)
+        peaks.append(float(np.abs(x).max()))
     assert max(peaks) / min(peaks) < 10 ** (2 / 20), peaks
 
 
@@ -240,22 +236,9 @@ def test_a_timed_note_off_releases_one_frame_after_its_sample_to_the_sample(synt
     apart in one frame sound alike up to the first one's release and part there."""
     outs = []
     for off_at in (20 * BLOCK + 30, 20 * BLOCK + 90):
-        src = SynthSource(synth_pack, RATE)
-        src.timed = True
-        out = []
-        for b in range(40):
-            end = START + (b + 1) * BLOCK / RATE
-            for at, msg in ((2 * BLOCK + 10, {"op": "note_on", "note": 60, "velocity": 110}),
-                            (off_at, {"op": "note_off", "note": 60})):
-                if b * BLOCK <= at < (b + 1) * BLOCK:
-                    clock.t = START + at / RATE - STAMP_SLACK_S
-                    src.handle({**msg, "at": clock.t})
-            clock.t = end
-            x = np.zeros(BLOCK, np.float32)
-            src.render(x)
-            out.append(x)
-        outs.append(np.concatenate(out))
-        hop = src.hop
+        x, hop = perform(synth_pack, clock, [(2 * BLOCK + 10, {"op": "note_on", "note": 60, "velocity": 110}),
+                                             (off_at, {"op": "note_off", "note": 60})], 40)
+        outs.append(x)
     first = 20 * BLOCK + 30 + hop                      # the first note's release begins here
     diff, peak = np.abs(outs[0] - outs[1]), np.abs(outs[0]).max()
     # alike up to it but for its frame's noise, which the network makes for the released level from the boundary
