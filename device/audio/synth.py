@@ -67,6 +67,7 @@ from export.manifest import RATE_RANGE, kind_phrase
 from export.pack import Pack
 from hatbox.errors import HatboxError, PackError
 
+RELEASE_CROSSFADE_S = 0.001   # a timed release (a carry-on) crossfades from the held table over this long at least (s)
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
 OUTPUTS = ["harmonics", "noise", "h_out"]
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic", "all_notes_off")
@@ -354,9 +355,11 @@ class SynthSource:
                 before = -1
             else:
                 v.stage[before], v.held[before], v.pending[before] = FADE, 0, False
+                onset = min(onset, self._latest_onset())     # they cross over 1 ms at least (QA: a tick at the end)
         i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
         if victim >= 0:
             v.stage[victim], v.key_down[victim], v.held[victim], v.pending[victim] = FADE, False, 0, False
+            v.onset[victim] = max(int(v.onset[victim]), 0)     # a release begun part way in: fades over the frame
         self._stamp += 1
         v.held[i] = 1 if fresh or not v.key_down[i] else v.held[i] + 1
         v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.stamp[i] = ATTACK, note, velocity, True, self._stamp
@@ -373,6 +376,11 @@ class SynthSource:
             if before >= 0:
                 self._carry_on(before, i, onset)
 
+    def _latest_onset(self) -> int:
+        """The latest sample of a frame a release, or a voice carrying another on, begins at: what is left of the
+        frame crossfades from the held table over :data:`RELEASE_CROSSFADE_S` at least (so up to that much early)."""
+        return max(0, self.hop - max(1, int(RELEASE_CROSSFADE_S * self.rate)))
+
     def _carry_on(self, old: int, new: int, onset: int) -> None:
         """Voice ``new`` strikes again the note voice ``old`` played, at sample ``onset`` of this frame (timed): it
         goes on from ``old``'s network state, envelope level (attacking from there) and phase at that sample, while
@@ -380,7 +388,10 @@ class SynthSource:
         missing between (the QA's re-check: fading it from the boundary left a hole up to 28 dB deep, 5 ms long)."""
         v = self.v
         v.h[new] = v.h[old]
-        v.env[new] += v.env[old]
+        level = v.env[old]
+        if v.stage[old] == FADE and v.onset[old] < 0:   # released earlier in this frame (_release_from): its level at
+            level *= 10.0 ** (-3.0 * (onset / self.rate) / max(float(self.env_cfg["release"]), 1e-3))   # our onset
+        v.env[new] += level
         v.phase[new] = (v.phase[old] + onset * v.f0_next[old] / self.rate) % 1.0
         v.onset[old], v.carried[new], self._began = -onset, True, True
 
@@ -397,9 +408,13 @@ class SynthSource:
     def _release_from(self, idx: np.ndarray, onset: int) -> None:
         """Release voices ``idx`` at this boundary; timed, from sample ``onset`` of the frame (a note-off one frame
         after its sample, as its note-on was): each holds its level up to it and crossfades from there
-        (device.audio.harmonic.wavetable_voices at ``-onset``), its envelope's attack going on up to it and its
-        release's first step as long as the rest of the frame, so a note keeps its length to the sample."""
+        (device.audio.harmonic.wavetable_voices at ``-onset``), its envelope at the end of the frame what the attack up
+        to it and the release from it make, so a note keeps its length to the sample.  The crossfade between the held
+        table and the released one is :data:`RELEASE_CROSSFADE_S` at least (QA: a voice still in its attack,
+        released at the frame's last sample, switched tables in one sample: a click 40-60 dB over the band's floor),
+        so such a release begins up to that much early."""
         v = self.v
+        onset = min(onset, self._latest_onset())           # a crossfade of 1 ms at least
         if onset > 0 and len(idx):
             e = self.env_cfg
             attacking = idx[v.stage[idx] == ATTACK]
@@ -436,10 +451,13 @@ class SynthSource:
         v.stage[idx[unheard]], v.note[idx[unheard]] = IDLE, -1
         v.stage[idx[~unheard]] = FADE
         v.key_down[idx], v.held[idx], v.pending[idx] = False, 0, False
+        v.onset[idx] = np.maximum(v.onset[idx], 0)  # a release begun part way into this frame holds no more (QA: a
+                                                    # panic after it cut the voice in as little as a sample)
 
     def _fade_all(self) -> None:
         """Panic: every voice fades out over the next frame; pedal up, bend centred."""
         self._fade(np.flatnonzero(self._live()))
+        np.maximum(self.v.onset, 0, out=self.v.onset)  # a voice carried on by a new one, fading from its onset, too
         self.bend, self.sustain = 0.0, False
 
     # ------------------------------------------------------------------ per frame
