@@ -121,6 +121,12 @@ class EngineStoppedError(HatboxError):
         self.may_apply = may_apply
 
 
+def refusal(exc: Exception) -> str:
+    """A control message's error in words: a refusal's own (HatboxError, ControlError), any other exception's type
+    too (a bug in the engine: device/audio/server.py says it so in its reply)."""
+    return str(exc) if isinstance(exc, (HatboxError, ControlError)) else f"{type(exc).__name__}: {exc}"
+
+
 def _check_number(op: str, key: str, value: Any, kind: str, bounds: tuple[float, float] | None) -> None:
     """Refuse a numeric field that is not a finite number, not whole where ``kind`` is "int", or
     outside ``bounds`` (inclusive).  bool counts as a number (0/1) for the on/off fields only."""

@@ -33,7 +33,12 @@ class BoxControl:
             self._learn_values(str(message["slot"]))
         elif message.get("op") == "unload":
             self.knobs.forget(str(message["slot"]))
-        elif message.get("op") == "knob":
+        else:
+            self._kept(message)
+
+    def _kept(self, message: dict[str, Any]) -> None:
+        """A knob message the engine took: its value is the knob's now (MIDI pick-up reads it)."""
+        if message.get("op") == "knob":
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
 
     def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
@@ -46,8 +51,8 @@ class BoxControl:
             return [self._sent_alone(m) for m in messages]
         errors = list(many(messages))
         for message, error in zip(messages, errors):
-            if error is None and message.get("op") == "knob":
-                self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
+            if error is None:
+                self._kept(message)
         return errors
 
     def _sent_alone(self, message: dict[str, Any]) -> str | None:

@@ -1,13 +1,13 @@
 """The engine in its own process, at the highest priority the OS grants.
 
-:class:`EngineProcess` (the parent's handle; a :class:`device.control.Control`) spawns
-:func:`engine_main` in a fresh process.  There:
+:class:`EngineProcess` (the parent's handle; a :class:`device.control.Control`) spawns :func:`engine_main` in a fresh
+process.  There:
 
 - three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
   ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``, plus ``needs`` for a ``sample`` whose file the sampler
   does not hold: :meth:`EngineProcess.send`; or ``{"id", "msgs"}``, several in one round trip, answered with each
-  one's error in ``errors``: :meth:`EngineProcess.send_many`), the pack channel (the same, for
-  the ops in :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
+  one's error in ``errors``: :meth:`EngineProcess.send_many`), the pack channel (the same, for the ops in
+  :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
   prepared and crossfading in (or refused), ``sample`` once its file's audio is held (or refused), and
   meanwhile notes, knobs and every other message go through the control channel without waiting;
 - the swapper thread (device/audio/swap.py) prepares packs;
@@ -60,7 +60,7 @@ from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set
 from device.audio.sample_decode import decode_file
 from device.audio.sample_handoff import share, take
 from device.audio.sampler import NotDecoded
-from device.control import ControlError, EngineStoppedError, validate
+from device.control import ControlError, EngineStoppedError, refusal, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -99,8 +99,7 @@ class ServerConfig:
                                           # starting process ignores SIGINT, a background job's, as it did)
     decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
                                           # thread waited on it; bench/engine_kit_decode.py's peer)
-    timed_notes: bool = True              # sampler and synth place a note where in its block it came, on a card or a
-                                          # paced run (False: at the next block / frame: bench/*_timing.py's peers)
+    timed_notes: bool = True              # notes where in the block they came, card or paced (bench/*_timing.py)
 
 
 class _Child:
@@ -153,8 +152,8 @@ class _Child:
             if error is None:
                 try:
                     self.request(msg)
-                except Exception as exc:  # noqa: BLE001 - refused, or a bug said as _answer says it: the rest plays
-                    error = str(exc) if isinstance(exc, (HatboxError, ControlError)) else f"{type(exc).__name__}: {exc}"
+                except Exception as exc:  # noqa: BLE001 - refused, or a bug: the rest plays
+                    error = refusal(exc)
             errors.append(error)
         return errors
 
@@ -169,8 +168,7 @@ class _Child:
 
 
 def _batch_error(msg: Any) -> str | None:
-    """Why control message ``msg`` cannot go in a batch (not valid; a pack op, which waits for its own answer), or
-    None."""
+    """Why control message ``msg`` cannot go in a batch (not valid; a pack op waits for its own answer), or None."""
     try:
         validate(msg)
     except ControlError as exc:
@@ -224,10 +222,8 @@ def _answer(conn: Any, child: _Child, kind: str) -> None:
                 child.request(req["msg"], handoff)
         except NotDecoded as exc:               # the sender decodes it and hands it over (EngineProcess.send)
             reply.update(ok=False, error=str(exc), needs=exc.needs)
-        except (HatboxError, ControlError) as exc:
-            reply.update(ok=False, error=str(exc))
         except Exception as exc:  # noqa: BLE001 - the engine keeps running whatever a message does
-            reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+            reply.update(ok=False, error=refusal(exc))
         try:
             conn.send(reply)
         except (EOFError, OSError):             # the parent hung up meanwhile (BrokenPipeError)
