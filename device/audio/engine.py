@@ -25,7 +25,6 @@ Per block the engine times its own compute (``perf_counter``) and keeps a window
 from __future__ import annotations
 
 import contextlib
-
 import threading
 import time
 from collections import deque

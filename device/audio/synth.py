@@ -44,13 +44,12 @@ from notes peaking at -6 dBFS).
 from __future__ import annotations
 
 import math
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-import time
 
 from device.audio import harmonic as dsp
 from device.audio.block_clock import BlockClock, due_time
@@ -372,9 +371,17 @@ class SynthSource:
             v.f0_next[i] = 440.0 * 2.0 ** ((note + self.bend * self.bend_range - 69.0) / 12.0)
             if onset:                         # the first step (_voices_step: + one frame / attack) covers its part only
                 v.onset[i], self._began = onset, True
-                v.env[i] = -(onset / self.rate) / max(float(self.env_cfg["attack"]), 1e-4)
+                v.env[i] = -self._attack(onset)
             if before >= 0:
                 self._carry_on(before, i, onset)
+
+    def _attack(self, samples: int) -> float:
+        """How far the envelope's attack moves in ``samples`` (as _voices_step moves it a frame at a time)."""
+        return (samples / self.rate) / max(float(self.env_cfg["attack"]), 1e-4)
+
+    def _release_gain(self, samples: int) -> float:
+        """What the envelope's release multiplies its level by in ``samples`` (as _voices_step does a frame's)."""
+        return 10.0 ** (-3.0 * (samples / self.rate) / max(float(self.env_cfg["release"]), 1e-3))
 
     def _latest_onset(self) -> int:
         """The latest sample of a frame a release, or a voice carrying another on, begins at: what is left of the
@@ -390,7 +397,7 @@ class SynthSource:
         v.h[new] = v.h[old]
         level = v.env[old]
         if v.stage[old] == FADE and v.onset[old] < 0:   # released earlier in this frame (_release_from): its level at
-            level *= 10.0 ** (-3.0 * (onset / self.rate) / max(float(self.env_cfg["release"]), 1e-3))   # our onset
+            level *= self._release_gain(onset)          # our onset
         v.env[new] += level
         v.phase[new] = (v.phase[old] + onset * v.f0_next[old] / self.rate) % 1.0
         v.onset[old], v.carried[new], self._began = -onset, True, True
@@ -416,10 +423,9 @@ class SynthSource:
         v = self.v
         onset = min(onset, self._latest_onset())           # a crossfade of 1 ms at least
         if onset > 0 and len(idx):
-            e = self.env_cfg
             attacking = idx[v.stage[idx] == ATTACK]
-            v.env[attacking] = np.minimum(1.0, v.env[attacking] + (onset / self.rate) / max(float(e["attack"]), 1e-4))
-            v.env[idx] *= 10.0 ** (3.0 * (onset / self.rate) / max(float(e["release"]), 1e-3))
+            v.env[attacking] = np.minimum(1.0, v.env[attacking] + self._attack(onset))
+            v.env[idx] /= self._release_gain(onset)       # _voices_step's whole step leaves the rest of the frame's
             v.onset[idx], self._began = -onset, True
         v.stage[idx] = RELEASE
 
@@ -472,11 +478,10 @@ class SynthSource:
                 self._apply(self._placed.popleft()[1])
             while self._events:
                 self._apply(self._events.popleft()[0])
-        else:
-            frame_start = self._sample - self.hop                    # where the frame that ends now began
-            while self._placed and self._placed[0][0] < frame_start + self.hop:
+        else:                                 # what came in the frame that ends now, at its sample of it
+            while self._placed and self._placed[0][0] < self._sample:
                 at, msg = self._placed.popleft()
-                self._apply(msg, min(self.hop - 1, max(0, at - frame_start)))
+                self._apply(msg, min(self.hop - 1, max(0, at - (self._sample - self.hop))))
         e = self.env_cfg
         n_live, n = _voices_step(v.stage, v.note, v.env, v.ending, v.pending, self._work.active,
                                  self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"])
