@@ -362,7 +362,7 @@ class SynthSource:
         self._stamp += 1
         v.held[i] = 1 if fresh or not v.key_down[i] else v.held[i] + 1
         v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.stamp[i] = ATTACK, note, velocity, True, self._stamp
-        v.ending[i], v.pending[i], v.struck[i] = False, False, self._frames
+        v.ending[i], v.pending[i], v.struck[i], v.struck_at[i] = False, False, self._frames, onset
         if fresh:                             # a fresh (or stolen) voice starts from silence
             v.born[i] = self._frames
             v.env[i], v.phase[i] = 0.0, 0.0
@@ -406,11 +406,7 @@ class SynthSource:
         v = self.v
         i = _key_up(v.stage, v.note, v.ending, v.key_down, v.held, note)
         if i >= 0 and not self.sustain:
-            if v.struck[i] == self._frames:
-                v.pending[i] = True           # struck in this frame: it plays the frame first, its envelope's whole
-                v.env[i] = max(v.env[i], 0.0)  # first step (a timed onset's part step left short notes 22 dB quiet)
-            else:
-                self._release_from(np.array([i]), onset)
+            self._release(np.array([i]), onset)
 
     def _release_from(self, idx: np.ndarray, onset: int) -> None:
         """Release voices ``idx`` at this boundary; timed, from sample ``onset`` of the frame (a note-off one frame
@@ -421,10 +417,10 @@ class SynthSource:
         released at the frame's last sample, switched tables in one sample: a click 40-60 dB over the band's floor),
         so such a release begins up to that much early."""
         v = self.v
-        onset = min(onset, self._latest_onset())           # a crossfade of 1 ms at least
-        if onset > 0 and len(idx):
+        reach, onset = onset, min(onset, self._latest_onset())   # a crossfade of 1 ms at least, to the level the
+        if onset > 0 and len(idx):                                # attack reaches at the release's own sample
             attacking = idx[v.stage[idx] == ATTACK]
-            v.env[attacking] = np.minimum(1.0, v.env[attacking] + self._attack(onset))
+            v.env[attacking] = np.minimum(1.0, v.env[attacking] + self._attack(reach))
             v.env[idx] /= self._release_gain(onset)       # _voices_step's whole step leaves the rest of the frame's
             v.onset[idx], self._began = -onset, True
         v.stage[idx] = RELEASE
@@ -439,15 +435,21 @@ class SynthSource:
             self._release(idx, onset)
 
     def _release(self, idx: np.ndarray, onset: int = 0) -> None:
-        """Release live voices ``idx`` (timed: from sample ``onset`` of the frame, :meth:`_release_from`); one struck
-        in this same frame first plays that frame of its attack (``pending``), so a note shorter than a frame still
-        sounds."""
+        """Release live voices ``idx`` (timed: from sample ``onset`` of the frame, :meth:`_release_from`), each after
+        a frame of its note at least, so a note shorter than a frame sounds a frame's attack wherever it falls: one
+        struck in this same frame first plays that frame, its envelope's whole first step (``pending``: a timed
+        onset's part step left short notes 22 dB quiet), and one struck in the frame before, less than a frame ago,
+        releases at its strike's sample (a note-off past the boundary left it up to 19 dB quiet)."""
         v = self.v
         idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
         first = v.struck[idx] == self._frames
         v.pending[idx[first]] = True
-        v.env[idx[first]] = np.maximum(v.env[idx[first]], 0.0)    # a whole first step, as in _note_off
-        self._release_from(idx[~first], onset)
+        v.env[idx[first]] = np.maximum(v.env[idx[first]], 0.0)
+        idx = idx[~first]
+        short = (v.struck[idx] == self._frames - 1) & (v.struck_at[idx] > onset)
+        for i in idx[short]:
+            self._release_from(np.array([i]), int(v.struck_at[i]))
+        self._release_from(idx[~short], onset)
 
     def _fade(self, idx: np.ndarray) -> None:
         """Fade voices ``idx`` out over the next frame (a linear fade to zero, as a finished release

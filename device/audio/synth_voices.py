@@ -28,6 +28,7 @@ class Voices:
         self.held = np.zeros(n, np.int64)                    # note-ons of this pitch not yet matched by a note-off
         self.pending = np.zeros(n, bool)                     # released in the frame it was struck: release after it
         self.struck = np.full(n, -1, np.int64)               # frame of the last note-on
+        self.struck_at = np.zeros(n, np.int64)               # its sample in that frame (timed; 0 at the boundary)
         self.born = np.full(n, -1, np.int64)                 # frame the voice started from silence
         self.stamp = np.zeros(n, np.int64)                   # note-on order (oldest is stolen first)
         self.phase = np.zeros(n, np.float64)                 # cycles of the fundamental
