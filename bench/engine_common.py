@@ -7,12 +7,14 @@ result JSON names which one was used.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -68,6 +70,37 @@ def guitarish(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
         tone = sum(np.sin(2 * np.pi * f0 * h * t) / h ** 1.2 for h in range(1, 8))
         out[start:start + t.shape[0]] += 0.12 * env * tone
     return out.astype(np.float32)
+
+
+def wait_until(due: float) -> None:
+    """Sleep, then spin, up to ``time.monotonic()`` reading ``due`` (s): a sender on time to about 0.1 ms."""
+    while time.monotonic() < due:
+        if due - time.monotonic() > 0.003:
+            time.sleep(0.001)
+
+
+@contextlib.contextmanager
+def paced_engine(out: Path, seconds: float, block: int, **config: Any) -> Iterator[Any]:
+    """The box's engine process (device/audio/server.py, as ``hatbox device run`` starts it) on the file backend at
+    :data:`RATE`, ``block``-sample periods paced by the wall clock, writing ``seconds`` of its output to ``out``;
+    ``config``: more ServerConfig fields.  Yields the started EngineProcess; waits for its output, then stops it."""
+    from device.audio.alsa_io import AudioConfig
+    from device.audio.server import EngineProcess, ServerConfig
+    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=block), backend="file", pace=True, output_wav=str(out),
+                       seconds=seconds, **config)
+    engine = EngineProcess(cfg).start()
+    try:
+        yield engine
+        engine.wait(seconds + 30)
+    finally:
+        engine.stop()
+
+
+def recorded(out: Path) -> np.ndarray:
+    """The engine's output file ``out`` as mono float32 [n]."""
+    import soundfile as sf
+    audio, _ = sf.read(out, dtype="float32")
+    return audio.reshape(-1)
 
 
 def machine() -> dict[str, Any]:

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_common import RATE, write_result  # noqa: E402
+from engine_common import RATE, paced_engine, recorded, write_result  # noqa: E402
 from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
@@ -54,46 +54,39 @@ def play(arm: str, chords: int, notes: tuple[int, ...], work: Path) -> tuple[np.
     import mido
     import soundfile as sf
 
-    from device.audio.alsa_io import AudioConfig
-    from device.audio.server import EngineProcess, ServerConfig
     from device.midi import MidiMap
     from device.midi_ports import Relay, translator
     from hatbox.box_control import BoxControl
     wav, out = work / "click.wav", work / f"out-{arm}.wav"
     sf.write(wav, click(), RATE, subtype="FLOAT")
-    seconds = 0.8 + chords * GAP_S + 0.5
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, output_wav=str(out),
-                       seconds=seconds)
-    engine = EngineProcess(cfg).start()
-    control = BoxControl(engine)
-    stamps: list[float] = []
-    real_send, real_many = engine.send, engine.send_many
-    engine.send = lambda m: (stamps.append(m["at"]) if "at" in m else None, real_send(m))[1]          # type: ignore
-    engine.send_many = lambda ms: ([stamps.append(m["at"]) for m in ms if "at" in m], real_many(ms))[1]  # type: ignore
-    relay = Relay(control.send, control.send_many) if arm == "relay" else None
-    callback = translator(MidiMap(), relay.send if relay else control.send)
     per_chord: list[list[float]] = []
-    try:
-        for note in notes:
-            engine.send({"op": "sample", "path": str(wav), "velocity": 0, "note": note})
-        time.sleep(0.8)                                      # past the engine's fade-in at start
-        for _ in range(chords):
-            before = len(stamps)
-            messages = [mido.Message("note_on", channel=9, note=n, velocity=127) for n in notes]
-            reader = threading.Thread(target=lambda: [callback(m) for m in messages])
-            reader.start()
-            reader.join()
+    with paced_engine(out, 0.8 + chords * GAP_S + 0.5, BLOCK) as engine:
+        control = BoxControl(engine)
+        stamps: list[float] = []
+        real_send, real_many = engine.send, engine.send_many
+        keep = lambda ms: stamps.extend(m["at"] for m in ms if "at" in m)                        # noqa: E731
+        engine.send = lambda m: (keep([m]), real_send(m))[1]                                    # type: ignore
+        engine.send_many = lambda ms: (keep(ms), real_many(ms))[1]                              # type: ignore
+        relay = Relay(control.send, control.send_many) if arm == "relay" else None
+        callback = translator(MidiMap(), relay.send if relay else control.send)
+        try:
+            for note in notes:
+                engine.send({"op": "sample", "path": str(wav), "velocity": 0, "note": note})
+            time.sleep(0.8)                                      # past the engine's fade-in at start
+            for _ in range(chords):
+                before = len(stamps)
+                messages = [mido.Message("note_on", channel=9, note=n, velocity=127) for n in notes]
+                reader = threading.Thread(target=lambda: [callback(m) for m in messages])
+                reader.start()
+                reader.join()
+                if relay is not None:
+                    relay.wait()
+                per_chord.append(stamps[before:])
+                time.sleep(GAP_S)
+        finally:
             if relay is not None:
-                relay.wait()
-            per_chord.append(stamps[before:])
-            time.sleep(GAP_S)
-        engine.wait(seconds + 30)
-    finally:
-        if relay is not None:
-            relay.close()
-        engine.stop()
-    audio, _ = sf.read(out, dtype="float32")
-    return audio.reshape(-1), per_chord
+                relay.close()
+    return recorded(out), per_chord
 
 
 def judge(audio: np.ndarray, per_chord: list[list[float]], notes: int) -> dict:

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_common import RATE, write_result  # noqa: E402
+from engine_common import RATE, paced_engine, recorded, wait_until, write_result  # noqa: E402
 from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
@@ -73,36 +73,22 @@ def onsets(x: np.ndarray) -> np.ndarray:
 def play(arm: str, hits: list[tuple[str, float]], work: Path) -> tuple[np.ndarray, list[float]]:
     """One engine process; returns its output [n] and the times (s, from the first) the hits were stamped."""
     import soundfile as sf
-
-    from device.audio.alsa_io import AudioConfig
-    from device.audio.server import EngineProcess, ServerConfig
     wav, out = work / "click.wav", work / f"out-{arm}.wav"
     sf.write(wav, click(), RATE, subtype="FLOAT")
-    seconds = hits[-1][1] + 1.5
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, output_wav=str(out),
-                       seconds=seconds, timed_notes=arm != "block")
-    engine = EngineProcess(cfg).start()
     sent = []
-    try:
+    with paced_engine(out, hits[-1][1] + 1.5, BLOCK, timed_notes=arm != "block") as engine:
         engine.send({"op": "sample", "path": str(wav), "velocity": 0, "note": NOTE})
         time.sleep(0.4)
         start = time.monotonic() + 0.1
         for _, t in hits:
-            due = start + t
-            while time.monotonic() < due:
-                if due - time.monotonic() > 0.003:
-                    time.sleep(0.001)
+            wait_until(start + t)
             msg = {"op": "note_on", "note": NOTE, "velocity": 127}
             now = time.monotonic()
             if arm == "stamped":
                 msg["at"] = now                  # as the box's MIDI reader stamps a message: when it has it
             engine.send(msg)
             sent.append(now - start)
-        engine.wait(seconds + 30)
-    finally:
-        engine.stop()
-    audio, _ = sf.read(out, dtype="float32")
-    return audio.reshape(-1), sent
+    return recorded(out), sent
 
 
 def judge(audio: np.ndarray, hits: list[tuple[str, float]], sent: list[float]) -> dict:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_common import RATE, ROOT, write_result  # noqa: E402
+from engine_common import RATE, ROOT, paced_engine, recorded, wait_until, write_result  # noqa: E402
 from engine_soak import busy_cores  # noqa: E402
 
 BLOCK = 128
@@ -48,36 +48,21 @@ def schedule(notes: int, seed: int) -> list[float]:
 
 def play(arm: str, times: list[float], work: Path) -> tuple[np.ndarray, list[float]]:
     """One engine process; returns its output [n] and the times (s, from the first) the notes were sent."""
-    import soundfile as sf
-
-    from device.audio.alsa_io import AudioConfig
-    from device.audio.server import EngineProcess, ServerConfig
     out = work / f"out-{arm}.wav"
-    seconds = times[-1] + 2.0
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, output_wav=str(out),
-                       seconds=seconds, packs={"synth": str(SYNTH)}, timed_notes=arm == "timed")
-    engine = EngineProcess(cfg).start()
     sent: list[float] = []
-    try:
+    with paced_engine(out, times[-1] + 2.0, BLOCK, packs={"synth": str(SYNTH)}, timed_notes=arm == "timed") as engine:
         time.sleep(0.5)                                  # past the engine's fade-in at start
         start = time.monotonic() + 0.1
         plan = sorted([(t, "on") for t in times] + [(t + HOLD_S, "panic") for t in times])
         for t, what in plan:
-            due = start + t
-            while time.monotonic() < due:
-                if due - time.monotonic() > 0.003:
-                    time.sleep(0.001)
+            wait_until(start + t)
             now = time.monotonic()
             if what == "on":
                 engine.send({"op": "note_on", "note": NOTE, "velocity": 110, "at": now})
                 sent.append(now - start)
             else:
                 engine.send({"op": "panic"})
-        engine.wait(seconds + 30)
-    finally:
-        engine.stop()
-    audio, _ = sf.read(out, dtype="float32")
-    return audio.reshape(-1), sent
+    return recorded(out), sent
 
 
 def rises(x: np.ndarray, part: float = 0.1, quiet: float = 1e-4, gap_s: float = 0.04) -> list[int]:
