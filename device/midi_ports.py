@@ -166,8 +166,7 @@ class PortWatcher:
                  routed: Callable[[], set[str]] = set) -> None:
         self.list_names, self.open_port, self.callback, self.routed = list_names, open_port, callback, routed
         self.say = say
-        self.ports: dict[str, Any] = {}              # name -> open port
-        self.held: dict[str, HeldNotes] = {}         # name -> what that port holds down
+        self.ports: dict[str, tuple[Any, HeldNotes]] = {}   # name -> (open port, what that port holds down)
         self.refused: set[str] = set()               # names that would not open (said once; tried again each poll)
         self.lock = threading.Lock()
 
@@ -216,7 +215,7 @@ class PortWatcher:
             return
         with self.lock:
             self.refused.discard(name)
-            self.ports[name], self.held[name] = port, held
+            self.ports[name] = (port, held)
         self.say(f"MIDI: controller '{short_name(name)}' connected")
 
     def _close(self, name: str, why: str | None) -> None:
@@ -226,14 +225,15 @@ class PortWatcher:
         from before the connection is cut short: better than one sounding for ever);
         None when the box stops (nothing sent: the engine stops too)."""
         with self.lock:
-            port, held = self.ports.pop(name, None), self.held.pop(name, None)
-        if port is None:
+            opened = self.ports.pop(name, None)
+        if opened is None:
             return
+        port, held = opened
         try:
             port.close()
         except Exception:  # noqa: BLE001 - the device is gone already: nothing more to close
             pass
-        if held is None or why is None:
+        if why is None:
             return
         if not why:
             held.let_go(notes_only=True)

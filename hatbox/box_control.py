@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from hatbox.errors import HatboxError, first_line
+from hatbox.errors import HatboxError
 
 
 class BoxControl:
@@ -56,13 +56,13 @@ class BoxControl:
         return errors
 
     def _sent_alone(self, message: dict[str, Any]) -> str | None:
-        from device.control import EngineStoppedError
+        from device.control import EngineStoppedError, refusal
         try:
             self.send(message)
         except EngineStoppedError:
             raise
-        except Exception as exc:  # noqa: BLE001 - as the engine process's batch: the rest still go
-            return first_line(exc)
+        except Exception as exc:  # noqa: BLE001 - as the engine process's batch: the rest still go, its words too
+            return refusal(exc)
         return None
 
     def status(self) -> dict[str, Any]:
