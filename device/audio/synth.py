@@ -349,9 +349,8 @@ class SynthSource:
         v = self.v
         before = _key_up_voice(v.stage, v.note, v.ending, v.key_down, note) if self.timed else -1
         if before >= 0:
-            if v.born[before] == self._frames:    # not heard yet: simply replaced
-                v.stage[before], v.note[before], v.held[before], v.pending[before] = IDLE, -1, 0, False
-                before = -1
+            if v.born[before] == self._frames:    # not heard yet: struck again in place, one note from its onset
+                before = -1                       # as offline (QA: replaced, a short note struck again was lost)
             else:
                 v.stage[before], v.held[before], v.pending[before] = FADE, 0, False
                 onset = min(onset, self._latest_onset())     # they cross over 1 ms at least (QA: a tick at the end)
@@ -362,7 +361,9 @@ class SynthSource:
         self._stamp += 1
         v.held[i] = 1 if fresh or not v.key_down[i] else v.held[i] + 1
         v.stage[i], v.note[i], v.velocity[i], v.key_down[i], v.stamp[i] = ATTACK, note, velocity, True, self._stamp
-        v.ending[i], v.pending[i], v.struck[i], v.struck_at[i] = False, False, self._frames, onset
+        if fresh or v.struck[i] != self._frames:  # struck in place, it acts at the boundary; one begun part way into
+            v.struck_at[i] = onset if fresh else 0  # this frame keeps its onset (it has not sounded yet)
+        v.ending[i], v.pending[i], v.gated[i], v.struck[i] = False, False, False, self._frames
         if fresh:                             # a fresh (or stolen) voice starts from silence
             v.born[i] = self._frames
             v.env[i], v.phase[i] = 0.0, 0.0
@@ -375,12 +376,14 @@ class SynthSource:
             if before >= 0:
                 self._carry_on(before, i, onset)
 
-    def _attack(self, samples: int) -> float:
-        """How far the envelope's attack moves in ``samples`` (as _voices_step moves it a frame at a time)."""
+    def _attack(self, samples: Any) -> Any:
+        """How far the envelope's attack moves in ``samples`` (a number or an array; as _voices_step moves it a frame
+        at a time)."""
         return (samples / self.rate) / max(float(self.env_cfg["attack"]), 1e-4)
 
-    def _release_gain(self, samples: int) -> float:
-        """What the envelope's release multiplies its level by in ``samples`` (as _voices_step does a frame's)."""
+    def _release_gain(self, samples: Any) -> Any:
+        """What the envelope's release multiplies its level by in ``samples`` (a number or an array; as _voices_step
+        does a frame's)."""
         return 10.0 ** (-3.0 * (samples / self.rate) / max(float(self.env_cfg["release"]), 1e-3))
 
     def _latest_onset(self) -> int:
@@ -436,20 +439,36 @@ class SynthSource:
 
     def _release(self, idx: np.ndarray, onset: int = 0) -> None:
         """Release live voices ``idx`` (timed: from sample ``onset`` of the frame, :meth:`_release_from`), each after
-        a frame of its note at least, so a note shorter than a frame sounds a frame's attack wherever it falls: one
-        struck in this same frame first plays that frame, its envelope's whole first step (``pending``: a timed
-        onset's part step left short notes 22 dB quiet), and one struck in the frame before, less than a frame ago,
-        releases at its strike's sample (a note-off past the boundary left it up to 19 dB quiet)."""
+        a frame of its note at least, so a note shorter than a frame sounds a frame's attack wherever it falls (a timed
+        onset's part of the first step left short notes up to 27 dB quiet).  One struck in this same frame at its
+        boundary first plays the frame, its envelope's whole first step (``pending``, as offline); one that began part
+        way into it plays that part of its attack, then releases at its strike's sample of the next frame
+        (``gated``: QA, a whole step over the part clicked); one struck part way into the frame before, less than a
+        frame ago, releases at its strike's sample too (:meth:`_gate_release`)."""
         v = self.v
         idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
         first = v.struck[idx] == self._frames
-        v.pending[idx[first]] = True
-        v.env[idx[first]] = np.maximum(v.env[idx[first]], 0.0)
+        part = first & (v.struck_at[idx] > 0)
+        v.gated[idx[part]] = True
+        whole = idx[first & ~part]
+        v.pending[whole] = True
+        v.env[whole] = np.maximum(v.env[whole], 0.0)
         idx = idx[~first]
         short = (v.struck[idx] == self._frames - 1) & (v.struck_at[idx] > onset)
-        for i in idx[short]:
-            self._release_from(np.array([i]), int(v.struck_at[i]))
+        self._gate_release(idx[short])
         self._release_from(idx[~short], onset)
+
+    def _gate_release(self, idx: np.ndarray) -> None:
+        """Release voices ``idx``, struck part way into the last frame and let go of less than a frame later, at their
+        strike's sample of this frame: their envelope at the frame's end is what a frame of attack and the release
+        from there make, heard rising over the whole frame from the level at the boundary, as a longer note's does
+        (QA: holding that level up to the release's sample put such notes up to 4 ms late)."""
+        v = self.v
+        at = v.struck_at[idx]
+        attacking = v.stage[idx] == ATTACK
+        v.env[idx[attacking]] = np.minimum(1.0, v.env[idx[attacking]] + self._attack(at[attacking]))
+        v.env[idx] /= self._release_gain(at)
+        v.stage[idx] = RELEASE
 
     def _fade(self, idx: np.ndarray) -> None:
         """Fade voices ``idx`` out over the next frame (a linear fade to zero, as a finished release
@@ -458,7 +477,7 @@ class SynthSource:
         unheard = v.born[idx] == self._frames
         v.stage[idx[unheard]], v.note[idx[unheard]] = IDLE, -1
         v.stage[idx[~unheard]] = FADE
-        v.key_down[idx], v.held[idx], v.pending[idx] = False, 0, False
+        v.key_down[idx], v.held[idx], v.pending[idx], v.gated[idx] = False, 0, False, False
         v.onset[idx] = np.maximum(v.onset[idx], 0)  # a release begun part way into this frame holds no more (QA: a
                                                     # panic after it cut the voice in as little as a sample)
 
@@ -481,6 +500,10 @@ class SynthSource:
             while self._events:
                 self._apply(self._events.popleft()[0])
         else:                                 # what came in the frame that ends now, at its sample of it
+            gated = np.flatnonzero(v.gated)   # let go of in the frame they began part way into: release now
+            if len(gated):
+                v.gated[gated] = False
+                self._gate_release(gated[self._live()[gated] & ~v.key_down[gated] & (v.stage[gated] != RELEASE)])
             while self._placed and self._placed[0][0] < self._sample:
                 at, msg = self._placed.popleft()
                 self._apply(msg, min(self.hop - 1, max(0, at - (self._sample - self.hop))))
