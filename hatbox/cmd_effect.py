@@ -120,7 +120,7 @@ def train(args: argparse.Namespace) -> int:
             raise HatboxError("--threads and --set threads both given: give one")
         settings["threads"] = args.threads
     from hatbox.replaced import compare_and_keep, older_pack
-    older = older_pack(args.out)                  # compared with the new pack, kept if it scored better
+    older = older_pack(args.out, "effect")        # compared with the new pack, kept if it scored better
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                           report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,

@@ -70,7 +70,7 @@ def train_synth(args: argparse.Namespace) -> int:
     from hatbox.replaced import compare_and_keep, older_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
-    older = older_pack(out)                        # compared with the new pack, kept if it scored better
+    older = older_pack(out, "synth")               # compared with the new pack, kept if it scored better
     metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
                             seconds=args.seconds, threads=args.threads, device=args.device, report=report,
                             seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout)

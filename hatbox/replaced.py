@@ -1,6 +1,7 @@
 """A training that writes over an older pack says how the two compare, and keeps the older one when the new one
 scores worse (twenty-seventh stop's QA: a 15-step re-run replaced a pedal capture of held-out error 0.0069 with one
-of 0.301, with no word and no copy left)."""
+of 0.301, with no word and no copy left).  A pack of another kind is refused before the training starts, and a file
+that is no readable pack is kept aside, said (thirty-ninth stop's QA: both were written over with no word)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,17 +14,25 @@ WORSE_BY = 0.10            # a score this much worse (relative; macro-F1: absolu
 
 @dataclass
 class Older:
-    """The pack a training is about to replace: its bytes (kept in memory: packs are small), kind and score."""
+    """The file a training is about to replace: its bytes (kept in memory: packs are small), and, when it is a
+    pack (``readable``), its kind and score; a file that is no readable pack is kept aside whole (:func:`aside_path`)
+    once the new pack is written."""
 
     data: bytes
     kind: str
     score: float | None
+    readable: bool = True
 
 
-def older_pack(out: str | Path) -> Older | None:
+def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     """The pack at ``out`` as it is before a training, or None when there is none (or it is not a readable pack:
-    nothing to compare with or to keep)."""
+    nothing to compare with or to keep).  ``kind``: the kind of pack the training writes (thirty-ninth stop's QA:
+    `train effect --out mytagger.hatpack` wrote over a tagger pack, and over any file, with no word and no copy):
+    a pack of another kind is then refused (HatboxError) before any training, and a file that is no readable pack
+    is returned to be kept aside (:func:`_not_a_pack`)."""
+    from export.manifest import kind_phrase
     from export.pack import read_pack
+    from hatbox.errors import HatboxError
     out = Path(out)
     try:
         if not out.is_file():
@@ -31,8 +40,39 @@ def older_pack(out: str | Path) -> Older | None:
         data = out.read_bytes()
         manifest = read_pack(out).manifest
     except Exception:  # noqa: BLE001 - whatever was there, it is no pack to compare with
-        return None
+        return _not_a_pack(out, kind)
+    if kind is not None and manifest.kind != kind:
+        raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
+                          "write over it; nothing was done", hint="give another --out (or delete it first)")
     return Older(data, manifest.kind, _score(manifest.metrics)[1])
+
+
+def aside_path(out: Path) -> Path:
+    """Where a file at a training's --out that was no readable pack is kept: ``x.hatpack`` -> ``x.hatpack.old``
+    (not :func:`kept_path`: a later worse retrain would write an older pack over it there)."""
+    return out.with_name(f"{out.name}.old")
+
+
+def _not_a_pack(out: Path, kind: str | None) -> Older | None:
+    """What :func:`older_pack` makes of a file at ``out`` that is no readable pack: None without ``kind`` (no
+    training about to write there), for an empty file (nothing to lose) or a name export.atomic.check_out refuses
+    anyway (not .hatpack: a recording's, a CSV's); else its bytes, for :func:`compare_and_keep` to keep aside at
+    :func:`aside_path`, refused (HatboxError) before the training when that place is taken."""
+    from export.atomic import PACK_SUFFIX
+    from hatbox.errors import HatboxError
+    try:
+        data = out.read_bytes() if kind is not None and out.suffix.lower() == PACK_SUFFIX else b""
+    except OSError:
+        return None                                   # check_out or the writer says what is wrong with it
+    if not data:
+        return None
+    aside = aside_path(out)
+    if aside.exists() or aside.is_symlink():
+        raise HatboxError(f"{out} is there and is not a readable pack, and {aside.name}, where it would be kept, is "
+                          "taken too: nothing was done",
+                          hint=f"give another --out (or move one of them away first; `hatbox pack inspect {out}` says "
+                               "what is wrong with it)")
+    return Older(data, "", None, readable=False)
 
 
 def _score(metrics: dict[str, Any]) -> tuple[str, float | None]:
@@ -54,12 +94,15 @@ def kept_path(out: Path) -> Path:
 def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     """Lines for the summary after a training wrote ``out`` over ``older``: both scores, and, when the new pack
     scores worse by :data:`WORSE_BY`, that the older one was kept beside it (:func:`kept_path`, written atomically).
-    [] when there was no older pack, the kinds differ, or either has no score."""
+    [] when there was no older pack, the kinds differ, or either has no score; a file that was no readable pack is
+    kept aside (:func:`_keep_aside`)."""
     from export.atomic import write_atomic
     from export.pack import read_pack
+    out = Path(out)
+    if older is not None and not older.readable:
+        return [_keep_aside(older, out)]
     if older is None or older.score is None:
         return []
-    out = Path(out)
     try:
         manifest = read_pack(out).manifest
     except Exception:  # noqa: BLE001 - the summary goes on without the comparison
@@ -84,3 +127,16 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     except OSError as exc:
         return [f"warning: {line}: worse, and the older pack could not be kept ({exc.strerror or exc})"]
     return [f"warning: {line}: worse; the older pack is kept as {kept} (rename it back to use it)"]
+
+
+def _keep_aside(older: Older, out: Path) -> str:
+    """The summary's line once a pack was written over ``older``, a file at ``out`` that was no readable pack:
+    what it held is written to :func:`aside_path` (atomically), so that nothing is lost."""
+    from export.atomic import write_atomic
+    aside = aside_path(out)
+    try:
+        write_atomic(aside, older.data)
+    except OSError as exc:
+        return f"warning: {out.name} held no readable pack, and what it held could not be kept ({exc.strerror or exc})"
+    return (f"warning: {out.name} held no readable pack before; what it held is kept as {aside} (the new pack is "
+            f"{out.name})")
