@@ -66,6 +66,11 @@ def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]
         items = _from_csv(src, notes)
     else:
         raise DataError(f"no training data at {src}", hint=SOURCE_HINT)
+    if not items and src.is_dir() and _loose_audio(src):     # one folder too deep: tags/kick instead of tags
+        raise DataError(f"{src} holds its audio files directly ({_loose_audio(src)}), not in tag folders: a file's "
+                        "tag is the name of the folder it is in",
+                        hint=f"give the folder above it, {src.parent}, if its sub-folders are the tags "
+                             f"({src.name}/, ...); or put these files in a folder named after their tag")
     if not items:
         raise DataError(f"{src} holds no tagged audio files",
                         hint="a folder per tag (kick/, snare/...) with WAV/FLAC/AIFF/OGG/MP3 inside, "
@@ -124,12 +129,18 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
             notes.append(f"warning: tag folder {tag_dir} holds no audio files" +
                          (f" (only {other} other file{'s' if other != 1 else ''})" if other else "") +
                          f", so it adds nothing to tag '{tag}' (audio: {' '.join(audiofile.READABLE_SUFFIXES)})")
-    loose = sum(1 for p in _entries(root) if p.is_file() and not audiofile.hidden_name(p.name)
-                and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
+    loose = _loose_audio(root)
     if loose:
         notes.append(f"warning: {loose} audio file{'s' if loose != 1 else ''} directly in {root} "
                      f"{'are' if loose != 1 else 'is'} left out: a file's tag is the name of the folder it is in")
     return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
+
+
+def _loose_audio(root: Path) -> int:
+    """How many audio files lie directly in training folder ``root`` (hidden ones left out): no tag folder holds
+    them, so they have no tag."""
+    return sum(1 for p in _entries(root) if p.is_file() and not audiofile.hidden_name(p.name)
+               and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
 
 
 def os_words(exc: OSError) -> str:
@@ -201,9 +212,12 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    first = True
+    first, end = True, 0
     try:
         for row in reader:
+            start, end = end + 1, reader.line_num           # the lines this row was read from
+            if any("\n" in c or "\r" in c for c in row):      # no path or tag holds a line break: a stray quote
+                raise _unclosed_quote(path, text, start, end)
             cells = [c.strip() for c in row if c.strip()]
             if not cells or cells[0].startswith("#"):
                 continue
@@ -220,6 +234,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
             rows.append((cells[0], tags, reader.line_num))
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({exc})", hint=SOURCE_HINT) from None
+    _refuse_swapped(path, rows)
     _refuse_bad_tags(path, bad)
     found, missing = [], []
     for name, tags, line in rows:
@@ -231,6 +246,35 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     if missing:
         raise missing_error(str(path), path.parent, missing)
     return _merge_repeats(path, found, notes)
+
+
+def _unclosed_quote(path: Path, text: str, start: int, end: int) -> DataError:
+    """The error for a CSV cell that a quote opened on line ``start`` of ``text`` (CSV ``path``) ran on to line
+    ``end``: the csv module reads on to the closing quote, to the end of the file when there is none, and the
+    glued lines were blamed on the last one ("line 13: row [...] has a path but no tag")."""
+    last = len(io.StringIO(text, newline="").readlines())
+    where = "is never closed, so the rest of the file was read as one cell" if end >= last else \
+        f"is only closed on line {end}, so lines {start} to {end} were read as one cell"
+    return DataError(f'{path}: line {start}: a quote (") opens here and {where}',
+                     hint="remove the quote, or close it at the end of its cell: a path or tag needs no quotes")
+
+
+def _audio_name(cell: str) -> bool:
+    """Whether a CSV cell reads as an audio file's name (its suffix is one hatbox reads)."""
+    return Path(cell.replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES
+
+
+def _refuse_swapped(path: Path, rows: list[tuple[str, tuple[str, ...], int]]) -> None:
+    """DataError when CSV ``path``'s rows [(first cell, tags, line)] look like ``tag,path``: a tag cell names an
+    audio file and the first cell does not (its paths were refused as "tags not allowed", with no word of why)."""
+    swapped = [(name, tags, line) for name, tags, line in rows
+               if not _audio_name(name) and any(_audio_name(t) for t in tags)]
+    if swapped:
+        name, tags, line = swapped[0]
+        more = f" (and {count_words(len(swapped) - 1, 'more line')})" if len(swapped) > 1 else ""
+        raise DataError(f"{path}: its columns look swapped: line {line} has {name!r} first and the audio file "
+                        f"{next(t for t in tags if _audio_name(t))!r} after it{more}",
+                        hint="a row is the path first, then its tags (path,tag or path,tag,tag): swap the columns")
 
 
 def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
