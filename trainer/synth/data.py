@@ -68,6 +68,7 @@ class Note:
     audio: np.ndarray
     path: str = ""
     measured: float | None = None       # pitch measured from the audio (None: not measured)
+    rate: int = 0                       # the file's own sample rate, Hz (0: not from a file)
 
 
 # ----------------------------------------------------------------------------- file names
@@ -159,11 +160,10 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     Hz, cut the silence before the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or
     audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, empty, float samples at
     integer scale, silent, or no pitch in its name and none to measure (noise: APERIODIC); ``warn`` for what may be
-    intended: a float note over full scale, clipping, a sample rate under
-    ``rate``, channels that cancel out (one is used), a named note without a clear pitch, a long file cut.
-
-    ``Note.measured`` is the pitch measured from the audio (None where the name's pitch is outside
-    what the estimator measures reliably, or the audio has no clear pitch)."""
+    intended: a float note over full scale, clipping, channels that cancel out (one is used), a named note without
+    a clear pitch, a long file cut (a sample rate under ``rate``: :func:`warn_low_rates`, once for all the notes).
+    ``Note.measured``: the pitch measured from the audio (None where the name's pitch is outside what the
+    estimator measures reliably, or the audio has no clear pitch); ``Note.rate``: the file's sample rate."""
     from device.audio.mel import onset_index
     from trainer.synth.features import aperiodicity, estimate_pitch
     audio, sr, cut = read_head(path, seconds, warn)
@@ -183,9 +183,6 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     said = clipping_warning(mono, path)
     if said:
         warn(said)
-    if sr < rate:
-        warn(f"{path} is recorded at {sr} Hz: it holds nothing above {sr // 2} Hz, so the synth learns this note "
-             f"duller than the others; record at {rate} Hz or more")
     x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)   # a sustained note swings around its mean
     x = _fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
@@ -199,13 +196,13 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
             noise = "" if clear else " (it sounds like noise)"
             raise DataError(f"{path} has no pitch that can be measured{noise} and its name gives none",
                             hint="name the file with its pitch (C4.wav, 60.wav, name_060_100.wav) or remove it")
-        return Note(instrument, measured, 100, x, str(path), measured)
+        return Note(instrument, measured, 100, x, str(path), measured, sr)
     if not clear:
         warn(f"{path} has no clear pitch (it sounds like noise): it is trained as {note_name(named[0])} "
              f"(MIDI {named[0]:g}), as its name says")
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
-    return Note(instrument, named[0], named[1], x, str(path), measured)
+    return Note(instrument, named[0], named[1], x, str(path), measured, sr)
 
 
 ESTIMATOR_SLIPS = (12, 19, 24)      # semitones: an octave, a twelfth, two octaves
@@ -351,8 +348,7 @@ def check_instrument_names(names: list[str]) -> None:
         raise DataError(f"instrument folder name{'' if one else 's'} {', '.join(repr(n) for n in bad)} cannot be "
                         f"chosen with play --corners (names there are separated by commas and stripped of spaces)",
                         hint=f"rename the folder{'' if one else 's'} without commas and without spaces at the "
-                             "start or end "
-                             "(e.g. 'Sax, alto' -> 'Sax alto')")
+                             "start or end (e.g. 'Sax, alto' -> 'Sax alto')")
     folded: dict[str, list[str]] = {}
     for n in names:
         folded.setdefault(n.casefold(), []).append(n)
@@ -400,13 +396,26 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
     lost = sorted({name for name, _why in skipped} - {n.instrument for n in notes})
     if lost:
         shown = "; ".join(why for name, why in skipped if name in lost)
-        raise DataError(f"no note of instrument{'' if len(lost) == 1 else 's'} {', '.join(lost)} can be used: "
-                        f"{shown}",
+        raise DataError(f"no note of instrument{'' if len(lost) == 1 else 's'} {', '.join(lost)} can be used: {shown}",
                         hint="replace the files (or remove the folder); the pitch goes in the name: C4.wav, "
                              "60.wav, name_060_100.wav")
     for _name, why in skipped:
         warn(f"{why}: skipped, training goes on with the other notes")
+    warn_low_rates(notes, rate, warn)
     return notes
+
+
+def warn_low_rates(notes: list[Note], rate: int, warn: Callable[[str], None], shown: int = 3) -> None:
+    """One ``warn`` for the notes recorded at a sample rate under ``rate`` Hz, naming ``shown`` of them and their
+    count (it was said once per note: the same line hundreds of times for a set recorded at 16 kHz)."""
+    low = [n for n in notes if 0 < n.rate < rate]
+    if low:
+        rates, one = sorted({n.rate for n in low}), len(low) == 1
+        count = "" if one else f"{' ...' if len(low) > shown else ''} ({len(low)} notes)"
+        warn(f"{', '.join(n.path for n in low[:shown])}{count} {'is' if one else 'are'} recorded at "
+             f"{' or '.join(f'{r} Hz' for r in rates)}, under {rate} Hz: {'it holds' if one else 'they hold'} "
+             f"nothing above {rates[-1] // 2} Hz, so the synth learns {them(len(low))} duller"
+             f"{' than the others' if len(low) < len(notes) else ''}; record at {rate} Hz or more")
 
 
 def _one_suffix(files: list[Path]) -> str:
@@ -457,8 +466,8 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     ``__MACOSX`` and report folders are skipped; instrument names must work with ``play --corners``;
     note files shorter than ``min_note_seconds(seconds)``, or sounding for less, are refused; a file that
     cannot be a note is skipped with a warning (:func:`load_notes`); with ``check_names`` a pitch from a file
-    name must agree with the audio (an octave off: a warning, :func:`octave_off_names`).  ``warn`` also
-    names audio files no instrument takes (:func:`stray_files`) and copies (:func:`duplicate_notes`)."""
+    name must agree with the audio (an octave off: a warning, :func:`octave_off_names`).  ``warn`` also names
+    audio files no instrument takes (:func:`stray_files`), copies (:func:`duplicate_notes`), empty instruments."""
     if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
@@ -480,6 +489,10 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         if not files:
             raise DataError(said, hint=fix)
         warn(f"{said}; {'it is' if len(other) == 1 else 'they are'} not trained: {fix}")
+    empty = [str(d) for d in folders if d.name not in {n for n, _f in files} | {f.parent.name for f in other}]
+    if empty and files:                 # the tagger says so of an empty tag folder; no timbre takes the folder's name
+        warn(f"{count_words(len(empty), 'instrument folder holds', 'instrument folders hold')} no note files, so "
+             f"{'it adds' if len(empty) == 1 else 'they add'} no timbre to the synth: {', '.join(empty)}")
     stray = stray_files(root, folders)
     if stray and files:
         more = f" and {len(stray) - 3} more" if len(stray) > 3 else ""
