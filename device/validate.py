@@ -96,9 +96,11 @@ class Report:
 
 
 def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
-                  trusted: Iterable[Any] = (), require_signature: bool = False, uploaded: bool = False) -> Report:
+                  trusted: Iterable[Any] = (), require_signature: bool = False, uploaded: bool = False,
+                  realtime: bool = True) -> Report:
     """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError.
-    ``uploaded``: ``path`` is an upload the box received (export.pack.read_pack)."""
+    ``uploaded``: ``path`` is an upload the box received (export.pack.read_pack).  ``realtime``: False leaves out the
+    real-time trial (a laptop's speed says nothing of the box's: `hatbox pack inspect` and `sign`)."""
     t = time.perf_counter()
     report = Report(pack=_guarded("archive", lambda: read_pack(path, uploaded=uploaded)))
     report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
@@ -107,7 +109,7 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
         ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
         ("contract", check_contract), ("golden", lambda r: check_golden_run(r, engine)),
         ("knobs", lambda r: check_knob_settings(r, engine)), ("realtime", lambda r: check_realtime(r, engine)),
-    ]
+    ][:None if realtime else -1]
     for name, step in steps:
         t = time.perf_counter()
         report.passed(name, _guarded(name, lambda: step(report)), t)
@@ -376,6 +378,24 @@ def check_golden_run(report: Report, engine: EngineSpec) -> str:
                         check="golden") from None
     check_output_level(pack.manifest, outs, "on its golden input")
     return f"golden snapshot reproduced (max error {worst:.2e}, atol {atol:g})"
+
+
+def check_box_plays(pack: Pack, session: Any = None, doing: str = "rendered", kept: str = "") -> None:
+    """PackError when the box's golden check (:func:`check_golden_run`) refuses ``pack``: its golden input not
+    reproduced, NaN/inf, an output over the engine's runaway level.  The laptop's commands run a pack as the box does,
+    and the box would not run this one, so they refuse it too, before they change anything (``doing``: what they would
+    have done with it, "rendered", "played"; ``kept``: what is left as it was; both said in the refusal).
+    ``session``: an onnxruntime session of the pack already made (the graph is stateless, its state tensors
+    explicit), else one is made."""
+    try:
+        check_golden_run(Report(pack=pack, session=session), EngineSpec())
+    except PackError as exc:
+        said = exc.args[0] if exc.args[0].startswith(f"{exc.check} check") else f"{exc.check} check: {exc.args[0]}"
+        raise PackError(f"the box refuses pack '{pack.manifest.name}' ({said}), so it is not {doing} either"
+                        + (f": {kept}" if kept else ""),
+                        check=exc.check,
+                        hint=exc.hint or "the pack is damaged or was changed after it was made: export or train it "
+                                         "again") from None
 
 
 def check_golden_arrays(m: Manifest, ins: dict[str, np.ndarray], outs: dict[str, np.ndarray]) -> None:

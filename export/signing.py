@@ -50,10 +50,17 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 
 
 def load_private(data: bytes) -> Ed25519PrivateKey:
+    """The private key in PEM ``data``; PackError in plain words for anything else (a public key given by mistake
+    is said so: cryptography's own text named BEGIN/END delimiters and a web page)."""
+    if b"PUBLIC KEY-----" in data:
+        raise _fail("it is a public key, which checks signatures; signing takes the private key")
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise _fail(f"not an unencrypted PEM private key ({exc})") from None
+    except TypeError:
+        raise _fail("it is a password-protected private key; hatbox signs with an unencrypted one (hatbox keygen)") \
+            from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise _fail("it is not a PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise _fail("the private key is not an ed25519 key")
     return key

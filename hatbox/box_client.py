@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from hatbox.errors import HatboxError, PackError, stopped_by
+from hatbox.errors import HatboxError, Interrupted, PackError, stopped_by
 from hatbox.text import escape_unsafe
 
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
@@ -101,10 +101,7 @@ class _Upload:
         return f"{_size_words(self.sent)} of {_size_words(self.size)} of {safe_text(self.name)}"
 
 
-class _Interrupted(HatboxError):
-    """Ctrl-C during an upload: the CLI prints what became of it and exits 130, as for any Ctrl-C."""
-
-    exit_code = 130
+_Interrupted = Interrupted    # Ctrl-C: what became of the work, exit 130
 
 
 class BoxRefused(HatboxError):

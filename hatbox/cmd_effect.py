@@ -191,6 +191,15 @@ def print_summary(result, max_steps: int | None) -> None:
 
 def render(args: argparse.Namespace) -> int:
     from device.audio.effect import render_file
-    for line in render_file(args.pack, args.input, args.out, parse_knobs(args.knob), block=args.block):
+    from hatbox.errors import file_state, stopped_writing
+    from hatbox.text import audio_bar, close_progress_bars
+    before = file_state(args.out)
+    try:
+        lines = render_file(args.pack, args.input, args.out, parse_knobs(args.knob), block=args.block,
+                            bar=lambda n, rate: audio_bar(n, rate, "rendering"))
+    except KeyboardInterrupt as exc:
+        close_progress_bars()
+        raise stopped_writing(exc, "render", args.out, before) from None
+    for line in lines:
         print(line)
     return 0

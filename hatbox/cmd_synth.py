@@ -116,12 +116,16 @@ def play(args: argparse.Namespace) -> int:
     from device.audio.protect import box_output, lin_to_db
     from device.audio.synth import midi_events, render_midi
     from export.pack import read_pack
+    from hatbox.errors import file_state, stopped_writing
+    from hatbox.text import audio_bar, close_progress_bars
     corners = parse_corners(args.corners) if args.corners is not None else None
     xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
     audiofile.check_output(args.out)
     events = midi_events(args.midi, args.rate)
     check_length(args.midi, args.tail, args.max_minutes)
     pack = read_pack(args.pack)
+    from device.validate import check_box_plays
+    check_box_plays(pack, doing="played", kept="nothing was written")
     if corners is not None:                                  # names as the pack spells them: case is no matter
         known = {str(n).casefold(): str(n) for n in pack.manifest.extras.get("names") or []}
         exact = {str(n) for n in pack.manifest.extras.get("names") or []}       # an exact name first (an older
@@ -131,10 +135,16 @@ def play(args: argparse.Namespace) -> int:
                         pack.manifest.extras.get("pitch_ranges"))
     if far:
         print(f"warning: {far}", flush=True)
-    raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners,
-                      xy=xy, tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True))
-    audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
-    audiofile.write(args.out, audio, args.rate)
+    before = file_state(args.out)
+    try:
+        raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners, xy=xy,
+                          tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True),
+                          bar=lambda n, rate: audio_bar(n, rate, "playing"))
+        audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
+        audiofile.write(args.out, audio, args.rate)
+    except KeyboardInterrupt as exc:
+        close_progress_bars()
+        raise stopped_writing(exc, "play", args.out, before) from None
     limited = f"; the box's limiter took up to {reduced_db:.1f} dB off the peaks" if reduced_db > 0.05 else ""
     peak = float(abs(raw).max()) if raw.size else 0.0
     print(f"wrote {args.out} ({len(audio) / args.rate:.2f} s, peak {lin_to_db(peak):.1f} dBFS "

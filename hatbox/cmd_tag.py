@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from hatbox.argtypes import minutes, number, seed, whole
-from hatbox.errors import HatboxError, stopped_by
+from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
@@ -100,10 +100,7 @@ def library_db(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ train
-class _Interrupted(HatboxError):
-    """Ctrl-C while training or tagging: the CLI prints its one line (what became of the work) and exits 130."""
-
-    exit_code = 130
+_Interrupted = Interrupted    # Ctrl-C: what became of the work, exit 130
 
 
 def train_tagger(args: argparse.Namespace) -> int:
@@ -111,7 +108,7 @@ def train_tagger(args: argparse.Namespace) -> int:
     from hatbox.replaced import compare_and_keep, older_pack
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
     before = _file_state(out)
-    older = older_pack(out)                    # compared with the new pack, kept if it scored better
+    older = older_pack(out, "tagger")          # compared with the new pack, kept if it scored better
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
@@ -130,13 +127,7 @@ def train_tagger(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file_state(path: Path) -> tuple[int, int, int] | None:
-    """(inode, size, mtime ns) of ``path``, None when there is no file: tells whether it was written since."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
+_file_state = file_state
 
 
 # ------------------------------------------------------------------------------------------ tag
@@ -268,6 +259,7 @@ def tag(args: argparse.Namespace) -> int:
 def query(args: argparse.Namespace) -> int:
     from device import library
     _say_if_moved(args.db)
+    _say_if_unfinished(args.db)
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.untagged:
@@ -286,7 +278,12 @@ def query(args: argparse.Namespace) -> int:
         if not hits and not args.json:                  # it printed nothing at all (thirty-fourth stop's QA)
             _say_no_file_carries(args.db, args.tag)
     elif args.like:
-        _print_hits(_like(args), args.json, LIKE_HEADING)
+        hits = _like(args)
+        _print_hits(hits, args.json, LIKE_HEADING)
+        if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)
+            print("no file of the library is like it yet: no file is tagged (hatbox tag LIBRARY --pack "
+                  "TAGGER.hatpack --out DB)" if not _tags_in_use(library.list_tags(args.db)) and
+                  not library.untagged_count(args.db) else "no other file of the library to compare it with")
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
@@ -336,6 +333,33 @@ def _say_if_moved(db: str) -> None:
               file=sys.stderr)
 
 
+def _say_if_unfinished(db: str) -> None:
+    """A note on stderr when the last hatbox tag into ``db`` stopped part-way or is running now: the listing shows
+    the files tagged so far, not the library (QA: one stopped at 116 of 856 files listed as a whole library)."""
+    from device import library
+    try:
+        state, done, total = library.tagging_run(db)
+        root = library.root_of(db)
+    except HatboxError:
+        return                                      # the listing itself says what is wrong with the database
+    if state == "running":
+        print(f"note: the library is being tagged now: what follows is the {done} of {total} files tagged so far",
+              file=sys.stderr)
+    elif state == "stopped":
+        again = f"hatbox tag {shlex.quote(_shown(str(root)))} --pack TAGGER.hatpack --out {shlex.quote(_shown(db))}"
+        print(f"note: the last hatbox tag of this library stopped part-way, at {done} of {total} files: what follows "
+              f"is those; `{again}` goes on where it stopped", file=sys.stderr)
+
+
+def _tagging_state(db: str) -> str:
+    """"done", "running" or "stopped" (device.library.tagging_run); "done" where the database cannot say."""
+    from device import library
+    try:
+        return library.tagging_run(db)[0]
+    except HatboxError:
+        return "done"
+
+
 def _print_json(value: object) -> None:
     """``value`` as the library listings print JSON (--json): indented, non-ASCII names as they are."""
     print(json.dumps(value, indent=2, ensure_ascii=False))
@@ -365,8 +389,10 @@ def _print_failures(db: str, as_json: bool = False) -> None:
         none = library.untagged_count(db)
         every = "every audio file the last run could open is tagged" if folders else \
             "every audio file of the library is tagged"
-        print("no file failed or was skipped: " + (f"every audio file was heard, but {count_words(none, 'file')} got "
-                                                   "no tag (--untagged lists them)" if none else every))
+        so_far = _tagging_state(db) != "done"             # the note above says how far it got
+        print("no file failed or was skipped" + (" so far" if so_far else "")
+              + (f": every audio file was heard, but {count_words(none, 'file')} got no tag (--untagged lists them)"
+                 if none else "" if so_far else f": {every}"))
     for (name, meaning), rows in zip(groups, found):
         if rows:
             meaning = meaning.format(it="it" if len(rows) == 1 else "each")

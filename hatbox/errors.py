@@ -7,6 +7,8 @@ never a traceback.  This module is dependency-free so the box can import it with
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class HatboxError(Exception):
     """A problem the user can act on; ``str(err)`` is the whole message."""
@@ -41,6 +43,13 @@ class PackError(HatboxError):
         self.check = check
 
 
+class Interrupted(HatboxError):
+    """Ctrl-C (or SIGTERM) part-way through a command: the CLI prints its one line, what became of the work, and exits
+    130 as for any interrupt."""
+
+    exit_code = 130
+
+
 class KnobError(HatboxError):
     """An unknown knob name or a value outside the knob's range."""
 
@@ -68,3 +77,24 @@ def stopped_by(exc: BaseException) -> str:
         seen.add(id(e))
         todo += [e.__cause__, e.__context__]
     return "Ctrl-C"
+
+
+def file_state(path: str | Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime ns) of ``path``, None when there is no file: tells whether it was written since."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def stopped_writing(exc: BaseException, what: str, out: str | Path,
+                    before: tuple[int, int, int] | None) -> Interrupted:
+    """The one line for ``what`` ("render", "play") stopped by ``exc`` (Ctrl-C, SIGTERM) before it wrote ``out``
+    (whose :func:`file_state` was ``before``): nothing written and the file there as it was, or written after all
+    (QA: "hatbox: interrupted" alone left the musician to guess; the output is written atomically, so there is no
+    half file either way)."""
+    if file_state(out) == before:
+        kept = f", {out} is as it was" if before is not None else ""
+        return Interrupted(f"{what} stopped ({stopped_by(exc)}): nothing written{kept}")
+    return Interrupted(f"{what} stopped ({stopped_by(exc)}) after {out} was written")

@@ -11,9 +11,10 @@ Also the few number formats the CLI prints for musicians: knob settings (``drive
 (``1 file``, ``3 files``) and the training progress bars (over seconds, or over steps within a time budget)."""
 from __future__ import annotations
 
+import contextlib
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
@@ -114,6 +115,22 @@ def when_words(seconds: object) -> str:
         return ""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
 
+
+
+LONG_RENDER_S = 30.0     # an offline render of more audio than this (s) shows a progress bar
+
+
+@contextlib.contextmanager
+def audio_bar(total: int, rate: int, desc: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over ``total`` samples of audio at ``rate`` Hz rendered offline, counted in seconds of audio
+    ("render: 40%|####  | 96 of 240 s"), for a render longer than :data:`LONG_RENDER_S`; yields its
+    ``progress(done, total)`` callback, or None for a short render (QA: a 240 s take printed nothing for 10 s)."""
+    if total < LONG_RENDER_S * rate:
+        yield None
+        return
+    from tqdm import tqdm
+    with tqdm(total=round(total / rate), desc=desc, bar_format=SECONDS_BAR, leave=False) as bar:
+        yield lambda done, _total: bar.update(round(done / rate) - bar.n)
 
 
 def close_progress_bars() -> None:

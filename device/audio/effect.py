@@ -21,6 +21,7 @@ the output starts as if silence had gone in before it.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -259,13 +260,14 @@ def knob_tracks(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None,
 
 def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
            knobs: Mapping[str, KnobValue] | None = None, block: int = 128,
-           rate: int | None = None) -> np.ndarray:
+           rate: int | None = None, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Render ``audio`` ([N] or [C, N], mixed to mono) through an effect pack -> [N] float32.
 
     ``knobs`` maps knob names to a value in the gear's units, or to an array [N] of values
     (automation, smoothed per sample).  Unset knobs sit at their defaults.  ``rate`` (Hz), if
     given, must equal the pack's sample rate.  The output does not depend on ``block``.  The model
     starts at rest (:meth:`EffectProcessor.settle` at the first knob values), as if silence preceded.
+    ``progress(done, total)`` (samples) is told every second of audio or so.
     """
     proc = pack if isinstance(pack, EffectProcessor) else EffectProcessor(pack)
     if rate is not None and int(rate) != proc.sample_rate:
@@ -280,16 +282,19 @@ def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
     else:
         proc.smoother.set_target(tracks[0])
     proc.settle()           # knobs jump to their targets; no click: the model starts from rest, not zeros
-    return _run_blocks(proc, x, tracks, int(block))
+    return _run_blocks(proc, x, tracks, int(block), progress)
 
 
 def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
-                block: int) -> np.ndarray:
+                block: int, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     out = np.empty_like(x)
-    for start in range(0, x.shape[0], block):
+    every = max(1, proc.sample_rate // block)              # blocks between progress reports: about a second
+    for k, start in enumerate(range(0, x.shape[0], block)):
         stop = min(start + block, x.shape[0])
         seg = None if tracks is None else tracks[start:stop]
         out[start:stop] = proc.process(x[start:stop], seg)
+        if progress is not None and k % every == every - 1:
+            progress(stop, x.shape[0])
     return out
 
 
@@ -346,28 +351,20 @@ def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[
 
 
 def check_box_plays(pack: Pack, session: Any = None) -> None:
-    """PackError when the box's golden check (device.validate.check_golden_run) refuses ``pack``: its golden input
-    not reproduced, NaN/inf, an output over the engine's runaway level.  `hatbox render` plays a pack as the box
-    does, and the box would not play this one: before (thirty-third stop's QA) render ran such packs and exited 0
-    with 8 s of muted silence, or a blast held at -1 dBFS by the limiter.  ``session``: an onnxruntime session of the
-    pack already made (the processor's; the graph is stateless, its state tensors explicit), else one is made."""
-    from device.validate import EngineSpec, Report, check_golden_run
-    try:
-        check_golden_run(Report(pack=pack, session=session), EngineSpec())
-    except PackError as exc:
-        said = exc.args[0] if exc.args[0].startswith(f"{exc.check} check") else f"{exc.check} check: {exc.args[0]}"
-        raise PackError(f"the box refuses pack '{pack.manifest.name}' ({said}), so it is not rendered either",
-                        check=exc.check,
-                        hint=exc.hint or "the pack is damaged or was changed after it was made: export or train it "
-                                         "again") from None
+    """PackError when the box would not play ``pack`` (device.validate.check_box_plays): before (thirty-third stop's
+    QA) `hatbox render` ran such packs and exited 0 with 8 s of muted silence, or a blast held at -1 dBFS."""
+    from device.validate import check_box_plays as box_plays
+    box_plays(pack, session, doing="rendered")
 
 
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
-                knobs: Mapping[str, float | str] | None = None, block: int = 128) -> Sequence[str]:
+                knobs: Mapping[str, float | str] | None = None, block: int = 128,
+                bar: Callable[[int, int], Any] | None = None) -> Sequence[str]:
     """Render a file through a pack as the box plays it (the engine's output stage included: DC
     removed, peaks limited at -1 dBFS); returns a few human-readable lines about what was done.
     The output path is checked before any work, the ``knobs`` (numbers or text such as "7 dB":
-    :func:`knob_settings`) before any decoding; the WAV is replaced atomically."""
+    :func:`knob_settings`) before any decoding; the WAV is replaced atomically.  ``bar(samples, rate)``: a context
+    manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar)."""
     from device.audio import audiofile
     from device.audio.protect import box_output
     from export.atomic import same_path
@@ -395,7 +392,8 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     mono, channels = mono_mix(audio)
     if channels:
         lines.append(f"note: {src}: {channels}")
-    raw = render(proc, mono, settings, block=block, rate=rate)
+    with bar(len(mono), rate) if bar is not None else contextlib.nullcontext() as progress:
+        raw = render(proc, mono, settings, block=block, rate=rate, progress=progress)
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0

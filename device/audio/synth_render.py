@@ -3,6 +3,7 @@ SynthSource driven through them the way the engine drives it.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -149,15 +150,16 @@ def _check_render_options(rate: Any, block: Any, tail_s: Any) -> None:
 
 
 def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]], total: int,
-                  block: int = 128) -> np.ndarray:
+                  block: int = 128, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Drive ``source`` like the engine: blocks of ``block`` samples, each message delivered before the
-    block that contains its time (blocks are split at message times).  Returns [total] float32."""
+    block that contains its time (blocks are split at message times).  Returns [total] float32.
+    ``progress(done, total)`` (samples) is told every second of audio or so."""
     if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or block < 1:
         raise HatboxError(f"block must be a whole number of samples >= 1, got {block!r}")
     out = np.zeros(max(0, int(total)), np.float32)
     total = len(out)
     events = sorted(events, key=lambda e: e[0])
-    k, pos = 0, 0
+    k, pos, told = 0, 0, 0
     while pos < total:
         while k < len(events) and events[k][0] <= pos:
             source.handle(events[k][1])
@@ -165,18 +167,22 @@ def render_events(source: SynthSource, events: list[tuple[int, dict[str, Any]]],
         stop = min(pos + block, total, events[k][0] if k < len(events) else total)
         source.render(out[pos:stop])
         pos = stop
+        if progress is not None and pos - told >= source.rate:
+            progress(pos, total)
+            told = pos
     return out
 
 
 def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, corners: list[str] | None = None,
                 xy: XYPath | None = None, tail_s: float = 1.0,
-                warn: Callable[[str], None] | None = None) -> np.ndarray:
+                warn: Callable[[str], None] | None = None, bar: Callable[[int, int], Any] | None = None) -> np.ndarray:
     """Play a MIDI file through a fresh SynthSource offline; returns mono [N] float32.
 
     At the end of the file every note is released (sustain pedal up too), then ``tail_s`` seconds
     follow; if the notes are still fading then, the render goes on until they are silent (at most
     the envelope's release time longer), so the file never ends in a click.  ``warn`` is told, once and
-    before the render, of the file's notes above the pack's band limit (:func:`silent_notes`)."""
+    before the render, of the file's notes above the pack's band limit (:func:`silent_notes`).  ``bar(samples, rate)``:
+    a context manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar)."""
     _check_render_options(rate, block, tail_s)
     notes, end, drums = _read_midi(midi, rate)
     if not any(m["op"] == "note_on" and int(m["velocity"]) > 0 for _, m in notes):
@@ -197,7 +203,8 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     total = max(1, end + int(round(tail_s * rate)))
     events = ([(0, {"op": "corners", "names": list(corners)})] if corners else []) + notes + release
     events += xy_events(xy or [(0.0, 0.0, 0.0)], rate, total)
-    out = render_events(src, events, total, block)
+    with bar(total, rate) if bar is not None else contextlib.nullcontext() as progress:
+        out = render_events(src, events, total, block, progress)
     for _, msg in sorted((e for e in events if e[0] >= total), key=lambda e: e[0]):
         src.handle(msg)                                  # the release, when tail_s is 0
     more, done, limit = [out], 0, int((float(src.env_cfg["release"]) + 0.1) * rate) + 2 * src.hop

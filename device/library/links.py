@@ -131,6 +131,29 @@ def links_problem(links_dir: Path) -> str:
     return f"cannot make links in {links_dir}: {why}" if why else ""
 
 
+def another_library(links_dir: Path, root: Path, looked: int = 64) -> str:
+    """A file of another library that ``links_dir``'s links (the ones a run made, listed in MADE; the first
+    ``looked`` of them) point at, when none of them points into ``root`` and those files are still there; else "".
+    Before (QA) a links folder made for one library was emptied and filled with another's when given as its --links,
+    where the database refuses another library.  A library moved or renamed since leaves its links pointing at
+    nothing: its folder is rebuilt as before."""
+    listed = links_dir / MADE
+    if not listed.is_file():
+        return ""
+    root, elsewhere = root.resolve(), ""
+    lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
+    for line in [x for x in lines if x and ".." not in Path(x).parts][:looked]:
+        try:
+            target = Path(os.readlink(links_dir / line))
+        except OSError:
+            continue
+        if root in target.parents:
+            return ""
+        if not elsewhere and target.is_file():
+            elsewhere = str(target)
+    return elsewhere
+
+
 def _samples_in(folder: Path) -> str:
     """The name of an audio file (not a link) in ``folder`` or one folder down ("" when none): a sample folder given
     as --links by mistake, whose samples the links folder's list would hide from every later run."""

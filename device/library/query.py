@@ -84,6 +84,20 @@ def root_of(db_path: str | Path) -> Path:
     return root
 
 
+def tagging_run(db_path: str | Path) -> tuple[str, int, int]:
+    """(state, files tagged, files found) of the last `hatbox tag` into the database: state "done", "running" or
+    "stopped" (device.library.db.tagging_state); the files the current pack tagged (or found failed or empty) of the
+    files that run found in the library folder."""
+    con, _ = _open(db_path)
+    try:
+        state = libdb.tagging_state(con, db_path)
+        done = con.execute(f"SELECT COUNT(*) FROM files f WHERE {libdb.CURRENT}").fetchone()[0]
+        total = libdb.get_meta(con, "run_total", "")
+    finally:
+        con.close()
+    return state, int(done), int(total) if total.isdigit() else int(done)
+
+
 def list_tags(db_path: str | Path) -> dict[str, int]:
     """tag -> number of files carrying it: the tagger's hits (score over the tag's threshold) of files
     without corrections, plus the corrections; every tag of the pack is listed, even with no file (the
@@ -291,6 +305,13 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
                            f"{gone[0]}, which is gone (renamed or moved since the library was tagged)",
                            hint=f"tag the folder again and its tags and your corrections follow it to its new name: "
                                 f"{again}; then fix it")
+    state = libdb.tagging_state(con, db_path) if db_path is not None else "done"
+    if state != "done":                 # QA: "added since it was tagged", of a file a stopped run had not reached
+        raise NotInLibrary(f"{path} is not tagged yet: "
+                           + ("the library is being tagged now and has not reached it" if state == "running" else
+                              "the last hatbox tag of the library stopped before it reached it"),
+                           hint=("wait for it to end; then fix it" if state == "running" else
+                                 f"finish the tagging (it goes on where it stopped): {again}; then fix it"))
     raise NotInLibrary(f"{path} was added to the library since it was tagged: the database does not hold it yet",
                        hint=f"tag the folder again (only new and changed files are tagged): {again}; then fix it")
 

@@ -171,6 +171,8 @@ class PackTagger:
         self.rate, self.n = int(m.sample_rate), int(m.extras["clip_samples"])
         self.heard_rate = int(pack_heard_rate(m))         # Hz, 0: none (checked by check_tagger_manifest)
         self.session = make_session(self.pack.model_bytes, threads=threads)
+        from device.validate import check_box_plays
+        check_box_plays(self.pack, self.session, doing="used to tag", kept="nothing was tagged or changed")
         self.weights_id = weights_id(self.pack.model_bytes)
         self.model_id = tagger_model_id(self.pack.model_bytes, self.tags, self.thresholds.tolist(), self.exclusive,
                                         self.rate, self.n, self.heard_rate)

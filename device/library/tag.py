@@ -26,7 +26,7 @@ import numpy as np
 
 from device.library import db as libdb
 from device.library.decode import decoder_notes_hidden
-from device.library.links import links_problem, write_links
+from device.library.links import another_library, links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash, stat_key
@@ -125,6 +125,10 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     unusable = links_problem(Path(links_dir)) if links_dir is not None else ""
     if unusable:
         raise HatboxError(f"{unusable}: nothing was tagged")
+    other = another_library(Path(links_dir), root) if links_dir is not None else ""
+    if other:
+        raise HatboxError(f"--links {links_dir} holds the links of another library (they point at {other}): nothing "
+                          "was tagged", hint="give each library a links folder of its own (or delete that one first)")
     start = time.monotonic()
     tagger = PackTagger(pack, threads=threads)
     with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
@@ -192,7 +196,8 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
                    model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
-                   unopened=json.dumps(report.unopened, ensure_ascii=False))   # for `library query --failed`
+                   unopened=json.dumps(report.unopened, ensure_ascii=False),   # for `library query --failed`
+                   run="running", run_total=len(paths))                         # until it ends: tagging_state
     _apply_moves(root, con, known, moves)
     _fill_hashes(root, con, paths)
     doubled = {src for src, _ in moves.doubled}
@@ -206,6 +211,8 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     report.removed = len(left)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding)
+    libdb.set_meta(con, run="stopped" if report.cancelled else "done")
+    con.commit()
     if links_dir is not None and not report.cancelled:
         try:
             report.links = write_links(con, root, links_dir)
@@ -453,6 +460,13 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
     return None
 
 
+def os_words(exc: OSError) -> str:
+    """Why a file could not be read, in words (QA: "[Errno 13] Permission denied: 'lib/24bit.wav'" was Python's)."""
+    if isinstance(exc, PermissionError):
+        return "cannot be read: no permission to read it (check the file's permissions)"
+    return f"cannot be read ({(exc.strerror or type(exc).__name__).lower()})"
+
+
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
          buf: np.ndarray, pending: _Pending, decoding: Decoding) -> None:
     path = root / rel
@@ -480,7 +494,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         if not os.path.lexists(path):      # deleted while it was read
             report.left_during.append(rel)
             return
-        reason = without_path(first_line(exc), path)
+        reason = os_words(exc) if isinstance(exc, OSError) else without_path(first_line(exc), path)
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason, readable_hash(path))
         return

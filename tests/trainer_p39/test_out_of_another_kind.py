@@ -89,3 +89,14 @@ def test_a_pack_of_its_own_kind_or_an_empty_file_goes_on_to_training(tmp_path: P
     out.write_text("not a pack")                                            # kept aside once the pack is written
     assert _train(kind, out, tmp_path) == 130 and trained == [kind] * 3
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]          # not before
+
+
+def test_train_tagger_refuses_a_pack_of_another_kind_before_training(tmp_path: Path, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.tagger import pipeline
+    monkeypatch.setattr(pipeline, "train_and_export", lambda *a, **k: pytest.fail("trained"))
+    out = tmp_path / "mine.hatpack"
+    shutil.copy(FACTORY / "synth-gm4.hatpack", out)
+    before = out.read_bytes()
+    assert main(["train", "tagger", str(tmp_path), "--out", str(out)]) == 2
+    assert f"{out} is a synth pack, not a tagger pack" in capsys.readouterr().err and out.read_bytes() == before

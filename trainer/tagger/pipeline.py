@@ -136,10 +136,12 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     # multi-label warning is said once
     said = [w for w in (lone_tags_warning(train_items, shots=shots) if shots else lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
-    if said:
-        notes.extend(said)
-        # said now too: the musician can stop (Ctrl-C) and fix the data instead of hearing it minutes later
-        print("\n".join(said) + f"\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)
+    notes.extend(said)
+    ahead = notes + [f"note: {count_words(len(files), 'file')} left out ({why}; named when training ends)"
+                     for files, why in ((skipped, "unreadable"), (silent, "nothing to hear")) if files]
+    if ahead:   # said now too: the musician can stop (Ctrl-C) and fix the data instead of hearing it minutes later
+        print("\n".join(ahead) + f"\n{TRAINING_GOES_ON}", file=sys.stderr, flush=True)    # (QA: an empty tag
+                                                    # folder, files left out, were said only once training had ended)
     row = {it.path: i for i, it in enumerate(items)}
     tags = tag_list(items)
     # training rows first, then the held-out ones, rearranged in place: train() and the report get views,
