@@ -146,23 +146,8 @@ def box_running(store: Path) -> bool | None:
     """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.cmd_device.BOX_LOCK) now; None when this user
     cannot tell (the lock is there but not readable: the box's user owns it and its folder).  The lock is tried
     through a read-only descriptor: whoever runs the check may not be the box's user."""
-    import fcntl
-    lock = store / "box.lock"
-    try:
-        fd = os.open(lock, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    except OSError:                               # there, but this user may not open it
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return False
+    from export.atomic import lock_held
+    return lock_held(store / "box.lock")
 
 
 def _exists(path: Path) -> bool | None:

@@ -340,29 +340,8 @@ def tagging_state(con: sqlite3.Connection, db_path: str | Path) -> str:
     state = get_meta(con, "run", "done")
     if state != "running":
         return state
-    return "running" if _lock_held(lock_path(db_path)) else "stopped"
-
-
-def _lock_held(path: Path) -> bool:
-    """Whether a process holds the lock on ``path`` now: a shared lock tried without waiting and let go at once
-    (False where there is no flock, or no lock file: no run locked it)."""
-    try:
-        import fcntl
-    except ImportError:
-        return False
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)                          # lets go of a lock taken
-    return False
+    from export.atomic import lock_held
+    return "running" if lock_held(lock_path(db_path)) else "stopped"
 
 
 def lock_path(db_path: str | Path) -> Path:
