@@ -494,16 +494,16 @@ class SynthSource:
             v.onset.fill(0)
             v.carried.fill(False)
             self._began = False
+        gated = np.flatnonzero(v.gated)       # let go of in the frame they began part way into: release now (also
+        if len(gated):                        # when the timing was turned off since: it would never come)
+            v.gated[gated] = False
+            self._gate_release(gated[self._live()[gated] & ~v.key_down[gated] & (v.stage[gated] != RELEASE)])
         if not self.timed:
             while self._placed:               # placed while timed (the timing was turned off since)
                 self._apply(self._placed.popleft()[1])
             while self._events:
                 self._apply(self._events.popleft()[0])
         else:                                 # what came in the frame that ends now, at its sample of it
-            gated = np.flatnonzero(v.gated)   # let go of in the frame they began part way into: release now
-            if len(gated):
-                v.gated[gated] = False
-                self._gate_release(gated[self._live()[gated] & ~v.key_down[gated] & (v.stage[gated] != RELEASE)])
             while self._placed and self._placed[0][0] < self._sample:
                 at, msg = self._placed.popleft()
                 self._apply(msg, min(self.hop - 1, max(0, at - (self._sample - self.hop))))

@@ -129,3 +129,28 @@ def test_a_note_struck_again_with_its_key_down_lets_go_at_its_note_off(clock):  
     diff, peak = np.abs(outs[0] - outs[1]), np.abs(outs[0]).max()
     assert diff[:first].max() < 0.01 * peak
     assert diff[first:first + HOP].max() > 4 * diff[:first].max()
+
+
+def test_a_short_note_let_go_of_when_the_timing_is_turned_off_still_ends(clock):  # noqa: F811
+    """A note begun and let go of part way into one frame releases at the next boundary; were the timing turned off
+    in between, that release must still come (a stuck note otherwise)."""
+    from device.audio.sampler import STAMP_SLACK_S
+    from device.audio.synth import SynthSource
+    from tests.synth.test_p38_synth_timing import BLOCK, START
+    src = SynthSource(read_pack(FACTORY), 48000)
+    src.timed = True
+    x = np.zeros(BLOCK, np.float32)
+    for b in range(40):
+        if b == 10:                                    # a 30-sample note part way into a frame of the block
+            for op, at in (("note_on", 40), ("note_off", 70)):
+                clock.t = START + (b * BLOCK + at) / 48000 - STAMP_SLACK_S
+                src.handle({"op": op, "note": 60, "velocity": 110, "at": clock.t})
+        clock.t = START + (b + 1) * BLOCK / 48000
+        src.render(x)
+        if src.v.gated.any():
+            break
+    assert src.v.gated.any()                           # struck and let go of, its release still to come
+    src.timed = False
+    for _ in range(200):
+        src.render(x)
+    assert src.held_notes() == [] and src.active_voices == 0
