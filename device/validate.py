@@ -380,6 +380,12 @@ def check_golden_run(report: Report, engine: EngineSpec) -> str:
     return f"golden snapshot reproduced (max error {worst:.2e}, atol {atol:g})"
 
 
+def refusal_words(exc: PackError) -> str:
+    """A check's refusal with the check named once: "golden check: output 'logits' contains NaN/inf"."""
+    said = str(exc.args[0])
+    return said if not exc.check or said.startswith(f"{exc.check} check") else f"{exc.check} check: {said}"
+
+
 def check_box_plays(pack: Pack, session: Any = None, doing: str = "rendered", kept: str = "") -> None:
     """PackError when the box's golden check (:func:`check_golden_run`) refuses ``pack``: its golden input not
     reproduced, NaN/inf, an output over the engine's runaway level.  The laptop's commands run a pack as the box does,
@@ -390,8 +396,8 @@ def check_box_plays(pack: Pack, session: Any = None, doing: str = "rendered", ke
     try:
         check_golden_run(Report(pack=pack, session=session), EngineSpec())
     except PackError as exc:
-        said = exc.args[0] if exc.args[0].startswith(f"{exc.check} check") else f"{exc.check} check: {exc.args[0]}"
-        raise PackError(f"the box refuses pack '{pack.manifest.name}' ({said}), so it is not {doing} either"
+        raise PackError(f"the box refuses pack '{pack.manifest.name}' ({refusal_words(exc)}), so it is not {doing} "
+                        "either"
                         + (f": {kept}" if kept else ""),
                         check=exc.check,
                         hint=exc.hint or "the pack is damaged or was changed after it was made: export or train it "

@@ -84,12 +84,11 @@ def box_refusal(pack: str | Path) -> str:
     real-time trial, which only the box's own speed answers), or "" when it would take it.  Before (QA), `pack
     inspect` said "all checksums verified" and `pack sign` signed packs whose model gives NaN, or whose tags or
     clip length every other command refuses."""
-    from device.validate import validate_pack
+    from device.validate import refusal_words, validate_pack
     try:
         validate_pack(pack, realtime=False)
     except PackError as exc:
-        said = str(exc.args[0])
-        return said if not exc.check or said.startswith(f"{exc.check} check") else f"{exc.check} check: {said}"
+        return refusal_words(exc)
     return ""
 
 
