@@ -281,9 +281,10 @@ def query(args: argparse.Namespace) -> int:
         hits = _like(args)
         _print_hits(hits, args.json, LIKE_HEADING)
         if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)
-            print("no file of the library is like it yet: no file is tagged (hatbox tag LIBRARY --pack "
-                  "TAGGER.hatpack --out DB)" if not _tags_in_use(library.list_tags(args.db)) and
-                  not library.untagged_count(args.db) else "no other file of the library to compare it with")
+            heard = _tags_in_use(library.list_tags(args.db)) or library.untagged_count(args.db)
+            print("no other file of the library to compare it with" if heard else
+                  "no file of the library to compare it with: none is tagged yet (hatbox tag LIBRARY --pack "
+                  "TAGGER.hatpack --out DB)")
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:

@@ -145,4 +145,4 @@ def test_like_with_nothing_to_compare_with_says_so(tmp_path: Path, capsys) -> No
     other = small_library(tmp_path / "elsewhere") / "kick.wav"
     capsys.readouterr()
     assert main(["library", "query", str(db), "--like", str(other), "--pack", PACK]) == 0
-    assert "no file is tagged" in capsys.readouterr().out
+    assert "none is tagged yet" in capsys.readouterr().out
