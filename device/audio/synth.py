@@ -44,6 +44,7 @@ from notes peaking at -6 dBFS).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ from hatbox.errors import HatboxError, PackError
 RELEASE_CROSSFADE_S = 0.001   # a timed release (a carry-on) crossfades from the held table over this long at least (s)
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
 OUTPUTS = ["harmonics", "noise", "h_out"]
-QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "xy", "corners", "panic", "all_notes_off")
+QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "panic", "all_notes_off")
+PAD_OPS = ("xy", "corners")        # the pad: a setting, taken at once (read at the next frame), kept over a reset
 REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
                    "hidden", "envelope", "velocity_map")
 
@@ -176,6 +178,8 @@ class SynthSource:
         self.session = make_session(pack.model_bytes, threads=threads)
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
+        self.xy = (0.0, 0.0)
+        self._pad_lock = threading.Lock()   # control threads (the panel's, MIDI's) setting the pad, not the audio one
         self.pack_name = pack.manifest.name
         self._warnings: list[str] = []      # set by handle() (control side), read by the status
         self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
@@ -187,8 +191,10 @@ class SynthSource:
 
     # ------------------------------------------------------------------ engine protocol
     def reset(self) -> None:
-        """All voices off, all state zero, queued messages dropped, pad at (0, 0). Call it from the
-        thread that renders (the engine's audio thread); from elsewhere send ``{"op": "panic"}``."""
+        """All voices off, all state zero, queued messages dropped; the pad (position, corners) is kept: it is the
+        player's setting, as a knob's (QA: a synth bypassed, its timbre set on the pad, then brought back, came back at
+        (0, 0)).  Call it from the thread that renders (the engine's audio thread); from elsewhere send
+        ``{"op": "panic"}``."""
         self._events: deque[tuple[dict[str, Any], float]] = deque()    # (message, when it is due: timed)
         self._placed: deque[tuple[int, dict[str, Any]]] = deque()      # (its sample in the stream, message): timed
         self._pos = 0                       # samples into the current frame
@@ -196,7 +202,6 @@ class SynthSource:
         self._sample = 0                    # the stream's next sample (timed messages are placed on it)
         self._began = False                 # a voice has an onset in this frame
         self._silence()
-        self.xy = (0.0, 0.0)
         self.limiter.reset()
         self._z = self._blend()
         self._timbre_feed, self._timbre_feed_z = np.zeros((0, len(self._z)), np.float32), None
@@ -213,9 +218,11 @@ class SynthSource:
         self.bend, self.sustain = 0.0, False
 
     def handle(self, msg: dict[str, Any]) -> None:
-        """Queue a control message, applied by render() at the next frame boundary (timed: the one after its sample).
+        """Queue a control message, applied by render() at the next frame boundary (timed: the one after its sample);
+        the pad's (``xy``, ``corners``) is taken at once (:meth:`_set_pad`).
 
-        Safe to call from another thread than render() (a deque is the only shared structure).
+        Safe to call from another thread than render() (a deque is the only shared structure, and the timbre the
+        pad makes, replaced whole).
         Bad corners raise HatboxError here, before anything is queued.  ``all_notes_off`` releases
         every note as its note-off would (the sustain pedal still holds them); ``panic`` fades every
         voice out over the next frame (5 ms, no click) and lifts the pedal and the bend.
@@ -227,7 +234,9 @@ class SynthSource:
                 and int(msg["note"]) not in self._silent:
             self._silent.add(int(msg["note"]))
             self._warnings = [silent_notes_text(self, self._silent)]     # one text, every silent note so far
-        if op in QUEUED_OPS:
+        if op in PAD_OPS:
+            self._set_pad(msg)
+        elif op in QUEUED_OPS:
             self._events.append((dict(msg), due_time(msg) if self.timed else 0.0))
 
     def render(self, out: np.ndarray) -> None:
@@ -331,11 +340,16 @@ class SynthSource:
             self.sustain = bool(msg["on"])
             if not self.sustain:
                 self._release(np.flatnonzero(self._live() & ~self.v.key_down), onset)
-        elif op == "xy":
-            self.xy = (float(msg["x"]), float(msg["y"]))
-        elif op == "corners":
-            self._corners = list(msg["names"])
-        if op in ("xy", "corners"):
+
+    def _set_pad(self, msg: dict[str, Any]) -> None:
+        """The pad's position (``xy``) or corners, taken at once: the network reads the timbre at its next frame,
+        as it read a queued one, and the status shows it even while the synth is bypassed (QA: queued, the moves
+        made then waited for a render that never came, and the panel's cursor snapped back)."""
+        with self._pad_lock:
+            if msg["op"] == "xy":
+                self.xy = (float(msg["x"]), float(msg["y"]))
+            else:
+                self._corners = list(msg["names"])
             self._z = self._blend()
 
     def _note_on(self, note: int, velocity: int, onset: int = 0) -> None:
@@ -528,9 +542,10 @@ class SynthSource:
         vm = self.vel_map
         _frame_controls(v.note, v.velocity, v.env, act, self.bend * self.bend_range, vm["db_at_127"],
                         vm["db_per_velocity"], w.pitch, w.loudness, w.f0)
-        if self._timbre_feed.shape[0] != n or self._timbre_feed_z is not self._z:
-            self._timbre_feed = np.ascontiguousarray(np.broadcast_to(self._z, (n, len(self._z))), np.float32)
-            self._timbre_feed_z = self._z
+        z = self._z                          # one reading: a control thread may set a new one meanwhile
+        if self._timbre_feed.shape[0] != n or self._timbre_feed_z is not z:
+            self._timbre_feed = np.ascontiguousarray(np.broadcast_to(z, (n, len(z))), np.float32)
+            self._timbre_feed_z = z
         feeds = {"pitch": w.pitch[:n], "loudness": w.loudness[:n], "timbre": self._timbre_feed, "h_in": v.h[act]}
         harm, noise, h = self.session.run(OUTPUTS, feeds)
         if self._began:                       # a note beginning part way in: its first frame's noise (heard from the
