@@ -21,8 +21,27 @@ def engine_died(engine: Any) -> str | None:
         return f"the audio engine {engine.error}"           # "stopped on a bug in hatbox (...); ..."
     if engine.error:
         return f"the audio engine stopped: {engine.error}"
-    how = f"was killed by signal {-code}" if code < 0 else f"failed (exit code {code})"
+    how = signal_words(-code) if code < 0 else f"failed (exit code {code})"
     return f"the audio engine process {how}; the box has stopped"
+
+
+def signal_words(number: int) -> str:
+    """How a process ended by signal ``number`` ended, in words (QA: "killed by signal 9" said nothing to a
+    musician)."""
+    said = {9: "was stopped from outside (SIGKILL: the system ran out of memory, or someone killed it)",
+            11: "crashed (SIGSEGV: a fault in native code)", 6: "crashed (SIGABRT: native code gave up)",
+            15: "was asked to stop from outside (SIGTERM)"}
+    return said.get(number, f"was stopped by signal {number}")
+
+
+def next_step() -> str:
+    """What happens after the box stopped, for a stop that said no hint of its own: the service that runs it starts
+    it again (systemd sets INVOCATION_ID for its services; the unit `hatbox device service` writes restarts on a
+    failure), else how to start it (QA: the stop screen said what stopped, not what comes next)."""
+    import os
+    if os.environ.get("INVOCATION_ID"):
+        return "the box's service starts it again by itself in a few seconds"
+    return "start it again: hatbox device run (or turn the box off and on)"
 
 
 def died_before_asked(engine: Any) -> str | None:
@@ -47,4 +66,4 @@ def engine_end(engine: Any) -> Any:
     died = engine_died(engine)
     if not died:
         return EngineEnd()
-    return EngineEnd(engine.error or died, engine.error_hint or "")
+    return EngineEnd(engine.error or died, engine.error_hint or next_step())
