@@ -110,9 +110,11 @@ def test_a_tag_with_no_files_says_so(pg: Any) -> None:
     panel = panel_on("Library", MemoryData(library=lib), {})
     surface = drawn(pg, panel)
     page = panel.page
+    assert page.tags[page.tag] == "kick"                # the tags with files first (thirty-ninth stop)
+    panel.handle(EncoderTurn(0, 1, 1))                                 # empty
+    surface = drawn(pg, panel)
     assert page.tags[page.tag] == "empty" and page.samples == []
     assert find_text(surface, "no samples tagged empty yet", 24, D.DIM)
-    panel.handle(EncoderTurn(0, 1, 1))                                 # kick
     panel.handle(EncoderTurn(0, 1, 1))                                 # the 64-character tag: a shorter wording
     surface = drawn(pg, panel)
     assert page.tags[page.tag] == "t" * 64

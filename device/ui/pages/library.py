@@ -33,8 +33,8 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
-from device.ui.pages.library_words import (NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, nothing_listed, score_words,
-                                           status_words)
+from device.ui.pages.library_words import (NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, files_first, nothing_listed,
+                                           score_words, status_words)
 from hatbox.errors import first_line
 
 ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
@@ -152,7 +152,7 @@ class LibraryPage(Page):
         self._stale = False
 
         def job() -> tuple[dict[str, int], int, list[Sample]]:
-            counts = data.tags()
+            counts = files_first(data.tags())
             i = min(at, max(0, len(counts) - 1))
             return counts, i, data.samples(list(counts)[i], PAGE) if counts else []
 
@@ -175,7 +175,7 @@ class LibraryPage(Page):
         limit = max(len(self.samples), PAGE)                  # as far as the list had been read
 
         def job() -> Shown:
-            counts = data.tags()
+            counts = files_first(data.tags())
             if counts == before or not browsing:
                 return counts, None, None
             if not counts:
@@ -455,7 +455,7 @@ class LibraryPage(Page):
         def job() -> Shown | None:
             if not wrote:                            # the write failed: the list stays
                 return None
-            counts = data.tags()
+            counts = files_first(data.tags())
             if reviewing:
                 return counts, None, data.unsure()
             keep = current if current in tags else tags[0]

@@ -14,6 +14,13 @@ NO_LIBRARY_HINTS = ("send a folder of samples from the laptop: hatbox push-libra
                     "hatbox push-library FOLDER")
 
 
+def files_first(counts: dict[str, int]) -> dict[str, int]:
+    """Tag -> files, the tags that hold files first (in their order), then those none holds yet, which the list keeps
+    for a retag to offer (QA: the page opened on "cymbal 0", the first tag alphabetically; with a 120-tag tagger 121
+    of 126 rows were empty, and the encoder spent most detents on them)."""
+    return {**{t: n for t, n in counts.items() if n}, **{t: n for t, n in counts.items() if not n}}
+
+
 def status_words(page: Any) -> tuple[tuple[str, ...], Colour] | None:
     """The status line: the list on its way, a retag waiting (the tags chosen so far in a multi-label library), the
     sampler's words for a sample it cut, what a "more like this" or "unsure" list is, else where the selection is in
