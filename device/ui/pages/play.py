@@ -81,6 +81,7 @@ class PlayPage(Page):
         self.finger: int | None = None
         self._gradient: Any = None
         self._shade: Any = None           # the pad's dimming cover with no synth (see _shade_image)
+        self.corner_tags: list[Any] = []           # the four corner names' tags as last drawn (their rects)
         self.timbres: list[str] = []
         self.bypass = {slot: SlotBypass(slot) for slot in SOURCES}
         self.bypass_btns: dict[str, Any] = {}
@@ -295,10 +296,11 @@ class PlayPage(Page):
         p = self.pad
         spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
-        cursor = self._cursor_rect()
+        cursor, self.corner_tags = self._cursor_rect(), []
         for name, (pos, anchor) in zip(names, spots):
             text = D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24)
-            self._label(surface, text, pos, anchor, 24, D.TEXT, clear_of=cursor)
+            half = pygame.Rect(p.x if "left" in anchor else p.centerx, p.y, p.width // 2, p.height)
+            self.corner_tags.append(self._label(surface, text, pos, anchor, 24, D.TEXT, clear_of=cursor, within=half))
         if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
@@ -319,20 +321,29 @@ class PlayPage(Page):
         return pygame.Rect(round(cx) - r, round(cy) - r, 2 * r, 2 * r)
 
     def _label(self, surface: Any, text: str, pos: tuple[float, float], anchor: str, size: int,
-               colour: tuple[int, int, int], clear_of: Any = None) -> None:
+               colour: tuple[int, int, int], clear_of: Any = None, within: Any = None) -> Any:
         """Text on a dark tag, readable over any colour of the pad.  ``clear_of`` (a rect, the cursor): a tag that
         would overlap it moves along its edge past it (at 0, 0 the cursor hid "trumpet" as "umpet": thirty-third
-        stop's QA)."""
+        stop's QA), or, where that would take it out of ``within`` (its half of the pad: a long name ran into the
+        next corner's, thirty-ninth stop's QA), across the cursor, under or over it."""
         import pygame
         img = self.ctx.fonts.render(text, size, colour)
         rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
         if clear_of is not None and rect.inflate(10, 6).colliderect(clear_of):
+            start = rect.copy()
             if anchor.endswith("left"):
                 rect.left = clear_of.right + 8
             else:
                 rect.right = clear_of.left - 8
+            if within is not None and not within.contains(rect):
+                rect = start
+                if anchor.startswith("top"):
+                    rect.top = clear_of.bottom + 8
+                else:
+                    rect.bottom = clear_of.top - 8
         pygame.draw.rect(surface, D.PANEL, rect.inflate(10, 6), border_radius=4)
         surface.blit(img, rect)
+        return rect.inflate(10, 6)
 
     def corner_names(self) -> list[str]:
         """The four corner timbres shown: "-" each while no synth pack is active (the last synth's
