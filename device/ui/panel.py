@@ -78,6 +78,7 @@ class Panel:
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
         self._warning = ""                          # the message line of the last warning said
+        self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
         self._hardware: list[tuple[tuple[str, ...], bool]] = []
@@ -97,7 +98,7 @@ class Panel:
             log.info("panel: %s", exc)
         else:
             log.warning("panel: %s", exc, exc_info=exc)
-        self.state.say(error_text(exc))
+        self._notice(error_text(exc))
 
     def _guard(self, action: Callable[[], Any]) -> bool:
         """Run ``action``; False (and a message) if it raised."""
@@ -117,7 +118,9 @@ class Panel:
                 self._send(m)
         self._guard(self.page.leave)
         self._fingers = {i: where for i, where in self._fingers.items() if where == "tabs"}
-        self.current = index % len(self.pages)
+        if self.state.toast and self.state.toast_n != self._noticed:
+            self.state.toast = ""                   # the page's own message goes with it (QA: the Kit page's "D#2
+        self.current = index % len(self.pages)      # plays nothing" stayed over the Models page)
         self._guard(self.page.enter)
         self.page.layout(self.content)
 
@@ -170,15 +173,21 @@ class Panel:
         alarm = bool(self.state.toast) and self.state.toast_lines()[1]
         if fault is not None:
             title = self.page.title
-            self.state.say(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
-                                         touch=not self.touchless), alarm=True)
+            self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
+                                       touch=not self.touchless), alarm=True)
         elif self._cut and not alarm:
-            self.state.say(*self._cut, alarm=True)
+            self._notice(*self._cut, alarm=True)
             self._cut = ()
         elif self._warnings and not alarm and not (self._warning and self.state.toast == self._warning):
             lines = warning_lines(self._warnings.pop(0))
-            self.state.say(*lines)
+            self._notice(*lines)
             self._warning = self.state.toast
+
+    def _notice(self, *lines: str, alarm: bool = False) -> None:
+        """Say a notice of the box's own (a fault, a cut, a warning, the hardware, an error): it stays over a page
+        change, where a page's own message goes with its page (:meth:`show`)."""
+        self.state.say(*lines, alarm=alarm)
+        self._noticed = self.state.toast_n
 
     def hardware_problems(self, problems: list[str], alarm: bool = True) -> None:
         """Problems of the panel's own hardware (device/ui/inputs.py ``Inputs.take_problems``: no touch controller
@@ -196,7 +205,7 @@ class Panel:
         """Say the next waiting hardware problem unless a red notice is on the tab bar now."""
         if self._hardware and not (self.state.toast and self.state.toast_lines()[1]):
             lines, alarm = self._hardware.pop(0)
-            self.state.say(*lines, alarm=alarm)
+            self._notice(*lines, alarm=alarm)
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:
