@@ -25,3 +25,12 @@ def test_the_corner_names_never_cover_one_another_or_the_cursor(pg: Any, xy, siz
     assert not any(a.colliderect(b) for i, a in enumerate(tags) for b in tags[i + 1:]), tags
     assert not any(t.colliderect(cursor) for t in tags), (tags, cursor)
     assert all(page.pad.contains(t) for t in tags)
+
+
+def test_the_play_page_names_the_synth_it_plays(pg: Any) -> None:
+    """QA: nothing on the page named the synth; a synth pushed over the API changed only the corner names."""
+    from device.ui import draw as D
+    from tests.ui.conftest import find_text
+    for size in ((800, 480), (480, 800)):
+        panel = panel_on("Play", demo_data(), demo_status(), size)
+        assert find_text(drawn(pg, panel), "Orchestra pad", 20, D.DIM), size

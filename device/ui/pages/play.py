@@ -381,7 +381,17 @@ class PlayPage(Page):
             f.draw(surface, text, below, 18, D.DIM, "midtop")
         notes = held_notes(st)
         label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
-        f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
+        drawn = f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
+        self._draw_synth_name(surface, drawn.right + 16)
+
+    def _draw_synth_name(self, surface: Any, left: int) -> None:
+        """The synth pack playing, dim, right of the notes (QA: nothing on the page named it, a pushed synth changed
+        only the corner names), where it fits."""
+        room = self.meter.left - 10 - left
+        if self._synth is None or not self.timbres or room < 60:
+            return
+        name = D.fit(self.ctx.fonts, (self._synth.manifest.name,), 20, room)
+        self.ctx.fonts.draw(surface, name, (self.meter.left - 10, self.notes_at[1]), 20, D.DIM, "bottomright")
 
 
 def peak_db(status: dict[str, Any]) -> float | None:
