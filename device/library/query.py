@@ -503,6 +503,13 @@ def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int = 10, excl
 
 def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
     """"More like this" for a file already in the library."""
+    vector, rel, _ = embedding_of(db_path, path)
+    return similar_to_vector(db_path, vector, k, exclude=rel)
+
+
+def embedding_of(db_path: str | Path, path: str | Path) -> tuple[np.ndarray, str, str]:
+    """(embedding [E], its path in the library, the library's pack id: meta ``model``) of a file the library holds;
+    NotInLibrary, or HatboxError for a file that was not tagged or was tagged by an earlier pack."""
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
     row = con.execute(f"SELECT status, error, model, embedding FROM files WHERE path = {libdb.TEXT}",
@@ -517,7 +524,17 @@ def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
     if model and row_model != model:
         raise HatboxError(f"{path} was tagged by an earlier pack than the rest of the library",
                           hint="finish re-tagging it: hatbox tag LIBRARY --pack PACK")
-    return similar_to_vector(db_path, libdb.embedding(blob), k, exclude=rel)
+    return libdb.embedding(blob), rel, str(model or "")
+
+
+def pack_of(db_path: str | Path) -> str:
+    """The id of the pack that tagged the library last (meta ``model``; "" for none): embeddings of two libraries
+    can be compared only when it is the same."""
+    con, _ = _open(db_path)
+    try:
+        return libdb.get_meta(con, "model")
+    finally:
+        con.close()
 
 
 def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: int = 10) -> list[Hit]:

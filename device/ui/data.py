@@ -350,13 +350,24 @@ class StoreData:
         db = self._library_of(path)
         return query.current_tags(db, path), not query.is_exclusive(db)
 
-    def similar(self, path: str) -> list[Sample]:
+    def similar(self, path: str, k: int = 8) -> list[Sample]:
+        """The ``k`` files most like ``path`` over every library tagged by the same pack as its own (embeddings of
+        two packs mean different things), best first (QA: only its own library was searched, while the page lists
+        every library's files together)."""
         from device.library import query
         for db in self._dbs():
             try:
-                return [self._sample(h.path, h.score) for h in query.similar(db, path, k=8)]
+                vector, rel, pack = query.embedding_of(db, path)
             except HatboxError:
                 continue
+            hits = []
+            for other in self._dbs():
+                try:
+                    if other == db or (pack and query.pack_of(other) == pack):
+                        hits += query.similar_to_vector(other, vector, k, exclude=rel if other == db else None)
+                except HatboxError:                 # a library being replaced or damaged: the others still answer
+                    continue
+            return [self._sample(h.path, h.score) for h in sorted(hits, key=lambda h: -h.score)[:k]]
         return []
 
     def settings(self) -> dict[str, str]:
