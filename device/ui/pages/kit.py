@@ -62,7 +62,8 @@ class KitPage(Page):
         self.buttons: dict[str, Any] = {}
         self.prev_btn: Any = None
         self.next_btn: Any = None
-        self.confirm_at: float | None = None   # when "from library" was tapped once over a kit that has notes
+        self.confirm_at: float | None = None   # when "from library" (or "assign") was tapped once over notes
+        self.confirm_for = ""               # which of the two asks for its second tap
         self.changing = ""                  # what the change on its way does ("" when none is): taps wait for it
         self.loaded = False                 # the pads were read once
 
@@ -115,9 +116,11 @@ class KitPage(Page):
         self.ctx.state.say(doing)
         self.ctx.reader.submit(job, done, write=True)
 
-    def confirming(self) -> bool:
-        """"from library" was tapped once over a kit with notes, less than :data:`CONFIRM_S` ago."""
-        return self.confirm_at is not None and time.monotonic() - self.confirm_at < CONFIRM_S
+    def confirming(self, name: str = "from library") -> bool:
+        """Button ``name`` was tapped once over what it would replace ("from library": a kit with notes; "assign": a
+        pad that plays another sample), less than :data:`CONFIRM_S` ago."""
+        return (self.confirm_at is not None and self.confirm_for == name
+                and time.monotonic() - self.confirm_at < CONFIRM_S)
 
     # -- layout -----------------------------------------------------------------------
     def layout(self, rect: Any) -> None:
@@ -237,7 +240,7 @@ class KitPage(Page):
         if self.changing:
             self.ctx.state.say(f"{self.changing} (wait for it)")
             return
-        confirmed, self.confirm_at = self.confirming(), None
+        confirmed, self.confirm_at = self.confirming(name), None
         note, pad = self.note, self.pads.get(self.note)
         where = note_name(note)
         if name == "assign":
@@ -245,6 +248,11 @@ class KitPage(Page):
             if not picked:
                 self.ctx.state.say("pick a sample on the Library page first, then come back and assign",
                                    "pick a sample on Library first")
+                return
+            if pad is not None and not pad.missing and pad.path != picked and not confirmed:
+                self.confirm_at, self.confirm_for = time.monotonic(), name    # (QA: put over the kick at once)
+                self.ctx.state.say(f"tap again to put {Pad(note, picked).name} on {where} in place of {pad.name}",
+                                   f"tap again to replace {where}")
                 return
             loop = bool(pad and pad.loop)
             self._change(lambda: self.kit.assign(note, picked, loop), f"putting {Pad(note, picked).name} on {where}...",
@@ -262,7 +270,7 @@ class KitPage(Page):
             self._change(lambda: self.kit.clear(note), f"clearing {where}...", f"{where} cleared")
         elif name == "from library":
             if self.pads and not confirmed:
-                self.confirm_at = time.monotonic()
+                self.confirm_at, self.confirm_for = time.monotonic(), name
                 source = ("the picked sample's library" if self.ctx.state.picked else
                           "the biggest library (pick a sample on Library to choose one)")
                 self.ctx.state.say(f"tap again to replace the kit ({count_words(len(self.pads), 'note')}) with one "
@@ -287,7 +295,8 @@ class KitPage(Page):
                (self.rect.x + 8, self.buttons["assign"].y - 16), 20, D.DIM, "midleft")
         pad = self.pads.get(self.note)
         enabled = self.kit is not None
-        D.button(surface, f, self.buttons["assign"], "assign", enabled=enabled and bool(self.ctx.state.picked))
+        D.button(surface, f, self.buttons["assign"], "tap again" if self.confirming("assign") else "assign",
+                 on=self.confirming("assign"), enabled=enabled and bool(self.ctx.state.picked))
         D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop),
                  enabled=enabled and pad is not None and not pad.missing)
         D.button(surface, f, self.buttons["clear"], "clear", enabled=enabled and pad is not None)
