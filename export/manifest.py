@@ -227,7 +227,8 @@ class Manifest:
         if self.kind not in KINDS:
             raise _fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not is_plain_name(self.name):
-            raise _fail(f"name {self.name!r} must be 1-64 letters, digits, space, _ . + -")
+            shown = self.name if len(self.name) <= 80 else f"{self.name[:60]}... ({len(self.name)} characters)"
+            raise _fail(f"name {shown!r} must be 1-64 ASCII letters (a-z, A-Z), digits, space, _ . + -")
         if not _VERSION_RE.fullmatch(self.version):
             raise _fail(f"version {self.version!r} is not MAJOR.MINOR.PATCH")
         if not RATE_RANGE[0] <= self.sample_rate <= RATE_RANGE[1]:

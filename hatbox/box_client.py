@@ -114,8 +114,8 @@ class BoxRefused(HatboxError):
         self.status, self.error = status, error
 
 
-VERSION_HINT = ("hatbox status shows the box's version: install the same hatbox version on this computer and on "
-                "the box")
+VERSION_HINT = ("check that it is the box's address (its Settings page shows it); if it is, install the same hatbox "
+                "version on this computer and on the box (GET /health, at that address, names the box's version)")
 
 
 def _base(client: Any) -> str:
@@ -293,6 +293,9 @@ def _checked(resp: Any, base: str, asked: str = "", sent: str | None = None) -> 
         raise _not_a_box(base, f"answered with {_page_kind(resp)}{_debug_status(resp)}")
     if not isinstance(body, dict):
         body = {}
+    if resp.status_code in (404, 405) and not body:      # every answer of a box says what it could not find
+        raise _not_a_box(base, f"answered {resp.status_code} ({safe_text(resp.reason_phrase or 'Not Found')}) with "
+                         f"nothing more{_debug_status(resp)}")     # (QA: "the box says: Not Found", no hint)
     msg = safe_text(body.get("message") or resp.text[:200] or resp.reason_phrase, keep="\n")
     hint = safe_text(body["hint"], keep="\n") if body.get("hint") else None
     error = safe_text(body.get("error") or "")

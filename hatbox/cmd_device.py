@@ -527,8 +527,10 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         engine.wait(2.0)
         try:
             st = control.status()
-        except HatboxError:
-            return                            # the engine finished between the two calls
+        except HatboxError:                   # ended between the two calls, or stuck (run() says which), or slow:
+            if engine.alive() and not (callable(getattr(engine, "hung", None)) and engine.hung()):
+                continue                      # asked again (QA: a stuck engine made the box exit 0 without a word)
+            return
         if status_due(tty, time.monotonic() - said_at, int(st.get("xruns", 0)), said_xruns):
             _print_status(st)
             said_at, said_xruns = time.monotonic(), int(st.get("xruns", 0))

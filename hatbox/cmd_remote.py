@@ -399,8 +399,14 @@ def box_pack(args: argparse.Namespace) -> int:
 def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
     """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start or the hash at the end of one id, or
     its name (any case:
-    ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it).  HatboxError when none
-    does, or when several do (their ids listed)."""
+    ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it); of several versions of one
+    name, the one active (the box's fault line says "hatbox box-pack NAME --activate" to turn a bypassed pack back
+    on: QA, six versions of it made that command an error).  HatboxError when none does, or when several others
+    do (their ids listed)."""
+    named = [p for p in packs if str(p.get("name", "")).casefold() == given.casefold()]
+    active = [p for p in named if p.get("active")]
+    if len(named) > 1 and len(active) == 1 and not any(p.get("id") == given for p in packs):
+        return active[0]
     return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
                      HatboxError(f"the box has no pack '{safe_text(given)}'",
                                  hint="hatbox box-pack lists the installed packs with their names and ids"),

@@ -13,7 +13,7 @@ def engine_died(engine: Any) -> str | None:
     without being asked to stop: the error it stopped on (``engine.error``, one line) when it said one,
     else how the process ended; None while it runs or when it finished cleanly (--seconds, --input)."""
     if engine.alive():
-        return None
+        return _hung(engine)
     code = engine.wait(0)
     if code is None or code == 0:
         return None
@@ -25,12 +25,20 @@ def engine_died(engine: Any) -> str | None:
     return f"the audio engine process {how}; the box has stopped"
 
 
+def _hung(engine: Any) -> str | None:
+    """For an engine process that runs: why it counts as stuck (device.audio.server.EngineProcess.hung), with what
+    the box does about it, or None."""
+    hung = getattr(engine, "hung", None)
+    said = hung() if callable(hung) else None
+    return f"{said}: the box stops, so that it can be started afresh" if said else None
+
+
 def signal_words(number: int) -> str:
     """How a process ended by signal ``number`` ended, in words (QA: "killed by signal 9" said nothing to a
     musician)."""
-    said = {9: "was stopped from outside (SIGKILL: the system ran out of memory, or someone killed it)",
-            11: "crashed (SIGSEGV: a fault in native code)", 6: "crashed (SIGABRT: native code gave up)",
-            15: "was asked to stop from outside (SIGTERM)"}
+    said = {9: "was stopped from outside (signal 9, SIGKILL: the system ran out of memory, or someone killed it)",
+            11: "crashed (signal 11, SIGSEGV: a fault in native code)",
+            6: "crashed (signal 6, SIGABRT: native code gave up)", 15: "was asked to stop (signal 15, SIGTERM)"}
     return said.get(number, f"was stopped by signal {number}")
 
 
@@ -61,7 +69,7 @@ def engine_end(engine: Any) -> Any:
     its own, the error it stopped on in its own words (``engine.error``, ``engine.error_hint``), else how
     the process ended (:func:`engine_died`); an empty error after a clean end (--seconds, --input)."""
     from device.ui.app import EngineEnd
-    if engine.alive():
+    if engine.alive() and _hung(engine) is None:
         return None
     died = engine_died(engine)
     if not died:

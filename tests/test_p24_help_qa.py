@@ -160,3 +160,24 @@ def test_pack_inspect_tells_its_three_held_out_errors_apart() -> None:
     pooled, check = sorted(lines, key=lambda line: "pooled" not in line)
     assert "pooled into one recording 0.00259" in pooled and "loud pairs weigh more" in pooled
     assert "trainer's own check windows 0.000358" in check and "picked the best model" in check
+
+
+def test_box_pack_by_a_name_several_versions_share_is_the_active_one() -> None:
+    """Thirty-ninth stop's QA: a bypassed pack's line says "hatbox box-pack hatbox-drive --activate", which six
+    versions of that name on the box made an error; the active one is meant (none active: still asked which)."""
+    packs = [_pack("effect-fuzz-1.0.0-0123ab", "Fuzz"), {**_pack("effect-fuzz-1.1.0-4567cd", "Fuzz"), "active": True}]
+    assert find_pack(packs, "fuzz")["id"] == "effect-fuzz-1.1.0-4567cd"
+    with pytest.raises(HatboxError, match="2 packs on the box match 'fuzz'"):
+        find_pack([{**p, "active": False} for p in packs], "fuzz")
+
+
+def test_an_empty_404_is_another_server_not_the_box() -> None:
+    """Thirty-ninth stop's QA: any web server at the address was taken for the box ("the box says: Not Found", no
+    hint); a JSON 404 of another FastAPI app sent to "hatbox status", which failed the same way."""
+    import httpx
+
+    from hatbox.box_client import VERSION_HINT, _checked
+    req = httpx.Request("GET", "http://127.0.0.1:8793/status")
+    with pytest.raises(HatboxError, match="answered 404 .* that is not a hatbox box's answer"):
+        _checked(httpx.Response(404, content=b"", request=req), "http://127.0.0.1:8793", "GET /status")
+    assert "hatbox status" not in VERSION_HINT and "box's address" in VERSION_HINT

@@ -125,7 +125,8 @@ class Box:
             self.control.send({"op": "load", "slot": ENGINE_SLOTS[kind], "path": str(self.store.pack_path(pid))})
         except EngineStoppedError as exc:        # the box's trouble, not the pack's
             raise _engine_stopped(exc, f"pack '{pid}' was not loaded", "the box lists the pack active before it as "
-                                  "active", "the engine may still load it once it answers") from None
+                                  "active", "if the engine had begun loading it, it may yet finish (hatbox status "
+                                  "says what plays)") from None
         except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
             raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
 

@@ -139,7 +139,7 @@ class KitKeeper:
         except EngineStoppedError as exc:        # the box's trouble, not the file's
             raise _engine_stopped(exc, f"note {entry.note} ({note_name(entry.note)}) was not set to {entry.file}",
                                   "the kit is as it was before this file",
-                                  "the engine may still play it once it answers: set the note again") from None
+                                  "if the engine had begun on it, it may yet play it: set the note again") from None
         except Exception as exc:  # noqa: BLE001 - the sampler's refusal (not audio, too long to keep decoded)
             raise ApiError(422, "rejected", f"note {entry.note} ({note_name(entry.note)}) cannot play "
                            f"{entry.file}: {first_line(exc)}; the kit is as it was before this file",

@@ -232,7 +232,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         files = box.libraries.files_path(library_id)
         wanted, rel = _library_file(files, body.path)
         if not wanted.is_file():
-            raise (_refused_at_upload(request, library_id, rel)
+            raise (_refused_at_upload(request, library_id, rel, "play")
                    or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",
                                hint=f"hatbox box-library {library_id} --tag TAG lists its files"))
         try:
@@ -298,9 +298,10 @@ def _library_file(files: Path, path: str) -> tuple[Path, str]:
     return wanted, rel.as_posix()
 
 
-def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None:
+def _refused_at_upload(request: Request, lid: str, path: str, doing: str = "tag") -> ApiError | None:
     """422 saying why, when ``path`` is a file the library's upload refused (not audio, undecodable...): it has no
-    tags to correct, and "not a file of this library" would send the producer looking for a typo; else None."""
+    tags to correct, and "not a file of this library" would send the producer looking for a typo; else None.
+    ``doing``: what the box holds no copy of it to do ("tag", "play": QA, a play was told it could not tag)."""
     try:
         files = box_of(request).libraries.get(lid).get("files") or []
     except KeyError:
@@ -309,7 +310,7 @@ def _refused_at_upload(request: Request, lid: str, path: str) -> ApiError | None
     if reason is None:
         return None
     return ApiError(422, "rejected", f"{path} was refused when the library was uploaded ({reason}): the box holds no "
-                    "copy of it to tag", hint="fix or convert the file, then upload the library again")
+                    f"copy of it to {doing}", hint="fix or convert the file, then upload the library again")
 
 
 def _not_tagged_yet(request: Request, lid: str, path: str) -> ApiError | None:

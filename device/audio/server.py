@@ -47,24 +47,26 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
-from device.audio.alsa_io import AudioConfig, FileIO, open_io, run_loop, use_file_pcm
+from device.audio.alsa_io import FileIO, open_io, run_loop, use_file_pcm
 from device.audio.crash_report import (BUG_EXIT, CRASH_PREFIX, EngineBugError, bug_message,  # noqa: F401 - re-exported
                                        save_traceback)
-from device.audio.engine import Engine, EngineConfig
+from device.audio.engine import Engine
 from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime
 from device.audio.sample_decode import decode_file
 from device.audio.sample_handoff import share, take
 from device.audio.sampler import NotDecoded
+from device.audio.server_config import ServerConfig  # noqa: F401 - re-exported (device.audio.server.ServerConfig)
 from device.control import ControlError, EngineStoppedError, refusal, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
 REPLY_TIMEOUT_S = 90.0
+STATUS_TIMEOUT_S = 10.0        # a status answers in milliseconds: the API's /status and the panel wait no longer
+HUNG_S = 60.0                  # no answer to anything for this long: the engine is stuck (EngineProcess.hung)
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
 # Ops that change which pack a slot holds, and "sample" (a file new to the sampler is decoded by the sender,
@@ -75,31 +77,6 @@ PACK_OPS = frozenset({"load", "unload", "sample"})
 INTERRUPTED = "was interrupted (Ctrl-C) while it started"   # the engine's last word then
 
 log = logging.getLogger("hatbox.engine")
-
-
-@dataclass
-class ServerConfig:
-    """Everything the engine process needs (picklable: it crosses the process boundary)."""
-
-    engine: EngineConfig = field(default_factory=EngineConfig)
-    audio: AudioConfig = field(default_factory=AudioConfig)
-    backend: str = "alsa"                 # "alsa", "file", or "auto" (ALSA, else file)
-    pace: bool = False                    # hold blocks to the wall clock (file/null devices)
-    alsa_conf: str | None = None          # extra ALSA config file (e.g. the file plugin's)
-    seconds: float | None = None          # stop after this much audio (None: until shutdown)
-    input_wav: str | None = None          # file backend: input signal (else silence)
-    output_wav: str | None = None         # file backend: where the output is written
-    output_limit_s: float | None = None   # file backend: seconds of output written at most (None: all of it)
-    packs: dict[str, str] = field(default_factory=dict)   # slot -> pack loaded at start
-    realtime: bool = True
-    priority: int = 70
-    status_json: str | None = None        # final status written here at exit
-    crash_dir: str | None = None          # where a bug's traceback is written (None: the temp folder)
-    sigint: bool = True                   # Ctrl-C stops the engine (EngineProcess.start: False when the
-                                          # starting process ignores SIGINT, a background job's, as it did)
-    decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
-                                          # thread waited on it; bench/engine_kit_decode.py's peer)
-    timed_notes: bool = True              # notes where in the block they came, card or paced (bench/*_timing.py)
 
 
 class _Child:
@@ -214,7 +191,11 @@ def _answer(conn: Any, child: _Child, kind: str) -> None:
         reply: dict[str, Any] = {"id": req.get("id"), "ok": True, "error": None}
         try:
             handoff = (req["handoff"], recv_handle(conn) if req.get("fd") else None) if "handoff" in req else None
-            if kind == "status":
+            if time.monotonic() > float(req.get("expires", "inf")):     # its sender gave up waiting (the engine
+                if handoff is not None and handoff[1] is not None:      # was stuck): not carried out now (QA: an
+                    os.close(handoff[1])                                # activate told "no answer" switched later)
+                reply.update(ok=False, error="it came after its sender had given up waiting for it: not carried out")
+            elif kind == "status":
                 reply["status"] = child.status()
             elif "msgs" in req:
                 reply["errors"] = child.request_many(req["msgs"])
@@ -380,7 +361,7 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
 
 
-def _reply_to(conn: Any, ident: int, deadline: float) -> dict[str, Any]:
+def _reply_to(conn: Any, ident: int, deadline: float, waited: float = REPLY_TIMEOUT_S) -> dict[str, Any]:
     """The reply to request ``ident`` on ``conn`` by ``deadline`` (time.monotonic); a reply to an earlier request,
     one that came after its sender had given up ("did not answer"), is passed over: taken as this one's, every later
     request on the channel read the reply of the one before (a stale "not decoded" made the next map decode the
@@ -388,7 +369,7 @@ def _reply_to(conn: Any, ident: int, deadline: float) -> dict[str, Any]:
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not conn.poll(left):
-            raise EngineStoppedError(f"the audio engine did not answer in {REPLY_TIMEOUT_S:g} s", may_apply=True)
+            raise EngineStoppedError(f"the audio engine did not answer in {waited:g} s", may_apply=True)
         reply = conn.recv()
         if reply.get("id") == ident:
             return reply
@@ -422,6 +403,7 @@ class EngineProcess:
         self.error_hint: str | None = None             # that error's own hint, if it had one
         self.bug: str | None = None                    # that error was a bug: the file with its traceback
         self.start_warnings: list[str] = []            # the engine's status warnings as it started (after start)
+        self._unanswered_since: float | None = None    # when a request that got no answer in time was sent
                                                        # ("" when none could be written)
 
     def start(self, timeout: float = 60.0) -> "EngineProcess":
@@ -485,7 +467,7 @@ class EngineProcess:
         return said if isinstance(said, dict) else {"error": f"the engine said {said!r} during start-up"}
 
     def _call(self, kind: str, payload: dict[str, Any], *, fd: int | None = None,
-              needs_ok: bool = False) -> dict[str, Any]:
+              needs_ok: bool = False, timeout: float = REPLY_TIMEOUT_S) -> dict[str, Any]:
         """One request on channel ``kind`` ("control", "packs" or "status") and its reply; holds only
         that channel's lock.  ``fd``: a descriptor sent right after the request (the engine's reader takes it:
         ``payload["fd"]``); ``needs_ok``: a reply that says what the engine needs decoded is returned, not raised."""
@@ -494,13 +476,18 @@ class EngineProcess:
             if not self.process.is_alive():
                 raise EngineStoppedError("the audio engine is not running")
             try:
-                ident = next(self._ids)
-                conn.send({"id": ident, **payload})
+                ident, deadline = next(self._ids), time.monotonic() + timeout
+                conn.send({"id": ident, "expires": deadline, **payload})   # given up by then: not carried out
                 if fd is not None:
                     send_handle(conn, fd, self.process.pid)
-                reply = _reply_to(conn, ident, time.monotonic() + REPLY_TIMEOUT_S)
+                reply = _reply_to(conn, ident, deadline, timeout)
             except (OSError, EOFError):
                 raise EngineStoppedError("the audio engine is not running") from None
+            except EngineStoppedError:
+                if self._unanswered_since is None:
+                    self._unanswered_since = time.monotonic() - timeout
+                raise
+        self._unanswered_since = None
         if not reply["ok"] and not (needs_ok and reply.get("needs")):
             raise HatboxError(f"engine: {reply['error']}")
         return reply
@@ -540,7 +527,16 @@ class EngineProcess:
                 os.close(fd)
 
     def status(self) -> dict[str, Any]:
-        return dict(self._call("status", {})["status"])
+        return dict(self._call("status", {}, timeout=STATUS_TIMEOUT_S)["status"])
+
+    def hung(self) -> str | None:
+        """Why the engine process, alive, counts as stuck: nothing it was asked got an answer for :data:`HUNG_S` s
+        (QA: a box whose engine stopped answering exited 0 without a word, so a service that restarts it on a
+        failure left it off); None while it answers, or has ended (:attr:`error` says how)."""
+        since = self._unanswered_since
+        if since is None or not self.alive() or time.monotonic() - since < HUNG_S:
+            return None
+        return f"the audio engine stopped answering (nothing for {time.monotonic() - since:.0f} s)"
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -554,16 +550,18 @@ class EngineProcess:
         return self.process.exitcode
 
     def stop(self, timeout: float = 10.0) -> int | None:
-        """Ask the engine to shut down, then wait (terminating it if it does not stop)."""
-        if self.process.is_alive():
+        """Ask the engine to shut down, then wait (terminating it if it does not stop, killing it if that does not;
+        a stuck one, :meth:`hung`, is not asked: the asking would wait for its answer)."""
+        if self.process.is_alive() and self.hung() is None:
             try:
                 self.send({"op": "shutdown"})
             except HatboxError:
                 pass
-        self.process.join(timeout)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(5)
+            self.process.join(timeout)
+        for end in (self.process.terminate, self.process.kill):
+            if self.process.is_alive():
+                end()
+                self.process.join(5)
         self._collect_last_words()
         return self.process.exitcode
 

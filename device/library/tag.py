@@ -537,6 +537,12 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
         return audio, rate, tagger.why_not(path, audio, rate, whole)
 
 
+# a file the tagger gave NaN for: its samples were checked finite and the clip is scaled to one level, so the fault
+# is the pack's (QA: "its samples overflow the network" blamed quiet samples peaking at 0.005)
+NAN_SCORES = ("the tagger pack gave no usable scores for it (NaN): a fault of the pack, not of the sample; try "
+              "another tagger pack, or train it again")
+
+
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:
     n, saved = len(pending.rel), 0
     if n:
@@ -548,7 +554,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
                 libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
                                  tagger.tags, probs[i], hits[i], emb[i])
             else:
-                reason = "the tagger gave no scores for it (its samples overflow the network)"
+                reason = NAN_SCORES
                 report.failed.append((pending.rel[i], reason))
                 libdb.put_error(con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
         saved = int(usable.sum())

@@ -202,7 +202,7 @@ def test_a_kit_from_a_library_stops_at_a_stopped_engine_without_waiting_on_it_ag
     box.control.send = stalls_at_the_second
     r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
     assert r.status_code == 503 and len(sent) == 2, (r.text, sent)
-    assert "may still play it once it answers" in r.json()["message"] and "set the note again" in r.json()["message"]
+    assert "it may yet play it" in r.json()["message"] and "set the note again" in r.json()["message"]
 
 
 def test_a_pack_activated_while_the_engine_is_stopped_is_503_and_the_old_one_stays_listed(tmp_path: Path) -> None:

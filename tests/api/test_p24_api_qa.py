@@ -218,3 +218,30 @@ def test_the_active_pack_the_engine_does_not_play_is_loaded_again(box: BoxUnderT
     assert again.json()["activated"] is True
     assert pid in box.control.status()["active"]["effect"]["path"]
     assert sum(m["op"] == "load" for m in box.control.sent) == 2
+
+
+def test_playing_a_file_the_upload_refused_says_it_cannot_play_it(tmp_path: Path) -> None:
+    """Thirty-ninth stop's QA: `box-library --play` of such a file said the box held "no copy of it to tag"."""
+    box = make_box(tmp_path, tagger=default_tagger)
+    assert box.push(tagger_pack(tmp_path / "t.hatpack")).status_code == 201
+    kit = zip_bytes({"kit/s0.wav": wav_bytes(2400), "kit/readme.wav": b"not audio"})
+    lid = box.client.post("/libraries", content=kit, headers=box.auth).json()["id"]
+    assert _wait_done(box, lid)["state"] == "done"
+    r = box.client.post(f"/libraries/{lid}/play", json={"path": "kit/readme.wav"}, headers=box.auth)
+    assert r.status_code == 422 and r.json()["message"].endswith("the box holds no copy of it to play")
+
+
+def test_a_pack_name_too_long_is_shown_cut_and_the_rule_says_ascii() -> None:
+    """Thirty-ninth stop's QA: a 5000-character name was repeated whole in a 5116-character error line, and
+    "Überdrive" was refused as not "letters"."""
+    from export.manifest import Manifest
+    from hatbox.errors import HatboxError
+    from tests.api.packs import gain_manifest
+    m: Manifest = gain_manifest()
+    m.name = "x" * 5000
+    with pytest.raises(HatboxError) as err:
+        m.validate()
+    assert len(str(err.value)) < 200 and "(5000 characters)" in str(err.value)
+    m.name = "Überdrive"
+    with pytest.raises(HatboxError, match="ASCII letters"):
+        m.validate()

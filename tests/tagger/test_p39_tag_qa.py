@@ -146,3 +146,23 @@ def test_like_with_nothing_to_compare_with_says_so(tmp_path: Path, capsys) -> No
     capsys.readouterr()
     assert main(["library", "query", str(db), "--like", str(other), "--pack", PACK]) == 0
     assert "none is tagged yet" in capsys.readouterr().out
+
+
+def test_a_file_the_tagger_gives_nan_for_blames_the_pack_not_the_sample(tmp_path: Path, capsys, monkeypatch) -> None:
+    """QA: a tagger giving NaN for quiet clips only passes the golden check; each such file read "the tagger gave no
+    scores for it (its samples overflow the network)" of samples peaking at 0.005."""
+    import numpy as np
+
+    from device.library.runner import PackTagger
+    real = PackTagger.run
+
+    def run(self, audio):
+        probs, emb = real(self, audio)
+        probs[0] = np.nan
+        return probs, emb
+
+    monkeypatch.setattr(PackTagger, "run", run)
+    lib = small_library(tmp_path / "lib")
+    assert main(["tag", str(lib), "--pack", PACK, "--out", str(tmp_path / "t.db")]) == 0
+    out = capsys.readouterr().out
+    assert "a fault of the pack, not of the sample" in out and "overflow" not in out

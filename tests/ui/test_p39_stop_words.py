@@ -25,8 +25,8 @@ class Killed:
 def test_a_killed_engine_is_said_in_words_with_what_comes_next(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INVOCATION_ID", raising=False)
     end = engine_end(Killed(-9))
-    assert "stopped from outside (SIGKILL: the system ran out of memory, or someone killed it)" in end.error
+    assert "stopped from outside (signal 9, SIGKILL: the system ran out of memory, or someone killed it)" in end.error
     assert end.hint == "start it again: hatbox device run (or turn the box off and on)"
     monkeypatch.setenv("INVOCATION_ID", "abc")                 # as systemd runs the box's service
     assert engine_end(Killed(-11)).hint == "the box's service starts it again by itself in a few seconds"
-    assert "crashed (SIGSEGV" in engine_end(Killed(-11)).error
+    assert "crashed (signal 11, SIGSEGV" in engine_end(Killed(-11)).error
