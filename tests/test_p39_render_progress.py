@@ -33,7 +33,8 @@ def song(tmp: Path, seconds: float = 1.0) -> Path:
 def commands(tmp: Path) -> dict[str, list[str]]:
     return {"render": ["render", str(FACTORY / "effect-drive.hatpack"), "--input", str(take(tmp)),
                        "--out", str(tmp / "out.wav")],
-            "play": ["play", str(FACTORY / "synth-gm4.hatpack"), "--midi", str(song(tmp)), "--out", str(tmp / "out.wav")]}
+            "play": ["play", str(FACTORY / "synth-gm4.hatpack"), "--midi", str(song(tmp)),
+                     "--out", str(tmp / "out.wav")]}
 
 
 @pytest.mark.parametrize("what, desc", [("render", "rendering"), ("play", "playing")])

@@ -348,7 +348,8 @@ def test_box_control_alone_per_message_says_each_error_and_stops_on_an_ended_eng
 
     engine = Engine()
     control = BoxControl(engine)
-    assert control.send_many([{"op": "bug"}, {"op": "note_on"}]) == ["KeyError: 'x'", None] and engine.sent == ["note_on"]
+    assert control.send_many([{"op": "bug"}, {"op": "note_on"}]) == ["KeyError: 'x'", None]
+    assert engine.sent == ["note_on"]
     engine.ended = True
     with pytest.raises(EngineStoppedError):
         control.send_many([{"op": "note_on"}])
