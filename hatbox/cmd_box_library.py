@@ -216,23 +216,11 @@ def _check_has_audio(src: Path, archive: Path) -> None:
     """HatboxError (nothing sent) when ``archive`` (the tar packed from the folder ``src``, or the zip or tar
     ``src`` itself) holds no file the box takes as audio: an empty folder or archive, one of documents only, or of
     macOS's ``__MACOSX`` / ``._*`` copies only.  One that cannot be read is left to the box to say."""
-    import tarfile
-    import zipfile
-
-    from device.library.archive import AUDIO_EXTENSIONS, is_metadata
-
-    try:
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf:
-                names = [PurePosixPath(i.filename) for i in zf.infolist() if not i.is_dir()]
-        else:
-            with tarfile.open(archive) as tf:
-                names = [PurePosixPath(m.name) for m in tf if m.isfile()]
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
-        return                                  # the box reads it and says what is wrong
-    if any(n.suffix.lower() in AUDIO_EXTENSIONS and (not is_metadata(n) or ".." in n.parts) for n in names):
-        return                                  # (a member outside the library: the box names it)
-    held = f" (only {count_words(len(names), 'other file')})" if names else ""
+    from device.library.archive import AUDIO_EXTENSIONS, others_if_no_audio
+    others = others_if_no_audio(archive)
+    if others is None:
+        return
+    held = f" (only {count_words(others, 'other file')})" if others else ""
     raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
                       hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the "
                            f"{'folder' if src.is_dir() else 'archive'} (convert other formats to WAV or FLAC), then "
