@@ -362,11 +362,16 @@ class SynthSource:
         notes of its chord."""
         v = self.v
         before = _key_up_voice(v.stage, v.note, v.ending, v.key_down, note) if self.timed else -1
+        if self.timed and before < 0:         # a key still down struck again (legato repeats overlapping) too: in
+            down = np.flatnonzero(self._live() & (v.note == note))  # place it came at the boundary (QA: up to a
+            before = int(down[0]) if len(down) else -1              # frame early or late with where it fell)
+        held = int(v.held[before]) if before >= 0 and v.key_down[before] else 0
         if before >= 0:
             if v.born[before] == self._frames:    # not heard yet: struck again in place, one note from its onset
-                before = -1                       # as offline (QA: replaced, a short note struck again was lost)
+                before, held = -1, 0              # as offline (QA: replaced, a short note struck again was lost)
             else:
                 v.stage[before], v.held[before], v.pending[before] = FADE, 0, False
+                v.key_down[before] = False
                 onset = min(onset, self._latest_onset())     # they cross over 1 ms at least (QA: a tick at the end)
         i, fresh, victim = _pick_voice(v.stage, v.note, v.ending, v.stamp, v.born, note, self._frames, self.max_voices)
         if victim >= 0:
@@ -389,6 +394,8 @@ class SynthSource:
                 v.env[i] = -self._attack(onset)
             if before >= 0:
                 self._carry_on(before, i, onset)
+                v.held[i] += held                 # the note-ons the old voice still counted (a key still down)
+                v.struck_at[i] = -onset           # it goes on sounding: no shortest note made of it (_release)
 
     def _attack(self, samples: Any) -> Any:
         """How far the envelope's attack moves in ``samples`` (a number or an array; as _voices_step moves it a frame
@@ -462,7 +469,7 @@ class SynthSource:
         v = self.v
         idx = idx[self._live()[idx] & (v.stage[idx] != RELEASE)]
         first = v.struck[idx] == self._frames
-        part = first & (v.struck_at[idx] > 0)
+        part = first & (v.struck_at[idx] != 0)
         v.gated[idx[part]] = True
         whole = idx[first & ~part]
         v.pending[whole] = True
@@ -478,7 +485,7 @@ class SynthSource:
         from there make, heard rising over the whole frame from the level at the boundary, as a longer note's does
         (QA: holding that level up to the release's sample put such notes up to 4 ms late)."""
         v = self.v
-        at = v.struck_at[idx]
+        at = np.abs(v.struck_at[idx])
         attacking = v.stage[idx] == ATTACK
         v.env[idx[attacking]] = np.minimum(1.0, v.env[idx[attacking]] + self._attack(at[attacking]))
         v.env[idx] /= self._release_gain(at)

@@ -28,7 +28,8 @@ class Voices:
         self.held = np.zeros(n, np.int64)                    # note-ons of this pitch not yet matched by a note-off
         self.pending = np.zeros(n, bool)                     # released in the frame it was struck: release after it
         self.struck = np.full(n, -1, np.int64)               # frame of the last note-on
-        self.struck_at = np.zeros(n, np.int64)               # its sample in that frame (timed, from silence; else 0)
+        self.struck_at = np.zeros(n, np.int64)               # its sample in that frame (timed; else 0; negative: a
+        # voice carrying another on from there, which no shortest note lengthens, see synth.py _release)
         self.gated = np.zeros(n, bool)                       # timed, released in the frame it began part way into:
         # it plays that frame's part of its attack, then releases at its strike's sample of the next (synth.py)
         self.born = np.full(n, -1, np.int64)                 # frame the voice started from silence
