@@ -357,9 +357,9 @@ class SynthSource:
         is, and the voice counts the note-ons, so it sounds until the last of them is matched by a
         note-off (two channels or a MIDI file's overlapping re-strike of one pitch).  A voice starting from
         silence begins at sample ``onset`` of this frame, its envelope's first step as long as what is left of the
-        frame.  Timed, a note whose voice has its key up (releasing, or held by the pedal) is struck again at its
-        onset too (:meth:`_carry_on`): struck in place, it came at the frame boundary, up to a frame before the new
-        notes of its chord."""
+        frame.  Timed, a note whose voice is sounding (its key up: releasing, or held by the pedal; or still down:
+        legato repeats overlapping) is struck again at its onset too (:meth:`_carry_on`, its note-ons still counted):
+        struck in place, it came at the frame boundary, up to a frame before the new notes of its chord."""
         v = self.v
         before = _key_up_voice(v.stage, v.note, v.ending, v.key_down, note) if self.timed else -1
         if self.timed and before < 0:         # a key still down struck again (legato repeats overlapping) too: in
