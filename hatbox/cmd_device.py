@@ -26,7 +26,7 @@ from export.manifest import RATE_RANGE
 from hatbox.argtypes import number, whole
 from hatbox.box_control import BoxControl  # noqa: F401 - re-exported (tests, the demo)
 from hatbox.box_signals import shielded, stop_on_sigterm
-from hatbox.engine_end import died_before_asked, engine_died, engine_end
+from hatbox.engine_end import died_before_asked, engine_died, engine_end, stuck
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.device")
@@ -528,7 +528,7 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
         try:
             st = control.status()
         except HatboxError:                   # ended between the two calls, or stuck (run() says which), or slow:
-            if engine.alive() and not (callable(getattr(engine, "hung", None)) and engine.hung()):
+            if engine.alive() and not stuck(engine):
                 continue                      # asked again (QA: a stuck engine made the box exit 0 without a word)
             return
         if status_due(tty, time.monotonic() - said_at, int(st.get("xruns", 0)), said_xruns):

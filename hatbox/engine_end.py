@@ -13,7 +13,7 @@ def engine_died(engine: Any) -> str | None:
     without being asked to stop: the error it stopped on (``engine.error``, one line) when it said one,
     else how the process ended; None while it runs or when it finished cleanly (--seconds, --input)."""
     if engine.alive():
-        return _hung(engine)
+        return stuck(engine)
     code = engine.wait(0)
     if code is None or code == 0:
         return None
@@ -25,9 +25,9 @@ def engine_died(engine: Any) -> str | None:
     return f"the audio engine process {how}; the box has stopped"
 
 
-def _hung(engine: Any) -> str | None:
-    """For an engine process that runs: why it counts as stuck (device.audio.server.EngineProcess.hung), with what
-    the box does about it, or None."""
+def stuck(engine: Any) -> str | None:
+    """For an engine process that runs: why it counts as stuck (device.audio.server.EngineProcess.hung; an engine
+    without it, a stand-in, never is), with what the box does about it, or None."""
     hung = getattr(engine, "hung", None)
     said = hung() if callable(hung) else None
     return f"{said}: the box stops, so that it can be started afresh" if said else None
@@ -65,13 +65,16 @@ def died_before_asked(engine: Any) -> str | None:
 
 
 def engine_end(engine: Any) -> Any:
-    """For the panel (device/ui/app.EngineEnd): None while the engine process runs; once it has ended on
-    its own, the error it stopped on in its own words (``engine.error``, ``engine.error_hint``), else how
-    the process ended (:func:`engine_died`); an empty error after a clean end (--seconds, --input)."""
+    """For the panel (device/ui/app.EngineEnd): None while the engine process runs and answers (stuck, :func:`stuck`
+    says why); once it has ended on its own, the error it stopped on in its own words (``engine.error``,
+    ``engine.error_hint``), else how the process ended (:func:`engine_died`); an empty error after a clean end
+    (--seconds, --input)."""
     from device.ui.app import EngineEnd
-    if engine.alive() and _hung(engine) is None:
-        return None
-    died = engine_died(engine)
+    died = stuck(engine) if engine.alive() else None
+    if died is None:
+        if engine.alive():
+            return None
+        died = engine_died(engine)        # (asked after alive(): one that ended meanwhile is asked how)
     if not died:
         return EngineEnd()
     return EngineEnd(engine.error or died, engine.error_hint or next_step())

@@ -361,7 +361,7 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
 
 
-def _reply_to(conn: Any, ident: int, deadline: float, waited: float = REPLY_TIMEOUT_S) -> dict[str, Any]:
+def _reply_to(conn: Any, ident: int, deadline: float, waited: float) -> dict[str, Any]:
     """The reply to request ``ident`` on ``conn`` by ``deadline`` (time.monotonic); a reply to an earlier request,
     one that came after its sender had given up ("did not answer"), is passed over: taken as this one's, every later
     request on the channel read the reply of the one before (a stale "not decoded" made the next map decode the
@@ -485,7 +485,7 @@ class EngineProcess:
                 raise EngineStoppedError("the audio engine is not running") from None
             except EngineStoppedError:
                 if self._unanswered_since is None:
-                    self._unanswered_since = time.monotonic() - timeout
+                    self._unanswered_since = deadline - timeout          # when it was sent
                 raise
         self._unanswered_since = None
         if not reply["ok"] and not (needs_ok and reply.get("needs")):
@@ -533,10 +533,10 @@ class EngineProcess:
         """Why the engine process, alive, counts as stuck: nothing it was asked got an answer for :data:`HUNG_S` s
         (QA: a box whose engine stopped answering exited 0 without a word, so a service that restarts it on a
         failure left it off); None while it answers, or has ended (:attr:`error` says how)."""
-        since = self._unanswered_since
-        if since is None or not self.alive() or time.monotonic() - since < HUNG_S:
+        since, now = self._unanswered_since, time.monotonic()
+        if since is None or not self.alive() or now - since < HUNG_S:
             return None
-        return f"the audio engine stopped answering (nothing for {time.monotonic() - since:.0f} s)"
+        return f"the audio engine stopped answering (nothing for {now - since:.0f} s)"
 
     def alive(self) -> bool:
         return self.process.is_alive()
