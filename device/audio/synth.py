@@ -14,19 +14,21 @@ starts); per frame only onnxruntime and two inverse FFTs remain outside them, an
 per sample.  The offline MIDI player (hatbox play) is device.audio.synth_render; this module
 re-exports both modules' names.
 
-Control messages are queued by :meth:`handle` and applied at the next frame boundary, so the output
-does not depend on the engine's block size (only on when messages arrive, to within one frame).  A :attr:`timed`
+Control messages are queued by :meth:`handle` and applied at the next frame boundary (the pad's position and
+corners are taken at once, read at the next frame, and kept over a reset), so the output does not depend on the
+engine's block size (only on when messages arrive, to within one frame).  A :attr:`timed`
 synth (the box's live engine on a sound card or a paced run, as its sampler: device/audio/block_clock.py) places
 each message at its sample of the block it came in (a MIDI note by its ``at`` stamp) and starts a note from silence
 exactly one frame after that sample: at the next frame boundary its voice is given its ``onset`` in the frame; its
 harmonics are silent up to it and fade in over the rest of the frame (device.audio.harmonic.wavetable_voices), its
 envelope's first step as long as that, and its first frame's noise, heard from the boundary, is scaled down (a lead
 45 dB or more under the note's peak on the factory synth), so notes keep their spacing, and their attack's shape, to
-the sample where before each waited for the next boundary (0-5 ms, as the frames fell).  A note whose voice has its
-key up (releasing, held by the pedal) starts a new voice so, carrying the old one on from there.  The cost is
-latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off (the pedal lifted, all notes off)
-begins its release one frame after its sample the same way (:meth:`SynthSource._release_from`); the bend, the pad
-and a re-strike of a key still down act at the boundary after their sample.
+the sample where before each waited for the next boundary (0-5 ms, as the frames fell).  A note whose voice sounds
+(its key up: releasing, held by the pedal; or still down) starts a new voice so, carrying the old one on from there.
+The cost is latency: one frame (5 ms) for every note, against 0-5 ms before.  A note-off (the pedal lifted, all
+notes off) begins its release one frame after its sample the same way (:meth:`SynthSource._release_from`), a
+note at least a frame after its start (:meth:`SynthSource._release`); the bend acts at the boundary after its
+sample.
 
 Band limit: a voice's harmonics stop at the pack's ``cutoff_hz`` (the network masks above it; at most 0.49 x
 the engine's rate), so a note whose fundamental lies above it is silent: it has no harmonic left to play
