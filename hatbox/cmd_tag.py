@@ -100,14 +100,11 @@ def library_db(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ train
-_Interrupted = Interrupted    # Ctrl-C: what became of the work, exit 130
-
-
 def train_tagger(args: argparse.Namespace) -> int:
     from trainer.tagger.pipeline import train_and_export
     from hatbox.replaced import compare_and_keep, older_pack
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
-    before = _file_state(out)
+    before = file_state(out)
     older = older_pack(out, "tagger")          # compared with the new pack, kept if it scored better
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
@@ -116,18 +113,15 @@ def train_tagger(args: argparse.Namespace) -> int:
                                    keep_level=args.keep_level)
     except KeyboardInterrupt as exc:
         close_progress_bars()
-        if _file_state(out) == before:
-            raise _Interrupted(f"training stopped ({stopped_by(exc)}): nothing written, {_shown(str(out))} is as it "
+        if file_state(out) == before:
+            raise Interrupted(f"training stopped ({stopped_by(exc)}): nothing written, {_shown(str(out))} is as it "
                                "was") from None
-        raise _Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
+        raise Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
                            "report may be missing") from None
     print(summary)
     for line in compare_and_keep(older, out):
         print(line)
     return 0
-
-
-_file_state = file_state
 
 
 # ------------------------------------------------------------------------------------------ tag
@@ -199,7 +193,7 @@ def tag(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
-        raise _Interrupted(f"tagging stopped ({stopped_by(exc)}): {count_words(saved, 'file')} tagged and saved "
+        raise Interrupted(f"tagging stopped ({stopped_by(exc)}): {count_words(saved, 'file')} tagged and saved "
                            f"in {_shown(str(db))}; run the same command again to continue where it stopped") from None
     finally:
         if bar is not None:
