@@ -467,10 +467,12 @@ class EngineProcess:
         return said if isinstance(said, dict) else {"error": f"the engine said {said!r} during start-up"}
 
     def _call(self, kind: str, payload: dict[str, Any], *, fd: int | None = None,
-              needs_ok: bool = False, timeout: float = REPLY_TIMEOUT_S) -> dict[str, Any]:
+              needs_ok: bool = False, timeout: float | None = None) -> dict[str, Any]:
         """One request on channel ``kind`` ("control", "packs" or "status") and its reply; holds only
         that channel's lock.  ``fd``: a descriptor sent right after the request (the engine's reader takes it:
-        ``payload["fd"]``); ``needs_ok``: a reply that says what the engine needs decoded is returned, not raised."""
+        ``payload["fd"]``); ``needs_ok``: a reply that says what the engine needs decoded is returned, not raised;
+        ``timeout`` (s): :data:`REPLY_TIMEOUT_S` as it is at the call when None."""
+        timeout = REPLY_TIMEOUT_S if timeout is None else timeout
         conn = self._conns[kind]
         with self._locks[kind]:
             if not self.process.is_alive():

@@ -1,7 +1,11 @@
 """Shared helpers for the engine tests: run an engine over a signal block by block."""
 from __future__ import annotations
 
+import os
+import signal
+import time
 import tracemalloc
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -24,6 +28,24 @@ def run_blocks(engine: Engine, x: np.ndarray, block: int | None = None) -> np.nd
     for s in range(0, x.shape[0], block):
         engine.process(x[s:s + block], y[s:s + block])
     return y
+
+
+def freeze(pid: int, timeout: float = 10.0) -> None:
+    """SIGSTOP process ``pid`` and return once every one of its threads has stopped.  kill() returns before then:
+    the kernel stops a multi-threaded process through one of its threads, and until that one is scheduled another
+    (the engine's reader, woken by a request) may still run and answer (seen with two test workers on two cores)."""
+    os.kill(pid, signal.SIGSTOP)
+    end = time.monotonic() + timeout
+    while not all(_stopped(task) for task in Path(f"/proc/{pid}/task").iterdir()):
+        assert time.monotonic() < end, f"process {pid} did not stop in {timeout} s"
+        time.sleep(0.001)
+
+
+def _stopped(task: Path) -> bool:
+    try:
+        return (task / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("T", "t")
+    except FileNotFoundError:                  # a thread that ended meanwhile
+        return True
 
 
 def max_step(y: np.ndarray) -> float:

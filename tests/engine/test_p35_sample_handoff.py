@@ -22,6 +22,7 @@ from device.audio.sample_decode import Decoded, decode_file
 from device.audio.sampler import NotDecoded, SamplerSource
 from device.audio.server import EngineProcess, ServerConfig
 from hatbox.errors import AudioFileError, HatboxError
+from tests.engine.helpers import freeze
 from tests.tagger.conftest import SAMPLER_BLOCK, SAMPLER_RATE, render_sampler, write_wav
 
 RATE, BLOCK = SAMPLER_RATE, SAMPLER_BLOCK
@@ -225,7 +226,7 @@ def test_a_reply_that_comes_after_its_sender_gave_up_is_not_taken_for_the_next_o
     engine = EngineProcess(cfg).start()
     try:
         monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 0.5)
-        os.kill(engine.process.pid, signal.SIGSTOP)
+        freeze(engine.process.pid)
         try:
             with pytest.raises(HatboxError, match="did not answer"):
                 engine.send({"op": "sample", "path": str(files[0]), "velocity": 0, "note": 40})

@@ -18,6 +18,7 @@ from device.audio.alsa_io import AudioConfig
 from device.audio.server import EngineProcess, ServerConfig
 from hatbox.engine_end import engine_died
 from hatbox.errors import HatboxError
+from tests.engine.helpers import freeze
 
 
 def test_a_frozen_engine_counts_as_stuck_says_why_and_is_killed(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,7 +28,7 @@ def test_a_frozen_engine_counts_as_stuck_says_why_and_is_killed(tmp_path, monkey
                                         realtime=False, output_wav=str(tmp_path / "out.wav"))).start()
     try:
         assert engine.status() and engine.hung() is None
-        os.kill(engine.process.pid, signal.SIGSTOP)
+        freeze(engine.process.pid)
         started = time.monotonic()
         with pytest.raises(HatboxError, match="did not answer in 0.3 s"):
             engine.status()
@@ -73,7 +74,7 @@ def test_a_message_whose_sender_gave_up_is_not_carried_out_later(tmp_path) -> No
     engine = EngineProcess(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", pace=True,
                                         realtime=False, output_wav=str(tmp_path / "out.wav"))).start()
     try:
-        os.kill(engine.process.pid, signal.SIGSTOP)
+        freeze(engine.process.pid)
         with pytest.raises(HatboxError, match="did not answer in 0.3 s"):
             engine._call("control", {"msg": {"op": "volume", "db": -20.0}}, timeout=0.3)
         time.sleep(0.2)
