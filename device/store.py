@@ -171,8 +171,15 @@ class PackStore:
         return self._dir(pid) / PACK_FILE
 
     def list(self) -> list[dict[str, Any]]:
-        active = set(v for v in self.active().values() if v)
-        return [{**self.meta(pid), "active": pid in active} for pid in self.ids()]
+        """Every installed pack's meta, with ``active`` and ``used_last`` (:meth:`used_last`) flags."""
+        pointer, ids = self.pointer(), self.ids()
+        active = set(v for v in pointer.slots.values() if v)
+        last = {_used_last(pointer.history[kind], ids) for kind in KINDS} - {None}
+        return [{**self.meta(pid), "active": pid in active, "used_last": pid in last} for pid in ids]
+
+    def used_last(self, kind: str) -> str | None:
+        """The installed pack of ``kind`` that was active last before the one now (or before none was), or None."""
+        return _used_last(self.pointer().history[_kind(kind)], self.ids())
 
     def _dir(self, pid: str) -> Path:
         if not _ID_RE.fullmatch(pid):
@@ -441,6 +448,20 @@ class PackStore:
         p = self.pointer()
         issues += [f"{k} points at missing {v}" for k, v in p.slots.items() if v and v not in have]
         return issues
+
+
+def to_activate(packs: list[dict[str, Any]], kind: str) -> str | None:
+    """Which of ``packs`` (:meth:`Store.list`'s or GET /packs' items) to suggest making ``kind``'s active one: the
+    one used last (``used_last``), else the newest installed; None when none is of ``kind``.  A box from before
+    ``used_last`` was listed gets the newest."""
+    mine = [p for p in packs if isinstance(p, dict) and p.get("kind") == kind and p.get("id") and not p.get("active")]
+    last = [p for p in mine if p.get("used_last")]
+    pick = last or sorted(mine, key=lambda p: float(p.get("installed") or 0.0))[-1:]
+    return str(pick[-1]["id"]) if pick else None
+
+
+def _used_last(history: list[str], installed: list[str]) -> str | None:
+    return next((h for h in reversed(history) if h in installed), None)
 
 
 def _kind(kind: str) -> str:

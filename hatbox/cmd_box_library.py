@@ -249,17 +249,14 @@ def _print_library(client: Any, body: dict[str, Any]) -> None:
 
 
 def _tagger_way(client: Any) -> str:
-    """How to make a tagger pack active on the box: the newest tagger pack it holds (``box-pack ID --activate``),
-    else sending one."""
+    """How to make a tagger pack active on the box: the tagger pack it used last or its newest
+    (:func:`device.store.to_activate`; ``box-pack ID --activate``), else sending one."""
+    from device.store import to_activate
     try:
-        packs = _call(client, "GET", "/packs", expect=list)
+        pid = to_activate(_call(client, "GET", "/packs", expect=list), "tagger")
     except HatboxError:
-        packs = []
-    taggers = sorted((p for p in packs if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("id")),
-                     key=lambda p: float(p.get("installed") or 0.0))
-    if taggers:
-        return f"hatbox box-pack {shlex.quote(safe_text(str(taggers[-1]['id'])))} --activate"
-    return "hatbox push TAGGER.hatpack --activate"
+        pid = None
+    return f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid else "hatbox push TAGGER.hatpack --activate"
 
 
 def _active_tagger(client: Any) -> str | None:

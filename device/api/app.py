@@ -323,8 +323,9 @@ def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None)
     one at install: a key since taken out of trusted_keys/ no longer plays its packs); ``trusted`` is the box's
     keys, read once for a listing."""
     active = box.store.active().get(meta["kind"]) == meta["id"]
+    used_last = box.store.used_last(meta["kind"]) == meta["id"]
     signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
-    return M.PackInfo(**{**meta, "active": active, "signed_by": signer})
+    return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer})
 
 
 def _signature_now(box: Box, meta: dict[str, Any]) -> dict[str, Any]:

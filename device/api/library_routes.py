@@ -382,11 +382,12 @@ def tag_db_of(box: Any, lid: str) -> Path:
 
 
 def tagger_way(box: Any) -> str:
-    """How to make a tagger pack active on ``box``: the newest tagger pack it holds, else sending one."""
-    installed = sorted((m for m in box.store.list() if m.get("kind") == "tagger"),
-                       key=lambda m: float(m.get("installed") or 0.0))
-    return (f"make the tagger pack on the box active (hatbox box-pack {installed[-1]['id']} --activate)"
-            if installed else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
+    """How to make a tagger pack active on ``box``: the tagger pack it used last or its newest
+    (:func:`device.store.to_activate`), else sending one."""
+    from device.store import to_activate
+    pid = to_activate(box.store.list(), "tagger")
+    return (f"make the tagger pack on the box active (hatbox box-pack {pid} --activate)"
+            if pid else "push a tagger pack and make it active (hatbox push TAGGER.hatpack --activate)")
 
 
 def _rel(path: Path, files: Path) -> str:

@@ -65,6 +65,8 @@ class PackInfo(BaseModel):
     checks: list[Check] = []
     signed_by: Optional[str] = None
     active: bool = False
+    used_last: bool = Field(False, description="the pack of its kind that was active last before the one now (or "
+                            "before none was): the one to make active again")
 
 
 class UploadResult(BaseModel):
