@@ -57,6 +57,10 @@ class LibraryDamaged(LibraryBusy):
     """The library's record is damaged: it cannot be tagged again, only deleted (a conflict, as a busy one)."""
 
 
+class SentTwice(HatboxError):
+    """The same archive came in twice at once (two uploads under way together): the second is not kept."""
+
+
 INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be recorded before one); tag it again: "
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
@@ -171,16 +175,22 @@ class Libraries:
 
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
-               room: Callable[[], int | None] | None = None, sha256: str | None = None) -> dict[str, Any]:
+               room: Callable[[], int | None] | None = None, sha256: str | None = None,
+               since: float | None = None) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
         file), then start tagging in the background.  ``sha256``: the archive's digest as received, kept in the
         record so that a laptop can see the same archive is already here before sending it again.  ``hold()`` is entered before unpacking and around
         the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing.
         ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
-        checked); members that declare more are NoSpace before a byte is written (device.library.archive)."""
+        checked); members that declare more are NoSpace before a byte is written (device.library.archive).
+        ``since`` (time.time()): when this upload began; a library of the same digest kept since then (sent at the
+        same time: two pushes of one folder) makes this one :class:`SentTwice`.  Ingests run one at a time (the
+        API's validator thread), so of two such uploads exactly one is kept."""
         lid = f"lib-{slug(name, 'library', 32)}-{secrets.token_hex(3)}"
         with hold():
             pass
+        if since is not None and sha256:
+            self._not_sent_twice(sha256, since)
         stage = self.root / f"{lid}.partial"    # unpacked and recorded here, then renamed: never a folder
         report: ArchiveReport = unpack_archive(archive, stage / "files", self.limits,   # without its record
                                                room() if room is not None else None)
@@ -218,6 +228,15 @@ class Libraries:
         if info["state"] == "tagging":
             self._start(info, tagger_pack)
         return dict(info)
+
+    def _not_sent_twice(self, sha256: str, since: float) -> None:
+        """SentTwice when a library of digest ``sha256`` was kept at or after ``since`` and has not failed."""
+        for other in self.list():
+            if other.get("sha256") == sha256 and float(other.get("uploaded") or 0.0) >= since \
+                    and other.get("state") != "failed":
+                raise SentTwice(f"the same archive was being sent twice at once: the other copy is library "
+                                f"{other['id']} ('{other.get('name', '')}'); this one was not kept",
+                                hint=f"its tags: hatbox box-library {other['id']}")
 
     def _start(self, info: dict[str, Any], pack: Path) -> None:
         lid = info["id"]

@@ -8,6 +8,7 @@ import asyncio
 import functools
 import logging
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Optional
@@ -18,7 +19,7 @@ from fastapi.responses import Response
 from device.api import models as M
 from device.api.auth import AuthError
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
-from device.api.libraries import Libraries, LibraryBusy
+from device.api.libraries import Libraries, LibraryBusy, SentTwice
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
@@ -50,12 +51,12 @@ def _library_name(name: str) -> str:
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=M.Library,
-              responses=_errors(401, 408, 413, 415, 422, 500, 507), openapi_extra=_BINARY)
+              responses=_errors(401, 408, 409, 413, 415, 422, 500, 507), openapi_extra=_BINARY)
     async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              token_id: str = auth) -> M.Library:
         box = box_of(request)
         name = _library_name(name)
-        upload = _new_upload(box, ".archive", "library")
+        upload, began = _new_upload(box, ".archive", "library"), time.time()
         try:
             _, sha256 = await receive_upload(request, upload, box.config.max_library_bytes, "library")
             tagger = box.store.active().get("tagger")
@@ -63,9 +64,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
             info = await asyncio.get_running_loop().run_in_executor(
-                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256)
+                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began)
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
+        except SentTwice as exc:
+            raise _from_hatbox(409, "sent twice", exc) from None
         except NoSpace as exc:
             raise _from_hatbox(507, "no space", exc) from None
         except StorageFailed as exc:
