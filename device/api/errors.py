@@ -102,6 +102,14 @@ def _handlers(app: FastAPI) -> None:
         body = M.ErrorBody(error=error, message=str(exc.detail), hint=hint)
         return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """Whatever no route turned into an answer (a bug, or a request cut off by the box stopping): a worded 500,
+        not starlette's bare "Internal Server Error".  The traceback goes to the box's log after this line (starlette
+        raises the error on to uvicorn, which logs it)."""
+        log.error("%s %s failed unexpectedly (%s)", request.method, request.url.path, type(exc).__name__)
+        return JSONResponse(unexpected_body(request.method, request.url.path, exc).model_dump(), status_code=500)
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
@@ -112,6 +120,15 @@ def _handlers(app: FastAPI) -> None:
             said = f"the body is not valid JSON: {why}" + (f" (at character {at})" if isinstance(at, int) else "")
         body = M.ErrorBody(error="bad request", message=said)
         return JSONResponse(body.model_dump(), status_code=400)
+
+
+def unexpected_body(method: str, path: str, exc: BaseException) -> M.ErrorBody:
+    """The answer to a request that failed on an error no route expected: what it was, in the box's words when it is
+    one of hatbox's own (an engine stopped as the box stops), else its type."""
+    said = first_line(exc) if isinstance(exc, HatboxError) else type(exc).__name__
+    return M.ErrorBody(error="error", message=f"the box could not answer {method} {path}: {said}",
+                       hint="if the box was stopping, try again once it is back; otherwise the box's log has the "
+                            "details (hatbox box-logs)")
 
 
 # a full disk met switching the active pointer: deleting makes room, then the same call again
