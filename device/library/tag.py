@@ -475,6 +475,10 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         return
     st = _stat(path, rel, report)
     if st is None:
+        # a new link to nothing gets a row, so that `library query --failed` lists it (a known row keeps its tags)
+        if rel not in known and report.failed[-1:] == [(rel, BROKEN_LINK)]:
+            with contextlib.suppress(OSError):
+                libdb.put_error(con, rel, key_of(path.lstat()), tagger.model_id, BROKEN_LINK)
         return
     stat = key_of(st)
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
