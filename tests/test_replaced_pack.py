@@ -73,3 +73,19 @@ def test_a_second_worse_retrain_keeps_the_best_older_pack(two_packs, tmp_path: P
     kept_path(out).unlink()                                  # no better one kept: the older one is
     (line,) = compare_and_keep(older, out)
     assert "the older pack is kept as" in line and kept_path(out).read_bytes() == b"the middle one"
+
+
+def test_a_retrain_a_little_worse_keeps_the_older_pack_too(two_packs, tmp_path: Path) -> None:
+    """Synth QA (fortieth stop): a new pack 2-6 % worse replaced the older one with a plain "note:" (only 10 % worse
+    kept it)."""
+    from hatbox.replaced import Older
+    good, _bad, _data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    out.write_bytes(good.read_bytes())
+    older = Older(b"the older one", "effect", _score(good) * 0.97)      # 3 % better than the new one
+    (line,) = compare_and_keep(older, out)
+    assert line.startswith("warning: replaced pedal.hatpack") and "worse; the older pack is kept as" in line
+    assert kept_path(out).read_bytes() == b"the older one"
+    kept_path(out).unlink()
+    (line,) = compare_and_keep(Older(b"x", "effect", _score(good) * 1.03), out)
+    assert line.startswith("note: replaced") and line.endswith("(better)") and not kept_path(out).exists()
