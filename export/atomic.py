@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
@@ -238,12 +238,13 @@ def _lock_folder() -> Path:
 
 
 @contextmanager
-def training_lock(out: str | Path) -> Iterator[None]:
+def training_lock(out: str | Path, what: str = "") -> Iterator[None]:
     """Held while a training writes pack ``out``: a second `hatbox train` for the same file (by any spelling of its
     path) is refused at once, HatboxError naming the first one's pid, instead of both training and the slower one
     silently replacing the faster one's pack and report.  Under torchrun only the first process takes it.  The
     lock file (named after a hash of the path) lives in :func:`_lock_folder`, never beside the pack; where it cannot
-    be made the training runs unlocked."""
+    be made the training runs unlocked.  ``what``: words before the path in the refusal, for a lock on another
+    output (``"its report in "``: :func:`locks_out` holds one on the report folder too)."""
     if int(os.environ.get("RANK", "0")) != 0:
         yield
         return
@@ -257,15 +258,19 @@ def training_lock(out: str | Path) -> Iterator[None]:
         yield
         return
 
+    option = "--report" if what else "--out"
+
     def busy(pid: str) -> HatboxError:
-        return HatboxError(f"another training is writing {out} now{pid}; nothing was done",
-                           hint="wait for it to end (or stop it), or give this one another --out")
+        return HatboxError(f"another training is writing {what}{out} now{pid}; nothing was done",
+                           hint=f"wait for it to end (or stop it), or give this one another {option}")
     with held_exclusively(folder / f"train-{key}.lock", busy):
         yield
 
 
 def locks_out(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run the trainer ``fn`` (whose ``out`` argument names the pack it writes) under :func:`training_lock`."""
+    """Run the trainer ``fn`` (whose ``out`` argument names the pack it writes) under :func:`training_lock`, and
+    under one on its ``report`` folder too when it is given one (synth QA of the fortieth stop: two trainings of
+    different packs given one --report each wrote it, the last one's report left beside both packs)."""
     import functools
     import inspect
     sig = inspect.signature(fn)
@@ -274,7 +279,9 @@ def locks_out(fn: Callable[..., Any]) -> Callable[..., Any]:
     def locked(*args: Any, **kwargs: Any) -> Any:
         bound = sig.bind_partial(*args, **kwargs)
         bound.apply_defaults()
-        with training_lock(bound.arguments["out"]):
+        report = bound.arguments.get("report")
+        with training_lock(bound.arguments["out"]), \
+                (training_lock(report, "its report in ") if report is not None else nullcontext()):
             return fn(*args, **kwargs)
     return locked
 
