@@ -13,6 +13,8 @@ mismatch, clipping, silence, output leading input, a replicate (same input file,
 setting) whose output does not match, recordings of one input file (one rig) whose latencies differ
 by more than :func:`latency_tolerance`, knob names that are equal ignoring case.
 Knob defaults are the median value seen (:func:`median_default`).
+Each file is decoded once; a channel's DC offset (its mean, over :data:`DC_FLOOR`) is taken out and its channels
+mixed to mono as it is (:func:`_load_audio`), a large offset and a mix said in :attr:`EffectData.notes`.
 Slips that refuse or warn without being any one recording's fault (one file as input and output, outputs
 swapped between rows, knobs that move together, ...) are trainer/effect/checks.py's; their warnings are
 :attr:`EffectData.warnings`.  A semicolon-separated ``pairs.csv`` (a European Excel's) is read, with a note.
@@ -25,11 +27,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from device.audio import audiofile
-from device.library.decode import held_mix
+from device.library.decode import held_channels, held_mix
 from export.manifest import MAX_KNOBS, Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import csv_text, listed_file, missing_error, separator, separator_note
@@ -294,17 +297,46 @@ def recording_mono(channels: np.ndarray, label: str) -> np.ndarray:
     return mono
 
 
-Decoded = dict[Path, tuple[np.ndarray, int]]     # file -> (mono samples [N], rate in Hz), each decoded once
+class Loaded(NamedTuple):
+    """A decoded recording: ``mono`` [N] float32 with its DC offset taken out, its ``rate`` (Hz), ``dc`` the offset
+    taken out of the mix (of full scale: the clipping checks add it back, since the interface clipped the signal
+    with it), ``head`` the first :data:`HEAD_SAMPLES` of each channel mixed [C, n] (None for one channel held)."""
+
+    mono: np.ndarray
+    rate: int
+    dc: float = 0.0
+    head: np.ndarray | None = None
 
 
-def _load_audio(path: Path, where: str, cache: Decoded | None = None) -> tuple[np.ndarray, int]:
+Decoded = dict[Path, Loaded]     # file -> what it decoded to, each file decoded (and said) once
+# A channel's DC offset (its mean, of full scale) over DC_FLOOR is taken out, and said in a note over DC_NOTE.  Under
+# -46 dBFS it is left: 28 dB under the box guard's floor (device.audio.protect gain_floor_db), and a few seconds of
+# plucks through an asymmetric drive average that much by themselves.
+DC_FLOOR = 0.005
+DC_NOTE = 0.01
+HEAD_SAMPLES = 1 << 18           # samples of each mixed channel kept for checks.di_channel (5.5 s at 48 kHz)
+
+
+def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: list[str] | None = None) -> Loaded:
+    """Decode ``path`` once (``cache``), take each channel's DC offset (its mean, over DC_FLOOR) out, mix to mono
+    (:func:`recording_mono`); a large offset and a mix of channels are said in ``notes``, naming the file."""
     if cache is not None and path in cache:
         return cache[path]
     try:
         audio, rate = audiofile.read(path)
     except HatboxError as exc:
         raise DataError(f"{where}: {exc}") from None
-    got = recording_mono(audio, f"{where} {path.name}"), rate
+    label = f"{where} {path.name}"
+    means = audio.mean(axis=1, dtype=np.float64)
+    means[np.abs(means) <= DC_FLOOR] = 0.0
+    audio -= means[:, None].astype(np.float32)      # an interface's offset: speakers never pass it, the box drops it
+    held = held_channels(np.einsum("cn,cn->c", audio, audio, dtype=np.float64))
+    got = Loaded(recording_mono(audio, label), rate, float(np.mean(means[held])),
+                 audio[held, :HEAD_SAMPLES].copy() if np.count_nonzero(held) > 1 else None)
+    named = path.name if path.name in where else f"{where}: {path.name}"      # "pair a.wav -> b.wav" names it
+    said = [checks.dc_note(named, float(means[np.argmax(np.abs(means))]), DC_NOTE), checks.mix_note(named, held)]
+    if notes is not None:
+        notes.extend(n for n in said if n)
     if cache is not None:
         cache[path] = got
     return got
@@ -312,22 +344,24 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None) -> tuple[n
 
 def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate: int | None,
               allow_clipping: bool = False, cache: Decoded | None = None, warnings: list[str] | None = None,
-              swapped: list[tuple[str, Path]] | None = None) -> tuple[Pair, int]:
+              swapped: list[tuple[str, Path]] | None = None, notes: list[str] | None = None) -> tuple[Pair, int]:
     """Read, check and align one recording -> (pair, sample rate in Hz).
 
     ``cache`` keeps decoded files (an input shared by rows is decoded once); warnings (a clipped-then-normalised
-    output, an inverted one: trainer/effect/checks.py) go to ``warnings``.  ``swapped``: (row, input file) of
-    the other rows; when no delay is found, the DataError names the one whose input the output is a recording of.
+    output, an inverted one, a DI on one channel of the output: trainer/effect/checks.py) go to ``warnings``, notes
+    (a DC offset taken out, channels mixed to mono) to ``notes``.  ``swapped``: (row, input file) of the other
+    rows; when no delay is found, the DataError names the one whose input the output is a recording of.
     """
     checks.check_not_identity(src, dst, where)
-    x, rate_in = _load_audio(src, where, cache)
-    y, rate_out = _load_audio(dst, where, cache)
-    rate = check_rates(rate_in, rate_out, where, rate)
+    got_x = _load_audio(src, where, cache, notes)
+    got_y = _load_audio(dst, where, cache, notes)
+    x, y = got_x.mono, got_y.mono
+    rate = check_rates(got_x.rate, got_y.rate, where, rate)
     check_lengths(x.shape[0], y.shape[0], rate, where)
-    for sig, label in ((x, f"{where}: its input {src.name}"), (y, f"{where}: its output {dst.name}")):
-        check_silence(sig, label)
+    for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
+        check_silence(got.mono, label)
         if not allow_clipping:
-            check_clipping(sig, label)
+            check_clipping(got.mono + np.float32(got.dc), label)      # as recorded: the offset clipped with it
     files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""
     try:
         latency, polarity = find_delay(x, y, rate, where=where + files)
@@ -336,10 +370,12 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         if said is None:
             raise
         raise DataError(f"{exc.args[0]}; {said}", hint="swap the files back in pairs.csv") from None
-    said = [None if allow_clipping else checks.clipped_normalised(y, f"{where} output {dst.name}", CLIP_LEVEL),
-            checks.inverted_polarity(where + files, polarity)]
+    said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
+                                                                  f"{where} output {dst.name}", CLIP_LEVEL),
+            checks.inverted_polarity(where + files, polarity),
+            None if got_y.head is None else checks.di_channel(x, got_y.head, rate, where, dst.name)]
     if warnings is not None:
-        warnings.extend(w for w in said if w)
+        warnings.extend(w for w in said if w and w not in warnings)
     xa, ya = shift(x, y, latency)
     return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity), rate
 
@@ -359,9 +395,9 @@ def _recorded_from(y: np.ndarray, rate: int, own: Path, others: list[tuple[str, 
         if len(tried) > MAX_SWAP_CANDIDATES:
             return None
         try:
-            x, r = _load_audio(src, where, cache)
-            if r == rate:
-                find_delay(x, y, rate)
+            got = _load_audio(src, where, cache)
+            if got.rate == rate:
+                find_delay(got.mono, y, rate)
                 return where, src
         except DataError:
             continue
@@ -421,9 +457,7 @@ def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -
 
 
 def _load_raw(p: Pair, cache: Decoded | None = None) -> tuple[np.ndarray, np.ndarray]:
-    x, _ = _load_audio(Path(p.files[0]), p.name, cache)
-    y, _ = _load_audio(Path(p.files[1]), p.name, cache)
-    return x, y
+    return _load_audio(Path(p.files[0]), p.name, cache).mono, _load_audio(Path(p.files[1]), p.name, cache).mono
 
 
 def varying_columns(columns: list[tuple[str, str, str]], settings: list[dict[str, float]]) -> list[str]:
@@ -511,7 +545,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     cache: Decoded = {}
     inputs = [(w, src) for w, (src, _dst) in zip(wheres, files)]
     for where, (src, dst), setting in zip(wheres, files, settings):
-        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs)
+        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes)
         pairs.append(pair)
     common_latency(pairs, int(rate or 0), cache)
     check_replicates(pairs)
@@ -521,9 +555,10 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
 
 def load_single(input_path: str | Path, target_path: str | Path, *,
                 allow_clipping: bool = False) -> EffectData:
-    """One input/target pair, no knobs."""
+    """One input/target pair (``--input``/``--target``: no pairs.csv row to name), no knobs."""
     src, dst = Path(input_path), Path(target_path)
+    where = f"pair {src.name} -> {dst.name}"
     warnings: list[str] = []
-    pair, rate = load_pair(src, dst, f"pair {src.name} -> {dst.name}", {}, None, allow_clipping,
-                           warnings=warnings)
-    return EffectData(rate=rate, knobs=[], pairs=[pair], warnings=warnings)
+    notes: list[str] = []
+    pair, rate = load_pair(src, dst, where, {}, None, allow_clipping, warnings=warnings, notes=notes)
+    return EffectData(rate=rate, knobs=[], pairs=[pair], notes=notes, warnings=warnings)
