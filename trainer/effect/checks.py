@@ -37,13 +37,14 @@ def same_file(a: Path, b: Path) -> bool:
     return a.exists() and b.exists() and same_path(a, b)
 
 
-def check_not_identity(src: Path, dst: Path, where: str) -> None:
+def check_not_identity(src: Path, dst: Path, where: str, single: bool = False) -> None:
     """DataError naming the row when its input ``src`` and output ``dst`` are one file: the pack would learn to
-    pass the sound through unchanged, not the gear."""
+    pass the sound through unchanged, not the gear.  ``single``: one pair given by --input/--target (no row)."""
     if same_file(src, dst):
         raise DataError(f"{where}: input and output are the same file ({dst.name}); the pack would learn to leave "
                         "the sound unchanged, not the gear",
-                        hint="put the gear's recording (the wet file) in the output column of this row")
+                        hint="give the gear's recording (the wet file) as --target" if single else
+                             "put the gear's recording (the wet file) in the output column of this row")
 
 
 def shared_outputs(rows: list[tuple[str, Path, dict[str, float]]]) -> list[str]:
@@ -178,10 +179,10 @@ def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name:
     if like[di] < DI_LIKE or like[wet] >= DI_OTHER:
         return None
     stem = Path(name).stem
-    return (f"{where}: output {name}: its channel {di + 1} is nearly the input itself (correlation {like[di]:.3f}) while channel "
-            f"{wet + 1} is not ({like[wet]:.3f}), and the channels were mixed to mono, so the pack would learn a "
-            f"blend of dry and wet sound. If channel {di + 1} is the DI and channel {wet + 1} the gear, export the "
-            f"gear's channel alone (e.g. sox {name} {stem}-ch{wet + 1}.wav remix {wet + 1}) and train again")
+    return (f"{where}: output {name}: its channel {di + 1} is nearly the input itself (correlation {like[di]:.3f}) "
+            f"while channel {wet + 1} is not ({like[wet]:.3f}), and the channels were mixed to mono, so the pack "
+            f"would learn a blend of dry and wet sound. If channel {di + 1} is the DI and channel {wet + 1} the gear, "
+            f"export the gear's channel alone (e.g. sox {name} {stem}-ch{wet + 1}.wav remix {wet + 1}) and train again")
 
 
 def swap_hint(where: str, dst: Path, other: tuple[str, Path] | None) -> str | None:

@@ -163,12 +163,22 @@ def check_replicates(pairs: list[Pair]) -> None:
 
 
 # --------------------------------------------------------------------------- loading
-def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str, str, str]]:
-    """Knob columns -> [(column, name, unit)]; checks that input and output come first and that
-    every knob has a plain, unique name (``drive,drive`` or ``drive[dB],drive[%]`` are refused)."""
-    from export.manifest import NAME_RULE, is_plain_name
+def named_columns(columns: list[str]) -> list[str]:
+    """A header's cells, stripped, without the empty ones at its end (Excel writes ``,,`` after the last column
+    that was ever touched), the first two as ``input`` and ``output`` whatever their case (``Input,Output``)."""
     cols = [c.strip() for c in columns]
-    if cols[:2] != ["input", "output"]:
+    while cols and not cols[-1]:
+        cols.pop()
+    return [c.casefold() if i < 2 and c.casefold() in ("input", "output") else c for i, c in enumerate(cols)]
+
+
+def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str, str, str]]:
+    """Knob columns -> [(column, name, unit)]; checks that input and output come first (in any case) and that
+    every knob has a plain, unique name (``drive,drive`` or ``drive[dB],drive[%]`` are refused); empty columns at
+    the end are ignored (:func:`named_columns`), an empty one before them is refused."""
+    from export.manifest import NAME_RULE, is_plain_name
+    cols = named_columns(columns)
+    if [c.casefold() for c in cols[:2]] != ["input", "output"]:
         semi = any(";" in c for c in cols[:2])
         raise DataError(f"{where} must start with columns 'input,output', got {','.join(cols[:2])!r}" +
                         ("; its header mixes ';' and ',' as separators" if semi else ""),
@@ -176,7 +186,11 @@ def parse_header(columns: list[str], where: str = "pairs.csv") -> list[tuple[str
                              "decimal mark is a comma)" if semi else None)
     knobs: list[tuple[str, str, str]] = []
     seen: dict[str, str] = {"input": "input", "output": "output"}
-    for col in cols[2:]:
+    for i, col in enumerate(cols[2:], 3):
+        if not col:
+            raise DataError(f"{where}: column {i} has no name (the header is {','.join(cols)})",
+                            hint="name every column in the first line (input, output, then the knobs), or delete "
+                                 "the empty column")
         m = _HEADER_RE.match(col)
         if not m:
             raise DataError(f"{where}: cannot read knob column header {col!r} (use e.g. drive[dB])")
@@ -221,7 +235,7 @@ def _number(text: str, where: str, decimal_comma: bool = False, column: str = ""
         value = float(m.group(1)) * scale
     if not np.isfinite(value):
         raise DataError(f"{where}: knob value {text!r} is not finite")
-    return value
+    return value + 0.0          # a "-0" cell is 0 (it printed as "drive -0, 12, 24 dB")
 
 
 def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None = None
@@ -237,6 +251,10 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
         raise DataError(f"no folder or file at {folder}",
                         hint="give the folder holding your recordings and their pairs.csv (or the pairs.csv itself), "
                              "or --input DRY.wav --target WET.wav for one pair")
+    if folder.is_file():            # a take given where the folder goes (fortieth stop's QA: "no pairs.csv in di.wav")
+        raise DataError(f"{folder} is a file, not a folder of recordings",
+                        hint=f"one pair is given with --input DRY.wav --target WET.wav (--input {folder} if it is the "
+                             "dry one); several go in a folder with a pairs.csv listing them")
     if not path.is_file():
         raise DataError(f"no {csv_name} in {folder}",
                         hint="write one with columns input,output,<knob names> (one row per recording)")
@@ -247,7 +265,7 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
         notes.append(said + (", with knob values like 0,5 read as 0.5" if sep == ";" else ""))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        header = next(reader, [])
+        header = named_columns(next(reader, []))
         knobs = parse_header(header, csv_name)
         rows: list[tuple[int, dict[str, str]]] = []
         start = reader.line_num + 1
@@ -267,7 +285,7 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
                                 hint=DECIMAL_HINT if split else "one cell per column in every row" +
                                      (": a column without a name in the header?" if extra else
                                       " (a knob value may not be left out)"))
-            rows.append((line, {col.strip(): cell for col, cell in zip(header, cells)}))
+            rows.append((line, dict(zip(header, cells))))
     except csv.Error as exc:
         raise DataError(f"{csv_name} line {reader.line_num}: {exc}") from None
     if not rows:
@@ -512,12 +530,14 @@ def _knob_list(columns: list[tuple[str, str, str]], pairs: list[Pair], notes: li
 
 def load_folder(folder: str | Path, *, allow_clipping: bool = False,
                 keep_all_columns: bool = False, csv_name: str = "pairs.csv") -> EffectData:
-    """Load and check ``folder/<csv_name>`` and every recording it names.
+    """Load and check ``folder/<csv_name>`` (or ``folder``, a .csv file itself) and every recording it names.
 
     ``keep_all_columns`` keeps every knob column in each pair's setting and derives no knob
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
+    if folder.is_file() and folder.suffix.casefold() == ".csv":      # the pairs.csv itself: the folder is its own
+        folder, csv_name = folder.parent, folder.name
     said: list[str] = []                       # read_rows' notes (Windows-1252, semicolons, decimal commas)
     columns, rows = read_rows(folder, csv_name, said)
     notes = list(said)
@@ -558,6 +578,7 @@ def load_single(input_path: str | Path, target_path: str | Path, *,
     """One input/target pair (``--input``/``--target``: no pairs.csv row to name), no knobs."""
     src, dst = Path(input_path), Path(target_path)
     where = f"pair {src.name} -> {dst.name}"
+    checks.check_not_identity(src, dst, where, single=True)
     warnings: list[str] = []
     notes: list[str] = []
     pair, rate = load_pair(src, dst, where, {}, None, allow_clipping, warnings=warnings, notes=notes)

@@ -582,8 +582,8 @@ def knob_warnings(pack: Path) -> list[str]:
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
     """The pack name when --name is not given: the data folder's name, cleaned; for one pair (``--input``), the
     pack file's (``amp.hatpack`` -> amp: the DI file's name, ``di``, says nothing of the gear), else the input's."""
-    if data is not None:
-        return pack_name(Path(data).name, "effect")
+    if data is not None:          # the folder's name, also when the pairs.csv itself is given
+        return pack_name(Path(data).absolute().parent.name if Path(data).is_file() else Path(data).name, "effect")
     return pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
 
 
