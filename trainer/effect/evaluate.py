@@ -127,6 +127,25 @@ def quality_warnings(metrics: dict[str, Any], data: EffectData) -> list[str]:
     return [w for w in said if w]
 
 
+# Optimiser steps under which a run is too short to judge its data by: an untrained network starts above ESR 1, and
+# 5-minute captures take 800-5000 steps (docs/effect.md, measured figures); QA's `--max-steps 20` on clean data
+# scored 1.764, blamed on the data.
+SHORT_RUN_STEPS = 500
+
+
+def short_run_words(metrics: dict[str, Any]) -> str | None:
+    """Why a pack scoring worse than silence may only be under-trained (fewer than :data:`SHORT_RUN_STEPS` steps:
+    --max-steps, a Ctrl-C, or a time budget spent on a busy machine), said instead of blaming the data; None for a
+    run that trained long enough (or whose steps are not known)."""
+    steps = metrics.get("steps")
+    if steps is None or steps >= SHORT_RUN_STEPS:
+        return None
+    why = " (stopped early)" if metrics.get("stopped_early") else ""
+    return (f"but it trained only {steps} step{'s' if steps != 1 else ''}{why}, too few to learn the gear (a "
+            f"5-minute capture takes 800-5000): the pack is under-trained; train longer (more --minutes, a larger or "
+            f"no --max-steps) before judging the recordings")
+
+
 def evaluate_folder(pack: str | Path, folder: str | Path, *, csv_name: str = "pairs.csv",
                     val_fraction: float | None = None, allow_clipping: bool = False) -> dict[str, Any]:
     """Score ``pack`` on every recording of ``folder/<csv_name>`` (e.g. unseen knob settings).

@@ -11,8 +11,9 @@ silent there: trainer/effect/split.py).  Training draws random segments of
 ``warmup + chunks * chunk`` samples from the remaining time; the first ``warmup`` samples only
 warm the state up (no gradient), then the model runs chunk by chunk carrying its (detached)
 state, with one optimiser step per chunk (truncated BPTT).  Small models train fastest with
-one intra-op thread (``threads``, default 1); use torchrun to use more cores or GPUs.  Validation every ``eval_every_s`` seconds keeps the best weights.
-The final metrics are measured on the exported pack through the box's processor.
+one intra-op thread (``threads``, default 1); use torchrun to use more cores or GPUs.  Validation every
+``eval_every_s`` seconds keeps the best weights.  The final metrics are measured on the exported pack through the
+box's processor (a pack worse than silence after few steps is said to be under-trained: evaluate.short_run_words).
 """
 from __future__ import annotations
 
@@ -562,9 +563,11 @@ def result_warnings(metrics: dict[str, Any]) -> list[str]:
         said.append(wrong)
     esr = metrics.get("val_esr")
     if esr is not None and not (esr <= 1.0):
-        said.append(f"held-out ESR {esr:.3f} is above 1: the pack does worse than outputting silence, so something "
-                    "is wrong with the data (output not a recording of this input, misaligned, or a different "
-                    "take); check the recordings")
+        from trainer.effect.evaluate import short_run_words
+        said.append(f"held-out ESR {esr:.3f} is above 1: the pack does worse than outputting silence, "
+                    + (short if (short := short_run_words(metrics)) else
+                       "so something is wrong with the data (output not a recording of this input, misaligned, or a "
+                       "different take); check the recordings"))
     return said
 
 
