@@ -12,6 +12,8 @@ it (:data:`BYPASS_FACTOR`), or a row far worse than the others (:data:`OUTLIER_F
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import numpy as np
 
 from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
+from hatbox.text import audio_bar
 from trainer.effect.data import EffectData, Pair, esr, load_folder
 from trainer.effect.split import held_out
 
@@ -33,29 +36,46 @@ def scored_span(pair: Pair, val_fraction: float | None) -> tuple[int, int]:
     return held_out(pair.output, val_fraction) if val_fraction else (0, pair.output.shape[0])
 
 
-def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096) -> np.ndarray:
-    """The pack's output [N] for the pair's input at the pair's knob setting."""
-    return render(proc, pair.input, pair.setting, block=block)
+def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096,
+                progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """The pack's output [N] for the pair's input at the pair's knob setting (``progress(done, total)`` in samples,
+    as :func:`device.audio.effect.render` tells it)."""
+    return render(proc, pair.input, pair.setting, block=block, progress=progress)
+
+
+def audio_words(seconds: float) -> str:
+    """A length of audio for a musician: "12.5 s", "20.3 min"."""
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.1f} s"
 
 
 def evaluate_data(pack: Pack | str | Path, data: EffectData,
-                  val_fraction: float | None = None) -> dict[str, Any]:
+                  val_fraction: float | None = None, progress: bool = False) -> dict[str, Any]:
     """{"esr": mean over pairs, "esr_pooled", "per_pair": {name: esr}, "per_setting": {key: esr} (worst first),
-    "bypass_esr": the dry input's mean ESR over pairs, "bypass_per_pair": {name: esr}, "latency"}."""
+    "bypass_esr": the dry input's mean ESR over pairs, "bypass_per_pair": {name: esr}, "latency"}.
+
+    ``progress``: say first how much audio is rendered (every pair, whole: 57 s with nothing said for a 20-minute
+    pair, fortieth stop's QA), and show a bar over its seconds when that is over hatbox.text.LONG_RENDER_S."""
     proc = EffectProcessor(pack if isinstance(pack, Pack) else read_pack(pack))
     per_pair: dict[str, float] = {}
     bypass: dict[str, float] = {}
     by_setting: dict[str, list[float]] = {}
     err = energy = 0.0
-    for pair in data.pairs:
-        y_hat = render_pair(proc, pair)
-        a, b = scored_span(pair, val_fraction)
-        e = esr(pair.output[a:b], y_hat[a:b])
-        per_pair[pair.name] = e
-        bypass[pair.name] = esr(pair.output[a:b], pair.input[a:b])
-        by_setting.setdefault(pair.key, []).append(e)
-        energy_p = float(np.sum(np.square(pair.output[a:b], dtype=np.float64)))
-        err, energy = err + e * energy_p, energy + energy_p
+    total, done = sum(p.input.shape[0] for p in data.pairs), 0
+    if progress:
+        print(f"scoring the pack on {audio_words(total / data.rate)} of recordings, through the box's processor...",
+              flush=True)
+    with audio_bar(total, data.rate, "scoring") if progress else nullcontext(None) as told:
+        for pair in data.pairs:
+            y_hat = render_pair(proc, pair, progress=None if told is None else
+                                (lambda n, _of, before=done: told(before + n, total)))
+            done += pair.input.shape[0]
+            a, b = scored_span(pair, val_fraction)
+            e = esr(pair.output[a:b], y_hat[a:b])
+            per_pair[pair.name] = e
+            bypass[pair.name] = esr(pair.output[a:b], pair.input[a:b])
+            by_setting.setdefault(pair.key, []).append(e)
+            energy_p = float(np.sum(np.square(pair.output[a:b], dtype=np.float64)))
+            err, energy = err + e * energy_p, energy + energy_p
     per_setting = {k: float(np.mean(v)) for k, v in by_setting.items()}
     return {"esr": float(np.mean(list(per_pair.values()))), "esr_pooled": err / max(energy, 1e-20),
             "per_pair": per_pair,

@@ -527,7 +527,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         with tempfile.TemporaryDirectory(prefix="hatbox-effect-") as tmp, staged as stage:
             trial = export_effect(run.model, Path(tmp) / "measure.hatpack", name=name, rate=eff.rate, knobs=eff.knobs,
                                   golden_audio=gx, golden_knobs=gk, metrics=metrics, description=description)
-            scores = evaluate_data(trial, eff, cfg.val_fraction)
+            scores = evaluate_data(trial, eff, cfg.val_fraction, progress=progress)
             metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                            val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
                            val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
