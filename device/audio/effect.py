@@ -319,14 +319,49 @@ def unit_scale(given: str, unit: str) -> float | None:
     return None
 
 
+PREFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "m": 1e-3, "u": 1e-6, "\u00b5": 1e-6, "\u03bc": 1e-6}
+_DECIMAL_COMMA = re.compile(r"\s*([+-]?\d*),(\d+)\s*(.*?)\s*")
+
+
+def prefixed_scale(given: str, unit: str) -> float | None:
+    """What a number in ``given`` units is multiplied by to be in ``unit`` when the two are one unit with SI prefixes
+    (``PREFIXES``: "MHz" for "Hz" 1e6, "us" for "ms" 0.001); None when they are not.  Only for suggesting the number:
+    :func:`unit_scale` says which units a value may be written in."""
+    def split(text: str) -> list[tuple[float, str]]:
+        bare = [(1.0, text)]
+        return bare + [(PREFIXES[text[0]], text[1:])] if len(text) > 1 and text[0] in PREFIXES else bare
+    for gs, gb in split(given.strip()):
+        for us, ub in split(unit.strip()):
+            if gb and gb.casefold() == ub.casefold():
+                return gs / us
+    return None
+
+
+def _plain(value: float) -> str:
+    """``value`` as a person types it: no exponent, no float dust (3e6 -> "3000000", 1.5e-3 -> "0.0015")."""
+    return np.format_float_positional(float(f"{value:.12g}"), trim="-")
+
+
 def knob_number(knob: Knob, text: str) -> float:
     """A knob value as a person writes it -> the number, in the gear's units: "7", or "7dB" / "7 db" with the
-    knob's own unit after it (ignoring case: "%", "Hz", "ms", ...).  KnobError for anything else, saying to give
-    the number only when one leads the text ("7dB" for a knob in %, "7dB" for a knob without a unit)."""
+    knob's own unit after it (ignoring case: "%", "Hz", "ms", ...).  KnobError for anything else, suggesting what to
+    type where that is known: the number converted for a unit with another prefix ("3MHz" for a knob in Hz:
+    3000000), the number with a point for a decimal comma ("1,5"), the number only for another unit ("7dB" for a knob
+    in %); no number when the text has none that can be trusted ("3..5")."""
     try:
         return float(text)
     except ValueError:
         pass
+    its = f"its unit is {knob.unit}" if knob.unit else "it has no unit"
+    said = f"knob '{knob.name}': {text!r} is not a number ({its})"
+    comma = _DECIMAL_COMMA.fullmatch(text)
+    if comma:
+        whole, part, unit = comma.groups()
+        dot = f"{whole if whole.lstrip('+-') else whole + '0'}.{part}"
+        if unit and (not knob.unit or unit_scale(unit, knob.unit) is None):
+            raise KnobError(f"{said}; write the decimal with a point, e.g. {knob.name}={dot}")
+        same = f" (or {knob.name}={whole}{part}{unit}, if the comma separates thousands)" if len(part) == 3 else ""
+        raise KnobError(f"{said}; write the decimal with a point: {knob.name}={dot}{unit}{same}")
     m = LEADING_NUMBER.fullmatch(text)
     if m is None:
         raise KnobError(f"knob '{knob.name}': {text!r} is not a number")
@@ -334,9 +369,12 @@ def knob_number(knob: Knob, text: str) -> float:
     scale = unit_scale(unit, knob.unit) if knob.unit else None
     if scale is not None:
         return float(number) * scale
-    its = f"its unit is {knob.unit}" if knob.unit else "it has no unit"
-    raise KnobError(f"knob '{knob.name}': {text!r} is not a number ({its}); give the number only: "
-                    f"{knob.name}={number}")
+    scale = prefixed_scale(unit, knob.unit) if knob.unit else None
+    if scale is not None:
+        raise KnobError(f"{said}; give the number in {knob.unit}: {knob.name}={_plain(float(number) * scale)}")
+    if not (unit[:1].isalpha() or unit[:1] in "%\u00b0"):         # no unit after the number: what was meant is unclear
+        raise KnobError(f"{said}; give a plain number" + (f" in {knob.unit}" if knob.unit else ""))
+    raise KnobError(f"{said}; give the number only: {knob.name}={number}")
 
 
 def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
