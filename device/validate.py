@@ -34,11 +34,13 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from device.output_checks import (DC_HINT, HOT_HINT, KNOBS_HINT, check_idle_level,  # noqa: F401 (dc_fault: re-exported)
+                                   check_output_level, dc_fault, with_setting)
 from device.realtime_trial import block_seconds, synth_load, time_calls, trial_feeds
 from export.manifest import Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError, first_line
-from hatbox.text import count_words, knob_words
+from hatbox.text import count_words
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -100,7 +102,8 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
                   realtime: bool = True) -> Report:
     """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError.
     ``uploaded``: ``path`` is an upload the box received (export.pack.read_pack).  ``realtime``: False leaves out the
-    real-time trial (a laptop's speed says nothing of the box's: `hatbox pack inspect` and `sign`)."""
+    real-time trial (a laptop's speed says nothing of the box's: `hatbox pack inspect` and `sign`); an effect's output
+    on silence, which the box checks with it, is checked all the same (:func:`check_silence`)."""
     t = time.perf_counter()
     report = Report(pack=_guarded("archive", lambda: read_pack(path, uploaded=uploaded)))
     report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
@@ -108,8 +111,9 @@ def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
         ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
         ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
         ("contract", check_contract), ("golden", lambda r: check_golden_run(r, engine)),
-        ("knobs", lambda r: check_knob_settings(r, engine)), ("realtime", lambda r: check_realtime(r, engine)),
-    ][:None if realtime else -1]
+        ("knobs", lambda r: check_knob_settings(r, engine)),
+        ("realtime", lambda r: check_realtime(r, engine) if realtime else _silence_only(r, engine)),
+    ]
     for name, step in steps:
         t = time.perf_counter()
         report.passed(name, _guarded(name, lambda: step(report)), t)
@@ -388,13 +392,18 @@ def refusal_words(exc: PackError) -> str:
 
 def check_box_plays(pack: Pack, session: Any = None, doing: str = "rendered", kept: str = "") -> None:
     """PackError when the box's golden check (:func:`check_golden_run`) refuses ``pack``: its golden input not
-    reproduced, NaN/inf, an output over the engine's runaway level.  The laptop's commands run a pack as the box does,
+    reproduced, NaN/inf, an output over the engine's runaway level; an effect's also when its knobs check
+    (:func:`check_knob_settings`) or its output on silence (:func:`check_silence`) does.  The laptop's commands run a pack as the box does,
     and the box would not run this one, so they refuse it too, before they change anything (``doing``: what they would
     have done with it, "rendered", "played"; ``kept``: what is left as it was; both said in the refusal).
     ``session``: an onnxruntime session of the pack already made (the graph is stateless, its state tensors
     explicit), else one is made."""
+    report = Report(pack=pack, session=session)
     try:
-        check_golden_run(Report(pack=pack, session=session), EngineSpec())
+        check_golden_run(report, EngineSpec())
+        if pack.manifest.kind == "effect":     # what `pack sign` and the box check too (render played such packs)
+            check_knob_settings(report, EngineSpec())
+            check_silence(report, EngineSpec())
     except PackError as exc:
         raise PackError(f"the box refuses pack '{pack.manifest.name}' ({refusal_words(exc)}), so it is not {doing} "
                         "either"
@@ -442,48 +451,7 @@ def _check_golden_array(spec: TensorSpec, array: np.ndarray, where: str, bound: 
         raise bad("contains NaN/inf")
 
 
-def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, check: str = "golden",
-                       hint: str | None = None) -> None:
-    """PackError (of ``check``) when ``outputs`` (name -> array) hold NaN/inf, or an effect's audio output
-    peaks above the engine's runaway level (device/audio/protect.py: the engine would bypass the effect at once).
-    ``hint``: what to do about either, instead of each one's own."""
-    from device.audio.protect import ProtectConfig, lin_to_db
-
-    for name, array in outputs.items():
-        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-            raise PackError(f"the model outputs NaN/inf in '{name}' {when}", check=check,
-                            hint=hint or "the box refuses a model that does not give finite numbers")
-    audio = outputs.get("audio_out") if m.kind == "effect" else None
-    if audio is not None and audio.size:
-        peak, limit_db = float(np.max(np.abs(audio))), ProtectConfig().peak_max_db
-        if lin_to_db(peak) > limit_db:
-            raise PackError(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
-                            f"{limit_db:+.0f} dBFS the engine bypasses as a runaway", check=check,
-                            hint=hint or "train it again on recordings at ordinary levels (peaks under 0 dBFS)")
-
-
 # -------------------------------------------------------------------------- knobs
-KNOBS_HINT = ("the model breaks at that setting: record the gear there too (a pairs.csv row at that setting) and "
-              "train it again, or train again with another --seed")
-
-
-DC_HINT = ("a model that adds a constant to what it plays: check the recordings for a DC offset (sox FILE -n stats: "
-           "'DC offset'), remove it (sox FILE OUT highpass 10), and train it again")
-
-
-def dc_fault(audio: np.ndarray, rate: int, block: int) -> float | None:
-    """The DC level at which the engine's slot guard (device.audio.protect.SlotGuard, its DC tracker) would bypass
-    an effect whose output is ``audio`` [N] played in ``block``-sample blocks, or None when it would not.  (A pack
-    that put out +0.3 installed, and each time it played the guard cut it to dry with a -10 dBFS step: twenty-seventh
-    stop's QA.)"""
-    from device.audio.protect import DC, SlotGuard
-    guard = SlotGuard(rate)
-    for start in range(0, audio.shape[0] - block + 1, block):
-        if guard.check(audio[start:start + block]) == DC:
-            return float(guard.dc)
-    return None
-
-
 def check_knob_settings(report: Report, engine: EngineSpec) -> str:
     """An effect's output on the box's gain probe (device.audio.swap.gain_probe_signal: noise, a sawtooth and a
     sine, each decaying from -6 dBFS) at each of swap.knob_corners, in one run from rest per setting: PackError
@@ -503,7 +471,7 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
     names = [o.name for o in m.outputs]
     settings = knob_corners(list(m.knobs))
     units = {k.name: k.unit for k in m.knobs}
-    peak = 0.0
+    peak, failed = 0.0, []
     for setting in settings:
         if m.knobs:
             row = np.array([k.normalize(setting[k.name]) for k in m.knobs], np.float32)
@@ -511,17 +479,25 @@ def check_knob_settings(report: Report, engine: EngineSpec) -> str:
         try:
             outputs = dict(zip(names, session.run(names, feeds)))
         except Exception as exc:  # noqa: BLE001 - onnxruntime's own errors, in one line
-            raise PackError(f"the model cannot run with {knob_words(setting, units)} ({first_line(exc)})",
+            raise PackError(f"the model cannot run {with_setting(setting, units)} ({first_line(exc)})",
                             check="knobs") from None
-        check_output_level(m, outputs, f"with {knob_words(setting, units)}", check="knobs", hint=KNOBS_HINT)
+        try:
+            check_output_level(m, outputs, with_setting(setting, units), check="knobs",
+                               hint=KNOBS_HINT if m.knobs else None)
+        except PackError as exc:
+            failed.append(exc)
+            continue
         audio = outputs.get(AUDIO_OUT)
         if audio is not None and audio.size:
             peak = max(peak, float(np.max(np.abs(audio))))
             offset = dc_fault(np.asarray(audio, np.float32).reshape(-1), m.sample_rate, engine.block_size)
             if offset is not None:
-                raise PackError(f"the effect's output drifts off zero (a DC offset of {offset:+.2f}) with "
-                                f"{knob_words(setting, units)}: the box's guard would bypass it each time it plays, "
+                raise PackError(f"the effect's output drifts off zero (a DC offset of {offset:+.2f}) "
+                                f"{with_setting(setting, units)}: the box's guard would bypass it each time it plays, "
                                 "with a thump", check="knobs", hint=DC_HINT)
+    hot = len(failed) == len(settings) and all("peaks at" in str(e.args[0]) for e in failed)
+    if failed:          # too loud at every setting (a pack without knobs has one): the recordings are that loud
+        raise PackError(str(failed[0].args[0]), check="knobs", hint=HOT_HINT) if hot else failed[0]
     from device.audio.protect import lin_to_db
     return (f"{count_words(len(settings), 'knob setting')} on a test signal: finite, loudest peak "
             f"{lin_to_db(peak):+.1f} dBFS")
@@ -539,6 +515,24 @@ def knob_settings_problem(path: str | Path, engine: EngineSpec = EngineSpec()) -
 
 
 # -------------------------------------------------------------------------- realtime
+def check_silence(report: Report, engine: EngineSpec) -> None:
+    """An effect on one block of the engine's size of zeros (silence in, knobs at their minimum, the state reset:
+    what the engine feeds it at rest): PackError (check ``realtime``) when its output holds NaN/inf, peaks over the
+    runaway level, or sounds over the slot guard's floor (:func:`device.output_checks.check_idle_level`)."""
+    m = report.pack.manifest
+    session, names = _session(report, engine), [o.name for o in m.outputs]
+    idle = dict(zip(names, session.run(names, trial_feeds(m, block_seconds(m, engine)[0]))))
+    check_output_level(m, idle, "on silence", check="realtime")
+    check_idle_level(idle.get("audio_out"))
+
+
+def _silence_only(report: Report, engine: EngineSpec) -> str:
+    if report.pack.manifest.kind != "effect":
+        return "skipped: its speed is checked on the box"
+    check_silence(report, engine)
+    return "its output on silence checked; its speed is checked on the box"
+
+
 def check_realtime(report: Report, engine: EngineSpec) -> str:
     m = report.pack.manifest
     if m.kind == "tagger":
@@ -547,8 +541,8 @@ def check_realtime(report: Report, engine: EngineSpec) -> str:
     session = _session(report, engine)
     feeds = trial_feeds(m, block)
     names = [o.name for o in m.outputs]
-    if m.kind == "effect":         # zeros: silence in, knobs at their minimum, the state reset: what the engine feeds
-        check_output_level(m, dict(zip(names, session.run(names, feeds))), "on silence", check="realtime")
+    if m.kind == "effect":
+        check_silence(report, engine)
     # one intra-op thread computes on this thread; with more, count the whole process (conservative)
     clock = time.thread_time if engine.threads == 1 else time.process_time
     times = time_calls(lambda: session.run(names, feeds), seconds * engine.budget, engine.trial_seconds, clock)

@@ -75,7 +75,8 @@ def inspect(args: argparse.Namespace) -> int:
     print(signature)
     refused = box_refusal(args.pack)
     print(f"warning: the box would refuse it: {refused}" if refused else
-          "the box's checks pass (model, operators, contract, golden run, knobs; its speed is checked on the box)")
+          "the box's checks pass (model, operators, contract, golden run, knobs, silence; its speed is checked on the "
+          "box)")
     return 0
 
 
