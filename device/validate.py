@@ -393,9 +393,10 @@ def refusal_words(exc: PackError) -> str:
 def check_box_plays(pack: Pack, session: Any = None, doing: str = "rendered", kept: str = "") -> None:
     """PackError when the box's golden check (:func:`check_golden_run`) refuses ``pack``: its golden input not
     reproduced, NaN/inf, an output over the engine's runaway level; an effect's also when its knobs check
-    (:func:`check_knob_settings`) or its output on silence (:func:`check_silence`) does.  The laptop's commands run a pack as the box does,
-    and the box would not run this one, so they refuse it too, before they change anything (``doing``: what they would
-    have done with it, "rendered", "played"; ``kept``: what is left as it was; both said in the refusal).
+    (:func:`check_knob_settings`) or its output on silence (:func:`check_silence`) does.  The laptop's commands run a
+    pack as the box does, and the box would not run this one, so they refuse it too, before they change anything
+    (``doing``: what they would have done with it, "rendered", "played"; ``kept``: what is left as it was; both said
+    in the refusal).
     ``session``: an onnxruntime session of the pack already made (the graph is stateless, its state tensors
     explicit), else one is made."""
     report = Report(pack=pack, session=session)
