@@ -248,6 +248,7 @@ def _run(args: argparse.Namespace) -> int:
     engine = EngineProcess(cfg).start()
     args._started = True                         # box.log: "the box stopped", not "did not start"
     stoppers: list[Any] = []
+    watch: Any = None
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None
     interrupted = False
@@ -261,7 +262,7 @@ def _run(args: argparse.Namespace) -> int:
         for warning in _start_warnings(engine):
             _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
-        stoppers.append(_watch_status(control))
+        stoppers.append(watch := _watch_status(control))
         restore = stop_on_sigterm()
         try:
             _wait(args, control, engine)
@@ -275,6 +276,8 @@ def _run(args: argparse.Namespace) -> int:
             for stop in reversed(stoppers):
                 stop()
             engine.stop()
+            if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
+                watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
         restore()
     if interrupted:
         raise KeyboardInterrupt                   # hatbox.cli: "hatbox: interrupted", exit 130

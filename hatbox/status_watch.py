@@ -90,6 +90,7 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
         thread.join(timeout=2.0)
         if watchers is not None and seen in watchers:
             watchers.remove(seen)
+    halt.seen = seen            # type: ignore[attr-defined]  # the engine's last words, once it ended (cmd_device)
     return halt
 
 

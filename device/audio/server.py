@@ -343,18 +343,19 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
 
 
 def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
-    """Close the I/O (a recording's file is finished) and tell the parent what the recording kept
-    (``{"recording": FileIO.recording()}`` on the ``ready`` pipe: the status channel is gone once
-    this process has ended)."""
+    """Close the I/O and tell the parent on ``ready`` (the status channel ends with this process) the engine's faults
+    (``faults``: one in a run's last second was never said) and what a recording kept (FileIO.recording())."""
+    last: dict[str, Any] = {"faults": list(child.engine.status().get("faults") or [])}   # one the watch missed
     if io is not None:
         io.close()
         recording = io.recording() if isinstance(io, FileIO) else None
         if recording is not None:
-            if ready is not None:
-                try:
-                    ready.send({"recording": recording})
-                except (OSError, ValueError):    # the parent is gone: nobody to tell
-                    pass
+            last["recording"] = recording
+    if ready is not None:
+        try:
+            ready.send(last)
+        except (OSError, ValueError):    # the parent is gone: nobody to tell
+            pass
     child.swapper.stop()
     child.extra["finished"] = True
     if cfg.status_json:
@@ -399,6 +400,7 @@ class EngineProcess:
         self._locks = {kind: threading.Lock() for kind in self._conns}
         self._ids = itertools.count(1)
         self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
+        self.last_faults: list[dict[str, Any]] = []    # the engine's faults as it finished (after stop)
         self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
         self.error_hint: str | None = None             # that error's own hint, if it had one
         self.bug: str | None = None                    # that error was a bug: the file with its traceback
@@ -580,6 +582,8 @@ class EngineProcess:
                     continue
                 if "recording" in msg:
                     self.recording = msg["recording"]
+                if isinstance(msg.get("faults"), list):
+                    self.last_faults = [f for f in msg["faults"] if isinstance(f, dict)]
                 if msg.get("error") and self.error is None:
                     lines = (msg.get("message") or msg["error"]).splitlines()
                     self.error, self.error_hint = (lines[0] if lines else msg["error"]), msg.get("hint")
