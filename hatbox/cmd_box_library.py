@@ -256,7 +256,8 @@ def _tagger_way(client: Any) -> str:
         pid = to_activate(_call(client, "GET", "/packs", expect=list), "tagger")
     except HatboxError:
         pid = None
-    return f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid else "hatbox push TAGGER.hatpack --activate"
+    return (f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid
+            else "hatbox push TAGGER.hatpack --activate")
 
 
 def _active_tagger(client: Any) -> str | None:

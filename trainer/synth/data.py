@@ -42,10 +42,7 @@ FACTORY_PROGRAMS = {"flute": 73, "trumpet": 56, "violin": 40, "clarinet": 71}
 _NOTE_NAMES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 _NAME_RE = re.compile(r"(?:^|[_\-\s])([A-Ga-g])(#|b|s)?(-?\d)(?=$|[_\-\s.])")
 NAME_PITCHES = (21, 108)            # MIDI pitches a file name may give (A0..C8); other numbers are not pitches
-# a name's pitch is checked against the one measured in this range; above it (a note whose name gives its pitch)
-# inharmonic high notes (a glockenspiel past its range) measure far off.  A note without a pitch in its name is
-# measured up to C8 (features.F0_MAX_HZ).
-MEASURABLE_PITCHES = (25.0, 94.0)
+MEASURABLE_PITCHES = (25.0, 94.0)   # a name's pitch is checked against the audio's here (unnamed: up to C8, F0_MAX_HZ)
 PITCH_TOLERANCE = 1.0               # semitones a name's pitch may differ from the measured one
 REPORT_JSON = "metrics.json"        # what trainer.synth.report writes into a report folder ...
 REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it: how a report folder is known
