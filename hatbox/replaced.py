@@ -1,9 +1,11 @@
 """A training that writes over an older pack says how the two compare, and keeps the older one when the new one
 scores worse (twenty-seventh stop's QA: a 15-step re-run replaced a pedal capture of held-out error 0.0069 with one
 of 0.301, with no word and no copy left).  A pack of another kind is refused before the training starts, and a file
-that is no readable pack is kept aside, said (thirty-ninth stop's QA: both were written over with no word)."""
+that is no readable pack is kept aside, said (thirty-ninth stop's QA: both were written over with no word).  The new
+pack of the older one's name takes the next version (:func:`carry_version`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ class Older:
     kind: str
     score: float | None
     readable: bool = True
+    name: str = ""              # its manifest's name and version (a readable pack's)
+    version: str = ""
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -43,7 +47,7 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     if kind is not None and manifest.kind != kind:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
-    return Older(data, manifest.kind, _score(manifest.metrics)[1])
+    return Older(data, manifest.kind, _score(manifest.metrics)[1], name=manifest.name, version=manifest.version)
 
 
 def aside_path(out: Path) -> Path:
@@ -90,17 +94,50 @@ def kept_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.prev{out.suffix}")
 
 
+VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+
+
+def carry_version(older: Older | None, out: str | Path) -> str | None:
+    """After a training wrote the pack at ``out`` over ``older``, a pack of the same kind and name whose version is the
+    same or later: the new pack takes the next version (0.1.2 -> 0.1.3; the manifest rewritten, atomically), so the
+    box's list and the panel tell retrained packs apart (effect QA of the fortieth stop: every capture of a pedal
+    reached the box as "pedal 0.1.0").  Returns the summary's line, or None when nothing changed (no such older
+    pack, a version that is not three numbers)."""
+    import dataclasses
+
+    from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
+    if older is None or not older.readable:
+        return None
+    old, pack = VERSION_RE.fullmatch(older.version), read_pack(out)
+    new = VERSION_RE.fullmatch(pack.manifest.version)
+    if old is None or new is None or (pack.manifest.kind, pack.manifest.name) != (older.kind, older.name):
+        return None
+    before = tuple(int(g) for g in old.groups())
+    if tuple(int(g) for g in new.groups()) > before:
+        return None
+    version = f"{before[0]}.{before[1]}.{before[2] + 1}"
+    write_pack(out, dataclasses.replace(pack.manifest, version=version),
+               {k: v for k, v in pack.members.items() if k not in (MANIFEST, SIGNATURE)})
+    return f"note: {Path(out).name} is {older.name} {version} (the pack it replaced was {older.version})"
+
+
 def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     """Lines for the summary after a training wrote ``out`` over ``older``: both scores, better or worse, and, when the
     new pack scores worse at all, that the older one was kept beside it (:func:`kept_path`, written atomically; until
     the fortieth stop only when 10 % worse, and a pack 2-6 % better than its replacement was lost without a word).
     [] when there was no older pack, the kinds differ, or either has no score; a file that was no readable pack is
-    kept aside (:func:`_keep_aside`)."""
-    from export.atomic import write_atomic
-    from export.pack import read_pack
+    kept aside (:func:`_keep_aside`); the new pack's version, when it took the next one (:func:`carry_version`)."""
     out = Path(out)
     if older is not None and not older.readable:
         return [_keep_aside(older, out)]
+    versioned = carry_version(older, out)
+    return ([versioned] if versioned else []) + _compared(older, out)
+
+
+def _compared(older: Older | None, out: Path) -> list[str]:
+    """:func:`compare_and_keep`'s lines once the older file is known to be a readable pack (or none)."""
+    from export.atomic import write_atomic
+    from export.pack import read_pack
     if older is None or older.score is None:
         return []
     try:

@@ -48,7 +48,8 @@ def test_a_better_one_says_so_and_keeps_nothing(two_packs, tmp_path: Path) -> No
     out.write_bytes(bad.read_bytes())
     older = older_pack(out)
     out.write_bytes(good.read_bytes())                      # what the training wrote
-    (line,) = compare_and_keep(older, out)
+    said, line = compare_and_keep(older, out)
+    assert said.endswith("0.1.1 (the pack it replaced was 0.1.0)")           # its name's next version
     assert line.startswith("note: replaced pedal.hatpack: its held-out error was") and "kept" not in line
     assert not kept_path(out).exists()
 
@@ -89,3 +90,22 @@ def test_a_retrain_a_little_worse_keeps_the_older_pack_too(two_packs, tmp_path: 
     kept_path(out).unlink()
     (line,) = compare_and_keep(Older(b"x", "effect", _score(good) * 1.03), out)
     assert line.startswith("note: replaced") and line.endswith("(better)") and not kept_path(out).exists()
+
+
+def test_a_retrained_pack_takes_the_next_version(two_packs, tmp_path: Path, capsys) -> None:
+    """Effect QA (fortieth stop): every capture of a pedal reached the box as "pedal 0.1.0"."""
+    good, _bad, data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 0
+    assert read_pack(out).manifest.version == "0.1.0"                      # nothing before it
+    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 0
+    assert read_pack(out).manifest.version == "0.1.1"
+    name = read_pack(out).manifest.name
+    assert f"note: pedal.hatpack is {name} 0.1.1 (the pack it replaced was 0.1.0)" in capsys.readouterr().out
+    from device.validate import validate_pack
+    validate_pack(out, realtime=False)                                     # still a whole pack
+    other = tmp_path / "other.hatpack"
+    other.write_bytes(out.read_bytes())
+    assert main(["train", "effect", str(data), "--out", str(other), "--name", "fuzz", "--max-steps", "2",
+                 *TINY]) == 0
+    assert read_pack(other).manifest.version == "0.1.0"                    # another name: its own first version
