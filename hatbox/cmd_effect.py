@@ -52,6 +52,7 @@ def register(cli) -> None:
     r.add_argument("pack", help="the .hatpack")
     r.add_argument("--input", required=True, help="input audio file (at the pack's sample rate)")
     r.add_argument("--out", required=True, help="output WAV (32-bit float)")
+    r.add_argument("--force", action="store_true", help="write over a file at --out that hatbox did not write")
     r.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
                    help="set a knob in the gear's units (repeatable)")
     r.add_argument("--block", type=int, default=128, help="block size in samples (default 128)")
@@ -196,7 +197,7 @@ def render(args: argparse.Namespace) -> int:
     before = file_state(args.out)
     try:
         lines = render_file(args.pack, args.input, args.out, parse_knobs(args.knob), block=args.block,
-                            bar=lambda n, rate: audio_bar(n, rate, "rendering"))
+                            bar=lambda n, rate: audio_bar(n, rate, "rendering"), force=args.force)
     except KeyboardInterrupt as exc:
         close_progress_bars()
         raise stopped_writing(exc, "render", args.out, before) from None

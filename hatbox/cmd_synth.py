@@ -45,6 +45,7 @@ def register(cli) -> None:
     q.add_argument("pack", help="synth .hatpack")
     q.add_argument("--midi", required=True, help="MIDI file to play")
     q.add_argument("--out", required=True, help="output WAV")
+    q.add_argument("--force", action="store_true", help="write over a file at --out that hatbox did not write")
     q.add_argument("--corners", default=None,
                    help="four timbre names A,B,C,D for the pad's corners: A at X,Y = 0,0, B at 1,0, C at 0,1, D at "
                         "1,1 (default: the pack's first four; `hatbox pack inspect PACK` lists its timbres)")
@@ -120,7 +121,7 @@ def play(args: argparse.Namespace) -> int:
     from hatbox.text import audio_bar, close_progress_bars
     corners = parse_corners(args.corners) if args.corners is not None else None
     xy = parse_xy(args.xy)                                   # the cheap checks first: options, paths, MIDI
-    audiofile.check_output(args.out)
+    audiofile.check_output(args.out, args.force)
     events = midi_events(args.midi, args.rate)
     check_length(args.midi, args.tail, args.max_minutes)
     pack = read_pack(args.pack)

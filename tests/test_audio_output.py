@@ -21,10 +21,13 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_half_wav(tmp_path, monk
     audiofile.write(target, np.full(4800, 0.25, np.float32), 48000)
     before = target.read_bytes()
 
+    real = audiofile.sf.SoundFile
+
     def disk_full(fh, *args, **kwargs):
         fh.write(b"RIFF" + b"\0" * 1000)                 # half a file, then the disk is full
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(audiofile.sf, "write", disk_full)
+    monkeypatch.setattr(audiofile.sf, "SoundFile", lambda fh, *a, **k: disk_full(fh) if a and a[0] == "w" else
+                        real(fh, *a, **k))
     with pytest.raises(AudioFileError, match="No space left on device"):
         audiofile.write(target, np.zeros(48000, np.float32), 48000)
     assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["take.wav"]

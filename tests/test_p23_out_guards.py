@@ -94,7 +94,7 @@ def test_render_never_writes_over_its_input(tmp_path: Path, capsys) -> None:
         assert "is the input file: the render would be written over your take" in capsys.readouterr().err
     assert di.read_bytes() == before
     shutil.copy(di, tmp_path / "copy.wav")
-    assert main(["render", str(pack), "--input", str(di), "--out", str(tmp_path / "copy.wav")]) == 0
+    assert main(["render", str(pack), "--input", str(di), "--out", str(tmp_path / "copy.wav"), "--force"]) == 0
 
 
 @pytest.mark.parametrize("name", ["important.txt", "song.mid", "notes", "x.hatpack.bak"])

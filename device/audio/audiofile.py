@@ -174,9 +174,14 @@ def _audio_name(path: str | Path) -> Path:
     return path
 
 
-def check_output(path: str | Path) -> Path:
+SOFTWARE = "hatbox"      # the software tag :func:`write` puts in every file (libsndfile adds its own name after it)
+
+
+def check_output(path: str | Path, force: bool = False) -> Path:
     """Make sure audio can be written at ``path`` before any work is spent on it (AudioFileError
-    otherwise): a name :data:`WRITABLE` knows, not a folder, its folder made and writable."""
+    otherwise): a name :data:`WRITABLE` knows, not a folder, its folder made and writable, and, unless ``force``,
+    no file there that hatbox did not write (:func:`written_by_hatbox`; synth QA of the fortieth stop: `play --out
+    notes/flute/C4.wav` wrote over a training note without a word)."""
     from export.atomic import unwritable
     if Path(path).is_dir():                  # before the name's ending: a folder is no audio file at all
         raise AudioFileError(f"cannot write audio to {path}: it is a folder",
@@ -185,7 +190,20 @@ def check_output(path: str | Path) -> Path:
     why = unwritable(path)
     if why:
         raise AudioFileError(f"cannot write {path}: {why}", hint="pick a file in a folder you can write to")
+    if not force and (path.exists() or path.is_symlink()) and not written_by_hatbox(path):
+        raise AudioFileError(f"{path} is there and hatbox did not write it (a recording of yours?): nothing was "
+                             "written", hint="give another --out, or add --force to write over it")
     return path
+
+
+def written_by_hatbox(path: str | Path) -> bool:
+    """Whether the audio file at ``path`` was written by :func:`write` (its software tag): a render or a take hatbox
+    made, which a new one may replace without asking."""
+    try:
+        with sf.SoundFile(str(path)) as f:
+            return str(f.software or "").startswith(SOFTWARE)
+    except Exception:  # noqa: BLE001 - unreadable, or no audio file at all: not hatbox's
+        return False
 
 
 def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = None) -> Path:
@@ -199,8 +217,10 @@ def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = 
     arr = arr[None, :] if arr.ndim == 1 else arr
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_output(path) as fh:
-            sf.write(fh, arr.T, int(rate), subtype=subtype or default_subtype, format=fmt)
+        with atomic_output(path) as fh, sf.SoundFile(fh, "w", int(rate), arr.shape[0], subtype or default_subtype,
+                                                     format=fmt) as f:
+            f.software = SOFTWARE           # so that a later render knows it may replace this file (check_output)
+            f.write(arr.T)
     except Exception as exc:  # noqa: BLE001
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason(exc)
         raise AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?") from None

@@ -397,19 +397,20 @@ def check_box_plays(pack: Pack, session: Any = None) -> None:
 
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float | str] | None = None, block: int = 128,
-                bar: Callable[[int, int], Any] | None = None) -> Sequence[str]:
+                bar: Callable[[int, int], Any] | None = None, force: bool = False) -> Sequence[str]:
     """Render a file through a pack as the box plays it (the engine's output stage included: DC
     removed, peaks limited at -1 dBFS); returns a few human-readable lines about what was done.
     The output path is checked before any work, the ``knobs`` (numbers or text such as "7 dB":
     :func:`knob_settings`) before any decoding; the WAV is replaced atomically.  ``bar(samples, rate)``: a context
-    manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar)."""
+    manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar); ``force``: write over a file
+    at ``dst`` that hatbox did not write (audiofile.check_output)."""
     from device.audio import audiofile
     from device.audio.protect import box_output
     from export.atomic import same_path
     if same_path(src, dst):
         raise HatboxError(f"--out {dst} is the input file: the render would be written over your take; "
                           "nothing was done", hint="give the rendered file a name of its own (--out)")
-    audiofile.check_output(dst)
+    audiofile.check_output(dst, force)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
     check_box_plays(proc.pack, proc.model.session)
