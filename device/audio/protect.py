@@ -15,7 +15,8 @@ Two parts, both per block on the mono float32 bus:
                  A tail: a reverb or delay sounds on after its input stops, so once the input is
                  ``tail_quiet_db`` under its recent level (the loudest input block RMS, falling 60 dB
                  over ``tail_rt60_s``), an output louder than this block's input allows passes while
-                 it is within the gain limit of that recent level, for
+                 it is within the tail limit of that recent level (:func:`tail_limit_db`: the effect's
+                 measured gain and margin, at least ``tail_min_db``; the gain limit without one), for
                  at most ``tail_s`` in a row, and not rising: a run whose loudest block per
                  ``TAIL_WINDOW_S`` rises window over window for ``tail_rise_s`` on end, by more than
                  ``tail_rise_db`` in all, is a feedback runaway (a tail decays; a delay's echo rises
@@ -71,6 +72,7 @@ class ProtectConfig:
     gain_max_db: float = 18.0        # the effects' gain limit, and the least a measured limit can be
     gain_margin_db: float = 6.0      # added to an effect's measured gain to make its limit
     gain_cap_db: float = 40.0        # the most a measured limit can be
+    tail_min_db: float = 6.0         # the least a measured tail limit (tail_limit_db) can be
     gain_floor_db: float = -24.0
     tail_rt60_s: float = 20.0        # the input's recent level (what excuses a tail) falls 60 dB over this
     tail_quiet_db: float = 40.0      # the input this far under its recent level has stopped: a tail may follow
@@ -123,11 +125,12 @@ class SlotGuard:
         self.rise_from = 0.0     # the loudest block RMS of the window before those
 
     def check(self, out: np.ndarray, inp: np.ndarray | None = None, gain_max: float | None = None,
-              dc: bool = True) -> str | None:
+              dc: bool = True, tail_max: float | None = None) -> str | None:
         """Fault reason for this block of ``out`` [N] (``inp`` [N]: the effect's input), or None.
-        ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``);
-        ``dc``: whether to track and judge the slot's DC (off: only ``nonfinite`` and ``runaway``).
-        Allocates nothing (reductions to scalars only)."""
+        ``gain_max``: this unit's linear gain limit (default: the config's ``gain_max_db``); ``tail_max``: the most
+        a tail may be over the input's recent level (linear, at most ``gain_max``; :func:`tail_limit_db` of the
+        unit's measured gain; default ``gain_max``); ``dc``: whether to track and judge the slot's DC (off: only
+        ``nonfinite`` and ``runaway``).  Allocates nothing (reductions to scalars only)."""
         if out.shape[0] == 0:
             return None
         peak = max(float(out.max()), -float(out.min()))     # NaN and inf propagate into the peak
@@ -135,14 +138,16 @@ class SlotGuard:
             return NONFINITE
         if peak > self.peak_max:
             return RUNAWAY
-        if inp is not None and self._gain_runaway(out, inp, self.gain_max if gain_max is None else gain_max):
-            return RUNAWAY
+        if inp is not None:
+            limit = self.gain_max if gain_max is None else gain_max
+            if self._gain_runaway(out, inp, limit, limit if tail_max is None else min(tail_max, limit)):
+                return RUNAWAY
         return self._track_dc(out, inp) if dc else None
 
-    def _gain_runaway(self, out: np.ndarray, inp: np.ndarray, gain_max: float) -> bool:
+    def _gain_runaway(self, out: np.ndarray, inp: np.ndarray, gain_max: float, tail_max: float) -> bool:
         """Whether ``out`` [N] is more than ``gain_max`` (linear) above ``inp`` [N] while louder than the
         floor, and no tail (module docstring): with the input still sounding (not ``tail_quiet_db`` under its
-        recent level), above the gain limit of that recent level, in a run of such blocks longer than
+        recent level), above ``tail_max`` (linear) over that recent level, in a run of such blocks longer than
         ``tail_s``, or in one that keeps rising."""
         n, cfg = out.shape[0], self.cfg
         r_out, r_in = _rms(out), _rms(inp)
@@ -152,7 +157,7 @@ class SlotGuard:
             if self.tail_t:
                 self._tail_end()
             return False
-        if r_in > self.tail_quiet * self.recent_in or r_out > gain_max * max(self.recent_in, _EPS):
+        if r_in > self.tail_quiet * self.recent_in or r_out > tail_max * max(self.recent_in, _EPS):
             return True            # the input still sounds, or none loud enough lately to leave this tail
         self.tail_t += n / self.rate
         return self.tail_t > cfg.tail_s or self._rising(r_out, n / self.rate)
@@ -217,6 +222,15 @@ def _input_present(r_in: np.ndarray, block: int, config: ProtectConfig, rate: in
     level_db = 20.0 * np.log10(np.maximum(r_in, _EPS))
     recent_db = np.maximum.accumulate(level_db + t_db) - t_db        # max over j <= i of level_j - fall (i - j)
     return (r_in > 0.0) & (level_db > recent_db - config.tail_quiet_db)
+
+
+def tail_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -> float:
+    """How far (dB) an effect's tail may be over its input's recent level: its measured largest block gain (measured
+    while its input sounds) plus ``gain_margin_db``, at least ``tail_min_db``, at most :func:`gain_limit_db`.  A reverb
+    or a delay sounds on at about the level it played at; a model that, its input stopped, keeps sounding louder than
+    it ever played is no tail (audio QA of the fortieth stop: a pack measured at 0 dB that added a full-scale buzz
+    played it alone for 2 s after the input stopped, under the 18 dB floor of the gain limit)."""
+    return float(min(gain_limit_db(measured_db, config), max(config.tail_min_db, measured_db + config.gain_margin_db)))
 
 
 def gain_limit_db(measured_db: float, config: ProtectConfig = ProtectConfig()) -> float:

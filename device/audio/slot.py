@@ -12,6 +12,7 @@ from device.audio.protect import NONFINITE, ProtectConfig, SlotGuard
 
 MAX_BLOCK = 8192                # samples: the largest block the engine (and so a slot) runs
 PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
+_NO_INFO: dict[str, Any] = {}   # the info of a unit installed without any (no dict made per block)
 FAULT_FADE_S = 0.005            # a unit bypassed on a fault: from its last good sample to the dry (or silence)
 
 
@@ -283,18 +284,20 @@ class Slot:
             self._dry(x, out)
             return None
         if self.is_effect:
-            return self._run_effect(unit, info.get("gain_max") if info else None, x, out)
+            return self._run_effect(unit, info or _NO_INFO, x, out)
         unit.render(out)
         fault = self.guard.check(out, dc=getattr(unit, "guard_dc", True))
         if fault:
             out.fill(0.0)
         return fault
 
-    def _run_effect(self, unit: Any, gain_max: float | None, x: np.ndarray | None, out: np.ndarray) -> str | None:
-        """``gain_max``: the unit's linear gain limit, measured when it was loaded (None: the default)."""
+    def _run_effect(self, unit: Any, info: dict[str, Any], x: np.ndarray | None, out: np.ndarray) -> str | None:
+        """``info``'s ``gain_max`` and ``tail_max``: the unit's linear gain and tail limits, measured when it was
+        loaded (device.audio.swap.effect_gain_limit; absent: the guard's defaults)."""
         before = getattr(unit, "faults", 0)
         y = unit.process(x)
-        fault = NONFINITE if getattr(unit, "faults", 0) != before else self.guard.check(y, x, gain_max)
+        fault = NONFINITE if getattr(unit, "faults", 0) != before else \
+            self.guard.check(y, x, info.get("gain_max"), tail_max=info.get("tail_max"))
         if fault:
             self._dry(x, out)
         else:

@@ -38,7 +38,7 @@ from typing import Any, Callable
 import numpy as np
 
 from device.audio.engine import Engine
-from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db
+from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db, tail_limit_db
 from device.audio.synth import compile_kernels
 from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
@@ -190,9 +190,10 @@ def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int,
     measured = calibrate_gain(unit, block, rate, protect)
     gear = manifest.metrics.get("gear_max_gain_db")
     gear = float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
-    limit = gain_limit_db(max(measured, gear if gear is not None else -np.inf), protect)
+    worst = max(measured, gear if gear is not None else -np.inf)
+    limit, tail = gain_limit_db(worst, protect), tail_limit_db(worst, protect)
     return {"gain_measured_db": round(measured, 1) if np.isfinite(measured) else None, "gain_gear_db": gear,
-            "gain_max_db": round(limit, 1), "gain_max": db_to_lin(limit)}
+            "gain_max_db": round(limit, 1), "gain_max": db_to_lin(limit), "tail_max": db_to_lin(tail)}
 
 
 def warm_runtime() -> None:
