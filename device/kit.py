@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -135,9 +136,15 @@ def fullest_first(hits: list[tuple[str, float]], level: Callable[[str], float]) 
         return []
     top = hits[0][1]
     near = [(file, score) for file, score in hits[:LAYER_CANDIDATES] if score >= top - LAYER_MARGIN]
-    ranked = sorted(near, key=lambda h: (-round(level(h[0])), -h[1]))
+    ranked = sorted(near, key=lambda h: (-_whole_db(level(h[0])), -h[1]))
     first = {file for file, _ in ranked}
     return [file for file, _ in ranked] + [file for file, _ in hits if file not in first]
+
+
+def _whole_db(level_db: float) -> float:
+    """A level (dB) to the nearest dB; -inf (a file that does not decode, or was deleted meanwhile) stays the lowest
+    (round(-inf) raised OverflowError: a kit made while its library was deleted answered 500)."""
+    return float(round(level_db)) if math.isfinite(level_db) else -math.inf
 
 
 def is_loop_tag(tag: str) -> bool:

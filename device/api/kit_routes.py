@@ -36,7 +36,7 @@ class KitKeeper:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()        # drop() inside forget_library()
         self.notes: dict[int, KitNote] = load_kit(path)
         self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
         self.unmapped: set[int] = set()       # notes :meth:`apply` could not hand over (a file missing at the start)
@@ -91,6 +91,8 @@ class KitKeeper:
         naming the note when the sampler refuses a file: the notes mapped before it are given back their old
         samples (or nothing), so the sampler plays the old kit, as the file keeps it."""
         with self.lock:
+            for library in sorted({e.library for e in new.values()}):
+                _files(box, library)            # deleted while the kit was made of it (its forget_library has run)
             done: list[int] = []
             try:
                 for entry in new.values():
@@ -125,9 +127,12 @@ class KitKeeper:
             return gone
 
     def forget_library(self, box: Any, library: str) -> None:
-        """Library ``library`` was deleted: its notes leave the kit (best effort: the library is gone already)."""
+        """Library ``library`` was deleted: its notes leave the kit (best effort: the library is gone already).  Under
+        the lock (kit QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every
+        note of it missing)."""
         try:
-            self.drop(box, [n for n, e in self.notes.items() if e.library == library])
+            with self.lock:
+                self.drop(box, [n for n, e in self.notes.items() if e.library == library])
         except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
             log.warning("taking library %s's notes out of the kit failed: %s", library, first_line(exc))
 
