@@ -458,8 +458,8 @@ class SamplerSource:
                 self._cut(v)
             else:
                 live.append(v)
-        if len(live) >= self.max_voices:
-            self._cut(min(live, key=lambda v: self.age[v]))   # steal the oldest voice
+        if len(live) >= self.max_voices:    # steal the oldest voice, a loop whose key is held last (kit QA of the
+            self._cut(min(live, key=lambda v: (bool(self.loop[v] and self.key_down[v]), self.age[v])))  # 40th stop)
         free = [v for v in range(len(self.buf)) if self.buf[v] is None]
         v = free[0] if free else self._quietest_fading()
         self.clock += 1

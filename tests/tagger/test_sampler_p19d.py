@@ -221,11 +221,12 @@ def test_out_of_phase_stereo_is_heard(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- 6. stealing
 def test_a_stolen_voice_fades_instead_of_clicking() -> None:
     s = SamplerSource(RATE, max_voices=4)
-    s._start(np.full(RATE, 0.8, np.float32), 127, True, 40)          # a held loop near a peak
+    s._start(np.full(RATE, 0.8, np.float32), 127, False, 40)         # the oldest one-shot, near a peak (a held loop
+                                                                     # is stolen last since the fortieth stop)
     for _ in range(3):
         s._start(np.zeros(RATE, np.float32), 127, False, -1)
     y0 = render_sampler(s, BLOCK)
-    s._start(np.zeros(RATE, np.float32), 127, False, -1)             # steals the loop mid-waveform
+    s._start(np.zeros(RATE, np.float32), 127, False, -1)             # steals it mid-waveform
     y = np.concatenate([y0, render_sampler(s, 4 * BLOCK)])
     assert y[BLOCK - 1] == pytest.approx(0.8) and np.abs(np.diff(y)).max() < 0.01
     assert y[-1] == 0.0 and s.active_voices == 4                      # faded out, four voices left
