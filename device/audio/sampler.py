@@ -45,6 +45,7 @@ replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -59,7 +60,7 @@ from device.audio.block_clock import STAMP_SLACK_S, BlockClock, due_time  # noqa
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
-                                        loop_cycle)
+                                        loop_cycle, seam_words)
 from device.control import file_label
 from device.library.decode import PLAYED_SECONDS
 from hatbox.errors import AudioFileError, HatboxError
@@ -117,6 +118,7 @@ class SamplerSource:
         self._lock = threading.Lock()             # cache and note_map (control threads; never held to decode)
         self.events: deque = deque()
         self.notices: deque[str] = deque(maxlen=MAX_WARNINGS)
+        self.notice_file: dict[str, str] = {}     # notice -> the file it names (dropped with it: _release)
         self.scratch = np.zeros(MAX_BLOCK, np.float32)
         self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
         self.limiter = Limiter(self.rate)
@@ -178,7 +180,7 @@ class SamplerSource:
         warnings its decoding gave; returns what the cache now holds for ``key`` (decoded twice at once: one copy is
         kept; a copy with the loop cycle replaces one without)."""
         for text in warnings:
-            self._warn(text)
+            self._warn(text, key)
         with self._lock:
             have = self.cache.get(key)
             if have is None or (have.cycle is None and got.cycle is not None):
@@ -187,9 +189,11 @@ class SamplerSource:
             self._evict(keep=key)
             return self.cache[key]
 
-    def _warn(self, text: str) -> None:
+    def _warn(self, text: str, key: str | None = None) -> None:
         if text not in self.notices:
             self.notices.append(text)
+        if key is not None:
+            self.notice_file[text] = key
 
     def warnings(self) -> list[str]:
         """What the sampler did that the user should know (a long file cut), the last few, oldest first;
@@ -237,6 +241,9 @@ class SamplerSource:
             if before is not None:
                 self._release(before[0])
             self._evict(keep=key)
+        said = seam_words(key, got) if loop else None
+        if said:
+            self._warn(said, key)
 
     def unmap_note(self, note: int) -> None:
         """Let ``note_on`` for ``note`` play nothing; its file is no longer pinned (voices sounding play on)."""
@@ -252,6 +259,10 @@ class SamplerSource:
         still sounding keep their own reference to the audio."""
         if key not in self._pinned():
             self.cache.pop(key, None)
+            for text in [t for t, k in self.notice_file.items() if k == key]:     # said of a file that left the kit
+                self.notice_file.pop(text)                                        # (kit QA: a long file's warning
+                with contextlib.suppress(ValueError):                              # stayed in the status for good)
+                    self.notices.remove(text)
 
     def _drop_retired(self) -> None:
         """Drop what the voices let go of (:meth:`_retire`; control side: every message, every warnings read)."""
