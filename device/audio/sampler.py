@@ -241,7 +241,8 @@ class SamplerSource:
             if before is not None:
                 self._release(before[0])
             self._evict(keep=key)
-        said = seam_words(key, got) if loop else None
+        said = (f"{file_label(key)} is silent (all zeros): note {note} plays nothing" if not np.any(got.data[:got.n])
+                else seam_words(key, got) if loop else None)
         if said:
             self._warn(said, key)
 

@@ -35,3 +35,12 @@ def test_a_file_s_warnings_leave_with_it(tmp_path) -> None:
     assert s.warnings()
     s.unmap_note(48)
     assert s.warnings() == []
+
+
+def test_a_silent_file_mapped_to_a_note_is_said(tmp_path) -> None:
+    """Kit QA: `box-kit --map 62 shots/silent.wav` mapped a file of zeros without a word."""
+    sf.write(tmp_path / "silent.wav", np.zeros(4800, np.float32), RATE, subtype="FLOAT")
+    s = SamplerSource(RATE)
+    s.map_note(62, tmp_path / "silent.wav")
+    (said,) = s.warnings()
+    assert said.endswith("silent.wav is silent (all zeros): note 62 plays nothing")
