@@ -42,6 +42,8 @@ def describe(kit: dict[str, Any]) -> list[str]:
                                                         else ""))
     lines.append(f"{count_words(len(notes), 'note')}: play {them(len(notes))} from a MIDI keyboard or drum pads on "
                  "the box (or OSC /hatbox/note_on)")
+    if kit.get("loading"):
+        lines.append(f"the box is still loading its kit ({safe_text(kit['loading'])}): a note plays once it is loaded")
     return lines
 
 

@@ -40,6 +40,7 @@ class KitKeeper:
         self.notes: dict[int, KitNote] = load_kit(path)
         self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
         self.unmapped: set[int] = set()       # notes :meth:`apply` could not hand over (a file missing at the start)
+        self.loading: tuple[int, int] | None = None   # (notes handed over, of) while :meth:`apply` runs
 
     def apply_in_background(self, box: Any) -> threading.Thread:
         """:meth:`apply` on a thread of its own, so that the box's start (its API) does not wait while the sampler
@@ -54,7 +55,9 @@ class KitKeeper:
         problems = []
         try:
             with self.lock:
-                for entry in self.notes.values():
+                entries = list(self.notes.values())
+                for done, entry in enumerate(entries):
+                    self.loading = (done, len(entries))
                     try:
                         _send_map(box, entry)
                     except Exception as exc:  # noqa: BLE001 - a sampler refusal, a library gone: said, the rest maps
@@ -62,6 +65,7 @@ class KitKeeper:
                         problems.append(f"kit note {entry.note} ({note_name(entry.note)}: {entry.file}): "
                                         f"{first_line(exc)}")
         finally:
+            self.loading = None
             self.applied.set()
         for line in problems:
             log.warning("%s", line)
@@ -342,7 +346,9 @@ def _note_info(box: Any, entry: KitNote) -> M.KitNote:
 
 def _kit(box: Any) -> M.Kit:
     keeper: KitKeeper = box.kit
-    return M.Kit(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)])
+    loading = keeper.loading                # while the box's start hands the kit over (kit QA: listed as if playing)
+    return M.Kit(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
+                 loading=f"{loading[0]} of {loading[1]} notes" if loading else None)
 
 
 def _add_kit_routes(app: FastAPI, auth: Any) -> None:

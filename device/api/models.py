@@ -274,6 +274,8 @@ class KitNote(BaseModel):
 
 class Kit(BaseModel):
     notes: list[KitNote]
+    loading: Optional[str] = Field(None, description="while the box's start hands the kit to the sampler (seconds for "
+                                   "a kit of long loops): how far, 'N of M notes'; a note plays once it is handed over")
 
 
 class KitFromLibrary(BaseModel):

@@ -66,3 +66,32 @@ def test_a_deletion_that_lands_while_the_kit_is_stored_takes_its_notes_out(tmp_p
     maker.join(10)
     deleter.join(10)
     assert keeper.notes == {}                          # was the three notes of the deleted library, all missing
+
+
+def test_a_kit_still_loading_at_the_start_is_listed_so(tmp_path: Path, monkeypatch) -> None:
+    """Kit QA: right after a restart `box-kit` listed all 33 notes as playing, while the box played none for 5 s
+    (a kit of 60-s loops still being handed to the sampler)."""
+    import threading
+    from typing import Any
+
+    from hatbox.cmd_kit import describe
+    from tests.api.conftest import RecordingControl, make_box
+    box, lid = _tagged_library(tmp_path)
+    assert box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth).status_code == 200
+    release, started = threading.Event(), threading.Event()
+    plain = RecordingControl.send
+
+    def slow_send(self: Any, message: dict[str, Any]) -> None:
+        if message.get("op") == "sample":
+            started.set()
+            assert release.wait(10)
+        plain(self, message)
+    monkeypatch.setattr(RecordingControl, "send", slow_send)
+    again = make_box(tmp_path)
+    assert started.wait(5)
+    listed = again.client.get("/kit", headers=again.auth).json()
+    assert listed["loading"] == "0 of 3 notes"
+    assert describe(listed)[-1] == "the box is still loading its kit (0 of 3 notes): a note plays once it is loaded"
+    release.set()
+    assert again.app.state.box.kit.applied.wait(10)
+    assert again.client.get("/kit", headers=again.auth).json()["loading"] is None
