@@ -51,6 +51,8 @@ def box_kit(args: argparse.Namespace) -> int:
     """List the box's kit, make it from a library, set or clear notes."""
     if args.library and args.map is None and args.source is None:
         raise HatboxError("--library goes with --map", hint="hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY")
+    if args.yes and args.source is None:
+        raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
     if args.loop and args.map is None:
         raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
     mapped = None
@@ -62,6 +64,8 @@ def box_kit(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c, _box_reply("a kit call"):
         if args.source is not None:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.source)
+            if not args.yes and not _may_replace(_call(c, "GET", "/kit"), str(lib["id"])):
+                return 0
             kit = _call(c, "POST", "/kit/from-library", json={"library": lib["id"]})
             print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per tag")
         elif mapped is not None:
@@ -79,6 +83,30 @@ def box_kit(args: argparse.Namespace) -> int:
     for line in describe(kit):
         print(line)
     return 0
+
+
+def _may_replace(kit: dict[str, Any], library: str) -> bool:
+    """Whether `box-kit --from` may replace ``kit`` (GET /kit) with a kit of ``library``: at once when it holds no note
+    of another library (kit QA of the fortieth stop: a hand-made kit went without a word; the panel asks twice);
+    else the answer to a question on the terminal (HatboxError when there is none to read: --yes)."""
+    other = [n for n in kit.get("notes") or [] if n.get("library") != library]
+    if not other:
+        return True
+    shown = ", ".join(f"{n['name']} {safe_text(n['file'])}" for n in other[:3]) + (", ..." if len(other) > 3 else "")
+    try:
+        answer = input(f"the kit holds {count_words(len(other), 'note')} of other samples ({shown}): replace the "
+                       "whole kit? [y/N] ")
+    except EOFError:
+        print(flush=True)
+        raise HatboxError("the kit was not replaced: no answer to the question",
+                          hint="pass --yes to replace it without asking") from None
+    except KeyboardInterrupt:
+        print(flush=True)
+        raise
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("the kit was not replaced")
+    return False
 
 
 def _library(client: Any, given: str | None) -> str:
@@ -109,4 +137,5 @@ def register(cli: Any) -> None:
     p.add_argument("--library", metavar="LIBRARY", help="with --map: the library (id or name) the file is in "
                                                        "(default: the box's only library)")
     p.add_argument("--loop", action="store_true", help="with --map: the sample loops while the note is held")
+    p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples without asking")
     _common(p)

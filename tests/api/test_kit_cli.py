@@ -54,3 +54,31 @@ def test_note_names_and_numbers() -> None:
     for bad in ("H2", "128", "G#9", "C", "", "C#x"):
         with pytest.raises(ValueError):
             parse_note(bad)
+
+
+def test_a_kit_of_other_samples_is_replaced_by_from_only_when_asked(tmp_path: Path, paired_server: PairedServer,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kit QA (fortieth stop): `box-kit --from` dropped a hand-made kit without a word (the panel asks twice)."""
+    import io
+    for lib in ("drums", "loops"):
+        folder = tmp_path / lib / "kit"
+        folder.mkdir(parents=True)
+        sf.write(folder / "boom.wav", np.linspace(-0.5, 0.5, 4800, dtype=np.float32), 48000)
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
+    for lib in ("drums", "loops"):
+        assert main(["push-library", str(tmp_path / lib), "--wait", "--quiet"]) == 0
+        assert main(["box-library", lib, "--fix", "kit/boom.wav", "kick"]) == 0
+    assert main(["box-kit", "--map", "C5", "kit/boom.wav", "--library", "loops", "--loop"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    rc, out, _ = _run(capsys, "box-kit", "--from", "drums")
+    assert rc == 0 and "the kit holds 1 note of other samples (C5 kit/boom.wav): replace the whole kit?" in out
+    assert "the kit was not replaced" in out and len(paired_server.app.state.box.kit.notes) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    rc, _, err = _run(capsys, "box-kit", "--from", "drums")
+    assert rc == 2 and "no answer to the question" in err and "--yes" in err
+    rc, out, _ = _run(capsys, "box-kit", "--from", "drums", "--yes")
+    assert rc == 0 and "C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "C5" not in out
+    rc, out, _ = _run(capsys, "box-kit", "--from", "drums")                # of that library only: not asked
+    assert rc == 0 and "replace the whole kit" not in out
