@@ -181,4 +181,4 @@ def test_a_named_installed_kit_is_uploaded(fake_box, tmp_path: Path):
     assert main(["demo", "--out", str(tmp_path / "d"), "--seconds", "0", "--kit", "Beta Kit"]) == 0
     assert fake_box[-2][:2] == ("push-library", str(tmp_path / "kits" / "Beta Kit"))
     assert fake_box[-2][fake_box[-2].index("--name") + 1] == "Beta_Kit"
-    assert fake_box[-1] == ("box-kit", "--from", "Beta_Kit")                # then a kit of it, played in the demo
+    assert fake_box[-1] == ("box-kit", "--from", "Beta_Kit", "--yes")       # then a kit of it, played in the demo
