@@ -33,11 +33,15 @@ def describe(kit: dict[str, Any]) -> list[str]:
         return ["the kit is empty: no note plays a sample",
                 "  make one from a tagged library: hatbox box-kit --from LIBRARY (hatbox box-library lists them)"]
     lines = []
+    ids_of: dict[str, set[str]] = {}                     # a name two libraries share is said with each one's id
+    for n in notes:
+        ids_of.setdefault(str(n.get("library_name") or n["library"]), set()).add(str(n["library"]))
     for n in notes:
         what = f"{n['name']:>4} ({n['note']:>3})  {safe_text(n['file'])}"
         extra = [f"tag {safe_text(n['tag'])}"] if n.get("tag") else []
         extra += ["loop"] if n.get("loop") else []
-        extra += [f"library {safe_text(n.get('library_name') or n['library'])}"]
+        name = str(n.get("library_name") or n["library"])
+        extra += [f"library {safe_text(name)}" + (f" ({safe_text(n['library'])})" if len(ids_of[name]) > 1 else "")]
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
     lines.append(f"{count_words(len(notes), 'note')}: play {them(len(notes))} from a MIDI keyboard or drum pads on "

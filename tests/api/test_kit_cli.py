@@ -82,3 +82,15 @@ def test_a_kit_of_other_samples_is_replaced_by_from_only_when_asked(tmp_path: Pa
     assert rc == 0 and "C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "C5" not in out
     rc, out, _ = _run(capsys, "box-kit", "--from", "drums")                # of that library only: not asked
     assert rc == 0 and "replace the whole kit" not in out
+
+
+def test_two_libraries_of_one_name_are_told_apart_in_the_kit_listing() -> None:
+    """Kit QA (fortieth stop): two libraries called test both listed as `(library test)`."""
+    from hatbox.cmd_kit import describe
+    note = {"name": "G#4", "note": 68, "file": "tick.wav", "tag": None, "loop": False, "missing": False}
+    kit = {"notes": [{**note, "library": "lib-test-08cd8c", "library_name": "test"},
+                     {**note, "note": 80, "name": "G#5", "library": "lib-test-1a2b3c", "library_name": "test"},
+                     {**note, "note": 36, "name": "C2", "library": "lib-drums-aaaaaa", "library_name": "drums"}]}
+    lines = describe(kit)
+    assert "(library test (lib-test-08cd8c))" in lines[0] and "(library test (lib-test-1a2b3c))" in lines[1]
+    assert lines[2].endswith("(library drums)")
