@@ -96,14 +96,30 @@ def worst_pair(data: EffectData, per_pair: dict[str, float]) -> Pair:
     return max(scored, key=lambda p: per_pair[p.name]) if scored else data.pairs[0]
 
 
-def _spectro_audio(data: EffectData, pack: Path, val_fraction: float,
-                   pair: Pair) -> tuple[np.ndarray, np.ndarray]:
-    """The gear's and the pack's output [<= 3 s] over ``pair``'s held-out stretch."""
+def _held_out_audio(pack: Path, val_fraction: float, pair: Pair) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The input, the gear's output and the pack's output [N] over ``pair``'s held-out stretch."""
     from device.audio.effect import EffectProcessor
     y_hat = render_pair(EffectProcessor(pack), pair)
     a, b = scored_span(pair, val_fraction)
-    b = min(b, a + 3 * data.rate)
-    return pair.output[a:b], y_hat[a:b]
+    return pair.input[a:b], pair.output[a:b], y_hat[a:b]
+
+
+QUIET_FRAME_S = 0.05        # s: the frames the quietest tenth of a held-out stretch is found in
+QUIET_SHARE = 0.1
+
+
+def quiet_levels(inp: np.ndarray, target: np.ndarray, model: np.ndarray, rate: int) -> dict[str, float] | None:
+    """The levels (dBFS RMS) of the input, the gear and the pack over the quietest tenth of the gear's output
+    (50 ms frames): the noise floor in the gaps, what a denoiser is for and what a noisy pedal adds (effect QA of
+    the fortieth stop: the denoiser's report said only its ESR).  None when the stretch holds under ten frames."""
+    n = int(QUIET_FRAME_S * rate)
+    frames = min(inp.shape[0], target.shape[0], model.shape[0]) // n
+    if frames < 10:
+        return None
+    energy = lambda x: np.mean(np.square(x[:frames * n].astype(np.float64)).reshape(frames, n), axis=1)  # noqa: E731
+    quiet = np.argsort(energy(target))[:max(1, int(QUIET_SHARE * frames))]
+    return {name: float(10 * np.log10(max(float(np.mean(energy(x)[quiet])), 1e-20)))
+            for name, x in (("input_db", inp), ("gear_db", target), ("pack_db", model))}
 
 
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
@@ -121,6 +137,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
              "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
              f"{_close():g} is close to the gear, 1 is as far off as silence",
+             *_quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", ""))),
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
              "", "Per pair, worst first (bypass: the dry input as the output; x median: its ESR over the median "
@@ -140,6 +157,16 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
               f"Spectrograms of the worst held-out pair, {metrics['spectrogram_pair']}:", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
     return "\n".join(lines)
+
+
+def _quiet_text(levels: dict[str, float] | None, pair: str) -> list[str]:
+    """report.md's line for :func:`quiet_levels` ([] without them)."""
+    if not levels:
+        return []
+    down = levels["input_db"] - levels["pack_db"]
+    return [f"- noise floor in the gaps (the quietest tenth of the held-out stretch of {pair}, where the gear is "
+            f"quietest): input {levels['input_db']:.1f} dBFS, the gear {levels['gear_db']:.1f}, the pack "
+            f"{levels['pack_db']:.1f} ({abs(down):.1f} dB {'under' if down >= 0 else 'over'} the input)"]
 
 
 def _close() -> float:
@@ -174,8 +201,10 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     per_setting = metrics["val_esr_per_setting"]
     plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # in the data's order
                   folder / "esr_per_setting.png")
-    target, model = _spectro_audio(data, pack, config["val_fraction"], worst)
-    plot_spectrograms(target, model, data.rate, folder / "spectrogram.png",
+    inp, target, model = _held_out_audio(pack, config["val_fraction"], worst)
+    metrics["quiet_levels"], metrics["quiet_pair"] = quiet_levels(inp, target, model, data.rate), worst.name
+    shown = 3 * data.rate
+    plot_spectrograms(target[:shown], model[:shown], data.rate, folder / "spectrogram.png",
                       title=f"worst held-out pair: {metrics['spectrogram_pair']}")
     (folder / "metrics.json").write_text(json.dumps({**metrics, **({"made": made} if made else {})}, indent=2,
                                                     default=float))

@@ -1,0 +1,37 @@
+"""Fortieth stop (effect QA): the denoiser's report gave only its ESR against the gear, not how far the noise floor
+came down, the figure the README measures a denoiser by.  The report says the levels in the gaps."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hatbox.cli import main
+from tests.effect.synth import drive_folder
+from trainer.effect.report import quiet_levels
+
+RATE = 48000
+TINY = ["--set", "model.hidden=8", "--set", "batch=8", "--set", "eval_every_s=0", "--max-steps", "2"]
+
+
+def test_the_levels_in_the_gaps_are_those_of_the_quietest_tenth() -> None:
+    t = np.arange(2 * RATE) / RATE
+    notes = (np.sin(2 * np.pi * 220 * t) * (np.mod(t, 0.5) < 0.25)).astype(np.float32) * 0.5
+    hiss = np.random.default_rng(0).standard_normal(t.size).astype(np.float32) * 0.01      # -40 dBFS
+    levels = quiet_levels(notes + hiss, notes, notes + hiss * np.float32(0.1), RATE)
+    assert levels["input_db"] == pytest.approx(-40.0, abs=0.5)
+    assert levels["gear_db"] < -150 and levels["pack_db"] == pytest.approx(-60.0, abs=0.5)
+    assert quiet_levels(notes[:100], notes[:100], notes[:100], RATE) is None
+
+
+def test_the_report_says_the_noise_floor_in_the_gaps(tmp_path: Path) -> None:
+    data = drive_folder(tmp_path / "data", seconds=8.0, settings=(0,))        # 1.2 s held out: 24 frames
+    assert main(["train", "effect", str(data), "--out", str(tmp_path / "p.hatpack"), "--report",
+                 str(tmp_path / "rep"), *TINY]) == 0
+    said = (tmp_path / "rep" / "report.md").read_text()
+    assert "- noise floor in the gaps (the quietest tenth of" in said
+    assert "dB under the input" in said or "dB over the input" in said
+    levels = json.loads((tmp_path / "rep" / "metrics.json").read_text())["quiet_levels"]
+    assert set(levels) == {"input_db", "gear_db", "pack_db"}
