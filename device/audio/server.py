@@ -345,7 +345,7 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
 def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
     """Close the I/O and tell the parent on ``ready`` (the status channel ends with this process) the engine's faults
     (``faults``: one in a run's last second was never said) and what a recording kept (FileIO.recording())."""
-    last: dict[str, Any] = {"faults": list(child.engine.status().get("faults") or [])}   # one the watch missed
+    last: dict[str, Any] = {"faults": [f.as_dict() for f in child.engine.faults]}   # one the watch missed
     if io is not None:
         io.close()
         recording = io.recording() if isinstance(io, FileIO) else None
