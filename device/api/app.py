@@ -321,9 +321,10 @@ def _unactivated(box: Box, pid: str, fresh: bool) -> str:
 def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None) -> M.PackInfo:
     """The API's view of installed pack ``meta``: ``signed_by`` is the trusted key that signs it now (not the
     one at install: a key since taken out of trusted_keys/ no longer plays its packs); ``trusted`` is the box's
-    keys, read once for a listing."""
-    active = box.store.active().get(meta["kind"]) == meta["id"]
-    used_last = box.store.used_last(meta["kind"]) == meta["id"]
+    keys, read once for a listing.  ``meta`` from PackStore.list holds ``active`` and ``used_last`` already (read
+    once for the listing); one from PackStore.meta does not."""
+    active, used_last = (meta["active"], meta["used_last"]) if "used_last" in meta else \
+        (box.store.active().get(meta["kind"]) == meta["id"], box.store.used_last(meta["kind"]) == meta["id"])
     signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
     return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer})
 
