@@ -97,19 +97,18 @@ def kept_path(out: Path) -> Path:
 VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 
 
-def carry_version(older: Older | None, out: str | Path) -> str | None:
-    """After a training wrote the pack at ``out`` over ``older``, a pack of the same kind and name whose version is the
-    same or later: the new pack takes the next version (0.1.2 -> 0.1.3; the manifest rewritten, atomically), so the
-    box's list and the panel tell retrained packs apart (effect QA of the fortieth stop: every capture of a pedal
-    reached the box as "pedal 0.1.0").  Returns the summary's line, or None when nothing changed (no such older
-    pack, a version that is not three numbers)."""
+def carry_version(older: Older | None, out: str | Path, pack: Any) -> str | None:
+    """After a training wrote ``pack`` (export.pack.Pack, read back) at ``out`` over ``older``, a pack of the same kind
+    and name whose version is the same or later: the new pack takes the next version (0.1.2 -> 0.1.3; the manifest
+    rewritten, atomically), so the box's list and the panel tell retrained packs apart (effect QA of the fortieth
+    stop: every capture of a pedal reached the box as "pedal 0.1.0").  Returns the summary's line, or None when
+    nothing changed (no such older pack, a version that is not three numbers)."""
     import dataclasses
 
-    from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
+    from export.pack import MANIFEST, SIGNATURE, write_pack
     if older is None or not older.readable:
         return None
-    old, pack = VERSION_RE.fullmatch(older.version), read_pack(out)
-    new = VERSION_RE.fullmatch(pack.manifest.version)
+    old, new = VERSION_RE.fullmatch(older.version), VERSION_RE.fullmatch(pack.manifest.version)
     if old is None or new is None or (pack.manifest.kind, pack.manifest.name) != (older.kind, older.name):
         return None
     before = tuple(int(g) for g in old.groups())
@@ -127,22 +126,25 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     the fortieth stop only when 10 % worse, and a pack 2-6 % better than its replacement was lost without a word).
     [] when there was no older pack, the kinds differ, or either has no score; a file that was no readable pack is
     kept aside (:func:`_keep_aside`); the new pack's version, when it took the next one (:func:`carry_version`)."""
+    from export.pack import read_pack
     out = Path(out)
     if older is not None and not older.readable:
         return [_keep_aside(older, out)]
-    versioned = carry_version(older, out)
-    return ([versioned] if versioned else []) + _compared(older, out)
-
-
-def _compared(older: Older | None, out: Path) -> list[str]:
-    """:func:`compare_and_keep`'s lines once the older file is known to be a readable pack (or none)."""
-    from export.atomic import write_atomic
-    from export.pack import read_pack
-    if older is None or older.score is None:
+    if older is None:
         return []
     try:
-        manifest = read_pack(out).manifest
+        pack = read_pack(out)
     except Exception:  # noqa: BLE001 - the summary goes on without the comparison
+        return []
+    versioned = carry_version(older, out, pack)
+    return ([versioned] if versioned else []) + _compared(older, out, pack.manifest)
+
+
+def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
+    """:func:`compare_and_keep`'s lines once the older file is known to be a readable pack and the new one's
+    ``manifest`` (export.manifest.Manifest) is read."""
+    from export.atomic import write_atomic
+    if older.score is None:
         return []
     key, new = _score(manifest.metrics)
     if manifest.kind != older.kind or new is None:
