@@ -13,7 +13,7 @@ from typing import Any
 from device.notes import parse_note
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
-from hatbox.cmd_remote import _common, target
+from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
 from hatbox.text import count_words, them
 
@@ -97,20 +97,8 @@ def _may_replace(kit: dict[str, Any], library: str) -> bool:
     if not other:
         return True
     shown = ", ".join(f"{n['name']} {safe_text(n['file'])}" for n in other[:3]) + (", ..." if len(other) > 3 else "")
-    try:
-        answer = input(f"the kit holds {count_words(len(other), 'note')} of other samples ({shown}): replace the "
-                       "whole kit? [y/N] ")
-    except EOFError:
-        print(flush=True)
-        raise HatboxError("the kit was not replaced: no answer to the question",
-                          hint="pass --yes to replace it without asking") from None
-    except KeyboardInterrupt:
-        print(flush=True)
-        raise
-    if answer.strip().lower() in ("y", "yes"):
-        return True
-    print("the kit was not replaced")
-    return False
+    return confirm(f"the kit holds {count_words(len(other), 'note')} of other samples ({shown}): replace the whole "
+                   "kit?", "the kit was not replaced", "pass --yes to replace it without asking")
 
 
 def _library(client: Any, given: str | None) -> str:

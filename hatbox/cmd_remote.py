@@ -498,20 +498,24 @@ def _pack_line(pack: dict[str, Any]) -> str:
 
 
 def _confirm_delete(what: str, question: str) -> bool:
-    """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints that ``what`` was not
-    deleted and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes (on a line of its own:
-    the question's line is ended first)."""
+    """Ask ``question`` before deleting ``what`` (:func:`confirm`)."""
+    return confirm(question, f"{what} was not deleted", "pass --yes to delete without asking")
+
+
+def confirm(question: str, not_done: str, hint: str) -> bool:
+    """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints ``not_done`` ("library
+    L was not deleted") and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes with
+    ``hint`` (on a line of its own: the question's line is ended first)."""
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
         print(flush=True)                   # the prompt went to stdout without a newline: end its line
-        raise HatboxError(f"{what} was not deleted: no answer to the question",
-                          hint="pass --yes to delete without asking") from None
+        raise HatboxError(f"{not_done}: no answer to the question", hint=hint) from None
     except KeyboardInterrupt:               # Ctrl-C at the question: "hatbox: interrupted" on a line of its own
         print(flush=True)
         raise
     if answer.strip().lower() not in ("y", "yes"):
-        print(f"{what} was not deleted")
+        print(not_done)
         return False
     return True
 
