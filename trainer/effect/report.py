@@ -116,10 +116,10 @@ def quiet_levels(inp: np.ndarray, target: np.ndarray, model: np.ndarray, rate: i
     frames = min(inp.shape[0], target.shape[0], model.shape[0]) // n
     if frames < 10:
         return None
-    energy = lambda x: np.mean(np.square(x[:frames * n].astype(np.float64)).reshape(frames, n), axis=1)  # noqa: E731
-    quiet = np.argsort(energy(target))[:max(1, int(QUIET_SHARE * frames))]
-    return {name: float(10 * np.log10(max(float(np.mean(energy(x)[quiet])), 1e-20)))
-            for name, x in (("input_db", inp), ("gear_db", target), ("pack_db", model))}
+    energy = {name: np.mean(np.square(x[:frames * n].astype(np.float64)).reshape(frames, n), axis=1)
+              for name, x in (("input_db", inp), ("gear_db", target), ("pack_db", model))}
+    quiet = np.argsort(energy["gear_db"])[:max(1, int(QUIET_SHARE * frames))]
+    return {name: float(10 * np.log10(max(float(np.mean(e[quiet])), 1e-20))) for name, e in energy.items()}
 
 
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
