@@ -9,7 +9,7 @@ from typing import Any
 
 from export.manifest import RATE_RANGE
 from hatbox.argtypes import minutes, number, seed, whole
-from hatbox.text import count_words
+from hatbox.text import count_words, duration_words
 
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
@@ -225,17 +225,10 @@ def check_length(midi: str, tail_s: float, max_minutes: float) -> None:
     from hatbox.errors import HatboxError
     seconds = midi_seconds(midi) + tail_s
     if seconds > max_minutes * 60.0:
-        raise HatboxError(f"{midi} would render {_minutes(seconds)} of audio (the file's length plus --tail "
+        raise HatboxError(f"{midi} would render {duration_words(seconds)} of audio (the file's length plus --tail "
                           f"{tail_s:g} s), more than the limit of {max_minutes:g} minutes",
                           hint=f"give --max-minutes {math.ceil(seconds / 60.0)} to render it anyway (it is held "
                                f"in memory: about 0.6 MB a second at 48 kHz), or check the file's last event")
-
-
-def _minutes(seconds: float) -> str:
-    """'42.5 s' under a minute, '95.5 minutes', or, from 10 hours up, '12.3 hours'."""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60.0:.1f} minutes" if seconds < 36000 else f"{seconds / 3600.0:.1f} hours"
 
 
 _XY_HELP = "give X,Y (e.g. 0.5,0.5), a path 't:x,y;t:x,y' (seconds) or a file of 't x y' lines"

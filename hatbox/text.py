@@ -116,6 +116,13 @@ def when_words(seconds: object) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
 
 
+def duration_words(seconds: float) -> str:
+    """A length of audio for a musician: "42.5 s" under a minute, "20.3 min", from ten hours "12.3 h" (one wording
+    for the trainers' notes and the synth render's limit; there were three)."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{seconds / 60.0:.1f} min" if seconds < 36000 else f"{seconds / 3600.0:.1f} h"
+
 
 LONG_RENDER_S = 30.0     # an offline render of more audio than this (s) shows a progress bar
 

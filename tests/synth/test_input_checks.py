@@ -156,7 +156,7 @@ def test_play_refuses_a_render_longer_than_the_limit_before_rendering(synth_pack
     assert main(["play", str(synth_pack.path), "--midi", str(midi), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("hatbox: error:") and "internal error" not in err, err
-    assert "would render 180.0 minutes of audio" in err and "limit of 30 minutes" in err
+    assert "would render 180.0 min of audio" in err and "limit of 30 minutes" in err
     assert "--max-minutes 181" in err
     assert not out.exists()
     short = _long_midi(tmp_path / "short.mid", 3.0)                   # 3 s + 1 s of tail: 0.07 minutes

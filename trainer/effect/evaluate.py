@@ -21,7 +21,7 @@ import numpy as np
 
 from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
-from hatbox.text import audio_bar
+from hatbox.text import audio_bar, duration_words
 from trainer.effect.data import EffectData, Pair, esr, load_folder
 from trainer.effect.split import held_out
 
@@ -43,11 +43,6 @@ def render_pair(proc: EffectProcessor, pair: Pair, block: int = 4096,
     return render(proc, pair.input, pair.setting, block=block, progress=progress)
 
 
-def audio_words(seconds: float) -> str:
-    """A length of audio for a musician: "12.5 s", "20.3 min"."""
-    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.1f} s"
-
-
 def evaluate_data(pack: Pack | str | Path, data: EffectData,
                   val_fraction: float | None = None, progress: bool = False) -> dict[str, Any]:
     """{"esr": mean over pairs, "esr_pooled", "per_pair": {name: esr}, "per_setting": {key: esr} (worst first),
@@ -62,7 +57,7 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
     err = energy = 0.0
     total, done = sum(p.input.shape[0] for p in data.pairs), 0
     if progress:
-        print(f"scoring the pack on {audio_words(total / data.rate)} of recordings, through the box's processor...",
+        print(f"scoring the pack on {duration_words(total / data.rate)} of recordings, through the box's processor...",
               flush=True)
     with audio_bar(total, data.rate, "scoring") if progress else nullcontext(None) as told:
         for pair in data.pairs:

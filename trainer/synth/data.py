@@ -34,7 +34,7 @@ from device.audio import audiofile
 from device.library.decode import held_mix
 from device.notes import note_name
 from hatbox.errors import DataError, HatboxError
-from hatbox.text import count_words, them
+from hatbox.text import count_words, duration_words, them
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 # General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
@@ -142,16 +142,9 @@ def read_head(path: Path, seconds: float,
     audio, sr = audiofile.read(path, max_frames=head)
     cut = frames > head and audio.shape[1] >= head
     if cut:
-        warn(f"{path} is {_length_words(frames / sr)} long: it was cut to its first {head_s:g} s (each note is "
+        warn(f"{path} is {duration_words(frames / sr)} long: it was cut to its first {head_s:g} s (each note is "
              f"trained on {seconds:g} s from its onset; the rest of the file is not read)")
     return audio, sr, cut
-
-
-def _length_words(seconds: float) -> str:
-    """'42 s', '12.5 min', '1.0 h'."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
 def load_note(path: Path, instrument: str, rate: int, seconds: float,
