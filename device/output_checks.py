@@ -10,6 +10,11 @@ from hatbox.errors import PackError
 from hatbox.text import knob_words
 
 
+class TooLoud(PackError):
+    """An effect's output peaks over the engine's runaway level (:func:`check_output_level`): the one refusal the
+    ``knobs`` check words as recordings that loud when every setting gives it (:data:`HOT_HINT`)."""
+
+
 def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, check: str = "golden",
                        hint: str | None = None) -> None:
     """PackError (of ``check``) when ``outputs`` (name -> array) hold NaN/inf, or an effect's audio output
@@ -25,7 +30,7 @@ def check_output_level(m: Manifest, outputs: dict[str, np.ndarray], when: str, c
     if audio is not None and audio.size:
         peak, limit_db = float(np.max(np.abs(audio))), ProtectConfig().peak_max_db
         if lin_to_db(peak) > limit_db:
-            raise PackError(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
+            raise TooLoud(f"the effect's output peaks at {lin_to_db(peak):+.1f} dBFS {when}: over the "
                             f"{limit_db:+.0f} dBFS the engine bypasses as a runaway", check=check,
                             hint=hint or "train it again on recordings at ordinary levels (peaks under 0 dBFS)")
 
