@@ -150,9 +150,9 @@ FIGURES = {
     "arch_trials": "models tried (held-out error): {}",
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",
-    "heldout_pitch_p90_abs_cents": "9 in 10 held-out notes are within {} cents of their pitch",
+    "heldout_pitch_p90_abs_cents": "9 in 10 held-out notes are off their pitch by {} cents",
     "train_set_pitch_median_abs_cents": "pitch error on training notes {} cents (median; no notes were held out)",
-    "train_set_pitch_p90_abs_cents": "9 in 10 training notes are within {} cents of their pitch",
+    "train_set_pitch_p90_abs_cents": "9 in 10 training notes are off their pitch by {} cents",
     "train_set_mrstft": "spectral distance to the training notes {} (lower is better)",
     "heldout_mrstft_sine": "a plain sine at each held-out note's pitch and loudness scores {} (the distance's scale)",
     "train_set_mrstft_sine": "a plain sine at each training note's pitch and loudness scores {} (the distance's scale)",
@@ -162,6 +162,20 @@ FIGURES = {
     "silent_files": "silent files left out {}",
     "skipped_files": "unreadable files left out {}",
 }
+
+
+def _cents_words(value: float) -> str:
+    """A pitch error in cents to a tenth ("under 0.1" below it): a pack printed "0.000371 cents" (the synth is
+    told its pitch; a musician hears no difference under a few cents)."""
+    return f"{value:.1f}" if value >= 0.1 else "under 0.1"
+
+
+def _value_words(key: str, value: object) -> str:
+    """A metric's value as its line says it: cents to a tenth (:func:`_cents_words`), other numbers
+    (hatbox.text.number_words), lists and tables (:func:`_metric_text`)."""
+    if key.endswith("_cents") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _cents_words(float(value))
+    return number_words(value) if isinstance(value, float) else _metric_text(value)
 
 
 def figure_lines(metrics: dict) -> list[str]:
@@ -180,7 +194,7 @@ def figure_lines(metrics: dict) -> list[str]:
             continue
         if key == "onnx_parity_max_abs" and isinstance(value, (int, float)):
             value = round(20.0 * math.log10(max(float(value), 1e-12)))        # a sample difference as a level
-        text = number_words(value) if isinstance(value, float) else _metric_text(value)
+        text = _value_words(key, value)
         lines.append(FIGURES[key].format(text) if key in FIGURES else f"figure {key}: {text}")
     return lines
 
@@ -205,7 +219,7 @@ def _channel_words(m: Any) -> str:
 
 def score_lines(metrics: dict) -> list[str]:
     """The pack's scores in words (:data:`SCORES`) and "trained N steps in S s", from its manifest's metrics."""
-    lines = [words.format(number_words(float(metrics[key]))) for key, words in SCORES.items()
+    lines = [words.format(_value_words(key, float(metrics[key]))) for key, words in SCORES.items()
              if isinstance(metrics.get(key), (int, float)) and not isinstance(metrics.get(key), bool)]
     steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
     secs = metrics.get("train_seconds")

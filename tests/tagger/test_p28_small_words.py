@@ -24,4 +24,4 @@ def test_pack_inspect_tells_the_median_pitch_error_from_the_ninetieth_percentile
     assert main(["pack", "inspect", str(Path(__file__).resolve().parents[2] / "factory" / "synth-gm4.hatpack")]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "cents" in line]
     assert len([line for line in lines if line.startswith("  pitch error on held-out notes")]) == 1
-    assert any(line.startswith("  9 in 10 held-out notes are within ") for line in lines)
+    assert any(line.startswith("  9 in 10 held-out notes are off their pitch by ") for line in lines)
