@@ -25,6 +25,7 @@ class Older:
     readable: bool = True
     name: str = ""              # its manifest's name and version (a readable pack's)
     version: str = ""
+    held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -47,7 +48,37 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     if kind is not None and manifest.kind != kind:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
-    return Older(data, manifest.kind, _score(manifest.metrics)[1], name=manifest.name, version=manifest.version)
+    return Older(data, manifest.kind, _score(manifest.metrics)[1], name=manifest.name, version=manifest.version,
+                 held=held_out_set(manifest.metrics))
+
+
+def held_out_set(metrics: dict[str, Any]) -> tuple[str, Any] | None:
+    """What a pack's headline score was measured on, as far as its metrics tell: an effect's held-out pairs (their
+    names), a synth's held-out notes or a tagger's held-out samples (their count); None when they do not say."""
+    pairs = metrics.get("val_esr_per_pair") if isinstance(metrics, dict) else None
+    if isinstance(pairs, dict) and pairs:
+        return "pair", frozenset(pairs)
+    for key, what in (("heldout_notes", "note"), ("holdout_items", "sample")):
+        value = metrics.get(key) if isinstance(metrics, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return what, value
+    return None
+
+
+def _other_set(older: Older, metrics: dict[str, Any]) -> str:
+    """Words for a comparison of two scores measured on different held-out sets (more recordings given to the new
+    training, another split): "" when the sets are the same or either is unknown."""
+    from hatbox.text import count_words
+    new = held_out_set(metrics)
+    if older.held is None or new is None or older.held[0] != new[0] or older.held[1] == new[1]:
+        return ""
+    what, before, now = new[0], older.held[1], new[1]
+    if isinstance(now, frozenset):
+        before, now = len(before), len(now)
+        if before == now:
+            return f" (measured on other held-out {what}s: the two figures are not like for like)"
+    return (f" (measured on other held-out sets, {count_words(before, what)} then, {now} now: the two figures are "
+            "not like for like)")
 
 
 def aside_path(out: Path) -> Path:
@@ -153,7 +184,8 @@ def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     words, higher = SCORE_WORDS[key], key in HIGHER_IS_BETTER
     words = words if words.startswith("held-out") else f"held-out {words}"
     change = (new - older.score) if higher else (older.score - new)         # above 0: the new pack is better
-    line = f"replaced {out.name}: its {words} was {older.score:.4g}, the new pack's is {new:.4g}"
+    line = f"replaced {out.name}: its {words} was {older.score:.4g}, the new pack's is {new:.4g}" + \
+        _other_set(older, manifest.metrics)
     if change >= -1e-9:
         return [f"note: {line}" + (" (better)" if change > 1e-9 else " (the same)")]
     kept = kept_path(out)

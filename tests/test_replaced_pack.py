@@ -109,3 +109,19 @@ def test_a_retrained_pack_takes_the_next_version(two_packs, tmp_path: Path, caps
     assert main(["train", "effect", str(data), "--out", str(other), "--name", "fuzz", "--max-steps", "2",
                  *TINY]) == 0
     assert read_pack(other).manifest.version == "0.1.0"                    # another name: its own first version
+
+
+def test_scores_of_other_held_out_sets_are_said_not_to_be_like_for_like() -> None:
+    from hatbox.replaced import Older, _other_set, held_out_set
+    pairs = {"val_esr": 0.1, "val_esr_per_pair": {"a.wav": 0.1, "b.wav": 0.1}}
+    older = Older(b"", "effect", 0.1, held=held_out_set(pairs))
+    assert held_out_set(pairs) == ("pair", frozenset({"a.wav", "b.wav"}))
+    assert _other_set(older, pairs) == ""                                         # the same recordings
+    more = {"val_esr_per_pair": {"a.wav": 0.1, "b.wav": 0.1, "c.wav": 0.2}}
+    assert _other_set(older, more) == (" (measured on other held-out sets, 2 pairs then, 3 now: the two figures "
+                                       "are not like for like)")
+    renamed = {"val_esr_per_pair": {"a.wav": 0.1, "d.wav": 0.1}}
+    assert "other held-out pairs" in _other_set(older, renamed)
+    notes = Older(b"", "synth", 0.5, held=held_out_set({"heldout_notes": 56}))
+    assert "56 notes then, 12 now" in _other_set(notes, {"heldout_notes": 12})
+    assert _other_set(notes, {"heldout_notes": 56}) == "" and _other_set(Older(b"", "synth", 0.5), {}) == ""
