@@ -99,6 +99,26 @@ SEAM_STEP = 0.05        # a whole file's wrap that steps more than this (of full
 SEAM_RATIO = 4.0        # ... and this many times the file's own largest step near its ends clicks as a loop
 
 
+SILENT_PEAK = 3.5 / 2.0 ** 15      # a decoded file peaking under this (-79 dBFS, 3 steps of 16-bit) holds no sound
+
+
+def silent_words(key: str, got: Decoded, note: int) -> str | None:
+    """What to tell of a file mapped to ``note`` that holds no sound: all zeros, or only a 16-bit file's dither or
+    rounding noise around its DC offset (the panel's QA of the forty-first stop: a sox export of silence, peak 1
+    step, was mapped with no word, while the tagger had skipped it as silent); None when it sounds."""
+    x = got.data[:got.n]
+    if x.size and np.any(x):
+        centre = float(np.median(x))
+        peak = float(np.max(np.abs(x - centre)))
+        if peak >= SILENT_PEAK:
+            return None
+        what = (f"peak {20.0 * math.log10(peak):.0f} dBFS: only dither or rounding noise" if peak > 0
+                else "a constant DC offset")
+    else:
+        what = "all zeros"
+    return f"{file_label(key)} is silent ({what}): note {note} plays nothing"
+
+
 def seam_words(key: str, got: Decoded) -> str | None:
     """What to tell of a file mapped as a loop whose end does not meet its start (kit QA of the fortieth stop: 1 s of
     a 440.7 Hz sine stepped 0.48 at every wrap, 436 times its own step; a loop longer than the sampler keeps is cut

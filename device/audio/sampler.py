@@ -60,7 +60,7 @@ from device.audio.block_clock import STAMP_SLACK_S, BlockClock, due_time  # noqa
 from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded, decode_file,
-                                        loop_cycle, seam_words)
+                                        loop_cycle, seam_words, silent_words)
 from device.control import file_label
 from device.library.decode import PLAYED_SECONDS
 from hatbox.errors import AudioFileError, HatboxError
@@ -241,8 +241,7 @@ class SamplerSource:
             if before is not None:
                 self._release(before[0])
             self._evict(keep=key)
-        said = (f"{file_label(key)} is silent (all zeros): note {note} plays nothing" if not np.any(got.data[:got.n])
-                else seam_words(key, got) if loop else None)
+        said = silent_words(key, got, note) or (seam_words(key, got) if loop else None)
         if said:
             self._warn(said, key)
 

@@ -44,3 +44,23 @@ def test_a_silent_file_mapped_to_a_note_is_said(tmp_path) -> None:
     s.map_note(62, tmp_path / "silent.wav")
     (said,) = s.warnings()
     assert said.endswith("silent.wav is silent (all zeros): note 62 plays nothing")
+
+
+def test_a_file_of_dither_only_mapped_to_a_note_is_said_silent_too(tmp_path) -> None:
+    """Forty-first stop (panel QA): a sox export of silence (16-bit, peak 1 step) was mapped with no word, while the
+    tagger skipped the same file as silent; a quiet sound (-60 dBFS) is not silence."""
+    rng = np.random.default_rng(0)
+    dither = rng.integers(-1, 2, 48000).astype(np.int16)
+    sf.write(tmp_path / "silence.wav", dither, RATE, subtype="PCM_16")
+    quiet = (0.001 * np.sin(2 * np.pi * 200 * np.arange(4800) / RATE)).astype(np.float32)
+    sf.write(tmp_path / "quiet.wav", quiet, RATE, subtype="FLOAT")
+    offset = np.full(4800, 0.2, np.float32)
+    sf.write(tmp_path / "offset.wav", offset, RATE, subtype="FLOAT")
+    s = SamplerSource(RATE)
+    s.map_note(41, tmp_path / "silence.wav")
+    s.map_note(43, tmp_path / "quiet.wav")
+    (said,) = s.warnings()
+    assert said.endswith("silence.wav is silent (peak -90 dBFS: only dither or rounding noise): note 41 plays "
+                         "nothing"), said
+    s.map_note(45, tmp_path / "offset.wav")
+    assert len(s.warnings()) == 2 and "offset.wav is silent (a constant DC offset)" in s.warnings()[1]
