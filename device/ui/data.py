@@ -30,6 +30,20 @@ NO_TAG = "(no tag)"     # the Library page's row of the files a tagger gave no t
 
 
 @dataclass(frozen=True)
+class Shelved:
+    """A library on the box as the Library page tells of it (``GET /libraries``' record, STORE/libraries/ID/
+    library.json, and its tags.db): a library waiting for a tagger or being tagged has no tags to list yet."""
+
+    name: str
+    state: str          # "waiting" (sent while no tagger was active), "tagging", "done", "cancelled" (stopped part
+                        # way), "failed", or "untagged" (for another reason: ``error`` says it)
+    files: int          # the files the box kept of those sent
+    done: int = 0       # of them, tagged so far
+    unread: int = 0     # files the box refused when they were sent, or the tagger could not read (or found silent)
+    error: str = ""     # why it failed or waits, in the box's words
+
+
+@dataclass(frozen=True)
 class Sample:
     path: str
     score: float = 0.0
@@ -85,6 +99,8 @@ class PanelData(Protocol):
 
     def settings(self) -> dict[str, str]: ...
 
+    def shelf(self) -> list[Shelved]: ...   # every library on the box, tagged or not (the Library page's reader)
+
 
 def active_pack(data: PanelData, kind: str) -> PackEntry | None:
     return next((p for p in data.packs() if p.active and p.manifest.kind == kind), None)
@@ -100,6 +116,7 @@ class MemoryData:
     setting: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[str]] = field(default_factory=dict)
     multi_label: bool = False     # the library's tagger gives a file any number of tags, not exactly one
+    shelved: list[Shelved] = field(default_factory=list)     # what :meth:`shelf` says (the tagged one not listed)
     pairing: Optional[PairingButton] = None
     kit: Optional[KitDesk] = None
 
@@ -178,6 +195,9 @@ class MemoryData:
     def settings(self) -> dict[str, str]:
         return dict(self.setting)
 
+    def shelf(self) -> list[Shelved]:
+        return list(self.shelved)
+
 
 class StoreData:
     """The box's pack store (device/store.py) and its tagged libraries (``<store>/libraries/*/tags.db``).
@@ -196,6 +216,8 @@ class StoreData:
         self.kit: Optional[KitDesk] = None               # the API's kit (device/api/kit_routes.BoxKit), set with it
         # the API's Box.tag_waiting_libraries, set with it: a tagger made active here tags the libraries that waited
         self.on_tagger: Optional[Callable[[], Any]] = None
+        # the API's Libraries.list, where set with it: a tagging's progress (in memory while it runs); None: the records
+        self.listing: Optional[Callable[[], list[dict[str, Any]]]] = None
         # the MIDI controllers connected now (device.midi_ports.PortWatcher.connected), set when MIDI runs: the
         # Settings page's MIDI row names them, so a player sees the keyboard just plugged in was found
         self.controllers: Optional[Callable[[], list[str]]] = None
@@ -304,6 +326,27 @@ class StoreData:
             out[NO_TAG] = none
         return out
 
+    def shelf(self) -> list[Shelved]:
+        """Every library on the box, oldest first, as its record says (:attr:`listing`, the API's, where set: a
+        tagging's progress is kept in memory while it runs; else each library.json) with what its tags.db adds: the
+        files tagged so far (committed batch by batch) and those the tagger could not read."""
+        import json
+        if self.listing is not None:
+            records = list(self.listing())
+        else:
+            records = []
+            for record in sorted((self.store.root / "libraries").glob("*/library.json")):
+                try:
+                    info = json.loads(record.read_bytes())
+                except (OSError, ValueError):
+                    continue
+                if isinstance(info, dict):
+                    records.append({"id": record.parent.name, **info})
+        records.sort(key=lambda i: float(i["uploaded"]) if isinstance(i.get("uploaded"), (int, float)) else 0.0)
+        names, root = self._library_names(), self.store.root / "libraries"
+        return [shelved({**i, "name": names.get(str(i.get("id")), i.get("name"))}, root / str(i.get("id")) / "tags.db")
+                for i in records]
+
     def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
         """The first ``limit`` files tagged ``tag`` over every library (library by library, each in
         its own order), so a longer limit lists the same files first and more after them."""
@@ -375,6 +418,32 @@ class StoreData:
         if self.controllers is not None:
             out["midi"] = midi_words(self.controllers(), self.unopened() if self.unopened is not None else [])
         return out
+
+
+def shelved(info: dict[str, Any], db: Path) -> Shelved:
+    """A library's record (library.json, or ``GET /libraries``' entry) as :class:`Shelved`; its tags.db ``db``, where
+    there is one, gives the files tagged so far and those the tagger could not read (an unreadable one: nothing)."""
+    from hatbox.text import NO_TAGGER
+    state, error = str(info.get("state") or "failed"), str(info.get("error") or "")
+    if state == "untagged" and error == NO_TAGGER:
+        state = "waiting"
+    progress = info.get("progress") if isinstance(info.get("progress"), dict) else {}
+    files, done = _whole(info.get("accepted")), _whole(progress.get("done"))
+    unread = _whole(info.get("rejected"))
+    if db.is_file():
+        from device.library import query
+        try:
+            unread += len(query.failures(db))
+            if state == "tagging":
+                done = max(done, query.tagging_run(db)[1])
+        except Exception:  # noqa: BLE001 - a database being written or damaged: the record's figures stand
+            pass
+    return Shelved(str(info.get("name") or info.get("id") or "library"), state, files, min(done, files), unread, error)
+
+
+def _whole(value: Any) -> int:
+    """``value`` as a count (0 for anything that is not a whole number: a record from an older box, damaged)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def midi_words(controllers: list[str], unopened: list[str] | tuple[str, ...] = ()) -> str:

@@ -33,8 +33,7 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
-from device.ui.pages.library_words import (NO_LIBRARY, NO_LIBRARY_HINTS, empty_words, files_first, nothing_listed,
-                                           score_words, status_words)
+from device.ui.pages.library_words import draw_empty, nothing_listed, score_words, status_words, tag_counts
 from hatbox.errors import first_line
 
 ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
@@ -152,7 +151,7 @@ class LibraryPage(Page):
         self._stale = False
 
         def job() -> tuple[dict[str, int], int, list[Sample]]:
-            counts = files_first(data.tags())
+            counts = tag_counts(data)
             i = min(at, max(0, len(counts) - 1))
             return counts, i, data.samples(list(counts)[i], PAGE) if counts else []
 
@@ -175,7 +174,7 @@ class LibraryPage(Page):
         limit = max(len(self.samples), PAGE)                  # as far as the list had been read
 
         def job() -> Shown:
-            counts = files_first(data.tags())
+            counts = tag_counts(data)
             if counts == before or not browsing:
                 return counts, None, None
             if not counts:
@@ -455,7 +454,7 @@ class LibraryPage(Page):
         def job() -> Shown | None:
             if not wrote:                            # the write failed: the list stays
                 return None
-            counts = files_first(data.tags())
+            counts = tag_counts(data)
             if reviewing:
                 return counts, None, data.unsure()
             keep = current if current in tags else tags[0]
@@ -520,12 +519,7 @@ class LibraryPage(Page):
         f = self.ctx.fonts
         self._sync()
         if not self.tags:
-            lines, colour = empty_words(self)
-            centre = (self.rect.centerx, self.rect.centery - (20 if lines is NO_LIBRARY else 0))
-            f.draw(surface, D.fit(f, lines, 30, self.rect.width - 20), centre, 30, colour, "center")
-            if lines is NO_LIBRARY:                  # what to do about it, under it
-                hint = D.fit(f, NO_LIBRARY_HINTS, 22, self.rect.width - 20)
-                f.draw(surface, hint, (self.rect.centerx, self.rect.centery + 20), 22, D.DIM, "center")
+            draw_empty(self, surface)               # the library on its way, waiting, being tagged, or none
             return
         first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
         for i, r in enumerate(self.tag_rows):

@@ -7,11 +7,71 @@ from __future__ import annotations
 from typing import Any
 
 from device.ui import draw as D
+from device.ui.data import Shelved
+from hatbox.text import count_words
 
 Colour = tuple[int, int, int]
 NO_LIBRARY = ("no tagged library on the box",)
 NO_LIBRARY_HINTS = ("send a folder of samples from the laptop: hatbox push-library FOLDER",
                     "hatbox push-library FOLDER")
+
+
+class Counts(dict):  # type: ignore[type-arg]
+    """Tag -> files as the page lists them (:func:`files_first`), with the libraries on the box (``shelf``: those
+    not tagged yet say so where no tags are); two are equal only when their libraries are too, so a refresh shows
+    a tagging's progress even while its counts stand still."""
+
+    def __init__(self, counts: dict[str, int], shelf: tuple[Shelved, ...] = ()) -> None:
+        super().__init__(counts)
+        self.shelf = shelf
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self, other) and self.shelf == getattr(other, "shelf", self.shelf)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def tag_counts(data: Any) -> Counts:
+    """The tag counts and libraries of ``data`` (a PanelData; on the page's reader: this reads the libraries)."""
+    shelf = tuple(data.shelf()) if hasattr(data, "shelf") else ()
+    return Counts(files_first(data.tags()), shelf)
+
+
+def shelf_words(lib: Shelved) -> tuple[str, ...]:
+    """What is said of a library whose tags are not all there (longest first): waiting for a tagger, being tagged
+    ("tagging 3 of 9"), stopped part way, or not tagged and why not; () for one tagged."""
+    n, name = count_words(lib.files, "file"), lib.name[:24]
+    if lib.state == "waiting":
+        return (f"{name} ({n}) is waiting for a tagger: activate one on Models",
+                f"{name} is waiting for a tagger: activate one on Models", "waiting for a tagger: see Models")
+    if lib.state == "tagging":
+        return (f"{name}: tagging {lib.done} of {n}...", f"tagging {lib.done} of {lib.files}")
+    if lib.state == "cancelled":
+        return (f"{name}: tagging stopped at {lib.done} of {n}", f"tagging stopped at {lib.done} of {lib.files}")
+    if lib.state in ("failed", "untagged"):
+        return (f"{name} ({n}) could not be tagged", f"{name} could not be tagged", "could not be tagged")
+    return ()
+
+
+def unread_words(lib: Shelved) -> tuple[str, ...]:
+    """The files of ``lib`` the box refused or the tagger could not read, counted (longest first); () for none."""
+    if not lib.unread:
+        return ()
+    n = count_words(lib.unread, "file")
+    return (f"{n} of {lib.name[:24]} could not be read", f"{n} could not be read")
+
+
+def pressing(shelf: tuple[Shelved, ...]) -> Shelved | None:
+    """The library the page tells of first: one being tagged, else waiting for a tagger, else not tagged whole."""
+    for states in (("tagging",), ("waiting",), ("cancelled", "failed", "untagged")):
+        found = [lib for lib in shelf if lib.state in states]
+        if found:
+            return found[0]
+    return None
+
+
+def shelf_of(page: Any) -> tuple[Shelved, ...]:
+    return getattr(page.tag_counts, "shelf", ())
 
 
 def files_first(counts: dict[str, int]) -> dict[str, int]:
@@ -46,8 +106,16 @@ def status_words(page: Any) -> tuple[tuple[str, ...], Colour] | None:
     if page.samples:
         n, shown, total = page.sample + 1, len(page.samples), page.total()
         more = f" ({shown} read, more as you scroll)" if shown < total else ""
-        return (f"sample {n} of {total}{more}", f"{n} of {total}"), D.DIM
+        return (*_with_shelf(f"sample {n} of {total}{more}", shelf_of(page)), f"{n} of {total}"), D.DIM
     return None
+
+
+def _with_shelf(position: str, shelf: tuple[Shelved, ...]) -> tuple[str, ...]:
+    """``position`` ("sample 3 of 12") with, after it, a library not tagged yet, else the files one could not read
+    (longest first, ``position`` alone last)."""
+    lib = pressing(shelf)
+    more = shelf_words(lib) if lib is not None else next((unread_words(x) for x in shelf if x.unread), ())
+    return (*(f"{position} - {m}" for m in more), position)
 
 
 def nothing_listed(page: Any) -> tuple[str, ...]:
@@ -69,7 +137,39 @@ def empty_words(page: Any) -> tuple[tuple[str, ...], Colour]:
     if page.read_error:
         return (f"could not read the library ({page.read_error}), retrying...",
                 "could not read the library, retrying...", "library unreadable, retrying..."), D.BAD
+    lib = pressing(shelf_of(page))
+    if lib is not None:
+        return shelf_words(lib), D.BAD if lib.state in ("failed", "untagged") else D.ACCENT
     return NO_LIBRARY, D.DIM
+
+
+def empty_hint(page: Any, lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The line under :func:`empty_words`' ``lines``: what to do with no library, why one could not be tagged, else
+    the files none could read and the other libraries waiting; () for nothing."""
+    if lines is NO_LIBRARY:
+        return NO_LIBRARY_HINTS
+    shelf = shelf_of(page)
+    lib = pressing(shelf)
+    if lib is None or page.loading() or page.read_error:
+        return ()
+    if lib.error and lib.state in ("failed", "untagged"):
+        return (lib.error,)
+    others = sum(1 for x in shelf if x is not lib and x.state in ("tagging", "waiting"))
+    unread = sum(x.unread for x in shelf)
+    said = [count_words(unread, "file") + " could not be read"] if unread else []
+    said += [f"{count_words(others, 'more library', 'more libraries')} to tag"] if others else []
+    return ("; ".join(said),) if said else ()
+
+
+def draw_empty(page: Any, surface: Any) -> None:
+    """The page with no tags to list: :func:`empty_words` in the middle, :func:`empty_hint` under it."""
+    f, rect = page.ctx.fonts, page.rect
+    lines, colour = empty_words(page)
+    hint = empty_hint(page, lines)
+    centre = (rect.centerx, rect.centery - (20 if hint else 0))
+    f.draw(surface, D.fit(f, lines, 30, rect.width - 20), centre, 30, colour, "center")
+    if hint:
+        f.draw(surface, D.fit(f, hint, 22, rect.width - 20), (rect.centerx, rect.centery + 20), 22, D.DIM, "center")
 
 
 def score_words(sample: Any, alike: bool, reference: bool = False) -> tuple[str, ...]:
