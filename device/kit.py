@@ -60,13 +60,15 @@ class KitNote:
 class Pad:
     """One note of the kit as the panel shows it: ``path`` the sample on the box (what the Library page lists),
     ``tag`` the tag it was chosen for (None: set by hand), ``loop`` it loops while held, ``missing`` its file (or
-    library) is gone, so the note plays nothing."""
+    library) is gone, so the note plays nothing; ``loading`` the box's start has not handed its file to the sampler
+    yet (it plays nothing until it has)."""
 
     note: int
     path: str
     tag: str | None = None
     loop: bool = False
     missing: bool = False
+    loading: bool = False
 
     @property
     def name(self) -> str:

@@ -233,12 +233,21 @@ class BoxKit:
         self.box = box
 
     def pads(self) -> dict[int, Pad]:
+        """Note -> pad; while the box's start hands the kit to the sampler (:meth:`loading`), the notes it has not
+        reached yet are ``loading`` (it hands them over in the kit's own order, under the keeper's lock)."""
+        keeper: KitKeeper = self.box.kit
+        loading, order = keeper.loading, list(keeper.notes)
+        waiting = set(order[loading[0]:]) if loading else set()
         out = {}
-        for note, entry in sorted(self.box.kit.notes.items()):
+        for note, entry in sorted(keeper.notes.items()):
             info = _note_info(self.box, entry)
             path = self.box.libraries.files_path(entry.library) / entry.file
-            out[note] = Pad(note, str(path), entry.tag, entry.loop, info.missing)
+            out[note] = Pad(note, str(path), entry.tag, entry.loop, info.missing, note in waiting)
         return out
+
+    def loading(self) -> tuple[int, int] | None:
+        """(notes handed to the sampler, of how many) while the box's start loads the kit; None once loaded."""
+        return self.box.kit.loading
 
     def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
         library, rel = self._library_of(Path(path))

@@ -30,6 +30,10 @@ class KitDesk(Protocol):
     # makes the kit of the tagged library holding the sample ``picked`` (the Library page's pick), else of the
     # biggest tagged library; says what it made
 
+    def loading(self) -> tuple[int, int] | None: ...
+    # (notes handed to the sampler, of how many) while the box's start loads the kit (seconds for long loops); None
+    # once it is loaded: the pads not handed over yet are ``Pad.loading``
+
 
 @dataclass
 class MemoryKit:
@@ -38,6 +42,7 @@ class MemoryKit:
 
     library: dict[str, list[str]] = field(default_factory=dict)
     notes: dict[int, Pad] = field(default_factory=dict)
+    loading_at: tuple[int, int] | None = None      # what :meth:`loading` says (a box starting: its pads say it too)
 
     def pads(self) -> dict[int, Pad]:
         return dict(self.notes)
@@ -54,6 +59,9 @@ class MemoryKit:
 
     def holds(self, path: str) -> bool:
         return any(path in paths for paths in self.library.values())
+
+    def loading(self) -> tuple[int, int] | None:
+        return self.loading_at
 
     def from_library(self, picked: str = "") -> str:
         counts = {t: len(p) for t, p in self.library.items()}

@@ -66,6 +66,7 @@ class KitPage(Page):
         self.confirm_for = ""               # which of the two asks for its second tap
         self.changing = ""                  # what the change on its way does ("" when none is): taps wait for it
         self.loaded = False                 # the pads were read once
+        self.kit_loading: tuple[int, int] | None = None   # (notes handed over, of) while the box's start loads the kit
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -91,13 +92,14 @@ class KitPage(Page):
         """Read the kit, and whether the pick is still a file (its library may have been deleted), off the frame."""
         if self.kit is not None:
             picked, kit = self.ctx.state.picked, self.kit
-            self.ctx.reader.submit(lambda: (kit.pads(), picked, not picked or kit.holds(picked)), self._got)
+            self.ctx.reader.submit(lambda: (kit.pads(), _loading(kit), picked, not picked or kit.holds(picked)),
+                                   self._got)
 
     def _got(self, value: Any, error: BaseException | None) -> None:
         if error is not None:
             self.ctx.state.say(f"the kit could not be read: {first_line(error)}", alarm=True)
             return
-        pads, picked, there = value
+        pads, self.kit_loading, picked, there = value
         self.pads, self.loaded = dict(pads), True
         if not there and self.ctx.state.picked == picked:      # gone from the box: no longer offered to assign
             self.ctx.state.picked = ""
@@ -203,6 +205,10 @@ class KitPage(Page):
             return []
         if pad.missing:
             self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box", f"{note_name(note)}: sample gone")
+            return []
+        if pad.loading:
+            self.ctx.state.say(f"{note_name(note)} plays once the kit is loaded ({self._loading_words()})",
+                               f"{note_name(note)}: still loading")
             return []
         height = max(1, rect.height - 1)
         low, high = VELOCITY
@@ -321,8 +327,8 @@ class KitPage(Page):
             else:
                 pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
         label = D.fit(f, ("missing",) if pad.missing else (pad.tag or pad.name,), 22, r.width - 12)
-        f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if pad.missing else D.TEXT,
-               "center")
+        dim = pad.missing or pad.loading              # plays nothing (yet): dimmed
+        f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if dim else D.TEXT, "center")
 
     def _line(self) -> tuple[str, ...]:
         """The line over the buttons: the selected pad, then the Library page's pick (longest wording first)."""
@@ -335,6 +341,23 @@ class KitPage(Page):
         pad = self.pads.get(self.note)
         here = f"{note_name(self.note)} ({self.note}): " + (f"{pad.name}" + (f" [{pad.tag}]" if pad.tag else "")
                                                             if pad else "nothing")
+        if self.kit_loading is not None:             # the box's start hands the kit to the sampler
+            return (f"{self._loading_words()}   {here}", self._loading_words())
         picked = self.ctx.state.picked
         pick = f"Library pick: {Pad(0, picked).name}" if picked else "no Library pick"
         return (f"{here}   {pick}", here)
+
+    def _loading_words(self) -> str:
+        """"loading kit 9 of 14..." while the box's start loads the kit; "" once loaded."""
+        if self.kit_loading is None:
+            return ""
+        return f"loading kit {self.kit_loading[0]} of {self.kit_loading[1]}..."
+
+
+def _loading(kit: Any) -> tuple[int, int] | None:
+    """``kit.loading()`` (KitDesk): how far the box's start has loaded the kit; None for a kit that cannot say."""
+    try:
+        found = kit.loading() if callable(getattr(kit, "loading", None)) else None
+    except Exception:  # noqa: BLE001 - a kit that cannot say how far it is: shown as loaded, as before
+        return None
+    return (int(found[0]), int(found[1])) if isinstance(found, tuple) and len(found) == 2 else None
