@@ -242,7 +242,7 @@ class BoxKit:
         for note, entry in sorted(keeper.notes.items()):
             info = _note_info(self.box, entry)
             path = self.box.libraries.files_path(entry.library) / entry.file
-            out[note] = Pad(note, str(path), entry.tag, entry.loop, info.missing, note in waiting)
+            out[note] = Pad(note, str(path), info.tag, entry.loop, info.missing, note in waiting)
         return out
 
     def loading(self) -> tuple[int, int] | None:
@@ -350,7 +350,24 @@ def _note_info(box: Any, entry: KitNote) -> M.KitNote:
         name, there = "", False
     there = there and box.kit.mapped_now(box, entry.note)
     return M.KitNote(note=entry.note, name=note_name(entry.note), library=entry.library, library_name=name,
-                     file=entry.file, loop=entry.loop, tag=entry.tag, missing=not there)
+                     file=entry.file, loop=entry.loop, tag=tag_now(box, entry) if there else entry.tag,
+                     missing=not there)
+
+
+def tag_now(box: Any, entry: KitNote) -> str | None:
+    """The tag kit note ``entry`` shows: the one it was chosen for (kit.json) while its file still carries it, else
+    the file's tags now in its library's database (a retag, ``hatbox box-library LIB --fix FILE tom``: the pad said
+    "kick" for ever), joined by ", "; the chosen one when the file has none now or its database cannot be read.  A
+    note set by hand (no tag) names its file, as before.  One database read, off the audio path (GET /kit, the
+    panel's reader)."""
+    if entry.tag is None:
+        return None
+    from device.library import current_tags
+    try:
+        now = current_tags(box.libraries.db_path(entry.library), box.libraries.files_path(entry.library) / entry.file)
+    except (KeyError, HatboxError, sqlite3.Error, OSError):
+        return entry.tag
+    return entry.tag if not now or entry.tag in now else ", ".join(now)
 
 
 def _kit(box: Any) -> M.Kit:
