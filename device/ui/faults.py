@@ -211,12 +211,37 @@ def cut_sample(text: str) -> str | None:
     return found["name"] if found else None
 
 
-def warning_lines(text: str) -> tuple[str, ...]:
-    """What the tab bar (or the Library page) says of a slot's warning, longest first: its own words,
-    then for the sampler's cut file shorter ones that still say how much plays, e.g. "field/long20min.wav
-    is 20:00 long: the sampler plays only its first 60 s", "field/long20min.wav (20:00): only its first
-    60 s plays", "field/long20min.wav: first 60 s only", "sample cut to its first 60 s"."""
+# the sampler's warnings of a loop that clicks where it wraps and of a silent file (device/audio/sample_decode.py
+# seam_words, silent_words)
+_SEAM = re.compile(r"^(?P<name>.+) does not end where it starts \(a step of [0-9.]+ where the loop wraps\): it clicks")
+_SILENT = re.compile(r"^(?P<name>.+) is silent \((?P<what>.+)\): note (?P<note>[0-9]+) plays nothing$")
+
+
+def warned_sample(text: str) -> str | None:
+    """The file a sampler's warning is about (a file cut short, a loop that clicks, a silent file), as it names it
+    (:func:`sample_label`), else None."""
     first = (text.splitlines() or [""])[0]
+    found = _SAMPLER_CUT.match(first) or _SEAM.match(first) or _SILENT.match(first)
+    return found["name"] if found else None
+
+
+def warning_lines(text: str) -> tuple[str, ...]:
+    """What the tab bar (or the Library or Kit page) says of a slot's warning, longest first: its own words,
+    then for the sampler's warnings shorter ones that still say what is wrong (a tab bar's line is cut to whichever
+    fits, never mid-sentence): for a cut file, e.g. "field/long20min.wav is 20:00 long: the sampler plays only its
+    first 60 s", "field/long20min.wav (20:00): only its first 60 s plays", "field/long20min.wav: first 60 s only",
+    "sample cut to its first 60 s"; for a loop, "loop sine.wav clicks at its loop point"; for a silent file, the
+    note by the name the panel gives it ("silence.wav is silent (all zeros): F2 plays nothing")."""
+    first = (text.splitlines() or [""])[0]
+    if (seam := _SEAM.match(first)) is not None:
+        name = seam["name"]
+        return (first, f"loop {name} clicks at its loop point: trim it at a zero crossing, or crossfade its ends",
+                f"loop {name} clicks at its loop point", f"{name}: loop clicks", "a loop clicks at its loop point")
+    if (silent := _SILENT.match(first)) is not None:
+        from device.notes import note_name
+        name, note = silent["name"], note_name(int(silent["note"]))
+        return (f"{name} is silent ({silent['what']}): {note} plays nothing", f"{name} is silent: {note} plays nothing",
+                f"{name} is silent", f"{note} plays a silent file")
     found = _SAMPLER_CUT.match(first)
     if found is None:
         return (first,)

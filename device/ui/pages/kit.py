@@ -32,6 +32,7 @@ from device.kit import Pad
 from device.notes import note_name
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.faults import sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
 from hatbox.errors import first_line
 from hatbox.text import count_words
@@ -67,6 +68,8 @@ class KitPage(Page):
         self.changing = ""                  # what the change on its way does ("" when none is): taps wait for it
         self.loaded = False                 # the pads were read once
         self.kit_loading: tuple[int, int] | None = None   # (notes handed over, of) while the box's start loads the kit
+        self._warnings: tuple[Any, dict[str | None, str]] = (None, {})   # a status, its warnings by file named
+        self._warned_line: tuple[str, ...] = ()          # the info line last made of a pad's warning
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -297,8 +300,9 @@ class KitPage(Page):
         held = self._held()
         for i, r in enumerate(self.pad_rects):
             self._draw_pad(surface, self.first + i, r, held)
-        f.draw(surface, D.fit(f, self._line(), 20, self.rect.width - 16),
-               (self.rect.x + 8, self.buttons["assign"].y - 16), 20, D.DIM, "midleft")
+        line = self._line()                          # a pad's warning in the accent colour
+        f.draw(surface, D.fit(f, line, 20, self.rect.width - 16), (self.rect.x + 8, self.buttons["assign"].y - 16),
+               20, D.ACCENT if line is self._warned_line else D.DIM, "midleft")
         pad = self.pads.get(self.note)
         enabled = self.kit is not None
         D.button(surface, f, self.buttons["assign"], "tap again" if self.confirming("assign") else "assign",
@@ -326,7 +330,10 @@ class KitPage(Page):
                 f.draw(surface, "loop", (r.right - 8, r.y + 12), 18, ink, "midright")
             else:
                 pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
-        label = D.fit(f, ("missing",) if pad.missing else (pad.tag or pad.name,), 22, r.width - 12)
+        warned = self.warning(pad) is not None
+        if warned:                        # the sampler warned of its file (a loop that clicks, silence): a mark
+            f.draw(surface, "!", (r.right - 10, r.bottom - 12), 22, D.BG if lit else D.ACCENT, "midright")
+        label = D.fit(f, ("missing",) if pad.missing else (pad.tag or pad.name,), 22, r.width - (24 if warned else 12))
         dim = pad.missing or pad.loading              # plays nothing (yet): dimmed
         f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if dim else D.TEXT, "center")
 
@@ -343,9 +350,21 @@ class KitPage(Page):
                                                             if pad else "nothing")
         if self.kit_loading is not None:             # the box's start hands the kit to the sampler
             return (f"{self._loading_words()}   {here}", self._loading_words())
+        if (warned := self.warning(pad)) is not None:  # the sampler's warning of its file, whole where it fits
+            self._warned_line = (*warning_lines(warned), here)
+            return self._warned_line
         picked = self.ctx.state.picked
         pick = f"Library pick: {Pad(0, picked).name}" if picked else "no Library pick"
         return (f"{here}   {pick}", here)
+
+    def warning(self, pad: Pad | None) -> str | None:
+        """The sampler's newest warning of ``pad``'s file in the status (:func:`slot_warnings`: a file cut short, a
+        loop that clicks where it wraps, a silent file; matched by :func:`sample_label`), else None."""
+        status = self.ctx.state.status
+        if self._warnings[0] is not status:            # worked out once per status, not per pad and frame
+            by_file = {warned_sample(t): t for t in slot_warnings(status if isinstance(status, dict) else {})}
+            self._warnings = (status, by_file)
+        return None if pad is None else self._warnings[1].get(sample_label(pad.path))
 
     def _loading_words(self) -> str:
         """"loading kit 9 of 14..." while the box's start loads the kit; "" once loaded."""
