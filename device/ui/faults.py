@@ -102,7 +102,7 @@ def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
 
 
 def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False,
-                 touch: bool = True) -> tuple[str, ...]:
+                 touch: bool = True, on_kit_page: bool = False) -> tuple[str, ...]:
     """What the tab bar says of a new fault, longest first (the panel shows the first that fits):
     what was bypassed, why (:func:`fault_words`) and how to get it back, e.g. "effect 'hatbox-drive'
     bypassed: the model's output was not a number (NaN/inf) - tap Effect to turn it back on".
@@ -111,7 +111,8 @@ def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_pa
     the synth and the sampler with theirs on the Play page (device/ui/pages/play.py: red, "SYNTH
     FAULT", hence "tap SYNTH FAULT" there); a synth also when its pack is loaded again.  Each button is
     an encoder's press too (encoder 1: BYPASS, SYNTH FAULT; encoder 2: SAMPLER FAULT): ``touch`` False (the
-    panel has no touch, or it stopped answering) says that instead of "tap"."""
+    panel has no touch, or it stopped answering) says that instead of "tap".  The Kit page has the sampler's
+    button too (``on_kit_page``: "tap SAMPLER FAULT" there)."""
     slot = str(fault.get("slot") or "effect")
     name = str(fault.get("name") or "")
     long, short = fault_words(fault)
@@ -121,8 +122,9 @@ def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_pa
         here, page, knob = on_effect_page, "Effect", "1"
     else:
         what, done = slot, "silenced"
-        target = f"{slot.upper()} FAULT" if on_play_page else "Play"
-        here, page, knob = on_play_page, "Play", "1" if slot == "synth" else "2"
+        here = on_play_page or (on_kit_page and slot == "sampler")
+        target = f"{slot.upper()} FAULT" if here else "Play"
+        page, knob = "Play", "1" if slot == "synth" else "2"
     if touch:
         hint, brief = f"tap {target} to turn it back on", f"tap {target}"
     else:                    # a box without touch: the button is an encoder's press (on the page that holds it)

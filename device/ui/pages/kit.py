@@ -32,7 +32,8 @@ from device.kit import Pad
 from device.notes import note_name
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.faults import sample_label, slot_warnings, warned_sample, warning_lines
+from device.ui.bypass import SlotBypass
+from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
 from hatbox.errors import first_line
 from hatbox.text import count_words
@@ -70,6 +71,9 @@ class KitPage(Page):
         self.kit_loading: tuple[int, int] | None = None   # (notes handed over, of) while the box's start loads the kit
         self._warnings: tuple[Any, dict[str | None, str]] = (None, {})   # a status, its warnings by file named
         self._warned_line: tuple[str, ...] = ()          # the info line last made of a pad's warning
+        self._fault_line: tuple[str, ...] = ()           # ... of a fault that silenced the sampler
+        self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
+        self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -78,6 +82,27 @@ class KitPage(Page):
 
     def enter(self) -> None:
         self._read()
+        self.follow()
+
+    def follow(self) -> None:
+        """Follow the engine's bypass of the sampler with every status: a fault that silences it shows at once."""
+        self.sampler.follow(self.ctx.state.status, self.ctx.state.status_seq)
+
+    def mark(self) -> tuple[int, int, int] | None:
+        """Red while a fault keeps the sampler silent (the kit plays nothing until it is turned back on)."""
+        return D.BAD if faulted(self.ctx.state.status, "sampler") else None
+
+    def silenced(self) -> bool:
+        """A fault silences the sampler (newer than the user's last tap of its button, here or on Play)."""
+        return self.sampler.on and self.sampler.fault is not None
+
+    def _turn_sampler_on(self) -> list[Message]:
+        """The "SAMPLER FAULT" button (or encoder 2's press while it shows): the sampler back on, as on Play."""
+        return [self.sampler.tap(self.ctx.state.status, self.ctx.state.status_seq)]
+
+    def failed(self, message: Message, error: BaseException) -> None:
+        if message.get("op") == "bypass":
+            self.sampler.refused(message, self.ctx.state.status, self.ctx.state.status_seq)
 
     def refresh(self) -> None:
         self._read()
@@ -133,6 +158,8 @@ class KitPage(Page):
         top = pygame.Rect(rect.x + 8, rect.y + 6, rect.width - 16, 40)
         self.prev_btn = pygame.Rect(top.x, top.y, 56, top.height)
         self.next_btn = pygame.Rect(top.right - 56, top.y, 56, top.height)
+        self.fault_btn = pygame.Rect(self.prev_btn.right + 8, top.y, self.next_btn.x - self.prev_btn.right - 16,
+                                     top.height)
         names = ("assign", "loop", "clear", "from library")
         per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 2      # "from library" fits a 320-px screen
         lines = -(-len(names) // per_row)
@@ -172,6 +199,8 @@ class KitPage(Page):
         elif isinstance(event, EncoderTurn) and event.index == 1:
             for _ in range(abs(event.delta)):
                 self._bank(1 if event.delta > 0 else -1)
+        elif isinstance(event, EncoderPress) and event.index == 1 and event.pressed and self.silenced():
+            return self._turn_sampler_on()             # encoder 2's press: the sampler's button, as on Play
         elif isinstance(event, EncoderPress) and event.index == 1:
             return self._encoder_play(event.pressed)
         elif isinstance(event, Touch) and event.kind == "down":
@@ -182,6 +211,8 @@ class KitPage(Page):
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
+        if self.silenced() and hit(self.fault_btn, x, y):
+            return self._turn_sampler_on()
         for i, r in enumerate(self.pad_rects):
             if hit(r, x, y):
                 return self._pad_down(self.first + i, touch, r)
@@ -208,6 +239,10 @@ class KitPage(Page):
             return []
         if pad.missing:
             self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box", f"{note_name(note)}: sample gone")
+            return []
+        if self.silenced():                           # its note would sound nothing: say why instead
+            self.ctx.state.say("a fault silenced the sampler: tap SAMPLER FAULT to turn it back on",
+                               "sampler silenced: tap SAMPLER FAULT")
             return []
         if pad.loading:
             self.ctx.state.say(f"{note_name(note)} plays once the kit is loaded ({self._loading_words()})",
@@ -294,15 +329,20 @@ class KitPage(Page):
         f = self.ctx.fonts
         last = self.first + self.size - 1
         bank = f"{note_name(self.first)} - {note_name(last)}"
-        f.draw(surface, bank, (self.rect.centerx, self.prev_btn.centery), 24, D.TEXT, "center")
+        if self.silenced():                   # the sampler's button, as on Play, where the bank's name was
+            D.button(surface, f, self.fault_btn, (f"SAMPLER FAULT ({bank}): tap to turn it on", "SAMPLER FAULT",
+                                                  "FAULT"), on=True, lit=D.BAD)
+        else:
+            f.draw(surface, bank, (self.rect.centerx, self.prev_btn.centery), 24, D.TEXT, "center")
         D.button(surface, f, self.prev_btn, "<", enabled=self.first > 0)
         D.button(surface, f, self.next_btn, ">", enabled=last < 127)
         held = self._held()
         for i, r in enumerate(self.pad_rects):
             self._draw_pad(surface, self.first + i, r, held)
-        line = self._line()                          # a pad's warning in the accent colour
+        line = self._line()                          # a pad's warning in the accent colour, a fault in red
+        colour = D.BAD if line is self._fault_line else D.ACCENT if line is self._warned_line else D.DIM
         f.draw(surface, D.fit(f, line, 20, self.rect.width - 16), (self.rect.x + 8, self.buttons["assign"].y - 16),
-               20, D.ACCENT if line is self._warned_line else D.DIM, "midleft")
+               20, colour, "midleft")
         pad = self.pads.get(self.note)
         enabled = self.kit is not None
         D.button(surface, f, self.buttons["assign"], "tap again" if self.confirming("assign") else "assign",
@@ -317,7 +357,7 @@ class KitPage(Page):
     def _draw_pad(self, surface: Any, note: int, r: Any, held: set[int]) -> None:
         f = self.ctx.fonts
         pad = self.pads.get(note)
-        lit = note in held
+        lit = note in held and not self.silenced()     # a silenced sampler sounds nothing: no pad lights
         pygame.draw.rect(surface, D.ACCENT if lit else D.PANEL, r, 0, border_radius=8)
         if note == self.note:
             pygame.draw.rect(surface, D.TEXT if lit else D.ACCENT, r, 3, border_radius=8)
@@ -348,6 +388,11 @@ class KitPage(Page):
         pad = self.pads.get(self.note)
         here = f"{note_name(self.note)} ({self.note}): " + (f"{pad.name}" + (f" [{pad.tag}]" if pad.tag else "")
                                                             if pad else "nothing")
+        if self.silenced() and self.sampler.fault is not None:    # the kit sounds nothing: why, and what to do
+            long, short = fault_words(self.sampler.fault)
+            self._fault_line = (f"sampler silenced: {long} - tap SAMPLER FAULT (or press encoder 2) to turn it on",
+                                f"sampler silenced: {short} - tap SAMPLER FAULT", f"sampler silenced: {short}")
+            return self._fault_line
         if self.kit_loading is not None:             # the box's start hands the kit to the sampler
             return (f"{self._loading_words()}   {here}", self._loading_words())
         if (warned := self.warning(pad)) is not None:  # the sampler's warning of its file, whole where it fits
