@@ -27,7 +27,10 @@ class Slot:
 
     A slot is an effect (``run`` maps input -> output; empty or bypassed = the dry input) or a
     source (``run`` renders; empty = silence).  Every change (swap, unload, bypass) crossfades
-    over ``fade`` samples, so the output never steps.
+    over ``fade`` samples, so the output never steps.  A bypassed source is muted: it goes on
+    rendering, unheard, so that the keys held, the pedal and a note struck as it comes back
+    carry on (the forty-first stop's QA: bringing it back reset it, which lost all three); one
+    bypassed on a fault stops, and restarts from rest when it comes back.
     """
 
     def __init__(self, name: str, is_effect: bool, rate: int, fade: int, block: int,
@@ -53,6 +56,8 @@ class Slot:
         self._fault_left = 0                  # samples of a fault's fade still to go
         self._held = 0.0                      # the slot's last output sample (where a fault's fade starts)
         self._fault_from = 0.0
+        self._faulted: Any = None             # the unit bypassed on its last fault (a source: not run while bypassed)
+        self._muted = np.zeros(MAX_BLOCK, np.float32)   # where a muted source renders
 
     @property
     def active(self) -> bool:
@@ -82,15 +87,18 @@ class Slot:
         return a[0] is b[0] and (a[0] is None or bool(a[2]) == bool(b[2]))
 
     def _start(self, target: tuple[Any, dict[str, Any] | None, bool]) -> None:
-        """Begin the crossfade from what plays now to ``target``; a unit coming back from its bypass restarts
-        from its rest state (device/audio/effect.py ``EffectProcessor.reset``)."""
+        """Begin the crossfade from what plays now to ``target``; an effect coming back from its bypass, and any
+        unit from a fault's, restarts from its rest state (device/audio/effect.py ``EffectProcessor.reset``); a
+        source the player muted comes back as it went on (:meth:`_run_muted`)."""
         unit, _info, bypassed = target
         if self._same(target, (self.unit, self.info, self.bypassed)):
             self.info = target[1]
             return
-        if unit is not None and unit is self.unit and self.bypassed and not bypassed:
+        if unit is not None and unit is self.unit and self.bypassed and not bypassed and \
+                (self.is_effect or unit is self._faulted):
             unit.reset()
             self.guard.reset()
+            self._faulted = None
         self._next, self._pos = target, 0
 
     def _turn_round(self, target: tuple[Any, dict[str, Any] | None, bool]) -> None:
@@ -213,7 +221,7 @@ class Slot:
     def _run(self, x: np.ndarray | None, out: np.ndarray) -> str | None:
         fault = self._run_unit(self.unit, self.info, self.bypassed, x, out)
         if fault:
-            self.bypassed = True
+            self.bypassed, self._faulted = True, self.unit
             self.fault_pack = self._pack_name(self.info)
             self._fault_from, self._fault_left = self._held, self._fault_curve.shape[0]
         if self._fault_left:
@@ -241,7 +249,7 @@ class Slot:
         unit, info, bypassed = self._next
         fault_next = self._run_unit(unit, info, bypassed, x, nxt)
         if fault_next:
-            self._next = (unit, info, True)
+            self._next, self._faulted = (unit, info, True), unit
             if not fault:
                 self.fault_pack = self._pack_name(info)
         self._mix(out, nxt)
@@ -282,7 +290,7 @@ class Slot:
                   out: np.ndarray) -> str | None:
         if unit is None or bypassed:
             self._dry(x, out)
-            return None
+            return self._run_muted(unit, out.shape[0])
         if self.is_effect:
             return self._run_effect(unit, info or _NO_INFO, x, out)
         unit.render(out)
@@ -290,6 +298,24 @@ class Slot:
         if fault:
             out.fill(0.0)
         return fault
+
+    def _run_muted(self, unit: Any, n: int) -> str | None:
+        """A source bypassed by the player renders ``n`` samples unheard (its voices, held keys, pedal and the notes
+        struck meanwhile go on, as behind a mixer's mute), unless it faulted, or another side of the slot plays it
+        (during a bypass's crossfade it is rendered once a block); returns its fault (it then stops)."""
+        if unit is None or self.is_effect or unit is self._faulted or self._heard(unit):
+            return None
+        muted = self._muted[:n]
+        unit.render(muted)
+        fault = self.guard.check(muted, dc=getattr(unit, "guard_dc", True))
+        if fault:
+            self._faulted = unit
+        return fault
+
+    def _heard(self, unit: Any) -> bool:
+        """Whether a side of the slot (the current one, the incoming one) plays ``unit`` unbypassed."""
+        nxt = self._next
+        return (self.unit is unit and not self.bypassed) or (nxt is not None and nxt[0] is unit and not nxt[2])
 
     def _run_effect(self, unit: Any, info: dict[str, Any], x: np.ndarray | None, out: np.ndarray) -> str | None:
         """``info``'s ``gain_max`` and ``tail_max``: the unit's linear gain and tail limits, measured when it was
