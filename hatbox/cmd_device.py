@@ -465,6 +465,7 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
         _panel_data(args).pairing = running.pairing.attach_panel()
         _panel_data(args).kit = running.kit                             # the Kit page plays and sets the API's kit
         _panel_data(args).on_tagger = running.tag_waiting               # a tagger made active there tags waiting ones
+        _panel_data(args).listing = running.kit.box.libraries.list      # a tagging's progress, kept in memory
         _panel_data(args).set(address=pairing_url(running.url))      # where a laptop pairs
     _say(api_line(running.url))
     for line in running.tagging_at_start:       # said in box.log too; the terminal showed nothing of it

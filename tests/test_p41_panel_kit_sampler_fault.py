@@ -76,3 +76,12 @@ def test_the_notice_on_the_kit_page_points_at_its_own_button():
     assert "tap SAMPLER FAULT to turn it back on" in notice_lines(FAULT, on_kit_page=True)[0]
     assert "tap Play" in notice_lines(FAULT)[0]
     assert "tap Play" in notice_lines({**FAULT, "slot": "synth"}, on_kit_page=True)[0]
+
+
+def test_the_notice_said_on_the_kit_page_points_at_its_own_button(pg):
+    """The panel passes on_kit_page (forty-first stop): on the Kit page the fault's notice said "tap Play"."""
+    panel = _panel(faulted=False)
+    panel.set_status(_status(True))
+    (lines, alarm) = panel.state.toast_lines()
+    assert alarm and all("tap SAMPLER FAULT" in line for line in lines[:3]), lines
+    assert not any("Play" in line for line in lines), lines

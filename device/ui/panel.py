@@ -174,7 +174,7 @@ class Panel:
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
-                                       touch=not self.touchless), alarm=True)
+                                       touch=not self.touchless, on_kit_page=title == "Kit"), alarm=True)
         elif self._cut and not alarm:
             self._notice(*self._cut, alarm=True)
             self._cut = ()

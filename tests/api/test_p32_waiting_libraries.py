@@ -123,6 +123,8 @@ def test_device_run_hands_the_panel_what_tags_the_waiting_libraries(tmp_path: Pa
         hook = cmd_device._panel_data(args).on_tagger
         assert hook is not None and hook == stop.__self__.tag_waiting
         assert hook.__func__.__name__ == "tag_waiting_libraries" and hook() == []     # no tagger active: nothing
+        listing = cmd_device._panel_data(args).listing            # the Library page's "tagging 3 of 9" (p41)
+        assert listing is not None and listing.__func__.__name__ == "list" and listing() == []
     finally:
         stop()
 
