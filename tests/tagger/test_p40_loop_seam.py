@@ -62,5 +62,7 @@ def test_a_file_of_dither_only_mapped_to_a_note_is_said_silent_too(tmp_path) -> 
     (said,) = s.warnings()
     assert said.endswith("silence.wav is silent (peak -90 dBFS: only dither or rounding noise): note 41 plays "
                          "nothing"), said
+    from device.ui.faults import warning_lines
+    assert warning_lines(said)[1].endswith("silence.wav is silent: F2 plays nothing")    # the panel's shorter words
     s.map_note(45, tmp_path / "offset.wav")
     assert len(s.warnings()) == 2 and "offset.wav is silent (a constant DC offset)" in s.warnings()[1]
