@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The panel's fonts (device/ui/fonts.py) beyond its built-in Latin/Greek/Cyrillic one: fonts-dejavu-core for
-# Hebrew and Arabic, fonts-droid-fallback (about 7 MB) for Japanese, Chinese and Korean.  Without them the
-# panel still runs and draws those scripts as boxes.
+# Hebrew and Arabic, fonts-droid-fallback (about 7 MB) for Japanese, Chinese and Korean, fonts-symbola (about
+# 3 MB) for emoji in file names.  Without them the panel still runs and draws those characters as boxes.
 DEBS=(libasound2-dev libasound2-plugins alsa-utils libsndfile1 sox fluidsynth fluid-soundfont-gm
       hydrogen-drumkits hydrogen-data sonic-pi-samples lmms-common freepats lilv-utils guitarix-lv2 swh-lv2
-      fonts-dejavu-core fonts-droid-fallback)
+      fonts-dejavu-core fonts-droid-fallback fonts-symbola)
 
 missing=()
 for p in "${DEBS[@]}"; do

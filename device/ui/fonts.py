@@ -5,6 +5,7 @@ any script.  :class:`FaceChain` renders each string with the first face that has
 
     built-in (freesansbold)  ->  DejaVu Sans Bold (fonts-dejavu-core: + Hebrew, Arabic, symbols)
                              ->  Droid Sans Fallback (fonts-droid-fallback: + Japanese, Chinese, Korean)
+                             ->  Symbola (fonts-symbola: + emoji, in outline; about 3 MB)
 
 A face whose file is missing is left out, with one log line per process; with none installed the
 panel draws with the built-in font alone (missing glyphs show as boxes), never fails.
@@ -37,6 +38,7 @@ class FaceFile:
     package: str
     paths: tuple[str, ...]
     scripts: str            # what it adds, for the log line
+    whole: bool = True      # False: it draws only the characters no other face has, never a whole string
 
 
 FALLBACKS: tuple[FaceFile, ...] = (
@@ -45,7 +47,10 @@ FALLBACKS: tuple[FaceFile, ...] = (
     FaceFile("fonts-droid-fallback", ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
                                       "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf"),
              "Japanese, Chinese and Korean"),
+    FaceFile("fonts-symbola", ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",),
+             "emoji and symbols (a sample named \"break 🥁 120bpm.wav\")", whole=False),
 )
+GLYPHS_ONLY = frozenset(p for f in FALLBACKS if not f.whole for p in f.paths)   # a serif face: its emoji only
 
 _logged: set[str] = set()   # packages already reported missing (one line per process)
 
@@ -182,6 +187,9 @@ class FaceChain:
             for ch in set(text):
                 for i, ok in enumerate(self.covers(ch)):
                     missing[i] += not ok
+            for i, path in enumerate(self.paths):
+                if path in GLYPHS_ONLY:
+                    missing[i] = len(text) + 1
             face = missing.index(min(missing))
             if len(self._face) > 4096:
                 self._face.clear()

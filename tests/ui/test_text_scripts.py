@@ -13,6 +13,7 @@ from device.ui import draw as D
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")                  # fonts-dejavu-core
 DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")              # fonts-droid-fallback
+SYMBOLA = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")           # fonts-symbola
 NOTDEF = "\u0378"            # an unassigned code point: no face has it, every face draws its box
 
 TAGS = {
@@ -50,6 +51,19 @@ def test_a_tag_in_another_script_draws_without_boxes(pg: Any, script: str) -> No
     drawn = fonts.render(tag, 24, D.TEXT)
     boxes = fonts.render("".join(ch if ch.isspace() else NOTDEF for ch in tag), 24, D.TEXT)
     assert drawn.get_size() != boxes.get_size() or not np.array_equal(_pixels(drawn), _pixels(boxes))
+
+
+def test_an_emoji_in_a_name_is_drawn_by_symbola_and_the_rest_by_the_panel_s_own_face(pg: Any) -> None:
+    """Forty-first stop's panel QA: "break 🥁 120bpm.wav" drew a box; the whole name in Symbola (a serif face, it
+    has Latin too) would not look like the panel, so Symbola draws only what no other face has."""
+    _needs(SYMBOLA)
+    from device.ui.fonts import FaceChain, find_faces
+    chain = FaceChain(find_faces())
+    name = "break 🥁 120bpm.wav"
+    pieces = chain.faces(name)
+    symbola = chain.paths.index(str(SYMBOLA))
+    assert chain.face_for(name) == 0 and [p for f, p in pieces if f == symbola] == ["🥁"], pieces
+    assert all(chain.covers(ch)[f] for f, piece in pieces for ch in piece)
 
 
 @pytest.mark.parametrize("script", list(TAGS))
