@@ -133,7 +133,8 @@ def _from_tree(root: Path, notes: list[str]) -> list[Item]:
     if loose:
         notes.append(f"warning: {loose} audio file{'s' if loose != 1 else ''} directly in {root} "
                      f"{'are' if loose != 1 else 'is'} left out: a file's tag is the name of the folder it is in")
-    return [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())]
+    from trainer.tagger.copies import merge_copies     # a sound copied into several tag folders: one sample
+    return merge_copies(root, [Item(p, tuple(sorted(t))) for p, t in sorted(tags_of.items())], notes)
 
 
 def _loose_audio(root: Path) -> int:
