@@ -16,6 +16,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
+from hatbox.library_fixes import cancel_words, retag_started, stopped_retag_line
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -378,8 +379,10 @@ def box_library(args: argparse.Namespace) -> int:
                       f"{count_words(lib['accepted'], 'file')}{when}")
                 if lib.get("error") and lib.get("state") in ("failed", "untagged", "cancelled"):
                     print(f"    {safe_text(lib['error'])}")
-                if active and lib.get("tagger") and lib["tagger"] != active and lib.get("state") in ("done",
-                                                                                                     "cancelled"):
+                if stopped_retag_line(lib):
+                    print(stopped_retag_line(lib))
+                elif active and lib.get("tagger") and lib["tagger"] != active and lib.get("state") in ("done",
+                                                                                                       "cancelled"):
                     print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger ({safe_text(active)}): "
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
@@ -523,7 +526,8 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     stay); ``wait``: follow the tagging until it ends."""
     body = _call(client, "POST", f"/libraries/{lid}/retag")
     print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): tagging again "
-          f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay")
+          f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay"
+          + retag_started(body))
     if wait:
         _tagging_ended(client, _follow(client, body["id"], quiet))
     return 0
@@ -537,8 +541,7 @@ def _cancel_library(client: Any, lid: str) -> int:
     if body["state"] != "tagging":
         print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
         return 0
-    print(f"{what}: tagging stops after the batch of files it is on (a few dozen); the tags so far stay "
-          f"(to go on later: hatbox box-library {safe_text(body['id'])} --retag)")
+    print(f"{what}: {cancel_words(body)}")
     return 0
 
 

@@ -30,6 +30,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
+from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
@@ -68,7 +69,7 @@ UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log ha
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
 FINISH_WAIT_S = 5.0
-MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again             # how long a re-tag waits for a tagging that has ended to close its database
+MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again
 
 
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
@@ -130,7 +131,7 @@ class Libraries:
                 info = self._read_record(d)
                 reroot(d)
             if info.get("state") == "tagging" and info.get("cancel_asked"):     # stopped by the producer
-                info.update(state="cancelled", error=None, cancel_asked=False)
+                info.update(retag_ended(info, {"state": "cancelled", "error": None}), cancel_asked=False)
             elif info.get("state") == "tagging":
                 self.interrupted.append(info["id"])
                 info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
@@ -275,9 +276,12 @@ class Libraries:
         def progress(done: int, total: int) -> None:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
-            results = with_library_failures(jsonable(self.tagger(d / "files", pack, d / "tags.db", progress, cancel)),
-                                            d / "tags.db", d / "files")
+            db = prepare_stage(d) if info.get("before") else d / "tags.db"    # a re-tag: a copy (library_fixes)
+            report = jsonable(self.tagger(d / "files", pack, db, progress, cancel))
             state = "cancelled" if cancel.is_set() else "done"
+            if db != d / "tags.db" and state == "done":
+                merge_stage(d)                  # whole: its tags replace the old ones at once
+            results = with_library_failures(report, db if db.is_file() else d / "tags.db", d / "files")
             log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
             return {"results": results, "state": state}
         except TaggerMissing as exc:
@@ -297,7 +301,7 @@ class Libraries:
         library's next read (:meth:`_save_pending`).  Until it is written the record on disk says ``tagging``,
         which a restart shows as interrupted."""
         lid = info["id"]
-        ended = {**ended, "resumes": 0, "cancel_asked": False}   # it ended: a later cut-off may carry on again
+        ended = {**retag_ended(info, ended), "resumes": 0, "cancel_asked": False}   # a later cut-off may carry on
         for attempt in range(1, self.save_tries + 1):
             with self._lock:
                 if self._jobs.get(lid) is not info:   # deleted (or replaced) meanwhile: not ours to write
@@ -348,11 +352,11 @@ class Libraries:
     def retag(self, lid: str, tagger_pack: Path, tagger_id: str) -> dict[str, Any]:
         """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
         returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.
-        device.library re-tags into the same ``tags.db``: the files the pack already tagged are not decoded
-        again, the producer's own tags are kept.  KeyError for an unknown library; LibraryBusy (nothing
-        changed) while it is being tagged (or a cancelled tagging has not stopped yet); LibraryDamaged (one)
-        when its record is damaged (:data:`DAMAGED`); OSError (nothing changed) when its record cannot be
-        written."""
+        A library with a ``tags.db`` is tagged into a copy that replaces it once whole (device.api.library_fixes):
+        the old tags stay until then, and a re-tag stopped part way leaves them; the producer's own tags are kept.
+        KeyError for an unknown library; LibraryBusy (nothing changed) while it is being tagged (or a cancelled
+        tagging has not stopped yet); LibraryDamaged (one) when its record is damaged (:data:`DAMAGED`); OSError
+        (nothing changed) when its record cannot be written."""
         with self._deleting:                    # not while it is being deleted
             self._let_finish(lid)
             with self._lock:
@@ -370,6 +374,7 @@ class Libraries:
                         "results": None, "error": None,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
+                info.update(staged_start(self._jobs[lid], (self.root / lid / "tags.db").is_file()))
                 try:
                     self._save(info)            # OSError: the old record stands, in memory and on disk
                 except OSError:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_serializer
 
 Slot = Literal["effect", "synth", "tagger"]
 
@@ -130,6 +130,18 @@ class Progress(BaseModel):
     total: int
 
 
+TAGS_FROM = ("while a re-tag runs: the tagger pack whose tags the library shows until the re-tag has gone through "
+             "every file (then the new tags replace them at once)")
+STOPPED_RETAG = ("a re-tag stopped part way: the library keeps the tags of its tagger; POST /libraries/{id}/retag "
+                 "goes on from the files this one reached")
+
+
+class StoppedRetag(BaseModel):
+    tagger: Optional[str] = Field(None, description="the tagger pack of the stopped re-tag")
+    done: int = Field(description="files it had gone through")
+    total: int
+
+
 class Library(BaseModel):
     id: str
     name: str
@@ -147,6 +159,8 @@ class Library(BaseModel):
     results: Any = None
     error: Optional[str] = None
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
+    tags_from: Optional[str] = Field(None, description=TAGS_FROM)
+    stopped_retag: Optional[StoppedRetag] = Field(None, description=STOPPED_RETAG)
 
 
 class TaggedFile(BaseModel):
@@ -203,6 +217,14 @@ class LibrarySummary(BaseModel):
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
     error: Optional[str] = Field(None, description="why a failed, untagged or cancelled library is so, and what to do")
     tagger: Optional[str] = Field(None, description="the tagger pack it is (or was last) tagged with")
+    tags_from: Optional[str] = Field(None, description=TAGS_FROM)
+    stopped_retag: Optional[StoppedRetag] = Field(None, description=STOPPED_RETAG)
+
+    @model_serializer(mode="wrap")
+    def _retag_only_when_there(self, handler: Any) -> dict[str, Any]:
+        """The re-tag fields only when they say something: the listing of a library with none is as before."""
+        out = handler(self)
+        return {k: v for k, v in out.items() if k not in ("tags_from", "stopped_retag") or v is not None}
 
 
 class MidiKnob(BaseModel):

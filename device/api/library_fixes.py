@@ -1,0 +1,104 @@
+"""The box's library keeping beside device/api/libraries.py: a re-tag that keeps the old tags until it is whole, and
+the producer's corrections read out (for the laptop's next training) and written in (sent with a library).
+
+**A re-tag keeps the old tags until it has gone through the library** (forty-first stop; QA: a re-tag cancelled
+after a second left 175 of 492 files under any tag, 317 under none, while the laptop said "the tags so far stay").
+A library's tag database counts only the rows of the pack that tagged it last (device.library.db.VIEW): a tagging
+that changes the pack and stops part way leaves the other files under no tag, and one library of two packs' rows
+would mix two vocabularies and two embedding spaces ("more like this").  So a re-tag of a library that has a
+``tags.db`` tags a copy of it (:data:`STAGE`, made with SQLite's backup, or the one a stopped re-tag left: it goes
+on from there) while every reader (the listings, the panel, the kit) reads ``tags.db`` as it was; once the copy is
+whole its files, tags and meta replace ``tags.db``'s in one transaction (:func:`merge_stage`), the producer's
+corrections (``user_tags``, also those made meanwhile) staying as they are.  A re-tag stopped part way gives the
+library back its record from before (:func:`retag_ended`), with ``stopped_retag`` saying how far the new pack got.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+STAGE = "retag.db"              # in the library's folder: the copy a re-tag tags
+BEFORE = ("state", "tagger", "progress", "results", "error")     # the record a stopped re-tag gives back
+
+
+def stage_path(folder: Path) -> Path:
+    """The copy of library ``folder``'s tag database that a re-tag writes."""
+    return folder / STAGE
+
+
+def staged_start(old: dict[str, Any], has_db: bool) -> dict[str, Any]:
+    """What a re-tag adds to library record ``old`` as it starts: with a tag database (``has_db``), ``before`` (the
+    record's :data:`BEFORE` fields to give back if it stops; those of a re-tag cut off and carried on are kept) and
+    ``tags_from`` (the pack whose tags the library shows meanwhile); a stopped re-tag's ``stopped_retag`` goes."""
+    if not has_db:
+        return {"before": None, "tags_from": None, "stopped_retag": None}
+    before = old.get("before") or {k: old.get(k) for k in BEFORE}
+    return {"before": before, "tags_from": before.get("tagger"), "stopped_retag": None}
+
+
+def prepare_stage(folder: Path) -> Path:
+    """The database a staged re-tag of library ``folder`` tags: :data:`STAGE`, copied from ``tags.db`` (SQLite's
+    backup: safe beside its readers) unless a stopped re-tag left one, which it goes on from."""
+    stage = stage_path(folder)
+    if not stage.is_file():
+        _copy_db(folder / "tags.db", stage)
+    return stage
+
+
+def _copy_db(src: Path, dst: Path) -> None:
+    """Copy the SQLite database ``src`` to ``dst`` (a partial copy is removed)."""
+    part = dst.with_name(dst.name + ".partial")
+    part.unlink(missing_ok=True)
+    with _closing(sqlite3.connect(str(src), timeout=30)) as a, _closing(sqlite3.connect(str(part))) as b:
+        a.backup(b)
+    part.replace(dst)
+
+
+class _closing:
+    """A sqlite3 connection closed on leaving (its own ``with`` only commits)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.con
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+
+def merge_stage(folder: Path) -> None:
+    """A staged re-tag went through library ``folder``: its files, tags and meta replace those of ``tags.db`` in
+    one transaction (a reader sees the old library or the new, never half), the corrections in ``tags.db`` stay;
+    then the copy goes."""
+    from device.library import db as libdb
+    stage = stage_path(folder)
+    con = libdb.connect(folder / "tags.db")
+    try:
+        con.execute("ATTACH DATABASE ? AS s", (str(stage),))
+        with con:
+            for table in ("tags", "files", "meta"):
+                con.execute(f"DELETE FROM main.{table}")
+            for table in ("meta", "files", "tags"):
+                con.execute(f"INSERT INTO main.{table} SELECT * FROM s.{table}")
+        con.execute("DETACH DATABASE s")
+    finally:
+        con.close()
+    for suffix in ("", "-wal", "-shm"):
+        stage.with_name(stage.name + suffix).unlink(missing_ok=True)
+
+
+def retag_ended(info: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:
+    """How a tagging of record ``info`` that ended as ``ended`` (state, results, error) is recorded: a staged re-tag
+    (``info['before']``) that stopped part way gives back the record from before, the library's tags being those of
+    ``tags_from`` still, with ``stopped_retag`` (the new pack, how far it got); any other end drops the staging."""
+    before = info.get("before")
+    clear = {"before": None, "tags_from": None}
+    if not before or ended.get("state") != "cancelled":
+        return {**ended, **clear}
+    progress = info.get("progress") or {}
+    stopped = {"tagger": info.get("tagger"), "done": int(progress.get("done") or 0),
+               "total": int(progress.get("total") or 0)}
+    return {**ended, **before, **clear, "stopped_retag": stopped}
+
