@@ -29,6 +29,7 @@ from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import PackTagger
+from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash, stat_key
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
@@ -411,9 +412,12 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: 
                                "delete the database file")
     if before and before != here and found < len(known) / 2 and not inside:   # a database kept in the library
         # came with it (copied, moved): it is this library, however reorganised
+        sub, below = library_below(list(known), paths)       # the folder above the library given: name it
+        if sub:
+            message, hint = below_refusal(root, before, sub, below, len(known), own_count(con))
+            raise HatboxError(message, hint=hint)
         raise HatboxError(f"this database holds the library at {before} ({len(known)} files; {found} of them "
-                          f"are under {root}): nothing changed",
-                          hint="tag that folder again, or give this one its own database with --out")
+                          f"are under {root}): nothing changed", hint=other_folder_hint(own_count(con)))
 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
