@@ -1,4 +1,8 @@
-"""Models: the installed packs, activate one, roll a slot back to its previous pack."""
+"""Models: the installed packs, activate one, roll a slot back to its previous pack.
+
+Encoders: 1 turns through the packs and its press activates the selected one; 4 is the button encoder
+(device/ui/focus.py): its turn puts the ring on "activate" or "roll back" and its press does that button, so a panel
+without touch rolls back too (before, roll back was a tap only)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +13,7 @@ from device.control import SLOTS, msg
 from device.ui import draw as D
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
 from hatbox.errors import HatboxError, first_line
 
@@ -16,6 +21,7 @@ ROW = 46
 
 
 BUTTON_W = 170          # px: "activate" and "roll back", narrower only where the screen is
+BUTTONS = ("activate", "roll back")
 
 
 class ModelsPage(Page):
@@ -31,6 +37,7 @@ class ModelsPage(Page):
         self.rollback_btn: Any = None
         self._undo: tuple[Any, PackEntry] | None = None   # the store before the last load sent, and its pack
         self.drag = ListDrag()
+        self.focus = ButtonFocus(BUTTONS, "activate")      # the button encoder 4's press does
 
     def enter(self) -> None:
         self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
@@ -55,6 +62,10 @@ class ModelsPage(Page):
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:
             self.selected = (self.selected + event.delta) % len(self.packs)
+        elif turned(event):
+            self.focus.turn(turned(event))
+        elif pressed(event):
+            return self._button(self.focus.at)
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 0:
             return self._act(lambda p: self.ctx.data.activate(p.id))
         elif isinstance(event, Touch) and event.kind == "down":
@@ -69,6 +80,7 @@ class ModelsPage(Page):
 
     def leave(self) -> None:
         self.drag = ListDrag()
+        self.focus.reset()
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
@@ -77,11 +89,20 @@ class ModelsPage(Page):
             if hit(r, x, y):
                 self.selected = first + i
                 self.drag.start(touch, "packs", self.selected)
-        if hit(self.activate_btn, x, y):
-            return self._act(lambda p: self.ctx.data.activate(p.id))
-        if hit(self.rollback_btn, x, y):
-            return self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
+        for name, rect in self.button_rects().items():
+            if hit(rect, x, y):
+                return self._button(name)
         return []
+
+    def button_rects(self) -> dict[str, Any]:
+        """The buttons by name (as laid out now)."""
+        return {"activate": self.activate_btn, "roll back": self.rollback_btn}
+
+    def _button(self, name: str) -> list[Message]:
+        """Button ``name`` tapped, or pressed with encoder 4 while its ring is on it."""
+        if name == "roll back":
+            return self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
+        return self._act(lambda p: self.ctx.data.activate(p.id))
 
     def _act(self, action: Any) -> list[Message]:
         """Activate (or roll back) in the store, then ``load`` it into the engine; should the engine
@@ -144,3 +165,4 @@ class ModelsPage(Page):
         D.scroll_marker(surface, self.pack_rows, first, len(self.packs))
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")
+        draw_focus(surface, f, self.button_rects()[self.focus.at])
