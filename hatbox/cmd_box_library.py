@@ -16,7 +16,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, retag_started, stopped_retag_line
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, retag_started, send_fixes, stopped_retag_line
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -47,6 +47,7 @@ def push_library(args: argparse.Namespace) -> int:
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {safe_text(src)} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
+    fixes = fixes_db(src, args.fixes, args.no_fixes)
     with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
         if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
             from device.library.folder_tar import packed_bytes
@@ -64,6 +65,8 @@ def push_library(args: argparse.Namespace) -> int:
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body)
             _same_name(c, body)
+            if fixes is not None:
+                send_fixes(c, str(body["id"]), fixes, src)
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
@@ -352,7 +355,7 @@ def box_library(args: argparse.Namespace) -> int:
 
     from export.manifest import TAG_RULE, tag_problem
 
-    lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play
+    lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play or args.export_fixes
     asks = lists or args.delete or args.retag or args.cancel
     if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
@@ -430,6 +433,8 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             for note in respelled_notes(tags, body["tags"], BOX_CASE):
                 print(safe_text(note))
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+        elif args.export_fixes:
+            return export_fixes(c, lid, Path(args.export_fixes), args.folder)
         elif args.like:
             return library_browse.like(c, lid, args.like, args.k)
         elif args.play:
@@ -554,6 +559,9 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--again", action="store_true",
                    help="send it even when the box already holds a library from the same files (a second copy)")
+    p.add_argument("--fixes", metavar="DB", help="send your corrections in this tag database (hatbox library fix) "
+                   "with it; default: the folder's own (.hatbox-tags.sqlite), when hatbox tag kept one there")
+    p.add_argument("--no-fixes", action="store_true", help="send no corrections with it")
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
                                    "tag a library again or stop its tagging, delete a library", box_library)
@@ -567,6 +575,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
     g.add_argument("--like", metavar="PATH", help="more like this: the files that sound most like PATH (a path "
                    "inside the library), closest first")
+    g.add_argument("--export-fixes", metavar="CSV", help="write the corrections made on the box as the CSV hatbox "
+                   "train tagger takes (path,tag...: paths under --folder, default the CSV's folder)")
     g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
     g.add_argument("--delete", action="store_true",
                    help="delete the library from the box: its files, tags and your corrections (asks first; "
@@ -577,6 +587,7 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     g.add_argument("--cancel", action="store_true",
                    help="stop the library's tagging (after the batch it is on); --retag goes on with it later")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--folder", help="with --export-fixes: the library's folder on this laptop (the one you sent)")
     p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
                                                        "--retag)")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")

@@ -1,10 +1,18 @@
 """More of `hatbox push-library` and `hatbox box-library` (hatbox/cmd_box_library.py, kept under 600 lines): what a
-re-tag on the box keeps (device.api.library_fixes: the old tags stay until a re-tag has gone through the library)."""
+re-tag on the box keeps (device.api.library_fixes: the old tags stay until a re-tag has gone through the library),
+and the producer's corrections crossing between laptop and box: `push-library` sends the laptop's (``--fixes DB``;
+by default the folder's own database, ``.hatbox-tags.sqlite``, when `hatbox tag` kept one there), and `box-library
+ID --export-fixes CSV` brings the box's back as the CSV `hatbox train tagger` takes."""
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import safe_text
+from hatbox.box_client import _call, safe_text
+from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 
 def retag_started(body: dict[str, Any]) -> str:
@@ -36,3 +44,113 @@ def stopped_retag_line(lib: dict[str, Any]) -> str:
             f"{stopped.get('total', '?')}: every file keeps its tags from {safe_text(str(lib.get('tagger')))} "
             f"(hatbox box-library {lid} --retag goes on from there)")
 
+
+def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
+    """The laptop's tag database whose corrections `push-library` sends with ``src``: ``--fixes DB`` (``given``),
+    else the folder's own (`hatbox tag FOLDER` without --out keeps it inside, device.library.db.IN_LIBRARY), none
+    with ``--no-fixes`` (``off``).  HatboxError, before anything is sent, for a ``--fixes`` that is no file."""
+    from device.library.db import IN_LIBRARY
+    if off:
+        return None
+    if given:
+        db = Path(given).expanduser()
+        if not db.is_file():
+            raise HatboxError(f"--fixes {safe_text(given)}: no such tag database; nothing was sent",
+                              hint="give the database hatbox tag wrote (its --out; without --out it is "
+                                   f"FOLDER/{IN_LIBRARY})")
+        return db
+    own = src / IN_LIBRARY
+    return own if src.is_dir() and own.is_file() else None
+
+
+def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
+    """The corrections in the laptop's database ``db`` of files sent with ``src`` (path inside the folder sent, as
+    the box lists it; an archive's: inside the folder ``db`` tagged), and how many corrected files are not in it
+    (outside the folder sent, or a name the box would refuse)."""
+    from device.library.query import corrections, root_of, utf8_name
+    base = (src if src.is_dir() else root_of(db)).resolve()
+    found, outside = [], 0
+    for path, tags in corrections(db).items():
+        try:
+            rel = Path(path).resolve().relative_to(base).as_posix()
+        except ValueError:
+            outside += 1
+            continue
+        if not utf8_name(rel):
+            outside += 1
+            continue
+        found.append({"path": rel, "tags": tags})
+    return found, outside
+
+
+def send_fixes(client: Any, lid: str, db: Path, src: Path) -> None:
+    """Send the laptop's corrections (``db``) of the files sent with ``src`` to library ``lid``, which keeps them
+    as its own (POST /libraries/{id}/fixes), and say so."""
+    from urllib.parse import quote
+    fixes, outside = laptop_fixes(db, src)
+    shown = safe_text(str(db))
+    if not fixes:
+        if outside:
+            print(f"  none of the corrections in {shown} is of a file sent here ({count_words(outside, 'file')} "
+                  "elsewhere): none sent")
+        return
+    body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
+    print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) went with it: the box "
+          f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
+    missing = body.get("not_in_library") or []
+    if missing:
+        print(f"  {count_words(len(missing), 'correction')} not kept: the box holds no such file (refused at "
+              f"upload?): {', '.join(safe_text(p) for p in missing[:5])}{' ...' if len(missing) > 5 else ''}")
+
+
+def export_fixes(client: Any, lid: str, out: Path, folder: str | None) -> int:
+    """`box-library ID --export-fixes CSV [--folder DIR]`: the box's corrections of library ``lid`` (quoted for the
+    URL) as the CSV `hatbox train tagger` takes (``path,tag[,tag...]``): each path the file's under ``folder`` (the
+    library's folder on this laptop; default the CSV's own), written relative to the CSV's folder."""
+    _check_out(out)
+    fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
+    base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
+    rows = [f for f in fixes if f.get("heard")]
+    _write_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows])
+    print(f"{count_words(len(rows), 'corrected file')} -> {safe_text(str(out))} (paths inside "
+          f"{safe_text(str(base))})" + ("" if rows or fixes else f" (none yet: hatbox box-library {lid} --fix PATH "
+                                                              "TAG)"))
+    if len(fixes) > len(rows):
+        print(f"  {count_words(len(fixes) - len(rows), 'corrected file')} left out: the tagger could not hear "
+              "it (silent, empty or undecodable): no use as training data")
+    missing = sum(1 for f in rows if not (base / f["path"]).is_file())
+    if missing:
+        print(f"note: {count_words(missing, 'file')} of it {'is' if missing == 1 else 'are'} not under "
+              f"{safe_text(str(base))} on this laptop: give --folder the folder you sent with hatbox push-library",
+              file=sys.stderr)
+    elif rows:
+        print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {safe_text(str(out))}")
+    return 0
+
+
+def _check_out(out: Path) -> None:
+    """HatboxError, before the box is asked, unless the CSV ``out`` can be written (not a folder nor a file that is no
+    CSV, its folder there)."""
+    if out.is_dir() or (out.is_file() and out.suffix.lower() not in (".csv", ".txt")):
+        what = "a folder" if out.is_dir() else "a file that is not a CSV"
+        raise HatboxError(f"--export-fixes {safe_text(str(out))} is {what}; nothing was written",
+                          hint="give a new .csv file, e.g. fixes.csv")
+    if not out.parent.is_dir():
+        raise HatboxError(f"no folder {safe_text(str(out.parent))} to write {safe_text(out.name)} in; nothing was "
+                          "written", hint="make the folder first, or give another path")
+
+
+def _write_csv(out: Path, rows: list[tuple[str, list[str]]]) -> None:
+    """Write ``rows`` (path, tags) as the training CSV ``out`` (a header row; whole or not at all)."""
+    import csv
+    tmp = out.with_name(out.name + ".partial")
+    try:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["path", "tags"])
+            for path, tags in rows:
+                writer.writerow([path, *tags])
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise HatboxError(f"cannot write {safe_text(str(out))}: {exc.strerror}; nothing was written") from None

@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start
+from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start, take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
@@ -277,6 +277,7 @@ class Libraries:
             info["progress"] = {"done": int(done), "total": int(total)}
         try:
             db = prepare_stage(d) if info.get("before") else d / "tags.db"    # a re-tag: a copy (library_fixes)
+            take_waiting(d, db)                 # corrections sent before it had a tag database
             report = jsonable(self.tagger(d / "files", pack, db, progress, cancel))
             state = "cancelled" if cancel.is_set() else "done"
             if db != d / "tags.db" and state == "done":

@@ -102,3 +102,83 @@ def retag_ended(info: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:
                "total": int(progress.get("total") or 0)}
     return {**ended, **before, **clear, "stopped_retag": stopped}
 
+
+WAITING = "fixes.json"          # in the library's folder: corrections sent before it has a tag database
+
+
+def read_fixes(db: Path, files: Path) -> list[dict[str, Any]]:
+    """The producer's corrections in library database ``db`` (files under ``files``): ``path`` (as the library lists
+    it), ``tags`` and ``heard`` (whether the tagger could hear the file: only those are of use as training data)."""
+    from device.library.query import corrections
+    heard = set(corrections(db, heard=True))
+    root = files.resolve()
+    out = []
+    for path, tags in corrections(db).items():
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        out.append({"path": rel, "tags": tags, "heard": path in heard})
+    return out
+
+
+def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """``fixes`` (path, tags) with each tag as stored (stripped, one Unicode form); HatboxError naming the first tag
+    that cannot be one (export.manifest.tag_problem), before anything is written."""
+    from export.manifest import TAG_RULE, normal_tag, tag_problem
+    from hatbox.errors import HatboxError
+    for path, tags in fixes:
+        bad = next((t for t in tags if tag_problem(t)), None)
+        if bad is not None:
+            raise HatboxError(f"'{bad[:60]}' (for {path}) cannot be a tag; no correction was kept", hint=TAG_RULE)
+    return [(path, sorted({normal_tag(t) for t in tags})) for path, tags in fixes]
+
+
+def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) -> None:
+    """Give library ``folder``'s files the producer's ``fixes`` (path inside ``files/``, tags; none: back to the
+    tagger), as `box-library --fix` does, in one transaction: into its tag database when it has one or is being
+    tagged (``has_db``; a file the tagging has not reached yet shows them once it has), else kept in
+    :data:`WAITING` until a tagging begins (:func:`take_waiting`)."""
+    import json
+
+    from device.library import db as libdb
+    from export.atomic import write_atomic
+    if not has_db:
+        waiting = {**_waiting(folder), **{p: t for p, t in fixes}}
+        write_atomic(folder / WAITING, json.dumps(waiting, sort_keys=True).encode())
+        return
+    con = libdb.connect(folder / "tags.db")
+    try:
+        from device.library.query import _known_tags, spelled_as_known
+        known = _known_tags(con)
+        with con:
+            for path, tags in fixes:
+                libdb.put_user_tags(con, path, sorted(set(spelled_as_known(tags, known))))
+    finally:
+        con.close()
+
+
+def _waiting(folder: Path) -> dict[str, list[str]]:
+    """The corrections :func:`put_fixes` kept for library ``folder`` while it had no tag database ({} for none)."""
+    import json
+    try:
+        found = json.loads((folder / WAITING).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {str(p): [str(t) for t in tags] for p, tags in found.items()} if isinstance(found, dict) else {}
+
+
+def take_waiting(folder: Path, db: Path) -> None:
+    """Before library ``folder`` is tagged into ``db``: the corrections kept while it had none go into it."""
+    waiting = _waiting(folder)
+    if not waiting:
+        return
+    from device.library import db as libdb
+    con = libdb.connect(db)
+    try:
+        with con:
+            for path, tags in waiting.items():
+                libdb.put_user_tags(con, path, tags)
+    finally:
+        con.close()
+    (folder / WAITING).unlink(missing_ok=True)

@@ -270,6 +270,48 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
 
+    @app.get("/libraries/{library_id}/fixes", response_model=list[M.FileFix], dependencies=[auth],
+             responses=_errors(401, 404, 409))
+    def library_fixes(request: Request, library_id: str) -> list[M.FileFix]:
+        """The producer's corrections of the library's files (`hatbox box-library ID --export-fixes` makes them
+        the CSV `hatbox train tagger` takes)."""
+        from device.api.library_fixes import read_fixes
+        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
+        with _whole_db(library_id):
+            return [M.FileFix(**f) for f in read_fixes(db, files)]
+
+    @app.post("/libraries/{library_id}/fixes", response_model=M.FixesTaken, dependencies=[auth],
+              responses=_errors(401, 404, 409, 422))
+    def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest) -> M.FixesTaken:
+        """Corrections sent with a library (`hatbox push-library`: the laptop's own), kept as the box's own."""
+        from device.api.library_fixes import checked_fixes, put_fixes
+        libraries = box_of(request).libraries
+        info, files = _lib(libraries.get, library_id), libraries.files_path(library_id)
+        wanted = [(f.path.strip().replace("\\", "/"), f.tags) for f in body.fixes]
+        held = [(p, t) for p, t in wanted if _nameable(p) and _inside(files, p)]
+        try:
+            fixes = checked_fixes(held)
+            has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
+            with _whole_db(library_id):
+                put_fixes(files.parent, fixes, has_db)
+        except HatboxError as exc:
+            raise _from_hatbox(422, "rejected", exc) from None
+        if fixes:
+            say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop")
+        kept = {p for p, _ in held}
+        return M.FixesTaken(kept=len(fixes), not_in_library=[p for p, _ in wanted if p not in kept])
+
+
+def _inside(files: Path, path: str) -> bool:
+    """Whether ``path`` (relative) is a file of the library whose files are under ``files``."""
+    rel = PurePosixPath(path)
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts:
+        return False
+    try:
+        return (files / rel).is_file()
+    except (OSError, ValueError):
+        return False
+
 
 NAME_MAX = 255                 # bytes in one file name (Linux): a longer one cannot be a file of the library
 

@@ -163,6 +163,23 @@ class Library(BaseModel):
     stopped_retag: Optional[StoppedRetag] = Field(None, description=STOPPED_RETAG)
 
 
+class FileFix(BaseModel):
+    path: str = Field(max_length=4096, description="relative to the library's folder")
+    tags: list[str] = Field(max_length=64, description="the producer's tags; none: back to the tagger")
+    heard: Optional[bool] = Field(None, description="GET: whether the tagger could hear the file (of use as "
+                                                    "training data)")
+
+
+class FixesRequest(BaseModel):
+    fixes: list[FileFix] = Field(max_length=100000)
+
+
+class FixesTaken(BaseModel):
+    kept: int = Field(description="corrections kept, as PUT /libraries/{id}/files/tags keeps one")
+    not_in_library: list[str] = Field(description="paths of no file the library holds (refused at upload, or not "
+                                                  "sent): not kept")
+
+
 class TaggedFile(BaseModel):
     path: str = Field(description="relative to the library's folder")
     score: float = Field(description="the tagger's probability, 1.0 for your own tag")
