@@ -18,7 +18,9 @@ lock and sampler messages as ``hatbox box-kit``) on the panel's reader, never on
 it.  Without the API in this process (``--no-api``) the page says the kit is kept by the API.
 
 Encoders: 1 turns through the pads (across banks), 2 turns the bank, and 2's press plays the selected pad while it
-is held.
+is held (or turns a sampler a fault silenced back on).  4 is the button encoder (device/ui/focus.py): its turn puts a
+ring on assign, loop, clear or from library, and its press does that button, as a tap does ("press again" where a tap
+would ask for a second one), so a panel without touch sets pads too.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from device.notes import note_name
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.bypass import SlotBypass
+from device.ui.focus import ButtonFocus, draw_focus, pressed, released, turned
 from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
 from hatbox.errors import first_line
@@ -46,6 +49,7 @@ BUTTON_H = 46
 TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its four buttons in two rows
 VELOCITY = (40, 127)     # a touch at a pad's bottom edge, at its top edge
 CONFIRM_S = 5.0          # s "from library" waits for its second tap over a kit that has notes
+BUTTONS = ("assign", "loop", "clear", "from library")   # left to right, as encoder 4 turns through them
 NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
 
 
@@ -66,6 +70,8 @@ class KitPage(Page):
         self.next_btn: Any = None
         self.confirm_at: float | None = None   # when "from library" (or "assign") was tapped once over notes
         self.confirm_for = ""               # which of the two asks for its second tap
+        self.confirm_verb = "tap"           # ... and how it was asked for: "tap", or "press" (encoder 4)
+        self.focus = ButtonFocus(BUTTONS, "assign")      # the button encoder 4's press does
         self.changing = ""                  # what the change on its way does ("" when none is): taps wait for it
         self.loaded = False                 # the pads were read once
         self.kit_loading: tuple[int, int] | None = None   # (notes handed over, of) while the box's start loads the kit
@@ -109,6 +115,7 @@ class KitPage(Page):
 
     def leave(self) -> None:
         self.confirm_at = None
+        self.focus.reset()
 
     def let_go(self) -> list[Message]:
         """A note_off for every note a finger or encoder 2 holds (a loop would play on, its finger's up lost)."""
@@ -160,7 +167,7 @@ class KitPage(Page):
         self.next_btn = pygame.Rect(top.right - 56, top.y, 56, top.height)
         self.fault_btn = pygame.Rect(self.prev_btn.right + 8, top.y, self.next_btn.x - self.prev_btn.right - 16,
                                      top.height)
-        names = ("assign", "loop", "clear", "from library")
+        names = BUTTONS
         per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 2      # "from library" fits a 320-px screen
         lines = -(-len(names) // per_row)
         buttons_y = rect.bottom - lines * (BUTTON_H + 6)
@@ -192,9 +199,13 @@ class KitPage(Page):
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
-        if isinstance(event, (EncoderTurn, EncoderPress)):
+        if isinstance(event, (EncoderTurn, EncoderPress)) and not (pressed(event) or released(event)):
             self.confirm_at = None                 # "from library" asks again after anything else
-        if isinstance(event, EncoderTurn) and event.index == 0:
+        if pressed(event):
+            self._button(self.focus.at, "press")      # encoder 4: the button in the ring, as a tap
+        elif turned(event):
+            self.focus.turn(turned(event))
+        elif isinstance(event, EncoderTurn) and event.index == 0:
             self._show(self.note + event.delta)
         elif isinstance(event, EncoderTurn) and event.index == 1:
             for _ in range(abs(event.delta)):
@@ -277,7 +288,9 @@ class KitPage(Page):
         note, self.held_by_encoder = self.held_by_encoder, None
         return [] if note is None else self._release(note)
 
-    def _button(self, name: str) -> None:
+    def _button(self, name: str, verb: str = "tap") -> None:
+        """Button ``name`` tapped (``verb`` "tap") or pressed with encoder 4 ("press") while its ring is on it; one
+        that replaces what a pad or the kit plays asks for the same again first, in the same words."""
         if self.kit is None:
             self.ctx.state.say(*NO_API)
             return
@@ -294,9 +307,9 @@ class KitPage(Page):
                                    "pick a sample on Library first")
                 return
             if pad is not None and not pad.missing and pad.path != picked and not confirmed:
-                self.confirm_at, self.confirm_for = time.monotonic(), name    # (QA: put over the kick at once)
-                self.ctx.state.say(f"tap again to put {Pad(note, picked).name} on {where} in place of {pad.name}",
-                                   f"tap again to replace {where}")
+                self._ask_again(name, verb)                                    # (QA: put over the kick at once)
+                self.ctx.state.say(f"{verb} again to put {Pad(note, picked).name} on {where} in place of {pad.name}",
+                                   f"{verb} again to replace {where}")
                 return
             loop = bool(pad and pad.loop)
             self._change(lambda: self.kit.assign(note, picked, loop), f"putting {Pad(note, picked).name} on {where}...",
@@ -314,15 +327,19 @@ class KitPage(Page):
             self._change(lambda: self.kit.clear(note), f"clearing {where}...", f"{where} cleared")
         elif name == "from library":
             if self.pads and not confirmed:
-                self.confirm_at, self.confirm_for = time.monotonic(), name
+                self._ask_again(name, verb)
                 source = ("the picked sample's library" if self.ctx.state.picked else
                           "the biggest library (pick a sample on Library to choose one)")
-                self.ctx.state.say(f"tap again to replace the kit ({count_words(len(self.pads), 'note')}) with one "
-                                   f"from {source}",
-                                   "tap again to replace the kit")
+                self.ctx.state.say(f"{verb} again to replace the kit ({count_words(len(self.pads), 'note')}) with "
+                                   f"one from {source}",
+                                   f"{verb} again to replace the kit")
                 return
             picked = self.ctx.state.picked
             self._change(lambda: self.kit.from_library(picked), "making the kit from the library...", "kit made")
+
+    def _ask_again(self, name: str, verb: str) -> None:
+        """Button ``name`` waits :data:`CONFIRM_S` for its second tap (``verb`` "tap") or encoder 4 press ("press")."""
+        self.confirm_at, self.confirm_for, self.confirm_verb = time.monotonic(), name, verb
 
     # -- drawing ----------------------------------------------------------------------
     def draw(self, surface: Any) -> None:
@@ -345,14 +362,16 @@ class KitPage(Page):
                20, colour, "midleft")
         pad = self.pads.get(self.note)
         enabled = self.kit is not None
-        D.button(surface, f, self.buttons["assign"], "tap again" if self.confirming("assign") else "assign",
+        again = f"{self.confirm_verb} again"
+        D.button(surface, f, self.buttons["assign"], again if self.confirming("assign") else "assign",
                  on=self.confirming("assign"), enabled=enabled and bool(self.ctx.state.picked))
         D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop),
                  enabled=enabled and pad is not None and not pad.missing)
         D.button(surface, f, self.buttons["clear"], "clear", enabled=enabled and pad is not None)
         confirming = self.confirming()
-        D.button(surface, f, self.buttons["from library"], "tap again" if confirming else "from library",
+        D.button(surface, f, self.buttons["from library"], again if confirming else "from library",
                  on=confirming, enabled=enabled)
+        draw_focus(surface, f, self.buttons[self.focus.at])
 
     def _draw_pad(self, surface: Any, note: int, r: Any, held: set[int]) -> None:
         f = self.ctx.fonts
