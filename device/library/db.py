@@ -344,6 +344,21 @@ def tagging_state(con: sqlite3.Connection, db_path: str | Path) -> str:
     return "running" if lock_held(lock_path(db_path)) else "stopped"
 
 
+def tagged_of(db_path: str | Path) -> tuple[int, int]:
+    """(files the database holds tagged by its current pack, files its last run found in the library), read-only;
+    (-1, -1) when it cannot be read."""
+    try:
+        con = sqlite3.connect(f"{Path(db_path).absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            done = con.execute(f"SELECT COUNT(*) FROM files f WHERE f.status = 'ok' AND ({CURRENT})").fetchone()[0]
+            total = get_meta(con, "run_total", "")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return -1, -1
+    return int(done), int(total) if total.isdigit() else int(done)
+
+
 def lock_path(db_path: str | Path) -> Path:
     """The lock file of a library database: ``<db>.lock`` beside it."""
     db_path = Path(db_path)

@@ -107,7 +107,7 @@ class _Pending:
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
                 threads: int = 1, batch: int = BATCH, lock: bool = False,
-                decoding: Decoding = Decoding()) -> LibraryReport:
+                decoding: Decoding = Decoding(), report: LibraryReport | None = None) -> LibraryReport:
     """Tag ``root``'s audio files with a tagger ``pack`` into ``db_path`` (see module doc).
 
     ``progress(done, total)`` is called after each file; set ``cancel`` to stop after the current
@@ -117,6 +117,7 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     second run on the same database is refused, HatboxError, once the folder and the pack are checked).
     A ``links_dir`` in which no link can be made (a file, a folder that cannot be written) is refused before the
     pack is read or the database touched.  ``decoding``: see :class:`Decoding` (`hatbox tag` checks and hushes).
+    ``report``: the report to fill in (a caller's, read by ``progress`` as the run goes: `hatbox tag`'s bar).
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
@@ -134,7 +135,7 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     tagger = PackTagger(pack, threads=threads)
     with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
         con = libdb.connect(db_path)
-        report = LibraryReport()
+        report = report if report is not None else LibraryReport()
         try:
             inside = Path(db_path).resolve().parent == root.resolve()    # the database is kept in its library
             _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report,
