@@ -30,9 +30,11 @@ from device.control import msg
 from device.ui import draw as D
 from device.ui.data import NO_TAG, Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
+from device.ui.pages.library_buttons import BUTTONS, HOME, button_rects, press_button
 from device.ui.pages.library_words import draw_empty, nothing_listed, score_words, status_words, tag_counts
 from hatbox.errors import first_line
 
@@ -82,6 +84,7 @@ class LibraryPage(Page):
         self._since = 0.0                      # when it was made (time.monotonic)
         self.read_error = ""                   # why the last read of the library failed ("" when it worked)
         self.played: set[str] = set()          # the paths of the samples played from this page
+        self.focus = ButtonFocus(BUTTONS, HOME)  # the button encoder 4's press does (library_buttons.py)
 
     @property
     def tags(self) -> list[str]:
@@ -310,8 +313,10 @@ class LibraryPage(Page):
             self._choose(self.tags[self.tag])
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 1:
             return self._audition()
-        elif isinstance(event, EncoderPress) and event.pressed and event.index == 3:
-            self._toggle_retag()
+        elif pressed(event):
+            return press_button(self, self.focus.at)
+        elif turned(event):
+            self.focus.turn(turned(event))
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 2:
             self._more_like_this()
         elif isinstance(event, Touch) and event.kind == "down":
@@ -337,6 +342,7 @@ class LibraryPage(Page):
 
     def leave(self) -> None:
         self.drag, self._tapped_tag = ListDrag(), None
+        self.focus.reset()
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
@@ -356,15 +362,8 @@ class LibraryPage(Page):
                 self.sample = first + i
                 self.drag.start(touch, "samples", self.sample)
                 return self._audition()
-        if hit(self.play_btn, x, y):
-            return self._audition()
-        if hit(self.more_btn, x, y):
-            self._more_like_this()
-        if hit(self.retag_btn, x, y):
-            self._toggle_retag()
-        if hit(self.unsure_btn, x, y):
-            self._toggle_review()
-        return []
+        tapped = [name for name, r in button_rects(self).items() if hit(r, x, y)]
+        return press_button(self, tapped[0]) if tapped else []
 
     def review_on(self) -> bool:
         """The "unsure first" button is on: the unsure list is on screen, or on its way (the last
@@ -538,6 +537,7 @@ class LibraryPage(Page):
         saves = self.pending is not None and self.pending != self.before
         D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
                  enabled=listed or self.retag is not None)
+        draw_focus(surface, f, button_rects(self)[self.focus.at])
 
     def labels(self) -> list[str]:
         """The sample rows' labels (:func:`row_labels`), worked out again only when the list changes."""
