@@ -16,7 +16,8 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, retag_started, send_fixes, stopped_retag_line
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, retag_started, say_sampler_warnings, \
+    send_fixes, stopped_retag_line
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -438,7 +439,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         elif args.like:
             return library_browse.like(c, lid, args.like, args.k)
         elif args.play:
-            return library_browse.play(c, lid, args.play)
+            return library_browse.play(c, lid, args.play) or say_sampler_warnings(c, args.play) or 0
         elif args.unsure:
             found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
             if found:

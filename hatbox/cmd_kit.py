@@ -15,6 +15,7 @@ from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
+from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
 
@@ -59,7 +60,7 @@ def box_kit(args: argparse.Namespace) -> int:
         raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
     if args.loop and args.map is None:
         raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
-    mapped = None
+    mapped, warned = None, []
     if args.map is not None:                     # the note checked before the box is asked anything
         try:
             mapped = (parse_note(args.map[0]), args.map[1])
@@ -76,6 +77,7 @@ def box_kit(args: argparse.Namespace) -> int:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
                                                                "loop": bool(args.loop)})
+            warned = sampler_warnings(c, file)
         elif args.unmap is not None:
             kit = _call(c, "DELETE", f"/kit/notes/{args.unmap}")
         elif args.clear:
@@ -86,6 +88,8 @@ def box_kit(args: argparse.Namespace) -> int:
             kit = _call(c, "GET", "/kit")
     for line in describe(kit):
         print(line)
+    for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
+        print(f"warning: {safe_text(text)}")
     return 0
 
 

@@ -154,3 +154,32 @@ def _write_csv(out: Path, rows: list[tuple[str, list[str]]]) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise HatboxError(f"cannot write {safe_text(str(out))}: {exc.strerror}; nothing was written") from None
+
+
+def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2) -> list[str]:
+    """The box's sampler warnings (GET /status, device.control.slot_warnings) about library file ``rel`` (as
+    box-library lists it) just mapped or played: "Loops/amen.wav is 4:00 long: the sampler plays only its first
+    60 s".  The engine reports them a moment after it decodes the file: asked up to ``tries`` times, ``wait_s``
+    apart; [] when there are none or the box does not say."""
+    import time
+
+    from device.control import slot_warnings
+    parts = [p for p in rel.replace("\\", "/").split("/") if p]
+    label = "/".join(parts[-2:])                    # device.control.file_label of a library's file
+    for attempt in range(tries):
+        try:
+            status = _call(client, "GET", "/status")
+        except HatboxError:
+            return []
+        engine = status.get("engine") if isinstance(status, dict) else None
+        found = [t for t in slot_warnings(engine if isinstance(engine, dict) else {}) if t.startswith(label + " ")]
+        if found or attempt == tries - 1:
+            return found
+        time.sleep(wait_s)
+    return []
+
+
+def say_sampler_warnings(client: Any, rel: str) -> None:
+    """Print the box's sampler warnings about library file ``rel`` (:func:`sampler_warnings`), one a line."""
+    for text in sampler_warnings(client, rel):
+        print(f"warning: {safe_text(text)}")
