@@ -128,12 +128,14 @@ def train_tagger(args: argparse.Namespace) -> int:
 def _summary(rep, db: Path) -> str:
     """The line that sums up a `hatbox tag` run (``rep``: device.library.LibraryReport): its files each counted
     once, so the counts add up to the total; the folders that could not be opened said apart (not files)."""
-    empty = f"{len(rep.skipped)} skipped (silent, too short or empty), " if rep.skipped else ""
+    skipped = len(rep.skipped) + len(rep.still_skipped)       # every run, as failed files are (not "unchanged")
+    empty = f"{skipped} skipped (silent, too short or empty), " if skipped else ""
     renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
     left = f"{len(rep.left_during)} left the library during the run, " if rep.left_during else ""
     folders = len(rep.unopened)
     unopened = f"; {count_words(folders, 'folder')} could not be opened (below)" if folders else ""
-    return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {rep.unchanged} unchanged{renamed}, "
+    unchanged = rep.unchanged - len(rep.still_skipped)
+    return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {unchanged} unchanged{renamed}, "
             f"{rep.failed_files} failed, {empty}{left}{rep.removed} removed from the database{unopened}; "
             f"{rep.seconds:.1f} s -> {_shown(str(db))}")
 
@@ -268,10 +270,12 @@ def tag(args: argparse.Namespace) -> int:
               f"with {them(len(rep.tags_lost))}: {shown}")
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
-    for rel, why in rep.skipped[:max(0, 20 - len(rep.failed))]:
+    skipped = sorted(rep.skipped + rep.still_skipped)
+    for rel, why in skipped[:max(0, 20 - len(rep.failed))]:
         print(f"  skipped {_shown(rel)}: {_shown(why)}")
-    if len(rep.failed) + len(rep.skipped) > 20:
-        print(f"  ... and {len(rep.failed) + len(rep.skipped) - 20} more (hatbox library query {_shown(str(db))} --failed)")
+    if len(rep.failed) + len(skipped) > 20:
+        print(f"  ... and {len(rep.failed) + len(skipped) - 20} more "
+              f"(hatbox library query {_shown(str(db))} --failed)")
     none = untagged_count(db)
     if none:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "

@@ -278,6 +278,12 @@ def _put_untagged(con: sqlite3.Connection, rel: str, stat: tuple[int, int], mode
                 (key, stat[0], stat[1], digest or None, status, stored(reason), model))
 
 
+def reason_of(con: sqlite3.Connection, rel: str) -> str:
+    """Why the file ``rel`` has no tags (its row's reason: failed or skipped), "" when none is recorded."""
+    row = con.execute(f"SELECT error FROM files WHERE path = {TEXT}", (stored(rel),)).fetchone()
+    return str(row[0] or "") if row else ""
+
+
 def stored_hashes(con: sqlite3.Connection, rels: list[str]) -> dict[str, str]:
     """path -> the content hash stored for it, for each of ``rels`` whose row has one."""
     out = {}

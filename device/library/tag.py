@@ -65,6 +65,7 @@ class LibraryReport:
     #                                                                      its old bytes are now): the tags are on both
     left_during: list[str] = field(default_factory=list)     # found, then gone before they were read (deleted)
     other_formats: list[str] = field(default_factory=list)   # audio in a format hatbox does not read (.m4a): left out
+    still_skipped: list[tuple[str, str]] = field(default_factory=list)   # of ``unchanged``: skipped before, unchanged
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -488,6 +489,8 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     stat = key_of(st)
     if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
         report.unchanged += 1
+        if known[rel][3] == "skipped":          # said by every run, as failed files are (they are tried again)
+            report.still_skipped.append((rel, libdb.reason_of(con, rel)))
         return
     kind = not_regular(st.st_mode)
     if kind:                               # reading a named pipe would wait for a writer forever
