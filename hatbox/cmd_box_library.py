@@ -16,8 +16,8 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, retag_started, say_sampler_warnings, \
-    send_fixes, stopped_retag_line
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, retag_started, \
+    say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -54,11 +54,13 @@ def push_library(args: argparse.Namespace) -> int:
             from device.library.folder_tar import packed_bytes
             _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp))
+        refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
+        if refused:
+            without_members(archive, {name for name, _ in refused})
+        skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
         _check_has_audio(src, archive)
-        if skipped:
-            print(f"note: left out of {safe_text(src.name or src)}: {len(skipped)}")
-            for path, why in skipped:
-                print(f"  skipped {safe_text(path)}: {safe_text(why)}" if path else f"  {safe_text(why)}")
+        for line in left_out_lines(src, skipped):
+            print(line)
         _check_limit(c, archive, "max_library_bytes")
         if not args.again:
             _check_not_there(c, archive, src)

@@ -183,3 +183,51 @@ def say_sampler_warnings(client: Any, rel: str) -> None:
     """Print the box's sampler warnings about library file ``rel`` (:func:`sampler_warnings`), one a line."""
     for text in sampler_warnings(client, rel):
         print(f"warning: {safe_text(text)}")
+
+
+def refused_names(archive: Path) -> list[tuple[str, str]]:
+    """(name, why) of each member of the tar or zip ``archive`` whose name the box's upload refuses, by the box's own
+    rule (device.library.member_checks.safe_relpath: a Latin-1 name that is not valid UTF-8, a control character);
+    [] when it cannot be read (the box says why)."""
+    import tarfile
+    import zipfile
+
+    from device.library.member_checks import safe_relpath
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                names = [i.filename for i in zf.infolist() if not i.is_dir()]
+        else:
+            with tarfile.open(archive) as tf:
+                names = [m.name for m in tf.getmembers() if m.isfile()]
+    except (OSError, tarfile.TarError, zipfile.BadZipFile):
+        return []
+    return [(name, why) for name in names if isinstance(why := safe_relpath(name), str)]
+
+
+def without_members(tar: Path, names: set[str]) -> None:
+    """Write the tar ``tar`` (one `push-library` packed from a folder) again without the members ``names``."""
+    import shutil
+    import tarfile
+    part = tar.with_name(tar.name + ".partial")
+    with tarfile.open(tar) as src, tarfile.open(part, "w") as dst:
+        for member in src.getmembers():
+            if member.name not in names:
+                data = src.extractfile(member) if member.isfile() else None
+                dst.addfile(member, data)
+    shutil.move(part, tar)
+
+
+def left_out_lines(src: Path, skipped: list[tuple[str, str]]) -> list[str]:
+    """`push-library`'s lines for what was left out of folder ``src`` ((path inside it, why); a path of "" is a count
+    said in ``why``, such as the links to files sent once), each counted by what it is."""
+    shown = safe_text(src.name or str(src))
+    named = [(p, why) for p, why in skipped if p]
+    lines = [f"note: left out of {shown}: {safe_text(why)}" for p, why in skipped if not p]
+    if named:
+        folders = sum(1 for p, _ in named if (src / p).is_dir())
+        noun = count_words(len(named) - folders, "file") if not folders else (
+            count_words(len(named), "file or folder", "files or folders"))
+        lines.append(f"note: left out of {shown}: {noun}, not sent:")
+        lines += [f"  skipped {safe_text(p)}: {safe_text(why)}" for p, why in named]
+    return lines
