@@ -7,7 +7,7 @@ page's roll back needed a finger (forty-first stop's QA).  Encoder 4 is the page
 each, stopping at either end) and its press does the button in the ring.  Until it is turned, and again each time the
 page is shown, the ring is on the page's ``home`` button: the one encoder 4's press did before (the Library page's
 retag), so every binding there was stays.  The ring is drawn whatever the panel's touch, so the encoder's button is
-always shown: white round the button, with the encoder's number in a disc at its top-left corner.
+always shown: white round the button, with the encoder's number in a disc at its bottom-left corner.
 """
 from __future__ import annotations
 
@@ -67,6 +67,6 @@ def draw_focus(surface: Any, fonts: D.Fonts, rect: Any) -> None:
         return
     ring = rect.inflate(2 * (RING_PX + 1), 2 * (RING_PX + 1))
     pygame.draw.rect(surface, D.CURSOR, ring, RING_PX, border_radius=10)
-    centre = (ring.x + BADGE_R - 3, ring.y + BADGE_R - 3)
+    centre = (ring.x + BADGE_R - 3, ring.bottom - BADGE_R + 2)     # below: a status line is often just above
     pygame.draw.circle(surface, D.CURSOR, centre, BADGE_R)
     fonts.draw(surface, str(BUTTON_ENCODER + 1), (centre[0], centre[1] + 1), 18, D.BG, "center")
