@@ -137,6 +137,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     said = [w for w in (lone_tags_warning(train_items, shots=shots) if shots else lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
     notes.extend(said)
+    once = _one_destination()      # stdout and stderr both to one terminal or log: the notes said now are not repeated
     ahead = notes + [f"note: {count_words(len(files), 'file')} left out ({why}; named when training ends)"
                      for files, why in ((skipped, "unreadable"), (silent, "nothing to hear")) if files]
     if ahead:   # said now too: the musician can stop (Ctrl-C) and fix the data instead of hearing it minutes later
@@ -155,7 +156,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
         if res.stopped_early:
             metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps)
-        text = "".join(f"{note}\n" for note in notes)
+        text = "".join(f"{note}\n" for note in notes if not (once and ahead))
         kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
         text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
         if silent:
@@ -195,12 +196,23 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         return text
 
 
+def _one_destination() -> bool:
+    """Whether stdout and stderr lead to one place (a terminal, a log of both): a note said on stderr before
+    training is then not said again in the summary (QA: each warning was printed twice)."""
+    import os
+    try:
+        out, err = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):     # replaced streams with no file behind them
+        return False
+    return (out.st_dev, out.st_ino, out.st_rdev) == (err.st_dev, err.st_ino, err.st_rdev)
+
+
 def _holdout_note(items: list[Item], held: list[Item]) -> str:
-    """Why tags are missing from the held-out report ('' when none is): fewer than 4 samples."""
-    counts: dict[str, int] = {}
-    for it in items:
-        counts[it.tags[0]] = counts.get(it.tags[0], 0) + 1
-    small = sorted(t for t, c in counts.items() if c < MIN_FOR_HOLDOUT)
+    """Why tags are missing from the held-out report ('' when none is): fewer than 4 samples.  Every tag the table
+    shows with nothing held out is named (a file's second tag too: "kick" of files tagged "acoustic, kick" was
+    left out of this line while the table showed it n=0)."""
+    counts, in_held = tag_counts(items), tag_counts(held)
+    small = sorted(t for t, c in counts.items() if c < MIN_FOR_HOLDOUT or not in_held[t])
     if not small:
         return ""
     listed = (", ".join(f"{t} ({counts[t]})" for t in small[:10]) +
@@ -208,8 +220,10 @@ def _holdout_note(items: list[Item], held: list[Item]) -> str:
     if not held:
         return (f"\nno held-out report: every tag has fewer than {MIN_FOR_HOLDOUT} samples to keep some aside "
                 f"({listed}); all were used for training")
-    return (f"\nnot in the held-out report (fewer than {MIN_FOR_HOLDOUT} samples, all used for training): "
-            f"{listed}")
+    why = (f"fewer than {MIN_FOR_HOLDOUT} samples, all used for training" if all(counts[t] < MIN_FOR_HOLDOUT
+                                                                                 for t in small) else
+           "none of their files was held out: all used for training")
+    return f"\nnot in the held-out report ({why}): {listed}"
 
 
 def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict:
