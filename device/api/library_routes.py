@@ -252,6 +252,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
+        from device.api.library_fixes import not_on_box_hint
         from device.library import set_tags, tags_of
         from device.library.query import NotInLibrary
         db = _tag_db(request, library_id)
@@ -264,7 +265,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                 model = tags_of(db, body.path)
         except NotInLibrary as exc:
             raise (_refused_at_upload(request, library_id, body.path) or _not_tagged_yet(request, library_id, body.path)
-                   or _from_hatbox(422, "rejected", exc)) from None
+                   or ApiError(422, "rejected", Exception.__str__(exc), hint=not_on_box_hint(library_id))) from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
