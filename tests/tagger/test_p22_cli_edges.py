@@ -162,9 +162,9 @@ def test_tag_folders_that_differ_only_in_surrounding_spaces_merge_with_a_warning
 
 
 def test_tag_folders_with_distinct_names_bring_no_warning(tmp_path):
-    for folder in ("kick", "kick2", "hat"):
+    for i, folder in enumerate(("kick", "kick2", "hat")):      # three sounds: copies would be one sample
         (tmp_path / folder).mkdir()
-        sf.write(tmp_path / folder / "a.wav", np.full(800, 0.1, np.float32), 16000)
+        sf.write(tmp_path / folder / "a.wav", np.full(800, 0.1 + 0.01 * i, np.float32), 16000)
     notes: list[str] = []
     load_items(tmp_path, notes)
     assert notes == []
