@@ -188,6 +188,6 @@ def not_on_box_hint(lid: str) -> str:
     """The hint for a correction of a file library ``lid`` on the box does not hold: what applies on the box (the
     library's listings, sending the folder again), not the laptop's `hatbox tag` (QA: a library that only exists on
     the box was told to "tag the folder again")."""
-    return (f"give its path inside the library, as hatbox box-library {lid} --tag TAG and --unsure list it; a file "
-            "added to the folder since it was sent is not on the box: send the folder again (hatbox push-library "
-            "FOLDER: a new library, which hatbox box-library lists; fix the file there)")
+    return (f"give its path inside the library, as its --tag and --unsure listings show it (hatbox box-library {lid} "
+            "--tag TAG); a file added to the folder since it was sent is not on the box: send the folder again "
+            "(hatbox push-library FOLDER: a new library, which hatbox box-library lists; fix the file there)")
