@@ -53,6 +53,6 @@ def below_refusal(root: Path, before: str, sub: str, found: int, total: int, own
 def other_folder_hint(own: int) -> str:
     """The hint of the refusal to tag another folder into a database (``own``: its files carrying the producer's
     tags): where those go when that folder gets a database of its own."""
-    keep = (f"; your tags of {count_words(own, 'file')} stay in this database: `hatbox library export DB --out fixes.csv` writes "
-            "them out to train the next tagger with" if own else "")
+    keep = (f"; your tags of {count_words(own, 'file')} stay in this database: `hatbox library export DB --out "
+            "fixes.csv` writes them out to train the next tagger with" if own else "")
     return f"tag that folder again, or give this one its own database with --out{keep}"
