@@ -81,6 +81,8 @@ class PanelData(Protocol):
 
     def rollback(self, kind: str) -> PackEntry: ...
 
+    def rollback_to(self, kind: str) -> Optional[PackEntry]: ...    # what roll back would make active (None: none)
+
     def snapshot(self) -> Any: ...          # which packs are active (and their history), to restore
 
     def restore(self, snapshot: Any) -> None: ...   # ... when the engine refused what was activated
@@ -141,6 +143,11 @@ class MemoryData:
         if prev is not None and prev.id != pack_id:
             self.history.setdefault(entry.manifest.kind, []).append(prev.id)
         return self._set_active(entry)
+
+    def rollback_to(self, kind: str) -> Optional[PackEntry]:
+        ids = {p.id for p in self.pack_list}
+        earlier = [h for h in self.history.get(kind, []) if h in ids]
+        return self._find(earlier[-1]) if earlier else None
 
     def rollback(self, kind: str) -> PackEntry:
         history = self.history.get(kind, [])
@@ -276,6 +283,15 @@ class StoreData:
             raise
         self._tagger_changed(pid)
         return self._entry(pid)
+
+    def rollback_to(self, kind: str) -> Optional[PackEntry]:
+        """The pack :meth:`rollback` would make active (the store's history, packs still installed), or None."""
+        from device.store import META_FILE
+        earlier = [h for h in self.store.pointer().history.get(kind, []) if (self.store.packs / h / META_FILE).exists()]
+        try:
+            return self._entry(earlier[-1]) if earlier else None
+        except (OSError, ValueError, HatboxError):
+            return None
 
     def snapshot(self) -> Any:
         """The store's active pointer (slots and history), as the API keeps it around an activation."""

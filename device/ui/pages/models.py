@@ -38,10 +38,32 @@ class ModelsPage(Page):
         self._undo: tuple[Any, PackEntry] | None = None   # the store before the last load sent, and its pack
         self.drag = ListDrag()
         self.focus = ButtonFocus(BUTTONS, "activate")      # the button encoder 4's press does
+        self.back: dict[str, PackEntry | None] = {}        # kind -> the pack roll back would make active
 
     def enter(self) -> None:
         self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
         self.selected = min(self.selected, max(0, len(self.packs) - 1))
+        self.back = {kind: self._rollback_to(kind) for kind in {p.manifest.kind for p in self.packs}}
+
+    def _rollback_to(self, kind: str) -> PackEntry | None:
+        """The pack roll back would make active in ``kind``'s slot (None: none, or a PanelData that cannot say)."""
+        try:
+            return self.ctx.data.rollback_to(kind) if hasattr(self.ctx.data, "rollback_to") else None
+        except HatboxError:
+            return None
+
+    def back_words(self) -> tuple[str, ...]:
+        """What roll back would do for the selected pack's slot, longest first (the panel QA of the forty-first
+        stop: nothing said where it would go, and a rolled-back slot looked like any other): "roll back: synth ->
+        Orchestra pad 0.9.0", or that there is no earlier pack; () with no packs."""
+        if not self.packs:
+            return ()
+        kind = self.packs[self.selected].manifest.kind
+        to = self.back.get(kind)
+        if to is None:
+            return (f"no earlier {kind} pack to roll back to", f"no earlier {kind}", "")
+        name = f"{to.manifest.name} {to.manifest.version}"
+        return (f"roll back: {kind} -> {name}", f"-> {name}", f"-> {to.manifest.name}", "")
 
     def refresh(self) -> None:
         """Re-read the installed packs; the selection stays on the same pack if it is still there."""
@@ -101,8 +123,21 @@ class ModelsPage(Page):
     def _button(self, name: str) -> list[Message]:
         """Button ``name`` tapped, or pressed with encoder 4 while its ring is on it."""
         if name == "roll back":
-            return self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
+            return self._roll_back()
         return self._act(lambda p: self.ctx.data.activate(p.id))
+
+    def _roll_back(self) -> list[Message]:
+        """Roll the selected pack's slot back, saying from which pack to which ("rolled back: Orchestra pad 0.9.0
+        active, was 1.0.0"): a rolled-back slot looked like any other activation."""
+        kind = self.packs[self.selected].manifest.kind if self.packs else ""
+        was = active_pack(self.ctx.data, kind) if kind else None
+        out = self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
+        now = active_pack(self.ctx.data, kind) if kind else None
+        if was is not None and now is not None and now.id != was.id:
+            name, before = f"{now.manifest.name} {now.manifest.version}", f"{was.manifest.name} {was.manifest.version}"
+            self.ctx.state.say(f"rolled back: {name} active, was {before}", f"rolled back to {name}",
+                               f"rolled back to {now.manifest.name}")
+        return out
 
     def _act(self, action: Any) -> list[Message]:
         """Activate (or roll back) in the store, then ``load`` it into the engine; should the engine
@@ -165,4 +200,8 @@ class ModelsPage(Page):
         D.scroll_marker(surface, self.pack_rows, first, len(self.packs))
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")
+        room = self.rect.right - 8 - (self.rollback_btn.right + 16)
+        words = D.fit(f, self.back_words(), 20, room) if room > 40 else ""
+        if words:
+            f.draw(surface, words, (self.rollback_btn.right + 16, self.rollback_btn.centery), 20, D.DIM, "midleft")
         draw_focus(surface, f, self.button_rects()[self.focus.at])
