@@ -362,8 +362,8 @@ def box_library(args: argparse.Namespace) -> int:
     asks = lists or args.delete or args.retag or args.cancel
     if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
-    if args.yes and not args.delete:
-        raise HatboxError("--yes only goes with --delete", hint="hatbox box-library ID --delete --yes")
+    if args.yes and not (args.delete or args.export_fixes):
+        raise HatboxError("--yes goes with --delete, --force with --export-fixes", hint="ID --delete --yes")
     if args.wait and (lists or args.delete or args.cancel):
         raise HatboxError("--wait follows a tagging: give it alone (hatbox box-library ID --wait) or with --retag",
                           hint="hatbox box-library ID --wait")
@@ -437,7 +437,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
                 print(safe_text(note))
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.export_fixes:
-            return export_fixes(c, lid, Path(args.export_fixes), args.folder)
+            return export_fixes(c, lid, Path(args.export_fixes), args.folder, force=args.yes)
         elif args.like:
             return library_browse.like(c, lid, args.like, args.k)
         elif args.play:
@@ -589,7 +589,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                         "your corrections stay")
     g.add_argument("--cancel", action="store_true",
                    help="stop the library's tagging (after the batch it is on); --retag goes on with it later")
-    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--yes", "--force", dest="yes", action="store_true", help="with --delete: do not ask; with "
+                   "--export-fixes: write over a CSV hatbox did not write")
     p.add_argument("--folder", help="with --export-fixes: the library's folder on this laptop (the one you sent)")
     p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
                                                        "--retag)")

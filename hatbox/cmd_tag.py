@@ -73,7 +73,9 @@ def register(cli) -> None:
     p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
                        export)
     p.add_argument("db", type=library_db, help=DB_HELP)
-    p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...])")
+    p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...]); a CSV hatbox did not write is "
+                   "replaced only with --force")
+    p.add_argument("--force", action="store_true", help="write over a CSV hatbox did not write")
 
 
 def _shown(text: str) -> str:
@@ -486,7 +488,9 @@ def fix(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from device import library
+    from device.library.fixes_csv import refuse_foreign
     _check_csv_out(Path(args.out), Path(args.db))
+    refuse_foreign(Path(args.out), args.force, _shown(args.out))
     n = library.export_csv(args.db, args.out)
     gone = _left_out(args.db)                  # every corrected file export_csv did not write
     left = len(gone)

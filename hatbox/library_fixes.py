@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from device.library.fixes_csv import refuse_foreign, write_fixes_csv
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
@@ -103,15 +104,17 @@ def send_fixes(client: Any, lid: str, db: Path, src: Path) -> None:
               f"upload?): {', '.join(safe_text(p) for p in missing[:5])}{' ...' if len(missing) > 5 else ''}")
 
 
-def export_fixes(client: Any, lid: str, out: Path, folder: str | None) -> int:
+def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bool = False) -> int:
     """`box-library ID --export-fixes CSV [--folder DIR]`: the box's corrections of library ``lid`` (quoted for the
     URL) as the CSV `hatbox train tagger` takes (``path,tag[,tag...]``): each path the file's under ``folder`` (the
     library's folder on this laptop; default the CSV's own), written relative to the CSV's folder."""
     _check_out(out)
+    refuse_foreign(out, force, safe_text(str(out)), "--export-fixes")
     fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
     base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
     rows = [f for f in fixes if f.get("heard")]
-    _write_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows])
+    write_fixes_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows],
+                    safe_text(str(out)))
     print(f"{count_words(len(rows), 'corrected file')} -> {safe_text(str(out))} (paths inside "
           f"{safe_text(str(base))})" + ("" if rows or fixes else f" (none yet: hatbox box-library {lid} --fix PATH "
                                                               "TAG)"))
@@ -138,22 +141,6 @@ def _check_out(out: Path) -> None:
     if not out.parent.is_dir():
         raise HatboxError(f"no folder {safe_text(str(out.parent))} to write {safe_text(out.name)} in; nothing was "
                           "written", hint="make the folder first, or give another path")
-
-
-def _write_csv(out: Path, rows: list[tuple[str, list[str]]]) -> None:
-    """Write ``rows`` (path, tags) as the training CSV ``out`` (a header row; whole or not at all)."""
-    import csv
-    tmp = out.with_name(out.name + ".partial")
-    try:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["path", "tags"])
-            for path, tags in rows:
-                writer.writerow([path, *tags])
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise HatboxError(f"cannot write {safe_text(str(out))}: {exc.strerror}; nothing was written") from None
 
 
 def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2) -> list[str]:

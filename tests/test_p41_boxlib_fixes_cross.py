@@ -53,8 +53,15 @@ def test_push_library_sends_the_folders_corrections_and_the_box_keeps_them(tmp_p
     assert "2 corrected files -> " in said and "hatbox train tagger YOUR-TAGS/" in said, said
     with csv_out.open(newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["path", "tags"]
-    assert sorted(rows[1:]) == [["kit/s1.wav", "djembe", "kick"], ["kit/s2.wav", "808", "snare"]]
+    assert rows[:2] == [["# your corrections", " written by hatbox (library export", " box-library --export-fixes)"],
+                        ["path", "tags"]]                    # the mark a later export knows its own by
+    assert sorted(rows[2:]) == [["kit/s1.wav", "djembe", "kick"], ["kit/s2.wav", "808", "snare"]]
+    assert main(["box-library", lid, "--export-fixes", str(csv_out)]) == 0             # its own: replaced
+    mine = lib / "labels.csv"                                  # the producer's own training CSV: never written over
+    mine.write_text("path,tags\nkit/s0.wav,kick\n")
+    assert main(["box-library", lid, "--export-fixes", str(mine)]) != 0
+    assert "is a CSV hatbox did not write" in capsys.readouterr().err and mine.read_text().count("\n") == 2
+    assert main(["box-library", lid, "--export-fixes", str(mine), "--force"]) == 0 and "s2.wav" in mine.read_text()
 
 
 def test_no_fixes_sends_none_and_a_missing_fixes_db_is_refused_first(tmp_path, paired_server, capsys):

@@ -7,7 +7,6 @@ tagging run writes (SQLite WAL).  Paths come back absolute (library root + store
 """
 from __future__ import annotations
 
-import csv
 import os
 import shlex
 import sqlite3
@@ -390,21 +389,14 @@ def export_csv(db_path: str | Path, out: str | Path) -> int:
     ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Files the tagger could
     not hear (skipped: silent, empty; or undecodable) are left out, and so are files whose name is not valid
     UTF-8 (a CSV of names is UTF-8; training reads one that is not as Windows-1252, every other name with it).
-    Written to a temporary file and renamed, so a failed write leaves no half file."""
+    Written whole or not at all (device.library.fixes_csv, which the box's corrections are written by too)."""
+    from device.library.fixes_csv import write_fixes_csv
     rows = {path: tags for path, tags in corrections(db_path, heard=True).items() if utf8_name(path)}
-    out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["path", "tags"])
-            for path, tags in rows.items():
-                writer.writerow([str(path), *tags])
-        os.replace(tmp, out)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise HatboxError(f"cannot write {out}: {exc.strerror}") from None
+    write_fixes_csv(Path(out), ((str(path), tags) for path, tags in rows.items()), str(out))
     return len(rows)
 
 

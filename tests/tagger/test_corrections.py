@@ -117,7 +117,7 @@ def test_cli_fix_query_export(library_dir, small_pack, tmp_path, capsys):
     assert capsys.readouterr().out.split() == ["yours", str(library_dir.resolve() / "kicks" / "k2.flac")]
     assert main(["library", "export", str(db), "--out", str(tmp_path / "c.csv")]) == 0
     assert "1 corrected file ->" in capsys.readouterr().out
-    assert (tmp_path / "c.csv").read_text().splitlines()[1].endswith("k2.flac,tom")
+    assert (tmp_path / "c.csv").read_text().splitlines()[2].endswith("k2.flac,tom")      # under the mark, the header
     assert main(["library", "query", str(db), "--unsure", "-k", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all(", " in line and "k2.flac" not in line for line in lines)   # yours: not unsure
