@@ -497,12 +497,21 @@ def _user_cannot_write(store: Path, user: str) -> str | None:
         return exc.strerror or str(exc)
 
 
+def hatbox_path() -> str:
+    """This hatbox's command by its full path, for a hint run with sudo (first-run QA of the forty-first stop: sudo's
+    PATH on Debian lacks the venv, so `sudo hatbox ...` is "command not found"): the venv's bin beside this
+    Python."""
+    import shlex
+    import sys
+    return shlex.quote(str(Path(sys.executable).parent / "hatbox"))
+
+
 def check_service(unit: str, unit_dir: Path, systemctl: Callable[[list[str]], tuple[int, str]] | None = None) -> Check:
     """Whether the box starts at boot: its unit (written by hatbox device service) installed and enabled."""
     path = unit_dir / f"{unit}.service"
     if not path.is_file():
         return Check("service", "warn", f"no {path}: the box does not start by itself at boot",
-                     "sudo hatbox device service --install [-- BOX OPTIONS]")
+                     f"sudo {hatbox_path()} device service --install [-- BOX OPTIONS]")
     if read_service(path) is None:
         return Check("service", "warn", f"{path} is there but hatbox did not write it: its box options and limits "
                                         "are not read here", "hatbox device service --install writes one (it leaves "

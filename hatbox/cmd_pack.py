@@ -292,6 +292,9 @@ def signing_key(key_file: Path) -> Any:
     when it is missing or not such a key (`hatbox pack sign`, `hatbox push --sign`)."""
     from export.signing import load_private
 
+    if key_file.is_dir():
+        raise HatboxError(f"--key {key_file} is a folder: give the private key file hatbox keygen wrote (KEY.pem)",
+                          hint=f"e.g. --key {key_file / 'KEY.pem'}, or make one with: hatbox keygen KEY.pem")
     if not key_file.is_file():
         raise HatboxError(f"no signing key at {key_file}", hint="make one with: hatbox keygen KEY.pem")
     try:

@@ -334,6 +334,9 @@ def keygen(args: argparse.Namespace) -> int:
                           hint=f"hatbox keygen {out.with_suffix('.pem')} (writes {out.with_suffix('.pem').name} and "
                                f"{out.name})")
     pub = out.with_suffix(".pub")
+    if out.is_dir():
+        raise HatboxError(f"{out} is a folder: give the name of the key file to write; nothing was written",
+                          hint=f"hatbox keygen {out / 'KEY.pem'} (writes KEY.pem and KEY.pub in it)")
     for path in (out, pub):
         if path.exists() or path.is_symlink():
             raise HatboxError(f"{path} already exists; not overwriting a key, nothing was written",

@@ -547,7 +547,8 @@ def _like(args: argparse.Namespace) -> list:
         return library.similar(args.db, args.like, k=args.k)
     except library.NotInLibrary:
         if not Path(args.like).is_file():
-            raise HatboxError(f"no audio file at {_shown(args.like)}",
+            from device.audio.audiofile import not_a_file
+            raise HatboxError(not_a_file(Path(args.like), _shown(args.like)),
                               hint="give a file of the library (as --tag and --unsure list them) or another "
                                    "audio file") from None
         if not args.pack:

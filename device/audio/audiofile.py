@@ -102,12 +102,21 @@ def empty_file_problem(path: str | Path) -> str:
         return ""
 
 
+def not_a_file(path: Path, shown: str | None = None) -> str:
+    """Why ``path``, where an audio file is to be read, is none: nothing there, a folder (first-run QA of the
+    forty-first stop: `render --input my-pedal` said "no audio file at my-pedal" of a folder), something else;
+    ``shown``: the path as the message names it (default ``path``)."""
+    name = str(path) if shown is None else shown
+    if path.is_dir():
+        return f"{name} is a folder, not an audio file"
+    return f"no audio file at {name}" if not path.exists() else f"cannot read {name}: not a regular file"
+
+
 def info(path: str | Path) -> tuple[int, int, int]:
     """(sample_rate Hz, channels, frames) without decoding the audio; any name the file system holds."""
     path = Path(path)
     if not path.is_file():              # as read() says it: libsndfile's "system error" says nothing
-        raise AudioFileError(f"no audio file at {path}" if not path.exists() else f"{path} is a folder, not an "
-                             "audio file" if path.is_dir() else f"cannot read {path}: not a regular file")
+        raise AudioFileError(not_a_file(path))
     if empty_file_problem(path):
         raise AudioFileError(f"cannot read {path}: {EMPTY_FILE}")
     try:
@@ -126,7 +135,7 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
     """
     path = Path(path)
     if not path.is_file():
-        raise AudioFileError(f"no audio file at {path}")
+        raise AudioFileError(not_a_file(path))
     if empty_file_problem(path):
         raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
     try:

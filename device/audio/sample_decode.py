@@ -70,7 +70,7 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
     the user should see: a file cut at ``max_seconds``); with ``loop``, its loop cycle too where it needs one
     (:meth:`Decoded.wants_cycle`), from the same decode.  Raises AudioFileError."""
     if not Path(key).is_file():
-        raise AudioFileError(f"no audio file at {key}")
+        raise AudioFileError(audiofile.not_a_file(Path(key)))
     own, _, frames = audiofile.info(key)
     head = int(math.ceil(max_seconds * own))
     more = int(math.ceil(LOOP_XFADE_SECONDS * own)) if frames > head else 0    # for a cut loop's seam

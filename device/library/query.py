@@ -542,7 +542,8 @@ def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: 
                           hint="pass the pack you ran hatbox tag with")
     path = Path(path)
     if not path.is_file():
-        raise HatboxError(f"no audio file at {path}")
+        from device.audio.audiofile import not_a_file
+        raise HatboxError(not_a_file(path))
     return similar_to_vector(db_path, tagger.embed_file(path), k)
 
 
