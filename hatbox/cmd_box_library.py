@@ -18,6 +18,7 @@ from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, retag_started, \
     say_sampler_warnings, send_fixes, stopped_retag_line, without_members
+from hatbox.library_push import already_there, library_there, tagger_way
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -62,8 +63,12 @@ def push_library(args: argparse.Namespace) -> int:
         for line in left_out_lines(src, skipped):
             print(line)
         _check_limit(c, archive, "max_library_bytes")
-        if not args.again:
-            _check_not_there(c, archive, src)
+        there = None if args.again else library_there(c, archive)
+        if there is not None:                     # its files are not sent again; the laptop's corrections go to it
+            already_there(c, there, src, fixes)
+            if args.wait and there.get("state") == "tagging":
+                _tagging_ended(c, _follow(c, there["id"], args.quiet))
+            return 0
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body)
@@ -194,31 +199,6 @@ def _check_tar(src: Path) -> None:
                                "FOLDER") from None
 
 
-def _check_not_there(client: Any, archive: Path, src: Path) -> None:
-    """HatboxError (nothing sent) when the box holds a library uploaded from the very bytes of ``archive`` (the
-    same zip or tar, or a folder packed unchanged), unless that one failed (the box's own advice for it is to send
-    it again).  A box from before libraries kept their digest lists none: nothing is compared there."""
-    from device.store import file_sha256
-
-    digest = file_sha256(archive)
-    for lib in _call(client, "GET", "/libraries", expect=list):
-        if not isinstance(lib, dict) or lib.get("sha256") != digest or lib.get("state") == "failed":
-            continue
-        lid, state = safe_text(lib.get("id", "?")), safe_text(lib.get("state", "?"))
-        files = lib.get("accepted")
-        held = f", {count_words(files, 'file')}" if isinstance(files, int) else ""
-        if lib.get("state") == "untagged" and lib.get("error") == NO_TAGGER:
-            nxt = f"the box tags it as soon as a tagger pack is active: {_tagger_way(client)}"
-        elif state in ("untagged", "cancelled"):
-            nxt = f"tag it with the active tagger: hatbox box-library {lid} --retag"
-        else:
-            nxt = f"its tags: hatbox box-library {lid}"
-        raise HatboxError(f"{safe_text(src)} is already on the box as library {lid} ('{safe_text(lib.get('name', ''))}',"
-                          f" {state}{held}); nothing was sent",
-                          hint=f"{nxt}; to send a second copy all the same: hatbox push-library "
-                               f"{shlex.quote(safe_text(str(src)))} --again")
-
-
 def _check_has_audio(src: Path, archive: Path) -> None:
     """HatboxError (nothing sent) when ``archive`` (the tar packed from the folder ``src``, or the zip or tar
     ``src`` itself) holds no file the box takes as audio: an empty folder or archive, one of documents only, or of
@@ -252,19 +232,7 @@ def _print_library(client: Any, body: dict[str, Any]) -> None:
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
-        print(f"  the box tags it as soon as a tagger pack is active: {_tagger_way(client)}")
-
-
-def _tagger_way(client: Any) -> str:
-    """How to make a tagger pack active on the box: the tagger pack it used last or its newest
-    (:func:`device.store.to_activate`; ``box-pack ID --activate``), else sending one."""
-    from device.store import to_activate
-    try:
-        pid = to_activate(_call(client, "GET", "/packs", expect=list), "tagger")
-    except HatboxError:
-        pid = None
-    return (f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid
-            else "hatbox push TAGGER.hatpack --activate")
+        print(f"  the box tags it as soon as a tagger pack is active: {tagger_way(client)}")
 
 
 def _active_tagger(client: Any) -> str | None:
@@ -324,7 +292,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     lid = safe_text(body["id"])
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
-                          hint=f"the box tags it as soon as one is: {_tagger_way(client)}")
+                          hint=f"the box tags it as soon as one is: {tagger_way(client)}")
     if body["state"] != "done":
         raise HatboxError(f"the tagging of library {lid} {safe_text(body['state'])}"
                           + (f": {safe_text(body['error'])}" if body.get("error") else ""),

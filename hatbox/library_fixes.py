@@ -84,9 +84,11 @@ def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
     return found, outside
 
 
-def send_fixes(client: Any, lid: str, db: Path, src: Path) -> None:
+def send_fixes(client: Any, lid: str, db: Path, src: Path, went: str = "went with it") -> None:
     """Send the laptop's corrections (``db``) of the files sent with ``src`` to library ``lid``, which keeps them
-    as its own (POST /libraries/{id}/fixes), and say so."""
+    as its own (POST /libraries/{id}/fixes), and say so (``went``: how they went, "went with it" after an upload).
+    When they do not reach it (the box went off after the upload) HatboxError says so and how to send them: the same
+    push-library again (:mod:`hatbox.library_push`: the library there, only its corrections go)."""
     from urllib.parse import quote
     fixes, outside = laptop_fixes(db, src)
     shown = safe_text(str(db))
@@ -95,13 +97,28 @@ def send_fixes(client: Any, lid: str, db: Path, src: Path) -> None:
             print(f"  none of the corrections in {shown} is of a file sent here ({count_words(outside, 'file')} "
                   "elsewhere): none sent")
         return
-    body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
-    print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) went with it: the box "
+    try:
+        body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
+    except HatboxError as exc:
+        raise not_sent(exc, lid, len(fixes), shown, src) from None
+    print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
           f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
     missing = body.get("not_in_library") or []
     if missing:
         print(f"  {count_words(len(missing), 'correction')} not kept: the box holds no such file (refused at "
               f"upload?): {', '.join(safe_text(p) for p in missing[:5])}{' ...' if len(missing) > 5 else ''}")
+
+
+def not_sent(exc: HatboxError, lid: str, count: int, shown: str, src: Path) -> HatboxError:
+    """The error of corrections (``count`` files, from ``shown``) that did not reach library ``lid`` (``exc``: why):
+    the library is on the box without them; the same push-library sends them to it."""
+    import shlex
+    again = f"hatbox push-library {shlex.quote(safe_text(str(src)))}"
+    first = Exception.__str__(exc)
+    return HatboxError(f"{first}; library {safe_text(lid)} is on the box, but your corrections of "
+                       f"{count_words(count, 'file')} (from {shown}) did not reach it",
+                       hint=(f"{exc.hint}; then " if exc.hint else "once the box answers again, ")
+                       + f"send them to it: {again} (the library is there: only the corrections go)")
 
 
 def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bool = False) -> int:
