@@ -149,11 +149,13 @@ def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) ->
         return
     con = libdb.connect(folder / "tags.db")
     try:
-        from device.library.query import _known_tags, spelled_as_known
+        from device.library.query import _known_tags, spelled_as_known, unwritable
         known = _known_tags(con)
         with con:
             for path, tags in fixes:
                 libdb.put_user_tags(con, path, sorted(set(spelled_as_known(tags, known))))
+    except sqlite3.OperationalError as exc:     # a full disk, a lock: nothing was written (one transaction)
+        raise unwritable(folder / "tags.db", exc) from None
     finally:
         con.close()
 
@@ -182,6 +184,20 @@ def take_waiting(folder: Path, db: Path) -> None:
     finally:
         con.close()
     (folder / WAITING).unlink(missing_ok=True)
+
+
+# what a correction the box's full disk did not take says to do
+FIX_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one (or "
+                 "hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one); then give the "
+                 "correction again")
+
+
+def no_room_for_fixes(lost: str) -> Exception:
+    """The API's 507 for corrections the box's full disk did not take (``lost``: "the correction of kit/s1.wav was
+    not kept"): SQLite may call it a read-only database, never the producer's to chmod (db.write_trouble)."""
+    from device.api.errors import ApiError
+    return ApiError(507, "no space", f"the box's disk is full: {lost}; nothing was changed",
+                    hint=FIX_ROOM_HINT)
 
 
 def not_on_box_hint(lid: str) -> str:

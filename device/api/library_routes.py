@@ -250,11 +250,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         return Response(status_code=204)
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
-             responses=_errors(401, 404, 409, 422))
+             responses=_errors(401, 404, 409, 422, 507))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
-        from device.api.library_fixes import not_on_box_hint
+        from device.api.library_fixes import no_room_for_fixes, not_on_box_hint
         from device.library import set_tags, tags_of
-        from device.library.query import NotInLibrary
+        from device.library.query import DiskFull, NotInLibrary
         db = _tag_db(request, library_id)
         if not _nameable(body.path):
             raise ApiError(422, "rejected", f"{body.path!r} is not a file of library '{library_id}'",
@@ -266,6 +266,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         except NotInLibrary as exc:
             raise (_refused_at_upload(request, library_id, body.path) or _not_tagged_yet(request, library_id, body.path)
                    or ApiError(422, "rejected", Exception.__str__(exc), hint=not_on_box_hint(library_id))) from None
+        except DiskFull:
+            raise no_room_for_fixes(f"the correction of {body.path} was not kept") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
@@ -282,10 +284,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             return [M.FileFix(**f) for f in read_fixes(db, files)]
 
     @app.post("/libraries/{library_id}/fixes", response_model=M.FixesTaken, dependencies=[auth],
-              responses=_errors(401, 404, 409, 422))
+              responses=_errors(401, 404, 409, 422, 500, 507))
     def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest) -> M.FixesTaken:
         """Corrections sent with a library (`hatbox push-library`: the laptop's own), kept as the box's own."""
-        from device.api.library_fixes import checked_fixes, put_fixes
+        from device.api.library_fixes import checked_fixes, no_room_for_fixes, put_fixes
+        from device.library.query import DiskFull
         libraries = box_of(request).libraries
         info, files = _lib(libraries.get, library_id), libraries.files_path(library_id)
         wanted = [(f.path.strip().replace("\\", "/"), f.tags) for f in body.fixes]
@@ -295,6 +298,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
             with _whole_db(library_id):
                 put_fixes(files.parent, fixes, has_db)
+        except DiskFull:
+            raise no_room_for_fixes("the corrections sent were not kept") from None
+        except OSError as exc:                  # fixes.json, kept while the library has no tag database
+            raise _disk_error(exc, "corrections", "keeping the corrections sent") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         if fixes:

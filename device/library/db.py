@@ -59,15 +59,32 @@ IN_LIBRARY = ".hatbox-tags.sqlite"     # the database `hatbox tag` keeps inside 
 TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`
 
 
-def write_trouble(exc: sqlite3.OperationalError) -> str:
+FULL_BELOW_BYTES = 1 << 20     # a disk with less room than this that SQLite calls read-only is a full one
+
+
+def write_trouble(exc: sqlite3.OperationalError, db_path: str | Path | None = None) -> str:
     """What stopped a write to a database, from SQLite's message: "read-only" (the file or its folder), "locked"
-    (another program holds it), "full" (the disk) or "other"."""
+    (another program holds it), "full" (the disk) or "other".  SQLite says "attempt to write a readonly database"
+    when a full disk will not take its journal: given ``db_path``, a database and folder that can be written on a
+    disk with under :data:`FULL_BELOW_BYTES` free are "full" (forty-first stop, QA: a full box said "chmod u+w")."""
     why = str(exc)
-    if "readonly" in why or "read-only" in why:
-        return "read-only"
     if "locked" in why or "busy" in why:
         return "locked"
-    return "full" if "full" in why else "other"
+    if "full" in why or (db_path is not None and _disk_full_at(Path(db_path))):
+        return "full"
+    return "read-only" if "readonly" in why or "read-only" in why else "other"
+
+
+def _disk_full_at(db_path: Path) -> bool:
+    """Whether database ``db_path`` (and its folder, where SQLite writes its journal) may be written but its disk has
+    under :data:`FULL_BELOW_BYTES` free; False when that cannot be told."""
+    import shutil
+    folder = db_path.parent
+    try:
+        writable = os.access(folder, os.W_OK) and (not db_path.exists() or os.access(db_path, os.W_OK))
+        return writable and shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def stored(text: str) -> str | bytes:
@@ -127,7 +144,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
 
 def _open_hint(db_path: str | Path, exc: sqlite3.OperationalError) -> str:
     """What to do about a library database SQLite would not open for writing (:func:`write_trouble` reads why)."""
-    trouble = write_trouble(exc)
+    trouble = write_trouble(exc, db_path)
     path = Path(db_path)
     if trouble in ("read-only", "other"):
         if path.exists() and not os.access(path, os.W_OK):

@@ -25,6 +25,10 @@ class NotInLibrary(HatboxError):
     """The file asked about is not one the library database holds."""
 
 
+class DiskFull(HatboxError):
+    """The disk a library database is on is full: the correction was not written (the box says it in its words)."""
+
+
 # Read on the laptop (hatbox library fix) and through the box's API (hatbox box-library --fix): it names what
 # both have, and the way to add a file to each.
 NOT_IN_LIBRARY_HINT = ("give its path inside the library, as its --tag and --unsure listings show it; a file added "
@@ -357,7 +361,7 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
 def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
     """The HatboxError for a correction the library database ``db_path`` did not take (SQLite's ``exc``): a
     read-only file, one locked by another program, a full disk; nothing was changed."""
-    trouble = libdb.write_trouble(exc)
+    trouble = libdb.write_trouble(exc, db_path)
     if trouble == "read-only":
         return HatboxError(f"cannot write {db_path}: the database file is read-only; nothing was changed",
                            hint=f"make it writable (chmod u+w {shlex.quote(str(db_path))}; check the owner if "
@@ -366,7 +370,7 @@ def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxErro
         return HatboxError(f"{db_path} is locked by another program (a hatbox tag running on it?); nothing was "
                            "changed", hint="wait for it to finish, then run the command again")
     if trouble == "full":
-        return HatboxError(f"cannot write {db_path}: the disk is full; nothing was changed",
+        return DiskFull(f"cannot write {db_path}: the disk is full; nothing was changed",
                            hint="free some space, then run the command again")
     return HatboxError(f"cannot write {db_path}: {exc}; nothing was changed",
                        hint="check that the database and its folder are writable and the disk is not full")
