@@ -16,8 +16,8 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, retag_started, \
-    say_sampler_warnings, send_fixes, stopped_retag_line, without_members
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, retag_not_through, \
+    retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, library_there, tagger_way
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
@@ -290,6 +290,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     from urllib.parse import quote
 
     lid = safe_text(body["id"])
+    retag_not_through(body)
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
                           hint=f"the box tags it as soon as one is: {tagger_way(client)}")

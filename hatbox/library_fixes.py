@@ -36,14 +36,32 @@ def cancel_words(body: dict[str, Any]) -> str:
 
 
 def stopped_retag_line(lib: dict[str, Any]) -> str:
-    """The listing's line for a library whose re-tag was stopped part way ("" for none)."""
+    """The listing's line for a library whose re-tag was stopped part way, or failed ("" for none)."""
+    words = retag_words(lib)
+    return f"    {words[0]} ({words[1]})" if words else ""
+
+
+def retag_words(lib: dict[str, Any]) -> tuple[str, str] | None:
+    """What became of library ``lib``'s re-tag that stopped part way or failed (what, what next), None for none: "a
+    re-tag with NEW failed at 3 of 6: the box's disk is full: ...; every file keeps its tags from OLD"."""
     stopped = lib.get("stopped_retag")
     if not isinstance(stopped, dict):
-        return ""
+        return None
     lid = safe_text(str(lib.get("id")))
-    return (f"    a re-tag with {safe_text(str(stopped.get('tagger')))} stopped at {stopped.get('done', 0)} of "
-            f"{stopped.get('total', '?')}: every file keeps its tags from {safe_text(str(lib.get('tagger')))} "
-            f"(hatbox box-library {lid} --retag goes on from there)")
+    error = stopped.get("error")
+    how = f"failed at {stopped.get('done', 0)} of {stopped.get('total', '?')}: {safe_text(str(error))}" if error \
+        else f"stopped at {stopped.get('done', 0)} of {stopped.get('total', '?')}"
+    nxt = "tries again" if error else "goes on from there"
+    return (f"a re-tag with {safe_text(str(stopped.get('tagger')))} {how}: every file keeps its tags from "
+            f"{safe_text(str(lib.get('tagger')))}", f"hatbox box-library {lid} --retag {nxt}")
+
+
+def retag_not_through(lib: dict[str, Any]) -> None:
+    """After `--retag --wait` (or `--wait`) followed library ``lib`` to its end: HatboxError when the re-tag did not go
+    through (stopped or failed: the library keeps its old tags), instead of "tagging done" and the old tags' counts."""
+    words = retag_words(lib)
+    if words is not None:
+        raise HatboxError(words[0], hint=f"{words[1]} (hatbox box-logs shows the box's side)")
 
 
 def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:

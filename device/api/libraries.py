@@ -30,7 +30,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start, take_waiting
+from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start, tagging_failed, \
+    take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
@@ -282,6 +283,7 @@ class Libraries:
             state = "cancelled" if cancel.is_set() else "done"
             if db != d / "tags.db" and state == "done":
                 merge_stage(d)                  # whole: its tags replace the old ones at once
+                info.update(before=None, tags_from=None)    # nothing to give back now
             results = with_library_failures(report, db if db.is_file() else d / "tags.db", d / "files")
             log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
             return {"results": results, "state": state}
@@ -290,10 +292,10 @@ class Libraries:
             return {"state": "untagged", "error": str(exc)}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
-            return {"state": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             log.exception("tagging library %s failed", info["id"])
-            return {"state": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
 
     def _end(self, info: dict[str, Any], ended: dict[str, Any]) -> None:
         """Write the record of a tagging that ended (``info`` updated by ``ended``), then show it in memory, so

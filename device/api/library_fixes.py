@@ -9,8 +9,9 @@ would mix two vocabularies and two embedding spaces ("more like this").  So a re
 ``tags.db`` tags a copy of it (:data:`STAGE`, made with SQLite's backup, or the one a stopped re-tag left: it goes
 on from there) while every reader (the listings, the panel, the kit) reads ``tags.db`` as it was; once the copy is
 whole its files, tags and meta replace ``tags.db``'s in one transaction (:func:`merge_stage`), the producer's
-corrections (``user_tags``, also those made meanwhile) staying as they are.  A re-tag stopped part way gives the
-library back its record from before (:func:`retag_ended`), with ``stopped_retag`` saying how far the new pack got.
+corrections (``user_tags``, also those made meanwhile) staying as they are.  A re-tag stopped part way, or failed
+(a full disk: its copy removed, :func:`tagging_failed`), gives the library back its record from before
+(:func:`retag_ended`), with ``stopped_retag`` saying how far the new pack got (and why it failed).
 """
 from __future__ import annotations
 
@@ -85,22 +86,58 @@ def merge_stage(folder: Path) -> None:
         con.execute("DETACH DATABASE s")
     finally:
         con.close()
+    drop_stage(folder)
+
+
+def drop_stage(folder: Path) -> None:
+    """Remove library ``folder``'s re-tag copy (:data:`STAGE`, with its -wal and -shm)."""
+    stage = stage_path(folder)
     for suffix in ("", "-wal", "-shm"):
         stage.with_name(stage.name + suffix).unlink(missing_ok=True)
 
 
 def retag_ended(info: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:
     """How a tagging of record ``info`` that ended as ``ended`` (state, results, error) is recorded: a staged re-tag
-    (``info['before']``) that stopped part way gives back the record from before, the library's tags being those of
-    ``tags_from`` still, with ``stopped_retag`` (the new pack, how far it got); any other end drops the staging."""
+    (``info['before']``) that stopped part way, or failed (its copy is all it wrote), gives back the record from
+    before, the library's tags being those of ``tags_from`` still, with ``stopped_retag`` (the new pack, how far it
+    got; ``error``, the box's words, when it failed); any other end drops the staging."""
     before = info.get("before")
     clear = {"before": None, "tags_from": None}
-    if not before or ended.get("state") != "cancelled":
+    if not before or ended.get("state") not in ("cancelled", "failed"):
         return {**ended, **clear}
     progress = info.get("progress") or {}
     stopped = {"tagger": info.get("tagger"), "done": int(progress.get("done") or 0),
                "total": int(progress.get("total") or 0)}
+    if ended.get("state") == "failed":
+        stopped["error"] = ended.get("error")
     return {**ended, **before, **clear, "stopped_retag": stopped}
+
+
+# what a tagging that met a full disk says to do (the box's words: not `hatbox tag`'s --out and "the same command")
+TAG_ROOM = ("make room (hatbox box-library lists the libraries, hatbox box-library ID --delete removes one; or hatbox "
+            "box-pack ID --delete removes an old pack)")
+
+
+def tagging_failed(folder: Path, exc: BaseException, staged: bool) -> str:
+    """The words the record of library ``folder`` keeps for a tagging that failed on ``exc``, in the box's words: a
+    full disk said as one (the tagger's own words are the laptop's: "give --out a database on another disk", a literal
+    hint line), else the error's first line without the library's folder.  A re-tag's copy (``staged``) on a full disk
+    is removed, giving its room back; otherwise it is kept, and --retag goes on from it."""
+    if _disk_full(folder / (STAGE if staged else "tags.db"), exc):
+        if staged:
+            drop_stage(folder)
+            return f"the box's disk is full: {TAG_ROOM}"
+        return f"the box's disk is full: {TAG_ROOM}; then tag it again: hatbox box-library {folder.name} --retag"
+    from hatbox.errors import first_line
+    return f"{type(exc).__name__}: {first_line(exc)}".replace(f"{folder}/", "")
+
+
+def _disk_full(db: Path, exc: BaseException) -> bool:
+    """Whether tagging into ``db`` stopped on ``exc`` for a full disk: ENOSPC, SQLite's "database or disk is full" (as
+    the tagger says it), or SQLite's "readonly database" on a disk with next to no room left (db.write_trouble)."""
+    from device.library.archive import is_disk_full
+    from device.library.db import disk_full_at
+    return is_disk_full(exc) or "disk is full" in str(exc) or disk_full_at(db)
 
 
 WAITING = "fixes.json"          # in the library's folder: corrections sent before it has a tag database

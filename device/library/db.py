@@ -70,12 +70,12 @@ def write_trouble(exc: sqlite3.OperationalError, db_path: str | Path | None = No
     why = str(exc)
     if "locked" in why or "busy" in why:
         return "locked"
-    if "full" in why or (db_path is not None and _disk_full_at(Path(db_path))):
+    if "full" in why or (db_path is not None and disk_full_at(Path(db_path))):
         return "full"
     return "read-only" if "readonly" in why or "read-only" in why else "other"
 
 
-def _disk_full_at(db_path: Path) -> bool:
+def disk_full_at(db_path: Path) -> bool:
     """Whether database ``db_path`` (and its folder, where SQLite writes its journal) may be written but its disk has
     under :data:`FULL_BELOW_BYTES` free; False when that cannot be told."""
     import shutil
