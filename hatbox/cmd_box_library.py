@@ -16,8 +16,8 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, retag_not_through, \
-    retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, \
+    retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, library_there, tagger_way
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line

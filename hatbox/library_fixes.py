@@ -48,9 +48,9 @@ def retag_words(lib: dict[str, Any]) -> tuple[str, str] | None:
     if not isinstance(stopped, dict):
         return None
     lid = safe_text(str(lib.get("id")))
-    error = stopped.get("error")
-    how = f"failed at {stopped.get('done', 0)} of {stopped.get('total', '?')}: {safe_text(str(error))}" if error \
-        else f"stopped at {stopped.get('done', 0)} of {stopped.get('total', '?')}"
+    error, at = stopped.get("error"), f"{stopped.get('done', 0)} of {stopped.get('total', '?')}"
+    how = (f"failed at {at}: {safe_text(str(error))}" if error else
+           f"was cut off by a restart at {at}" if stopped.get("cut_off") else f"stopped at {at}")
     nxt = "tries again" if error else "goes on from there"
     return (f"a re-tag with {safe_text(str(stopped.get('tagger')))} {how}: every file keeps its tags from "
             f"{safe_text(str(lib.get('tagger')))}", f"hatbox box-library {lid} --retag {nxt}")

@@ -30,8 +30,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import merge_stage, prepare_stage, retag_ended, staged_start, tagging_failed, \
-    take_waiting
+from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, retag_ended, \
+    staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
@@ -134,8 +134,8 @@ class Libraries:
             if info.get("state") == "tagging" and info.get("cancel_asked"):     # stopped by the producer
                 info.update(retag_ended(info, {"state": "cancelled", "error": None}), cancel_asked=False)
             elif info.get("state") == "tagging":
-                self.interrupted.append(info["id"])
-                info.update(state="failed", error=INTERRUPTED.format(lid=info["id"]))
+                self.interrupted.append(info["id"])     # a re-tag's library keeps its whole tags (library_fixes)
+                info.update(cut_off(info, INTERRUPTED.format(lid=info["id"])))
                 try:
                     self._save(info)
                 except OSError as exc:          # a full disk: the record still says tagging, which a start reads
@@ -397,25 +397,25 @@ class Libraries:
         twenty-seventh stop a box turned off while it tagged left the library failed with a fifth of it tagged.)"""
         started = []
         for lid in self.interrupted:
-            tagger = self._jobs.get(lid, {}).get("tagger")
-            resumes = int(self._jobs.get(lid, {}).get("resumes") or 0)
+            job = self._jobs.get(lid, {})
+            tagger, resumes, stays = cut_off_tagger(job), int(job.get("resumes") or 0), cut_off_stays(job)
             if resumes >= MAX_RESUMES:          # cut off again and again: a file may be taking the box down with it
-                log.warning("library %s: its tagging was cut off by a restart %d times running; it stays failed "
+                log.warning("library %s: its tagging was cut off by a restart %d times running; %s "
                             "(hatbox box-logs may say which file it was on; hatbox box-library %s --retag tries "
-                            "again)", lid, resumes + 1, lid)
+                            "again)", lid, resumes + 1, stays, lid)
                 continue
             pack = pack_of(tagger) if isinstance(tagger, str) else None
             if pack is None or not pack.is_file():
                 log.warning("library %s: its tagging was cut off by a restart and its tagger pack %s is no longer on "
-                            "the box; it stays failed (hatbox box-library %s --retag tags it with the active one)",
-                            lid, tagger, lid)
+                            "the box; %s (hatbox box-library %s --retag tags it with the active one)",
+                            lid, tagger, stays, lid)
                 continue
             self._jobs[lid]["resumes"] = resumes + 1         # in the record the re-tag writes
             try:
                 self.retag(lid, pack, tagger)
             except (HatboxError, OSError, KeyError) as exc:
-                log.warning("library %s: its tagging was cut off by a restart and could not carry on (%s); it "
-                            "stays failed", lid, exc)
+                log.warning("library %s: its tagging was cut off by a restart and could not carry on (%s); %s",
+                            lid, exc, stays)
                 continue
             log.info("library %s: its tagging was cut off by a restart; carrying on where it stopped, with %s",
                      lid, tagger)

@@ -113,6 +113,32 @@ def retag_ended(info: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:
     return {**ended, **before, **clear, "stopped_retag": stopped}
 
 
+def cut_off(info: dict[str, Any], interrupted: str) -> dict[str, Any]:
+    """How a start records a tagging of record ``info`` that a restart cut off: a staged re-tag gives the library back
+    its record from before (its ``tags.db`` is whole, with the old pack's tags), ``stopped_retag`` saying it was cut
+    off (``cut_off``); any other is ``failed`` with ``interrupted``.  Either is carried on, when it can be, by
+    Libraries.resume (:func:`cut_off_tagger`).  (QA: a re-tag cut off by 3 restarts left a healthy library "failed
+    ... (or --delete removes this copy)".)"""
+    if not info.get("before"):
+        return {"state": "failed", "error": interrupted}
+    back = retag_ended(info, {"state": "cancelled", "error": None})
+    back["stopped_retag"]["cut_off"] = True
+    return back
+
+
+def cut_off_tagger(info: dict[str, Any]) -> Any:
+    """The tagger pack a tagging cut off by a restart (record ``info``, as :func:`cut_off` left it) was tagging with."""
+    stopped = info.get("stopped_retag")
+    return stopped.get("tagger") if isinstance(stopped, dict) else info.get("tagger")
+
+
+def cut_off_stays(info: dict[str, Any]) -> str:
+    """How a library whose cut-off tagging (record ``info``) is not carried on stays, said in the box's log."""
+    if isinstance(info.get("stopped_retag"), dict):
+        return f"it keeps its tags from {info.get('tagger')}"
+    return "it stays failed"
+
+
 # what a tagging that met a full disk says to do (the box's words: not `hatbox tag`'s --out and "the same command")
 TAG_ROOM = ("make room (hatbox box-library lists the libraries, hatbox box-library ID --delete removes one; or hatbox "
             "box-pack ID --delete removes an old pack)")
