@@ -352,9 +352,10 @@ class Libraries:
         if info is not None and info.get("state") != "tagging" and thread is not None and thread.is_alive():
             thread.join(timeout_s)
 
-    def retag(self, lid: str, tagger_pack: Path, tagger_id: str) -> dict[str, Any]:
+    def retag(self, lid: str, tagger_pack: Path, tagger_id: str, resumes: int = 0) -> dict[str, Any]:
         """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
-        returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.
+        returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.  ``resumes``:
+        the restarts in a row that cut it off (:meth:`resume`; a re-tag the producer starts counts afresh).
         A library with a ``tags.db`` is tagged into a copy that replaces it once whole (device.api.library_fixes):
         the old tags stay until then, and a re-tag stopped part way leaves them; the producer's own tags are kept.
         KeyError for an unknown library; LibraryBusy (nothing changed) while it is being tagged (or a cancelled
@@ -374,7 +375,7 @@ class Libraries:
                                       hint=f"wait for it to end (hatbox box-library shows its state), or stop it "
                                            f"first: hatbox box-library {lid} --cancel")
                 info = {**self._jobs[lid], "state": "tagging", "cancel_asked": False, "tagger": tagger_id,
-                        "results": None, "error": None,
+                        "results": None, "error": None, "resumes": resumes,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
                 info.update(staged_start(self._jobs[lid], (self.root / lid / "tags.db").is_file()))
@@ -410,9 +411,8 @@ class Libraries:
                             "the box; %s (hatbox box-library %s --retag tags it with the active one)",
                             lid, tagger, stays, lid)
                 continue
-            self._jobs[lid]["resumes"] = resumes + 1         # in the record the re-tag writes
             try:
-                self.retag(lid, pack, tagger)
+                self.retag(lid, pack, tagger, resumes + 1)
             except (HatboxError, OSError, KeyError) as exc:
                 log.warning("library %s: its tagging was cut off by a restart and could not carry on (%s); %s",
                             lid, exc, stays)
