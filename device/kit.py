@@ -93,11 +93,10 @@ def check_file(file: str) -> str:
 
 def load_kit(path: Path) -> dict[int, KitNote]:
     """The kit kept at ``path`` (none: empty).  A damaged file (a cut write, edited by hand) is set aside as
-    ``kit.json.damaged`` with a warning in the log, and the box starts with an empty kit rather than not at all."""
+    ``kit.json.damaged`` with a warning in the log, and the box starts with an empty kit rather than not at all
+    (:func:`kit_damage` says why, for the box's status)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        notes = [KitNote(note=check_note(n["note"]), library=str(n["library"]), file=check_file(n["file"]),
-                         loop=bool(n.get("loop", False)), tag=n.get("tag")) for n in raw["notes"]]
+        return _read_kit(path)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError, KeyError, TypeError, HatboxError) as exc:
@@ -109,7 +108,30 @@ def load_kit(path: Path) -> dict[int, KitNote]:
         log.warning("the sampler's kit %s is damaged (%s): the box starts with no kit; the file is kept as %s",
                     path, exc, aside)
         return {}
+
+
+def _read_kit(path: Path) -> dict[int, KitNote]:
+    """The kit kept at ``path``; FileNotFoundError for none, OSError, ValueError, KeyError, TypeError or HatboxError
+    for a file that cannot be read as one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    notes = [KitNote(note=check_note(n["note"]), library=str(n["library"]), file=check_file(n["file"]),
+                     loop=bool(n.get("loop", False)), tag=n.get("tag")) for n in raw["notes"]]
     return {n.note: n for n in notes}
+
+
+def kit_damage(path: Path) -> str | None:
+    """What a start will say of the kit kept at ``path`` when :func:`load_kit` sets it aside as damaged, in words a
+    musician reads (`hatbox status`' start-time notes; before, only box-logs said it); None when it reads whole or
+    there is none."""
+    try:
+        _read_kit(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, HatboxError) as exc:
+        why = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (f"the kit ({path.name}) was damaged ({why[:120]}): the box started with no kit; the file is kept as "
+                f"{path.name}.damaged (hatbox box-kit --from LIBRARY makes a new one)")
+    return None
 
 
 def save_kit(path: Path, kit: dict[int, KitNote]) -> None:

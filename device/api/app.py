@@ -40,6 +40,7 @@ from device.api.errors import (ApiError, _disk_error, _engine_stopped, _errors, 
                                _pointer_failed, _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
+from device.api.library_fixes import start_notes
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
@@ -48,7 +49,7 @@ from device.api.state import ENGINE_SLOTS, LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
 from device.control import Control, EngineStoppedError
-from device.kit import KIT_FILE
+from device.kit import KIT_FILE, kit_damage
 from device.library.archive import Limits
 from device.store import TRUSTED_KEYS, PackStore, Pointer, StoreError, pack_id
 from device.validate import EngineSpec, validate_pack
@@ -87,7 +88,8 @@ class Box:
     def __init__(self, store_dir: Path, control: Control, config: ApiConfig) -> None:
         self.config, self.control = config, control
         self.store = PackStore(store_dir)
-        self.recovery = config.recovery if config.recovery is not None else self.store.recover()
+        self.recovery = {**(config.recovery if config.recovery is not None else self.store.recover())}
+        kit_damaged = kit_damage(self.store.root / KIT_FILE)    # read before the kit keeper sets it aside
         self.tokens = TokenStore(self.store.root / "tokens.json")
         self.pairing = Pairing(config.on_code)
         self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)
@@ -96,6 +98,7 @@ class Box:
                                             initializer=lower_priority, initargs=(config.validate_nice,))
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
+        self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
         self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
         self.tagging_at_start: list[str] = []   # what start() set tagging, in words (see there)
 

@@ -144,6 +144,10 @@ class Libraries:
                     self._unsaved.add(info["id"])
             self._jobs[info["id"]] = info
 
+    def damaged(self) -> list[str]:
+        """The libraries whose record could not be read (:meth:`_damaged_record`), for the box's start-time notes."""
+        return sorted(self._damaged)
+
     def _read_record(self, d: Path) -> dict[str, Any]:
         """The record of the library in folder ``d``; when it cannot be read or is no record (a damaged
         ``library.json``) that is logged and a ``failed`` stand-in comes back (:meth:`_damaged_record`)."""

@@ -270,3 +270,15 @@ def not_on_box_hint(lid: str) -> str:
     return (f"give its path inside the library, as its --tag and --unsure listings show it (hatbox box-library {lid} "
             "--tag TAG); a file added to the folder since it was sent is not on the box: send the folder again "
             "(hatbox push-library FOLDER: a new library, which hatbox box-library lists; fix the file there)")
+
+
+def start_notes(kit_damaged: str | None, libraries: Any) -> dict[str, Any]:
+    """What the box's start found damaged beside its pack store, for GET /status' ``recovery`` (`hatbox status`' "at
+    start:" lines): ``kit_damaged``, the words of device.kit.kit_damage; ``libraries_damaged``, the ids of the
+    libraries whose record could not be read (Libraries.damaged).  Only what there is."""
+    notes: dict[str, Any] = {}
+    if kit_damaged:
+        notes["kit_damaged"] = kit_damaged
+    if libraries.damaged():
+        notes["libraries_damaged"] = libraries.damaged()
+    return notes
