@@ -14,8 +14,8 @@ outlive it, as they outlive any re-tag by device.library.  Deleting a library re
 folder into ``root/.trash/`` (one rename: it is gone for every reader, the panel's
 ``libraries/*/tags.db`` included) and then removes it; whatever a crash leaves in ``.trash/`` is
 removed at the next start.  A library whose ``library.json`` cannot be read (damaged: not JSON, not a
-record) is logged and listed ``failed`` with :data:`DAMAGED` (its name, report and results are lost; it
-can be deleted, not tagged again); the box starts with the others.
+record) gets its record made again from its files and tags.db (its name, report and results are lost; the
+damaged file kept as library.json.damaged); with no tags.db to keep it is listed ``failed`` with :data:`DAMAGED`.
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, retag_ended, \
-    staged_start, tagging_failed, take_waiting
+from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, \
+    rebuild_record, retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
@@ -109,6 +109,7 @@ class Libraries:
         self._unsaved: set[str] = set()         # libraries whose record on disk is behind the one in memory
         self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
+        self.rebuilt: list[str] = []            # libraries whose damaged record was made again at start
         self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
         self._recover()
 
@@ -160,10 +161,16 @@ class Libraries:
         return info
 
     def _damaged_record(self, d: Path, what: str) -> dict[str, Any]:
-        """Library ``d``'s stand-in record while its ``library.json`` is damaged (``what``, said in the log):
-        ``failed`` with :data:`DAMAGED`, named by its id, ``accepted`` the files still in its folder; never
-        written (the damaged one stays as it was until the library is deleted)."""
+        """Library ``d``'s record while its ``library.json`` is damaged (``what``, said in the log): made again from its
+        files and tags.db (library_fixes.rebuild_record); with no file or tags.db to keep, a stand-in ``failed`` with
+        :data:`DAMAGED`, named by its id, never written (the damaged one stays as it was until it is deleted)."""
         lid = d.name
+        found = rebuild_record(d, what, self._save)     # from its files and tags.db, when it has files (library_fixes)
+        if found is not None:
+            self.rebuilt.append(lid)
+            if not found[1]:
+                self._unsaved.add(lid)
+            return found[0]
         log.error("the record of library %s (%s) is damaged (%s); it is listed failed: delete it and upload "
                   "it again", lid, d / "library.json", what)
         self._damaged.add(lid)

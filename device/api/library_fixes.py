@@ -15,9 +15,15 @@ corrections (``user_tags``, also those made meanwhile) staying as they are.  A r
 """
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from hatbox.errors import HatboxError
+
+log = logging.getLogger("hatbox.api")
 
 STAGE = "retag.db"              # in the library's folder: the copy a re-tag tags
 BEFORE = ("state", "tagger", "progress", "results", "error")     # the record a stopped re-tag gives back
@@ -189,7 +195,6 @@ def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[st
     """``fixes`` (path, tags) with each tag as stored (stripped, one Unicode form); HatboxError naming the first tag
     that cannot be one (export.manifest.tag_problem), before anything is written."""
     from export.manifest import TAG_RULE, normal_tag, tag_problem
-    from hatbox.errors import HatboxError
     for path, tags in fixes:
         bad = next((t for t in tags if tag_problem(t)), None)
         if bad is not None:
@@ -275,10 +280,73 @@ def not_on_box_hint(lid: str) -> str:
 def start_notes(kit_damaged: str | None, libraries: Any) -> dict[str, Any]:
     """What the box's start found damaged beside its pack store, for GET /status' ``recovery`` (`hatbox status`' "at
     start:" lines): ``kit_damaged``, the words of device.kit.kit_damage; ``libraries_damaged``, the ids of the
-    libraries whose record could not be read (Libraries.damaged).  Only what there is."""
+    libraries whose record could not be read (Libraries.damaged); ``libraries_rebuilt``, those whose record was made
+    again from their files and tags (:func:`rebuild_record`).  Only what there is."""
     notes: dict[str, Any] = {}
     if kit_damaged:
         notes["kit_damaged"] = kit_damaged
     if libraries.damaged():
         notes["libraries_damaged"] = libraries.damaged()
+    if libraries.rebuilt:
+        notes["libraries_rebuilt"] = sorted(libraries.rebuilt)
     return notes
+
+
+REBUILT = ("its record was damaged and was made again from its files and tags ({how}); hatbox box-library {lid} "
+           "--retag goes on")
+
+
+def rebuild_record(folder: Path, why: str, save: Any) -> tuple[dict[str, Any], bool] | None:
+    """Library ``folder``'s record made again from what its folder holds, when its ``library.json`` is damaged or
+    missing (``why``), as a pack's damaged meta.json is made again from its pack: its files (``files/``) and the tags
+    and corrections in its ``tags.db`` are whole, so it stays a library that lists, plays, takes --retag and
+    --export-fixes (QA: it was listed failed, "delete it and upload it again").  The damaged file is kept as
+    ``library.json.damaged`` and the new record written with ``save`` (Libraries._save).  Returns (the record, whether
+    it was written: a full disk leaves it to later reads); None when the folder holds no file, or no tag database that
+    can be read: then deleting it and sending it again loses nothing of the producer's (Libraries' stand-in says so).
+    What is lost: its name (its id's middle part stands for it), the upload's report and digest, its tagger's id."""
+    lid = folder.name
+    try:
+        count = sum(1 for f in (folder / "files").rglob("*") if f.is_file())
+        uploaded = (folder / "files").stat().st_mtime
+    except OSError:
+        return None
+    run, done = _tagged_so_far(folder / "tags.db")
+    if not count or not run:            # no tags or corrections to lose: deleting it and sending it again loses nothing
+        return None
+    state = "done" if run == "done" and done >= count else "cancelled"
+    how = "every file tagged" if state == "done" else f"{done} of {count} files tagged"
+    info = {"id": lid, "name": _name_of(lid), "sha256": None, "uploaded": uploaded, "accepted": count, "rejected": 0,
+            "skipped": 0, "not_audio": 0, "files": [], "progress": {"done": min(done, count), "total": count},
+            "tagger": None, "results": None, "state": state,
+            "error": None if state == "done" else REBUILT.format(how=how, lid=lid)}
+    log.warning("the record of library %s (%s) was damaged (%s); it was made again from its files and tags (%s): "
+                "the damaged file is kept as library.json.damaged", lid, folder / "library.json", why, how)
+    try:
+        if (folder / "library.json").exists():
+            os.replace(folder / "library.json", folder / "library.json.damaged")
+        save(info)
+    except OSError as exc:
+        log.error("cannot write the record made again of library %s (%s); tried again at its next read", lid, exc)
+        return info, False
+    return info, True
+
+
+def _tagged_so_far(db: Path) -> tuple[str, int]:
+    """(how the last tagging into library database ``db`` ended: "done", "stopped", "running"; "" for none or a
+    database that cannot be read, the files it tagged)."""
+    if not db.is_file():
+        return "", 0
+    from device.library.query import tagging_run
+    try:
+        run, done, _ = tagging_run(db)
+    except (HatboxError, sqlite3.Error, OSError):
+        return "", 0
+    return run, done
+
+
+def _name_of(lid: str) -> str:
+    """A library's name as its id holds it (``lib-kick-808-b7862e`` -> ``kick-808``): its record's name is lost."""
+    import re
+    found = re.fullmatch(r"lib-(.+)-[0-9a-f]{6}", lid)
+    return found.group(1) if found else lid
