@@ -132,15 +132,16 @@ class Libraries:
             else:
                 info = self._read_record(d)
                 reroot(d)
-            if info.get("state") == "tagging" and info.get("cancel_asked"):     # stopped by the producer
-                info.update(retag_ended(info, {"state": "cancelled", "error": None}), cancel_asked=False)
-            elif info.get("state") == "tagging":
-                self.interrupted.append(info["id"])     # a re-tag's library keeps its whole tags (library_fixes)
-                info.update(cut_off(info, INTERRUPTED.format(lid=info["id"])))
+            if info.get("state") == "tagging":
+                if info.get("cancel_asked"):    # stopped by the producer (written too: it stayed "tagging" on disk)
+                    info.update(retag_ended(info, {"state": "cancelled", "error": None}), cancel_asked=False)
+                else:
+                    self.interrupted.append(info["id"])     # a re-tag's library keeps its whole tags (library_fixes)
+                    info.update(cut_off(info, INTERRUPTED.format(lid=info["id"])))
                 try:
                     self._save(info)
                 except OSError as exc:          # a full disk: the record still says tagging, which a start reads
-                    log.error("cannot record that library %s's tagging was interrupted (%s); tried again at its "
+                    log.error("cannot record how library %s's tagging ended at the restart (%s); tried again at its "
                               "next read", info["id"], exc)     # as this, so it is the truth either way
                     self._unsaved.add(info["id"])
             self._jobs[info["id"]] = info
