@@ -148,6 +148,7 @@ class EffectProcessor:
         self._rest_knobs = self.smoother.target.copy()
         self.model.set_rest(None)
         self.model.reset()
+        self.rest_dc = 0.0
         n = max(1, round(SETTLE_STEP_S * self.sample_rate))
         feeds = self._silence(n)
         steps = max(1, round(SETTLE_MAX_S / SETTLE_STEP_S))
@@ -161,6 +162,7 @@ class EffectProcessor:
                 return 0.0
             if float(np.ptp(y)) < SETTLE_FLAT:
                 break
+        self.rest_dc = float(np.mean(y))                # what it puts out at rest: the slot's DC blocker starts there
         self.model.set_rest(self.model.snapshot())
         return step * n / self.sample_rate
 

@@ -260,6 +260,32 @@ def _lowpass_into(m: np.ndarray, x: np.ndarray, start: float, r: float, p: np.nd
     return start
 
 
+class DcBlocker:
+    """A first-order high-pass at ``cutoff_hz`` (the input less its one-pole low-pass: :func:`_lowpass_into`), in
+    place on float32 blocks of up to ``max_block`` samples, allocating nothing per block.  ``reset(level)`` starts
+    its low-pass at ``level``: a signal that sits there passes as silence from its first sample."""
+
+    def __init__(self, rate: int, cutoff_hz: float, max_block: int = MAX_BLOCK) -> None:
+        self.pole = math.exp(-2.0 * math.pi * cutoff_hz / rate)
+        self._powers = self.pole ** np.arange(1, DC_CHUNK + 1, dtype=np.float64)
+        self._mean = np.zeros(max(1, int(max_block)), np.float64)
+        self._work = np.zeros(max(1, int(max_block)), np.float32)
+        self.dc = 0.0
+
+    def reset(self, level: float = 0.0) -> None:
+        self.dc = float(level) if math.isfinite(level) else 0.0
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        """``x`` [N] float32 (finite) less its DC, in place; returns it."""
+        for s in range(0, x.shape[0], self._mean.shape[0]):
+            part = x[s:s + self._mean.shape[0]]
+            n = part.shape[0]
+            self.dc = _lowpass_into(self._mean[:n], part, self.dc, self.pole, self._powers)
+            np.copyto(self._work[:n], self._mean[:n], casting="same_kind")
+            part -= self._work[:n]
+        return x
+
+
 def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
     """m[n] = r m[n-1] + (1 - r) x[n], m[-1] = start; x [N] -> m [N] float64 (a new array: offline use and
     tests; :class:`OutputStage` runs :func:`_lowpass_into` on its own buffers)."""

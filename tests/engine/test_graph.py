@@ -50,7 +50,10 @@ def test_state_pack_matches_its_reference_for_odd_blocks(tmp_path: Path) -> None
         outs.append(run_blocks(eng, tone(0.1)))
         sw.stop()
     x = tone(0.1)
-    ref = 0.3 * x + 0.7 * np.concatenate([[0.0], x[:-1]])
+    from device.audio.protect import DcBlocker
+    from device.audio.slot import EFFECT_DC_HZ
+    ref = (0.3 * x + 0.7 * np.concatenate([[0.0], x[:-1]])).astype(np.float32)
+    ref = DcBlocker(RATE, EFFECT_DC_HZ).process(ref)     # the slot takes an effect's DC off (forty-first stop)
     for y in outs:
         assert np.allclose(y[RATE // 20:], ref[RATE // 20:], atol=1e-2)
 
@@ -119,7 +122,9 @@ def test_a_boost_within_its_measured_gain_plays_on(engine: Engine, tmp_path: Pat
     assert info["gain_measured_db"] == pytest.approx(20.0, abs=0.2) and info["gain_max_db"] == pytest.approx(26.0, abs=0.2)
     assert st["faults"] == [] and not st["bypassed"]["effect"]
     tail = slice(RATE // 10, None)
-    assert np.allclose(y[tail], 10 * x[tail], atol=1e-2)
+    from device.audio.protect import DcBlocker
+    from device.audio.slot import EFFECT_DC_HZ
+    assert np.allclose(y[tail], DcBlocker(RATE, EFFECT_DC_HZ).process(10 * x)[tail], atol=1e-2)   # (its DC off)
 
 
 def test_broken_pack_is_refused_by_its_golden_check(engine: Engine, tmp_path: Path) -> None:
