@@ -397,6 +397,16 @@ def check_box_plays(pack: Pack, session: Any = None) -> None:
     box_plays(pack, session, doing="rendered")
 
 
+def slot_dc_block(y: np.ndarray, rate: int, rest_dc: float = 0.0) -> np.ndarray:
+    """An effect's output ``y`` [N] float32 less its DC, in place, as the box's effect slot takes it off
+    (device.audio.slot.EFFECT_DC_HZ, its blocker started at the effect's output at rest, ``rest_dc``)."""
+    from device.audio.protect import DcBlocker
+    from device.audio.slot import EFFECT_DC_HZ
+    blocker = DcBlocker(rate, EFFECT_DC_HZ)
+    blocker.reset(rest_dc)
+    return blocker.process(y)
+
+
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float | str] | None = None, block: int = 128,
                 bar: Callable[[int, int], Any] | None = None, force: bool = False) -> Sequence[str]:
@@ -435,6 +445,7 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
         lines.append(f"note: {src}: {channels}")
     with bar(len(mono), rate) if bar is not None else contextlib.nullcontext() as progress:
         raw = render(proc, mono, settings, block=block, rate=rate, progress=progress)
+    raw = slot_dc_block(raw, rate, proc.rest_dc)         # as the box's effect slot does, then its output stage
     y, reduced_db = box_output(raw, rate, block)
     audiofile.write(dst, y, rate)
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0

@@ -40,3 +40,15 @@ def test_an_effect_with_a_dc_offset_does_not_thump_on_bypass_or_volume(tmp_path:
     assert engine.status()["faults"] == []
     got = thump_db(y, RATE)                 # past the start (the output stage's own blocker settles there)
     assert got < -50.0, got                 # was -27 dBFS at the bypass
+
+
+def test_an_offline_render_takes_the_dc_off_as_the_box_does(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    from device.audio.effect import render_file
+    src, dst = tmp_path / "in.wav", tmp_path / "out.wav"
+    sf.write(src, tone(2.0, freq=220.0, amp=0.3), RATE, subtype="FLOAT")
+    render_file(effect_pack(tmp_path / "dc.hatpack", "offset", 0.05), src, dst, {})
+    y, _ = sf.read(dst, dtype="float32")
+XX
+    assert abs(float(np.mean(y[RATE:]))) < 1e-3           # blocker, started at 0, took 80 ms to take 0.05 off)
