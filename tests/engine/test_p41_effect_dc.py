@@ -50,5 +50,5 @@ def test_an_offline_render_takes_the_dc_off_as_the_box_does(tmp_path: Path) -> N
     sf.write(src, tone(2.0, freq=220.0, amp=0.3), RATE, subtype="FLOAT")
     render_file(effect_pack(tmp_path / "dc.hatpack", "offset", 0.05), src, dst, {})
     y, _ = sf.read(dst, dtype="float32")
-XX
+    assert abs(float(np.mean(y[:RATE // 10]))) < 5e-3     # its first 0.1 s: was +0.027 (the output stage's 2 Hz
     assert abs(float(np.mean(y[RATE:]))) < 1e-3           # blocker, started at 0, took 80 ms to take 0.05 off)
