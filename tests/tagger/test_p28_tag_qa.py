@@ -138,7 +138,7 @@ def test_export_out_in_a_missing_folder_is_refused(tmp_path: Path, small_pack: P
     assert main(["library", "export", str(db), "--out", str(tmp_path)]) == 2
     assert f"--out {tmp_path} is a folder" in capsys.readouterr().err
     assert main(["library", "export", str(db), "--out", str(tmp_path / "f.csv")]) == 0
-    assert (tmp_path / "f.csv").read_text().splitlines()[1:] == [f"{library_dir.resolve()}/kicks/k1.wav,tom"]
+    assert (tmp_path / "f.csv").read_text().splitlines()[2:] == [f"{library_dir.resolve()}/kicks/k1.wav,tom"]
 
 
 def test_export_never_writes_over_the_database_or_a_sample(tmp_path: Path, capsys) -> None:
