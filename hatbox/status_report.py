@@ -78,6 +78,14 @@ def recovery_lines(rec: dict[str, Any]) -> list[str]:
         lines.append(f"the active {safe_text(kind)} pack {safe_text(pid)} was gone: "
                      + (f"{safe_text(now)} plays instead" if now else "nothing plays there (hatbox push PACK.hatpack "
                                                                        "--activate)"))
+    if rec.get("kit_damaged"):
+        lines.append(safe_text(str(rec["kit_damaged"])))
+    for lid in rec.get("libraries_rebuilt") or []:
+        lines.append(f"library {safe_text(lid)}: its record was damaged and was made again from its files and tags "
+                     "(its name is taken from its id)")
+    for lid in rec.get("libraries_damaged") or []:
+        lines.append(f"library {safe_text(lid)}: its record is damaged (hatbox box-library {safe_text(lid)} says what "
+                     "can be done)")
     if rec.get("pointer_damaged"):
         lines.append("the record of which packs are active was damaged: "
                      + ("the box took them from its copy" if rec.get("pointer_from_copy") else

@@ -140,6 +140,8 @@ class StoppedRetag(BaseModel):
     tagger: Optional[str] = Field(None, description="the tagger pack of the stopped re-tag")
     done: int = Field(description="files it had gone through")
     total: int
+    error: Optional[str] = Field(None, description="why it failed, in the box's words (None: stopped or cut off)")
+    cut_off: bool = Field(False, description="a restart cut it off (the box carries it on by itself)")
 
 
 class Library(BaseModel):

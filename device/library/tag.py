@@ -155,7 +155,7 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
 def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
     """The HatboxError for a database that stopped taking writes part-way (locked by another program, the
     disk full, made read-only): what was committed before stays, and the same command goes on from there."""
-    trouble = libdb.write_trouble(exc)
+    trouble = libdb.write_trouble(exc, db_path)          # a full disk that SQLite calls read-only: "full"
     kept = "stopped; the files tagged before are kept"
     again = "then run the same command again: it goes on where this run stopped"
     if trouble == "locked":
