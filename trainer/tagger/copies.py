@@ -20,7 +20,7 @@ SHOWN = 5          # copies named one by one in the notes; the rest are counted
 
 def same_sound_groups(paths: list[Path]) -> list[list[Path]]:
     """Groups (each sorted, of two or more) of ``paths`` whose files hold the same bytes; a file that cannot be
-    looked at or read is in none (decoding names it)."""
+    looked at or read, or is empty, is in none (decoding names it)."""
     by_size: dict[int, list[Path]] = {}
     for p in paths:
         try:
@@ -28,8 +28,8 @@ def same_sound_groups(paths: list[Path]) -> list[list[Path]]:
         except OSError:
             continue
     groups: list[list[Path]] = []
-    for same_size in by_size.values():
-        if len(same_size) < 2:
+    for size, same_size in by_size.items():
+        if len(same_size) < 2 or size == 0:        # empty files hold no sound to share (decoding names them)
             continue
         by_hash: dict[str, list[Path]] = {}
         for p in same_size:
