@@ -66,3 +66,16 @@ def test_a_file_of_dither_only_mapped_to_a_note_is_said_silent_too(tmp_path) -> 
     assert warning_lines(said)[1].endswith("silence.wav is silent: F2 plays nothing")    # the panel's shorter words
     s.map_note(45, tmp_path / "offset.wav")
     assert len(s.warnings()) == 2 and "offset.wav is silent (a constant DC offset)" in s.warnings()[1]
+
+
+def test_a_loop_from_another_rate_that_clicks_is_said_and_a_seamless_one_is_not(tmp_path) -> None:
+    """Forty-first stop (QA of the stop's changes): a 110 Hz loop at 44.1 kHz that steps 0.14 at its wrap was not
+    said: resampled to the engine's rate it rings in its last samples (0.116), which was taken for its own step."""
+    for name, freq, seconds in (("click.wav", 110.0, 1.013), ("whole.wav", 441.0, 1.0)):
+        t = np.arange(int(seconds * 44100)) / 44100
+        sf.write(tmp_path / name, (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32), 44100, subtype="FLOAT")
+    s = SamplerSource(RATE)
+    s.map_note(48, tmp_path / "click.wav", loop=True)
+    s.map_note(50, tmp_path / "whole.wav", loop=True)
+    said = s.warnings()
+    assert len(said) == 1 and "click.wav does not end where it starts" in said[0], said
