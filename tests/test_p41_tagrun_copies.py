@@ -46,3 +46,21 @@ def test_copies_under_one_tag_and_a_tree_without_copies_are_as_they_were(tmp_pat
     items = load_items(root, notes)
     assert len(items) == 12 and all(len(it.tags) == 1 for it in items)
     assert not any("same sound" in n or WILL_BE_MULTI_LABEL in n for n in notes)
+
+
+def test_a_corrections_csv_given_after_the_tree_wins_over_the_tree_s_copy_of_its_file(tmp_path):
+    """QA of the stop's changes: a tree's kick and a corrections CSV's byte-identical copy of it tagged tom trained as
+    two samples (kick and tom), one of which could be held out; a later source's tags win, as for the same path."""
+    from trainer.tagger.data import load_sources
+    root = _tree(tmp_path)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    shutil.copy(root / "thump" / "2.wav", lib / "Kick-Hard.wav")
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(f"path,tags\n{lib / 'Kick-Hard.wav'},tom\n")
+    notes: list[str] = []
+    items = load_sources([root, fixes], notes)
+    assert len(items) == 10 and {it.path.name: it.tags for it in items}["Kick-Hard.wav"] == ("tom",)
+    assert not any(it.path == (root / "thump" / "2.wav").resolve() for it in items)
+    assert any("is the same sound as" in n and "a later source's tags win" in n for n in notes), notes
+    assert len(load_sources([root], [])) == 10                                   # one source: as before

@@ -90,6 +90,29 @@ def copies_multi_label(root: Path, items: list[Item], merged: list[Item]) -> str
             "folder; if samples may have several, copies in several folders are how to say so")
 
 
+def later_source_wins(items: list[Item], source_of: dict[Path, int], names: list[str], notes: list[str]) -> list[Item]:
+    """``items`` of several sources (``source_of``: item path -> index into ``names``, the sources as given) with
+    the same sound under two paths in different sources made one: the copy of the latest source stays, with its
+    tags, as a file a later source names again takes that source's tags (QA of the forty-first stop: a tree's
+    kick and a corrections CSV's copy of it as tom trained as two samples, one in training and one held out).
+    Said in ``notes``; ``items`` unchanged when no two sources hold the same sound."""
+    dropped: set[Path] = set()
+    lines = []
+    for group in same_sound_groups([it.path for it in items]):
+        if len({source_of[p] for p in group}) < 2:
+            continue                                # copies inside one source: that source's own rule
+        keep = max(group, key=lambda p: source_of[p])
+        others = [p for p in group if p != keep]
+        dropped.update(others)
+        lines.append(f"note: {keep} ({names[source_of[keep]]}) is the same sound as {_and([str(p) for p in others])}: "
+                     f"one sample, with the tags {names[source_of[keep]]} gives it (a later source's tags win)")
+    if not dropped:
+        return items
+    notes.extend(lines[:SHOWN] + ([f"note: and {count_words(len(lines) - SHOWN, 'more sound')} given by two sources: "
+                                   "each is one sample with the later source's tags"] if len(lines) > SHOWN else []))
+    return [it for it in items if it.path not in dropped]
+
+
 def _rel(root: Path, path: Path) -> Path:
     """``path`` under tree ``root`` as it is shown (relative where it lies under ``root``)."""
     try:

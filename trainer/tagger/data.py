@@ -82,13 +82,17 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
     """Items of several sources (folders and CSVs) together.  A file that a later source lists again
     takes that source's tags, so a CSV of corrections (``hatbox library export``) given last
     re-tags the files it names and adds the others.  ``notes``: as for :func:`load_items`."""
+    from trainer.tagger.copies import later_source_wins     # the same sound in two sources: the later one's tags
     merged: dict[Path, Item] = {}
-    for src in sources:
+    source_of: dict[Path, int] = {}
+    for i, src in enumerate(sources):
         for it in load_items(src, notes):
             key = it.path.absolute() if _dangling(it.path) else it.path.resolve()    # a link to nothing: its name
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
-            merged[key] = Item(key, it.tags)
-    return list(merged.values())
+            merged[key], source_of[key] = Item(key, it.tags), i
+    items = list(merged.values())
+    return later_source_wins(items, source_of, [str(s) for s in sources], notes if notes is not None else []) \
+        if len(sources) > 1 else items
 
 
 def _refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
