@@ -83,34 +83,67 @@ def _font_families() -> list[str]:
     return ["DejaVu Sans", *(f for f in FALLBACK_FONTS if f in have)]
 
 
+LABEL_CHARS = 28        # a tag name longer than this is shortened in the picture (the middle: "closed hi-h…ent 1979")
+
+
+def short_label(name: str, limit: int = LABEL_CHARS) -> str:
+    """``name`` as the picture shows it: whole when it has ``limit`` characters or fewer, else its start and its end
+    around an ellipsis (tags of one kit differ at the end: "ForzeeStereo SnareOff…Rim"); report.json keeps it whole."""
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return name[:head].rstrip() + "\u2026" + name[len(name) - (limit - 1 - head):].lstrip()
+
+
+def _text_inches(text: str, size: float) -> float:
+    """About how wide ``text`` is drawn at ``size`` points (DejaVu Sans: some 0.62 em a character)."""
+    return 0.62 * size / 72 * max(1, _columns(text))
+
+
+def _grid_inches(rows: int, columns: tuple[str, ...] | None, n: int) -> tuple[float, float]:
+    """(width, height) of the grid in inches: cells of 0.3 to 0.6 inch, as many tags as there are; a heading's
+    column as wide as the heading."""
+    cell = min(0.6, max(0.3, 8.0 / max(rows, 1)))
+    width = len(columns) * max(0.9, *(_text_inches(c, 9) + 0.2 for c in columns)) if columns else cell * n
+    return width, cell * rows
+
+
 def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
                   columns: tuple[str, ...] | None = None) -> Any:
     """The confusion matrix ``cm`` [T, T] (rows: true tag, columns: predicted) as a PNG at ``path`` (a path or a
     binary file); with ``columns``, ``cm`` is [T, len(columns)] counts per tag under those headings
-    (:data:`PER_TAG_COLUMNS`: a tagger of several tags per file)."""
+    (:data:`PER_TAG_COLUMNS`: a tagger of several tags per file).  The grid keeps its size whatever the tags' names
+    (long ones shortened: :func:`short_label`); the picture grows to hold the names, headings and title."""
     import warnings
 
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     width = len(columns) if columns else len(tags)
-    shown = [display_name(t) for t in tags]         # a folder name that was not UTF-8: matplotlib refuses it
+    shown = [short_label(display_name(t)) for t in tags]    # a folder name that was not UTF-8: matplotlib refuses it
+    gw, gh = _grid_inches(len(tags), columns, width)
+    label = max([_text_inches(t, 9) for t in shown] + [0.5])
     with warnings.catch_warnings(), plt.rc_context({"font.family": _font_families()}):
         warnings.simplefilter("ignore", UserWarning)    # "Glyph ... missing from font(s)": drawn as a box, said here
-        fig, ax = plt.subplots(figsize=(1.6 + 0.8 * width, 0.8 + 0.8 * len(tags)), dpi=100)
-        ax.imshow(cm, cmap="Blues", aspect="auto" if columns else "equal")
+        fig_w, fig_h = gw + label + 1.0, gh + (0.8 if columns else label * 0.75 + 0.8) + 0.6
+        fig = plt.figure(figsize=(fig_w, fig_h), dpi=100)
+        ax = fig.add_axes(((label + 0.7) / fig_w, (fig_h - gh - 0.5) / fig_h if columns else
+                           (label * 0.75 + 0.7) / fig_h, gw / fig_w, gh / fig_h))
+        ax.imshow(cm, cmap="Blues", aspect="auto")
+        if columns:                                 # headings above the grid, each over its own column
+            ax.xaxis.tick_top()
+            ax.xaxis.set_label_position("top")
         ax.set_xticks(range(width), list(columns) if columns else shown, rotation=0 if columns else 45,
-                      ha="center" if columns else "right")
-        ax.set_yticks(range(len(tags)), shown)
+                      ha="center" if columns else "right", rotation_mode="anchor", fontsize=9)
+        ax.set_yticks(range(len(tags)), shown, fontsize=9)
         ax.set_xlabel("held-out files per tag" if columns else "predicted")
         ax.set_ylabel("tag" if columns else "true")
         for (i, j), v in np.ndenumerate(cm):
             ax.text(j, i, str(v), ha="center", va="center", color="white" if v > cm.max() / 2 else "black")
-        ax.set_title(display_name(title))
-        fig.tight_layout()
+        fig.suptitle(display_name(title), y=1.0, va="bottom") if columns else ax.set_title(display_name(title))
         if isinstance(path, (str, Path)):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
+        fig.savefig(path, format="png", bbox_inches="tight", pad_inches=0.15)  # the whole of every name and heading
         plt.close(fig)
     return path
 

@@ -1,0 +1,89 @@
+"""The tagger's confusion picture (QA of the forty-first stop): long tag names, several tags per file, a tag with
+nothing held out, colours by each row's share, many tags."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
+
+LONG = "floor tom low tuned very dark and boomy from the basement kit 1979"
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Figure, dict[str, Any]]]:
+    """The figures confusion_png saves, with savefig's keywords."""
+    seen: list[tuple[Figure, dict[str, Any]]] = []
+    real = Figure.savefig
+
+    def keep(self: Figure, *args: Any, **kwargs: Any) -> Any:
+        seen.append((self, kwargs))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    return seen
+
+
+def _renderer(fig: Figure) -> Any:
+    """A renderer for ``fig`` (closed by pyplot, which takes its canvas away)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
+def _saved_box(fig: Figure, kwargs: dict[str, Any]) -> Any:
+    """The part of ``fig`` the PNG holds, in pixels at the figure's dpi."""
+    renderer = _renderer(fig)
+    if kwargs.get("bbox_inches") == "tight":
+        return fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans).padded(1)
+    return fig.bbox
+
+
+def _texts(fig: Figure) -> list[Any]:
+    """Every text drawn that has words in it."""
+    return [t for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_visible() and t.get_text().strip()]
+
+
+def _inside(fig: Figure, kwargs: dict[str, Any]) -> list[str]:
+    """The texts not wholly in the saved picture."""
+    box, renderer = _saved_box(fig, kwargs), _renderer(fig)
+    out = []
+    for t in _texts(fig):
+        e = t.get_window_extent(renderer)
+        if e.x0 < box.x0 or e.x1 > box.x1 or e.y0 < box.y0 or e.y1 > box.y1:
+            out.append(t.get_text())
+    return out
+
+
+def test_long_names_and_several_tags_per_file_keep_a_readable_grid(tmp_path: Path, drawn: list) -> None:
+    """QA: one long name took the width, the grid was a 40 px strip, the headings printed over each other and the
+    title was cut ("held-out, macro-")."""
+    tags = ["agogo bell", LONG, *(f"tag {i}" for i in range(17))]
+    counts = np.tile([[2, 0, 1]], (len(tags), 1))
+    confusion_png(counts, tags, tmp_path / "m.png", "held-out, macro-F1 0.52", columns=PER_TAG_COLUMNS)
+    fig, kwargs = drawn[-1]
+    assert not _inside(fig, kwargs)                                    # nothing cropped, the title whole
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    grid = ax.get_window_extent(renderer)
+    assert grid.width >= 2.5 * fig.dpi                                 # three columns of room, not a strip
+    heads = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+    assert all(a.x1 <= b.x0 for a, b in zip(heads, heads[1:]))         # found / missed / given wrongly apart
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert max(map(len, names)) <= 30 and any("\u2026" in n for n in names)     # shortened in the picture only
+    assert names[1].startswith("floor tom") and names[1].endswith("1979")
+
+
+def test_a_matrix_with_a_long_name_keeps_its_labels_and_axis_names(tmp_path: Path, drawn: list) -> None:
+    """QA: "ment 1979", "nare" cropped, "true" / "predicted" missing."""
+    tags = ["closed hi-hat from the old vintage kit in the basement 1979", "kick", "snare"]
+    confusion_png(np.eye(3, dtype=int) * 2, tags, tmp_path / "t.png", "held-out, macro-F1 1.00")
+    fig, kwargs = drawn[-1]
+    assert not _inside(fig, kwargs)
+    texts = {t.get_text() for t in _texts(fig)}
+    assert {"true", "predicted", "kick", "snare", "held-out, macro-F1 1.00"} <= texts
