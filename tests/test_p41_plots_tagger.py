@@ -87,3 +87,26 @@ def test_a_matrix_with_a_long_name_keeps_its_labels_and_axis_names(tmp_path: Pat
     assert not _inside(fig, kwargs)
     texts = {t.get_text() for t in _texts(fig)}
     assert {"true", "predicted", "kick", "snare", "held-out, macro-F1 1.00"} <= texts
+
+
+def test_a_tag_with_nothing_held_out_is_null_in_the_json_and_marked_in_the_picture(tmp_path: Path,
+                                                                                  drawn: list) -> None:
+    """QA: report.json stored precision / recall / F1 0.0 for support 0 (a script reads an always-wrong tag) and the
+    picture drew its row of zeros like a scored tag's."""
+    import json
+    probs = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]])
+    truth = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]], np.float32)
+    rep = json.loads(json.dumps(evaluate(probs, truth, ["hat", "kick", "snare"])))
+    snare = rep["per_tag"]["snare"]
+    assert snare["recall"] is None and snare["f1"] is None and snare["support"] == 0
+    assert snare["precision"] == 0.0 and snare["predicted"] == 1         # given to a kick: wrongly, a real 0
+    unseen = evaluate(probs[:2], truth[:2], ["hat", "kick", "snare"])["per_tag"]["snare"]
+    assert unseen["precision"] is None and unseen["predicted"] == 0
+    assert "none held out" in format_report(rep)
+    confusion_png(np.array(rep["confusion"]), rep["tags"], tmp_path / "c.png", "held-out")
+    texts = [t.get_text() for t in _texts(drawn[-1][0])]
+    assert texts.count("none held out") == 1
+    counts = np.array([[2, 0, 1], [0, 0, 3], [1, 1, 0]])
+    confusion_png(counts, ["kick", "snare", "hat"], tmp_path / "m.png", "held-out", columns=PER_TAG_COLUMNS)
+    texts = [t.get_text() for t in _texts(drawn[-1][0])]
+    assert texts.count("none held out") == 1 and "3" in texts             # given wrongly still counted

@@ -23,16 +23,18 @@ def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | No
     return (probs >= th).astype(y_true.dtype)
 
 
-def per_tag(pred: np.ndarray, y_true: np.ndarray, tags: list[str]) -> dict[str, dict[str, float]]:
+def per_tag(pred: np.ndarray, y_true: np.ndarray, tags: list[str]) -> dict[str, dict[str, float | None]]:
     """Per tag: precision, recall, F1, ``support`` (held-out items that carry it) and ``predicted`` (items given
-    it); with no support (a tag too small to hold any out) recall and F1 mean nothing (0 here)."""
-    out = {}
+    it).  With no support (a tag too small to hold any out) recall and F1 mean nothing: None (null in report.json,
+    never a 0 that reads as a tag always missed); precision too unless the tagger gave the tag to some file."""
+    out: dict[str, dict[str, float | None]] = {}
     for j, tag in enumerate(tags):
-        tp = float(np.sum(pred[:, j] * y_true[:, j]))
-        p = tp / max(float(pred[:, j].sum()), 1e-9)
-        r = tp / max(float(y_true[:, j].sum()), 1e-9)
-        out[tag] = {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9),
-                    "support": int(y_true[:, j].sum()), "predicted": int(pred[:, j].sum())}
+        tp, given, held = (float(np.sum(pred[:, j] * y_true[:, j])), float(pred[:, j].sum()),
+                           float(y_true[:, j].sum()))
+        p, r = tp / max(given, 1e-9), tp / max(held, 1e-9)
+        out[tag] = {"precision": p if held or given else None, "recall": r if held else None,
+                    "f1": 2 * p * r / max(p + r, 1e-9) if held else None,
+                    "support": int(held), "predicted": int(given)}
     return out
 
 
@@ -88,7 +90,7 @@ LABEL_CHARS = 28        # a tag name longer than this is shortened in the pictur
 
 def short_label(name: str, limit: int = LABEL_CHARS) -> str:
     """``name`` as the picture shows it: whole when it has ``limit`` characters or fewer, else its start and its end
-    around an ellipsis (tags of one kit differ at the end: "ForzeeStereo SnareOff…Rim"); report.json keeps it whole."""
+    around an ellipsis (tags of one kit differ at the end: "ForzeeStereo Snare…OffRim"); report.json has it whole."""
     if len(name) <= limit:
         return name
     head = (limit - 1) // 2
@@ -139,13 +141,33 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
         ax.set_xlabel("held-out files per tag" if columns else "predicted")
         ax.set_ylabel("tag" if columns else "true")
         for (i, j), v in np.ndenumerate(cm):
+            if none_held_out(cm, columns)[i] and (not columns or j < 2):
+                continue                            # said by _mark_none_held_out
             ax.text(j, i, str(v), ha="center", va="center", color="white" if v > cm.max() / 2 else "black")
+        _mark_none_held_out(ax, cm, columns)
         fig.suptitle(display_name(title), y=1.0, va="bottom") if columns else ax.set_title(display_name(title))
         if isinstance(path, (str, Path)):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png", bbox_inches="tight", pad_inches=0.15)  # the whole of every name and heading
         plt.close(fig)
     return path
+
+
+def none_held_out(cm: np.ndarray, columns: tuple[str, ...] | None = None) -> np.ndarray:
+    """[T] bool: the tags of ``cm`` (as :func:`confusion_png` takes it) no held-out file carried."""
+    return (cm[:, :2].sum(axis=1) if columns else cm.sum(axis=1)) == 0
+
+
+def _mark_none_held_out(ax: Any, cm: np.ndarray, columns: tuple[str, ...] | None) -> None:
+    """Grey out the cells of each tag with nothing held out (all of its row; found and missed of a tagger of several
+    tags per file, where "given wrongly" still counts) and say so in them: a row of zeros read as a tag scored."""
+    from matplotlib.patches import Rectangle
+    span = 2 if columns else cm.shape[1]
+    for i in np.flatnonzero(none_held_out(cm, columns)):
+        ax.add_patch(Rectangle((-0.5, i - 0.5), span, 1, facecolor="0.9", edgecolor="0.6", hatch="//", lw=0.5,
+                               zorder=2))
+        ax.text((span - 1) / 2, i, "none held out", ha="center", va="center", fontsize=8, style="italic",
+                color="0.25", zorder=3, bbox={"facecolor": "0.9", "edgecolor": "none", "pad": 1})
 
 
 def format_report(rep: dict[str, Any]) -> str:
