@@ -131,7 +131,7 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
         fig = plt.figure(figsize=(fig_w, fig_h), dpi=100)
         ax = fig.add_axes(((label + 0.7) / fig_w, (fig_h - gh - 0.5) / fig_h if columns else
                            (label * 0.75 + 0.7) / fig_h, gw / fig_w, gh / fig_h))
-        ax.imshow(cm, cmap="Blues", aspect="auto")
+        ax.imshow(_cell_colours(cm, columns), aspect="auto")
         if columns:                                 # headings above the grid, each over its own column
             ax.xaxis.tick_top()
             ax.xaxis.set_label_position("top")
@@ -140,10 +140,12 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
         ax.set_yticks(range(len(tags)), shown, fontsize=9)
         ax.set_xlabel("held-out files per tag" if columns else "predicted")
         ax.set_ylabel("tag" if columns else "true")
+        share, size = row_shares(cm, columns), float(np.clip(gh / len(tags) * 72 * 0.4, 6, 10))
         for (i, j), v in np.ndenumerate(cm):
-            if none_held_out(cm, columns)[i] and (not columns or j < 2):
-                continue                            # said by _mark_none_held_out
-            ax.text(j, i, str(v), ha="center", va="center", color="white" if v > cm.max() / 2 else "black")
+            if v == 0 or none_held_out(cm, columns)[i] and (not columns or j < 2):
+                continue                            # a blank is none; _mark_none_held_out says the rest
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=size,
+                    color="white" if share[i, j] > 0.6 else "black")
         _mark_none_held_out(ax, cm, columns)
         fig.suptitle(display_name(title), y=1.0, va="bottom") if columns else ax.set_title(display_name(title))
         if isinstance(path, (str, Path)):
@@ -151,6 +153,48 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
         fig.savefig(path, format="png", bbox_inches="tight", pad_inches=0.15)  # the whole of every name and heading
         plt.close(fig)
     return path
+
+
+def row_shares(cm: np.ndarray, columns: tuple[str, ...] | None = None) -> np.ndarray:
+    """[T, C] each cell's share of what it is a part of: of its row (the files carrying the tag) in the matrix; of a
+    tagger of several tags per file, found and missed of the files carrying the tag, given wrongly of those given it
+    (1 of 1 right is as right as 2 of 2: colours by raw counts drew it pale)."""
+    cm = cm.astype(np.float64)
+    if not columns:
+        return cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    held, given = cm[:, 0] + cm[:, 1], cm[:, 0] + cm[:, 2]
+    return np.stack([cm[:, 0] / np.maximum(held, 1), cm[:, 1] / np.maximum(held, 1),
+                     cm[:, 2] / np.maximum(given, 1)], axis=1)
+
+
+def _cell_colours(cm: np.ndarray, columns: tuple[str, ...] | None) -> np.ndarray:
+    """[T, C, 4] colours: the right answers (the diagonal; found) in blues, the mistakes in oranges, darker for a
+    larger share (:func:`row_shares`); an empty cell white."""
+    from matplotlib import colormaps
+    share = row_shares(cm, columns)
+    right = np.zeros(cm.shape, bool)
+    if columns:
+        right[:, 0] = True
+    else:
+        np.fill_diagonal(right, True)
+    out = np.where(right[..., None], colormaps["Blues"](0.15 + 0.85 * share), colormaps["Oranges"](0.15 + 0.7 * share))
+    out[cm == 0] = (1.0, 1.0, 1.0, 1.0)
+    return out
+
+
+def most_confused(rep: dict[str, Any], top: int = 5) -> str:
+    """The summary's line of the most frequent mistakes of a tagger of one tag per file ("SnareOffRim heard as
+    SnareOff x1, ..."); '' when it made none or files carry several tags (its matrix then holds only first tags)."""
+    if "per_tag_counts" in rep or "confusion" not in rep:
+        return ""
+    cm, tags = np.array(rep["confusion"]), rep["tags"]
+    wrong = [(int(cm[i, j]), i, j) for i, j in zip(*np.nonzero(cm)) if i != j]
+    wrong.sort(key=lambda w: (-w[0], w[1], w[2]))
+    if not wrong:
+        return ""
+    more = f" and {len(wrong) - top} more" if len(wrong) > top else ""
+    return "most frequent confusions: " + ", ".join(f"{tags[i]} heard as {tags[j]} x{n}"
+                                                    for n, i, j in wrong[:top]) + more
 
 
 def none_held_out(cm: np.ndarray, columns: tuple[str, ...] | None = None) -> np.ndarray:
@@ -185,6 +229,7 @@ def format_report(rep: dict[str, Any]) -> str:
         wrongly = f" (it called {count_words(called, 'held-out file')} {tag}, wrongly)" if called else ""
         lines.append(f"{_padded(tag, width)} {prec} {'-':>6} {'-':>6} {0:5d}  none held out{wrongly}")
     lines.append(f"macro-F1 {rep['macro_f1']:.3f}   exact-match accuracy {rep['accuracy']:.3f}")
+    lines += [line for line in (most_confused(rep),) if line]
     return "\n".join(lines)
 
 
