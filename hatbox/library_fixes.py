@@ -119,12 +119,35 @@ def send_fixes(client: Any, lid: str, db: Path, src: Path, went: str = "went wit
         body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
     except HatboxError as exc:
         raise not_sent(exc, lid, len(fixes), shown, src) from None
-    print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
-          f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
+    if int(body["kept"]) or not body.get("kept_on_box"):
+        print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
+              f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
+    for line in kept_on_box_lines(lid, body.get("kept_on_box") or []):
+        print(line)
     missing = body.get("not_in_library") or []
     if missing:
         print(f"  {count_words(len(missing), 'correction')} not kept: the box holds no such file (refused at "
               f"upload?): {', '.join(safe_text(p) for p in missing[:5])}{' ...' if len(missing) > 5 else ''}")
+
+
+KEPT_NAMED = 5             # files corrected otherwise on the box that push-library names, the rest counted
+
+
+def kept_on_box_lines(lid: str, kept: list[dict[str, Any]]) -> list[str]:
+    """push-library's lines for the files library ``lid`` holds another correction of, made on the box since a
+    laptop last sent one (POST /fixes' ``kept_on_box``: path, box, yours): the box's was kept, said with how to
+    change it (QA: a re-sent folder silently put the laptop's tag back over the box's newer one)."""
+    if not kept:
+        return []
+    lines = [f"  {count_words(len(kept), 'file')} corrected differently on the box: kept the box's (hatbox "
+             f"box-library {safe_text(lid)} --fix PATH TAG to change it)"]
+    for k in kept[:KEPT_NAMED]:
+        box = ", ".join(safe_text(str(t)) for t in k.get("box") or []) or "the tagger's tags"
+        yours = ", ".join(safe_text(str(t)) for t in k.get("yours") or []) or "the tagger's tags"
+        lines.append(f"    {safe_text(str(k.get('path')))}: {box} on the box, {yours} here")
+    if len(kept) > KEPT_NAMED:
+        lines.append(f"    and {len(kept) - KEPT_NAMED} more")
+    return lines
 
 
 def not_sent(exc: HatboxError, lid: str, count: int, shown: str, src: Path) -> HatboxError:

@@ -202,40 +202,106 @@ def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[st
     return [(path, sorted({normal_tag(t) for t in tags})) for path, tags in fixes]
 
 
-def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) -> None:
-    """Give library ``folder``'s files the producer's ``fixes`` (path inside ``files/``, tags; none: back to the
-    tagger), as `box-library --fix` does, in one transaction: into its tag database when it has one or is being
-    tagged (``has_db``; a file the tagging has not reached yet shows them once it has), else kept in
-    :data:`WAITING` until a tagging begins (:func:`take_waiting`)."""
-    import json
-
-    from device.library import db as libdb
-    from export.atomic import write_atomic
+def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) -> list[dict[str, Any]]:
+    """Give library ``folder``'s files the producer's ``fixes`` from a laptop (path inside ``files/``, tags; none:
+    back to the tagger), as `box-library --fix` does, in one transaction: into its tag database when it has one or
+    is being tagged (``has_db``; a file the tagging has not reached yet shows them once it has), else kept in
+    :data:`WAITING` until a tagging begins (:func:`take_waiting`).  A file the box holds another correction of,
+    made on the box since a laptop last sent one (:func:`_sides`), keeps the box's: those come back as ``path``,
+    ``box`` (its tags there) and ``yours`` (the laptop's), nothing of them written.  Sending the same twice changes
+    nothing."""
+    sent = _sent(folder)
     if not has_db:
-        waiting = {**_waiting(folder), **{p: t for p, t in fixes}}
-        write_atomic(folder / WAITING, json.dumps(waiting, sort_keys=True).encode())
-        return
+        take, kept = _sides(_waiting(folder), sent, fixes)
+        _write_waiting(folder, {**_waiting(folder), **dict(take)})
+    else:
+        fixes, kept = _put_in_db(folder, fixes, sent)
+    _remember_sent(folder, {**sent, **dict(fixes)})
+    return kept
+
+
+def _put_in_db(folder: Path, fixes: list[tuple[str, list[str]]],
+               sent: dict[str, list[str]]) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
+    """:func:`put_fixes` into library ``folder``'s ``tags.db``: (``fixes`` spelled as the library spells its tags,
+    the corrections it kept of its own)."""
+    from device.library import db as libdb
     con = libdb.connect(folder / "tags.db")
     try:
         from device.library.query import _known_tags, spelled_as_known, unwritable
         known = _known_tags(con)
+        fixes = [(path, sorted(set(spelled_as_known(tags, known)))) for path, tags in fixes]
         with con:
-            for path, tags in fixes:
-                libdb.put_user_tags(con, path, sorted(set(spelled_as_known(tags, known))))
+            held = {path: libdb.user_tags_of(con, path) for path, _ in fixes}
+            take, kept = _sides(held, sent, fixes)
+            for path, tags in take:
+                libdb.put_user_tags(con, path, tags)
     except sqlite3.OperationalError as exc:     # a full disk, a lock: nothing was written (one transaction)
         raise unwritable(folder / "tags.db", exc) from None
     finally:
         con.close()
+    return fixes, kept
+
+
+def _sides(held: dict[str, list[str]], sent: dict[str, list[str]],
+           fixes: list[tuple[str, list[str]]]) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
+    """Which of a laptop's ``fixes`` (path, tags) the box takes, and which of its own corrections (``held``: path,
+    tags; none: the tagger's) it keeps.  The laptop's is taken when the box's is what a laptop sent it last
+    (``sent``), or it has none and none was sent (a first push); the box's is kept when it differs from both (made
+    on the box since: QA, a re-sent folder put back the laptop's tag over a newer one made with --fix); the same
+    tags on both sides change nothing."""
+    take, kept = [], []
+    for path, tags in fixes:
+        box = sorted(held.get(path) or [])
+        if box == sorted(tags):
+            continue
+        if box == sorted(sent.get(path) or []):
+            take.append((path, tags))
+        else:
+            kept.append({"path": path, "box": box, "yours": sorted(tags)})
+    return take, kept
+
+
+SENT = "sent_fixes.json"        # in the library's folder: the corrections laptops sent it last, file by file
+
+
+def _sent(folder: Path) -> dict[str, list[str]]:
+    """The corrections laptops sent library ``folder`` last (:data:`SENT`; {} for none or an unreadable file)."""
+    return _json_fixes(folder / SENT)
+
+
+def _remember_sent(folder: Path, sent: dict[str, list[str]]) -> None:
+    """Keep ``sent`` as library ``folder``'s :data:`SENT`; one that cannot be written is logged (the corrections are
+    kept all the same: a file whose box correction is the laptop's stays so at the next send)."""
+    import json
+
+    from export.atomic import write_atomic
+    try:
+        write_atomic(folder / SENT, json.dumps(sent, sort_keys=True).encode())
+    except OSError as exc:
+        log.warning("library %s: cannot keep which corrections a laptop sent (%s)", folder.name, exc)
+
+
+def _write_waiting(folder: Path, waiting: dict[str, list[str]]) -> None:
+    """Keep ``waiting`` as the corrections of library ``folder`` waiting for its tag database (:data:`WAITING`)."""
+    import json
+
+    from export.atomic import write_atomic
+    write_atomic(folder / WAITING, json.dumps(waiting, sort_keys=True).encode())
+
+
+def _json_fixes(path: Path) -> dict[str, list[str]]:
+    """The corrections (path: tags) kept as JSON in ``path`` ({} for none or a file that cannot be read)."""
+    import json
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {str(p): [str(t) for t in tags] for p, tags in found.items()} if isinstance(found, dict) else {}
 
 
 def _waiting(folder: Path) -> dict[str, list[str]]:
     """The corrections :func:`put_fixes` kept for library ``folder`` while it had no tag database ({} for none)."""
-    import json
-    try:
-        found = json.loads((folder / WAITING).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return {str(p): [str(t) for t in tags] for p, tags in found.items()} if isinstance(found, dict) else {}
+    return _json_fixes(folder / WAITING)
 
 
 def take_waiting(folder: Path, db: Path) -> None:

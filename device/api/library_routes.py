@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.auth import AuthError
@@ -29,6 +30,19 @@ from hatbox.text import NO_TAGGER, count_words
 
 log = logging.getLogger("hatbox.api")
 NO_LIBRARY_HINT = "hatbox box-library lists the box's libraries with their ids (GET /libraries)"
+
+
+class KeptOnBox(BaseModel):
+    """A file corrected on the box otherwise than the laptop sent, since a laptop last sent one: the box's kept."""
+    path: str
+    box: list[str] = Field(description="its tags on the box (none: the tagger's)")
+    yours: list[str] = Field(description="the tags the laptop sent, not kept")
+
+
+class FixesKept(M.FixesTaken):
+    """POST /libraries/{id}/fixes' answer: M.FixesTaken, and the files whose box correction was kept."""
+    kept_on_box: list[KeptOnBox] = Field([], description="files corrected otherwise on the box since a laptop last "
+                                                         "sent their correction: the box's kept, the laptop's not")
 
 
 def _library(info: dict[str, Any]) -> M.Library:
@@ -283,9 +297,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         with _whole_db(library_id):
             return [M.FileFix(**f) for f in read_fixes(db, files)]
 
-    @app.post("/libraries/{library_id}/fixes", response_model=M.FixesTaken, dependencies=[auth],
+    @app.post("/libraries/{library_id}/fixes", response_model=FixesKept, dependencies=[auth],
               responses=_errors(401, 404, 409, 422, 500, 507))
-    def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest) -> M.FixesTaken:
+    def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest) -> FixesKept:
         """Corrections sent with a library (`hatbox push-library`: the laptop's own), kept as the box's own."""
         from device.api.library_fixes import checked_fixes, no_room_for_fixes, put_fixes
         from device.library.query import DiskFull
@@ -297,7 +311,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             fixes = checked_fixes(held)
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
             with _whole_db(library_id):
-                put_fixes(files.parent, fixes, has_db)
+                on_box = put_fixes(files.parent, fixes, has_db)
         except DiskFull:
             raise no_room_for_fixes("the corrections sent were not kept") from None
         except OSError as exc:                  # fixes.json, kept while the library has no tag database
@@ -305,9 +319,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         if fixes:
-            say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop")
+            say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop"
+                       + (f", {len(on_box)} of them corrected otherwise on the box: the box's kept" if on_box else ""))
         kept = {p for p, _ in held}
-        return M.FixesTaken(kept=len(fixes), not_in_library=[p for p, _ in wanted if p not in kept])
+        return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if p not in kept],
+                         kept_on_box=[KeptOnBox(**k) for k in on_box])
 
 
 def _inside(files: Path, path: str) -> bool:
