@@ -68,7 +68,7 @@ def test_a_stopped_retag_keeps_the_old_tags_then_a_whole_one_replaces_them(tmp_p
 
     stopped = _wait(box, lid)
     assert stopped["state"] == "done" and stopped["tagger"] == old, stopped      # the library as it was
-    assert stopped["stopped_retag"] == {"tagger": new, "done": 2, "total": 6}
+    assert stopped["stopped_retag"] == {"tagger": new, "done": 2, "total": 6, "error": None, "cut_off": False}
     assert stopped["progress"] == {"done": 6, "total": 6}
     assert _counts(box, lid) == before                                           # every file under its old tag
     listed = next(s for s in box.client.get("/libraries", headers=box.auth).json() if s["id"] == lid)
