@@ -333,6 +333,9 @@ def box_library(args: argparse.Namespace) -> int:
         raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
     if args.yes and not (args.delete or args.export_fixes):
         raise HatboxError("--yes goes with --delete, --force with --export-fixes", hint="ID --delete --yes")
+    if args.folder and not args.export_fixes:
+        raise HatboxError("--folder goes with --export-fixes (where the library's files are on this computer)",
+                          hint="hatbox box-library ID --export-fixes fixes.csv --folder FOLDER")
     if args.wait and (lists or args.delete or args.cancel):
         raise HatboxError("--wait follows a tagging: give it alone (hatbox box-library ID --wait) or with --retag",
                           hint="hatbox box-library ID --wait")

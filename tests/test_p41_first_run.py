@@ -42,3 +42,9 @@ def test_device_check_hints_sudo_with_hatbox_s_full_path(tmp_path: Path) -> None
     from device import board_check as bc
     hint = bc.check_service("hatbox", tmp_path).hint
     assert hint.startswith(f"sudo {Path(sys.executable).parent / 'hatbox'} device service --install"), hint
+
+
+def test_box_library_folder_alone_is_refused_not_ignored(capsys) -> None:
+    """Box-library QA: `--folder` without `--export-fixes` was ignored without a word."""
+    assert main(["box-library", "lib-x", "--tag", "kick", "--folder", "/tmp"]) == 2
+    assert "--folder goes with --export-fixes" in capsys.readouterr().err
