@@ -330,7 +330,8 @@ def box_library(args: argparse.Namespace) -> int:
     lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play or args.export_fixes
     asks = lists or args.delete or args.retag or args.cancel
     if (asks or args.wait) and not args.id:
-        raise HatboxError("which library? give its id first", hint="hatbox box-library lists them")
+        raise HatboxError("which library? give its id or name first, before the options (hatbox box-library LIB "
+                          "--fix PATH TAG: a name after --fix is read as a tag)", hint="hatbox box-library lists them")
     if args.yes and not (args.delete or args.export_fixes):
         raise HatboxError("--yes goes with --delete, --force with --export-fixes", hint="ID --delete --yes")
     if args.folder and not args.export_fixes:

@@ -173,7 +173,7 @@ def test_box_library_cancel_stops_a_tagging_and_the_busy_hint_names_it(paired_se
 
 def test_box_library_cancel_needs_a_library_and_goes_alone(paired_server: PairedServer, capsys: Any) -> None:
     assert main(["box-library", "--cancel"]) == 2
-    assert "which library? give its id first" in capsys.readouterr().err
+    assert "which library? give its id or name first" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["box-library", "lib-x", "--cancel", "--retag"])                # one action at a time (argparse)
     assert "not allowed with argument" in capsys.readouterr().err
