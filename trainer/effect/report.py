@@ -1,8 +1,8 @@
 """Training report: markdown + PNGs (loss/ESR curves, spectrograms, ESR per knob setting).
 
 Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png`` (the worst held-out pair),
-``esr_per_setting.png``, ``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair table worst first,
-and ``val_bypass_ratio``).  The held-out ESR stands beside bypass's (the dry input as the output:
+``esr_per_setting.png`` (a pack with knobs), ``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair
+table worst first, and ``val_bypass_ratio``).  The held-out ESR stands beside bypass's (the dry input as the output:
 trainer/effect/evaluate.py).  matplotlib runs headless (Agg).
 """
 from __future__ import annotations
@@ -71,23 +71,59 @@ def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Pa
     return path
 
 
-def plot_esr_bars(per_setting: dict[str, float], path: Path) -> Path:
-    """Held-out ESR per knob setting (bar chart, log scale)."""
+def plot_esr_bars(per_setting: dict[str, float], path: Path, bypass: dict[str, float] | None = None,
+                  labels: dict[str, str] | None = None) -> Path:
+    """Held-out ESR per knob setting: a dot for the pack and a ring for bypass (the dry input as the output) on a
+    row per setting, each with its figure, on a log axis (bars on a log axis have lengths that mean nothing: it
+    has no zero).  ``labels``: the settings in words with units (:func:`setting_labels`)."""
     plt = _plt()
-    keys = list(per_setting)
-    fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(keys) + 2), 4))
-    ax.bar(range(len(keys)), [max(per_setting[k], 1e-6) for k in keys], color="tab:blue")
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(keys)), [display_name(k) for k in keys], rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("held-out ESR (log; lower is better)")
+    keys, bypass, labels = list(per_setting), bypass or {}, labels or {}
+    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.42 * len(keys)))
+    rows = np.arange(len(keys))[::-1]                       # the data's first setting on top
+    pack = [max(per_setting[k], 1e-6) for k in keys]
+    ax.plot(pack, rows, "o", color="tab:blue", ms=7, label="the pack", zorder=3)
+    for y, k, v in zip(rows, keys, pack):
+        ax.annotate(f"{per_setting[k]:.4f}", (v, y), xytext=(0, 7), textcoords="offset points", ha="center",
+                    fontsize=7, color="tab:blue")
+    shown = [(y, k) for y, k in zip(rows, keys) if bypass.get(k) is not None]
+    if shown:
+        ax.plot([max(bypass[k], 1e-6) for _, k in shown], [y for y, _ in shown], "o", mfc="none", color="tab:gray",
+                ms=7, label="bypass (the dry input)", zorder=3)
+        for y, k in shown:
+            ax.annotate(f"{bypass[k]:.4f}", (max(bypass[k], 1e-6), y), xytext=(0, -11), textcoords="offset points",
+                        ha="center", fontsize=7, color="tab:gray")
+            ax.plot([max(per_setting[k], 1e-6), max(bypass[k], 1e-6)], [y, y], color="0.8", lw=1, zorder=1)
+    ax.set_xscale("log")
+    ax.set_yticks(rows, [display_name(labels.get(k, k)) for k in keys], fontsize=8)
+    ax.set_ylim(-0.7, len(keys) - 0.3)
+    ax.set_xlabel("held-out ESR (log scale; left is better)")
     from hatbox.cmd_effect import CLOSE_ESR
-    ax.axhline(CLOSE_ESR, color="gray", ls="--", lw=0.8, label=f"under {CLOSE_ESR:g}: close to the gear")
-    ax.legend(fontsize=8)
-    ax.set_title("held-out error per knob setting", fontsize=10)
+    ax.axvline(CLOSE_ESR, color="gray", ls="--", lw=0.8, label=f"under {CLOSE_ESR:g}: close to the gear")
+    ax.margins(x=0.15)
+    ax.grid(True, axis="x", which="both", alpha=0.25)
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)   # over no row
+    fig.suptitle("held-out error per knob setting", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def setting_labels(data: EffectData) -> dict[str, str]:
+    """Each setting's label (Pair.key, "drive=0 tone=1500") in words with units ("drive 0 dB, tone 1500 Hz")."""
+    from hatbox.text import knob_words
+    units = {k.name: k.unit for k in data.knobs}
+    return {p.key: knob_words(p.setting, units) for p in data.pairs}
+
+
+def setting_bypass(metrics: dict[str, Any], data: EffectData) -> dict[str, float]:
+    """Bypass's held-out ESR per setting: the mean over its pairs' (as ``val_esr_per_setting`` is the pack's)."""
+    per_pair: dict[str, float] = metrics.get("val_bypass_esr_per_pair") or {}
+    out: dict[str, list[float]] = {}
+    for p in data.pairs:
+        if per_pair.get(p.name) is not None:
+            out.setdefault(p.key, []).append(per_pair[p.name])
+    return {k: float(np.mean(v)) for k, v in out.items()}
 
 
 def worst_pair(data: EffectData, per_pair: dict[str, float]) -> Pair:
@@ -153,7 +189,9 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
     busy = busy_warning(metrics.get("others_cores"), metrics["steps"], config.get("max_steps"))
     lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []),
               *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
-              "![curves](curves.png)", "", "![ESR per knob setting](esr_per_setting.png)", "",
+              "![curves](curves.png)", "",
+              *(["![ESR per knob setting](esr_per_setting.png)", ""] if data.knobs else
+                ["No chart per knob setting: the pack has no knobs (one setting, scored above).", ""]),
               f"Spectrograms of the worst held-out pair, {metrics['spectrogram_pair']}:", "",
               "![spectrograms](spectrogram.png)", "", "```", json.dumps(config, indent=1), "```", ""]
     return "\n".join(lines)
@@ -199,8 +237,11 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
                                    f"{metrics['val_esr_per_pair'].get(worst.name, float('nan')):.5f}"}
     plot_curves(history, folder / "curves.png")
     per_setting = metrics["val_esr_per_setting"]
-    plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # in the data's order
-                  folder / "esr_per_setting.png")
+    if data.knobs:              # one setting: a chart of one bar says nothing the ESR line does not
+        plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # the data's order
+                      folder / "esr_per_setting.png", setting_bypass(metrics, data), setting_labels(data))
+    else:
+        (folder / "esr_per_setting.png").unlink(missing_ok=True)     # an earlier run's, of another pack
     inp, target, model = _held_out_audio(pack, config["val_fraction"], worst)
     metrics["quiet_levels"], metrics["quiet_pair"] = quiet_levels(inp, target, model, data.rate), worst.name
     shown = 3 * data.rate
