@@ -76,3 +76,16 @@ def test_a_pack_without_knobs_has_no_chart_of_one_bar() -> None:
     said = report._markdown(_metrics(data), data, {"val_fraction": 0.15})
     assert "esr_per_setting.png" not in said and "no knobs" in said
     assert "esr_per_setting.png" in report._markdown(_metrics(_data()), _data(), {"val_fraction": 0.15})
+
+
+def test_the_spectrograms_have_a_db_scale_and_a_log_frequency_axis(tmp_path: Path, drawn: list) -> None:
+    """QA: no colour bar (the synth's has one) and a linear 0-24 kHz axis squeezing the guitar's range."""
+    t = np.arange(RATE) / RATE
+    x = np.sin(2 * np.pi * 110 * t).astype(np.float32)
+    x[: RATE // 4] = 0.0                                              # digital silence: drawn at the floor
+    report.plot_spectrograms(x, x * 0.5, RATE, tmp_path / "s.png", "worst held-out pair")
+    fig = drawn[-1]
+    pictures = [ax for ax in fig.axes if ax.get_title()]
+    assert len(pictures) == 2 and all(ax.get_yscale() == "log" for ax in pictures)
+    assert pictures[0].get_ylim()[0] < 100                            # a low E's 82 Hz is in the picture
+    assert any(ax.get_ylabel() == "dB" for ax in fig.axes)            # the colour bar

@@ -53,19 +53,33 @@ def plot_curves(history: list[dict[str, float]], path: Path) -> Path:
     return path
 
 
+SPEC_FLOOR_DB = -140.0      # the spectrograms' floor: digital silence is drawn at it, never the log of 0
+SPEC_LOW_HZ = 30.0          # the log frequency axis starts here (a guitar's low E is 82 Hz)
+
+
 def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Path, title: str = "") -> Path:
-    """Target vs model spectrograms of the same held-out audio [N], under ``title`` (which pair it is)."""
+    """Target vs model spectrograms of the same held-out audio [N], under ``title`` (which pair it is): power in dB
+    (a colour bar says the scale) on a log frequency axis (a linear 0-24 kHz one squeezed the guitar's range into
+    its bottom tenth)."""
+    from matplotlib import mlab
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.4), sharey=True)
     if title:
         fig.suptitle(display_name(title), fontsize=10)
+    mesh = None
     for ax, sig, label in zip(axes, (target, model), ("target (gear)", "model (pack)")):
-        with np.errstate(divide="ignore"):          # digital silence -> -inf dB, drawn as the floor
-            ax.specgram(sig, NFFT=1024, Fs=rate, noverlap=768, cmap="magma", vmin=-140)
+        spec, freqs, times = mlab.specgram(np.asarray(sig, np.float64), NFFT=1024, Fs=rate, noverlap=768)
+        db = 10.0 * np.log10(np.maximum(spec, 10.0 ** (SPEC_FLOOR_DB / 10.0)))
+        keep = freqs >= SPEC_LOW_HZ
+        mesh = ax.pcolormesh(times, freqs[keep], db[keep], cmap="magma", vmin=SPEC_FLOOR_DB, shading="auto")
+        ax.set_yscale("log")
+        ax.set_ylim(SPEC_LOW_HZ, rate / 2)
         ax.set_title(label)
         ax.set_xlabel("seconds")
-    axes[0].set_ylabel("Hz")
-    fig.tight_layout()
+    axes[0].set_ylabel("Hz (log scale)")
+    fig.tight_layout(rect=(0.0, 0.0, 0.9, 1.0))
+    if mesh is not None:                            # the colour scale in a column of its own, right of the pictures
+        fig.colorbar(mesh, cax=fig.add_axes((0.915, 0.15, 0.015, 0.7))).set_label("dB")
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
