@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from export.manifest import MAX_KNOBS
+from hatbox.advice import Limit, limit_words, next_block, seed_words, times_words
 from hatbox.argtypes import minutes, seed, whole
 from hatbox.errors import HatboxError, KnobError
 from hatbox.text import count_words, number_words
@@ -127,7 +128,7 @@ def train(args: argparse.Namespace) -> int:
                           arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
                           **settings)
     if result.metrics:          # empty on a non-main torchrun process: rank 0 exports and reports
-        print_summary(result, getattr(args, "max_steps", None))
+        print_summary(result, getattr(args, "max_steps", None), getattr(args, "minutes", None))
         for line in compare_and_keep(older, args.out):
             print(line)
     return 0
@@ -153,11 +154,37 @@ def _setting_words(key: str, units: dict[str, str]) -> str:
     return knob_words(values, units)
 
 
-def print_summary(result, max_steps: int | None) -> None:
+def run_limit(metrics: dict, max_steps: int | None, minutes: float | None) -> Limit:
+    """What ended the training of ``metrics`` (a Ctrl-C, --max-steps, or the --minutes budget)."""
+    return Limit(steps=int(metrics["steps"]), minutes=minutes, cap=max_steps, cap_option="--max-steps",
+                 stopped_early=bool(metrics.get("stopped_early")))
+
+
+def next_lines(metrics: dict, limit: Limit) -> list[str]:
+    """The summary's "next:" block: for a held-out error over :data:`CLOSE_ESR`, what ended the run (--max-steps,
+    the --minutes budget, a Ctrl-C), --arch auto (after the default gru), another --seed, more or better
+    recordings."""
+    esr = metrics.get("val_esr")
+    far = isinstance(esr, (int, float)) and esr > CLOSE_ESR
+    items = []
+    if far:
+        items.append(limit_words(limit))
+        if metrics.get("arch") == "gru" and not metrics.get("arch_trials"):
+            items.append("--arch auto: it tries tcn beside gru and keeps it when 5x better (as on drive pedals)")
+        items += [seed_words("recordings"), "more or better recordings: longer takes, more knob settings, each "
+                                            "output a recording of its own input"]
+    why = f"held-out error {number_words(esr)} is {times_words(esr, CLOSE_ESR)} the {CLOSE_ESR:g} that is close; " \
+          "to get closer, try:" if far else ""
+    return next_block(items, why)
+
+
+def print_summary(result, max_steps: int | None, minutes: float | None = None) -> None:
     """What the terminal shows after training: the pack, its held-out error (the SETTINGS_SHOWN worst settings),
-    latencies, notes, warnings, the report's path (``result``: trainer.effect.train's result)."""
+    latencies, notes, warnings, the report's path, and what to try next (``result``: trainer.effect.train's result;
+    ``max_steps``, ``minutes``: the run's --max-steps and --minutes)."""
     from trainer.cpuwatch import busy_warning
     m = result.metrics
+    limit = run_limit(m, max_steps, minutes)
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {steps_text(m['steps'])} "
           f"in {m['train_seconds']} s")
     if m.get("stopped_early"):
@@ -188,6 +215,8 @@ def print_summary(result, max_steps: int | None) -> None:
         print(f"warning: {warning}")
     if result.report:
         print(f"report: {result.report}")
+    for line in next_lines(m, limit):
+        print(line)
 
 
 def render(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from export.manifest import RATE_RANGE
+from hatbox.advice import Limit, limit_words, next_block, seed_words
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.text import count_words, duration_words
 
@@ -15,6 +16,8 @@ BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
 SECONDS_RANGE = (0.25, 30.0)       # trainer.synth.pipeline.SECONDS_RANGE (not imported: it pulls in torch)
 PLAY_MAX_MINUTES = 30.0            # `play` refuses a longer render unless --max-minutes raises the limit
+NEAR_SINE = 0.4                    # a spectral distance at this share of a plain sine's or over is poor (QA's
+                                   # 1-minute runs of 3 and 1 instruments: 0.19 and 0.23 of it)
 
 
 def register(cli) -> None:
@@ -78,7 +81,7 @@ def train_synth(args: argparse.Namespace) -> int:
     if not metrics:                      # a torchrun worker other than the first
         return 0
     print(f"wrote {out} (report in {report})")
-    for line in summary_lines(metrics):
+    for line in summary_lines(metrics, args.minutes):
         print(line)
     warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
     if warning:
@@ -88,9 +91,10 @@ def train_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_lines(metrics: dict[str, float | str]) -> list[str]:
+def summary_lines(metrics: dict[str, float | str], minutes: float | None = None) -> list[str]:
     """What `train synth` prints under "wrote PACK": the two scores (pitch error in cents, spectral distance),
-    rounded and said in words (named as in metrics.json), then the steps and seconds trained; a first line when
+    rounded and said in words (named as in metrics.json), how the distance compares with a plain sine's, the steps
+    and seconds trained, and what to try next when it is poor (``minutes``: the run's --minutes); a first line when
     no note was held out to score them."""
     tag = metrics.get("eval_set", "heldout")
     notes = "held-out notes" if tag == "heldout" else "training notes"
@@ -107,9 +111,36 @@ def summary_lines(metrics: dict[str, float | str]) -> list[str]:
               f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is better"
               f"{scale})",
               f"  trained {count_words(metrics['train_steps'], 'step')} in {metrics['train_seconds']:g} s"]
+    verdict = sine_verdict(dist, sine)
+    if verdict:
+        lines.insert(len(lines) - 1, f"  {verdict}")
     if metrics.get("stopped_early"):
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
+    if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:
+        limit = Limit(steps=int(metrics["train_steps"]), minutes=minutes,
+                      stopped_early=bool(metrics.get("stopped_early")))
+        lines += next_block([limit_words(limit), "more notes per instrument: every few semitones over the range you "
+                             "play, at a few loudnesses", seed_words("notes")],
+                            "the synth sounds little like your notes yet; to get closer, try:")
     return lines
+
+
+def sine_verdict(dist: float, sine: object) -> str:
+    """How the spectral distance ``dist`` compares with a plain sine's (``sine``; "" when not measured): "well under
+    a plain sine's (0.19 of it): the synth has learned the timbres' spectra", or "close to a plain sine's (0.62 of
+    it): poor, ..." from :data:`NEAR_SINE` up."""
+    if not isinstance(sine, (int, float)) or isinstance(sine, bool) or sine <= 0:
+        return ""
+    share = dist / sine
+    if share >= 1:
+        return f"that is no better than a plain sine ({share:.2g}x its distance): poor, the synth has not learned " \
+               "the timbres yet"
+    if share >= NEAR_SINE:
+        return f"that is close to a plain sine's ({share:.2f} of it): poor, the synth has learned little of the " \
+               "timbres yet"
+    return f"that is well under a plain sine's ({share:.2f} of it): the synth has learned the timbres' spectra"
+
+
 
 
 def play(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 
 from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
+from hatbox.advice import Limit, longer_words
 from hatbox.text import audio_bar, duration_words
 from trainer.effect.data import EffectData, Pair, esr, load_folder
 from trainer.effect.split import held_out
@@ -105,18 +106,21 @@ def setting_rows(metrics: dict[str, Any], data: EffectData) -> list[dict[str, An
     return sorted(rows, key=lambda r: -r["esr"])
 
 
-def bypass_warning(metrics: dict[str, Any]) -> str | None:
-    """The warning for a pack whose mean held-out ESR is not :data:`BYPASS_FACTOR` times below bypass's."""
+def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None) -> str | None:
+    """The warning for a pack whose mean held-out ESR is not :data:`BYPASS_FACTOR` times below bypass's; how to train
+    longer follows what ended the run (``limit``: hatbox.advice; None when not known: both ways are said)."""
     model, bypass = metrics.get("val_esr"), metrics.get("val_bypass_esr")
     if model is None or bypass is None or model * BYPASS_FACTOR <= bypass:
         return None
+    if limit is None and metrics.get("stopped_early") and isinstance(metrics.get("steps"), int):
+        limit = Limit(steps=metrics["steps"], stopped_early=True)       # a Ctrl-C is in the metrics
     how = ("the pack sounds less like the gear than no effect at all" if model >= bypass
            else "the pack is hardly closer to the gear than no effect at all")
     little = (f"; the gear changes the sound little at these settings (bypass ESR under {OUTLIER_FLOOR:g}), so "
               "a capture has to be very exact to beat it" if bypass < OUTLIER_FLOOR else "")
     return (f"held-out ESR {model:.4f} is {times_text(model, bypass)} than bypass's {bypass:.4f} (the dry input "
-            f"passed through unchanged): {how}; train longer (--minutes), or check that each output is a recording "
-            f"of its row's input through the gear at that row's settings{little}")
+            f"passed through unchanged): {how}; train longer ({longer_words(limit)}), or check that each output is a "
+            f"recording of its row's input through the gear at that row's settings{little}")
 
 
 def outlier_warning(rows: list[dict[str, Any]]) -> str | None:
@@ -135,10 +139,10 @@ def outlier_warning(rows: list[dict[str, Any]]) -> str | None:
             f"{'that setting' if len(bad) == 1 else 'those settings'}, or train longer")
 
 
-def quality_warnings(metrics: dict[str, Any], data: EffectData) -> list[str]:
+def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | None = None) -> list[str]:
     """Warnings about how well the pack matches the gear on the held-out audio (shown by the CLI and in the
-    report): not clearly better than bypass, rows far worse than the rest."""
-    said = [bypass_warning(metrics), outlier_warning(setting_rows(metrics, data))]
+    report): not clearly better than bypass, rows far worse than the rest (``limit``: what ended the run)."""
+    said = [bypass_warning(metrics, limit), outlier_warning(setting_rows(metrics, data))]
     return [w for w in said if w]
 
 

@@ -18,6 +18,7 @@ from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, form
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
+from hatbox.advice import TAGGER_STEPS, Limit, tagger_next
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
@@ -193,6 +194,10 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
             rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
             text += _write_report(rep, tags, out)
+            limit = Limit(steps=res.steps, minutes=minutes, cap=steps, cap_option="--steps", default_cap=TAGGER_STEPS,
+                          stopped_early=res.stopped_early)
+            text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
+                                                                 tag_counts(train_items)))
         return text
 
 
