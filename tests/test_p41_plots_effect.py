@@ -89,3 +89,18 @@ def test_the_spectrograms_have_a_db_scale_and_a_log_frequency_axis(tmp_path: Pat
     assert len(pictures) == 2 and all(ax.get_yscale() == "log" for ax in pictures)
     assert pictures[0].get_ylim()[0] < 100                            # a low E's 82 Hz is in the picture
     assert any(ax.get_ylabel() == "dB" for ax in fig.axes)            # the colour bar
+
+
+def test_a_run_stopped_early_is_said_and_the_curves_tell_their_held_out_figures_apart(tmp_path: Path,
+                                                                                       drawn: list) -> None:
+    """QA: report.md did not say a run was stopped with Ctrl-C (the terminal, pack inspect and metrics.json did);
+    the curves' held-out line (the trainer's check windows, 0.0205) read as the summary's 0.0163."""
+    data = _data()
+    said = report._markdown(_metrics(data, stopped_early="Ctrl-C after 28 s of the 60 s budget, 356 steps"), data,
+                            {"val_fraction": 0.15})
+    assert "stopped early (Ctrl-C after 28 s of the 60 s budget, 356 steps)" in said
+    assert "stopped early" not in report._markdown(_metrics(data), data, {"val_fraction": 0.15})
+    history = [{"t": 1.0, "loss": 0.1, "train_esr": 0.1}, {"t": 2.0, "val_esr": 0.0205}]
+    report.plot_curves(history, tmp_path / "c.png", final=0.0163)
+    legend = " | ".join(t.get_text() for t in drawn[-1].axes[0].get_legend().get_texts())
+    assert "check windows" in legend and "0.0163" in legend and "whole held-out stretch" in legend

@@ -27,8 +27,10 @@ def _plt():
     return plt
 
 
-def plot_curves(history: list[dict[str, float]], path: Path) -> Path:
-    """Training loss / ESR and validation ESR against wall-clock seconds (log scale)."""
+def plot_curves(history: list[dict[str, float]], path: Path, final: float | None = None) -> Path:
+    """Training loss / ESR and validation ESR against wall-clock seconds (log scale).  The held-out curve is the
+    trainer's check windows of the held-out stretch; ``final``: the report's figure (the whole held-out stretch
+    through the pack), marked at the end so the two are not read as one."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 4))
     train = [h for h in history if "loss" in h]
@@ -41,12 +43,17 @@ def plot_curves(history: list[dict[str, float]], path: Path) -> Path:
             ax.semilogy([h["t"] for h in train], [h["loss"] for h in train], lw=0.6, alpha=0.6, ls="--",
                         label="training loss (ESR + spectral terms)")
     if val:
-        ax.semilogy([h["t"] for h in val], [h["val_esr"] for h in val], "o-", label="held-out ESR")
+        ax.semilogy([h["t"] for h in val], [h["val_esr"] for h in val], "o-",
+                    label="held-out ESR, the trainer's check windows")
+    if final is not None and final > 0:
+        end = max([h["t"] for h in history] or [0.0])
+        ax.semilogy([end], [final], "*", ms=12, color="tab:red",
+                    label=f"final: {final:.4f}, the whole held-out stretch through the pack (the report's figure)")
     ax.set_xlabel("seconds of training")
     ax.set_ylabel("error-to-signal ratio (log; lower is better)")
     ax.set_title("how close the model came to the gear while it trained", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -181,7 +188,10 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              + ("; chosen by a trial of " + ", ".join(f"`{a}` (validation ESR {v:.4f})"
                                                      for a, v in metrics["arch_trials"].items())
                 if metrics.get("arch_trials") else "")
-             + (f"; {metrics['arch_trial_skipped']}" if metrics.get("arch_trial_skipped") else ""),
+             + (f"; {metrics['arch_trial_skipped']}" if metrics.get("arch_trial_skipped") else "")
+             + (f"; stopped early ({metrics['stopped_early']}): the pack holds what was trained by then"
+                if isinstance(metrics.get("stopped_early"), str) else
+                "; stopped early: the pack holds what was trained by then" if metrics.get("stopped_early") else ""),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
              + _bypass_text(metrics),
              "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
@@ -249,7 +259,7 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
                "val_bypass_ratio": None if bypass is None or model_esr <= 0 else bypass / model_esr,
                "spectrogram_pair": f"{worst.name} ({worst.key}), held-out ESR "
                                    f"{metrics['val_esr_per_pair'].get(worst.name, float('nan')):.5f}"}
-    plot_curves(history, folder / "curves.png")
+    plot_curves(history, folder / "curves.png", model_esr)
     per_setting = metrics["val_esr_per_setting"]
     if data.knobs:              # one setting: a chart of one bar says nothing the ESR line does not
         plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # the data's order
