@@ -91,29 +91,40 @@ def train_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_lines(metrics: dict[str, float | str], minutes: float | None = None) -> list[str]:
-    """What `train synth` prints under "wrote PACK": the two scores (pitch error in cents, spectral distance),
-    rounded and said in words (named as in metrics.json), how the distance compares with a plain sine's, the steps
-    and seconds trained, and what to try next when it is poor (``minutes``: the run's --minutes); a first line when
-    no note was held out to score them."""
-    tag = metrics.get("eval_set", "heldout")
+def cents_words(cents: float) -> str:
+    """A pitch error in cents as `pack inspect` says it: to a tenth, "under 0.1" below it (the synth is told its
+    pitch: a pack scored 0.000371 cents)."""
+    return f"{cents:.1f}" if cents >= 0.1 else "under 0.1"
+
+
+def score_lines(metrics: dict[str, float | str], tag: str) -> list[str]:
+    """The two scores in words, as `pack inspect` says them: "pitch error on held-out notes under 0.1 cents (median:
+    ...)", "spectral distance to the held-out notes 0.80 (lower is better; a plain sine ... scores 4.15)"; on
+    the training notes for ``tag`` "train_set"."""
     notes = "held-out notes" if tag == "heldout" else "training notes"
+    cents, dist = float(metrics[f"{tag}_pitch_median_abs_cents"]), float(metrics[f"{tag}_mrstft"])
+    sine = metrics.get(f"{tag}_mrstft_sine")
+    scale = f"; a plain sine at their pitch and loudness scores {sine:.2f}" if isinstance(sine, (int, float)) else ""
+    return [f"  pitch error on {notes} {cents_words(cents)} cents (median: the synth is given each note's pitch, so "
+            "this catches a timbre heard an octave or a fifth off)",
+            f"  spectral distance to the {notes} {dist:.2f} (lower is better{scale})"]
+
+
+def summary_lines(metrics: dict[str, float | str], minutes: float | None = None) -> list[str]:
+    """What `train synth` prints under "wrote PACK": the two scores (pitch error in cents, spectral distance) in
+    words (:func:`score_lines`), how the distance compares with a plain sine's, the steps and seconds trained, and
+    what to try next when it is poor (``minutes``: the run's --minutes); a first line when no note was held out to
+    score them."""
+    tag = str(metrics.get("eval_set", "heldout"))
     lines = [] if tag == "heldout" else [
         "  no held-out notes (--no-holdout: every note was trained on): the figures below are on training notes"
         if metrics.get("no_holdout") else
         "  no held-out notes (every C#, F and A is held out to score the synth, and these notes have none): the "
         "figures below are on training notes"]
-    cents, dist = metrics[f"{tag}_pitch_median_abs_cents"], metrics[f"{tag}_mrstft"]
-    sine = metrics.get(f"{tag}_mrstft_sine")
-    scale = f"; a plain sine at their pitch and loudness: {sine:.3f}" if isinstance(sine, (int, float)) else ""
-    lines += [f"  {tag}_pitch_median_abs_cents: {cents:.1f}  (median pitch error of the {notes}, in cents: the synth "
-              "is given each note's pitch, so this catches a timbre heard an octave or a fifth off)",
-              f"  {tag}_mrstft: {dist:.3f}  (spectral distance of the {notes} to the real ones; lower is better"
-              f"{scale})",
-              f"  trained {count_words(metrics['train_steps'], 'step')} in {metrics['train_seconds']:g} s"]
+    dist, sine = float(metrics[f"{tag}_mrstft"]), metrics.get(f"{tag}_mrstft_sine")
     verdict = sine_verdict(dist, sine)
-    if verdict:
-        lines.insert(len(lines) - 1, f"  {verdict}")
+    lines += score_lines(metrics, tag) + ([f"  {verdict}"] if verdict else []) + \
+        [f"  trained {count_words(int(metrics['train_steps']), 'step')} in {metrics['train_seconds']:g} s"]
     if metrics.get("stopped_early"):
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
     if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:
