@@ -31,7 +31,21 @@ def test_the_report_says_the_noise_floor_in_the_gaps(tmp_path: Path) -> None:
     assert main(["train", "effect", str(data), "--out", str(tmp_path / "p.hatpack"), "--report",
                  str(tmp_path / "rep"), *TINY]) == 0
     said = (tmp_path / "rep" / "report.md").read_text()
-    assert "- noise floor in the gaps (the quietest tenth of" in said
-    assert "dB under the input" in said or "dB over the input" in said
+    played_through = "- noise floor in the gaps: none to measure (the held-out stretch of" in said   # drive_folder's
+    assert played_through or "- noise floor in the gaps (the quietest tenth of" in said        # notes, p41
+    assert played_through or "dB under the input" in said or "dB over the input" in said
     levels = json.loads((tmp_path / "rep" / "metrics.json").read_text())["quiet_levels"]
-    assert set(levels) == {"input_db", "gear_db", "pack_db"}
+    assert set(levels) == {"input_db", "gear_db", "pack_db", "gear_level_db"}
+
+
+def test_a_stretch_played_all_through_has_no_noise_floor_to_report() -> None:
+    """Forty-first stop (reports QA): continuous playing's quietest tenth was reported as the floor ("input -13.6
+    dBFS ... the pack 5.4 dB over the input", which read as a noisy pack)."""
+    from trainer.effect.report import _quiet_text
+    t = np.arange(2 * RATE) / RATE
+    chord = (0.3 * np.sin(2 * np.pi * 220 * t) * (1 + 0.3 * np.sin(2 * np.pi * 0.5 * t))).astype(np.float32)
+    said = _quiet_text(quiet_levels(chord, chord * 2, chord * 2, RATE), "p.wav")
+    assert said and said[0].startswith("- noise floor in the gaps: none to measure") and "over the input" not in said[0]
+    notes = (np.sin(2 * np.pi * 220 * t) * (np.mod(t, 0.5) < 0.25)).astype(np.float32) * 0.5
+    assert "dB under the input" in _quiet_text(quiet_levels(notes, notes, notes * 0.5, RATE), "p.wav")[0] or \
+        "dB over the input" in _quiet_text(quiet_levels(notes, notes, notes * 0.5, RATE), "p.wav")[0]

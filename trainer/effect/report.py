@@ -176,7 +176,9 @@ def quiet_levels(inp: np.ndarray, target: np.ndarray, model: np.ndarray, rate: i
     energy = {name: np.mean(np.square(x[:frames * n].astype(np.float64)).reshape(frames, n), axis=1)
               for name, x in (("input_db", inp), ("gear_db", target), ("pack_db", model))}
     quiet = np.argsort(energy["gear_db"])[:max(1, int(QUIET_SHARE * frames))]
-    return {name: float(10 * np.log10(max(float(np.mean(e[quiet])), 1e-20))) for name, e in energy.items()}
+    levels = {name: float(10 * np.log10(max(float(np.mean(e[quiet])), 1e-20))) for name, e in energy.items()}
+    levels["gear_level_db"] = float(10 * np.log10(max(float(np.mean(energy["gear_db"])), 1e-20)))
+    return levels
 
 
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
@@ -221,10 +223,17 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
     return "\n".join(lines)
 
 
+GAP_BELOW_DB = 20.0     # the quietest tenth of a held-out stretch is a gap when this far under its level
+
+
 def _quiet_text(levels: dict[str, float] | None, pair: str) -> list[str]:
     """report.md's line for :func:`quiet_levels` ([] without them)."""
     if not levels:
         return []
+    level = levels.get("gear_level_db")
+    if level is not None and levels["gear_db"] > level - GAP_BELOW_DB:      # playing all through: no gaps
+        return [f"- noise floor in the gaps: none to measure (the held-out stretch of {pair} is played all through: "
+                f"its quietest tenth is within {GAP_BELOW_DB:g} dB of its level, {level:.1f} dBFS)"]
     down = levels["input_db"] - levels["pack_db"]
     return [f"- noise floor in the gaps (the quietest tenth of the held-out stretch of {pair}, where the gear is "
             f"quietest): input {levels['input_db']:.1f} dBFS, the gear {levels['gear_db']:.1f}, the pack "
