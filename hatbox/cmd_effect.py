@@ -160,10 +160,10 @@ def run_limit(metrics: dict, max_steps: int | None, minutes: float | None) -> Li
                  stopped_early=bool(metrics.get("stopped_early")))
 
 
-def next_lines(metrics: dict, limit: Limit) -> list[str]:
+def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     """The summary's "next:" block: for a held-out error over :data:`CLOSE_ESR`, what ended the run (--max-steps,
     the --minutes budget, a Ctrl-C), --arch auto (after the default gru), another --seed, more or better
-    recordings."""
+    recordings; and --report DIR when no report was written (``report`` None: it is written only when asked)."""
     esr = metrics.get("val_esr")
     far = isinstance(esr, (int, float)) and esr > CLOSE_ESR
     items = []
@@ -173,6 +173,9 @@ def next_lines(metrics: dict, limit: Limit) -> list[str]:
             items.append("--arch auto: it tries tcn beside gru and keeps it when 5x better (as on drive pedals)")
         items += [seed_words("recordings"), "more or better recordings: longer takes, more knob settings, each "
                                             "output a recording of its own input"]
+    if report is None:
+        items.append("--report DIR writes a report of the training (loss curves, error per knob setting, "
+                     "spectrograms)")
     why = f"held-out error {number_words(esr)} is {times_words(esr, CLOSE_ESR)} the {CLOSE_ESR:g} that is close; " \
           "to get closer, try:" if far else ""
     return next_block(items, why)
@@ -215,7 +218,7 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
         print(f"warning: {warning}")
     if result.report:
         print(f"report: {result.report}")
-    for line in next_lines(m, limit):
+    for line in next_lines(m, limit, result.report):
         print(line)
 
 
