@@ -58,7 +58,7 @@ def inspect(args: argparse.Namespace) -> int:
         print(f"  knob {k.name}: {k.min:g}..{k.max:g} {_t(k.unit)} (default {k.default:g}, {k.scale})")
     names = m.extras.get("names") if m.kind == "synth" else None
     if isinstance(names, list) and names:
-        print(f"  timbres: {_t(', '.join(map(str, names)))}  (hatbox play --corners takes four of these)")
+        print(f"  {timbres_line(names, _t)}")
     if m.tags:
         print(f"  tags: {_t(', '.join(m.tags))}")
     if m.kind == "tagger":
@@ -116,6 +116,17 @@ def band_words(extras: dict) -> str:
     return (f"band: its training files were {rate / 1000:g} kHz at most, so it hears every file up to "
             f"{top} kHz, as it heard them")
 
+
+
+def timbres_line(names: list[Any], show: Any = str) -> str:
+    """`pack inspect`'s line for a synth's timbres: the four corners of the pad take four of them (repeated when
+    fewer); one timbre has nothing to blend (reports QA of the forty-first stop: "flute (hatbox play --corners takes
+    four of these)")."""
+    listed = show(", ".join(map(str, names)))
+    if len(names) == 1:
+        return f"timbre: {listed}  (one timbre: the pad has nothing to blend; train on more instruments for that)"
+    more = "" if len(names) >= 4 else ", a name may be given more than once"
+    return f"timbres: {listed}  (hatbox play --corners takes four of these{more})"
 
 SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")
     "val_esr": "held-out error {} (the mean over the pairs; ESR: 0 = identical to the gear, under %g is close)"

@@ -9,3 +9,10 @@ def test_pitch_errors_are_said_to_a_tenth_of_a_cent() -> None:
     metrics = {"heldout_pitch_median_abs_cents": 0.000371, "heldout_pitch_p90_abs_cents": 3.4567}
     assert score_lines(metrics) == ["pitch error on held-out notes under 0.1 cents (median)"]
     assert figure_lines(metrics) == ["9 in 10 held-out notes are off their pitch by 3.5 cents"]
+
+
+def test_a_one_timbre_synth_is_not_told_to_pick_four_corners() -> None:
+    from hatbox.cmd_pack import timbres_line
+    assert timbres_line(["flute"]).startswith("timbre: flute  (one timbre: the pad has nothing to blend")
+    assert timbres_line(["a", "b"]).endswith("takes four of these, a name may be given more than once)")
+    assert timbres_line(["a", "b", "c", "d"]).endswith("(hatbox play --corners takes four of these)")
