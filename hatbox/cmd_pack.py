@@ -13,7 +13,7 @@ from export.atomic import check_out
 from export.pack import SIGNATURE, Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 from hatbox.cmd_effect import CLOSE_ESR
-from hatbox.text import count_words, escape_unsafe, number_words
+from hatbox.text import cents_words, count_words, escape_unsafe, number_words
 
 KEY_HELP = ("check the pack's signature with this ed25519 public key (KEY.pub, as hatbox keygen writes it), "
             "or with any key in this folder (as the box's trusted_keys)")
@@ -175,17 +175,11 @@ FIGURES = {
 }
 
 
-def _cents_words(value: float) -> str:
-    """A pitch error in cents to a tenth ("under 0.1" below it): a pack printed "0.000371 cents" (the synth is
-    told its pitch; a musician hears no difference under a few cents)."""
-    return f"{value:.1f}" if value >= 0.1 else "under 0.1"
-
-
 def _value_words(key: str, value: object) -> str:
-    """A metric's value as its line says it: cents to a tenth (:func:`_cents_words`), other numbers
+    """A metric's value as its line says it: cents to a tenth (hatbox.text.cents_words), other numbers
     (hatbox.text.number_words), lists and tables (:func:`_metric_text`)."""
     if key.endswith("_cents") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _cents_words(float(value))
+        return cents_words(float(value))
     return number_words(value) if isinstance(value, float) else _metric_text(value)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from export.manifest import RATE_RANGE
 from hatbox.advice import Limit, limit_words, next_block, seed_words
 from hatbox.argtypes import minutes, number, seed, whole
-from hatbox.text import count_words, duration_words
+from hatbox.text import cents_words, count_words, duration_words
 
 BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
@@ -89,12 +89,6 @@ def train_synth(args: argparse.Namespace) -> int:
     for line in compare_and_keep(older, out):
         print(line)
     return 0
-
-
-def cents_words(cents: float) -> str:
-    """A pitch error in cents as `pack inspect` says it: to a tenth, "under 0.1" below it (the synth is told its
-    pitch: a pack scored 0.000371 cents)."""
-    return f"{cents:.1f}" if cents >= 0.1 else "under 0.1"
 
 
 def score_lines(metrics: dict[str, float | str], tag: str) -> list[str]:

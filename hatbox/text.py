@@ -116,6 +116,12 @@ def when_words(seconds: object) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
 
 
+def cents_words(cents: float) -> str:
+    """A pitch error in cents to a tenth, "under 0.1" below it (`pack inspect` and `train synth`: a pack printed
+    "0.000371 cents"; the synth is told its pitch, and nobody hears a difference under a few cents)."""
+    return f"{cents:.1f}" if cents >= 0.1 else "under 0.1"
+
+
 def duration_words(seconds: float) -> str:
     """A length of audio for a musician: "42.5 s" under a minute, "20.3 min", from ten hours "12.3 h" (one wording
     for the trainers' notes and the synth render's limit; there were three)."""
