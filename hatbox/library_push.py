@@ -19,14 +19,43 @@ from hatbox.text import NO_TAGGER, count_words
 def library_there(client: Any, archive: Path) -> dict[str, Any] | None:
     """The box's library uploaded from the very bytes of ``archive`` (the same zip or tar, or a folder packed
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
+    A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
+    gone; QA, a second copy was sent) is known by the digest of its audio files' paths and sizes instead
+    (device.api.library_fixes.files_digest): a folder changed since, or holding a file the box refused, is not it.
     A box from before libraries kept their digest lists none: nothing is compared there."""
+    from device.api.library_fixes import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
+    libs = [lib for lib in _call(client, "GET", "/libraries", expect=list)
+            if isinstance(lib, dict) and lib.get("state") != "failed"]
     digest = file_sha256(archive)
-    for lib in _call(client, "GET", "/libraries", expect=list):
-        if isinstance(lib, dict) and lib.get("sha256") == digest and lib.get("state") != "failed":
-            return lib
-    return None
+    found = next((lib for lib in libs if lib.get("sha256") == digest), None)
+    if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
+        mine = files_digest(audio_members(archive))
+        found = next((lib for lib in libs if lib.get("sha256") == mine), None)
+    return found
+
+
+def audio_members(archive: Path) -> dict[str, int]:
+    """The audio files the box would keep of ``archive`` (path as it lists them: size in bytes), by its own reading
+    of the archive (device.library.archive): safe names, audio extensions, no hidden or operating-system file;
+    {} when it cannot be read (the box says why)."""
+    from device.library.archive import AUDIO_EXTENSIONS, ArchiveError, Limits, _entries, is_metadata
+    from device.library.member_checks import safe_relpath
+    try:
+        handle, entries = _entries(archive, Limits())
+    except (ArchiveError, OSError):
+        return {}
+    try:
+        found = {}
+        for e in entries:
+            rel = safe_relpath(e.name)
+            if e.kind == "file" and not isinstance(rel, str) and not is_metadata(rel) \
+                    and rel.suffix.lower() in AUDIO_EXTENSIONS:
+                found[str(rel)] = int(e.size)
+        return found
+    finally:
+        handle.close()  # type: ignore[attr-defined]
 
 
 def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None) -> None:
