@@ -458,23 +458,15 @@ def _tagger_ids(meta_file: Path, pack_file: Path) -> set[str]:
     weights_id, worked out without loading its network); none for another kind or one that cannot be read."""
     import json
 
-    import numpy as np
-
-    from device.library.runner import pack_heard_rate, tagger_model_id, tagger_tags, weights_id
+    from device.library.runner import pack_ids
     from export.pack import read_pack
     try:
         if json.loads(meta_file.read_bytes()).get("kind") != "tagger":
             return set()
-        pack = read_pack(pack_file)
-        m = pack.manifest
-        tags, th = tagger_tags(m), m.extras.get("thresholds", {})
-        thresholds = np.array([float(th.get(t, 0.5)) for t in tags], np.float32).tolist()
-        model = tagger_model_id(pack.model_bytes, tags, thresholds, bool(m.extras.get("exclusive", False)),
-                                int(m.sample_rate), int(m.extras["clip_samples"]), int(pack_heard_rate(m)))
+        return set(pack_ids(read_pack(pack_file)))
     except Exception as exc:  # noqa: BLE001 - a damaged pack is the store's to say; here it is only not the one
         log.info("cannot read tagger pack %s to name a library's tagger (%s)", pack_file.parent.name, exc)
         return set()
-    return {model, weights_id(pack.model_bytes)}
 
 
 def _tagged_so_far(db: Path) -> tuple[str, int]:

@@ -157,6 +157,24 @@ def tagger_model_id(model_bytes: bytes, tags: list[str], thresholds: list[float]
     return h.hexdigest()[:16]
 
 
+def tagger_settings(m: Manifest) -> tuple[list[str], np.ndarray, bool, int, int, int]:
+    """A tagger manifest's (tags, thresholds [T] float32, exclusive, sample rate Hz, clip samples, heard rate Hz
+    (0: none)), as :class:`PackTagger` runs it."""
+    tags = tagger_tags(m)
+    th = m.extras.get("thresholds", {})
+    thresholds = np.array([float(th.get(t, 0.5)) for t in tags], np.float32)
+    return (tags, thresholds, bool(m.extras.get("exclusive", False)), int(m.sample_rate), int(m.extras["clip_samples"]),
+            int(pack_heard_rate(m)))
+
+
+def pack_ids(pack: Pack) -> tuple[str, str]:
+    """(model id, weights id) a library database records for tagger ``pack`` (:func:`tagger_model_id`,
+    :func:`weights_id`), worked out without loading its network: the box names a library's tagger by them."""
+    tags, thresholds, exclusive, rate, n, heard = tagger_settings(pack.manifest)
+    model = tagger_model_id(pack.model_bytes, tags, thresholds.tolist(), exclusive, rate, n, heard)
+    return model, weights_id(pack.model_bytes)
+
+
 class PackTagger:
     """A loaded tagger pack: ``prepare(path) -> [N]``, ``run(audio [B, N]) -> (probs, embeddings)``."""
 
@@ -164,18 +182,11 @@ class PackTagger:
         self.pack = pack if isinstance(pack, Pack) else read_pack(pack)
         m = self.pack.manifest
         check_tagger_manifest(m)
-        self.tags: list[str] = tagger_tags(m)
-        th = m.extras.get("thresholds", {})
-        self.thresholds = np.array([float(th.get(t, 0.5)) for t in self.tags], np.float32)
-        self.exclusive = bool(m.extras.get("exclusive", False))
-        self.rate, self.n = int(m.sample_rate), int(m.extras["clip_samples"])
-        self.heard_rate = int(pack_heard_rate(m))         # Hz, 0: none (checked by check_tagger_manifest)
+        self.tags, self.thresholds, self.exclusive, self.rate, self.n, self.heard_rate = tagger_settings(m)
         self.session = make_session(self.pack.model_bytes, threads=threads)
         from device.validate import check_box_plays
         check_box_plays(self.pack, self.session, doing="used to tag", kept="nothing was tagged or changed")
-        self.weights_id = weights_id(self.pack.model_bytes)
-        self.model_id = tagger_model_id(self.pack.model_bytes, self.tags, self.thresholds.tolist(), self.exclusive,
-                                        self.rate, self.n, self.heard_rate)
+        self.model_id, self.weights_id = pack_ids(self.pack)
 
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
         """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger
