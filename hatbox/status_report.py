@@ -80,9 +80,10 @@ def recovery_lines(rec: dict[str, Any]) -> list[str]:
                                                                        "--activate)"))
     if rec.get("kit_damaged"):
         lines.append(safe_text(str(rec["kit_damaged"])))
+    missing = set(rec.get("libraries_missing") or [])
     for lid in rec.get("libraries_rebuilt") or []:
-        lines.append(f"library {safe_text(lid)}: its record was damaged and was made again from its files and tags "
-                     "(its name is taken from its id)")
+        lines.append(f"library {safe_text(lid)}: its record was {'missing' if lid in missing else 'damaged'} and was "
+                     "made again from its files and tags (its name is taken from its id)")
     for lid in rec.get("libraries_damaged") or []:
         lines.append(f"library {safe_text(lid)}: its record is damaged (hatbox box-library {safe_text(lid)} says what "
                      "can be done)")

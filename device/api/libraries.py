@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, \
+from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, name_of_id, prepare_stage, \
     rebuild_record, retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
@@ -179,7 +179,7 @@ class Libraries:
             files = sum(1 for f in (d / "files").rglob("*") if f.is_file())
         except OSError:
             files = 0
-        return {"id": lid, "name": lid, "state": "failed", "accepted": files, "rejected": 0, "skipped": 0,
+        return {"id": lid, "name": name_of_id(lid), "state": "failed", "accepted": files, "rejected": 0, "skipped": 0,
                 "files": [], "progress": {"done": 0, "total": files}, "tagger": None, "results": None,
                 "error": DAMAGED.format(lid=lid)}
 

@@ -30,7 +30,7 @@ def test_a_damaged_record_is_listed_failed_and_the_box_starts_with_the_others(
         again = make_box(tmp_path)                                        # was: JSONDecodeError, no box
     listed = {i["id"]: i for i in again.client.get("/libraries", headers=again.auth).json()}
     assert listed[good]["state"] == "untagged" and listed[good]["name"] == "good"
-    assert listed[bad] == {"id": bad, "name": bad, "state": "failed", "accepted": 3, "rejected": 0,
+    assert listed[bad] == {"id": bad, "name": "bad", "state": "failed", "accepted": 3, "rejected": 0,
                            "progress": {"done": 0, "total": 3}, "sha256": None, "uploaded": None, "tagger": None,
                            "error": f"its record is damaged; delete it with hatbox box-library {bad} --delete and "
                                     "upload it again"}

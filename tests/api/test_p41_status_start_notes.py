@@ -14,6 +14,9 @@ def test_status_says_what_the_start_found_of_the_kit_and_the_libraries() -> None
     assert lines[0].startswith("the kit (kit.json) was damaged")
     assert "library lib-drums-1a2b3c: its record was damaged and was made again" in lines[1]
     assert lines[2].startswith("library lib-old-000000: its record is damaged")
+    gone = recovery_lines({"libraries_rebuilt": ["lib-a-1b2c3d"], "libraries_missing": ["lib-a-1b2c3d"]})
+    assert gone == ["library lib-a-1b2c3d: its record was missing and was made again from its files and tags (its "
+                    "name is taken from its id)"]
 
 
 def test_the_api_keeps_how_a_retag_failed_or_was_cut_off() -> None:
