@@ -4,10 +4,8 @@ and the silent file's said "note 41" where the panel says "F2".  Now a shorter w
 whose file was warned of has a mark, and the warning is on the line over the buttons while that pad is selected."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import pytest
 
 from device.kit import Pad
 from device.ui.faults import warned_sample, warning_lines
@@ -16,16 +14,6 @@ LIB = "/box/libraries/lib-a-000001/files"
 SEAM = ("loops/sine.wav does not end where it starts (a step of 0.48 where the loop wraps): it clicks each time it "
         "comes round; trim it at a zero crossing, or crossfade its ends, in an audio editor")
 SILENT = "silence.wav is silent (all zeros): note 41 plays nothing"
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
 
 
 def test_short_wordings_say_what_is_wrong():

@@ -7,19 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from device.ui.data import MemoryData, Sample, Shelved, StoreData
 from hatbox.text import NO_TAGGER
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
 
 
 def _record(store: Path, lid: str, **info: Any) -> None:

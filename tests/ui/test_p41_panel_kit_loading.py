@@ -9,22 +9,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 
 from device.api.kit_routes import BoxKit, KitKeeper
 from device.api.libraries import Libraries
 from device.kit import KitNote, save_kit
 
 NOTES = (36, 38, 42, 46)
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
 
 
 class GatedControl:

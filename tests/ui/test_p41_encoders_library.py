@@ -5,23 +5,12 @@ ring on unsure first, play, more like this or retag, its press does that button;
 encoder 4's press alone still retags."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-from device.ui import draw as D
-from device.ui.events import EncoderPress, EncoderTurn
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
+from device.ui.events import EncoderTurn
+from tests.ui.panels import click as _click, frame as _frame, ringed
 
 
 def _panel(size: tuple[int, int] = (800, 480)) -> Any:
@@ -33,22 +22,6 @@ def _panel(size: tuple[int, int] = (800, 480)) -> Any:
     panel.show_title("Library")
     panel.page.layout(panel.content)
     return panel
-
-
-def _click(panel: Any, index: int) -> None:
-    panel.handle(EncoderPress(index, True))
-    panel.handle(EncoderPress(index, False))
-
-
-def _frame(pg: Any, panel: Any) -> Any:
-    surface = pg.Surface(panel.size)
-    panel.draw(surface)
-    return surface
-
-
-def ringed(surface: Any, rect: Any) -> bool:
-    """Whether ``surface`` has the button encoder's white ring round ``rect`` (its left edge, mid-height)."""
-    return tuple(surface.get_at((rect.x - 3, rect.centery)))[:3] == D.CURSOR
 
 
 @pytest.mark.parametrize("size", [(800, 480), (480, 320), (320, 480)])

@@ -3,23 +3,12 @@ without touch could not roll a slot back.  Encoder 4 is the page's button encode
 puts a white ring on activate or roll back, its press does that button."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-from device.ui import draw as D
-from device.ui.events import EncoderPress, EncoderTurn
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
+from device.ui.events import EncoderTurn
+from tests.ui.panels import click as _click, frame, ringed as ring_round
 
 
 def _panel(size: tuple[int, int] = (800, 480)) -> Any:
@@ -33,16 +22,9 @@ def _panel(size: tuple[int, int] = (800, 480)) -> Any:
     return panel
 
 
-def _click(panel: Any, index: int) -> None:
-    panel.handle(EncoderPress(index, True))
-    panel.handle(EncoderPress(index, False))
-
-
 def ringed(pg: Any, panel: Any, rect: Any) -> bool:
-    """Whether the frame drawn now has the button encoder's white ring round ``rect`` (its left edge, mid-height)."""
-    surface = pg.Surface(panel.size)
-    panel.draw(surface)
-    return tuple(surface.get_at((rect.x - 3, rect.centery)))[:3] == D.CURSOR
+    """Whether the frame drawn now has the button encoder's white ring round ``rect``."""
+    return ring_round(frame(pg, panel), rect)
 
 
 @pytest.mark.parametrize("size", [(800, 480), (480, 320), (320, 480)])

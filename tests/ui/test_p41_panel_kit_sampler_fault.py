@@ -4,26 +4,14 @@ dot, the page shows the button where the bank's name was (a tap, or encoder 2's 
 says why on its line, and a pad tapped then says the sampler is silenced instead of lighting up."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import pytest
 
 from device.kit import Pad
 from device.ui import draw as D
 from device.ui.faults import notice_lines
 
 FAULT = {"slot": "sampler", "reason": "runaway", "time": 13.0, "block": 5400, "name": "sampler"}
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
 
 
 def _status(faulted: bool) -> dict[str, Any]:

@@ -4,7 +4,6 @@ reached from the Play page with the encoders alone: encoder 1 pushed and turned 
 its white ring is round the button (device/ui/focus.py)."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -14,16 +13,6 @@ from device.ui.events import EncoderPress, EncoderTurn
 from device.ui.focus import BUTTON_ENCODER
 from device.ui.panel import PAGE_ENCODER
 from hardware.board import BOARDS_DIR, load_board
-
-
-@pytest.fixture(scope="module")
-def pg() -> Any:
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
-    import pygame
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1, 1))
-    return pygame
 
 
 def fewest_encoders() -> int:
