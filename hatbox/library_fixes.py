@@ -208,9 +208,8 @@ def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2)
     apart; [] when there are none or the box does not say."""
     import time
 
-    from device.control import slot_warnings
-    parts = [p for p in rel.replace("\\", "/").split("/") if p]
-    label = "/".join(parts[-2:])                    # device.control.file_label of a library's file
+    from device.control import file_label, slot_warnings
+    label = file_label(rel.replace("\\", "/"))       # how the sampler's warnings name a library's file
     for attempt in range(tries):
         try:
             status = _call(client, "GET", "/status")
@@ -230,24 +229,24 @@ def say_sampler_warnings(client: Any, rel: str) -> None:
         print(f"warning: {safe_text(text)}")
 
 
+def archive_files(archive: Path) -> list[tuple[str, int]]:
+    """(name, size in bytes) of each file member of the tar or zip ``archive``, as the box's own reader lists them
+    (device.library.archive, its limits included); [] when it cannot be read (the box says why)."""
+    from device.library.archive import ArchiveError, Limits, _entries
+    try:
+        handle, entries = _entries(archive, Limits())
+    except (ArchiveError, OSError):
+        return []
+    handle.close()  # type: ignore[attr-defined]
+    return [(e.name, int(e.size)) for e in entries if e.kind == "file"]
+
+
 def refused_names(archive: Path) -> list[tuple[str, str]]:
-    """(name, why) of each member of the tar or zip ``archive`` whose name the box's upload refuses, by the box's own
+    """(name, why) of each file of the tar or zip ``archive`` whose name the box's upload refuses, by the box's own
     rule (device.library.member_checks.safe_relpath: a Latin-1 name that is not valid UTF-8, a control character);
     [] when it cannot be read (the box says why)."""
-    import tarfile
-    import zipfile
-
     from device.library.member_checks import safe_relpath
-    try:
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf:
-                names = [i.filename for i in zf.infolist() if not i.is_dir()]
-        else:
-            with tarfile.open(archive) as tf:
-                names = [m.name for m in tf.getmembers() if m.isfile()]
-    except (OSError, tarfile.TarError, zipfile.BadZipFile):
-        return []
-    return [(name, why) for name in names if isinstance(why := safe_relpath(name), str)]
+    return [(name, why) for name, _ in archive_files(archive) if isinstance(why := safe_relpath(name), str)]
 
 
 def without_members(tar: Path, names: set[str]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import laptop_fixes, send_fixes
+from hatbox.library_fixes import archive_files, laptop_fixes, send_fixes
 from hatbox.text import NO_TAGGER, count_words
 
 
@@ -40,22 +40,14 @@ def audio_members(archive: Path) -> dict[str, int]:
     """The audio files the box would keep of ``archive`` (path as it lists them: size in bytes), by its own reading
     of the archive (device.library.archive): safe names, audio extensions, no hidden or operating-system file;
     {} when it cannot be read (the box says why)."""
-    from device.library.archive import AUDIO_EXTENSIONS, ArchiveError, Limits, _entries, is_metadata
+    from device.library.archive import AUDIO_EXTENSIONS, is_metadata
     from device.library.member_checks import safe_relpath
-    try:
-        handle, entries = _entries(archive, Limits())
-    except (ArchiveError, OSError):
-        return {}
-    try:
-        found = {}
-        for e in entries:
-            rel = safe_relpath(e.name)
-            if e.kind == "file" and not isinstance(rel, str) and not is_metadata(rel) \
-                    and rel.suffix.lower() in AUDIO_EXTENSIONS:
-                found[str(rel)] = int(e.size)
-        return found
-    finally:
-        handle.close()  # type: ignore[attr-defined]
+    found = {}
+    for name, size in archive_files(archive):
+        rel = safe_relpath(name)
+        if not isinstance(rel, str) and not is_metadata(rel) and rel.suffix.lower() in AUDIO_EXTENSIONS:
+            found[str(rel)] = size
+    return found
 
 
 def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None) -> None:

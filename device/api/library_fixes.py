@@ -212,8 +212,9 @@ def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) ->
     nothing."""
     sent = _sent(folder)
     if not has_db:
-        take, kept = _sides(_waiting(folder), sent, fixes)
-        _write_waiting(folder, {**_waiting(folder), **dict(take)})
+        waiting = _waiting(folder)
+        take, kept = _sides(waiting, sent, fixes)
+        _write_waiting(folder, {**waiting, **dict(take)})
     else:
         fixes, kept = _put_in_db(folder, fixes, sent)
     _remember_sent(folder, {**sent, **dict(fixes)})
@@ -352,8 +353,9 @@ def start_notes(kit_damaged: str | None, libraries: Any) -> dict[str, Any]:
     notes: dict[str, Any] = {}
     if kit_damaged:
         notes["kit_damaged"] = kit_damaged
-    if libraries.damaged():
-        notes["libraries_damaged"] = libraries.damaged()
+    damaged = libraries.damaged()
+    if damaged:
+        notes["libraries_damaged"] = damaged
     if libraries.rebuilt:
         notes["libraries_rebuilt"] = sorted(libraries.rebuilt)
         missing = [lid for lid in notes["libraries_rebuilt"] if not (libraries.root / lid / DAMAGED_RECORD).exists()]
