@@ -4,7 +4,6 @@ like this" still work, the words say whose tags stay, and a re-tag carried on to
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +32,8 @@ class StopsRetag:
 
 
 def _wait(box: BoxUnderTest, lid: str) -> dict[str, Any]:
-    end = time.monotonic() + 20
-    while True:
-        body = box.client.get(f"/libraries/{lid}", headers=box.auth).json()
-        if body["state"] != "tagging":
-            return body
-        assert time.monotonic() < end, body
-        time.sleep(0.02)
+    """The library's record once its tagging has ended (20 s at most)."""
+    return box.tagged(lid, 20)
 
 
 def _push(box: BoxUnderTest, tmp_path: Path, version: str, tags: tuple[str, ...]) -> str:

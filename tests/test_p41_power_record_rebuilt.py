@@ -5,21 +5,16 @@ meta.json is made again from its pack (before: listed failed, "delete it and upl
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
+from typing import Any
 
 from tests.api.conftest import BoxUnderTest, make_box, wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
 
 
-def _wait(box: BoxUnderTest, lid: str) -> dict:
-    end = time.monotonic() + 20
-    while True:
-        body = box.client.get(f"/libraries/{lid}", headers=box.auth).json()
-        if body["state"] != "tagging":
-            return body
-        assert time.monotonic() < end, body
-        time.sleep(0.02)
+def _wait(box: BoxUnderTest, lid: str) -> dict[str, Any]:
+    """The library's record once its tagging has ended (20 s at most)."""
+    return box.tagged(lid, 20)
 
 
 def test_a_damaged_record_is_made_again_from_the_files_and_tags(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +42,8 @@ class FullDiskOnRetag:
 
 
 def _wait(box: BoxUnderTest, lid: str) -> dict[str, Any]:
-    end = time.monotonic() + 20
-    while True:
-        body = box.client.get(f"/libraries/{lid}", headers=box.auth).json()
-        if body["state"] != "tagging":
-            return body
-        assert time.monotonic() < end, body
-        time.sleep(0.02)
+    """The library's record once its tagging has ended (20 s at most)."""
+    return box.tagged(lid, 20)
 
 
 def _counts(box: BoxUnderTest, lid: str) -> dict[str, int]:

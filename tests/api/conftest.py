@@ -44,6 +44,17 @@ class BoxUnderTest:
     def active(self, slot: str = "effect") -> str | None:
         return self.client.get("/status", headers=self.auth).json()["active"][slot]
 
+    def tagged(self, lid: str, seconds: float = 20.0) -> dict[str, Any]:
+        """Library ``lid``'s record (GET /libraries/{id}) once its tagging has ended (``seconds`` at most)."""
+        import time
+        end = time.monotonic() + seconds
+        while True:
+            body = self.client.get(f"/libraries/{lid}", headers=self.auth).json()
+            if body["state"] != "tagging":
+                return body
+            assert time.monotonic() < end, body
+            time.sleep(0.02)
+
     def library_dirs(self) -> list[str]:
         """The names of the folders in the store's libraries/, sorted."""
         return sorted(p.name for p in (self.store_dir / "libraries").iterdir())

@@ -24,13 +24,7 @@ from tests.api.test_libraries import RecordingTagger, _library_zip
 
 def _wait_done(box: BoxUnderTest, lid: str) -> dict[str, Any]:
     """The library's record once its tagging has ended (10 s at most)."""
-    end = time.monotonic() + 10
-    while True:
-        body = box.client.get(f"/libraries/{lid}", headers=box.auth).json()
-        if body["state"] != "tagging":
-            return body
-        assert time.monotonic() < end, body
-        time.sleep(0.02)
+    return box.tagged(lid, 10)
 
 
 def _push_tagger(box: BoxUnderTest, tmp_path: Path, version: str, tags: tuple[str, ...] = ("kick", "snare")) -> str:
