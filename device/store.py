@@ -287,11 +287,20 @@ class PackStore:
             self._write_pointer(p)
             return prev
 
+    def _earlier(self, p: Pointer, kind: str) -> list[str]:
+        """The packs of ``kind`` that ``p`` made active before, oldest first, those still installed."""
+        return [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
+
+    def rollback_target(self, kind: str) -> str | None:
+        """The pack :meth:`rollback` would make active for ``kind`` (None: none)."""
+        earlier = self._earlier(self.pointer(), kind)
+        return earlier[-1] if earlier else None
+
     def rollback(self, kind: str) -> str:
         """Activate the previously active pack of ``kind``; returns its id."""
         with self._locked():
             p = self.pointer()
-            history = [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
+            history = self._earlier(p, kind)
             if not history:
                 raise StoreError(f"no earlier {kind} pack to roll back to",
                                  hint=f"each roll back goes one pack further back, and the packs rolled back from "

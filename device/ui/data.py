@@ -285,12 +285,11 @@ class StoreData:
         return self._entry(pid)
 
     def rollback_to(self, kind: str) -> Optional[PackEntry]:
-        """The pack :meth:`rollback` would make active (the store's history, packs still installed), or None."""
-        from device.store import META_FILE
-        earlier = [h for h in self.store.pointer().history.get(kind, []) if (self.store.packs / h / META_FILE).exists()]
+        """The pack :meth:`rollback` would make active (device.store.PackStore.rollback_target), or None."""
         try:
-            return self._entry(earlier[-1]) if earlier else None
-        except (OSError, ValueError, HatboxError):
+            target = self.store.rollback_target(kind)
+            return self._entry(target) if target else None
+        except (OSError, ValueError, KeyError, HatboxError):
             return None
 
     def snapshot(self) -> Any:
