@@ -34,6 +34,13 @@ class Limit:
     stopped_early: bool = False
 
 
+def run_limit(metrics: Mapping[str, Any], max_steps: int | None, minutes: float | None) -> Limit:
+    """What ended an effect training of ``metrics`` (its steps, a Ctrl-C's ``stopped_early``): --max-steps
+    ``max_steps``, the --minutes budget ``minutes``, or the Ctrl-C."""
+    return Limit(steps=int(metrics["steps"]), minutes=minutes, cap=max_steps, cap_option="--max-steps",
+                 stopped_early=bool(metrics.get("stopped_early")))
+
+
 def stopped_by(limit: Limit) -> str:
     """What ended the run: "ctrl-c", "cap" (the step cap was reached) or "time" (the budget ran out)."""
     if limit.stopped_early:

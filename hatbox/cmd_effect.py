@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from export.manifest import MAX_KNOBS
-from hatbox.advice import Limit, limit_words, next_block, seed_words, times_words
+from hatbox.advice import Limit, limit_words, next_block, run_limit, seed_words, times_words
 from hatbox.argtypes import minutes, seed, whole
 from hatbox.errors import HatboxError, KnobError
 from hatbox.text import count_words, number_words
@@ -152,12 +152,6 @@ def _setting_words(key: str, units: dict[str, str]) -> str:
     except ValueError:
         return key
     return knob_words(values, units)
-
-
-def run_limit(metrics: dict, max_steps: int | None, minutes: float | None) -> Limit:
-    """What ended the training of ``metrics`` (a Ctrl-C, --max-steps, or the --minutes budget)."""
-    return Limit(steps=int(metrics["steps"]), minutes=minutes, cap=max_steps, cap_option="--max-steps",
-                 stopped_early=bool(metrics.get("stopped_early")))
 
 
 def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:

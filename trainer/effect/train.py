@@ -531,10 +531,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
             metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                            val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
                            val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
-            from hatbox.advice import Limit          # what ended the run: the warning names it (p41)
-            limit = Limit(steps=int(metrics["steps"]), minutes=cfg.minutes, cap=cfg.max_steps,
-                          stopped_early=bool(run.stopped_early))
-            warnings = (list(eff.warnings) + result_warnings(metrics) + quality_warnings(metrics, eff, limit)
+            from hatbox.advice import run_limit      # what ended the run: the warning names it (p41)
+            warnings = (list(eff.warnings) + result_warnings(metrics)
+                        + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes))
                         + knob_warnings(trial))
             rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
                                  made_words(out, data if data is not None else target)) if stage else None)
