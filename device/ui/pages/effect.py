@@ -44,6 +44,7 @@ from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import fault_words, faulted
+from device.ui.focus import pressed as button_pressed
 from device.ui.learn import MidiLearn
 from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 from export.manifest import Knob
@@ -272,7 +273,7 @@ class EffectPage(Page):
         if isinstance(event, EncoderTurn):
             i = self.bank * BANK + event.index
             return self._nudge(i, event.steps / STEPS_PER_SWEEP) if event.index < BANK and i < len(self.knobs) else []
-        if isinstance(event, EncoderPress) and event.pressed and event.index == 3 and self.banks > 1:
+        if button_pressed(event) and self.banks > 1:         # encoder 4, the button encoder (device/ui/focus.py)
             self.bank = (self.bank + 1) % self.banks
         if isinstance(event, EncoderPress) and event.pressed and event.index == BYPASS_ENCODER and self.name:
             return self._tap_bypass()

@@ -22,7 +22,8 @@ import pygame
 
 from device.control import VOLUME_DB_RANGE, msg
 from device.ui import draw as D
-from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
+from device.ui.events import EncoderTurn, Event, Touch
+from device.ui.focus import pressed as button_pressed
 from device.ui.pages.base import Message, Page, hit, number
 
 VOLUME_RANGE = VOLUME_DB_RANGE         # the engine's own limit (device/control.py)
@@ -30,7 +31,6 @@ LOAD_W = 260                 # px of the CPU load meters
 LOAD_BESIDE_MIN_W = 760      # narrower pages (portrait) put the meters under the rows
 LOAD_H = 200                 # the load meters' height
 SHORT_ROW_MIN = 22           # a short screen's rows are at least this far apart (18 px text)
-NEW_CODE_ENCODER = 3         # encoder 4's button presses "new code"
 CODE_W = 296                 # px from the page's left edge to past the widest code at 72 px ("WWWWWW")
 NEW_CODE_W = 150             # px: the "new code" button's width (beside the code, or under it on a narrow screen)
 VALUE_SHRINK = 8             # a value too long for its column is drawn up to this many px smaller before it is cut
@@ -159,9 +159,8 @@ class SettingsPage(Page):
                 return []
             st.volume_db, self._turned = want, self.clock()
             return [msg("volume", db=st.volume_db)]
-        pressed = isinstance(event, EncoderPress) and event.pressed and event.index == NEW_CODE_ENCODER
         tapped = isinstance(event, Touch) and event.kind == "down" and hit(self.new_code_btn, event.x, event.y)
-        if pressed or tapped:
+        if button_pressed(event) or tapped:         # encoder 4, the button encoder (device/ui/focus.py)
             self.new_code()
         return []
 
