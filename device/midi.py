@@ -3,9 +3,10 @@
 Translation (MIDI -> device/control.py messages):
 
 ==============================  =============================================================
-note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``; on channel 10 (the drums') with
-                                ``"slot": "sampler"``: the kit plays it (device/kit.py), the synth does not
-note_off, note_on velocity 0    ``{"op": "note_off", "note"}`` (channel 10: the same ``slot``)
+note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``; by default on channel 10 (the drums')
+                                with ``"slot": "sampler"``: the kit plays it (device/kit.py), the synth does not
+                                (which channel plays which: :class:`~device.midi_channels.Channels`)
+note_off, note_on velocity 0    ``{"op": "note_off", "note"}`` (the same ``slot``)
 pitchwheel (-8192..8191)        ``{"op": "bend", "value"}`` in [-1, 1]
 control_change 64 (sustain)     ``{"op": "sustain", "on"}`` (on when value >= 64)
 control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms,
@@ -34,7 +35,11 @@ it.  :data:`RESERVED_CC` (sustain 64, the channel mode messages 120..127) never 
 select (:data:`BANK_SELECT`, CC 0/32) moves one only when bound by name (some controllers send CC 0
 from a fader, e.g. a Korg nanoKONTROL2's slider 1), never by default or through MIDI learn.
 
-Pick-up (soft takeover): a control moves its knob only while it is "in step" with it.  It gets in
+CC -> pad: a CC bound to ``pad.x`` or ``pad.y`` (by name or MIDI learn) moves the synth's pad on that axis,
+``{"op": "xy", "x", "y"}`` (the other axis where :attr:`KnobRanges.pad` has it), picked up as a knob is.
+
+Pick-up (soft takeover), per physical control (source port, channel, CC: device/midi_pickup.py): a control moves
+its knob only while it is "in step" with it.  It gets in
 step when its value reaches the knob's current value: crosses it (the previous and the new value of
 that CC lie on either side of it, or one is on it) or comes within :data:`PICKUP` (2 %) of the
 knob's range of it.  It falls out of step whenever the knob is set by anything else: a pack load
@@ -72,21 +77,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from device.midi_channels import DRUM_CHANNEL, Channels  # noqa: F401 - DRUM_CHANNEL: device.midi's since p19
+from device.midi_pickup import IN_STEP, PICKUP, Control, PickUp  # noqa: F401 - IN_STEP, PICKUP: likewise
 from export.manifest import Knob
 from hatbox.errors import HatboxError, first_line
 
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
 MODE_CHANGES = (124, 125, 126, 127)      # omni off/on, mono, poly: each implies all notes off
-DRUM_CHANNEL = 9                 # MIDI channel 10 (mido counts from 0): its notes play the sampler's kit alone
 CHOKE_AT = 64                    # a polyphonic aftertouch of this value or more chokes its note (a cymbal grab)
 RESERVED_CC = frozenset({SUSTAIN_CC, *range(120, 128)})   # sustain, channel mode: never turn a knob
 BANK_SELECT = frozenset({0, 32})         # MSB, LSB: turn a knob only when bound by name (--midi-cc 0=...)
 KNOB_CC = tuple(range(70, 86))           # knobs 1..16 of the effect pack (export.manifest.MAX_KNOBS)
 DEFAULT_CC: dict[int, tuple[str, int]] = {cc: ("effect", i + 1) for i, cc in enumerate(KNOB_CC)}
 KNOB_SLOTS = ("effect", "synth")         # slots whose packs have knobs
-PICKUP = 0.02                            # a CC within this fraction of the knob's range of it picks it up
-IN_STEP = 1e-6                           # a knob still at what its CC last set (fraction of its range)
+PAD, PAD_AXES = "pad", ("x", "y")       # the synth's pad (its four timbres' blend) as a CC target: pad.x, pad.y
 DEFAULT, COMMAND_LINE, LEARNED = "default", "command line", "learned"   # where a CC's knob binding comes from
 BINDINGS_FILE = "midi-bindings.json"     # in the box's store: the learned bindings, {"learned": {"74": "effect.drive"}}
 log = logging.getLogger("hatbox.midi")
@@ -111,6 +116,8 @@ class KnobRanges:
     ranges: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     values: dict[tuple[str, str], float] = field(default_factory=dict)
     logs: frozenset[tuple[str, str]] = frozenset()       # the knobs whose travel is logarithmic (Knob.scale "log")
+    packs: dict[str, str] = field(default_factory=dict)  # slot -> the name of the pack loaded there (knobs or none)
+    pad: tuple[float, float] = (0.0, 0.0)                # the synth's pad (x, y) in 0..1: where it rests at start
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def set_from_manifest(self, slot: str, manifest: Any) -> None:
@@ -135,6 +142,7 @@ class KnobRanges:
                 if with_values:
                     values[(slot, knob.name)] = float(knob.default)
             self.ranges, self.values, self.logs = ranges, values, frozenset(logs)
+            self.packs = {**self.packs, slot: str(getattr(manifest, "name", "") or "")}
 
     def key(self, slot: str, name: str, ranges: dict[tuple[str, str], tuple[float, float]] | None = None
             ) -> tuple[str, str] | None:
@@ -152,6 +160,12 @@ class KnobRanges:
         with self.lock:
             self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
             self.values = {k: v for k, v in self.values.items() if k[0] != slot}
+            self.packs = {s: n for s, n in self.packs.items() if s != slot}
+
+    def set_pad(self, x: float, y: float) -> None:
+        """The synth's pad is at (``x``, ``y``) now (0..1 each: an ``xy`` message through the box's control)."""
+        with self.lock:
+            self.pad = (min(1.0, max(0.0, float(x))), min(1.0, max(0.0, float(y))))
 
     def set_value(self, slot: str, name: str, value: float) -> None:
         """Knob ``name`` of ``slot`` (any case) was set to ``value`` (its units); ignored for an unknown knob."""
@@ -206,9 +220,8 @@ class MidiMap:
     learning: tuple[str, str] | None = None
     defaults: dict[int, tuple[str, int]] = field(default_factory=lambda: dict(DEFAULT_CC))
     # CC number -> (slot, knob position 1..16 in manifest order); a binding of the CC in ``cc`` wins
-    last: dict[int, float] = field(default_factory=dict)             # CC number -> its last value / 127
-    held: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
-    # (slot, knob name) -> (the CC that last moved it, the fraction it set): in step while the knob is there
+    pickup: PickUp = field(default_factory=PickUp)   # per (source, channel, CC): device/midi_pickup.py
+    channels: Channels = field(default_factory=Channels)   # which channel plays the kit, which the synth
     origins: dict[int, str] = field(default_factory=dict)             # CC in ``cc`` -> LEARNED or COMMAND_LINE
     pressure: dict[int, int] = field(default_factory=dict)           # drum note -> its last polyphonic aftertouch
 
@@ -273,31 +286,36 @@ class MidiMap:
         out = {cc: self.target(cc) for cc in range(128)}
         return {cc: t for cc, t in out.items() if t is not None}
 
-    def translate(self, msg: Any) -> list[dict[str, Any]]:
-        """One MIDI message (mido.Message or a dict with ``type`` etc.) -> control messages."""
+    def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
+        """One MIDI message (mido.Message or a dict with ``type`` etc.) -> control messages; ``source``: the port it
+        came in on (pick-up is per source, channel and CC: device/midi_pickup.py)."""
         kind = _get(msg, "type")
         if self.channel is not None and _get(msg, "channel", self.channel) != self.channel:
             return []
+        if kind == "control_change":
+            return self._control_change(msg, source)
         handler = getattr(self, f"_{kind}", None)
         return handler(msg) if handler is not None else []
 
     def _note_on(self, msg: Any) -> list[dict[str, Any]]:
         note, vel = int(_get(msg, "note")), int(_get(msg, "velocity"))
-        if vel > 0 and _get(msg, "channel", None) == DRUM_CHANNEL:
+        if vel > 0 and _get(msg, "channel", None) == self.channels.drums():
             self.pressure.pop(note, None)        # a new strike of the drum: the next grab of it chokes again
         if vel == 0:
-            return [{"op": "note_off", "note": note, **_drums(msg)}]
-        return [{"op": "note_on", "note": note, "velocity": vel, **_drums(msg)}]
+            return self._note_off(msg)
+        route = self.channels.route(_get(msg, "channel", None))
+        return [] if route is None else [{"op": "note_on", "note": note, "velocity": vel, **route}]
 
     def _note_off(self, msg: Any) -> list[dict[str, Any]]:
-        return [{"op": "note_off", "note": int(_get(msg, "note")), **_drums(msg)}]
+        route = self.channels.route(_get(msg, "channel", None))
+        return [] if route is None else [{"op": "note_off", "note": int(_get(msg, "note")), **route}]
 
     def _polytouch(self, msg: Any) -> list[dict[str, Any]]:
         """A cymbal grab: on the drums' channel, a note's pressure rising to :data:`CHOKE_AT` (an electronic kit's
         module sends it once as the cymbal is grabbed).  Elsewhere polyphonic pressure is a keyboard's or a pad
         controller's expression while a key is held, never a choke (QA: a pad sending pressure as it was pressed
         cut its own note)."""
-        if _get(msg, "channel", None) != DRUM_CHANNEL:
+        if _get(msg, "channel", None) != self.channels.drums():
             return []
         note, value = int(_get(msg, "note")), int(_get(msg, "value"))
         was = self.pressure.get(note, 0)
@@ -308,7 +326,7 @@ class MidiMap:
         pitch = int(_get(msg, "pitch"))
         return [{"op": "bend", "value": max(-1.0, min(1.0, pitch / 8192.0))}]
 
-    def _control_change(self, msg: Any) -> list[dict[str, Any]]:
+    def _control_change(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         number, value = int(_get(msg, "control")), int(_get(msg, "value"))
         if number == SUSTAIN_CC:
             return [{"op": "sustain", "on": value >= 64}]
@@ -323,41 +341,38 @@ class MidiMap:
         if self.learning is not None and number not in BANK_SELECT:
             self.bind(number, *self.learning, origin=LEARNED)
             self.learning = None
-        return self._knob(number, value)
+        channel = _get(msg, "channel", None)
+        return self._knob((source, 0 if channel is None else int(channel), number), value)
 
-    def _knob(self, number: int, value: int) -> list[dict[str, Any]]:
-        """CC ``number`` at ``value`` (0..127) -> a knob message, when it turns a knob and has picked it up."""
+    def _knob(self, control: Control, value: int) -> list[dict[str, Any]]:
+        """Physical control ``control`` (source, channel, CC) at ``value`` (0..127) -> a knob message (or the pad's
+        ``xy``), when its CC turns one and the control has picked it up."""
         fraction = min(1.0, max(0.0, value / 127.0))
-        previous, self.last[number] = self.last.get(number), fraction
-        target = self.target(number)
+        previous = self.pickup.moved(control, fraction)
+        target = self.target(control[2])
         if target is None:
             return []
+        if target[0] == PAD:
+            return self._pad(control, target, previous, fraction)
         units = self.knobs.scale(target[0], target[1], fraction)
-        if units is None or not self._picks_up(number, target, previous, fraction):
+        if units is None or not self.pickup.takes(control, target, self.knobs.fraction(*target), previous, fraction):
             return []
-        self.held[target] = (number, fraction)
+        self.pickup.took(target, control, fraction)
         self.knobs.set_value(target[0], target[1], units)
         return [{"op": "knob", "slot": target[0], "name": target[1], "value": units}]
 
-    def _picks_up(self, number: int, target: tuple[str, str], previous: float | None, fraction: float) -> bool:
-        """Whether CC ``number``, moving from ``previous`` to ``fraction`` (of 0..127; None: first value
-        seen), may move knob ``target``: it is in step (it set the knob's current value), or it reaches
-        the knob's value now (within :data:`PICKUP`, or crossing it), or that value is unknown."""
-        current = self.knobs.fraction(*target)
-        if current is None:
-            return True
-        held = self.held.get(target)
-        if held is not None and held[0] == number and abs(held[1] - current) <= IN_STEP:
-            return True
-        if abs(fraction - current) <= PICKUP:
-            return True
-        return previous is not None and (previous - current) * (fraction - current) <= 0.0
-
-
-def _drums(msg: Any) -> dict[str, str]:
-    """``{"slot": "sampler"}`` for a note on MIDI channel 10 (:data:`DRUM_CHANNEL`: General MIDI's drums, what drum
-    pads and a DAW's drum track send): the sampler's kit plays it, and the synth does not; else nothing (both)."""
-    return {"slot": "sampler"} if _get(msg, "channel", None) == DRUM_CHANNEL else {}
+    def _pad(self, control: Control, target: tuple[str, str], previous: float | None,
+             fraction: float) -> list[dict[str, Any]]:
+        """A CC bound to ``pad.x`` or ``pad.y`` -> the pad's ``xy`` message (the other axis where it is), picked up
+        as a knob is."""
+        x, y = self.knobs.pad
+        current = x if target[1] == "x" else y
+        if not self.pickup.takes(control, target, current, previous, fraction):
+            return []
+        self.pickup.took(target, control, fraction)
+        x, y = (fraction, y) if target[1] == "x" else (x, fraction)
+        self.knobs.set_pad(x, y)
+        return [{"op": "xy", "x": x, "y": y}]
 
 
 def _check_cc(cc: int) -> None:
@@ -400,11 +415,13 @@ def parse_binding(text: str) -> tuple[int, tuple[str, str] | None]:
     if target == "off":
         return cc, None
     slot, dot, name = target.partition(".")
+    if slot == PAD and name.lower() in PAD_AXES:
+        return cc, (PAD, name.lower())
     if slot not in KNOB_SLOTS or not dot or not name:
         raise HatboxError(f"MIDI CC binding {text!r}: the target must be SLOT.KNOB (effect.drive, "
                           f"synth.brightness) or off",
                           hint=f"SLOT is {' or '.join(KNOB_SLOTS)}; KNOB as the pack names it "
-                               f"(`hatbox pack inspect PACK` lists them)")
+                               f"(`hatbox pack inspect PACK` lists them); pad.x and pad.y move the synth's pad")
     return cc, (slot, name)
 
 
@@ -468,11 +485,12 @@ class MidiHub:
         if text not in self.warnings:
             self.warnings = [*self.warnings, text][-8:]
 
-    def translate(self, msg: Any) -> list[dict[str, Any]]:
-        """:meth:`MidiMap.translate` under the lock; a MIDI learn it completes is saved."""
+    def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
+        """:meth:`MidiMap.translate` under the lock (``source``: the port it came in on); a MIDI learn it completes
+        is saved."""
         with self.lock:
             armed = self.map.learning
-            out = self.map.translate(msg)
+            out = self.map.translate(msg, source)
             learned = armed is not None and self.map.learning is None
         if learned:
             self.save()
@@ -513,9 +531,16 @@ class MidiHub:
         return origin, target, now
 
     def knob_names(self, slot: str) -> list[str]:
-        """The knobs of the pack loaded in ``slot``, in manifest order ([]: none loaded)."""
+        """The knobs of the pack loaded in ``slot``, in manifest order ([]: none loaded); the pad's axes for
+        :data:`PAD`."""
+        if slot == PAD:
+            return list(PAD_AXES)
         with self.lock:
             return self.map.knobs.names(slot)
+
+    def pack_name(self, slot: str) -> str | None:
+        """The name of the pack loaded in ``slot`` (with knobs or without); None: none is loaded, or not known."""
+        return self.map.knobs.packs.get(slot)
 
     def snapshot(self) -> dict[str, Any]:
         """What ``GET /midi`` answers (device/api/models.py ``MidiState``)."""
@@ -526,12 +551,12 @@ class MidiHub:
                     "bindings": [row(cc, t, m.origin(cc)) for cc, t in m.mapping().items()], "off": m.off(),
                     "overridden": [row(cc, t, LEARNED) for cc, t in sorted(self.overridden.items())],
                     "learning": None if m.learning is None else {"slot": m.learning[0], "knob": m.learning[1]},
-                    "warnings": list(self.warnings)}
+                    "warnings": list(self.warnings), **m.channels.state()}
 
     def _row(self, cc: int, target: Binding, origin: str) -> dict[str, Any]:
         """One binding as ``GET /midi`` lists it; ``loaded``: the pack loaded in the slot has the knob."""
         return {"cc": cc, "slot": target[0], "knob": target[1], "source": origin,
-                "loaded": target[1] in self.map.knobs.names(target[0])}
+                "loaded": target[0] == PAD or target[1] in self.map.knobs.names(target[0])}
 
     def _learned(self) -> dict[int, Binding]:
         """The learned bindings to keep (under the lock): the map's, and those the command line overrode whose

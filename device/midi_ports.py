@@ -72,13 +72,40 @@ def routed_to_box(clients: str, port: str = BOX_PORT) -> set[str]:
     found: set[str] = set()
     in_user, in_port = False, False
     for line in clients.splitlines():
-        if line.startswith("Client "):
-            in_user, in_port = line.rstrip().endswith("[User]"), False
+        if line.startswith("Client "):      # "[User]"; since Linux 6.5 "[User Legacy]", "[User UMP MIDI1]"...
+            in_user, in_port = re.search(r"\[User\b[^\]]*\]\s*$", line) is not None, False
         elif line.startswith("  Port "):
             in_port = in_user and line.split(":", 1)[1].strip().startswith(f'"{port}" (')
         elif in_port and line.strip().startswith("Connected From:"):
             found |= {a for a in re.findall(r"(\d+:\d+)", line.split(":", 1)[1])}
     return found
+
+
+def seq_links(clients: str) -> dict[str, set[str]]:
+    """Every port in ``clients`` (the text of :data:`SEQ_CLIENTS`) by its address ("20:0"), with the addresses it
+    sends to (its ``Connecting To:`` line; an empty set for a port connected to nothing)."""
+    links: dict[str, set[str]] = {}
+    client, port = "", ""
+    for line in clients.splitlines():
+        if line.startswith("Client "):
+            found = re.match(r"Client\s+(\d+)\s*:", line)
+            client, port = (found.group(1) if found else ""), ""
+        elif line.startswith("  Port ") and client:
+            found = re.match(r"\s+Port\s+(\d+)\s*:", line)
+            port = f"{client}:{found.group(1)}" if found else ""
+            if port:
+                links[port] = set()
+        elif port and line.strip().startswith("Connecting To:"):
+            links[port] |= set(re.findall(r"(\d+:\d+)", line.split(":", 1)[1]))
+    return links
+
+
+def read_links() -> dict[str, set[str]]:
+    """:func:`seq_links` of this machine's sequencer; empty when its list cannot be read (no /proc entry)."""
+    try:
+        return seq_links(Path(SEQ_CLIENTS).read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {}
 
 
 def read_routed() -> set[str]:
@@ -159,15 +186,23 @@ class PortWatcher:
     ``list_names()`` -> the sequencer's input port names; ``open_port(name, callback)`` -> an open port (``close()``);
     ``callback(message)``: what each open port's messages go to (the box's MIDI map, then the engine), through a
     :class:`HeldNotes` of the port's own, whose release goes there too when the controller goes; ``say(line)``: a
-    line for the terminal and the log."""
+    line for the terminal and the log.  A ``callback`` with a ``for_source(name)`` (a :class:`Translator`) gives
+    each port a callback of its own, so MIDI pick-up tells two controllers' knobs apart.
+
+    ``links()`` -> each sequencer port's address with the addresses it sends to (:func:`read_links`; the default
+    knows none).  It tells a controller unplugged and plugged back between two polls, which comes back under the
+    same name: the connection the box made when it opened the port went with the old port (the kernel drops a
+    port's connections with it), so the port of that name no longer sends to the box.  Such a controller is
+    released as one that went (its notes and pedal were stuck, QA p42) and opened again."""
 
     def __init__(self, list_names: Callable[[], list[str]], open_port: Callable[[str, Callable[[Any], None]], Any],
                  callback: Callable[[Any], None], say: Callable[[str], None] = log.info,
-                 routed: Callable[[], set[str]] = set) -> None:
+                 routed: Callable[[], set[str]] = set, links: Callable[[], dict[str, set[str]]] = dict) -> None:
         self.list_names, self.open_port, self.callback, self.routed = list_names, open_port, callback, routed
-        self.say = say
+        self.say, self.links = say, links
         self.ports: dict[str, tuple[Any, HeldNotes]] = {}   # name -> (open port, what that port holds down)
         self.refused: set[str] = set()               # names that would not open (said once; tried again each poll)
+        self.linked: dict[str, set[str]] = {}        # name -> the connections opening it made (from its address)
         self.lock = threading.Lock()
 
     def connected(self) -> list[str]:
@@ -200,11 +235,25 @@ class PortWatcher:
                          "played through that connection")
             else:
                 self._close(name, why="went away")
+        for name in self._replugged(names):
+            self._close(name, why="went away and came back")
+            self._open(name)
         for name in came:
             self._open(name)
 
+    def _replugged(self, names: list[str]) -> list[str]:
+        """The open controllers listed in ``names`` whose port no longer sends to the box (:meth:`links`): the port
+        went and one came back under its name, or someone disconnected it (``aconnect -d``).  [] when the kernel's
+        list cannot be read or no open port's connections are known."""
+        with self.lock:
+            known = {n: self.linked[n] for n in self.ports if n in names and self.linked.get(n)}
+        now = self.links() if known else {}
+        return [n for n, ours in known.items() if address(n) in now and not ours & now[address(n)]]
+
     def _open(self, name: str) -> None:
-        held = HeldNotes(self.callback)
+        own = getattr(self.callback, "for_source", None)
+        held = HeldNotes(own(name) if callable(own) else self.callback)
+        before = self._links_of(name)
         try:
             port = self.open_port(name, held)
         except Exception as exc:  # noqa: BLE001 - a port that vanished meanwhile, or a busy one
@@ -213,10 +262,19 @@ class PortWatcher:
                     self.refused.add(name)
                 self.say(f"warning: MIDI controller '{short_name(name)}' did not open: {first_line(exc)}")
             return
+        made = self._links_of(name) - before
         with self.lock:
             self.refused.discard(name)
             self.ports[name] = (port, held)
+            self.linked[name] = made
         self.say(f"MIDI: controller '{short_name(name)}' connected")
+
+    def _links_of(self, name: str) -> set[str]:
+        """Where port ``name`` sends to now (:meth:`links`); empty when unknown."""
+        try:
+            return set(self.links().get(address(name), set()))
+        except Exception:  # noqa: BLE001 - a list that cannot be read: replugs go untold, as before
+            return set()
 
     def _close(self, name: str, why: str | None) -> None:
         """Close port ``name``.  ``why``: the words for a controller that went (what it held is let go); "" for one
@@ -226,6 +284,7 @@ class PortWatcher:
         None when the box stops (nothing sent: the engine stops too)."""
         with self.lock:
             opened = self.ports.pop(name, None)
+            self.linked.pop(name, None)
         if opened is None:
             return
         port, held = opened
@@ -265,7 +324,8 @@ def watch_controllers(callback: Callable[[Any], None],
     it.  MidiError (device.midi) when there is no sequencer."""
     seq = backend()
     watcher = PortWatcher(lambda: list(seq.get_input_names()),
-                          lambda name, cb: seq.open_input(name, callback=cb), callback, say, routed=read_routed)
+                          lambda name, cb: seq.open_input(name, callback=cb), callback, say, routed=read_routed,
+                          links=read_links)
     watcher.poll()
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="hatbox-midi-ports")
@@ -317,31 +377,46 @@ def open_input(name: str | None, mapping: Any, send: Callable[[dict[str, Any]], 
     seq = backend()
     try:
         return seq.open_input(name or ("hatbox" if virtual else None), virtual=virtual,
-                              callback=translator(mapping, send))
+                              callback=translator(mapping, send, source=name or BOX_PORT))
     except Exception as exc:  # noqa: BLE001 - rtmidi raises its own types and IOError
         ports = ", ".join(_safe_names(seq)) or "none"
         raise MidiError(f"cannot open MIDI input '{name or 'default'}': {exc} (inputs: {ports})") from None
 
 
-def translator(mapping: Any, send: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
-    """The callback a MIDI input port calls with each message: translated through ``mapping``, each control handed to
-    ``send`` (one the engine refuses, a knob with no pack loaded, is dropped: nothing to play).  Notes and the pedal
-    carry ``at``, when the message came (time.monotonic()): the sampler plays a drum hit where in its block it came,
-    whatever held the message up on its way to the engine process.  The box gives a :class:`Relay`'s ``send``, so the
-    callback returns before the engine has answered and the next message is stamped when it comes."""
-    order = getattr(mapping, "order", None) or threading.Lock()     # MidiHub's: shared by every reader
+def translator(mapping: Any, send: Callable[[dict[str, Any]], None], source: str = "") -> "Translator":
+    """The callback a MIDI input port calls with each message (:class:`Translator`); ``source``: the port's name."""
+    return Translator(mapping, send, source)
 
-    def on_message(message: Any) -> None:
+
+class Translator:
+    """The callback a MIDI input port calls with each message: translated through ``mapping`` as coming from port
+    ``source`` (MIDI pick-up is per source, channel and CC), each control handed to ``send`` (one the engine
+    refuses, a knob with no pack loaded, is dropped: nothing to play).  Notes and the pedal carry ``at``, when the
+    message came (time.monotonic()): the sampler plays a drum hit where in its block it came, whatever held the
+    message up on its way to the engine process.  The box gives a :class:`Relay`'s ``send``, so the callback returns
+    before the engine has answered and the next message is stamped when it comes.  :meth:`for_source` gives the
+    same callback for another port (:class:`PortWatcher`: one per controller)."""
+
+    def __init__(self, mapping: Any, send: Callable[[dict[str, Any]], None], source: str = "") -> None:
+        self.mapping, self.send, self.source = mapping, send, source
+        self.order = getattr(mapping, "order", None) or threading.Lock()     # MidiHub's: shared by every reader
+
+    def for_source(self, source: str) -> "Translator":
+        """This callback for messages from port ``source``."""
+        twin = Translator(self.mapping, self.send, source)
+        twin.order = self.order
+        return twin
+
+    def __call__(self, message: Any) -> None:
         at = time.monotonic()
-        with order:
-            for control in mapping.translate(message):
+        with self.order:
+            for control in self.mapping.translate(message, self.source):
                 if control["op"] in TIMED_OPS:
                     control["at"] = at
                 try:
-                    send(control)
+                    self.send(control)
                 except (HatboxError, ValueError):   # ValueError: device.control.ControlError
                     pass
-    return on_message
 
 
 class Relay:
