@@ -2,9 +2,10 @@
 
 A note set on disk is a folder per instrument holding one file per note.  The pitch (MIDI number)
 comes from the file name (``C4.wav``, ``F#3.wav``, ``60.wav``, ``flute_060_100.wav``,
-``flute-060-100.wav``) or, when the name has none, is estimated from the audio.  An optional
-velocity follows the pitch (``..._060_100``); otherwise 100 is assumed.  Only plausible pitches
-(MIDI 21..108) are taken from names (``take_01.wav`` has none), and a name's pitch must agree with
+``flute-060-100.wav``) or, when the name has none, is estimated from the audio.  The velocity is a number
+after the pitch (``..._060_100``), else a dynamic mark in the name (``C3 soft.wav``, ``piano_C3_mf.wav``), else
+100 (:mod:`trainer.synth.note_names`).  Only plausible pitches (MIDI 21..108) are taken from names
+(``take_01.wav`` has none), and a name's pitch must agree with
 the one measured from the audio (within a semitone) where the estimator can measure it.  Hidden
 files (``._C4.wav``, macOS AppleDouble) and ``__MACOSX`` folders are skipped, and so are hatbox
 training reports (a folder holding ``metrics.json`` or ``checkpoint.pt``), with a note.  Instrument
@@ -12,13 +13,12 @@ folder names must be choosable with ``play --corners`` (no comma, no leading/tra
 every note file must last, and sound (``sounding_seconds``), at least ``min_note_seconds(seconds)``.
 A note is mixed to mono (``to_mono``), its DC offset taken out and the silence before its onset cut (of a long
 file only the head is read: ``read_head``); a file that cannot be a note is skipped with a warning
-(``load_notes``), and what may be a mistake is a ``warning:`` line (clipping, a low sample rate, noise, a name an
-octave off, stray files, copies, a long file cut).
+(``load_notes``: a WAV, AIFF or W64 cut short too), and what may be a mistake is a ``warning:`` line (clipping,
+a low sample rate, noise, a name an octave off, stray files, copies, a long file cut).
 """
 from __future__ import annotations
 
 import math
-import re
 import shlex
 import subprocess
 import sys
@@ -35,15 +35,14 @@ from device.library.decode import held_mix
 from device.notes import note_name
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import count_words, duration_words, them
+from trainer.synth.note_names import (  # noqa: F401  (re-exported: the note-name parsing and checks moved there)
+    ESTIMATOR_SLIPS, NAME_ONLY_SHARE, NAME_PITCHES, PITCH_TOLERANCE, check_name_pitches, octave_off_names,
+    pitch_from_name, velocity_from_name)
 
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 # General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
 FACTORY_PROGRAMS = {"flute": 73, "trumpet": 56, "violin": 40, "clarinet": 71}
-_NOTE_NAMES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
-_NAME_RE = re.compile(r"(?:^|[_\-\s])([A-Ga-g])(#|b|s)?(-?\d)(?=$|[_\-\s.])")
-NAME_PITCHES = (21, 108)            # MIDI pitches a file name may give (A0..C8); other numbers are not pitches
 MEASURABLE_PITCHES = (25.0, 94.0)   # a name's pitch is checked against the audio's here (unnamed: up to C8, F0_MAX_HZ)
-PITCH_TOLERANCE = 1.0               # semitones a name's pitch may differ from the measured one
 REPORT_JSON = "metrics.json"        # what trainer.synth.report writes into a report folder ...
 REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it: how a report folder is known
 MIN_NOTE_FRACTION = 1 / 8           # a note file must last at least this share of the --seconds crop ...
@@ -53,7 +52,6 @@ ONSET_DB = 40.0                     # a note starts at its first sample within t
 ONSET_PREROLL_S = 0.01              # ... less this much: the silence a recording holds before it is cut off
 APERIODIC = 0.6                     # features.aperiodicity at or above this: noise, no pitch (instruments < 0.15)
 OTHER_AUDIO = (".m4a", ".aac", ".mp4", ".wma", ".opus", ".amr", ".ape")   # audio formats hatbox cannot read
-NAME_ONLY_SHARE = 0.02              # features.name_only_share under this: the name is an octave (twelfth...) off
 HEAD_MARGIN_S = 10.0                # a note file is decoded up to --seconds past this: room for the silence before
                                     # its onset (a longer file is cut there, not decoded whole: an hour is ~700 MB)
 
@@ -69,25 +67,6 @@ class Note:
     path: str = ""
     measured: float | None = None       # pitch measured from the audio (None: not measured)
     rate: int = 0                       # the file's own sample rate, Hz (0: not from a file)
-
-
-# ----------------------------------------------------------------------------- file names
-def pitch_from_name(stem: str) -> tuple[float, int] | None:
-    """(MIDI pitch, velocity) from a file stem, or None when the name carries no pitch."""
-    lo, hi = NAME_PITCHES
-    m = _NAME_RE.search(stem)
-    if m:
-        letter, acc, octave = m.groups()
-        shift = {"#": 1, "s": 1, "b": -1}.get(acc or "", 0)
-        pitch = 12 * (int(octave) + 1) + _NOTE_NAMES[letter.lower()] + shift
-        if lo <= pitch <= hi:
-            return float(pitch), 100
-    nums = [int(t) for t in re.split(r"[_\-\s]+", stem) if t.isdigit() and len(t) <= 3 and int(t) <= 127]
-    if len(nums) >= 2 and lo <= nums[-2] <= hi:     # ..._PITCH_VELOCITY (NSynth: name_NNN-PPP-VVV)
-        return float(nums[-2]), max(1, nums[-1])
-    if len(nums) == 1 and lo <= nums[0] <= hi:
-        return float(nums[0]), 100
-    return None                 # no pitch in the name (take_01, Piano 2, sample_2023_07): measured from the audio
 
 
 # ----------------------------------------------------------------------------- loading
@@ -147,18 +126,33 @@ def read_head(path: Path, seconds: float,
     return audio, sr, cut
 
 
+def check_whole(path: Path) -> None:
+    """DataError for a WAV, AIFF or Wave64 file whose header claims more audio than the file holds (an export or
+    copy cut short: its missing end would be trained on as silence), in the words `hatbox tag` and the box's
+    library use (device.library.member_checks.audio_problem); ``device.audio.audiofile.header_problem``."""
+    try:
+        lie = audiofile.header_problem(path)
+    except OSError:         # cannot be opened: audiofile.read names it
+        return
+    if lie:
+        cut = ": the file is cut short (copy or export it again)" if " header claims " in lie else ""
+        raise DataError(f"{path}: {lie}{cut}", hint="export or copy the note again, or remove it from the note folder")
+
+
 def load_note(path: Path, instrument: str, rate: int, seconds: float,
               warn: Callable[[str], None] = print_warning) -> Note:
     """Read one note file (its head: :func:`read_head`), mix to mono, take out any DC offset, resample to ``rate``
     Hz, cut the silence before the onset (ONSET_DB, ONSET_PREROLL_S), crop/pad to ``seconds``; pitch from name or
-    audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, empty, float samples at
-    integer scale, silent, or no pitch in its name and none to measure (noise: APERIODIC); ``warn`` for what may be
-    intended: a float note over full scale, clipping, channels that cancel out (one is used), a named note without
-    a clear pitch, a long file cut (a sample rate under ``rate``: :func:`warn_low_rates`, once for all the notes).
+    audio.  DataError (or AudioFileError) for a file that cannot be a note: unreadable, cut short
+    (:func:`check_whole`), empty, float samples at integer scale, silent, or no pitch in its name and none to
+    measure (noise: APERIODIC); ``warn`` for what may be intended: a float note over full scale, clipping,
+    channels that cancel out (one is used), a named note without a clear pitch, a long file cut (a sample rate
+    under ``rate``: :func:`warn_low_rates`, once for all the notes).
     ``Note.measured``: the pitch measured from the audio (None where the name's pitch is outside what the
     estimator measures reliably, or the audio has no clear pitch); ``Note.rate``: the file's sample rate."""
     from device.audio.mel import onset_index
     from trainer.synth.features import aperiodicity, estimate_pitch
+    check_whole(path)
     audio, sr, cut = read_head(path, seconds, warn)
     if audio.shape[-1] == 0:
         raise DataError(f"{path} holds no audio (a header and 0 samples)", hint="remove it from the note folder")
@@ -189,75 +183,13 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
             noise = "" if clear else " (it sounds like noise)"
             raise DataError(f"{path} has no pitch that can be measured{noise} and its name gives none",
                             hint="name the file with its pitch (C4.wav, 60.wav, name_060_100.wav) or remove it")
-        return Note(instrument, measured, 100, x, str(path), measured, sr)
+        return Note(instrument, measured, velocity_from_name(path.stem), x, str(path), measured, sr)
     if not clear:
         warn(f"{path} has no clear pitch (it sounds like noise): it is trained as {note_name(named[0])} "
              f"(MIDI {named[0]:g}), as its name says")
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
     return Note(instrument, named[0], named[1], x, str(path), measured, sr)
-
-
-ESTIMATOR_SLIPS = (12, 19, 24)      # semitones: an octave, a twelfth, two octaves
-
-
-def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) -> None:
-    """DataError naming the files whose name gives a pitch more than ``tolerance`` semitones away from
-    the pitch measured in their audio (a number in the name that is not the pitch: ``take_30.wav``).
-    An octave, a twelfth or two octaves off is the pitch estimator's own slip on strong overtones or a
-    weak fundamental (bass, organ, nylon guitar), not a wrong name: those pass."""
-    bad = [n for n in notes if n.measured is not None and abs(n.pitch - n.measured) > tolerance
-           and not any(abs(abs(n.pitch - n.measured) - k) <= tolerance for k in ESTIMATOR_SLIPS)]
-    if not bad:
-        return
-    shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio measures "
-                      f"{note_name(n.measured)} ({n.measured:.1f})" for n in bad[:5])
-    more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-    said = count_words(len(bad), "note file is named with a pitch its audio does not have",
-                       "note files are named with a pitch their audio does not have")
-    raise DataError(f"{said}: {shown}{more}",
-                    hint=f"rename {them(len(bad))} (C4.wav, 60.wav, name_060_100.wav) or take the number out of the name to "
-                         "have the pitch measured; if the names are right, pass --trust-names")
-
-
-def octave_off_names(notes: list[Note], rate: int, tolerance: float = PITCH_TOLERANCE) -> str | None:
-    """A warning naming the notes (audio at ``rate`` Hz) whose name is an octave, a twelfth or two octaves
-    from the pitch measured in their audio (``ESTIMATOR_SLIPS``, which :func:`check_name_pitches` lets
-    pass) where the audio shows the name is off, not the estimator: it measures lower than the name (the
-    estimator slips upwards, on a weak fundamental), or higher with no energy on the name's own harmonics
-    (features.name_only_share under NAME_ONLY_SHARE: no note at the name's pitch).  None when none is."""
-    from device.audio.harmonic import midi_to_hz
-    from trainer.synth.features import name_only_share
-    off = []
-    for n in notes:
-        if n.measured is None:
-            continue
-        slip = next((k * np.sign(n.measured - n.pitch) for k in ESTIMATOR_SLIPS
-                     if abs(abs(n.measured - n.pitch) - k) <= tolerance), None)
-        if slip is None:
-            continue
-        if slip < 0 or name_only_share(n.audio, rate, float(midi_to_hz(n.pitch)),
-                                       float(midi_to_hz(n.pitch + slip))) < NAME_ONLY_SHARE:
-            off.append((n, int(slip)))
-    if not off:
-        return None
-    said = "trained as named; rename them if the names are off, or pass --trust-names to silence this"
-    slips = {s for _n, s in off}
-    if len(off) >= 2 and len(off) == sum(n.measured is not None for n in notes) and len(slips) == 1:
-        return (f"all {len(off)} measured notes sound {_interval(slips.pop())} their names (do your file names "
-                f"count octaves differently, middle C as C3 or C5 instead of C4?): {said}")
-    shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio sounds "
-                      f"{_interval(s)} it ({note_name(n.measured)}, {n.measured:.1f})" for n, s in off[:5])
-    more = f"; and {len(off) - 5} more" if len(off) > 5 else ""
-    away = count_words(len(off), "note file sounds an octave or more away from the pitch in its name",
-                       "note files sound an octave or more away from the pitch in their name")
-    return f"{away}: {shown}{more}; {said}"
-
-
-def _interval(slip: int) -> str:
-    """'an octave above' / 'a twelfth below' / 'two octaves above' for a signed ESTIMATOR_SLIPS step."""
-    name = {12: "an octave", 19: "a twelfth", 24: "two octaves"}[abs(slip)]
-    return f"{name} {'above' if slip > 0 else 'below'}"
 
 
 def min_note_seconds(seconds: float) -> float:
@@ -509,8 +441,9 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         raise DataError(f"{count_words(len(loose), 'audio file is', 'audio files are')} directly in {root}, and a "
                         f"synth trains on a folder per instrument (each folder's name becomes a timbre): "
                         f"{', '.join(f.name for f in loose[:3])}{' ...' if len(loose) > 3 else ''}",
-                        hint=f"move them into a folder named after the instrument, e.g. mkdir {shlex.quote(str(folder))}"
-                             f" && mv {shlex.quote(str(root))}/*{_one_suffix(loose)} {shlex.quote(str(folder))}/")
+                        hint=f"move them into a folder named after the instrument, e.g. mkdir "
+                             f"{shlex.quote(str(folder))} && mv {shlex.quote(str(root))}/*{_one_suffix(loose)} "
+                             f"{shlex.quote(str(folder))}/")
     if not notes and stray:              # ... or too deep (flute/takes/C4.wav), or the folder given is one too high
         deep = sorted({f.parent.relative_to(root) for f in stray})
         tops = {d.parts[0] for d in deep}
@@ -578,16 +511,66 @@ def build_fluid_set(out: str | Path, programs: dict[str, int] | None = None,
     return count
 
 
-def split_heldout(notes: list[Note], every: int = 4, phase: int = 1) -> tuple[list[Note], list[Note]]:
-    """(train, held-out): held-out notes are the pitches with ``round(pitch) % every == phase``, except that
-    every instrument keeps at least one trained note: where all of an instrument's notes fall on held-out
-    pitches, its first note in (pitch, velocity, path) order is trained and the others stay held out.
-    So no instrument is left untrained (its timbre would stay random)."""
+def split_heldout(notes: list[Note], every: int = 4, phase: int = 1,
+                  note: Callable[[str], None] = print_note) -> tuple[list[Note], list[Note]]:
+    """(train, held-out), each in ``notes``' order: held-out notes are the pitches with ``round(pitch) % every ==
+    phase``, except that every instrument keeps at least one trained note: where all of an instrument's notes fall on
+    held-out pitches, its first note in (pitch, velocity, path) order is trained and the others stay held out.
+    Where that leaves an instrument without a held-out note while others have some (an EP recorded at D, F# and A#
+    only: the score said nothing of it), a share of its own notes is held out instead (:func:`own_heldout`; an
+    instrument's only note stays trained), and a ``note`` says which.  Where every instrument has held-out notes, or
+    none has, the split is the pitch rule's alone (the benchmarks' and the factory pack's)."""
     held_pitch = lambda n: int(round(n.pitch)) % every == phase     # noqa: E731
-    keep: set[int] = set()          # id() of notes trained although on a held-out pitch
-    for inst in sorted({n.instrument for n in notes}):
-        own = [n for n in notes if n.instrument == inst]
-        if all(held_pitch(n) for n in own):
-            keep.add(id(min(own, key=lambda n: (n.pitch, n.velocity, n.path))))
-    train = [n for n in notes if not held_pitch(n) or id(n) in keep]
-    return train, [n for n in notes if held_pitch(n) and id(n) not in keep]
+    by: dict[str, list[Note]] = {}
+    for n in sorted(notes, key=lambda n: (n.instrument, n.pitch, n.velocity, n.path)):
+        by.setdefault(n.instrument, []).append(n)
+    held: set[int] = set()          # id() of the held-out notes
+    for own in by.values():
+        on = [n for n in own if held_pitch(n)]
+        held |= {id(n) for n in (on[1:] if len(on) == len(own) else on)}      # all on held-out pitches: first trained
+    lacking = {inst: own for inst, own in by.items() if not any(id(n) in held for n in own)}
+    if held and lacking:
+        extra = {inst: own_heldout(own, every) for inst, own in lacking.items()}
+        held |= {id(n) for more in extra.values() for n in more}
+        for said in own_heldout_words(extra, lacking, every, phase):
+            note(said)
+    return [n for n in notes if id(n) not in held], [n for n in notes if id(n) in held]
+
+
+def own_heldout(own: list[Note], every: int = 4) -> list[Note]:
+    """The share of one instrument's notes ``own`` (sorted by pitch, velocity, path) held out when none is on a
+    held-out pitch: every ``every``-th of its pitches from its second (all its notes there; so never its lowest, and
+    at least one pitch stays trained), or with a single pitch every ``every``-th note from its second; none of one."""
+    pitches = sorted({int(round(n.pitch)) for n in own})
+    if len(pitches) > 1:
+        chosen = set(pitches[1::every])
+        return [n for n in own if int(round(n.pitch)) in chosen]
+    return own[1::every]
+
+
+def own_heldout_words(extra: dict[str, list[Note]], own: dict[str, list[Note]], every: int, phase: int) -> list[str]:
+    """The notes saying which of ``own``'s notes (instrument -> its notes) :func:`split_heldout` held out of their own
+    (``extra``), and which instrument the held-out score leaves out (one note: trained)."""
+    names = [n for pc, n in enumerate(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"))
+             if pc % every == phase] if 12 % every == 0 else []
+    rule = (f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1
+            else "".join(names) or f"MIDI % {every} == {phase}")
+    shares = {inst: f"{' and '.join(dict.fromkeys(note_name(n.pitch) for n in more))} ({len(more)} of its "
+                    f"{len(own[inst])} notes)" for inst, more in extra.items() if more}
+    said = []
+    if len(shares) == 1:
+        (inst, share), = shares.items()
+        said.append(f"{inst} has no note on a held-out pitch ({rule}), so its own {share} "
+                    f"{'is' if len(extra[inst]) == 1 else 'are'} held out to score it instead")
+    elif shares:
+        shown = "; ".join(f"{inst}'s {share}" for inst, share in list(shares.items())[:5])
+        more = f"; and {len(shares) - 5} more" if len(shares) > 5 else ""
+        said.append(f"{len(shares)} instruments have no note on a held-out pitch ({rule}), so some of their own are "
+                    f"held out to score them instead: {shown}{more}")
+    alone = [inst for inst, more in extra.items() if not more]
+    if alone:
+        shown = ", ".join(alone[:5]) + (f" and {len(alone) - 5} more" if len(alone) > 5 else "")
+        one = len(alone) == 1
+        said.append(f"the held-out score leaves out {shown}: {'its only note is' if one else 'each has one note,'} "
+                    f"trained (holding {'it' if one else 'them'} out would leave nothing to train on)")
+    return said
