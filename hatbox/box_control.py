@@ -37,9 +37,11 @@ class BoxControl:
             self._kept(message)
 
     def _kept(self, message: dict[str, Any]) -> None:
-        """A knob message the engine took: its value is the knob's now (MIDI pick-up reads it)."""
+        """A knob (or pad) message the engine took: its value is the knob's now (MIDI pick-up reads it)."""
         if message.get("op") == "knob":
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
+        elif message.get("op") == "xy":      # the pad, where MIDI's pad.x / pad.y pick it up
+            self.knobs.set_pad(float(message["x"]), float(message["y"]))
 
     def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
         """Several control messages (no load or unload) in one round trip where the engine takes them so

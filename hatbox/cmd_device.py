@@ -72,6 +72,12 @@ def register(cli: Any) -> None:
                    help="let MIDI control change CC turn a knob, e.g. 1=effect.drive (the mod wheel), or turn "
                         "nothing: 70=off (repeatable; default: CC 70-85 turn the effect's knobs 1-16 in manifest "
                         "order; a CC moves a knob once it reaches the knob's value)")
+    p.add_argument("--kit-channel", type=_midi_channel, default=None, metavar="1-16|all",
+                   help="the MIDI channel whose notes play the sampler's kit (default all: every channel; 10 for a "
+                        "keyboard on another channel that should not layer the kit)")
+    p.add_argument("--synth-channel", type=_midi_channel, default=None, metavar="1-16|all",
+                   help="the MIDI channel whose notes play the synth (default all: every channel but the kit's, "
+                        "channel 10 when the kit plays every channel)")
     p.add_argument("--osc-port", type=whole(0, 65535), default=12000, help="OSC port (0: no OSC; default 12000)")
     p.add_argument("--osc-host", default="0.0.0.0",
                    help="OSC address to listen on (default all interfaces: any peer on the network can play "
@@ -345,6 +351,15 @@ def _midi_cc(text: str) -> tuple[int, tuple[str, str] | None]:
         raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
 
 
+def _midi_channel(text: str) -> int | None:
+    """argparse type of ``--kit-channel``/``--synth-channel``: "10" -> 9 (mido's count), "all" -> None."""
+    from device.midi_channels import parse_channel
+    try:
+        return parse_channel(text)
+    except HatboxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
+
+
 def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxControl,
              learned: dict[int, tuple[str, str]] | None = None) -> Any:
     """The box's MidiMap: the default CC mapping (device.midi.DEFAULT_CC) changed by the ``learned`` bindings
@@ -396,6 +411,8 @@ def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
     path = Path(store) / BINDINGS_FILE if store is not None else None
     learned, problem = load_learned(path) if path is not None else ({}, None)
     hub = MidiHub(midi_map(getattr(args, "midi_cc", []), control, learned), path, learned)
+    from device.midi_channels import Channels
+    hub.map.channels = Channels(kit=getattr(args, "kit_channel", None), synth=getattr(args, "synth_channel", None))
     if problem:
         _say(f"warning: {problem}", err=True)
         hub.warnings.append(problem)
@@ -422,6 +439,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
          "connected as they come")
     for line in _describe_midi(hub.map):
         _say(line, err=line.startswith(("warning", "note")))
+    _say(f"MIDI channels: {hub.map.channels.words()}")
     for cc, (slot, name) in sorted(hub.overridden.items()):
         _say(f"note: MIDI CC {cc} -> {slot}.{name} (learned) is overridden by --midi-cc for this run", err=True)
     from device.midi_ports import translator, watch_controllers

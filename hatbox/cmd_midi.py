@@ -1,6 +1,7 @@
-"""Laptop side of the box's MIDI bindings: `hatbox box-midi` lists which MIDI CC turns which knob,
-`--learn SLOT.KNOB` arms MIDI learn on the box and waits for the control you move, `--unbind CC` drops a
-learned or command-line binding (the CC falls back to its default), `--cancel` disarms learn.
+"""Laptop side of the box's MIDI bindings: `hatbox box-midi` lists which MIDI CC turns which knob (and which MIDI
+channel plays the kit and which the synth), `--learn SLOT.KNOB` arms MIDI learn on the box and waits for the control
+you move (`pad.x`, `pad.y`: the synth's pad), `--unbind CC` drops a learned or command-line binding (the CC falls
+back to its default), `--cancel` disarms learn.
 
 Talks to the box's API (device/api/midi_routes.py) with the paired box's URL and token, as the other
 laptop commands do (hatbox/cmd_remote.py).
@@ -64,6 +65,9 @@ def describe(state: dict[str, Any]) -> list[str]:
     if not state["bindings"]:
         lines.append("  no CC turns a knob now (CC 70-85 turn the effect's knobs once an effect pack is loaded)" if on
                      else "  no CC turns a knob while the box's MIDI is off")
+    if "kit_channel" in state or "synth_channel" in state:      # boxes before the forty-second stop: no such keys
+        from device.midi_channels import describe as channel_words
+        lines.append(f"  channels: {channel_words(state)} (hatbox device run --kit-channel/--synth-channel)")
     if state["off"]:
         lines.append(f"  off (--midi-cc CC=off): CC {', '.join(map(str, state['off']))}")
     for b in state["overridden"]:
@@ -96,6 +100,8 @@ def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
     when none comes, or on Ctrl-C).  HatboxError when MIDI is off on the box (nothing armed) or nothing came."""
     _midi_on(client, "nothing was armed")
     body = _call(client, "POST", "/midi/learn", json={"slot": knob[0], "knob": knob[1]})
+    armed = body.get("learning") or {}
+    knob = (str(armed.get("slot", knob[0])), str(armed.get("knob", knob[1])))    # as the box spells it ("DRIVE")
     print(f"{safe_text(body['message'])}; waiting up to {wait_s:g} s")
     try:
         bound = _wait_for_binding(client, knob, wait_s)
@@ -143,12 +149,13 @@ def _disarm(client: Any, knob: tuple[str, str]) -> None:
 
 
 def register(cli: Any) -> None:
-    p = cli.command("box-midi", "the box's MIDI CC -> knob bindings: list them, learn one from your controller, "
-                                "drop one", box_midi)
+    p = cli.command("box-midi", "the box's MIDI CC -> knob bindings (and the kit's and synth's MIDI channels): list "
+                                "them, learn one from your controller, drop one", box_midi)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--learn", metavar="SLOT.KNOB",
-                   help="arm MIDI learn for a knob (e.g. effect.drive), then move a control on your controller: "
-                        "its CC turns the knob from then on (the box keeps it across restarts)")
+                   help="arm MIDI learn for a knob (e.g. effect.drive, synth.KNOB) or the synth's pad (pad.x, pad.y), "
+                        "then move a control on your controller: its CC turns it from then on (the box keeps it "
+                        "across restarts)")
     g.add_argument("--unbind", type=int, metavar="CC",
                    help="drop CC's learned or --midi-cc binding; it falls back to its default (CC 70-85: the "
                         "effect's knobs), if any")

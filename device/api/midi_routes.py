@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from device.api import models as M
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of
-from device.midi import DEFAULT_CC, KNOB_SLOTS, MidiHub
+from device.midi import DEFAULT_CC, KNOB_SLOTS, PAD, PAD_AXES, MidiHub
 
 NO_MIDI = "this API runs without the box's MIDI (python -m device.api --sim): nothing is bound here"
 LIST_HINT = "hatbox box-midi (GET /midi) lists the bindings"
@@ -36,21 +36,37 @@ def _knob(target: tuple[str, str] | None) -> M.MidiKnob | None:
 def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
     """The knob ``knob`` names, in its pack's spelling (found ignoring case, as the box finds knobs everywhere else:
     "DRIVE" was a 404 here while OSC turned it; thirty-third stop's QA); 422 for a slot without knobs, 404 when no
-    pack is loaded there or it has no such knob."""
-    if slot not in KNOB_SLOTS:
+    pack is loaded there or it has no such knob (or no knobs).  Slot ``pad``: its axes ``x`` and ``y``."""
+    if slot not in KNOB_SLOTS and slot != PAD:
         raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
-                       f"{' or '.join(KNOB_SLOTS)} slot", hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"}")
+                       f"{' or '.join(KNOB_SLOTS)} slot, or the synth's pad (pad.x, pad.y)",
+                       hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"} or {\"slot\": \"pad\", \"knob\": \"x\"}")
     names = hub.knob_names(slot)
+    pack = hub.pack_name(slot)
+    if not names and pack is not None:
+        raise ApiError(404, "not found", f"the {slot} pack '{pack}' has no knobs, so there is no knob '{knob}' to "
+                       "learn; nothing was armed", hint=_no_knobs_hint(slot))
     if not names:
         raise ApiError(404, "not found", f"no {slot} pack is loaded, so there is no knob '{knob}' to learn; "
                        "nothing was armed", hint=f"make a {slot} pack active (the box's Models page, or hatbox push "
                        "PACK.hatpack --activate), then arm MIDI learn again")
     found = next((n for n in names if n.casefold() == knob.casefold()), None)
+    if found is None and slot == PAD:
+        raise ApiError(404, "not found", f"the pad has the axes x and y, not '{knob}'; nothing was armed",
+                       hint="hatbox box-midi --learn pad.x (or pad.y)")
     if found is None:
         raise ApiError(404, "not found", f"the {slot} pack has no knob '{knob}' (its knobs: {', '.join(names)}); "
                        "nothing was armed",
                        hint=f"name one of its knobs, e.g. hatbox box-midi --learn {slot}.{names[0]}")
     return found
+
+
+def _no_knobs_hint(slot: str) -> str:
+    pad = ", ".join(f"{PAD}.{a}" for a in PAD_AXES)
+    if slot == "synth":
+        return (f"a CC can move the synth's pad instead: hatbox box-midi --learn {PAD}.x (or {PAD}.y); the pad's "
+                f"targets are {pad}")
+    return "load a pack with knobs in that slot (hatbox pack inspect PACK lists a pack's knobs)"
 
 
 def _fallback(cc: int, now: tuple[str, str] | None) -> str:

@@ -275,10 +275,15 @@ class MidiState(BaseModel):
                                                       "for this run")
     learning: Optional[MidiKnob] = Field(description="the knob MIDI learn is armed for: the next CC binds to it")
     warnings: list[str] = Field(description="a bindings file that could not be read or saved")
+    kit_channel: Optional[int] = Field(default=None, description="the MIDI channel (1..16) whose notes play the "
+                                       "sampler's kit; null: every channel (hatbox device run --kit-channel)")
+    synth_channel: Optional[int] = Field(default=None, description="the MIDI channel (1..16) whose notes play the "
+                                         "synth; null: every channel but the kit's (10 when the kit plays every "
+                                         "channel; hatbox device run --synth-channel)")
 
 
 class MidiLearnRequest(BaseModel):
-    slot: str = Field(max_length=16, description="effect or synth")
+    slot: str = Field(max_length=16, description="effect or synth, or pad (knob x or y: the synth's pad)")
     knob: str = Field(max_length=128, description="a knob of the pack loaded in the slot")
 
 
