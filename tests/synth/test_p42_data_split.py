@@ -45,7 +45,8 @@ def test_where_every_instrument_has_held_out_notes_the_split_is_the_pitch_rule_s
 
 
 def test_an_only_note_or_pitch_is_never_held_out_to_leave_nothing() -> None:
-    notes = [_note("piano", p) for p in (60, 61, 62, 65)] + [_note("bell", 72)] + [_note("pad", 64, v) for v in (40, 90)]
+    notes = [_note("piano", p) for p in (60, 61, 62, 65)] + [_note("bell", 72)]
+    notes += [_note("pad", 64, v) for v in (40, 90)]
     said: list[str] = []
     train, held = split_heldout(notes, note=said.append)
     assert _keys(held) == [("piano", 61.0, 100), ("piano", 65.0, 100), ("pad", 64.0, 90)]
