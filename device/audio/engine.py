@@ -33,7 +33,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import Performance
+from device.audio.held import KnobMemory, Performance, SetKnob, not_carried, unit_mismatch
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
@@ -160,6 +160,8 @@ class Engine:
         self.performance = Performance()   # what is held on the synth: a synth switched in carries on from it
         self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
         self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
+        self._incoming_info: dict[str, Any] = {}           # slot -> its info
+        self.knob_memory = KnobMemory()                    # the knobs the player set: a pack switched in keeps them
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
 
@@ -253,20 +255,25 @@ class Engine:
         self.inbox.append(action)
 
     def install(self, slot: str, unit: Any, info: dict[str, Any] | None) -> None:
-        """Crossfade a prepared unit (already warmed) into ``slot`` at the next block.  The knobs turned
-        since :meth:`begin_load` are set on it first (a knob it lacks, or a value outside its range, is
-        dropped with a note in ``info["warnings"]``), and from now on knob messages for ``slot`` turn it,
-        also before the audio thread has switched to it."""
+        """Crossfade a prepared unit (already warmed) into ``slot`` at the next block.  The knobs the player set on
+        the pack it replaces, and those turned since :meth:`begin_load`, are set on it first, and it is brought to
+        rest there (:meth:`_carry`; a knob it lacks, in another unit, or a value outside its range, is left at its
+        default with a note in ``info["warnings"]``), and from now on knob messages for ``slot`` turn it, also
+        before the audio thread has switched to it (the status shows it from now on too)."""
         if hasattr(unit, "timed"):                          # a synth switched in keeps the box's note timing
             unit.timed = self.timed_notes
+        with self._knob_lock:                               # off the locks: the new unit comes to rest at the
+            early = self.knob_memory.plan(slot, self._loading.get(slot) or {})       # knobs set so far
+        self._settle(unit, self._carry(slot, unit, info, early)[1])
         with self._route_lock if slot == "synth" else contextlib.nullcontext():   # a note comes before (replayed)
             with self._knob_lock:                                                  # or after (routed here)
-                turned = self._loading.pop(slot, None) or {}
-                notes = [note for name, value in turned.items() if (note := self._replay(unit, info, name, value))]
+                plan = self.knob_memory.plan(slot, self._loading.pop(slot, None) or {})
+                notes, kept = self._carry(slot, unit, info, plan)        # again: a knob turned meanwhile counts
                 if notes:
                     info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
+                self.knob_memory.installed(slot, str((info or {}).get("name", "")), unit, kept)
                 count = self._installs.get(slot, 0) + 1
-                self._installs[slot], self._incoming[slot] = count, unit
+                self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
             if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
                 for message in self.performance.replay():
                     unit.handle(message)
@@ -277,6 +284,27 @@ class Engine:
             if slot in EFFECT_SLOTS:
                 self.swap_blocks.append(self.blocks)
         self.post(start)
+
+    def _carry(self, slot: str, unit: Any, info: dict[str, Any] | None,
+               plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
+        """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``; returns the notes on those it
+        does not take and the ones it took."""
+        notes, kept = [], []
+        old, new = self.knob_memory.packs.get(slot, ""), str((info or {}).get("name", "the new pack"))
+        for knob in plan:
+            why = unit_mismatch(knob, unit, new) or self._refusal(unit, knob.name, knob.value)
+            if why is None:
+                kept.append(knob)
+            else:
+                notes.append(not_carried(knob, unit, old, new, why))
+        return notes, kept
+
+    @staticmethod
+    def _settle(unit: Any, plan: list[SetKnob]) -> None:
+        """A new effect with knobs carried over comes to rest at them (a few ms, on the loader's thread), so it
+        starts there rather than gliding from its defaults (EffectProcessor.settle)."""
+        if plan and callable(getattr(unit, "settle", None)):
+            unit.settle()
 
     def set_timed_notes(self, on: bool) -> None:
         """Place notes to the sample (the engine process on a sound card or a paced run, before its clock starts): in
@@ -301,15 +329,13 @@ class Engine:
             self._loading.pop(slot, None)
 
     @staticmethod
-    def _replay(unit: Any, info: dict[str, Any] | None, name: str, value: float) -> str | None:
-        """Set knob ``name`` to ``value`` on a new ``unit``; None, or the note saying why it was dropped."""
+    def _refusal(unit: Any, name: str, value: float) -> str | None:
+        """Set knob ``name`` to ``value`` on ``unit``; None, or why the unit refused it (its KnobError's words)."""
         try:
             Engine._turn(unit, name, value)
             return None
         except KnobError as exc:
-            pack = str((info or {}).get("name", "the new pack"))
-            return (f"knob '{name}' turned to {value:g} while '{pack}' loaded was dropped: "
-                    f"{first_line(exc)}")
+            return first_line(exc)
 
     @staticmethod
     def _turn(unit: Any, name: str, value: float) -> None:
@@ -369,6 +395,7 @@ class Engine:
             if unit is not None:
                 try:
                     self._turn(unit, name, value)
+                    self.knob_memory.saw(slot_name, unit, name, value)
                 except KnobError:
                     known = [str(k).lower() for k in getattr(unit, "knob_names", [])]
                     if kept is None or name.lower() in known:
@@ -384,12 +411,12 @@ class Engine:
             return self._incoming.get(slot_name)
         return self.slots[slot_name].target_unit      # (None while an unload fades it out)
 
-    def _unloading(self) -> set[str]:
-        """The slots whose last install or unload (:meth:`_on_unload`) was an unload the audio thread has not
-        switched to yet (control side)."""
+    def _pending(self) -> dict[str, tuple[Any, dict[str, Any] | None]]:
+        """``{slot: (unit, info)}`` for the slots whose last install or unload (:meth:`_on_unload`: unit None) the
+        audio thread has not switched to yet (control side)."""
         with self._knob_lock:
-            return {name for name, count in self._installs.items()
-                    if count != self._switched.get(name, 0) and self._incoming.get(name) is None}
+            return {name: (self._incoming.get(name), self._incoming_info.get(name))
+                    for name, count in self._installs.items() if count != self._switched.get(name, 0)}
 
     def _on_bypass(self, msg: dict[str, Any]) -> None:
         self.post(lambda: self.slots[msg["slot"]].set_bypass(bool(msg["on"])))
@@ -400,7 +427,8 @@ class Engine:
         slot = msg["slot"]
         with self._knob_lock:
             count = self._installs.get(slot, 0) + 1
-            self._installs[slot], self._incoming[slot] = count, None
+            self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
+            self.knob_memory.forget(slot)
 
         def start() -> None:
             self.slots[slot].switch(None, None)
@@ -423,23 +451,36 @@ class Engine:
         """The status dict of device/control.py (plus a few engine extras)."""
         peak, in_peak = self.peaks.held(), self.input_peaks.held()    # over the last METER_HOLD_S: no reader
         #                                                                takes them from another
-        gone = self._unloading()                      # unloaded, before the audio thread's next block
-        active = {name: None if name in gone else self._active_info(s) for name, s in self.slots.items()}
-        slot_knobs = {name: knobs for name, knobs in self._slot_knobs().items() if name not in gone}
-        return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks), "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
+        pending = self._pending()
+        gone = {name for name, (unit, _info) in pending.items() if unit is None}     # unloaded, before the audio
+        sides = self._sides(pending)                                                # thread's next block
+        active = {name: self._active_info(*side) for name, side in sides.items()}
+        slot_knobs = self._slot_knobs({name: side[1] for name, side in sides.items()})
+        return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
+                "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
                 "fault_count": self.fault_count, "slot_knobs": slot_knobs,
                 "knobs": dict(slot_knobs.get("effect", {})),
                 "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
                 "volume_db": self.volume_db, "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
-                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status("synth" in gone)}
+                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status(sides["synth"][1])}
+
+    def _sides(self, pending: dict[str, tuple[Any, dict[str, Any] | None]]
+               ) -> dict[str, tuple[dict[str, Any] | None, Any]]:
+        """``{slot: (info, unit)}`` of what each slot plays or is fading to, or, from the moment a pack is installed
+        or unloaded (:meth:`install`, :meth:`_on_unload`: ``pending``, :meth:`_pending`) until the audio thread switches, what it will switch to:
+        a reader right after a load (BoxControl's knob values, which MIDI pick-up reads) sees the new pack."""
+        out = {}
+        for name, slot in self.slots.items():
+            unit, info = pending.get(name, (slot.target_unit, slot.target_info))
+            out[name] = (info if unit is not None else None, unit)
+        return out
 
     @staticmethod
-    def _active_info(slot: Slot) -> dict[str, Any] | None:
-        """A copy of the info of the pack ``slot`` plays or is fading to (None: empty), with the unit's
+    def _active_info(info: dict[str, Any] | None, unit: Any) -> dict[str, Any] | None:
+        """A copy of ``info`` of the pack a slot plays or is fading to (None: empty), with the ``unit``'s
         ``warnings`` (the sampler's: a long file it cut) when it reports any."""
-        info, unit = slot.target_info, slot.target_unit
         if not info:
             return None
         out = dict(info)
@@ -448,22 +489,19 @@ class Engine:
             out["warnings"] = [*out.get("warnings", []), *warnings]
         return out
 
-    def _slot_knobs(self) -> dict[str, dict[str, float]]:
-        """``{slot: {knob name: value}}`` (the knobs' own units) for each slot whose unit reports
-        knobs: the unit the slot plays or is fading to, as ``active`` names it and as a ``knob``
-        message turns it (:meth:`_on_knob`).  Per slot, so that a synth knob and an effect knob of
-        the same name never hide one another.  Runs on the caller's (status) thread."""
-        out: dict[str, dict[str, float]] = {}
-        for name, s in self.slots.items():
-            unit = s.target_unit
-            if unit is not None and hasattr(unit, "knob_values"):
-                out[name] = {str(k): float(v) for k, v in unit.knob_values().items()}
-        return out
+    @staticmethod
+    def _slot_knobs(units: dict[str, Any]) -> dict[str, dict[str, float]]:
+        """``{slot: {knob name: value}}`` (the knobs' own units) for each slot whose unit (``units``,
+        :meth:`_sides`) reports knobs: as ``active`` names it and as a ``knob`` message turns it (:meth:`_on_knob`).
+        Per slot, so that a synth knob and an effect knob of the same name never hide one another.  Runs on the
+        caller's (status) thread."""
+        return {name: {str(k): float(v) for k, v in unit.knob_values().items()}
+                for name, unit in units.items() if unit is not None and hasattr(unit, "knob_values")}
 
-    def _synth_status(self, unloaded: bool = False) -> dict[str, Any]:
-        """``notes`` held by the synth and its pad (``synth``: xy, corners); the incoming unit
-        during a crossfade, as that is the one the player now plays (none once ``unloaded``)."""
-        unit = None if unloaded else self.slots["synth"].target_unit
+    @staticmethod
+    def _synth_status(unit: Any) -> dict[str, Any]:
+        """``notes`` held by the synth ``unit`` and its pad (``synth``: xy, corners); the incoming unit
+        during a crossfade, as that is the one the player now plays (none once unloaded)."""
         if unit is None or not hasattr(unit, "held_notes"):
             return {"notes": [], "synth": None}
         return {"notes": unit.held_notes(), "synth": {"xy": [float(c) for c in unit.xy], "corners": unit.corners}}

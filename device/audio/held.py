@@ -7,6 +7,7 @@ A while the panel and OSC still showed it where it was.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -68,3 +69,86 @@ class Performance:
             for note, velocity in sorted(self.pedalled.items()):
                 out += [{"op": "note_on", "note": note, "velocity": velocity}, {"op": "note_off", "note": note}]
             return out
+
+
+@dataclass(frozen=True)
+class SetKnob:
+    """A knob the player set (a knob message the engine took): its ``name`` as the pack it was set on names it,
+    ``value`` in that pack's units, that ``unit`` (None: not known, a knob turned while a pack loaded that the pack
+    playing lacks), and whether it was turned while the new pack loaded (``during_load``)."""
+
+    name: str
+    value: float
+    unit: str | None
+    during_load: bool = False
+
+
+def knob_spec(unit: Any, name: str) -> Any:
+    """The knob (export.manifest.Knob) that engine ``unit`` declares under ``name`` in any case (its ``knobs``, as
+    device/audio/effect.EffectProcessor has them), or None: it declares no such knob, or no knobs at all."""
+    folded = name.lower()
+    return next((k for k in getattr(unit, "knobs", None) or () if str(k.name).lower() == folded), None)
+
+
+def unit_words(unit: str | None) -> str:
+    return f"'{unit}'" if unit else "no unit"
+
+
+class KnobMemory:
+    """The knobs the player set on each slot's pack, so that a pack switched in (a better capture of the same pedal
+    pushed, a roll back) carries them on where it has a knob of the same name and unit whose range holds the value
+    (forty-second stop's QA: a push snapped drive 1.0 / tone 750 back to the new pack's defaults mid-play).
+
+    Control side only, under the engine's knob lock (device/audio/engine.py): no lock of its own."""
+
+    def __init__(self) -> None:
+        self.knobs: dict[str, dict[str, SetKnob]] = {}      # slot -> folded name -> what the player set
+        self.packs: dict[str, str] = {}                     # slot -> the name of the pack they were set on
+
+    def saw(self, slot: str, unit: Any, name: str, value: float) -> None:
+        """Knob ``name`` of the pack in ``slot`` (engine ``unit``) was set to ``value``."""
+        spec = knob_spec(unit, name)
+        known = SetKnob(str(spec.name), float(value), str(spec.unit)) if spec is not None else None
+        self.knobs.setdefault(slot, {})[name.lower()] = known or SetKnob(name, float(value), None)
+
+    def plan(self, slot: str, turned: dict[str, float]) -> list[SetKnob]:
+        """What to set on a pack switched into ``slot``: the knobs set on the pack before it, then (overriding them)
+        those ``turned`` while it loaded (with the unit they were set in when the pack playing had them)."""
+        out = dict(self.knobs.get(slot, {}))
+        for name, value in turned.items():
+            before = out.get(name.lower())
+            unit = before.unit if before is not None and before.value == value else None
+            out[name.lower()] = SetKnob(name, float(value), unit, during_load=True)
+        return list(out.values())
+
+    def installed(self, slot: str, pack: str, unit: Any, kept: list[SetKnob]) -> None:
+        """Pack ``pack`` (engine ``unit``) now plays in ``slot`` with the knobs ``kept`` from :meth:`plan`."""
+        self.packs[slot] = pack
+        self.knobs[slot] = {}
+        for knob in kept:
+            self.saw(slot, unit, knob.name, knob.value)
+
+    def forget(self, slot: str) -> None:
+        """The slot was emptied: the next pack loaded there starts at its defaults."""
+        self.knobs.pop(slot, None)
+        self.packs.pop(slot, None)
+
+
+def unit_mismatch(knob: SetKnob, unit: Any, pack: str) -> str | None:
+    """Why ``knob`` does not go to engine ``unit`` (pack ``pack``) on account of its unit, or None."""
+    spec = knob_spec(unit, knob.name)
+    if spec is None or knob.unit is None or str(spec.unit) == knob.unit:
+        return None
+    return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
+
+
+def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
+    """The note in the new pack's ``warnings`` for a knob the player set that it does not take."""
+    if knob.during_load:
+        return f"knob '{knob.name}' turned to {knob.value:g} while '{new}' loaded was dropped: {why}"
+    spec = knob_spec(unit, knob.name)
+    units = f" {knob.unit}" if knob.unit else ""
+    text = f"knob '{knob.name}' set to {knob.value:g}{units} on '{old}' was not carried to '{new}': {why}"
+    if spec is None:
+        return text
+    return f"{text}; it starts at its default {float(spec.default):g}{' ' + spec.unit if spec.unit else ''}"
