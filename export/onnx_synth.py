@@ -18,10 +18,10 @@ from torch import nn
 from export.manifest import Manifest, StateSpec, TensorSpec
 from export.onnx_quiet import quiet_onnx_export
 from export.pack import golden_bytes, npy_bytes, read_pack, write_pack
+from trainer.synth.envelope_fit import DEFAULT_ENVELOPE  # noqa: F401 - a pack's envelope when none was fitted
 from trainer.synth.model import FrameNet
 
 MAX_VOICES = 16
-DEFAULT_ENVELOPE = {"attack": 0.01, "decay": 0.15, "sustain": 0.8, "release": 0.25}
 
 
 class FrameStep(nn.Module):
@@ -77,7 +77,7 @@ def synth_manifest(net: FrameNet, name: str, names: list[str], extras: dict, met
         extras={"names": names, "embeddings": "embeddings.npy", "frame_seconds": cfg.hop / cfg.rate,
                 "train_rate": cfg.rate, "n_harmonics": k, "n_noise": m, "cutoff_hz": cfg.cutoff,
                 "embed_dim": e, "hidden": h, "max_voices": MAX_VOICES, "state_rows": "one row of h per voice",
-                "envelope": dict(DEFAULT_ENVELOPE), "bend_semitones": 2.0, **extras},
+                "envelope": dict(DEFAULT_ENVELOPE), "bend_semitones": 2.0, **extras},   # extras: the fitted envelope
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         description=f"neural harmonic-plus-noise synth of {', '.join(names)}")
 

@@ -119,6 +119,8 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
     verdict = sine_verdict(dist, sine)
     lines += score_lines(metrics, tag) + ([f"  {verdict}"] if verdict else []) + \
         [f"  trained {count_words(int(metrics['train_steps']), 'step')} in {metrics['train_seconds']:g} s"]
+    if isinstance(metrics.get("envelope"), str):         # the envelope the pack plays, fitted from the notes
+        lines.append(f"  envelope {metrics['envelope']}")
     if metrics.get("stopped_early"):
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
     if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:

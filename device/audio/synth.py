@@ -87,7 +87,8 @@ VELOCITY_KEYS = ("db_at_127", "db_per_velocity")
 class SynthExtras:
     """A synth pack's ``extras``, checked: timbre names and their embeddings [len(names), D] float32,
     the network's frame (seconds), training rate (Hz), harmonic / noise band counts, harmonic cutoff (Hz),
-    recurrent state width, ADSR envelope (seconds and level) and the velocity -> dB map."""
+    recurrent state width, ADSR envelope (seconds and level; an optional ``fall``, dB a second a held note's level
+    goes on falling from the sustain level, 0 when absent) and the velocity -> dB map."""
 
     names: list[str]
     embeddings: np.ndarray
@@ -532,7 +533,8 @@ class SynthSource:
                 self._apply(msg, min(self.hop - 1, max(0, at - (self._sample - self.hop))))
         e = self.env_cfg
         n_live, n = _voices_step(v.stage, v.note, v.env, v.ending, v.pending, self._work.active,
-                                 self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"])
+                                 self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"],
+                                 e.get("fall", 0.0))
         act = self._work.active[:n]
         self._active = act
         self._noise_tail, self._noise_head = self._noise_head, self._noise_tail

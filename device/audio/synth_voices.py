@@ -150,10 +150,11 @@ def _end_voices(rows, tab_next, f0_prev, f0_next):  # type: ignore
 
 
 @kernel
-def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, sustain, release):  # type: ignore
+def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, sustain, release, fall):  # type: ignore
     """One frame of voice bookkeeping, in place: voices that faded out last frame are freed, every
-    sounding voice's ADSR level moves one frame (``dt`` s) ahead, and a release that falls below
-    SILENT, or a FADE voice, is marked ``ending`` (it fades to zero over this frame).  A ``pending``
+    sounding voice's ADSR level moves one frame (``dt`` s) ahead (a held voice's level goes on falling ``fall``
+    dB a second from the sustain level, down to SILENT: a piano's decay; 0: it holds, an organ's), and a release
+    that falls below SILENT, or a FADE voice, is marked ``ending`` (it fades to zero over this frame).  A ``pending``
     voice (released in the frame it was struck) plays this frame, then releases.  stage [V] int8,
     note [V], env [V] float64, ending, pending [V] bool.  The sounding voices' indices go to
     ``active`` [V], those still playing first, then those ending; returns (playing, sounding) counts."""
@@ -172,6 +173,9 @@ def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, s
             env[i] = max(sustain, env[i] - dt * (1 - sustain) / max(decay, 1e-4))
             if env[i] <= sustain:
                 stage[i] = SUSTAIN
+        elif st == SUSTAIN:
+            if fall > 0.0 and env[i] > SILENT:
+                env[i] = max(SILENT, env[i] * 10.0 ** (-fall * dt / 20.0))
         elif st == RELEASE:
             env[i] *= 10.0 ** (-3.0 * dt / max(release, 1e-3))
             ending[i] = env[i] < SILENT
@@ -199,7 +203,7 @@ def compile_kernels() -> None:
     never compiles while the audio thread waits for the interpreter."""
     dsp.warm_up()
     v, w = Voices(1, 1, 2), FrameWork(1, 2)
-    _voices_step(v.stage, v.note, v.env, v.ending, v.pending, w.active, 0.005, 0.01, 0.1, 0.8, 0.2)
+    _voices_step(v.stage, v.note, v.env, v.ending, v.pending, w.active, 0.005, 0.01, 0.1, 0.8, 0.2, 0.0)
     _frame_controls(v.note, v.velocity, v.env, w.active[:0], 0.0, 0.0, 0.0, w.pitch, w.loudness, w.f0)
     h = np.zeros((0, 1), np.float32)
     _frame_state(w.active[:0], h, v.h, w.f0, v.f0_prev, v.f0_next)

@@ -10,12 +10,12 @@ from export.manifest import NAME_RULE, is_plain_name, pack_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from trainer import accel
-from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder, print_note, print_warning
+from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
 from trainer.made import made_words
 from trainer.synth.model import SynthConfig
-from trainer.synth.report import write_report
-from trainer.synth.train import TrainResult, save_checkpoint, train
+from trainer.synth.report import TrainingLog, instrument_counts, write_report
+from trainer.synth.train import HELDOUT, TrainResult, save_checkpoint, train
 from export.atomic import check_out, unwritable
 
 SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT and the report's pitch window need 0.25 s
@@ -23,8 +23,10 @@ SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT an
 
 def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: dict) -> Path:
     emb = result.model.embed.weight.detach().cpu().numpy()
+    fitted = {} if result.envelope is None else {"envelope": result.envelope.envelope,
+                                                  "envelope_fit": result.envelope.to_dict()}
     return export_synth(result.model.net.cpu().eval(), emb, result.names, out, name=name,
-                        extras={"velocity_map": result.velocity_map, "pitch_ranges": result.ranges},
+                        extras={"velocity_map": result.velocity_map, "pitch_ranges": result.ranges, **fitted},
                         metrics=metrics)
 
 
@@ -79,7 +81,7 @@ def _check_writable(folder: Path, what: str) -> None:
 
 # the files of a report that name what was trained (instrument, pitch): an earlier run's, of notes or instruments this
 # run did not have, are removed when the new report moves in
-REPORT_SOUNDS = ("*_real.wav", "*_model.wav", "*_spectrograms.png")
+REPORT_SOUNDS = ("*_real.wav", "*_model.wav", "*_resynth.wav", "*_spectrograms.png")
 
 
 def first_process() -> bool:
@@ -87,8 +89,21 @@ def first_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def _no_note(_text: str) -> None:
-    """A torchrun worker's notes: the first process prints the same ones."""
+def summary_after(minutes: float):
+    """What `train synth` prints after training, from the metrics (hatbox.cmd_synth.summary_lines and the busy
+    machine's warning): the report keeps it too."""
+    from hatbox.cmd_synth import summary_lines
+    from trainer.cpuwatch import busy_warning
+
+    def lines(metrics: dict) -> list[str]:
+        busy = busy_warning(metrics.get("others_cores"), int(metrics["train_steps"]))
+        return [line.strip() for line in summary_lines(metrics, minutes)] + ([f"warning: {busy}"] if busy else [])
+    return lines
+
+
+def training_log(minutes: float) -> TrainingLog:
+    """The record of what this training says (printed as it is said; the first process only under torchrun)."""
+    return TrainingLog(summary=summary_after(minutes), echo=first_process())
 
 
 @locks_out
@@ -114,19 +129,19 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     except (RuntimeError, ValueError):
         raise HatboxError(f"--device {device!r} is not a device", hint="cpu, cuda or cuda:N") from None
     cfg = SynthConfig()
-    notes = load_folder(folder, cfg.rate, seconds, check_names=check_names,
-                        note=print_note if first_process() else _no_note,
-                        warn=print_warning if first_process() else _no_note)
+    log = training_log(minutes)
+    notes = load_folder(folder, cfg.rate, seconds, check_names=check_names, note=log.note, warn=log.warn)
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
         result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop,
-                                hold_out=hold_out)
+                                hold_out=hold_out, warn=log.warn, say=log.say)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         result.model.cpu().eval()
         if not first_process():                       # under torchrun only the first process writes
             return {}
         # no report without a pack, and no report half-written
         with staged_report(report, stale=REPORT_SOUNDS) as stage:
-            metrics = write_report(result, ho, stage, made=made_words(out, folder))
+            log.instruments = instrument_counts(notes, set(ho.paths) if result.eval_set == HELDOUT else set())
+            metrics = write_report(result, ho, stage, made=made_words(out, folder), log=log)
             save_checkpoint(result, stage / REPORT_CHECKPOINT)
             pack_from_result(result, out, name, metrics)
         return metrics

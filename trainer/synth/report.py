@@ -3,39 +3,128 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
 
 from device.audio import audiofile
 from device.notes import note_name
-from hatbox.text import display_name
+from hatbox.text import count_words, display_name
 from trainer.synth.data import REPORT_JSON
-from trainer.synth.features import cents_error
+from trainer.synth.envelope_fit import DEFAULT_ENVELOPE, box_levels, envelope_hold_words, envelope_words, note_shape
+from trainer.synth.features import cents_error, loudness_db
 from trainer.synth.loss import multires_stft
 from trainer.synth.train import HELDOUT, NoteSet, TrainResult, render_notes
 
 
-def heldout_metrics(result: TrainResult, ho: NoteSet) -> dict:
+@dataclass
+class NoteScores:
+    """Per evaluation note [N]: |pitch error| (cents) and spectral distances of the resynthesis (from the recording's
+    own loudness curve), of a plain sine and of the note as the box plays it (velocity map + envelope); the renders
+    [N, L] of both; the level change (dB, ``level_span`` s: from 0.2 s to the second figure) of each recording and
+    of the box's render."""
+
+    cents: np.ndarray
+    dist: np.ndarray
+    sine: np.ndarray
+    box: np.ndarray
+    resynth: np.ndarray
+    played: np.ndarray
+    change_real: np.ndarray
+    change_box: np.ndarray
+    level_span: tuple[float, float] | None
+
+
+def box_loudness(result: TrainResult, ho: NoteSet) -> torch.Tensor:
+    """[N, F] dB: the loudness the box feeds the network for each evaluation note, struck at its velocity and let go
+    where its recording's release begins (held to the end when it has none): the velocity map's level plus the
+    fitted envelope (trainer.synth.envelope_fit.box_levels, the box's own envelope step)."""
+    frame_s = result.model.cfg.hop / result.model.cfg.rate
+    env = result.envelope.envelope if result.envelope is not None else DEFAULT_ENVELOPE
+    vm, frames = result.velocity_map, ho.loud.shape[1]
+    rows = []
+    for i in range(len(ho)):
+        shape = note_shape(ho.loud[i].numpy(), frame_s)
+        hold = shape.hold_end if shape is not None and shape.release is not None else frames
+        level = vm["db_at_127"] - (127.0 - float(ho.velocity[i])) * vm["db_per_velocity"]
+        rows.append(level + 20.0 * np.log10(np.maximum(box_levels(env, frames, hold, frame_s), 1e-5)))
+    return torch.from_numpy(np.stack(rows).astype(np.float32))
+
+
+def level_span(length_s: float) -> tuple[float, float] | None:
+    """The two times (s) a note's level change is read between: 0.2 s and 1.0 s (the synth QA's figure), or as
+    late as a shorter note allows (0.15 s before its end); None for a note under 0.6 s."""
+    late = min(1.0, length_s - 0.15)
+    return (0.2, round(late, 2)) if late >= 0.45 else None
+
+
+def level_change(audio: np.ndarray, rate: int, hop: int, span: tuple[float, float]) -> float:
+    """dB from ``span[0]`` to ``span[1]`` s of ``audio`` [L]: the mean power of the loudness frames within 0.1 s of
+    each (trainer.synth.features.loudness_db)."""
+    loud = 10.0 ** (loudness_db(audio[:len(audio) // hop * hop], hop).astype(np.float64) / 10.0)
+    t = np.arange(len(loud)) * hop / rate
+    power = [float(np.mean(loud[np.abs(t - at) <= 0.1])) for at in span]
+    return 10.0 * float(np.log10(max(power[1], 1e-20) / max(power[0], 1e-20)))
+
+
+def note_scores(result: TrainResult, ho: NoteSet) -> NoteScores:
+    """Every evaluation note scored (:class:`NoteScores`)."""
+    rate, hop = result.model.cfg.rate, result.model.cfg.hop
+    resynth = render_notes(result.model, ho)
+    played = render_notes(result.model, NoteSet(ho.audio, box_loudness(result, ho), ho.pitch, ho.inst, ho.velocity,
+                                                ho.paths))
+    sine = sine_notes(ho, rate, hop)
+
+    def dist(x: torch.Tensor) -> np.ndarray:
+        return np.array([float(multires_stft(p[None], t[None])) for p, t in zip(x, ho.audio)])
+    span = level_span(ho.audio.shape[1] / rate)
+    change = (lambda x: np.array([level_change(a.numpy(), rate, hop, span) for a in x]) if span else
+              np.full(len(x), np.nan))
+    cents = np.abs([cents_error(p.numpy(), rate, float(pitch)) for p, pitch in zip(resynth, ho.pitch)])
+    return NoteScores(cents, dist(resynth), dist(sine), dist(played), resynth.numpy(), played.numpy(),
+                      change(ho.audio), change(played), span)
+
+
+def heldout_metrics(result: TrainResult, ho: NoteSet, scores: NoteScores | None = None) -> dict:
     """Median |pitch error| (cents) and mean multi-resolution STFT distance of the resynthesised evaluation
     notes.  Keys start with ``result.eval_set``: ``heldout_*`` for held-out notes, ``train_set_*`` when there
-    were none and training notes were scored (then ``heldout_notes`` is 0)."""
-    rate = result.model.cfg.rate
-    pred = render_notes(result.model, ho)
-    cents = [cents_error(p.numpy(), rate, float(pitch)) for p, pitch in zip(pred, ho.pitch)]
-    dist = [float(multires_stft(p[None], t[None])) for p, t in zip(pred, ho.audio)]
-    sine = sine_notes(ho, rate, result.model.cfg.hop)
-    plain = [float(multires_stft(s[None], t[None])) for s, t in zip(sine, ho.audio)]
+    were none and training notes were scored (then ``heldout_notes`` is 0); ``envelope``: the pack's envelope in
+    words."""
+    sc = note_scores(result, ho) if scores is None else scores
     tag = result.eval_set
-    return {"eval_set": tag, f"{tag}_pitch_median_abs_cents": float(np.median(np.abs(cents))),
-            f"{tag}_pitch_p90_abs_cents": float(np.percentile(np.abs(cents), 90)),
-            f"{tag}_mrstft": float(np.mean(dist)), f"{tag}_mrstft_sine": float(np.mean(plain)),
+    return {"eval_set": tag, f"{tag}_pitch_median_abs_cents": float(np.median(sc.cents)),
+            f"{tag}_pitch_p90_abs_cents": float(np.percentile(sc.cents, 90)),
+            f"{tag}_mrstft": float(np.mean(sc.dist)), f"{tag}_mrstft_sine": float(np.mean(sc.sine)),
             "heldout_notes": len(ho) if tag == HELDOUT else 0,
             **({} if tag == HELDOUT else {f"{tag}_notes": len(ho)}),
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
-            "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {})}
+            "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {}),
+            **({"envelope": envelope_words(result.envelope)} if result.envelope is not None else {})}
+
+
+def instrument_scores(result: TrainResult, ho: NoteSet, sc: NoteScores) -> dict[str, dict]:
+    """{instrument: its evaluation notes' figures}: ``notes`` (0: not scored), and for a scored one the spectral
+    distances (resynthesis, plain sine, as the box plays it), the median |pitch error| and the median level change
+    of the recordings and of the box's renders (dB from 0.2 s to ``level_to_s``)."""
+    out: dict[str, dict] = {}
+    for k, name in enumerate(result.names):
+        idx = (ho.inst == k).numpy()
+        if not idx.any():
+            out[name] = {"notes": 0}
+            continue
+        out[name] = {"notes": int(idx.sum()), "mrstft": float(np.mean(sc.dist[idx])),
+                     "mrstft_sine": float(np.mean(sc.sine[idx])), "mrstft_as_played": float(np.mean(sc.box[idx])),
+                     "pitch_median_abs_cents": float(np.median(sc.cents[idx]))}
+        if sc.level_span:
+            out[name].update(level_change_recording_db=round(float(np.median(sc.change_real[idx])), 1),
+                             level_change_played_db=round(float(np.median(sc.change_box[idx])), 1),
+                             level_from_s=sc.level_span[0], level_to_s=sc.level_span[1])
+    return out
 
 
 def curves_png(history: list[dict], eval_set: str, path: Path, final: float | None = None) -> Path:
@@ -68,25 +157,132 @@ def curves_png(history: list[dict], eval_set: str, path: Path, final: float | No
     return path
 
 
-def _markdown(metrics: dict, result: TrainResult, made: dict[str, str] | None) -> str:
-    """report.md: what the report describes, the figures in words, the pictures and the sounds to compare."""
+@dataclass
+class TrainingLog:
+    """What training said and did, for the report: ``said`` the lines it printed (plan, envelope, "note: ...",
+    "warning: ..."), ``instruments`` each one's note counts and range (:func:`instrument_counts`), ``summary`` what
+    the command prints after it (the scores in words and its "next:" advice) from the metrics."""
+
+    said: list[str] = field(default_factory=list)
+    instruments: dict[str, dict] = field(default_factory=dict)
+    summary: Callable[[dict], list[str]] | None = None
+    echo: bool = True                   # print what is said (False: a torchrun worker other than the first)
+
+    def say(self, text: str) -> None:
+        """Print ``text`` (a plan or note line) and keep it."""
+        if self.echo:
+            print(text, flush=True)
+        self.said.append(text)
+
+    def note(self, text: str) -> None:
+        self.say(f"note: {text}")
+
+    def warn(self, text: str) -> None:
+        self.say(f"warning: {text}")
+
+
+def instrument_counts(notes: list, held_paths: set[str]) -> dict[str, dict]:
+    """{instrument: {"notes", "trained", "held_out", "lowest", "highest"}} of the loaded notes (trainer.synth.data
+    Note), those whose path is in ``held_paths`` counted as held out; the range as note names ("C3", "C5")."""
+    out: dict[str, dict] = {}
+    for n in sorted(notes, key=lambda n: (n.instrument, n.pitch)):
+        row = out.setdefault(n.instrument, {"notes": 0, "trained": 0, "held_out": 0,
+                                            "lowest": note_name(n.pitch), "highest": note_name(n.pitch)})
+        held = n.path in held_paths
+        row.update(notes=row["notes"] + 1, held_out=row["held_out"] + held, trained=row["trained"] + (not held),
+                   highest=note_name(n.pitch))
+    return out
+
+
+def _score_lines(metrics: dict, per: dict[str, dict]) -> list[str]:
+    """report.md's scores: overall, then one line per instrument (one with no evaluation note: not scored)."""
+    tag = metrics["eval_set"]
+    notes = "held-out notes" if tag == HELDOUT else "training notes"
+    lines = [f"- spectral distance to the recordings: **{metrics[f'{tag}_mrstft']:.3f}** (lower is better; a plain "
+             f"sine at each note's pitch and loudness scores {metrics[f'{tag}_mrstft_sine']:.3f}): the synth "
+             "resynthesising each recording from its own loudness curve, so this scores the timbre",
+             f"- pitch error: {metrics[f'{tag}_pitch_median_abs_cents']:.1f} cents median, "
+             f"{metrics[f'{tag}_pitch_p90_abs_cents']:.1f} cents for 9 notes in 10 (the synth is given each note's "
+             "pitch: this catches a timbre heard an octave or a fifth off)", "", "Each instrument:", ""]
+    for name, row in per.items():
+        if not row["notes"]:
+            lines.append(f"- {name}: no {notes}: not scored (record more notes of it: C#, F and A are held out)")
+            continue
+        level = (f"; level {row['level_from_s']:g} s to {row['level_to_s']:g} s: the recordings "
+                 f"{row['level_change_recording_db']:+.1f} dB, as the box plays them "
+                 f"{row['level_change_played_db']:+.1f} dB") if "level_to_s" in row else ""
+        lines.append(f"- {name}: spectral distance **{row['mrstft']:.3f}** over {count_words(row['notes'], 'note')} "
+                     f"(a plain sine {row['mrstft_sine']:.3f}; as the box plays them, with the velocity map and "
+                     f"the envelope: {row['mrstft_as_played']:.3f}){level}")
+    return lines
+
+
+def _envelope_lines(result: TrainResult) -> list[str]:
+    """report.md's envelope: the pack's, in words and numbers, and each instrument's own fit."""
+    fit = result.envelope
+    if fit is None:
+        return ["- the default envelope (this checkpoint holds no fitted one)"]
+    e = fit.envelope
+    lines = [f"- the pack plays {envelope_words(fit)}",
+             f"- in the pack (extras `envelope`): attack {e['attack']:g} s, decay {e['decay']:g} s, sustain "
+             f"{e['sustain']:g} (linear), fall {e.get('fall', 0.0):g} dB a second, release {e['release']:g} s"]
+    if len(fit.instruments) > 1:
+        lines += [f"- {name} alone: attack {own['attack'] * 1000:.0f} ms, {envelope_hold_words(own)}"
+                  + (f"; release {own['release']:.2f} s" if own["release"] > 0 else "")
+                  for name, own in fit.instruments.items()]
+    return lines
+
+
+def _training_lines(log: TrainingLog | None) -> list[str]:
+    """report.md's record of what training did with the files: each instrument's notes and range, what it said."""
+    if log is None:
+        return []
+    lines = ["## What training did with your files", ""]
+    lines += [f"- {name}: {count_words(row['notes'], 'note')} ({row['lowest']}"
+              + (f"-{row['highest']}" if row["highest"] != row["lowest"] else "")
+              + f"): {row['trained']} trained, {row['held_out']} held out to score it"
+              for name, row in log.instruments.items()]
+    lines += ["", "What it said while it trained:", "", "```", *log.said, "```", ""] if log.said else [""]
+    return lines
+
+
+def _markdown(metrics: dict, result: TrainResult, made: dict[str, str] | None, per: dict[str, dict],
+              sounds: list[tuple[str, str]], log: TrainingLog | None) -> str:
+    """report.md: what the report describes, what training did with the files, the figures in words (overall and
+    per instrument), the envelope, the pictures and the sounds to compare (each file beside its recording)."""
     tag = metrics["eval_set"]
     notes = "held-out notes (pitches it never trained on)" if tag == HELDOUT else "training notes (none held out)"
+    after = log.summary(metrics) if log is not None and log.summary is not None else []
     lines = ["# Synth training report", "", *([f"- {k}: `{v}`" for k, v in made.items()] if made else []),
              f"- instruments: {', '.join(result.names)}",
              f"- {metrics['train_steps']} steps in {metrics['train_seconds']} s"
-             + (f"; stopped early: {metrics['stopped_early']}" if metrics.get("stopped_early") else ""),
-             f"- scored on {notes}",
-             f"- spectral distance to the recordings: **{metrics[f'{tag}_mrstft']:.3f}** (lower is better; a plain sine "
-             f"at each note's pitch and loudness scores {metrics[f'{tag}_mrstft_sine']:.3f})",
-             f"- pitch error: {metrics[f'{tag}_pitch_median_abs_cents']:.1f} cents median, "
-             f"{metrics[f'{tag}_pitch_p90_abs_cents']:.1f} cents for 9 notes in 10 (the synth is given each note's "
-             "pitch: this catches a timbre heard an octave or a fifth off)", "",
-             "![training](curves.png)", "",
-             f"![spectrograms]({tag}_spectrograms.png)", "",
-             f"Listen: each `*_real.wav` beside its `*_model.wav` ({'held-out' if tag == HELDOUT else 'training'} "
-             "notes, at the synth's training rate).", ""]
+             + (f"; stopped early: {metrics['stopped_early']}" if metrics.get("stopped_early") else ""), "",
+             *_training_lines(log), "## Scores", "", f"Scored on {notes}.", "", *_score_lines(metrics, per), "",
+             "## Envelope", "", *_envelope_lines(result), "",
+             "![training](curves.png)", "", f"![spectrograms]({tag}_spectrograms.png)", "",
+             "## Listen", "",
+             f"Each recording (`*_real.wav`, {'held-out' if tag == HELDOUT else 'training'} notes, at the synth's "
+             "training rate) beside the synth: `*_model.wav` plays the note as the box does (its velocity through "
+             "the velocity map, the fitted envelope, let go where the recording's release begins), `*_resynth.wav` "
+             "resynthesises it from the recording's own loudness curve (the timbre alone: the box never plays "
+             "that).", "", *[f"- `{stem}_*.wav`: {display_name(source)}" for stem, source in sounds], ""]
+    if after:
+        lines += ["## What training said after", "", "```", *after, "```", ""]
     return "\n".join(lines)
+
+
+def sound_stems(result: TrainResult, ho: NoteSet, idx: list[int]) -> list[str]:
+    """The file stem of each evaluation note ``idx``: "piano_57_100" (instrument, MIDI pitch, velocity), with its
+    recording's file stem added where notes share that ("piano_57_100_A3-soft"), so no two are the same."""
+    base = [f"{result.names[int(ho.inst[i])]}_{int(ho.pitch[i])}_{int(ho.velocity[i])}" for i in idx]
+    stems = []
+    for i, b in zip(idx, base):
+        own = Path(ho.paths[i]).stem if ho.paths and ho.paths[i] else str(i)
+        stems.append(b if base.count(b) == 1 else f"{b}_{re.sub(r'[^A-Za-z0-9#._-]+', '-', own).strip('-')}")
+    for j, stem in enumerate(stems):                     # two files with one stem in different folders
+        if stems.count(stem) > 1:
+            stems[j] = f"{stem}_{j}"
+    return stems
 
 
 def sine_notes(ho: NoteSet, rate: int, hop: int) -> torch.Tensor:
@@ -137,29 +333,38 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
 
 
 def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio: int = 4,
-                 made: dict[str, str] | None = None) -> dict:
-    """Metrics JSON, a spectrogram PNG and real/model WAVs of ``n_audio`` evaluation notes per instrument
-    (held-out notes; training notes, in files named ``train_set_*``, when there were none)."""
+                 made: dict[str, str] | None = None, log: TrainingLog | None = None) -> dict:
+    """Metrics JSON (with each instrument's scores, the envelope and ``log``'s record), report.md, a spectrogram
+    PNG and real/model/resynth WAVs of ``n_audio`` evaluation notes per instrument (held-out notes; training notes,
+    in files named ``train_set_*``, when there were none).  Returns the metrics the pack keeps."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    metrics = heldout_metrics(result, ho)
+    sc = note_scores(result, ho)
+    metrics = heldout_metrics(result, ho, sc)
+    per = instrument_scores(result, ho, sc)
     rate = result.model.cfg.rate
-    pred = render_notes(result.model, ho).numpy()
     prefix = "" if result.eval_set == HELDOUT else f"{result.eval_set}_"
-    pairs = []
+    pairs, sounds = [], []
     for k, name in enumerate(result.names):
         idx = torch.nonzero(ho.inst == k).flatten()[:n_audio].tolist()
-        for i in idx:
-            tag = f"{name}_{int(ho.pitch[i])}_{int(ho.velocity[i])}"
-            audiofile.write(out / f"{prefix}{tag}_real.wav", ho.audio[i].numpy(), rate)
-            audiofile.write(out / f"{prefix}{tag}_model.wav", pred[i], rate)
+        for i, stem in zip(idx, sound_stems(result, ho, idx)):
+            audiofile.write(out / f"{prefix}{stem}_real.wav", ho.audio[i].numpy(), rate)
+            audiofile.write(out / f"{prefix}{stem}_model.wav", sc.played[i], rate)
+            audiofile.write(out / f"{prefix}{stem}_resynth.wav", sc.resynth[i], rate)
+            sounds.append((f"{prefix}{stem}", ho.paths[i] if ho.paths else ""))
         if idx:
             note = f"{note_name(float(ho.pitch[idx[0]]))} (MIDI {int(ho.pitch[idx[0]])})"
             pairs += [(f"{name} {note}: the recording", ho.audio[idx[0]].numpy()),
-                      (f"{name} {note}: the synth", pred[idx[0]])]
+                      (f"{name} {note}: the synth as the box plays it", sc.played[idx[0]]),
+                      (f"{name} {note}: resynthesised from the recording's loudness", sc.resynth[idx[0]])]
     spectrogram_png(pairs, rate, out / f"{result.eval_set}_spectrograms.png")
     curves_png(result.history, result.eval_set, out / "curves.png", metrics.get(f"{result.eval_set}_mrstft"))
-    (out / "report.md").write_text(display_name(_markdown(metrics, result, made)))
-    (out / REPORT_JSON).write_text(json.dumps({**({"made": made} if made else {}), **metrics,
+    (out / "report.md").write_text(display_name(_markdown(metrics, result, made, per, sounds, log)))
+    record = {"instruments": per, "envelope_fit": None if result.envelope is None else
+              {**result.envelope.to_dict(), "envelope": result.envelope.envelope}}
+    if log is not None:
+        record["training"] = {"said": log.said, "instruments": log.instruments,
+                              "summary": log.summary(metrics) if log.summary is not None else []}
+    (out / REPORT_JSON).write_text(json.dumps({**({"made": made} if made else {}), **metrics, **record,
                                                "history": result.history}, indent=1))
     return metrics

@@ -21,6 +21,7 @@ from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.synth.data import Note, print_warning, split_heldout
+from trainer.synth.envelope_fit import EnvelopeFit, envelope_words, fit_envelope
 from trainer.synth.features import loudness_db
 from trainer.synth.loss import multires_stft
 from trainer.synth.model import NeuralSynth, SynthConfig, phasors_torch
@@ -28,19 +29,22 @@ from trainer.synth.model import NeuralSynth, SynthConfig, phasors_torch
 
 @dataclass
 class NoteSet:
-    """Notes as tensors: audio [N, L], loud [N, L/hop + 1] dB, pitch [N], inst [N], velocity [N]."""
+    """Notes as tensors: audio [N, L], loud [N, L/hop + 1] dB, pitch [N], inst [N], velocity [N]; ``paths``: each
+    note's file (empty when not known)."""
 
     audio: torch.Tensor
     loud: torch.Tensor
     pitch: torch.Tensor
     inst: torch.Tensor
     velocity: torch.Tensor
+    paths: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.audio.shape[0])
 
     def subset(self, idx: torch.Tensor) -> "NoteSet":
-        return NoteSet(self.audio[idx], self.loud[idx], self.pitch[idx], self.inst[idx], self.velocity[idx])
+        paths = tuple(self.paths[int(i)] for i in idx.tolist()) if self.paths else ()
+        return NoteSet(self.audio[idx], self.loud[idx], self.pitch[idx], self.inst[idx], self.velocity[idx], paths)
 
 
 @dataclass
@@ -56,6 +60,12 @@ class TrainResult:
     stopped_early: str | None = None        # a first Ctrl-C ended training before its budget (trainer.early_stop)
     no_holdout: bool = False                # --no-holdout: every note trained on, none held out to score it
     ranges: dict[str, list[int]] = field(default_factory=dict)    # instrument -> [lowest, highest] trained MIDI note
+    envelope: EnvelopeFit | None = None     # the envelope fitted from the training notes (trainer.synth.envelope_fit)
+
+
+def print_line(text: str) -> None:
+    """The default ``say`` of :func:`train`: a line on stdout, at once."""
+    print(text, flush=True)
 
 
 HELDOUT = "heldout"         # evaluation on held-out notes (pitches never trained on)
@@ -68,9 +78,10 @@ def to_noteset(notes: list[Note], names: list[str], hop: int) -> NoteSet:
     return NoteSet(torch.from_numpy(audio), torch.from_numpy(np.stack([loudness_db(a, hop) for a in audio])),
                    torch.tensor([x.pitch for x in notes], dtype=torch.float32),
                    torch.tensor([names.index(x.instrument) for x in notes]),
-                   torch.tensor([float(x.velocity) for x in notes]))
+                   torch.tensor([float(x.velocity) for x in notes]), tuple(x.path for x in notes))
 
 
+DEFAULT_DB_PER_VELOCITY = 0.25     # dB a velocity step when the notes cannot tell (one velocity, or take numbers)
 MAX_DB_PER_VELOCITY = 0.6      # dB a velocity step may change a note's level: 76 dB over 1..127 (a piano: about 40)
 
 
@@ -82,8 +93,9 @@ def fit_velocity_map(ds: NoteSet, warn: Callable[[str], None] = print_warning) -
     velocity 127, a pack the box refuses)."""
     level = torch.quantile(ds.loud, 0.9, dim=1).numpy()
     v = ds.velocity.numpy()
-    flat = {"db_at_127": float(np.mean(level)), "db_per_velocity": 0.25}
-    if np.ptp(v) == 0:
+    flat = {"db_at_127": float(np.mean(level)), "db_per_velocity": DEFAULT_DB_PER_VELOCITY}
+    if np.ptp(v) == 0:          # said (the synth QA of the forty-second stop: "C4 soft.wav", "C4 ff.wav" all read
+        warn(one_velocity_words(int(v[0])))         # as velocity 100, and the default map went by without a word)
         return flat
     slope = float(np.polyfit(v, level, 1)[0])
     if slope > MAX_DB_PER_VELOCITY:
@@ -94,6 +106,15 @@ def fit_velocity_map(ds: NoteSet, warn: Callable[[str], None] = print_warning) -
         return flat
     slope = max(slope, 0.0)
     return {"db_at_127": float(np.mean(level) + slope * (127 - np.mean(v))), "db_per_velocity": slope}
+
+
+def one_velocity_words(velocity: int) -> str:
+    """The warning for notes that all have one velocity: the synth's velocity response is then a default."""
+    assumed = " (what a file name with no velocity in it is read as)" if velocity == 100 else ""
+    return (f"every note has the same velocity, {velocity}{assumed}: how loud the synth plays at each velocity is "
+            f"a default ({DEFAULT_DB_PER_VELOCITY:g} dB a velocity step), not your instrument's; to teach it yours, "
+            "record notes at a few velocities and put each one's velocity in its file name: NAME_PITCH_VELOCITY.wav (e.g. "
+            "piano_060_040.wav, piano_060_100.wav; 1-127) or a dynamic mark (C4 pp.wav, C4 mf.wav, C4 ff.wav)")
 
 
 def _window(ds: NoteSet, rng: np.random.Generator, hop: int, win: int) -> int:
@@ -131,14 +152,18 @@ def heldout_loss(model: NeuralSynth, ds: NoteSet) -> float:
 def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, batch: int = 8,
           win_s: float = 1.0, lr: float = 3e-3, threads: int = 1, seed: int = 0,
           device: str | None = None, log_every_s: float | None = None,
-          stop: StopRequest | NoStop = NoStop(), hold_out: bool = True) -> tuple[TrainResult, NoteSet, NoteSet]:
+          stop: StopRequest | NoStop = NoStop(), hold_out: bool = True,
+          warn: Callable[[str], None] = print_warning,
+          say: Callable[[str], None] = print_line) -> tuple[TrainResult, NoteSet, NoteSet]:
     """Train on ``notes`` for ``minutes`` of wall time; returns (result, train set, evaluation set).
     ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, at least one step
     in; ``result.stopped_early`` then says when.  ``hold_out`` False trains on every note (once the held-out score
     has been seen): the figures are then training-set ones, labelled so.
 
     The evaluation set is the held-out notes; when there are none (``result.eval_set == TRAIN_SET``) it
-    is a spread of up to 12 training notes, and everything scored on it is labelled a training-set figure."""
+    is a spread of up to 12 training notes, and everything scored on it is labelled a training-set figure.
+    ``say`` gets the plan, the fitted envelope and notes in words (printed; a report keeps them), ``warn`` the
+    warnings (without their "warning: ")."""
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0):
         raise DataError(f"the training budget must be a number of minutes above 0, got {minutes!r}")
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
@@ -147,7 +172,8 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
         raise DataError("no notes to train on")
     names = sorted({n.instrument for n in notes})
     cfg = SynthConfig(**{**(cfg or SynthConfig()).to_dict(), "n_instruments": len(names)})
-    tr_notes, ho_notes = split_heldout(notes) if hold_out else (list(notes), [])
+    tr_notes, ho_notes = split_heldout(notes, note=lambda text: say(f"note: {text}")) if hold_out \
+        else (list(notes), [])
     kept_back = bool(ho_notes) and len(tr_notes) < 2       # holding out would leave too few: train on every note
     if kept_back:
         tr_notes, ho_notes = list(notes), []
@@ -165,17 +191,19 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     model = NeuralSynth(cfg).to(dist.device)
     wrapped = accel.wrap(model, dist)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    velocity_map = fit_velocity_map(tr, warn=print_warning if dist.main else lambda _said: None)
+    velocity_map = fit_velocity_map(tr, warn=warn if dist.main else lambda _said: None)
+    envelope = fit_envelope(tr.loud.numpy(), tr.inst.numpy(), names, cfg.hop / cfg.rate)
     result = TrainResult(model, names, velocity_map, eval_set=HELDOUT if ho_notes else TRAIN_SET,
-                         no_holdout=not hold_out, ranges=pitch_ranges(tr_notes))
+                         no_holdout=not hold_out, ranges=pitch_ranges(tr_notes), envelope=envelope)
     if dist.main:
-        print(plan_words(tr_notes, ho_notes, minutes), flush=True)
+        say(plan_words(tr_notes, ho_notes, minutes))
+        say(f"envelope {envelope_words(envelope)}")
     if not ho_notes and dist.main:
         why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
                if kept_back else "--no-holdout: every note is trained" if not hold_out
                else "every C#, F and A is held out, and none of your notes is one")
-        print(f"note: no held-out notes ({why}): progress and the report score "
-              f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones", flush=True)
+        say(f"note: no held-out notes ({why}): progress and the report score "
+            f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones")
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
     if log_every_s is None:         # a dozen points on the report's curve, at most one every 2 minutes
         log_every_s = max(10.0, min(120.0, minutes * 60.0 / 12))
@@ -263,7 +291,9 @@ def save_checkpoint(result: TrainResult, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"cfg": result.model.cfg.to_dict(), "state": result.model.state_dict(), "names": result.names,
                 "velocity_map": result.velocity_map, "history": result.history, "seconds": result.seconds,
-                "steps": result.steps, "eval_set": result.eval_set}, path)
+                "steps": result.steps, "eval_set": result.eval_set,
+                "envelope": None if result.envelope is None else result.envelope.envelope,
+                "envelope_fit": None if result.envelope is None else result.envelope.to_dict()}, path)
     return path
 
 
@@ -271,12 +301,15 @@ def load_checkpoint(path: str | Path) -> TrainResult:
     ck = torch.load(path, map_location="cpu", weights_only=False)
     model = NeuralSynth(SynthConfig(**ck["cfg"]))
     model.load_state_dict(ck["state"])
+    fit = ck.get("envelope_fit") or {}
+    envelope = EnvelopeFit(ck["envelope"], int(fit.get("notes", 0)), fit.get("release_from") == "notes",
+                           fit.get("instruments", {})) if ck.get("envelope") else None
     return TrainResult(model.eval(), ck["names"], ck["velocity_map"], ck["history"], ck["seconds"], ck["steps"],
-                       eval_set=ck.get("eval_set", HELDOUT))
+                       eval_set=ck.get("eval_set", HELDOUT), envelope=envelope)
 
 
 def _to(ds: NoteSet, device: torch.device) -> NoteSet:
-    return NoteSet(*(t.to(device) for t in (ds.audio, ds.loud, ds.pitch, ds.inst, ds.velocity)))
+    return NoteSet(*(t.to(device) for t in (ds.audio, ds.loud, ds.pitch, ds.inst, ds.velocity)), ds.paths)
 
 
 def _agree_stop(stop: bool, dist: accel.Dist) -> bool:

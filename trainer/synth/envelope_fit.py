@@ -1,0 +1,248 @@
+"""The synth pack's envelope, fitted from the training notes' loudness curves, in the terms the box's synth plays an
+envelope (device.audio.synth_voices._voices_step, one step a frame):
+
+- ``attack`` s: the level rises linearly in amplitude from 0 to 1 (0 dB);
+- ``decay`` s, ``sustain`` (a linear level, 0..1): it then falls linearly in amplitude to ``sustain`` ...
+- ``fall`` dB a second: ... and goes on falling this fast while the key is held (a piano's decay; 0: it holds there,
+  an organ's sustain; a box from before the key ignores it and holds);
+- ``release`` s: after the key is let go the level falls 60 dB in this long (exponentially).
+
+The box's loudness input is the velocity map's level plus 20 log10 of that level, so the fit works on each note's
+loudness curve in dB re its peak (frames of ``frame_s`` seconds: trainer.synth.features.loudness_db).  Each
+instrument's curve is the median, frame by frame, of its notes' curves from the end of their attack to the end of
+their hold (where a recorded release begins, or the note stops sounding, or the file ends: a short note counts for
+the frames it has, and a frame too few notes reach is not fitted).  A release is measured where notes hold a release
+tail (a fall much steeper than the hold's), else :data:`DEFAULT_ENVELOPE`'s is kept.  The pack has one envelope:
+the median of the instruments' own fits, which are kept beside it.  Pure numpy (no torch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DEFAULT_ENVELOPE = {"attack": 0.01, "decay": 0.15, "sustain": 0.8, "release": 0.25}   # a pack's before 2026-12-06
+FLOOR_DB = -60.0            # curves and fits are clipped here (the box ends a release at -60 dB: SILENT)
+PEAK_DB = -1.0              # the attack ends where a note first comes within this of its peak ...
+START_DB = -20.0            # ... and is timed from where it first comes within this of it
+SOUNDING_DB = -50.0         # a note sounds while it is within this of its peak
+SILENCE_DB = -90.0          # a note whose loudness never reaches this (dB re a full-scale sine) is silence
+RELEASE_DB_S = 40.0         # a release tail falls at least this fast (dB a second) ...
+RELEASE_STEEPER = 3.0       # ... this many times as fast as the hold before it ...
+RELEASE_DROP_DB = 20.0      # ... by this much at least ...
+RELEASE_FRAMES = 3          # ... over this many frames at least (a file cut mid-note drops in one or two)
+ATTACK_RANGE = (0.001, 2.0)         # seconds
+RELEASE_RANGE = (0.02, 20.0)        # seconds
+MAX_FALL = 60.0                     # dB a second (the pack check's limit for an envelope value)
+SUSTAIN_GRID_DB = np.arange(0.0, -40.5, -0.5)        # the decay's end levels tried, dB
+DECAY_GRID_S = np.geomspace(0.01, 4.0, 48)           # the decay times tried, s
+
+
+@dataclass
+class NoteShape:
+    """One note's curve in dB re its peak [F], the frame its attack ends, where its hold ends (exclusive), its
+    attack in seconds and its release (seconds to fall 60 dB; None: no release tail recorded)."""
+
+    curve: np.ndarray
+    peak_at: int
+    hold_end: int
+    attack: float
+    release: float | None
+
+
+@dataclass
+class EnvelopeFit:
+    """The pack's envelope (the box's keys and units) and how it was found."""
+
+    envelope: dict[str, float]
+    notes: int = 0                              # notes whose curves were fitted
+    release_measured: bool = False              # False: the default release (no note holds a release tail)
+    instruments: dict[str, dict[str, float]] = field(default_factory=dict)   # each instrument's own fit
+
+    def to_dict(self) -> dict:
+        """What the pack's extras keep beside the envelope (``envelope_fit``) and the checkpoint holds."""
+        return {"from": "notes" if self.notes else "default", "notes": self.notes,
+                "release_from": "notes" if self.release_measured else "default",
+                "instruments": self.instruments, "words": envelope_words(self)}
+
+
+def _crossing(curve: np.ndarray, level: float, end: int) -> float:
+    """The frame (fractional, linear between frames) where ``curve`` first reaches ``level`` within [0, end)."""
+    idx = int(np.argmax(curve[:end] >= level))
+    if idx == 0 or curve[idx] < level:
+        return float(idx)
+    lo, hi = curve[idx - 1], curve[idx]
+    return idx - 1 + float((level - lo) / max(hi - lo, 1e-9))
+
+
+def _line_sse(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each split k of ``y`` [n]: (SSE of a line fitted to y[:k], SSE of one fitted to y[k:], the second's
+    slope per frame); index k, for k in 0..n (segments under 2 points: SSE 0, slope 0)."""
+    n = len(y)
+    x = np.arange(n, dtype=np.float64)
+    sums = [np.concatenate([[0.0], np.cumsum(v)]) for v in (np.ones(n), x, y, x * x, x * y, y * y)]
+
+    def sse(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        c, sx, sy, sxx, sxy, syy = (s[b] - s[a] for s in sums)
+        cc = np.maximum(c, 1.0)
+        vxx, vxy, vyy = sxx - sx * sx / cc, sxy - sx * sy / cc, syy - sy * sy / cc
+        ok = vxx > 1e-12
+        slope = np.where(ok, vxy / np.where(ok, vxx, 1.0), 0.0)
+        return np.maximum(vyy - slope * vxy, 0.0), slope
+    k = np.arange(n + 1)
+    first, _ = sse(np.zeros_like(k), k)
+    second, slope = sse(k, np.full_like(k, n))
+    return first, second, slope
+
+
+def find_release(curve: np.ndarray, start: int, end: int, frame_s: float) -> tuple[int, float] | None:
+    """(frame the release begins, seconds it takes to fall 60 dB) when ``curve`` [F] (dB re peak) falls, between
+    frame ``start`` and its last sounding frame ``end``, first as a hold does and then much faster (two lines
+    fitted, the split that fits best); None when it holds no such tail."""
+    y = curve[start:end + 1].astype(np.float64)
+    if len(y) < 2 * RELEASE_FRAMES + 2:
+        return None
+    first, second, slope2 = _line_sse(y)
+    ks = np.arange(RELEASE_FRAMES, len(y) - RELEASE_FRAMES + 1)
+    k = int(ks[np.argmin(first[ks] + second[ks])])
+    hold_slope = float(np.polyfit(np.arange(k), y[:k], 1)[0]) / frame_s if k >= 2 else 0.0
+    tail_slope = float(slope2[k]) / frame_s
+    drop = float(y[k] - y[-1])
+    if tail_slope > -RELEASE_DB_S or tail_slope > RELEASE_STEEPER * min(hold_slope, 0.0) or drop < RELEASE_DROP_DB:
+        return None
+    return start + k, float(np.clip(60.0 / -tail_slope, *RELEASE_RANGE))
+
+
+def note_shape(loud: np.ndarray, frame_s: float) -> NoteShape | None:
+    """A note's shape from its loudness curve ``loud`` [F] dB (None: it never sounds, e.g. a silent pad)."""
+    if float(np.max(loud)) < SILENCE_DB:
+        return None
+    curve = np.maximum(loud.astype(np.float64) - float(np.max(loud)), FLOOR_DB)
+    sounding = np.flatnonzero(curve >= SOUNDING_DB)
+    if len(sounding) < 2:
+        return None
+    last = int(sounding[-1])
+    peak_at = int(np.argmax(curve >= PEAK_DB))
+    begun = _crossing(curve, START_DB, peak_at + 1)
+    attack = float(np.clip((_crossing(curve, PEAK_DB, last + 1) - begun) * frame_s
+                           / (10 ** (PEAK_DB / 20) - 10 ** (START_DB / 20)), *ATTACK_RANGE))
+    release = find_release(curve, peak_at, last, frame_s)
+    # no release: the hold lasts to the last sounding frame but one (its window reaches past a file's end)
+    hold_end = release[0] if release else max(peak_at + 1, last - 1)
+    return NoteShape(curve, peak_at, hold_end, attack, release[1] if release else None)
+
+
+def median_hold(shapes: list[NoteShape], min_share: float = 1 / 3) -> np.ndarray:
+    """[T] dB: frame by frame from each note's attack end, the median of the notes still in their hold there, up to
+    the first frame fewer than ``min_share`` of them (and at least one) reach."""
+    length = max(s.hold_end - s.peak_at for s in shapes)
+    rows = np.full((len(shapes), length), np.nan)
+    for i, s in enumerate(shapes):
+        rows[i, :s.hold_end - s.peak_at] = s.curve[s.peak_at:s.hold_end]
+    counts = np.sum(~np.isnan(rows), axis=0)
+    need = max(1, int(np.ceil(min_share * len(shapes))))
+    upto = int(np.argmax(counts < need)) if np.any(counts < need) else length
+    return np.nanmedian(rows[:, :upto], axis=0) if upto else np.zeros(1)
+
+
+def hold_db(t: np.ndarray, decay: float, sustain: float, fall: float) -> np.ndarray:
+    """The box's envelope in dB, ``t`` [T] s after its attack ends (level 1): linear in amplitude down to
+    ``sustain`` over ``decay`` s, then falling ``fall`` dB a second; clipped at :data:`FLOOR_DB`
+    (device.audio.synth_voices._voices_step, per frame; a test checks they agree)."""
+    amp = np.maximum(sustain, 1.0 - (1.0 - sustain) * t / max(decay, 1e-4))
+    db = 20.0 * np.log10(np.maximum(amp, 1e-9)) - fall * np.maximum(t - decay, 0.0)
+    return np.maximum(db, FLOOR_DB)
+
+
+def fit_hold(curve: np.ndarray, frame_s: float) -> tuple[float, float, float]:
+    """(decay s, sustain level, fall dB/s) whose :func:`hold_db` comes closest, in dB squared, to ``curve`` [T]
+    (dB from the attack's end); the fall after the decay is the least-squares slope, clipped to 0..MAX_FALL.  A
+    curve that stays within a dB holds: (the default decay, 1.0, 0.0)."""
+    y = np.maximum(curve.astype(np.float64) - float(curve[0]), FLOOR_DB)
+    if len(y) < 3 or float(np.min(y)) > -1.0:
+        return DEFAULT_ENVELOPE["decay"], 1.0, 0.0
+    t = np.arange(len(y)) * frame_s
+    best = (np.inf, DEFAULT_ENVELOPE["decay"], 1.0, 0.0)
+    for s_db in SUSTAIN_GRID_DB:
+        s = 10.0 ** (s_db / 20.0)
+        for d in DECAY_GRID_S:
+            after = t > d
+            dt = t[after] - d
+            fall = float(np.clip(-np.sum(dt * (y[after] - s_db)) / np.sum(dt * dt), 0.0, MAX_FALL)) if dt.size \
+                else 0.0
+            err = float(np.mean((hold_db(t, d, s, fall) - y) ** 2))
+            if err < best[0] - 1e-9:
+                best = (err, float(d), float(s), fall)
+    return best[1], best[2], best[3]
+
+
+def fit_instrument(shapes: list[NoteShape], frame_s: float) -> dict[str, float]:
+    """One instrument's envelope (the box's keys; ``release`` 0 when none of its notes holds a release tail)."""
+    decay, sustain, fall = fit_hold(median_hold(shapes), frame_s)
+    tails = [s.release for s in shapes if s.release is not None]
+    enough = len(tails) >= min(2, len(shapes))
+    return {"attack": float(np.median([s.attack for s in shapes])), "decay": decay, "sustain": sustain,
+            "fall": fall, "release": float(np.median(tails)) if tails and enough else 0.0}
+
+
+def fit_envelope(loud: np.ndarray, inst: np.ndarray, names: list[str], frame_s: float) -> EnvelopeFit:
+    """The pack's envelope from the training notes' loudness curves ``loud`` [N, F] dB (frames of ``frame_s`` s)
+    of instruments ``inst`` [N] (indices into ``names``): the median of the instruments' own fits (a release only
+    from those that hold release tails; the default when none does).  No note that sounds: the default envelope."""
+    per: dict[str, dict[str, float]] = {}
+    used = 0
+    for k, name in enumerate(names):
+        shapes = [s for s in (note_shape(row, frame_s) for row in loud[inst == k]) if s is not None]
+        if shapes:
+            per[name] = _rounded(fit_instrument(shapes, frame_s))
+            used += len(shapes)
+    if not per:
+        return EnvelopeFit(dict(DEFAULT_ENVELOPE))
+    env = {key: float(np.median([e[key] for e in per.values()])) for key in ("attack", "decay", "sustain", "fall")}
+    released = [e["release"] for e in per.values() if e["release"] > 0]
+    env["release"] = float(np.median(released)) if released else DEFAULT_ENVELOPE["release"]
+    return EnvelopeFit(_rounded(env), used, bool(released), per)
+
+
+def _rounded(env: dict[str, float]) -> dict[str, float]:
+    """An envelope with its times to the millisecond, its level to 1/1000 and its fall to 0.1 dB a second."""
+    return {k: round(float(v), 1 if k == "fall" else 3) for k, v in env.items()}
+
+
+def envelope_words(fit: EnvelopeFit) -> str:
+    """The envelope in words: "from your notes (27): attack 8 ms, falls to -3.0 dB over 0.20 s, then 9.5 dB a
+    second while held; release 0.40 s (measured on the notes' release tails)"."""
+    e = fit.envelope
+    if not fit.notes:
+        return "the default envelope (no note sounded long enough to fit one)"
+    held = envelope_hold_words(e)
+    release = f"release {e['release']:.2f} s" + (" (from the notes' release tails)" if fit.release_measured else
+                                                  " (the default: the notes hold no release tail)")
+    return f"from your notes ({fit.notes}): attack {e['attack'] * 1000:.0f} ms, {held}; {release}"
+
+
+def envelope_hold_words(e: dict[str, float]) -> str:
+    """What a held note does: "holds its level", "falls to -3.0 dB over 0.20 s, then holds there", "falls to
+    -3.0 dB over 0.20 s, then 9.5 dB a second while held", "decays 9.5 dB a second while held"."""
+    fall = float(e.get("fall", 0.0))
+    level = 20.0 * np.log10(max(float(e["sustain"]), 1e-9))
+    if level > -0.5:
+        return f"decays {fall:.1f} dB a second while held" if fall >= 0.1 else "holds its level while held"
+    first = f"falls to {level:.1f} dB over {e['decay']:.2f} s"
+    return f"{first}, then {fall:.1f} dB a second while held" if fall >= 0.1 else f"{first}, then holds there"
+
+
+def box_levels(envelope: dict[str, float], frames: int, hold: int, frame_s: float) -> np.ndarray:
+    """[frames] the level (linear) the box's envelope gives a note struck at frame 0 and let go at frame ``hold``,
+    frame by frame: the box's own step (device.audio.synth_voices._voices_step), one voice."""
+    from device.audio.synth_voices import ATTACK, RELEASE, _voices_step
+    stage, note = np.array([ATTACK], np.int8), np.array([60], np.int64)
+    env, ending, pending = np.zeros(1), np.zeros(1, bool), np.zeros(1, bool)
+    active, out = np.zeros(1, np.int64), np.zeros(frames)
+    for j in range(frames):
+        if j == hold and stage[0] != 0:
+            stage[0] = RELEASE
+        _voices_step(stage, note, env, ending, pending, active, frame_s, envelope["attack"], envelope["decay"],
+                     envelope["sustain"], envelope["release"], float(envelope.get("fall", 0.0)))
+        out[j] = 0.0 if ending[0] or stage[0] == 0 else env[0]
+    return out
