@@ -13,7 +13,8 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "latency_ms": float, "blocks": int,       # round-trip latency; blocks processed so far
      "rate": int, "block": int,                # Hz; samples per block
      "active": {"effect": info | None, "synth": info | None, "sampler": info | None},
-         # info: what the slot plays or is crossfading to: the loaded pack's "name", "version",
+         # info: what the slot plays or is crossfading to (from the moment a pack is installed: that one, before
+         # the audio thread's next block, so a reader right after a load sees it): the loaded pack's "name", "version",
          # "path", "kind" (and the loader's figures: "golden_err", "warm_load", ...); the
          # sampler the server starts is {"name": "sampler"}; "warnings": [str] when the slot's
          # unit reports any (absent otherwise): what the user should know it did, oldest first
@@ -34,7 +35,8 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "slot_knobs": {slot: {name: value}},      # knob values (the pack's units) per slot, of the unit
          # each slot plays or is fading to (the one "active" names); only slots whose unit has knobs
      "knobs": {name: value},                   # the effect slot's, = slot_knobs["effect"] (or {}): kept
-         # for older readers; a synth knob of the same name is only in slot_knobs["synth"]
+         # for older readers; a synth knob of the same name is only in slot_knobs["synth"].  A knob the player set
+         # carries over to a pack switched in that has it (same name and unit, value in range: docs/engine.md)
      "notes": [int],                           # MIDI notes the synth holds (sorted; [] if none)
      "synth": {"xy": [x, y], "corners": [4 names]} | None}   # the pad as the synth has it
          # (what it has applied: an "xy" or "corners" message shows from the synth's next frame)

@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_midi",
     "hatbox.cmd_kit",
     "hatbox.cmd_logs",
+    "hatbox.cmd_box_knob",
     "hatbox.cmd_demo",
 )
 

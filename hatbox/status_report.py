@@ -39,6 +39,8 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
     print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
+    if knob_words(eng):
+        print(f"  knobs: {knob_words(eng)}  (hatbox box-knob: ranges, and turning one)")
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
         print(f"  warning: {safe_text(text)}")
@@ -61,6 +63,14 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+def knob_words(eng: dict[str, Any]) -> str:
+    """The knobs of what plays, from the engine status's ``slot_knobs``: "effect.drive 1, effect.tone 750" ("" for
+    none, or a status of another form)."""
+    slots = eng.get("slot_knobs") if isinstance(eng.get("slot_knobs"), dict) else {}
+    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {value:g}" for slot, knobs in slots.items()
+                     if isinstance(knobs, dict) for name, value in knobs.items() if isinstance(value, (int, float)))
 
 
 def recovery_lines(rec: dict[str, Any]) -> list[str]:

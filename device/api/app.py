@@ -39,6 +39,7 @@ from device.api.body_limit import BodyLimit
 from device.api.errors import (ApiError, _disk_error, _engine_stopped, _errors, _from_hatbox, _handlers,
                                _pointer_failed, _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
+from device.api.knob_routes import _add_knob_routes
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
 from device.api.library_fixes import start_notes
 from device.api.library_routes import _add_library_routes
@@ -564,6 +565,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_library_routes(app, auth)
     _add_midi_routes(app, auth)
     _add_kit_routes(app, auth)
+    _add_knob_routes(app, auth)
     _add_log_routes(app, auth)
     box.start()
     return app

@@ -469,8 +469,9 @@ class Engine:
     def _sides(self, pending: dict[str, tuple[Any, dict[str, Any] | None]]
                ) -> dict[str, tuple[dict[str, Any] | None, Any]]:
         """``{slot: (info, unit)}`` of what each slot plays or is fading to, or, from the moment a pack is installed
-        or unloaded (:meth:`install`, :meth:`_on_unload`: ``pending``, :meth:`_pending`) until the audio thread switches, what it will switch to:
-        a reader right after a load (BoxControl's knob values, which MIDI pick-up reads) sees the new pack."""
+        or unloaded (:meth:`install`, :meth:`_on_unload`: ``pending``, :meth:`_pending`) until the audio thread
+        switches, what it will switch to: a reader right after a load (BoxControl's knob values, which MIDI pick-up
+        reads) sees the new pack."""
         out = {}
         for name, slot in self.slots.items():
             unit, info = pending.get(name, (slot.target_unit, slot.target_info))

@@ -1,0 +1,135 @@
+"""The knob routes (device/api/app.py adds them): ``GET /knobs`` lists the knobs of the packs the engine plays, each
+with its value, range, unit and default; ``PUT /knobs/{slot}/{name}`` turns one, through the same control as the
+panel, MIDI and OSC (the box's BoxControl: MIDI pick-up learns the value).  Before (forty-second stop's QA) only the
+panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop showed where they stood."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal, Optional
+
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field
+
+from device.api.errors import ApiError, _engine_stopped, _errors
+from device.api.state import box_of, say_in_log
+from device.control import EngineStoppedError
+from export.manifest import Knob, Manifest
+from hatbox.errors import HatboxError, first_line
+
+log = logging.getLogger("hatbox.api")
+
+KnobSlot = Literal["effect", "synth"]
+KNOB_SLOTS = ("effect", "synth")
+
+
+class BoxKnob(BaseModel):
+    """One knob of a pack the engine plays, in the pack's own units."""
+
+    slot: str = Field(description="effect or synth")
+    pack: str = Field(description="the name of the pack playing in the slot")
+    name: str = Field(description="the knob's name, as its pack spells it")
+    value: float = Field(description="where the knob stands now")
+    min: float
+    max: float
+    default: float = Field(description="where the pack starts it (a knob the player set carries over to a pack "
+                                       "switched in with the same knob: docs/engine.md)")
+    unit: str = Field(description="e.g. dB, Hz, %; empty for none")
+    scale: str = Field(description="linear or log (how the panel's dial and a MIDI CC travel it)")
+
+
+class KnobTurn(BaseModel):
+    value: float = Field(allow_inf_nan=False, description="the new value, in the knob's unit, within min..max")
+
+
+def _manifest(path: Any) -> Optional[Manifest]:
+    """The manifest of the pack file at ``path`` (what the engine reports it plays), or None when it cannot be
+    read (its file went: the knob's range is then not known here)."""
+    from export.pack import _parse_manifest, manifest_bytes_of
+    try:
+        return _parse_manifest(manifest_bytes_of(str(path)))
+    except (HatboxError, OSError, ValueError) as exc:
+        log.warning("cannot read the knobs of %s: %s", path, first_line(exc))
+        return None
+
+
+def _engine(request: Request) -> dict[str, Any]:
+    """The engine's status (503 when the engine does not answer)."""
+    try:
+        return dict(box_of(request).control.status())
+    except EngineStoppedError as exc:
+        raise _engine_stopped(exc, "the knobs could not be read", "nothing was changed", "") from None
+
+
+def _knob(slot: str, pack: str, knob: Knob, values: dict[str, Any]) -> BoxKnob:
+    value = values.get(knob.name)
+    return BoxKnob(slot=slot, pack=pack, name=knob.name, value=float(value if value is not None else knob.default),
+                   min=knob.min, max=knob.max, default=knob.default, unit=knob.unit, scale=knob.scale)
+
+
+def slot_knobs(status: dict[str, Any], slot: str) -> tuple[Optional[Manifest], list[BoxKnob]]:
+    """The manifest of the pack ``slot`` plays (None: empty, or its file unreadable) and its knobs as
+    :class:`BoxKnob`, their values from the engine's ``slot_knobs`` (a knob never turned: its default)."""
+    info = (status.get("active") or {}).get(slot)
+    if not isinstance(info, dict) or not info.get("path"):
+        return None, []
+    manifest = _manifest(info["path"])
+    if manifest is None:
+        return None, []
+    values = (status.get("slot_knobs") or {}).get(slot) or {}
+    pack = str(info.get("name") or manifest.name)
+    return manifest, [_knob(slot, pack, k, values) for k in manifest.knobs]
+
+
+def _find(status: dict[str, Any], slot: str, name: str) -> BoxKnob:
+    """The knob ``name`` (any case) of the pack in ``slot``; 409 for an empty slot, 404 for no such knob."""
+    manifest, knobs = slot_knobs(status, slot)
+    if manifest is None:
+        raise ApiError(409, "no pack", f"no pack plays in the {slot} slot, so it has no knob '{name}' to turn",
+                       hint=f"make a {slot} pack active first (hatbox box-pack ID --activate)")
+    found = next((k for k in knobs if k.name.casefold() == name.casefold()), None)
+    if found is None:
+        have = f"its knobs: {', '.join(k.name for k in knobs)}" if knobs else "it has no knobs"
+        raise ApiError(404, "not found", f"the {slot} pack '{manifest.name}' has no knob '{name}' ({have})",
+                       hint="hatbox box-knob lists the knobs of what plays")
+    return found
+
+
+def _in_range(knob: BoxKnob, value: float) -> float:
+    """``value`` checked against ``knob``'s range as the engine checks it (export.manifest.Knob.check); 422
+    naming the range otherwise."""
+    spec = Knob(knob.name, knob.min, knob.max, knob.default, knob.unit, knob.scale)
+    try:
+        return spec.check(value)
+    except HatboxError:
+        unit = f" {knob.unit}" if knob.unit else ""
+        raise ApiError(422, "out of range", f"knob '{knob.name}' of the {knob.slot} pack '{knob.pack}' goes from "
+                       f"{knob.min:g} to {knob.max:g}{unit}, not {value:g}{unit}; it was left at "
+                       f"{knob.value:g}{unit}") from None
+
+
+def _turn(request: Request, knob: BoxKnob, value: float) -> None:
+    """Send the knob message through the box's control (as the panel, MIDI and OSC do)."""
+    try:
+        box_of(request).control.send({"op": "knob", "slot": knob.slot, "name": knob.name, "value": value})
+    except EngineStoppedError as exc:
+        raise _engine_stopped(exc, f"knob '{knob.name}' was not turned", "it stays where it was",
+                              "it may yet turn once the engine answers") from None
+    except HatboxError as exc:
+        raise ApiError(422, "rejected", f"the engine did not turn knob '{knob.name}': {first_line(exc)}") from None
+
+
+def _add_knob_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/knobs", response_model=list[BoxKnob], dependencies=[auth], responses=_errors(401, 503))
+    def list_knobs(request: Request) -> list[BoxKnob]:
+        status = _engine(request)
+        return [k for slot in KNOB_SLOTS for k in slot_knobs(status, slot)[1]]
+
+    @app.put("/knobs/{slot}/{name}", response_model=BoxKnob, dependencies=[auth],
+             responses=_errors(401, 404, 409, 422, 503))
+    def turn_knob(request: Request, slot: KnobSlot, name: str, body: KnobTurn) -> BoxKnob:
+        knob = _find(_engine(request), slot, name)
+        value = _in_range(knob, body.value)
+        _turn(request, knob, value)
+        say_in_log(request, f"knob {slot}.{knob.name} turned to {value:g}{' ' + knob.unit if knob.unit else ''}")
+        after = _find(_engine(request), slot, knob.name)
+        return after

@@ -1,0 +1,85 @@
+"""Laptop side of the box's knobs: `hatbox box-knob` lists the knobs of the packs the box plays (value, range,
+unit), `hatbox box-knob SLOT.KNOB` shows one, `hatbox box-knob SLOT.KNOB VALUE` turns it (the value as `hatbox render
+--knob` takes it: "750", "750Hz", "0.75 kHz" is refused with what to type).  A knob alone (`drive`) names the one knob
+of that name among the slots.  Talks to the box's API (``GET /knobs``, ``PUT /knobs/{slot}/{name}``,
+device/api/knob_routes.py) with the paired box's URL and token, as the other laptop commands do.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+from urllib.parse import quote
+
+from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.cmd_remote import _common, target
+from hatbox.errors import KnobError
+
+SLOTS = ("effect", "synth")
+
+
+def knob_line(knob: dict[str, Any]) -> str:
+    """One knob as `hatbox box-knob` prints it: ``effect.drive  1 (0..1, default 0.5)`` with the unit after each
+    number."""
+    unit = f" {safe_text(knob['unit'])}" if knob.get("unit") else ""
+    where = f"{safe_text(knob['slot'])}.{safe_text(knob['name'])}"
+    return (f"{where:<20} {knob['value']:g}{unit}  ({knob['min']:g}..{knob['max']:g}{unit}, default "
+            f"{knob['default']:g}{unit})")
+
+
+def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:
+    """The knob ``given`` names (``SLOT.KNOB``, or ``KNOB`` when one slot alone has it; any case) among
+    ``knobs`` (``GET /knobs``); KnobError naming what there is otherwise."""
+    slot, dot, name = given.partition(".")
+    if not dot:
+        slot, name = "", given
+    elif slot not in SLOTS:
+        raise KnobError(f"{given!r}: the slot is effect or synth, not {slot!r}",
+                        hint="e.g. hatbox box-knob effect.drive")
+    found = [k for k in knobs if k["name"].casefold() == name.casefold() and slot in ("", k["slot"])]
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(f"{k['slot']}.{k['name']}" for k in knobs) or "none: no pack with knobs plays"
+    if found:
+        raise KnobError(f"both slots have a knob {name!r}: give the slot", hint=f"e.g. hatbox box-knob effect.{name}")
+    raise KnobError(f"the box plays no knob {given!r} (its knobs: {safe_text(names)})",
+                    hint="hatbox box-knob lists them")
+
+
+def number(knob: dict[str, Any], text: str) -> float:
+    """``text`` as a number in ``knob``'s unit, read as `hatbox render --knob` reads it
+    (device.audio.effect.knob_number)."""
+    from device.audio.effect import knob_number
+    from export.manifest import Knob
+    spec = Knob(knob["name"], float(knob["min"]), float(knob["max"]), float(knob["default"]), knob.get("unit") or "",
+                knob.get("scale") or "linear")
+    return knob_number(spec, text.strip())
+
+
+def box_knob(args: argparse.Namespace) -> int:
+    """List the box's knobs, show one, or turn one (see the module docstring)."""
+    with _client(*target(args)) as c:
+        knobs = _call(c, "GET", "/knobs", expect=list)
+        if args.knob is None:
+            with _box_reply("GET /knobs"):
+                for knob in knobs:
+                    print(knob_line(knob))
+            if not knobs:
+                print("no knobs: no pack with knobs plays on the box (hatbox status shows what plays)")
+            return 0
+        with _box_reply("GET /knobs"):
+            knob = pick(knobs, args.knob)
+            if args.value is not None:
+                route = f"/knobs/{knob['slot']}/{quote(knob['name'], safe='')}"
+                knob = _call(c, "PUT", route, json={"value": number(knob, args.value)})
+            print(knob_line(knob))
+    return 0
+
+
+def register(cli: Any) -> None:
+    p = cli.command("box-knob", "show the knobs of the packs the box plays, or turn one (as the panel, MIDI and OSC "
+                                "do)", box_knob)
+    p.add_argument("knob", nargs="?", help="SLOT.KNOB, e.g. effect.drive (a knob alone when one slot has it); "
+                                           "without it: list every knob with its value and range")
+    p.add_argument("value", nargs="?", help="turn the knob to this, in its unit (e.g. 750 or 750Hz); without it: "
+                                            "show the knob")
+    _common(p)
