@@ -15,6 +15,8 @@ from typing import Any
 from hatbox.text import count_words, number_words
 
 TAGGER_STEPS = 900      # `hatbox train tagger`'s steps when --steps is not given (hatbox/cmd_tag.py)
+EFFECT_MINUTES = 5.0    # `hatbox train effect`'s --minutes when it is not given (hatbox/cmd_effect.py)
+MIN_MINUTES = 1.0       # the least --minutes suggested after a budget ran out, for a trainer that gives no default
 POOR_F1 = 0.8           # a tagger's held-out macro-F1 under this gets advice (the factory tagger: 0.886)
 FEW_EXAMPLES = 5        # a tag trained on fewer samples than this is named as needing more (data.lone_tags_warning)
 TAGS_NAMED = 4          # tags named per kind (lowest F1, fewest samples) in the tagger's advice
@@ -24,21 +26,22 @@ TAGS_NAMED = 4          # tags named per kind (lowest F1, fewest samples) in the
 class Limit:
     """What ended a training run, as its summary knows it: ``steps`` run, the ``minutes`` budget (None: not known),
     the step ``cap`` given (--max-steps, --steps; None: none), its option's name, the trainer's own cap when none is
-    given (``default_cap``: the tagger's 900 steps; None for a trainer that runs for its time only) and whether a
-    Ctrl-C stopped it."""
+    given (``default_cap``: the tagger's 900 steps; None for a trainer that runs for its time only), whether a
+    Ctrl-C stopped it, and the trainer's --minutes when none is given (``default_minutes``; None: not known)."""
     steps: int
     minutes: float | None = None
     cap: int | None = None
     cap_option: str = "--max-steps"
     default_cap: int | None = None
     stopped_early: bool = False
+    default_minutes: float | None = None
 
 
 def run_limit(metrics: Mapping[str, Any], max_steps: int | None, minutes: float | None) -> Limit:
     """What ended an effect training of ``metrics`` (its steps, a Ctrl-C's ``stopped_early``): --max-steps
     ``max_steps``, the --minutes budget ``minutes``, or the Ctrl-C."""
     return Limit(steps=int(metrics["steps"]), minutes=minutes, cap=max_steps, cap_option="--max-steps",
-                 stopped_early=bool(metrics.get("stopped_early")))
+                 stopped_early=bool(metrics.get("stopped_early")), default_minutes=EFFECT_MINUTES)
 
 
 def stopped_by(limit: Limit) -> str:
@@ -70,8 +73,18 @@ def limit_words(limit: Limit) -> str:
     if how == "cap":
         budget = f", before {_minutes_words(limit.minutes)} ran out" if limit.minutes else ""
         return f"{opt} {cap} stopped it after {steps}{budget}: raise {opt} or leave it out"
-    more = f" (e.g. --minutes {number_words(2 * limit.minutes)})" if limit.minutes else ""
+    more = f" ({more_minutes(limit.minutes, limit.default_minutes)})" if limit.minutes else ""
     return f"{_minutes_words(limit.minutes)} ran out after {steps}: give it more --minutes{more}"
+
+
+def more_minutes(minutes: float, default: float | None) -> str:
+    """The --minutes to suggest after a budget of ``minutes`` ran out: twice it, but at least the trainer's
+    ``default`` ("e.g. --minutes 5, the default"), or :data:`MIN_MINUTES` when the default is not known (p42's QA:
+    a 0.001-minute run, 42x over the mark after 4 steps, was told "--minutes 0.002")."""
+    floor = default if default is not None else MIN_MINUTES
+    if 2 * minutes >= floor:
+        return f"e.g. --minutes {number_words(2 * minutes)}"
+    return f"e.g. --minutes {number_words(floor)}" + (", the default" if default is not None else "")
 
 
 def longer_words(limit: Limit | None) -> str:

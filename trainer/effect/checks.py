@@ -7,6 +7,8 @@ together in every row, a recording clipped and then normalised, an output in rev
 from a DI on one channel and the gear on the other (:func:`di_channel`).  Noted: a DC offset taken out, channels
 mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of another row's input is
 refused by the alignment (no clear delay); :func:`swap_hint` words that error so it names the other row.
+Rows with a file at another rate than most of the set's are named by :func:`rate_problems`, and every row's problems
+are said in one error (:func:`all_problems`: five problems once took five runs, forty-second stop's QA).
 """
 from __future__ import annotations
 
@@ -192,3 +194,89 @@ def swap_hint(where: str, dst: Path, other: tuple[str, Path] | None) -> str | No
         return None
     return (f"its output {dst.name} is a recording of the input of {other[0]} ({other[1].name}): are the rows' "
             "outputs (or inputs) swapped?")
+
+
+# --------------------------------------------------------------------------- every row's problems, said at once
+SHOWN_PROBLEMS = 8      # problems listed in one error (then "and N more")
+
+
+def resample_line(path: Path, rate: int) -> str:
+    """A ready command that resamples ``path`` to ``rate`` Hz, in the words `hatbox render` gives a file at another
+    rate (device.audio.audiofile.read): "sox set/di.wav -r 48000 set/di-48k.wav"."""
+    import shlex
+    out = path.with_name(f"{path.stem}-{rate // 1000}k.wav")
+    return f"sox {shlex.quote(str(path))} -r {rate} {shlex.quote(str(out))}"
+
+
+def trim_hint(dst: Path, seconds: float, slack: float) -> str:
+    """The hint for an output ``dst`` longer than its input (``seconds`` long; ``slack``: the difference allowed, s):
+    the same recording run on after the input ended, trimmed to the input's length by a ready sox line."""
+    import shlex
+    out = dst.with_name(f"{dst.stem}_trimmed{dst.suffix or '.wav'}")
+    return (f"input and output must be the same recording (within {slack} s); if the output ran on after the input "
+            f"ended, trim it to the input's length (sox {shlex.quote(str(dst))} {shlex.quote(str(out))} trim 0 "
+            f"{round(seconds, 3):g}) and train on {out.name}")
+
+
+def problem(check, *args) -> DataError | None:
+    """The DataError ``check(*args)`` raises, or None: a check whose refusal joins the others (:func:`all_problems`)."""
+    try:
+        check(*args)
+    except DataError as exc:
+        return exc
+    return None
+
+
+def set_rates(rows: list[tuple[str, Path, Path]]) -> tuple[int | None, dict[str, DataError]]:
+    """(the rate most of the files of ``rows`` [(where, input, output)] are at, from their headers: None when none
+    can be read; {where: DataError} for each row with a file at another rate: :func:`rate_problems`)."""
+    from device.audio import audiofile
+    from device.validate import EngineSpec
+    from hatbox.errors import HatboxError
+    rates: dict[Path, int] = {}
+    for f in (f for _w, *files in rows for f in files):
+        try:
+            rates.setdefault(f, audiofile.info(f)[0])
+        except HatboxError:
+            continue                     # unreadable: the row's own load says so
+    return rate_problems(rows, rates, EngineSpec().sample_rate)
+
+
+def rate_problems(rows: list[tuple[str, Path, Path]], rates: dict[Path, int], box: int
+                  ) -> tuple[int | None, dict[str, DataError]]:
+    """(the rate most cells of ``rows`` [(where, input, output)] are at, the box's ``box`` on a tie; {where:
+    DataError} per row whose files are at one other rate (``rates``: file -> Hz; files it lacks, and a row whose
+    input and output differ, are left to the row's own checks), naming the files and the majority's rate, with a
+    sox line for each file not at ``box``)."""
+    counts: dict[int, int] = {}
+    for f in (f for _w, *files in rows for f in files if f in rates):
+        counts[rates[f]] = counts.get(rates[f], 0) + 1
+    if not counts:
+        return None, {}
+    main = max(counts, key=lambda r: (counts[r], r == box, r))
+    return main, {where: _rate_problem(where, files, rates, main, box) for where, *files in rows
+                  if len({rates.get(f, main) for f in files}) == 1 and rates.get(files[0], main) != main}
+
+
+def _rate_problem(where: str, files: list[Path], rates: dict[Path, int], main: int, box: int) -> DataError:
+    """The DataError for row ``where`` whose input and output ``files`` are at another rate than ``main`` (most of
+    the set's), with a sox line for each of them when not at the box's rate ``box``."""
+    box_words = f" (the box runs at {box} Hz)" if main == box else f"; the box runs at {box} Hz"
+    fix = [resample_line(f, box) for f in files if rates[f] != box]
+    hint = (f"resample to {box} Hz ({'; '.join(fix)}) and list the new file{'s' if len(fix) > 1 else ''} in "
+            "pairs.csv" if fix else f"this row is at the box's rate: resample the other rows' files to {box} Hz")
+    return DataError(f"{where}: {' and '.join(f.name for f in files)} {'is' if len(files) == 1 else 'are'} "
+                     f"recorded at {rates[files[0]]} Hz, but most of the set is at {main} Hz{box_words}", hint=hint)
+
+
+def all_problems(problems: list[DataError], csv_name: str) -> DataError:
+    """One DataError for the ``problems`` found checking every row of ``csv_name``: the one itself when there is one,
+    else each problem's words (and its hint) in a list, the first :data:`SHOWN_PROBLEMS` of them."""
+    if len(problems) == 1:
+        return problems[0]
+    lines = [f"{csv_name}: {len(problems)} problems found (every row was checked):"]
+    for p in problems[:SHOWN_PROBLEMS]:
+        lines.append(f"  - {p.args[0]}" + (f"\n    ({p.hint})" if p.hint else ""))
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
+    return DataError("\n".join(lines), hint="fix these, then train again")

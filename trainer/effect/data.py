@@ -6,12 +6,13 @@ holds: :func:`trainer.csvtext.listed_file`); knob values in the gear's units; a 
 its unit, e.g. ``drive[dB]``.
 Knob ranges are the min/max seen; a column that never changes is not a knob (dropped, noted).
 At most :data:`export.manifest.MAX_KNOBS` columns may change, checked from the CSV alone, before
-any audio is read (:func:`check_knob_count`).
+any audio is read (knob_checks.check_knob_count).
 
 Every check raises :class:`DataError` naming the row and file: sample-rate mismatch, length
 mismatch, clipping, silence, output leading input, a replicate (same input file, same knob
 setting) whose output does not match, recordings of one input file (one rig) whose latencies differ
-by more than :func:`latency_tolerance`, knob names that are equal ignoring case.
+by more than :func:`latency_tolerance`, knob names that are equal ignoring case.  Every row is checked, and
+their problems said in one error (checks.all_problems); a file at another rate than most is named (checks.set_rates).
 Knob defaults are the median value seen (:func:`median_default`).
 Each file is decoded once; a channel's DC offset (its mean, over :data:`DC_FLOOR`) is taken out and its channels
 mixed to mono as it is (:func:`_load_audio`), a large offset and a mix said in :attr:`EffectData.notes`.
@@ -33,11 +34,12 @@ import numpy as np
 
 from device.audio import audiofile
 from device.library.decode import held_channels, held_mix
-from export.manifest import MAX_KNOBS, Knob
+from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import csv_text, listed_file, missing_error, separator, separator_note
 from trainer.effect import checks
 from trainer.effect.align import find_delay, shift
+from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
 SILENCE_DBFS = -60.0       # RMS below this is "silent"
@@ -108,10 +110,12 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None) -> in
     return rate_in
 
 
-def check_lengths(n_in: int, n_out: int, rate: int, where: str) -> None:
+def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None) -> None:
+    """DataError for lengths too far apart (an output ``dst`` longer: a sox line to trim it) or too short."""
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
         raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s",
-                        hint=f"input and output must be the same recording (within {LENGTH_SLACK_S} s)")
+                        hint=checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S) if dst and n_out > n_in else
+                        f"input and output must be the same recording (within {LENGTH_SLACK_S} s)")
     if min(n_in, n_out) < MIN_SECONDS * rate:
         raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
 
@@ -375,7 +379,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate)
-    check_lengths(x.shape[0], y.shape[0], rate, where)
+    check_lengths(x.shape[0], y.shape[0], rate, where, dst)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
         if not allow_clipping:
@@ -478,26 +482,6 @@ def _load_raw(p: Pair, cache: Decoded | None = None) -> tuple[np.ndarray, np.nda
     return _load_audio(Path(p.files[0]), p.name, cache).mono, _load_audio(Path(p.files[1]), p.name, cache).mono
 
 
-def varying_columns(columns: list[tuple[str, str, str]], settings: list[dict[str, float]]) -> list[str]:
-    """Names of the knob columns whose value changes between rows (the ones that become knobs)."""
-    return [name for _col, name, _unit in columns if len({s[name] for s in settings}) > 1]
-
-
-def check_knob_count(names: list[str], where: str) -> None:
-    """DataError naming the count and the limit when ``names`` (knobs) are more than MAX_KNOBS.
-
-    Each knob is 8 KiB of the pack's golden snapshot (2048 samples of float32), and the box turns
-    knobs in banks of its four encoders: MAX_KNOBS (export/manifest.py) bounds both.
-    """
-    if len(names) <= MAX_KNOBS:
-        return
-    shown = ", ".join(names[:MAX_KNOBS + 4]) + (", ..." if len(names) > MAX_KNOBS + 4 else "")
-    raise DataError(f"{where}: {len(names)} knob columns change value ({shown}); a pack has at most "
-                    f"{MAX_KNOBS} knobs",
-                    hint=f"keep at most {MAX_KNOBS} knobs moving in the recordings (a column with one value "
-                         "throughout is not a knob), or capture the gear as several packs (docs/effect.md)")
-
-
 def median_default(values: np.ndarray) -> float:
     """The median of ``values`` [N] (mean of the two middle ones for an even N), within their min..max.
 
@@ -553,24 +537,40 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         raise missing_error(csv_name, folder, missing)
     wheres = [f"{csv_name} line {line}" for line, _row in rows]
     warnings: list[str] = []
-    for where, (src, dst) in zip(wheres, files):    # before any audio is read: a refusal costs no decoding
-        checks.check_not_identity(src, dst, where)
     if not keep_all_columns:
         moving = varying_columns(columns, settings)
         check_knob_count(moving, csv_name)
         warnings += checks.shared_outputs([(w, dst, s) for w, (_src, dst), s in zip(wheres, files, settings)])
         warnings += checks.collinear_knobs(moving, settings)
+        warnings += far_value_warnings([c for c in columns if c[1] in moving], settings, wheres)
+    pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes)
+    if problems:
+        raise checks.all_problems(problems, csv_name)
+    knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
+    return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes, warnings=warnings)
+
+
+def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list[dict[str, float]],
+               allow_clipping: bool, warnings: list[str], notes: list[str]) -> tuple[list[Pair], int, list[DataError]]:
+    """Every row loaded (:func:`load_pair`) and aligned together -> (pairs, rate in Hz, the problems of every row in
+    row order: one file as input and output, a file at another rate than most, else the row's first problem; then
+    the latencies and replicates of the rows that loaded)."""
+    same = ((w, checks.problem(checks.check_not_identity, src, dst, w)) for w, (src, dst) in zip(wheres, files))
+    found = {w: e for w, e in same if e}
+    rate, odd = checks.set_rates([(w, src, dst) for w, (src, dst) in zip(wheres, files) if w not in found])
+    found.update(odd)
     pairs: list[Pair] = []
-    rate: int | None = None
     cache: Decoded = {}
     inputs = [(w, src) for w, (src, _dst) in zip(wheres, files)]
     for where, (src, dst), setting in zip(wheres, files, settings):
-        pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes)
-        pairs.append(pair)
-    common_latency(pairs, int(rate or 0), cache)
-    check_replicates(pairs)
-    knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
-    return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes, warnings=warnings)
+        try:
+            if where not in found:
+                pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes)
+                pairs.append(pair)
+        except DataError as exc:
+            found[where] = exc
+    later = (checks.problem(common_latency, pairs, int(rate or 0), cache), checks.problem(check_replicates, pairs))
+    return pairs, int(rate or 0), [found[w] for w in wheres if w in found] + [e for e in later if e]
 
 
 def load_single(input_path: str | Path, target_path: str | Path, *,

@@ -1,0 +1,121 @@
+"""Checks of the knob values a ``pairs.csv`` gives, read from its cells before any audio is decoded.
+
+A knob's range is the min..max of its values over the rows (trainer/effect/data.py), and the box turns it linearly
+over that range.  One value typed wrong (``tone`` 5000 where the other rows say 200 and 800: a 0 too many) stretches
+the range to 200..5000, so 87% of the knob's travel has no recording and the pack guesses there; nothing said so
+(forty-second stop's QA).  :func:`far_value_warnings` says it, naming the row, the value and, where one digit shift
+of the decimal point lands among the other values, the value likely meant.  The knobs are the columns that change
+(:func:`varying_columns`), at most MAX_KNOBS of them (:func:`check_knob_count`).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from export.manifest import MAX_KNOBS
+from hatbox.errors import DataError
+
+# A knob's highest (lowest) value further above (below) the others than FAR_SPAN times their span lies far outside
+# them: alone it leaves more than FAR_SPAN / (FAR_SPAN + 1) (75%) of the knob's travel without a recording.  drive
+# 1.0 beside 0.1..0.9 is 0.125 times their span away; tone 5000 beside 200..800 is 7 times.
+FAR_SPAN = 3.0
+SLIP_FACTORS = (10.0,)     # a digit too many or too few: the decimal point typed one place off
+ROWS_NAMED = 4                           # rows named per far value
+
+
+class FarValue(NamedTuple):
+    """A knob value far outside the knob's other values: ``value``, the others' ``low``..``high``, and the share of
+    the knob's new range (0..1) between ``value`` and the others, where no recording is."""
+
+    value: float
+    low: float
+    high: float
+    empty: float
+
+
+def far_value(values: Sequence[float]) -> FarValue | None:
+    """The highest or lowest of ``values`` (one knob's, a value per row) when it lies more than :data:`FAR_SPAN`
+    times the span of the other distinct values away from them; None when none does, or when there are fewer than
+    three distinct values (two values are the knob's two ends: nothing lies outside them)."""
+    distinct = sorted(set(values))
+    if len(distinct) < 3:
+        return None
+    for end, rest in ((distinct[-1], distinct[:-1]), (distinct[0], distinct[1:])):
+        gap = end - rest[-1] if end > rest[-1] else rest[0] - end
+        if gap > FAR_SPAN * (rest[-1] - rest[0]):
+            return FarValue(end, rest[0], rest[-1], gap / (distinct[-1] - distinct[0]))
+    return None
+
+
+def decimal_slip(far: FarValue) -> float | None:
+    """The value ``far.value`` likely meant when its decimal point one place off (:data:`SLIP_FACTORS`) lands it
+    within the other values' range (5000 beside 200..800: 500); None when no shift does."""
+    for factor in SLIP_FACTORS:
+        for meant in (far.value / factor, far.value * factor):
+            if far.low <= meant <= far.high:
+                return meant
+    return None
+
+
+def rows_words(wheres: Sequence[str]) -> str:
+    """Rows as one phrase: "pairs.csv line 8", "pairs.csv lines 8, 9 and 12" (rows named "<csv> line N"), the first
+    :data:`ROWS_NAMED` and how many more."""
+    shown = list(wheres[:ROWS_NAMED])
+    more = f" and {len(wheres) - ROWS_NAMED} more" if len(wheres) > ROWS_NAMED else ""
+    head = shown[0].rsplit(" line ", 1)[0] if " line " in shown[0] else ""
+    if len(shown) == 1 or not head or not all(w.startswith(f"{head} line ") for w in shown):
+        return ", ".join(shown) + more
+    numbers = [w[len(head) + 6:] for w in shown]
+    listed = ", ".join(numbers) if more else ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+    return f"{head} lines {listed}{more}"
+
+
+def far_value_text(name: str, unit: str, far: FarValue, wheres: Sequence[str]) -> str:
+    """The warning for knob ``name`` (in ``unit``) whose value ``far`` rows ``wheres`` give."""
+    u = f" {unit}" if unit else ""
+    v, lo, hi = f"{far.value:g}", f"{far.low:g}", f"{far.high:g}"
+    above = far.value > far.high
+    low, high = (lo, v) if above else (v, hi)
+    gap_from, gap_to = (hi, v) if above else (v, lo)
+    meant = decimal_slip(far)
+    slip = f" (did you mean {meant:g}?)" if meant is not None else ""
+    give = "gives" if len(wheres) == 1 else "give"
+    empty = f"{int(100 * far.empty)}% of its travel ({gap_from}..{gap_to}{u})"
+    return (f"knob '{name}': {rows_words(wheres)} {give} {v}{u}, far outside the other rows' {lo}..{hi}{u}, so the "
+            f"knob's range becomes {low}..{high}{u} and {empty} has no recording: the pack will guess there. If {v} "
+            f"is a typo, correct it in pairs.csv{slip}; if the knob really was at {v}, record a few settings between "
+            f"{gap_from} and {gap_to} as well")
+
+
+def far_value_warnings(columns: Sequence[tuple[str, str, str]], settings: Sequence[dict[str, float]],
+                       wheres: Sequence[str]) -> list[str]:
+    """A warning (:func:`far_value_text`) per knob of ``columns`` [(column, name, unit)] with a value far outside
+    its others (:func:`far_value`), over ``settings`` (a dict per row, rows named by ``wheres``)."""
+    said = []
+    for _col, name, unit in columns:
+        values = [s[name] for s in settings]
+        far = far_value(values)
+        if far is not None:
+            rows = [w for w, x in zip(wheres, values) if x == far.value]
+            said.append(far_value_text(name, unit, far, rows))
+    return said
+
+
+def varying_columns(columns: list[tuple[str, str, str]], settings: list[dict[str, float]]) -> list[str]:
+    """Names of the knob columns whose value changes between rows (the ones that become knobs)."""
+    return [name for _col, name, _unit in columns if len({s[name] for s in settings}) > 1]
+
+
+def check_knob_count(names: list[str], where: str) -> None:
+    """DataError naming the count and the limit when ``names`` (knobs) are more than MAX_KNOBS.
+
+    Each knob is 8 KiB of the pack's golden snapshot (2048 samples of float32), and the box turns
+    knobs in banks of its four encoders: MAX_KNOBS (export/manifest.py) bounds both.
+    """
+    if len(names) <= MAX_KNOBS:
+        return
+    shown = ", ".join(names[:MAX_KNOBS + 4]) + (", ..." if len(names) > MAX_KNOBS + 4 else "")
+    raise DataError(f"{where}: {len(names)} knob columns change value ({shown}); a pack has at most "
+                    f"{MAX_KNOBS} knobs",
+                    hint=f"keep at most {MAX_KNOBS} knobs moving in the recordings (a column with one value "
+                         "throughout is not a knob), or capture the gear as several packs (docs/effect.md)")
