@@ -387,7 +387,8 @@ class Engine:
         """Turn a knob of the unit that plays in the slot when the audio thread next runs: the unit installed
         last (even before the audio thread has switched to it), else the one the slot plays or fades to.
         While a pack for the slot loads the turn is also kept for it (:meth:`install`); a knob the playing
-        pack lacks is then only kept, not refused."""
+        pack lacks is then only kept, not refused.  A turn the unit took is remembered (:attr:`knob_memory`): the
+        next pack switched into the slot carries it on where it can."""
         name, value, slot_name = str(msg["name"]), float(msg["value"]), msg["slot"]
         with self._knob_lock:
             kept = self._loading.get(slot_name)

@@ -3,6 +3,9 @@ carries on from it (:class:`Performance`): the keys down and their velocities, t
 after their keys came up, the pedal, the bend and the pad.  Before (twenty-eighth stop's QA), a pack switched in
 while a chord was held went silent at once, a note played on it under the pedal died, and the pad jumped to corner
 A while the panel and OSC still showed it where it was.
+
+And the knobs the player set on each slot's pack (:class:`KnobMemory`): a pack switched in takes each one it has under
+the same name and unit whose range holds the value (forty-second stop), else starts it at its default with a note.
 """
 from __future__ import annotations
 
