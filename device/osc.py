@@ -198,11 +198,17 @@ class OscMap:
             return [{"op": "volume", "db": lo + (hi - lo) * _clamp01(a[0])}]
         value = self.knobs.scale(p[0], p[1], _finite(a[0]))
         if value is None:                    # said, as the engine's refusal of /hatbox/knob to such a knob is
-            known = ", ".join(self.knobs.names(p[0])) or "none: the slot is empty"
+            known = ", ".join(self.knobs.names(p[0])) or self._no_knobs(p[0])
             self.drops.note(f"dropped /hatbox/fader/{p[0][:40]}/{p[1][:40]}: no knob {p[1][:40]!r} in slot "
                             f"{p[0][:40]!r} (its knobs: {known})")
             return []
         return [{"op": "knob", "slot": p[0], "name": p[1], "value": value}]
+
+    def _no_knobs(self, slot: str) -> str:
+        """Why the slot has no knob to scale to: its pack has none (soak QA: a knobless pack read "the slot is
+        empty" 79 times while it played), or no pack is loaded there."""
+        pack = self.knobs.packs.get(slot)
+        return f"none: pack {pack[:40]!r} has no knobs" if pack else "none: the slot is empty"
 
     def _volume(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         lo, hi = VOLUME_DB_RANGE
