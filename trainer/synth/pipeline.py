@@ -14,8 +14,8 @@ from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
 from trainer.made import made_words
 from trainer.synth.model import SynthConfig
-from trainer.synth.report import TrainingLog, instrument_counts, write_report
-from trainer.synth.train import HELDOUT, TrainResult, save_checkpoint, train
+from trainer.synth.report import TrainingLog, write_report
+from trainer.synth.train import TrainResult, save_checkpoint, train
 from export.atomic import check_out, unwritable
 
 SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT and the report's pitch window need 0.25 s
@@ -131,6 +131,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     cfg = SynthConfig()
     log = training_log(minutes)
     notes = load_folder(folder, cfg.rate, seconds, check_names=check_names, note=log.note, warn=log.warn)
+    log.notes = notes
     with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
         result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop,
                                 hold_out=hold_out, warn=log.warn, say=log.say)
@@ -140,7 +141,6 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
             return {}
         # no report without a pack, and no report half-written
         with staged_report(report, stale=REPORT_SOUNDS) as stage:
-            log.instruments = instrument_counts(notes, set(ho.paths) if result.eval_set == HELDOUT else set())
             metrics = write_report(result, ho, stage, made=made_words(out, folder), log=log)
             save_checkpoint(result, stage / REPORT_CHECKPOINT)
             pack_from_result(result, out, name, metrics)

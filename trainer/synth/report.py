@@ -160,10 +160,12 @@ def curves_png(history: list[dict], eval_set: str, path: Path, final: float | No
 @dataclass
 class TrainingLog:
     """What training said and did, for the report: ``said`` the lines it printed (plan, envelope, "note: ...",
-    "warning: ..."), ``instruments`` each one's note counts and range (:func:`instrument_counts`), ``summary`` what
-    the command prints after it (the scores in words and its "next:" advice) from the metrics."""
+    "warning: ..."), ``notes`` the notes it loaded (trainer.synth.data Note), ``instruments`` each one's note counts
+    and range (:func:`instrument_counts`; from ``notes`` when the report is written), ``summary`` what the command
+    prints after it (the scores in words and its "next:" advice) from the metrics."""
 
     said: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)
     instruments: dict[str, dict] = field(default_factory=dict)
     summary: Callable[[dict], list[str]] | None = None
     echo: bool = True                   # print what is said (False: a torchrun worker other than the first)
@@ -342,6 +344,8 @@ def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio:
     sc = note_scores(result, ho)
     metrics = heldout_metrics(result, ho, sc)
     per = instrument_scores(result, ho, sc)
+    if log is not None and log.notes:
+        log.instruments = instrument_counts(log.notes, set(ho.paths) if result.eval_set == HELDOUT else set())
     rate = result.model.cfg.rate
     prefix = "" if result.eval_set == HELDOUT else f"{result.eval_set}_"
     pairs, sounds = [], []

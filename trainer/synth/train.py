@@ -113,8 +113,8 @@ def one_velocity_words(velocity: int) -> str:
     assumed = " (what a file name with no velocity in it is read as)" if velocity == 100 else ""
     return (f"every note has the same velocity, {velocity}{assumed}: how loud the synth plays at each velocity is "
             f"a default ({DEFAULT_DB_PER_VELOCITY:g} dB a velocity step), not your instrument's; to teach it yours, "
-            "record notes at a few velocities and put each one's velocity in its file name: NAME_PITCH_VELOCITY.wav (e.g. "
-            "piano_060_040.wav, piano_060_100.wav; 1-127) or a dynamic mark (C4 pp.wav, C4 mf.wav, C4 ff.wav)")
+            "record notes at a few velocities and put each one's velocity in its file name: NAME_PITCH_VELOCITY.wav "
+            "(e.g. piano_060_040.wav, piano_060_100.wav; 1-127) or a dynamic mark (C4 pp.wav, C4 mf.wav, C4 ff.wav)")
 
 
 def _window(ds: NoteSet, rng: np.random.Generator, hop: int, win: int) -> int:
