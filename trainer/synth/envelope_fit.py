@@ -23,9 +23,12 @@ import numpy as np
 
 DEFAULT_ENVELOPE = {"attack": 0.01, "decay": 0.15, "sustain": 0.8, "release": 0.25}   # a pack's before 2026-12-06
 FLOOR_DB = -60.0            # curves and fits are clipped here (the box ends a release at -60 dB: SILENT)
-PEAK_DB = -1.0              # the attack ends where a note first comes within this of its peak ...
+SMOOTH_FRAMES = 5           # curves are averaged (dB) over this many frames: a flute's tremolo is no peak or release
+PEAK_DB = -2.0              # the attack ends where a note first comes within this of its peak ...
 START_DB = -20.0            # ... and is timed from where it first comes within this of it
-SOUNDING_DB = -50.0         # a note sounds while it is within this of its peak
+SOUNDING_DB = -50.0         # a note sounds while it is within this of its peak ...
+OVER_FLOOR_DB = 10.0        # ... and this far over the lowest it falls after it (a recording's noise floor) ...
+FLOOR_AT_MOST_DB = -20.0    # ... which counts as a floor when it is this far under the peak at least
 SILENCE_DB = -90.0          # a note whose loudness never reaches this (dB re a full-scale sine) is silence
 RELEASE_DB_S = 40.0         # a release tail falls at least this fast (dB a second) ...
 RELEASE_STEEPER = 3.0       # ... this many times as fast as the hold before it ...
@@ -117,16 +120,21 @@ def note_shape(loud: np.ndarray, frame_s: float) -> NoteShape | None:
     """A note's shape from its loudness curve ``loud`` [F] dB (None: it never sounds, e.g. a silent pad)."""
     if float(np.max(loud)) < SILENCE_DB:
         return None
-    curve = np.maximum(loud.astype(np.float64) - float(np.max(loud)), FLOOR_DB)
-    sounding = np.flatnonzero(curve >= SOUNDING_DB)
+    half = SMOOTH_FRAMES // 2
+    level = np.convolve(np.pad(loud.astype(np.float64), half, mode="edge"), np.ones(SMOOTH_FRAMES) / SMOOTH_FRAMES,
+                        mode="valid")
+    curve = np.maximum(level - float(np.max(level)), FLOOR_DB)
+    raw = np.maximum(loud.astype(np.float64) - float(np.max(level)), FLOOR_DB)   # a cut stays a cut: not smoothed
+    peak_at = int(np.argmax(curve >= PEAK_DB))
+    floor = float(np.min(raw[peak_at:]))
+    sounding = np.flatnonzero(raw >= max(SOUNDING_DB, min(floor + OVER_FLOOR_DB, FLOOR_AT_MOST_DB)))
     if len(sounding) < 2:
         return None
     last = int(sounding[-1])
-    peak_at = int(np.argmax(curve >= PEAK_DB))
     begun = _crossing(curve, START_DB, peak_at + 1)
     attack = float(np.clip((_crossing(curve, PEAK_DB, last + 1) - begun) * frame_s
                            / (10 ** (PEAK_DB / 20) - 10 ** (START_DB / 20)), *ATTACK_RANGE))
-    release = find_release(curve, peak_at, last, frame_s)
+    release = find_release(raw, peak_at, last, frame_s)
     # no release: the hold lasts to the last sounding frame but one (its window reaches past a file's end)
     hold_end = release[0] if release else max(peak_at + 1, last - 1)
     return NoteShape(curve, peak_at, hold_end, attack, release[1] if release else None)
