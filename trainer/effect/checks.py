@@ -215,7 +215,7 @@ def trim_hint(dst: Path, seconds: float, slack: float) -> str:
     out = dst.with_name(f"{dst.stem}_trimmed{dst.suffix or '.wav'}")
     return (f"input and output must be the same recording (within {slack} s); if the output ran on after the input "
             f"ended, trim it to the input's length (sox {shlex.quote(str(dst))} {shlex.quote(str(out))} trim 0 "
-            f"{round(seconds, 3):g}) and train on {out.name}")
+            f"{round(seconds, 3):g}) and use {out.name} as the output")
 
 
 def problem(check, *args) -> DataError | None:
@@ -276,7 +276,7 @@ def all_problems(problems: list[DataError], csv_name: str) -> DataError:
         return problems[0]
     lines = [f"{csv_name}: {len(problems)} problems found (every row was checked):"]
     for p in problems[:SHOWN_PROBLEMS]:
-        lines.append(f"  - {p.args[0]}" + (f"\n    ({p.hint})" if p.hint else ""))
+        lines.append(f"  - {p.args[0]}" + (f"\n    hint: {p.hint}" if p.hint else ""))
     if len(problems) > SHOWN_PROBLEMS:
         lines.append(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
-    return DataError("\n".join(lines), hint="fix these, then train again")
+    return DataError("\n".join(lines), hint="fix every one of these, then train again")
