@@ -125,3 +125,12 @@ def test_one_envelope_from_several_instruments_keeps_each_ones_fit() -> None:
 def test_silence_gives_the_default() -> None:
     fit = fit_envelope(np.full((2, 50), -100.0), np.array([0, 0]), ["x"], FRAME_S)
     assert fit.envelope == DEFAULT_ENVELOPE and fit.notes == 0
+
+
+def test_a_fast_decaying_note_still_counts_at_the_end_of_its_file() -> None:
+    """A high note down 25 dB by the end of its 1.5 s file is still sounding (no noise floor): it stays in the median
+    (it was cut off at -20 dB, so the curve's end was the slow notes' alone and the fit decayed too little)."""
+    e = _fit([_piano(rate_db_s=r, pitch_hz=f) for r, f in ((6.0, 200.0), (12.0, 250.0), (20.0, 300.0))]).envelope
+    change = float(hold_db(np.array([1.2]), e["decay"], e["sustain"], e["fall"])[0]
+                   - hold_db(np.array([0.2]), e["decay"], e["sustain"], e["fall"])[0])
+    assert change == pytest.approx(-12.0, abs=1.5)
