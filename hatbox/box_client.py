@@ -312,6 +312,8 @@ def _checked(resp: Any, base: str, asked: str = "", sent: str | None = None) -> 
         raise BoxRefused(f"the box does not offer {safe_text(asked) or 'what was asked'}: it may run another "
                          f"hatbox version{_debug_status(resp)}", status=resp.status_code, error=error,
                          hint=VERSION_HINT)
+    if error == "box stopped":              # cut off by the box stopping: its words say what it kept
+        raise BoxRefused(f"{msg}{_debug_status(resp)}", status=resp.status_code, error=error, hint=hint)
     if resp.status_code >= 500 and not hint:
         hint = "the box's log may say why: hatbox box-logs"
     raise BoxRefused(f"{_refusal_words(resp.status_code)}: {msg}{_debug_status(resp)}", status=resp.status_code,

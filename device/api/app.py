@@ -17,7 +17,7 @@ that upload.
 """
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 import math
 import sys
@@ -36,6 +36,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.body_limit import BodyLimit
+from device.api.cutoff import CutOffAnswer, StopGate, receiving, stopped_error, until_cut
 from device.api.errors import (ApiError, _disk_error, _engine_stopped, _errors, _from_hatbox, _handlers,
                                _pointer_failed, _unauthorized)
 from device.api.kit_routes import KitKeeper, _add_kit_routes
@@ -259,15 +260,16 @@ def require_token(request: Request, creds: HTTPAuthorizationCredentials | None =
 
 
 # --------------------------------------------------------------------------- routes
-def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
+def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str, gate: StopGate | None = None
              ) -> tuple[dict[str, Any], bool, float, bool, list[str]]:
     """Validate, install and (``activate``) activate an upload; returns (meta, activated, seconds spent
     validating and installing, whether the same pack was installed before, the libraries its activation started
     tagging: SlotResult.tagging).  AuthError, the store untouched, when token ``token_id`` has been
     revoked since the upload began: the token is checked before validating and held (no revoke can
-    slip in) from the last check through the install and the activation."""
-    t = time.perf_counter()
-    with box.tokens.held(token_id):
+    slip in) from the last check through the install and the activation.  ``gate``: StoppedBeforeCommit, nothing
+    installed, when the request was cut off by the box stopping before the install began (device/api/cutoff.py)."""
+    t, gate = time.perf_counter(), gate or StopGate()
+    with gate.guard(functools.partial(box.tokens.held, token_id))():
         pass                                   # revoked during the upload: not even validated
     with box.install_lock:
         try:
@@ -275,7 +277,7 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str
                                    require_signature=box.config.require_signature, uploaded=True)
         except PackError as exc:
             raise _from_hatbox(422, "pack rejected", exc) from None
-        with box.tokens.held(token_id):
+        with box.tokens.held(token_id), gate.committing():
             pid = pack_id(report.pack.manifest, sha256)
             fresh = pid not in box.store.ids()
             try:
@@ -371,11 +373,12 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         box, t = box_of(request), time.perf_counter()
         upload = _new_upload(box, ".hatpack", "pack")
         try:
-            _, sha = await receive_upload(request, upload, box.config.max_pack_bytes, "pack")
-            received = time.perf_counter() - t
-            loop = asyncio.get_running_loop()
-            meta, activated, checked, before, tagging = await loop.run_in_executor(
-                box.validator, _install, box, upload, sha, activate, token_id)
+            _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
+                                     lambda: stopped_error("received the pack", "pack", "push it again"))
+            received, gate = time.perf_counter() - t, StopGate()
+            meta, activated, checked, before, tagging = await until_cut(
+                gate, _install, box, upload, sha, activate, token_id, gate, executor=box.validator,
+                stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
         except AuthError as exc:
             raise _unauthorized(exc, "nothing was installed") from None
         finally:
@@ -558,7 +561,8 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     auth = Depends(require_token)
     _handlers(app)
     app.add_middleware(ChangeLog, box=box)
-    app.add_middleware(BodyLimit)              # added last: outermost, before a byte of a large body is read
+    app.add_middleware(BodyLimit)              # outermost but one: before a byte of a large body is read
+    app.add_middleware(CutOffAnswer)           # a request cut off by the box stopping: a JSON 503, not plain text
     _add_box_routes(app, auth)
     _add_pack_routes(app, auth)
     _add_slot_routes(app, auth)

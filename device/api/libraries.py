@@ -190,11 +190,13 @@ class Libraries:
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
                room: Callable[[], int | None] | None = None, sha256: str | None = None,
-               since: float | None = None) -> dict[str, Any]:
+               since: float | None = None, commit: Callable[[], AbstractContextManager[Any]] = nullcontext
+               ) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
         file), then start tagging in the background.  ``sha256``: the archive's digest as received, kept in the
         record so that a laptop can see the same archive is already here before sending it again.  ``hold()`` is entered before unpacking and around
-        the commit (the library's record): whatever it raises (a revoked token's AuthError) leaves nothing.
+        the commit (the library's record), ``commit()`` (the box stopping: device/api/cutoff.py) around the commit
+        too: whatever either raises (a revoked token's AuthError) leaves nothing.
         ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
         checked); members that declare more are NoSpace before a byte is written (device.library.archive).
         ``since`` (time.time()): when this upload began; a library of the same digest kept since then (sent at the
@@ -229,7 +231,7 @@ class Libraries:
         if info["state"] == "untagged":
             info["error"] = NO_TAGGER
         try:
-            with hold():
+            with hold(), commit():
                 self._save(info, stage)
                 os.replace(stage, self.root / lid)
                 fsync_dir(self.root)

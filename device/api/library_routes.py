@@ -4,7 +4,6 @@ least sure of, and correct a file's tags.  Errors are :class:`~device.api.errors
 """
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import sqlite3
@@ -19,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.auth import AuthError
+from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
 from device.api.state import box_of, say_in_log
@@ -29,6 +29,7 @@ from hatbox.errors import HatboxError, first_line
 from hatbox.text import NO_TAGGER, count_words
 
 log = logging.getLogger("hatbox.api")
+AGAIN = "send it again: hatbox push-library"     # what the laptop does after a stop cut its upload off
 NO_LIBRARY_HINT = "hatbox box-library lists the box's libraries with their ids (GET /libraries)"
 
 
@@ -72,13 +73,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         name = _library_name(name)
         upload, began = _new_upload(box, ".archive", "library"), time.time()
         try:
-            _, sha256 = await receive_upload(request, upload, box.config.max_library_bytes, "library")
+            _, sha256 = await receiving(receive_upload(request, upload, box.config.max_library_bytes, "library"),
+                                        lambda: stopped_error("received the library", "library", AGAIN))
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
-            hold = functools.partial(box.tokens.held, token_id)   # checked before unpacking and at the commit
+            gate = StopGate()                   # the box stopping cuts the unpacking off before its commit
+            hold = gate.guard(functools.partial(box.tokens.held, token_id))  # before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
-            info = await asyncio.get_running_loop().run_in_executor(
-                box.validator, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began)
+            info = await until_cut(gate, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
+                                   gate.committing, executor=box.validator,
+                                   stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
         except SentTwice as exc:

@@ -61,14 +61,15 @@ class CutOffByStop(logging.Filter):
     """uvicorn's words for requests still running when the box stops (an upload from a slow laptop) become one line:
     its "Cancel N running task(s), timeout graceful shutdown exceeded" (an ERROR) and the 60-line CancelledError
     traceback of each cut request ("Exception in ASGI application") filled box.log and `hatbox box-logs` after an
-    ordinary stop (twenty-seventh stop's QA).  The upload's own clean-up keeps nothing of it either way."""
+    ordinary stop (twenty-seventh stop's QA).  A request cut off before it answered is answered (and logged) by
+    device/api/cutoff.py, an upload saying what the box kept; what reaches this filter was cut mid-answer."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         import asyncio
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, asyncio.CancelledError):
             record.msg, record.args, record.exc_info, record.exc_text = (
-                "a request still running when the box stopped was cut off (an upload keeps nothing of it)", None,
+                "a request still running when the box stopped was cut off in the middle of its answer", None,
                 None, None)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         elif isinstance(record.msg, str) and record.msg.startswith("Cancel ") and "graceful shutdown" in record.msg:
