@@ -151,24 +151,36 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
 
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a closed terminal, `kill`, a service manager) is met as Ctrl-C is while a command runs: the same
-    clean-up (a training writes nothing, a report folder it made is removed) and "interrupted", exit 130.  Only
-    from the main thread, and only where SIGTERM has no handler of its own (`hatbox device run` sets its own)."""
+    """SIGTERM (`kill`, a service manager) and SIGHUP (a closed terminal) are met as Ctrl-C is while a command runs:
+    the same clean-up (a training writes nothing, a report folder it made is removed, push-library's temporary archive
+    goes) and "interrupted (SIGHUP)", exit 130.  Only from the main thread, and only for a signal with no handler of
+    its own (`hatbox device run` sets its own; SIGHUP ignored, as under nohup, stays ignored)."""
     def interrupt(signum: int, frame: Any) -> None:
-        raise Terminated
-    installed = False
+        raise Terminated(signal.Signals(signum).name)
+    installed = []
     if threading.current_thread() is threading.main_thread():
-        try:
-            if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-                signal.signal(signal.SIGTERM, interrupt)
-                installed = True
-        except (ValueError, OSError, AttributeError):   # no SIGTERM here
-            pass
+        for name in ("SIGTERM", "SIGHUP"):
+            try:
+                sig = getattr(signal, name)
+                if signal.getsignal(sig) is signal.SIG_DFL:
+                    signal.signal(sig, interrupt)
+                    installed.append(sig)
+            except (ValueError, OSError, AttributeError):   # no such signal here (SIGHUP on Windows)
+                pass
     try:
         yield
     finally:
-        if installed:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for sig in installed:
+            signal.signal(sig, signal.SIG_DFL)
+
+
+def _say_stopped(line: str) -> None:
+    """``line`` on stderr, if it can still be written: after SIGHUP the terminal may be gone (EIO), and a
+    traceback for that would be the only thing left."""
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass
 
 
 def disk_full(exc: OSError) -> HatboxError:
@@ -191,13 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.func(args) or 0)
     except HatboxError as exc:
         if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
-            print(f"hatbox: {exc}", file=sys.stderr)
+            _say_stopped(f"hatbox: {exc}")
             return INTERRUPTED
         print(f"hatbox: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         close_progress_bars()                # "hatbox: interrupted" on a line of its own, not after a bar
-        print("hatbox: interrupted" + (" (SIGTERM)" if stopped_by(exc) == "SIGTERM" else ""), file=sys.stderr)
+        how = stopped_by(exc)
+        _say_stopped("hatbox: interrupted" + (f" ({how})" if how != "Ctrl-C" else ""))
         return INTERRUPTED
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import tempfile
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -18,7 +17,7 @@ from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
-from hatbox.library_push import already_there, library_there, tagger_way
+from hatbox.library_push import already_there, library_there, tagger_way, temp_folder
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
     unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -50,7 +49,7 @@ def push_library(args: argparse.Namespace) -> int:
                           hint=f"send a pack with: hatbox push {safe_text(src)} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)
-    with tempfile.TemporaryDirectory() as tmp, _client(*target(args)) as c:
+    with temp_folder() as tmp, _client(*target(args)) as c:
         if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
             from device.library.folder_tar import packed_bytes
             _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))

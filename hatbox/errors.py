@@ -60,7 +60,8 @@ class DataError(HatboxError):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a closed terminal, ``kill``, a service manager) met as Ctrl-C is: the same clean-up, but said as what
-    it was (hatbox/cli.py raises it from its SIGTERM handler while a command runs)."""
+    it was (hatbox/cli.py raises it from its SIGTERM and SIGHUP handler while a command runs; ``Terminated("SIGHUP")``
+    for a closed terminal's hang-up: its first argument names the signal, SIGTERM when none)."""
 
 
 def stopped_by(exc: BaseException) -> str:
@@ -73,7 +74,7 @@ def stopped_by(exc: BaseException) -> str:
         if e is None or id(e) in seen:
             continue
         if isinstance(e, Terminated):
-            return "SIGTERM"
+            return str(e.args[0]) if e.args else "SIGTERM"
         seen.add(id(e))
         todo += [e.__cause__, e.__context__]
     return "Ctrl-C"

@@ -6,7 +6,12 @@ tags it is sent, so sending them twice changes nothing).  Forty-first stop, QA: 
 its corrections left the library on the box without them, and the retry was refused with no word of them."""
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
+import stat
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +101,34 @@ def tagger_way(client: Any) -> str:
         pid = None
     return (f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid
             else "hatbox push TAGGER.hatpack --activate")
+
+
+TEMP_PREFIX = "hatbox-push-library-"     # the temporary folder of a folder's archive (a full copy of the library)
+STALE_S = 24 * 3600                      # one of them untouched this long was left by a push that was killed
+
+
+def temp_folder() -> tempfile.TemporaryDirectory:
+    """The temporary folder a folder is packed into for `push-library`, named ``hatbox-push-library-*`` in the
+    system's temporary folder (TMPDIR); removed when the command ends, however it ends but SIGKILL (or a power cut).
+    Those are left behind: this push first removes this user's older than :data:`STALE_S` (:func:`sweep_stale`)."""
+    sweep_stale()
+    return tempfile.TemporaryDirectory(prefix=TEMP_PREFIX)
+
+
+def sweep_stale(root: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove the ``hatbox-push-library-*`` folders of this user in ``root`` (the temporary folder) that neither
+    they nor anything in them changed for :data:`STALE_S`; returns those removed.  Never raises."""
+    root, now = Path(root or tempfile.gettempdir()), time.time() if now is None else now
+    gone = []
+    for folder in root.glob(TEMP_PREFIX + "*"):
+        try:
+            st = folder.lstat()
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            newest = max([st.st_mtime] + [e.lstat().st_mtime for e in folder.iterdir()])
+        except OSError:
+            continue
+        if now - newest > STALE_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
