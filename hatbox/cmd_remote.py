@@ -20,6 +20,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     check_url, one_named, safe_text, same_box, upload)
 from hatbox.errors import HatboxError
+from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive
 from hatbox.status_report import print_status
 from hatbox.text import count_words, number_words, when_words
 
@@ -234,16 +235,19 @@ def push(args: argparse.Namespace) -> int:
                           hint=f"a folder of samples goes with: hatbox push-library {shlex.quote(str(path))}")
     if not path.is_file():
         raise HatboxError(f"no pack at {safe_text(str(path))}", hint="a pack is the .hatpack file hatbox train writes")
-    samples = _samples_archive(path)
+    samples = samples_archive(path)
     if samples:
         raise HatboxError(f"{safe_text(path.name)} is {samples}, not a pack; nothing was sent",
                           hint=f"a sample library goes with: hatbox push-library {shlex.quote(str(path))}")
     check_pack_opens(path)
+    check_box_takes(path)                       # NaN in its golden output...: the box's own checks, here
     where = target(args)
     with tempfile.TemporaryDirectory() as tmp, _client(*where) as c:
         if args.sign:
             path = _signed_copy(path, Path(args.sign), Path(tmp))
         _check_limit(c, path, "max_pack_bytes")
+        if (known := pack_on_box(c, path)) is not None:     # sent before (a broken connection): not sent again
+            return on_box_already(c, known, args.activate, where[0])
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
@@ -291,31 +295,6 @@ def _say_untagged(client: Any, started: list[str], active: str) -> None:
         print(f"  {count_words(len(others), 'library on the box keeps', 'libraries on the box keep')} the tags of "
               "another tagger pack (hatbox box-library lists which): hatbox box-library ID --retag tags one with this "
               "one")
-
-
-def _samples_archive(path: Path) -> str:
-    """"a zip of samples" (or tar) when ``path`` is an archive that holds audio files and no pack manifest; ""
-    otherwise (a pack, or anything else: the pack reader says what is wrong with it)."""
-    import tarfile
-    import zipfile
-
-    from device.library.archive import ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS
-
-    try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                names, kind = zf.namelist(), "a zip of samples"
-        elif path.name.lower().endswith(ARCHIVE_SUFFIXES) and tarfile.is_tarfile(path):
-            with tarfile.open(path) as tf:
-                names, kind = tf.getnames(), "a tar of samples"
-        else:
-            return ""
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
-        return ""
-    from export.pack import MANIFEST
-    if MANIFEST in names:
-        return ""
-    return kind if any(Path(n).suffix.lower() in AUDIO_EXTENSIONS for n in names) else ""
 
 
 def _signed_copy(path: Path, key_file: Path, tmp: Path) -> Path:

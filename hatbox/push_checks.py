@@ -1,0 +1,89 @@
+"""What `hatbox push` (hatbox/cmd_remote.py) checks before it sends a pack's bytes, and a pack the box holds already.
+
+p42 network QA: push sent a pack that `hatbox pack inspect` already said the box would refuse (NaN in its golden
+output), and, after a broken connection that "may or may not have kept it", sent all of a pack the box held again
+before saying "was on the box already".  Now the box's checks of the pack's output run here first (as for `render`
+and `play`), and the box's list of packs is read before a byte is sent.
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from hatbox.box_client import _call, safe_text
+from hatbox.errors import PackError
+
+def check_box_takes(path: Path) -> None:
+    """PackError, nothing sent, when the box's checks of the pack's output (golden run, an effect's knob settings
+    and its output on silence: what `hatbox pack inspect` runs and `render` and `play` refuse on,
+    device.validate.check_box_plays) refuse the pack at ``path`` here: NaN in its golden output, a runaway.  The
+    checks that depend on the box (its engine's rate, its keys, its speed) and the model's form (operators, contract)
+    are left to the box, which says them in its words; so is a pack these checks cannot run."""
+    from device.validate import EngineSpec, Report, check_golden_run, check_knob_settings, check_silence, \
+        refusal_words
+    from export.pack import read_pack
+    report = Report(pack=read_pack(path))
+    try:
+        check_golden_run(report, EngineSpec())
+        if report.pack.manifest.kind == "effect":
+            check_knob_settings(report, EngineSpec())
+            check_silence(report, EngineSpec())
+    except PackError as exc:
+        raise PackError(f"the box would refuse {safe_text(path.name)} ({safe_text(refusal_words(exc))}); nothing was "
+                        "sent", check=exc.check,
+                        hint=(safe_text(exc.hint) + "; " if exc.hint else "") + "build the pack again (export or "
+                        f"train it again); hatbox pack inspect {shlex.quote(safe_text(str(path)))} shows its checks"
+                        ) from None
+    except Exception:  # noqa: BLE001 - a model these checks cannot run: the box checks it and says why
+        return
+
+
+def pack_on_box(client: Any, path: Path) -> dict[str, Any] | None:
+    """The box's entry (GET /packs) for the very bytes of the pack at ``path`` (its sha256), None when it holds no
+    such pack (or, a box of another version, lists no digests)."""
+    from device.store import file_sha256
+    digest = file_sha256(path)
+    return next((p for p in _call(client, "GET", "/packs", expect=list)
+                 if isinstance(p, dict) and p.get("sha256") == digest and p.get("id")), None)
+
+
+def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) -> int:
+    """Say that ``pack`` (its GET /packs entry) was on the box at ``url`` already, so nothing was sent; with
+    ``activate`` make it the active pack of its kind (as `hatbox box-pack ID --activate`)."""
+    from hatbox.cmd_remote import _activate_pack
+    pid = shlex.quote(safe_text(pack["id"]))
+    print(f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))} ({safe_text(pack.get('kind'))}) "
+          f"was on the box already at {safe_text(url)} as {safe_text(pack['id'])}: nothing was sent again")
+    if activate:
+        return _activate_pack(client, pack)
+    if pack.get("active"):
+        print(f"  it was already on the box, and is its active {safe_text(pack.get('kind'))} pack")
+    else:
+        print(f"  make it active: hatbox box-pack {pid} --activate")
+    return 0
+
+
+def samples_archive(path: Path) -> str:
+    """"a zip of samples" (or tar) when ``path`` is an archive that holds audio files and no pack manifest; ""
+    otherwise (a pack, or anything else: the pack reader says what is wrong with it)."""
+    import tarfile
+    import zipfile
+
+    from device.library.archive import ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS
+
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                names, kind = zf.namelist(), "a zip of samples"
+        elif path.name.lower().endswith(ARCHIVE_SUFFIXES) and tarfile.is_tarfile(path):
+            with tarfile.open(path) as tf:
+                names, kind = tf.getnames(), "a tar of samples"
+        else:
+            return ""
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+        return ""
+    from export.pack import MANIFEST
+    if MANIFEST in names:
+        return ""
+    return kind if any(Path(n).suffix.lower() in AUDIO_EXTENSIONS for n in names) else ""
