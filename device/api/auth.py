@@ -125,6 +125,7 @@ class Pairing:
         self._lock = threading.Lock()
         self._code = ""
         self._expires = -math.inf
+        self._used, self._used_until = "", -math.inf     # the code a pairing last took, and until when it is said so
         self._misses = 0            # wrong codes since the last success (or quiet hour)
         self._pause = 0.0           # the last pause's length (0: none yet)
         self._paused_until = -math.inf
@@ -203,7 +204,8 @@ class Pairing:
     def redeem(self, code: str, client: str = "") -> None:
         """Accept ``code`` once (then make a new one); else AuthError, or PairingPaused while
         paused (the code is not even compared then) unless the owner window lets ``client`` (the
-        caller's address) through."""
+        caller's address) through.  The code a pairing took, sent again within the code's lifetime (a second
+        laptop, a retry), is said to be used, and is no wrong guess: it counts toward no pause."""
         with self._lock:
             now = self._clock()
             exempt = self._exempt(now, client)
@@ -218,8 +220,12 @@ class Pairing:
             if hmac.compare_digest(normalize_code(code).encode(), self._code.encode()):
                 self._forgive()
                 self._close_window()
+                self._used, self._used_until = self._code, now + self._ttl
                 self._renew()
                 return
+            if now < self._used_until and hmac.compare_digest(normalize_code(code).encode(), self._used.encode()):
+                raise AuthError("this pairing code was already used; the box shows a new one",    # not a guess
+                                hint=f"{_read_code(self._panel)} and try again")
             self._count_miss(now, client, exempt)
         raise AuthError("wrong or expired pairing code", hint=f"{_read_code(self._panel)} and try again")
 
