@@ -141,6 +141,13 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
     signature = report.pack.members.get(SIGNATURE)
     if signature is None and not required:
         return "unsigned (this box does not require signatures)"
+    if signature is not None and len(signature) != SIGNATURE_BYTES:     # junk, before any key is asked (p42 QA)
+        why = (f"manifest.sig is not a valid signature ({len(signature)} bytes; an ed25519 signature is "
+               f"{SIGNATURE_BYTES})")
+        if not required:
+            return f"taken as unsigned: {why} (this box does not require signatures; with --require-signature it " \
+                   "would refuse it)"
+        raise PackError(f"signature: {why}", check="signature", hint=SIGN_HINT)
     if signature is not None and not trusted and not required:
         return "not checked: signed, but no trusted keys are installed to check it (this box does not require signatures)"
     # the bytes read_pack parsed, not the file read again: what was checked is what is installed
@@ -156,6 +163,7 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
     return f"signed by trusted key {report.signed_by}"
 
 
+SIGNATURE_BYTES = 64        # an ed25519 signature (export/signing.py): manifest.sig of another length is none
 SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
              "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
              "--activate")
