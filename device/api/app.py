@@ -556,7 +556,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     box = Box(Path(store_dir), control, config or ApiConfig())
     app = FastAPI(title="hatbox device API", version=__version__,
                   description="Pair, push packs and sample libraries, and look at the box.",
-                  dependencies=[Depends(strict_query)])
+                  dependencies=[Depends(strict_query)], redirect_slashes=False)   # /packs/: a JSON 404, no 307
     app.state.box = box
     auth = Depends(require_token)
     _handlers(app)

@@ -99,7 +99,11 @@ def _handlers(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         error = HTTP_WORDS.get(exc.status_code, "bad request" if exc.status_code < 500 else "error")
         hint = NO_ROUTE_HINT if exc.status_code in (404, 405) else None
-        body = M.ErrorBody(error=error, message=str(exc.detail), hint=hint)
+        message, path = str(exc.detail), _request.url.path
+        if exc.status_code == 404 and len(path) > 1 and path.endswith("/"):    # was an empty 307 before auth (p42)
+            message = f"the box has no {_request.method} {path}: its routes end without a slash"
+            hint = f"leave the slash at the end out: {_request.method} {path.rstrip('/')}; {NO_ROUTE_HINT}"
+        body = M.ErrorBody(error=error, message=message, hint=hint)
         return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
