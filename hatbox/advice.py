@@ -16,6 +16,8 @@ from hatbox.text import count_words, number_words
 
 TAGGER_STEPS = 900      # `hatbox train tagger`'s steps when --steps is not given (hatbox/cmd_tag.py)
 EFFECT_MINUTES = 5.0    # `hatbox train effect`'s --minutes when it is not given (hatbox/cmd_effect.py)
+SYNTH_MINUTES = 10.0    # `hatbox train synth`'s --minutes when it is not given (hatbox/cmd_synth.py)
+TAGGER_MINUTES = 4.5    # `hatbox train tagger`'s --minutes when it is not given (hatbox/cmd_tag.py)
 MIN_MINUTES = 1.0       # the least --minutes suggested after a budget ran out, for a trainer that gives no default
 POOR_F1 = 0.8           # a tagger's held-out macro-F1 under this gets advice (the factory tagger: 0.886)
 FEW_EXAMPLES = 5        # a tag trained on fewer samples than this is named as needing more (data.lone_tags_warning)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from export.manifest import RATE_RANGE
-from hatbox.advice import Limit, limit_words, next_block, seed_words
+from hatbox.advice import SYNTH_MINUTES, Limit, limit_words, next_block, seed_words
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.text import cents_words, count_words, duration_words
 
@@ -25,8 +25,8 @@ def register(cli) -> None:
                        train_synth, group_help="train models")
     p.add_argument("dir", help="note folder: DIR/<instrument>/<C4.wav | 60.wav | name_060_100.wav>")
     p.add_argument("--out", required=True, help="output .hatpack")
-    p.add_argument("--minutes", type=minutes(), default=10.0,
-                   help="training wall-clock budget (default 10)")
+    p.add_argument("--minutes", type=minutes(), default=SYNTH_MINUTES,
+                   help=f"training wall-clock budget (default {SYNTH_MINUTES:g})")
     p.add_argument("--name", default=None,
                    help="pack name (default: the output file's stem, with characters other than letters, "
                         "digits, _ - . made _)")
@@ -125,7 +125,7 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
     if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:
         limit = Limit(steps=int(metrics["train_steps"]), minutes=minutes,
-                      stopped_early=bool(metrics.get("stopped_early")))
+                      stopped_early=bool(metrics.get("stopped_early")), default_minutes=SYNTH_MINUTES)
         lines += next_block([limit_words(limit), "more notes per instrument: every few semitones over the range you "
                              "play, at a few loudnesses", seed_words("notes")],
                             "the synth sounds little like your notes yet; to get closer, try:")

@@ -10,6 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
@@ -24,10 +25,12 @@ def register(cli) -> None:
                    help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
                         "again taking the later one's tags (put `hatbox library export` corrections last)")
     p.add_argument("--out", required=True, help="the .hatpack to write")
-    p.add_argument("--minutes", type=minutes(), default=4.5,
-                   help="training time budget in minutes (default 4.5); training stops at this or at --steps, "
+    p.add_argument("--minutes", type=minutes(), default=TAGGER_MINUTES,
+                   help=f"training time budget in minutes (default {TAGGER_MINUTES:g}); training stops at this or at "
+                        "--steps, "
                         "whichever comes first")
-    p.add_argument("--steps", type=whole(1), default=900, help="training steps (default 900; see --minutes)")
+    p.add_argument("--steps", type=whole(1), default=TAGGER_STEPS,
+                   help=f"training steps (default {TAGGER_STEPS}; see --minutes)")
     p.add_argument("--shots", type=whole(1), default=None, metavar="N",
                    help="use only N examples per tag (to see how the tagger does with a handful)")
     p.add_argument("--holdout", type=number(0, 1, "fraction", open_high=True), default=0.15,

@@ -18,7 +18,7 @@ from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, form
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
-from hatbox.advice import TAGGER_STEPS, Limit, tagger_next
+from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS, Limit, tagger_next
 from hatbox.errors import DataError, HatboxError
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
@@ -194,8 +194,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
             rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
             text += _write_report(rep, tags, out)
-            limit = Limit(steps=res.steps, minutes=minutes, cap=steps, cap_option="--steps", default_cap=TAGGER_STEPS,
-                          stopped_early=res.stopped_early)
+            limit = run_limit(res.steps, minutes, steps, res.stopped_early)
             text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
                                                                  tag_counts(train_items)))
         return text
@@ -269,3 +268,10 @@ def _write_report(rep: dict, tags: list[str], out: Path) -> str:
     except OSError as exc:
         return f"\nwarning: the held-out report was not written ({exc.strerror or exc}: {exc.filename or json_path})"
     return f" and its held-out report {json_path.name}, {png_path.name}"
+
+
+def run_limit(done: int, minutes: float | None, steps: int | None, stopped_early: bool) -> Limit:
+    """What ended a tagger training of ``done`` steps (budget ``minutes``, cap ``steps``), for its next: advice, with
+    the tagger's own defaults (a tiny --minutes is told at least the default 4.5, not "e.g. --minutes 1")."""
+    return Limit(steps=done, minutes=minutes, cap=steps, cap_option="--steps", default_cap=TAGGER_STEPS,
+                 stopped_early=stopped_early, default_minutes=TAGGER_MINUTES)

@@ -1,0 +1,20 @@
+"""The synth's and the tagger's "next:" advice after a tiny budget suggest at least their own default --minutes
+(the effect's did since this stop's QA; these fell back to "e.g. --minutes 1", under the synth's default of 10)."""
+from __future__ import annotations
+
+from hatbox.advice import SYNTH_MINUTES, TAGGER_MINUTES, TAGGER_STEPS, tagger_next
+from hatbox.cmd_synth import summary_lines
+
+POOR = {"eval_set": "heldout", "heldout_pitch_median_abs_cents": 0.2, "heldout_mrstft": 4.0,
+        "heldout_mrstft_sine": 4.1, "train_seconds": 0.6, "train_steps": 3}
+
+
+def test_a_tiny_synth_budget_is_told_the_synth_default() -> None:
+    said = "\n".join(summary_lines(POOR, 0.01))
+    assert f"(e.g. --minutes {SYNTH_MINUTES:g}, the default)" in said, said
+
+
+def test_a_tiny_tagger_budget_is_told_the_tagger_default() -> None:
+    from trainer.tagger.pipeline import run_limit
+    block = "\n".join(tagger_next(0.3, run_limit(5, 0.01, TAGGER_STEPS, False), {"kick": {"f1": 0.3}}, {"kick": 10}))
+    assert f"(e.g. --minutes {TAGGER_MINUTES:g}, the default)" in block, block
