@@ -291,6 +291,8 @@ def _checked(resp: Any, base: str, asked: str = "", sent: str | None = None) -> 
         return body
     if not is_json and _page_kind(resp).startswith("an HTML page"):
         raise _not_a_box(base, f"answered with {_page_kind(resp)}{_debug_status(resp)}")
+    if resp.status_code >= 500 and not _box_form(body) and resp.text.strip() != "Internal Server Error":
+        raise _not_the_box(resp, base, sent)   # a proxy's 502 {"detail": ...} is not the box's words (p42 QA)
     if not isinstance(body, dict):
         body = {}
     if resp.status_code in (404, 405) and not body:      # every answer of a box says what it could not find
@@ -318,6 +320,24 @@ def _checked(resp: Any, base: str, asked: str = "", sent: str | None = None) -> 
         hint = "the box's log may say why: hatbox box-logs"
     raise BoxRefused(f"{_refusal_words(resp.status_code)}: {msg}{_debug_status(resp)}", status=resp.status_code,
                      error=error, hint=hint)
+
+
+def _box_form(body: Any) -> bool:
+    """Whether ``body`` (an error answer's JSON) is the box's error form: {error, message, ...} in words."""
+    return isinstance(body, dict) and isinstance(body.get("error"), str) and isinstance(body.get("message"), str)
+
+
+def _not_the_box(resp: Any, base: str, sent: str | None) -> HatboxError:
+    """A 5xx answer not in the box's error form (uvicorn's own plain 500 aside): a proxy or gateway between this
+    computer and the box at ``base`` answered in its place; ``sent``: the name of the file an upload sent."""
+    said = safe_text(" ".join(resp.text.split())[:120]) or "nothing more"
+    kept = f"; the box may or may not have kept {safe_text(sent)}" if sent else ""
+    reason = f" {safe_text(resp.reason_phrase)}" if resp.reason_phrase else ""
+    return HatboxError(f"a server between this computer and the box at {base} (not the box) answered "
+                       f"{resp.status_code}{reason} ({said}){kept}",
+                       hint="check that the address reaches the box itself (hatbox status), or the proxy or gateway "
+                            "on the way, then try again" + (": hatbox box-pack or hatbox box-library shows what the "
+                                                            "box holds" if sent else ""))
 
 
 def pair_hint(hint: str, base: str) -> str:
@@ -373,21 +393,23 @@ def _chunks(path: Path, bar: Any, up: _Upload) -> Iterator[bytes]:
             yield chunk
             up.sent += len(chunk)
             bar.update(len(chunk))
-    bar.set_description(f"{safe_text(path.name)} sent, the box is checking it")
+    bar.set_description(f"{safe_text(up.name)} sent, the box is checking it")
 
 
 def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: bool = False,
-           listing: str = "hatbox box-pack") -> Any:
+           listing: str = "hatbox box-pack", shown: str | None = None) -> Any:
     """Stream ``path`` as the request body with a tqdm progress bar.  A link that stops taking bytes for
     UPLOAD_STALL_S fails the upload; the box may then take UPLOAD_ANSWER_S to check it and answer.  ``listing``:
-    the command that lists what the box holds, named when the box may have kept the upload without answering."""
+    the command that lists what the box holds, named when the box may have kept the upload without answering;
+    ``shown``: what the user sent, named in the bar and the messages (a folder sent as a temporary archive: the
+    folder, not an archive the user never made; default: ``path``'s name)."""
     import httpx
     from tqdm import tqdm
 
-    up = _Upload(path.name, path.stat().st_size, listing)
+    up = _Upload(shown or path.name, path.stat().st_size, listing)
     timeout = httpx.Timeout(UPLOAD_STALL_S, connect=CONNECT_TIMEOUT_S, read=UPLOAD_ANSWER_S)
     try:
-        with tqdm(total=up.size, unit="B", unit_scale=True, unit_divisor=1024, desc=safe_text(path.name),
+        with tqdm(total=up.size, unit="B", unit_scale=True, unit_divisor=1024, desc=safe_text(up.name),
                   disable=quiet, leave=False) as bar:
             return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
                          timeout=timeout,

@@ -68,7 +68,8 @@ def push_library(args: argparse.Namespace) -> int:
             if args.wait and there.get("state") == "tagging":
                 _tagging_ended(c, _follow(c, there["id"], args.quiet))
             return 0
-        body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library")
+        body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",
+                      shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body)
             _same_name(c, body)

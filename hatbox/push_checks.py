@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hatbox.box_client import _call, safe_text
-from hatbox.errors import PackError
+from hatbox.errors import HatboxError, PackError
 
 def check_box_takes(path: Path) -> None:
     """PackError, nothing sent, when the box's checks of the pack's output (golden run, an effect's knob settings
@@ -41,11 +41,14 @@ def check_box_takes(path: Path) -> None:
 
 def pack_on_box(client: Any, path: Path) -> dict[str, Any] | None:
     """The box's entry (GET /packs) for the very bytes of the pack at ``path`` (its sha256), None when it holds no
-    such pack (or, a box of another version, lists no digests)."""
+    such pack (or, a box of another version, lists no digests, or its list cannot be read)."""
     from device.store import file_sha256
+    try:
+        packs = _call(client, "GET", "/packs", expect=list)
+    except HatboxError:                 # a list this laptop cannot read: the upload goes, and the box answers it
+        return None
     digest = file_sha256(path)
-    return next((p for p in _call(client, "GET", "/packs", expect=list)
-                 if isinstance(p, dict) and p.get("sha256") == digest and p.get("id")), None)
+    return next((p for p in packs if isinstance(p, dict) and p.get("sha256") == digest and p.get("id")), None)
 
 
 def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) -> int:
