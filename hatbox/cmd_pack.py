@@ -161,6 +161,7 @@ FIGURES = {
     "arch_trials": "models tried (held-out error): {}",
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",
+    "envelope": "envelope {}",                              # "from your notes (21): attack 22 ms, falls to ..."
     "heldout_pitch_p90_abs_cents": "9 in 10 held-out notes are off their pitch by {} cents",
     "train_set_pitch_median_abs_cents": "pitch error on training notes {} cents (median; no notes were held out)",
     "train_set_pitch_p90_abs_cents": "9 in 10 training notes are off their pitch by {} cents",

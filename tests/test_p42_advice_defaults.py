@@ -18,3 +18,9 @@ def test_a_tiny_tagger_budget_is_told_the_tagger_default() -> None:
     from trainer.tagger.pipeline import run_limit
     block = "\n".join(tagger_next(0.3, run_limit(5, 0.01, TAGGER_STEPS, False), {"kick": {"f1": 0.3}}, {"kick": 10}))
     assert f"(e.g. --minutes {TAGGER_MINUTES:g}, the default)" in block, block
+
+
+def test_pack_inspect_says_the_fitted_envelope_in_words() -> None:
+    from hatbox.cmd_pack import figure_lines
+    words = "from your notes (21): attack 22 ms, falls to -7.5 dB over 0.76 s"
+    assert figure_lines({"envelope": words}) == [f"envelope {words}"]
