@@ -12,6 +12,7 @@ it (:data:`BYPASS_FACTOR`), or a row far worse than the others (:data:`OUTLIER_F
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -106,9 +107,10 @@ def setting_rows(metrics: dict[str, Any], data: EffectData) -> list[dict[str, An
     return sorted(rows, key=lambda r: -r["esr"])
 
 
-def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None) -> str | None:
+def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None, knobs: bool = True) -> str | None:
     """The warning for a pack whose mean held-out ESR is not :data:`BYPASS_FACTOR` times below bypass's; how to train
-    longer follows what ended the run (``limit``: hatbox.advice; None when not known: both ways are said)."""
+    longer follows what ended the run (``limit``: hatbox.advice; None when not known: both ways are said).
+    ``knobs``: the set has knob columns (else no "settings" are spoken of)."""
     model, bypass = metrics.get("val_esr"), metrics.get("val_bypass_esr")
     if model is None or bypass is None or model * BYPASS_FACTOR <= bypass:
         return None
@@ -116,33 +118,103 @@ def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None) -> str |
         limit = Limit(steps=metrics["steps"], stopped_early=True)       # a Ctrl-C is in the metrics
     how = ("the pack sounds less like the gear than no effect at all" if model >= bypass
            else "the pack is hardly closer to the gear than no effect at all")
-    little = (f"; the gear changes the sound little at these settings (bypass ESR under {OUTLIER_FLOOR:g}), so "
+    little = (f"; the gear changes the sound little{' at these settings' if knobs else ''} (bypass ESR under "
+              f"{OUTLIER_FLOOR:g}), so "
               "a capture has to be very exact to beat it" if bypass < OUTLIER_FLOOR else "")
+    at_row = " at that row's settings" if knobs else ""
     return (f"held-out ESR {model:.4f} is {times_text(model, bypass)} than bypass's {bypass:.4f} (the dry input "
             f"passed through unchanged): {how}; train longer ({longer_words(limit)}), or check that each output is a "
-            f"recording of its row's input through the gear at that row's settings{little}")
+            f"recording of its row's input through the gear{at_row}{little}")
 
 
-def outlier_warning(rows: list[dict[str, Any]]) -> str | None:
+def outlier_warning(rows: list[dict[str, Any]], knobs: bool = True) -> str | None:
     """The warning naming the rows (``setting_rows``) whose ESR is over :data:`OUTLIER_FACTOR` times the median
-    and at least :data:`OUTLIER_FLOOR`; None when there are none."""
+    and at least :data:`OUTLIER_FLOOR`; None when there are none.  ``knobs``: the set has knob columns; without
+    them (a denoiser's set) the rows are recordings, not settings, and no setting is named or asked for."""
     bad = [r for r in rows if r["x_median"] is not None and r["x_median"] > OUTLIER_FACTOR
            and r["esr"] >= OUTLIER_FLOOR]
     if not bad:
         return None
     median = bad[0]["esr"] / bad[0]["x_median"]
-    named = "; ".join(f"{r['pair']} ({r['setting']}): {r['esr']:.4f}, {r['x_median']:.3g}x" for r in bad[:WARN_ROWS])
+    named = "; ".join(f"{r['pair']}" + (f" ({r['setting']})" if knobs else "") + f": {r['esr']:.4f}, "
+                      f"{r['x_median']:.3g}x" for r in bad[:WARN_ROWS])
     more = f"; and {len(bad) - WARN_ROWS} more (the report's table)" if len(bad) > WARN_ROWS else ""
+    if not knobs:
+        one = len(bad) == 1
+        return (f"the pack is much worse on {'this recording' if one else 'these recordings'} than on the others "
+                f"(held-out ESR over {OUTLIER_FACTOR:g}x the median {median:.4f}): {named}{more}; check "
+                f"{'that recording' if one else 'those recordings'} (a bypass ESR far above the others' in the "
+                "report's table: a far noisier or more changed take), record more like it, or train longer")
     return (f"the pack is much worse at {'this setting' if len(bad) == 1 else 'these settings'} than at the others "
             f"(held-out ESR over {OUTLIER_FACTOR:g}x the median {median:.4f}): {named}{more}; check "
             f"{'that recording' if len(bad) == 1 else 'those recordings'}, record more at or near "
             f"{'that setting' if len(bad) == 1 else 'those settings'}, or train longer")
 
 
+def pair_scores(metrics: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """{pair: (the pack's held-out ESR, bypass's)} for the pairs both were measured on, in the metrics' order."""
+    bypass: dict[str, float] = metrics.get("val_bypass_esr_per_pair") or {}
+    return {n: (e, bypass[n]) for n, e in (metrics.get("val_esr_per_pair") or {}).items() if bypass.get(n) is not None}
+
+
+def per_pair_words(metrics: dict[str, Any]) -> str | None:
+    """The headline per pair, beside the ratio of the means (which one noisy or far-off pair can make):
+    "better than bypass on 5 of 7 pairs; the median pair's error is 1.02x lower"; None under two pairs."""
+    scores = pair_scores(metrics)
+    if len(scores) < 2:
+        return None
+    better = sum(m < b for m, b in scores.values())
+    ratios = [b / m if m > 0 else math.inf for m, b in scores.values()]
+    return (f"better than bypass on {better} of {len(scores)} pairs; the median pair's error is "
+            f"{times_text(1.0, float(np.median(ratios)))}")
+
+
+def worse_than_bypass_warning(metrics: dict[str, Any]) -> str | None:
+    """The warning naming each held-out pair on which the pack does worse than no effect at all (its ESR above
+    bypass's), with both figures, worst ratio first; None when there is none, or one pair (the headline says it)."""
+    scores = pair_scores(metrics)
+    bad = sorted(((n, m, b) for n, (m, b) in scores.items() if m > b), key=lambda t: -t[1] / max(t[2], 1e-30))
+    if len(scores) < 2 or not bad:
+        return None
+    named = "; ".join(f"{n}: {m:.4f} vs bypass {b:.4f} ({times_text(m, b)})" for n, m, b in bad[:WARN_ROWS])
+    more = f"; and {len(bad) - WARN_ROWS} more (the report's table)" if len(bad) > WARN_ROWS else ""
+    which = "that pair" if len(bad) == 1 else "those pairs"
+    return (f"on {len(bad)} of {len(scores)} held-out pairs the pack does worse than no effect at all (its held-out "
+            f"ESR above the dry input's, passed through unchanged): {named}{more}; on {which} the pack changes the "
+            f"sound away from the recorded output: check {'that recording' if len(bad) == 1 else 'those recordings'} "
+            "(is each output a recording of its own row's input?), or train longer")
+
+
+DOMINANT_FACTOR = 10.0      # a pair whose bypass ESR is this many times the other pairs' median ...
+DOMINANT_SHARE = 0.5        # ... and over this share of the pairs' sum makes the mean of bypass's ESR its own
+
+
+def dominant_bypass_warning(metrics: dict[str, Any]) -> str | None:
+    """The note for a set where one pair's bypass ESR (for a denoiser: its noise) is far above the others' and makes
+    most of their mean, so the ratio of the means says little about the other pairs; None otherwise."""
+    scores = pair_scores(metrics)
+    if len(scores) < 3:
+        return None
+    name, (model, top) = max(scores.items(), key=lambda kv: kv[1][1])
+    rest = float(np.median([b for n, (_m, b) in scores.items() if n != name]))
+    total = sum(b for _m, b in scores.values())
+    if top < DOMINANT_FACTOR * rest or top < DOMINANT_SHARE * total:
+        return None
+    return (f"the mean of bypass's held-out ESR is mostly {name}'s: {top:.4f}, {top / max(rest, 1e-30):.3g}x the "
+            f"other pairs' median {rest:.4f} and {100 * top / total:.0f}% of the sum (its output is far from its "
+            "input: for a denoiser, a recording far noisier than the others), so the pack's error being lower than "
+            f"bypass's on the mean mostly says {name} ({model:.4f} vs {top:.4f}); per pair: "
+            f"{per_pair_words(metrics)}")
+
+
 def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | None = None) -> list[str]:
     """Warnings about how well the pack matches the gear on the held-out audio (shown by the CLI and in the
-    report): not clearly better than bypass, rows far worse than the rest (``limit``: what ended the run)."""
-    said = [bypass_warning(metrics, limit), outlier_warning(setting_rows(metrics, data))]
+    report): not clearly better than bypass (on the mean, and per pair: :func:`worse_than_bypass_warning`), one
+    pair's bypass ESR making the mean (:func:`dominant_bypass_warning`), rows far worse than the rest (``limit``:
+    what ended the run)."""
+    knobs = bool(data.knobs)
+    said = [bypass_warning(metrics, limit, knobs), worse_than_bypass_warning(metrics),
+            dominant_bypass_warning(metrics), outlier_warning(setting_rows(metrics, data), knobs)]
     return [w for w in said if w]
 
 
