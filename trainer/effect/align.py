@@ -23,6 +23,14 @@ PEAK_RATIO = 9.0
 EDGE_SAMPLES = 8         # a peak this close to the end of the searched range may lie beyond it
 
 
+class OutputLeads(DataError):
+    """:func:`find_delay`'s refusal of an output that leads its input; ``lead``: by how many samples."""
+
+    def __init__(self, message: str, lead: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.lead = lead
+
+
 def impulse_response(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
     """Regularised x->y impulse response at lags -max_lag..max_lag -> [2*max_lag + 1]."""
     n = min(x.shape[0], y.shape[0], MAX_ANALYSIS)
@@ -75,8 +83,8 @@ def find_delay(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DELA
                         f"match, at {lag} samples, stands only {strength:.1f}x above the rest; "
                         f"{PEAK_RATIO:g}x needed)", hint=hint)
     if lag < -max(8, LEAD_LIMIT_S * rate):
-        raise DataError(f"{prefix}the output leads the input by {-lag} samples ({1000 * -lag / rate:.1f} ms)",
-                        hint="check that the input and output files are not swapped or trimmed")
+        raise OutputLeads(f"{prefix}the output leads the input by {-lag} samples ({1000 * -lag / rate:.1f} ms)",
+                          -lag, hint="check that the input and output files are not swapped or trimmed")
     return max(0, lag), polarity(signed)
 
 

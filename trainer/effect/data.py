@@ -38,7 +38,8 @@ from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import csv_text, listed_file, missing_error, separator, separator_note
 from trainer.effect import checks
-from trainer.effect.align import find_delay, shift
+from trainer.effect import takes
+from trainer.effect.align import OutputLeads, find_delay, shift
 from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
@@ -385,13 +386,16 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         if not allow_clipping:
             check_clipping(got.mono + np.float32(got.dc), label)      # as recorded: the offset clipped with it
     files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""
+    other = lambda: _recorded_from(y, rate, src, swapped or [], cache)     # noqa: E731 - only when needed
     try:
         latency, polarity = find_delay(x, y, rate, where=where + files)
     except DataError as exc:
-        said = checks.swap_hint(where, dst, _recorded_from(y, rate, src, swapped or [], cache))
-        if said is None:
+        said = checks.swap_hint(where, dst, other())
+        lead = takes.lead_hint(exc, x, y, rate, dst) if isinstance(exc, OutputLeads) and said is None else None
+        if said is None and lead is None:
             raise
-        raise DataError(f"{exc.args[0]}; {said}", hint="swap the files back in pairs.csv") from None
+        raise DataError(exc.args[0] + (f"; {said}" if said else ""),
+                        hint=lead or "swap the files back in pairs.csv") from None
     said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
                                                                   f"{where} output {dst.name}", CLIP_LEVEL),
             checks.inverted_polarity(where + files, polarity),
@@ -399,6 +403,9 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     if warnings is not None:
         warnings.extend(w for w in said if w and w not in warnings)
     xa, ya = shift(x, y, latency)
+    wrong = takes.another_take(xa, ya, rate, where, src, dst, other)
+    if wrong is not None:
+        raise wrong
     return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity), rate
 
 
@@ -407,23 +414,12 @@ MAX_SWAP_CANDIDATES = 16    # other rows' input files tried when an output match
 
 def _recorded_from(y: np.ndarray, rate: int, own: Path, others: list[tuple[str, Path]],
                    cache: Decoded | None) -> tuple[str, Path] | None:
-    """The first (row, input file) of ``others`` (rows with another input file than ``own``) that ``y`` [N] is
-    a clear, delayed recording of, trying at most MAX_SWAP_CANDIDATES files; None if none is."""
-    tried: set[Path] = set()
-    for where, src in others:
-        if src in tried or src == own or checks.same_file(src, own) or not src.is_file():
-            continue
-        tried.add(src)
-        if len(tried) > MAX_SWAP_CANDIDATES:
-            return None
-        try:
-            got = _load_audio(src, where, cache)
-            if got.rate == rate:
-                find_delay(got.mono, y, rate)
-                return where, src
-        except DataError:
-            continue
-    return None
+    """The first (row, input file) of ``others`` (rows with another input file than ``own``) that ``y`` [N] is a
+    clear recording of (:func:`trainer.effect.takes.recorded_from`), trying at most MAX_SWAP_CANDIDATES files."""
+    def load(src: Path, where: str) -> tuple[np.ndarray, int]:
+        got = _load_audio(src, where, cache)
+        return got.mono, got.rate
+    return takes.recorded_from(y, rate, own, others, load, checks.same_file, MAX_SWAP_CANDIDATES)
 
 
 def latency_tolerance(rate: int) -> int:
