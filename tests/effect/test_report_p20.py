@@ -33,9 +33,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         per[ODD] = 4 * max(per.values())
         return {**s, "per_pair": per, "esr": float(np.mean(list(per.values())))}
 
-    def plot(target, model, rate, path, title=""):
-        drawn.update(target=target, title=title)
-        return real_plot(target, model, rate, path, *([title] if title else []))
+    def plot(target, model, rate, path, title="", inp=None):
+        drawn.update(target=target, title=title, inp=inp)
+        return real_plot(target, model, rate, path, title, inp)
 
     real_plot = report.plot_spectrograms
     with pytest.MonkeyPatch.context() as mp:

@@ -202,8 +202,8 @@ def dominant_bypass_warning(metrics: dict[str, Any]) -> str | None:
         return None
     return (f"the mean of bypass's held-out ESR is mostly {name}'s: {top:.4f}, {top / max(rest, 1e-30):.3g}x the "
             f"other pairs' median {rest:.4f} and {100 * top / total:.0f}% of the sum (its output is far from its "
-            "input: for a denoiser, a recording far noisier than the others), so the pack's error being lower than "
-            f"bypass's on the mean mostly says {name} ({model:.4f} vs {top:.4f}); per pair: "
+            "input: for a denoiser, a recording far noisier than the others), so the ratio of the means mostly speaks "
+            f"for {name} ({model:.4f} vs {top:.4f}); per pair: "
             f"{per_pair_words(metrics)}")
 
 

@@ -1,6 +1,6 @@
 """Training report: markdown + PNGs (loss/ESR curves, spectrograms, ESR per knob setting).
 
-Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png`` (the worst held-out pair),
+Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png`` (the worst held-out pair: input, gear, pack),
 ``esr_per_setting.png`` (a pack with knobs), ``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair
 table worst first, and ``val_bypass_ratio``).  The held-out ESR stands beside bypass's (the dry input as the output:
 trainer/effect/evaluate.py).  matplotlib runs headless (Agg).
@@ -17,6 +17,8 @@ from hatbox.text import display_name
 from trainer.cpuwatch import busy_warning
 from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData, Pair
+from trainer.effect.gaps import (GAP_BELOW_DB, gap_levels, gaps_text, median_levels,  # noqa: F401 - re-exported
+                                 quiet_levels, quiet_text)
 from trainer.effect.evaluate import pair_scores, per_pair_words, render_pair, scored_span, setting_rows, times_text
 
 
@@ -64,17 +66,20 @@ SPEC_FLOOR_DB = -140.0      # the spectrograms' floor: digital silence is drawn 
 SPEC_LOW_HZ = 30.0          # the log frequency axis starts here (a guitar's low E is 82 Hz)
 
 
-def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Path, title: str = "") -> Path:
-    """Target vs model spectrograms of the same held-out audio [N], under ``title`` (which pair it is): power in dB
-    (a colour bar says the scale) on a log frequency axis (a linear 0-24 kHz one squeezed the guitar's range into
-    its bottom tenth)."""
+def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Path, title: str = "",
+                      inp: np.ndarray | None = None) -> Path:
+    """Target vs model spectrograms of the same held-out audio [N], under ``title`` (which pair it is), after the
+    input's when ``inp`` [N] is given (what the gear changed, or a denoiser removed): power in dB (a colour bar says
+    the scale) on a log frequency axis (a linear 0-24 kHz one squeezed the guitar's range into its bottom tenth)."""
     from matplotlib import mlab
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.4), sharey=True)
+    shown = ([] if inp is None else [(inp, "input (what went in)")]) + [(target, "target (gear)"),
+                                                                       (model, "model (pack)")]
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.25 * len(shown), 4.4), sharey=True)
     if title:
         fig.suptitle(display_name(title), fontsize=10)
     mesh = None
-    for ax, sig, label in zip(axes, (target, model), ("target (gear)", "model (pack)")):
+    for ax, (sig, label) in zip(axes, shown):
         spec, freqs, times = mlab.specgram(np.asarray(sig, np.float64), NFFT=1024, Fs=rate, noverlap=768)
         db = 10.0 * np.log10(np.maximum(spec, 10.0 ** (SPEC_FLOOR_DB / 10.0)))
         keep = freqs >= SPEC_LOW_HZ
@@ -84,9 +89,10 @@ def plot_spectrograms(target: np.ndarray, model: np.ndarray, rate: int, path: Pa
         ax.set_title(label)
         ax.set_xlabel("seconds")
     axes[0].set_ylabel("Hz (log scale)")
-    fig.tight_layout(rect=(0.0, 0.0, 0.9, 1.0))
+    right = 0.9 if len(shown) == 2 else 0.93
+    fig.tight_layout(rect=(0.0, 0.0, right, 1.0))
     if mesh is not None:                            # the colour scale in a column of its own, right of the pictures
-        fig.colorbar(mesh, cax=fig.add_axes((0.915, 0.15, 0.015, 0.7))).set_label("dB")
+        fig.colorbar(mesh, cax=fig.add_axes((right + 0.015, 0.15, 0.01, 0.7))).set_label("dB")
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
@@ -161,26 +167,6 @@ def _held_out_audio(pack: Path, val_fraction: float, pair: Pair) -> tuple[np.nda
     return pair.input[a:b], pair.output[a:b], y_hat[a:b]
 
 
-QUIET_FRAME_S = 0.05        # s: the frames the quietest tenth of a held-out stretch is found in
-QUIET_SHARE = 0.1
-
-
-def quiet_levels(inp: np.ndarray, target: np.ndarray, model: np.ndarray, rate: int) -> dict[str, float] | None:
-    """The levels (dBFS RMS) of the input, the gear and the pack over the quietest tenth of the gear's output
-    (50 ms frames): the noise floor in the gaps, what a denoiser is for and what a noisy pedal adds (effect QA of
-    the fortieth stop: the denoiser's report said only its ESR).  None when the stretch holds under ten frames."""
-    n = int(QUIET_FRAME_S * rate)
-    frames = min(inp.shape[0], target.shape[0], model.shape[0]) // n
-    if frames < 10:
-        return None
-    energy = {name: np.mean(np.square(x[:frames * n].astype(np.float64)).reshape(frames, n), axis=1)
-              for name, x in (("input_db", inp), ("gear_db", target), ("pack_db", model))}
-    quiet = np.argsort(energy["gear_db"])[:max(1, int(QUIET_SHARE * frames))]
-    levels = {name: float(10 * np.log10(max(float(np.mean(e[quiet])), 1e-20))) for name, e in energy.items()}
-    levels["gear_level_db"] = float(10 * np.log10(max(float(np.mean(energy["gear_db"])), 1e-20)))
-    return levels
-
-
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
               made: dict[str, str] | None = None) -> str:
     lines = ["# Effect capture report", "",
@@ -199,7 +185,8 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
              "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
              f"{_close():g} is close to the gear, 1 is as far off as silence",
-             *_quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", ""))),
+             *(gaps_text(metrics.get("quiet_levels_per_pair") or {})
+               or quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", "")))),
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
              "", "Per pair, worst first (bypass: the dry input as the output; x median: its ESR over the median "
@@ -223,21 +210,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
     return "\n".join(lines)
 
 
-GAP_BELOW_DB = 20.0     # the quietest tenth of a held-out stretch is a gap when this far under its level
-
-
-def _quiet_text(levels: dict[str, float] | None, pair: str) -> list[str]:
-    """report.md's line for :func:`quiet_levels` ([] without them)."""
-    if not levels:
-        return []
-    level = levels.get("gear_level_db")
-    if level is not None and levels["gear_db"] > level - GAP_BELOW_DB:      # playing all through: no gaps
-        return [f"- noise floor in the gaps: none to measure (the held-out stretch of {pair} is played all through: "
-                f"its quietest tenth is within {GAP_BELOW_DB:g} dB of its level, {level:.1f} dBFS)"]
-    down = levels["input_db"] - levels["pack_db"]
-    return [f"- noise floor in the gaps (the quietest tenth of the held-out stretch of {pair}, where the gear is "
-            f"quietest): input {levels['input_db']:.1f} dBFS, the gear {levels['gear_db']:.1f}, the pack "
-            f"{levels['pack_db']:.1f} ({abs(down):.1f} dB {'under' if down >= 0 else 'over'} the input)"]
+_quiet_text = quiet_text      # its name before trainer/effect/gaps.py
 
 
 def _close() -> float:
@@ -282,7 +255,7 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     metrics = {**metrics, "val_rows": setting_rows(metrics, data),
                "val_bypass_ratio": None if bypass is None or model_esr <= 0 else bypass / model_esr,
                **bypass_per_pair_figures(metrics),
-               "spectrogram_pair": f"{worst.name} ({worst.key}), held-out ESR "
+               "spectrogram_pair": f"{worst.name}{f' ({worst.key})' if data.knobs else ''}, held-out ESR "
                                    f"{metrics['val_esr_per_pair'].get(worst.name, float('nan')):.5f}"}
     plot_curves(history, folder / "curves.png", model_esr)
     per_setting = metrics["val_esr_per_setting"]
@@ -292,10 +265,15 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     else:
         (folder / "esr_per_setting.png").unlink(missing_ok=True)     # an earlier run's, of another pack
     inp, target, model = _held_out_audio(pack, config["val_fraction"], worst)
-    metrics["quiet_levels"], metrics["quiet_pair"] = quiet_levels(inp, target, model, data.rate), worst.name
+    per_pair = gap_levels(pack, data, config["val_fraction"])
+    metrics["quiet_levels_per_pair"] = per_pair
+    metrics["quiet_levels"] = median_levels(per_pair) or quiet_levels(inp, target, model, data.rate)
+    held = {n: v for n, v in per_pair.items() if v}
+    metrics["quiet_pair"] = (min(held, key=lambda n: held[n]["input_db"] - held[n]["pack_db"]) if held
+                             else worst.name)
     shown = 3 * data.rate
     plot_spectrograms(target[:shown], model[:shown], data.rate, folder / "spectrogram.png",
-                      title=f"worst held-out pair: {metrics['spectrogram_pair']}")
+                      title=f"worst held-out pair: {metrics['spectrogram_pair']}", inp=inp[:shown])
     (folder / "metrics.json").write_text(json.dumps({**metrics, **({"made": made} if made else {})}, indent=2,
                                                     default=float))
     path = folder / "report.md"
