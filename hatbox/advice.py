@@ -146,21 +146,29 @@ def fewest_tags(counts: Mapping[str, int]) -> list[str]:
     return [f"{tag} ({n})" for n, tag in few[:TAGS_NAMED]]
 
 
-def examples_words(per_tag: Mapping[str, Mapping[str, Any]], counts: Mapping[str, int]) -> list[str]:
+def examples_words(per_tag: Mapping[str, Mapping[str, Any]], counts: Mapping[str, int],
+                   later: str = "") -> list[str]:
     """The tagger's advice on examples, a line each: the tags it got most wrong (lowest held-out F1), the tags with
-    the fewest training samples; none when no tag stands out."""
+    the fewest training samples; none when no tag stands out.  ``later``: a clause on what the tagger cannot hear
+    (its files are much longer than its clip: trainer.tagger.report_heard.later_clause), added to the first line
+    (a line of its own when there is none): more examples cannot teach a word about a file's later part."""
     weak, few = weakest_tags(per_tag, counts), fewest_tags(counts)
-    return ([f"more examples of the tags it got most wrong: {', '.join(weak)}"] if weak else []) + \
+    lines = ([f"more examples of the tags it got most wrong: {', '.join(weak)}"] if weak else []) + \
         ([f"more examples ({FEW_EXAMPLES} or more a tag) of: {', '.join(few)}"] if few else [])
+    if later and lines:
+        lines[0] += f"; {later}"
+    elif later:
+        lines.append(later.removeprefix("but "))
+    return lines
 
 
 def tagger_next(macro_f1: float | None, limit: Limit, per_tag: Mapping[str, Mapping[str, Any]],
-                counts: Mapping[str, int]) -> list[str]:
+                counts: Mapping[str, int], later: str = "") -> list[str]:
     """The tagger summary's "next:" block, for a held-out macro-F1 under :data:`POOR_F1` (none otherwise, and none
     without a held-out report): what ended the run, the tags that need more examples, another seed.  ``counts``:
-    training samples per tag."""
+    training samples per tag; ``later``: :func:`examples_words`'s clause for files much longer than the clip."""
     if macro_f1 is None or macro_f1 >= POOR_F1:
         return []
-    items = [limit_words(limit), *examples_words(per_tag, counts), seed_words("samples")]
+    items = [limit_words(limit), *examples_words(per_tag, counts, later), seed_words("samples")]
     return next_block(items, f"held-out macro-F1 {macro_f1:.3f} is under {POOR_F1:g} (1 = every tag right); "
                              "to do better:")

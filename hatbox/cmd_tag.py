@@ -17,10 +17,15 @@ from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_
     unsure_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
+# what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
+# holds these words to it: the help cannot import the trainer, torch)
+HEARD = "a tagger hears each file's first second from its first sound"
 
 def register(cli) -> None:
     p = cli.subcommand("train", "tagger", "train a sample tagger from a folder per tag or a CSV of path,tag[,tag...]",
                        train_tagger, group_help="train a model on your own recordings")
+    p.description += (f"; {HEARD}, so words about what happens later (a riser's sweep, a fade) cannot be learned, "
+                      "whatever the examples or minutes")
     p.add_argument("source", nargs="+",
                    help="folder of tag folders, or CSV (path,tag[,tag...]); several are merged, a file listed "
                         "again taking the later one's tags (put `hatbox library export` corrections last)")
@@ -42,6 +47,7 @@ def register(cli) -> None:
                    help="hear each sample at its own level, for words about loudness (accent, ghost); by default "
                         "every sample is scaled to one level first, so its level does not change its tags")
     p = cli.command("tag", "tag every audio file under LIBRARY with a tagger pack (into SQLite)", tag)
+    p.description += f"; {HEARD} (its later part does not change its tags)"
     p.add_argument("library", help="folder of samples (WAV, FLAC, AIFF, OGG, MP3; any rate, mono or stereo)")
     p.add_argument("--pack", required=True, help="a tagger .hatpack")
     p.add_argument("--out", default=None, help="database file (default LIBRARY/.hatbox-tags.sqlite)")
@@ -52,7 +58,8 @@ def register(cli) -> None:
     p.add_argument("db", type=library_db, help=DB_HELP)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--tag", help="list files carrying this tag")
-    g.add_argument("--like", help="files most similar to this audio file")
+    g.add_argument("--like", help="files most similar to this audio file (by their first second, as the tagger "
+                                   "hears it)")
     g.add_argument("--unsure", action="store_true",
                    help="the files the tagger was least sure of: check these first (then hatbox library fix)")
     g.add_argument("--failed", action="store_true",

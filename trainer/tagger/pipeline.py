@@ -15,6 +15,7 @@ from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode
                                  short_of_shots, tag_counts, tag_list, targets)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
+from trainer.tagger.report_heard import heard_of, later_clause, long_files_warning
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
@@ -138,6 +139,8 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     said = [w for w in (lone_tags_warning(train_items, shots=shots) if shots else lone_tags_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
     notes.extend(said)
+    heard = heard_of([it.path for it in items], cfg.clip_samples, cfg.spec.rate)
+    notes.extend(w for w in (long_files_warning(heard),) if w)     # words about a file's later part: not heard
     once = _one_destination()      # stdout and stderr both to one terminal or log: the notes said now are not repeated
     ahead = notes + [f"note: {count_words(len(files), 'file')} left out ({why}; named when training ends)"
                      for files, why in ((skipped, "unreadable"), (silent, "nothing to hear")) if files]
@@ -191,12 +194,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         text += f"\nwrote {out}"
         text += _remove_old_report(out)     # the last run's report described the pack just replaced
         if rep is not None:                 # the report beside the pack, only once the pack is there
+            rep.update(clip_seconds=heard.clip_seconds, median_file_seconds=round(heard.median_seconds, 3))
             rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
             text += _write_report(rep, tags, out)
             limit = run_limit(res.steps, minutes, steps, res.stopped_early)
             text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
-                                                                 tag_counts(train_items)))
+                                                                 tag_counts(train_items), later_clause(heard)))
         return text
 
 
