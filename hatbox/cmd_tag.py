@@ -302,6 +302,19 @@ def tag(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------ query
+DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
+                 "its threshold; least sure first)")
+
+
+def doubt_line(margin: float, guesses: list[tuple[str, float]], path: str) -> str:
+    """One file a tagger of a yes or no per tag was unsure of: its margin, the tag in doubt (``guesses[0]``), the other
+    tags it gave the file (the rest), the file: "0.000  dark 0.50 (its other tags: lead 1.00)  FILE" (p42's QA: the
+    two tags nearest their thresholds read "dark 0.50, bass 0.00" for a file tagged lead)."""
+    (tag, p), given = guesses[0], guesses[1:]
+    gave = ", ".join(f"{escape_unsafe(t)} {q:.2f}" for t, q in given) or "none"
+    return f"{margin:6.3f}  {f'{escape_unsafe(tag)} {p:.2f} (its other tags: {gave})':<36}  {path}"
+
+
 def query(args: argparse.Namespace) -> int:
     from device import library
     _say_if_moved(args.db)
@@ -335,12 +348,14 @@ def query(args: argparse.Namespace) -> int:
         found = library.unsure(args.db, k=args.k)
         if args.json:
             _print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
-                          "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses]} for u in found])
+                          "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses],
+                          **({"in_doubt": u.doubt} if u.doubt else {})} for u in found])
         exclusive = bool(found) and library.is_exclusive(args.db)
         if found and not args.json:
-            heading(UNSURE_HEADING)
+            heading(UNSURE_HEADING if exclusive else DOUBT_HEADING)
         for u in [] if args.json else found:
-            print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))))
+            print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
+                  doubt_line(u.margin, u.guesses, _shown(str(u.path))))
     elif args.json:
         _print_json(_tags_in_use(library.list_tags(args.db)))
     else:

@@ -156,8 +156,9 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
 class Unsure:
     path: Path
     margin: float                        # how far the tagger was from deciding otherwise (0 = a coin toss)
-    guesses: list[tuple[str, float]]     # the tags in doubt, (tag, score): an exclusive tagger's two highest,
-                                         # a multi-label one's two nearest their thresholds
+    guesses: list[tuple[str, float]]     # (tag, score): an exclusive tagger's two highest; a multi-label one's tag in
+                                         # doubt (nearest its threshold), then the tags it gave the file, highest first
+    doubt: str = ""                      # a multi-label tagger's tag in doubt ("" for an exclusive tagger's)
 
 
 def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = None) -> np.ndarray:
@@ -198,10 +199,25 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     m = margins(mat, exclusive, th)
     out = []
     for i in np.argsort(m, kind="stable")[:k]:
-        doubt = -mat[i] if exclusive else np.abs(mat[i] - th)
-        pick = np.argsort(doubt, kind="stable")[:2]
-        out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in pick]))
+        if exclusive:
+            pick = np.argsort(-mat[i], kind="stable")[:2]
+            out.append(Unsure(root / rels[i], float(m[i]), [(tags[j], float(mat[i, j])) for j in pick]))
+        else:
+            out.append(_in_doubt(root / rels[i], float(m[i]), mat[i], th, tags))
     return out
+
+
+GIVEN_SHOWN = 3      # a multi-label tagger's tags shown beside the one in doubt
+
+
+def _in_doubt(path: Path, margin: float, scores: np.ndarray, th: np.ndarray, tags: list[str]) -> Unsure:
+    """A multi-label tagger's doubt about one file (``scores`` [n_tags], thresholds ``th`` [n_tags]): the tag
+    nearest its threshold, then the tags given (score >= threshold), highest first, at most :data:`GIVEN_SHOWN`.
+    Not the two tags nearest their thresholds: with one in doubt at 0.50, the second nearest was a tag the file was
+    far from ("dark 0.50, bass 0.00" for a file the tagger called lead 1.00; p42's QA)."""
+    doubt = int(np.argmin(np.abs(scores - th)))
+    given = [j for j in np.argsort(-scores, kind="stable") if scores[j] >= th[j] and j != doubt][:GIVEN_SHOWN]
+    return Unsure(path, margin, [(tags[j], float(scores[j])) for j in [doubt, *given]], doubt=tags[doubt])
 
 
 def current_tags(db_path: str | Path, path: str | Path) -> list[str]:

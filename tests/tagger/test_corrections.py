@@ -120,7 +120,8 @@ def test_cli_fix_query_export(library_dir, small_pack, tmp_path, capsys):
     assert (tmp_path / "c.csv").read_text().splitlines()[2].endswith("k2.flac,tom")      # under the mark, the header
     assert main(["library", "query", str(db), "--unsure", "-k", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and all(", " in line and "k2.flac" not in line for line in lines)   # yours: not unsure
+    assert len(lines) == 2 and all("(its other tags: " in line and "k2.flac" not in line   # yours: not unsure
+                                   for line in lines)           # multi-label: the tag in doubt, the others given
     assert not any(" or " in line for line in lines)        # a multi-label pack: both tags may be yes, not "or"
     assert main(["library", "fix", str(db), "kicks/k2.flac", "--clear"]) == 0
     assert "back to the tagger" in capsys.readouterr().out
@@ -258,4 +259,4 @@ def test_unsure_in_a_multi_label_library_names_the_tags_in_doubt(tmp_path):
     db = _db(tmp_path, {"a.wav": [0.95, 0.501, 0.47]}, exclusive=False)
     (u,) = library.unsure(db, k=1)
     assert u.margin == pytest.approx(0.001, abs=1e-6)
-    assert [t for t, _ in u.guesses] == ["snare", "hat"]
+    assert [t for t, _ in u.guesses] == ["snare", "kick"]     # the tag in doubt, then the others given (p42)
