@@ -67,7 +67,8 @@ def retag_not_through(lib: dict[str, Any]) -> None:
 def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
     """The laptop's tag database whose corrections `push-library` sends with ``src``: ``--fixes DB`` (``given``),
     else the folder's own (`hatbox tag FOLDER` without --out keeps it inside, device.library.db.IN_LIBRARY), none
-    with ``--no-fixes`` (``off``).  HatboxError, before anything is sent, for a ``--fixes`` that is no file."""
+    with ``--no-fixes`` (``off``); with none found, a note says so (:func:`no_fixes_note`).  HatboxError, before
+    anything is sent, for a ``--fixes`` that is no file."""
     from device.library.db import IN_LIBRARY
     if off:
         return None
@@ -79,7 +80,20 @@ def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
                                    f"FOLDER/{IN_LIBRARY})")
         return db
     own = src / IN_LIBRARY
-    return own if src.is_dir() and own.is_file() else None
+    if src.is_dir() and own.is_file():
+        return own
+    print(no_fixes_note(src), file=sys.stderr)      # a note beside the output: scripts read the library's lines
+    return None
+
+
+def no_fixes_note(src: Path) -> str:
+    """The line `push-library` says when no corrections go with ``src`` (no --fixes, and no database of the folder's
+    own): a database kept elsewhere (`hatbox tag FOLDER --out DB`, the README's way) is not looked for, and p42's QA
+    found its corrections left behind without a word.  Not said with --no-fixes."""
+    from device.library.db import IN_LIBRARY
+    where = f" ({safe_text(src.name or str(src))} holds no {IN_LIBRARY} of its own)" if src.is_dir() else ""
+    return (f"note: no corrections go with it{where}; to send those of a tag database kept elsewhere "
+            "(hatbox tag --out DB, hatbox library fix DB): --fixes DB")
 
 
 def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
