@@ -5,8 +5,10 @@ the file system holds, one that is not valid UTF-8 too (:func:`sound_name`); err
 """
 from __future__ import annotations
 
+import errno
 import os
 import shlex
+import shutil
 import struct
 import sys
 from pathlib import Path
@@ -218,22 +220,126 @@ def written_by_hatbox(path: str | Path) -> bool:
 def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = None) -> Path:
     """Write [C, N] or [N] float audio in the format its name says (:data:`WRITABLE`; WAV and AIFF as
     32-bit float by default).  The file is replaced atomically: a failed write (a full disk) leaves the
-    old file as it was and no half file."""
+    old file as it was and no half file.  A disk too full for it is said as that, with the bytes needed and
+    free (:func:`full_disk_words`), before anything is written where its size is known (uncompressed formats)."""
     from export.atomic import atomic_output
     path = _audio_name(path)
     fmt, default_subtype = WRITABLE[path.suffix.lower()]
     arr = np.asarray(audio, dtype=np.float32)
     arr = arr[None, :] if arr.ndim == 1 else arr
+    sub = subtype or default_subtype
+    needed = expected_bytes(arr.shape[1], arr.shape[0], sub, fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_output(path) as fh, sf.SoundFile(fh, "w", int(rate), arr.shape[0], subtype or default_subtype,
-                                                     format=fmt) as f:
+        _refuse_no_room(path, needed)
+        with atomic_output(path) as fh:
+            _encode(_Caught(fh), arr, int(rate), fmt, sub)
+    except AudioFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _write_error(path, exc, needed) from None
+    return path
+
+
+# bytes per sample of the sample formats whose files' size is known before they are written (FLAC, Vorbis compress)
+SAMPLE_BYTES = {"FLOAT": 4, "DOUBLE": 8, "PCM_16": 2, "PCM_24": 3, "PCM_32": 4, "PCM_S8": 1, "PCM_U8": 1,
+                "ULAW": 1, "ALAW": 1}
+HEADER_ROOM = 4096          # bytes: room for a WAV's or AIFF's header with its software tag (one disk block)
+
+
+def expected_bytes(frames: int, channels: int, subtype: str, fmt: str = "WAV") -> int | None:
+    """About how many bytes a ``fmt`` file of ``frames`` x ``channels`` samples in ``subtype`` takes on disk (the
+    header counted as :data:`HEADER_ROOM`); None for a compressed format (FLAC, Ogg)."""
+    size = SAMPLE_BYTES.get(subtype.upper()) if fmt.upper() in ("WAV", "AIFF") else None
+    return None if size is None else HEADER_ROOM + int(frames) * int(channels) * size
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Bytes free to this user on the disk holding ``folder``; None when it cannot be told."""
+    try:
+        return int(shutil.disk_usage(folder).free)
+    except (OSError, ValueError):
+        return None
+
+
+def full_disk_words(needed: int | None, free: int | None, said: str = "the disk is full") -> str:
+    """"the disk is full: about 3.3 MiB needed, 40 KiB free", with what is known of the two figures (``said``: the
+    words before them)."""
+    from device.library.archive import bytes_words
+    figures = [f"about {bytes_words(needed)} needed" if needed is not None else "",
+               f"{bytes_words(free)} free" if free is not None else ""]
+    shown = ", ".join(f for f in figures if f)
+    return said + (f": {shown}" if shown else "")
+
+
+FULL_DISK_HINT = "make room on that disk, or write to another one"
+
+
+def _refuse_no_room(path: Path, needed: int | None) -> None:
+    """AudioFileError when the disk holding ``path`` has fewer bytes free than the file ``needed``: nothing is
+    written (a file already there stays as it was: the new one is written beside it before it replaces it)."""
+    free = free_bytes(path.parent)
+    if needed is not None and free is not None and needed > free:
+        raise AudioFileError(f"cannot write {path}: {full_disk_words(needed, free)}; nothing was written",
+                             hint=FULL_DISK_HINT)
+
+
+def _write_error(path: Path, exc: Exception, needed: int | None) -> AudioFileError:
+    """The one-line error for a write of ``path`` that failed with ``exc`` (its half file is gone already)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        said = "the disk is full" if exc.errno == errno.ENOSPC else "the disk quota is used up"
+        words = full_disk_words(needed, free_bytes(path.parent), f"{said} ({exc.strerror or os.strerror(exc.errno)})")
+        return AudioFileError(f"cannot write {path}: {words}; nothing was written", hint=FULL_DISK_HINT)
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason(exc)
+    return AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?")
+
+
+class _Caught:
+    """A binary file handle as soundfile's virtual IO uses it, its first OSError kept in :attr:`error` instead of
+    raised.  libsndfile calls write, seek and tell from C (cffi callbacks): an OSError raised there (a full disk)
+    was printed as "Exception ignored from cffi callback" with a traceback and swallowed, and soundfile then failed
+    an assert, so the user read "AssertionError" (p42 cloud QA).  After an error, writes do nothing."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.error is None:
+            try:
+                return self.fh.write(data)
+            except OSError as exc:
+                self.error = exc
+        return 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        try:
+            return self.fh.seek(offset, whence)
+        except OSError as exc:          # a buffered handle writes its buffer out first
+            self.error = self.error or exc
+            return self.tell()
+
+    def tell(self) -> int:
+        try:
+            return self.fh.tell()
+        except OSError as exc:
+            self.error = self.error or exc
+            return 0
+
+
+def _encode(fh: _Caught, arr: np.ndarray, rate: int, fmt: str, subtype: str) -> None:
+    """Write ``arr`` [C, N] into ``fh`` as ``fmt``/``subtype`` audio; the handle's own OSError (a full disk) is
+    raised, not what soundfile makes of the short write."""
+    try:
+        with sf.SoundFile(fh, "w", rate, arr.shape[0], subtype, format=fmt) as f:
             f.software = SOFTWARE           # so that a later render knows it may replace this file (check_output)
             f.write(arr.T)
-    except Exception as exc:  # noqa: BLE001
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason(exc)
-        raise AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?") from None
-    return path
+    except Exception:
+        if fh.error is not None:
+            raise fh.error from None
+        raise
+    if fh.error is not None:
+        raise fh.error
 
 
 FLOAT_WAV_HEADER = 58                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + data (8)
