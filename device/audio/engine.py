@@ -33,7 +33,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob, not_carried, unit_mismatch
+from device.audio.held import KnobMemory, Performance, SetKnob, in_units, not_carried
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
@@ -287,16 +287,18 @@ class Engine:
 
     def _carry(self, slot: str, unit: Any, info: dict[str, Any] | None,
                plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
-        """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``; returns the notes on those it
-        does not take and the ones it took."""
+        """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``, each in the unit's units (a
+        knob set in Hz goes to one in kHz: held.in_units); returns the notes on those it does not take and the
+        ones it took (in its units)."""
         notes, kept = [], []
         old, new = self.knob_memory.packs.get(slot, ""), str((info or {}).get("name", "the new pack"))
         for knob in plan:
-            why = unit_mismatch(knob, unit, new) or self._refusal(unit, knob.name, knob.value)
-            if why is None:
-                kept.append(knob)
-            else:
+            fit = in_units(knob, unit, new)
+            why = fit if isinstance(fit, str) else self._refusal(unit, fit.name, fit.value)
+            if why is not None:
                 notes.append(not_carried(knob, unit, old, new, why))
+            elif isinstance(fit, SetKnob):
+                kept.append(fit)
         return notes, kept
 
     @staticmethod

@@ -5,7 +5,9 @@ while a chord was held went silent at once, a note played on it under the pedal 
 A while the panel and OSC still showed it where it was.
 
 And the knobs the player set on each slot's pack (:class:`KnobMemory`): a pack switched in takes each one it has under
-the same name and unit whose range holds the value (forty-second stop), else starts it at its default with a note.
+the same name, in the same unit or one of its prefixed forms (6000 Hz is 6 kHz), whose range holds the value
+(forty-second stop), else starts it at its default with a note; the memory keeps a knob a pack could not take, so a
+pack switched back carries it again.
 """
 from __future__ import annotations
 
@@ -78,12 +80,14 @@ class Performance:
 class SetKnob:
     """A knob the player set (a knob message the engine took): its ``name`` as the pack it was set on names it,
     ``value`` in that pack's units, that ``unit`` (None: not known, a knob turned while a pack loaded that the pack
-    playing lacks), and whether it was turned while the new pack loaded (``during_load``)."""
+    playing lacks), whether it was turned while the new pack loaded (``during_load``), and the name of the pack it
+    was set on (``on``; "" when not known)."""
 
     name: str
     value: float
     unit: str | None
     during_load: bool = False
+    on: str = ""
 
 
 def knob_spec(unit: Any, name: str) -> Any:
@@ -109,10 +113,11 @@ class KnobMemory:
         self.packs: dict[str, str] = {}                     # slot -> the name of the pack they were set on
 
     def saw(self, slot: str, unit: Any, name: str, value: float) -> None:
-        """Knob ``name`` of the pack in ``slot`` (engine ``unit``) was set to ``value``."""
-        spec = knob_spec(unit, name)
-        known = SetKnob(str(spec.name), float(value), str(spec.unit)) if spec is not None else None
-        self.knobs.setdefault(slot, {})[name.lower()] = known or SetKnob(name, float(value), None)
+        """Knob ``name`` of the pack in ``slot`` (engine ``unit``) was set to ``value``: it replaces what the memory
+        held under that name (any case)."""
+        spec, pack = knob_spec(unit, name), self.packs.get(slot, "")
+        known = SetKnob(str(spec.name), float(value), str(spec.unit), on=pack) if spec is not None else None
+        self.knobs.setdefault(slot, {})[name.lower()] = known or SetKnob(name, float(value), None, on=pack)
 
     def plan(self, slot: str, turned: dict[str, float]) -> list[SetKnob]:
         """What to set on a pack switched into ``slot``: the knobs set on the pack before it, then (overriding them)
@@ -125,9 +130,13 @@ class KnobMemory:
         return list(out.values())
 
     def installed(self, slot: str, pack: str, unit: Any, kept: list[SetKnob]) -> None:
-        """Pack ``pack`` (engine ``unit``) now plays in ``slot`` with the knobs ``kept`` from :meth:`plan`."""
+        """Pack ``pack`` (engine ``unit``) now plays in ``slot`` with the knobs ``kept`` from :meth:`plan` (in its
+        units).  What the player set that it could not take stays remembered as it was set (value, unit, pack),
+        so that a pack switched in later (a roll back) carries it again (forty-second stop's regression QA: rolling
+        back after a pack without 'tone' lost the player's tone); a knob turned on this pack replaces it."""
         self.packs[slot] = pack
-        self.knobs[slot] = {}
+        taken = {knob.name.lower() for knob in kept}
+        self.knobs[slot] = {k: v for k, v in self.knobs.get(slot, {}).items() if k not in taken}
         for knob in kept:
             self.saw(slot, unit, knob.name, knob.value)
 
@@ -137,16 +146,35 @@ class KnobMemory:
         self.packs.pop(slot, None)
 
 
-def unit_mismatch(knob: SetKnob, unit: Any, pack: str) -> str | None:
-    """Why ``knob`` does not go to engine ``unit`` (pack ``pack``) on account of its unit, or None."""
+def unit_factor(given: str, unit: str) -> float | None:
+    """What a number in ``given`` units is multiplied by to be in ``unit``: 1 for the same unit, the ratio of the
+    prefixes for one unit with SI prefixes (Hz -> kHz: 0.001, ms -> s: 0.001; device.audio.effect.prefixed_scale,
+    which `hatbox render --knob` reads "6kHz" by), None for units of another kind (dB and %, Hz and s)."""
+    if given == unit:
+        return 1.0
+    if not given or not unit:
+        return None
+    from device.audio.effect import prefixed_scale       # (the engine process has it loaded: it plays effects)
+    return prefixed_scale(given, unit)
+
+
+def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
+    """``knob`` with its value in the units engine ``unit`` (pack ``pack``) has for a knob of its name (6000 Hz
+    -> 6 kHz; as it is where the unit has no such knob or its unit is not known), or why it cannot be."""
     spec = knob_spec(unit, knob.name)
     if spec is None or knob.unit is None or str(spec.unit) == knob.unit:
-        return None
-    return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
+        return knob
+    factor = unit_factor(knob.unit, str(spec.unit))
+    if factor is None:
+        return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
+    value = float(f"{knob.value * factor:.12g}")          # no float dust: 4000 Hz is 4 kHz, not 4.000000000000001
+    return SetKnob(knob.name, value, str(spec.unit), knob.during_load, knob.on)
 
 
 def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
-    """The note in the new pack's ``warnings`` for a knob the player set that it does not take."""
+    """The note in the new pack's ``warnings`` for a knob the player set that it does not take (set on the pack
+    ``knob.on`` names, else on ``old``, the pack it replaces)."""
+    old = knob.on or old
     if knob.during_load:
         return f"knob '{knob.name}' turned to {knob.value:g} while '{new}' loaded was dropped: {why}"
     spec = knob_spec(unit, knob.name)

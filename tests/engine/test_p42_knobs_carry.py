@@ -96,8 +96,8 @@ def test_the_new_pack_starts_at_rest_at_the_carried_knobs_not_gliding_from_its_d
 
 
 @pytest.mark.parametrize("other, words", [
-    (tone(1.5, 8.0, 3.5, "kHz"), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': pack 'ts9-b' "
-                                 "has 'tone' in 'kHz', not 'Hz'; it starts at its default 3.5 kHz"),
+    (tone(0.0, 100.0, 50.0, "%"), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': pack 'ts9-b' "
+                                  "has 'tone' in '%', not 'Hz'; it starts at its default 50 %"),   # (kHz: converted)
     (tone(1500.0, 4000.0, 2000.0), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': knob 'tone' "
                                    "= 5000.0 Hz is outside its range"),
     (Knob("bright", 0.0, 1.0, 0.5), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': pack "
