@@ -12,8 +12,10 @@ silent there: trainer/effect/split.py).  Training draws random segments of
 warm the state up (no gradient), then the model runs chunk by chunk carrying its (detached)
 state, with one optimiser step per chunk (truncated BPTT).  Small models train fastest with
 one intra-op thread (``threads``, default 1); use torchrun to use more cores or GPUs.  Validation every
-``eval_every_s`` seconds keeps the best weights.  The final metrics are measured on the exported pack through the
-box's processor (a pack worse than silence after few steps is said to be under-trained: evaluate.short_run_words).
+``eval_every_s`` seconds keeps the best weights; under a step budget (``max_steps``) the learning rate and the
+validations go by steps, so a seed and a step count give the same pack (trainer/effect/schedule.py).  The
+final metrics are measured on the exported pack through the box's processor (a pack worse than silence after few
+steps is said to be under-trained: evaluate.short_run_words).
 """
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, M
                                    model_settings, state_bytes)
 from export.atomic import check_out, locks_out, staged_report
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
+from trainer.effect.schedule import EvalClock, lr_at, phase_lr  # noqa: F401  (lr_at: read here before)
+from trainer.effect.schedule import Phase as _Phase
 from export.manifest import pack_name
 
 
@@ -178,11 +182,6 @@ def validate(model: EffectModel, val: tuple[torch.Tensor, ...], device: torch.de
     return float(np.mean(per))
 
 
-def lr_at(cfg: TrainConfig, frac: float) -> float:
-    """Cosine decay over the time budget down to 5% of the initial rate."""
-    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
-
-
 # --------------------------------------------------------------------------- the loop
 AUTO_TRIAL = 0.2                   # share of the budget each candidate trains before the choice
 # A challenger replaces the default only when its trial validation ESR is this many times lower.  The GRU
@@ -207,20 +206,6 @@ class _Run:
     trial_skipped: str | None = None        # why --arch auto ran no trial (too few --max-steps), for the user
     stopped_early: bool = False             # a first Ctrl-C ended training before its budget (trainer.early_stop)
     opt: torch.optim.Optimizer | None = None                  # kept between phases (Adam's moments carry on)
-
-
-@dataclass
-class _Phase:
-    """One stretch of training: its wall-clock and step budgets (``max_steps``: the most optimiser
-    steps it takes, exactly; None: no limit), and where it sits on the learning-rate schedule
-    (``lr_from`` to ``lr_from + lr_span``), history times offset by ``t0``."""
-
-    seconds: float
-    max_steps: int | None = None
-    lr_from: float = 0.0
-    lr_span: float = 1.0
-    t0: float = 0.0
-    label: str = ""
 
 
 def _evaluate(run: _Run, val: tuple, device: torch.device, t: float) -> float:
@@ -346,14 +331,16 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
 
 def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist, phase: _Phase,
            progress: bool, stop: StopRequest | NoStop = NoStop()) -> None:
-    """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` (best weights kept)."""
+    """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` seconds, or under a step budget every
+    twentieth of its steps (best weights kept; trainer/effect/schedule.py)."""
     from tqdm import tqdm
 
     model = run.model
     if run.opt is None:
         run.opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     net, opt = accel.wrap(model, dist), run.opt
-    start = last_eval = time.monotonic()
+    start = time.monotonic()
+    clock = EvalClock(phase, cfg.eval_every_s)      # by steps under a step budget: reproducible (schedule.py)
     first_step = run.steps
     # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s"); with a step limit too, over
     # the further along of the two (as `train tagger`'s), so that it ends full whichever ends the phase
@@ -362,14 +349,13 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
                bar_format=BUDGET_BAR if steps_too else SECONDS_BAR, disable=not (progress and dist.main))
     while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist, stop):
         for g in opt.param_groups:
-            g["lr"] = lr_at(cfg, phase.lr_from + phase.lr_span * t / phase.seconds)
+            g["lr"] = phase_lr(cfg, phase, run.steps - first_step, t)
         left = None if phase.max_steps is None else phase.max_steps - (run.steps - first_step)
         batch = tuple(b.to(dist.device) for b in segs.batch(cfg.batch))
         loss, e, taken = train_segment(model, net, opt, batch, segs, cfg, left)
         run.steps += taken
         run.history.append({"t": phase.t0 + t, "step": run.steps, "loss": loss, "train_esr": e})
-        if dist.main and time.monotonic() - last_eval >= cfg.eval_every_s:
-            last_eval = time.monotonic()
+        if dist.main and clock.due(run.steps - first_step):
             bar.set_postfix(loss=f"{loss:.4f}", val_esr=f"{_evaluate(run, val, dist.device, phase.t0 + t):.4f}")
         if steps_too:
             done = run.steps - first_step
