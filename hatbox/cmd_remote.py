@@ -20,7 +20,7 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     check_url, one_named, safe_text, same_box, upload)
 from hatbox.errors import HatboxError
-from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive
+from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import print_status
 from hatbox.text import count_words, number_words, when_words
 
@@ -264,9 +264,11 @@ def push(args: argparse.Namespace) -> int:
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
-    if body["activated"] and p.get("kind") == "tagger":
+    if body["activated"]:
         with _client(*target(args)) as c:
-            _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
+            say_slot_warnings(c, str(p.get("kind")))          # a knob the player set that it did not take...
+            if p.get("kind") == "tagger":
+                _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
     return 0
 
 
@@ -406,11 +408,10 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
         return 0
     body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")   # loaded anew: it plays again
     with _box_reply("POST /packs/ID/activate"):
-        if cut:
-            print(f"{what} was {cut}; it is loaded again and plays")
-            return 0
         before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
-        print(f"{what} is now the box's active {kind} pack{before}")
+        print(f"{what} was {cut}; it is loaded again and plays" if cut
+              else f"{what} is now the box's active {kind} pack{before}")
+    say_slot_warnings(client, str(pack["kind"]))
     if pack["kind"] == "tagger":
         _say_untagged(client, list(body.get("tagging") or []), str(pack["id"]))
     return 0
@@ -433,6 +434,8 @@ def _rollback(args: argparse.Namespace) -> int:
         with _box_reply("POST /slots/KIND/rollback"):
             print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
                   + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
+        if body.get("active"):
+            say_slot_warnings(c, args.rollback)              # a knob the player set that it did not take...
         if args.rollback == "tagger" and body.get("active"):
             _say_untagged(c, list(body.get("tagging") or []), str(body["active"]))
     return 0

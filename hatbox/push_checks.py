@@ -67,6 +67,27 @@ def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) 
     return 0
 
 
+def say_slot_warnings(client: Any, kind: str) -> None:
+    """The engine's notes on the pack just made active in slot ``kind`` (``engine.active[kind].warnings`` of
+    ``GET /status``: a knob the player set that the pack did not take, with the default it starts at), one
+    ``  warning:`` line each, as `hatbox status` prints them (p42 regression QA: push --activate and a rollback said
+    "now active" and never these).  Nothing for a kind without an engine slot (tagger), or a status that cannot be
+    read: the activation itself went through."""
+    if kind not in ("effect", "synth"):
+        return
+    try:
+        status = _call(client, "GET", "/status", expect=dict)
+    except HatboxError:
+        return
+    engine = status.get("engine")
+    active = engine.get("active") if isinstance(engine, dict) else None
+    info = active.get(kind) if isinstance(active, dict) else None
+    words = info.get("warnings") if isinstance(info, dict) else None
+    for text in words if isinstance(words, list) else ():
+        if isinstance(text, str) and text:
+            print(f"  warning: {safe_text(text)}")
+
+
 def samples_archive(path: Path) -> str:
     """"a zip of samples" (or tar) when ``path`` is an archive that holds audio files and no pack manifest; ""
     otherwise (a pack, or anything else: the pack reader says what is wrong with it)."""
