@@ -15,6 +15,7 @@ from hatbox.errors import HatboxError, KnobError
 from hatbox.text import count_words, number_words
 
 CLOSE_ESR = 0.02           # held-out ESR said to be close to the gear: the captures' target (README, Measured figures)
+DEVICE_HELP = "cpu, cuda, cuda:N or mps (default: CUDA if present; docs/cloud.md: training on a rented GPU)"
 SETTINGS_SHOWN = 8          # per-setting held-out errors printed after training (worst first; all in the report)
 
 
@@ -33,7 +34,7 @@ def register(cli) -> None:
     t.add_argument("--seed", type=seed(), default=0,
                    help="random seed (default 0): another seed trains another network from the same recordings, "
                         "worth a try when one run sounds off")
-    t.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: cuda if present")
+    t.add_argument("--device", default=None, help=DEVICE_HELP)
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
     t.add_argument("--name", help="pack name, shown by the box and its panel (default: the data folder's name; with "
                         "--input, the --out file's: --out amp.hatpack -> amp)")
@@ -121,6 +122,8 @@ def train(args: argparse.Namespace) -> int:
         if "threads" in settings:
             raise HatboxError("--threads and --set threads both given: give one")
         settings["threads"] = args.threads
+    from trainer.accel import planned_device
+    planned_device(args.device)         # refused in words before any work (a CPU-only torch, no such GPU, ...)
     from hatbox.replaced import compare_and_keep, older_pack
     older = older_pack(args.out, "effect")        # compared with the new pack, kept if it scored better
     result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,

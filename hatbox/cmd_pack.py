@@ -157,6 +157,7 @@ FIGURES = {
     "onnx_parity_max_abs": "the exported model plays as the trained one did: largest sample difference {} dBFS",
     "gear_max_gain_db": "the gear's loudest gain over the recordings {} dB",
     "others_cores": "other programs kept {} cores busy while it trained",
+    "device": "trained on {}",                              # "cpu", "cuda:0 (NVIDIA H100 80GB HBM3)" (trainer.accel)
     "stopped_early": "training stopped early: {} (the pack holds what was trained by then)",
     "no_holdout": "",                                       # said by the training-note figures' own words
     "arch_trials": "models tried (held-out error): {}",

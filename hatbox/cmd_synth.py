@@ -10,6 +10,7 @@ from typing import Any
 from export.manifest import RATE_RANGE
 from hatbox.advice import SYNTH_MINUTES, Limit, limit_words, next_block, seed_words
 from hatbox.argtypes import minutes, number, seed, whole
+from hatbox.cmd_effect import DEVICE_HELP
 from hatbox.text import cents_words, count_words, duration_words
 
 BLOCK_RANGE = (1, 65536)
@@ -34,7 +35,7 @@ def register(cli) -> None:
                    help="length each note is cropped/padded to (0.25..30, default 1.5)")
     p.add_argument("--threads", type=whole(1, 1024), default=1,
                    help="CPU threads for torch (default 1; on a shared CPU more threads thrash)")
-    p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: CUDA if present)")
+    p.add_argument("--device", default=None, help=DEVICE_HELP)
     p.add_argument("--report", default=None, help="report folder (default: OUT without suffix + '_report')")
     p.add_argument("--seed", type=seed(), default=0,
                    help="random seed (default 0): another seed, another network from the same notes")

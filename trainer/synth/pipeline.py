@@ -124,10 +124,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     check_options(minutes=minutes, seconds=seconds, threads=threads)
     check_outputs(out, name, report)
     check_outside_notes(Path(folder), out, report)
-    try:
-        accel.pick_device(device)
-    except (RuntimeError, ValueError):
-        raise HatboxError(f"--device {device!r} is not a device", hint="cpu, cuda or cuda:N") from None
+    accel.planned_device(device)        # refused in words before any work (a CPU-only torch, no such GPU, ...)
     cfg = SynthConfig()
     log = training_log(minutes)
     notes = load_folder(folder, cfg.rate, seconds, check_names=check_names, note=log.note, warn=log.warn)

@@ -101,7 +101,7 @@ def heldout_metrics(result: TrainResult, ho: NoteSet, scores: NoteScores | None 
             f"{tag}_mrstft": float(np.mean(sc.dist)), f"{tag}_mrstft_sine": float(np.mean(sc.sine)),
             "heldout_notes": len(ho) if tag == HELDOUT else 0,
             **({} if tag == HELDOUT else {f"{tag}_notes": len(ho)}),
-            "train_seconds": round(result.seconds, 1), "train_steps": result.steps,
+            "train_seconds": round(result.seconds, 1), "train_steps": result.steps, "device": result.device,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
             "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {}),
             **({"envelope": envelope_words(result.envelope)} if result.envelope is not None else {})}

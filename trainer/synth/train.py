@@ -61,6 +61,7 @@ class TrainResult:
     no_holdout: bool = False                # --no-holdout: every note trained on, none held out to score it
     ranges: dict[str, list[int]] = field(default_factory=dict)    # instrument -> [lowest, highest] trained MIDI note
     envelope: EnvelopeFit | None = None     # the envelope fitted from the training notes (trainer.synth.envelope_fit)
+    device: str | None = None              # where it trained, in words (trainer.accel.device_words); None: not known
 
 
 def print_line(text: str) -> None:
@@ -194,9 +195,13 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     velocity_map = fit_velocity_map(tr, warn=warn if dist.main else lambda _said: None)
     envelope = fit_envelope(tr.loud.numpy(), tr.inst.numpy(), names, cfg.hop / cfg.rate)
     result = TrainResult(model, names, velocity_map, eval_set=HELDOUT if ho_notes else TRAIN_SET,
-                         no_holdout=not hold_out, ranges=pitch_ranges(tr_notes), envelope=envelope)
+                         no_holdout=not hold_out, ranges=pitch_ranges(tr_notes), envelope=envelope,
+                         device=accel.device_words(dist))
     if dist.main:
-        say(plan_words(tr_notes, ho_notes, minutes))
+        say(plan_words(tr_notes, ho_notes, minutes, device=result.device))
+        idle = accel.idle_gpu_words(dist.device)
+        if idle:
+            say(f"note: {idle}")
         say(f"envelope {envelope_words(envelope)}")
     if not ho_notes and dist.main:
         why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
@@ -224,11 +229,12 @@ def pitch_ranges(notes: list[Note]) -> dict[str, list[int]]:
     return dict(sorted(ranges.items()))
 
 
-def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
+def plan_words(trained: list[Note], held: list[Note], minutes: float, device: str | None = None) -> str:
     """What a training is about to do, said before its progress bar (it went straight to the bar: twenty-seventh
-    stop's QA): each instrument with its trained notes and their range, the notes held out to score it, the budget.
-    "training 2 instruments for 15 min: bright 5 notes (G3-D4), soft 5 notes (G3-D4); held out to score it: 4 notes
-    (A3, C#4, F4, A4)"."""
+    stop's QA): each instrument with its trained notes and their range, the notes held out to score it, the budget,
+    and the ``device`` it trains on (trainer.accel.device_words; None: not said).
+    "training 2 instruments for 15 min on cpu: bright 5 notes (G3-D4), soft 5 notes (G3-D4); held out to score it: 4
+    notes (A3, C#4, F4, A4)"."""
     from device.notes import note_name
     by: dict[str, list[float]] = {}
     for n in trained:
@@ -241,7 +247,8 @@ def plan_words(trained: list[Note], held: list[Note], minutes: float) -> str:
     shown = ", ".join(held_names[:8]) + (f" and {len(held_names) - 8} more" if len(held_names) > 8 else "")
     said = f"held out to score it: {len(held)} note{'s' if len(held) != 1 else ''} ({shown})" if held else \
         "no note held out"
-    return f"training {len(by)} instrument{'s' if len(by) != 1 else ''} for {budget}: {insts}; {said}"
+    on = f" on {device}" if device else ""
+    return f"training {len(by)} instrument{'s' if len(by) != 1 else ''} for {budget}{on}: {insts}; {said}"
 
 
 def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: float, batch: int, win: int,
