@@ -4,11 +4,15 @@ A knob's range is the min..max of its values over the rows (trainer/effect/data.
 over that range.  One value typed wrong (``tone`` 5000 where the other rows say 200 and 800: a 0 too many) stretches
 the range to 200..5000, so 87% of the knob's travel has no recording and the pack guesses there; nothing said so
 (forty-second stop's QA).  :func:`far_value_warnings` says it, naming the row, the value and, where one digit shift
-of the decimal point lands among the other values, the value likely meant.  The knobs are the columns that change
+of the decimal point lands among the other values, the value likely meant.  A sweep by decades (attack 0.1, 1, 10,
+100 ms: one more step of the sweep, judged on a log scale, :func:`continues_sweep`) is not far, and a value meant is not
+guessed where it would only double another row of a sweep (:func:`grid_fill`).  The knobs are the columns that change
 (:func:`varying_columns`), at most MAX_KNOBS of them (:func:`check_knob_count`).
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -19,6 +23,11 @@ from hatbox.errors import DataError
 # them: alone it leaves more than FAR_SPAN / (FAR_SPAN + 1) (75%) of the knob's travel without a recording.  drive
 # 1.0 beside 0.1..0.9 is 0.125 times their span away; tone 5000 beside 200..800 is 7 times.
 FAR_SPAN = 3.0
+# A value of positive ones whose step from its neighbour, on a log scale, is at most SWEEP_STEP times the largest
+# step between the others is one more step of a sweep (attack 0.1, 1, 10, 100 ms: 1.0x; cutoff 100, 1000, 10000 Hz:
+# 1.0x).  A typo is not: tone 5000 beside 200, 800 is 1.32x the 200..800 step, 80000 beside 1500, 8000 1.38x.
+SWEEP_STEP = 1.25
+GEOMETRIC = 1.5          # log steps within this factor of each other: a roughly geometric sweep (1, 2, 4)
 SLIP_FACTORS = (10.0,)     # a digit too many or too few: the decimal point typed one place off
 ROWS_NAMED = 4                           # rows named per far value
 
@@ -42,19 +51,48 @@ def far_value(values: Sequence[float]) -> FarValue | None:
         return None
     for end, rest in ((distinct[-1], distinct[:-1]), (distinct[0], distinct[1:])):
         gap = end - rest[-1] if end > rest[-1] else rest[0] - end
-        if gap > FAR_SPAN * (rest[-1] - rest[0]):
+        if gap > FAR_SPAN * (rest[-1] - rest[0]) and not continues_sweep(end, rest):
             return FarValue(end, rest[0], rest[-1], gap / (distinct[-1] - distinct[0]))
     return None
 
 
-def decimal_slip(far: FarValue) -> float | None:
+def continues_sweep(end: float, rest: Sequence[float]) -> bool:
+    """Whether ``end``, beyond the sorted distinct values ``rest`` (two or more), is one more step of a sweep judged
+    on a log scale: every value positive, ``rest`` spanning more than a decade or roughly geometric (its steps' ratios
+    within :data:`GEOMETRIC` of each other on a log scale), and ``end``'s ratio to its neighbour at most the largest
+    ratio between neighbouring ``rest`` values raised to :data:`SWEEP_STEP` (0.1, 1, 10 then 100: a decade sweep;
+    200, 800 then 5000: a typo; 0.1, 0.5, 0.9 then 5: no sweep, judged as it stands)."""
+    if min(end, rest[0]) <= 0:
+        return False
+    logs = [math.log10(v) for v in rest]
+    steps = [b - a for a, b in zip(logs, logs[1:])]
+    if logs[-1] - logs[0] <= 1.0 and max(steps) > GEOMETRIC * min(steps):
+        return False
+    gap = math.log10(end) - logs[-1] if end > rest[-1] else logs[0] - math.log10(end)
+    return gap <= SWEEP_STEP * max(steps)
+
+
+def decimal_slip(far: FarValue, values: Sequence[float] = ()) -> float | None:
     """The value ``far.value`` likely meant when its decimal point one place off (:data:`SLIP_FACTORS`) lands it
-    within the other values' range (5000 beside 200..800: 500); None when no shift does."""
+    within the other values' range (5000 beside 200..800: 500); None when no shift does, or when the value it lands
+    on is one of ``values`` (the knob's, a value per row) that the far rows would not fill out (:func:`grid_fill`)."""
     for factor in SLIP_FACTORS:
         for meant in (far.value / factor, far.value * factor):
             if far.low <= meant <= far.high:
-                return meant
+                return meant if grid_fill(meant, far.value, values) else None
     return None
+
+
+def grid_fill(meant: float, far: float, values: Sequence[float]) -> bool:
+    """Whether rows at ``far`` set to ``meant`` would leave ``meant`` no more rows than another of ``values`` has:
+    true where ``meant`` is no row's value (or ``values`` is empty), and in a grid that repeats each value (tone 1500,
+    8000 at four drives, one 8000 typed 80000: 8000 gets its fourth row); false in a sweep (0.1, 1, 10, 100: 10 twice
+    and every other value once is no sweep)."""
+    count = Counter(values)
+    if count[meant] == 0:
+        return True
+    others = [n for v, n in count.items() if v not in (meant, far)]
+    return count[meant] + count[far] <= max(others, default=0)
 
 
 def rows_words(wheres: Sequence[str]) -> str:
@@ -70,14 +108,15 @@ def rows_words(wheres: Sequence[str]) -> str:
     return f"{head} lines {listed}{more}"
 
 
-def far_value_text(name: str, unit: str, far: FarValue, wheres: Sequence[str]) -> str:
-    """The warning for knob ``name`` (in ``unit``) whose value ``far`` rows ``wheres`` give."""
+def far_value_text(name: str, unit: str, far: FarValue, wheres: Sequence[str], values: Sequence[float] = ()) -> str:
+    """The warning for knob ``name`` (in ``unit``) whose value ``far`` rows ``wheres`` give (``values``: the knob's,
+    a value per row, for :func:`decimal_slip`)."""
     u = f" {unit}" if unit else ""
     v, lo, hi = f"{far.value:g}", f"{far.low:g}", f"{far.high:g}"
     above = far.value > far.high
     low, high = (lo, v) if above else (v, hi)
     gap_from, gap_to = (hi, v) if above else (v, lo)
-    meant = decimal_slip(far)
+    meant = decimal_slip(far, values)
     slip = f" (did you mean {meant:g}?)" if meant is not None else ""
     give = "gives" if len(wheres) == 1 else "give"
     empty = f"{int(100 * far.empty)}% of its travel ({gap_from}..{gap_to}{u})"
@@ -97,7 +136,7 @@ def far_value_warnings(columns: Sequence[tuple[str, str, str]], settings: Sequen
         far = far_value(values)
         if far is not None:
             rows = [w for w, x in zip(wheres, values) if x == far.value]
-            said.append(far_value_text(name, unit, far, rows))
+            said.append(far_value_text(name, unit, far, rows, values))
     return said
 
 
