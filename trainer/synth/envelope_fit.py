@@ -31,10 +31,13 @@ OVER_FLOOR_DB = 10.0        # ... and this far over the lowest it falls after it
 FLOOR_AT_MOST_DB = -30.0    # ... which counts as a floor when it is this far under the peak at least (a piano at
 #                             the end of a 1.5 s file is some 25 dB down: its own decay, no floor)
 SILENCE_DB = -90.0          # a note whose loudness never reaches this (dB re a full-scale sine) is silence
-RELEASE_DB_S = 40.0         # a release tail falls at least this fast (dB a second) ...
-RELEASE_STEEPER = 3.0       # ... this many times as fast as the hold before it ...
-RELEASE_DROP_DB = 20.0      # ... by this much at least ...
-RELEASE_FRAMES = 3          # ... over this many frames at least (a file cut mid-note drops in one or two)
+RELEASE_DB_S = 15.0         # a release tail falls at least this fast (dB a second: 60 dB in 4 s) ...
+RELEASE_STEEPER = 3.0       # ... this many times as fast as the hold before it (the knee: relative, so an
+#                             organ's release of some 37 dB a second after a flat hold is one, a steady decay none) ...
+RELEASE_DROP_DB = 8.0       # ... by this much at least (its fitted line's fall; a tremolo swings less) ...
+RELEASE_MIN_S = 0.04        # ... over this long at least ...
+RELEASE_FRAMES = 3          # ... and this many frames (a file cut mid-note drops in one or two) ...
+RELEASE_RESIDUAL = 0.2      # ... steadily: the tail's RMS distance from its line at most this share of its drop
 ATTACK_RANGE = (0.001, 2.0)         # seconds
 RELEASE_RANGE = (0.02, 20.0)        # seconds
 MAX_FALL = 60.0                     # dB a second (the pack check's limit for an envelope value)
@@ -101,18 +104,23 @@ def _line_sse(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def find_release(curve: np.ndarray, start: int, end: int, frame_s: float) -> tuple[int, float] | None:
     """(frame the release begins, seconds it takes to fall 60 dB) when ``curve`` [F] (dB re peak) falls, between
-    frame ``start`` and its last sounding frame ``end``, first as a hold does and then much faster (two lines
-    fitted, the split that fits best); None when it holds no such tail."""
+    frame ``start`` and its last sounding frame ``end``, first as a hold does and then much faster: two lines
+    fitted, at the split that fits best (the knee), the second steeper than the first by RELEASE_STEEPER and
+    RELEASE_DB_S at least, falling steadily by RELEASE_DROP_DB over RELEASE_MIN_S at least; None when it holds
+    no such tail."""
     y = curve[start:end + 1].astype(np.float64)
-    if len(y) < 2 * RELEASE_FRAMES + 2:
+    least = max(RELEASE_FRAMES, int(np.ceil(RELEASE_MIN_S / frame_s - 1e-9)))
+    if len(y) < least + RELEASE_FRAMES:
         return None
     first, second, slope2 = _line_sse(y)
-    ks = np.arange(RELEASE_FRAMES, len(y) - RELEASE_FRAMES + 1)
+    ks = np.arange(RELEASE_FRAMES, len(y) - least + 1)
     k = int(ks[np.argmin(first[ks] + second[ks])])
     hold_slope = float(np.polyfit(np.arange(k), y[:k], 1)[0]) / frame_s if k >= 2 else 0.0
-    tail_slope = float(slope2[k]) / frame_s
-    drop = float(y[k] - y[-1])
-    if tail_slope > -RELEASE_DB_S or tail_slope > RELEASE_STEEPER * min(hold_slope, 0.0) or drop < RELEASE_DROP_DB:
+    tail_slope, tail = float(slope2[k]) / frame_s, len(y) - k
+    drop = -tail_slope * (tail - 1) * frame_s
+    steady = np.sqrt(float(second[k]) / tail) <= RELEASE_RESIDUAL * drop
+    if tail_slope > -RELEASE_DB_S or tail_slope > RELEASE_STEEPER * min(hold_slope, 0.0) \
+            or drop < RELEASE_DROP_DB or not steady:
         return None
     return start + k, float(np.clip(60.0 / -tail_slope, *RELEASE_RANGE))
 
