@@ -485,7 +485,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     if os.environ.get("RANK", "0") == "0" and progress:
         print(plan_words(eff, cfg), flush=True)
     t0 = time.monotonic()
-    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep the best weights so far
+    with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop, keep the best weights so far
         run = fit(eff, cfg, progress, stop)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         seconds = time.monotonic() - t0
@@ -500,7 +500,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         if run.trial_skipped:
             metrics["arch_trial_skipped"] = run.trial_skipped
         if run.stopped_early:
-            metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"])
+            metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"], by=stop.by)
         metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
         gx, gk = _golden(eff, cfg)
         description = f"effect captured with hatbox ({run.arch})"

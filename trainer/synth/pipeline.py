@@ -129,7 +129,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     log = training_log(minutes)
     notes = load_folder(folder, cfg.rate, seconds, check_names=check_names, note=log.note, warn=log.warn)
     log.notes = notes
-    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
+    with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop training, keep what was trained
         result, _tr, ho = train(notes, minutes, cfg, threads=threads, device=device, seed=seed, stop=stop,
                                 hold_out=hold_out, warn=log.warn, say=log.say)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written

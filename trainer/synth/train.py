@@ -282,7 +282,7 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
     bar.close()
     result.seconds = time.monotonic() - t0
     if stop.asked and result.seconds < budget_s:
-        result.stopped_early = stopped_words(result.seconds, budget_s, result.steps)
+        result.stopped_early = stopped_words(result.seconds, budget_s, result.steps, by=stop.by)
     result.others_cores = watch.others_cores()
     result.history.append({"t": round(result.seconds, 1), "step": result.steps, "train": smooth,
                            result.eval_set: heldout_loss(result.model, _probe(ho))})
