@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import sys
 from collections import Counter
@@ -90,6 +91,19 @@ def check_options(*, minutes: float, steps: int, shots: int | None, holdout: flo
             raise HatboxError(f"{name} must be a whole number of at least 1, got {value!r}")
     if not (isinstance(holdout, (int, float)) and 0 <= holdout < 1):
         raise HatboxError(f"holdout must be a fraction from 0 up to (not including) 1, got {holdout!r}")
+    refuse_torchrun()
+
+
+def refuse_torchrun() -> None:
+    """HatboxError under torchrun with more than one process (WORLD_SIZE, which torchrun sets): the tagger trains in
+    one process on the CPU, so every process trained the whole model, printed it all and wrote the same pack (p42's
+    cloud QA)."""
+    world = os.environ.get("WORLD_SIZE", "1")
+    if world.strip().isdigit() and int(world) > 1:
+        raise HatboxError(f"the tagger trains in one process on the CPU; under torchrun each of the {world} processes "
+                          "would train the whole model and write the same pack; nothing was trained",
+                          hint="run hatbox train tagger without torchrun (a drum library takes a few minutes on a "
+                               "laptop's CPU)")
 
 
 def check_items(items: list[Item]) -> None:
