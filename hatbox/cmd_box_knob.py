@@ -1,7 +1,8 @@
 """Laptop side of the box's knobs: `hatbox box-knob` lists the knobs of the packs the box plays (value, range,
 unit), `hatbox box-knob SLOT.KNOB` shows one, `hatbox box-knob SLOT.KNOB VALUE` turns it (the value as `hatbox render
---knob` takes it: "750", "750Hz", "0.75 kHz" is refused with what to type).  A knob alone (`drive`) names the one knob
-of that name among the slots.  Talks to the box's API (``GET /knobs``, ``PUT /knobs/{slot}/{name}``,
+--knob` takes it: "750", "750Hz", "750 Hz" (two words too), "0.75 kHz" for a knob in Hz is refused with what to type,
+in this command's form; "nan" and "inf" are no numbers).  A knob alone (`drive`) names the one knob of that name
+among the slots; slot and knob in any case.  Talks to the box's API (``GET /knobs``, ``PUT /knobs/{slot}/{name}``,
 device/api/knob_routes.py) with the paired box's URL and token, as the other laptop commands do.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:
     """The knob ``given`` names (``SLOT.KNOB``, or ``KNOB`` when one slot alone has it; any case) among
     ``knobs`` (``GET /knobs``); KnobError naming what there is otherwise."""
     slot, dot, name = given.partition(".")
+    slot = slot.lower()                                    # EFFECT.DRIVE: the slot in any case, as the knob
     if not dot:
         slot, name = "", given
     elif slot not in SLOTS:
@@ -47,12 +49,21 @@ def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:
 
 def number(knob: dict[str, Any], text: str) -> float:
     """``text`` as a number in ``knob``'s unit, read as `hatbox render --knob` reads it
-    (device.audio.effect.knob_number)."""
+    (device.audio.effect.knob_number), what to type said in this command's form (`hatbox box-knob effect.drive 5`);
+    KnobError for "nan", "inf" and the like, which the box could not take (a JSON number is finite)."""
+    import math
+
     from device.audio.effect import knob_number
     from export.manifest import Knob
     spec = Knob(knob["name"], float(knob["min"]), float(knob["max"]), float(knob["default"]), knob.get("unit") or "",
                 knob.get("scale") or "linear")
-    return knob_number(spec, text.strip())
+    where = f"{safe_text(knob['slot'])}.{safe_text(knob['name'])}"
+    value = knob_number(spec, text.strip(), example=lambda v: f"hatbox box-knob {where} {v}")
+    if not math.isfinite(value):
+        raise KnobError(f"knob '{safe_text(knob['name'])}': {safe_text(text.strip())!r} is not a number",
+                        hint=f"give a number from {spec.min:g} to {spec.max:g}, e.g. hatbox box-knob {where} "
+                             f"{spec.default:g}")
+    return value
 
 
 def box_knob(args: argparse.Namespace) -> int:
@@ -68,9 +79,11 @@ def box_knob(args: argparse.Namespace) -> int:
             return 0
         with _box_reply("GET /knobs"):
             knob = pick(knobs, args.knob)
-            if args.value is not None:
-                route = f"/knobs/{knob['slot']}/{quote(knob['name'], safe='')}"
-                knob = _call(c, "PUT", route, json={"value": number(knob, args.value)})
+            route = f"/knobs/{knob['slot']}/{quote(knob['name'], safe='')}"
+        if args.value:                                      # ["2.5", "kHz"]: a unit given as a word of its own
+            value = number(knob, " ".join(args.value))
+            knob = _call(c, "PUT", route, json={"value": value})
+        with _box_reply(f"PUT {route}" if args.value else "GET /knobs"):
             print(knob_line(knob))
     return 0
 
@@ -80,6 +93,6 @@ def register(cli: Any) -> None:
                                 "do)", box_knob)
     p.add_argument("knob", nargs="?", help="SLOT.KNOB, e.g. effect.drive (a knob alone when one slot has it); "
                                            "without it: list every knob with its value and range")
-    p.add_argument("value", nargs="?", help="turn the knob to this, in its unit (e.g. 750 or 750Hz); without it: "
-                                            "show the knob")
+    p.add_argument("value", nargs="*", help="turn the knob to this, in its unit (e.g. 750, 750Hz or 750 Hz); "
+                                            "without it: show the knob")
     _common(p)

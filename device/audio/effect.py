@@ -344,16 +344,18 @@ def _plain(value: float) -> str:
     return np.format_float_positional(float(f"{value:.12g}"), trim="-")
 
 
-def knob_number(knob: Knob, text: str) -> float:
+def knob_number(knob: Knob, text: str, example: Callable[[str], str] | None = None) -> float:
     """A knob value as a person writes it -> the number, in the gear's units: "7", or "7dB" / "7 db" with the
     knob's own unit after it (ignoring case: "%", "Hz", "ms", ...).  KnobError for anything else, suggesting what to
     type where that is known: the number converted for a unit with another prefix ("3MHz" for a knob in Hz:
     3000000), the number with a point for a decimal comma ("1,5"), the number only for another unit ("7dB" for a knob
-    in %); no number when the text has none that can be trusted ("3..5")."""
+    in %); no number when the text has none that can be trusted ("3..5").  ``example``: what to type for a value,
+    in the command's own form (default `hatbox render --knob`'s ``drive=5``; `hatbox box-knob effect.drive 5`)."""
     try:
         return float(text)
     except ValueError:
         pass
+    say = example or (lambda value: f"{knob.name}={value}")
     its = f"its unit is {knob.unit}" if knob.unit else "it has no unit"
     said = f"knob '{knob.name}': {text!r} is not a number ({its})"
     comma = _DECIMAL_COMMA.fullmatch(text)
@@ -361,9 +363,9 @@ def knob_number(knob: Knob, text: str) -> float:
         whole, part, unit = comma.groups()
         dot = f"{whole if whole.lstrip('+-') else whole + '0'}.{part}"
         if unit and (not knob.unit or unit_scale(unit, knob.unit) is None):
-            raise KnobError(f"{said}; write the decimal with a point, e.g. {knob.name}={dot}")
-        same = f" (or {knob.name}={whole}{part}{unit}, if the comma separates thousands)" if len(part) == 3 else ""
-        raise KnobError(f"{said}; write the decimal with a point: {knob.name}={dot}{unit}{same}")
+            raise KnobError(f"{said}; write the decimal with a point, e.g. {say(dot)}")
+        same = f" (or {say(whole + part + unit)}, if the comma separates thousands)" if len(part) == 3 else ""
+        raise KnobError(f"{said}; write the decimal with a point: {say(dot + unit)}{same}")
     m = LEADING_NUMBER.fullmatch(text)
     if m is None:
         raise KnobError(f"knob '{knob.name}': {text!r} is not a number")
@@ -373,10 +375,10 @@ def knob_number(knob: Knob, text: str) -> float:
         return float(number) * scale
     scale = prefixed_scale(unit, knob.unit) if knob.unit else None
     if scale is not None:
-        raise KnobError(f"{said}; give the number in {knob.unit}: {knob.name}={_plain(float(number) * scale)}")
+        raise KnobError(f"{said}; give the number in {knob.unit}: {say(_plain(float(number) * scale))}")
     if not (unit[:1].isalpha() or unit[:1] in "%\u00b0"):         # no unit after the number: what was meant is unclear
         raise KnobError(f"{said}; give a plain number" + (f" in {knob.unit}" if knob.unit else ""))
-    raise KnobError(f"{said}; give the number only: {knob.name}={number}")
+    raise KnobError(f"{said}; give the number only: {say(number)}")
 
 
 def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
