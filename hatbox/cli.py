@@ -174,13 +174,40 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(sig, signal.SIG_DFL)
 
 
-def _say_stopped(line: str) -> None:
-    """``line`` on stderr, if it can still be written: after SIGHUP the terminal may be gone (EIO), and a
-    traceback for that would be the only thing left."""
+def torchrun_rank() -> int:
+    """This process's rank under torchrun (its RANK, with a WORLD_SIZE over 1, as trainer.accel.setup reads them);
+    0 without torchrun, or when they are not numbers."""
     try:
+        return int(os.environ.get("RANK", "0")) if int(os.environ.get("WORLD_SIZE", "1")) > 1 else 0
+    except ValueError:
+        return 0
+
+
+def _say(line: str) -> None:
+    """An error line on stderr, from the first process only under torchrun: every process checks the same data and
+    gets the same Ctrl-C or SIGTERM, and said N times it was N copies of one line (p42 cloud QA 3)."""
+    if torchrun_rank() == 0:
         print(line, file=sys.stderr)
+
+
+def _say_stopped(line: str) -> None:
+    """``line`` on stderr (:func:`_say`), if it can still be written: after SIGHUP the terminal may be gone (EIO),
+    and a traceback for that would be the only thing left."""
+    try:
+        _say(line)
     except OSError:
         pass
+
+
+def _say_internal(exc: Exception) -> None:
+    """An unexpected error, said by every torchrun process, each other than the first naming its rank on one line:
+    it may be that process's own (a GPU of its own out of memory), and torchrun's summary does not say it."""
+    rank = torchrun_rank()
+    if rank:
+        print(f"hatbox (torchrun rank {rank}): internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return
+    print(f"hatbox: internal error: {type(exc).__name__}: {exc}\n"
+          "  (run again with HATBOX_DEBUG=1 for the full traceback, and please report it)", file=sys.stderr)
 
 
 def disk_full(exc: OSError) -> HatboxError:
@@ -205,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
             _say_stopped(f"hatbox: {exc}")
             return INTERRUPTED
-        print(f"hatbox: error: {exc}", file=sys.stderr)
+        _say(f"hatbox: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt as exc:
         close_progress_bars()                # "hatbox: interrupted" on a line of its own, not after a bar
@@ -219,11 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("HATBOX_DEBUG"):
             raise
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            print(f"hatbox: error: {disk_full(exc)}", file=sys.stderr)
+            _say(f"hatbox: error: {disk_full(exc)}")
             return 1
-        print(f"hatbox: internal error: {type(exc).__name__}: {exc}\n"
-              "  (run again with HATBOX_DEBUG=1 for the full traceback, and please report it)",
-              file=sys.stderr)
+        _say_internal(exc)
         return 1
 
 

@@ -2,7 +2,9 @@
 machine shared with other programs gives fewer optimiser steps and usually a worse model; the
 trainers report it instead of leaving the user to guess.
 
-Linux only (reads ``/proc/stat``); elsewhere :meth:`CpuWatch.others_cores` is ``None``.
+Linux only (reads ``/proc/stat``); elsewhere :meth:`CpuWatch.others_cores` is ``None``.  Under torchrun the
+training is several processes: their CPU time is the torchrun agent's and its children's (``/proc/PID/stat``), not
+other programs' (p42 cloud QA 3: the ranks other than the first were counted as other programs).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 BUSY_CORES = 0.5     # other programs using this many cores on average (or more) earns a warning
 
 _STAT = Path("/proc/stat")
+_PROC = Path("/proc")
 
 
 def _busy_seconds() -> float | None:
@@ -28,19 +31,65 @@ def _busy_seconds() -> float | None:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+def _proc_fields(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command's name (state, ppid, ...: ``proc(5)``'s 3rd on), or None
+    where the process is gone or the file cannot be read."""
+    try:
+        text = (_PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return text[text.rfind(")") + 2:].split()
+
+
+def _ticks(fields: list[str]) -> int:
+    """CPU clock ticks of a process and of the children it has reaped: utime + stime + cutime + cstime."""
+    return sum(int(v) for v in fields[11:15])
+
+
+def group_seconds(agent: int) -> float | None:
+    """CPU seconds that process ``agent`` (the torchrun agent) and its children (the ranks on this machine) have
+    taken: the agent's own and its reaped children's, and each live child's own and its reaped children's.  A rank
+    that exits moves from the second sum to the first when the agent reaps it, so the total only grows.  None
+    where ``/proc`` cannot tell."""
+    own = _proc_fields(agent)
+    if own is None or len(own) < 15:
+        return None
+    ticks = _ticks(own)
+    for entry in _PROC.iterdir():
+        fields = _proc_fields(entry.name) if entry.name.isdigit() else None
+        if fields and len(fields) >= 15 and fields[1] == str(agent):
+            ticks += _ticks(fields)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _torchrun_agent() -> int | None:
+    """The torchrun agent's process id when this process is one of several it started (torchrun sets
+    TORCHELASTIC_RUN_ID and a WORLD_SIZE over 1 for them; it starts them as its own children), else None."""
+    if "TORCHELASTIC_RUN_ID" not in os.environ or os.environ.get("WORLD_SIZE", "1") in ("", "0", "1"):
+        return None
+    agent = os.getppid()
+    return agent if group_seconds(agent) is not None else None
+
+
 class CpuWatch:
     """Start it before the work, ask :meth:`others_cores` after it."""
 
     def __init__(self) -> None:
-        self._wall0, self._mine0, self._busy0 = time.monotonic(), time.process_time(), _busy_seconds()
+        self._agent = _torchrun_agent()
+        self._wall0, self._mine0, self._busy0 = time.monotonic(), self._mine(), _busy_seconds()
+
+    def _mine(self) -> float | None:
+        """CPU seconds of this training: this process's, or under torchrun every process's (:func:`group_seconds`;
+        None should /proc stop answering)."""
+        return time.process_time() if self._agent is None else group_seconds(self._agent)
 
     def others_cores(self) -> float | None:
         """Average number of CPU cores that other programs (and the hypervisor) took since the
-        start: (machine busy time - this process's CPU time) / wall time.  None if unknown."""
-        busy, wall = _busy_seconds(), time.monotonic() - self._wall0
-        if busy is None or self._busy0 is None or wall <= 0:
+        start: (machine busy time - this training's CPU time) / wall time.  None if unknown."""
+        busy, wall, mine = _busy_seconds(), time.monotonic() - self._wall0, self._mine()
+        if busy is None or self._busy0 is None or mine is None or self._mine0 is None or wall <= 0:
             return None
-        return max(0.0, (busy - self._busy0 - (time.process_time() - self._mine0)) / wall)
+        return max(0.0, (busy - self._busy0 - (mine - self._mine0)) / wall)
 
 
 def busy_warning(others: float | None, steps: int, step_limit: int | None = None) -> str | None:
