@@ -5,7 +5,10 @@ By default (as before the forty-second stop) every channel plays the kit, and ev
 drums: what drum pads and a DAW's drum track send) plays the synth, so channel 10 plays the kit alone.  A keyboard
 player whose C2 layered a kick (QA p42) sets the kit to channel 10 (``hatbox device run --kit-channel 10``): channel
 10 plays the kit alone and every other channel the synth alone.  ``--synth-channel N`` lets channel N alone play the
-synth.  Channels are 1..16 in words and options, 0..15 in messages (mido's count).
+synth, and then (given alone) the kit plays every channel but N, as the synth plays every channel but the kit's: a
+keyboard on the synth's channel no longer layers a kick (p42 regression QA).  ``--kit-channel N --synth-channel N``
+plays both on N and nothing on the 15 others: :meth:`Channels.warning` says so at start.  Channels are 1..16 in
+words and options, 0..15 in messages (mido's count).
 """
 from __future__ import annotations
 
@@ -20,8 +23,9 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class Channels:
-    """``kit``: the channel (0..15) whose notes play the sampler's kit, None: every channel; ``synth``: the channel
-    whose notes play the synth, None: every channel but the kit's (channel 10 when the kit plays every channel)."""
+    """``kit``: the channel (0..15) whose notes play the sampler's kit, None: every channel but the synth's (every
+    channel when the synth's is not given); ``synth``: the channel whose notes play the synth, None: every channel
+    but the kit's (channel 10 when the kit's is not given)."""
 
     kit: int | None = None
     synth: int | None = None
@@ -33,7 +37,7 @@ class Channels:
     def plays(self, channel: int | None) -> tuple[bool, bool]:
         """(the kit plays it, the synth plays it) for a note on ``channel`` (None: channel 1, mido's default)."""
         channel = 0 if channel is None else int(channel)
-        kit = self.kit is None or channel == self.kit
+        kit = channel == self.kit if self.kit is not None else channel != self.synth
         synth = channel == self.synth if self.synth is not None else channel != self.drums()
         return kit, synth
 
@@ -55,6 +59,14 @@ class Channels:
         """"kit: every channel; synth: every channel but 10" and the like."""
         return describe(self.state())
 
+    def warning(self) -> str | None:
+        """Words for a setting that leaves most channels silent (kit and synth on one channel), else None."""
+        if self.kit is None or self.kit != self.synth:
+            return None
+        n = self.kit + 1
+        return (f"the kit and the synth both play MIDI channel {n} alone: notes on the 15 other channels play "
+                f"nothing (leave --synth-channel out to play the synth on every channel but {n})")
+
 
 def _one_based(channel: int | None) -> int | None:
     return None if channel is None else channel + 1
@@ -63,7 +75,7 @@ def _one_based(channel: int | None) -> int | None:
 def describe(state: dict[str, Any]) -> str:
     """Words for ``GET /midi``'s ``kit_channel`` and ``synth_channel`` (1..16 or None)."""
     kit, synth = state.get("kit_channel"), state.get("synth_channel")
-    kit_words = "every channel" if kit is None else f"channel {kit}"
+    kit_words = f"channel {kit}" if kit is not None else "every channel" + (f" but {synth}" if synth else "")
     synth_words = (f"channel {synth}" if synth is not None else
                    f"every channel but {kit if kit is not None else DRUM_CHANNEL + 1}")
     return f"kit: {kit_words}; synth: {synth_words}"

@@ -73,8 +73,9 @@ def register(cli: Any) -> None:
                         "nothing: 70=off (repeatable; default: CC 70-85 turn the effect's knobs 1-16 in manifest "
                         "order; a CC moves a knob once it reaches the knob's value)")
     p.add_argument("--kit-channel", type=_midi_channel, default=None, metavar="1-16|all",
-                   help="the MIDI channel whose notes play the sampler's kit (default all: every channel; 10 for a "
-                        "keyboard on another channel that should not layer the kit)")
+                   help="the MIDI channel whose notes play the sampler's kit (default all: every channel, but the "
+                        "synth's when --synth-channel is given; 10 for a keyboard on another channel that should not "
+                        "layer the kit)")
     p.add_argument("--synth-channel", type=_midi_channel, default=None, metavar="1-16|all",
                    help="the MIDI channel whose notes play the synth (default all: every channel but the kit's, "
                         "channel 10 when the kit plays every channel)")
@@ -413,6 +414,9 @@ def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
     hub = MidiHub(midi_map(getattr(args, "midi_cc", []), control, learned), path, learned)
     from device.midi_channels import Channels
     hub.map.channels = Channels(kit=getattr(args, "kit_channel", None), synth=getattr(args, "synth_channel", None))
+    if hub.map.channels.warning():                     # --kit-channel 10 --synth-channel 10: 15 channels silent
+        _say(f"warning: {hub.map.channels.warning()}", err=True)
+        hub.warnings.append(str(hub.map.channels.warning()))
     if problem:
         _say(f"warning: {problem}", err=True)
         hub.warnings.append(problem)
@@ -425,6 +429,8 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.midi:
         hub.closed("MIDI is off: the box was started with --no-midi (learned bindings are kept for when it runs "
                    "with MIDI)")
+        if getattr(args, "kit_channel", None) is not None or getattr(args, "synth_channel", None) is not None:
+            _say(f"MIDI channels: {hub.map.channels.words()} (MIDI is off: --no-midi)")
         return None
     from device.midi_ports import BOX_PORT, Relay, open_input
     relay = Relay(control.send, control.send_many)   # every MIDI source through one queue: no callback waits
@@ -433,6 +439,7 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
     except Exception as exc:  # noqa: BLE001 - said by _front_ends; the API says it too
         relay.close()
         hub.closed(f"MIDI is off: it did not start ({first_line(exc)})")
+        _say(f"MIDI channels: {hub.map.channels.words()} (MIDI is off: the setting applies once it starts)")
         raise
     hub.opened(BOX_PORT)
     _say("MIDI: virtual ALSA sequencer port 'hatbox' (a DAW connects to it: aconnect); controllers plugged in are "

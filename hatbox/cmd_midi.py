@@ -98,8 +98,10 @@ def _midi_on(client: Any, unchanged: str) -> None:
 def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
     """Arm MIDI learn for ``knob`` and wait up to ``wait_s`` seconds for the CC that binds to it (disarmed again
     when none comes, or on Ctrl-C).  HatboxError when MIDI is off on the box (nothing armed) or nothing came."""
-    _midi_on(client, "nothing was armed")
-    body = _call(client, "POST", "/midi/learn", json={"slot": knob[0], "knob": knob[1]})
+    target = {"slot": knob[0], "knob": knob[1]}
+    _call(client, "POST", "/midi/learn", params={"check": "true"}, json=target)   # the knob first: pad.z is no axis
+    _midi_on(client, "nothing was armed")                                      # whether MIDI is on or off
+    body = _call(client, "POST", "/midi/learn", json=target)
     armed = body.get("learning") or {}
     knob = (str(armed.get("slot", knob[0])), str(armed.get("knob", knob[1])))    # as the box spells it ("DRIVE")
     print(f"{safe_text(body['message'])}; waiting up to {wait_s:g} s")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 
 from device.api import models as M
 from device.api.errors import ApiError, _errors
@@ -33,14 +33,23 @@ def _knob(target: tuple[str, str] | None) -> M.MidiKnob | None:
     return None if target is None else M.MidiKnob(slot=target[0], knob=target[1])
 
 
-def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
-    """The knob ``knob`` names, in its pack's spelling (found ignoring case, as the box finds knobs everywhere else:
-    "DRIVE" was a 404 here while OSC turned it; thirty-third stop's QA); 422 for a slot without knobs, 404 when no
-    pack is loaded there or it has no such knob (or no knobs).  Slot ``pad``: its axes ``x`` and ``y``."""
+def _check_target(slot: str, knob: str) -> None:
+    """What needs no pack to check (p42 regression QA: with MIDI off, learning pad.z said "MIDI is off" before the
+    pad's axes): 422 for a slot without knobs, 404 for a pad axis other than ``x`` and ``y``."""
     if slot not in KNOB_SLOTS and slot != PAD:
         raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
                        f"{' or '.join(KNOB_SLOTS)} slot, or the synth's pad (pad.x, pad.y)",
                        hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"} or {\"slot\": \"pad\", \"knob\": \"x\"}")
+    if slot == PAD and knob.casefold() not in PAD_AXES:
+        raise ApiError(404, "not found", f"the pad has the axes x and y, not '{knob}'; nothing was armed",
+                       hint="hatbox box-midi --learn pad.x (or pad.y)")
+
+
+def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
+    """The knob ``knob`` names, in its pack's spelling (found ignoring case, as the box finds knobs everywhere else:
+    "DRIVE" was a 404 here while OSC turned it; thirty-third stop's QA); 422 for a slot without knobs, 404 when no
+    pack is loaded there or it has no such knob (or no knobs).  Slot ``pad``: its axes ``x`` and ``y``."""
+    _check_target(slot, knob)
     names = hub.knob_names(slot)
     pack = hub.pack_name(slot)
     if not names and pack is not None:
@@ -51,9 +60,6 @@ def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
                        "nothing was armed", hint=f"make a {slot} pack active (the box's Models page, or hatbox push "
                        "PACK.hatpack --activate), then arm MIDI learn again")
     found = next((n for n in names if n.casefold() == knob.casefold()), None)
-    if found is None and slot == PAD:
-        raise ApiError(404, "not found", f"the pad has the axes x and y, not '{knob}'; nothing was armed",
-                       hint="hatbox box-midi --learn pad.x (or pad.y)")
     if found is None:
         raise ApiError(404, "not found", f"the {slot} pack has no knob '{knob}' (its knobs: {', '.join(names)}); "
                        "nothing was armed",
@@ -99,12 +105,19 @@ def _add_midi_routes(app: FastAPI, auth: Any) -> None:
 
     @app.post("/midi/learn", status_code=202, response_model=M.MidiLearnResult, dependencies=[auth],
               responses=_errors(401, 404, 409, 422))
-    def midi_learn(request: Request, body: M.MidiLearnRequest) -> M.MidiLearnResult:
+    def midi_learn(request: Request, body: M.MidiLearnRequest,
+                   check: bool = Query(False, description="only check the knob (404/422 as when arming): nothing is "
+                                                          "armed, the answer says what would be")) -> M.MidiLearnResult:
+        _check_target(body.slot, body.knob)            # a slot or pad axis never learnable: said before "no MIDI"
         hub = _hub(request)
         knob = _check_knob(hub, body.slot, body.knob)
+        on = hub.port is not None
+        if check:
+            return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=knob), replaced=None,
+                                     midi="on" if on else "off", message=f"{body.slot}.{knob} can be learned; "
+                                     "nothing was armed (check only)")
         replaced = hub.arm(body.slot, knob)
         target = f"{body.slot}.{knob}"
-        on = hub.port is not None
         message = (f"MIDI learn armed for {target}: move a control on your MIDI controller; the next CC the box "
                    "receives binds to it (GET /midi shows the binding)" if on else
                    f"MIDI learn armed for {target}, but {hub.note or 'MIDI is off'}: the next CC binds to it once "
