@@ -37,13 +37,21 @@ class Limit:
     default_cap: int | None = None
     stopped_early: bool = False
     default_minutes: float | None = None
+    by: str = "Ctrl-C"              # what stopped it early: "Ctrl-C" or "SIGTERM" (:func:`stop_word`)
+
+
+def stop_word(stopped_early: object) -> str:
+    """What a run's ``stopped_early`` figure ("SIGTERM after 23 s of ...", trainer.early_stop.stopped_words) says
+    stopped it: "SIGTERM", else "Ctrl-C"."""
+    return "SIGTERM" if str(stopped_early or "").startswith("SIGTERM") else "Ctrl-C"
 
 
 def run_limit(metrics: Mapping[str, Any], max_steps: int | None, minutes: float | None) -> Limit:
     """What ended an effect training of ``metrics`` (its steps, a Ctrl-C's ``stopped_early``): --max-steps
     ``max_steps``, the --minutes budget ``minutes``, or the Ctrl-C."""
     return Limit(steps=int(metrics["steps"]), minutes=minutes, cap=max_steps, cap_option="--max-steps",
-                 stopped_early=bool(metrics.get("stopped_early")), default_minutes=EFFECT_MINUTES)
+                 stopped_early=bool(metrics.get("stopped_early")), default_minutes=EFFECT_MINUTES,
+                 by=stop_word(metrics.get("stopped_early")))
 
 
 def stopped_by(limit: Limit) -> str:
@@ -66,7 +74,7 @@ def limit_words(limit: Limit) -> str:
     steps, opt, cap = count_words(limit.steps, "step"), limit.cap_option, limit.cap
     how = stopped_by(limit)
     if how == "ctrl-c":
-        return f"train again and let it run to its end: a Ctrl-C stopped it after {steps}"
+        return f"train again and let it run to its end: a {limit.by} stopped it after {steps}"
     if how == "cap" and limit.default_cap is not None and cap is not None and cap < limit.default_cap:
         return (f"only {limit.steps} of the default {limit.default_cap} steps ran ({opt} {cap}): raise {opt} or "
                 "leave it out")
@@ -97,7 +105,7 @@ def longer_words(limit: Limit | None) -> str:
         return "more --minutes; with --max-steps, a larger one or none"
     how = stopped_by(limit)
     if how == "ctrl-c":
-        return "let it run to its end: a Ctrl-C stopped it"
+        return f"let it run to its end: a {limit.by} stopped it"
     if how == "cap":
         return f"raise {limit.cap_option} or leave it out: {limit.cap_option} {limit.cap} ended this run"
     return "more --minutes"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from export.manifest import RATE_RANGE
-from hatbox.advice import SYNTH_MINUTES, Limit, limit_words, next_block, seed_words
+from hatbox.advice import SYNTH_MINUTES, Limit, limit_words, next_block, seed_words, stop_word
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.cmd_effect import DEVICE_HELP
 from hatbox.text import cents_words, count_words, duration_words
@@ -126,7 +126,8 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
     if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:
         limit = Limit(steps=int(metrics["train_steps"]), minutes=minutes,
-                      stopped_early=bool(metrics.get("stopped_early")), default_minutes=SYNTH_MINUTES)
+                      stopped_early=bool(metrics.get("stopped_early")), default_minutes=SYNTH_MINUTES,
+                      by=stop_word(metrics.get("stopped_early")))
         lines += next_block([limit_words(limit), "more notes per instrument: every few semitones over the range you "
                              "play, at a few loudnesses", seed_words("notes")],
                             "the synth sounds little like your notes yet; to get closer, try:")

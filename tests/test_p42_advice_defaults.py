@@ -24,3 +24,17 @@ def test_pack_inspect_says_the_fitted_envelope_in_words() -> None:
     from hatbox.cmd_pack import figure_lines
     words = "from your notes (21): attack 22 ms, falls to -7.5 dB over 0.76 s"
     assert figure_lines({"envelope": words}) == [f"envelope {words}"]
+
+
+def test_a_run_sigterm_stopped_is_not_said_to_be_a_ctrl_c() -> None:
+    from hatbox.advice import limit_words, longer_words, run_limit
+    limit = run_limit({"steps": 84, "stopped_early": "SIGTERM after 23 s of the 60 s budget, 84 steps"}, None, 1.0)
+    assert limit_words(limit) == "train again and let it run to its end: a SIGTERM stopped it after 84 steps"
+    assert longer_words(limit) == "let it run to its end: a SIGTERM stopped it"
+    ctrl_c = run_limit({"steps": 84, "stopped_early": "Ctrl-C after 23 s of the 60 s budget, 84 steps"}, None, 1.0)
+    assert limit_words(ctrl_c).endswith("a Ctrl-C stopped it after 84 steps")
+
+
+def test_the_synth_next_block_names_a_sigterm() -> None:
+    said = "\n".join(summary_lines({**POOR, "stopped_early": "SIGTERM after 1 s of the 60 s budget, 3 steps"}, 1.0))
+    assert "a SIGTERM stopped it after 3 steps" in said, said

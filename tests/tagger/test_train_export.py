@@ -215,7 +215,9 @@ def test_a_run_without_a_held_out_report_removes_the_last_packs_report(tree, tmp
 
 
 def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
-    """Before (twenty-sixth stop's QA): a closed terminal or `kill` ended every trainer with no word (status -15)."""
+    """Before (twenty-sixth stop's QA): a closed terminal or `kill` ended every trainer with no word (status -15).
+    Since the forty-second stop a first SIGTERM (a cloud's pre-emption) is met as a first Ctrl-C: the pack is
+    written from what was trained, "stopped early (SIGTERM ...)", as the effect and synth trainers do."""
     import os
     import signal
     import subprocess
@@ -233,10 +235,12 @@ def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
     while b"training" not in seen and time.monotonic() < deadline and proc.poll() is None:
         seen += os.read(proc.stderr.fileno(), 4096)              # the progress bar has started
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, (seen + err).decode(errors="replace")[-2000:]
-    assert b"training stopped (SIGTERM): nothing written" in seen + err and out.read_bytes() == b"the pack that was here"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]
+    printed, err = proc.communicate(timeout=60)
+    said = (seen + err + printed).decode(errors="replace")
+    assert proc.returncode == 0, said[-2000:]
+    assert "stopped early (SIGTERM after" in said and out.read_bytes() != b"the pack that was here", said[-2000:]
+    from export.pack import read_pack
+    assert read_pack(out).manifest.metrics["stopped_early"].startswith("SIGTERM after")
 
 
 def test_a_small_held_out_report_says_it_is_a_rough_check(tree, tmp_path, capsys):

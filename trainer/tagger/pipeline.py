@@ -178,13 +178,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     # not copies, so a large library is held in memory once
     reorder_rows(clips, [row[it.path] for it in train_items + held])
     k = len(train_items)
-    with StopRequest() as stop:                   # a first Ctrl-C: stop training, keep what was trained
+    with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop training, keep what was trained
         res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads,
                                                    stop=stop), tags=tags, clips=clips[:k])
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
         if res.stopped_early:
-            metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps)
+            metrics["stopped_early"] = stopped_words(res.seconds, minutes * 60, res.steps, steps, by=stop.by)
         text = "".join(f"{note}\n" for note in notes if not (once and ahead))
         kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
         text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
@@ -223,7 +223,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
             rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
             text += _write_report(rep, tags, out)
-            limit = run_limit(res.steps, minutes, steps, res.stopped_early)
+            limit = run_limit(res.steps, minutes, steps, res.stopped_early, stop.by)
             text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
                                                                  tag_counts(train_items), later_clause(heard)))
         return text
@@ -299,8 +299,8 @@ def _write_report(rep: dict, tags: list[str], out: Path) -> str:
     return f" and its held-out report {json_path.name}, {png_path.name}"
 
 
-def run_limit(done: int, minutes: float | None, steps: int | None, stopped_early: bool) -> Limit:
+def run_limit(done: int, minutes: float | None, steps: int | None, stopped_early: bool, by: str = "Ctrl-C") -> Limit:
     """What ended a tagger training of ``done`` steps (budget ``minutes``, cap ``steps``), for its next: advice, with
     the tagger's own defaults (a tiny --minutes is told at least the default 4.5, not "e.g. --minutes 1")."""
     return Limit(steps=done, minutes=minutes, cap=steps, cap_option="--steps", default_cap=TAGGER_STEPS,
-                 stopped_early=stopped_early, default_minutes=TAGGER_MINUTES)
+                 stopped_early=stopped_early, default_minutes=TAGGER_MINUTES, by=by)
