@@ -115,7 +115,9 @@ def test_torchrun_on_gpus_joins_nccl_on_its_local_gpu(monkeypatch):
     monkeypatch.setattr(torch.distributed, "get_rank", lambda: 1)
     dist = accel.setup(None)
     assert dist.device == torch.device("cuda", 1) and joined == ["nccl"] and chosen == [torch.device("cuda", 1)]
-    assert accel.device_words(dist) == "cuda:1 (NVIDIA H100 80GB HBM3), 1 of 2 torchrun processes"
+    assert accel.device_words(dist) == "2 torchrun processes, number 2 on cuda:1 (NVIDIA H100 80GB HBM3)"
+    assert accel.device_words(accel.Dist(0, 2, torch.device("cuda", 0))) == \
+        "2 torchrun processes, the first on cuda:0 (NVIDIA H100 80GB HBM3)"
 
 
 def test_torchrun_on_the_cpu_asked_for_joins_gloo(monkeypatch):

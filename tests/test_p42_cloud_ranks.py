@@ -127,7 +127,7 @@ def _spin_cpu(seconds: float) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs Linux /proc")
 def test_group_seconds_counts_a_real_child_once_reaped():
-    """This test process plays the agent: its child's CPU time is in the group once it has been reaped (in our cutime)."""
+    """This test process plays the agent: its child's CPU time is in the group once reaped (in our cutime)."""
     before = cpuwatch.group_seconds(os.getpid())
     child = mp.get_context("spawn").Process(target=_spin_cpu, args=(0.3,))
     child.start()

@@ -128,11 +128,12 @@ def setup(pref: str | None = None) -> Dist:
 
 def device_words(where: Dist | torch.device | str | None) -> str:
     """The device a run trains on, as the start line and the pack's metrics (``device``) say it: "cpu",
-    "cuda:0 (NVIDIA H100 80GB HBM3)", "mps (Apple silicon)"; under torchrun "cuda:0 (NVIDIA H100), 1 of 4 torchrun
-    processes" (this process's).  ``where``: a :class:`Dist`, a device, or the --device asked for (a string or None:
-    the device :func:`planned_device` gives, before :func:`setup`)."""
+    "cuda:0 (NVIDIA H100 80GB HBM3)", "mps (Apple silicon)"; under torchrun "4 torchrun processes, the first on
+    cuda:0 (NVIDIA H100 80GB HBM3)" (as the first process, the one that prints, says it).  ``where``: a
+    :class:`Dist`, a device, or the --device asked for (a string or None: the device :func:`planned_device` gives,
+    before :func:`setup`)."""
     if where is None or isinstance(where, str):
-        where = Dist(0, _world(), planned_device(where))
+        where = Dist(int(os.environ.get("RANK", "0")) if _world() > 1 else 0, _world(), planned_device(where))
     dist = where if isinstance(where, Dist) else None
     device = dist.device if dist else where
     if device.type == "cuda":
@@ -142,7 +143,10 @@ def device_words(where: Dist | torch.device | str | None) -> str:
         said = "mps (Apple silicon)"
     else:
         said = str(device.type)
-    return said + (f", 1 of {dist.world} torchrun processes" if dist and dist.world > 1 else "")
+    if not dist or dist.world <= 1:
+        return said
+    which = "the first" if dist.rank == 0 else f"number {dist.rank + 1}"
+    return f"{dist.world} torchrun processes, {which} on {said}"
 
 
 def idle_gpu_words(device: torch.device) -> str | None:
