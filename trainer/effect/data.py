@@ -11,8 +11,9 @@ any audio is read (knob_checks.check_knob_count).
 Every check raises :class:`DataError` naming the row and file: sample-rate mismatch, length
 mismatch, clipping, silence, output leading input, a replicate (same input file, same knob
 setting) whose output does not match, recordings of one input file (one rig) whose latencies differ
-by more than :func:`latency_tolerance`, knob names that are equal ignoring case.  Every row is checked, and
-their problems said in one error (checks.all_problems); a file at another rate than most is named (checks.set_rates).
+by more than :func:`latency_tolerance`, knob names that are equal ignoring case.  Every row is checked (its knob
+cells, its files, then its audio), and their problems said in one error (checks.all_problems), the files that do not
+exist first; a file at another rate than most is named (checks.set_rates).
 Knob defaults are the median value seen (:func:`median_default`).
 Each file is decoded once; a channel's DC offset (its mean, over :data:`DC_FLOOR`) is taken out and its channels
 mixed to mono as it is (:func:`_load_audio`), a large offset and a mix said in :attr:`EffectData.notes`.
@@ -523,44 +524,62 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     notes = list(said)
     cp1252 = any("Windows-1252" in n for n in said)
     comma = any(SEMICOLON_NOTE in n for n in said)
-    settings = [{name: _number(row[col], f"{csv_name} line {line}", comma, col, unit) for col, name, unit in columns}
-                for line, row in rows]
-    files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output"))
-             for _line, row in rows]
+    wheres = [f"{csv_name} line {line}" for line, _row in rows]
+    settings, bad = _row_settings(columns, [row for _line, row in rows], wheres, comma)
+    files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output")) for _l, row in rows]
     missing = [(row[k].strip(), f, f"line {line}, {k} column")
                for (line, row), pair in zip(rows, files) for k, f in zip(("input", "output"), pair) if not f.is_file()]
-    if missing:                                # all of them at once, as the tagger's CSV says them
-        raise missing_error(csv_name, folder, missing)
-    wheres = [f"{csv_name} line {line}" for line, _row in rows]
+    unread = {w for w, pair in zip(wheres, files) if not all(f.is_file() for f in pair)}
+    ok = [i for i, w in enumerate(wheres) if w not in bad]          # rows whose knob cells are numbers
+    known = [settings[i] for i in ok]
     warnings: list[str] = []
     if not keep_all_columns:
-        moving = varying_columns(columns, settings)
+        moving = varying_columns(columns, known)
         check_knob_count(moving, csv_name)
-        warnings += checks.shared_outputs([(w, dst, s) for w, (_src, dst), s in zip(wheres, files, settings)])
-        warnings += checks.collinear_knobs(moving, settings)
-        warnings += far_value_warnings([c for c in columns if c[1] in moving], settings, wheres)
-    pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes)
+        warnings += checks.shared_outputs([(wheres[i], files[i][1], settings[i]) for i in ok])
+        warnings += checks.collinear_knobs(moving, known)
+        warnings += far_value_warnings([c for c in columns if c[1] in moving], known, [wheres[i] for i in ok])
+    pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread)
+    problems = ([missing_error(csv_name, folder, missing)] if missing else []) + problems   # as the tagger says them
     if problems:
         raise checks.all_problems(problems, csv_name)
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
     return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes, warnings=warnings)
 
 
+def _row_settings(columns: list[tuple[str, str, str]], rows: list[dict[str, str]], wheres: list[str], comma: bool
+                  ) -> tuple[list[dict[str, float]], dict[str, DataError]]:
+    """(each row's knob setting, {} where a knob cell is no number; {where: its first such cell's DataError})."""
+    settings: list[dict[str, float]] = []
+    bad: dict[str, DataError] = {}
+    for where, row in zip(wheres, rows):
+        try:
+            settings.append({name: _number(row[col], where, comma, col, unit) for col, name, unit in columns})
+        except DataError as exc:
+            settings.append({})
+            bad[where] = exc
+    return settings, bad
+
+
 def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list[dict[str, float]],
-               allow_clipping: bool, warnings: list[str], notes: list[str]) -> tuple[list[Pair], int, list[DataError]]:
+               allow_clipping: bool, warnings: list[str], notes: list[str], bad: dict[str, DataError],
+               unread: set[str]) -> tuple[list[Pair], int, list[DataError]]:
     """Every row loaded (:func:`load_pair`) and aligned together -> (pairs, rate in Hz, the problems of every row in
-    row order: one file as input and output, a file at another rate than most, else the row's first problem; then
-    the latencies and replicates of the rows that loaded)."""
-    same = ((w, checks.problem(checks.check_not_identity, src, dst, w)) for w, (src, dst) in zip(wheres, files))
-    found = {w: e for w, e in same if e}
-    rate, odd = checks.set_rates([(w, src, dst) for w, (src, dst) in zip(wheres, files) if w not in found])
+    row order: a knob cell that is no number (``bad``), one file as input and output, a file at another rate than
+    most, else the row's first problem; then the latencies and replicates of the rows that loaded).  Rows of
+    ``bad`` and ``unread`` (a listed file missing: said by the caller) are not loaded."""
+    same = ((w, checks.problem(checks.check_not_identity, src, dst, w)) for w, (src, dst) in zip(wheres, files)
+            if w not in unread)
+    found = {**{w: e for w, e in same if e}, **bad}
+    rows = [(w, src, dst) for w, (src, dst) in zip(wheres, files) if w not in unread]
+    rate, odd = checks.set_rates([row for row in rows if row[0] not in found])
     found.update(odd)
     pairs: list[Pair] = []
     cache: Decoded = {}
-    inputs = [(w, src) for w, (src, _dst) in zip(wheres, files)]
+    inputs = [(w, src) for w, src, _dst in rows]        # the other rows' inputs an output may be a recording of
     for where, (src, dst), setting in zip(wheres, files, settings):
         try:
-            if where not in found:
+            if where not in found and where not in unread:
                 pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes)
                 pairs.append(pair)
         except DataError as exc:
