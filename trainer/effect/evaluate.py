@@ -127,10 +127,20 @@ def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None, knobs: b
             f"recording of its row's input through the gear{at_row}{little}")
 
 
-def outlier_warning(rows: list[dict[str, Any]], knobs: bool = True) -> str | None:
+def more_rows(n: int, report: bool) -> str:
+    """"; and N more (...)" for the ``n`` rows over :data:`WARN_ROWS` a warning leaves out, pointing at the report's
+    table (``report``: one is written) or at --report DIR that lists them; "" for none."""
+    if n <= 0:
+        return ""
+    where = "the report's table" if report else "--report DIR lists them"
+    return f"; and {n} more ({where})"
+
+
+def outlier_warning(rows: list[dict[str, Any]], knobs: bool = True, report: bool = False) -> str | None:
     """The warning naming the rows (``setting_rows``) whose ESR is over :data:`OUTLIER_FACTOR` times the median
     and at least :data:`OUTLIER_FLOOR`; None when there are none.  ``knobs``: the set has knob columns; without
-    them (a denoiser's set) the rows are recordings, not settings, and no setting is named or asked for."""
+    them (a denoiser's set) the rows are recordings, not settings, and no setting is named or asked for.
+    ``report``: a report is written (the rows left out are its table's), else --report DIR is named."""
     bad = [r for r in rows if r["x_median"] is not None and r["x_median"] > OUTLIER_FACTOR
            and r["esr"] >= OUTLIER_FLOOR]
     if not bad:
@@ -138,13 +148,14 @@ def outlier_warning(rows: list[dict[str, Any]], knobs: bool = True) -> str | Non
     median = bad[0]["esr"] / bad[0]["x_median"]
     named = "; ".join(f"{r['pair']}" + (f" ({r['setting']})" if knobs else "") + f": {r['esr']:.4f}, "
                       f"{r['x_median']:.3g}x" for r in bad[:WARN_ROWS])
-    more = f"; and {len(bad) - WARN_ROWS} more (the report's table)" if len(bad) > WARN_ROWS else ""
+    more = more_rows(len(bad) - WARN_ROWS, report)
+    table = "the report's table" if report else "the table --report DIR writes"
     if not knobs:
         one = len(bad) == 1
         return (f"the pack is much worse on {'this recording' if one else 'these recordings'} than on the others "
                 f"(held-out ESR over {OUTLIER_FACTOR:g}x the median {median:.4f}): {named}{more}; check "
-                f"{'that recording' if one else 'those recordings'} (a bypass ESR far above the others' in the "
-                "report's table: a far noisier or more changed take), record more like it, or train longer")
+                f"{'that recording' if one else 'those recordings'} (a bypass ESR far above the others' in {table}: "
+                "a far noisier or more changed take), record more like it, or train longer")
     return (f"the pack is much worse at {'this setting' if len(bad) == 1 else 'these settings'} than at the others "
             f"(held-out ESR over {OUTLIER_FACTOR:g}x the median {median:.4f}): {named}{more}; check "
             f"{'that recording' if len(bad) == 1 else 'those recordings'}, record more at or near "
@@ -169,15 +180,16 @@ def per_pair_words(metrics: dict[str, Any]) -> str | None:
             f"{times_text(1.0, float(np.median(ratios)))}")
 
 
-def worse_than_bypass_warning(metrics: dict[str, Any]) -> str | None:
+def worse_than_bypass_warning(metrics: dict[str, Any], report: bool = False) -> str | None:
     """The warning naming each held-out pair on which the pack does worse than no effect at all (its ESR above
-    bypass's), with both figures, worst ratio first; None when there is none, or one pair (the headline says it)."""
+    bypass's), with both figures, worst ratio first; None when there is none, or one pair (the headline says it).
+    ``report``: a report is written (the pairs left out are its table's), else --report DIR is named."""
     scores = pair_scores(metrics)
     bad = sorted(((n, m, b) for n, (m, b) in scores.items() if m > b), key=lambda t: -t[1] / max(t[2], 1e-30))
     if len(scores) < 2 or not bad:
         return None
     named = "; ".join(f"{n}: {m:.4f} vs bypass {b:.4f} ({times_text(m, b)})" for n, m, b in bad[:WARN_ROWS])
-    more = f"; and {len(bad) - WARN_ROWS} more (the report's table)" if len(bad) > WARN_ROWS else ""
+    more = more_rows(len(bad) - WARN_ROWS, report)
     which = "that pair" if len(bad) == 1 else "those pairs"
     return (f"on {len(bad)} of {len(scores)} held-out pairs the pack does worse than no effect at all (its held-out "
             f"ESR above the dry input's, passed through unchanged): {named}{more}; on {which} the pack changes the "
@@ -207,14 +219,16 @@ def dominant_bypass_warning(metrics: dict[str, Any]) -> str | None:
             f"{per_pair_words(metrics)}")
 
 
-def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | None = None) -> list[str]:
+def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | None = None,
+                     report: bool = False) -> list[str]:
     """Warnings about how well the pack matches the gear on the held-out audio (shown by the CLI and in the
     report): not clearly better than bypass (on the mean, and per pair: :func:`worse_than_bypass_warning`), one
     pair's bypass ESR making the mean (:func:`dominant_bypass_warning`), rows far worse than the rest (``limit``:
-    what ended the run)."""
+    what ended the run).  ``report``: a report is written (rows a warning leaves out are in its table); without
+    one (the default) a warning that leaves rows out says --report DIR lists them."""
     knobs = bool(data.knobs)
-    said = [bypass_warning(metrics, limit, knobs), worse_than_bypass_warning(metrics),
-            dominant_bypass_warning(metrics), outlier_warning(setting_rows(metrics, data), knobs)]
+    said = [bypass_warning(metrics, limit, knobs), worse_than_bypass_warning(metrics, report),
+            dominant_bypass_warning(metrics), outlier_warning(setting_rows(metrics, data), knobs, report)]
     return [w for w in said if w]
 
 
