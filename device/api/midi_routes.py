@@ -33,13 +33,9 @@ def _knob(target: tuple[str, str] | None) -> M.MidiKnob | None:
     return None if target is None else M.MidiKnob(slot=target[0], knob=target[1])
 
 
-def _check_target(slot: str, knob: str) -> None:
-    """What needs no pack to check (p42 regression QA: with MIDI off, learning pad.z said "MIDI is off" before the
-    pad's axes): 422 for a slot without knobs, 404 for a pad axis other than ``x`` and ``y``."""
-    if slot not in KNOB_SLOTS and slot != PAD:
-        raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
-                       f"{' or '.join(KNOB_SLOTS)} slot, or the synth's pad (pad.x, pad.y)",
-                       hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"} or {\"slot\": \"pad\", \"knob\": \"x\"}")
+def _check_axis(slot: str, knob: str) -> None:
+    """404 for a pad axis other than ``x`` and ``y``: needs no pack, so it is said before "no MIDI" (p42 regression
+    QA: with MIDI off, learning pad.z said "MIDI is off" before the pad's axes)."""
     if slot == PAD and knob.casefold() not in PAD_AXES:
         raise ApiError(404, "not found", f"the pad has the axes x and y, not '{knob}'; nothing was armed",
                        hint="hatbox box-midi --learn pad.x (or pad.y)")
@@ -49,7 +45,11 @@ def _check_knob(hub: MidiHub, slot: str, knob: str) -> str:
     """The knob ``knob`` names, in its pack's spelling (found ignoring case, as the box finds knobs everywhere else:
     "DRIVE" was a 404 here while OSC turned it; thirty-third stop's QA); 422 for a slot without knobs, 404 when no
     pack is loaded there or it has no such knob (or no knobs).  Slot ``pad``: its axes ``x`` and ``y``."""
-    _check_target(slot, knob)
+    if slot not in KNOB_SLOTS and slot != PAD:
+        raise ApiError(422, "rejected", f"slot '{slot}' has no knobs: MIDI learn binds a knob of the "
+                       f"{' or '.join(KNOB_SLOTS)} slot, or the synth's pad (pad.x, pad.y)",
+                       hint="e.g. {\"slot\": \"effect\", \"knob\": \"drive\"} or {\"slot\": \"pad\", \"knob\": \"x\"}")
+    _check_axis(slot, knob)
     names = hub.knob_names(slot)
     pack = hub.pack_name(slot)
     if not names and pack is not None:
@@ -108,7 +108,7 @@ def _add_midi_routes(app: FastAPI, auth: Any) -> None:
     def midi_learn(request: Request, body: M.MidiLearnRequest,
                    check: bool = Query(False, description="only check the knob (404/422 as when arming): nothing is "
                                                           "armed, the answer says what would be")) -> M.MidiLearnResult:
-        _check_target(body.slot, body.knob)            # a slot or pad axis never learnable: said before "no MIDI"
+        _check_axis(body.slot, body.knob)              # pad.z: no axis, said before "no MIDI"
         hub = _hub(request)
         knob = _check_knob(hub, body.slot, body.knob)
         on = hub.port is not None

@@ -33,10 +33,10 @@ def test_the_check_arms_nothing_and_the_api_without_midi_checks_the_target_first
     box = make_box(tmp_path)
     r = box.client.post("/midi/learn", json={"slot": "pad", "knob": "z"}, headers=box.auth)
     assert r.status_code == 404 and "axes x and y" in r.text                    # was 409 "no MIDI"
-    r = box.client.post("/midi/learn", json={"slot": "amp", "knob": "x"}, headers=box.auth)
-    assert r.status_code == 422
     box.control.midi = hub = _hub_off()
     r = box.client.post("/midi/learn?check=true", json={"slot": "pad", "knob": "X"}, headers=box.auth)
     assert r.status_code == 202 and r.json()["midi"] == "off" and hub.map.learning is None, r.text
     r = box.client.post("/midi/learn", json={"slot": "pad", "knob": "X"}, headers=box.auth)
     assert r.status_code == 202 and hub.map.learning == ("pad", "x")
+    r = box.client.post("/midi/learn?check=true", json={"slot": "amp", "knob": "x"}, headers=box.auth)
+    assert r.status_code == 422 and hub.map.learning == ("pad", "x")           # the check of a slot: still armed
