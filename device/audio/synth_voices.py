@@ -11,7 +11,7 @@ from device.audio import harmonic as dsp
 from device.audio.jit import kernel
 
 IDLE, ATTACK, DECAY, SUSTAIN, RELEASE, FADE = 0, 1, 2, 3, 4, 5     # FADE: stolen or panicked, silent after a frame
-SILENT = 1e-3          # envelope level (-60 dB) below which a releasing voice ends
+SILENT = 1e-3          # envelope level (-60 dB) below which a releasing (or decaying, held) voice ends
 
 
 class Voices:
@@ -153,8 +153,9 @@ def _end_voices(rows, tab_next, f0_prev, f0_next):  # type: ignore
 def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, sustain, release, fall):  # type: ignore
     """One frame of voice bookkeeping, in place: voices that faded out last frame are freed, every
     sounding voice's ADSR level moves one frame (``dt`` s) ahead (a held voice's level goes on falling ``fall``
-    dB a second from the sustain level, down to SILENT: a piano's decay; 0: it holds, an organ's), and a release
-    that falls below SILENT, or a FADE voice, is marked ``ending`` (it fades to zero over this frame).  A ``pending``
+    dB a second from the sustain level: a piano's decay; 0: it holds, an organ's), and a release, or a held level,
+    that falls below SILENT, or a FADE voice, is marked ``ending`` (it fades to zero over this frame; the key or the
+    pedal may still hold a voice that decayed away: it is free, as a finished release is).  A ``pending``
     voice (released in the frame it was struck) plays this frame, then releases.  stage [V] int8,
     note [V], env [V] float64, ending, pending [V] bool.  The sounding voices' indices go to
     ``active`` [V], those still playing first, then those ending; returns (playing, sounding) counts."""
@@ -174,8 +175,9 @@ def _voices_step(stage, note, env, ending, pending, active, dt, attack, decay, s
             if env[i] <= sustain:
                 stage[i] = SUSTAIN
         elif st == SUSTAIN:
-            if fall > 0.0 and env[i] > SILENT:
-                env[i] = max(SILENT, env[i] * 10.0 ** (-fall * dt / 20.0))
+            if fall > 0.0:
+                env[i] *= 10.0 ** (-fall * dt / 20.0)
+            ending[i] = env[i] < SILENT                 # decayed away while held: ends as a release does
         elif st == RELEASE:
             env[i] *= 10.0 ** (-3.0 * dt / max(release, 1e-3))
             ending[i] = env[i] < SILENT

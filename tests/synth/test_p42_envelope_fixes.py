@@ -80,3 +80,66 @@ def test_a_steady_fast_decay_is_no_release() -> None:
     """A note falling 30 dB a second to the end of its file has no knee: no release, the fall is the hold's."""
     fit = _fit([_tone(1.5, lambda t: -30.0 * t, f) for f in (220.0, 300.0)])
     assert not fit.release_measured and fit.envelope["fall"] == pytest.approx(30.0, rel=0.2)
+
+
+# ------------------------------------------------------------------ 2. a held voice that decays away ends
+def _pack(tmp_path, fall: float):
+    from export.onnx_synth import export_synth
+    from export.pack import read_pack
+    from tests.synth.conftest import NAMES, small_model
+    m = small_model()
+    env = {"attack": 0.01, "decay": 0.1, "sustain": 0.5, "fall": fall, "release": 0.3}
+    path = tmp_path / f"fall{fall:g}.hatpack"
+    export_synth(m.net, m.embed.weight.detach().numpy(), NAMES, path, name="small",
+                 extras={"velocity_map": {"db_at_127": -20.0, "db_per_velocity": 0.2}, "envelope": env})
+    return read_pack(path)
+
+
+def _on(note: int) -> dict:
+    return {"op": "note_on", "note": note, "velocity": 100}
+
+
+def _off(note: int) -> dict:
+    return {"op": "note_off", "note": note}
+
+
+def test_the_box_step_ends_a_held_voice_that_decays_away() -> None:
+    """Before: the level stopped at SILENT and the voice sat there, never ``ending``, while the key was held."""
+    from device.audio.synth_voices import ATTACK, IDLE, SUSTAIN, _voices_step
+    stage, note, env = np.array([ATTACK], np.int8), np.array([60], np.int64), np.zeros(1)
+    ending, pending, active = np.zeros(1, bool), np.zeros(1, bool), np.zeros(1, np.int64)
+    frames = []
+    for j in range(400):                                    # 2 s
+        n_live, n = _voices_step(stage, note, env, ending, pending, active, FRAME_S, 0.01, 0.1, 0.5, 0.3, 60.0)
+        frames.append((n_live, n, int(stage[0])))
+    ended = next(j for j, (n_live, n, _st) in enumerate(frames) if n_live == 0)
+    assert ended * FRAME_S == pytest.approx(0.01 + 0.1 + 54.0 / 60.0, abs=0.03)   # -6 dB, then 54 dB at 60 dB/s
+    assert frames[ended][1] == 1 and frames[ended - 1][2] == SUSTAIN              # it fades over its last frame ...
+    assert frames[ended + 1][:2] == (0, 0) and stage[0] == IDLE and note[0] == -1  # ... then the voice is free
+
+
+@pytest.mark.parametrize("pedal", [False, True])
+def test_a_held_or_pedalled_note_that_decays_away_frees_its_voice(tmp_path, pedal: bool) -> None:
+    """QA: notes under the pedal sat at -60 dB as voices (status notes [60, 64, 67] for 15 s) until it lifted.  Now
+    they end; the key's later note-off, the pedal lifting and a new strike of the note all behave."""
+    from device.audio.synth import SynthSource, render_events
+    src = SynthSource(_pack(tmp_path, 60.0), 48000)
+    chord = [(0, {"op": "sustain", "on": True})] if pedal else []
+    chord += [(0, _on(n)) for n in (60, 64, 67)] + ([(4800, _off(n)) for n in (60, 64, 67)] if pedal else [])
+    y = render_events(src, chord, int(1.3 * 48000))
+    assert np.max(np.abs(y[:4800])) > 1e-3 and np.max(np.abs(y[-4800:])) == 0.0
+    assert src.active_voices == 0 and src.held_notes() == []
+    late = [(0, {"op": "sustain", "on": False})] if pedal else [(0, _off(n)) for n in (60, 64, 67)]
+    y = render_events(src, late, 4800)
+    assert np.max(np.abs(y)) == 0.0 and src.active_voices == 0 and src.held_notes() == []
+    y = render_events(src, [(0, _on(64))], 9600)
+    assert np.max(np.abs(y)) > 1e-3 and src.held_notes() == [64] and src.active_voices == 1
+    render_events(src, [(0, _off(64))], int(0.6 * 48000))
+    assert src.held_notes() == [] and src.active_voices == 0
+
+
+def test_without_a_fall_a_held_note_holds(tmp_path) -> None:
+    from device.audio.synth import SynthSource, render_events
+    src = SynthSource(_pack(tmp_path, 0.0), 48000)
+    y = render_events(src, [(0, _on(60))], int(1.3 * 48000))
+    assert np.max(np.abs(y[-4800:])) > 1e-3 and src.active_voices == 1 and src.held_notes() == [60]
