@@ -41,3 +41,10 @@ def test_with_a_report_its_table_is_named() -> None:
     said = _leaving_rows_out(evaluate.quality_warnings(METRICS, _data(False), report=True))
     assert len(said) == 2 and all("and 1 more (the report's table)" in w for w in said), said
     assert evaluate.more_rows(0, False) == "" and evaluate.more_rows(-3, True) == ""
+
+
+def test_a_sigterm_stop_is_named_in_the_bypass_warning() -> None:
+    from trainer.effect.evaluate import bypass_warning
+    said = bypass_warning({"val_esr": 0.9, "val_bypass_esr": 0.5, "steps": 12,
+                           "stopped_early": "SIGTERM after 3 s of the 60 s budget, 12 steps"})
+    assert said is not None and "a SIGTERM stopped it" in said and "Ctrl-C" not in said, said

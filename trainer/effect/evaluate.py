@@ -22,7 +22,7 @@ import numpy as np
 
 from device.audio.effect import EffectProcessor, render
 from export.pack import Pack, read_pack
-from hatbox.advice import Limit, longer_words
+from hatbox.advice import Limit, longer_words, stop_word
 from hatbox.text import audio_bar, duration_words
 from trainer.effect.data import EffectData, Pair, esr, load_folder
 from trainer.effect.split import held_out
@@ -115,7 +115,8 @@ def bypass_warning(metrics: dict[str, Any], limit: Limit | None = None, knobs: b
     if model is None or bypass is None or model * BYPASS_FACTOR <= bypass:
         return None
     if limit is None and metrics.get("stopped_early") and isinstance(metrics.get("steps"), int):
-        limit = Limit(steps=metrics["steps"], stopped_early=True)       # a Ctrl-C is in the metrics
+        limit = Limit(steps=metrics["steps"], stopped_early=True,     # a Ctrl-C or SIGTERM is in the metrics
+                      by=stop_word(metrics["stopped_early"]))
     how = ("the pack sounds less like the gear than no effect at all" if model >= bypass
            else "the pack is hardly closer to the gear than no effect at all")
     little = (f"; the gear changes the sound little{' at these settings' if knobs else ''} (bypass ESR under "

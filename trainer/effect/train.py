@@ -519,7 +519,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                            val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
             from hatbox.advice import run_limit      # what ended the run: the warning names it (p41)
             warnings = (list(eff.warnings) + result_warnings(metrics)
-                        + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes))
+                        + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes),
+                                           report=bool(report))
                         + knob_warnings(trial))
             rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
                                  made_words(out, data if data is not None else target)) if stage else None)
