@@ -68,6 +68,19 @@ def test_the_organ_holds_whatever_the_crop(seconds: float) -> None:
     assert "holds" in envelope_hold_words(e)
 
 
+def test_a_fall_under_a_db_over_the_curve_is_a_hold() -> None:
+    """The FluidR3 organ cropped to 1.5 s fitted "decays 0.5 dB a second while held" (its wobble over the 1 s fitted)
+    where 2.4 s and 3 s said "holds": a fall that moves the curve under a dB holds (before: 5 dB a second, a late
+    decay fitted to the last swing); a longer curve keeps its fall."""
+    from trainer.synth.envelope_fit import fit_hold
+
+    def curve(seconds: float) -> np.ndarray:
+        t = np.arange(int(seconds / FRAME_S)) * FRAME_S
+        return -1.2 - 0.5 * t + 0.7 * np.sin(2 * np.pi * 4.0 * t)          # +-0.7 dB: it dips 1.2 dB in 1 s
+    assert fit_hold(curve(1.0), FRAME_S)[2] == 0.0
+    assert fit_hold(curve(4.0), FRAME_S)[2] == pytest.approx(0.5, abs=0.2)
+
+
 def test_a_piano_released_in_its_files_still_decays() -> None:
     """A piano falling 10 dB a second, its damper 150 dB a second: the decay is the hold's, the release measured."""
     tones = [_tone(3.0, _held(10.0, 150.0, wobble_db=0.3), f) for f in (220.0, 260.0, 300.0)]

@@ -41,6 +41,7 @@ RELEASE_RESIDUAL = 0.2      # ... steadily: the tail's RMS distance from its lin
 ATTACK_RANGE = (0.001, 2.0)         # seconds
 RELEASE_RANGE = (0.02, 20.0)        # seconds
 MAX_FALL = 60.0                     # dB a second (the pack check's limit for an envelope value)
+HOLD_DB = 1.0                       # a curve that stays within this (or a fall that moves it less) holds
 SUSTAIN_GRID_DB = np.arange(0.0, -40.5, -0.5)        # the decay's end levels tried, dB
 DECAY_GRID_S = np.geomspace(0.01, 4.0, 48)           # the decay times tried, s
 
@@ -174,9 +175,10 @@ def hold_db(t: np.ndarray, decay: float, sustain: float, fall: float) -> np.ndar
 def fit_hold(curve: np.ndarray, frame_s: float) -> tuple[float, float, float]:
     """(decay s, sustain level, fall dB/s) whose :func:`hold_db` comes closest, in dB squared, to ``curve`` [T]
     (dB from the attack's end); the fall after the decay is the least-squares slope, clipped to 0..MAX_FALL.  A
-    curve that stays within a dB holds: (the default decay, 1.0, 0.0)."""
+    curve that stays within a dB holds: (the default decay, 1.0, 0.0); a fall that moves it less than a dB over
+    the curve is none (an organ's 0.5 dB a second in 1 s is its wobble)."""
     y = np.maximum(curve.astype(np.float64) - float(curve[0]), FLOOR_DB)
-    if len(y) < 3 or float(np.min(y)) > -1.0:
+    if len(y) < 3 or float(np.min(y)) > -HOLD_DB:
         return DEFAULT_ENVELOPE["decay"], 1.0, 0.0
     t = np.arange(len(y)) * frame_s
     best = (np.inf, DEFAULT_ENVELOPE["decay"], 1.0, 0.0)
@@ -187,6 +189,7 @@ def fit_hold(curve: np.ndarray, frame_s: float) -> tuple[float, float, float]:
             dt = t[after] - d
             fall = float(np.clip(-np.sum(dt * (y[after] - s_db)) / np.sum(dt * dt), 0.0, MAX_FALL)) if dt.size \
                 else 0.0
+            fall = fall if dt.size and fall * dt[-1] >= HOLD_DB else 0.0     # under a dB over the curve: it holds
             err = float(np.mean((hold_db(t, d, s, fall) - y) ** 2))
             if err < best[0] - 1e-9:
                 best = (err, float(d), float(s), fall)
