@@ -83,6 +83,7 @@ def pick_device(pref: str | None = None) -> torch.device:
 def _torchrun_device(pref: str | None, local: int) -> torch.device:
     """The device of the torchrun process of local rank ``local``: its own GPU when CUDA is asked for (or
     ``pref`` is None and CUDA is there), else the CPU; refused in :func:`check_device`'s words as one process is."""
+    pref = pref or None
     if pref is not None:
         check_device(pref)
         if pref == "mps":
