@@ -15,7 +15,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import _confirm_delete, target
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, \
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, library_there, tagger_way, temp_folder
 from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
@@ -72,6 +72,7 @@ def push_library(args: argparse.Namespace) -> int:
                       shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body)
+            say_no_fixes(src, fixes, args.no_fixes)
             _same_name(c, body)
             if fixes is not None:
                 send_fixes(c, str(body["id"]), fixes, src)

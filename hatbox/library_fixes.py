@@ -67,7 +67,7 @@ def retag_not_through(lib: dict[str, Any]) -> None:
 def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
     """The laptop's tag database whose corrections `push-library` sends with ``src``: ``--fixes DB`` (``given``),
     else the folder's own (`hatbox tag FOLDER` without --out keeps it inside, device.library.db.IN_LIBRARY), none
-    with ``--no-fixes`` (``off``); with none found, a note says so (:func:`no_fixes_note`).  HatboxError, before
+    with ``--no-fixes`` (``off``; none found: :func:`say_no_fixes` says so after the upload).  HatboxError, before
     anything is sent, for a ``--fixes`` that is no file."""
     from device.library.db import IN_LIBRARY
     if off:
@@ -80,10 +80,15 @@ def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
                                    f"FOLDER/{IN_LIBRARY})")
         return db
     own = src / IN_LIBRARY
-    if src.is_dir() and own.is_file():
-        return own
-    print(no_fixes_note(src), file=sys.stderr)      # a note beside the output: scripts read the library's lines
-    return None
+    return own if src.is_dir() and own.is_file() else None
+
+
+def say_no_fixes(src: Path, fixes: Path | None, off: bool) -> None:
+    """Once the library went: :func:`no_fixes_note` on stderr when no corrections went with it and --no-fixes was not
+    given (a note beside the output: scripts read the library's lines; said after the upload, so that a refusal
+    before it stays the message and its hint alone)."""
+    if fixes is None and not off:
+        print(no_fixes_note(src), file=sys.stderr)
 
 
 def no_fixes_note(src: Path) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from device.library.db import IN_LIBRARY
-from hatbox.library_fixes import fixes_db
+from hatbox.library_fixes import fixes_db, say_no_fixes
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 
 
@@ -23,6 +23,7 @@ def _folder(tmp_path: Path) -> Path:
 def test_no_database_in_the_folder_is_said_with_the_option_to_send_one(tmp_path, capsys):
     src = _folder(tmp_path)
     assert fixes_db(src, None, False) is None
+    say_no_fixes(src, None, False)
     out = capsys.readouterr().err
     assert out.count("\n") == 1 and "no corrections go with it" in out and "--fixes DB" in out, out
     assert IN_LIBRARY in out, out
@@ -31,6 +32,8 @@ def test_no_database_in_the_folder_is_said_with_the_option_to_send_one(tmp_path,
 def test_no_fixes_and_a_database_that_goes_are_quiet(tmp_path, capsys):
     src = _folder(tmp_path)
     assert fixes_db(src, None, True) is None
+    say_no_fixes(src, None, True)
+    say_no_fixes(src, src / IN_LIBRARY, False)
     (src / IN_LIBRARY).write_bytes(b"")
     assert fixes_db(src, None, False) == src / IN_LIBRARY
     other = tmp_path / "samples.db"
@@ -39,7 +42,7 @@ def test_no_fixes_and_a_database_that_goes_are_quiet(tmp_path, capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_push_library_says_it_before_the_upload(tmp_path, paired_server, capsys):
+def test_push_library_says_it_after_the_upload(tmp_path, paired_server, capsys):
     from hatbox.cli import main
     src = _folder(tmp_path)
     assert main(["push-library", str(src), "--name", "p42", "--quiet"]) == 0
