@@ -94,7 +94,8 @@ def test_a_text_column_is_named_as_a_knob_column(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         load_folder(folder)
     assert "knob value 'take 1' in column 'notes' is not a number" in str(err.value)
-    assert "every column besides input and output is read as a knob: remove 'notes'" in err.value.hint
+    said = f"{err.value}\n{err.value.hint}"      # with every row's problems in one error, each row's hint is in it
+    assert "every column besides input and output is read as a knob: remove 'notes'" in said
 
 
 def test_a_pack_the_box_refuses_for_its_rate_says_so(tmp_path: Path, capsys) -> None:
