@@ -100,3 +100,16 @@ def test_sigterm_while_the_pack_is_scored_ends_the_command_as_before(tmp_path: P
     data, out = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16)), tmp_path / "e.hatpack"
     assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 130
     assert not out.exists() and "SIGTERM" in capsys.readouterr().err
+
+
+def test_only_the_first_torchrun_process_says_the_stop(monkeypatch, capsys) -> None:
+    """p42 cloud QA: under torchrun every process printed "stopping after this step (SIGTERM)"."""
+    from trainer import early_stop
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    early_stop._write("stopping after this step")
+    early_stop._raw_write("stopping after this step")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("RANK", "0")
+    early_stop._write("stopping after this step")
+    assert "stopping after this step" in capsys.readouterr().err

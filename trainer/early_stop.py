@@ -139,8 +139,17 @@ class NoStop:
     by = "Ctrl-C"
 
 
+def _first_process() -> bool:
+    """Whether this process speaks: not a torchrun process other than the first (each would say the same line)."""
+    from hatbox.cli import torchrun_rank
+    return torchrun_rank() == 0
+
+
 def _write(text: str) -> None:
-    """One line on stderr, above a tqdm bar when one is drawn (tqdm.write), else plainly."""
+    """One line on stderr, above a tqdm bar when one is drawn (tqdm.write), else plainly; only from the first
+    process under torchrun."""
+    if not _first_process():
+        return
     try:
         from tqdm import tqdm
         tqdm.write(text, file=sys.stderr)
@@ -151,6 +160,8 @@ def _write(text: str) -> None:
 def _raw_write(text: str) -> None:
     """One line on stderr from inside a signal handler: straight to the file descriptor, past Python's buffered
     stderr (a print there, while the interrupted code was printing, would be a reentrant call)."""
+    if not _first_process():
+        return
     try:
         os.write(2, f"\n{text}\n".encode("utf-8", "replace"))
     except OSError:

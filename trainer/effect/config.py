@@ -113,8 +113,9 @@ def make_config(**config: Any) -> TrainConfig:
         raise HatboxError(f"max steps must be a whole number of at least 1, got {cfg.max_steps!r}")
     if not (_whole(cfg.seed) and 0 <= cfg.seed < 2 ** 63):
         raise HatboxError(f"seed must be a whole number from 0 up, got {cfg.seed!r}")
-    if cfg.device is not None and not (isinstance(cfg.device, str) and cfg.device.split(":")[0] in ("cpu", "cuda")):
-        raise HatboxError(f"device must be cpu or cuda, got {cfg.device!r}")
+    if cfg.device is not None and not (isinstance(cfg.device, str)
+                                       and cfg.device.split(":")[0] in ("cpu", "cuda", "mps")):
+        raise HatboxError(f"device must be cpu, cuda, cuda:N or mps, got {cfg.device!r}")
     for key, bounds in _INTS.items():
         if key != "threads" or cfg.threads is not None:
             _check_whole(key, getattr(cfg, key), bounds)

@@ -483,7 +483,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
     if os.environ.get("RANK", "0") == "0" and progress:
-        print(plan_words(eff, cfg), flush=True)
+        print(f"{plan_words(eff, cfg)}, on {accel.device_words(cfg.device)}", flush=True)
     t0 = time.monotonic()
     with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop, keep the best weights so far
         run = fit(eff, cfg, progress, stop)
@@ -502,6 +502,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         if run.stopped_early:
             metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"], by=stop.by)
         metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
+        metrics["device"] = accel.device_words(cfg.device)        # what it trained on (pack inspect: "trained on")
         gx, gk = _golden(eff, cfg)
         description = f"effect captured with hatbox ({run.arch})"
         # The pack is measured from a temporary copy and written to ``out`` once, last, with its held-out
