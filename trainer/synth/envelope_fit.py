@@ -24,8 +24,13 @@ import numpy as np
 DEFAULT_ENVELOPE = {"attack": 0.01, "decay": 0.15, "sustain": 0.8, "release": 0.25}   # a pack's before 2026-12-06
 FLOOR_DB = -60.0            # curves and fits are clipped here (the box ends a release at -60 dB: SILENT)
 SMOOTH_FRAMES = 5           # curves are averaged (dB) over this many frames: a flute's tremolo is no peak or release
-PEAK_DB = -2.0              # the attack ends where a note first comes within this of its peak ...
-START_DB = -20.0            # ... and is timed from where it first comes within this of it
+PEAK_DB = -2.0              # the attack ends where a note first comes within this of its held level ...
+START_DB = -20.0            # ... and is timed from where it first comes within this of it; its hold begins where
+#                             it first comes within PEAK_DB of its peak
+WOBBLE_DB = 6.0             # the held level: the median over HOLD_REF_S from where a note first comes within this
+HOLD_REF_S = 0.4            # of its peak (at most this far under it), so a late swing of a tremolo is no peak
+TROUGH_DB = 5.0             # the attack ends at a swinging hold's troughs, this far under its level at most
+MARGIN_DB = 1.0             # ... and this under its lowest trough (a trough as flat as a threshold is no end)
 SOUNDING_DB = -50.0         # a note sounds while it is within this of its peak ...
 OVER_FLOOR_DB = 10.0        # ... and this far over the lowest it falls after it (a recording's noise floor) ...
 FLOOR_AT_MOST_DB = -30.0    # ... which counts as a floor when it is this far under the peak at least (a piano at
@@ -48,8 +53,9 @@ DECAY_GRID_S = np.geomspace(0.01, 4.0, 48)           # the decay times tried, s
 
 @dataclass
 class NoteShape:
-    """One note's curve in dB re its peak [F], the frame its attack ends, where its hold ends (exclusive), its
-    attack in seconds and its release (seconds to fall 60 dB; None: no release tail recorded)."""
+    """One note's curve in dB re its peak [F], the frame its hold begins (first within PEAK_DB of the peak), where
+    its hold ends (exclusive), its attack in seconds and its release (seconds to fall 60 dB; None: no release tail
+    recorded)."""
 
     curve: np.ndarray
     peak_at: int
@@ -141,13 +147,33 @@ def note_shape(loud: np.ndarray, frame_s: float) -> NoteShape | None:
     if len(sounding) < 2:
         return None
     last = int(sounding[-1])
-    begun = _crossing(curve, START_DB, peak_at + 1)
-    attack = float(np.clip((_crossing(curve, PEAK_DB, last + 1) - begun) * frame_s
-                           / (10 ** (PEAK_DB / 20) - 10 ** (START_DB / 20)), *ATTACK_RANGE))
     release = find_release(raw, peak_at, last, frame_s)
     # no release: the hold lasts to the last sounding frame but one (its window reaches past a file's end)
     hold_end = release[0] if release else max(peak_at + 1, last - 1)
+    attack = attack_seconds(curve, hold_end, frame_s)
     return NoteShape(curve, peak_at, hold_end, attack, release[1] if release else None)
+
+
+def held_level(curve: np.ndarray, hold_end: int, frame_s: float) -> tuple[float, float]:
+    """(dB re the peak: the level a note's attack rises to, dB: how far under it the attack ends).  The level is the
+    median of ``curve`` [F] (dB re peak) over HOLD_REF_S from where it first comes within WOBBLE_DB of its peak (up
+    to ``hold_end``), WOBBLE_DB under the peak at most (an organ's beating or a tremolo swings some 3 dB either side
+    of it, its loudest swing comes late); the attack ends within -PEAK_DB of it, or MARGIN_DB under its lowest
+    trough there where it swings deeper (TROUGH_DB under it at most)."""
+    start = int(np.argmax(curve >= -WOBBLE_DB))
+    window = curve[start:max(start + 1, min(hold_end, start + int(round(HOLD_REF_S / frame_s))))]
+    level = max(float(np.median(window)), -WOBBLE_DB)
+    return level, float(np.clip(level - np.min(window) + MARGIN_DB, -PEAK_DB, TROUGH_DB))
+
+
+def attack_seconds(curve: np.ndarray, hold_end: int, frame_s: float) -> float:
+    """A note's attack, s: the time from where ``curve`` [F] (dB re peak) first comes within -START_DB of its held
+    level to where its attack ends (:func:`held_level`), as the box's linear ramp (0 to 1) crosses those levels."""
+    level, under = held_level(curve, hold_end, frame_s)
+    end = _crossing(curve, level - under, len(curve))
+    begun = _crossing(curve, level + START_DB, int(end) + 1)
+    ramp = 10 ** (-under / 20) - 10 ** (START_DB / 20)
+    return float(np.clip((end - begun) * frame_s / ramp, *ATTACK_RANGE))
 
 
 def median_hold(shapes: list[NoteShape], min_share: float = 1 / 3) -> np.ndarray:
