@@ -121,5 +121,6 @@ def test_the_synth_says_how_its_distance_compares_with_a_sine() -> None:
     assert "  that is close to a plain sine's (0.70 of it): poor, the synth has learned little of the timbres yet" \
         in poor
     text = "\n".join(_block(poor))
-    assert "the 1-minute budget ran out after 281 steps: give it more --minutes (e.g. --minutes 10, the default)" in text
+    assert ("the 1-minute budget ran out after 281 steps: give it more --minutes (e.g. --minutes 10, the default)"
+            in text)
     assert "more notes per instrument" in text and "another --seed" in text

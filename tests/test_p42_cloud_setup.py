@@ -34,9 +34,9 @@ def _run(tmp_path: Path, *args: str, torch: str | None = None, wheel_at_hand: bo
     shutil.copy(ROOT / "scripts" / "setup.sh", repo / "scripts" / "setup.sh")
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
     log.write_text("")
+    sudo_runs = 'if [[ $1 == apt-get ]]; then shift; exec apt-get "$@"; fi\n'
     for name in ("dpkg", "apt-get", "sudo"):
-        _stub(bin_dir / name, f'echo "{name} $*" >> "{log}"\n' + ('exit 1\n' if name == "dpkg" else
-                                                                  'if [[ $1 == apt-get ]]; then shift; exec apt-get "$@"; fi\n'))
+        _stub(bin_dir / name, f'echo "{name} $*" >> "{log}"\n' + ('exit 1\n' if name == "dpkg" else sudo_runs))
     _stub(repo / ".venv" / "bin" / "python",
           f'echo "python $*" >> "{log}"\n'
           f'if [[ "$*" == *"--dry-run --no-index"* ]]; then exit {0 if wheel_at_hand else 1}; fi\n'
@@ -70,7 +70,8 @@ def test_the_default_run_is_what_it_was(tmp_path):
 
 def test_the_default_run_without_a_wheel_at_hand_takes_the_cpu_index(tmp_path):
     done, calls, _repo = _run(tmp_path, wheel_at_hand=False)
-    assert done.returncode == 0 and calls[-2] == (f"{PIP} torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+    assert done.returncode == 0 and calls[-2] == (f"{PIP} torch==2.13.0 --index-url "
+                                                  "https://download.pytorch.org/whl/cpu"
                                                   " --extra-index-url https://pypi.org/simple")
 
 
