@@ -14,6 +14,7 @@ from typing import Any
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError, PackError
 
+
 def check_box_takes(path: Path) -> None:
     """PackError, nothing sent, when the box's checks of the pack's output (golden run, an effect's knob settings
     and its output on silence: what `hatbox pack inspect` runs and `render` and `play` refuse on,
