@@ -18,8 +18,8 @@ from hatbox.errors import HatboxError
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, library_there, tagger_way, temp_folder
-from hatbox.listing import BOX_CASE, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
-    unsure_line
+from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
+    respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -418,11 +418,13 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             return library_browse.play(c, lid, args.play) or say_sampler_warnings(c, args.play) or 0
         elif args.unsure:
             found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
+            doubt = bool(found) and not found[0].get("exclusive", True) and bool(found[0].get("in_doubt"))
             if found:
-                heading(UNSURE_HEADING)
+                heading(DOUBT_HEADING if doubt else UNSURE_HEADING)
             for u in found:
-                print(unsure_line(u["margin"], [(safe_text(t), p) for t, p in u["guesses"]], u.get("exclusive", True),
-                                  safe_text(u["path"])))
+                guesses = [(safe_text(t), p) for t, p in u["guesses"]]
+                print(doubt_line(u["margin"], guesses, safe_text(u["path"])) if doubt and u.get("in_doubt") else
+                      unsure_line(u["margin"], guesses, u.get("exclusive", True), safe_text(u["path"])))
         elif args.untagged:
             every = _call(c, "GET", f"/libraries/{lid}/untagged", expect=list)
             found = every[:args.k]

@@ -13,8 +13,8 @@ from pathlib import Path
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
-from hatbox.listing import LIKE_HEADING, UNSURE_HEADING, cut_line, heading, hit_line, respelled_notes, tag_heading, \
-    unsure_line
+from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
+    respelled_notes, tag_heading, unsure_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
@@ -302,19 +302,6 @@ def tag(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------ query
-DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
-                 "its threshold; least sure first)")
-
-
-def doubt_line(margin: float, guesses: list[tuple[str, float]], path: str) -> str:
-    """One file a tagger of a yes or no per tag was unsure of: its margin, the tag in doubt (``guesses[0]``), the other
-    tags it gave the file (the rest), the file: "0.000  dark 0.50 (its other tags: lead 1.00)  FILE" (p42's QA: the
-    two tags nearest their thresholds read "dark 0.50, bass 0.00" for a file tagged lead)."""
-    (tag, p), given = guesses[0], guesses[1:]
-    gave = ", ".join(f"{escape_unsafe(t)} {q:.2f}" for t, q in given) or "none"
-    return f"{margin:6.3f}  {f'{escape_unsafe(tag)} {p:.2f} (its other tags: {gave})':<36}  {path}"
-
-
 def query(args: argparse.Namespace) -> int:
     from device import library
     _say_if_moved(args.db)
@@ -355,7 +342,7 @@ def query(args: argparse.Namespace) -> int:
             heading(UNSURE_HEADING if exclusive else DOUBT_HEADING)
         for u in [] if args.json else found:
             print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
-                  doubt_line(u.margin, u.guesses, _shown(str(u.path))))
+                  doubt_line(u.margin, [(escape_unsafe(t), p) for t, p in u.guesses], _shown(str(u.path))))
     elif args.json:
         _print_json(_tags_in_use(library.list_tags(args.db)))
     else:

@@ -8,6 +8,8 @@ import sys
 UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
                   "least sure first)")
 LIKE_HEADING = " alike  file   (1: the same sound; most alike first)"
+DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
+                 "its threshold; least sure first)")
 
 
 def heading(line: str) -> None:
@@ -39,6 +41,16 @@ def unsure_line(margin: float, guesses: list[tuple[str, float]], exclusive: bool
     yes: "or" would say otherwise)."""
     joined = (" or " if exclusive else ", ").join(f"{t} {p:.2f}" for t, p in sorted(guesses, key=lambda g: -g[1]))
     return f"{margin:6.3f}  {joined:<28}  {path}"
+
+
+def doubt_line(margin: float, guesses: list[tuple[str, float]], path: str) -> str:
+    """One file a tagger of a yes or no per tag was unsure of: its margin, the tag in doubt (``guesses[0]``), the other
+    tags it gave the file (the rest), the file: "0.000  dark 0.50 (its other tags: lead 1.00)  FILE" (p42's QA: the
+    two tags nearest their thresholds read "dark 0.50, bass 0.00" for a file tagged lead); the laptop's `library query
+    --unsure` and the box's `box-library --unsure` alike."""
+    (tag, p), given = guesses[0], guesses[1:]
+    gave = ", ".join(f"{t} {q:.2f}" for t, q in given) or "none"
+    return f"{margin:6.3f}  {f'{tag} {p:.2f} (its other tags: {gave})':<36}  {path}"
 
 
 LAPTOP_CASE = "tags that differ only in case would share one folder of links on macOS and Windows"

@@ -196,7 +196,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         with _whole_db(library_id):
             found = unsure(db, k)
             one = is_exclusive(db) if found else True
-        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one)
+        return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one,
+                             in_doubt=u.doubt)
                 for u in found]
 
     @app.get("/libraries/{library_id}/untagged", response_model=list[M.UntaggedFile], dependencies=[auth],

@@ -191,9 +191,12 @@ class TaggedFile(BaseModel):
 class UnsureFile(BaseModel):
     path: str = Field(description="relative to the library's folder")
     margin: float = Field(description="how far the tagger was from deciding otherwise (0 = a coin toss)")
-    guesses: list[tuple[str, float]] = Field(description="its two highest-scoring tags")
+    guesses: list[tuple[str, float]] = Field(description="a tagger of one tag a file: its two highest-scoring tags; "
+                                             "one of a yes or no per tag: the tag in doubt, then the tags it gave")
     exclusive: bool = Field(True, description="the tagger gives one tag a file (its two guesses exclude each other: "
                                               "'kick or tom'); false: a yes or no per tag (both may be yes)")
+    in_doubt: str = Field("", description="a tagger of a yes or no per tag: the tag nearest its threshold "
+                                          "(guesses[0]); empty for one of one tag a file")
 
 
 class UntaggedFile(BaseModel):
