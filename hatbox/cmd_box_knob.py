@@ -11,11 +11,10 @@ import argparse
 from typing import Any
 from urllib.parse import quote
 
+from device.midi import KNOB_SLOTS
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_remote import _common, target
 from hatbox.errors import KnobError
-
-SLOTS = ("effect", "synth")
 
 
 def knob_line(knob: dict[str, Any]) -> str:
@@ -34,7 +33,7 @@ def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:
     slot = slot.lower()                                    # EFFECT.DRIVE: the slot in any case, as the knob
     if not dot:
         slot, name = "", given
-    elif slot not in SLOTS:
+    elif slot not in KNOB_SLOTS:
         raise KnobError(f"{given!r}: the slot is effect or synth, not {slot!r}",
                         hint="e.g. hatbox box-knob effect.drive")
     found = [k for k in knobs if k["name"].casefold() == name.casefold() and slot in ("", k["slot"])]

@@ -13,13 +13,13 @@ from pydantic import BaseModel, Field
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
 from device.control import EngineStoppedError
+from device.midi import KNOB_SLOTS
 from export.manifest import Knob, Manifest
 from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.api")
 
-KnobSlot = Literal["effect", "synth"]
-KNOB_SLOTS = ("effect", "synth")
+KnobSlot = Literal["effect", "synth"]        # device.midi.KNOB_SLOTS, as the path parameter's type
 
 
 class BoxKnob(BaseModel):
@@ -94,6 +94,13 @@ def _find(status: dict[str, Any], slot: str, name: str) -> BoxKnob:
     return found
 
 
+def _now(knob: BoxKnob, status: dict[str, Any]) -> BoxKnob:
+    """``knob`` as it stands in the engine's ``status`` (its ``slot_knobs``) after a turn, its pack's manifest not read
+    again (the pack playing: a switch meanwhile reads as the knob's value of the pack playing now)."""
+    value = ((status.get("slot_knobs") or {}).get(knob.slot) or {}).get(knob.name)
+    return knob if value is None else knob.model_copy(update={"value": float(value)})
+
+
 def _in_range(knob: BoxKnob, value: float) -> float:
     """``value`` checked against ``knob``'s range as the engine checks it (export.manifest.Knob.check); 422
     naming the range otherwise."""
@@ -131,5 +138,4 @@ def _add_knob_routes(app: FastAPI, auth: Any) -> None:
         value = _in_range(knob, body.value)
         _turn(request, knob, value)
         say_in_log(request, f"knob {slot}.{knob.name} turned to {value:g}{' ' + knob.unit if knob.unit else ''}")
-        after = _find(_engine(request), slot, knob.name)
-        return after
+        return _now(knob, _engine(request))
