@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from hatbox.cli import torchrun_rank   # the one reading of RANK / WORLD_SIZE (torch-free: the CLI's too)
 from hatbox.errors import HatboxError
 
 DEVICES = "cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps (Apple silicon)"
@@ -134,7 +135,7 @@ def device_words(where: Dist | torch.device | str | None) -> str:
     :class:`Dist`, a device, or the --device asked for (a string or None: the device :func:`planned_device` gives,
     before :func:`setup`)."""
     if where is None or isinstance(where, str):
-        where = Dist(int(os.environ.get("RANK", "0")) if _world() > 1 else 0, _world(), planned_device(where))
+        where = Dist(torchrun_rank(), _world(), planned_device(where))
     dist = where if isinstance(where, Dist) else None
     device = dist.device if dist else where
     if device.type == "cuda":

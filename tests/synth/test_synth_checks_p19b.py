@@ -94,6 +94,7 @@ def test_only_the_first_torchrun_process_prints_the_report_folder_note(tmp_path:
     def stop(*_a, **_k):
         raise Stop
     monkeypatch.setenv("RANK", rank)
+    monkeypatch.setenv("WORLD_SIZE", "2")                  # as torchrun sets them (a stray RANK alone is no torchrun)
     monkeypatch.setattr(pipeline, "train", stop)
     with pytest.raises(Stop):
         pipeline.train_to_pack(notes, tmp_path / "o.hatpack", minutes=0.01)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import sys
 import tempfile
 import time
@@ -479,10 +478,10 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     eff.warnings.extend(short_recordings(eff, cfg.val_fraction))
     said = [w for w in (rate_warning(eff.rate, single=data is None), *eff.warnings) if w]
-    if said and os.environ.get("RANK", "0") == "0":     # now, not after the minutes of training they spoil
+    if said and accel.torchrun_rank() == 0:     # now, not after the minutes of training they spoil
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
-    if os.environ.get("RANK", "0") == "0" and progress:
+    if accel.torchrun_rank() == 0 and progress:
         print(f"{plan_words(eff, cfg)}, on {accel.device_words(cfg.device)}", flush=True)
     t0 = time.monotonic()
     with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop, keep the best weights so far

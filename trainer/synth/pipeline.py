@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from export.atomic import locks_out, refuse_report_clashes, staged_report
@@ -84,11 +83,6 @@ def _check_writable(folder: Path, what: str) -> None:
 REPORT_SOUNDS = ("*_real.wav", "*_model.wav", "*_resynth.wav", "*_spectrograms.png")
 
 
-def first_process() -> bool:
-    """False in a torchrun worker other than the first (RANK > 0): only the first prints notes and writes."""
-    return int(os.environ.get("RANK", "0")) == 0
-
-
 def summary_after(minutes: float):
     """What `train synth` prints after training, from the metrics (hatbox.cmd_synth.summary_lines and the busy
     machine's warning): the report keeps it too."""
@@ -103,7 +97,7 @@ def summary_after(minutes: float):
 
 def training_log(minutes: float) -> TrainingLog:
     """The record of what this training says (printed as it is said; the first process only under torchrun)."""
-    return TrainingLog(summary=summary_after(minutes), echo=first_process())
+    return TrainingLog(summary=summary_after(minutes), echo=accel.torchrun_rank() == 0)
 
 
 @locks_out
@@ -134,7 +128,7 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
                                 hold_out=hold_out, warn=log.warn, say=log.say)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         result.model.cpu().eval()
-        if not first_process():                       # under torchrun only the first process writes
+        if accel.torchrun_rank() != 0:                 # under torchrun only the first process writes
             return {}
         # no report without a pack, and no report half-written
         with staged_report(report, stale=REPORT_SOUNDS) as stage:
