@@ -16,6 +16,7 @@ from fastapi import Request
 from starlette.requests import ClientDisconnect
 
 from device.api.errors import ApiError, _disk_error, _too_large
+from device.audio.audiofile import free_bytes   # the one reading of a disk's free space (tests replace it here)
 from device.library.archive import NO_ROOM_HINT
 
 log = logging.getLogger("hatbox.api")
@@ -26,20 +27,13 @@ FORM_HINT = ("send the file itself as the request body: hatbox push / hatbox pus
              "(not curl -F, not a browser form)")
 
 
-def free_bytes(folder: Path) -> int:
-    """Bytes free on the disk that holds ``folder`` (what an unprivileged writer may use); tests replace it."""
-    return shutil.disk_usage(folder).free
-
-
 def disk_space(folder: Path) -> tuple[int | None, int | None]:
     """(free, total) bytes of the disk that holds ``folder``, as ``GET /status`` reports them: free as
-    :func:`free_bytes` gives it (what the upload checks go by), total from shutil.disk_usage; None for a figure
-    that cannot be read (the storage failing: logged, never raised)."""
-    try:
-        free: int | None = free_bytes(folder)
-    except OSError as exc:
-        log.warning("cannot read the free space of the store's disk: %s", exc)
-        free = None
+    :func:`~device.audio.audiofile.free_bytes` gives it (what the upload checks go by), total from
+    shutil.disk_usage; None for a figure that cannot be read (the storage failing: logged, never raised)."""
+    free = free_bytes(folder)
+    if free is None:
+        log.warning("cannot read the free space of the store's disk")
     try:
         total: int | None = shutil.disk_usage(folder).total
     except OSError as exc:
@@ -49,22 +43,19 @@ def disk_space(folder: Path) -> tuple[int | None, int | None]:
 
 
 def room_bytes(folder: Path) -> int | None:
-    """Bytes that may still be written on the disk holding ``folder``: its free space (:func:`free_bytes`) less
-    :data:`UPLOAD_RESERVE_BYTES`, at least 0; None when the free space cannot be read (writing then says what is
-    wrong).  What a library's unpacked files must fit in (device/api/library_routes.py)."""
-    try:
-        return max(free_bytes(folder) - UPLOAD_RESERVE_BYTES, 0)
-    except OSError:
-        return None
+    """Bytes that may still be written on the disk holding ``folder``: its free space (audiofile's
+    :func:`free_bytes`) less :data:`UPLOAD_RESERVE_BYTES`, at least 0; None when the free space cannot be read
+    (writing then says what is wrong).  What a library's unpacked files must fit in (device/api/library_routes.py)."""
+    free = free_bytes(folder)
+    return None if free is None else max(free - UPLOAD_RESERVE_BYTES, 0)
 
 
 def _check_room(declared: int, folder: Path, what: str) -> None:
     """507 when an upload of ``declared`` bytes (its Content-Length) would not fit in the free space of the
     disk holding ``folder`` less :data:`UPLOAD_RESERVE_BYTES`; nothing when the free space cannot be read
     (writing then says what is wrong)."""
-    try:
-        free = free_bytes(folder)
-    except OSError:
+    free = free_bytes(folder)
+    if free is None:
         return
     room = max(free - UPLOAD_RESERVE_BYTES, 0)
     if declared > room:

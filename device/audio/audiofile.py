@@ -255,7 +255,8 @@ def expected_bytes(frames: int, channels: int, subtype: str, fmt: str = "WAV") -
 
 
 def free_bytes(folder: Path) -> int | None:
-    """Bytes free to this user on the disk holding ``folder``; None when it cannot be told."""
+    """Bytes free to this user on the disk holding ``folder``; None when it cannot be told (a failing disk, no such
+    folder).  The one reading of it: audio writes and the box's uploads (device/api/uploads.py) go by it."""
     try:
         return int(shutil.disk_usage(folder).free)
     except (OSError, ValueError):
