@@ -128,6 +128,15 @@ def info(path: str | Path) -> tuple[int, int, int]:
     return int(i.samplerate), int(i.channels), int(i.frames)
 
 
+def file_seconds(path: str | Path) -> float:
+    """Length of the audio file at ``path`` in seconds, from its header (:func:`info`: nothing decoded);
+    AudioFileError as :func:`info` raises it, or for a header that gives no sample rate."""
+    rate, _channels, frames = info(path)
+    if rate <= 0:
+        raise AudioFileError(f"cannot read {path}: its header gives no sample rate")
+    return frames / rate
+
+
 def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False,
          max_frames: int | None = None) -> tuple[np.ndarray, int]:
     """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz).

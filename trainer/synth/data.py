@@ -198,16 +198,11 @@ def min_note_seconds(seconds: float) -> float:
     return max(MIN_NOTE_SECONDS, MIN_NOTE_FRACTION * seconds)
 
 
-def file_seconds(path: Path) -> float:
-    """Length of an audio file in seconds, from its header (nothing decoded)."""
-    rate, _channels, frames = audiofile.info(path)
-    return frames / rate
-
-
 def _header_seconds(path: Path) -> float:
-    """:func:`file_seconds`, or infinity for a file whose header cannot be read."""
+    """The file's length in seconds from its header (device.audio.audiofile.file_seconds), or infinity for a file
+    whose header cannot be read."""
     try:
-        return file_seconds(path)
+        return audiofile.file_seconds(path)
     except HatboxError:
         return math.inf
 

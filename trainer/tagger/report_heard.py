@@ -28,24 +28,23 @@ class Heard:
         return self.median_seconds > LONG_FACTOR * self.clip_seconds
 
 
-def file_seconds(paths: list[Path]) -> list[float]:
-    """The length in seconds of each file of ``paths`` whose header reads (the others are passed over)."""
-    from device.audio.audiofile import info
+def header_lengths(paths: list[Path]) -> list[float]:
+    """The length in seconds of each file of ``paths`` whose header reads (device.audio.audiofile.file_seconds; the
+    others are passed over)."""
+    from device.audio.audiofile import file_seconds
     from hatbox.errors import AudioFileError
     out = []
     for path in paths:
         try:
-            rate, _, frames = info(path)
+            out.append(file_seconds(path))
         except (AudioFileError, OSError):
             continue
-        if rate > 0:
-            out.append(frames / rate)
     return out
 
 
 def heard_of(paths: list[Path], clip_samples: int, rate: int) -> Heard:
     """:class:`Heard` for training files ``paths`` and a clip of ``clip_samples`` at ``rate`` Hz."""
-    lengths = file_seconds(paths)
+    lengths = header_lengths(paths)
     return Heard(clip_samples / rate, statistics.median(lengths) if lengths else 0.0)
 
 
