@@ -14,7 +14,8 @@
    (:func:`calibrate_gain`) and sets its runaway limit from that or the recorded gear's gain the
    trainer stored in the pack, whichever is larger (:func:`effect_gain_limit`,
    device/audio/protect.py), so the engine does not take a drive at full drive for a runaway model;
-6. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary.
+6. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary (a synth unit first
+   told to take over, at its first block, from the unit the slot plays then: :func:`follow_slot`).
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
 onnxruntime sessions are freed on this thread, never on the audio thread.
@@ -85,6 +86,15 @@ def build_unit(pack: Pack, slot: str, rate: int, threads: int = 1) -> Any:
         return EffectProcessor(pack, threads=threads)
     from device.audio.synth import SynthSource
     return SynthSource(pack, rate, threads=threads)
+
+
+def follow_slot(unit: Any, slot: Any) -> None:
+    """A synth unit about to be installed in ``slot`` (device/audio/slot.Slot) takes over, at its first block, from
+    the unit the slot plays then (its voices as they are: the notes held go on, no new attack;
+    device/audio/synth_carry.py).  Nothing for a unit without ``follow`` (an effect)."""
+    follow = getattr(unit, "follow", None)
+    if slot is not None and callable(follow):
+        follow(lambda: slot.unit)
 
 
 def session_of(unit: Any) -> Any:
@@ -303,6 +313,7 @@ class Swapper:
         """Load one pack (its outcome in ``req`` and :attr:`history`); nothing it raises escapes."""
         try:
             unit, info = self.prepare(req.slot, req.path)
+            follow_slot(unit, self.engine.slots.get(req.slot))
             self.engine.install(req.slot, unit, info)
             req.info = info
         except HatboxError as exc:

@@ -49,8 +49,7 @@ import math
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -65,99 +64,16 @@ from device.audio.synth_render import (MAX_TAIL_S, SMPTE_FPS, XYPath, _check_mid
 from device.audio.synth_voices import (ATTACK, DECAY, FADE, IDLE, RELEASE, SILENT,  # noqa: F401 - re-exported
                                        SUSTAIN, FrameWork, Voices, _end_voices, _frame_controls, _frame_state,
                                        _key_up, _key_up_voice, _pick_voice, _voices_step, compile_kernels)
-from export.manifest import RATE_RANGE, kind_phrase
+from device.audio.synth_carry import SEEN, take_over
+from device.audio.synth_pack import (ENVELOPE_KEYS, INPUTS, OUTPUTS, REQUIRED_EXTRAS,  # noqa: F401 - re-exported
+                                     VELOCITY_KEYS, SynthExtras, synth_extras)
 from export.pack import Pack
-from hatbox.errors import HatboxError, PackError
+from hatbox.errors import HatboxError
 
 RELEASE_CROSSFADE_S = 0.001   # a timed release (a carry-on) crossfades from the held table over this long at least (s)
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
-OUTPUTS = ["harmonics", "noise", "h_out"]
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "panic", "all_notes_off")
 PAD_OPS = ("xy", "corners")        # the pad: a setting, taken at once (read at the next frame), kept over a reset
-REQUIRED_EXTRAS = ("names", "embeddings", "frame_seconds", "train_rate", "n_harmonics", "n_noise", "cutoff_hz",
-                   "hidden", "envelope", "velocity_map")
-
-
-INPUTS = ("pitch", "loudness", "timbre", "h_in")
-ENVELOPE_KEYS = ("attack", "decay", "sustain", "release")
-VELOCITY_KEYS = ("db_at_127", "db_per_velocity")
-
-
-@dataclass(frozen=True)
-class SynthExtras:
-    """A synth pack's ``extras``, checked: timbre names and their embeddings [len(names), D] float32,
-    the network's frame (seconds), training rate (Hz), harmonic / noise band counts, harmonic cutoff (Hz),
-    recurrent state width, ADSR envelope (seconds and level; an optional ``fall``, dB a second a held note's level
-    goes on falling from the sustain level, 0 when absent) and the velocity -> dB map."""
-
-    names: list[str]
-    embeddings: np.ndarray
-    frame_seconds: float
-    train_rate: int
-    n_harmonics: int
-    n_noise: int
-    cutoff_hz: float
-    hidden: int
-    envelope: dict[str, float]
-    velocity_map: dict[str, float]
-    bend_semitones: float
-
-
-def synth_extras(pack: Pack) -> SynthExtras:
-    """Read and check what the synth engine needs from a pack; PackError (check "contract") naming the
-    first thing missing or wrong, so a pack that cannot play is refused at upload, not at activation."""
-    m = pack.manifest
-    if m.kind != "synth":
-        other = {"effect": "hatbox render PACK --input IN.wav --out OUT.wav plays an effect pack",
-                 "tagger": "hatbox tag LIBRARY --pack PACK tags a library with a tagger pack"}.get(m.kind)
-        raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a synth", check="kind", hint=other)
-
-    def bad(why: str) -> PackError:
-        return PackError(f"synth pack '{m.name}': {why}", check="contract")
-
-    ex = m.extras
-    missing = [k for k in REQUIRED_EXTRAS if k not in ex]
-    if missing:
-        raise bad(f"lacks extras: {', '.join(missing)}")
-    ins, outs = {t.name for t in m.inputs}, {t.name for t in m.outputs}
-    if not set(INPUTS) <= ins or not set(OUTPUTS) <= outs:
-        raise bad(f"needs inputs {', '.join(INPUTS)} and outputs {', '.join(OUTPUTS)}")
-    names = ex["names"]
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
-        raise bad("extras.names must be a non-empty list of timbre names")
-    if not isinstance(ex["embeddings"], str):
-        raise bad("extras.embeddings must name a .npy member")
-    try:
-        emb = pack.array(ex["embeddings"]).astype(np.float32)
-    except PackError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any decode failure is a malformed pack
-        raise bad(f"embeddings '{ex['embeddings']}' do not load ({type(exc).__name__})") from None
-    if emb.ndim != 2 or emb.shape[0] != len(names) or not np.all(np.isfinite(emb)):
-        raise bad(f"embeddings {emb.shape} do not match {len(names)} timbre names (or are not finite)")
-
-    def number(key: str, value: Any, low: float, high: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
-            raise bad(f"extras.{key} = {value!r} is not a number in {low:g}..{high:g}")
-        return float(value)
-
-    def table(key: str, keys: tuple[str, ...], low: float, high: float) -> dict[str, float]:
-        d = ex[key]
-        if not isinstance(d, dict) or not set(keys) <= set(d):
-            raise bad(f"extras.{key} needs {', '.join(keys)}")
-        return {k: number(f"{key}.{k}", v, low, high) for k, v in d.items()}
-
-    return SynthExtras(
-        names=list(names), embeddings=emb,
-        frame_seconds=number("frame_seconds", ex["frame_seconds"], 1e-4, 0.1),
-        train_rate=int(number("train_rate", ex["train_rate"], *RATE_RANGE)),
-        n_harmonics=int(number("n_harmonics", ex["n_harmonics"], 1, 1024)),
-        n_noise=int(number("n_noise", ex["n_noise"], 1, 1024)),
-        cutoff_hz=number("cutoff_hz", ex["cutoff_hz"], 100, 96000),
-        hidden=int(number("hidden", ex["hidden"], 1, 8192)),
-        envelope=table("envelope", ENVELOPE_KEYS, 0, 60),
-        velocity_map=table("velocity_map", VELOCITY_KEYS, -200, 200),
-        bend_semitones=number("bend_semitones", ex.get("bend_semitones", 2.0), 0, 48))
 
 
 class SynthSource:
@@ -198,8 +114,13 @@ class SynthSource:
         player's setting, as a knob's (QA: a synth bypassed, its timbre set on the pad, then brought back, came back at
         (0, 0)).  Call it from the thread that renders (the engine's audio thread); from elsewhere send
         ``{"op": "panic"}``."""
-        self._events: deque[tuple[dict[str, Any], float]] = deque()    # (message, when it is due: timed)
-        self._placed: deque[tuple[int, dict[str, Any]]] = deque()      # (its sample in the stream, message): timed
+        self._events: deque[tuple[dict[str, Any], float, Any, bool]] = deque()   # (message, when it is due: timed,
+        self._placed: deque[tuple[int, dict[str, Any], Any, bool]] = deque()     # the one handled, taken over:
+        # synth_carry) and (its sample in the stream, message, the one handled, taken over): timed
+        self._seen: list[Any] = [None] * SEEN   # the last messages played, as handled (synth_carry: none twice)
+        self._seen_at = 0
+        self._dupes: tuple[Any, ...] = ()   # messages the unit this one took over from took: skipped if they come
+        self._follow: Callable[[], Any] | None = None   # the unit this one replaces (follow())
         self._pos = 0                       # samples into the current frame
         self._frames = 0
         self._sample = 0                    # the stream's next sample (timed messages are placed on it)
@@ -240,13 +161,15 @@ class SynthSource:
         if op in PAD_OPS:
             self._set_pad(msg)
         elif op in QUEUED_OPS:
-            self._events.append((dict(msg), due_time(msg) if self.timed else 0.0))
+            self._events.append((dict(msg), due_time(msg) if self.timed else 0.0, msg, False))
 
     def render(self, out: np.ndarray) -> None:
         """Fill ``out`` [N] float32 with the next N samples.  A :attr:`timed` synth first places the messages due by
         now on their samples of this block: the block stands for the N samples' time before this render's clock
         reading (smoothed: device/audio/block_clock.py), as the sampler's do."""
         i, n = 0, len(out)
+        if self._follow is not None:
+            self._take_over(n)
         if self.timed:
             self._place(n)
         while i < n:
@@ -265,10 +188,34 @@ class SynthSource:
         now = self.block_clock.tick(time.monotonic(), n)
         start, k, events = now - n / self.rate, 0, self._events
         while events and events[0][1] <= now:
-            msg, due = events.popleft()
+            msg, due, orig, taken = events.popleft()
             if due > start:
                 k = max(k, min(n - 1, int((due - start) * self.rate + 0.5)))
-            self._placed.append((self._sample + k, msg))
+            self._placed.append((self._sample + k, msg, orig, taken))
+
+    def follow(self, previous: Callable[[], Any]) -> None:
+        """This unit is switched in for another: at its first block it takes over the voices, pedal, bend and queue
+        of the unit ``previous()`` returns then (the one the slot plays, on the audio thread; device.audio.swap sets
+        this), instead of striking the held keys again (device.audio.synth_carry)."""
+        self._follow = previous
+
+    def _take_over(self, n: int) -> None:
+        """At the first block (``n`` samples) after :meth:`follow`: go on from the unit switched out, if it is a
+        synth (device.audio.synth_carry.take_over); else play what was queued (the held keys struck)."""
+        old, self._follow = self._follow(), None      # type: ignore[misc]
+        if isinstance(old, SynthSource) and old is not self and old.rate == self.rate:
+            take_over(self, old, n)
+
+    def _play(self, msg: dict[str, Any], orig: Any, taken: bool, onset: int = 0) -> None:
+        """Apply queued ``msg`` (handed to :meth:`handle` as ``orig``) at this boundary, unless the unit this one took
+        over from had it already (``taken``: it came from that unit's queue, so it plays)."""
+        if not taken:
+            for dupe in self._dupes:
+                if dupe is orig:
+                    return
+        self._seen[self._seen_at] = orig
+        self._seen_at = (self._seen_at + 1) % SEEN
+        self._apply(msg, onset)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -524,13 +471,15 @@ class SynthSource:
             self._gate_release(gated[self._live()[gated] & ~v.key_down[gated] & (v.stage[gated] != RELEASE)])
         if not self.timed:
             while self._placed:               # placed while timed (the timing was turned off since)
-                self._apply(self._placed.popleft()[1])
+                _at, msg, orig, taken = self._placed.popleft()
+                self._play(msg, orig, taken)
             while self._events:
-                self._apply(self._events.popleft()[0])
+                msg, _due, orig, taken = self._events.popleft()
+                self._play(msg, orig, taken)
         else:                                 # what came in the frame that ends now, at its sample of it
             while self._placed and self._placed[0][0] < self._sample:
-                at, msg = self._placed.popleft()
-                self._apply(msg, min(self.hop - 1, max(0, at - (self._sample - self.hop))))
+                at, msg, orig, taken = self._placed.popleft()
+                self._play(msg, orig, taken, min(self.hop - 1, max(0, at - (self._sample - self.hop))))
         e = self.env_cfg
         n_live, n = _voices_step(v.stage, v.note, v.env, v.ending, v.pending, self._work.active,
                                  self.hop / self.rate, e["attack"], e["decay"], e["sustain"], e["release"],
