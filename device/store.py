@@ -47,6 +47,7 @@ DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside b
 POINTER_COPY = "active.json.copy"           # written after active.json each time: recover() reads it when that is damaged
 LOCK_FILE = ".lock"
 TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
+KNOB_FILE = "knobs.json"                    # the knobs the player set, kept by the engine (device/knob_store.py)
 HISTORY_LEN = 16
 _ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 # the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack),
@@ -74,6 +75,15 @@ def pack_id(manifest: Manifest, sha256: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", manifest.name.lower()).strip("-") or "pack"
     version = re.sub(r"[^a-z0-9.]+", "-", manifest.version.lower())
     return f"{manifest.kind}-{slug}-{version}-{sha256[:12]}"
+
+
+def installed_in(path: str | Path) -> tuple[Path, str] | None:
+    """(the store's root, the pack id) when ``path`` is an installed pack's file (``<root>/packs/<id>/pack.hatpack``,
+    as :meth:`PackStore.pack_path` names it), else None (a pack file outside any store)."""
+    path = Path(path)
+    if path.name != PACK_FILE or path.parent.parent.name != "packs" or not _ID_RE.fullmatch(path.parent.name):
+        return None
+    return path.parent.parent.parent, path.parent.name
 
 
 @dataclass

@@ -162,6 +162,8 @@ class Engine:
         self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
         self._incoming_info: dict[str, Any] = {}           # slot -> its info
         self.knob_memory = KnobMemory()                    # the knobs the player set: a pack switched in keeps them
+        self.knobs_changed: Callable[[], None] = lambda: None   # called as it changes (device/knob_store.py keeps it)
+        self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
 
@@ -272,11 +274,13 @@ class Engine:
                 if notes:
                     info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
                 self.knob_memory.installed(slot, str((info or {}).get("name", "")), unit, kept)
+                self.carried[slot] = kept
                 count = self._installs.get(slot, 0) + 1
                 self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
             if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
                 for message in self.performance.replay():
                     unit.handle(message)
+        self.knobs_changed()
 
         def start() -> None:
             self.slots[slot].switch(unit, info)
@@ -317,6 +321,19 @@ class Engine:
         for unit in units:
             if hasattr(unit, "timed"):
                 unit.timed = self.timed_notes
+
+    def kept_knobs(self) -> dict[str, tuple[dict[str, Any], list[SetKnob]]]:
+        """``{slot: (info of the pack installed last, the knobs the player set there)}`` of :attr:`knob_memory`, for
+        the slots that have any (control side: device/knob_store.py saves it)."""
+        with self._knob_lock:
+            return {slot: (dict(self._incoming_info.get(slot) or {}), list(knobs.values()))
+                    for slot, knobs in self.knob_memory.knobs.items() if knobs}
+
+    def recall_knobs(self, slot: str, pack: str, knobs: list[SetKnob]) -> None:
+        """Before the box's start-up packs load: ``knobs`` were set on pack ``pack`` in ``slot`` when it stopped; the
+        next pack installed there carries them (:meth:`KnobMemory.recall`, :meth:`install`)."""
+        with self._knob_lock:
+            self.knob_memory.recall(slot, pack, knobs)
 
     def begin_load(self, slot: str) -> None:
         """A pack for ``slot`` is being prepared (device/audio/server.py, around the Swapper's load): knobs
@@ -399,6 +416,7 @@ class Engine:
                 try:
                     self._turn(unit, name, value)
                     self.knob_memory.saw(slot_name, unit, name, value)
+                    self.knobs_changed()
                 except KnobError:
                     known = [str(k).lower() for k in getattr(unit, "knob_names", [])]
                     if kept is None or name.lower() in known:
@@ -432,6 +450,7 @@ class Engine:
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
             self.knob_memory.forget(slot)
+        self.knobs_changed()
 
         def start() -> None:
             self.slots[slot].switch(None, None)

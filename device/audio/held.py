@@ -7,12 +7,13 @@ A while the panel and OSC still showed it where it was.
 And the knobs the player set on each slot's pack (:class:`KnobMemory`): a pack switched in takes each one it has under
 the same name, in the same unit or one of its prefixed forms (6000 Hz is 6 kHz), whose range holds the value
 (forty-second stop), else starts it at its default with a note; the memory keeps a knob a pack could not take, so a
-pack switched back carries it again.
+pack switched back carries it again.  What it holds is kept in the box's store across a restart (device/knob_store.py,
+forty-third stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
 """
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -81,13 +82,15 @@ class SetKnob:
     """A knob the player set (a knob message the engine took): its ``name`` as the pack it was set on names it,
     ``value`` in that pack's units, that ``unit`` (None: not known, a knob turned while a pack loaded that the pack
     playing lacks), whether it was turned while the new pack loaded (``during_load``), and the name of the pack it
-    was set on (``on``; "" when not known)."""
+    was set on (``on``; "" when not known); ``restored``: kept in the store when the box stopped, put back at its start
+    (:meth:`KnobMemory.recall`)."""
 
     name: str
     value: float
     unit: str | None
     during_load: bool = False
     on: str = ""
+    restored: bool = False
 
 
 def knob_spec(unit: Any, name: str) -> Any:
@@ -133,12 +136,20 @@ class KnobMemory:
         """Pack ``pack`` (engine ``unit``) now plays in ``slot`` with the knobs ``kept`` from :meth:`plan` (in its
         units).  What the player set that it could not take stays remembered as it was set (value, unit, pack),
         so that a pack switched in later (a roll back) carries it again (forty-second stop's regression QA: rolling
-        back after a pack without 'tone' lost the player's tone); a knob turned on this pack replaces it."""
+        back after a pack without 'tone' lost the player's tone); a knob turned on this pack replaces it.  (A knob
+        :meth:`recall` put back that this pack could not take is remembered so too, as set before.)"""
         self.packs[slot] = pack
         taken = {knob.name.lower() for knob in kept}
-        self.knobs[slot] = {k: v for k, v in self.knobs.get(slot, {}).items() if k not in taken}
+        held = self.knobs.get(slot, {})
+        self.knobs[slot] = {k: replace(v, restored=False) for k, v in held.items() if k not in taken}
         for knob in kept:
             self.saw(slot, unit, knob.name, knob.value)
+
+    def recall(self, slot: str, pack: str, knobs: list[SetKnob]) -> None:
+        """The box starts: ``knobs``, set on pack ``pack`` in ``slot`` before it stopped (device/knob_store.py), are
+        what the player set, so the pack loaded first into ``slot`` carries them as a pack switched in would."""
+        self.packs[slot] = pack
+        self.knobs[slot] = {k.name.lower(): replace(k, during_load=False, restored=True) for k in knobs}
 
     def forget(self, slot: str) -> None:
         """The slot was emptied: the next pack loaded there starts at its defaults."""
@@ -168,7 +179,7 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
     if factor is None:
         return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
     value = float(f"{knob.value * factor:.12g}")          # no float dust: 4000 Hz is 4 kHz, not 4.000000000000001
-    return SetKnob(knob.name, value, str(spec.unit), knob.during_load, knob.on)
+    return replace(knob, value=value, unit=str(spec.unit))
 
 
 def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
@@ -180,6 +191,8 @@ def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
     spec = knob_spec(unit, knob.name)
     units = f" {knob.unit}" if knob.unit else ""
     text = f"knob '{knob.name}' set to {knob.value:g}{units} on '{old}' was not carried to '{new}': {why}"
+    if knob.restored:
+        text = f"knob '{knob.name}' at {knob.value:g}{units} on '{old}' when the box stopped was not restored: {why}"
     if spec is None:
         return text
     return f"{text}; it starts at its default {float(spec.default):g}{' ' + spec.unit if spec.unit else ''}"

@@ -3,38 +3,38 @@
 :class:`EngineProcess` (the parent's handle; a :class:`device.control.Control`) spawns :func:`engine_main` in a fresh
 process.  There:
 
-- three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests
-  ``{"id", "msg"}`` answered with ``{"id", "ok", "error"}``, plus ``needs`` for a ``sample`` whose file the sampler
+- three reader threads serve the control channel (a ``multiprocessing`` Pipe of requests ``{"id", "msg"}``
+  answered with ``{"id", "ok", "error"}``, plus ``needs`` for a ``sample`` whose file the sampler
   does not hold: :meth:`EngineProcess.send`; or ``{"id", "msgs"}``, several in one round trip, answered with each
   one's error in ``errors``: :meth:`EngineProcess.send_many`), the pack channel (the same, for the ops in
-  :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is
-  prepared and crossfading in (or refused), ``sample`` once its file's audio is held (or refused), and
-  meanwhile notes, knobs and every other message go through the control channel without waiting;
-- the swapper thread (device/audio/swap.py) prepares packs;
-- the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain
-  warning when the OS refuses), opens the audio device (device/audio/alsa_io.py) and runs the
-  block loop until ``shutdown``, ``seconds`` or the parent's exit.
+  :data:`PACK_OPS`) and the status channel; ``load`` is answered once the pack is prepared and crossfading in (or
+  refused), ``sample`` once its file's audio is held (or refused), and meanwhile notes, knobs and every other
+  message go through the control channel without waiting;
+- the swapper thread (device/audio/swap.py) prepares packs; the knob keeper's (device/knob_store.py) keeps the
+  knobs the player set in the store, put back before the start-up packs load;
+- the main thread is the audio thread: it asks for SCHED_FIFO and ``mlockall`` (a plain warning when the OS
+  refuses), opens the audio device (device/audio/alsa_io.py) and runs the block loop until ``shutdown``,
+  ``seconds`` or the parent's exit.
 
-The process exits 0 when the loop ends that way (a clean stop) and :data:`ERROR_EXIT` when it stopped
-on a HatboxError (the audio device gone mid-run, or one that never opened); that error's message is
-its last word on the ``ready`` pipe (:attr:`EngineProcess.error`), as is what its recording kept.
-Any other exception is a bug: its traceback goes to a file (:func:`save_traceback`: ``crash_dir``, else
-the temp folder), never to the terminal, the one-line message naming that file is the last word
-(:attr:`EngineProcess.bug` holds the file) and the process exits :data:`BUG_EXIT`; so does an exception a
-reader thread did not expect (it stops the engine: a channel nobody answers would hang its sender).
+The process exits 0 when the loop ends that way (a clean stop) and :data:`ERROR_EXIT` when it stopped on a
+HatboxError (the audio device gone mid-run, or one that never opened); that error's message is its last word on the
+``ready`` pipe (:attr:`EngineProcess.error`), as is what its recording kept.  Any other exception is a bug: its
+traceback goes to a file (:func:`save_traceback`: ``crash_dir``, else the temp folder), never to the terminal, the
+one-line message naming that file is the last word (:attr:`EngineProcess.bug` holds the file) and the process exits
+:data:`BUG_EXIT`; so does an exception a reader thread did not expect (it stops the engine: a channel nobody answers
+would hang its sender).
 
-Ctrl-C (SIGINT, which a terminal sends the engine process too) never prints a traceback: the process
-starts with it ignored (it is inherited from :meth:`EngineProcess.start`) until :func:`engine_main` runs;
-from there it stops the engine (during start-up: at once, saying so on ``ready``; in the block loop: as
-``shutdown`` does), exit code 0; the clean-up at the end (the output file finished) ignores it.
+Ctrl-C (SIGINT, which a terminal sends the engine process too) never prints a traceback: the process starts with it
+ignored (it is inherited from :meth:`EngineProcess.start`) until :func:`engine_main` runs; from there it stops the
+engine (during start-up: at once, saying so on ``ready``; in the block loop: as ``shutdown`` does), exit code 0; the
+clean-up at the end (the output file finished) ignores it.
 
-Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio
-thread runs real-time.
+Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio thread runs real-time.
 
-Logging: the engine process's records (``hatbox.engine``: start, end, errors, bugs, the swapper's) go on a queue
-to the parent (device/logs.py :func:`~device.logs.engine_logging`; :class:`EngineProcess` hands them to its own
-loggers: ``hatbox device run`` keeps them in STORE/logs/box.log), so no engine thread writes to a disk or a
-terminal.  The block loop on the audio thread logs nothing.
+Logging: the engine process's records (``hatbox.engine``: start, end, errors, bugs, the swapper's) go on a queue to
+the parent (device/logs.py :func:`~device.logs.engine_logging`; :class:`EngineProcess` hands them to its own
+loggers: ``hatbox device run`` keeps them in STORE/logs/box.log), so no engine thread writes to a disk (but the knob
+keeper, STORE/knobs.json) or a terminal.  The block loop on the audio thread logs nothing.
 """
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ from device.audio.sample_handoff import share, take
 from device.audio.sampler import NotDecoded
 from device.audio.server_config import ServerConfig  # noqa: F401 - re-exported (device.audio.server.ServerConfig)
 from device.control import ControlError, EngineStoppedError, refusal, validate
+from device.knob_store import KnobKeeper
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -90,6 +91,7 @@ class _Child:
         self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
         init = helper_priority if cfg.realtime else None
         self.swapper = Swapper(self.engine, thread_init=init).start()
+        self.knobs = KnobKeeper(self.engine, thread_init=init)     # the knobs set, kept in the store (STORE/knobs.json)
         self.sampler = SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine)
         self.engine.install("sampler", self.sampler, {"name": "sampler"})
         self.stop = threading.Event()
@@ -113,8 +115,7 @@ class _Child:
                 info = self.swapper.load(msg["slot"], msg["path"])
             finally:
                 self.engine.end_load(msg["slot"])
-            self.engine.latency_ms = self.cfg.audio.latency_budget(
-                int(info.get("latency_samples", 0)))["round_trip_ms"]
+            self.engine.latency_ms = self.cfg.audio.latency_budget(int(info.get("latency_samples", 0)))["round_trip_ms"]
         elif msg["op"] == "shutdown":
             self.stop.set()
         else:
@@ -227,15 +228,14 @@ def _open(cfg: ServerConfig) -> Any:
 
 
 def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None) -> None:
-    """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`)
-    when the engine stopped on a HatboxError and SystemExit(:data:`BUG_EXIT`) when it stopped on any other
-    exception (its traceback in a file, :func:`save_traceback`, not on the terminal), so the parent can tell
-    both from a clean stop.
+    """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`) when the
+    engine stopped on a HatboxError and SystemExit(:data:`BUG_EXIT`) when it stopped on any other exception (its
+    traceback in a file, :func:`save_traceback`, not on the terminal), so the parent can tell both from a clean stop.
 
-    ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`)
-    and status pipes (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0
-    (see the module docstring).  ``logs``: the queue that takes this process's log records to the parent
-    (:class:`device.logs.EngineLogs`; None: logging is left as it is)."""
+    ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`) and status pipes
+    (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0 (see the module docstring).
+    ``logs``: the queue that takes this process's log records to the parent (:class:`device.logs.EngineLogs`; None:
+    logging is left as it is)."""
     ready = _Said(ready)
     if logs is not None:                # first, at normal priority: the queue's feeder thread starts here
         engine_logging(logs)
@@ -286,17 +286,18 @@ def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
 def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any) -> int:
     """The engine process's work (:func:`engine_main`); returns its exit code."""
     child = _Child(cfg)
+    child.extra["warnings"] += child.knobs.restore(cfg.packs)     # the knobs left at the last stop, for these packs
     for slot, path in cfg.packs.items():
         try:
             child.request({"op": "load", "slot": slot, "path": path})
         except HatboxError as exc:
             child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
             log.warning("start-up pack for %s refused: %s", slot, exc, extra={PRINTED: True})   # the parent says it
+    child.extra.update(child.knobs.start())                       # "knobs_restored": what they took
     channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
     for conn, kind in channels:
         threading.Thread(target=_serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
-    io = None
-    started = False
+    io, started = None, False
     try:
         io = child.io = _open(cfg)
         child.extra["backend"] = type(io).__name__
@@ -334,8 +335,8 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
 
 
 def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
-    """A few blocks of silence before the clock starts: pending installs happen and the first
-    call of every code path is paid here, not in the first real block."""
+    """A few blocks of silence before the clock starts: pending installs happen and the first call of every code
+    path is paid here, not in the first real block."""
     import numpy as np
     silence, out = np.zeros(block, np.float32), np.zeros(block, np.float32)
     for _ in range(blocks):
@@ -352,11 +353,9 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         if recording is not None:
             last["recording"] = recording
     if ready is not None:
-        try:
-            ready.send(last)
-        except (OSError, ValueError):    # the parent is gone: nobody to tell
-            pass
+        _say(ready, last)                 # (nothing when the parent is gone)
     child.swapper.stop()
+    child.knobs.stop()                    # a last save: what turned since the keeper's last write
     child.extra["finished"] = True
     if cfg.status_json:
         Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
