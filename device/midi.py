@@ -346,33 +346,29 @@ class MidiMap:
 
     def _knob(self, control: Control, value: int) -> list[dict[str, Any]]:
         """Physical control ``control`` (source, channel, CC) at ``value`` (0..127) -> a knob message (or the pad's
-        ``xy``), when its CC turns one and the control has picked it up."""
+        ``xy``), when its CC turns one and the control has picked it up (one pick-up path for knobs and the pad)."""
         fraction = min(1.0, max(0.0, value / 127.0))
         previous = self.pickup.moved(control, fraction)
         target = self.target(control[2])
-        if target is None:
+        aim = None if target is None else self._aim(target, fraction)
+        if aim is None or not self.pickup.claims(control, target, aim[0], previous, fraction):
             return []
         if target[0] == PAD:
-            return self._pad(control, target, previous, fraction)
-        units = self.knobs.scale(target[0], target[1], fraction)
-        if units is None or not self.pickup.takes(control, target, self.knobs.fraction(*target), previous, fraction):
-            return []
-        self.pickup.took(target, control, fraction)
-        self.knobs.set_value(target[0], target[1], units)
-        return [{"op": "knob", "slot": target[0], "name": target[1], "value": units}]
+            self.knobs.set_pad(aim[1]["x"], aim[1]["y"])
+        else:
+            self.knobs.set_value(target[0], target[1], aim[1]["value"])
+        return [aim[1]]
 
-    def _pad(self, control: Control, target: tuple[str, str], previous: float | None,
-             fraction: float) -> list[dict[str, Any]]:
-        """A CC bound to ``pad.x`` or ``pad.y`` -> the pad's ``xy`` message (the other axis where it is), picked up
-        as a knob is."""
-        x, y = self.knobs.pad
-        current = x if target[1] == "x" else y
-        if not self.pickup.takes(control, target, current, previous, fraction):
-            return []
-        self.pickup.took(target, control, fraction)
-        x, y = (fraction, y) if target[1] == "x" else (x, fraction)
-        self.knobs.set_pad(x, y)
-        return [{"op": "xy", "x": x, "y": y}]
+    def _aim(self, target: tuple[str, str], fraction: float) -> tuple[float | None, dict[str, Any]] | None:
+        """(where ``target`` is now, a fraction of its travel (None: unknown), the message that moves it to
+        ``fraction``: ``knob``, or for ``pad.x`` / ``pad.y`` the pad's ``xy``); None for an unknown knob."""
+        if target[0] == PAD:
+            x, y = self.knobs.pad                     # one look: the API thread may swap it meanwhile
+            xy = {"op": "xy", "x": x, "y": y}
+            return xy[target[1]], {**xy, target[1]: fraction}
+        units = self.knobs.scale(target[0], target[1], fraction)
+        return None if units is None else (self.knobs.fraction(*target),
+                                           {"op": "knob", "slot": target[0], "name": target[1], "value": units})
 
 
 def _check_cc(cc: int) -> None:

@@ -46,6 +46,15 @@ class PickUp:
             return True
         return previous is not None and (previous - current) * (fraction - current) <= 0.0
 
+    def claims(self, control: Control, target: Target, current: float | None, previous: float | None,
+               fraction: float) -> bool:
+        """Whether ``control`` :meth:`takes` ``target`` (arguments as there); when it does, it :meth:`took` it:
+        the one pick-up step of a knob and of the pad's axes (device/midi.py's ``MidiMap._knob``)."""
+        if not self.takes(control, target, current, previous, fraction):
+            return False
+        self.took(target, control, fraction)
+        return True
+
     def took(self, target: Target, control: Control, fraction: float) -> None:
         """``control`` set ``target`` to ``fraction`` of its travel: in step with it while it stays there."""
         self.held[target] = (control, fraction)
