@@ -1,9 +1,10 @@
 """Training report: markdown + PNGs (loss/ESR curves, spectrograms, ESR per knob setting).
 
 Written to a folder: ``report.md``, ``curves.png``, ``spectrogram.png`` (the worst held-out pair: input, gear, pack),
-``esr_per_setting.png`` (a pack with knobs), ``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair
-table worst first, and ``val_bypass_ratio``).  The held-out ESR stands beside bypass's (the dry input as the output:
-trainer/effect/evaluate.py).  matplotlib runs headless (Agg).
+``esr_per_setting.png`` (a pack with knobs), ``denoise_snr.png`` (a denoiser's set: trainer/effect/report_denoise.py),
+``metrics.json`` (the run's metrics plus ``val_rows``, the per-pair table worst first, and ``val_bypass_ratio``).
+The held-out ESR stands beside bypass's (the dry input as the output: trainer/effect/evaluate.py).
+matplotlib runs headless (Agg).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from hatbox.text import display_name
 from trainer.cpuwatch import busy_warning
+from trainer.effect import report_denoise
 from trainer.effect.align import MARGIN
 from trainer.effect.data import EffectData, Pair
 from trainer.effect.gaps import (GAP_BELOW_DB, gap_levels, gaps_text, median_levels,  # noqa: F401 - re-exported
@@ -185,6 +187,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
              "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
              f"{_close():g} is close to the gear, 1 is as far off as silence",
+             *report_denoise.headline(metrics),
              *(gaps_text(metrics.get("quiet_levels_per_pair") or {})
                or quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", "")))),
              f"- sample rate: {data.rate} Hz; knobs: "
@@ -200,7 +203,8 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
                      + ("-" if r["bypass_esr"] is None else f"{r['bypass_esr']:.5f}") + " | "
                      + ("-" if r["x_median"] is None else f"{r['x_median']:.2f}") + " |")
     busy = busy_warning(metrics.get("others_cores"), metrics["steps"], config.get("max_steps"))
-    lines += ["", *(f"- note: {n}" for n in data.notes), *([f"- warning: {busy}"] if busy else []),
+    lines += ["", *report_denoise.section(metrics), *(f"- note: {n}" for n in data.notes),
+              *([f"- warning: {busy}"] if busy else []),
               *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
               "![curves](curves.png)", "",
               *(["![ESR per knob setting](esr_per_setting.png)", ""] if data.knobs else
@@ -271,6 +275,7 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     held = {n: v for n, v in per_pair.items() if v}
     metrics["quiet_pair"] = (min(held, key=lambda n: held[n]["input_db"] - held[n]["pack_db"]) if held
                              else worst.name)
+    metrics.update(report_denoise.write_part(folder, metrics, data, config["val_fraction"]))
     shown = 3 * data.rate
     plot_spectrograms(target[:shown], model[:shown], data.rate, folder / "spectrogram.png",
                       title=f"worst held-out pair: {metrics['spectrogram_pair']}", inp=inp[:shown])

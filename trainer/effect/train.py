@@ -522,13 +522,15 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                         + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes),
                                            report=bool(report))
                         + knob_warnings(trial))
-            rep = (_write_report(stage, run, eff, trial, {**metrics, "warnings": warnings}, cfg,
+            from trainer.effect.report_denoise import denoise_metrics, denoise_notes
+            denoise = denoise_metrics(metrics, eff, cfg.val_fraction)      # SNR beside noisereduce: a denoiser's set
+            rep = (_write_report(stage, run, eff, trial, {**metrics, **denoise, "warnings": warnings}, cfg,
                                  made_words(out, data if data is not None else target)) if stage else None)
             pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                                  golden_knobs=gk, metrics=metrics, description=description)
         if rep is not None:                          # where it lies now that the report has moved in
             rep = Path(report) / rep.name
-        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes), warnings)
+        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes) + denoise_notes(denoise), warnings)
 
 
 def rate_warning(rate: int, single: bool = False) -> str | None:

@@ -1,0 +1,131 @@
+"""The denoiser's part of the effect report: SNR of the input, the pack and spectral gating (noisereduce) per
+held-out pair, as a headline (also printed after training), a table and ``denoise_snr.png``; only for a set that
+is a denoiser's (trainer/effect/denoise_figures.py ``denoise_check``: for a drive pedal "SNR" means nothing).
+
+metrics.json: ``denoise_check`` (always: the rule's figures per pair) and ``denoise`` (the SNR figures, in dB; None
+for a set that is no denoiser's).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hatbox.text import display_name
+from trainer.effect.data import EffectData
+from trainer.effect.denoise_figures import denoise_check, denoise_figures, denoise_words
+
+FIGURE = "denoise_snr.png"
+
+
+def denoise_metrics(metrics: dict[str, Any], data: EffectData, val_fraction: float | None) -> dict[str, Any]:
+    """{"denoise_check": ..., "denoise": figures or None} for ``metrics`` (with the held-out ESRs per pair, the
+    pack's and bypass's) on ``data``'s stretches held out at ``val_fraction``; runs noisereduce only on a denoiser's
+    set."""
+    from trainer.effect.evaluate import scored_span
+    check = denoise_check(data)
+    figures = (denoise_figures(metrics, data, lambda p: scored_span(p, val_fraction)) if check["denoising"]
+               else None)
+    return {"denoise_check": check, "denoise": figures}
+
+
+def denoise_notes(part: dict[str, Any]) -> list[str]:
+    """The headline of :func:`denoise_metrics`'s figures, printed after training as a ``note:`` (report.md's bullet
+    says the same words); [] for a set that is no denoiser's."""
+    return denoise_words(part.get("denoise"))
+
+
+def plot_snr(fig: dict[str, Any], path: Path) -> Path:
+    """Per held-out pair: left, the output's SNR over the input's (dB) for the pack (dots) and noisereduce (rings),
+    above the diagonal is noise taken out; right, each pair's improvement in dB as bars, the pack's beside
+    noisereduce's."""
+    from trainer.effect.report import _plt
+    plt = _plt()
+    names = list(fig["input_snr"])
+    nr_mode = f"noisereduce ({fig['noisereduce_mode']})"
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 1.6 + max(3.0, 0.35 * len(names))))
+    inp = [fig["input_snr"][n] for n in names]
+    _scatter(left, inp, [fig["pack_snr"][n] for n in names], "o", "tab:blue", "the pack")
+    shown = [n for n in names if n in fig["noisereduce_snr"]]
+    _scatter(left, [fig["input_snr"][n] for n in shown], [fig["noisereduce_snr"][n] for n in shown], "s",
+             "tab:orange", nr_mode, hollow=True)
+    everything = inp + list(fig["pack_snr"].values()) + list(fig["noisereduce_snr"].values())
+    low, high = min(everything) - 3, max(everything) + 3
+    left.plot([low, high], [low, high], "--", color="gray", lw=1, label="no change (output = input)")
+    left.set(xlim=(low, high), ylim=(low, high), xlabel="input SNR, dB (noisy vs clean)",
+             ylabel="output SNR, dB (vs clean)", title="SNR per held-out pair: above the line, noise came out")
+    left.legend(fontsize=7)
+    left.grid(True, alpha=0.3)
+    _gain_bars(right, fig, names, nr_mode)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def _scatter(ax: Any, x: list[float], y: list[float], marker: str, colour: str, label: str,
+             hollow: bool = False) -> None:
+    ax.plot(x, y, marker, ls="none", color=colour, mfc="none" if hollow else colour, ms=8, label=label)
+
+
+def _gain_bars(ax: Any, fig: dict[str, Any], names: list[str], nr_mode: str) -> None:
+    """Horizontal bars: each pair's SNR improvement (dB) by the pack and by noisereduce, the first pair on top."""
+    rows = np.arange(len(names))[::-1]
+    pack = [fig["pack_gain"][n] for n in names]
+    base = [fig["noisereduce_gain"].get(n, np.nan) for n in names]
+    ax.barh(rows + 0.2, pack, height=0.4, color="tab:blue", label="the pack")
+    ax.barh(rows - 0.2, base, height=0.4, color="tab:orange", label=nr_mode)
+    for y, v in [(y + 0.2, v) for y, v in zip(rows, pack)] + [(y - 0.2, v) for y, v in zip(rows, base)
+                                                                 if np.isfinite(v)]:
+        ax.annotate(f"{v:+.1f}", (v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
+                    va="center", ha="left" if v >= 0 else "right", fontsize=7)
+    ax.axvline(0.0, color="black", lw=0.8)
+    ax.set_yticks(rows, [display_name(n) for n in names], fontsize=7)
+    ax.set(xlabel="SNR improvement, dB (higher is more noise out)", title="improvement per held-out pair")
+    ax.legend(fontsize=7)
+    ax.grid(True, axis="x", alpha=0.3)
+
+
+def _cell(value: float | None, signed: bool = False) -> str:
+    return "-" if value is None else (f"{value:+.1f}" if signed else f"{value:.1f}")
+
+
+def headline(metrics: dict[str, Any]) -> list[str]:
+    """report.md's bullet (the words the training summary prints); [] for a set that is no denoiser's."""
+    return [f"- {line}" for line in denoise_words(metrics.get("denoise"))]
+
+
+def section(metrics: dict[str, Any]) -> list[str]:
+    """report.md's denoiser section: how the figures were made, the table per pair and the figure; []  for a set
+    that is no denoiser's."""
+    fig = metrics.get("denoise")
+    if not fig:
+        return []
+    modes = ", ".join(f"{m} {_cell(v, True)} dB" for m, v in fig["noisereduce_modes"].items())
+    lines = ["## Noise removed, per held-out pair", "",
+             "SNR: the clean take's energy over the energy of everything else (what is left of the noise, and any "
+             "damage to the playing), in dB, on each pair's held-out stretch; the input's is the noisy recording's, "
+             "improvement = the output's SNR - the input's. Spectral gating is `noisereduce`'s `reduce_noise` on the "
+             "noisy input alone (its noise profile never from the clean take), offline (it sees the whole stretch, "
+             f"future included; the pack is causal, as on the box); median improvement by mode: {modes}; the best "
+             "is shown.", "",
+             f"| pair | input SNR (dB) | the pack (dB) | improvement | noisereduce (dB) | improvement |",
+             "|---|---|---|---|---|---|"]
+    for n, snr in fig["input_snr"].items():
+        lines.append(f"| {n} | {_cell(snr)} | {_cell(fig['pack_snr'][n])} | {_cell(fig['pack_gain'][n], True)} | "
+                     f"{_cell(fig['noisereduce_snr'].get(n))} | {_cell(fig['noisereduce_gain'].get(n), True)} |")
+    return lines + ["", f"![SNR per pair]({FIGURE})", ""]
+
+
+def write_part(folder: Path, metrics: dict[str, Any], data: EffectData, val_fraction: float | None) -> dict[str, Any]:
+    """The denoiser's figures for the report folder: measured here unless ``metrics`` has them (the trainer may
+    have measured them to print), drawn as :data:`FIGURE` for a denoiser's set (an earlier run's removed
+    otherwise); returns the metrics.json keys."""
+    part = ({k: metrics[k] for k in ("denoise_check", "denoise")} if "denoise_check" in metrics
+            else denoise_metrics(metrics, data, val_fraction))
+    if part["denoise"]:
+        plot_snr(part["denoise"], folder / FIGURE)
+    else:
+        (folder / FIGURE).unlink(missing_ok=True)
+    return part
