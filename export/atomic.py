@@ -133,20 +133,20 @@ def check_out(out: str | Path, *, folder_must_exist: bool = False,
 
 
 def refuse_unwritable(out: Path, what: str, *, folder_must_exist: bool,
-                      show: Callable[[Path], str] = str) -> None:
+                      show: Callable[[Path], str] = str, flag: str = "--out") -> None:
     """HatboxError when no file can be written at ``out`` (``what`` it is: "the CSV file"; paths said as ``show``
-    writes them): something there that is not a regular file (a device, a pipe), its folder missing
-    (``folder_must_exist``: a writer that makes none), or no file can be created in it (:func:`unwritable`).  The
-    end of every --out check (:func:`check_out` for packs, `hatbox library export`'s for its CSV); nothing is
-    created."""
+    writes them; ``flag``: the option that named it): something there that is not a regular file (a device, a
+    pipe), its folder missing (``folder_must_exist``: a writer that makes none), or no file can be created in it
+    (:func:`unwritable`).  The end of every --out check (:func:`check_out` for packs,
+    device.library.fixes_csv.check_csv_out for the corrections CSV); nothing is created."""
     if out.exists() and not out.is_file():
-        raise HatboxError(f"--out {show(out)} is not a regular file", hint=f"give the path of {what} to write")
+        raise HatboxError(f"{flag} {show(out)} is not a regular file", hint=f"give the path of {what} to write")
     if folder_must_exist and not out.parent.is_dir() and not out.parent.is_file():
-        raise HatboxError(f"cannot write --out {show(out)}: no folder {show(out.parent)}",
+        raise HatboxError(f"cannot write {flag} {show(out)}: no folder {show(out.parent)}",
                           hint="make the folder first, or pick a file in one that exists")
     why = unwritable(out)
     if why:
-        raise HatboxError(f"cannot write --out {show(out)}: {why}", hint="pick a file in a folder you can write to")
+        raise HatboxError(f"cannot write {flag} {show(out)}: {why}", hint="pick a file in a folder you can write to")
 
 
 def locked_fd(path: str | Path, *, wait: bool = True) -> int | None:

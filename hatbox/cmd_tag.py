@@ -500,8 +500,8 @@ def fix(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from device import library
-    from device.library.fixes_csv import refuse_foreign
-    _check_csv_out(Path(args.out), Path(args.db))
+    from device.library.fixes_csv import check_csv_out, refuse_foreign
+    check_csv_out(Path(args.out), db=Path(args.db), show=lambda p: _shown(str(p)))
     refuse_foreign(Path(args.out), args.force, _shown(args.out))
     n = library.export_csv(args.db, args.out)
     gone = _left_out(args.db)                  # every corrected file export_csv did not write
@@ -518,23 +518,6 @@ def export(args: argparse.Namespace) -> int:
 
 
 EXPORT_SHOWN = 10       # left-out files `library export` names one by one
-
-
-def _check_csv_out(out: Path, db: Path) -> None:
-    """HatboxError unless the CSV ``out`` can be written, before anything is read: not the database ``db`` itself nor
-    an existing file that is no CSV (an audio file, a pack: `--out s2.db` wrote the CSV over the tags and corrections,
-    twenty-eighth stop's QA), not a folder, its folder there (a mistyped folder is not made: the CSV would land where
-    nobody looks), nothing there but a regular file, and a file can be made in it: the end of every --out check,
-    export.atomic.refuse_unwritable, which the packs' check_out ends with too."""
-    from export.atomic import refuse_unwritable, same_path
-    if same_path(out, db) or (out.is_file() and out.suffix.lower() not in (".csv", ".txt")):
-        what = "the library database itself" if same_path(out, db) else "a file that is not a CSV"
-        raise HatboxError(f"--out {_shown(str(out))} is {what}: writing the CSV there would destroy it; nothing "
-                          "was written", hint="give a new .csv file, e.g. --out corrections.csv")
-    if out.is_dir():
-        raise HatboxError(f"--out {_shown(str(out))} is a folder", hint="give the path of the CSV file to write, "
-                          f"e.g. --out {_shown(str(out / 'corrections.csv'))}")
-    refuse_unwritable(out, "the CSV file", folder_must_exist=True, show=lambda p: _shown(str(p)))
 
 
 def _left_out(db: str) -> list[tuple[Path, str]]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from device.library.fixes_csv import refuse_foreign, write_fixes_csv
+from device.library.fixes_csv import check_csv_out, refuse_foreign, write_fixes_csv
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
@@ -185,7 +185,7 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
     """`box-library ID --export-fixes CSV [--folder DIR]`: the box's corrections of library ``lid`` (quoted for the
     URL) as the CSV `hatbox train tagger` takes (``path,tag[,tag...]``): each path the file's under ``folder`` (the
     library's folder on this laptop; default the CSV's own), written relative to the CSV's folder."""
-    _check_out(out)
+    check_csv_out(out, flag="--export-fixes", show=lambda p: safe_text(str(p)), example="fixes.csv")
     refuse_foreign(out, force, safe_text(str(out)), "--export-fixes")
     fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
     base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
@@ -206,18 +206,6 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
     elif rows:
         print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {safe_text(str(out))}")
     return 0
-
-
-def _check_out(out: Path) -> None:
-    """HatboxError, before the box is asked, unless the CSV ``out`` can be written (not a folder nor a file that is no
-    CSV, its folder there)."""
-    if out.is_dir() or (out.is_file() and out.suffix.lower() not in (".csv", ".txt")):
-        what = "a folder" if out.is_dir() else "a file that is not a CSV"
-        raise HatboxError(f"--export-fixes {safe_text(str(out))} is {what}; nothing was written",
-                          hint="give a new .csv file, e.g. fixes.csv")
-    if not out.parent.is_dir():
-        raise HatboxError(f"no folder {safe_text(str(out.parent))} to write {safe_text(out.name)} in; nothing was "
-                          "written", hint="make the folder first, or give another path")
 
 
 def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2) -> list[str]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hatbox.errors import HatboxError
 
 MARK = "# your corrections, written by hatbox (library export, box-library --export-fixes)"
+CSV_OUT_SUFFIXES = (".csv", ".txt")      # an existing file that ends otherwise is no CSV: never written over
 
 
 def written_by_hatbox(path: Path) -> bool:
@@ -23,6 +24,27 @@ def written_by_hatbox(path: Path) -> bool:
             return fh.readline().rstrip(b"\r\n") == MARK.encode()
     except OSError:
         return False
+
+
+def check_csv_out(out: Path, *, flag: str = "--out", db: Path | None = None, show: Callable[[Path], str] = str,
+                  example: str = "corrections.csv") -> None:
+    """HatboxError unless the corrections CSV ``out`` can be written, before anything is read or asked: not the
+    library database ``db`` itself nor an existing file that is no CSV (an audio file, a pack: `--out s2.db` wrote
+    the CSV over the tags and corrections, twenty-eighth stop's QA), not a folder, its folder there (a mistyped
+    folder is not made: the CSV would land where nobody looks), nothing there but a regular file, and a file can be
+    made in it (export.atomic.refuse_unwritable, the end of every --out check).  The one check of `library export
+    --out` and `box-library --export-fixes`; ``flag``: the option that named ``out``, ``show``: a path as the
+    message says it, ``example``: the file name its hints suggest."""
+    from export.atomic import refuse_unwritable, same_path
+    mine = db is not None and same_path(out, db)
+    if mine or (out.is_file() and out.suffix.lower() not in CSV_OUT_SUFFIXES):
+        what = "the library database itself" if mine else "a file that is not a CSV"
+        raise HatboxError(f"{flag} {show(out)} is {what}: writing the CSV there would destroy it; nothing was "
+                          f"written", hint=f"give a new .csv file, e.g. {flag} {example}")
+    if out.is_dir():
+        raise HatboxError(f"{flag} {show(out)} is a folder",
+                          hint=f"give the path of the CSV file to write, e.g. {flag} {show(out / example)}")
+    refuse_unwritable(out, "the CSV file", folder_must_exist=True, show=show, flag=flag)
 
 
 def refuse_foreign(out: Path, force: bool, shown: str, flag: str = "--out") -> None:
