@@ -14,8 +14,10 @@ Things a service needs that a terminal gives for free, each a line of the unit:
   chip's I2C bus (i2c), the encoders' GPIO (gpio: Jetson.GPIO's udev rules give it) and input devices (input).
   A group the machine does not have makes systemd refuse to start the unit, so only existing ones are named.
 - ``Restart=on-failure`` with no start limit: a sound card plugged in after boot is found at the next try.
-  ``SuccessExitStatus=130``: a stop (SIGTERM) while the box is still starting ends it with 130 (interrupted),
-  which is not a failure.
+  ``SuccessExitStatus=129 130 143``: a stop while the box is still starting ends it with 128 + the signal
+  (hatbox.cli.stopped_code): 143 after systemd's own SIGTERM, 130 after SIGINT, 129 after SIGHUP; none is a
+  failure (systemd counts only a death by those signals as a clean stop, not an exit with their codes).  Once the
+  box runs, a stop ends it with 0.
 - ``PYTHONUNBUFFERED``: the box's lines (its pairing code without a panel) reach the journal at once.
 """
 from __future__ import annotations
@@ -30,7 +32,7 @@ RESTART_S = 5              # seconds between a failure and the next start
 STOP_TIMEOUT_S = 20        # SIGTERM, then SIGKILL after this long (the box's clean stop takes about a second)
 RTPRIO = 95                # the audio thread asks for 70 (device.audio.server.EngineConfig.priority), helpers 10
 PROGRAM_REFUSED = "\"'\\$%"   # characters of a program's path a unit cannot say (exec_line)
-INTERRUPTED_EXIT = 130     # hatbox.cli.INTERRUPTED: stopped while starting; not a failure
+STOPPED_EXITS = (129, 130, 143)   # hatbox.cli.stopped_code after SIGHUP, SIGINT, SIGTERM while starting: no failure
 
 
 UNIT_DIR = Path("/etc/systemd/system")
@@ -103,7 +105,7 @@ def unit_text(spec: ServiceSpec) -> str:
         "Environment=PYTHONUNBUFFERED=1",
         "Restart=on-failure",
         f"RestartSec={RESTART_S}",
-        f"SuccessExitStatus={INTERRUPTED_EXIT}",
+        f"SuccessExitStatus={' '.join(map(str, STOPPED_EXITS))}",
         f"TimeoutStopSec={STOP_TIMEOUT_S}",
         f"LimitRTPRIO={RTPRIO}",
         "LimitMEMLOCK=infinity",

@@ -7,6 +7,15 @@ import signal
 import threading
 from typing import Any, Iterator
 
+from hatbox.errors import Terminated
+
+
+def _stop(signum: int) -> KeyboardInterrupt:
+    """What ``signum`` raises: KeyboardInterrupt for Ctrl-C (SIGINT), :class:`~hatbox.errors.Terminated` naming
+    SIGTERM, by which the CLI says "interrupted (SIGTERM)" and exits 143 (hatbox.cli.stopped_code) where it ends
+    the box."""
+    return KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signal.Signals(signum).name)
+
 
 @contextlib.contextmanager
 def shielded() -> Iterator[None]:
@@ -19,10 +28,10 @@ def shielded() -> Iterator[None]:
         return
     seen = [0]
 
-    def once(_signum: int, _frame: Any) -> None:
+    def once(signum: int, _frame: Any) -> None:
         seen[0] += 1
         if seen[0] > 1:
-            raise KeyboardInterrupt
+            raise _stop(signum)
 
     previous = {sig: signal.signal(sig, once) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -38,8 +47,8 @@ def stop_on_sigterm() -> Any:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
 
-    def interrupt(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
+    def interrupt(signum: int, _frame: Any) -> None:
+        raise _stop(signum)
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     return lambda: signal.signal(signal.SIGTERM, previous)

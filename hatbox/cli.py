@@ -144,7 +144,8 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
         known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]
         if name in known or any(o.startswith(name) for o in known) or len(name) < 3:
             continue
-        close = [] if hasattr(current, "unknown_option_hint") else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        close = [] if hasattr(current, "unknown_option_hint") else \
+            difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         current.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else "")
                       + getattr(current, "unknown_option_hint", f"; {current.prog} --help lists its options"))
 
@@ -153,8 +154,9 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (`kill`, a service manager) and SIGHUP (a closed terminal) are met as Ctrl-C is while a command runs:
     the same clean-up (a training writes nothing, a report folder it made is removed, push-library's temporary archive
-    goes) and "interrupted (SIGHUP)", exit 130.  Only from the main thread, and only for a signal with no handler of
-    its own (`hatbox device run` sets its own; SIGHUP ignored, as under nohup, stays ignored)."""
+    goes) and "interrupted (SIGHUP)", exit 128 + the signal (:func:`stopped_code`: 143 after SIGTERM, 129 after
+    SIGHUP).  Only from the main thread, and only for a signal with no handler of its own (`hatbox device run` sets
+    its own; SIGHUP ignored, as under nohup, stays ignored)."""
     def interrupt(signum: int, frame: Any) -> None:
         raise Terminated(signal.Signals(signum).name)
     installed = []
@@ -172,6 +174,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
     finally:
         for sig in installed:
             signal.signal(sig, signal.SIG_DFL)
+
+
+def stopped_code(exc: BaseException) -> int:
+    """The exit code of a command that ``exc`` stopped, by the shell's rule 128 + the signal's number: 130 after
+    Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP (:func:`hatbox.errors.stopped_by` tells which; a cloud's
+    job runner and systemd read 143 as "terminated as asked")."""
+    how = stopped_by(exc)
+    sig = getattr(signal, how, None) if how.startswith("SIG") else None
+    return 128 + int(sig) if isinstance(sig, signal.Signals) else INTERRUPTED
 
 
 def torchrun_rank() -> int:
@@ -231,14 +242,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HatboxError as exc:
         if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
             _say_stopped(f"hatbox: {exc}")
-            return INTERRUPTED
+            return stopped_code(exc)
         _say(f"hatbox: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt as exc:
         close_progress_bars()                # "hatbox: interrupted" on a line of its own, not after a bar
         how = stopped_by(exc)
         _say_stopped("hatbox: interrupted" + (f" ({how})" if how != "Ctrl-C" else ""))
-        return INTERRUPTED
+        return stopped_code(exc)
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

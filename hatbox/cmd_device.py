@@ -228,7 +228,8 @@ def _run(args: argparse.Namespace) -> int:
     """Start the box and run it until it ends.  Ctrl-C (or SIGTERM) once it runs stops it cleanly: exit 0,
     or the engine's own error's code when it had stopped on one.  Ctrl-C while it starts (the engine process
     starting, its packs loading, the front ends starting) stops what had started and ends with the CLI's
-    one line "hatbox: interrupted", exit 130 (device/audio/server.EngineProcess.start stops the engine).
+    one line "hatbox: interrupted", exit 130 (device/audio/server.EngineProcess.start stops the engine); after
+    SIGTERM "hatbox: interrupted (SIGTERM)", exit 143 (SIGHUP: 129; hatbox.cli.stopped_code).
     The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
@@ -258,7 +259,7 @@ def _run(args: argparse.Namespace) -> int:
     watch: Any = None
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     try:
         control = BoxControl(engine)
         for slot, path in cfg.packs.items():
@@ -276,8 +277,8 @@ def _run(args: argparse.Namespace) -> int:
             died = engine_died(engine)           # asked before stop(): an engine that ended on its own
         except KeyboardInterrupt:
             died = died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
-    except KeyboardInterrupt:                     # while the box started: what started is stopped below
-        interrupted = True
+    except KeyboardInterrupt as exc:              # while the box started: what started is stopped below
+        interrupted = exc
     finally:
         with shielded():
             for stop in reversed(stoppers):
@@ -286,8 +287,8 @@ def _run(args: argparse.Namespace) -> int:
             if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
                 watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
         restore()
-    if interrupted:
-        raise KeyboardInterrupt                   # hatbox.cli: "hatbox: interrupted", exit 130
+    if interrupted is not None:                   # hatbox.cli: "hatbox: interrupted", exit 130 (Ctrl-C);
+        raise interrupted                         # "interrupted (SIGTERM)", 143 (or SIGHUP, 129)
     if died and getattr(engine, "bug", None) is not None:
         from device.audio.server import EngineBugError
         raise EngineBugError(died)            # one line (it names the traceback's file), exit code 1
@@ -521,7 +522,8 @@ def _panel_gone(args: argparse.Namespace) -> None:
 
 
 def _show_code(args: argparse.Namespace) -> Any:
-    """The pairing code goes to the terminal (always; never to box.log: it is a secret) and to the panel when it runs."""
+    """The pairing code goes to the terminal (always; never to box.log: it is a secret) and to the panel when it
+    runs."""
     def show(code: str) -> None:
         print(f"pairing code: {code}", flush=True)
         if args.panel:

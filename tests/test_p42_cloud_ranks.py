@@ -34,7 +34,7 @@ def _rank(monkeypatch, rank: int, world: int = 2) -> None:
     monkeypatch.setenv("WORLD_SIZE", str(world))
 
 
-@pytest.mark.parametrize("exc, code", [(HatboxError("no notes"), 2), (Terminated("SIGTERM"), 130),
+@pytest.mark.parametrize("exc, code", [(HatboxError("no notes"), 2), (Terminated("SIGTERM"), 143),
                                        (KeyboardInterrupt(), 130), (OSError(28, "No space left on device"), 1)])
 def test_only_the_first_process_says_it(monkeypatch, capsys, exc, code):
     _rank(monkeypatch, 1)

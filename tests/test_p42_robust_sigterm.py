@@ -88,7 +88,7 @@ def test_a_second_sigterm_discards_the_run(tmp_path: Path, capsys, monkeypatch: 
     _term_at(effect_train, "train_segment", 2, 2, monkeypatch)
     data, out = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16)), tmp_path / "e.hatpack"
     out.write_bytes(b"the pack that was here")
-    assert main(["train", "effect", str(data), "--out", str(out), "--minutes", "10", *TINY]) == 130
+    assert main(["train", "effect", str(data), "--out", str(out), "--minutes", "10", *TINY]) == 143
     assert out.read_bytes() == b"the pack that was here"
     assert "(SIGTERM)" in capsys.readouterr().err
 
@@ -98,7 +98,7 @@ def test_sigterm_while_the_pack_is_scored_ends_the_command_as_before(tmp_path: P
     from trainer.effect import evaluate
     _term_at(evaluate, "evaluate_data", 1, 1, monkeypatch)
     data, out = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16)), tmp_path / "e.hatpack"
-    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 130
+    assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", *TINY]) == 143
     assert not out.exists() and "SIGTERM" in capsys.readouterr().err
 
 
