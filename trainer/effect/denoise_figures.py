@@ -115,14 +115,21 @@ def quiet_clip(noisy: np.ndarray, rate: int) -> np.ndarray:
 def noisereduce_modes(noisy: np.ndarray, rate: int) -> dict[str, np.ndarray]:
     """{mode of :data:`NR_MODES`: noisereduce's output [N] float32} for ``noisy`` [N]: stationary (its noise
     statistics from the whole input), non-stationary (its default), and stationary with :func:`quiet_clip` as
-    ``y_noise``."""
+    ``y_noise``; a mode noisereduce refuses (an input shorter than its window) is left out."""
+    import warnings
+
     import noisereduce as nr
     x = np.asarray(noisy, np.float32)
     runs = {"stationary": dict(stationary=True), "non-stationary": dict(stationary=False),
             "stationary, noise clip": dict(stationary=True, y_noise=quiet_clip(x, rate))}
     out = {}
     for mode, kw in runs.items():
-        y = np.asarray(nr.reduce_noise(y=x, sr=rate, n_jobs=1, **kw), np.float32).reshape(-1)[:x.shape[0]]
+        try:
+            with warnings.catch_warnings():         # scipy's about a segment longer than a short input
+                warnings.simplefilter("ignore")
+                y = np.asarray(nr.reduce_noise(y=x, sr=rate, n_jobs=1, **kw), np.float32).reshape(-1)[:x.shape[0]]
+        except ValueError:                          # an input shorter than its window: no figure for it
+            continue
         out[mode] = np.pad(y, (0, x.shape[0] - y.shape[0]))
     return out
 
