@@ -110,7 +110,7 @@ def section(metrics: dict[str, Any]) -> list[str]:
              "noisy input alone (its noise profile never from the clean take), offline (it sees the whole stretch, "
              f"future included; the pack is causal, as on the box); median improvement by mode: {modes}; the best "
              "is shown.", "",
-             f"| pair | input SNR (dB) | the pack (dB) | improvement | noisereduce (dB) | improvement |",
+             "| pair | input SNR (dB) | the pack (dB) | improvement | noisereduce (dB) | improvement |",
              "|---|---|---|---|---|---|"]
     for n, snr in fig["input_snr"].items():
         lines.append(f"| {n} | {_cell(snr)} | {_cell(fig['pack_snr'][n])} | {_cell(fig['pack_gain'][n], True)} | "
