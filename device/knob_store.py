@@ -90,8 +90,8 @@ def load_kept(path: Path) -> tuple[Kept, str | None]:
             path.replace(aside)
         except OSError:
             aside = path
-        log.warning("the knobs kept at the last stop (%s) were damaged (%s); kept as %s", path, why, aside)
-        return {}, (f"the knobs kept at the last stop ({path.name}) were damaged ({why}): every knob starts at its "
+        log.warning("the knobs kept from the last run (%s) were damaged (%s); kept as %s", path, why, aside)
+        return {}, (f"the knobs kept from the last run ({path.name}) were damaged ({why}): every knob starts at its "
                     f"pack's default; the file is kept as {aside.name}")
 
 
@@ -114,7 +114,7 @@ def restored_line(carried: dict[str, list[SetKnob]]) -> str | None:
     if not named:
         return None
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    return f"knobs restored as left at the last stop: {', '.join(named[:SHOWN])}{more}"
+    return f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}"
 
 
 class KnobKeeper:

@@ -107,7 +107,7 @@ def test_knobs_set_come_back_as_left_after_a_restart(box: Box, store: Path, fxd:
     box.stop(first)                                                   # a clean stop
     second = box.start({"effect": fxd})
     assert _knobs(second) == {"drive": 18.0, "tone": 6000.0}
-    assert second.status()["knobs_restored"] == ("knobs restored as left at the last stop: effect.drive 18 dB, "
+    assert second.status()["knobs_restored"] == ("knobs restored as they were left: effect.drive 18 dB, "
                                                  "effect.tone 6000 Hz")
     assert "warnings" not in second.status()["active"]["effect"]
     assert _kept(store)["slots"]["effect"]["pack"] == FXD              # tied to the pack it was set on
@@ -155,7 +155,7 @@ def test_a_value_outside_the_packs_range_or_a_knob_it_lacks_starts_at_its_defaul
     assert any(n.startswith("knob 'drive' at 99 dB on 'fxD' when the box stopped was not restored") and
                "it starts at its default 12 dB" in n for n in notes), notes
     assert any(n.startswith("knob 'gone' at 3 on 'fxD' when the box stopped was not restored") for n in notes), notes
-    assert child.status()["knobs_restored"] == "knobs restored as left at the last stop: effect.tone 5000 Hz"
+    assert child.status()["knobs_restored"] == "knobs restored as they were left: effect.tone 5000 Hz"
 
 
 def test_a_pack_replaced_by_a_new_upload_takes_the_knobs_it_has_as_a_pack_switched_in(
@@ -180,7 +180,7 @@ def test_a_damaged_file_is_set_aside_said_and_every_knob_starts_at_its_default(
     child = box.start({"effect": fxd})
     assert _knobs(child) == {"drive": 12.0, "tone": 3500.0}
     [warning] = child.status()["warnings"]
-    assert warning.startswith("the knobs kept at the last stop (knobs.json) were damaged (")
+    assert warning.startswith("the knobs kept from the last run (knobs.json) were damaged (")
     assert warning.endswith("every knob starts at its pack's default; the file is kept as knobs.json.damaged")
     assert (store / "knobs.json.damaged").read_bytes().endswith(b'"val')
     _turn(child, "drive", 7.0)
@@ -251,4 +251,4 @@ def test_a_real_engine_process_started_again_plays_the_knobs_as_left(store: Path
     finally:
         again.stop()
     assert status["slot_knobs"]["effect"]["drive"] == 21.0
-    assert status["knobs_restored"] == "knobs restored as left at the last stop: effect.drive 21 dB"
+    assert status["knobs_restored"] == "knobs restored as they were left: effect.drive 21 dB"
