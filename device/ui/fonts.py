@@ -180,7 +180,8 @@ class FaceChain:
         return has
 
     def face_for(self, text: str) -> int:
-        """Index (into ``paths``) of the face that draws ``text``."""
+        """Index (into ``paths``) of the face that draws ``text`` (taken in NFC, as :meth:`render` draws it)."""
+        text = unicodedata.normalize("NFC", text)
         face = self._face.get(text)
         if face is None:
             missing = [0] * len(self.paths)
@@ -236,7 +237,10 @@ class FaceChain:
         return out
 
     def _pieces(self, text: str, size: int) -> list[tuple[Any, str]]:
-        """(font, text as that font is given it) per run and face, left to right."""
+        """(font, text as that font is given it) per run and face, left to right.  ``text`` is drawn in NFC: a name
+        from a Mac ("u" + a combining diaeresis) looks as its composed spelling does, in the same face (QA: the
+        built-in font has no combining marks, so such a name fell to a larger, bolder fallback face)."""
+        text = unicodedata.normalize("NFC", text)
         out, face = [], self.face_for(text)
         for run in runs(text):
             parts = self.faces(run.text, face)
