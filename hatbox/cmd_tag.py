@@ -40,7 +40,8 @@ def register(cli) -> None:
                    help="use only N examples per tag (to see how the tagger does with a handful)")
     p.add_argument("--holdout", type=number(0, 1, "fraction", open_high=True), default=0.15,
                    help="fraction per tag kept for the report, 0 up to (not including) 1 (default 0.15; 0: none)")
-    p.add_argument("--name", default=None, help="pack name (default: the output file's stem)")
+    p.add_argument("--name", default=None, help="pack name (default: made of the output file's name: "
+                                                "'My Kit 🥁.hatpack' -> 'My Kit')")
     p.add_argument("--threads", type=whole(1), default=2, help="CPU threads for training (default 2)")
     p.add_argument("--seed", type=seed(), default=0, help="random seed (default 0): another seed, another network")
     p.add_argument("--keep-level", action="store_true",
@@ -121,7 +122,7 @@ def train_tagger(args: argparse.Namespace) -> int:
     try:
         summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
                                    steps=args.steps, shots=args.shots, holdout=args.holdout,
-                                   name=args.name or out.stem, threads=args.threads, seed=args.seed,
+                                   name=args.name, threads=args.threads, seed=args.seed,
                                    keep_level=args.keep_level)
     except KeyboardInterrupt as exc:
         close_progress_bars()

@@ -203,7 +203,7 @@ def test_train_synth_makes_a_valid_name_from_the_out_stem_as_train_effect_does(t
     seen = _fake_training(monkeypatch)
     out = tmp_path / "my synth (v2).hatpack"
     assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(out)]) == 0, capsys.readouterr().err
-    assert seen == {"out": out, "name": "my_synth__v2"} and is_plain_name(seen["name"])
+    assert seen == {"out": out, "name": "my synth v2"} and is_plain_name(seen["name"])
     assert _default_name(tmp_path / "my synth (v2)", None) == seen["name"]       # one rule for both trainers
     assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(tmp_path / "(((.hatpack")]) == 0
     assert seen["name"] == "synth"                                                # nothing left: a fallback

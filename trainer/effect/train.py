@@ -48,7 +48,7 @@ from export.atomic import check_out, locks_out, staged_report
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from trainer.effect.schedule import EvalClock, lr_at, phase_lr  # noqa: F401  (lr_at: read here before)
 from trainer.effect.schedule import Phase as _Phase
-from export.manifest import pack_name
+from hatbox.names import default_pack_name
 
 
 @dataclass
@@ -577,8 +577,9 @@ def _default_name(data: str | Path | None, input: str | Path | None, out: str | 
     """The pack name when --name is not given: the data folder's name, cleaned; for one pair (``--input``), the
     pack file's (``amp.hatpack`` -> amp: the DI file's name, ``di``, says nothing of the gear), else the input's."""
     if data is not None:          # the folder's name, also when the pairs.csv itself is given
-        return pack_name(Path(data).absolute().parent.name if Path(data).is_file() else Path(data).name, "effect")
-    return pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
+        folder = Path(data).absolute().parent.name if Path(data).is_file() else Path(data).name
+        return default_pack_name(folder, "effect")
+    return default_pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
 
 
 def _write_report(report: str | Path, run: _Run, eff: EffectData, pack: Path,

@@ -5,9 +5,10 @@ import math
 from pathlib import Path
 
 from export.atomic import locks_out, refuse_report_clashes, staged_report
-from export.manifest import NAME_RULE, is_plain_name, pack_name
+from export.manifest import NAME_RULE, is_plain_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
+from hatbox.names import default_pack_name
 from trainer import accel
 from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
@@ -108,12 +109,12 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
     """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics.
 
     ``name`` None: the pack is named after ``out``'s stem, cleaned into a valid name the way
-    `train effect` cleans its default (export.manifest.pack_name); a ``name`` given is used as it is, or
+    every trainer cleans its default (hatbox.names.default_pack_name); a ``name`` given is used as it is, or
     refused when it breaks the manifest's rule.  The options, the output paths and the data are all
     checked before training starts (``out`` and ``report`` must lie outside ``folder``); a report folder
     is only left behind together with the pack it describes, and an existing one is only overwritten then."""
     out = Path(out)
-    name = pack_name(out.stem, "synth") if name is None else name
+    name = default_pack_name(out.stem, "synth") if name is None else name
     report = Path(report) if report else out.with_name(out.stem + "_report")
     check_options(minutes=minutes, seconds=seconds, threads=threads)
     check_outputs(out, name, report)

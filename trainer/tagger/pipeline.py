@@ -23,6 +23,7 @@ from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS, Limit, tagger_next
 from hatbox.errors import DataError, HatboxError
+from hatbox.names import check_pack_name, default_pack_name
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
@@ -127,14 +128,18 @@ def check_items(items: list[Item]) -> None:
 @locks_out
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900,
                      shots: int | None = None,
-                     holdout: float = 0.15, name: str = "tagger", threads: int = 2, seed: int = 0,
+                     holdout: float = 0.15, name: str | None = None, threads: int = 2, seed: int = 0,
                      keep_level: bool = False) -> str:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
     and write ``out``, then ``out``.report.json / .confusion.png; returns a summary.  The options and
     ``out`` are checked, and every tag too, before any audio is decoded.  ``keep_level``: the tagger hears each
     sample at its own level (TaggerConfig.level_norm off), for words about loudness (accent, ghost note); by
-    default every sample is scaled to one level first, so that its level does not change its tags."""
+    default every sample is scaled to one level first, so that its level does not change its tags.  ``name``: the
+    pack's (checked before any work, as `train effect --name` is); None: made of ``out``'s file name
+    (hatbox.names.default_pack_name, as the other trainers make theirs)."""
     out = Path(out)
+    name = default_pack_name(out.stem, "tagger") if name is None else name
+    check_pack_name(name)
     check_options(minutes=minutes, steps=steps, shots=shots, holdout=holdout, threads=threads)
     check_out(out)
     return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
