@@ -8,7 +8,9 @@ unpacking; also NoSpace, before a byte is written, when the members' declared si
 gives) or its storage failing (:class:`StorageFailed`, EIO, a read-only or vanished card): a library
 is taken whole or not at all.  Hidden files and operating-system metadata
 (``__MACOSX/``, ``._*``, ``.DS_Store``, ``Thumbs.db``...: what a Finder or Explorer zip adds and the
-library scan never tags) are skipped quietly and only counted.  Per-file problems reject only that
+library scan never tags) are skipped quietly and only counted.  Member paths are kept in Unicode's
+composed form (NFC: a Mac's decomposed accents composed; a second member spelled so in the other form is
+refused, saying so).  Per-file problems reject only that
 file, with a reason in the report: unsafe paths
 (absolute, ``..``, drive letters, backslashes, control or other non-printable characters, names
 that are not UTF-8), a path that clashes with another member (a file where a folder is needed),
@@ -39,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
+from device.library.paths import other_spelling
 from device.library.zip_names import member_name
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
@@ -467,16 +470,22 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
     return FileReport(name, True, "", e.size, frames, rate, ch, warning)
 
 
-def _one(e: Entry, root: Path, limits: Limits) -> FileReport:
+def _one(e: Entry, root: Path, limits: Limits, kept: dict[str, str] | None = None) -> FileReport:
+    """The report of member ``e``; ``kept``: the paths (NFC) of the members kept so far -> their names as the
+    archive spells them (one in the other normal form is refused: :func:`device.library.paths.other_spelling`)."""
+    kept = {} if kept is None else kept
     try:
         rel = safe_relpath(e.name)
-        why = e.problem or _precheck(e, rel, limits)
+        why = e.problem or _precheck(e, rel, limits) or other_spelling(e.name, str(rel), kept)
         if why or isinstance(rel, str):
             other = (not isinstance(rel, str) and not e.problem and e.kind == "file"
                      and rel.suffix.lower() not in limits.extensions and is_other_file(rel))
             shown = display_name(e.name) if isinstance(rel, str) else str(rel)    # "./kit/x.xml" as kit/x.xml
             return FileReport(shown, False, why, max(e.size, 0), not_audio=other)
-        return _extract_one(e, rel, root)
+        report = _extract_one(e, rel, root)
+        if report.ok:
+            kept.setdefault(report.path, e.name)
+        return report
     except (NoSpace, StorageFailed):
         raise
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
@@ -519,13 +528,14 @@ def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()
     try:
         _check_room(files, limits, room)
         root.mkdir(parents=True, exist_ok=True)
+        kept: dict[str, str] = {}
         for e in files:
             rel = safe_relpath(e.name)
             if not isinstance(rel, str) and is_metadata(rel):
                 if skipped is not None:
                     skipped.append(str(rel))
                 continue
-            yield _one(e, root, limits)
+            yield _one(e, root, limits, kept)
     finally:
         handle.close()  # type: ignore[attr-defined]
 

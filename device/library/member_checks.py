@@ -23,6 +23,7 @@ from typing import Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
                                     header_problem, hidden_name, mp3_frames, mp3_length_header, sound_name)
+from device.library.paths import nfc
 from hatbox.errors import first_line
 from hatbox.text import is_safe_text
 
@@ -64,9 +65,12 @@ def safe_relpath(name: str) -> PurePosixPath | str:
     """A safe relative path for a member name, or the reason it is unsafe.
 
     No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates,
-    separators, unassigned code points); any script, space or joiner is fine."""
+    separators, unassigned code points); any script, space or joiner is fine.  The path comes back in Unicode's
+    composed form (NFC: :func:`device.library.paths.nfc`), the one form the box keeps names in: macOS writes
+    accents decomposed, and a long name that fits Linux's 255 bytes composed may not fit decomposed."""
     if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
         return _NOT_UTF8
+    name = nfc(name)
     if not name or not is_safe_text(name):
         return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
     if "\\" in name:
@@ -76,9 +80,28 @@ def safe_relpath(name: str) -> PurePosixPath | str:
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         return "unsafe path: goes outside the library (..)"
-    if not parts or len(name) > 1024 or any(len(p.encode()) > 255 for p in parts):
-        return "unsafe path: empty or too long"
-    return PurePosixPath(*parts)
+    if not parts:
+        return "unsafe path: empty"
+    return _too_long(parts) or PurePosixPath(*parts)
+
+
+NAME_MAX_BYTES = 255        # one file or folder name on the box's disk (Linux), in UTF-8 bytes
+PATH_MAX_CHARS = 1024       # a member's whole path, in characters
+
+
+def _too_long(parts: list[str]) -> str:
+    """Why the path of ``parts`` (its names, in NFC) is too long for the box's disk ("" if it is not): a name over
+    :data:`NAME_MAX_BYTES` bytes (said in bytes, the disk's measure: 269 for a name of 205 characters), or a path
+    over :data:`PATH_MAX_CHARS` characters."""
+    for i, part in enumerate(parts):
+        size = len(part.encode())
+        if size > NAME_MAX_BYTES:
+            what = "file" if i == len(parts) - 1 else "folder"
+            return f"name too long for the box's disk ({size} bytes in one {what} name; at most {NAME_MAX_BYTES})"
+    chars = len("/".join(parts))
+    if chars > PATH_MAX_CHARS:
+        return f"path too long for the box ({chars} characters; at most {PATH_MAX_CHARS})"
+    return ""
 
 
 def is_metadata(rel: PurePosixPath) -> bool:

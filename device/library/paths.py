@@ -1,0 +1,41 @@
+"""Paths of a library's files in Unicode's two normal forms.
+
+An accented letter can be written as one character ("ü", NFC: what Linux, Windows and most keyboards give) or as
+a letter and a combining mark ("u" + U+0308, NFD: what macOS writes in file names and zips).  Both read alike, so
+the box keeps every archive member's path in NFC (:func:`nfc`, applied by
+:func:`device.library.member_checks.safe_relpath`), and a path typed in either form finds the file the library
+holds (:func:`on_disk`), whichever form its name was stored in: libraries unpacked before names were composed
+keep their decomposed names, and nothing is ever renamed.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _form(name: str) -> str:
+    """How ``name``'s accents are written, in words."""
+    return ("composed" if name == nfc(name) else
+            "decomposed (as macOS writes them)" if name == unicodedata.normalize("NFD", name) else "mixed")
+
+
+def _plain(name: str) -> str:
+    """A member's name as a path: empty and "." parts left out ("./kit//a.wav" is kit/a.wav)."""
+    return "/".join(p for p in name.split("/") if p not in ("", "."))
+
+
+def other_spelling(name: str, rel: str, kept: dict[str, str]) -> str:
+    """Why the archive member ``name`` (as the archive spells it; ``rel``: its path in NFC) is refused when a member
+    kept earlier (``kept``: NFC path -> that member's name) has the same path in the other normal form: the box
+    keeps one name for both; "" when none has, or it is the same name twice (a duplicate, said as one)."""
+    first = kept.get(rel)
+    if first is None or _plain(first) == _plain(name):
+        return ""
+    return (f"the same name as {rel} earlier in the archive, its accents written {_form(_plain(name))} where that "
+            f"one has them {_form(_plain(first))}: the box keeps one name for both, so only the first is kept")
