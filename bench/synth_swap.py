@@ -5,9 +5,11 @@ envelope level on the unit playing before and the one playing after.
 
 Cases: ``held``: C4-E4-G4 struck at 0.9 s, still down (about -17 dB by the switch); ``decayed``: C3 struck at 0 and
 still down, decayed away by 1.1 s; ``pedal``: E4 let go under the pedal.  A re-attack shows as the level after the
-switch far over the level before it, and a decayed note coming back as its envelope rising from nothing.
+switch far over the level before it (``step_db``: the loudest 5 ms frame of the 0.2 s after the switch against the
+loudest of the 40 ms before), a decayed note coming back as its envelope rising from nothing, and a click as a
+sample-to-sample step in the crossfade over the signal's own largest in the 0.2 s before (``click_ratio``).
 
-    .venv/bin/python bench/synth_swap.py            # prints the figures, writes bench/results/synth_swap.json
+    .venv/bin/python bench/synth_swap.py [NAME]     # prints the figures, writes bench/results/NAME.json (synth_swap)
 """
 from __future__ import annotations
 
@@ -78,7 +80,9 @@ def run(to_envelope: dict[str, float], where: Path, base: Pack) -> dict:
     k = at // FRAME
     before, after = max(rms[k - 8:k]), max(rms[k:k + 40])
     b = at // BLOCK
-    return {"to": to_envelope, "switch_s": at / RATE,
+    d = np.abs(np.diff(y.astype(np.float64)))
+    own, near = d[at - 9600:at - 2 * BLOCK].max(), d[at - 2 * BLOCK:at + 960 + 2 * BLOCK].max()
+    return {"to": to_envelope, "switch_s": at / RATE, "click_ratio": round(float(near / own), 2),
             "frame_db_before": [round(db(r), 1) for r in rms[k - 4:k]],
             "frame_db_after": [round(db(r), 1) for r in rms[k:k + 12]],
             "step_db": round(db(after) - db(before), 1),
@@ -88,15 +92,41 @@ def run(to_envelope: dict[str, float], where: Path, base: Pack) -> dict:
             "voices_env_db": {"block_before": levels[b - 1], "5ms_after": levels[b + 2], "50ms_after": levels[b + 19]}}
 
 
+def take_over_us(base: Pack, rounds: int = 30) -> dict[str, float]:
+    """What the take-over costs the audio thread, once per switch: 16 voices (µs, median and worst of ``rounds``)."""
+    import time
+
+    from device.audio import synth_carry
+    from device.audio.synth import SynthSource, render_events
+    times = []
+    for _ in range(rounds):
+        old, new = SynthSource(base, RATE), SynthSource(base, RATE)
+        render_events(old, [(0, {"op": "note_on", "note": 48 + 2 * k, "velocity": 100}) for k in range(16)], 4800)
+        t = time.perf_counter()
+        synth_carry.take_over(new, old, BLOCK)
+        times.append(time.perf_counter() - t)
+    return {"median_us": round(float(np.median(times)) * 1e6), "max_us": round(max(times) * 1e6),
+            "block_us": round(BLOCK / RATE * 1e6)}
+
+
 def main() -> None:
     base = read_pack(ROOT / "factory" / "synth-gm4.hatpack")
     with tempfile.TemporaryDirectory() as tmp:
         rows = {"to_piano": run(PIANO, Path(tmp), base), "to_organ": run(ORGAN, Path(tmp), base)}
+    try:
+        rows["take_over_16_voices"] = take_over_us(base)
+        print(f"take-over on the audio thread, 16 voices: {rows['take_over_16_voices']}")
+    except ImportError:                        # a tree before the take-over (the figures before the fix)
+        pass
     for name, r in rows.items():
+        if "to" not in r:
+            continue
         print(f"{name}: level step at the switch {r['step_db']:+.1f} dB, peak {r['peak_db_before']} -> "
-              f"{r['peak_db_after']} dBFS; frames (dB) {r['frame_db_before']} | {r['frame_db_after']}")
-        print(f"   voices env dB before {r['voices_env_db']['block_before']}  5 ms after {r['voices_env_db']['5ms_after']}"
-              f"  50 ms after {r['voices_env_db']['50ms_after']}")
+              f"{r['peak_db_after']} dBFS; largest sample step in the crossfade / the signal's own before it "
+              f"{r['click_ratio']}; frames (dB) {r['frame_db_before']} | {r['frame_db_after']}")
+        env = r["voices_env_db"]
+        print(f"   voices env dB before {env['block_before']}  5 ms after {env['5ms_after']}"
+              f"  50 ms after {env['50ms_after']}")
     name = sys.argv[1] if len(sys.argv) > 1 else "synth_swap"
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / f"{name}.json").write_text(json.dumps(rows, indent=1))

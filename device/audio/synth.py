@@ -38,6 +38,10 @@ a warning naming every such note played so far in :meth:`SynthSource.warnings` (
 warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 
+A pack switched in while notes sound (:meth:`SynthSource.follow`, set by device.audio.swap) takes over the voices of
+the unit it replaces at its first block, as they are: no new attack, a note decayed away stays silent
+(device.audio.synth_carry).
+
 Level: the voices' sum goes through the sources' bus limiter (device.audio.limiter.SourceLimiter, +6 dBFS, the
 sampler's too), so a full-velocity chord is levelled instead of tripping the engine's slot guard (+12 dBFS), which
 silenced the synth as a runaway model (thirty-third stop's QA: sixteen notes at velocity 127 on a synth trained
