@@ -1,6 +1,6 @@
 """Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), UTF-16 with its BOM
-(Excel's "Unicode Text"), else Windows-1252 (what Excel on Windows writes by default), the last two said in a
-note; anything else is a clear error.  :func:`separator` tells a tab-separated CSV (Excel's "Text (Tab delimited)"
+(Excel's "Unicode Text"), else Shift-JIS when it holds Japanese text (Japanese Excel's "CSV") or Windows-1252
+(what Excel on Windows writes by default elsewhere), the last three said in a note; anything else is a clear error.  :func:`separator` tells a tab-separated CSV (Excel's "Text (Tab delimited)"
 and "Unicode Text") or a semicolon-separated one (what Excel writes where the decimal mark is a comma) by its
 header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
 names, also when the name is not valid UTF-8 or is written with Windows backslashes; :func:`missing_error` is the
@@ -32,8 +32,9 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def csv_text_encoding(path: Path) -> tuple[str, str]:
-    """(the decoded text of ``path``, how it was read: "utf-8", "utf-16" or "cp1252").  UTF-16 is read when the
-    file starts with its byte-order mark (Excel's "Unicode Text" writes one).  DataError for a file that cannot
+    """(the decoded text of ``path``, how it was read: "utf-8", "utf-16", "cp932" or "cp1252").  UTF-16 is read when
+    the file starts with its byte-order mark (Excel's "Unicode Text" writes one); bytes that are not UTF-8 are
+    Shift-JIS or Windows-1252 (:func:`legacy_text`).  DataError for a file that cannot
     be read, holds binary data, or is none of these encodings."""
     try:
         raw = path.read_bytes()
@@ -50,14 +51,50 @@ def csv_text_encoding(path: Path) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    return legacy_text(path, raw)
+
+
+def legacy_text(path: Path, raw: bytes) -> tuple[str, str]:
+    """(the text of CSV ``path``'s bytes ``raw``, which are not UTF-8, how they were read: "cp932" or "cp1252").
+    Shift-JIS as Japanese Excel writes it (cp932, read strictly) when it holds Japanese text (kana, kanji) and
+    Windows-1252 makes mojibake of it (``ƒLƒbƒN`` for キック: :func:`_mojibake`) or does not read it; else
+    Windows-1252 (what Excel on Windows writes elsewhere); else cp932 when only it reads the bytes; DataError when
+    neither does."""
+    latin = _decoded(raw, "cp1252")
+    japanese = _decoded(raw, "cp932")
+    if japanese is not None and (latin is None or (_has_japanese(japanese) and _mojibake(raw, latin))):
+        return japanese, "cp932"
+    if latin is not None:
+        return latin, "cp1252"
+    raise DataError(f"{path} is not UTF-8, and reads as neither Windows-1252 nor Shift-JIS (Japanese Excel) text",
+                    hint=HINT)
+
+
+def _decoded(raw: bytes, encoding: str) -> str | None:
     try:
-        return raw.decode("cp1252"), "cp1252"
+        return raw.decode(encoding)
     except UnicodeDecodeError:
-        raise DataError(f"{path} is neither UTF-8 nor Windows-1252 text", hint=HINT) from None
+        return None
+
+
+def _has_japanese(text: str) -> bool:
+    """Whether ``text`` holds kana (full or half width) or kanji."""
+    return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+               or "\uff66" <= c <= "\uff9f" for c in text)
+
+
+def _mojibake(raw: bytes, latin: str) -> bool:
+    """Whether ``latin``, the Windows-1252 reading of ``raw``, looks like double-byte text read a byte at a time: a
+    byte 0x80-0x9F (Shift-JIS's kana and most kanji start with one; in Windows-1252 they are rare punctuation:
+    ƒ ‚ „ …) or two letters beyond ASCII side by side (ordinary accented text has them apart: Müller, crème)."""
+    return any(0x80 <= b <= 0x9F for b in raw) or any(not a.isascii() and not b.isascii()
+                                                     for a, b in zip(latin, latin[1:]))
 
 
 def encoding_note(path: Path, encoding: str) -> str:
     """A note (no "note:" prefix) on CSV ``path`` read as ``encoding`` (:func:`csv_text_encoding`), "" for UTF-8."""
+    if encoding == "cp932":
+        return f"{path} is not UTF-8; read it as Shift-JIS (Japanese Excel) ({HINT} to be sure)"
     if encoding == "cp1252":
         return f"{path} is not UTF-8; read it as Windows-1252 ({HINT} to be sure)"
     if encoding == "utf-16":
@@ -115,30 +152,38 @@ def _tabbed(line: str, first: tuple[str, ...] | None) -> bool:
     return "," not in line or any("\t" in c.strip() for c in line.split(","))
 
 
-def listed_file(folder: Path, name: str, *, cp1252: bool) -> Path:
+def listed_file(folder: Path, name: str, *, cp1252: bool = False, encoding: str = "") -> Path:
     """The file a CSV cell names: ``name`` if absolute, else ``folder / name`` (``folder``: the one relative
     names start from, the CSV's own).  A name with Windows backslashes (``clips\\di.wav``, ``..\\drums\\kick.wav``:
     a CSV made on Windows) that is no file as written is read with them as folder separators (a file whose
     name holds a backslash, possible here, is found as written first).  When neither is a file, the path as
-    written (for the error)."""
-    f = _named_file(folder, name, cp1252=cp1252)
+    written (for the error).  ``encoding``: how the CSV was read (:func:`csv_text_encoding`; ``cp1252`` True is
+    "cp1252"), for a name that is no file as text (:func:`_named_file`)."""
+    legacy = encoding if encoding in LEGACY else "cp1252" if cp1252 else ""
+    f = _named_file(folder, name, legacy)
     if "\\" in name and not f.is_file():
-        posix = _named_file(folder, name.replace("\\", "/"), cp1252=cp1252)
+        posix = _named_file(folder, name.replace("\\", "/"), legacy)
         if posix.is_file():
             return posix
     return f
 
 
-def _named_file(folder: Path, name: str, *, cp1252: bool) -> Path:
+LEGACY = ("cp1252", "cp932")          # the encodings a CSV that is not UTF-8 is read in (:func:`legacy_text`)
+
+
+def _named_file(folder: Path, name: str, legacy: str = "") -> Path:
     """The file ``name`` names from ``folder`` (:func:`listed_file`, its separators as they are).  In a CSV
-    read as Windows-1252 (``cp1252``: :func:`csv_text` said so) a name that is no file as text is looked up
-    by the bytes the CSV holds for it: a name that is not valid UTF-8 (a Latin-1 "caf\\xe9.wav" from an old
-    sample CD, as ``ls > list.csv`` writes it), or, in a CSV that holds such a name, a UTF-8 one beside it.
-    When neither is a file, the text's path."""
+    read as Windows-1252 or Shift-JIS (``legacy``: "cp1252", "cp932", as :func:`csv_text` said) a name that is no
+    file as text is looked up by the bytes the CSV holds for it: a name that is not valid UTF-8 (a Latin-1
+    "caf\\xe9.wav" from an old sample CD, as ``ls > list.csv`` writes it; a Shift-JIS one a Japanese Windows zip
+    left), or, in a CSV that holds such a name, a UTF-8 one beside it.  When neither is a file, the text's path."""
     f = Path(name) if Path(name).is_absolute() else folder / name
-    if not cp1252 or f.is_file():
+    if not legacy or f.is_file():
         return f
-    exact = Path(os.fsdecode(name.encode("cp1252")))      # cp1252 text -> the very bytes it was read from
+    try:
+        exact = Path(os.fsdecode(name.encode(legacy)))      # the text -> the very bytes it was read from
+    except UnicodeEncodeError:                              # a name the CSV did not hold as such bytes
+        return f
     exact = exact if exact.is_absolute() else folder / exact
     return exact if exact.is_file() else f
 

@@ -9,8 +9,8 @@ rows gets all their tags, with a note naming the lines); cells separated by comm
 judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
 ``#`` are ignored; a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
 no audio file name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), as UTF-16
-when it starts with its BOM (Excel's "Unicode Text"), else as Windows-1252 (what Excel on Windows writes), the
-last two with a note; then a listed name that is no file as that text is the file its bytes name (a name
+when it starts with its BOM (Excel's "Unicode Text"), else as Shift-JIS (Japanese Excel) or Windows-1252 (what
+Excel on Windows writes elsewhere: :func:`trainer.csvtext.legacy_text`), the last three with a note; then a listed name that is no file as that text is the file its bytes name (a name
 that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
 (checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
 ``__MACOSX`` folders are ignored; a folder that cannot be opened is named in a warning, and a link to nothing
@@ -212,7 +212,6 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     text, encoding = csv_text_encoding(path)
     said = encoding_note(path, encoding)
     notes.extend([f"note: {said}"] if said else [])
-    cp1252 = encoding == "cp1252"
     sep = separator(text, None, comment="#")
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
@@ -226,7 +225,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
             cells = [c.strip() for c in row if c.strip()]
             if not cells or cells[0].startswith("#"):
                 continue
-            header, first = first and _header(path.parent, cells, cp1252=cp1252), False
+            header, first = first and _header(path.parent, cells, encoding=encoding), False
             if header:
                 if cells[0].lower() != "path":
                     notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
@@ -243,7 +242,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     _refuse_bad_tags(path, bad)
     found, missing = [], []
     for name, tags, line in rows:
-        f = listed_file(path.parent, name, cp1252=cp1252)
+        f = listed_file(path.parent, name, encoding=encoding)
         if f.is_file():
             found.append((Item(f, tags), line))
         else:
@@ -282,14 +281,14 @@ def _refuse_swapped(path: Path, rows: list[tuple[str, tuple[str, ...], int]]) ->
                         hint="a row is the path first, then its tags (path,tag or path,tag,tag): swap the columns")
 
 
-def _header(folder: Path, cells: list[str], *, cp1252: bool) -> bool:
+def _header(folder: Path, cells: list[str], *, encoding: str) -> bool:
     """Whether ``cells``, a CSV's first row, is its header: ``path`` first, or a first cell that names no file
     (nor folder) and is no audio file name (``file,label``, ``Sample,Category``)."""
     if cells[0].lower() == "path":
         return True
     if Path(cells[0].replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES:
         return False
-    return not listed_file(folder, cells[0], cp1252=cp1252).exists()
+    return not listed_file(folder, cells[0], encoding=encoding).exists()
 
 
 def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -> list[Item]:
