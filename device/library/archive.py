@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
 from device.library.paths import other_spelling
-from device.library.zip_names import member_name
+from device.library.zip_names import SHIFT_JIS_NOTE, zip_names
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive, is_other_file,
@@ -134,6 +134,7 @@ class FileReport:
 class ArchiveReport:
     files: list[FileReport] = field(default_factory=list)
     skipped: int = 0           # hidden files and operating-system metadata, left out quietly
+    notes: list[str] = field(default_factory=list)   # about the archive as a whole: how its names were read
 
     @property
     def accepted(self) -> list[FileReport]:
@@ -156,7 +157,7 @@ class ArchiveReport:
 
     def to_dict(self) -> dict:
         return {"accepted": len(self.accepted), "rejected": len(self.rejected), "not_audio": len(self.not_audio),
-                "skipped": self.skipped, "files": [asdict(f) for f in self.files]}
+                "skipped": self.skipped, "notes": list(self.notes), "files": [asdict(f) for f in self.files]}
 
 
 @dataclass
@@ -171,6 +172,7 @@ class Entry:
     encrypted: bool = False
     problem: str = ""         # set when the listing already shows the member cannot be taken
     archive: str = "archive"  # what holds it, as a reason names it: "zip" or "tar"
+    shift_jis: bool = False   # a zip whose names were read as Shift-JIS (device.library.zip_names)
 
 
 # ------------------------------------------------------------------------- listing
@@ -186,8 +188,10 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
 
 
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
-    return [Entry(member_name(i), _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)),
-                  bool(i.flag_bits & 0x1), archive="zip") for i in zf.infolist()]
+    infos = zf.infolist()
+    names, shift_jis = zip_names(infos)
+    return [Entry(n, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)), bool(i.flag_bits & 0x1),
+                  archive="zip", shift_jis=shift_jis) for n, i in zip(names, infos)]
 
 
 def _tar_kind(m: tarfile.TarInfo) -> str:
@@ -517,14 +521,18 @@ def _check_room(files: list[Entry], limits: Limits, room: int | None) -> None:
 
 
 def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits(),
-                skipped: list[str] | None = None, room: int | None = None) -> Iterator[FileReport]:
+                skipped: list[str] | None = None, room: int | None = None,
+                notes: list[str] | None = None) -> Iterator[FileReport]:
     """Extract the acceptable files of ``archive`` under ``dest`` (created), yielding a report per file;
     hidden files and operating-system metadata (:func:`is_metadata`) get no report: their names go to
     ``skipped``.  NoSpace when the disk fills up, StorageFailed when the box's storage fails (what was
     extracted stays: the caller removes ``dest``); NoSpace before ``dest`` is made when the members to
-    extract declare more than ``room`` bytes (:func:`unpacked_bytes`; None: not checked)."""
+    extract declare more than ``room`` bytes (:func:`unpacked_bytes`; None: not checked).  ``notes`` gets what to
+    say of the archive as a whole (its names read as Shift-JIS)."""
     archive, root = Path(archive), Path(dest)
     handle, files = _entries(archive, limits)
+    if notes is not None and any(e.shift_jis for e in files):
+        notes.append(SHIFT_JIS_NOTE)
     try:
         _check_room(files, limits, room)
         root.mkdir(parents=True, exist_ok=True)
@@ -562,8 +570,9 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
     made = _first_missing(dest.parent)
     shutil.rmtree(partial, ignore_errors=True)
     skipped: list[str] = []
+    notes: list[str] = []
     try:
-        report = ArchiveReport(list(iter_unpack(archive, partial, limits, skipped, room)), len(skipped))
+        report = ArchiveReport(list(iter_unpack(archive, partial, limits, skipped, room, notes)), len(skipped), notes)
         os.replace(partial, dest)
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
