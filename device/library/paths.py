@@ -19,6 +19,48 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def has_two_forms(text: str) -> bool:
+    """Whether ``text`` could be spelled otherwise in another normal form (it holds a letter that composes or
+    decomposes: "ü", "ド"); plain ASCII and most kana and kanji cannot."""
+    return not (text.isascii() or (unicodedata.is_normalized("NFC", text)
+                                    and unicodedata.is_normalized("NFD", text)))
+
+
+def _spelled_in(folder: Path, name: str) -> str | None:
+    """The name under which ``folder`` holds ``name`` when it holds it only in another normal form; None when it
+    holds it as given, holds no such name, holds two spellings of it, or cannot be read."""
+    try:
+        names = os.listdir(folder)
+    except (OSError, ValueError):
+        return None
+    if name in names:
+        return None
+    want = nfc(name)
+    found = [n for n in names if nfc(n) == want]
+    return found[0] if len(found) == 1 else None
+
+
+def on_disk(root: Path, path: Path) -> Path:
+    """``path`` (relative to the library folder ``root``, or absolute under it) spelled as the library's folder
+    spells it, when its names are there only in another normal form (a name typed composed, held decomposed, or
+    the other way round); else ``path`` unchanged.  Only names that have two forms are looked up (a folder
+    listing each), so plain names cost nothing."""
+    if not has_two_forms(str(path)):
+        return path
+    if path.is_absolute():
+        root = next((r for r in (root, root.resolve()) if path.is_relative_to(r)), None)
+        if root is None:
+            return path
+    rel = path.relative_to(root) if path.is_absolute() else path
+    parts, here = [], root
+    for part in rel.parts:
+        other = _spelled_in(here, part) if has_two_forms(part) else None
+        parts.append(other or part)
+        here = here / parts[-1]
+    found = Path(*parts) if parts else rel
+    return root / found if path.is_absolute() else found
+
+
 def _form(name: str) -> str:
     """How ``name``'s accents are written, in words."""
     return ("composed" if name == nfc(name) else

@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from device.library import db as libdb
+from device.library.paths import on_disk
 from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import HatboxError
 
@@ -580,7 +581,8 @@ def _embeddings(con: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
 def _relative(root: Path, path: Path) -> str:
     """``path`` as the database stores it (relative to the library ``root``).  A relative path is
     taken from the library root, or from the working directory when only there is it a file (what a
-    shell's tab completion gives)."""
+    shell's tab completion gives).  A name typed in the other Unicode form than the library's is the library's."""
+    path = on_disk(root, path)
     try:
         here = not path.is_absolute() and not (root / path).exists() and path.is_file()
     except (OSError, ValueError):                 # a name no file could have (too long, a NUL): not one of them
