@@ -134,9 +134,13 @@ def kit_damage(path: Path) -> str | None:
     return None
 
 
-def save_kit(path: Path, kit: dict[int, KitNote]) -> None:
-    """Write ``kit`` to ``path`` whole or not at all (OSError when the disk refuses: the old file stays)."""
-    data = {"version": 1, "notes": [asdict(kit[n]) for n in sorted(kit)]}
+def save_kit(path: Path, kit: dict[int, KitNote], silenced: list[dict[str, Any]] | None = None) -> None:
+    """Write ``kit`` to ``path`` whole or not at all (OSError when the disk refuses: the old file stays).
+    ``silenced``: the kit's losses to keep with it (device.kit_history.Silenced.as_json), read by an older box's
+    :func:`load_kit` as nothing."""
+    data: dict[str, Any] = {"version": 1, "notes": [asdict(kit[n]) for n in sorted(kit)]}
+    if silenced:
+        data["silenced"] = silenced
     write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 

@@ -13,8 +13,9 @@ from typing import Any, Callable
 from hatbox import library_browse
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
-from hatbox.cmd_remote import _confirm_delete, target
+from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError
+from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, library_there, tagger_way, temp_folder
@@ -66,7 +67,7 @@ def push_library(args: argparse.Namespace) -> int:
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             already_there(c, there, src, fixes)
             if args.wait and there.get("state") == "tagging":
-                _tagging_ended(c, _follow(c, there["id"], args.quiet))
+                _follow_to_end(c, there["id"], args.quiet, str(there.get("name") or ""))
             return 0
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",
                       shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
@@ -80,7 +81,7 @@ def push_library(args: argparse.Namespace) -> int:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
             if args.wait and body["state"] == "tagging":
-                _tagging_ended(c, _follow(c, body["id"], args.quiet))
+                _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
     return 0
 
 
@@ -272,6 +273,9 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
                                            f"{shown} --wait follows it again ({exc.hint or 'is the box on?'})"
                                       ) from None
                 bar.update(body["progress"]["done"] - bar.n)
+        if body["state"] == "cancelled":      # a deletion stops the tagging first: gone a moment later (a 404)
+            time.sleep(0.5)
+            body = _call(client, "GET", f"/libraries/{lid}")
     except KeyboardInterrupt as exc:          # only the watching stops: the box goes on tagging
         from hatbox.box_client import _Interrupted
         from hatbox.errors import stopped_by
@@ -283,6 +287,14 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
 
 
 NOT_TAGGED_SHOWN = 10       # files a tagging left untagged (silent, undecodable) named one by one
+
+
+def _follow_to_end(client: Any, lid: str, quiet: bool, name: str = "") -> None:
+    """Follow library ``lid``'s tagging to its end and say how it ended; a deletion meanwhile (another computer, the
+    panel) said as that (hatbox.library_delete.deleted_while_tagged)."""
+    from urllib.parse import unquote
+    with deleted_while_tagged(unquote(lid), name):
+        _tagging_ended(client, _follow(client, lid, quiet))
 
 
 def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
@@ -396,11 +408,11 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
 
     with _box_reply("a library call"):
         if args.delete:
-            return _delete_library(c, lid, args.yes)
+            return delete_library(c, lid, args.yes)
         if args.retag:
             return _retag_library(c, lid, args.wait, args.quiet)
         if args.wait:                                 # follow a tagging going on (one a --wait left, one at start)
-            _tagging_ended(c, _follow(c, lid, args.quiet))
+            _follow_to_end(c, lid, args.quiet)
             return 0
         if args.cancel:
             return _cancel_library(c, lid)
@@ -479,32 +491,6 @@ def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
         print(going.removeprefix("; "))
 
 
-def _delete_library(client: Any, lid: str, yes: bool) -> int:
-    """Delete library ``lid`` (quoted for the URL) from the box, after asking unless ``yes``."""
-    lib = _call(client, "GET", f"/libraries/{lid}")
-    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {count_words(lib['accepted'], 'file')}"
-            + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
-    notes = _kit_notes_of(client, str(lib["id"]))
-    kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
-           f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
-    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections{kit}?"):
-        return 0
-    _call(client, "DELETE", f"/libraries/{lid}", expect=None)
-    print(f"deleted {what}" + (f"; {count_words(len(notes), 'note')} of the kit left it (hatbox box-kit shows what "
-                               "is left)" if notes else ""))
-    return 0
-
-
-def _kit_notes_of(client: Any, lid: str) -> list[str]:
-    """The names of the box's kit notes that play a sample of library ``lid`` ([] when the box cannot say)."""
-    try:
-        kit = _call(client, "GET", "/kit")
-    except HatboxError:
-        return []
-    return [safe_text(str(n.get("name", n.get("note", "?")))) for n in kit.get("notes") or []
-            if isinstance(n, dict) and n.get("library") == lid and not n.get("missing")]
-
-
 def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
     stay); ``wait``: follow the tagging until it ends."""
@@ -513,7 +499,7 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
           f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay"
           + retag_started(body))
     if wait:
-        _tagging_ended(client, _follow(client, body["id"], quiet))
+        _follow_to_end(client, body["id"], quiet, str(body.get("name") or ""))
     return 0
 
 

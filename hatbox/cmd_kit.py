@@ -15,6 +15,7 @@ from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
+from hatbox.kit_words import replaced_lines, seen_notes, silenced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -32,7 +33,8 @@ def describe(kit: dict[str, Any]) -> list[str]:
     notes = kit.get("notes") or []
     if not notes:
         return ["the kit is empty: no note plays a sample",
-                "  make one from a tagged library: hatbox box-kit --from LIBRARY (hatbox box-library lists them)"]
+                "  make one from a tagged library: hatbox box-kit --from LIBRARY (hatbox box-library lists them)"
+                ] + silenced_lines(kit)
     lines = []
     ids_of: dict[str, set[str]] = {}                     # a name two libraries share is said with each one's id
     for n in notes:
@@ -49,7 +51,7 @@ def describe(kit: dict[str, Any]) -> list[str]:
                  "the box (or OSC /hatbox/note_on)")
     if kit.get("loading"):
         lines.append(f"the box is still loading its kit ({safe_text(kit['loading'])}): a note plays once it is loaded")
-    return lines
+    return lines + silenced_lines(kit)
 
 
 def box_kit(args: argparse.Namespace) -> int:
@@ -69,14 +71,20 @@ def box_kit(args: argparse.Namespace) -> int:
     with _client(*target(args)) as c, _box_reply("a kit call"):
         if args.source is not None:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.source)
-            if not args.yes and not _may_replace(_call(c, "GET", "/kit"), str(lib["id"])):
-                return 0
-            kit = _call(c, "POST", "/kit/from-library", json={"library": lib["id"]})
+            request: dict[str, Any] = {"library": lib["id"]}
+            if not args.yes:
+                seen = _call(c, "GET", "/kit")
+                if not _may_replace(seen, str(lib["id"])):
+                    return 0
+                request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
+            kit = _call(c, "POST", "/kit/from-library", json=request)
             print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per tag")
+            _say(replaced_lines(kit, str(lib["id"])))
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
                                                                "loop": bool(args.loop)})
+            _say(was_lines(kit))
             warned = sampler_warnings(c, file)
         elif args.unmap is not None:
             kit = _call(c, "DELETE", f"/kit/notes/{args.unmap}")
@@ -91,6 +99,11 @@ def box_kit(args: argparse.Namespace) -> int:
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")
     return 0
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
 
 
 def _may_replace(kit: dict[str, Any], library: str) -> bool:

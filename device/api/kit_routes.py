@@ -19,10 +19,13 @@ from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
 from device.api.errors import ApiError, _engine_stopped, _errors
+from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, kit_changed, library_gone, \
+    library_names, seen_of, silenced_notes
 from device.api.state import box_of
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, kit_from_tags, \
     load_kit, map_message, save_kit, unmap_message
+from device.kit_history import Seen, Silenced, load_silenced, remember, still_silent
 from device.notes import note_name, parse_note
 from hatbox.errors import HatboxError, first_line
 
@@ -38,6 +41,7 @@ class KitKeeper:
         self.path = path
         self.lock = threading.RLock()        # drop() inside forget_library()
         self.notes: dict[int, KitNote] = load_kit(path)
+        self.silenced: list[Silenced] = load_silenced(path)     # notes a library's deletion took out (kit_history)
         self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
         self.unmapped: set[int] = set()       # notes :meth:`apply` could not hand over (a file missing at the start)
         self.loading: tuple[int, int] | None = None   # (notes handed over, of) while :meth:`apply` runs
@@ -90,13 +94,21 @@ class KitKeeper:
             log.info("kit note %s (%s) plays %s again", note, note_name(note), entry.file)
             return True
 
-    def replace(self, box: Any, new: dict[int, KitNote]) -> None:
+    def replace(self, box: Any, new: dict[int, KitNote], seen: Seen | None = None) -> dict[int, KitNote]:
         """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped, then kept.  ApiError (422)
         naming the note when the sampler refuses a file: the notes mapped before it are given back their old
-        samples (or nothing), so the sampler plays the old kit, as the file keeps it."""
+        samples (or nothing), so the sampler plays the old kit, as the file keeps it.  ``seen``: the kit as the laptop
+        saw it when it asked whether to replace it: 409 (nothing changed) when the kit is no longer that (another
+        laptop set a note meanwhile).  Returns the kit it replaced."""
         with self.lock:
             for library in sorted({e.library for e in new.values()}):
                 _files(box, library)            # deleted while the kit was made of it (its forget_library has run)
+            refused = None if seen is None else kit_changed(
+                seen, {n: (e.library, e.file) for n, e in self.notes.items()}, library_names(box),
+                next(iter(new.values())).library if new else "LIBRARY")
+            if refused is not None:
+                raise refused
+            old = dict(self.notes)
             done: list[int] = []
             try:
                 for entry in new.values():
@@ -113,13 +125,19 @@ class KitKeeper:
             for note in set(self.notes) - set(new):
                 _send(box, unmap_message(note))
             self.unmapped -= set(new)
+            self.silenced = []                  # a new kit: what the old one lost is no longer its story
             self._keep(new)
+            return old
 
-    def set(self, box: Any, entry: KitNote) -> None:
+    def set(self, box: Any, entry: KitNote) -> KitNote | None:
+        """Let ``entry.note`` play ``entry``'s file; returns what the note played before (None: nothing)."""
         with self.lock:
             self._map(box, entry)
             self.unmapped.discard(entry.note)
+            old = self.notes.get(entry.note)
+            self.silenced = still_silent(self.silenced, [entry.note])
             self._keep({**self.notes, entry.note: entry})
+            return old
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
         """Clear ``notes`` (those in the kit); returns the ones that were there."""
@@ -130,15 +148,24 @@ class KitKeeper:
             self._keep({n: e for n, e in self.notes.items() if n not in gone})
             return gone
 
-    def forget_library(self, box: Any, library: str) -> None:
-        """Library ``library`` was deleted: its notes leave the kit (best effort: the library is gone already).  Under
-        the lock (kit QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every
-        note of it missing)."""
+    def forget_library(self, box: Any, library: str, name: str = "", by: str = "") -> list[KitNote]:
+        """Library ``library`` (called ``name``) was deleted (by device ``by``): its notes leave the kit (best effort:
+        the library is gone already), and the loss is kept with the kit (:attr:`silenced`: `box-kit` says why the
+        notes went).  Returns the notes taken out: the box decides which at the deletion, under the kit's lock (kit
+        QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every note of it
+        missing; p43: a laptop that read them before its question named the notes of the kit before)."""
+        gone: list[KitNote] = []
         try:
             with self.lock:
-                self.drop(box, [n for n, e in self.notes.items() if e.library == library])
+                gone = [e for n, e in sorted(self.notes.items()) if e.library == library]
+                for entry in gone:
+                    _send(box, unmap_message(entry.note))
+                self.silenced = remember(self.silenced, Silenced(library, name, tuple((e.note, e.file) for e in gone),
+                                                                 by=by))
+                self._keep({n: e for n, e in self.notes.items() if e.library != library})
         except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
             log.warning("taking library %s's notes out of the kit failed: %s", library, first_line(exc))
+        return gone
 
     def _map(self, box: Any, entry: KitNote) -> None:
         try:
@@ -155,8 +182,9 @@ class KitKeeper:
                            hint=KIT_HINT) from None
 
     def _keep(self, kit: dict[int, KitNote]) -> None:
+        """Store ``kit``, with the losses :attr:`silenced` kept with it, and make it the keeper's."""
         try:
-            save_kit(self.path, kit)
+            save_kit(self.path, kit, [s.as_json() for s in self.silenced])
         except OSError as exc:
             log.error("keeping the kit in %s failed: %s", self.path, exc)
             self.notes = kit
@@ -183,11 +211,39 @@ def _files(box: Any, library: str) -> Path:
 
 def library_kit(box: Any, library: str) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
-    it is not tagged (or its database is damaged)."""
+    it is not tagged (or its database is damaged), 404 in words when it is deleted while the kit is made of it
+    (p43 duo QA: a 500 "no library database at .../tags.db", a traceback in the box's log, the hint "tag a library
+    first")."""
+    name = library_name(box, library)
+    _tagged_whole(box, library)
+    try:
+        return _made_of(box, library)
+    except (ApiError, HatboxError, sqlite3.Error, OSError):
+        if _still_there(box, library):
+            raise
+        raise library_gone(name) from None
+
+
+def library_name(box: Any, library: str) -> str:
+    """Library ``library``'s name (its id when it has none); 404 for no such library."""
+    from device.api.library_routes import _lib
+    return str(_lib(box.libraries.get, library).get("name") or library)
+
+
+def _still_there(box: Any, library: str) -> bool:
+    try:
+        box.libraries.get(library)
+    except KeyError:
+        return False
+    return True
+
+
+def _made_of(box: Any, library: str) -> dict[int, KitNote]:
+    """:func:`library_kit`'s making; a library deleted meanwhile fails on its database or files (HatboxError,
+    sqlite3.Error, OSError), which the caller says in words."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
     from device.library import files_with_tag, list_tags
     from device.library.decode import peak_dbfs
-    _tagged_whole(box, library)
     db, files = tag_db_of(box, library), box.libraries.files_path(library)
 
     def best(tag: str, k: int) -> list[str]:
@@ -214,7 +270,8 @@ def _tagged_whole(box: Any, library: str) -> None:
     done, total = progress.get("done", 0), progress.get("total", "?")
     name = str(info.get("name") or library)        # short, and first: the panel's tab bar shows the message's start
     if info.get("state") == "tagging":
-        raise ApiError(409, "not tagged", f"'{name}' is still being tagged ({done} of {total}): the kit is as it was",
+        how = "finishing: writing what it heard" if done == total else f"{done} of {total}"   # p43: "(300 of 300)"
+        raise ApiError(409, "not tagged", f"'{name}' is still being tagged ({how}): the kit is as it was",
                        hint=f"a kit made now would miss the sounds not tagged yet: wait for it (hatbox box-library "
                             f"{library} --wait), then make the kit")
     if info.get("state") == "cancelled":
@@ -370,28 +427,39 @@ def tag_now(box: Any, entry: KitNote) -> str | None:
     return entry.tag if not now or entry.tag in now else ", ".join(now)
 
 
-def _kit(box: Any) -> M.Kit:
+def _kit(box: Any, replaced: list[KitNote] | None = None) -> KitAnswer:
+    """The kit as the routes answer it; ``replaced``: what the change answered took out or gave another sample."""
     keeper: KitKeeper = box.kit
     loading = keeper.loading                # while the box's start hands the kit over (kit QA: listed as if playing)
-    return M.Kit(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
-                 loading=f"{loading[0]} of {loading[1]} notes" if loading else None)
+    names = library_names(box) if replaced else {}
+    return KitAnswer(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
+                     loading=f"{loading[0]} of {loading[1]} notes" if loading else None,
+                     silenced=[silenced_notes(s) for s in keeper.silenced],
+                     replaced=[gone_note(e, names) for e in replaced or []])
 
 
 def _add_kit_routes(app: FastAPI, auth: Any) -> None:
-    @app.get("/kit", response_model=M.Kit, dependencies=[auth], responses=_errors(401))
-    def get_kit(request: Request) -> M.Kit:
+    @app.get("/kit", response_model=KitAnswer, dependencies=[auth], responses=_errors(401))
+    def get_kit(request: Request) -> KitAnswer:
         return _kit(box_of(request))
 
-    @app.post("/kit/from-library", response_model=M.Kit, dependencies=[auth],
+    @app.post("/kit/from-library", response_model=KitAnswer, dependencies=[auth],
               responses=_errors(401, 404, 409, 422, 503, 507))
-    def kit_from_library(request: Request, body: M.KitFromLibrary) -> M.Kit:
+    def kit_from_library(request: Request, body: KitFromLibrarySeen) -> KitAnswer:
         box = box_of(request)
-        box.kit.replace(box, library_kit(box, body.library))
-        return _kit(box)
+        name = library_name(box, body.library)
+        kit = library_kit(box, body.library)
+        try:
+            old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
+        except ApiError as exc:
+            if exc.status == 404 and not _still_there(box, body.library):
+                raise library_gone(name) from None      # deleted between the making and the storing
+            raise
+        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e])
 
-    @app.put("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth],
+    @app.put("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth],
              responses=_errors(401, 404, 422, 503, 507))
-    def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> M.Kit:
+    def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> KitAnswer:
         box = box_of(request)
         files = _files(box, body.library)
         number = _note(note)
@@ -403,11 +471,11 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
-        box.kit.set(box, entry)
-        return _kit(box)
+        old = box.kit.set(box, entry)
+        return _kit(box, [old] if old is not None and old != entry else [])
 
-    @app.delete("/kit/notes/{note}", response_model=M.Kit, dependencies=[auth], responses=_errors(401, 404))
-    def clear_kit_note(request: Request, note: str) -> M.Kit:
+    @app.delete("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth], responses=_errors(401, 404))
+    def clear_kit_note(request: Request, note: str) -> KitAnswer:
         box = box_of(request)
         try:
             number = parse_note(note)

@@ -12,18 +12,20 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Optional
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import Response
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.auth import AuthError
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
+from device.api.kit_answers import LibraryDeleted, gone_note
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
+from device.kit_history import gone_words
 from device.library.db import DatabaseDamaged
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import NO_TAGGER, count_words
@@ -152,21 +154,30 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                               "nothing was changed: the library, its tags and your corrections are as they were"
                               ) from None
 
-    @app.delete("/libraries/{library_id}", status_code=204, dependencies=[auth],
-                responses=_errors(401, 404, 409, 500))
-    def delete_library(request: Request, library_id: str) -> Response:
+    @app.delete("/libraries/{library_id}", status_code=204, responses={
+        **_errors(401, 404, 409, 500),
+        200: {"model": LibraryDeleted, "description": "with Prefer: return=representation: the kit notes it emptied"}})
+    def delete_library(request: Request, library_id: str, token_id: str = auth,
+                       prefer: Optional[str] = Header(None, description="return=representation: answer 200 with "
+                                                                         "the kit notes the deletion emptied")
+                       ) -> Response:
         box = box_of(request)
         libraries = box.libraries
         try:
-            _lib(libraries.delete, library_id)
+            info = _lib(libraries.delete, library_id)
         except LibraryBusy as exc:
             raise _from_hatbox(409, "conflict", exc) from None
         except OSError as exc:      # the rename aside failed: the library is still whole and listed
             log.error("deleting library %s failed: %s", library_id, exc)
             raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
                                   _not_deleted(libraries, library_id)) from None
-        box.kit.forget_library(box, library_id)              # its notes play nothing now: out of the kit
-        return Response(status_code=204)
+        gone = box.kit.forget_library(box, library_id, str(info.get("name") or ""), box.tokens.name(token_id))
+        if gone:                            # its notes play nothing now: out of the kit, and the log says which
+            say_in_log(request, f"library {library_id} deleted; {gone_words((e.note, e.file) for e in gone)}")
+        if "return=representation" not in (prefer or ""):
+            return Response(status_code=204)
+        return JSONResponse(LibraryDeleted(id=library_id, name=str(info.get("name") or ""),
+                                           kit_silenced=[gone_note(e, {library_id: str(info.get("name") or "")}) for e in gone]).model_dump())
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
              responses=_errors(401, 404, 409))

@@ -1,0 +1,68 @@
+"""`hatbox box-kit`'s words for what a kit change did to notes others set (p43 duo QA: two laptops, one kit).
+
+The box's kit answers (device/api/kit_answers.py) carry ``replaced`` (the notes a change took out or gave another
+sample) and ``silenced`` (notes a library's deletion took out, by whom); a box of an older version leaves them out
+and these say nothing.  ``seen_notes`` is what `box-kit --from` sends with its replacement: the kit as it showed it
+in its question, so the box refuses when another laptop changed the kit meanwhile.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hatbox.box_client import safe_text
+from hatbox.text import count_words, when_words
+
+SHOWN = 6                    # notes named in one line, then "..."
+
+
+def seen_notes(kit: dict[str, Any]) -> list[dict[str, Any]]:
+    """GET /kit's notes as POST /kit/from-library's ``seen``: [{note, library, file}, ...]."""
+    return [{"note": n["note"], "library": n["library"], "file": n["file"]} for n in kit.get("notes") or []
+            if isinstance(n, dict)]
+
+
+def _named(notes: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('file', '')))}"
+                     for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
+
+
+def replaced_lines(kit: dict[str, Any], library: str) -> list[str]:
+    """`box-kit --from LIBRARY`: the notes of other samples the new kit replaced ("replaced 2 notes of other
+    samples: C3 tom.wav, D3 mute.wav"), [] for none."""
+    other = [n for n in _list(kit, "replaced") if n.get("library") != library]
+    if not other:
+        return []
+    return [f"replaced {count_words(len(other), 'note')} of other samples: {_named(other)}"]
+
+
+def was_lines(kit: dict[str, Any]) -> list[str]:
+    """`box-kit --map NOTE FILE`: what the note played before ("C3 plays kit/tom.wav now (was noise.wav, library
+    kitA)"), [] when it played nothing (or the same)."""
+    now = {n.get("note"): n for n in _list(kit, "notes")}
+    lines = []
+    for old in _list(kit, "replaced"):
+        new = now.get(old.get("note"), {})
+        library = old.get("library_name") or old.get("library")
+        lines.append(f"{safe_text(str(old.get('name')))} plays {safe_text(str(new.get('file', '?')))} now (was "
+                     f"{safe_text(str(old.get('file')))}, library {safe_text(str(library))})")
+    return lines
+
+
+def silenced_lines(kit: dict[str, Any]) -> list[str]:
+    """GET /kit's ``silenced``: why notes left the kit ("note: library kitB was deleted by 'studio' (2024-05-01
+    14:02): 4 kit notes went silent (kick.wav, snare.wav, ...)"), the newest last."""
+    lines = []
+    for loss in _list(kit, "silenced"):
+        notes = [n for n in loss.get("notes") or [] if isinstance(n, dict)]
+        when, by = when_words(loss.get("when")), str(loss.get("by") or "")
+        files = ", ".join(safe_text(str(n.get("file"))) for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN
+                                                                                   else "")
+        lines.append(f"note: library {safe_text(str(loss.get('library_name') or loss.get('library')))} was deleted"
+                     + (f" by {safe_text(repr(by))}" if by else "") + (f" ({when})" if when else "")
+                     + f": {count_words(len(notes), 'kit note')} went silent ({files})")
+    return lines
+
+
+def _list(kit: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    got = kit.get(key)
+    return [n for n in got if isinstance(n, dict)] if isinstance(got, list) else []

@@ -1,0 +1,76 @@
+"""`hatbox box-library LIB --delete`, and what a library deleted by another computer leaves behind (p43 duo QA: two
+musicians, two laptops, one box).
+
+The box decides which kit notes a deletion empties, at the deletion: its answer names them and the laptop says so
+("4 notes of the kit went silent: C2 kick.wav, ..."); a laptop that read them before its question named the kit of
+then (another laptop's kit made of the library meanwhile went silent without a word).  A laptop following a
+library's tagging (`--wait`) that another computer (or the panel) deletes says that, not "no library 'lib-...'".
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from hatbox.box_client import _call, safe_text
+from hatbox.cmd_remote import _confirm_delete
+from hatbox.errors import HatboxError
+from hatbox.text import count_words
+
+
+def delete_library(client: Any, lid: str, yes: bool) -> int:
+    """Delete library ``lid`` (quoted for the URL) from the box, after asking unless ``yes``."""
+    lib = _call(client, "GET", f"/libraries/{lid}")
+    what = (f"library {safe_text(lib['id'])} ({safe_text(lib['name'])}, {count_words(lib['accepted'], 'file')}"
+            + (", being tagged: that stops" if lib["state"] == "tagging" else "") + ")")
+    notes = _kit_notes_of(client, str(lib["id"]))
+    kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
+           f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
+    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections{kit}?"):
+        return 0
+    body = _call(client, "DELETE", f"/libraries/{lid}", expect=None, headers={"Prefer": "return=representation"})
+    gone = silenced_notes(body, notes)
+    print(f"deleted {what}" + (f"; {count_words(len(gone), 'note')} of the kit left it (hatbox box-kit shows what is "
+                               "left)" if gone else ""))
+    if gone:
+        print(f"  {'it' if len(gone) == 1 else 'they'} went silent: {', '.join(gone[:8])}"
+              f"{', ...' if len(gone) > 8 else ''}")
+    return 0
+
+
+def silenced_notes(body: Any, asked: list[str]) -> list[str]:
+    """The kit notes the box's DELETE answer (``body``) says the deletion emptied, each "C2 kit/kick.wav" (the box
+    decides at the deletion: p43 duo QA, another laptop's kit made of the library while the question was open went
+    silent without a word); ``asked``: the notes named in the question, said instead when the box does not answer
+    which (an older box's 204)."""
+    if not isinstance(body, dict) or not isinstance(body.get("kit_silenced"), list):
+        return asked
+    return [f"{safe_text(str(n.get('name', n.get('note', '?'))))} {safe_text(str(n.get('file', '')))}".strip()
+            for n in body["kit_silenced"] if isinstance(n, dict)]
+
+
+def _kit_notes_of(client: Any, lid: str) -> list[str]:
+    """The names of the box's kit notes that play a sample of library ``lid`` ([] when the box cannot say)."""
+    try:
+        kit = _call(client, "GET", "/kit")
+    except HatboxError:
+        return []
+    return [safe_text(str(n.get("name", n.get("note", "?")))) for n in kit.get("notes") or []
+            if isinstance(n, dict) and n.get("library") == lid and not n.get("missing")]
+
+
+@contextmanager
+def deleted_while_tagged(lid: str, name: str = "") -> Iterator[None]:
+    """Following library ``lid`` (called ``name``) while the box tags it: the box's 404 for it (another computer, or
+    the box's panel, deleted it meanwhile) said as that, a HatboxError (exit 2, as before), not "the box says: no
+    library 'lib-...'"."""
+    from hatbox.box_client import BoxRefused
+    try:
+        yield
+    except BoxRefused as exc:
+        if exc.status != 404:
+            raise
+        called = f"{safe_text(name)} ({safe_text(lid)})" if name and name != lid else safe_text(lid)
+        raise HatboxError(f"library {called} was deleted from the box while it was being tagged (by another "
+                          "computer or the panel)",
+                          hint="hatbox box-library lists what the box holds; to have it again, send it again: "
+                               "hatbox push-library FOLDER --wait") from None

@@ -1,0 +1,116 @@
+"""p43 duo QA (two musicians, two laptops, one box), the laptop's side: what the other laptop did while a question
+was open is said (or refused), not lost without a word."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from hatbox.cli import main
+from tests.api.conftest import PairedServer
+from tests.api.packs import tagger_pack
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    got = capsys.readouterr()
+    return rc, got.out, got.err
+
+
+def _libraries(tmp_path: Path, *names: str) -> None:
+    """Libraries ``names`` on the paired box, each kit/boom.wav (corrected to kick) and kit/crack.wav (snare)."""
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
+    for lib in names:
+        folder = tmp_path / lib / "kit"
+        folder.mkdir(parents=True)
+        for name, n in (("boom.wav", 4800), ("crack.wav", 9600)):
+            sf.write(folder / name, np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
+        assert main(["push-library", str(tmp_path / lib), "--wait", "--quiet"]) == 0
+        assert main(["box-library", lib, "--fix", "kit/boom.wav", "kick"]) == 0
+        assert main(["box-library", lib, "--fix", "kit/crack.wav", "snare"]) == 0
+
+
+def _answer_after(monkeypatch: pytest.MonkeyPatch, meanwhile: Any, answer: str = "y") -> None:
+    """The question on the terminal is answered ``answer`` after ``meanwhile()`` (the other laptop) ran."""
+    def ask(prompt: str = "") -> str:
+        print(prompt)
+        meanwhile()
+        return answer
+    monkeypatch.setattr("builtins.input", ask)
+
+
+def _id(server: PairedServer, name: str) -> str:
+    return next(i["id"] for i in server.app.state.box.libraries.list() if i["name"] == name)
+
+
+def test_a_delete_says_the_kit_notes_another_laptop_set_meanwhile(tmp_path: Path, paired_server: PairedServer,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _libraries(tmp_path, "kitB")
+    capsys.readouterr()
+    _answer_after(monkeypatch, lambda: main(["box-kit", "--from", "kitB", "--yes"]))    # B, while A is asked
+    rc, out, err = _run(capsys, "box-library", "kitB", "--delete")
+    assert rc == 0, err
+    assert "which go silent" not in out.split("[y/N]")[0]                 # the kit was empty when A was asked
+    assert "; 2 notes of the kit left it" in out and "they went silent: C2 kit/boom.wav, D2 kit/crack.wav" in out
+    rc, out, _ = _run(capsys, "box-kit")
+    assert rc == 0 and "the kit is empty" in out
+    assert "note: library kitB was deleted by 'laptop' (" in out
+    assert "): 2 kit notes went silent (kit/boom.wav, kit/crack.wav)" in out
+
+
+def test_from_refuses_when_the_kit_changed_while_its_question_was_open(tmp_path: Path, paired_server: PairedServer,
+                                                                       capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _libraries(tmp_path, "kitA", "kitB")
+    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
+    capsys.readouterr()
+    _answer_after(monkeypatch, lambda: main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]))
+    rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
+    assert "the kit holds 1 note of other samples (C3 kit/boom.wav)" in out
+    assert rc == 2 and "the kit changed since you were asked: D3 was set (kit/crack.wav, library kitA)" in err
+    assert "run it again" in err
+    notes = paired_server.app.state.box.kit.notes
+    assert sorted(notes) == [48, 50] and {e.library for e in notes.values()} == {_id(paired_server, "kitA")}
+
+
+def test_from_with_yes_says_what_it_replaced(tmp_path: Path, paired_server: PairedServer,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    _libraries(tmp_path, "kitA", "kitB")
+    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
+    assert main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]) == 0
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "box-kit", "--from", "kitB", "--yes")
+    assert rc == 0, err
+    assert "replaced 2 notes of other samples: C3 kit/boom.wav, D3 kit/crack.wav" in out
+
+
+def test_map_on_a_note_set_says_what_it_played(tmp_path: Path, paired_server: PairedServer,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    _libraries(tmp_path, "kitA", "kitB")
+    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "box-kit", "--map", "C3", "kit/crack.wav", "--library", "kitB")
+    assert rc == 0, err
+    assert "C3 plays kit/crack.wav now (was kit/boom.wav, library kitA)" in out
+
+
+def test_a_library_deleted_while_followed_says_so(tmp_path: Path, paired_server: PairedServer,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import hatbox.cmd_box_library as cbl
+    _libraries(tmp_path, "kitB")
+    real = cbl._follow
+
+    def deleted_meanwhile(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
+        paired_server.app.state.box.libraries.delete(lid)            # another computer, or the panel
+        return real(client, lid, quiet)
+    monkeypatch.setattr(cbl, "_follow", deleted_meanwhile)
+    capsys.readouterr()
+    rc, _, err = _run(capsys, "box-library", "kitB", "--wait")
+    assert rc == 2
+    assert "was deleted from the box while it was being tagged (by another computer or the panel)" in err
+    assert "no library 'lib-" not in err
