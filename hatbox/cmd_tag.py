@@ -15,6 +15,7 @@ from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
     respelled_notes, tag_heading, unsure_line
+from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, saved_words, summary, this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
@@ -138,82 +139,6 @@ def train_tagger(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------ tag
-def _summary(rep, db: Path) -> str:
-    """The line that sums up a `hatbox tag` run (``rep``: device.library.LibraryReport): its files each counted
-    once, so the counts add up to the total; the folders that could not be opened said apart (not files)."""
-    skipped = len(rep.skipped) + len(rep.still_skipped)       # every run, as failed files are (not "unchanged")
-    empty = f"{skipped} skipped (silent, too short or empty), " if skipped else ""
-    renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
-    left = f"{len(rep.left_during)} left the library during the run, " if rep.left_during else ""
-    folders = len(rep.unopened)
-    unopened = f"; {count_words(folders, 'folder')} could not be opened (below)" if folders else ""
-    unchanged = rep.unchanged - len(rep.still_skipped)
-    return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {unchanged} unchanged{renamed}, "
-            f"{rep.failed_files} failed, {empty}{left}{rep.removed} removed from the database{unopened}; "
-            f"{rep.seconds:.1f} s -> {_shown(str(db))}")
-
-
-def _bar_to(bar, done: int, total: int, unchanged: int) -> None:
-    """Show ``done`` of the ``total`` files that need tagging on ``bar`` (tqdm), the ``unchanged`` ones apart:
-    they pass in a blink, and counted in the bar's rate they made "1346 file/s" and a useless time left (QA).
-    The bar's clock starts with the first file tagged."""
-    if done > bar.n == 0:
-        bar.reset(total=total)
-    bar.total = total
-    if unchanged:
-        bar.set_postfix_str(f"{unchanged} unchanged", refresh=False)
-    if done > bar.n:
-        bar.update(done - bar.n)
-    elif unchanged:
-        bar.refresh()
-
-
-def _db_progress(db: Path) -> tuple[int, int]:
-    """(files the database holds tagged by its pack, files the last run found), or (-1, -1) when it cannot say."""
-    from device.library.db import tagged_of
-    return tagged_of(db)
-
-
-def _saved_words(db: Path, saved: int) -> str:
-    """What a stopped run leaves in ``db`` ("192 of 497 files tagged and saved"): the whole library's count, not
-    this run's ``saved`` alone (QA: a resumed run stopped said "64 files" of a database holding 192)."""
-    done, total = _db_progress(db)
-    if done <= saved:        # nothing was there before this run
-        return f"{count_words(saved, 'file')} tagged and saved"
-    return f"{done} of {count_words(total, 'file')} tagged and saved"
-
-
-def _this_run(db: Path, saved: int) -> str:
-    """" (64 this run)" when the database held files done before this run, else ""."""
-    return f" ({saved} this run)" if _db_progress(db)[0] > saved else ""
-
-
-def _note_other_formats(paths: list[str]) -> None:
-    """Say that the audio files ``paths`` (relative) in formats hatbox does not read were left out, with one of
-    them and what to do (the words of the box's upload: device.library.member_checks.format_problem)."""
-    if not paths:
-        return
-    from device.library.member_checks import AUDIO_EXTENSIONS
-    kinds = sorted({Path(p).suffix.lower() for p in paths})
-    print(f"note: {count_words(len(paths), 'audio file')} in a format hatbox does not read ({' '.join(kinds)}) "
-          f"{'was' if len(paths) == 1 else 'were'} left out, e.g. {_shown(paths[0])}: convert "
-          f"{'it' if len(paths) == 1 else 'them'} to WAV or FLAC (hatbox reads {' '.join(AUDIO_EXTENSIONS)})")
-
-
-def _forget_db(db: Path, made: list[Path]) -> bool:
-    """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
-    journal files, its lock file and the folders ``made`` for it: export.atomic.remove_made); True when it is gone."""
-    from device.library.db import lock_path
-    from export.atomic import remove_made
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            return False
-    remove_made(made)
-    return True
-
-
 def tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -244,8 +169,8 @@ def tag(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
-        raise Interrupted(f"tagging stopped ({stopped_by(exc)}): {_saved_words(db, saved)} in {_shown(str(db))}"
-                          f"{_this_run(db, saved)}; run the same command again to continue where it stopped") from None
+        raise Interrupted(f"tagging stopped ({stopped_by(exc)}): {saved_words(db, saved)} in {_shown(str(db))}"
+                          f"{this_run(db, saved)}; run the same command again to continue where it stopped") from None
     finally:
         if bar is not None:
             if interrupted:          # cleared: the line that says what was kept is the last word
@@ -253,14 +178,14 @@ def tag(args: argparse.Namespace) -> int:
             bar.close()
     if rep.total == 0:
         from device.audio.audiofile import READABLE_SUFFIXES
-        unwritten = new_db and _forget_db(db, made)    # an empty database would only stand for a library later
+        unwritten = new_db and forget_db(db, made)    # an empty database would only stand for a library later
         print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
               f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
-        _note_other_formats(rep.other_formats)
+        note_other_formats(rep.other_formats)
         if unwritten:
             return 0
-    print(_summary(rep, db))
-    _note_other_formats(rep.other_formats if rep.total else [])
+    print(summary(rep, db))
+    note_other_formats(rep.other_formats if rep.total else [])
     if rep.left_during:
         n = len(rep.left_during)
         which = "the file that left the library during the run was" if n == 1 else \
@@ -478,11 +403,12 @@ def fix(args: argparse.Namespace) -> int:
     from device import library
     if args.clear == bool(args.tags):
         raise HatboxError("give the file's tags, or --clear to drop yours", hint="hatbox library fix DB FILE tom")
-    status, why = library.file_status(args.db, args.file)        # any file of the library, whatever its status
-    model = library.tags_of(args.db, args.file)
+    file = in_library(args.db, args.file)                       # as typed, or in the Unicode form the library has
+    status, why = library.file_status(args.db, file)            # any file of the library, whatever its status
+    model = library.tags_of(args.db, file)
     was = max(model, key=model.get) if model else None
-    mine = library.corrected_tags(args.db, args.file)
-    now = library.set_tags(args.db, args.file, args.tags)
+    mine = library.corrected_tags(args.db, file)
+    now = library.set_tags(args.db, file, args.tags)
     if status != "ok":                               # skipped (silent, empty...) or undecodable: none of the tagger's
         guess = f"not tagged by the tagger: {_shown(why)}"
     else:
@@ -537,12 +463,39 @@ def _left_out(db: str) -> list[tuple[Path, str]]:
     return out
 
 
-def _like(args: argparse.Namespace) -> list:
+def in_library(db: str, typed: str, quiet: bool = False) -> str:
+    """``typed``, a path of a library file as the producer typed it, or the spelling of it the library holds: its NFC
+    or NFD form, or the path on disk it names in another form (hatbox.names.path_forms: a Mac's NFD names kept on
+    Linux, typed NFC).  device.library.NotInLibrary as for ``typed`` when none is in the library (said of a form that
+    is on disk, if one is), or ``typed`` with ``quiet``."""
     from device import library
     try:
-        return library.similar(args.db, args.like, k=args.k)
+        library.file_status(db, typed)
+        return typed
+    except library.NotInLibrary as exc:
+        first = exc
+    from hatbox.names import path_forms
+    for form in path_forms(typed, library.root_of(db)):
+        try:
+            library.file_status(db, form)
+            return form
+        except library.NotInLibrary as exc:
+            first = exc if Path(form).exists() else first
+    if quiet:
+        return typed
+    raise first
+
+
+def _like(args: argparse.Namespace) -> list:
+    from device import library
+    from hatbox.names import on_disk
+    like = in_library(args.db, args.like, quiet=True)
+    try:
+        return library.similar(args.db, like, k=args.k)
     except library.NotInLibrary:
-        if not Path(args.like).is_file():
+        found = on_disk(Path(args.like))                 # a file elsewhere, its name typed in another Unicode form
+        like = str(found) if found is not None and found.is_file() else args.like
+        if not Path(like).is_file():
             from device.audio.audiofile import not_a_file
             raise HatboxError(not_a_file(Path(args.like), _shown(args.like)),
                               hint="give a file of the library (as --tag and --unsure list them) or another "
@@ -551,7 +504,7 @@ def _like(args: argparse.Namespace) -> list:
             raise HatboxError(f"{_shown(args.like)} is not in this library",
                               hint="to compare a file from elsewhere, give the tagger pack the library was tagged "
                                    "with: --pack TAGGER.hatpack") from None
-        return library.similar_to_file(args.db, args.like, args.pack, k=args.k)
+        return library.similar_to_file(args.db, like, args.pack, k=args.k)
 
 
 def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:

@@ -79,6 +79,16 @@ def on_disk(path: Path) -> Path | None:
     return base if path.is_absolute() else Path(os.path.normpath(base))
 
 
+def path_forms(typed: str, base: Path | None = None) -> list[str]:
+    """The spellings to try, in order, for a path the producer typed that is not found as typed: its NFC and NFD
+    forms, then the path on disk it names with parts in another form (:func:`on_disk`): from ``base`` (a library
+    folder) for a relative one, and from the working directory.  ``typed`` itself is not among them."""
+    found = [on_disk(Path(typed))] if Path(typed).is_absolute() or base is None else \
+        [on_disk(base / typed), on_disk(Path(typed))]
+    shown = [str(p) for p in found if p is not None]
+    return [f for f in dict.fromkeys(name_forms(typed)[1:] + shown) if f != typed]
+
+
 def _exists(path: Path) -> bool:
     try:
         return path.exists() or path.is_symlink()

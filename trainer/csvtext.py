@@ -1,7 +1,8 @@
 """Text of a CSV a producer made: UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes), UTF-16 with its BOM
-(Excel's "Unicode Text"), else Shift-JIS when it holds Japanese text (Japanese Excel's "CSV") or Windows-1252
-(what Excel on Windows writes by default elsewhere), the last three said in a note; anything else is a clear error.  :func:`separator` tells a tab-separated CSV (Excel's "Text (Tab delimited)"
-and "Unicode Text") or a semicolon-separated one (what Excel writes where the decimal mark is a comma) by its
+(Excel's "Unicode Text"), else Shift-JIS when it holds Japanese text (Japanese Excel's "CSV") or Windows-1252 (what
+Excel on Windows writes by default elsewhere), the last three said in a note; anything else is a clear error.
+:func:`separator` tells a tab-separated CSV (Excel's "Text (Tab delimited)" and "Unicode Text") or a
+semicolon-separated one (what Excel writes where the decimal mark is a comma) by its
 header (or its first row, for a CSV whose header is optional); :func:`listed_file` finds the file a CSV cell
 names, also when the name is not valid UTF-8 or is written with Windows backslashes; :func:`missing_error` is the
 one error both CSV readers (the tagger's list, an effect's pairs.csv) give for cells that name no file."""
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 from hatbox.errors import DataError
+from hatbox.names import on_disk
 from hatbox.text import count_words
 
 HINT = "save it as UTF-8 (in Excel: 'CSV UTF-8')"
@@ -156,15 +158,20 @@ def listed_file(folder: Path, name: str, *, cp1252: bool = False, encoding: str 
     """The file a CSV cell names: ``name`` if absolute, else ``folder / name`` (``folder``: the one relative
     names start from, the CSV's own).  A name with Windows backslashes (``clips\\di.wav``, ``..\\drums\\kick.wav``:
     a CSV made on Windows) that is no file as written is read with them as folder separators (a file whose
-    name holds a backslash, possible here, is found as written first).  When neither is a file, the path as
-    written (for the error).  ``encoding``: how the CSV was read (:func:`csv_text_encoding`; ``cp1252`` True is
-    "cp1252"), for a name that is no file as text (:func:`_named_file`)."""
+    name holds a backslash, possible here, is found as written first); a name that is no file then is looked for
+    with its parts in another Unicode form (``café`` typed NFC for a file macOS named NFD: hatbox.names.on_disk).
+    When none is a file, the path as written (for the error).  ``encoding``: how the CSV was read
+    (:func:`csv_text_encoding`; ``cp1252`` True is "cp1252"), for a name that is no file as text
+    (:func:`_named_file`)."""
     legacy = encoding if encoding in LEGACY else "cp1252" if cp1252 else ""
     f = _named_file(folder, name, legacy)
     if "\\" in name and not f.is_file():
         posix = _named_file(folder, name.replace("\\", "/"), legacy)
         if posix.is_file():
             return posix
+    if not f.is_file():              # a name typed in another Unicode form than the file's (NFC, NFD): hatbox.names
+        other = on_disk(f)
+        return other if other is not None and other.is_file() else f
     return f
 
 

@@ -9,9 +9,10 @@ rows gets all their tags, with a note naming the lines); cells separated by comm
 judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
 ``#`` are ignored; a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
 no audio file name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), as UTF-16
-when it starts with its BOM (Excel's "Unicode Text"), else as Shift-JIS (Japanese Excel) or Windows-1252 (what
-Excel on Windows writes elsewhere: :func:`trainer.csvtext.legacy_text`), the last three with a note; then a listed name that is no file as that text is the file its bytes name (a name
-that is not valid UTF-8, a Latin-1 "caf\\xe9.wav").  Every tag must pass :func:`export.manifest.tag_problem`
+when it starts with its BOM (Excel's "Unicode Text"), else as Shift-JIS (Japanese Excel) or Windows-1252 (what Excel
+on Windows writes elsewhere: :func:`trainer.csvtext.legacy_text`), the last three with a note; then a listed name
+that is no file as that text is the file its bytes name (a name that is not valid UTF-8, a Latin-1 "caf\\xe9.wav"),
+or one with its parts in another Unicode form (NFC, NFD).  Every tag must pass :func:`export.manifest.tag_problem`
 (checked before any audio is decoded).  In a tree, hidden files and folders (``.*``, macOS ``._*``) and
 ``__MACOSX`` folders are ignored; a folder that cannot be opened is named in a warning, and a link to nothing
 among the audio files is named with the files that do not decode.

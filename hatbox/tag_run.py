@@ -1,0 +1,89 @@
+"""What `hatbox tag` says of its run: the summary line, the progress bar's counts, what a stopped run kept, formats
+it does not read, and why a database is tagged again from scratch (hatbox/cmd_tag.py runs it)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hatbox.text import count_words, display_name, escape_unsafe
+
+
+def shown(text: str) -> str:
+    """A file name or reason as printed (hatbox.cmd_tag._shown): bytes that are not UTF-8 as ``\\xNN``, nothing that
+    can drive the terminal."""
+    return escape_unsafe(display_name(text))
+
+
+def summary(rep, db: Path) -> str:
+    """The line that sums up a `hatbox tag` run (``rep``: device.library.LibraryReport): its files each counted
+    once, so the counts add up to the total; the folders that could not be opened said apart (not files)."""
+    skipped = len(rep.skipped) + len(rep.still_skipped)       # every run, as failed files are (not "unchanged")
+    empty = f"{skipped} skipped (silent, too short or empty), " if skipped else ""
+    renamed = f" ({rep.renamed} of them renamed: the same bytes under a new name)" if rep.renamed else ""
+    left = f"{len(rep.left_during)} left the library during the run, " if rep.left_during else ""
+    folders = len(rep.unopened)
+    unopened = f"; {count_words(folders, 'folder')} could not be opened (below)" if folders else ""
+    unchanged = rep.unchanged - len(rep.still_skipped)
+    return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {unchanged} unchanged{renamed}, "
+            f"{rep.failed_files} failed, {empty}{left}{rep.removed} removed from the database{unopened}; "
+            f"{rep.seconds:.1f} s -> {shown(str(db))}")
+
+
+def bar_to(bar, done: int, total: int, unchanged: int) -> None:
+    """Show ``done`` of the ``total`` files that need tagging on ``bar`` (tqdm), the ``unchanged`` ones apart:
+    they pass in a blink, and counted in the bar's rate they made "1346 file/s" and a useless time left (QA).
+    The bar's clock starts with the first file tagged."""
+    if done > bar.n == 0:
+        bar.reset(total=total)
+    bar.total = total
+    if unchanged:
+        bar.set_postfix_str(f"{unchanged} unchanged", refresh=False)
+    if done > bar.n:
+        bar.update(done - bar.n)
+    elif unchanged:
+        bar.refresh()
+
+
+def db_progress(db: Path) -> tuple[int, int]:
+    """(files the database holds tagged by its pack, files the last run found), or (-1, -1) when it cannot say."""
+    from device.library.db import tagged_of
+    return tagged_of(db)
+
+
+def saved_words(db: Path, saved: int) -> str:
+    """What a stopped run leaves in ``db`` ("192 of 497 files tagged and saved"): the whole library's count, not
+    this run's ``saved`` alone (QA: a resumed run stopped said "64 files" of a database holding 192)."""
+    done, total = db_progress(db)
+    if done <= saved:        # nothing was there before this run
+        return f"{count_words(saved, 'file')} tagged and saved"
+    return f"{done} of {count_words(total, 'file')} tagged and saved"
+
+
+def this_run(db: Path, saved: int) -> str:
+    """" (64 this run)" when the database held files done before this run, else ""."""
+    return f" ({saved} this run)" if db_progress(db)[0] > saved else ""
+
+
+def note_other_formats(paths: list[str]) -> None:
+    """Say that the audio files ``paths`` (relative) in formats hatbox does not read were left out, with one of
+    them and what to do (the words of the box's upload: device.library.member_checks.format_problem)."""
+    if not paths:
+        return
+    from device.library.member_checks import AUDIO_EXTENSIONS
+    kinds = sorted({Path(p).suffix.lower() for p in paths})
+    print(f"note: {count_words(len(paths), 'audio file')} in a format hatbox does not read ({' '.join(kinds)}) "
+          f"{'was' if len(paths) == 1 else 'were'} left out, e.g. {shown(paths[0])}: convert "
+          f"{'it' if len(paths) == 1 else 'them'} to WAV or FLAC (hatbox reads {' '.join(AUDIO_EXTENSIONS)})")
+
+
+def forget_db(db: Path, made: list[Path]) -> bool:
+    """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
+    journal files, its lock file and the folders ``made`` for it: export.atomic.remove_made); True when it is gone."""
+    from device.library.db import lock_path
+    from export.atomic import remove_made
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            return False
+    remove_made(made)
+    return True
