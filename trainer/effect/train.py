@@ -45,6 +45,7 @@ from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, M
                                    SETTINGS, TrainConfig, check_name, check_report, make_config,
                                    model_settings, state_bytes)
 from export.atomic import check_out, locks_out, staged_report
+from trainer.effect.gear_gain import gear_gain
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from trainer.effect.schedule import EvalClock, lr_at, phase_lr  # noqa: F401  (lr_at: read here before)
 from trainer.effect.schedule import Phase as _Phase
@@ -436,17 +437,13 @@ def held_out_notes(data: EffectData, val_fraction: float) -> list[str]:
 
 
 def gear_max_gain_db(eff: EffectData, block: int = 128) -> float | None:
-    """The largest gain (dB) the recorded gear shows over its training pairs: output over input RMS
-    of ``block``-sample blocks whose output is above the box's guard floor, as the box's runaway
-    guard measures it (device/audio/protect.max_block_gain_db).  The box sets the pack's runaway limit
-    no lower than this plus a margin, since a faithful model does what the gear does (a neural model
-    probed with test tones off its training material can show far less: docs/engine.md).  None when
-    no output block is that loud."""
-    from device.audio.protect import ProtectConfig, db_to_lin, max_block_gain_db
-    floor = db_to_lin(ProtectConfig().gain_floor_db)
-    gains = [max_block_gain_db(p.input, p.output, block, floor, rate=eff.rate) for p in eff.pairs]
-    finite = [g for g in gains if np.isfinite(g)]
-    return round(max(finite), 1) if finite else None
+    """The gear's gain (dB) over its training pairs as the box's runaway guard is told it: output over input RMS
+    of ``block``-sample blocks, measured as the guard measures (device/audio/protect.max_block_gain_db), over the
+    blocks whose input holds a real share of the take, a high percentile of them, so a pop at a take's start does
+    not set it (trainer/effect/gear_gain.py).  The box sets the pack's runaway limit no lower than this plus a
+    margin, since a faithful model does what the gear does (a neural model probed with test tones off its training
+    material can show far less: docs/engine.md).  None when no output block is that loud."""
+    return gear_gain(eff.pairs, eff.rate, block)[0]
 
 
 @locks_out
@@ -477,6 +474,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     eff = load_data(data, input, target, allow_clipping)
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     eff.warnings.extend(short_recordings(eff, cfg.val_fraction))
+    gear_db, pops = gear_gain(eff.pairs, eff.rate)          # a pop left out of the level guard is said now
+    eff.warnings.extend(pops)
     said = [w for w in (rate_warning(eff.rate, single=data is None), *eff.warnings) if w]
     if said and accel.torchrun_rank() == 0:     # now, not after the minutes of training they spoil
         # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
@@ -500,7 +499,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
             metrics["arch_trial_skipped"] = run.trial_skipped
         if run.stopped_early:
             metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"], by=stop.by)
-        metrics["gear_max_gain_db"] = gear_max_gain_db(eff)
+        metrics["gear_max_gain_db"] = gear_db
         metrics["device"] = accel.device_words(cfg.device)        # what it trained on (pack inspect: "trained on")
         gx, gk = _golden(eff, cfg)
         description = f"effect captured with hatbox ({run.arch})"
