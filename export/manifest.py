@@ -30,7 +30,11 @@ DTYPES = ("float32", "int64", "int32", "bool")
 # claims more would have the box allocate it for the real-time trial and the engine
 MAX_TENSOR_ELEMENTS = 1 << 24
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+\-]{0,63}$")
-NAME_RULE = "1-64 letters, digits, space, _ . + -, starting with a letter or digit"   # packs and knobs
+NAME_MAX_CHARS = 64
+NAME_CHARS = "ASCII letters a-z A-Z, digits, space, _ . + -"
+# packs and knobs (ASCII: pack ids, OSC addresses /hatbox/knob/SLOT/NAME, MIDI-learn maps and boxes already out
+# there rely on it; a file name in any script still becomes one: hatbox.names.default_pack_name)
+NAME_RULE = f"1-{NAME_MAX_CHARS} characters, the first a letter or digit, of {NAME_CHARS}"
 RATE_RANGE = (8000, 192000)       # sample rates (Hz) a pack, and the box's output, may have
 # The most knobs a pack may have: four banks of the box's four encoders (the Effect page turns knobs in banks
 # of 4 and shows up to 5 rows of dials).  It also bounds an effect's golden snapshot, which holds each knob per
@@ -45,6 +49,28 @@ MAX_CHANNELS = 64
 def is_plain_name(name: object) -> bool:
     """Whether ``name`` obeys NAME_RULE (a pack's or a knob's name)."""
     return isinstance(name, str) and bool(_NAME_RE.fullmatch(name))
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a pack's or a knob's name (:data:`NAME_RULE`), in words that give the rule and name
+    the character that broke it ("a name is ...: 'ö' is not one of them"); None when it can be."""
+    if is_plain_name(name):
+        return None
+    return f"a name is {NAME_RULE}: {_name_why(name)}"
+
+
+def _name_why(name: object) -> str:
+    """What is wrong with ``name``, a name :func:`is_plain_name` refuses, in a few words."""
+    if not isinstance(name, str):
+        return "it is not text"
+    if not name:
+        return "it is empty"
+    bad = next((c for c in name if not (c.isascii() and (c.isalnum() or c in " _.+-"))), None)
+    if bad is not None:
+        return f"{bad!r} is not one of them"
+    if len(name) > NAME_MAX_CHARS:
+        return f"it is too long ({len(name)} characters)"
+    return f"it must start with a letter or digit ({name[0]!r} does not)"
 
 
 def pack_name(stem: str, fallback: str) -> str:
@@ -124,8 +150,9 @@ class Knob:
     scale: str = "linear"  # "linear" or "log" (log needs min > 0)
 
     def validate(self) -> None:
-        if not is_plain_name(self.name):
-            raise _fail(f"knob name {self.name!r} is not a plain name ({NAME_RULE})")
+        problem = name_problem(self.name)
+        if problem:
+            raise _fail(f"knob name {self.name!r}: {problem}")
         if not isinstance(self.unit, str) or len(self.unit) > MAX_UNIT_CHARS or not is_safe_text(self.unit):
             raise _fail(f"knob {self.name!r}: unit {self.unit!r} is not {MAX_UNIT_CHARS} or fewer printable characters")
         if not (math.isfinite(self.min) and math.isfinite(self.max) and self.max > self.min
@@ -226,9 +253,10 @@ class Manifest:
         _check_schema_version(self.schema_version)
         if self.kind not in KINDS:
             raise _fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if not is_plain_name(self.name):
-            shown = self.name if len(self.name) <= 80 else f"{self.name[:60]}... ({len(self.name)} characters)"
-            raise _fail(f"name {shown!r} must be 1-64 ASCII letters (a-z, A-Z), digits, space, _ . + -")
+        problem = name_problem(self.name)
+        if problem:
+            shown = self.name if len(self.name) <= 80 else f"{self.name[:20]}..."
+            raise _fail(f"name {shown!r}: {problem}")
         if not _VERSION_RE.fullmatch(self.version):
             raise _fail(f"version {self.version!r} is not MAJOR.MINOR.PATCH")
         if not RATE_RANGE[0] <= self.sample_rate <= RATE_RANGE[1]:
