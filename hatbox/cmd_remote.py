@@ -133,6 +133,9 @@ def pair(args: argparse.Namespace) -> int:
     old_url, old = before.get("url"), before.get("token_id")
     path = save_config(cfg)
     print(f"paired with {box} at {cfg['url']} (token {safe_text(cfg['token_id'])}, saved in {path})")
+    if args.name == os.uname().nodename[:64]:     # the box says who deleted what by this name (p43 duo QA)
+        print(f"  the box knows this computer as {safe_text(args.name)!r} (its host name): pair with --name NAME to "
+              "be known by a name the other players know")
     if old and old != cfg["token_id"]:
         if _revoked(cfg, old):
             print(f"  this computer's earlier pairing with it ({safe_text(old)}) is revoked")
@@ -517,7 +520,8 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
                           hint=f"make another {kind} pack active first (hatbox box-pack OTHER-ID --activate, or on "
                                f"the box's Models page), or empty the slot (hatbox box-pack --deactivate {kind}), then "
                                "delete this one")
-    if not yes and not _confirm_delete(what, f"delete {what} from the box?"):
+    from hatbox.slot_words import rollback_note
+    if not yes and not _confirm_delete(what, f"delete {what} from the box{rollback_note(client, pack)}?"):
         return 0
     _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None)
     print(f"deleted {what}")

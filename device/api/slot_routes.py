@@ -4,20 +4,75 @@ signature, the engine's load; a tagger rolled back to tags the libraries that wa
 which adds them to the app."""
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+import time
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed
 from device.api.state import ENGINE_SLOTS, box_of, say_in_log
 from device.store import StoreError
+from export.atomic import write_atomic
 
 log = logging.getLogger("hatbox.api")
+DELETED_TARGETS = "deleted_targets.json"    # under the store: slot -> the roll-back target deleted last (and when)
+
+
+class SlotInfo(BaseModel):
+    """``GET /slots``: a slot's active pack and the pack ``POST /slots/{slot}/rollback`` would make active."""
+    slot: M.Slot
+    active: str | None = None
+    rollback_to: str | None = Field(None, description="what a roll back makes active (None: nothing to go back to)")
+
+
+def note_deleted_target(box: Any, pid: str, kind: str) -> None:
+    """Pack ``pid`` (of ``kind``) is about to be deleted: when it is what a roll back of its slot goes back to, keep
+    that under the store (the store forgets a deleted pack from its history), so a later roll back says why it has
+    nowhere to go (p43 duo QA: "no earlier effect pack to roll back to", the other laptop's deletion unsaid).  Best
+    effort: a note that cannot be kept is said in the log.  (device/api/app.py's DELETE /packs/{id} calls it.)"""
+    try:
+        if box.store.rollback_target(kind) != pid:
+            return
+        notes = _deleted_targets(box)
+        notes[kind] = {"pack": pid, "when": time.time()}
+        write_atomic(box.store.root / DELETED_TARGETS, json.dumps(notes, indent=1).encode("utf-8"))
+    except (OSError, KeyError, ValueError) as exc:
+        log.warning("could not note that %s, the %s slot's roll-back target, is deleted: %s", pid, kind, exc)
+
+
+def _deleted_targets(box: Any) -> dict[str, Any]:
+    try:
+        notes = json.loads((box.store.root / DELETED_TARGETS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return notes if isinstance(notes, dict) else {}
+
+
+def _no_earlier(box: Any, slot: str, exc: StoreError) -> ApiError:
+    """409 for a roll back with nothing to go back to; saying that the pack it went back to was deleted, when a
+    deletion noted so (:func:`note_deleted_target`) and nothing of the slot's history is left."""
+    from hatbox.text import when_words
+    gone = _deleted_targets(box).get(slot)
+    if not isinstance(gone, dict) or not gone.get("pack") or box.store.rollback_target(slot):
+        return _from_hatbox(409, "conflict", exc)
+    when = when_words(gone.get("when"))
+    return ApiError(409, "conflict", f"no earlier {slot} pack to roll back to: the one it went back to, "
+                    f"{gone['pack']}, was deleted" + (f" ({when})" if when else ""),
+                    hint=f"make one active by its id: hatbox box-pack ID --activate (hatbox box-pack lists the "
+                         f"box's packs; a deleted pack comes back with hatbox push PACK.hatpack)")
 
 
 def _add_slot_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/slots", response_model=list[SlotInfo], dependencies=[auth], responses=_errors(401))
+    def slots(request: Request) -> list[SlotInfo]:
+        store = box_of(request).store
+        active = store.pointer().slots
+        return [SlotInfo(slot=s, active=active.get(s), rollback_to=store.rollback_target(s)) for s in get_args(M.Slot)]
+
     @app.post("/slots/{slot}/deactivate", response_model=M.SlotResult, dependencies=[auth],
               responses=_errors(401, 500, 507))
     def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
@@ -45,7 +100,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
             try:
                 pid = box.store.rollback(slot)
             except StoreError as exc:
-                raise _from_hatbox(409, "conflict", exc) from None
+                raise _no_earlier(box, slot, exc) from None
             except OSError as exc:
                 raise _pointer_failed(exc, f"rolling the {slot} slot back") from None
             try:

@@ -114,3 +114,42 @@ def test_a_library_deleted_while_followed_says_so(tmp_path: Path, paired_server:
     assert rc == 2
     assert "was deleted from the box while it was being tagged (by another computer or the panel)" in err
     assert "no library 'lib-" not in err
+
+
+def test_deleting_a_pack_a_rollback_goes_back_to_is_said_and_the_rollback_says_why(
+        tmp_path: Path, paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from device.api.slot_routes import note_deleted_target
+    from tests.api.packs import gain_pack
+    assert main(["push", str(gain_pack(tmp_path / "a.hatpack", "first")), "--activate", "--quiet"]) == 0
+    assert main(["push", str(gain_pack(tmp_path / "b.hatpack", "second")), "--activate", "--quiet"]) == 0
+    box = paired_server.app.state.box
+    first = box.store.rollback_target("effect")
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or "n")
+    assert main(["box-pack", first, "--delete"]) == 0
+    assert "it is what --rollback effect goes back to" in asked[0]
+    real = box.store.delete
+
+    def noted(pid: str) -> None:                    # device/api/app.py's DELETE /packs/{id} notes it first
+        note_deleted_target(box, pid, "effect")
+        real(pid)
+    monkeypatch.setattr(box.store, "delete", noted)
+    assert main(["box-pack", first, "--delete", "--yes"]) == 0
+    capsys.readouterr()
+    rc, _, err = _run(capsys, "box-pack", "--rollback", "effect")
+    assert rc == 2 and f"no earlier effect pack to roll back to: the one it went back to, {first}, was deleted" in err
+
+
+def test_pairing_under_the_host_name_suggests_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.api.conftest import start_remote_box
+    running, codes, _, _ = start_remote_box(tmp_path, monkeypatch)
+    try:
+        rc, out, err = _run(capsys, "pair", running.url, "--code", codes[-1])
+        assert rc == 0, err
+        assert "(its host name): pair with --name NAME" in out
+        rc, out, err = _run(capsys, "pair", running.url, "--code", codes[-1], "--name", "Ana's laptop")
+        assert rc == 0 and "its host name" not in out, err
+    finally:
+        running.stop()
