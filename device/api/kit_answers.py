@@ -75,8 +75,8 @@ def gone_note(entry: KitNote, names: dict[str, str] | None = None) -> GoneNote:
 
 def silenced_notes(loss: Silenced) -> SilencedNotes:
     return SilencedNotes(library=loss.library, library_name=loss.name, by=loss.by, when=loss.when, words=loss.words(),
-                         notes=[GoneNote(note=n, name=note_name(n), library=loss.library, library_name=loss.name, file=f)
-                                for n, f in loss.notes])
+                         notes=[GoneNote(note=n, name=note_name(n), library=loss.library, library_name=loss.name,
+                                         file=f) for n, f in loss.notes])
 
 
 def seen_of(seen: list[SeenNote]) -> dict[int, tuple[str, str]]:

@@ -171,13 +171,14 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             log.error("deleting library %s failed: %s", library_id, exc)
             raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
                                   _not_deleted(libraries, library_id)) from None
-        gone = box.kit.forget_library(box, library_id, str(info.get("name") or ""), box.tokens.name(token_id))
+        name = str(info.get("name") or "")
+        gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id))
         if gone:                            # its notes play nothing now: out of the kit, and the log says which
             say_in_log(request, f"library {library_id} deleted; {gone_words((e.note, e.file) for e in gone)}")
         if "return=representation" not in (prefer or ""):
             return Response(status_code=204)
-        return JSONResponse(LibraryDeleted(id=library_id, name=str(info.get("name") or ""),
-                                           kit_silenced=[gone_note(e, {library_id: str(info.get("name") or "")}) for e in gone]).model_dump())
+        return JSONResponse(LibraryDeleted(id=library_id, name=name,
+                                           kit_silenced=[gone_note(e, {library_id: name}) for e in gone]).model_dump())
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
              responses=_errors(401, 404, 409))
