@@ -167,10 +167,8 @@ def play(args: argparse.Namespace) -> int:
     pack = read_pack(args.pack)
     from device.validate import check_box_plays
     check_box_plays(pack, doing="played", kept="nothing was written")
-    if corners is not None:                                  # names as the pack spells them: case is no matter
-        known = {str(n).casefold(): str(n) for n in pack.manifest.extras.get("names") or []}
-        exact = {str(n) for n in pack.manifest.extras.get("names") or []}       # an exact name first (an older
-        corners = [c if c in exact else known.get(c.casefold(), c) for c in corners]   # pack may hold Flute, flute)
+    if corners is not None:                                  # names as the pack spells them
+        corners = pack_spellings(corners, pack.manifest.extras.get("names") or [])
     played = {int(m["note"]) for _, m in events if m.get("op") == "note_on" and int(m.get("velocity", 0)) > 0}
     far = range_warning(played, corners or default_corners(pack.manifest.extras.get("names") or []),
                         pack.manifest.extras.get("pitch_ranges"))
@@ -239,6 +237,21 @@ def pad_words(corners: list[str], xy: list[tuple[float, float, float]], moved: b
         moves = "" if moved else "; --xy moves it"       # ``moved``: the position was given, not the default
         where = f"pad at {x:g},{y:g}" + (f" ({corner} alone{moves})" if corner else "")
     return f"corners {named}; {where}"
+
+
+def pack_spellings(corners: list[str], names: list[Any]) -> list[str]:
+    """Each of the timbre names ``corners`` typed for ``play --corners`` as the pack ``names`` spells it: an exact
+    name first (an older pack may hold Flute and flute), then one in another Unicode form (``Flöte`` typed NFC for a
+    pack that kept a Mac's NFD folder name), then one in another case; as typed when none matches (the synth names
+    what the pack has)."""
+    import unicodedata
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name)
+    exact = {str(n) for n in names}
+    composed = {key(str(n)): str(n) for n in names}
+    folded = {key(str(n)).casefold(): str(n) for n in names}
+    return [c if c in exact else composed.get(key(c)) or folded.get(key(c).casefold(), c) for c in corners]
 
 
 def parse_corners(text: str) -> list[str]:

@@ -23,6 +23,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -280,6 +281,23 @@ def check_instrument_names(names: list[str]) -> None:
                         hint="rename one of each, or merge them if they hold one instrument's notes")
 
 
+def timbre_name(folder: str) -> str:
+    """The timbre an instrument folder named ``folder`` trains: its name composed (NFC), as a keyboard types it
+    for ``play --corners`` (macOS names folders decomposed, NFD, and Linux keeps that), as the tagger's tags are."""
+    return unicodedata.normalize("NFC", folder)
+
+
+def same_name_folders(folders: list[Path]) -> str:
+    """A note when folders of ``folders`` carry one name in two Unicode forms (a Mac's copy beside one made here):
+    their notes make one timbre; "" when none do."""
+    groups: dict[str, list[Path]] = {}
+    for d in folders:
+        groups.setdefault(timbre_name(d.name), []).append(d)
+    twins = [(name, group) for name, group in groups.items() if len(group) > 1]
+    return "; ".join(f"{' and '.join(str(d) for d in group)} are one name written two ways (NFC, NFD): their notes "
+                     f"make one timbre, {name!r}" for name, group in twins)
+
+
 def is_report_folder(folder: Path) -> bool:
     """True for a hatbox training report (it holds the report's JSON or the checkpoint), not an instrument."""
     return (folder / REPORT_JSON).is_file() or (folder / REPORT_CHECKPOINT).is_file()
@@ -396,8 +414,11 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
                         hint="give a folder holding a folder per instrument, each of notes named by their pitch: "
                              "my-notes/piano/C4.wav, my-notes/piano/60.wav, my-notes/strings/F#3.wav")
     folders = instrument_folders(root, note)
-    check_instrument_names([d.name for d in folders])
-    files = [(d.name, f) for d in folders for f in sorted(d.iterdir())
+    check_instrument_names(list(dict.fromkeys(timbre_name(d.name) for d in folders)))
+    said = same_name_folders(folders)
+    if said:
+        note(said)
+    files = [(timbre_name(d.name), f) for d in folders for f in sorted(d.iterdir())
              if f.suffix.lower() in audiofile.READABLE_SUFFIXES and not audiofile.hidden_name(f.name) and f.is_file()]
     other = [f for d in folders for f in sorted(d.iterdir())
              if f.suffix.lower() in OTHER_AUDIO and not audiofile.hidden_name(f.name)]
@@ -409,7 +430,8 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         if not files:
             raise DataError(said, hint=fix)
         warn(f"{said}; {'it is' if len(other) == 1 else 'they are'} not trained: {fix}")
-    empty = [str(d) for d in folders if d.name not in {n for n, _f in files} | {f.parent.name for f in other}]
+    empty = [str(d) for d in folders
+             if timbre_name(d.name) not in {n for n, _f in files} | {timbre_name(f.parent.name) for f in other}]
     if empty and files:                 # the tagger says so of an empty tag folder; no timbre takes the folder's name
         warn(f"{count_words(len(empty), 'instrument folder holds', 'instrument folders hold')} no note files, so "
              f"{'it adds' if len(empty) == 1 else 'they add'} no timbre to the synth: {', '.join(empty)}")
