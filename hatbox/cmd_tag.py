@@ -213,7 +213,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"  skipped {_shown(rel)}: {_shown(why)}")
     if len(rep.failed) + len(skipped) > 20:
         print(f"  ... and {len(rep.failed) + len(skipped) - 20} more "
-              f"(hatbox library query {_shown(str(db))} --failed)")
+              f"(hatbox library query {shlex.quote(_shown(str(db)))} --failed)")
     none = untagged_count(db)
     if none:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "
@@ -303,8 +303,8 @@ def _say_if_moved(db: str) -> None:
         return                                      # the listing itself says what is wrong with the database
     if not root.is_dir():
         print(f"note: the library folder {_shown(str(root))} is not there (moved, renamed, or a drive not plugged "
-              f"in?): the paths below are where its files were; `hatbox tag NEW-FOLDER --out {_shown(db)}` follows it "
-              "there",
+              f"in?): the paths below are where its files were; "
+              f"`hatbox tag NEW-FOLDER --out {shlex.quote(_shown(db))}` follows it there",
               file=sys.stderr)
 
 
@@ -440,7 +440,8 @@ def export(args: argparse.Namespace) -> int:
         for path, why in gone[:EXPORT_SHOWN]:
             print(f"    {_shown(str(path))}: {why}")
         if left > EXPORT_SHOWN:
-            print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query {_shown(args.db)} --failed)")
+            print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query "
+                  f"{shlex.quote(_shown(args.db))} --failed)")
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from device.library.fixes_csv import check_csv_out, refuse_foreign, write_fixes_csv
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
+from hatbox.names import quoted
 from hatbox.text import count_words
 
 
@@ -204,7 +205,7 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
               f"{safe_text(str(base))} on this laptop: give --folder the folder you sent with hatbox push-library",
               file=sys.stderr)
     elif rows:
-        print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {safe_text(str(out))}")
+        print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {quoted(safe_text(str(out)))}")
     return 0
 
 
