@@ -35,7 +35,7 @@ from device.library.decode import held_channels, held_mix
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import listed_file, missing_error
-from trainer.effect import checks
+from trainer.effect import channel_checks, checks
 from trainer.effect import takes
 from trainer.effect.align import OutputLeads, find_delay, shift
 from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
@@ -179,12 +179,14 @@ def recording_mono(channels: np.ndarray, label: str) -> np.ndarray:
 class Loaded(NamedTuple):
     """A decoded recording: ``mono`` [N] float32 with its DC offset taken out, its ``rate`` (Hz), ``dc`` the offset
     taken out of the mix (of full scale: the clipping checks add it back, since the interface clipped the signal
-    with it), ``head`` the first :data:`HEAD_SAMPLES` of each channel mixed [C, n] (None for one channel held)."""
+    with it), ``head`` the first :data:`HEAD_SAMPLES` of each channel mixed [C, n] (None for one channel held),
+    ``apart`` the warning when its channels are different signals (trainer.effect.channel_checks: a stereo effect)."""
 
     mono: np.ndarray
     rate: int
     dc: float = 0.0
     head: np.ndarray | None = None
+    apart: str | None = None
 
 
 Decoded = dict[Path, Loaded]     # file -> what it decoded to, each file decoded (and said) once
@@ -210,8 +212,10 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
     means[np.abs(means) <= DC_FLOOR] = 0.0
     audio -= means[:, None].astype(np.float32)      # an interface's offset: speakers never pass it, the box drops it
     held = held_channels(np.einsum("cn,cn->c", audio, audio, dtype=np.float64))
+    two = np.count_nonzero(held) > 1
     got = Loaded(recording_mono(audio, label), rate, float(np.mean(means[held])),
-                 audio[held, :HEAD_SAMPLES].copy() if np.count_nonzero(held) > 1 else None)
+                 audio[held, :HEAD_SAMPLES].copy() if two else None,
+                 channel_checks.channels_warning(path.name, audio, held, rate) if two else None)
     named = path.name if path.name in where else f"{where}: {path.name}"      # "pair a.wav -> b.wav" names it
     said = [checks.dc_note(named, float(means[np.argmax(np.abs(means))]), DC_NOTE), checks.mix_note(named, held)]
     if notes is not None:
@@ -252,10 +256,10 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
             raise
         raise DataError(exc.args[0] + (f"; {said}" if said else ""),
                         hint=lead or "swap the files back in pairs.csv") from None
+    di = None if got_y.head is None else checks.di_channel(x, got_y.head, rate, where, dst.name)
     said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
                                                                   f"{where} output {dst.name}", CLIP_LEVEL),
-            checks.inverted_polarity(where + files, polarity),
-            None if got_y.head is None else checks.di_channel(x, got_y.head, rate, where, dst.name)]
+            checks.inverted_polarity(where + files, polarity), di, got_x.apart, None if di else got_y.apart]
     if warnings is not None:
         warnings.extend(w for w in said if w and w not in warnings)
     xa, ya = shift(x, y, latency)
