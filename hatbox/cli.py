@@ -123,9 +123,10 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     the command does not have (``hatbox tag --pakc x``) is named, with the closest one it has, under that command's
     usage; argparse alone said "the following arguments are required:
     --pack", or "unrecognized arguments" under the top-level usage.  A prefix of an option is one (argparse
-    takes abbreviations); anything after ``--`` is left alone.  Exits as argparse does (code 2)."""
+    takes abbreviations); anything after ``--`` is left alone; a name that starts with a single - is named as such
+    (:func:`_check_dash_name`).  Exits as argparse does (code 2)."""
     import difflib
-    current = parser
+    current, option = parser, None          # option: the last option that takes values (its values may follow)
     for token in argv:
         if token == "--":
             return
@@ -136,11 +137,13 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                     difflib.get_close_matches(token, list(subs), n=1, cutoff=0.6)   # devices: box-devices, not device
                 current.error(f"unknown command {token!r}" + (f" (did you mean {close[0]}?)" if close else "")
                               + f"; {current.prog} --help lists its commands")
-            current = subs.get(token, current)
+            current, option = subs.get(token, current), None if token in subs else option
             continue
         if not token.startswith("--"):
+            _check_dash_name(current, token, option)
             continue
         name = token.split("=", 1)[0]
+        option = None if "=" in token else _takes_values(current, name)
         known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]
         if name in known or any(o.startswith(name) for o in known) or len(name) < 3:
             continue
@@ -148,6 +151,31 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
             difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         current.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else "")
                       + getattr(current, "unknown_option_hint", f"; {current.prog} --help lists its options"))
+
+
+def _check_dash_name(parser: argparse.ArgumentParser, token: str, before: str | None) -> None:
+    """An argument with one leading dash that is none of ``parser``'s short options (``-k``, ``-k5``) nor a negative
+    number: a file name that starts with - (``-dash/-x.wav``), which argparse took for an option and refused as
+    "unrecognized arguments" (or "expected one argument" after an option).  Said so, with the ways to give it;
+    ``before``: the option whose values it follows (``--fix``, ``--tag``), if any.  Exits as argparse does (2)."""
+    import re
+    if token == "-" or re.fullmatch(r"-\d+|-\d*\.\d+", token):
+        return
+    short = {o for a in parser._actions for o in a.option_strings if not o.startswith("--")}
+    if token[:2] in short:
+        return
+    shown = display_name(token)
+    ways = f"write ./{shown}" + (f"; for a tag or other word: {before}={shown}" if before else " or put -- before it")
+    parser.error(f"{shown} is no option of {parser.prog}; for a name that starts with - : {ways}")
+
+
+def _takes_values(parser: argparse.ArgumentParser, token: str) -> str | None:
+    """``token`` (``--fix``, ``--tag``; no ``=value``) when it is an option of ``parser`` that takes values, else
+    None."""
+    for action in parser._actions:
+        if token in action.option_strings and action.nargs != 0:
+            return token
+    return None
 
 
 @contextlib.contextmanager
