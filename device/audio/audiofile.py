@@ -53,6 +53,18 @@ def float_peak_problem(peak: float) -> str:
             "values (16-bit ones run to 32768), not as float audio")
 
 
+OVER_FULL_SCALE = 10.0 ** (1.0 / 20.0)      # a float file peaking over +1 dBFS (linear) is said by the trainers
+
+
+def over_full_scale_words(peak: float, label: str) -> str | None:
+    """"C4.wav peaks at +5.1 dBFS, over full scale (a float file)" for a file (``label``) whose decoded samples peak
+    at ``peak`` (linear, full scale 1.0) over :data:`OVER_FULL_SCALE`, else None: the start of `train synth`'s and
+    `train effect`'s warnings, each going on with what it means for what it trains."""
+    if not peak > OVER_FULL_SCALE:
+        return None
+    return f"{label} peaks at {20.0 * np.log10(peak):+.1f} dBFS, over full scale (a float file)"
+
+
 def sound_name(path: str | Path) -> str | bytes:
     """``path`` as soundfile can open it: its text, or the bytes of a name the file system encoding cannot
     encode (a name that is not valid UTF-8, e.g. a Latin-1 "caf\\xe9.wav" from an old sample CD, which

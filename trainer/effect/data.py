@@ -35,7 +35,7 @@ from device.library.decode import held_channels, held_mix
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
 from trainer.csvtext import listed_file, missing_error
-from trainer.effect import channel_checks, checks
+from trainer.effect import channel_checks, checks, file_checks
 from trainer.effect import takes
 from trainer.effect.align import OutputLeads, find_delay, shift
 from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
@@ -97,10 +97,11 @@ class EffectData:
 
 
 # --------------------------------------------------------------------------- checks
-def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None) -> int:
+def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files: tuple[Path, Path]) -> int:
+    """The pair's rate (Hz); DataError when its input and output ``files`` differ (a sox line to resample) or it
+    differs from the earlier rows' ``rate``."""
     if rate_in != rate_out:
-        raise DataError(f"{where}: input is {rate_in} Hz but output is {rate_out} Hz",
-                        hint="record (or resample) both at the same rate")
+        raise file_checks.rates_differ(files[0], rate_in, files[1], rate_out, where)
     if rate is not None and rate_in != rate:
         raise DataError(f"{where}: recorded at {rate_in} Hz, but earlier rows are {rate} Hz")
     return rate_in
@@ -180,13 +181,15 @@ class Loaded(NamedTuple):
     """A decoded recording: ``mono`` [N] float32 with its DC offset taken out, its ``rate`` (Hz), ``dc`` the offset
     taken out of the mix (of full scale: the clipping checks add it back, since the interface clipped the signal
     with it), ``head`` the first :data:`HEAD_SAMPLES` of each channel mixed [C, n] (None for one channel held),
-    ``apart`` the warning when its channels are different signals (trainer.effect.channel_checks: a stereo effect)."""
+    ``apart`` the warning when its channels are different signals (trainer.effect.channel_checks: a stereo effect),
+    ``peak`` its largest |sample| as decoded (linear; over 1: a float file over full scale)."""
 
     mono: np.ndarray
     rate: int
     dc: float = 0.0
     head: np.ndarray | None = None
     apart: str | None = None
+    peak: float = 0.0
 
 
 Decoded = dict[Path, Loaded]     # file -> what it decoded to, each file decoded (and said) once
@@ -207,7 +210,7 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
         audio, rate = audiofile.read(path)
     except HatboxError as exc:
         raise DataError(f"{where}: {exc}") from None
-    label = f"{where} {path.name}"
+    label, peak = f"{where} {path.name}", float(np.max(np.abs(audio)))
     means = audio.mean(axis=1, dtype=np.float64)
     means[np.abs(means) <= DC_FLOOR] = 0.0
     audio -= means[:, None].astype(np.float32)      # an interface's offset: speakers never pass it, the box drops it
@@ -215,7 +218,7 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
     two = np.count_nonzero(held) > 1
     got = Loaded(recording_mono(audio, label), rate, float(np.mean(means[held])),
                  audio[held, :HEAD_SAMPLES].copy() if two else None,
-                 channel_checks.channels_warning(path.name, audio, held, rate) if two else None)
+                 channel_checks.channels_warning(path.name, audio, held, rate) if two else None, peak)
     named = path.name if path.name in where else f"{where}: {path.name}"      # "pair a.wav -> b.wav" names it
     said = [checks.dc_note(named, float(means[np.argmax(np.abs(means))]), DC_NOTE), checks.mix_note(named, held)]
     if notes is not None:
@@ -239,7 +242,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     got_x = _load_audio(src, where, cache, notes)
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
-    rate = check_rates(got_x.rate, got_y.rate, where, rate)
+    rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
     check_lengths(x.shape[0], y.shape[0], rate, where, dst)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
@@ -259,7 +262,8 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     di = None if got_y.head is None else checks.di_channel(x, got_y.head, rate, where, dst.name)
     said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
                                                                   f"{where} output {dst.name}", CLIP_LEVEL),
-            checks.inverted_polarity(where + files, polarity), di, got_x.apart, None if di else got_y.apart]
+            checks.inverted_polarity(where + files, polarity), di, got_x.apart, None if di else got_y.apart,
+            file_checks.over_full_scale(dst.name, got_y.peak)]
     if warnings is not None:
         warnings.extend(w for w in said if w and w not in warnings)
     xa, ya = shift(x, y, latency)
