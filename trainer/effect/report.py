@@ -25,10 +25,8 @@ from trainer.effect.evaluate import pair_scores, per_pair_words, render_pair, sc
 
 
 def _plt():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+    from trainer.plot_fonts import pyplot
+    return pyplot()
 
 
 def plot_curves(history: list[dict[str, float]], path: Path, final: float | None = None) -> Path:

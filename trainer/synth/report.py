@@ -132,9 +132,8 @@ def curves_png(history: list[dict], eval_set: str, path: Path, final: float | No
     training loop logs every two minutes, and at its end), saved as PNG; ``final``: the report's figure (every
     evaluation note, scored after training), marked at the end (reports QA of the forty-first stop: the curve's last
     point, a fixed subset of the notes, read 0.784 where the summary said 0.800, and nothing said why)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from trainer.plot_fonts import pyplot
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.6))
     rows = [h for h in history if isinstance(h.get("train"), (int, float))]
     ax.plot([h["t"] for h in rows], [h["train"] for h in rows], "o-", ms=3, label="training notes (the loss)")
@@ -309,9 +308,8 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
     """One row per (title, audio [N]) pair: power spectral density in dB (floored at ``FLOOR_DB``, so
     silent frames never take the log of 0) up to ``fmax`` Hz (None: all the synth plays, to ``rate`` / 2), with
     time and frequency axes and a dB colour scale, saved as PNG."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from trainer.plot_fonts import pyplot
+    plt = pyplot()
     from matplotlib import mlab
     fig, axes = plt.subplots(len(pairs), 1, figsize=(8, 1.9 * len(pairs) + 0.4), squeeze=False)
     mesh = None

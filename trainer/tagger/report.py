@@ -73,18 +73,6 @@ def evaluate(probs: np.ndarray, y_true: np.ndarray, tags: list[str],
     return out
 
 
-# fonts tried after matplotlib's own for glyphs it lacks (a tag in Japanese, Korean, Chinese): Debian's fonts-droid-
-# fallback and Noto CJK, where installed; without them such a glyph is a box, and no warning reaches the terminal
-FALLBACK_FONTS = ("Droid Sans Fallback", "Noto Sans CJK JP", "Noto Sans CJK SC", "WenQuanYi Zen Hei")
-
-
-def _font_families() -> list[str]:
-    """matplotlib's sans-serif font, then those of :data:`FALLBACK_FONTS` installed here."""
-    from matplotlib import font_manager
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    return ["DejaVu Sans", *(f for f in FALLBACK_FONTS if f in have)]
-
-
 LABEL_CHARS = 28        # a tag name longer than this is shortened in the picture (the middle: "closed hi-h…ent 1979")
 
 
@@ -118,14 +106,13 @@ def confusion_png(cm: np.ndarray, tags: list[str], path: Any, title: str = "",
     (long ones shortened: :func:`short_label`); the picture grows to hold the names, headings and title."""
     import warnings
 
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from trainer.plot_fonts import font_families, pyplot
+    plt = pyplot()
     width = len(columns) if columns else len(tags)
     shown = [short_label(display_name(t)) for t in tags]    # a folder name that was not UTF-8: matplotlib refuses it
     gw, gh = _grid_inches(len(tags), columns, width)
     label = max([_text_inches(t, 9) for t in shown] + [0.5])
-    with warnings.catch_warnings(), plt.rc_context({"font.family": _font_families()}):
+    with warnings.catch_warnings(), plt.rc_context({"font.family": font_families()}):
         warnings.simplefilter("ignore", UserWarning)    # "Glyph ... missing from font(s)": drawn as a box, said here
         fig_w, fig_h = gw + label + 1.0, gh + (0.8 if columns else label * 0.75 + 0.8) + 0.6
         fig = plt.figure(figsize=(fig_w, fig_h), dpi=100)
