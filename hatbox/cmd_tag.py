@@ -15,7 +15,8 @@ from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
     respelled_notes, tag_heading, unsure_line
-from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, saved_words, summary, this_run
+from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
+    this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
@@ -152,10 +153,14 @@ def tag(args: argparse.Namespace) -> int:
                           hint=f"e.g. --out {db / 'tags.sqlite'}")
     bar = None               # appears with the first progress report, after the pack and folder checks
     live = LibraryReport()   # filled in as the run goes: the bar counts the files to tag, not the unchanged ones
+    again = retag_line(db, args.pack)     # why every file is tagged again (an older hatbox, another pack): said once
+                                          # the pack and the folder passed their checks, before the bar
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
+            if again:
+                print(again, flush=True)
             bar = tqdm(total=total, unit="file", desc="tagging")
         _bar_to(bar, done - live.unchanged, total - live.unchanged, live.unchanged)
 

@@ -87,3 +87,40 @@ def forget_db(db: Path, made: list[Path]) -> bool:
             return False
     remove_made(made)
     return True
+
+
+def retag_line(db: Path, pack: str) -> str:
+    """The line `hatbox tag` says before it tags every file of database ``db`` again because the pack at ``pack`` is not
+    the one that tagged it (device.library.runner.earlier_tagger): "this database was tagged by an older hatbox:
+    tagging all 29 files again"; "" when the database is new, was tagged by this pack, or cannot be read (the run
+    says what is wrong with it)."""
+    from device.library.runner import earlier_tagger, pack_ids
+    from export.pack import read_pack
+    from hatbox.errors import HatboxError
+    if not db.is_file():
+        return ""
+    try:
+        model_id, weights = pack_ids(read_pack(pack))
+        recorded, count = _recorded(db, model_id)
+    except (HatboxError, OSError, ValueError, KeyError, TypeError):     # the run says what is wrong
+        return ""
+    who = earlier_tagger(recorded, model_id, weights)
+    if not who or not count:
+        return ""
+    return f"this database was tagged by {who}: tagging all {count_words(count, 'file')} again"
+
+
+def _recorded(db: Path, model_id: str) -> tuple[str, int]:
+    """(the model id database ``db`` records, how many of its files another id tagged), read only."""
+    import sqlite3
+
+    from device.library.db import connect_readonly
+    con = connect_readonly(db)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+        count = con.execute("SELECT COUNT(*) FROM files WHERE model IS NOT ? ", (model_id,)).fetchone()[0]
+    except sqlite3.Error:
+        return "", 0
+    finally:
+        con.close()
+    return (str(row[0]) if row else ""), int(count)

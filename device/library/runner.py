@@ -140,6 +140,17 @@ def weights_id(model_bytes: bytes) -> str:
     return model_key(model_bytes)
 
 
+def earlier_tagger(recorded: str, model_id: str, weights: str) -> str:
+    """Who tagged a library whose database records ``recorded`` as its model id, for a pack whose ids are
+    ``model_id`` and ``weights`` (:func:`pack_ids`): "" when it is this pack (or none is recorded), "an older hatbox"
+    when it is this pack's :func:`weights_id` (what databases tagged before QA round 20 hold: the same network, the
+    id of an older hatbox), else "an older hatbox (or another pack)" (another pack's id, or this one's settings as an
+    older hatbox counted them: the id cannot tell)."""
+    if not recorded or recorded == model_id:
+        return ""
+    return "an older hatbox" if recorded == weights else "an older hatbox (or another pack)"
+
+
 def tagger_model_id(model_bytes: bytes, tags: list[str], thresholds: list[float], exclusive: bool,
                     rate: int, clip_samples: int, heard_rate: int = 0) -> str:
     """The id a library records for the pack that tagged it (16 hex digits): the network's bytes and every
