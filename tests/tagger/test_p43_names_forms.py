@@ -67,3 +67,15 @@ def test_on_disk_matches_each_part_in_either_form(tmp_path):
     typed = tmp_path / unicodedata.normalize("NFC", "Flöte") / unicodedata.normalize("NFD", "é.wav")
     assert on_disk(typed) == folder / unicodedata.normalize("NFC", "é.wav")
     assert on_disk(tmp_path / "none.wav") is None
+
+
+def test_on_disk_tries_each_form_of_a_folder_that_exists_in_both(tmp_path):
+    """QA's library: é/ written NFC and NFD, side by side, each with its own file."""
+    nfc_dir = tmp_path / unicodedata.normalize("NFC", "é")
+    nfd_dir = tmp_path / unicodedata.normalize("NFD", "é")
+    nfc_dir.mkdir()
+    nfd_dir.mkdir()
+    (nfc_dir / "a.wav").write_bytes(b"")
+    (nfd_dir / unicodedata.normalize("NFD", "café.wav")).write_bytes(b"")
+    typed = tmp_path / unicodedata.normalize("NFC", "é/café.wav")
+    assert on_disk(typed) == nfd_dir / unicodedata.normalize("NFD", "café.wav")
