@@ -79,7 +79,8 @@ def test_a_kit_of_other_samples_is_replaced_by_from_only_when_asked(tmp_path: Pa
     rc, _, err = _run(capsys, "box-kit", "--from", "drums")
     assert rc == 2 and "no answer to the question" in err and "--yes" in err
     rc, out, _ = _run(capsys, "box-kit", "--from", "drums", "--yes")
-    assert rc == 0 and "C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "C5" not in out
+    assert rc == 0 and "C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "C5 ( 72)" not in out
+    assert "replaced 1 note of other samples: C5 kit/boom.wav" in out
     rc, out, _ = _run(capsys, "box-kit", "--from", "drums")                # of that library only: not asked
     assert rc == 0 and "replace the whole kit" not in out
 

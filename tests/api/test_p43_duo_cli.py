@@ -119,7 +119,6 @@ def test_a_library_deleted_while_followed_says_so(tmp_path: Path, paired_server:
 def test_deleting_a_pack_a_rollback_goes_back_to_is_said_and_the_rollback_says_why(
         tmp_path: Path, paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from device.api.slot_routes import note_deleted_target
     from tests.api.packs import gain_pack
     assert main(["push", str(gain_pack(tmp_path / "a.hatpack", "first")), "--activate", "--quiet"]) == 0
     assert main(["push", str(gain_pack(tmp_path / "b.hatpack", "second")), "--activate", "--quiet"]) == 0
@@ -129,12 +128,6 @@ def test_deleting_a_pack_a_rollback_goes_back_to_is_said_and_the_rollback_says_w
     monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or "n")
     assert main(["box-pack", first, "--delete"]) == 0
     assert "it is what --rollback effect goes back to" in asked[0]
-    real = box.store.delete
-
-    def noted(pid: str) -> None:                    # device/api/app.py's DELETE /packs/{id} notes it first
-        note_deleted_target(box, pid, "effect")
-        real(pid)
-    monkeypatch.setattr(box.store, "delete", noted)
     assert main(["box-pack", first, "--delete", "--yes"]) == 0
     capsys.readouterr()
     rc, _, err = _run(capsys, "box-pack", "--rollback", "effect")
