@@ -8,6 +8,7 @@ import functools
 import logging
 import sqlite3
 import time
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Optional
@@ -287,7 +288,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         from device.library import set_tags, tags_of
         from device.library.query import DiskFull, NotInLibrary
         db = _tag_db(request, library_id)
-        if not _nameable(body.path):
+        if not _nameable(unicodedata.normalize("NFC", body.path)):     # a Mac's long decomposed name fits composed
             raise ApiError(422, "rejected", f"{body.path!r} is not a file of library '{library_id}'",
                            hint=f"hatbox box-library {library_id} --tag TAG lists its files")
         try:
@@ -323,7 +324,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         libraries = box_of(request).libraries
         info, files = _lib(libraries.get, library_id), libraries.files_path(library_id)
         wanted = [(f.path.strip().replace("\\", "/"), f.tags) for f in body.fixes]
-        held = [(p, t) for p, t in wanted if _nameable(p) and _inside(files, p)]
+        spelled = {p: _as_held(files, p) for p, _ in wanted}      # a Mac's decomposed names: as the box holds them
+        held = [(spelled[p], t) for p, t in wanted if _nameable(spelled[p]) and _inside(files, spelled[p])]
         try:
             fixes = checked_fixes(held)
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
@@ -339,7 +341,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop"
                        + (f", {len(on_box)} of them corrected otherwise on the box: the box's kept" if on_box else ""))
         kept = {p for p, _ in held}
-        return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if p not in kept],
+        return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if spelled[p] not in kept],
                          kept_on_box=[KeptOnBox(**k) for k in on_box])
 
 
@@ -352,6 +354,16 @@ def _inside(files: Path, path: str) -> bool:
         return (files / rel).is_file()
     except (OSError, ValueError):
         return False
+
+
+def _as_held(files: Path, path: str) -> str:
+    """``path`` (relative, as sent) spelled as the library under ``files`` holds it: composed (NFC), as uploads
+    keep names since the forty-third stop, or decomposed where an older library's folder holds it so."""
+    from device.library.paths import nfc, on_disk
+    try:
+        return on_disk(files, PurePosixPath(nfc(path))).as_posix()
+    except (OSError, ValueError):
+        return path
 
 
 NAME_MAX = 255                 # bytes in one file name (Linux): a longer one cannot be a file of the library
@@ -369,8 +381,8 @@ def _library_file(files: Path, path: str) -> tuple[Path, str]:
     library's folder ``files`` (a Windows ``\\`` taken as ``/``, as the kit takes it); 422 for one that leaves the
     folder (absolute, through .., or a link inside it pointing out) or that no file could have (a NUL, a name longer
     than a file name may be)."""
-    rel = PurePosixPath(path.strip().replace("\\", "/"))
-    if not rel.parts or rel.is_absolute() or ".." in rel.parts or not _nameable(path):
+    rel = PurePosixPath(_as_held(files, path.strip().replace("\\", "/")))
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts or not _nameable(rel.as_posix()):
         raise ApiError(422, "rejected", f"{path!r} is not a path inside the library",
                        hint="give the file's path relative to the library's folder, as the box lists it")
     inside = files.resolve()

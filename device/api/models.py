@@ -163,6 +163,8 @@ class Library(BaseModel):
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
     tags_from: Optional[str] = Field(None, description=TAGS_FROM)
     stopped_retag: Optional[StoppedRetag] = Field(None, description=STOPPED_RETAG)
+    notes: list[str] = Field([], description="about the archive as a whole, e.g. \"names read as Shift-JIS (a "
+                                             "Japanese Windows zip)\"")
 
 
 class FileFix(BaseModel):

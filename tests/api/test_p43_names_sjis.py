@@ -45,3 +45,12 @@ def test_the_library_record_says_how_its_names_were_read(tmp_path: Path) -> None
     info = Libraries(tmp_path / "libs").ingest(arc, "sjis", None, None)
     assert info["notes"] == [SHIFT_JIS_NOTE]
     assert [f["path"] for f in info["files"]] == ["キット/キック.wav"]
+
+
+def test_the_upload_s_answer_says_how_its_names_were_read(box, tmp_path: Path) -> None:
+    """The HTTP answer carries the note (device.api.models.Library.notes: it was dropped there)."""
+    arc = raw_zip(tmp_path / "sjis.zip", [("キット/キック.wav".encode("cp932"), wav_bytes())])
+    r = box.client.post("/libraries", params={"name": "sjis"}, content=arc.read_bytes(), headers=box.auth)
+    assert r.status_code == 201, r.text
+    assert r.json()["notes"] == [SHIFT_JIS_NOTE]
+    assert box.client.get(f"/libraries/{r.json()['id']}", headers=box.auth).json()["notes"] == [SHIFT_JIS_NOTE]
