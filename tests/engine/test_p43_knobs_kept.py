@@ -252,3 +252,11 @@ def test_a_real_engine_process_started_again_plays_the_knobs_as_left(store: Path
         again.stop()
     assert status["slot_knobs"]["effect"]["drive"] == 21.0
     assert status["knobs_restored"] == "knobs restored as they were left: effect.drive 21 dB"
+
+
+def test_hatbox_status_prints_the_knobs_put_back_at_the_start(capsys) -> None:
+    from hatbox.status_report import print_status
+    line = "knobs restored as they were left: effect.drive 18 dB"
+    print_status({"name": "box", "version": "x", "active": {"effect": None, "synth": None},
+                  "engine": {"running": True, "knobs_restored": line}, "packs": [], "libraries": 0, "disk": {}})
+    assert f"  {line}\n" in capsys.readouterr().out
