@@ -49,15 +49,15 @@ def default_pack_name(stem: str, fallback: str) -> str:
 
 def check_pack_name(name: str, flag: str = "--name") -> None:
     """HatboxError, before any training, unless ``name`` passes the manifest's own check
-    (:func:`export.manifest.is_plain_name`); the message names the option (``flag``) and suggests a name
-    :func:`default_pack_name` makes of it."""
-    from export.manifest import NAME_RULE, is_plain_name
-    if is_plain_name(name):
+    (:func:`export.manifest.name_problem`, which says the rule and the character that broke it); the message names
+    the option (``flag``) and suggests a name :func:`default_pack_name` makes of it."""
+    from export.manifest import name_problem
+    problem = name_problem(name)
+    if problem is None:
         return
     better = default_pack_name(str(name), "")
     like = f"; e.g. {flag} {shlex.quote(better)}" if better else ""
-    raise HatboxError(f"{flag} {name!r} is not a valid pack name; nothing was trained",
-                      hint=f"a pack name is {NAME_RULE}{like}")
+    raise HatboxError(f"{flag} {name!r} is not a valid pack name; nothing was trained", hint=f"{problem}{like}")
 
 
 def on_disk(path: Path) -> Path | None:
