@@ -97,9 +97,6 @@ def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:
     return mono, None if loudest is None else loudest + 1
 
 
-OVER_FULL_SCALE = 10.0 ** (1.0 / 20.0)      # a float note peaking over +1 dBFS is said (linear)
-
-
 def clipping_warning(audio: np.ndarray, path: Path) -> str | None:
     """A warning when the file's samples ``audio`` [N] sit on flat tops at full scale (trainer.effect.data's
     clipping test, which the effect trainer refuses without --allow-clipping)."""
@@ -161,9 +158,10 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     loud = audiofile.float_peak_problem(peak)
     if loud:        # a synth trained on it plays 80 dB too loud (thirty-third stop's QA): the box refuses such files
         raise DataError(f"{path}: {loud}", hint=audiofile.FLOAT_PEAK_HINT.format(name=path.name))
-    if peak > OVER_FULL_SCALE:
-        warn(f"{path} peaks at {20 * math.log10(peak):+.1f} dBFS, over full scale (a float file): the synth learns "
-             f"its notes that much louder, and the box's limiter levels them; normalise it to 0 dBFS or under")
+    hot = audiofile.over_full_scale_words(peak, str(path))
+    if hot:
+        warn(f"{hot}: the synth learns its notes that much louder, and the box's limiter levels them; normalise it "
+             f"to 0 dBFS or under")
     mono, channel = to_mono(audio)
     if channel is not None:
         warn(f"{path}: its channels cancel each other out when mixed to mono (one is in reverse polarity?); "
