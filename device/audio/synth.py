@@ -52,6 +52,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import unicodedata
 from collections import deque
 from typing import Any, Callable
 
@@ -157,6 +158,7 @@ class SynthSource:
         """
         op = msg.get("op")
         if op == "corners":
+            msg = {**msg, "names": as_spelled(msg["names"], self.names)}
             self._check_corners(msg["names"])
         if op == "note_on" and int(msg.get("velocity", 0)) > 0 and int(msg["note"]) > self.highest_note \
                 and int(msg["note"]) not in self._silent:
@@ -535,3 +537,14 @@ class SynthSource:
             v = self.v
             dsp.wavetable_voices(out, v.tab_prev, v.tab_next, act, v.phase, v.f0_prev, v.f0_next, pos, self.hop,
                                  self.rate, v.onset)
+
+
+def as_spelled(names: Any, pack_names: list[str]) -> Any:
+    """Timbre ``names`` typed for the pad's corners as the pack spells them (``pack_names``): one written in another
+    Unicode form than the pack's (``Flöte`` typed composed for a pack that kept a Mac's decomposed folder name) is
+    the pack's; anything else as given (the corners' check names what the pack has)."""
+    if not isinstance(names, (list, tuple)):
+        return names
+    composed = {unicodedata.normalize("NFC", n): n for n in pack_names}
+    return [n if not isinstance(n, str) or n in pack_names else composed.get(unicodedata.normalize("NFC", n), n)
+            for n in names]

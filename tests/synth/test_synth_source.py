@@ -224,3 +224,14 @@ def test_without_numba_a_synth_load_is_refused_clearly(synth_pack: Pack, monkeyp
             sw.load("synth", synth_pack.path)
     finally:
         sw.stop()
+
+
+def test_a_corner_typed_in_the_other_unicode_form_is_the_pack_s(synth_pack: Pack) -> None:
+    """p43 names QA: a pack that kept a Mac's decomposed folder name (Flöte in NFD) refused `Flöte` typed composed
+    ("unknown timbre Flöte; this pack has: ... Flöte")."""
+    import unicodedata
+    src = SynthSource(synth_pack, RATE)
+    nfd = unicodedata.normalize("NFD", "Flöte")
+    src.names = [nfd if n == "pipe" else n for n in src.names]
+    src.handle({"op": "corners", "names": ["reed", "brass", "string", unicodedata.normalize("NFC", "Flöte")]})
+    assert src.corners == ["reed", "brass", "string", nfd]
