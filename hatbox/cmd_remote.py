@@ -20,9 +20,12 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     check_url, one_named, safe_text, same_box, upload)
 from hatbox.errors import HatboxError
+from hatbox.pack_names import find_pack, twin_note  # noqa: F401  (find_pack re-exported: it moved there)
+from hatbox.pack_names import pack_line as _pack_line
+from hatbox.pack_names import pack_words as _pack_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import print_status
-from hatbox.text import count_words, number_words, when_words
+from hatbox.text import count_words
 
 
 # --------------------------------------------------------------------------- config
@@ -267,8 +270,9 @@ def push(args: argparse.Namespace) -> int:
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
-    if body["activated"]:
-        with _client(*target(args)) as c:
+    with _client(*where) as c:
+        twin_note(c, p, bool(body["activated"] or p.get("active")))    # another pack of this name and version
+        if body["activated"]:
             say_slot_warnings(c, str(p.get("kind")))          # a knob the player set that it did not take...
             if p.get("kind") == "tagger":
                 _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
@@ -383,23 +387,6 @@ def box_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
-    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start or the hash at the end of one id, or
-    its name (any case:
-    ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it); of several versions of one
-    name, the one active (the box's fault line says "hatbox box-pack NAME --activate" to turn a bypassed pack back
-    on: QA, six versions of it made that command an error).  HatboxError when none does, or when several others
-    do (their ids listed)."""
-    named = [p for p in packs if str(p.get("name", "")).casefold() == given.casefold()]
-    active = [p for p in named if p.get("active")]
-    if len(named) > 1 and len(active) == 1 and not any(p.get("id") == given for p in packs):
-        return active[0]
-    return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
-                     HatboxError(f"the box has no pack '{safe_text(given)}'",
-                                 hint="hatbox box-pack lists the installed packs with their names and ids"),
-                     id_starts=True)
-
-
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
     """Make the installed ``pack`` (its entry in GET /packs) the active one of its kind; says so when it is already."""
     from urllib.parse import quote
@@ -463,26 +450,6 @@ def _checks_words(checks: list[dict[str, Any]]) -> str:
         return f"passed every check: {', '.join(ran)}{sig}"
     return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "
             f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind){sig}")
-
-
-def _pack_words(pack: dict[str, Any]) -> str:
-    """How a pack is named in questions and answers: ``pack ID (name version, kind, size)``."""
-    return (f"pack {safe_text(pack['id'])} ({safe_text(pack['name'])} {safe_text(pack['version'])}, "
-            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])})")
-
-
-def _pack_line(pack: dict[str, Any]) -> str:
-    """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, when it was installed (two
-    trainings of one pedal differ there), active or not."""
-    from device.store import SCORE_WORDS
-    when = when_words(pack.get("installed"))
-    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
-    said = [f"{words} {number_words(float(scores[k]))}" for k, words in SCORE_WORDS.items()
-            if isinstance(scores.get(k), (int, float))]
-    return (f"{safe_text(pack['id'])}  {safe_text(pack['name'])} {safe_text(pack['version'])}, "
-            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])}" + "".join(f", {w}" for w in said)
-            + (f", installed {when}" if when else "") + (", active" if pack["active"] else ""))
-
 
 
 def _confirm_delete(what: str, question: str) -> bool:

@@ -56,9 +56,11 @@ def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) 
     """Say that ``pack`` (its GET /packs entry) was on the box at ``url`` already, so nothing was sent; with
     ``activate`` make it the active pack of its kind (as `hatbox box-pack ID --activate`)."""
     from hatbox.cmd_remote import _activate_pack
+    from hatbox.pack_names import twin_note
     pid = shlex.quote(safe_text(pack["id"]))
     print(f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))} ({safe_text(pack.get('kind'))}) "
           f"was on the box already at {safe_text(url)} as {safe_text(pack['id'])}: nothing was sent again")
+    twin_note(client, pack, bool(activate or pack.get("active")))     # another pack of its name and version
     if activate:
         return _activate_pack(client, pack)
     if pack.get("active"):
