@@ -83,27 +83,29 @@ def _name(knob: dict[str, Any]) -> str:
     return f"{safe_text(knob['slot'])}.{safe_text(knob['knob'])}"
 
 
-def _midi_on(client: Any, unchanged: str) -> None:
-    """HatboxError, saying ``unchanged`` (what did not happen), when the box's MIDI is off (``GET /midi``)."""
-    state = _call(client, "GET", "/midi")
-    if state["midi"] != "on":
-        why = _off_reason(state["note"])
-        hint = ("start the box with MIDI (hatbox device run, without --no-midi), connect the controller to its "
-                "'hatbox' port, then try again" if "--no-midi" in why else
-                "the box's MIDI did not start (hatbox box-logs says why; with no ALSA sequencer: sudo modprobe "
-                "snd-seq on the box), then start the box again")
-        raise HatboxError(f"the box's MIDI is off: {why}; {unchanged}", hint=hint)
+def _turn_on_words(why: str) -> str:
+    """How the box's MIDI comes on, for ``why`` it is off (:func:`_off_reason`).  MIDI starts with the box, and a box
+    started again forgets an armed learn (only bindings are kept): so said."""
+    again = "a box started again forgets an armed learn: run this command again once its MIDI is on"
+    if "--no-midi" in why:
+        return f"start the box with MIDI (hatbox device run, without --no-midi) and connect the controller; {again}"
+    return ("hatbox box-logs says why it did not start (with no ALSA sequencer: sudo modprobe snd-seq on the box), "
+            f"then start the box again; {again}")
 
 
 def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
     """Arm MIDI learn for ``knob`` and wait up to ``wait_s`` seconds for the CC that binds to it (disarmed again
-    when none comes, or on Ctrl-C).  HatboxError when MIDI is off on the box (nothing armed) or nothing came."""
+    when none comes, or on Ctrl-C).  With the box's MIDI off it is armed as the box's API arms it (p43 upgrade QA:
+    the laptop refused what POST /midi/learn does), said so with how MIDI comes on, and not waited for: no CC can
+    come.  HatboxError when the knob is not one (checked first: nothing armed) or nothing came."""
     target = {"slot": knob[0], "knob": knob[1]}
     _call(client, "POST", "/midi/learn", params={"check": "true"}, json=target)   # the knob first: pad.z is no axis
-    _midi_on(client, "nothing was armed")                                      # whether MIDI is on or off
     body = _call(client, "POST", "/midi/learn", json=target)
     armed = body.get("learning") or {}
     knob = (str(armed.get("slot", knob[0])), str(armed.get("knob", knob[1])))    # as the box spells it ("DRIVE")
+    state = _call(client, "GET", "/midi") if body.get("midi") != "on" else {}   # a box before "midi": asked
+    if body.get("midi") == "off" or state.get("midi") == "off":
+        return _armed_while_off(knob, body, state)
     print(f"{safe_text(body['message'])}; waiting up to {wait_s:g} s")
     try:
         bound = _wait_for_binding(client, knob, wait_s)
@@ -117,6 +119,21 @@ def _learn(client: Any, knob: tuple[str, str], wait_s: float) -> int:
                           hint="is the controller connected to the box's 'hatbox' port (aconnect -l on the box)? "
                                "move a knob or fader, not a key; --wait SECONDS waits longer")
     print(f"CC {bound} now turns {safe_text(knob[0])}.{safe_text(knob[1])} (learned; the box keeps it)")
+    return 0
+
+
+def _armed_while_off(knob: tuple[str, str], body: dict[str, Any], state: dict[str, Any]) -> int:
+    """Say that learn for ``knob`` is armed on a box whose MIDI is off (``state``: its GET /midi), why it is off and
+    how it comes on, and that nothing is waited for (POST /midi/learn's answer ``body``: a knob it disarmed)."""
+    why = _off_reason(state.get("note"))
+    name = f"{safe_text(knob[0])}.{safe_text(knob[1])}"
+    print(f"armed for {name}: the next CC binds to it once the box's MIDI runs (it is off now: {why}; "
+          f"{_turn_on_words(why)})")
+    replaced = body.get("replaced")
+    if isinstance(replaced, dict) and (replaced.get("slot"), replaced.get("knob")) != knob:
+        print(f"  learn for {_name(replaced)} was disarmed")
+    print("  not waiting for a control change: none reaches the box while its MIDI is off (hatbox box-midi shows "
+          "what is armed; --cancel disarms it)")
     return 0
 
 
@@ -163,5 +180,6 @@ def register(cli: Any) -> None:
                         "effect's knobs), if any")
     g.add_argument("--cancel", action="store_true", help="disarm MIDI learn")
     p.add_argument("--wait", type=float, default=LEARN_WAIT_S, metavar="SECONDS",
-                   help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s)")
+                   help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s; none is "
+                        "waited for while the box's MIDI is off: learn is armed, and the command ends)")
     _common(p)

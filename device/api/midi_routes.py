@@ -75,6 +75,14 @@ def _no_knobs_hint(slot: str) -> str:
     return "load a pack with knobs in that slot (hatbox pack inspect PACK lists a pack's knobs)"
 
 
+def _off_words(hub: MidiHub, armed: bool = True) -> str:
+    """What an armed learn waits for while the box's MIDI is off (``hub.note`` says why): MIDI starts with the box,
+    and a box started again forgets an armed learn (only bindings are kept); said in the arming answer and in the
+    check's (``armed`` False: "once armed, ..."; p43 upgrade QA: `hatbox box-midi --learn` now arms it too)."""
+    return (f"{hub.note or 'MIDI is off'}: {'' if armed else 'once armed, '}the next CC binds to it once MIDI runs "
+            "(MIDI starts with the box, and a box started again forgets an armed learn: arm it again then)")
+
+
 def _fallback(cc: int, now: tuple[str, str] | None) -> str:
     """What CC ``cc`` turns after its binding was dropped, in words."""
     if now is not None:
@@ -112,16 +120,15 @@ def _add_midi_routes(app: FastAPI, auth: Any) -> None:
         hub = _hub(request)
         knob = _check_knob(hub, body.slot, body.knob)
         on = hub.port is not None
+        target = f"{body.slot}.{knob}"
         if check:
             return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=knob), replaced=None,
-                                     midi="on" if on else "off", message=f"{body.slot}.{knob} can be learned; "
-                                     "nothing was armed (check only)")
+                                     midi="on" if on else "off", message=f"{target} can be learned; nothing was "
+                                     "armed (check only)" + ("" if on else f"; {_off_words(hub, False)}"))
         replaced = hub.arm(body.slot, knob)
-        target = f"{body.slot}.{knob}"
         message = (f"MIDI learn armed for {target}: move a control on your MIDI controller; the next CC the box "
                    "receives binds to it (GET /midi shows the binding)" if on else
-                   f"MIDI learn armed for {target}, but {hub.note or 'MIDI is off'}: the next CC binds to it once "
-                   "MIDI runs")
+                   f"MIDI learn armed for {target}, but {_off_words(hub)}")
         if replaced is not None and replaced != (body.slot, knob):
             message += f"; learn for {replaced[0]}.{replaced[1]} was disarmed"
         return M.MidiLearnResult(learning=M.MidiKnob(slot=body.slot, knob=knob), replaced=_knob(replaced),

@@ -243,14 +243,15 @@ def test_box_midi_learn_says_when_nothing_arrived(served: MidiBox, capsys) -> No
     assert "--learn 'drive' is not SLOT.KNOB" in capsys.readouterr().err
 
 
-def test_box_midi_learn_refuses_when_the_boxs_midi_is_off(served: MidiBox, capsys) -> None:
+def test_box_midi_learn_arms_when_the_boxs_midi_is_off(served: MidiBox, capsys) -> None:
+    """p43 upgrade QA: it refused ("nothing was armed") while POST /midi/learn arms it; now it arms it as the box
+    does and says MIDI is off, once (the note's own prefix dropped)."""
     served.control.midi.closed("MIDI is off: the box was started with --no-midi")
-    assert main(["box-midi", "--learn", "effect.tone"]) != 0
-    err = capsys.readouterr().err
-    assert "the box's MIDI is off: the box was started with --no-midi; nothing was armed" in err
-    assert "without --no-midi" in err
-    assert err.count("MIDI is off") == 1                     # said once (the note's own prefix dropped)
-    assert served.control.midi.map.learning is None
+    assert main(["box-midi", "--learn", "effect.tone"]) == 0
+    out = capsys.readouterr().out
+    assert "(it is off now: the box was started with --no-midi; " in out and "without --no-midi" in out
+    assert out.count("MIDI is off") == 1
+    assert served.control.midi.map.learning == ("effect", "tone")
 
 
 def test_box_midi_unbind_and_cancel_work_with_the_boxs_midi_off(served: MidiBox, capsys) -> None:
@@ -262,10 +263,10 @@ def test_box_midi_unbind_and_cancel_work_with_the_boxs_midi_off(served: MidiBox,
     assert "CC 74 no longer turns effect.tone" in capsys.readouterr().out
     assert main(["box-midi", "--cancel"]) == 0
     assert capsys.readouterr().out.strip()
-    assert main(["box-midi", "--learn", "effect.tone"]) != 0              # learning needs a CC to come in
-    err = capsys.readouterr().err
-    assert "the box's MIDI is off: it did not start (no MIDI sequencer on this machine); nothing was armed" in err
-    assert "sudo modprobe snd-seq" in err and "without --no-midi" not in err
+    assert main(["box-midi", "--learn", "effect.tone"]) == 0              # armed; no CC waited for (p43)
+    out = capsys.readouterr().out
+    assert "(it is off now: it did not start (no MIDI sequencer on this machine); " in out
+    assert "sudo modprobe snd-seq" in out and "without --no-midi" not in out
 
 def test_learn_finds_the_knob_ignoring_case_and_binds_its_own_spelling(tmp_path: Path, monkeypatch) -> None:
     """p33: {"knob": "DRIVE"} was a 404 here, while OSC and the manifest check find knobs ignoring case."""
