@@ -37,6 +37,8 @@ GM_NOTES: dict[str, int] = {
 }
 LAYER_MARGIN = 0.15          # a tag's files this close to its best score are layers to choose from by level
 LAYER_CANDIDATES = 6         # ... among its first this many
+OVER_FULL_SCALE_DB = 0.05    # a peak (dBFS) at or over this is over full scale (said to a tenth: "+0.1 dBFS" and up)
+OVER_PENALTY_DB = 3.0        # ... and its layer counts as this far under full scale (the limiter squashes its hit)
 LOOP_WORDS = ("loop", "loops", "break", "breaks", "groove")     # tags whose samples play as loops
 
 
@@ -158,15 +160,30 @@ def gm_note(tag: str) -> int | None:
 def fullest_first(hits: list[tuple[str, float]], level: Callable[[str], float]) -> list[str]:
     """The files of ``hits`` ((file, score), most confident first), the loudest layer first: of the files within
     :data:`LAYER_MARGIN` of the best score (a drum's velocity layers: the tagger hears every file at one level, so
-    its softest layer may come first), the one whose ``level`` (dB) is highest, to the nearest dB, the more
-    confident on a tie.  A pad hit at full velocity should play the drum's full hit, not its ghost note."""
+    its softest layer may come first), the one whose ``level`` (peak dBFS) is highest, to the nearest dB
+    (:func:`layer_level`: a file peaking over full scale is not the loudest for it), one that does not peak over
+    full scale first on a tie, then the more confident.  A pad hit at full velocity should play the drum's full hit,
+    not its ghost note, nor a 32-bit float file at +6 dBFS that the box's output limiter squashes (p43 formats QA)."""
     if not hits:
         return []
     top = hits[0][1]
     near = [(file, score) for file, score in hits[:LAYER_CANDIDATES] if score >= top - LAYER_MARGIN]
-    ranked = sorted(near, key=lambda h: (-_whole_db(level(h[0])), -h[1]))
+    levels = {file: level(file) for file, _ in near}
+    ranked = sorted(near, key=lambda h: (-_whole_db(layer_level(levels[h[0]])), is_over(levels[h[0]]), -h[1]))
     first = {file for file, _ in ranked}
     return [file for file, _ in ranked] + [file for file, _ in hits if file not in first]
+
+
+def is_over(peak_db: float) -> bool:
+    """Whether a peak (dBFS) is over full scale (a float file's +6 dBFS): the box's output limiter takes it off."""
+    return math.isfinite(peak_db) and peak_db >= OVER_FULL_SCALE_DB
+
+
+def layer_level(peak_db: float) -> float:
+    """The level (dBFS) a layer is chosen by: its peak, but a peak over full scale counts as :data:`OVER_PENALTY_DB`
+    under it: what is over is taken off by the box's limiter, which squashes the hit (a clean full hit within that of
+    full scale plays better; a ghost note further down does not)."""
+    return -OVER_PENALTY_DB if is_over(peak_db) else peak_db
 
 
 def _whole_db(level_db: float) -> float:

@@ -73,6 +73,7 @@ def push_library(args: argparse.Namespace) -> int:
                       shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body)
+            _say_hot(src)
             say_no_fixes(src, fixes, args.no_fixes)
             _same_name(c, body)
             if fixes is not None:
@@ -83,6 +84,15 @@ def push_library(args: argparse.Namespace) -> int:
             if args.wait and body["state"] == "tagging":
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
     return 0
+
+
+def _say_hot(src: Path) -> None:
+    """A warning for each file of the folder ``src`` that peaks over full scale (a float WAV at +6 dBFS: the box's
+    limiter squashes it; p43 formats QA); nothing for an archive (the box reads its files)."""
+    if src.is_dir():
+        from hatbox.hot_samples import hot_lines
+        for line in hot_lines(src):
+            print(line)
 
 
 def _same_name(client: Any, body: dict[str, Any]) -> None:

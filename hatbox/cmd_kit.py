@@ -15,7 +15,7 @@ from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
-from hatbox.kit_words import replaced_lines, seen_notes, silenced_lines, was_lines
+from hatbox.kit_words import hot_lines, replaced_lines, seen_notes, silenced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -94,7 +94,7 @@ def box_kit(args: argparse.Namespace) -> int:
             return 0
         else:
             kit = _call(c, "GET", "/kit")
-    for line in describe(kit):
+    for line in describe(kit) + hot_lines(kit):       # a sample over full scale the limiter squashes: said
         print(line)
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")

@@ -66,3 +66,13 @@ def silenced_lines(kit: dict[str, Any]) -> list[str]:
 def _list(kit: dict[str, Any], key: str) -> list[dict[str, Any]]:
     got = kit.get(key)
     return [n for n in got if isinstance(n, dict)] if isinstance(got, list) else []
+
+
+def hot_lines(kit: dict[str, Any]) -> list[str]:
+    """A ``warning:`` line for each note a kit change set whose sample peaks over full scale (the answer's ``hot``:
+    a 32-bit float file at +6 dBFS; p43 formats QA: the box's limiter squashed it, 10 dB of distortion, without a
+    word); none from a box of an older version."""
+    hot = [n for n in kit.get("hot") or [] if isinstance(n, dict) and isinstance(n.get("peak_dbfs"), (int, float))]
+    return [f"warning: {safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('file', '')))} peaks at "
+            f"{float(n['peak_dbfs']):+.1f} dBFS: the box's limiter will take that off; normalise it (e.g. sox IN.wav "
+            "OUT.wav gain -n -1) and send it again" for n in hot]

@@ -3,7 +3,7 @@
 * :class:`KitAnswer`: ``GET /kit`` and every kit change answer the kit and, with it, ``silenced`` (notes a library's
   deletion took out, and by whom: device/kit_history.py) and ``replaced`` (the notes this change took out or gave
   another sample: `box-kit --map` says "(was FILE, library NAME)", `box-kit --from --yes` "replaced 2 notes of other
-  samples").
+  samples"); ``hot`` (the notes it set whose sample peaks over full scale: `box-kit` warns, p43 formats QA).
 * :class:`KitFromLibrarySeen`: ``POST /kit/from-library``'s body may carry ``seen``, the kit as the laptop showed it
   when it asked "replace the whole kit?": the box refuses (409, :func:`kit_changed`) when the kit is no longer that.
 * :class:`LibraryDeleted`: ``DELETE /libraries/{id}`` with ``Prefer: return=representation`` answers which kit
@@ -59,6 +59,18 @@ class KitAnswer(M.Kit):
                                                          "(the newest last; forgotten as each note is set again)")
     replaced: list[GoneNote] = Field([], description="the notes this change took out or gave another sample (their "
                                                      "samples before it); [] for GET /kit")
+    hot: list[HotNote] = Field([], description="the notes this change set whose sample peaks over full scale (a 32-bit "
+                                               "float file at +6 dBFS: the box's limiter squashes it; normalise it); "
+                                               "[] for GET /kit")
+
+
+class HotNote(BaseModel):
+    note: int
+    name: str = Field(description="the note's name, e.g. C3")
+    library: str
+    file: str
+    peak_dbfs: float = Field(description="the peak of the sample as the sampler plays it (its first second), over "
+                                         "0 dBFS: the box's output limiter takes what is over off")
 
 
 class LibraryDeleted(BaseModel):
@@ -71,6 +83,21 @@ def gone_note(entry: KitNote, names: dict[str, str] | None = None) -> GoneNote:
     """Kit note ``entry`` as an answer lists a note taken out; ``names``: library id -> name."""
     return GoneNote(note=entry.note, name=note_name(entry.note), library=entry.library, file=entry.file,
                     library_name=(names or {}).get(entry.library, ""))
+
+
+def hot_notes(box: Any, entries: list[KitNote]) -> list[HotNote]:
+    """Those of kit notes ``entries`` whose sample peaks over full scale (device.kit.is_over, the peak as the
+    sampler plays it: device.library.decode.peak_dbfs), in note order (p43 formats QA: float files at +6 dBFS were
+    picked and squashed by the limiter without a word)."""
+    from device.kit import is_over
+    from device.library.decode import peak_dbfs
+    out = []
+    for entry in sorted(entries, key=lambda e: e.note):
+        peak = peak_dbfs(box.libraries.files_path(entry.library) / entry.file)
+        if is_over(peak):
+            out.append(HotNote(note=entry.note, name=note_name(entry.note), library=entry.library, file=entry.file,
+                               peak_dbfs=round(peak, 2)))
+    return out
 
 
 def silenced_notes(loss: Silenced) -> SilencedNotes:

@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
 from device.api.errors import ApiError, _engine_stopped, _errors
-from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, kit_changed, library_gone, \
+from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
 from device.api.state import box_of
 from device.control import EngineStoppedError
@@ -427,15 +427,17 @@ def tag_now(box: Any, entry: KitNote) -> str | None:
     return entry.tag if not now or entry.tag in now else ", ".join(now)
 
 
-def _kit(box: Any, replaced: list[KitNote] | None = None) -> KitAnswer:
-    """The kit as the routes answer it; ``replaced``: what the change answered took out or gave another sample."""
+def _kit(box: Any, replaced: list[KitNote] | None = None, set_now: list[KitNote] | None = None) -> KitAnswer:
+    """The kit as the routes answer it; ``replaced``: what the change answered took out or gave another sample;
+    ``set_now``: the notes it set, whose samples over full scale are said (``hot``)."""
     keeper: KitKeeper = box.kit
     loading = keeper.loading                # while the box's start hands the kit over (kit QA: listed as if playing)
     names = library_names(box) if replaced else {}
     return KitAnswer(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
                      loading=f"{loading[0]} of {loading[1]} notes" if loading else None,
                      silenced=[silenced_notes(s) for s in keeper.silenced],
-                     replaced=[gone_note(e, names) for e in replaced or []])
+                     replaced=[gone_note(e, names) for e in replaced or []],
+                     hot=hot_notes(box, set_now or []))
 
 
 def _add_kit_routes(app: FastAPI, auth: Any) -> None:
@@ -455,7 +457,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             if exc.status == 404 and not _still_there(box, body.library):
                 raise library_gone(name) from None      # deleted between the making and the storing
             raise
-        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e])
+        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()))
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth],
              responses=_errors(401, 404, 422, 503, 507))
@@ -472,7 +474,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         old = box.kit.set(box, entry)
-        return _kit(box, [old] if old is not None and old != entry else [])
+        return _kit(box, [old] if old is not None and old != entry else [], [entry])
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth], responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str) -> KitAnswer:
