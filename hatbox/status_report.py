@@ -41,8 +41,8 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if knob_words(eng):
         print(f"  knobs: {knob_words(eng)}  (hatbox box-knob: ranges, and turning one)")
-    if isinstance(eng.get("knobs_restored"), str):            # at its start, the knobs as they were left
-        print(f"  {safe_text(eng['knobs_restored'])}")
+    if isinstance(eng.get("knobs_restored"), str):            # at its start, the knobs as they were left (what
+        print(f"  at its start: {safe_text(eng['knobs_restored'])}")     # plays now is the knobs: line above)
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
         print(f"  warning: {safe_text(text)}")

@@ -259,4 +259,4 @@ def test_hatbox_status_prints_the_knobs_put_back_at_the_start(capsys) -> None:
     line = "knobs restored as they were left: effect.drive 18 dB"
     print_status({"name": "box", "version": "x", "active": {"effect": None, "synth": None},
                   "engine": {"running": True, "knobs_restored": line}, "packs": [], "libraries": 0, "disk": {}})
-    assert f"  {line}\n" in capsys.readouterr().out
+    assert f"  at its start: {line}\n" in capsys.readouterr().out     # p43 regression QA: not the knobs now
