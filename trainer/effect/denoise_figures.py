@@ -9,7 +9,7 @@ filter of the output: trainer/effect/takes.py ``linear_share``) and in its level
 at least half of the pairs.  Noise is unrelated to the playing and adds to it; what a drive, compressor, EQ or reverb
 takes away or adds follows the playing in sound, what a chorus or phaser does follows it in level, and a pedal that
 adds hiss makes its output louder.  Only then does
-"SNR" mean something: the report of a drive pedal says none (measured figures: docs/denoise-report.md).
+"SNR" mean something: the report of a drive pedal says none (measured figures: docs/effect.md, "Denoiser report").
 
 The SNR of the input and of the pack are the held-out ESRs the trainer already measured (bypass's and the pack's:
 trainer/effect/evaluate.py), in dB (:func:`snr_from_esr`); noisereduce runs offline on the held-out stretch with
