@@ -93,6 +93,18 @@ def check_file(file: str) -> str:
     return path.as_posix()
 
 
+def held_file(files: Path, file: str) -> str:
+    """Kit file ``file`` (relative POSIX, as :func:`check_file` gives it) spelled as the library's ``files`` folder
+    holds it: composed (NFC), as uploads keep names since the forty-third stop, or in the other normal form where
+    only that is there (a name a Mac pastes decomposed: "tom ñ.wav" was "no audio file at .../tom ñ.wav", p43
+    regression QA; device.library.paths.on_disk).  ``file`` unchanged when the folder cannot be read."""
+    from device.library.paths import nfc, on_disk
+    try:
+        return on_disk(files, PurePosixPath(nfc(file))).as_posix()
+    except (OSError, ValueError):
+        return file
+
+
 def load_kit(path: Path) -> dict[int, KitNote]:
     """The kit kept at ``path`` (none: empty).  A damaged file (a cut write, edited by hand) is set aside as
     ``kit.json.damaged`` with a warning in the log, and the box starts with an empty kit rather than not at all

@@ -85,7 +85,7 @@ def box_kit(args: argparse.Namespace) -> int:
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
                                                                "loop": bool(args.loop)})
             _say(was_lines(kit))
-            warned = sampler_warnings(c, file)
+            warned = sampler_warnings(c, _kept_file(kit, note, file))
         elif args.unmap is not None:
             kit = _call(c, "DELETE", f"/kit/notes/{args.unmap}")
         elif args.clear:
@@ -99,6 +99,13 @@ def box_kit(args: argparse.Namespace) -> int:
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")
     return 0
+
+
+def _kept_file(kit: dict[str, Any], note: int, typed: str) -> str:
+    """The file note ``note`` plays as the box keeps it (its answer): a name typed decomposed (a Mac's paste) is
+    kept composed, and the sampler's warnings name it so; ``typed`` when the answer does not say."""
+    kept = next((n.get("file") for n in kit.get("notes") or [] if isinstance(n, dict) and n.get("note") == note), None)
+    return kept if isinstance(kept, str) else typed
 
 
 def _say(lines: list[str]) -> None:

@@ -23,8 +23,8 @@ from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, hot
     library_names, seen_of, silenced_notes
 from device.api.state import box_of
 from device.control import EngineStoppedError
-from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, kit_from_tags, \
-    load_kit, map_message, save_kit, unmap_message
+from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, held_file, \
+    kit_from_tags, load_kit, map_message, save_kit, unmap_message
 from device.kit_history import Seen, Silenced, load_silenced, remember, still_silent
 from device.notes import note_name, parse_note
 from hatbox.errors import HatboxError, first_line
@@ -466,7 +466,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         files = _files(box, body.library)
         number = _note(note)
         try:
-            entry = KitNote(note=check_note(number), library=body.library, file=check_file(body.file), loop=body.loop)
+            entry = KitNote(note=check_note(number), library=body.library, file=held_file(files, check_file(body.file)),
+                            loop=body.loop)
         except KitError as exc:
             raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
         from device.api.library_routes import _library_file
