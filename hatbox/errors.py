@@ -45,7 +45,7 @@ class PackError(HatboxError):
 
 class Interrupted(HatboxError):
     """Ctrl-C (or SIGTERM) part-way through a command: the CLI prints its one line, what became of the work, and exits
-    130 as for any interrupt."""
+    128 + the signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP: hatbox.cli.stopped_code)."""
 
     exit_code = 130
 
