@@ -148,13 +148,16 @@ def kit_damage(path: Path) -> str | None:
     return None
 
 
-def save_kit(path: Path, kit: dict[int, KitNote], silenced: list[dict[str, Any]] | None = None) -> None:
+def save_kit(path: Path, kit: dict[int, KitNote], silenced: list[dict[str, Any]] | None = None,
+             deleted: list[dict[str, Any]] | None = None) -> None:
     """Write ``kit`` to ``path`` whole or not at all (OSError when the disk refuses: the old file stays).
-    ``silenced``: the kit's losses to keep with it (device.kit_history.Silenced.as_json), read by an older box's
-    :func:`load_kit` as nothing."""
+    ``silenced``: the kit's losses to keep with it (device.kit_history.Silenced.as_json); ``deleted``: the libraries
+    deleted last, and by whom (the same form, no notes); both read by an older box's :func:`load_kit` as nothing."""
     data: dict[str, Any] = {"version": 1, "notes": [asdict(kit[n]) for n in sorted(kit)]}
     if silenced:
         data["silenced"] = silenced
+    if deleted:
+        data["deleted"] = deleted
     write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 

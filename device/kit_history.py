@@ -106,10 +106,30 @@ def kit_changes(seen: Seen, now: Seen, names: Mapping[str, str] | None = None) -
     return words
 
 
-def load_silenced(path: Path) -> list[Silenced]:
-    """The losses kept in the kit file at ``path``; [] when there is none or it cannot be read (device.kit.load_kit
+def deletion_of(kept: Iterable[Silenced], library: str) -> Silenced | None:
+    """The newest of the deletions ``kept`` (:attr:`KitKeeper.deleted`, or the losses) that deleted ``library``;
+    None when the box kept none (deleted before it kept them, or more than :data:`KEPT` deletions ago)."""
+    return next((d for d in reversed(list(kept)) if d.library == library), None)
+
+
+def deleted_words(deleted: Silenced, when: str = "") -> str:
+    """"library kitB was deleted by 'laptopB' (2024-05-01 14:02)" (``when``: the time in words, "" to leave it)."""
+    by = f" by {deleted.by!r}" if deleted.by else ""
+    return f"library {deleted.name or deleted.library} was deleted{by}" + (f" ({when})" if when else "")
+
+
+def noted(kept: list[Silenced], deleted: Silenced) -> list[Silenced]:
+    """``kept`` (the deletions the kit file keeps) with ``deleted`` added, its notes left out, the oldest beyond
+    :data:`KEPT` forgotten: who deleted a library is kept whether or not its samples were in the kit, so that a
+    laptop whose `box-kit --from` question was open while another deleted the library hears who (p43 regression
+    QA: the bare "no library 'lib-kitb-c83967'")."""
+    return (kept + [Silenced(deleted.library, deleted.name, (), deleted.when, deleted.by)])[-KEPT:]
+
+
+def load_silenced(path: Path, key: str = "silenced") -> list[Silenced]:
+    """The losses kept in the kit file at ``path`` (``key``: "deleted" for the deletions); [] when there is none or it cannot be read (device.kit.load_kit
     says what is wrong with a damaged kit file)."""
     try:
-        return read_silenced(json.loads(path.read_text(encoding="utf-8")).get("silenced"))
+        return read_silenced(json.loads(path.read_text(encoding="utf-8")).get(key))
     except (OSError, ValueError, AttributeError):
         return []

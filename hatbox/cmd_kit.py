@@ -15,7 +15,7 @@ from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
-from hatbox.kit_words import hot_lines, replaced_lines, seen_notes, silenced_lines, was_lines
+from hatbox.kit_words import deleted_error, hot_lines, replaced_lines, seen_notes, silenced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -77,7 +77,7 @@ def box_kit(args: argparse.Namespace) -> int:
                 if not _may_replace(seen, str(lib["id"])):
                     return 0
                 request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
-            kit = _call(c, "POST", "/kit/from-library", json=request)
+            kit = _made_from(c, request, lib)
             print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per tag")
             _say(replaced_lines(kit, str(lib["id"])))
         elif mapped is not None:
@@ -106,6 +106,28 @@ def _kept_file(kit: dict[str, Any], note: int, typed: str) -> str:
     kept composed, and the sampler's warnings name it so; ``typed`` when the answer does not say."""
     kept = next((n.get("file") for n in kit.get("notes") or [] if isinstance(n, dict) and n.get("note") == note), None)
     return kept if isinstance(kept, str) else typed
+
+
+def _made_from(client: Any, request: dict[str, Any], lib: dict[str, Any]) -> dict[str, Any]:
+    """POST /kit/from-library ``request`` for library ``lib`` (its entry in GET /libraries); a 404 for it once the
+    box no longer lists it (another laptop, or the panel, deleted it while the question was open) said as that:
+    "library kitB was deleted by 'laptopB' (DATE); the kit is as it was" (hatbox.kit_words.deleted_error)."""
+    from hatbox.box_client import BoxRefused
+    try:
+        return _call(client, "POST", "/kit/from-library", json=request)
+    except BoxRefused as exc:
+        if exc.status != 404 or _listed(client, str(lib["id"])):
+            raise
+        raise deleted_error(exc, lib) from None
+
+
+def _listed(client: Any, library: str) -> bool:
+    """Whether the box still lists library ``library`` (True when it cannot say: its 404 is then said as it is)."""
+    try:
+        return any(isinstance(i, dict) and i.get("id") == library
+                   for i in _call(client, "GET", "/libraries", expect=list))
+    except HatboxError:
+        return True
 
 
 def _say(lines: list[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.box_client import safe_text
+from hatbox.errors import HatboxError
 from hatbox.text import count_words, when_words
 
 SHOWN = 6                    # notes named in one line, then "..."
@@ -76,3 +77,19 @@ def hot_lines(kit: dict[str, Any]) -> list[str]:
     return [f"warning: {safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('file', '')))} peaks at "
             f"{float(n['peak_dbfs']):+.1f} dBFS: the box's limiter will take that off; normalise it (e.g. sox IN.wav "
             "OUT.wav gain -n -1) and send it again" for n in hot]
+
+
+GONE_HINT = ("it was deleted meanwhile (by another computer, or on the box): hatbox box-library lists the libraries "
+             "the box still holds")
+
+
+def deleted_error(refused: HatboxError, lib: dict[str, Any]) -> HatboxError:
+    """`box-kit --from LIB` whose library ``lib`` (GET /libraries' entry) the box no longer holds when it answers
+    (``refused``: its 404): "library kitB was deleted by 'laptopB' (DATE); the kit is as it was", as the box says it
+    when its kit history knows who (device.kit_history), else "library kitB was deleted; the kit is as it was" (p43
+    regression QA: the bare "the box says: no library 'lib-kitb-c83967'", hint: list the libraries)."""
+    said = str(refused.args[0] if refused.args else "").removeprefix("the box says: ")
+    name = safe_text(str(lib.get("name") or lib.get("id")))
+    if not (said.startswith("library ") and " was deleted" in said):
+        said = f"library {name} was deleted; the kit is as it was"
+    return HatboxError(said, hint=GONE_HINT)

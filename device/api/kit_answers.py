@@ -120,9 +120,11 @@ def kit_changed(seen: Seen, now: Seen, names: dict[str, str], library: str) -> A
                     hint=f"run it again to be asked about the kit as it is now: hatbox box-kit --from {library}")
 
 
-def library_gone(name: str) -> ApiError:
-    """404: library ``name`` was deleted (by another laptop, or the panel) while the kit was made of it."""
-    return ApiError(404, "not found", f"library {name} was deleted; the kit is as it was",
+def library_gone(name: str, said: str = "") -> ApiError:
+    """404: library ``name`` was deleted (by another laptop, or the panel) while the kit was made of it, or while the
+    laptop asked whether to; ``said``: the deletion in words when the box kept who did it and when
+    (device.kit_history.deleted_words: "library kitB was deleted by 'laptopB' (DATE)")."""
+    return ApiError(404, "not found", f"{said or f'library {name} was deleted'}; the kit is as it was",
                     hint="it was deleted meanwhile (by another computer, or on the box): hatbox box-library lists the "
                          "libraries the box still holds")
 

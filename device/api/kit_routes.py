@@ -25,7 +25,8 @@ from device.api.state import box_of
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, held_file, \
     kit_from_tags, load_kit, map_message, save_kit, unmap_message
-from device.kit_history import Seen, Silenced, load_silenced, remember, still_silent
+from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
+    still_silent
 from device.notes import note_name, parse_note
 from hatbox.errors import HatboxError, first_line
 
@@ -42,6 +43,7 @@ class KitKeeper:
         self.lock = threading.RLock()        # drop() inside forget_library()
         self.notes: dict[int, KitNote] = load_kit(path)
         self.silenced: list[Silenced] = load_silenced(path)     # notes a library's deletion took out (kit_history)
+        self.deleted: list[Silenced] = load_silenced(path, "deleted")    # the libraries deleted last, and by whom
         self.applied = threading.Event()      # set once :meth:`apply` has handed the kit to the sampler
         self.unmapped: set[int] = set()       # notes :meth:`apply` could not hand over (a file missing at the start)
         self.loading: tuple[int, int] | None = None   # (notes handed over, of) while :meth:`apply` runs
@@ -160,8 +162,8 @@ class KitKeeper:
                 gone = [e for n, e in sorted(self.notes.items()) if e.library == library]
                 for entry in gone:
                     _send(box, unmap_message(entry.note))
-                self.silenced = remember(self.silenced, Silenced(library, name, tuple((e.note, e.file) for e in gone),
-                                                                 by=by))
+                loss = Silenced(library, name, tuple((e.note, e.file) for e in gone), by=by)
+                self.silenced, self.deleted = remember(self.silenced, loss), noted(self.deleted, loss)
                 self._keep({n: e for n, e in self.notes.items() if e.library != library})
         except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
             log.warning("taking library %s's notes out of the kit failed: %s", library, first_line(exc))
@@ -184,7 +186,7 @@ class KitKeeper:
     def _keep(self, kit: dict[int, KitNote]) -> None:
         """Store ``kit``, with the losses :attr:`silenced` kept with it, and make it the keeper's."""
         try:
-            save_kit(self.path, kit, [s.as_json() for s in self.silenced])
+            save_kit(self.path, kit, [s.as_json() for s in self.silenced], [d.as_json() for d in self.deleted])
         except OSError as exc:
             log.error("keeping the kit in %s failed: %s", self.path, exc)
             self.notes = kit
@@ -221,13 +223,26 @@ def library_kit(box: Any, library: str) -> dict[int, KitNote]:
     except (ApiError, HatboxError, sqlite3.Error, OSError):
         if _still_there(box, library):
             raise
-        raise library_gone(name) from None
+        raise deleted_library(box, library, name) from None
 
 
 def library_name(box: Any, library: str) -> str:
     """Library ``library``'s name (its id when it has none); 404 for no such library."""
     from device.api.library_routes import _lib
     return str(_lib(box.libraries.get, library).get("name") or library)
+
+
+def deleted_library(box: Any, library: str, name: str = "") -> ApiError:
+    """404 for library ``library`` (called ``name``), deleted: who deleted it and when, when the kit's history kept
+    it (device.kit_history: p43 regression QA, `box-kit --from` answered "no library 'lib-kitb-c83967'" after its
+    question); the plain "no library" 404 when the box never held it, or forgot."""
+    from hatbox.text import when_words
+    keeper: KitKeeper = box.kit
+    gone = deletion_of(keeper.deleted, library) or deletion_of(keeper.silenced, library)
+    if gone is None and not name:
+        from device.api.library_routes import _lib
+        _lib(box.libraries.get, library)            # raises its 404
+    return library_gone(name or library, deleted_words(gone, when_words(gone.when)) if gone else "")
 
 
 def _still_there(box: Any, library: str) -> bool:
@@ -449,13 +464,15 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
               responses=_errors(401, 404, 409, 422, 503, 507))
     def kit_from_library(request: Request, body: KitFromLibrarySeen) -> KitAnswer:
         box = box_of(request)
+        if not _still_there(box, body.library):
+            raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
         kit = library_kit(box, body.library)
         try:
             old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
         except ApiError as exc:
             if exc.status == 404 and not _still_there(box, body.library):
-                raise library_gone(name) from None      # deleted between the making and the storing
+                raise deleted_library(box, body.library, name) from None   # between the making and the storing
             raise
         return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()))
 
