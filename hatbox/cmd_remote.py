@@ -423,7 +423,8 @@ def _rollback(args: argparse.Namespace) -> int:
         body = _call(c, "POST", f"/slots/{args.rollback}/rollback")
         with _box_reply("POST /slots/KIND/rollback"):
             print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
-                  + (f" (was {safe_text(body['previous'])})" if body.get("previous") else ""))
+                  + (f" (was {safe_text(body['previous'])})" if body.get("previous") else "")
+                  + (f" ({safe_text(body['went_past'])})" if body.get("went_past") else ""))
         if body.get("active"):
             say_slot_warnings(c, args.rollback)              # a knob the player set that it did not take...
         if args.rollback == "tagger" and body.get("active"):

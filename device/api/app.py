@@ -46,7 +46,7 @@ from device.api.library_fixes import start_notes
 from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
-from device.api.slot_routes import _add_slot_routes, note_deleted_target
+from device.api.slot_routes import _add_slot_routes, device_of, note_deleted_target
 from device.api.state import ENGINE_SLOTS, LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
     _BINARY, UPLOAD_RESERVE_BYTES, _check_room, _new_upload, disk_space, free_bytes, receive_upload)
@@ -403,7 +403,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
             raise ApiError(409, "conflict", f"pack '{pack_id}' is tagging library '{lid}' now; nothing was deleted",
                            hint=f"wait for it (hatbox box-library {lid} --wait) or stop it (hatbox box-library {lid} "
                                 "--cancel), then delete the pack")
-        note_deleted_target(box, pack_id, kind)     # a roll back of its slot can then say where its target went
+        note_deleted_target(box, pack_id, kind, device_of(request))     # a roll back can say where its target went
         try:
             box.store.delete(pack_id)
         except StoreError as exc:       # the active pack of its kind: the box never deletes it

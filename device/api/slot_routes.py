@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, get_args
+from typing import Any, Optional, get_args
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
@@ -29,19 +29,71 @@ class SlotInfo(BaseModel):
     rollback_to: str | None = Field(None, description="what a roll back makes active (None: nothing to go back to)")
 
 
-def note_deleted_target(box: Any, pid: str, kind: str) -> None:
-    """Pack ``pid`` (of ``kind``) is about to be deleted: when it is what a roll back of its slot goes back to, keep
-    that under the store (the store forgets a deleted pack from its history), so a later roll back says why it has
-    nowhere to go (p43 duo QA: "no earlier effect pack to roll back to", the other laptop's deletion unsaid).  Best
+class RollbackResult(M.SlotResult):
+    """``POST /slots/{slot}/rollback``'s answer: ``went_past`` says, when the pack a roll back would have gone back to
+    was deleted (and noted so) since, that this is the one before it."""
+    went_past: Optional[str] = Field(None, description="\"fxd, what it went back to before, was deleted by 'laptopB' "
+                                     "on DATE: this is the one before it\" when a deletion took the pack this roll "
+                                     "back would have made active (the store then goes one further back); None "
+                                     "otherwise")
+
+
+def note_deleted_target(box: Any, pid: str, kind: str, by: str = "") -> None:
+    """Pack ``pid`` (of ``kind``) is about to be deleted (by paired device ``by``): when it is what a roll back of its
+    slot goes back to, keep that under the store (the store forgets a deleted pack from its history), with the pack
+    active then (``active``) and the one a roll back goes back to once it is gone (``next``), so a later roll back
+    says why it has nowhere to go (p43 duo QA: "no earlier effect pack to roll back to", the other laptop's deletion
+    unsaid), or that it went one further back (p43 regression QA: it landed on an older pack without a word).  Best
     effort: a note that cannot be kept is said in the log.  (device/api/app.py's DELETE /packs/{id} calls it.)"""
     try:
-        if box.store.rollback_target(kind) != pid:
+        store = box.store
+        if store.rollback_target(kind) != pid:
             return
+        installed = set(store.ids())
+        earlier = [h for h in store.pointer().history[kind] if h != pid and h in installed]
         notes = _deleted_targets(box)
-        notes[kind] = {"pack": pid, "when": time.time()}
-        write_atomic(box.store.root / DELETED_TARGETS, json.dumps(notes, indent=1).encode("utf-8"))
+        notes[kind] = {"pack": pid, "when": time.time(), "by": by, "active": store.pointer().slots.get(kind),
+                       "next": earlier[-1] if earlier else None}
+        write_atomic(store.root / DELETED_TARGETS, json.dumps(notes, indent=1).encode("utf-8"))
     except (OSError, KeyError, ValueError) as exc:
         log.warning("could not note that %s, the %s slot's roll-back target, is deleted: %s", pid, kind, exc)
+
+
+def device_of(request: Request) -> str:
+    """The name of the paired device whose token ``request`` carries ("" when the box holds none such)."""
+    from device.api.auth import AuthError
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    tokens = box_of(request).tokens
+    try:
+        return str(tokens.name(tokens.check(token)))
+    except AuthError:
+        return ""
+
+
+def _went_past(box: Any, slot: str, was: str | None, pid: str) -> str | None:
+    """The roll back of ``slot`` from ``was`` to ``pid`` in words when it went one further back than it would have:
+    a deletion noted since (:func:`note_deleted_target`, the pack ``was`` active then) took the pack it would have
+    made active, and ``pid`` is what it went back to once that was gone.  The note is used up (forgotten): the next
+    roll back goes further back as asked.  None otherwise."""
+    from hatbox.text import when_words
+    gone = _deleted_targets(box).get(slot)
+    if not isinstance(gone, dict) or gone.get("next") != pid or gone.get("active") != was or not gone.get("pack") \
+            or gone["pack"] in box.store.ids():
+        return None
+    _forget_target(box, slot)
+    by, when = str(gone.get("by") or ""), when_words(gone.get("when"))
+    return (f"{gone['pack']}, what it went back to before, was deleted" + (f" by {by!r}" if by else "")
+            + (f" on {when}" if when else "") + ": this is the one before it")
+
+
+def _forget_target(box: Any, slot: str) -> None:
+    notes = _deleted_targets(box)
+    notes.pop(slot, None)
+    try:
+        write_atomic(box.store.root / DELETED_TARGETS, json.dumps(notes, indent=1).encode("utf-8"))
+    except OSError as exc:
+        log.warning("could not forget the %s slot's deleted roll-back target: %s", slot, exc)
 
 
 def _deleted_targets(box: Any) -> dict[str, Any]:
@@ -59,9 +111,9 @@ def _no_earlier(box: Any, slot: str, exc: StoreError) -> ApiError:
     gone = _deleted_targets(box).get(slot)
     if not isinstance(gone, dict) or not gone.get("pack") or box.store.rollback_target(slot):
         return _from_hatbox(409, "conflict", exc)
-    when = when_words(gone.get("when"))
+    when, by = when_words(gone.get("when")), str(gone.get("by") or "")
     return ApiError(409, "conflict", f"no earlier {slot} pack to roll back to: the one it went back to, "
-                    f"{gone['pack']}, was deleted" + (f" ({when})" if when else ""),
+                    f"{gone['pack']}, was deleted" + (f" by {by!r}" if by else "") + (f" ({when})" if when else ""),
                     hint=f"make one active by its id: hatbox box-pack ID --activate (hatbox box-pack lists the "
                          f"box's packs; a deleted pack comes back with hatbox push PACK.hatpack)")
 
@@ -90,9 +142,9 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
         say_in_log(request, f"the {slot} slot emptied" + (f" (was {prev})" if prev else ""))
         return M.SlotResult(slot=slot, active=None, previous=prev)
 
-    @app.post("/slots/{slot}/rollback", response_model=M.SlotResult, dependencies=[auth],
+    @app.post("/slots/{slot}/rollback", response_model=RollbackResult, dependencies=[auth],
               responses=_errors(401, 409, 500, 502, 507))
-    def rollback(request: Request, slot: M.Slot) -> M.SlotResult:
+    def rollback(request: Request, slot: M.Slot) -> RollbackResult:
         box = box_of(request)
         with box.install_lock:
             before = box.store.pointer()
@@ -115,5 +167,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                     box.put_back(before, pid, slot)
                     raise
             tagging = box.tag_waiting_libraries() if slot == "tagger" else []
-        say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else ""))
-        return M.SlotResult(slot=slot, active=pid, previous=prev, tagging=tagging)
+            past = _went_past(box, slot, prev, pid)
+        say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else "")
+                   + (f" ({past})" if past else ""))
+        return RollbackResult(slot=slot, active=pid, previous=prev, tagging=tagging, went_past=past)
