@@ -228,6 +228,7 @@ def _check_has_audio(src: Path, archive: Path) -> None:
 
 def _print_library(client: Any, body: dict[str, Any]) -> None:
     print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, {body['rejected']} rejected")
+    _say_notes(body)
     if body.get("skipped"):
         print(f"  skipped {count_words(body['skipped'], 'hidden or operating-system file')} "
               "(__MACOSX, ._*, .DS_Store...)")
@@ -245,6 +246,14 @@ def _print_library(client: Any, body: dict[str, Any]) -> None:
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
         print(f"  the box tags it as soon as a tagger pack is active: {tagger_way(client)}")
+
+
+def _say_notes(body: dict[str, Any]) -> None:
+    """The box's notes on a library's archive as a whole (its ``notes``: "names read as Shift-JIS (a Japanese Windows
+    zip)"; p43 regression QA: GET /libraries/ID held it, the laptop never said it)."""
+    notes = body.get("notes")
+    for note in notes if isinstance(notes, list) else []:
+        print(f"  note: {safe_text(str(note))}")
 
 
 def _active_tagger(client: Any) -> str | None:
@@ -474,6 +483,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
                     f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
             for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
                 print(f"{n:6d}  {safe_text(tag)}")
+            _say_notes(lib)
             if lib.get("state") == "done":
                 none = len(_call(c, "GET", f"/libraries/{lid}/untagged", expect=list))
                 if none:                               # under no tag above: said, or never seen (QA)

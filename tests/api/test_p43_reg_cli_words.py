@@ -1,0 +1,38 @@
+"""p43 regression QA, the laptop's words: `push-library` of a Shift-JIS zip did not print the box's note (GET
+/libraries/ID held "names read as Shift-JIS (a Japanese Windows zip)"); paths printed unquoted in the commands it
+suggests (`hatbox push`, `hatbox keygen`); the status watch's fault line suggested `box-pack NAME --activate`,
+which a name several packs of one name and version share is refused for."""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from device.library.zip_names import SHIFT_JIS_NOTE
+from hatbox.cli import main
+from tests.api.conftest import PairedServer, wav_bytes
+from tests.api.p43_raw_zip import raw_zip
+from tests.api.test_p43_duo_cli import _run
+
+
+def test_push_library_says_the_box_s_note_on_a_shift_jis_zip(tmp_path: Path, paired_server: PairedServer,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.api.packs import tagger_pack
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
+    arc = raw_zip(tmp_path / "sjis.zip", [("キット/キック.wav".encode("cp932"), wav_bytes())])
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "push-library", str(arc), "--wait", "--quiet")
+    assert rc == 0, err
+    assert f"  note: {SHIFT_JIS_NOTE}" in out.splitlines(), out
+    rc, out, err = _run(capsys, "box-library", "sjis")
+    assert rc == 0, err
+    assert f"  note: {SHIFT_JIS_NOTE}" in out.splitlines(), out
+
+
+def test_a_plain_zip_has_no_note(tmp_path: Path, paired_server: PairedServer,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    arc = raw_zip(tmp_path / "plain.zip", [(b"kit/kick.wav", wav_bytes())])
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "push-library", str(arc))
+    assert rc == 0 and "note:" not in out, out + err
