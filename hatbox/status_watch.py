@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import shlex
 import threading
 import time
+from pathlib import PurePath
 from typing import Any, Callable
 
 from hatbox.errors import HatboxError
@@ -57,7 +59,7 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
                 for fault in status.get("faults") or []:
                     if isinstance(fault, dict) and fault_id(fault) not in said["faults"]:
                         said["faults"].add(fault_id(fault))
-                        lines.append(f"warning: {safe_text(fault_line(fault))}")
+                        lines.append(f"warning: {safe_text(fault_line(fault, status))}")
             for line in lines:
                 say(line, err=True)            # as device run's other warning and note lines
         except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
@@ -94,12 +96,29 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
     return halt
 
 
-def fault_line(fault: dict[str, Any]) -> str:
+def fault_line(fault: dict[str, Any], status: dict[str, Any] | None = None) -> str:
     """A fault of the engine's status (device/audio/engine.py Fault) as the terminal and the box's log say it:
     "effect 'hatbox-drive' bypassed: the model's output ran away (far too loud); it stays bypassed until it is
-    turned back on (the panel's Effect page)".  Before (twenty-seventh stop's QA) neither said a word of it."""
+    turned back on (the panel's Effect page, or hatbox box-pack ID --activate)".  Before (twenty-seventh stop's QA)
+    neither said a word of it.  ``status``: the engine status the fault came in, whose slot's active pack gives the
+    id to name (:func:`fault_pack_id`; `box-pack NAME` refuses a name that several packs of one name and version
+    share, p43 regression QA); the pack's name when the status does not say it."""
     from device.ui.faults import fault_words
     slot, name = str(fault.get("slot") or "effect"), str(fault.get("name") or "")
     done, page = ("bypassed", "Effect") if slot == "effect" else ("silenced", "Play")
+    shown = fault_pack_id(fault, status) or name or "ID"
     return (f"{slot}{f' {name!r}' if name else ''} {done}: {fault_words(fault)[0]}; it stays {done} until it is "
-            f"turned back on (the panel's {page} page, or hatbox box-pack {name or 'ID'} --activate)")
+            f"turned back on (the panel's {page} page, or hatbox box-pack {shlex.quote(shown)} --activate)")
+
+
+def fault_pack_id(fault: dict[str, Any], status: dict[str, Any] | None) -> str:
+    """The store id of the pack ``fault`` names, from the engine ``status``' active pack of its slot (its ``path``
+    is STORE/packs/ID/pack.hatpack) when that pack has the fault's name; "" when the status cannot say (another
+    pack fading in, a pack played from a file outside a store)."""
+    from device.store import PACK_FILE, _ID_RE
+    active = (status or {}).get("active") if isinstance(status, dict) else None
+    info = active.get(str(fault.get("slot") or "effect")) if isinstance(active, dict) else None
+    if not isinstance(info, dict) or not info.get("path") or info.get("name") != fault.get("name"):
+        return ""
+    path = PurePath(str(info["path"]))
+    return path.parent.name if path.name == PACK_FILE and _ID_RE.fullmatch(path.parent.name) else ""

@@ -36,3 +36,22 @@ def test_a_plain_zip_has_no_note(tmp_path: Path, paired_server: PairedServer,
     capsys.readouterr()
     rc, out, err = _run(capsys, "push-library", str(arc))
     assert rc == 0 and "note:" not in out, out + err
+
+
+def test_the_fault_line_names_the_id_box_pack_takes(tmp_path: Path, paired_server: PairedServer,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from hatbox.status_watch import fault_line
+    from tests.api.packs import gain_pack
+    for i, pad in enumerate((0, 64)):                  # two trainings: one name and version, other bytes
+        assert main(["push", str(gain_pack(tmp_path / f"{i}.hatpack", "fuzz", pad_bytes=pad)), "--activate",
+                     "--quiet"]) == 0
+    store = paired_server.app.state.box.store
+    pid = store.active()["effect"]
+    status = {"active": {"effect": {"name": "fuzz", "path": str(store.pack_path(pid))}}}
+    line = fault_line({"slot": "effect", "name": "fuzz", "reason": "runaway"}, status)
+    assert f"or hatbox box-pack {pid} --activate)" in line
+    capsys.readouterr()
+    assert main(shlex.split(line.split("or ", 1)[1].rstrip(")"))[1:]) == 0    # the command as said: taken
+    assert main(["box-pack", "fuzz", "--activate"]) == 2                       # the name: refused, two share it
+    other = {"active": {"effect": {"name": "drive", "path": str(store.pack_path(pid))}}}     # another fading in
+    assert "hatbox box-pack fuzz --activate" in fault_line({"slot": "effect", "name": "fuzz"}, other)
