@@ -58,13 +58,16 @@ def csv_text_encoding(path: Path) -> tuple[str, str]:
 
 def legacy_text(path: Path, raw: bytes) -> tuple[str, str]:
     """(the text of CSV ``path``'s bytes ``raw``, which are not UTF-8, how they were read: "cp932" or "cp1252").
-    Shift-JIS as Japanese Excel writes it (cp932, read strictly) when it holds Japanese text (kana, kanji) and
-    Windows-1252 makes mojibake of it (``ƒLƒbƒN`` for キック: :func:`_mojibake`) or does not read it; else
-    Windows-1252 (what Excel on Windows writes elsewhere); else cp932 when only it reads the bytes; DataError when
-    neither does."""
+    Shift-JIS as Japanese Excel writes it (cp932, read strictly) only when both readings agree it is Japanese:
+    the cp932 text is plain Japanese (:func:`_plain_japanese`: kana or kanji, no private-use character, no
+    half-width katakana) and the Windows-1252 reading is mojibake (:func:`_mojibake`: ``ƒLƒbƒN`` for キック).
+    Else Windows-1252 (what Excel on Windows writes elsewhere: ``Übergröße`` is DC..F6 DF, which cp932 would make
+    half-width kana and a private-use character).  A CSV of half-width katakana alone (``ｷｯｸ``) is read as
+    Windows-1252: its bytes are as likely accented Latin text.  DataError when the chosen reading does not read
+    the bytes."""
     latin = _decoded(raw, "cp1252")
     japanese = _decoded(raw, "cp932")
-    if japanese is not None and (latin is None or (_has_japanese(japanese) and _mojibake(raw, latin))):
+    if japanese is not None and _plain_japanese(japanese) and _mojibake(raw):
         return japanese, "cp932"
     if latin is not None:
         return latin, "cp1252"
@@ -79,18 +82,31 @@ def _decoded(raw: bytes, encoding: str) -> str | None:
         return None
 
 
-def _has_japanese(text: str) -> bool:
-    """Whether ``text`` holds kana (full or half width) or kanji."""
-    return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
-               or "\uff66" <= c <= "\uff9f" for c in text)
+def _plain_japanese(text: str) -> bool:
+    """Whether ``text`` (a cp932 reading) reads as Japanese: a kana (full width) or two kanji side by side
+    (``音源``; one kanji alone is what a French ``cœur`` or ``Café™`` makes), and no private-use character
+    (cp932's user-defined area, F0-F9 lead bytes: ``öß`` read as Shift-JIS) nor half-width katakana (single
+    bytes A1-DF: ``Ü``, ``Ä``, ``Ó`` read as Shift-JIS)."""
+    if any("\ue000" <= c <= "\uf8ff" or "\uff61" <= c <= "\uff9f" for c in text):
+        return False
+    return any(_kana(c) for c in text) or any(_kanji(a) and _kanji(b) for a, b in zip(text, text[1:]))
 
 
-def _mojibake(raw: bytes, latin: str) -> bool:
-    """Whether ``latin``, the Windows-1252 reading of ``raw``, looks like double-byte text read a byte at a time: a
-    byte 0x80-0x9F (Shift-JIS's kana and most kanji start with one; in Windows-1252 they are rare punctuation:
-    ƒ ‚ „ …) or two letters beyond ASCII side by side (ordinary accented text has them apart: Müller, crème)."""
-    return any(0x80 <= b <= 0x9F for b in raw) or any(not a.isascii() and not b.isascii()
-                                                     for a, b in zip(latin, latin[1:]))
+def _kana(c: str) -> bool:
+    """Whether ``c`` is a full-width hiragana or katakana (ー included)."""
+    return "\u3040" <= c <= "\u30ff"
+
+
+def _kanji(c: str) -> bool:
+    """Whether ``c`` is a CJK ideograph (kanji), common or extension A."""
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+def _mojibake(raw: bytes) -> bool:
+    """Whether the Windows-1252 reading of ``raw`` is mojibake of double-byte text: ``raw`` holds a byte 0x80-0x9F,
+    which Windows-1252 reads as rare punctuation (ƒ ‚ „ … ‰ Œ) or cannot read at all (0x81 0x8D 0x8F 0x90 0x9D),
+    and which starts Shift-JIS's kana and most kanji.  Accented letters (Ü ö ß é ñ: 0xC0-0xFF) never count."""
+    return any(0x80 <= b <= 0x9F for b in raw)
 
 
 def encoding_note(path: Path, encoding: str) -> str:
