@@ -127,8 +127,8 @@ def noted(kept: list[Silenced], deleted: Silenced) -> list[Silenced]:
 
 
 def load_silenced(path: Path, key: str = "silenced") -> list[Silenced]:
-    """The losses kept in the kit file at ``path`` (``key``: "deleted" for the deletions); [] when there is none or it cannot be read (device.kit.load_kit
-    says what is wrong with a damaged kit file)."""
+    """The losses kept in the kit file at ``path`` (``key``: "deleted" for the deletions); [] when there is none or
+    it cannot be read (device.kit.load_kit says what is wrong with a damaged kit file)."""
     try:
         return read_silenced(json.loads(path.read_text(encoding="utf-8")).get(key))
     except (OSError, ValueError, AttributeError):

@@ -47,7 +47,7 @@ def push_library(args: argparse.Namespace) -> int:
                           hint="give a folder of samples, a .zip or a .tar (check the path's spelling)")
     if src.is_file() and _is_pack(src):           # before the box is reached: it would take the upload, then refuse it
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
-                          hint=f"send a pack with: hatbox push {safe_text(src)} --activate")
+                          hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)
     with temp_folder() as tmp, _client(*target(args)) as c:
@@ -227,7 +227,8 @@ def _check_has_audio(src: Path, archive: Path) -> None:
 
 
 def _print_library(client: Any, body: dict[str, Any]) -> None:
-    print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, {body['rejected']} rejected")
+    print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, "
+          f"{body['rejected']} rejected")
     _say_notes(body)
     if body.get("skipped"):
         print(f"  skipped {count_words(body['skipped'], 'hidden or operating-system file')} "
@@ -289,7 +290,8 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
                     raise HatboxError(f"{Exception.__str__(exc)} while following library {shown} "
                                       f"({state_words(body)})",
                                       hint=f"a box that starts again carries on tagging it: hatbox box-library "
-                                           f"{shown} --wait follows it again ({exc.hint or 'is the box on?'})"
+                                           f"{shlex.quote(shown)} --wait follows it again "
+                                           f"({exc.hint or 'is the box on?'})"
                                       ) from None
                 bar.update(body["progress"]["done"] - bar.n)
         if body["state"] == "cancelled":      # a deletion stops the tagging first: gone a moment later (a 404)
@@ -299,9 +301,10 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
         from hatbox.box_client import _Interrupted
         from hatbox.errors import stopped_by
         shown = safe_text(body.get("id", lid))
+        typed = shlex.quote(shown)
         raise _Interrupted(f"stopped following ({stopped_by(exc)}): the box goes on tagging library {shown} "
-                           f"({state_words(body)})", hint=f"follow it again: hatbox box-library {shown} --wait; stop "
-                                                          f"it: hatbox box-library {shown} --cancel") from None
+                           f"({state_words(body)})", hint=f"follow it again: hatbox box-library {typed} --wait; stop "
+                                                          f"it: hatbox box-library {typed} --cancel") from None
     return body
 
 
@@ -515,8 +518,8 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
     stay); ``wait``: follow the tagging until it ends."""
     body = _call(client, "POST", f"/libraries/{lid}/retag")
-    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): tagging again "
-          f"with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay"
+    print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): "
+          f"tagging again with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay"
           + retag_started(body))
     if wait:
         _follow_to_end(client, body["id"], quiet, str(body.get("name") or ""))

@@ -319,12 +319,12 @@ def keygen(args: argparse.Namespace) -> int:
     out = Path(args.path)
     if out.suffix.lower() == ".pub":            # the public key would be written over the private one
         raise HatboxError(f"{out} is where the public key goes: give the private key's name; nothing was written",
-                          hint=f"hatbox keygen {out.with_suffix('.pem')} (writes {out.with_suffix('.pem').name} and "
-                               f"{out.name})")
+                          hint=f"hatbox keygen {shlex.quote(str(out.with_suffix('.pem')))} (writes "
+                               f"{out.with_suffix('.pem').name} and {out.name})")
     pub = out.with_suffix(".pub")
     if out.is_dir():
         raise HatboxError(f"{out} is a folder: give the name of the key file to write; nothing was written",
-                          hint=f"hatbox keygen {out / 'KEY.pem'} (writes KEY.pem and KEY.pub in it)")
+                          hint=f"hatbox keygen {shlex.quote(str(out / 'KEY.pem'))} (writes KEY.pem and KEY.pub in it)")
     for path in (out, pub):
         if path.exists() or path.is_symlink():
             raise HatboxError(f"{path} already exists; not overwriting a key, nothing was written",

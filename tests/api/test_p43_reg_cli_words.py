@@ -55,3 +55,30 @@ def test_the_fault_line_names_the_id_box_pack_takes(tmp_path: Path, paired_serve
     assert main(["box-pack", "fuzz", "--activate"]) == 2                       # the name: refused, two share it
     other = {"active": {"effect": {"name": "drive", "path": str(store.pack_path(pid))}}}     # another fading in
     assert "hatbox box-pack fuzz --activate" in fault_line({"slot": "effect", "name": "fuzz"}, other)
+
+
+def _hint_command(err: str, start: str) -> list[str]:
+    """The command a hint suggests, from ``start`` ("hatbox keygen") to the words after it, as a shell splits it."""
+    line = next(x for x in err.splitlines() if start in x)
+    return shlex.split(line[line.index(start):].split(" (")[0])
+
+
+def test_keygen_hints_quote_a_path_with_spaces(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "my keys"
+    folder.mkdir()
+    rc, _, err = _run(capsys, "keygen", str(folder / "studio key.pub"))
+    assert rc == 2
+    assert _hint_command(err, "hatbox keygen") == ["hatbox", "keygen", str(folder / "studio key.pem")]
+    rc, _, err = _run(capsys, "keygen", str(folder))
+    assert rc == 2
+    assert _hint_command(err, "hatbox keygen") == ["hatbox", "keygen", str(folder / "KEY.pem")]
+
+
+def test_push_library_of_a_pack_hints_push_with_the_path_quoted(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.api.packs import gain_pack
+    (tmp_path / "my packs").mkdir()
+    pack = gain_pack(tmp_path / "my packs" / "fuzz v2.hatpack", "fuzz")
+    rc, _, err = _run(capsys, "push-library", str(pack))
+    assert rc == 2
+    assert shlex.split(err[err.index("hatbox push "):].splitlines()[0]) == ["hatbox", "push", str(pack), "--activate"]
