@@ -5,10 +5,13 @@ input and of the pack's output against the clean take, the improvement in dB, an
 When a set is a denoiser's (:func:`denoise_check`): the part the gear took away (input - output, aligned) has to be
 unrelated to what it let through, both in its sound (under :data:`REMOVED_SHARE` of its power explained by a linear
 filter of the output: trainer/effect/takes.py ``linear_share``) and in its level over time (the correlation of its
-50 ms frame levels with the output's under :data:`LEVEL_CORR`), and the output has to be quieter than the input, on
-at least half of the pairs.  Noise is unrelated to the playing and adds to it; what a drive, compressor, EQ or reverb
-takes away or adds follows the playing in sound, what a chorus or phaser does follows it in level, and a pedal that
-adds hiss makes its output louder.  Only then does
+50 ms frame levels with the output's under :data:`LEVEL_CORR`), it must not sound like the playing (the spread over
+third-octave bands of its long-term spectrum against the output's, :func:`spectral_distance`, at least
+:data:`SOUND_DB`), and the output has to be quieter than the input, on at least half of the pairs.  Noise is
+unrelated to the playing and adds to it; what a drive, compressor, EQ or reverb takes away or adds follows the
+playing in sound, what a chorus or phaser does follows it in level, what a tremolo, a slicer or a slow gear takes
+away is the playing itself (a copy of it in the gaps and swells: the same spectrum), and a pedal that adds hiss
+makes its output louder.  Only then does
 "SNR" mean something: the report of a drive pedal says none (measured figures: docs/effect.md, "Denoiser report").
 
 The SNR of the input and of the pack are the held-out ESRs the trainer already measured (bypass's and the pack's:
@@ -30,6 +33,9 @@ from trainer.effect.takes import linear_share
 
 REMOVED_SHARE = 0.25    # the removed part is noise when under this share of its power follows the output
 LEVEL_CORR = 0.5        # ... and when its level over time correlates with the output's under this
+SOUND_DB = 6.0          # ... and when its spectrum differs from the output's by at least this spread (dB) over bands
+BAND_RANGE_DB = 60.0    # bands of the output further than this under its loudest band are not compared
+SPECTRUM_SEGMENT = 4096  # samples per Welch segment of the long-term spectra (11.7 Hz bins at 48 kHz)
 SNR_CEIL_DB = 120.0     # an output identical to the clean take (ESR 0) is said as this, not infinity
 CONTEXT_S = 5.0         # s of the take before the held-out stretch that noisereduce also sees (its noise statistics)
 QUIET_FRAME_S = 0.05    # s: frames of the noisy input whose quietest tenth is the "noise clip" profile
@@ -79,6 +85,38 @@ def level_correlation(pair: Pair, rate: int) -> float:
     return float(np.corrcoef(levels[0], levels[1])[0, 1])
 
 
+def third_octaves(power: np.ndarray, freqs: np.ndarray) -> np.ndarray:
+    """Mean power of ``power`` [F] (a Welch spectrum over ``freqs`` [F], Hz) in each third-octave band from 20 Hz up
+    to the top bin -> [B]; NaN for a band without a bin (the lowest bands of a coarse spectrum)."""
+    edges = 20.0 * 2.0 ** (np.arange(0, 3 * np.log2(max(float(freqs[-1]), 40.0) / 20.0) + 1) / 3)
+    return np.array([float(np.mean(power[m])) if (m := (freqs >= a) & (freqs < b)).any() else np.nan
+                     for a, b in zip(edges[:-1], edges[1:])])
+
+
+def band_levels(x: np.ndarray, rate: int) -> np.ndarray:
+    """The long-term spectrum of ``x`` [N] in third-octave bands (:func:`third_octaves`), power, [B]."""
+    from scipy import signal
+    freqs, power = signal.welch(np.asarray(x, np.float64), rate, nperseg=min(SPECTRUM_SEGMENT, x.shape[0]))
+    return third_octaves(power, freqs)
+
+
+def spectral_distance(pair: Pair, rate: int) -> float:
+    """How unlike the playing what the gear took away (input - output [N], aligned) sounds, in dB: the spread
+    (standard deviation over third-octave bands within :data:`BAND_RANGE_DB` of the output's loudest) of the level
+    difference between the long-term spectra of the removed part and of the output.  About 0-5 dB for a tremolo,
+    slicer or slow gear (what they take away is the playing, only quieter), 10 dB and more for hiss, hum or pink
+    noise taken off guitar; 0 when nothing was taken away or the pair is too short for a spectrum."""
+    n = min(pair.input.shape[0], pair.output.shape[0])
+    removed = pair.input[:n].astype(np.float64) - pair.output[:n]
+    if n < 2 or not np.any(removed):
+        return 0.0
+    a, b = band_levels(removed, rate), band_levels(pair.output[:n], rate)
+    keep = np.isfinite(a) & np.isfinite(b) & (b > np.nanmax(b, initial=0.0) * 10 ** (-BAND_RANGE_DB / 10))
+    if keep.sum() < 2:
+        return 0.0
+    return float(np.std(10 * np.log10(a[keep] + 1e-30) - 10 * np.log10(b[keep] + 1e-30)))
+
+
 def quieter(pair: Pair) -> bool:
     """Whether the output [N] has less energy than the input [N] (noise taken off; added hiss makes it louder)."""
     n = min(pair.input.shape[0], pair.output.shape[0])
@@ -88,14 +126,18 @@ def quieter(pair: Pair) -> bool:
 
 def denoise_check(data: EffectData) -> dict[str, Any]:
     """metrics.json's ``denoise_check``: {"removed_share_per_pair": {pair: share}, "level_corr_per_pair": {pair:
-    correlation}, "quieter_pairs": [n, of], "denoised_pairs": [n, of], "denoising": bool}: a pair is denoised when
-    its removed part is under :data:`REMOVED_SHARE` explained by its output, its level correlates with the output's
-    under :data:`LEVEL_CORR`, and its output is quieter; the set is a denoiser's when at least half its pairs are."""
+    correlation}, "spectral_distance_per_pair": {pair: dB}, "quieter_pairs": [n, of], "denoised_pairs": [n, of],
+    "denoising": bool}: a pair is denoised when its removed part is under :data:`REMOVED_SHARE` explained by its
+    output, its level correlates with the output's under :data:`LEVEL_CORR`, its spectrum is at least
+    :data:`SOUND_DB` from the output's, and its output is quieter; the set is a denoiser's when at least half its
+    pairs are."""
     shares = {p.name: round(removed_share(p, data.rate), 4) for p in data.pairs}
     corr = {p.name: round(level_correlation(p, data.rate), 4) for p in data.pairs}
+    sound = {p.name: round(spectral_distance(p, data.rate), 2) for p in data.pairs}
     quiet = {p.name: quieter(p) for p in data.pairs}
-    clean = sum(shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and quiet[n] for n in shares)
-    return {"removed_share_per_pair": shares, "level_corr_per_pair": corr,
+    clean = sum(shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and sound[n] >= SOUND_DB and quiet[n]
+                for n in shares)
+    return {"removed_share_per_pair": shares, "level_corr_per_pair": corr, "spectral_distance_per_pair": sound,
             "quieter_pairs": [sum(quiet.values()), len(quiet)], "denoised_pairs": [clean, len(shares)],
             "denoising": bool(shares) and 2 * clean >= len(shares)}
 
