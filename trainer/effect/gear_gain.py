@@ -9,7 +9,12 @@ of the recording (no more than :data:`INPUT_RANGE_DB` under its loudest block), 
 those blocks' gains once the :func:`left_out` highest are left out (:data:`POP_BLOCKS`, 21 ms, or 0.1 % of them in a
 long take), so a few blocks of pop anywhere do not move it, while a real gain, which a take shows over and over,
 does.  A block far
-above it (:data:`POP_DB`) is named in a warning (:func:`pop_warnings`).
+above it (:data:`POP_DB`) whose output is loud for the take (within :data:`POP_LOUD_DB` of its loudest output block)
+is named in a warning (:func:`pop_times`).  The loudness test keeps the warning from hanging on the output level: an
+ordinary sox overdrive's own start transient (output 21 dB under the take's loudest block while the input sits 58 dB
+under its own) is measured by the guard only once the output is over the guard's floor, which a `sox gain -n 0` of
+the same file reaches and a -0.5 dBFS one does not; a real interface click (7 dB under the loudest block, the input
+80 dB under) is said at every normalisation.
 
 Measured (scratch /tmp/p43/fix-fmt/probe_gain.py; 48 kHz, 128-sample blocks):
 
@@ -30,7 +35,8 @@ import numpy as np
 INPUT_RANGE_DB = 50.0     # a block whose input RMS is further than this under the take's loudest block: near silence
 POP_BLOCKS = 8            # the highest this many block gains are left out (2.7 ms each at 48 kHz) ...
 POP_SHARE = 1e-3          # ... or this share of the counted blocks, when more (a 20 s take: 7500 blocks, 8 left out)
-POP_DB = 10.0             # a block this far over the robust figure is a pop, said in a warning
+POP_DB = 10.0             # a block this far over the robust figure is a pop, said in a warning ...
+POP_LOUD_DB = 14.0        # ... when its output is no further than this under the take's loudest output block
 SHOWN_POPS = 3            # pop times named in one warning
 
 
@@ -73,9 +79,20 @@ def robust_gain_db(gains: np.ndarray, real: np.ndarray) -> float:
     return float(counted[left_out(counted.size)]) if counted.size else -np.inf
 
 
-def pop_times(gains: np.ndarray, robust: float, block: int) -> list[tuple[int, float]]:
-    """(first block, gain in dB) of each run of neighbouring blocks :data:`POP_DB` over ``robust``, loudest first."""
-    over = np.flatnonzero(np.isfinite(gains) & (gains > robust + POP_DB))
+def loud_blocks(y: np.ndarray, block: int) -> np.ndarray:
+    """[N // block] bool: the blocks of output ``y`` [N] within :data:`POP_LOUD_DB` of its loudest block (RMS)."""
+    rms = block_rms(y, block)
+    return rms >= (rms.max() if rms.size else 0.0) * 10.0 ** (-POP_LOUD_DB / 20.0)
+
+
+def pop_times(gains: np.ndarray, robust: float, block: int, loud: np.ndarray | None = None
+              ) -> list[tuple[int, float]]:
+    """(first block, gain in dB) of each run of neighbouring blocks :data:`POP_DB` over ``robust`` (and, given
+    ``loud`` [B] bool from :func:`loud_blocks`, loud for the take), loudest first."""
+    over_mask = np.isfinite(gains) & (gains > robust + POP_DB)
+    if loud is not None:
+        over_mask &= loud[:gains.shape[0]]
+    over = np.flatnonzero(over_mask)
     runs: list[list[int]] = []
     for i in over:
         if runs and i - runs[-1][-1] <= 1:
@@ -110,7 +127,8 @@ def gear_gain(pairs: list, rate: int, block: int = 128) -> tuple[float | None, l
         if not np.isfinite(robust):
             continue
         figures.append(robust)
-        pops = pop_times(gains, robust, block)
+        n = min(p.input.shape[0], p.output.shape[0])
+        pops = pop_times(gains, robust, block, loud_blocks(p.output[:n], block))
         if pops:
             name = Path(p.files[1]).name or p.name
             said.append(pop_words(name, pops, robust, block, max(0, p.shifted - MARGIN), rate))
