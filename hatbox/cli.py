@@ -126,7 +126,7 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     takes abbreviations); anything after ``--`` is left alone; a name that starts with a single - is named as such
     (:func:`_check_dash_name`).  Exits as argparse does (code 2)."""
     import difflib
-    current, option = parser, None          # option: the last option that takes values (its values may follow)
+    current, place = parser, _Place()       # place: where the next value goes (an option's values, a positional)
     for token in argv:
         if token == "--":
             return
@@ -137,13 +137,14 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                     difflib.get_close_matches(token, list(subs), n=1, cutoff=0.6)   # devices: box-devices, not device
                 current.error(f"unknown command {token!r}" + (f" (did you mean {close[0]}?)" if close else "")
                               + f"; {current.prog} --help lists its commands")
-            current, option = subs.get(token, current), None if token in subs else option
+            current, place = (subs[token], _Place()) if token in subs else (current, place.took())
             continue
         if not token.startswith("--"):
-            _check_dash_name(current, token, option)
+            _check_dash_name(current, token, place)
             continue
         name = token.split("=", 1)[0]
-        option = None if "=" in token else _takes_values(current, name)
+        place = _Place(positionals=place.positionals,
+                       option=None if "=" in token else _takes_values(current, name))
         known = [o for a in current._actions for o in a.option_strings if o.startswith("--")]
         if name in known or any(o.startswith(name) for o in known) or len(name) < 3:
             continue
@@ -153,11 +154,62 @@ def check_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                       + getattr(current, "unknown_option_hint", f"; {current.prog} --help lists its options"))
 
 
-def _check_dash_name(parser: argparse.ArgumentParser, token: str, before: str | None) -> None:
+class _Place:
+    """Where the next value on a command line goes: ``option``'s values (``taken`` of them given so far) while it
+    takes more, else the ``positionals``-th positional argument of the command (0 first)."""
+
+    def __init__(self, positionals: int = 0, option: argparse.Action | None = None, taken: int = 0) -> None:
+        self.positionals, self.option, self.taken = positionals, option, taken
+
+    def took(self) -> "_Place":
+        """The place after one more value (not a command, not an option) was given."""
+        if self.option is not None and self.taken + 1 < _most_values(self.option):
+            return _Place(self.positionals, self.option, self.taken + 1)
+        if self.option is not None and self.taken < _most_values(self.option):
+            return _Place(self.positionals)         # the option's last value
+        return _Place(self.positionals + 1)
+
+
+def _most_values(action: argparse.Action) -> float:
+    """How many values ``action`` takes at most (``nargs``)."""
+    n = action.nargs
+    return 1 if n is None or n == "?" else n if isinstance(n, int) else float("inf")
+
+
+WORD_NAMES = ("tag", "word", "note", "key", "name")      # a value so named is a word, not a file
+
+
+def _value_name(action: argparse.Action, index: int) -> str:
+    """The name of ``action``'s ``index``-th value ("TAG", "FILE", "name"): its metavar (the last of a tuple for the
+    values past it), else its dest."""
+    meta = action.metavar
+    if isinstance(meta, tuple):
+        return meta[min(index, len(meta) - 1)]
+    return str(meta or action.dest)
+
+
+def _is_word(name: str) -> bool:
+    """Whether a value named ``name`` ("TAG", "tags", "FILE") is a word rather than a path."""
+    return any(w in name.lower() for w in WORD_NAMES)
+
+
+def _positional(parser: argparse.ArgumentParser, index: int) -> argparse.Action | None:
+    """``parser``'s positional argument that the ``index``-th positional value given fills (None past them all)."""
+    for action in parser._actions:
+        if action.option_strings or isinstance(action, argparse._SubParsersAction):
+            continue
+        if index < _most_values(action):
+            return action
+        index -= int(_most_values(action))
+    return None
+
+
+def _check_dash_name(parser: argparse.ArgumentParser, token: str, place: _Place | None = None) -> None:
     """An argument with one leading dash that is none of ``parser``'s short options (``-k``, ``-k5``) nor a negative
-    number: a file name that starts with - (``-dash/-x.wav``), which argparse took for an option and refused as
-    "unrecognized arguments" (or "expected one argument" after an option).  Said so, with the ways to give it;
-    ``before``: the option whose values it follows (``--fix``, ``--tag``), if any.  Exits as argparse does (2)."""
+    number: a file name or word that starts with - (``-dash/-x.wav``, ``-snare``), which argparse took for an option
+    and refused as "unrecognized arguments" (or "expected N arguments" after an option).  Said so, with the way to
+    give it that argparse takes there (:func:`_dash_ways`); ``place``: where it was given.  Exits as argparse does
+    (2)."""
     import re
     if token == "-" or re.fullmatch(r"-\d+|-\d*\.\d+", token):
         return
@@ -165,16 +217,44 @@ def _check_dash_name(parser: argparse.ArgumentParser, token: str, before: str | 
     if token[:2] in short:
         return
     shown = display_name(token)
-    ways = f"write ./{shown}" + (f"; for a tag or other word: {before}={shown}" if before else " or put -- before it")
-    parser.error(f"{shown} is no option of {parser.prog}; for a name that starts with - : {ways}")
+    parser.error(f"{shown} is no option of {parser.prog}; {_dash_ways(parser, shown, place or _Place())}")
 
 
-def _takes_values(parser: argparse.ArgumentParser, token: str) -> str | None:
-    """``token`` (``--fix``, ``--tag``; no ``=value``) when it is an option of ``parser`` that takes values, else
-    None."""
+def _dash_ways(parser: argparse.ArgumentParser, shown: str, place: _Place) -> str:
+    """What works for value ``shown`` (starting with -) at ``place``: after an option taking one value,
+    ``--opt=VALUE`` (for a trainer's --name: the pack name rule, which no name starting with - passes); among an option's
+    several values, ``./NAME`` for a file (``--opt=`` would take only that one value) or a space before a tag
+    (tags are stripped; argparse takes ``' -snare'`` as a value); for a positional tag, ``-- -crash``; else
+    ``./NAME`` or ``--`` before it.  Paths and words are quoted for a POSIX shell."""
+    import shlex
+    option = place.option
+    if option is not None and "--name" in option.option_strings and " train " in f" {parser.prog} ":
+        from export.manifest import name_problem
+        return f"a pack name cannot start with -: {name_problem(shown)}"
+    if option is not None:
+        flag = max(option.option_strings, key=len)
+        what = _value_name(option, place.taken)
+        if _most_values(option) == 1:
+            return f"for a value that starts with - write {flag}={shlex.quote(shown)}"
+        if _is_word(what):
+            return (f"for a {what} that starts with - put a space before it, quoted: {shlex.quote(' ' + shown)} "
+                    f"(the space is dropped; {flag}={shown} would make it the {_value_name(option, 0)})")
+        return f"for a name that starts with - : write {shlex.quote('./' + shown)}"
+    action = _positional(parser, place.positionals)
+    if action is not None and _is_word(_value_name(action, 0)):
+        return (f"for a {_value_name(action, 0).rstrip('s')} that starts with - : put -- before it, after the "
+                f"options ({parser.prog} ... -- {shlex.quote(shown)}): all that follows -- is taken as "
+                f"{_value_name(action, 0)}")
+    return f"for a name that starts with - : write {shlex.quote('./' + shown)} or put -- before it"
+
+
+def _takes_values(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The action of ``token`` (``--fix``, ``--tag``; no ``=value``, or a prefix argparse takes) when it is an
+    option of ``parser`` that takes values, else None."""
     for action in parser._actions:
-        if token in action.option_strings and action.nargs != 0:
-            return token
+        if action.nargs != 0 and any(o == token or (len(token) > 2 and o.startswith(token))
+                                     for o in action.option_strings if o.startswith("--")):
+            return action
     return None
 
 

@@ -12,6 +12,7 @@ from export.manifest import MAX_KNOBS
 from hatbox.advice import Limit, limit_words, next_block, run_limit, seed_words, times_words
 from hatbox.argtypes import minutes, seed, whole
 from hatbox.errors import HatboxError, KnobError
+from hatbox.names import default_name_help
 from hatbox.text import count_words, number_words
 
 CLOSE_ESR = 0.02           # held-out ESR said to be close to the gear: the captures' target (README, Measured figures)
@@ -36,8 +37,8 @@ def register(cli) -> None:
                         "worth a try when one run sounds off")
     t.add_argument("--device", default=None, help=DEVICE_HELP)
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
-    t.add_argument("--name", help="pack name, shown by the box and its panel (default: the data folder's name; with "
-                        "--input, the --out file's: --out amp.hatpack -> amp)")
+    t.add_argument("--name", help=default_name_help("the data folder's name (with --input, the --out file's: "
+                                                    "amp.hatpack -> amp)") + "; shown by the box and its panel")
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
     t.add_argument("--threads", type=whole(1, 1024), default=None,
                    help="CPU threads for torch (default 1, as --set threads=N; on a shared CPU more threads thrash)")

@@ -10,6 +10,7 @@ from typing import Any
 from export.manifest import RATE_RANGE
 from hatbox.advice import SYNTH_MINUTES, Limit, limit_words, next_block, seed_words, stop_word
 from hatbox.argtypes import minutes, number, seed, whole
+from hatbox.names import default_name_help
 from hatbox.cmd_effect import DEVICE_HELP
 from hatbox.text import cents_words, count_words, duration_words
 
@@ -28,9 +29,7 @@ def register(cli) -> None:
     p.add_argument("--out", required=True, help="output .hatpack")
     p.add_argument("--minutes", type=minutes(), default=SYNTH_MINUTES,
                    help=f"training wall-clock budget (default {SYNTH_MINUTES:g})")
-    p.add_argument("--name", default=None,
-                   help="pack name (default: the output file's stem, with characters other than letters, "
-                        "digits, _ - . made _)")
+    p.add_argument("--name", default=None, help=default_name_help("the output file's name (--out)"))
     p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=1.5,
                    help="length each note is cropped/padded to (0.25..30, default 1.5)")
     p.add_argument("--threads", type=whole(1, 1024), default=1,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
 from hatbox.argtypes import minutes, number, seed, whole
+from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
     respelled_notes, tag_heading, unsure_line
@@ -42,8 +43,7 @@ def register(cli) -> None:
                    help="use only N examples per tag (to see how the tagger does with a handful)")
     p.add_argument("--holdout", type=number(0, 1, "fraction", open_high=True), default=0.15,
                    help="fraction per tag kept for the report, 0 up to (not including) 1 (default 0.15; 0: none)")
-    p.add_argument("--name", default=None, help="pack name (default: made of the output file's name: "
-                                                "'My Kit 🥁.hatpack' -> 'My Kit')")
+    p.add_argument("--name", default=None, help=default_name_help("the output file's name (--out)"))
     p.add_argument("--threads", type=whole(1), default=2, help="CPU threads for training (default 2)")
     p.add_argument("--seed", type=seed(), default=0, help="random seed (default 0): another seed, another network")
     p.add_argument("--keep-level", action="store_true",

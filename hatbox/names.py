@@ -47,6 +47,14 @@ def default_pack_name(stem: str, fallback: str) -> str:
     return name if is_plain_name(name) else fallback
 
 
+def default_name_help(source: str) -> str:
+    """The words of a trainer's ``--name`` help: the pack name made of ``source`` ("the output file's name") when
+    --name is not given, as :func:`default_pack_name` makes it, and the manifest's rule (NAME_RULE)."""
+    from export.manifest import NAME_RULE
+    return (f"pack name, {NAME_RULE} (default: made of {source}: as it is when the rule takes it, else with "
+            "accents dropped and spaces kept, other characters made _: Flöte -> Flote, 'My Kit 🥁' -> 'My Kit')")
+
+
 def check_pack_name(name: str, flag: str = "--name") -> None:
     """HatboxError, before any training, unless ``name`` passes the manifest's own check
     (:func:`export.manifest.name_problem`, which says the rule and the character that broke it); the message names

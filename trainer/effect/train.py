@@ -49,7 +49,7 @@ from trainer.effect.gear_gain import gear_gain
 from trainer.effect.split import held_out, moved_notes, signal_start, train_pieces
 from trainer.effect.schedule import EvalClock, lr_at, phase_lr  # noqa: F401  (lr_at: read here before)
 from trainer.effect.schedule import Phase as _Phase
-from hatbox.names import default_pack_name
+from hatbox.names import check_pack_name, default_pack_name
 
 
 @dataclass
@@ -465,7 +465,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     from trainer.effect.evaluate import evaluate_data, quality_warnings
     cfg = make_config(**config)
     name = name or _default_name(data, input, out)
-    check_name(name)
+    check_pack_name(name)
     csv_file = None if data is None else (Path(data) / "pairs.csv" if Path(data).is_dir() else Path(data))
     check_out(out, keep=((input, "the --input recording"), (target, "the --target recording"),
                          (csv_file, "the set's pairs.csv")))

@@ -5,10 +5,9 @@ import math
 from pathlib import Path
 
 from export.atomic import locks_out, refuse_report_clashes, staged_report
-from export.manifest import NAME_RULE, is_plain_name
 from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
-from hatbox.names import default_pack_name
+from hatbox.names import check_pack_name, default_pack_name
 from trainer import accel
 from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
@@ -46,8 +45,7 @@ def check_outputs(out: Path, name: str, report: Path) -> None:
     """Everything about where the results go, before any work: the pack name, ``out`` (export.atomic.check_out,
     as for the other trainers: a regular file, or none yet, in a folder that can be written) and ``report`` (a
     folder, or not there yet).  Makes nothing."""
-    if not is_plain_name(name):
-        raise HatboxError(f"pack name {name!r} is not allowed", hint=f"a pack name is {NAME_RULE}")
+    check_pack_name(name)
     check_out(out)
     if report.exists() and not report.is_dir():
         raise HatboxError(f"--report {report} is a file", hint="give a folder for the report (made if missing)")
