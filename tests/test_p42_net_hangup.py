@@ -35,6 +35,12 @@ sys.exit(main(["push-library", sys.argv[1]]))
 """
 
 
+def _hang_up_heard() -> None:
+    """In the child: SIGHUP as a terminal's shell leaves it (a test run under nohup hands its children an ignored
+    SIGHUP, which hatbox rightly leaves ignored: the command then slept on)."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def test_a_closed_terminal_cleans_up_push_librarys_archive(tmp_path: Path) -> None:
     folder, tmp = tmp_path / "kit", tmp_path / "tmp"
     folder.mkdir()
@@ -44,7 +50,7 @@ def test_a_closed_terminal_cleans_up_push_librarys_archive(tmp_path: Path) -> No
     env = {**os.environ, "TMPDIR": str(tmp), "HATBOX_CONFIG": str(tmp_path / "cfg.json"),
            "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(folder)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=_hang_up_heard)
     try:
         assert proc.stdout.readline().strip() == "ready"
         assert [p.name.startswith(TEMP_PREFIX) for p in tmp.iterdir()] == [True]     # the archive's folder
