@@ -215,7 +215,7 @@ def test_train_synth_refuses_a_given_name_that_breaks_the_rule(tmp_path: Path, m
     assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(tmp_path / "ok.hatpack"),
                  "--name", "my synth (v2)"]) == 2
     err = capsys.readouterr().err
-    assert "pack name 'my synth (v2)' is not allowed" in err and NAME_RULE in err
+    assert "--name 'my synth (v2)' is not a valid pack name; nothing was trained" in err and NAME_RULE in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
