@@ -4,7 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYTHONDONTWRITEBYTECODE=1
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Two workers (pytest-xdist), each file's tests on one of them: the suite in about half the time on 2 cores
+# (HATBOX_TEST_WORKERS=0 runs it in this one process).
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${HATBOX_TEST_WORKERS:-2}" --dist loadfile "$@"
 rc=$?
 if [[ $rc -eq 5 ]]; then
   echo "no tests were collected: treating that as a failure" >&2
