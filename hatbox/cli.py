@@ -222,8 +222,8 @@ def _check_dash_name(parser: argparse.ArgumentParser, token: str, place: _Place 
 
 def _dash_ways(parser: argparse.ArgumentParser, shown: str, place: _Place) -> str:
     """What works for value ``shown`` (starting with -) at ``place``: after an option taking one value,
-    ``--opt=VALUE`` (for a trainer's --name: the pack name rule, which no name starting with - passes); among an option's
-    several values, ``./NAME`` for a file (``--opt=`` would take only that one value) or a space before a tag
+    ``--opt=VALUE`` (for a trainer's --name: the pack name rule, which no name starting with - passes); among an
+    option's several values, ``./NAME`` for a file (``--opt=`` would take only that one value) or a space before a tag
     (tags are stripped; argparse takes ``' -snare'`` as a value); for a positional tag, ``-- -crash``; else
     ``./NAME`` or ``--`` before it.  Paths and words are quoted for a POSIX shell."""
     import shlex

@@ -105,8 +105,8 @@ def _not_a_pack(out: Path, kind: str | None) -> Older | None:
     if aside.exists() or aside.is_symlink():
         raise HatboxError(f"{out} is there and is not a readable pack, and {aside.name}, where it would be kept, is "
                           "taken too: nothing was done",
-                          hint=f"give another --out (or move one of them away first; `hatbox pack inspect {shlex.quote(str(out))}` says "
-                               "what is wrong with it)")
+                          hint=f"give another --out (or move one of them away first; `hatbox pack inspect "
+                               f"{shlex.quote(str(out))}` says what is wrong with it)")
     return Older(data, "", None, readable=False)
 
 

@@ -76,11 +76,13 @@ def _board(*plugins) -> object:
 
 PEDALS = {"slicer 4 Hz": lambda x: x * _square(4.0, 1.0), "square tremolo 6 Hz 50 %": lambda x: x * _square(6.0, 0.5),
           "sine tremolo 5 Hz 80 %": _sine_tremolo, "slow gear": _slow_gear,
-          "drive": _board(pb.Distortion(18.0), pb.Compressor(-20.0, 4.0)), "compressor": _board(pb.Compressor(-30.0, 4.0)),
+          "drive": _board(pb.Distortion(18.0), pb.Compressor(-20.0, 4.0)),
+          "compressor": _board(pb.Compressor(-30.0, 4.0)),
           "EQ": _board(pb.HighShelfFilter(2000, 6.0)), "low-pass": _board(pb.LowpassFilter(1000)),
           "chorus": _board(pb.Chorus()), "phaser": _board(pb.Phaser()), "reverb": _board(pb.Reverb()),
           "bitcrush": _board(pb.Bitcrush(6)), "gain -6 dB": lambda x: 0.5 * x,
-          "adds hiss 20 dB": lambda x: x + _noise("hiss", x, 20.0), "adds hiss 0 dB": lambda x: x + _noise("hiss", x, 0.0)}
+          "adds hiss 20 dB": lambda x: x + _noise("hiss", x, 20.0),
+          "adds hiss 0 dB": lambda x: x + _noise("hiss", x, 0.0)}
 
 
 @pytest.mark.parametrize("pedal", list(PEDALS))
