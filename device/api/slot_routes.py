@@ -34,8 +34,8 @@ class RollbackResult(M.SlotResult):
     was deleted (and noted so) since, that this is the one before it."""
     went_past: Optional[str] = Field(None, description="\"fxd, what it went back to before, was deleted by 'laptopB' "
                                      "on DATE: this is the one before it\" when a deletion took the pack this roll "
-                                     "back would have made active (the store then goes one further back); None "
-                                     "otherwise")
+                                     "back would have made active (the store then goes one further back); left "
+                                     "out otherwise")
 
 
 def note_deleted_target(box: Any, pid: str, kind: str, by: str = "") -> None:
@@ -143,7 +143,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
         return M.SlotResult(slot=slot, active=None, previous=prev)
 
     @app.post("/slots/{slot}/rollback", response_model=RollbackResult, dependencies=[auth],
-              responses=_errors(401, 409, 500, 502, 507))
+              responses=_errors(401, 409, 500, 502, 507), response_model_exclude_unset=True)
     def rollback(request: Request, slot: M.Slot) -> RollbackResult:
         box = box_of(request)
         with box.install_lock:
@@ -170,4 +170,5 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
             past = _went_past(box, slot, prev, pid)
         say_in_log(request, f"the {slot} slot rolled back to {pid}" + (f" (was {prev})" if prev else "")
                    + (f" ({past})" if past else ""))
-        return RollbackResult(slot=slot, active=pid, previous=prev, tagging=tagging, went_past=past)
+        said = {"went_past": past} if past else {}      # a plain roll back answers as before
+        return RollbackResult(slot=slot, active=pid, previous=prev, tagging=tagging, **said)

@@ -40,7 +40,7 @@ def test_a_roll_back_past_a_deleted_target_says_so_once(tmp_path: Path) -> None:
     assert body["went_past"].endswith(": this is the one before it")
     assert box.client.post(f"/packs/{fxc}/activate", headers=box.auth).status_code == 200
     again = box.client.post("/slots/effect/rollback", headers=box.auth).json()
-    assert again["active"] == fuzz and again["went_past"] is None          # said once: the note is used up
+    assert again["active"] == fuzz and "went_past" not in again          # said once: the note is used up
 
 
 def test_a_roll_back_after_another_activation_says_nothing_of_the_deletion(tmp_path: Path) -> None:
@@ -49,14 +49,14 @@ def test_a_roll_back_after_another_activation_says_nothing_of_the_deletion(tmp_p
     assert box.client.delete(f"/packs/{fxd}", headers=box.auth).status_code == 204
     assert box.client.post(f"/packs/{fuzz}/activate", headers=box.auth).status_code == 200   # the history moved on
     body = box.client.post("/slots/effect/rollback", headers=box.auth).json()
-    assert body["active"] == fxc and body["went_past"] is None
+    assert body["active"] == fxc and "went_past" not in body
 
 
 def test_a_plain_roll_back_says_nothing_more(tmp_path: Path) -> None:
     box = make_box(tmp_path)
     fuzz, fxd, fxc = _three(box, tmp_path)
     body = box.client.post("/slots/effect/rollback", headers=box.auth).json()
-    assert body["active"] == fxd and body["went_past"] is None
+    assert body["active"] == fxd and "went_past" not in body
 
 
 def test_the_laptop_says_the_roll_back_went_one_further(tmp_path: Path, paired_server: PairedServer,
