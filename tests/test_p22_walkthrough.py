@@ -46,7 +46,7 @@ def test_settings_are_said_with_their_knobs_units(tmp_path, capsys: pytest.Captu
 def test_train_effect_help_says_where_the_name_comes_from_with_input(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["train", "effect", "--help"])
-    assert "with --input, the --out file's: --out amp.hatpack -> amp" in " ".join(capsys.readouterr().out.split())
+    assert "with --input, the --out file's: amp.hatpack -> amp)" in " ".join(capsys.readouterr().out.split())
 
 
 def test_train_synth_scores_are_rounded_and_said_in_words() -> None:
