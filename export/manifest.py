@@ -73,15 +73,6 @@ def _name_why(name: object) -> str:
     return f"it must start with a letter or digit ({name[0]!r} does not)"
 
 
-def pack_name(stem: str, fallback: str) -> str:
-    """A name that obeys NAME_RULE, made from a file or folder name (the trainers' default pack name): every
-    character other than an ASCII letter, digit, ``_``, ``-`` or ``.`` becomes ``_``, at most 60 characters
-    are kept, ``_ . -`` are stripped from both ends, and ``fallback`` stands in when nothing is left
-    (``"my synth (v2)"`` -> ``"my_synth__v2"``)."""
-    clean = "".join(c if (c.isascii() and c.isalnum()) or c in "_-." else "_" for c in stem)
-    return clean[:60].strip("_.-") or fallback
-
-
 _VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+([.+\-][0-9A-Za-z.\-]+)?$")
 
 

@@ -206,10 +206,3 @@ def check_report(report: str | Path, out: str | Path, data: str | Path | None = 
     from export.atomic import refuse_report_clashes
     refuse_report_clashes(report, REPORT_FILES, suggestion=f"{Path(out).with_suffix('')}_report")
     _probe(report / "probe", "--report", report)
-
-
-def check_name(name: str) -> None:
-    """HatboxError unless ``name`` passes the manifest's pack name rule."""
-    from export.manifest import NAME_RULE, is_plain_name
-    if not is_plain_name(name):
-        raise HatboxError(f"--name {name!r} is not a valid pack name", hint=NAME_RULE)

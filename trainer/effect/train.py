@@ -42,7 +42,7 @@ from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss, esr_loss
 from trainer.effect.models import DEFAULT_ARCH, EffectModel, build, count_params
 from trainer.effect.config import (AUTO_ARCH, AUTO_CANDIDATES, GOLDEN_SAMPLES, MAX_STATE_BYTES, OPTIONS,  # noqa: F401
-                                   SETTINGS, TrainConfig, check_name, check_report, make_config,
+                                   SETTINGS, TrainConfig, check_report, make_config,
                                    model_settings, state_bytes)
 from export.atomic import check_out, locks_out, staged_report
 from trainer.effect.gear_gain import gear_gain
