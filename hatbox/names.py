@@ -71,37 +71,13 @@ def check_pack_name(name: str, flag: str = "--name") -> None:
 def on_disk(path: Path) -> Path | None:
     """The existing path that ``path`` names when each of its parts may be written in another Unicode form (an
     NFC ``café`` for a file macOS named NFD, or the other way): ``path`` itself when it exists, else each part as
-    a folder holds it (as written first, then each entry equal to it under NFC: a folder may hold both forms, each
-    with other files); None when there is none.  Only folders on the way are listed; nothing is renamed."""
+    a folder holds it (device.library.paths.existing); None when there is none.  Nothing is renamed."""
+    from device.library.paths import existing
     if _exists(path):
         return path
     base = Path(path.anchor) if path.is_absolute() else Path(".")
-    found = _walk(base, list(path.parts[1:] if path.is_absolute() else path.parts))
+    found = existing(base, list(path.parts[1:] if path.is_absolute() else path.parts))
     return found if found is None or path.is_absolute() else Path(os.path.normpath(found))
-
-
-def _walk(base: Path, parts: list[str]) -> Path | None:
-    """The existing ``base / parts...`` with each part in whichever Unicode form ``base``'s folders hold it."""
-    if not parts:
-        return base
-    for name in _spellings(base, parts[0]):
-        found = _walk(base / name, parts[1:])
-        if found is not None:
-            return found
-    return None
-
-
-def _spellings(folder: Path, part: str) -> list[str]:
-    """``part`` where ``folder`` holds it as written, then the names of ``folder``'s entries that are ``part`` in
-    another Unicode form."""
-    exact = [part] if _exists(folder / part) else []
-    if part in (".", ".."):
-        return exact
-    want = nfc(part)
-    try:
-        return exact + sorted(e.name for e in os.scandir(folder) if e.name != part and nfc(e.name) == want)
-    except (OSError, ValueError):
-        return exact
 
 
 def path_forms(typed: str, base: Path | None = None) -> list[str]:

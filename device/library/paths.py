@@ -26,20 +26,6 @@ def has_two_forms(text: str) -> bool:
                                     and unicodedata.is_normalized("NFD", text)))
 
 
-def _spelled_in(folder: Path, name: str) -> str | None:
-    """The name under which ``folder`` holds ``name`` when it holds it only in another normal form; None when it
-    holds it as given, holds no such name, holds two spellings of it, or cannot be read."""
-    try:
-        names = os.listdir(folder)
-    except (OSError, ValueError):
-        return None
-    if name in names:
-        return None
-    want = nfc(name)
-    found = [n for n in names if nfc(n) == want]
-    return found[0] if len(found) == 1 else None
-
-
 def on_disk(root: Path, path: Path) -> Path:
     """``path`` (relative to the library folder ``root``, or absolute under it) spelled as the library's folder
     spells it, when its names are there only in another normal form (a name typed composed, held decomposed, or
@@ -52,13 +38,43 @@ def on_disk(root: Path, path: Path) -> Path:
         if root is None:
             return path
     rel = path.relative_to(root) if path.is_absolute() else path
-    parts, here = [], root
-    for part in rel.parts:
-        other = _spelled_in(here, part) if has_two_forms(part) else None
-        parts.append(other or part)
-        here = here / parts[-1]
-    found = Path(*parts) if parts else rel
-    return root / found if path.is_absolute() else found
+    found = existing(root, list(rel.parts))
+    if found is None:
+        return path
+    return found if path.is_absolute() else found.relative_to(root)
+
+
+def existing(base: Path, parts: list[str]) -> Path | None:
+    """The existing ``base / parts...`` with each part in whichever Unicode form ``base``'s folders hold it (as
+    written first, then each entry equal to it under NFC: a folder may hold both forms, each with other files);
+    None when there is none.  Only the folders on the way are listed; nothing is renamed."""
+    if not parts:
+        return base
+    for name in _spellings(base, parts[0]):
+        found = existing(base / name, parts[1:])
+        if found is not None:
+            return found
+    return None
+
+
+def _spellings(folder: Path, part: str) -> list[str]:
+    """``part`` where ``folder`` holds it as written, then the names of ``folder``'s entries that are ``part`` in
+    another Unicode form."""
+    exact = [part] if _exists(folder / part) else []
+    if part in (".", "..") or not has_two_forms(part):
+        return exact
+    want = nfc(part)
+    try:
+        return exact + sorted(e.name for e in os.scandir(folder) if e.name != part and nfc(e.name) == want)
+    except (OSError, ValueError):
+        return exact
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def _form(name: str) -> str:
