@@ -72,8 +72,8 @@ def on_disk(path: Path) -> Path | None:
     """The existing path that ``path`` names when each of its parts may be written in another Unicode form (an
     NFC ``café`` for a file macOS named NFD, or the other way): ``path`` itself when it exists, else each part as
     a folder holds it (device.library.paths.existing); None when there is none.  Nothing is renamed."""
-    from device.library.paths import existing
-    if _exists(path):
+    from device.library.paths import existing, is_there
+    if is_there(path):
         return path
     base = Path(path.anchor) if path.is_absolute() else Path(".")
     found = existing(base, list(path.parts[1:] if path.is_absolute() else path.parts))
@@ -88,13 +88,6 @@ def path_forms(typed: str, base: Path | None = None) -> list[str]:
         [on_disk(base / typed), on_disk(Path(typed))]
     shown = [str(p) for p in found if p is not None]
     return [f for f in dict.fromkeys(name_forms(typed)[1:] + shown) if f != typed]
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists() or path.is_symlink()
-    except (OSError, ValueError):
-        return False
 
 
 def quoted(path: object) -> str:

@@ -60,7 +60,7 @@ def existing(base: Path, parts: list[str]) -> Path | None:
 def _spellings(folder: Path, part: str) -> list[str]:
     """``part`` where ``folder`` holds it as written, then the names of ``folder``'s entries that are ``part`` in
     another Unicode form."""
-    exact = [part] if _exists(folder / part) else []
+    exact = [part] if is_there(folder / part) else []
     if part in (".", "..") or not has_two_forms(part):
         return exact
     want = nfc(part)
@@ -70,7 +70,8 @@ def _spellings(folder: Path, part: str) -> list[str]:
         return exact
 
 
-def _exists(path: Path) -> bool:
+def is_there(path: Path) -> bool:
+    """Whether something is at ``path`` (a link to nothing too); False where it cannot be looked at."""
     try:
         return path.exists() or path.is_symlink()
     except (OSError, ValueError):
