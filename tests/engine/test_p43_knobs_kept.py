@@ -216,11 +216,12 @@ def test_a_power_cut_mid_write_leaves_the_file_as_it_was_and_its_half_is_removed
     _turn(second, "drive", 3.0)
     assert second.knobs.save() is False
     assert (store / KNOB_FILE).read_bytes() == before    # whole, as before the cut write
-    second.knobs._stop.set()                             # the power goes: its keeper ends with no last write (its
-    second.knobs._dirty.set()                            # own retry, mid-write, raced the folder's listing below)
-    second.knobs._thread.join(5)
     third = box.start({"effect": fxd})                   # the box comes back after the cut (no clean stop)
     assert _knobs(third)["drive"] == 18.0
+    for child in (third, second):                        # their keepers' writes (cut too) end: none half-kept
+        child.knobs._stop.set()
+        child.knobs._dirty.set()
+        child.knobs._thread.join(5)
     assert [p.name for p in store.glob(f".{KNOB_FILE}*")] == []
 
 
