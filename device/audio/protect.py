@@ -203,14 +203,26 @@ def max_block_gain_db(x: np.ndarray, y: np.ndarray, block: int, floor: float,
     recent level instead), so it is left out; before, it counted, and a reverb pack measured 40 dB
     and more and got the cap as its limit.  An effect that amplifies shows its gain while its input
     sounds, so that is still measured in full."""
-    n = (min(x.shape[0], y.shape[0]) // block) * block
-    xb = x[:n].astype(np.float64).reshape(-1, block)
-    yb = y[:n].astype(np.float64).reshape(-1, block)
-    r_in, r_out = np.sqrt(np.mean(xb ** 2, axis=1)), np.sqrt(np.mean(yb ** 2, axis=1))
-    loud = (r_out > floor) & _input_present(r_in, block, config, rate)
+    r_in, r_out, loud = measured_blocks(x, y, block, floor, config, rate)
     if not loud.any():
         return -math.inf
     return float(np.max(20.0 * np.log10(r_out[loud] / np.maximum(r_in[loud], _EPS))))
+
+
+def block_rms(a: np.ndarray, block: int) -> np.ndarray:
+    """RMS (linear) of each whole ``block``-sample block of ``a`` [N] -> [N // block]."""
+    n = (a.shape[0] // block) * block
+    return np.sqrt(np.mean(np.square(a[:n].astype(np.float64).reshape(-1, block)), axis=1))
+
+
+def measured_blocks(x: np.ndarray, y: np.ndarray, block: int, floor: float,
+                    config: ProtectConfig = ProtectConfig(), rate: int | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(input block RMS [B], output block RMS [B], [B] bool: the blocks :func:`max_block_gain_db` measures: output
+    above ``floor`` and the input present) of input ``x`` [N] and output ``y`` [N], over their common length."""
+    n = min(x.shape[0], y.shape[0])
+    r_in, r_out = block_rms(x[:n], block), block_rms(y[:n], block)
+    return r_in, r_out, (r_out > floor) & _input_present(r_in, block, config, rate)
 
 
 def _input_present(r_in: np.ndarray, block: int, config: ProtectConfig, rate: int | None) -> np.ndarray:

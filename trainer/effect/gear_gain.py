@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from device.audio.protect import block_rms
+
 INPUT_RANGE_DB = 50.0     # a block whose input RMS is further than this under the take's loudest block: near silence
 POP_BLOCKS = 8            # the highest this many block gains are left out (2.7 ms each at 48 kHz) ...
 POP_SHARE = 1e-3          # ... or this share of the counted blocks, when more (a 20 s take: 7500 blocks, 8 left out)
@@ -40,24 +42,16 @@ POP_LOUD_DB = 14.0        # ... when its output is no further than this under th
 SHOWN_POPS = 3            # pop times named in one warning
 
 
-def block_rms(a: np.ndarray, block: int) -> np.ndarray:
-    """RMS (linear) of each whole ``block``-sample block of ``a`` [N] -> [N // block]."""
-    n = (a.shape[0] // block) * block
-    return np.sqrt(np.mean(np.square(a[:n].astype(np.float64).reshape(-1, block)), axis=1))
-
-
 def block_gains(x: np.ndarray, y: np.ndarray, block: int, floor: float, rate: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(gain in dB of each block [B], -inf where the guard does not measure it; [B] bool: the blocks whose input is
     within :data:`INPUT_RANGE_DB` of the take's loudest input block) of input ``x`` [N] and output ``y`` [N].
     Measured as the box's guard measures (device.audio.protect.max_block_gain_db: output above ``floor``, linear,
     and the input present by the guard's own rule)."""
-    from device.audio.protect import ProtectConfig, _input_present
-    n = min(x.shape[0], y.shape[0])
-    r_in, r_out = block_rms(x[:n], block), block_rms(y[:n], block)
+    from device.audio.protect import measured_blocks
+    r_in, r_out, measured = measured_blocks(x, y, block, floor, rate=rate)
     if not r_in.size:
         return np.zeros(0), np.zeros(0, bool)
-    measured = (r_out > floor) & _input_present(r_in, block, ProtectConfig(), rate)
     with np.errstate(divide="ignore"):
         gains = np.where(measured, 20.0 * np.log10(np.maximum(r_out, 1e-30) / np.maximum(r_in, 1e-30)), -np.inf)
     real = r_in > 0.0
