@@ -37,6 +37,7 @@ SHOWN = 4                 # knobs named on the "restored" line; more are counted
 log = logging.getLogger("hatbox.engine")
 
 Kept = dict[str, dict[str, Any]]     # slot -> {"pack", "name", "version", "knobs": [SetKnob]}
+Ignored = tuple[str, bool, list[SetKnob]]    # a slot's knobs not restored: (its pack's name, has it knobs, the knobs)
 
 
 def _knob(raw: Any) -> SetKnob:
@@ -108,13 +109,47 @@ def knob_words(knob: SetKnob) -> str:
     return f"{knob.name} {knob.value:g}{' ' + knob.unit if knob.unit else ''}"
 
 
-def restored_line(carried: dict[str, list[SetKnob]]) -> str | None:
-    """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none."""
-    named = [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
-    if not named:
-        return None
+def _named(slot: str, knobs: list[SetKnob]) -> str:
+    """"synth.cutoff 4000 Hz, synth.drive 6 dB" (the first :data:`SHOWN`, then "and N more")."""
+    named = [f"{slot}.{knob_words(k)}" for k in knobs]
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    return f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}"
+    return ", ".join(named[:SHOWN]) + more
+
+
+def restored_line(carried: dict[str, list[SetKnob]], ignored: dict[str, Ignored] | None = None) -> str | None:
+    """One short line naming the knobs put back at start (``{slot: knobs}``) and, said once, those of the file the
+    pack loaded in their slot does not have (``ignored``: ``{slot: (pack name, whether it has any knob, knobs)}``:
+    p43 leftovers, a stale knobs.json named 'cutoff' for a synth pack without knobs, and the status said it was
+    restored); None for none of either."""
+    named = [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
+    parts = []
+    if named:
+        more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
+        parts.append(f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}")
+    for slot, (pack, has_knobs, knobs) in sorted((ignored or {}).items()):
+        lacks = "no such knob" if has_knobs else "no knobs"
+        parts.append(f"{_named(slot, knobs)} not restored (the {slot} pack '{pack}' has {lacks})")
+    if parts and not named:
+        parts[0] = "knobs kept from the last run: " + parts[0]
+    return "; ".join(parts) or None
+
+
+def split_real(carried: dict[str, list[SetKnob]], status: dict[str, Any]
+               ) -> tuple[dict[str, list[SetKnob]], dict[str, Ignored]]:
+    """(the knobs of ``carried`` that the pack loaded in their slot really has, those it does not: ``{slot: (pack
+    name, whether it has any knob, knobs)}``), by the engine's ``status`` (``slot_knobs``: the knobs each slot's
+    pack reports, in any case; ``active``: its name).  A synth pack without knobs takes a knob message without a
+    word (device.audio.synth), so a knob of the file was "carried" onto it."""
+    slot_knobs, active = status.get("slot_knobs") or {}, status.get("active") or {}
+    real: dict[str, list[SetKnob]] = {}
+    ignored: dict[str, Ignored] = {}
+    for slot, knobs in carried.items():
+        has = {str(name).lower() for name in slot_knobs.get(slot) or {}}
+        real[slot] = [k for k in knobs if k.name.lower() in has]
+        rest = [k for k in knobs if k.name.lower() not in has]
+        if rest:
+            ignored[slot] = (str((active.get(slot) or {}).get("name") or "?"), bool(has), rest)
+    return {slot: knobs for slot, knobs in real.items() if knobs}, ignored
 
 
 class KnobKeeper:
@@ -148,8 +183,10 @@ class KnobKeeper:
 
     def start(self) -> dict[str, Any]:
         """The start-up packs are in: say what was put back (``{"knobs_restored": line}`` for the status, also
-        logged; {} for nothing) and start saving."""
-        line = restored_line({s: k for s, k in self.engine.carried.items() if s in self.recalled})
+        logged; {} for nothing), and once the knobs of the file the packs loaded do not have (:func:`split_real`),
+        and start saving."""
+        carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
+        line = restored_line(*split_real(carried, self.engine.status())) if carried else None
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:
