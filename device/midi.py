@@ -23,7 +23,9 @@ polytouch (poly aftertouch)     on channel 10, ``{"op": "choke", "note"}`` when 
                                 or more: the sampler's voices of that note fade out in 4 ms (an electronic
                                 kit's cymbal grab: Roland, Alesis and Yamaha modules send it); otherwise
                                 nothing (on other channels it is a keyboard's expression)
-program_change and the rest     nothing (a program change does not switch packs)
+program_change                  nothing here: :class:`MidiHub` hands it to the box's program map, which
+                                switches the pack mapped to it (device/midi_programs.py)
+the rest                        nothing
 ==============================  =============================================================
 
 CC -> knob, in this order: a binding by name (:meth:`MidiMap.bind`, MIDI learn, ``hatbox device
@@ -77,6 +79,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from device import midi_saved
 from device.midi_channels import DRUM_CHANNEL, Channels  # noqa: F401 - DRUM_CHANNEL: device.midi's since p19
 from device.midi_pickup import IN_STEP, PICKUP, Control, PickUp  # noqa: F401 - IN_STEP, PICKUP: likewise
 from export.manifest import Knob
@@ -466,14 +469,19 @@ class MidiHub:
         self.controllers: Callable[[], list[str]] = list
         self.overridden = {cc: t for cc, t in (saved or {}).items()
                            if mapping.cc.get(cc) != t or mapping.origin(cc) != LEARNED}
+        self.programs: Any = None          # program change -> pack (device.midi_programs.ProgramSwitcher, the API's)
+        self.kept_channels: Channels | None = None       # the channels set from the laptop, kept (device/midi_saved.py)
+        midi_saved.at_start(self)                        # those read; a learn the restart cancelled is said
 
     def opened(self, port: str) -> None:
         """MIDI input ``port`` is open: control changes reach the map."""
         self.port, self.note = port, ""
+        midi_saved.apply_kept(self)
 
     def closed(self, why: str) -> None:
         """No MIDI input is open, ``why`` in words; the map still takes bindings for when MIDI comes."""
         self.port, self.note = None, why
+        midi_saved.apply_kept(self)
 
     def warn(self, text: str) -> None:
         """Log ``text`` and show it in :meth:`snapshot` (each text once; the last 8)."""
@@ -483,7 +491,9 @@ class MidiHub:
 
     def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         """:meth:`MidiMap.translate` under the lock (``source``: the port it came in on); a MIDI learn it completes
-        is saved."""
+        is saved; a program change goes to :attr:`programs` (which returns at once)."""
+        if _get(msg, "type") == "program_change" and self.programs is not None:
+            self.programs.received(int(_get(msg, "program")), _get(msg, "channel", None))
         with self.lock:
             armed = self.map.learning
             out = self.map.translate(msg, source)
@@ -497,6 +507,7 @@ class MidiHub:
         armed before (replaced), if any."""
         with self.lock:
             before, self.map.learning = self.map.learning, (slot, name)
+        self.save()                        # kept, so that a restart can say it cancelled it (device/midi_saved.py)
         return before
 
     def cancel(self, only: Binding | None = None) -> Binding | None:
@@ -509,6 +520,8 @@ class MidiHub:
             if only is not None and (before is None or tuple(before) != tuple(only)):
                 return None
             self.map.learning = None
+        if before is not None:
+            self.save()
         return before
 
     def release(self, cc: int) -> tuple[str, Binding | None, Binding | None] | None:
@@ -571,7 +584,9 @@ class MidiHub:
         with self._saving:
             with self.lock:
                 learned = self._learned()
-            data = {"version": 1, "learned": {str(cc): f"{s}.{n}" for cc, (s, n) in sorted(learned.items())}}
+                extras = midi_saved.saved_extras(self.map.learning, self.kept_channels)
+            data = {"version": 1, "learned": {str(cc): f"{s}.{n}" for cc, (s, n) in sorted(learned.items())},
+                    **extras}
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())

@@ -1,7 +1,9 @@
 """Laptop side of the box's MIDI bindings: `hatbox box-midi` lists which MIDI CC turns which knob (and which MIDI
-channel plays the kit and which the synth), `--learn SLOT.KNOB` arms MIDI learn on the box and waits for the control
-you move (`pad.x`, `pad.y`: the synth's pad), `--unbind CC` drops a learned or command-line binding (the CC falls
-back to its default), `--cancel` disarms learn.
+channel plays the kit and which the synth, and which pack each program change switches in), `--learn SLOT.KNOB` arms
+MIDI learn on the box and waits for the control you move (`pad.x`, `pad.y`: the synth's pad), `--unbind CC` drops a
+learned or command-line binding (the CC falls back to its default), `--cancel` disarms learn, `--program N PACK` maps
+program change N to a pack (`--program N none` clears it; hatbox/midi_program_words.py), `--kit-channel` and
+`--synth-channel` set the channels the box keeps.
 
 Talks to the box's API (device/api/midi_routes.py) with the paired box's URL and token, as the other
 laptop commands do (hatbox/cmd_remote.py).
@@ -14,6 +16,7 @@ from typing import Any
 
 from hatbox.cmd_remote import _call, _client, _common, safe_text, target
 from hatbox.errors import HatboxError
+from hatbox.midi_program_words import program_lines, set_program
 
 LEARN_WAIT_S = 30.0          # how long `--learn` waits for a control change by default
 POLL_S = 0.25                # how often it asks the box meanwhile
@@ -21,7 +24,15 @@ POLL_S = 0.25                # how often it asks the box meanwhile
 
 def box_midi(args: argparse.Namespace) -> int:
     """List the box's MIDI bindings, or learn, unbind or cancel (one at a time)."""
+    if args.program_channel is not None and args.program is None:
+        raise HatboxError("--program-channel goes with --program N PACK",
+                          hint="e.g. hatbox box-midi --program 3 mypedal --program-channel 10")
     with _client(*target(args)) as c:
+        channels = _set_channels(c, args)
+        if args.program is not None:
+            return set_program(c, args.program, args.program_channel)
+        if channels and not (args.learn or args.unbind is not None or args.cancel):
+            return 0
         if args.learn:
             return _learn(c, _knob_arg(args.learn), args.wait)
         if args.unbind is not None:          # works with the box's MIDI off too: the binding is kept for its return
@@ -30,9 +41,23 @@ def box_midi(args: argparse.Namespace) -> int:
         if args.cancel:
             print(safe_text(_call(c, "DELETE", "/midi/learn")["message"]))
             return 0
-        for line in describe(_call(c, "GET", "/midi")):
+        for line in describe(_call(c, "GET", "/midi")) + program_lines(c):
             print(line)
     return 0
+
+
+def _set_channels(client: Any, args: argparse.Namespace) -> bool:
+    """``--kit-channel``/``--synth-channel``: set on the box (PUT /midi/channels), said; False when neither was given."""
+    given = {f"{name}_channel": getattr(args, f"{name}_channel") for name in ("kit", "synth")
+             if getattr(args, f"{name}_channel") is not None}
+    if not given:
+        return False
+    body = {key: None if value == "all" else value for key, value in given.items()}
+    answer = _call(client, "PUT", "/midi/channels", json=body)
+    print(safe_text(answer["message"]))
+    if answer.get("warning"):
+        print(f"warning: {safe_text(answer['warning'])}")
+    return True
 
 
 def _knob_arg(text: str) -> tuple[str, str]:
@@ -67,7 +92,7 @@ def describe(state: dict[str, Any]) -> list[str]:
                      else "  no CC turns a knob while the box's MIDI is off")
     if "kit_channel" in state or "synth_channel" in state:      # boxes before the forty-second stop: no such keys
         from device.midi_channels import describe as channel_words
-        lines.append(f"  channels: {channel_words(state)} (hatbox device run --kit-channel/--synth-channel)")
+        lines.append(f"  channels: {channel_words(state)} (hatbox box-midi --kit-channel/--synth-channel)")
     if state["off"]:
         lines.append(f"  off (--midi-cc CC=off): CC {', '.join(map(str, state['off']))}")
     for b in state["overridden"]:
@@ -81,6 +106,24 @@ def describe(state: dict[str, Any]) -> list[str]:
 
 def _name(knob: dict[str, Any]) -> str:
     return f"{safe_text(knob['slot'])}.{safe_text(knob['knob'])}"
+
+
+def _channel(text: str) -> int | str:
+    """argparse type of ``--kit-channel``/``--synth-channel``: 1..16, or "all" (the default routing)."""
+    from device.midi_channels import parse_channel
+    try:
+        channel = parse_channel(text)
+    except HatboxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
+    return "all" if channel is None else channel + 1
+
+
+def _program_channel(text: str) -> int:
+    """argparse type of ``--program-channel``: 1..16."""
+    word = str(text).strip()
+    if not word.isdigit() or not 1 <= int(word) <= 16:
+        raise argparse.ArgumentTypeError(f"MIDI channel {text!r} is not 1..16")
+    return int(word)
 
 
 def _turn_on_words(why: str) -> str:
@@ -168,8 +211,9 @@ def _disarm(client: Any, knob: tuple[str, str]) -> None:
 
 
 def register(cli: Any) -> None:
-    p = cli.command("box-midi", "the box's MIDI CC -> knob bindings (and the kit's and synth's MIDI channels): list "
-                                "them, learn one from your controller, drop one", box_midi)
+    p = cli.command("box-midi", "the box's MIDI CC -> knob bindings, the kit's and synth's MIDI channels, and which "
+                                "pack each program change switches in: list them, learn one from your controller, "
+                                "drop one, map a program", box_midi)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--learn", metavar="SLOT.KNOB",
                    help="arm MIDI learn for a knob (e.g. effect.drive, synth.KNOB) or the synth's pad (pad.x, pad.y), "
@@ -179,6 +223,17 @@ def register(cli: Any) -> None:
                    help="drop CC's learned or --midi-cc binding; it falls back to its default (CC 70-85: the "
                         "effect's knobs), if any")
     g.add_argument("--cancel", action="store_true", help="disarm MIDI learn")
+    g.add_argument("--program", nargs=2, metavar=("N", "PACK"),
+                   help="program change N (0-127, as the message carries it) switches in PACK, an effect or synth "
+                        "pack on the box by name (it follows the newest of that name) or id; PACK none clears it")
+    p.add_argument("--program-channel", type=_program_channel, metavar="1-16",
+                   help="with --program: on this MIDI channel only (default: any channel)")
+    p.add_argument("--kit-channel", type=_channel, metavar="1-16|all",
+                   help="the MIDI channel whose notes play the kit (all: every channel but the synth's); the box "
+                        "keeps it (its command line's --kit-channel wins for a run)")
+    p.add_argument("--synth-channel", type=_channel, metavar="1-16|all",
+                   help="the MIDI channel whose notes play the synth (all: every channel but the kit's; by "
+                        "default every channel but 10); the box keeps it")
     p.add_argument("--wait", type=float, default=LEARN_WAIT_S, metavar="SECONDS",
                    help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s; none is "
                         "waited for while the box's MIDI is off: learn is armed, and the command ends)")

@@ -41,6 +41,9 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if knob_words(eng):
         print(f"  knobs: {knob_words(eng)}  (hatbox box-knob: ranges, and turning one)")
+    if isinstance(eng.get("midi_program"), dict):              # device/midi_programs.py, the box's program map
+        from hatbox.midi_program_words import last_words
+        print(f"  last MIDI program change: {last_words(eng['midi_program'])}")
     if isinstance(eng.get("knobs_restored"), str):            # at its start, the knobs as they were left (what
         print(f"  at its start: {safe_text(eng['knobs_restored'])}")     # plays now is the knobs: line above)
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []

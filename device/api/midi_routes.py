@@ -1,5 +1,7 @@
 """The box's MIDI routes (device/api/app.py builds the app): the CC -> knob bindings in effect, MIDI learn (arm a
-knob, the next control change the box receives binds to it), and dropping a learned or command-line binding.
+knob, the next control change the box receives binds to it), dropping a learned or command-line binding, and the
+MIDI channels of the kit and the synth (``PUT /midi/channels``, kept in the store: device/midi_saved.py).  The
+program change -> pack map has its own routes (device/api/program_routes.py).
 
 They work on the box's MIDI map (device.midi.MidiHub) that ``hatbox device run`` hands over on its control
 (``Box.midi``), whether or not a MIDI input is open: bindings apply when MIDI comes.  An API without the box's
@@ -8,14 +10,16 @@ rest.  Errors are :class:`~device.api.errors.ApiError` like every route's.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from fastapi import FastAPI, Query, Request
+from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.errors import ApiError, _errors
-from device.api.state import box_of
+from device.api.state import box_of, say_in_log
 from device.midi import DEFAULT_CC, KNOB_SLOTS, PAD, PAD_AXES, MidiHub
+from device.midi_channels import Channels
 
 NO_MIDI = "this API runs without the box's MIDI (python -m device.api --sim): nothing is bound here"
 LIST_HINT = "hatbox box-midi (GET /midi) lists the bindings"
@@ -102,7 +106,39 @@ def _unbound(cc: int, origin: str, was: tuple[str, str] | None, now: tuple[str, 
                               message=f"CC {cc} {what} ({why}); {_fallback(cc, now)}")
 
 
+class ChannelsSet(BaseModel):
+    """``PUT /midi/channels``: a field left out stays as it is; null: the default (every channel: see GET /midi)."""
+    kit_channel: Optional[int] = Field(None, ge=1, le=16, description="the channel (1..16) whose notes play the kit")
+    synth_channel: Optional[int] = Field(None, ge=1, le=16, description="the channel whose notes play the synth")
+
+
+class ChannelsResult(BaseModel):
+    kit_channel: Optional[int]
+    synth_channel: Optional[int]
+    message: str
+    warning: Optional[str] = Field(description="a setting that leaves most channels silent, said; null: none")
+
+
+def _channels_now(hub: MidiHub, body: ChannelsSet) -> Channels:
+    """The channels ``body`` asks for, the fields it leaves out as they are now (0..15, mido's count)."""
+    now, given = hub.map.channels, body.model_fields_set
+    pick = {name: (None if getattr(body, f"{name}_channel") is None else getattr(body, f"{name}_channel") - 1)
+            if f"{name}_channel" in given else getattr(now, name) for name in ("kit", "synth")}
+    return Channels(kit=pick["kit"], synth=pick["synth"])
+
+
 def _add_midi_routes(app: FastAPI, auth: Any) -> None:
+    @app.put("/midi/channels", response_model=ChannelsResult, dependencies=[auth], responses=_errors(401, 409, 422))
+    def midi_channels(request: Request, body: ChannelsSet) -> ChannelsResult:
+        from device.midi_saved import set_channels
+        hub = _hub(request)
+        channels = _channels_now(hub, body)
+        set_channels(hub, channels)
+        say_in_log(request, f"MIDI channels set: {channels.words()}")
+        return ChannelsResult(**channels.state(), warning=channels.warning(),
+                              message=f"MIDI channels: {channels.words()} (kept: the box starts with them, unless "
+                                      "its command line sets --kit-channel/--synth-channel)")
+
     @app.get("/midi", response_model=M.MidiState, dependencies=[auth], responses=_errors(401))
     def midi_state(request: Request) -> M.MidiState:
         hub = _hub(request, needed=False)

@@ -1,0 +1,179 @@
+"""The box's MIDI program map routes (device/midi_programs.py): which pack a program change switches in.
+
+``GET /midi/programs`` lists the map (each program's pack, whether it is still on the box and what plays for it now)
+and what the last program change did; ``PUT /midi/programs/{program}`` maps a program (0..127, optionally on one
+MIDI channel) to an installed effect or synth pack, by id or by name (a name follows the newest pack of that name);
+``DELETE /midi/programs/{program}`` clears it.  Authenticated as every route.
+
+:func:`_add_program_routes` also makes the box's :class:`~device.midi_programs.ProgramSwitcher` (kept on
+``app.state.programs``), hands it to the box's MIDI map (``Box.midi``: the MIDI reader's program changes reach it)
+and, where the box's control takes status watchers (hatbox/box_control.py ``BoxControl``), puts what the last
+program change did in the engine status (``midi_program``: ``GET /status``, hatbox status).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import FastAPI, Query, Request
+from pydantic import BaseModel, Field
+
+from device.api.errors import ApiError, _errors
+from device.api.state import box_of, say_in_log
+from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, Hooks, ProgramMap, ProgramSwitcher,
+                                  check_program, newest_named, pack_words, program_words, resolve)
+from hatbox.errors import HatboxError, first_line
+
+LIST_HINT = "hatbox box-pack lists the box's packs with their names and ids"
+
+
+class ProgramRow(BaseModel):
+    program: int = Field(description="the MIDI program, 0..127 as the message carries it")
+    channel: Optional[int] = Field(description="the MIDI channel 1..16 it answers on; null: any channel")
+    pack: str = Field(description="the id of the pack it was mapped to")
+    kind: str
+    name: str
+    version: str
+    follow: bool = Field(description="mapped by name: the newest installed pack of that kind and name plays")
+    installed: bool = Field(description="the pack mapped is still on the box")
+    plays: Optional[str] = Field(description="the id of the pack a program change switches in now; null: none")
+    note: str = Field(description="why another pack plays for it, or none ('' when the pack mapped does)")
+
+
+class ProgramList(BaseModel):
+    programs: list[ProgramRow]
+    last: Optional[dict[str, Any]] = Field(description="what the last program change did: program, channel, at "
+                                           "(seconds since the epoch), ok, pack, slot, message, waited_ms, switch_ms")
+    midi: str = Field(description="on or off: whether the box's MIDI input is open (program changes come in)")
+    settle_ms: int = Field(description="a program change switches once no other has come for this long")
+    warnings: list[str]
+
+
+class ProgramSet(BaseModel):
+    pack: str = Field(max_length=256, description="an installed effect or synth pack's id, or its name")
+    channel: Optional[int] = Field(None, ge=1, le=16, description="answer on this MIDI channel only (null: any)")
+    follow: Optional[bool] = Field(None, description="play the newest pack of this name (default: true when `pack` "
+                                   "is a name, false when it is an id)")
+
+
+class ProgramResult(BaseModel):
+    mapped: Optional[ProgramRow] = Field(description="the program's mapping now; null: cleared")
+    replaced: Optional[ProgramRow] = Field(description="the mapping it replaced (or cleared)")
+    message: str
+
+
+def _switcher(request: Request) -> ProgramSwitcher:
+    """The box's program switcher, handed to the box's MIDI map if that came after the app (tests, a late start)."""
+    switcher: ProgramSwitcher = request.app.state.programs
+    hub = box_of(request).midi
+    if hub is not None and getattr(hub, "programs", None) is not switcher:
+        hub.programs = switcher
+    return switcher
+
+
+def make_switcher(box: Any) -> ProgramSwitcher:
+    """The switcher for ``box`` (device/api/app.py Box): its store's map, its own activation."""
+    hooks = Hooks(packs=box.store.list, playing=box.playing, activate=lambda pid: box.activate(pid).previous)
+    return ProgramSwitcher(ProgramMap(box.store.root / PROGRAMS_FILE), hooks)
+
+
+def _attach(app: FastAPI) -> None:
+    box = app.state.box
+    app.state.programs = switcher = make_switcher(box)
+    if box.midi is not None:
+        box.midi.programs = switcher
+    watchers = getattr(box.control, "watchers", None)
+    if isinstance(watchers, list):
+        watchers[:] = [w for w in watchers if not isinstance(getattr(w, "__self__", None), ProgramSwitcher)]
+        watchers.append(switcher.add_status)
+
+
+def _row(entry: Entry, packs: list[dict[str, Any]]) -> ProgramRow:
+    pack, note = resolve(entry, packs)
+    return ProgramRow(**entry.to_json(), installed=any(p.get("id") == entry.pack for p in packs),
+                      plays=None if pack is None else str(pack["id"]), note=note)
+
+
+def _check(program: int, channel: Optional[int]) -> Optional[int]:
+    """The channel 0..15 (None: any); 422 for a program outside 0..127 or a channel outside 1..16."""
+    zero = None if channel is None else channel - 1
+    try:
+        check_program(program, zero)
+    except HatboxError as exc:
+        raise ApiError(422, "rejected", first_line(exc), hint="a program is 0..127, a channel 1..16") from None
+    return zero
+
+
+def _find(packs: list[dict[str, Any]], given: str) -> tuple[dict[str, Any], bool]:
+    """(the installed pack ``given`` names, whether it was named by name); 404 for none, 409 for a name an effect
+    and a synth pack share, 422 for a tagger."""
+    pack = next((p for p in packs if p.get("id") == given), None)
+    if pack is not None and pack.get("kind") not in SWITCH_KINDS:
+        raise ApiError(422, "rejected", f"pack '{given}' is a {pack.get('kind')} pack: it makes no sound, and a "
+                       f"program change switches {' or '.join(SWITCH_KINDS)} packs", hint=LIST_HINT)
+    if pack is not None:
+        return pack, False
+    found = [p for p in (newest_named(packs, kind, given) for kind in SWITCH_KINDS) if p is not None]
+    if len(found) > 1:
+        raise ApiError(409, "conflict", f"'{given}' names an effect pack and a synth pack: nothing was mapped",
+                       hint=f"give the id of the one you mean ({', '.join(str(p['id']) for p in found)})")
+    if not found:
+        raise ApiError(404, "not found", f"no effect or synth pack on the box is '{given}': nothing was mapped",
+                       hint=LIST_HINT)
+    return found[0], True
+
+
+def _add_program_routes(app: FastAPI, auth: Any) -> None:
+    _attach(app)
+
+    @app.get("/midi/programs", response_model=ProgramList, dependencies=[auth], responses=_errors(401))
+    def programs_list(request: Request) -> ProgramList:
+        switcher = _switcher(request)
+        packs, hub = box_of(request).store.list(), box_of(request).midi
+        return ProgramList(programs=[_row(e, packs) for e in switcher.programs.listed()], last=switcher.last,
+                           midi="on" if hub is not None and hub.port else "off", settle_ms=round(SETTLE_S * 1000),
+                           warnings=list(switcher.programs.warnings))
+
+    @app.put("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
+             responses=_errors(401, 404, 409, 422, 507))
+    def program_set(request: Request, program: int, body: ProgramSet) -> ProgramResult:
+        channel = _check(program, body.channel)
+        switcher = _switcher(request)
+        packs = box_of(request).store.list()
+        pack, by_name = _find(packs, body.pack)
+        entry = Entry(program, channel, str(pack["id"]), str(pack["kind"]), str(pack["name"]),
+                      str(pack.get("version", "")), by_name if body.follow is None else bool(body.follow))
+        try:
+            before = switcher.programs.set(entry)
+        except OSError as exc:
+            raise ApiError(507, "not kept", f"the program map could not be written ({exc.strerror or exc}): "
+                           "nothing was mapped") from None
+        switcher.forget_said()
+        follows = f", following the newest '{entry.name}'" if entry.follow else ""
+        words = f"{program_words(program, channel)} switches in {pack_words(pack)}{follows}"
+        say_in_log(request, f"MIDI {words}")
+        return ProgramResult(mapped=_row(entry, packs), replaced=None if before is None else _row(before, packs),
+                             message=words + ("" if before is None or before == entry else
+                                              f" (it switched {before.kind} pack {before.name} {before.version})"))
+
+    @app.delete("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
+                responses=_errors(401, 404, 422, 507))
+    def program_clear(request: Request, program: int,
+                      channel: Optional[int] = Query(None, description="the channel 1..16 of the mapping to clear "
+                                                                       "(left out: the any-channel one)")
+                      ) -> ProgramResult:
+        zero = _check(program, channel)
+        switcher = _switcher(request)
+        try:
+            before = switcher.programs.clear(program, zero)
+        except OSError as exc:
+            raise ApiError(507, "not kept", f"the program map could not be written ({exc.strerror or exc}): "
+                           "nothing was cleared") from None
+        said = program_words(program, zero)
+        if before is None:
+            raise ApiError(404, "not found", f"{said} has no pack mapped: nothing was cleared",
+                           hint="hatbox box-midi lists the program map")
+        switcher.forget_said()
+        say_in_log(request, f"MIDI {said} cleared")
+        return ProgramResult(mapped=None, replaced=_row(before, box_of(request).store.list()),
+                             message=f"{said} no longer switches a pack (it switched {before.kind} pack "
+                                     f"{before.name} {before.version})")

@@ -1,0 +1,290 @@
+"""MIDI program change -> a pack on the box (a set list): :class:`ProgramMap`, kept in the store, and
+:class:`ProgramSwitcher`, which switches the mapped pack in off the MIDI thread.
+
+A program (0..127, as the message carries it: a controller that counts from 1 shows program 3 as 4), on one MIDI
+channel or on any, maps to an installed effect or synth pack.  The map names the pack by its id, with its kind, name
+and version beside it, so it survives the pack being replaced: a mapping made by name (``follow``) plays the newest
+installed pack of that kind and name (a new version pushed is what the program plays from then on); one made by id
+plays that pack, and once it is deleted, the newest of its name if one is left, said so.  A program with no mapping,
+or whose pack and name are gone from the box, switches nothing: the box plays on, and the status says why.
+
+The switch goes through the box's own activation (device/api/app.py ``Box.activate``, what ``POST
+/packs/{id}/activate`` does: the pointer, then the engine's load, crossfaded in by device/audio/swap.py) on a thread
+of the switcher's own, so the MIDI reader that received the program change returns at once.  A burst (a foot
+controller scrolled through five programs in 100 ms) ends on its last program: a switch starts once no program
+change has come for :data:`SETTLE_S`, and those that come while a switch runs leave only the last to switch next.
+
+The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
+null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a
+file that cannot be read is a warning and an empty map (the next change writes it anew), never a stopped box.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from hatbox.errors import HatboxError, first_line
+
+PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindings.json
+SETTLE_S = 0.06             # a program change switches once no other has come for this long (a burst: the last)
+SWITCH_KINDS = ("effect", "synth")       # the packs a program switches in (a tagger makes no sound)
+Key = tuple[int | None, int]             # (MIDI channel 0..15, None: any; program 0..127)
+log = logging.getLogger("hatbox.midi")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One program's pack: ``program`` 0..127 on ``channel`` (0..15; None: any channel), pack ``pack`` (its id) of
+    ``kind``, ``name`` and ``version`` as installed when mapped; ``follow``: the newest installed pack of that kind
+    and name plays (mapped by name), else that id (mapped by id; the newest of its name once it is deleted)."""
+
+    program: int
+    channel: int | None
+    pack: str
+    kind: str
+    name: str
+    version: str
+    follow: bool
+
+    @property
+    def key(self) -> Key:
+        return (self.channel, self.program)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "channel": None if self.channel is None else self.channel + 1}
+
+
+def program_words(program: int, channel: int | None) -> str:
+    """"program 3" or "program 3 on channel 10" (``channel`` 0..15, words 1..16)."""
+    return f"program {program}" + ("" if channel is None else f" on channel {channel + 1}")
+
+
+def check_program(program: int, channel: int | None = None) -> None:
+    """HatboxError unless ``program`` is 0..127 and ``channel`` None or 0..15."""
+    if not 0 <= int(program) <= 127:
+        raise HatboxError(f"a MIDI program is 0..127, not {program}", hint="e.g. hatbox box-midi --program 0 PACK")
+    if channel is not None and not 0 <= int(channel) <= 15:
+        raise HatboxError(f"a MIDI channel is 1..16, not {int(channel) + 1}")
+
+
+def _entry(row: dict[str, Any]) -> Entry:
+    """One :data:`PROGRAMS_FILE` row -> an Entry (ValueError, KeyError or TypeError when it is not one)."""
+    channel = row["channel"]
+    entry = Entry(int(row["program"]), None if channel is None else int(channel) - 1, str(row["pack"]),
+                  str(row["kind"]), str(row["name"]), str(row.get("version", "")), bool(row.get("follow", False)))
+    try:
+        check_program(entry.program, entry.channel)
+    except HatboxError as exc:
+        raise ValueError(first_line(exc)) from None
+    return entry
+
+
+def load_programs(path: Path) -> tuple[dict[Key, Entry], str | None]:
+    """The map kept in ``path``: ({key: entry}, None); no file: an empty map.  A damaged file: ({}, what is wrong)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        entries = [_entry(row) for row in data["programs"]]
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else first_line(exc)
+        return {}, (f"the MIDI program map in {path} is unreadable ({why or type(exc).__name__}): ignored, no "
+                    "program change switches a pack; the next `hatbox box-midi --program` writes it anew")
+    return {e.key: e for e in entries}, None
+
+
+class ProgramMap:
+    """The box's program -> pack map, kept in ``path`` (None: in memory only).  Changed from the API thread, read
+    from the switcher's: each change builds a new dict under :attr:`lock` and swaps it in."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.lock = path, threading.Lock()
+        self.entries, problem = load_programs(path) if path is not None else ({}, None)
+        self.warnings: list[str] = [problem] if problem else []
+        if problem:
+            log.warning("%s", problem)
+
+    def lookup(self, program: int, channel: int | None) -> Entry | None:
+        """The entry a program change on ``channel`` (0..15, None: unknown) plays: its channel's, else any channel's."""
+        entries = self.entries
+        return entries.get((channel, program)) or entries.get((None, program))
+
+    def listed(self) -> list[Entry]:
+        """Every entry, by program, any channel's first."""
+        return sorted(self.entries.values(), key=lambda e: (e.program, -1 if e.channel is None else e.channel))
+
+    def set(self, entry: Entry) -> Entry | None:
+        """Map ``entry``'s program (on its channel); returns the entry it replaced.  OSError when it cannot be kept
+        (the map is left as it was)."""
+        with self.lock:
+            before = self.entries.get(entry.key)
+            self._keep({**self.entries, entry.key: entry})
+        return before
+
+    def clear(self, program: int, channel: int | None) -> Entry | None:
+        """Drop the program's mapping on ``channel`` (None: the any-channel one); returns it (None: there was none)."""
+        with self.lock:
+            before = self.entries.get((channel, program))
+            if before is not None:
+                self._keep({k: e for k, e in self.entries.items() if k != (channel, program)})
+        return before
+
+    def _keep(self, entries: dict[Key, Entry]) -> None:
+        """Write ``entries`` (atomically), then make them the map's."""
+        if self.path is not None:
+            from export.atomic import write_atomic
+            rows = [e.to_json() for e in sorted(entries.values(), key=lambda e: (e.program, e.channel or -1))]
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, (json.dumps({"version": 1, "programs": rows}, indent=1) + "\n").encode())
+        self.entries = entries
+        self.warnings = []
+
+
+def pack_words(meta: dict[str, Any]) -> str:
+    """"effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)"."""
+    return f"{meta.get('kind', '?')} pack {meta.get('name', '?')} {meta.get('version', '?')} ({meta.get('id', '?')})"
+
+
+def newest_named(packs: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any] | None:
+    """The newest installed (by install time) of ``packs`` (the store's list) of ``kind`` named ``name`` (any case)."""
+    named = [p for p in packs if p.get("kind") == kind and str(p.get("name", "")).casefold() == name.casefold()]
+    return max(named, key=lambda p: float(p.get("installed") or 0.0)) if named else None
+
+
+def resolve(entry: Entry, packs: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+    """The installed pack ``entry`` plays now, of ``packs`` (the store's list), and what to say of the choice ("" when
+    it is the pack mapped, or the newest of its name for a mapping that follows it); (None, why) when none is left."""
+    mapped = next((p for p in packs if p.get("id") == entry.pack), None)
+    newest = newest_named(packs, entry.kind, entry.name)
+    if entry.follow and newest is not None:
+        return newest, ""
+    if mapped is not None:
+        return mapped, ""
+    gone = f"{entry.kind} pack {entry.name} {entry.version} ({entry.pack}) is no longer on the box"
+    if newest is not None:
+        return newest, f"{gone}: the newest '{entry.name}' plays instead"
+    return None, (f"{gone} (deleted) and no {entry.kind} pack named '{entry.name}' is: nothing switched, the box "
+                  f"plays on (hatbox box-midi --program {entry.program} PACK maps another)")
+
+
+@dataclass
+class Hooks:
+    """What the switcher does to the box (device/api/program_routes.py gives the API's Box's): ``packs()`` the
+    installed packs' records (the store's list), ``playing(kind, id)`` whether that pack is active and playing,
+    ``activate(id)`` makes it active as ``POST /packs/{id}/activate`` does (returns the id active before, raises when
+    it could not: the box plays on)."""
+
+    packs: Callable[[], list[dict[str, Any]]]
+    playing: Callable[[str, str], bool]
+    activate: Callable[[str], str | None]
+
+
+class ProgramSwitcher:
+    """Switches the pack a program change maps to, on a thread of its own (started for a burst, ended once nothing
+    waits: no thread idles).  :meth:`received` is what the MIDI reader calls (returns at once); :attr:`last` is what
+    the last program change did (``GET /midi/programs``, ``hatbox status``)."""
+
+    def __init__(self, programs: ProgramMap, hooks: Hooks, settle_s: float = SETTLE_S) -> None:
+        self.programs, self.hooks, self.settle_s = programs, hooks, settle_s
+        self.lock = threading.Lock()
+        self._pending: tuple[int, int | None, float] | None = None     # (program, channel, when it came: monotonic)
+        self._due = 0.0
+        self._worker: threading.Thread | None = None
+        self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
+        self.last: dict[str, Any] | None = None
+        self.switches = 0                              # packs switched in by a program change (tests, the bench)
+
+    def received(self, program: int, channel: int | None) -> None:
+        """A program change came (MIDI thread): it switches once no other comes for ``settle_s`` (the last wins)."""
+        now = time.monotonic()
+        with self.lock:
+            self._pending, self._due = (int(program), None if channel is None else int(channel), now), \
+                now + self.settle_s
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
+                self._worker.start()
+
+    def forget_said(self) -> None:
+        """The map changed: an unmapped or gone program is said once again."""
+        self._said = set()
+
+    def wait(self, timeout_s: float = 10.0) -> bool:
+        """Until no switch waits or runs (tests, the bench, a stop); False when ``timeout_s`` passed first."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+        return self._worker is None or not self._worker.is_alive()
+
+    def add_status(self, status: dict[str, Any]) -> None:
+        """Put :attr:`last` in an engine ``status`` (a BoxControl watcher: ``GET /status``'s engine, hatbox status)."""
+        if self.last is not None:
+            status["midi_program"] = dict(self.last)
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                job, wait = self._pending, self._due - time.monotonic()
+                if job is None:
+                    self._worker = None
+                    return
+                if wait <= 0:
+                    self._pending = None
+            if wait > 0:
+                time.sleep(wait)
+                continue
+            try:
+                self.last = self._switch(*job)
+            except Exception as exc:  # noqa: BLE001 - the thread must end cleanly whatever a switch does
+                log.exception("MIDI program change: the switch stopped on an unexpected error")
+                self.last = self._outcome(job, False, f"{program_words(*job[:2])}: not switched ({first_line(exc)})")
+
+    def _switch(self, program: int, channel: int | None, came: float) -> dict[str, Any]:
+        """Switch in what ``program`` (on ``channel``) maps to; returns the outcome (:meth:`_outcome`)."""
+        job, entry = (program, channel, came), self.programs.lookup(program, channel)
+        if entry is None:
+            return self._quiet(job, (None, program), f"program {program}: nothing mapped (hatbox box-midi --program "
+                                                     f"{program} PACK maps one)")
+        said = program_words(program, entry.channel)       # the channel where the mapping is a channel's own
+        pack, note = resolve(entry, self.hooks.packs())
+        if pack is None:
+            return self._quiet(job, entry.key, f"{said}: {note}", warn=True)
+        pid, kind = str(pack["id"]), str(pack["kind"])
+        if self.hooks.playing(kind, pid):
+            return self._outcome(job, True, f"{said}: {pack_words(pack)} plays already", pack)
+        start = time.monotonic()
+        try:
+            before = self.hooks.activate(pid)
+        except Exception as exc:  # noqa: BLE001 - refused (engine, signature, storage): the box plays on
+            text = getattr(getattr(exc, "body", None), "message", None) or first_line(exc)
+            return self._quiet(job, entry.key, f"{said}: {pack_words(pack)} was not switched in ({text}): the box "
+                                               "plays on as before", warn=True, pack=pack)
+        self.switches += 1
+        was = f" (was {before})" if before and before != pid else ""
+        words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
+        log.info("MIDI %s", words)
+        return self._outcome(job, True, words, pack, time.monotonic() - start)
+
+    def _quiet(self, job: tuple[int, int | None, float], key: Key, words: str, warn: bool = False,
+               pack: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An outcome that switched nothing, logged once per program and words (a controller scrolling past an
+        unmapped program is no flood) until the map changes."""
+        if (key, words) not in self._said:
+            self._said.add((key, words))
+            (log.warning if warn else log.info)("MIDI %s", words)
+        return self._outcome(job, False, words, pack)
+
+    @staticmethod
+    def _outcome(job: tuple[int, int | None, float], ok: bool, words: str, pack: dict[str, Any] | None = None,
+                 seconds: float | None = None) -> dict[str, Any]:
+        """``{program, channel (1..16 or None), at (time.time()), ok, pack, slot, message, waited_ms, switch_ms}``."""
+        program, channel, came = job
+        waited = (time.monotonic() - came - (seconds or 0.0)) * 1000.0
+        return {"program": program, "channel": None if channel is None else channel + 1, "at": time.time(),
+                "ok": ok, "pack": None if pack is None else pack.get("id"), "slot": None if pack is None
+                else pack.get("kind"), "message": words, "waited_ms": round(waited, 1),
+                "switch_ms": None if seconds is None else round(seconds * 1000.0, 1)}

@@ -1,0 +1,79 @@
+"""The laptop's side of the box's MIDI program map (device/api/program_routes.py): `hatbox box-midi --program N PACK`
+(PACK by name or id, as `hatbox box-pack` takes it; ``none`` clears it), the map's lines in `hatbox box-midi`, and
+the words `hatbox status` says of the last program change."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from hatbox.box_client import _call, safe_text
+from hatbox.errors import HatboxError
+
+NONE_WORDS = ("none", "off", "-")            # --program N none: clear program N
+
+
+def _program(text: str) -> int:
+    """``"3"`` -> 3; HatboxError for anything not 0..127."""
+    word = str(text).strip()
+    if not word.isdigit() or not 0 <= int(word) <= 127:
+        raise HatboxError(f"--program {safe_text(text)!r}: a MIDI program is 0..127",
+                          hint="e.g. hatbox box-midi --program 0 mypedal (a controller that counts programs from 1 "
+                               "shows program 0 as 1)")
+    return int(word)
+
+
+def set_program(client: Any, given: list[str], channel: int | None) -> int:
+    """``--program N PACK`` (``given``: [N, PACK]): map program N (on ``channel`` 1..16, None: any) to the pack PACK
+    names on the box, or clear it (PACK ``none``); says what was done."""
+    from hatbox.pack_names import _folded, find_pack
+    program, name = _program(given[0]), given[1].strip()
+    query = {} if channel is None else {"params": {"channel": channel}}
+    if name.lower() in NONE_WORDS:
+        print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
+        return 0
+    pack = find_pack(_call(client, "GET", "/packs", expect=list), name)
+    by_name = _folded(pack.get("name", "")) == _folded(name) and pack.get("id") != name
+    body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
+    print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))
+    return 0
+
+
+def program_lines(client: Any) -> list[str]:
+    """`hatbox box-midi`'s lines for the box's program map and its last program change ([] for a box without one:
+    before the forty-fourth stop)."""
+    try:
+        state = _call(client, "GET", "/midi/programs")
+    except HatboxError:
+        return []
+    rows = state.get("programs") if isinstance(state.get("programs"), list) else []
+    lines = [f"  program change -> pack: {'' if rows else 'none mapped (hatbox box-midi --program N PACK)'}".rstrip()]
+    lines += [f"    {_row_words(r)}" for r in rows if isinstance(r, dict)]
+    last = state.get("last")
+    if isinstance(last, dict):
+        lines.append(f"  last program change: {last_words(last)}")
+    lines += [f"warning: {safe_text(w)}" for w in state.get("warnings") or []]
+    return lines
+
+
+def _row_words(row: dict[str, Any]) -> str:
+    """"program   3 -> effect drive 1.0.0 (effect-drive-1.0.0-...; follows the newest 'drive')" and the like."""
+    where = f" on channel {row['channel']}" if row.get("channel") else ""
+    pack = f"{safe_text(row.get('kind'))} {safe_text(row.get('name'))} {safe_text(row.get('version'))}"
+    how = f"follows the newest '{safe_text(row.get('name'))}'" if row.get("follow") else "this pack"
+    plays = row.get("plays")
+    if plays is None:
+        return f"program {row.get('program'):>3}{where} -> {pack}: GONE from the box, it switches nothing"
+    now = "" if plays == row.get("pack") else f"; plays {safe_text(plays)}"
+    note = f" ({safe_text(row['note'])})" if row.get("note") else ""
+    return f"program {row.get('program'):>3}{where} -> {pack} ({safe_text(row.get('pack'))}; {how}{now}){note}"
+
+
+def last_words(last: dict[str, Any]) -> str:
+    """What the last program change did, and how long ago: "program 3: effect pack ... switched in (12 s ago)"."""
+    at = last.get("at")
+    ago = ""
+    if isinstance(at, (int, float)) and not isinstance(at, bool):
+        secs = max(0, int(time.time() - float(at)))
+        ago = f" ({secs} s ago)" if secs < 120 else f" ({secs // 60} min ago)" if secs < 7200 else \
+            f" ({secs // 3600} h ago)"
+    return f"{safe_text(last.get('message', '?'))}{ago}"
