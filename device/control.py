@@ -80,7 +80,11 @@ OPS = {
                                        # pedal (MIDI CC 120), and the audio thread clears the effect's state
                                        # (a tail stops) behind a 5 ms fade; all_notes_off leaves effects alone
     "shutdown": (),
+    "capture": ("name", "path", "seconds"),   # capture mode: play the capture signal, record the input into folder
+                                       # ``path`` (optional ``knobs``: {name: value}; device/audio/capture.py)
+    "capture_cancel": (),              # the capture playing fades out, nothing is kept, the box plays as before
 }
+CAPTURE_SECONDS_RANGE = (5.0, 300.0)   # a capture signal's length (device/audio/capture_signal.py)
 
 
 MIDI_RANGE = (0, 127)                  # note numbers and velocities (MIDI)
@@ -101,6 +105,7 @@ _NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
     "knob": {"value": ("float", None)},
     "volume": {"db": ("float", VOLUME_DB_RANGE)},
     "bypass": {"on": ("float", None)},
+    "capture": {"seconds": ("float", CAPTURE_SECONDS_RANGE)},
     "sustain": {"on": ("float", None)},
 }
 # Fields any message may carry: ``at``, when it happened (time.monotonic() seconds, the clock every process of the

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "hatbox.cmd_logs",
     "hatbox.cmd_box_knob",
     "hatbox.cmd_demo",
+    "hatbox.cmd_capture",
 )
 
 Handler = Callable[[argparse.Namespace], int]

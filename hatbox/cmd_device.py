@@ -103,6 +103,8 @@ def register(cli: Any) -> None:
     p.add_argument("--output", metavar="WAV",
                    help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
     p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
+    p.add_argument("--sim-gear", choices=("drive",), help="with --sim: simulated gear (a drive pedal, knobs drive and "
+                   "tone) loops the box's output back to its input 5 ms later, for capture mode (docs/capture.md)")
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -111,9 +113,10 @@ def _config(args: argparse.Namespace) -> Any:
     from device.audio.server import ServerConfig
     audio = AudioConfig(device=args.audio or "default", rate=args.rate, period=args.block, periods=args.periods)
     packs = {slot: str(getattr(args, slot)) for slot in ("effect", "synth") if getattr(args, slot)}
-    return ServerConfig(engine=EngineConfig(rate=args.rate, block=args.block), audio=audio, packs=packs,
-                        seconds=args.seconds, input_wav=args.input, output_wav=args.output,
-                        crash_dir=str(Path(args.store) / CRASH_DIR))
+    gear = getattr(args, "sim_gear", None)         # its return is not mixed into the output: it would feed back
+    return ServerConfig(engine=EngineConfig(rate=args.rate, block=args.block, live_input=not gear), audio=audio,
+                        packs=packs, seconds=args.seconds, input_wav=args.input, output_wav=args.output,
+                        crash_dir=str(Path(args.store) / CRASH_DIR), sim_gear=gear)
 
 
 def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
@@ -125,6 +128,8 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
     if not sim:
         return "ALSA device " + cfg.audio.device
     try:
+        if cfg.sim_gear:                           # the simulated gear loops the file backend's output to its input
+            raise AudioDeviceError(f"not used: --sim-gear {cfg.sim_gear} runs on the file backend")
         AlsaIO(cfg.audio).close()
         return "ALSA device " + cfg.audio.device
     except AudioDeviceError as exc:
@@ -242,6 +247,8 @@ def _run(args: argparse.Namespace) -> int:
         if same_path(args.input, args.output):           # the take would be written over the recording it plays
             raise HatboxError(f"--output {args.output} is the --input file: the box would record over the take it "
                               "plays; nothing was started", hint="give the output another name, e.g. --output out.wav")
+    if getattr(args, "sim_gear", None) and not args.sim:
+        raise HatboxError("--sim-gear needs --sim: the simulated gear is part of the simulated box", hint="add --sim")
     cfg = _config(args)
     signed = getattr(args, "require_signature", False)
     store = open_store(args.store)              # recovered once, for both (and for the API's status)

@@ -36,6 +36,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from device.api import models as M
 from device.api.auth import AuthError, Pairing, PairingPaused, TokenStore
 from device.api.body_limit import BodyLimit
+from device.api.capture_routes import _add_capture_routes
 from device.api.cutoff import CutOffAnswer, StopGate, receiving, stopped_error, until_cut
 from device.api.errors import (ApiError, _disk_error, _engine_stopped, _errors, _from_hatbox, _handlers,
                                _pointer_failed, _unauthorized)
@@ -574,5 +575,6 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_kit_routes(app, auth)
     _add_knob_routes(app, auth)
     _add_log_routes(app, auth)
+    _add_capture_routes(app, auth)
     box.start()
     return app

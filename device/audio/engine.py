@@ -166,6 +166,7 @@ class Engine:
         self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
+        self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
 
     # ------------------------------------------------------------------ audio thread
     def process(self, inp: np.ndarray | None, out: np.ndarray) -> None:
@@ -182,6 +183,9 @@ class Engine:
         self._apply_volume(bus)
         self.output.process(bus)
         out[:] = bus
+        capture = self.capture
+        if capture is not None:            # capture mode: the capture signal out, the input recorded
+            capture.render(inp, out)
         self.peaks.add(self.output.peak)
         self.input_peaks.add(self.input_peak)
         self.input_peak = 0.0

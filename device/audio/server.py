@@ -51,10 +51,12 @@ from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
-from device.audio.alsa_io import FileIO, open_io, run_loop, use_file_pcm
+from device.audio.alsa_io import FileIO, run_loop
+from device.audio.capture import CAPTURE_OPS, CaptureDeck
 from device.audio.crash_report import (BUG_EXIT, CRASH_PREFIX, EngineBugError, bug_message,  # noqa: F401 - re-exported
                                        save_traceback)
 from device.audio.engine import Engine
+from device.audio.io_open import open_engine_io as _open
 from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime
 from device.audio.sample_decode import decode_file
 from device.audio.sample_handoff import share, take
@@ -97,6 +99,7 @@ class _Child:
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
         self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
+        self.capture = CaptureDeck(self.engine, cfg.engine.rate, init)    # capture mode (device/audio/capture.py)
 
     def request(self, msg: dict[str, Any], handoff: tuple[dict[str, Any], int | None] | None = None) -> None:
         """Act on one control message (a reader thread; never the audio thread); ``handoff``: the audio of the
@@ -118,6 +121,8 @@ class _Child:
             self.engine.latency_ms = self.cfg.audio.latency_budget(int(info.get("latency_samples", 0)))["round_trip_ms"]
         elif msg["op"] == "shutdown":
             self.stop.set()
+        elif msg["op"] in CAPTURE_OPS:
+            self.capture.handle(msg, self.io)
         else:
             self.engine.handle(msg)
 
@@ -138,7 +143,8 @@ class _Child:
     def status(self) -> dict[str, Any]:
         """The engine's status, plus (file backend with an output) ``recording``: what the output file
         keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
-        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:]}
+        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:],
+                  "capture": self.capture.status()}
         recording = self.io.recording() if isinstance(self.io, FileIO) else None
         if recording is not None:
             status["recording"] = recording
@@ -211,20 +217,6 @@ def _answer(conn: Any, child: _Child, kind: str) -> None:
         except (EOFError, OSError):             # the parent hung up meanwhile (BrokenPipeError)
             child.stop.set()
             return
-
-
-def _open(cfg: ServerConfig) -> Any:
-    if cfg.alsa_conf:
-        use_file_pcm(cfg.alsa_conf)
-    audio_in = None
-    if cfg.input_wav:
-        from device.audio import audiofile
-        data, _ = audiofile.read(cfg.input_wav, expect_rate=cfg.audio.rate, mono=True)
-        audio_in = data.reshape(-1)
-    if cfg.backend == "file":
-        return FileIO(cfg.audio, audio_in, cfg.output_wav, cfg.output_limit_s)
-    return open_io(cfg.audio, fallback_audio=audio_in, fallback_out=cfg.output_wav,
-                   allow_fallback=cfg.backend == "auto")
 
 
 def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None) -> None:
@@ -355,6 +347,7 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
     if ready is not None:
         _say(ready, last)                 # (nothing when the parent is gone)
     child.swapper.stop()
+    child.capture.close()                 # a capture cut off by the stop is not written
     child.knobs.stop()                    # a last save: what turned since the keeper's last write
     child.extra["finished"] = True
     if cfg.status_json:

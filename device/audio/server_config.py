@@ -30,3 +30,5 @@ class ServerConfig:
     decode_in_engine: bool = False        # the sampler decodes in the engine process (the old way: its audio
                                           # thread waited on it; bench/engine_kit_decode.py's peer)
     timed_notes: bool = True              # notes where in the block they came, card or paced (bench/*_timing.py)
+    sim_gear: str | None = None           # file backend: simulated gear loops the output to the input (sim_gear.py)
+    sim_gear_latency_ms: float = 5.0      # ... this long after (at least one block)

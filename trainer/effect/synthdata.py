@@ -9,25 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from device.audio.guitar_like import plucks  # noqa: F401  (moved there: the box's capture signal uses it)
+
 RATE = 48_000
 DRIVES_DB = (0.0, 12.0, 24.0)
 TONES_HZ = (1500.0, 3500.0, 8000.0)
-
-
-def plucks(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
-    """Decaying two-partial plucks (80-500 Hz) over a faint noise floor, peak 0.5 -> [N]."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * rate)
-    x = 0.002 * rng.standard_normal(n)
-    start = 0
-    while start < n:
-        f, length = rng.uniform(80, 500), int(rate * rng.uniform(0.15, 0.5))
-        t = np.arange(min(length, n - start)) / rate
-        env = np.exp(-t * rng.uniform(4, 12))
-        x[start:start + t.size] += rng.uniform(0.1, 0.4) * env * (np.sin(2 * np.pi * f * t)
-                                                                   + 0.4 * np.sin(4 * np.pi * f * t))
-        start += int(rate * rng.uniform(0.08, 0.3))
-    return (0.5 * x / np.max(np.abs(x))).astype(np.float32)
 
 
 def drive_pedal(audio: np.ndarray, drive_db: float, tone_hz: float, rate: int = RATE) -> np.ndarray:

@@ -1,0 +1,215 @@
+"""Capture mode over the API (device/api/app.py adds these routes; every one needs the token): the box plays its
+capture signal through the musician's gear and records the return (device/audio/capture.py), for
+``hatbox box-capture`` (hatbox/cmd_capture.py) to turn into a set ``hatbox train effect`` trains on.
+
+- ``POST /captures`` ``{"name", "knobs": {name: value}, "seconds"}`` starts one (202): 409 "busy" while another
+  plays or is written, 409 "no capture mode" when the API drives no audio engine (``device/api/sim.py``), 503 when
+  the engine is not running;
+- ``GET /captures`` lists them, ``GET /captures/{id}`` says one's state (playing, writing, done, failed, cancelled,
+  lost), progress 0..1, and once done its round trip, levels and ``problem`` (in words: a silent or clipped return);
+- ``GET /captures/{id}/take.wav`` and ``/dry.wav``: the recorded take (lined up with the dry signal, as long) and the
+  dry signal, 32-bit float WAV; 409 until the capture is done, and for a failed one (its problem in the message);
+- ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept); ``DELETE /captures/{id}``
+  removes a finished one's files.
+
+On the box a capture is the folder STORE/captures/ID: ``request.json`` (what was asked, written first) and what the
+engine writes when it ends (device/audio/capture_result.py: ``dry.wav``, ``take.wav``, ``capture.json``).
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field, StringConstraints
+from typing_extensions import Annotated
+
+from device.api.errors import ApiError, _errors
+from device.api.state import box_of
+from device.audio.capture_result import DRY, TAKE, read_record
+from device.control import CAPTURE_SECONDS_RANGE, EngineStoppedError
+
+CAPTURES = "captures"                 # under the store
+REQUEST = "request.json"
+LIVE = ("playing", "writing")
+_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$")
+KnobName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
+class CaptureRequest(BaseModel):
+    """A capture to start: its name, the knob settings the gear is at (as the musician says), its length."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+    knobs: dict[KnobName, float] = Field(default_factory=dict, max_length=16)
+    seconds: float = Field(60.0, ge=CAPTURE_SECONDS_RANGE[0], le=CAPTURE_SECONDS_RANGE[1])
+
+
+class CaptureInfo(BaseModel):
+    """A capture: what was asked, how far it is, and once finished what it found."""
+
+    id: str
+    name: str
+    knobs: dict[str, float]
+    seconds: float
+    state: str = Field(description="playing, writing, done, failed, cancelled, cancelling (just asked), or lost (the "
+                       "box stopped meanwhile)")
+    progress: float = 0.0
+    problem: Optional[str] = Field(default=None, description="why it is no good take, in words")
+    created_at: float = 0.0
+    rate: Optional[int] = None
+    latency_samples: Optional[int] = Field(default=None, description="the round trip found from the sync blip")
+    latency_ms: Optional[float] = None
+    blip_match: Optional[float] = None
+    peak_dbfs: Optional[float] = None
+    rms_dbfs: Optional[float] = None
+    clipped_fraction: Optional[float] = None
+    signal_version: Optional[int] = None
+    dry_sha256: Optional[str] = None
+    take_sha256: Optional[str] = None
+
+
+def _root(request: Request) -> Path:
+    return box_of(request).store.root / CAPTURES
+
+
+def _new_id(name: str) -> str:
+    """A fresh capture id from ``name``: its plain characters and 6 random hex digits."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:40] or "capture"
+    return f"{slug}-{secrets.token_hex(3)}"
+
+
+def _engine_capture(request: Request) -> tuple[bool, dict[str, Any] | None]:
+    """(whether the engine has capture mode, its capture status: the one playing or last played, or None)."""
+    try:
+        status = box_of(request).control.status()
+    except Exception:  # noqa: BLE001 - an engine that cannot answer has no capture playing
+        return True, None
+    live = status.get("capture", KeyError) if isinstance(status, dict) else KeyError
+    return live is not KeyError, live if isinstance(live, dict) else None
+
+
+def _info(request: Request, cid: str) -> CaptureInfo:
+    """Capture ``cid``'s record: what was asked, overlaid by the engine's live status, or by its finished record."""
+    folder = _folder(request, cid)
+    try:
+        asked = json.loads((folder / REQUEST).read_text())
+    except (OSError, ValueError):
+        raise ApiError(404, "not found", f"no capture '{cid}'") from None
+    done = read_record(folder)
+    _, live = _engine_capture(request)
+    if done is not None:
+        merged = {**asked, **{k: v for k, v in done.items() if k not in ("id", "name")}, "progress": 1.0}
+    elif live is not None and live.get("id") == cid:
+        merged = {**asked, **{k: v for k, v in live.items() if k not in ("id", "name")}}
+    else:
+        merged = {**asked, "state": "lost", "problem": "the box stopped during this capture: nothing was kept"}
+    return CaptureInfo(**{k: v for k, v in merged.items() if k in CaptureInfo.model_fields})
+
+
+def _folder(request: Request, cid: str) -> Path:
+    """Capture ``cid``'s folder (404 for an id that names none)."""
+    if not _ID.match(cid) or not (_root(request) / cid).is_dir():
+        raise ApiError(404, "not found", f"no capture '{cid}'", hint="GET /captures lists them")
+    return _root(request) / cid
+
+
+def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
+    """Start a capture (see the module); its request.json first, so it is listed from the start."""
+    has_mode, live = _engine_capture(request)
+    if not has_mode:
+        raise ApiError(409, "no capture mode", "this box's API drives no audio engine, so it cannot capture",
+                       hint="run the box with its engine: hatbox device run (--sim --sim-gear drive to try it)")
+    if live is not None and live.get("state") in LIVE:
+        raise ApiError(409, "busy", f"capture '{live.get('id')}' is running: one capture at a time",
+                       hint=f"wait for it, or cancel it: POST /captures/{live.get('id')}/cancel")
+    cid = _new_id(body.name)
+    folder = _root(request) / cid
+    folder.mkdir(parents=True)
+    asked = {"id": cid, "name": body.name, "knobs": dict(body.knobs), "seconds": body.seconds, "state": "playing",
+             "created_at": time.time()}
+    (folder / REQUEST).write_text(json.dumps(asked))
+    try:
+        box_of(request).control.send({"op": "capture", "name": cid, "path": str(folder), "seconds": body.seconds,
+                                      "knobs": dict(body.knobs)})
+    except EngineStoppedError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ApiError(503, "engine stopped", f"the capture did not start: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - refused by the engine (another capture began meanwhile)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ApiError(409, "busy" if "one capture at a time" in str(exc) else "refused",
+                       f"the capture did not start: {exc}") from None
+    return CaptureInfo(**{**asked, "progress": 0.0})
+
+
+def _audio(request: Request, cid: str, name: str) -> FileResponse:
+    """The WAV ``name`` of a finished capture (409 before it is done, or for a failed one)."""
+    info = _info(request, cid)
+    if info.state != "done":
+        said = f": {info.problem}" if info.problem else ""
+        raise ApiError(409, "not ready" if info.state in LIVE else "no take",
+                       f"capture '{cid}' is {info.state}{said}", hint="GET /captures/ID says when it is done")
+    path = _folder(request, cid) / name
+    if not path.is_file():
+        raise ApiError(404, "not found", f"capture '{cid}' has no {name}")
+    return FileResponse(path, media_type="audio/wav", filename=f"{cid}-{name}")
+
+
+def _add_capture_routes(app: FastAPI, auth: Any) -> None:
+    @app.post("/captures", status_code=202, response_model=CaptureInfo, dependencies=[auth],
+              responses=_errors(401, 409, 422, 503))
+    def start_capture(request: Request, body: CaptureRequest) -> CaptureInfo:
+        return _start(request, body)
+
+    @app.get("/captures", response_model=list[CaptureInfo], dependencies=[auth], responses=_errors(401))
+    def list_captures(request: Request) -> list[CaptureInfo]:
+        root = _root(request)
+        ids = sorted(p.name for p in root.iterdir() if p.is_dir() and _ID.match(p.name)) if root.is_dir() else []
+        found = []
+        for cid in ids:
+            try:
+                found.append(_info(request, cid))
+            except ApiError:                       # a folder with no request.json: not a capture
+                continue
+        return sorted(found, key=lambda c: c.created_at)
+
+    @app.get("/captures/{capture_id}", response_model=CaptureInfo, dependencies=[auth], responses=_errors(401, 404))
+    def get_capture(request: Request, capture_id: str) -> CaptureInfo:
+        return _info(request, capture_id)
+
+    @app.get("/captures/{capture_id}/take.wav", response_class=FileResponse, dependencies=[auth],
+             responses={**_errors(401, 404, 409), 200: {"content": {"audio/wav": {}}}})
+    def get_take(request: Request, capture_id: str) -> FileResponse:
+        return _audio(request, capture_id, TAKE)
+
+    @app.get("/captures/{capture_id}/dry.wav", response_class=FileResponse, dependencies=[auth],
+             responses={**_errors(401, 404, 409), 200: {"content": {"audio/wav": {}}}})
+    def get_dry(request: Request, capture_id: str) -> FileResponse:
+        return _audio(request, capture_id, DRY)
+
+    @app.post("/captures/{capture_id}/cancel", response_model=CaptureInfo, dependencies=[auth],
+              responses=_errors(401, 404, 409, 503))
+    def cancel_capture(request: Request, capture_id: str) -> CaptureInfo:
+        info = _info(request, capture_id)
+        if info.state != "playing":
+            raise ApiError(409, "not playing", f"capture '{capture_id}' is {info.state}: nothing to cancel")
+        try:
+            box_of(request).control.send({"op": "capture_cancel"})
+        except EngineStoppedError as exc:
+            raise ApiError(503, "engine stopped", f"the capture was not cancelled: {exc}") from None
+        return info.model_copy(update={"state": "cancelling"})
+
+    @app.delete("/captures/{capture_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
+    def delete_capture(request: Request, capture_id: str) -> Response:
+        info = _info(request, capture_id)
+        if info.state in LIVE:
+            raise ApiError(409, "busy", f"capture '{capture_id}' is {info.state}: cancel it first",
+                           hint=f"POST /captures/{capture_id}/cancel")
+        shutil.rmtree(_folder(request, capture_id))
+        return Response(status_code=204)
+

@@ -1,0 +1,271 @@
+"""Capture mode: the box plays the capture signal through the musician's gear and records what comes back.
+
+Two parts, as the engine's other work is split:
+
+- :class:`CaptureRun` lives on the audio thread (``Engine.capture``; :meth:`device.audio.engine.Engine.process` calls
+  :meth:`CaptureRun.render` after the output stage).  Its buffers are made before it is handed over; per block it
+  only slices, multiplies and copies into them (no allocation, no lock, no I/O).  Timeline, in samples::
+
+      0 ........ F ..................... F + S ........ F + S + T ....... F + S + T + F
+      | normal    | dry signal plays      | silence      | normal output   |
+      | fades out |  (fixed level)        | (round trip) | fades back in   |
+                  | the input is recorded, sample for sample with the dry |
+
+  (F = :data:`FADE_S`, S = the signal, T = :data:`TAIL_S`, the longest round trip it finds.)  Everything the box
+  would otherwise play (live input, synth, sampler, effect; the volume does not apply to the capture signal) is
+  faded out over F and back in at the end.  A cancel fades the dry signal out and the normal output in over F from
+  the block it is seen in, and the capture ends there.
+- :class:`CaptureDeck` is the control side (the engine process's reader threads, device/audio/server.py): it starts
+  a run (refused while one runs), cancels it, reports its progress (the engine status's ``capture``), and its own
+  writer thread, once the run has finished, finds the round trip, judges the take and writes the capture's folder
+  (device/audio/capture_result.py) off the audio thread.
+
+Control messages (device/control.py): ``{"op": "capture", "name": ID, "path": FOLDER, "seconds": S, "knobs": {...}}``
+and ``{"op": "capture_cancel"}``.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from device.audio.slot import MAX_BLOCK
+from hatbox.errors import HatboxError
+
+FADE_S = 0.01                 # the normal output fades out before, and back in after, the capture signal
+TAIL_S = 0.5                  # recorded past the signal's end: the longest round trip a capture finds
+STALL_S = 5.0                 # no block for this long while a capture runs: the box's audio stopped
+POLL_S = 0.02                 # how often the writer looks whether the run has finished
+CAPTURE_OPS = ("capture", "capture_cancel")
+
+
+class CaptureBusy(HatboxError):
+    """A capture was asked for while another one runs."""
+
+
+class CaptureRun:
+    """One capture on the audio thread: plays ``dry`` [S] float32 and records the input into :attr:`rec`
+    [S + tail], ``rec[i]`` being the input sample that came in as ``dry[i]`` went out."""
+
+    def __init__(self, dry: np.ndarray, rate: int) -> None:
+        self.dry = np.ascontiguousarray(dry, np.float32)
+        self.fade = max(1, int(round(FADE_S * rate)))
+        self.tail = int(round(TAIL_S * rate))
+        self.rec = np.zeros(self.dry.shape[0] + self.tail, np.float32)
+        self.start = self.fade                          # where the dry signal starts
+        self.resume = self.start + self.rec.shape[0]    # where the normal output starts coming back
+        self.pos = 0                                    # samples run so far (audio thread)
+        self.recorded = 0                               # samples of rec filled
+        self.cancel_asked = False                       # set by the control side
+        self.cancelled = False                          # seen by the audio thread
+        self.finished = False                           # the normal output is back: the deck may write
+        self._idx = np.arange(MAX_BLOCK, dtype=np.float32)
+        self._down, self._up = np.zeros(MAX_BLOCK, np.float32), np.zeros(MAX_BLOCK, np.float32)
+        self._dry_gain, self._play = np.zeros(MAX_BLOCK, np.float32), np.zeros(MAX_BLOCK, np.float32)
+
+    @property
+    def total(self) -> int:
+        """Samples from the first fade to the normal output back."""
+        return self.resume + self.fade
+
+    def render(self, inp: np.ndarray | None, out: np.ndarray) -> None:
+        """Audio thread: ``out`` [N] holds the box's normal output; it becomes the faded normal output plus the dry
+        signal, and ``inp`` [N] (None: silence) is recorded."""
+        if self.finished:
+            return
+        n, p = out.shape[0], self.pos
+        if self.cancel_asked and not self.cancelled:
+            self.cancelled = True
+            self.resume = min(self.resume, p)
+        down, up = self._gains(p, n)
+        play = self._dry_into(p, n)
+        np.subtract(1.0, up, out=self._dry_gain[:n])
+        play *= self._dry_gain[:n]
+        np.maximum(down, up, out=down)
+        out *= down
+        out += play
+        self._record(inp, p, n)
+        self.pos = p + n
+        self.finished = self.pos >= self.resume + self.fade
+
+    def _gains(self, p: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(the normal output's fade-out gain, its fade-in gain) over the block starting at sample ``p``."""
+        down, up = self._down[:n], self._up[:n]
+        np.add(self._idx[:n], float(p), out=down)
+        down *= -1.0 / self.fade
+        down += 1.0
+        np.clip(down, 0.0, 1.0, out=down)
+        np.add(self._idx[:n], float(p - self.resume), out=up)
+        up *= 1.0 / self.fade
+        np.clip(up, 0.0, 1.0, out=up)
+        return down, up
+
+    def _dry_into(self, p: int, n: int) -> np.ndarray:
+        """The dry signal's samples that go out in the block starting at ``p`` (zeros outside it) -> a view [n]."""
+        play = self._play[:n]
+        play.fill(0.0)
+        s0 = p - self.start
+        a, b = max(0, -s0), min(n, self.dry.shape[0] - s0)
+        if b > a:
+            play[a:b] = self.dry[s0 + a:s0 + b]
+        return play
+
+    def _record(self, inp: np.ndarray | None, p: int, n: int) -> None:
+        """Keep the block's input where the dry signal's clock puts it (until the normal output comes back)."""
+        s0 = p - self.start
+        a, b = max(0, -s0), min(n, min(self.rec.shape[0], self.resume - self.start) - s0)
+        if b <= a:
+            return
+        if inp is None:
+            self.rec[s0 + a:s0 + b] = 0.0
+        else:
+            self.rec[s0 + a:s0 + b] = inp[a:b]
+        self.recorded = s0 + b
+
+    def progress(self) -> float:
+        """0..1 of the run done (any thread)."""
+        return min(1.0, self.pos / max(1, self.total))
+
+
+class CaptureDeck:
+    """The control side of capture mode for ``engine`` (its ``capture`` attribute takes the run) at ``rate`` Hz.
+    ``thread_init``: called first in the writer thread (the engine process lowers its priority there)."""
+
+    def __init__(self, engine: Any, rate: int, thread_init: Callable[[], Any] | None = None) -> None:
+        self.engine, self.rate, self.thread_init = engine, int(rate), thread_init
+        self.run: CaptureRun | None = None
+        self.info: dict[str, Any] = {}               # the capture's id, name, knobs, seconds, folder, state...
+        self.writer: threading.Thread | None = None
+        self._lock = threading.Lock()                # control side only: one start at a time
+        self._closing = threading.Event()
+
+    def handle(self, msg: dict[str, Any], io: Any = None) -> None:
+        """Act on a capture control message (:data:`CAPTURE_OPS`); ``io``: the audio I/O, whose simulated gear (if
+        any: device/audio/sim_gear.py) takes the knob settings the capture names."""
+        if msg["op"] == "capture":
+            self.start(str(msg["name"]), Path(msg["path"]), float(msg["seconds"]), msg.get("knobs") or {}, io)
+        elif msg["op"] == "capture_cancel":
+            self.cancel()
+
+    def busy(self) -> bool:
+        """A capture is playing or being written."""
+        return self.info.get("state") in ("playing", "writing")
+
+    def start(self, cid: str, folder: Path, seconds: float, knobs: dict[str, Any], io: Any = None) -> None:
+        """Start capture ``cid``: its signal is made here (not on the audio thread), the run handed to the engine,
+        and the writer started.  CaptureBusy while another runs; HatboxError for a bad length or knob."""
+        from device.audio.capture_signal import capture_signal, check_seconds
+        with self._lock:
+            if self.busy():
+                raise CaptureBusy(f"capture '{self.info.get('name')}' is running: one capture at a time",
+                                  hint="wait for it to finish, or cancel it")
+            try:
+                dry = capture_signal(check_seconds(seconds), self.rate)
+            except ValueError as exc:
+                raise HatboxError(str(exc)) from None
+            settings = _knobs(knobs)
+            follow = getattr(io, "follow_knobs", None)
+            if callable(follow):
+                follow(settings)                     # the simulated gear: the musician's hand on the knobs
+            run = CaptureRun(dry, self.rate)
+            self.join()
+            self.run, self.info = run, {"id": cid, "name": cid, "knobs": settings, "seconds": seconds,
+                                        "rate": self.rate, "folder": str(folder), "state": "playing",
+                                        "started_at": time.time(), "problem": None}
+            self.engine.capture = run                # the audio thread takes it at its next block
+            self.writer = threading.Thread(target=self._write, args=(run, folder), daemon=True,
+                                           name="hatbox-capture")
+            self.writer.start()
+
+    def cancel(self) -> bool:
+        """Cancel the capture playing (it fades out and the box plays as before); False when none plays."""
+        run = self.run
+        if run is None or self.info.get("state") != "playing":
+            return False
+        run.cancel_asked = True
+        return True
+
+    def status(self) -> dict[str, Any] | None:
+        """The capture playing or last played (None: none since the engine started): id, name, knobs, seconds,
+        state (playing, writing, done, failed, cancelled), progress 0..1, and once finished its figures."""
+        if not self.info:
+            return None
+        run = self.run
+        out = {k: v for k, v in self.info.items() if k != "folder"}
+        out["progress"] = run.progress() if run is not None and out["state"] == "playing" else \
+            1.0 if out["state"] in ("writing", "done", "failed") else out.get("progress", 0.0)
+        return out
+
+    def _write(self, run: CaptureRun, folder: Path) -> None:
+        """Writer thread: wait for ``run`` to finish (or stall), then judge it and write its folder."""
+        if self.thread_init is not None:
+            self.thread_init()
+        if not self._wait_finished(run):
+            return
+        if self.engine.capture is run:
+            self.engine.capture = None
+        self.info["state"] = "writing" if not run.cancelled else self.info["state"]
+        try:
+            rec = self._keep(run, folder)
+        except Exception as exc:  # noqa: BLE001 - a full disk: said in the status, the box plays on
+            rec = {"state": "failed", "problem": f"the capture could not be written on the box: {exc}"}
+        self.info.update({k: v for k, v in rec.items() if k not in ("id", "name")})
+        self.info["progress"] = run.progress()
+
+    def _wait_finished(self, run: CaptureRun) -> bool:
+        """Wait until ``run`` finished (True); False when the deck closes first; a run whose position stands still
+        for :data:`STALL_S` is marked failed (the box's audio stopped)."""
+        last, since = -1, time.monotonic()
+        while not run.finished:
+            if self._closing.wait(POLL_S):
+                return False
+            if run.pos != last:
+                last, since = run.pos, time.monotonic()
+            elif time.monotonic() - since > STALL_S:
+                self.engine.capture = None if self.engine.capture is run else self.engine.capture
+                self.info.update(state="failed", problem="the box's audio stopped during the capture")
+                return False
+        return True
+
+    def _keep(self, run: CaptureRun, folder: Path) -> dict[str, Any]:
+        """Judge ``run``'s recording and write its folder; returns the record written."""
+        from device.audio.capture_result import judge, record, save
+        base = {"id": self.info["id"], "name": self.info["name"], "knobs": self.info["knobs"],
+                "seconds": self.info["seconds"], "rate": self.rate}
+        if run.cancelled:
+            rec = record(base, run.dry, {"cancelled": True, "problem": "cancelled"}, None)
+            save(folder, rec, run.dry, None, self.rate)
+            return rec
+        take, figures = judge(run.rec, run.dry, float(self.info["seconds"]), self.rate, run.tail)
+        good = figures["problem"] is None
+        rec = record(base, run.dry, figures, take if good else None)
+        save(folder, rec, run.dry, take if good else None, self.rate)
+        return rec
+
+    def join(self, timeout: float = 10.0) -> None:
+        """Wait for the writer of the last capture (if any) to end."""
+        writer = self.writer
+        if writer is not None and writer is not threading.current_thread():
+            writer.join(timeout)
+
+    def close(self) -> None:
+        """Stop the writer (a capture still playing is left unwritten) and wait for it."""
+        self._closing.set()
+        self.join()
+
+
+def _knobs(knobs: Any) -> dict[str, float]:
+    """The knob settings a capture names, {name: value}; HatboxError for anything else."""
+    import math
+    if not isinstance(knobs, dict):
+        raise HatboxError(f"a capture's knobs are {{name: value}}, not {knobs!r}")
+    out: dict[str, float] = {}
+    for name, value in knobs.items():
+        if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            raise HatboxError(f"knob {name!r}: {value!r} is not a finite number")
+        out[name] = float(value)
+    return out

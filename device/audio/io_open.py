@@ -1,0 +1,30 @@
+"""Opening the engine process's audio I/O from its :class:`~device.audio.server_config.ServerConfig` (moved out of
+device/audio/server.py): ALSA, the file backend, or (``sim_gear``) the file backend with simulated gear in a loop from
+its output to its input (device/audio/sim_gear.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from device.audio.alsa_io import FileIO, open_io, use_file_pcm
+from device.audio.server_config import ServerConfig
+
+
+def open_engine_io(cfg: ServerConfig) -> Any:
+    """The I/O the engine process runs on (AlsaIO, FileIO or GearLoopIO); AudioDeviceError when ALSA does not open
+    (and no fallback is allowed), AudioFileError for an ``input_wav`` that cannot be read."""
+    if cfg.alsa_conf:
+        use_file_pcm(cfg.alsa_conf)
+    audio_in = None
+    if cfg.input_wav:
+        from device.audio import audiofile
+        data, _ = audiofile.read(cfg.input_wav, expect_rate=cfg.audio.rate, mono=True)
+        audio_in = data.reshape(-1)
+    if cfg.sim_gear:
+        from device.audio.sim_gear import GearLoopIO, make_gear
+        latency = int(round(cfg.sim_gear_latency_ms * cfg.audio.rate / 1000.0))
+        return GearLoopIO(cfg.audio, make_gear(cfg.sim_gear, cfg.audio.rate), latency, audio_in, cfg.output_wav,
+                          cfg.output_limit_s)
+    if cfg.backend == "file":
+        return FileIO(cfg.audio, audio_in, cfg.output_wav, cfg.output_limit_s)
+    return open_io(cfg.audio, fallback_audio=audio_in, fallback_out=cfg.output_wav,
+                   allow_fallback=cfg.backend == "auto")

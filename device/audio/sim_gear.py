@@ -1,0 +1,115 @@
+"""Simulated gear for the simulated box (``hatbox device run --sim --sim-gear drive``): the box's output goes through
+a stand-in pedal and comes back to its input a few milliseconds later, as a re-amping loop through real gear would,
+so capture mode (device/audio/capture.py) can be tried and tested without hardware.
+
+- :class:`DriveGear`: a drive pedal in numpy/scipy, streaming (the same output whatever the block size): high-pass
+  80 Hz -> ``tanh`` at ``drive`` dB of gain -> one-pole low-pass at ``tone`` Hz -> x 0.5 (-6 dB), plus its own hiss
+  (seeded, :data:`HISS_DBFS`).  Its knobs: ``drive`` (dB, 0..36, default 12), ``tone`` (Hz, 500..12000, default
+  4000).  :func:`process_offline` runs a fresh one over a whole recording (the same gear without the loop: what a
+  musician recording the pedal by hand would get).
+- :class:`GearLoopIO`: the file backend (device/audio/alsa_io.FileIO) whose input is the gear's return of its own
+  output ``latency`` samples earlier (at least one block: a block's input is read before its output is written), added
+  to the ``--input`` file's audio if one is given.  A capture's knob settings are set on the gear as it starts
+  (:meth:`GearLoopIO.follow_knobs`): in the simulation they stand for the musician's hand on the gear's knobs.
+
+The simulated box runs with its live input off (nothing of the return is mixed into its output: with real gear in
+the loop that would feed back through it).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from device.audio.alsa_io import AudioConfig, FileIO
+
+HISS_DBFS = -84.0                 # the simulated gear's own noise (RMS)
+DEFAULT_LATENCY_MS = 5.0          # the simulated round trip
+GEARS = ("drive",)
+
+
+class DriveGear:
+    """A simulated drive pedal (see the module); ``process(x)`` streams, ``set(name, value)`` turns a knob."""
+
+    KNOBS = {"drive": (0.0, 36.0, 12.0), "tone": (500.0, 12000.0, 4000.0)}    # name: (min, max, default)
+
+    def __init__(self, rate: int, seed: int = 7) -> None:
+        self.rate = int(rate)
+        self.values = {name: spec[2] for name, spec in self.KNOBS.items()}
+        self._rng = np.random.default_rng(seed)
+        self._hp_zi, self._lp_zi = np.zeros(1), np.zeros(1)      # the filters' states (lfilter's zi)
+        self._hp_a = float(np.exp(-2 * np.pi * 80.0 / self.rate))
+
+    def set(self, name: str, value: float) -> bool:
+        """Turn knob ``name`` to ``value`` (held to its range); False when the gear has no such knob."""
+        spec = self.KNOBS.get(name)
+        if spec is None:
+            return False
+        self.values[name] = float(min(spec[1], max(spec[0], value)))
+        return True
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        """The gear's output for input ``x`` [N] -> [N] float32 (its state carries on to the next call)."""
+        from scipy.signal import lfilter
+        x = np.asarray(x, np.float64)
+        hp, self._hp_zi = lfilter([self._hp_a, -self._hp_a], [1.0, -self._hp_a], x, zi=self._hp_zi)
+        driven = np.tanh(hp * 10.0 ** (self.values["drive"] / 20.0))
+        b = 1.0 - float(np.exp(-2 * np.pi * self.values["tone"] / self.rate))
+        lp, self._lp_zi = lfilter([b], [1.0, b - 1.0], driven, zi=self._lp_zi)
+        hiss = self._rng.standard_normal(x.shape[0]) * 10.0 ** (HISS_DBFS / 20.0)
+        return (0.5 * lp + hiss).astype(np.float32)
+
+
+def make_gear(name: str, rate: int) -> DriveGear:
+    """The simulated gear called ``name`` (:data:`GEARS`); ValueError for another."""
+    if name != "drive":
+        raise ValueError(f"no simulated gear '{name}' (there is: {', '.join(GEARS)})")
+    return DriveGear(rate)
+
+
+def process_offline(audio: np.ndarray, knobs: dict[str, float], rate: int, name: str = "drive") -> np.ndarray:
+    """``audio`` [N] through a fresh simulated gear at ``knobs``, with no loop and no latency -> [N] float32."""
+    gear = make_gear(name, rate)
+    for knob, value in knobs.items():
+        gear.set(knob, value)
+    return gear.process(audio)
+
+
+class GearLoopIO(FileIO):
+    """The file backend with simulated gear in a loop from its output to its input (see the module)."""
+
+    def __init__(self, cfg: AudioConfig, gear: Any, latency: int, audio: np.ndarray | None = None,
+                 out_path: Any = None, out_limit_s: float | None = None) -> None:
+        super().__init__(cfg, audio, out_path, out_limit_s)
+        self.gear = gear
+        self.latency = max(int(latency), cfg.period)
+        self._ring = np.zeros(self.latency + 2 * cfg.period, np.float32)
+        self._read_at, self._write_at = 0, self.latency          # the first ``latency`` samples back are silence
+        self.info["sim_gear"] = {"gear": type(gear).__name__, "latency_samples": self.latency,
+                                 "latency_ms": 1000.0 * self.latency / cfg.rate}
+
+    def follow_knobs(self, knobs: dict[str, float]) -> list[str]:
+        """Set the gear's knobs named in ``knobs`` (a capture's settings); returns the names it has not."""
+        return [name for name, value in knobs.items() if not self.gear.set(name, value)]
+
+    def read(self, buf: np.ndarray) -> bool:
+        ok = super().read(buf)
+        buf += self._take(buf.shape[0])
+        return ok
+
+    def write(self, buf: np.ndarray) -> bool:
+        ok = super().write(buf)
+        self._put(self.gear.process(buf))
+        return ok
+
+    def _take(self, n: int) -> np.ndarray:
+        """The next ``n`` samples of the return -> [n]."""
+        size = self._ring.shape[0]
+        idx = (self._read_at + np.arange(n)) % size
+        self._read_at = (self._read_at + n) % size
+        return self._ring[idx]
+
+    def _put(self, y: np.ndarray) -> None:
+        size = self._ring.shape[0]
+        self._ring[(self._write_at + np.arange(y.shape[0])) % size] = y
+        self._write_at = (self._write_at + y.shape[0]) % size

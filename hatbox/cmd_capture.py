@@ -1,0 +1,205 @@
+"""`hatbox box-capture DIR [--knob drive=0 --knob drive=12 ...] [--seconds N] [--yes]`: capture the musician's gear
+through the box (re-amping), ready for `hatbox train effect DIR`.
+
+For each knob setting it asks the musician to set the gear there and press Enter, has the box play its capture
+signal through the gear and record the return (``POST /captures``, device/api/capture_routes.py), shows the progress,
+downloads the take (lined up with the dry signal by the box) and writes DIR/pairs.csv anew (hatbox/capture_set.py).
+A setting whose take is in DIR already is skipped, so the same command resumes an interrupted set.  Without a
+terminal (or with CI=true) it cannot wait for Enter: it needs ``--yes`` (capture each setting at once).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hatbox.argtypes import number
+from hatbox.capture_set import DRY, PAIRS, CaptureSet, Setting, check_settings, open_set, parse_setting
+from hatbox.errors import HatboxError, Interrupted
+
+DEFAULT_SECONDS = 60.0
+SECONDS_RANGE = (5.0, 300.0)         # device.control.CAPTURE_SECONDS_RANGE (not imported: the CLI starts light)
+POLL_S = 0.25
+STUCK_S = 30.0                       # no progress for this long: the box is not capturing
+WIRING = ("connect the box's output to the gear's input and the gear's output to the box's input (the box plays "
+          "its capture signal at -6 dBFS peak)")
+
+
+def _interactive(yes: bool) -> None:
+    """HatboxError when the command would wait for Enter (no ``--yes``) with no one to press it."""
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    if yes or (sys.stdin.isatty() and not ci):
+        return
+    why = "CI is set" if ci else "its input is not a terminal"
+    raise HatboxError(f"box-capture waits for you to set the gear's knobs and press Enter before each capture, but "
+                      f"{why}: nothing was captured",
+                      hint="pass --yes to capture each setting at once, one after another (the gear must already be "
+                           "at it, or be the simulated box's --sim-gear, which follows the knobs)")
+
+
+def _ready(setting: Setting, index: int, count: int, yes: bool) -> None:
+    """Tell the musician what to set; wait for Enter unless ``yes``."""
+    where = f"[{index}/{count}]"
+    if yes:
+        print(f"{where} capturing {setting.words()} (--yes: not waiting)", flush=True)
+        return
+    try:
+        input(f"{where} set the gear to {setting.words()}, then press Enter to capture (Ctrl-C stops) ")
+    except EOFError:
+        print(flush=True)
+        raise HatboxError("no Enter to wait for (the input ended)", hint="pass --yes to capture without waiting") \
+            from None
+
+
+def _follow(client: Any, cid: str, seconds: float, words: str) -> dict[str, Any]:
+    """Poll capture ``cid`` with a progress bar until it is no longer playing or written; returns its record."""
+    from tqdm import tqdm
+
+    from hatbox.box_client import _call
+    from hatbox.text import SECONDS_BAR
+    last, since = -1.0, time.monotonic()
+    with tqdm(total=round(seconds), desc=f"capture {words}", bar_format=SECONDS_BAR, leave=False) as bar:
+        while True:
+            info = _call(client, "GET", f"/captures/{cid}")
+            bar.update(round(float(info.get("progress") or 0.0) * seconds) - bar.n)
+            if info.get("state") not in ("playing", "writing", "cancelling"):
+                return info
+            if info.get("progress") != last:
+                last, since = info.get("progress"), time.monotonic()
+            elif time.monotonic() - since > STUCK_S:
+                raise HatboxError(f"the box's capture {cid} made no progress for {STUCK_S:g} s",
+                                  hint="look at the box (hatbox status, hatbox box-logs) and run the command again")
+            time.sleep(POLL_S)
+
+
+def _download(client: Any, cid: str, name: str, dst: Path, sha256: str | None) -> None:
+    """Fetch ``/captures/{cid}/{name}`` into ``dst`` (atomically) and check its samples' sha256 against the box's."""
+    from device.audio import audiofile
+    from device.audio.capture_signal import signal_sha256
+    from hatbox.box_client import _base, _checked
+    part = dst.with_name(f".{dst.name}.part")
+    try:
+        with client.stream("GET", f"/captures/{cid}/{name}") as resp:
+            if resp.status_code >= 300:
+                resp.read()
+                _checked(resp, _base(client), f"GET /captures/{cid}/{name}")
+            with open(part, "wb") as fh:
+                for chunk in resp.iter_bytes():
+                    fh.write(chunk)
+        audio, _ = audiofile.read(part, mono=True)
+        if sha256 and signal_sha256(audio.reshape(-1)) != sha256:
+            raise HatboxError(f"the {name} of capture {cid} came down damaged (its samples differ from the box's)",
+                              hint="run the command again: it captures what is missing")
+        os.replace(part, dst)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet, running: list[str]) -> str:
+    """Capture ``setting``, keep its take in ``cset``; returns the box's capture id (``running`` holds it while the
+    box plays it, for a Ctrl-C to cancel)."""
+    from hatbox.box_client import _call
+    body = _call(client, "POST", "/captures", json={"name": setting.words()[:64], "knobs": setting.box_knobs(),
+                                                    "seconds": seconds})
+    cid = str(body["id"])
+    running.append(cid)
+    info = _follow(client, cid, seconds, setting.words())
+    running.remove(cid)
+    if info.get("state") != "done":
+        raise HatboxError(f"the capture of {setting.words()} {info.get('state')}: {info.get('problem') or 'no take'}",
+                          hint="fix what it says and run the same command again (what was captured is kept)")
+    signal = {"seconds": seconds, "rate": info.get("rate"), "version": info.get("signal_version"),
+              "dry_sha256": info.get("dry_sha256")}
+    if not (cset.folder / DRY).is_file() or cset.signal.get("dry_sha256") != signal["dry_sha256"]:
+        if cset.takes and cset.signal.get("dry_sha256") not in (None, signal["dry_sha256"]):
+            raise HatboxError(f"the box's capture signal differs from the one {cset.folder} holds takes of (another "
+                              "hatbox version or rate)", hint="give another folder")
+        _download(client, cid, "dry.wav", cset.folder / DRY, signal["dry_sha256"])
+    _download(client, cid, "take.wav", cset.folder / setting.take_name(), info.get("take_sha256"))
+    cset.signal = signal
+    cset.add(setting, info)
+    _forget(client, cid)
+    print(f"captured {setting.words()}: {setting.take_name()} (round trip {float(info.get('latency_ms') or 0):.2f} "
+          f"ms, return peak {float(info.get('peak_dbfs') or -120):.1f} dBFS)", flush=True)
+    return cid
+
+
+def _forget(client: Any, cid: str) -> None:
+    """Delete capture ``cid`` on the box (its copy is in DIR now); a failure is only a note."""
+    from hatbox.box_client import _call
+    try:
+        _call(client, "DELETE", f"/captures/{cid}", expect=None)
+    except HatboxError as exc:
+        print(f"note: the box keeps capture {cid} ({exc})", file=sys.stderr)
+
+
+def _cancel(client: Any, running: list[str]) -> None:
+    """Ctrl-C during a capture: ask the box to fade it out (best effort: the box may be gone)."""
+    from hatbox.box_client import _call
+    for cid in running:
+        try:
+            _call(client, "POST", f"/captures/{cid}/cancel")
+        except (HatboxError, KeyboardInterrupt):
+            pass
+
+
+def _kept_words(cset: CaptureSet, count: int) -> str:
+    """``2 of 3 settings are captured in DIR (pairs.csv lists them)``."""
+    done = len(cset.takes)
+    return (f"{done} of {count} setting{'s' if count != 1 else ''} captured in {cset.folder}"
+            + (f" ({PAIRS} lists them)" if done else ""))
+
+
+def box_capture(args: argparse.Namespace) -> int:
+    """The command (see the module)."""
+    from hatbox.box_client import _client
+    from hatbox.cmd_remote import target
+    settings = check_settings([parse_setting(text) for text in args.knob or []])
+    cset = open_set(Path(args.dir), list(settings[0].knobs), args.seconds)
+    todo = [s for s in settings if not cset.done(s)]
+    for s in settings:
+        if s not in todo:
+            print(f"already captured: {s.words()} ({s.take_name()}; delete it to capture it again)")
+    if todo:
+        _interactive(args.yes)
+        url, token, verify = target(args)
+        print(WIRING[0].upper() + WIRING[1:] + ".", flush=True)
+        running: list[str] = []
+        with _client(url, token, verify) as client:
+            try:
+                for i, setting in enumerate(todo, 1):
+                    _ready(setting, i, len(todo), args.yes)
+                    _capture_one(client, setting, args.seconds, cset, running)
+            except KeyboardInterrupt:
+                _cancel(client, running)
+                raise Interrupted(f"interrupted: {_kept_words(cset, len(settings))}; the same command captures the "
+                                  "rest") from None
+            except HatboxError as exc:
+                if cset.takes:
+                    print(f"note: {_kept_words(cset, len(settings))}; the same command captures the rest",
+                          file=sys.stderr)
+                raise
+    print(f"{cset.folder / PAIRS}: {len(cset.takes)} take{'s' if len(cset.takes) != 1 else ''} of {args.seconds:g} s; "
+          f"train on it: hatbox train effect {cset.folder} --out gear.hatpack")
+    return 0
+
+
+def register(cli: Any) -> None:
+    from hatbox.cmd_remote import _common
+    p = cli.command("box-capture", "capture your gear through the box (re-amping): the box plays a test signal "
+                                   "through it at each knob setting and records the return, ready for hatbox train "
+                                   "effect", box_capture)
+    p.add_argument("dir", help="folder for the set: dry.wav, a take per knob setting, pairs.csv (made if missing; "
+                               "the same folder again resumes it)")
+    p.add_argument("--knob", action="append", metavar="NAME=VALUE[,NAME=VALUE]",
+                   help="one knob setting to capture, e.g. --knob drive=0 --knob drive=12 (several knobs: "
+                        "drive[dB]=12,tone=0.5; default: one capture of the gear as it is)")
+    p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=DEFAULT_SECONDS,
+                   help=f"length of the capture signal, {SECONDS_RANGE[0]:g}..{SECONDS_RANGE[1]:g} s "
+                        f"(default {DEFAULT_SECONDS:g})")
+    p.add_argument("--yes", action="store_true",
+                   help="do not wait for Enter before each setting (needed without a terminal, or with CI=true)")
+    _common(p)
