@@ -18,7 +18,7 @@ from hatbox.errors import HatboxError
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
-from hatbox.library_push import already_there, library_there, tagger_way, temp_folder
+from hatbox.library_push import already_there, before_sending, library_there, report_lines, tagger_way, temp_folder
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
     respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -63,17 +63,17 @@ def push_library(args: argparse.Namespace) -> int:
         for line in left_out_lines(src, skipped):
             print(line)
         _check_limit(c, archive, "max_library_bytes")
+        said = before_sending(src, archive)       # names the box refuses, samples over 0 dBFS: by the box's rules
         there = None if args.again else library_there(c, archive)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
-            already_there(c, there, src, fixes)
+            already_there(c, there, src, fixes, said)
             if args.wait and there.get("state") == "tagging":
                 _follow_to_end(c, there["id"], args.quiet, str(there.get("name") or ""))
             return 0
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",
                       shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
-            _print_library(c, body)
-            _say_hot(src)
+            _print_library(c, body, said)
             say_no_fixes(src, fixes, args.no_fixes)
             _same_name(c, body)
             if fixes is not None:
@@ -84,15 +84,6 @@ def push_library(args: argparse.Namespace) -> int:
             if args.wait and body["state"] == "tagging":
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
     return 0
-
-
-def _say_hot(src: Path) -> None:
-    """A warning for each file of the folder ``src`` that peaks over full scale (a float WAV at +6 dBFS: the box's
-    limiter squashes it; p43 formats QA); nothing for an archive (the box reads its files)."""
-    if src.is_dir():
-        from hatbox.hot_samples import hot_lines
-        for line in hot_lines(src):
-            print(line)
 
 
 def _same_name(client: Any, body: dict[str, Any]) -> None:
@@ -226,7 +217,8 @@ def _check_has_audio(src: Path, archive: Path) -> None:
                            "send it again")
 
 
-def _print_library(client: Any, body: dict[str, Any]) -> None:
+def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = frozenset()) -> None:
+    """The box's answer to a library's upload; ``said``: files the laptop named before sending (not named again)."""
     print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, "
           f"{body['rejected']} rejected")
     _say_notes(body)
@@ -238,11 +230,8 @@ def _print_library(client: Any, body: dict[str, Any]) -> None:
         more = f" and {len(others) - NOT_AUDIO_NAMED} more" if len(others) > NOT_AUDIO_NAMED else ""
         print(f"  left out {count_words(len(others), 'file')} that {'is' if len(others) == 1 else 'are'} not audio: "
               f"{', '.join(others[:NOT_AUDIO_NAMED])}{more}")
-    for f in body["files"]:
-        if not f["ok"] and not f.get("not_audio"):
-            print(f"  rejected {safe_text(f['path'])}: {safe_text(f['reason'])}")
-        elif f.get("warning"):
-            print(f"  warning {safe_text(f['path'])}: {safe_text(f['warning'])}")
+    for line in report_lines(body, said):
+        print(line)
     if body["state"] != "tagging":
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:

@@ -1,50 +1,91 @@
-"""Samples of a library folder that peak over full scale, said by `hatbox push-library` (p43 formats QA).
+"""Samples of a library that peak over full scale, said by `hatbox push-library` before it sends them (p43 formats QA;
+an archive's too since the p43 leftovers: a zip's were never said).
 
 A 32-bit float WAV (a hot bus print) can hold peaks over 0 dBFS (+6 dBFS in QA's library); the box's sampler plays it
-as it is and its output limiter squashes it (distortion 10 dB under the source).  Only files whose format can hold
-such peaks are read (float WAV, AIFF, W64, CAF: their header says so); their peak is the one the box measures
-(device.library.decode.peak_dbfs: the first second, as the sampler plays it), over full scale by device.kit.is_over.
+as it is and its output limiter squashes it (distortion 10 dB under the source).  Which files, and the words, are
+device.library.hot's, as the box's own upload check says them (a ``warning`` of the file in its answer): a folder's
+files are read from the folder, a zip's or tar's from the archive by the box's own reader (device.library.archive:
+its names, as the box lists them), each member's header first, and only a float one read whole.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from hatbox.box_client import safe_text
 
 FLOAT_SUFFIXES = (".wav", ".wave", ".aif", ".aiff", ".aifc", ".w64", ".caf", ".rf64")   # formats that hold floats
-FLOAT_SUBTYPES = ("FLOAT", "DOUBLE")
 NAMED = 10                   # files named, then "and N more"
 
 
-def over_full_scale(folder: Path) -> list[tuple[str, float]]:
-    """(path inside ``folder``, POSIX; peak dBFS) of its audio files that peak over full scale, sorted by path;
-    hidden and system files left out, as push-library leaves them out."""
-    import soundfile as sf
+def over_full_scale(src: Path) -> list[tuple[str, float]]:
+    """(path inside the folder or archive ``src``, POSIX, as the box lists it; peak dBFS) of its audio files that peak
+    over full scale, in path order (a folder) or the archive's; hidden and system files left out, as push-library and
+    the box leave them out."""
+    return _folder(src) if src.is_dir() else _archive(src)
 
-    from device.kit import is_over
-    from device.library.decode import peak_dbfs
+
+def _folder(folder: Path) -> list[tuple[str, float]]:
+    from device.library.hot import hot_peak
     from device.library.member_checks import is_metadata
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FLOAT_SUFFIXES):
         rel = PurePosixPath(path.relative_to(folder).as_posix())
         if is_metadata(rel) or not path.is_file():
             continue
-        try:
-            if sf.info(str(path)).subtype not in FLOAT_SUBTYPES:
-                continue
-        except (RuntimeError, OSError, ValueError):     # the box says what is wrong with it
-            continue
-        peak = peak_dbfs(path)
-        if is_over(peak):
+        peak = hot_peak(path)
+        if peak is not None:
             found.append((str(rel), peak))
     return found
 
 
-def hot_lines(folder: Path) -> list[str]:
-    """`push-library`'s ``  warning PATH: ...`` lines for the files of ``folder`` that peak over full scale."""
-    hot = over_full_scale(folder)
-    lines = [f"  warning {safe_text(rel)}: peaks at {peak:+.1f} dBFS: the box's limiter will take that off when it "
-             "plays; normalise it (e.g. sox IN.wav OUT.wav gain -n -1)" for rel, peak in hot[:NAMED]]
+def _archive(archive: Path) -> list[tuple[str, float]]:
+    """:func:`over_full_scale` of the zip or tar ``archive``: [] when it cannot be read (the box says why)."""
+    from device.library.archive import ArchiveError, Limits, _entries
+    from device.library.member_checks import is_metadata, safe_relpath
+    try:
+        handle, entries = _entries(archive, Limits())
+    except (ArchiveError, OSError):
+        return []
+    found = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="hatbox-hot-") as tmp:
+            for e in entries:
+                rel = safe_relpath(e.name)
+                if e.kind != "file" or isinstance(rel, str) or is_metadata(rel) \
+                        or rel.suffix.lower() not in FLOAT_SUFFIXES:
+                    continue
+                peak = _member_peak(e, Path(tmp) / f"member{rel.suffix.lower()}")
+                if peak is not None:
+                    found.append((str(rel), peak))
+    finally:
+        handle.close()  # type: ignore[attr-defined]
+    return found
+
+
+def _member_peak(entry: Any, scratch: Path) -> float | None:
+    """The peak over full scale of archive member ``entry`` (device.library.hot.hot_peak), read whole into
+    ``scratch`` only when its header says float samples (or does not read alone: a CAF's); None otherwise, and for
+    a member that cannot be read (the box says why)."""
+    from device.library.hot import float_subtype, head_bytes, hot_peak
+    try:
+        with entry.open() as member:
+            if float_subtype(head_bytes(member)) is False:
+                return None
+        with entry.open() as member, open(scratch, "wb") as out:
+            shutil.copyfileobj(member, out)
+    except Exception:  # noqa: BLE001 - zipfile, tarfile, zlib...: a member that does not read is the box's to say
+        return None
+    return hot_peak(scratch)
+
+
+def hot_lines(hot: list[tuple[str, float]]) -> list[str]:
+    """`push-library`'s ``  warning PATH: ...`` lines for the files ``hot`` (:func:`over_full_scale`), in the words
+    the box's own check says them (device.library.hot.hot_words)."""
+    from device.library.hot import hot_words
+    lines = [f"  warning {safe_text(rel)}: {hot_words(peak)}" for rel, peak in hot[:NAMED]]
     if len(hot) > NAMED:
         lines.append(f"  warning: {len(hot) - NAMED} more files peak over 0 dBFS")
     return lines

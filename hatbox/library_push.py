@@ -41,6 +41,41 @@ def library_there(client: Any, archive: Path) -> dict[str, Any] | None:
     return found
 
 
+def before_sending(src: Path, archive: Path) -> frozenset[str]:
+    """What `push-library` says of ``src`` (a folder, or the zip or tar ``archive`` itself) before a byte is sent,
+    by the box's own rules: an archive's members the box refuses for their names (:func:`say_refused_names`; a
+    folder's are left out of its archive before, by hatbox.library_fixes.refused_names), and the samples that peak
+    over full scale (hatbox.hot_samples).  Returns the paths it named (as the box's answer names them), which the
+    box's answer then leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
+    from hatbox.hot_samples import hot_lines, over_full_scale
+    said = set() if src.is_dir() else say_refused_names(src, archive)
+    hot = over_full_scale(src)
+    for line in hot_lines(hot):
+        print(line)
+    return frozenset(said | {rel for rel, _ in hot})
+
+
+def say_refused_names(src: Path, archive: Path) -> set[str]:
+    """Print the members of the zip or tar ``archive`` (``src``) whose names the box refuses, each with why and
+    what to do (device.library.member_names.refused_names: the box's own rule, its reading of the archive's names),
+    and return them; HatboxError (nothing sent) when that leaves no audio file for the box to keep (p43 leftovers:
+    the box said it after the whole upload)."""
+    from device.library.member_names import refused_names
+    refused = refused_names(archive)
+    if not refused:
+        return set()
+    if not audio_members(archive):
+        raise HatboxError(f"the box refuses the name of every audio file of {safe_text(src.name)} (as "
+                          f"{safe_text(refused[0][0])}: {safe_text(refused[0][1])}); nothing was sent",
+                          hint="rename the files (letters, digits, spaces, punctuation; UTF-8 names), make the "
+                               "archive again, then send it again")
+    print(f"note: the box will refuse {count_words(len(refused), 'file')} of {safe_text(src.name)} for "
+          f"{'its name' if len(refused) == 1 else 'their names'}, and keep the rest:")
+    for name, why in refused:
+        print(f"  refused {safe_text(name)}: {safe_text(why)}: rename it in the archive, then send it again")
+    return {name for name, _ in refused}
+
+
 def audio_members(archive: Path) -> dict[str, int]:
     """The audio files the box would keep of ``archive`` (path as it lists them: size in bytes), by its own reading
     of the archive (device.library.archive): safe names, audio extensions, no hidden or operating-system file;
@@ -55,11 +90,15 @@ def audio_members(archive: Path) -> dict[str, int]:
     return found
 
 
-def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None) -> None:
-    """``src`` is on the box already as library ``lib``: its files are not sent again.  The laptop's corrections of
-    them (``fixes``, the database `push-library` sends them from) go to it, said in words; with none to send,
-    HatboxError (nothing was sent) saying where the library is and what to do next."""
+def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None,
+                  said: frozenset[str] | set[str] = frozenset()) -> None:
+    """``src`` is on the box already as library ``lib``: its files are not sent again.  What the box's checks found
+    when it was sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just
+    named).  The laptop's corrections of them (``fixes``, the database `push-library` sends them from) go to it,
+    said in words; with none to send, HatboxError (nothing was sent) saying where the library is and what to do
+    next."""
     lid = safe_text(str(lib.get("id", "?")))
+    earlier_checks(client, src, lib, said)
     sending = laptop_fixes(fixes, src)[0] if fixes is not None else []
     if fixes is None or not sending:
         raise HatboxError(f"{_held_words(src, lib)}; nothing was sent",
@@ -71,6 +110,41 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | Non
     print(f"  {_next_step(client, lib)}")
     if lib.get("state") == "tagging":
         print(f"  the box is tagging it: hatbox box-library {shlex.quote(lid)} --wait follows it")
+
+
+def report_lines(body: dict[str, Any], said: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The ``  rejected PATH: why`` and ``  warning PATH: what`` lines of a library's report (the box's answer to its
+    upload, or GET /libraries/ID), but for the files in ``said`` (the laptop named them before it sent them: a name
+    the box refuses, a sample over full scale)."""
+    out = []
+    for f in body.get("files") or []:
+        if not isinstance(f, dict) or f.get("path") in said:
+            continue
+        if not f.get("ok") and not f.get("not_audio"):
+            out.append(f"  rejected {safe_text(str(f.get('path')))}: {safe_text(str(f.get('reason')))}")
+        elif f.get("warning"):
+            out.append(f"  warning {safe_text(str(f.get('path')))}: {safe_text(str(f['warning']))}")
+    return out
+
+
+def earlier_checks(client: Any, src: Path, lib: dict[str, Any], said: frozenset[str] | set[str]) -> None:
+    """Print what the box's checks found when library ``lib`` (a GET /libraries entry: ``src`` sent before) was sent:
+    its files rejected, those kept with a warning, its notes on the archive (GET /libraries/ID), but for the files in
+    ``said``.  p43 leftovers: a push of the same bytes answered "already there" and never these again.  Nothing when
+    there are none, or the library cannot be read (the answer that it is there goes on)."""
+    from urllib.parse import quote
+    try:
+        body = _call(client, "GET", f"/libraries/{quote(str(lib.get('id', '')), safe='')}", expect=dict)
+    except HatboxError:
+        return
+    notes = body.get("notes")
+    lines = report_lines(body, said) + [f"  note: {safe_text(str(n))}" for n in (notes if isinstance(notes, list)
+                                                                             else [])]
+    if lines:
+        print(f"{safe_text(str(src))} as the box's checks found it when it was sent "
+              f"(library {safe_text(str(lib.get('id', '?')))}):")
+        for line in lines:
+            print(line)
 
 
 def _held_words(src: Path, lib: dict[str, Any]) -> str:

@@ -53,21 +53,42 @@ def pack_on_box(client: Any, path: Path) -> dict[str, Any] | None:
 
 
 def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) -> int:
-    """Say that ``pack`` (its GET /packs entry) was on the box at ``url`` already, so nothing was sent; with
-    ``activate`` make it the active pack of its kind (as `hatbox box-pack ID --activate`)."""
+    """Say that ``pack`` (its GET /packs entry) was on the box at ``url`` already, so nothing was sent, and what the
+    box's checks found when it was installed (:func:`say_earlier_checks`); with ``activate`` make it the active pack
+    of its kind (as `hatbox box-pack ID --activate`)."""
     from hatbox.cmd_remote import _activate_pack
     from hatbox.pack_names import twin_note
     pid = shlex.quote(safe_text(pack["id"]))
     print(f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))} ({safe_text(pack.get('kind'))}) "
           f"was on the box already at {safe_text(url)} as {safe_text(pack['id'])}: nothing was sent again")
+    say_earlier_checks(client, pack)
     twin_note(client, pack, bool(activate or pack.get("active")))     # another pack of its name and version
     if activate:
         return _activate_pack(client, pack)
     if pack.get("active"):
         print(f"  it was already on the box, and is its active {safe_text(pack.get('kind'))} pack")
+        say_slot_warnings(client, str(pack.get("kind")))             # a knob the player set that it did not take...
     else:
         print(f"  make it active: hatbox box-pack {pid} --activate")
     return 0
+
+
+def say_earlier_checks(client: Any, pack: dict[str, Any]) -> None:
+    """The line a push prints of the box's checks (hatbox.cmd_remote._checks_words), for installed ``pack`` (its
+    GET /packs entry) as the box checked it when it was installed, its signature as the box's keys see it now
+    (GET /packs/ID; the entry's own checks when that cannot be read).  p43 leftovers: a push of the same bytes said
+    "was on the box already" and never what the box's checks found."""
+    from urllib.parse import quote
+
+    from hatbox.cmd_remote import _checks_words
+    try:
+        pack = _call(client, "GET", f"/packs/{quote(str(pack['id']), safe='')}", expect=dict)
+    except HatboxError:
+        pass
+    checks = [c for c in pack.get("checks") or [] if isinstance(c, dict) and "check" in c]
+    if checks:
+        print(f"  when it was installed it {_checks_words(checks)} (what each found: hatbox box-pack "
+              f"{shlex.quote(safe_text(str(pack['id'])))})")
 
 
 def say_slot_warnings(client: Any, kind: str) -> None:

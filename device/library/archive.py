@@ -24,7 +24,9 @@ VBR stream without a Xing/Info header) or cannot check (free format) is kept wit
 Anything unforeseen while unpacking one member rejects that member; anywhere else it refuses the
 archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a file by its path
 inside the archive, never by where the box keeps it.  The per-file rules (names, paths, audio) live in
-:mod:`device.library.member_checks` and are re-exported here.
+:mod:`device.library.member_checks` and are re-exported here; what a member is refused for before a byte of it is
+read, in :mod:`device.library.member_names` (`hatbox push-library` checks an archive's names by it before sending).
+A file kept is also checked for float audio over full scale (:mod:`device.library.hot`): kept, with a warning.
 
 Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
@@ -41,8 +43,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
-from device.library.paths import other_spelling
 from device.library.zip_names import SHIFT_JIS_NOTE, zip_names
+from device.library.member_names import precheck as _precheck, verdict
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive, is_other_file,
@@ -126,7 +128,7 @@ class FileReport:
     frames: int = 0
     rate: int = 0
     channels: int = 0
-    warning: str = ""          # a file kept, but the box may not play it as its maker meant (a misjudged MP3 length)
+    warning: str = ""          # a file kept that the box may not play as its maker meant (an MP3 cut, a float +6 dB)
     not_audio: bool = False    # left out only for not being audio (a kit's .xml, a readme): not a problem to fix
 
 
@@ -266,27 +268,7 @@ def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
                            f"(limit {limits.max_ratio:.0f}): refusing a possible archive bomb")
 
 
-# ----------------------------------------------------------------------- prechecks
-def _precheck(e: Entry, rel: PurePosixPath | str, limits: Limits) -> str:
-    """Why ``e`` is refused before reading a byte of it ("" if it may be extracted)."""
-    if isinstance(rel, str):
-        return rel
-    if e.kind == "link":
-        return "links are not allowed"
-    if e.kind in ("device", "other"):
-        return "device files, FIFOs and special files are not allowed"
-    if rel.suffix.lower() not in limits.extensions:
-        if is_nested_archive(rel.name):
-            return NESTED_ARCHIVE
-        return format_problem(rel.suffix)
-    if e.encrypted:
-        return "encrypted archive members are not supported"
-    if e.size > limits.max_file_bytes:
-        return f"{e.size} bytes is over the per-file limit of {limits.max_file_bytes}"
-    if e.size > limits.ratio_floor_bytes and e.size / max(e.packed, 1) > limits.max_ratio:
-        return (f"compression ratio {e.size / max(e.packed, 1):.0f}:1 is over "
-                f"{limits.max_ratio:.0f}:1: refusing a possible archive bomb")
-    return ""
+# prechecks (what a member is refused for before a byte of it is read): device.library.member_names
 
 
 # ------------------------------------------------------------------------- copying
@@ -479,12 +461,10 @@ def _one(e: Entry, root: Path, limits: Limits, kept: dict[str, str] | None = Non
     archive spells them (one in the other normal form is refused: :func:`device.library.paths.other_spelling`)."""
     kept = {} if kept is None else kept
     try:
-        rel = safe_relpath(e.name)
-        why = e.problem or _precheck(e, rel, limits) or other_spelling(e.name, str(rel), kept)
+        rel, shown, why, _ = verdict(e, limits, kept)       # its name and what it is (device.library.member_names)
         if why or isinstance(rel, str):
             other = (not isinstance(rel, str) and not e.problem and e.kind == "file"
                      and rel.suffix.lower() not in limits.extensions and is_other_file(rel))
-            shown = display_name(e.name) if isinstance(rel, str) else str(rel)    # "./kit/x.xml" as kit/x.xml
             return FileReport(shown, False, why, max(e.size, 0), not_audio=other)
         report = _extract_one(e, rel, root)
         if report.ok:

@@ -10,7 +10,8 @@ the archive is not: :func:`is_nested_archive`).  Then, once a member is unpacked
 (libsndfile decodes such a file as far as it goes without a word), audio that does not decode to the end
 (an MP3 that decodes short of its Xing/Info header's length too), and audio the sampler would not play
 (NaN samples, float samples at integer scale).  An MP3 whose length libsndfile misjudges (a VBR stream
-without a Xing/Info header) or cannot check (free format) is kept with a warning (:func:`audio_warning`).
+without a Xing/Info header) or cannot check (free format) is kept with a warning (:func:`audio_warning`), and
+so is float audio that peaks over full scale (device.library.hot).
 :mod:`device.library.archive` applies them while unpacking.
 
 ``frames`` are sample frames; ``rate`` Hz.
@@ -193,7 +194,15 @@ def audio_problem(path: Path) -> tuple[str, int, int, int]:
 
 
 def audio_warning(path: Path, frames: int, rate: int) -> str:
-    """What to know about a file that was accepted ("" if nothing): an MP3 whose ``frames`` decoded (at
+    """What to know about a file that was accepted ("" if nothing): an MP3 cut short (:func:`mp3_warning`), or float
+    audio that peaks over full scale, which the box's limiter squashes when it plays (device.library.hot: p43
+    leftovers, said by the laptop of a folder's files only, never of a zip's, nor by the box)."""
+    from device.library.hot import hot_warning
+    return mp3_warning(path, frames, rate) or hot_warning(path)
+
+
+def mp3_warning(path: Path, frames: int, rate: int) -> str:
+    """What to know about an accepted MP3 ("" if nothing): an MP3 whose ``frames`` decoded (at
     ``rate`` Hz) fall short of the frames the file holds, counted header by header
     (:func:`device.audio.audiofile.mp3_frames`): libsndfile guessed its length from the first frame's
     bitrate (a VBR stream without a Xing/Info header), or took it from a Xing/Info header that counts only
