@@ -116,7 +116,7 @@ class ProgramMap:
 
     def listed(self) -> list[Entry]:
         """Every entry, by program, any channel's first."""
-        return sorted(self.entries.values(), key=lambda e: (e.program, -1 if e.channel is None else e.channel))
+        return _in_order(self.entries.values())
 
     def set(self, entry: Entry) -> Entry | None:
         """Map ``entry``'s program (on its channel); returns the entry it replaced.  OSError when it cannot be kept
@@ -138,11 +138,16 @@ class ProgramMap:
         """Write ``entries`` (atomically), then make them the map's."""
         if self.path is not None:
             from export.atomic import write_atomic
-            rows = [e.to_json() for e in sorted(entries.values(), key=lambda e: (e.program, e.channel or -1))]
+            rows = [e.to_json() for e in _in_order(entries.values())]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, (json.dumps({"version": 1, "programs": rows}, indent=1) + "\n").encode())
         self.entries = entries
         self.warnings = []
+
+
+def _in_order(entries: Any) -> list[Entry]:
+    """``entries`` by program, the any-channel one before each channel's."""
+    return sorted(entries, key=lambda e: (e.program, -1 if e.channel is None else e.channel))
 
 
 def pack_words(meta: dict[str, Any]) -> str:

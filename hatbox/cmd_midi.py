@@ -47,7 +47,7 @@ def box_midi(args: argparse.Namespace) -> int:
 
 
 def _set_channels(client: Any, args: argparse.Namespace) -> bool:
-    """``--kit-channel``/``--synth-channel``: set on the box (PUT /midi/channels), said; False when neither was given."""
+    """``--kit-channel``/``--synth-channel``: set on the box (PUT /midi/channels), said; False when neither given."""
     given = {f"{name}_channel": getattr(args, f"{name}_channel") for name in ("kit", "synth")
              if getattr(args, f"{name}_channel") is not None}
     if not given:

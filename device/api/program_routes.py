@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _errors
@@ -24,6 +24,7 @@ from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, 
 from hatbox.errors import HatboxError, first_line
 
 LIST_HINT = "hatbox box-pack lists the box's packs with their names and ids"
+PROGRAM = Path(ge=0, le=127, description="the MIDI program, 0..127 as the message carries it")
 
 
 class ProgramRow(BaseModel):
@@ -135,7 +136,7 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
 
     @app.put("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
              responses=_errors(401, 404, 409, 422, 507))
-    def program_set(request: Request, program: int, body: ProgramSet) -> ProgramResult:
+    def program_set(request: Request, body: ProgramSet, program: int = PROGRAM) -> ProgramResult:
         channel = _check(program, body.channel)
         switcher = _switcher(request)
         packs = box_of(request).store.list()
@@ -157,9 +158,9 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
 
     @app.delete("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
                 responses=_errors(401, 404, 422, 507))
-    def program_clear(request: Request, program: int,
-                      channel: Optional[int] = Query(None, description="the channel 1..16 of the mapping to clear "
-                                                                       "(left out: the any-channel one)")
+    def program_clear(request: Request, program: int = PROGRAM,
+                      channel: Optional[int] = Query(None, ge=1, le=16, description="the channel 1..16 of the "
+                                                     "mapping to clear (left out: the any-channel one)")
                       ) -> ProgramResult:
         zero = _check(program, channel)
         switcher = _switcher(request)
