@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from export.pack import read_pack
+from tests.synth.timing_pack import timing_pack
 from tests.synth.test_p38_synth_timing import clock, perform  # noqa: F401  (the fake clock fixture)
 
 FACTORY = Path(__file__).resolve().parents[2] / "factory" / "synth-gm4.hatpack"
@@ -28,14 +28,14 @@ def peak_of_short_note(pack, clock, onset: int, length: int, off: dict) -> float
 @pytest.mark.parametrize("length", [30, 120, 200])
 def test_a_short_note_is_as_loud_whether_or_not_its_note_off_crosses_a_frame(clock, length):  # noqa: F811
     """Onsets early in the frame keep the note-off in it; late ones put it past the boundary."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     peaks = [peak_of_short_note(pack, clock, onset, length, {"op": "note_off", "note": 60})
              for onset in (5, 30, HOP - length - 5, HOP - length + 5, 200, HOP - 10, HOP - 1)]
     assert 20 * np.log10(max(peaks) / min(peaks)) < 1.5, [round(p, 4) for p in peaks]
 
 
 def test_a_short_note_let_go_by_all_notes_off_is_as_loud_too(clock):  # noqa: F811
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     peaks = [peak_of_short_note(pack, clock, onset, 60, {"op": "all_notes_off"}) for onset in (20, 220)]
     assert 20 * np.log10(max(peaks) / min(peaks)) < 1.5, peaks
 
@@ -43,7 +43,7 @@ def test_a_short_note_let_go_by_all_notes_off_is_as_loud_too(clock):  # noqa: F8
 def test_a_note_longer_than_a_frame_still_releases_at_its_own_sample(clock):  # noqa: F811
     """The minimum gate is one frame: a note of 1.5 frames is not lengthened (its release begins one frame after its
     note-off's sample, as the exact note-offs measured)."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     outs = [perform(pack, clock, [(FRAME + 200, {"op": "note_on", "note": 60, "velocity": 120}),
                                   (FRAME + 200 + length, {"op": "note_off", "note": 60})], 80)[0]
             for length in (360, 420)]
@@ -67,7 +67,7 @@ def above_band_dbfs(x: np.ndarray, start: int, stop: int) -> float:
 def test_a_short_note_late_in_its_frame_does_not_click(clock, onset, length):  # noqa: F811
     """A note struck and let go of in one frame took its envelope's whole first step over what was left of the frame
     after its onset (2 samples at 238): a click 30 dB under the note, up to -55 dBFS above 16 kHz."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     x, _ = perform(pack, clock, [(FRAME + onset, {"op": "note_on", "note": 60, "velocity": 120}),
                                  (FRAME + onset + length, {"op": "note_off", "note": 60})], 80)
     assert above_band_dbfs(x, FRAME, FRAME + 4 * HOP) < -85.0
@@ -83,7 +83,7 @@ def test_a_short_note_sounds_as_soon_wherever_its_note_off_falls(clock):  # noqa
     """Thirty samples long, onsets 209 and 211: the second's note-off crosses the boundary.  Its release was held
     back to its strike's sample in the next frame at the level of the boundary (19 dB under the other's), so it came
     about 200 samples (4 ms) later; both now rise over the frame after their onset alike."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     at = []
     for onset in (20, 209, 211, 239):
         x, _ = perform(pack, clock, [(FRAME + onset, {"op": "note_on", "note": 60, "velocity": 120}),
@@ -96,7 +96,7 @@ def test_a_short_note_struck_again_in_its_frame_is_heard(clock):  # noqa: F811
     """A note of 43 samples and the same pitch again 139 samples after it, in one frame: the first, not heard yet,
     was replaced by the second (the pair sounded exactly as the second alone, from its onset).  It is one note now,
     from the first's onset, as offline (where the two merge into one strike)."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     first, again = FRAME + 28, FRAME + 167
 
     def start_and_energy(events: list) -> tuple[int, float]:
@@ -117,7 +117,7 @@ def test_a_note_struck_again_with_its_key_down_lets_go_at_its_note_off(clock):  
     """A key still down struck again acts at the frame boundary (in place), so its note-off in the next frame is
     not moved to the re-strike's sample (the first mend of this stop moved it there, up to a frame late): two
     note-offs 40 samples apart release 40 samples apart."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     outs = []
     for off_at in (FRAME + HOP + 20, FRAME + HOP + 60):
         events = [(FRAME - 600, {"op": "note_on", "note": 60, "velocity": 110}),
@@ -137,7 +137,7 @@ def test_a_short_note_let_go_of_when_the_timing_is_turned_off_still_ends(clock):
     from device.audio.sampler import STAMP_SLACK_S
     from device.audio.synth import SynthSource
     from tests.synth.test_p38_synth_timing import BLOCK, START
-    src = SynthSource(read_pack(FACTORY), 48000)
+    src = SynthSource(timing_pack(), 48000)
     src.timed = True
     x = np.zeros(BLOCK, np.float32)
     for b in range(40):
@@ -172,6 +172,6 @@ def _restrike_rise(pack, clock, o: int) -> int:  # noqa: F811
 def test_a_key_struck_again_while_down_is_struck_where_it_came(clock):  # noqa: F811
     """The QA: struck in place, it came at the frame boundary, its rise moving linearly with where it fell (+114 to
     -72 samples over a frame); now it carries its voice on from its onset, as a key up does."""
-    pack = read_pack(FACTORY)
+    pack = timing_pack()
     rises = [_restrike_rise(pack, clock, o) for o in (0, 100, 200)]
     assert max(rises) - min(rises) < 90, rises
