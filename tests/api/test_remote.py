@@ -230,7 +230,7 @@ def test_push_library_prints_hostile_names_escaped(server, tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "1 file accepted, 2 rejected" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
-    assert "rejected \\x1b[2J\\x1b]0;owned\\x07.wav: unsafe path" in out and "rtl\\u202evaw.exe.wav" in out
+    assert "refused \\x1b[2J\\x1b]0;owned\\x07.wav: unsafe path" in out and "rtl\\u202evaw.exe.wav" in out
 
 
 def test_push_library_keeps_links_inside_and_says_what_it_skipped(server, tmp_path: Path, capsys) -> None:
