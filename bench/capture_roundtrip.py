@@ -4,10 +4,12 @@
    pedal, 5 ms round trip, its own hiss) and pairs a laptop config with it;
 2. `hatbox box-capture SET --knob drive=0 --knob drive=12 --knob drive=24 --yes --seconds S` (timed);
 3. the same gear's pairs made offline (device/audio/sim_gear.process_offline on the same dry signal, no loop);
-4. `hatbox train effect` on each with the same --minutes and seed; reads each pack's held-out error (val_esr).
+4. `hatbox train effect` on each with the same --minutes and seed, and again with --max-steps too (the same number
+   of steps for both: on a shared CPU a time budget alone gives one set more steps than the other); reads each
+   pack's held-out error (val_esr).
 
 Prints the figures and writes bench/results/capture_roundtrip.json.  Usage:
-    .venv/bin/python bench/capture_roundtrip.py [--seconds 60] [--minutes 2] [--work DIR]
+    .venv/bin/python bench/capture_roundtrip.py [--seconds 60] [--minutes 2] [--max-steps 150] [--work DIR]
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HATBOX = [sys.executable, "-m", "hatbox.cli"]
@@ -67,12 +70,13 @@ def offline_set(captured: Path, folder: Path) -> None:
     (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
 
 
-def train(folder: Path, out: Path, minutes: float, env: dict[str, str]) -> dict[str, float]:
-    """Train an effect pack on ``folder``; its held-out figures and wall seconds."""
+def train(folder: Path, out: Path, minutes: float, env: dict[str, str], steps: int | None = None) -> dict[str, Any]:
+    """Train an effect pack on ``folder`` (``steps``: --max-steps too); its held-out figures and wall seconds."""
     t = time.perf_counter()
+    more = ["--max-steps", str(steps)] if steps else []
     proc = subprocess.run(HATBOX + ["train", "effect", str(folder), "--out", str(out), "--minutes", str(minutes),
-                                    "--seed", "0", "--device", "cpu"], capture_output=True, text=True, env=env,
-                          cwd=ROOT)
+                                    "--seed", "0", "--device", "cpu", *more], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"training on {folder} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     from export.pack import read_pack
@@ -86,6 +90,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--minutes", type=float, default=2.0)
+    ap.add_argument("--max-steps", type=int, default=150, help="the same-steps comparison's step count")
     ap.add_argument("--work", type=Path, default=None, help="keep the sets and packs here (default: a temp folder)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="capture_roundtrip-"))
@@ -110,11 +115,16 @@ def main() -> int:
     offline_set(work / "captured", work / "offline")
     captured = train(work / "captured", work / "captured.hatpack", args.minutes, env)
     offline = train(work / "offline", work / "offline.hatpack", args.minutes, env)
+    same = {name: train(work / name, work / f"{name}-steps.hatpack", args.minutes, env, args.max_steps)
+            for name in ("captured", "offline")}
     result = {"seconds": args.seconds, "settings": len(KNOBS), "minutes": args.minutes,
               "capture_wall_s_total": capture_s, "capture_wall_s_per_setting": capture_s / len(KNOBS),
               "latency_known_ms": KNOWN_LATENCY_MS, "latency_found_ms": latencies,
               "captured": captured, "offline": offline,
               "esr_ratio_captured_over_offline": captured["val_esr"] / max(offline["val_esr"], 1e-12),
+              "same_steps": {"max_steps": args.max_steps, **same,
+                             "esr_ratio_captured_over_offline": same["captured"]["val_esr"]
+                             / max(same["offline"]["val_esr"], 1e-12)},
               "command": "python bench/capture_roundtrip.py " + " ".join(sys.argv[1:]),
               "note": "2-core machine shared with other jobs; the simulated box is paced to real time"}
     out = ROOT / "bench" / "results" / "capture_roundtrip.json"

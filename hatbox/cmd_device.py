@@ -129,7 +129,7 @@ def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
         return "ALSA device " + cfg.audio.device
     try:
         if cfg.sim_gear:                           # the simulated gear loops the file backend's output to its input
-            raise AudioDeviceError(f"not used: --sim-gear {cfg.sim_gear} runs on the file backend")
+            raise AudioDeviceError(f"not used with --sim-gear {cfg.sim_gear}, which loops the file backend")
         AlsaIO(cfg.audio).close()
         return "ALSA device " + cfg.audio.device
     except AudioDeviceError as exc:
