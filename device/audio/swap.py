@@ -18,7 +18,10 @@
    told to take over, at its first block, from the unit the slot plays then: :func:`follow_slot`).
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
-onnxruntime sessions are freed on this thread, never on the audio thread.
+onnxruntime sessions are freed on this thread, never on the audio thread; the last few of each slot are kept at
+rest instead (device/audio/unit_cache.py), so that a load of the very same pack file again skips steps 1-5 and
+installs at once (a set list's program changes: ``info["cached"]`` true).  :meth:`Swapper.prewarm` prepares a
+pack into that cache without installing it, when the loader has nothing else to do.
 
 A load that fails is refused and the slot plays on as before: a PackError (or any HatboxError) in its own
 words; any other exception (a bug) is logged with its traceback (logger ``hatbox.engine``) and refused
@@ -41,6 +44,7 @@ import numpy as np
 from device.audio.engine import Engine
 from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db, tail_limit_db
 from device.audio.synth import compile_kernels
+from device.audio.unit_cache import PER_SLOT, UnitCache, content_key
 from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError, first_line
@@ -226,9 +230,11 @@ class Swapper:
     """Loads packs into an :class:`Engine` from a worker thread (see module docstring)."""
 
     def __init__(self, engine: Engine, *, threads: int = 1, budget: float = 0.8,
-                 warm_s: float = 0.1, thread_init: Callable[[], None] | None = None) -> None:
+                 warm_s: float = 0.1, thread_init: Callable[[], None] | None = None,
+                 cache_units: int = PER_SLOT) -> None:
         self.engine, self.threads, self.budget, self.warm_s = engine, threads, budget, warm_s
         self.thread_init = thread_init        # e.g. a low real-time priority (device/audio/server.py)
+        self.cache = UnitCache(cache_units, lambda unit: engine_holds(engine, unit))   # units let go of, at rest
         self.requests: queue.Queue[LoadResult | None] = queue.Queue()
         self.history: list[dict[str, Any]] = []
         self._thread: threading.Thread | None = None
@@ -249,6 +255,7 @@ class Swapper:
             self._thread.join(10)
             self._thread = None
         self.collect()
+        self.cache.clear()
 
     def request(self, slot: str, path: str | Path,
                 done: Callable[[LoadResult], None] | None = None) -> LoadResult:
@@ -269,7 +276,23 @@ class Swapper:
         return result.info or {}
 
     def prepare(self, slot: str, path: str | Path) -> tuple[Any, dict[str, Any]]:
-        """Steps 1-4 of the module docstring (any thread but the audio thread)."""
+        """Steps 1-5 of the module docstring, or a unit kept for this very pack file content (the loader's thread:
+        the cache is its own)."""
+        t0 = time.perf_counter()
+        self.collect()                        # a unit the engine just let go of is kept before the lookup
+        self.cache.prune()                    # and those whose pack file was deleted or changed are dropped
+        found = content_key(slot, path) if self.cache.per_slot > 0 else None
+        hit = self.cache.take(found[0], path, self.engine.cfg.block) if found is not None else None
+        if hit is not None:
+            hit[1]["prepare_s"] = time.perf_counter() - t0
+            return hit
+        unit, info = self.prepare_fresh(slot, path)
+        if found is not None and content_key(slot, path) == found:      # the file did not change meanwhile
+            self.cache.issue(unit, found[0], path, found[1], info)
+        return unit, info
+
+    def prepare_fresh(self, slot: str, path: str | Path) -> tuple[Any, dict[str, Any]]:
+        """Steps 1-5 of the module docstring (any thread but the audio thread)."""
         t0 = time.perf_counter()
         pack = read_pack(path)
         handshake(pack, slot, self.engine.cfg.rate)
@@ -292,7 +315,7 @@ class Swapper:
         """Drop retired units handed back by the audio thread; returns how many."""
         n = 0
         while self.engine.graveyard:
-            self.engine.graveyard.popleft()
+            self.cache.retire(self.engine.graveyard.popleft())      # kept at rest, or dropped here
             n += 1
         return n
 
@@ -331,6 +354,15 @@ class Swapper:
                 req.callback(req)
             except Exception:  # noqa: BLE001 - the caller's bug: logged, the loader serves the next load
                 log.exception("the callback of the load of %s into the %s slot failed", req.path, req.slot)
+
+
+def engine_holds(engine: Engine, unit: Any) -> bool:
+    """Whether ``engine`` still holds ``unit``: a slot plays it, fades to it or has it waiting, or it is the unit
+    installed last (control side; the cache neither keeps nor hands out such a unit)."""
+    for slot in engine.slots.values():
+        if unit is slot.target_unit or any(unit is u for u in slot.units()):
+            return True
+    return any(unit is u for u in dict(getattr(engine, "_incoming", {})).values())
 
 
 def _what(exc: BaseException) -> str:
