@@ -134,18 +134,20 @@ def restored_line(carried: dict[str, list[SetKnob]], ignored: dict[str, Ignored]
     return "; ".join(parts) or None
 
 
-def split_real(carried: dict[str, list[SetKnob]], status: dict[str, Any]
+def split_real(carried: dict[str, list[SetKnob]], status: dict[str, Any],
+               recalled: dict[str, list[SetKnob]] | None = None
                ) -> tuple[dict[str, list[SetKnob]], dict[str, Ignored]]:
-    """(the knobs of ``carried`` that the pack loaded in their slot really has, those it does not: ``{slot: (pack
-    name, whether it has any knob, knobs)}``), by the engine's ``status`` (``slot_knobs``: the knobs each slot's
-    pack reports, in any case; ``active``: its name).  A synth pack without knobs takes a knob message without a
-    word (device.audio.synth), so a knob of the file was "carried" onto it."""
+    """(the knobs of ``carried`` that the pack loaded in their slot really has, those of ``recalled`` (the file's;
+    ``carried`` when not given) it does not: ``{slot: (pack name, whether it has any knob, knobs)}``), by the
+    engine's ``status`` (``slot_knobs``: the knobs each slot's pack reports, in any case; ``active``: its name).  A
+    knob the pack lacks is not carried onto it (the engine refuses a knob a synth does not declare since p44), so
+    the file's own list says which of its knobs went unrestored."""
     slot_knobs, active = status.get("slot_knobs") or {}, status.get("active") or {}
     real: dict[str, list[SetKnob]] = {}
     ignored: dict[str, Ignored] = {}
-    for slot, knobs in carried.items():
+    for slot, knobs in (carried if recalled is None else recalled).items():
         has = {str(name).lower() for name in slot_knobs.get(slot) or {}}
-        real[slot] = [k for k in knobs if k.name.lower() in has]
+        real[slot] = [k for k in carried.get(slot, []) if k.name.lower() in has]
         rest = [k for k in knobs if k.name.lower() not in has]
         if rest:
             ignored[slot] = (str((active.get(slot) or {}).get("name") or "?"), bool(has), rest)
@@ -160,7 +162,7 @@ class KnobKeeper:
                  thread_init: Callable[[], Any] | None = None) -> None:
         self.engine, self.every_s, self.thread_init = engine, every_s, thread_init
         self.path: Path | None = None          # the store's knobs.json, once a pack from a store is known
-        self.recalled: set[str] = set()        # the slots :meth:`restore` put knobs back in
+        self.recalled: dict[str, list[SetKnob]] = {}   # slot -> the knobs :meth:`restore` put back there
         self._dirty, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self._failed = False                   # the last save failed (said once until one succeeds)
@@ -178,7 +180,7 @@ class KnobKeeper:
         for slot, entry in kept.items():
             if slot in packs and entry["knobs"]:
                 self.engine.recall_knobs(slot, entry["name"], entry["knobs"])
-                self.recalled.add(slot)
+                self.recalled[slot] = list(entry["knobs"])
         return [warning] if warning else []
 
     def start(self) -> dict[str, Any]:
@@ -186,7 +188,7 @@ class KnobKeeper:
         logged; {} for nothing), and once the knobs of the file the packs loaded do not have (:func:`split_real`),
         and start saving."""
         carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
-        line = restored_line(*split_real(carried, self.engine.status())) if carried else None
+        line = restored_line(*split_real(carried, self.engine.status(), self.recalled)) if self.recalled else None
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:

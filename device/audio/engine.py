@@ -33,7 +33,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob, in_units, not_carried
+from device.audio.held import KnobMemory, Performance, SetKnob, in_units, knob_spec, not_carried
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
@@ -362,9 +362,13 @@ class Engine:
 
     @staticmethod
     def _turn(unit: Any, name: str, value: float) -> None:
+        """A unit with ``set_knob`` checks the name itself; one that only ``handle``s messages (a synth) takes only the
+        knobs it declares (held.knob_spec): a synth without knobs took any knob message and the memory kept it."""
         if hasattr(unit, "set_knob"):
             unit.set_knob(name, value)
         elif hasattr(unit, "handle"):
+            if knob_spec(unit, name) is None:
+                raise KnobError(f"it has no knob '{name}'")
             unit.handle({"op": "knob", "name": name, "value": value})
 
     def handle(self, msg: dict[str, Any]) -> None:

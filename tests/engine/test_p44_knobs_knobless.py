@@ -68,3 +68,22 @@ def test_a_knob_the_pack_lacks_is_told_apart_from_a_pack_without_knobs() -> None
     assert restored_line(real, ignored) == ("knobs restored as they were left: effect.Drive 18 dB; effect.mix 50 % "
                                             "not restored (the effect pack 'fxD' has no such knob)")
     assert restored_line({}, {}) is None
+
+
+def test_knobs_for_a_synth_without_knobs_are_not_taken_by_it(box: Box, tmp_path: Path) -> None:
+    """The engine took a knob message for the knobless synth as turned (SynthSource ignores it): its knob memory then
+    held synth.cutoff as set on that synth, without its unit, wrote it back so to knobs.json, and every later start
+    said it again unit-less.  Now the synth refuses it; the file's knob stays as the player left it (its unit kept,
+    for a pack that has the knob), and the start says it once as not restored."""
+    from hatbox.errors import KnobError
+    store = tmp_path / "store"
+    synth = _install(store, SYNTH, str(FACTORY / "synth-gm4.hatpack"))
+    _write(store, {"synth": (SYNTH, "synth-gm4", [{"name": "cutoff", "value": 4000, "unit": "Hz"}])})
+    child = box.start({"synth": synth})
+    assert child.engine.carried.get("synth", []) == []               # nothing carried onto the synth
+    assert [(k.name, k.unit) for k in child.engine.kept_knobs()["synth"][1]] == [("cutoff", "Hz")]
+    with pytest.raises(KnobError, match="has no knob 'cutoff'"):
+        child.request({"op": "knob", "slot": "synth", "name": "cutoff", "value": 3000.0})
+    assert [(k.value, k.unit) for k in child.engine.kept_knobs()["synth"][1]] == [(4000.0, "Hz")]
+    assert child.status()["knobs_restored"] == ("knobs kept from the last run: synth.cutoff 4000 Hz not restored "
+                                                "(the synth pack 'synth-gm4' has no knobs)")
