@@ -80,14 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hatbox {__version__}")
     cmds = Commands(parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:   # that feature is not part of this install
-                continue
-            raise
-        module.register(cmds)
+        module = _command_module(name)
+        if module is not None:
+            module.register(cmds)
     return parser
+
+
+def _command_module(name: str) -> Any:
+    """The command module ``name`` of :data:`COMMAND_MODULES`, or None, said on stderr, when there is no such module.
+    The other commands still work (the skeleton named modules that helpers had not written yet, and skipped them
+    silently); but a misspelt name lost its commands without a word (p44 review), so it is said every time."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+            raise                  # a module it imports is missing: that is the module's own error
+    print(f"hatbox: warning: COMMAND_MODULES in hatbox/cli.py names {name}, which does not exist: its commands are "
+          "missing (a misspelt name, or a module not written yet)", file=sys.stderr)
+    return None
 
 
 def _escape_names(err: UnicodeError) -> tuple[str, int]:

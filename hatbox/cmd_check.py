@@ -72,12 +72,12 @@ def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
     runs at boot: its store, board, audio device and block; its store judged for its ``User=``), else the box's
     defaults.  HatboxError when the unit holds a value the box would refuse."""
     from device.board_check import Setup, service_options
-    from hatbox.cmd_device import DEFAULT_STORE
+    from hatbox.cmd_device import default_store
     opts = service_options(service)
     sim = args.sim or "--sim" in opts
     unit_store = None if args.store else option_value(opts, "--store")
     return Setup(board=args.board or option_value(opts, "--board") or ("sim" if sim else "jetson-orin-nano-devkit"),
-                 sim=sim, store=args.store or Path(unit_store or DEFAULT_STORE),
+                 sim=sim, store=args.store or Path(unit_store or default_store()),
                  device=args.audio or option_value(opts, "--audio") or "default",
                  rate=args.rate or _unit_number(opts, "--rate", 48000, args.unit),
                  block=args.block or _unit_number(opts, "--block", 128, args.unit),

@@ -25,12 +25,13 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from hatbox.argtypes import number
 from hatbox.errors import HatboxError
+
+if TYPE_CHECKING:       # numpy is imported where it is used: `hatbox --help` does not load it
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTORY = ROOT / "factory"
@@ -63,6 +64,7 @@ def register(cli: Any) -> None:
 
 def pluck_phrase(seconds: float, rate: int = RATE, seed: int = 0) -> np.ndarray:
     """A guitar-like input [N] float32: Karplus-Strong plucks, one every 0.5 s."""
+    import numpy as np
     rng = np.random.default_rng(seed)
     out = np.zeros(int(seconds * rate), np.float32)
     for i, start in enumerate(range(0, len(out) - rate, rate // 2)):
@@ -72,6 +74,7 @@ def pluck_phrase(seconds: float, rate: int = RATE, seed: int = 0) -> np.ndarray:
 
 
 def _pluck(period: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    import numpy as np
     buf = rng.uniform(-1, 1, period).astype(np.float32)
     out = np.empty(n, np.float32)
     for i in range(n):
@@ -204,6 +207,7 @@ def _made_by_earlier_demo(home: Path) -> bool:
 def _perform(control: Any, seconds: float, drums: bool = False) -> list[dict[str, Any]]:
     """The scripted performance (with ``drums``, a beat on the kit too); returns the status samples taken once a
     second."""
+    import numpy as np
     effect = _effect_knob(control)
     samples: list[dict[str, Any]] = []
     t0 = time.monotonic()

@@ -31,7 +31,13 @@ from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.device")
 
-DEFAULT_STORE = Path.home() / ".hatbox"
+
+def default_store() -> Path:
+    """The box's data folder when --store is not given: ~/.hatbox, read when asked (HOME as it is then; a module
+    constant fixed it at import, which tests had to patch)."""
+    return Path.home() / ".hatbox"
+
+
 SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
 SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a box left running does not fill the disk
 CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
@@ -87,7 +93,7 @@ def register(cli: Any) -> None:
     p.add_argument("--host", default="0.0.0.0",
                    help="API address (default 0.0.0.0: every IPv4 interface; :: listens on IPv6 and IPv4 both; "
                         "127.0.0.1 keeps the API to this machine)")
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE,
+    p.add_argument("--store", type=Path, default=default_store(),
                    help=f"the box's data folder: packs, libraries, pairings, trusted_keys/ (default ~/.hatbox; its "
                         f"log, box.log, and a bug's traceback go to its {CRASH_DIR}/ folder)")
     p.add_argument("--require-signature", action="store_true",

@@ -7,13 +7,15 @@ import json
 import sys
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from export.atomic import check_out
-from export.pack import SIGNATURE, Pack, read_pack
 from hatbox.errors import HatboxError, PackError
 from hatbox.cmd_effect import CLOSE_ESR
 from hatbox.text import cents_words, count_words, escape_unsafe, number_words
+
+if TYPE_CHECKING:       # export.pack (numpy, zipfile) is imported by the handlers: `hatbox --help` stays quick
+    from export.pack import Pack
 
 KEY_HELP = ("check the pack's signature with this ed25519 public key (KEY.pub, as hatbox keygen writes it), "
             "or with any key in this folder (as the box's trusted_keys)")
@@ -37,6 +39,7 @@ def _t(value: Any) -> str:
 
 
 def inspect(args: argparse.Namespace) -> int:
+    from export.pack import read_pack
     pack = read_pack(args.pack)          # raises PackError (with the failed check) if anything is off
     signature = _signature_line(pack, args.key)
     m = pack.manifest
@@ -253,6 +256,7 @@ def _metric_text(value: object) -> str:
 def _signature_line(pack: Pack, key: str | None) -> str:
     """What to say of the pack's signature; with ``key`` (a public key file or a folder of them) it is checked,
     and a signature that does not verify, or none, is a PackError."""
+    from export.pack import SIGNATURE
     from export.signing import key_id, verify_manifest
 
     signed = SIGNATURE in pack.members
@@ -313,6 +317,7 @@ def signing_key(key_file: Path) -> Any:
 
 
 def sign(args: argparse.Namespace) -> int:
+    from export.pack import read_pack
     from export.signing import key_id, sign_pack
 
     key = signing_key(Path(args.key))

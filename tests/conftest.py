@@ -30,12 +30,10 @@ def _home_in_tmp(tmp_path_factory: pytest.TempPathFactory):
     """HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME in a temporary folder, and `hatbox device run`'s default store under it: a test
     that leaves out --store or HATBOX_CONFIG (or a subprocess that inherits this environment) never reads or
     writes the real ~/.hatbox or ~/.config/hatbox (whose active packs a box run would load)."""
-    import hatbox.cmd_device as cmd_device
     home = tmp_path_factory.mktemp("home")
     mp = pytest.MonkeyPatch()
     mp.setenv("HOME", str(home))
     mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))          # the trainers' locks (export.atomic.training_lock)
-    mp.setattr(cmd_device, "DEFAULT_STORE", home / ".hatbox")
     yield home
     mp.undo()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import threading
@@ -53,6 +54,18 @@ def _json(conn: socket.socket, data: Any, status: str = "200 OK") -> None:
     _send(conn, status, json.dumps(data).encode())
 
 
+def _hold(conn: socket.socket, most_s: float = HANG_S * 2) -> None:
+    """A box that stops answering (and reading): waits, reading nothing, until :meth:`RawServer.close` shuts the
+    connection down (poll's POLLHUP, which is reported whatever the mask) or ``most_s`` seconds pass.  A
+    ``time.sleep`` here outlived the test by seconds (p44 review: threads left running)."""
+    poller = select.poll()
+    try:
+        poller.register(conn, 0)
+    except (ValueError, OSError):          # already closed
+        return
+    poller.poll(most_s * 1000)
+
+
 class RawServer:
     """A server on 127.0.0.1 that answers each request with ``reply(conn, method, path, leftover)`` (leftover:
     the body bytes read with the head), keeping the connection while ``reply`` returns True.  ``rcvbuf``: the
@@ -65,8 +78,9 @@ class RawServer:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.reply, self.conns = reply, []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.reply, self.conns, self.threads = reply, [], []
+        self.accepting = threading.Thread(target=self._accept, daemon=True)
+        self.accepting.start()
 
     def _accept(self) -> None:
         while True:
@@ -75,7 +89,8 @@ class RawServer:
             except OSError:
                 return
             self.conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            self.threads.append(threading.Thread(target=self._serve, args=(conn,), daemon=True))
+            self.threads[-1].start()
 
     def _serve(self, conn: socket.socket) -> None:
         try:
@@ -85,13 +100,25 @@ class RawServer:
             pass
 
     def close(self) -> None:
+        """Stops the server and waits for its threads: on Linux closing a listening socket does not wake a thread
+        blocked in accept() (p44 review: every RawServer's accept thread outlived its test); shutdown() does."""
+        _shut(self.sock)
         self.sock.close()
+        self.accepting.join(5)
+        for conn in self.conns:            # a reply blocked in recv() or _hold() wakes
+            _shut(conn)
+        for thread in self.threads:
+            thread.join(5)
         for conn in self.conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             conn.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    """``sock`` shut down both ways (an error: it was not connected, or is already)."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 @pytest.fixture
@@ -193,7 +220,7 @@ def test_a_host_that_never_accepts_times_out_in_seconds(raw, monkeypatch: pytest
 
 def test_a_server_that_accepts_but_never_answers_times_out(raw, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(box_client, "READ_TIMEOUT_S", 0.5, raising=False)
-    silent = raw(lambda conn, *_: (time.sleep(HANG_S * 2), False)[1])
+    silent = raw(lambda conn, *_: (_hold(conn), False)[1])
     rc, took = _cli(["status", "--url", silent.url, "--token", "t"])
     assert rc == 2, f"still waiting after {took:.1f} s"           # the old read timeout was 10 minutes
     err = capsys.readouterr().err
@@ -240,7 +267,7 @@ def test_connection_lost_after_the_whole_upload_says_the_box_may_have_kept_it(ra
 def test_an_upload_the_box_stops_taking_stalls_out(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys) -> None:
     monkeypatch.setattr(box_client, "UPLOAD_STALL_S", 0.5, raising=False)
-    stuck = raw(_status_then(lambda *_: (time.sleep(HANG_S * 2), False)[1]), rcvbuf=4096)
+    stuck = raw(_status_then(lambda conn, *_: (_hold(conn), False)[1]), rcvbuf=4096)
     rc, took = _cli(["push", str(_big_pack(tmp_path, 16)), "--url", stuck.url, "--token", "t", "--quiet"])
     assert rc == 2, f"still sending after {took:.1f} s"           # the old write timeout was 10 minutes
     err = capsys.readouterr().err
@@ -256,8 +283,8 @@ def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monke
 
     def slow(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
         got = len(rest)
-        while got < pack.stat().st_size:
-            got += len(conn.recv(1 << 18))
+        while got < pack.stat().st_size and (data := conn.recv(1 << 18)):
+            got += len(data)
             time.sleep(0.02)                              # ~ 10 MiB/s at most, about 1 s for the pack
         _json(conn, {"pack": {"name": "slow", "version": "1.0.0", "kind": "effect", "id": "effect-slow", "checks": []},
                      "validate_seconds": 0.1, "total_seconds": 1.0, "activated": False}, "201 Created")
@@ -313,10 +340,10 @@ def test_ctrl_c_while_the_box_checks_the_upload_says_it_may_keep_it(raw, tmp_pat
 
     def read_all_then_wait(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
         got = len(rest)
-        while got < pack.stat().st_size:
-            got += len(conn.recv(65536))
+        while got < pack.stat().st_size and (data := conn.recv(65536)):
+            got += len(data)
         got_all.set()
-        time.sleep(HANG_S)
+        _hold(conn, HANG_S)
         return False
     box = raw(_status_then(read_all_then_wait))
     timer = threading.Thread(target=lambda: got_all.wait(HANG_S) and (time.sleep(0.2), os.kill(os.getpid(),
@@ -411,7 +438,7 @@ def test_https_address_of_an_http_box(paired_server: PairedServer, capsys) -> No
 def test_http_address_of_an_https_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     from device.api.server import start_in_thread
     from tests.api.test_remote import _self_signed
-    _, codes, _, app = start_remote_box(tmp_path, monkeypatch)      # the laptop's config under tmp_path
+    plain, codes, _, app = start_remote_box(tmp_path, monkeypatch)  # the laptop's config under tmp_path
     cert, key = _self_signed(tmp_path)
     running = start_in_thread(app, certfile=cert, keyfile=key)
     try:
@@ -423,6 +450,7 @@ def test_http_address_of_an_https_box(tmp_path: Path, monkeypatch: pytest.Monkey
         assert main(["pair", running.url, "--code", codes[-1], "--ca", str(cert)]) == 0     # the hint works
     finally:
         running.stop()
+        plain.stop()                     # start_remote_box's own http server (it outlived the test: p44 review)
 
 
 def test_ipv6_literal_works_and_a_bare_one_gets_the_brackets_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -435,7 +463,7 @@ def test_ipv6_literal_works_and_a_bare_one_gets_the_brackets_hint(tmp_path: Path
         sock.bind(("::1", 0))
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    _, codes, _, app = start_remote_box(tmp_path, monkeypatch)
+    plain, codes, _, app = start_remote_box(tmp_path, monkeypatch)
     server = uvicorn.Server(uvicorn_config(app, "::1", sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -453,6 +481,7 @@ def test_ipv6_literal_works_and_a_bare_one_gets_the_brackets_hint(tmp_path: Path
     finally:
         server.should_exit = True
         thread.join(10)
+        plain.stop()                     # start_remote_box's own IPv4 server (it outlived the test: p44 review)
 
 
 # ------------------------------------------------------------------ pairing

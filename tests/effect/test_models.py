@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from tests.effect.small_archs import small_settings
 from trainer.effect.losses import esr_loss, stft_loss
 from trainer.effect.models import ARCHS, build
 
@@ -11,10 +12,14 @@ SMALL = {"gru": {"hidden": 8}, "lstm": {"hidden": 8}, "tcn": {"channels": 4, "la
          "tcn_gru": {"channels": 4, "layers": 3, "cycle": 3, "hidden": 8}}
 
 
+def _small(arch: str) -> dict:
+    return small_settings(SMALL, arch, "tests/effect/test_models.py")
+
+
 @pytest.mark.parametrize("arch", list(ARCHS))
 def test_streaming_equals_whole(arch: str) -> None:
     torch.manual_seed(0)
-    model = build(arch, 2, **SMALL[arch]).eval()
+    model = build(arch, 2, **_small(arch)).eval()
     x, k = torch.randn(2, 700), torch.rand(2, 700, 2)
     with torch.no_grad():
         whole, _ = model(x, k, model.initial_state(2))
@@ -28,7 +33,7 @@ def test_streaming_equals_whole(arch: str) -> None:
 @pytest.mark.parametrize("arch", list(ARCHS))
 def test_causal(arch: str) -> None:
     torch.manual_seed(1)
-    model = build(arch, 1, **SMALL[arch]).eval()
+    model = build(arch, 1, **_small(arch)).eval()
     x, k = torch.randn(1, 300), torch.rand(1, 300, 1)
     x2 = x.clone()
     x2[:, 200:] += 1.0

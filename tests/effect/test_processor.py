@@ -14,6 +14,7 @@ from export.manifest import Knob
 from export.onnx_effect import export_effect
 from export.pack import read_pack
 from hatbox.errors import AudioFileError, KnobError, PackError
+from tests.effect.small_archs import small_settings
 from tests.effect.synth import RATE, plucks
 from trainer.effect.models import ARCHS, build
 
@@ -35,7 +36,8 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("packs")
     small = {"gru": {"hidden": 8}, "lstm": {"hidden": 8}, "tcn": {"channels": 4, "layers": 5, "cycle": 5},
              "tcn_gru": {"channels": 4, "layers": 4, "cycle": 4, "hidden": 8}}
-    return {arch: export_effect(_random_model(arch, len(KNOBS), **small[arch]), root / f"{arch}.hatpack",
+    sizes = {arch: small_settings(small, arch, "tests/effect/test_processor.py (packs)") for arch in ARCHS}
+    return {arch: export_effect(_random_model(arch, len(KNOBS), **sizes[arch]), root / f"{arch}.hatpack",
                                 name=arch, rate=RATE, knobs=KNOBS, golden_audio=plucks(0.05),
                                 golden_knobs=np.array([0.3, 0.6], np.float32))
             for arch in ARCHS}

@@ -4,6 +4,8 @@ sit on "engine not answering" until someone closed it); a clean end closes it at
 short by a full disk is said once in the tab bar, naming the seconds kept (it was never shown)."""
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -189,13 +191,49 @@ def test_device_run_with_the_panel_ends_by_itself_with_the_engines_error(tmp_pat
     assert f"hint: {HINT}" in r.stderr
 
 
+RUN_SAYING_THE_PANEL_IS_UP = '''
+"""`hatbox device run` that prints "{up}" once the panel has drawn its first frame (the test waits for that line
+instead of a fixed sleep).  Patched at import; the spawned engine process (this file again) never runs a panel."""
+import sys
+from device.ui.app import PanelApp
+_step = PanelApp.step
+def step(self):
+    _step(self)
+    if not getattr(self, "_said_up", False):
+        self._said_up = True
+        print("{up}", flush=True)
+PanelApp.step = step
+if __name__ == "__main__":
+    from hatbox.cli import main
+    sys.exit(main(sys.argv[1:]))
+'''
+PANEL_UP = "test: the panel is up"
+
+
+def _wait_for_output(proc: subprocess.Popen, text: str, timeout: float) -> str:
+    """What ``proc`` printed on stdout up to and with ``text`` (read straight from its pipe, so that a later
+    ``communicate`` gets the rest); fails when it exits first or ``timeout`` seconds pass."""
+    assert proc.stdout is not None
+    fd, seen, end = proc.stdout.fileno(), b"", time.monotonic() + timeout
+    while text.encode() not in seen:
+        left = end - time.monotonic()
+        assert left > 0, f"no {text!r} within {timeout} s: {seen.decode(errors='replace')!r}"
+        if select.select([fd], [], [], min(left, 0.5))[0]:
+            chunk = os.read(fd, 4096)
+            assert chunk, f"exited before {text!r}: {seen.decode(errors='replace')!r}"
+            seen += chunk
+    return seen.decode(errors="replace")
+
+
 def test_device_run_with_the_panel_stopped_by_sigterm_exits_0(tmp_path: Path) -> None:
     args, env = _box(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "hatbox.cli", *args], cwd=tmp_path, stdout=subprocess.PIPE,
+    script = tmp_path / "run_panel_up.py"
+    script.write_text(RUN_SAYING_THE_PANEL_IS_UP.format(up=PANEL_UP))
+    proc = subprocess.Popen([sys.executable, str(script), *args], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     try:
-        assert proc.stdout is not None and "hatbox engine:" in proc.stdout.readline()
-        time.sleep(1.5)                                            # the panel is up
+        said = _wait_for_output(proc, PANEL_UP, 60.0)                # the panel is up (was: a 1.5 s sleep)
+        assert said.startswith("hatbox engine:"), said
         assert proc.poll() is None
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)

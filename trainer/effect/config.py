@@ -65,6 +65,10 @@ _MODEL_RANGE = {"hidden": (1, 512),      # recurrent state size (gru, lstm, tcn_
                 "layers": (1, 64),        # TCN layers
                 "cycle": (1, 16),         # TCN dilations 1, 2, .. 2 ** (cycle - 1), then again
                 "kernel": (2, 16)}        # TCN kernel size
+# The range of a size setting that an architecture takes and _MODEL_RANGE does not name (a new architecture's
+# own, e.g. model.taps): small, as a typo must not allocate gigabytes; the state limit below still applies.  Give
+# a new setting its own range above (tests/effect/test_p44_new_arch.py names any left to this one).
+DEFAULT_MODEL_RANGE = (1, 64)
 # The most bytes of float32 streaming state one stream may have (768 KiB, 196608 values; the default tcn has
 # 24552).  Sizes that are each within range still multiply (a tcn's state is channels x (kernel - 1) x dilation
 # per layer: model.cycle=16 model.layers=16 makes 6 MiB).  The pack's golden snapshot holds that state (zeros)
@@ -94,6 +98,12 @@ def model_settings(arch: str) -> list[str]:
     from trainer.effect.models import ARCHS, RNNEffect
     cls = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
     return [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "knobs", "cell")]
+
+
+def model_range(key: str) -> tuple[int, int]:
+    """The whole-number range of size setting ``model.KEY``: its own in :data:`_MODEL_RANGE`, else
+    :data:`DEFAULT_MODEL_RANGE` (a setting of an architecture added since, which has none there yet)."""
+    return _MODEL_RANGE.get(key, DEFAULT_MODEL_RANGE)
 
 
 def make_config(**config: Any) -> TrainConfig:
@@ -141,7 +151,7 @@ def make_config(**config: Any) -> TrainConfig:
                 raise HatboxError(f"unknown model setting 'model.{key}' for --arch {cfg.arch}",
                                   hint="model settings of " + cfg.arch + ": "
                                        + ", ".join(f"model.{k}" for k in accepted))
-            _check_whole(f"model.{key}", value, _MODEL_RANGE[key])
+            _check_whole(f"model.{key}", value, model_range(key))
     _check_state(cfg)
     return cfg
 
