@@ -37,7 +37,6 @@ SHOWN = 4                 # knobs named on the "restored" line; more are counted
 log = logging.getLogger("hatbox.engine")
 
 Kept = dict[str, dict[str, Any]]     # slot -> {"pack", "name", "version", "knobs": [SetKnob]}
-Ignored = tuple[str, bool, list[SetKnob]]    # a slot's knobs not restored: (its pack's name, has it knobs, the knobs)
 
 
 def _knob(raw: Any) -> SetKnob:
@@ -109,49 +108,13 @@ def knob_words(knob: SetKnob) -> str:
     return f"{knob.name} {knob.value:g}{' ' + knob.unit if knob.unit else ''}"
 
 
-def _named(slot: str, knobs: list[SetKnob]) -> str:
-    """"synth.cutoff 4000 Hz, synth.drive 6 dB" (the first :data:`SHOWN`, then "and N more")."""
-    named = [f"{slot}.{knob_words(k)}" for k in knobs]
-    more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    return ", ".join(named[:SHOWN]) + more
-
-
-def restored_line(carried: dict[str, list[SetKnob]], ignored: dict[str, Ignored] | None = None) -> str | None:
-    """One short line naming the knobs put back at start (``{slot: knobs}``) and, said once, those of the file the
-    pack loaded in their slot does not have (``ignored``: ``{slot: (pack name, whether it has any knob, knobs)}``:
-    p43 leftovers, a stale knobs.json named 'cutoff' for a synth pack without knobs, and the status said it was
-    restored); None for none of either."""
+def restored_line(carried: dict[str, list[SetKnob]]) -> str | None:
+    """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none."""
     named = [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
-    parts = []
-    if named:
-        more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-        parts.append(f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}")
-    for slot, (pack, has_knobs, knobs) in sorted((ignored or {}).items()):
-        lacks = "no such knob" if has_knobs else "no knobs"
-        parts.append(f"{_named(slot, knobs)} not restored (the {slot} pack '{pack}' has {lacks})")
-    if parts and not named:
-        parts[0] = "knobs kept from the last run: " + parts[0]
-    return "; ".join(parts) or None
-
-
-def split_real(carried: dict[str, list[SetKnob]], status: dict[str, Any],
-               recalled: dict[str, list[SetKnob]] | None = None
-               ) -> tuple[dict[str, list[SetKnob]], dict[str, Ignored]]:
-    """(the knobs of ``carried`` that the pack loaded in their slot really has, those of ``recalled`` (the file's;
-    ``carried`` when not given) it does not: ``{slot: (pack name, whether it has any knob, knobs)}``), by the
-    engine's ``status`` (``slot_knobs``: the knobs each slot's pack reports, in any case; ``active``: its name).  A
-    knob the pack lacks is not carried onto it (the engine refuses a knob a synth does not declare since p44), so
-    the file's own list says which of its knobs went unrestored."""
-    slot_knobs, active = status.get("slot_knobs") or {}, status.get("active") or {}
-    real: dict[str, list[SetKnob]] = {}
-    ignored: dict[str, Ignored] = {}
-    for slot, knobs in (carried if recalled is None else recalled).items():
-        has = {str(name).lower() for name in slot_knobs.get(slot) or {}}
-        real[slot] = [k for k in carried.get(slot, []) if k.name.lower() in has]
-        rest = [k for k in knobs if k.name.lower() not in has]
-        if rest:
-            ignored[slot] = (str((active.get(slot) or {}).get("name") or "?"), bool(has), rest)
-    return {slot: knobs for slot, knobs in real.items() if knobs}, ignored
+    if not named:
+        return None
+    more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
+    return f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}"
 
 
 class KnobKeeper:
@@ -162,7 +125,7 @@ class KnobKeeper:
                  thread_init: Callable[[], Any] | None = None) -> None:
         self.engine, self.every_s, self.thread_init = engine, every_s, thread_init
         self.path: Path | None = None          # the store's knobs.json, once a pack from a store is known
-        self.recalled: dict[str, list[SetKnob]] = {}   # slot -> the knobs :meth:`restore` put back there
+        self.recalled: set[str] = set()        # the slots :meth:`restore` put knobs back in
         self._dirty, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self._failed = False                   # the last save failed (said once until one succeeds)
@@ -180,15 +143,13 @@ class KnobKeeper:
         for slot, entry in kept.items():
             if slot in packs and entry["knobs"]:
                 self.engine.recall_knobs(slot, entry["name"], entry["knobs"])
-                self.recalled[slot] = list(entry["knobs"])
+                self.recalled.add(slot)
         return [warning] if warning else []
 
     def start(self) -> dict[str, Any]:
         """The start-up packs are in: say what was put back (``{"knobs_restored": line}`` for the status, also
-        logged; {} for nothing), and once the knobs of the file the packs loaded do not have (:func:`split_real`),
-        and start saving."""
-        carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
-        line = restored_line(*split_real(carried, self.engine.status(), self.recalled)) if self.recalled else None
+        logged; {} for nothing) and start saving."""
+        line = restored_line({s: k for s, k in self.engine.carried.items() if s in self.recalled})
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:
