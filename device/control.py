@@ -61,6 +61,8 @@ NOTE_SLOTS = ("synth", "sampler")       # a note_on / note_off may name one of t
 NOTE_OPS = ("note_on", "note_off")      # (MIDI channel 10, the drums' channel, plays the sampler alone: device/midi.py)
 OPS = {
     "load": ("slot", "path"),          # load a pack file off the audio thread, then crossfade it in
+    "prewarm": ("slot", "path"),       # prepare a pack file into the loader's cache, not installed: a load of it
+                                       # later is installed at once (device/audio/unit_cache.py); returns at once
     "unload": ("slot",),
     "bypass": ("slot", "on"),
     "knob": ("slot", "name", "value"),

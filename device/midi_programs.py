@@ -33,6 +33,7 @@ from hatbox.errors import HatboxError, first_line
 PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindings.json
 SETTLE_S = 0.06             # a program change switches once no other has come for this long (a burst: the last)
 SWITCH_KINDS = ("effect", "synth")       # the packs a program switches in (a tagger makes no sound)
+PREWARM_PER_KIND = 3        # mapped packs of each kind the engine prepares ahead (its cache keeps 4 per slot)
 Key = tuple[int | None, int]             # (MIDI channel 0..15, None: any; program 0..127)
 log = logging.getLogger("hatbox.midi")
 
@@ -156,9 +157,12 @@ def pack_words(meta: dict[str, Any]) -> str:
 
 
 def newest_named(packs: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any] | None:
-    """The newest installed (by install time) of ``packs`` (the store's list) of ``kind`` named ``name`` (any case)."""
-    named = [p for p in packs if p.get("kind") == kind and str(p.get("name", "")).casefold() == name.casefold()]
-    return max(named, key=lambda p: float(p.get("installed") or 0.0)) if named else None
+    """The newest installed of ``packs`` (the store's list) of ``kind`` named ``name`` (any case): the one installed
+    last by the store's install sequence (``seq``), so a pack pushed while the box's clock read 1970 (no battery
+    clock, no network at the gig) is still the newest; among packs installed before the store kept a sequence (none
+    has ``seq``), the highest version (device/versions.py ``newness``).  Never the ``installed`` wall-clock time."""
+    from device.versions import folded, newest
+    return newest(p for p in packs if p.get("kind") == kind and folded(p.get("name", "")) == folded(name))
 
 
 def resolve(entry: Entry, packs: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
@@ -182,11 +186,13 @@ class Hooks:
     """What the switcher does to the box (device/api/program_routes.py gives the API's Box's): ``packs()`` the
     installed packs' records (the store's list), ``playing(kind, id)`` whether that pack is active and playing,
     ``activate(id)`` makes it active as ``POST /packs/{id}/activate`` does (returns the id active before, raises when
-    it could not: the box plays on)."""
+    it could not: the box plays on); ``prewarm(kind, id)``, when given, asks the engine to prepare that pack ahead,
+    not installed (the ``prewarm`` control message: device/audio/unit_cache.py), so its first switch is at once."""
 
     packs: Callable[[], list[dict[str, Any]]]
     playing: Callable[[str, str], bool]
     activate: Callable[[str], str | None]
+    prewarm: Callable[[str, str], None] | None = None
 
 
 class ProgramSwitcher:
@@ -203,6 +209,7 @@ class ProgramSwitcher:
         self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
         self.last: dict[str, Any] | None = None
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
+        self.prewarm_mapped()
 
     def received(self, program: int, channel: int | None) -> None:
         """A program change came (MIDI thread): it switches once no other comes for ``settle_s`` (the last wins)."""
@@ -215,8 +222,33 @@ class ProgramSwitcher:
                 self._worker.start()
 
     def forget_said(self) -> None:
-        """The map changed: an unmapped or gone program is said once again."""
+        """The map changed: an unmapped or gone program is said once again, and the packs it maps are prepared
+        ahead (:meth:`prewarm_mapped`)."""
         self._said = set()
+        self.prewarm_mapped()
+
+    def prewarm_mapped(self) -> list[str]:
+        """Ask the engine (``hooks.prewarm``) to prepare the first :data:`PREWARM_PER_KIND` packs of each kind the
+        map plays (by program) that do not play now; it does so on its loader's thread when no load is in progress
+        (device/audio/swap.py ``Swapper.prewarm``).  Returns their ids; nothing asked when the hook is absent or
+        the engine cannot be reached (a first switch then prepares the pack as before)."""
+        entries = self.programs.listed()
+        if self.hooks.prewarm is None or not entries:
+            return []
+        asked: dict[str, list[str]] = {}
+        try:
+            packs = self.hooks.packs()
+            for entry in entries:
+                pack = resolve(entry, packs)[0]
+                kind, pid = (str(pack["kind"]), str(pack["id"])) if pack is not None else ("", "")
+                mine = asked.setdefault(kind, [])
+                if pack is None or pid in mine or len(mine) >= PREWARM_PER_KIND or self.hooks.playing(kind, pid):
+                    continue
+                self.hooks.prewarm(kind, pid)
+                mine.append(pid)
+        except Exception as exc:  # noqa: BLE001 - an engine not started yet or stopped: no pre-warm, nothing lost
+            log.info("MIDI program map: packs not prepared ahead (%s)", first_line(exc))
+        return [pid for ids in asked.values() for pid in ids]
 
     def wait(self, timeout_s: float = 10.0) -> bool:
         """Until no switch waits or runs (tests, the bench, a stop); False when ``timeout_s`` passed first."""

@@ -73,7 +73,9 @@ def _switcher(request: Request) -> ProgramSwitcher:
 
 def make_switcher(box: Any) -> ProgramSwitcher:
     """The switcher for ``box`` (device/api/app.py Box): its store's map, its own activation."""
-    hooks = Hooks(packs=box.store.list, playing=box.playing, activate=lambda pid: box.activate(pid).previous)
+    hooks = Hooks(packs=box.store.list, playing=box.playing, activate=lambda pid: box.activate(pid).previous,
+                  prewarm=lambda kind, pid: box.control.send({"op": "prewarm", "slot": kind,
+                                                              "path": str(box.store.pack_path(pid))}))
     return ProgramSwitcher(ProgramMap(box.store.root / PROGRAMS_FILE), hooks)
 
 

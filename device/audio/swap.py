@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import logging
 import queue
+from collections import deque
 import threading
 import time
 from dataclasses import dataclass, field
@@ -119,8 +120,17 @@ def golden_check(unit: Any, pack: Pack) -> float:
         raise PackError(f"golden check failed to run: {first_line(exc)}", check="golden") from None
 
 
-def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:
-    """Run ``seconds`` of quiet noise through ``unit`` in ``block``-sample blocks, then reset it.
+class Preempted(Exception):
+    """A pre-warm (:meth:`Swapper.prewarm`) gave way to a load that came meanwhile."""
+
+
+def never() -> bool:
+    return False
+
+
+def warm(unit: Any, slot: str, block: int, rate: int, seconds: float, abort: Callable[[], bool] = never) -> float:
+    """Run ``seconds`` of quiet noise through ``unit`` in ``block``-sample blocks, then reset it (:class:`Preempted`
+    as soon as ``abort()`` is true).
 
     Returns the mean compute time as a fraction of the block duration.
     """
@@ -137,6 +147,8 @@ def warm(unit: Any, slot: str, block: int, rate: int, seconds: float) -> float:
             unit.render(out)
         times[i] = time.perf_counter() - t
         time.sleep(YIELD_S)             # leave the GIL to the audio thread between blocks
+        if abort():
+            raise Preempted
     unit.reset()
     return float(np.mean(times[n_blocks // 4:])) * rate / block
 
@@ -168,7 +180,8 @@ def knob_corners(knobs: list[Any]) -> list[dict[str, float]]:
     return [default] + [c for c in corners if c != default] if knobs else [default]
 
 
-def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = ProtectConfig()) -> float:
+def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = ProtectConfig(),
+                   abort: Callable[[], bool] = never) -> float:
     """The largest block gain (dB, as the engine's guard measures it) of effect ``unit`` on
     :func:`gain_probe_signal`, over :func:`knob_corners`; the unit is left reset at its defaults.
     -inf when no output block passes the guard's floor."""
@@ -187,6 +200,8 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
             y[s:s + block] = unit.process(x[s:s + block])
             if i % 4 == 3:
                 time.sleep(YIELD_S)                     # leave the GIL to the audio thread
+                if abort():
+                    raise Preempted
         worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db),
                                                   protect, rate))
     if knobs:
@@ -196,12 +211,12 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
 
 
 def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int,
-                      protect: ProtectConfig = ProtectConfig()) -> dict[str, Any]:
+                      protect: ProtectConfig = ProtectConfig(), abort: Callable[[], bool] = never) -> dict[str, Any]:
     """The runaway limit of an effect (info keys ``gain_measured_db``, ``gain_gear_db``,
     ``gain_max_db``, and ``gain_max`` linear for the engine): :func:`calibrate_gain` on the box, or
     the gain the trainer measured on the recorded gear (manifest metric ``gear_max_gain_db``) if that
     is larger, through :func:`device.audio.protect.gain_limit_db`."""
-    measured = calibrate_gain(unit, block, rate, protect)
+    measured = calibrate_gain(unit, block, rate, protect, abort)
     gear = manifest.metrics.get("gear_max_gain_db")
     gear = float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
     worst = max(measured, gear if gear is not None else -np.inf)
@@ -235,6 +250,8 @@ class Swapper:
         self.engine, self.threads, self.budget, self.warm_s = engine, threads, budget, warm_s
         self.thread_init = thread_init        # e.g. a low real-time priority (device/audio/server.py)
         self.cache = UnitCache(cache_units, lambda unit: engine_holds(engine, unit))   # units let go of, at rest
+        self.warming: deque[tuple[str, str]] = deque(maxlen=2 * max(1, cache_units))   # packs to pre-warm, in order
+        engine.on_prewarm = self.prewarm      # the engine's "prewarm" control message (device/control.py)
         self.requests: queue.Queue[LoadResult | None] = queue.Queue()
         self.history: list[dict[str, Any]] = []
         self._thread: threading.Thread | None = None
@@ -291,14 +308,18 @@ class Swapper:
             self.cache.issue(unit, found[0], path, found[1], info)
         return unit, info
 
-    def prepare_fresh(self, slot: str, path: str | Path) -> tuple[Any, dict[str, Any]]:
-        """Steps 1-5 of the module docstring (any thread but the audio thread)."""
+    def prepare_fresh(self, slot: str, path: str | Path,
+                      abort: Callable[[], bool] = never) -> tuple[Any, dict[str, Any]]:
+        """Steps 1-5 of the module docstring (any thread but the audio thread); :class:`Preempted` as soon as
+        ``abort()`` is true between steps and in the long ones (a pre-warm gives way to a load)."""
         t0 = time.perf_counter()
         pack = read_pack(path)
         handshake(pack, slot, self.engine.cfg.rate)
         unit = build_unit(pack, slot, self.engine.cfg.rate, self.threads)
+        if abort():
+            raise Preempted
         err = golden_check(unit, pack)
-        load = warm(unit, slot, self.engine.cfg.block, self.engine.cfg.rate, self.warm_s)
+        load = warm(unit, slot, self.engine.cfg.block, self.engine.cfg.rate, self.warm_s, abort)
         if load > self.budget:
             raise PackError(f"pack '{pack.manifest.name}' needs {load:.0%} of each block "
                             f"(budget {self.budget:.0%}) and cannot run in real time here", check="realtime")
@@ -307,9 +328,41 @@ class Swapper:
                 "golden_err": err, "warm_load": load, "latency_samples": m.latency_samples}
         if slot == "effect":
             info.update(effect_gain_limit(unit, m, self.engine.cfg.block, self.engine.cfg.rate,
-                                          self.engine.cfg.protect))
+                                          self.engine.cfg.protect, abort))
         info["prepare_s"] = time.perf_counter() - t0
         return unit, info
+
+    def prewarm(self, slot: str, path: str | Path) -> None:
+        """Prepare ``path`` for ``slot`` into the cache without installing it (any thread; returns at once): on the
+        loader's thread once it has no load to serve, giving way to a load that comes meanwhile (then again when
+        it is idle); nothing when the cache already keeps that content or the slot plays it.  What it could not
+        prepare is logged (logger ``hatbox.engine``), never said to anyone: the load of that pack says it."""
+        self.warming.append((slot, str(path)))
+
+    def _prewarm_next(self) -> None:
+        """Pre-warm the next pack :meth:`prewarm` queued, if no load waits (the loader's thread)."""
+        if not self.warming or not self.requests.empty() or self.cache.per_slot <= 0:
+            return
+        slot, path = self.warming.popleft()
+        try:
+            self.warm_into_cache(slot, path)
+        except Preempted:
+            self.warming.append((slot, path))                # again once the loader is idle
+        except HatboxError as exc:
+            log.info("pre-warming %s for the %s slot: %s", path, slot, first_line(exc))
+        except Exception:  # noqa: BLE001 - a bug: logged, the loader serves the next load
+            log.exception("pre-warming %s for the %s slot failed on an unexpected error", path, slot)
+
+    def warm_into_cache(self, slot: str, path: str | Path) -> bool:
+        """Prepare ``path`` for ``slot`` and keep its unit in the cache (:meth:`prewarm`'s work); whether it did."""
+        found = content_key(slot, path)
+        if found is None or self.cache.holds(found[0]):
+            return False
+        unit, info = self.prepare_fresh(slot, path, abort=lambda: not self.requests.empty())
+        if content_key(slot, path) != found:
+            return False
+        self.cache.issue(unit, found[0], path, found[1], info)
+        return self.cache.retire(unit)
 
     def collect(self) -> int:
         """Drop retired units handed back by the audio thread; returns how many."""
@@ -327,6 +380,7 @@ class Swapper:
                 req = self.requests.get(timeout=0.05)
             except queue.Empty:
                 self.collect()
+                self._prewarm_next()
                 continue
             if req is None:
                 return

@@ -167,6 +167,11 @@ class UnitCache:
         self.misses += 1
         return None
 
+    def holds(self, key: PackKey) -> bool:
+        """Whether a unit for ``key`` is kept, or one handed out plays (nothing to pre-warm then)."""
+        return any(k.key == key for k in self._kept.values()) or \
+            any(origin[0] == key and self.in_use(unit) for unit, origin in list(self._issued.items()))
+
     def retire(self, unit: Any) -> bool:
         """The engine let go of ``unit`` (the graveyard): keep it at rest if the loader prepared it, it did not
         fault, nothing holds it and its pack file is unchanged; the least recently used of its slot goes past

@@ -236,3 +236,17 @@ def test_the_key_is_the_files_content(tmp_path: Path) -> None:
     effect_pack(a, "gain", -3.0, name="a")
     assert content_key("effect", a)[0] != content_key("effect", b)[0]
     assert len(UnitCache()) == 0
+
+
+def test_a_prewarmed_pack_is_installed_at_once_and_a_prewarm_gives_way_to_a_load(rig: Rig, tmp_path: Path) -> None:
+    a = effect_pack(tmp_path / "a.hatpack", "gain", -6.0, name="a")
+    b = effect_pack(tmp_path / "b.hatpack", "gain", -3.0, name="b")
+    rig.switch(a)
+    rig.engine.handle({"op": "prewarm", "slot": "effect", "path": str(b)})     # the control message
+    rig.engine.handle({"op": "prewarm", "slot": "effect", "path": str(a)})     # plays: nothing to do
+    assert rig.kept(["b"]) == ["b"] and rig.goldens == ["a", "b"]
+    assert rig.switch(b)["cached"] is True and rig.goldens == ["a", "b"]
+    with pytest.raises(swap_mod.Preempted):                                      # a load came: it gives way
+        rig.swapper.prepare_fresh("effect", effect_pack(tmp_path / "c.hatpack", "gain", 0.0, name="c"),
+                                  abort=lambda: True)
+    assert rig.kept(["a"]) == ["a"] and len(rig.swapper.cache._issued) == 1     # a kept, b plays; c never
