@@ -167,6 +167,7 @@ class Engine:
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
         self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
+        self.on_prewarm: Callable[[str, str], None] = lambda slot, path: None   # the loader's (device/audio/swap.py)
 
     # ------------------------------------------------------------------ audio thread
     def process(self, inp: np.ndarray | None, out: np.ndarray) -> None:
@@ -472,6 +473,10 @@ class Engine:
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""
+
+    def _on_prewarm(self, msg: dict[str, Any]) -> None:
+        """Prepare a pack into the loader's cache, not installed (device/audio/unit_cache.py): queued, returns at once."""
+        self.on_prewarm(str(msg["slot"]), str(msg["path"]))
 
     def _on_load(self, msg: dict[str, Any]) -> None:
         raise RuntimeError("'load' goes through device.audio.swap.Swapper (off the audio thread)")
