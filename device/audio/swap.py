@@ -390,6 +390,8 @@ class Swapper:
         """Load one pack (its outcome in ``req`` and :attr:`history`); nothing it raises escapes."""
         try:
             unit, info = self.prepare(req.slot, req.path)
+            if info.get("cached"):
+                fresh_dc_blocker(self.engine, req.slot, unit)
             follow_slot(unit, self.engine.slots.get(req.slot))
             self.engine.install(req.slot, unit, info)
             req.info = info
@@ -408,6 +410,16 @@ class Swapper:
                 req.callback(req)
             except Exception:  # noqa: BLE001 - the caller's bug: logged, the loader serves the next load
                 log.exception("the callback of the load of %s into the %s slot failed", req.path, req.slot)
+
+
+def fresh_dc_blocker(engine: Engine, slot_name: str, unit: Any) -> None:
+    """An effect unit back from the cache starts with a new DC blocker at its rest output, as a fresh one does: the
+    slot (device/audio/slot.py) keeps a unit's blocker until the fade after the one that let it go, so a unit taken
+    back soon found its old one, a stale state that decayed out as a slow step (0.7e-3 on the echo test).  Dropped
+    on the audio thread at the next block boundary, before the install's switch (the slot's own thread)."""
+    slot = engine.slots.get(slot_name)
+    if slot is not None and isinstance(getattr(slot, "_dc", None), dict):
+        engine.post(lambda: slot._dc.pop(id(unit), None))
 
 
 def engine_holds(engine: Engine, unit: Any) -> bool:

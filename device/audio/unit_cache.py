@@ -104,11 +104,17 @@ def rest(unit: Any) -> None:
     if names and callable(getattr(unit, "handle", None)) and hasattr(unit, "xy"):
         unit.handle({"op": "xy", "x": 0.0, "y": 0.0})
         unit.handle({"op": "corners", "names": [names[i % len(names)] for i in range(4)]})
+    forget_clock(unit)
+    settle = getattr(unit, "settle", None)
+    (settle if callable(settle) else unit.reset)()
+
+
+def forget_clock(unit: Any) -> None:
+    """A timed source's block clock (device/audio/block_clock.py) starts again at its next block: the block it ran
+    off the audio thread, or before it was let go of, is no reading of the stream it joins."""
     clock = getattr(unit, "block_clock", None)
     if clock is not None:
         clock.reset()
-    settle = getattr(unit, "settle", None)
-    (settle if callable(settle) else unit.reset)()
 
 
 def quiet_check(unit: Any, block: int) -> bool:
@@ -124,6 +130,7 @@ def quiet_check(unit: Any, block: int) -> bool:
             unit.render(y)
         ok = bool(np.all(np.isfinite(y))) and float(np.max(np.abs(y), initial=0.0)) < QUIET_LIMIT
         unit.reset()
+        forget_clock(unit)
     except Exception:  # noqa: BLE001 - a unit that cannot run is not used; the loader prepares the pack fresh
         return False
     return ok and getattr(unit, "faults", 0) == 0

@@ -178,9 +178,11 @@ def test_a_tail_from_before_does_not_come_back(rig: Rig, tmp_path: Path) -> None
     unit = rig.unit
     assert np.max(np.abs(unit.model.snapshot()["state_in"])) > 0.4             # a tail in its delay line
     rig.switch(dry, loud[:20 * BLOCK])        # switched away while the tone plays
+    stale = rig.engine.slots["effect"]._dc[id(unit)][1]      # the slot still holds its DC blocker
     info = rig.switch(echo)                   # back: silence in
     assert rig.unit is unit and info["cached"] is True
-    assert float(np.max(np.abs(rig.play(np.zeros(RATE // 5, np.float32))))) < 0.005   # silence out (0.25: the tail)
+    assert float(np.max(np.abs(rig.play(np.zeros(RATE // 5, np.float32))))) < 0.005   # silence out (the tail: 0.25)
+    assert rig.engine.slots["effect"]._dc[id(unit)][1] is not stale                      # a new one, as a fresh unit
 
 
 def test_a_kept_unit_comes_back_with_the_knobs_the_knob_memory_gives(rig: Rig, tmp_path: Path) -> None:
