@@ -63,6 +63,8 @@ class CaptureInfo(BaseModel):
     rate: Optional[int] = None
     latency_samples: Optional[int] = Field(default=None, description="the round trip found from the sync blip")
     latency_ms: Optional[float] = None
+    shift_samples: Optional[int] = Field(default=None, description="what the take was moved by: the round trip less "
+                                         "1 ms (the take is lined up 1 ms late, never early)")
     blip_match: Optional[float] = None
     peak_dbfs: Optional[float] = None
     rms_dbfs: Optional[float] = None

@@ -21,6 +21,9 @@ SILENT_DBFS = -60.0          # a return quieter than this (RMS) is no return (th
 CLIP_LEVEL = 0.999           # |x| at or over this is a clipped sample ...
 CLIP_FRACTION = 0.001        # ... and more than this share of them is a clipped take (the trainer's 0.1 %)
 MIN_MATCH = 0.3              # the blip's normalised correlation below this: not found
+ALIGN_MARGIN_S = 0.001       # the take is lined up this much late, never early: the blip's correlation peaks a
+                             # sample or so after the gear's onset (its own filters' delay), and a causal model can
+                             # learn a delay but never a lookahead (the trainer's alignment takes the rest)
 RECORD = "capture.json"
 DRY, TAKE = "dry.wav", "take.wav"
 
@@ -72,14 +75,17 @@ def problem(level: dict[str, float], match: float) -> str | None:
 
 
 def judge(rec: np.ndarray, dry: np.ndarray, seconds: float, rate: int, most: int) -> tuple[np.ndarray, dict[str, Any]]:
-    """(the take lined up with ``dry`` [len(dry)] float32, the figures: ``latency_samples``, ``latency_ms``,
+    """(the take lined up with ``dry`` [len(dry)] float32, :data:`ALIGN_MARGIN_S` late; the figures:
+    ``latency_samples`` and ``latency_ms`` (the round trip found), ``shift_samples`` (what the take was moved by),
     ``blip_match``, the levels, ``problem``) for a recording ``rec`` [len(dry) + most] made while ``dry`` played."""
     lag, match = find_latency(rec, dry, blip_span(seconds, rate), most)
+    moved = max(0, lag - int(round(ALIGN_MARGIN_S * rate)))
     take = np.zeros(dry.shape[0], np.float32)
-    got = rec[lag:lag + dry.shape[0]]
+    got = rec[moved:moved + dry.shape[0]]
     take[:got.shape[0]] = got
     level = levels(take)
-    figures = {"latency_samples": lag, "latency_ms": 1000.0 * lag / rate, "blip_match": match, **level}
+    figures = {"latency_samples": lag, "latency_ms": 1000.0 * lag / rate, "shift_samples": moved,
+               "blip_match": float(match), **level}
     return take, {**figures, "problem": problem(level, match)}
 
 

@@ -62,7 +62,8 @@ def test_start_poll_download_delete(looped: Any) -> None:
     d, _ = sf.read(io.BytesIO(dry.content), dtype="float32")
     assert rate == 48000 and t.shape == d.shape
     np.testing.assert_array_equal(d, capture_signal(5.0))
-    assert np.corrcoef(t[24000:], d[24000:])[0, 1] > 0.5                  # the drive's return, lined up
+    m = body["latency_samples"] - body["shift_samples"]                   # lined up 1 ms late, never early
+    assert m == 48 and np.corrcoef(t[24000 + m:], d[24000:-m])[0, 1] > 0.5
     assert [c["id"] for c in client.get("/captures", headers=auth).json()] == [cid]
     assert client.delete(f"/captures/{cid}", headers=auth).status_code == 204
     assert client.get(f"/captures/{cid}", headers=auth).status_code == 404

@@ -48,7 +48,9 @@ def test_records_exactly_what_the_loop_returns_lined_up(block: int, latency: int
     assert np.array_equal(run.rec, expect)                                      # the input, sample for sample
     take, figures = judge(run.rec, dry, 5.0, RATE, run.tail)
     assert figures["latency_samples"] == latency and figures["problem"] is None
-    assert np.array_equal(take, dry)
+    m = latency - figures["shift_samples"]
+    assert m == min(latency, 48)                                # lined up 1 ms late, never early
+    assert np.array_equal(take[m:], dry[:dry.shape[0] - m]) and not np.any(take[:m])
 
 
 def test_the_render_path_allocates_nothing_per_block() -> None:
