@@ -86,3 +86,15 @@ def test_a_test_table_without_the_new_arch_says_what_to_add(fir_arch: str) -> No
         small_settings({"gru": {"hidden": 8}}, fir_arch, "tests/x.py")
     assert small_settings({"fir": {"taps": 4}}, fir_arch, "tests/x.py") == {"taps": 4}
 
+
+
+def test_an_architecture_registered_as_a_function_names_its_own_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry entry may be a function, as gru's and lstm's are: its named arguments are its settings (they
+    were ``model.args, model.kwargs``, read off a function object's ``__init__``)."""
+    monkeypatch.setitem(models.ARCHS, "fir", lambda knobs, taps=8: TapsEffect(knobs, taps=taps))
+    assert model_settings("fir") == ["taps"]
+    assert make_config(arch="fir", model={"taps": 12}).model == {"taps": 12}
+    monkeypatch.setitem(models.ARCHS, "fir", lambda knobs, **kw: TapsEffect(knobs, **kw))
+    with pytest.raises(HatboxError, match="unknown model setting 'model.taps' for --arch fir") as err:
+        make_config(arch="fir", model={"taps": 12})
+    assert "kwargs" not in str(err.value)          # (its hint included)

@@ -92,12 +92,16 @@ def _number(value: Any) -> bool:
 
 
 def model_settings(arch: str) -> list[str]:
-    """The ``model.*`` settings architecture ``arch`` takes (its constructor's size arguments)."""
+    """The ``model.*`` settings architecture ``arch`` takes (its constructor's size arguments; for a registry entry
+    that is a function, that function's named arguments: never ``*args``/``**kwargs``, which an unknown
+    ``model.KEY`` was then said to be the only settings of)."""
     import inspect
 
     from trainer.effect.models import ARCHS, RNNEffect
-    cls = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
-    return [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "knobs", "cell")]
+    made = RNNEffect if arch in ("gru", "lstm") else ARCHS[arch]
+    params = inspect.signature(made.__init__ if isinstance(made, type) else made).parameters.values()
+    return [p.name for p in params if p.name not in ("self", "knobs", "cell")
+            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
 
 
 def model_range(key: str) -> tuple[int, int]:
