@@ -113,11 +113,13 @@ def _escape_names(err: UnicodeError) -> tuple[str, int]:
 def _printable_names() -> None:
     """Let stdout and stderr print any file name: a name that is not valid UTF-8 (a Latin-1 "caf\\xe9.wav")
     would raise UnicodeEncodeError in a strict UTF-8 stream; it is shown as ``caf\\xe9.wav`` instead (the
-    escape `hatbox tag` uses)."""
+    escape `hatbox tag` uses).  A C/POSIX locale's streams (ASCII, surrogateescape: "Ü" raised UnicodeEncodeError,
+    p44 QA) and a Latin-1 one's print a character they cannot hold as a backslash escape too."""
     codecs.register_error("hatbox-names", _escape_names)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if callable(reconfigure) and getattr(stream, "errors", "strict") in ("strict", "backslashreplace"):
+        if callable(reconfigure) and getattr(stream, "errors", "strict") in ("strict", "backslashreplace",
+                                                                             "surrogateescape"):
             reconfigure(errors="hatbox-names")
 
 

@@ -19,8 +19,8 @@ from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, before_sending, library_there, report_lines, tagger_way, temp_folder
-from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
-    respelled_notes, tag_heading, unsure_line
+from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
+    heading, hit_line, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -368,11 +368,15 @@ def box_library(args: argparse.Namespace) -> int:
     if problem:                     # a slash would not even reach the route: the box would answer 404
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
                           hint=TAG_RULE)
+    library_browse.check_json(args)
     with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
             libraries = _call(c, "GET", "/libraries", expect=list)
+            if args.json:
+                print_json(libraries)
+                return 0
             if not libraries:
-                print("no libraries on the box (send a folder of samples: hatbox push-library FOLDER)")
+                footer("no libraries on the box (send a folder of samples: hatbox push-library FOLDER)")
                 return 0
             active = _active_tagger(c)
             for lib in libraries:
@@ -418,6 +422,8 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
     from urllib.parse import quote
 
     with _box_reply("a library call"):
+        if args.json:
+            return library_browse.json_answer(c, lid, args)
         if args.delete:
             return delete_library(c, lid, args.yes)
         if args.retag:
@@ -454,11 +460,11 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             if found:
                 heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
             else:
-                print("every file the tagger heard carries a tag")
+                footer("every file the tagger heard carries a tag")
             for u in found:
                 print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
             if len(every) > len(found):
-                print(cut_line(len(found), len(every)))
+                footer(cut_line(len(found), len(every)))
         elif args.tag:
             hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
                          params={"limit": args.k})
@@ -473,7 +479,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
             heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {state_words(lib)}, "
                     f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
-            for tag, n in _call(c, "GET", f"/libraries/{lid}/tags").items():
+            for tag, n in by_count(_call(c, "GET", f"/libraries/{lid}/tags")):
                 print(f"{n:6d}  {safe_text(tag)}")
             _say_notes(lib)
             if lib.get("state") == "done":
@@ -495,12 +501,12 @@ def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
     n = counts.get(tag, 0) if isinstance(counts.get(tag, 0), int) else 0
     going = "; tagging is still going on: more may come" if state == "tagging" else ""
     if shown == 0:
-        used = ", ".join(safe_text(t) for t, k in counts.items() if k) or "none yet"
-        print(f"no file carries '{safe_text(tag)}' (the library's tags: {used}){going}")
+        used = ", ".join(safe_text(t) for t, k in by_count(counts) if k) or "none yet"
+        footer(f"no file carries '{safe_text(tag)}' (the library's tags: {used}){going}")
     elif n > shown:
-        print(cut_line(shown, n) + going)
+        footer(cut_line(shown, n) + going)
     elif going:
-        print(going.removeprefix("; "))
+        footer(going.removeprefix("; "))
 
 
 def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
@@ -571,4 +577,5 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
     p.add_argument("-k", type=whole(1, 1000), default=50,
                    help="how many files --tag, --unsure, --untagged or --like list (default 50, at most 1000)")
+    p.add_argument("--json", action="store_true", help=library_browse.JSON_HELP)
     common(p)

@@ -354,6 +354,9 @@ def box_pack(args: argparse.Namespace) -> int:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
     if args.yes and not args.delete:
         raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
+    if args.json and (args.delete or args.activate or args.rollback or args.deactivate):
+        raise HatboxError("--json goes with the listing (or one pack's entry), not with a change",
+                          hint="hatbox box-pack [ID] --json")
     for slot, flag in ((args.rollback, "--rollback"), (args.deactivate, "--deactivate")):
         if slot and args.id:
             raise HatboxError(f"{flag} takes a kind, not a pack id", hint=f"hatbox box-pack {flag} {slot}")
@@ -368,6 +371,10 @@ def box_pack(args: argparse.Namespace) -> int:
         return 0
     with _client(*target(args)) as c, _box_reply("GET /packs"):
         packs = _call(c, "GET", "/packs", expect=list)
+        if args.json:                           # for scripts: the box's own answer, GET /packs (or one entry of it)
+            from hatbox.listing import print_json
+            print_json(find_pack(packs, args.id) if args.id else packs)
+            return 0
         if not args.id:
             if not packs:
                 print("no packs on the box (send one: hatbox push PACK.hatpack)")
@@ -541,6 +548,8 @@ def register(cli: Any) -> None:
                    help="put back the pack that was active in this slot before (effect, synth or tagger)")
     p.add_argument("--deactivate", choices=("effect", "synth", "tagger"), metavar="KIND",
                    help="empty this slot: nothing plays (or tags) there, and its pack can then be deleted")
+    p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): its packs "
+                   "(GET /packs), or with ID that pack's entry, its checks included")
     _common(p)
     p = cli.command("keygen", "make an ed25519 key pair for signing packs (hatbox push --sign)", keygen)
     p.add_argument("path", help="where to write the private key (the public key goes beside it as .pub)")

@@ -14,8 +14,8 @@ from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
-from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, heading, hit_line, \
-    respelled_notes, tag_heading, unsure_line
+from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, footer, heading, \
+    hit_line, respelled_notes, tag_heading, unsure_line
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
@@ -251,7 +251,7 @@ def query(args: argparse.Namespace) -> int:
         else:
             total = len(hits)
         if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does
-            print(cut_line(len(hits), total))
+            footer(cut_line(len(hits), total))
         if not hits and not args.json:                  # it printed nothing at all (thirty-fourth stop's QA)
             _say_no_file_carries(args.db, args.tag)
     elif args.like:
@@ -259,9 +259,9 @@ def query(args: argparse.Namespace) -> int:
         _print_hits(hits, args.json, LIKE_HEADING)
         if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)
             heard = _tags_in_use(library.list_tags(args.db)) or library.untagged_count(args.db)
-            print("no other file of the library to compare it with" if heard else
-                  "no file of the library to compare it with: none is tagged yet (hatbox tag LIBRARY --pack "
-                  "TAGGER.hatpack --out DB)")
+            footer("no other file of the library to compare it with" if heard else
+                   "no file of the library to compare it with: none is tagged yet (hatbox tag LIBRARY --pack "
+                   "TAGGER.hatpack --out DB)")
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
@@ -281,7 +281,7 @@ def query(args: argparse.Namespace) -> int:
         for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"{n:6d}  {escape_unsafe(tag)}")
         if not counts:
-            print("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
+            footer("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
         none = library.untagged_count(args.db)
         if none:                                # on stderr: a script reads the counts on stdout
             print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
@@ -295,7 +295,7 @@ def _say_no_file_carries(db: str, tag: str) -> None:
     from device import library
     used = _tags_in_use(library.list_tags(db))
     shown = ", ".join(escape_unsafe(t) for t, _ in sorted(used.items(), key=lambda kv: (-kv[1], kv[0])))
-    print(f"no file carries '{escape_unsafe(tag)}' (the library's tags: {shown or 'none yet'})")
+    footer(f"no file carries '{escape_unsafe(tag)}' (the library's tags: {shown or 'none yet'})")
 
 
 def _say_if_moved(db: str) -> None:
@@ -341,8 +341,9 @@ def _tagging_state(db: str) -> str:
 
 
 def _print_json(value: object) -> None:
-    """``value`` as the library listings print JSON (--json): indented, non-ASCII names as they are."""
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    """``value`` as the library listings print JSON (--json): indented, ASCII only (a name's "Ü" as ``\\u00dc``), so
+    that it is valid JSON whatever the locale's encoding (p44 QA: a Latin-1 terminal got a Python escape instead)."""
+    print(json.dumps(value, indent=2, ensure_ascii=True))
 
 
 def _tags_in_use(counts: dict[str, int]) -> dict[str, int]:
@@ -370,9 +371,9 @@ def _print_failures(db: str, as_json: bool = False) -> None:
         every = "every audio file the last run could open is tagged" if folders else \
             "every audio file of the library is tagged"
         so_far = _tagging_state(db) != "done"             # the note above says how far it got
-        print("no file failed or was skipped" + (" so far" if so_far else "")
-              + (f": every audio file was heard, but {count_words(none, 'file')} got no tag (--untagged lists them)"
-                 if none else "" if so_far else f": {every}"))
+        footer("no file failed or was skipped" + (" so far" if so_far else "")
+               + (f": every audio file was heard, but {count_words(none, 'file')} got no tag (--untagged lists them)"
+                  if none else "" if so_far else f": {every}"))
     for (name, meaning), rows in zip(groups, found):
         if rows:
             meaning = meaning.format(it="it" if len(rows) == 1 else "each")
@@ -395,13 +396,13 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
         _print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
         return
     if not found:
-        print("every file the tagger heard carries a tag")
+        footer("every file the tagger heard carries a tag")
         return
     heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
     for path, tag, score in found:
         print(f"  {escape_unsafe(tag) or '-'} {score:.2f}  {_shown(str(path))}")
     if len(every) > len(found):
-        print(cut_line(len(found), len(every)))
+        footer(cut_line(len(found), len(every)))
 
 
 def fix(args: argparse.Namespace) -> int:

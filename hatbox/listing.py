@@ -18,6 +18,26 @@ def heading(line: str) -> None:
         print(line)
 
 
+def footer(line: str) -> None:
+    """A line under a listing or instead of one (``... the first 5 of 20``, "no file carries 'x'"): on stdout on a
+    terminal, on stderr when stdout is a pipe or a file, so that a script reading the rows (``while read score path``)
+    gets rows only (p44 QA: ``| tail -1`` gave the hint)."""
+    print(line, file=sys.stdout if sys.stdout.isatty() else sys.stderr)
+
+
+def print_json(value: object) -> None:
+    """``value`` as the listings print it for scripts (--json): indented, ASCII only, so it is valid JSON whatever the
+    locale's encoding (a name's "Ü" as ``\\u00dc``)."""
+    import json
+    print(json.dumps(value, indent=2, ensure_ascii=True))
+
+
+def by_count(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """A library's tag counts as its listings show them: most files first, then by name (the laptop's `library query
+    DB` and the box's `box-library LIB` alike)."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def tag_heading(tag: str) -> str:
     """The heading over the files tagged ``tag``, most confident first."""
     return f" score  file   (how sure the tagger is that it is {tag}, 0-1; yours: your own tag)"

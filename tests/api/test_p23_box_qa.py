@@ -109,12 +109,12 @@ def test_push_library_wait_names_what_was_not_tagged_and_tag_lists_say_where_the
     busiest, n = top[1], int(top[0])
     if n > 1:
         assert main(["box-library", lid, "--tag", busiest, "-k", "1"]) == 0
-        assert f"... the first 1 of {n}: -k {n} lists them all" in capsys.readouterr().out
+        assert f"... the first 1 of {n}: -k {n} lists them all" in capsys.readouterr().err
     for i in range(3):                                      # every file made a kick: no file carries snare
         assert main(["box-library", lid, "--fix", f"hit {i}.wav", "kick"]) == 0
     capsys.readouterr()
     assert main(["box-library", lid, "--tag", "snare"]) == 0
-    assert "no file carries 'snare' (the library's tags: kick)" in capsys.readouterr().out
+    assert "no file carries 'snare' (the library's tags: kick)" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:                  # argparse's own refusal, before the box is asked
         main(["box-library", lid, "--unsure", "-k", "0"])
     assert exc.value.code == 2 and "0 is out of range: give 1..1000" in capsys.readouterr().err

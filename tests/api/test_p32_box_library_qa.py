@@ -98,8 +98,8 @@ def test_a_tagger_pack_is_not_deleted_under_a_tagging(tmp_path):
 
 
 def test_the_listing_and_an_activation_say_which_libraries_keep_another_taggers_tags(tmp_path, paired_server, capsys):
-    rc, out, _ = _run(capsys, "box-library")
-    assert rc == 0 and "no libraries on the box (send a folder of samples: hatbox push-library FOLDER)" in out
+    rc, _, err = _run(capsys, "box-library")
+    assert rc == 0 and "no libraries on the box (send a folder of samples: hatbox push-library FOLDER)" in err
     assert main(["push", str(tagger_pack(tmp_path / "t1.hatpack", version="1.0.0")), "--activate", "--quiet"]) == 0
     assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
     lid = _lid(paired_server, "drums")

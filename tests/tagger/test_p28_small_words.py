@@ -14,7 +14,7 @@ def test_failed_with_nothing_failed_says_so(monkeypatch: pytest.MonkeyPatch, cap
     monkeypatch.setattr(library, "failures", lambda db, status=None: [])
     monkeypatch.setattr(library, "untagged_count", lambda db: 0)
     cmd_tag._print_failures("lib.db")
-    assert capsys.readouterr().out.strip() == "no file failed or was skipped: every audio file of the library is tagged"
+    assert capsys.readouterr().err.strip() == "no file failed or was skipped: every audio file of the library is tagged"
 
 
 def test_pack_inspect_tells_the_median_pitch_error_from_the_ninetieth_percentile(capsys) -> None:
