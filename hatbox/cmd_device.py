@@ -43,6 +43,7 @@ SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a bo
 CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
 BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
 STATUS_LOG_S = 60.0             # a headless box's status line into a log (not a terminal): this often, or on a dropout
+STATUS_TTY_S = 30.0             # on a terminal: this often, or on a dropout (every 2 s pushed the pairing code away)
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
 
@@ -581,10 +582,11 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
 
 
 def status_due(tty: bool, since_s: float, xruns: int, said_xruns: int) -> bool:
-    """Whether the headless box prints its status line now: every read on a terminal (every 2 s); into a log or the
-    journal (a service) once every :data:`STATUS_LOG_S` and whenever the dropouts grew (43,000 lines a day
-    pushed the pairing code and the errors out of `journalctl -u hatbox`)."""
-    return tty or since_s >= STATUS_LOG_S or xruns > said_xruns
+    """Whether the headless box prints its status line now: into a log or the journal (a service) once every
+    :data:`STATUS_LOG_S` (43,000 lines a day pushed the pairing code and the errors out of `journalctl -u hatbox`),
+    on a terminal once every :data:`STATUS_TTY_S` (p44 QA: a 97-character line every 2 s scrolled the pairing code
+    off a 24-row screen in 16 s); both whenever the dropouts grew."""
+    return since_s >= (STATUS_TTY_S if tty else STATUS_LOG_S) or xruns > said_xruns
 
 
 def _print_status(st: dict[str, Any]) -> None:
