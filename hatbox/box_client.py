@@ -404,13 +404,12 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
     ``shown``: what the user sent, named in the bar and the messages (a folder sent as a temporary archive: the
     folder, not an archive the user never made; default: ``path``'s name)."""
     import httpx
-    from tqdm import tqdm
+    from hatbox.progress import progress_bar
 
     up = _Upload(shown or path.name, path.stat().st_size, listing)
     timeout = httpx.Timeout(UPLOAD_STALL_S, connect=CONNECT_TIMEOUT_S, read=UPLOAD_ANSWER_S)
     try:
-        with tqdm(total=up.size, unit="B", unit_scale=True, unit_divisor=1024, desc=safe_text(up.name),
-                  disable=quiet, leave=False) as bar:
+        with progress_bar(total=up.size, kind="bytes", desc=safe_text(up.name), disable=quiet, leave=False) as bar:
             return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
                          timeout=timeout,
                          headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})

@@ -56,12 +56,10 @@ def _ready(setting: Setting, index: int, count: int, yes: bool) -> None:
 
 def _follow(client: Any, cid: str, seconds: float, words: str) -> dict[str, Any]:
     """Poll capture ``cid`` with a progress bar until it is no longer playing or written; returns its record."""
-    from tqdm import tqdm
-
     from hatbox.box_client import _call
-    from hatbox.text import SECONDS_BAR
+    from hatbox.progress import progress_bar
     last, since = -1.0, time.monotonic()
-    with tqdm(total=round(seconds), desc=f"capture {words}", bar_format=SECONDS_BAR, leave=False) as bar:
+    with progress_bar(total=round(seconds), desc=f"capture {words}", kind="seconds", leave=False) as bar:
         while True:
             info = _call(client, "GET", f"/captures/{cid}")
             bar.update(round(float(info.get("progress") or 0.0) * seconds) - bar.n)

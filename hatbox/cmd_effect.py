@@ -138,7 +138,8 @@ def train(args: argparse.Namespace) -> int:
         print_summary(result, getattr(args, "max_steps", None), getattr(args, "minutes", None))
         for line in compare_and_keep(older, args.out):
             print(line)
-    return 0
+    from hatbox.train_output import finish
+    return finish(result.metrics.get("stopped_early"))     # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 
 
 def _knob_units(pack: Path) -> dict[str, str]:
@@ -212,11 +213,9 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
     print("latency found (samples): " + ", ".join(f"{k}: {v}" for k, v in m["latency"].items()))
     for note in result.notes:
         print(f"note: {note}")
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    warning = busy_warning(m.get("others_cores"), m["steps"], max_steps)
-    if warning:
-        print(f"warning: {warning}")
+    from hatbox.train_output import say_warnings
+    busy = busy_warning(m.get("others_cores"), m["steps"], max_steps)
+    say_warnings(list(result.warnings) + ([busy] if busy else []), getattr(result, "said", ()))    # on stderr, once
     if result.report:
         print(f"report: {result.report}")
     for line in next_lines(m, limit, result.report):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +84,13 @@ def train_synth(args: argparse.Namespace) -> int:
     print(f"wrote {out} (report in {report})")
     for line in summary_lines(metrics, args.minutes):
         print(line)
+    from hatbox.train_output import finish, warn
     warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
     if warning:
-        print(f"warning: {warning}")
+        warn(warning)                                   # on stderr, as every warning
     for line in compare_and_keep(older, out):
         print(line)
-    return 0
+    return finish(metrics.get("stopped_early"))         # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 
 
 def score_lines(metrics: dict[str, float | str], tag: str) -> list[str]:
@@ -172,11 +174,11 @@ def play(args: argparse.Namespace) -> int:
     far = range_warning(played, corners or default_corners(pack.manifest.extras.get("names") or []),
                         pack.manifest.extras.get("pitch_ranges"))
     if far:
-        print(f"warning: {far}", flush=True)
+        print(f"warning: {far}", file=sys.stderr, flush=True)
     before = file_state(args.out)
     try:
         raw = render_midi(pack, args.midi, rate=args.rate, block=args.block, corners=corners, xy=xy,
-                          tail_s=args.tail, warn=lambda text: print(f"warning: {text}", flush=True),
+                          tail_s=args.tail, warn=lambda text: print(f"warning: {text}", file=sys.stderr, flush=True),
                           bar=lambda n, rate: audio_bar(n, rate, "playing"))
         audio, reduced_db = box_output(raw, args.rate, args.block)     # the box's output stage, as it would play
         audiofile.write(args.out, audio, args.rate)

@@ -141,8 +141,8 @@ def audio_bar(total: int, rate: int, desc: str) -> Iterator[Callable[[int, int],
     if total < LONG_RENDER_S * rate:
         yield None
         return
-    from tqdm import tqdm
-    with tqdm(total=round(total / rate), desc=desc, bar_format=SECONDS_BAR, leave=False) as bar:
+    from hatbox.progress import progress_bar
+    with progress_bar(total=round(total / rate), desc=desc, kind="seconds", leave=False) as bar:
         yield lambda done, _total: bar.update(round(done / rate) - bar.n)
 
 

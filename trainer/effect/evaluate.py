@@ -13,6 +13,7 @@ it (:data:`BYPASS_FACTOR`), or a row far worse than the others (:data:`OUTLIER_F
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -60,7 +61,7 @@ def evaluate_data(pack: Pack | str | Path, data: EffectData,
     total, done = sum(p.input.shape[0] for p in data.pairs), 0
     if progress:
         print(f"scoring the pack on {duration_words(total / data.rate)} of recordings, through the box's processor...",
-              flush=True)
+              file=sys.stderr, flush=True)      # progress: stderr's, as the bars (stdout is the summary's)
     with audio_bar(total, data.rate, "scoring") if progress else nullcontext(None) as told:
         for pair in data.pairs:
             y_hat = render_pair(proc, pair, progress=None if told is None else

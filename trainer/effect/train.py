@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from hatbox.text import BUDGET_BAR, SECONDS_BAR, TRAINING_GOES_ON
+from hatbox.text import TRAINING_GOES_ON
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
@@ -62,6 +62,7 @@ class TrainResult:
     history: list[dict[str, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)      # about the data (dropped columns, encoding)
     warnings: list[str] = field(default_factory=list)   # about the data and the result (e.g. ESR worse than silence)
+    said: list[str] = field(default_factory=list)       # the warnings already said on stderr before training
 
 
 # --------------------------------------------------------------------------- batches
@@ -333,7 +334,7 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
            progress: bool, stop: StopRequest | NoStop = NoStop()) -> None:
     """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` seconds, or under a step budget every
     twentieth of its steps (best weights kept; trainer/effect/schedule.py)."""
-    from tqdm import tqdm
+    from hatbox.progress import progress_bar
 
     model = run.model
     if run.opt is None:
@@ -345,8 +346,8 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
     # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s"); with a step limit too, over
     # the further along of the two (as `train tagger`'s), so that it ends full whichever ends the phase
     steps_too = phase.max_steps is not None
-    bar = tqdm(total=phase.max_steps if steps_too else round(phase.seconds), desc=f"train {phase.label}",
-               bar_format=BUDGET_BAR if steps_too else SECONDS_BAR, disable=not (progress and dist.main))
+    bar = progress_bar(total=phase.max_steps if steps_too else round(phase.seconds), desc=f"train {phase.label}",
+                       kind="budget" if steps_too else "seconds", disable=not (progress and dist.main))
     while not _finished(phase, run.steps - first_step, t := time.monotonic() - start, dist, stop):
         for g in opt.param_groups:
             g["lr"] = phase_lr(cfg, phase, run.steps - first_step, t)
@@ -356,7 +357,8 @@ def _train(run: _Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.
         run.steps += taken
         run.history.append({"t": phase.t0 + t, "step": run.steps, "loss": loss, "train_esr": e})
         if dist.main and clock.due(run.steps - first_step):
-            bar.set_postfix(loss=f"{loss:.4f}", val_esr=f"{_evaluate(run, val, dist.device, phase.t0 + t):.4f}")
+            # the held-out error first: a narrow terminal cuts the line's end (p44 terminal QA)
+            bar.set_postfix({"val_esr": f"{_evaluate(run, val, dist.device, phase.t0 + t):.4f}", "loss": f"{loss:.4f}"})
         if steps_too:
             done = run.steps - first_step
             along = max(done / max(1, phase.max_steps or 1), (time.monotonic() - start) / phase.seconds)
@@ -478,7 +480,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     eff.warnings.extend(pops)
     said = [w for w in (rate_warning(eff.rate, single=data is None), *eff.warnings) if w]
     if said and accel.torchrun_rank() == 0:     # now, not after the minutes of training they spoil
-        # on stderr, as `train tagger` says its warnings before training; the CLI's summary (stdout) repeats them
+        # on stderr, as `train tagger` says its warnings before training (the CLI does not say them again)
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
     if accel.torchrun_rank() == 0 and progress:
         print(f"{plan_words(eff, cfg)}, on {accel.device_words(cfg.device)}", flush=True)
@@ -529,7 +531,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                                  golden_knobs=gk, metrics=metrics, description=description)
         if rep is not None:                          # where it lies now that the report has moved in
             rep = Path(report) / rep.name
-        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes) + denoise_notes(denoise), warnings)
+        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes) + denoise_notes(denoise), warnings,
+                           said=said)
 
 
 def rate_warning(rate: int, single: bool = False) -> str | None:

@@ -85,8 +85,9 @@ def _fit_length(audio: np.ndarray, n: int) -> np.ndarray:
 
 
 def print_warning(text: str) -> None:
-    """The default ``warn`` of :func:`load_folder` and :func:`load_note`: a ``warning: ...`` line on stdout."""
-    print(f"warning: {text}", file=sys.stdout, flush=True)
+    """The default ``warn`` of :func:`load_folder` and :func:`load_note`: a ``warning: ...`` line on stderr (every
+    warning is, the summary on stdout: p44 terminal QA)."""
+    print(f"warning: {text}", file=sys.stderr, flush=True)
 
 
 def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -179,7 +180,11 @@ class TrainingLog:
         self.say(f"note: {text}")
 
     def warn(self, text: str) -> None:
-        self.say(f"warning: {text}")
+        """Say ``warning: text`` on stderr (every warning is: the summary is stdout's) and keep it."""
+        if self.echo:
+            sys.stdout.flush()
+            print(f"warning: {text}", file=sys.stderr, flush=True)
+        self.said.append(f"warning: {text}")
 
 
 def instrument_counts(notes: list, held_paths: set[str]) -> dict[str, dict]:

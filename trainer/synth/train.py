@@ -13,10 +13,9 @@ from typing import Callable
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from hatbox.errors import DataError
-from hatbox.text import SECONDS_BAR
+from hatbox.progress import progress_bar, progress_line
 from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
@@ -258,8 +257,7 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
     watch = CpuWatch()
     # a bar over the budget's seconds, no rate (tqdm's default would read "1.00s/s")
     total_s = int(budget_s)
-    bar = tqdm(total=total_s, disable=not dist.main, desc="train synth", mininterval=10,
-               bar_format=SECONDS_BAR)
+    bar = progress_bar(total=total_s, disable=not dist.main, desc="train synth", kind="seconds", mininterval=10)
     smooth = None
     # at least one step, whatever the budget: a pack is never written untrained
     while not _agree_stop(((elapsed := time.monotonic() - t0) >= budget_s or stop.asked) and result.steps > 0,
@@ -277,8 +275,9 @@ def _loop(model, opt, tr: NoteSet, ho: NoteSet, result: TrainResult, budget_s: f
             last_log = time.monotonic()
             result.history.append({"t": round(last_log - t0, 1), "step": result.steps, "train": smooth,
                                    result.eval_set: heldout_loss(result.model, _probe(ho))})
-            bar.write(f"t={result.history[-1]['t']}s step={result.steps} train={smooth:.3f} "
-                      f"{result.eval_set}={result.history[-1][result.eval_set]:.3f}")
+            # progress, on stderr with the bar (stdout is the summary's: p44 terminal QA)
+            progress_line(f"t={result.history[-1]['t']}s step={result.steps} train={smooth:.3f} "
+                          f"{result.eval_set}={result.history[-1][result.eval_set]:.3f}")
     bar.close()
     result.seconds = time.monotonic() - t0
     if stop.asked and result.seconds < budget_s:

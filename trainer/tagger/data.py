@@ -500,10 +500,10 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
     refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)]
     for those that did not decode, [(path, why)] for those left out as silent by :func:`nothing_to_hear` when
     ``skip_silent``).  ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
-    from tqdm import tqdm
+    from hatbox.progress import progress_bar
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
-    for it in tqdm(items, desc="reading samples", unit="file", disable=not progress, leave=False):
+    for it in progress_bar(items, desc="reading samples", unit="files", disable=not progress, leave=False):
         try:
             refused = unopenable(it.path) or audio_problem(it.path)[0]    # hatbox tag's and the box's check: a file
         except OSError as exc:                                             # cut short, odd samples

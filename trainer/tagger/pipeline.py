@@ -19,12 +19,28 @@ from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
 from trainer.tagger.report_heard import heard_of, later_clause, long_files_warning
 from trainer.early_stop import StopRequest, stopped_words
-from trainer.tagger.train import LOAD_MARGIN, TrainOptions, predict, train
+from trainer.tagger.train import LOAD_MARGIN, TrainOptions, is_exclusive, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS, Limit, tagger_next
 from hatbox.errors import DataError, HatboxError
 from hatbox.names import check_pack_name, default_pack_name
 from hatbox.text import TRAINING_GOES_ON, count_words, number_words
+
+class Summary(str):
+    """What :func:`train_and_export` returns: the summary's text, and beside it ``stopped_early`` (the run's figure,
+    "Ctrl-C after 40 s, 250 of 900 steps", when a first Ctrl-C or SIGTERM stopped it; None when it ran its budget)
+    and ``said`` (the notes and warnings already said on stderr before training: the CLI does not say them twice)."""
+
+    stopped_early: str | None = None
+    said: tuple[str, ...] = ()
+
+
+def summary(text: str, stopped_early: str | None, said: list[str]) -> Summary:
+    """``text`` as a :class:`Summary`."""
+    out = Summary(text)
+    out.stopped_early, out.said = stopped_early, tuple(said)
+    return out
+
 
 MIN_FOR_HOLDOUT = 4                  # a tag needs this many samples to keep some aside for the report
 FEW_HELD = 30                         # a held-out report on fewer samples than this says it is a rough check
@@ -129,7 +145,7 @@ def check_items(items: list[Item]) -> None:
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900,
                      shots: int | None = None,
                      holdout: float = 0.15, name: str | None = None, threads: int = 2, seed: int = 0,
-                     keep_level: bool = False) -> str:
+                     keep_level: bool = False) -> Summary:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
     and write ``out``, then ``out``.report.json / .confusion.png; returns a summary.  The options and
     ``out`` are checked, and every tag too, before any audio is decoded.  ``keep_level``: the tagger hears each
@@ -147,7 +163,7 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
 
 
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
-                      holdout: float, name: str, threads: int, seed: int, keep_level: bool = False) -> str:
+                      holdout: float, name: str, threads: int, seed: int, keep_level: bool = False) -> Summary:
     from export.onnx_tagger import export_tagger
     notes: list[str] = []
     items = load_sources(source if isinstance(source, list) else [source], notes)
@@ -185,7 +201,8 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
     k = len(train_items)
     with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop training, keep what was trained
         res = train(train_items, cfg, TrainOptions(steps=steps, minutes=minutes, seed=seed, threads=threads,
-                                                   stop=stop), tags=tags, clips=clips[:k])
+                                                   stop=stop), tags=tags, clips=clips[:k],
+                    exclusive=is_exclusive(targets(items, tags)))   # of every file, the held-out ones too
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         metrics = {"train_items": len(train_items), "train_seconds": round(res.seconds, 1), "steps": res.steps}
         if res.stopped_early:
@@ -231,7 +248,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
             limit = run_limit(res.steps, minutes, steps, res.stopped_early, stop.by)
             text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
                                                                  tag_counts(train_items), later_clause(heard)))
-        return text
+        return summary(text, metrics.get("stopped_early"), ahead)
 
 
 def _one_destination() -> bool:
@@ -267,7 +284,7 @@ def _holdout_note(items: list[Item], held: list[Item]) -> str:
 def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict:
     """Score ``net`` on the held-out items (their decoded clips [H, >= N])."""
     probs, _ = predict(net, clips)
-    return evaluate(probs, targets(held, tags), tags)
+    return evaluate(probs, targets(held, tags), tags, exclusive=net.cfg.exclusive)   # as the pack will decide
 
 
 def report_paths(out: Path) -> tuple[Path, Path]:

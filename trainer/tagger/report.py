@@ -13,9 +13,11 @@ import numpy as np
 from hatbox.text import count_words, display_name
 
 
-def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
-    """Predicted multi-hot [I, n_tags]: argmax when the truth is single-label, else thresholds."""
-    if np.all(y_true.sum(axis=1) == 1):
+def decisions(probs: np.ndarray, y_true: np.ndarray, thresholds: np.ndarray | None = None,
+              exclusive: bool | None = None) -> np.ndarray:
+    """Predicted multi-hot [I, n_tags]: argmax for a one-tag-per-file tagger (``exclusive``; None: when the truth
+    is single-label), else thresholds."""
+    if np.all(y_true.sum(axis=1) == 1) if exclusive is None else exclusive:
         out = np.zeros_like(y_true)
         out[np.arange(len(probs)), probs.argmax(axis=1)] = 1
         return out
@@ -57,12 +59,12 @@ def per_tag_counts(pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
 
 
 def evaluate(probs: np.ndarray, y_true: np.ndarray, tags: list[str],
-             thresholds: np.ndarray | None = None) -> dict[str, Any]:
+             thresholds: np.ndarray | None = None, exclusive: bool | None = None) -> dict[str, Any]:
     """Per-tag figures, macro-F1, exact-match accuracy and the confusion matrix (rows: the first true tag, columns:
     the top guess).  Where a held-out file carries several tags, ``per_tag_counts`` too (:func:`per_tag_counts`):
     what the picture of such a tagger shows (a file tagged pluck and guitar guessed right read as a mistake in a
-    confusion matrix)."""
-    pred = decisions(probs, y_true, thresholds)
+    confusion matrix).  ``exclusive``: the tagger's kind (:func:`decisions`)."""
+    pred = decisions(probs, y_true, thresholds, exclusive)
     tags_report = per_tag(pred, y_true, tags)
     present = [v["f1"] for v in tags_report.values() if v["support"] > 0]
     out = {"macro_f1": float(np.mean(present)) if present else 0.0,

@@ -1,5 +1,5 @@
-"""Training loop for the tagger: balanced sampling, augmentation, BCE per tag, tqdm progress (over the steps or
-the time budget, whichever ends first).
+"""Training loop for the tagger: balanced sampling, augmentation, BCE per tag, progress (hatbox.progress; over the
+steps or the time budget, whichever ends first).
 
 Class imbalance: batches are drawn with probability inversely proportional to tag frequency; for
 multi-label data each tag's positive term is also re-weighted (``pos_weight``) by its
@@ -19,7 +19,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from hatbox.text import BUDGET_BAR
 from trainer.early_stop import NoStop
 from trainer.tagger.augment import augment
 from trainer.tagger.data import Item, load_clips, tag_list, targets
@@ -96,12 +95,14 @@ def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: 
 
 def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions | None = None,
           tags: list[str] | None = None, init: Callable[[TaggerNet], object] | None = None,
-          clips: np.ndarray | None = None) -> TrainResult:
+          clips: np.ndarray | None = None, exclusive: bool | None = None) -> TrainResult:
     """Train a tagger on ``items``; returns the network (eval mode, FFT front-end) and its tags.
     ``init`` is called on the fresh network before training (bench/tagger_transfer.py starts it from a
     pack's network with trainer.tagger.transfer.start_from).  ``clips``: the items already decoded
     ([I, >= clip_samples * LOAD_MARGIN] at the front-end's rate, as :func:`load_clips` gives them);
-    decoded here when not given."""
+    decoded here when not given.  ``exclusive``: whether the tags are one per file (a softmax) or any number (a
+    yes or no per tag), decided by the caller from every item, held-out ones too (the pipeline: the one file with
+    two tags, held out, made a one-tag pack depending on --seed, p44 terminal QA); None: from ``items``."""
     cfg, opts = cfg or TaggerConfig(), opts or TrainOptions()
     torch.manual_seed(opts.seed)
     tags = tags or tag_list(items)
@@ -110,7 +111,7 @@ def train(items: list[Item], cfg: TaggerConfig | None = None, opts: TrainOptions
     elif len(clips) != len(items) or clips.shape[1] < cfg.clip_samples:
         raise ValueError(f"clips {clips.shape} do not match {len(items)} items of {cfg.clip_samples} samples")
     y = targets(items, tags)
-    cfg = replace(cfg, exclusive=is_exclusive(y))
+    cfg = replace(cfg, exclusive=is_exclusive(y) if exclusive is None else exclusive)
     net = TaggerNet(cfg, len(tags))
     if init is not None:
         init(net)
@@ -187,7 +188,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     The next batch is drawn and augmented (numpy, which releases the GIL) in a worker thread while
     the network trains on the current one (torch gets ``opts.threads - 1`` threads, at least 1); the
     worker alone uses ``rng``, so runs stay reproducible."""
-    from tqdm import tqdm
+    from hatbox.progress import progress_bar
     torch.set_num_threads(max(1, opts.threads - 1))
     rng = np.random.default_rng(opts.seed)
     probs = sample_weights(y)
@@ -201,7 +202,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
 
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
-    bar = tqdm(total=opts.steps, desc="training tagger", bar_format=BUDGET_BAR, disable=not opts.progress)
+    bar = progress_bar(total=opts.steps, desc="training tagger", kind="budget", disable=not opts.progress)
     progress = 0.0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagger-augment") as pool:
         pending = pool.submit(draw)
@@ -227,9 +228,9 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
 
 
 def _show(bar, progress: float, steps: int, total: int, loss: float) -> None:
-    """Move tqdm ``bar`` (hatbox.text.BUDGET_BAR, ``total`` steps long) to ``progress`` (the loop's, in [0, 1]: the
-    further along of steps and time budget) so the time it says is left is the budget's when that ends first,
-    and say the steps done and the mean recent ``loss``."""
+    """Move ``bar`` (hatbox.progress.progress_bar, kind "budget", ``total`` steps long) to ``progress`` (the loop's,
+    in [0, 1]: the further along of steps and time budget) so the time it says is left is the budget's when that
+    ends first, and say the steps done and the mean recent ``loss``."""
     bar.set_postfix_str(f"{steps} of {total} steps, loss={loss:.3f}", refresh=False)
     bar.update(min(1.0, progress) * total - bar.n)
 

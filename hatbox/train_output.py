@@ -1,0 +1,62 @@
+"""How the three trainers (`hatbox train effect`, `synth`, `tagger`) end in a terminal, a log file or a script: the
+summary on stdout, every ``warning:`` line on stderr (said once: one already said before training is not said
+again), and a run a first Ctrl-C or SIGTERM stopped early ends with the signal's exit code and a last line that
+says so, though it wrote its pack (forty-fourth stop's terminal QA: it exited 0, so `hatbox train ... && hatbox push
+... --activate` pushed a pack stopped after a step, and a batch loop went on).  Torch-free."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+# the shell's 128 + the signal, as hatbox.cli.stopped_code gives a command an interrupt ended
+STOP_CODES = {"Ctrl-C": 130, "SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+WARNING = "warning: "
+
+
+def stopped_code(stopped_early: object) -> int:
+    """The exit code of a training stopped early (``stopped_early``: the run's figure, "SIGTERM after 23 s ...",
+    trainer.early_stop.stopped_words, or the word alone): 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP."""
+    word = str(stopped_early or "").split(" ", 1)[0]
+    return STOP_CODES.get(word, 130)
+
+
+def stopped_line(stopped_early: object) -> str:
+    """The last line of a training stopped early: "stopped early: the pack holds what it learned so far; exit code
+    130" (:func:`stopped_code`)."""
+    return f"stopped early: the pack holds what it learned so far; exit code {stopped_code(stopped_early)}"
+
+
+def finish(stopped_early: object) -> int:
+    """A training's exit code: 0 when it ran its budget (``stopped_early`` empty), else :func:`stopped_code`, with
+    :func:`stopped_line` on stderr as the last word (stdout flushed first, so a log of both keeps the order)."""
+    if not stopped_early:
+        return 0
+    sys.stdout.flush()
+    print(stopped_line(stopped_early), file=sys.stderr, flush=True)
+    return stopped_code(stopped_early)
+
+
+def warn(text: str) -> None:
+    """A ``warning: text`` line on stderr (``text`` without the prefix)."""
+    sys.stdout.flush()
+    print(f"{WARNING}{text}", file=sys.stderr, flush=True)
+
+
+def say_summary(text: str, said: Iterable[str] = ()) -> None:
+    """Print a trainer's summary ``text``: its ``warning:`` lines on stderr (those in ``said``, the lines said on
+    stderr before training, not again), every other line on stdout."""
+    already = {line.strip() for block in said for line in block.splitlines()}
+    for line in text.splitlines():
+        if not line.startswith(WARNING):
+            print(line)
+        elif line.strip() not in already:
+            warn(line[len(WARNING):])
+
+
+def say_warnings(warnings: Iterable[str], said: Iterable[str] = ()) -> None:
+    """Each of ``warnings`` (without the prefix) as a ``warning:`` line on stderr, but those in ``said`` (said on
+    stderr before training, with or without the prefix)."""
+    already = {w.removeprefix(WARNING) for w in said}
+    for text in warnings:
+        if text not in already:
+            warn(text)
