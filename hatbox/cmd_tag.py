@@ -133,15 +133,16 @@ def train_tagger(args: argparse.Namespace) -> int:
                                "was") from None
         raise Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
                            "report may be missing") from None
-    print(summary)
+    from hatbox.train_output import finish, say_summary
+    say_summary(summary, getattr(summary, "said", ()))        # its warnings on stderr, said once
     for line in compare_and_keep(older, out):
         print(line)
-    return 0
+    return finish(getattr(summary, "stopped_early", None))   # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 
 
 # ------------------------------------------------------------------------------------------ tag
 def tag(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+    from hatbox.progress import progress_bar
 
     from device.library import tag_library, untagged_count
     from device.library.tag import Decoding, LibraryReport, TaggingInterrupted
@@ -161,7 +162,7 @@ def tag(args: argparse.Namespace) -> int:
         if bar is None:
             if again:
                 print(again, flush=True)
-            bar = tqdm(total=total, unit="file", desc="tagging")
+            bar = progress_bar(total=total, unit="files", desc="tagging")
         _bar_to(bar, done - live.unchanged, total - live.unchanged, live.unchanged)
 
     interrupted, new_db = False, not db.exists()
