@@ -24,7 +24,7 @@ from hatbox.pack_names import find_pack, twin_note  # noqa: F401  (find_pack re-
 from hatbox.pack_names import pack_line as _pack_line
 from hatbox.pack_names import pack_words as _pack_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
-from hatbox.status_report import print_status
+from hatbox.status_report import knob_units, print_status
 from hatbox.text import count_words
 
 
@@ -507,11 +507,12 @@ def status(args: argparse.Namespace) -> int:
     where = target(args)
     with _client(*where) as c:
         s = _call(c, "GET", "/status")
+        units = {} if args.json else knob_units(c)          # the knobs line in box-knob's words: "12 dB"
     if args.json:
         print(json.dumps(s, indent=2, sort_keys=True))
         return 0
     with _box_reply("GET /status"):
-        print_status(s, where[0])
+        print_status(s, where[0], units)
     return 0
 
 

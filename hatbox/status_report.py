@@ -12,10 +12,10 @@ from hatbox.text import count_words
 _STATUS_FIELDS = ("name", "version", "versions", "active", "engine", "disk", "packs", "libraries")
 
 
-def print_status(s: dict[str, Any], url: str = "") -> None:
+def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None = None) -> None:
     """What `hatbox status` prints of the box's ``GET /status`` (the box at ``url``, named on the first line: two
     boxes' statuses looked alike); a field a box of another hatbox version leaves out (or gives in another form)
-    shows as '?', with a note naming them."""
+    shows as '?', with a note naming them.  ``units``: :func:`knob_units`, for the knobs line."""
     from device.control import slot_warnings
     from hatbox import __version__
 
@@ -40,7 +40,7 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if knob_words(eng):
-        print(f"  knobs: {knob_words(eng)}  (hatbox box-knob: ranges, and turning one)")
+        print(f"  knobs: {knob_words(eng, units or {})}  (hatbox box-knob: ranges, and turning one)")
     if isinstance(eng.get("midi_program"), dict):              # device/midi_programs.py, the box's program map
         from hatbox.midi_program_words import last_words
         print(f"  last MIDI program change: {last_words(eng['midi_program'])}")
@@ -70,12 +70,31 @@ def print_status(s: dict[str, Any], url: str = "") -> None:
               f"computer ({__version__})")
 
 
-def knob_words(eng: dict[str, Any]) -> str:
-    """The knobs of what plays, from the engine status's ``slot_knobs``: "effect.drive 1, effect.tone 750" ("" for
-    none, or a status of another form)."""
+def knob_words(eng: dict[str, Any], units: dict[str, str] | None = None) -> str:
+    """The knobs of what plays, from the engine status's ``slot_knobs``: "effect.drive 12 dB, effect.tone 3500 Hz"
+    (each with its unit from ``units``, "SLOT.KNOB" -> unit, as `hatbox box-knob` says them; "" for none, or a
+    status of another form)."""
     slots = eng.get("slot_knobs") if isinstance(eng.get("slot_knobs"), dict) else {}
-    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {value:g}" for slot, knobs in slots.items()
-                     if isinstance(knobs, dict) for name, value in knobs.items() if isinstance(value, (int, float)))
+    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {value:g}{_unit((units or {}).get(f'{slot}.{name}'))}"
+                     for slot, knobs in slots.items() if isinstance(knobs, dict)
+                     for name, value in knobs.items() if isinstance(value, (int, float)))
+
+
+def _unit(unit: Any) -> str:
+    """`` dB`` after a knob's value (as `hatbox box-knob` writes it), "" for a knob of no unit."""
+    return f" {safe_text(unit)}" if isinstance(unit, str) and unit else ""
+
+
+def knob_units(client: Any) -> dict[str, str]:
+    """"SLOT.KNOB" -> unit of the knobs the box plays (its ``GET /knobs``, as `hatbox box-knob` lists them); {}
+    when the box cannot say (a box of another version: the status's knobs line then shows bare numbers)."""
+    from hatbox.box_client import _call
+    from hatbox.errors import HatboxError
+    try:
+        knobs = _call(client, "GET", "/knobs", expect=list)
+    except HatboxError:
+        return {}
+    return {f"{k.get('slot')}.{k.get('name')}": str(k.get("unit") or "") for k in knobs if isinstance(k, dict)}
 
 
 def recovery_lines(rec: dict[str, Any]) -> list[str]:
