@@ -207,7 +207,7 @@ class ProgramSwitcher:
         self._due = 0.0
         self._worker: threading.Thread | None = None
         self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
-        self.last: dict[str, Any] | None = None
+        self.last = None                               # what the last program change did (the property)
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
         self.prewarm_mapped()
 
@@ -257,10 +257,24 @@ class ProgramSwitcher:
             worker.join(timeout_s)
         return self._worker is None or not self._worker.is_alive()
 
+    @property
+    def last(self) -> dict[str, Any] | None:
+        """What the last program change did (:meth:`_outcome`), with ``ago_s``: how long ago, by this box's
+        monotonic clock (the laptop said "(N s ago)" from the box's wall time less its own: wrong whenever either
+        clock is, and a box with no battery clock reads 1970)."""
+        if self._last is None:
+            return None
+        return {**self._last, "ago_s": round(time.monotonic() - self._last_at, 1)}
+
+    @last.setter
+    def last(self, outcome: dict[str, Any] | None) -> None:
+        self._last, self._last_at = outcome, time.monotonic()
+
     def add_status(self, status: dict[str, Any]) -> None:
         """Put :attr:`last` in an engine ``status`` (a BoxControl watcher: ``GET /status``'s engine, hatbox status)."""
-        if self.last is not None:
-            status["midi_program"] = dict(self.last)
+        last = self.last
+        if last is not None:
+            status["midi_program"] = last
 
     def _run(self) -> None:
         while True:

@@ -3,7 +3,7 @@
 Layout under ``root``::
 
     packs/<id>/pack.hatpack   an installed pack (never modified after install)
-    packs/<id>/meta.json      what validation found, sha256, size, install time
+    packs/<id>/meta.json      what validation found, sha256, size, install time, install sequence (``seq``)
     active.json               {"slots": {kind: id | null}, "history": {kind: [older ids...]}}
     tmp/                      uploads and installs in progress (emptied on start-up)
     trash/                    deletions in progress (emptied on start-up)
@@ -16,6 +16,12 @@ removes.  Recovery also re-checks every installed pack's sha256 and, should an a
 be missing or damaged, falls back to the most recent good pack in that slot's history.  Whatever
 else it finds (a stray file in packs/, an active.json that is not the pointer) is logged once as a
 warning and set aside: a damaged store never stops the box.
+
+Which of two packs was installed later is their records' ``seq``: 1 + the largest ``seq`` of the packs installed
+when it came (so it only grows while a pack is on the box, across restarts; a pack deleted gives nothing back that
+matters, since only installed packs are compared).  The ``installed`` time beside it is the box's wall clock, which on a
+board with no battery clock reads 1970 until the network sets it: it is shown, never used to order.  Packs installed
+before ``seq`` existed have none and count as 0 (device/versions.py: their versions order them).
 
 Changes hold ``<root>/.lock`` (flock) besides the store's own lock, so that two PackStores on one
 folder (the API's and the panel's) never switch the pointer from the same stale copy.
@@ -37,6 +43,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from export.atomic import fsync_dir, locked_fd, write_atomic
+from device.versions import install_seq, newest, packs_in_order
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
 
@@ -129,6 +136,7 @@ class PackStore:
         self._depth = 0                  # nesting of _locked() (under self._lock)
         self._lock_fd: int | None = None
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
+        self._metas: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}   # pid -> (its file's stat, record)
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
 
@@ -168,24 +176,45 @@ class PackStore:
         return dict(self.pointer().slots)
 
     def ids(self) -> list[str]:
-        return sorted(p.name for p in self.packs.iterdir() if (p / META_FILE).exists())
+        """The installed packs' ids (folders in packs/ with a record), sorted as text."""
+        with os.scandir(self.packs) as found:
+            return sorted(e.name for e in found if os.path.exists(os.path.join(e.path, META_FILE)))
 
     def meta(self, pid: str) -> dict[str, Any]:
-        path = self._dir(pid) / META_FILE
+        """Pack ``pid``'s record (meta.json), read once and kept while its file is the same one (a record is never
+        changed in place: an install or a repair writes a new file), so listing N packs reads N stats, not N files."""
+        path = os.path.join(self._dir(pid), META_FILE)
         try:
-            return json.loads(path.read_bytes())
+            st = os.stat(path)
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            kept = self._metas.get(pid)
+            if kept is None or kept[0] != stamp:
+                kept = (stamp, json.loads(Path(path).read_bytes()))
+                self._metas[pid] = kept
+            return dict(kept[1])
         except FileNotFoundError:
+            self._metas.pop(pid, None)
             raise StoreError(f"no installed pack '{pid}'", hint=LIST_HINT) from None
 
     def pack_path(self, pid: str) -> Path:
         return self._dir(pid) / PACK_FILE
 
     def list(self) -> list[dict[str, Any]]:
-        """Every installed pack's meta, with ``active`` and ``used_last`` (:meth:`used_last`) flags."""
+        """Every installed pack's meta, with ``active`` and ``used_last`` (:meth:`used_last`) flags, by name and
+        newest version first (device/versions.py)."""
         pointer, ids = self.pointer(), self.ids()
         active = set(v for v in pointer.slots.values() if v)
         last = {_used_last(pointer.history[kind], ids) for kind in KINDS} - {None}
-        return [{**self.meta(pid), "active": pid in active, "used_last": pid in last} for pid in ids]
+        return packs_in_order([{**self.meta(pid), "active": pid in active, "used_last": pid in last} for pid in ids])
+
+    def totals(self) -> dict[str, int]:
+        """``{"packs": N, "pack_bytes": their pack files' bytes}`` (the records' sizes: no file is read)."""
+        sizes = [int(self.meta(pid).get("size") or 0) for pid in self.ids()]
+        return {"packs": len(sizes), "pack_bytes": sum(sizes)}
+
+    def next_seq(self) -> int:
+        """The install sequence number the next pack installed gets: 1 + the largest of the installed packs'."""
+        return 1 + max((install_seq(self.meta(pid)) for pid in self.ids()), default=0)
 
     def used_last(self, kind: str) -> str | None:
         """The installed pack of ``kind`` that was active last before the one now (or before none was), or None."""
@@ -223,7 +252,7 @@ class PackStore:
             stage = self.new_temp_dir("stage-")
             try:
                 os.replace(upload, stage / PACK_FILE)
-                meta = self._meta(pid, manifest, sha256, stage / PACK_FILE, extra)
+                meta = {**self._meta(pid, manifest, sha256, stage / PACK_FILE, extra), "seq": self.next_seq()}
                 write_atomic(stage / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
                 _fsync_file(stage / PACK_FILE)
                 fsync_dir(stage)
@@ -471,12 +500,12 @@ class PackStore:
 
 def to_activate(packs: list[dict[str, Any]], kind: str) -> str | None:
     """Which of ``packs`` (:meth:`Store.list`'s or GET /packs' items) to suggest making ``kind``'s active one: the
-    one used last (``used_last``), else the newest installed; None when none is of ``kind``.  A box from before
-    ``used_last`` was listed gets the newest."""
+    one used last (``used_last``), else the newest installed (device/versions.py ``newest``: the install sequence,
+    then the version; never the wall clock); None when none is of ``kind``.  A box from before ``used_last`` was
+    listed gets the newest."""
     mine = [p for p in packs if isinstance(p, dict) and p.get("kind") == kind and p.get("id") and not p.get("active")]
-    last = [p for p in mine if p.get("used_last")]
-    pick = last or sorted(mine, key=lambda p: float(p.get("installed") or 0.0))[-1:]
-    return str(pick[-1]["id"]) if pick else None
+    pick = next((p for p in mine if p.get("used_last")), None) or newest(mine)
+    return str(pick["id"]) if pick else None
 
 
 def _used_last(history: list[str], installed: list[str]) -> str | None:

@@ -3,6 +3,7 @@
 the words `hatbox status` says of the last program change."""
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -69,11 +70,15 @@ def _row_words(row: dict[str, Any]) -> str:
 
 
 def last_words(last: dict[str, Any]) -> str:
-    """What the last program change did, and how long ago: "program 3: effect pack ... switched in (12 s ago)"."""
-    at = last.get("at")
-    ago = ""
-    if isinstance(at, (int, float)) and not isinstance(at, bool):
+    """What the last program change did, and how long ago: "program 3: effect pack ... switched in (12 s ago)".  How
+    long ago is the box's own count (``ago_s``, its monotonic clock: right whatever either wall clock reads); a box
+    from before it gives only ``at``, its wall time, taken from this computer's (wrong when either clock is)."""
+    ago_s, at = last.get("ago_s"), last.get("at")
+    secs = None
+    if isinstance(ago_s, (int, float)) and not isinstance(ago_s, bool) and math.isfinite(ago_s):
+        secs = max(0, int(ago_s))
+    elif isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at):
         secs = max(0, int(time.time() - float(at)))
-        ago = f" ({secs} s ago)" if secs < 120 else f" ({secs // 60} min ago)" if secs < 7200 else \
-            f" ({secs // 3600} h ago)"
+    ago = "" if secs is None else f" ({secs} s ago)" if secs < 120 else f" ({secs // 60} min ago)" if secs < 7200 \
+        else f" ({secs // 3600} h ago)"
     return f"{safe_text(last.get('message', '?'))}{ago}"

@@ -49,12 +49,12 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
         print(f"  warning: {safe_text(text)}")
+    clock = part("clock", dict)
+    if clock.get("note"):
+        print(f"  warning: {safe_text(clock['note'])}")
     free = part("disk", dict).get("free_bytes")
-    packs = s.get("packs")
-    libs = s.get("libraries")
-    installed = count_words(len(packs), "pack") if isinstance(packs, list) else "? packs"
-    held = count_words(libs, "library", "libraries") if isinstance(libs, int) else "? libraries"
-    print(f"  {installed} installed, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
+    installed, held = store_words(s)
+    print(f"  {installed}, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
                                                  else "free space unknown (the box cannot read its disk)"))
     sig = part("signatures", dict)
     if sig:
@@ -68,6 +68,23 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+def store_words(s: dict[str, Any]) -> tuple[str, str]:
+    """("163 packs installed (5.6 MiB)", "10 libraries (3.4 MiB)") from a status's ``totals``; a box from before
+    them (every pack listed in ``packs``): the count alone, "? packs" where neither is there."""
+    from hatbox.box_client import _size_words
+    totals = s.get("totals") if isinstance(s.get("totals"), dict) else {}
+
+    def said(n_key: str, bytes_key: str, one: str, many: str, old: Any) -> str:
+        n, size = totals.get(n_key), totals.get(bytes_key)
+        if isinstance(n, int) and not isinstance(n, bool):
+            return count_words(n, one, many) + (f" ({_size_words(size)})" if isinstance(size, int) and n else "")
+        return count_words(old, one, many) if isinstance(old, int) and not isinstance(old, bool) else f"? {many}"
+    packs, libs = s.get("packs"), s.get("libraries")
+    installed = said("packs", "pack_bytes", "pack installed", "packs installed", len(packs) if isinstance(packs, list)
+                     else None)
+    return installed, said("libraries", "library_bytes", "library", "libraries", libs)
 
 
 def knob_words(eng: dict[str, Any], units: dict[str, str] | None = None) -> str:

@@ -201,6 +201,7 @@ def test_the_pack_listing_names_the_signer_the_box_trusts_now(tmp_path: Path) ->
     pem, pub, keys, box, r = _strict_box_with_alices_pack(tmp_path)
     pid, kid = r.json()["pack"]["id"], key_id(_load(pem).public_key())
     assert r.json()["pack"]["signed_by"] == kid
+    assert box.client.post(f"/packs/{pid}/activate", headers=box.auth).status_code == 200   # /status: active ones
 
     def signers() -> list[str | None]:
         one = box.client.get(f"/packs/{pid}", headers=box.auth).json()["signed_by"]

@@ -105,11 +105,16 @@ class Box:
         self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
         self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
         self.tagging_at_start: list[str] = []   # what start() set tagging, in words (see there)
+        from device.api.store_totals import LibrarySizes
+        from device.clock import ClockCheck
+        self.clock = ClockCheck.for_store(self.store.root)       # a board with no battery clock: said (/status)
+        self.library_sizes = LibrarySizes(self.store.root / "libraries")
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
         False: `hatbox device run` starts its engine with them)."""
         self.pairing.current()
+        self.clock.note()                       # "the box's clock is not set", once in the log
         keys = self.trusted()                   # a file there that is no public key is logged now, not at a push
         if self.config.require_signature and not keys:
             log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
@@ -427,7 +432,9 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         return done
 
 
+@functools.lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
+    """What this box runs (read once: a package's version is looked up in its metadata files, ~1 ms a poll)."""
     out = {"hatbox": __version__, "python": sys.version.split()[0]}
     for dist in ("onnxruntime", "onnx", "fastapi"):
         try:
@@ -492,15 +499,25 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
     def status(request: Request) -> M.Status:
+        """The box at a glance; of the packs, the active ones' records and the totals (``packs`` listed every pack's
+        full record until the forty-fourth stop: 251 KB a poll on a box with a year of packs)."""
         box = box_of(request)
         free, total = disk_space(box.store.root)
-        keys = box.trusted()
+        keys, libraries, active = box.trusted(), box.libraries.list(), box.store.active()
+        totals = {**box.store.totals(), "libraries": len(libraries),
+                  "library_bytes": box.library_sizes.total(str(lib.get("id")) for lib in libraries)}
+        installed = set(box.store.ids())
+        packs = [_pack_info(box, box.store.meta(pid), keys) for pid in dict.fromkeys(active.values())
+                 if pid in installed]
+        now = time.time()
+        late = box.clock.note(now)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
-                        active=box.store.active(), packs=[_pack_info(box, m, keys) for m in box.store.list()],
+                        active=active, packs=packs, totals=M.Totals(**totals),
+                        clock=M.Clock(now=now, set=not late, note=late),
                         engine=_engine_status(box), disk=M.Disk(free_bytes=free, total_bytes=total),
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
-                        libraries=len(box.libraries.list()), recovery=box.recovery,
+                        libraries=len(libraries), recovery=box.recovery,
                         signatures={"required": box.config.require_signature, "trusted_keys": len(keys)})
 
 

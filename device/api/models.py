@@ -60,7 +60,10 @@ class PackInfo(BaseModel):
     size: int
     sample_rate: int
     knobs: list[str]
-    installed: float
+    installed: float = Field(description="when it was installed, by the box's clock (Unix time; on a box with no "
+                             "battery clock it may read 1970: shown, never used to order packs)")
+    seq: int = Field(0, description="the store's install sequence: a pack installed later has a larger one (0: "
+                     "installed before the box kept one); what \"newest\" means on the box")
     scores: dict[str, float] = {}       # the trainer's headline scores (device.store.SCORE_KEYS) from its manifest
     checks: list[Check] = []
     signed_by: Optional[str] = None
@@ -95,12 +98,29 @@ class Disk(BaseModel):
                                                    "read it")
 
 
+class Totals(BaseModel):
+    packs: int = Field(description="packs installed")
+    pack_bytes: int = Field(description="their pack files' bytes")
+    libraries: int = Field(description="sample libraries on the box")
+    library_bytes: int = Field(description="their files' bytes (archives as unpacked, tags databases)")
+
+
+class Clock(BaseModel):
+    now: float = Field(description="the box's wall clock (Unix time) as it answered")
+    set: bool = Field(description="false when it reads earlier than this hatbox was made or than the newest file in "
+                                  "its store: a board with no battery clock, not yet set by the network")
+    note: str = Field("", description="what a person is told when it is not set ('' when it is)")
+
+
 class Status(BaseModel):
     name: str
     version: str
     versions: dict[str, str]
     active: dict[str, Optional[str]]
-    packs: list[PackInfo]
+    packs: list[PackInfo] = Field(description="the active packs' records (every installed pack: GET /packs; how "
+                                  "many: totals)")
+    totals: Optional[Totals] = None
+    clock: Optional[Clock] = None
     engine: dict[str, Any]
     disk: Disk
     limits: dict[str, int]
