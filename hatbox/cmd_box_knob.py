@@ -67,8 +67,12 @@ def number(knob: dict[str, Any], text: str) -> float:
 
 def box_knob(args: argparse.Namespace) -> int:
     """List the box's knobs, show one, or turn one (see the module docstring)."""
+    from hatbox.listing import print_json
     with _client(*target(args)) as c:
         knobs = _call(c, "GET", "/knobs", expect=list)
+        if args.json and args.knob is None:         # for scripts: the box's own answer, GET /knobs
+            print_json(knobs)
+            return 0
         if args.knob is None:
             with _box_reply("GET /knobs"):
                 for knob in knobs:
@@ -83,7 +87,7 @@ def box_knob(args: argparse.Namespace) -> int:
             value = number(knob, " ".join(args.value))
             knob = _call(c, "PUT", route, json={"value": value})
         with _box_reply(f"PUT {route}" if args.value else "GET /knobs"):
-            print(knob_line(knob))
+            print_json(knob) if args.json else print(knob_line(knob))
     return 0
 
 
@@ -94,4 +98,6 @@ def register(cli: Any) -> None:
                                            "without it: list every knob with its value and range")
     p.add_argument("value", nargs="*", help="turn the knob to this, in its unit (e.g. 750, 750Hz or 750 Hz); "
                                             "without it: show the knob")
+    p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the knobs "
+                                                       "(GET /knobs), or the knob shown or turned")
     _common(p)

@@ -50,9 +50,14 @@ def _sure_to_lock_out() -> bool:
 
 
 def box_devices(args: argparse.Namespace) -> int:
+    from hatbox.listing import print_json, refuse_json
+    refuse_json(args.json, {"--revoke": args.revoke}, "hatbox box-devices --json")
     mine = _this_token_id()
     with _client(*target(args)) as c:
         tokens = _call(c, "GET", "/tokens", expect=list)
+        if args.json:                               # for scripts: the box's own answer, GET /tokens
+            print_json(tokens)
+            return 0
         if args.revoke is None:
             with _box_reply("GET /tokens"):
                 print(f"paired with the box: {count_words(len(tokens), 'computer')}")
@@ -129,6 +134,8 @@ def register(cli: Any) -> None:
                                                        "name when only one pairing has it): it can no longer reach "
                                                        "the box")
     p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
+    p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the pairings "
+                                                       "(GET /tokens)")
     _common(p)
     p = cli.command("unpair", "revoke this computer's pairing with the box and forget it here", unpair)
     p.add_argument("--force", action="store_true", help="forget the pairing here even when the box cannot be reached "

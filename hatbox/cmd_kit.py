@@ -62,6 +62,9 @@ def box_kit(args: argparse.Namespace) -> int:
         raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
     if args.loop and args.map is None:
         raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
+    from hatbox.listing import refuse_json
+    refuse_json(args.json, {"--from": args.source, "--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
+                "hatbox box-kit --json")
     mapped, warned = None, []
     if args.map is not None:                     # the note checked before the box is asked anything
         try:
@@ -94,6 +97,10 @@ def box_kit(args: argparse.Namespace) -> int:
             return 0
         else:
             kit = _call(c, "GET", "/kit")
+            if args.json:                             # for scripts: the box's own answer, GET /kit
+                from hatbox.listing import print_json
+                print_json(kit)
+                return 0
     for line in describe(kit) + hot_lines(kit):       # a sample over full scale the limiter squashes: said
         print(line)
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
@@ -176,4 +183,6 @@ def register(cli: Any) -> None:
                                                        "(default: the box's only library)")
     p.add_argument("--loop", action="store_true", help="with --map: the sample loops while the note is held")
     p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples without asking")
+    p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the kit "
+                                                       "(GET /kit)")
     _common(p)

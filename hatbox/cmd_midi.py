@@ -27,7 +27,14 @@ def box_midi(args: argparse.Namespace) -> int:
     if args.program_channel is not None and args.program is None:
         raise HatboxError("--program-channel goes with --program N PACK",
                           hint="e.g. hatbox box-midi --program 3 mypedal --program-channel 10")
+    from hatbox.listing import print_json, refuse_json
+    refuse_json(args.json, {"--learn": args.learn, "--unbind": args.unbind, "--cancel": args.cancel,
+                            "--program": args.program, "--kit-channel": args.kit_channel,
+                            "--synth-channel": args.synth_channel}, "hatbox box-midi --json")
     with _client(*target(args)) as c:
+        if args.json:                       # for scripts: the box's own answer, GET /midi
+            print_json(_call(c, "GET", "/midi"))
+            return 0
         channels = _set_channels(c, args)
         if args.program is not None:
             return set_program(c, args.program, args.program_channel)
@@ -237,4 +244,6 @@ def register(cli: Any) -> None:
     p.add_argument("--wait", type=float, default=LEARN_WAIT_S, metavar="SECONDS",
                    help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s; none is "
                         "waited for while the box's MIDI is off: learn is armed, and the command ends)")
+    p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): its MIDI "
+                                                       "bindings, channels and learn state (GET /midi)")
     _common(p)

@@ -90,3 +90,23 @@ def test_box_library_footers_go_to_stderr_when_piped_and_tags_by_count(tmp_path,
 def test_no_libraries_is_said_on_stderr_when_piped(paired_server, capsys):
     rc, out, err = _run(capsys, "box-library")
     assert rc == 0 and out == "" and "no libraries on the box" in err
+
+
+def test_the_other_box_listings_print_the_boxs_json(tmp_path, paired_server, capsys):
+    from tests.api.packs import gain_pack
+    assert main(["push", str(gain_pack(tmp_path / "g.hatpack", "good")), "--activate", "--quiet"]) == 0
+    capsys.readouterr()
+    rc, out, _ = _run(capsys, "box-knob", "--json")
+    assert rc == 0 and [(k["slot"], k["name"]) for k in json.loads(out)] == [("effect", "gain")]
+    rc, out, _ = _run(capsys, "box-knob", "gain", "0.25", "--json")
+    assert rc == 0 and json.loads(out)["value"] == 0.25
+    rc, out, _ = _run(capsys, "box-devices", "--json")
+    assert rc == 0 and [t["name"] for t in json.loads(out)] == ["laptop"]
+    rc, out, _ = _run(capsys, "box-kit", "--json")
+    assert rc == 0 and isinstance(json.loads(out), dict)
+    rc, out, _ = _run(capsys, "box-midi", "--json")
+    assert rc == 0 and isinstance(json.loads(out), dict)
+    for argv, flag in ((["box-kit", "--clear"], "--clear"), (["box-midi", "--cancel"], "--cancel"),
+                       (["box-devices", "--revoke", "laptop"], "--revoke")):
+        rc, out, err = _run(capsys, *argv, "--json")
+        assert rc != 0 and out == "" and f"--json goes with the listing, not with {flag}" in err
