@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from export.atomic import fsync_dir, locked_fd, write_atomic
-from device.versions import install_seq, newest, packs_in_order
+from device.versions import folded, install_seq, newest, newness, packs_in_order
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
 
@@ -367,6 +367,47 @@ class PackStore:
             if pid in p.history[meta["kind"]]:
                 p.history[meta["kind"]] = [h for h in p.history[meta["kind"]] if h != pid]
                 self._write_pointer(p)
+
+    def reachable(self) -> set[str]:
+        """The packs a slot plays or a roll back can reach: the active ones and every slot's history (up to
+        :data:`HISTORY_LEN` each)."""
+        p = self.pointer()
+        return {pid for pid in p.slots.values() if pid} | {pid for kind in KINDS for pid in p.history[kind]}
+
+    def prune_plan(self, kept: set[str], keep_newest: int) -> list[dict[str, Any]]:
+        """The installed packs a clean-up may delete, by name and newest first: none active or reachable by a roll
+        back (:meth:`reachable`), none in ``kept`` (the caller's: mapped to a MIDI program, tagging...), and not one
+        of the ``keep_newest`` newest (device/versions.py ``newness``) of its kind and name."""
+        spared = self.reachable() | kept
+        by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for meta in self.list():
+            by_name.setdefault((str(meta.get("kind")), folded(meta.get("name", ""))), []).append(meta)
+        newest_ones = {str(m["id"]) for group in by_name.values()
+                       for m in sorted(group, key=newness, reverse=True)[:max(0, keep_newest)]}
+        return [m for m in self.list() if m["id"] not in spared and m["id"] not in newest_ones]
+
+    def delete_many(self, pids: list[str]) -> list[str]:
+        """Delete packs ``pids`` (none active: each is checked, under one lock) as :meth:`delete` does one, with
+        one fsync of packs/ and one rewrite of active.json for them all; returns the ids deleted (those still
+        installed and not active)."""
+        with self._locked():
+            p = self.pointer()
+            active = {pid for pid in p.slots.values() if pid}
+            gone = [pid for pid in dict.fromkeys(pids) if pid not in active and (self._dir(pid) / META_FILE).exists()]
+            moved = []
+            for pid in gone:
+                moved.append(self.trash / f"{pid}-{time.monotonic_ns()}")
+                os.replace(self._dir(pid), moved[-1])
+                self._metas.pop(pid, None)
+            if moved:
+                fsync_dir(self.packs)
+            for path in moved:
+                shutil.rmtree(path, ignore_errors=True)
+            history = {k: [h for h in p.history[k] if h not in gone] for k in KINDS}
+            if history != p.history:
+                p.history = history
+                self._write_pointer(p)
+            return gone
 
     # -- recovery --------------------------------------------------------------------
     def recover(self) -> dict[str, Any]:

@@ -352,8 +352,17 @@ def box_pack(args: argparse.Namespace) -> int:
     the active one of its kind, or putting back a slot's previous pack (``--rollback KIND``)."""
     if (args.delete or args.activate) and not args.id:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
-    if args.yes and not args.delete:
-        raise HatboxError("--yes only goes with --delete", hint="hatbox box-pack ID --delete --yes")
+    if args.yes and not (args.delete or args.prune):
+        raise HatboxError("--yes only goes with --delete or --prune", hint="hatbox box-pack ID --delete --yes")
+    if args.keep is not None and (not args.prune or args.keep < 0):
+        raise HatboxError("--keep N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --keep 2")
+    if args.prune and (args.id or args.rollback or args.deactivate):
+        raise HatboxError("--prune cleans up the whole box: it takes no pack id, --rollback or --deactivate",
+                          hint="hatbox box-pack --prune [--keep N]")
+    if args.prune:
+        from hatbox.box_prune import prune
+        with _client(*target(args)) as c:
+            return prune(c, 1 if args.keep is None else args.keep, args.yes, confirm)
     if args.json and (args.delete or args.activate or args.rollback or args.deactivate):
         raise HatboxError("--json goes with the listing (or one pack's entry), not with a change",
                           hint="hatbox box-pack [ID] --json")
@@ -376,10 +385,14 @@ def box_pack(args: argparse.Namespace) -> int:
             print_json(find_pack(packs, args.id) if args.id else packs)
             return 0
         if not args.id:
+            from device.versions import packs_in_order
+            from hatbox.box_prune import totals_line
             if not packs:
                 print("no packs on the box (send one: hatbox push PACK.hatpack)")
-            for p in packs:
+            for p in packs_in_order(packs):                 # by name, newest version first (as numbers)
                 print(_pack_line(p))
+            if packs:
+                print(totals_line(c, packs))
             return 0
         pack = find_pack(packs, args.id)
         if args.delete:
@@ -538,11 +551,16 @@ def register(cli: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(p)
     p = cli.command("box-pack", "list the packs installed on the box, show one's checks, make one active, roll a "
-                                "slot back, delete one", box_pack)
+                                "slot back, delete one, clean up old versions", box_pack)
     p.add_argument("id", nargs="?", help="a pack (its name or id, from the list); without it: list the packs")
     p.add_argument("--delete", action="store_true",
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
-    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
+    p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask")
+    p.add_argument("--prune", action="store_true",
+                   help="delete the versions nothing reaches: not active, not reachable by a roll back, not mapped to a "
+                        "MIDI program (lists them and the space freed, then asks)")
+    p.add_argument("--keep", type=int, metavar="N", help="with --prune: keep the newest N of each name as well "
+                                                         "(default 1)")
     p.add_argument("--activate", action="store_true",
                    help="make this installed pack the active one of its kind (no need to send it again)")
     p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",

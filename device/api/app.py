@@ -48,6 +48,7 @@ from device.api.library_routes import _add_library_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
 from device.api.program_routes import _add_program_routes
+from device.api.prune_routes import _add_prune_routes
 from device.api.slot_routes import _add_slot_routes, device_of, note_deleted_target
 from device.api.state import ENGINE_SLOTS, LOG_WORDS, box_of, say_in_log
 from device.api.uploads import (  # noqa: F401  (re-exported: how an upload reaches the disk moved there)
@@ -589,6 +590,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_library_routes(app, auth)
     _add_midi_routes(app, auth)
     _add_program_routes(app, auth)
+    _add_prune_routes(app, auth)
     _add_kit_routes(app, auth)
     _add_knob_routes(app, auth)
     _add_log_routes(app, auth)
