@@ -43,14 +43,26 @@ def warn(text: str) -> None:
 
 
 def say_summary(text: str, said: Iterable[str] = ()) -> None:
-    """Print a trainer's summary ``text``: its ``warning:`` lines on stderr (those in ``said``, the lines said on
-    stderr before training, not again), every other line on stdout."""
-    already = {line.strip() for block in said for line in block.splitlines()}
+    """Print a trainer's summary ``text``: its warnings on stderr (a ``warning:`` line and the indented lines under
+    it, its "  hint: ..."; not again those in ``said``, said on stderr before training), every other line on
+    stdout."""
+    already = {block.strip().splitlines()[0] for block in said if block.strip()}
+    for block, is_warning in _blocks(text):
+        if not is_warning:
+            print(block)
+        elif block.splitlines()[0].strip() not in already:
+            warn(block[len(WARNING):])
+
+
+def _blocks(text: str) -> list[tuple[str, bool]]:
+    """``text`` in blocks: [(a warning line with the indented lines under it, True), (any other line, False)]."""
+    out: list[tuple[str, bool]] = []
     for line in text.splitlines():
-        if not line.startswith(WARNING):
-            print(line)
-        elif line.strip() not in already:
-            warn(line[len(WARNING):])
+        if out and out[-1][1] and line[:1].isspace() and line.strip():
+            out[-1] = (f"{out[-1][0]}\n{line}", True)
+        else:
+            out.append((line, line.startswith(WARNING)))
+    return out
 
 
 def say_warnings(warnings: Iterable[str], said: Iterable[str] = ()) -> None:

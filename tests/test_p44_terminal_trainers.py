@@ -106,7 +106,8 @@ def test_the_synths_warnings_go_to_stderr(capsys) -> None:
 
 
 def test_a_tagger_summary_says_its_warnings_on_stderr_and_the_rest_on_stdout(capsys) -> None:
-    say_summary("warning: said before\ntrained on 9 samples\nwarning: the budget ran out\nwrote t.hatpack",
-                said=["warning: said before\nnote: x"])
+    say_summary("warning: said before\n  hint: its hint\ntrained on 9 samples\nwarning: the budget ran out\n"
+                "  hint: more --minutes\nwrote t.hatpack\n  - an item", said=["warning: said before\n  hint: its hint"])
     said = capsys.readouterr()
-    assert said.out == "trained on 9 samples\nwrote t.hatpack\n" and said.err == "warning: the budget ran out\n"
+    assert said.out == "trained on 9 samples\nwrote t.hatpack\n  - an item\n"
+    assert said.err == "warning: the budget ran out\n  hint: more --minutes\n"

@@ -115,6 +115,7 @@ def test_ctrl_c_says_how_many_files_were_saved_and_the_same_command_goes_on(libr
                                                                            monkeypatch):
     from tqdm import tqdm
     db = tmp_path / "lib.db"
+    monkeypatch.setenv("HATBOX_PROGRESS", "bar")        # the live bar, cleared (hatbox.progress; a log gets lines)
     _ctrl_c_after(monkeypatch, 4)
     assert _tag(library_dir, pack, db) == 130
     captured = capsys.readouterr()

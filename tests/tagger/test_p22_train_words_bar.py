@@ -50,6 +50,7 @@ def _run(monkeypatch, steps: int, minutes: float) -> tuple[list[tuple[float, flo
             seen.append((self.n, self.total, self.postfix))
 
     monkeypatch.setattr(tqdm, "tqdm", Recording)
+    monkeypatch.setenv("HATBOX_PROGRESS", "bar")        # a live bar, as on a terminal (hatbox.progress)
     monkeypatch.setattr(tr, "time", SimpleNamespace(monotonic=_Clock().monotonic))
     rng = np.random.default_rng(0)
     clips = (rng.standard_normal((6, 10400)) * np.exp(-np.arange(10400) / 2000)).astype(np.float32)
@@ -67,7 +68,7 @@ def test_a_time_budget_shorter_than_the_steps_moves_the_bar_by_time(monkeypatch)
     assert fractions == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])   # was 1/900, 2/900, ...
     assert seen[2][2].startswith("3 of 900 steps, loss=")
     last = text.replace("\r", "\n").strip().splitlines()[-1]
-    assert last.startswith("training tagger: 100%|") and "6 of 900 steps, loss=" in last
+    assert last.startswith("training tagger: 100% [") and "6 of 900 steps, loss=" in last    # words first (p44)
     assert "/900" not in text and "step/s" not in text
 
 

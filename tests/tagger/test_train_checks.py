@@ -188,8 +188,9 @@ def test_empty_tag_folders_and_tags_too_small_to_hold_out_are_named(tmp_path, ca
     (tree / "tom" / "readme.txt").write_text("toms go here")
     out = tmp_path / "t.hatpack"
     assert _train(tree, "--out", out) == 0
-    text = capsys.readouterr().out
-    assert f"tag folder {tree / 'snare'} holds no audio files" in text
+    said = capsys.readouterr()
+    text = said.out + said.err              # warnings on stderr, the summary on stdout (p44)
+    assert f"tag folder {tree / 'snare'} holds no audio files" in said.err
     assert f"tag folder {tree / 'tom'} holds no audio files (only 1 other file)" in text
     assert "no held-out report" in text and "fewer than 4" in text and "hat (3)" in text
     assert out.is_file() and not (tmp_path / "t.hatpack.report.json").exists()
