@@ -24,6 +24,25 @@ class PackEntry:
     manifest: Manifest
     path: str
     active: bool = False
+    seq: int = 0            # the store's install sequence (device/store.py): a later install has a larger one
+
+
+def panel_order(packs: list[PackEntry]) -> tuple[list[PackEntry], int]:
+    """The Models page's rows: first each name's current versions (its newest, and the active one where that is
+    another), by kind and name, newest first; then every older version, by kind, name and version, newest first
+    (device/versions.py: numbers as numbers).  The year QA's page listed 150 versions of one effect as text (1.10.0
+    before 1.2.0) before the first synth.  Returns (the rows, how many of them are current versions)."""
+    from device.versions import folded, in_version_order
+    ordered = in_version_order(packs, lambda p: p.manifest.name, lambda p: p.manifest.version,
+                               lambda p: p.manifest.kind, lambda p: p.seq)
+    first: set[str] = set()
+    for p in ordered:
+        key = f"{p.manifest.kind}/{folded(p.manifest.name)}"
+        if key not in first or p.active:
+            first.add(key)
+            first.add(p.id)
+    current = [p for p in ordered if p.id in first]
+    return current + [p for p in ordered if p.id not in first], len(current)
 
 
 NO_TAG = "(no tag)"     # the Library page's row of the files a tagger gave no tag (StoreData.tags)
@@ -238,18 +257,24 @@ class StoreData:
         self.setting.update({k: str(v) for k, v in values.items()})
 
     def _manifest(self, pid: str) -> Manifest:
+        """Pack ``pid``'s manifest, its manifest.json alone read (kept): the store checked the whole pack when it
+        was installed and re-checks it at each start, the engine as it loads it; reading and hashing every pack here
+        made the panel's first listing of a year of packs take seconds."""
         if pid not in self._manifests:
-            from export.pack import read_pack
-            self._manifests[pid] = read_pack(self.store.pack_path(pid)).manifest
+            from export.pack import _parse_manifest, manifest_bytes_of
+            self._manifests[pid] = _parse_manifest(manifest_bytes_of(self.store.pack_path(pid)))
         return self._manifests[pid]
 
     def packs(self) -> list[PackEntry]:
+        from device.versions import install_seq
         active = set(v for v in self.store.active().values() if v)
-        return [PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), pid in active)
-                for pid in self.store.ids()]
+        return [PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), pid in active,
+                          install_seq(self.store.meta(pid))) for pid in self.store.ids()]
 
     def _entry(self, pid: str) -> PackEntry:
-        return PackEntry(pid, self._manifest(pid), str(self.store.pack_path(pid)), True)
+        from device.versions import install_seq
+        path, seq = str(self.store.pack_path(pid)), install_seq(self.store.meta(pid))
+        return PackEntry(pid, self._manifest(pid), path, True, seq)
 
     def _check_signed(self, pid: str) -> None:
         """HatboxError when this box plays only signed packs and ``pid`` is signed by no key it trusts now

@@ -11,7 +11,7 @@ import pygame
 
 from device.control import SLOTS, msg
 from device.ui import draw as D
-from device.ui.data import PackEntry, active_pack
+from device.ui.data import PackEntry, active_pack, panel_order
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
@@ -31,6 +31,7 @@ class ModelsPage(Page):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.packs: list[PackEntry] = []
+        self.current = 0                # the first rows, each name's newest (and active) version; older ones after
         self.selected = 0
         self.pack_rows: list[Any] = []
         self.activate_btn: Any = None
@@ -41,7 +42,7 @@ class ModelsPage(Page):
         self.back: dict[str, PackEntry | None] = {}        # kind -> the pack roll back would make active
 
     def enter(self) -> None:
-        self.packs = sorted(self.ctx.data.packs(), key=lambda p: (p.manifest.kind, p.manifest.name, p.id))
+        self.packs, self.current = panel_order(self.ctx.data.packs())   # each name's current versions, then older
         self.selected = min(self.selected, max(0, len(self.packs) - 1))
         self.back = {kind: self._rollback_to(kind) for kind in {p.manifest.kind for p in self.packs}}
 
@@ -191,7 +192,7 @@ class ModelsPage(Page):
             p = self.packs[first + i]
             sel = first + i == self.selected
             pygame.draw.rect(surface, D.ACCENT if sel else D.PANEL, r.inflate(0, -6), 0 if sel else 1, border_radius=6)
-            colour = D.BG if sel else D.TEXT
+            colour = D.BG if sel else D.TEXT if first + i < self.current else D.DIM      # an older version: dim
             f.draw(surface, p.manifest.kind, (r.x + 12, r.centery), 22, D.BG if sel else D.DIM, "midleft")
             end = r.right - 12
             if p.active:
