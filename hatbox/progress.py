@@ -36,6 +36,14 @@ WORDS = {
     "count": "{desc}: {percentage:3.0f}% {n_fmt} of {total_fmt} {unit} [{elapsed}<{remaining}{postfix}]",
     "bytes": "{desc}: {percentage:3.0f}% {n_fmt}B of {total_fmt}B [{elapsed}<{remaining}{postfix}]",
 }
+# On a narrow terminal, the words that matter first and no clock: "training tagger:  39%, 80 of 300 steps, loss=0.9"
+# (at 40 columns the clock took the steps and the loss: "training tagger:  39% [00:23<00:36, 80 ").
+NARROW_WORDS = {
+    "seconds": WORDS["seconds"],
+    "budget": "{desc}: {percentage:3.0f}%{postfix}",
+    "count": "{desc}: {percentage:3.0f}% {n_fmt} of {total_fmt} {unit}{postfix}",
+    "bytes": "{desc}: {percentage:3.0f}% {n_fmt}B of {total_fmt}B{postfix}",
+}
 _said_bad_mode = False
 
 
@@ -89,8 +97,9 @@ def utf8(stream: TextIO | None = None) -> bool:
 
 
 def bar_format(kind: str, wide: bool) -> str:
-    """The tqdm ``bar_format`` of a bar of ``kind`` (:data:`WORDS`), with the bar after the words when ``wide``."""
-    return WORDS[kind] + (" |{bar}|" if wide else "")
+    """The tqdm ``bar_format`` of a bar of ``kind``: :data:`WORDS` and the bar after them when ``wide``, else
+    :data:`NARROW_WORDS` alone."""
+    return WORDS[kind] + " |{bar}|" if wide else NARROW_WORDS[kind]
 
 
 def progress_bar(iterable: Iterable[Any] | None = None, *, total: float | None = None, desc: str = "",

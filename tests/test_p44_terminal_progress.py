@@ -109,6 +109,18 @@ def test_a_wide_terminal_gets_the_bar_after_the_words_in_ascii_off_utf8(monkeypa
         bar.close()
 
 
+def test_a_narrow_terminal_shows_the_steps_before_any_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA, 40 columns: "training tagger:  39% [00:23<00:36, 80 " (the clock took the steps and the loss)."""
+    monkeypatch.setenv("COLUMNS", "40")
+    term = FakeTerminal()
+    bar = progress_bar(total=300, desc="training tagger", kind="budget", stream=term)
+    bar.set_postfix_str("80 of 300 steps, loss=0.9")
+    bar.update(117)
+    bar.refresh()
+    assert _drawn(term).startswith("training tagger:  39%, 80 of 300 steps"), _drawn(term)
+    bar.close()
+
+
 def test_a_description_too_long_for_a_narrow_terminal_is_said_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """QA, `push` at 40 columns: "effect-drive.hatpack sent, the box is c"."""
     monkeypatch.setenv("COLUMNS", "40")
