@@ -130,7 +130,7 @@ def test_play_names_the_notes_above_the_band_limit_in_one_warning(tmp_path: Path
     midi = _midi(tmp_path / "high.mid", [60, 127, 126, 127, 72])
     assert main(["play", str(FACTORY_SYNTH), "--midi", str(midi), "--out", str(tmp_path / "o.wav"),
                  "--tail", "0"]) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err                       # every warning on stderr (p44)
     said = [line for line in out.splitlines() if line.startswith("warning:") and "band limit" in line]
     assert len(said) == 1, out                         # (a second warning says they lie outside its trained range)
     assert "notes 126, 127 are above the band limit of 'synth-gm4'" in said[0], said
@@ -142,7 +142,7 @@ def test_play_of_playable_notes_warns_of_nothing(tmp_path: Path, capsys) -> None
     midi = _midi(tmp_path / "ok.mid", [60, 125])
     assert main(["play", str(FACTORY_SYNTH), "--midi", str(midi), "--out", str(tmp_path / "o.wav"),
                  "--tail", "0"]) == 0
-    out = capsys.readouterr().out
+    out = "".join(capsys.readouterr())                 # stdout and stderr (every warning on stderr: p44)
     assert "band limit" not in out and "play as silence" not in out, out
 
 

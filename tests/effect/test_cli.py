@@ -54,8 +54,8 @@ def test_a_busy_machine_is_reported_after_training(tmp_path: Path, capsys, monke
     data = drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16), delay=0)
     assert main(["train", "effect", str(data), "--out", str(tmp_path / "d.hatpack"),
                  "--report", str(tmp_path / "report"), *TINY]) == 0
-    out = capsys.readouterr().out
-    assert "warning: other programs used 1.6 of" in out and "8 steps" in out
+    said = capsys.readouterr()
+    assert "warning: other programs used 1.6 of" in said.err and "8 steps" in said.out     # warnings: stderr (p44)
     assert "- warning: other programs used 1.6" in (tmp_path / "report" / "report.md").read_text()
 
 

@@ -218,9 +218,10 @@ def test_summary_notes_a_dropped_column_and_warns_when_worse_than_silence(tmp_pa
     monkeypatch.setattr(evaluate, "evaluate_data", bad_scores)
     out, report = tmp_path / "x.hatpack", tmp_path / "report"
     assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 0
-    text = capsys.readouterr().out
-    assert "note: column 'tone' never changes (0.5): not used as a knob" in text
-    assert "warning: held-out ESR 1.186 is above 1" in text and "silence" in text
+    said = capsys.readouterr()
+    text = said.out + said.err                            # every warning on stderr (p44)
+    assert "note: column 'tone' never changes (0.5): not used as a knob" in said.out
+    assert "warning: held-out ESR 1.186 is above 1" in said.err and "silence" in text
     assert "held-out ESR 1.186 is above 1" in (report / "report.md").read_text()
     assert json.loads((report / "metrics.json").read_text())["val_esr"] == 1.186
 
@@ -339,7 +340,8 @@ def test_a_short_recording_is_warned_of_before_training(tmp_path: Path, capsys) 
                  "--out", str(out), *TINY]) == 0
     text = capsys.readouterr()
     said = "a recording is short: "
-    assert said in text.err and "record 10 s or more" in text.err and said in text.out      # before, and after
+    assert said in text.err and "record 10 s or more" in text.err           # before training, on stderr
+    assert text.err.count(said) == 1 and said not in text.out                 # and not again after it (p44)
 
 
 def test_what_will_be_trained_is_said_before_training(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_train_synth_makes_a_playable_pack(tmp_path: Path, capsys, monkeypatch) 
     out = tmp_path / "mine.hatpack"
     rc = main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.05", "--seconds", "0.5"])
     assert rc == 0
-    assert "warning: other programs used 0.9 of" in capsys.readouterr().out
+    assert "warning: other programs used 0.9 of" in capsys.readouterr().err        # every warning on stderr (p44)
     pack = read_pack(out)
     assert pack.manifest.extras["names"] == ["bright", "soft"]
     # seconds of training: the pitch comes from the oscillator, but noise may still mask weak harmonics

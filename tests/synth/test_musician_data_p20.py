@@ -38,7 +38,7 @@ def _notes(root: Path, pitches: tuple[int, ...] = (55, 57, 60, 62)) -> Path:
 def _load(root: Path, capsys, seconds: float = 0.5) -> tuple[list, list[str]]:
     """(notes, the `warning:` lines printed) of load_folder with its default warning printer."""
     notes = load_folder(root, RATE, seconds)
-    lines = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().err.splitlines()        # every warning on stderr (p44)
     return notes, [line for line in lines if line.startswith("warning: ")]
 
 
@@ -77,7 +77,7 @@ def test_the_cli_says_which_file_it_skipped_before_training(tmp_path: Path, monk
     monkeypatch.setattr(pipeline, "train", stop)
     with pytest.raises(Stop):
         pipeline.train_to_pack(root, tmp_path / "o.hatpack", minutes=0.01, seconds=0.5)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err                       # every warning on stderr (p44)
     assert "warning: " in out and "64.wav" in out and "skipped" in out
 
 

@@ -113,7 +113,7 @@ def test_training_fits_the_envelope_and_records_what_it_did(tmp_path: Path, caps
     rc = main(["train", "synth", str(_notes(tmp_path / "n")), "--out", str(out), "--minutes", "0.01",
                "--seconds", "1.2", "--trust-names"])
     assert rc == 0
-    printed = capsys.readouterr().out
+    printed = "".join(capsys.readouterr())             # stdout and stderr (every warning on stderr: p44)
     extras = read_pack(out).manifest.extras
     env = extras["envelope"]
     assert env["fall"] > 6.0 and env["sustain"] > 0.3 and extras["envelope_fit"]["from"] == "notes"
