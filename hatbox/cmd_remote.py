@@ -387,12 +387,13 @@ def box_pack(args: argparse.Namespace) -> int:
         if not args.id:
             from device.versions import packs_in_order
             from hatbox.box_prune import totals_line
+            from hatbox.listing import footer
             if not packs:
                 print("no packs on the box (send one: hatbox push PACK.hatpack)")
             for p in packs_in_order(packs):                 # by name, newest version first (as numbers)
                 print(_pack_line(p))
             if packs:
-                print(totals_line(c, packs))
+                footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
         pack = find_pack(packs, args.id)
         if args.delete:
