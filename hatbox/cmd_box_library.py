@@ -259,15 +259,15 @@ def _active_tagger(client: Any) -> str | None:
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     import time
 
-    from tqdm import tqdm
-
     from hatbox.box_client import BoxRefused
+    from hatbox.progress import progress_bar
 
     body = _call(client, "GET", f"/libraries/{lid}")
     if body["state"] != "tagging":
         return body                             # ended already: no bar flashed at 0 of its files
     try:
-        with tqdm(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet, leave=False) as bar:
+        with progress_bar(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet,
+                          leave=False) as bar:
             while body["state"] == "tagging":
                 time.sleep(0.5)
                 try:
