@@ -558,8 +558,8 @@ def register(cli: Any) -> None:
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
     p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask")
     p.add_argument("--prune", action="store_true",
-                   help="delete the versions nothing reaches: not active, not reachable by a roll back, not mapped to a "
-                        "MIDI program (lists them and the space freed, then asks)")
+                   help="delete the versions nothing reaches: not active, not reachable by a roll back, not mapped "
+                        "to a MIDI program (lists them and the space freed, then asks)")
     p.add_argument("--keep", type=int, metavar="N", help="with --prune: keep the newest N of each name as well "
                                                          "(default 1)")
     p.add_argument("--activate", action="store_true",
