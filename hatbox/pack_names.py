@@ -14,6 +14,7 @@ import shlex
 import unicodedata
 from typing import Any
 
+from device.versions import newness
 from hatbox.box_client import _call, _size_words, one_named, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import number_words, when_words
@@ -62,8 +63,8 @@ def twins_refused(given: str, twins: list[dict[str, Any]]) -> HatboxError:
     pack (:func:`pack_line`: its id, installed when, its scores, active or not), and the command with an id."""
     first = twins[0]
     release = f"{safe_text(first.get('name', given))} {safe_text(first.get('version', '?'))}"
-    newest = max(twins, key=lambda p: float(p.get("installed") or 0.0))
-    lines = "".join(f"\n  {pack_line(p)}" for p in sorted(twins, key=lambda p: float(p.get("installed") or 0.0)))
+    newest = max(twins, key=newness)                   # the install order, not the box's clock (device.versions)
+    lines = "".join(f"\n  {pack_line(p)}" for p in sorted(twins, key=newness))
     return HatboxError(f"{len(twins)} packs on the box are '{release}', with other bytes, and a name cannot tell "
                        f"them apart: nothing was done{lines}",
                        hint=f"give the id of the one you mean, e.g. the newest: hatbox box-pack "
