@@ -85,6 +85,8 @@ OPS = {
     "capture": ("name", "path", "seconds"),   # capture mode: play the capture signal, record the input into folder
                                        # ``path`` (optional ``knobs``: {name: value}; device/audio/capture.py)
     "capture_cancel": (),              # the capture playing fades out, nothing is kept, the box plays as before
+    "capture_end": (),                 # the capture session ends: the live input, muted since its first capture,
+                                       # fades back in (else it does 5 minutes after the last capture)
 }
 CAPTURE_SECONDS_RANGE = (5.0, 300.0)   # a capture signal's length (device/audio/capture_signal.py)
 
@@ -210,6 +212,15 @@ def slot_warnings(status: dict[str, Any]) -> list[str]:
             if isinstance(text, str) and text and text not in out:
                 out.append(text)
     return out
+
+
+def capture_session_words(engine: dict[str, Any]) -> str:
+    """"capture session: live input muted" while the engine status ``engine`` says a capture session mutes the live
+    input (``capture.session``: device/audio/capture.py), else ""."""
+    capture = engine.get("capture") if isinstance(engine, dict) else None
+    session = capture.get("session") if isinstance(capture, dict) else None
+    words = session.get("words") if isinstance(session, dict) and session.get("muted") else ""
+    return words if isinstance(words, str) else ""
 
 
 def file_label(path: str | os.PathLike[str]) -> str:

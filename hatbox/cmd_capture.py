@@ -144,6 +144,16 @@ def _cancel(client: Any, running: list[str]) -> None:
             pass
 
 
+def _end_session(client: Any) -> None:
+    """The run ends (done, failed or Ctrl-C): the box's capture session ends, its live input fades back in (best
+    effort: a box that is gone ends it itself 5 minutes after its last capture)."""
+    from hatbox.box_client import _call
+    try:
+        _call(client, "POST", "/captures/session/end")
+    except (HatboxError, KeyboardInterrupt):
+        pass
+
+
 def _kept_words(cset: CaptureSet, count: int) -> str:
     """``2 of 3 settings are captured in DIR (pairs.csv lists them)``."""
     done = len(cset.takes)
@@ -180,6 +190,8 @@ def box_capture(args: argparse.Namespace) -> int:
                     print(f"note: {_kept_words(cset, len(settings))}; the same command captures the rest",
                           file=sys.stderr)
                 raise
+            finally:
+                _end_session(client)
     print(f"{cset.folder / PAIRS}: {len(cset.takes)} take{'s' if len(cset.takes) != 1 else ''} of {args.seconds:g} s; "
           f"train on it: hatbox train effect {cset.folder} --out gear.hatpack")
     return 0

@@ -110,8 +110,9 @@ def register(cli: Any) -> None:
     p.add_argument("--output", metavar="WAV",
                    help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
     p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
-    p.add_argument("--sim-gear", choices=("drive",), help="with --sim: simulated gear (a drive pedal, knobs drive and "
-                   "tone) loops the box's output back to its input 5 ms later, for capture mode (docs/capture.md)")
+    p.add_argument("--sim-gear", choices=("drive", "delay", "reverb"),
+                   help="with --sim: simulated gear (a drive pedal, a delay, a reverb; device/audio/sim_gear.py) loops "
+                        "the box's output back to its input 5 ms later, for capture mode (docs/capture.md)")
 
 
 def _config(args: argparse.Namespace) -> Any:

@@ -16,7 +16,7 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     """What `hatbox status` prints of the box's ``GET /status`` (the box at ``url``, named on the first line: two
     boxes' statuses looked alike); a field a box of another hatbox version leaves out (or gives in another form)
     shows as '?', with a note naming them.  ``units``: :func:`knob_units`, for the knobs line."""
-    from device.control import slot_warnings
+    from device.control import capture_session_words, slot_warnings
     from hatbox import __version__
 
     def part(key: str, kind: type) -> Any:
@@ -49,6 +49,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
         print(f"  warning: {safe_text(text)}")
+    if capture_session_words(eng):              # device/audio/capture.py: until box-capture ends, or 5 min after
+        print(f"  {capture_session_words(eng)} (until hatbox box-capture ends, or 5 minutes after its last capture)")
     clock = part("clock", dict)
     if clock.get("note"):
         print(f"  warning: {safe_text(clock['note'])}")

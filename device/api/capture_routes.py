@@ -9,8 +9,12 @@ capture signal through the musician's gear and records the return (device/audio/
   lost), progress 0..1, and once done its round trip, levels and ``problem`` (in words: a silent or clipped return);
 - ``GET /captures/{id}/take.wav`` and ``/dry.wav``: the recorded take (lined up with the dry signal, as long) and the
   dry signal, 32-bit float WAV; 409 until the capture is done, and for a failed one (its problem in the message);
-- ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept); ``DELETE /captures/{id}``
-  removes a finished one's files.
+- ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept: its folder, state "cancelled",
+  goes at the next capture's start, or a day later at a listing, as does one the box's stop cut off: :func:`sweep`); ``DELETE /captures/{id}`` removes
+  a finished one's files;
+- ``POST /captures/session/end``: the capture session ends (from its first capture on the box mutes its live input, so
+  that gear left in the loop from its output to its input cannot howl between captures; else it ends 5 minutes after
+  the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.
 
 On the box a capture is the folder STORE/captures/ID: ``request.json`` (what was asked, written first) and what the
 engine writes when it ends (device/audio/capture_result.py: ``dry.wav``, ``take.wav``, ``capture.json``).
@@ -31,12 +35,13 @@ from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of
-from device.audio.capture_result import DRY, TAKE, read_record
+from device.audio.capture_result import DRY, RECORD, TAKE, read_record
 from device.control import CAPTURE_SECONDS_RANGE, EngineStoppedError
 
 CAPTURES = "captures"                 # under the store
 REQUEST = "request.json"
 LIVE = ("playing", "writing")
+STALE_S = 86400.0                     # a cancelled capture (or one the box's stop cut off) is removed after a day
 _ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -61,11 +66,11 @@ class CaptureInfo(BaseModel):
     problem: Optional[str] = Field(default=None, description="why it is no good take, in words")
     created_at: float = 0.0
     rate: Optional[int] = None
-    latency_samples: Optional[int] = Field(default=None, description="the round trip found from the sync blip")
+    latency_samples: Optional[int] = Field(default=None, description="the round trip found (the onset of the return's "
+                                           "impulse response against the capture signal: device/audio/align.py)")
     latency_ms: Optional[float] = None
     shift_samples: Optional[int] = Field(default=None, description="what the take was moved by: the round trip less "
                                          "1 ms (the take is lined up 1 ms late, never early)")
-    blip_match: Optional[float] = None
     peak_dbfs: Optional[float] = None
     rms_dbfs: Optional[float] = None
     clipped_fraction: Optional[float] = None
@@ -119,8 +124,36 @@ def _folder(request: Request, cid: str) -> Path:
     return _root(request) / cid
 
 
+def _left_over(folder: Path, live_id: str | None, now: float, older_than: float) -> bool:
+    """Whether capture ``folder`` is a left-over: cancelled (Ctrl-C in box-capture), or lost (the box stopped during
+    it: a request.json and no record, not the capture playing ``live_id``), and at least ``older_than`` s old."""
+    done = read_record(folder)
+    state = done.get("state") if done is not None else None if folder.name == live_id else "lost"
+    if state not in ("cancelled", "lost") or not (folder / REQUEST).is_file():
+        return False
+    newest = max(p.stat().st_mtime for p in (folder / REQUEST, folder / RECORD) if p.is_file())
+    return now - newest >= older_than
+
+
+def sweep(root: Path, live_id: str | None, older_than: float = STALE_S, now: float | None = None) -> list[str]:
+    """Remove the left-over captures under ``root`` (:func:`_left_over`) at least ``older_than`` s old; returns their
+    ids.  At each capture's start every one goes (``older_than`` 0), at each listing those a day old."""
+    now = time.time() if now is None else now
+    gone = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        try:
+            stale = folder.is_dir() and _ID.match(folder.name) and _left_over(folder, live_id, now, older_than)
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder.name)
+    return gone
+
+
 def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
-    """Start a capture (see the module); its request.json first, so it is listed from the start."""
+    """Start a capture (see the module); its request.json first, so it is listed from the start.  The cancelled
+    captures left before it are removed (:func:`sweep`)."""
     has_mode, live = _engine_capture(request)
     if not has_mode:
         raise ApiError(409, "no capture mode", "this box's API drives no audio engine, so it cannot capture",
@@ -128,6 +161,7 @@ def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
     if live is not None and live.get("state") in LIVE:
         raise ApiError(409, "busy", f"capture '{live.get('id')}' is running: one capture at a time",
                        hint=f"wait for it, or cancel it: POST /captures/{live.get('id')}/cancel")
+    sweep(_root(request), None, 0.0)          # none plays now: every left-over goes
     cid = _new_id(body.name)
     folder = _root(request) / cid
     folder.mkdir(parents=True)
@@ -145,6 +179,26 @@ def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
         raise ApiError(409, "busy" if "one capture at a time" in str(exc) else "refused",
                        f"the capture did not start: {exc}") from None
     return CaptureInfo(**{**asked, "progress": 0.0})
+
+
+class SessionEnd(BaseModel):
+    """What ending the capture session did."""
+
+    ended: bool = Field(description="a capture session muted the live input; it fades back in now (or, with a "
+                        "capture still playing or written, as soon as that one ends)")
+
+
+def _end_session(request: Request) -> SessionEnd:
+    """End the capture session (the live input fades back in); a box with no capture mode has none to end."""
+    has_mode, live = _engine_capture(request)
+    if not has_mode:
+        return SessionEnd(ended=False)
+    try:
+        box_of(request).control.send({"op": "capture_end"})
+    except EngineStoppedError as exc:
+        raise ApiError(503, "engine stopped", f"the capture session was not ended: {exc}") from None
+    session = live.get("session") if isinstance(live, dict) else None
+    return SessionEnd(ended=bool(isinstance(session, dict) and session.get("muted")))
 
 
 def _audio(request: Request, cid: str, name: str) -> FileResponse:
@@ -166,9 +220,15 @@ def _add_capture_routes(app: FastAPI, auth: Any) -> None:
     def start_capture(request: Request, body: CaptureRequest) -> CaptureInfo:
         return _start(request, body)
 
+    @app.post("/captures/session/end", response_model=SessionEnd, dependencies=[auth], responses=_errors(401, 503))
+    def end_capture_session(request: Request) -> SessionEnd:
+        return _end_session(request)
+
     @app.get("/captures", response_model=list[CaptureInfo], dependencies=[auth], responses=_errors(401))
     def list_captures(request: Request) -> list[CaptureInfo]:
         root = _root(request)
+        _, live = _engine_capture(request)
+        sweep(root, str(live.get("id")) if live else None)
         ids = sorted(p.name for p in root.iterdir() if p.is_dir() and _ID.match(p.name)) if root.is_dir() else []
         found = []
         for cid in ids:

@@ -20,8 +20,14 @@ Two parts, as the engine's other work is split:
   writer thread, once the run has finished, finds the round trip, judges the take and writes the capture's folder
   (device/audio/capture_result.py) off the audio thread.
 
-Control messages (device/control.py): ``{"op": "capture", "name": ID, "path": FOLDER, "seconds": S, "knobs": {...}}``
-and ``{"op": "capture_cancel"}``.
+A **capture session** (:class:`InputMute`) mutes the box's live input from the first capture on until the laptop's
+run ends (``capture_end``) or :data:`SESSION_S` after the last capture (the laptop vanished): between captures the gear
+is still in the loop from the box's output to its input, and a drive's gain would make it howl through the speakers.
+The mute fades over :data:`MUTE_FADE_S`; the engine applies it to its live input (``Engine.input_mute``) on the audio
+thread, which also keeps its clock, so the timeout needs no thread of its own.
+
+Control messages (device/control.py): ``{"op": "capture", "name": ID, "path": FOLDER, "seconds": S, "knobs": {...}}``,
+``{"op": "capture_cancel"}`` and ``{"op": "capture_end"}`` (the session ends: the live input fades back in).
 """
 from __future__ import annotations
 
@@ -39,11 +45,54 @@ FADE_S = 0.01                 # the normal output fades out before, and back in 
 TAIL_S = 0.5                  # recorded past the signal's end: the longest round trip a capture finds
 STALL_S = 5.0                 # no block for this long while a capture runs: the box's audio stopped
 POLL_S = 0.02                 # how often the writer looks whether the run has finished
-CAPTURE_OPS = ("capture", "capture_cancel")
+SESSION_S = 300.0             # a capture session ends this long after its last capture if no end call comes
+MUTE_FADE_S = 0.01            # the live input fades out (and back in) over this as a session starts (ends)
+CAPTURE_OPS = ("capture", "capture_cancel", "capture_end")
 
 
 class CaptureBusy(HatboxError):
     """A capture was asked for while another one runs."""
+
+
+class InputMute:
+    """The capture session's mute of the live input at ``rate`` Hz: :meth:`apply` on the audio thread (the engine's
+    live input, before the mix), the rest from the control side (a float assignment each)."""
+
+    def __init__(self, rate: int) -> None:
+        from device.audio.smoothing import GainGlide
+        self.rate = int(rate)
+        self.glide = GainGlide(self.rate, MUTE_FADE_S, 1.0, MAX_BLOCK)
+        self.clock = 0                    # samples of live input seen (audio thread)
+        self.until = 0.0                  # muted while clock < until (inf: until an end or a timeout is set)
+
+    def apply(self, bus: np.ndarray) -> None:
+        """Audio thread: ``bus`` [N] (the live input) faded to silence while the session lasts, back after it."""
+        self.clock += bus.shape[0]
+        self.glide.target = 0.0 if self.clock < self.until else 1.0
+        self.glide.apply(bus)
+
+    def hold(self) -> None:
+        """A capture starts: muted until :meth:`release` or :meth:`end`."""
+        self.until = float("inf")
+
+    def release(self, seconds: float | None = None) -> None:
+        """A capture ended: the session lasts ``seconds`` (default :data:`SESSION_S`) more unless another starts."""
+        self.until = float(self.clock + (SESSION_S if seconds is None else seconds) * self.rate)
+
+    def end(self) -> None:
+        """The laptop's run ended: the live input fades back in."""
+        self.until = 0.0
+
+    def muted(self) -> bool:
+        """The session lasts (or its fade back in has not begun)."""
+        return self.clock < self.until
+
+    def status(self) -> dict[str, Any]:
+        """``{"muted": bool, "ends_in_s": seconds left before the timeout (None while a capture runs or none lasts),
+        "words": "capture session: live input muted" or ""}`` (device/control.capture_session_words)."""
+        muted, until = self.muted(), self.until
+        left = (until - self.clock) / self.rate if muted and until != float("inf") else None
+        return {"muted": muted, "ends_in_s": left, "words": "capture session: live input muted" if muted else ""}
 
 
 class CaptureRun:
@@ -141,6 +190,9 @@ class CaptureDeck:
         self.writer: threading.Thread | None = None
         self._lock = threading.Lock()                # control side only: one start at a time
         self._closing = threading.Event()
+        self.mute = InputMute(self.rate)             # the capture session (the engine mutes its live input by it)
+        self._end_asked = False                      # capture_end came while a capture played or was written
+        engine.input_mute = self.mute
 
     def handle(self, msg: dict[str, Any], io: Any = None) -> None:
         """Act on a capture control message (:data:`CAPTURE_OPS`); ``io``: the audio I/O, whose simulated gear (if
@@ -149,6 +201,15 @@ class CaptureDeck:
             self.start(str(msg["name"]), Path(msg["path"]), float(msg["seconds"]), msg.get("knobs") or {}, io)
         elif msg["op"] == "capture_cancel":
             self.cancel()
+        elif msg["op"] == "capture_end":
+            self.end_session()
+
+    def end_session(self) -> None:
+        """The laptop's run ended (``capture_end``): the live input fades back in (once the capture playing or being
+        written, if any, has ended: a run cancelled by Ctrl-C sends its cancel and then this)."""
+        self._end_asked = True
+        if not self.busy():
+            self.mute.end()
 
     def busy(self) -> bool:
         """A capture is playing or being written."""
@@ -172,6 +233,8 @@ class CaptureDeck:
                 follow(settings)                     # the simulated gear: the musician's hand on the knobs
             run = CaptureRun(dry, self.rate)
             self.join()
+            self.mute.hold()                         # the session: the live input fades out with the output
+            self._end_asked = False
             self.run, self.info = run, {"id": cid, "name": cid, "knobs": settings, "seconds": seconds,
                                         "rate": self.rate, "folder": str(folder), "state": "playing",
                                         "started_at": time.time(), "problem": None}
@@ -190,11 +253,13 @@ class CaptureDeck:
 
     def status(self) -> dict[str, Any] | None:
         """The capture playing or last played (None: none since the engine started): id, name, knobs, seconds,
-        state (playing, writing, done, failed, cancelled), progress 0..1, and once finished its figures."""
+        state (playing, writing, done, failed, cancelled), progress 0..1, once finished its figures, and ``session``
+        (:meth:`InputMute.status`: whether the capture session mutes the live input)."""
         if not self.info:
             return None
         run = self.run
         out = {k: v for k, v in self.info.items() if k != "folder"}
+        out["session"] = self.mute.status()
         out["progress"] = run.progress() if run is not None and out["state"] == "playing" else \
             1.0 if out["state"] in ("writing", "done", "failed") else out.get("progress", 0.0)
         return out
@@ -203,8 +268,21 @@ class CaptureDeck:
         """Writer thread: wait for ``run`` to finish (or stall), then judge it and write its folder."""
         if self.thread_init is not None:
             self.thread_init()
-        if not self._wait_finished(run):
-            return
+        try:
+            if self._wait_finished(run):
+                self._finish(run, folder)
+        finally:
+            self._session_on()
+
+    def _session_on(self) -> None:
+        """A capture ended: the session lasts :data:`SESSION_S` more, or ends now if its end was asked meanwhile."""
+        if self._end_asked:
+            self.mute.end()
+        else:
+            self.mute.release()
+
+    def _finish(self, run: CaptureRun, folder: Path) -> None:
+        """Writer thread, ``run`` finished: judge it and write its folder; the status says what came of it."""
         if self.engine.capture is run:
             self.engine.capture = None
         self.info["state"] = "writing" if not run.cancelled else self.info["state"]
@@ -239,7 +317,7 @@ class CaptureDeck:
             rec = record(base, run.dry, {"cancelled": True, "problem": "cancelled"}, None)
             save(folder, rec, run.dry, None, self.rate)
             return rec
-        take, figures = judge(run.rec, run.dry, float(self.info["seconds"]), self.rate, run.tail)
+        take, figures = judge(run.rec, run.dry, self.rate, run.tail)
         good = figures["problem"] is None
         rec = record(base, run.dry, figures, take if good else None)
         save(folder, rec, run.dry, take if good else None, self.rate)

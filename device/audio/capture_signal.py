@@ -6,8 +6,9 @@ take's dry signal by its sha256).  Layout, in order (:func:`layout`; the gap sca
     lead-in silence 0.25 s | sync blip 10 ms | gap | sine sweep -30 dBFS | gap | sweep -18 | gap | sweep -6 | gap
     | noise burst -36 dBFS peak | gap | -24 | gap | -12 | gap | -6 | gap | guitar-like playing ... | gap
 
-- the **blip** (band-passed noise, 100 Hz..3 kHz, Hann window) is what the box finds in the return to measure the
-  round trip (device/audio/capture_result.py), robust to a drive's clipping and a tone control's low-pass;
+- the **blip** (band-passed noise, 100 Hz..3 kHz, Hann window) is a clear first onset; the box finds the round
+  trip from the impulse response of the whole return against the signal (device/audio/align.py, the trainer's own
+  method), whose earliest strong tap is the direct sound even where a delay's echo is louder;
 - the **sweeps** (exponential, 20 Hz..20 kHz) and **noise bursts** cover frequency and level;
 - the **guitar-like part** (device/audio/guitar_like.py, its level stepping through 0, -12, -6, -18 dB every 2 s)
   comes last, so the trainer's held-out tail (the last 15 %) is playing, at several levels;
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from device.audio.guitar_like import plucks
+from device.audio.protect import db_to_lin
 from device.control import CAPTURE_SECONDS_RANGE
 
 RATE = 48_000
@@ -49,11 +51,6 @@ class Part:
     start: int
     end: int
     level_dbfs: float = 0.0
-
-
-def db(x: float) -> float:
-    """dBFS -> linear."""
-    return float(10.0 ** (x / 20.0))
 
 
 def gap_seconds(seconds: float) -> float:
@@ -129,18 +126,18 @@ def _guitar(n: int, rate: int, seed: int) -> np.ndarray:
     x = plucks(n / rate, seed, rate).astype(np.float64)[:n]
     x = np.pad(x, (0, n - x.shape[0]))
     step = np.arange(n) // max(1, int(GUITAR_STEP_S * rate))
-    return x * np.array([db(v) for v in GUITAR_STEPS_DB])[step % len(GUITAR_STEPS_DB)]
+    return x * np.array([db_to_lin(v) for v in GUITAR_STEPS_DB])[step % len(GUITAR_STEPS_DB)]
 
 
 def _part(part: Part, rate: int, rng: np.random.Generator, seed: int) -> np.ndarray:
     """The samples of one part, at its level -> [end - start] float64."""
     n = part.end - part.start
     if part.kind == "blip":
-        return db(part.level_dbfs) * blip(rate, seed)[:n]
+        return db_to_lin(part.level_dbfs) * blip(rate, seed)[:n]
     if part.kind == "sweep":
-        return db(part.level_dbfs) * _sweep(n, rate)
+        return db_to_lin(part.level_dbfs) * _sweep(n, rate)
     if part.kind == "noise":
-        return db(part.level_dbfs) * _noise(n, rng)
+        return db_to_lin(part.level_dbfs) * _noise(n, rng)
     if part.kind == "guitar":
         return _guitar(n, rate, seed)
     return np.zeros(n)
@@ -155,7 +152,7 @@ def capture_signal(seconds: float = DEFAULT_SECONDS, rate: int = RATE, seed: int
     for part in parts:
         x[part.start:part.end] = _fade(_part(part, rate, rng, seed), int(PART_FADE_S * rate))
     x = _fade(x, int(FADE_S * rate))
-    return (x * (db(PEAK_DBFS) / float(np.max(np.abs(x))))).astype(np.float32)
+    return (x * (db_to_lin(PEAK_DBFS) / float(np.max(np.abs(x))))).astype(np.float32)
 
 
 def blip_span(seconds: float = DEFAULT_SECONDS, rate: int = RATE) -> tuple[int, int]:

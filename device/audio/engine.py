@@ -167,6 +167,7 @@ class Engine:
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
         self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
+        self.input_mute: Any = None        # a capture session's mute of the live input (capture.InputMute)
         self.on_prewarm: Callable[[str, str], None] = lambda slot, path: None   # the loader's (device/audio/swap.py)
 
     # ------------------------------------------------------------------ audio thread
@@ -205,6 +206,8 @@ class Engine:
             self.input_peak = float(np.max(np.abs(inp))) if n else 0.0
         else:
             bus.fill(0.0)
+        if self.input_mute is not None:            # a capture session: gear in the loop must not howl between captures
+            self.input_mute.apply(bus)
         tmp = self._tmp[:n]
         for name in SOURCE_SLOTS:
             slot = self.slots[name]

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from typing import Any, Callable
 
-from device.control import Control
+from device.control import Control, capture_session_words
 from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
@@ -300,7 +300,8 @@ class Panel:
             return None
 
     def message(self) -> tuple[str, tuple[int, int, int]]:
-        """The line the tab bar shows: a fresh toast, else why the engine is not answering, else ""."""
+        """The line the tab bar shows: a fresh toast, else why the engine is not answering, else "capture session: live
+        input muted" while one lasts, else ""."""
         now = self.clock()
         key = (self.state.toast, self.state.toast_n)
         if key != self._toast_key:
@@ -312,6 +313,8 @@ class Panel:
             return self.state.toast, D.BAD if self.state.toast_lines()[1] else D.ACCENT
         if self.state.offline:
             return self.state.offline, D.BAD
+        if capture_session_words(self.state.status):     # device/audio/capture.py: gear in the loop must not howl
+            return capture_session_words(self.state.status), D.ACCENT
         return "", D.DIM
 
     def draw(self, surface: Any) -> None:

@@ -46,7 +46,7 @@ def test_records_exactly_what_the_loop_returns_lined_up(block: int, latency: int
     n = run.rec.shape[0]
     expect = np.concatenate([np.zeros(latency, np.float32), played])[run.start:run.start + n]
     assert np.array_equal(run.rec, expect)                                      # the input, sample for sample
-    take, figures = judge(run.rec, dry, 5.0, RATE, run.tail)
+    take, figures = judge(run.rec, dry, RATE, run.tail)
     assert figures["latency_samples"] == latency and figures["problem"] is None
     m = latency - figures["shift_samples"]
     assert m == min(latency, 48)                                # lined up 1 ms late, never early
