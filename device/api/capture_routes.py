@@ -9,9 +9,9 @@ capture signal through the musician's gear and records the return (device/audio/
   lost), progress 0..1, and once done its round trip, levels and ``problem`` (in words: a silent or clipped return);
 - ``GET /captures/{id}/take.wav`` and ``/dry.wav``: the recorded take (lined up with the dry signal, as long) and the
   dry signal, 32-bit float WAV; 409 until the capture is done, and for a failed one (its problem in the message);
-- ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept: its folder, state "cancelled",
-  goes at the next capture's start, or a day later at a listing, as does one the box's stop cut off: :func:`sweep`); ``DELETE /captures/{id}`` removes
-  a finished one's files;
+- ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept: its folder, state
+  "cancelled", goes at the next capture's start, or a day later at a listing, as does one the box's stop cut off:
+  :func:`sweep`); ``DELETE /captures/{id}`` removes a finished one's files;
 - ``POST /captures/session/end``: the capture session ends (from its first capture on the box mutes its live input, so
   that gear left in the loop from its output to its input cannot howl between captures; else it ends 5 minutes after
   the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.

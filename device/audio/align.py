@@ -1,15 +1,16 @@
 """Latency of a recording of gear against what was played into it (numpy; one implementation, used by the trainer's
 alignment, trainer/effect/align.py, and by the box's capture, device/audio/capture_result.py).
 
-The gear's output is a delayed, processed copy of its input.  We estimate the linear part of the input->output impulse
-response by regularised deconvolution (cross-spectrum divided by the input's power spectrum, i.e. whitened
+The gear's output is a delayed, processed copy of its input.  We estimate the linear part of the input->output
+impulse response by regularised deconvolution (cross-spectrum divided by the input's power spectrum, i.e. whitened
 cross-correlation).  The latency is its **onset**: the earliest causal tap (at a lag of no less than minus
 :data:`LEAD_LIMIT_S`) that stands clearly out (at least :data:`ONSET_SHARE` of the strongest tap, and
-:data:`PEAK_RATIO` times the median tap), taken at the top of its own peak; a strongest tap further ahead than that
-is an output that leads its input (an error).  Taps at negative lags are left out of the onset: heavy distortion of
-a signal that repeats itself at several levels (the capture signal's three sweeps) gives spurious taps up to half the
-strongest, one repeat either side.  For most gear that is the strongest tap; for a delay whose first echo is louder than the direct sound it is the
-direct sound (the strongest tap is the echo, ``time`` later), and for a reverb the direct sound before its tail.
+:data:`PEAK_RATIO` times the median tap), taken at the top of its own peak.  For most gear that is the strongest tap;
+for a delay whose first echo is louder than the direct sound it is the direct sound (the strongest tap is the echo,
+``time`` later), and for a reverb the direct sound before its tail.  A strongest tap further ahead than the lead
+limit is an output that leads its input (an error).  Taps at negative lags are left out of the onset: heavy
+distortion of a signal that repeats itself at several levels (the capture signal's three sweeps) gives spurious taps
+up to half the strongest, one repeat either side.
 Alignment then shifts by :data:`MARGIN` sample(s) less than that: a minimum-phase filter's peak sits a sample or so
 after its onset, and a causal model can learn a one-sample delay but never a one-sample lookahead.
 """

@@ -1,5 +1,6 @@
 """What a capture recorded, judged and kept (off the audio thread): the round trip found (device/audio/align.py, the
-trainer's own method), the take lined up with the dry signal, its levels, and whether it is a good take, in words when it is not.
+trainer's own method), the take lined up with the dry signal, its levels, and whether it is a good take, in words
+when it is not.
 
 A capture's folder (on the box: STORE/captures/ID/) holds ``dry.wav`` (the capture signal), ``take.wav`` (the gear's
 return, lined up sample for sample with ``dry.wav``, as long) and ``capture.json`` (:func:`record`), written in that

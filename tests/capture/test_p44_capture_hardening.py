@@ -207,9 +207,10 @@ def test_cancelled_captures_go_at_the_next_start_or_after_a_day(tmp_path: Path) 
     from device.api.capture_routes import sweep
     root = tmp_path / "captures"
     old_cancel, new_cancel = _left(root, "a-1", "cancelled", 90000), _left(root, "b-2", "cancelled", 60)
-    done, lost, playing = _left(root, "c-3", "done", 90000), _left(root, "d-4", None, 90000), _left(root, "e-5", None, 0)
+    done, lost = _left(root, "c-3", "done", 90000), _left(root, "d-4", None, 90000)
+    playing = _left(root, "e-5", None, 0)
     assert sorted(sweep(root, "e-5")) == ["a-1", "d-4"]          # a listing: those a day old
-    assert new_cancel.is_dir() and done.is_dir() and playing.is_dir() and not old_cancel.exists()
+    assert new_cancel.is_dir() and done.is_dir() and playing.is_dir() and not old_cancel.exists() and not lost.exists()
     assert sweep(root, None, 0.0) == ["b-2", "e-5"]             # a start (none plays): every left-over
     assert done.is_dir() and [p.name for p in root.iterdir()] == ["c-3"]
 
@@ -222,7 +223,8 @@ def test_a_capture_start_over_the_api_sweeps_a_cancelled_one(tmp_path: Path) -> 
     box, codes = LoopBox(DriveGear(RATE), latency=240, speed=40.0), []
     try:
         client = TestClient(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
-        auth = {"Authorization": "Bearer " + client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]}
+        token = client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
         r = client.post("/captures", json={"name": "one", "seconds": 5}, headers=auth)
         first = r.json()["id"]
         assert client.post(f"/captures/{first}/cancel", headers=auth).status_code == 200
