@@ -237,3 +237,24 @@ def test_a_capture_start_over_the_api_sweeps_a_cancelled_one(tmp_path: Path) -> 
         box.wait_capture()
     finally:
         box.close()
+
+
+def test_the_panel_s_tab_bar_says_the_session_while_it_lasts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    from device.control import capture_session_words
+    from device.ui.data import MemoryData
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    loop = _Loop(DriveGear(RATE))
+    try:
+        loop.capture(tmp_path / "c")
+        status = {**loop.engine.status(), "capture": loop.deck.status()}
+        panel = Panel(RecordingControl(), MemoryData(), (800, 480))
+        panel.set_status(status)
+        assert capture_session_words(status) == "capture session: live input muted"
+        assert panel.message()[0] == "capture session: live input muted"
+        loop.deck.handle({"op": "capture_end"})
+        panel.set_status({**loop.engine.status(), "capture": loop.deck.status()})
+        assert panel.message()[0] == ""
+    finally:
+        loop.deck.close()
