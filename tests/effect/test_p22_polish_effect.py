@@ -1,6 +1,6 @@
 """p22 polish (a producer's QA pass): `train effect` says its held-out error in words, `render --knob` refuses a
 knob given twice, and the warnings said before training go to stderr with the tagger's "training goes on" line
-while the summary (warnings included) is on stdout."""
+while the summary is on stdout (since p44 its warnings go to stderr, each said once: docs/terminal.md)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,11 +18,14 @@ from trainer.effect import train as trainmod
 FACTORY_EFFECT = Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack"
 
 
-def _summary(metrics: dict, capsys: pytest.CaptureFixture[str], warnings: list[str] | None = None) -> tuple[str, str]:
-    """(stdout, stderr) of print_summary for a result with ``metrics`` (defaults filled in)."""
+def _summary(metrics: dict, capsys: pytest.CaptureFixture[str], warnings: list[str] | None = None,
+             said: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(stdout, stderr) of print_summary for a result with ``metrics`` (defaults filled in; ``said``: the warnings
+    said on stderr before training)."""
     m = {"arch": "gru", "params": 10, "steps": 5, "train_seconds": 1, "val_esr_per_setting": {"fixed": 0.05444},
          "latency": {"pair di.wav -> amp.wav": 0}, **metrics}
-    print_summary(SimpleNamespace(metrics=m, pack="amp.hatpack", notes=[], warnings=warnings or [], report=None), 5)
+    print_summary(SimpleNamespace(metrics=m, pack="amp.hatpack", notes=[], warnings=warnings or [], report=None,
+                                  said=said), 5)
     captured = capsys.readouterr()
     return captured.out, captured.err
 
@@ -91,5 +94,10 @@ def test_a_warning_before_training_is_on_stderr_with_the_tagger_s_goes_on_line(
                               target=tmp_path / "amp48.wav", progress=False)
     assert TRAINING_GOES_ON not in capsys.readouterr().err             # nothing to warn of: nothing said
 
+    warned = "warning: the recordings are at 44100 Hz"
     out, err = _summary({"val_esr": 0.05}, capsys, warnings=["the recordings are at 44100 Hz"])
-    assert "warning: the recordings are at 44100 Hz" in out.splitlines() and err == ""    # the summary: stdout
+    assert err.splitlines() == [warned] and "warning" not in out        # p44: the summary's warning on stderr, once
+    assert out.startswith("wrote amp.hatpack")                          # the summary itself: stdout
+    out, err = _summary({"val_esr": 0.05}, capsys, warnings=["the recordings are at 44100 Hz"],
+                        said=("the recordings are at 44100 Hz",))
+    assert "warning" not in out + err                                   # said before training: not said again

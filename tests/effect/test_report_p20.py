@@ -41,11 +41,18 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(evaluate, "evaluate_data", scores)
         mp.setattr(report, "plot_spectrograms", plot)
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf):
+        buf, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
             assert main(["train", "effect", str(data), "--out", str(root / "d.hatpack"),
                          "--report", str(root / "report"), *TINY]) == 0
-    return {"data": data, "out": buf.getvalue(), "report": root / "report", "drawn": drawn}
+    return {"data": data, "out": buf.getvalue(), "err": err.getvalue(), "report": root / "report", "drawn": drawn}
+
+
+def _warning(run: dict, words: str) -> str:
+    """The one line holding ``words``: a warning, so on stderr (p44), said once and not in the summary (stdout)."""
+    assert words not in run["out"], run["out"]
+    (line,) = [x for x in run["err"].splitlines() if words in x]
+    return line
 
 
 def _bypass(folder: Path) -> dict[str, float]:
@@ -69,7 +76,7 @@ def test_bypass_is_measured_on_the_held_out_audio_and_reported(run: dict) -> Non
 
 
 def test_the_pack_no_better_than_bypass_warns_on_the_terminal_and_in_the_report(run: dict) -> None:
-    line = next(x for x in run["out"].splitlines() if "than bypass's" in x)
+    line = _warning(run, "than bypass's")
     assert line.startswith("warning: held-out ESR ") and "no effect at all" in line
     assert "- " + line in (run["report"] / "report.md").read_text()
 
@@ -80,7 +87,7 @@ def test_rows_worst_first_and_a_far_off_setting_is_named(run: dict) -> None:
     assert [r["esr"] for r in rows] == sorted((r["esr"] for r in rows), reverse=True) and len(rows) == 4
     assert (rows[0]["pair"], rows[0]["setting"]) == (ODD, "drive=8") and rows[0]["x_median"] > 3
     assert all(r["bypass_esr"] == pytest.approx(metrics["val_bypass_esr_per_pair"][r["pair"]]) for r in rows)
-    line = next(x for x in run["out"].splitlines() if "much worse at this setting" in x)
+    line = _warning(run, "much worse at this setting")
     assert line.startswith("warning: ") and f"{ODD} (drive=8)" in line
     assert "- " + line in (run["report"] / "report.md").read_text()
     table = [x for x in (run["report"] / "report.md").read_text().splitlines() if x.startswith("| pairs.csv")]
