@@ -181,6 +181,24 @@ def resolve(entry: Entry, packs: list[dict[str, Any]]) -> tuple[dict[str, Any] |
                   f"plays on (hatbox box-midi --program {entry.program} PACK maps another)")
 
 
+def broken_by_delete(entries: list[Entry], packs: list[dict[str, Any]], pid: str
+                     ) -> list[tuple[Entry, dict[str, Any] | None]]:
+    """The programs of ``entries`` that play pack ``pid`` now (of ``packs``, the store's list, ``pid`` still in it),
+    each with what it would play once ``pid`` is deleted: the newest other pack of its kind and name (a mapping by
+    name, or by an id that is gone: :func:`resolve`), or None (it would switch nothing)."""
+    rest = [p for p in packs if p.get("id") != pid]
+    return [(e, resolve(e, rest)[0]) for e in entries if (resolve(e, packs)[0] or {}).get("id") == pid]
+
+
+def broken_words(entry: Entry, after: dict[str, Any] | None, done: bool = False) -> str:
+    """"program 1 (set list) plays it: it will switch nothing" (``done``: "played it: it switches nothing now"), or
+    "program 1 (set list) will play effect pack pedal2 0.1.0 (ID) instead" for a program with another version left."""
+    said = f"{program_words(entry.program, entry.channel)} (set list)"
+    if after is None:
+        return f"{said} played it: it switches nothing now" if done else f"{said} plays it: it will switch nothing"
+    return f"{said} {'plays' if done else 'will play'} {pack_words(after)} instead"
+
+
 @dataclass
 class Hooks:
     """What the switcher does to the box (device/api/program_routes.py gives the API's Box's): ``packs()`` the
@@ -249,6 +267,25 @@ class ProgramSwitcher:
         except Exception as exc:  # noqa: BLE001 - an engine not started yet or stopped: no pre-warm, nothing lost
             log.info("MIDI program map: packs not prepared ahead (%s)", first_line(exc))
         return [pid for ids in asked.values() for pid in ids]
+
+    def installed(self, meta: dict[str, Any]) -> list[str]:
+        """A pack was installed anew (device/store.py ``PackStore.on_install``): when a program now plays it (a new
+        version of a name a program follows), ask the engine to prepare it ahead as :meth:`prewarm_mapped` does, so
+        the first program change to it is not a cold load (p44 regression QA: ~470 ms).  Returns the id asked for
+        ([] when no program plays it, it plays already, or there is no engine to ask)."""
+        pid, kind = str(meta.get("id")), str(meta.get("kind"))
+        if self.hooks.prewarm is None or kind not in SWITCH_KINDS:
+            return []
+        try:
+            packs = self.hooks.packs()
+            if all((resolve(e, packs)[0] or {}).get("id") != pid for e in self.programs.listed()) \
+                    or self.hooks.playing(kind, pid):
+                return []
+            self.hooks.prewarm(kind, pid)
+        except Exception as exc:  # noqa: BLE001 - no engine to ask: the first switch prepares it as before
+            log.info("MIDI program map: %s not prepared ahead (%s)", pid, first_line(exc))
+            return []
+        return [pid]
 
     def wait(self, timeout_s: float = 10.0) -> bool:
         """Until no switch waits or runs (tests, the bench, a stop); False when ``timeout_s`` passed first."""

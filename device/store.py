@@ -40,10 +40,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from export.atomic import fsync_dir, locked_fd, write_atomic
-from device.versions import folded, install_seq, newest, newness, packs_in_order
+from device.versions import install_seq, newest, packs_in_order
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
 
@@ -137,6 +137,8 @@ class PackStore:
         self._lock_fd: int | None = None
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
         self._metas: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}   # pid -> (its file's stat, record)
+        self.on_install: list[Callable[[dict[str, Any]], None]] = []   # each gets a new pack's record (:meth:`install`)
+        self.deleted: dict[str, dict[str, Any]] = {}    # pid -> the record of a pack :meth:`delete` took (answers)
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
 
@@ -240,7 +242,19 @@ class PackStore:
         """Move a validated upload into the store (atomic); returns its meta. Idempotent: the same pack again
         keeps the installed copy, unless that copy is damaged (its sha256 no longer holds), which the upload
         replaces.  Should it fail (a full disk writing meta.json, a failing disk making the rename durable), its
-        staging folder goes, the upload and the pack's new folder with it: nothing is left in tmp/ or packs/."""
+        staging folder goes, the upload and the pack's new folder with it: nothing is left in tmp/ or packs/.
+        Then each of :attr:`on_install` gets the record of a pack installed anew (device/midi_programs.py
+        ``ProgramSwitcher.installed`` pre-warms it); what one raises is logged."""
+        fresh = pack_id(manifest, sha256) not in self.ids()
+        meta = self._install(upload, manifest, sha256, extra)
+        for hook in list(self.on_install) if fresh else ():
+            try:
+                hook(meta)
+            except Exception:  # noqa: BLE001 - the pack is installed: a hook's failure is no failed install
+                _log.exception("pack store: after installing %s", meta["id"])
+        return meta
+
+    def _install(self, upload: Path, manifest: Manifest, sha256: str, extra: dict[str, Any]) -> dict[str, Any]:
         pid = pack_id(manifest, sha256)
         with self._locked():
             if (self.packs / pid).exists():
@@ -327,7 +341,7 @@ class PackStore:
             return prev
 
     def _earlier(self, p: Pointer, kind: str) -> list[str]:
-        """The packs of ``kind`` that ``p`` made active before, oldest first, those still installed."""
+        """The packs of ``kind`` ``p`` made active before, oldest first, those still installed."""
         return [h for h in p.history[_kind(kind)] if (self.packs / h / META_FILE).exists()]
 
     def rollback_target(self, kind: str) -> str | None:
@@ -361,6 +375,7 @@ class PackStore:
             if p.slots.get(meta["kind"]) == pid:
                 raise StoreError(f"'{pid}' is active; deactivate it or activate another first")
             gone = self.trash / f"{pid}-{time.monotonic_ns()}"
+            self.deleted = {**dict(list(self.deleted.items())[-15:]), pid: meta}      # the last 16 deleted
             os.replace(self._dir(pid), gone)
             fsync_dir(self.packs)
             shutil.rmtree(gone, ignore_errors=True)
@@ -374,17 +389,18 @@ class PackStore:
         p = self.pointer()
         return {pid for pid in p.slots.values() if pid} | {pid for kind in KINDS for pid in p.history[kind]}
 
-    def prune_plan(self, kept: set[str], keep_newest: int) -> list[dict[str, Any]]:
-        """The installed packs a clean-up may delete, by name and newest first: none active or reachable by a roll
-        back (:meth:`reachable`), none in ``kept`` (the caller's: mapped to a MIDI program, tagging...), and not one
-        of the ``keep_newest`` newest (device/versions.py ``newness``) of its kind and name."""
-        spared = self.reachable() | kept
-        by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for meta in self.list():
-            by_name.setdefault((str(meta.get("kind")), folded(meta.get("name", ""))), []).append(meta)
-        newest_ones = {str(m["id"]) for group in by_name.values()
-                       for m in sorted(group, key=newness, reverse=True)[:max(0, keep_newest)]}
-        return [m for m in self.list() if m["id"] not in spared and m["id"] not in newest_ones]
+    def trim_history(self, steps: int) -> dict[str, list[str]]:
+        """Keep the ``steps`` most recent roll-back steps of each slot (a step of a pack gone goes too); returns each
+        slot's dropped ids, newest first (device/prune_plan.py ``history_beyond``).  Roll back reaches what stays."""
+        from device.prune_plan import history_beyond
+        with self._locked():
+            p, installed = self.pointer(), set(self.ids())
+            dropped = history_beyond(p.history, installed, steps)
+            kept = {k: [h for h in p.history[k] if h in installed and h not in dropped.get(k, [])] for k in KINDS}
+            if kept != p.history:
+                p.history = kept
+                self._write_pointer(p)
+            return dropped
 
     def delete_many(self, pids: list[str]) -> list[str]:
         """Delete packs ``pids`` (none active: each is checked, under one lock) as :meth:`delete` does one, with

@@ -1,10 +1,12 @@
-"""`hatbox box-pack --prune [--keep N] [--yes]`: delete the pack versions nothing on the box reaches any more, and the
-totals under `hatbox box-pack`'s list.
+"""`hatbox box-pack --prune [--keep N] [--history N] [--yes]`: delete the pack versions nothing on the box reaches
+any more, and the totals under `hatbox box-pack`'s list.
 
 The box decides what may go (``POST /packs/prune``, device/api/prune_routes.py: not active, not reachable by a roll
 back, not mapped to a MIDI program, not a library's tagger, not one of the ``--keep`` newest of its name); this lists
 it with the space it frees, asks (``--yes``: does not; with no terminal to ask on, or ``CI=true``, it refuses without
-``--yes``), then deletes exactly the packs listed, in one call.
+``--yes``), then deletes exactly the packs listed, in one call.  Each pack it keeps is listed with why (active,
+program 3, library X's tagger, newest, roll back 2); ``--history N`` keeps only N roll-back steps per slot, and the
+question names the steps it drops (p44 regression QA: auditioned versions were kept forever as roll-back steps).
 """
 from __future__ import annotations
 
@@ -30,33 +32,75 @@ def pruned_line(pack: dict[str, Any]) -> str:
             f"({safe_text(pack.get('id', '?'))})")
 
 
-def prune(client: Any, keep: int, yes: bool, confirm: Any) -> int:
-    """List what a prune keeping the ``keep`` newest of each name would delete, ask (``confirm(question, not_done,
-    hint)``, unless ``yes``), delete it; says what was freed."""
-    with _box_reply("POST /packs/prune"):
-        plan = _call(client, "POST", "/packs/prune", json={"keep": keep, "dry_run": True}, expect=dict)
-        packs = [p for p in plan.get("packs") or [] if isinstance(p, dict)]
-        if not packs:
-            print(safe_text(plan.get("message", "nothing to delete")))
-            return 0
-        for pack in packs:
-            print(pruned_line(pack))
-        what = f"{count_words(len(packs), 'pack')} ({_size_words(int(plan['bytes']))})"
+def kept_line(pack: dict[str, Any]) -> str:
+    """One pack a prune keeps, with why: "  kept  effect crunch 0.1.3  roll back 2"."""
+    return (f"  kept  {safe_text(pack.get('kind', '?'))} {safe_text(pack.get('name', '?'))} "
+            f"{safe_text(pack.get('version', '?'))}  {safe_text(pack.get('why', '?'))}")
+
+
+def dropped_words(plan: dict[str, Any], names: dict[str, str]) -> str:
+    """"4 roll-back steps (effect: crunch 0.1.1, crunch 0.1.0)" for the steps ``--history`` lets go ("" for none);
+    ``names``: id -> "name version" of the packs the plan lists."""
+    steps = [s for s in plan.get("history_dropped") or [] if isinstance(s, dict)]
+    by_slot: dict[str, list[str]] = {}
+    for step in steps:
+        pid = str(step.get("id"))
+        by_slot.setdefault(safe_text(step.get("slot")), []).append(names.get(pid, safe_text(pid)))
+    said = "; ".join(f"{slot}: {', '.join(ids)}" for slot, ids in by_slot.items())
+    return f"{count_words(len(steps), 'roll-back step')} ({said})" if steps else ""
+
+
+def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], str]:
+    """Print what a prune would delete and keep (each kept pack with why); returns (the packs to delete, the
+    question's words for them: "3 packs (105 KiB)" and the roll-back steps dropped; "" for nothing to do)."""
+    packs = [p for p in plan.get("packs") or [] if isinstance(p, dict)]
+    kept = [p for p in plan.get("kept_packs") or [] if isinstance(p, dict)]
+    names = {str(p.get("id")): f"{safe_text(p.get('name'))} {safe_text(p.get('version'))}" for p in packs + kept}
+    steps = dropped_words(plan, names)
+    for pack in kept:
+        print(kept_line(pack))
+    for pack in packs:
+        print(pruned_line(pack))
+    if not packs and not steps:
+        print(safe_text(plan.get("message", "nothing to delete")))
+        if any(str(p.get("why", "")).startswith("roll back") for p in kept):
+            print("  (a pack kept only as a roll-back step goes with --history N: hatbox box-pack --prune --history 1 "
+                  "keeps one step back per slot)")
+        return packs, ""
+    what = f"{count_words(len(packs), 'pack')} ({_size_words(int(plan['bytes']))})" if packs else ""
+    if packs:
         print(f"{what} to delete: none is active, reachable by a roll back, mapped to a MIDI program or a library's "
               f"tagger, or among the {keep} newest of its name; {count_words(int(plan['kept']), 'pack')} stay")
+    if steps:
+        print(f"roll-back history to drop: {steps}")
+    return packs, " and ".join(w for w in (what, steps) if w)
+
+
+def prune(client: Any, keep: int, yes: bool, confirm: Any, history: int | None = None) -> int:
+    """List what a prune keeping the ``keep`` newest of each name (and ``history`` roll-back steps per slot; None:
+    all) would delete, each pack kept with why, ask (``confirm(question, not_done, hint)``, unless ``yes``), delete
+    it; says what was freed."""
+    ask = {"keep": keep, "dry_run": True, **({} if history is None else {"history": history})}
+    with _box_reply("POST /packs/prune"):
+        plan = _call(client, "POST", "/packs/prune", json=ask, expect=dict)
+        packs, what = _show_plan(plan, keep)
+    if not what:
+        return 0
     if not yes:
         if not can_ask():
             raise HatboxError(f"nothing was deleted: --prune asks before deleting {what}, and there is no terminal to "
                               "ask on (or CI is set)", hint="add --yes to delete them without asking")
-        if not confirm(f"delete these {what} from the box?", "nothing was deleted",
+        if not confirm(f"delete {'these ' if packs else ''}{what} from the box?", "nothing was deleted",
                        "pass --yes to delete without asking"):
             return 0
     with _box_reply("POST /packs/prune"):
-        done = _call(client, "POST", "/packs/prune", json={"keep": keep, "dry_run": False,
+        done = _call(client, "POST", "/packs/prune", json={**ask, "dry_run": False,
                                                            "ids": [str(p["id"]) for p in packs]}, expect=dict)
         n = len(done.get("packs") or [])
+        steps = len(done.get("history_dropped") or [])
         print(f"deleted {count_words(n, 'pack')}, freed {_size_words(int(done['bytes']))}; the box holds "
               f"{count_words(int(done['kept']), 'pack')} ({_size_words(int(done['kept_bytes']))})"
+              + (f"; dropped {count_words(steps, 'roll-back step')}" if steps else "")
               + (f" ({len(packs) - n} of those listed were no longer to delete: kept)" if n < len(packs) else ""))
     return 0
 

@@ -32,8 +32,8 @@ def box_midi(args: argparse.Namespace) -> int:
                             "--program": args.program, "--kit-channel": args.kit_channel,
                             "--synth-channel": args.synth_channel}, "hatbox box-midi --json")
     with _client(*target(args)) as c:
-        if args.json:                       # for scripts: the box's own answer, GET /midi
-            print_json(_call(c, "GET", "/midi"))
+        if args.json:                       # for scripts: the box's own answers, GET /midi and GET /midi/programs
+            print_json(with_programs(c, _call(c, "GET", "/midi")))
             return 0
         channels = _set_channels(c, args)
         if args.program is not None:
@@ -51,6 +51,15 @@ def box_midi(args: argparse.Namespace) -> int:
         for line in describe(_call(c, "GET", "/midi")) + program_lines(c):
             print(line)
     return 0
+
+
+def with_programs(client: Any, state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` (GET /midi) with the program map under ``programs`` (GET /midi/programs' answer: each program's
+    pack and what plays for it now, the last program change); a box before the set list: as it is."""
+    try:
+        return {**state, "programs": _call(client, "GET", "/midi/programs")}
+    except HatboxError:
+        return state
 
 
 def _set_channels(client: Any, args: argparse.Namespace) -> bool:
@@ -245,5 +254,6 @@ def register(cli: Any) -> None:
                    help=f"with --learn: how long to wait for a control change (default {LEARN_WAIT_S:g} s; none is "
                         "waited for while the box's MIDI is off: learn is armed, and the command ends)")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): its MIDI "
-                                                       "bindings, channels and learn state (GET /midi)")
+                   "bindings, channels and learn state (GET /midi), and its program map under 'programs' (GET "
+                   "/midi/programs)")
     _common(p)

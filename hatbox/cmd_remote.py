@@ -359,10 +359,14 @@ def box_pack(args: argparse.Namespace) -> int:
     if args.prune and (args.id or args.rollback or args.deactivate):
         raise HatboxError("--prune cleans up the whole box: it takes no pack id, --rollback or --deactivate",
                           hint="hatbox box-pack --prune [--keep N]")
+    if args.history is not None and (not args.prune or args.history < 0):
+        raise HatboxError("--history N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --history 2")
     if args.prune:
         from hatbox.box_prune import prune
+        from hatbox.listing import refuse_json
+        refuse_json(args.json, {"--prune": True}, "hatbox box-pack --json (the listing)")
         with _client(*target(args)) as c:
-            return prune(c, 1 if args.keep is None else args.keep, args.yes, confirm)
+            return prune(c, 1 if args.keep is None else args.keep, args.yes, confirm, args.history)
     if args.json and (args.delete or args.activate or args.rollback or args.deactivate):
         raise HatboxError("--json goes with the listing (or one pack's entry), not with a change",
                           hint="hatbox box-pack [ID] --json")
@@ -395,9 +399,9 @@ def box_pack(args: argparse.Namespace) -> int:
             if packs:
                 footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
-        pack = find_pack(packs, args.id)
+        pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
         if args.delete:
-            return _delete_pack(c, pack, args.yes)
+            return _delete_pack(c, pack, args.yes, packs)
         if args.activate:
             return _activate_pack(c, pack)
     with _box_reply("GET /packs"):
@@ -497,7 +501,7 @@ def confirm(question: str, not_done: str, hint: str) -> bool:
     return True
 
 
-def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
+def _delete_pack(client: Any, pack: dict[str, Any], yes: bool, packs: list[dict[str, Any]]) -> int:
     """Delete ``pack`` (its entry in GET /packs) from the box, after asking unless ``yes``; a HatboxError, nothing
     asked or sent, when it is the active pack of its kind (the box answers 409 to that)."""
     from urllib.parse import quote
@@ -509,11 +513,14 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool) -> int:
                           hint=f"make another {kind} pack active first (hatbox box-pack OTHER-ID --activate, or on "
                                f"the box's Models page), or empty the slot (hatbox box-pack --deactivate {kind}), then "
                                "delete this one")
+    from hatbox.midi_program_words import program_note, programs_changed
     from hatbox.slot_words import rollback_note
-    if not yes and not _confirm_delete(what, f"delete {what} from the box{rollback_note(client, pack)}?"):
+    notes = rollback_note(client, pack) + program_note(client, pack, packs)      # what it breaks (p43, p44 QA)
+    if not yes and not _confirm_delete(what, f"delete {what} from the box{notes}?"):
         return 0
-    _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None)
-    print(f"deleted {what}")
+    body = _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None,
+                 headers={"Prefer": "return=representation"})
+    print(f"deleted {what}" + "".join(f"\n  {w}" for w in programs_changed(body)))
     return 0
 
 
@@ -562,8 +569,10 @@ def register(cli: Any) -> None:
                         "to a MIDI program (lists them and the space freed, then asks)")
     p.add_argument("--keep", type=int, metavar="N", help="with --prune: keep the newest N of each name as well "
                                                          "(default 1)")
-    p.add_argument("--activate", action="store_true",
-                   help="make this installed pack the active one of its kind (no need to send it again)")
+    p.add_argument("--history", type=int, metavar="N", help="with --prune: keep only the N most recent roll-back "
+                                                             "steps of each slot (default: all, up to 16)")
+    p.add_argument("--activate", action="store_true", help="make this installed pack the active one of its kind (no "
+                   "need to send it again; a name several versions share: the active one, else the newest)")
     p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",
                    help="put back the pack that was active in this slot before (effect, synth or tagger)")
     p.add_argument("--deactivate", choices=("effect", "synth", "tagger"), metavar="KIND",

@@ -32,7 +32,7 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
     if name.lower() in NONE_WORDS:
         print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
         return 0
-    pack = find_pack(_call(client, "GET", "/packs", expect=list), name)
+    pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest")   # a set list plays the newest
     by_name = _folded(pack.get("name", "")) == _folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))
@@ -57,16 +57,54 @@ def program_lines(client: Any) -> list[str]:
 
 
 def _row_words(row: dict[str, Any]) -> str:
-    """"program   3 -> effect drive 1.0.0 (effect-drive-1.0.0-...; follows the newest 'drive')" and the like."""
+    """One short line per program, what it plays now first: "program   0 -> effect pedal2 0.1.1 (follows the newest
+    'pedal2')", "program   4 -> effect pedal2 0.1.0 (this pack: effect-pedal2-0.1.0-bd9a6efa0660)", "program   1 ->
+    GONE: effect hatbox-drive 0.1.0 was deleted, it switches nothing" (p44 regression QA: the version mapped was
+    shown, not the one that plays, and a gone pack twice)."""
     where = f" on channel {row['channel']}" if row.get("channel") else ""
-    pack = f"{safe_text(row.get('kind'))} {safe_text(row.get('name'))} {safe_text(row.get('version'))}"
-    how = f"follows the newest '{safe_text(row.get('name'))}'" if row.get("follow") else "this pack"
+    head = f"program {row.get('program'):>3}{where} ->"
+    kind, name = safe_text(row.get("kind")), safe_text(row.get("name"))
     plays = row.get("plays")
     if plays is None:
-        return f"program {row.get('program'):>3}{where} -> {pack}: GONE from the box, it switches nothing"
-    now = "" if plays == row.get("pack") else f"; plays {safe_text(plays)}"
-    note = f" ({safe_text(row['note'])})" if row.get("note") else ""
-    return f"program {row.get('program'):>3}{where} -> {pack} ({safe_text(row.get('pack'))}; {how}{now}){note}"
+        return f"{head} GONE: {kind} {name} {safe_text(row.get('version'))} was deleted, it switches nothing"
+    mapped = plays == row.get("pack")
+    version = row.get("plays_version") or (row.get("version") if mapped else None)
+    now = f"{kind} {safe_text(row.get('plays_name') or name)} {safe_text(version)}" if version else \
+        f"{kind} {safe_text(plays)}"
+    if row.get("follow"):
+        return f"{head} {now} (follows the newest '{name}')"
+    if mapped:
+        return f"{head} {now} (this pack: {safe_text(plays)})"
+    return f"{head} {now} (its pack {safe_text(row.get('pack'))} was deleted: the newest '{name}' plays)"
+
+
+def program_note(client: Any, pack: dict[str, Any], packs: list[dict[str, Any]]) -> str:
+    """"; program 1 (set list) plays it: it will switch nothing" (or "...: program 1 (set list) will play effect
+    pack pedal2 0.1.0 (ID) instead") for each program that plays ``pack`` now (GET /midi/programs' ``plays``), with
+    what it plays once ``pack`` is gone (the newest other of its kind and name: device/midi_programs.py
+    ``broken_by_delete``'s rule); "" when none does, or the box cannot say (a box before the set list)."""
+    from device.midi_programs import Entry, broken_words, newest_named
+    try:
+        rows = _call(client, "GET", "/midi/programs").get("programs") or []
+    except HatboxError:
+        return ""
+    rest = [p for p in packs if p.get("id") != pack.get("id")]
+    words = []
+    for row in rows:
+        if isinstance(row, dict) and row.get("plays") == pack.get("id"):
+            channel = row.get("channel")
+            entry = Entry(int(row.get("program", 0)), None if not channel else int(channel) - 1, str(row.get("pack")),
+                          str(row.get("kind")), str(row.get("name")), str(row.get("version")), bool(row.get("follow")))
+            words.append(safe_text(broken_words(entry, newest_named(rest, entry.kind, entry.name))))
+    return "".join(f"; {w}" for w in words)
+
+
+def programs_changed(body: Any) -> list[str]:
+    """What ``DELETE /packs/{id}``'s answer (with ``Prefer: return=representation``) says each set-list program that
+    played the pack does now ("program 1 (set list) played it: it switches nothing now"); [] for a 204 (none, or a
+    box before the answer)."""
+    rows = body.get("programs") if isinstance(body, dict) else None
+    return [f"note: {safe_text(r.get('message'))}" for r in rows or [] if isinstance(r, dict) and r.get("message")]
 
 
 def last_words(last: dict[str, Any]) -> str:

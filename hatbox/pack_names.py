@@ -25,30 +25,60 @@ def _folded(text: object) -> str:
     return unicodedata.normalize("NFC", str(text)).casefold()
 
 
-def find_pack(packs: list[dict[str, Any]], given: str) -> dict[str, Any]:
-    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, the start or the hash at the end of one id, or
-    its name (any case: ``mypedal`` for ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it).  Of several
-    versions of one name, the active one (the box's fault line says "hatbox box-pack NAME --activate" to turn a
-    bypassed pack back on: QA, six versions of it made that command an error), said on a line of its own.
-    HatboxError when none does; when several packs of the name share one version (:func:`twins_refused`: their ids,
-    when each was installed, its scores); when several others do and none is active (their ids listed)."""
+def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> dict[str, Any]:
+    """The pack of ``packs`` (GET /packs) that ``given`` names: its id, its name (any case: ``mypedal`` for
+    ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it), the start of its hash (4 hex digits or more:
+    ``2d24``), or the start or the hash at the end of one id.  Of several versions of one name (:func:`_by_name`),
+    ``pick`` "active": the active one, none active refused (`box-pack NAME --delete`; the box's fault line says
+    "hatbox box-pack NAME --activate" to turn a bypassed pack back on); "active-or-newest": the active one, else the
+    newest (`box-pack NAME --activate`), said on a line of their own; "newest": the newest, quietly (`box-midi
+    --program N NAME`: the program follows the newest, and the box's answer says so).  HatboxError when none does;
+    when several packs of one name share the version picked (:func:`twins_refused`: their ids, when each was
+    installed, its scores); when several ids start with ``given``."""
     if any(p.get("id") == given for p in packs):
         return next(p for p in packs if p.get("id") == given)
     named = [p for p in packs if _folded(p.get("name", "")) == _folded(given)]
-    active = [p for p in named if p.get("active")]
-    pick = active[0] if len(active) == 1 else None
-    twins = [p for p in named if pick is not None and _same_release(p, pick)]
-    if len(twins) > 1 or (pick is None and len(named) > 1 and all(_same_release(p, named[0]) for p in named)):
-        raise twins_refused(given, twins if len(twins) > 1 else named)
-    if pick is not None and len(named) > 1:
-        others = sorted({safe_text(p.get("version", "?")) for p in named if p is not pick})
-        print(f"'{safe_text(given)}' names {len(named)} packs on the box (other versions: {', '.join(others)}): "
-              f"using the active one, {safe_text(pick['id'])} ({safe_text(pick.get('version', '?'))})")
-        return pick
+    if len(named) > 1:
+        return _by_name(given, named, pick)
+    hashed = [p for p in packs if _hash_starts(p, given)] if not named else []
+    if len(hashed) > 1:
+        raise HatboxError(f"{len(hashed)} packs' hashes start with '{safe_text(given)}': "
+                          f"{', '.join(safe_text(p['id']) for p in hashed)}", hint="give more of the hash, or the id")
+    if hashed:
+        return hashed[0]
     return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
                      HatboxError(f"the box has no pack '{safe_text(given)}'",
                                  hint="hatbox box-pack lists the installed packs with their names and ids"),
                      id_starts=True)
+
+
+def _hash_starts(pack: dict[str, Any], given: str) -> bool:
+    """Whether ``given`` (4 hex digits or more) starts the hash at the end of ``pack``'s id (or its sha256)."""
+    text = given.strip().lower()
+    if len(text) < 4 or any(c not in "0123456789abcdef" for c in text):
+        return False
+    return str(pack.get("id", "")).rsplit("-", 1)[-1].startswith(text) or str(pack.get("sha256", "")).startswith(text)
+
+
+def _by_name(given: str, named: list[dict[str, Any]], pick: str) -> dict[str, Any]:
+    """The one of ``named`` (several packs of the name ``given``) that :func:`find_pack`'s ``pick`` takes."""
+    active = [p for p in named if p.get("active")]
+    chosen = active[0] if len(active) == 1 and pick != "newest" else None
+    how = "the active one"
+    if chosen is None and pick != "active":
+        chosen, how = max(named, key=newness), "the newest"
+    twins = [p for p in named if chosen is not None and _same_release(p, chosen)]
+    if len(twins) > 1 or (chosen is None and all(_same_release(p, named[0]) for p in named)):
+        raise twins_refused(given, twins if len(twins) > 1 else named)
+    if chosen is None:
+        raise HatboxError(f"{len(named)} packs on the box match '{safe_text(given)}': "
+                          f"{', '.join(safe_text(p['id']) for p in named)}",
+                          hint="give the id of the one you mean (hatbox box-pack lists them)")
+    if pick != "newest":
+        others = sorted({safe_text(p.get("version", "?")) for p in named if p is not chosen})
+        print(f"'{safe_text(given)}' names {len(named)} packs on the box (other versions: {', '.join(others)}): "
+              f"using {how}, {safe_text(chosen['id'])} ({safe_text(chosen.get('version', '?'))})")
+    return chosen
 
 
 def _same_release(a: dict[str, Any], b: dict[str, Any]) -> bool:

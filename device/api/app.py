@@ -417,7 +417,7 @@ def _add_pack_routes(app: FastAPI, auth: Any) -> None:
         except StoreError as exc:       # the active pack of its kind: the box never deletes it
             raise ApiError(409, "conflict", Exception.__str__(exc),
                            hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
-        return Response(status_code=204)
+        return request.app.state.pack_deleted(request, pack_id)     # 204; the set list it changed (program_routes)
 
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
               responses=_errors(401, 404, 500, 502, 507))

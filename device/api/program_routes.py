@@ -15,12 +15,14 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from fastapi import FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _errors
 from device.api.state import box_of, say_in_log
 from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, Hooks, ProgramMap, ProgramSwitcher,
-                                  check_program, newest_named, pack_words, program_words, resolve)
+                                  broken_by_delete, broken_words, check_program, newest_named, pack_words,
+                                  program_words, resolve)
 from hatbox.errors import HatboxError, first_line
 
 LIST_HINT = "hatbox box-pack lists the box's packs with their names and ids"
@@ -38,6 +40,8 @@ class ProgramRow(BaseModel):
     installed: bool = Field(description="the pack mapped is still on the box")
     plays: Optional[str] = Field(description="the id of the pack a program change switches in now; null: none")
     note: str = Field(description="why another pack plays for it, or none ('' when the pack mapped does)")
+    plays_name: Optional[str] = Field(None, description="the name of the pack it plays now (null: none)")
+    plays_version: Optional[str] = Field(None, description="the version of the pack it plays now (null: none)")
 
 
 class ProgramList(BaseModel):
@@ -62,6 +66,36 @@ class ProgramResult(BaseModel):
     message: str
 
 
+class BrokenProgram(BaseModel):
+    program: int
+    channel: Optional[int] = Field(description="the MIDI channel 1..16 of the mapping; null: any channel")
+    plays: Optional[str] = Field(description="the id of the pack it plays now; null: it switches nothing")
+    message: str
+
+
+class PackDeleted(BaseModel):
+    """``DELETE /packs/{id}`` with ``Prefer: return=representation``: the set-list programs the deletion changed."""
+    id: str
+    programs: list[BrokenProgram] = Field(description="the programs that played the pack: what each plays now")
+
+
+def pack_deleted(request: Request, pack_id: str) -> Response:
+    """The answer of ``DELETE /packs/{pack_id}`` once the pack is deleted (device/api/app.py calls it through
+    ``app.state.pack_deleted``): the programs that played it (p44 regression QA: a set list silently switched
+    nothing), said in the box's log and, with ``Prefer: return=representation``, answered (200, :class:`PackDeleted`);
+    a plain 204 otherwise, as before."""
+    box, switcher = box_of(request), request.app.state.programs
+    gone = box.store.deleted.get(pack_id)
+    broken = [] if gone is None else broken_by_delete(switcher.programs.listed(), box.store.list() + [gone], pack_id)
+    rows = [BrokenProgram(program=e.program, channel=e.to_json()["channel"], plays=None if after is None else
+                          str(after["id"]), message=broken_words(e, after, done=True)) for e, after in broken]
+    if rows:
+        say_in_log(request, f"pack {pack_id} deleted: " + "; ".join(r.message for r in rows))
+    if "return=representation" not in request.headers.get("prefer", ""):
+        return Response(status_code=204)
+    return JSONResponse(PackDeleted(id=pack_id, programs=rows).model_dump())
+
+
 def _switcher(request: Request) -> ProgramSwitcher:
     """The box's program switcher, handed to the box's MIDI map if that came after the app (tests, a late start)."""
     switcher: ProgramSwitcher = request.app.state.programs
@@ -81,6 +115,7 @@ def make_switcher(box: Any) -> ProgramSwitcher:
 
 def _attach(app: FastAPI) -> None:
     box = app.state.box
+    app.state.pack_deleted = pack_deleted       # DELETE /packs/{id}'s answer (device/api/app.py: one line)
     app.state.programs = switcher = make_switcher(box)
     if box.midi is not None:
         box.midi.programs = switcher
@@ -88,12 +123,17 @@ def _attach(app: FastAPI) -> None:
     if isinstance(watchers, list):
         watchers[:] = [w for w in watchers if not isinstance(getattr(w, "__self__", None), ProgramSwitcher)]
         watchers.append(switcher.add_status)
+    hooks = box.store.on_install          # a new version a program follows is prepared ahead as it is installed
+    hooks[:] = [h for h in hooks if not isinstance(getattr(h, "__self__", None), ProgramSwitcher)]
+    hooks.append(switcher.installed)
 
 
 def _row(entry: Entry, packs: list[dict[str, Any]]) -> ProgramRow:
     pack, note = resolve(entry, packs)
     return ProgramRow(**entry.to_json(), installed=any(p.get("id") == entry.pack for p in packs),
-                      plays=None if pack is None else str(pack["id"]), note=note)
+                      plays=None if pack is None else str(pack["id"]), note=note,
+                      plays_name=None if pack is None else str(pack.get("name", "")),
+                      plays_version=None if pack is None else str(pack.get("version", "")))
 
 
 def _check(program: int, channel: Optional[int]) -> Optional[int]:

@@ -6,7 +6,10 @@ Every push of a new version keeps the ones before it; a roll back reaches only t
 cost ~2 s each (a listing and a DELETE per pack).  A pack is kept when it is active, in a slot's history (a roll back
 reaches it), mapped to a MIDI program or the one a mapping by name plays now (device/midi_programs.py), tagging a
 library or named by one as its tagger, or one of the ``keep`` newest of its kind and name (device/versions.py); the
-rest go.  ``dry_run`` (the default) says what would go and deletes nothing; a call with ``ids`` (those a dry run
+rest go.  Each kept pack is answered with its reason (``kept_packs``: device/prune_plan.py), and ``history`` keeps only
+that many roll-back steps of each slot (p44 regression QA: auditioned versions stayed forever as roll-back steps);
+the steps it lets go are answered (``history_dropped``) and, with ``dry_run`` false, dropped before the deletes.
+``dry_run`` (the default) says what would go and deletes nothing; a call with ``ids`` (those a dry run
 listed) deletes only those of them that may still go, so what is deleted is what the person was shown.
 """
 from __future__ import annotations
@@ -18,7 +21,9 @@ from pydantic import BaseModel, Field
 
 from device.api.errors import _errors
 from device.api.state import box_of, say_in_log
-from device.midi_programs import PROGRAMS_FILE, load_programs, resolve
+from device.midi_programs import PROGRAMS_FILE, load_programs, program_words, resolve
+from device.prune_plan import plan as prune_plan
+from device.store import HISTORY_LEN
 
 
 class PruneRequest(BaseModel):
@@ -26,6 +31,8 @@ class PruneRequest(BaseModel):
     dry_run: bool = Field(True, description="say what would go, delete nothing")
     ids: Optional[list[str]] = Field(None, max_length=100000, description="delete only these (of what may go): the "
                                      "ids a dry run listed; left out: all that may go")
+    history: Optional[int] = Field(None, ge=0, le=HISTORY_LEN, description="keep only this many roll-back steps "
+                                   "of each slot (the most recent); left out: every step, as before")
 
 
 class PrunedPack(BaseModel):
@@ -36,6 +43,17 @@ class PrunedPack(BaseModel):
     size: int
 
 
+class KeptPack(PrunedPack):
+    why: str = Field(description="why it stays: active, program 3, library kit's tagger, newest, roll back 2 (its "
+                     "step back in its slot: history 2 or more keeps it)")
+
+
+class HistoryStep(BaseModel):
+    slot: str
+    id: str
+    step: int = Field(description="1: what a roll back goes back to first")
+
+
 class PruneResult(BaseModel):
     dry_run: bool
     packs: list[PrunedPack] = Field(description="deleted (or, in a dry run, that would be), by name, newest first")
@@ -43,21 +61,27 @@ class PruneResult(BaseModel):
     kept: int = Field(description="packs that stay on the box")
     kept_bytes: int
     message: str
+    kept_packs: list[KeptPack] = Field([], description="each pack that stays, with why")
+    history_dropped: list[HistoryStep] = Field([], description="the roll-back steps `history` lets go (dropped, "
+                                               "or in a dry run would be), newest first")
 
 
-def kept_by_others(request: Request, packs: list[dict[str, Any]]) -> set[str]:
-    """The packs the store's own pointer does not keep but the box needs: mapped to a MIDI program (and what a
-    mapping plays now), tagging a library, or a library's tagger."""
+def kept_by_others(request: Request, packs: list[dict[str, Any]]) -> dict[str, str]:
+    """The packs the store's own pointer does not keep but the box needs, each with why: mapped to a MIDI program
+    (and what a mapping plays now: "program 3"), or a library's tagger ("library kit's tagger")."""
     switcher = getattr(request.app.state, "programs", None)
     box = box_of(request)
     entries = switcher.programs.listed() if switcher is not None else \
         list(load_programs(box.store.root / PROGRAMS_FILE)[0].values())
-    kept = {e.pack for e in entries}
+    kept: dict[str, str] = {}
     for entry in entries:
         plays = resolve(entry, packs)[0]
-        if plays is not None:
-            kept.add(str(plays["id"]))
-    kept |= {str(lib["tagger"]) for lib in box.libraries.list() if lib.get("tagger")}
+        for pid in (entry.pack, None if plays is None else str(plays["id"])):
+            if pid is not None:
+                kept.setdefault(pid, program_words(entry.program, entry.channel))
+    for lib in box.libraries.list():
+        if lib.get("tagger"):
+            kept.setdefault(str(lib["tagger"]), f"library {lib.get('name') or lib.get('id')}'s tagger")
     return kept
 
 
@@ -66,13 +90,19 @@ def _size_words(size: int) -> str:
     return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
 
 
-def _words(n: int, size: int, dry_run: bool, kept: int) -> str:
+def _words(n: int, size: int, dry_run: bool, kept: int, dropped: int) -> str:
     """What a prune did (or would do), in one line."""
+    steps = f" ({dropped} roll-back step{'s' if dropped != 1 else ''} {'would go' if dry_run else 'dropped'})" \
+        if dropped else ""
     if n == 0:
-        return (f"nothing to delete: each of the {kept} packs is active, reachable by a roll back, mapped to a MIDI "
-                "program, a library's tagger, or among the newest of its name")
+        return (f"nothing to delete{steps}: each of the {kept} packs is active, reachable by a roll back, mapped to a "
+                "MIDI program, a library's tagger, or among the newest of its name (kept_packs says which)")
     verb = "would free" if dry_run else "freed"
-    return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {_size_words(size)}"
+    return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {_size_words(size)}{steps}"
+
+
+def _fields(model: Any, meta: dict[str, Any], **more: Any) -> Any:
+    return model(**{k: meta[k] for k in model.model_fields if k not in more}, **more)
 
 
 def _add_prune_routes(app: FastAPI, auth: Any) -> None:
@@ -80,20 +110,27 @@ def _add_prune_routes(app: FastAPI, auth: Any) -> None:
     def prune_packs(request: Request, body: PruneRequest) -> PruneResult:
         box = box_of(request)
         with box.install_lock:                  # no push or activation between the plan and the deletes
-            packs = box.store.list()
-            plan = box.store.prune_plan(kept_by_others(request, packs), body.keep)
+            others = kept_by_others(request, box.store.list())
+            plan, kept, dropped = prune_plan(box.store, others, body.keep, body.history)
+            if not body.dry_run and body.history is not None:
+                dropped = box.store.trim_history(body.history)
+                plan, kept, _ = prune_plan(box.store, others, body.keep)
             if body.ids is not None:
                 wanted = set(body.ids)
+                kept += [(m, "not listed") for m in plan if m["id"] not in wanted]
                 plan = [m for m in plan if m["id"] in wanted]
             if not body.dry_run and plan:
                 done = set(box.store.delete_many([str(m["id"]) for m in plan]))
                 plan = [m for m in plan if m["id"] in done]
         size = sum(int(m.get("size") or 0) for m in plan)
         totals = box.store.totals()
-        words = _words(len(plan), size, body.dry_run, totals["packs"] - (len(plan) if body.dry_run else 0))
+        n_kept = totals["packs"] - (len(plan) if body.dry_run else 0)
+        steps = [HistoryStep(slot=k, id=pid, step=body.history + i + 1) for k, ids in dropped.items()
+                 for i, pid in enumerate(ids)] if body.history is not None else []
+        words = _words(len(plan), size, body.dry_run, n_kept, len(steps))
         say_in_log(request, f"packs prune{' (dry run)' if body.dry_run else ''}: {words}"
                    + (f" ({', '.join(str(m['id']) for m in plan)})" if plan and not body.dry_run else ""))
-        return PruneResult(dry_run=body.dry_run, packs=[PrunedPack(**{k: m[k] for k in PrunedPack.model_fields})
-                                                        for m in plan],
-                           bytes=size, kept=totals["packs"] - (len(plan) if body.dry_run else 0),
-                           kept_bytes=totals["pack_bytes"] - (size if body.dry_run else 0), message=words)
+        return PruneResult(dry_run=body.dry_run, packs=[_fields(PrunedPack, m) for m in plan], bytes=size,
+                           kept=n_kept, kept_bytes=totals["pack_bytes"] - (size if body.dry_run else 0),
+                           message=words, kept_packs=[_fields(KeptPack, m, why=why) for m, why in kept],
+                           history_dropped=steps)
