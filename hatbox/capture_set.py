@@ -3,8 +3,10 @@ and the set's own record, so that ``hatbox train effect DIR`` trains on it and t
 
 DIR holds ``dry.wav`` (the box's capture signal), one ``take_<setting>.wav`` per knob setting (lined up with
 ``dry.wav`` by the box), ``pairs.csv`` (``input,output,<knob>...``: docs/effect.md) and ``capture.json`` (the
-signal's length, rate, version and sha256, and each take's knobs and sha256).  Each file is replaced atomically, the
-take first and ``capture.json`` and ``pairs.csv`` after it: an interruption loses nothing captured before it.
+signal's length, rate, version and sha256, each take's knobs and sha256, and ``pending``: the box's capture id of
+each take captured but not yet downloaded, so that the same command fetches it instead of capturing it again).
+Each file is replaced atomically, the take first and ``capture.json`` and ``pairs.csv`` after it: an interruption
+loses nothing captured before it.
 """
 from __future__ import annotations
 
@@ -59,6 +61,9 @@ def parse_setting(text: str) -> Setting:
             raise HatboxError(f"--knob {text!r}: give NAME=VALUE (several: drive=12,tone=3000)")
         if not is_plain_name(m.group(1)):
             raise HatboxError(f"--knob {text!r}: the knob name {m.group(1)!r} must be {NAME_RULE}")
+        if m.group(1) in {_name(c) for c in knobs}:
+            raise HatboxError(f"--knob {text!r} gives the knob {m.group(1)!r} twice: one value per knob in a setting",
+                              hint="give each setting its own --knob, e.g. --knob drive=0 --knob drive=5")
         try:
             knobs[column.strip()] = float(value)
         except ValueError:
@@ -99,6 +104,7 @@ class CaptureSet:
     signal: dict[str, Any] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     takes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)     # take file -> the box's capture id, until downloaded
 
     def done(self, setting: Setting) -> bool:
         """The take of ``setting`` is in the set and its file is there."""
@@ -109,11 +115,12 @@ class CaptureSet:
         """Keep the take of ``setting`` (its file already written) and write the record and pairs.csv anew."""
         self.takes[setting.take_name()] = {"knobs": setting.knobs, "take_sha256": info.get("take_sha256"),
                                            "latency_ms": info.get("latency_ms"), "box_id": info.get("id")}
+        self.pending.pop(setting.take_name(), None)
         self.save()
 
     def save(self) -> None:
         from export.atomic import atomic_output
-        body = {"signal": self.signal, "columns": self.columns, "takes": self.takes}
+        body = {"signal": self.signal, "columns": self.columns, "takes": self.takes, "pending": self.pending}
         with atomic_output(self.folder / RECORD) as fh:
             fh.write(json.dumps(body, indent=1).encode())
         rows = [",".join(["input", "output", *self.columns])]
@@ -136,7 +143,8 @@ def open_set(folder: Path, columns: list[str], seconds: float) -> CaptureSet:
         return CaptureSet(folder, columns=columns)
     try:
         body = json.loads((folder / RECORD).read_text())
-        got = CaptureSet(folder, dict(body["signal"]), list(body["columns"]), dict(body["takes"]))
+        got = CaptureSet(folder, dict(body["signal"]), list(body["columns"]), dict(body["takes"]),
+                         {str(k): str(v) for k, v in dict(body.get("pending") or {}).items()})
     except (OSError, ValueError, KeyError, TypeError):
         raise HatboxError(f"{folder / RECORD} is damaged: the takes in {folder} cannot be resumed",
                           hint="give a new folder (or delete the folder's capture.json and pairs.csv)") from None

@@ -106,15 +106,26 @@ def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet
     running.append(cid)
     info = _follow(client, cid, seconds, setting.words())
     running.remove(cid)
+    return _keep(client, cid, info, setting, seconds, cset)
+
+
+def _keep(client: Any, cid: str, info: dict[str, Any], setting: Setting, seconds: float, cset: CaptureSet) -> str:
+    """Download the finished capture ``cid`` (its record ``info``) of ``setting`` into ``cset`` and delete it on the
+    box; its id is kept in ``cset.pending`` until its take is down, so that the same command fetches it again should
+    the download fail (a full disk here).  HatboxError for a capture that is no good take."""
+    for note in info.get("notes") or []:
+        print(f"note: {note}", file=sys.stderr, flush=True)
     if info.get("state") != "done":
         raise HatboxError(f"the capture of {setting.words()} {info.get('state')}: {info.get('problem') or 'no take'}",
                           hint="fix what it says and run the same command again (what was captured is kept)")
     signal = {"seconds": seconds, "rate": info.get("rate"), "version": info.get("signal_version"),
               "dry_sha256": info.get("dry_sha256")}
+    if cset.takes and cset.signal.get("dry_sha256") not in (None, signal["dry_sha256"]):
+        raise HatboxError(f"the box's capture signal differs from the one {cset.folder} holds takes of (another "
+                          "hatbox version or rate)", hint="give another folder")
+    cset.pending[setting.take_name()] = cid
+    cset.save()
     if not (cset.folder / DRY).is_file() or cset.signal.get("dry_sha256") != signal["dry_sha256"]:
-        if cset.takes and cset.signal.get("dry_sha256") not in (None, signal["dry_sha256"]):
-            raise HatboxError(f"the box's capture signal differs from the one {cset.folder} holds takes of (another "
-                              "hatbox version or rate)", hint="give another folder")
         _download(client, cid, "dry.wav", cset.folder / DRY, signal["dry_sha256"])
     _download(client, cid, "take.wav", cset.folder / setting.take_name(), info.get("take_sha256"))
     cset.signal = signal
@@ -123,6 +134,27 @@ def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet
     print(f"captured {setting.words()}: {setting.take_name()} (round trip {float(info.get('latency_ms') or 0):.2f} "
           f"ms, return peak {float(info.get('peak_dbfs') or -120):.1f} dBFS)", flush=True)
     return cid
+
+
+def _fetch_pending(client: Any, setting: Setting, seconds: float, cset: CaptureSet) -> bool:
+    """Download the take of ``setting`` the box still holds from an earlier run whose download failed (its id in
+    ``cset.pending``, the capture done, its knobs and length the same) instead of capturing it again; False when
+    there is none (the box deleted it, a day after it finished, or it is not the same)."""
+    from hatbox.box_client import _call
+    cid = cset.pending.get(setting.take_name())
+    if cid is None:
+        return False
+    try:
+        info = _call(client, "GET", f"/captures/{cid}")
+    except HatboxError:
+        info = {}
+    if info.get("state") != "done" or info.get("knobs") != setting.box_knobs() or info.get("seconds") != seconds:
+        cset.pending.pop(setting.take_name(), None)
+        return False
+    print(f"downloading {setting.words()}: the box still holds its take from the last run (capture {cid})",
+          flush=True)
+    _keep(client, cid, info, setting, seconds, cset)
+    return True
 
 
 def _forget(client: Any, cid: str) -> None:
@@ -161,6 +193,21 @@ def _kept_words(cset: CaptureSet, count: int) -> str:
             + (f" ({PAIRS} lists them)" if done else ""))
 
 
+def _pending_words(cset: CaptureSet) -> str:
+    """`` (and fetches the take of drive=12 the box holds for a day)`` for the takes captured but not downloaded."""
+    names = [name for name in cset.pending if name not in cset.takes]
+    return f" (and fetches {', '.join(names)}, which the box holds for a day)" if names else ""
+
+
+def _in_words(exc: Exception) -> Exception:
+    """``exc`` as the error the command ends with: a full disk here (an OSError met writing a download) in words."""
+    import errno
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        from hatbox.cli import disk_full
+        return disk_full(exc)
+    return exc
+
+
 def box_capture(args: argparse.Namespace) -> int:
     """The command (see the module)."""
     from hatbox.box_client import _client
@@ -179,17 +226,18 @@ def box_capture(args: argparse.Namespace) -> int:
         with _client(url, token, verify) as client:
             try:
                 for i, setting in enumerate(todo, 1):
-                    _ready(setting, i, len(todo), args.yes)
-                    _capture_one(client, setting, args.seconds, cset, running)
+                    if not _fetch_pending(client, setting, args.seconds, cset):
+                        _ready(setting, i, len(todo), args.yes)
+                        _capture_one(client, setting, args.seconds, cset, running)
             except KeyboardInterrupt:
                 _cancel(client, running)
                 raise Interrupted(f"interrupted: {_kept_words(cset, len(settings))}; the same command captures the "
                                   "rest") from None
-            except HatboxError as exc:
-                if cset.takes:
-                    print(f"note: {_kept_words(cset, len(settings))}; the same command captures the rest",
-                          file=sys.stderr)
-                raise
+            except (HatboxError, OSError) as exc:
+                if cset.takes or cset.pending:
+                    print(f"interrupted: {_kept_words(cset, len(settings))}; the same command captures the rest"
+                          + _pending_words(cset), file=sys.stderr)
+                raise _in_words(exc) from None
             finally:
                 _end_session(client)
     print(f"{cset.folder / PAIRS}: {len(cset.takes)} take{'s' if len(cset.takes) != 1 else ''} of {args.seconds:g} s; "

@@ -2,7 +2,8 @@
 capture signal through the musician's gear and records the return (device/audio/capture.py), for
 ``hatbox box-capture`` (hatbox/cmd_capture.py) to turn into a set ``hatbox train effect`` trains on.
 
-- ``POST /captures`` ``{"name", "knobs": {name: value}, "seconds"}`` starts one (202): 409 "busy" while another
+- ``POST /captures`` ``{"name", "knobs": {name: value}, "seconds"}`` starts one (202): 507 "no space" when the
+  box's disk has less free than its dry signal and take need (nothing written), 409 "busy" while another
   plays or is written, 409 "no capture mode" when the API drives no audio engine (``device/api/sim.py``), 503 when
   the engine is not running;
 - ``GET /captures`` lists them, ``GET /captures/{id}`` says one's state (playing, writing, done, failed, cancelled,
@@ -11,7 +12,8 @@ capture signal through the musician's gear and records the return (device/audio/
   dry signal, 32-bit float WAV; 409 until the capture is done, and for a failed one (its problem in the message);
 - ``POST /captures/{id}/cancel`` fades it out (the box plays as before, nothing is kept: its folder, state
   "cancelled", goes at the next capture's start, or a day later at a listing, as does one the box's stop cut off:
-  :func:`sweep`); ``DELETE /captures/{id}`` removes a finished one's files;
+  :func:`sweep`); ``DELETE /captures/{id}`` removes a finished one's files (a finished one never deleted, its take
+  not downloaded, goes a day after it finished);
 - ``POST /captures/session/end``: the capture session ends (from its first capture on the box mutes its live input, so
   that gear left in the loop from its output to its input cannot howl between captures; else it ends 5 minutes after
   the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.
@@ -33,7 +35,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from device.api.errors import ApiError, _errors
+from device.api.errors import ApiError, _disk_error, _errors
 from device.api.state import box_of
 from device.audio.capture_result import DRY, RECORD, TAKE, read_record
 from device.control import CAPTURE_SECONDS_RANGE, EngineStoppedError
@@ -41,7 +43,13 @@ from device.control import CAPTURE_SECONDS_RANGE, EngineStoppedError
 CAPTURES = "captures"                 # under the store
 REQUEST = "request.json"
 LIVE = ("playing", "writing")
-STALE_S = 86400.0                     # a cancelled capture (or one the box's stop cut off) is removed after a day
+STALE_S = 86400.0                     # a left-over capture (cancelled, lost, or done and never downloaded) is
+                                      # removed after a day
+DEFAULT_RATE = 48000                  # the rate a capture's room is reckoned at when the engine does not say its own
+RECORD_ROOM = 64 * 1024               # request.json and capture.json, with room to spare
+SAID_FULL = "the box's disk is full"
+ROOM_HINT = ("make room on the box (hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one; "
+             "hatbox box-library lists the libraries) and run the same command again, or capture fewer --seconds")
 _ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -77,6 +85,8 @@ class CaptureInfo(BaseModel):
     signal_version: Optional[int] = None
     dry_sha256: Optional[str] = None
     take_sha256: Optional[str] = None
+    notes: list[str] = Field(default_factory=list, description="what the box's simulated gear (--sim-gear) did other "
+                             "than the knobs asked, in words: a value held to its range, a knob it has not")
 
 
 def _root(request: Request) -> Path:
@@ -89,14 +99,42 @@ def _new_id(name: str) -> str:
     return f"{slug}-{secrets.token_hex(3)}"
 
 
-def _engine_capture(request: Request) -> tuple[bool, dict[str, Any] | None]:
-    """(whether the engine has capture mode, its capture status: the one playing or last played, or None)."""
+def _engine_status(request: Request) -> dict[str, Any] | None:
+    """The engine's status (None when it cannot answer)."""
     try:
         status = box_of(request).control.status()
     except Exception:  # noqa: BLE001 - an engine that cannot answer has no capture playing
+        return None
+    return status if isinstance(status, dict) else None
+
+
+def _engine_capture(request: Request, status: Any = KeyError) -> tuple[bool, dict[str, Any] | None]:
+    """(whether the engine has capture mode, its capture status: the one playing or last played, or None), from
+    ``status`` (the engine's, asked when not given)."""
+    status = _engine_status(request) if status is KeyError else status
+    if status is None:
         return True, None
-    live = status.get("capture", KeyError) if isinstance(status, dict) else KeyError
+    live = status.get("capture", KeyError)
     return live is not KeyError, live if isinstance(live, dict) else None
+
+
+def capture_bytes(seconds: float, rate: int) -> int:
+    """About the bytes a capture of ``seconds`` at ``rate`` Hz keeps on the box's disk: its dry signal and its take
+    (32-bit float WAVs, as long as each other) and its records (:data:`RECORD_ROOM`)."""
+    from device.audio.audiofile import expected_bytes
+    return 2 * int(expected_bytes(int(round(seconds * rate)), 1, "FLOAT") or 0) + RECORD_ROOM
+
+
+def _check_room(root: Path, seconds: float, rate: int) -> None:
+    """507 "no space" when the disk holding ``root`` (the store) has less free than a ``seconds`` capture keeps
+    (:func:`capture_bytes`): said before it plays, nothing written."""
+    from device.audio.audiofile import free_bytes, full_disk_words
+    needed = capture_bytes(seconds, rate)
+    free = free_bytes(root if root.is_dir() else root.parent)
+    if free is not None and free < needed:
+        raise ApiError(507, "no space", f"the capture did not start: {full_disk_words(needed, free, SAID_FULL)} "
+                       f"(a {seconds:g} s capture keeps its dry signal and its take); nothing was written",
+                       hint=ROOM_HINT)
 
 
 def _info(request: Request, cid: str) -> CaptureInfo:
@@ -125,19 +163,22 @@ def _folder(request: Request, cid: str) -> Path:
 
 
 def _left_over(folder: Path, live_id: str | None, now: float, older_than: float) -> bool:
-    """Whether capture ``folder`` is a left-over: cancelled (Ctrl-C in box-capture), or lost (the box stopped during
-    it: a request.json and no record, not the capture playing ``live_id``), and at least ``older_than`` s old."""
+    """Whether capture ``folder`` is a left-over: cancelled (Ctrl-C in box-capture) or lost (the box stopped during
+    it: a request.json and no record, not the capture playing ``live_id``) and at least ``older_than`` s old; or
+    finished (done or failed) and never deleted (``box-capture`` deletes each take it downloads: a laptop whose disk
+    filled up did not) and a day (:data:`STALE_S`) old, as long as the same command may come back for its take."""
     done = read_record(folder)
     state = done.get("state") if done is not None else None if folder.name == live_id else "lost"
-    if state not in ("cancelled", "lost") or not (folder / REQUEST).is_file():
+    if state not in ("cancelled", "lost", "done", "failed") or not (folder / REQUEST).is_file():
         return False
     newest = max(p.stat().st_mtime for p in (folder / REQUEST, folder / RECORD) if p.is_file())
-    return now - newest >= older_than
+    return now - newest >= (older_than if state in ("cancelled", "lost") else max(older_than, STALE_S))
 
 
 def sweep(root: Path, live_id: str | None, older_than: float = STALE_S, now: float | None = None) -> list[str]:
-    """Remove the left-over captures under ``root`` (:func:`_left_over`) at least ``older_than`` s old; returns their
-    ids.  At each capture's start every one goes (``older_than`` 0), at each listing those a day old."""
+    """Remove the left-over captures under ``root`` (:func:`_left_over`) at least ``older_than`` s old (a finished
+    one: a day old); returns their ids.  At each capture's start every cancelled or lost one goes (``older_than``
+    0), at each listing those a day old."""
     now = time.time() if now is None else now
     gone = []
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
@@ -154,7 +195,8 @@ def sweep(root: Path, live_id: str | None, older_than: float = STALE_S, now: flo
 def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
     """Start a capture (see the module); its request.json first, so it is listed from the start.  The cancelled
     captures left before it are removed (:func:`sweep`)."""
-    has_mode, live = _engine_capture(request)
+    status = _engine_status(request)
+    has_mode, live = _engine_capture(request, status)
     if not has_mode:
         raise ApiError(409, "no capture mode", "this box's API drives no audio engine, so it cannot capture",
                        hint="run the box with its engine: hatbox device run (--sim --sim-gear drive to try it)")
@@ -162,12 +204,12 @@ def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
         raise ApiError(409, "busy", f"capture '{live.get('id')}' is running: one capture at a time",
                        hint=f"wait for it, or cancel it: POST /captures/{live.get('id')}/cancel")
     sweep(_root(request), None, 0.0)          # none plays now: every left-over goes
+    _check_room(_root(request), body.seconds, int((status or {}).get("rate") or DEFAULT_RATE))
     cid = _new_id(body.name)
     folder = _root(request) / cid
-    folder.mkdir(parents=True)
     asked = {"id": cid, "name": body.name, "knobs": dict(body.knobs), "seconds": body.seconds, "state": "playing",
              "created_at": time.time()}
-    (folder / REQUEST).write_text(json.dumps(asked))
+    _write_request(folder, asked)
     try:
         box_of(request).control.send({"op": "capture", "name": cid, "path": str(folder), "seconds": body.seconds,
                                       "knobs": dict(body.knobs)})
@@ -179,6 +221,19 @@ def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
         raise ApiError(409, "busy" if "one capture at a time" in str(exc) else "refused",
                        f"the capture did not start: {exc}") from None
     return CaptureInfo(**{**asked, "progress": 0.0})
+
+
+def _write_request(folder: Path, asked: dict[str, Any]) -> None:
+    """Make capture ``folder`` with its ``request.json`` (atomically); on a disk that fills meanwhile (or fails) the
+    folder goes again and the answer says so (507 / 500)."""
+    from export.atomic import atomic_output
+    try:
+        folder.mkdir(parents=True)
+        with atomic_output(folder / REQUEST) as fh:
+            fh.write(json.dumps(asked).encode())
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise _disk_error(exc, "capture", "starting the capture", "nothing was written", ROOM_HINT) from None
 
 
 class SessionEnd(BaseModel):
@@ -216,7 +271,7 @@ def _audio(request: Request, cid: str, name: str) -> FileResponse:
 
 def _add_capture_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/captures", status_code=202, response_model=CaptureInfo, dependencies=[auth],
-              responses=_errors(401, 409, 503))
+              responses=_errors(401, 409, 500, 503, 507))
     def start_capture(request: Request, body: CaptureRequest) -> CaptureInfo:
         return _start(request, body)
 

@@ -229,15 +229,14 @@ class CaptureDeck:
                 raise HatboxError(str(exc)) from None
             settings = _knobs(knobs)
             follow = getattr(io, "follow_knobs", None)
-            if callable(follow):
-                follow(settings)                     # the simulated gear: the musician's hand on the knobs
+            notes = list(follow(settings)) if callable(follow) else []   # the simulated gear: the musician's hand
             run = CaptureRun(dry, self.rate)
             self.join()
             self.mute.hold()                         # the session: the live input fades out with the output
             self._end_asked = False
             self.run, self.info = run, {"id": cid, "name": cid, "knobs": settings, "seconds": seconds,
                                         "rate": self.rate, "folder": str(folder), "state": "playing",
-                                        "started_at": time.time(), "problem": None}
+                                        "started_at": time.time(), "problem": None, "notes": notes}
             self.engine.capture = run                # the audio thread takes it at its next block
             self.writer = threading.Thread(target=self._write, args=(run, folder), daemon=True,
                                            name="hatbox-capture")
@@ -312,7 +311,7 @@ class CaptureDeck:
         """Judge ``run``'s recording and write its folder; returns the record written."""
         from device.audio.capture_result import judge, record, save
         base = {"id": self.info["id"], "name": self.info["name"], "knobs": self.info["knobs"],
-                "seconds": self.info["seconds"], "rate": self.rate}
+                "seconds": self.info["seconds"], "rate": self.rate, "notes": self.info.get("notes") or []}
         if run.cancelled:
             rec = record(base, run.dry, {"cancelled": True, "problem": "cancelled"}, None)
             save(folder, rec, run.dry, None, self.rate)

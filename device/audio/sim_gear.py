@@ -152,6 +152,22 @@ class ReverbGear(SimGear):
 _GEAR_TYPES: dict[str, type[SimGear]] = {"drive": DriveGear, "delay": DelayGear, "reverb": ReverbGear}
 
 
+def knob_notes(gear: SimGear, knobs: dict[str, float]) -> list[str]:
+    """What ``gear`` would do other than ``knobs`` ask, in words: a value outside a knob's range is held to it, a
+    knob it has not is ignored.  The simulation's own honesty (real gear cannot tell the box either)."""
+    notes, kind = [], type(gear).__name__.replace("Gear", "").lower()
+    for name, value in knobs.items():
+        spec = gear.KNOBS.get(name)
+        if spec is None:
+            notes.append(f"the simulated {kind} has no knob {name!r} (it has {', '.join(gear.KNOBS)}): "
+                         f"{name}={value:g} was ignored")
+        elif not spec[0] <= value <= spec[1]:
+            held = min(spec[1], max(spec[0], value))
+            notes.append(f"the simulated {kind} holds {name} to {spec[0]:g}..{spec[1]:g}: {name}={value:g} played as "
+                         f"{name}={held:g} (the take is labelled {name}={value:g}, as given)")
+    return notes
+
+
 def make_gear(name: str, rate: int) -> SimGear:
     """The simulated gear called ``name`` (:data:`GEARS`); ValueError for another."""
     if name not in _GEAR_TYPES:
@@ -181,8 +197,12 @@ class GearLoopIO(FileIO):
                                  "latency_ms": 1000.0 * self.latency / cfg.rate}
 
     def follow_knobs(self, knobs: dict[str, float]) -> list[str]:
-        """Set the gear's knobs named in ``knobs`` (a capture's settings); returns the names it has not."""
-        return [name for name, value in knobs.items() if not self.gear.set(name, value)]
+        """Set the gear's knobs named in ``knobs`` (a capture's settings); returns what the simulated gear did other
+        than asked, in words (:func:`knob_notes`: a value held to its knob's range, a knob it has not)."""
+        notes = knob_notes(self.gear, knobs)
+        for name, value in knobs.items():
+            self.gear.set(name, value)
+        return notes
 
     def read(self, buf: np.ndarray) -> bool:
         ok = super().read(buf)

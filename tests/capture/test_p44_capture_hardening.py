@@ -207,7 +207,7 @@ def test_cancelled_captures_go_at_the_next_start_or_after_a_day(tmp_path: Path) 
     from device.api.capture_routes import sweep
     root = tmp_path / "captures"
     old_cancel, new_cancel = _left(root, "a-1", "cancelled", 90000), _left(root, "b-2", "cancelled", 60)
-    done, lost = _left(root, "c-3", "done", 90000), _left(root, "d-4", None, 90000)
+    done, lost = _left(root, "c-3", "done", 3600), _left(root, "d-4", None, 90000)   # done: kept a day
     playing = _left(root, "e-5", None, 0)
     assert sorted(sweep(root, "e-5")) == ["a-1", "d-4"]          # a listing: those a day old
     assert new_cancel.is_dir() and done.is_dir() and playing.is_dir() and not old_cancel.exists() and not lost.exists()
