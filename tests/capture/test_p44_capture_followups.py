@@ -135,3 +135,23 @@ def test_box_capture_prints_the_simulated_gears_notes(served: LoopBox, tmp_path:
     assert "note: the simulated drive holds drive to 0..36: drive=100 played as drive=36" in err, err
     assert "note: the simulated drive has no knob 'gain'" in err
     assert served.io.gear.values["drive"] == 36.0
+
+
+def test_a_disk_that_fills_as_the_request_is_written_is_507_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    import export.atomic
+    box, codes = LoopBox(drive(), latency=240, speed=40.0), []
+    try:
+        client = TestClient(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
+        auth = {"Authorization": "Bearer " + client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]}
+
+        def full(*args: Any, **kwargs: Any) -> Any:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        monkeypatch.setattr(export.atomic, "atomic_output", full)
+        r = client.post("/captures", json={"name": "x", "knobs": {}, "seconds": 5}, headers=auth)
+        assert r.status_code == 507 and "nothing was written" in r.json()["message"], r.text
+        assert not any((tmp_path / "box" / "captures").iterdir()) and not _captures(box)
+    finally:
+        box.close()
