@@ -145,7 +145,8 @@ def test_a_disk_that_fills_as_the_request_is_written_is_507_and_leaves_nothing(
     box, codes = LoopBox(drive(), latency=240, speed=40.0), []
     try:
         client = TestClient(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
-        auth = {"Authorization": "Bearer " + client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]}
+        token = client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
 
         def full(*args: Any, **kwargs: Any) -> Any:
             raise OSError(errno.ENOSPC, "No space left on device")
