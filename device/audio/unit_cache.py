@@ -18,7 +18,7 @@ loader's thread) so that a load of the very same pack file content installs one 
   or a recurrent network's tail from before never comes back; the engine then sets the knobs its knob memory gives
   (device/audio/engine.py ``Engine.install``), as for a fresh unit.
 - **bounded**: at most ``per_slot`` units per slot, the least recently used dropped first.  What one costs in memory
-  is measured by bench/pack_switch_cache.py (docs/unit_cache.md).
+  is measured by bench/pack_switch_cache.py (docs/engine.md, Hot-swap).
 
 Thread: the loader's only (device/audio/swap.py), never the audio thread; units dropped here are freed there, as the
 graveyard's always were.
