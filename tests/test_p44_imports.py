@@ -97,6 +97,7 @@ def test_device_runs_default_store_follows_home_when_the_parser_is_built(monkeyp
 
 def test_the_pack_reading_side_of_export_loads_neither_torch_nor_trainer() -> None:
     """ARCHITECTURE.md's rule for export/: the pack reader/validator is torch-free (both sides use it); only the ONNX
-    builders (export/onnx_*.py, the trainer's last stage) need torch and the trainer's networks (docs/changes.md, forty-fourth stop)."""
+    builders (export/onnx_*.py, the trainer's last stage) need torch and the trainer's networks (docs/changes.md,
+    forty-fourth stop)."""
     code = "import export.manifest, export.pack, export.atomic, export.signing"
     assert _loaded_after(code, ("torch", "trainer", "onnxruntime")) == []

@@ -478,7 +478,8 @@ class Engine:
         """Handled by the server loop; the graph itself has nothing to do."""
 
     def _on_prewarm(self, msg: dict[str, Any]) -> None:
-        """Prepare a pack into the loader's cache, not installed (device/audio/unit_cache.py): queued, returns at once."""
+        """Prepare a pack into the loader's cache, not installed (device/audio/unit_cache.py): queued, returns at
+        once."""
         self.on_prewarm(str(msg["slot"]), str(msg["path"]))
 
     def _on_load(self, msg: dict[str, Any]) -> None:
