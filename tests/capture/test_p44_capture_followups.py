@@ -8,13 +8,12 @@ import errno
 import json
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from device.api.app import ApiConfig, create_app
 from device.api.capture_routes import capture_bytes, sweep
-from device.api.server import start_in_thread
 from device.audio.sim_gear import DriveGear, knob_notes
 from hatbox import cmd_capture
 from hatbox.capture_set import parse_setting
@@ -22,28 +21,9 @@ from hatbox.cli import main
 from hatbox.errors import HatboxError
 from tests.api.conftest import FAST_ENGINE
 from tests.capture.helpers import LoopBox, drive
+from tests.capture.test_p44_capture_cli import _captures, served  # noqa: F401  (the served box fixture)
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopBox]:
-    """A box with capture mode (LoopBox) served on loopback, this laptop paired with it."""
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
-    for var in ("HATBOX_URL", "HATBOX_TOKEN", "CI"):
-        monkeypatch.delenv(var, raising=False)
-    box, codes = LoopBox(drive(), latency=240, speed=40.0), []
-    running = start_in_thread(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
-    try:
-        assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
-        yield box
-    finally:
-        running.stop()
-        box.close()
-
-
-def _captures(box: LoopBox) -> list[dict[str, Any]]:
-    return [m for m in box.sent if m["op"] == "capture"]
 
 
 def test_a_full_box_disk_is_said_before_the_capture_and_leaves_nothing(

@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator
-
 import pytest
 
 from device.store import KNOB_FILE
 from hatbox.errors import KnobError
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
-from tests.engine.test_p43_knobs_kept import Box, _install
+from tests.engine.test_p43_knobs_kept import Box, _install, box  # noqa: F401  (the box fixture)
 
 FACTORY = Path(__file__).resolve().parents[2] / "factory"
 SYNTH = "synth-synth-gm4-0.1.0-04f0ad38f215"          # a store id (device.store.pack_id's form); no knobs
 FXD = "effect-fxd-1.0.0-0123456789ab"
-
-
-@pytest.fixture
-def box() -> Iterator[Box]:
-    b = Box()
-    yield b
-    for child in b.children:
-        child.knobs.stop()
-        child.swapper.stop()
 
 
 def _write(store: Path, slots: dict[str, tuple[str, str, list[dict]]]) -> None:
