@@ -11,8 +11,9 @@ or whose pack and name are gone from the box, switches nothing: the box plays on
 The switch goes through the box's own activation (device/api/app.py ``Box.activate``, what ``POST
 /packs/{id}/activate`` does: the pointer, then the engine's load, crossfaded in by device/audio/swap.py) on a thread
 of the switcher's own, so the MIDI reader that received the program change returns at once.  A burst (a foot
-controller scrolled through five programs in 100 ms) ends on its last program: a switch starts once no program
-change has come for :data:`SETTLE_S`, and those that come while a switch runs leave only the last to switch next.
+controller scrolled through five programs in 100 ms) ends on its last program: a lone program change switches at
+once, one within :data:`SETTLE_S` of the one before waits until no program change has come for that long, and those
+that come while a switch runs leave only the last to switch next.
 
 The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
 null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a
@@ -31,7 +32,7 @@ from typing import Any, Callable
 from hatbox.errors import HatboxError, first_line
 
 PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindings.json
-SETTLE_S = 0.06             # a program change switches once no other has come for this long (a burst: the last)
+SETTLE_S = 0.06             # a burst (program changes closer than this) switches on its last once it has ended
 SWITCH_KINDS = ("effect", "synth")       # the packs a program switches in (a tagger makes no sound)
 PREWARM_PER_KIND = 3        # mapped packs of each kind the engine prepares ahead (its cache keeps 4 per slot)
 Key = tuple[int | None, int]             # (MIDI channel 0..15, None: any; program 0..127)
@@ -223,6 +224,7 @@ class ProgramSwitcher:
         self.lock = threading.Lock()
         self._pending: tuple[int, int | None, float] | None = None     # (program, channel, when it came: monotonic)
         self._due = 0.0
+        self._came_last = float("-inf")                # when the last program change came (monotonic)
         self._worker: threading.Thread | None = None
         self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
         self.last = None                               # what the last program change did (the property)
@@ -230,11 +232,17 @@ class ProgramSwitcher:
         self.prewarm_mapped()
 
     def received(self, program: int, channel: int | None) -> None:
-        """A program change came (MIDI thread): it switches once no other comes for ``settle_s`` (the last wins)."""
+        """A program change came (MIDI thread).  A lone one (no other in the ``settle_s`` before it, no switch
+        running) switches at once: a footswitch's press is not held back by the burst wait (a cached switch took
+        82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last
+        is part of a burst (a controller scrolled through programs): it switches once no other comes for
+        ``settle_s``, the last one winning; the burst's first has switched already, a short crossfade."""
         now = time.monotonic()
         with self.lock:
+            lone = self._worker is None and now - self._came_last >= self.settle_s
+            self._came_last = now
             self._pending, self._due = (int(program), None if channel is None else int(channel), now), \
-                now + self.settle_s
+                (now if lone else now + self.settle_s)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
                 self._worker.start()

@@ -56,8 +56,25 @@ def test_a_burst_of_program_changes_switches_only_the_last(tmp_path: Path, monke
             box.program(program)
             time.sleep(0.02)
         assert box.switcher.wait(10)
-        assert box.loads()[before:] == [str(tmp_path / "box" / "packs" / ids[1] / "pack.hatpack")]
-        assert box.active() == ids[1] and box.switcher.switches == 1
+        # the burst's first switches at once (a lone press is not held back), then only its last once it ended
+        assert box.loads()[before:] == [str(tmp_path / "box" / "packs" / pid / "pack.hatpack") for pid in ids[:2]]
+        assert box.active() == ids[1] and box.switcher.switches == 2
+    finally:
+        box.stop()
+
+
+def test_a_lone_program_change_is_not_held_back_by_the_burst_wait(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """p44: every switch waited the burst window (60 ms of a cached switch's 82) before it began."""
+    box = program_box(tmp_path / "box", monkeypatch)
+    try:
+        p = packs(tmp_path / "packs")
+        box.push(p["a"], activate=True)
+        b = box.push(p["b"])
+        _map(box, 3, b)
+        box.switcher.settle_s = 30.0              # a window no test waits out: only a switch at once ends in time
+        box.program(3)
+        assert box.switcher.wait(10) and box.active() == b
     finally:
         box.stop()
 
