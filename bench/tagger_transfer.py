@@ -74,7 +74,7 @@ def word_items(items: list[Item], kits_dir: Path) -> list[Item]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     from trainer.tagger.hydrogen import KITS_DIR
     tr, te, train_kits, _ = split()
     tr_words, te_words = word_items(tr, KITS_DIR), word_items(te, KITS_DIR)

@@ -39,7 +39,7 @@ def test_one_name_in_two_forms_is_one_timbre_with_a_note(tmp_path):
 
 
 def test_play_corners_typed_nfc_match_an_older_packs_nfd_name(tmp_path, capsys):
-    from export.onnx_synth import export_synth
+    from trainer.synth.onnx_export import export_synth
     from tests.synth.conftest import small_model
     m = small_model()
     pack = export_synth(m.net, m.embed.weight.detach().numpy(), [FLOETE_NFD, "reed", "brass", "pipe"],

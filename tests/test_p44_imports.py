@@ -97,7 +97,29 @@ def test_device_runs_default_store_follows_home_when_the_parser_is_built(monkeyp
 
 def test_the_pack_reading_side_of_export_loads_neither_torch_nor_trainer() -> None:
     """ARCHITECTURE.md's rule for export/: the pack reader/validator is torch-free (both sides use it); only the ONNX
-    builders (export/onnx_*.py, the trainer's last stage) need torch and the trainer's networks (docs/changes.md,
-    forty-fourth stop)."""
+    builder left there (export/onnx_effect.py) needs torch; the synth's and tagger's builders are the trainer's last
+    stage, under trainer/ (docs/changes.md, forty-fourth stop)."""
     code = "import export.manifest, export.pack, export.atomic, export.signing"
     assert _loaded_after(code, ("torch", "trainer", "onnxruntime")) == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module name an ``import`` or ``from ... import`` statement in ``path`` names (absolute imports)."""
+    import ast
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_module_under_export_imports_the_trainer() -> None:
+    """export/ is the pack format (ARCHITECTURE.md); the synth's and tagger's ONNX builders, which need the trainer's
+    networks, live in trainer/synth/onnx_export.py and trainer/tagger/onnx_export.py (forty-fourth stop)."""
+    sources = sorted((ROOT / "export").glob("*.py"))
+    assert len(sources) >= 4
+    offenders = {p.name: sorted(n for n in _imported_modules(p) if n == "trainer" or n.startswith("trainer."))
+                 for p in sources}
+    assert {name: mods for name, mods in offenders.items() if mods} == {}

@@ -22,8 +22,8 @@ ENGINE = EngineSpec(trial_seconds=0.05)
 def real_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from export.manifest import Knob
     from export.onnx_effect import export_effect
-    from export.onnx_synth import export_synth
-    from export.onnx_tagger import export_tagger
+    from trainer.synth.onnx_export import export_synth
+    from trainer.tagger.onnx_export import export_tagger
     from trainer.effect.models import build
     from trainer.synth.model import NeuralSynth, SynthConfig
     from trainer.tagger.model import TaggerConfig, TaggerNet

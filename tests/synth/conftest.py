@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from export.onnx_synth import export_synth
 from export.pack import Pack, read_pack
 from trainer.synth.model import NeuralSynth, SynthConfig
+from trainer.synth.onnx_export import export_synth
 
 NAMES = ["reed", "brass", "string", "pipe"]
 

@@ -97,7 +97,7 @@ def test_a_steady_fast_decay_is_no_release() -> None:
 
 # ------------------------------------------------------------------ 2. a held voice that decays away ends
 def _pack(tmp_path, fall: float):
-    from export.onnx_synth import export_synth
+    from trainer.synth.onnx_export import export_synth
     from export.pack import read_pack
     from tests.synth.conftest import NAMES, small_model
     m = small_model()

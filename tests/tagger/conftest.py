@@ -78,7 +78,7 @@ def small_pack(tmp_path_factory) -> Path:
     """An untrained (random weights) two-tag tagger pack, 0.5 s clips."""
     import torch
 
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     from trainer.tagger.model import TaggerConfig, TaggerNet
     torch.manual_seed(0)
     net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()

@@ -8,9 +8,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from export.onnx_tagger import TaggerGraph, export_tagger, onnx_bytes  # noqa: E402
 from export.pack import read_pack  # noqa: E402
 from trainer.tagger.model import TaggerConfig, TaggerNet  # noqa: E402
+from trainer.tagger.onnx_export import TaggerGraph, export_tagger, onnx_bytes  # noqa: E402
 from trainer.tagger.train import new_stats_head  # noqa: E402
 
 NOISE = ("TracerWarning", "Constant folding", "batch_size other than 1", "legacy TorchScript-based ONNX export")
@@ -40,9 +40,10 @@ def test_a_tagger_export_prints_no_tracer_or_constant_folding_notes(tmp_path, re
 
 
 def test_the_synth_and_effect_exports_print_none_either(recwarn, capfd) -> None:
-    from export import onnx_effect, onnx_synth
+    from export import onnx_effect
     from tests.synth.conftest import small_model
     from trainer.effect.models import build
+    from trainer.synth import onnx_export as onnx_synth
     onnx_synth.onnx_bytes(small_model().net)
     onnx_effect.to_onnx(build("gru", 2, hidden=8), 2)
     assert _noise(list(recwarn)) == []

@@ -10,8 +10,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from device.library.runner import PackTagger
-from export.onnx_tagger import export_tagger
 from trainer.tagger.model import FREQ_NORM_MIX, FreqNorm, TaggerConfig, TaggerNet
+from trainer.tagger.onnx_export import export_tagger
 
 from .conftest import hiss, thump
 

@@ -12,8 +12,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from device.library.runner import PackTagger
-from export.onnx_tagger import export_tagger
 from trainer.tagger.model import TaggerConfig, TaggerNet, peak_normalised
+from trainer.tagger.onnx_export import export_tagger
 from trainer.tagger.train import fit_stats_head
 
 from .test_stats_head import _clips

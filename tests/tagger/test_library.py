@@ -151,7 +151,7 @@ def other_pack(tmp_path_factory):
     """A second tagger pack with other words (a producer's retrained one)."""
     import torch
 
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     from trainer.tagger.model import TaggerConfig, TaggerNet
     torch.manual_seed(1)
     net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()

@@ -65,7 +65,7 @@ def _picky_pack(tmp_path):
     """A two-tag tagger of several tags per file whose thresholds no score reaches: it is sure of nothing."""
     import torch
 
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     from trainer.tagger.model import TaggerConfig, TaggerNet
     torch.manual_seed(0)
     net = TaggerNet(TaggerConfig(clip_samples=8000, channels=(8, 16), embed_dim=16), 2).eval()

@@ -8,8 +8,8 @@ torch = pytest.importorskip("torch")
 
 from device.audio.mel import MelSpec, log_mel, mfcc
 from device.library.runner import PackTagger
-from export.onnx_tagger import export_tagger
 from trainer.tagger.model import StatsHead, TaggerConfig, TaggerNet, band_stats, mfcc_stats
+from trainer.tagger.onnx_export import export_tagger
 from trainer.tagger.train import fit_stats_head
 
 from .conftest import hiss, thump

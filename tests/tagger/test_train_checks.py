@@ -75,11 +75,11 @@ def test_an_out_that_cannot_be_written_stops_before_decoding(tree, tmp_path, cap
 
 
 def test_the_report_is_written_after_the_pack_never_without_it(tree, tmp_path, capsys, monkeypatch):
-    import export.onnx_tagger
+    import trainer.tagger.onnx_export
 
     def fail(*args, **kwargs):
         raise HatboxError("disk full (simulated)")
-    monkeypatch.setattr(export.onnx_tagger, "export_tagger", fail)
+    monkeypatch.setattr(trainer.tagger.onnx_export, "export_tagger", fail)
     out = tmp_path / "t.hatpack"
     assert _train(tree, "--out", out, "--holdout", "0.34") == 2
     assert "disk full" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def _trained_looking_net(seed: int = 0):
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     return export_tagger(_trained_looking_net(), ["kick", "hat"], tmp_path_factory.mktemp("tr") / "drums.hatpack",
                          name="drums")
 

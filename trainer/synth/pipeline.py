@@ -5,7 +5,6 @@ import math
 from pathlib import Path
 
 from export.atomic import locks_out, refuse_report_clashes, staged_report
-from export.onnx_synth import export_synth
 from hatbox.errors import HatboxError
 from hatbox.names import check_pack_name, default_pack_name
 from trainer import accel
@@ -13,6 +12,7 @@ from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
 from trainer.made import made_words
 from trainer.synth.model import SynthConfig
+from trainer.synth.onnx_export import export_synth
 from trainer.synth.report import TrainingLog, write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
 from export.atomic import check_out, unwritable

@@ -164,7 +164,7 @@ def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4
 
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
                       holdout: float, name: str, threads: int, seed: int, keep_level: bool = False) -> Summary:
-    from export.onnx_tagger import export_tagger
+    from trainer.tagger.onnx_export import export_tagger
     notes: list[str] = []
     items = load_sources(source if isinstance(source, list) else [source], notes)
     check_items(items)
