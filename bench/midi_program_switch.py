@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
-import json
 import statistics
 import sys
 import tempfile
@@ -156,10 +155,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = run(Path(tmp), args.switches)
+    report(args.name, rows)
+
+
+def report(name: str, rows: dict[str, Any]) -> None:
+    """Print ``rows`` and write them, with the machine and its load, to bench/results/NAME.json (the benches' own
+    engine_common.write_result)."""
+    from engine_common import write_result
     for key, value in rows.items():
         print(f"{key}: {value}")
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / f"{args.name}.json").write_text(json.dumps(rows, indent=1) + "\n")
+    print(f"wrote {write_result(name, rows)}")
 
 
 if __name__ == "__main__":

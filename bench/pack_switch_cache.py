@@ -26,7 +26,6 @@ import argparse
 import copy
 import dataclasses
 import gc
-import json
 import os
 import sys
 import tempfile
@@ -172,10 +171,7 @@ def main() -> None:
         rows = run_box(Path(tmp), args.switches, args.prewarmed)
     rows["unit_cost"] = unit_costs(args.units)
     rows["note"] = "a 2-core VM shared with other jobs; medians over the switches"
-    for key, value in rows.items():
-        print(f"{key}: {value}")
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / f"{args.name}.json").write_text(json.dumps(rows, indent=1) + "\n")
+    mps.report(args.name, rows)
 
 
 if __name__ == "__main__":
