@@ -313,13 +313,12 @@ class CaptureDeck:
         base = {"id": self.info["id"], "name": self.info["name"], "knobs": self.info["knobs"],
                 "seconds": self.info["seconds"], "rate": self.rate, "notes": self.info.get("notes") or []}
         if run.cancelled:
-            rec = record(base, run.dry, {"cancelled": True, "problem": "cancelled"}, None)
-            save(folder, rec, run.dry, None, self.rate)
-            return rec
-        take, figures = judge(run.rec, run.dry, self.rate, run.tail)
-        good = figures["problem"] is None
-        rec = record(base, run.dry, figures, take if good else None)
-        save(folder, rec, run.dry, take if good else None, self.rate)
+            take, figures = None, {"cancelled": True, "problem": "cancelled"}
+        else:
+            take, figures = judge(run.rec, run.dry, self.rate, run.tail)
+            take = take if figures["problem"] is None else None
+        rec = record(base, run.dry, figures, take)
+        save(folder, rec, run.dry, take, self.rate)
         return rec
 
     def join(self, timeout: float = 10.0) -> None:
