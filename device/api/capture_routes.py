@@ -137,15 +137,17 @@ def _check_room(root: Path, seconds: float, rate: int) -> None:
                        hint=ROOM_HINT)
 
 
-def _info(request: Request, cid: str) -> CaptureInfo:
-    """Capture ``cid``'s record: what was asked, overlaid by the engine's live status, or by its finished record."""
+def _info(request: Request, cid: str, live: Any = KeyError) -> CaptureInfo:
+    """Capture ``cid``'s record: what was asked, overlaid by the engine's live status, or by its finished record;
+    ``live``: the engine's capture status (:func:`_engine_capture`), asked when not given."""
     folder = _folder(request, cid)
     try:
         asked = json.loads((folder / REQUEST).read_text())
     except (OSError, ValueError):
         raise ApiError(404, "not found", f"no capture '{cid}'") from None
     done = read_record(folder)
-    _, live = _engine_capture(request)
+    if live is KeyError:
+        _, live = _engine_capture(request)
     if done is not None:
         merged = {**asked, **{k: v for k, v in done.items() if k not in ("id", "name")}, "progress": 1.0}
     elif live is not None and live.get("id") == cid:
@@ -288,7 +290,7 @@ def _add_capture_routes(app: FastAPI, auth: Any) -> None:
         found = []
         for cid in ids:
             try:
-                found.append(_info(request, cid))
+                found.append(_info(request, cid, live))
             except ApiError:                       # a folder with no request.json: not a capture
                 continue
         return sorted(found, key=lambda c: c.created_at)
