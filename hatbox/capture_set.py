@@ -11,6 +11,7 @@ loses nothing captured before it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,11 +66,12 @@ def parse_setting(text: str) -> Setting:
             raise HatboxError(f"--knob {text!r} gives the knob {m.group(1)!r} twice: one value per knob in a setting",
                               hint="give each setting its own --knob, e.g. --knob drive=0 --knob drive=5")
         try:
-            knobs[column.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise HatboxError(f"--knob {text!r}: {value.strip()!r} is not a number") from None
-        if knobs[column.strip()] != knobs[column.strip()] or abs(knobs[column.strip()]) == float("inf"):
+        if not math.isfinite(number):
             raise HatboxError(f"--knob {text!r}: {value.strip()!r} is not a finite number")
+        knobs[column.strip()] = number
     if not knobs:
         raise HatboxError(f"--knob {text!r} names no knob: give NAME=VALUE")
     return Setting(knobs)
