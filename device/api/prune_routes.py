@@ -111,10 +111,11 @@ def _add_prune_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         with box.install_lock:                  # no push or activation between the plan and the deletes
             others = kept_by_others(request, box.store.list())
-            plan, kept, dropped = prune_plan(box.store, others, body.keep, body.history)
-            if not body.dry_run and body.history is not None:
+            if not body.dry_run and body.history is not None:     # the steps go first, then the plan of what is left
                 dropped = box.store.trim_history(body.history)
                 plan, kept, _ = prune_plan(box.store, others, body.keep)
+            else:
+                plan, kept, dropped = prune_plan(box.store, others, body.keep, body.history)
             if body.ids is not None:
                 wanted = set(body.ids)
                 kept += [(m, "not listed") for m in plan if m["id"] not in wanted]
