@@ -245,7 +245,7 @@ class PackStore:
         staging folder goes, the upload and the pack's new folder with it: nothing is left in tmp/ or packs/.
         Then each of :attr:`on_install` gets the record of a pack installed anew (device/midi_programs.py
         ``ProgramSwitcher.installed`` pre-warms it); what one raises is logged."""
-        fresh = pack_id(manifest, sha256) not in self.ids()
+        fresh = not (self.packs / pack_id(manifest, sha256) / META_FILE).exists()     # as :meth:`ids` counts one
         meta = self._install(upload, manifest, sha256, extra)
         for hook in list(self.on_install) if fresh else ():
             try:
