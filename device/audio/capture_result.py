@@ -91,7 +91,8 @@ def record(base: dict[str, Any], dry: np.ndarray, figures: dict[str, Any], take:
 
 
 def save(folder: Path, rec: dict[str, Any], dry: np.ndarray, take: np.ndarray | None, rate: int) -> None:
-    """Write ``dry.wav``, ``take.wav`` (when ``take``) and last ``capture.json`` into ``folder``, each atomically."""
+    """Write ``dry.wav`` and ``take.wav`` (both only with a ``take``) and last ``capture.json`` into ``folder``, each
+    atomically."""
     from device.audio import audiofile
     from export.atomic import atomic_output
     folder.mkdir(parents=True, exist_ok=True)
