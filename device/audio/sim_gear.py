@@ -46,7 +46,7 @@ class SimGear:
         spec = self.KNOBS.get(name)
         if spec is None:
             return False
-        self.values[name] = float(min(spec[1], max(spec[0], value)))
+        self.values[name] = _held(spec, value)
         self.turned(name)
         return True
 
@@ -149,6 +149,11 @@ class ReverbGear(SimGear):
         return (0.5 * ((1.0 - mix) * x + mix * tail) + self.hiss(x.shape[0])).astype(np.float32)
 
 
+def _held(spec: tuple[float, float, float], value: float) -> float:
+    """``value`` held to the knob range ``spec`` (min, max, default)."""
+    return float(min(spec[1], max(spec[0], value)))
+
+
 _GEAR_TYPES: dict[str, type[SimGear]] = {"drive": DriveGear, "delay": DelayGear, "reverb": ReverbGear}
 
 
@@ -162,7 +167,7 @@ def knob_notes(gear: SimGear, knobs: dict[str, float]) -> list[str]:
             notes.append(f"the simulated {kind} has no knob {name!r} (it has {', '.join(gear.KNOBS)}): "
                          f"{name}={value:g} was ignored")
         elif not spec[0] <= value <= spec[1]:
-            held = min(spec[1], max(spec[0], value))
+            held = _held(spec, value)
             notes.append(f"the simulated {kind} holds {name} to {spec[0]:g}..{spec[1]:g}: {name}={value:g} played as "
                          f"{name}={held:g} (the take is labelled {name}={value:g}, as given)")
     return notes
