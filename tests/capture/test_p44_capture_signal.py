@@ -62,3 +62,10 @@ def test_the_trainer_uses_the_box_s_guitar_like_signal() -> None:
     assert synthdata.plucks is plucks
     x = plucks(1.0, seed=3)
     assert x.shape == (48000,) and np.max(np.abs(x)) == pytest.approx(0.5, abs=1e-6)
+
+
+def test_the_laptops_seconds_range_is_the_boxs() -> None:
+    """hatbox/cmd_capture.py keeps its own copy (the CLI starts without device.control): it must not drift."""
+    from device.control import CAPTURE_SECONDS_RANGE
+    from hatbox.cmd_capture import SECONDS_RANGE as LAPTOP
+    assert LAPTOP == CAPTURE_SECONDS_RANGE == SECONDS_RANGE
