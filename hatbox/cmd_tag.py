@@ -5,7 +5,6 @@ Heavy modules (torch, the trainer) are imported inside the handlers only.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, footer, heading, \
-    hit_line, respelled_notes, tag_heading, unsure_line
+    hit_line, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
@@ -266,7 +265,7 @@ def query(args: argparse.Namespace) -> int:
     elif args.unsure:
         found = library.unsure(args.db, k=args.k)
         if args.json:
-            _print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
+            print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
                           "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses],
                           **({"in_doubt": u.doubt} if u.doubt else {})} for u in found])
         exclusive = bool(found) and library.is_exclusive(args.db)
@@ -276,7 +275,7 @@ def query(args: argparse.Namespace) -> int:
             print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
                   doubt_line(u.margin, [(escape_unsafe(t), p) for t, p in u.guesses], _shown(str(u.path))))
     elif args.json:
-        _print_json(_tags_in_use(library.list_tags(args.db)))
+        print_json(_tags_in_use(library.list_tags(args.db)))
     else:
         counts = _tags_in_use(library.list_tags(args.db))
         for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -341,12 +340,6 @@ def _tagging_state(db: str) -> str:
         return "done"
 
 
-def _print_json(value: object) -> None:
-    """``value`` as the library listings print JSON (--json): indented, ASCII only (a name's "Ü" as ``\\u00dc``), so
-    that it is valid JSON whatever the locale's encoding (p44 QA: a Latin-1 terminal got a Python escape instead)."""
-    print(json.dumps(value, indent=2, ensure_ascii=True))
-
-
 def _tags_in_use(counts: dict[str, int]) -> dict[str, int]:
     """The tags that at least one file carries (device.library.list_tags also names the pack's unused
     tags, for the box's panel to offer when retagging a file)."""
@@ -359,7 +352,7 @@ def _print_failures(db: str, as_json: bool = False) -> None:
     ``as_json`` {"failed": [{path, why}], "skipped": [...]} instead."""
     from device import library
     if as_json:
-        _print_json({kind: [{"path": display_name(str(path)) + ("/" if kind == "folders" else ""), "why": why}
+        print_json({kind: [{"path": display_name(str(path)) + ("/" if kind == "folders" else ""), "why": why}
                             for path, why in library.failures(db, status)]
                      for kind, status in (("failed", "error"), ("skipped", "skipped"), ("folders", "folder"))})
         return
@@ -394,7 +387,7 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
     every = library.untagged(db)
     found = every[:k] if k else every
     if as_json:
-        _print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
+        print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
         return
     if not found:
         footer("every file the tagger heard carries a tag")
@@ -519,7 +512,7 @@ def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
     ``title`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
     if as_json:
-        _print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
+        print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
                      for h in hits])
         return
     if hits and title:
