@@ -13,7 +13,7 @@ from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
-from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, cut_line, doubt_line, footer, heading, \
+from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
     hit_line, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
@@ -278,7 +278,7 @@ def query(args: argparse.Namespace) -> int:
         print_json(_tags_in_use(library.list_tags(args.db)))
     else:
         counts = _tags_in_use(library.list_tags(args.db))
-        for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        for tag, n in by_count(counts):
             print(f"{n:6d}  {escape_unsafe(tag)}")
         if not counts:
             footer("no file is tagged yet (hatbox tag LIBRARY --pack TAGGER.hatpack --out DB)")
@@ -294,7 +294,7 @@ def _say_no_file_carries(db: str, tag: str) -> None:
     box-library --tag` says it)."""
     from device import library
     used = _tags_in_use(library.list_tags(db))
-    shown = ", ".join(escape_unsafe(t) for t, _ in sorted(used.items(), key=lambda kv: (-kv[1], kv[0])))
+    shown = ", ".join(escape_unsafe(t) for t, _ in by_count(used))
     footer(f"no file carries '{escape_unsafe(tag)}' (the library's tags: {shown or 'none yet'})")
 
 
