@@ -18,7 +18,8 @@ from hatbox.errors import HatboxError
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
-from hatbox.library_push import already_there, before_sending, library_there, report_lines, tagger_way, temp_folder
+from hatbox.library_push import already_there, before_sending, library_there, note_lines, report_lines, tagger_way, \
+    temp_folder
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, hit_line, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words, when_words
@@ -241,9 +242,8 @@ def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = fro
 def _say_notes(body: dict[str, Any]) -> None:
     """The box's notes on a library's archive as a whole (its ``notes``: "names read as Shift-JIS (a Japanese Windows
     zip)"; p43 regression QA: GET /libraries/ID held it, the laptop never said it)."""
-    notes = body.get("notes")
-    for note in notes if isinstance(notes, list) else []:
-        print(f"  note: {safe_text(str(note))}")
+    for line in note_lines(body):
+        print(line)
 
 
 def _active_tagger(client: Any) -> str | None:

@@ -127,6 +127,13 @@ def report_lines(body: dict[str, Any], said: frozenset[str] | set[str] = frozens
     return out
 
 
+def note_lines(body: dict[str, Any]) -> list[str]:
+    """The ``  note: ...`` lines of the box's notes on a library's archive as a whole (its ``notes``: "names read as
+    Shift-JIS (a Japanese Windows zip)"), in an upload's answer or GET /libraries/ID."""
+    notes = body.get("notes")
+    return [f"  note: {safe_text(str(n))}" for n in (notes if isinstance(notes, list) else [])]
+
+
 def earlier_checks(client: Any, src: Path, lib: dict[str, Any], said: frozenset[str] | set[str]) -> None:
     """Print what the box's checks found when library ``lib`` (a GET /libraries entry: ``src`` sent before) was sent:
     its files rejected, those kept with a warning, its notes on the archive (GET /libraries/ID), but for the files in
@@ -137,9 +144,7 @@ def earlier_checks(client: Any, src: Path, lib: dict[str, Any], said: frozenset[
         body = _call(client, "GET", f"/libraries/{quote(str(lib.get('id', '')), safe='')}", expect=dict)
     except HatboxError:
         return
-    notes = body.get("notes")
-    lines = report_lines(body, said) + [f"  note: {safe_text(str(n))}" for n in (notes if isinstance(notes, list)
-                                                                             else [])]
+    lines = report_lines(body, said) + note_lines(body)
     if lines:
         print(f"{safe_text(str(src))} as the box's checks found it when it was sent "
               f"(library {safe_text(str(lib.get('id', '?')))}):")
