@@ -61,15 +61,6 @@ def display_name(name: str) -> str:
                    for c in name)
 
 
-# tqdm ``bar_format`` for a progress bar whose count is seconds of a time budget: "train gru:  40%|####  | 120 of
-# 300 s, loss=0.0123".  tqdm's default shows a rate, which over seconds reads "1.00s/s".
-SECONDS_BAR = "{desc}: {percentage:3.0f}%|{bar}| {n} of {total} s{postfix}"
-
-# tqdm ``bar_format`` for a loop that ends at a step count or a time budget, whichever comes first: the bar's count
-# is the fraction done (the further along of the two, in step units) and the steps go in the postfix, so the time
-# left is right either way: "training tagger:  17%|#   | [00:03<00:15, 152 of 900 steps, loss=0.956]".
-BUDGET_BAR = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
-
 # Said after a warning printed before a long training run (stderr): the musician may stop now and fix the data.
 TRAINING_GOES_ON = "(training goes on; Ctrl-C stops it early and writes what it trained, Ctrl-C twice writes nothing)"
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from tqdm import tqdm
 
-from hatbox.text import SECONDS_BAR, knob_words, number_words
+from hatbox.progress import bar_format
+from hatbox.text import knob_words, number_words
 
 
 @pytest.mark.parametrize(("x", "text"), [(6.0, "6"), (0.5, "0.5"), (0.4567, "0.457"), (12.345, "12.3"),
@@ -25,13 +26,15 @@ def test_knob_settings_read_as_words_with_their_units() -> None:
 
 
 def test_the_seconds_bar_shows_seconds_of_the_budget_and_no_rate() -> None:
+    """The live bar's format since p44 (hatbox.progress: the words first, the bar after them on a wide terminal)."""
     out = io.StringIO()
-    bar = tqdm(total=300, desc="train gru", bar_format=SECONDS_BAR, file=out, ascii=True)
+    bar = tqdm(total=300, desc="train gru", bar_format=bar_format("seconds", wide=True), file=out, ascii=True,
+               ncols=60)
     bar.update(120)
     bar.set_postfix(loss="0.0123")
     bar.close()
     last = out.getvalue().split("\r")[-1].strip()
-    assert last == "train gru:  40%|####      | 120 of 300 s, loss=0.0123"
+    assert last == "train gru:  40% 120 of 300 s, loss=0.0123 |######4         |"
 
 
 def test_a_render_names_its_knobs_in_words_with_units(tmp_path):
