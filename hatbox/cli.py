@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
 from hatbox.errors import HatboxError, Terminated, stopped_by
+from hatbox.exit_codes import INTERRUPTED, signal_code
 from hatbox.text import close_progress_bars, display_name
 
 COMMAND_MODULES = (
@@ -40,7 +41,7 @@ COMMAND_MODULES = (
 )
 
 Handler = Callable[[argparse.Namespace], int]
-INTERRUPTED = 130     # the exit code of a command stopped by Ctrl-C (128 + SIGINT); a HatboxError with it is no error
+# INTERRUPTED (hatbox.exit_codes, 130): the exit code of a command stopped by Ctrl-C; a HatboxError with it is no error
 
 
 class Commands:
@@ -300,10 +301,8 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def stopped_code(exc: BaseException) -> int:
     """The exit code of a command that ``exc`` stopped, by the shell's rule 128 + the signal's number: 130 after
     Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP (:func:`hatbox.errors.stopped_by` tells which; a cloud's
-    job runner and systemd read 143 as "terminated as asked")."""
-    how = stopped_by(exc)
-    sig = getattr(signal, how, None) if how.startswith("SIG") else None
-    return 128 + int(sig) if isinstance(sig, signal.Signals) else INTERRUPTED
+    job runner and systemd read 143 as "terminated as asked"): hatbox.exit_codes.signal_code, the trainers' rule too."""
+    return signal_code(stopped_by(exc))
 
 
 def torchrun_rank() -> int:

@@ -8,16 +8,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-# the shell's 128 + the signal, as hatbox.cli.stopped_code gives a command an interrupt ended
-STOP_CODES = {"Ctrl-C": 130, "SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+from hatbox.exit_codes import signal_code
+
 WARNING = "warning: "
 
 
 def stopped_code(stopped_early: object) -> int:
     """The exit code of a training stopped early (``stopped_early``: the run's figure, "SIGTERM after 23 s ...",
-    trainer.early_stop.stopped_words, or the word alone): 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP."""
-    word = str(stopped_early or "").split(" ", 1)[0]
-    return STOP_CODES.get(word, 130)
+    trainer.early_stop.stopped_words, or the word alone): 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP, by
+    the rule hatbox.cli.stopped_code gives a command an interrupt ended (hatbox.exit_codes.signal_code)."""
+    return signal_code(str(stopped_early or "").split(" ", 1)[0])
 
 
 def stopped_line(stopped_early: object) -> str:
