@@ -10,10 +10,13 @@ text among other text.  Trailing ``.0`` parts do not count: ``1.2`` and ``1.2.0`
 "Which of two installs came later" is a pack record's ``seq`` (device/store.py, the store's install sequence): the
 box's wall clock says nothing reliable on a board with no battery clock (a pack pushed while it read 1970 was the
 "oldest"), so no order here reads ``installed`` but as the last tie-break of :func:`newness`.  A record without
-``seq`` (installed before the sequence existed) counts as 0: before every pack installed since.
+``seq`` (installed before the sequence existed) counts as 0: before every pack installed since.  Uploaded sample
+libraries keep one sequence of their own (device/api/libraries.py), and "oldest first" among them is
+:func:`upload_order`, by the same rule.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from typing import Any, Callable, Iterable, TypeVar
@@ -46,9 +49,21 @@ def folded(name: object) -> str:
 
 
 def install_seq(pack: dict[str, Any]) -> int:
-    """A pack record's install sequence number (0: installed before the store kept one, or a record without it)."""
+    """A pack's (or a library's) record's install sequence number (0: installed before the store kept one, or a record
+    without it)."""
     seq = pack.get("seq")
     return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 else 0
+
+
+def upload_order(library: dict[str, Any]) -> tuple[int, float, str]:
+    """A sort key for library records (``library.json``, GET /libraries' items), oldest first: the upload's install
+    sequence (``seq``: 1 + the largest of the libraries on the box when it came, device/api/libraries.py), then,
+    among libraries uploaded before the sequence existed (all 0: before every library since), the ``uploaded`` wall
+    time, then the id.  The wall clock decides nothing between two libraries that have a sequence: a box with no
+    battery clock may read 1970 for one upload and 2026 for the next, or the other way round."""
+    uploaded = library.get("uploaded")
+    when = float(uploaded) if isinstance(uploaded, (int, float)) and not isinstance(uploaded, bool) else 0.0
+    return (install_seq(library), when if math.isfinite(when) else 0.0, str(library.get("id", "")))
 
 
 def newness(pack: dict[str, Any]) -> tuple[int, VersionKey, float]:

@@ -33,6 +33,7 @@ from typing import Any, Callable, Protocol
 from device.api.library_fixes import cut_off, cut_off_stays, cut_off_tagger, merge_stage, name_of_id, prepare_stage, \
     rebuild_record, retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import jsonable, put_back, remove, reroot, tally, what, with_library_failures
+from device.versions import install_seq, upload_order
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
@@ -230,6 +231,7 @@ class Libraries:
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}
         if info["state"] == "untagged":
             info["error"] = NO_TAGGER
+        info["seq"] = self.next_seq()       # ingests run one at a time: no other upload takes this number
         try:
             with hold(), commit():
                 self._save(info, stage)
@@ -244,6 +246,12 @@ class Libraries:
         if info["state"] == "tagging":
             self._start(info, tagger_pack)
         return dict(info)
+
+    def next_seq(self) -> int:
+        """The install sequence number the next library uploaded gets: 1 + the largest of the libraries on the box
+        (device/versions.py ``upload_order``: "oldest first" by it, never by the box's wall clock)."""
+        with self._lock:
+            return 1 + max((install_seq(i) for i in self._jobs.values()), default=0)
 
     def _not_sent_twice(self, sha256: str, since: float) -> None:
         """SentTwice when a library of digest ``sha256`` was kept at or after ``since`` and has not failed."""
@@ -460,7 +468,7 @@ class Libraries:
         with self._lock:
             found = [i for i in self._jobs.values() if i.get("state") == "untagged" and i.get("error") == NO_TAGGER
                      and int(i.get("accepted") or 0) > 0]
-        return [i["id"] for i in sorted(found, key=lambda i: float(i.get("uploaded") or 0.0))]
+        return [i["id"] for i in sorted(found, key=upload_order)]
 
     def tag_waiting(self, tagger_pack: Path, tagger_id: str) -> list[str]:
         """Start tagging, with the tagger pack that has just become active, every library that waited untagged for

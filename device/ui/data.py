@@ -367,9 +367,10 @@ class StoreData:
         return out
 
     def shelf(self) -> list[Shelved]:
-        """Every library on the box, oldest first, as its record says (:attr:`listing`, the API's, where set: a
-        tagging's progress is kept in memory while it runs; else each library.json) with what its tags.db adds: the
-        files tagged so far (committed batch by batch) and those the tagger could not read."""
+        """Every library on the box, oldest first (device/versions.py ``upload_order``: the upload sequence), as its
+        record says (:attr:`listing`, the API's, where set: a tagging's progress is kept in memory while it runs; else
+        each library.json) with what its tags.db adds: the files tagged so far (committed batch by batch) and those
+        the tagger could not read."""
         import json
         if self.listing is not None:
             records = list(self.listing())
@@ -382,7 +383,8 @@ class StoreData:
                     continue
                 if isinstance(info, dict):
                     records.append({"id": record.parent.name, **info})
-        records.sort(key=lambda i: float(i["uploaded"]) if isinstance(i.get("uploaded"), (int, float)) else 0.0)
+        from device.versions import upload_order
+        records.sort(key=upload_order)      # the upload sequence, not the box's clock (no battery clock: 1970)
         names, root = self._library_names(), self.store.root / "libraries"
         return [shelved({**i, "name": names.get(str(i.get("id")), i.get("name"))}, root / str(i.get("id")) / "tags.db")
                 for i in records]
