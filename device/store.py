@@ -25,106 +25,36 @@ before ``seq`` existed have none and count as 0 (device/versions.py: their versi
 
 Changes hold ``<root>/.lock`` (flock) besides the store's own lock, so that two PackStores on one
 folder (the API's and the panel's) never switch the pointer from the same stale copy.
+
+The file names, pack ids and the pointer are in device/store_layout.py, recovery in device/store_recovery.py (every
+name they had here is still importable from here).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from export.atomic import fsync_dir, locked_fd, write_atomic
+from device.store_layout import (DAMAGED_POINTER, HISTORY_LEN, KNOB_FILE, LIST_HINT, LOCK_FILE, META_FILE,  # noqa: F401
+                                 PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS, SCORE_WORDS, TRUSTED_KEYS, Pointer,
+                                 StoreError, file_sha256, installed_in, pack_id, remove_path)
+from device.store_layout import ID_RE as _ID_RE
+from device.store_recovery import Recovery
 from device.versions import install_seq, newest, packs_in_order
+from export.atomic import fsync_dir, locked_fd, write_atomic
 from export.manifest import KINDS, Manifest
-from hatbox.errors import HatboxError
 
-PACK_FILE = "pack.hatpack"
-META_FILE = "meta.json"
-POINTER = "active.json"
-DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside by recover()
-POINTER_COPY = "active.json.copy"           # written after active.json each time: recover() reads it when that is damaged
-LOCK_FILE = ".lock"
-TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
-KNOB_FILE = "knobs.json"                    # the knobs the player set, kept by the engine (device/knob_store.py)
-HISTORY_LEN = 16
-_ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
-# the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack),
-# with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)
-SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
-SCORE_KEYS = tuple(SCORE_WORDS)
-LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
 _log = logging.getLogger(__name__)
 
 
-class StoreError(HatboxError):
-    """A store operation the user asked for cannot be done (unknown id, active pack...)."""
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def pack_id(manifest: Manifest, sha256: str) -> str:
-    """``<kind>-<name slug>-<version>-<sha256[:12]>``, e.g. ``effect-fuzz-1.0.0-0123456789ab``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", manifest.name.lower()).strip("-") or "pack"
-    version = re.sub(r"[^a-z0-9.]+", "-", manifest.version.lower())
-    return f"{manifest.kind}-{slug}-{version}-{sha256[:12]}"
-
-
-def installed_in(path: str | Path) -> tuple[Path, str] | None:
-    """(the store's root, the pack id) when ``path`` is an installed pack's file (``<root>/packs/<id>/pack.hatpack``,
-    as :meth:`PackStore.pack_path` names it), else None (a pack file outside any store)."""
-    path = Path(path)
-    if path.name != PACK_FILE or path.parent.parent.name != "packs" or not _ID_RE.fullmatch(path.parent.name):
-        return None
-    return path.parent.parent.parent, path.parent.name
-
-
-@dataclass
-class Pointer:
-    """The active pack of each slot and the slot's previously active packs (oldest first)."""
-
-    slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
-    history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
-
-    def to_json(self) -> bytes:
-        return json.dumps({"slots": self.slots, "history": self.history}, indent=1, sort_keys=True).encode()
-
-    @classmethod
-    def from_json(cls, data: bytes) -> "Pointer":
-        """The pointer in ``data``; ValueError when it is not one (not JSON, or a slot that is not an id or null,
-        a history that is not a list of ids)."""
-        try:
-            raw = json.loads(data)
-        except RecursionError:
-            raise ValueError("nested too deeply") from None
-        slots, history = (raw.get("slots", {}), raw.get("history", {})) if isinstance(raw, dict) else (None, None)
-        if not isinstance(slots, dict) or not isinstance(history, dict):
-            raise ValueError("not an object of slots and history")
-        p = cls()
-        for kind in KINDS:
-            p.slots[kind], p.history[kind] = slots.get(kind), history.get(kind, [])
-            if p.slots[kind] is not None and not isinstance(p.slots[kind], str):
-                raise ValueError(f"slot {kind} is {p.slots[kind]!r}, not a pack id")
-            if not isinstance(p.history[kind], list) or not all(isinstance(h, str) for h in p.history[kind]):
-                raise ValueError(f"the {kind} history is not a list of pack ids")
-        return p
-
-
-class PackStore:
+class PackStore(Recovery):
     """Installed packs and the active pointer.  Thread-safe; one store per process."""
 
     def __init__(self, root: str | Path) -> None:
@@ -288,7 +218,7 @@ class PackStore:
         """Move ``path`` (a pack folder, or whatever stands there) into trash/ as ``name`` and remove it."""
         gone = self.trash / f"{name}-{time.monotonic_ns()}"
         os.replace(path, gone)
-        _remove(gone)
+        remove_path(gone)
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
@@ -309,7 +239,7 @@ class PackStore:
         except OSError as exc:
             _log.warning("pack store: could not write %s (%s): a damaged %s could not be recovered from it",
                          POINTER_COPY, exc, POINTER)
-            _remove(self.root / POINTER_COPY)
+            remove_path(self.root / POINTER_COPY)
 
     def activate(self, pid: str) -> tuple[str | None, dict[str, Any]]:
         """Make ``pid`` its slot's active pack; returns (previously active id, meta)."""
@@ -366,22 +296,17 @@ class PackStore:
 
     def delete(self, pid: str) -> None:
         """Remove an installed pack that is not active (rename to trash/, then remove), then take it out of
-        its slot's history.  In that order so that it works on a full disk (deleting is how room is made):
-        the pack's bytes are gone before active.json is rewritten, and only if it named the pack.  A crash
-        in between leaves a history naming a missing pack, which :meth:`recover` and :meth:`rollback` skip."""
+        its slot's history, as :meth:`delete_many` does (one path for both).  In that order so that it works on a
+        full disk (deleting is how room is made): the pack's bytes are gone before active.json is rewritten, and only
+        if it named the pack.  A crash in between leaves a history naming a missing pack, which :meth:`recover` and
+        :meth:`rollback` skip.  Unlike :meth:`delete_many` it refuses (StoreError) a pack that is not installed or is
+        active, and it keeps the pack's record in :attr:`deleted` (the last 16), for the answers that name it after."""
         with self._locked():
             meta = self.meta(pid)
-            p = self.pointer()
-            if p.slots.get(meta["kind"]) == pid:
+            if self.pointer().slots.get(meta["kind"]) == pid:
                 raise StoreError(f"'{pid}' is active; deactivate it or activate another first")
-            gone = self.trash / f"{pid}-{time.monotonic_ns()}"
             self.deleted = {**dict(list(self.deleted.items())[-15:]), pid: meta}      # the last 16 deleted
-            os.replace(self._dir(pid), gone)
-            fsync_dir(self.packs)
-            shutil.rmtree(gone, ignore_errors=True)
-            if pid in p.history[meta["kind"]]:
-                p.history[meta["kind"]] = [h for h in p.history[meta["kind"]] if h != pid]
-                self._write_pointer(p)
+            self.delete_many([pid])
 
     def reachable(self) -> set[str]:
         """The packs a slot plays or a roll back can reach: the active ones and every slot's history (up to
@@ -405,7 +330,7 @@ class PackStore:
     def delete_many(self, pids: list[str]) -> list[str]:
         """Delete packs ``pids`` (none active: each is checked, under one lock) as :meth:`delete` does one, with
         one fsync of packs/ and one rewrite of active.json for them all; returns the ids deleted (those still
-        installed and not active)."""
+        installed and not active).  :meth:`delete` goes through here too."""
         with self._locked():
             p = self.pointer()
             active = {pid for pid in p.slots.values() if pid}
@@ -424,135 +349,6 @@ class PackStore:
                 p.history = history
                 self._write_pointer(p)
             return gone
-
-    # -- recovery --------------------------------------------------------------------
-    def recover(self) -> dict[str, Any]:
-        """Bring the store to a consistent state after a crash at any point (see module doc).  Never raises for
-        what it finds, and says each thing once in the log, in what it means for what plays: a pack whose record
-        (meta.json) is damaged but whose pack file is whole gets its record back from the pack; any other stray or
-        damaged entry in packs/ is removed; an active pack that went falls back to the one before it in its slot;
-        an unreadable active.json is set aside as active.json.damaged and the active packs come back from its copy
-        (:data:`POINTER_COPY`; none active when that cannot be read either).  A disk that refuses even that is logged too, and the box starts with what can be
-        read.  Returns what it did (the API's status shows it: ``recovery``)."""
-        with self._locked():
-            debris = _empty_dir(self.tmp) + _empty_dir(self.trash)
-            for half in self.root.glob(f".{POINTER}.*"):     # a pointer write a power cut stopped (export.atomic)
-                _remove(half)
-                debris += 1
-            broken, rebuilt = [], []
-            for pid in (pid for pid in self._all_dirs() if not self._intact(pid)):
-                if self._rebuild_meta(pid):
-                    _log.warning("pack store: the record (meta.json) of %s was damaged; it was made again from its "
-                                 "pack file, which is whole", pid)
-                    rebuilt.append(pid)
-                    continue
-                _log.warning("pack store: removing %s from packs/: not an intact installed pack "
-                             "(a copy cut short, damaged, or a stray file)", pid)
-                broken.append(pid)
-                try:
-                    self._discard(self.packs / pid, f"{pid}-broken")
-                except OSError as exc:
-                    _log.error("pack store: could not remove %s: %s", pid, exc)
-            before, unreadable = self._read_pointer()
-            copied = False
-            if unreadable is not None:
-                before, why_not = self._read_pointer(POINTER_COPY)
-                copied = why_not is None and (self.root / POINTER_COPY).is_file()
-            after = self._repaired(before)
-            lost = {k: v for k, v in before.slots.items() if unreadable is None and v and v != after.slots[k]}
-            for kind, pid in lost.items():
-                now = after.slots[kind]
-                _log.warning("pack store: the active %s pack %s is gone (damaged, or its folder missing): %s", kind,
-                             pid, f"the {kind} slot plays {now} now, the pack active before it" if now else
-                             f"nothing plays in the {kind} slot now; send the pack again: hatbox push PACK.hatpack "
-                             "--activate")
-            try:
-                if unreadable is not None:
-                    chosen = ", ".join(f"{k} {v}" for k, v in after.slots.items() if v) or "none"
-                    what = (f"the active packs are as its copy ({POINTER_COPY}) had them: {chosen}" if copied else
-                            f"no pack is active until one is made active (its copy could not be read either: "
-                            f"hatbox box-pack ID --activate, or the box's Models page)")
-                    _log.warning("pack store: %s is unreadable (%s): %s; the file is kept as %s", POINTER, unreadable,
-                                 what, DAMAGED_POINTER)
-                    os.replace(self.root / POINTER, self.root / DAMAGED_POINTER)
-                if after.to_json() != before.to_json() or unreadable is not None or not (self.root / POINTER).exists() \
-                        or not (self.root / POINTER_COPY).exists():
-                    self._write_pointer(after)
-            except OSError as exc:
-                _log.error("pack store: could not rewrite %s: %s", POINTER, exc)
-            self.last_recovery = {"removed_debris": debris, "removed_broken": broken, "rebuilt": rebuilt,
-                                  "active": after.slots, "lost_active": lost,
-                                  "pointer_repaired": bool(lost) or unreadable is not None,
-                                  "pointer_damaged": unreadable, "pointer_from_copy": copied}
-            return self.last_recovery
-
-    def _rebuild_meta(self, pid: str) -> bool:
-        """Write pack ``pid``'s record again from its pack file when that file is a whole pack whose id is ``pid``
-        (only the record was damaged: a cut write, a bad block); False (nothing written) otherwise.  The install's
-        checks are not kept: the record says so in their place."""
-        d = self.packs / pid
-        try:
-            if _ID_RE.fullmatch(pid) is None or not (d / PACK_FILE).is_file() or (d / META_FILE).is_dir():
-                return False
-            from export.pack import read_pack
-            manifest = read_pack(d / PACK_FILE).manifest          # every member's checksum verified
-            sha = file_sha256(d / PACK_FILE)
-            if pack_id(manifest, sha) != pid:
-                return False
-            note = {"check": "record", "ok": True, "seconds": 0.0,
-                    "detail": "made again at start from the pack file (the record was damaged); the install's own "
-                              "checks were not kept, the engine checks the pack again as it loads it"}
-            meta = self._meta(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": self._signer(d)})
-            meta["installed"] = (d / PACK_FILE).stat().st_mtime
-            write_atomic(d / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
-            return True
-        except Exception:  # noqa: BLE001 - anything wrong with the file: it is not a whole pack, and is removed
-            return False
-
-    def trusted(self) -> list[Any]:
-        """The public keys in the store's ``trusted_keys/`` (export.signing.load_trusted)."""
-        from export.signing import load_trusted
-        return load_trusted(self.root / TRUSTED_KEYS)
-
-    def _signer(self, d: Path) -> str | None:
-        """The trusted key (in ``trusted_keys/``) that signed the pack in folder ``d``, or None."""
-        try:
-            from device.validate import signed_by_now
-            return signed_by_now(d / PACK_FILE, self.trusted())
-        except Exception:  # noqa: BLE001 - no key, no signature, or one that does not hold: not signed
-            return None
-
-    def _all_dirs(self) -> list[str]:
-        return sorted(p.name for p in self.packs.iterdir())
-
-    def _intact(self, pid: str) -> bool:
-        d = self.packs / pid
-        try:
-            meta = json.loads((d / META_FILE).read_bytes())
-            return (_ID_RE.fullmatch(pid) is not None and isinstance(meta, dict) and meta.get("id") == pid
-                    and file_sha256(d / PACK_FILE) == meta.get("sha256"))
-        except (OSError, ValueError, RecursionError):
-            return False
-
-    def _repaired(self, p: Pointer) -> Pointer:
-        have = set(self.ids())
-        out = Pointer()
-        for kind in KINDS:
-            history = [h for h in p.history[kind] if h in have]
-            current = p.slots[kind]
-            if current is not None and current not in have:
-                current = history.pop() if history else None
-            out.slots[kind], out.history[kind] = current, history
-        return out
-
-    def problems(self) -> list[str]:
-        """Read-only consistency check (what tests assert is empty after a restart)."""
-        issues = [f"debris left in {d.name}/: {x.name}" for d in (self.tmp, self.trash) for x in d.iterdir()]
-        issues += [f"damaged pack {pid}" for pid in self._all_dirs() if not self._intact(pid)]
-        have = set(self.ids())
-        p = self.pointer()
-        issues += [f"{k} points at missing {v}" for k, v in p.slots.items() if v and v not in have]
-        return issues
 
 
 def to_activate(packs: list[dict[str, Any]], kind: str) -> str | None:
@@ -578,22 +374,3 @@ def _kind(kind: str) -> str:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-
-
-def _remove(path: Path) -> None:
-    """Remove a folder with what it holds, or a file or link (errors ignored: recovery tries again next time)."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
-def _empty_dir(d: Path) -> int:
-    n = 0
-    for x in d.iterdir():
-        _remove(x)
-        n += 1
-    return n

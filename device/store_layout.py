@@ -1,0 +1,113 @@
+"""The pack store's layout on disk and what it reads without a store: the names of its files, a pack's id, the
+active pointer (``active.json``), and the small file helpers its install, delete and recovery share.
+
+device/store.py (:class:`device.store.PackStore`) says how the store changes them; every name here is also importable
+from device.store, as before this module was split out of it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from export.manifest import KINDS, Manifest
+from hatbox.errors import HatboxError
+
+PACK_FILE = "pack.hatpack"
+META_FILE = "meta.json"
+POINTER = "active.json"
+DAMAGED_POINTER = "active.json.damaged"     # an unreadable pointer, set aside by recover()
+POINTER_COPY = "active.json.copy"           # written after active.json each time: recover() reads it when that is
+                                            # damaged
+LOCK_FILE = ".lock"
+TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
+KNOB_FILE = "knobs.json"                    # the knobs the player set, kept by the engine (device/knob_store.py)
+HISTORY_LEN = 16
+ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
+# the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack),
+# with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)
+SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
+SCORE_KEYS = tuple(SCORE_WORDS)
+LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
+
+
+class StoreError(HatboxError):
+    """A store operation the user asked for cannot be done (unknown id, active pack...)."""
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def pack_id(manifest: Manifest, sha256: str) -> str:
+    """``<kind>-<name slug>-<version>-<sha256[:12]>``, e.g. ``effect-fuzz-1.0.0-0123456789ab``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", manifest.name.lower()).strip("-") or "pack"
+    version = re.sub(r"[^a-z0-9.]+", "-", manifest.version.lower())
+    return f"{manifest.kind}-{slug}-{version}-{sha256[:12]}"
+
+
+def installed_in(path: str | Path) -> tuple[Path, str] | None:
+    """(the store's root, the pack id) when ``path`` is an installed pack's file (``<root>/packs/<id>/pack.hatpack``,
+    as :meth:`PackStore.pack_path` names it), else None (a pack file outside any store)."""
+    path = Path(path)
+    if path.name != PACK_FILE or path.parent.parent.name != "packs" or not ID_RE.fullmatch(path.parent.name):
+        return None
+    return path.parent.parent.parent, path.parent.name
+
+
+@dataclass
+class Pointer:
+    """The active pack of each slot and the slot's previously active packs (oldest first)."""
+
+    slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
+    history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def to_json(self) -> bytes:
+        return json.dumps({"slots": self.slots, "history": self.history}, indent=1, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Pointer":
+        """The pointer in ``data``; ValueError when it is not one (not JSON, or a slot that is not an id or null,
+        a history that is not a list of ids)."""
+        try:
+            raw = json.loads(data)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        slots, history = (raw.get("slots", {}), raw.get("history", {})) if isinstance(raw, dict) else (None, None)
+        if not isinstance(slots, dict) or not isinstance(history, dict):
+            raise ValueError("not an object of slots and history")
+        p = cls()
+        for kind in KINDS:
+            p.slots[kind], p.history[kind] = slots.get(kind), history.get(kind, [])
+            if p.slots[kind] is not None and not isinstance(p.slots[kind], str):
+                raise ValueError(f"slot {kind} is {p.slots[kind]!r}, not a pack id")
+            if not isinstance(p.history[kind], list) or not all(isinstance(h, str) for h in p.history[kind]):
+                raise ValueError(f"the {kind} history is not a list of pack ids")
+        return p
+
+
+def remove_path(path: Path) -> None:
+    """Remove a folder with what it holds, or a file or link (errors ignored: recovery tries again next time)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def empty_dir(d: Path) -> int:
+    """Remove everything in folder ``d`` (:func:`remove_path`); returns how many entries it held."""
+    n = 0
+    for x in d.iterdir():
+        remove_path(x)
+        n += 1
+    return n
