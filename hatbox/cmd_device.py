@@ -16,143 +16,27 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import os
-import time
+import sys
 from pathlib import Path
-from typing import Any, ContextManager
+from typing import Any
 
-from export.manifest import RATE_RANGE
-from hatbox.argtypes import number, whole
+# the options and their constants, the engine's config and backend, the store's lock, the MIDI map and the headless
+# status line live in these modules (split from this one); their names stay readable here (tests, hatbox check)
+from hatbox.box_backend import SIM_TAKE_MINUTES, engine_config as _config, pick_backend as _pick_backend  # noqa: F401
 from hatbox.box_control import BoxControl  # noqa: F401 - re-exported (tests, the demo)
+from hatbox.box_midi_map import describe_midi as _describe_midi, midi_hub, midi_map  # noqa: F401 - re-exported
 from hatbox.box_signals import shielded, stop_on_sigterm
-from hatbox.engine_end import died_before_asked, engine_died, engine_end, stuck
+from hatbox.box_store_lock import BOX_LOCK, one_box as _one_box, store_usable as _store_usable  # noqa: F401
+from hatbox.device_run_args import (CRASH_DIR, MAX_BLOCK, SIM_OUTPUT, add_arguments,  # noqa: F401 - re-exported
+                                    box_name as _box_name, default_store)
+from hatbox.engine_end import died_before_asked, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
+from hatbox.headless_status import STATUS_LOG_S, STATUS_TTY_S, print_until_end, status_due  # noqa: F401
 
 log = logging.getLogger("hatbox.device")
-
-
-def default_store() -> Path:
-    """The box's data folder when --store is not given: ~/.hatbox, read when asked (HOME as it is then; a module
-    constant fixed it at import, which tests had to patch)."""
-    return Path.home() / ".hatbox"
-
-
-SIM_OUTPUT = "sim-out.wav"       # --sim on the file backend records here, in the store, without --output
-SIM_TAKE_MINUTES = 30            # ... its first 30 min (345 MB at 48 kHz): a box left running does not fill the disk
-CRASH_DIR = "logs"               # under the store: where a bug's traceback is written (device/audio/server.py)
-BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
-STATUS_LOG_S = 60.0             # a headless box's status line into a log (not a terminal): this often, or on a dropout
-STATUS_TTY_S = 30.0             # on a terminal: this often, or on a dropout (every 2 s pushed the pairing code away)
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)
                                  # and for new warnings of the slots (a sample the sampler cut)
-
-
-MAX_BLOCK = 8192        # samples: device.audio.slot.MAX_BLOCK, the largest block the engine runs (not imported: numpy)
-
-
-def register(cli: Any) -> None:
-    p = cli.subcommand("device", "run", "run the box: audio engine, API, panel, MIDI and OSC", run,
-                       group_help="the box itself")
-    p.add_argument("--sim", action="store_true",
-                   help="simulated hardware; audio on ALSA 'default' if it opens, else the file backend")
-    p.add_argument("--board", metavar="NAME|FILE.toml",
-                   help="the panel's board: a name from hardware/boards/ (jetson-orin-nano-devkit, sim) or a board "
-                        "file of your own wiring (default: sim with --sim, else jetson-orin-nano-devkit)")
-    p.add_argument("--audio", metavar="DEVICE", help="ALSA device (default: 'default')")
-    p.add_argument("--block", type=whole(1, MAX_BLOCK), default=128,
-                   help=f"period / block size in samples, 1..{MAX_BLOCK} (default 128)")
-    p.add_argument("--rate", type=whole(*RATE_RANGE), default=48000,
-                   help=f"sample rate in Hz, {RATE_RANGE[0]}..{RATE_RANGE[1]} (default 48000)")
-    p.add_argument("--periods", type=whole(2, 32), default=3, help="ALSA periods per buffer, 2..32 (default 3)")
-    p.add_argument("--api", action=argparse.BooleanOptionalAction, default=True, help="serve the device API")
-    p.add_argument("--name", type=_box_name, default="hatbox",
-                   help="the box's name on the network (mDNS) and in `hatbox status`, 1-40 letters, digits, spaces, "
-                        "- or _ (default hatbox; two boxes on one network: give each its own, `hatbox pair --box "
-                        "NAME` picks one)")
-    p.add_argument("--mdns", action=argparse.BooleanOptionalAction, default=True,
-                   help="advertise the API on the local network by mDNS (_hatbox._tcp) so `hatbox` on a laptop "
-                        "finds the box; --no-mdns: reach it by its URL only")
-    p.add_argument("--panel", action=argparse.BooleanOptionalAction, default=True, help="run the touch panel")
-    p.add_argument("--midi", action=argparse.BooleanOptionalAction, default=True, help="listen for MIDI")
-    p.add_argument("--midi-cc", action="append", default=[], type=_midi_cc, metavar="CC=SLOT.KNOB",
-                   help="let MIDI control change CC turn a knob, e.g. 1=effect.drive (the mod wheel), or turn "
-                        "nothing: 70=off (repeatable; default: CC 70-85 turn the effect's knobs 1-16 in manifest "
-                        "order; a CC moves a knob once it reaches the knob's value)")
-    p.add_argument("--kit-channel", type=_midi_channel, default=None, metavar="1-16|all",
-                   help="the MIDI channel whose notes play the sampler's kit (default all: every channel, but the "
-                        "synth's when --synth-channel is given; 10 for a keyboard on another channel that should not "
-                        "layer the kit)")
-    p.add_argument("--synth-channel", type=_midi_channel, default=None, metavar="1-16|all",
-                   help="the MIDI channel whose notes play the synth (default all: every channel but the kit's, "
-                        "channel 10 when the kit plays every channel)")
-    p.add_argument("--osc-port", type=whole(0, 65535), default=12000, help="OSC port (0: no OSC; default 12000)")
-    p.add_argument("--osc-host", default="0.0.0.0",
-                   help="OSC address to listen on (default all interfaces: any peer on the network can play "
-                        "notes, knobs and volume; 127.0.0.1 keeps OSC to this machine)")
-    p.add_argument("--port", type=whole(1, 65535), default=8750, help="API port (default 8750)")
-    p.add_argument("--host", default="0.0.0.0",
-                   help="API address (default 0.0.0.0: every IPv4 interface; :: listens on IPv6 and IPv4 both; "
-                        "127.0.0.1 keeps the API to this machine)")
-    p.add_argument("--store", type=Path, default=default_store(),
-                   help=f"the box's data folder: packs, libraries, pairings, trusted_keys/ (default ~/.hatbox; its "
-                        f"log, box.log, and a bug's traceback go to its {CRASH_DIR}/ folder)")
-    p.add_argument("--require-signature", action="store_true",
-                   help="refuse packs not signed by a key in STORE/trusted_keys/ (hatbox keygen makes one), from "
-                        "the network and from --effect/--synth alike (default: unsigned packs are taken)")
-    p.add_argument("--effect", metavar="PACK", help="effect pack to play: checked, installed on the box and made "
-                                                    "its active effect (as hatbox push --activate; default: the "
-                                                    "active one)")
-    p.add_argument("--synth", metavar="PACK", help="synth pack to play: checked, installed on the box and made its "
-                                                   "active synth (default: the active one)")
-    p.add_argument("--input", metavar="WAV", help="file backend: play this instead of silence (the box stops at "
-                                                  "its end; without it the box runs until stopped)")
-    p.add_argument("--output", metavar="WAV",
-                   help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
-    p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
-    p.add_argument("--sim-gear", choices=("drive", "delay", "reverb"),
-                   help="with --sim: simulated gear (a drive pedal, a delay, a reverb; device/audio/sim_gear.py) loops "
-                        "the box's output back to its input 5 ms later, for capture mode (docs/capture.md)")
-
-
-def _config(args: argparse.Namespace) -> Any:
-    from device.audio.alsa_io import AudioConfig
-    from device.audio.engine import EngineConfig
-    from device.audio.server import ServerConfig
-    audio = AudioConfig(device=args.audio or "default", rate=args.rate, period=args.block, periods=args.periods)
-    packs = {slot: str(getattr(args, slot)) for slot in ("effect", "synth") if getattr(args, slot)}
-    gear = getattr(args, "sim_gear", None)         # its return is not mixed into the output: it would feed back
-    return ServerConfig(engine=EngineConfig(rate=args.rate, block=args.block, live_input=not gear), audio=audio,
-                        packs=packs, seconds=args.seconds, input_wav=args.input, output_wav=args.output,
-                        crash_dir=str(Path(args.store) / CRASH_DIR), sim_gear=gear)
-
-
-def _pick_backend(cfg: Any, sim: bool, store: Path) -> str:
-    """ALSA, or with --sim the file backend when no ALSA device opens (paced by the clock).
-
-    The file backend plays ``--input`` (the box stops at its end, or after --seconds) or, without
-    it, silence until the box is stopped; its output goes to ``--output`` or ``store/sim-out.wav``."""
-    from device.audio.alsa_io import AlsaIO, AudioDeviceError
-    if not sim:
-        return "ALSA device " + cfg.audio.device
-    try:
-        if cfg.sim_gear:                           # the simulated gear loops the file backend's output to its input
-            raise AudioDeviceError(f"not used with --sim-gear {cfg.sim_gear}, which loops the file backend")
-        AlsaIO(cfg.audio).close()
-        return "ALSA device " + cfg.audio.device
-    except AudioDeviceError as exc:
-        cfg.backend, cfg.pace = "file", True
-        take = ""
-        if not cfg.output_wav:                     # the default take, in the store: bounded (11.5 MB a minute)
-            cfg.output_limit_s = SIM_TAKE_MINUTES * 60.0
-            take = f" (its first {SIM_TAKE_MINUTES} min; --output FILE records a whole run)"
-        cfg.output_wav = str(Path(cfg.output_wav or Path(store) / SIM_OUTPUT).absolute())
-        until = "its end" if cfg.input_wav else "Ctrl-C or SIGTERM"
-        if cfg.seconds is not None:
-            until = f"{cfg.seconds:g} s"
-        feed = f"{cfg.input_wav} in" if cfg.input_wav else "silence in"
-        return (f"file backend ({feed}, until {until}) -> {cfg.output_wav}{take} "
-                f"(ALSA '{cfg.audio.device}' unavailable: {first_line(exc)})")
 
 
 def _say(line: str, err: bool = False) -> None:
@@ -162,6 +46,11 @@ def _say(line: str, err: bool = False) -> None:
     print(line, file=sys.stderr if err else sys.stdout, flush=True)
     log.log(logging.WARNING if line.startswith("warning:") else logging.INFO, "%s", line,
             extra={PRINTED: True})
+
+
+def register(cli: Any) -> None:
+    add_arguments(cli.subcommand("device", "run", "run the box: audio engine, API, panel, MIDI and OSC", run,
+                                 group_help="the box itself"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -191,50 +80,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         _say("the box stopped" + (f" (exit code {code})" if code else ""))   # the terminal's last word too
         return code
-
-
-def _box_name(text: str) -> str:
-    """A box name for ``--name``: 1-40 letters, digits, spaces, - or _ (what mDNS and a terminal show plainly)."""
-    import re
-    name = text.strip()
-    if not re.fullmatch(r"[\w \-]{1,40}", name):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a box name: give 1-40 letters, digits, spaces, - or _")
-    return name
-
-
-def _store_usable(store: Path) -> None:
-    """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
-    import errno
-
-    from device.given_packs import in_the_way, not_a_store, unusable_store
-    try:
-        store.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise unusable_store(store, exc) from None
-    if in_the_way(store) is not None:             # a file named libraries: the API alone would not start
-        raise unusable_store(store, OSError(errno.EEXIST, "File exists"))
-    other = not_a_store(store)
-    if other:                                     # a folder of samples given as the store: said, then used
-        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
-        print(f"warning: --store {store} holds {shown} and no box store yet: the box keeps its packs, libraries and "
-              "pairings in it from now on (its files are left as they are); give the box's own data folder if "
-              "that is not what you meant", file=sys.stderr, flush=True)
-
-
-def _one_box(store: Path) -> ContextManager[None]:
-    """Hold STORE/box.lock for the run: a second `hatbox device run` on the same store is refused at once, before it
-    installs a pack or records anything (it would switch the first box's active packs under it)."""
-    from export.atomic import held_exclusively
-
-    def busy(pid: str) -> HatboxError:
-        return HatboxError(f"another hatbox device run{pid} is using the store folder {store.absolute()}: one box "
-                           "per store",
-                           hint="stop that box first, or give this one another --store")
-    lock = store / BOX_LOCK
-    if lock.is_dir() or (lock.exists() and not lock.is_file()):   # no lock could be held: two boxes could run
-        raise HatboxError(f"{lock} is a folder (or not a file): the box keeps its lock file there, so that two boxes "
-                          "never share one store", hint=f"move it out of the store folder {store.absolute()}")
-    return held_exclusively(lock, busy)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -359,63 +204,6 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
     return stoppers
 
 
-def _midi_cc(text: str) -> tuple[int, tuple[str, str] | None]:
-    """argparse type of ``--midi-cc``: "74=effect.drive" -> (74, ("effect", "drive")), "1=off" -> (1, None)."""
-    from device.midi import parse_binding
-    try:
-        return parse_binding(text)
-    except HatboxError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
-
-
-def _midi_channel(text: str) -> int | None:
-    """argparse type of ``--kit-channel``/``--synth-channel``: "10" -> 9 (mido's count), "all" -> None."""
-    from device.midi_channels import parse_channel
-    try:
-        return parse_channel(text)
-    except HatboxError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("\n ", ";")) from None
-
-
-def midi_map(bindings: list[tuple[int, tuple[str, str] | None]], control: BoxControl,
-             learned: dict[int, tuple[str, str]] | None = None) -> Any:
-    """The box's MidiMap: the default CC mapping (device.midi.DEFAULT_CC) changed by the ``learned`` bindings
-    (kept from earlier runs) and then by ``--midi-cc`` ``bindings`` (in order; a later one for the same CC
-    wins, and the command line wins over a learned binding), over the knob ranges ``control`` learns."""
-    from device.midi import LEARNED, MidiMap
-    mapping = MidiMap(knobs=control.knobs)
-    for cc, (slot, name) in (learned or {}).items():
-        mapping.bind(cc, slot, name, origin=LEARNED)
-    for cc, target in bindings:
-        mapping.unbind(cc)
-        if target is not None:
-            mapping.bind(cc, *target)
-    return mapping
-
-
-def _describe_midi(mapping: Any) -> list[str]:
-    """Lines for the log: which CCs turn which knob now (each once it picks the knob up), a note for each
-    bank select CC bound by name (device.midi.bank_select_note), and named bindings the loaded packs lack."""
-    from device.midi import bank_select_note
-    turns: dict[tuple[str, str], list[int]] = {}
-    for cc, target in mapping.mapping().items():
-        turns.setdefault(target, []).append(cc)
-    lines = ["MIDI CCs: " + ("; ".join(f"{', '.join(map(str, ccs))} -> {slot}.{name}"
-                                       for (slot, name), ccs in turns.items()) or "none turn a knob yet "
-                             "(CC 70-85 turn the effect's knobs once a pack is loaded)")]
-    if turns:
-        lines[0] += " (a CC moves its knob once it reaches the knob's value)"
-    for cc, (slot, name) in sorted(mapping.cc.items()):
-        note = bank_select_note(cc)
-        if note:
-            lines.append(f"note: MIDI CC {cc} -> {slot}.{name}: {note}")
-        known = mapping.knobs.names(slot)
-        if known and name not in known:
-            lines.append(f"warning: MIDI CC {cc} -> {slot}.{name}: the {slot} pack has no knob '{name}' "
-                         f"(its knobs: {', '.join(known)}); the CC turns nothing until a pack with it is loaded")
-    return lines
-
-
 def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
     """The box's MIDI map as MIDI and the API share it (``control.midi``, made on first use): the learned
     bindings kept in the store (device.midi.BINDINGS_FILE; a damaged file is a warning, then ignored) under
@@ -438,6 +226,11 @@ def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
         hub.warnings.append(problem)
     control.midi = hub
     return hub
+
+
+def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
+    """hatbox.box_midi_map.midi_hub, its warnings said as the box's (:func:`_say`)."""
+    return midi_hub(args, control, _say)
 
 
 def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
@@ -566,30 +359,6 @@ def _wait(args: argparse.Namespace, control: BoxControl, engine: Any) -> None:
             _say(f"warning: panel not started: {first_line(exc)}{hint}; the status is printed here", err=True)
         finally:
             _panel_gone(args)
-    end = None if args.seconds is None else time.monotonic() + args.seconds + 2.0
-    tty = sys.stdout.isatty()
-    said_at, said_xruns = float("-inf"), 0
-    while engine.alive() and (end is None or time.monotonic() < end):
-        engine.wait(2.0)
-        try:
-            st = control.status()
-        except HatboxError:                   # ended between the two calls, or stuck (run() says which), or slow:
-            if engine.alive() and not stuck(engine):
-                continue                      # asked again (QA: a stuck engine made the box exit 0 without a word)
-            return
-        if status_due(tty, time.monotonic() - said_at, int(st.get("xruns", 0)), said_xruns):
-            _print_status(st)
-            said_at, said_xruns = time.monotonic(), int(st.get("xruns", 0))
+    print_until_end(control, engine, args.seconds)
 
 
-def status_due(tty: bool, since_s: float, xruns: int, said_xruns: int) -> bool:
-    """Whether the headless box prints its status line now: into a log or the journal (a service) once every
-    :data:`STATUS_LOG_S` (43,000 lines a day pushed the pairing code and the errors out of `journalctl -u hatbox`),
-    on a terminal once every :data:`STATUS_TTY_S` (p44 QA: a 97-character line every 2 s scrolled the pairing code
-    off a 24-row screen in 16 s); both whenever the dropouts grew."""
-    return since_s >= (STATUS_TTY_S if tty else STATUS_LOG_S) or xruns > said_xruns
-
-
-def _print_status(st: dict[str, Any]) -> None:
-    from hatbox.status_line import status_words
-    print(status_words(st), flush=True)

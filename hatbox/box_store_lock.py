@@ -1,0 +1,46 @@
+"""The store `hatbox device run` is given: made when missing, refused in one line when it cannot be, and held by one
+box at a time (STORE/box.lock).  Split from hatbox/cmd_device.py."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import ContextManager
+
+from hatbox.errors import HatboxError
+
+BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
+
+
+def store_usable(store: Path) -> None:
+    """Make the store folder if missing; HatboxError in one line when it cannot be (a file on its way)."""
+    import errno
+
+    from device.given_packs import in_the_way, not_a_store, unusable_store
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise unusable_store(store, exc) from None
+    if in_the_way(store) is not None:             # a file named libraries: the API alone would not start
+        raise unusable_store(store, OSError(errno.EEXIST, "File exists"))
+    other = not_a_store(store)
+    if other:                                     # a folder of samples given as the store: said, then used
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        print(f"warning: --store {store} holds {shown} and no box store yet: the box keeps its packs, libraries and "
+              "pairings in it from now on (its files are left as they are); give the box's own data folder if "
+              "that is not what you meant", file=sys.stderr, flush=True)
+
+
+def one_box(store: Path) -> ContextManager[None]:
+    """Hold STORE/box.lock for the run: a second `hatbox device run` on the same store is refused at once, before it
+    installs a pack or records anything (it would switch the first box's active packs under it)."""
+    from export.atomic import held_exclusively
+
+    def busy(pid: str) -> HatboxError:
+        return HatboxError(f"another hatbox device run{pid} is using the store folder {store.absolute()}: one box "
+                           "per store",
+                           hint="stop that box first, or give this one another --store")
+    lock = store / BOX_LOCK
+    if lock.is_dir() or (lock.exists() and not lock.is_file()):   # no lock could be held: two boxes could run
+        raise HatboxError(f"{lock} is a folder (or not a file): the box keeps its lock file there, so that two boxes "
+                          "never share one store", hint=f"move it out of the store folder {store.absolute()}")
+    return held_exclusively(lock, busy)

@@ -1,0 +1,46 @@
+"""A headless box's status line (`hatbox device run` without its panel): how often it is printed, and the loop that
+prints it until the engine ends.  Split from hatbox/cmd_device.py."""
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from hatbox.engine_end import stuck
+from hatbox.errors import HatboxError
+
+STATUS_LOG_S = 60.0             # a headless box's status line into a log (not a terminal): this often, or on a dropout
+STATUS_TTY_S = 30.0             # on a terminal: this often, or on a dropout (every 2 s pushed the pairing code away)
+
+
+def print_until_end(control: Any, engine: Any, seconds: float | None) -> None:
+    """Print the engine's status line (:func:`status_due` says when) until the engine ends, or ``seconds`` (and 2 s
+    of grace) have passed; an engine that is stuck ends it too (the caller says how it ended)."""
+    end = None if seconds is None else time.monotonic() + seconds + 2.0
+    tty = sys.stdout.isatty()
+    said_at, said_xruns = float("-inf"), 0
+    while engine.alive() and (end is None or time.monotonic() < end):
+        engine.wait(2.0)
+        try:
+            st = control.status()
+        except HatboxError:                   # ended between the two calls, or stuck (run() says which), or slow:
+            if engine.alive() and not stuck(engine):
+                continue                      # asked again (QA: a stuck engine made the box exit 0 without a word)
+            return
+        if status_due(tty, time.monotonic() - said_at, int(st.get("xruns", 0)), said_xruns):
+            print_status(st)
+            said_at, said_xruns = time.monotonic(), int(st.get("xruns", 0))
+
+
+def status_due(tty: bool, since_s: float, xruns: int, said_xruns: int) -> bool:
+    """Whether the headless box prints its status line now: into a log or the journal (a service) once every
+    :data:`STATUS_LOG_S` (43,000 lines a day pushed the pairing code and the errors out of `journalctl -u hatbox`),
+    on a terminal once every :data:`STATUS_TTY_S` (p44 QA: a 97-character line every 2 s scrolled the pairing code
+    off a 24-row screen in 16 s); both whenever the dropouts grew."""
+    return since_s >= (STATUS_TTY_S if tty else STATUS_LOG_S) or xruns > said_xruns
+
+
+def print_status(st: dict[str, Any]) -> None:
+    """The status line of the engine's status ``st`` on stdout (hatbox.status_line.status_words)."""
+    from hatbox.status_line import status_words
+    print(status_words(st), flush=True)
