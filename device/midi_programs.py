@@ -74,8 +74,11 @@ def check_program(program: int, channel: int | None = None) -> None:
         raise HatboxError(f"a MIDI channel is 1..16, not {int(channel) + 1}")
 
 
-def _entry(row: dict[str, Any]) -> Entry:
-    """One :data:`PROGRAMS_FILE` row -> an Entry (ValueError, KeyError or TypeError when it is not one)."""
+def entry_of(row: dict[str, Any]) -> Entry:
+    """One row of a program map -> an Entry: a :data:`PROGRAMS_FILE` row, or a ``GET /midi/programs`` row (the same
+    fields and more; the laptop reads those with this too, hatbox/midi_program_words.py), its channel 1..16 or null
+    for any.  ValueError, KeyError or TypeError when it is not one: a program outside 0..127, a channel outside 1..16
+    (0 is no channel: "any" is null), a field missing."""
     channel = row["channel"]
     entry = Entry(int(row["program"]), None if channel is None else int(channel) - 1, str(row["pack"]),
                   str(row["kind"]), str(row["name"]), str(row.get("version", "")), bool(row.get("follow", False)))
@@ -90,7 +93,7 @@ def load_programs(path: Path) -> tuple[dict[Key, Entry], str | None]:
     """The map kept in ``path``: ({key: entry}, None); no file: an empty map.  A damaged file: ({}, what is wrong)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = [_entry(row) for row in data["programs"]]
+        entries = [entry_of(row) for row in data["programs"]]
     except (FileNotFoundError, NotADirectoryError):
         return {}, None
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -15,27 +15,37 @@ from device.versions import folded, newness
 from export.manifest import KINDS
 
 
+def recent(history: dict[str, list[str]], installed: set[str]) -> dict[str, list[str]]:
+    """Each slot's roll-back steps: the installed packs of its ``history`` (oldest first, as active.json keeps it),
+    newest first, so the pack at index ``n - 1`` is step ``n`` (1: what a roll back goes back to first).  Worked out
+    once; :func:`steps` and :func:`history_beyond` read it."""
+    return {kind: [h for h in reversed(history.get(kind, [])) if h in installed] for kind in KINDS}
+
+
 def steps(history: dict[str, list[str]], installed: set[str]) -> dict[str, int]:
-    """Each installed pack in a slot's roll-back ``history`` (oldest first, as active.json keeps it) -> its step: 1
-    is what a roll back goes back to first, 2 the one after, ..."""
-    out: dict[str, int] = {}
-    for kind in KINDS:
-        mine = [h for h in history.get(kind, []) if h in installed]
-        for n, pid in enumerate(reversed(mine), start=1):
-            out.setdefault(pid, n)
-    return out
+    """Each installed pack in a slot's roll-back ``history`` -> its step (:func:`recent`)."""
+    return _steps(recent(history, installed))
 
 
 def history_beyond(history: dict[str, list[str]], installed: set[str], keep: int | None) -> dict[str, list[str]]:
     """The roll-back steps past the ``keep`` most recent of each slot (None: none), slot -> ids, newest first."""
+    return _beyond(recent(history, installed), keep)
+
+
+def _steps(slots: dict[str, list[str]]) -> dict[str, int]:
+    """Pack -> its step in :func:`recent`'s ``slots`` (a pack in two slots' histories: the first slot's)."""
+    out: dict[str, int] = {}
+    for mine in slots.values():
+        for n, pid in enumerate(mine, start=1):
+            out.setdefault(pid, n)
+    return out
+
+
+def _beyond(slots: dict[str, list[str]], keep: int | None) -> dict[str, list[str]]:
+    """The steps of :func:`recent`'s ``slots`` past the ``keep`` most recent of each (None: none)."""
     if keep is None:
         return {}
-    dropped = {}
-    for kind in KINDS:
-        mine = [h for h in reversed(history.get(kind, [])) if h in installed]
-        if mine[keep:]:
-            dropped[kind] = mine[max(0, keep):]
-    return dropped
+    return {kind: mine[max(0, keep):] for kind, mine in slots.items() if mine[keep:]}
 
 
 def _newest(metas: list[dict[str, Any]], keep_newest: int) -> set[str]:
@@ -56,9 +66,10 @@ def plan(store: Any, others: dict[str, str], keep_newest: int, history: int | No
     or more keeps it), so a pack said kept by "roll back" is one that only its slot's history keeps."""
     pointer, metas = store.pointer(), store.list()
     installed = {str(m["id"]) for m in metas}
-    dropped = history_beyond(pointer.history, installed, history)
+    slots = recent(pointer.history, installed)
+    dropped = _beyond(slots, history)
     gone = {pid for ids in dropped.values() for pid in ids}
-    step = {pid: n for pid, n in steps(pointer.history, installed).items() if pid not in gone}
+    step = {pid: n for pid, n in _steps(slots).items() if pid not in gone}
     active, newest = {pid for pid in pointer.slots.values() if pid}, _newest(metas, keep_newest)
     delete, kept = [], []
     for meta in metas:

@@ -44,7 +44,10 @@ def version_key(version: object) -> VersionKey:
 
 
 def folded(name: object) -> str:
-    """A name as lists sort and compare it: NFC, any case."""
+    """A name as lists sort and compare it, on the box and the laptop (hatbox/pack_names.py): NFC, any case ("Smäll"
+    typed, or as a macOS folder gives it).  None is no name, "", as a record without a name is (``get("name", "")``):
+    not the word "none", which a pack without a name would otherwise answer to (and which `box-midi --program N none`
+    keeps for clearing a program)."""
     return unicodedata.normalize("NFC", str(name if name is not None else "")).casefold()
 
 

@@ -26,14 +26,15 @@ def _program(text: str) -> int:
 def set_program(client: Any, given: list[str], channel: int | None) -> int:
     """``--program N PACK`` (``given``: [N, PACK]): map program N (on ``channel`` 1..16, None: any) to the pack PACK
     names on the box, or clear it (PACK ``none``); says what was done."""
-    from hatbox.pack_names import _folded, find_pack
+    from device.versions import folded
+    from hatbox.pack_names import find_pack
     program, name = _program(given[0]), given[1].strip()
     query = {} if channel is None else {"params": {"channel": channel}}
     if name.lower() in NONE_WORDS:
         print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
         return 0
     pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest")   # a set list plays the newest
-    by_name = _folded(pack.get("name", "")) == _folded(name) and pack.get("id") != name
+    by_name = folded(pack.get("name", "")) == folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))
     return 0
@@ -82,8 +83,10 @@ def program_note(client: Any, pack: dict[str, Any], packs: list[dict[str, Any]])
     """"; program 1 (set list) plays it: it will switch nothing" (or "...: program 1 (set list) will play effect
     pack pedal2 0.1.0 (ID) instead") for each program that plays ``pack`` now (GET /midi/programs' ``plays``), with
     what it plays once ``pack`` is gone (the newest other of its kind and name: device/midi_programs.py
-    ``broken_by_delete``'s rule); "" when none does, or the box cannot say (a box before the set list)."""
-    from device.midi_programs import Entry, broken_words, newest_named
+    ``broken_by_delete``'s rule); "" when none does, or the box cannot say (a box before the set list).  Each row is
+    read as the box reads its map (device/midi_programs.py ``entry_of``): a row that is not one (a channel 0, a
+    program past 127) is no program of the box's, and is not said."""
+    from device.midi_programs import broken_words, entry_of, newest_named
     try:
         rows = _call(client, "GET", "/midi/programs").get("programs") or []
     except HatboxError:
@@ -92,9 +95,10 @@ def program_note(client: Any, pack: dict[str, Any], packs: list[dict[str, Any]])
     words = []
     for row in rows:
         if isinstance(row, dict) and row.get("plays") == pack.get("id"):
-            channel = row.get("channel")
-            entry = Entry(int(row.get("program", 0)), None if not channel else int(channel) - 1, str(row.get("pack")),
-                          str(row.get("kind")), str(row.get("name")), str(row.get("version")), bool(row.get("follow")))
+            try:
+                entry = entry_of(row)           # the box's own reading of a row (device/midi_programs.py)
+            except (ValueError, KeyError, TypeError):
+                continue                        # no program the box could play (channel 0, program 200)
             words.append(safe_text(broken_words(entry, newest_named(rest, entry.kind, entry.name))))
     return "".join(f"; {w}" for w in words)
 

@@ -11,18 +11,12 @@ means the active one (the box's fault line says ``hatbox box-pack NAME --activat
 from __future__ import annotations
 
 import shlex
-import unicodedata
 from typing import Any
 
-from device.versions import newness
+from device.versions import folded, newness     # folded: names compared as the box lists them
 from hatbox.box_client import _call, _size_words, one_named, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import number_words, when_words
-
-
-def _folded(text: object) -> str:
-    """A name as names are compared: NFC, any case ("Smäll" typed, or as a macOS folder gives it)."""
-    return unicodedata.normalize("NFC", str(text)).casefold()
 
 
 def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> dict[str, Any]:
@@ -37,7 +31,7 @@ def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> 
     installed, its scores); when several ids start with ``given``."""
     if any(p.get("id") == given for p in packs):
         return next(p for p in packs if p.get("id") == given)
-    named = [p for p in packs if _folded(p.get("name", "")) == _folded(given)]
+    named = [p for p in packs if folded(p.get("name", "")) == folded(given)]
     if len(named) > 1:
         return _by_name(given, named, pick)
     hashed = [p for p in packs if _hash_starts(p, given)] if not named else []
@@ -84,7 +78,7 @@ def _by_name(given: str, named: list[dict[str, Any]], pick: str) -> dict[str, An
 def _same_release(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether packs ``a`` and ``b`` have one name (any case) and one version (and kind): a name cannot tell them
     apart, only their ids (their bytes differ).  A box that lists no versions has none alike."""
-    return (a.get("version") is not None and _folded(a.get("name", "")) == _folded(b.get("name", ""))
+    return (a.get("version") is not None and folded(a.get("name", "")) == folded(b.get("name", ""))
             and a.get("version") == b.get("version") and a.get("kind") == b.get("kind"))
 
 
