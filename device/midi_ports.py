@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -432,7 +433,10 @@ class Relay:
     engine refuses (``send`` raising HatboxError or ValueError: a knob with no pack loaded; an error in
     ``send_many``'s list, each control's own) is dropped, as the reader did; anything else is logged and the relay
     goes on.  With ``depth`` controls waiting (an engine that stopped answering), :meth:`send` waits as the reader
-    did rather than drop a note-off, until the relay is closed."""
+    did rather than drop a note-off, until the relay is closed.
+
+    Whoever made it closes it (``hatbox device run``'s MIDI stop); the API over the control it feeds closes it too
+    when it stops (:func:`close_relays`, device/api/box.py ``Box.stop``), so no relay thread outlives its box."""
 
     _STOP = object()
 
@@ -445,6 +449,13 @@ class Relay:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-midi-relay")
         self._thread.start()
+        with _RELAYS_LOCK:
+            _RELAYS.add(self)
+
+    def feeds(self, target: Any) -> bool:
+        """Whether this relay hands its controls to ``target`` (its ``send`` is a method of that object: the box's
+        control, as ``hatbox device run`` makes it)."""
+        return getattr(self._send, "__self__", None) is target
 
     def send(self, control: dict[str, Any]) -> None:
         """Queue ``control`` for the engine (returns at once unless ``depth`` are waiting; dropped once closing)."""
@@ -462,8 +473,11 @@ class Relay:
     def close(self, timeout_s: float = 2.0) -> None:
         """Hand on what is queued, then end the thread (waiting at most ``timeout_s``: an engine that hangs).  A
         reader waiting in :meth:`send` for room returns at once, and what comes later is dropped, so closing a MIDI
-        port (which waits for its reader) never hangs on an engine that stopped answering."""
+        port (which waits for its reader) never hangs on an engine that stopped answering.  Closing it again does
+        nothing."""
         self._closing = True
+        if not self._thread.is_alive():
+            return
         try:
             self._queue.put(self._STOP, timeout=timeout_s)
         except queue.Full:                 # the engine does not answer: what waits is dropped
@@ -500,6 +514,21 @@ class Relay:
         except Exception as exc:  # noqa: BLE001 - one bad control must not end MIDI for the run
             ops = ", ".join(c.get("op", "?") for c in (what if isinstance(what, list) else [what]))
             log.warning("MIDI: not played (%s): %s", ops, first_line(exc))
+
+
+_RELAYS: "weakref.WeakSet[Relay]" = weakref.WeakSet()    # every relay made in this process and not yet collected
+_RELAYS_LOCK = threading.Lock()
+
+
+def close_relays(target: Any, timeout_s: float = 2.0) -> int:
+    """Close every relay that feeds ``target`` (:meth:`Relay.feeds`), each as :meth:`Relay.close` does (at most
+    ``timeout_s`` each); returns how many were still running.  The API calls it with its control as it stops."""
+    with _RELAYS_LOCK:
+        feeding = [relay for relay in _RELAYS if relay.feeds(target)]
+    running = [relay for relay in feeding if relay._thread.is_alive()]
+    for relay in feeding:
+        relay.close(timeout_s)
+    return len(running)
 
 
 def _safe_names(seq: Any) -> Iterable[str]:

@@ -1,0 +1,253 @@
+"""The box behind the API: :class:`Box`, everything the routes share (the pack store, the engine's control, tokens,
+pairing, libraries, the kit, the worker thread that checks uploads), and :class:`ApiConfig`, what it is built with.
+Split out of device/api/app.py (which builds the app around one and re-exports these names)."""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from device.api import models as M
+from device.api.auth import Pairing, TokenStore
+from device.api.errors import ApiError, _disk_error, _engine_stopped
+from device.api.kit_routes import KitKeeper
+from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
+from device.api.library_fixes import start_notes
+from device.api.state import ENGINE_SLOTS
+from device.control import Control, EngineStoppedError
+from device.kit import KIT_FILE, kit_damage
+from device.library.archive import Limits
+from device.store import TRUSTED_KEYS, PackStore, Pointer
+from device.validate import EngineSpec
+
+log = logging.getLogger("hatbox.api")
+# s a stopping API waits for a push's checks still running on its worker thread: uvicorn has cut that push's request
+# off by then (device/api/cutoff.py), so it keeps nothing; a short wait lets a small pack's checks end cleanly
+VALIDATE_STOP_S = 2.0
+
+
+def log_code(code: str) -> None:
+    """Show the pairing ``code`` on stderr (the terminal, a service's journal): never through ``logging``, whose
+    handlers may write the box's log file (device/logs.py: STORE/logs/box.log, which ``GET /logs`` serves to any
+    paired laptop); the code is a secret."""
+    print(f"pairing code: {code}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class ApiConfig:
+    engine: EngineSpec = field(default_factory=EngineSpec)
+    box_name: str = "hatbox"
+    max_pack_bytes: int = 256 << 20
+    max_library_bytes: int = 4 << 30
+    require_signature: bool = False
+    trusted_keys: Optional[Path] = None          # default: <store>/trusted_keys
+    on_code: Callable[[str], None] = log_code    # shows the pairing code (panel, terminal); never to box.log
+    tagger: Tagger = default_tagger
+    library_limits: Limits = field(default_factory=Limits)
+    validate_nice: int = 10                      # validation yields the CPU to the audio engine
+    load_active: bool = True                     # start(): load the active packs (False: the engine has them)
+    recovery: Optional[dict[str, Any]] = None    # what `device run` found recovering the store (not done twice)
+
+
+class Box:
+    """Everything the routes share: the store, the engine's control, tokens, libraries."""
+
+    def __init__(self, store_dir: Path, control: Control, config: ApiConfig) -> None:
+        self.config, self.control = config, control
+        self.store = PackStore(store_dir)
+        self.recovery = {**(config.recovery if config.recovery is not None else self.store.recover())}
+        kit_damaged = kit_damage(self.store.root / KIT_FILE)    # read before the kit keeper sets it aside
+        self.tokens = TokenStore(self.store.root / "tokens.json")
+        self.pairing = Pairing(config.on_code)
+        self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)
+        self.install_lock = threading.Lock()
+        self._validator: ThreadPoolExecutor | None = None
+        self._validator_lock = threading.Lock()
+        self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
+        self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
+        self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
+        self._signers: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+        self.tagging_at_start: list[str] = []   # what start() set tagging, in words (see there)
+        from device.api.store_totals import LibrarySizes
+        from device.clock import ClockCheck
+        self.clock = ClockCheck.for_store(self.store.root)       # a board with no battery clock: said (/status)
+        self.library_sizes = LibrarySizes(self.store.root / "libraries")
+
+    @property
+    def validator(self) -> ThreadPoolExecutor:
+        """The worker thread that checks and installs what is pushed (one at a time, at ``config.validate_nice``);
+        made on first use (its thread on the first push), anew after :meth:`stop`."""
+        with self._validator_lock:
+            if self._validator is None:
+                self._validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
+                                                     initializer=lower_priority, initargs=(self.config.validate_nice,))
+            return self._validator
+
+    def stop(self, wait_s: float = VALIDATE_STOP_S) -> bool:
+        """The API stops (the app's lifespan ends: device/api/app.py): the worker thread ends, and the MIDI relays
+        that feed this box's control (device.midi_ports.close_relays).  A check still running gets ``wait_s`` to
+        end; past that the stop goes on without it (:func:`end_worker`).  True when nothing was left running."""
+        with self._validator_lock:
+            pool, self._validator = self._validator, None
+        ended = pool is None or end_worker(pool, wait_s)
+        from device.midi_ports import close_relays
+        close_relays(self.control)
+        return ended
+
+    def start(self) -> None:
+        """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is
+        False: `hatbox device run` starts its engine with them)."""
+        self.pairing.current()
+        self.clock.note()                       # "the box's clock is not set", once in the log
+        keys = self.trusted()                   # a file there that is no public key is logged now, not at a push
+        if self.config.require_signature and not keys:
+            log.warning("this box requires signed packs but trusts no key: every pack sent to it will be refused; "
+                        "copy a KEY.pub (hatbox keygen) into %s", self.keys_dir)
+        resumed = self.libraries.resume(lambda pid: self.store.pack_path(pid) if pid in self.store.ids() else None)
+        waited = self.tag_waiting_libraries()  # a tagger made active while the box was off (or given at start)
+        # for the terminal of `hatbox device run` (the log has them at info level, which only box.log keeps)
+        self.tagging_at_start = [f"library {lid}: carrying on the tagging a restart cut off" for lid in resumed] + \
+            [f"library {lid}: tagging it with the active tagger (it waited for one)" for lid in waited]
+        self.kit.apply_in_background(self)     # the sampler decodes the kit while the API already answers
+        for kind, pid in self.store.active().items() if self.config.load_active else ():
+            if pid and kind in ENGINE_SLOTS and not self._unsigned(pid):
+                try:
+                    self._load(kind, pid)
+                except ApiError as exc:
+                    log.error("engine refused the active %s pack at start-up: %s", kind, exc)
+
+    def _load(self, kind: str, pid: str) -> None:
+        try:
+            self.control.send({"op": "load", "slot": ENGINE_SLOTS[kind], "path": str(self.store.pack_path(pid))})
+        except EngineStoppedError as exc:        # the box's trouble, not the pack's
+            raise _engine_stopped(exc, f"pack '{pid}' was not loaded", "the box lists the pack active before it as "
+                                  "active", "if the engine had begun loading it, it may yet finish (hatbox status "
+                                  "says what plays)") from None
+        except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
+            raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
+
+    def activate(self, pid: str) -> M.SlotResult:
+        with self.install_lock:
+            return self.activate_locked(pid)
+
+    def _unsigned(self, pid: str) -> bool:
+        """Whether this box takes only signed packs and pack ``pid`` is signed by no key it trusts now."""
+        from device.validate import unsigned_now
+        return self.config.require_signature and unsigned_now(self.store, pid, self.trusted())
+
+    def check_signed(self, pid: str) -> None:
+        """409 "not signed" when this box takes only signed packs (``require_signature``) and pack ``pid`` was
+        installed without a trusted signature (before the box was started so): it stays installed, unplayed."""
+        from device.validate import SIGN_HINT
+        if self._unsigned(pid):
+            raise ApiError(409, "not signed", f"pack '{pid}' is not signed by a trusted key, and this box takes only "
+                           "signed packs (it was started with --require-signature)", hint=SIGN_HINT)
+
+    def activate_locked(self, pid: str) -> M.SlotResult:
+        """:meth:`activate` for a caller already holding ``install_lock``."""
+        self.check_signed(pid)
+        before = self.store.pointer()
+        prev, meta = self.store.activate(pid)
+        kind = meta["kind"]
+        if kind in ENGINE_SLOTS:
+            try:
+                self._load(kind, pid)
+            except ApiError:
+                self.put_back(before, pid, kind)       # the engine kept playing the old pack
+                raise
+        tagging = self.tag_waiting_libraries() if kind == "tagger" else []
+        return M.SlotResult(slot=kind, active=pid, previous=prev, tagging=tagging)
+
+    def tag_waiting_libraries(self) -> list[str]:
+        """Tag, with the active tagger pack, the libraries uploaded while none was active (Libraries.tag_waiting);
+        returns the ids started (none when no tagger is active).  Never raises: what cannot start is logged."""
+        pid = self.store.active().get("tagger")
+        if not pid or pid not in self.store.ids():
+            return []
+        try:
+            return self.libraries.tag_waiting(self.store.pack_path(pid), pid)
+        except Exception:  # noqa: BLE001 - a hint of a start, never a failed activation
+            log.exception("tagging the libraries that waited for a tagger did not start")
+            return []
+
+    def put_back(self, before: Pointer, refused: str, kind: str) -> None:
+        """Write back the pointer ``before`` after the engine refused pack ``refused`` (of slot ``kind``) that the
+        store had just made active.  Should that fail (a full disk, failing storage), 507 / 500 "storage failed"
+        saying what the box is left with: the engine plays the old pack, active.json names the refused one."""
+        try:
+            self.store.restore_pointer(before)
+        except OSError as exc:
+            log.error("putting back the %s pointer after the engine refused %s failed: %s", kind, refused, exc)
+            old = f"'{before.slots[kind]}'" if before.slots[kind] else "nothing"
+            raise _disk_error(exc, "pack", f"putting back the active {kind} pack after the engine refused pack "
+                              f"'{refused}'", f"the engine plays {old} as before, but the box lists '{refused}' as "
+                              f"the active {kind} pack: make the pack you want active again ({ACTIVATE_WAYS})",
+                              PUT_BACK_ROOM_HINT) from None
+
+    @property
+    def midi(self) -> Any:
+        """The box's MIDI map (device.midi.MidiHub) for the MIDI routes: ``hatbox device run`` hands it over on
+        the control (``control.midi``) it serves the API with; None for an API without the box's MIDI."""
+        return getattr(self.control, "midi", None)
+
+    def playing(self, kind: str, pid: str) -> bool:
+        """Whether pack ``pid`` (of kind ``kind``) is the active pack of its slot and, for an engine slot, the
+        engine plays it (its status names the pack's file): activating it again would only reload it.  A
+        tagger has no engine slot: active is enough.  False when the engine cannot say."""
+        if self.store.pointer().slots.get(kind) != pid:
+            return False
+        if kind not in ENGINE_SLOTS:
+            return True
+        try:
+            info = (self.control.status().get("active") or {}).get(ENGINE_SLOTS[kind])
+        except Exception:  # noqa: BLE001 - an engine that cannot answer is asked to load it again
+            return False
+        return isinstance(info, dict) and info.get("path") == str(self.store.pack_path(pid))
+
+    def trusted(self) -> list[Any]:
+        from export.signing import load_trusted
+        return load_trusted(self.keys_dir)
+
+    def signer_now(self, meta: dict[str, Any], trusted: list[Any]) -> str | None:
+        """The key in ``trusted`` that signed installed pack ``meta`` (its store record), checked now: a key taken
+        out of trusted_keys/ since the install no longer shows as its signer, one copied in since does.  Each
+        (pack, keys) answer is kept: /status lists every pack at each poll, and a check reads the whole pack."""
+        from device.validate import signed_by_now
+        from export.signing import key_id
+        if not trusted:
+            return None
+        key = (str(meta["id"]), str(meta.get("sha256", "")), tuple(sorted(key_id(k) for k in trusted)))
+        if key not in self._signers:
+            if len(self._signers) > 256:
+                self._signers.clear()
+            self._signers[key] = signed_by_now(self.store.pack_path(meta["id"]), trusted)
+        return self._signers[key]
+
+
+
+ACTIVATE_WAYS = "on the box's Models page, or hatbox box-pack ID --activate"
+# the same, when putting the pointer back after the engine refused a pack filled the disk (Box.put_back)
+PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
+                      f"(or hatbox box-library ID --delete a library); then make the pack you want active again "
+                      f"({ACTIVATE_WAYS})")
+
+
+def end_worker(pool: ThreadPoolExecutor, wait_s: float) -> bool:
+    """Shut ``pool`` down without waiting on it for ever: what is queued is dropped (cancelled: its requests were cut
+    off), the work running gets ``wait_s`` seconds to end, then the caller goes on (the thread ends with that work,
+    idle at last; a warning says so).  True when every thread of the pool has ended."""
+    import time
+    pool.shutdown(wait=False, cancel_futures=True)
+    threads = list(getattr(pool, "_threads", ()))      # CPython's: the pool's worker threads (joined at exit)
+    end = time.monotonic() + max(0.0, wait_s)
+    for thread in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    if any(t.is_alive() for t in threads):
+        log.warning("a push's checks were still running as the API stopped: the stop goes on without waiting for "
+                    "them (their request was cut off: device/api/cutoff.py)")
+        return False
+    return True

@@ -1,0 +1,124 @@
+"""The pack routes (device/api/app.py builds the app): list, push (upload, check, install, activate), show,
+delete and activate packs.  The push's own work (checks, install, activation: ``_install``) stays in
+device/api/app.py, which hands it to :func:`_add_pack_routes`.  Split out of device/api/app.py."""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import Response
+
+from device.api import models as M
+from device.api.auth import AuthError
+from device.api.box import Box
+from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
+from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed, _unauthorized
+from device.api.slot_routes import device_of, note_deleted_target
+from device.api.state import box_of, say_in_log
+from device.api.uploads import _BINARY, _new_upload, receive_upload
+from device.store import StoreError
+
+
+def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None) -> M.PackInfo:
+    """The API's view of installed pack ``meta``: ``signed_by`` is the trusted key that signs it now (not the
+    one at install: a key since taken out of trusted_keys/ no longer plays its packs); ``trusted`` is the box's
+    keys, read once for a listing.  ``meta`` from PackStore.list holds ``active`` and ``used_last`` already (read
+    once for the listing); one from PackStore.meta does not."""
+    active, used_last = (meta["active"], meta["used_last"]) if "used_last" in meta else \
+        (box.store.active().get(meta["kind"]) == meta["id"], box.store.used_last(meta["kind"]) == meta["id"])
+    signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
+    return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer})
+
+
+def _signature_now(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
+    """Installed pack ``meta`` with its signature check's words as a push would get them now
+    (:func:`device.validate.signature_words_now`)."""
+    from device.validate import signature_words_now
+    words = signature_words_now(box.store.pack_path(meta["id"]), box.trusted(), box.config.require_signature)
+    checks = [{**c, "detail": words} if isinstance(c, dict) and c.get("check") == "signature" else c
+              for c in meta.get("checks") or []]
+    return {**meta, "checks": checks}
+
+
+def _meta(box: Box, pid: str) -> dict[str, Any]:
+    try:
+        return box.store.meta(pid)
+    except StoreError as exc:
+        raise _from_hatbox(404, "not found", exc) from None
+
+
+def _active_pack_hint(pack_id: str, kind: str) -> str:
+    """What the 409 for deleting the active pack ``pack_id`` (an installed pack's id, of ``kind``) says to do."""
+    return ("make another pack of its kind active first (on the box's Models page, or hatbox push OTHER.hatpack "
+            f"--activate), or empty its slot (hatbox box-pack --deactivate {kind}), then delete it: "
+            f"hatbox box-pack {pack_id} --delete")
+
+
+def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> None:
+    """The pack routes on ``app`` (``auth``: the token dependency); ``install(box, upload, sha256, activate,
+    token_id, gate)``: a push's checks, install and activation on the box's worker (device/api/app.py _install)."""
+    @app.get("/packs", response_model=list[M.PackInfo], dependencies=[auth], responses=_errors(401))
+    def list_packs(request: Request) -> list[M.PackInfo]:
+        box = box_of(request)
+        keys = box.trusted()
+        return [_pack_info(box, m, keys) for m in box.store.list()]
+
+    @app.post("/packs", status_code=201, response_model=M.UploadResult,
+              responses=_errors(401, 408, 413, 415, 422, 500, 502, 507), openapi_extra=_BINARY)
+    async def upload_pack(request: Request, activate: bool = Query(False, description="activate once installed"),
+                          token_id: str = auth) -> M.UploadResult:
+        box, t = box_of(request), time.perf_counter()
+        upload = _new_upload(box, ".hatpack", "pack")
+        try:
+            _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
+                                     lambda: stopped_error("received the pack", "pack", "push it again"))
+            received, gate = time.perf_counter() - t, StopGate()
+            meta, activated, checked, before, tagging = await until_cut(
+                gate, install, box, upload, sha, activate, token_id, gate, executor=box.validator,
+                stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
+        except AuthError as exc:
+            raise _unauthorized(exc, "nothing was installed") from None
+        finally:
+            upload.unlink(missing_ok=True)
+        return M.UploadResult(pack=_pack_info(box, meta), activated=activated, installed_before=before,
+                              tagging=tagging, upload_seconds=received,
+                              validate_seconds=checked, total_seconds=time.perf_counter() - t)
+
+    @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
+    def get_pack(request: Request, pack_id: str) -> M.PackInfo:
+        box = box_of(request)
+        return _pack_info(box, _signature_now(box, _meta(box, pack_id)))
+
+    @app.delete("/packs/{pack_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404, 409))
+    def delete_pack(request: Request, pack_id: str) -> Response:
+        box = box_of(request)
+        kind = _meta(box, pack_id)["kind"]
+        tagging = [lib for lib in box.libraries.list()
+                   if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
+        if tagging:                     # a restart would find its tagging cut off and its pack gone: failed
+            lid = tagging[0]["id"]
+            raise ApiError(409, "conflict", f"pack '{pack_id}' is tagging library '{lid}' now; nothing was deleted",
+                           hint=f"wait for it (hatbox box-library {lid} --wait) or stop it (hatbox box-library {lid} "
+                                "--cancel), then delete the pack")
+        note_deleted_target(box, pack_id, kind, device_of(request))     # a roll back can say where its target went
+        try:
+            box.store.delete(pack_id)
+        except StoreError as exc:       # the active pack of its kind: the box never deletes it
+            raise ApiError(409, "conflict", Exception.__str__(exc),
+                           hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
+        return request.app.state.pack_deleted(request, pack_id)     # 204; the set list it changed (program_routes)
+
+    @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
+              responses=_errors(401, 404, 500, 502, 507))
+    def activate_pack(request: Request, pack_id: str) -> M.SlotResult:
+        box = box_of(request)
+        _meta(box, pack_id)
+        try:
+            done = box.activate(pack_id)
+        except OSError as exc:
+            raise _pointer_failed(exc, f"making pack '{pack_id}' active") from None
+        say_in_log(request, f"pack {pack_id} made the active {done.slot} pack"
+                   + (f" (was {done.previous})" if done.previous and done.previous != pack_id else ""))
+        return done
+
