@@ -69,21 +69,20 @@ a damaged file is reported and ignored (the defaults apply), never stopping the 
 The transport (device/midi_ports.py: :func:`~device.midi_ports.open_input`, the controllers) opens ALSA sequencer
 ports through mido's python-rtmidi backend and calls back with each translated message (rtmidi's thread; the
 callback should be quick, e.g. ``EngineProcess.send``).
+
+Modules: this one translates (:class:`MidiMap`, :func:`parse_binding`); :class:`KnobRanges` is device/midi_knobs.py's,
+:class:`MidiHub` and :func:`load_learned` device/midi_hub.py's (all three importable from here, as before).
 """
 from __future__ import annotations
 
-import json
 import logging
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from device import midi_saved
 from device.midi_channels import DRUM_CHANNEL, Channels  # noqa: F401 - DRUM_CHANNEL: device.midi's since p19
+from device.midi_knobs import KnobRanges
 from device.midi_pickup import IN_STEP, PICKUP, Control, PickUp  # noqa: F401 - IN_STEP, PICKUP: likewise
-from export.manifest import Knob
-from hatbox.errors import HatboxError, first_line
+from hatbox.errors import HatboxError
 
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
@@ -102,111 +101,6 @@ log = logging.getLogger("hatbox.midi")
 
 class MidiError(HatboxError):
     """The MIDI system or a port cannot be opened."""
-
-
-@dataclass
-class KnobRanges:
-    """Knob ranges per slot, ``{(slot, name): (min, max)}`` in the knob's units, and the value each
-    knob holds now where known (``values``, same keys and units: what the last load or knob message
-    through the box's control set it to; MIDI pick-up compares a CC with it).
-
-    Shared between threads (the box's control and API thread writes as packs load and knobs move, the
-    MIDI thread reads, and writes as a CC moves a knob): copy-on-write.  A change builds new dicts
-    under :attr:`lock` (so two writers do not lose each other's change) and swaps them in; a dict once
-    in ``ranges`` or ``values`` is never changed in place, so a reader needs no lock (it looks at one
-    dict, whole, from before or after a change)."""
-
-    ranges: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
-    values: dict[tuple[str, str], float] = field(default_factory=dict)
-    logs: frozenset[tuple[str, str]] = frozenset()       # the knobs whose travel is logarithmic (Knob.scale "log")
-    packs: dict[str, str] = field(default_factory=dict)  # slot -> the name of the pack loaded there (knobs or none)
-    pad: tuple[float, float] = (0.0, 0.0)                # the synth's pad (x, y) in 0..1: where it rests at start
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def set_from_manifest(self, slot: str, manifest: Any) -> None:
-        """Replace the slot's knobs with a pack manifest's (export.manifest.Manifest); the slot's
-        knob values become unknown (:meth:`loaded` also sets them to the pack's defaults)."""
-        self._load(slot, manifest, with_values=False)
-
-    def loaded(self, slot: str, manifest: Any) -> None:
-        """The slot now plays the pack with this manifest: its knobs' ranges, each knob at its default
-        (as the engine starts a freshly loaded pack, device/audio/swap.py)."""
-        self._load(slot, manifest, with_values=True)
-
-    def _load(self, slot: str, manifest: Any, with_values: bool) -> None:
-        with self.lock:
-            ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
-            values = {k: v for k, v in self.values.items() if k[0] != slot}
-            logs = {k for k in self.logs if k[0] != slot}
-            for knob in manifest.knobs:
-                ranges[(slot, knob.name)] = (float(knob.min), float(knob.max))
-                if knob.scale == "log":
-                    logs.add((slot, knob.name))
-                if with_values:
-                    values[(slot, knob.name)] = float(knob.default)
-            self.ranges, self.values, self.logs = ranges, values, frozenset(logs)
-            self.packs = {**self.packs, slot: str(getattr(manifest, "name", "") or "")}
-
-    def key(self, slot: str, name: str, ranges: dict[tuple[str, str], tuple[float, float]] | None = None
-            ) -> tuple[str, str] | None:
-        """The key of knob ``name`` of ``slot`` in ``ranges`` (default: :attr:`ranges` now), its name in any case (as
-        the engine finds a knob: "Drive" is "drive"); None for an unknown knob."""
-        ranges = self.ranges if ranges is None else ranges
-        if (slot, name) in ranges:
-            return (slot, name)
-        folded = name.lower()
-        return next((k for k in ranges if k[0] == slot and k[1].lower() == folded), None)
-
-    def forget(self, slot: str) -> None:
-        """The slot plays nothing now (its pack was unloaded): its knobs' ranges and values are dropped, so
-        MIDI and OSC no longer scale or send knobs for a pack that is gone."""
-        with self.lock:
-            self.ranges = {k: v for k, v in self.ranges.items() if k[0] != slot}
-            self.values = {k: v for k, v in self.values.items() if k[0] != slot}
-            self.packs = {s: n for s, n in self.packs.items() if s != slot}
-
-    def set_pad(self, x: float, y: float) -> None:
-        """The synth's pad is at (``x``, ``y``) now (0..1 each: an ``xy`` message through the box's control)."""
-        with self.lock:
-            self.pad = (min(1.0, max(0.0, float(x))), min(1.0, max(0.0, float(y))))
-
-    def set_value(self, slot: str, name: str, value: float) -> None:
-        """Knob ``name`` of ``slot`` (any case) was set to ``value`` (its units); ignored for an unknown knob."""
-        with self.lock:
-            key = self.key(slot, name)
-            if key is not None:
-                self.values = {**self.values, key: float(value)}
-
-    def fraction(self, slot: str, name: str) -> float | None:
-        """The knob's current value as a fraction of its travel, in [0, 1], as the panel's dial shows it (a
-        logarithmic knob's in log terms); None: knob or value unknown."""
-        found, values = self._knob(slot, name), self.values
-        value = values.get(found[0]) if found is not None else None
-        if found is None or value is None:
-            return None
-        knob = found[1]
-        return 0.0 if knob.max <= knob.min else knob.normalize(min(knob.max, max(knob.min, value)))
-
-    def scale(self, slot: str, name: str, fraction: float) -> float | None:
-        """A fraction of the knob's travel in [0, 1] -> its units, always inside its range (the float arithmetic can
-        land one ULP past an end: 0.3..0.9 at 1.0 is 0.9000000000000001, which the engine refuses); a logarithmic
-        knob's travel in log terms, as the panel's dial (export.manifest.Knob.denormalize).  None: unknown knob."""
-        found = self._knob(slot, name)
-        return None if found is None else found[1].denormalize(float(fraction))
-
-    def _knob(self, slot: str, name: str) -> tuple[tuple[str, str], Knob] | None:
-        """(key, the knob as a manifest knob: range and scale, for the one implementation of its travel) of knob
-        ``name`` of ``slot``, from one look at :attr:`ranges` (a writer may swap it meanwhile); None: unknown."""
-        ranges = self.ranges
-        key = self.key(slot, name, ranges)
-        if key is None:
-            return None
-        lo, hi = ranges[key]
-        return key, Knob(key[1], lo, hi, lo, scale="log" if key in self.logs else "linear")
-
-    def names(self, slot: str) -> list[str]:
-        """The slot's knob names in manifest order ([] when none are known)."""
-        return [name for s, name in self.ranges if s == slot]
 
 
 def _get(msg: Any, key: str, default: Any = None) -> Any:
@@ -427,169 +321,14 @@ def parse_binding(text: str) -> tuple[int, tuple[str, str] | None]:
 Binding = tuple[str, str]                  # (slot, knob name)
 
 
-def load_learned(path: Path) -> tuple[dict[int, Binding], str | None]:
-    """The learned bindings kept in ``path`` (:data:`BINDINGS_FILE`): ``({cc: (slot, knob)}, None)``; no file:
-    nothing learned.  A file that cannot be read or is not what :meth:`MidiHub.save` writes: ``({}, what is
-    wrong)``: the box goes on with the default mapping and the command line's bindings."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        learned: dict[int, Binding] = {}
-        for cc, target in data["learned"].items():
-            number, binding = parse_binding(f"{cc}={target}")
-            if binding is None:
-                raise ValueError(f"CC {number} is 'off'")
-            learned[number] = binding
-    except (FileNotFoundError, NotADirectoryError):
-        return {}, None
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, HatboxError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else first_line(exc)
-        return {}, (f"the learned MIDI bindings in {path} are unreadable ({why or type(exc).__name__}): ignored, the "
-                    f"default CCs and --midi-cc apply; the next MIDI learn writes the file anew")
-    return learned, None
+
+_HUB_NAMES = ("MidiHub", "load_learned")     # device/midi_hub.py's, named here as before the forty-fifth stop
 
 
-class MidiHub:
-    """The box's :class:`MidiMap` as its front ends share it: the MIDI input's thread translates through it
-    (:meth:`translate`, as :func:`open_input` calls it), the API reads and changes it (:meth:`snapshot`,
-    :meth:`arm`, :meth:`cancel`, :meth:`release`), each under :attr:`lock`.  Learned bindings are saved in
-    ``path`` (None: kept in memory only) each time one is learned or dropped.  ``saved``: the learned
-    bindings the map started from (:func:`load_learned`); those the command line overrode for this run
-    (:attr:`overridden`) are kept in the file unless a CC or the knob is bound anew."""
-
-    def __init__(self, mapping: MidiMap, path: Path | None = None, saved: dict[int, Binding] | None = None) -> None:
-        self.map, self.path = mapping, path
-        self.lock, self._saving = threading.Lock(), threading.Lock()
-        # held by each MIDI reader from translating a message to queueing its controls (device.midi_ports.translator):
-        # the engine gets two sources' knob CCs in the order the map's pick-up read them
-        self.order = threading.Lock()
-        self.port: str | None = None                     # the open MIDI input; None: MIDI is off
-        self.note = "MIDI has not started"               # why MIDI is off (when it is)
-        self.warnings: list[str] = []                    # a damaged bindings file, a save that failed
-        # the controllers connected beside the port (device.midi_ports.PortWatcher.connected, set by the box)
-        self.controllers: Callable[[], list[str]] = list
-        self.overridden = {cc: t for cc, t in (saved or {}).items()
-                           if mapping.cc.get(cc) != t or mapping.origin(cc) != LEARNED}
-        self.programs: Any = None          # program change -> pack (device.midi_programs.ProgramSwitcher, the API's)
-        self.kept_channels: Channels | None = None       # the channels set from the laptop, kept (device/midi_saved.py)
-        midi_saved.at_start(self)                        # those read; a learn the restart cancelled is said
-
-    def opened(self, port: str) -> None:
-        """MIDI input ``port`` is open: control changes reach the map."""
-        self.port, self.note = port, ""
-        midi_saved.apply_kept(self)
-
-    def closed(self, why: str) -> None:
-        """No MIDI input is open, ``why`` in words; the map still takes bindings for when MIDI comes."""
-        self.port, self.note = None, why
-        midi_saved.apply_kept(self)
-
-    def warn(self, text: str) -> None:
-        """Log ``text`` and show it in :meth:`snapshot` (each text once; the last 8)."""
-        log.warning("%s", text)
-        if text not in self.warnings:
-            self.warnings = [*self.warnings, text][-8:]
-
-    def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
-        """:meth:`MidiMap.translate` under the lock (``source``: the port it came in on); a MIDI learn it completes
-        is saved; a program change goes to :attr:`programs` (which returns at once)."""
-        if _get(msg, "type") == "program_change" and self.programs is not None:
-            self.programs.received(int(_get(msg, "program")), _get(msg, "channel", None))
-        with self.lock:
-            armed = self.map.learning
-            out = self.map.translate(msg, source)
-            learned = armed is not None and self.map.learning is None
-        if learned:
-            self.save()
-        return out
-
-    def arm(self, slot: str, name: str) -> Binding | None:
-        """Arm MIDI learn for knob ``name`` of ``slot`` (the caller checked it exists); returns the knob
-        armed before (replaced), if any."""
-        with self.lock:
-            before, self.map.learning = self.map.learning, (slot, name)
-        self.save()                        # kept, so that a restart can say it cancelled it (device/midi_saved.py)
-        return before
-
-    def cancel(self, only: Binding | None = None) -> Binding | None:
-        """Disarm MIDI learn; returns the knob that was armed (None: none was).  ``only`` (slot, knob):
-        disarm only if that knob is the one armed, in one step under the lock, so a learn armed elsewhere
-        for another knob in the meantime (the API) stays armed; returns it when it was cancelled, None when
-        it was not armed (nothing changed)."""
-        with self.lock:
-            before = self.map.learning
-            if only is not None and (before is None or tuple(before) != tuple(only)):
-                return None
-            self.map.learning = None
-        if before is not None:
-            self.save()
-        return before
-
-    def release(self, cc: int) -> tuple[str, Binding | None, Binding | None] | None:
-        """Drop CC ``cc``'s learned or command-line binding (:meth:`MidiMap.release`), and a learned one the
-        command line overrode for this run; returns (where it came from, what it turned (None: the CC was
-        off), what the CC turns now (its default, if any)), or None when it had no such binding."""
-        with self.lock:
-            dropped = self.map.release(cc)
-            kept = self.overridden.pop(int(cc), None)
-            if dropped is None and kept is None:
-                return None
-            origin, target = dropped if dropped is not None else (LEARNED, kept)
-            now = self.map.target(int(cc))
-        if origin == LEARNED or kept is not None:
-            self.save()
-        return origin, target, now
-
-    def knob_names(self, slot: str) -> list[str]:
-        """The knobs of the pack loaded in ``slot``, in manifest order ([]: none loaded); the pad's axes for
-        :data:`PAD`."""
-        if slot == PAD:
-            return list(PAD_AXES)
-        with self.lock:
-            return self.map.knobs.names(slot)
-
-    def pack_name(self, slot: str) -> str | None:
-        """The name of the pack loaded in ``slot`` (with knobs or without); None: none is loaded, or not known."""
-        return self.map.knobs.packs.get(slot)
-
-    def snapshot(self) -> dict[str, Any]:
-        """What ``GET /midi`` answers (device/api/models.py ``MidiState``)."""
-        with self.lock:
-            m, row = self.map, self._row
-            return {"midi": "on" if self.port else "off", "port": self.port, "note": self.note,
-                    "controllers": self.controllers() if self.port else [],
-                    "bindings": [row(cc, t, m.origin(cc)) for cc, t in m.mapping().items()], "off": m.off(),
-                    "overridden": [row(cc, t, LEARNED) for cc, t in sorted(self.overridden.items())],
-                    "learning": None if m.learning is None else {"slot": m.learning[0], "knob": m.learning[1]},
-                    "warnings": list(self.warnings), **m.channels.state()}
-
-    def _row(self, cc: int, target: Binding, origin: str) -> dict[str, Any]:
-        """One binding as ``GET /midi`` lists it; ``loaded``: the pack loaded in the slot has the knob."""
-        return {"cc": cc, "slot": target[0], "knob": target[1], "source": origin,
-                "loaded": target[0] == PAD or target[1] in self.map.knobs.names(target[0])}
-
-    def _learned(self) -> dict[int, Binding]:
-        """The learned bindings to keep (under the lock): the map's, and those the command line overrode whose
-        CC and knob have no learned binding now (pruned from :attr:`overridden`)."""
-        learned = {cc: t for cc, t in self.map.cc.items() if self.map.origin(cc) == LEARNED}
-        self.overridden = {cc: t for cc, t in self.overridden.items()
-                           if cc not in learned and t not in learned.values()}
-        return {**self.overridden, **learned}
-
-    def save(self) -> None:
-        """Write the learned bindings to :attr:`path` atomically; a failure (a full or read-only disk) is a
-        warning: the bindings hold until the box restarts."""
-        if self.path is None:
-            return
-        from export.atomic import write_atomic
-        with self._saving:
-            with self.lock:
-                learned = self._learned()
-                extras = midi_saved.saved_extras(self.map.learning, self.kept_channels)
-            data = {"version": 1, "learned": {str(cc): f"{s}.{n}" for cc, (s, n) in sorted(learned.items())},
-                    **extras}
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
-            except OSError as exc:
-                self.warn(f"the learned MIDI bindings could not be saved in {self.path} ({exc.strerror or exc}): "
-                          f"they hold until the box stops")
+def __getattr__(name: str) -> Any:
+    """:class:`MidiHub` and :func:`load_learned` from device/midi_hub.py, loaded on first use (that module builds on
+    this one, so it cannot be imported here at the top)."""
+    if name in _HUB_NAMES:
+        from device import midi_hub
+        return getattr(midi_hub, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
