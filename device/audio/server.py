@@ -31,6 +31,11 @@ clean-up at the end (the output file finished) ignores it.
 
 Threads started before the switch to SCHED_FIFO keep the normal policy, so only the audio thread runs real-time.
 
+Where the parts live: the engine process's state and how it acts on a request, device/audio/engine_child.py
+(:class:`~device.audio.engine_child.EngineChild`, also ``server._Child``); the reader threads, the ``ready`` pipe's
+sender and the parent's wait for its reply, device/audio/engine_pipes.py; here, the process's start, run and end
+(:func:`engine_main`) and the parent's handle (:class:`EngineProcess`).
+
 Logging: the engine process's records (``hatbox.engine``: start, end, errors, bugs, the swapper's) go on a queue to
 the parent (device/logs.py :func:`~device.logs.engine_logging`; :class:`EngineProcess` hands them to its own
 loggers: ``hatbox device run`` keeps them in STORE/logs/box.log), so no engine thread writes to a disk (but the knob
@@ -47,23 +52,22 @@ import signal
 import sys
 import threading
 import time
-from multiprocessing.reduction import recv_handle, send_handle
+from multiprocessing.reduction import send_handle
 from pathlib import Path
 from typing import Any
 
 from device.audio.alsa_io import FileIO, run_loop
-from device.audio.capture import CAPTURE_OPS, CaptureDeck
 from device.audio.crash_report import (BUG_EXIT, CRASH_PREFIX, EngineBugError, bug_message,  # noqa: F401 - re-exported
                                        save_traceback)
 from device.audio.engine import Engine
+from device.audio.engine_child import PACK_OPS, EngineChild, batch_error
+from device.audio.engine_pipes import Said, reply_to, report_bug, say, serve
 from device.audio.io_open import open_engine_io as _open
-from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime
+from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime  # noqa: F401 - re-exported
 from device.audio.sample_decode import decode_file
-from device.audio.sample_handoff import share, take
-from device.audio.sampler import NotDecoded
+from device.audio.sample_handoff import share
 from device.audio.server_config import ServerConfig  # noqa: F401 - re-exported (device.audio.server.ServerConfig)
-from device.control import ControlError, EngineStoppedError, refusal, validate
-from device.knob_store import KnobKeeper
+from device.control import EngineStoppedError, validate
 from device.logs import PRINTED, EngineLogs, engine_logging
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -72,151 +76,10 @@ STATUS_TIMEOUT_S = 10.0        # a status answers in milliseconds: the API's /st
 HUNG_S = 60.0                  # no answer to anything for this long: the engine is stuck (EngineProcess.hung)
 SWITCH_INTERVAL_S = 0.0002     # GIL hand-over: well under one 2.7 ms block
 ERROR_EXIT = HatboxError.exit_code   # the engine process's exit code when it stopped on a HatboxError
-# Ops that change which pack a slot holds, and "sample" (a file new to the sampler is decoded by the sender,
-# EngineProcess.send, and its audio handed over: up to 60 s of audio): they travel on their own channel (one at
-# a time, in the order sent), so a load or a hand-over never holds up the notes and knobs behind it.  A sample
-# tap sent while a pack loads waits for that load.
-PACK_OPS = frozenset({"load", "unload", "sample"})
 INTERRUPTED = "was interrupted (Ctrl-C) while it started"   # the engine's last word then
 
 log = logging.getLogger("hatbox.engine")
-
-
-class _Child:
-    """The engine process's state: engine, swapper, I/O, flags."""
-
-    def __init__(self, cfg: ServerConfig) -> None:
-        from device.audio.sampler import SamplerSource
-        from device.audio.swap import Swapper
-        self.cfg = cfg
-        self.engine = Engine(cfg.engine)
-        self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
-        init = helper_priority if cfg.realtime else None
-        self.swapper = Swapper(self.engine, thread_init=init).start()
-        self.knobs = KnobKeeper(self.engine, thread_init=init)     # the knobs set, kept in the store (STORE/knobs.json)
-        self.sampler = SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine)
-        self.engine.install("sampler", self.sampler, {"name": "sampler"})
-        self.stop = threading.Event()
-        self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
-        self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
-        self.capture = CaptureDeck(self.engine, cfg.engine.rate, init)    # capture mode (device/audio/capture.py)
-
-    def request(self, msg: dict[str, Any], handoff: tuple[dict[str, Any], int | None] | None = None) -> None:
-        """Act on one control message (a reader thread; never the audio thread); ``handoff``: the audio of the
-        file a ``sample`` message names, decoded by the sender ((meta, descriptor): device/audio/sample_handoff.py),
-        kept by the sampler first."""
-        if handoff is not None:
-            meta, fd = handoff
-            got = take(meta, fd)
-            for unit in self.engine.slots["sampler"].units():
-                if hasattr(unit, "accept"):
-                    unit.accept(str(meta["key"]), got, [str(w) for w in meta.get("warnings", [])])
-        validate(msg)
-        if msg["op"] == "load":
-            self.engine.begin_load(msg["slot"])       # knobs sent meanwhile are kept for the new pack
-            try:
-                info = self.swapper.load(msg["slot"], msg["path"])
-            finally:
-                self.engine.end_load(msg["slot"])
-            self.engine.latency_ms = self.cfg.audio.latency_budget(int(info.get("latency_samples", 0)))["round_trip_ms"]
-        elif msg["op"] == "shutdown":
-            self.stop.set()
-        elif msg["op"] in CAPTURE_OPS:
-            self.capture.handle(msg, self.io)
-        else:
-            self.engine.handle(msg)
-
-    def request_many(self, msgs: list[dict[str, Any]]) -> list[str | None]:
-        """Act on ``msgs`` in order, each as :meth:`request` does (no pack op: :data:`PACK_OPS` wait for their own
-        answer); a refused one (its error in words) does not stop the rest.  Returns each one's error or None."""
-        errors: list[str | None] = []
-        for msg in msgs:
-            error = _batch_error(msg)
-            if error is None:
-                try:
-                    self.request(msg)
-                except Exception as exc:  # noqa: BLE001 - refused, or a bug: the rest plays
-                    error = refusal(exc)
-            errors.append(error)
-        return errors
-
-    def status(self) -> dict[str, Any]:
-        """The engine's status, plus (file backend with an output) ``recording``: what the output file
-        keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
-        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:],
-                  "capture": self.capture.status()}
-        recording = self.io.recording() if isinstance(self.io, FileIO) else None
-        if recording is not None:
-            status["recording"] = recording
-        return status
-
-
-def _batch_error(msg: Any) -> str | None:
-    """Why control message ``msg`` cannot go in a batch (not valid; a pack op waits for its own answer), or None."""
-    try:
-        validate(msg)
-    except ControlError as exc:
-        return str(exc)
-    return f"a {msg['op']} message is not sent in a batch: send it alone" if msg["op"] in PACK_OPS else None
-
-
-class _Said:
-    """The sending end of the ``ready`` pipe, shared by the audio thread and the reader threads (a bug in
-    one of those says so on it too): one message at a time."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.lock = threading.Lock()
-
-    def send(self, message: dict[str, Any]) -> None:
-        with self.lock:
-            self.conn.send(message)
-
-
-def _serve(conn: Any, child: _Child, kind: str, ready: Any = None) -> None:
-    """Reader thread: answer requests on ``conn`` until the parent hangs up (then the engine stops).
-    An exception it did not expect is a bug: reported as the engine's own (:func:`_report_bug`: its
-    traceback in a file, the one-line message on ``ready``) and the engine stops, exit :data:`BUG_EXIT`."""
-    try:
-        _answer(conn, child, kind)
-    except BaseException as exc:  # noqa: BLE001 - a dead reader would leave its channel unanswered
-        child.extra["error"] = _report_bug(exc, child.cfg, ready)
-        child.extra["bug"] = True
-        child.stop.set()
-
-
-def _answer(conn: Any, child: _Child, kind: str) -> None:
-    """The loop of :func:`_serve`: one reply for each request on ``conn``."""
-    if child.cfg.realtime:
-        helper_priority()
-    while True:
-        try:
-            req = conn.recv()
-        except (EOFError, OSError):
-            child.stop.set()
-            return
-        reply: dict[str, Any] = {"id": req.get("id"), "ok": True, "error": None}
-        try:
-            handoff = (req["handoff"], recv_handle(conn) if req.get("fd") else None) if "handoff" in req else None
-            if time.monotonic() > float(req.get("expires", "inf")):     # its sender gave up waiting (the engine
-                if handoff is not None and handoff[1] is not None:      # was stuck): not carried out now (QA: an
-                    os.close(handoff[1])                                # activate told "no answer" switched later)
-                reply.update(ok=False, error="it came after its sender had given up waiting for it: not carried out")
-            elif kind == "status":
-                reply["status"] = child.status()
-            elif "msgs" in req:
-                reply["errors"] = child.request_many(req["msgs"])
-            else:
-                child.request(req["msg"], handoff)
-        except NotDecoded as exc:               # the sender decodes it and hands it over (EngineProcess.send)
-            reply.update(ok=False, error=str(exc), needs=exc.needs)
-        except Exception as exc:  # noqa: BLE001 - the engine keeps running whatever a message does
-            reply.update(ok=False, error=refusal(exc))
-        try:
-            conn.send(reply)
-        except (EOFError, OSError):             # the parent hung up meanwhile (BrokenPipeError)
-            child.stop.set()
-            return
+_Child = EngineChild     # its old name (tests and benches reach the child through device.audio.server)
 
 
 def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None) -> None:
@@ -228,7 +91,7 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
     (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0 (see the module docstring).
     ``logs``: the queue that takes this process's log records to the parent (:class:`device.logs.EngineLogs`; None:
     logging is left as it is)."""
-    ready = _Said(ready)
+    ready = Said(ready)
     if logs is not None:                # first, at normal priority: the queue's feeder thread starts here
         engine_logging(logs)
     log.info("engine process %d started: %s backend, %d Hz, block %d%s", os.getpid(), cfg.backend, cfg.audio.rate,
@@ -239,10 +102,10 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
         code = _engine_run(ctrl, stat, cfg, ready, packs)
     except KeyboardInterrupt:           # Ctrl-C while it started (loading its packs): nothing to finish yet
         _interrupt_with(signal.SIG_IGN)
-        _say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
+        say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
         code = 0
     except Exception as exc:  # noqa: BLE001 - a bug outside the block loop (start-up, the end): same report
-        _report_bug(exc, cfg, ready)
+        report_bug(exc, cfg, ready)
         code = BUG_EXIT
     _interrupt_with(signal.SIG_IGN)     # the process is ending: a Ctrl-C now must not print a traceback
     log.info("engine process %d ends, exit code %d", os.getpid(), code)
@@ -256,28 +119,10 @@ def _interrupt_with(handler: Any) -> None:
         signal.signal(signal.SIGINT, handler)
 
 
-def _say(ready: Any, message: dict[str, Any]) -> None:
-    """Send ``message`` on ``ready``; nothing when the parent is gone."""
-    try:
-        ready.send(message)
-    except (OSError, ValueError):                # the parent is gone: nobody to tell
-        pass
-
-
-def _report_bug(exc: BaseException, cfg: ServerConfig, ready: Any) -> str:
-    """Save the traceback of ``exc`` (being handled) and send its one-line message as the process's last
-    word on ``ready`` (``bug``: the file); returns the message."""
-    where = save_traceback(cfg.crash_dir)
-    message = bug_message(exc, where)
-    log.error("the engine %s", message, exc_info=exc, extra={PRINTED: True})    # the parent says it too
-    if ready is not None:
-        _say(ready, {"error": message, "message": message, "hint": None, "bug": where or True})
-    return message
-
 
 def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any) -> int:
     """The engine process's work (:func:`engine_main`); returns its exit code."""
-    child = _Child(cfg)
+    child = EngineChild(cfg)
     child.extra["warnings"] += child.knobs.restore(cfg.packs)     # the knobs left at the last stop, for these packs
     for slot, path in cfg.packs.items():
         try:
@@ -288,7 +133,7 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
     child.extra.update(child.knobs.start())                       # "knobs_restored": what they took
     channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
     for conn, kind in channels:
-        threading.Thread(target=_serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
+        threading.Thread(target=serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
     io, started = None, False
     try:
         io = child.io = _open(cfg)
@@ -310,13 +155,13 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
         child.extra["run"] = result
     except KeyboardInterrupt:                # Ctrl-C outside the block loop (which stops on it by itself)
         if not started:
-            _say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
+            say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
     except HatboxError as exc:
         child.extra["error"] = str(exc)
         log.error("the engine stopped: %s", exc, extra={PRINTED: True})          # the parent says it too
         ready.send({"error": str(exc), "message": str(exc.args[0]), "hint": exc.hint})
     except Exception as exc:  # noqa: BLE001 - a bug: said in one line, its traceback kept in a file
-        child.extra["error"] = _report_bug(exc, cfg, ready)
+        child.extra["error"] = report_bug(exc, cfg, ready)
         child.extra["bug"] = True
     finally:
         _interrupt_with(signal.SIG_IGN)      # the output file is finished whatever Ctrl-C comes now
@@ -335,7 +180,7 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
         engine.process(silence, out)
 
 
-def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
+def _finish(child: EngineChild, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
     """Close the I/O and tell the parent on ``ready`` (the status channel ends with this process) the engine's faults
     (``faults``: one in a run's last second was never said) and what a recording kept (FileIO.recording())."""
     last: dict[str, Any] = {"faults": [f.as_dict() for f in child.engine.faults]}   # one the watch missed
@@ -345,28 +190,13 @@ def _finish(child: _Child, io: Any, cfg: ServerConfig, ready: Any = None) -> Non
         if recording is not None:
             last["recording"] = recording
     if ready is not None:
-        _say(ready, last)                 # (nothing when the parent is gone)
+        say(ready, last)                 # (nothing when the parent is gone)
     child.swapper.stop()
     child.capture.close()                 # a capture cut off by the stop is not written
     child.knobs.stop()                    # a last save: what turned since the keeper's last write
     child.extra["finished"] = True
     if cfg.status_json:
         Path(cfg.status_json).write_text(json.dumps(child.status(), indent=2, default=str))
-
-
-def _reply_to(conn: Any, ident: int, deadline: float, waited: float) -> dict[str, Any]:
-    """The reply to request ``ident`` on ``conn`` by ``deadline`` (time.monotonic); a reply to an earlier request,
-    one that came after its sender had given up ("did not answer"), is passed over: taken as this one's, every later
-    request on the channel read the reply of the one before (a stale "not decoded" made the next map decode the
-    wrong file).  Raises EngineStoppedError (``may_apply``: the engine may act on it later) when none comes in time."""
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not conn.poll(left):
-            raise EngineStoppedError(f"the audio engine did not answer in {waited:g} s", may_apply=True)
-        reply = conn.recv()
-        if reply.get("id") == ident:
-            return reply
-        log.warning("the audio engine answered request %s after its sender gave up: passed over", reply.get("id"))
 
 
 class EngineProcess:
@@ -476,7 +306,7 @@ class EngineProcess:
                 conn.send({"id": ident, "expires": deadline, **payload})   # given up by then: not carried out
                 if fd is not None:
                     send_handle(conn, fd, self.process.pid)
-                reply = _reply_to(conn, ident, deadline, timeout)
+                reply = reply_to(conn, ident, deadline, timeout)
             except (OSError, EOFError):
                 raise EngineStoppedError("the audio engine is not running") from None
             except EngineStoppedError:
@@ -503,7 +333,7 @@ class EngineProcess:
         """Deliver control messages (no pack op) in order in one round trip, as a MIDI chord comes: the engine
         process has them all at once, where one :meth:`send` each had them one round trip apart.  A message that is
         not valid, or that the engine refuses, does not stop the rest: returns each one's error in words, or None."""
-        errors = [_batch_error(m) for m in messages]
+        errors = [batch_error(m) for m in messages]
         batch = [m for m, e in zip(messages, errors) if e is None]
         said = iter(self._call("control", {"msgs": batch})["errors"] if batch else [])
         return [e if e is not None else next(said) for e in errors]

@@ -1,0 +1,103 @@
+"""The engine process's own state (:class:`EngineChild`: the engine, its loader, knob keeper, sampler and capture deck)
+and how it acts on one control request, or a batch of them; split out of device/audio/server.py (which spawns the
+process, device/audio/engine_pipes.py serves the requests).  Runs in the engine process only, on its reader
+threads (never the audio thread).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from device.audio.alsa_io import FileIO
+from device.audio.capture import CAPTURE_OPS, CaptureDeck
+from device.audio.engine import Engine
+from device.audio.realtime import helper_priority
+from device.audio.sample_handoff import take
+from device.audio.server_config import ServerConfig
+from device.control import ControlError, refusal, validate
+from device.knob_store import KnobKeeper
+
+# Ops that change which pack a slot holds, and "sample" (a file new to the sampler is decoded by the sender,
+# EngineProcess.send, and its audio handed over: up to 60 s of audio): they travel on their own channel (one at
+# a time, in the order sent), so a load or a hand-over never holds up the notes and knobs behind it.  A sample
+# tap sent while a pack loads waits for that load.
+PACK_OPS = frozenset({"load", "unload", "sample"})
+
+
+class EngineChild:
+    """The engine process's state: engine, swapper, I/O, flags."""
+
+    def __init__(self, cfg: ServerConfig) -> None:
+        from device.audio.sampler import SamplerSource
+        from device.audio.swap import Swapper
+        self.cfg = cfg
+        self.engine = Engine(cfg.engine)
+        self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
+        init = helper_priority if cfg.realtime else None
+        self.swapper = Swapper(self.engine, thread_init=init).start()
+        self.knobs = KnobKeeper(self.engine, thread_init=init)     # the knobs set, kept in the store (STORE/knobs.json)
+        self.sampler = SamplerSource(cfg.engine.rate, decodes=cfg.decode_in_engine)
+        self.engine.install("sampler", self.sampler, {"name": "sampler"})
+        self.stop = threading.Event()
+        self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
+        self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
+        self.capture = CaptureDeck(self.engine, cfg.engine.rate, init)    # capture mode (device/audio/capture.py)
+
+    def request(self, msg: dict[str, Any], handoff: tuple[dict[str, Any], int | None] | None = None) -> None:
+        """Act on one control message (a reader thread; never the audio thread); ``handoff``: the audio of the
+        file a ``sample`` message names, decoded by the sender ((meta, descriptor): device/audio/sample_handoff.py),
+        kept by the sampler first."""
+        if handoff is not None:
+            meta, fd = handoff
+            got = take(meta, fd)
+            for unit in self.engine.slots["sampler"].units():
+                if hasattr(unit, "accept"):
+                    unit.accept(str(meta["key"]), got, [str(w) for w in meta.get("warnings", [])])
+        validate(msg)
+        if msg["op"] == "load":
+            self.engine.begin_load(msg["slot"])       # knobs sent meanwhile are kept for the new pack
+            try:
+                info = self.swapper.load(msg["slot"], msg["path"])
+            finally:
+                self.engine.end_load(msg["slot"])
+            self.engine.latency_ms = self.cfg.audio.latency_budget(int(info.get("latency_samples", 0)))["round_trip_ms"]
+        elif msg["op"] == "shutdown":
+            self.stop.set()
+        elif msg["op"] in CAPTURE_OPS:
+            self.capture.handle(msg, self.io)
+        else:
+            self.engine.handle(msg)
+
+    def request_many(self, msgs: list[dict[str, Any]]) -> list[str | None]:
+        """Act on ``msgs`` in order, each as :meth:`request` does (no pack op: :data:`PACK_OPS` wait for their own
+        answer); a refused one (its error in words) does not stop the rest.  Returns each one's error or None."""
+        errors: list[str | None] = []
+        for msg in msgs:
+            error = batch_error(msg)
+            if error is None:
+                try:
+                    self.request(msg)
+                except Exception as exc:  # noqa: BLE001 - refused, or a bug: the rest plays
+                    error = refusal(exc)
+            errors.append(error)
+        return errors
+
+    def status(self) -> dict[str, Any]:
+        """The engine's status, plus (file backend with an output) ``recording``: what the output file
+        keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
+        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:],
+                  "capture": self.capture.status()}
+        recording = self.io.recording() if isinstance(self.io, FileIO) else None
+        if recording is not None:
+            status["recording"] = recording
+        return status
+
+
+def batch_error(msg: Any) -> str | None:
+    """Why control message ``msg`` cannot go in a batch (not valid; a pack op waits for its own answer), or None."""
+    try:
+        validate(msg)
+    except ControlError as exc:
+        return str(exc)
+    return f"a {msg['op']} message is not sent in a batch: send it alone" if msg["op"] in PACK_OPS else None
