@@ -11,7 +11,8 @@ for a delay whose first echo is louder than the direct sound it is the direct so
 limit is an output that leads its input (an error).  Taps at negative lags are left out of the onset: heavy
 distortion of a signal that repeats itself at several levels (the capture signal's three sweeps) gives spurious taps
 up to half the strongest, one repeat either side.
-Alignment then shifts by :data:`MARGIN` sample(s) less than that: a minimum-phase filter's peak sits a sample or so
+Alignment (:func:`shift`, the one way of lining a recording up: the trainer's, and the box's capture with a 1 ms
+margin) then shifts by :data:`MARGIN` sample(s) less than that: a minimum-phase filter's peak sits a sample or so
 after its onset, and a causal model can learn a one-sample delay but never a one-sample lookahead.
 """
 from __future__ import annotations
@@ -111,8 +112,16 @@ def find_delay(x: np.ndarray, y: np.ndarray, rate: int, max_ms: float = MAX_DELA
     return max(0, lag), polarity(signed)
 
 
-def shift(x: np.ndarray, y: np.ndarray, latency: int) -> tuple[np.ndarray, np.ndarray]:
-    """Drop ``latency - MARGIN`` leading samples of ``y``; both come back equal length."""
-    d = max(0, latency - MARGIN)
-    n = min(x.shape[0], y.shape[0] - d)
+def moved_by(latency: int, margin: int = MARGIN) -> int:
+    """How many leading samples of a recording ``latency`` samples late are dropped to line it up with what was
+    played: ``latency - margin``, never fewer than none (a recording is left ``margin`` samples late, never early)."""
+    return max(0, int(latency) - int(margin))
+
+
+def shift(x: np.ndarray, y: np.ndarray, latency: int, margin: int = MARGIN) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` [N] and ``y`` [M], ``y`` a recording ``latency`` samples behind ``x``, lined up: ``y`` less its
+    :func:`moved_by` leading samples (``margin`` samples of the latency left in place: the trainer's :data:`MARGIN`,
+    the box's capture 1 ms), both cut to the same length (none when ``y`` is no longer than the cut)."""
+    d = moved_by(latency, margin)
+    n = max(0, min(x.shape[0], y.shape[0] - d))
     return x[:n], y[d:d + n]

@@ -73,13 +73,22 @@ def judge(rec: np.ndarray, dry: np.ndarray, rate: int, most: int) -> tuple[np.nd
     ``latency_samples`` and ``latency_ms`` (the round trip found), ``shift_samples`` (what the take was moved by),
     the levels, ``problem``) for a recording ``rec`` [len(dry) + most] made while ``dry`` played."""
     lag, unfound = round_trip(rec, dry, rate, most)
-    moved = max(0, lag - int(round(ALIGN_MARGIN_S * rate)))
-    take = np.zeros(dry.shape[0], np.float32)
-    got = rec[moved:moved + dry.shape[0]]
-    take[:got.shape[0]] = got
+    take, moved = lined_up(rec, dry.shape[0], lag, rate)
     level = levels(take)
     figures = {"latency_samples": lag, "latency_ms": 1000.0 * lag / rate, "shift_samples": moved, **level}
     return take, {**figures, "problem": problem(level, unfound)}
+
+
+def lined_up(rec: np.ndarray, length: int, lag: int, rate: int) -> tuple[np.ndarray, int]:
+    """(the recording ``rec`` [M] lined up with the dry signal by :func:`device.audio.align.shift`, the trainer's
+    own, left :data:`ALIGN_MARGIN_S` late and never early, as ``length`` [length] float32 (its end silence if ``rec``
+    falls short); the samples it was moved by) for a round trip of ``lag`` samples at ``rate`` Hz."""
+    from device.audio import align
+    margin = int(round(ALIGN_MARGIN_S * rate))
+    take = np.zeros(length, np.float32)
+    got = align.shift(take, rec, lag, margin)[1]
+    take[:got.shape[0]] = got
+    return take, align.moved_by(lag, margin)
 
 
 def record(base: dict[str, Any], dry: np.ndarray, figures: dict[str, Any], take: np.ndarray | None) -> dict[str, Any]:
