@@ -16,7 +16,9 @@ and click as bench/midi_program_switch.py measures them (program change -> the a
 the largest step in the crossfade over the signal's own).
 
 Memory: in this process, ``--units`` units of the factory drive and of the factory synth prepared as the loader
-prepares them (device/audio/swap.Swapper.prepare_fresh) and kept; the resident set's growth over that, per unit.
+prepares them (device/audio/swap.Swapper.prepare_fresh) and kept; the resident set's growth over that, per unit,
+beside the estimate the cache bounds its bytes by (device/audio/unit_cache.unit_bytes; bench/unit_cache_bytes.py
+measures it on big packs too).
 
     .venv/bin/python bench/pack_switch_cache.py    # prints the figures, writes bench/results/pack_switch_cache.json
 """
@@ -153,6 +155,7 @@ def unit_costs(units: int) -> dict[str, Any]:
             engine.graveyard.append(unit)
             swapper.collect()
         out[slot] = {"rss_per_unit_mib": round(grown / units / 2 ** 20, 2),
+                     "estimate_mib": round(float(info["unit_bytes"]) / 2 ** 20, 2),    # the cache's bytes bound
                      "prepare_fresh_ms": mps.summary(fresh, 1000.0), "prepare_cached_ms": mps.summary(taken, 1000.0),
                      "pack_bytes": path.stat().st_size}
         swapper.stop()

@@ -444,6 +444,16 @@ class Engine:
             return self._incoming.get(slot_name)
         return self.slots[slot_name].target_unit      # (None while an unload fades it out)
 
+    def holds(self, unit: Any) -> bool:
+        """Whether ``unit`` is still the engine's: a slot plays it, fades to it or has it waiting, or it is the unit
+        installed last in a slot, not switched to yet (control side; the loader's cache neither keeps nor hands out
+        such a unit, device/audio/unit_cache.py)."""
+        for slot in self.slots.values():
+            if unit is slot.target_unit or any(unit is u for u in slot.units()):
+                return True
+        with self._knob_lock:
+            return any(unit is u for u in self._incoming.values())
+
     def _pending(self) -> dict[str, tuple[Any, dict[str, Any] | None]]:
         """``{slot: (unit, info)}`` for the slots whose last install or unload (:meth:`_on_unload`: unit None) the
         audio thread has not switched to yet (control side)."""

@@ -354,6 +354,11 @@ class Slot:
         self._dc[id(unit)] = (unit, blocker)
         return blocker
 
+    def forget_dc_blocker(self, unit: Any) -> None:
+        """Drop effect ``unit``'s DC blocker (the audio thread): the next time it plays here it gets a new one at its
+        rest output, as a fresh unit does (a unit back from the loader's cache, device/audio/swap.py)."""
+        self._dc.pop(id(unit), None)
+
     def _dc_reset(self, unit: Any) -> None:
         """``unit`` restarted from rest: its DC blocker starts again at its rest output."""
         if self.is_effect:

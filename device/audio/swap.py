@@ -19,9 +19,10 @@
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
 onnxruntime sessions are freed on this thread, never on the audio thread; the last few of each slot are kept at
-rest instead (device/audio/unit_cache.py), so that a load of the very same pack file again skips steps 1-5 and
-installs at once (a set list's program changes: ``info["cached"]`` true).  :meth:`Swapper.prewarm` prepares a
-pack into that cache without installing it, when the loader has nothing else to do.
+rest instead (device/audio/unit_cache.py: at most 4 and 64 MiB of them, estimated), so that a load of the very same
+pack file again skips steps 1-5 and installs at once (a set list's program changes: ``info["cached"]`` true).
+:meth:`Swapper.prewarm` prepares a pack into that cache without installing it, when the loader has nothing else to
+do.
 
 A load that fails is refused and the slot plays on as before: a PackError (or any HatboxError) in its own
 words; any other exception (a bug) is logged with its traceback (logger ``hatbox.engine``) and refused
@@ -45,7 +46,7 @@ import numpy as np
 from device.audio.engine import Engine
 from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db, tail_limit_db
 from device.audio.synth import compile_kernels
-from device.audio.unit_cache import PER_SLOT, UnitCache, content_key
+from device.audio.unit_cache import PER_SLOT, PER_SLOT_BYTES, UnitCache, content_key, unit_bytes
 from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError, first_line
@@ -246,10 +247,10 @@ class Swapper:
 
     def __init__(self, engine: Engine, *, threads: int = 1, budget: float = 0.8,
                  warm_s: float = 0.1, thread_init: Callable[[], None] | None = None,
-                 cache_units: int = PER_SLOT) -> None:
+                 cache_units: int = PER_SLOT, cache_bytes: int = PER_SLOT_BYTES) -> None:
         self.engine, self.threads, self.budget, self.warm_s = engine, threads, budget, warm_s
         self.thread_init = thread_init        # e.g. a low real-time priority (device/audio/server.py)
-        self.cache = UnitCache(cache_units, lambda unit: engine_holds(engine, unit))   # units let go of, at rest
+        self.cache = UnitCache(cache_units, engine.holds, cache_bytes)     # units let go of, at rest
         self.warming: deque[tuple[str, str]] = deque(maxlen=2 * max(1, cache_units))   # packs to pre-warm, in order
         engine.on_prewarm = self.prewarm      # the engine's "prewarm" control message (device/control.py)
         self.requests: queue.Queue[LoadResult | None] = queue.Queue()
@@ -325,7 +326,8 @@ class Swapper:
                             f"(budget {self.budget:.0%}) and cannot run in real time here", check="realtime")
         m = pack.manifest
         info = {"name": m.name, "version": m.version, "path": str(path), "kind": m.kind,
-                "golden_err": err, "warm_load": load, "latency_samples": m.latency_samples}
+                "golden_err": err, "warm_load": load, "latency_samples": m.latency_samples,
+                "unit_bytes": unit_bytes(pack.members)}      # its memory, estimated (the unit cache's bound)
         if slot == "effect":
             info.update(effect_gain_limit(unit, m, self.engine.cfg.block, self.engine.cfg.rate,
                                           self.engine.cfg.protect, abort))
@@ -418,17 +420,8 @@ def fresh_dc_blocker(engine: Engine, slot_name: str, unit: Any) -> None:
     back soon found its old one, a stale state that decayed out as a slow step (0.7e-3 on the echo test).  Dropped
     on the audio thread at the next block boundary, before the install's switch (the slot's own thread)."""
     slot = engine.slots.get(slot_name)
-    if slot is not None and isinstance(getattr(slot, "_dc", None), dict):
-        engine.post(lambda: slot._dc.pop(id(unit), None))
-
-
-def engine_holds(engine: Engine, unit: Any) -> bool:
-    """Whether ``engine`` still holds ``unit``: a slot plays it, fades to it or has it waiting, or it is the unit
-    installed last (control side; the cache neither keeps nor hands out such a unit)."""
-    for slot in engine.slots.values():
-        if unit is slot.target_unit or any(unit is u for u in slot.units()):
-            return True
-    return any(unit is u for u in dict(getattr(engine, "_incoming", {})).values())
+    if slot is not None:
+        engine.post(lambda: slot.forget_dc_blocker(unit))
 
 
 def _what(exc: BaseException) -> str:

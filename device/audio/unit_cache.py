@@ -17,8 +17,11 @@ loader's thread) so that a load of the very same pack file content installs one 
   taken (:func:`quiet_check`: one block of silence in gives finite, quiet output, then back to rest).  So a reverb's
   or a recurrent network's tail from before never comes back; the engine then sets the knobs its knob memory gives
   (device/audio/engine.py ``Engine.install``), as for a fresh unit.
-- **bounded**: at most ``per_slot`` units per slot, the least recently used dropped first.  What one costs in memory
-  is measured by bench/pack_switch_cache.py (docs/engine.md, Hot-swap).
+- **bounded**: at most ``per_slot`` units per slot and at most ``per_slot_bytes`` of them (:data:`PER_SLOT_BYTES`,
+  64 MiB), the least recently used dropped first; a unit estimated bigger than that alone is not kept at all.  A
+  unit's bytes are estimated from its pack (:func:`unit_bytes`: the loader's ``info["unit_bytes"]``), a fit to the
+  resident set's growth per unit measured by bench/pack_switch_cache.py and bench/unit_cache_bytes.py.  The unit a
+  slot plays (or fades to, or has waiting) is the engine's, never the cache's: it is neither counted nor dropped.
 
 Thread: the loader's only (device/audio/swap.py), never the audio thread; units dropped here are freed there, as the
 graveyard's always were.
@@ -35,7 +38,18 @@ from typing import Any, Callable
 
 import numpy as np
 
+from export.pack import MODEL
+
 PER_SLOT = 4                 # units kept per slot (a set list of 4-5 packs switches with no load at all)
+PER_SLOT_BYTES = 64 << 20    # and at most this many bytes of them per slot (estimated: unit_bytes)
+# A prepared unit's memory, estimated (bytes): this much for the session and the unit's own buffers, plus
+# MODEL_COPIES times its ONNX model (the pack's bytes the unit keeps, the session's parsed model and its weights, a
+# MatMul's prepacked copy), plus the pack's other members (the unit keeps them too).  Fit to the resident set's
+# growth per unit (bench/unit_cache_bytes.py): the factory drive 0.82 MiB (estimate 1.06), the factory synth 2.65
+# MiB (2.73), effects with 4 / 16 MiB of MatMul weights 14.9 / 50.7 MiB (13.0 / 49.1), 32 MiB of Gather table 78.4
+# MiB (97.0).
+UNIT_BASE_BYTES = 1 << 20
+MODEL_COPIES = 3
 QUIET_LIMIT = 0.1            # a kept unit's output on one block of silence stays under this (else it is dropped)
 
 
@@ -58,13 +72,30 @@ class PackKey:
 
 @dataclass
 class Kept:
-    """A unit the cache holds, with its loader ``info`` and where its pack was read."""
+    """A unit the cache holds, with its loader ``info``, where its pack was read and its estimated ``cost`` (bytes)."""
 
     unit: Any
     info: dict[str, Any]
     key: PackKey
     path: str
     stamp: Stamp
+    cost: int = 0
+
+
+def unit_bytes(members: dict[str, bytes]) -> int:
+    """The estimated memory (bytes) of a unit prepared from a pack of these ``members`` (name -> bytes):
+    :data:`UNIT_BASE_BYTES` + :data:`MODEL_COPIES` x its ONNX model + its other members."""
+    model = len(members.get(MODEL, b""))
+    return UNIT_BASE_BYTES + MODEL_COPIES * model + sum(len(v) for k, v in members.items() if k != MODEL)
+
+
+def cost_of(info: dict[str, Any], stamp: Stamp) -> int:
+    """A unit's estimated bytes: the loader's ``info["unit_bytes"]`` (:func:`unit_bytes`), else as if its whole pack
+    file (``stamp.size``) were its model."""
+    given = info.get("unit_bytes")
+    if isinstance(given, int) and given >= 0:
+        return given
+    return UNIT_BASE_BYTES + MODEL_COPIES * stamp.size
 
 
 def stamp_of(path: str | Path) -> Stamp | None:
@@ -137,12 +168,14 @@ def quiet_check(unit: Any, block: int) -> bool:
 
 
 class UnitCache:
-    """Units kept per slot, least recently used first (see module docstring).  ``in_use(unit)``: whether the engine
-    still holds ``unit`` (a slot plays it, fades to it or has it queued): such a unit is never kept nor handed
-    out."""
+    """Units kept per slot, least recently used first (see module docstring): at most ``per_slot`` of them and
+    ``per_slot_bytes`` (estimated) per slot.  ``in_use(unit)``: whether the engine still holds ``unit`` (a slot plays
+    it, fades to it or has it queued): such a unit is never kept nor handed out."""
 
-    def __init__(self, per_slot: int = PER_SLOT, in_use: Callable[[Any], bool] = lambda unit: False) -> None:
+    def __init__(self, per_slot: int = PER_SLOT, in_use: Callable[[Any], bool] = lambda unit: False,
+                 per_slot_bytes: int = PER_SLOT_BYTES) -> None:
         self.per_slot = int(per_slot)
+        self.per_slot_bytes = int(per_slot_bytes)
         self.in_use = in_use
         self._kept: OrderedDict[int, Kept] = OrderedDict()     # id(unit) -> what is kept; the last used last
         self._issued: weakref.WeakKeyDictionary[Any, tuple[PackKey, str, Stamp, dict[str, Any]]] = \
@@ -182,7 +215,8 @@ class UnitCache:
     def retire(self, unit: Any) -> bool:
         """The engine let go of ``unit`` (the graveyard): keep it at rest if the loader prepared it, it did not
         fault, nothing holds it and its pack file is unchanged; the least recently used of its slot goes past
-        :attr:`per_slot`.  Returns whether it is kept."""
+        :attr:`per_slot` units or :attr:`per_slot_bytes` (a unit bigger than that alone is not kept).  Returns
+        whether it is kept."""
         origin = self._issued.pop(unit, None)
         if origin is None or self.per_slot <= 0 or id(unit) in self._kept or self.in_use(unit) \
                 or getattr(unit, "faults", 0):
@@ -190,20 +224,28 @@ class UnitCache:
         key, path, stamp, info = origin
         if stamp_of(path) != stamp:
             return False
+        if cost_of(info, stamp) > self.per_slot_bytes:     # would push out every other unit, and itself
+            self.dropped += 1
+            return False
         try:
             rest(unit)
         except Exception:  # noqa: BLE001 - a unit that cannot come to rest is dropped, never reused
             return False
-        self._kept[id(unit)] = Kept(unit, info, key, path, stamp)
+        self._kept[id(unit)] = Kept(unit, info, key, path, stamp, cost_of(info, stamp))
         self._bound(key.slot)
-        return True
+        return id(unit) in self._kept
 
     def _bound(self, slot: str) -> None:
-        """Drop the least recently used units of ``slot`` beyond :attr:`per_slot`."""
+        """Drop the least recently used units of ``slot`` while it keeps more than :attr:`per_slot` of them or more
+        than :attr:`per_slot_bytes`."""
         ids = [uid for uid, kept in self._kept.items() if kept.key.slot == slot]
-        for uid in ids[:max(0, len(ids) - self.per_slot)]:
-            del self._kept[uid]
+        while ids and (len(ids) > self.per_slot or self.bytes(slot) > self.per_slot_bytes):
+            del self._kept[ids.pop(0)]
             self.dropped += 1
+
+    def bytes(self, slot: str | None = None) -> int:
+        """The estimated bytes of the units kept (of ``slot``)."""
+        return sum(k.cost for k in self._kept.values() if slot is None or k.key.slot == slot)
 
     def prune(self) -> int:
         """Drop the units whose pack file is gone or changed since it was read (size, time, inode); how many."""
@@ -223,4 +265,5 @@ class UnitCache:
         self._issued = weakref.WeakKeyDictionary()
 
     def stats(self) -> dict[str, int]:
-        return {"units": len(self._kept), "hits": self.hits, "misses": self.misses, "dropped": self.dropped}
+        return {"units": len(self._kept), "bytes": self.bytes(), "hits": self.hits, "misses": self.misses,
+                "dropped": self.dropped}
