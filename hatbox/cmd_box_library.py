@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from hatbox import library_browse
+from hatbox.archive_look import ArchiveLook, look_archive
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import target
@@ -56,16 +57,20 @@ def push_library(args: argparse.Namespace) -> int:
             from device.library.folder_tar import packed_bytes
             _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp))
+        if not src.is_dir():                      # a size the box refuses is said before the archive is read
+            _check_limit(c, archive, "max_library_bytes")
         refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
         if refused:
             without_members(archive, {name for name, _ in refused})
         skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
-        _check_has_audio(src, archive)
+        look = look_archive(archive, hot=not src.is_dir())   # one reading for the checks below (a folder's samples
+        _check_has_audio(src, archive, look)                 # over 0 dBFS are read from the folder)
         for line in left_out_lines(src, skipped):
             print(line)
-        _check_limit(c, archive, "max_library_bytes")
-        said = before_sending(src, archive)       # names the box refuses, samples over 0 dBFS: by the box's rules
-        there = None if args.again else library_there(c, archive)
+        if src.is_dir():
+            _check_limit(c, archive, "max_library_bytes")
+        said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
+        there = None if args.again else library_there(c, archive, look.audio)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             already_there(c, there, src, fixes, said)
             if args.wait and there.get("state") == "tagging":
@@ -203,12 +208,13 @@ def _check_tar(src: Path) -> None:
                                "FOLDER") from None
 
 
-def _check_has_audio(src: Path, archive: Path) -> None:
+def _check_has_audio(src: Path, archive: Path, look: ArchiveLook | None = None) -> None:
     """HatboxError (nothing sent) when ``archive`` (the tar packed from the folder ``src``, or the zip or tar
     ``src`` itself) holds no file the box takes as audio: an empty folder or archive, one of documents only, or of
-    macOS's ``__MACOSX`` / ``._*`` copies only.  One that cannot be read is left to the box to say."""
+    macOS's ``__MACOSX`` / ``._*`` copies only.  One that cannot be read is left to the box to say.  ``look``: the
+    archive as hatbox.archive_look read it (else it is read here, up to its first audio file)."""
     from device.library.archive import AUDIO_EXTENSIONS, others_if_no_audio
-    others = others_if_no_audio(archive)
+    others = others_if_no_audio(archive) if look is None else look.others
     if others is None:
         return
     held = f" (only {count_words(others, 'other file')})" if others else ""
@@ -419,8 +425,6 @@ def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
 
 def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
     """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL)."""
-    from urllib.parse import quote
-
     with _box_reply("a library call"):
         if args.json:
             return library_browse.json_answer(c, lid, args)
@@ -441,56 +445,62 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
             print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
         elif args.export_fixes:
             return export_fixes(c, lid, Path(args.export_fixes), args.folder, force=args.yes)
-        elif args.like:
-            return library_browse.like(c, lid, args.like, args.k)
         elif args.play:
             return library_browse.play(c, lid, args.play) or say_sampler_warnings(c, args.play) or 0
-        elif args.unsure:
-            found = _call(c, "GET", f"/libraries/{lid}/unsure", expect=list, params={"k": args.k})
-            doubt = bool(found) and not found[0].get("exclusive", True) and bool(found[0].get("in_doubt"))
-            if found:
-                heading(DOUBT_HEADING if doubt else UNSURE_HEADING)
-            for u in found:
-                guesses = [(safe_text(t), p) for t, p in u["guesses"]]
-                print(doubt_line(u["margin"], guesses, safe_text(u["path"])) if doubt and u.get("in_doubt") else
-                      unsure_line(u["margin"], guesses, u.get("exclusive", True), safe_text(u["path"])))
-        elif args.untagged:
-            every = _call(c, "GET", f"/libraries/{lid}/untagged", expect=list)
-            found = every[:args.k]
-            if found:
-                heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
-            else:
-                footer("every file the tagger heard carries a tag")
-            for u in found:
-                print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
-            if len(every) > len(found):
-                footer(cut_line(len(found), len(every)))
-        elif args.tag:
-            hits = _call(c, "GET", f"/libraries/{lid}/tags/{quote(args.tag, safe='')}", expect=list,
-                         params={"limit": args.k})
-            if hits:
-                heading(tag_heading(safe_text(args.tag)))
-            for hit in hits:
-                print(hit_line(hit["score"], hit["corrected"], safe_text(hit["path"])))
-            if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
-                _tag_list_note(c, lid, args.tag, len(hits))
         else:
-            lib = _call(c, "GET", f"/libraries/{lid}")
-            refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
-            heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {state_words(lib)}, "
-                    f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
-            for tag, n in by_count(_call(c, "GET", f"/libraries/{lid}/tags")):
-                print(f"{n:6d}  {safe_text(tag)}")
-            _say_notes(lib)
-            if lib.get("state") == "done":
-                none = len(_call(c, "GET", f"/libraries/{lid}/untagged", expect=list))
-                if none:                               # under no tag above: said, or never seen (QA)
-                    print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
-                          f"(hatbox box-library {lid} --untagged lists them)", file=sys.stderr)
-            if lib.get("state") != "done":             # said on stderr: a script reads the counts on stdout
-                why = f": {safe_text(lib['error'])}" if lib.get("error") else ""
-                print(f"note: the library is {state_words(lib)}{why}", file=sys.stderr)
+            _print_listing(c, args, lid, *library_browse.asked_listing(c, lid, args))
     return 0
+
+
+def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answer: Any) -> None:
+    """`hatbox box-library ID` with a listing (--like, --unsure, --untagged, --tag, else the library's tags): the box's
+    ``answer`` to it (hatbox.library_browse.asked_listing, which --json prints as it is), in lines."""
+    if which == "like":
+        library_browse.like_lines(answer, args.like)
+    elif which == "unsure":
+        found = answer
+        doubt = bool(found) and not found[0].get("exclusive", True) and bool(found[0].get("in_doubt"))
+        if found:
+            heading(DOUBT_HEADING if doubt else UNSURE_HEADING)
+        for u in found:
+            guesses = [(safe_text(t), p) for t, p in u["guesses"]]
+            print(doubt_line(u["margin"], guesses, safe_text(u["path"])) if doubt and u.get("in_doubt") else
+                  unsure_line(u["margin"], guesses, u.get("exclusive", True), safe_text(u["path"])))
+    elif which == "untagged":
+        every = answer
+        found = every[:args.k]
+        if found:
+            heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
+        else:
+            footer("every file the tagger heard carries a tag")
+        for u in found:
+            print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
+        if len(every) > len(found):
+            footer(cut_line(len(found), len(every)))
+    elif which == "tag":
+        hits = answer
+        if hits:
+            heading(tag_heading(safe_text(args.tag)))
+        for hit in hits:
+            print(hit_line(hit["score"], hit["corrected"], safe_text(hit["path"])))
+        if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
+            _tag_list_note(c, lid, args.tag, len(hits))
+    else:
+        lib = answer["library"]
+        refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
+        heading(f"library {safe_text(lib['id'])} ('{safe_text(lib['name'])}', {state_words(lib)}, "
+                f"{count_words(lib['accepted'], 'file')}{refused}); files per tag:")
+        for tag, n in by_count(answer["tags"]):
+            print(f"{n:6d}  {safe_text(tag)}")
+        _say_notes(lib)
+        if lib.get("state") == "done":
+            none = len(_call(c, "GET", f"/libraries/{lid}/untagged", expect=list))
+            if none:                               # under no tag above: said, or never seen (QA)
+                print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
+                      f"(hatbox box-library {lid} --untagged lists them)", file=sys.stderr)
+        if lib.get("state") != "done":             # said on stderr: a script reads the counts on stdout
+            why = f": {safe_text(lib['error'])}" if lib.get("error") else ""
+            print(f"note: the library is {state_words(lib)}{why}", file=sys.stderr)
 
 
 def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:

@@ -42,40 +42,47 @@ def _folder(folder: Path) -> list[tuple[str, float]]:
 
 
 def _archive(archive: Path) -> list[tuple[str, float]]:
-    """:func:`over_full_scale` of the zip or tar ``archive``: [] when it cannot be read (the box says why)."""
-    from device.library.archive import ArchiveError, Limits, _entries
-    from device.library.member_checks import is_metadata, safe_relpath
-    try:
-        handle, entries = _entries(archive, Limits())
-    except (ArchiveError, OSError):
-        return []
+    """:func:`over_full_scale` of the zip or tar ``archive``, read once (device.library.archive.each_member): [] when
+    it cannot be read (the box says why)."""
+    from device.library.archive import ArchiveError, each_member
     found = []
     try:
         with tempfile.TemporaryDirectory(prefix="hatbox-hot-") as tmp:
-            for e in entries:
-                rel = safe_relpath(e.name)
-                if e.kind != "file" or isinstance(rel, str) or is_metadata(rel) \
-                        or rel.suffix.lower() not in FLOAT_SUFFIXES:
-                    continue
-                peak = _member_peak(e, Path(tmp) / f"member{rel.suffix.lower()}")
-                if peak is not None:
-                    found.append((str(rel), peak))
-    finally:
-        handle.close()  # type: ignore[attr-defined]
+            for e in each_member(archive):
+                hot = member_hot(e, Path(tmp))
+                if hot is not None:
+                    found.append(hot)
+    except (ArchiveError, OSError):
+        return []
     return found
+
+
+def member_hot(entry: Any, tmp: Path) -> tuple[str, float] | None:
+    """(its path as the box lists it, peak dBFS) of archive member ``entry`` (device.library.archive.Entry) when it is
+    a float audio file (by its suffix, then its header) that peaks over full scale; read into the folder ``tmp`` for
+    that; None for any other (hidden and system files too, as the box leaves them out)."""
+    from device.library.member_checks import is_metadata, safe_relpath
+    rel = safe_relpath(entry.name)
+    if entry.kind != "file" or isinstance(rel, str) or is_metadata(rel) or rel.suffix.lower() not in FLOAT_SUFFIXES:
+        return None
+    peak = _member_peak(entry, tmp / f"member{rel.suffix.lower()}")
+    return None if peak is None else (str(rel), peak)
 
 
 def _member_peak(entry: Any, scratch: Path) -> float | None:
     """The peak over full scale of archive member ``entry`` (device.library.hot.hot_peak), read whole into
-    ``scratch`` only when its header says float samples (or does not read alone: a CAF's); None otherwise, and for
-    a member that cannot be read (the box says why)."""
+    ``scratch`` only when its header says float samples (or does not read alone: a CAF's), in one reading of the
+    member (a second opening read a gzip'd tar again from its start); None otherwise, and for a member that cannot be
+    read (the box says why)."""
     from device.library.hot import float_subtype, head_bytes, hot_peak
     try:
         with entry.open() as member:
-            if float_subtype(head_bytes(member)) is False:
+            head = head_bytes(member)
+            if float_subtype(head) is False:
                 return None
-        with entry.open() as member, open(scratch, "wb") as out:
-            shutil.copyfileobj(member, out)
+            with open(scratch, "wb") as out:
+                out.write(head.getvalue())
+                shutil.copyfileobj(member, out)
     except Exception:  # noqa: BLE001 - zipfile, tarfile, zlib...: a member that does not read is the box's to say
         return None
     return hot_peak(scratch)

@@ -240,13 +240,11 @@ def say_sampler_warnings(client: Any, rel: str) -> None:
 def archive_files(archive: Path) -> list[tuple[str, int]]:
     """(name, size in bytes) of each file member of the tar or zip ``archive``, as the box's own reader lists them
     (device.library.archive, its limits included); [] when it cannot be read (the box says why)."""
-    from device.library.archive import ArchiveError, Limits, _entries
+    from device.library.archive import ArchiveError, each_member
     try:
-        handle, entries = _entries(archive, Limits())
+        return [(e.name, int(e.size)) for e in each_member(archive) if e.kind == "file"]
     except (ArchiveError, OSError):
         return []
-    handle.close()  # type: ignore[attr-defined]
-    return [(e.name, int(e.size)) for e in entries if e.kind == "file"]
 
 
 def refused_names(archive: Path) -> list[tuple[str, str]]:

@@ -13,21 +13,25 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.library_fixes import archive_files, laptop_fixes, send_fixes
 from hatbox.text import NO_TAGGER, count_words
 
+if TYPE_CHECKING:
+    from hatbox.archive_look import ArchiveLook
 
-def library_there(client: Any, archive: Path) -> dict[str, Any] | None:
+
+def library_there(client: Any, archive: Path, audio: dict[str, int] | None = None) -> dict[str, Any] | None:
     """The box's library uploaded from the very bytes of ``archive`` (the same zip or tar, or a folder packed
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
     A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
     gone; QA, a second copy was sent) is known by the digest of its audio files' paths and sizes instead
     (device.api.library_fixes.files_digest): a folder changed since, or holding a file the box refused, is not it.
-    A box from before libraries kept their digest lists none: nothing is compared there."""
+    A box from before libraries kept their digest lists none: nothing is compared there.  ``audio``: the archive's
+    :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again)."""
     from device.api.library_fixes import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
@@ -36,35 +40,43 @@ def library_there(client: Any, archive: Path) -> dict[str, Any] | None:
     digest = file_sha256(archive)
     found = next((lib for lib in libs if lib.get("sha256") == digest), None)
     if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
-        mine = files_digest(audio_members(archive))
+        mine = files_digest(audio_members(archive) if audio is None else audio)
         found = next((lib for lib in libs if lib.get("sha256") == mine), None)
     return found
 
 
-def before_sending(src: Path, archive: Path) -> frozenset[str]:
+def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) -> frozenset[str]:
     """What `push-library` says of ``src`` (a folder, or the zip or tar ``archive`` itself) before a byte is sent,
     by the box's own rules: an archive's members the box refuses for their names (:func:`say_refused_names`; a
     folder's are left out of its archive before, by hatbox.library_fixes.refused_names), and the samples that peak
-    over full scale (hatbox.hot_samples).  Returns the paths it named (as the box's answer names them), which the
-    box's answer then leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
+    over full scale (hatbox.hot_samples; an archive's from ``look``, hatbox.archive_look's one reading of it, read
+    here when not given).  Returns the paths it named (as the box's answer names them), which the box's answer then
+    leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
+    from hatbox.archive_look import look_archive
     from hatbox.hot_samples import hot_lines, over_full_scale
-    said = set() if src.is_dir() else say_refused_names(src, archive)
-    hot = over_full_scale(src)
+    if src.is_dir():
+        said, hot = set(), over_full_scale(src)
+    else:
+        look = look or look_archive(archive)
+        said, hot = say_refused_names(src, archive, look), look.hot
     for line in hot_lines(hot):
         print(line)
     return frozenset(said | {rel for rel, _ in hot})
 
 
-def say_refused_names(src: Path, archive: Path) -> set[str]:
+def say_refused_names(src: Path, archive: Path, look: ArchiveLook | None = None) -> set[str]:
     """Print the members of the zip or tar ``archive`` (``src``) whose names the box refuses, each with why and
-    what to do (device.library.member_names.refused_names: the box's own rule, its reading of the archive's names),
-    and return them; HatboxError (nothing sent) when that leaves no audio file for the box to keep (p43 leftovers:
-    the box said it after the whole upload)."""
-    from device.library.member_names import refused_names
-    refused = refused_names(archive)
+    what to do (device.library.member_names: the box's own rule, its reading of the archive's names; from ``look``,
+    hatbox.archive_look's one reading of the archive, read here when not given), and return them; HatboxError
+    (nothing sent) when that leaves no audio file for the box to keep (p43 leftovers: the box said it after the
+    whole upload)."""
+    if look is None:
+        from hatbox.archive_look import look_archive
+        look = look_archive(archive, hot=False)
+    refused = look.refused
     if not refused:
         return set()
-    if not audio_members(archive):
+    if not look.audio:
         raise HatboxError(f"the box refuses the name of every audio file of {safe_text(src.name)} (as "
                           f"{safe_text(refused[0][0])}: {safe_text(refused[0][1])}); nothing was sent",
                           hint="rename the files (letters, digits, spaces, punctuation; UTF-8 names), make the "

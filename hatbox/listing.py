@@ -32,13 +32,14 @@ def print_json(value: object) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=True))
 
 
-def refuse_json(json_asked: bool, actions: dict[str, object], usage: str) -> None:
-    """--json goes with a listing: HatboxError naming the first of ``actions`` (option -> its value) given with it,
-    before the box is asked anything; ``usage`` the command's listing with --json."""
+def refuse_json(json_asked: bool, actions: dict[str, object], usage: str, what: str = "listing") -> None:
+    """--json goes with a listing: HatboxError naming the first of ``actions`` (option -> its value) given with it
+    (any value but None and False: an empty one too), before the box is asked anything; ``usage`` the command's
+    listing with --json, ``what`` what it lists ("listings": `box-library` has several)."""
     from hatbox.errors import HatboxError
     given = [name for name, value in actions.items() if value is not None and value is not False]
     if json_asked and given:
-        raise HatboxError(f"--json goes with the listing, not with {given[0]}", hint=usage)
+        raise HatboxError(f"--json goes with the {what}, not with {given[0]}", hint=usage)
 
 
 def by_count(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -206,43 +206,31 @@ def _tar_kind(m: tarfile.TarInfo) -> str:
     return "file" if m.isfile() else "other"
 
 
-def _tar_entries(tf: tarfile.TarFile, limits: Limits) -> list[Entry]:
-    out: list[Entry] = []
-    total = 0
-    for m in tf:                      # iterating bounds the work: stop as soon as a limit is passed
-        total += max(m.size, 0)
-        out.append(Entry(m.name, _tar_kind(m), m.size, m.size, (lambda m=m: tf.extractfile(m)), archive="tar"))
-        _check_totals(len(out), total, limits)
-    return out
+def _tar_entry(tf: tarfile.TarFile, m: tarfile.TarInfo) -> Entry:
+    return Entry(m.name, _tar_kind(m), m.size, m.size, (lambda m=m: tf.extractfile(m)), archive="tar")
 
 
 def others_if_no_audio(archive: Path) -> int | None:
     """How many files the zip or tar ``archive`` holds when none of them is audio the box takes (`hatbox
     push-library`'s check before sending: an archive of documents, or of macOS's ``._*`` copies only); None when it
-    holds audio, or cannot tell (unreadable: the box says what is wrong; declared past what the box takes: the box
-    refuses it at once).  A tar's members are read up to the first audio file, each next header read through the
-    member before it (QA: a 6 KB tar of 8 GiB of zeros was read through for 40 s)."""
-    def audio(n: PurePosixPath) -> bool:        # (a member outside the library: the box names it)
-        return n.suffix.lower() in AUDIO_EXTENSIONS and (not is_metadata(n) or ".." in n.parts)
-
-    count, total = 0, 0
+    holds audio, or cannot tell (unreadable, or past the box's limits: the box says what is wrong).  A tar's members
+    are read up to the first audio file (:func:`each_member`; QA: a 6 KB tar of 8 GiB of zeros was read through for
+    40 s).  A zip's links count as files, a tar's do not."""
+    count = 0
     try:
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf:
-                names = [PurePosixPath(i.filename) for i in zf.infolist() if not i.is_dir()]
-            return None if any(audio(n) for n in names) else len(names)
-        with tarfile.open(archive) as tf:
-            for m in tf:
-                if m.isfile():
-                    if audio(PurePosixPath(m.name)):
-                        return None
-                    count += 1
-                total += max(m.size, 0)
-                if total > Limits().max_total_bytes:
-                    return None
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+        for e in each_member(archive):
+            counted = e.kind == "file" or e.archive == "zip"
+            if counted and takes_audio(PurePosixPath(e.name)):
+                return None
+            count += counted
+    except (OSError, ArchiveError):
         return None
     return count
+
+
+def takes_audio(n: PurePosixPath) -> bool:
+    """Whether a member named ``n`` is audio the box takes (a member outside the library: the box names it)."""
+    return n.suffix.lower() in AUDIO_EXTENSIONS and (not is_metadata(n) or ".." in n.parts)
 
 
 def bytes_words(size: int) -> str:
@@ -340,8 +328,8 @@ def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
                 raise ArchiveError("the zip says its file names are UTF-8 but one is not; zip the folder "
                                    "again (or send it as a .tar)") from None
             return zf, lambda _limits: _zip_entries(zf)
-        tf = tarfile.open(archive, mode="r:*")
-        return tf, lambda limits: _tar_entries(tf, limits)
+        tf = tarfile.open(archive, mode="r:*")        # its listing stops as soon as a limit is passed
+        return tf, lambda limits: list(_tar_stream(tf, archive, limits))
     except tarfile.ReadError as exc:
         if "could not be opened successfully" in str(exc):     # tarfile lists what it tried, line by line
             raise ArchiveError("not a zip or tar archive (a tar may be gzip, bzip2 or xz compressed); "
@@ -362,27 +350,71 @@ def _damaged(exc: BaseException) -> ArchiveError:
     return ArchiveError(f"the archive is damaged or incomplete: {REMAKE}")
 
 
+def _listing_failed(exc: Exception) -> ArchiveError:
+    """The ArchiveError for a listing that failed on ``exc`` (tarfile, zlib, bz2, lzma...: the archive is refused)."""
+    if isinstance(exc, ArchiveError):
+        return exc
+    return _storage_failed(exc) if is_storage_failure(exc) else _damaged(exc)
+
+
+def _listed(handle: object, lister: Callable[[Limits], list[Entry]], archive: Path, limits: Limits) -> list[Entry]:
+    """The members of ``archive`` but its folders, listed by ``lister``, within ``limits`` as a whole."""
+    try:
+        entries = lister(limits)
+    except Exception as exc:  # noqa: BLE001 - a listing that fails refuses the archive
+        raise _listing_failed(exc) from None
+    files = [e for e in entries if e.kind != "dir"]
+    total = sum(max(e.size, 0) for e in files)
+    _check_totals(len(files), total, limits)
+    _check_ratio(total, archive.stat().st_size, limits)
+    return files
+
+
 def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
     handle, lister = _open(archive)
     try:
-        entries = lister(limits)
-    except ArchiveError:
-        handle.close()
+        return handle, _listed(handle, lister, archive, limits)
+    except BaseException:
+        handle.close()  # type: ignore[attr-defined]
         raise
-    except Exception as exc:  # noqa: BLE001 - tarfile, zlib, bz2, lzma...: a listing that fails refuses the archive
-        handle.close()
-        if is_storage_failure(exc):
-            raise _storage_failed(exc) from None
-        raise _damaged(exc) from None
-    files = [e for e in entries if e.kind != "dir"]
-    total = sum(max(e.size, 0) for e in files)
+
+
+def each_member(archive: str | Path, limits: Limits = Limits()) -> Iterator[Entry]:
+    """Each member of the zip or tar ``archive`` but its folders, in the archive's order, as the box's unpacking lists
+    them (a zip's names read as it reads them, its limits checked): the archive opened and listed once.  A member's
+    data (``Entry.open()``) may be read while it is the one at hand: a tar, maybe compressed, is then read once from
+    front to back, its data with its headers (reading an earlier member's would read a compressed tar again from
+    its start).  ArchiveError when it cannot be listed or passes a limit (a tar: when the listing gets there, so a
+    caller keeps nothing of a walk cut short); the archive is closed when the walk ends or is dropped.  For the
+    laptop's checks before an upload (`hatbox push-library`: hatbox/archive_look.py), one reading for them all."""
+    archive = Path(archive)
+    handle, lister = _open(archive)
     try:
-        _check_totals(len(files), total, limits)
-        _check_ratio(total, archive.stat().st_size, limits)
-    except ArchiveError:
-        handle.close()
-        raise
-    return handle, files
+        if isinstance(handle, tarfile.TarFile):
+            yield from _tar_stream(handle, archive, limits)
+        else:
+            yield from _listed(handle, lister, archive, limits)
+    finally:
+        handle.close()  # type: ignore[attr-defined]
+
+
+def _tar_stream(tf: tarfile.TarFile, archive: Path, limits: Limits) -> Iterator[Entry]:
+    """:func:`each_member` of an open tar: each member as its header is read, the limits checked as the listing goes
+    (the whole-archive ratio at its end)."""
+    count = total = 0
+    members = iter(tf)
+    while True:
+        try:
+            m = next(members)
+        except StopIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 - a listing that fails refuses the archive
+            raise _listing_failed(exc) from None
+        count, total = count + 1, total + max(m.size, 0)
+        _check_totals(count, total, limits)
+        if not m.isdir():
+            yield _tar_entry(tf, m)
+    _check_ratio(total, archive.stat().st_size, limits)
 
 
 def _place(rel: PurePosixPath, root: Path) -> str:

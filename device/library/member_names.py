@@ -5,8 +5,8 @@ leftovers: a folder's names were checked on the laptop, an archive's only on the
 A member is refused before it is read for an unsafe path (device.library.member_checks.safe_relpath: not UTF-8, a
 control character, ``..``...), for being a link, a device file or not audio, or over a limit (:func:`precheck`),
 and for a path that another member kept earlier spells in the other Unicode form (device.library.paths
-.other_spelling).  :func:`verdict` gives that for one member; :func:`refused_names` walks an archive as the box's
-unpacking does and keeps the refusals of names.
+.other_spelling).  :func:`verdict` gives that for one member; :class:`NameCheck` keeps the refusals of names member
+by member, and :func:`refused_names` walks an archive with it as the box's unpacking does.
 """
 from __future__ import annotations
 
@@ -65,27 +65,38 @@ def verdict(e: Entry, limits: Limits, kept: dict[str, str]) -> Verdict:
     return Verdict(rel, shown, other, bool(other))
 
 
+class NameCheck:
+    """The box's refusals of names, member by member in the archive's order (:meth:`see`): ``refused`` holds (the
+    member as the box's answer names it, why) of each so far.  A member counts as kept when nothing refuses it before
+    it is read (the box also refuses audio that does not decode, which a later spelling of its name would then
+    replace); hidden and system files are skipped, as the box skips them."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.kept: dict[str, str] = {}              # the paths (NFC) kept so far -> their spelling in the archive
+        self.refused: list[tuple[str, str]] = []
+
+    def see(self, e: Entry) -> None:
+        """Take member ``e``, the next in the archive's order."""
+        found = verdict(e, self.limits, self.kept)
+        if isinstance(found.rel, PurePosixPath) and is_metadata(found.rel):
+            return
+        if found.by_name:
+            self.refused.append((found.shown, found.why))
+        elif not found.why:
+            self.kept.setdefault(found.shown, e.name)
+
+
 def refused_names(archive: Path, limits: Limits | None = None) -> list[tuple[str, str]]:
     """(the member as the box's answer names it, why) of each member of the zip or tar ``archive`` that the box's
-    unpacking would refuse for its name, read as the box reads it (device.library.archive: a zip's Shift-JIS names
-    too; its hidden and system files skipped).  A member counts as kept when nothing refuses it before it is read
-    (the box also refuses audio that does not decode, which a later spelling of its name would then replace).  []
-    when the archive cannot be read (the box says why)."""
-    from device.library.archive import ArchiveError, Limits, _entries
-    limits = limits or Limits()
+    unpacking would refuse for its name, read as the box reads it (device.library.archive.each_member: a zip's
+    Shift-JIS names too; its hidden and system files skipped; :class:`NameCheck`).  [] when the archive cannot be
+    read (the box says why)."""
+    from device.library.archive import ArchiveError, Limits, each_member
+    check = NameCheck(limits or Limits())
     try:
-        handle, entries = _entries(archive, limits)
+        for e in each_member(archive, check.limits):
+            check.see(e)
     except (ArchiveError, OSError):
         return []
-    handle.close()  # type: ignore[attr-defined]
-    kept: dict[str, str] = {}
-    refused = []
-    for e in entries:
-        found = verdict(e, limits, kept)
-        if isinstance(found.rel, PurePosixPath) and is_metadata(found.rel):
-            continue
-        if found.by_name:
-            refused.append((found.shown, found.why))
-        elif not found.why:
-            kept.setdefault(found.shown, e.name)
-    return refused
+    return check.refused
