@@ -39,7 +39,8 @@ class Said:
 def serve(conn: Any, child: EngineChild, kind: str, ready: Any = None) -> None:
     """Reader thread: answer requests on ``conn`` until the parent hangs up (then the engine stops).
     An exception it did not expect is a bug: reported as the engine's own (:func:`report_bug`: its
-    traceback in a file, the one-line message on ``ready``) and the engine stops, exit :data:`BUG_EXIT`."""
+    traceback in a file, the one-line message on ``ready``) and the engine stops, exit
+    :data:`device.audio.crash_report.BUG_EXIT`."""
     try:
         _answer(conn, child, kind)
     except BaseException as exc:  # noqa: BLE001 - a dead reader would leave its channel unanswered
@@ -49,7 +50,7 @@ def serve(conn: Any, child: EngineChild, kind: str, ready: Any = None) -> None:
 
 
 def _answer(conn: Any, child: EngineChild, kind: str) -> None:
-    """The loop of :func:`_serve`: one reply for each request on ``conn``."""
+    """The loop of :func:`serve`: one reply for each request on ``conn``."""
     if child.cfg.realtime:
         helper_priority()
     while True:
