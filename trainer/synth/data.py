@@ -20,11 +20,7 @@ from __future__ import annotations
 
 import math
 import shlex
-import subprocess
-import sys
-import tempfile
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -39,16 +35,18 @@ from hatbox.text import count_words, duration_words, them
 from trainer.synth.note_names import (  # noqa: F401  (re-exported: the note-name parsing and checks moved there)
     ESTIMATOR_SLIPS, NAME_ONLY_SHARE, NAME_PITCHES, PITCH_TOLERANCE, check_name_pitches, octave_off_names,
     pitch_from_name, velocity_from_name)
+# split from here, re-exported: a note and the loader's words; the set's checks; the held-out split; the factory set
+from trainer.synth.note import Note, fit_length, print_note, print_warning  # noqa: F401
+from trainer.synth.note_checks import (MIN_NOTE_FRACTION, MIN_NOTE_SECONDS, SOUND_FLOOR_DB,  # noqa: F401
+                                       check_instrument_names, check_note_lengths, check_sounding_lengths,
+                                       duplicate_notes, min_note_seconds, sounding_seconds, warn_low_rates,
+                                       _header_seconds)
+from trainer.synth.heldout import own_heldout, own_heldout_words, split_heldout  # noqa: F401
+from trainer.synth.fluid_set import FACTORY_PROGRAMS, SOUNDFONT, build_fluid_set, render_midi, write_midi  # noqa: F401
 
-SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
-# General MIDI programs (0-based) of the factory set: sustained, clearly different timbres.
-FACTORY_PROGRAMS = {"flute": 73, "trumpet": 56, "violin": 40, "clarinet": 71}
 MEASURABLE_PITCHES = (25.0, 94.0)   # a name's pitch is checked against the audio's here (unnamed: up to C8, F0_MAX_HZ)
 REPORT_JSON = "metrics.json"        # what trainer.synth.report writes into a report folder ...
 REPORT_CHECKPOINT = "checkpoint.pt"  # ... and trainer.synth.pipeline next to it: how a report folder is known
-MIN_NOTE_FRACTION = 1 / 8           # a note file must last at least this share of the --seconds crop ...
-MIN_NOTE_SECONDS = 0.1              # ... and never less than this (the loss's 2048-point STFT at 24 kHz is 85 ms)
-SOUND_FLOOR_DB = 60.0               # a note sounds from its onset until it stays this far under its peak
 ONSET_DB = 40.0                     # a note starts at its first sample within this of its peak ...
 ONSET_PREROLL_S = 0.01              # ... less this much: the silence a recording holds before it is cut off
 APERIODIC = 0.6                     # features.aperiodicity at or above this: noise, no pitch (instruments < 0.15)
@@ -57,37 +55,12 @@ HEAD_MARGIN_S = 10.0                # a note file is decoded up to --seconds pas
                                     # its onset (a longer file is cut there, not decoded whole: an hour is ~700 MB)
 
 
-@dataclass
-class Note:
-    """One recorded note: ``audio`` [N] float32 at the set's rate, ``pitch`` MIDI number, ``velocity`` 1..127."""
-
-    instrument: str
-    pitch: float
-    velocity: int
-    audio: np.ndarray
-    path: str = ""
-    measured: float | None = None       # pitch measured from the audio (None: not measured)
-    rate: int = 0                       # the file's own sample rate, Hz (0: not from a file)
-
-
 # ----------------------------------------------------------------------------- loading
 def _to_rate(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
     if rate == target:
         return audio.astype(np.float32)
     g = np.gcd(rate, target)
     return resample_poly(audio, target // g, rate // g).astype(np.float32)
-
-
-def _fit_length(audio: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n, np.float32)
-    out[: min(n, len(audio))] = audio[:n]
-    return out
-
-
-def print_warning(text: str) -> None:
-    """The default ``warn`` of :func:`load_folder` and :func:`load_note`: a ``warning: ...`` line on stderr (every
-    warning is, the summary on stdout: p44 terminal QA)."""
-    print(f"warning: {text}", file=sys.stderr, flush=True)
 
 
 def to_mono(audio: np.ndarray) -> tuple[np.ndarray, int | None]:
@@ -171,7 +144,7 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     if said:
         warn(said)
     x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)   # a sustained note swings around its mean
-    x = _fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
+    x = fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
         where = f" in its first {seconds + HEAD_MARGIN_S:g} s (all that is read of a long file)" if cut else ""
         raise DataError(f"{path} is silent{where}", hint="remove it from the note folder")
@@ -190,94 +163,6 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
     return Note(instrument, named[0], named[1], x, str(path), measured, sr)
-
-
-def min_note_seconds(seconds: float) -> float:
-    """The shortest note file (s) accepted for a ``seconds`` crop: shorter notes, padded with silence,
-    would teach the synth mostly silence and set its velocity level from silence (a silent pack)."""
-    return max(MIN_NOTE_SECONDS, MIN_NOTE_FRACTION * seconds)
-
-
-def _header_seconds(path: Path) -> float:
-    """The file's length in seconds from its header (device.audio.audiofile.file_seconds), or infinity for a file
-    whose header cannot be read."""
-    try:
-        return audiofile.file_seconds(path)
-    except HatboxError:
-        return math.inf
-
-
-def check_note_lengths(files: list[Path], seconds: float) -> None:
-    """DataError naming the note files shorter than ``min_note_seconds(seconds)`` (read from their headers,
-    before any note is loaded or measured).  A file whose header cannot be read is left to :func:`load_note`,
-    which names it."""
-    least = min_note_seconds(seconds)
-    short = [(f, s) for f in files if 0 < (s := _header_seconds(f)) < least]   # no audio at all: load_note skips it
-    if not short:
-        return
-    shown = "; ".join(f"{f} ({s * 1000:.0f} ms)" for f, s in short[:5])
-    more = f"; and {len(short) - 5} more" if len(short) > 5 else ""
-    shortest = min(s for _f, s in short)
-    fix = (f"give --seconds {math.floor(shortest / MIN_NOTE_FRACTION * 100) / 100:.2f} or less, or "
-           if shortest >= MIN_NOTE_SECONDS else "")
-    raise DataError(f"{count_words(len(short), 'note file is', 'note files are')} shorter than "
-                    f"{least * 1000:.0f} ms (an eighth of the "
-                    f"{seconds:g} s each note is padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms): {shown}{more}",
-                    hint=f"{fix}remove {them(len(short))} or record longer notes: padded with silence "
-                         f"{'it' if len(short) == 1 else 'they'} would train a silent synth")
-
-
-def sounding_seconds(audio: np.ndarray, rate: int, floor_db: float = SOUND_FLOOR_DB) -> float:
-    """How long ``audio`` [N] at ``rate`` Hz sounds (s): from its onset, the first sample within ``floor_db``
-    of the peak (device.audio.mel.onset_index), to the last such sample, after which it stays at least
-    ``floor_db`` under the peak.  0 for digital silence."""
-    from device.audio.mel import onset_index
-    if not np.any(audio):
-        return 0.0
-    start = onset_index(audio, -floor_db, preroll=0)
-    end = len(audio) - onset_index(audio[::-1], -floor_db, preroll=0)
-    return (end - start) / rate
-
-
-def check_sounding_lengths(notes: list[Note], rate: int, seconds: float) -> None:
-    """DataError naming the notes (audio at ``rate`` Hz, cropped or padded to ``seconds``) that sound for less
-    than ``min_note_seconds(seconds)`` (``sounding_seconds``): a short click followed by silence passes
-    :func:`check_note_lengths` in a long file, but would train on silence all the same."""
-    least = min_note_seconds(seconds)
-    short = [(n.path, s) for n in notes if (s := sounding_seconds(n.audio, rate)) < least]
-    if not short:
-        return
-    shown = "; ".join(f"{path} sounds for {s * 1000:.0f} ms" for path, s in short[:5])
-    more = f"; and {len(short) - 5} more" if len(short) > 5 else ""
-    raise DataError(f"{count_words(len(short), 'note file sounds', 'note files sound')} for less than "
-                    f"{least * 1000:.0f} ms (an eighth of the "
-                    f"{seconds:g} s each note is cropped or padded to, at least {MIN_NOTE_SECONDS * 1000:.0f} ms; "
-                    f"a note sounds from its onset until it stays {SOUND_FLOOR_DB:g} dB under its peak): "
-                    f"{shown}{more}",
-                    hint=f"remove {them(len(short))} or record the notes held longer: mostly silence, "
-                         f"{'it' if len(short) == 1 else 'they'} would train a silent synth")
-
-
-def check_instrument_names(names: list[str]) -> None:
-    """DataError for instrument folder names that ``play --corners A,B,C,D`` could never choose:
-    a comma (the separator), leading/trailing white space (stripped from each name), or two names that differ
-    only in case (``Flute``, ``flute``: corners are matched in any case)."""
-    bad = [n for n in names if "," in n or n != n.strip()]
-    if bad:
-        one = len(bad) == 1
-        raise DataError(f"instrument folder name{'' if one else 's'} {', '.join(repr(n) for n in bad)} cannot be "
-                        f"chosen with play --corners (names there are separated by commas and stripped of spaces)",
-                        hint=f"rename the folder{'' if one else 's'} without commas and without spaces at the "
-                             "start or end (e.g. 'Sax, alto' -> 'Sax alto')")
-    folded: dict[str, list[str]] = {}
-    for n in names:
-        folded.setdefault(n.casefold(), []).append(n)
-    clash = [sorted(group) for group in folded.values() if len(group) > 1]
-    if clash:                   # play --corners and the panel match names in any case: one would never be chosen
-        shown = "; ".join(" and ".join(repr(n) for n in group) for group in clash)
-        raise DataError(f"instrument folders whose names differ only in case: {shown} (play --corners and the "
-                        "box's pad read names in any case, so one of each could never be chosen)",
-                        hint="rename one of each, or merge them if they hold one instrument's notes")
 
 
 def timbre_name(folder: str) -> str:
@@ -300,11 +185,6 @@ def same_name_folders(folders: list[Path]) -> str:
 def is_report_folder(folder: Path) -> bool:
     """True for a hatbox training report (it holds the report's JSON or the checkpoint), not an instrument."""
     return (folder / REPORT_JSON).is_file() or (folder / REPORT_CHECKPOINT).is_file()
-
-
-def print_note(text: str) -> None:
-    """The default ``note`` of :func:`load_folder`: a ``note: ...`` line on stdout."""
-    print(f"note: {text}", file=sys.stdout, flush=True)
 
 
 def instrument_folders(root: Path, note: Callable[[str], None] = print_note) -> list[Path]:
@@ -342,19 +222,6 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
     return notes
 
 
-def warn_low_rates(notes: list[Note], rate: int, warn: Callable[[str], None], shown: int = 3) -> None:
-    """One ``warn`` for the notes recorded at a sample rate under ``rate`` Hz, naming ``shown`` of them and their
-    count (it was said once per note: the same line hundreds of times for a set recorded at 16 kHz)."""
-    low = [n for n in notes if 0 < n.rate < rate]
-    if low:
-        rates, one = sorted({n.rate for n in low}), len(low) == 1
-        count = "" if one else f"{' ...' if len(low) > shown else ''} ({len(low)} notes)"
-        warn(f"{', '.join(n.path for n in low[:shown])}{count} {'is' if one else 'are'} recorded at "
-             f"{' or '.join(f'{r} Hz' for r in rates)}, under {rate} Hz: {'it holds' if one else 'they hold'} "
-             f"nothing above {rates[-1] // 2} Hz, so the synth learns {them(len(low))} duller"
-             f"{' than the others' if len(low) < len(notes) else ''}; record at {rate} Hz or more")
-
-
 def _one_suffix(files: list[Path]) -> str:
     """The suffix all ``files`` share (".wav"), for a shell pattern; "" when they differ."""
     suffixes = {f.suffix for f in files}
@@ -377,24 +244,6 @@ def stray_files(root: Path, folders: list[Path]) -> list[Path]:
     return audio(root, False) + [f for d in folders for sub in sorted(d.iterdir())
                                  if sub.is_dir() and not sub.is_symlink() and not audiofile.hidden_name(sub.name)
                                  for f in audio(sub, True)]
-
-
-def duplicate_notes(notes: list[Note]) -> str | None:
-    """A warning naming notes of one instrument whose audio is the same, sample for sample (a copied file:
-    it counts twice in training, and under two pitches when their names differ).  None when none are."""
-    seen: dict[tuple[str, bytes], Note] = {}
-    pairs = []
-    for n in notes:
-        key = (n.instrument, n.audio.tobytes())
-        if key in seen:
-            pairs.append(f"{n.path} = {seen[key].path}")
-        else:
-            seen[key] = n
-    if not pairs:
-        return None
-    more = f"; and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-    return (f"{count_words(len(pairs), 'note file holds', 'note files hold')} the same audio as another: "
-            f"{'; '.join(pairs[:5])}{more}: each copy is trained as a note of its own; remove the copies")
 
 
 def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool = True,
@@ -478,115 +327,3 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
         raise DataError(f"{root} needs a folder per instrument with note files (found {len(notes)} notes)",
                         hint="layout: DIR/flute/C4.wav, DIR/flute/D4.wav, DIR/violin/60.wav ...")
     return sorted(notes, key=lambda n: (n.instrument, n.pitch, n.velocity))
-
-
-# ----------------------------------------------------------------------------- fluidsynth recipe
-def write_midi(path: Path, program: int, notes: list[tuple[int, int]], hold_s: float, step_s: float) -> None:
-    """A one-track MIDI file: ``notes`` (pitch, velocity) each held ``hold_s``, one every ``step_s``."""
-    import mido
-    mid = mido.MidiFile(ticks_per_beat=480)
-    tr = mido.MidiTrack()
-    mid.tracks.append(tr)
-    tick = lambda s: int(round(s * 960))  # noqa: E731 - default 120 bpm at 480 tpb = 960 ticks / s
-    tr.append(mido.Message("program_change", program=program, time=0))
-    for p, v in notes:
-        tr.append(mido.Message("note_on", note=p, velocity=v, time=0))
-        tr.append(mido.Message("note_off", note=p, velocity=0, time=tick(hold_s)))
-        tr.append(mido.Message("note_on", note=0, velocity=0, time=tick(step_s - hold_s)))
-    mid.save(str(path))
-
-
-def render_midi(midi: Path, wav: Path, rate: int = 48000) -> np.ndarray:
-    """Render with fluidsynth (reverb and chorus off); returns mono [N] float32."""
-    if not SOUNDFONT.is_file():
-        raise DataError(f"soundfont {SOUNDFONT} missing", hint="apt-get install fluid-soundfont-gm")
-    cmd = ["fluidsynth", "-ni", "-R", "0", "-C", "0", "-g", "0.5", "-F", str(wav), "-r", str(rate),
-           str(SOUNDFONT), str(midi)]
-    subprocess.run(cmd, check=True, capture_output=True)
-    audio, _ = audiofile.read(wav, mono=True)
-    return audio[0]
-
-
-def build_fluid_set(out: str | Path, programs: dict[str, int] | None = None,
-                    pitches: range = range(55, 85), velocities: tuple[int, ...] = (70, 110),
-                    note_s: float = 1.5, hold_s: float = 1.0, rate: int = 48000) -> int:
-    """Render instrument x pitch x velocity notes into ``out/<instrument>/<instr>_PPP_VVV.wav``."""
-    out = Path(out)
-    todo = [(p, v) for p in pitches for v in velocities]
-    step = note_s + 0.5
-    count = 0
-    for name, program in (programs or FACTORY_PROGRAMS).items():
-        with tempfile.TemporaryDirectory() as tmp:
-            write_midi(Path(tmp) / "n.mid", program, todo, hold_s, step)
-            audio = render_midi(Path(tmp) / "n.mid", Path(tmp) / "n.wav", rate)
-        for i, (p, v) in enumerate(todo):
-            a = int(round(i * step * rate))
-            audiofile.write(out / name / f"{name}_{p:03d}_{v:03d}.wav",
-                            _fit_length(audio[a:], int(note_s * rate)), rate, subtype="PCM_16")
-            count += 1
-    return count
-
-
-def split_heldout(notes: list[Note], every: int = 4, phase: int = 1,
-                  note: Callable[[str], None] = print_note) -> tuple[list[Note], list[Note]]:
-    """(train, held-out), each in ``notes``' order: held-out notes are the pitches with ``round(pitch) % every ==
-    phase``, except that every instrument keeps at least one trained note: where all of an instrument's notes fall on
-    held-out pitches, its first note in (pitch, velocity, path) order is trained and the others stay held out.
-    Where that leaves an instrument without a held-out note while others have some (an EP recorded at D, F# and A#
-    only: the score said nothing of it), a share of its own notes is held out instead (:func:`own_heldout`; an
-    instrument's only note stays trained), and a ``note`` says which.  Where every instrument has held-out notes, or
-    none has, the split is the pitch rule's alone (the benchmarks' and the factory pack's)."""
-    held_pitch = lambda n: int(round(n.pitch)) % every == phase     # noqa: E731
-    by: dict[str, list[Note]] = {}
-    for n in sorted(notes, key=lambda n: (n.instrument, n.pitch, n.velocity, n.path)):
-        by.setdefault(n.instrument, []).append(n)
-    held: set[int] = set()          # id() of the held-out notes
-    for own in by.values():
-        on = [n for n in own if held_pitch(n)]
-        held |= {id(n) for n in (on[1:] if len(on) == len(own) else on)}      # all on held-out pitches: first trained
-    lacking = {inst: own for inst, own in by.items() if not any(id(n) in held for n in own)}
-    if held and lacking:
-        extra = {inst: own_heldout(own, every) for inst, own in lacking.items()}
-        held |= {id(n) for more in extra.values() for n in more}
-        for said in own_heldout_words(extra, lacking, every, phase):
-            note(said)
-    return [n for n in notes if id(n) not in held], [n for n in notes if id(n) in held]
-
-
-def own_heldout(own: list[Note], every: int = 4) -> list[Note]:
-    """The share of one instrument's notes ``own`` (sorted by pitch, velocity, path) held out when none is on a
-    held-out pitch: every ``every``-th of its pitches from its second (all its notes there; so never its lowest, and
-    at least one pitch stays trained), or with a single pitch every ``every``-th note from its second; none of one."""
-    pitches = sorted({int(round(n.pitch)) for n in own})
-    if len(pitches) > 1:
-        chosen = set(pitches[1::every])
-        return [n for n in own if int(round(n.pitch)) in chosen]
-    return own[1::every]
-
-
-def own_heldout_words(extra: dict[str, list[Note]], own: dict[str, list[Note]], every: int, phase: int) -> list[str]:
-    """The notes saying which of ``own``'s notes (instrument -> its notes) :func:`split_heldout` held out of their own
-    (``extra``), and which instrument the held-out score leaves out (one note: trained)."""
-    names = [n for pc, n in enumerate(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"))
-             if pc % every == phase] if 12 % every == 0 else []
-    rule = (f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1
-            else "".join(names) or f"MIDI % {every} == {phase}")
-    shares = {inst: f"{' and '.join(dict.fromkeys(note_name(n.pitch) for n in more))} ({len(more)} of its "
-                    f"{len(own[inst])} notes)" for inst, more in extra.items() if more}
-    said = []
-    if len(shares) == 1:
-        (inst, share), = shares.items()
-        said.append(f"{inst} has no note on a held-out pitch ({rule}), so its own {share} "
-                    f"{'is' if len(extra[inst]) == 1 else 'are'} held out to score it instead")
-    elif shares:
-        shown = "; ".join(f"{inst}'s {share}" for inst, share in list(shares.items())[:5])
-        more = f"; and {len(shares) - 5} more" if len(shares) > 5 else ""
-        said.append(f"{len(shares)} instruments have no note on a held-out pitch ({rule}), so some of their own are "
-                    f"held out to score them instead: {shown}{more}")
-    alone = [inst for inst, more in extra.items() if not more]
-    if alone:
-        shown = ", ".join(alone[:5]) + (f" and {len(alone) - 5} more" if len(alone) > 5 else "")
-        one = len(alone) == 1
-        said.append(f"the held-out score leaves out {shown}: {'its only note is' if one else 'each has one note,'} "
-                    f"trained (holding {'it' if one else 'them'} out would leave nothing to train on)")
-    return said
