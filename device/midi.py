@@ -70,19 +70,22 @@ The transport (device/midi_ports.py: :func:`~device.midi_ports.open_input`, the 
 ports through mido's python-rtmidi backend and calls back with each translated message (rtmidi's thread; the
 callback should be quick, e.g. ``EngineProcess.send``).
 
-Modules: this one translates (:class:`MidiMap`, :func:`parse_binding`); :class:`KnobRanges` is device/midi_knobs.py's,
-:class:`MidiHub` and :func:`load_learned` device/midi_hub.py's (all three importable from here, as before).
+Modules: this one translates (:class:`MidiMap`, :func:`parse_binding`) and reads the learned bindings
+(:func:`load_learned`); :class:`KnobRanges` is device/midi_knobs.py's, :class:`MidiHub` device/midi_hub.py's (both
+importable from here, as before).
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from device.midi_channels import DRUM_CHANNEL, Channels  # noqa: F401 - DRUM_CHANNEL: device.midi's since p19
 from device.midi_knobs import KnobRanges
 from device.midi_pickup import IN_STEP, PICKUP, Control, PickUp  # noqa: F401 - IN_STEP, PICKUP: likewise
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, first_line
 
 SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
@@ -322,12 +325,33 @@ Binding = tuple[str, str]                  # (slot, knob name)
 
 
 
-_HUB_NAMES = ("MidiHub", "load_learned")     # device/midi_hub.py's, named here as before the forty-fifth stop
+def load_learned(path: Path) -> tuple[dict[int, Binding], str | None]:
+    """The learned bindings kept in ``path`` (:data:`BINDINGS_FILE`): ``({cc: (slot, knob)}, None)``; no file:
+    nothing learned.  A file that cannot be read or is not what :meth:`MidiHub.save` writes: ``({}, what is
+    wrong)``: the box goes on with the default mapping and the command line's bindings."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        learned: dict[int, Binding] = {}
+        for cc, target in data["learned"].items():
+            number, binding = parse_binding(f"{cc}={target}")
+            if binding is None:
+                raise ValueError(f"CC {number} is 'off'")
+            learned[number] = binding
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, HatboxError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else first_line(exc)
+        return {}, (f"the learned MIDI bindings in {path} are unreadable ({why or type(exc).__name__}): ignored, the "
+                    f"default CCs and --midi-cc apply; the next MIDI learn writes the file anew")
+    return learned, None
+
+
+_HUB_NAMES = ("MidiHub",)     # device/midi_hub.py's, named here as before the forty-fifth stop
 
 
 def __getattr__(name: str) -> Any:
-    """:class:`MidiHub` and :func:`load_learned` from device/midi_hub.py, loaded on first use (that module builds on
-    this one, so it cannot be imported here at the top)."""
+    """:class:`MidiHub` from device/midi_hub.py, loaded on first use (that module builds on this one, so it cannot
+    be imported here at the top)."""
     if name in _HUB_NAMES:
         from device import midi_hub
         return getattr(midi_hub, name)

@@ -1,6 +1,7 @@
 """The box's MIDI map as its front ends share it (:class:`MidiHub`: the MIDI readers translate through it, the API
-and the panel read and change it), and the learned bindings it keeps in the box's store (:func:`load_learned`,
-:meth:`MidiHub.save`: :data:`device.midi.BINDINGS_FILE`).  Split out of device/midi.py, which re-exports both."""
+and the panel read and change it), saving the learned bindings in the box's store (:meth:`MidiHub.save`:
+:data:`device.midi.BINDINGS_FILE`, read back by :func:`device.midi.load_learned`).  Split out of device/midi.py,
+which re-exports it."""
 from __future__ import annotations
 
 import json
@@ -10,32 +11,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device import midi_saved
-from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, _get, parse_binding
+from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, _get
 from device.midi_channels import Channels
-from hatbox.errors import HatboxError, first_line
 
 log = logging.getLogger("hatbox.midi")
-
-
-def load_learned(path: Path) -> tuple[dict[int, Binding], str | None]:
-    """The learned bindings kept in ``path`` (:data:`BINDINGS_FILE`): ``({cc: (slot, knob)}, None)``; no file:
-    nothing learned.  A file that cannot be read or is not what :meth:`MidiHub.save` writes: ``({}, what is
-    wrong)``: the box goes on with the default mapping and the command line's bindings."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        learned: dict[int, Binding] = {}
-        for cc, target in data["learned"].items():
-            number, binding = parse_binding(f"{cc}={target}")
-            if binding is None:
-                raise ValueError(f"CC {number} is 'off'")
-            learned[number] = binding
-    except (FileNotFoundError, NotADirectoryError):
-        return {}, None
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, HatboxError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else first_line(exc)
-        return {}, (f"the learned MIDI bindings in {path} are unreadable ({why or type(exc).__name__}): ignored, the "
-                    f"default CCs and --midi-cc apply; the next MIDI learn writes the file anew")
-    return learned, None
 
 
 class MidiHub:
@@ -43,7 +22,7 @@ class MidiHub:
     (:meth:`translate`, as :func:`open_input` calls it), the API reads and changes it (:meth:`snapshot`,
     :meth:`arm`, :meth:`cancel`, :meth:`release`), each under :attr:`lock`.  Learned bindings are saved in
     ``path`` (None: kept in memory only) each time one is learned or dropped.  ``saved``: the learned
-    bindings the map started from (:func:`load_learned`); those the command line overrode for this run
+    bindings the map started from (:func:`device.midi.load_learned`); those the command line overrode for this run
     (:attr:`overridden`) are kept in the file unless a CC or the knob is bound anew."""
 
     def __init__(self, mapping: MidiMap, path: Path | None = None, saved: dict[int, Binding] | None = None) -> None:
