@@ -6,6 +6,10 @@ signal through the gear and record the return (``POST /captures``, device/api/ca
 downloads the take (lined up with the dry signal by the box) and writes DIR/pairs.csv anew (hatbox/capture_set.py).
 A setting whose take is in DIR already is skipped, so the same command resumes an interrupted set.  Without a
 terminal (or with CI=true) it cannot wait for Enter: it needs ``--yes`` (capture each setting at once).
+
+A capture session belongs to the laptop that opened it (device/api/capture_session.py): the run ends its own session
+as it ends (only when it started a capture), and ``hatbox box-capture --end-session`` ends one another laptop left
+open (it went away before its run ended), after a question naming that laptop.
 """
 from __future__ import annotations
 
@@ -96,14 +100,17 @@ def _download(client: Any, cid: str, name: str, dst: Path, sha256: str | None) -
         part.unlink(missing_ok=True)
 
 
-def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet, running: list[str]) -> str:
+def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet, running: list[str],
+                 begun: list[str] | None = None) -> str:
     """Capture ``setting``, keep its take in ``cset``; returns the box's capture id (``running`` holds it while the
-    box plays it, for a Ctrl-C to cancel)."""
+    box plays it, for a Ctrl-C to cancel; ``begun`` gets it once the box started it)."""
     from hatbox.box_client import _call
     body = _call(client, "POST", "/captures", json={"name": setting.words()[:64], "knobs": setting.box_knobs(),
                                                     "seconds": seconds})
     cid = str(body["id"])
     running.append(cid)
+    if begun is not None:
+        begun.append(cid)
     info = _follow(client, cid, seconds, setting.words())
     running.remove(cid)
     return _keep(client, cid, info, setting, seconds, cset)
@@ -177,11 +184,15 @@ def _cancel(client: Any, running: list[str]) -> None:
 
 
 def _end_session(client: Any) -> None:
-    """The run ends (done, failed or Ctrl-C): the box's capture session ends, its live input fades back in (best
-    effort: a box that is gone ends it itself 5 minutes after its last capture)."""
-    from hatbox.box_client import _call
+    """The run ends (done, failed or Ctrl-C) having started a capture: the box's capture session ends, its live input
+    fades back in (best effort: a box that is gone ends it itself 5 minutes after its last capture).  A session that
+    is another laptop's by now (this one's ended by itself, or was ended from there) is left open, said in a note."""
+    from hatbox.box_client import BoxRefused, _call
     try:
         _call(client, "POST", "/captures/session/end")
+    except BoxRefused as exc:
+        if exc.error == "not your session":
+            print(f"note: {exc}", file=sys.stderr)
     except (HatboxError, KeyboardInterrupt):
         pass
 
@@ -208,10 +219,70 @@ def _in_words(exc: Exception) -> Exception:
     return exc
 
 
+def _session_words(session: dict[str, Any]) -> str:
+    """``laptopA has a capture session open since 06:15 (1 take); it ends by itself in 4 min`` from the box's
+    ``GET /captures/session``."""
+    from hatbox.box_client import safe_text
+    words = safe_text(str(session.get("words") or "a capture session is open"))
+    left = session.get("ends_in_s")
+    if isinstance(left, (int, float)):
+        words += f"; it ends by itself in {max(1, round(left / 60))} min" if left >= 60 else \
+            f"; it ends by itself in {max(1, round(left))} s"
+    return words
+
+
+def _ask_end(session: dict[str, Any], yes: bool) -> bool:
+    """Ask before ending another laptop's ``session`` (True: end it): the live input comes back with that laptop's
+    gear maybe still in the loop.  ``yes``: no question; no terminal (or CI) and no ``yes``: HatboxError."""
+    from hatbox.cmd_remote import confirm
+    from hatbox.box_client import safe_text
+    owner = safe_text(str(session.get("owner") or "another laptop"))
+    print(_session_words(session) + ".", flush=True)
+    if yes:
+        return True
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    if ci or not sys.stdin.isatty():
+        raise HatboxError(f"{owner}'s capture session was not ended: there is no one to ask (its input is not a "
+                          "terminal, or CI is set)", hint="pass --yes to end it without asking")
+    return confirm(f"end {owner}'s capture session? The box's live input comes back: take {owner}'s gear out of the "
+                   "loop from the box's output to its input (or turn its gain down) first",
+                   f"{owner}'s capture session was not ended", "pass --yes to end it without asking")
+
+
+def end_session(args: argparse.Namespace) -> int:
+    """``hatbox box-capture --end-session``: end the box's capture session, another laptop's too (one that went away
+    before its run ended), after a question naming it unless ``--yes``."""
+    from hatbox.box_client import _call, _client, safe_text
+    from hatbox.cmd_remote import target
+    url, token, verify = target(args)
+    with _client(url, token, verify) as client:
+        session = _call(client, "GET", "/captures/session")
+        if not session.get("open"):
+            print("no capture session is open on the box: its live input plays as usual")
+            return 0
+        if not session.get("yours") and not _ask_end(session, args.yes):
+            return 1
+        ended = _call(client, "POST", "/captures/session/end", params={"force": "true"})
+    owner = session.get("owner")
+    whose = "this laptop's" if session.get("yours") else f"{safe_text(str(owner))}'s" if owner else "the"
+    when = " once the capture playing now ends" if session.get("playing") else ""
+    print(f"ended {whose} capture session: the box's live input fades back in{when}"
+          + ("" if ended.get("ended") or session.get("playing") else " (it was no longer muted)"))
+    return 0
+
+
 def box_capture(args: argparse.Namespace) -> int:
     """The command (see the module)."""
     from hatbox.box_client import _client
     from hatbox.cmd_remote import target
+    if args.end_session:
+        if args.dir is not None or args.knob:
+            raise HatboxError("--end-session ends the box's capture session and captures nothing: give it no DIR "
+                              "and no --knob", hint="hatbox box-capture --end-session")
+        return end_session(args)
+    if args.dir is None:
+        raise HatboxError("give the folder for the set: hatbox box-capture DIR --knob NAME=VALUE ...",
+                          hint="or hatbox box-capture --end-session to end a capture session left open")
     settings = check_settings([parse_setting(text) for text in args.knob or []])
     cset = open_set(Path(args.dir), list(settings[0].knobs), args.seconds)
     todo = [s for s in settings if not cset.done(s)]
@@ -223,12 +294,13 @@ def box_capture(args: argparse.Namespace) -> int:
         url, token, verify = target(args)
         print(WIRING[0].upper() + WIRING[1:] + ".", flush=True)
         running: list[str] = []
+        begun: list[str] = []                   # the captures this run started (its session's)
         with _client(url, token, verify) as client:
             try:
                 for i, setting in enumerate(todo, 1):
                     if not _fetch_pending(client, setting, args.seconds, cset):
                         _ready(setting, i, len(todo), args.yes)
-                        _capture_one(client, setting, args.seconds, cset, running)
+                        _capture_one(client, setting, args.seconds, cset, running, begun)
             except KeyboardInterrupt:
                 _cancel(client, running)
                 raise Interrupted(f"interrupted: {_kept_words(cset, len(settings))}; the same command captures the "
@@ -239,7 +311,8 @@ def box_capture(args: argparse.Namespace) -> int:
                           + _pending_words(cset), file=sys.stderr)
                 raise _in_words(exc) from None
             finally:
-                _end_session(client)
+                if begun:                       # a run refused at its first start opened no session: another
+                    _end_session(client)        # laptop's, open meanwhile, is not this one's to end
     print(f"{cset.folder / PAIRS}: {len(cset.takes)} take{'s' if len(cset.takes) != 1 else ''} of {args.seconds:g} s; "
           f"train on it: hatbox train effect {cset.folder} --out gear.hatpack")
     return 0
@@ -250,8 +323,8 @@ def register(cli: Any) -> None:
     p = cli.command("box-capture", "capture your gear through the box (re-amping): the box plays a test signal "
                                    "through it at each knob setting and records the return, ready for hatbox train "
                                    "effect", box_capture)
-    p.add_argument("dir", help="folder for the set: dry.wav, a take per knob setting, pairs.csv (made if missing; "
-                               "the same folder again resumes it)")
+    p.add_argument("dir", nargs="?", help="folder for the set: dry.wav, a take per knob setting, pairs.csv (made if "
+                                          "missing; the same folder again resumes it)")
     p.add_argument("--knob", action="append", metavar="NAME=VALUE[,NAME=VALUE]",
                    help="one knob setting to capture, e.g. --knob drive=0 --knob drive=12 (several knobs: "
                         "drive[dB]=12,tone=0.5; default: one capture of the gear as it is)")
@@ -259,5 +332,9 @@ def register(cli: Any) -> None:
                    help=f"length of the capture signal, {SECONDS_RANGE[0]:g}..{SECONDS_RANGE[1]:g} s "
                         f"(default {DEFAULT_SECONDS:g})")
     p.add_argument("--yes", action="store_true",
-                   help="do not wait for Enter before each setting (needed without a terminal, or with CI=true)")
+                   help="do not wait for Enter before each setting (needed without a terminal, or with CI=true); "
+                        "with --end-session: do not ask")
+    p.add_argument("--end-session", action="store_true",
+                   help="end the box's capture session (its live input muted), another laptop's too when it went "
+                        "away before its run ended (asks first, naming it); captures nothing")
     _common(p)

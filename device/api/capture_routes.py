@@ -16,7 +16,10 @@ capture signal through the musician's gear and records the return (device/audio/
   not downloaded, goes a day after it finished);
 - ``POST /captures/session/end``: the capture session ends (from its first capture on the box mutes its live input, so
   that gear left in the loop from its output to its input cannot howl between captures; else it ends 5 minutes after
-  the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.
+  the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.  A session belongs to the
+  laptop that opened it (device/api/capture_session.py): another laptop's capture meanwhile is refused (409
+  "session open"), and its ``session/end`` leaves the session open (409 "not your session") unless ``?force=true``;
+  ``GET /captures/session`` says whose it is.
 
 On the box a capture is the folder STORE/captures/ID: ``request.json`` (what was asked, written first) and what the
 engine writes when it ends (device/audio/capture_result.py: ``dry.wav``, ``take.wav``, ``capture.json``).
@@ -31,10 +34,11 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from device.api.capture_session import SessionInfo, Sessions, info, refuse_end, refuse_start
 from device.api.errors import ApiError, _disk_error, _errors
 from device.api.state import box_of
 from device.audio.capture_result import DRY, RECORD, TAKE, read_record
@@ -87,6 +91,7 @@ class CaptureInfo(BaseModel):
     take_sha256: Optional[str] = None
     notes: list[str] = Field(default_factory=list, description="what the box's simulated gear (--sim-gear) did other "
                              "than the knobs asked, in words: a value held to its range, a knob it has not")
+    by: Optional[str] = Field(default=None, description="the paired device that started it")
 
 
 def _root(request: Request) -> Path:
@@ -194,23 +199,55 @@ def sweep(root: Path, live_id: str | None, older_than: float = STALE_S, now: flo
     return gone
 
 
-def _start(request: Request, body: CaptureRequest) -> CaptureInfo:
-    """Start a capture (see the module); its request.json first, so it is listed from the start.  The cancelled
-    captures left before it are removed (:func:`sweep`)."""
-    status = _engine_status(request)
+def _sessions(request: Request) -> Sessions:
+    """The capture session's owner kept by this API (device/api/capture_session.py)."""
+    return request.app.state.capture_sessions  # type: ignore[no-any-return]
+
+
+def _start(request: Request, body: CaptureRequest, tid: str) -> CaptureInfo:
+    """Start a capture for token ``tid`` (see the module); refused while another laptop's capture session lasts.
+    Its request.json first, so it is listed from the start.  The cancelled captures left before it are removed
+    (:func:`sweep`)."""
+    sessions = _sessions(request)
+    with sessions.lock:
+        status = _engine_status(request)
+        owner = sessions.current(status)
+        if owner is not None and owner.tid != tid:
+            raise refuse_start(owner, _engine_capture(request, status)[1])
+        name = box_of(request).tokens.name(tid)
+        started = _start_capture(request, body, status, name)
+        sessions.started(tid, name)
+    return started
+
+
+def _busy(request: Request, live: dict[str, Any]) -> ApiError:
+    """409 "busy": capture ``live`` (the engine's status of it) plays or is written; whose it is, in words."""
+    cid = str(live.get("id"))
+    try:
+        by = json.loads((_root(request) / cid / REQUEST).read_text()).get("by")
+    except (OSError, ValueError, AttributeError):
+        by = None
+    left = max(0.0, (1.0 - float(live.get("progress") or 0.0)) * float(live.get("seconds") or 0.0))
+    whose = f"{by}'s capture" if isinstance(by, str) and by else "capture"
+    return ApiError(409, "busy", f"{whose} '{cid}' is {live.get('state')}: one capture at a time",
+                    hint=f"wait for it to end{f' (about {left:.0f} s more)' if left >= 1 else ''}, then run the same "
+                         "hatbox box-capture command again: it captures what is missing")
+
+
+def _start_capture(request: Request, body: CaptureRequest, status: dict[str, Any] | None, by: str) -> CaptureInfo:
+    """Start the capture ``body`` asks for, by device ``by``, with the engine's ``status`` (see :func:`_start`)."""
     has_mode, live = _engine_capture(request, status)
     if not has_mode:
         raise ApiError(409, "no capture mode", "this box's API drives no audio engine, so it cannot capture",
                        hint="run the box with its engine: hatbox device run (--sim --sim-gear drive to try it)")
     if live is not None and live.get("state") in LIVE:
-        raise ApiError(409, "busy", f"capture '{live.get('id')}' is running: one capture at a time",
-                       hint=f"wait for it, or cancel it: POST /captures/{live.get('id')}/cancel")
+        raise _busy(request, live)
     sweep(_root(request), None, 0.0)          # none plays now: every left-over goes
     _check_room(_root(request), body.seconds, int((status or {}).get("rate") or DEFAULT_RATE))
     cid = _new_id(body.name)
     folder = _root(request) / cid
     asked = {"id": cid, "name": body.name, "knobs": dict(body.knobs), "seconds": body.seconds, "state": "playing",
-             "created_at": time.time()}
+             "created_at": time.time(), "by": by}
     _write_request(folder, asked)
     try:
         box_of(request).control.send({"op": "capture", "name": cid, "path": str(folder), "seconds": body.seconds,
@@ -245,17 +282,34 @@ class SessionEnd(BaseModel):
                         "capture still playing or written, as soon as that one ends)")
 
 
-def _end_session(request: Request) -> SessionEnd:
-    """End the capture session (the live input fades back in); a box with no capture mode has none to end."""
-    has_mode, live = _engine_capture(request)
-    if not has_mode:
-        return SessionEnd(ended=False)
-    try:
-        box_of(request).control.send({"op": "capture_end"})
-    except EngineStoppedError as exc:
-        raise ApiError(503, "engine stopped", f"the capture session was not ended: {exc}") from None
+def _end_session(request: Request, tid: str, force: bool) -> SessionEnd:
+    """End the capture session for token ``tid`` (the live input fades back in): 409 "not your session" when another
+    laptop owns it, unless ``force``; a box with no capture mode has none to end."""
+    sessions = _sessions(request)
+    with sessions.lock:
+        status = _engine_status(request)
+        has_mode, live = _engine_capture(request, status)
+        if not has_mode:
+            return SessionEnd(ended=False)
+        owner = sessions.current(status)
+        if owner is not None and owner.tid != tid and not force:
+            raise refuse_end(owner, live)
+        try:
+            box_of(request).control.send({"op": "capture_end"})
+        except EngineStoppedError as exc:
+            raise ApiError(503, "engine stopped", f"the capture session was not ended: {exc}") from None
+        sessions.ended()
     session = live.get("session") if isinstance(live, dict) else None
     return SessionEnd(ended=bool(isinstance(session, dict) and session.get("muted")))
+
+
+def _session_info(request: Request, tid: str) -> SessionInfo:
+    """The capture session and whose it is (``GET /captures/session``)."""
+    sessions = _sessions(request)
+    with sessions.lock:
+        status = _engine_status(request)
+        owner = sessions.current(status)
+    return info(owner, _engine_capture(request, status)[1], tid)
 
 
 def _audio(request: Request, cid: str, name: str) -> FileResponse:
@@ -272,14 +326,23 @@ def _audio(request: Request, cid: str, name: str) -> FileResponse:
 
 
 def _add_capture_routes(app: FastAPI, auth: Any) -> None:
+    app.state.capture_sessions = Sessions()
+
     @app.post("/captures", status_code=202, response_model=CaptureInfo, dependencies=[auth],
               responses=_errors(401, 409, 500, 503, 507))
-    def start_capture(request: Request, body: CaptureRequest) -> CaptureInfo:
-        return _start(request, body)
+    def start_capture(request: Request, body: CaptureRequest, token_id: str = auth) -> CaptureInfo:
+        return _start(request, body, token_id)
 
-    @app.post("/captures/session/end", response_model=SessionEnd, dependencies=[auth], responses=_errors(401, 503))
-    def end_capture_session(request: Request) -> SessionEnd:
-        return _end_session(request)
+    @app.post("/captures/session/end", response_model=SessionEnd, dependencies=[auth],
+              responses=_errors(401, 409, 503))
+    def end_capture_session(request: Request, token_id: str = auth,
+                            force: bool = Query(False, description="end another laptop's session too (one that "
+                                                "went away: hatbox box-capture --end-session)")) -> SessionEnd:
+        return _end_session(request, token_id, force)
+
+    @app.get("/captures/session", response_model=SessionInfo, dependencies=[auth], responses=_errors(401))
+    def get_capture_session(request: Request, token_id: str = auth) -> SessionInfo:
+        return _session_info(request, token_id)
 
     @app.get("/captures", response_model=list[CaptureInfo], dependencies=[auth], responses=_errors(401))
     def list_captures(request: Request) -> list[CaptureInfo]:

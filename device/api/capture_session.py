@@ -1,0 +1,143 @@
+"""Whose capture session it is (device/api/capture_routes.py): a capture session belongs to the laptop that opened it.
+
+From a capture's start on the engine mutes the box's live input (device/audio/capture.py ``InputMute``): the gear is
+in the loop from the box's output to its input, and with its gain it would howl between captures.  Two laptops
+sharing one box must not undo that for each other (p45 duo QA: laptop B's ``box-capture`` ended with
+``POST /captures/session/end`` while laptop A's drive was still in the loop, and B's chord went through it).  So the
+API keeps the session's owner (the paired device whose token started its first capture, named as the box's log names
+callers: ``device.api.auth.Tokens.name``):
+
+- another laptop's capture while the session lasts is refused (409 "session open"), in words that name the owner,
+  since when, and how to end a session left by a laptop that went away (``hatbox box-capture --end-session``);
+- ``POST /captures/session/end`` from a laptop that does not own it leaves it open (409 "not your session"), unless
+  ``?force=true`` (what ``hatbox box-capture --end-session`` sends once the musician confirmed, naming the owner).
+
+The session ends when its owner's run ends (``box-capture`` sends ``session/end`` however it ends: done, failed,
+Ctrl-C), when it is forced to, or by itself :data:`device.audio.capture.SESSION_S` after its last capture (the
+engine's own timeout: the owner vanished).  The owner is kept in this process only (``app.state``): the engine says
+whether the session lasts (its status's ``capture.session.muted``); once it says not, the owner is forgotten.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field
+
+from device.api.errors import ApiError
+
+LIVE = ("playing", "writing")
+END_COMMAND = "hatbox box-capture --end-session"
+
+
+@dataclass
+class Owner:
+    """A capture session's owner: the token id and device name that started its first capture, when, and how many
+    captures it has started since."""
+
+    tid: str
+    name: str
+    since: float
+    takes: int = 0
+
+
+class SessionInfo(BaseModel):
+    """The box's capture session, as ``GET /captures/session`` says it."""
+
+    open: bool = Field(description="a capture session mutes the live input (or a capture plays or is written)")
+    owner: Optional[str] = Field(default=None, description="the paired device that opened it (None: none known)")
+    yours: bool = Field(default=False, description="the caller's own session")
+    since: Optional[float] = Field(default=None, description="when its first capture started (Unix time)")
+    takes: int = Field(default=0, description="captures started in it")
+    playing: Optional[str] = Field(default=None, description="the capture playing or written now, if any")
+    ends_in_s: Optional[float] = Field(default=None, description="seconds before it ends by itself (None while a "
+                                       "capture runs)")
+    words: str = ""
+
+
+class Sessions:
+    """The capture session's owner for one API (``app.state.capture_sessions``); :attr:`lock` is held over a check
+    and what it allows (a start, an end), so two laptops asking at once cannot both pass."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.owner: Owner | None = None
+
+    def current(self, status: dict[str, Any] | None) -> Owner | None:
+        """The owner of the session that lasts by the engine's ``status`` (None: no session, or none known); the
+        owner is forgotten once the engine says the session ended (a status of None, an engine not answering, keeps
+        it: the mute may last)."""
+        if status is not None and self.owner is not None and not lasts(status.get("capture")):
+            self.owner = None
+        return self.owner
+
+    def started(self, tid: str, name: str) -> None:
+        """A capture by token ``tid`` (device ``name``) started: it opened the session, or took one more in it."""
+        if self.owner is None or self.owner.tid != tid:
+            self.owner = Owner(tid, name, time.time())
+        self.owner.takes += 1
+
+    def ended(self) -> None:
+        self.owner = None
+
+
+def lasts(capture: Any) -> bool:
+    """Whether the engine's capture status ``capture`` says a session lasts: its live input muted, or a capture
+    playing or being written."""
+    if not isinstance(capture, dict):
+        return False
+    session = capture.get("session")
+    return capture.get("state") in LIVE or bool(isinstance(session, dict) and session.get("muted"))
+
+
+def owner_words(owner: Owner, capture: Any) -> str:
+    """``laptopA has a capture session open since 06:15 (1 take)`` (``, one playing now`` while one plays)."""
+    takes = f"{owner.takes} take{'s' if owner.takes != 1 else ''}"
+    playing = ", one playing now" if isinstance(capture, dict) and capture.get("state") in LIVE else ""
+    return f"{owner.name} has a capture session open since {time.strftime('%H:%M', time.localtime(owner.since))} " \
+           f"({takes}{playing})"
+
+
+def _ends_words(capture: Any) -> str:
+    """When the session ends by itself: ``by itself in 4 min`` (or ``5 minutes after its last capture``)."""
+    session = capture.get("session") if isinstance(capture, dict) else None
+    left = session.get("ends_in_s") if isinstance(session, dict) else None
+    if isinstance(left, (int, float)):
+        return f"by itself in {max(1, round(left / 60))} min" if left >= 60 else f"by itself in {max(1, round(left))} s"
+    from device.audio.capture import SESSION_S
+    return f"by itself {SESSION_S / 60:g} minutes after its last capture"
+
+
+def refuse_start(owner: Owner, capture: Any) -> ApiError:
+    """409 "session open": another laptop's capture while ``owner``'s session lasts."""
+    return ApiError(409, "session open",
+                    f"{owner_words(owner, capture)}: the capture did not start (one laptop's gear in the box's loop "
+                    f"at a time; the live input stays muted for it)",
+                    hint=f"wait for it (it ends when {owner.name}'s hatbox box-capture ends, or {_ends_words(capture)})"
+                         f" and run the same command again; if {owner.name} has gone away, end its session from here: "
+                         f"{END_COMMAND}")
+
+
+def refuse_end(owner: Owner, capture: Any) -> ApiError:
+    """409 "not your session": ``session/end`` from a laptop that does not own ``owner``'s session."""
+    return ApiError(409, "not your session",
+                    f"the capture session was not ended: it is {owner.name}'s, not this laptop's "
+                    f"({owner_words(owner, capture)}, and its gear may still be in the box's loop)",
+                    hint=f"{owner.name}'s hatbox box-capture ends it as it ends (or it ends {_ends_words(capture)}); "
+                         f"if {owner.name} has gone away: {END_COMMAND}")
+
+
+def info(owner: Owner | None, capture: Any, tid: str) -> SessionInfo:
+    """The session as ``GET /captures/session`` says it to token ``tid``."""
+    if not lasts(capture):
+        return SessionInfo(open=False)
+    session = capture.get("session") if isinstance(capture.get("session"), dict) else {}
+    playing = str(capture.get("id")) if capture.get("state") in LIVE else None
+    if owner is None:
+        return SessionInfo(open=True, playing=playing, ends_in_s=session.get("ends_in_s"),
+                           words="a capture session is open (its laptop is not known: it began before the box's "
+                                 "API last started)")
+    return SessionInfo(open=True, owner=owner.name, yours=owner.tid == tid, since=owner.since, takes=owner.takes,
+                       playing=playing, ends_in_s=session.get("ends_in_s"), words=owner_words(owner, capture))
