@@ -22,6 +22,7 @@ from tests.engine.test_p31_midi_controllers import KEYS, Seq
 CHORD = (36, 38, 42, 46, 49, 51, 57, 60)          # a drummer's eight pads struck at once
 KEYS8 = tuple(range(60, 68))                       # eight notes no GM choke group joins
 LONE = 70                                          # a ninth such note: the click the chord is weighed against
+CHORD_SPREAD = 48                                  # samples at 48 kHz (1 ms, the stamp's slack): the chord's onsets
 
 
 class HeldEngine(RecordingControl):
@@ -174,8 +175,12 @@ def test_the_engine_process_takes_a_chord_in_one_round_trip_and_says_each_refusa
     moved on between the two.  At 0.3 s apart the levels' ratio was 8.2, at 0.2 s 8.6-8.8: a loaded machine whose
     engine fell behind between the two sends failed the test with 8.9.  The steps' ratio is 8.0 at any spacing
     (the click tapers to 0, so its end makes no step of its own, and the lone click is a note the chord does not
-    hold), and stays the test's measure: a note of the chord missing (7) or played a sample apart (a third onset)
-    fails it."""
+    hold), and stays the test's measure: a note of the chord missing (7) fails it.
+
+    The eight clicks start at one sample, unless the batch reached the engine later than its stamp's slack
+    (device.audio.block_clock.STAMP_SLACK_S, 1 ms): each note is then due as the engine takes it, a few samples
+    apart on a loaded machine (six onsets over 7 samples seen once, load 11 on 2 cores).  So they must start within
+    :data:`CHORD_SPREAD` (that same 1 ms); a batch the engine took in two blocks (2.7 ms apart) fails it."""
     import numpy as np
     import soundfile as sf
 
@@ -213,8 +218,9 @@ def test_the_engine_process_takes_a_chord_in_one_round_trip_and_says_each_refusa
     audio, _ = sf.read(out, dtype="float32", always_2d=True)
     steps = np.diff(np.concatenate([[0.0], audio[:, 0]]))
     rises = np.flatnonzero(steps > 0.01)
-    assert len(rises) == 2                                    # the chord's eight clicks at one sample, then the one
-    assert 7.5 < steps[rises[0]] / steps[rises[1]] < 8.5      # all eight in that step (see the docstring)
+    chord, lone = rises[:-1], rises[-1]                       # the chord's onset(s), then the one click
+    assert 1 <= len(chord) <= len(KEYS8) and chord[-1] - chord[0] <= CHORD_SPREAD < lone - chord[-1]
+    assert 7.5 < steps[chord].sum() / steps[lone] < 8.5       # all eight clicks there (see the docstring)
 
 
 # -- a controller that goes lets go of its own notes (device/midi_ports.HeldNotes) -------------------------------
