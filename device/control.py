@@ -9,7 +9,7 @@ range = the pack's bend range), ``db`` in decibels, ``velocity`` 0..127 (MIDI).
 Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a dict::
 
     {"load_mean": float, "load_p999": float, "load_max": float,   # compute time / block duration
-     "xruns": int, "xrun_blocks": [int],       # blocks where the first 32 xruns happened
+     "xruns": int, "xrun_blocks": [int],       # blocks where the last 32 xruns happened, oldest first
      "latency_ms": float, "blocks": int,       # round-trip latency; blocks processed so far
      "rate": int, "block": int,                # Hz; samples per block
      "active": {"effect": info | None, "synth": info | None, "sampler": info | None},

@@ -43,6 +43,7 @@ EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
 SAMPLER_OPS = ("sample", "choke")   # messages for the sampler alone
 MAX_FAULTS = 32
+MAX_XRUN_BLOCKS = 32       # the status's xrun_blocks: the blocks of the last this many xruns, oldest first
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
                                 # on the audio thread, then fades back in from the rest state
@@ -137,7 +138,7 @@ class Engine:
         self.fault_count = 0
         self.blocks = 0
         self.xruns = 0
-        self.xrun_blocks: list[int] = []
+        self.xrun_blocks: deque[int] = deque(maxlen=MAX_XRUN_BLOCKS)   # the last ones, oldest first
         self.swap_blocks: deque[int] = deque(maxlen=1024)   # block where each effect swap began
         self.latency_ms = 0.0
         self.timed_notes = False           # installed sources place notes to the sample (the engine process sets it)
@@ -249,10 +250,11 @@ class Engine:
         self.fault_count += 1
 
     def note_xrun(self) -> None:
-        """The I/O loop missed a deadline or the device reported an xrun around this block."""
+        """The I/O loop missed a deadline or the device reported an xrun around this block (the audio thread: the
+        deque, built once with its maxlen, drops its oldest as it takes the newest; p45 soak QA: a list that kept
+        the first 32 showed, after days, only the first minutes)."""
         self.xruns += 1
-        if len(self.xrun_blocks) < 32:
-            self.xrun_blocks.append(self.blocks)
+        self.xrun_blocks.append(self.blocks)
 
     def _bury(self, unit: Any) -> None:
         """Hand a retired unit to the loader thread (it is freed there, not here)."""
