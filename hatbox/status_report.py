@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.box_client import safe_text
-from hatbox.status_line import bypass_words, since_words
+from hatbox.status_line import bypass_words, load_words, since_words
 from hatbox.text import count_words
 
 
@@ -34,9 +34,7 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
         print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}"
               + ("  (not playing: the engine did not load it, see the warning below)" if silent else "")
               + (f"  {cut.strip()}" if cut else ""))
-    load, worst = eng.get("load_mean", 0 if eng else None), eng.get("load_p999")
-    worst = f" (worst {worst:.0%})" if isinstance(worst, (int, float)) else ""
-    print(f"  audio load {format(load, '.0%') if isinstance(load, (int, float)) else '?'}{worst}, "
+    print(f"  audio load {load_words({'load_mean': 0, **eng} if eng else {})}, "     # p45: not "worst" for p99.9
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if knob_words(eng):

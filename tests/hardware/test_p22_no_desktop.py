@@ -41,4 +41,4 @@ def test_device_run_without_a_desktop_says_why_with_the_hint_and_prints_status(m
     cmd_device._wait(argparse.Namespace(panel=True, sim=True, seconds=None), _Control(), _Engine())
     got = capsys.readouterr()
     assert "panel not started: cannot open a window: no desktop (DISPLAY is not set)" in got.err
-    assert "audio load 10.0% (worst " in got.out
+    assert "audio load 10.0% (99.9% of blocks under " in got.out
