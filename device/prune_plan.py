@@ -1,9 +1,9 @@
 """What a clean-up of old pack versions (``POST /packs/prune``, `hatbox box-pack --prune`) deletes, what it keeps and
 why, and which roll-back steps ``--history N`` lets go.
 
-A pack is kept when it is active, mapped to a MIDI program (or what a mapping by name plays now), a library's
-tagger, one of the ``keep`` newest of its kind and name, or a roll-back step of its slot (device/store.py keeps up
-to ``HISTORY_LEN`` per slot).  p44 regression QA: five auditioned versions of one pedal were all roll-back steps, so
+A pack is kept when it is active, what a MIDI program plays now (:func:`program_keeps`), a library's tagger, one of
+the ``keep`` newest of its kind and name, or a roll-back step of its slot (device/store.py keeps up to
+``HISTORY_LEN`` per slot).  p44 regression QA: five auditioned versions of one pedal were all roll-back steps, so
 nothing could ever go, and the answer did not say which reason kept which pack.  Each kept pack now has one short
 reason (:func:`plan`), and ``history`` keeps only that many roll-back steps per slot (:func:`history_beyond`).
 """
@@ -11,8 +11,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from device.midi_programs import Entry, program_words, resolve
 from device.versions import folded, newness
 from export.manifest import KINDS
+
+
+def program_keeps(entries: list[Entry], packs: list[dict[str, Any]]) -> dict[str, str]:
+    """Pack id -> why a MIDI program keeps it, of the programs ``entries`` and the store's list ``packs``: what each
+    program plays now (device/midi_programs.py ``resolve``), nothing else.  A mapping by id keeps its pack ("program
+    3"; once it is deleted, the newest of its name that plays instead); a mapping by name keeps only the newest of its
+    name by install sequence ("program 0, follows the newest 'drive'").  p45 soak QA: the version a by-name mapping
+    was made with was kept too, forever ("program 0" beside 0.1.0 while program 0 played 0.4.0)."""
+    kept: dict[str, str] = {}
+    for entry in entries:
+        plays = resolve(entry, packs)[0]
+        if plays is not None:
+            kept.setdefault(str(plays["id"]), _program_why(entry, str(plays["id"])))
+    return kept
+
+
+def _program_why(entry: Entry, plays: str) -> str:
+    """"program 3" (by id: its own pack), "program 0, follows the newest 'drive'" (by name), "program 3, in place of
+    its deleted pack" (by id, its pack gone: the newest of its name plays)."""
+    said = program_words(entry.program, entry.channel)
+    if entry.follow:
+        return f"{said}, follows the newest '{entry.name}'"
+    return said if plays == entry.pack else f"{said}, in place of its deleted pack"
 
 
 def recent(history: dict[str, list[str]], installed: set[str]) -> dict[str, list[str]]:

@@ -2,11 +2,12 @@
 any more, and the totals under `hatbox box-pack`'s list.
 
 The box decides what may go (``POST /packs/prune``, device/api/prune_routes.py: not active, not reachable by a roll
-back, not mapped to a MIDI program, not a library's tagger, not one of the ``--keep`` newest of its name); this lists
+back, not what a MIDI program plays, not a library's tagger, not one of the ``--keep`` newest of its name); this lists
 it with the space it frees, asks (``--yes``: does not; with no terminal to ask on, or ``CI=true``, it refuses without
 ``--yes``), then deletes exactly the packs listed, in one call.  Each pack it keeps is listed with why (active,
-program 3, library X's tagger, newest, roll back 2); ``--history N`` keeps only N roll-back steps per slot, and the
-question names the steps it drops (p44 regression QA: auditioned versions were kept forever as roll-back steps).
+program 3, "program 0, follows the newest 'drive'", library X's tagger, newest, roll back 2); ``--history N`` keeps
+only N roll-back steps per slot, and the question names the steps it drops (p44 regression QA: auditioned versions
+were kept forever as roll-back steps).
 """
 from __future__ import annotations
 
@@ -69,8 +70,9 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
         return packs, ""
     what = f"{count_words(len(packs), 'pack')} ({_size_words(int(plan['bytes']))})" if packs else ""
     if packs:
-        print(f"{what} to delete: none is active, reachable by a roll back, mapped to a MIDI program or a library's "
-              f"tagger, or among the {keep} newest of its name; {count_words(int(plan['kept']), 'pack')} stay")
+        print(f"{what} to delete: none is active, reachable by a roll back, played by a MIDI program (one mapped by "
+              f"name plays only the newest), a library's tagger, or among the {keep} newest of its name; "
+              f"{count_words(int(plan['kept']), 'pack')} stay")
     if steps:
         print(f"roll-back history to drop: {steps}")
     return packs, " and ".join(w for w in (what, steps) if w)

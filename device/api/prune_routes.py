@@ -4,7 +4,7 @@
 Every push of a new version keeps the ones before it; a roll back reaches only the last :data:`device.store
 .HISTORY_LEN` of each slot.  After the year QA's 173 pushes, 157 versions served nothing, and deleting them one by one
 cost ~2 s each (a listing and a DELETE per pack).  A pack is kept when it is active, in a slot's history (a roll back
-reaches it), mapped to a MIDI program or the one a mapping by name plays now (device/midi_programs.py), tagging a
+reaches it), what a MIDI program plays now (a mapping by name: only the newest; device/prune_plan.py), tagging a
 library or named by one as its tagger, or one of the ``keep`` newest of its kind and name (device/versions.py); the
 rest go.  Each kept pack is answered with its reason (``kept_packs``: device/prune_plan.py), and ``history`` keeps only
 that many roll-back steps of each slot (p44 regression QA: auditioned versions stayed forever as roll-back steps);
@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field
 
 from device.api.errors import _errors
 from device.api.state import box_of, say_in_log
-from device.midi_programs import PROGRAMS_FILE, load_programs, program_words, resolve
-from device.prune_plan import plan as prune_plan
+from device.midi_programs import PROGRAMS_FILE, load_programs
+from device.prune_plan import plan as prune_plan, program_keeps
 from device.store import HISTORY_LEN
 
 
@@ -67,18 +67,13 @@ class PruneResult(BaseModel):
 
 
 def kept_by_others(request: Request, packs: list[dict[str, Any]]) -> dict[str, str]:
-    """The packs the store's own pointer does not keep but the box needs, each with why: mapped to a MIDI program
-    (and what a mapping plays now: "program 3"), or a library's tagger ("library kit's tagger")."""
+    """The packs the store's own pointer does not keep but the box needs, each with why: what a MIDI program plays
+    now ("program 3", "program 0, follows the newest 'drive'"), or a library's tagger ("library kit's tagger")."""
     switcher = getattr(request.app.state, "programs", None)
     box = box_of(request)
     entries = switcher.programs.listed() if switcher is not None else \
         list(load_programs(box.store.root / PROGRAMS_FILE)[0].values())
-    kept: dict[str, str] = {}
-    for entry in entries:
-        plays = resolve(entry, packs)[0]
-        for pid in (entry.pack, None if plays is None else str(plays["id"])):
-            if pid is not None:
-                kept.setdefault(pid, program_words(entry.program, entry.channel))
+    kept = program_keeps(entries, packs)            # what each program plays now (p45: not a by-name one's first)
     for lib in box.libraries.list():
         if lib.get("tagger"):
             kept.setdefault(str(lib["tagger"]), f"library {lib.get('name') or lib.get('id')}'s tagger")
