@@ -12,6 +12,7 @@ from typing import Any
 from device.audio.alsa_io import FileIO
 from device.audio.capture import CAPTURE_OPS, CaptureDeck
 from device.audio.engine import Engine
+from device.audio.heap import pin_mmap_threshold
 from device.audio.realtime import helper_priority
 from device.audio.sample_handoff import take
 from device.audio.server_config import ServerConfig
@@ -31,6 +32,7 @@ class EngineChild:
     def __init__(self, cfg: ServerConfig) -> None:
         from device.audio.sampler import SamplerSource
         from device.audio.swap import Swapper
+        self.heap_pinned = pin_mmap_threshold()    # before any pack loads: a unit let go of gives its memory back
         self.cfg = cfg
         self.engine = Engine(cfg.engine)
         self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
