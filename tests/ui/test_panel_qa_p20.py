@@ -20,7 +20,7 @@ from tests.ui.conftest import drawn, find_text, panel_on
 
 DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")      # fonts-droid-fallback
 NOTDEF = "\u0378"            # an unassigned code point: every face draws its missing-glyph box
-LIVE_KEYS = ("peak_db", "latency_ms", "xruns", "load_mean", "load_p999", "fault_count", "block", "rate")
+LIVE_KEYS = ("peak_db", "latency_ms", "xruns", "load_mean", "load_p999", "load_max", "fault_count", "block", "rate")
 
 
 def _pixels(surface: Any) -> np.ndarray:
@@ -39,7 +39,7 @@ def test_status_figures_missing_or_not_numbers_show_a_dash_not_an_error(pg: Any,
         rows = dict(panel.page.lines())
         assert rows["latency"] == "-" and rows["xruns"] == "-"
         assert rows["block"] == "? samples @ ? Hz"
-        assert find_text(surface, "average -", 22, D.DIM) and find_text(surface, "worst -", 22, D.DIM)
+        assert find_text(surface, "average -", 22, D.DIM) and find_text(surface, "slowest -", 22, D.DIM)
     if title == "Play":
         assert find_text(surface, "C4 E4", 26, D.TEXT)                 # the notes that are notes
         if bad is not math.inf:

@@ -59,6 +59,13 @@ def _whole(value: float | None) -> str | None:
     return None if value is None else f"{value:.0f}"
 
 
+def _slowest(status: dict[str, Any]) -> float | None:
+    """The slowest block's share of its time over the engine's window (``load_max``); a box from before it reported
+    one: its 99.9th percentile (``load_p999``); None when neither is there."""
+    slowest = number(status, "load_max")
+    return slowest if slowest is not None else number(status, "load_p999")
+
+
 def _volume(db: float) -> float:
     """``db`` inside the output volume's range (:data:`VOLUME_RANGE`)."""
     return min(VOLUME_RANGE[1], max(VOLUME_RANGE[0], db))
@@ -266,18 +273,19 @@ class SettingsPage(Page):
                 ("audio load", self.load_words()), ("volume", d["volume"])]
 
     def load_words(self) -> str:
-        """The audio load as a row, for a screen too short for its meters: "12% average, 35% worst"."""
+        """The audio load as a row, for a screen too short for its meters: "12% average, 35% slowest" (the slowest
+        block of the engine's window, ``load_max``; a box without it: its 99.9th percentile)."""
         st = self.ctx.state.status
-        mean, worst = (None, None) if self.ctx.state.offline else (number(st, "load_mean"), number(st, "load_p999"))
-        if mean is None or worst is None:
+        mean, slowest = (None, None) if self.ctx.state.offline else (number(st, "load_mean"), _slowest(st))
+        if mean is None or slowest is None:
             return "-"
-        return f"{mean:.0%} average, {worst:.0%} worst"
+        return f"{mean:.0%} average, {slowest:.0%} slowest"
 
     def _draw_load(self, surface: Any, box: Any) -> None:
         st, f = self.ctx.state.status, self.ctx.fonts
         f.draw(surface, "CPU load (audio)", box.topleft, 24, D.DIM)
-        for i, key in enumerate(("load_mean", "load_p999")):
-            load = number(st, key) if not self.ctx.state.offline else None     # None: stale or not reported
+        for i, read in enumerate((lambda s: number(s, "load_mean"), _slowest)):
+            load = read(st) if not self.ctx.state.offline else None            # None: stale or not reported
             bar = pygame.Rect(box.x, box.y + 40 + 70 * i, box.width, 26)
             pygame.draw.rect(surface, D.TRACK, bar)
             if load is not None:
@@ -285,5 +293,5 @@ class SettingsPage(Page):
                 fill = round(bar.width * min(1.0, max(0.0, load)))
                 pygame.draw.rect(surface, colour, (bar.x, bar.y, fill, bar.height))
             figure = f"{load:.0%}" if load is not None else "-"
-            f.draw(surface, f"{'average' if i == 0 else 'worst'} {figure}", (bar.x, bar.bottom + 4), 22,
+            f.draw(surface, f"{'average' if i == 0 else 'slowest'} {figure}", (bar.x, bar.bottom + 4), 22,
                    D.TEXT if load is not None else D.DIM)
