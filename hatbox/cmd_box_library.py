@@ -7,7 +7,7 @@ import argparse
 import shlex
 import sys
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable
 
 from hatbox import library_browse
@@ -21,9 +21,11 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, before_sending, library_there, note_lines, report_lines, tagger_way, \
     temp_folder
+from hatbox.library_owners import UNNAMED_NOTE, hit_label, same_name_lines, several_named, unnamed_corrections, \
+    uploaded_words
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
-    heading, hit_line, print_json, respelled_notes, tag_heading, unsure_line
-from hatbox.text import NO_TAGGER, count_words, when_words
+    heading, print_json, respelled_notes, tag_heading, unsure_line
+from hatbox.text import NO_TAGGER, count_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
 
@@ -94,20 +96,14 @@ def push_library(args: argparse.Namespace) -> int:
 
 def _same_name(client: Any, body: dict[str, Any]) -> None:
     """A note when other libraries on the box have the name the new one (``body``) was given: the box keeps both, and
-    the name alone no longer picks one (``box-library NAME`` asks for an id)."""
+    the name alone no longer picks one (``box-library NAME`` asks for an id); whose each is, and only this laptop's
+    upload of the same files called an older copy (hatbox.library_owners.same_name_lines)."""
     try:
         libraries = _call(client, "GET", "/libraries", expect=list)
     except HatboxError:
         return
-    from export.manifest import normal_tag
-    name = normal_tag(str(body.get("name", ""))).casefold()      # in any case, and either Unicode form
-    same = [lib for lib in libraries if isinstance(lib, dict) and lib.get("id") != body.get("id")
-            and normal_tag(str(lib.get("name", ""))).casefold() == name]
-    if same:
-        ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
-        print(f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
-              f"'{safe_text(str(body.get('name')))}' ({ids}): give the id to pick one; an older copy goes with "
-              f"hatbox box-library {shlex.quote(safe_text(str(same[0].get('id'))))} --delete")
+    for line in same_name_lines(libraries, body):
+        print(line)
 
 
 def _library_name_for(src: Path, given: str | None) -> str:
@@ -386,10 +382,8 @@ def box_library(args: argparse.Namespace) -> int:
                 return 0
             active = _active_tagger(c)
             for lib in libraries:
-                when = when_words(lib.get("uploaded"))
-                when = f", uploaded {when}" if when else ""
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {state_words(lib)}, "
-                      f"{count_words(lib['accepted'], 'file')}{when}")
+                      f"{count_words(lib['accepted'], 'file')}{uploaded_words(lib)}")
                 if lib.get("error") and lib.get("state") in ("failed", "untagged", "cancelled"):
                     print(f"    {safe_text(lib['error'])}")
                 if stopped_retag_line(lib):
@@ -415,7 +409,11 @@ def state_words(lib: dict[str, Any]) -> str:
 
 def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
     """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
-    ``lib-kit-b7862e``), or the start of an id.  HatboxError when none does, or when several do (their ids listed)."""
+    ``lib-kit-b7862e``), or the start of an id.  HatboxError when none does, or when several do (their ids listed;
+    several of the name: oldest first, each with whose it is and when it came, hatbox.library_owners.several_named)."""
+    several = several_named(libraries, given)
+    if several is not None:
+        raise several
     return one_named(libraries, given, f"libraries on the box are called '{safe_text(given)}'",
                      "give the id of the one you mean",
                      HatboxError(f"the box has no library '{safe_text(given)}'",
@@ -482,9 +480,11 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
         if hits:
             heading(tag_heading(safe_text(args.tag)))
         for hit in hits:
-            print(hit_line(hit["score"], hit["corrected"], safe_text(hit["path"])))
+            print(f"{hit_label(hit):>6}  {safe_text(hit['path'])}")
+        if unnamed_corrections(hits):
+            footer(UNNAMED_NOTE)
         if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
-            _tag_list_note(c, lid, args.tag, len(hits))
+            library_browse.tag_list_note(c, lid, args.tag, len(hits))
     else:
         lib = answer["library"]
         refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""
@@ -501,22 +501,6 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
         if lib.get("state") != "done":             # said on stderr: a script reads the counts on stdout
             why = f": {safe_text(lib['error'])}" if lib.get("error") else ""
             print(f"note: the library is {state_words(lib)}{why}", file=sys.stderr)
-
-
-def _tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
-    """After `box-library ID --tag TAG` listed ``shown`` files: that no file carries the tag (and which tags there
-    are), or that the list stops at -k (how many there are); and that tagging is still going on."""
-    counts = _call(client, "GET", f"/libraries/{lid}/tags")
-    state = _call(client, "GET", f"/libraries/{lid}").get("state")
-    n = counts.get(tag, 0) if isinstance(counts.get(tag, 0), int) else 0
-    going = "; tagging is still going on: more may come" if state == "tagging" else ""
-    if shown == 0:
-        used = ", ".join(safe_text(t) for t, k in by_count(counts) if k) or "none yet"
-        footer(f"no file carries '{safe_text(tag)}' (the library's tags: {used}){going}")
-    elif n > shown:
-        footer(cut_line(shown, n) + going)
-    elif going:
-        footer(going.removeprefix("; "))
 
 
 def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:

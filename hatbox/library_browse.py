@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from hatbox.box_client import _call, safe_text
-from hatbox.listing import footer, heading, print_json, refuse_json
+from hatbox.listing import by_count, cut_line, footer, heading, print_json, refuse_json
 
 JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the libraries; with ID "
              "{\"library\": ..., \"tags\": {tag: files}}; with --tag, --unsure, --untagged or --like the files")
@@ -48,8 +48,7 @@ def asked_listing(client: Any, lid: str, args: argparse.Namespace) -> tuple[str,
     from urllib.parse import quote
     base = f"/libraries/{lid}"
     if args.tag:
-        return "tag", _call(client, "GET", f"{base}/tags/{quote(args.tag, safe='')}", expect=list,
-                            params={"limit": args.k})
+        return "tag", _tag_hits(client, lid, args.tag, args.k)
     if args.unsure:
         return "unsure", _call(client, "GET", f"{base}/unsure", expect=list, params={"k": args.k})
     if args.untagged:
@@ -66,3 +65,60 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     which, answer = asked_listing(client, lid, args)
     print_json(answer[:args.k] if which == "untagged" else answer)
     return 0
+
+
+def _tag_hits(client: Any, lid: str, tag: str, k: int) -> list[dict[str, Any]]:
+    """The first ``k`` files of library ``lid`` (quoted for the URL) carrying ``tag`` (GET .../tags/TAG); none yet
+    while the library is being tagged, also from a box that answers a tag no file carries yet with a 404 ("not one of
+    this library's tags ()") or a library with no tag database yet with a 409 (p45 duo QA)."""
+    from urllib.parse import quote
+
+    from hatbox.box_client import BoxRefused
+    try:
+        return list(_call(client, "GET", f"/libraries/{lid}/tags/{quote(tag, safe='')}", expect=list,
+                          params={"limit": k}))
+    except BoxRefused as exc:
+        if exc.status not in (404, 409) or _state(client, lid).get("state") != "tagging":
+            raise
+        return []
+
+
+def _state(client: Any, lid: str) -> dict[str, Any]:
+    """Library ``lid``'s record (GET /libraries/ID); {} when the box does not answer it."""
+    from hatbox.errors import HatboxError
+    try:
+        found = _call(client, "GET", f"/libraries/{lid}")
+    except HatboxError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def tagging_words(lib: dict[str, Any]) -> str:
+    """"the library is being tagged (16 of 770)" ("finishing" at its last file)."""
+    progress = lib.get("progress") if isinstance(lib.get("progress"), dict) else {}
+    done, total = progress.get("done"), progress.get("total")
+    if not isinstance(done, int) or not isinstance(total, int):
+        return "the library is being tagged"
+    return f"the library is being tagged ({'finishing' if total and done >= total else f'{done} of {total}'})"
+
+
+def tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
+    """After `box-library ID --tag TAG` listed ``shown`` files: that no file carries the tag (and which tags there
+    are), or that the list stops at -k (how many there are); while the library is being tagged, one answer saying so
+    (p45 duo QA: "not one of this library's tags ()" at 0 of 17, then "the library's tags: none yet")."""
+    lib = _state(client, lid)
+    typed, tagging = safe_text(str(lib.get("id") or lid)), lib.get("state") == "tagging"
+    if tagging and shown == 0:
+        footer(f"{tagging_words(lib)}: no file tagged '{safe_text(tag)}' yet; try again when it is done "
+               f"(hatbox box-library {typed} --wait follows it), or list the tags so far: hatbox box-library {typed}")
+        return
+    counts = _call(client, "GET", f"/libraries/{lid}/tags")
+    n = counts.get(tag, 0) if isinstance(counts.get(tag, 0), int) else 0
+    going = f"; {tagging_words(lib)}: more may come" if tagging else ""
+    if shown == 0:
+        used = ", ".join(safe_text(t) for t, k in by_count(counts) if k) or "none"
+        footer(f"no file carries '{safe_text(tag)}' (the library's tags: {used})")
+    elif n > shown:
+        footer(cut_line(shown, n) + going)
+    elif going:
+        footer(going.removeprefix("; "))

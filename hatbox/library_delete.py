@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from hatbox.box_client import _call, safe_text
 from hatbox.cmd_remote import _confirm_delete
 from hatbox.errors import HatboxError
+from hatbox.library_owners import owner_clause, tags_and_fixes
 from hatbox.text import count_words
 
 
@@ -25,7 +26,8 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
     notes = _kit_notes_of(client, str(lib["id"]))
     kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
            f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
-    if not yes and not _confirm_delete(what, f"delete {what} from the box, with its tags and your corrections{kit}?"):
+    if not yes and not _confirm_delete(what, f"delete {what}{owner_clause(lib)} from the box, with "
+                                             f"{tags_and_fixes(client, lib)}{kit}?"):
         return 0
     body = _call(client, "DELETE", f"/libraries/{lid}", expect=None, headers={"Prefer": "return=representation"})
     gone = silenced_notes(body, notes)

@@ -155,8 +155,8 @@ class Libraries(Tagging):
     def ingest(self, archive: Path, name: str, tagger_pack: Path | None, tagger_id: str | None,
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
                room: Callable[[], int | None] | None = None, sha256: str | None = None,
-               since: float | None = None, commit: Callable[[], AbstractContextManager[Any]] = nullcontext
-               ) -> dict[str, Any]:
+               since: float | None = None, commit: Callable[[], AbstractContextManager[Any]] = nullcontext,
+               by: dict[str, str] | None = None) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
         file), then start tagging in the background.  ``sha256``: the archive's digest as received, kept in the
         record so that a laptop can see the same archive is already here before sending it again.  ``hold()`` is
@@ -167,7 +167,8 @@ class Libraries(Tagging):
         checked); members that declare more are NoSpace before a byte is written (device.library.archive).
         ``since`` (time.time()): when this upload began; a library of the same digest kept since then (sent at the
         same time: two pushes of one folder) makes this one :class:`SentTwice`.  Ingests run one at a time (the
-        API's validator thread), so of two such uploads exactly one is kept."""
+        API's validator thread), so of two such uploads exactly one is kept.  ``by``: who uploaded it, kept in its
+        record (device.api.library_owners.uploader: the pairing's device name and token id)."""
         lid = f"lib-{slug(name, 'library', 32)}-{secrets.token_hex(3)}"
         with hold():
             pass
@@ -190,7 +191,7 @@ class Libraries(Tagging):
                                hint="this is a hatbox pack, not a sample library: send it with hatbox push"
                                if pack else None)
         info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, "uploaded": time.time(),
-                **report.to_dict(),
+                **(by or {}), **report.to_dict(),
                 "tagger": tagger_id,
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
                 "state": "tagging" if tagger_pack and report.accepted else "untagged"}

@@ -23,6 +23,7 @@ from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.kit_answers import LibraryDeleted, gone_note
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
+from device.api.library_owners import fixer_fields, fixers, note_fixers, uploader, with_owner
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
@@ -83,7 +84,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             gate = StopGate()                   # the box stopping cuts the unpacking off before its commit
             hold = gate.guard(functools.partial(box.tokens.held, token_id))  # before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
-            info = await until_cut(gate, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
+            ingest = functools.partial(box.libraries.ingest, by=uploader(box.tokens.name(token_id), token_id))
+            info = await until_cut(gate, ingest, upload, name, pack, tagger, hold, room, sha256, began,
                                    gate.committing, executor=box.validator,
                                    stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         except AuthError as exc:
@@ -115,15 +117,17 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             # a tagger made active while this upload was unpacked (its activation found no such library yet)
             if info["id"] in box.tag_waiting_libraries():
                 info = box.libraries.get(info["id"])
-        return _library(info)
+        return _library(with_owner(info, token_id, box.tokens))
 
-    @app.get("/libraries", response_model=list[M.LibrarySummary], dependencies=[auth], responses=_errors(401))
-    def list_libraries(request: Request) -> list[M.LibrarySummary]:
-        return [M.LibrarySummary(**i) for i in box_of(request).libraries.list()]
+    @app.get("/libraries", response_model=list[M.LibrarySummary], responses=_errors(401))
+    def list_libraries(request: Request, token_id: str = auth) -> list[M.LibrarySummary]:
+        box = box_of(request)
+        return [M.LibrarySummary(**with_owner(i, token_id, box.tokens)) for i in box.libraries.list()]
 
-    @app.get("/libraries/{library_id}", response_model=M.Library, dependencies=[auth], responses=_errors(401, 404))
-    def get_library(request: Request, library_id: str) -> M.Library:
-        return _library(_lib(box_of(request).libraries.get, library_id))
+    @app.get("/libraries/{library_id}", response_model=M.Library, responses=_errors(401, 404))
+    def get_library(request: Request, library_id: str, token_id: str = auth) -> M.Library:
+        box = box_of(request)
+        return _library(with_owner(_lib(box.libraries.get, library_id), token_id, box.tokens))
 
     @app.post("/libraries/{library_id}/cancel", response_model=M.Library, dependencies=[auth],
               responses=_errors(401, 404))
@@ -190,16 +194,26 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
-    def library_files_with_tag(request: Request, library_id: str, tag: str,
-                               limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
+    def library_files_with_tag(request: Request, library_id: str, tag: str, limit: int = Query(200, ge=1, le=10000),
+                               token_id: str = auth) -> list[M.TaggedFile]:
+        """The files carrying ``tag``, corrections first (each with who made it); while the library is being tagged a
+        tag no file carries yet is no file yet (p45 duo QA: a 404 "not one of this library's tags ()" at 0 of 17)."""
         from device.library import files_with_tag
-        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
+        box = box_of(request)
+        if _being_tagged(box, library_id) and not (box.libraries.root / library_id / "tags.db").is_file():
+            return []
+        db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
         try:
             with _whole_db(library_id):
                 hits = files_with_tag(db, tag, limit=limit)
         except HatboxError as exc:
+            if _being_tagged(box, library_id):
+                return []
             raise _from_hatbox(404, "not found", exc) from None
-        return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
+        by = fixers(files.parent)
+        return [M.TaggedFile(path=rel, score=h.score, corrected=h.corrected,
+                             **(fixer_fields(by.get(rel), token_id, box.tokens) if h.corrected else {}))
+                for h in hits for rel in (_rel(h.path, files),)]
 
     @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
@@ -281,9 +295,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                                 "the library again") from None
         return Response(status_code=204)
 
-    @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags, dependencies=[auth],
+    @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags,
              responses=_errors(401, 404, 409, 422, 507))
-    def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest) -> M.FileTags:
+    def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest, token_id: str = auth
+                      ) -> M.FileTags:
         from device.api.library_fixes import no_room_for_fixes, not_on_box_hint
         from device.library import set_tags, tags_of
         from device.library.query import DiskFull, NotInLibrary
@@ -302,22 +317,28 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise no_room_for_fixes(f"the correction of {body.path} was not kept") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
+        files = box_of(request).libraries.files_path(library_id)
+        note_fixers(files.parent, [(_as_held(files, body.path.strip()), now)], box_of(request).tokens.name(token_id),
+                    token_id)
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
 
-    @app.get("/libraries/{library_id}/fixes", response_model=list[M.FileFix], dependencies=[auth],
-             responses=_errors(401, 404, 409))
-    def library_fixes(request: Request, library_id: str) -> list[M.FileFix]:
+    @app.get("/libraries/{library_id}/fixes", response_model=list[M.FileFix], responses=_errors(401, 404, 409))
+    def library_fixes(request: Request, library_id: str, token_id: str = auth) -> list[M.FileFix]:
         """The producer's corrections of the library's files (`hatbox box-library ID --export-fixes` makes them
-        the CSV `hatbox train tagger` takes)."""
+        the CSV `hatbox train tagger` takes), each with who made it (``by``; None: before the box kept who)."""
         from device.api.library_fixes import read_fixes
-        db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
+        box = box_of(request)
+        db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
         with _whole_db(library_id):
-            return [M.FileFix(**f) for f in read_fixes(db, files)]
+            found = read_fixes(db, files)
+        by = fixers(files.parent)
+        return [M.FileFix(**f, **_named(fixer_fields(by.get(f["path"]), token_id, box.tokens))) for f in found]
 
-    @app.post("/libraries/{library_id}/fixes", response_model=FixesKept, dependencies=[auth],
+    @app.post("/libraries/{library_id}/fixes", response_model=FixesKept,
               responses=_errors(401, 404, 409, 422, 500, 507))
-    def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest) -> FixesKept:
+    def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest, token_id: str = auth
+                           ) -> FixesKept:
         """Corrections sent with a library (`hatbox push-library`: the laptop's own), kept as the box's own."""
         from device.api.library_fixes import checked_fixes, no_room_for_fixes, put_fixes
         from device.library.query import DiskFull
@@ -337,12 +358,28 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _disk_error(exc, "corrections", "keeping the corrections sent") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
+        theirs = {k["path"] for k in on_box}
+        note_fixers(files.parent, [f for f in fixes if f[0] not in theirs], box_of(request).tokens.name(token_id),
+                    token_id)
         if fixes:
             say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop"
                        + (f", {len(on_box)} of them corrected otherwise on the box: the box's kept" if on_box else ""))
         kept = {p for p, _ in held}
         return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if spelled[p] not in kept],
                          kept_on_box=[KeptOnBox(**k) for k in on_box])
+
+
+def _being_tagged(box: Any, lid: str) -> bool:
+    """Whether library ``lid`` is being tagged (or re-tagged) now (False for an unknown one: its 404 comes after)."""
+    try:
+        return box.libraries.get(lid).get("state") == "tagging"
+    except KeyError:
+        return False
+
+
+def _named(fields: dict[str, Any]) -> dict[str, Any]:
+    """:func:`device.api.library_owners.fixer_fields` as a FileFix's ``by`` and ``by_you``."""
+    return {"by": fields["corrected_by"], "by_you": fields["corrected_by_you"]}
 
 
 def _inside(files: Path, path: str) -> bool:

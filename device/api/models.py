@@ -70,6 +70,37 @@ class PackInfo(BaseModel):
     active: bool = False
     used_last: bool = Field(False, description="the pack of its kind that was active last before the one now (or "
                             "before none was): the one to make active again")
+    installed_by: Optional[str] = Field(None, description="the paired device that installed it (null: the box does "
+                                        "not know: installed before the forty-fifth stop, or on the box itself)")
+    activated_by: Optional[str] = Field(None, description="the active pack: the paired device that made it active "
+                                        "('' the box itself: its panel, its command line; null: the box does not "
+                                        "know, or it is not active)")
+    activated_at: Optional[float] = Field(None, description="the active pack: when it was made active (Unix time, "
+                                          "the box's clock)")
+    activated_ago_s: Optional[float] = Field(None, description="the active pack: seconds since it was made active "
+                                             "(counted on the box: right whatever the laptop's clock reads)")
+
+
+class Replaced(BaseModel):
+    """The pack an activation took the place of, and who had made it active (when the box knows)."""
+    id: str
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    version: Optional[str] = None
+    by: Optional[str] = Field(None, description="the paired device that had made it active ('': the box itself; "
+                              "null: the box does not know)")
+    ago_s: Optional[float] = Field(None, description="seconds it had been active (null: not known)")
+
+
+class DeletedPack(BaseModel):
+    """``GET /packs/deleted``: a pack the box deleted lately (kept in memory: the last 16 since it started)."""
+    id: str
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    version: Optional[str] = None
+    by: str = Field("", description="the paired device that deleted it ('': the box itself)")
+    how: str = Field("delete", description="delete (hatbox box-pack ID --delete) or prune (hatbox box-pack --prune)")
+    ago_s: Optional[float] = Field(None, description="seconds since it was deleted, by the box's clock")
 
 
 class UploadResult(BaseModel):
@@ -81,6 +112,8 @@ class UploadResult(BaseModel):
     upload_seconds: float
     validate_seconds: float
     total_seconds: float
+    replaced: Optional[Replaced] = Field(None, description="activated: the pack it took the place of (null: none "
+                                         "was active, or not activated)")
 
 
 class SlotResult(BaseModel):
@@ -89,6 +122,8 @@ class SlotResult(BaseModel):
     previous: Optional[str]
     tagging: list[str] = Field(default_factory=list, description="libraries uploaded while no tagger was active, "
                                "which the box started tagging with the tagger pack made active")
+    replaced: Optional[Replaced] = Field(None, description="the pack it took the place of, with who had made it "
+                                         "active (null: none, or a change that made nothing active)")
 
 
 class Disk(BaseModel):
@@ -164,6 +199,13 @@ class StoppedRetag(BaseModel):
     cut_off: bool = Field(False, description="a restart cut it off (the box carries it on by itself)")
 
 
+UPLOADED_BY = "the device name of the pairing that uploaded it (None: uploaded before the box kept who)"
+UPLOADED_BY_YOU = ("whether the pairing asking uploaded it (or, its pairing gone, a pairing of the same name); None: "
+                   "not known (uploaded before the box kept who)")
+LIBRARY_SEQ = ("the box's upload sequence: a library uploaded later has a larger one (0: uploaded before the box kept "
+               "one; device/versions.py upload_order sorts by it)")
+
+
 class Library(BaseModel):
     id: str
     name: str
@@ -185,6 +227,9 @@ class Library(BaseModel):
     stopped_retag: Optional[StoppedRetag] = Field(None, description=STOPPED_RETAG)
     notes: list[str] = Field([], description="about the archive as a whole, e.g. \"names read as Shift-JIS (a "
                                              "Japanese Windows zip)\"")
+    uploaded_by: Optional[str] = Field(None, description=UPLOADED_BY)
+    uploaded_by_you: Optional[bool] = Field(None, description=UPLOADED_BY_YOU)
+    seq: int = Field(0, description=LIBRARY_SEQ)
 
 
 class FileFix(BaseModel):
@@ -192,6 +237,9 @@ class FileFix(BaseModel):
     tags: list[str] = Field(max_length=64, description="the producer's tags; none: back to the tagger")
     heard: Optional[bool] = Field(None, description="GET: whether the tagger could hear the file (of use as "
                                                     "training data)")
+    by: Optional[str] = Field(None, description="GET: the device name of the pairing that made the correction (None: "
+                                                "made before the box kept who)")
+    by_you: Optional[bool] = Field(None, description="GET: whether the pairing asking made it (None: not known)")
 
 
 class FixesRequest(BaseModel):
@@ -207,7 +255,13 @@ class FixesTaken(BaseModel):
 class TaggedFile(BaseModel):
     path: str = Field(description="relative to the library's folder")
     score: float = Field(description="the tagger's probability, 1.0 for your own tag")
-    corrected: bool = Field(description="the tag is yours (PUT /libraries/{id}/files/tags), not the tagger's")
+    corrected: bool = Field(description="the tag is a correction (PUT /libraries/{id}/files/tags), not the tagger's")
+    corrected_by: Optional[str] = Field(None, description="the device name of the pairing that made the correction "
+                                                          "(None: the tagger's tag, or a correction made before the "
+                                                          "box kept who)")
+    corrected_by_you: Optional[bool] = Field(None, description="whether the pairing asking made the correction; None: "
+                                                               "not known (the tagger's, or made before the box kept "
+                                                               "who)")
 
 
 class UnsureFile(BaseModel):
@@ -259,6 +313,9 @@ class LibrarySummary(BaseModel):
     sha256: Optional[str] = Field(None, description="the uploaded archive's SHA-256 (libraries from before "
                                                      "2026-12-03: none); a laptop compares it before sending again")
     uploaded: Optional[float] = Field(None, description="when it was uploaded (Unix time; None: before 2026-12-04)")
+    uploaded_by: Optional[str] = Field(None, description=UPLOADED_BY)
+    uploaded_by_you: Optional[bool] = Field(None, description=UPLOADED_BY_YOU)
+    seq: int = Field(0, description=LIBRARY_SEQ)
     error: Optional[str] = Field(None, description="why a failed, untagged or cancelled library is so, and what to do")
     tagger: Optional[str] = Field(None, description="the tagger pack it is (or was last) tagged with")
     tags_from: Optional[str] = Field(None, description=TAGS_FROM)

@@ -1,0 +1,144 @@
+"""Whose library, whose correction: the laptop's words for what the box keeps of who uploaded a library and who made
+each correction (device/api/library_owners.py; p45 duo QA, two laptops sharing one box).
+
+The box answers ``uploaded_by`` (the device name a laptop paired under) and ``uploaded_by_you`` for a library, and
+``corrected_by`` / ``corrected_by_you`` for a corrected file; a library or correction from before the box kept who
+has None for both, and is said as before (a correction: "yours", with a note saying why it may not be).
+"""
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from hatbox.box_client import _call, safe_text
+from hatbox.errors import HatboxError
+from hatbox.text import count_words, when_words
+
+UNNAMED_NOTE = ("note: 'yours' marks the corrections made before the box kept who made each: any paired computer's "
+                "(hatbox box-logs says whose)")
+
+
+def whose(lib: dict[str, Any]) -> str:
+    """"yours", "laptopB's" or "" (not known: uploaded before the box kept who) for library ``lib``."""
+    if lib.get("uploaded_by_you") is True:
+        return "yours"
+    by = lib.get("uploaded_by")
+    return f"{safe_text(by)}'s" if isinstance(by, str) and by else ""
+
+
+def uploaded_words(lib: dict[str, Any]) -> str:
+    """", uploaded 2026-05-01 14:02 by 'laptopB'" (by you; no "by" where the box does not know who); "" for nothing
+    known."""
+    when = when_words(lib.get("uploaded"))
+    by = lib.get("uploaded_by")
+    who = "you" if lib.get("uploaded_by_you") is True else (f"'{safe_text(by)}'" if isinstance(by, str) and by else "")
+    return "".join((", uploaded", f" {when}" if when else "", f" by {who}" if who else "")) if when or who else ""
+
+
+def owner_clause(lib: dict[str, Any]) -> str:
+    """", uploaded 2026-05-01 14:02 by 'laptopB'," for the question before deleting library ``lib`` ("" for nothing
+    known)."""
+    said = uploaded_words(lib)
+    return f"{said}," if said else ""
+
+
+def _described(lib: dict[str, Any]) -> str:
+    """"lib-x-1 (laptopB's, uploaded 2026-05-01 14:02)" for the lists that name libraries of one name."""
+    when = when_words(lib.get("uploaded"))
+    said = ", ".join(w for w in (whose(lib) or "who uploaded it not kept", f"uploaded {when}" if when else "") if w)
+    return f"{safe_text(str(lib.get('id')))} ({said})"
+
+
+def several_named(libraries: list[dict[str, Any]], given: str) -> HatboxError | None:
+    """When more than one of ``libraries`` (GET /libraries) is called ``given`` (any case, either Unicode form) and
+    none has it as its id: the error naming each, oldest upload first, with whose it is and when it came (p45 duo
+    QA: "2 libraries on the box are called 'loops' ... give the id" with no word of which was whose)."""
+    from device.versions import folded, upload_order
+    if any(lib.get("id") == given for lib in libraries):
+        return None
+    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
+    if len(same) < 2:
+        return None
+    return HatboxError(f"{len(same)} libraries on the box are called '{safe_text(given)}' (oldest first): "
+                       + ", ".join(_described(lib) for lib in same), hint="give the id of the one you mean")
+
+
+def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any]) -> list[str]:
+    """The note when other libraries on the box have the name the new one (``body``, the upload's answer) was given:
+    the box keeps both, and the name alone no longer picks one.  Only this laptop's upload of the same files (the
+    archive's digest, ``sha256`` of the listing) is "an older copy" that `--delete` may go with; another laptop's
+    library is said to be another library, and whose."""
+    from device.versions import folded, upload_order
+    name = folded(body.get("name"))
+    body = next((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") == body.get("id")), body)
+    same = sorted((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") != body.get("id")
+                   and folded(lib.get("name")) == name), key=upload_order)
+    if not same:
+        return []
+    ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
+    head = (f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
+            f"'{safe_text(str(body.get('name')))}' ({ids})")
+    says = [_same_name_words(lib, body) for lib in same]
+    if len(same) == 1:
+        return [f"{head}: {says[0]}; give the id to pick one"]
+    return [f"{head}: give the id to pick one"] + [f"  {safe_text(str(lib.get('id')))}: {s}"
+                                                  for lib, s in zip(same, says)]
+
+
+def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
+    """What library ``lib``, of the name new library ``body`` got, is to the laptop that sent ``body``: "yours,
+    uploaded DATE, an older copy of these files: it goes with ... --delete" only for this laptop's upload of the same
+    files (the archive's digest); another laptop's is "laptopB's, uploaded DATE: another library"."""
+    from device.versions import upload_order
+    lid = shlex.quote(safe_text(str(lib.get("id"))))
+    date = when_words(lib.get("uploaded"))
+    up = f"uploaded {date}" if date else "uploaded"
+    copy = bool(lib.get("sha256")) and lib.get("sha256") == body.get("sha256")
+    if lib.get("uploaded_by_you") is True:
+        older = upload_order(lib) < upload_order(body)
+        what = ("an older copy of these files" if older else "a copy of these files") if copy else \
+            "your library of other files"
+        return f"yours, {up}, {what}: it goes with hatbox box-library {lid} --delete"
+    what = "the same files, uploaded apart" if copy else "another library"
+    if lib.get("uploaded_by_you") is False:
+        return f"{whose(lib)}, {up}: {what}, not yours"
+    return f"{up} before the box kept who uploaded it: {what}"
+
+
+def hit_label(hit: dict[str, Any]) -> str:
+    """A file's first column under `box-library ID --tag TAG`: the tagger's score, "yours" for this laptop's
+    correction, "laptopB's" for another's (spaces in the name as "_": scripts read the column as one word), and
+    "yours" for a correction the box does not know the maker of (:data:`UNNAMED_NOTE` says why)."""
+    if not hit.get("corrected"):
+        return f"{hit['score']:.3f}"
+    by = hit.get("corrected_by")
+    if hit.get("corrected_by_you") is False and isinstance(by, str) and by:
+        return "_".join(safe_text(by).split()) + "'s"
+    return "yours"
+
+
+def unnamed_corrections(hits: list[dict[str, Any]]) -> bool:
+    """Whether any of ``hits`` is a correction whose maker the box does not know (made before it kept who)."""
+    return any(h.get("corrected") and h.get("corrected_by_you") is None for h in hits)
+
+
+def tags_and_fixes(client: Any, lib: dict[str, Any]) -> str:
+    """What deleting library ``lib`` takes with it, for the question: "its tags and laptopB's corrections of 1 file",
+    "... your corrections of 2 files and laptopB's of 1", "its tags (no file corrected)"; "its tags and its
+    corrections" when the box does not list them (not tagged yet, an older box)."""
+    from urllib.parse import quote
+    try:
+        fixes = _call(client, "GET", f"/libraries/{quote(str(lib['id']), safe='')}/fixes", expect=list)
+    except HatboxError:
+        return "its tags and its corrections"
+    mine = sum(1 for f in fixes if isinstance(f, dict) and f.get("by_you") is True)
+    theirs: dict[str, int] = {}
+    for f in fixes:
+        if isinstance(f, dict) and f.get("by_you") is False:
+            key = f"{safe_text(str(f.get('by')))}'s"
+            theirs[key] = theirs.get(key, 0) + 1
+    unknown = len(fixes) - mine - sum(theirs.values())
+    parts = ([f"your corrections of {count_words(mine, 'file')}"] if mine else []) + \
+        [f"{who} corrections of {count_words(n, 'file')}" for who, n in sorted(theirs.items())] + \
+        ([f"corrections of {count_words(unknown, 'file')} made before the box kept who made them"] if unknown else [])
+    return "its tags and " + " and ".join(parts) if parts else "its tags (no file corrected)"
