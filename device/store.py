@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from device.store_layout import (DAMAGED_POINTER, HISTORY_LEN, KNOB_FILE, LIST_HINT, LOCK_FILE, META_FILE,  # noqa: F401
-                                 PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS, SCORE_WORDS, TRUSTED_KEYS, Pointer,
-                                 StoreError, file_sha256, installed_in, pack_id, remove_path)
+                                 PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS, SCORE_WORDS, TRUSTED_KEYS, Acting,
+                                 Pointer, StoreError, acting, acting_as, file_sha256, installed_in, pack_id,
+                                 remove_path)
 from device.store_layout import ID_RE as _ID_RE
 from device.store_recovery import Recovery
 from device.versions import install_seq, newest, packs_in_order
@@ -68,7 +69,9 @@ class PackStore(Recovery):
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
         self._metas: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}   # pid -> (its file's stat, record)
         self.on_install: list[Callable[[dict[str, Any]], None]] = []   # each gets a new pack's record (:meth:`install`)
-        self.deleted: dict[str, dict[str, Any]] = {}    # pid -> the record of a pack :meth:`delete` took (answers)
+        # pid -> the record of a pack deleted (the last 16), with ``deleted_by`` (the paired device: device/store_layout
+        # acting_as), ``deleted_at`` (Unix time) and ``deleted_how`` ("delete", "prune"): answers name who took it
+        self.deleted: dict[str, dict[str, Any]] = {}
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
 
@@ -226,7 +229,8 @@ class PackStore(Recovery):
                   if k in SCORE_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)}
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
-                "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores, **extra}
+                "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
+                **({"installed_by": acting().by} if acting().by else {}), **extra}
 
     # -- the pointer -----------------------------------------------------------------
     def _write_pointer(self, p: Pointer) -> None:
@@ -250,9 +254,22 @@ class PackStore(Recovery):
             prev = p.slots[kind]
             if prev and prev != pid:
                 p.history[kind] = [h for h in p.history[kind] if h not in (prev, pid)][-HISTORY_LEN + 1:] + [prev]
-            p.slots[kind] = pid
+            self._activated(p, kind, pid)
             self._write_pointer(p)
             return prev, meta
+
+    @staticmethod
+    def _activated(p: Pointer, kind: str, pid: str) -> None:
+        """Pack ``pid`` becomes ``kind``'s active pack in ``p``: who did it and when go in ``p.activated``
+        (:func:`acting`'s device), and what it replaced in the caller's :class:`Acting` (``replaced``)."""
+        now, prev = acting(), p.slots[kind]
+        now.replaced = (p.activation(kind) or {"id": prev}) if prev else None
+        p.slots[kind] = pid
+        p.activated = {**p.activated, kind: {"id": pid, "by": now.by, "at": time.time()}}
+
+    def activation(self, kind: str) -> dict[str, Any] | None:
+        """Who made ``kind``'s active pack active and when: ``{"id", "by", "at"}`` (:meth:`Pointer.activation`)."""
+        return self.pointer().activation(_kind(kind))
 
     def restore_pointer(self, p: Pointer) -> None:
         """Put back a pointer read earlier (an engine refused what the store switched to)."""
@@ -267,6 +284,7 @@ class PackStore(Recovery):
             if prev:
                 p.history[kind] = [h for h in p.history[kind] if h != prev][-HISTORY_LEN + 1:] + [prev]
             p.slots[kind] = None
+            p.activated = {k: v for k, v in p.activated.items() if k != kind}
             self._write_pointer(p)
             return prev
 
@@ -289,7 +307,7 @@ class PackStore(Recovery):
                                  hint=f"each roll back goes one pack further back, and the packs rolled back from "
                                       f"stay installed: make one active again with hatbox box-pack ID --activate "
                                       f"(hatbox box-pack lists the box's packs)")
-            p.slots[kind] = history.pop()
+            self._activated(p, kind, history.pop())
             p.history[kind] = history
             self._write_pointer(p)
             return p.slots[kind]
@@ -300,13 +318,12 @@ class PackStore(Recovery):
         full disk (deleting is how room is made): the pack's bytes are gone before active.json is rewritten, and only
         if it named the pack.  A crash in between leaves a history naming a missing pack, which :meth:`recover` and
         :meth:`rollback` skip.  Unlike :meth:`delete_many` it refuses (StoreError) a pack that is not installed or is
-        active, and it keeps the pack's record in :attr:`deleted` (the last 16), for the answers that name it after."""
+        active."""
         with self._locked():
             meta = self.meta(pid)
             if self.pointer().slots.get(meta["kind"]) == pid:
                 raise StoreError(f"'{pid}' is active; deactivate it or activate another first")
-            self.deleted = {**dict(list(self.deleted.items())[-15:]), pid: meta}      # the last 16 deleted
-            self.delete_many([pid])
+            self.delete_many([pid], how="delete")
 
     def reachable(self) -> set[str]:
         """The packs a slot plays or a roll back can reach: the active ones and every slot's history (up to
@@ -327,14 +344,18 @@ class PackStore(Recovery):
                 self._write_pointer(p)
             return dropped
 
-    def delete_many(self, pids: list[str]) -> list[str]:
+    def delete_many(self, pids: list[str], by: str | None = None, how: str = "prune") -> list[str]:
         """Delete packs ``pids`` (none active: each is checked, under one lock) as :meth:`delete` does one, with
         one fsync of packs/ and one rewrite of active.json for them all; returns the ids deleted (those still
-        installed and not active).  :meth:`delete` goes through here too."""
+        installed and not active).  :meth:`delete` goes through here too.  Each deleted pack's record is kept in
+        :attr:`deleted` (the last 16) with who deleted it (``by``, else :func:`acting`'s), when, and ``how``
+        ("prune", "delete"), for the answers that name it after (p45 duo QA: "the box has no pack" said nothing of
+        the other laptop's prune a moment before)."""
         with self._locked():
             p = self.pointer()
             active = {pid for pid in p.slots.values() if pid}
             gone = [pid for pid in dict.fromkeys(pids) if pid not in active and (self._dir(pid) / META_FILE).exists()]
+            self._note_deleted(gone, acting().by if by is None else by, how)
             moved = []
             for pid in gone:
                 moved.append(self.trash / f"{pid}-{time.monotonic_ns()}")
@@ -349,6 +370,18 @@ class PackStore(Recovery):
                 p.history = history
                 self._write_pointer(p)
             return gone
+
+
+    def _note_deleted(self, pids: list[str], by: str, how: str) -> None:
+        """Keep the records of packs ``pids`` (about to be deleted by ``by``, ``how``) in :attr:`deleted`."""
+        now, notes = time.time(), {}
+        for pid in pids:
+            try:
+                notes[pid] = {**self.meta(pid), "deleted_by": by, "deleted_at": now, "deleted_how": how}
+            except (StoreError, OSError, ValueError):
+                notes[pid] = {"id": pid, "deleted_by": by, "deleted_at": now, "deleted_how": how}
+        kept = {k: v for k, v in self.deleted.items() if k not in notes}
+        self.deleted = dict(list({**kept, **notes}.items())[-16:])
 
 
 def to_activate(packs: list[dict[str, Any]], kind: str) -> str | None:

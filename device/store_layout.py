@@ -10,8 +10,11 @@ import hashlib
 import json
 import re
 import shutil
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
@@ -64,13 +67,27 @@ def installed_in(path: str | Path) -> tuple[Path, str] | None:
 
 @dataclass
 class Pointer:
-    """The active pack of each slot and the slot's previously active packs (oldest first)."""
+    """The active pack of each slot and the slot's previously active packs (oldest first); ``activated``: who made
+    each slot's pack active and when (p45 duo QA), ``{kind: {"id": pid, "by": paired device or "", "at": Unix
+    time}}``, a record that counts only while its ``id`` is the slot's pack (:meth:`activation`).  A pointer from
+    before the forty-fifth stop has none; an older box reading a newer one ignores it."""
 
     slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
     history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    activated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
-        return json.dumps({"slots": self.slots, "history": self.history}, indent=1, sort_keys=True).encode()
+        out: dict[str, Any] = {"slots": self.slots, "history": self.history}
+        if self.activated:
+            out["activated"] = self.activated
+        return json.dumps(out, indent=1, sort_keys=True).encode()
+
+    def activation(self, kind: str) -> dict[str, Any] | None:
+        """Who made ``kind``'s active pack active and when (``{"id", "by", "at"}``), None when the pointer does not
+        know (nothing active, a pointer from an older box, a slot changed by start-up repair)."""
+        rec = self.activated.get(kind)
+        pid = self.slots.get(kind)
+        return dict(rec) if pid and isinstance(rec, dict) and rec.get("id") == pid else None
 
     @classmethod
     def from_json(cls, data: bytes) -> "Pointer":
@@ -90,7 +107,40 @@ class Pointer:
                 raise ValueError(f"slot {kind} is {p.slots[kind]!r}, not a pack id")
             if not isinstance(p.history[kind], list) or not all(isinstance(h, str) for h in p.history[kind]):
                 raise ValueError(f"the {kind} history is not a list of pack ids")
+        done = raw.get("activated") if isinstance(raw, dict) else None      # optional: never makes it unreadable
+        p.activated = {k: v for k, v in done.items() if k in KINDS and isinstance(v, dict)} \
+            if isinstance(done, dict) else {}
         return p
+
+
+@dataclass
+class Acting:
+    """Who a change to the store is made for (the paired device's name, as the box's log says it; "" for the box
+    itself: its panel, its command line), and, once an activation is made, the activation record it replaced
+    (``replaced``: ``{"id", "by", "at"}``, ``{"id"}`` alone when the pointer did not know who; None: nothing was
+    active).  Set with :func:`acting_as` around the call; the store reads it (:func:`acting`)."""
+
+    by: str = ""
+    replaced: dict[str, Any] | None = None
+
+
+_ACTING: ContextVar[Acting | None] = ContextVar("hatbox_store_acting", default=None)
+
+
+@contextmanager
+def acting_as(by: str) -> Iterator[Acting]:
+    """The store's changes made inside (in this thread or task) are paired device ``by``'s: an activation records it
+    (:attr:`Pointer.activated`), an install (``installed_by``), a deletion (:attr:`PackStore.deleted`)."""
+    token = _ACTING.set(Acting(by))
+    try:
+        yield _ACTING.get() or Acting(by)
+    finally:
+        _ACTING.reset(token)
+
+
+def acting() -> Acting:
+    """The :class:`Acting` of :func:`acting_as` around this call; a fresh one (nobody named) outside any."""
+    return _ACTING.get() or Acting()
 
 
 def remove_path(path: Path) -> None:

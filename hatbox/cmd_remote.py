@@ -23,6 +23,7 @@ from hatbox.errors import HatboxError
 from hatbox.pack_names import find_pack, twin_note  # noqa: F401  (find_pack re-exported: it moved there)
 from hatbox.pack_names import pack_line as _pack_line
 from hatbox.pack_names import pack_words as _pack_words
+from hatbox.pack_who import deleted_error, previous_words, replaced_since, replaced_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import knob_units, print_status
 from hatbox.text import count_words
@@ -255,6 +256,7 @@ def push(args: argparse.Namespace) -> int:
         if (known := pack_on_box(c, path)) is not None:     # sent before (a broken connection): not sent again
             return on_box_already(c, known, args.activate, where[0])
         body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
+        since = replaced_since(c, body.get("pack")) if body.get("activated") else ""    # another laptop's, already
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
         done = "was on the box already" if body.get("installed_before") else "installed on the box"
@@ -265,7 +267,8 @@ def push(args: argparse.Namespace) -> int:
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")
         if body["activated"]:
-            print("  now active")
+            print(f"  {'made active' if since else 'now active'}{replaced_words(body.get('replaced'))}"
+                  + (f", but {since}" if since else ""))
         elif p.get("active"):
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
         else:
@@ -399,7 +402,10 @@ def box_pack(args: argparse.Namespace) -> int:
             if packs:
                 footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
-        pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
+        try:
+            pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
+        except HatboxError as exc:              # deleted a moment ago, by another laptop's prune? say so
+            raise deleted_error(c, args.id, exc) if "has no pack" in Exception.__str__(exc) else exc from None
         if args.delete:
             return _delete_pack(c, pack, args.yes, packs)
         if args.activate:
@@ -423,7 +429,7 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
         return 0
     body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")   # loaded anew: it plays again
     with _box_reply("POST /packs/ID/activate"):
-        before = f" (was {safe_text(body['previous'])})" if body.get("previous") else ""
+        before = previous_words(body)
         print(f"{what} was {cut}; it is loaded again and plays" if cut
               else f"{what} is now the box's active {kind} pack{before}")
     say_slot_warnings(client, str(pack["kind"]))

@@ -16,6 +16,7 @@ from typing import Any
 from device.versions import folded, newness     # folded: names compared as the box lists them
 from hatbox.box_client import _call, _size_words, one_named, safe_text
 from hatbox.errors import HatboxError
+from hatbox.pack_who import activated_words
 from hatbox.text import number_words, when_words
 
 
@@ -110,7 +111,8 @@ def twin_note(client: Any, pack: dict[str, Any], activated: bool) -> None:
         if not isinstance(other, dict) or other.get("id") == pack.get("id") or not _same_release(other, pack):
             continue
         when = when_words(other.get("installed"))
-        said = ", ".join(w for w in (safe_text(other.get("id", "?")), f"installed {when}" if when else "",
+        when = f"installed {when}{_by(other)}" if when else ""
+        said = ", ".join(w for w in (safe_text(other.get("id", "?")), when,
                                      "active" if other.get("active") else "") if w)
         what = f"'{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}'"
         todo = ("this one is the active one now" if activated
@@ -135,4 +137,11 @@ def pack_line(pack: dict[str, Any]) -> str:
     size = f", {_size_words(pack['size'])}" if isinstance(pack.get("size"), int) else ""
     return (f"{safe_text(pack['id'])}  {safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}, "
             f"{safe_text(pack.get('kind', '?'))}{size}" + "".join(f", {w}" for w in said)
-            + (f", installed {when}" if when else "") + (", active" if pack.get("active") else ""))
+            + (f", installed {when}" if when else "") + _by(pack)
+            + (activated_words(pack, ", {}") + ", active" if pack.get("active") else ""))
+
+
+def _by(pack: dict[str, Any]) -> str:
+    """" by laptopA" after when ``pack`` was installed, where the box knows who installed it (p45 duo QA)."""
+    by = pack.get("installed_by")
+    return f" by {safe_text(by)}" if isinstance(by, str) and by else ""

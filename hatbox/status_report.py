@@ -28,10 +28,11 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
           f"{safe_text(part('versions', dict).get('onnxruntime', '?'))})")
     eng = part("engine", dict)
     playing = eng.get("active") if isinstance(eng.get("active"), dict) else None
+    from hatbox.pack_who import active_note     # p45 duo QA: who made it active, and when (F8)
     for slot, pid in part("active", dict).items():
         silent = pid and playing is not None and slot in ("effect", "synth") and not playing.get(slot)
         cut = bypass_words(eng, slot) if pid and playing and playing.get(slot) else ""
-        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}"
+        print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}{active_note(s, pid)}"
               + ("  (not playing: the engine did not load it, see the warning below)" if silent else "")
               + (f"  {cut.strip()}" if cut else ""))
     print(f"  audio load {load_words({'load_mean': 0, **eng} if eng else {})}, "     # p45: not "worst" for p99.9

@@ -10,6 +10,8 @@ rest.  Errors are :class:`~device.api.errors.ApiError` like every route's.
 """
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any, Optional
 
 from fastapi import FastAPI, Query, Request
@@ -127,13 +129,59 @@ def _channels_now(hub: MidiHub, body: ChannelsSet) -> Channels:
     return Channels(kit=pick["kit"], synth=pick["synth"])
 
 
+class ChannelSetters:
+    """Who set the kit's and the synth's MIDI channel from a laptop, and when (this run of the box: a restart forgets
+    it), and the lock that makes ``PUT /midi/channels`` a check-and-set: two laptops' changes at once are taken one
+    after the other, the second seeing the first (p45 duo QA: A's --kit-channel 3 and B's --synth-channel 3 at once
+    both went through, the box left with both on channel 3 and A told "synth: every channel but 3")."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by: dict[str, tuple[str, float]] = {}      # "kit"/"synth" -> (paired device, time.monotonic())
+
+    def noted(self, body: ChannelsSet, device: str) -> None:
+        for name in ("kit", "synth"):
+            if f"{name}_channel" in body.model_fields_set:
+                self.by[name] = (device, time.monotonic())
+
+    def who(self, name: str) -> str:
+        """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop in this run; "" otherwise."""
+        from device.api.pack_routes import ago_words
+        if name not in self.by:
+            return ""
+        device, at = self.by[name]
+        return f" ({device or 'the box'} set it {ago_words(time.monotonic() - at)})"
+
+
+def _refuse_clash(now: Channels, wanted: Channels, body: ChannelsSet, setters: ChannelSetters) -> None:
+    """409, nothing changed, when ``wanted`` puts the kit and the synth on one channel alone (every other channel
+    silent) by setting only one of them onto the channel the other already plays alone: what another laptop set, or
+    set a while ago, which this request did not ask for.  A request that names both channels (``--kit-channel 3
+    --synth-channel 3``) asks for it, and gets the warning as before; a request that changes nothing is taken."""
+    given = {n for n in ("kit", "synth") if f"{n}_channel" in body.model_fields_set}
+    if wanted.warning() is None or wanted == now or given == {"kit", "synth"}:
+        return
+    mine = next(iter(given)) if given else "kit"
+    other, n = "synth" if mine == "kit" else "kit", (wanted.kit or 0) + 1
+    raise ApiError(409, "conflict", f"the {other} plays MIDI channel {n} alone{setters.who(other)}: the {mine} on "
+                   f"channel {n} too would leave the 15 other channels silent; nothing was changed",
+                   hint=f"to play both on channel {n}, give both: hatbox box-midi --kit-channel {n} --synth-channel "
+                        f"{n}; else pick another channel for the {mine} (hatbox box-midi shows the channels)")
+
+
 def _add_midi_routes(app: FastAPI, auth: Any) -> None:
+    setters = ChannelSetters()
+
     @app.put("/midi/channels", response_model=ChannelsResult, dependencies=[auth], responses=_errors(401, 409, 422))
     def midi_channels(request: Request, body: ChannelsSet) -> ChannelsResult:
+        from device.api.slot_routes import device_of
         from device.midi_saved import set_channels
         hub = _hub(request)
-        channels = _channels_now(hub, body)
-        set_channels(hub, channels)
+        with setters.lock:                 # check-and-set: a change made at the same moment waits, then sees this one
+            channels = _channels_now(hub, body)
+            _refuse_clash(hub.map.channels, channels, body, setters)
+            set_channels(hub, channels)
+            setters.noted(body, device_of(request))
         say_in_log(request, f"MIDI channels set: {channels.words()}")
         return ChannelsResult(**channels.state(), warning=channels.warning(),
                               message=f"MIDI channels: {channels.words()} (kept: the box starts with them, unless "

@@ -70,6 +70,37 @@ class PackInfo(BaseModel):
     active: bool = False
     used_last: bool = Field(False, description="the pack of its kind that was active last before the one now (or "
                             "before none was): the one to make active again")
+    installed_by: Optional[str] = Field(None, description="the paired device that installed it (null: the box does "
+                                        "not know: installed before the forty-fifth stop, or on the box itself)")
+    activated_by: Optional[str] = Field(None, description="the active pack: the paired device that made it active "
+                                        "('' the box itself: its panel, its command line; null: the box does not "
+                                        "know, or it is not active)")
+    activated_at: Optional[float] = Field(None, description="the active pack: when it was made active (Unix time, "
+                                          "the box's clock)")
+    activated_ago_s: Optional[float] = Field(None, description="the active pack: seconds since it was made active "
+                                             "(counted on the box: right whatever the laptop's clock reads)")
+
+
+class Replaced(BaseModel):
+    """The pack an activation took the place of, and who had made it active (when the box knows)."""
+    id: str
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    version: Optional[str] = None
+    by: Optional[str] = Field(None, description="the paired device that had made it active ('': the box itself; "
+                              "null: the box does not know)")
+    ago_s: Optional[float] = Field(None, description="seconds it had been active (null: not known)")
+
+
+class DeletedPack(BaseModel):
+    """``GET /packs/deleted``: a pack the box deleted lately (kept in memory: the last 16 since it started)."""
+    id: str
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    version: Optional[str] = None
+    by: str = Field("", description="the paired device that deleted it ('': the box itself)")
+    how: str = Field("delete", description="delete (hatbox box-pack ID --delete) or prune (hatbox box-pack --prune)")
+    ago_s: Optional[float] = Field(None, description="seconds since it was deleted, by the box's clock")
 
 
 class UploadResult(BaseModel):
@@ -81,6 +112,8 @@ class UploadResult(BaseModel):
     upload_seconds: float
     validate_seconds: float
     total_seconds: float
+    replaced: Optional[Replaced] = Field(None, description="activated: the pack it took the place of (null: none "
+                                         "was active, or not activated)")
 
 
 class SlotResult(BaseModel):
@@ -89,6 +122,8 @@ class SlotResult(BaseModel):
     previous: Optional[str]
     tagging: list[str] = Field(default_factory=list, description="libraries uploaded while no tagger was active, "
                                "which the box started tagging with the tagger pack made active")
+    replaced: Optional[Replaced] = Field(None, description="the pack it took the place of, with who had made it "
+                                         "active (null: none, or a change that made nothing active)")
 
 
 class Disk(BaseModel):

@@ -17,7 +17,7 @@ from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed, 
 from device.api.slot_routes import device_of, note_deleted_target
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload
-from device.store import StoreError
+from device.store import LIST_HINT, StoreError, acting_as
 
 
 def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None) -> M.PackInfo:
@@ -28,7 +28,64 @@ def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None)
     active, used_last = (meta["active"], meta["used_last"]) if "used_last" in meta else \
         (box.store.active().get(meta["kind"]) == meta["id"], box.store.used_last(meta["kind"]) == meta["id"])
     signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
-    return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer})
+    return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer,
+                         **(_activated(box, meta) if active else {})})
+
+
+def _ago(at: Any) -> float | None:
+    """Seconds since Unix time ``at`` by the box's clock (None for no time; never below 0)."""
+    return max(0.0, time.time() - float(at)) if isinstance(at, (int, float)) and not isinstance(at, bool) else None
+
+
+def _activated(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
+    """``activated_by``/``_at``/``_ago_s`` of active pack ``meta`` as its slot's record has them ({}: not known)."""
+    rec = box.store.activation(str(meta.get("kind")))
+    if rec is None or rec.get("id") != meta.get("id"):
+        return {}
+    at = rec.get("at")
+    return {"activated_by": str(rec.get("by") or ""), "activated_at": at, "activated_ago_s": _ago(at)}
+
+
+def replaced_info(box: Box, rec: dict[str, Any] | None) -> M.Replaced | None:
+    """The pack an activation took the place of (``rec``: the store's :class:`~device.store.Acting` ``replaced``),
+    named from its record (or its deleted record), with who had made it active and how long it had been."""
+    if not rec or not rec.get("id"):
+        return None
+    pid = str(rec["id"])
+    try:
+        meta = box.store.meta(pid)
+    except StoreError:
+        meta = box.store.deleted.get(pid) or {}
+    by = rec.get("by")
+    return M.Replaced(id=pid, kind=meta.get("kind"), name=meta.get("name"), version=meta.get("version"),
+                      by=str(by) if isinstance(by, str) else None, ago_s=_ago(rec.get("at")))
+
+
+def deleted_words(box: Box, pid: str) -> str:
+    """"laptopA's prune deleted it at 14:02 (40 s ago)" for pack ``pid`` the store deleted lately (its
+    :attr:`~device.store.PackStore.deleted`, the last 16); "" when it was not (or the box was started since)."""
+    gone = box.store.deleted.get(pid)
+    if not gone:
+        return ""
+    by, how, at = str(gone.get("deleted_by") or ""), gone.get("deleted_how"), gone.get("deleted_at")
+    who = (f"{by}'s prune" if by else "a prune") if how == "prune" else (by or "someone")
+    when = f" at {time.strftime('%H:%M', time.localtime(at))}" if isinstance(at, (int, float)) else ""
+    ago = _ago(at)
+    return f"{who} deleted it{when}" + (f" ({ago_words(ago)})" if ago is not None else "")
+
+
+def ago_words(seconds: float) -> str:
+    """"12 s ago", "5 min ago", "3 h ago" (the box's words for how long ago)."""
+    s = int(seconds)
+    return f"{s} s ago" if s < 120 else f"{s // 60} min ago" if s < 7200 else f"{s // 3600} h ago"
+
+
+def _install_as(by: str, install: Callable[..., Any], *args: Any) -> tuple[Any, dict[str, Any] | None]:
+    """``install(*args)`` on the worker thread as paired device ``by`` (device/store_layout.py ``acting_as``):
+    (its result, the activation record its activation replaced)."""
+    with acting_as(by) as who:
+        done = install(*args)
+    return done, who.replaced
 
 
 def _signature_now(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
@@ -42,10 +99,21 @@ def _signature_now(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _meta(box: Box, pid: str) -> dict[str, Any]:
+    """Pack ``pid``'s record; 404, naming who deleted it and when where the box deleted it lately (p45 duo QA)."""
     try:
         return box.store.meta(pid)
     except StoreError as exc:
+        gone = deleted_words(box, pid)
+        if gone:
+            raise ApiError(404, "not found", f"the box has no pack '{pid}': {gone}",
+                           hint=f"{LIST_HINT} (a deleted pack comes back with hatbox push PACK.hatpack)") from None
         raise _from_hatbox(404, "not found", exc) from None
+
+
+def _deleted_pack(meta: dict[str, Any]) -> M.DeletedPack:
+    return M.DeletedPack(id=str(meta.get("id")), kind=meta.get("kind"), name=meta.get("name"),
+                         version=meta.get("version"), by=str(meta.get("deleted_by") or ""),
+                         how=str(meta.get("deleted_how") or "delete"), ago_s=_ago(meta.get("deleted_at")))
 
 
 def _active_pack_hint(pack_id: str, kind: str) -> str:
@@ -74,16 +142,22 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
             _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
                                      lambda: stopped_error("received the pack", "pack", "push it again"))
             received, gate = time.perf_counter() - t, StopGate()
-            meta, activated, checked, before, tagging = await until_cut(
-                gate, install, box, upload, sha, activate, token_id, gate, executor=box.validator,
-                stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
+            (meta, activated, checked, before, tagging), replaced = await until_cut(
+                gate, _install_as, box.tokens.name(token_id), install, box, upload, sha, activate, token_id, gate,
+                executor=box.validator, stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
         except AuthError as exc:
             raise _unauthorized(exc, "nothing was installed") from None
         finally:
             upload.unlink(missing_ok=True)
         return M.UploadResult(pack=_pack_info(box, meta), activated=activated, installed_before=before,
-                              tagging=tagging, upload_seconds=received,
-                              validate_seconds=checked, total_seconds=time.perf_counter() - t)
+                              tagging=tagging, upload_seconds=received, validate_seconds=checked,
+                              total_seconds=time.perf_counter() - t,
+                              replaced=replaced_info(box, replaced) if activated else None)
+
+    @app.get("/packs/deleted", response_model=list[M.DeletedPack], dependencies=[auth], responses=_errors(401))
+    def deleted_packs(request: Request) -> list[M.DeletedPack]:
+        """The packs the box deleted lately (the last 16 since it started), newest last, with who deleted them."""
+        return [_deleted_pack(m) for m in box_of(request).store.deleted.values()]
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
     def get_pack(request: Request, pack_id: str) -> M.PackInfo:
@@ -103,7 +177,8 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
                                 "--cancel), then delete the pack")
         note_deleted_target(box, pack_id, kind, device_of(request))     # a roll back can say where its target went
         try:
-            box.store.delete(pack_id)
+            with acting_as(device_of(request)):
+                box.store.delete(pack_id)
         except StoreError as exc:       # the active pack of its kind: the box never deletes it
             raise ApiError(409, "conflict", Exception.__str__(exc),
                            hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
@@ -115,9 +190,11 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
         box = box_of(request)
         _meta(box, pack_id)
         try:
-            done = box.activate(pack_id)
+            with acting_as(device_of(request)) as who:
+                done = box.activate(pack_id)
         except OSError as exc:
             raise _pointer_failed(exc, f"making pack '{pack_id}' active") from None
+        done.replaced = replaced_info(box, who.replaced) if done.previous != pack_id else None
         say_in_log(request, f"pack {pack_id} made the active {done.slot} pack"
                    + (f" (was {done.previous})" if done.previous and done.previous != pack_id else ""))
         return done

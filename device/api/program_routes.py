@@ -12,6 +12,9 @@ program change did in the engine status (``midi_program``: ``GET /status``, hatb
 """
 from __future__ import annotations
 
+import json
+import logging
+import time
 from typing import Any, Optional
 
 from fastapi import FastAPI, Path, Query, Request
@@ -19,13 +22,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _errors
+from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, Hooks, ProgramMap, ProgramSwitcher,
                                   broken_by_delete, broken_words, check_program, newest_named, pack_words,
                                   program_words, resolve)
+from export.atomic import write_atomic
 from hatbox.errors import HatboxError, first_line
 
+log = logging.getLogger("hatbox.api")
+
 LIST_HINT = "hatbox box-pack lists the box's packs with their names and ids"
+MAPPED_BY = "midi-programs-by.json"     # in the store: who mapped each program, and when (p45 duo QA)
 PROGRAM = Path(ge=0, le=127, description="the MIDI program, 0..127 as the message carries it")
 
 
@@ -165,6 +173,38 @@ def _find(packs: list[dict[str, Any]], given: str) -> tuple[dict[str, Any], bool
     return found[0], True
 
 
+def _by_key(entry: Entry) -> str:
+    return f"{entry.program}/{'any' if entry.channel is None else entry.channel + 1}"
+
+
+def _mapped_by(box: Any) -> dict[str, Any]:
+    try:
+        kept = json.loads((box.store.root / MAPPED_BY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def note_mapped(box: Any, entry: Entry, by: str) -> None:
+    """Keep who mapped ``entry`` (paired device ``by``) and when, beside the program map (best effort: the map is what
+    counts; a note that cannot be written is logged)."""
+    kept = {**_mapped_by(box), _by_key(entry): {"pack": entry.pack, "by": by, "at": time.time()}}
+    try:
+        write_atomic(box.store.root / MAPPED_BY, json.dumps(kept, indent=1).encode("utf-8"))
+    except OSError as exc:
+        log.warning("could not keep who mapped MIDI program %d: %s", entry.program, exc)
+
+
+def who_mapped(box: Any, entry: Entry) -> str:
+    """", mapped by laptopA 3 min ago" for ``entry`` where the box kept who mapped it (its pack the same); ""."""
+    from device.api.pack_routes import ago_words
+    note = _mapped_by(box).get(_by_key(entry))
+    if not isinstance(note, dict) or note.get("pack") != entry.pack or not isinstance(note.get("at"), (int, float)):
+        return ""
+    by = str(note.get("by") or "")
+    return f", mapped by {by or 'the box'} {ago_words(max(0.0, time.time() - float(note['at'])))}"
+
+
 def _add_program_routes(app: FastAPI, auth: Any) -> None:
     _attach(app)
 
@@ -191,12 +231,15 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
             raise ApiError(507, "not kept", f"the program map could not be written ({exc.strerror or exc}): "
                            "nothing was mapped") from None
         switcher.forget_said()
+        who = "" if before is None or before == entry else who_mapped(box_of(request), before)
+        note_mapped(box_of(request), entry, device_of(request))
         follows = f", following the newest '{entry.name}'" if entry.follow else ""
         words = f"{program_words(program, channel)} switches in {pack_words(pack)}{follows}"
         say_in_log(request, f"MIDI {words}")
         return ProgramResult(mapped=_row(entry, packs), replaced=None if before is None else _row(before, packs),
                              message=words + ("" if before is None or before == entry else
-                                              f" (it switched {before.kind} pack {before.name} {before.version})"))
+                                              f" (it switched {before.kind} pack {before.name} {before.version}"
+                                              f"{who})"))
 
     @app.delete("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
                 responses=_errors(401, 404, 422, 507))
@@ -219,4 +262,4 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
         say_in_log(request, f"MIDI {said} cleared")
         return ProgramResult(mapped=None, replaced=_row(before, box_of(request).store.list()),
                              message=f"{said} no longer switches a pack (it switched {before.kind} pack "
-                                     f"{before.name} {before.version})")
+                                     f"{before.name} {before.version}{who_mapped(box_of(request), before)})")

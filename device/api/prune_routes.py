@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from device.api.errors import _errors
+from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.midi_programs import PROGRAMS_FILE, load_programs
 from device.prune_plan import plan as prune_plan, program_keeps
@@ -116,7 +117,7 @@ def _add_prune_routes(app: FastAPI, auth: Any) -> None:
                 kept += [(m, "not listed") for m in plan if m["id"] not in wanted]
                 plan = [m for m in plan if m["id"] in wanted]
             if not body.dry_run and plan:
-                done = set(box.store.delete_many([str(m["id"]) for m in plan]))
+                done = set(box.store.delete_many([str(m["id"]) for m in plan], by=device_of(request)))
                 plan = [m for m in plan if m["id"] in done]
         size = sum(int(m.get("size") or 0) for m in plan)
         totals = box.store.totals()

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from device.api import models as M
 from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed
 from device.api.state import ENGINE_SLOTS, box_of, say_in_log
-from device.store import StoreError
+from device.store import StoreError, acting_as
 from export.atomic import write_atomic
 
 log = logging.getLogger("hatbox.api")
@@ -150,7 +150,8 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
             before = box.store.pointer()
             prev = before.slots[slot]
             try:
-                pid = box.store.rollback(slot)
+                with acting_as(device_of(request)):     # the slot's record: who rolled it back, and when
+                    pid = box.store.rollback(slot)
             except StoreError as exc:
                 raise _no_earlier(box, slot, exc) from None
             except OSError as exc:

@@ -1,0 +1,136 @@
+"""Who did what to the box's packs, in the laptop's words (p45 duo QA: two laptops on one box).
+
+The box records who made each slot's pack active and when (``activated_by``/``activated_ago_s`` of the active pack in
+``GET /packs`` and ``GET /status``), answers an activation with what it replaced (``replaced``: its name, version, who
+had made it active and how long it had been), and keeps who deleted a pack lately (``GET /packs/deleted``).  Here
+they become words: "now active (was ts9 2.0.0, activated by laptopA 12 s ago)", ", active (activated by laptopB 5 s
+ago)", "the box has no pack 'ID': laptopA's prune deleted it at 14:02 (40 s ago)".  A box of an older hatbox gives
+none of these fields: nothing is said then.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from hatbox.box_client import _call, safe_text
+from hatbox.errors import HatboxError
+
+
+def _seconds(value: Any) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return max(0.0, float(value)) if ok else None
+
+
+def ago_words(seconds: Any) -> str:
+    """"12 s ago", "5 min ago", "3 h ago", "2 days ago"; "" for no number."""
+    s = _seconds(seconds)
+    if s is None:
+        return ""
+    n = int(s)
+    return (f"{n} s ago" if n < 120 else f"{n // 60} min ago" if n < 7200 else f"{n // 3600} h ago" if n < 172800
+            else f"{n // 86400} days ago")
+
+
+def _by_words(by: Any, seconds: Any) -> str:
+    """"activated by laptopA 12 s ago" ("activated on the box" for '' ; "" when the box does not know)."""
+    ago = ago_words(seconds)
+    if not isinstance(by, str) or not ago:
+        return ""
+    return f"activated {'by ' + safe_text(by) if by else 'on the box'} {ago}"
+
+
+def replaced_words(replaced: Any) -> str:
+    """" (was ts9 2.0.0, activated by laptopA 12 s ago)" from a push's ``replaced`` (the box's answer); "" when
+    nothing was active, or the box is older than ``replaced``."""
+    if not isinstance(replaced, dict) or not replaced.get("id"):
+        return ""
+    name, version = replaced.get("name"), replaced.get("version")
+    what = f"{safe_text(name)} {safe_text(version)}" if name and version else safe_text(replaced["id"])
+    who = _by_words(replaced.get("by"), replaced.get("ago_s"))
+    return f" (was {what}" + (f", {who}" if who else "") + ")"
+
+
+def previous_words(body: dict[str, Any]) -> str:
+    """" (was ID); laptopA had made it active 12 s ago" from an activation's answer (``previous``, and ``replaced``
+    where the box knows who); " (was ID)" alone from an older box, or where it does not know; "" for no previous."""
+    if not body.get("previous"):
+        return ""
+    replaced = body.get("replaced") if isinstance(body.get("replaced"), dict) else {}
+    by, ago = replaced.get("by"), ago_words(replaced.get("ago_s"))
+    who = f"; {safe_text(by) if by else 'the box'} had made it active {ago}" if isinstance(by, str) and ago else ""
+    return f" (was {safe_text(body['previous'])}){who}"
+
+
+def activated_words(pack: dict[str, Any], form: str = " ({})") -> str:
+    """" (activated by laptopB 5 s ago)" (``form`` around the words) for an active pack whose entry (GET /packs,
+    /status) says so; "" otherwise."""
+    if not pack.get("active", True):
+        return ""
+    who = _by_words(pack.get("activated_by"), pack.get("activated_ago_s"))
+    return form.format(who) if who else ""
+
+
+def active_note(status: dict[str, Any], pid: Any) -> str:
+    """`hatbox status`'s words after an active pack ``pid``: its :func:`activated_words` from the status's ``packs``."""
+    packs = status.get("packs") if isinstance(status.get("packs"), list) else []
+    pack = next((p for p in packs if isinstance(p, dict) and pid and p.get("id") == pid), None)
+    return activated_words(pack) if pack is not None else ""
+
+
+def replaced_since(client: Any, pack: Any) -> str:
+    """When, by now, another pack than ``pack`` (just made active) is its slot's active one: "laptopB made ts9 3.0.0
+    active 1 s ago: that is what plays now, not this one" (another laptop's push or activation came right after);
+    "" when ``pack`` is still active, or the box cannot say."""
+    if not isinstance(pack, dict):
+        return ""
+    try:
+        status = _call(client, "GET", "/status", expect=dict)
+    except HatboxError:
+        return ""
+    active = status.get("active") if isinstance(status.get("active"), dict) else {}
+    now = active.get(pack.get("kind"))
+    if not now or now == pack.get("id"):
+        return ""
+    packs = status.get("packs") if isinstance(status.get("packs"), list) else []
+    other = next((p for p in packs if isinstance(p, dict) and p.get("id") == now), {"id": now})
+    what = f"{safe_text(other['name'])} {safe_text(other['version'])}" if other.get("name") else safe_text(now)
+    by, ago = other.get("activated_by"), ago_words(other.get("activated_ago_s"))
+    who = (safe_text(by) if by else "the box") if isinstance(by, str) and ago else "another activation"
+    return f"{who} made {what} active {ago or 'since'}: that is what plays now, not this one"
+
+
+def deleted_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
+    """``missing`` ("the box has no pack 'ID'") with who deleted it and when, where the box deleted a pack ``given``
+    names lately (its id, its name, the start of its hash: ``GET /packs/deleted``); ``missing`` itself otherwise (a
+    box before that list, or no such deletion)."""
+    try:
+        gone = _call(client, "GET", "/packs/deleted", expect=list)
+    except HatboxError:
+        return missing
+    hits = [g for g in gone if isinstance(g, dict) and _names(g, given)]
+    if not hits:
+        return missing
+    return HatboxError(f"{Exception.__str__(missing)}: {gone_words(hits[-1])}",
+                       hint="hatbox box-pack lists the installed packs; a deleted pack comes back with hatbox push "
+                            "PACK.hatpack")
+
+
+def _names(gone: dict[str, Any], given: str) -> bool:
+    """Whether ``given`` names deleted pack ``gone`` as `hatbox box-pack` takes a name: its id, its name (any case),
+    or the start (4 hex digits or more) of the hash that ends its id."""
+    text = given.strip().lower()
+    hashed = len(text) >= 4 and all(c in "0123456789abcdef" for c in text)
+    return bool(text) and (gone.get("id") == given.strip() or str(gone.get("name", "")).lower() == text
+                           or (hashed and str(gone.get("id", "")).rsplit("-", 1)[-1].startswith(text)))
+
+
+def gone_words(gone: dict[str, Any]) -> str:
+    """"laptopA's prune deleted it at 14:02 (40 s ago)" (the time on this computer's clock, from the box's count of
+    how long ago: right whatever the box's clock reads)."""
+    by = safe_text(gone.get("by") or "")
+    who = (f"{by}'s prune" if by else "a prune") if gone.get("how") == "prune" else (by or "the box")
+    ago = _seconds(gone.get("ago_s"))
+    if ago is None:
+        return f"{who} deleted it"
+    return f"{who} deleted it at {time.strftime('%H:%M', time.localtime(time.time() - ago))} ({ago_words(ago)})"
