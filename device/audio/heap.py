@@ -2,10 +2,10 @@
 
 Why (forty-fifth stop, soak QA): the engine's resident set grew 0.8-1 MiB with every new pack version activated and
 never came back, while the unit cache (device/audio/unit_cache.py) kept at most 4 units per slot.  Measured in one
-process (bench/engine_rss_versions.py; /tmp experiments in the helper's report): 40 new versions of the factory
-drive prepared and dropped through the loader, memory locked as the engine locks it, grew 316 -> 334 MiB; with the
-threshold fixed, 316 -> 324 MiB, flat from the 8th version on (the synth: 316 -> 338, fixed 315 -> 324).  Nothing
-kept per pack grows: it is the allocator.
+process (docs/p45-engine-memory.md): 40 new versions of the factory drive prepared and dropped through the loader,
+memory locked as the engine locks it, grew 316 -> 334 MiB; with the threshold fixed, 316 -> 324 MiB, flat from the
+8th version on (the synth: 316 -> 338, fixed 315 -> 324); nothing on the Python side grew.  The real engine process
+(bench/engine_rss_versions.py): 0.55 / 0.60 MiB per new drive / synth version before, 0.009 / 0.033 fixed.
 
 glibc serves a block of at least ``M_MMAP_THRESHOLD`` bytes (128 KiB at start) with its own ``mmap`` and gives it
 back with ``munmap`` at ``free``.  But by default that threshold is dynamic: the first time such a block is freed,
@@ -34,12 +34,12 @@ PIN_ENV = "HATBOX_HEAP_PIN"  # "0": leave glibc's dynamic threshold (the engine 
 
 
 def glibc() -> Any | None:
-    """The C library, when it is glibc (it has ``mallopt`` and ``malloc_trim``); None otherwise."""
+    """The C library, when it has ``mallopt`` (glibc); None otherwise."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     except OSError:
         return None
-    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "mallopt") else None
 
 
 def pin_wanted(environ: Any = os.environ) -> bool:
