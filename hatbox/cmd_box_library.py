@@ -21,8 +21,8 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, before_sending, library_there, note_lines, report_lines, tagger_way, \
     temp_folder
-from hatbox.library_owners import UNNAMED_NOTE, hit_label, same_name_lines, several_named, unnamed_corrections, \
-    uploaded_words
+from hatbox.library_owners import UNNAMED_NOTE, fixes_by, hit_label, same_name_lines, several_named, \
+    unnamed_corrections, uploaded_words
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -479,9 +479,10 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
         hits = answer
         if hits:
             heading(tag_heading(safe_text(args.tag)))
+        fixes = fixes_by(c, lid, hits)               # who made each correction listed
         for hit in hits:
-            print(f"{hit_label(hit):>6}  {safe_text(hit['path'])}")
-        if unnamed_corrections(hits):
+            print(f"{hit_label(hit, fixes.get(hit['path'])):>6}  {safe_text(hit['path'])}")
+        if unnamed_corrections(hits, fixes):
             footer(UNNAMED_NOTE)
         if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
             library_browse.tag_list_note(c, lid, args.tag, len(hits))

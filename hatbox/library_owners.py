@@ -2,8 +2,9 @@
 each correction (device/api/library_owners.py; p45 duo QA, two laptops sharing one box).
 
 The box answers ``uploaded_by`` (the device name a laptop paired under) and ``uploaded_by_you`` for a library, and
-``corrected_by`` / ``corrected_by_you`` for a corrected file; a library or correction from before the box kept who
-has None for both, and is said as before (a correction: "yours", with a note saying why it may not be).
+``by`` / ``by_you`` for each correction (GET /libraries/{id}/fixes); a library or correction from before the box kept
+who has None for both (or leaves them out), and is said as before (a correction: "yours", with a note saying why it
+may not be).
 """
 from __future__ import annotations
 
@@ -105,21 +106,34 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
     return f"{up} before the box kept who uploaded it: {what}"
 
 
-def hit_label(hit: dict[str, Any]) -> str:
+def fixes_by(client: Any, lid: str, hits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Who made the corrections among ``hits`` (files of library ``lid``, quoted for the URL): path -> its entry of
+    GET /libraries/{id}/fixes (``by``, ``by_you``); {} when none of them is a correction or the box does not say."""
+    if not any(h.get("corrected") for h in hits):
+        return {}
+    try:
+        fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
+    except HatboxError:
+        return {}
+    return {str(f.get("path")): f for f in fixes if isinstance(f, dict)}
+
+
+def hit_label(hit: dict[str, Any], fix: dict[str, Any] | None) -> str:
     """A file's first column under `box-library ID --tag TAG`: the tagger's score, "yours" for this laptop's
-    correction, "laptopB's" for another's (spaces in the name as "_": scripts read the column as one word), and
-    "yours" for a correction the box does not know the maker of (:data:`UNNAMED_NOTE` says why)."""
+    correction, "laptopB's" for another's (``fix``: its entry of :func:`fixes_by`; spaces in the name as "_": scripts
+    read the column as one word), and "yours" for a correction the box does not know the maker of
+    (:data:`UNNAMED_NOTE` says why)."""
     if not hit.get("corrected"):
         return f"{hit['score']:.3f}"
-    by = hit.get("corrected_by")
-    if hit.get("corrected_by_you") is False and isinstance(by, str) and by:
+    by = (fix or {}).get("by")
+    if (fix or {}).get("by_you") is False and isinstance(by, str) and by:
         return "_".join(safe_text(by).split()) + "'s"
     return "yours"
 
 
-def unnamed_corrections(hits: list[dict[str, Any]]) -> bool:
+def unnamed_corrections(hits: list[dict[str, Any]], fixes: dict[str, dict[str, Any]]) -> bool:
     """Whether any of ``hits`` is a correction whose maker the box does not know (made before it kept who)."""
-    return any(h.get("corrected") and h.get("corrected_by_you") is None for h in hits)
+    return any(h.get("corrected") and (fixes.get(str(h.get("path"))) or {}).get("by_you") is None for h in hits)
 
 
 def tags_and_fixes(client: Any, lib: dict[str, Any]) -> str:

@@ -82,9 +82,8 @@ def note_fixers(folder: Path, fixes: Iterable[tuple[str, list[str]]], name: str,
 
 
 def fixer_fields(entry: dict[str, str] | None, token_id: str | None, tokens: Any) -> dict[str, Any]:
-    """``corrected_by`` and ``corrected_by_you`` of a corrected file whose :data:`FIXERS` entry is ``entry`` (None:
-    made before the box kept who; both None then)."""
+    """``by`` and ``by_you`` of a correction whose :data:`FIXERS` entry is ``entry`` (None: made before the box kept
+    who; both None then), as GET /libraries/{id}/fixes answers them."""
     if entry is None:
-        return {"corrected_by": None, "corrected_by_you": None}
-    return {"corrected_by": entry.get("by"),
-            "corrected_by_you": is_yours(entry.get("token"), entry.get("by"), token_id, tokens)}
+        return {"by": None, "by_you": None}
+    return {"by": entry.get("by"), "by_you": is_yours(entry.get("token"), entry.get("by"), token_id, tokens)}

@@ -84,9 +84,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             gate = StopGate()                   # the box stopping cuts the unpacking off before its commit
             hold = gate.guard(functools.partial(box.tokens.held, token_id))  # before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
-            ingest = functools.partial(box.libraries.ingest, by=uploader(box.tokens.name(token_id), token_id))
-            info = await until_cut(gate, ingest, upload, name, pack, tagger, hold, room, sha256, began,
-                                   gate.committing, executor=box.validator,
+            by = uploader(box.tokens.name(token_id), token_id)          # kept in its record: who sent it
+            info = await until_cut(gate, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
+                                   gate.committing, by, executor=box.validator,
                                    stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
@@ -194,10 +194,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
-    def library_files_with_tag(request: Request, library_id: str, tag: str, limit: int = Query(200, ge=1, le=10000),
-                               token_id: str = auth) -> list[M.TaggedFile]:
-        """The files carrying ``tag``, corrections first (each with who made it); while the library is being tagged a
-        tag no file carries yet is no file yet (p45 duo QA: a 404 "not one of this library's tags ()" at 0 of 17)."""
+    def library_files_with_tag(request: Request, library_id: str, tag: str,
+                               limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
+        """The files carrying ``tag``, corrections first; while the library is being tagged a tag no file carries yet
+        is no file yet (p45 duo QA: a 404 "not one of this library's tags ()" at 0 of 17, a 409 before that)."""
         from device.library import files_with_tag
         box = box_of(request)
         if _being_tagged(box, library_id) and not (box.libraries.root / library_id / "tags.db").is_file():
@@ -210,10 +210,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             if _being_tagged(box, library_id):
                 return []
             raise _from_hatbox(404, "not found", exc) from None
-        by = fixers(files.parent)
-        return [M.TaggedFile(path=rel, score=h.score, corrected=h.corrected,
-                             **(fixer_fields(by.get(rel), token_id, box.tokens) if h.corrected else {}))
-                for h in hits for rel in (_rel(h.path, files),)]
+        return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
 
     @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
@@ -333,7 +330,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         with _whole_db(library_id):
             found = read_fixes(db, files)
         by = fixers(files.parent)
-        return [M.FileFix(**f, **_named(fixer_fields(by.get(f["path"]), token_id, box.tokens))) for f in found]
+        return [M.FileFix(**f, **fixer_fields(by.get(f["path"]), token_id, box.tokens)) for f in found]
 
     @app.post("/libraries/{library_id}/fixes", response_model=FixesKept,
               responses=_errors(401, 404, 409, 422, 500, 507))
@@ -375,11 +372,6 @@ def _being_tagged(box: Any, lid: str) -> bool:
         return box.libraries.get(lid).get("state") == "tagging"
     except KeyError:
         return False
-
-
-def _named(fields: dict[str, Any]) -> dict[str, Any]:
-    """:func:`device.api.library_owners.fixer_fields` as a FileFix's ``by`` and ``by_you``."""
-    return {"by": fields["corrected_by"], "by_you": fields["corrected_by_you"]}
 
 
 def _inside(files: Path, path: str) -> bool:

@@ -255,13 +255,8 @@ class FixesTaken(BaseModel):
 class TaggedFile(BaseModel):
     path: str = Field(description="relative to the library's folder")
     score: float = Field(description="the tagger's probability, 1.0 for your own tag")
-    corrected: bool = Field(description="the tag is a correction (PUT /libraries/{id}/files/tags), not the tagger's")
-    corrected_by: Optional[str] = Field(None, description="the device name of the pairing that made the correction "
-                                                          "(None: the tagger's tag, or a correction made before the "
-                                                          "box kept who)")
-    corrected_by_you: Optional[bool] = Field(None, description="whether the pairing asking made the correction; None: "
-                                                               "not known (the tagger's, or made before the box kept "
-                                                               "who)")
+    corrected: bool = Field(description="the tag is a correction (PUT /libraries/{id}/files/tags), not the tagger's "
+                                        "(who made it: GET /libraries/{id}/fixes, by)")
 
 
 class UnsureFile(BaseModel):
@@ -323,9 +318,11 @@ class LibrarySummary(BaseModel):
 
     @model_serializer(mode="wrap")
     def _retag_only_when_there(self, handler: Any) -> dict[str, Any]:
-        """The re-tag fields only when they say something: the listing of a library with none is as before."""
+        """The re-tag fields, and who uploaded it and its sequence, only when they say something: the listing of a
+        library with none (one uploaded before the box kept them) is as before."""
         out = handler(self)
-        return {k: v for k, v in out.items() if k not in ("tags_from", "stopped_retag") or v is not None}
+        quiet = ("tags_from", "stopped_retag", "uploaded_by", "uploaded_by_you")
+        return {k: v for k, v in out.items() if (k not in quiet or v is not None) and (k != "seq" or v)}
 
 
 class MidiKnob(BaseModel):
