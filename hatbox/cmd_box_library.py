@@ -484,8 +484,7 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
             print(f"{hit_label(hit, fixes.get(hit['path'])):>6}  {safe_text(hit['path'])}")
         if unnamed_corrections(hits, fixes):
             footer(UNNAMED_NOTE)
-        if len(hits) in (0, args.k):                # none, or maybe cut at -k: say which
-            library_browse.tag_list_note(c, lid, args.tag, len(hits))
+        library_browse.tag_list_note(c, lid, args.tag, len(hits))    # none, cut at -k, or more to come: which
     else:
         lib = answer["library"]
         refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""

@@ -108,11 +108,13 @@ def tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
     (p45 duo QA: "not one of this library's tags ()" at 0 of 17, then "the library's tags: none yet")."""
     lib = _state(client, lid)
     typed, tagging = safe_text(str(lib.get("id") or lid)), lib.get("state") == "tagging"
+    counts = _tag_counts(client, lid) if tagging else _call(client, "GET", f"/libraries/{lid}/tags")
     if tagging and shown == 0:
-        footer(f"{tagging_words(lib)}: no file tagged '{safe_text(tag)}' yet; try again when it is done "
+        used = [safe_text(t) for t, k in by_count(counts) if k]
+        so_far = f" (its tags so far: {', '.join(used[:8])}{', ...' if len(used) > 8 else ''})" if used else ""
+        footer(f"{tagging_words(lib)}: no file tagged '{safe_text(tag)}' yet{so_far}; try again when it is done "
                f"(hatbox box-library {typed} --wait follows it), or list the tags so far: hatbox box-library {typed}")
         return
-    counts = _call(client, "GET", f"/libraries/{lid}/tags")
     n = counts.get(tag, 0) if isinstance(counts.get(tag, 0), int) else 0
     going = f"; {tagging_words(lib)}: more may come" if tagging else ""
     if shown == 0:
@@ -122,3 +124,13 @@ def tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
         footer(cut_line(shown, n) + going)
     elif going:
         footer(going.removeprefix("; "))
+
+
+def _tag_counts(client: Any, lid: str) -> dict[str, int]:
+    """GET /libraries/ID/tags of a library being tagged: {} while it has no tag database yet (the box's 409)."""
+    from hatbox.errors import HatboxError
+    try:
+        counts = _call(client, "GET", f"/libraries/{lid}/tags")
+    except HatboxError:
+        return {}
+    return counts if isinstance(counts, dict) else {}

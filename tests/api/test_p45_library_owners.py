@@ -251,8 +251,10 @@ def test_a_tag_asked_while_the_library_is_tagged_has_one_answer(laptops: Laptops
         lid = laptops.ids(name)[0]
         rc, out, err = laptops.run(capsys, "B", "box-library", lid, "--tag", "hihat")
         assert rc == 0 and out == "", (out, err)
+        so_far = "" if before else " (its tags so far: snare)"           # what the tagger gave the two files
         assert err.startswith(f"the library is being tagged ({'0 of 2' if before else 'finishing'}): no file "
-                              f"tagged 'hihat' yet; try again when it is done (hatbox box-library {lid} --wait"), err
+                              f"tagged 'hihat' yet{so_far}; try again when it is done (hatbox box-library {lid} "
+                              "--wait"), err
         assert "not one of this library's tags" not in err and "none yet" not in err
         held.release.set()
         libs.wait(lid, 20)
