@@ -91,7 +91,7 @@ def _words(n: int, size: int, dry_run: bool, kept: int, dropped: int) -> str:
     steps = f" ({dropped} roll-back step{'s' if dropped != 1 else ''} {'would go' if dry_run else 'dropped'})" \
         if dropped else ""
     if n == 0:
-        return (f"nothing to delete{steps}: each of the {kept} packs is active, reachable by a roll back, mapped to a "
+        return (f"nothing to delete{steps}: each of the {kept} packs is active, reachable by a roll back, played by a "
                 "MIDI program, a library's tagger, or among the newest of its name (kept_packs says which)")
     verb = "would free" if dry_run else "freed"
     return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {_size_words(size)}{steps}"
