@@ -408,18 +408,46 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
 
     up = _Upload(shown or path.name, path.stat().st_size, listing)
     timeout = httpx.Timeout(UPLOAD_STALL_S, connect=CONNECT_TIMEOUT_S, read=UPLOAD_ANSWER_S)
+    watch = _answer_watch(client, up, quiet)
     try:
-        with progress_bar(total=up.size, kind="bytes", desc=safe_text(up.name), disable=quiet, leave=False) as bar:
+        with progress_bar(total=up.size, kind="bytes", desc=safe_text(up.name), disable=quiet, leave=False) as bar, \
+                watch:
             return _call(client, "POST", route, upload=up, params=params, content=_chunks(path, bar, up),
                          timeout=timeout,
                          headers={"Content-Length": str(up.size), "Content-Type": "application/octet-stream"})
     except KeyboardInterrupt as exc:
         client.close()                      # hang up now: the box drops a cut-off upload when the link goes
+        if watch.gone:                      # not Ctrl-C: the box stopped answering its health checks
+            raise _gone_error(up, watch.gone_after) from None
         if up.done:
             raise _Interrupted(f"interrupted ({stopped_by(exc)}) after all of {safe_text(up.name)} was sent: the box may "
                                f"still keep it", hint=f"see whether it did: {listing}") from None
         raise _Interrupted(f"interrupted ({stopped_by(exc)}) after {up.progress()}: the box keeps nothing of an upload cut "
                            "short") from None
+
+
+def _answer_watch(client: Any, up: _Upload, quiet: bool) -> Any:
+    """The watch over the box while it checks upload ``up`` (hatbox.upload_watch): GET /health on ``client`` (a
+    connection of its own), its words on stderr unless ``quiet``."""
+    from hatbox.upload_watch import HEALTH_TIMEOUT_S, AnswerWatch, stderr_line
+
+    def alive() -> bool:
+        try:
+            return client.get("/health", timeout=HEALTH_TIMEOUT_S).status_code < 500
+        except Exception:  # noqa: BLE001 - any failure to answer is no answer
+            return False
+    library = up.listing == "hatbox box-library"
+    doing = f"{'unpacking' if library else 'checking'} {safe_text(up.name)}"
+    return AnswerWatch(alive, (lambda line: None) if quiet else stderr_line, lambda: up.done, doing)
+
+
+def _gone_error(up: _Upload, after_s: float) -> HatboxError:
+    """The box stopped answering (its health too, for ``after_s``) after all of upload ``up`` was sent."""
+    what = "unpacked the library" if up.listing == "hatbox box-library" else "checked the pack"
+    return HatboxError(f"the box stopped answering while it {what} ({safe_text(up.name)}: nothing for "
+                       f"{after_s:g} s); it may or may not have kept it: see {up.listing} once it is back",
+                       hint="is the box on, and on the network? a box that lost its power keeps nothing half "
+                            f"checked; send it again once {up.listing} shows it is not there")
 
 
 def _check_limit(client: Any, path: Path, key: str, size: int | None = None, what: str | None = None) -> None:

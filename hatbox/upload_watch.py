@@ -1,0 +1,97 @@
+"""While the box checks an upload (hatbox/box_client.py's ``upload``): say that the laptop is waiting, and check on a
+second connection that the box is still there.
+
+After an upload's last byte the box checks the pack (about a second) or unpacks the library (minutes for a big
+one) before it answers: the laptop waits up to box_client.UPLOAD_ANSWER_S for that answer.  A box that lost its
+power on Wi-Fi closes nothing: the connection stays open and silent, and the laptop sat 10 minutes at 100 % without a
+word (p45 crash QA).  Now a thread asks the box's ``GET /health`` every :data:`HEALTH_EVERY_S`; a box that answers
+is waited for (a big library takes long), one that answers none of them for :data:`GONE_AFTER_S` is given up: the
+thread interrupts the waiting (main) thread with SIGINT, which the upload turns into a HatboxError, not Ctrl-C's
+words.  Where the upload does not run in the main thread, or the platform cannot signal one thread (Windows), only
+the words are said and the long limit stands.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from typing import Any, Callable
+
+SAY_AFTER_S = 2.0       # the answer not there this long after the last byte: say the box is checking it
+SAY_EVERY_S = 30.0      # then say it again, with how long, this often
+HEALTH_EVERY_S = 5.0    # ask GET /health this often once the last byte is sent
+HEALTH_TIMEOUT_S = 5.0  # one health call's connect and read limit
+GONE_AFTER_S = 30.0     # no health answer for this long: the box is gone (power cut, off the network)
+
+
+class AnswerWatch:
+    """Watches the box while the main thread waits for its answer to an upload.  ``alive()`` asks the box (True: it
+    answered); ``said(line)`` prints a line; ``sent()`` says whether the upload's last byte went.  Use as a context
+    manager around the request; :attr:`gone` says whether it gave the box up (and interrupted the main thread)."""
+
+    def __init__(self, alive: Callable[[], bool], said: Callable[[str], None], sent: Callable[[], bool],
+                 doing: str, **times: float) -> None:
+        self.alive, self.said, self.sent, self.doing = alive, said, sent, doing
+        self.say_after = times.get("say_after", SAY_AFTER_S)
+        self.say_every = times.get("say_every", SAY_EVERY_S)
+        self.every = times.get("every", HEALTH_EVERY_S)
+        self.gone_after = times.get("gone_after", GONE_AFTER_S)
+        self.gone = False
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._main = threading.main_thread().ident
+        self._thread: threading.Thread | None = None
+        self._can = self._interruptible()
+
+    def _interruptible(self) -> bool:
+        """Whether the calling thread (the one that makes the request) is the main one, the platform can signal it
+        alone (POSIX), and SIGINT has a Python handler there (which raises in it; a default one would end hatbox)."""
+        return (threading.get_ident() == self._main and hasattr(signal, "pthread_kill")
+                and callable(signal.getsignal(signal.SIGINT)))
+
+    def __enter__(self) -> AnswerWatch:
+        self._thread = threading.Thread(target=self._run, name="hatbox-upload-watch", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._lock:
+            self._stop.set()                # no signal goes after this
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        """Wait for the last byte, then say and check until the request ends (or the box is given up)."""
+        while not self.sent():
+            if self._stop.wait(0.05):
+                return
+        start = last_ok = said_at = time.monotonic()
+        first, asked_at = True, start
+        while not self._stop.wait(min(self.every, self.say_after)):
+            now = time.monotonic()
+            if now - said_at >= (self.say_after if first else self.say_every):
+                self.said(f"the box is {self.doing} ..." if first else
+                          f"the box is still {self.doing} ({now - start:.0f} s)")
+                first, said_at = False, now
+            if not self._can or now - asked_at < self.every:
+                continue
+            asked_at = now
+            if self.alive():
+                last_ok = time.monotonic()
+            elif time.monotonic() - last_ok >= self.gone_after:
+                self._give_up()
+                return
+
+    def _give_up(self) -> None:
+        """The box answered nothing for ``gone_after``: mark it gone and interrupt the main thread's wait."""
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self.gone = True
+            signal.pthread_kill(self._main, signal.SIGINT)
+
+
+def stderr_line(line: str) -> None:
+    """Print ``line`` on stderr (where the progress bar is)."""
+    print(line, file=sys.stderr, flush=True)
