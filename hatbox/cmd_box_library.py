@@ -74,8 +74,8 @@ def push_library(args: argparse.Namespace) -> int:
         said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
         there = None if args.again else library_there(c, archive, look.audio)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
-            already_there(c, there, src, fixes, said)
-            if args.wait and there.get("state") == "tagging":
+            already_there(c, there, src, fixes, said, wait=args.wait)
+            if args.wait and there.get("state") in ("tagging", "done"):    # a re-run (a power cut): as a fresh one
                 _follow_to_end(c, there["id"], args.quiet, str(there.get("name") or ""))
             return 0
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",

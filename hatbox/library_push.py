@@ -103,25 +103,28 @@ def audio_members(archive: Path) -> dict[str, int]:
 
 
 def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None,
-                  said: frozenset[str] | set[str] = frozenset()) -> None:
-    """``src`` is on the box already as library ``lib``: its files are not sent again.  What the box's checks found
-    when it was sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just
-    named).  The laptop's corrections of them (``fixes``, the database `push-library` sends them from) go to it,
-    said in words; with none to send, HatboxError (nothing was sent) saying where the library is and what to do
-    next."""
-    lid = safe_text(str(lib.get("id", "?")))
+                  said: frozenset[str] | set[str] = frozenset(), wait: bool = False) -> None:
+    """``src`` is on the box already as library ``lib``: its files are not sent again, said in a line (exit 0: a
+    re-run of the same push, e.g. after a power cut, finds its work done).  What the box's checks found when it was
+    sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just named).  The
+    laptop's corrections of them (``fixes``, the database `push-library` sends them from) go to it, said in words.
+    ``wait``: the caller follows its tagging next (a library tagging or tagged), said here instead of the hint."""
     earlier_checks(client, src, lib, said)
     sending = laptop_fixes(fixes, src)[0] if fixes is not None else []
-    if fixes is None or not sending:
-        raise HatboxError(f"{_held_words(src, lib)}; nothing was sent",
-                          hint=f"{_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
-                               f"{shlex.quote(safe_text(str(src)))} --again")
+    follows = wait and lib.get("state") in FOLLOWED
+    if not sending:
+        print(f"{_held_words(src, lib)}; nothing was sent" + ("; following its tagging" if follows else ""))
+        if not follows:
+            print(f"  {_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
+                  f"{shlex.quote(safe_text(str(src)))} --again")
+        return
     print(f"{_held_words(src, lib)}: its files were not sent again; sending your corrections of "
           f"{count_words(len(sending), 'file')} to it")
     send_fixes(client, str(lib.get("id")), fixes, src, went="went to it")
-    print(f"  {_next_step(client, lib)}")
-    if lib.get("state") == "tagging":
-        print(f"  the box is tagging it: hatbox box-library {shlex.quote(lid)} --wait follows it")
+    print("  following its tagging" if follows else f"  {_next_step(client, lib)}")
+
+
+FOLLOWED = ("tagging", "done")      # a library held already that push-library --wait follows (done: says its tags)
 
 
 def report_lines(body: dict[str, Any], said: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -173,8 +176,11 @@ def _held_words(src: Path, lib: dict[str, Any]) -> str:
 
 
 def _next_step(client: Any, lib: dict[str, Any]) -> str:
-    """What to do with library ``lib`` the box holds: wait for a tagger, tag it, or list its tags."""
-    lid, state = safe_text(str(lib.get("id", "?"))), lib.get("state")
+    """What to do with library ``lib`` the box holds: wait for a tagger, tag it, follow its tagging, or list its
+    tags."""
+    lid, state = shlex.quote(safe_text(str(lib.get("id", "?")))), lib.get("state")
+    if state == "tagging":
+        return f"the box is tagging it: hatbox box-library {lid} --wait follows it"
     if state == "untagged" and lib.get("error") == NO_TAGGER:
         return f"the box tags it as soon as a tagger pack is active: {tagger_way(client)}"
     if state in ("untagged", "cancelled"):

@@ -145,13 +145,13 @@ def test_the_same_library_again_says_what_the_boxs_checks_found(
     assert main(["push-library", str(archive), "--quiet"]) == 0
     first = capsys.readouterr().out
     assert "rejected kit/short.wav" in first
-    assert main(["push-library", str(archive), "--quiet"]) == 2        # nothing sent again
+    assert main(["push-library", str(archive), "--quiet"]) == 0        # nothing sent again (p45: exit 0, a note)
     out, err = capsys.readouterr()
     lid = _libraries(paired_server)[0]["id"]
     assert f"kit.zip as the box's checks found it when it was sent (library {lid}):" in out
     assert "  rejected kit/short.wav: " in out
     assert out.count("peaks at +6.0 dBFS") == 1                        # said by the laptop's own check, once
-    assert "is already on the box as library" in err and len(sent) == 1
+    assert "is already on the box as library" in out and len(sent) == 1
 
 
 def test_the_same_pack_again_says_its_checks(tmp_path: Path, paired_server: PairedServer,
