@@ -92,6 +92,7 @@ def _run(args: argparse.Namespace) -> int:
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
     from device.given_packs import engine_packs, install_given, open_store
+    from hatbox.headless_status import cut_work, recovery_words
     if getattr(args, "board", None):                     # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
@@ -104,8 +105,11 @@ def _run(args: argparse.Namespace) -> int:
         raise HatboxError("--sim-gear needs --sim: the simulated gear is part of the simulated box", hint="add --sim")
     cfg = _config(args)
     signed = getattr(args, "require_signature", False)
+    cut = cut_work(Path(args.store))            # what a stop left half done, before the recovery clears it
     store = open_store(args.store)              # recovered once, for both (and for the API's status)
     args._recovery = store.last_recovery
+    for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
+        _say(line)
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
     cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them

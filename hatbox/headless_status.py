@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from hatbox.engine_end import stuck
@@ -44,3 +45,43 @@ def print_status(st: dict[str, Any]) -> None:
     """The status line of the engine's status ``st`` on stdout (hatbox.status_line.status_words)."""
     from hatbox.status_line import status_words
     print(status_words(st), flush=True)
+
+
+def cut_work(store: Path) -> dict[str, int]:
+    """What a stop left half done in the pack store at ``store`` (read before its recovery empties ``tmp/``: the
+    recovery counts it only as ``removed_debris``): {"pack": uploads of packs (``tmp/up-*.hatpack``), "library":
+    uploads of libraries (``tmp/up-*.archive``), "install": packs being installed (``tmp/stage-*``)}; zeros when
+    it cannot be read."""
+    found = {"pack": 0, "library": 0, "install": 0}
+    try:
+        names = [p.name for p in (store / "tmp").iterdir()]
+    except OSError:
+        return found
+    for name in names:
+        kind = ("pack" if name.endswith(".hatpack") else "library") if name.startswith("up-") else \
+            "install" if name.startswith("stage-") else None
+        if kind:
+            found[kind] += 1
+    return found
+
+
+_CUT_WORDS = {"pack": "a pack upload cut off when the box stopped was dropped: send it again (hatbox push)",
+              "library": "a library upload cut off when the box stopped was dropped: send it again (hatbox "
+                         "push-library)",
+              "install": "a pack install cut off when the box stopped was dropped: send it again (hatbox push)"}
+
+
+def recovery_words(rec: dict[str, Any] | None, cut: dict[str, int]) -> list[str]:
+    """The lines the box says at start of what its store's recovery (device.store_recovery's ``last_recovery``,
+    ``rec``) found and cleaned up: the uploads and installs a stop cut off (``cut``, :func:`cut_work`), other
+    leftovers cleared, then packs removed as damaged, records made again, an active pack gone, the active record
+    set aside (hatbox.status_report.recovery_lines, as `hatbox status` says them); each "at start: ..."."""
+    from hatbox.status_report import recovery_lines
+    rec = rec or {}
+    lines = [_CUT_WORDS[kind] + (f" ({n} of them)" if n > 1 else "") for kind, n in cut.items() if n]
+    other = int(rec.get("removed_debris") or 0) - sum(cut.values())
+    if other > 0:
+        lines.append(f"cleared {other} leftover{'s' if other > 1 else ''} of a deletion or change cut off when the "
+                     "box stopped (nothing to do)")
+    lines += recovery_lines({**rec, "removed_debris": 0})
+    return [f"at start: {line}" for line in lines]

@@ -120,6 +120,9 @@ def recovery_lines(rec: dict[str, Any]) -> list[str]:
     reads: packs removed as damaged, records made again, an active pack gone and what plays instead, the pointer
     set aside.  [] when it found nothing (or a box of another version leaves fields out)."""
     lines = []
+    if rec.get("removed_debris"):           # p45 crash QA: said only as removed_debris: 1 in GET /status
+        lines.append("work cut off when the box stopped (an upload, an install or a deletion) was cleared: an upload "
+                     "cut off was not kept: send it again (hatbox box-pack / box-library show what the box holds)")
     for pid in rec.get("removed_broken") or []:
         lines.append(f"removed {safe_text(pid)} from the box: it was damaged (send it again if you need it)")
     for pid in rec.get("rebuilt") or []:
