@@ -17,23 +17,38 @@ most once every :data:`SAVE_EVERY_S` while knobs turn, and on a clean stop; so a
 second of turns, never the file.  A damaged file is set aside as ``knobs.json.damaged``, said as a start warning, and
 every knob starts at its default.  The store is the one the engine's packs are installed in (device.store.installed_in):
 packs played from elsewhere (a test's, `hatbox render`) keep nothing.
+
+Forty-fifth stop (crash-safety QA): the file carries when it was written (``"kept_at"``, seconds since the epoch), and
+a clean stop whose last write succeeded leaves a mark beside it (``knobs.json.stopped``, taken away at the next start).
+The start line says "as they were left" only with that mark (or a file from before ``kept_at``), else "as last kept at
+HH:MM" (a power cut, a crash, a full disk).  A write the disk refuses (full) is said while it lasts in the engine's
+status (``knobs_not_kept``, shown by `hatbox status` and the knob routes' answers: the knobs play as turned, but a
+restart brings them back as of the last write), and tried again every :data:`RETRY_S` until one succeeds.  A knob the
+file keeps for a pack other than the one its slot played (set before it; the pack did not take it) is held for that
+pack without a word when the same pack starts again (:meth:`KnobKeeper.restore`), not said "not restored".
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import math
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 from device.audio.held import SetKnob
 from device.store import KNOB_FILE, installed_in
-from export.atomic import write_atomic
+from export.atomic import fsync_dir, write_atomic
 
 SAVE_EVERY_S = 1.0        # at most one write a second while knobs turn
 VERSION = 1
 SHOWN = 4                 # knobs named on the "restored" line; more are counted
+RETRY_S = 5.0             # a write the disk refused is tried again this often, turned or not
+STOPPED = ".stopped"      # KNOB_FILE + this: the mark of a clean stop whose knobs were all written
+FULL = (errno.ENOSPC, errno.EDQUOT)
 log = logging.getLogger("hatbox.engine")
 
 Kept = dict[str, dict[str, Any]]     # slot -> {"pack", "name", "version", "knobs": [SetKnob]}
@@ -68,12 +83,46 @@ def parse_kept(data: bytes) -> Kept:
     return out
 
 
-def kept_bytes(kept: Kept) -> bytes:
-    """What :func:`parse_kept` reads back as ``kept``."""
+def kept_bytes(kept: Kept, kept_at: float | None = None) -> bytes:
+    """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch)."""
     slots = {slot: {**{k: v for k, v in entry.items() if k != "knobs"},
                     "knobs": [{"name": k.name, "value": k.value, "unit": k.unit, "on": k.on} for k in entry["knobs"]]}
              for slot, entry in sorted(kept.items())}
-    return (json.dumps({"version": VERSION, "slots": slots}, indent=1, sort_keys=True) + "\n").encode()
+    when = {} if kept_at is None else {"kept_at": round(kept_at, 3)}
+    return (json.dumps({"version": VERSION, "slots": slots, **when}, indent=1, sort_keys=True) + "\n").encode()
+
+
+def written_at(path: Path) -> float | None:
+    """When the knob file at ``path`` says it was written (its ``kept_at``); None: no file, or one from before the
+    forty-fifth stop (or not readable: :func:`load_kept` says that)."""
+    try:
+        value = json.loads(path.read_bytes()).get("kept_at")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
+
+
+def clock_words(at: float, now: float | None = None) -> str:
+    """``at`` (seconds since the epoch) as the box's clock reads it: "14:05", or "2026-12-05 14:05" on another day."""
+    local, today = time.localtime(at), time.localtime(time.time() if now is None else now)
+    same_day = local[:3] == today[:3]
+    return time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", local)
+
+
+def problem_words(exc: OSError) -> str:
+    """Why the knob file could not be written, for the warning: "the box's disk is full" for a full disk (or quota)."""
+    if exc.errno in FULL:
+        return "the box's disk is full"
+    return f"the box could not write its knob file ({exc.strerror or exc})"
+
+
+def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float | None = None) -> str:
+    """The warning while the knobs cannot be kept: "the box's disk is full: knobs play as turned, but after a restart
+    they come back as of 14:05" (``kept_at``: the last write; none but a file: "as last kept"; no file: defaults)."""
+    back = (f"as of {clock_words(kept_at, now)}" if kept_at is not None else
+            "as last kept" if had_file else "at their packs' defaults")
+    return f"{problem}: knobs play as turned, but after a restart they come back {back}"
 
 
 def load_kept(path: Path) -> tuple[Kept, str | None]:
@@ -108,13 +157,34 @@ def knob_words(knob: SetKnob) -> str:
     return f"{knob.name} {knob.value:g}{' ' + knob.unit if knob.unit else ''}"
 
 
-def restored_line(carried: dict[str, list[SetKnob]]) -> str | None:
-    """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none."""
+def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None) -> str | None:
+    """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none; ``kept_at``: when
+    the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05")."""
     named = [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
     if not named:
         return None
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    return f"knobs restored as they were left: {', '.join(named[:SHOWN])}{more}"
+    how = "as they were left" if kept_at is None else f"as last kept at {clock_words(kept_at)}"
+    return f"knobs restored {how}: {', '.join(named[:SHOWN])}{more}"
+
+
+def _take_mark(path: Path) -> bool:
+    """Whether the last run stopped cleanly with its knobs all in ``path`` (its mark there); the mark is taken away
+    (a removal works on a full disk), so this run's end says it again or not."""
+    mark = path.with_name(path.name + STOPPED)
+    if not mark.exists():
+        return False
+    with contextlib.suppress(OSError):
+        mark.unlink()
+        fsync_dir(mark.parent)
+    return True
+
+
+def _set_mark(path: Path) -> None:
+    """A clean stop with every knob written: the next start may say "as they were left"."""
+    with contextlib.suppress(OSError):
+        path.with_name(path.name + STOPPED).touch()
+        fsync_dir(path.parent)
 
 
 class KnobKeeper:
@@ -126,30 +196,49 @@ class KnobKeeper:
         self.engine, self.every_s, self.thread_init = engine, every_s, thread_init
         self.path: Path | None = None          # the store's knobs.json, once a pack from a store is known
         self.recalled: set[str] = set()        # the slots :meth:`restore` put knobs back in
+        self.held: dict[str, list[SetKnob]] = {}   # slot -> knobs kept for another pack, held again by :meth:`start`
+        self.kept_at: float | None = None      # when the file was last written (this run, or the file's own word)
+        self.had_file = False                  # a file was there at the start, or written since
+        self.clean = True                      # the file was left by a clean stop (or is from before kept_at)
+        self.problem: str | None = None        # why the last write failed (said until one succeeds)
         self._dirty, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
-        self._failed = False                   # the last save failed (said once until one succeeds)
+        self._saving = self._resting = False   # a write is under way / the thread waits out SAVE_EVERY_S
         engine.knobs_changed = self._dirty.set
 
     def restore(self, packs: dict[str, str]) -> list[str]:
         """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots; returns the
-        start warnings (a damaged file)."""
-        roots = [found[0] for found in map(installed_in, packs.values()) if found is not None]
-        if not roots:
+        start warnings (a damaged file).  A slot starting the pack it played at the stop gets back the knobs set on
+        it; those it keeps for other packs (set before it, which it did not take) are held for them (:meth:`start`)
+        and said nowhere: they were not carried to it then, and are not now."""
+        found = {slot: hit for slot, hit in ((s, installed_in(p)) for s, p in packs.items()) if hit is not None}
+        if not found:
             return []
-        self.path = roots[0] / KNOB_FILE
-        _leftovers(roots[0])
+        root = next(iter(found.values()))[0]
+        self.path = root / KNOB_FILE
+        _leftovers(root)
+        marked = _take_mark(self.path)
         kept, warning = load_kept(self.path)
+        self.had_file, self.kept_at = self.path.exists(), written_at(self.path)
+        self.clean = marked or self.kept_at is None
         for slot, entry in kept.items():
-            if slot in packs and entry["knobs"]:
-                self.engine.recall_knobs(slot, entry["name"], entry["knobs"])
+            same = slot in found and found[slot][1] == entry["pack"]
+            own = [k for k in entry["knobs"] if not same or k.on in ("", entry["name"])]
+            self.held[slot] = [k for k in entry["knobs"] if k not in own]
+            if slot in packs and own:
+                self.engine.recall_knobs(slot, entry["name"], own)
                 self.recalled.add(slot)
         return [warning] if warning else []
 
     def start(self) -> dict[str, Any]:
-        """The start-up packs are in: say what was put back (``{"knobs_restored": line}`` for the status, also
-        logged; {} for nothing) and start saving."""
-        line = restored_line({s: k for s, k in self.engine.carried.items() if s in self.recalled})
+        """The start-up packs are in: the knobs held for other packs go back in the memory, say what was put back
+        (``{"knobs_restored": line}`` for the status, also logged; {} for nothing) and start saving."""
+        with getattr(self.engine, "_knob_lock", contextlib.nullcontext()):
+            for slot, knobs in self.held.items():
+                if knobs:
+                    self.engine.knob_memory.hold(slot, knobs)
+        carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
+        line = restored_line(carried, None if self.clean else self.kept_at)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:
@@ -160,25 +249,42 @@ class KnobKeeper:
         if self.thread_init is not None:
             self.thread_init()
         while not self._stop.is_set():
-            self._dirty.wait()
+            self._dirty.wait(RETRY_S if self.problem else None)    # a refused write is tried again, turned or not
             if self._stop.is_set():
                 return
+            self._saving = True
             self._dirty.clear()
             try:
                 self.save()
             except Exception:  # noqa: BLE001 - a bug here must not end the keeping (said, tried at the next turn)
                 log.exception("keeping the knobs in %s failed", self.path)
+            finally:
+                self._saving = False
+            self._resting = True
             self._stop.wait(self.every_s)         # the turns meanwhile go in the next write
+            self._resting = False
 
     def stop(self, timeout: float = 5.0) -> None:
-        """The box stops: the thread ends and what changed since its last write is written."""
+        """The box stops: the thread ends and what changed since its last write is written; with every knob
+        written, the clean stop is marked (:func:`_set_mark`)."""
         self._stop.set()
         dirty = self._dirty.is_set()
         self._dirty.set()                          # wakes the thread
         if self._thread is not None:
             self._thread.join(timeout)
-        if dirty:
-            self.save()
+        kept = self.save() if dirty or self.problem else self.problem is None
+        if kept and self.path is not None and self.path.exists():
+            _set_mark(self.path)
+
+    def status(self) -> dict[str, Any]:
+        """For the engine's status: ``knobs_keep`` (``kept_at``: the last write, seconds since the epoch;
+        ``pending``: a write is due at once or under way, its outcome a moment away; ``problem``: why the last write
+        failed) and, while writes fail, ``knobs_not_kept``: the warning (:func:`unkept_words`)."""
+        pending = self._saving or (self._dirty.is_set() and not self._resting and not self._stop.is_set())
+        out: dict[str, Any] = {"knobs_keep": {"kept_at": self.kept_at, "pending": pending, "problem": self.problem}}
+        if self.problem:
+            out["knobs_not_kept"] = unkept_words(self.problem, self.kept_at, self.had_file)
+        return out
 
     def snapshot(self) -> Kept:
         """What the engine's knob memory holds now, as the file keeps it; learns the store's file from the packs."""
@@ -193,18 +299,21 @@ class KnobKeeper:
         return kept
 
     def save(self) -> bool:
-        """Write the knob file now (False: nothing to write it in, or the disk refused: said once, tried again at
-        the next change)."""
+        """Write the knob file now (False: nothing to write it in, or the disk refused: said once, and in
+        :meth:`status` until a write succeeds; tried again at the next change or after :data:`RETRY_S`)."""
         kept = self.snapshot()
         if self.path is None:
             return False
+        now = time.time()
         try:
-            write_atomic(self.path, kept_bytes(kept))
+            write_atomic(self.path, kept_bytes(kept, now))
         except OSError as exc:
-            if not self._failed:
-                log.warning("could not keep the knobs in %s (%s): they are kept again at the next turn", self.path,
-                            exc)
-            self._failed = True
+            if self.problem is None:
+                log.warning("could not keep the knobs in %s (%s): they play as turned, and are tried again at the "
+                            "next turn and every %g s", self.path, exc, RETRY_S)
+            self.problem = problem_words(exc)
             return False
-        self._failed = False
+        if self.problem is not None:
+            log.info("the knobs are kept again in %s", self.path)
+        self.problem, self.kept_at, self.had_file = None, now, True
         return True

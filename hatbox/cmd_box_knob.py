@@ -77,6 +77,7 @@ def box_knob(args: argparse.Namespace) -> int:
             with _box_reply("GET /knobs"):
                 for knob in knobs:
                     print(knob_line(knob))
+                _say_unkept(knobs)
             if not knobs:
                 print("no knobs: no pack with knobs plays on the box (hatbox status shows what plays)")
             return 0
@@ -88,7 +89,17 @@ def box_knob(args: argparse.Namespace) -> int:
             knob = _call(c, "PUT", route, json={"value": value})
         with _box_reply(f"PUT {route}" if args.value else "GET /knobs"):
             print_json(knob) if args.json else print(knob_line(knob))
+            if not args.json:
+                _say_unkept([knob])
     return 0
+
+
+def _say_unkept(knobs: list[dict[str, Any]]) -> None:
+    """The box's warning (once) that the knobs are not being kept on its disk (a full card: they play as turned,
+    but a restart brings them back as last kept); a box from before it says nothing of it."""
+    said = next((k["warning"] for k in knobs if isinstance(k.get("warning"), str) and k["warning"]), None)
+    if said:
+        print(f"warning: {safe_text(said)}")
 
 
 def register(cli: Any) -> None:

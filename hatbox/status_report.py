@@ -10,6 +10,8 @@ from hatbox.text import count_words
 
 
 _STATUS_FIELDS = ("name", "version", "versions", "active", "engine", "disk", "packs", "libraries")
+UPLOAD_RESERVE_BYTES = 16 << 20    # device/api/uploads.UPLOAD_RESERVE_BYTES: room every upload leaves free on the
+#                                    box's disk; /status does not report it (its disk.reserve_bytes is read if it does)
 
 
 def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None = None) -> None:
@@ -46,17 +48,16 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     if isinstance(eng.get("knobs_restored"), str):            # at its start, the knobs as they were left (what
         print(f"  at its start: {safe_text(eng['knobs_restored'])}")     # plays now is the knobs: line above)
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
-    for text in [*(t for t in said if isinstance(t, str)), *slot_warnings(eng)]:   # the engine's own, then slots'
+    unkept = [eng["knobs_not_kept"]] if isinstance(eng.get("knobs_not_kept"), str) else []   # a full disk (p45)
+    for text in [*(t for t in said if isinstance(t, str)), *unkept, *slot_warnings(eng)]:   # the engine's, slots'
         print(f"  warning: {safe_text(text)}")
     if capture_session_words(eng):              # device/audio/capture.py: until box-capture ends, or 5 min after
         print(f"  {capture_session_words(eng)} (until hatbox box-capture ends, or 5 minutes after its last capture)")
     clock = part("clock", dict)
     if clock.get("note"):
         print(f"  warning: {safe_text(clock['note'])}")
-    free = part("disk", dict).get("free_bytes")
     installed, held = store_words(s)
-    print(f"  {installed}, {held}, " + (f"{free / 2**30:.1f} GiB free" if isinstance(free, int)
-                                                 else "free space unknown (the box cannot read its disk)"))
+    print(f"  {installed}, {held}, {disk_words(part('disk', dict))}")
     sig = part("signatures", dict)
     if sig:
         n = sig.get("trusted_keys")
@@ -69,6 +70,31 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+def free_words(size: int) -> str:
+    """Bytes free in a unit that reads: "12.3 GiB", "512 MiB", "12.0 MiB", "640 KiB" (under 1 GiB in MiB: p45 QA,
+    a small card showed "0.0 GiB free")."""
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GiB"
+    if size >= 100 * 2**20:
+        return f"{size / 2**20:.0f} MiB"
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size // 1024} KiB"
+
+
+def disk_words(disk: dict[str, Any]) -> str:
+    """The status's ``disk`` as `hatbox status` says it: "3.2 GiB free", or, under the box's reserve (the room every
+    upload must leave free: :data:`UPLOAD_RESERVE_BYTES`, or the status's ``reserve_bytes``), that every upload
+    will be refused."""
+    free, reserve = disk.get("free_bytes"), disk.get("reserve_bytes")
+    if not isinstance(free, int) or isinstance(free, bool):
+        return "free space unknown (the box cannot read its disk)"
+    if not isinstance(reserve, int) or isinstance(reserve, bool):
+        reserve = UPLOAD_RESERVE_BYTES
+    if free > reserve:
+        return f"{free_words(free)} free"
+    return (f"{free_words(free)} free: under the {free_words(reserve)} the box keeps in reserve, so every upload "
+            "will be refused (make room: hatbox box-pack --prune, or hatbox box-library ID --delete)")
 
 
 def store_words(s: dict[str, Any]) -> tuple[str, str]:

@@ -5,6 +5,7 @@ panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Literal, Optional
 
 from fastapi import FastAPI, Request
@@ -35,6 +36,9 @@ class BoxKnob(BaseModel):
                                        "switched in with the same knob: docs/engine.md)")
     unit: str = Field(description="e.g. dB, Hz, %; empty for none")
     scale: str = Field(description="linear or log (how the panel's dial and a MIDI CC travel it)")
+    warning: Optional[str] = Field(None, description="set while the box cannot keep the knobs on its disk (e.g. it "
+                                                     "is full): they play as turned, but a restart brings them back "
+                                                     "as last kept (the engine status's knobs_not_kept)")
 
 
 class KnobTurn(BaseModel):
@@ -101,6 +105,32 @@ def _now(knob: BoxKnob, status: dict[str, Any]) -> BoxKnob:
     return knob if value is None else knob.model_copy(update={"value": float(value)})
 
 
+KEEP_WAIT_S = 0.5        # how long a turn's answer waits for the box to write its knob file (at once when idle)
+
+
+def _unkept(status: dict[str, Any]) -> Optional[str]:
+    """The engine's warning that the knobs are not being kept on the box's disk (device/knob_store.py), or None."""
+    words = status.get("knobs_not_kept")
+    return words if isinstance(words, str) and words else None
+
+
+def _kept_after_turn(request: Request) -> dict[str, Any]:
+    """The engine's status once the knob file's write that a turn set off is done (it starts at once unless one was
+    written less than a second ago; then the last write's outcome is what is known), at most :data:`KEEP_WAIT_S`."""
+    end = time.monotonic() + KEEP_WAIT_S
+    status = _engine(request)
+    while (status.get("knobs_keep") or {}).get("pending") and time.monotonic() < end:
+        time.sleep(0.01)
+        status = _engine(request)
+    return status
+
+
+def _warned(knob: BoxKnob, status: dict[str, Any]) -> BoxKnob:
+    """``knob`` with the status's warning of knobs not kept, if any."""
+    words = _unkept(status)
+    return knob if words is None else knob.model_copy(update={"warning": words})
+
+
 def _in_range(knob: BoxKnob, value: float) -> float:
     """``value`` checked against ``knob``'s range as the engine checks it (export.manifest.Knob.check); 422
     naming the range otherwise."""
@@ -126,16 +156,18 @@ def _turn(request: Request, knob: BoxKnob, value: float) -> None:
 
 
 def _add_knob_routes(app: FastAPI, auth: Any) -> None:
-    @app.get("/knobs", response_model=list[BoxKnob], dependencies=[auth], responses=_errors(401, 503))
+    @app.get("/knobs", response_model=list[BoxKnob], response_model_exclude_none=True, dependencies=[auth],
+             responses=_errors(401, 503))
     def list_knobs(request: Request) -> list[BoxKnob]:
         status = _engine(request)
-        return [k for slot in KNOB_SLOTS for k in slot_knobs(status, slot)[1]]
+        return [_warned(k, status) for slot in KNOB_SLOTS for k in slot_knobs(status, slot)[1]]
 
-    @app.put("/knobs/{slot}/{name}", response_model=BoxKnob, dependencies=[auth],
+    @app.put("/knobs/{slot}/{name}", response_model=BoxKnob, response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 404, 409, 422, 503))
     def turn_knob(request: Request, slot: KnobSlot, name: str, body: KnobTurn) -> BoxKnob:
         knob = _find(_engine(request), slot, name)
         value = _in_range(knob, body.value)
         _turn(request, knob, value)
         say_in_log(request, f"knob {slot}.{knob.name} turned to {value:g}{' ' + knob.unit if knob.unit else ''}")
-        return _now(knob, _engine(request))
+        status = _kept_after_turn(request)
+        return _warned(_now(knob, status), status)

@@ -88,7 +88,7 @@ class EngineChild:
     def status(self) -> dict[str, Any]:
         """The engine's status, plus (file backend with an output) ``recording``: what the output file
         keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
-        status = {**self.engine.status(), **self.extra, "loads": self.swapper.history[-5:],
+        status = {**self.engine.status(), **self.extra, **self.knobs.status(), "loads": self.swapper.history[-5:],
                   "capture": self.capture.status()}
         recording = self.io.recording() if isinstance(self.io, FileIO) else None
         if recording is not None:

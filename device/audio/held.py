@@ -151,6 +151,15 @@ class KnobMemory:
         self.packs[slot] = pack
         self.knobs[slot] = {k.name.lower(): replace(k, during_load=False, restored=True) for k in knobs}
 
+    def hold(self, slot: str, knobs: list[SetKnob]) -> None:
+        """The box started the pack it played when it stopped in ``slot``: ``knobs``, kept then for packs before it
+        (which it did not take), are remembered again as they were set, for a later pack that has them; said
+        nowhere (forty-fifth stop's QA: every start warned they were "not restored").  A knob of the same name
+        remembered already (set on this pack) stays."""
+        held = self.knobs.setdefault(slot, {})
+        for knob in knobs:
+            held.setdefault(knob.name.lower(), replace(knob, during_load=False, restored=False))
+
     def forget(self, slot: str) -> None:
         """The slot was emptied: the next pack loaded there starts at its defaults."""
         self.knobs.pop(slot, None)
