@@ -233,10 +233,9 @@ class KnobKeeper:
     def start(self) -> dict[str, Any]:
         """The start-up packs are in: the knobs held for other packs go back in the memory, say what was put back
         (``{"knobs_restored": line}`` for the status, also logged; {} for nothing) and start saving."""
-        with getattr(self.engine, "_knob_lock", contextlib.nullcontext()):
-            for slot, knobs in self.held.items():
-                if knobs:
-                    self.engine.knob_memory.hold(slot, knobs)
+        for slot, knobs in self.held.items():
+            if knobs:
+                self.engine.hold_knobs(slot, knobs)
         carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
         line = restored_line(carried, None if self.clean else self.kept_at)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")

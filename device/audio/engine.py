@@ -345,6 +345,12 @@ class Engine:
         with self._knob_lock:
             self.knob_memory.recall(slot, pack, knobs)
 
+    def hold_knobs(self, slot: str, knobs: list[SetKnob]) -> None:
+        """After the box's start-up packs load: ``knobs`` were kept for packs of ``slot`` other than the one it plays;
+        they go back in the memory for when those packs come back (:meth:`KnobMemory.hold`)."""
+        with self._knob_lock:
+            self.knob_memory.hold(slot, knobs)
+
     def begin_load(self, slot: str) -> None:
         """A pack for ``slot`` is being prepared (device/audio/server.py, around the Swapper's load): knobs
         turned from now until it is installed are kept for it (and still turn the pack playing now)."""
