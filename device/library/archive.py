@@ -32,91 +32,32 @@ Sizes are bytes; ``frames`` are sample frames; ``rate`` Hz.
 """
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import shutil
-import stat
-import tarfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Callable, Iterator
+from typing import IO, Iterator
 
-from device.library.zip_names import SHIFT_JIS_NOTE, zip_names
+from device.library.zip_names import SHIFT_JIS_NOTE
 from device.library.member_names import precheck as _precheck, verdict
 from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
     ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
     OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive, is_other_file,
     library_name_problem, safe_relpath)
-from hatbox.errors import HatboxError, first_line
+# the whole-archive refusals and the listing, re-exported: importers and tests read these names here
+from device.library.archive_errors import (DISK_FULL, NO_ROOM_HINT, REMAKE, STORAGE_FAILED,  # noqa: F401
+                                           STORAGE_HINT, ArchiveError, NoSpace, StorageFailed, _no_space,
+                                           _refused_whole, _storage_failed, _why, is_disk_full, is_storage_failure)
+from device.library.archive_members import (Entry, Limits, _check_ratio, _check_totals, _damaged,  # noqa: F401
+                                            _entries, _listed, _listing_failed, _open, _tar_entry, _tar_kind,
+                                            _tar_stream, _zip_entries, _zip_kind, bytes_words, each_member,
+                                            others_if_no_audio, takes_audio)
 from hatbox.text import display_name
 
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT)   # the box's disk (or the store's quota) is full
-# what a full disk's answer says to do: the laptop commands that list and delete libraries and packs
-NO_ROOM_HINT = ("make room: hatbox box-library lists the libraries, hatbox box-library ID --delete removes one "
-                "(or hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one); "
-                "then send it again")
-# the box's storage failing, not the member: an I/O error, a card gone read-only, vanished or corrupt
-STORAGE_FAILED = (errno.EIO, errno.EROFS, errno.ENODEV, errno.ENXIO, getattr(errno, "EUCLEAN", errno.EIO))
-# what a failing storage's answer says to do
-STORAGE_HINT = ("check the box's storage (its SD card or drive): reseat it or check its file system, and "
-                "replace it if this keeps happening; then try again")
 _CHUNK = 1 << 16                          # bytes copied at a time
-# an archive refused whole as damaged: what to do, in plain words (the technical reason goes to the box's log)
-REMAKE = "make it again, or send it again if the upload was cut short"
 
 log = logging.getLogger("hatbox.library")
-
-
-class ArchiveError(HatboxError):
-    """The archive as a whole is refused (nothing from it is kept)."""
-
-
-class NoSpace(ArchiveError):
-    """The box's disk filled up while unpacking: the archive is refused whole, nothing of it is kept."""
-
-
-class StorageFailed(ArchiveError):
-    """The box's storage failed (:data:`STORAGE_FAILED`) while unpacking: the archive is refused whole,
-    nothing of it is kept."""
-
-
-def is_storage_failure(exc: BaseException) -> bool:
-    """Whether ``exc`` is the box's storage failing (:data:`STORAGE_FAILED`), not a member's fault."""
-    return isinstance(exc, OSError) and exc.errno in STORAGE_FAILED
-
-
-def _refused_whole(what: str, exc: BaseException, member: str, default: str) -> str:
-    """The message of a library refused whole because ``what`` happened ("the box's disk filled up") on error
-    ``exc`` (met writing ``member``, a path inside the archive; ``default``: the reason when ``exc`` has none)."""
-    where = f" while writing {member}" if member else " while unpacking the library"
-    return f"{what}{where} ({getattr(exc, 'strerror', None) or default}); nothing of the library was kept"
-
-
-def _storage_failed(exc: BaseException, member: str = "") -> StorageFailed:
-    """The StorageFailed for the storage error ``exc`` (met writing ``member``, a path inside the archive)."""
-    return StorageFailed(_refused_whole("the box's storage failed", exc, member, "I/O error"), hint=STORAGE_HINT)
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """Whether ``exc`` is the disk (or the quota) being full."""
-    return isinstance(exc, OSError) and exc.errno in DISK_FULL
-
-
-def _no_space(exc: BaseException, member: str = "") -> NoSpace:
-    """The NoSpace for the disk error ``exc`` (met writing ``member``, a path inside the archive)."""
-    return NoSpace(_refused_whole("the box's disk filled up", exc, member, "no space left"), hint=NO_ROOM_HINT)
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_files: int = 20000
-    max_total_bytes: int = 4 << 30
-    max_file_bytes: int = 1 << 30
-    max_ratio: float = 100.0              # uncompressed / compressed, per file and overall
-    ratio_floor_bytes: int = 1 << 20      # ratios only matter past this size
-    extensions: tuple[str, ...] = AUDIO_EXTENSIONS
 
 
 @dataclass
@@ -162,115 +103,10 @@ class ArchiveReport:
                 "skipped": self.skipped, "notes": list(self.notes), "files": [asdict(f) for f in self.files]}
 
 
-@dataclass
-class Entry:
-    """One archive member, format-independent."""
-
-    name: str
-    kind: str                 # "file", "dir", "link", "device", "other"
-    size: int                 # declared uncompressed size
-    packed: int               # compressed size (tar: same as size)
-    open: Callable[[], IO[bytes]]
-    encrypted: bool = False
-    problem: str = ""         # set when the listing already shows the member cannot be taken
-    archive: str = "archive"  # what holds it, as a reason names it: "zip" or "tar"
-    shift_jis: bool = False   # a zip whose names were read as Shift-JIS (device.library.zip_names)
-
-
-# ------------------------------------------------------------------------- listing
-def _zip_kind(info: zipfile.ZipInfo) -> str:
-    mode = info.external_attr >> 16
-    if info.is_dir():
-        return "dir"
-    if stat.S_ISLNK(mode):
-        return "link"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-        return "device"
-    return "file"
-
-
-def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
-    infos = zf.infolist()
-    names, shift_jis = zip_names(infos)
-    return [Entry(n, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)), bool(i.flag_bits & 0x1),
-                  archive="zip", shift_jis=shift_jis) for n, i in zip(names, infos)]
-
-
-def _tar_kind(m: tarfile.TarInfo) -> str:
-    if m.isdir():
-        return "dir"
-    if m.issym() or m.islnk():
-        return "link"
-    if m.ischr() or m.isblk() or m.isfifo():
-        return "device"
-    return "file" if m.isfile() else "other"
-
-
-def _tar_entry(tf: tarfile.TarFile, m: tarfile.TarInfo) -> Entry:
-    return Entry(m.name, _tar_kind(m), m.size, m.size, (lambda m=m: tf.extractfile(m)), archive="tar")
-
-
-def others_if_no_audio(archive: Path) -> int | None:
-    """How many files the zip or tar ``archive`` holds when none of them is audio the box takes (`hatbox
-    push-library`'s check before sending: an archive of documents, or of macOS's ``._*`` copies only); None when it
-    holds audio, or cannot tell (unreadable, or past the box's limits: the box says what is wrong).  A tar's members
-    are read up to the first audio file (:func:`each_member`; QA: a 6 KB tar of 8 GiB of zeros was read through for
-    40 s).  A zip's links count as files, a tar's do not."""
-    count = 0
-    try:
-        for e in each_member(archive):
-            counted = e.kind == "file" or e.archive == "zip"
-            if counted and takes_audio(PurePosixPath(e.name)):
-                return None
-            count += counted
-    except (OSError, ArchiveError):
-        return None
-    return count
-
-
-def takes_audio(n: PurePosixPath) -> bool:
-    """Whether a member named ``n`` is audio the box takes (a member outside the library: the box names it)."""
-    return n.suffix.lower() in AUDIO_EXTENSIONS and (not is_metadata(n) or ".." in n.parts)
-
-
-def bytes_words(size: int) -> str:
-    """``size`` (bytes) as a musician reads it: "4 GiB", "500 MiB", "12 KiB" (QA: "more than 4294967296 bytes")."""
-    for unit, power in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
-        if size >= 2 ** power:
-            return f"{size / 2 ** power:.3g} {unit}"
-    return f"{size} bytes"
-
-
-def _check_totals(count: int, total: int, limits: Limits) -> None:
-    if count > limits.max_files:
-        raise ArchiveError(f"the archive holds more than {limits.max_files} files",
-                           hint="split the library into several uploads")
-    if total > limits.max_total_bytes:
-        raise ArchiveError(f"the archive expands to more than {bytes_words(limits.max_total_bytes)}: "
-                           "refusing a possible archive bomb")
-
-
-def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
-    if total > limits.ratio_floor_bytes and total / max(archive_bytes, 1) > limits.max_ratio:
-        raise ArchiveError(f"the archive expands {total / max(archive_bytes, 1):.0f}-fold "
-                           f"(limit {limits.max_ratio:.0f}): refusing a possible archive bomb")
-
-
 # prechecks (what a member is refused for before a byte of it is read): device.library.member_names
 
 
 # ------------------------------------------------------------------------- copying
-def _why(exc: BaseException) -> str:
-    """An exception in a few words, without file names (an OSError gives its strerror only)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    text = first_line(exc).rstrip(":").strip() if str(exc).strip() else ""   # no text: the type's name alone
-    kind = type(exc).__name__
-    if kind == "error":                                       # zlib.error, struct.error
-        kind = f"{type(exc).__module__}.error"
-    return f"{kind}: {text}" if text else kind
-
-
 def _scrub(reason: str, target: Path, root: Path, rel: str) -> str:
     """``reason`` with the box's own paths (the extracted file, the library folder) replaced by ``rel``."""
     for path, name in ((target.resolve(), rel), (target, rel), (root.resolve(), "."), (root, ".")):
@@ -317,106 +153,7 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
     return "" if n == declared else f"holds {n} bytes, the archive declares {declared}"
 
 
-
 # ----------------------------------------------------------------------- unpacking
-def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
-    try:
-        if zipfile.is_zipfile(archive):
-            try:
-                zf = zipfile.ZipFile(archive)
-            except UnicodeDecodeError:          # zipfile refuses the whole listing over one such name
-                raise ArchiveError("the zip says its file names are UTF-8 but one is not; zip the folder "
-                                   "again (or send it as a .tar)") from None
-            return zf, lambda _limits: _zip_entries(zf)
-        tf = tarfile.open(archive, mode="r:*")        # its listing stops as soon as a limit is passed
-        return tf, lambda limits: list(_tar_stream(tf, archive, limits))
-    except tarfile.ReadError as exc:
-        if "could not be opened successfully" in str(exc):     # tarfile lists what it tried, line by line
-            raise ArchiveError("not a zip or tar archive (a tar may be gzip, bzip2 or xz compressed); "
-                               "was the upload cut short?") from None
-        raise _damaged(exc) from None
-    except ArchiveError:                  # already in plain words
-        raise
-    except Exception as exc:  # noqa: BLE001 - whatever the listing's parsers raise, the archive is refused cleanly
-        if is_storage_failure(exc):       # the box cannot read its own copy of the upload
-            raise _storage_failed(exc) from None
-        raise _damaged(exc) from None
-
-
-def _damaged(exc: BaseException) -> ArchiveError:
-    """The ArchiveError refusing a damaged or incomplete archive, in plain words; the technical reason (``exc``)
-    goes to the box's log."""
-    log.warning("library upload refused, the archive is damaged or incomplete: %s", _why(exc))
-    return ArchiveError(f"the archive is damaged or incomplete: {REMAKE}")
-
-
-def _listing_failed(exc: Exception) -> ArchiveError:
-    """The ArchiveError for a listing that failed on ``exc`` (tarfile, zlib, bz2, lzma...: the archive is refused)."""
-    if isinstance(exc, ArchiveError):
-        return exc
-    return _storage_failed(exc) if is_storage_failure(exc) else _damaged(exc)
-
-
-def _listed(handle: object, lister: Callable[[Limits], list[Entry]], archive: Path, limits: Limits) -> list[Entry]:
-    """The members of ``archive`` but its folders, listed by ``lister``, within ``limits`` as a whole."""
-    try:
-        entries = lister(limits)
-    except Exception as exc:  # noqa: BLE001 - a listing that fails refuses the archive
-        raise _listing_failed(exc) from None
-    files = [e for e in entries if e.kind != "dir"]
-    total = sum(max(e.size, 0) for e in files)
-    _check_totals(len(files), total, limits)
-    _check_ratio(total, archive.stat().st_size, limits)
-    return files
-
-
-def _entries(archive: Path, limits: Limits) -> tuple[object, list[Entry]]:
-    handle, lister = _open(archive)
-    try:
-        return handle, _listed(handle, lister, archive, limits)
-    except BaseException:
-        handle.close()  # type: ignore[attr-defined]
-        raise
-
-
-def each_member(archive: str | Path, limits: Limits = Limits()) -> Iterator[Entry]:
-    """Each member of the zip or tar ``archive`` but its folders, in the archive's order, as the box's unpacking lists
-    them (a zip's names read as it reads them, its limits checked): the archive opened and listed once.  A member's
-    data (``Entry.open()``) may be read while it is the one at hand: a tar, maybe compressed, is then read once from
-    front to back, its data with its headers (reading an earlier member's would read a compressed tar again from
-    its start).  ArchiveError when it cannot be listed or passes a limit (a tar: when the listing gets there, so a
-    caller keeps nothing of a walk cut short); the archive is closed when the walk ends or is dropped.  For the
-    laptop's checks before an upload (`hatbox push-library`: hatbox/archive_look.py), one reading for them all."""
-    archive = Path(archive)
-    handle, lister = _open(archive)
-    try:
-        if isinstance(handle, tarfile.TarFile):
-            yield from _tar_stream(handle, archive, limits)
-        else:
-            yield from _listed(handle, lister, archive, limits)
-    finally:
-        handle.close()  # type: ignore[attr-defined]
-
-
-def _tar_stream(tf: tarfile.TarFile, archive: Path, limits: Limits) -> Iterator[Entry]:
-    """:func:`each_member` of an open tar: each member as its header is read, the limits checked as the listing goes
-    (the whole-archive ratio at its end)."""
-    count = total = 0
-    members = iter(tf)
-    while True:
-        try:
-            m = next(members)
-        except StopIteration:
-            break
-        except Exception as exc:  # noqa: BLE001 - a listing that fails refuses the archive
-            raise _listing_failed(exc) from None
-        count, total = count + 1, total + max(m.size, 0)
-        _check_totals(count, total, limits)
-        if not m.isdir():
-            yield _tar_entry(tf, m)
-    _check_ratio(total, archive.stat().st_size, limits)
-
-
 def _place(rel: PurePosixPath, root: Path) -> str:
     """Why ``rel`` cannot be written under ``root`` ("" once its folder exists)."""
     for i in range(1, len(rel.parts)):
