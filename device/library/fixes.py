@@ -19,10 +19,8 @@ class NotInLibrary(HatboxError):
     """The file asked about is not one the library database holds."""
 
 
-
 class DiskFull(HatboxError):
     """The disk a library database is on is full: the correction was not written (the box says it in its words)."""
-
 
 
 # Read on the laptop (hatbox library fix) and through the box's API (hatbox box-library --fix): it names what
@@ -31,7 +29,6 @@ NOT_IN_LIBRARY_HINT = ("give its path inside the library, as its --tag and --uns
                        "since the library was tagged is not in it yet: tag the folder again (hatbox tag), or, for a "
                        "library on a box, send the folder again (hatbox push-library FOLDER: a new library, which "
                        "hatbox box-library lists; fix the file there)")
-
 
 
 def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
@@ -43,7 +40,6 @@ def file_status(db_path: str | Path, path: str | Path) -> tuple[str, str]:
         return _status(con, _relative(root, Path(path)), path, root, db_path)
     finally:
         con.close()
-
 
 
 def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None = None,
@@ -63,7 +59,6 @@ def _status(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | No
                                hint="give the path inside the library as --tag and --unsure list it")
         raise NotInLibrary(f"{path} is not a file of this library", hint=NOT_IN_LIBRARY_HINT)
     return str(row[0]), "" if row[0] == "ok" else str(row[1] or "")
-
 
 
 def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, root: Path | None,
@@ -104,7 +99,6 @@ def _say_if_not_tagged_yet(con: sqlite3.Connection, rel: str, path: str | Path, 
                        hint=f"tag the folder again (only new and changed files are tagged): {again}; then fix it")
 
 
-
 def _near(con: sqlite3.Connection, rel: str) -> str:
     """The one library file ``rel`` (a path the library does not hold) most likely means, or "": the same path in
     another case (``loops/KICK 2.WAV`` for ``loops/kick 2.wav``), the same path under a folder given in front
@@ -117,7 +111,6 @@ def _near(con: sqlite3.Connection, rel: str) -> str:
         if len(found) == 1:
             return found[0]
     return ""
-
 
 
 def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str]:
@@ -145,7 +138,6 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     return clean
 
 
-
 def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
     """The HatboxError for a correction the library database ``db_path`` did not take (SQLite's ``exc``): a
     read-only file, one locked by another program, a full disk; nothing was changed."""
@@ -164,7 +156,6 @@ def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxErro
                        hint="check that the database and its folder are writable and the disk is not full")
 
 
-
 def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[str]]:
     """Every corrected file (absolute path) -> its tags; with ``heard``, only the files the tagger could hear
     (not those it skipped as silent or empty, nor those that do not decode: no use as training data)."""
@@ -175,7 +166,6 @@ def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[
         out.setdefault(root / rel, []).append(tag)
     con.close()
     return out
-
 
 
 def export_csv(db_path: str | Path, out: str | Path) -> int:
@@ -194,7 +184,6 @@ def export_csv(db_path: str | Path, out: str | Path) -> int:
     return len(rows)
 
 
-
 def utf8_name(path: str | Path) -> bool:
     """Whether ``path``'s name is valid UTF-8 (not held with surrogateescape: see device.library.db)."""
     try:
@@ -204,7 +193,6 @@ def utf8_name(path: str | Path) -> bool:
     return True
 
 
-
 def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
     """``tags`` (in order) each written as the first of ``known`` (the library's tags: the pack's, then the
     producer's) that differs from it only in case, else as the first of ``tags`` that does; duplicates kept."""
@@ -212,7 +200,6 @@ def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
     for t in [*known, *tags]:
         spelling.setdefault(normal_tag(t).casefold(), t)
     return [spelling[normal_tag(t).casefold()] for t in tags]
-
 
 
 def _check_tag(tag: str) -> str:

@@ -29,7 +29,6 @@ def _open(db_path: str | Path) -> tuple[sqlite3.Connection, Path]:
     return con, library_root(db_path, libdb.get_meta(con, "root", "."), libdb.get_meta(con, "inside"), some)
 
 
-
 def library_root(db_path: str | Path, recorded: str, inside: str = "",
                  some: Callable[[], list[str]] = list) -> Path:
     """The library folder the database ``db_path`` stands for: the folder it was tagged from (``recorded``), except
@@ -48,11 +47,9 @@ def library_root(db_path: str | Path, recorded: str, inside: str = "",
     return there
 
 
-
 def _pack_tags(con: sqlite3.Connection) -> list[str]:
     """The tags of the pack that tagged the library, in its order."""
     return [t for t in libdb.get_meta(con, "tags").split(",") if t]
-
 
 
 def _known_tags(con: sqlite3.Connection) -> list[str]:
@@ -60,7 +57,6 @@ def _known_tags(con: sqlite3.Connection) -> list[str]:
     pack = _pack_tags(con)
     own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]
     return pack + own
-
 
 
 def _relative(root: Path, path: Path) -> str:

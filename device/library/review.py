@@ -22,7 +22,6 @@ class Unsure:
     doubt: str = ""                      # a multi-label tagger's tag in doubt ("" for an exclusive tagger's)
 
 
-
 def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = None) -> np.ndarray:
     """How sure the tagger is of each file [F] from its scores [F, n_tags]: for an exclusive tagger
     the gap between its two highest scores; for a multi-label one the smallest distance of any
@@ -37,12 +36,10 @@ def margins(probs: np.ndarray, exclusive: bool, thresholds: np.ndarray | None = 
     return np.abs(p - th).min(axis=1)
 
 
-
 def scores_look_exclusive(probs: np.ndarray) -> bool:
     """True when every file's scores [F, n_tags] sum to 1 (a softmax: an exclusive tagger's); a multi-label
     tagger's independent sigmoids do not.  For databases that do not record which kind tagged them."""
     return bool(len(probs)) and bool(np.allclose(np.asarray(probs, np.float64).sum(axis=1), 1.0, atol=2e-3))
-
 
 
 def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
@@ -71,9 +68,7 @@ def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
     return out
 
 
-
 GIVEN_SHOWN = 3      # a multi-label tagger's tags shown beside the one in doubt
-
 
 
 def _in_doubt(path: Path, margin: float, scores: np.ndarray, th: np.ndarray, tags: list[str]) -> Unsure:
@@ -84,7 +79,6 @@ def _in_doubt(path: Path, margin: float, scores: np.ndarray, th: np.ndarray, tag
     doubt = int(np.argmin(np.abs(scores - th)))
     given = [j for j in np.argsort(-scores, kind="stable") if scores[j] >= th[j] and j != doubt][:GIVEN_SHOWN]
     return Unsure(path, margin, [(tags[j], float(scores[j])) for j in [doubt, *given]], doubt=tags[doubt])
-
 
 
 def is_exclusive(db_path: str | Path) -> bool:
@@ -100,7 +94,6 @@ def is_exclusive(db_path: str | Path) -> bool:
     finally:
         con.close()
     return scores_look_exclusive(mat) if rels else True
-
 
 
 def _score_matrix(con: sqlite3.Connection, tags: list[str], sql: str) -> tuple[list[str], np.ndarray]:
