@@ -1,5 +1,6 @@
 """Laptop side of the device API: `hatbox pair`, `hatbox push`, `hatbox box-pack`, `hatbox status`
-(`hatbox push-library` and `hatbox box-library`: hatbox/cmd_box_library.py).
+(`hatbox push-library` and `hatbox box-library`: hatbox/cmd_box_library.py; `hatbox box-pack`'s handler:
+hatbox/box_packs.py; the stored config: hatbox/box_config.py).
 
 The box's URL and token are kept in ``$XDG_CONFIG_HOME/hatbox/remote.json`` (default
 ``~/.config/hatbox/remote.json``, mode 600).  ``HATBOX_CONFIG`` points elsewhere;
@@ -19,103 +20,17 @@ from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client mov
     _CHUNK, _URL_HINT, CODE_PLACE, CONNECT_TIMEOUT_S, READ_TIMEOUT_S, UPLOAD_ANSWER_S, UPLOAD_STALL_S, BoxRefused,
     _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
     check_url, one_named, safe_text, same_box, upload)
+# the config and `hatbox box-pack` moved out (re-exported: other commands and tests import them from here)
+from hatbox.box_config import (REPAIR_HINT, check_config_path, config_path, load_config,  # noqa: F401
+                               save_config, target)
+from hatbox.box_packs import (_activate_pack, _checks_words, _confirm_delete, _cut_out,  # noqa: F401
+                              _delete_pack, _rollback, _skipped, box_pack, confirm)
 from hatbox.errors import HatboxError
 from hatbox.pack_names import find_pack, twin_note  # noqa: F401  (find_pack re-exported: it moved there)
-from hatbox.pack_names import pack_line as _pack_line
-from hatbox.pack_names import pack_words as _pack_words
-from hatbox.pack_who import deleted_error, previous_words, replaced_since, replaced_words
+from hatbox.pack_who import replaced_since, replaced_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import knob_units, print_status
 from hatbox.text import count_words
-
-
-# --------------------------------------------------------------------------- config
-def config_path() -> Path:
-    if os.environ.get("HATBOX_CONFIG"):
-        return Path(os.environ["HATBOX_CONFIG"])
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "hatbox" / "remote.json"
-
-
-REPAIR_HINT = "pair again to write it anew: hatbox pair http://BOX:8750 --code CODE"
-
-
-def load_config() -> dict[str, Any]:
-    """The paired box's settings ({} before pairing); HatboxError naming the file when it cannot be read or is
-    damaged (it was taken for "no box configured")."""
-    path = config_path()
-    if path.is_dir():
-        check_config_path(path)                     # says what is wrong with it
-    try:
-        cfg = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        raise HatboxError(f"cannot read the box settings in {path} ({exc.strerror or exc})") from None
-    except ValueError:
-        raise HatboxError(f"the box settings in {path} are damaged (not JSON)", hint=REPAIR_HINT) from None
-    if not isinstance(cfg, dict):
-        raise HatboxError(f"the box settings in {path} are damaged (not a JSON object)", hint=REPAIR_HINT)
-    return cfg
-
-
-def check_config_path(path: Path) -> None:
-    """HatboxError when the box settings cannot live at ``path``: a folder there, or no file can be made in its
-    folder (checked by `hatbox pair` before the code is sent: the box spends the code on the first try)."""
-    from export.atomic import unwritable
-
-    where = "HATBOX_CONFIG" if os.environ.get("HATBOX_CONFIG") else "the box settings"
-    if path.is_dir():
-        raise HatboxError(f"{where} {path} is a folder, not a file",
-                          hint="point HATBOX_CONFIG at a file (e.g. ~/.config/hatbox/remote.json), or unset it")
-    if path.is_symlink() and not path.resolve().parent.is_dir():     # written through: its target's folder
-        raise HatboxError(f"{where} {path} is a link to {path.resolve()}, in a folder that does not exist",
-                          hint="make that folder, or point HATBOX_CONFIG at a file you can write")
-    why = unwritable(path.resolve() if path.is_symlink() else path)
-    if why:
-        raise HatboxError(f"cannot write {where} {path}: {why}", hint="point HATBOX_CONFIG at a file you can write")
-
-
-def save_config(cfg: dict[str, Any]) -> Path:
-    """Write the laptop's settings (they hold the token) whole, readable by this user only: through a new temporary
-    file of its own beside them (export.atomic.atomic_output, mode 600 from its making, never a file or link already
-    there: a stale ``.tmp`` of mode 644 left the token world-readable, and settings files sharing a stem shared one).
-    A settings file that is a link is written through."""
-    from export.atomic import atomic_output
-    path = config_path()
-    check_config_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_output(path, prefix=f".{path.name}.", mode=0o600) as fh:
-        fh.write(json.dumps(cfg, indent=1).encode())
-    return path
-
-
-def target(args: argparse.Namespace) -> tuple[str, str | None, Any]:
-    """(url, token, TLS verify) from flags > environment > config file (a damaged one matters only when the flags
-    and environment do not give both the URL and the token)."""
-    url = getattr(args, "url", None) or os.environ.get("HATBOX_URL")
-    token = getattr(args, "token", None) or os.environ.get("HATBOX_TOKEN")
-    try:
-        cfg = load_config()
-    except HatboxError:
-        if not (url and token):
-            raise
-        cfg = {}
-    url = check_url(url) if url else url           # a malformed address is said as such first
-    if url and not token and cfg.get("token") and cfg.get("url") and not same_box(url, cfg["url"]):
-        raise HatboxError(f"this computer is paired with the box at {safe_text(cfg['url'])}, not "
-                          f"{safe_text(url)}: its token is not sent to another address",
-                          hint=f"pair with that box (hatbox pair {safe_text(url)}; a box that moved there too), or "
-                               "give its token with --token")
-    url = url or cfg.get("url")
-    token = token or cfg.get("token")
-    if not url:
-        raise HatboxError("no box configured", hint="pair first: hatbox pair http://BOX:8750")
-    if not token:           # every call of these commands needs one: said here, not as the box's refusal
-        raise HatboxError(f"this computer is not paired with the box at {safe_text(url)} (no token here)",
-                          hint=f"pair first: hatbox pair {safe_text(url)}")
-    ca = getattr(args, "ca", None) or cfg.get("ca")
-    return check_url(url), token, ca or True
 
 
 # ------------------------------------------------------------------------- commands
@@ -347,186 +262,6 @@ def keygen(args: argparse.Namespace) -> int:
     print(f"signing key {key_id(key.public_key())}: private {out} (keep it), public {pub} "
           "(copy it into trusted_keys/ in the box's store folder, ~/.hatbox/trusted_keys/ by default; a box started "
           "with --require-signature then takes only packs signed with it)")
-    return 0
-
-
-def box_pack(args: argparse.Namespace) -> int:
-    """The box's installed packs; one pack's checks, deleting it (never the active one: the box refuses), making it
-    the active one of its kind, or putting back a slot's previous pack (``--rollback KIND``)."""
-    if (args.delete or args.activate) and not args.id:
-        raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
-    if args.yes and not (args.delete or args.prune):
-        raise HatboxError("--yes only goes with --delete or --prune", hint="hatbox box-pack ID --delete --yes")
-    if args.keep is not None and (not args.prune or args.keep < 0):
-        raise HatboxError("--keep N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --keep 2")
-    if args.prune and (args.id or args.rollback or args.deactivate):
-        raise HatboxError("--prune cleans up the whole box: it takes no pack id, --rollback or --deactivate",
-                          hint="hatbox box-pack --prune [--keep N]")
-    if args.history is not None and (not args.prune or args.history < 0):
-        raise HatboxError("--history N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --history 2")
-    if args.prune:
-        from hatbox.box_prune import prune
-        from hatbox.listing import refuse_json
-        refuse_json(args.json, {"--prune": True}, "hatbox box-pack --json (the listing)")
-        with _client(*target(args)) as c:
-            return prune(c, 1 if args.keep is None else args.keep, args.yes, confirm, args.history)
-    if args.json and (args.delete or args.activate or args.rollback or args.deactivate):
-        raise HatboxError("--json goes with the listing (or one pack's entry), not with a change",
-                          hint="hatbox box-pack [ID] --json")
-    for slot, flag in ((args.rollback, "--rollback"), (args.deactivate, "--deactivate")):
-        if slot and args.id:
-            raise HatboxError(f"{flag} takes a kind, not a pack id", hint=f"hatbox box-pack {flag} {slot}")
-    if args.rollback:
-        return _rollback(args)
-    if args.deactivate:
-        with _client(*target(args)) as c:
-            body = _call(c, "POST", f"/slots/{args.deactivate}/deactivate")
-            with _box_reply("POST /slots/KIND/deactivate"):
-                was = f" (was {safe_text(body['previous'])}: it stays installed)" if body.get("previous") else ""
-                print(f"the box's {args.deactivate} slot is empty{was}")
-        return 0
-    with _client(*target(args)) as c, _box_reply("GET /packs"):
-        packs = _call(c, "GET", "/packs", expect=list)
-        if args.json:                           # for scripts: the box's own answer, GET /packs (or one entry of it)
-            from hatbox.listing import print_json
-            print_json(find_pack(packs, args.id) if args.id else packs)
-            return 0
-        if not args.id:
-            from device.versions import packs_in_order
-            from hatbox.box_prune import totals_line
-            from hatbox.listing import footer
-            if not packs:
-                print("no packs on the box (send one: hatbox push PACK.hatpack)")
-            for p in packs_in_order(packs):                 # by name, newest version first (as numbers)
-                print(_pack_line(p))
-            if packs:
-                footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
-            return 0
-        try:
-            pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
-        except HatboxError as exc:              # deleted a moment ago, by another laptop's prune? say so
-            raise deleted_error(c, args.id, exc) if "has no pack" in Exception.__str__(exc) else exc from None
-        if args.delete:
-            return _delete_pack(c, pack, args.yes, packs)
-        if args.activate:
-            return _activate_pack(c, pack)
-    with _box_reply("GET /packs"):
-        print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
-        for chk in pack["checks"]:
-            mark = "FAIL" if not chk["ok"] else "-" if _skipped(chk) else "ok"
-            print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
-    return 0
-
-
-def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
-    """Make the installed ``pack`` (its entry in GET /packs) the active one of its kind; says so when it is already."""
-    from urllib.parse import quote
-
-    what, kind = _pack_words(pack), safe_text(pack["kind"])
-    cut = _cut_out(client, str(pack["kind"])) if pack["active"] else ""
-    if pack["active"] and not cut:
-        print(f"{what} is already the box's active {kind} pack")
-        return 0
-    body = _call(client, "POST", f"/packs/{quote(pack['id'], safe='')}/activate")   # loaded anew: it plays again
-    with _box_reply("POST /packs/ID/activate"):
-        before = previous_words(body)
-        print(f"{what} was {cut}; it is loaded again and plays" if cut
-              else f"{what} is now the box's active {kind} pack{before}")
-    say_slot_warnings(client, str(pack["kind"]))
-    if pack["kind"] == "tagger":
-        _say_untagged(client, list(body.get("tagging") or []), str(pack["id"]))
-    return 0
-
-
-def _cut_out(client: Any, kind: str) -> str:
-    """:func:`hatbox.status_line.cut_out_words` of the box's engine for pack kind ``kind`` ("" when it cannot say)."""
-    from hatbox.status_line import cut_out_words
-    try:
-        engine = _call(client, "GET", "/status").get("engine") if kind in ("effect", "synth") else None
-    except HatboxError:
-        return ""
-    return cut_out_words(engine, kind) if isinstance(engine, dict) else ""
-
-
-def _rollback(args: argparse.Namespace) -> int:
-    """Put back the pack that was active in slot ``args.rollback`` before the current one."""
-    with _client(*target(args)) as c:
-        body = _call(c, "POST", f"/slots/{args.rollback}/rollback")
-        with _box_reply("POST /slots/KIND/rollback"):
-            print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
-                  + (f" (was {safe_text(body['previous'])})" if body.get("previous") else "")
-                  + (f" ({safe_text(body['went_past'])})" if body.get("went_past") else ""))
-        if body.get("active"):
-            say_slot_warnings(c, args.rollback)              # a knob the player set that it did not take...
-        if args.rollback == "tagger" and body.get("active"):
-            _say_untagged(c, list(body.get("tagging") or []), str(body["active"]))
-    return 0
-
-
-def _skipped(check: dict[str, Any]) -> bool:
-    """Whether a pack's check did not apply to its kind (device/validate.py says "skipped: ..." for those)."""
-    return str(check.get("detail", "")).startswith("skipped")
-
-
-def _checks_words(checks: list[dict[str, Any]]) -> str:
-    """The checks an installed pack passed, in one line; those that do not apply to its kind (detail "skipped: ...":
-    a tagger has no knobs, no real-time budget) said apart: "passed every check that applies: a, b (c, d do not
-    apply to this kind)".  A signature that was not verified (an unsigned pack, no trusted key to check it with) is
-    not counted as passed: it is said after the rest ("; signature: unsigned")."""
-    unverified = [c for c in checks if c.get("check") == "signature" and not _skipped(c)
-                  and not str(c.get("detail", "")).startswith("signed by")]
-    ran = [safe_text(c["check"]) for c in checks if not _skipped(c) and c not in unverified]
-    skipped = [safe_text(c["check"]) for c in checks if _skipped(c)]
-    sig = "".join(f"; signature: {safe_text(str(c.get('detail', '')).split(' (')[0])}" for c in unverified)
-    if not skipped:
-        return f"passed every check: {', '.join(ran)}{sig}"
-    return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "
-            f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind){sig}")
-
-
-def _confirm_delete(what: str, question: str) -> bool:
-    """Ask ``question`` before deleting ``what`` (:func:`confirm`)."""
-    return confirm(question, f"{what} was not deleted", "pass --yes to delete without asking")
-
-
-def confirm(question: str, not_done: str, hint: str) -> bool:
-    """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints ``not_done`` ("library
-    L was not deleted") and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes with
-    ``hint`` (on a line of its own: the question's line is ended first)."""
-    try:
-        answer = input(f"{question} [y/N] ")
-    except EOFError:
-        print(flush=True)                   # the prompt went to stdout without a newline: end its line
-        raise HatboxError(f"{not_done}: no answer to the question", hint=hint) from None
-    except KeyboardInterrupt:               # Ctrl-C at the question: "hatbox: interrupted" on a line of its own
-        print(flush=True)
-        raise
-    if answer.strip().lower() not in ("y", "yes"):
-        print(not_done)
-        return False
-    return True
-
-
-def _delete_pack(client: Any, pack: dict[str, Any], yes: bool, packs: list[dict[str, Any]]) -> int:
-    """Delete ``pack`` (its entry in GET /packs) from the box, after asking unless ``yes``; a HatboxError, nothing
-    asked or sent, when it is the active pack of its kind (the box answers 409 to that)."""
-    from urllib.parse import quote
-
-    what, kind = _pack_words(pack), safe_text(pack["kind"])
-    if pack["active"]:
-        raise HatboxError(f"{what} is the box's active {kind} pack, and the box does not delete an active pack: "
-                          "nothing was deleted",
-                          hint=f"make another {kind} pack active first (hatbox box-pack OTHER-ID --activate, or on "
-                               f"the box's Models page), or empty the slot (hatbox box-pack --deactivate {kind}), then "
-                               "delete this one")
-    from hatbox.midi_program_words import program_note, programs_changed
-    from hatbox.slot_words import rollback_note
-    notes = rollback_note(client, pack) + program_note(client, pack, packs)      # what it breaks (p43, p44 QA)
-    if not yes and not _confirm_delete(what, f"delete {what} from the box{notes}?"):
-        return 0
-    body = _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None,
-                 headers={"Prefer": "return=representation"})
-    print(f"deleted {what}" + "".join(f"\n  {w}" for w in programs_changed(body)))
     return 0
 
 
