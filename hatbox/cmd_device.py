@@ -209,30 +209,6 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
 
 
 def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
-    """The box's MIDI map as MIDI and the API share it (``control.midi``, made on first use): the learned
-    bindings kept in the store (device.midi.BINDINGS_FILE; a damaged file is a warning, then ignored) under
-    ``--midi-cc``."""
-    hub = getattr(control, "midi", None)
-    if hub is not None:
-        return hub
-    from device.midi import BINDINGS_FILE, MidiHub, load_learned
-    store = getattr(args, "store", None)
-    path = Path(store) / BINDINGS_FILE if store is not None else None
-    learned, problem = load_learned(path) if path is not None else ({}, None)
-    hub = MidiHub(midi_map(getattr(args, "midi_cc", []), control, learned), path, learned)
-    from device.midi_channels import Channels
-    hub.map.channels = Channels(kit=getattr(args, "kit_channel", None), synth=getattr(args, "synth_channel", None))
-    if hub.map.channels.warning():                     # --kit-channel 10 --synth-channel 10: 15 channels silent
-        _say(f"warning: {hub.map.channels.warning()}", err=True)
-        hub.warnings.append(str(hub.map.channels.warning()))
-    if problem:
-        _say(f"warning: {problem}", err=True)
-        hub.warnings.append(problem)
-    control.midi = hub
-    return hub
-
-
-def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
     """hatbox.box_midi_map.midi_hub, its warnings said as the box's (:func:`_say`)."""
     return midi_hub(args, control, _say)
 
