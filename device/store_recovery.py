@@ -146,6 +146,9 @@ class Recovery:
             return False
 
     def _repaired(self, p: Pointer) -> Pointer:
+        """``p`` with every slot and history naming installed packs only; who made each slot's pack active
+        (:attr:`Pointer.activated`) is kept while it names the pack the slot still plays (a slot that fell back to
+        an earlier pack, or lost its pack, says no one)."""
         have = set(self.ids())
         out = Pointer()
         for kind in KINDS:
@@ -154,6 +157,8 @@ class Recovery:
             if current is not None and current not in have:
                 current = history.pop() if history else None
             out.slots[kind], out.history[kind] = current, history
+        out.activated = {k: dict(rec) for k, rec in p.activated.items()
+                         if out.slots.get(k) is not None and rec.get("id") == out.slots[k]}
         return out
 
     def problems(self) -> list[str]:

@@ -21,8 +21,8 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
 from hatbox.library_push import already_there, before_sending, library_there, note_lines, report_lines, tagger_way, \
     temp_folder
-from hatbox.library_owners import UNNAMED_NOTE, fixes_by, hit_label, same_name_lines, several_named, \
-    unnamed_corrections, uploaded_words
+from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
+    several_named, unnamed_corrections, uploaded_words
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -393,7 +393,10 @@ def box_library(args: argparse.Namespace) -> int:
                     print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger ({safe_text(active)}): "
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
-        lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
+        try:
+            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
+        except HatboxError as exc:      # one deleted lately is said so: who deleted it, and when
+            raise deleted_library_error(c, args.id, exc) if "has no library" in str(exc) else exc from None
         return _one_library(c, args, quote(lib["id"], safe=""))
 
 
@@ -484,7 +487,7 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
             print(f"{hit_label(hit, fixes.get(hit['path'])):>6}  {safe_text(hit['path'])}")
         if unnamed_corrections(hits, fixes):
             footer(UNNAMED_NOTE)
-        library_browse.tag_list_note(c, lid, args.tag, len(hits))    # none, cut at -k, or more to come: which
+        library_browse.tag_list_note(c, lid, args.tag, len(hits), args.k)    # none, cut at -k, more to come?
     else:
         lib = answer["library"]
         refused = f", {lib['rejected']} refused at upload" if lib.get("rejected") else ""

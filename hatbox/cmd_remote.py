@@ -182,7 +182,7 @@ def push(args: argparse.Namespace) -> int:
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")
         if body["activated"]:
-            print(f"  {'made active' if since else 'now active'}{replaced_words(body.get('replaced'))}"
+            print(f"  {'made active' if since else 'now active'}{replaced_words(body.get('replaced'), p)}"
                   + (f", but {since}" if since else ""))
         elif p.get("active"):
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")

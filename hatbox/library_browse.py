@@ -102,10 +102,12 @@ def tagging_words(lib: dict[str, Any]) -> str:
     return f"the library is being tagged ({'finishing' if total and done >= total else f'{done} of {total}'})"
 
 
-def tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
-    """After `box-library ID --tag TAG` listed ``shown`` files: that no file carries the tag (and which tags there
-    are), or that the list stops at -k (how many there are); while the library is being tagged, one answer saying so
-    (p45 duo QA: "not one of this library's tags ()" at 0 of 17, then "the library's tags: none yet")."""
+def tag_list_note(client: Any, lid: str, tag: str, shown: int, k: int | None = None) -> None:
+    """After `box-library ID --tag TAG -k K` listed ``shown`` files: that no file carries the tag (and which tags
+    there are), or that the list stops at -k (how many there are: said only when ``shown`` reached ``k``, since the
+    count is read a moment after the list and a library being tagged may have more by then: p45 regression QA, "the
+    first 17 of 22" of a list -k 50 did not cut); while the library is being tagged, one answer saying so (p45 duo
+    QA: "not one of this library's tags ()" at 0 of 17, then "the library's tags: none yet")."""
     lib = _state(client, lid)
     typed, tagging = safe_text(str(lib.get("id") or lid)), lib.get("state") == "tagging"
     counts = _tag_counts(client, lid) if tagging else _call(client, "GET", f"/libraries/{lid}/tags")
@@ -120,7 +122,7 @@ def tag_list_note(client: Any, lid: str, tag: str, shown: int) -> None:
     if shown == 0:
         used = ", ".join(safe_text(t) for t, k in by_count(counts) if k) or "none"
         footer(f"no file carries '{safe_text(tag)}' (the library's tags: {used})")
-    elif n > shown:
+    elif n > shown and (k is None or shown >= k):
         footer(cut_line(shown, n) + going)
     elif going:
         footer(going.removeprefix("; "))

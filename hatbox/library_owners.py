@@ -28,16 +28,16 @@ def whose(lib: dict[str, Any]) -> str:
 
 
 def uploaded_words(lib: dict[str, Any]) -> str:
-    """", uploaded 2026-05-01 14:02 by 'laptopB'" (by you; no "by" where the box does not know who); "" for nothing
-    known."""
+    """", uploaded 2026-05-01 14:02 by laptopB" (by you; no "by" where the box does not know who); "" for nothing
+    known.  Device names are bare in the laptop's words, as in "laptopB's corrections" (the box's log quotes them)."""
     when = when_words(lib.get("uploaded"))
     by = lib.get("uploaded_by")
-    who = "you" if lib.get("uploaded_by_you") is True else (f"'{safe_text(by)}'" if isinstance(by, str) and by else "")
+    who = "you" if lib.get("uploaded_by_you") is True else (safe_text(by) if isinstance(by, str) and by else "")
     return "".join((", uploaded", f" {when}" if when else "", f" by {who}" if who else "")) if when or who else ""
 
 
 def owner_clause(lib: dict[str, Any]) -> str:
-    """", uploaded 2026-05-01 14:02 by 'laptopB'," for the question before deleting library ``lib`` ("" for nothing
+    """", uploaded 2026-05-01 14:02 by laptopB," for the question before deleting library ``lib`` ("" for nothing
     known)."""
     said = uploaded_words(lib)
     return f"{said}," if said else ""
@@ -156,3 +156,20 @@ def tags_and_fixes(client: Any, lib: dict[str, Any]) -> str:
         [f"{who} corrections of {count_words(n, 'file')}" for who, n in sorted(theirs.items())] + \
         ([f"corrections of {count_words(unknown, 'file')} made before the box kept who made them"] if unknown else [])
     return "its tags and " + " and ".join(parts) if parts else "its tags (no file corrected)"
+
+
+def deleted_library_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
+    """``missing`` ("the box has no library 'ID'") with who deleted it and when, where the box deleted a library
+    ``given`` names lately (its id, its name, the start of its id's hash: ``GET /libraries/deleted``); ``missing``
+    itself otherwise (an older box, or no such deletion)."""
+    from hatbox.pack_who import _names, gone_words
+    try:
+        gone = _call(client, "GET", "/libraries/deleted", expect=list)
+    except HatboxError:
+        return missing
+    hits = [g for g in gone if isinstance(g, dict) and (_names(g, given) or str(g.get("id", "")).startswith(given))]
+    if not hits:
+        return missing
+    return HatboxError(f"{Exception.__str__(missing)}: {gone_words({**hits[-1], 'how': 'delete'})}",
+                       hint="hatbox box-library lists the libraries on the box; a deleted library comes back with "
+                            "hatbox push-library")

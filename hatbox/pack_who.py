@@ -40,26 +40,29 @@ def _by_words(by: Any, seconds: Any) -> str:
     return f"activated {'by ' + safe_text(by) if by else 'on the box'} {ago}"
 
 
-def replaced_words(replaced: Any) -> str:
-    """" (was ts9 2.0.0, activated by laptopA 12 s ago)" from a push's ``replaced`` (the box's answer); "" when
-    nothing was active, or the box is older than ``replaced``."""
+def replaced_words(replaced: Any, pack: Any = None) -> str:
+    """" (was ts9 2.0.0, activated by laptopA 12 s ago)" from a push's ``replaced`` (the box's answer); " (was the
+    other ts9 11.5.0, ...)" when it is of the name and version of ``pack`` (the pack pushed: other bytes, else it
+    would not have replaced it); "" when nothing was active, or the box is older than ``replaced``."""
     if not isinstance(replaced, dict) or not replaced.get("id"):
         return ""
     name, version = replaced.get("name"), replaced.get("version")
     what = f"{safe_text(name)} {safe_text(version)}" if name and version else safe_text(replaced["id"])
+    if name and isinstance(pack, dict) and (pack.get("name"), pack.get("version")) == (name, version):
+        what = f"the other {what}"
     who = _by_words(replaced.get("by"), replaced.get("ago_s"))
     return f" (was {what}" + (f", {who}" if who else "") + ")"
 
 
 def previous_words(body: dict[str, Any]) -> str:
-    """" (was ID); laptopA had made it active 12 s ago" from an activation's answer (``previous``, and ``replaced``
-    where the box knows who); " (was ID)" alone from an older box, or where it does not know; "" for no previous."""
+    """" (was ID, activated by laptopA 12 s ago)" from an activation's answer (``previous``, and ``replaced`` where
+    the box knows who), as a push says it; " (was ID)" alone from an older box, or where it does not know; "" for no
+    previous."""
     if not body.get("previous"):
         return ""
     replaced = body.get("replaced") if isinstance(body.get("replaced"), dict) else {}
-    by, ago = replaced.get("by"), ago_words(replaced.get("ago_s"))
-    who = f"; {safe_text(by) if by else 'the box'} had made it active {ago}" if isinstance(by, str) and ago else ""
-    return f" (was {safe_text(body['previous'])}){who}"
+    who = _by_words(replaced.get("by"), replaced.get("ago_s"))
+    return f" (was {safe_text(body['previous'])}" + (f", {who}" if who else "") + ")"
 
 
 def activated_words(pack: dict[str, Any], form: str = " ({})") -> str:

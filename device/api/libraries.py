@@ -54,6 +54,16 @@ class SentTwice(HatboxError):
 
 
 TRASH = ".trash"                # under the libraries' root: libraries being deleted
+KEEP_DELETED = 16               # how many deleted libraries' records :attr:`Libraries.deleted` keeps
+
+
+class LibraryGone(KeyError):
+    """No library ``lid`` on the box (a KeyError, as before), with ``record``: who deleted it and when, where the box
+    deleted it since it started (``{"id", "name", "by", "at"}``: :attr:`Libraries.deleted`), else None."""
+
+    def __init__(self, lid: str, record: dict[str, Any] | None) -> None:
+        super().__init__(lid)
+        self.record = record
 
 
 class Libraries(Tagging):
@@ -75,6 +85,9 @@ class Libraries(Tagging):
         self._damaged: set[str] = set()         # libraries whose record could not be read (listed failed)
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
         self.rebuilt: list[str] = []            # libraries whose damaged record was made again at start
+        # lid -> who deleted it (the paired device's name, "" for the box itself), when (Unix time) and its name: the
+        # last KEEP_DELETED since the box started (in memory, as the packs' PackStore.deleted)
+        self.deleted: dict[str, dict[str, Any]] = {}
         self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
         self._recover()
 
@@ -232,22 +245,36 @@ class Libraries(Tagging):
         self._save_pending()
         with self._lock:
             if lid not in self._jobs:
-                raise KeyError(lid)
+                raise self.missing(lid)
             return dict(self._jobs[lid])
+
+    def missing(self, lid: str) -> LibraryGone:
+        """The error for no library ``lid``: with who deleted it and when, where it was deleted lately."""
+        record = self.deleted.get(lid)
+        return LibraryGone(lid, dict(record) if record else None)
+
+    def _note_deleted(self, info: dict[str, Any], by: str) -> None:
+        """Keep that library ``info`` was deleted by ``by`` now (the last :data:`KEEP_DELETED`)."""
+        lid = str(info.get("id") or "")
+        with self._lock:
+            kept = {k: v for k, v in self.deleted.items() if k != lid}
+            kept[lid] = {"id": lid, "name": str(info.get("name") or ""), "by": by, "at": time.time()}
+            self.deleted = dict(list(kept.items())[-KEEP_DELETED:])
 
     def list(self) -> list[dict[str, Any]]:
         self._save_pending()
         with self._lock:
             return [dict(v) for _, v in sorted(self._jobs.items())]
 
-    def delete(self, lid: str) -> dict[str, Any]:
+    def delete(self, lid: str, by: str = "") -> dict[str, Any]:
         """Remove library ``lid`` (its files, tags and record) and return its last state; KeyError for an
         unknown library.  A library being tagged has its tagging cancelled first and waited for (up to
         :attr:`delete_wait_s`: it stops after the batch it is on), so the tagger never writes into a folder
         being removed; LibraryBusy (nothing deleted) if it does not stop in time.  The folder is renamed
         into ``.trash/`` (atomic: a crash leaves the library whole or gone, ``.trash/`` is emptied at the
         next start), then removed.  OSError (the storage failing) when the rename could not be made: nothing
-        was deleted, the library stays listed and whole (a tagging it had is stopped: state ``cancelled``)."""
+        was deleted, the library stays listed and whole (a tagging it had is stopped: state ``cancelled``).
+        ``by`` (the paired device asking, "" for the box itself) is kept in :attr:`deleted` once it is gone."""
         with self._deleting:
             self.get(lid)
             thread = self._threads.get(lid)
@@ -256,7 +283,7 @@ class Libraries(Tagging):
                 thread.join(self.delete_wait_s)
             with self._lock:
                 if lid not in self._jobs:
-                    raise KeyError(lid)
+                    raise self.missing(lid)
                 thread = self._threads.get(lid)
                 if thread is not None and thread.is_alive():
                     raise LibraryBusy(f"library '{lid}' is still finishing the file it was tagging; nothing was "
@@ -276,6 +303,7 @@ class Libraries(Tagging):
                         self._jobs[lid] = info
                 raise
             self._damaged.discard(lid)        # (kept until now: a failed rename leaves it listed, damaged)
+            self._note_deleted({**info, "id": lid}, by)
             try:
                 fsync_dir(self.root)
             except OSError:                   # renamed: gone for every reader; a crash now may bring it back whole

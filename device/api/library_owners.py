@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -87,3 +88,27 @@ def fixer_fields(entry: dict[str, str] | None, token_id: str | None, tokens: Any
     if entry is None:
         return {"by": None, "by_you": None}
     return {"by": entry.get("by"), "by_you": is_yours(entry.get("token"), entry.get("by"), token_id, tokens)}
+
+
+def no_library_words(lid: str, record: dict[str, Any] | None) -> str:
+    """The 404 of any ``/libraries/{id}`` route: "no library 'ID'", and, where the box deleted it lately (``record``:
+    :attr:`device.api.libraries.Libraries.deleted`), ": laptopA deleted it at 07:26 (3 s ago)"."""
+    text = f"no library '{lid}'"
+    return f"{text}: {deleted_words(record)}" if record else text
+
+
+def deleted_words(record: dict[str, Any]) -> str:
+    """"laptopA deleted it at 07:26 (3 s ago)" ("the box deleted it ..." for its own panel) on the box's clock."""
+    from device.api.pack_routes import ago_words
+    who, at = str(record.get("by") or "") or "the box", record.get("at")
+    if not isinstance(at, (int, float)):
+        return f"{who} deleted it"
+    return f"{who} deleted it at {time.strftime('%H:%M', time.localtime(at))} ({ago_words(max(0.0, time.time() - at))})"
+
+
+def deleted_list(deleted: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """``GET /libraries/deleted``: ``[{id, name, by, ago_s}]``, oldest deletion first (``ago_s`` counted on the box,
+    so the laptop's clock does not matter)."""
+    now = time.time()
+    return [{"id": r["id"], "name": r.get("name", ""), "by": r.get("by", ""),
+             "ago_s": max(0.0, now - float(r.get("at") or now))} for r in list(deleted.values())]

@@ -23,7 +23,8 @@ from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.kit_answers import LibraryDeleted, gone_note
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
-from device.api.library_owners import fixer_fields, fixers, note_fixers, uploader, with_owner
+from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
+    with_owner
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
@@ -48,6 +49,14 @@ class FixesKept(M.FixesTaken):
     """POST /libraries/{id}/fixes' answer: M.FixesTaken, and the files whose box correction was kept."""
     kept_on_box: list[KeptOnBox] = Field([], description="files corrected otherwise on the box since a laptop last "
                                                          "sent their correction: the box's kept, the laptop's not")
+
+
+class DeletedLibrary(BaseModel):
+    """``GET /libraries/deleted``: a library the box deleted lately (in memory: the last 16 since it started)."""
+    id: str
+    name: str
+    by: str = Field(description="the paired device that deleted it, as the box's log names it; \"\" for the box")
+    ago_s: float = Field(description="how long ago, counted on the box")
 
 
 def _library(info: dict[str, Any]) -> M.Library:
@@ -124,6 +133,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         return [M.LibrarySummary(**with_owner(i, token_id, box.tokens)) for i in box.libraries.list()]
 
+    @app.get("/libraries/deleted", response_model=list[DeletedLibrary], dependencies=[auth], responses=_errors(401))
+    def deleted_libraries(request: Request) -> list[DeletedLibrary]:
+        return [DeletedLibrary(**d) for d in deleted_list(box_of(request).libraries.deleted)]
+
     @app.get("/libraries/{library_id}", response_model=M.Library, responses=_errors(401, 404))
     def get_library(request: Request, library_id: str, token_id: str = auth) -> M.Library:
         box = box_of(request)
@@ -169,7 +182,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         libraries = box.libraries
         try:
-            info = _lib(libraries.delete, library_id)
+            info = _lib(functools.partial(libraries.delete, by=box.tokens.name(token_id)), library_id)
         except LibraryBusy as exc:
             raise _from_hatbox(409, "conflict", exc) from None
         except OSError as exc:      # the rename aside failed: the library is still whole and listed
@@ -498,8 +511,9 @@ def tag_db_of(box: Any, lid: str) -> Path:
     is told which one the box holds (:func:`tagger_way`)."""
     try:
         return box.libraries.db_path(lid)
-    except KeyError:
-        raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None
+    except KeyError as exc:
+        raise ApiError(404, "not found", no_library_words(lid, getattr(exc, "record", None)),
+                       hint=NO_LIBRARY_HINT) from None
     except HatboxError as exc:
         info = box.libraries.get(lid)
         if info.get("state") == "untagged" and info.get("error") == NO_TAGGER:
@@ -527,5 +541,6 @@ def _rel(path: Path, files: Path) -> str:
 def _lib(fn: Callable[[str], dict[str, Any]], lid: str) -> dict[str, Any]:
     try:
         return fn(lid)
-    except KeyError:
-        raise ApiError(404, "not found", f"no library '{lid}'", hint=NO_LIBRARY_HINT) from None
+    except KeyError as exc:
+        raise ApiError(404, "not found", no_library_words(lid, getattr(exc, "record", None)),
+                       hint=NO_LIBRARY_HINT) from None

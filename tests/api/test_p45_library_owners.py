@@ -205,7 +205,7 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
     assert note.startswith(f"note: the box holds 1 other library called 'loops' ({theirs}): laptopB's, uploaded ")
     assert "another library, not yours" in note and "older copy" not in note and "--delete" not in note
     rc, out, _ = laptops.run(capsys, "A", "box-library")
-    assert rc == 0 and " by 'laptopB'" in next(x for x in out.splitlines() if x.startswith(theirs))
+    assert rc == 0 and " by laptopB" in next(x for x in out.splitlines() if x.startswith(theirs))
     assert " by you" in next(x for x in out.splitlines() if x.startswith(mine))
     rc, out, _ = laptops.run(capsys, "A", "box-library", "--json")
     assert {(lib["id"], lib["uploaded_by"]) for lib in json.loads(out)} == {(theirs, "laptopB"), (mine, "laptopA")}
@@ -215,7 +215,7 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
     assert err.index(theirs) < err.index(mine)
     monkeypatch.setattr("builtins.input", lambda prompt="": print(prompt) or "n")
     rc, out, _ = laptops.run(capsys, "A", "box-library", theirs, "--delete")
-    assert rc == 0 and "by 'laptopB', from the box, with its tags and laptopB's corrections of 1 file?" in out
+    assert rc == 0 and "by laptopB, from the box, with its tags and laptopB's corrections of 1 file?" in out
     assert "your corrections" not in out and len(laptops.ids("loops")) == 2
 
 
