@@ -108,6 +108,7 @@ def _capture_one(client: Any, setting: Setting, seconds: float, cset: CaptureSet
     body = _call(client, "POST", "/captures", json={"name": setting.words()[:64], "knobs": setting.box_knobs(),
                                                     "seconds": seconds})
     cid = str(body["id"])
+    _say_note(body.get("session_note"))          # another laptop ended this run's session between its takes
     running.append(cid)
     if begun is not None:
         begun.append(cid)
@@ -189,12 +190,20 @@ def _end_session(client: Any) -> None:
     is another laptop's by now (this one's ended by itself, or was ended from there) is left open, said in a note."""
     from hatbox.box_client import BoxRefused, _call
     try:
-        _call(client, "POST", "/captures/session/end")
+        _say_note(_call(client, "POST", "/captures/session/end").get("note"))
     except BoxRefused as exc:
         if exc.error == "not your session":
             print(f"note: {exc}", file=sys.stderr)
     except (HatboxError, KeyboardInterrupt):
         pass
+
+
+def _say_note(note: Any) -> None:
+    """``note: laptopB ended your capture session at 07:18: the live input was unmuted between your takes`` (the
+    box says it once, to the laptop whose session another ended with ``--end-session``); nothing for None."""
+    from hatbox.box_client import safe_text
+    if isinstance(note, str) and note:
+        print(f"note: {safe_text(note)}", file=sys.stderr, flush=True)
 
 
 def _kept_words(cset: CaptureSet, count: int) -> str:
@@ -249,6 +258,20 @@ def _ask_end(session: dict[str, Any], yes: bool) -> bool:
                    f"{owner}'s capture session was not ended", "pass --yes to end it without asking")
 
 
+def _refuse_mid_take(session: dict[str, Any]) -> None:
+    """HatboxError: another laptop's take plays now (its laptop is evidently there): ``--end-session`` is for a
+    session whose laptop went away, so it asks nothing and ends nothing (the box refuses it too: 409 "take
+    playing"); ``session``: the box's ``GET /captures/session``."""
+    from hatbox.box_client import safe_text
+    owner = safe_text(str(session.get("owner") or "another laptop"))
+    words = session.get("end_refused")
+    raise HatboxError(safe_text(words) if isinstance(words, str) and words else
+                      f"the capture session was not ended: {owner}'s take is playing now: its laptop is there; ask "
+                      "them, or wait for the take to end",
+                      hint=f"{owner}'s hatbox box-capture ends its session as it ends; if {owner} has gone away, run "
+                           "hatbox box-capture --end-session again between its takes (it asks first)")
+
+
 def end_session(args: argparse.Namespace) -> int:
     """``hatbox box-capture --end-session``: end the box's capture session, another laptop's too (one that went away
     before its run ended), after a question naming it unless ``--yes``."""
@@ -260,6 +283,8 @@ def end_session(args: argparse.Namespace) -> int:
         if not session.get("open"):
             print("no capture session is open on the box: its live input plays as usual")
             return 0
+        if not session.get("yours") and session.get("playing"):
+            _refuse_mid_take(session)
         if not session.get("yours") and not _ask_end(session, args.yes):
             return 1
         ended = _call(client, "POST", "/captures/session/end", params={"force": "true"})

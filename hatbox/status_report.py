@@ -52,7 +52,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     for text in [*(t for t in said if isinstance(t, str)), *unkept, *slot_warnings(eng)]:   # the engine's, slots'
         print(f"  warning: {safe_text(text)}")
     if capture_session_words(eng):              # device/audio/capture.py: until box-capture ends, or 5 min after
-        print(f"  {capture_session_words(eng)} (until hatbox box-capture ends, or 5 minutes after its last capture)")
+        print(f"  {capture_session_line(eng, capture_session_words(eng))} (until hatbox box-capture ends, or 5 "
+              "minutes after its last capture)")
     clock = part("clock", dict)
     if clock.get("note"):
         print(f"  warning: {safe_text(clock['note'])}")
@@ -70,6 +71,24 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+def capture_session_line(eng: dict[str, Any], words: str) -> str:
+    """The engine's ``words`` ("capture session: live input muted") with whose session it is, from the owner the
+    box's ``GET /status`` adds to ``capture.session`` (p45 reg QA): "capture session: laptopA's (since 07:18, 1 take):
+    live input muted", "yours (...)" for this laptop's; ``words`` as they are when the box does not say."""
+    import time
+    capture = eng.get("capture") if isinstance(eng.get("capture"), dict) else {}
+    session = capture.get("session") if isinstance(capture.get("session"), dict) else {}
+    owner, head = session.get("owner"), "capture session: "
+    if not isinstance(owner, str) or not words.startswith(head):
+        return safe_text(words)
+    whose = "yours" if session.get("yours") is True else f"{safe_text(owner)}'s"
+    since, takes = session.get("since"), session.get("takes")
+    when = [f"since {time.strftime('%H:%M', time.localtime(since))}"] if isinstance(since, (int, float)) else []
+    count = [count_words(takes, "take")] if isinstance(takes, int) and not isinstance(takes, bool) else []
+    about = f" ({', '.join(when + count)})" if when or count else ""
+    return safe_text(f"{head}{whose}{about}: {words[len(head):]}")
 
 
 def free_words(size: int) -> str:

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from device.api import models as M
 from device.api.auth import AuthError, PairingPaused
 from device.api.box import Box
+from device.api.capture_routes import with_session_owner
 from device.api.errors import ApiError, _errors
 from device.api.pack_routes import _pack_info
 from device.api.state import box_of, say_in_log
@@ -91,7 +92,7 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
         return Response(status_code=204)
 
     @app.get("/status", response_model=M.Status, dependencies=[auth], responses=_errors(401))
-    def status(request: Request) -> M.Status:
+    def status(request: Request, token_id: str = auth) -> M.Status:
         """The box at a glance; of the packs, the active ones' records and the totals (``packs`` listed every pack's
         full record until the forty-fourth stop: 251 KB a poll on a box with a year of packs)."""
         box = box_of(request)
@@ -104,10 +105,11 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
                  if pid in installed]
         now = time.time()
         late = box.clock.note(now)
+        engine = with_session_owner(request, _engine_status(box), token_id)     # whose capture session (p45)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
                         active=active, packs=packs, totals=M.Totals(**totals),
                         clock=M.Clock(now=now, set=not late, note=late),
-                        engine=_engine_status(box), disk=M.Disk(free_bytes=free, total_bytes=total),
+                        engine=engine, disk=M.Disk(free_bytes=free, total_bytes=total),
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
                         libraries=len(libraries), recovery=box.recovery,

@@ -38,7 +38,8 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from device.api.capture_session import SessionInfo, Sessions, info, refuse_end, refuse_start
+from device.api.capture_session import (SessionInfo, Sessions, info, owner_fields, refuse_end, refuse_end_playing,
+                                        refuse_start)
 from device.api.errors import ApiError, _disk_error, _errors
 from device.api.state import box_of
 from device.audio.capture_result import DRY, RECORD, TAKE, read_record
@@ -92,6 +93,9 @@ class CaptureInfo(BaseModel):
     notes: list[str] = Field(default_factory=list, description="what the box's simulated gear (--sim-gear) did other "
                              "than the knobs asked, in words: a value held to its range, a knob it has not")
     by: Optional[str] = Field(default=None, description="the paired device that started it")
+    session_note: Optional[str] = Field(default=None, description="said once, as a capture starts, to the laptop "
+                                        "whose capture session another laptop ended (hatbox box-capture "
+                                        "--end-session): who, and when")
 
 
 def _root(request: Request) -> Path:
@@ -213,22 +217,38 @@ def _start(request: Request, body: CaptureRequest, tid: str) -> CaptureInfo:
         status = _engine_status(request)
         owner = sessions.current(status)
         if owner is not None and owner.tid != tid:
-            raise refuse_start(owner, _engine_capture(request, status)[1])
+            raise _told(sessions, tid, refuse_start(owner, _engine_capture(request, status)[1]))
         name = box_of(request).tokens.name(tid)
         started = _start_capture(request, body, status, name)
         sessions.started(tid, name)
-    return started
+        note = sessions.note_for(tid)
+    return started.model_copy(update={"session_note": note}) if note else started
+
+
+def _told(sessions: Sessions, tid: str, error: ApiError) -> ApiError:
+    """``error`` for token ``tid``, its message led by the note that another laptop ended ``tid``'s session, if one
+    waits for it (:meth:`Sessions.note_for`: said once)."""
+    note = sessions.note_for(tid)
+    if note:
+        error.body = error.body.model_copy(update={"message": f"{note}; {error.body.message}"})
+    return error
+
+
+def _by(request: Request, cid: str) -> str | None:
+    """The paired device that started capture ``cid`` (its request.json's ``by``; None when it does not say)."""
+    try:
+        by = json.loads((_root(request) / cid / REQUEST).read_text()).get("by")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return by if isinstance(by, str) and by else None
 
 
 def _busy(request: Request, live: dict[str, Any]) -> ApiError:
     """409 "busy": capture ``live`` (the engine's status of it) plays or is written; whose it is, in words."""
     cid = str(live.get("id"))
-    try:
-        by = json.loads((_root(request) / cid / REQUEST).read_text()).get("by")
-    except (OSError, ValueError, AttributeError):
-        by = None
+    by = _by(request, cid)
     left = max(0.0, (1.0 - float(live.get("progress") or 0.0)) * float(live.get("seconds") or 0.0))
-    whose = f"{by}'s capture" if isinstance(by, str) and by else "capture"
+    whose = f"{by}'s capture" if by else "capture"
     return ApiError(409, "busy", f"{whose} '{cid}' is {live.get('state')}: one capture at a time",
                     hint=f"wait for it to end{f' (about {left:.0f} s more)' if left >= 1 else ''}, then run the same "
                          "hatbox box-capture command again: it captures what is missing")
@@ -280,6 +300,8 @@ class SessionEnd(BaseModel):
 
     ended: bool = Field(description="a capture session muted the live input; it fades back in now (or, with a "
                         "capture still playing or written, as soon as that one ends)")
+    note: Optional[str] = Field(default=None, description="said once to the laptop whose capture session another "
+                                "laptop ended meanwhile: who, and when")
 
 
 def _end_session(request: Request, tid: str, force: bool) -> SessionEnd:
@@ -293,14 +315,18 @@ def _end_session(request: Request, tid: str, force: bool) -> SessionEnd:
             return SessionEnd(ended=False)
         owner = sessions.current(status)
         if owner is not None and owner.tid != tid and not force:
-            raise refuse_end(owner, live)
+            raise _told(sessions, tid, refuse_end(owner, live))
+        if live is not None and live.get("state") in LIVE and (owner is None or owner.tid != tid):
+            raise refuse_end_playing(owner.name if owner else _by(request, str(live.get("id"))) or "another laptop",
+                                     live)
         try:
             box_of(request).control.send({"op": "capture_end"})
         except EngineStoppedError as exc:
             raise ApiError(503, "engine stopped", f"the capture session was not ended: {exc}") from None
-        sessions.ended()
+        sessions.ended(tid, box_of(request).tokens.name(tid))
+        note = sessions.note_for(tid)
     session = live.get("session") if isinstance(live, dict) else None
-    return SessionEnd(ended=bool(isinstance(session, dict) and session.get("muted")))
+    return SessionEnd(ended=bool(isinstance(session, dict) and session.get("muted")), note=note)
 
 
 def _session_info(request: Request, tid: str) -> SessionInfo:
@@ -310,6 +336,24 @@ def _session_info(request: Request, tid: str) -> SessionInfo:
         status = _engine_status(request)
         owner = sessions.current(status)
     return info(owner, _engine_capture(request, status)[1], tid)
+
+
+def with_session_owner(request: Request, engine: dict[str, Any], tid: str) -> dict[str, Any]:
+    """The engine status ``engine`` (as ``GET /status`` answers it to token ``tid``) with its capture session's owner
+    in ``capture.session`` (:func:`device.api.capture_session.owner_fields`: ``owner``, ``yours``, ``since``,
+    ``takes``), as far as this API knows it; ``engine`` itself when no session lasts."""
+    capture = engine.get("capture")
+    session = capture.get("session") if isinstance(capture, dict) else None
+    if not isinstance(session, dict):
+        return engine
+    sessions = getattr(request.app.state, "capture_sessions", None)
+    if not isinstance(sessions, Sessions):
+        return engine
+    with sessions.lock:
+        fields = owner_fields(sessions.current(engine), tid)
+    if not fields:
+        return engine
+    return {**engine, "capture": {**capture, "session": {**session, **fields}}}
 
 
 def _audio(request: Request, cid: str, name: str) -> FileResponse:

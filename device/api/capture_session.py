@@ -19,6 +19,7 @@ whether the session lasts (its status's ``capture.session.muted``); once it says
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ class SessionInfo(BaseModel):
     ends_in_s: Optional[float] = Field(default=None, description="seconds before it ends by itself (None while a "
                                        "capture runs)")
     words: str = ""
+    end_refused: Optional[str] = Field(default=None, description="why this laptop's ?force=true end is refused now "
+                                       "(the owner's take plays: its laptop is there)")
 
 
 class Sessions:
@@ -64,6 +67,7 @@ class Sessions:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.owner: Owner | None = None
+        self.told: dict[str, str] = {}      # token id -> "laptopB ended your capture session at 07:18: ..." (once)
 
     def current(self, status: dict[str, Any] | None) -> Owner | None:
         """The owner of the session that lasts by the engine's ``status`` (None: no session, or none known); the
@@ -79,8 +83,17 @@ class Sessions:
             self.owner = Owner(tid, name, time.time())
         self.owner.takes += 1
 
-    def ended(self) -> None:
+    def ended(self, by_tid: str | None = None, by_name: str = "") -> None:
+        """The session ended; ended by token ``by_tid`` (device ``by_name``), another laptop than its owner's, the
+        owner is told once, at its next capture or its run's end (:meth:`note_for`)."""
+        if self.owner is not None and by_tid is not None and by_tid != self.owner.tid:
+            self.told[self.owner.tid] = f"{by_name} ended your capture session at {clock(time.time())}: the live " \
+                                        "input was unmuted between your takes"
         self.owner = None
+
+    def note_for(self, tid: str) -> str | None:
+        """Once: that another laptop ended token ``tid``'s capture session, who and when (None: it did not)."""
+        return self.told.pop(tid, None)
 
 
 def lasts(capture: Any) -> bool:
@@ -92,11 +105,16 @@ def lasts(capture: Any) -> bool:
     return capture.get("state") in LIVE or bool(isinstance(session, dict) and session.get("muted"))
 
 
+def clock(when: float) -> str:
+    """``07:18``: the box's local time of Unix time ``when``."""
+    return time.strftime("%H:%M", time.localtime(when))
+
+
 def owner_words(owner: Owner, capture: Any) -> str:
     """``laptopA has a capture session open since 06:15 (1 take)`` (``, one playing now`` while one plays)."""
     takes = f"{owner.takes} take{'s' if owner.takes != 1 else ''}"
     playing = ", one playing now" if isinstance(capture, dict) and capture.get("state") in LIVE else ""
-    return f"{owner.name} has a capture session open since {time.strftime('%H:%M', time.localtime(owner.since))} " \
+    return f"{owner.name} has a capture session open since {clock(owner.since)} " \
            f"({takes}{playing})"
 
 
@@ -129,6 +147,30 @@ def refuse_end(owner: Owner, capture: Any) -> ApiError:
                          f"if {owner.name} has gone away: {END_COMMAND}")
 
 
+def _playing_left_s(capture: dict[str, Any]) -> int:
+    """Whole seconds (at least 1) before the capture ``capture`` (the engine's status of it) ends: what is left to
+    play and the record's 0.5 s tail; a capture being written: 1."""
+    if capture.get("state") != "playing":
+        return 1
+    left = (1.0 - float(capture.get("progress") or 0.0)) * float(capture.get("seconds") or 0.0) + 0.5
+    return max(1, math.ceil(left))
+
+
+def end_refused_words(name: str, capture: dict[str, Any]) -> str:
+    """Why another laptop cannot end ``name``'s session while ``capture`` (its take) plays or is written."""
+    doing = "playing" if capture.get("state") == "playing" else "being written"
+    return f"the capture session was not ended: {name}'s take is {doing} now: its laptop is there; ask them, or " \
+           f"wait {_playing_left_s(capture)} s"
+
+
+def refuse_end_playing(name: str, capture: dict[str, Any]) -> ApiError:
+    """409 "take playing": ``?force=true`` from another laptop while ``name``'s take plays (p45 reg QA: B's
+    ``--end-session`` mid-take unmuted the live input between A's takes, A never told)."""
+    return ApiError(409, "take playing", end_refused_words(name, capture),
+                    hint=f"{END_COMMAND} is for a session whose laptop went away; {name}'s hatbox box-capture ends "
+                         f"it as it ends (between its takes {END_COMMAND} asks first)")
+
+
 def info(owner: Owner | None, capture: Any, tid: str) -> SessionInfo:
     """The session as ``GET /captures/session`` says it to token ``tid``."""
     if not lasts(capture):
@@ -138,6 +180,17 @@ def info(owner: Owner | None, capture: Any, tid: str) -> SessionInfo:
     if owner is None:
         return SessionInfo(open=True, playing=playing, ends_in_s=session.get("ends_in_s"),
                            words="a capture session is open (its laptop is not known: it began before the box's "
-                                 "API last started)")
+                                 "API last started)",
+                           end_refused=end_refused_words("another laptop", capture) if playing else None)
+    refused = end_refused_words(owner.name, capture) if playing and owner.tid != tid else None
     return SessionInfo(open=True, owner=owner.name, yours=owner.tid == tid, since=owner.since, takes=owner.takes,
-                       playing=playing, ends_in_s=session.get("ends_in_s"), words=owner_words(owner, capture))
+                       playing=playing, ends_in_s=session.get("ends_in_s"), words=owner_words(owner, capture),
+                       end_refused=refused)
+
+
+def owner_fields(owner: Owner | None, tid: str) -> dict[str, Any]:
+    """What ``GET /status`` adds to the engine status's ``capture.session`` for token ``tid``: ``owner``, ``yours``,
+    ``since``, ``takes`` ({} when no owner is known)."""
+    if owner is None:
+        return {}
+    return {"owner": owner.name, "yours": owner.tid == tid, "since": owner.since, "takes": owner.takes}
