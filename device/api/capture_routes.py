@@ -378,7 +378,7 @@ def _add_capture_routes(app: FastAPI, auth: Any) -> None:
         return _start(request, body, token_id)
 
     @app.post("/captures/session/end", response_model=SessionEnd, dependencies=[auth],
-              responses=_errors(401, 409, 503))
+              responses=_errors(401, 409, 503), response_model_exclude_none=True)   # "note" only when said
     def end_capture_session(request: Request, token_id: str = auth,
                             force: bool = Query(False, description="end another laptop's session too (one that "
                                                 "went away: hatbox box-capture --end-session)")) -> SessionEnd:

@@ -180,7 +180,7 @@ def test_box_capture_ends_the_session_and_status_says_it_while_it_lasts(tmp_path
         monkeypatch.setattr(cmd_capture, "_ready", stop_in_between)
         args = ["box-capture", str(tmp_path / "set"), "--knob", "drive=3", "--knob", "drive=9", "--seconds", "5"]
         assert main(args + ["--yes"]) == 130
-        assert "capture session: live input muted" in said[0]
+        assert "capture session: yours (since " in said[0] and "1 take): live input muted" in said[0]   # p45: whose
         assert [m["op"] for m in box.sent][-1] == "capture_end"
         assert not box.deck.status()["session"]["muted"]
         capsys.readouterr()
