@@ -10,7 +10,11 @@ callers: ``device.api.auth.Tokens.name``):
 - another laptop's capture while the session lasts is refused (409 "session open"), in words that name the owner,
   since when, and how to end a session left by a laptop that went away (``hatbox box-capture --end-session``);
 - ``POST /captures/session/end`` from a laptop that does not own it leaves it open (409 "not your session"), unless
-  ``?force=true`` (what ``hatbox box-capture --end-session`` sends once the musician confirmed, naming the owner).
+  ``?force=true`` (what ``hatbox box-capture --end-session`` sends once the musician confirmed, naming the owner);
+- a forced end from another laptop while the owner's take plays or is written is refused too (409 "take playing":
+  the owner is evidently there; p45 reg QA), and one that ends the session is told to the owner once, at its next
+  capture, its run's end or a refusal (:meth:`Sessions.note_for`: "laptopB ended your capture session at 07:18: ...");
+- ``GET /status`` carries the owner in its engine status's ``capture.session`` (:func:`owner_fields`).
 
 The session ends when its owner's run ends (``box-capture`` sends ``session/end`` however it ends: done, failed,
 Ctrl-C), when it is forced to, or by itself :data:`device.audio.capture.SESSION_S` after its last capture (the
