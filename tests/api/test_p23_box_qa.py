@@ -32,7 +32,7 @@ def test_box_pack_activates_an_installed_pack_and_rolls_back(paired_server: Pair
     store = paired_server.app.state.box.store
     capsys.readouterr()
     assert main(["box-pack", old, "--activate"]) == 0
-    assert f"is now the box's active effect pack (was {new})" in capsys.readouterr().out
+    assert f"is now the box's active effect pack (was {new}, activated by " in capsys.readouterr().out   # p45 words
     assert store.active()["effect"] == old
     assert main(["box-pack", old, "--activate"]) == 0
     assert "is already the box's active effect pack" in capsys.readouterr().out
