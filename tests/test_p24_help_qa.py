@@ -99,8 +99,8 @@ def test_the_status_line_says_load_and_dropouts_in_words_and_the_sampler_once() 
     from hatbox.status_line import status_words
     st = {"load_mean": 0.1, "load_p999": 0.278, "xruns": 2, "peak_db": -12.34, "fault_count": 0,
           "active": {"effect": {"name": "hatbox-drive"}, "synth": None, "sampler": {"name": "sampler"}}}
-    assert status_words(st) == ("audio load 10.0% (99.9% of blocks under 27.8%) | xruns (dropouts) 2 | peak -12.3 dBFS | faults 0 | "
-                                "effect hatbox-drive, sampler")
+    assert status_words(st) == ("audio load 10.0% (99.9% of blocks under 27.8%) | xruns (dropouts) 2 | "
+                                "peak -12.3 dBFS | faults 0 | effect hatbox-drive, sampler")
     assert status_words({**st, "active": {}}).endswith("| nothing loaded")
     played = {**st, "blocks": 22500, "block": 128, "rate": 48000}            # 60 s: p25, the time they count over
     assert "| xruns (dropouts) 2 in 1 min | " in status_words(played)
