@@ -19,8 +19,8 @@ from hatbox.errors import HatboxError
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
-from hatbox.library_push import already_there, before_sending, library_there, note_lines, report_lines, tagger_way, \
-    temp_folder
+from hatbox.library_push import FOLLOWED, already_there, before_sending, library_there, note_lines, report_lines, \
+    tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
     several_named, unnamed_corrections, uploaded_words
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
@@ -75,7 +75,7 @@ def push_library(args: argparse.Namespace) -> int:
         there = None if args.again else library_there(c, archive, look.audio)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             already_there(c, there, src, fixes, said, wait=args.wait)
-            if args.wait and there.get("state") in ("tagging", "done"):    # a re-run (a power cut): as a fresh one
+            if args.wait and there.get("state") in FOLLOWED:    # a re-run (a power cut): as a fresh one
                 _follow_to_end(c, there["id"], args.quiet, str(there.get("name") or ""))
             return 0
         body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",

@@ -162,12 +162,12 @@ def deleted_library_error(client: Any, given: str, missing: HatboxError) -> Hatb
     """``missing`` ("the box has no library 'ID'") with who deleted it and when, where the box deleted a library
     ``given`` names lately (its id, its name, the start of its id's hash: ``GET /libraries/deleted``); ``missing``
     itself otherwise (an older box, or no such deletion)."""
-    from hatbox.pack_who import _names, gone_words
+    from hatbox.pack_who import gone_words, names_deleted
     try:
         gone = _call(client, "GET", "/libraries/deleted", expect=list)
     except HatboxError:
         return missing
-    hits = [g for g in gone if isinstance(g, dict) and (_names(g, given) or str(g.get("id", "")).startswith(given))]
+    hits = [g for g in gone if isinstance(g, dict) and names_deleted(g, given)]   # not any prefix: 'lib' named them all
     if not hits:
         return missing
     return HatboxError(f"{Exception.__str__(missing)}: {gone_words({**hits[-1], 'how': 'delete'})}",

@@ -112,8 +112,9 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | Non
     earlier_checks(client, src, lib, said)
     sending = laptop_fixes(fixes, src)[0] if fixes is not None else []
     follows = wait and lib.get("state") in FOLLOWED
+    following = "following its tagging" if lib.get("state") == "tagging" else "its tags"   # done: nothing more comes
     if not sending:
-        print(f"{_held_words(src, lib)}; nothing was sent" + ("; following its tagging" if follows else ""))
+        print(f"{_held_words(src, lib)}; nothing was sent" + (f"; {following}" if follows else ""))
         if not follows:
             print(f"  {_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
                   f"{shlex.quote(safe_text(str(src)))} --again")
@@ -121,7 +122,7 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | Non
     print(f"{_held_words(src, lib)}: its files were not sent again; sending your corrections of "
           f"{count_words(len(sending), 'file')} to it")
     send_fixes(client, str(lib.get("id")), fixes, src, went="went to it")
-    print("  following its tagging" if follows else f"  {_next_step(client, lib)}")
+    print(f"  {following}" if follows else f"  {_next_step(client, lib)}")
 
 
 FOLLOWED = ("tagging", "done")      # a library held already that push-library --wait follows (done: says its tags)

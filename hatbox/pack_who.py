@@ -111,7 +111,7 @@ def deleted_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
         gone = _call(client, "GET", "/packs/deleted", expect=list)
     except HatboxError:
         return missing
-    hits = [g for g in gone if isinstance(g, dict) and _names(g, given)]
+    hits = [g for g in gone if isinstance(g, dict) and names_deleted(g, given)]
     if not hits:
         return missing
     return HatboxError(f"{Exception.__str__(missing)}: {gone_words(hits[-1])}",
@@ -119,9 +119,9 @@ def deleted_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
                             "PACK.hatpack")
 
 
-def _names(gone: dict[str, Any], given: str) -> bool:
-    """Whether ``given`` names deleted pack ``gone`` as `hatbox box-pack` takes a name: its id, its name (any case),
-    or the start (4 hex digits or more) of the hash that ends its id."""
+def names_deleted(gone: dict[str, Any], given: str) -> bool:
+    """Whether ``given`` names deleted pack (or library) ``gone`` as `hatbox box-pack` takes a name: its id, its name
+    (any case), or the start (4 hex digits or more) of the hash that ends its id."""
     text = given.strip().lower()
     hashed = len(text) >= 4 and all(c in "0123456789abcdef" for c in text)
     return bool(text) and (gone.get("id") == given.strip() or str(gone.get("name", "")).lower() == text

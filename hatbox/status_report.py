@@ -37,7 +37,7 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
         print(f"  {safe_text(slot):<7} {safe_text(pid or '-')}{active_note(s, pid)}"
               + ("  (not playing: the engine did not load it, see the warning below)" if silent else "")
               + (f"  {cut.strip()}" if cut else ""))
-    print(f"  audio load {load_words({'load_mean': 0, **eng} if eng else {})}, "     # p45: not "worst" for p99.9
+    print(f"  audio load {load_words(eng)}, "     # p45: not "worst" for p99.9
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if knob_words(eng):

@@ -40,8 +40,8 @@ def test_the_same_push_with_wait_again_follows_to_the_end_and_exits_0(paired_ser
     lib, lid = _tagged_once(paired_server, tmp_path, capsys)
     assert main(["push-library", str(lib), "--wait", "--quiet"]) == 0
     out, err = capsys.readouterr()
-    assert f"is already on the box as library {lid} ('biglib', done, 3 files); nothing was sent; following its " \
-           "tagging" in out, out
+    assert f"is already on the box as library {lid} ('biglib', done, 3 files); nothing was sent; its tags" in out, out
+    assert "following" not in out                       # its tagging is done: nothing more to follow (p45 review)
     assert "tagging done:" in out and "error" not in err, err
     assert len(paired_server.app.state.box.libraries.list()) == 1
 
