@@ -23,6 +23,7 @@ SAY_EVERY_S = 30.0      # then say it again, with how long, this often
 HEALTH_EVERY_S = 5.0    # ask GET /health this often once the last byte is sent
 HEALTH_TIMEOUT_S = 5.0  # one health call's connect and read limit
 GONE_AFTER_S = 30.0     # no health answer for this long: the box is gone (power cut, off the network)
+JOIN_S = 0.2            # how long leaving the watch waits for its thread (a Ctrl-C to a dead box is not held up)
 
 
 class AnswerWatch:
@@ -56,10 +57,11 @@ class AnswerWatch:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        with self._lock:
-            self._stop.set()                # no signal goes after this
-        if self._thread is not None:
-            self._thread.join()
+        self._stop.set()                    # first, outside the lock: a Ctrl-C here cannot leave the watch running
+        with self._lock:                    # a give-up under way has sent its signal by now; none goes after this
+            pass
+        if self._thread is not None:        # it may sit in a health call (up to its timeout): not waited for, a
+            self._thread.join(JOIN_S)       # daemon that sees the stop when that call ends
 
     def _run(self) -> None:
         """Wait for the last byte, then say and check until the request ends (or the box is given up)."""
