@@ -46,11 +46,6 @@ def recent(history: dict[str, list[str]], installed: set[str]) -> dict[str, list
     return {kind: [h for h in reversed(history.get(kind, [])) if h in installed] for kind in KINDS}
 
 
-def steps(history: dict[str, list[str]], installed: set[str]) -> dict[str, int]:
-    """Each installed pack in a slot's roll-back ``history`` -> its step (:func:`recent`)."""
-    return _steps(recent(history, installed))
-
-
 def history_beyond(history: dict[str, list[str]], installed: set[str], keep: int | None) -> dict[str, list[str]]:
     """The roll-back steps past the ``keep`` most recent of each slot (None: none), slot -> ids, newest first."""
     return _beyond(recent(history, installed), keep)

@@ -88,7 +88,7 @@ class PackDeleted(BaseModel):
 
 
 def pack_deleted(request: Request, pack_id: str) -> Response:
-    """The answer of ``DELETE /packs/{pack_id}`` once the pack is deleted (device/api/app.py calls it through
+    """The answer of ``DELETE /packs/{pack_id}`` once the pack is deleted (device/api/pack_routes.py calls it through
     ``app.state.pack_deleted``): the programs that played it (p44 regression QA: a set list silently switched
     nothing), said in the box's log and, with ``Prefer: return=representation``, answered (200, :class:`PackDeleted`);
     a plain 204 otherwise, as before."""
@@ -114,7 +114,7 @@ def _switcher(request: Request) -> ProgramSwitcher:
 
 
 def make_switcher(box: Any) -> ProgramSwitcher:
-    """The switcher for ``box`` (device/api/app.py Box): its store's map, its own activation."""
+    """The switcher for ``box`` (device/api/box.py Box): its store's map, its own activation."""
     hooks = Hooks(packs=box.store.list, playing=box.playing, activate=lambda pid: box.activate(pid).previous,
                   prewarm=lambda kind, pid: box.control.send({"op": "prewarm", "slot": kind,
                                                               "path": str(box.store.pack_path(pid))}))
@@ -123,7 +123,7 @@ def make_switcher(box: Any) -> ProgramSwitcher:
 
 def _attach(app: FastAPI) -> None:
     box = app.state.box
-    app.state.pack_deleted = pack_deleted       # DELETE /packs/{id}'s answer (device/api/app.py: one line)
+    app.state.pack_deleted = pack_deleted       # DELETE /packs/{id}'s answer (device/api/pack_routes.py: one line)
     app.state.programs = switcher = make_switcher(box)
     if box.midi is not None:
         box.midi.programs = switcher

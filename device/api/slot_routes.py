@@ -44,7 +44,8 @@ def note_deleted_target(box: Any, pid: str, kind: str, by: str = "") -> None:
     active then (``active``) and the one a roll back goes back to once it is gone (``next``), so a later roll back
     says why it has nowhere to go (p43 duo QA: "no earlier effect pack to roll back to", the other laptop's deletion
     unsaid), or that it went one further back (p43 regression QA: it landed on an older pack without a word).  Best
-    effort: a note that cannot be kept is said in the log.  (device/api/app.py's DELETE /packs/{id} calls it.)"""
+    effort: a note that cannot be kept is said in the log.  (device/api/pack_routes.py's DELETE /packs/{id} calls
+    it.)"""
     try:
         store = box.store
         if store.rollback_target(kind) != pid:

@@ -1,6 +1,6 @@
 """How an upload reaches the box's disk: streamed to a file in the store's tmp/, checked against its size limit and
 the disk's free space, every storage failure answered as an :class:`~device.api.errors.ApiError` (507 "no space" for
-a full disk, 500 "storage failed" for any other).  Used by the pack and library routes of device/api/app.py.
+a full disk, 500 "storage failed" for any other).  Used by device/api/pack_routes.py and library_routes.py.
 """
 from __future__ import annotations
 
