@@ -316,10 +316,12 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         if not _nameable(unicodedata.normalize("NFC", body.path)):     # a Mac's long decomposed name fits composed
             raise ApiError(422, "rejected", f"{body.path!r} is not a file of library '{library_id}'",
                            hint=f"hatbox box-library {library_id} --tag TAG lists its files")
+        files, who = box_of(request).libraries.files_path(library_id), box_of(request).tokens.name(token_id)
         try:
-            with _whole_db(library_id):
-                now = set_tags(db, body.path, body.tags)
+            with _whole_db(library_id):         # who made it noted under the same lock (p45 review: two laptops'
+                now = set_tags(db, body.path, body.tags)       # corrections at once could note the other's name)
                 model = tags_of(db, body.path)
+                note_fixers(files.parent, [(_as_held(files, body.path.strip()), now)], who, token_id)
         except NotInLibrary as exc:
             raise (_refused_at_upload(request, library_id, body.path) or _not_tagged_yet(request, library_id, body.path)
                    or ApiError(422, "rejected", Exception.__str__(exc), hint=not_on_box_hint(library_id))) from None
@@ -327,9 +329,6 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise no_room_for_fixes(f"the correction of {body.path} was not kept") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
-        files = box_of(request).libraries.files_path(library_id)
-        note_fixers(files.parent, [(_as_held(files, body.path.strip()), now)], box_of(request).tokens.name(token_id),
-                    token_id)
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
 
@@ -362,15 +361,15 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
             with _whole_db(library_id):
                 on_box = put_fixes(files.parent, fixes, has_db)
+                theirs = {k["path"] for k in on_box}
+                note_fixers(files.parent, [f for f in fixes if f[0] not in theirs],
+                            box_of(request).tokens.name(token_id), token_id)
         except DiskFull:
             raise no_room_for_fixes("the corrections sent were not kept") from None
         except OSError as exc:                  # fixes.json, kept while the library has no tag database
             raise _disk_error(exc, "corrections", "keeping the corrections sent") from None
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
-        theirs = {k["path"] for k in on_box}
-        note_fixers(files.parent, [f for f in fixes if f[0] not in theirs], box_of(request).tokens.name(token_id),
-                    token_id)
         if fixes:
             say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop"
                        + (f", {len(on_box)} of them corrected otherwise on the box: the box's kept" if on_box else ""))
