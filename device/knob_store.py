@@ -169,21 +169,25 @@ def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = Non
 
 
 def _take_mark(path: Path) -> bool:
-    """Whether the last run stopped cleanly with its knobs all in ``path`` (its mark there); the mark is taken away
-    (a removal works on a full disk), so this run's end says it again or not."""
+    """Whether the last run stopped cleanly with its knobs all in ``path``: its mark there names the file's own
+    ``kept_at`` (a write after the mark, by a later run that then crashed, makes it stale by itself; p45 review).
+    The mark is taken away (a removal works on a full disk), so this run's end says it again or not."""
     mark = path.with_name(path.name + STOPPED)
-    if not mark.exists():
+    try:
+        said = mark.read_text(encoding="ascii")
+    except (OSError, ValueError):
         return False
     with contextlib.suppress(OSError):
         mark.unlink()
         fsync_dir(mark.parent)
-    return True
+    return said == repr(written_at(path))
 
 
 def _set_mark(path: Path) -> None:
-    """A clean stop with every knob written: the next start may say "as they were left"."""
+    """A clean stop with every knob written: the next start may say "as they were left" (the mark holds the file's
+    ``kept_at``, :func:`_take_mark`)."""
     with contextlib.suppress(OSError):
-        path.with_name(path.name + STOPPED).touch()
+        path.with_name(path.name + STOPPED).write_text(repr(written_at(path)), encoding="ascii")
         fsync_dir(path.parent)
 
 
@@ -202,6 +206,7 @@ class KnobKeeper:
         self.clean = True                      # the file was left by a clean stop (or is from before kept_at)
         self.problem: str | None = None        # why the last write failed (said until one succeeds)
         self._dirty, self._stop = threading.Event(), threading.Event()
+        self._save_lock = threading.Lock()     # one write at a time: the thread's, or stop()'s last
         self._thread: threading.Thread | None = None
         self._saving = self._resting = False   # a write is under way / the thread waits out SAVE_EVERY_S
         engine.knobs_changed = self._dirty.set
@@ -271,9 +276,11 @@ class KnobKeeper:
         self._dirty.set()                          # wakes the thread
         if self._thread is not None:
             self._thread.join(timeout)
-        kept = self.save() if dirty or self.problem else self.problem is None
-        if kept and self.path is not None and self.path.exists():
-            _set_mark(self.path)
+        busy = self._thread is not None and self._thread.is_alive()      # still writing (a slow card): write after
+        self._dirty.clear()
+        kept = self.save() if dirty or busy or self.problem else self.problem is None
+        if kept and not self._dirty.is_set() and self.path is not None and self.path.exists():
+            _set_mark(self.path)                   # not when a knob turned after the last write (p45 review)
 
     def status(self) -> dict[str, Any]:
         """For the engine's status: ``knobs_keep`` (``kept_at``: the last write, seconds since the epoch;
@@ -300,6 +307,10 @@ class KnobKeeper:
     def save(self) -> bool:
         """Write the knob file now (False: nothing to write it in, or the disk refused: said once, and in
         :meth:`status` until a write succeeds; tried again at the next change or after :data:`RETRY_S`)."""
+        with self._save_lock:
+            return self._write()
+
+    def _write(self) -> bool:
         kept = self.snapshot()
         if self.path is None:
             return False

@@ -1,0 +1,25 @@
+"""The clean-stop mark beside knobs.json (p45 review): it names the file's own ``kept_at``, so a write after it (a
+later run that loaded a pack, kept its knobs, then lost power) makes it stale by itself, and the next start says "as
+last kept at HH:MM", not "as they were left"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from device.knob_store import KNOB_FILE, STOPPED, _set_mark, _take_mark, kept_bytes
+
+
+def test_a_mark_from_a_clean_stop_is_taken_once(tmp_path: Path) -> None:
+    path = tmp_path / KNOB_FILE
+    path.write_bytes(kept_bytes({}, 100.0))
+    _set_mark(path)
+    assert _take_mark(path) is True
+    assert not path.with_name(path.name + STOPPED).exists() and _take_mark(path) is False
+
+
+def test_a_write_after_the_mark_makes_it_stale(tmp_path: Path) -> None:
+    path = tmp_path / KNOB_FILE
+    path.write_bytes(kept_bytes({}, 100.0))
+    _set_mark(path)
+    path.write_bytes(kept_bytes({}, 200.0))       # a later run kept its knobs, then the power went
+    assert _take_mark(path) is False
+    assert not path.with_name(path.name + STOPPED).exists()
