@@ -104,7 +104,12 @@ def written_at(path: Path) -> float | None:
 
 
 def clock_words(at: float, now: float | None = None) -> str:
-    """``at`` (seconds since the epoch) as the box's clock reads it: "14:05", or "2026-12-05 14:05" on another day."""
+    """``at`` (seconds since the epoch) as the box's clock reads it: "14:05", or "2026-12-05 14:05" on another day;
+    "" when the clock was not set when it was written (before device.clock.MADE: a box with no battery clock reads
+    1970 at a gig with no network, p45 review)."""
+    from device.clock import MADE
+    if at < MADE:
+        return ""
     local, today = time.localtime(at), time.localtime(time.time() if now is None else now)
     same_day = local[:3] == today[:3]
     return time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", local)
@@ -120,8 +125,9 @@ def problem_words(exc: OSError) -> str:
 def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float | None = None) -> str:
     """The warning while the knobs cannot be kept: "the box's disk is full: knobs play as turned, but after a restart
     they come back as of 14:05" (``kept_at``: the last write; none but a file: "as last kept"; no file: defaults)."""
-    back = (f"as of {clock_words(kept_at, now)}" if kept_at is not None else
-            "as last kept" if had_file else "at their packs' defaults")
+    when = clock_words(kept_at, now) if kept_at is not None else ""
+    last = "as last kept" if kept_at is not None or had_file else "at their packs' defaults"
+    back = f"as of {when}" if when else last
     return f"{problem}: knobs play as turned, but after a restart they come back {back}"
 
 
@@ -164,7 +170,8 @@ def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = Non
     if not named:
         return None
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    how = "as they were left" if kept_at is None else f"as last kept at {clock_words(kept_at)}"
+    when = clock_words(kept_at) if kept_at is not None else ""
+    how = "as they were left" if kept_at is None else f"as last kept at {when}" if when else "as last kept"
     return f"knobs restored {how}: {', '.join(named[:SHOWN])}{more}"
 
 

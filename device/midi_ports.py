@@ -470,6 +470,10 @@ class Relay:
         """Until every control queued so far has been handed on (tests; a stop)."""
         self._queue.join()
 
+    def running(self) -> bool:
+        """Whether the relay's thread still hands messages on (False once closed and drained)."""
+        return self._thread.is_alive()
+
     def close(self, timeout_s: float = 2.0) -> None:
         """Hand on what is queued, then end the thread (waiting at most ``timeout_s``: an engine that hangs).  A
         reader waiting in :meth:`send` for room returns at once, and what comes later is dropped, so closing a MIDI
@@ -525,7 +529,7 @@ def close_relays(target: Any, timeout_s: float = 2.0) -> int:
     ``timeout_s`` each); returns how many were still running.  The API calls it with its control as it stops."""
     with _RELAYS_LOCK:
         feeding = [relay for relay in _RELAYS if relay.feeds(target)]
-    running = [relay for relay in feeding if relay._thread.is_alive()]
+    running = [relay for relay in feeding if relay.running()]
     for relay in feeding:
         relay.close(timeout_s)
     return len(running)

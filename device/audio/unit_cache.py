@@ -224,15 +224,16 @@ class UnitCache:
         key, path, stamp, info = origin
         if stamp_of(path) != stamp:
             return False
-        if cost_of(info, stamp) > self.per_slot_bytes:     # would push out every other unit, and itself
+        cost = cost_of(info, stamp)
+        if cost > self.per_slot_bytes:                   # would push out every other unit, and itself
             self.dropped += 1
             return False
         try:
             rest(unit)
         except Exception:  # noqa: BLE001 - a unit that cannot come to rest is dropped, never reused
             return False
-        self._kept[id(unit)] = Kept(unit, info, key, path, stamp, cost_of(info, stamp))
-        self._bound(key.slot)
+        self._kept[id(unit)] = Kept(unit, info, key, path, stamp, cost)
+        self._bound(key.slot)                            # never drops the unit just kept: it fits the bound alone
         return id(unit) in self._kept
 
     def _bound(self, slot: str) -> None:

@@ -23,3 +23,15 @@ def test_a_write_after_the_mark_makes_it_stale(tmp_path: Path) -> None:
     path.write_bytes(kept_bytes({}, 200.0))       # a later run kept its knobs, then the power went
     assert _take_mark(path) is False
     assert not path.with_name(path.name + STOPPED).exists()
+
+
+def test_a_knob_time_from_an_unset_clock_is_not_said() -> None:
+    """A box with no battery clock at a gig with no network writes its knob file at 1970: "as last kept at
+    1970-01-01 00:03" would be said; the time is left out."""
+    from device.audio.held import SetKnob
+    from device.clock import MADE
+    from device.knob_store import restored_line, unkept_words
+    knob = {"effect": [SetKnob("drive", 20.0, "dB", "")]}
+    assert restored_line(knob, 180.0) == "knobs restored as last kept: effect.drive 20 dB"
+    assert "as last kept at " in str(restored_line(knob, MADE + 3600.0))
+    assert unkept_words("the box's disk is full", 180.0, True).endswith("they come back as last kept")
