@@ -23,10 +23,10 @@ allocator as glibc sets it (the behaviour before; bench/engine_rss_versions.py's
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 from typing import Any
+
+from device.audio.realtime import c_library
 
 M_MMAP_THRESHOLD = -3        # mallopt(3)'s parameter number (glibc's malloc.h)
 MMAP_THRESHOLD = 128 << 10   # glibc's own start value: blocks this big or bigger are mapped on their own
@@ -36,7 +36,7 @@ PIN_ENV = "HATBOX_HEAP_PIN"  # "0": leave glibc's dynamic threshold (the engine 
 def glibc() -> Any | None:
     """The C library, when it has ``mallopt`` (glibc); None otherwise."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = c_library()
     except OSError:
         return None
     return libc if hasattr(libc, "mallopt") else None

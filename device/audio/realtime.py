@@ -4,7 +4,6 @@ is a warning in words, never an error: the box then runs at normal priority."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import os
 from typing import Any
@@ -37,6 +36,12 @@ def limit_hint(limit: str) -> str:
     return f"give the user {limit} in /etc/security/limits.d for a real box (or run it with hatbox device service)"
 
 
+def c_library() -> Any:
+    """This process's C library, errno kept (the symbols the process already has: no ``ldconfig`` run to find it,
+    as ``ctypes.util.find_library`` does; OSError where it cannot be opened)."""
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def lock_memory(on_fault: bool = True, libc: Any = None) -> str:
     """Lock the process's memory (mlockall): what is mapped now, populated at once, and what is mapped later as its
     pages are first touched (``MCL_ONFAULT``, Linux 4.4+; without it, or ``on_fault`` False, ``MCL_FUTURE`` alone).
@@ -45,7 +50,7 @@ def lock_memory(on_fault: bool = True, libc: Any = None) -> str:
     with ``MCL_ONFAULT`` a thread waiting on the GIL waited at most 1 ms, the pages filled by numpy and libsndfile
     outside it; `bench/engine_mlock_decode.py`).  Returns "" when locked, else why not.  ``libc``: the C library
     (default: this process's)."""
-    libc = libc or ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc = libc or c_library()
     if libc.mlockall(MCL_CURRENT) != 0:
         return os.strerror(ctypes.get_errno())
     if on_fault and libc.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0:
