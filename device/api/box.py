@@ -67,6 +67,7 @@ class Box:
         self.install_lock = threading.Lock()
         self._validator: ThreadPoolExecutor | None = None
         self._validator_lock = threading.Lock()
+        self._workers: list[threading.Thread] = []          # the validator pool's thread, as it starts
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
         self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
@@ -83,17 +84,23 @@ class Box:
         made on first use (its thread on the first push), anew after :meth:`stop`."""
         with self._validator_lock:
             if self._validator is None:
+                self._workers = []
                 self._validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
-                                                     initializer=lower_priority, initargs=(self.config.validate_nice,))
+                                                     initializer=self._worker_starts)
             return self._validator
+
+    def _worker_starts(self) -> None:
+        """The validator's thread starts: kept (for :meth:`stop` to wait on), and reniced."""
+        self._workers.append(threading.current_thread())
+        lower_priority(self.config.validate_nice)
 
     def stop(self, wait_s: float = VALIDATE_STOP_S) -> bool:
         """The API stops (the app's lifespan ends: device/api/app.py): the worker thread ends, and the MIDI relays
         that feed this box's control (device.midi_ports.close_relays).  A check still running gets ``wait_s`` to
         end; past that the stop goes on without it (:func:`end_worker`).  True when nothing was left running."""
         with self._validator_lock:
-            pool, self._validator = self._validator, None
-        ended = pool is None or end_worker(pool, wait_s)
+            pool, self._validator, workers = self._validator, None, list(self._workers)
+        ended = pool is None or end_worker(pool, workers, wait_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
         return ended
@@ -236,13 +243,13 @@ PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pa
                       f"({ACTIVATE_WAYS})")
 
 
-def end_worker(pool: ThreadPoolExecutor, wait_s: float) -> bool:
-    """Shut ``pool`` down without waiting on it for ever: what is queued is dropped (cancelled: its requests were cut
-    off), the work running gets ``wait_s`` seconds to end, then the caller goes on (the thread ends with that work,
-    idle at last; a warning says so).  True when every thread of the pool has ended."""
+def end_worker(pool: ThreadPoolExecutor, threads: list[threading.Thread], wait_s: float) -> bool:
+    """Shut ``pool`` (its worker ``threads``) down without waiting on it for ever: what is queued is dropped
+    (cancelled: its requests were cut off), the work running gets ``wait_s`` seconds to end, then the caller goes on
+    (the thread ends with that work, idle at last; a warning says so).  True when every thread of the pool has
+    ended."""
     import time
     pool.shutdown(wait=False, cancel_futures=True)
-    threads = list(getattr(pool, "_threads", ()))      # CPython's: the pool's worker threads (joined at exit)
     end = time.monotonic() + max(0.0, wait_s)
     for thread in threads:
         thread.join(max(0.0, end - time.monotonic()))
