@@ -307,6 +307,14 @@ class TokenStore:
                         "the box does not accept this token: its pairings were damaged and it lost them at its last "
                         "start", hint="pair again: hatbox pair URL")
 
+    def bearer_name(self, header: str) -> str:
+        """The device name of the token an ``Authorization: Bearer ...`` header carries ("" for none the box holds)."""
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        try:
+            return self.name(self.check(token))
+        except AuthError:
+            return ""
+
     def name(self, tid: str) -> str:
         """The device name token ``tid`` was issued to ("?" for a token no longer held)."""
         with self._lock:
