@@ -99,11 +99,8 @@ def no_library_words(lid: str, record: dict[str, Any] | None) -> str:
 
 def deleted_words(record: dict[str, Any]) -> str:
     """"laptopA deleted it at 07:26 (3 s ago)" ("the box deleted it ..." for its own panel) on the box's clock."""
-    from device.api.pack_routes import ago_words
-    who, at = str(record.get("by") or "") or "the box", record.get("at")
-    if not isinstance(at, (int, float)):
-        return f"{who} deleted it"
-    return f"{who} deleted it at {time.strftime('%H:%M', time.localtime(at))} ({ago_words(max(0.0, time.time() - at))})"
+    from device.api.when_words import deleted_at_words
+    return deleted_at_words(str(record.get("by") or "") or "the box", record.get("at"))
 
 
 def deleted_list(deleted: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

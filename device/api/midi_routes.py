@@ -146,7 +146,7 @@ class ChannelSetters:
 
     def who(self, name: str) -> str:
         """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop in this run; "" otherwise."""
-        from device.api.pack_routes import ago_words
+        from device.api.when_words import ago_words
         if name not in self.by:
             return ""
         device, at = self.by[name]

@@ -17,6 +17,7 @@ from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed, 
 from device.api.slot_routes import device_of, note_deleted_target
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload
+from device.api.when_words import ago, deleted_at_words
 from device.store import LIST_HINT, StoreError, acting_as
 
 
@@ -32,18 +33,13 @@ def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None)
                          **(_activated(box, meta) if active else {})})
 
 
-def _ago(at: Any) -> float | None:
-    """Seconds since Unix time ``at`` by the box's clock (None for no time; never below 0)."""
-    return max(0.0, time.time() - float(at)) if isinstance(at, (int, float)) and not isinstance(at, bool) else None
-
-
 def _activated(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
     """``activated_by``/``_at``/``_ago_s`` of active pack ``meta`` as its slot's record has them ({}: not known)."""
     rec = box.store.activation(str(meta.get("kind")))
     if rec is None or rec.get("id") != meta.get("id"):
         return {}
     at = rec.get("at")
-    return {"activated_by": str(rec.get("by") or ""), "activated_at": at, "activated_ago_s": _ago(at)}
+    return {"activated_by": str(rec.get("by") or ""), "activated_at": at, "activated_ago_s": ago(at)}
 
 
 def replaced_info(box: Box, rec: dict[str, Any] | None) -> M.Replaced | None:
@@ -58,7 +54,7 @@ def replaced_info(box: Box, rec: dict[str, Any] | None) -> M.Replaced | None:
         meta = box.store.deleted.get(pid) or {}
     by = rec.get("by")
     return M.Replaced(id=pid, kind=meta.get("kind"), name=meta.get("name"), version=meta.get("version"),
-                      by=str(by) if isinstance(by, str) else None, ago_s=_ago(rec.get("at")))
+                      by=str(by) if isinstance(by, str) else None, ago_s=ago(rec.get("at")))
 
 
 def deleted_words(box: Box, pid: str) -> str:
@@ -67,17 +63,9 @@ def deleted_words(box: Box, pid: str) -> str:
     gone = box.store.deleted.get(pid)
     if not gone:
         return ""
-    by, how, at = str(gone.get("deleted_by") or ""), gone.get("deleted_how"), gone.get("deleted_at")
+    by, how = str(gone.get("deleted_by") or ""), gone.get("deleted_how")
     who = (f"{by}'s prune" if by else "a prune") if how == "prune" else (by or "someone")
-    when = f" at {time.strftime('%H:%M', time.localtime(at))}" if isinstance(at, (int, float)) else ""
-    ago = _ago(at)
-    return f"{who} deleted it{when}" + (f" ({ago_words(ago)})" if ago is not None else "")
-
-
-def ago_words(seconds: float) -> str:
-    """"12 s ago", "5 min ago", "3 h ago" (the box's words for how long ago)."""
-    s = int(seconds)
-    return f"{s} s ago" if s < 120 else f"{s // 60} min ago" if s < 7200 else f"{s // 3600} h ago"
+    return deleted_at_words(who, gone.get("deleted_at"))
 
 
 def _install_as(by: str, install: Callable[..., Any], *args: Any) -> tuple[Any, dict[str, Any] | None]:
@@ -113,7 +101,7 @@ def _meta(box: Box, pid: str) -> dict[str, Any]:
 def _deleted_pack(meta: dict[str, Any]) -> M.DeletedPack:
     return M.DeletedPack(id=str(meta.get("id")), kind=meta.get("kind"), name=meta.get("name"),
                          version=meta.get("version"), by=str(meta.get("deleted_by") or ""),
-                         how=str(meta.get("deleted_how") or "delete"), ago_s=_ago(meta.get("deleted_at")))
+                         how=str(meta.get("deleted_how") or "delete"), ago_s=ago(meta.get("deleted_at")))
 
 
 def _active_pack_hint(pack_id: str, kind: str) -> str:

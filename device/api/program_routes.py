@@ -197,7 +197,7 @@ def note_mapped(box: Any, entry: Entry, by: str) -> None:
 
 def who_mapped(box: Any, entry: Entry) -> str:
     """", mapped by laptopA 3 min ago" for ``entry`` where the box kept who mapped it (its pack the same); ""."""
-    from device.api.pack_routes import ago_words
+    from device.api.when_words import ago_words
     note = _mapped_by(box).get(_by_key(entry))
     if not isinstance(note, dict) or note.get("pack") != entry.pack or not isinstance(note.get("at"), (int, float)):
         return ""
