@@ -11,19 +11,12 @@ were kept forever as roll-back steps).
 """
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
 
+from hatbox.ask import can_ask
 from hatbox.box_client import _box_reply, _call, _size_words, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
-
-
-def can_ask() -> bool:
-    """Whether a person can answer a question here: stdin is a terminal and ``CI`` is not set true."""
-    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-    return not ci and sys.stdin.isatty()
 
 
 def pruned_line(pack: dict[str, Any]) -> str:

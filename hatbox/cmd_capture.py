@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hatbox.argtypes import number
+from hatbox.ask import can_ask, ci_set
 from hatbox.capture_set import DRY, PAIRS, CaptureSet, Setting, check_settings, open_set, parse_setting
 from hatbox.errors import HatboxError, Interrupted
 
@@ -34,7 +35,7 @@ WIRING = ("connect the box's output to the gear's input and the gear's output to
 
 def _interactive(yes: bool) -> None:
     """HatboxError when the command would wait for Enter (no ``--yes``) with no one to press it."""
-    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    ci = ci_set()
     if yes or (sys.stdin.isatty() and not ci):
         return
     why = "CI is set" if ci else "its input is not a terminal"
@@ -243,14 +244,13 @@ def _session_words(session: dict[str, Any]) -> str:
 def _ask_end(session: dict[str, Any], yes: bool) -> bool:
     """Ask before ending another laptop's ``session`` (True: end it): the live input comes back with that laptop's
     gear maybe still in the loop.  ``yes``: no question; no terminal (or CI) and no ``yes``: HatboxError."""
-    from hatbox.cmd_remote import confirm
     from hatbox.box_client import safe_text
+    from hatbox.box_packs import confirm
     owner = safe_text(str(session.get("owner") or "another laptop"))
     print(_session_words(session) + ".", flush=True)
     if yes:
         return True
-    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-    if ci or not sys.stdin.isatty():
+    if not can_ask():
         raise HatboxError(f"{owner}'s capture session was not ended: there is no one to ask (its input is not a "
                           "terminal, or CI is set)", hint="pass --yes to end it without asking")
     return confirm(f"end {owner}'s capture session? The box's live input comes back: take {owner}'s gear out of the "

@@ -252,7 +252,7 @@ def _change_chord(control: Any, beat: int) -> None:
 def _print_status(st: dict[str, Any], t: float) -> dict[str, Any]:
     from hatbox.status_line import status_words
     print(f"  t={t:5.1f}s  {status_words(st)}", flush=True)
-    return {k: st.get(k) for k in ("load_mean", "load_p999", "xruns", "peak_db", "fault_count")}
+    return {k: st.get(k) for k in ("load_mean", "load_p999", "load_max", "xruns", "peak_db", "fault_count")}
 
 
 def _print_faults(st: dict[str, Any]) -> list[dict[str, Any]]:
