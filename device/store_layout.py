@@ -143,6 +143,16 @@ def acting() -> Acting:
     return _ACTING.get() or Acting()
 
 
+def json_dict(path: Path) -> dict[str, Any]:
+    """The JSON object a small note file of the store holds; {} when there is none, it cannot be read or parsed, or
+    it holds something else (the notes are best effort: what they say is never needed to play)."""
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def remove_path(path: Path) -> None:
     """Remove a folder with what it holds, or a file or link (errors ignored: recovery tries again next time)."""
     if path.is_dir() and not path.is_symlink():

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from device.store_layout import json_dict
 from export.atomic import write_atomic
 
 log = logging.getLogger("hatbox.api")
@@ -56,12 +57,7 @@ def with_owner(info: dict[str, Any], token_id: str | None, tokens: Any) -> dict[
 def fixers(folder: Path) -> dict[str, dict[str, str]]:
     """Who made each correction of library ``folder``'s files (:data:`FIXERS`; {} for none or a file that cannot
     be read: those corrections are of no one known)."""
-    try:
-        found = json.loads((folder / FIXERS).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
+    found = json_dict(folder / FIXERS)
     return {str(p): e for p, e in found.items() if isinstance(e, dict) and isinstance(e.get("token"), str)}
 
 

@@ -27,6 +27,7 @@ from device.api.state import box_of, say_in_log
 from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, Hooks, ProgramMap, ProgramSwitcher,
                                   broken_by_delete, broken_words, check_program, newest_named, pack_words,
                                   program_words, resolve)
+from device.store_layout import json_dict
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError, first_line
 
@@ -178,11 +179,7 @@ def _by_key(entry: Entry) -> str:
 
 
 def _mapped_by(box: Any) -> dict[str, Any]:
-    try:
-        kept = json.loads((box.store.root / MAPPED_BY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
+    return json_dict(box.store.root / MAPPED_BY)
 
 
 def note_mapped(box: Any, entry: Entry, by: str) -> None:

@@ -16,6 +16,7 @@ from device.api import models as M
 from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed
 from device.api.state import ENGINE_SLOTS, box_of, say_in_log
 from device.store import StoreError, acting_as
+from device.store_layout import json_dict
 from export.atomic import write_atomic
 
 log = logging.getLogger("hatbox.api")
@@ -91,11 +92,7 @@ def _forget_target(box: Any, slot: str) -> None:
 
 
 def _deleted_targets(box: Any) -> dict[str, Any]:
-    try:
-        notes = json.loads((box.store.root / DELETED_TARGETS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return notes if isinstance(notes, dict) else {}
+    return json_dict(box.store.root / DELETED_TARGETS)
 
 
 def _no_earlier(box: Any, slot: str, exc: StoreError) -> ApiError:
