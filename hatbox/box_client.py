@@ -141,6 +141,16 @@ def _call(client: Any, method: str, path: str, expect: type | None = dict, uploa
     return body
 
 
+def asked(client: Any, path: str, expect: type = dict) -> Any:
+    """The box's answer to ``GET path`` (an ``expect``, as :func:`_call` checks it), or None when it gives none: an
+    older box without the route, a library not tagged yet, a dropped connection.  For words a command adds when it
+    can (who did what, what changed), never for what it needs."""
+    try:
+        return _call(client, "GET", path, expect=expect)
+    except HatboxError:
+        return None
+
+
 def _causes(exc: BaseException) -> list[BaseException]:
     """``exc`` and the exceptions it was raised from (httpx wraps httpcore's, which wrap the socket's)."""
     out: list[BaseException] = []

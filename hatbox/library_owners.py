@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words, when_words
 
@@ -111,10 +111,7 @@ def fixes_by(client: Any, lid: str, hits: list[dict[str, Any]]) -> dict[str, dic
     GET /libraries/{id}/fixes (``by``, ``by_you``); {} when none of them is a correction or the box does not say."""
     if not any(h.get("corrected") for h in hits):
         return {}
-    try:
-        fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
-    except HatboxError:
-        return {}
+    fixes = asked(client, f"/libraries/{lid}/fixes", expect=list) or []
     return {str(f.get("path")): f for f in fixes if isinstance(f, dict)}
 
 
@@ -141,9 +138,8 @@ def tags_and_fixes(client: Any, lib: dict[str, Any]) -> str:
     "... your corrections of 2 files and laptopB's of 1", "its tags (no file corrected)"; "its tags and its
     corrections" when the box does not list them (not tagged yet, an older box)."""
     from urllib.parse import quote
-    try:
-        fixes = _call(client, "GET", f"/libraries/{quote(str(lib['id']), safe='')}/fixes", expect=list)
-    except HatboxError:
+    fixes = asked(client, f"/libraries/{quote(str(lib['id']), safe='')}/fixes", expect=list)
+    if fixes is None:
         return "its tags and its corrections"
     mine = sum(1 for f in fixes if isinstance(f, dict) and f.get("by_you") is True)
     theirs: dict[str, int] = {}
@@ -158,18 +154,13 @@ def tags_and_fixes(client: Any, lib: dict[str, Any]) -> str:
     return "its tags and " + " and ".join(parts) if parts else "its tags (no file corrected)"
 
 
+LIBRARY_GONE_HINT = ("hatbox box-library lists the libraries on the box; a deleted library comes back with hatbox "
+                     "push-library")
+
+
 def deleted_library_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
     """``missing`` ("the box has no library 'ID'") with who deleted it and when, where the box deleted a library
     ``given`` names lately (its id, its name, the start of its id's hash: ``GET /libraries/deleted``); ``missing``
     itself otherwise (an older box, or no such deletion)."""
-    from hatbox.pack_who import gone_words, names_deleted
-    try:
-        gone = _call(client, "GET", "/libraries/deleted", expect=list)
-    except HatboxError:
-        return missing
-    hits = [g for g in gone if isinstance(g, dict) and names_deleted(g, given)]   # not any prefix: 'lib' named them all
-    if not hits:
-        return missing
-    return HatboxError(f"{Exception.__str__(missing)}: {gone_words({**hits[-1], 'how': 'delete'})}",
-                       hint="hatbox box-library lists the libraries on the box; a deleted library comes back with "
-                            "hatbox push-library")
+    from hatbox.pack_who import deleted_error
+    return deleted_error(client, given, missing, "/libraries/deleted", LIBRARY_GONE_HINT, how="delete")

@@ -13,7 +13,7 @@ import math
 import time
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
 
 
@@ -87,9 +87,8 @@ def replaced_since(client: Any, pack: Any) -> str:
     "" when ``pack`` is still active, or the box cannot say."""
     if not isinstance(pack, dict):
         return ""
-    try:
-        status = _call(client, "GET", "/status", expect=dict)
-    except HatboxError:
+    status = asked(client, "/status")
+    if status is None:
         return ""
     active = status.get("active") if isinstance(status.get("active"), dict) else {}
     now = active.get(pack.get("kind"))
@@ -103,20 +102,21 @@ def replaced_since(client: Any, pack: Any) -> str:
     return f"{who} made {what} active {ago or 'since'}: that is what plays now, not this one"
 
 
-def deleted_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
-    """``missing`` ("the box has no pack 'ID'") with who deleted it and when, where the box deleted a pack ``given``
-    names lately (its id, its name, the start of its hash: ``GET /packs/deleted``); ``missing`` itself otherwise (a
-    box before that list, or no such deletion)."""
-    try:
-        gone = _call(client, "GET", "/packs/deleted", expect=list)
-    except HatboxError:
-        return missing
-    hits = [g for g in gone if isinstance(g, dict) and names_deleted(g, given)]
+PACK_GONE_HINT = "hatbox box-pack lists the installed packs; a deleted pack comes back with hatbox push PACK.hatpack"
+
+
+def deleted_error(client: Any, given: str, missing: HatboxError, listed: str = "/packs/deleted",
+                  hint: str = PACK_GONE_HINT, how: str | None = None) -> HatboxError:
+    """``missing`` ("the box has no pack 'ID'") with who deleted it and when, where the box deleted a pack (or, with
+    ``listed`` "/libraries/deleted", a library) ``given`` names lately (its id, its name, the start of its hash);
+    ``missing`` itself otherwise (a box before that list, or no such deletion).  ``how``: the deletion's kind when
+    the list does not say it (a library's is always "delete")."""
+    gone = asked(client, listed, expect=list)
+    hits = [g for g in gone or [] if isinstance(g, dict) and names_deleted(g, given)]
     if not hits:
         return missing
-    return HatboxError(f"{Exception.__str__(missing)}: {gone_words(hits[-1])}",
-                       hint="hatbox box-pack lists the installed packs; a deleted pack comes back with hatbox push "
-                            "PACK.hatpack")
+    last = {**hits[-1], "how": how} if how else hits[-1]
+    return HatboxError(f"{Exception.__str__(missing)}: {gone_words(last)}", hint=hint)
 
 
 def names_deleted(gone: dict[str, Any], given: str) -> bool:
