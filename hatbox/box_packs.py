@@ -8,7 +8,7 @@ from typing import Any
 
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.box_config import target
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, NotOnBox
 from hatbox.pack_names import find_pack
 from hatbox.pack_names import pack_line as _pack_line
 from hatbox.pack_names import pack_words as _pack_words
@@ -70,8 +70,8 @@ def box_pack(args: argparse.Namespace) -> int:
             return 0
         try:
             pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
-        except HatboxError as exc:              # deleted a moment ago, by another laptop's prune? say so
-            raise deleted_error(c, args.id, exc) if "has no pack" in Exception.__str__(exc) else exc from None
+        except NotOnBox as exc:                 # deleted a moment ago, by another laptop's prune? say so
+            raise deleted_error(c, args.id, exc) from None
         if args.delete:
             return _delete_pack(c, pack, args.yes, packs)
         if args.activate:

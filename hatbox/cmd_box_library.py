@@ -15,7 +15,7 @@ from hatbox.archive_look import ArchiveLook, look_archive
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
 from hatbox.cmd_remote import target
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, NotOnBox
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
     retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
@@ -395,8 +395,8 @@ def box_library(args: argparse.Namespace) -> int:
             return 0
         try:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
-        except HatboxError as exc:      # one deleted lately is said so: who deleted it, and when
-            raise deleted_library_error(c, args.id, exc) if "has no library" in str(exc) else exc from None
+        except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when
+            raise deleted_library_error(c, args.id, exc) from None
         return _one_library(c, args, quote(lib["id"], safe=""))
 
 
@@ -419,7 +419,7 @@ def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
         raise several
     return one_named(libraries, given, f"libraries on the box are called '{safe_text(given)}'",
                      "give the id of the one you mean",
-                     HatboxError(f"the box has no library '{safe_text(given)}'",
+                     NotOnBox(f"the box has no library '{safe_text(given)}'",
                                  hint="hatbox box-library lists the libraries with their names and ids"),
                      id_starts=True)
 

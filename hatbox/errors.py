@@ -50,6 +50,10 @@ class Interrupted(HatboxError):
     exit_code = 130
 
 
+class NotOnBox(HatboxError):
+    """The box holds no pack or library that the name or id given names (a deletion lately may be said with it)."""
+
+
 class KnobError(HatboxError):
     """An unknown knob name or a value outside the knob's range."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from device.versions import folded, newness     # folded: names compared as the box lists them
 from hatbox.box_client import _call, _size_words, one_named, safe_text
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, NotOnBox
 from hatbox.pack_who import activated_words
 from hatbox.text import number_words, when_words
 
@@ -42,7 +42,7 @@ def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> 
     if hashed:
         return hashed[0]
     return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
-                     HatboxError(f"the box has no pack '{safe_text(given)}'",
+                     NotOnBox(f"the box has no pack '{safe_text(given)}'",
                                  hint="hatbox box-pack lists the installed packs with their names and ids"),
                      id_starts=True)
 
