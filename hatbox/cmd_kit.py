@@ -73,7 +73,7 @@ def box_kit(args: argparse.Namespace) -> int:
             raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
     with _client(*target(args)) as c, _box_reply("a kit call"):
         if args.source is not None:
-            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.source)
+            lib = _find(c, args.source)
             request: dict[str, Any] = {"library": lib["id"]}
             if not args.yes:
                 seen = _call(c, "GET", "/kit")
@@ -159,11 +159,24 @@ def _library(client: Any, given: str | None) -> str:
     library (HatboxError with several)."""
     libraries = _call(client, "GET", "/libraries", expect=list)
     if given:
-        return str(find_library(libraries, given)["id"])
+        return str(_find(client, given, libraries)["id"])
     if len(libraries) == 1:
         return str(libraries[0]["id"])
     raise HatboxError("which library is the file in? give --library" if libraries else "the box holds no library",
                       hint="hatbox box-library lists them" if libraries else "send one: hatbox push-library FOLDER")
+
+
+def _find(client: Any, given: str, libraries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The library ``given`` names (GET /libraries, or ``libraries`` read already; hatbox.cmd_box_library
+    find_library); one the box deleted lately is said with who deleted it and when, as `box-library` says it (p46:
+    `box-kit --from LIB` of a library another laptop deleted said only "the box has no library 'LIB'")."""
+    from hatbox.errors import NotOnBox
+    from hatbox.library_owners import deleted_library_error
+    try:
+        return find_library(_call(client, "GET", "/libraries", expect=list) if libraries is None else libraries,
+                            given)
+    except NotOnBox as exc:
+        raise deleted_library_error(client, given, exc) from None
 
 
 def register(cli: Any) -> None:
@@ -172,8 +185,8 @@ def register(cli: Any) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--from", dest="source", metavar="LIBRARY",
                    help="make the kit from a tagged library on the box: each tag gets a note (General MIDI's drum "
-                        "notes for drum words: kick C2/36, snare D2/38, hihat F#2/42...; your own words from C4/60 up), "
-                        "played by the tag's most confident sample; replaces the kit")
+                        "notes for drum words: kick C2/36, snare D2/38, hihat F#2/42...; your own words from C4/60 "
+                        "up), played by the tag's most confident sample; replaces the kit")
     g.add_argument("--map", nargs=2, metavar=("NOTE", "FILE"),
                    help="let NOTE (a number or a name such as C2) play FILE, a path inside the library as "
                         "box-library lists it")

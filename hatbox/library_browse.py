@@ -60,7 +60,8 @@ def asked_listing(client: Any, lid: str, args: argparse.Namespace) -> tuple[str,
 
 def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     """`box-library ID ... --json`: the box's answer to the listing asked (:func:`asked_listing`), as JSON on stdout;
-    a list of files cut at -k (``[{path, score, corrected}]`` for --tag and --like, ``[{path, margin, guesses, ...}]``
+    a list of files cut at -k (``[{path, score, corrected}]`` for --tag, each correction with ``by`` and ``by_you``
+    (who made it, as GET .../fixes says), and for --like, ``[{path, margin, guesses, ...}]``
     for --unsure, ``[{path, best_guess, score}]`` for --untagged), or ``{"library": ..., "tags": {tag: files}}``."""
     which, answer = asked_listing(client, lid, args)
     print_json(answer[:args.k] if which == "untagged" else answer)
@@ -74,9 +75,10 @@ def _tag_hits(client: Any, lid: str, tag: str, k: int) -> list[dict[str, Any]]:
     from urllib.parse import quote
 
     from hatbox.box_client import BoxRefused
+    from hatbox.library_owners import with_fixers
     try:
-        return list(_call(client, "GET", f"/libraries/{lid}/tags/{quote(tag, safe='')}", expect=list,
-                          params={"limit": k}))
+        return with_fixers(client, lid, list(_call(client, "GET", f"/libraries/{lid}/tags/{quote(tag, safe='')}",
+                                                   expect=list, params={"limit": k})))
     except BoxRefused as exc:
         if exc.status not in (404, 409) or _state(client, lid).get("state") != "tagging":
             raise

@@ -142,7 +142,7 @@ def send_fixes(client: Any, lid: str, db: Path, src: Path, went: str = "went wit
     if int(body["kept"]) or not body.get("kept_on_box"):
         print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
               f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
-    for line in kept_on_box_lines(lid, body.get("kept_on_box") or []):
+    for line in kept_on_box_lines(lid, body.get("kept_on_box") or []) + replaced_lines(lid, body.get("replaced") or []):
         print(line)
     missing = body.get("not_in_library") or []
     if missing:
@@ -155,19 +155,50 @@ KEPT_NAMED = 5             # files corrected otherwise on the box that push-libr
 
 def kept_on_box_lines(lid: str, kept: list[dict[str, Any]]) -> list[str]:
     """push-library's lines for the files library ``lid`` holds another correction of, made on the box since a
-    laptop last sent one (POST /fixes' ``kept_on_box``: path, box, yours): the box's was kept, said with how to
-    change it (QA: a re-sent folder silently put the laptop's tag back over the box's newer one)."""
+    laptop last sent one (POST /fixes' ``kept_on_box``: path, box, yours, and from a box of the forty-sixth stop on
+    ``by``/``by_you``, whose): the box's was kept, said with whose it is when another laptop's, and how to change
+    it (QA: a re-sent folder silently put the laptop's tag back over the box's newer one)."""
     if not kept:
         return []
     lines = [f"  {count_words(len(kept), 'file')} corrected differently on the box: kept the box's (hatbox "
              f"box-library {safe_text(lid)} --fix PATH TAG to change it)"]
     for k in kept[:KEPT_NAMED]:
-        box = ", ".join(safe_text(str(t)) for t in k.get("box") or []) or "the tagger's tags"
-        yours = ", ".join(safe_text(str(t)) for t in k.get("yours") or []) or "the tagger's tags"
-        lines.append(f"    {safe_text(str(k.get('path')))}: {box} on the box, {yours} here")
-    if len(kept) > KEPT_NAMED:
-        lines.append(f"    and {len(kept) - KEPT_NAMED} more")
-    return lines
+        whose = _other_laptop(k)
+        held = f" ({whose} correction, kept)" if whose else ""
+        lines.append(f"    {safe_text(str(k.get('path')))}: {_tags(k.get('box'))} on the box{held}, "
+                     f"{_tags(k.get('yours'))} here")
+    return lines + _more(kept)
+
+
+def replaced_lines(lid: str, replaced: list[dict[str, Any]]) -> list[str]:
+    """push-library's lines for the files of library ``lid`` another laptop had corrected otherwise (POST /fixes'
+    ``replaced``: path, box, yours, by), whose correction this laptop's replaced: one line a file, naming the laptop
+    and saying the box keeps this laptop's (p46: both sides' corrections, said of neither)."""
+    if not replaced:
+        return []
+    lines = [f"  {count_words(len(replaced), 'file')} corrected otherwise by another laptop: the box keeps yours now "
+             f"(hatbox box-library {safe_text(lid)} --fix PATH TAG to change it)"]
+    for r in replaced[:KEPT_NAMED]:
+        whose = _other_laptop(r) or "another laptop's"
+        lines.append(f"    {safe_text(str(r.get('path')))}: {_tags(r.get('yours'))} here (kept), {_tags(r.get('box'))} "
+                     f"on the box ({whose} correction, replaced)")
+    return lines + _more(replaced)
+
+
+def _other_laptop(side: dict[str, Any]) -> str:
+    """"laptopB's" when another laptop made the box's correction of ``side`` (its ``by``, ``by_you`` false); ""."""
+    by = side.get("by")
+    return f"{safe_text(by)}'s" if side.get("by_you") is False and isinstance(by, str) and by else ""
+
+
+def _tags(tags: Any) -> str:
+    """A correction's tags in words ("kick, tom"; none: "the tagger's tags")."""
+    return ", ".join(safe_text(str(t)) for t in (tags if isinstance(tags, list) else [])) or "the tagger's tags"
+
+
+def _more(listed: list[Any]) -> list[str]:
+    """"    and N more" past the first :data:`KEPT_NAMED` of ``listed``."""
+    return [f"    and {len(listed) - KEPT_NAMED} more"] if len(listed) > KEPT_NAMED else []
 
 
 def not_sent(exc: HatboxError, lid: str, count: int, shown: str, src: Path) -> HatboxError:

@@ -107,12 +107,26 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
 
 
 def fixes_by(client: Any, lid: str, hits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Who made the corrections among ``hits`` (files of library ``lid``, quoted for the URL): path -> its entry of
-    GET /libraries/{id}/fixes (``by``, ``by_you``); {} when none of them is a correction or the box does not say."""
-    if not any(h.get("corrected") for h in hits):
+    """Who made the corrections among ``hits`` (files of library ``lid``, quoted for the URL): path -> ``by`` and
+    ``by_you``, as the hits carry them (a box of the forty-sixth stop on: GET .../tags/TAG says it), else as GET
+    /libraries/{id}/fixes answers them (an older box); {} when none of them is a correction or the box does not say."""
+    fixed = [h for h in hits if h.get("corrected")]
+    if not fixed:
         return {}
+    if all("by_you" in h for h in fixed):
+        return {str(h.get("path")): h for h in fixed}
     fixes = asked(client, f"/libraries/{lid}/fixes", expect=list) or []
     return {str(f.get("path")): f for f in fixes if isinstance(f, dict)}
+
+
+def with_fixers(client: Any, lid: str, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``hits`` (GET /libraries/{id}/tags/TAG), each correction with ``by`` and ``by_you`` (who made it: None, not
+    known) also where an older box's answer leaves them out (:func:`fixes_by` asks its /fixes): what `box-library ID
+    --tag TAG --json` prints, as the other listings carry who (p46)."""
+    fixes = fixes_by(client, lid, hits)
+    return [{**h, "by": (fixes.get(str(h.get("path"))) or {}).get("by"),
+             "by_you": (fixes.get(str(h.get("path"))) or {}).get("by_you")} if h.get("corrected") else h
+            for h in hits]
 
 
 def hit_label(hit: dict[str, Any], fix: dict[str, Any] | None) -> str:

@@ -39,7 +39,7 @@ from typing import Any, Callable
 from device.api.library_fixes import cut_off, name_of_id, rebuild_record, retag_ended
 from device.api.library_tagging import DAMAGED, FINISH_WAIT_S, INTERRUPTED, MAX_RESUMES, UNEXPECTED, \
     LibraryBusy, LibraryDamaged, Progress, Tagger, TaggerMissing, Tagging, default_tagger, lower_priority  # noqa: F401
-from device.api.library_upkeep import remove, reroot, what
+from device.api.library_upkeep import load_deleted, remove, reroot, save_deleted, what
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from device.versions import install_seq
 from export.atomic import fsync_dir, write_atomic
@@ -86,8 +86,8 @@ class Libraries(Tagging):
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
         self.rebuilt: list[str] = []            # libraries whose damaged record was made again at start
         # lid -> who deleted it (the paired device's name, "" for the box itself), when (Unix time) and its name: the
-        # last KEEP_DELETED since the box started (in memory, as the packs' PackStore.deleted)
-        self.deleted: dict[str, dict[str, Any]] = {}
+        # last KEEP_DELETED, kept on the card (library_upkeep.DELETED: a restart still says who, p46)
+        self.deleted: dict[str, dict[str, Any]] = load_deleted(self.root, KEEP_DELETED)
         self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
         self._recover()
 
@@ -260,6 +260,7 @@ class Libraries(Tagging):
             kept = {k: v for k, v in self.deleted.items() if k != lid}
             kept[lid] = {"id": lid, "name": str(info.get("name") or ""), "by": by, "at": time.time()}
             self.deleted = dict(list(kept.items())[-KEEP_DELETED:])
+            save_deleted(self.root, self.deleted)
 
     def list(self) -> list[dict[str, Any]]:
         self._save_pending()

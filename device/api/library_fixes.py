@@ -209,22 +209,32 @@ def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) ->
     :data:`WAITING` until a tagging begins (:func:`take_waiting`).  A file the box holds another correction of,
     made on the box since a laptop last sent one (:func:`_sides`), keeps the box's: those come back as ``path``,
     ``box`` (its tags there) and ``yours`` (the laptop's), nothing of them written.  Sending the same twice changes
-    nothing."""
+    nothing.  (:func:`put_fixes_sides` also says the corrections the laptop's replaced.)"""
+    return put_fixes_sides(folder, fixes, has_db)[0]
+
+
+def put_fixes_sides(folder: Path, fixes: list[tuple[str, list[str]]],
+                    has_db: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`put_fixes`, and the corrections on the box that the laptop's replaced (a laptop sent them last: p46,
+    another laptop's correction of the file went without a word), each ``path``, ``box`` (its tags before) and
+    ``yours`` (the laptop's, kept now)."""
     sent = _sent(folder)
     if not has_db:
         waiting = _waiting(folder)
-        take, kept = _sides(waiting, sent, fixes)
+        take, kept, replaced = _sides(waiting, sent, fixes)
         _write_waiting(folder, {**waiting, **dict(take)})
     else:
-        fixes, kept = _put_in_db(folder, fixes, sent)
+        fixes, kept, replaced = _put_in_db(folder, fixes, sent)
     _remember_sent(folder, {**sent, **dict(fixes)})
-    return kept
+    return kept, replaced
 
 
-def _put_in_db(folder: Path, fixes: list[tuple[str, list[str]]],
-               sent: dict[str, list[str]]) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
-    """:func:`put_fixes` into library ``folder``'s ``tags.db``: (``fixes`` spelled as the library spells its tags,
-    the corrections it kept of its own)."""
+Sides = tuple[list[tuple[str, list[str]]], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _put_in_db(folder: Path, fixes: list[tuple[str, list[str]]], sent: dict[str, list[str]]) -> Sides:
+    """:func:`put_fixes_sides` into library ``folder``'s ``tags.db``: (``fixes`` spelled as the library spells its
+    tags, the corrections it kept of its own, those replaced)."""
     from device.library import db as libdb
     con = libdb.connect(folder / "tags.db")
     try:
@@ -233,33 +243,34 @@ def _put_in_db(folder: Path, fixes: list[tuple[str, list[str]]],
         fixes = [(path, sorted(set(spelled_as_known(tags, known)))) for path, tags in fixes]
         with con:
             held = {path: libdb.user_tags_of(con, path) for path, _ in fixes}
-            take, kept = _sides(held, sent, fixes)
+            take, kept, replaced = _sides(held, sent, fixes)
             for path, tags in take:
                 libdb.put_user_tags(con, path, tags)
     except sqlite3.OperationalError as exc:     # a full disk, a lock: nothing was written (one transaction)
         raise unwritable(folder / "tags.db", exc) from None
     finally:
         con.close()
-    return fixes, kept
+    return fixes, kept, replaced
 
 
-def _sides(held: dict[str, list[str]], sent: dict[str, list[str]],
-           fixes: list[tuple[str, list[str]]]) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
-    """Which of a laptop's ``fixes`` (path, tags) the box takes, and which of its own corrections (``held``: path,
-    tags; none: the tagger's) it keeps.  The laptop's is taken when the box's is what a laptop sent it last
-    (``sent``), or it has none and none was sent (a first push); the box's is kept when it differs from both (made
-    on the box since: QA, a re-sent folder put back the laptop's tag over a newer one made with --fix); the same
-    tags on both sides change nothing."""
-    take, kept = [], []
+def _sides(held: dict[str, list[str]], sent: dict[str, list[str]], fixes: list[tuple[str, list[str]]]) -> Sides:
+    """Which of a laptop's ``fixes`` (path, tags) the box takes, which of its own corrections (``held``: path,
+    tags; none: the tagger's) it keeps, and which it replaces.  The laptop's is taken when the box's is what a
+    laptop sent it last (``sent``: that one is replaced when it was a correction, p46), or it has none and none was
+    sent (a first push); the box's is kept when it differs from both (made on the box since: QA, a re-sent folder
+    put back the laptop's tag over a newer one made with --fix); the same tags on both sides change nothing."""
+    take, kept, replaced = [], [], []
     for path, tags in fixes:
         box = sorted(held.get(path) or [])
         if box == sorted(tags):
             continue
+        side = {"path": path, "box": box, "yours": sorted(tags)}
         if box == sorted(sent.get(path) or []):
             take.append((path, tags))
+            replaced += [side] if box else []
         else:
-            kept.append({"path": path, "box": box, "yours": sorted(tags)})
-    return take, kept
+            kept.append(side)
+    return take, kept, replaced
 
 
 SENT = "sent_fixes.json"        # in the library's folder: the corrections laptops sent it last, file by file

@@ -43,16 +43,30 @@ class KeptOnBox(BaseModel):
     path: str
     box: list[str] = Field(description="its tags on the box (none: the tagger's)")
     yours: list[str] = Field(description="the tags the laptop sent, not kept")
+    by: Optional[str] = Field(None, description="who made the box's correction: the device name of its pairing "
+                                                "(None: made before the box kept who, or on the box's panel)")
+    by_you: Optional[bool] = Field(None, description="whether the pairing asking made it (None: not known)")
 
 
 class FixesKept(M.FixesTaken):
     """POST /libraries/{id}/fixes' answer: M.FixesTaken, and the files whose box correction was kept."""
     kept_on_box: list[KeptOnBox] = Field([], description="files corrected otherwise on the box since a laptop last "
                                                          "sent their correction: the box's kept, the laptop's not")
+    replaced: list[KeptOnBox] = Field([], description="files another laptop had corrected otherwise (p46): the "
+                                                      "laptop's kept now; box: the tags it had, by: whose they were")
+
+
+class TaggedFileBy(M.TaggedFile):
+    """GET /libraries/{id}/tags/{tag}'s file: M.TaggedFile, and who made a correction (as GET .../fixes says it;
+    p46: an older laptop reads the fields it knows, and asks /fixes)."""
+    by: Optional[str] = Field(None, description="a correction's maker: the device name of the pairing that made it "
+                                                "(None: not a correction, or made before the box kept who)")
+    by_you: Optional[bool] = Field(None, description="whether the pairing asking made the correction (None: not "
+                                                     "known)")
 
 
 class DeletedLibrary(BaseModel):
-    """``GET /libraries/deleted``: a library the box deleted lately (in memory: the last 16 since it started)."""
+    """``GET /libraries/deleted``: a library the box deleted lately (the last 16, kept on the card: p46)."""
     id: str
     name: str
     by: str = Field(description="the paired device that deleted it, as the box's log names it; \"\" for the box")
@@ -205,12 +219,12 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         with _whole_db(library_id):
             return list_tags(_tag_db(request, library_id))
 
-    @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[M.TaggedFile], dependencies=[auth],
-             responses=_errors(401, 404, 409))
-    def library_files_with_tag(request: Request, library_id: str, tag: str,
-                               limit: int = Query(200, ge=1, le=10000)) -> list[M.TaggedFile]:
-        """The files carrying ``tag``, corrections first; while the library is being tagged a tag no file carries yet
-        is no file yet (p45 duo QA: a 404 "not one of this library's tags ()" at 0 of 17, a 409 before that)."""
+    @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[TaggedFileBy], responses=_errors(401, 404, 409))
+    def library_files_with_tag(request: Request, library_id: str, tag: str, token_id: str = auth,
+                               limit: int = Query(200, ge=1, le=10000)) -> list[TaggedFileBy]:
+        """The files carrying ``tag``, corrections first, each correction with who made it (``by``, ``by_you``, as
+        GET .../fixes answers them); while the library is being tagged a tag no file carries yet is no file yet (p45
+        duo QA: a 404 "not one of this library's tags ()" at 0 of 17, a 409 before that)."""
         from device.library import files_with_tag
         box = box_of(request)
         if _being_tagged(box, library_id) and not (box.libraries.root / library_id / "tags.db").is_file():
@@ -223,7 +237,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             if _being_tagged(box, library_id):
                 return []
             raise _from_hatbox(404, "not found", exc) from None
-        return [M.TaggedFile(path=_rel(h.path, files), score=h.score, corrected=h.corrected) for h in hits]
+        by = fixers(files.parent) if any(h.corrected for h in hits) else {}
+        return [_tagged_file(_rel(h.path, files), h, by, token_id, box.tokens) for h in hits]
 
     @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
@@ -349,7 +364,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def take_library_fixes(request: Request, library_id: str, body: M.FixesRequest, token_id: str = auth
                            ) -> FixesKept:
         """Corrections sent with a library (`hatbox push-library`: the laptop's own), kept as the box's own."""
-        from device.api.library_fixes import checked_fixes, no_room_for_fixes, put_fixes
+        from device.api.library_fixes import checked_fixes, no_room_for_fixes, put_fixes_sides
         from device.library.query import DiskFull
         libraries = box_of(request).libraries
         info, files = _lib(libraries.get, library_id), libraries.files_path(library_id)
@@ -360,7 +375,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             fixes = checked_fixes(held)
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
             with _whole_db(library_id):
-                on_box = put_fixes(files.parent, fixes, has_db)
+                before = fixers(files.parent)
+                on_box, replaced = put_fixes_sides(files.parent, fixes, has_db)
                 theirs = {k["path"] for k in on_box}
                 note_fixers(files.parent, [f for f in fixes if f[0] not in theirs],
                             box_of(request).tokens.name(token_id), token_id)
@@ -373,9 +389,20 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         if fixes:
             say_in_log(request, f"library {library_id}: {count_words(len(fixes), 'correction')} sent from a laptop"
                        + (f", {len(on_box)} of them corrected otherwise on the box: the box's kept" if on_box else ""))
-        kept = {p for p, _ in held}
+        kept, tokens = {p for p, _ in held}, box_of(request).tokens
+        sides = [KeptOnBox(**k, **fixer_fields(before.get(k["path"]), token_id, tokens)) for k in on_box]
+        others = [KeptOnBox(**r, **who) for r in replaced
+                  if (who := fixer_fields(before.get(r["path"]), token_id, tokens))["by_you"] is False]
         return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if spelled[p] not in kept],
-                         kept_on_box=[KeptOnBox(**k) for k in on_box])
+                         kept_on_box=sides, replaced=others)
+
+
+def _tagged_file(rel: str, hit: Any, by: dict[str, dict[str, str]], token_id: str | None,
+                 tokens: Any) -> TaggedFileBy:
+    """A file under a tag (``hit``: device.library's, ``rel``: its path in the library) as the API answers it: who
+    made it a correction (``by``: library_owners.fixers) when it is one."""
+    who = fixer_fields(by.get(rel), token_id, tokens) if hit.corrected else {}
+    return TaggedFileBy(path=rel, score=hit.score, corrected=hit.corrected, **who)
 
 
 def _being_tagged(box: Any, lid: str) -> bool:

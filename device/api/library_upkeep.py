@@ -97,3 +97,47 @@ def with_library_failures(results: Any, db: Path, files: Path) -> Any:
         except ValueError:
             return path.as_posix()
     return {**results, **{kind: [[rel(p), why] for p, why in rows] for kind, rows in lists.items()}}
+
+
+DELETED = ".deleted.json"       # in the libraries' root (hidden: no library): who deleted the last libraries, and when
+
+
+def load_deleted(root: Path, keep: int) -> dict[str, dict[str, Any]]:
+    """The deletions :func:`save_deleted` kept under ``root`` (lid -> ``{"id", "name", "by", "at"}``, oldest first,
+    the last ``keep``); {} for none, and for a damaged file, said in one log line (the libraries are not touched)."""
+    path = root / DELETED
+    try:
+        found = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("%s cannot be read (%s): who deleted the last libraries is forgotten", path, what(exc))
+        return {}
+    records = found.get("deleted") if isinstance(found, dict) else None
+    if not isinstance(records, list):
+        log.warning("%s is not a list of deletions: who deleted the last libraries is forgotten", path)
+        return {}
+    kept = [r for r in (_deletion(r) for r in records) if r is not None][-keep:]
+    return {r["id"]: r for r in kept}
+
+
+def _deletion(record: Any) -> dict[str, Any] | None:
+    """One kept deletion, checked: ``{"id", "name", "by", "at"}`` (None for anything else)."""
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
+        return None
+    at = record.get("at")
+    if not isinstance(at, (int, float)) or isinstance(at, bool) or at != at or at in (float("inf"), float("-inf")):
+        return None
+    return {"id": record["id"], "name": str(record.get("name") or ""), "by": str(record.get("by") or ""),
+            "at": float(at)}
+
+
+def save_deleted(root: Path, deleted: dict[str, dict[str, Any]]) -> None:
+    """Keep ``deleted`` (:attr:`device.api.libraries.Libraries.deleted`) under ``root``, written atomically as the
+    libraries' records are; one that cannot be written (a full disk) is logged: the deletion itself stands."""
+    from export.atomic import write_atomic
+    try:
+        write_atomic(root / DELETED, json.dumps({"deleted": list(deleted.values())}).encode())
+    except OSError as exc:
+        log.warning("cannot keep who deleted library %s (%s): a restart forgets it", next(reversed(deleted), "?"),
+                    what(exc))
