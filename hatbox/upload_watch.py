@@ -9,6 +9,11 @@ is waited for (a big library takes long), one that answers none of them for :dat
 thread interrupts the waiting (main) thread with SIGINT, which the upload turns into a HatboxError, not Ctrl-C's
 words.  Where the upload does not run in the main thread, or the platform cannot signal one thread (Windows), only
 the words are said and the long limit stands.
+
+The give-up and the box's answer are exclusive (forty-sixth stop): whichever is claimed first, under one lock, wins.
+A request that ends (its answer taken) claims it on leaving the watch; a give-up after that sends nothing, and a
+give-up whose SIGINT is still on its way when the answer was taken is absorbed there (the answer stands, no stray
+Ctrl-C lands later in the command).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ HEALTH_EVERY_S = 5.0    # ask GET /health this often once the last byte is sent
 HEALTH_TIMEOUT_S = 5.0  # one health call's connect and read limit
 GONE_AFTER_S = 30.0     # no health answer for this long: the box is gone (power cut, off the network)
 JOIN_S = 0.2            # how long leaving the watch waits for its thread (a Ctrl-C to a dead box is not held up)
+ABSORB_S = 1.0          # the most an answer taken waits for a give-up's SIGINT already sent, to absorb it
 
 
 class AnswerWatch:
@@ -39,6 +45,7 @@ class AnswerWatch:
         self.every = times.get("every", HEALTH_EVERY_S)
         self.gone_after = times.get("gone_after", GONE_AFTER_S)
         self.gone = False
+        self.answered = False               # the request ended with the box's answer: no give-up from then on
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._main = threading.main_thread().ident
@@ -56,12 +63,39 @@ class AnswerWatch:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()                    # first, outside the lock: a Ctrl-C here cannot leave the watch running
-        with self._lock:                    # a give-up under way has sent its signal by now; none goes after this
-            pass
+    def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:
+        answered = kind is None             # the request returned: its answer is taken
+        try:
+            self._claim(answered)
+        except KeyboardInterrupt:           # the give-up's SIGINT landed here, after the answer was taken
+            if not (answered and self.gone):
+                raise
+            self.gone = False
+        finally:
+            self._stop.set()
         if self._thread is not None:        # it may sit in a health call (up to its timeout): not waited for, a
             self._thread.join(JOIN_S)       # daemon that sees the stop when that call ends
+
+    def _claim(self, answered: bool) -> None:
+        """Stop the watch and, for a request that returned, claim its answer under the give-up's lock: a give-up
+        after this sends nothing; one that won the lock first had sent its SIGINT, taken here (:meth:`_absorb`)."""
+        self._stop.set()                    # first, outside the lock: a Ctrl-C here cannot leave the watch running
+        with self._lock:                    # a give-up under way has sent its signal by now; none goes after this
+            self.answered = answered
+            fired = self.gone and answered
+        if fired:
+            self._absorb()
+
+    def _absorb(self) -> None:
+        """Take the SIGINT a give-up sent before the answer was taken (it raises KeyboardInterrupt in this, the main,
+        thread at its next check): the answer stands and :attr:`gone` is cleared.  Waits :data:`ABSORB_S` at most."""
+        end = time.monotonic() + ABSORB_S
+        try:
+            while time.monotonic() < end:
+                time.sleep(0.005)
+        except KeyboardInterrupt:
+            pass
+        self.gone = False
 
     def _run(self) -> None:
         """Wait for the last byte, then say and check until the request ends (or the box is given up)."""
@@ -88,7 +122,7 @@ class AnswerWatch:
     def _give_up(self) -> None:
         """The box answered nothing for ``gone_after``: mark it gone and interrupt the main thread's wait."""
         with self._lock:
-            if self._stop.is_set():
+            if self._stop.is_set() or self.answered:
                 return
             self.gone = True
             signal.pthread_kill(self._main, signal.SIGINT)
