@@ -17,7 +17,7 @@ import pytest
 
 from device.api.libraries import Libraries
 from device.api.library_owners import FIXERS
-from device.api.library_upkeep import DELETED
+DELETED = ".deleted.json"      # device.api.library_upkeep.DELETED
 from tests.api.test_p45_library_owners import Duo, Laptops
 
 

@@ -24,24 +24,21 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-import pygame
-
 from device.control import msg
 from device.ui import draw as D
 from device.ui.data import NO_TAG, Sample
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
+from device.ui.focus import ButtonFocus, pressed, turned
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
-from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
+from device.ui.pages.base import ListDrag, Message, hit, scroll_window
 from device.ui.pages.library_buttons import BUTTONS, HOME, button_rects, press_button
-from device.ui.pages.library_words import draw_empty, nothing_listed, score_words, status_words, tag_counts
+from device.ui.pages.library_draw import BUTTONS_W, COMPACT_BELOW, ROW, LibraryDrawing  # noqa: F401  (re-exported)
+from device.ui.pages.library_fixers import CorrectionOwners
+from device.ui.pages.library_words import tag_counts
 from hatbox.errors import first_line
 
-ROW = 46                                     # px a tag or sample row: a fingertip (~9 mm on a 7" panel)
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
-BUTTONS_W = 120 + 12 + 200 + 12 + 120       # play, more like this, retag side by side (px)
-COMPACT_BELOW = 320                          # px of page height under which the buttons go in one row across
 BUSY_S = 1.0                                 # s a list may take before the page says the library is busy
 READING = ("reading the library...",)
 BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waiting...", "library busy")
@@ -49,7 +46,7 @@ BUSY = ("library busy (being tagged?), waiting for it...", "library busy, waitin
 Shown = tuple[dict[str, int], str | None, list[Sample] | None]   # tag counts, the tag read, its samples
 
 
-class LibraryPage(Page):
+class LibraryPage(LibraryDrawing):
     title = "Library"
     tab_short = "Lib"
 
@@ -85,6 +82,7 @@ class LibraryPage(Page):
         self.read_error = ""                   # why the last read of the library failed ("" when it worked)
         self.played: set[str] = set()          # the paths of the samples played from this page
         self.focus = ButtonFocus(BUTTONS, HOME)  # the button encoder 4's press does (library_buttons.py)
+        self.owners = CorrectionOwners()         # who made each correction listed (read with the samples)
 
     @property
     def tags(self) -> list[str]:
@@ -156,7 +154,7 @@ class LibraryPage(Page):
         def job() -> tuple[dict[str, int], int, list[Sample]]:
             counts = tag_counts(data)
             i = min(at, max(0, len(counts) - 1))
-            return counts, i, data.samples(list(counts)[i], PAGE) if counts else []
+            return counts, i, self._read(data, list(counts)[i], PAGE) if counts else []
 
         def show(result: tuple[dict[str, int], int, list[Sample]]) -> None:
             self.tag_counts, self.tag, samples = result
@@ -183,7 +181,7 @@ class LibraryPage(Page):
             if not counts:
                 return counts, None, []
             name = current if current in counts else list(counts)[min(at, len(counts) - 1)]
-            return counts, name, data.samples(name, limit)
+            return counts, name, self._read(data, name, limit)
 
         self._ask(job, self._refreshed, quiet=True)
 
@@ -209,7 +207,7 @@ class LibraryPage(Page):
         """Ask for the first :data:`PAGE` samples of the tag under the cursor."""
         self.similar_to, self.reviewing, self._stale = None, False, False
         name, data = (self.tags[self.tag] if self.tags else None), self.ctx.data
-        self._ask(lambda: data.samples(name, PAGE) if name is not None else [], self._browse, failed=self._clear)
+        self._ask(lambda: self._read(data, name, PAGE) if name is not None else [], self._browse, failed=self._clear)
 
     def _sync(self) -> bool:
         """Ask for the samples of the tag the encoder turned to, once for all the detents since the
@@ -218,6 +216,10 @@ class LibraryPage(Page):
             return False
         self._load_tag()
         return True
+
+    def _read(self, data: Any, name: str, limit: int | None) -> list[Sample]:
+        """The first ``limit`` samples of tag ``name`` (on the reader), with who made their corrections."""
+        return self.owners.read(data.samples(name, limit))
 
     def total(self) -> int:
         """How many samples the tag on screen has (the list reads them :data:`PAGE` at a time)."""
@@ -240,7 +242,7 @@ class LibraryPage(Page):
                 self.sample = want % len(self.samples) if self.samples else 0
                 self._pick()
 
-            self._ask(lambda: data.samples(name, limit), show)
+            self._ask(lambda: self._read(data, name, limit), show)
             return
         self.sample = want % len(self.samples)
         self._pick()
@@ -249,52 +251,6 @@ class LibraryPage(Page):
         """The selected sample, chosen by the musician (turned to, tapped, played), is the Kit page's pick."""
         if not self.loading() and 0 <= self.sample < len(self.samples):
             self.ctx.state.picked = self.samples[self.sample].path
-
-    def layout(self, rect: Any) -> None:
-        """Tags on the left, samples on the right, buttons under them: one row of buttons when the
-        sample column is wide enough (landscape), else two (portrait)."""
-        super().layout(rect)
-        if rect.height < COMPACT_BELOW:
-            self._layout_compact(rect)
-            return
-        width = int(rect.width * 0.3)
-        sample_w = rect.right - (rect.x + 8 + width) - 20
-        one_row = sample_w >= BUTTONS_W
-        bottom = 100 if one_row else 158                 # space under the lists for the status line and buttons
-        left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - bottom + 20)
-        right = self._lists(left, pygame.Rect(left.right + 12, rect.y + 8, sample_w, rect.height - bottom))
-        self.status_at = (right.x, right.bottom + 14)
-        self.status_w = right.width
-        y = right.bottom + 28
-        if one_row:
-            self.play_btn = pygame.Rect(right.x, y, 120, 46)
-            self.more_btn = pygame.Rect(self.play_btn.right + 12, y, 200, 46)
-            self.retag_btn = pygame.Rect(self.more_btn.right + 12, y, 120, 46)
-        else:
-            self.play_btn = pygame.Rect(right.x, y, int((right.width - 12) * 0.4), 46)
-            self.more_btn = pygame.Rect(self.play_btn.right + 12, y, right.right - self.play_btn.right - 12, 46)
-            self.retag_btn = pygame.Rect(right.x, y + 58, self.play_btn.width, 46)
-        self.unsure_btn = pygame.Rect(left.x, y, left.width, 46)
-
-    def _lists(self, left: Any, right: Any) -> Any:
-        """The tag rows in ``left``, the sample rows in ``right`` (none while loading); returns ``right``."""
-        self.tag_rows = rows(left, len(self.tags), ROW)
-        self.sample_rows = rows(right, 0 if self.loading() else len(self.samples), ROW)
-        self.sample_area = right
-        return right
-
-    def _layout_compact(self, rect: Any) -> None:
-        """A short panel (480x320): the four buttons in one row across the page, under the status line, so the
-        lists keep four rows (two buttons' rows under the samples had left them two)."""
-        width = int(rect.width * 0.3)
-        left = pygame.Rect(rect.x + 8, rect.y + 8, width, rect.height - 84)
-        right = self._lists(left, pygame.Rect(left.right + 12, rect.y + 8, rect.right - left.right - 20,
-                                              rect.height - 84))
-        self.status_at, self.status_w = (right.x, right.bottom + 4), right.width
-        y, gap = right.bottom + 22, 8
-        w = (rect.width - 16 - 3 * gap) // 4
-        self.unsure_btn, self.play_btn, self.more_btn, self.retag_btn = (
-            pygame.Rect(rect.x + 8 + i * (w + gap), y, w, 46) for i in range(4))
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
@@ -438,6 +394,7 @@ class LibraryPage(Page):
 
         def write() -> None:
             data.set_tags(moving.path, tags)
+            self.owners.forget(moving.path)         # made on the panel: no laptop's correction now
             wrote.append(True)
 
         def written(_: Any, error: BaseException | None) -> None:
@@ -458,7 +415,7 @@ class LibraryPage(Page):
                 return counts, None, data.unsure()
             keep = current if current in tags else tags[0]
             name = keep if keep in counts else next(iter(counts), None)
-            return counts, name, data.samples(name, PAGE) if name is not None else []
+            return counts, name, self._read(data, name, PAGE) if name is not None else []
 
         def show(result: Shown | None) -> None:
             if result is None:
@@ -513,66 +470,6 @@ class LibraryPage(Page):
 
         self._ask(lambda: data.similar(ref.path), show)
 
-    # -- drawing ----------------------------------------------------------------------
-    def draw(self, surface: Any) -> None:
-        f = self.ctx.fonts
-        self._sync()
-        if not self.tags:
-            draw_empty(self, surface)               # the library on its way, waiting, being tagged, or none
-            return
-        first = scroll_window(self.tag, len(self.tags), len(self.tag_rows))
-        for i, r in enumerate(self.tag_rows):
-            tag = self.tags[first + i]
-            _row(surface, r, first + i == self.tag)
-            chosen = self.pending is not None and tag in self.pending
-            count = f.draw(surface, str(self.tag_counts[tag]), (r.right - 10, r.centery), 22, D.DIM, "midright")
-            name = D.fit(f, (tag,), 26, count.x - 8 - (r.x + 10))
-            f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
-        D.scroll_marker(surface, self.tag_rows, first, len(self.tags))
-        self._draw_samples(surface)
-        D.button(surface, f, self.unsure_btn, ("unsure first", "unsure"), on=self.review_on())
-        listed = bool(self.samples) and not self.loading()
-        D.button(surface, f, self.play_btn, "play", enabled=listed)
-        D.button(surface, f, self.more_btn, ("more like this", "like this"), enabled=listed)
-        saves = self.pending is not None and self.pending != self.before
-        D.button(surface, f, self.retag_btn, "save" if saves else "retag", on=self.retag is not None,
-                 enabled=listed or self.retag is not None)
-        draw_focus(surface, f, button_rects(self)[self.focus.at])
-
-    def labels(self) -> list[str]:
-        """The sample rows' labels (:func:`row_labels`), worked out again only when the list changes."""
-        paths = tuple(s.shown or s.path for s in self.samples)      # under the library's name, not the box's folder
-        if paths != self._labels[0]:
-            self._labels = (paths, row_labels(paths))
-        return self._labels[1]
-
-    def label(self, sample: Sample) -> str:
-        """How the status line names ``sample``: as its row does (:meth:`labels`: "Kit3/Kick.wav" where
-        another file of the list is a Kick.wav too), its bare name when it is not listed."""
-        paths = [s.path for s in self.samples]
-        return self.labels()[paths.index(sample.path)] if sample.path in paths else sample.name
-
-    def _draw_samples(self, surface: Any) -> None:
-        f = self.ctx.fonts
-        labels = self.labels()
-        first = scroll_window(self.sample, len(self.samples), len(self.sample_rows))
-        for i, r in enumerate(self.sample_rows):
-            s = self.samples[first + i]
-            _row(surface, r, first + i == self.sample)
-            like = self.similar_to is not None
-            right = D.fit(f, score_words(s, like, like and first + i == 0 and s.name == self.similar_to), 20,
-                          r.width * 0.4)
-            mark = f.draw(surface, right, (r.right - 10, r.centery), 20, D.GOOD if s.corrected else D.DIM, "midright")
-            name = D.fit(f, (labels[first + i],), 24, mark.x - 10 - (r.x + 10))
-            f.draw(surface, name, (r.x + 10, r.centery), 24, D.TEXT, "midleft")
-        D.scroll_marker(surface, self.sample_rows, first, len(self.samples))
-        if not self.samples and not self.loading():
-            f.draw(surface, D.fit(f, nothing_listed(self), 24, self.sample_area.width - 20),
-                   self.sample_area.center, 24, D.DIM, "center")
-        said = status_words(self)
-        if said is not None:
-            self._status(surface, *said)
-
     def _waiting(self) -> tuple[str, ...]:
         """What the page says while the list it asked for is on its way (longest wording first)."""
         return READING if time.monotonic() - self._since < BUSY_S else BUSY
@@ -580,15 +477,3 @@ class LibraryPage(Page):
     def _waiting_colour(self) -> tuple[int, int, int]:
         """Dim while reading, the accent once the library is busy."""
         return D.DIM if self._waiting() is READING else D.ACCENT
-
-    def _status(self, surface: Any, lines: tuple[str, ...], colour: tuple[int, ...]) -> None:
-        """The first of ``lines`` (longest first) that fits the status line's width (portrait is narrow)."""
-        self.ctx.fonts.draw(surface, D.fit(self.ctx.fonts, lines, 20, self.status_w), self.status_at, 20, colour,
-                            "midleft")
-
-
-def _row(surface: Any, r: Any, selected: bool) -> None:
-    pygame.draw.rect(surface, D.ACCENT if selected else D.PANEL, r.inflate(0, -4), 0 if selected else 1,
-                     border_radius=6)
-    if selected:
-        pygame.draw.rect(surface, D.PANEL, r.inflate(-6, -10), border_radius=5)
