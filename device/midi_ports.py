@@ -47,6 +47,8 @@ NOT_CONTROLLERS = ("Midi Through", "RtMidi")   # client name prefixes: the kerne
 SEQ_CLIENTS = "/proc/asound/seq/clients"       # the kernel's list of sequencer clients, ports and connections
 BOX_PORT = "hatbox"                            # the box's own virtual input port (hatbox/cmd_device.py)
 TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
+READ_TOGETHER_S = 0.0005                       # s: a message whose callback starts this soon after the last one
+                                               # returned was waiting with it (one read of the port): the same stamp
 RELAY_DEPTH = 4096                             # controls queued for the engine before a MIDI reader waits
 RELAY_BATCH = 64                               # controls queued up meanwhile, handed on in one round trip at most
 CLOSING_CHECK_S = 0.1                          # s: how often a reader waiting for room in the relay looks for a stop
@@ -401,6 +403,8 @@ class Translator:
     def __init__(self, mapping: Any, send: Callable[[dict[str, Any]], None], source: str = "") -> None:
         self.mapping, self.send, self.source = mapping, send, source
         self.order = getattr(mapping, "order", None) or threading.Lock()     # MidiHub's: shared by every reader
+        self._read_at = 0.0                 # the stamp of the messages read last (time.monotonic())
+        self._read_end = float("-inf")      # when the last callback returned
 
     def for_source(self, source: str) -> "Translator":
         """This callback for messages from port ``source``."""
@@ -409,7 +413,7 @@ class Translator:
         return twin
 
     def __call__(self, message: Any) -> None:
-        at = time.monotonic()
+        at = self._stamp()
         with self.order:
             for control in self.mapping.translate(message, self.source):
                 if control["op"] in TIMED_OPS:
@@ -418,6 +422,17 @@ class Translator:
                     self.send(control)
                 except (HatboxError, ValueError):   # ValueError: device.control.ControlError
                     pass
+        self._read_end = time.monotonic()
+
+    def _stamp(self) -> float:
+        """When this message came: now, or for a message that was waiting behind the last one (its callback starts
+        within :data:`READ_TOGETHER_S` of the last one's return: several messages read in one poll, a chord come
+        late) the last one's stamp, so that the notes of one read start on the same sample (forty-sixth stop: each
+        had its own stamp, a few samples apart)."""
+        now = time.monotonic()
+        if now - self._read_end > READ_TOGETHER_S:
+            self._read_at = now
+        return self._read_at
 
 
 class Relay:
