@@ -87,6 +87,7 @@ OPS = {
     "capture_cancel": (),              # the capture playing fades out, nothing is kept, the box plays as before
     "capture_end": (),                 # the capture session ends: the live input, muted since its first capture,
                                        # fades back in (else it does 5 minutes after the last capture)
+    "capture_keep": (),                # the session lasts 5 minutes from now (box-capture waits at its Enter prompt)
 }
 CAPTURE_SECONDS_RANGE = (5.0, 300.0)   # a capture signal's length (device/audio/capture_signal.py)
 

@@ -9,13 +9,18 @@ terminal (or with CI=true) it cannot wait for Enter: it needs ``--yes`` (capture
 
 A capture session belongs to the laptop that opened it (device/api/capture_session.py): the run ends its own session
 as it ends (only when it started a capture), and ``hatbox box-capture --end-session`` ends one another laptop left
-open (it went away before its run ended), after a question naming that laptop.
+open (it went away before its run ended), after a question naming that laptop.  While the run waits at its Enter
+prompt with a session open (the musician sets the gear, maybe for longer than the box's 5 minutes), a background
+thread keeps the session (``POST /captures/session/keep`` every :data:`KEEP_S`, :class:`SessionKeeper`), so that the
+box does not unmute its live input with the gear still in the loop; it stops as Enter comes, on Ctrl-C and on every
+other way the wait ends.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,8 @@ DEFAULT_SECONDS = 60.0
 SECONDS_RANGE = (5.0, 300.0)         # device.control.CAPTURE_SECONDS_RANGE (not imported: the CLI starts light)
 POLL_S = 0.25
 STUCK_S = 30.0                       # no progress for this long: the box is not capturing
+KEEP_S = 60.0                        # at the Enter prompt the session is kept this often (the box's lasts 300 s)
+JOIN_S = 5.0                         # how long the end of the wait waits for a keep in flight
 WIRING = ("connect the box's output to the gear's input and the gear's output to the box's input (the box plays "
           "its capture signal at -6 dBFS peak)")
 
@@ -57,6 +64,49 @@ def _ready(setting: Setting, index: int, count: int, yes: bool) -> None:
         print(flush=True)
         raise HatboxError("no Enter to wait for (the input ended)", hint="pass --yes to capture without waiting") \
             from None
+
+
+class SessionKeeper:
+    """``with SessionKeeper(client, on):`` while the run waits at the Enter prompt: when ``on`` (a session of this
+    run's is open and the run waits for a person), a daemon thread sends ``POST /captures/session/keep`` every
+    ``every`` s until the block ends, however it ends (Enter, Ctrl-C, an error); it is joined there.  It stops for
+    good on a box without the route (an older one: 404) or a session no longer this laptop's (409), silently; a box
+    that does not answer is tried again at the next beat (if the laptop is gone, the box's own timeout ends the
+    session)."""
+
+    def __init__(self, client: Any, on: bool, every: float | None = None) -> None:
+        self.client, self.on, self.every = client, on, KEEP_S if every is None else every
+        self.sent = 0                                    # keeps the box took (for the tests)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "SessionKeeper":
+        if self.on:
+            self._thread = threading.Thread(target=self._beat, daemon=True, name="hatbox-capture-keep")
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=JOIN_S)      # a keep in flight to a box that hangs: not waited out
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            if not self._keep_once():
+                return
+
+    def _keep_once(self) -> bool:
+        """One keep; False when keeping is pointless from now on (404: an older box; 409: not this laptop's)."""
+        from hatbox.box_client import BoxRefused, _call
+        try:
+            _call(self.client, "POST", "/captures/session/keep")
+        except BoxRefused as exc:
+            return exc.status not in (404, 405, 409)
+        except Exception:  # noqa: BLE001 - the box did not answer (or the client closed): the next beat tries again
+            return not self._stop.is_set()
+        self.sent += 1
+        return True
 
 
 def _follow(client: Any, cid: str, seconds: float, words: str) -> dict[str, Any]:
@@ -324,7 +374,8 @@ def box_capture(args: argparse.Namespace) -> int:
             try:
                 for i, setting in enumerate(todo, 1):
                     if not _fetch_pending(client, setting, args.seconds, cset):
-                        _ready(setting, i, len(todo), args.yes)
+                        with SessionKeeper(client, bool(begun) and not args.yes):     # the musician sets the gear
+                            _ready(setting, i, len(todo), args.yes)
                         _capture_one(client, setting, args.seconds, cset, running, begun)
             except KeyboardInterrupt:
                 _cancel(client, running)

@@ -19,7 +19,10 @@ capture signal through the musician's gear and records the return (device/audio/
   the last capture): ``hatbox box-capture`` calls it as its run ends, however it ends.  A session belongs to the
   laptop that opened it (device/api/capture_session.py): another laptop's capture meanwhile is refused (409
   "session open"), and its ``session/end`` leaves the session open (409 "not your session") unless ``?force=true``;
-  ``GET /captures/session`` says whose it is.
+  ``GET /captures/session`` says whose it is;
+- ``POST /captures/session/keep``: the owner's ``box-capture`` waits at its Enter prompt (the musician sets the gear):
+  the session lasts 5 minutes from now (409 "not your session" from another laptop; ``{"kept": false}`` when none
+  lasts, or a capture holds it).
 
 On the box a capture is the folder STORE/captures/ID: ``request.json`` (what was asked, written first) and what the
 engine writes when it ends (device/audio/capture_result.py: ``dry.wav``, ``take.wav``, ``capture.json``).
@@ -216,9 +219,9 @@ def _start(request: Request, body: CaptureRequest, tid: str) -> CaptureInfo:
     with sessions.lock:
         status = _engine_status(request)
         owner = sessions.current(status)
-        if owner is not None and owner.tid != tid:
-            raise _told(sessions, tid, refuse_start(owner, _engine_capture(request, status)[1]))
         name = box_of(request).tokens.name(tid)
+        if owner is not None and owner.tid != tid:
+            raise _told(sessions, tid, refuse_start(owner, _engine_capture(request, status)[1], name))
         started = _start_capture(request, body, status, name)
         sessions.started(tid, name)
         note = sessions.note_for(tid)
@@ -271,7 +274,7 @@ def _start_capture(request: Request, body: CaptureRequest, status: dict[str, Any
     _write_request(folder, asked)
     try:
         box_of(request).control.send({"op": "capture", "name": cid, "path": str(folder), "seconds": body.seconds,
-                                      "knobs": dict(body.knobs)})
+                                      "knobs": dict(body.knobs), "by": by})
     except EngineStoppedError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise ApiError(503, "engine stopped", f"the capture did not start: {exc}") from None
@@ -315,7 +318,7 @@ def _end_session(request: Request, tid: str, force: bool) -> SessionEnd:
             return SessionEnd(ended=False)
         owner = sessions.current(status)
         if owner is not None and owner.tid != tid and not force:
-            raise _told(sessions, tid, refuse_end(owner, live))
+            raise _told(sessions, tid, refuse_end(owner, live, box_of(request).tokens.name(tid)))
         if live is not None and live.get("state") in LIVE and (owner is None or owner.tid != tid):
             raise refuse_end_playing(owner.name if owner else _by(request, str(live.get("id"))) or "another laptop",
                                      live)
@@ -323,10 +326,41 @@ def _end_session(request: Request, tid: str, force: bool) -> SessionEnd:
             box_of(request).control.send({"op": "capture_end"})
         except EngineStoppedError as exc:
             raise ApiError(503, "engine stopped", f"the capture session was not ended: {exc}") from None
-        sessions.ended(tid, box_of(request).tokens.name(tid))
+        tokens = box_of(request).tokens
+        sessions.ended(tid, tokens.name(tid), [t["id"] for t in tokens.list()])
         note = sessions.note_for(tid)
     session = live.get("session") if isinstance(live, dict) else None
     return SessionEnd(ended=bool(isinstance(session, dict) and session.get("muted")), note=note)
+
+
+class SessionKeep(BaseModel):
+    """What keeping the capture session did."""
+
+    kept: bool = Field(description="the caller's session lasts SESSION_S (5 minutes) from now; false: no session "
+                       "lasts to keep (it ended, or its laptop is not known), or a capture holds it anyway")
+    ends_in_s: Optional[float] = Field(default=None, description="seconds before it ends by itself now")
+
+
+def _keep_session(request: Request, tid: str) -> SessionKeep:
+    """Keep token ``tid``'s capture session (its box-capture waits at the Enter prompt): the engine's
+    ``capture_keep``; 409 "not your session" from another laptop (nothing sent)."""
+    from device.audio.capture import SESSION_S
+    sessions = _sessions(request)
+    with sessions.lock:
+        status = _engine_status(request)
+        has_mode, live = _engine_capture(request, status)
+        owner = sessions.current(status)
+        if not has_mode or owner is None:
+            return SessionKeep(kept=False)
+        if owner.tid != tid:
+            raise refuse_end(owner, live, box_of(request).tokens.name(tid), "kept")
+        if live is not None and live.get("state") in LIVE:
+            return SessionKeep(kept=False)         # the capture playing holds it; its end starts the 5 minutes
+        try:
+            box_of(request).control.send({"op": "capture_keep"})
+        except EngineStoppedError as exc:
+            raise ApiError(503, "engine stopped", f"the capture session was not kept: {exc}") from None
+    return SessionKeep(kept=True, ends_in_s=SESSION_S)
 
 
 def _session_info(request: Request, tid: str) -> SessionInfo:
@@ -383,6 +417,11 @@ def _add_capture_routes(app: FastAPI, auth: Any) -> None:
                             force: bool = Query(False, description="end another laptop's session too (one that "
                                                 "went away: hatbox box-capture --end-session)")) -> SessionEnd:
         return _end_session(request, token_id, force)
+
+    @app.post("/captures/session/keep", response_model=SessionKeep, dependencies=[auth],
+              responses=_errors(401, 409, 503), response_model_exclude_none=True)
+    def keep_capture_session(request: Request, token_id: str = auth) -> SessionKeep:
+        return _keep_session(request, token_id)
 
     @app.get("/captures/session", response_model=SessionInfo, dependencies=[auth], responses=_errors(401))
     def get_capture_session(request: Request, token_id: str = auth) -> SessionInfo:

@@ -14,7 +14,16 @@ callers: ``device.api.auth.Tokens.name``):
 - a forced end from another laptop while the owner's take plays or is written is refused too (409 "take playing":
   the owner is evidently there; p45 reg QA), and one that ends the session is told to the owner once, at its next
   capture, its run's end or a refusal (:meth:`Sessions.note_for`: "laptopB ended your capture session at 07:18: ...");
-- ``GET /status`` carries the owner in its engine status's ``capture.session`` (:func:`owner_fields`).
+- ``GET /status`` carries the owner in its engine status's ``capture.session`` (:func:`owner_fields`);
+- ``POST /captures/session/keep`` from the owner (its ``box-capture`` waits at the Enter prompt while the musician
+  sets the gear) keeps the session :data:`device.audio.capture.SESSION_S` more (the engine's ``capture_keep``); from
+  another laptop it is refused (409 "not your session") and changes nothing.
+
+A laptop that paired again mid-session (a new token, the same name) is not its session's owner: the pairing store
+(device/api/auth.py) keeps a name, the token's hash and when it paired, nothing that tells two laptops of the same
+name apart (``hatbox pair --name`` defaults to the host name; the API's own default is "laptop"), so taking the name
+for the owner would let another laptop capture through the owner's gear.  The refusal says so when the names match,
+and how to go on: ``hatbox box-capture --end-session`` (it asks first) and the same command again.
 
 The session ends when its owner's run ends (``box-capture`` sends ``session/end`` however it ends: done, failed,
 Ctrl-C), when it is forced to, or by itself :data:`device.audio.capture.SESSION_S` after its last capture (the
@@ -27,7 +36,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
 from pydantic import BaseModel, Field
 
@@ -87,13 +96,22 @@ class Sessions:
             self.owner = Owner(tid, name, time.time())
         self.owner.takes += 1
 
-    def ended(self, by_tid: str | None = None, by_name: str = "") -> None:
+    def ended(self, by_tid: str | None = None, by_name: str = "", paired: Collection[str] | None = None) -> None:
         """The session ended; ended by token ``by_tid`` (device ``by_name``), another laptop than its owner's, the
-        owner is told once, at its next capture or its run's end (:meth:`note_for`)."""
+        owner is told once, at its next capture or its run's end (:meth:`note_for`).  ``paired``: the token ids the
+        box still holds; a note for any other (its pairing revoked) goes (:meth:`forget_unpaired`)."""
         if self.owner is not None and by_tid is not None and by_tid != self.owner.tid:
             self.told[self.owner.tid] = f"{by_name} ended your capture session at {clock(time.time())}: the live " \
                                         "input was unmuted between your takes"
         self.owner = None
+        if paired is not None:
+            self.forget_unpaired(paired)
+
+    def forget_unpaired(self, paired: Collection[str]) -> None:
+        """Drop the notes kept for tokens not in ``paired`` (revoked: they can never come for them), so that
+        :attr:`told` holds at most one note per paired laptop."""
+        for tid in [tid for tid in self.told if tid not in paired]:
+            del self.told[tid]
 
     def note_for(self, tid: str) -> str | None:
         """Once: that another laptop ended token ``tid``'s capture session, who and when (None: it did not)."""
@@ -132,23 +150,40 @@ def _ends_words(capture: Any) -> str:
     return f"by itself {SESSION_S / 60:g} minutes after its last capture"
 
 
-def refuse_start(owner: Owner, capture: Any) -> ApiError:
-    """409 "session open": another laptop's capture while ``owner``'s session lasts."""
+def refuse_start(owner: Owner, capture: Any, caller: str = "") -> ApiError:
+    """409 "session open": another laptop's capture while ``owner``'s session lasts; ``caller``: the refused laptop's
+    paired name (the same as the owner's: maybe the owner paired again, said with what to do)."""
     return ApiError(409, "session open",
                     f"{owner_words(owner, capture)}: the capture did not start (one laptop's gear in the box's loop "
-                    f"at a time; the live input stays muted for it)",
+                    f"at a time; the live input stays muted for it){same_name_words(owner, caller)}",
                     hint=f"wait for it (it ends when {owner.name}'s hatbox box-capture ends, or {_ends_words(capture)})"
                          f" and run the same command again; if {owner.name} has gone away, end its session from here: "
-                         f"{END_COMMAND}")
+                         f"{END_COMMAND}" if owner.name != caller else REPAIRED_HINT)
 
 
-def refuse_end(owner: Owner, capture: Any) -> ApiError:
-    """409 "not your session": ``session/end`` from a laptop that does not own ``owner``'s session."""
+REPAIRED_HINT = (f"if this laptop began that session and paired again since, end it from here: {END_COMMAND} (it asks "
+                 "first; take the gear out of the loop, or turn its gain down, before you answer y), then run the same "
+                 "command again: it captures what is missing")
+
+
+def same_name_words(owner: Owner, caller: str) -> str:
+    """``; this laptop is paired under the same name, but ...`` when the refused ``caller`` has the owner's name (a
+    laptop that paired again mid-session, or another laptop of that name): the box tells laptops by their pairing."""
+    if not caller or caller != owner.name:
+        return ""
+    return f"; this laptop is paired as '{caller}' too, but under another pairing than the one that began the " \
+           "session (the box tells laptops apart by their pairing, not their name: two laptops may share a name)"
+
+
+def refuse_end(owner: Owner, capture: Any, caller: str = "", what: str = "ended") -> ApiError:
+    """409 "not your session": ``session/end`` (or ``session/keep``: ``what`` "kept") from a laptop that does not own
+    ``owner``'s session; ``caller``: its paired name (see :func:`refuse_start`)."""
     return ApiError(409, "not your session",
-                    f"the capture session was not ended: it is {owner.name}'s, not this laptop's "
-                    f"({owner_words(owner, capture)}, and its gear may still be in the box's loop)",
+                    f"the capture session was not {what}: it is {owner.name}'s, not this laptop's "
+                    f"({owner_words(owner, capture)}, and its gear may still be in the box's loop)"
+                    f"{same_name_words(owner, caller)}",
                     hint=f"{owner.name}'s hatbox box-capture ends it as it ends (or it ends {_ends_words(capture)}); "
-                         f"if {owner.name} has gone away: {END_COMMAND}")
+                         f"if {owner.name} has gone away: {END_COMMAND}" if owner.name != caller else REPAIRED_HINT)
 
 
 def _playing_left_s(capture: dict[str, Any]) -> int:

@@ -26,8 +26,15 @@ is still in the loop from the box's output to its input, and a drive's gain woul
 The mute fades over :data:`MUTE_FADE_S`; the engine applies it to its live input (``Engine.input_mute``) on the audio
 thread, which also keeps its clock, so the timeout needs no thread of its own.
 
-Control messages (device/control.py): ``{"op": "capture", "name": ID, "path": FOLDER, "seconds": S, "knobs": {...}}``,
-``{"op": "capture_cancel"}`` and ``{"op": "capture_end"}`` (the session ends: the live input fades back in).
+A laptop whose run waits at its "press Enter" prompt (the musician sets the gear) sends ``capture_keep`` every
+minute or so (hatbox/cmd_capture.py): the session then lasts :data:`SESSION_S` from that message on, so a musician
+who takes longer than that does not get the live input back with the gear in the loop.  A keep never opens a session
+(one that ended stays ended), so a laptop that vanished still leaves it to the timeout.
+
+Control messages (device/control.py): ``{"op": "capture", "name": ID, "path": FOLDER, "seconds": S, "knobs": {...}}``
+(optional ``"by"``: the paired device that asked, shown with the session: the panel's line), ``{"op":
+"capture_cancel"}``, ``{"op": "capture_keep"}`` and ``{"op": "capture_end"}`` (the session ends: the live input
+fades back in).
 """
 from __future__ import annotations
 
@@ -47,7 +54,8 @@ STALL_S = 5.0                 # no block for this long while a capture runs: the
 POLL_S = 0.02                 # how often the writer looks whether the run has finished
 SESSION_S = 300.0             # a capture session ends this long after its last capture if no end call comes
 MUTE_FADE_S = 0.01            # the live input fades out (and back in) over this as a session starts (ends)
-CAPTURE_OPS = ("capture", "capture_cancel", "capture_end")
+CAPTURE_OPS = ("capture", "capture_cancel", "capture_end", "capture_keep")
+BY_CHARS = 64                 # a capture's ``by`` (a paired device's name) is cut to this
 
 
 class CaptureBusy(HatboxError):
@@ -74,6 +82,14 @@ class InputMute:
     def hold(self) -> None:
         """A capture starts: muted until :meth:`release` or :meth:`end`."""
         self.until = float("inf")
+
+    def keep(self) -> bool:
+        """A keep-alive from the session's laptop (its run waits at the Enter prompt): the session lasts
+        :data:`SESSION_S` from now; False (nothing changes) when no session lasts or a capture holds it anyway."""
+        if not self.muted() or self.until == float("inf"):
+            return False
+        self.release()
+        return True
 
     def release(self, seconds: float | None = None) -> None:
         """A capture ended: the session lasts ``seconds`` (default :data:`SESSION_S`) more unless another starts."""
@@ -192,6 +208,7 @@ class CaptureDeck:
         self._closing = threading.Event()
         self.mute = InputMute(self.rate)             # the capture session (the engine mutes its live input by it)
         self._end_asked = False                      # capture_end came while a capture played or was written
+        self.by: str | None = None                   # the paired device whose capture began the session (if said)
         engine.input_mute = self.mute
 
     def handle(self, msg: dict[str, Any], io: Any = None) -> None:
@@ -199,17 +216,27 @@ class CaptureDeck:
         any: device/audio/sim_gear.py) takes the knob settings the capture names."""
         if msg["op"] == "capture":
             self.start(str(msg["name"]), Path(msg["path"]), float(msg["seconds"]), msg.get("knobs") or {}, io)
+            self.by = _by(msg.get("by"))
         elif msg["op"] == "capture_cancel":
             self.cancel()
         elif msg["op"] == "capture_end":
             self.end_session()
+        elif msg["op"] == "capture_keep":
+            self.keep()
+
+    def keep(self) -> bool:
+        """``capture_keep``: the session lasts :data:`SESSION_S` from now (:meth:`InputMute.keep`); False when none
+        lasts (a keep never opens one) or a capture plays or is written (it holds the session itself)."""
+        with self._lock:                             # not between an end's check and its mute (nor a start's)
+            return False if self.busy() else self.mute.keep()
 
     def end_session(self) -> None:
         """The laptop's run ended (``capture_end``): the live input fades back in (once the capture playing or being
         written, if any, has ended: a run cancelled by Ctrl-C sends its cancel and then this)."""
-        self._end_asked = True
-        if not self.busy():
-            self.mute.end()
+        with self._lock:                             # a keep at the same time cannot re-mute after it
+            self._end_asked = True
+            if not self.busy():
+                self.mute.end()
 
     def busy(self) -> bool:
         """A capture is playing or being written."""
@@ -253,12 +280,15 @@ class CaptureDeck:
     def status(self) -> dict[str, Any] | None:
         """The capture playing or last played (None: none since the engine started): id, name, knobs, seconds,
         state (playing, writing, done, failed, cancelled), progress 0..1, once finished its figures, and ``session``
-        (:meth:`InputMute.status`: whether the capture session mutes the live input)."""
+        (:meth:`InputMute.status`: whether the capture session mutes the live input; with ``by``, the paired device
+        whose capture began it, when its capture message said so)."""
         if not self.info:
             return None
         run = self.run
         out = {k: v for k, v in self.info.items() if k != "folder"}
         out["session"] = self.mute.status()
+        if out["session"]["muted"] and self.by:
+            out["session"]["by"] = self.by
         out["progress"] = run.progress() if run is not None and out["state"] == "playing" else \
             1.0 if out["state"] in ("writing", "done", "failed") else out.get("progress", 0.0)
         return out
@@ -345,3 +375,12 @@ def _knobs(knobs: Any) -> dict[str, float]:
             raise HatboxError(f"knob {name!r}: {value!r} is not a finite number")
         out[name] = float(value)
     return out
+
+
+def _by(by: Any) -> str | None:
+    """A capture message's ``by`` as the session shows it: printable text, at most :data:`BY_CHARS` characters (None:
+    not said)."""
+    if not isinstance(by, str):
+        return None
+    text = "".join(ch for ch in by if ch.isprintable())[:BY_CHARS]
+    return text or None

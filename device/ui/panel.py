@@ -39,6 +39,20 @@ def error_text(exc: BaseException) -> str:
     return f"library: {text}" if isinstance(exc, sqlite3.Error) else text
 
 
+def capture_line(status: dict[str, Any]) -> str:
+    """The tab bar's line while a capture session mutes the live input: "capture session (laptopA's): live input
+    muted", whose from the engine status's ``capture.session`` (``owner`` where the API added it, else ``by``: the
+    paired device whose capture began it, device/audio/capture.py); the engine's words alone when it does not say."""
+    words = capture_session_words(status)
+    capture = status.get("capture") if isinstance(status, dict) else None
+    session = capture.get("session") if isinstance(capture, dict) else None
+    whose = session.get("owner") or session.get("by") if isinstance(session, dict) else None
+    head = "capture session: "
+    if not isinstance(whose, str) or not whose or not words.startswith(head):
+        return words
+    return f"capture session ({whose}'s): {words[len(head):]}"
+
+
 class Panel:
     """``handle(event)`` sends what the current page makes of it; ``draw(surface)`` paints a frame.
 
@@ -314,7 +328,7 @@ class Panel:
         if self.state.offline:
             return self.state.offline, D.BAD
         if capture_session_words(self.state.status):     # device/audio/capture.py: gear in the loop must not howl
-            return capture_session_words(self.state.status), D.ACCENT
+            return capture_line(self.state.status), D.ACCENT
         return "", D.DIM
 
     def draw(self, surface: Any) -> None:
