@@ -35,16 +35,23 @@ class PickUp:
               fraction: float) -> bool:
         """Whether ``control``, moving from ``previous`` to ``fraction`` (None: its first value), may move
         ``target``, whose value now is ``current`` (a fraction of its travel; None: unknown): it is in step (it
-        set that value), or it reaches the value now (within :data:`PICKUP`, or crossing it), or the value is
-        unknown."""
+        set that value and has not moved since), or it reaches the value now (within :data:`PICKUP`, or crossing
+        it), or the value is unknown.  A control that moved while its knob was away (a pack without that knob
+        played meanwhile: QA p46 stage, the drive jumped 18.9 -> 0.2 dB on the first nudge back) is no longer in
+        step: it picks the knob up again like any other."""
         if current is None:
             return True
-        held = self.held.get(target)
-        if held is not None and held[0] == control and abs(held[1] - current) <= IN_STEP:
+        if self._in_step(control, target, current, previous):
             return True
         if abs(fraction - current) <= PICKUP:
             return True
         return previous is not None and (previous - current) * (fraction - current) <= 0.0
+
+    def _in_step(self, control: Control, target: Target, current: float, previous: float | None) -> bool:
+        """``control`` set ``target`` to ``current`` and was still there before this move (``previous``)."""
+        held = self.held.get(target)
+        return held is not None and held[0] == control and abs(held[1] - current) <= IN_STEP \
+            and previous is not None and abs(previous - held[1]) <= IN_STEP
 
     def claims(self, control: Control, target: Target, current: float | None, previous: float | None,
                fraction: float) -> bool:
