@@ -1,7 +1,7 @@
 """How much of the tagger's mistakes a producer finds by checking its least sure files first.
 
 `hatbox library query DB --unsure` (and the box's `GET /libraries/{id}/unsure`) lists the files whose
-two highest tag scores are closest (device.library.query.margins).  This benchmark asks, on the
+two highest tag scores are closest (device.library.review.margins).  This benchmark asks, on the
 saved per-sample probabilities of the accuracy benchmarks (unseen kits: ``bench/tagger_accuracy.py
 --save-probs``, ``bench/tagger_kit_cv.py --save-probs``): if the producer checks the least sure X %
 of the files and fixes the wrong ones (`hatbox library fix`), what share of the mistakes is fixed,
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tagger_accuracy import save  # noqa: E402
 from tagger_errors import load_run  # noqa: E402
 
-from device.library.query import margins  # noqa: E402
+from device.library.review import margins  # noqa: E402
 from trainer.tagger.report import evaluate  # noqa: E402
 
 BUDGETS = (0.0, 0.05, 0.10, 0.20, 0.30)

@@ -106,7 +106,8 @@ class MidiError(HatboxError):
     """The MIDI system or a port cannot be opened."""
 
 
-def _get(msg: Any, key: str, default: Any = None) -> Any:
+def field_of(msg: Any, key: str, default: Any = None) -> Any:
+    """``msg``'s field ``key`` (a mido message's attribute, or a dict's key: the tests' and OSC's messages)."""
     return msg.get(key, default) if isinstance(msg, dict) else getattr(msg, key, default)
 
 
@@ -189,8 +190,8 @@ class MidiMap:
     def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         """One MIDI message (mido.Message or a dict with ``type`` etc.) -> control messages; ``source``: the port it
         came in on (pick-up is per source, channel and CC: device/midi_pickup.py)."""
-        kind = _get(msg, "type")
-        if self.channel is not None and _get(msg, "channel", self.channel) != self.channel:
+        kind = field_of(msg, "type")
+        if self.channel is not None and field_of(msg, "channel", self.channel) != self.channel:
             return []
         if kind == "control_change":
             return self._control_change(msg, source)
@@ -198,36 +199,36 @@ class MidiMap:
         return handler(msg) if handler is not None else []
 
     def _note_on(self, msg: Any) -> list[dict[str, Any]]:
-        note, vel = int(_get(msg, "note")), int(_get(msg, "velocity"))
-        if vel > 0 and _get(msg, "channel", None) == self.channels.drums():
+        note, vel = int(field_of(msg, "note")), int(field_of(msg, "velocity"))
+        if vel > 0 and field_of(msg, "channel", None) == self.channels.drums():
             self.pressure.pop(note, None)        # a new strike of the drum: the next grab of it chokes again
         if vel == 0:
             return self._note_off(msg)
-        route = self.channels.route(_get(msg, "channel", None))
+        route = self.channels.route(field_of(msg, "channel", None))
         return [] if route is None else [{"op": "note_on", "note": note, "velocity": vel, **route}]
 
     def _note_off(self, msg: Any) -> list[dict[str, Any]]:
-        route = self.channels.route(_get(msg, "channel", None))
-        return [] if route is None else [{"op": "note_off", "note": int(_get(msg, "note")), **route}]
+        route = self.channels.route(field_of(msg, "channel", None))
+        return [] if route is None else [{"op": "note_off", "note": int(field_of(msg, "note")), **route}]
 
     def _polytouch(self, msg: Any) -> list[dict[str, Any]]:
         """A cymbal grab: on the drums' channel, a note's pressure rising to :data:`CHOKE_AT` (an electronic kit's
         module sends it once as the cymbal is grabbed).  Elsewhere polyphonic pressure is a keyboard's or a pad
         controller's expression while a key is held, never a choke (QA: a pad sending pressure as it was pressed
         cut its own note)."""
-        if _get(msg, "channel", None) != self.channels.drums():
+        if field_of(msg, "channel", None) != self.channels.drums():
             return []
-        note, value = int(_get(msg, "note")), int(_get(msg, "value"))
+        note, value = int(field_of(msg, "note")), int(field_of(msg, "value"))
         was = self.pressure.get(note, 0)
         self.pressure[note] = value
         return [{"op": "choke", "note": note}] if value >= CHOKE_AT > was else []
 
     def _pitchwheel(self, msg: Any) -> list[dict[str, Any]]:
-        pitch = int(_get(msg, "pitch"))
+        pitch = int(field_of(msg, "pitch"))
         return [{"op": "bend", "value": max(-1.0, min(1.0, pitch / 8192.0))}]
 
     def _control_change(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
-        number, value = int(_get(msg, "control")), int(_get(msg, "value"))
+        number, value = int(field_of(msg, "control")), int(field_of(msg, "value"))
         if number == SUSTAIN_CC:
             return [{"op": "sustain", "on": value >= 64}]
         if number == ALL_SOUND_OFF:
@@ -241,7 +242,7 @@ class MidiMap:
         if self.learning is not None and number not in BANK_SELECT:
             self.bind(number, *self.learning, origin=LEARNED)
             self.learning = None
-        channel = _get(msg, "channel", None)
+        channel = field_of(msg, "channel", None)
         return self._knob((source, 0 if channel is None else int(channel), number), value)
 
     def _knob(self, control: Control, value: int) -> list[dict[str, Any]]:

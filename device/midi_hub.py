@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device import midi_saved
-from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, _get
+from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, field_of
 from device.midi_channels import Channels
 
 log = logging.getLogger("hatbox.midi")
@@ -61,8 +61,8 @@ class MidiHub:
     def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         """:meth:`MidiMap.translate` under the lock (``source``: the port it came in on); a MIDI learn it completes
         is saved; a program change goes to :attr:`programs` (which returns at once)."""
-        if _get(msg, "type") == "program_change" and self.programs is not None:
-            self.programs.received(int(_get(msg, "program")), _get(msg, "channel", None))
+        if field_of(msg, "type") == "program_change" and self.programs is not None:
+            self.programs.received(int(field_of(msg, "program")), field_of(msg, "channel", None))
         with self.lock:
             armed = self.map.learning
             out = self.map.translate(msg, source)

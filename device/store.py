@@ -232,6 +232,30 @@ class PackStore(Recovery):
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
                 **({"installed_by": acting().by} if acting().by else {}), **extra}
 
+    # -- what crash recovery (device/store_recovery.py, mixed in) uses, by public names ----------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """This store's lock and its flock (:meth:`_locked`)."""
+        with self._locked():
+            yield
+
+    def read_pointer(self, name: str = POINTER) -> tuple[Pointer, str | None]:
+        """(the pointer in ``name``, why it could not be read or None) (:meth:`_read_pointer`)."""
+        return self._read_pointer(name)
+
+    def write_pointer(self, p: Pointer) -> None:
+        """active.json and its copy (:meth:`_write_pointer`)."""
+        self._write_pointer(p)
+
+    def discard(self, path: Path, name: str) -> None:
+        """Move ``path`` into trash/ as ``name`` and remove it (:meth:`_discard`)."""
+        self._discard(path, name)
+
+    def new_record(self, pid: str, manifest: Manifest, sha256: str, path: Path,
+                   extra: dict[str, Any]) -> dict[str, Any]:
+        """A pack's meta.json record (:meth:`_meta`)."""
+        return self._meta(pid, manifest, sha256, path, extra)
+
     # -- the pointer -----------------------------------------------------------------
     def _write_pointer(self, p: Pointer) -> None:
         """active.json, then its copy (:data:`POINTER_COPY`, what recovery reads when active.json is damaged); a copy

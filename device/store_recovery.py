@@ -23,7 +23,7 @@ _log = logging.getLogger("device.store")
 
 class Recovery:
     """Crash recovery and the consistency check of a pack store (mixed into :class:`device.store.PackStore`, whose
-    lock, pointer reading and writing, and ``_discard`` / ``_meta`` / ``ids`` it uses)."""
+    lock, pointer reading and writing, and ``discard`` / ``new_record`` / ``ids`` it uses: public methods there)."""
 
     root: Path
     packs: Path
@@ -40,7 +40,7 @@ class Recovery:
         its copy (:data:`POINTER_COPY`; none active when that cannot be read either).  A disk that refuses even that
         is logged too, and the box starts with what can be read.  Returns what it did (the API's status shows it:
         ``recovery``)."""
-        with self._locked():
+        with self.locked():
             debris = self._clear_debris()
             broken, rebuilt = self._fix_packs()
             self.last_recovery = {"removed_debris": debris, "removed_broken": broken, "rebuilt": rebuilt,
@@ -68,7 +68,7 @@ class Recovery:
                          "(a copy cut short, damaged, or a stray file)", pid)
             broken.append(pid)
             try:
-                self._discard(self.packs / pid, f"{pid}-broken")
+                self.discard(self.packs / pid, f"{pid}-broken")
             except OSError as exc:
                 _log.error("pack store: could not remove %s: %s", pid, exc)
         return broken, rebuilt
@@ -76,10 +76,10 @@ class Recovery:
     def _fix_pointer(self) -> dict[str, Any]:
         """Repair active.json (from its copy when it is unreadable; every slot and history naming installed packs
         only) and write it when it changed; returns the recovery report's pointer fields."""
-        before, unreadable = self._read_pointer()
+        before, unreadable = self.read_pointer()
         copied = False
         if unreadable is not None:
-            before, why_not = self._read_pointer(POINTER_COPY)
+            before, why_not = self.read_pointer(POINTER_COPY)
             copied = why_not is None and (self.root / POINTER_COPY).is_file()
         after = self._repaired(before)
         lost = {k: v for k, v in before.slots.items() if unreadable is None and v and v != after.slots[k]}
@@ -91,7 +91,7 @@ class Recovery:
                 os.replace(self.root / POINTER, self.root / DAMAGED_POINTER)
             if after.to_json() != before.to_json() or unreadable is not None or not (self.root / POINTER).exists() \
                     or not (self.root / POINTER_COPY).exists():
-                self._write_pointer(after)
+                self.write_pointer(after)
         except OSError as exc:
             _log.error("pack store: could not rewrite %s: %s", POINTER, exc)
         return {"active": after.slots, "lost_active": lost, "pointer_repaired": bool(lost) or unreadable is not None,
@@ -113,7 +113,7 @@ class Recovery:
             note = {"check": "record", "ok": True, "seconds": 0.0,
                     "detail": "made again at start from the pack file (the record was damaged); the install's own "
                               "checks were not kept, the engine checks the pack again as it loads it"}
-            meta = self._meta(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": self._signer(d)})
+            meta = self.new_record(pid, manifest, sha, d / PACK_FILE, {"checks": [note], "signed_by": self._signer(d)})
             meta["installed"] = (d / PACK_FILE).stat().st_mtime
             write_atomic(d / META_FILE, json.dumps(meta, indent=1, sort_keys=True).encode())
             return True

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from device.library.archive import Entry
+    from device.library.archive_members import Entry
 
 
 @dataclass
@@ -31,7 +31,8 @@ class ArchiveLook:
 def look_archive(archive: Path, hot: bool = True) -> ArchiveLook:
     """:class:`ArchiveLook` of the zip or tar ``archive``, read once; ``hot``: look for samples over full scale too
     (a folder's are read from the folder)."""
-    from device.library.archive import ArchiveError, Limits, each_member
+    from device.library.archive_errors import ArchiveError
+    from device.library.archive_members import Limits, each_member
     from device.library.member_names import NameCheck
     look, names = ArchiveLook(), NameCheck(Limits())
     try:
@@ -57,10 +58,10 @@ def _see(look: ArchiveLook, e: Entry, tmp: Path | None) -> None:
 
 def _see_audio(look: ArchiveLook, e: Entry) -> None:
     """The audio file ``e`` is (hatbox.library_push.audio_members' rule: a file member with a safe name and an audio
-    suffix, not hidden or a system file), and the count of other files (device.library.archive.others_if_no_audio's
-    rule: a zip's links count, a tar's do not)."""
-    from device.library.archive import AUDIO_EXTENSIONS, is_metadata, takes_audio
-    from device.library.member_checks import safe_relpath
+    suffix, not hidden or a system file), and the count of other files
+    (device.library.archive_members.others_if_no_audio's rule: a zip's links count, a tar's do not)."""
+    from device.library.archive_members import takes_audio
+    from device.library.member_checks import AUDIO_EXTENSIONS, is_metadata, safe_relpath
     rel = safe_relpath(e.name)
     if e.kind == "file" and not isinstance(rel, str) and not is_metadata(rel) \
             and rel.suffix.lower() in AUDIO_EXTENSIONS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.box_config import target
 from hatbox.errors import HatboxError, NotOnBox
 from hatbox.pack_names import find_pack
@@ -108,10 +108,8 @@ def _activate_pack(client: Any, pack: dict[str, Any]) -> int:
 def _cut_out(client: Any, kind: str) -> str:
     """:func:`hatbox.status_line.cut_out_words` of the box's engine for pack kind ``kind`` ("" when it cannot say)."""
     from hatbox.status_line import cut_out_words
-    try:
-        engine = _call(client, "GET", "/status").get("engine") if kind in ("effect", "synth") else None
-    except HatboxError:
-        return ""
+    status = asked(client, "/status") if kind in ("effect", "synth") else None
+    engine = status.get("engine") if status is not None else None
     return cut_out_words(engine, kind) if isinstance(engine, dict) else ""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.ask import can_ask
-from hatbox.box_client import _box_reply, _call, _size_words, safe_text
+from hatbox.box_client import _box_reply, _call, _size_words, asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -103,10 +103,8 @@ def prune(client: Any, keep: int, yes: bool, confirm: Any, history: int | None =
 def totals_line(client: Any, packs: list[dict[str, Any]]) -> str:
     """"173 packs, 6.0 MiB; 10 libraries, 3.4 MiB" from the box's status totals; a box from before them: the packs
     listed and their sizes (libraries left out)."""
-    try:
-        totals = _call(client, "GET", "/status", expect=dict).get("totals")
-    except HatboxError:
-        totals = None
+    status = asked(client, "/status")
+    totals = status.get("totals") if status is not None else None
     if isinstance(totals, dict) and all(isinstance(totals.get(k), int) for k in
                                         ("packs", "pack_bytes", "libraries", "library_bytes")):
         return (f"{count_words(totals['packs'], 'pack')}, {_size_words(totals['pack_bytes'])}; "

@@ -23,7 +23,7 @@ WIDTH = 110                      # characters a line of the list is wrapped at
 
 def register(cli: Any) -> None:
     from device.service_unit import UNIT_DIR
-    from hatbox.cmd_device import MAX_BLOCK
+    from hatbox.device_run_args import MAX_BLOCK
     p = cli.subcommand("device", "check", "check that this machine can be the box: audio, real-time, pins, touch, "
                                          "screen, MIDI, inference, store, service", check, group_help="the box itself")
     p.add_argument("--sim", action="store_true", help="check for simulated hardware (hatbox device run --sim)")
@@ -72,7 +72,7 @@ def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
     runs at boot: its store, board, audio device and block; its store judged for its ``User=``), else the box's
     defaults.  HatboxError when the unit holds a value the box would refuse."""
     from device.board_check import Setup, service_options
-    from hatbox.cmd_device import default_store
+    from hatbox.device_run_args import default_store
     opts = service_options(service)
     sim = args.sim or "--sim" in opts
     unit_store = None if args.store else option_value(opts, "--store")
@@ -88,7 +88,7 @@ def setup_of(args: argparse.Namespace, service: dict[str, str] | None) -> Any:
 
 def _unit_number(opts: list[str], option: str, default: int, unit: str) -> int:
     """The unit's ``option`` value (``default`` when it has none), checked as `device run` checks it."""
-    from hatbox.cmd_device import MAX_BLOCK
+    from hatbox.device_run_args import MAX_BLOCK
     text = option_value(opts, option)
     if text is None:
         return default

@@ -21,18 +21,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# the options and their constants, the engine's config and backend, the store's lock, the MIDI map and the headless
-# status line live in these modules (split from this one); their names stay readable here (tests, hatbox check)
-from hatbox.box_backend import SIM_TAKE_MINUTES, engine_config as _config, pick_backend as _pick_backend  # noqa: F401
-from hatbox.box_control import BoxControl  # noqa: F401 - re-exported (tests, the demo)
-from hatbox.box_midi_map import describe_midi as _describe_midi, midi_hub, midi_map  # noqa: F401 - re-exported
+from hatbox.box_backend import engine_config as _config, pick_backend as _pick_backend
+from hatbox.box_control import BoxControl
+from hatbox.box_midi_map import describe_midi as _describe_midi, midi_hub
 from hatbox.box_signals import shielded, stop_on_sigterm
-from hatbox.box_store_lock import BOX_LOCK, one_box as _one_box, store_usable as _store_usable  # noqa: F401
-from hatbox.device_run_args import (CRASH_DIR, MAX_BLOCK, SIM_OUTPUT, add_arguments,  # noqa: F401 - re-exported
-                                    box_name as _box_name, default_store)
+from hatbox.box_store_lock import one_box as _one_box, store_usable as _store_usable
+from hatbox.device_run_args import add_arguments
 from hatbox.engine_end import died_before_asked, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
-from hatbox.headless_status import STATUS_LOG_S, STATUS_TTY_S, print_until_end, status_due  # noqa: F401
+from hatbox.headless_status import print_until_end
 
 log = logging.getLogger("hatbox.device")
 STATUS_WATCH_S = 1.0             # how often the engine status is read for a recording cut short (a full disk)

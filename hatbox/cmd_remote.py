@@ -16,17 +16,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import (  # noqa: F401  (re-exported: the HTTP client moved there)
-    _CHUNK, _URL_HINT, CODE_PLACE, CONNECT_TIMEOUT_S, READ_TIMEOUT_S, UPLOAD_ANSWER_S, UPLOAD_STALL_S, BoxRefused,
-    _box_reply, _call, _check_limit, _chunks, _client, _Interrupted, _size_words, _Upload, check_pack_opens,
-    check_url, one_named, safe_text, same_box, upload)
-# the config and `hatbox box-pack` moved out (re-exported: other commands and tests import them from here)
-from hatbox.box_config import (REPAIR_HINT, check_config_path, config_path, load_config,  # noqa: F401
-                               save_config, target)
-from hatbox.box_packs import (_activate_pack, _checks_words, _confirm_delete, _cut_out,  # noqa: F401
-                              _delete_pack, _rollback, _skipped, box_pack, confirm)
+from hatbox.box_client import CODE_PLACE, _box_reply, _call, _check_limit, _client, asked, check_pack_opens, \
+    check_url, safe_text, upload
+from hatbox.box_config import check_config_path, config_path, load_config, save_config, target
+# confirm and _confirm_delete stay readable here for hatbox/cmd_kit.py and hatbox/library_delete.py (another helper's
+# files); everything else that moved out is imported from its own module
+from hatbox.box_packs import _checks_words, _confirm_delete, box_pack, confirm  # noqa: F401
 from hatbox.errors import HatboxError
-from hatbox.pack_names import find_pack, twin_note  # noqa: F401  (find_pack re-exported: it moved there)
+from hatbox.pack_names import twin_note
 from hatbox.pack_who import replaced_since, replaced_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import knob_units, print_status
@@ -201,10 +198,7 @@ def _say_untagged(client: Any, started: list[str], active: str) -> None:
     """After a tagger pack became active: the libraries the box started tagging with it (``started``: the answer's
     ``tagging``, those uploaded while no tagger was active), and those still not tagged, with the command that tags
     each; and how many keep the tags of a tagger pack other than ``active`` (the one just made active)."""
-    try:
-        libraries = _call(client, "GET", "/libraries", expect=list)
-    except HatboxError:
-        libraries = []                           # a hint only: the activation itself went through
+    libraries = asked(client, "/libraries", expect=list) or []     # a hint only: the activation itself went through
     for lib in libraries:
         if not isinstance(lib, dict):
             continue

@@ -56,7 +56,7 @@ def on_box_already(client: Any, pack: dict[str, Any], activate: bool, url: str) 
     """Say that ``pack`` (its GET /packs entry) was on the box at ``url`` already, so nothing was sent, and what the
     box's checks found when it was installed (:func:`say_earlier_checks`); with ``activate`` make it the active pack
     of its kind (as `hatbox box-pack ID --activate`)."""
-    from hatbox.cmd_remote import _activate_pack
+    from hatbox.box_packs import _activate_pack
     from hatbox.pack_names import twin_note
     pid = shlex.quote(safe_text(pack["id"]))
     print(f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))} ({safe_text(pack.get('kind'))}) "

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
-from hatbox.errors import HatboxError
+from hatbox.box_client import asked, safe_text
 
 
 def rollback_note(client: Any, pack: dict[str, Any]) -> str:
     """"; it is what --rollback effect goes back to" when ``pack`` (its entry in GET /packs) is what a roll back of
     its slot would make active (GET /slots); "" otherwise, or when the box cannot say (an older box)."""
-    try:
-        slots = _call(client, "GET", "/slots", expect=list)
-    except HatboxError:
+    slots = asked(client, "/slots", expect=list)
+    if slots is None:
         return ""
     kind = str(pack.get("kind"))
     if not any(isinstance(s, dict) and s.get("slot") == kind and s.get("rollback_to") == pack.get("id")

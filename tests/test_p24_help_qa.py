@@ -14,7 +14,7 @@ from device.given_packs import install_given
 from device.store import PackStore
 from hatbox.cli import main
 from hatbox.cmd_midi import describe
-from hatbox.cmd_remote import find_pack
+from hatbox.pack_names import find_pack
 from hatbox.cmd_synth import default_corners, pad_words, parse_xy
 from hatbox.errors import AudioFileError, HatboxError
 from tests.api.packs import gain_pack

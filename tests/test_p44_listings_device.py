@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hatbox.cmd_device import STATUS_LOG_S, STATUS_TTY_S, status_due
+from hatbox.headless_status import STATUS_LOG_S, STATUS_TTY_S, status_due
 
 
 @pytest.mark.parametrize("since", [2.0, 4.0, 16.0, STATUS_TTY_S - 0.1])

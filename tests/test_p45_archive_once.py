@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.library.archive import ArchiveError, Limits, each_member, others_if_no_audio
+from device.library.archive_errors import ArchiveError
+from device.library.archive_members import Limits, each_member, others_if_no_audio
 from device.library.member_names import refused_names
 from hatbox.archive_look import look_archive
 from hatbox.hot_samples import over_full_scale

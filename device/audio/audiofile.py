@@ -287,7 +287,7 @@ def free_bytes(folder: Path) -> int | None:
 def full_disk_words(needed: int | None, free: int | None, said: str = "the disk is full") -> str:
     """"the disk is full: about 3.3 MiB needed, 40 KiB free", with what is known of the two figures (``said``: the
     words before them)."""
-    from device.library.archive import bytes_words
+    from device.library.archive_members import bytes_words
     figures = [f"about {bytes_words(needed)} needed" if needed is not None else "",
                f"{bytes_words(free)} free" if free is not None else ""]
     shown = ", ".join(f for f in figures if f)

@@ -24,7 +24,7 @@ VBR stream without a Xing/Info header) or cannot check (free format) is kept wit
 Anything unforeseen while unpacking one member rejects that member; anywhere else it refuses the
 archive (ArchiveError): never a traceback, never a half-made folder.  Reasons name a file by its path
 inside the archive, never by where the box keeps it.  The per-file rules (names, paths, audio) live in
-:mod:`device.library.member_checks` and are re-exported here; what a member is refused for before a byte of it is
+:mod:`device.library.member_checks`; what a member is refused for before a byte of it is
 read, in :mod:`device.library.member_names` (`hatbox push-library` checks an archive's names by it before sending).
 A file kept is also checked for float audio over full scale (:mod:`device.library.hot`): kept, with a warning.
 
@@ -41,18 +41,15 @@ from typing import IO, Iterator
 
 from device.library.zip_names import SHIFT_JIS_NOTE
 from device.library.member_names import precheck as _precheck, verdict
-from device.library.member_checks import (  # noqa: F401  (importers and tests read these names here)
-    ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, MP3_SLACK_FRAMES, NESTED_ARCHIVE,
-    OTHER_AUDIO_SUFFIXES, audio_problem, audio_warning, format_problem, is_metadata, is_nested_archive, is_other_file,
-    library_name_problem, safe_relpath)
-# the whole-archive refusals and the listing, re-exported: importers and tests read these names here
-from device.library.archive_errors import (DISK_FULL, NO_ROOM_HINT, REMAKE, STORAGE_FAILED,  # noqa: F401
-                                           STORAGE_HINT, ArchiveError, NoSpace, StorageFailed, _no_space,
-                                           _refused_whole, _storage_failed, _why, is_disk_full, is_storage_failure)
-from device.library.archive_members import (Entry, Limits, _check_ratio, _check_totals, _damaged,  # noqa: F401
-                                            _entries, _listed, _listing_failed, _open, _tar_entry, _tar_kind,
-                                            _tar_stream, _zip_entries, _zip_kind, bytes_words, each_member,
-                                            others_if_no_audio, takes_audio)
+# ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, STORAGE_HINT, each_member, library_name_problem and
+# others_if_no_audio stay readable here for device/api/ and hatbox's library commands (other helpers' files)
+from device.library.member_checks import (ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS,  # noqa: F401
+                                          audio_problem, audio_warning, is_metadata, is_other_file,
+                                          library_name_problem, safe_relpath)
+from device.library.archive_errors import (NO_ROOM_HINT, STORAGE_HINT, ArchiveError, NoSpace,  # noqa: F401
+                                           StorageFailed, _no_space, _storage_failed, is_disk_full,
+                                           is_storage_failure, why_words)
+from device.library.archive_members import Entry, Limits, _entries, each_member, others_if_no_audio  # noqa: F401
 from hatbox.text import display_name
 
 _CHUNK = 1 << 16                          # bytes copied at a time
@@ -122,7 +119,7 @@ class _Unreadable(Exception):
 def _unreadable(e: Entry, name: str, exc: BaseException) -> str:
     """Why member ``e`` (``name``: its path inside the archive) is left out when its data cannot be read (``exc``),
     in plain words; the technical reason goes to the box's log."""
-    log.warning("library upload: %s left out, it cannot be read from the %s: %s", name, e.archive, _why(exc))
+    log.warning("library upload: %s left out, it cannot be read from the %s: %s", name, e.archive, why_words(exc))
     if isinstance(exc, NotImplementedError):    # zipfile: a compression method it does not know (deflate64, PPMd...)
         return (f"packed with a kind of compression the box cannot read; make the {e.archive} again with "
                 "ordinary compression")
@@ -213,9 +210,9 @@ def _extract_one(e: Entry, rel: PurePosixPath, root: Path) -> FileReport:
             raise _no_space(exc, name) from None
         if is_storage_failure(exc):
             raise _storage_failed(exc, name) from None
-        why = f"could not be written on the box ({_why(exc)})"
+        why = f"could not be written on the box ({why_words(exc)})"
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
-        why = f"could not be unpacked ({_why(exc)})"
+        why = f"could not be unpacked ({why_words(exc)})"
     if why:
         try:
             _discard(target, root)
@@ -242,7 +239,7 @@ def _one(e: Entry, root: Path, limits: Limits, kept: dict[str, str] | None = Non
     except (NoSpace, StorageFailed):
         raise
     except Exception as exc:  # noqa: BLE001 - the safety net: one member's surprise never stops the rest
-        return FileReport(display_name(e.name), False, f"could not be unpacked ({_why(exc)})", max(e.size, 0))
+        return FileReport(display_name(e.name), False, f"could not be unpacked ({why_words(exc)})", max(e.size, 0))
 
 
 def unpacked_bytes(files: list[Entry], limits: Limits) -> int:
@@ -332,6 +329,6 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
         if is_storage_failure(exc):
             raise _storage_failed(exc) from None
         if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
-            raise ArchiveError(f"the archive could not be unpacked ({_why(exc)})") from None
+            raise ArchiveError(f"the archive could not be unpacked ({why_words(exc)})") from None
         raise
     return report

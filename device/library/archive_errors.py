@@ -1,7 +1,7 @@
-"""Why the box refuses a sample-library archive whole (device.library.archive re-exports these):
+"""Why the box refuses a sample-library archive whole (device.library.archive imports these):
 :class:`ArchiveError`, the box's disk filling up (:class:`NoSpace`: ENOSPC, EDQUOT) or its storage failing
 (:class:`StorageFailed`: EIO, a read-only or vanished card), what each answer says to do, and an exception in a few
-words for a reason (:func:`_why`)."""
+words for a reason (:func:`why_words`)."""
 from __future__ import annotations
 
 import errno
@@ -60,7 +60,7 @@ def is_disk_full(exc: BaseException) -> bool:
 def _no_space(exc: BaseException, member: str = "") -> NoSpace:
     """The NoSpace for the disk error ``exc`` (met writing ``member``, a path inside the archive)."""
     return NoSpace(_refused_whole("the box's disk filled up", exc, member, "no space left"), hint=NO_ROOM_HINT)
-def _why(exc: BaseException) -> str:
+def why_words(exc: BaseException) -> str:
     """An exception in a few words, without file names (an OSError gives its strerror only)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
-from device.library.archive_errors import REMAKE, ArchiveError, _storage_failed, _why, is_storage_failure
+from device.library.archive_errors import REMAKE, ArchiveError, _storage_failed, is_storage_failure, why_words
 from device.library.member_checks import AUDIO_EXTENSIONS, is_metadata
 from device.library.zip_names import zip_names
 
@@ -145,7 +145,7 @@ def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
 def _damaged(exc: BaseException) -> ArchiveError:
     """The ArchiveError refusing a damaged or incomplete archive, in plain words; the technical reason (``exc``)
     goes to the box's log."""
-    log.warning("library upload refused, the archive is damaged or incomplete: %s", _why(exc))
+    log.warning("library upload refused, the archive is damaged or incomplete: %s", why_words(exc))
     return ArchiveError(f"the archive is damaged or incomplete: {REMAKE}")
 
 

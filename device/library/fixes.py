@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path, PurePosixPath
 
 from device.library import db as libdb
-from device.library.open_db import _known_tags, _open, _relative
+from device.library.open_db import _open, _relative, known_tags
 from export.manifest import TAG_RULE, normal_tag, tag_problem
 from hatbox.errors import HatboxError
 
@@ -127,7 +127,7 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
     try:
-        clean = sorted(set(spelled_as_known(given, _known_tags(con))))
+        clean = sorted(set(spelled_as_known(given, known_tags(con))))
         _status(con, rel, path, root, db_path)      # NotInLibrary before anything is written
         with con:                                   # one transaction: all or nothing
             libdb.put_user_tags(con, rel, clean)

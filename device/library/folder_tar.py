@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 
 from device.audio.audiofile import hidden_name
-from device.library.archive import ArchiveError, _why
+from device.library.archive_errors import ArchiveError, why_words
 from hatbox.text import count_words
 
 
@@ -83,7 +83,7 @@ def pack_directory(directory: str | Path, out: str | Path,
             here = folder.resolve()
             children = sorted(folder.iterdir())
         except (OSError, RuntimeError) as exc:
-            skips.append((rel or ".", f"cannot be read ({_why(exc)})"))
+            skips.append((rel or ".", f"cannot be read ({why_words(exc)})"))
             return
         if here != top and top not in here.parents:       # swapped for a link while packing
             skips.append((rel, "no longer inside the folder (not followed)"))
@@ -104,7 +104,7 @@ def pack_directory(directory: str | Path, out: str | Path,
                 elif not (child.is_file() and _add_regular(tf, child, name)):
                     skips.append((name, "not a regular file (a FIFO, socket or device)"))
             except (OSError, RuntimeError) as exc:
-                skips.append((name, f"cannot be read ({_why(exc)})"))
+                skips.append((name, f"cannot be read ({why_words(exc)})"))
 
     with tarfile.open(out, "w", dereference=True) as tf:
         walk(directory, "")

@@ -52,7 +52,7 @@ def _pack_tags(con: sqlite3.Connection) -> list[str]:
     return [t for t in libdb.get_meta(con, "tags").split(",") if t]
 
 
-def _known_tags(con: sqlite3.Connection) -> list[str]:
+def known_tags(con: sqlite3.Connection) -> list[str]:
     """The pack's tags, then any the producer added (alphabetical)."""
     pack = _pack_tags(con)
     own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]

@@ -16,14 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from device.library import db as libdb
-# re-exported: callers and tests import these from device.library.query (and device.library's names load them here)
-from device.library.fixes import (NOT_IN_LIBRARY_HINT, DiskFull, NotInLibrary, _check_tag,  # noqa: F401
-                                  _near, _say_if_not_tagged_yet, _status, corrections, export_csv,
-                                  file_status, set_tags, spelled_as_known, unwritable, utf8_name)
-from device.library.open_db import _known_tags, _open, _pack_tags, _relative, library_root  # noqa: F401
-from device.library.review import (GIVEN_SHOWN, Unsure, _in_doubt, _score_matrix, is_exclusive,  # noqa: F401
-                                   margins, scores_look_exclusive, unsure)
+# read here by device.library's own names (its __init__), device/ui/data.py, device/api/ and hatbox's library commands
+# (other helpers' files): the rest of what moved out is imported from its own module
+from device.library.fixes import (DiskFull, NotInLibrary, corrections, export_csv, file_status,  # noqa: F401
+                                  set_tags, spelled_as_known, unwritable, utf8_name)
+from device.library.open_db import _open, _relative, known_tags
+from device.library.review import Unsure, is_exclusive, unsure  # noqa: F401
 from hatbox.errors import HatboxError
+
+_known_tags = known_tags      # the old private name: device/api/library_fixes.py (helper F3) imports it
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def list_tags(db_path: str | Path) -> dict[str, int]:
     con, _ = _open(db_path)
     with con:
         counts = dict(con.execute("SELECT tag, COUNT(*) FROM effective_tags GROUP BY tag").fetchall())
-        known = _known_tags(con)
+        known = known_tags(con)
     con.close()
     return {t: int(counts.get(t, 0)) for t in sorted(set(known) | set(counts))}
 
@@ -70,7 +71,7 @@ def files_with_tag(db_path: str | Path, tag: str, limit: int | None = None) -> l
     """Files tagged ``tag`` (or the library's tag it differs from only in case or Unicode form): the producer's
     corrections first, then the tagger's, most confident first."""
     con, root = _open(db_path)
-    known = _known_tags(con)
+    known = known_tags(con)
     if tag not in known:                        # "Pad" for pad, an accent written the other way: the library's spelling
         tag = spelled_as_known([tag], known)[0]
     if tag not in known:

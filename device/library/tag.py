@@ -176,7 +176,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
          inside: bool = False) -> None:
     """Tag the library into ``con``, filling in ``report`` as the run goes (what it holds stays true if the run
     stops part-way).  ``inside``: the database file sits in the library folder itself (recorded as meta ``inside``:
-    a copy of the library with it stands for the copy, device.library.query.library_root)."""
+    a copy of the library with it stands for the copy, device.library.open_db.library_root)."""
     found = audio_files(root, exclude=links_dir)
     paths = [p.relative_to(root).as_posix() for p in found]
     blocked = list(getattr(found, "unreadable", ()))     # (folder, why); a plain list of paths has none

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from device.library.archive import LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem, unpack_archive
+from device.library.archive import unpack_archive
+from device.library.member_checks import LIBRARY_NAME_MAX_CHARS, NESTED_ARCHIVE, library_name_problem
 from device.library.folder_tar import pack_directory
 from hatbox.cli import main
 from tests.api.conftest import wav_bytes

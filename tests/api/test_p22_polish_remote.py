@@ -10,7 +10,8 @@ import pytest
 
 from device.api.auth import ALPHABET, CODE_LEN, FREE_MISSES
 from hatbox.cli import main
-from hatbox.cmd_remote import _confirm_delete, _pairing_code
+from hatbox.box_packs import _confirm_delete
+from hatbox.cmd_remote import _pairing_code
 from hatbox.errors import HatboxError
 from tests.api.test_box_pack_p19f import _installed, _two_packs
 

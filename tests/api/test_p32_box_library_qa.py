@@ -251,11 +251,12 @@ def test_a_library_name_matches_in_either_unicode_form():
 def test_an_activation_counts_the_libraries_the_listing_notes(monkeypatch, capsys):
     """QA: the activation counted the done libraries keeping another tagger's tags, the listing done and
     cancelled ones too."""
+    import hatbox.box_client as box_client
     import hatbox.cmd_remote as cmd_remote
     libs = [{"id": "a", "name": "a", "state": "done", "tagger": "t1"},
             {"id": "b", "name": "b", "state": "cancelled", "tagger": "t1"},
             {"id": "c", "name": "c", "state": "done", "tagger": "t2"}]
-    monkeypatch.setattr(cmd_remote, "_call", lambda client, method, path, **kw: libs)
+    monkeypatch.setattr(box_client, "_call", lambda client, method, path, **kw: libs)   # under box_client.asked
     cmd_remote._say_untagged(None, [], "t2")
     assert "2 libraries on the box keep the tags of another tagger pack" in capsys.readouterr().out
 

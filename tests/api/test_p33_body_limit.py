@@ -50,7 +50,7 @@ def test_a_body_that_is_not_json_is_said_so(tmp_path: Path) -> None:
 def test_a_long_wrong_tag_is_quoted_cut_short() -> None:
     import pytest
 
-    from device.library.query import _check_tag
+    from device.library.fixes import _check_tag
     from hatbox.errors import HatboxError
     with pytest.raises(HatboxError) as err:
         _check_tag("x" * 5000 + "/")

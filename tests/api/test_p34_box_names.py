@@ -8,7 +8,7 @@ import argparse
 
 import pytest
 
-from hatbox.cmd_device import _box_name
+from hatbox.device_run_args import box_name as _box_name
 
 
 def test_a_box_name_is_plain_words() -> None:

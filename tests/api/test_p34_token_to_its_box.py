@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from hatbox.cli import main
-from hatbox.cmd_remote import same_box
+from hatbox.box_client import same_box
 from tests.api.test_remote import _pair, server  # noqa: F401  (the fixture)
 
 

@@ -76,7 +76,7 @@ def test_parse_binding() -> None:
 
 
 def test_device_run_midi_cc_changes_the_default_mapping() -> None:
-    from hatbox import cmd_device
+    from hatbox import box_midi_map, cmd_device
     from hatbox.cli import build_parser
 
     class _Engine:
@@ -87,7 +87,7 @@ def test_device_run_midi_cc_changes_the_default_mapping() -> None:
     control.knobs.ranges = dict(effect_knob_ranges().ranges)
     args = build_parser().parse_args(["device", "run", "--midi-cc", "74=effect.drive", "--midi-cc", "1=off",
                                       "--midi-cc", "71=effect.nope"])
-    mapping = cmd_device.midi_map(args.midi_cc, control)
+    mapping = box_midi_map.midi_map(args.midi_cc, control)
     assert mapping.mapping() == {70: ("effect", "drive"), 71: ("effect", "nope"), 74: ("effect", "drive")}
     assert mapping.translate(cc(1, 127)) == []
     lines = cmd_device._describe_midi(mapping)

@@ -2,7 +2,7 @@
 bank select bound only by name (``--midi-cc 0=effect.drive``), and a plain ``--midi-cc`` target error.
 
 Everything goes through what ``hatbox device run`` wires: BoxControl (every front end sends through it)
-and the MidiMap of ``cmd_device.midi_map``, over the factory drive (drive 0..24 dB, default 12; tone
+and the MidiMap of ``box_midi_map.midi_map``, over the factory drive (drive 0..24 dB, default 12; tone
 1500..8000 Hz, default 3500)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from device import midi, midi_ports
 from device.midi import MidiMap
-from hatbox import cmd_device
+from hatbox import box_midi_map, cmd_device
 from hatbox.cli import build_parser
 
 DRIVE = str(Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack")
@@ -39,7 +39,7 @@ def _box(*bindings: str) -> tuple[cmd_device.BoxControl, MidiMap, _Engine]:
     control = cmd_device.BoxControl(engine)
     control._learn_ranges("effect", DRIVE)                     # as run() does for --effect
     args = build_parser().parse_args(["device", "run", *[a for b in bindings for a in ("--midi-cc", b)]])
-    return control, cmd_device.midi_map(args.midi_cc, control), engine
+    return control, box_midi_map.midi_map(args.midi_cc, control), engine
 
 
 def _play(control: cmd_device.BoxControl, mapping: MidiMap, number: int, value: int) -> list[dict[str, Any]]:

@@ -192,7 +192,7 @@ def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_p
 
 
 def test_margins_say_how_close_the_tagger_was_to_another_answer():
-    from device.library.query import margins
+    from device.library.review import margins
     p = np.array([[0.7, 0.2, 0.1], [0.4, 0.35, 0.25]])
     np.testing.assert_allclose(margins(p, exclusive=True), [0.5, 0.05])
     np.testing.assert_allclose(margins(p, exclusive=False), [0.2, 0.1])

@@ -75,7 +75,7 @@ def test_out_naming_a_sample_is_refused_and_nothing_is_made_beside_it(tmp_path, 
 def test_one_reading_of_sqlite_write_errors_for_fixes_and_tagging(message, query_says, tag_says) -> None:
     """`hatbox library fix` and `hatbox tag` read SQLite's refusals the same way (device.library.db.write_trouble):
     a full disk said as such to a fix, a read-only database as such to a tagging run (each was a raw message)."""
-    from device.library.query import unwritable
+    from device.library.fixes import unwritable
     from device.library.tag import _write_error
     exc = sqlite3.OperationalError(message)
     assert query_says in str(unwritable("lib.db", exc))

@@ -7,7 +7,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from device.library.archive import bytes_words, others_if_no_audio
+from device.library.archive_members import bytes_words, others_if_no_audio
 
 
 def test_sizes_are_said_in_units_a_musician_reads() -> None:

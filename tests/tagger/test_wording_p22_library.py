@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from device.library.query import NOT_IN_LIBRARY_HINT, set_tags
+from device.library.fixes import NOT_IN_LIBRARY_HINT, set_tags
 from hatbox.cli import main
 from tests.tagger.conftest import box_with_kicks
 
