@@ -96,8 +96,16 @@ def written_at(path: Path) -> float | None:
     """When the knob file at ``path`` says it was written (its ``kept_at``); None: no file, or one from before the
     forty-fifth stop (or not readable: :func:`load_kept` says that)."""
     try:
-        value = json.loads(path.read_bytes()).get("kept_at")
-    except (OSError, ValueError, AttributeError, RecursionError):
+        return kept_at_of(path.read_bytes())
+    except OSError:
+        return None
+
+
+def kept_at_of(data: bytes) -> float | None:
+    """The ``kept_at`` of a knob file's bytes ``data``; None when it has none (or is no JSON object)."""
+    try:
+        value = json.loads(data).get("kept_at")
+    except (ValueError, AttributeError, RecursionError):
         return None
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     return float(value) if ok else None
@@ -134,20 +142,36 @@ def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float
 def load_kept(path: Path) -> tuple[Kept, str | None]:
     """(the knobs kept at ``path``, none when there is no file; a start warning or None).  A damaged file (a cut
     write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob starts at its default."""
+    kept, _, warning = read_kept(path)
+    return kept, warning
+
+
+def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
+    """:func:`load_kept` and the file's ``kept_at`` (:func:`kept_at_of`) from one reading of ``path`` (p46: the
+    start read knobs.json twice, three times after a clean stop)."""
     try:
-        return parse_kept(path.read_bytes()), None
+        data = path.read_bytes()
     except FileNotFoundError:
-        return {}, None
-    except (OSError, ValueError) as exc:
-        why = (str(exc).splitlines() or [""])[0][:120] or type(exc).__name__
-        aside = path.with_name(path.name + ".damaged")
-        try:
-            path.replace(aside)
-        except OSError:
-            aside = path
-        log.warning("the knobs kept from the last run (%s) were damaged (%s); kept as %s", path, why, aside)
-        return {}, (f"the knobs kept from the last run ({path.name}) were damaged ({why}): every knob starts at its "
-                    f"pack's default; the file is kept as {aside.name}")
+        return {}, None, None
+    except OSError as exc:
+        return {}, None, _set_aside(path, exc)
+    try:
+        return parse_kept(data), kept_at_of(data), None
+    except ValueError as exc:
+        return {}, None, _set_aside(path, exc)
+
+
+def _set_aside(path: Path, exc: Exception) -> str:
+    """Set the damaged knob file at ``path`` aside as ``knobs.json.damaged`` (said in the log); the start warning."""
+    why = (str(exc).splitlines() or [""])[0][:120] or type(exc).__name__
+    aside = path.with_name(path.name + ".damaged")
+    try:
+        path.replace(aside)
+    except OSError:
+        aside = path
+    log.warning("the knobs kept from the last run (%s) were damaged (%s); kept as %s", path, why, aside)
+    return (f"the knobs kept from the last run ({path.name}) were damaged ({why}): every knob starts at its "
+            f"pack's default; the file is kept as {aside.name}")
 
 
 def _leftovers(root: Path) -> None:
@@ -175,10 +199,11 @@ def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = Non
     return f"knobs restored {how}: {', '.join(named[:SHOWN])}{more}"
 
 
-def _take_mark(path: Path) -> bool:
+def _take_mark(path: Path, kept_at: Any = ...) -> bool:
     """Whether the last run stopped cleanly with its knobs all in ``path``: its mark there names the file's own
-    ``kept_at`` (a write after the mark, by a later run that then crashed, makes it stale by itself; p45 review).
-    The mark is taken away (a removal works on a full disk), so this run's end says it again or not."""
+    ``kept_at`` (a write after the mark, by a later run that then crashed, makes it stale by itself; p45 review;
+    ``kept_at``: the file's as already read, else it is read here).  The mark is taken away (a removal works on a
+    full disk), so this run's end says it again or not."""
     mark = path.with_name(path.name + STOPPED)
     try:
         said = mark.read_text(encoding="ascii")
@@ -187,7 +212,7 @@ def _take_mark(path: Path) -> bool:
     with contextlib.suppress(OSError):
         mark.unlink()
         fsync_dir(mark.parent)
-    return said == repr(written_at(path))
+    return said == repr(written_at(path) if kept_at is ... else kept_at)
 
 
 def _set_mark(path: Path) -> None:
@@ -229,9 +254,9 @@ class KnobKeeper:
         root = next(iter(found.values()))[0]
         self.path = root / KNOB_FILE
         _leftovers(root)
-        marked = _take_mark(self.path)
-        kept, warning = load_kept(self.path)
-        self.had_file, self.kept_at = self.path.exists(), written_at(self.path)
+        kept, kept_at, warning = read_kept(self.path)          # knobs.json is read once at the start
+        marked = _take_mark(self.path, kept_at)
+        self.had_file, self.kept_at = self.path.exists(), kept_at
         self.clean = marked or self.kept_at is None
         for slot, entry in kept.items():
             same = slot in found and found[slot][1] == entry["pack"]

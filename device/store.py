@@ -42,11 +42,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from device.store_layout import (DAMAGED_POINTER, HISTORY_LEN, KNOB_FILE, LIST_HINT, LOCK_FILE, META_FILE,  # noqa: F401
-                                 PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS, SCORE_WORDS, TRUSTED_KEYS, Acting,
-                                 Pointer, StoreError, acting, acting_as, file_sha256, installed_in, pack_id,
-                                 remove_path)
+from device.store_layout import (DAMAGED_POINTER, DELETED_FILE, HISTORY_LEN, KEEP_DELETED, KNOB_FILE,  # noqa: F401
+                                 LIST_HINT, LOCK_FILE, META_FILE, PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS,
+                                 SCORE_WORDS, TRUSTED_KEYS, Acting, Pointer, StoreError, acting, acting_as,
+                                 file_sha256, installed_in, pack_id, remove_path)
 from device.store_layout import ID_RE as _ID_RE
+from device.store_notes import KeptRecords
 from device.store_recovery import Recovery
 from device.versions import install_seq, newest, packs_in_order
 from export.atomic import fsync_dir, locked_fd, write_atomic
@@ -69,11 +70,10 @@ class PackStore(Recovery):
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
         self._metas: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}   # pid -> (its file's stat, record)
         self.on_install: list[Callable[[dict[str, Any]], None]] = []   # each gets a new pack's record (:meth:`install`)
-        # pid -> the record of a pack deleted (the last 16), with ``deleted_by`` (the paired device: device/store_layout
-        # acting_as), ``deleted_at`` (Unix time) and ``deleted_how`` ("delete", "prune"): answers name who took it
-        self.deleted: dict[str, dict[str, Any]] = {}
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
+        # who deleted which pack: kept on the card (DELETED_FILE), so a restart keeps it (device/store_notes.py)
+        self._deleted = KeptRecords(self.root / DELETED_FILE, KEEP_DELETED, "who deleted which pack")
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -93,6 +93,13 @@ class PackStore(Recovery):
                     self._lock_fd = None
 
     # -- reading -------------------------------------------------------------------
+    @property
+    def deleted(self) -> dict[str, dict[str, Any]]:
+        """pid -> the record of a pack deleted (the last :data:`KEEP_DELETED`, oldest first), with ``deleted_by``
+        (the paired device: device/store_layout acting_as), ``deleted_at`` (Unix time) and ``deleted_how``
+        ("delete", "prune"): answers name who took it.  Kept in :data:`DELETED_FILE`, so across a restart."""
+        return self._deleted.current()
+
     def pointer(self) -> Pointer:
         """The active pointer; an unreadable one reads as nothing active (:meth:`recover` reports and sets it aside)."""
         return self._read_pointer()[0]
@@ -372,14 +379,14 @@ class PackStore(Recovery):
         """Delete packs ``pids`` (none active: each is checked, under one lock) as :meth:`delete` does one, with
         one fsync of packs/ and one rewrite of active.json for them all; returns the ids deleted (those still
         installed and not active).  :meth:`delete` goes through here too.  Each deleted pack's record is kept in
-        :attr:`deleted` (the last 16) with who deleted it (``by``, else :func:`acting`'s), when, and ``how``
-        ("prune", "delete"), for the answers that name it after (p45 duo QA: "the box has no pack" said nothing of
+        :attr:`deleted` (the last 16, on the card) with who deleted it (``by``, else :func:`acting`'s), when, and
+        ``how`` ("prune", "delete"), for the answers that name it after (p45 duo QA: "the box has no pack" said nothing of
         the other laptop's prune a moment before)."""
         with self._locked():
             p = self.pointer()
             active = {pid for pid in p.slots.values() if pid}
             gone = [pid for pid in dict.fromkeys(pids) if pid not in active and (self._dir(pid) / META_FILE).exists()]
-            self._note_deleted(gone, acting().by if by is None else by, how)
+            notes = self._deleted_notes(gone, acting().by if by is None else by, how)
             moved = []
             for pid in gone:
                 moved.append(self.trash / f"{pid}-{time.monotonic_ns()}")
@@ -387,6 +394,7 @@ class PackStore(Recovery):
                 self._metas.pop(pid, None)
             if moved:
                 fsync_dir(self.packs)
+                self._deleted.add(notes)         # after the bytes went: on a full card, room is made first
             for path in moved:
                 shutil.rmtree(path, ignore_errors=True)
             history = {k: [h for h in p.history[k] if h not in gone] for k in KINDS}
@@ -395,17 +403,15 @@ class PackStore(Recovery):
                 self._write_pointer(p)
             return gone
 
-
-    def _note_deleted(self, pids: list[str], by: str, how: str) -> None:
-        """Keep the records of packs ``pids`` (about to be deleted by ``by``, ``how``) in :attr:`deleted`."""
+    def _deleted_notes(self, pids: list[str], by: str, how: str) -> dict[str, dict[str, Any]]:
+        """The records :attr:`deleted` keeps of packs ``pids``, about to be deleted by ``by``, ``how``."""
         now, notes = time.time(), {}
         for pid in pids:
             try:
                 notes[pid] = {**self.meta(pid), "deleted_by": by, "deleted_at": now, "deleted_how": how}
             except (StoreError, OSError, ValueError):
                 notes[pid] = {"id": pid, "deleted_by": by, "deleted_at": now, "deleted_how": how}
-        kept = {k: v for k, v in self.deleted.items() if k not in notes}
-        self.deleted = dict(list({**kept, **notes}.items())[-16:])
+        return notes
 
 
 def to_activate(packs: list[dict[str, Any]], kind: str) -> str | None:

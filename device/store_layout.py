@@ -29,6 +29,9 @@ LOCK_FILE = ".lock"
 TRUSTED_KEYS = "trusted_keys"               # the public keys whose signatures the box trusts (export/signing.py)
 KNOB_FILE = "knobs.json"                    # the knobs the player set, kept by the engine (device/knob_store.py)
 HISTORY_LEN = 16
+DELETED_FILE = "deleted-packs.json"         # who deleted the last KEEP_DELETED packs (device/store_notes.py)
+KEEP_DELETED = 16
+CHANNELS_BY_FILE = "midi-channels-by.json"  # who set the kit's and the synth's MIDI channel (device/api/midi_routes.py)
 ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 # the trainers' headline scores, kept in a pack's record so a listing can tell two trainings apart (hatbox box-pack),
 # with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)

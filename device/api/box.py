@@ -28,6 +28,8 @@ log = logging.getLogger("hatbox.api")
 # s a stopping API waits for a push's checks still running on its worker thread: uvicorn has cut that push's request
 # off by then (device/api/cutoff.py), so it keeps nothing; a short wait lets a small pack's checks end cleanly
 VALIDATE_STOP_S = 2.0
+TAGGING_STOP_S = 10.0     # s a stopping box waits for its libraries' taggings to stop (each after its batch)
+STOPPING = "box stopping"     # the error word of a request that came after the box began to stop
 
 
 def log_code(code: str) -> None:
@@ -67,6 +69,7 @@ class Box:
         self.install_lock = threading.Lock()
         self._validator: ThreadPoolExecutor | None = None
         self._validator_lock = threading.Lock()
+        self._stopping = False                              # :meth:`stop` was called: no new worker is made
         self._workers: list[threading.Thread] = []          # the validator pool's thread, as it starts
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
@@ -81,8 +84,11 @@ class Box:
     @property
     def validator(self) -> ThreadPoolExecutor:
         """The worker thread that checks and installs what is pushed (one at a time, at ``config.validate_nice``);
-        made on first use (its thread on the first push), anew after :meth:`stop`."""
+        made on first use (its thread on the first push).  After :meth:`stop` none is made again (a pool nobody would
+        shut down): a late request gets 503 "the box is stopping" (:func:`stopping_error`)."""
         with self._validator_lock:
+            if self._stopping:
+                raise stopping_error()
             if self._validator is None:
                 self._workers = []
                 self._validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
@@ -94,13 +100,18 @@ class Box:
         self._workers.append(threading.current_thread())
         lower_priority(self.config.validate_nice)
 
-    def stop(self, wait_s: float = VALIDATE_STOP_S) -> bool:
-        """The API stops (the app's lifespan ends: device/api/app.py): the worker thread ends, and the MIDI relays
-        that feed this box's control (device.midi_ports.close_relays).  A check still running gets ``wait_s`` to
-        end; past that the stop goes on without it (:func:`end_worker`).  True when nothing was left running."""
+    def stop(self, wait_s: float = VALIDATE_STOP_S, tagging_s: float = TAGGING_STOP_S) -> bool:
+        """The API stops (the app's lifespan ends: device/api/app.py; a Box stopped directly: tests, the demo, the
+        sim): the worker thread ends, the libraries' taggings stop (carried on at the next start:
+        Libraries.shutdown, which device/api/server.py's RunningServer.stop calls again, a no-op by then), and the
+        MIDI relays that feed this box's control (device.midi_ports.close_relays).  A check still running gets
+        ``wait_s`` to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_worker`).
+        A later use of :attr:`validator` is refused.  True when nothing was left running."""
         with self._validator_lock:
+            self._stopping = True
             pool, self._validator, workers = self._validator, None, list(self._workers)
         ended = pool is None or end_worker(pool, workers, wait_s)
+        self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
         return ended
@@ -241,6 +252,12 @@ ACTIVATE_WAYS = "on the box's Models page, or hatbox box-pack ID --activate"
 PUT_BACK_ROOM_HINT = ("make room: hatbox box-pack lists the packs, hatbox box-pack ID --delete removes an old one "
                       f"(or hatbox box-library ID --delete a library); then make the pack you want active again "
                       f"({ACTIVATE_WAYS})")
+
+
+def stopping_error() -> ApiError:
+    """503 for work asked of a box that has begun to stop (:meth:`Box.stop`): nothing of it was done."""
+    return ApiError(503, STOPPING, "the box is stopping: it takes no more work, and nothing of this request was kept",
+                    hint="send it again once the box is back (hatbox status says when it answers)")
 
 
 def end_worker(pool: ThreadPoolExecutor, threads: list[threading.Thread], wait_s: float) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any, Optional
 
 from fastapi import FastAPI, Query, Request
@@ -23,6 +24,7 @@ from device.api.state import box_of, say_in_log
 from device.midi import DEFAULT_CC, KNOB_SLOTS, PAD, PAD_AXES, MidiHub
 from device.midi_channels import Channels
 
+SETTABLE = ("kit", "synth")      # the slots whose MIDI channel PUT /midi/channels sets
 NO_MIDI = "this API runs without the box's MIDI (python -m device.api --sim): nothing is bound here"
 LIST_HINT = "hatbox box-midi (GET /midi) lists the bindings"
 
@@ -130,27 +132,33 @@ def _channels_now(hub: MidiHub, body: ChannelsSet) -> Channels:
 
 
 class ChannelSetters:
-    """Who set the kit's and the synth's MIDI channel from a laptop, and when (this run of the box: a restart forgets
-    it), and the lock that makes ``PUT /midi/channels`` a check-and-set: two laptops' changes at once are taken one
-    after the other, the second seeing the first (p45 duo QA: A's --kit-channel 3 and B's --synth-channel 3 at once
-    both went through, the box left with both on channel 3 and A told "synth: every channel but 3")."""
+    """Who set the kit's and the synth's MIDI channel from a laptop, and when, kept on the card (``path``:
+    :data:`device.store_layout.CHANNELS_BY_FILE`, device/store_notes.py), so a restart keeps it (before the
+    forty-sixth stop: this run only); and the lock that makes ``PUT /midi/channels`` a check-and-set: two laptops'
+    changes at once are taken one after the other, the second seeing the first (p45 duo QA: A's --kit-channel 3 and
+    B's --synth-channel 3 at once both went through, the box left with both on channel 3 and A told "synth: every
+    channel but 3")."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        from device.store_notes import KeptRecords
         self.lock = threading.Lock()
-        self.by: dict[str, tuple[str, float]] = {}      # "kit"/"synth" -> (paired device, time.monotonic())
+        # "kit"/"synth" -> {"slot", "by": paired device, "at": Unix time}
+        self.by = KeptRecords(path, len(SETTABLE), "who set the MIDI channels", key="slot")
 
     def noted(self, body: ChannelsSet, device: str) -> None:
-        for name in ("kit", "synth"):
-            if f"{name}_channel" in body.model_fields_set:
-                self.by[name] = (device, time.monotonic())
+        now = time.time()
+        self.by.add({name: {"slot": name, "by": device, "at": now}
+                     for name in SETTABLE if f"{name}_channel" in body.model_fields_set})
 
     def who(self, name: str) -> str:
-        """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop in this run; "" otherwise."""
-        from device.api.when_words import ago_words
-        if name not in self.by:
+        """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop (this run or before a restart);
+        "" otherwise."""
+        from device.api.when_words import ago, ago_words
+        note = self.by.get(name)
+        since = ago(note.get("at")) if note is not None else None
+        if note is None or since is None:
             return ""
-        device, at = self.by[name]
-        return f" ({device or 'the box'} set it {ago_words(time.monotonic() - at)})"
+        return f" ({str(note.get('by') or '') or 'the box'} set it {ago_words(since)})"
 
 
 def _refuse_clash(now: Channels, wanted: Channels, body: ChannelsSet, setters: ChannelSetters) -> None:
@@ -170,7 +178,8 @@ def _refuse_clash(now: Channels, wanted: Channels, body: ChannelsSet, setters: C
 
 
 def _add_midi_routes(app: FastAPI, auth: Any) -> None:
-    setters = ChannelSetters()
+    from device.store_layout import CHANNELS_BY_FILE
+    setters = ChannelSetters(app.state.box.store.root / CHANNELS_BY_FILE)
 
     @app.put("/midi/channels", response_model=ChannelsResult, dependencies=[auth], responses=_errors(401, 409, 422))
     def midi_channels(request: Request, body: ChannelsSet) -> ChannelsResult:

@@ -59,7 +59,7 @@ def replaced_info(box: Box, rec: dict[str, Any] | None) -> M.Replaced | None:
 
 def deleted_words(box: Box, pid: str) -> str:
     """"laptopA's prune deleted it at 14:02 (40 s ago)" for pack ``pid`` the store deleted lately (its
-    :attr:`~device.store.PackStore.deleted`, the last 16); "" when it was not (or the box was started since)."""
+    :attr:`~device.store.PackStore.deleted`, the last 16, kept across a restart); "" when it was not."""
     gone = box.store.deleted.get(pid)
     if not gone:
         return ""
@@ -144,7 +144,8 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
 
     @app.get("/packs/deleted", response_model=list[M.DeletedPack], dependencies=[auth], responses=_errors(401))
     def deleted_packs(request: Request) -> list[M.DeletedPack]:
-        """The packs the box deleted lately (the last 16 since it started), newest last, with who deleted them."""
+        """The packs the box deleted lately (the last 16, kept on its card across a restart), newest last, with who
+        deleted them."""
         return [_deleted_pack(m) for m in box_of(request).store.deleted.values()]
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
