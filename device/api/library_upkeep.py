@@ -99,13 +99,13 @@ def with_library_failures(results: Any, db: Path, files: Path) -> Any:
     return {**results, **{kind: [[rel(p), why] for p, why in rows] for kind, rows in lists.items()}}
 
 
-DELETED = ".deleted.json"       # in the libraries' root (hidden: no library): who deleted the last libraries, and when
+DELETED = "deleted-libraries.json"  # beside the libraries' root (the store's, as deleted-packs.json): who deleted them
 
 
 def load_deleted(root: Path, keep: int) -> dict[str, dict[str, Any]]:
-    """The deletions :func:`save_deleted` kept under ``root`` (lid -> ``{"id", "name", "by", "at"}``, oldest first,
+    """The deletions :func:`save_deleted` kept beside ``root`` (lid -> ``{"id", "name", "by", "at"}``, oldest first,
     the last ``keep``); {} for none, and for a damaged file, said in one log line (the libraries are not touched)."""
-    path = root / DELETED
+    path = root.parent / DELETED
     try:
         found = json.loads(path.read_bytes())
     except FileNotFoundError:
@@ -133,11 +133,11 @@ def _deletion(record: Any) -> dict[str, Any] | None:
 
 
 def save_deleted(root: Path, deleted: dict[str, dict[str, Any]]) -> None:
-    """Keep ``deleted`` (:attr:`device.api.libraries.Libraries.deleted`) under ``root``, written atomically as the
+    """Keep ``deleted`` (:attr:`device.api.libraries.Libraries.deleted`) beside ``root`` (in its parent folder), written atomically as the
     libraries' records are; one that cannot be written (a full disk) is logged: the deletion itself stands."""
     from export.atomic import write_atomic
     try:
-        write_atomic(root / DELETED, json.dumps({"deleted": list(deleted.values())}).encode())
+        write_atomic(root.parent / DELETED, json.dumps({"deleted": list(deleted.values())}).encode())
     except OSError as exc:
         log.warning("cannot keep who deleted library %s (%s): a restart forgets it", next(reversed(deleted), "?"),
                     what(exc))

@@ -17,7 +17,7 @@ import pytest
 
 from device.api.libraries import Libraries
 from device.api.library_owners import FIXERS
-DELETED = ".deleted.json"      # device.api.library_upkeep.DELETED
+DELETED = "deleted-libraries.json"      # device.api.library_upkeep.DELETED
 from tests.api.test_p45_library_owners import Duo, Laptops
 
 
@@ -155,7 +155,7 @@ def test_who_deleted_a_library_outlives_a_restart(duo: Duo, caplog: pytest.LogCa
     assert [(d["id"], d["name"], d["by"]) for d in again.deleted.values()] == [(lid, "kitB", "laptopB")]
     assert again.missing(lid).record is not None
     assert [lib["id"] for lib in again.list()] == []                # the note is no library
-    (root / DELETED).write_text("{not json")
+    (root.parent / DELETED).write_text("{not json")
     with caplog.at_level(logging.WARNING, logger="hatbox.api"):
         damaged = Libraries(root)
     assert damaged.deleted == {} and sum(DELETED in r.getMessage() for r in caplog.records) == 1
@@ -166,6 +166,6 @@ def test_the_kept_deletions_are_bounded(tmp_path: Path) -> None:
     libs = Libraries(tmp_path / "libs")
     for i in range(KEEP_DELETED + 4):
         libs._note_deleted({"id": f"lib-{i}", "name": f"n{i}"}, "laptopA")
-    kept = json.loads((tmp_path / "libs" / DELETED).read_text())["deleted"]
+    kept = json.loads((tmp_path / DELETED).read_text())["deleted"]
     assert [r["id"] for r in kept] == [f"lib-{i}" for i in range(4, KEEP_DELETED + 4)]
     assert list(Libraries(tmp_path / "libs").deleted) == [f"lib-{i}" for i in range(4, KEEP_DELETED + 4)]
