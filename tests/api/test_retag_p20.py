@@ -75,7 +75,7 @@ def test_retag_with_a_new_pack_keeps_the_producers_corrections(tmp_path: Path) -
     counts = box.client.get(f"/libraries/{lid}/tags", headers=box.auth).json()
     assert counts["808"] == 1 and set(counts) - {"808"} <= {"tom", "hat", "clap"} and sum(counts.values()) == 3, counts
     assert box.client.get(f"/libraries/{lid}/tags/808", headers=box.auth).json() == [
-        {"path": "kit/s0.wav", "score": 1.0, "corrected": True}]
+        {"path": "kit/s0.wav", "score": 1.0, "corrected": True, "by": "test", "by_you": True}]
     now = box.client.put(f"/libraries/{lid}/files/tags", json={"path": "kit/s0.wav", "tags": ["808"]},
                          headers=box.auth).json()
     assert set(now["model"]) == {"tom", "hat", "clap"}                            # the new pack's scores

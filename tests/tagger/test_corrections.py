@@ -152,7 +152,7 @@ def test_the_box_api_lists_and_corrects_an_uploaded_library(small_pack, tmp_path
     r = box.client.put(f"/libraries/{lid}/files/tags", json={"path": "kit/s0.wav", "tags": ["808"]}, headers=box.auth)
     assert r.status_code == 200 and r.json()["tags"] == ["808"] and set(r.json()["model"]) == {"kick", "hat"}
     hits = box.client.get(f"/libraries/{lid}/tags/808", headers=box.auth).json()
-    assert hits == [{"path": "kit/s0.wav", "score": 1.0, "corrected": True}]
+    assert hits == [{"path": "kit/s0.wav", "score": 1.0, "corrected": True, "by": "test", "by_you": True}]
     assert box.client.get(f"/libraries/{lid}/tags", headers=box.auth).json()["808"] == 1
     from device.ui.data import StoreData                                  # what the panel's library page reads
     panel = StoreData(box.store_dir)

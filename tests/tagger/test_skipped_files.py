@@ -124,7 +124,7 @@ def test_the_box_api_sets_and_clears_your_tags_on_a_file_the_tagger_skipped(smal
                          headers=box.auth)
     assert put.status_code == 200 and put.json()["tags"] == ["silence"] and put.json()["model"] == {}
     assert box.client.get(f"/libraries/{lid}/tags/silence", headers=box.auth).json() == [
-        {"path": "kit/blank.wav", "score": 1.0, "corrected": True}]
+        {"path": "kit/blank.wav", "score": 1.0, "corrected": True, "by": "test", "by_you": True}]
     clear = box.client.put(f"/libraries/{lid}/files/tags", json={"path": "kit/blank.wav", "tags": []},
                            headers=box.auth)
     assert clear.status_code == 200 and clear.json()["tags"] == []
