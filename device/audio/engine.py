@@ -124,8 +124,21 @@ class Engine:
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.cfg = config or EngineConfig()
+        self._check_block()
+        self._make_graph()
+        self._make_counters()
+        self._make_levels()
+        self._make_buffers()
+        self._make_control_side()
+
+    def _check_block(self) -> None:
+        """ValueError for a block size outside 1..MAX_BLOCK samples."""
         if not 1 <= self.cfg.block <= MAX_BLOCK:
             raise ValueError(f"block must be 1..{MAX_BLOCK} samples, got {self.cfg.block}")
+
+    def _make_graph(self) -> None:
+        """The slots (sources, then effects, each crossfading over ``xfade_s``), the output stage and the inbox of
+        work posted to the audio thread."""
         fade = max(1, int(round(self.cfg.xfade_s * self.cfg.rate)))
         self.graveyard: deque[Any] = deque()
         self.slots = {name: Slot(name, name in EFFECT_SLOTS, self.cfg.rate, fade, self.cfg.block,
@@ -133,6 +146,9 @@ class Engine:
                       for name in (*SOURCE_SLOTS, *EFFECT_SLOTS)}
         self.output = OutputStage(self.cfg.rate, self.cfg.protect)
         self.inbox: deque[Callable[[], None]] = deque()
+
+    def _make_counters(self) -> None:
+        """The load meter, faults, block and xrun counts, and the effect swaps' blocks."""
         self.meter = LoadMeter(self.cfg.stats_blocks)
         self.faults: deque[Fault] = deque(maxlen=MAX_FAULTS)
         self.fault_count = 0
@@ -143,17 +159,27 @@ class Engine:
         self.latency_ms = 0.0
         self.timed_notes = False           # installed sources place notes to the sample (the engine process sets it)
         self.input_peak = 0.0                           # this block's capture peak (see _mix_sources)
+
+    def _make_levels(self) -> None:
+        """The meters (peak holds over METER_HOLD_S), input gain and the output volume's glide."""
         held = int(np.ceil(METER_HOLD_S * self.cfg.rate / max(1, self.cfg.block)))   # blocks in the meters' window
         self.peaks, self.input_peaks, self.limiting = PeakHold(held), PeakHold(held), PeakHold(held)
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
         self.volume_db = float(self.cfg.volume_db)    # the output volume last asked for, dB
-        self._stopping = False
+
+    def _make_buffers(self) -> None:
+        """The mix bus and scratch buffers (MAX_BLOCK float32 each: the audio thread never allocates)."""
         self._bus = np.zeros(MAX_BLOCK, np.float32)
         self._tmp = np.zeros(MAX_BLOCK, np.float32)
         self._silence = np.zeros(MAX_BLOCK, np.float32)
+
+    def _make_control_side(self) -> None:
+        """Locks and what the control side keeps: panic, knobs while packs load, the performance on the synth,
+        installs posted and switched, capture and the loader's prewarm hook."""
         self.lock = threading.Lock()       # guards status snapshots, not the audio path
+        self._stopping = False
         self._panic = False                # set by a panic (control side), honoured by process() (audio thread)
         # knobs while packs load (control side only; the audio thread just counts what it switched in):
         self._knob_lock = threading.Lock()

@@ -122,37 +122,16 @@ def _interrupt_with(handler: Any) -> None:
 
 def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any) -> int:
     """The engine process's work (:func:`engine_main`); returns its exit code."""
-    child = EngineChild(cfg)
-    child.extra["warnings"] += child.knobs.restore(cfg.packs)     # the knobs left at the last stop, for these packs
-    for slot, path in cfg.packs.items():
-        try:
-            child.request({"op": "load", "slot": slot, "path": path})
-        except HatboxError as exc:
-            child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
-            log.warning("start-up pack for %s refused: %s", slot, exc, extra={PRINTED: True})   # the parent says it
-    child.extra.update(child.knobs.start())                       # "knobs_restored": what they took
-    channels = [(ctrl, "control"), (stat, "status")] + ([(packs, "packs")] if packs is not None else [])
-    for conn, kind in channels:
-        threading.Thread(target=serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
+    child = _start_child(cfg)
+    extra = [(packs, "packs")] if packs is not None else []
+    _serve_channels(child, ready, [(ctrl, "control"), (stat, "status"), *extra])
     io, started = None, False
     try:
         io = child.io = _open(cfg)
-        child.extra["backend"] = type(io).__name__
-        child.extra["device"] = getattr(io, "info", {})
-        child.engine.set_timed_notes(cfg.timed_notes and (cfg.pace or not isinstance(io, FileIO)))   # sampler, synth
-        if cfg.realtime:
-            child.extra["warnings"] += set_realtime(cfg.priority)
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
-        child.extra["scheduler"] = scheduler_name()
-        preroll(child.engine, cfg.engine.block)
-        first = child.status()               # first-call costs of the status path, paid now
-        quiet_gc()
-        # the start's warnings (a start-up pack refused, no real-time priority) with the first word, so a run shorter
-        # than the parent's start (--seconds 0.001) still has them said: its status cannot be asked once it ended
-        ready.send({"error": None, "warnings": [str(w) for w in first.get("warnings", [])]})
+        _prepare(child, io, cfg)
+        _say_ready(child, ready)
         started = True
-        result = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
-        child.extra["run"] = result
+        child.extra["run"] = run_loop(child.engine, io, seconds=cfg.seconds, pace=cfg.pace, stop=child.stop)
     except KeyboardInterrupt:                # Ctrl-C outside the block loop (which stops on it by itself)
         if not started:
             say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
@@ -166,6 +145,54 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
     finally:
         _interrupt_with(signal.SIG_IGN)      # the output file is finished whatever Ctrl-C comes now
         _finish(child, io, cfg, ready)
+    return _exit_code(child)
+
+
+def _start_child(cfg: ServerConfig) -> EngineChild:
+    """The engine child with the knobs left at the last stop and the start-up packs loaded (a pack refused is a
+    warning, said by the parent)."""
+    child = EngineChild(cfg)
+    child.extra["warnings"] += child.knobs.restore(cfg.packs)     # the knobs left at the last stop, for these packs
+    for slot, path in cfg.packs.items():
+        try:
+            child.request({"op": "load", "slot": slot, "path": path})
+        except HatboxError as exc:
+            child.extra["warnings"].append(f"start-up pack for {slot} refused: {exc}")
+            log.warning("start-up pack for %s refused: %s", slot, exc, extra={PRINTED: True})   # the parent says it
+    child.extra.update(child.knobs.start())                       # "knobs_restored": what they took
+    return child
+
+
+def _serve_channels(child: EngineChild, ready: Any, channels: list[tuple[Any, str]]) -> None:
+    """One daemon thread serving each (connection, kind) of ``channels`` (control, status, packs)."""
+    for conn, kind in channels:
+        threading.Thread(target=serve, args=(conn, child, kind, ready), daemon=True, name=f"hatbox-{kind}").start()
+
+
+def _prepare(child: EngineChild, io: Any, cfg: ServerConfig) -> None:
+    """Everything between opening ``io`` and the first block: what the status says of the backend, timed notes,
+    real-time priority, the switch interval, and a preroll of silence."""
+    child.extra["backend"] = type(io).__name__
+    child.extra["device"] = getattr(io, "info", {})
+    child.engine.set_timed_notes(cfg.timed_notes and (cfg.pace or not isinstance(io, FileIO)))   # sampler, synth
+    if cfg.realtime:
+        child.extra["warnings"] += set_realtime(cfg.priority)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    child.extra["scheduler"] = scheduler_name()
+    preroll(child.engine, cfg.engine.block)
+
+
+def _say_ready(child: EngineChild, ready: Any) -> None:
+    """The first status (its first-call costs paid now), a quiet garbage collector, and the ready word with the
+    start's warnings (a start-up pack refused, no real-time priority): a run shorter than the parent's start
+    (--seconds 0.001) still has them said, its status cannot be asked once it ended."""
+    first = child.status()
+    quiet_gc()
+    ready.send({"error": None, "warnings": [str(w) for w in first.get("warnings", [])]})
+
+
+def _exit_code(child: EngineChild) -> int:
+    """0, or the exit code of the error (or bug) the run ended on."""
     if "error" not in child.extra:
         return 0
     return BUG_EXIT if child.extra.get("bug") else ERROR_EXIT
