@@ -39,8 +39,9 @@ from typing import Any, Callable
 from device.api.library_fixes import cut_off, name_of_id, rebuild_record, retag_ended
 from device.api.library_tagging import DAMAGED, FINISH_WAIT_S, INTERRUPTED, MAX_RESUMES, UNEXPECTED, \
     LibraryBusy, LibraryDamaged, Progress, Tagger, TaggerMissing, Tagging, default_tagger, lower_priority  # noqa: F401
-from device.api.library_upkeep import load_deleted, remove, reroot, save_deleted, what
+from device.api.library_upkeep import DELETED, checked_deletions, remove, reroot, what
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
+from device.store_notes import KeptRecords
 from device.versions import install_seq
 from export.atomic import fsync_dir, write_atomic
 from hatbox.errors import HatboxError
@@ -86,8 +87,9 @@ class Libraries(Tagging):
         self.interrupted: list[str] = []        # libraries whose tagging a restart cut off (:meth:`resume`)
         self.rebuilt: list[str] = []            # libraries whose damaged record was made again at start
         # lid -> who deleted it (the paired device's name, "" for the box itself), when (Unix time) and its name: the
-        # last KEEP_DELETED, kept on the card (library_upkeep.DELETED: a restart still says who, p46)
-        self.deleted: dict[str, dict[str, Any]] = load_deleted(self.root, KEEP_DELETED)
+        # last KEEP_DELETED, kept on the card beside the store's deleted-packs.json (device/store_notes.py: a restart
+        # still says who, p46)
+        self._deleted = KeptRecords(self.root.parent / DELETED, KEEP_DELETED, "who deleted which library")
         self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
         self._recover()
 
@@ -248,6 +250,12 @@ class Libraries(Tagging):
                 raise self.missing(lid)
             return dict(self._jobs[lid])
 
+    @property
+    def deleted(self) -> dict[str, dict[str, Any]]:
+        """lid -> ``{"id", "name", "by", "at"}`` of a library deleted lately (the last :data:`KEEP_DELETED`, oldest
+        first; a record damaged on the card is left out)."""
+        return checked_deletions(self._deleted.current())
+
     def missing(self, lid: str) -> LibraryGone:
         """The error for no library ``lid``: with who deleted it and when, where it was deleted lately."""
         record = self.deleted.get(lid)
@@ -256,11 +264,7 @@ class Libraries(Tagging):
     def _note_deleted(self, info: dict[str, Any], by: str) -> None:
         """Keep that library ``info`` was deleted by ``by`` now (the last :data:`KEEP_DELETED`)."""
         lid = str(info.get("id") or "")
-        with self._lock:
-            kept = {k: v for k, v in self.deleted.items() if k != lid}
-            kept[lid] = {"id": lid, "name": str(info.get("name") or ""), "by": by, "at": time.time()}
-            self.deleted = dict(list(kept.items())[-KEEP_DELETED:])
-            save_deleted(self.root, self.deleted)
+        self._deleted.add({lid: {"id": lid, "name": str(info.get("name") or ""), "by": by, "at": time.time()}})
 
     def list(self) -> list[dict[str, Any]]:
         self._save_pending()

@@ -102,23 +102,11 @@ def with_library_failures(results: Any, db: Path, files: Path) -> Any:
 DELETED = "deleted-libraries.json"  # beside the libraries' root (the store's, as deleted-packs.json): who deleted them
 
 
-def load_deleted(root: Path, keep: int) -> dict[str, dict[str, Any]]:
-    """The deletions :func:`save_deleted` kept beside ``root`` (lid -> ``{"id", "name", "by", "at"}``, oldest first,
-    the last ``keep``); {} for none, and for a damaged file, said in one log line (the libraries are not touched)."""
-    path = root.parent / DELETED
-    try:
-        found = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        log.warning("%s cannot be read (%s): who deleted the last libraries is forgotten", path, what(exc))
-        return {}
-    records = found.get("deleted") if isinstance(found, dict) else None
-    if not isinstance(records, list):
-        log.warning("%s is not a list of deletions: who deleted the last libraries is forgotten", path)
-        return {}
-    kept = [r for r in (_deletion(r) for r in records) if r is not None][-keep:]
-    return {r["id"]: r for r in kept}
+def checked_deletions(records: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The deletion records kept on the card (device.store_notes.KeptRecords, lid -> record), each checked by
+    :func:`_deletion`; a damaged one is left out."""
+    checked = {lid: _deletion(r) for lid, r in records.items()}
+    return {lid: r for lid, r in checked.items() if r is not None}
 
 
 def _deletion(record: Any) -> dict[str, Any] | None:
@@ -130,14 +118,3 @@ def _deletion(record: Any) -> dict[str, Any] | None:
         return None
     return {"id": record["id"], "name": str(record.get("name") or ""), "by": str(record.get("by") or ""),
             "at": float(at)}
-
-
-def save_deleted(root: Path, deleted: dict[str, dict[str, Any]]) -> None:
-    """Keep ``deleted`` (:attr:`device.api.libraries.Libraries.deleted`) beside ``root`` (in its parent folder), written atomically as the
-    libraries' records are; one that cannot be written (a full disk) is logged: the deletion itself stands."""
-    from export.atomic import write_atomic
-    try:
-        write_atomic(root.parent / DELETED, json.dumps({"deleted": list(deleted.values())}).encode())
-    except OSError as exc:
-        log.warning("cannot keep who deleted library %s (%s): a restart forgets it", next(reversed(deleted), "?"),
-                    what(exc))

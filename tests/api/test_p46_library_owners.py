@@ -166,6 +166,6 @@ def test_the_kept_deletions_are_bounded(tmp_path: Path) -> None:
     libs = Libraries(tmp_path / "libs")
     for i in range(KEEP_DELETED + 4):
         libs._note_deleted({"id": f"lib-{i}", "name": f"n{i}"}, "laptopA")
-    kept = json.loads((tmp_path / DELETED).read_text())["deleted"]
+    kept = json.loads((tmp_path / DELETED).read_text())["records"]
     assert [r["id"] for r in kept] == [f"lib-{i}" for i in range(4, KEEP_DELETED + 4)]
     assert list(Libraries(tmp_path / "libs").deleted) == [f"lib-{i}" for i in range(4, KEEP_DELETED + 4)]
