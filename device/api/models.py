@@ -93,7 +93,7 @@ class Replaced(BaseModel):
 
 
 class DeletedPack(BaseModel):
-    """``GET /packs/deleted``: a pack the box deleted lately (kept in memory: the last 16 since it started)."""
+    """``GET /packs/deleted``: a pack the box deleted lately (the last 16, kept on the card across a restart: p46)."""
     id: str
     kind: Optional[str] = None
     name: Optional[str] = None
