@@ -90,3 +90,10 @@ def parse_channel(text: str) -> int | None:
         raise HatboxError(f"MIDI channel {text!r} is not 1..16 or all",
                           hint="e.g. --kit-channel 10 (General MIDI's drums) --synth-channel 1")
     return int(word) - 1
+
+
+def unheard_words(channel: int, routes: str) -> str:
+    """"notes on MIDI channel 2 play nothing (kit: channel 10; synth: channel 1): ..." for a 1-based ``channel`` and
+    the channels' words (device.midi_channels.describe)."""
+    return (f"notes on MIDI channel {channel} play nothing ({routes}): set the keyboard to a channel that plays, or "
+            f"play the synth there with hatbox box-midi --synth-channel {channel}")

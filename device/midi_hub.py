@@ -7,14 +7,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 from device import midi_saved
 from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, field_of
-from device.midi_channels import Channels
+from device.midi_channels import Channels, unheard_words
 
 log = logging.getLogger("hatbox.midi")
+
+UNHEARD_LOG_S = 60.0     # s: notes on a channel that nothing plays are said in the log once a minute per channel
+UNHEARD_SHOW_S = 300.0   # s: ... and in GET /midi while the last came this recently
 
 
 class MidiHub:
@@ -41,6 +45,9 @@ class MidiHub:
         self.programs: Any = None          # program change -> pack (device.midi_programs.ProgramSwitcher, the API's)
         self.kept_channels: Channels | None = None       # the channels set from the laptop, kept (device/midi_saved.py)
         midi_saved.at_start(self)                        # those read; a learn the restart cancelled is said
+        # MIDI channel (0..15) -> [note-ons that played nothing there, when the last came, when it was last logged]
+        # (monotonic s): a keyboard left on the wrong channel is said, not just silent (p46 stage QA)
+        self.unheard: dict[int, list[float]] = {}
 
     def opened(self, port: str) -> None:
         """MIDI input ``port`` is open: control changes reach the map."""
@@ -67,9 +74,26 @@ class MidiHub:
             armed = self.map.learning
             out = self.map.translate(msg, source)
             learned = armed is not None and self.map.learning is None
+            said = self._unheard(msg) if not out else None
         if learned:
             self.save()
+        if said:
+            log.warning("%s", said)
         return out
+
+    def _unheard(self, msg: Any) -> str | None:
+        """Count a note-on that played nothing (its channel routes to neither kit nor synth: under :attr:`lock`);
+        the words for the log once per :data:`UNHEARD_LOG_S` per channel, else None."""
+        channel = field_of(msg, "channel", None)
+        if field_of(msg, "type") != "note_on" or int(field_of(msg, "velocity", 0)) == 0 or channel is None:
+            return None
+        now = time.monotonic()
+        seen = self.unheard.setdefault(int(channel), [0.0, now, -UNHEARD_LOG_S])
+        seen[0], seen[1] = seen[0] + 1, now
+        if now - seen[2] < UNHEARD_LOG_S:
+            return None
+        seen[2] = now
+        return f"{unheard_words(int(channel) + 1, self.map.channels.words())} (said once a minute while they come)"
 
     def arm(self, slot: str, name: str) -> Binding | None:
         """Arm MIDI learn for knob ``name`` of ``slot`` (the caller checked it exists); returns the knob
@@ -129,7 +153,14 @@ class MidiHub:
                     "bindings": [row(cc, t, m.origin(cc)) for cc, t in m.mapping().items()], "off": m.off(),
                     "overridden": [row(cc, t, LEARNED) for cc, t in sorted(self.overridden.items())],
                     "learning": None if m.learning is None else {"slot": m.learning[0], "knob": m.learning[1]},
-                    "warnings": list(self.warnings), **m.channels.state()}
+                    "warnings": list(self.warnings), "unheard": self._unheard_rows(), **m.channels.state()}
+
+    def _unheard_rows(self) -> list[dict[str, Any]]:
+        """``GET /midi``'s ``unheard``: the channels whose notes played nothing in the last :data:`UNHEARD_SHOW_S`
+        (``channel`` 1..16, ``notes`` since the box started, ``ago_s`` since the last), under :attr:`lock`."""
+        now = time.monotonic()
+        return [{"channel": ch + 1, "notes": int(seen[0]), "ago_s": round(now - seen[1], 1)}
+                for ch, seen in sorted(self.unheard.items()) if now - seen[1] <= UNHEARD_SHOW_S]
 
     def _row(self, cc: int, target: Binding, origin: str) -> dict[str, Any]:
         """One binding as ``GET /midi`` lists it; ``loaded``: the pack loaded in the slot has the knob."""
@@ -162,3 +193,4 @@ class MidiHub:
             except OSError as exc:
                 self.warn(f"the learned MIDI bindings could not be saved in {self.path} ({exc.strerror or exc}): "
                           f"they hold until the box stops")
+

@@ -117,7 +117,16 @@ def describe(state: dict[str, Any]) -> list[str]:
     if state["learning"]:
         lines.append(f"learning: {_name(state['learning'])} (the next CC the box receives binds to it)")
     lines += [f"warning: {safe_text(w)}" for w in state["warnings"]]
+    lines += [_unheard_line(u, state) for u in state.get("unheard") or []]      # older boxes: no such key
     return lines
+
+
+def _unheard_line(row: dict[str, Any], state: dict[str, Any]) -> str:
+    """"warning: notes on MIDI channel 2 play nothing (...): ... (12 notes, the last 3 s ago)"."""
+    from device.midi_channels import describe as channel_words, unheard_words
+    from hatbox.text import count_words
+    return (f"warning: {unheard_words(int(row['channel']), channel_words(state))} "
+            f"({count_words(int(row['notes']), 'note')}, the last {float(row['ago_s']):.0f} s ago)")
 
 
 def _name(knob: dict[str, Any]) -> str:

@@ -341,6 +341,12 @@ class MidiBinding(BaseModel):
                                      "lacks turns nothing until a pack with it is loaded)")
 
 
+class MidiUnheard(BaseModel):
+    channel: int = Field(description="a MIDI channel 1..16 whose notes play nothing (neither kit nor synth listens)")
+    notes: int = Field(description="how many note-ons came there since the box started")
+    ago_s: float = Field(description="seconds since the last (listed while under 300 s)")
+
+
 class MidiState(BaseModel):
     midi: Literal["on", "off"] = Field(description="whether a MIDI input is open (bindings apply once it is)")
     port: Optional[str] = Field(description="the MIDI input (the virtual ALSA sequencer port 'hatbox'); null when off")
@@ -354,6 +360,9 @@ class MidiState(BaseModel):
                                                       "for this run")
     learning: Optional[MidiKnob] = Field(description="the knob MIDI learn is armed for: the next CC binds to it")
     warnings: list[str] = Field(description="a bindings file that could not be read or saved")
+    unheard: list[MidiUnheard] = Field(default_factory=list, description="channels whose notes played nothing in "
+                                       "the last 5 minutes (a keyboard left on a channel neither kit nor synth "
+                                       "plays); empty from boxes before the forty-sixth stop")
     kit_channel: Optional[int] = Field(default=None, description="the MIDI channel (1..16) whose notes play the "
                                        "sampler's kit; null: every channel (hatbox device run --kit-channel)")
     synth_channel: Optional[int] = Field(default=None, description="the MIDI channel (1..16) whose notes play the "
