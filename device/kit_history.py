@@ -29,13 +29,16 @@ SHOWN = 8                    # notes named in one line, then "..."
 @dataclass(frozen=True)
 class Silenced:
     """Kit notes taken out because library ``library`` (called ``name``) was deleted at ``when`` (seconds since the
-    epoch) by ``by`` (the paired device's name; "" when the box cannot say): ``notes`` is [(note, file), ...]."""
+    epoch) by ``by`` (the paired device's name; "" when the box cannot say), whose pairing's token id is ``token``
+    ("" for the box itself, or a loss kept before the box kept it: p46, so that ``GET /kit`` tells the laptop that
+    deleted the library it was its own deletion): ``notes`` is [(note, file), ...]."""
 
     library: str
     name: str
     notes: tuple[tuple[int, str], ...]
     when: float = field(default_factory=time.time)
     by: str = ""
+    token: str = ""
 
     def words(self) -> str:
         """"library kitB was deleted by 'studio-mac': 4 kit notes went silent: C2 kick.wav, D2 snare.wav, ..."."""
@@ -61,7 +64,7 @@ def read_silenced(raw: Any) -> list[Silenced]:
         try:
             notes = tuple((int(n["note"]), str(n["file"])) for n in item["notes"])
             out.append(Silenced(str(item["library"]), str(item.get("name") or ""), notes, float(item["when"]),
-                                str(item.get("by") or "")))
+                                str(item.get("by") or ""), str(item.get("token") or "")))
         except (KeyError, TypeError, ValueError):
             continue
     return out[-KEPT:]
@@ -79,7 +82,7 @@ def still_silent(kept: list[Silenced], set_again: Iterable[int]) -> list[Silence
     for loss in kept:
         notes = tuple((n, f) for n, f in loss.notes if n not in again)
         if notes:
-            out.append(Silenced(loss.library, loss.name, notes, loss.when, loss.by))
+            out.append(Silenced(loss.library, loss.name, notes, loss.when, loss.by, loss.token))
     return out
 
 
@@ -123,7 +126,7 @@ def noted(kept: list[Silenced], deleted: Silenced) -> list[Silenced]:
     :data:`KEPT` forgotten: who deleted a library is kept whether or not its samples were in the kit, so that a
     laptop whose `box-kit --from` question was open while another deleted the library hears who (p43 regression
     QA: the bare "no library 'lib-kitb-c83967'")."""
-    return (kept + [Silenced(deleted.library, deleted.name, (), deleted.when, deleted.by)])[-KEPT:]
+    return (kept + [Silenced(deleted.library, deleted.name, (), deleted.when, deleted.by, deleted.token)])[-KEPT:]
 
 
 def load_silenced(path: Path, key: str = "silenced") -> list[Silenced]:

@@ -51,9 +51,13 @@ def was_lines(kit: dict[str, Any]) -> list[str]:
 
 def silenced_lines(kit: dict[str, Any]) -> list[str]:
     """GET /kit's ``silenced``: why notes left the kit ("note: library kitB was deleted by 'studio' (2024-05-01
-    14:02): 4 kit notes went silent (kick.wav, snare.wav, ...)"), the newest last."""
+    14:02): 4 kit notes went silent (kick.wav, snare.wav, ...)"), the newest last.  A loss this laptop's own deletion
+    made (``by_you``) is left out: `box-library LIB --delete` listed those notes when it asked, and said them when it
+    deleted (p46 QA: every `hatbox box-kit` after it told the laptop of its own deletion, until a new kit)."""
     lines = []
     for loss in _list(kit, "silenced"):
+        if loss.get("by_you") is True:
+            continue
         notes = [n for n in loss.get("notes") or [] if isinstance(n, dict)]
         when, by = when_words(loss.get("when")), str(loss.get("by") or "")
         files = ", ".join(safe_text(str(n.get("file"))) for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN

@@ -48,6 +48,9 @@ class SilencedNotes(BaseModel):
     library: str
     library_name: str = ""
     by: str = Field("", description="the paired device that deleted it ('' when the box cannot say)")
+    by_you: Optional[bool] = Field(None, description="the pairing asking deleted it (it was told of these notes when "
+                                                     "it did: `hatbox box-kit` says them to the other laptops only); "
+                                                     "None when the box cannot say (the panel, a loss kept before p46)")
     when: float = Field(description="seconds since the epoch")
     notes: list[GoneNote]
     words: str = Field(description="the loss in a line, e.g. \"library kitB was deleted by 'studio': 4 kit notes "
@@ -100,8 +103,12 @@ def hot_notes(box: Any, entries: list[KitNote]) -> list[HotNote]:
     return out
 
 
-def silenced_notes(loss: Silenced) -> SilencedNotes:
-    return SilencedNotes(library=loss.library, library_name=loss.name, by=loss.by, when=loss.when, words=loss.words(),
+def silenced_notes(loss: Silenced, token_id: str | None = None, tokens: Any = None) -> SilencedNotes:
+    """Loss ``loss`` as GET /kit answers it to the pairing ``token_id`` (``tokens``: the box's TokenStore)."""
+    from device.api.library_owners import is_yours
+    yours = is_yours(loss.token or None, loss.by, token_id, tokens) if tokens is not None else None
+    return SilencedNotes(library=loss.library, library_name=loss.name, by=loss.by, by_you=yours, when=loss.when,
+                         words=loss.words(),
                          notes=[GoneNote(note=n, name=note_name(n), library=loss.library, library_name=loss.name,
                                          file=f) for n, f in loss.notes])
 

@@ -150,8 +150,9 @@ class KitKeeper:
             self._keep({n: e for n, e in self.notes.items() if n not in gone})
             return gone
 
-    def forget_library(self, box: Any, library: str, name: str = "", by: str = "") -> list[KitNote]:
-        """Library ``library`` (called ``name``) was deleted (by device ``by``): its notes leave the kit (best effort:
+    def forget_library(self, box: Any, library: str, name: str = "", by: str = "", token: str = "") -> list[KitNote]:
+        """Library ``library`` (called ``name``) was deleted (by device ``by``, its pairing's token id ``token``: the
+        loss is not told again to that laptop, p46): its notes leave the kit (best effort:
         the library is gone already), and the loss is kept with the kit (:attr:`silenced`: `box-kit` says why the
         notes went).  Returns the notes taken out: the box decides which at the deletion, under the kit's lock (kit
         QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every note of it
@@ -162,7 +163,7 @@ class KitKeeper:
                 gone = [e for n, e in sorted(self.notes.items()) if e.library == library]
                 for entry in gone:
                     _send(box, unmap_message(entry.note))
-                loss = Silenced(library, name, tuple((e.note, e.file) for e in gone), by=by)
+                loss = Silenced(library, name, tuple((e.note, e.file) for e in gone), by=by, token=token)
                 self.silenced, self.deleted = remember(self.silenced, loss), noted(self.deleted, loss)
                 self._keep({n: e for n, e in self.notes.items() if e.library != library})
         except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
@@ -442,27 +443,28 @@ def tag_now(box: Any, entry: KitNote) -> str | None:
     return entry.tag if not now or entry.tag in now else ", ".join(now)
 
 
-def _kit(box: Any, replaced: list[KitNote] | None = None, set_now: list[KitNote] | None = None) -> KitAnswer:
-    """The kit as the routes answer it; ``replaced``: what the change answered took out or gave another sample;
-    ``set_now``: the notes it set, whose samples over full scale are said (``hot``)."""
+def _kit(box: Any, replaced: list[KitNote] | None = None, set_now: list[KitNote] | None = None,
+         token_id: str | None = None) -> KitAnswer:
+    """The kit as the routes answer it to the pairing ``token_id``; ``replaced``: what the change answered took out or
+    gave another sample; ``set_now``: the notes it set, whose samples over full scale are said (``hot``); each loss
+    says whether the asker's own deletion made it (``by_you``: it was told so when it deleted the library)."""
     keeper: KitKeeper = box.kit
     loading = keeper.loading                # while the box's start hands the kit over (kit QA: listed as if playing)
     names = library_names(box) if replaced else {}
     return KitAnswer(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
                      loading=f"{loading[0]} of {loading[1]} notes" if loading else None,
-                     silenced=[silenced_notes(s) for s in keeper.silenced],
+                     silenced=[silenced_notes(s, token_id, box.tokens) for s in keeper.silenced],
                      replaced=[gone_note(e, names) for e in replaced or []],
                      hot=hot_notes(box, set_now or []))
 
 
 def _add_kit_routes(app: FastAPI, auth: Any) -> None:
-    @app.get("/kit", response_model=KitAnswer, dependencies=[auth], responses=_errors(401))
-    def get_kit(request: Request) -> KitAnswer:
-        return _kit(box_of(request))
+    @app.get("/kit", response_model=KitAnswer, responses=_errors(401))
+    def get_kit(request: Request, token_id: str = auth) -> KitAnswer:
+        return _kit(box_of(request), token_id=token_id)
 
-    @app.post("/kit/from-library", response_model=KitAnswer, dependencies=[auth],
-              responses=_errors(401, 404, 409, 422, 503, 507))
-    def kit_from_library(request: Request, body: KitFromLibrarySeen) -> KitAnswer:
+    @app.post("/kit/from-library", response_model=KitAnswer, responses=_errors(401, 404, 409, 422, 503, 507))
+    def kit_from_library(request: Request, body: KitFromLibrarySeen, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
         if not _still_there(box, body.library):
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
@@ -474,11 +476,10 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             if exc.status == 404 and not _still_there(box, body.library):
                 raise deleted_library(box, body.library, name) from None   # between the making and the storing
             raise
-        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()))
+        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
 
-    @app.put("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth],
-             responses=_errors(401, 404, 422, 503, 507))
-    def set_kit_note(request: Request, note: str, body: M.KitNoteRequest) -> KitAnswer:
+    @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
+    def set_kit_note(request: Request, note: str, body: M.KitNoteRequest, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
         files = _files(box, body.library)
         number = _note(note)
@@ -492,10 +493,10 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         old = box.kit.set(box, entry)
-        return _kit(box, [old] if old is not None and old != entry else [], [entry])
+        return _kit(box, [old] if old is not None and old != entry else [], [entry], token_id)
 
-    @app.delete("/kit/notes/{note}", response_model=KitAnswer, dependencies=[auth], responses=_errors(401, 404))
-    def clear_kit_note(request: Request, note: str) -> KitAnswer:
+    @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
+    def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
         try:
             number = parse_note(note)
@@ -504,7 +505,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if not box.kit.drop(box, [number]):
             raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
                            hint=KIT_HINT)
-        return _kit(box)
+        return _kit(box, token_id=token_id)
 
     @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))
     def clear_kit(request: Request) -> Response:

@@ -204,7 +204,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
                                   _not_deleted(libraries, library_id)) from None
         name = str(info.get("name") or "")
-        gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id))
+        gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id), token_id)
         if gone:                            # its notes play nothing now: out of the kit, and the log says which
             say_in_log(request, f"library {library_id} deleted; {gone_words((e.note, e.file) for e in gone)}")
         if "return=representation" not in (prefer or ""):

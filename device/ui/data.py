@@ -58,8 +58,10 @@ class Shelved:
                         # way), "failed", or "untagged" (for another reason: ``error`` says it)
     files: int          # the files the box kept of those sent
     done: int = 0       # of them, tagged so far
-    unread: int = 0     # files the box refused when they were sent, or the tagger could not read (or found silent)
+    unread: int = 0     # files that could not be read: the box refused them when they were sent, or the tagger
+                        # could not decode them
     error: str = ""     # why it failed or waits, in the box's words
+    skipped: int = 0    # files read fine that hold nothing to tag (silent, too short): not tagged, not unreadable (p46)
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ class StoreData:
         self._manifests: dict[str, Manifest] = {}
         self._names: dict[str, str] | None = None        # library id -> the name shown (_library_names), kept
         self._libraries = (self.store.root / "libraries").resolve()   # resolved once, not for every sample listed
+        from device.ui.stamped import Stamped
+        self.kept = Stamped()          # the libraries' figures while their files stand still (device/ui/stamped.py)
 
     def set(self, **values: Any) -> None:
         self.setting.update({k: str(v) for k, v in values.items()})
@@ -325,17 +329,29 @@ class StoreData:
         self.store.restore_pointer(snapshot)
 
     def _dbs(self) -> list[Path]:
-        return sorted((self.store.root / "libraries").glob("*/tags.db"))
+        dbs = sorted((self.store.root / "libraries").glob("*/tags.db"))
+        held = {db.parent for db in dbs} | {r.parent for r in self._records()}
+        self.kept.keep_only(lambda key: key[1].parent in held)       # a library deleted: its figures go
+        return dbs
+
+    def _records(self) -> list[Path]:
+        return sorted((self.store.root / "libraries").glob("*/library.json"))
+
+    def _figures(self, db: Path, what: str, read: Callable[[Path], Any]) -> Any:
+        """``read(db)`` (a figure of one library's database), kept while the database and its WAL stand still."""
+        return self.kept.get((what, db), (db, db.with_name(db.name + "-wal")), lambda: read(db))
+
+    def _record(self, path: Path) -> dict[str, Any] | None:
+        """A library's record (its library.json) without its file list, kept while the file stands still (one of
+        4,000 files is 700 kB of json); None when it cannot be read or is not a record."""
+        return self.kept.get(("record", path), (path,), lambda: _record_of(path))
 
     def _library_names(self) -> dict[str, str]:
         """Library id -> the name a player reads: its own, with the end of its id where two libraries share it."""
-        import json
         names: dict[str, str] = {}
-        for record in (self.store.root / "libraries").glob("*/library.json"):
-            try:
-                names[record.parent.name] = str(json.loads(record.read_bytes()).get("name") or record.parent.name)
-            except (OSError, ValueError, AttributeError):
-                names[record.parent.name] = record.parent.name
+        for record in self._records():
+            info = self._record(record)
+            names[record.parent.name] = str((info or {}).get("name") or record.parent.name)
         shared = {n for n in names.values() if list(names.values()).count(n) > 1}
         return {lid: f"{n} ({lid.rsplit('-', 1)[-1]})" if n in shared else n for lid, n in names.items()}
 
@@ -343,7 +359,7 @@ class StoreData:
         """A :class:`Sample` of a library file, its :attr:`Sample.shown` path under its library's name."""
         path = Path(path)
         try:
-            lid, files, *rest = path.resolve().relative_to(self._libraries).parts
+            lid, files, *rest = self._in_libraries(path).parts
         except ValueError:
             lid, files, rest = "", "", []
         if files != "files" or not rest:
@@ -352,6 +368,17 @@ class StoreData:
             self._names = self._library_names()
         return Sample(str(path), score, corrected, guess, "/".join([self._names.get(lid, lid), *rest]))
 
+    def _in_libraries(self, path: Path) -> Path:
+        """``path`` relative to the box's libraries folder (ValueError: not in it).  A path a library database gives
+        is under the folder already: no ``resolve`` (a realpath, a stat per part: 200 per tag step, p46 QA); any
+        other is resolved first."""
+        if path.is_absolute() and ".." not in path.parts:
+            try:
+                return path.relative_to(self._libraries)
+            except ValueError:
+                pass
+        return path.resolve().relative_to(self._libraries)
+
     def tags(self) -> dict[str, int]:
         """Tag -> files over every library; last, :data:`NO_TAG` when a tagger of several tags per file gave some
         files no tag (they were under no row, so a player could not find them)."""
@@ -359,9 +386,9 @@ class StoreData:
         out: dict[str, int] = {}
         none = 0
         for db in self._dbs():
-            for tag, n in query.list_tags(db).items():
+            for tag, n in self._figures(db, "tags", query.list_tags).items():
                 out[tag] = out.get(tag, 0) + n
-            none += query.untagged_count(db)
+            none += self._figures(db, "untagged", query.untagged_count)
         if none:
             out[NO_TAG] = none
         return out
@@ -371,23 +398,19 @@ class StoreData:
         record says (:attr:`listing`, the API's, where set: a tagging's progress is kept in memory while it runs; else
         each library.json) with what its tags.db adds: the files tagged so far (committed batch by batch) and those
         the tagger could not read."""
-        import json
         if self.listing is not None:
             records = list(self.listing())
         else:
-            records = []
-            for record in sorted((self.store.root / "libraries").glob("*/library.json")):
-                try:
-                    info = json.loads(record.read_bytes())
-                except (OSError, ValueError):
-                    continue
-                if isinstance(info, dict):
-                    records.append({"id": record.parent.name, **info})
+            records = [{"id": r.parent.name, **info} for r in self._records() if (info := self._record(r)) is not None]
         from device.versions import upload_order
         records.sort(key=upload_order)      # the upload sequence, not the box's clock (no battery clock: 1970)
         names, root = self._library_names(), self.store.root / "libraries"
-        return [shelved({**i, "name": names.get(str(i.get("id")), i.get("name"))}, root / str(i.get("id")) / "tags.db")
-                for i in records]
+        return [shelved({**i, "name": names.get(str(i.get("id")), i.get("name"))}, db, self._unread_counts(db))
+                for i in records for db in [root / str(i.get("id")) / "tags.db"]]
+
+    def _unread_counts(self, db: Path) -> Callable[[], tuple[int, int]]:
+        """(files the tagger could not decode, files it found silent or too short) of library database ``db``."""
+        return lambda: self._figures(db, "failures", unread_in)
 
     def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
         """The first ``limit`` files tagged ``tag`` over every library (library by library, each in
@@ -400,7 +423,7 @@ class StoreData:
         for db in self._dbs():
             if limit is not None and len(out) >= limit:
                 break
-            if tag in query.list_tags(db):
+            if tag in self._figures(db, "tags", query.list_tags):
                 left = None if limit is None else limit - len(out)
                 out += [self._sample(h.path, h.score, h.corrected)
                         for h in query.files_with_tag(db, tag, limit=left)]
@@ -462,25 +485,45 @@ class StoreData:
         return out
 
 
-def shelved(info: dict[str, Any], db: Path) -> Shelved:
+def shelved(info: dict[str, Any], db: Path, counts: Callable[[], tuple[int, int]] | None = None) -> Shelved:
     """A library's record (library.json, or ``GET /libraries``' entry) as :class:`Shelved`; its tags.db ``db``, where
-    there is one, gives the files tagged so far and those the tagger could not read (an unreadable one: nothing)."""
+    there is one, gives the files tagged so far, those the tagger could not decode and those it found silent or too
+    short (``counts()``: the last two, where the caller keeps them; an unreadable database: nothing)."""
     from hatbox.text import NO_TAGGER
     state, error = str(info.get("state") or "failed"), str(info.get("error") or "")
     if state == "untagged" and error == NO_TAGGER:
         state = "waiting"
     progress = info.get("progress") if isinstance(info.get("progress"), dict) else {}
     files, done = _whole(info.get("accepted")), _whole(progress.get("done"))
-    unread = _whole(info.get("rejected"))
+    unread, skipped = _whole(info.get("rejected")), 0
     if db.is_file():
         from device.library import query
         try:
-            unread += len(query.failures(db))
+            failed, skipped = unread_in(db) if counts is None else counts()
+            unread += failed
             if state == "tagging":
                 done = max(done, query.tagging_run(db)[1])
         except Exception:  # noqa: BLE001 - a database being written or damaged: the record's figures stand
             pass
-    return Shelved(str(info.get("name") or info.get("id") or "library"), state, files, min(done, files), unread, error)
+    return Shelved(str(info.get("name") or info.get("id") or "library"), state, files, min(done, files), unread, error,
+                   skipped)
+
+
+def unread_in(db: Path) -> tuple[int, int]:
+    """(files the tagger could not decode, files it found silent or too short) of library database ``db``."""
+    from device.library import query
+    return len(query.failures(db, "error")), len(query.failures(db, "skipped"))
+
+
+def _record_of(path: Path) -> dict[str, Any] | None:
+    """A library.json as the panel needs it: without its file list and last results (kept in memory); None when it
+    cannot be read or is not a record."""
+    import json
+    try:
+        info = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return {k: v for k, v in info.items() if k not in ("files", "results")} if isinstance(info, dict) else None
 
 
 def _whole(value: Any) -> int:

@@ -39,7 +39,7 @@ def test_a_library_waiting_for_a_tagger_says_so(tmp_path, pg):
     assert data.shelf() == [Shelved("lib1", "waiting", 9, 0, 2, NO_TAGGER)]
     lines, hint, _ = _page_words(data)
     assert lines[0] == "lib1 (9 files) is waiting for a tagger: activate one on Models"
-    assert hint == ("2 files could not be read",)
+    assert hint == ("lib1: 2 files could not be read", "lib1: 2 unreadable", "2 unreadable")   # p46: names it
 
 
 def test_a_library_being_tagged_says_how_far(tmp_path, pg):

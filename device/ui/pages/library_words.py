@@ -53,12 +53,22 @@ def shelf_words(lib: Shelved) -> tuple[str, ...]:
     return ()
 
 
-def unread_words(lib: Shelved) -> tuple[str, ...]:
-    """The files of ``lib`` the box refused or the tagger could not read, counted (longest first); () for none."""
-    if not lib.unread:
+def unread_words(shelf: tuple[Shelved, ...]) -> tuple[str, ...]:
+    """The files of the libraries on the box that were not tagged, counted over all of them (longest first; () for
+    none): those that could not be read (refused when sent, or not decoded) apart from those read fine that hold
+    nothing to tag (silent, too short), with the library they are in, or how many libraries (p46 QA: "2 files could
+    not be read" named no library, and the 2 were silent.wav and a file one sample long, read fine)."""
+    held = [lib for lib in shelf if lib.unread or lib.skipped]
+    if not held:
         return ()
-    n = count_words(lib.unread, "file")
-    return (f"{n} of {lib.name[:24]} could not be read", f"{n} could not be read")
+    unread, skipped = sum(lib.unread for lib in held), sum(lib.skipped for lib in held)
+    where = held[0].name[:24] if len(held) == 1 else count_words(len(held), "library", "libraries")
+    long = ([f"{count_words(unread, 'file')} could not be read"] if unread else []) \
+        + ([f"{count_words(skipped, 'file')} skipped as silent or too short"] if skipped else [])
+    short = ([f"{unread} unreadable"] if unread else []) + ([f"{skipped} silent/short"] if skipped else [])
+    if len(held) > 1:
+        return f"{', '.join(long)}, in {where}", f"{', '.join(short)} ({where})", ", ".join(short)
+    return f"{where}: {', '.join(long)}", f"{where}: {', '.join(short)}", ", ".join(short)
 
 
 def pressing(shelf: tuple[Shelved, ...]) -> Shelved | None:
@@ -106,16 +116,19 @@ def status_words(page: Any) -> tuple[tuple[str, ...], Colour] | None:
     if page.samples:
         n, shown, total = page.sample + 1, len(page.samples), page.total()
         more = f" ({shown} read, more as you scroll)" if shown < total else ""
-        return (*_with_shelf(f"sample {n} of {total}{more}", shelf_of(page)), f"{n} of {total}"), D.DIM
+        return (*_with_shelf(f"sample {n} of {total}{more}", shelf_of(page), f"sample {n} of {total}"),
+                f"{n} of {total}"), D.DIM
     return None
 
 
-def _with_shelf(position: str, shelf: tuple[Shelved, ...]) -> tuple[str, ...]:
-    """``position`` ("sample 3 of 12") with, after it, a library not tagged yet, else the files one could not read
-    (longest first, ``position`` alone last)."""
+def _with_shelf(position: str, shelf: tuple[Shelved, ...], short: str = "") -> tuple[str, ...]:
+    """``position`` ("sample 3 of 12 (200 read, ...)") with, after it, a library not tagged yet, else the files not
+    tagged (:func:`unread_words`), longest first: each wording after ``position``, then after ``short`` ("sample 3 of
+    12"), so the library's words give way to the position's detail first; ``position`` alone last."""
     lib = pressing(shelf)
-    more = shelf_words(lib) if lib is not None else next((unread_words(x) for x in shelf if x.unread), ())
-    return (*(f"{position} - {m}" for m in more), position)
+    more = shelf_words(lib) if lib is not None else unread_words(shelf)
+    heads = [position, short] if short and short != position else [position]
+    return (*(f"{head} - {m}" for m in more for head in heads), position)
 
 
 def nothing_listed(page: Any) -> tuple[str, ...]:
@@ -155,10 +168,9 @@ def empty_hint(page: Any, lines: tuple[str, ...]) -> tuple[str, ...]:
     if lib.error and lib.state in ("failed", "untagged"):
         return (lib.error,)
     others = sum(1 for x in shelf if x is not lib and x.state in ("tagging", "waiting"))
-    unread = sum(x.unread for x in shelf)
-    said = [count_words(unread, "file") + " could not be read"] if unread else []
-    said += [f"{count_words(others, 'more library', 'more libraries')} to tag"] if others else []
-    return ("; ".join(said),) if said else ()
+    to_tag = f"{count_words(others, 'more library', 'more libraries')} to tag" if others else ""
+    said = tuple("; ".join(w for w in (words, to_tag) if w) for words in unread_words(shelf) or ("",))
+    return said if said != ("",) else ()
 
 
 def draw_empty(page: Any, surface: Any) -> None:
