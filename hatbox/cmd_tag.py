@@ -219,6 +219,9 @@ def tag(args: argparse.Namespace) -> int:
     if len(rep.failed) + len(skipped) > 20:
         print(f"  ... and {len(rep.failed) + len(skipped) - 20} more "
               f"(hatbox library query {shlex.quote(_shown(str(db)))} --failed)")
+    elif skipped:                       # --untagged lists the files the tagger heard: a skipped one is not there
+        print(f"  ({'it carries' if len(skipped) == 1 else 'they carry'} no tag: hatbox library query "
+              f"{shlex.quote(_shown(str(db)))} --failed lists skipped files, --untagged only files the tagger heard)")
     none = untagged_count(db)
     if none:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "

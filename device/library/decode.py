@@ -38,10 +38,13 @@ CANCEL_DB = 6.0
 CONTAINERS = {b"RIFF": "little", b"RIFX": "big", b"FORM": "big"}     # WAV, big-endian WAV, AIFF
 
 
-def read_channels(path: Path, seconds: float, *, empty_ok: bool = False) -> tuple[np.ndarray, int]:
-    """(channels [C, n] float32, rate Hz) of the first ``seconds`` of ``path``.  A file whose header says it
-    holds no samples is an AudioFileError, or with ``empty_ok`` [C, 0] when its header accounts for all
-    of it (one with bytes past where its header says it ends is a recording never finished: an error)."""
+def read_channels(path: Path, seconds: float, *, empty_ok: bool = False, start: float = 0.0
+                  ) -> tuple[np.ndarray, int]:
+    """(channels [C, n] float32, rate Hz) of the first ``seconds`` of ``path`` from ``start`` seconds into it (the
+    nearest frame; keep ``start`` within :data:`WHOLE_FILE_SECONDS`: a long file is decoded up to
+    ``start + seconds``).  A file whose header says it holds no samples is an AudioFileError, or with ``empty_ok``
+    [C, 0] when its header accounts for all of it (one with bytes past where its header says it ends is a recording
+    never finished: an error)."""
     rate, channels, frames = audiofile.info(path)
     if frames == 0 and empty_ok:
         gap = bytes_past_header(path)
@@ -49,11 +52,12 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False) -> tupl
             raise AudioFileError(f"{path}: its header says it holds no audio, but {gap} bytes follow where the "
                                  "header says the file ends (a recording that was never finished?)")
         return np.zeros((channels, 0), np.float32), rate
-    head = int(np.ceil(rate * seconds))
-    if frames <= rate * max(seconds, WHOLE_FILE_SECONDS):
+    head, skip = int(np.ceil(rate * seconds)), int(round(rate * max(start, 0.0)))
+    if frames <= rate * max(start + seconds, WHOLE_FILE_SECONDS):
         audio, rate = audiofile.read(path)
-        return audio[:, :head], rate
-    return audiofile.read(path, max_frames=head)       # a long file: only its head is decoded
+        return audio[:, skip:skip + head], rate
+    audio, rate = audiofile.read(path, max_frames=skip + head)       # a long file: only its head is decoded
+    return audio[:, skip:], rate
 
 
 def grid_bits(audio: np.ndarray) -> int | None:
@@ -204,16 +208,19 @@ def bytes_past_header(path: Path) -> int:
     return gap if gap > 1 else 0
 
 
-def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarray | None = None
-                ) -> tuple[float | None, float]:
+def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarray | None = None,
+                start: float = 0.0, until: float | None = None) -> tuple[float | None, float]:
     """(seconds at which the loudest channel of ``path`` first reaches ``level`` (linear) or None, and the
-    peak of what was decoded up to there: the whole file's when it never does), decoded ``block`` frames
-    at a time; ``offset`` [C]: each channel's DC offset, taken off its samples first."""
-    peak, done = 0.0, 0
+    peak of what was decoded up to there: all of it when it never does), decoded ``block`` frames at a time from
+    ``start`` seconds into the file up to ``until`` seconds (None: its end; memory stays one block);
+    ``offset`` [C]: each channel's DC offset, taken off its samples first."""
+    peak = 0.0
     try:
         with sf.SoundFile(audiofile.sound_name(path)) as f:
             rate = f.samplerate
-            for data in f.blocks(blocksize=block, dtype="float32", always_2d=True):
+            done = f.seek(int(round(rate * start))) if start > 0 else 0
+            frames = -1 if until is None else max(int(np.ceil(rate * until)) - done, 0)
+            for data in f.blocks(blocksize=block, dtype="float32", always_2d=True, frames=frames):
                 if offset is not None and offset.shape[0] == data.shape[1]:
                     data = data - offset
                 mag = np.abs(data).max(axis=1, initial=0.0)     # the loudest channel's magnitude [frames]

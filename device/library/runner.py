@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from device.audio.mel import dc_offset, tagger_clip
 from device.audio.runtime import make_session, model_key
-from device.library.decode import SILENT_DBFS, SILENT_LEVEL, first_sound, mix, quiet_level, read_channels
+from device.library.decode import SILENT_DBFS, SILENT_LEVEL, WHOLE_FILE_SECONDS, first_sound, mix, quiet_level, \
+    read_channels
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
@@ -68,20 +70,57 @@ def not_taggable(audio: np.ndarray, rate: int) -> str:
     return silence(peak, bits, float(np.max(np.abs(dc)))) if peak < level else ""
 
 
-def head_silence(path: Path, audio: np.ndarray, rate: int, whole: bool, where: str) -> str:
-    """Why ``path`` gets no tags, judged on its head ``audio`` ([C, n] or [n] at ``rate`` Hz; ``whole``: all of
-    the file) by :func:`not_taggable`, or "".  When only the head was read and it is silent, the rest is
-    scanned (around the head's DC offset, against its silence level) to say whether the file is silent or
-    where its sound starts; ``where`` names the listener ("the tagger listens", "training listens")."""
+SOUND_SEARCH_SECONDS = WHOLE_FILE_SECONDS   # how far into a file whose head is silent its first sound is looked for
+SEARCHES = 3               # sounds looked for past a silent head (one that is only dither: the next, louder one)
+PRE_ROLL_SECONDS = 0.01    # read from this far before a first sound (the clip's onset alignment finds its own)
+LATE_WORDS = "its sound starts at"   # in the reason an older hatbox recorded for a file whose sound came after its head
+BEYOND_WORDS = "no sound is looked for after that"   # in the reason of a file silent as far as a sound is looked for
+
+
+class Heard(NamedTuple):
+    """What a tagger hears of a file: ``channels`` [C, n] float32 at ``rate`` Hz, from ``start`` seconds into the
+    file (0.0, or just before its first sound when its head is silent); ``why`` it gets no tags, or ""."""
+
+    channels: np.ndarray
+    rate: int
+    why: str
+    start: float = 0.0
+
+
+def from_first_sound(path: Path, audio: np.ndarray, rate: int, whole: bool, seconds: float, where: str) -> Heard:
+    """What is heard of ``path`` whose first ``seconds`` are ``audio`` ([C, n] at ``rate`` Hz; ``whole``: all of
+    the file): that head when it holds a sound (:func:`not_taggable`) or is all of the file; else ``seconds``
+    read from :data:`PRE_ROLL_SECONDS` before the file's first sound (heard as the same sound that far into a file) (the first sample at the head's silence level, around its DC
+    offset: :func:`device.library.decode.first_sound`) when it comes within :data:`SOUND_SEARCH_SECONDS`, so a
+    one-shot cut late from a recording is tagged by its sound.  A file with no sound in that time is silent
+    (said with how far it was looked at when the file goes on); ``where`` names the listener ("the tagger
+    listens", "training listens").  The one rule of `hatbox tag`, the box's library tagging and training."""
     why = not_taggable(audio, rate)
     if not why or whole or not audio.shape[-1]:
-        return why
-    _, level, bits, dc = quietness(audio)
-    onset, peak = first_sound(path, level, offset=dc)
-    if onset is None:
-        return silence(peak, bits, float(np.max(np.abs(dc))))
-    return (f"silent where {where} (its first {audio.shape[-1] / rate:.2f} s); "
-            f"its sound starts at {onset:.2f} s")
+        return Heard(audio, rate, why)
+    start, found = 0.0, None
+    for _ in range(SEARCHES):
+        _, level, bits, dc = quietness(audio)
+        onset, peak = first_sound(path, level, offset=dc, start=start, until=SOUND_SEARCH_SECONDS)
+        if onset is None:
+            break
+        start, found = max(start, onset - PRE_ROLL_SECONDS), onset
+        audio = read_channels(path, seconds, start=start)[0]
+        why = not_taggable(audio, rate)
+        if not why:
+            return Heard(audio, rate, "", start)
+    if found is not None:           # what came after the silent head is no sound either (dither, an offset)
+        return Heard(audio, rate, f"{why} where {where}, from {found:.2f} s on", start)
+    return Heard(audio, rate, silence(peak, bits, float(np.max(np.abs(dc)))) + _looked_at(path, rate))
+
+
+def _looked_at(path: Path, rate: int) -> str:
+    """" in its first 30 s; no sound is looked for after that" when ``path`` (at ``rate`` Hz) goes on past
+    :data:`SOUND_SEARCH_SECONDS`, else "" (all of it was heard)."""
+    from device.audio.audiofile import info
+    if info(path)[2] <= rate * SOUND_SEARCH_SECONDS:
+        return ""
+    return f" in its first {SOUND_SEARCH_SECONDS:g} s; {BEYOND_WORDS}"
 
 
 def tagger_tags(m: Manifest) -> list[str]:
@@ -199,19 +238,28 @@ class PackTagger:
         check_box_plays(self.pack, self.session, doing="used to tag", kept="nothing was tagged or changed")
         self.model_id, self.weights_id = pack_ids(self.pack)
 
+    @property
+    def seconds(self) -> float:
+        """How much of a file the tagger decodes (seconds, at the file's rate): its clip and a margin."""
+        return (self.n + 64) / self.rate
+
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
-        """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` the tagger
-        hears (:meth:`fit` mixes it); a file with no samples at all comes back as [C, 0] (see :meth:`why_not`)."""
-        seconds = (self.n + 64) / self.rate
-        audio, rate = read_channels(path, seconds, empty_ok=True)
-        return audio, rate, audio.shape[-1] < int(np.ceil(rate * seconds))
+        """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` (:meth:`heard`
+        goes on from there to the file's first sound when the head is silent); a file with no samples at all comes
+        back as [C, 0] (see :meth:`why_not`)."""
+        audio, rate = read_channels(path, self.seconds, empty_ok=True)
+        return audio, rate, audio.shape[-1] < int(np.ceil(rate * self.seconds))
+
+    def heard(self, path: Path) -> Heard:
+        """What the tagger hears of ``path`` (:func:`from_first_sound`: its head, or from its first sound when the
+        head is silent) and why it gets no tags ("" when it gets them); :meth:`fit` makes the clip of it."""
+        audio, rate, whole = self.decode(path)
+        return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens")
 
     def why_not(self, path: Path, audio: np.ndarray, rate: int, whole: bool) -> str:
-        """Why ``path`` gets no tags, judged on what the tagger hears of it (``audio`` [C, n] or [n] at ``rate``
-        Hz, from :meth:`decode`; ``whole``: all of it; silence on its loudest channel); "" when it gets them.
-        When only the head was heard and it is silent, the rest is scanned to say whether the file is silent
-        or where its sound starts."""
-        return head_silence(path, audio, rate, whole, "the tagger listens")
+        """Why ``path`` gets no tags, its head being ``audio`` [C, n] at ``rate`` Hz from :meth:`decode` (``whole``:
+        all of it); "" when it gets them (also when the head is silent and a sound comes later: :meth:`heard`)."""
+        return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens").why
 
     def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """``audio`` (mono [n], or channels [C, n]: their :func:`device.library.decode.mix`) at ``rate`` Hz ->
@@ -221,9 +269,10 @@ class PackTagger:
         return tagger_clip(mono, rate, self.rate, self.n, self.heard_rate)
 
     def prepare(self, path: Path) -> np.ndarray:
-        """Decode, mix to mono, resample to the pack's rate, onset-align, fit to [N] float32."""
-        audio, rate, _ = self.decode(path)
-        return self.fit(audio, rate)
+        """Decode (from the first sound when the head is silent: :meth:`heard`), mix to mono, resample to the pack's
+        rate, onset-align, fit to [N] float32."""
+        heard = self.heard(path)
+        return self.fit(heard.channels, heard.rate)
 
     def run(self, audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """audio [B, N] float32 -> (probs [B, n_tags], embeddings [B, E])."""

@@ -5,7 +5,7 @@ is committed after every batch, so an interrupted run resumes where it stopped. 
 again only if its size or mtime changed or the pack did; files that disappeared are dropped.
 A file that cannot be decoded is recorded with its error and tried again next run.  A file that
 decodes but holds nothing to tag (silent on every channel, too short, or a header with no samples:
-device/library/runner.PackTagger.why_not) gets no tags, only its reason, and is not decoded again until
+device/library/runner.PackTagger.heard) gets no tags, only its reason, and is not decoded again until
 it changes.  On the laptop (`hatbox tag`) a file is first given the box's upload check
 (device.library.member_checks.audio_problem): one the box would refuse (cut short, float samples at integer
 scale, not audio) fails with the box's words instead of being tagged from what little libsndfile makes of it.
@@ -28,7 +28,7 @@ from device.library import db as libdb
 from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
-from device.library.runner import PackTagger
+from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash, stat_key
 from export.pack import Pack
@@ -487,11 +487,15 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
                 libdb.put_error(con, rel, key_of(path.lstat()), tagger.model_id, BROKEN_LINK)
         return
     stat = key_of(st)
-    if known.get(rel) in ((*stat, tagger.model_id, "ok"), (*stat, tagger.model_id, "skipped")):
+    if known.get(rel) == (*stat, tagger.model_id, "ok"):
         report.unchanged += 1
-        if known[rel][3] == "skipped":          # said by every run, as failed files are (they are tried again)
-            report.still_skipped.append((rel, libdb.reason_of(con, rel)))
         return
+    if known.get(rel) == (*stat, tagger.model_id, "skipped"):
+        reason = libdb.reason_of(con, rel)
+        if LATE_WORDS not in reason:            # (a sound after a silent head was skipped before p46: tagged now)
+            report.unchanged += 1
+            report.still_skipped.append((rel, reason))    # said by every run, as failed files are (tried again)
+            return
     kind = not_regular(st.st_mode)
     if kind:                               # reading a named pipe would wait for a writer forever
         reason = f"not a regular file ({kind}): nothing to read"
@@ -539,14 +543,14 @@ def upload_refusal(path: Path) -> str:
 
 def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarray, int, str]:
     """(channels [C, n] float32, rate Hz, why it gets no tags or "") of what the tagger hears of ``path``
-    (runner.PackTagger.decode and why_not), decoded as ``decoding`` says; AudioFileError when it fails
-    :func:`upload_refusal` or does not decode."""
+    (runner.PackTagger.heard: its head, or from its first sound), decoded as ``decoding`` says; AudioFileError
+    when it fails :func:`upload_refusal` or does not decode."""
     with decoder_notes_hidden() if decoding.quiet else contextlib.nullcontext():
         refused = upload_refusal(path) if decoding.checked else ""
         if refused:
             raise AudioFileError(refused)
-        audio, rate, whole = tagger.decode(path)
-        return audio, rate, tagger.why_not(path, audio, rate, whole)
+        heard = tagger.heard(path)
+        return heard.channels, heard.rate, heard.why
 
 
 # a file the tagger gave NaN for: its samples were checked finite and the clip is scaled to one level, so the fault

@@ -18,7 +18,8 @@ or one with its parts in another Unicode form (NFC, NFD).  Every tag must pass :
 among the audio files is named with the files that do not decode.
 Clips are decoded (only as far as needed: the head of a long file) with device.audio.audiofile, mixed to
 mono, resampled to the front-end rate and fitted to the pack's fixed length exactly as the box does it;
-a file `hatbox tag` would skip as silent or too short is left out of training (:func:`nothing_to_hear`).
+a file `hatbox tag` would skip as silent or too short is left out of training, and one whose sound starts after a
+silent head is heard from that sound, as `hatbox tag` hears it (:func:`_heard`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +42,9 @@ from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
 from trainer.csvtext import (csv_text_encoding, encoding_note, listed_file, missing_error, separator,
                              separator_note)
+
+if TYPE_CHECKING:
+    from device.library.runner import Heard
 
 SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -434,8 +439,8 @@ def targets(items: list[Item], tags: list[str]) -> np.ndarray:
 def load_clip(path: Path, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:
     """Decode -> mono -> ``rate`` Hz -> onset-aligned [n] float32 (the box's exact preparation; ``heard_rate``:
     :func:`device.audio.mel.tagger_clip`'s)."""
-    channels, src_rate = _read_head(path, rate, n)
-    return _fit(channels, src_rate, rate, n, heard_rate)
+    heard = _heard(path, rate, n)
+    return _fit(heard.channels, heard.rate, rate, n, heard_rate)
 
 
 def heard_rate(items: list[Item], rate: int) -> int:
@@ -466,6 +471,16 @@ def _read_head(path: Path, rate: int, n: int) -> tuple[np.ndarray, int]:
     return read_channels(path, _head_seconds(rate, n))
 
 
+def _heard(path: Path, rate: int, n: int) -> Heard:
+    """What training hears of ``path`` for a clip of ``n`` samples at ``rate`` Hz, and why it is no training sample
+    (device.library.runner.Heard): its head, or from its first sound when the head is silent, the rule of
+    `hatbox tag` and the box (:func:`device.library.runner.from_first_sound`)."""
+    from device.library.runner import from_first_sound
+    channels, src_rate = _read_head(path, rate, n)
+    whole = channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n)))
+    return from_first_sound(path, channels, src_rate, whole, _head_seconds(rate, n), "training listens")
+
+
 def _fit(channels: np.ndarray, src_rate: int, rate: int, n: int, heard_rate: int = 0) -> np.ndarray:
     """Channels [C, m] at ``src_rate`` Hz -> their mix, at ``rate`` Hz, onset-aligned [n] float32."""
     from device.library.decode import mix
@@ -477,11 +492,12 @@ def nothing_to_hear(path: Path, channels: np.ndarray, src_rate: int, rate: int, 
     """Why the head of ``path`` (``channels`` [C, m] at ``src_rate`` Hz, read for a clip of ``n`` samples at
     ``rate`` Hz) is no training sample, or "": the rule `hatbox tag` skips files by
     (:func:`device.library.runner.not_taggable`: silent, a peak under -90 dBFS on its loudest channel around its
-    DC offset, or no more than an 8- or 16-bit file's dither; or shorter than 1 ms).  A tagger learns nothing from silence, and would learn to call it one of the tags.
-    When only the head was read and it is silent, the rest is scanned to say where the sound starts."""
-    from device.library.runner import head_silence
+    DC offset, or no more than an 8- or 16-bit file's dither; or shorter than 1 ms).  A tagger learns nothing from
+    silence, and would learn to call it one of the tags.  A silent head with a sound after it is a training sample,
+    heard from that sound (:func:`_heard`, which :func:`decode_clips` uses)."""
+    from device.library.runner import from_first_sound
     whole = channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n)))
-    return head_silence(path, channels, src_rate, whole, "training listens")
+    return from_first_sound(path, channels, src_rate, whole, _head_seconds(rate, n), "training listens").why
 
 
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
@@ -498,7 +514,7 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
     """Decode every item as :func:`load_clip` does, keeping going past failures, after the check ``hatbox tag`` and the
     box make of every file (device.library.member_checks.audio_problem: a WAV cut short was trained on, and then
     refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)]
-    for those that did not decode, [(path, why)] for those left out as silent by :func:`nothing_to_hear` when
+    for those that did not decode, [(path, why)] for those left out as silent (:func:`_heard`, as `hatbox tag`) when
     ``skip_silent``).  ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
     from hatbox.progress import progress_bar
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
@@ -512,12 +528,11 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
             skipped.append((it.path, f"{it.path}: {refused}"))    # named, as a file that does not open is
             continue
         try:
-            channels, src_rate = _read_head(it.path, rate, n)
-            why = nothing_to_hear(it.path, channels, src_rate, rate, n) if skip_silent else ""
-            if why:
-                silent.append((it.path, why))
+            heard = _heard(it.path, rate, n)
+            if heard.why and skip_silent:
+                silent.append((it.path, heard.why))
                 continue
-            out[len(kept)] = _fit(channels, src_rate, rate, n, heard_rate)
+            out[len(kept)] = _fit(heard.channels, heard.rate, rate, n, heard_rate)
         except AudioFileError as exc:
             skipped.append((it.path, str(exc)))
             continue

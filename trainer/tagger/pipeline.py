@@ -91,9 +91,11 @@ def readable(items: list[Item], rate: int, n: int, heard_rate: int = 0
         more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
         what = "usable (readable, not silent)" if quiet else "readable"
         for_tags = f"{'tag' if len(lost) == 1 else 'tags'} {', '.join(lost)}"
-        late = any("its sound starts at" in why for why in quiet)
-        hint = (f"training hears the first {n / rate:.1f} s of a file: trim the silence before its sound, or give the "
-                "tag a file whose sound starts at once" if late else
+        from device.library.runner import BEYOND_WORDS, SOUND_SEARCH_SECONDS
+        late = any(BEYOND_WORDS in why for why in quiet)
+        hint = (f"training hears {n / rate:.1f} s of a file from its first sound, looked for in its first "
+                f"{SOUND_SEARCH_SECONDS:g} s: trim the silence before its sound, or give the tag a file whose sound "
+                "starts sooner" if late else
                 "a tag needs at least one file with a sound in it" if quiet else None)
         raise DataError(f"no {what} audio for {for_tags}: " + "; ".join(shown[:3]) + more, hint=hint)
     return kept, clips, skipped, silent
