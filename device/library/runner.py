@@ -90,11 +90,12 @@ class Heard(NamedTuple):
 def from_first_sound(path: Path, audio: np.ndarray, rate: int, whole: bool, seconds: float, where: str) -> Heard:
     """What is heard of ``path`` whose first ``seconds`` are ``audio`` ([C, n] at ``rate`` Hz; ``whole``: all of
     the file): that head when it holds a sound (:func:`not_taggable`) or is all of the file; else ``seconds``
-    read from :data:`PRE_ROLL_SECONDS` before the file's first sound (heard as the same sound that far into a file) (the first sample at the head's silence level, around its DC
-    offset: :func:`device.library.decode.first_sound`) when it comes within :data:`SOUND_SEARCH_SECONDS`, so a
-    one-shot cut late from a recording is tagged by its sound.  A file with no sound in that time is silent
-    (said with how far it was looked at when the file goes on); ``where`` names the listener ("the tagger
-    listens", "training listens").  The one rule of `hatbox tag`, the box's library tagging and training."""
+    read from :data:`PRE_ROLL_SECONDS` before the file's first sound (the first sample at the head's silence level,
+    around its DC offset: :func:`device.library.decode.first_sound`) when it comes within
+    :data:`SOUND_SEARCH_SECONDS`, so a one-shot cut late from a recording is tagged by its sound, as the same sound
+    that far into a file is.  A file with no sound in that time is silent (said with how far it was looked at when
+    the file goes on); ``where`` names the listener ("the tagger listens", "training listens").  The one rule of
+    `hatbox tag`, the box's library tagging and training."""
     why = not_taggable(audio, rate)
     if not why or whole or not audio.shape[-1]:
         return Heard(audio, rate, why)
