@@ -26,6 +26,7 @@ class ArchiveLook:
     audio: dict[str, int] = field(default_factory=dict)            # the audio files the box would keep: path -> bytes
     others: int | None = 0           # files that are not audio the box takes; None once one is (or cannot tell)
     hot: list[tuple[str, float]] = field(default_factory=list)     # (path, peak dBFS) of samples over full scale
+    refusal: str = ""            # why the box's reader refused the archive as a whole (a limit passed), "" if none
 
 
 def look_archive(archive: Path, hot: bool = True) -> ArchiveLook:
@@ -40,7 +41,9 @@ def look_archive(archive: Path, hot: bool = True) -> ArchiveLook:
             for e in each_member(archive, names.limits):
                 names.see(e)
                 _see(look, e, Path(tmp) if hot else None)
-    except (ArchiveError, OSError):
+    except ArchiveError as exc:
+        return ArchiveLook(readable=False, others=None, refusal=Exception.__str__(exc))
+    except OSError:
         return ArchiveLook(readable=False, others=None)
     look.refused = names.refused
     return look

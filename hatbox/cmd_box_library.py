@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from hatbox import library_browse
 from hatbox.archive_look import ArchiveLook, look_archive
@@ -17,8 +17,11 @@ from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_name
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
 from hatbox.library_delete import delete_library, deleted_while_tagged
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, left_out_lines, refused_names, say_no_fixes, \
-    retag_not_through, retag_started, say_sampler_warnings, send_fixes, stopped_retag_line, without_members
+from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_folder, left_out_lines, \
+    refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
+    stopped_retag_line, without_members
+from hatbox.library_limits import HELP as LIMITS_HELP
+from hatbox.library_limits import check_archive, folder_fits, packing
 from hatbox.library_push import FOLLOWED, already_there, before_sending, library_there, note_lines, report_lines, \
     tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
@@ -26,6 +29,9 @@ from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by,
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
+
+if TYPE_CHECKING:
+    from device.library.folder_tar import Census
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
 
@@ -53,12 +59,12 @@ def push_library(args: argparse.Namespace) -> int:
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
-    fixes = fixes_db(src, args.fixes, args.no_fixes)
+    fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
+    seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes)) if src.is_dir() else (None, {})
     with temp_folder() as tmp, _client(*target(args)) as c:
-        if src.is_dir():            # the box reached and the size checked before the copy into a temporary archive
-            from device.library.folder_tar import packed_bytes
-            _check_limit(c, src, "max_library_bytes", size=packed_bytes(src), what=safe_text(src.name or src))
-        archive, skipped = _as_archive(src, Path(tmp))
+        if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
+            _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src))
+        archive, skipped = _as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
             _check_limit(c, archive, "max_library_bytes")
         refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
@@ -66,7 +72,8 @@ def push_library(args: argparse.Namespace) -> int:
             without_members(archive, {name for name, _ in refused})
         skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
         look = look_archive(archive, hot=not src.is_dir())   # one reading for the checks below (a folder's samples
-        _check_has_audio(src, archive, look)                 # over 0 dBFS are read from the folder)
+        check_archive(src, look.refusal)                     # over 0 dBFS are read from the folder)
+        _check_has_audio(src, archive, look)
         for line in left_out_lines(src, skipped):
             print(line)
         if src.is_dir():
@@ -125,18 +132,21 @@ def _library_name_for(src: Path, given: str | None) -> str:
     return name
 
 
-def _as_archive(src: Path, tmp: Path) -> tuple[Path, list[tuple[str, str]]]:
-    """The archive to upload, and what was left out of a folder (path inside it, why)."""
+def _as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str, str] | None = None,
+                quiet: bool = True) -> tuple[Path, list[tuple[str, str]]]:
+    """The archive to upload, and what was left out of a folder (path inside it, why); a folder (``seen``: its
+    census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing)."""
     import tarfile
     import zipfile
 
     from device.library.archive import AUDIO_EXTENSIONS
-    from device.library.folder_tar import pack_directory
+    from device.library.folder_tar import census, pack_directory
 
     if src.is_dir():
         skipped: list[tuple[str, str]] = []
         try:
-            return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped), skipped
+            with packing(src, seen or census(src), quiet) as on_file:
+                return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file), skipped
         except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
             raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "
                               f"({exc.strerror or exc}); nothing was sent",
@@ -533,14 +543,16 @@ def _cancel_library(client: Any, lid: str) -> int:
 def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """The two library commands on ``cli``; ``common``: cmd_remote's --url/--token/--ca options."""
     p = cli.command("push-library", "send a sample library (folder, zip or tar) to the box", push_library)
+    p.epilog = LIMITS_HELP
     p.add_argument("source", help="a folder of samples, or a .zip / .tar(.gz) archive")
     p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
     p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--again", action="store_true",
                    help="send it even when the box already holds a library from the same files (a second copy)")
-    p.add_argument("--fixes", metavar="DB", help="send your corrections in this tag database (hatbox library fix) "
-                   "with it; default: the folder's own (.hatbox-tags.sqlite), when hatbox tag kept one there")
+    p.add_argument("--fixes", metavar="FILE", help="send your corrections with it: a tag database (hatbox library "
+                   "fix) or the CSV box-library --export-fixes wrote; default: the folder's own database "
+                   "(.hatbox-tags.sqlite), when hatbox tag kept one there")
     p.add_argument("--no-fixes", action="store_true", help="send no corrections with it")
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "

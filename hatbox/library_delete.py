@@ -8,6 +8,7 @@ library's tagging (`--wait`) that another computer (or the panel) deletes says t
 """
 from __future__ import annotations
 
+import shlex
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -26,9 +27,13 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
     notes = _kit_notes_of(client, str(lib["id"]))
     kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
            f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
-    if not yes and not _confirm_delete(what, f"delete {what}{owner_clause(lib)} from the box, with "
-                                             f"{tags_and_fixes(client, lib)}{kit}?"):
-        return 0
+    if not yes:
+        goes = tags_and_fixes(client, lib)
+        keep = keep_fixes_words(str(lib["id"]), goes)
+        if keep:                            # the line before the question
+            print(keep)
+        if not _confirm_delete(what, f"delete {what}{owner_clause(lib)} from the box, with {goes}{kit}?"):
+            return 0
     body = _call(client, "DELETE", f"/libraries/{lid}", expect=None, headers={"Prefer": "return=representation"})
     gone = silenced_notes(body, notes)
     print(f"deleted {what}" + (f"; {count_words(len(gone), 'note')} of the kit left it (hatbox box-kit shows what is "
@@ -37,6 +42,18 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
         print(f"  {'it' if len(gone) == 1 else 'they'} went silent: {', '.join(gone[:8])}"
               f"{', ...' if len(gone) > 8 else ''}")
     return 0
+
+
+def keep_fixes_words(lid: str, goes: str) -> str:
+    """The line said before the delete question when corrections go with library ``lid`` (``goes``: what goes with
+    it, in words, hatbox.library_owners.tags_and_fixes): how to keep them (forty-sixth stop's QA: "your corrections
+    of 3 files" were named, not how to keep them, and a push after the delete lost them); "" when no file is
+    corrected."""
+    if "corrections" not in goes or "no file corrected" in goes:
+        return ""
+    return (f"to keep the corrections, first: hatbox box-library {shlex.quote(safe_text(lid))} --export-fixes "
+            "FILE.csv (a file outside the library's folder); hatbox push-library FOLDER --fixes FILE.csv sends them "
+            "back")
 
 
 def silenced_notes(body: Any, asked: list[str]) -> list[str]:

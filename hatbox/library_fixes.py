@@ -66,10 +66,11 @@ def retag_not_through(lib: dict[str, Any]) -> None:
 
 
 def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
-    """The laptop's tag database whose corrections `push-library` sends with ``src``: ``--fixes DB`` (``given``),
-    else the folder's own (`hatbox tag FOLDER` without --out keeps it inside, device.library.db.IN_LIBRARY), none
-    with ``--no-fixes`` (``off``; none found: :func:`say_no_fixes` says so after the upload).  HatboxError, before
-    anything is sent, for a ``--fixes`` that is no file."""
+    """The laptop's corrections `push-library` sends with ``src``: ``--fixes FILE`` (``given``: a tag database or the
+    corrections CSV --export-fixes wrote, hatbox.fixes_given), else the folder's own database (`hatbox tag FOLDER`
+    without --out keeps it inside, device.library.db.IN_LIBRARY), none with ``--no-fixes`` (``off``; none found:
+    :func:`say_no_fixes` says so after the upload).  HatboxError, before anything is sent, for a ``--fixes`` that is
+    no file, or neither a tag database nor a corrections CSV (forty-sixth stop: read only after the upload)."""
     from device.library.db import IN_LIBRARY
     if off:
         return None
@@ -78,10 +79,36 @@ def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
         if not db.is_file():
             raise HatboxError(f"--fixes {safe_text(given)}: no such tag database; nothing was sent",
                               hint="give the database hatbox tag wrote (its --out; without --out it is "
-                                   f"FOLDER/{IN_LIBRARY})")
+                                   f"FOLDER/{IN_LIBRARY}), or the CSV hatbox box-library LIB --export-fixes wrote")
+        read_fixes(db)                      # refused here, before a byte is packed or sent, when it is neither
         return db
     own = src / IN_LIBRARY
     return own if src.is_dir() and own.is_file() else None
+
+
+def read_fixes(given: Path) -> dict[Path, list[str]]:
+    """The corrections in ``given`` (a tag database or a corrections CSV, hatbox.fixes_given): file -> tags."""
+    import sqlite3
+
+    from hatbox.fixes_given import TAKES, given_corrections
+    shown = safe_text(str(given))
+    try:
+        return given_corrections(given, shown)
+    except sqlite3.Error as exc:
+        raise HatboxError(f"--fixes {shown}: cannot read it as a tag database ({exc}); nothing was sent",
+                          hint=f"--fixes takes {TAKES}") from None
+
+
+def fixes_in_folder(src: Path, fixes: Path | None) -> dict[str, str]:
+    """The corrections file ``fixes`` as a path inside the folder ``src`` (a CSV --export-fixes wrote there), not
+    packed with the samples ({path inside: ""}: it goes as corrections, and the box would leave it out as not
+    audio); {} when it lies elsewhere (a database kept inside is hidden, never packed)."""
+    if fixes is None or not src.is_dir():
+        return {}
+    try:
+        return {fixes.resolve().relative_to(src.resolve()).as_posix(): ""}
+    except ValueError:
+        return {}
 
 
 def say_no_fixes(src: Path, fixes: Path | None, off: bool) -> None:
@@ -103,13 +130,14 @@ def no_fixes_note(src: Path) -> str:
 
 
 def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
-    """The corrections in the laptop's database ``db`` of files sent with ``src`` (path inside the folder sent, as
-    the box lists it; an archive's: inside the folder ``db`` tagged), and how many corrected files are not in it
-    (outside the folder sent, or a name the box would refuse)."""
-    from device.library.query import corrections, root_of, utf8_name
-    base = (src if src.is_dir() else root_of(db)).resolve()
+    """The corrections in the laptop's database or corrections CSV ``db`` of files sent with ``src`` (path inside the
+    folder sent, as the box lists it; an archive's: inside the folder ``db`` tagged, or the CSV's folder), and how
+    many corrected files are not in it (outside the folder sent, or a name the box would refuse)."""
+    from device.library.query import root_of, utf8_name
+    from hatbox.fixes_given import is_database
+    base = (src if src.is_dir() else root_of(db) if is_database(db) else db.parent).resolve()
     found, outside = [], 0
-    for path, tags in corrections(db).items():
+    for path, tags in read_fixes(db).items():
         try:
             rel = Path(path).resolve().relative_to(base).as_posix()
         except ValueError:
@@ -237,7 +265,25 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
               file=sys.stderr)
     elif rows:
         print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {quoted(safe_text(str(out)))}")
+        inside_note(out, base)
     return 0
+
+
+def inside_note(out: Path, base: Path) -> None:
+    """A note on stderr when the CSV ``out`` was written inside ``base``, the library's folder (forty-sixth stop's
+    QA: the next push-library of the folder sent it with the samples, and the box left it out as not audio): how it
+    goes as corrections instead, and a place outside the folder."""
+    import shlex
+    try:
+        out.resolve().relative_to(base)
+    except ValueError:
+        return
+    folder, shown = shlex.quote(safe_text(str(base))), shlex.quote(safe_text(str(out)))
+    print(f"note: {shown} is inside the library's folder: hatbox push-library {folder} --fixes {shown} sends it as "
+          "your corrections and leaves it out of the files; pushed without --fixes it goes with the samples and the "
+          "box leaves it out as not audio (write it outside the folder, e.g. --export-fixes "
+          f"{shlex.quote(safe_text(str(base.parent / (base.name + '-fixes.csv'))))} --folder {folder}, to keep the "
+          "folder as it is)", file=sys.stderr)
 
 
 def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2) -> list[str]:

@@ -19,12 +19,20 @@ from device.library.zip_names import zip_names
 log = logging.getLogger("hatbox.library")
 
 
+# The box's limits on one library archive by default (a box may be built with others: device.api.box.ApiConfig's
+# library_limits), public for `hatbox push-library`'s checks before it packs or sends a byte (hatbox.library_limits).
+MAX_FILES = 20000                  # members but folders (a tar's folders count too)
+MAX_TOTAL_BYTES = 4 << 30          # the members' sizes together, unpacked
+MAX_FILE_BYTES = 1 << 30           # one member, unpacked (a member over it is refused, the rest kept)
+MAX_RATIO = 100.0                  # unpacked / packed, per member and overall
+
+
 @dataclass(frozen=True)
 class Limits:
-    max_files: int = 20000
-    max_total_bytes: int = 4 << 30
-    max_file_bytes: int = 1 << 30
-    max_ratio: float = 100.0              # uncompressed / compressed, per file and overall
+    max_files: int = MAX_FILES
+    max_total_bytes: int = MAX_TOTAL_BYTES
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_ratio: float = MAX_RATIO          # uncompressed / compressed, per file and overall
     ratio_floor_bytes: int = 1 << 20      # ratios only matter past this size
     extensions: tuple[str, ...] = AUDIO_EXTENSIONS
 

@@ -1,0 +1,127 @@
+"""`hatbox push-library`'s checks against the box's limits on one library (device.library.archive_members: at most
+:data:`~device.library.archive_members.MAX_FILES` files, :data:`~device.library.archive_members.MAX_TOTAL_BYTES`
+unpacked, :data:`~device.library.archive_members.MAX_FILE_BYTES` a file), made before a byte is packed or sent,
+and the words that say how to split a library that is too big.
+
+Forty-sixth stop's QA: a folder of 21,042 files was packed into a 1.9 GiB tar (33 s, nothing on screen), uploaded,
+and only then refused by the box: "the archive holds more than 20000 files", hint "split the library".  The laptop
+knows the count before it packs.  These are the box's default limits: a box built with others still says its own
+after the upload, as before."""
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hatbox.box_client import safe_text
+from hatbox.errors import HatboxError
+from hatbox.text import count_words
+
+if TYPE_CHECKING:
+    from device.library.archive_members import Limits
+    from device.library.folder_tar import Census
+
+NAMED_FOLDERS = 6          # the folders a split hint names, biggest first; the rest counted
+LIMIT_REFUSALS = ("the archive holds more than", "the archive expands")   # archive_members' whole-archive refusals
+
+
+def box_limits() -> Limits:
+    """The box's limits on one library archive (its defaults)."""
+    from device.library.archive_members import Limits
+    return Limits()
+
+
+# `push-library --help`'s words on the limits: written out, as building the parser must not load
+# device.library.archive_members (numpy comes with it); tests/tagger/test_p46_push_limits.py checks they agree.
+HELP = ("The box takes at most 20,000 files and 4 GiB in one library, 1 GiB a file: a folder over them is refused "
+        "before anything is packed or sent; send its folders one at a time (with --fixes PARENT/.hatbox-tags.sqlite "
+        "for the corrections made in the parent's tag database).")
+
+
+def too_big_files(seen: Census, limits: Limits) -> dict[str, str]:
+    """The files of a folder (``seen``: its census, ``biggest`` listing those over the per-file limit) that are not
+    packed, each with why (the box would refuse each after the upload, and keep the rest)."""
+    from device.library.archive_members import bytes_words
+    return {rel: (f"{bytes_words(size)}, over the box's limit of {bytes_words(limits.max_file_bytes)} a file: not "
+                  "sent (cut it into shorter files)") for rel, size in seen.biggest}
+
+
+def check_folder(src: Path, seen: Census, fixes: Path | None, limits: Limits) -> None:
+    """HatboxError (exit 2; nothing packed or sent) when the folder ``src`` (``seen``: its census, the files it leaves
+    out already taken away) holds more files or bytes than the box takes in one library, with how to split it
+    (:func:`split_hint`; ``fixes``: the corrections that go with it, named for each part)."""
+    from device.library.archive_members import bytes_words
+    shown = safe_text(str(src))
+    if seen.files > limits.max_files:
+        raise HatboxError(f"{shown} holds {seen.files:,} files; the box takes at most {limits.max_files:,} in one "
+                          "library; nothing was packed or sent", hint=split_hint(src, seen, fixes, limits))
+    if seen.file_bytes > limits.max_total_bytes:
+        raise HatboxError(f"{shown}'s files come to {bytes_words(seen.file_bytes)}; the box takes at most "
+                          f"{bytes_words(limits.max_total_bytes)} in one library; nothing was packed or sent",
+                          hint=split_hint(src, seen, fixes, limits))
+
+
+def split_hint(src: Path, seen: Census, fixes: Path | None, limits: Limits) -> str:
+    """How to send folder ``src`` in parts: its folders one at a time, the biggest named with their counts (one over
+    the limit itself: its own folders), files at its top in a folder of their own, and ``--fixes`` for the
+    corrections of the folder's database (a part's push looks for a database in the part only)."""
+    folders = sorted(((n, top) for top, n in seen.by_top.items() if top), reverse=True)
+    if not folders:
+        return f"split {safe_text(src.name or str(src))} into folders of at most {limits.max_files:,} files each, " \
+               "then send them one at a time"
+    named = [f"{shlex.quote(safe_text(str(src / top)))} ({count_words(n, 'file')}"
+             f"{': over the limit itself, send its own folders' if n > limits.max_files else ''})"
+             for n, top in folders[:NAMED_FOLDERS]]
+    more = f" and {count_words(len(folders) - NAMED_FOLDERS, 'more folder')}" if len(folders) > NAMED_FOLDERS else ""
+    loose = seen.by_top.get("", 0)
+    top = (f"; the {count_words(loose, 'file')} at its top: move {'it' if loose == 1 else 'them'} into a folder of "
+           "their own" if loose else "")
+    went = (f"; your corrections go with each: add --fixes {shlex.quote(safe_text(str(fixes)))}"
+            if fixes is not None else "")
+    return (f"send its folders one at a time, each under {limits.max_files:,} files: hatbox push-library "
+            f"{', '.join(named)}{more}{top}{went}")
+
+
+def check_archive(src: Path, refusal: str) -> None:
+    """HatboxError (nothing sent) when the zip or tar ``src`` passes the box's limits on a whole archive
+    (``refusal``: the box's own reader's words on it, hatbox.archive_look; "" when it read through)."""
+    if refusal.startswith(LIMIT_REFUSALS):
+        raise HatboxError(f"{safe_text(src.name)}: {refusal} (the box's limits for one library); nothing was sent",
+                          hint="split it into several archives (a folder of it in each) and send them one at a "
+                               "time, or send the folder itself a part at a time: hatbox push-library FOLDER")
+
+
+def packing_line(src: Path, seen: Census) -> str:
+    """What `push-library` says as it starts packing folder ``src`` into its temporary archive."""
+    from device.library.archive_members import bytes_words
+    return (f"packing {safe_text(src.name or str(src))}: {count_words(seen.files, 'file')} "
+            f"({bytes_words(seen.file_bytes)}) into a temporary archive ...")
+
+
+def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str]) -> tuple[Census, dict[str, str]]:
+    """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave`` and the files
+    over the box's per-file limit left out), and what is left out (path inside -> why); HatboxError (nothing packed
+    or sent) when it is over the box's limits on one library (:func:`check_folder`)."""
+    from device.library.folder_tar import census
+    limits = box_limits()
+    seen = census(src, limits.max_file_bytes, frozenset(leave))
+    big = too_big_files(seen, limits)
+    if big:                                    # rare (a file over 1 GiB): counted again without them
+        leave = {**leave, **big}
+        seen = census(src, None, frozenset(leave))
+    check_folder(src, seen, fixes, limits)
+    return seen, leave
+
+
+@contextmanager
+def packing(src: Path, seen: Census, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """While folder ``src`` (``seen``: its census) is packed: :func:`packing_line`, then a bar of the bytes packed
+    (hatbox.progress; nothing with ``quiet``); yields what to call with each packed file's size."""
+    from hatbox.progress import progress_bar, progress_line
+    if not quiet:
+        progress_line(packing_line(src, seen))
+    with progress_bar(total=seen.file_bytes, kind="bytes", desc=f"packing {safe_text(src.name or str(src))}",
+                      disable=quiet, leave=False) as bar:
+        yield bar.update
