@@ -41,10 +41,9 @@ CONTAINERS = {b"RIFF": "little", b"RIFX": "big", b"FORM": "big"}     # WAV, big-
 def read_channels(path: Path, seconds: float, *, empty_ok: bool = False, start: float = 0.0
                   ) -> tuple[np.ndarray, int]:
     """(channels [C, n] float32, rate Hz) of the first ``seconds`` of ``path`` from ``start`` seconds into it (the
-    nearest frame; keep ``start`` within :data:`WHOLE_FILE_SECONDS`: a long file is decoded up to
-    ``start + seconds``).  A file whose header says it holds no samples is an AudioFileError, or with ``empty_ok``
-    [C, 0] when its header accounts for all of it (one with bytes past where its header says it ends is a recording
-    never finished: an error)."""
+    nearest frame; of a long file only those are decoded).  A file whose header says it holds no samples is an
+    AudioFileError, or with ``empty_ok`` [C, 0] when its header accounts for all of it (one with bytes past where its
+    header says it ends is a recording never finished: an error)."""
     rate, channels, frames = audiofile.info(path)
     if frames == 0 and empty_ok:
         gap = bytes_past_header(path)
@@ -56,8 +55,21 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False, start: 
     if frames <= rate * max(start + seconds, WHOLE_FILE_SECONDS):
         audio, rate = audiofile.read(path)
         return audio[:, skip:skip + head], rate
-    audio, rate = audiofile.read(path, max_frames=skip + head)       # a long file: only its head is decoded
-    return audio[:, skip:], rate
+    if not skip:
+        return audiofile.read(path, max_frames=head)       # a long file: only its head is decoded
+    return _read_part(path, skip, head), rate
+
+
+def _read_part(path: Path, skip: int, frames: int) -> np.ndarray:
+    """Channels [C, <= frames] float32 of ``path`` from frame ``skip`` on: only those are decoded (memory bounded),
+    their samples checked as device.audio.audiofile.read checks a file's."""
+    try:
+        data, _ = sf.read(audiofile.sound_name(path), start=skip, frames=frames, dtype="float32", always_2d=True)
+    except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
+        raise AudioFileError(f"cannot decode {path}: {audiofile.reason(exc, path)}") from None
+    audio = np.ascontiguousarray(data.T)
+    audiofile.check_samples(audio, path)
+    return audio
 
 
 def grid_bits(audio: np.ndarray) -> int | None:
