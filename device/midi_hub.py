@@ -157,8 +157,10 @@ class MidiHub:
 
     def _unheard_rows(self) -> list[dict[str, Any]]:
         """``GET /midi``'s ``unheard``: the channels whose notes played nothing in the last :data:`UNHEARD_SHOW_S`
-        (``channel`` 1..16, ``notes`` since the box started, ``ago_s`` since the last), under :attr:`lock`."""
-        now = time.monotonic()
+        (``channel`` 1..16, ``notes`` since the box started, ``ago_s`` since the last), under :attr:`lock`; a channel
+        that plays now (set since: p46 reg QA) is dropped."""
+        now, routes = time.monotonic(), self.map.channels.route
+        self.unheard = {ch: seen for ch, seen in self.unheard.items() if routes(ch) is None}   # a channel set since
         return [{"channel": ch + 1, "notes": int(seen[0]), "ago_s": round(now - seen[1], 1)}
                 for ch, seen in sorted(self.unheard.items()) if now - seen[1] <= UNHEARD_SHOW_S]
 

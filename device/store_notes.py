@@ -96,6 +96,8 @@ class KeptRecords:
         try:
             self._records = dict(list(parse_records(self.path.read_bytes(), self.key).items())[-self.keep:])
         except (OSError, ValueError) as exc:
+            if not _first_warning(self.path, stamp):
+                return
             why = (str(exc).splitlines() or [""])[0][:120] or type(exc).__name__
             log.warning("the box's record of %s (%s) could not be read (%s): it is left out; nothing else is "
                         "changed", self.what, self.path.name, why)
@@ -108,6 +110,21 @@ class KeptRecords:
                         self.path.name, exc)
             return
         self._seen = _stamp(self.path)
+
+
+_WARNED: set[tuple[str, tuple[int, int, int]]] = set()    # (path, stamp) of damaged files said in the log
+_WARNED_LOCK = threading.Lock()
+
+
+def _first_warning(path: Path, stamp: tuple[int, int, int]) -> bool:
+    """Whether the damage of ``path`` as it is now (``stamp``) is new to this process: the API's store and the panel's
+    read the same file, and it is said once (p46 reg QA: twice per start)."""
+    with _WARNED_LOCK:
+        key = (str(path), stamp)
+        if key in _WARNED:
+            return False
+        _WARNED.add(key)
+        return True
 
 
 def _remove_halves(path: Path) -> None:

@@ -286,8 +286,8 @@ def _session_words(session: dict[str, Any]) -> str:
     words = safe_text(str(session.get("words") or "a capture session is open"))
     left = session.get("ends_in_s")
     if isinstance(left, (int, float)):
-        words += f"; it ends by itself in {max(1, round(left / 60))} min" if left >= 60 else \
-            f"; it ends by itself in {max(1, round(left))} s"
+        when = f"in {max(1, round(left / 60))} min" if left >= 60 else f"in {max(1, round(left))} s"
+        words += f"; it ends by itself {when} if its laptop went away (a box-capture waiting for Enter keeps it)"
     return words
 
 

@@ -51,9 +51,9 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     unkept = [eng["knobs_not_kept"]] if isinstance(eng.get("knobs_not_kept"), str) else []   # a full disk (p45)
     for text in [*(t for t in said if isinstance(t, str)), *unkept, *slot_warnings(eng)]:   # the engine's, slots'
         print(f"  warning: {safe_text(text)}")
-    if capture_session_words(eng):              # device/audio/capture.py: until box-capture ends, or 5 min after
+    if capture_session_words(eng):              # box-capture keeps it while it waits for Enter
         print(f"  {capture_session_line(eng, capture_session_words(eng))} (until hatbox box-capture ends, or 5 "
-              "minutes after its last capture)")
+              "minutes after its laptop went away)")
     clock = part("clock", dict)
     if clock.get("note"):
         print(f"  warning: {safe_text(clock['note'])}")

@@ -141,13 +141,15 @@ def owner_words(owner: Owner, capture: Any) -> str:
 
 
 def _ends_words(capture: Any) -> str:
-    """When the session ends by itself: ``by itself in 4 min`` (or ``5 minutes after its last capture``)."""
+    """When the session ends by itself: ``by itself in 4 min if its laptop went away (...)`` (or ``5 minutes after its
+    laptop went away``): the owner's box-capture waiting for Enter keeps it (p46 reg QA: "in 4 min" was untrue then)."""
     session = capture.get("session") if isinstance(capture, dict) else None
     left = session.get("ends_in_s") if isinstance(session, dict) else None
     if isinstance(left, (int, float)):
-        return f"by itself in {max(1, round(left / 60))} min" if left >= 60 else f"by itself in {max(1, round(left))} s"
+        when = f"in {max(1, round(left / 60))} min" if left >= 60 else f"in {max(1, round(left))} s"
+        return f"by itself {when} if its laptop went away (a box-capture waiting for Enter keeps it)"
     from device.audio.capture import SESSION_S
-    return f"by itself {SESSION_S / 60:g} minutes after its last capture"
+    return f"by itself {SESSION_S / 60:g} minutes after its laptop went away"
 
 
 def refuse_start(owner: Owner, capture: Any, caller: str = "") -> ApiError:

@@ -142,21 +142,22 @@ class ChannelSetters:
     def __init__(self, path: Path) -> None:
         from device.store_notes import KeptRecords
         self.lock = threading.Lock()
-        # "kit"/"synth" -> {"slot", "by": paired device, "at": Unix time}
+        # "kit"/"synth" -> {"slot", "by": paired device, "at": Unix time, "channel": what it set, 1..16 or None}
         self.by = KeptRecords(path, len(SETTABLE), "who set the MIDI channels", key="slot")
 
     def noted(self, body: ChannelsSet, device: str) -> None:
         now = time.time()
-        self.by.add({name: {"slot": name, "by": device, "at": now}
+        self.by.add({name: {"slot": name, "by": device, "at": now, "channel": getattr(body, f"{name}_channel")}
                      for name in SETTABLE if f"{name}_channel" in body.model_fields_set})
 
-    def who(self, name: str) -> str:
-        """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop (this run or before a restart);
-        "" otherwise."""
+    def who(self, name: str, channel: int | None) -> str:
+        """" (laptopA set it 12 s ago)" for the ``name`` channel set from a laptop (this run or before a restart) to
+        ``channel`` (1..16, None: every channel), the one it plays now; "" otherwise (a record of another channel: the
+        box's command line set this one since a restart, p46 reg QA; a record before the channel was kept in it)."""
         from device.api.when_words import ago, ago_words
         note = self.by.get(name)
         since = ago(note.get("at")) if note is not None else None
-        if note is None or since is None:
+        if note is None or since is None or "channel" not in note or note["channel"] != channel:
             return ""
         return f" ({str(note.get('by') or '') or 'the box'} set it {ago_words(since)})"
 
@@ -171,7 +172,7 @@ def _refuse_clash(now: Channels, wanted: Channels, body: ChannelsSet, setters: C
         return
     mine = next(iter(given)) if given else "kit"
     other, n = "synth" if mine == "kit" else "kit", (wanted.kit or 0) + 1
-    raise ApiError(409, "conflict", f"the {other} plays MIDI channel {n} alone{setters.who(other)}: the {mine} on "
+    raise ApiError(409, "conflict", f"the {other} plays MIDI channel {n} alone{setters.who(other, n)}: the {mine} on "
                    f"channel {n} too would leave the 15 other channels silent; nothing was changed",
                    hint=f"to play both on channel {n}, give both: hatbox box-midi --kit-channel {n} --synth-channel "
                         f"{n}; else pick another channel for the {mine} (hatbox box-midi shows the channels)")

@@ -88,7 +88,7 @@ def _engine(session: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("session", "line"), [
     ({"owner": "laptopA", "yours": False, "since": 0.0, "takes": 1}, "capture session: laptopA's (since {hm}, 1 take): "
-     "live input muted (until hatbox box-capture ends, or 5 minutes after its last capture)"),
+     "live input muted (until hatbox box-capture ends, or 5 minutes after its laptop went away)"),
     ({"owner": "laptopA", "yours": True, "since": 0.0, "takes": 2}, "capture session: yours (since {hm}, 2 takes): "
      "live input muted (until"),
     ({}, "capture session: live input muted (until"),                     # a box that does not say whose

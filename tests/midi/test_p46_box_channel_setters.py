@@ -49,3 +49,17 @@ def test_a_damaged_setters_file_names_nobody_and_the_change_goes_on(tmp_path: Pa
         assert [(k["slot"], k["by"]) for k in kept] == [("kit", "laptopA")]
     finally:
         box.stop()
+
+
+def test_a_record_of_another_channel_names_nobody(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """p46 reg QA: laptopC set the kit to 5; the box restarted with --kit-channel 2 on its command line; a clash on
+    channel 2 said "(laptopC set it 5 s ago)", though laptopC never chose 2."""
+    from device.api.midi_routes import ChannelSetters, ChannelsSet
+    setters = ChannelSetters(tmp_path / CHANNELS_BY_FILE)
+    setters.noted(ChannelsSet(kit_channel=5), "laptopC")
+    assert setters.who("kit", 5).startswith(" (laptopC set it ")
+    again = ChannelSetters(tmp_path / CHANNELS_BY_FILE)             # after a restart
+    assert again.who("kit", 5).startswith(" (laptopC set it ")
+    assert again.who("kit", 2) == ""                                 # the command line's channel: not laptopC's
+    setters.noted(ChannelsSet(kit_channel=None), "laptopA")          # back to every channel
+    assert setters.who("kit", None).startswith(" (laptopA set it ") and setters.who("kit", 5) == ""

@@ -42,3 +42,12 @@ def test_an_older_box_without_the_field_is_read() -> None:
     state = MidiHub(MidiMap()).snapshot()
     del state["unheard"]
     assert not any("play nothing" in line for line in describe(state))
+
+
+def test_a_channel_set_to_play_since_is_no_longer_said() -> None:
+    hub = MidiHub(MidiMap(channels=Channels(kit=2, synth=4)))
+    hub.translate(_note(6))
+    assert [r["channel"] for r in hub.snapshot()["unheard"]] == [7]
+    hub.map.channels = Channels(kit=2, synth=6)                  # hatbox box-midi --synth-channel 7, as advised
+    assert hub.snapshot()["unheard"] == []
+    assert hub.translate(_note(6)) != []
