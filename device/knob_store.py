@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device.audio.held import SetKnob
-from device.store import KNOB_FILE, installed_in
+from device.store import KNOB_FILE, PACK_FILE, installed_in
 from export.atomic import fsync_dir, write_atomic
 
 SAVE_EVERY_S = 1.0        # at most one write a second while knobs turn
@@ -223,6 +223,13 @@ def _set_mark(path: Path) -> None:
         fsync_dir(path.parent)
 
 
+def _entry_info(root: Path, entry: dict[str, Any]) -> dict[str, str]:
+    """The pack a knob file's slot ``entry`` names, as the engine's info of an installed pack has it (``path``
+    under the store at ``root``, ``name``, ``version``), so a slot that starts empty writes its knobs back."""
+    path = root / "packs" / entry["pack"] / PACK_FILE if entry["pack"] else None
+    return {"path": str(path or ""), "name": entry["name"], "version": entry["version"]}
+
+
 class KnobKeeper:
     """Keeps an engine's knob memory in STORE/knobs.json (see the module docstring).  :meth:`restore` before the
     start-up packs load, :meth:`start` once they are in, :meth:`stop` at the end (a last save)."""
@@ -233,6 +240,7 @@ class KnobKeeper:
         self.path: Path | None = None          # the store's knobs.json, once a pack from a store is known
         self.recalled: set[str] = set()        # the slots :meth:`restore` put knobs back in
         self.held: dict[str, list[SetKnob]] = {}   # slot -> knobs kept for another pack, held again by :meth:`start`
+        self.infos: dict[str, dict[str, str]] = {}  # slot -> the file's pack of each slot (path, name, version)
         self.kept_at: float | None = None      # when the file was last written (this run, or the file's own word)
         self.had_file = False                  # a file was there at the start, or written since
         self.clean = True                      # the file was left by a clean stop (or is from before kept_at)
@@ -241,38 +249,56 @@ class KnobKeeper:
         self._save_lock = threading.Lock()     # one write at a time: the thread's, or stop()'s last
         self._thread: threading.Thread | None = None
         self._saving = self._resting = False   # a write is under way / the thread waits out SAVE_EVERY_S
+        self._looked = False                   # the store's knob file was read (at the start, or at a first load)
         engine.knobs_changed = self._dirty.set
+        engine.knobs_from = self._first_pack
 
     def restore(self, packs: dict[str, str]) -> list[str]:
         """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots; returns the
         start warnings (a damaged file).  A slot starting the pack it played at the stop gets back the knobs set on
         it; those it keeps for other packs (set before it, which it did not take) are held for them (:meth:`start`)
-        and said nowhere: they were not carried to it then, and are not now."""
+        and said nowhere: they were not carried to it then, and are not now.  A slot that starts empty (emptied
+        before the stop) holds all its knobs for the next pack loaded there (p46: they were dropped)."""
         found = {slot: hit for slot, hit in ((s, installed_in(p)) for s, p in packs.items()) if hit is not None}
         if not found:
             return []
-        root = next(iter(found.values()))[0]
-        self.path = root / KNOB_FILE
+        kept, warning = self._read(next(iter(found.values()))[0])
+        for slot, entry in kept.items():
+            same = slot in found and found[slot][1] == entry["pack"]
+            own = [k for k in entry["knobs"] if slot in packs and (not same or k.on in ("", entry["name"]))]
+            self.held[slot] = [k for k in entry["knobs"] if k not in own]
+            if own:
+                self.engine.recall_knobs(slot, entry["name"], own)
+                self.recalled.add(slot)
+        return [warning] if warning else []
+
+    def _read(self, root: Path) -> tuple[Kept, str | None]:
+        """Read the knob file of the store at ``root``, once (its knobs, a start warning or None)."""
+        self.path, self._looked = root / KNOB_FILE, True
         _leftovers(root)
         kept, kept_at, warning = read_kept(self.path)          # knobs.json is read once at the start
         marked = _take_mark(self.path, kept_at)
         self.had_file, self.kept_at = self.path.exists(), kept_at
         self.clean = marked or self.kept_at is None
+        self.infos = {slot: _entry_info(root, entry) for slot, entry in kept.items()}
+        return kept, warning
+
+    def _first_pack(self, path: str) -> None:
+        """A pack (``path``) is about to be installed (the loader's thread, Engine.install): a box that started with
+        no pack from a store reads that pack's store's knob file now, and holds what it keeps for every slot (all
+        empty at the start: the knobs there were set on packs it did not start), for the packs loaded from now."""
+        found = None if self._looked or not path else installed_in(path)
+        if found is None:
+            return
+        kept, _ = self._read(found[0])                          # (a damaged file is logged as it is set aside)
         for slot, entry in kept.items():
-            same = slot in found and found[slot][1] == entry["pack"]
-            own = [k for k in entry["knobs"] if not same or k.on in ("", entry["name"])]
-            self.held[slot] = [k for k in entry["knobs"] if k not in own]
-            if slot in packs and own:
-                self.engine.recall_knobs(slot, entry["name"], own)
-                self.recalled.add(slot)
-        return [warning] if warning else []
+            self.engine.hold_knobs(slot, entry["knobs"], self.infos[slot])
 
     def start(self) -> dict[str, Any]:
         """The start-up packs are in: the knobs held for other packs go back in the memory, say what was put back
         (``{"knobs_restored": line}`` for the status, also logged; {} for nothing) and start saving."""
-        for slot, knobs in self.held.items():
-            if knobs:
-                self.engine.hold_knobs(slot, knobs)
+        for slot, knobs in self.held.items():            # (a slot empty now: the file's pack, for the next write)
+            self.engine.hold_knobs(slot, knobs, self.infos.get(slot))
         carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
         line = restored_line(carried, None if self.clean else self.kept_at)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")

@@ -189,7 +189,9 @@ class Engine:
         self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
         self._incoming_info: dict[str, Any] = {}           # slot -> its info
         self.knob_memory = KnobMemory()                    # the knobs the player set: a pack switched in keeps them
+        self._knob_info: dict[str, dict[str, Any]] = {}    # slot -> info of the pack they were set on (kept emptied)
         self.knobs_changed: Callable[[], None] = lambda: None   # called as it changes (device/knob_store.py keeps it)
+        self.knobs_from: Callable[[str], None] = lambda path: None   # before a pack (path) installs (its store's knobs)
         self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
@@ -300,6 +302,7 @@ class Engine:
         before the audio thread has switched to it (the status shows it from now on too)."""
         if hasattr(unit, "timed"):                          # a synth switched in keeps the box's note timing
             unit.timed = self.timed_notes
+        self.knobs_from(str((info or {}).get("path", "")))  # (a box that started empty learns its knob file)
         with self._knob_lock:                               # off the locks: the new unit comes to rest at the
             early = self.knob_memory.plan(slot, self._loading.get(slot) or {})       # knobs set so far
         self._settle(unit, self._carry(slot, unit, info, early)[1])
@@ -310,6 +313,7 @@ class Engine:
                 if notes:
                     info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
                 self.knob_memory.installed(slot, str((info or {}).get("name", "")), unit, kept)
+                self._knob_info[slot] = dict(info or {})
                 self.carried[slot] = kept
                 count = self._installs.get(slot, 0) + 1
                 self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
@@ -343,8 +347,7 @@ class Engine:
 
     @staticmethod
     def _settle(unit: Any, plan: list[SetKnob]) -> None:
-        """A new effect with knobs carried over comes to rest at them (a few ms, on the loader's thread), so it
-        starts there rather than gliding from its defaults (EffectProcessor.settle)."""
+        """A new effect comes to rest at the knobs carried over (a few ms, loader's thread: EffectProcessor.settle)."""
         if plan and callable(getattr(unit, "settle", None)):
             unit.settle()
 
@@ -359,10 +362,10 @@ class Engine:
                 unit.timed = self.timed_notes
 
     def kept_knobs(self) -> dict[str, tuple[dict[str, Any], list[SetKnob]]]:
-        """``{slot: (info of the pack installed last, the knobs the player set there)}`` of :attr:`knob_memory`, for
-        the slots that have any (control side: device/knob_store.py saves it)."""
+        """``{slot: (info of the pack installed last, the knobs the player set there, also once emptied)}`` of
+        :attr:`knob_memory`, for the slots that have any (control side: device/knob_store.py saves it)."""
         with self._knob_lock:
-            return {slot: (dict(self._incoming_info.get(slot) or {}), list(knobs.values()))
+            return {slot: (dict(self._knob_info.get(slot) or {}), list(knobs.values()))
                     for slot, knobs in self.knob_memory.knobs.items() if knobs}
 
     def recall_knobs(self, slot: str, pack: str, knobs: list[SetKnob]) -> None:
@@ -371,11 +374,13 @@ class Engine:
         with self._knob_lock:
             self.knob_memory.recall(slot, pack, knobs)
 
-    def hold_knobs(self, slot: str, knobs: list[SetKnob]) -> None:
-        """After the box's start-up packs load: ``knobs`` were kept for packs of ``slot`` other than the one it plays;
-        they go back in the memory for when those packs come back (:meth:`KnobMemory.hold`)."""
+    def hold_knobs(self, slot: str, knobs: list[SetKnob], info: dict[str, Any] | None = None) -> None:
+        """``knobs`` were kept for packs of ``slot`` other than the one it plays, or it is empty (``info``: the pack's
+        they were set on, when none was installed); kept for a pack that has them (:meth:`KnobMemory.hold`)."""
         with self._knob_lock:
             self.knob_memory.hold(slot, knobs)
+            if info:
+                self._knob_info.setdefault(slot, dict(info))
 
     def begin_load(self, slot: str) -> None:
         """A pack for ``slot`` is being prepared (device/audio/server.py, around the Swapper's load): knobs
@@ -500,12 +505,11 @@ class Engine:
 
     def _on_unload(self, msg: dict[str, Any]) -> None:
         """Empty the slot: its unit fades out from the next block, and from now on the status shows the slot
-        empty (no info, no knobs) and a knob message for it is refused, as after the fade."""
+        empty (no info, no knobs) and a knob message for it is refused, as after the fade (its knobs are kept)."""
         slot = msg["slot"]
         with self._knob_lock:
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
-            self.knob_memory.forget(slot)
         self.knobs_changed()
 
         def start() -> None:

@@ -7,8 +7,10 @@ A while the panel and OSC still showed it where it was.
 And the knobs the player set on each slot's pack (:class:`KnobMemory`): a pack switched in takes each one it has under
 the same name, in the same unit or one of its prefixed forms (6000 Hz is 6 kHz), whose range holds the value
 (forty-second stop), else starts it at its default with a note; the memory keeps a knob a pack could not take, so a
-pack switched back carries it again.  What it holds is kept in the box's store across a restart (device/knob_store.py,
-forty-third stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
+pack switched back carries it again.  A slot emptied keeps them for the next pack loaded there (forty-sixth stop's
+QA: `box-pack --deactivate` then `--activate` of the same pack brought the drive back at its default; the engine's
+unload forgot them).  What it holds is kept in the box's store across a restart (device/knob_store.py, forty-third
+stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
 """
 from __future__ import annotations
 
@@ -155,15 +157,10 @@ class KnobMemory:
         """The box started the pack it played when it stopped in ``slot``: ``knobs``, kept then for packs before it
         (which it did not take), are remembered again as they were set, for a later pack that has them; said
         nowhere (forty-fifth stop's QA: every start warned they were "not restored").  A knob of the same name
-        remembered already (set on this pack) stays."""
+        remembered already (set on this pack) stays.  So too for a slot that starts empty (p46): all its knobs."""
         held = self.knobs.setdefault(slot, {})
         for knob in knobs:
             held.setdefault(knob.name.lower(), replace(knob, during_load=False, restored=False))
-
-    def forget(self, slot: str) -> None:
-        """The slot was emptied: the next pack loaded there starts at its defaults."""
-        self.knobs.pop(slot, None)
-        self.packs.pop(slot, None)
 
 
 def unit_factor(given: str, unit: str) -> float | None:

@@ -117,13 +117,13 @@ def test_a_knob_the_new_pack_cannot_take_starts_at_its_default_with_a_note(
     assert note.startswith(words)
 
 
-def test_an_unloaded_slot_forgets_its_knobs(child: Any, tmp_path: Path) -> None:
-    a = capture(tmp_path / "a.hatpack", "ts9-a", drive(), tone())
+def test_an_unloaded_slot_keeps_its_knobs_for_its_next_pack(child: Any, tmp_path: Path) -> None:
+    a = capture(tmp_path / "a.hatpack", "ts9-a", drive(), tone())       # (p46: an unload forgot them before)
     _load(child, a)
     _turn(child, "drive", 20.0)
     child.request({"op": "unload", "slot": "effect"})
     _load(child, a)
-    assert child.status()["slot_knobs"]["effect"] == {"drive": 12.0, "tone": 3500.0}
+    assert child.status()["slot_knobs"]["effect"] == {"drive": 20.0, "tone": 3500.0}
 
 
 def test_the_boxs_knob_values_are_the_carried_ones_as_soon_as_the_load_returns(child: Any, tmp_path: Path) -> None:

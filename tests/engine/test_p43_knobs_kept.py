@@ -225,13 +225,13 @@ def test_a_power_cut_mid_write_leaves_the_file_as_it_was_and_its_half_is_removed
     assert [p.name for p in store.glob(f".{KNOB_FILE}*")] == []
 
 
-def test_a_slot_emptied_keeps_nothing_for_the_next_start(box: Box, store: Path, fxd: str) -> None:
-    first = box.start({"effect": fxd})
+def test_a_slot_emptied_keeps_its_knobs_for_the_next_start(box: Box, store: Path, fxd: str) -> None:
+    first = box.start({"effect": fxd})                    # (p46: an emptied slot kept nothing before)
     _turn(first, "drive", 18.0)
     first.request({"op": "unload", "slot": "effect"})
     box.stop(first)
-    assert _kept(store)["slots"] == {}
-    assert _knobs(box.start({"effect": fxd})) == {"drive": 12.0, "tone": 3500.0}
+    assert _kept(store)["slots"]["effect"]["pack"] == FXD
+    assert _knobs(box.start({"effect": fxd})) == {"drive": 18.0, "tone": 3500.0}
 
 
 def test_packs_from_outside_a_store_keep_nothing(box: Box, tmp_path: Path) -> None:
