@@ -278,7 +278,7 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
     if body["state"] != "tagging":
         return body                             # ended already: no bar flashed at 0 of its files
     try:
-        with progress_bar(total=body["progress"]["total"], desc="tagging", unit="file", disable=quiet,
+        with progress_bar(total=body["progress"]["total"], desc="tagging", unit="files", disable=quiet,
                           leave=False) as bar:
             while body["state"] == "tagging":
                 time.sleep(0.5)

@@ -28,7 +28,7 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
     kit = (f"; its samples play {count_words(len(notes), 'note')} of the box's kit ({', '.join(notes[:8])}"
            f"{', ...' if len(notes) > 8 else ''}), which go silent") if notes else ""
     if not yes:
-        goes = tags_and_fixes(client, lib)
+        goes = fixes_words_of(client, lib)
         keep = keep_fixes_words(str(lib["id"]), goes)
         if keep:                            # the line before the question
             print(keep)
@@ -44,12 +44,29 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
     return 0
 
 
+TAGGED_TO_THE_END = "done"     # the one state in which the box's GET /libraries/{id}/fixes lists every correction
+ITS_CORRECTIONS = "its tags and its corrections"
+
+
+def fixes_words_of(client: Any, lib: dict[str, Any]) -> str:
+    """What deleting library ``lib`` takes with it, for the question (hatbox.library_owners.tags_and_fixes).  The box
+    lists a correction with the file the tagger wrote a row for, so a library whose tagging did not reach every file
+    (failed, cancelled, still tagging, untagged) may hold corrections the box's list leaves out (forty-sixth stop,
+    QA: a library failed at its start asked "with its tags (no file corrected)?" though a laptop had sent it one):
+    for such a library "no file corrected" is not known, and the question says "its tags and its corrections"; a
+    count is said with "and any of files not tagged yet"."""
+    goes = tags_and_fixes(client, lib)
+    if lib.get("state") == TAGGED_TO_THE_END or goes == ITS_CORRECTIONS:
+        return goes
+    return ITS_CORRECTIONS if "no file corrected" in goes else f"{goes}, and any of files not tagged yet"
+
+
 def keep_fixes_words(lid: str, goes: str) -> str:
     """The line said before the delete question when corrections go with library ``lid`` (``goes``: what goes with
     it, in words, hatbox.library_owners.tags_and_fixes): how to keep them (forty-sixth stop's QA: "your corrections
     of 3 files" were named, not how to keep them, and a push after the delete lost them); "" when no file is
-    corrected."""
-    if "corrections" not in goes or "no file corrected" in goes:
+    corrected, or when the box cannot list them (:data:`ITS_CORRECTIONS`: its --export-fixes would write none)."""
+    if "corrections" not in goes or "no file corrected" in goes or goes == ITS_CORRECTIONS:
         return ""
     return (f"to keep the corrections, first: hatbox box-library {shlex.quote(safe_text(lid))} --export-fixes "
             "FILE.csv (a file outside the library's folder); hatbox push-library FOLDER --fixes FILE.csv sends them "

@@ -116,30 +116,98 @@ def _read_text(raw: bytes) -> str:
 
 def connect(db_path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a library database; HatboxError if it cannot be opened or is some other
-    program's SQLite file (nothing is added to it then)."""
+    program's SQLite file (nothing is added to it then).  Safe when other threads or processes open the same new
+    database at once (:func:`_make_schema`)."""
     try:
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(str(db_path), timeout=30)
-        con.text_factory = _read_text
-        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables and "meta" not in tables or not {"files", "tags"} <= tables and "meta" in tables:
-            con.close()
-            raise HatboxError(f"{db_path} is another program's database (it holds {', '.join(sorted(tables))})",
-                              hint="give hatbox a database file of its own with --out")
-        con.execute("PRAGMA foreign_keys = ON")
-        con.execute("PRAGMA journal_mode = WAL")
-        con.executescript(SCHEMA)
-        if not _view_is_current(con):                  # created, or written by an older hatbox
-            with con:
-                con.execute("DROP VIEW IF EXISTS effective_tags")
-                con.execute(VIEW)
-    except sqlite3.OperationalError as exc:
-        raise CannotWrite(f"cannot use {db_path} as a library database: {exc}", hint=_open_hint(db_path, exc)) from None
-    except sqlite3.DatabaseError as exc:            # malformed, not a database: the file is damaged
-        raise DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc)) from None
+        con = sqlite3.connect(str(db_path), timeout=OPEN_WAIT_S)
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(db_path, exc) from None
     except OSError as exc:
         raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
+    try:
+        con.text_factory = _read_text
+        _refuse_foreign(con, db_path)               # on the schema other connections committed
+        con.execute("PRAGMA foreign_keys = ON")
+        _use_wal(con)
+        if not _schema_whole(con):                  # new, being made by another opener, or from an older hatbox
+            _make_schema(con, db_path)
+    except BaseException as exc:
+        con.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise _open_error(db_path, exc) from None
+        if isinstance(exc, OSError):
+            raise HatboxError(f"cannot use {db_path} as a library database: {exc}") from None
+        raise
     return con
+
+
+def _open_error(db_path: str | Path, exc: sqlite3.DatabaseError) -> HatboxError:
+    """The HatboxError for SQLite's ``exc`` opening ``db_path``: CannotWrite (locked, read-only, full), or
+    DatabaseDamaged (malformed, not a database)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return CannotWrite(f"cannot use {db_path} as a library database: {exc}", hint=_open_hint(db_path, exc))
+    return DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc))
+
+
+OPEN_WAIT_S = 30.0      # how long an opener waits for another's lock (sqlite3.connect's timeout, and WAL's switch)
+
+
+def _use_wal(con: sqlite3.Connection, wait_s: float = OPEN_WAIT_S) -> None:
+    """Put the database in WAL mode (readers beside a writer).  SQLite answers "database is locked" at once, without
+    waiting, when another process opens the same new database as this one switches it (two processes, QA's race),
+    so a locked switch is tried again for up to ``wait_s`` seconds; a database in WAL already is left as it is."""
+    import time
+    if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if write_trouble(exc) != "locked" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _refuse_foreign(con: sqlite3.Connection, db_path: str | Path) -> None:
+    """HatboxError when the database's committed tables are another program's (tables, but not this hatbox's
+    ``meta`` with ``files`` and ``tags``; none at all is a new database).  The schema is made in one transaction
+    (:func:`_make_schema`), so a half-made one is never seen here (before, a second opener of a new database saw
+    ``meta`` and ``files`` alone, and a tagging failed: "another program's database (it holds files, meta)")."""
+    tables = _tables(con)
+    if tables and not ({"meta", "files", "tags"} <= tables):
+        raise HatboxError(f"{db_path} is another program's database (it holds {', '.join(sorted(tables))})",
+                          hint="give hatbox a database file of its own with --out")
+
+
+def _schema_whole(con: sqlite3.Connection) -> bool:
+    """Whether the database holds this hatbox's tables, index and listing view (nothing to write then)."""
+    names = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+    return OURS | {"tags_by_tag"} <= names and _view_is_current(con)
+
+
+def _make_schema(con: sqlite3.Connection, db_path: str | Path) -> None:
+    """Check and make :data:`SCHEMA` and :data:`VIEW` in one write transaction (BEGIN IMMEDIATE: one opener at a
+    time, others wait on SQLite's lock up to the connection's timeout), judging the tables again under that lock."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        _refuse_foreign(con, db_path)
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                con.execute(statement)
+        if not _view_is_current(con):              # new, or written by an older hatbox
+            con.execute("DROP VIEW IF EXISTS effective_tags")
+            con.execute(VIEW)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _open_hint(db_path: str | Path, exc: sqlite3.OperationalError) -> str:
