@@ -196,10 +196,10 @@ def test_a_kept_unit_comes_back_with_the_knobs_the_knob_memory_gives(rig: Rig, t
     rig.switch(Path(a))
     assert rig.unit is unit_a and rig.knobs() == {"drive": 20.0, "tone": 5000.0}
     assert np.allclose(unit_a.smoother.state, unit_a.smoother.target)       # at rest there, not gliding
-    rig.engine.handle({"op": "unload", "slot": "effect"})                  # the knob memory forgets them
+    rig.engine.handle({"op": "unload", "slot": "effect"})                  # the knob memory keeps them (p46)
     rig.play(np.zeros(20 * BLOCK, np.float32))
     rig.switch(Path(a))
-    assert rig.unit is unit_a and rig.knobs() == {"drive": 12.0, "tone": 3500.0}      # a's defaults, not 20/5000
+    assert rig.unit is unit_a and rig.knobs() == {"drive": 20.0, "tone": 5000.0}      # as set, not a's defaults
     assert np.allclose(unit_a._rest_knobs, unit_a.smoother.target)
     assert rig.goldens == ["ts9-a", "ts9-b"]
 
