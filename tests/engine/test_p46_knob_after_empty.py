@@ -112,3 +112,42 @@ def test_an_empty_slot_beside_a_playing_one_keeps_its_knobs_through_a_restart(bo
     third = box.start({"synth": synth})
     _load_into(third, fxd)
     assert _knobs(third) == {"drive": 18.0, "tone": 3500.0}
+
+
+def test_a_learned_fader_moved_while_the_slot_was_empty_does_not_jump_the_knob_kept(child: _Child,
+                                                                                      tmp_path: Path) -> None:
+    """s3d_deactivate.py: the fader at the top (drive 24 dB), the slot emptied, the fader pulled to 0, the pack
+    made active again: the drive is back at 24 dB, and nudging the fader 0 -> 1 does not jump it to 0.2 dB."""
+    from device.midi import MidiMap
+    from hatbox import cmd_device
+
+    class _Engine:
+        def send(self, message: dict[str, Any]) -> None:
+            child.request(message)
+            _blocks(child)
+
+        def status(self) -> dict[str, Any]:
+            return child.status()
+
+    a = capture(tmp_path / "a.hatpack", "ts9-a", drive(), tone())
+    control = cmd_device.BoxControl(_Engine())
+    control.send({"op": "load", "slot": "effect", "path": a})
+    midi = MidiMap(knobs=control.knobs)
+    midi.bind(20, "effect", "drive")
+    cc = {"type": "control_change", "channel": 0, "control": 20}
+
+    def fader(value: int) -> None:
+        for message in midi.translate({**cc, "value": value}, "ctl"):
+            control.send(message)
+
+    for value in (*range(0, 128, 4), 127):                     # picked up, then up to the top: 24 dB
+        fader(value)
+    assert child.status()["slot_knobs"]["effect"]["drive"] == 24.0
+    control.send({"op": "unload", "slot": "effect"})
+    for value in range(127, -1, -4):                           # pulled down while the slot is empty
+        fader(value)
+    fader(0)
+    control.send({"op": "load", "slot": "effect", "path": a})
+    assert child.status()["slot_knobs"]["effect"]["drive"] == 24.0 == control.knobs.values[("effect", "drive")]
+    fader(1)                                                   # nudged: not picked up, no jump
+    assert child.status()["slot_knobs"]["effect"]["drive"] == 24.0
