@@ -114,6 +114,9 @@ def _read_text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+OPEN_WAIT_S = 30.0      # how long an opener waits for another's lock (sqlite3.connect's timeout, and WAL's switch)
+
+
 def connect(db_path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a library database; HatboxError if it cannot be opened or is some other
     program's SQLite file (nothing is added to it then).  Safe when other threads or processes open the same new
@@ -148,9 +151,6 @@ def _open_error(db_path: str | Path, exc: sqlite3.DatabaseError) -> HatboxError:
     if isinstance(exc, sqlite3.OperationalError):
         return CannotWrite(f"cannot use {db_path} as a library database: {exc}", hint=_open_hint(db_path, exc))
     return DatabaseDamaged(f"cannot use {db_path} as a library database: {exc}", reason=str(exc))
-
-
-OPEN_WAIT_S = 30.0      # how long an opener waits for another's lock (sqlite3.connect's timeout, and WAL's switch)
 
 
 def _use_wal(con: sqlite3.Connection, wait_s: float = OPEN_WAIT_S) -> None:
