@@ -71,7 +71,13 @@ def test_the_library_tag_list_has_a_public_name_and_keeps_the_old_one() -> None:
 
 @pytest.fixture
 def box(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """box_client._call answering from ``answers`` (path -> answer); a path not there: the box gives no answer."""
+    """box_client._call answering from ``answers`` (path -> answer); a path not there: the box gives no answer.  The
+    modules under test are imported first: one imported while ``_call`` is patched would keep the fake as its own
+    ``_call`` for the rest of the worker's tests (a later box-pack --prune got "no answer to POST /packs/prune")."""
+    import hatbox.box_packs
+    import hatbox.box_prune
+    import hatbox.cmd_remote
+    import hatbox.slot_words  # noqa: F401
     answers: dict[str, Any] = {}
 
     def call(client: Any, method: str, path: str, expect: Any = dict, **kw: Any) -> Any:
