@@ -21,7 +21,7 @@ The baseline is bench/tagger_accuracy.py's MFCC + LR, the better of its two fron
 
     .venv/bin/python bench/tagger_embed_heads.py --seed S [--minutes 10] [--threads 1] [--name tagger_embed_heads_sS]
         -> bench/results/NAME.json
-    .venv/bin/python bench/tagger_embed_heads.py --table     # per seed and mean, from bench/results/tagger_embed_heads_s*.json
+    .venv/bin/python bench/tagger_embed_heads.py --table     # per seed and mean, from the results' JSON
 """
 from __future__ import annotations
 

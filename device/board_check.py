@@ -143,8 +143,8 @@ def check_board(name: str) -> tuple[Check, Any]:
 
 
 def box_running(store: Path) -> bool | None:
-    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.box_store_lock.BOX_LOCK) now; None when this user
-    cannot tell (the lock is there but not readable: the box's user owns it and its folder).  The lock is tried
+    """Whether a `hatbox device run` holds ``store``'s box lock (hatbox.box_store_lock.BOX_LOCK) now; None when this
+    user cannot tell (the lock is there but not readable: the box's user owns it and its folder).  The lock is tried
     through a read-only descriptor: whoever runs the check may not be the box's user."""
     from export.atomic import lock_held
     return lock_held(store / "box.lock")

@@ -380,8 +380,8 @@ class PackStore(Recovery):
         one fsync of packs/ and one rewrite of active.json for them all; returns the ids deleted (those still
         installed and not active).  :meth:`delete` goes through here too.  Each deleted pack's record is kept in
         :attr:`deleted` (the last 16, on the card) with who deleted it (``by``, else :func:`acting`'s), when, and
-        ``how`` ("prune", "delete"), for the answers that name it after (p45 duo QA: "the box has no pack" said nothing of
-        the other laptop's prune a moment before)."""
+        ``how`` ("prune", "delete"), for the answers that name it after (p45 duo QA: "the box has no pack" said nothing
+        of the other laptop's prune a moment before)."""
         with self._locked():
             p = self.pointer()
             active = {pid for pid in p.slots.values() if pid}

@@ -67,7 +67,7 @@ def test_get_midi_lists_the_bindings_in_effect(tmp_path: Path, monkeypatch: pyte
     r = box.client.get("/midi", headers=box.auth)
     assert r.status_code == 200, r.text
     assert r.json() == {"midi": "on", "port": "hatbox", "note": "", "controllers": [], "off": [75], "overridden": [],
-                        "learning": None, "kit_channel": None, "synth_channel": None,   # p42: the channels; p46: unheard
+                        "learning": None, "kit_channel": None, "synth_channel": None,   # p42, p46
                         "warnings": [], "unheard": [], "bindings": [_binding(16, "nope", "command line", loaded=False),
                                                      _binding(70, "drive", "default"), _binding(71, "tone", "default"),
                                                      _binding(74, "tone", "command line")]}
