@@ -41,6 +41,7 @@ from typing import Any, Callable
 
 from device.audio.held import SetKnob
 from device.store import KNOB_FILE, PACK_FILE, installed_in
+from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
 
 SAVE_EVERY_S = 1.0        # at most one write a second while knobs turn
@@ -68,12 +69,7 @@ def _knob(raw: Any) -> SetKnob:
 
 def parse_kept(data: bytes) -> Kept:
     """The slots of a knob file's bytes; ValueError (UnicodeDecodeError, JSONDecodeError) when it is not one."""
-    try:
-        raw = json.loads(data)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-    if not isinstance(raw, dict) or raw.get("version") != VERSION or not isinstance(raw.get("slots"), dict):
-        raise ValueError(f"not a version {VERSION} knob file")
+    raw = versioned(data, VERSION, "slots", dict, "knob file")
     out: Kept = {}
     for slot, kept in raw["slots"].items():
         if not isinstance(kept, dict) or not isinstance(kept.get("knobs"), list):

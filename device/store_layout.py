@@ -96,10 +96,7 @@ class Pointer:
     def from_json(cls, data: bytes) -> "Pointer":
         """The pointer in ``data``; ValueError when it is not one (not JSON, or a slot that is not an id or null,
         a history that is not a list of ids)."""
-        try:
-            raw = json.loads(data)
-        except RecursionError:
-            raise ValueError("nested too deeply") from None
+        raw = loads_json(data)
         slots, history = (raw.get("slots", {}), raw.get("history", {})) if isinstance(raw, dict) else (None, None)
         if not isinstance(slots, dict) or not isinstance(history, dict):
             raise ValueError("not an object of slots and history")
@@ -144,6 +141,23 @@ def acting_as(by: str) -> Iterator[Acting]:
 def acting() -> Acting:
     """The :class:`Acting` of :func:`acting_as` around this call; a fresh one (nobody named) outside any."""
     return _ACTING.get() or Acting()
+
+
+def loads_json(data: bytes) -> Any:
+    """``json.loads`` of a store file's bytes, whose every failure is a ValueError (one nested too deeply too)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def versioned(data: bytes, version: int, field: str, kind: type, what: str) -> dict[str, Any]:
+    """The object of a versioned store file's bytes, ``{"version": version, field: <a kind>, ...}``; ValueError
+    ("not a version 1 knob file": ``what`` names it) for anything else."""
+    raw = loads_json(data)
+    if not isinstance(raw, dict) or raw.get("version") != version or not isinstance(raw.get(field), kind):
+        raise ValueError(f"not a version {version} {what}")
+    return raw
 
 
 def json_dict(path: Path) -> dict[str, Any]:

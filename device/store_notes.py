@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from device.store_layout import versioned
 from export.atomic import write_atomic
 
 VERSION = 1
@@ -42,12 +43,7 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 def parse_records(data: bytes, key: str) -> Records:
     """The records of a file's bytes, by their ``key`` field (a text); ValueError when it is not such a file.  A
     record that is no object or has no text ``key`` is left out (one bad record loses only itself)."""
-    try:
-        raw = json.loads(data)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-    if not isinstance(raw, dict) or raw.get("version") != VERSION or not isinstance(raw.get("records"), list):
-        raise ValueError(f"not a version {VERSION} record file")
+    raw = versioned(data, VERSION, "records", list, "record file")
     return {str(r[key]): r for r in raw["records"] if isinstance(r, dict) and isinstance(r.get(key), str) and r[key]}
 
 
