@@ -97,8 +97,9 @@ class PackStore(Recovery):
     def deleted(self) -> dict[str, dict[str, Any]]:
         """pid -> the record of a pack deleted (the last :data:`KEEP_DELETED`, oldest first), with ``deleted_by``
         (the paired device: device/store_layout acting_as), ``deleted_at`` (Unix time) and ``deleted_how``
-        ("delete", "prune"): answers name who took it.  Kept in :data:`DELETED_FILE`, so across a restart."""
-        return self._deleted.current()
+        ("delete", "prune"): answers name who took it.  Kept in :data:`DELETED_FILE`, so across a restart; a record
+        edited there into another shape is left out (its answers would fail)."""
+        return {pid: r for pid, r in self._deleted.current().items() if _deletion_shaped(r)}
 
     def pointer(self) -> Pointer:
         """The active pointer; an unreadable one reads as nothing active (:meth:`recover` reports and sets it aside)."""
@@ -437,3 +438,11 @@ def _kind(kind: str) -> str:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def _deletion_shaped(record: dict[str, Any]) -> bool:
+    """Whether a kept pack deletion has the fields' types the answers read (texts or none, a time that is a number)."""
+    texts = all(isinstance(record.get(k), (str, type(None))) for k in ("kind", "name", "version", "deleted_by",
+                                                                        "deleted_how"))
+    at = record.get("deleted_at")
+    return texts and (at is None or (isinstance(at, (int, float)) and not isinstance(at, bool)))

@@ -144,11 +144,17 @@ def acting() -> Acting:
 
 
 def loads_json(data: bytes) -> Any:
-    """``json.loads`` of a store file's bytes, whose every failure is a ValueError (one nested too deeply too)."""
+    """``json.loads`` of a store file's bytes, whose every failure is a ValueError (one nested too deeply too, and
+    NaN or Infinity, which Python's json takes and no file of the box writes: a time of -Infinity made an answer
+    fail, p46 review)."""
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_no_constant)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no number a store file holds")
 
 
 def versioned(data: bytes, version: int, field: str, kind: type, what: str) -> dict[str, Any]:

@@ -111,10 +111,10 @@ class Box:
             self._stopping = True
             pool, self._validator, workers = self._validator, None, list(self._workers)
         ended = pool is None or end_worker(pool, workers, wait_s)
-        self.libraries.shutdown(tagging_s)
+        stopped = self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
-        return ended
+        return ended and stopped
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is

@@ -353,7 +353,7 @@ def _keep_session(request: Request, tid: str) -> SessionKeep:
         if not has_mode or owner is None:
             return SessionKeep(kept=False)
         if owner.tid != tid:
-            raise refuse_end(owner, live, box_of(request).tokens.name(tid), "kept")
+            raise _told(sessions, tid, refuse_end(owner, live, box_of(request).tokens.name(tid), "kept"))
         if live is not None and live.get("state") in LIVE:
             return SessionKeep(kept=False)         # the capture playing holds it; its end starts the 5 minutes
         try:

@@ -60,7 +60,8 @@ KEEP_DELETED = 16               # how many deleted libraries' records :attr:`Lib
 
 class LibraryGone(KeyError):
     """No library ``lid`` on the box (a KeyError, as before), with ``record``: who deleted it and when, where the box
-    deleted it since it started (``{"id", "name", "by", "at"}``: :attr:`Libraries.deleted`), else None."""
+    deleted it lately (``{"id", "name", "by", "at"}``: :attr:`Libraries.deleted`, the last 16, kept across a restart),
+    else None."""
 
     def __init__(self, lid: str, record: dict[str, Any] | None) -> None:
         super().__init__(lid)

@@ -264,11 +264,11 @@ class Tagging:
         self.interrupted = []
         return started
 
-    def shutdown(self, timeout_s: float = 10.0) -> None:
+    def shutdown(self, timeout_s: float = 10.0) -> bool:
         """The box is stopping: every tagging stops after the batch it is on, its record left saying ``tagging`` so the
         next start carries it on (:meth:`resume`), and its thread is waited for (up to ``timeout_s`` in all).  A
         tagging thread still inside the tagger's native code when the process exited aborted it ("terminate called
-        without an active exception", exit 134: a crash to a service manager)."""
+        without an active exception", exit 134: a crash to a service manager).  True when every tagging stopped."""
         with self._lock:
             self._shutting = True
             running = [(lid, t) for lid, t in self._threads.items() if t.is_alive()]
@@ -280,6 +280,7 @@ class Tagging:
             thread.join(max(0.0, end - time.monotonic()))
             if thread.is_alive():
                 log.warning("library %s: its tagging did not stop in %.0f s as the box stops", lid, timeout_s)
+        return not any(thread.is_alive() for _, thread in running)
 
     def waiting(self) -> list[str]:
         """The libraries uploaded while no tagger pack was active (state ``untagged``, :data:`NO_TAGGER`), oldest
