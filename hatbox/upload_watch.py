@@ -64,7 +64,9 @@ class AnswerWatch:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:
-        answered = kind is None             # the request returned: its answer is taken
+        # the request ended by itself (its answer taken, or a refusal or failure of its own): only a KeyboardInterrupt
+        # is the give-up's (or Ctrl-C); a refusal raised as the give-up fired kept its SIGINT coming (p46 review)
+        answered = kind is None or not issubclass(kind, KeyboardInterrupt)
         try:
             self._claim(answered)
         except KeyboardInterrupt:           # the give-up's SIGINT landed here, after the answer was taken

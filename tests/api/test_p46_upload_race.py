@@ -88,3 +88,16 @@ def test_a_give_up_whose_sigint_lands_during_the_request_still_gives_the_box_up(
             _wait_for(late_kill)
             time.sleep(1.0)                 # the request still waits: the SIGINT ends it
     assert watch.gone and not watch.answered
+
+
+def test_a_refusal_taken_as_the_give_up_fires_stands_too(late_kill: list[int]) -> None:
+    """p46 review: a box's refusal (raised inside the watch) as the give-up fired did not count as its answer: the
+    SIGINT still landed later as a stray Ctrl-C."""
+    from hatbox.errors import HatboxError
+    watch = _dead_box_watch()
+    with pytest.raises(HatboxError, match="refused"):
+        with watch:
+            _wait_for(late_kill)
+            raise HatboxError("the box refused: not a pack")
+    assert not _stray_interrupt(), "the give-up's SIGINT landed after the refusal was taken"
+    assert watch.answered and not watch.gone
