@@ -195,4 +195,3 @@ class MidiHub:
             except OSError as exc:
                 self.warn(f"the learned MIDI bindings could not be saved in {self.path} ({exc.strerror or exc}): "
                           f"they hold until the box stops")
-

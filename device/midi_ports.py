@@ -49,6 +49,7 @@ BOX_PORT = "hatbox"                            # the box's own virtual input por
 TIMED_OPS = ("note_on", "note_off", "sustain", "choke")  # controls stamped with when their MIDI message came (``at``)
 READ_TOGETHER_S = 0.0005                       # s: a message whose callback starts this soon after the last one
                                                # returned was waiting with it (one read of the port): the same stamp
+READ_AT_MOST_S = 0.002                         # s: ... but one stamp lasts no longer than this (a dense stream)
 RELAY_DEPTH = 4096                             # controls queued for the engine before a MIDI reader waits
 RELAY_BATCH = 64                               # controls queued up meanwhile, handed on in one round trip at most
 CLOSING_CHECK_S = 0.1                          # s: how often a reader waiting for room in the relay looks for a stop
@@ -428,9 +429,11 @@ class Translator:
         """When this message came: now, or for a message that was waiting behind the last one (its callback starts
         within :data:`READ_TOGETHER_S` of the last one's return: several messages read in one poll, a chord come
         late) the last one's stamp, so that the notes of one read start on the same sample (forty-sixth stop: each
-        had its own stamp, a few samples apart)."""
+        had its own stamp, a few samples apart).  One stamp lasts :data:`READ_AT_MOST_S` at most: in a dense stream
+        (aftertouch, a backlog) every message starts within the gap of the last, and the first's stamp was kept for
+        all of them (p46 review: 200 messages, one stamp 60 ms old at the last)."""
         now = time.monotonic()
-        if now - self._read_end > READ_TOGETHER_S:
+        if now - self._read_end > READ_TOGETHER_S or now - self._read_at > READ_AT_MOST_S:
             self._read_at = now
         return self._read_at
 

@@ -247,7 +247,7 @@ class PackTagger:
     def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
         """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` (:meth:`heard`
         goes on from there to the file's first sound when the head is silent); a file with no samples at all comes
-        back as [C, 0] (see :meth:`why_not`)."""
+        back as [C, 0] (:meth:`heard` says why it gets no tags)."""
         audio, rate = read_channels(path, self.seconds, empty_ok=True)
         return audio, rate, audio.shape[-1] < int(np.ceil(rate * self.seconds))
 
@@ -256,11 +256,6 @@ class PackTagger:
         head is silent) and why it gets no tags ("" when it gets them); :meth:`fit` makes the clip of it."""
         audio, rate, whole = self.decode(path)
         return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens")
-
-    def why_not(self, path: Path, audio: np.ndarray, rate: int, whole: bool) -> str:
-        """Why ``path`` gets no tags, its head being ``audio`` [C, n] at ``rate`` Hz from :meth:`decode` (``whole``:
-        all of it); "" when it gets them (also when the head is silent and a sound comes later: :meth:`heard`)."""
-        return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens").why
 
     def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """``audio`` (mono [n], or channels [C, n]: their :func:`device.library.decode.mix`) at ``rate`` Hz ->

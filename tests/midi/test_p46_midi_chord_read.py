@@ -17,7 +17,7 @@ import pytest
 
 from device.audio.sampler import STAMP_SLACK_S, SamplerSource
 from device.midi import MidiMap
-from device.midi_ports import READ_TOGETHER_S, translator
+from device.midi_ports import READ_AT_MOST_S, READ_TOGETHER_S, translator
 from tests.tagger.conftest import SAMPLER_BLOCK, SAMPLER_RATE, write_wav
 
 RATE, BLOCK = SAMPLER_RATE, SAMPLER_BLOCK
@@ -83,6 +83,17 @@ def test_a_message_that_comes_on_its_own_later_keeps_its_own_stamp(clock: Clock)
     clock.t += 4 * READ_TOGETHER_S                       # the port idle meanwhile: the next note is its own read
     callback(mido.Message("note_on", channel=9, note=38, velocity=100))
     assert got[1]["at"] - got[0]["at"] == pytest.approx(4 * READ_TOGETHER_S)
+
+
+def test_a_dense_stream_does_not_keep_one_stamp_for_ever(clock: Clock) -> None:
+    """p46 review: 200 messages each 0.3 ms after the last one's return shared one stamp, 60 ms old at the last."""
+    got: list[dict[str, Any]] = []
+    callback = translator(MidiMap(), got.append)
+    for i in range(200):
+        callback(mido.Message("note_on", channel=9, note=36 + i % 8, velocity=100))
+        clock.t += 0.6 * READ_TOGETHER_S
+    ages = [1000.0 + i * 0.6 * READ_TOGETHER_S - c["at"] for i, c in enumerate(got)]
+    assert max(ages) <= READ_AT_MOST_S + 1e-9 and len({c["at"] for c in got}) > 1
 
 
 def _played(clock: Clock, tmp_path: Path, notes: tuple[int, ...]) -> np.ndarray:

@@ -79,7 +79,7 @@ def readable(items: list[Item], rate: int, n: int, heard_rate: int = 0
     decoded here (as far as a clip reaches: the head of a long file), so a file whose header reads but whose
     audio does not (NaN or infinite samples, say) is skipped and named like one that does not open, and
     training never stops half-way over it; a file `hatbox tag` would skip as silent (peak under -90 dBFS)
-    or too short is left out too (:func:`trainer.tagger.data.nothing_to_hear`).  A tag left with no usable
+    or too short is left out too (device.library.runner.from_first_sound).  A tag left with no usable
     file is a DataError naming that tag's files: training without it would drop the user's tag silently."""
     kept, clips, skipped, silent = decode_clips(items, rate, n, progress=True, heard_rate=heard_rate)
     lost = sorted(set(tag_counts(items)) - set(tag_counts(kept)))
