@@ -90,7 +90,7 @@ def kept_bytes(kept: Kept, kept_at: float | None = None) -> bytes:
 
 def written_at(path: Path) -> float | None:
     """When the knob file at ``path`` says it was written (its ``kept_at``); None: no file, or one from before the
-    forty-fifth stop (or not readable: :func:`load_kept` says that)."""
+    forty-fifth stop (or not readable: :func:`read_kept` says that)."""
     try:
         return kept_at_of(path.read_bytes())
     except OSError:
@@ -135,16 +135,11 @@ def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float
     return f"{problem}: knobs play as turned, but after a restart they come back {back}"
 
 
-def load_kept(path: Path) -> tuple[Kept, str | None]:
-    """(the knobs kept at ``path``, none when there is no file; a start warning or None).  A damaged file (a cut
-    write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob starts at its default."""
-    kept, _, warning = read_kept(path)
-    return kept, warning
-
-
 def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
-    """:func:`load_kept` and the file's ``kept_at`` (:func:`kept_at_of`) from one reading of ``path`` (p46: the
-    start read knobs.json twice, three times after a clean stop)."""
+    """(the knobs kept at ``path``, none when there is no file; the file's ``kept_at`` (:func:`kept_at_of`); a start
+    warning or None) from one reading of ``path`` (p46: the start read knobs.json twice, three times after a clean
+    stop).  A damaged file (a cut write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob
+    starts at its default."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -195,10 +190,10 @@ def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = Non
     return f"knobs restored {how}: {', '.join(named[:SHOWN])}{more}"
 
 
-def _take_mark(path: Path, kept_at: Any = ...) -> bool:
+def _take_mark(path: Path, kept_at: float | None) -> bool:
     """Whether the last run stopped cleanly with its knobs all in ``path``: its mark there names the file's own
     ``kept_at`` (a write after the mark, by a later run that then crashed, makes it stale by itself; p45 review;
-    ``kept_at``: the file's as already read, else it is read here).  The mark is taken away (a removal works on a
+    ``kept_at``: the file's, as :func:`read_kept` read it).  The mark is taken away (a removal works on a
     full disk), so this run's end says it again or not."""
     mark = path.with_name(path.name + STOPPED)
     try:
@@ -208,7 +203,7 @@ def _take_mark(path: Path, kept_at: Any = ...) -> bool:
     with contextlib.suppress(OSError):
         mark.unlink()
         fsync_dir(mark.parent)
-    return said == repr(written_at(path) if kept_at is ... else kept_at)
+    return said == repr(kept_at)
 
 
 def _set_mark(path: Path) -> None:

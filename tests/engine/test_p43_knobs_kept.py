@@ -193,7 +193,7 @@ def test_a_damaged_file_is_set_aside_said_and_every_knob_starts_at_its_default(
                                                b'"value": NaN}]}}}', b'{"version": 9, "slots": {}}', b"\xff\xfe"])
 def test_what_is_not_a_knob_file_reads_as_damaged(store: Path, bad: bytes) -> None:
     (store / KNOB_FILE).write_bytes(bad)
-    kept, warning = knob_store.load_kept(store / KNOB_FILE)
+    kept, _, warning = knob_store.read_kept(store / KNOB_FILE)
     assert kept == {} and warning is not None and (store / "knobs.json.damaged").exists()
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.knob_store import KNOB_FILE, STOPPED, _set_mark, _take_mark, kept_bytes
+from device.knob_store import KNOB_FILE, STOPPED, _set_mark, _take_mark, kept_bytes, written_at
 
 
 def test_a_mark_from_a_clean_stop_is_taken_once(tmp_path: Path) -> None:
     path = tmp_path / KNOB_FILE
     path.write_bytes(kept_bytes({}, 100.0))
     _set_mark(path)
-    assert _take_mark(path) is True
-    assert not path.with_name(path.name + STOPPED).exists() and _take_mark(path) is False
+    assert _take_mark(path, written_at(path)) is True
+    assert not path.with_name(path.name + STOPPED).exists() and _take_mark(path, written_at(path)) is False
 
 
 def test_a_write_after_the_mark_makes_it_stale(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_a_write_after_the_mark_makes_it_stale(tmp_path: Path) -> None:
     path.write_bytes(kept_bytes({}, 100.0))
     _set_mark(path)
     path.write_bytes(kept_bytes({}, 200.0))       # a later run kept its knobs, then the power went
-    assert _take_mark(path) is False
+    assert _take_mark(path, written_at(path)) is False
     assert not path.with_name(path.name + STOPPED).exists()
 
 
