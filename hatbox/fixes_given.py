@@ -7,8 +7,6 @@ written before a `--delete`) uploaded the library, then failed "cannot use fixes
 is not a database", exit 2, and the box's 3 corrections were lost with the library.  Torch-free."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from hatbox.errors import DataError, HatboxError
@@ -42,28 +40,34 @@ def given_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
 
 
 def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
-    """The rows of the corrections CSV ``path`` (``path,tag[,tag...]``, a ``#`` comment line and a ``path`` header
-    skipped, the tagger's CSV rules: UTF-8 or Excel's encodings, commas, semicolons or tabs): file -> tags, a relative
-    path read from the CSV's folder.  HatboxError when it is no such CSV (binary data, a row without a tag)."""
-    from trainer.csvtext import csv_text_encoding, listed_file, separator
+    """The rows of the corrections CSV ``path`` (``path,tag[,tag...]``) read by the tagger's own CSV reader
+    (trainer.csvrows: its encodings, separators, header, comment and quote rules, and every tag checked by
+    export.manifest's rules): file -> tags, a relative path read from the CSV's folder.  HatboxError, before a
+    byte is sent, when it is no such CSV (binary data, a row without a tag) or a tag is one no pack can hold."""
+    from trainer.csvrows import csv_rows
+    from trainer.csvtext import listed_file
     try:
-        text, encoding = csv_text_encoding(path)
+        rows, encoding = csv_rows(path, [])
     except DataError as exc:
-        raise _not_fixes(shown, Exception.__str__(exc)) from None
+        raise _refused(path, shown, exc) from None
     found: dict[Path, list[str]] = {}
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text, None, comment="#"))
-    try:
-        for row in reader:
-            cells = [c.strip() for c in row if c.strip()]
-            if not cells or cells[0].startswith("#") or (not found and cells[0].lower() == "path"):
-                continue
-            if len(cells) < 2:
-                raise _not_fixes(shown, f"line {reader.line_num} has a path but no tag")
-            tags = found.setdefault(listed_file(path.parent, cells[0], encoding=encoding), [])
-            tags += [t for t in cells[1:] if t not in tags]
-    except csv.Error as exc:
-        raise _not_fixes(shown, f"line {reader.line_num} is not valid CSV ({exc})") from None
+    for name, tags, _line in rows:
+        had = found.setdefault(listed_file(path.parent, name, encoding=encoding), [])
+        had += [t for t in tags if t not in had]
     return found
+
+
+def _refused(path: Path, shown: str, exc: DataError) -> HatboxError:
+    """The error for the ``--fixes`` CSV ``path`` (``shown``: as messages name it) the reader refused (``exc``): a
+    tag no pack can hold is the CSV's to mend, with the command to run again; anything else says it is no
+    corrections CSV."""
+    from export.manifest import TAG_RULE
+    said = Exception.__str__(exc).removeprefix(f"{path}: ")
+    if " not allowed: " not in said:
+        return _not_fixes(shown, said)
+    return HatboxError(f"--fixes {shown}: {said}; nothing was sent",
+                       hint=f"a tag must be {TAG_RULE}: mend it in {shown}, then run hatbox push-library SRC "
+                            f"--fixes {shown} again (or --no-fixes to send the library without them)")
 
 
 def _not_fixes(shown: str, why: str) -> HatboxError:

@@ -54,11 +54,11 @@ def fixes_words_of(client: Any, lib: dict[str, Any]) -> str:
     (failed, cancelled, still tagging, untagged) may hold corrections the box's list leaves out (forty-sixth stop,
     QA: a library failed at its start asked "with its tags (no file corrected)?" though a laptop had sent it one):
     for such a library "no file corrected" is not known, and the question says "its tags and its corrections"; a
-    count is said with "and any of files not tagged yet"."""
+    count is said with "and any corrections of files not tagged yet"."""
     goes = tags_and_fixes(client, lib)
     if lib.get("state") == TAGGED_TO_THE_END or goes == ITS_CORRECTIONS:
         return goes
-    return ITS_CORRECTIONS if "no file corrected" in goes else f"{goes}, and any of files not tagged yet"
+    return ITS_CORRECTIONS if "no file corrected" in goes else f"{goes}, and any corrections of files not tagged yet"
 
 
 def keep_fixes_words(lid: str, goes: str) -> str:
@@ -69,8 +69,8 @@ def keep_fixes_words(lid: str, goes: str) -> str:
     if "corrections" not in goes or "no file corrected" in goes or goes == ITS_CORRECTIONS:
         return ""
     return (f"to keep the corrections, first: hatbox box-library {shlex.quote(safe_text(lid))} --export-fixes "
-            "FILE.csv (a file outside the library's folder); hatbox push-library FOLDER --fixes FILE.csv sends them "
-            "back")
+            "FILE.csv --folder FOLDER (FOLDER: the library's folder on this computer; FILE.csv outside it); "
+            "hatbox push-library FOLDER --fixes FILE.csv sends them back")
 
 
 def silenced_notes(body: Any, asked: list[str]) -> list[str]:

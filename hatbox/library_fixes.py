@@ -166,7 +166,9 @@ def send_fixes(client: Any, lid: str, db: Path, src: Path, went: str = "went wit
     try:
         body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
     except HatboxError as exc:
-        raise not_sent(exc, lid, len(fixes), shown, src) from None
+        from device.library.db import IN_LIBRARY
+        own = src.is_dir() and db.resolve() == (src / IN_LIBRARY).resolve()     # found by the push itself
+        raise not_sent(exc, lid, len(fixes), shown, src, given=not own) from None
     if int(body["kept"]) or not body.get("kept_on_box"):
         print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
               f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
@@ -229,11 +231,13 @@ def _more(listed: list[Any]) -> list[str]:
     return [f"    and {len(listed) - KEPT_NAMED} more"] if len(listed) > KEPT_NAMED else []
 
 
-def not_sent(exc: HatboxError, lid: str, count: int, shown: str, src: Path) -> HatboxError:
+def not_sent(exc: HatboxError, lid: str, count: int, shown: str, src: Path, given: bool = True) -> HatboxError:
     """The error of corrections (``count`` files, from ``shown``) that did not reach library ``lid`` (``exc``: why):
-    the library is on the box without them; the same push-library sends them to it."""
+    the library is on the box without them; the same push-library sends them to it (with ``--fixes`` and the file
+    unless ``given`` is False: the database the push finds in the folder itself)."""
     import shlex
-    again = f"hatbox push-library {shlex.quote(safe_text(str(src)))}"
+    fixes = f" --fixes {shlex.quote(shown)}" if given else ""
+    again = f"hatbox push-library {shlex.quote(safe_text(str(src)))}{fixes}"
     first = Exception.__str__(exc)
     return HatboxError(f"{first}; library {safe_text(lid)} is on the box, but your corrections of "
                        f"{count_words(count, 'file')} (from {shown}) did not reach it",

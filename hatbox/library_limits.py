@@ -56,32 +56,49 @@ def check_folder(src: Path, seen: Census, fixes: Path | None, limits: Limits) ->
     shown = safe_text(str(src))
     if seen.files > limits.max_files:
         raise HatboxError(f"{shown} holds {seen.files:,} files; the box takes at most {limits.max_files:,} in one "
-                          "library; nothing was packed or sent", hint=split_hint(src, seen, fixes, limits))
+                          "library; nothing was packed or sent", hint=split_hint(src, seen, fixes, limits, "files"))
     if seen.file_bytes > limits.max_total_bytes:
         raise HatboxError(f"{shown}'s files come to {bytes_words(seen.file_bytes)}; the box takes at most "
                           f"{bytes_words(limits.max_total_bytes)} in one library; nothing was packed or sent",
-                          hint=split_hint(src, seen, fixes, limits))
+                          hint=split_hint(src, seen, fixes, limits, "bytes"))
 
 
-def split_hint(src: Path, seen: Census, fixes: Path | None, limits: Limits) -> str:
-    """How to send folder ``src`` in parts: its folders one at a time, the biggest named with their counts (one over
-    the limit itself: its own folders), files at its top in a folder of their own, and ``--fixes`` for the
-    corrections of the folder's database (a part's push looks for a database in the part only)."""
-    folders = sorted(((n, top) for top, n in seen.by_top.items() if top), reverse=True)
+def split_hint(src: Path, seen: Census, fixes: Path | None, limits: Limits, crossed: str = "files") -> str:
+    """How to send folder ``src`` in parts (``crossed``: the limit it is over, "files" or "bytes"): its folders one
+    push at a time, the biggest by that measure named with their files and bytes (one over a limit itself: its own
+    folders), files at its top in a folder of their own, and ``--fixes`` for the corrections of the folder's
+    database (a part's push looks for a database in the part only)."""
+    from device.library.archive_members import bytes_words
+    each = (f"at most {limits.max_files:,} files" if crossed == "files"
+            else f"at most {bytes_words(limits.max_total_bytes)}")
+    measure = seen.by_top if crossed == "files" else seen.bytes_by_top
+    folders = sorted((top for top in seen.by_top if top), key=lambda t: (-measure.get(t, 0), t))
     if not folders:
-        return f"split {safe_text(src.name or str(src))} into folders of at most {limits.max_files:,} files each, " \
-               "then send them one at a time"
-    named = [f"{shlex.quote(safe_text(str(src / top)))} ({count_words(n, 'file')}"
-             f"{': over the limit itself, send its own folders' if n > limits.max_files else ''})"
-             for n, top in folders[:NAMED_FOLDERS]]
-    more = f" and {count_words(len(folders) - NAMED_FOLDERS, 'more folder')}" if len(folders) > NAMED_FOLDERS else ""
+        return f"split {safe_text(src.name or str(src))} into folders of {each} each, then send them one push at a time"
+    named = [_part(src, top, seen, limits) for top in folders[:NAMED_FOLDERS]]
+    more = f"; and {count_words(len(folders) - NAMED_FOLDERS, 'more folder')}" if len(folders) > NAMED_FOLDERS else ""
     loose = seen.by_top.get("", 0)
-    top = (f"; the {count_words(loose, 'file')} at its top: move {'it' if loose == 1 else 'them'} into a folder of "
-           "their own" if loose else "")
+    top = (f"; the {files_words(loose)} at its top: move {'it' if loose == 1 else 'them'} into a folder of "
+           f"{'its' if loose == 1 else 'their'} own" if loose else "")
     went = (f"; your corrections go with each: add --fixes {shlex.quote(safe_text(str(fixes)))}"
             if fixes is not None else "")
-    return (f"send its folders one at a time, each under {limits.max_files:,} files: hatbox push-library "
-            f"{', '.join(named)}{more}{top}{went}")
+    return (f"send its folders one push at a time, each with {each}: hatbox push-library {'; then '.join(named)}"
+            f"{more}{top}{went}")
+
+
+def files_words(n: int) -> str:
+    """``n`` files in words, with thousands separators: "1 file", "12,000 files"."""
+    return f"{n:,} {'file' if n == 1 else 'files'}"
+
+
+def _part(src: Path, top: str, seen: Census, limits: Limits) -> str:
+    """The folder ``top`` of ``src`` as a split hint names it: its path, files and bytes, flagged when it is over
+    one of the limits itself."""
+    from device.library.archive_members import bytes_words
+    n, size = seen.by_top.get(top, 0), seen.bytes_by_top.get(top, 0)
+    over = n > limits.max_files or size > limits.max_total_bytes
+    return (f"{shlex.quote(safe_text(str(src / top)))} ({files_words(n)}, {bytes_words(size)}"
+            f"{': over the limit itself, send its own folders' if over else ''})")
 
 
 def check_archive(src: Path, refusal: str) -> None:
@@ -89,8 +106,18 @@ def check_archive(src: Path, refusal: str) -> None:
     (``refusal``: the box's own reader's words on it, hatbox.archive_look; "" when it read through)."""
     if refusal.startswith(LIMIT_REFUSALS):
         raise HatboxError(f"{safe_text(src.name)}: {refusal} (the box's limits for one library); nothing was sent",
-                          hint="split it into several archives (a folder of it in each) and send them one at a "
-                               "time, or send the folder itself a part at a time: hatbox push-library FOLDER")
+                          hint=archive_hint(refusal))
+
+
+def archive_hint(refusal: str) -> str:
+    """What to do about an archive the box's limits refuse (``refusal``, archive_members' words): one that expands
+    too many-fold (silence compresses well) is fine as a folder, which goes as an uncompressed tar; one too big is
+    split."""
+    if "-fold" in refusal:
+        return ("send the folder itself instead (unpack the archive first): hatbox push-library FOLDER packs it "
+                "uncompressed, which the box takes")
+    return ("split it into several archives (a folder of it in each) and send them one push at a time, or send the "
+            "folder itself: hatbox push-library FOLDER says how to split it")
 
 
 def packing_line(src: Path, seen: Census) -> str:

@@ -23,9 +23,11 @@ class Census:
 
     files: int = 0                 # regular files that will be packed (the tar's members: it holds no folder's)
     file_bytes: int = 0            # their sizes together (what the box unpacks)
-    packed: int = 1024             # about the tar's own size (see :func:`packed_bytes`)
+    packed: int = 1024             # about the tar's own size: a 512-byte header and padding to 512 a file, a header
+    #                                a folder, two closing blocks, whole 10 KiB records
     biggest: list[tuple[str, int]] = field(default_factory=list)   # (path inside, bytes) of files over ``big``
     by_top: dict[str, int] = field(default_factory=dict)           # files under each top folder ("" for the top's)
+    bytes_by_top: dict[str, int] = field(default_factory=dict)     # their bytes, by the same keys
 
 
 def census(folder: Path, big: int | None = None, leave: frozenset[str] = frozenset()) -> Census:
@@ -55,16 +57,9 @@ def _count_file(seen: Census, rel: str, size: int, big: int | None) -> None:
     seen.packed += 512 + -(-size // 512) * 512
     top = rel.split("/", 1)[0] if "/" in rel else ""
     seen.by_top[top] = seen.by_top.get(top, 0) + 1
+    seen.bytes_by_top[top] = seen.bytes_by_top.get(top, 0) + size
     if big is not None and size > big:
         seen.biggest.append((rel, size))
-
-
-def packed_bytes(folder: Path) -> int:
-    """About how many bytes the tar of ``folder`` will be (:func:`pack_directory`: a 512-byte header and padding to
-    512 per file, a header per folder, two closing blocks, whole 10 KiB records), from its files' sizes: what the
-    box's limit is checked against before the archive is made (it was made first: 4 GB copied into the temporary
-    folder, 22 s with nothing on screen, and then refused).  Files that cannot be read count as nothing here."""
-    return census(folder).packed
 
 
 def _add_regular(tf: tarfile.TarFile, path: Path, arcname: str) -> bool:

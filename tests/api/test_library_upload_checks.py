@@ -232,12 +232,12 @@ def test_box_library_id_wait_follows_a_tagging_to_its_end(paired_server, tmp_pat
 def test_the_folder_size_leaves_out_what_is_not_packed(tmp_path: Path) -> None:
     """Review (twenty-seventh stop): hidden folders (.git/) and a --links folder of links counted, so a library that
     fits was refused."""
-    from device.library.folder_tar import packed_bytes
+    from device.library.folder_tar import census
     lib = tmp_path / "kit"
     (lib / ".git").mkdir(parents=True)
     (lib / "k.wav").write_bytes(b"x" * 100_000)
     (lib / ".git" / "pack").write_bytes(b"x" * 1_000_000)
     (lib / "by-tag").mkdir()
     (lib / "by-tag" / "k.wav").symlink_to(lib / "k.wav")
-    assert 100_000 < packed_bytes(lib) < 130_000
-    assert pack_directory(lib, tmp_path / "k.tar").stat().st_size <= packed_bytes(lib) + 20_480   # about
+    assert 100_000 < census(lib).packed < 130_000
+    assert pack_directory(lib, tmp_path / "k.tar").stat().st_size <= census(lib).packed + 20_480   # about

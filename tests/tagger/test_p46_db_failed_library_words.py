@@ -1,7 +1,7 @@
 """p46 QA "reg": a library whose tagging failed at its start (device.library.db's open race) was deleted after the
 question "...with its tags (no file corrected)? [y/N]" though a laptop had sent it a correction: the box lists a
 correction with the file the tagger wrote a row for.  Now a library not tagged to the end says "its tags and its
-corrections" (a count it has: "..., and any of files not tagged yet").  And `push-library --wait`'s bar says
+corrections" (a count it has: "..., and any corrections of files not tagged yet").  And `push-library --wait`'s bar says
 "5 of 5 files", not "5 of 5 file"."""
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_a_failed_library_says_the_corrections_it_lists_and_any_others(tmp_path,
     lid = _tagged_library(tmp_path, paired_server)
     _as_failed(paired_server, lid, keep=("kicks/k0.wav",))
     question, _ = _question(lid, monkeypatch, capsys)
-    assert "your corrections of 1 file, and any of files not tagged yet?" in question, question
+    assert "your corrections of 1 file, and any corrections of files not tagged yet?" in question, question
 
 
 def test_a_library_tagged_to_the_end_is_asked_as_before(tmp_path, paired_server, monkeypatch, capsys) -> None:

@@ -74,7 +74,7 @@ def test_a_fixes_file_that_is_neither_is_refused_before_anything_is_sent(tmp_pat
     no_tag = tmp_path / "rev-fixes.csv"
     no_tag.write_text("path,tags\nkicks/k0.wav\n")
     assert main(["push-library", str(lib), "--fixes", str(no_tag), "--quiet"]) == 2
-    assert "line 2 has a path but no tag" in capsys.readouterr().err
+    assert "line 2: row ['kicks/k0.wav'] has a path but no tag" in capsys.readouterr().err
     assert sent == [] and paired_server.app.state.box.libraries.list() == []
 
 

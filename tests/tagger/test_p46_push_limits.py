@@ -47,9 +47,10 @@ def test_a_folder_over_20000_files_is_refused_before_packing_with_how_to_split(t
     err = capsys.readouterr().err
     assert f"{lib} holds 20,001 files; the box takes at most 20,000 in one library; nothing was packed or sent" \
         in err, err
-    assert "send its folders one at a time, each under 20,000 files" in err, err
-    assert "'" + str(lib / "808 & 909") + "' (12000 files), '" + str(lib / "Loops (2019)") + "' (8000 files)" in err
-    assert "the 1 file at its top: move it into a folder of their own" in err, err
+    assert "send its folders one push at a time, each with at most 20,000 files: hatbox push-library" in err, err
+    assert "'" + str(lib / "808 & 909") + "' (12,000 files, 0 bytes); then '" + str(lib / "Loops (2019)") + \
+        "' (8,000 files, 0 bytes)" in " ".join(err.split()), err
+    assert "the 1 file at its top: move it into a folder of its own" in err, err
     assert "--fixes" not in err.split("hint:")[1]               # --no-fixes: no corrections to carry
     assert sent == [] and paired_server.app.state.box.libraries.list() == []
 
@@ -68,7 +69,8 @@ def test_the_split_hint_carries_the_parents_corrections(tmp_path, monkeypatch, c
     with pytest.raises(Exception) as caught:
         library_limits.folder_fits(lib, fixes, {})
     hint = caught.value.hint
-    assert "(9 files: over the limit itself, send its own folders), " in hint and "Samples/kit (4 files)" in hint, hint
+    assert "(9 files, 0 bytes: over the limit itself, send its own folders); then " in hint, hint
+    assert "Samples/kit (4 files, 0 bytes)" in hint, hint
     assert hint.endswith(f"your corrections go with each: add --fixes {fixes}"), hint
 
 

@@ -23,8 +23,6 @@ silent head is heard from that sound, as `hatbox tag` hears it (:func:`_heard`).
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import random
 from collections import Counter
@@ -37,16 +35,16 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.mel import tagger_clip
 from device.library.member_checks import NO_AUDIO, audio_problem
-from export.manifest import TAG_RULE, normal_tag, tag_problem
+from export.manifest import normal_tag, tag_problem
 from hatbox.errors import AudioFileError, DataError
 from hatbox.text import count_words
-from trainer.csvtext import (csv_text_encoding, encoding_note, listed_file, missing_error, separator,
-                             separator_note)
+from trainer.csvrows import SOURCE_HINT, csv_rows
+from trainer.csvrows import refuse_bad_tags as _refuse_bad_tags
+from trainer.csvtext import listed_file, missing_error
 
 if TYPE_CHECKING:
     from device.library.runner import Heard
 
-SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,tag rows"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
@@ -99,15 +97,6 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
     items = list(merged.values())
     return later_source_wins(items, source_of, [str(s) for s in sources], notes if notes is not None else []) \
         if len(sources) > 1 else items
-
-
-def _refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
-    """DataError naming every (tag, where it came from, why) in ``bad``, if any."""
-    if bad:
-        shown = "; ".join(f"{tag!r} ({where}{'' if why == TAG_RULE else ': ' + why})" for tag, where, why in bad[:5])
-        more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise DataError(f"{src}: {count_words(len(bad), 'tag')} not allowed: {shown}{more}",
-                        hint=f"a tag must be {TAG_RULE}; rename the folder or fix the CSV")
 
 
 def _ignored(rel: Path) -> bool:
@@ -214,38 +203,7 @@ def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
 
 
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
-    rows, bad = [], []
-    text, encoding = csv_text_encoding(path)
-    said = encoding_note(path, encoding)
-    notes.extend([f"note: {said}"] if said else [])
-    sep = separator(text, None, comment="#")
-    said = separator_note(str(path), sep)
-    notes.extend([f"note: {said}"] if said else [])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    first, end = True, 0
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num           # the lines this row was read from
-            if any("\n" in c or "\r" in c for c in row):      # no path or tag holds a line break: a stray quote
-                raise _unclosed_quote(path, text, start, end)
-            cells = [c.strip() for c in row if c.strip()]
-            if not cells or cells[0].startswith("#"):
-                continue
-            header, first = first and _header(path.parent, cells, encoding=encoding), False
-            if header:
-                if cells[0].lower() != "path":
-                    notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
-                                 "read as the header")
-                continue
-            if len(cells) < 2:
-                raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
-            tags = tuple(dict.fromkeys(normal_tag(c) for c in cells[1:]))
-            bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]
-            rows.append((cells[0], tags, reader.line_num))
-    except csv.Error as exc:
-        raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({exc})", hint=SOURCE_HINT) from None
-    _refuse_swapped(path, rows)
-    _refuse_bad_tags(path, bad)
+    rows, encoding = csv_rows(path, notes)        # the one CSV reader (trainer.csvrows)
     found, missing = [], []
     for name, tags, line in rows:
         f = listed_file(path.parent, name, encoding=encoding)
@@ -256,45 +214,6 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     if missing:
         raise missing_error(str(path), path.parent, missing)
     return _merge_repeats(path, found, notes)
-
-
-def _unclosed_quote(path: Path, text: str, start: int, end: int) -> DataError:
-    """The error for a CSV cell that a quote opened on line ``start`` of ``text`` (CSV ``path``) ran on to line
-    ``end``: the csv module reads on to the closing quote, to the end of the file when there is none, and the
-    glued lines were blamed on the last one ("line 13: row [...] has a path but no tag")."""
-    last = len(io.StringIO(text, newline="").readlines())
-    where = "is never closed, so the rest of the file was read as one cell" if end >= last else \
-        f"is only closed on line {end}, so lines {start} to {end} were read as one cell"
-    return DataError(f'{path}: line {start}: a quote (") opens here and {where}',
-                     hint="remove the quote, or close it at the end of its cell: a path or tag needs no quotes")
-
-
-def _audio_name(cell: str) -> bool:
-    """Whether a CSV cell reads as an audio file's name (its suffix is one hatbox reads)."""
-    return Path(cell.replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES
-
-
-def _refuse_swapped(path: Path, rows: list[tuple[str, tuple[str, ...], int]]) -> None:
-    """DataError when CSV ``path``'s rows [(first cell, tags, line)] look like ``tag,path``: a tag cell names an
-    audio file and the first cell does not (its paths were refused as "tags not allowed", with no word of why)."""
-    swapped = [(name, tags, line) for name, tags, line in rows
-               if not _audio_name(name) and any(_audio_name(t) for t in tags)]
-    if swapped:
-        name, tags, line = swapped[0]
-        more = f" (and {count_words(len(swapped) - 1, 'more line')})" if len(swapped) > 1 else ""
-        raise DataError(f"{path}: its columns look swapped: line {line} has {name!r} first and the audio file "
-                        f"{next(t for t in tags if _audio_name(t))!r} after it{more}",
-                        hint="a row is the path first, then its tags (path,tag or path,tag,tag): swap the columns")
-
-
-def _header(folder: Path, cells: list[str], *, encoding: str) -> bool:
-    """Whether ``cells``, a CSV's first row, is its header: ``path`` first, or a first cell that names no file
-    (nor folder) and is no audio file name (``file,label``, ``Sample,Category``)."""
-    if cells[0].lower() == "path":
-        return True
-    if Path(cells[0].replace("\\", "/")).suffix.lower() in audiofile.READABLE_SUFFIXES:
-        return False
-    return not listed_file(folder, cells[0], encoding=encoding).exists()
 
 
 def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -> list[Item]:
