@@ -407,18 +407,6 @@ def _fit(channels: np.ndarray, src_rate: int, rate: int, n: int, heard_rate: int
     return tagger_clip(mix(channels)[:need], src_rate, rate, n, heard_rate)
 
 
-def nothing_to_hear(path: Path, channels: np.ndarray, src_rate: int, rate: int, n: int) -> str:
-    """Why the head of ``path`` (``channels`` [C, m] at ``src_rate`` Hz, read for a clip of ``n`` samples at
-    ``rate`` Hz) is no training sample, or "": the rule `hatbox tag` skips files by
-    (:func:`device.library.runner.not_taggable`: silent, a peak under -90 dBFS on its loudest channel around its
-    DC offset, or no more than an 8- or 16-bit file's dither; or shorter than 1 ms).  A tagger learns nothing from
-    silence, and would learn to call it one of the tags.  A silent head with a sound after it is a training sample,
-    heard from that sound (:func:`_heard`, which :func:`decode_clips` uses)."""
-    from device.library.runner import from_first_sound
-    whole = channels.shape[-1] < int(np.ceil(src_rate * _head_seconds(rate, n)))
-    return from_first_sound(path, channels, src_rate, whole, _head_seconds(rate, n), "training listens").why
-
-
 def load_clips(items: list[Item], rate: int, n: int) -> np.ndarray:
     """[I, n] float32; an unreadable file raises DataError naming it (the first, once all were tried).
     Silent files are decoded like any other (see :func:`decode_clips` for the training rule)."""
@@ -443,7 +431,7 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
             refused = unopenable(it.path) or audio_problem(it.path)[0]    # hatbox tag's and the box's check: a file
         except OSError as exc:                                             # cut short, odd samples
             refused = f"cannot be opened ({os_words(exc)})"
-        if refused and refused != NO_AUDIO:     # (an empty one is left to nothing_to_hear, as hatbox tag does)
+        if refused and refused != NO_AUDIO:     # (an empty one is left to _heard, as hatbox tag does)
             skipped.append((it.path, f"{it.path}: {refused}"))    # named, as a file that does not open is
             continue
         try:
