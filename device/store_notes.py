@@ -24,20 +24,13 @@ from typing import Any
 
 from device.store_layout import versioned
 from export.atomic import write_atomic
+from hatbox.errors import file_state
 
 VERSION = 1
 HALF_AGE_S = 60.0         # a write's temporary file older than this was cut off by a power cut: removed at start
 log = logging.getLogger("hatbox.store")
 
 Records = dict[str, dict[str, Any]]      # key -> record, oldest first
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def parse_records(data: bytes, key: str) -> Records:
@@ -85,7 +78,7 @@ class KeptRecords:
             self._write()
 
     def _reload(self) -> None:
-        stamp = _stamp(self.path)
+        stamp = file_state(self.path)
         if stamp is None or stamp == self._seen:       # no file (or ours): what is in memory stands
             return
         self._seen = stamp
@@ -105,7 +98,7 @@ class KeptRecords:
             log.warning("could not keep the record of %s in %s (%s): it is kept until the box stops", self.what,
                         self.path.name, exc)
             return
-        self._seen = _stamp(self.path)
+        self._seen = file_state(self.path)
 
 
 _WARNED: set[tuple[str, tuple[int, int, int]]] = set()    # (path, stamp) of damaged files said in the log

@@ -10,25 +10,17 @@ library being tagged is read every time, as before, and one that stands still co
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TypeVar
 
+from hatbox.errors import file_state
+
 T = TypeVar("T")
 SETTLE_S = 2.0          # s a file must have stood unchanged before a figure read from it is kept
 
-Stamp = Optional[tuple[int, int, int]]         # (inode, size, mtime in ns) of a file; None: no such file
-
-
-def stamp_of(path: Path) -> Stamp:
-    """``path``'s (inode, size, mtime_ns), None when there is no such file (or it cannot be read)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
+Stamp = Optional[tuple[int, int, int]]         # hatbox.errors.file_state: (inode, size, mtime in ns); None: no file
 
 
 class Stamped:
@@ -44,7 +36,7 @@ class Stamped:
     def get(self, key: Any, files: Iterable[Path], read: Callable[[], T]) -> T:
         """The figure kept for ``key`` while ``files`` are as they were when it was read, else ``read()`` (kept when
         the files had stood still :data:`SETTLE_S` before it)."""
-        stamps = tuple(stamp_of(f) for f in files)
+        stamps = tuple(file_state(f) for f in files)
         with self._lock:
             kept = self._kept.get(key)
         if kept is not None and kept[0] == stamps:
