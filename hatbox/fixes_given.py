@@ -11,18 +11,15 @@ from pathlib import Path
 
 from hatbox.errors import DataError, HatboxError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"       # the first 16 bytes of every SQLite database file
 TAKES = ("a tag database (what hatbox tag wrote: FOLDER/.hatbox-tags.sqlite, or its --out) or the corrections CSV "
          "hatbox box-library LIB --export-fixes or hatbox library export wrote (path,tag[,tag...])")
 
 
 def is_database(path: Path) -> bool:
-    """Whether the file at ``path`` is an SQLite database (its first bytes), as a tag database is."""
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError:
-        return False
+    """Whether the file at ``path`` is an SQLite database (its first bytes: device.library.db.sqlite_file), as a tag
+    database is."""
+    from device.library.db import sqlite_file
+    return sqlite_file(path) is True
 
 
 def given_corrections(path: Path, shown: str) -> dict[Path, list[str]]:

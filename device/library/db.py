@@ -459,15 +459,22 @@ def lock_path(db_path: str | Path) -> Path:
 SQLITE_MAGIC = b"SQLite format 3\0"     # the first 16 bytes of every SQLite database file
 
 
-def _no_other_file(db_path: Path) -> None:
-    """HatboxError, nothing made beside it, when ``db_path`` is a file that is no SQLite database (``--out`` naming
-    a sample: a lock file was left beside it, and SQLite's words were "file is not a database")."""
+def sqlite_file(path: str | Path) -> bool | None:
+    """Whether the file at ``path`` is an SQLite database (its first bytes); None when there is none, it cannot be
+    read, or it is empty (SQLite makes a database of an empty file)."""
     try:
-        with open(db_path, "rb") as f:
+        with open(path, "rb") as f:
             head = f.read(len(SQLITE_MAGIC))
     except OSError:
-        return                              # none yet (or unreadable: opening it says why)
-    if head and head != SQLITE_MAGIC:
+        return None
+    return head == SQLITE_MAGIC if head else None
+
+
+def _no_other_file(db_path: Path) -> None:
+    """HatboxError, nothing made beside it, when ``db_path`` is a file that is no SQLite database (``--out`` naming
+    a sample: a lock file was left beside it, and SQLite's words were "file is not a database"); none yet (or
+    unreadable): opening it says why."""
+    if sqlite_file(db_path) is False:
         raise HatboxError(f"{db_path} is a file that is no library database (nothing was written to it or beside "
                           "it)", hint="give --out a new file name for the database, e.g. my-library.sqlite")
 
