@@ -144,6 +144,9 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--channels", default=None, metavar="C1,C2,...",
                    help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
                         "twenty-seventh stops' wider probe is 24,48,72,96)")
+    p.add_argument("--dropout", type=float, default=None, metavar="P",
+                   help="dropout before the network's last layer (default: the tagger's, TaggerConfig.dropout; "
+                        "the thirty-seventh stop's probe is 0.1)")
 
 
 def config(args: argparse.Namespace) -> TaggerConfig:
@@ -165,6 +168,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
         cfg = replace(cfg, level_norm=args.level_norm)
     if getattr(args, "channels", None):
         cfg = replace(cfg, channels=tuple(int(c) for c in args.channels.split(",")))
+    if getattr(args, "dropout", None) is not None:
+        cfg = replace(cfg, dropout=args.dropout)
     seconds = getattr(args, "clip_seconds", None) or base.clip_samples / base.spec.rate
     return replace(cfg, clip_samples=int(round(seconds * spec.rate)))
 
