@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from device.deletion_records import PACK_DELETION, well_shaped
 from device.store_layout import (DAMAGED_POINTER, DELETED_FILE, HISTORY_LEN, KEEP_DELETED, KNOB_FILE,  # noqa: F401
                                  LIST_HINT, LOCK_FILE, META_FILE, PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS,
                                  SCORE_WORDS, TRUSTED_KEYS, Acting, Pointer, StoreError, acting, acting_as,
@@ -52,6 +53,7 @@ from device.store_recovery import Recovery
 from device.versions import install_seq, newest, packs_in_order
 from export.atomic import fsync_dir, locked_fd, write_atomic
 from export.manifest import KINDS, Manifest
+from hatbox.errors import file_state
 
 _log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ class PackStore(Recovery):
         self._depth = 0                  # nesting of _locked() (under self._lock)
         self._lock_fd: int | None = None
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
-        self._metas: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}   # pid -> (its file's stat, record)
+        self._metas: dict[str, tuple[tuple[int, int, int] | None, dict[str, Any]]] = {}   # pid -> (file_state, meta)
         self.on_install: list[Callable[[dict[str, Any]], None]] = []   # each gets a new pack's record (:meth:`install`)
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
@@ -98,8 +100,8 @@ class PackStore(Recovery):
         """pid -> the record of a pack deleted (the last :data:`KEEP_DELETED`, oldest first), with ``deleted_by``
         (the paired device: device/store_layout acting_as), ``deleted_at`` (Unix time) and ``deleted_how``
         ("delete", "prune"): answers name who took it.  Kept in :data:`DELETED_FILE`, so across a restart; a record
-        edited there into another shape is left out (its answers would fail)."""
-        return {pid: r for pid, r in self._deleted.current().items() if _deletion_shaped(r)}
+        edited there into another shape is left out (its answers would fail: device/deletion_records.py)."""
+        return well_shaped(self._deleted.current(), PACK_DELETION)
 
     def pointer(self) -> Pointer:
         """The active pointer; an unreadable one reads as nothing active (:meth:`recover` reports and sets it aside)."""
@@ -126,13 +128,11 @@ class PackStore(Recovery):
     def meta(self, pid: str) -> dict[str, Any]:
         """Pack ``pid``'s record (meta.json), read once and kept while its file is the same one (a record is never
         changed in place: an install or a repair writes a new file), so listing N packs reads N stats, not N files."""
-        path = os.path.join(self._dir(pid), META_FILE)
+        path = self._dir(pid) / META_FILE
+        stamp, kept = file_state(path), self._metas.get(pid)
         try:
-            st = os.stat(path)
-            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-            kept = self._metas.get(pid)
-            if kept is None or kept[0] != stamp:
-                kept = (stamp, json.loads(Path(path).read_bytes()))
+            if stamp is None or kept is None or kept[0] != stamp:
+                kept = (stamp, json.loads(path.read_bytes()))      # no stamp: reading says why (gone, unreadable)
                 self._metas[pid] = kept
             return dict(kept[1])
         except FileNotFoundError:
@@ -438,11 +438,3 @@ def _kind(kind: str) -> str:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-
-
-def _deletion_shaped(record: dict[str, Any]) -> bool:
-    """Whether a kept pack deletion has the fields' types the answers read (texts or none, a time that is a number)."""
-    texts = all(isinstance(record.get(k), (str, type(None))) for k in ("kind", "name", "version", "deleted_by",
-                                                                        "deleted_how"))
-    at = record.get("deleted_at")
-    return texts and (at is None or (isinstance(at, (int, float)) and not isinstance(at, bool)))

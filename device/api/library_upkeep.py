@@ -103,18 +103,9 @@ DELETED = "deleted-libraries.json"  # beside the libraries' root (the store's, a
 
 
 def checked_deletions(records: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The deletion records kept on the card (device.store_notes.KeptRecords, lid -> record), each checked by
-    :func:`_deletion`; a damaged one is left out."""
-    checked = {lid: _deletion(r) for lid, r in records.items()}
-    return {lid: r for lid, r in checked.items() if r is not None}
-
-
-def _deletion(record: Any) -> dict[str, Any] | None:
-    """One kept deletion, checked: ``{"id", "name", "by", "at"}`` (None for anything else)."""
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-        return None
-    at = record.get("at")
-    if not isinstance(at, (int, float)) or isinstance(at, bool) or at != at or at in (float("inf"), float("-inf")):
-        return None
-    return {"id": record["id"], "name": str(record.get("name") or ""), "by": str(record.get("by") or ""),
-            "at": float(at)}
+    """The deletion records kept on the card (device.store_notes.KeptRecords, lid -> record) that have the shape
+    ``{"id", "name", "by", "at"}`` (device/deletion_records.py ``LIBRARY_DELETION``: the rule the packs' records
+    follow too), each with its time as a float; a damaged one is left out."""
+    from device.deletion_records import LIBRARY_DELETION, well_shaped
+    return {lid: {"id": r["id"], "name": r["name"], "by": r["by"], "at": float(r["at"])}
+            for lid, r in well_shaped(records, LIBRARY_DELETION).items()}
