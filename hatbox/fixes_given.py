@@ -55,16 +55,44 @@ def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
 
 
 def _refused(path: Path, shown: str, exc: DataError) -> HatboxError:
-    """The error for the ``--fixes`` CSV ``path`` (``shown``: as messages name it) the reader refused (``exc``): a
-    tag no pack can hold is the CSV's to mend, with the command to run again; anything else says it is no
-    corrections CSV."""
+    """The error for the ``--fixes`` file ``path`` (``shown``: as messages name it) the CSV reader refused (``exc``):
+    one that looks like a CSV (:func:`looks_like_csv`) is told the reader's own words (the row, the stray quote, the
+    tag no pack can hold) and to mend it and run the command again (p47: a stray quote was "neither a tag database nor
+    a corrections CSV"); another file (a WAV, a binary file) says what ``--fixes`` takes."""
     from export.manifest import TAG_RULE
+    from trainer.csvrows import SOURCE_HINT
     said = Exception.__str__(exc).removeprefix(f"{path}: ")
-    if " not allowed: " not in said:
+    if " not allowed: " in said:
+        how = f"a tag must be {TAG_RULE}: mend it in {shown}"
+    elif looks_like_csv(path):
+        how = exc.hint if exc.hint and exc.hint != SOURCE_HINT else f"{ROW_RULE}: mend {shown}"
+    else:
         return _not_fixes(shown, said)
-    return HatboxError(f"--fixes {shown}: {said}; nothing was sent",
-                       hint=f"a tag must be {TAG_RULE}: mend it in {shown}, then run hatbox push-library SRC "
-                            f"--fixes {shown} again (or --no-fixes to send the library without them)")
+    whole = f"--fixes {shown} {said.removeprefix(f'{path} ')}" if said.startswith(f"{path} ") else \
+        f"--fixes {shown}: {said}"          # "FILE is not UTF-8, ...", as the reader says it of the file
+    return HatboxError(f"{whole}; nothing was sent",
+                       hint=f"{how}; then run hatbox push-library SRC --fixes {shown} again (or --no-fixes to send "
+                            "the library without them)")
+
+
+ROW_RULE = "each row of a corrections CSV is a file's path, then its tags (path,tag[,tag...])"
+TEXT_SNIFF_BYTES = 4096     # how much of a --fixes file looks_like_csv reads
+CONTROL = bytes(b for b in range(32) if chr(b) not in "\t\n\r\f\v\x1a") + b"\x7f"   # bytes no text CSV holds
+BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")      # UTF-8's and UTF-16's byte-order marks
+
+
+def looks_like_csv(path: Path) -> bool:
+    """Whether the ``--fixes`` file ``path`` (no tag database) is meant as a corrections CSV: its name ends ``.csv``,
+    or its first :data:`TEXT_SNIFF_BYTES` bytes are text (a byte-order mark, or no NUL and no other control byte but
+    tab, line breaks and form feeds).  A WAV or another binary file is not."""
+    if path.suffix.lower() == ".csv":
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(TEXT_SNIFF_BYTES)
+    except OSError:
+        return False
+    return head.startswith(BOMS) or not any(b in CONTROL for b in head)
 
 
 def _not_fixes(shown: str, why: str) -> HatboxError:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from device.library.fixes_csv import check_csv_out, refuse_foreign, write_fixes_csv
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.names import quoted
 from hatbox.text import count_words
@@ -253,12 +253,13 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
     refuse_foreign(out, force, safe_text(str(out)), "--export-fixes")
     fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
     base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
-    rows = [f for f in fixes if f.get("heard")]
+    rows = [f for f in fixes if f.get("heard") or f.get("tagged") is False]
     write_fixes_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows],
                     safe_text(str(out)))
     print(f"{count_words(len(rows), 'corrected file')} -> {safe_text(str(out))} (paths inside "
           f"{safe_text(str(base))})" + ("" if rows or fixes else f" (none yet: hatbox box-library {lid} --fix PATH "
                                                               "TAG)"))
+    say_not_tagged(rows)
     if len(fixes) > len(rows):
         print(f"  {count_words(len(fixes) - len(rows), 'corrected file')} left out: the tagger could not hear "
               "it (silent, empty or undecodable): no use as training data")
@@ -271,6 +272,17 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
         print(f"  train the next tagger with it: hatbox train tagger YOUR-TAGS/ {quoted(safe_text(str(out)))}")
         inside_note(out, base)
     return 0
+
+
+def say_not_tagged(rows: list[dict[str, Any]]) -> None:
+    """The line `--export-fixes` adds when some of the corrections it wrote (``rows``, GET /libraries/{id}/fixes')
+    are of files the box's tagging has not reached yet (``tagged`` false, a box of p47 on): written all the same,
+    whether the tagger could hear them is not known yet (training leaves out a file it cannot hear)."""
+    count = sum(1 for f in rows if f.get("tagged") is False)
+    if count:
+        print(f"  {count} of them {'is' if count == 1 else 'are'} not tagged on the box yet (its tagging has not "
+              f"reached {'it' if count == 1 else 'them'}): written all the same (hatbox train tagger leaves out a "
+              "file it cannot hear)")
 
 
 def inside_note(out: Path, base: Path) -> None:
@@ -300,9 +312,8 @@ def sampler_warnings(client: Any, rel: str, tries: int = 4, wait_s: float = 0.2)
     from device.control import file_label, slot_warnings
     label = file_label(rel.replace("\\", "/"))       # how the sampler's warnings name a library's file
     for attempt in range(tries):
-        try:
-            status = _call(client, "GET", "/status")
-        except HatboxError:
+        status = asked(client, "/status")       # words the command adds: none when the box does not say
+        if status is None:
             return []
         engine = status.get("engine") if isinstance(status, dict) else None
         found = [t for t in slot_warnings(engine if isinstance(engine, dict) else {}) if t.startswith(label + " ")]

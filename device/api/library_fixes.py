@@ -176,8 +176,12 @@ WAITING = "fixes.json"          # in the library's folder: corrections sent befo
 
 
 def read_fixes(db: Path, files: Path) -> list[dict[str, Any]]:
-    """The producer's corrections in library database ``db`` (files under ``files``): ``path`` (as the library lists
-    it), ``tags`` and ``heard`` (whether the tagger could hear the file: only those are of use as training data)."""
+    """The producer's corrections in library database ``db`` (files under ``files``), by path: ``path`` (as the
+    library lists it), ``tags``, ``heard`` (whether the tagger could hear the file: only those are of use as training
+    data; None, not known, for a file it has not tagged) and ``tagged`` (whether the tagger has tagged it: False for a
+    file its tagging has not reached yet, device.library.fixes.untagged_corrections; p47, before they were left out
+    and `--export-fixes` lost them)."""
+    from device.library.fixes import untagged_corrections
     from device.library.query import corrections
     heard = set(corrections(db, heard=True))
     root = files.resolve()
@@ -187,8 +191,30 @@ def read_fixes(db: Path, files: Path) -> list[dict[str, Any]]:
             rel = path.resolve().relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        out.append({"path": rel, "tags": tags, "heard": path in heard})
-    return out
+        out.append({"path": rel, "tags": tags, "heard": path in heard, "tagged": True})
+    out += [not_tagged_fix(rel, tags) for rel, tags in untagged_corrections(db).items()]
+    return sorted(out, key=lambda f: f["path"])
+
+
+def not_tagged_fix(rel: str, tags: list[str]) -> dict[str, Any]:
+    """:func:`read_fixes`' correction (``tags``) of library file ``rel`` that the tagger has not tagged yet."""
+    return {"path": rel, "tags": sorted(tags), "heard": None, "tagged": False}
+
+
+def listed_fixes(folder: Path, db: Path | None) -> list[dict[str, Any]]:
+    """GET /libraries/{id}/fixes' corrections of library ``folder``: :func:`read_fixes` of its tag database ``db``
+    (None while it has none), and those kept in :data:`WAITING` until a tagging begins (a laptop sent them before;
+    a file's correction in ``db`` is the one that counts), as files not tagged yet."""
+    found = read_fixes(db, folder / "files") if db is not None else []
+    have = {f["path"] for f in found}
+    waiting = [not_tagged_fix(p, t) for p, t in sorted(_waiting(folder).items()) if t and p not in have]
+    return sorted(found + waiting, key=lambda f: f["path"])
+
+
+def waits_for_tagging(folder: Path) -> bool:
+    """Whether library ``folder`` keeps corrections in :data:`WAITING` (a laptop sent them before it had a tag
+    database)."""
+    return any(_waiting(folder).values())
 
 
 def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

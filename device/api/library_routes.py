@@ -56,6 +56,13 @@ class FixesKept(M.FixesTaken):
                                                       "laptop's kept now; box: the tags it had, by: whose they were")
 
 
+class FileFixTagged(M.FileFix):
+    """GET /libraries/{id}/fixes' correction: M.FileFix, and whether the tagger has tagged the file (p47: an older
+    laptop reads the fields it knows)."""
+    tagged: Optional[bool] = Field(None, description="False: a file the library's tagging has not reached yet (no "
+                                                     "tags of the tagger's; heard None)")
+
+
 class TaggedFileBy(M.TaggedFile):
     """GET /libraries/{id}/tags/{tag}'s file: M.TaggedFile, and who made a correction (as GET .../fixes says it;
     p46: an older laptop reads the fields it knows, and asks /fixes)."""
@@ -347,17 +354,24 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
         return M.FileTags(path=body.path, tags=now, model=model)
 
-    @app.get("/libraries/{library_id}/fixes", response_model=list[M.FileFix], responses=_errors(401, 404, 409))
-    def library_fixes(request: Request, library_id: str, token_id: str = auth) -> list[M.FileFix]:
+    @app.get("/libraries/{library_id}/fixes", response_model=list[FileFixTagged], responses=_errors(401, 404, 409))
+    def library_fixes(request: Request, library_id: str, token_id: str = auth) -> list[FileFixTagged]:
         """The producer's corrections of the library's files (`hatbox box-library ID --export-fixes` makes them
-        the CSV `hatbox train tagger` takes), each with who made it (``by``; None: before the box kept who)."""
-        from device.api.library_fixes import read_fixes
+        the CSV `hatbox train tagger` takes), each with who made it (``by``; None: before the box kept who), also
+        those of files its tagging has not reached yet (``tagged`` false; p47)."""
+        from device.api.library_fixes import listed_fixes, waits_for_tagging
         box = box_of(request)
-        db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
+        folder = box.libraries.files_path(library_id).parent
+        try:
+            db: Path | None = _tag_db(request, library_id)
+        except ApiError as exc:             # no tag database yet: the corrections sent, waiting for one
+            if exc.status != 409 or not waits_for_tagging(folder):
+                raise
+            db = None
         with _whole_db(library_id):
-            found = read_fixes(db, files)
-        by = fixers(files.parent)
-        return [M.FileFix(**f, **fixer_fields(by.get(f["path"]), token_id, box.tokens)) for f in found]
+            found = listed_fixes(folder, db)
+        by = fixers(folder)
+        return [FileFixTagged(**f, **fixer_fields(by.get(f["path"]), token_id, box.tokens)) for f in found]
 
     @app.post("/libraries/{library_id}/fixes", response_model=FixesKept,
               responses=_errors(401, 404, 409, 422, 500, 507))

@@ -168,6 +168,23 @@ def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[
     return out
 
 
+def untagged_corrections(db_path: str | Path) -> dict[str, list[str]]:
+    """The producer's corrections of files the database holds no row for: files its tagging has not reached yet (still
+    tagging, stopped, failed; on the box, corrections a laptop sent before the tagger got there), which
+    :func:`corrections` leaves out (its listing view knows a file by its row).  Path as stored (relative to the
+    library folder) -> its tags, alphabetical; the tagger has no tags of them, nor knows whether it can hear them."""
+    con, _root = _open(db_path)
+    try:
+        rows = con.execute("SELECT path, tag FROM user_tags WHERE path NOT IN (SELECT path FROM files) "
+                           "ORDER BY path, tag").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[str]] = {}
+    for rel, tag in rows:
+        out.setdefault(str(rel), []).append(tag)
+    return out
+
+
 def export_csv(db_path: str | Path, out: str | Path) -> int:
     """Write the corrections as training data (``path,tag[,tag...]`` rows, absolute paths), for
     ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Files the tagger could
