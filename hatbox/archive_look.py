@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from device.library.archive_members import Entry
+    from device.library.archive_members import Entry, Limits
 
 
 @dataclass
@@ -29,13 +29,14 @@ class ArchiveLook:
     refusal: str = ""            # why the box's reader refused the archive as a whole (a limit passed), "" if none
 
 
-def look_archive(archive: Path, hot: bool = True) -> ArchiveLook:
+def look_archive(archive: Path, hot: bool = True, limits: Limits | None = None) -> ArchiveLook:
     """:class:`ArchiveLook` of the zip or tar ``archive``, read once; ``hot``: look for samples over full scale too
-    (a folder's are read from the folder)."""
+    (a folder's are read from the folder); ``limits``: the box's (hatbox.library_limits.limits_on), else its
+    defaults."""
     from device.library.archive_errors import ArchiveError
     from device.library.archive_members import Limits, each_member
     from device.library.member_names import NameCheck
-    look, names = ArchiveLook(), NameCheck(Limits())
+    look, names = ArchiveLook(), NameCheck(limits or Limits())
     try:
         with tempfile.TemporaryDirectory(prefix="hatbox-look-") as tmp:
             for e in each_member(archive, names.limits):

@@ -21,7 +21,7 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
-from hatbox.library_limits import check_archive, folder_fits, packing
+from hatbox.library_limits import check_archive, folder_fits, limits_on, packing
 from hatbox.library_push import FOLLOWED, already_there, before_sending, library_there, note_lines, report_lines, \
     tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
@@ -60,8 +60,9 @@ def push_library(args: argparse.Namespace) -> int:
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
-    seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes)) if src.is_dir() else (None, {})
     with temp_folder() as tmp, _client(*target(args)) as c:
+        limits = limits_on(c)                     # the box's own (its GET /status), before a byte is packed
+        seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
             _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src))
         archive, skipped = _as_archive(src, Path(tmp), seen, leave, args.quiet)
@@ -71,7 +72,7 @@ def push_library(args: argparse.Namespace) -> int:
         if refused:
             without_members(archive, {name for name, _ in refused})
         skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
-        look = look_archive(archive, hot=not src.is_dir())   # one reading for the checks below (a folder's samples
+        look = look_archive(archive, not src.is_dir(), limits)  # one reading for the checks below (a folder's samples
         check_archive(src, look.refusal)                     # over 0 dBFS are read from the folder)
         _check_has_audio(src, archive, look)
         for line in left_out_lines(src, skipped):

@@ -5,17 +5,18 @@ and the words that say how to split a library that is too big.
 
 Forty-sixth stop's QA: a folder of 21,042 files was packed into a 1.9 GiB tar (33 s, nothing on screen), uploaded,
 and only then refused by the box: "the archive holds more than 20000 files", hint "split the library".  The laptop
-knows the count before it packs.  These are the box's default limits: a box built with others still says its own
-after the upload, as before."""
+knows the count before it packs.  Forty-seventh stop: the limits are the box's own, as its ``GET /status`` publishes
+them (``library_limits``; a box set up with lower ones refused a folder only after it was packed and sent, one with
+higher ones was refused a folder it takes); a box that does not publish them is checked against the defaults."""
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from hatbox.box_client import safe_text
+from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -28,16 +29,28 @@ LIMIT_REFUSALS = ("the archive holds more than", "the archive expands")   # arch
 
 
 def box_limits() -> Limits:
-    """The box's limits on one library archive (its defaults)."""
+    """The box's limits on one library archive by default (a box that does not publish its own)."""
     from device.library.archive_members import Limits
     return Limits()
 
 
+def limits_on(client: Any | None) -> Limits:
+    """The limits of the box ``client`` reaches on one library archive: those its ``GET /status`` publishes
+    (``library_limits``, a box set up with other limits than :func:`box_limits`), the defaults where it publishes
+    none (a box from before the forty-seventh stop, no answer: the box still says its own after the upload), or
+    with no ``client``."""
+    if client is None:
+        return box_limits()
+    status = asked(client, "/status")
+    return box_limits().with_published(status.get("library_limits") if status is not None else None)
+
+
 # `push-library --help`'s words on the limits: written out, as building the parser must not load
 # device.library.archive_members (numpy comes with it); tests/tagger/test_p46_push_limits.py checks they agree.
-HELP = ("The box takes at most 20,000 files and 4 GiB in one library, 1 GiB a file: a folder over them is refused "
-        "before anything is packed or sent; send its folders one at a time (with --fixes PARENT/.hatbox-tags.sqlite "
-        "for the corrections made in the parent's tag database).")
+HELP = ("The box takes at most 20,000 files and 4 GiB in one library, 1 GiB a file (its defaults: a box set up with "
+        "others says its own, as hatbox status shows them): a folder over them is refused before anything is packed "
+        "or sent; send its folders one at a time (with --fixes PARENT/.hatbox-tags.sqlite for the corrections made "
+        "in the parent's tag database).")
 
 
 def too_big_files(seen: Census, limits: Limits) -> dict[str, str]:
@@ -127,12 +140,14 @@ def packing_line(src: Path, seen: Census) -> str:
             f"({bytes_words(seen.file_bytes)}) into a temporary archive ...")
 
 
-def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str]) -> tuple[Census, dict[str, str]]:
+def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str],
+                limits: Limits | None = None) -> tuple[Census, dict[str, str]]:
     """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave`` and the files
     over the box's per-file limit left out), and what is left out (path inside -> why); HatboxError (nothing packed
-    or sent) when it is over the box's limits on one library (:func:`check_folder`)."""
+    or sent) when it is over the box's limits on one library (:func:`check_folder`): ``limits``, the box's own
+    (:func:`limits_on`), else its defaults."""
     from device.library.folder_tar import census
-    limits = box_limits()
+    limits = limits or box_limits()
     seen = census(src, limits.max_file_bytes, frozenset(leave))
     big = too_big_files(seen, limits)
     if big:                                    # rare (a file over 1 GiB): counted again without them

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.library_fixes import archive_files, laptop_fixes, send_fixes
 from hatbox.text import NO_TAGGER, count_words
@@ -156,9 +156,8 @@ def earlier_checks(client: Any, src: Path, lib: dict[str, Any], said: frozenset[
     ``said``.  p43 leftovers: a push of the same bytes answered "already there" and never these again.  Nothing when
     there are none, or the library cannot be read (the answer that it is there goes on)."""
     from urllib.parse import quote
-    try:
-        body = _call(client, "GET", f"/libraries/{quote(str(lib.get('id', '')), safe='')}", expect=dict)
-    except HatboxError:
+    body = asked(client, f"/libraries/{quote(str(lib.get('id', '')), safe='')}")
+    if body is None:
         return
     lines = report_lines(body, said) + note_lines(body)
     if lines:
@@ -193,10 +192,8 @@ def tagger_way(client: Any) -> str:
     """How to make a tagger pack active on the box: the tagger pack it used last or its newest
     (:func:`device.store.to_activate`; ``box-pack ID --activate``), else sending one."""
     from device.store import to_activate
-    try:
-        pid = to_activate(_call(client, "GET", "/packs", expect=list), "tagger")
-    except HatboxError:
-        pid = None
+    packs = asked(client, "/packs", list)
+    pid = to_activate(packs, "tagger") if packs is not None else None
     return (f"hatbox box-pack {shlex.quote(safe_text(pid))} --activate" if pid
             else "hatbox push TAGGER.hatpack --activate")
 

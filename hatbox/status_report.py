@@ -65,6 +65,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
         keys = count_words(n, "trusted key") if isinstance(n, int) else "? trusted keys"
         print(f"  signatures: {'required' if sig.get('required') else 'not required'} ({keys}"
               + (": every pack sent will be refused" if sig.get("required") and n == 0 else "") + ")")
+    if library_limits_words(s):
+        print(f"  {library_limits_words(s)}")
     for line in recovery_lines(part("recovery", dict)):
         print(f"  at start: {line}")
     missing = [key for key in _STATUS_FIELDS if key not in s]
@@ -133,6 +135,19 @@ def store_words(s: dict[str, Any]) -> tuple[str, str]:
     return installed, said("libraries", "library_bytes", "library", "libraries", libs)
 
 
+def library_limits_words(s: dict[str, Any]) -> str:
+    """The box's limits on one library (its status's ``library_limits``) in a line: "one library: at most 20,000
+    files, 4 GiB in all, 1 GiB a file"; "" when the box does not publish them (a box from before the forty-seventh
+    stop: its limits are the defaults)."""
+    given = s.get("library_limits")
+    if not isinstance(given, dict):
+        return ""
+    from device.library.archive_members import Limits, bytes_words
+    ours = Limits().with_published(given)
+    return (f"one library: at most {ours.max_files:,} files, {bytes_words(ours.max_total_bytes)} in all, "
+            f"{bytes_words(ours.max_file_bytes)} a file (push-library checks a folder against them before packing)")
+
+
 def knob_words(eng: dict[str, Any], units: dict[str, str] | None = None) -> str:
     """The knobs of what plays, from the engine status's ``slot_knobs``: "effect.drive 12 dB, effect.tone 3500 Hz"
     (each with its unit from ``units``, "SLOT.KNOB" -> unit, as `hatbox box-knob` says them; "" for none, or a
@@ -151,12 +166,8 @@ def _unit(unit: Any) -> str:
 def knob_units(client: Any) -> dict[str, str]:
     """"SLOT.KNOB" -> unit of the knobs the box plays (its ``GET /knobs``, as `hatbox box-knob` lists them); {}
     when the box cannot say (a box of another version: the status's knobs line then shows bare numbers)."""
-    from hatbox.box_client import _call
-    from hatbox.errors import HatboxError
-    try:
-        knobs = _call(client, "GET", "/knobs", expect=list)
-    except HatboxError:
-        return {}
+    from hatbox.box_client import asked
+    knobs = asked(client, "/knobs", list) or []
     return {f"{k.get('slot')}.{k.get('name')}": str(k.get("unit") or "") for k in knobs if isinstance(k, dict)}
 
 

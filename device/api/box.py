@@ -82,6 +82,12 @@ class Box:
         self.library_sizes = LibrarySizes(self.store.root / "libraries")
 
     @property
+    def library_limits(self) -> Limits:
+        """The limits this box unpacks a library within (``config.library_limits``, as its libraries hold them);
+        ``GET /status`` publishes them for the laptop's checks before it packs or sends one."""
+        return self.libraries.limits
+
+    @property
     def validator(self) -> ThreadPoolExecutor:
         """The worker thread that checks and installs what is pushed (one at a time, at ``config.validate_nice``);
         made on first use (its thread on the first push).  After :meth:`stop` none is made again (a pool nobody would

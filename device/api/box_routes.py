@@ -113,4 +113,5 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
                         limits={"max_pack_bytes": box.config.max_pack_bytes,
                                 "max_library_bytes": box.config.max_library_bytes},
                         libraries=len(libraries), recovery=box.recovery,
-                        signatures={"required": box.config.require_signature, "trusted_keys": len(keys)})
+                        signatures={"required": box.config.require_signature, "trusted_keys": len(keys)},
+                        library_limits=M.LibraryLimits(**box.library_limits.published()))

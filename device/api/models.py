@@ -147,6 +147,16 @@ class Clock(BaseModel):
     note: str = Field("", description="what a person is told when it is not set ('' when it is)")
 
 
+class LibraryLimits(BaseModel):
+    """The box's limits on one library archive (device.library.archive_members.Limits), published for the laptop's
+    checks before it packs or sends a library (forty-seventh stop)."""
+    max_files: int = Field(description="files in one library (its folders not counted)")
+    max_total_bytes: int = Field(description="the files' sizes together, unpacked")
+    max_file_bytes: int = Field(description="one file, unpacked (a file over it is refused, the rest kept)")
+    max_ratio: float = Field(description="unpacked / packed, per file and for the archive (past ratio_floor_bytes)")
+    ratio_floor_bytes: int = Field(description="the size from which the ratio counts")
+
+
 class Status(BaseModel):
     name: str
     version: str
@@ -164,6 +174,8 @@ class Status(BaseModel):
     signatures: Optional[dict[str, Any]] = Field(None, description="{required: whether the box takes signed packs "
                                                                    "only (--require-signature), trusted_keys: how "
                                                                    "many keys in trusted_keys/ it trusts}")
+    library_limits: Optional[LibraryLimits] = Field(None, description="the box's limits on one library archive "
+                                                    "(an older box: absent, its limits the defaults)")
 
 
 class FileResult(BaseModel):

@@ -8,7 +8,7 @@ import logging
 import stat
 import tarfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
@@ -20,7 +20,8 @@ log = logging.getLogger("hatbox.library")
 
 
 # The box's limits on one library archive by default (a box may be built with others: device.api.box.ApiConfig's
-# library_limits), public for `hatbox push-library`'s checks before it packs or sends a byte (hatbox.library_limits).
+# library_limits, which its GET /status publishes: Limits.published), public for `hatbox push-library`'s checks
+# before it packs or sends a byte (hatbox.library_limits: the box's own limits, these where it does not say them).
 MAX_FILES = 20000                  # members but folders (a tar's folders count too)
 MAX_TOTAL_BYTES = 4 << 30          # the members' sizes together, unpacked
 MAX_FILE_BYTES = 1 << 30           # one member, unpacked (a member over it is refused, the rest kept)
@@ -35,6 +36,27 @@ class Limits:
     max_ratio: float = MAX_RATIO          # uncompressed / compressed, per file and overall
     ratio_floor_bytes: int = 1 << 20      # ratios only matter past this size
     extensions: tuple[str, ...] = AUDIO_EXTENSIONS
+
+    def published(self) -> dict[str, int | float]:
+        """These limits as the box's ``GET /status`` publishes them (its ``library_limits``: :data:`PUBLISHED`)."""
+        return {key: getattr(self, key) for key in PUBLISHED}
+
+    def with_published(self, given: object) -> Limits:
+        """These limits with those a box publishes (``given``: its status's ``library_limits``) in their place, each
+        one a positive number; what it leaves out, or gives in another form (a box of another version), stays."""
+        if not isinstance(given, dict):
+            return self
+        kept = {key: given[key] for key in PUBLISHED if _positive(given.get(key), float if key == "max_ratio" else int)}
+        return replace(self, **kept)
+
+
+PUBLISHED = ("max_files", "max_total_bytes", "max_file_bytes", "max_ratio", "ratio_floor_bytes")
+
+
+def _positive(value: object, kind: type) -> bool:
+    """Whether ``value`` is a positive number of ``kind`` (int; float takes an int too), never a bool."""
+    kinds = (int, float) if kind is float else (int,)
+    return isinstance(value, kinds) and not isinstance(value, bool) and value > 0
 
 
 @dataclass

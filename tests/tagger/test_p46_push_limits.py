@@ -79,7 +79,7 @@ def test_a_folder_over_the_total_size_is_refused_before_packing(tmp_path, paired
     lib = tmp_path / "kit"
     for i in range(3):
         _wav(lib / f"{i}.wav", 24_000)
-    monkeypatch.setattr(library_limits, "box_limits", lambda: Limits(max_total_bytes=100_000))
+    monkeypatch.setattr(paired_server.app.state.box.libraries, "limits", Limits(max_total_bytes=100_000))   # p47
     _no_packing(monkeypatch)
     assert main(["push-library", str(lib), "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -92,7 +92,7 @@ def test_a_file_over_the_per_file_limit_is_left_out_and_the_rest_goes(tmp_path, 
     lib = tmp_path / "kit"
     _wav(lib / "small.wav", 2400)
     _wav(lib / "long" / "huge.wav", 48_000)
-    monkeypatch.setattr(library_limits, "box_limits", lambda: Limits(max_file_bytes=50_000))
+    monkeypatch.setattr(paired_server.app.state.box.libraries, "limits", Limits(max_file_bytes=50_000))   # p47
     assert main(["push-library", str(lib), "--quiet", "--no-fixes"]) == 0
     out = capsys.readouterr().out
     assert "skipped long/huge.wav: 93.8 KiB, over the box's limit of 48.8 KiB a file: not sent" in out, out
