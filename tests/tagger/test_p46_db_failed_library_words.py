@@ -56,11 +56,11 @@ def test_a_failed_library_with_a_correction_the_box_does_not_list_is_not_asked_a
         tmp_path, paired_server, monkeypatch, capsys) -> None:
     lid = _tagged_library(tmp_path, paired_server)
     _as_failed(paired_server, lid)
-    assert main(["box-library", lid, "--export-fixes", str(tmp_path / "f.csv")]) == 0   # the box lists none
-    assert "0 corrected files" in capsys.readouterr().out
+    assert main(["box-library", lid, "--export-fixes", str(tmp_path / "f.csv")]) == 0   # p47: the box lists it
+    assert "1 corrected file ->" in capsys.readouterr().out
     question, said = _question(lid, monkeypatch, capsys)
-    assert "with its tags and its corrections?" in question and "no file corrected" not in question, question
-    assert "--export-fixes" not in said, said                 # it would write none of them
+    assert "your corrections of 1 file, and any" in question and "no file corrected" not in question, question
+    assert "--export-fixes" in said, said                     # p47: it writes them
     assert paired_server.app.state.box.libraries.get(lid)["state"] == "failed"   # answered n: kept
 
 
