@@ -37,7 +37,7 @@ def main() -> int:
     args = ap.parse_args()
     pack, label = (args.pack, f"given pack {args.pack}") if args.pack else effect_pack()
     from device.audio.engine import Engine, EngineConfig
-    from device.audio.engine import LoadMeter
+    from device.audio.engine_status import LoadMeter
     from device.audio.server import preroll, quiet_gc, set_realtime
     from device.audio.swap import Swapper
     os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from device.audio.engine import EngineConfig, LoadMeter
+from device.audio.engine import EngineConfig
+from device.audio.engine_status import LoadMeter
 from hatbox.status_line import LOAD_WINDOW_BLOCKS, load_words, status_words
 from hatbox.status_report import print_status
 

@@ -20,7 +20,8 @@ for the new one, which gets it as it is installed (or a note in its status ``war
 no such knob); once installed, knobs go to the new pack even before the audio thread switches to it.
 
 Per block the engine times its own compute (``perf_counter``) and keeps a window of loads
-(compute time / block duration) for the status: mean and 99.9th percentile.
+(compute time / block duration) for the status: mean and 99.9th percentile (the meters, faults and per-slot status
+pieces are in device/audio/engine_status.py).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from device.audio.held import KnobMemory, Performance, SetKnob, in_units, knob_spec, not_carried
+from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
@@ -71,52 +73,6 @@ class EngineConfig:
     @property
     def block_seconds(self) -> float:
         return self.block / self.rate
-
-
-@dataclass
-class Fault:
-    slot: str
-    reason: str
-    time: float
-    block: int
-    name: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"slot": self.slot, "reason": self.reason, "time": self.time, "block": self.block,
-                "name": self.name}
-
-
-class LoadMeter:
-    """Ring buffer of per-block loads (compute seconds / block seconds)."""
-
-    def __init__(self, size: int) -> None:
-        self.loads = np.zeros(size, np.float64)
-        self.count = 0
-
-    def add(self, load: float) -> None:
-        self.loads[self.count % self.loads.shape[0]] = load
-        self.count += 1
-
-    def window(self) -> np.ndarray:
-        return self.loads[:min(self.count, self.loads.shape[0])]
-
-    def summary(self) -> dict[str, float]:
-        w = self.window()
-        if w.shape[0] == 0:
-            return {"load_mean": 0.0, "load_p999": 0.0, "load_max": 0.0}
-        return {"load_mean": float(w.mean()), "load_p999": float(np.percentile(w, 99.9)),
-                "load_max": float(w.max())}
-
-
-class PeakHold(LoadMeter):
-    """The largest of the per-block values of the last ``size`` blocks (a meter's peak hold; :class:`LoadMeter`'s
-    ring): read by any number of readers without taking anything from each other (a peak "since the last status"
-    went to whichever of the panel, the API or `hatbox demo` asked first).  The audio thread adds one float a block."""
-
-    def held(self) -> float:
-        """The largest value in the window (0.0 before the first block)."""
-        w = self.window()
-        return float(w.max()) if w.shape[0] else 0.0
 
 
 class Engine:
@@ -541,17 +497,17 @@ class Engine:
         pending = self._pending()
         gone = {name for name, (unit, _info) in pending.items() if unit is None}     # unloaded, before the audio
         sides = self._sides(pending)                                                # thread's next block
-        active = {name: self._active_info(*side) for name, side in sides.items()}
-        slot_knobs = self._slot_knobs({name: side[1] for name, side in sides.items()})
+        active = {name: active_info(*side) for name, side in sides.items()}
+        knobs = slot_knobs({name: side[1] for name, side in sides.items()})
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
                 "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
-                "fault_count": self.fault_count, "slot_knobs": slot_knobs,
-                "knobs": dict(slot_knobs.get("effect", {})),
+                "fault_count": self.fault_count, "slot_knobs": knobs,
+                "knobs": dict(knobs.get("effect", {})),
                 "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
                 "volume_db": self.volume_db, "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
-                "rate": self.cfg.rate, "block": self.cfg.block, **self._synth_status(sides["synth"][1])}
+                "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
 
     def _sides(self, pending: dict[str, tuple[Any, dict[str, Any] | None]]
                ) -> dict[str, tuple[dict[str, Any] | None, Any]]:
@@ -564,35 +520,6 @@ class Engine:
             unit, info = pending.get(name, (slot.target_unit, slot.target_info))
             out[name] = (info if unit is not None else None, unit)
         return out
-
-    @staticmethod
-    def _active_info(info: dict[str, Any] | None, unit: Any) -> dict[str, Any] | None:
-        """A copy of ``info`` of the pack a slot plays or is fading to (None: empty), with the ``unit``'s
-        ``warnings`` (the sampler's: a long file it cut) when it reports any."""
-        if not info:
-            return None
-        out = dict(info)
-        warnings = unit.warnings() if unit is not None and callable(getattr(unit, "warnings", None)) else []
-        if warnings:
-            out["warnings"] = [*out.get("warnings", []), *warnings]
-        return out
-
-    @staticmethod
-    def _slot_knobs(units: dict[str, Any]) -> dict[str, dict[str, float]]:
-        """``{slot: {knob name: value}}`` (the knobs' own units) for each slot whose unit (``units``,
-        :meth:`_sides`) reports knobs: as ``active`` names it and as a ``knob`` message turns it (:meth:`_on_knob`).
-        Per slot, so that a synth knob and an effect knob of the same name never hide one another.  Runs on the
-        caller's (status) thread."""
-        return {name: {str(k): float(v) for k, v in unit.knob_values().items()}
-                for name, unit in units.items() if unit is not None and hasattr(unit, "knob_values")}
-
-    @staticmethod
-    def _synth_status(unit: Any) -> dict[str, Any]:
-        """``notes`` held by the synth ``unit`` and its pad (``synth``: xy, corners); the incoming unit
-        during a crossfade, as that is the one the player now plays (none once unloaded)."""
-        if unit is None or not hasattr(unit, "held_notes"):
-            return {"notes": [], "synth": None}
-        return {"notes": unit.held_notes(), "synth": {"xy": [float(c) for c in unit.xy], "corners": unit.corners}}
 
     def load_summary(self) -> dict[str, float]:
         """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""
