@@ -348,7 +348,18 @@ def disk_full(exc: OSError) -> HatboxError:
                        hint="make room on the disk (or write to another one) and run the command again")
 
 
+def _utf8_file_names() -> None:
+    """The entry point under a locale that is not UTF-8 starts itself again in Python's UTF-8 mode, so that file
+    names are read as the UTF-8 bytes they are (hatbox.utf8_mode; forty-seventh stop: push-library under Latin-1
+    sent "caisse claire \u00c3\u00a9.wav"); the process so started reads the words typed in the locale's encoding."""
+    from hatbox.utf8_mode import restart_in_utf8_mode, take_typed_words
+    restart_in_utf8_mode()
+    take_typed_words()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:                         # the `hatbox` command itself, not a caller of main([...])
+        _utf8_file_names()
     _printable_names()
     parser = build_parser()
     check_options(parser, sys.argv[1:] if argv is None else list(argv))
