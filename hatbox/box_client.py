@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from hatbox.errors import HatboxError, Interrupted, PackError, stopped_by
-from hatbox.text import escape_unsafe
+from hatbox.text import escape_unsafe, size_words
 
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
 # Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
@@ -39,9 +39,7 @@ def safe_text(text: Any, keep: str = "") -> str:
     return escape_unsafe(str(text), keep)
 
 
-def _size_words(size: int) -> str:
-    """``size`` (bytes) in MiB with one decimal, or in KiB under 1 MiB (a small effect pack)."""
-    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
+_size_words = size_words      # the name older importers use (hatbox.status_report, tests)
 
 
 # --------------------------------------------------------------------------- client
@@ -98,7 +96,7 @@ class _Upload:
 
     def progress(self) -> str:
         """``1.0 MiB of 8.0 MiB of fx.hatpack``."""
-        return f"{_size_words(self.sent)} of {_size_words(self.size)} of {safe_text(self.name)}"
+        return f"{size_words(self.sent)} of {size_words(self.size)} of {safe_text(self.name)}"
 
 
 _Interrupted = Interrupted    # Ctrl-C: what became of the work, exit 130
@@ -470,8 +468,8 @@ def _check_limit(client: Any, path: Path, key: str, size: int | None = None, wha
     size = path.stat().st_size if size is None else size
     if isinstance(limit, int) and limit and size > limit:
         library = key == "max_library_bytes"
-        raise HatboxError(f"{what or safe_text(path.name)} is {_size_words(size)}"
-                          f"{' (as an archive)' if what else ''}; the box takes at most {_size_words(limit)} "
+        raise HatboxError(f"{what or safe_text(path.name)} is {size_words(size)}"
+                          f"{' (as an archive)' if what else ''}; the box takes at most {size_words(limit)} "
                           f"{'a library' if library else 'an upload'}; nothing was sent",
                           hint="send the library in parts (a folder of it at a time)" if library else None)
 

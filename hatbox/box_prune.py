@@ -14,15 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.ask import can_ask
-from hatbox.box_client import _box_reply, _call, _size_words, asked, safe_text
+from hatbox.box_client import _box_reply, _call, asked, safe_text
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
+from hatbox.text import count_words, size_words
 
 
 def pruned_line(pack: dict[str, Any]) -> str:
     """One pack a prune deletes: "  effect fuzz 2.3.0  36 KiB  (effect-fuzz-2.3.0-0123456789ab)"."""
     return (f"  {safe_text(pack.get('kind', '?'))} {safe_text(pack.get('name', '?'))} "
-            f"{safe_text(pack.get('version', '?'))}  {_size_words(int(pack.get('size') or 0))}  "
+            f"{safe_text(pack.get('version', '?'))}  {size_words(int(pack.get('size') or 0))}  "
             f"({safe_text(pack.get('id', '?'))})")
 
 
@@ -61,7 +61,7 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
             print("  (a pack kept only as a roll-back step goes with --history N: hatbox box-pack --prune --history 1 "
                   "keeps one step back per slot)")
         return packs, ""
-    what = f"{count_words(len(packs), 'pack')} ({_size_words(int(plan['bytes']))})" if packs else ""
+    what = f"{count_words(len(packs), 'pack')} ({size_words(int(plan['bytes']))})" if packs else ""
     if packs:
         print(f"{what} to delete: none is active, reachable by a roll back, played by a MIDI program (one mapped by "
               f"name plays only the newest), a library's tagger, or among the {keep} newest of its name; "
@@ -93,8 +93,8 @@ def prune(client: Any, keep: int, yes: bool, confirm: Any, history: int | None =
                                                            "ids": [str(p["id"]) for p in packs]}, expect=dict)
         n = len(done.get("packs") or [])
         steps = len(done.get("history_dropped") or [])
-        print(f"deleted {count_words(n, 'pack')}, freed {_size_words(int(done['bytes']))}; the box holds "
-              f"{count_words(int(done['kept']), 'pack')} ({_size_words(int(done['kept_bytes']))})"
+        print(f"deleted {count_words(n, 'pack')}, freed {size_words(int(done['bytes']))}; the box holds "
+              f"{count_words(int(done['kept']), 'pack')} ({size_words(int(done['kept_bytes']))})"
               + (f"; dropped {count_words(steps, 'roll-back step')}" if steps else "")
               + (f" ({len(packs) - n} of those listed were no longer to delete: kept)" if n < len(packs) else ""))
     return 0
@@ -107,7 +107,7 @@ def totals_line(client: Any, packs: list[dict[str, Any]]) -> str:
     totals = status.get("totals") if status is not None else None
     if isinstance(totals, dict) and all(isinstance(totals.get(k), int) for k in
                                         ("packs", "pack_bytes", "libraries", "library_bytes")):
-        return (f"{count_words(totals['packs'], 'pack')}, {_size_words(totals['pack_bytes'])}; "
-                f"{count_words(totals['libraries'], 'library', 'libraries')}, {_size_words(totals['library_bytes'])}")
+        return (f"{count_words(totals['packs'], 'pack')}, {size_words(totals['pack_bytes'])}; "
+                f"{count_words(totals['libraries'], 'library', 'libraries')}, {size_words(totals['library_bytes'])}")
     size = sum(p["size"] for p in packs if isinstance(p.get("size"), int))
-    return f"{count_words(len(packs), 'pack')}, {_size_words(size)}"
+    return f"{count_words(len(packs), 'pack')}, {size_words(size)}"

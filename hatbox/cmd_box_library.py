@@ -8,20 +8,22 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from hatbox import library_browse
-from hatbox.archive_look import ArchiveLook, look_archive
+from hatbox.archive_look import look_archive
 from hatbox.argtypes import whole
-from hatbox.box_client import _box_reply, _call, _check_limit, _client, one_named, safe_text, upload
+from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, one_named, safe_text, upload
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
+from hatbox.library_archive import as_archive as _as_archive, check_has_audio as _check_has_audio, \
+    is_pack as _is_pack, library_name, name_for as _library_name_for     # (their names here before p47)
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_folder, left_out_lines, \
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
-from hatbox.library_limits import check_archive, folder_fits, limits_on, packing
+from hatbox.library_limits import check_archive, folder_fits, limits_on
 from hatbox.library_push import FOLLOWED, already_there, before_sending, library_there, note_lines, report_lines, \
     tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
@@ -30,24 +32,7 @@ from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cu
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
 
-if TYPE_CHECKING:
-    from device.library.folder_tar import Census
-
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
-
-
-def library_name(src: Path) -> str:
-    """The name a library gets on the box: a folder's own name ("Kit v1.2", "." -> the folder it means),
-    an archive's without its .zip / .tar / .tar.gz / .tgz ..."""
-    if src.is_dir():
-        return src.resolve().name or "library"
-    from device.library.archive import ARCHIVE_SUFFIXES
-
-    name = src.name
-    for ext in ARCHIVE_SUFFIXES:
-        if name.lower().endswith(ext):
-            return name[:-len(ext)] or "library"
-    return src.stem or "library"
 
 
 def push_library(args: argparse.Namespace) -> int:
@@ -106,129 +91,9 @@ def _same_name(client: Any, body: dict[str, Any]) -> None:
     """A note when other libraries on the box have the name the new one (``body``) was given: the box keeps both, and
     the name alone no longer picks one (``box-library NAME`` asks for an id); whose each is, and only this laptop's
     upload of the same files called an older copy (hatbox.library_owners.same_name_lines)."""
-    try:
-        libraries = _call(client, "GET", "/libraries", expect=list)
-    except HatboxError:
-        return
-    for line in same_name_lines(libraries, body):
+    libraries = asked(client, "/libraries", list)
+    for line in same_name_lines(libraries, body) if libraries is not None else ():
         print(line)
-
-
-def _library_name_for(src: Path, given: str | None) -> str:
-    """The library's name on the box: ``given`` (HatboxError if the box would refuse it), else the folder's
-    or archive's own name, shortened to what the box takes (with a note)."""
-    from device.library.archive import LIBRARY_NAME_MAX_CHARS, library_name_problem
-
-    if given:
-        why = library_name_problem(given)
-        if why:
-            raise HatboxError(f"--name: {why}; nothing was sent",
-                              hint=f"give a shorter --name (at most {LIBRARY_NAME_MAX_CHARS} characters)")
-        return given
-    name = library_name(src)
-    if library_name_problem(name):
-        name = name[:LIBRARY_NAME_MAX_CHARS].rstrip() or "library"
-        print(f"note: the library is named {safe_text(name)!r} on the box (a name is at most "
-              f"{LIBRARY_NAME_MAX_CHARS} characters; --name gives another)")
-    return name
-
-
-def _as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str, str] | None = None,
-                quiet: bool = True) -> tuple[Path, list[tuple[str, str]]]:
-    """The archive to upload, and what was left out of a folder (path inside it, why); a folder (``seen``: its
-    census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing)."""
-    import tarfile
-    import zipfile
-
-    from device.library.archive import AUDIO_EXTENSIONS
-    from device.library.folder_tar import census, pack_directory
-
-    if src.is_dir():
-        skipped: list[tuple[str, str]] = []
-        try:
-            with packing(src, seen or census(src), quiet) as on_file:
-                return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file), skipped
-        except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
-            raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "
-                              f"({exc.strerror or exc}); nothing was sent",
-                              hint="make room there, or point TMPDIR at a folder with room for the library") from None
-    if not src.is_file():
-        raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive",
-                          hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
-    try:
-        is_archive = zipfile.is_zipfile(src) or tarfile.is_tarfile(src)
-    except OSError as exc:
-        raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
-    if not is_archive:
-        if src.suffix.lower() in AUDIO_EXTENSIONS:
-            raise HatboxError(f"{safe_text(src.name)} is a single audio file, not a library",
-                              hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
-        if _starts_as_zip(src):               # a download or copy cut short: the zip's directory is at its end
-            raise HatboxError(f"{safe_text(src.name)} is a damaged or incomplete zip (cut short?); nothing was sent",
-                              hint="make the zip again, or copy or download it again")
-        raise HatboxError(f"{safe_text(src.name)} is not a zip or tar archive",
-                          hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
-    if not zipfile.is_zipfile(src):
-        _check_tar(src)
-    return src, []
-
-
-def _starts_as_zip(src: Path) -> bool:
-    """Whether ``src`` begins as a zip does (a local file header, ``PK\\x03\\x04``)."""
-    try:
-        with open(src, "rb") as f:
-            return f.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
-
-
-def _is_pack(src: Path) -> bool:
-    """Whether ``src`` is a hatbox pack (a zip holding manifest.json and model.onnx, export/pack.py), which a
-    producer may hand push-library by mistake: the box would take the upload and then refuse it."""
-    import zipfile
-
-    from export.pack import MANIFEST, MODEL
-
-    if not zipfile.is_zipfile(src):
-        return False
-    try:
-        with zipfile.ZipFile(src) as zf:
-            names = set(zf.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
-    return {MANIFEST, MODEL} <= names
-
-
-def _check_tar(src: Path) -> None:
-    """HatboxError (nothing sent) when the tar ``src`` (maybe compressed) is damaged or cut short: its listing is
-    read to the end, as the box reads it, so a short file is not taken for an upload cut short."""
-    import tarfile
-
-    try:
-        with tarfile.open(src) as tf:
-            tf.getmembers()
-    except Exception as exc:  # noqa: BLE001 - tarfile, gzip, bz2, lzma and zlib each raise their own
-        if isinstance(exc, OSError) and exc.errno is not None:     # reading it failed (a BadGzipFile has none)
-            raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
-        raise HatboxError(f"{safe_text(src.name)} is damaged or incomplete: make it again",
-                          hint="nothing was sent; or give the folder of samples itself: hatbox push-library "
-                               "FOLDER") from None
-
-
-def _check_has_audio(src: Path, archive: Path, look: ArchiveLook | None = None) -> None:
-    """HatboxError (nothing sent) when ``archive`` (the tar packed from the folder ``src``, or the zip or tar
-    ``src`` itself) holds no file the box takes as audio: an empty folder or archive, one of documents only, or of
-    macOS's ``__MACOSX`` / ``._*`` copies only.  One that cannot be read is left to the box to say.  ``look``: the
-    archive as hatbox.archive_look read it (else it is read here, up to its first audio file)."""
-    from device.library.archive import AUDIO_EXTENSIONS, others_if_no_audio
-    others = others_if_no_audio(archive) if look is None else look.others
-    if others is None:
-        return
-    held = f" (only {count_words(others, 'other file')})" if others else ""
-    raise HatboxError(f"{safe_text(src)} holds no audio file{held}; nothing was sent",
-                      hint=f"the box takes {' '.join(AUDIO_EXTENSIONS)}: put samples in the "
-                           f"{'folder' if src.is_dir() else 'archive'} (convert other formats to WAV or FLAC), then "
-                           "send it again")
 
 
 def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = frozenset()) -> None:
@@ -261,12 +126,8 @@ def _say_notes(body: dict[str, Any]) -> None:
 
 def _active_tagger(client: Any) -> str | None:
     """The id of the box's active tagger pack (None: none, or the box did not say)."""
-    try:
-        packs = _call(client, "GET", "/packs", expect=list)
-    except HatboxError:
-        return None
-    return next((str(p["id"]) for p in packs if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("active")
-                 and p.get("id")), None)
+    return next((str(p["id"]) for p in asked(client, "/packs", list) or ()
+                 if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("active") and p.get("id")), None)
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:

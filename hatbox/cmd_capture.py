@@ -199,14 +199,11 @@ def _fetch_pending(client: Any, setting: Setting, seconds: float, cset: CaptureS
     """Download the take of ``setting`` the box still holds from an earlier run whose download failed (its id in
     ``cset.pending``, the capture done, its knobs and length the same) instead of capturing it again; False when
     there is none (the box deleted it, a day after it finished, or it is not the same)."""
-    from hatbox.box_client import _call
+    from hatbox.box_client import asked
     cid = cset.pending.get(setting.take_name())
     if cid is None:
         return False
-    try:
-        info = _call(client, "GET", f"/captures/{cid}")
-    except HatboxError:
-        info = {}
+    info = asked(client, f"/captures/{cid}") or {}
     if info.get("state") != "done" or info.get("knobs") != setting.box_knobs() or info.get("seconds") != seconds:
         cset.pending.pop(setting.take_name(), None)
         return False

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from device.notes import parse_note
-from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
@@ -130,11 +130,8 @@ def _made_from(client: Any, request: dict[str, Any], lib: dict[str, Any]) -> dic
 
 def _listed(client: Any, library: str) -> bool:
     """Whether the box still lists library ``library`` (True when it cannot say: its 404 is then said as it is)."""
-    try:
-        return any(isinstance(i, dict) and i.get("id") == library
-                   for i in _call(client, "GET", "/libraries", expect=list))
-    except HatboxError:
-        return True
+    libraries = asked(client, "/libraries", list)
+    return libraries is None or any(isinstance(i, dict) and i.get("id") == library for i in libraries)
 
 
 def _say(lines: list[str]) -> None:

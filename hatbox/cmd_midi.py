@@ -14,6 +14,7 @@ import argparse
 import time
 from typing import Any
 
+from hatbox.box_client import asked
 from hatbox.cmd_remote import _call, _client, _common, safe_text, target
 from hatbox.errors import HatboxError
 from hatbox.midi_program_words import program_lines, set_program
@@ -56,10 +57,8 @@ def box_midi(args: argparse.Namespace) -> int:
 def with_programs(client: Any, state: dict[str, Any]) -> dict[str, Any]:
     """``state`` (GET /midi) with the program map under ``programs`` (GET /midi/programs' answer: each program's
     pack and what plays for it now, the last program change); a box before the set list: as it is."""
-    try:
-        return {**state, "programs": _call(client, "GET", "/midi/programs")}
-    except HatboxError:
-        return state
+    programs = asked(client, "/midi/programs")
+    return state if programs is None else {**state, "programs": programs}
 
 
 def _set_channels(client: Any, args: argparse.Namespace) -> bool:
@@ -226,11 +225,13 @@ def _wait_for_binding(client: Any, knob: tuple[str, str], wait_s: float) -> int 
 
 
 def _disarm(client: Any, knob: tuple[str, str]) -> None:
-    """Cancel learn on the box if it is still armed for ``knob`` (best effort: the box may be gone)."""
+    """Cancel learn on the box if it is still armed for ``knob`` (best effort: the box may be gone, or answer a GET
+    /midi without ``learning``)."""
+    armed = (asked(client, "/midi") or {}).get("learning")
+    if not isinstance(armed, dict) or (armed.get("slot"), armed.get("knob")) != knob:
+        return
     try:
-        armed = _call(client, "GET", "/midi")["learning"]
-        if armed and (armed["slot"], armed["knob"]) == knob:
-            _call(client, "DELETE", "/midi/learn")
+        _call(client, "DELETE", "/midi/learn")
     except HatboxError:
         pass
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import _call, asked, safe_text
 from hatbox.listing import by_count, cut_line, footer, heading, print_json, refuse_json
 
 JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the libraries; with ID "
@@ -87,12 +87,7 @@ def _tag_hits(client: Any, lid: str, tag: str, k: int) -> list[dict[str, Any]]:
 
 def _state(client: Any, lid: str) -> dict[str, Any]:
     """Library ``lid``'s record (GET /libraries/ID); {} when the box does not answer it."""
-    from hatbox.errors import HatboxError
-    try:
-        found = _call(client, "GET", f"/libraries/{lid}")
-    except HatboxError:
-        return {}
-    return found if isinstance(found, dict) else {}
+    return asked(client, f"/libraries/{lid}") or {}
 
 
 def tagging_words(lib: dict[str, Any]) -> str:
@@ -132,9 +127,4 @@ def tag_list_note(client: Any, lid: str, tag: str, shown: int, k: int | None = N
 
 def _tag_counts(client: Any, lid: str) -> dict[str, int]:
     """GET /libraries/ID/tags of a library being tagged: {} while it has no tag database yet (the box's 409)."""
-    from hatbox.errors import HatboxError
-    try:
-        counts = _call(client, "GET", f"/libraries/{lid}/tags")
-    except HatboxError:
-        return {}
-    return counts if isinstance(counts, dict) else {}
+    return asked(client, f"/libraries/{lid}/tags") or {}

@@ -12,7 +12,7 @@ import shlex
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import _call, asked, safe_text
 from hatbox.cmd_remote import _confirm_delete
 from hatbox.errors import HatboxError
 from hatbox.library_owners import owner_clause, tags_and_fixes
@@ -86,11 +86,8 @@ def silenced_notes(body: Any, asked: list[str]) -> list[str]:
 
 def _kit_notes_of(client: Any, lid: str) -> list[str]:
     """The names of the box's kit notes that play a sample of library ``lid`` ([] when the box cannot say)."""
-    try:
-        kit = _call(client, "GET", "/kit")
-    except HatboxError:
-        return []
-    return [safe_text(str(n.get("name", n.get("note", "?")))) for n in kit.get("notes") or []
+    notes = (asked(client, "/kit") or {}).get("notes")
+    return [safe_text(str(n.get("name", n.get("note", "?")))) for n in (notes if isinstance(notes, list) else ())
             if isinstance(n, dict) and n.get("library") == lid and not n.get("missing")]
 
 

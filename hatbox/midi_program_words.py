@@ -7,7 +7,7 @@ import math
 import time
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 
 NONE_WORDS = ("none", "off", "-")            # --program N none: clear program N
@@ -43,9 +43,8 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
 def program_lines(client: Any) -> list[str]:
     """`hatbox box-midi`'s lines for the box's program map and its last program change ([] for a box without one:
     before the forty-fourth stop)."""
-    try:
-        state = _call(client, "GET", "/midi/programs")
-    except HatboxError:
+    state = asked(client, "/midi/programs")
+    if state is None:
         return []
     rows = state.get("programs") if isinstance(state.get("programs"), list) else []
     lines = [f"  program change -> pack: {'' if rows else 'none mapped (hatbox box-midi --program N PACK)'}".rstrip()]
@@ -87,9 +86,8 @@ def program_note(client: Any, pack: dict[str, Any], packs: list[dict[str, Any]])
     read as the box reads its map (device/midi_programs.py ``entry_of``): a row that is not one (a channel 0, a
     program past 127) is no program of the box's, and is not said."""
     from device.midi_programs import broken_words, entry_of, newest_named
-    try:
-        rows = _call(client, "GET", "/midi/programs").get("programs") or []
-    except HatboxError:
+    rows = (asked(client, "/midi/programs") or {}).get("programs")
+    if not isinstance(rows, list):
         return ""
     rest = [p for p in packs if p.get("id") != pack.get("id")]
     words = []

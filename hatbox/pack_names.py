@@ -14,10 +14,10 @@ import shlex
 from typing import Any
 
 from device.versions import folded, newness     # folded: names compared as the box lists them
-from hatbox.box_client import _call, _size_words, one_named, safe_text
+from hatbox.box_client import asked, one_named, safe_text
 from hatbox.errors import HatboxError, NotOnBox
 from hatbox.pack_who import activated_words
-from hatbox.text import number_words, when_words
+from hatbox.text import number_words, size_words, when_words
 
 
 def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> dict[str, Any]:
@@ -102,9 +102,8 @@ def twin_note(client: Any, pack: dict[str, Any], activated: bool) -> None:
     installed, whether it is the active one, and the command that makes this one active by its id (``activated``:
     this one was made active, and that is said instead).  Nothing when
     the box's list cannot be read: the push itself went through."""
-    try:
-        packs = _call(client, "GET", "/packs", expect=list)
-    except HatboxError:
+    packs = asked(client, "/packs", list)
+    if packs is None:
         return
     pid = safe_text(pack.get("id", "?"))
     for other in packs:
@@ -123,7 +122,7 @@ def twin_note(client: Any, pack: dict[str, Any], activated: bool) -> None:
 def pack_words(pack: dict[str, Any]) -> str:
     """How a pack is named in questions and answers: ``pack ID (name version, kind, size)``."""
     return (f"pack {safe_text(pack['id'])} ({safe_text(pack['name'])} {safe_text(pack['version'])}, "
-            f"{safe_text(pack['kind'])}, {_size_words(pack['size'])})")
+            f"{safe_text(pack['kind'])}, {size_words(pack['size'])})")
 
 
 def pack_line(pack: dict[str, Any]) -> str:
@@ -134,7 +133,7 @@ def pack_line(pack: dict[str, Any]) -> str:
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
     said = [f"{words} {number_words(float(scores[k]))}" for k, words in SCORE_WORDS.items()
             if isinstance(scores.get(k), (int, float))]
-    size = f", {_size_words(pack['size'])}" if isinstance(pack.get("size"), int) else ""
+    size = f", {size_words(pack['size'])}" if isinstance(pack.get("size"), int) else ""
     return (f"{safe_text(pack['id'])}  {safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}, "
             f"{safe_text(pack.get('kind', '?'))}{size}" + "".join(f", {w}" for w in said)
             + (f", installed {when}" if when else "") + _by(pack)

@@ -11,8 +11,8 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
-from hatbox.errors import HatboxError, PackError
+from hatbox.box_client import asked, safe_text
+from hatbox.errors import PackError
 
 
 def check_box_takes(path: Path) -> None:
@@ -44,9 +44,8 @@ def pack_on_box(client: Any, path: Path) -> dict[str, Any] | None:
     """The box's entry (GET /packs) for the very bytes of the pack at ``path`` (its sha256), None when it holds no
     such pack (or, a box of another version, lists no digests, or its list cannot be read)."""
     from device.store import file_sha256
-    try:
-        packs = _call(client, "GET", "/packs", expect=list)
-    except HatboxError:                 # a list this laptop cannot read: the upload goes, and the box answers it
+    packs = asked(client, "/packs", list)     # a list this laptop cannot read: the upload goes, the box answers it
+    if packs is None:
         return None
     digest = file_sha256(path)
     return next((p for p in packs if isinstance(p, dict) and p.get("sha256") == digest and p.get("id")), None)
@@ -81,10 +80,7 @@ def say_earlier_checks(client: Any, pack: dict[str, Any]) -> None:
     from urllib.parse import quote
 
     from hatbox.cmd_remote import _checks_words
-    try:
-        pack = _call(client, "GET", f"/packs/{quote(str(pack['id']), safe='')}", expect=dict)
-    except HatboxError:
-        pass
+    pack = asked(client, f"/packs/{quote(str(pack['id']), safe='')}") or pack
     checks = [c for c in pack.get("checks") or [] if isinstance(c, dict) and "check" in c]
     if checks:
         print(f"  when it was installed it {_checks_words(checks)} (what each found: hatbox box-pack "
@@ -99,11 +95,7 @@ def say_slot_warnings(client: Any, kind: str) -> None:
     read: the activation itself went through."""
     if kind not in ("effect", "synth"):
         return
-    try:
-        status = _call(client, "GET", "/status", expect=dict)
-    except HatboxError:
-        return
-    engine = status.get("engine")
+    engine = (asked(client, "/status") or {}).get("engine")
     active = engine.get("active") if isinstance(engine, dict) else None
     info = active.get(kind) if isinstance(active, dict) else None
     words = info.get("warnings") if isinstance(info, dict) else None

@@ -8,7 +8,8 @@ control characters (C0, DEL, C1: they drive terminals) and the bidirectional ove
 line and paragraph separators, and unassigned code points.
 
 Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``), counts
-(``1 file``, ``3 files``) and the training progress bars (over seconds, or over steps within a time budget)."""
+(``1 file``, ``3 files``), sizes (``36 KiB``, ``5.5 MiB``) and the training progress bars (over seconds, or over
+steps within a time budget)."""
 from __future__ import annotations
 
 import contextlib
@@ -91,6 +92,12 @@ def count_words(n: int, what: str, plural: str | None = None) -> str:
     """``n`` with ``what`` in the singular or plural: (1, "file") -> "1 file", (3, "file") -> "3 files",
     (2, "tag has", "tags have") -> "2 tags have" (``plural``: for words that do not just take an "s")."""
     return f"{n} {what if n == 1 else plural or what + 's'}"
+
+
+def size_words(size: int) -> str:
+    """``size`` (bytes) in MiB with one decimal, or in KiB (rounded up) under 1 MiB: 1 -> "1 KiB", 1025 -> "2 KiB",
+    5.5 * 2**20 -> "5.5 MiB".  The one wording of a pack's or a library's size, the laptop's and the box's alike."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
 
 
 def them(n: int) -> str:

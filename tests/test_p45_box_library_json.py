@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hatbox import cmd_box_library, library_browse
+from hatbox import box_client, cmd_box_library, library_browse
 from hatbox.cli import build_parser
 from hatbox.errors import HatboxError
 
@@ -43,6 +43,7 @@ def test_the_lines_and_the_json_ask_the_box_alike(listing: list[str], monkeypatc
         return ANSWERS[path]
     monkeypatch.setattr(library_browse, "_call", call)
     monkeypatch.setattr(cmd_box_library, "_call", call)
+    monkeypatch.setattr(box_client, "_call", call)          # under box_client.asked (p47: the library's record)
     assert cmd_box_library._one_library(object(), _args(*listing, "--json"), "lib") == 0
     as_json = list(asked)
     asked.clear()

@@ -25,6 +25,7 @@ from device.api.state import box_of, say_in_log
 from device.midi_programs import PROGRAMS_FILE, load_programs
 from device.prune_plan import plan as prune_plan, program_keeps
 from device.store import HISTORY_LEN
+from hatbox.text import size_words     # as `hatbox box-pack` says a pack's size
 
 
 class PruneRequest(BaseModel):
@@ -81,11 +82,6 @@ def kept_by_others(request: Request, packs: list[dict[str, Any]]) -> dict[str, s
     return kept
 
 
-def _size_words(size: int) -> str:
-    """Bytes in MiB with one decimal, or KiB under 1 MiB (as `hatbox box-pack` says a pack's size)."""
-    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
-
-
 def _words(n: int, size: int, dry_run: bool, kept: int, dropped: int) -> str:
     """What a prune did (or would do), in one line."""
     steps = f" ({dropped} roll-back step{'s' if dropped != 1 else ''} {'would go' if dry_run else 'dropped'})" \
@@ -94,7 +90,7 @@ def _words(n: int, size: int, dry_run: bool, kept: int, dropped: int) -> str:
         return (f"nothing to delete{steps}: each of the {kept} packs is active, reachable by a roll back, played by a "
                 "MIDI program, a library's tagger, or among the newest of its name (kept_packs says which)")
     verb = "would free" if dry_run else "freed"
-    return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {_size_words(size)}{steps}"
+    return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {size_words(size)}{steps}"
 
 
 def _fields(model: Any, meta: dict[str, Any], **more: Any) -> Any:
