@@ -271,7 +271,7 @@ def test_a_query_of_a_library_that_moved_away_from_its_database_says_so(library_
 
 
 def test_pairing_of_moved_bytes_prefers_the_same_name_then_takes_the_rest_in_order():
-    from device.library.tag import _pair
+    from device.library.moves import pair as _pair
     srcs = [f"old/{i:04d}.wav" for i in range(3000)] + ["a/kick.wav"]       # 3000 copies of one silence, one rename
     dsts = [f"new/{i:04d}.wav" for i in range(3000)] + ["b/kick-renamed.wav", "c/extra.wav"]
     rows, copies = _pair(srcs, dsts, lambda src: ["hush"] if src == "old/0007.wav" else [])
