@@ -21,6 +21,7 @@ from device.api import models as M
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
+from device.api.kit_tags import tags_now
 from device.api.state import box_of
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, held_file, \
@@ -311,11 +312,11 @@ class BoxKit:
         keeper: KitKeeper = self.box.kit
         loading, order = keeper.loading, list(keeper.notes)
         waiting = set(order[loading[0]:]) if loading else set()
+        entries = [entry for _note, entry in sorted(keeper.notes.items())]
         out = {}
-        for note, entry in sorted(keeper.notes.items()):
-            info = _note_info(self.box, entry)
+        for entry, info in zip(entries, _notes_info(self.box, entries)):
             path = self.box.libraries.files_path(entry.library) / entry.file
-            out[note] = Pad(note, str(path), info.tag, entry.loop, info.missing, note in waiting)
+            out[entry.note] = Pad(entry.note, str(path), info.tag, entry.loop, info.missing, entry.note in waiting)
         return out
 
     def loading(self) -> tuple[int, int] | None:
@@ -413,34 +414,24 @@ def _note(text: str) -> int:
         raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
 
 
-def _note_info(box: Any, entry: KitNote) -> M.KitNote:
-    """The listing of kit note ``entry``: ``missing`` when its file (or library) is gone, or when the sampler could
-    not take it at the start and cannot now (a file put back since is mapped here: :meth:`KitKeeper.mapped_now`)."""
+def _notes_info(box: Any, entries: list[KitNote]) -> list[M.KitNote]:
+    """The listings of kit notes ``entries``: ``missing`` when its file (or library) is gone, or when the sampler could
+    not take it at the start and cannot now (a file put back since is mapped here: :meth:`KitKeeper.mapped_now`); the
+    tag each shows read with one opening of each library's database (device/api/kit_tags.py: it was one per note)."""
+    found = [(e, *_where(box, e)) for e in entries]
+    tags = tags_now(box, [e for e, _name, there in found if there])
+    return [M.KitNote(note=e.note, name=note_name(e.note), library=e.library, library_name=name, file=e.file,
+                      loop=e.loop, tag=tags.get(e.note, e.tag), missing=not there) for e, name, there in found]
+
+
+def _where(box: Any, entry: KitNote) -> tuple[str, bool]:
+    """(the name of kit note ``entry``'s library, "" when it is gone; whether the note plays its file now)."""
     try:
         info = box.libraries.get(entry.library)
         name, there = str(info.get("name", "")), (box.libraries.files_path(entry.library) / entry.file).is_file()
     except KeyError:
         name, there = "", False
-    there = there and box.kit.mapped_now(box, entry.note)
-    return M.KitNote(note=entry.note, name=note_name(entry.note), library=entry.library, library_name=name,
-                     file=entry.file, loop=entry.loop, tag=tag_now(box, entry) if there else entry.tag,
-                     missing=not there)
-
-
-def tag_now(box: Any, entry: KitNote) -> str | None:
-    """The tag kit note ``entry`` shows: the one it was chosen for (kit.json) while its file still carries it, else
-    the file's tags now in its library's database (a retag, ``hatbox box-library LIB --fix FILE tom``: the pad said
-    "kick" for ever), joined by ", "; the chosen one when the file has none now or its database cannot be read.  A
-    note set by hand (no tag) names its file, as before.  One database read, off the audio path (GET /kit, the
-    panel's reader)."""
-    if entry.tag is None:
-        return None
-    from device.library import current_tags
-    try:
-        now = current_tags(box.libraries.db_path(entry.library), box.libraries.files_path(entry.library) / entry.file)
-    except (KeyError, HatboxError, sqlite3.Error, OSError):
-        return entry.tag
-    return entry.tag if not now or entry.tag in now else ", ".join(now)
+    return name, there and box.kit.mapped_now(box, entry.note)
 
 
 def _kit(box: Any, replaced: list[KitNote] | None = None, set_now: list[KitNote] | None = None,
@@ -451,7 +442,7 @@ def _kit(box: Any, replaced: list[KitNote] | None = None, set_now: list[KitNote]
     keeper: KitKeeper = box.kit
     loading = keeper.loading                # while the box's start hands the kit over (kit QA: listed as if playing)
     names = library_names(box) if replaced else {}
-    return KitAnswer(notes=[_note_info(box, keeper.notes[n]) for n in sorted(keeper.notes)],
+    return KitAnswer(notes=_notes_info(box, [keeper.notes[n] for n in sorted(keeper.notes)]),
                      loading=f"{loading[0]} of {loading[1]} notes" if loading else None,
                      silenced=[silenced_notes(s, token_id, box.tokens) for s in keeper.silenced],
                      replaced=[gone_note(e, names) for e in replaced or []],
