@@ -156,16 +156,17 @@ def _confirm_delete(what: str, question: str) -> bool:
 
 
 def confirm(question: str, not_done: str, hint: str) -> bool:
-    """Ask ``question`` (``[y/N]`` is added) on the terminal: True on y/yes; otherwise prints ``not_done`` ("library
-    L was not deleted") and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes with
+    """Ask ``question`` (``[y/N]`` is added) on stderr (hatbox.prompt.ask): True on y/yes; otherwise prints
+    ``not_done`` ("library L was not deleted") and gives False; a HatboxError when stdin has no answer (EOF), pointing at --yes with
     ``hint`` (on a line of its own: the question's line is ended first)."""
+    from hatbox.prompt import ask, end_line
     try:
-        answer = input(f"{question} [y/N] ")
+        answer = ask(f"{question} [y/N] ")   # on stderr (p47): stdout is what a script reads
     except EOFError:
-        print(flush=True)                   # the prompt went to stdout without a newline: end its line
+        end_line()                          # the question has no newline: the error goes on a line of its own
         raise HatboxError(f"{not_done}: no answer to the question", hint=hint) from None
     except KeyboardInterrupt:               # Ctrl-C at the question: "hatbox: interrupted" on a line of its own
-        print(flush=True)
+        end_line()
         raise
     if answer.strip().lower() not in ("y", "yes"):
         print(not_done)

@@ -88,8 +88,6 @@ def _run(args: argparse.Namespace) -> int:
     The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
-    from device.given_packs import engine_packs, install_given, open_store
-    from hatbox.headless_status import cut_work, recovery_words
     if getattr(args, "board", None):                     # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
@@ -101,20 +99,14 @@ def _run(args: argparse.Namespace) -> int:
     if getattr(args, "sim_gear", None) and not args.sim:
         raise HatboxError("--sim-gear needs --sim: the simulated gear is part of the simulated box", hint="add --sim")
     cfg = _config(args)
-    signed = getattr(args, "require_signature", False)
-    cut = cut_work(Path(args.store))            # what a stop left half done, before the recovery clears it
-    store = open_store(args.store)              # recovered once, for both (and for the API's status)
-    args._recovery = store.last_recovery
-    for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
-        _say(line)
-    for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
-        _say(line)                               # checked before the box starts
-    cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
-    for line in unsigned:
-        _say(line, err=True)
-    where = _pick_backend(cfg, args.sim, args.store)
-    args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
-    engine = EngineProcess(cfg).start()
+    args._api_socket = _api_socket(args)        # first: a box no laptop could reach does not start (nor installs)
+    try:
+        where = _ready_store(args, cfg)
+        args._audio_words = cfg.audio.device if cfg.backend != "file" else "none: the file backend"
+        engine = EngineProcess(cfg).start()
+    except BaseException:
+        _close_api_socket(args)
+        raise
     args._started = True                         # box.log: "the box stopped", not "did not start"
     stoppers: list[Any] = []
     watch: Any = None
@@ -145,6 +137,7 @@ def _run(args: argparse.Namespace) -> int:
             for stop in reversed(stoppers):
                 stop()
             engine.stop()
+            _close_api_socket(args)
             if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
                 watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
         restore()
@@ -158,6 +151,25 @@ def _run(args: argparse.Namespace) -> int:
                           or "the messages above say why; start the box again with `hatbox device run`")
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
+
+
+def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
+    """Recover the store (said), install the packs given (``cfg.packs``), set ``cfg.packs`` to the store's active
+    ones for the engine; returns where the audio goes (hatbox.box_backend.pick_backend)."""
+    from device.given_packs import engine_packs, install_given, open_store
+    from hatbox.headless_status import cut_work, recovery_words
+    signed = getattr(args, "require_signature", False)
+    cut = cut_work(Path(args.store))            # what a stop left half done, before the recovery clears it
+    store = open_store(args.store)              # recovered once, for both (and for the API's status)
+    args._recovery = store.last_recovery
+    for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
+        _say(line)
+    for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
+        _say(line)                               # checked before the box starts
+    cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
+    for line in unsigned:
+        _say(line, err=True)
+    return _pick_backend(cfg, args.sim, args.store)
 
 
 def _start_warnings(engine: Any) -> list[str]:
@@ -189,7 +201,9 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
         for start in (_start_midi, _start_osc, _start_api):
             try:
                 stop = start(args, control)
-            except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box
+            except Exception as exc:  # noqa: BLE001 - a front end that fails never stops the box, but the API
+                if start is _start_api:
+                    raise _unreachable(exc) from None
                 hint = f"\n  hint: {exc.hint}" if isinstance(exc, HatboxError) and exc.hint else ""
                 _say(f"warning: {start.__name__[7:]} not started: {first_line(exc)}{hint}", err=True)
                 if start is _start_midi:              # the Settings page says so, not "virtual ALSA port"
@@ -197,12 +211,43 @@ def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:
                 continue
             if stop is not None:
                 stoppers.append(stop)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, HatboxError):
         with shielded():
             for stop in reversed(stoppers):
                 stop()
         raise
     return stoppers
+
+
+NO_API = "or run the box without its API (no laptop pairs with it): --no-api"
+
+
+def _api_socket(args: argparse.Namespace) -> Any:
+    """The API's listening socket, bound before the engine starts (None with --no-api): a port taken by another
+    program or a --host not of this machine refuses the box, exit 2, with nothing started (p47 QA: it ran without its
+    API, printed no pairing code and exited 0, and a script waited for the code for ever)."""
+    if not args.api:
+        return None
+    from device.api.server import bind_socket
+    try:
+        return bind_socket(args.host, args.port)
+    except HatboxError as exc:
+        raise HatboxError(str(exc.args[0]), hint=f"{exc.hint}; {NO_API}" if exc.hint else NO_API) from None
+
+
+def _close_api_socket(args: argparse.Namespace) -> None:
+    """Close the socket :func:`_api_socket` bound when the API never took it (the engine did not start)."""
+    sock = getattr(args, "_api_socket", None)
+    args._api_socket = None
+    if sock is not None:
+        sock.close()
+
+
+def _unreachable(exc: Exception) -> HatboxError:
+    """The API did not start (``exc``): the box is not started without it (its other front ends are stopped)."""
+    hint = exc.hint if isinstance(exc, HatboxError) and exc.hint else "the messages above say why"
+    return HatboxError(f"the API did not start: {first_line(exc)}: no laptop could reach this box",
+                       hint=f"{hint}; {NO_API}")
 
 
 def _midi_hub(args: argparse.Namespace, control: Any) -> Any:
@@ -264,10 +309,12 @@ def _start_api(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.api:
         return None
     from device.api.server import api_line, pairing_url, start_api
+    sock, args._api_socket = getattr(args, "_api_socket", None), None     # the API's own now (it closes it)
     running = start_api(args.store, control, host=args.host, port=args.port, rate=args.rate, block=args.block,
                         on_code=_show_code(args), advertise=getattr(args, "mdns", True), load_active=False,
                         require_signature=getattr(args, "require_signature", False),
-                        recovery=getattr(args, "_recovery", None), box_name=getattr(args, "name", "hatbox"))
+                        recovery=getattr(args, "_recovery", None), box_name=getattr(args, "name", "hatbox"),
+                        sock=sock)
     advertised = getattr(getattr(running, "advertisement", None), "name", None)
     if advertised and advertised != getattr(args, "name", "hatbox"):
         _say(f"mDNS: another box on the network is called '{args.name}': this one is '{advertised}' there (give each "

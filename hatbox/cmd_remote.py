@@ -103,10 +103,11 @@ def _pairing_code(given: str | None) -> str:
 
     no_code = HatboxError("no pairing code given", hint=f"pass {CODE_PLACE}: --code ABC234")
     if given is None:
+        from hatbox.prompt import ask, end_line
         try:
-            given = input("pairing code shown on the box: ")
+            given = ask("pairing code shown on the box: ")     # on stderr (p47): stdout is what a script reads
         except EOFError:
-            print(flush=True)               # end the question's line: the error goes on its own
+            end_line()                      # end the question's line: the error goes on its own
             raise no_code from None
     if not given.strip():
         raise no_code

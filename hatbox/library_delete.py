@@ -9,6 +9,7 @@ library's tagging (`--wait`) that another computer (or the panel) deletes says t
 from __future__ import annotations
 
 import shlex
+import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -30,8 +31,8 @@ def delete_library(client: Any, lid: str, yes: bool) -> int:
     if not yes:
         goes = fixes_words_of(client, lib)
         keep = keep_fixes_words(str(lib["id"]), goes)
-        if keep:                            # the line before the question
-            print(keep)
+        if keep:                            # the line before the question, on stderr as the question (p47)
+            print(keep, file=sys.stderr)
         if not _confirm_delete(what, f"delete {what}{owner_clause(lib)} from the box, with {goes}{kit}?"):
             return 0
     body = _call(client, "DELETE", f"/libraries/{lid}", expect=None, headers={"Prefer": "return=representation"})

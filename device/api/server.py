@@ -176,13 +176,14 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
               rate: int = 48000, block: int = 128, on_code: Any = None, certfile: str | Path | None = None,
               keyfile: str | Path | None = None, advertise: bool = True, box_name: str = "hatbox",
               load_active: bool = True, require_signature: bool = False,
-              recovery: dict[str, Any] | None = None) -> RunningServer:
+              recovery: dict[str, Any] | None = None, sock: socket.socket | None = None) -> RunningServer:
     """Everything ``hatbox device run`` needs in one call: the app for the engine's ``rate`` (Hz)
     and ``block`` (samples), served from a thread (TLS when cert and key are given), announced
     by mDNS; ``on_code(code)`` shows the pairing code (default: printed); ``load_active``: load the store's active
     packs into the engine (False: the engine started with them, device.given_packs.engine_packs);
     ``require_signature``: refuse unsigned packs (and those signed by no key in STORE/trusted_keys); ``recovery``: what
-    the caller's own recovery of the store found (device.store.PackStore.last_recovery; None: the app recovers it).
+    the caller's own recovery of the store found (device.store.PackStore.last_recovery; None: the app recovers it);
+    ``sock``: its listening socket, bound by the caller already (:func:`bind_socket`; None: bound here, first).
     ``stop()`` ends it.
     ``running.pairing`` is the app's pairing, ``running.kit`` its kit and ``running.tag_waiting`` what tags the
     libraries that waited for a tagger, for the panel in this process (never
@@ -190,7 +191,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     show = on_code or (lambda code: print(f"pairing code: {code}", flush=True))
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name,
                        load_active=load_active, require_signature=require_signature, recovery=recovery)
-    sock = bind_socket(host, port)          # first: no pairing code is shown for a box no laptop could reach
+    sock = sock or bind_socket(host, port)  # first: no pairing code is shown for a box no laptop could reach
     try:
         app = create_app(store_dir, control, config)
     except BaseException:

@@ -72,8 +72,8 @@ def test_a_kit_of_other_samples_is_replaced_by_from_only_when_asked(tmp_path: Pa
     assert main(["box-kit", "--map", "C5", "kit/boom.wav", "--library", "loops", "--loop"]) == 0
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
-    rc, out, _ = _run(capsys, "box-kit", "--from", "drums")
-    assert rc == 0 and "the kit holds 1 note of other samples (C5 kit/boom.wav): replace the whole kit?" in out
+    rc, out, err = _run(capsys, "box-kit", "--from", "drums")       # p47: the question on stderr
+    assert rc == 0 and "the kit holds 1 note of other samples (C5 kit/boom.wav): replace the whole kit?" in err
     assert "the kit was not replaced" in out and len(paired_server.app.state.box.kit.notes) == 1
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     rc, _, err = _run(capsys, "box-kit", "--from", "drums")

@@ -26,8 +26,9 @@ def test_box_pack_delete_with_stdin_closed_puts_the_error_on_its_own_line(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))                 # stdin closed: EOF at the question
     assert main(["box-pack", old, "--delete"]) == 2
     captured = capsys.readouterr()
-    assert captured.out.startswith(f"delete pack {old} ") and captured.out.endswith("? [y/N] \n")
-    assert captured.err.startswith("hatbox: error: ") and "no answer" in captured.err and "--yes" in captured.err
+    assert captured.out == ""                                         # p47: the question on stderr, as the error
+    assert captured.err.startswith(f"delete pack {old} ") and "? [y/N] \nhatbox: error: " in captured.err
+    assert "no answer" in captured.err and "--yes" in captured.err
     assert _installed(paired_server.app) == sorted([old, new])
 
 
@@ -39,7 +40,7 @@ def test_ctrl_c_at_the_delete_question_ends_its_line_too(capsys: pytest.CaptureF
     monkeypatch.setattr("builtins.input", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _confirm_delete("library L", "delete library L from the box?")
-    assert capsys.readouterr().out == "delete library L from the box? [y/N] \n"
+    assert capsys.readouterr().err == "delete library L from the box? [y/N] \n"       # p47: on stderr
 
 
 # ------------------------------------------------------------------ 5. a code that cannot be one

@@ -70,7 +70,7 @@ def test_from_refuses_when_the_kit_changed_while_its_question_was_open(tmp_path:
     capsys.readouterr()
     _answer_after(monkeypatch, lambda: main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]))
     rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
-    assert "the kit holds 1 note of other samples (C3 kit/boom.wav)" in out
+    assert "the kit holds 1 note of other samples (C3 kit/boom.wav)" in err             # p47: the question on stderr
     assert rc == 2 and "the kit changed since you were asked: D3 was set (kit/crack.wav, library kitA)" in err
     assert "run it again" in err
     notes = paired_server.app.state.box.kit.notes

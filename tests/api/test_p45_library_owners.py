@@ -214,9 +214,9 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
     assert f"{theirs} (yours, uploaded " in err and f"{mine} (laptopA's, uploaded " in err
     assert err.index(theirs) < err.index(mine)
     monkeypatch.setattr("builtins.input", lambda prompt="": print(prompt) or "n")
-    rc, out, _ = laptops.run(capsys, "A", "box-library", theirs, "--delete")
-    assert rc == 0 and "by laptopB, from the box, with its tags and laptopB's corrections of 1 file?" in out
-    assert "your corrections" not in out and len(laptops.ids("loops")) == 2
+    rc, out, err = laptops.run(capsys, "A", "box-library", theirs, "--delete")     # p47: the question on stderr
+    assert rc == 0 and "by laptopB, from the box, with its tags and laptopB's corrections of 1 file?" in err
+    assert "your corrections" not in out + err and len(laptops.ids("loops")) == 2
 
 
 def test_this_laptop_s_own_copy_of_the_same_files_is_an_older_copy(laptops: Laptops, capsys: Any) -> None:

@@ -49,7 +49,7 @@ def _question(lid: str, monkeypatch, capsys) -> tuple[str, str]:
     monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or "n")
     capsys.readouterr()
     assert main(["box-library", lid, "--delete"]) == 0
-    return asked[0], capsys.readouterr().out
+    return asked[0], capsys.readouterr().err        # p47: the line before the question is on stderr, as it is
 
 
 def test_a_failed_library_with_a_correction_the_box_does_not_list_is_not_asked_as_uncorrected(

@@ -48,7 +48,7 @@ def test_export_delete_push_with_the_csv_brings_the_corrections_back(tmp_path, p
     asked: list[str] = []
     monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or "n")
     assert main(["box-library", lid, "--delete"]) == 0
-    said = capsys.readouterr().out
+    said = capsys.readouterr().err                             # p47: the line before the question, on stderr too
     assert said.startswith(f"to keep the corrections, first: hatbox box-library {lid} --export-fixes FILE.csv"), said
     assert "your corrections of 2 files?" in asked[0], asked      # the question that follows the line
     assert main(["box-library", lid, "--delete", "--yes"]) == 0
