@@ -204,13 +204,7 @@ def tag(args: argparse.Namespace) -> int:
         clear = f"hatbox library fix {shlex.quote(_shown(str(db)))} {shlex.quote(_shown(str(lib / path)))} --clear"
         print(f"note: {_shown(path)} changed and its earlier sound is now {_shown(copy)}: your tags are on both "
               f"(`{clear}` if the new sound is another)")
-    for path in rep.tags_overwritten[:5]:
-        print(f"note: {_shown(path)} holds another sound now: your tags of the sound it held went with that sound")
-    if rep.tags_lost:
-        shown = ", ".join(_shown(r) for r in rep.tags_lost[:5]) + (f" and {len(rep.tags_lost) - 5} more"
-                                                                   if len(rep.tags_lost) > 5 else "")
-        print(f"note: {count_words(len(rep.tags_lost), 'file')} that carried your tags left the library, and the tags "
-              f"with {them(len(rep.tags_lost))}: {shown}")
+    _say_kept_tags(rep)
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
     skipped = sorted(rep.skipped + rep.still_skipped)
@@ -233,6 +227,38 @@ def tag(args: argparse.Namespace) -> int:
     if args.links:
         print(f"{rep.links} links -> {_shown(args.links)}")
     return 0
+
+
+def _listed(paths: list[str]) -> str:
+    """The first five of ``paths`` as shown, and how many more."""
+    more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+    return ", ".join(_shown(r) for r in paths[:5]) + more
+
+
+def _say_kept_tags(rep) -> None:
+    """The notes of a `hatbox tag` run on the producer's tags of files that left (kept by their bytes,
+    device.library.kept), of sounds replaced under a name, and of those given back when their bytes came back."""
+    unkept = set(rep.tags_unkept)
+    for path in rep.tags_overwritten[:5]:
+        went = "went with that sound" if path in unkept else "are kept and come back with that sound"
+        print(f"note: {_shown(path)} holds another sound now: your tags of the sound it held {went}")
+    kept = [r for r in rep.tags_lost if r not in unkept]
+    if kept:
+        print(f"note: {count_words(len(kept), 'file')} that carried your tags left the library: your tags are kept "
+              f"and come back with {'it' if len(kept) == 1 else 'each of them'} (the same bytes under any name, at a later "
+              f"hatbox tag): {_listed(kept)}")
+    gone = [r for r in rep.tags_lost if r in unkept]
+    if gone:
+        print(f"note: {count_words(len(gone), 'file')} that carried your tags left the library, and the tags with "
+              f"{them(len(gone))} ({'its' if len(gone) == 1 else 'their'} bytes were never read, so "
+              f"{'it' if len(gone) == 1 else 'they'} cannot be known again): {_listed(gone)}")
+    if rep.tags_back:
+        print(f"your tags came back with {count_words(len(rep.tags_back), 'file')} (the same bytes as one that had "
+              f"left the library): {_listed(rep.tags_back)}")
+    if rep.tags_forgotten:
+        from device.library.kept import KEEP_LIMIT
+        print(f"note: your tags of {count_words(rep.tags_forgotten, 'file')} that left the library longest ago were "
+              f"forgotten (a database keeps those of the latest {KEEP_LIMIT} files that left)")
 
 
 # ------------------------------------------------------------------------------------------ query

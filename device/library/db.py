@@ -12,7 +12,8 @@ re-tagging, corrections, listings and links work for it.  Valid UTF-8 is stored 
 
 A producer's own tags for a file (``user_tags``: corrections, or new words the pack does not know)
 replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrites ``files`` and
-``tags`` only.  They go when the file leaves the library (``remove``).  ``effective_tags`` is what
+``tags`` only.  When the file leaves the library (``remove``) they are kept by its bytes' hash (``kept_tags``,
+forty-seventh stop: device.library.kept) and given back when those bytes come back, under any name.  ``effective_tags`` is what
 every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1),
 whatever the file's status: a file the tagger skipped (silent, empty) or could not decode keeps the tags
 its producer gave it, and they can always be changed or cleared.
@@ -43,6 +44,8 @@ CREATE TABLE IF NOT EXISTS tags (
     score REAL NOT NULL, hit INTEGER NOT NULL, PRIMARY KEY (path, tag));
 CREATE INDEX IF NOT EXISTS tags_by_tag ON tags (tag, hit, score);
 CREATE TABLE IF NOT EXISTS user_tags (path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (path, tag));
+CREATE TABLE IF NOT EXISTS kept_tags (
+    hash TEXT NOT NULL, path TEXT NOT NULL, tag TEXT NOT NULL, left_ns INTEGER NOT NULL, PRIMARY KEY (hash, path, tag));
 """
 # a files row (f) tagged by the library's current pack, or any, in a database that does not record one
 CURRENT = "f.model = (SELECT value FROM meta WHERE key = 'model') OR NOT EXISTS " \
@@ -54,7 +57,7 @@ VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
         WHERE t.hit = 1 AND t.path NOT IN (SELECT path FROM user_tags)
     UNION ALL
     SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path"""
-OURS = {"meta", "files", "tags", "user_tags"}
+OURS = {"meta", "files", "tags", "user_tags", "kept_tags"}   # kept_tags: p47, made by connect
 IN_LIBRARY = ".hatbox-tags.sqlite"     # the database `hatbox tag` keeps inside the library folder without --out
 TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`
 

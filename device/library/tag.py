@@ -2,7 +2,8 @@
 
 Files are walked once (paths only), then decoded, tagged and written batch by batch; the database
 is committed after every batch, so an interrupted run resumes where it stopped.  A file is tagged
-again only if its size or mtime changed or the pack did; files that disappeared are dropped.
+again only if its size or mtime changed or the pack did; files that disappeared are dropped, the producer's
+tags of them kept by their bytes and given back when those bytes come back (device.library.kept).
 A file that cannot be decoded is recorded with its error and tried again next run.  A file that
 decodes but holds nothing to tag (silent on every channel, too short, or a header with no samples:
 device/library/runner.PackTagger.heard) gets no tags, only its reason, and is not decoded again until
@@ -25,12 +26,13 @@ from typing import Callable
 import numpy as np
 
 from device.library import db as libdb
+from device.library import kept as kept_tags
 from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, links_problem, write_links
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
-from device.library.moves import apply_moves, follow_moves, one_folder_of
+from device.library.moves import Moves, apply_moves, follow_moves, one_folder_of
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
@@ -59,7 +61,11 @@ class LibraryReport:
     links_error: str = ""       # why the links folder could not be (re)made; the tagging itself stands
     renamed: int = 0            # of ``unchanged``: found under a new name (the same bytes), their rows moved
     tags_followed: int = 0      # files whose tags of the producer's went with their bytes to a new name
-    tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name
+    tags_lost: list[str] = field(default_factory=list)   # left, carrying the producer's tags, found under no name:
+    #                                                      the tags kept by their bytes (device.library.kept)
+    tags_unkept: list[str] = field(default_factory=list)  # of tags_lost and tags_overwritten: no hash, the tags went
+    tags_back: list[str] = field(default_factory=list)    # paths given back the kept tags of bytes that had left
+    tags_forgotten: int = 0     # files that left whose kept tags were forgotten this run (the oldest past KEEP_LIMIT)
     tags_overwritten: list[str] = field(default_factory=list)   # still there, another sound on it: its tags went
     tags_doubled: list[tuple[str, str]] = field(default_factory=list)   # (a path still there with other bytes, where
     #                                                                      its old bytes are now): the tags are on both
@@ -100,9 +106,15 @@ class Decoding:
 
 @dataclass
 class _Pending:
+    """The files decoded since the last batch (``rel``, ``stat``, ``digest``: to tag), the rows written since then
+    (``written``: (path, content hash), given back kept tags at the batch's commit) and the kept tags given back
+    this run (``given``: hash -> tags, for further copies: device.library.kept.give_back)."""
+
     rel: list[str] = field(default_factory=list)
     stat: list[tuple[int, int]] = field(default_factory=list)
     digest: list[str] = field(default_factory=list)
+    written: list[tuple[str, str]] = field(default_factory=list)
+    given: dict[str, list[str]] = field(default_factory=dict)
 
 
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
@@ -201,7 +213,8 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
                    unopened=json.dumps(report.unopened, ensure_ascii=False),   # for `library query --failed`
                    run="running", run_total=len(paths))                         # until it ends: tagging_state
-    apply_moves(root, con, known, moves)
+    pending = _Pending()
+    _move_rows(root, con, known, moves, report, pending)
     _fill_hashes(root, con, paths)
     doubled = {src for src, _ in moves.doubled}
     report.renamed = sum(1 for src, dst in moves.rows if src not in doubled and dst in known
@@ -213,7 +226,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     libdb.remove(con, left)
     report.removed = len(left)
     con.commit()
-    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding)
+    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending)
     libdb.set_meta(con, run="stopped" if report.cancelled else "done")
     con.commit()
     if links_dir is not None and not report.cancelled:
@@ -221,6 +234,23 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
             report.links = write_links(con, root, links_dir)
         except HatboxError as exc:
             report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
+
+
+def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport, pending: _Pending) -> None:
+    """Write the ``moves`` found (device.library.moves.apply_moves), first keeping the producer's tags of the files
+    that left and of the paths whose sound another replaced (device.library.kept: given back when those bytes come
+    back), then giving the paths that now hold bytes that had left with tags those tags."""
+    report.tags_unkept = kept_tags.keep(con, moves.lost + moves.overwritten, time.time_ns())
+    report.tags_forgotten = kept_tags.forget_oldest(con)
+    apply_moves(root, con, known, moves)
+    report.tags_back += kept_tags.give_back(con, _arrived(con, moves), pending.given)
+
+
+def _arrived(con, moves: Moves) -> list[tuple[str, str]]:
+    """(path, content hash) of the paths a moved row went to that carry no tags of the producer's: they are given
+    the kept tags of their bytes (device.library.kept), as a file tagged anew is."""
+    dsts = [dst for _, dst in moves.rows if not libdb.user_tags_of(con, dst)]
+    return list(libdb.stored_hashes(con, dsts).items())
 
 
 def _fill_hashes(root: Path, con, paths: list[str]) -> None:
@@ -264,11 +294,11 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: 
 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
-                 progress: Progress | None, cancel: threading.Event | None, batch: int, decoding: Decoding) -> None:
+                 progress: Progress | None, cancel: threading.Event | None, batch: int, decoding: Decoding,
+                 pending: _Pending) -> None:
     """Tag the new and changed files of ``paths``, ``batch`` at a time.  Whatever stops the run part-way (an
     error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on up."""
     buf = np.zeros((batch, tagger.n), np.float32)
-    pending = _Pending()
     try:
         for done, rel in enumerate(paths, 1):
             if cancel is not None and cancel.is_set():
@@ -353,11 +383,14 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
             return
         reason = os_words(exc) if isinstance(exc, OSError) else without_path(first_line(exc), path)
         report.failed.append((rel, reason))
-        libdb.put_error(con, rel, stat, tagger.model_id, reason, readable_hash(path))
+        digest = readable_hash(path)
+        libdb.put_error(con, rel, stat, tagger.model_id, reason, digest)
+        pending.written.append((rel, digest))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
         libdb.put_skipped(con, rel, stat, tagger.model_id, why_not, digest)
+        pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
     pending.rel.append(rel)
@@ -410,11 +443,14 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
             if usable[i]:
                 libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
                                  tagger.tags, probs[i], hits[i], emb[i])
+                pending.written.append((pending.rel[i], pending.digest[i]))
             else:
                 reason = NAN_SCORES
                 report.failed.append((pending.rel[i], reason))
                 libdb.put_error(con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
         saved = int(usable.sum())
+    report.tags_back += kept_tags.give_back(con, pending.written, pending.given)   # committed with the batch
+    pending.written.clear()
     con.commit()
     report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
     pending.rel.clear(), pending.stat.clear(), pending.digest.clear()
