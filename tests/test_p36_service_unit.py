@@ -384,7 +384,8 @@ def test_every_folder_made_for_the_store_is_the_users(tmp_path: Path, reachable:
 
 
 @pytest.mark.parametrize("tty, since, xruns, said, due", [
-    (True, 0.0, 0, 0, False), (False, 2.0, 0, 0, False), (False, 61.0, 0, 0, True), (False, 2.0, 3, 2, True)])
+    (True, 0.0, 0, 0, False), (False, 2.0, 0, 0, False), (False, 61.0, 0, 0, True), (False, 2.0, 3, 2, False),
+    (False, 2.0, 1, 0, True)])     # p47: the first dropouts at once, later ones in the minute's line
 def test_a_headless_box_into_a_log_says_its_status_once_a_minute_or_on_a_dropout(tty, since, xruns, said, due) -> None:
     from hatbox.headless_status import status_due
     assert status_due(tty, since, xruns, said) is due
