@@ -74,13 +74,13 @@ def keep_fixes_words(lid: str, goes: str) -> str:
             "hatbox push-library FOLDER --fixes FILE.csv sends them back")
 
 
-def silenced_notes(body: Any, asked: list[str]) -> list[str]:
+def silenced_notes(body: Any, named: list[str]) -> list[str]:
     """The kit notes the box's DELETE answer (``body``) says the deletion emptied, each "C2 kit/kick.wav" (the box
     decides at the deletion: p43 duo QA, another laptop's kit made of the library while the question was open went
-    silent without a word); ``asked``: the notes named in the question, said instead when the box does not answer
+    silent without a word); ``named``: the notes named in the question, said instead when the box does not answer
     which (an older box's 204)."""
     if not isinstance(body, dict) or not isinstance(body.get("kit_silenced"), list):
-        return asked
+        return named
     return [f"{safe_text(str(n.get('name', n.get('note', '?'))))} {safe_text(str(n.get('file', '')))}".strip()
             for n in body["kit_silenced"] if isinstance(n, dict)]
 
