@@ -59,7 +59,7 @@ def test_an_api_that_fails_to_start_otherwise_stops_the_box_too(tmp_path: Path, 
         sock.close()                                           # as start_api does when its app cannot be made
         raise HatboxError("the store's tokens file is unreadable", hint="fix it")
     monkeypatch.setattr(device.api.server, "start_api", broken)
-    assert _box(tmp_path, "--port", str(_free_port())) == 2                                  # was: 0, "warning: api not started"
+    assert _box(tmp_path, "--port", str(_free_port())) == 2            # was: 0, "warning: api not started"
     out, err = capsys.readouterr()
     assert "hatbox: error: the API did not start: the store's tokens file is unreadable: no laptop could reach " \
            "this box" in err and "hint: fix it; or run the box without its API" in err
