@@ -156,10 +156,10 @@ def _confirm_delete(what: str, question: str) -> bool:
 
 
 def confirm(question: str, not_done: str, hint: str) -> bool:
-    """Ask ``question`` (``[y/N]`` is added) on stderr (hatbox.prompt.ask): True on y/yes; otherwise prints
+    """Ask ``question`` (``[y/N]`` is added) on stderr (hatbox.ask.ask): True on y/yes; otherwise prints
     ``not_done`` ("library L was not deleted") and gives False; a HatboxError when stdin has no answer (EOF),
     pointing at --yes with ``hint`` (on a line of its own: the question's line is ended first)."""
-    from hatbox.prompt import ask, end_line
+    from hatbox.ask import ask, end_line
     try:
         answer = ask(f"{question} [y/N] ")   # on stderr (p47): stdout is what a script reads
     except EOFError:

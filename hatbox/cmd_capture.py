@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from hatbox.argtypes import number
-from hatbox.ask import can_ask, ci_set
+from hatbox.ask import ask, can_ask, ci_set, end_line
 from hatbox.capture_set import DRY, PAIRS, CaptureSet, Setting, check_settings, open_set, parse_setting
 from hatbox.errors import HatboxError, Interrupted
 
@@ -59,9 +59,9 @@ def _ready(setting: Setting, index: int, count: int, yes: bool) -> None:
         print(f"{where} capturing {setting.words()} (--yes: not waiting)", flush=True)
         return
     try:
-        input(f"{where} set the gear to {setting.words()}, then press Enter to capture (Ctrl-C stops) ")
+        ask(f"{where} set the gear to {setting.words()}, then press Enter to capture (Ctrl-C stops) ")
     except EOFError:
-        print(flush=True)
+        end_line()
         raise HatboxError("no Enter to wait for (the input ended)", hint="pass --yes to capture without waiting") \
             from None
 

@@ -10,6 +10,7 @@ import argparse
 import os
 from typing import Any
 
+from hatbox.ask import ask, end_line
 from hatbox.box_client import BoxRefused, _box_reply, _call, _client, one_named, safe_text, same_box
 from hatbox.cmd_remote import _common, load_config, save_config, target
 from hatbox.errors import HatboxError, first_line
@@ -42,8 +43,9 @@ def _sure_to_lock_out() -> bool:
     """Ask before revoking this computer's own pairing (it then needs the code on the box to pair again): True on
     y/yes; HatboxError when stdin has no answer, pointing at --yes."""
     try:
-        answer = input("revoke this computer's own pairing? it will need the code on the box to pair again [y/N] ")
+        answer = ask("revoke this computer's own pairing? it will need the code on the box to pair again [y/N] ")
     except EOFError:
+        end_line()
         raise HatboxError("not revoked: no answer to 'revoke this computer's own pairing?' (stdin is closed)",
                           hint="add --yes to revoke it without asking") from None
     return answer.strip().lower() in ("y", "yes")

@@ -103,7 +103,7 @@ def _pairing_code(given: str | None) -> str:
 
     no_code = HatboxError("no pairing code given", hint=f"pass {CODE_PLACE}: --code ABC234")
     if given is None:
-        from hatbox.prompt import ask, end_line
+        from hatbox.ask import ask, end_line
         try:
             given = ask("pairing code shown on the box: ")     # on stderr (p47): stdout is what a script reads
         except EOFError:

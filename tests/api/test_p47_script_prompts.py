@@ -1,6 +1,6 @@
 """p47 G4, finding 3: questions went to stdout, the data a script reads: `pair URL` without --code ("pairing code
 shown on the box: "), `box-pack ID --delete` and `box-library LIB --delete` ("... [y/N] ", and the line before it on
-how to keep the corrections).  They go to stderr now (hatbox.prompt); with nobody to answer, stdout stays empty."""
+how to keep the corrections).  They go to stderr now (hatbox.ask); with nobody to answer, stdout stays empty."""
 from __future__ import annotations
 
 import io

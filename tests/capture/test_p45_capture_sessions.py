@@ -262,8 +262,9 @@ def test_end_session_ends_a_session_a_vanished_laptop_left_after_a_question_nami
     assert "laptopA's capture session was not ended" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
     assert laptops.run("B", "box-capture", "--end-session") == 1
-    out = capsys.readouterr().out
-    assert "laptopA has a capture session open since" in out and "end laptopA's capture session?" in out
+    seen = capsys.readouterr()
+    assert "laptopA has a capture session open since" in seen.out
+    assert "end laptopA's capture session?" in seen.err            # questions on stderr (forty-seventh stop)
     assert laptops.box.deck.status()["session"]["muted"]
     monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
     assert laptops.run("B", "box-capture", "--end-session") == 0
