@@ -245,8 +245,8 @@ def _say_kept_tags(rep) -> None:
     kept = [r for r in rep.tags_lost if r not in unkept]
     if kept:
         print(f"note: {count_words(len(kept), 'file')} that carried your tags left the library: your tags are kept "
-              f"and come back with {'it' if len(kept) == 1 else 'each of them'} (the same bytes under any name, at a later "
-              f"hatbox tag): {_listed(kept)}")
+              f"and come back with {'it' if len(kept) == 1 else 'each of them'} (the same bytes under any name, at a "
+              f"later hatbox tag): {_listed(kept)}")
     gone = [r for r in rep.tags_lost if r in unkept]
     if gone:
         print(f"note: {count_words(len(gone), 'file')} that carried your tags left the library, and the tags with "

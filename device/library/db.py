@@ -13,10 +13,10 @@ re-tagging, corrections, listings and links work for it.  Valid UTF-8 is stored 
 A producer's own tags for a file (``user_tags``: corrections, or new words the pack does not know)
 replace the tagger's for that file and outlive re-tagging: ``put_result`` rewrites ``files`` and
 ``tags`` only.  When the file leaves the library (``remove``) they are kept by its bytes' hash (``kept_tags``,
-forty-seventh stop: device.library.kept) and given back when those bytes come back, under any name.  ``effective_tags`` is what
-every listing reads: the tagger's hits for files without corrections, plus the corrections (score 1),
-whatever the file's status: a file the tagger skipped (silent, empty) or could not decode keeps the tags
-its producer gave it, and they can always be changed or cleared.
+forty-seventh stop: device.library.kept) and given back when those bytes come back, under any name.
+``effective_tags`` is what every listing reads: the tagger's hits for files without corrections, plus the
+corrections (score 1), whatever the file's status: a file the tagger skipped (silent, empty) or could not decode
+keeps the tags its producer gave it, and they can always be changed or cleared.
 
 `hatbox tag` holds :func:`tagging_lock` (an advisory lock on ``<db>.lock``) while it writes, so a second run on
 the same database is refused at once instead of stopping part-way on SQLite's lock.

@@ -142,3 +142,20 @@ def test_a_database_from_before_gets_the_table_when_opened(library_dir, small_pa
     (library_dir / "kicks" / "k1.wav").unlink()
     rep = library.tag_library(library_dir, small_pack, db)
     assert rep.tags_lost == ["kicks/k1.wav"] and _kept(db) == [("kicks/k1.wav", "boom")]
+
+
+def test_a_file_whose_bytes_were_never_read_says_its_tags_went(library_dir, small_pack, tmp_path, capsys):
+    """A link to nothing carries a correction (any file the database holds takes one); it has no bytes to be known
+    by, so when it leaves its tags go, and the note says so rather than promise them back."""
+    from hatbox.cli import main
+    db = tmp_path / "lib.db"
+    (library_dir / "kicks" / "gone.wav").symlink_to(tmp_path / "nowhere.wav")
+    assert _tag(main, library_dir, small_pack, db) == 0
+    library.set_tags(db, library_dir / "kicks" / "gone.wav", ["ghost"])
+    (library_dir / "kicks" / "gone.wav").unlink()
+    capsys.readouterr()
+    assert _tag(main, library_dir, small_pack, db) == 0
+    out = capsys.readouterr().out
+    assert ("note: 1 file that carried your tags left the library, and the tags with it (its bytes were never read, "
+            "so it cannot be known again): kicks/gone.wav") in out, out
+    assert "are kept" not in out and _kept(db) == []
