@@ -243,9 +243,11 @@ def box_library(args: argparse.Namespace) -> int:
         raise HatboxError(f"'{safe_text(args.tag)}' cannot be a tag" + ("" if problem == TAG_RULE else f": {problem}"),
                           hint=TAG_RULE)
     library_browse.check_json(args)
+    if args.k is None and not args.json:            # --json without -k: every file
+        args.k = library_browse.TEXT_K
     with _client(*target(args)) as c, _box_reply("a library call"):
         if not args.id:
-            libraries = _call(c, "GET", "/libraries", expect=list)
+            libraries = newest_first(_call(c, "GET", "/libraries", expect=list))
             if args.json:
                 print_json(libraries)
                 return 0
@@ -270,6 +272,18 @@ def box_library(args: argparse.Namespace) -> int:
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when
             raise deleted_library_error(c, args.id, exc) from None
         return _one_library(c, args, quote(lib["id"], safe=""))
+
+
+def newest_first(libraries: list[Any]) -> list[Any]:
+    """GET /libraries' records as `box-library` lists them, text and --json alike: the latest upload first (the box's
+    upload sequence, device/versions.py ``upload_order``, as box-pack lists the newest first), ties by id (p47 QA:
+    listed by id, which holds a hash, uploads came 3, 1, 2, 5, 4)."""
+    from device.versions import upload_order
+
+    def newest(lib: Any) -> tuple[int, float, str]:
+        seq, when, lid = upload_order(lib if isinstance(lib, dict) else {})
+        return -seq, -when, lid
+    return sorted(libraries, key=newest)
 
 
 def state_words(lib: dict[str, Any]) -> str:
@@ -327,7 +341,7 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
 
 def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answer: Any) -> None:
     """`hatbox box-library ID` with a listing (--like, --unsure, --untagged, --tag, else the library's tags): the box's
-    ``answer`` to it (hatbox.library_browse.asked_listing, which --json prints as it is), in lines."""
+    ``answer`` to it (hatbox.library_browse.asked_listing; --json: library_browse.json_answer), in lines."""
     if which == "like":
         library_browse.like_lines(answer, args.like)
     elif which == "unsure":
@@ -446,7 +460,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
                                                        "--retag)")
     p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
-    p.add_argument("-k", type=whole(1, 1000), default=50,
-                   help="how many files --tag, --unsure, --untagged or --like list (default 50, at most 1000)")
+    p.add_argument("-k", type=whole(1), default=None,
+                   help="how many files --tag, --unsure, --untagged or --like list (default 50; with --json every "
+                        "one, and a line on stderr when -k left some out)")
     p.add_argument("--json", action="store_true", help=library_browse.JSON_HELP)
     common(p)

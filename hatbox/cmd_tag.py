@@ -15,6 +15,7 @@ from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
     hit_line, print_json, respelled_notes, tag_heading, unsure_line
+from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row, untagged_row
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
@@ -71,7 +72,8 @@ def register(cli) -> None:
                    help="list files the tagger heard but gave no tag (a tagger of several tags per file sure of "
                         "none of them), with its best guess")
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
-    p.add_argument("-k", type=whole(1), default=10, help="how many results (default 10)")
+    p.add_argument("-k", type=whole(1), default=None, help="how many results (default 10; with --json every one, "
+                                                           "and a line on stderr when -k left some out)")
     p.add_argument("--json", action="store_true", help="print JSON (for scripts): the tag counts, or what --tag, "
                                                        "--like, --unsure, --failed or --untagged list")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again; "
@@ -262,42 +264,49 @@ def _say_kept_tags(rep) -> None:
 
 
 # ------------------------------------------------------------------------------------------ query
+TEXT_K = 10         # results a listing shows without -k (with --json: every one)
+
+
 def query(args: argparse.Namespace) -> int:
     from device import library
     _say_if_moved(args.db)
     _say_if_unfinished(args.db)
+    k = args.k if args.k is not None or args.json else TEXT_K      # --json without -k: every file (p47 QA)
     if args.failed:
         _print_failures(args.db, args.json)
     elif args.untagged:
-        _print_untagged(args.db, args.json, args.k)
+        _print_untagged(args.db, args.json, k)
     elif args.tag:
-        hits = library.files_with_tag(args.db, args.tag, limit=args.k)
+        hits = library.files_with_tag(args.db, args.tag, limit=k)
         _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
-        if len(hits) == args.k:                         # the tag as the library spells it ("Pad" finds pad)
+        if len(hits) == k:                              # the tag as the library spells it ("Pad" finds pad)
             from device.library.query import spelled_as_known
             counts = library.list_tags(args.db)
             total = counts.get(spelled_as_known([args.tag], list(counts))[0], 0)
         else:
             total = len(hits)
-        if total > len(hits) and not args.json:        # cut at -k: say so, as `hatbox box-library --tag` does
-            footer(cut_line(len(hits), total))
+        if total > len(hits):                           # cut at -k: say so, as `hatbox box-library --tag` does
+            say_cut(len(hits), total) if args.json else footer(cut_line(len(hits), total))
         if not hits and not args.json:                  # it printed nothing at all (thirty-fourth stop's QA)
             _say_no_file_carries(args.db, args.tag)
     elif args.like:
-        hits = _like(args)
-        _print_hits(hits, args.json, LIKE_HEADING)
+        every = _like(args, None if args.json else k)
+        hits = every[:k]
+        _print_hits(hits, args.json, LIKE_HEADING, like=True)
+        if args.json:
+            say_cut(len(hits), len(every))
         if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)
             heard = _tags_in_use(library.list_tags(args.db)) or library.untagged_count(args.db)
             footer("no other file of the library to compare it with" if heard else
                    "no file of the library to compare it with: none is tagged yet (hatbox tag LIBRARY --pack "
                    "TAGGER.hatpack --out DB)")
     elif args.unsure:
-        found = library.unsure(args.db, k=args.k)
-        if args.json:
-            print_json([{"path": display_name(str(u.path)), "margin": round(u.margin, 4),
-                          "guesses": [{"tag": t, "score": round(p, 4)} for t, p in u.guesses],
-                          **({"in_doubt": u.doubt} if u.doubt else {})} for u in found])
+        every = library.unsure(args.db, k=None if args.json else k)  # type: ignore[arg-type]
+        found = every[:k]
         exclusive = bool(found) and library.is_exclusive(args.db)
+        if args.json:
+            print_json([unsure_row(display_name(str(u.path)), u.margin, u.guesses, exclusive, u.doubt) for u in found])
+            say_cut(len(found), len(every))
         if found and not args.json:
             heading(UNSURE_HEADING if exclusive else DOUBT_HEADING)
         for u in [] if args.json else found:
@@ -416,7 +425,8 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
     every = library.untagged(db)
     found = every[:k] if k else every
     if as_json:
-        print_json([{"path": display_name(str(p)), "best_guess": t, "score": round(sc, 4)} for p, t, sc in found])
+        print_json([untagged_row(display_name(str(p)), t, sc) for p, t, sc in found])
+        say_cut(len(found), len(every))
         return
     if not found:
         footer("every file the tagger heard carries a tag")
@@ -516,12 +526,13 @@ def in_library(db: str, typed: str, quiet: bool = False) -> str:
     raise first
 
 
-def _like(args: argparse.Namespace) -> list:
+def _like(args: argparse.Namespace, k: int | None) -> list:
+    """The ``k`` files (None: every one) of the library most like ``args.like``, most alike first."""
     from device import library
     from hatbox.names import on_disk
     like = in_library(args.db, args.like, quiet=True)
     try:
-        return library.similar(args.db, like, k=args.k)
+        return library.similar(args.db, like, k=k)
     except library.NotInLibrary:
         found = on_disk(Path(args.like))                 # a file elsewhere, its name typed in another Unicode form
         like = str(found) if found is not None and found.is_file() else args.like
@@ -534,15 +545,17 @@ def _like(args: argparse.Namespace) -> list:
             raise HatboxError(f"{_shown(args.like)} is not in this library",
                               hint="to compare a file from elsewhere, give the tagger pack the library was tagged "
                                    "with: --pack TAGGER.hatpack") from None
-        return library.similar_to_file(args.db, like, args.pack, k=args.k)
+        return library.similar_to_file(args.db, like, args.pack, k=k)
 
 
-def _print_hits(hits: list, as_json: bool = False, title: str = "") -> None:
+def _print_hits(hits: list, as_json: bool = False, title: str = "", like: bool = False) -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
-    ``title`` on a terminal; with ``as_json`` a JSON list of {path, score, yours} instead (for scripts)."""
+    ``title`` on a terminal; with ``as_json`` a JSON list of hatbox.listing_json's rows instead (for scripts): {path,
+    score, yours, corrected} for a tag's files, {path, score, yours} for ``like``'s, as `box-library --json` prints
+    them."""
     if as_json:
-        print_json([{"path": display_name(str(h.path)), "score": round(h.score, 4), "yours": h.corrected}
-                     for h in hits])
+        print_json([like_row(display_name(str(h.path)), h.score) if like else
+                    tag_row(display_name(str(h.path)), h.score, h.corrected) for h in hits])
         return
     if hits and title:
         heading(title)

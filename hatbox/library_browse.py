@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from hatbox import listing_json
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.listing import by_count, cut_line, footer, heading, print_json, refuse_json
 
@@ -40,49 +41,108 @@ def check_json(args: argparse.Namespace) -> None:
                 what="listings")
 
 
+TEXT_K = 50             # files a text listing shows without -k (a --json one: every file)
+TOTAL_HEADER = "X-Total-Count"      # a listing's count in all (device/api/paging.py: not imported, it needs fastapi)
+PAGES = {"tag": ("limit", 10000), "unsure": ("k", 1000), "like": ("k", 1000)}    # each route's most at once
+
+
 def asked_listing(client: Any, lid: str, args: argparse.Namespace) -> tuple[str, Any]:
     """Which listing `box-library ID` asks ("tag", "unsure", "untagged", "like", else "library") and the box's answer
-    to it, for its lines (hatbox/cmd_box_library.py) and its --json (:func:`json_answer`) alike: the files under a tag
-    or like a file (cut at -k by the box), the least sure (``k`` of them), every untagged file (the lines count
-    those cut at -k), or ``{"library": GET /libraries/ID, "tags": {tag: files}}``."""
-    from urllib.parse import quote
+    to it, for its lines (hatbox/cmd_box_library.py): the first -k (its caller's default :data:`TEXT_K`) files under a
+    tag or like a file, the least sure, every untagged file (the lines count those cut at -k), or ``{"library": GET
+    /libraries/ID, "tags": {tag: files}}``."""
+    which, answer, _ = _listing(client, lid, args, args.k)
+    return which, answer
+
+
+def _listing(client: Any, lid: str, args: argparse.Namespace, want: int | None) -> tuple[str, Any, int | None]:
+    """:func:`asked_listing`'s listing, ``want`` files of it (None: every one, asked a page at a time of a box that
+    pages, p47), and how many the whole listing holds (None: not known, :func:`paged`)."""
     base = f"/libraries/{lid}"
     if args.tag:
-        return "tag", _tag_hits(client, lid, args.tag, args.k)
+        return ("tag", *_tag_hits(client, lid, args.tag, want))
     if args.unsure:
-        return "unsure", _call(client, "GET", f"{base}/unsure", expect=list, params={"k": args.k})
+        return ("unsure", *paged(client, f"{base}/unsure", "unsure", want))
     if args.untagged:
-        return "untagged", _call(client, "GET", f"{base}/untagged", expect=list)
+        every = _call(client, "GET", f"{base}/untagged", expect=list)     # every box answers them all
+        return "untagged", every, len(every)
     if args.like:
-        return "like", _call(client, "GET", f"{base}/similar", expect=list, params={"path": args.like, "k": args.k})
-    return "library", {"library": _call(client, "GET", base), "tags": dict(_call(client, "GET", f"{base}/tags"))}
+        return ("like", *paged(client, f"{base}/similar", "like", want, {"path": args.like}))
+    return "library", {"library": _call(client, "GET", base), "tags": dict(_call(client, "GET", f"{base}/tags"))}, 0
+
+
+def paged(client: Any, path: str, which: str, want: int | None,
+          params: dict[str, Any] | None = None) -> tuple[list[Any], int | None]:
+    """The first ``want`` files (None: every one) of the listing GET ``path`` answers, asked a page at a time
+    (:data:`PAGES`: ``offset`` and the ``X-Total-Count`` header, device/api/paging.py), and how many it holds in all;
+    an older box (no header: it ignores ``offset``) is asked once, its count known only when it gave fewer than
+    asked (else None)."""
+    name, size = PAGES[which]
+    items: list[Any] = []
+    while True:
+        ask = size if want is None else min(size, want - len(items))
+        got, total = _page(client, path, {**(params or {}), name: ask, "offset": len(items)})
+        items += got
+        if total is None:
+            return items, len(items) if len(got) < ask else None
+        if len(got) < ask or len(items) >= total or (want is not None and len(items) >= want):
+            return items, total
+
+
+def _page(client: Any, path: str, params: dict[str, Any]) -> tuple[list[Any], int | None]:
+    """One page of a listing (a JSON array, as box_client._call checks an answer) and its ``X-Total-Count``."""
+    import httpx
+
+    from hatbox.box_client import _base, _checked, _network_error, _not_a_box
+    try:
+        resp = client.request("GET", path, params=params)
+    except (httpx.TransportError, httpx.InvalidURL) as exc:
+        raise _network_error(exc, _base(client), None) from None
+    body = _checked(resp, _base(client), f"GET {path}")
+    if not isinstance(body, list):
+        raise _not_a_box(_base(client), f"answered GET {path} with JSON of another shape")
+    total = resp.headers.get(TOTAL_HEADER, "")
+    return body, int(total) if total.isdigit() else None
+
+
+ROWS = {"tag": listing_json.box_tag_row, "unsure": listing_json.box_unsure_row,
+        "untagged": listing_json.box_untagged_row, "like": listing_json.box_like_row}
 
 
 def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
-    """`box-library ID ... --json`: the box's answer to the listing asked (:func:`asked_listing`), as JSON on stdout;
-    a list of files cut at -k (``[{path, score, corrected}]`` for --tag, each correction with ``by`` and ``by_you``
-    (who made it, as GET .../fixes says), and for --like, ``[{path, margin, guesses, ...}]``
-    for --unsure, ``[{path, best_guess, score}]`` for --untagged), or ``{"library": ..., "tags": {tag: files}}``."""
-    which, answer = asked_listing(client, lid, args)
-    print_json(answer[:args.k] if which == "untagged" else answer)
+    """`box-library ID ... --json`: the listing asked, as JSON on stdout: every file without -k (the box asked a page
+    at a time), the first -k with it, said on stderr when that is not all (hatbox.listing_json.say_cut); each file a
+    row of hatbox.listing_json, the shape `hatbox library query --json` prints (``[{path, score, yours, corrected,
+    by, by_you}]`` for --tag, ``[{path, score, yours}]`` for --like, ``[{path, margin, guesses: [{tag, score}],
+    exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score}]`` for --untagged), or ``{"library": ...,
+    "tags": {tag: files}}``."""
+    which, answer, total = _listing(client, lid, args, args.k)
+    if which == "library":
+        print_json(answer)
+        return 0
+    answer = answer[:args.k] if which == "untagged" else answer
+    print_json([ROWS[which](row) for row in answer])
+    if total is None or total > len(answer):
+        listing_json.say_cut(len(answer), total)
     return 0
 
 
-def _tag_hits(client: Any, lid: str, tag: str, k: int) -> list[dict[str, Any]]:
-    """The first ``k`` files of library ``lid`` (quoted for the URL) carrying ``tag`` (GET .../tags/TAG); none yet
-    while the library is being tagged, also from a box that answers a tag no file carries yet with a 404 ("not one of
-    this library's tags ()") or a library with no tag database yet with a 409 (p45 duo QA)."""
+def _tag_hits(client: Any, lid: str, tag: str, want: int | None) -> tuple[list[dict[str, Any]], int | None]:
+    """The first ``want`` files (None: all) of library ``lid`` (quoted for the URL) carrying ``tag`` (GET
+    .../tags/TAG, :func:`paged`) and how many carry it (None: not known); none yet while the library is being tagged,
+    also from a box that answers a tag no file carries yet with a 404 ("not one of this library's tags ()") or a
+    library with no tag database yet with a 409 (p45 duo QA)."""
     from urllib.parse import quote
 
     from hatbox.box_client import BoxRefused
     from hatbox.library_owners import with_fixers
     try:
-        return with_fixers(client, lid, list(_call(client, "GET", f"/libraries/{lid}/tags/{quote(tag, safe='')}",
-                                                   expect=list, params={"limit": k})))
+        hits, total = paged(client, f"/libraries/{lid}/tags/{quote(tag, safe='')}", "tag", want)
     except BoxRefused as exc:
         if exc.status not in (404, 409) or _state(client, lid).get("state") != "tagging":
             raise
-        return []
+        return [], 0
+    return with_fixers(client, lid, list(hits)), total
 
 
 def _state(client: Any, lid: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from device.api.kit_answers import LibraryDeleted, gone_note
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
+from device.api.paging import OFFSET, page
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
@@ -227,8 +228,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             return list_tags(_tag_db(request, library_id))
 
     @app.get("/libraries/{library_id}/tags/{tag}", response_model=list[TaggedFileBy], responses=_errors(401, 404, 409))
-    def library_files_with_tag(request: Request, library_id: str, tag: str, token_id: str = auth,
-                               limit: int = Query(200, ge=1, le=10000)) -> list[TaggedFileBy]:
+    def library_files_with_tag(request: Request, response: Response, library_id: str, tag: str, token_id: str = auth,
+                               limit: int = Query(200, ge=1, le=10000), offset: int = OFFSET) -> list[TaggedFileBy]:
         """The files carrying ``tag``, corrections first, each correction with who made it (``by``, ``by_you``, as
         GET .../fixes answers them); while the library is being tagged a tag no file carries yet is no file yet (p45
         duo QA: a 404 "not one of this library's tags ()" at 0 of 17, a 409 before that)."""
@@ -239,7 +240,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
         try:
             with _whole_db(library_id):
-                hits = files_with_tag(db, tag, limit=limit)
+                hits = page(response, files_with_tag(db, tag), offset, limit)
         except HatboxError as exc:
             if _being_tagged(box, library_id):
                 return []
@@ -249,11 +250,12 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries/{library_id}/unsure", response_model=list[M.UnsureFile], dependencies=[auth],
              responses=_errors(401, 404, 409))
-    def library_unsure(request: Request, library_id: str, k: int = Query(20, ge=1, le=1000)) -> list[M.UnsureFile]:
+    def library_unsure(request: Request, response: Response, library_id: str, k: int = Query(20, ge=1, le=1000),
+                       offset: int = OFFSET) -> list[M.UnsureFile]:
         from device.library import is_exclusive, unsure
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         with _whole_db(library_id):
-            found = unsure(db, k)
+            found = page(response, unsure(db, None), offset, k)    # type: ignore[arg-type]
             one = is_exclusive(db) if found else True
         return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one,
                              in_doubt=u.doubt)
@@ -273,7 +275,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
 
     @app.get("/libraries/{library_id}/similar", response_model=list[M.SimilarFile], dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
-    def library_similar(request: Request, library_id: str,
+    def library_similar(request: Request, response: Response, library_id: str, offset: int = OFFSET,
                         path: str = Query(..., max_length=4096, description="a file of the library, relative to its "
                                                                             "folder"),
                         k: int = Query(10, ge=1, le=1000)) -> list[M.SimilarFile]:
@@ -291,7 +293,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                                  f"tag it (hatbox box-library {library_id} --retag carries on where it stopped)"))
         try:
             with _whole_db(library_id):
-                hits = similar(db, wanted, k)
+                hits = page(response, similar(db, wanted, None), offset, k)
         except NotInLibrary:
             raise (_refused_at_upload(request, library_id, rel) or _not_tagged_yet(request, library_id, rel)
                    or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",

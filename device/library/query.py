@@ -168,8 +168,10 @@ def untagged_count(db_path: str | Path) -> int:
     return int(n)
 
 
-def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int = 10, exclude: str | None = None) -> list[Hit]:
-    """The ``k`` files whose embeddings are closest (cosine) to ``vector`` [E]."""
+def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int | None = 10,
+                      exclude: str | None = None) -> list[Hit]:
+    """The ``k`` files (None: every one) whose embeddings are closest (cosine) to ``vector`` [E], closest first; files
+    as alike by their path (one order at every call: the box's pages of a listing follow on, p47)."""
     con, root = _open(db_path)
     rels, mat = _embeddings(con)
     con.close()
@@ -177,12 +179,12 @@ def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int = 10, excl
         return []
     q = np.asarray(vector, np.float32)
     sims = mat @ (q / (np.linalg.norm(q) + 1e-9))
-    order = [i for i in np.argsort(-sims) if rels[i] != exclude][:k]
+    order = [i for i in np.argsort(-sims, kind="stable") if rels[i] != exclude][:k]     # rels: in path order
     return [Hit(root / rels[i], float(sims[i])) for i in order]
 
 
-def similar(db_path: str | Path, path: str | Path, k: int = 10) -> list[Hit]:
-    """"More like this" for a file already in the library."""
+def similar(db_path: str | Path, path: str | Path, k: int | None = 10) -> list[Hit]:
+    """"More like this" for a file already in the library (``k`` None: every other file, closest first)."""
     vector, rel, _ = embedding_of(db_path, path)
     return similar_to_vector(db_path, vector, k, exclude=rel)
 
@@ -217,7 +219,7 @@ def pack_of(db_path: str | Path) -> str:
         con.close()
 
 
-def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: int = 10) -> list[Hit]:
+def similar_to_file(db_path: str | Path, path: str | Path, pack: str | Path, k: int | None = 10) -> list[Hit]:
     """"More like this" for any audio file: embed it with the library's pack (HatboxError for another
     pack: its embeddings mean something else), then search."""
     from device.library.runner import PackTagger
