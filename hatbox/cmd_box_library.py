@@ -24,10 +24,11 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_on
-from hatbox.library_push import FOLLOWED, already_there, before_sending, library_there, note_lines, report_lines, \
-    tagger_way, temp_folder
-from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, same_name_lines, \
-    several_named, unnamed_corrections, uploaded_words
+from hatbox.library_memory import fingerprint, remember
+from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
+    remembered_there, report_lines, tagger_way, temp_folder
+from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
+    same_name_lines, several_named, unnamed_corrections, uploaded_words
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -36,6 +37,7 @@ NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's
 
 
 def push_library(args: argparse.Namespace) -> int:
+    from device.store import file_sha256
     src = Path(args.source)
     if not src.exists():                          # before the box is reached
         raise HatboxError(f"{safe_text(src)} does not exist; nothing was sent",
@@ -45,11 +47,16 @@ def push_library(args: argparse.Namespace) -> int:
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = _library_name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
-    with temp_folder() as tmp, _client(*target(args)) as c:
+    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json) as pushed:
         limits = limits_on(c)                     # the box's own (its GET /status), before a byte is packed
         seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
             _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src))
+        mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
+        there = None if args.again or mark is None else remembered_there(c, src, mark)   # the box asked first
+        if there is not None:
+            pushed.lid = there["id"]
+            return held_push(c, there, src, fixes, args)
         archive, skipped = _as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
             _check_limit(c, archive, "max_library_bytes")
@@ -65,16 +72,21 @@ def push_library(args: argparse.Namespace) -> int:
         if src.is_dir():
             _check_limit(c, archive, "max_library_bytes")
         said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
-        there = None if args.again else library_there(c, archive, look.audio)
+        digest = file_sha256(archive)
+        if mark is not None:
+            remember(src, mark, digest)
+        there = None if args.again else library_there(c, archive, look.audio, digest)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
-            already_there(c, there, src, fixes, said, wait=args.wait)
-            if args.wait and there.get("state") in FOLLOWED:    # a re-run (a power cut): as a fresh one
-                _follow_to_end(c, there["id"], args.quiet, str(there.get("name") or ""))
-            return 0
-        body = upload(c, "/libraries", archive, {"name": name}, args.quiet, listing="hatbox box-library",
+            pushed.lid = there["id"]
+            return held_push(c, there, src, fixes, args, said)
+        body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
+                      args.quiet, listing="hatbox box-library",
                       shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
+        pushed.lid, pushed.sent_before = body["id"], bool(body.get("sent_before"))
+        if pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
+            return held_push(c, body, src, fixes, args, said, sent=True)
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
-            _print_library(c, body, said)
+            _print_library(c, body, said, args.wait)
             say_no_fixes(src, fixes, args.no_fixes)
             _same_name(c, body)
             if fixes is not None:
@@ -82,7 +94,7 @@ def push_library(args: argparse.Namespace) -> int:
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
-            if args.wait and body["state"] == "tagging":
+            if args.wait:           # as box-library ID --wait: untagged (no tagger active) fails the command
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
     return 0
 
@@ -93,11 +105,12 @@ def _same_name(client: Any, body: dict[str, Any]) -> None:
     upload of the same files called an older copy (hatbox.library_owners.same_name_lines)."""
     libraries = asked(client, "/libraries", list)
     for line in same_name_lines(libraries, body) if libraries is not None else ():
-        print(line)
+        print(line, file=sys.stderr)        # notes on stderr, as push-library's other notes (p47)
 
 
-def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = frozenset()) -> None:
-    """The box's answer to a library's upload; ``said``: files the laptop named before sending (not named again)."""
+def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = frozenset(), wait: bool = False) -> None:
+    """The box's answer to a library's upload; ``said``: files the laptop named before sending (not named again);
+    ``wait``: the caller follows its tagging next, which says why a library is not tagged (not said here)."""
     print(f"library {safe_text(body['id'])}: {count_words(body['accepted'], 'file')} accepted, "
           f"{body['rejected']} rejected")
     _say_notes(body)
@@ -111,9 +124,9 @@ def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = fro
               f"{', '.join(others[:NOT_AUDIO_NAMED])}{more}")
     for line in report_lines(body, said):
         print(line)
-    if body["state"] != "tagging":
+    if body["state"] != "tagging" and not wait:
         print(f"  not tagged: {safe_text(body.get('error') or body['state'])}")
-    if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
+    if body["state"] == "untagged" and body.get("error") == NO_TAGGER and not wait:
         print(f"  the box tags it as soon as a tagger pack is active: {tagger_way(client)}")
 
 
@@ -268,7 +281,7 @@ def box_library(args: argparse.Namespace) -> int:
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
         try:
-            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id)
+            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, newest=not args.delete)
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when
             raise deleted_library_error(c, args.id, exc) from None
         return _one_library(c, args, quote(lib["id"], safe=""))
@@ -296,10 +309,16 @@ def state_words(lib: dict[str, Any]) -> str:
     return state
 
 
-def find_library(libraries: list[dict[str, Any]], given: str) -> dict[str, Any]:
+def find_library(libraries: list[dict[str, Any]], given: str, newest: bool = True) -> dict[str, Any]:
     """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
-    ``lib-kit-b7862e``), or the start of an id.  HatboxError when none does, or when several do (their ids listed;
-    several of the name: oldest first, each with whose it is and when it came, hatbox.library_owners.several_named)."""
+    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks the newest of this laptop's
+    uploads among them, else the newest, with a note on stderr naming the others (hatbox.library_owners.newest_named;
+    p47); with ``newest`` False (a deletion) it is refused instead.  HatboxError when none does, or when several do
+    (their ids listed; several of the name: oldest first, each with whose it is and when it came,
+    hatbox.library_owners.several_named)."""
+    picked = newest_named(libraries, given) if newest else None
+    if picked is not None:
+        return picked
     several = several_named(libraries, given)
     if several is not None:
         raise several
@@ -430,6 +449,8 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    "fix) or the CSV box-library --export-fixes wrote; default: the folder's own database "
                    "(.hatbox-tags.sqlite), when hatbox tag kept one there")
     p.add_argument("--no-fixes", action="store_true", help="send no corrections with it")
+    p.add_argument("--json", action="store_true", help="print the library as JSON on stdout at the end ({id, name, "
+                   "files, state, sent_before, same_name}); the other lines go to stderr")
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
                                    "tag a library again or stop its tagging, delete a library", box_library)

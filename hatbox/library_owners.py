@@ -9,6 +9,7 @@ may not be).
 from __future__ import annotations
 
 import shlex
+import sys
 from typing import Any
 
 from hatbox.box_client import asked, safe_text
@@ -62,6 +63,35 @@ def several_named(libraries: list[dict[str, Any]], given: str) -> HatboxError | 
         return None
     return HatboxError(f"{len(same)} libraries on the box are called '{safe_text(given)}' (oldest first): "
                        + ", ".join(_described(lib) for lib in same), hint="give the id of the one you mean")
+
+
+def newest_named(libraries: list[dict[str, Any]], given: str) -> dict[str, Any] | None:
+    """The library a name ``given`` used by several of ``libraries`` (GET /libraries; none has it as its id) picks:
+    the newest upload of this laptop's among them, else the newest of all (the box's upload order), said on stderr
+    with the others and how to delete one (:func:`picked_note`).  p47 QA: a nightly `push-library FOLDER --name lib`
+    of a changed folder, then `box-kit --from lib`, failed with "2 libraries on the box are called 'lib'".  None when
+    fewer than two are called so (the name picks one, or none)."""
+    from device.versions import folded, upload_order
+    if any(lib.get("id") == given for lib in libraries):
+        return None
+    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
+    if len(same) < 2:
+        return None
+    mine = [lib for lib in same if lib.get("uploaded_by_you") is True]
+    pick = (mine or same)[-1]
+    print(picked_note(given, pick, [lib for lib in same if lib is not pick], bool(mine) and len(mine) < len(same)),
+          file=sys.stderr)
+    return pick
+
+
+def picked_note(given: str, pick: dict[str, Any], others: list[dict[str, Any]], of_yours: bool) -> str:
+    """"note: 2 libraries on the box are called 'lib': this is the newest, lib-lib-2 (yours, uploaded ...); the
+    other: lib-lib-1 (yours, uploaded ...): hatbox box-library ID --delete deletes one, its id picks it"."""
+    n = len(others) + 1
+    return (f"note: {n} libraries on the box are called '{safe_text(given)}': this is the newest"
+            f"{' of yours' if of_yours else ''}, {_described(pick)}; the other{'s' if n > 2 else ''}: "
+            + ", ".join(_described(lib) for lib in others)
+            + ": hatbox box-library ID --delete deletes one, its id picks it")
 
 
 def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any]) -> list[str]:

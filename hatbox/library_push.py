@@ -6,14 +6,17 @@ tags it is sent, so sending them twice changes nothing).  Forty-first stop, QA: 
 its corrections left the library on the box without them, and the retry was refused with no word of them."""
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
 import stat
+import sys
 import tempfile
 import time
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
@@ -24,25 +27,47 @@ if TYPE_CHECKING:
     from hatbox.archive_look import ArchiveLook
 
 
-def library_there(client: Any, archive: Path, audio: dict[str, int] | None = None) -> dict[str, Any] | None:
+def library_there(client: Any, archive: Path, audio: dict[str, int] | None = None,
+                  digest: str | None = None) -> dict[str, Any] | None:
     """The box's library uploaded from the very bytes of ``archive`` (the same zip or tar, or a folder packed
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
     A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
     gone; QA, a second copy was sent) is known by the digest of its audio files' paths and sizes instead
     (device.api.library_fixes.files_digest): a folder changed since, or holding a file the box refused, is not it.
     A box from before libraries kept their digest lists none: nothing is compared there.  ``audio``: the archive's
-    :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again)."""
+    :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again); ``digest``: the
+    archive's SHA-256 when the caller has it already."""
     from device.api.library_fixes import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
-    libs = [lib for lib in _call(client, "GET", "/libraries", expect=list)
-            if isinstance(lib, dict) and lib.get("state") != "failed"]
-    digest = file_sha256(archive)
-    found = next((lib for lib in libs if lib.get("sha256") == digest), None)
+    libs = held_libraries(client)
+    digest = digest or file_sha256(archive)
+    found = newest_of(libs, digest)
     if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
         mine = files_digest(audio_members(archive) if audio is None else audio)
         found = next((lib for lib in libs if lib.get("sha256") == mine), None)
     return found
+
+
+def held_libraries(client: Any) -> list[dict[str, Any]]:
+    """The box's libraries (GET /libraries) but those that failed (the box's own advice for one: send it again)."""
+    return [lib for lib in _call(client, "GET", "/libraries", expect=list)
+            if isinstance(lib, dict) and lib.get("state") != "failed"]
+
+
+def newest_of(libs: list[dict[str, Any]], digest: str) -> dict[str, Any] | None:
+    """The newest of ``libs`` uploaded from an archive of SHA-256 ``digest`` (the box's upload order); None: none."""
+    from device.versions import upload_order
+    same = [lib for lib in libs if digest and lib.get("sha256") == digest]
+    return max(same, key=upload_order) if same else None
+
+
+def remembered_there(client: Any, src: Path, mark: str) -> dict[str, Any] | None:
+    """The box's library of folder ``src``, unchanged (fingerprint ``mark``: hatbox.library_memory) since this laptop
+    packed it into an archive the box holds, asked before packing it again; None: not known, or not there."""
+    from hatbox.library_memory import archive_digest
+    digest = archive_digest(src, mark)
+    return newest_of(held_libraries(client), digest) if digest else None
 
 
 def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) -> frozenset[str]:
@@ -103,18 +128,22 @@ def audio_members(archive: Path) -> dict[str, int]:
 
 
 def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None,
-                  said: frozenset[str] | set[str] = frozenset(), wait: bool = False) -> None:
+                  said: frozenset[str] | set[str] = frozenset(), wait: bool = False, sent: bool = False) -> None:
     """``src`` is on the box already as library ``lib``: its files are not sent again, said in a line (exit 0: a
     re-run of the same push, e.g. after a power cut, finds its work done).  What the box's checks found when it was
     sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just named).  The
     laptop's corrections of them (``fixes``, the database `push-library` sends them from) go to it, said in words.
-    ``wait``: the caller follows its tagging next (a library tagging or tagged), said here instead of the hint."""
+    ``wait``: the caller follows its tagging next (a library tagging or tagged), said here instead of the hint.
+    ``sent``: the files went, and the box answered that it held them already (another push of the same folder at
+    the same moment: device/api/library_once.py), so it kept no second copy."""
     earlier_checks(client, src, lib, said)
     sending = laptop_fixes(fixes, src)[0] if fixes is not None else []
     follows = wait and lib.get("state") in FOLLOWED
-    following = "following its tagging" if lib.get("state") == "tagging" else "its tags"   # done: nothing more comes
+    following = "following its tagging" if lib.get("state") == "tagging" else "its tags as the box has them:"
+    nothing = ("another push sent the same files a moment before: the box kept no second copy" if sent
+               else "nothing was sent again")
     if not sending:
-        print(f"{_held_words(src, lib)}; nothing was sent" + (f"; {following}" if follows else ""))
+        print(f"{_held_words(src, lib)}; {nothing}" + (f"; {following}" if follows else ""))
         if not follows:
             print(f"  {_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
                   f"{shlex.quote(safe_text(str(src)))} --again")
@@ -227,3 +256,58 @@ def sweep_stale(root: Path | None = None, now: float | None = None) -> list[Path
             shutil.rmtree(folder, ignore_errors=True)
             gone.append(folder)
     return gone
+
+
+class Pushed:
+    """What `push-library --json` prints at its end: the library the push left on the box (None: none yet)."""
+
+    def __init__(self) -> None:
+        self.lid: str | None = None
+        self.sent_before = False
+
+
+@contextmanager
+def json_answer(client: Any, on: bool) -> Iterator[Pushed]:
+    """`push-library --json`: the command's lines go to stderr, and at its end, also when it fails after the box
+    kept the library (a --wait with no tagger active), stdout gets one JSON object: ``{"id", "name", "files",
+    "state", "sent_before", "same_name"}`` (files: accepted; sent_before: the box held these files already, nothing
+    new kept; same_name: the ids of the box's other libraries of its name, oldest first), from the box's listing
+    then (:func:`pushed_record`).  Off: nothing changes."""
+    pushed = Pushed()
+    if not on:
+        yield pushed
+        return
+    try:
+        with redirect_stdout(sys.stderr):
+            yield pushed
+    finally:
+        if pushed.lid is not None:
+            print(json.dumps(pushed_record(client, pushed), ensure_ascii=False), flush=True)
+
+
+def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:
+    """`push-library --json`'s object for library ``pushed.lid``, as the box lists it now (``state``: "unknown",
+    the rest null, where the box cannot be asked)."""
+    from device.versions import folded, upload_order
+    libs = asked(client, "/libraries", list) or []
+    lib = next((x for x in libs if isinstance(x, dict) and x.get("id") == pushed.lid), {})
+    same = sorted((x for x in libs if isinstance(x, dict) and x.get("id") != pushed.lid and lib
+                   and folded(x.get("name")) == folded(lib.get("name"))), key=upload_order)
+    return {"id": pushed.lid, "name": lib.get("name"), "files": lib.get("accepted"),
+            "state": lib.get("state", "unknown"), "sent_before": pushed.sent_before,
+            "same_name": [x.get("id") for x in same]}
+
+
+def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None, args: Any,
+              said: frozenset[str] = frozenset(), sent: bool = False) -> int:
+    """`push-library` of files the box holds already as library ``lib``: said (:func:`already_there`), the laptop's
+    corrections sent to it; with ``--wait``, as `box-library ID --wait` does: its tagging followed to its end, and a
+    library left untagged (no tagger active) or cancelled fails the command (exit 2: the tags waited for are not
+    there)."""
+    from urllib.parse import quote
+
+    from hatbox.cmd_box_library import _follow_to_end
+    already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent)
+    if args.wait:
+        _follow_to_end(client, quote(str(lib["id"]), safe=""), args.quiet, str(lib.get("name") or ""))
+    return 0

@@ -198,6 +198,17 @@ class Box:
             log.exception("tagging the libraries that waited for a tagger did not start")
             return []
 
+    def take_library(self, once: bool, sha256: str | None, ingest: Callable[[], dict[str, Any]]
+                     ) -> tuple[dict[str, Any], bool]:
+        """An uploaded library, on the validator's thread (uploads are ingested there one at a time): ``ingest()``
+        (Libraries.ingest, its arguments bound), unless ``once`` and the box holds a library of the archive's digest
+        ``sha256`` already (device/api/library_once.py): that one is the answer, nothing is unpacked or kept.  The
+        look and the ingest are one step: of two uploads of the same bytes at once, the second finds the first.
+        Returns the library's record and whether it was held already."""
+        from device.api.library_once import held_copy
+        held = held_copy(self.libraries.list(), sha256) if once else None
+        return (held, True) if held is not None else (ingest(), False)
+
     def put_back(self, before: Pointer, refused: str, kind: str) -> None:
         """Write back the pointer ``before`` after the engine refused pack ``refused`` (of slot ``kind``) that the
         store had just made active.  Should that fail (a full disk, failing storage), 507 / 500 "storage failed"

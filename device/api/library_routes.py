@@ -23,6 +23,7 @@ from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
 from device.api.kit_answers import LibraryDeleted, gone_note
 from device.api.libraries import Libraries, LibraryBusy, SentTwice
+from device.api.library_once import ONCE, LibraryUpload
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
 from device.api.paging import OFFSET, page
@@ -100,10 +101,12 @@ def _library_name(name: str) -> str:
 
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
-    @app.post("/libraries", status_code=201, response_model=M.Library,
-              responses=_errors(401, 408, 409, 413, 415, 422, 500, 507), openapi_extra=_BINARY)
-    async def upload_library(request: Request, name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
-                             token_id: str = auth) -> M.Library:
+    @app.post("/libraries", status_code=201, response_model=LibraryUpload, openapi_extra=_BINARY,
+              responses={200: {"model": LibraryUpload, "description": "held already (once)"},
+                         **_errors(401, 408, 409, 413, 415, 422, 500, 507)})
+    async def upload_library(request: Request, response: Response,
+                             name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
+                             once: bool = Query(False, description=ONCE), token_id: str = auth) -> LibraryUpload:
         box = box_of(request)
         name = _library_name(name)
         upload, began = _new_upload(box, ".archive", "library"), time.time()
@@ -116,9 +119,10 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             hold = gate.guard(functools.partial(box.tokens.held, token_id))  # before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
             by = uploader(box.tokens.name(token_id), token_id)          # kept in its record: who sent it
-            info = await until_cut(gate, box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
-                                   gate.committing, by, executor=box.validator,
-                                   stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
+            ingest = functools.partial(box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
+                                       gate.committing, by)
+            info, held = await until_cut(gate, box.take_library, once, sha256, ingest, executor=box.validator,
+                                         stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         except AuthError as exc:
             raise _unauthorized(exc, "the library was not kept") from None
         except SentTwice as exc:
@@ -142,13 +146,16 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                            hint="the upload was not kept; the box's log has the details") from None
         finally:
             upload.unlink(missing_ok=True)
+        if held:                                # the same bytes, held already: said as that, nothing kept
+            response.status_code = 200
+            return LibraryUpload(**with_owner(info, token_id, box.tokens), sent_before=True)
         log.info("library %s uploaded by %r: %s accepted, %d rejected", info["id"], box.tokens.name(token_id),
                  count_words(info["accepted"], "file"), info["rejected"])
         if info.get("error") == NO_TAGGER and box.store.active().get("tagger"):
             # a tagger made active while this upload was unpacked (its activation found no such library yet)
             if info["id"] in box.tag_waiting_libraries():
                 info = box.libraries.get(info["id"])
-        return _library(with_owner(info, token_id, box.tokens))
+        return LibraryUpload(**with_owner(info, token_id, box.tokens))
 
     @app.get("/libraries", response_model=list[M.LibrarySummary], responses=_errors(401))
     def list_libraries(request: Request, token_id: str = auth) -> list[M.LibrarySummary]:

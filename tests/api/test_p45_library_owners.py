@@ -201,7 +201,7 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
                                "--wait", "--quiet")
     theirs, mine = laptops.ids("loops")
     assert rc == 0, err
-    note = next(line for line in out.splitlines() if line.startswith("note: the box holds"))
+    note = next(line for line in err.splitlines() if line.startswith("note: the box holds"))     # p47: stderr
     assert note.startswith(f"note: the box holds 1 other library called 'loops' ({theirs}): laptopB's, uploaded ")
     assert "another library, not yours" in note and "older copy" not in note and "--delete" not in note
     rc, out, _ = laptops.run(capsys, "A", "box-library")
@@ -209,7 +209,10 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
     assert " by you" in next(x for x in out.splitlines() if x.startswith(mine))
     rc, out, _ = laptops.run(capsys, "A", "box-library", "--json")
     assert {(lib["id"], lib["uploaded_by"]) for lib in json.loads(out)} == {(theirs, "laptopB"), (mine, "laptopA")}
-    rc, _, err = laptops.run(capsys, "B", "box-library", "loops")          # B's script that used the name
+    rc, out, err = laptops.run(capsys, "B", "box-library", "loops")        # B's script that used the name: B's
+    assert rc == 0 and f"note: 2 libraries on the box are called 'loops': this is the newest of yours, {theirs} " \
+        f"(yours, uploaded " in err and f"the other: {mine} (laptopA's, uploaded " in err      # (p47: not refused)
+    rc, _, err = laptops.run(capsys, "B", "box-library", "loops", "--delete")         # a deletion needs the id
     assert rc == 2 and "2 libraries on the box are called 'loops' (oldest first): " in err
     assert f"{theirs} (yours, uploaded " in err and f"{mine} (laptopA's, uploaded " in err
     assert err.index(theirs) < err.index(mine)
@@ -222,10 +225,10 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
 def test_this_laptop_s_own_copy_of_the_same_files_is_an_older_copy(laptops: Laptops, capsys: Any) -> None:
     loops = laptops.folder("A", "loops", (4800, 9600))
     assert laptops.run(capsys, "A", "push-library", str(loops), "--quiet")[0] == 0
-    rc, out, _ = laptops.run(capsys, "A", "push-library", str(loops), "--again", "--quiet")
+    rc, _, err = laptops.run(capsys, "A", "push-library", str(loops), "--again", "--quiet")
     first, _ = laptops.ids("loops")
-    assert rc == 0 and f"({first}): yours, uploaded " in out
-    assert f"an older copy of these files: it goes with hatbox box-library {first} --delete" in out
+    assert rc == 0 and f"({first}): yours, uploaded " in err                            # p47: notes on stderr
+    assert f"an older copy of these files: it goes with hatbox box-library {first} --delete" in err
 
 
 def test_a_correction_by_another_laptop_is_listed_as_theirs(laptops: Laptops, capsys: Any) -> None:
