@@ -26,12 +26,14 @@ Wekinator sends to port 6448 by default for inputs and listens for outputs where
 it; hatbox listens on :data:`DEFAULT_PORT` (12000, Wekinator's default output port) on
 :data:`DEFAULT_HOST` (all interfaces, no authentication: see docs/engine.md).  Non-finite numbers,
 notes and velocities outside 0..127 and malformed messages are dropped with one rate-limited
-warning line (:class:`DropLog`); bundle time tags are ignored (played on arrival).
+warning line per reason (:class:`DropLog`: said once, then counted); bundle time tags are ignored (played on
+arrival).
 """
 from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,10 +95,38 @@ def _clamp01(v: Any) -> float:
     return min(1.0, max(0.0, _finite(v)))
 
 
+SAID_AGAIN_S = (60.0, 600.0)     # a reason said once is said again (with its count) after 1 min, then every 10 min
+KEPT_REASONS = 256               # reasons remembered at most (the one said longest ago is forgotten first)
+
+
+def _shape(text: str) -> str:
+    """``text`` with its numbers as "#": two drops that differ only in the values sent are one reason."""
+    return re.sub(r"[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?", "#", text)
+
+
+@dataclass
+class _Reason:
+    """One reason for dropping: when it was last said, how many drops went unsaid since, how often it was said."""
+
+    said_at: float
+    unsaid: int = 0
+    times: int = 1
+
+
+def _span_words(seconds: float) -> str:
+    """"40 s", "1 min", "10 min", "2 h": how long a count of drops is over."""
+    s = max(0, round(seconds))
+    return f"{s} s" if s < 90 else f"{round(s / 60)} min" if s < 5400 else f"{round(s / 3600)} h"
+
+
 @dataclass
 class DropLog:
-    """One short warning line per dropped packet, at most ``burst`` lines per ``window_s`` seconds;
-    the packets dropped in silence are counted in the next line that is written."""
+    """One short warning line per reason a packet is dropped: the first time at once, then the same reason
+    (``key``: the text unless given) is counted and said again with its count ("... (and 1,200 more like it in
+    the last 10 min)") after :data:`SAID_AGAIN_S` (1 min, then every 10 min): a fader sent to a knob the pack lacks,
+    20 times a second, wrote 30 lines a minute before (p47 soak QA: 255 of 322 lines of the box's log).  Lines of
+    any reason stay under ``burst`` per ``window_s`` seconds; the packets dropped in silence by that are counted in
+    the next line that is written.  :meth:`flush` says the counts not said yet (the server's stop)."""
 
     burst: int = 5
     window_s: float = 10.0
@@ -104,22 +134,57 @@ class DropLog:
     _start: float = -math.inf
     _lines: int = 0
     _quiet: int = 0
+    _reasons: dict[str, _Reason] = field(default_factory=dict)
+    _texts: dict[str, str] = field(default_factory=dict)
 
-    def note(self, text: str) -> bool:
-        """Log ``text`` (True) or count it silently (False) when over the rate."""
-        now = self.clock()
+    def note(self, text: str, key: str | None = None) -> bool:
+        """Log ``text`` (True) or count it silently (False): its reason said lately, or over the rate."""
+        now, key = self.clock(), text if key is None else key
+        reason = self._reasons.get(key)
+        if reason is not None and now - reason.said_at < SAID_AGAIN_S[min(reason.times, 2) - 1]:
+            reason.unsaid += 1
+            self._texts[key] = text
+            return False
         if now - self._start >= self.window_s:
             self._start, self._lines = now, 0
         if self._lines >= self.burst:
             self._quiet += 1
             return False
         self._lines += 1
+        self._say(text, reason, now)
+        self._remember(key, reason, now)
+        return True
+
+    def _say(self, text: str, reason: "_Reason | None", now: float) -> None:
+        more = (f" (and {reason.unsaid:,} more like it in the last {_span_words(now - reason.said_at)})"
+                if reason is not None and reason.unsaid else "")
         # the count is of earlier messages, of any address: said apart, so it does not read as more of this one
         extra = (f" [before it, {self._quiet} other OSC message{'s' if self._quiet != 1 else ''} went without a line: "
                  f"at most {self.burst} lines per {self.window_s:g} s]") if self._quiet else ""
         self._quiet = 0
-        log.warning("OSC: %s%s", text, extra)
-        return True
+        log.warning("OSC: %s%s%s", text, more, extra)
+
+    def _remember(self, key: str, reason: "_Reason | None", now: float) -> None:
+        if reason is None:
+            if len(self._reasons) >= KEPT_REASONS:
+                oldest = min(self._reasons, key=lambda k: self._reasons[k].said_at)
+                self._reasons.pop(oldest)
+                self._texts.pop(oldest, None)
+            self._reasons[key] = _Reason(now)
+        else:
+            reason.said_at, reason.unsaid, reason.times = now, 0, reason.times + 1
+        self._texts.pop(key, None)
+
+    def flush(self) -> int:
+        """Say each reason's drops counted since its last line (the last text of each); returns the lines said."""
+        now, said = self.clock(), 0
+        for key, reason in list(self._reasons.items()):
+            if reason.unsaid:
+                log.warning("OSC: %s (the last of %s like it in the last %s)", self._texts.get(key, key),
+                            f"{reason.unsaid:,}", _span_words(now - reason.said_at))
+                reason.said_at, reason.unsaid = now, 0
+                said += 1
+        return said
 
 
 def _brief(args: Sequence[Any], limit: int = 60) -> str:
@@ -158,7 +223,8 @@ class OscMap:
         try:
             return handler(self, rest, list(args))
         except (IndexError, TypeError, ValueError, OverflowError, KeyError) as exc:
-            self.drops.note(f"dropped {address} {_brief(args)}: {exc or type(exc).__name__}")
+            why = f"{exc or type(exc).__name__}"
+            self.drops.note(f"dropped {address} {_brief(args)}: {why}", key=f"dropped {address}: {_shape(why)}")
             return []
 
     def _unknown(self, address: str) -> list[dict[str, Any]]:
@@ -303,13 +369,16 @@ class OscServer:
             try:
                 self.send(control)
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
-                self.mapping.drops.note(f"{address} {_brief(args)} refused: {first_line(exc)}")
+                why = first_line(exc)
+                self.mapping.drops.note(f"{address} {_brief(args)} refused: {why}", key=f"{address}: {_shape(why)}")
 
     def _handle_error(self, _request: Any, client: Any) -> None:
         """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""
         import sys
         exc = sys.exc_info()[1]
-        self.mapping.drops.note(f"bad packet from {client[0] if client else '?'}: {type(exc).__name__}: {exc}")
+        peer = client[0] if client else "?"
+        self.mapping.drops.note(f"bad packet from {peer}: {type(exc).__name__}: {exc}",
+                                key=f"bad packet from {peer}: {type(exc).__name__}")
 
     def start(self) -> "OscServer":
         self.thread = threading.Thread(target=self.server.serve_forever, args=(POLL_S,), name="hatbox-osc",
@@ -322,3 +391,4 @@ class OscServer:
             self.server.shutdown()
             self.thread.join(5)
         self.server.server_close()
+        self.mapping.drops.flush()           # the drops counted since their reason's last line
