@@ -40,7 +40,8 @@ def test_the_same_push_with_wait_again_follows_to_the_end_and_exits_0(paired_ser
     lib, lid = _tagged_once(paired_server, tmp_path, capsys)
     assert main(["push-library", str(lib), "--wait", "--quiet"]) == 0
     out, err = capsys.readouterr()
-    assert f"is already on the box as library {lid} ('biglib', done, 3 files); nothing was sent; its tags" in out, out
+    assert f"is already on the box as library {lid} ('biglib', done, 3 files); nothing was sent again; its tags " \
+        "as the box has them:" in out, out                 # p47: the sentence finished
     assert "following" not in out                       # its tagging is done: nothing more to follow (p45 review)
     assert "tagging done:" in out and "error" not in err, err
     assert len(paired_server.app.state.box.libraries.list()) == 1
@@ -60,7 +61,7 @@ def test_a_rerun_while_the_box_still_tags_it_follows_the_tagging(paired_server: 
         ends.cancel()
         ends.join()
     out = capsys.readouterr().out
-    assert code == 0 and "tagging, 3 files); nothing was sent; following its tagging" in out, out
+    assert code == 0 and "tagging, 3 files); nothing was sent again; following its tagging" in out, out
     assert "tagging done:" in out
 
 
