@@ -90,19 +90,26 @@ def paged(client: Any, path: str, which: str, want: int | None,
 
 
 def _page(client: Any, path: str, params: dict[str, Any]) -> tuple[list[Any], int | None]:
-    """One page of a listing (a JSON array, as box_client._call checks an answer) and its ``X-Total-Count``."""
-    import httpx
-
-    from hatbox.box_client import _base, _checked, _network_error, _not_a_box
-    try:
-        resp = client.request("GET", path, params=params)
-    except (httpx.TransportError, httpx.InvalidURL) as exc:
-        raise _network_error(exc, _base(client), None) from None
-    body = _checked(resp, _base(client), f"GET {path}")
-    if not isinstance(body, list):
-        raise _not_a_box(_base(client), f"answered GET {path} with JSON of another shape")
-    total = resp.headers.get(TOTAL_HEADER, "")
+    """One page of a listing (a JSON array, asked and checked by box_client._call) and its ``X-Total-Count``."""
+    seen = _Seen(client)
+    body = _call(seen, "GET", path, expect=list, params=params)
+    total = seen.response.headers.get(TOTAL_HEADER, "") if seen.response is not None else ""
     return body, int(total) if total.isdigit() else None
+
+
+class _Seen:
+    """``client`` (an httpx.Client), keeping the last response it got, for its headers."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.response = client, None
+
+    @property
+    def base_url(self) -> Any:
+        return self.client.base_url
+
+    def request(self, *args: Any, **kw: Any) -> Any:
+        self.response = self.client.request(*args, **kw)
+        return self.response
 
 
 ROWS = {"tag": listing_json.box_tag_row, "unsure": listing_json.box_unsure_row,

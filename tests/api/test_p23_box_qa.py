@@ -117,7 +117,7 @@ def test_push_library_wait_names_what_was_not_tagged_and_tag_lists_say_where_the
     assert "no file carries 'snare' (the library's tags: kick)" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:                  # argparse's own refusal, before the box is asked
         main(["box-library", lid, "--unsure", "-k", "0"])
-    assert exc.value.code == 2 and "0 is out of range: give 1..1000" in capsys.readouterr().err
+    assert exc.value.code == 2 and "0 is out of range: give 1 or more" in capsys.readouterr().err
     assert main(["push-library", str(kit), "--quiet"]) == 0                      # p45: a note, exit 0
     assert f"hatbox push-library '{kit}' --again" in capsys.readouterr().out      # quoted: the path has a space
 
