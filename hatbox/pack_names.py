@@ -42,9 +42,78 @@ def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> 
     if hashed:
         return hashed[0]
     return one_named(packs, given, f"packs on the box match '{safe_text(given)}'", "give the id of the one you mean",
-                     NotOnBox(f"the box has no pack '{safe_text(given)}'",
-                                 hint="hatbox box-pack lists the installed packs with their names and ids"),
-                     id_starts=True)
+                     not_on_box(packs, given), id_starts=True)
+
+
+KINDS = ("effect", "synth", "tagger")      # a pack file's usual name: KIND-NAME.hatpack (factory/effect-drive.hatpack)
+
+
+def not_on_box(packs: list[dict[str, Any]], given: str) -> NotOnBox:
+    """The refusal of ``given``, which names no pack of ``packs``, with "did you mean 'hatbox-drive' (pushed from
+    effect-drive.hatpack)?" where a pack file of that name here holds a pack on the box (its bytes, else its
+    manifest's name), else the close names (:func:`close_names`).  p47 soak QA: `hatbox push
+    factory/effect-drive.hatpack`, then `box-pack effect-drive --activate` said only that the box has no such pack
+    (the pack inside is hatbox-drive).  A hint only: the name given never becomes another pack's name."""
+    guess = from_file(packs, given)
+    names = [guess[0]] if guess else close_names(packs, given)
+    said = ", ".join(f"'{safe_text(n)}'" for n in names) + (f" ({safe_text(guess[1])})" if guess else "")
+    mean = f": did you mean {said}?" if names else ""
+    return NotOnBox(f"the box has no pack '{safe_text(given)}'{mean}",
+                    hint="hatbox box-pack lists the installed packs with their names and ids"
+                         + (f"; hatbox box-pack {shlex.quote(safe_text(names[0]))} shows that one" if len(names) == 1
+                            else ""))
+
+
+def from_file(packs: list[dict[str, Any]], given: str) -> tuple[str, str] | None:
+    """(the name of a pack on the box, how it came from the file: "pushed from effect-drive.hatpack" for its very
+    bytes, "the pack inside effect-drive.hatpack" for a pack of the name its manifest gives) when ``given`` (or
+    ``given``.hatpack, here or in factory/) is such a pack file; None otherwise."""
+    from pathlib import Path
+    base = Path(given) if given.endswith(".hatpack") else Path(f"{given}.hatpack")
+    for path in dict.fromkeys([base, Path("factory") / base.name]):
+        try:
+            if not path.is_file():
+                continue
+            name, same = _on_box_as(packs, path)
+        except (OSError, ValueError, HatboxError):
+            continue
+        if name:
+            return name, f"{'pushed from' if same else 'the pack inside'} {path.name}"
+    return None
+
+
+def _on_box_as(packs: list[dict[str, Any]], path: Any) -> tuple[str, bool]:
+    """(the name of the pack of ``packs`` with the bytes of the file at ``path``, True), else (the name its manifest
+    gives where one of the box's packs is called so, False); ("", False) for none."""
+    import json
+
+    from device.store import file_sha256
+    from export.pack import manifest_bytes_of
+    digest = file_sha256(path)
+    same = next((p for p in packs if p.get("sha256") == digest and p.get("name")), None)
+    if same is not None:
+        return str(same["name"]), True
+    name = json.loads(manifest_bytes_of(path)).get("name")
+    known = isinstance(name, str) and any(folded(p.get("name", "")) == folded(name) for p in packs)
+    return (str(name), False) if known else ("", False)
+
+
+def close_names(packs: list[dict[str, Any]], given: str, most: int = 3) -> list[str]:
+    """The names of ``packs`` close to ``given``: with a kind's word in front ("effect-drive"), the packs of that
+    kind whose name has the rest among its words (hatbox-drive); without, the names that have ``given``'s words
+    among theirs ("drums": tagger-drums); else names difflib finds alike (a typo)."""
+    import difflib
+    import re
+    names = list(dict.fromkeys(str(p.get("name")) for p in packs if p.get("name")))
+    head, _, rest = folded(given).partition("-")
+    kind, words = (head, rest) if head in KINDS and rest else (None, folded(given))
+    wanted = set(re.split(r"[-_ .]+", words))
+    fits = [str(p["name"]) for p in packs if p.get("name") and kind in (None, p.get("kind"))
+            and wanted <= set(re.split(r"[-_ .]+", folded(str(p["name"]))))]
+    if fits:
+        return list(dict.fromkeys(fits))[:most]
+    by_folded = {folded(n): n for n in names}
+    return [by_folded[n] for n in difflib.get_close_matches(folded(given), list(by_folded), n=most, cutoff=0.75)]
 
 
 def _hash_starts(pack: dict[str, Any], given: str) -> bool:

@@ -18,7 +18,7 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     """What `hatbox status` prints of the box's ``GET /status`` (the box at ``url``, named on the first line: two
     boxes' statuses looked alike); a field a box of another hatbox version leaves out (or gives in another form)
     shows as '?', with a note naming them.  ``units``: :func:`knob_units`, for the knobs line."""
-    from device.control import capture_session_words, slot_warnings
+    from device.control import capture_session_words
     from hatbox import __version__
 
     def part(key: str, kind: type) -> Any:
@@ -49,7 +49,7 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
         print(f"  at its start: {safe_text(eng['knobs_restored'])}")     # plays now is the knobs: line above)
     said = eng.get("warnings") if isinstance(eng.get("warnings"), list) else []
     unkept = [eng["knobs_not_kept"]] if isinstance(eng.get("knobs_not_kept"), str) else []   # a full disk (p45)
-    for text in [*(t for t in said if isinstance(t, str)), *unkept, *slot_warnings(eng)]:   # the engine's, slots'
+    for text in [*(t for t in said if isinstance(t, str)), *unkept, *slot_warning_lines(s, eng)]:   # engine's, slots'
         print(f"  warning: {safe_text(text)}")
     if capture_session_words(eng):              # box-capture keeps it while it waits for Enter
         print(f"  {capture_session_line(eng, capture_session_words(eng))} (until hatbox box-capture ends, or 5 "
@@ -73,6 +73,41 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     if missing:
         print(f"  note: the box's status lacks {', '.join(missing)}: it may run another hatbox version than this "
               f"computer ({__version__})")
+
+
+CARRY_NOTES = (" was not carried to '", " loaded was dropped: ")   # held.not_carried's notes made at a switch
+
+
+def slot_warning_lines(s: dict[str, Any], eng: dict[str, Any]) -> list[str]:
+    """The active slots' warnings (device.control.slot_warnings: each text once), a knob not carried to the pack
+    switched in with when that was (:func:`carried_when`: p47 soak QA, a one-off note read as if it happened at
+    every poll)."""
+    from device.control import slot_warnings
+    active = eng.get("active") if isinstance(eng.get("active"), dict) else {}
+    out = []
+    for text in slot_warnings(eng):
+        slot = next((k for k, info in active.items() if isinstance(info, dict)
+                     and text in (info.get("warnings") or ())), None)
+        noted = slot is not None and any(mark in text for mark in CARRY_NOTES)
+        out.append(text + (carried_when(s, str(slot)) if noted else ""))
+    return out
+
+
+def carried_when(s: dict[str, Any], slot: str, now: float | None = None) -> str:
+    """" (at 14:02, when it was made active)": when the pack the status names active in ``slot`` was made active
+    (its ``activated_ago_s`` in the status's ``packs``), as the knobs it did not take were noted then; "" when the
+    box does not say (a box before p45, a pack switched in otherwise)."""
+    import math
+    import time
+    pid = (s.get("active") or {}).get(slot) if isinstance(s.get("active"), dict) else None
+    packs = s.get("packs") if isinstance(s.get("packs"), list) else []
+    pack = next((p for p in packs if isinstance(p, dict) and pid and p.get("id") == pid), {})
+    ago = pack.get("activated_ago_s")
+    if isinstance(ago, bool) or not isinstance(ago, (int, float)) or not math.isfinite(ago):
+        return ""
+    now = time.time() if now is None else now
+    at, today = time.localtime(now - max(0.0, float(ago))), time.localtime(now)
+    return f" (at {time.strftime('%H:%M' if at[:3] == today[:3] else '%Y-%m-%d %H:%M', at)}, when it was made active)"
 
 
 def capture_session_line(eng: dict[str, Any], words: str) -> str:

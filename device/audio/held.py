@@ -190,15 +190,18 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
 
 def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
     """The note in the new pack's ``warnings`` for a knob the player set that it does not take (set on the pack
-    ``knob.on`` names, else on ``old``, the pack it replaces)."""
-    old = knob.on or old
+    ``knob.on`` names, else on ``old``, the pack it replaces).  Values as the knob shows them (three significant
+    digits, hatbox.text.number_words, as the panel's dial: p47 soak QA, "set to 3.56375 dB" stayed in `hatbox
+    status`); `hatbox status` adds when it happened (hatbox/status_report.py)."""
+    from hatbox.text import number_words
+    old, value = knob.on or old, number_words(knob.value)
     if knob.during_load:
-        return f"knob '{knob.name}' turned to {knob.value:g} while '{new}' loaded was dropped: {why}"
+        return f"knob '{knob.name}' turned to {value} while '{new}' loaded was dropped: {why}"
     spec = knob_spec(unit, knob.name)
     units = f" {knob.unit}" if knob.unit else ""
-    text = f"knob '{knob.name}' set to {knob.value:g}{units} on '{old}' was not carried to '{new}': {why}"
+    text = f"knob '{knob.name}' set to {value}{units} on '{old}' was not carried to '{new}': {why}"
     if knob.restored:
-        text = f"knob '{knob.name}' at {knob.value:g}{units} on '{old}' when the box stopped was not restored: {why}"
+        text = f"knob '{knob.name}' at {value}{units} on '{old}' when the box stopped was not restored: {why}"
     if spec is None:
         return text
-    return f"{text}; it starts at its default {float(spec.default):g}{' ' + spec.unit if spec.unit else ''}"
+    return f"{text}; it starts at its default {number_words(float(spec.default))}{' ' + spec.unit if spec.unit else ''}"
