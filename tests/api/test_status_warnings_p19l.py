@@ -145,7 +145,8 @@ def test_device_run_prints_each_new_warning_once_as_it_appears(tmp_path: Path, m
 
     monkeypatch.setattr(cmd_device, "_wait", wait)
     args = argparse.Namespace(audio=None, rate=RATE, block=BLOCK, periods=3, effect=None, synth=None, seconds=None,
-                              input=None, output=None, sim=False, store=tmp_path / "store", panel=False)
+                              input=None, output=None, sim=False, store=tmp_path / "store", panel=False,
+                              api=False)
     assert cmd_device.run(args) == 0
     err = capsys.readouterr().err
     warned = [line for line in err.splitlines() if line.startswith("warning:")]
