@@ -129,7 +129,7 @@ def test_pack_inspect_says_the_scores_in_words_and_each_kind_its_own_audio(capsy
                for line in said["synth-gm4"]), said["synth-gm4"]
     assert said["tagger-drums"][0].endswith("(tagger, 32000 Hz)")
     held = [re.match(r"  held-out macro-F1 (0\.\d+) ", line) for line in said["tagger-drums"]]
-    assert [float(m.group(1)) for m in held if m][0] >= 0.85           # the factory pack's own hold-out (0.902 since p47)
+    assert [float(m.group(1)) for m in held if m][0] >= 0.85     # the factory pack's own hold-out (0.902 since p47)
     assert any(line.startswith("  trained 900 steps in ") for line in said["tagger-drums"])
     assert not any(line.startswith("  figure val_esr:") for line in said["effect-drive"])   # said once, in words
 

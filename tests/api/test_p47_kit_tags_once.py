@@ -1,6 +1,7 @@
 """Forty-seventh stop (F4), carried since earlier stops as "GET /kit tags.db per note": listing the kit (GET /kit, the
 panel's pads) opened its library's tags.db once per note to say the tag each shows.  Now once per library and listing
-(device/api/kit_tags.py), with the same tags shown (the forty-first stop's rule: tests/ui/test_p41_panel_pad_tag_follows)."""
+(device/api/kit_tags.py), with the same tags shown (the forty-first stop's rule:
+tests/ui/test_p41_panel_pad_tag_follows)."""
 from __future__ import annotations
 
 import json
