@@ -167,23 +167,34 @@ class DropLog:
     def _remember(self, key: str, reason: "_Reason | None", now: float) -> None:
         if reason is None:
             if len(self._reasons) >= KEPT_REASONS:
-                oldest = min(self._reasons, key=lambda k: self._reasons[k].said_at)
-                self._reasons.pop(oldest)
-                self._texts.pop(oldest, None)
+                self._forget_one(now)
             self._reasons[key] = _Reason(now)
         else:
             reason.said_at, reason.unsaid, reason.times = now, 0, reason.times + 1
         self._texts.pop(key, None)
 
+    def _forget_one(self, now: float) -> None:
+        """Make room for a new reason: forget the one said longest ago with no drops unsaid, else the one said longest
+        ago, its count said first (p47 review: a TouchOSC layout of 256 unknown addresses lost counts for good)."""
+        quiet = [k for k, r in self._reasons.items() if not r.unsaid]
+        oldest = min(quiet or self._reasons, key=lambda k: self._reasons[k].said_at)
+        self._say_count(oldest, self._reasons.pop(oldest), now)
+        self._texts.pop(oldest, None)
+
+    def _say_count(self, key: str, reason: "_Reason", now: float) -> bool:
+        """Say ``reason``'s drops counted since its last line, if any (True when a line was said)."""
+        if not reason.unsaid:
+            return False
+        log.warning("OSC: %s (the last of %s like it in the last %s)", self._texts.get(key, key),
+                    f"{reason.unsaid:,}", _span_words(now - reason.said_at))
+        reason.said_at, reason.unsaid = now, 0
+        return True
+
     def flush(self) -> int:
         """Say each reason's drops counted since its last line (the last text of each); returns the lines said."""
         now, said = self.clock(), 0
         for key, reason in list(self._reasons.items()):
-            if reason.unsaid:
-                log.warning("OSC: %s (the last of %s like it in the last %s)", self._texts.get(key, key),
-                            f"{reason.unsaid:,}", _span_words(now - reason.said_at))
-                reason.said_at, reason.unsaid = now, 0
-                said += 1
+            said += self._say_count(key, reason, now)
         return said
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from device.library.held import held_copy
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.library_fixes import archive_files, laptop_fixes, send_fixes
@@ -42,7 +43,7 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
 
     libs = held_libraries(client)
     digest = digest or file_sha256(archive)
-    found = newest_of(libs, digest)
+    found = held_copy(libs, digest)     # the box's own rule (device.library.held)
     if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
         mine = files_digest(audio_members(archive) if audio is None else audio)
         found = next((lib for lib in libs if lib.get("sha256") == mine), None)
@@ -55,19 +56,12 @@ def held_libraries(client: Any) -> list[dict[str, Any]]:
             if isinstance(lib, dict) and lib.get("state") != "failed"]
 
 
-def newest_of(libs: list[dict[str, Any]], digest: str) -> dict[str, Any] | None:
-    """The newest of ``libs`` uploaded from an archive of SHA-256 ``digest`` (the box's upload order); None: none."""
-    from device.versions import upload_order
-    same = [lib for lib in libs if digest and lib.get("sha256") == digest]
-    return max(same, key=upload_order) if same else None
-
-
 def remembered_there(client: Any, src: Path, mark: str) -> dict[str, Any] | None:
     """The box's library of folder ``src``, unchanged (fingerprint ``mark``: hatbox.library_memory) since this laptop
     packed it into an archive the box holds, asked before packing it again; None: not known, or not there."""
     from hatbox.library_memory import archive_digest
     digest = archive_digest(src, mark)
-    return newest_of(held_libraries(client), digest) if digest else None
+    return held_copy(held_libraries(client), digest) if digest else None
 
 
 def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) -> frozenset[str]:

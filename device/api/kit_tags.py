@@ -11,7 +11,6 @@ tag) shows none.  Off the audio path.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any, Iterable
 
 from device.kit import KitNote
@@ -37,31 +36,15 @@ def shown(chosen: str, now: list[str] | None) -> str:
 
 
 def library_tags(box: Any, library: str, entries: list[KitNote]) -> dict[int, list[str] | None]:
-    """note -> its file's tags now in ``library``'s database (alphabetical, as device.library.current_tags lists
-    them), from one connection; {} when the database cannot be opened, None for a note whose file cannot be read."""
-    from device.library.open_db import _open
-    try:
-        con, root = _open(box.libraries.db_path(library))
-    except UNREADABLE:
-        return {}
+    """note -> its file's tags now in ``library``'s database (alphabetical: device.library.query.current_tags_of,
+    one connection); {} when the database or a file's row cannot be read (each note shows its chosen tag)."""
+    from device.library.query import current_tags_of
     try:
         files = box.libraries.files_path(library)
-        return {e.note: _file_tags(con, root, files / e.file) for e in entries}
-    finally:
-        con.close()
-
-
-def _file_tags(con: sqlite3.Connection, root: Path, path: Path) -> list[str] | None:
-    """The tags of the file at ``path`` in the open database ``con`` of the library ``root`` (device.library.query
-    ``current_tags``'s query); None when it cannot be read."""
-    from device.library import db as libdb
-    from device.library.open_db import _relative
-    try:
-        rows = con.execute(f"SELECT DISTINCT tag FROM effective_tags WHERE path = {libdb.TEXT} ORDER BY tag",
-                           (libdb.stored(_relative(root, path)),)).fetchall()
+        found = current_tags_of(box.libraries.db_path(library), [files / e.file for e in entries])
     except UNREADABLE:
-        return None
-    return [t for (t,) in rows]
+        return {}
+    return {e.note: found[files / e.file] for e in entries}
 
 
 def _by_library(entries: list[KitNote]) -> dict[str, list[KitNote]]:

@@ -18,18 +18,17 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from device.api import models as M
-from device.api.auth import AuthError
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
-from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed, _unauthorized
+from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed
 from device.api.kit_answers import LibraryDeleted, gone_note
-from device.api.libraries import Libraries, LibraryBusy, SentTwice
-from device.api.library_once import ONCE, LibraryUpload
+from device.api.libraries import Libraries, LibraryBusy
+from device.api.library_once import ONCE, LibraryUpload, library_name, upload_answer, upload_errors
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
 from device.api.paging import OFFSET, page
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
-from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, NoSpace, StorageFailed
+from device.library.archive import LIBRARY_NAME_MAX_CHARS
 from device.kit_history import gone_words
 from device.library.db import DatabaseDamaged
 from hatbox.errors import HatboxError, first_line
@@ -86,20 +85,6 @@ def _library(info: dict[str, Any]) -> M.Library:
     return M.Library(**info)
 
 
-def _library_name(name: str) -> str:
-    """The ``name`` query of a library upload, stripped; 400 when nothing is left, or it holds a control, bidi or
-    other invisible character (the box's listings and the panel show it), before a byte is received."""
-    from hatbox.text import is_safe_text
-    name = name.strip()
-    if not name:
-        raise ApiError(400, "bad request", "the library's name is empty",
-                       hint="leave name out (the library is then called 'library'), or give one")
-    if not is_safe_text(name):
-        raise ApiError(400, "bad request", f"the library's name {name!r} holds a control or invisible character",
-                       hint="give a name of letters, digits, spaces and punctuation")
-    return name
-
-
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/libraries", status_code=201, response_model=LibraryUpload, openapi_extra=_BINARY,
               responses={200: {"model": LibraryUpload, "description": "held already (once)"},
@@ -108,9 +93,9 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                              name: str = Query("library", max_length=LIBRARY_NAME_MAX_CHARS),
                              once: bool = Query(False, description=ONCE), token_id: str = auth) -> LibraryUpload:
         box = box_of(request)
-        name = _library_name(name)
+        name = library_name(name)
         upload, began = _new_upload(box, ".archive", "library"), time.time()
-        try:
+        with upload_errors(upload):
             _, sha256 = await receiving(receive_upload(request, upload, box.config.max_library_bytes, "library"),
                                         lambda: stopped_error("received the library", "library", AGAIN))
             tagger = box.store.active().get("tagger")
@@ -123,39 +108,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                                        gate.committing, by)
             info, held = await until_cut(gate, box.take_library, once, sha256, ingest, executor=box.validator,
                                          stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
-        except AuthError as exc:
-            raise _unauthorized(exc, "the library was not kept") from None
-        except SentTwice as exc:
-            raise _from_hatbox(409, "sent twice", exc) from None
-        except NoSpace as exc:
-            raise _from_hatbox(507, "no space", exc) from None
-        except StorageFailed as exc:
-            log.error("library upload: %s", exc)
-            raise _from_hatbox(500, "storage failed", exc) from None
-        except ArchiveError as exc:
-            raise _from_hatbox(422, "archive rejected", exc) from None
-        except ApiError:
-            raise
-        except HatboxError as exc:
-            raise _from_hatbox(422, "archive rejected", exc) from None
-        except Exception as exc:  # noqa: BLE001 - never a bare 500 and a traceback: log it, answer in a word
-            log.exception("library upload failed")
-            if isinstance(exc, OSError):        # writing the library's record: a full disk, or failing storage
-                raise _disk_error(exc, "library", "storing the library") from None
-            raise ApiError(422, "archive rejected", f"the box could not take the library ({type(exc).__name__})",
-                           hint="the upload was not kept; the box's log has the details") from None
-        finally:
-            upload.unlink(missing_ok=True)
-        if held:                                # the same bytes, held already: said as that, nothing kept
-            response.status_code = 200
-            return LibraryUpload(**with_owner(info, token_id, box.tokens), sent_before=True)
-        log.info("library %s uploaded by %r: %s accepted, %d rejected", info["id"], box.tokens.name(token_id),
-                 count_words(info["accepted"], "file"), info["rejected"])
-        if info.get("error") == NO_TAGGER and box.store.active().get("tagger"):
-            # a tagger made active while this upload was unpacked (its activation found no such library yet)
-            if info["id"] in box.tag_waiting_libraries():
-                info = box.libraries.get(info["id"])
-        return LibraryUpload(**with_owner(info, token_id, box.tokens))
+        return upload_answer(box, info, held, token_id, response)
 
     @app.get("/libraries", response_model=list[M.LibrarySummary], responses=_errors(401))
     def list_libraries(request: Request, token_id: str = auth) -> list[M.LibrarySummary]:
@@ -262,7 +215,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         from device.library import is_exclusive, unsure
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         with _whole_db(library_id):
-            found = page(response, unsure(db, None), offset, k)    # type: ignore[arg-type]
+            found = page(response, unsure(db, None), offset, k)
             one = is_exclusive(db) if found else True
         return [M.UnsureFile(path=_rel(u.path, files), margin=u.margin, guesses=u.guesses, exclusive=one,
                              in_doubt=u.doubt)

@@ -192,12 +192,15 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     config = ApiConfig(engine=EngineSpec(sample_rate=rate, block_size=block), on_code=show, box_name=box_name,
                        load_active=load_active, require_signature=require_signature, recovery=recovery)
     sock = sock or bind_socket(host, port)  # first: no pairing code is shown for a box no laptop could reach
-    try:
+    app = None
+    try:            # a socket no server listens on is closed (p47 review: a bad TLS certificate left it open)
         app = create_app(store_dir, control, config)
+        running = start_in_thread(app, host, port, certfile, keyfile, sock=sock)
     except BaseException:
         sock.close()
+        if app is not None:
+            app.state.box.libraries.shutdown()        # the taggings the app started stop (carried on next start)
         raise
-    running = start_in_thread(app, host, port, certfile, keyfile, sock=sock)
     running.pairing = app.state.box.pairing
     running.kit = BoxKit(app.state.box)
     running.tag_waiting = app.state.box.tag_waiting_libraries
@@ -247,12 +250,36 @@ def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, certfile: 
 
     sock = sock or bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, sock.getsockname()[1], certfile, keyfile))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="hatbox-api")
+    failed: list[BaseException] = []
+    thread = threading.Thread(target=_serve, args=(server, sock, failed), daemon=True, name="hatbox-api")
     thread.start()
     while not server.started and thread.is_alive():
         time.sleep(0.01)
+    if not server.started:
+        thread.join(5)
+        sock.close()
+        raise _start_error(failed[0] if failed else None, certfile, keyfile)
     scheme = "https" if certfile else "http"
     return RunningServer(f"{scheme}://{url_host(host)}:{sock.getsockname()[1]}", server, thread)
+
+
+def _serve(server: Any, sock: socket.socket, failed: list[BaseException]) -> None:
+    """The API thread: ``server`` on ``sock``; what stops it from starting goes in ``failed`` (said by the caller,
+    in words, with no traceback on the terminal)."""
+    try:
+        server.run(sockets=[sock])
+    except BaseException as exc:  # noqa: BLE001 - handed to start_in_thread, which raises it as a HatboxError
+        failed.append(exc)
+
+
+def _start_error(exc: BaseException | None, certfile: str | Path | None, keyfile: str | Path | None) -> HatboxError:
+    """The HatboxError for a server that stopped before it listened (``exc``: why, when it raised)."""
+    why = first_line(exc) if exc is not None else "it stopped before it listened"
+    if certfile and (exc is None or isinstance(exc, (OSError, ValueError))):    # ssl.SSLError is an OSError
+        return HatboxError(f"the box's API could not start with the TLS certificate {certfile} and key {keyfile}: "
+                           f"{why}", hint="give a PEM certificate and its own private key (--cert, --key), or leave "
+                                          "both out to serve plain HTTP")
+    return HatboxError(f"the box's API could not start: {why}", hint="the box's log has the details")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

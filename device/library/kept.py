@@ -84,10 +84,3 @@ def _take(con: sqlite3.Connection, rel: str, digest: str) -> list[str]:
     con.execute(f"DELETE FROM kept_tags WHERE hash = ? AND path = {libdb.TEXT}", (digest, libdb.stored(best)))
     return sorted(left[best][0])
 
-
-def kept_count(con: sqlite3.Connection) -> int:
-    """How many files that left have their corrections kept (0 for a database from before they were)."""
-    try:
-        return int(con.execute("SELECT COUNT(*) FROM (SELECT DISTINCT hash, path FROM kept_tags)").fetchone()[0])
-    except sqlite3.OperationalError:        # no such table: an older database opened read-only
-        return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -97,11 +98,22 @@ def tags_of(db_path: str | Path, path: str | Path) -> dict[str, float]:
 def current_tags(db_path: str | Path, path: str | Path) -> list[str]:
     """One library file's tags as every listing shows them (the producer's when corrected, else the
     tagger's hits), alphabetical; [] for a file the database does not hold."""
+    return current_tags_of(db_path, [path])[path]
+
+
+def current_tags_of(db_path: str | Path, paths: Iterable[str | Path]) -> dict[str | Path, list[str]]:
+    """Each of ``paths`` -> its tags as :func:`current_tags` gives them, read through one connection (the box's
+    kit listing: device/api/kit_tags.py).  HatboxError or sqlite3.Error when the database cannot be read."""
     con, root = _open(db_path)
-    rel = _relative(root, Path(path))
+    try:
+        return {path: _tags_now(con, _relative(root, Path(path))) for path in paths}
+    finally:
+        con.close()
+
+
+def _tags_now(con: sqlite3.Connection, rel: str) -> list[str]:
     rows = con.execute(f"SELECT DISTINCT tag FROM effective_tags WHERE path = {libdb.TEXT} ORDER BY tag",
                        (libdb.stored(rel),)).fetchall()
-    con.close()
     return [t for (t,) in rows]
 
 

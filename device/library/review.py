@@ -42,9 +42,9 @@ def scores_look_exclusive(probs: np.ndarray) -> bool:
     return bool(len(probs)) and bool(np.allclose(np.asarray(probs, np.float64).sum(axis=1), 1.0, atol=2e-3))
 
 
-def unsure(db_path: str | Path, k: int = 20) -> list[Unsure]:
-    """The ``k`` files the tagger was least sure of (files you corrected left out): where a review
-    finds most of its mistakes first (bench/tagger_review.py measures how many)."""
+def unsure(db_path: str | Path, k: int | None = 20) -> list[Unsure]:
+    """The ``k`` files the tagger was least sure of (files you corrected left out; ``k`` None: all of them, least
+    sure first): where a review finds most of its mistakes first (bench/tagger_review.py measures how many)."""
     con, root = _open(db_path)
     tags = _pack_tags(con)
     exclusive_meta = libdb.get_meta(con, "exclusive")    # absent in databases written before 2026-12-02

@@ -107,13 +107,15 @@ class Decoding:
 @dataclass
 class _Pending:
     """The files decoded since the last batch (``rel``, ``stat``, ``digest``: to tag), the rows written since then
-    (``written``: (path, content hash), given back kept tags at the batch's commit) and the kept tags given back
-    this run (``given``: hash -> tags, for further copies: device.library.kept.give_back)."""
+    (``written``: (path, content hash) of new bytes, given back kept tags at the batch's commit; ``new``: those of
+    ``rel`` that are new bytes, :func:`_new_bytes`) and the kept tags given back this run (``given``: hash -> tags,
+    for further copies: device.library.kept.give_back)."""
 
     rel: list[str] = field(default_factory=list)
     stat: list[tuple[int, int]] = field(default_factory=list)
     digest: list[str] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)
+    new: set[str] = field(default_factory=set)
     given: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -214,7 +216,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                    unopened=json.dumps(report.unopened, ensure_ascii=False),   # for `library query --failed`
                    run="running", run_total=len(paths))                         # until it ends: tagging_state
     pending = _Pending()
-    _move_rows(root, con, known, moves, report, pending)
+    _move_rows(root, con, known, moves, report)
     _fill_hashes(root, con, paths)
     doubled = {src for src, _ in moves.doubled}
     report.renamed = sum(1 for src, dst in moves.rows if src not in doubled and dst in known
@@ -236,21 +238,22 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
             report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
 
 
-def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport, pending: _Pending) -> None:
+def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport) -> None:
     """Write the ``moves`` found (device.library.moves.apply_moves), first keeping the producer's tags of the files
     that left and of the paths whose sound another replaced (device.library.kept: given back when those bytes come
-    back), then giving the paths that now hold bytes that had left with tags those tags."""
+    back).  A moved row's new path is given no kept tags: its bytes were in the library already (a copy the producer
+    left untagged, renamed: p47 review), only a file new to the library or with new bytes is (:func:`_new_bytes`)."""
     report.tags_unkept = kept_tags.keep(con, moves.lost + moves.overwritten, time.time_ns())
     report.tags_forgotten = kept_tags.forget_oldest(con)
     apply_moves(root, con, known, moves)
-    report.tags_back += kept_tags.give_back(con, _arrived(con, moves), pending.given)
 
 
-def _arrived(con, moves: Moves) -> list[tuple[str, str]]:
-    """(path, content hash) of the paths a moved row went to that carry no tags of the producer's: they are given
-    the kept tags of their bytes (device.library.kept), as a file tagged anew is."""
-    dsts = [dst for _, dst in moves.rows if not libdb.user_tags_of(con, dst)]
-    return list(libdb.stored_hashes(con, dsts).items())
+def _new_bytes(known: dict, rel: str, stat: tuple[int, int]) -> bool:
+    """Whether the file ``rel`` (size, mtime ``stat``) holds bytes new to the library: a path the library did not
+    hold (``known``, with the moved rows at their new paths), or one whose size or mtime changed.  Only these are
+    given kept tags back (device.library.kept): a file tagged again because the pack changed, or tried again after
+    failing, holds the bytes it held (p47 review: an untagged copy of a deleted file got its tags at a pack change)."""
+    return rel not in known or tuple(known[rel][:2]) != tuple(stat)
 
 
 def _fill_hashes(root: Path, con, paths: list[str]) -> None:
@@ -385,14 +388,18 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         report.failed.append((rel, reason))
         digest = readable_hash(path)
         libdb.put_error(con, rel, stat, tagger.model_id, reason, digest)
-        pending.written.append((rel, digest))
+        if _new_bytes(known, rel, stat):
+            pending.written.append((rel, digest))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
         libdb.put_skipped(con, rel, stat, tagger.model_id, why_not, digest)
-        pending.written.append((rel, digest))
+        if _new_bytes(known, rel, stat):
+            pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
+    if _new_bytes(known, rel, stat):
+        pending.new.add(rel)
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
@@ -443,7 +450,8 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
             if usable[i]:
                 libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
                                  tagger.tags, probs[i], hits[i], emb[i])
-                pending.written.append((pending.rel[i], pending.digest[i]))
+                if pending.rel[i] in pending.new:
+                    pending.written.append((pending.rel[i], pending.digest[i]))
             else:
                 reason = NAN_SCORES
                 report.failed.append((pending.rel[i], reason))
@@ -453,4 +461,4 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
     pending.written.clear()
     con.commit()
     report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
-    pending.rel.clear(), pending.stat.clear(), pending.digest.clear()
+    pending.rel.clear(), pending.stat.clear(), pending.digest.clear(), pending.new.clear()
