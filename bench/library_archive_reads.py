@@ -66,7 +66,7 @@ def _rchar() -> int:
 
 
 def old_flow(src: Path, tmp: Path) -> None:
-    from hatbox.cmd_box_library import _as_archive, _check_has_audio
+    from hatbox.library_archive import as_archive as _as_archive, check_has_audio as _check_has_audio
     from hatbox.library_push import audio_members, before_sending
     archive, _ = _as_archive(src, tmp)
     _check_has_audio(src, archive)
@@ -76,7 +76,7 @@ def old_flow(src: Path, tmp: Path) -> None:
 
 def new_flow(src: Path, tmp: Path) -> None:
     from hatbox.archive_look import look_archive
-    from hatbox.cmd_box_library import _as_archive, _check_has_audio
+    from hatbox.library_archive import as_archive as _as_archive, check_has_audio as _check_has_audio
     from hatbox.library_push import before_sending
     archive, _ = _as_archive(src, tmp)
     look = look_archive(archive)

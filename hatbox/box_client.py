@@ -39,9 +39,6 @@ def safe_text(text: Any, keep: str = "") -> str:
     return escape_unsafe(str(text), keep)
 
 
-_size_words = size_words      # the name older importers use (hatbox.status_report, tests)
-
-
 # --------------------------------------------------------------------------- client
 def local_host(host: str) -> bool:
     """Whether ``host`` (a URL's host name or IP address, an IPv6 one without brackets) is this computer or on

@@ -10,25 +10,23 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from hatbox import library_browse
+from hatbox import library_archive, library_browse
 from hatbox.archive_look import look_archive
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, one_named, safe_text, upload
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
-from hatbox.library_archive import as_archive as _as_archive, check_has_audio as _check_has_audio, \
-    is_pack as _is_pack, library_name, name_for as _library_name_for     # (their names here before p47)
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_folder, left_out_lines, \
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_on
-from hatbox.library_memory import fingerprint, remember
+from hatbox.library_memory import fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
     remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
-    same_name_lines, several_named, unnamed_corrections, uploaded_words
+    same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -42,10 +40,10 @@ def push_library(args: argparse.Namespace) -> int:
     if not src.exists():                          # before the box is reached
         raise HatboxError(f"{safe_text(src)} does not exist; nothing was sent",
                           hint="give a folder of samples, a .zip or a .tar (check the path's spelling)")
-    if src.is_file() and _is_pack(src):           # before the box is reached: it would take the upload, then refuse it
+    if src.is_file() and library_archive.is_pack(src):     # before the box is reached: it would take it, then refuse it
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
-    name = _library_name_for(src, args.name)      # before a byte is packed or sent
+    name = library_archive.name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
     with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json) as pushed:
         limits = limits_on(c)                     # the box's own (its GET /status), before a byte is packed
@@ -55,9 +53,11 @@ def push_library(args: argparse.Namespace) -> int:
         mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
         there = None if args.again or mark is None else remembered_there(c, src, mark)   # the box asked first
         if there is not None:
+            for line in left_out_said(src, mark):    # what the push that packed it left out, said again (p47 review)
+                print(line)
             pushed.lid = there["id"]
             return held_push(c, there, src, fixes, args)
-        archive, skipped = _as_archive(src, Path(tmp), seen, leave, args.quiet)
+        archive, skipped = library_archive.as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
             _check_limit(c, archive, "max_library_bytes")
         refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
@@ -66,15 +66,16 @@ def push_library(args: argparse.Namespace) -> int:
         skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
         look = look_archive(archive, not src.is_dir(), limits)  # one reading for the checks below (a folder's samples
         check_archive(src, look.refusal)                     # over 0 dBFS are read from the folder)
-        _check_has_audio(src, archive, look)
-        for line in left_out_lines(src, skipped):
+        library_archive.check_has_audio(src, archive, look)
+        left = left_out_lines(src, skipped)
+        for line in left:
             print(line)
         if src.is_dir():
             _check_limit(c, archive, "max_library_bytes")
         said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
         digest = file_sha256(archive)
         if mark is not None:
-            remember(src, mark, digest)
+            remember(src, mark, digest, left)
         there = None if args.again else library_there(c, archive, look.audio, digest)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             pushed.lid = there["id"]
@@ -281,7 +282,7 @@ def box_library(args: argparse.Namespace) -> int:
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
         try:
-            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, newest=not args.delete)
+            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, picks=_picks(args))
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when
             raise deleted_library_error(c, args.id, exc) from None
         return _one_library(c, args, quote(lib["id"], safe=""))
@@ -309,14 +310,26 @@ def state_words(lib: dict[str, Any]) -> str:
     return state
 
 
-def find_library(libraries: list[dict[str, Any]], given: str, newest: bool = True) -> dict[str, Any]:
+def _picks(args: argparse.Namespace) -> str:
+    """How `box-library NAME ...` picks among libraries of one name (:func:`find_library`): "none" for --delete,
+    "yours" for the other actions that change the library (--fix, --retag, --cancel), "newest" for reading it."""
+    if args.delete:
+        return "none"
+    return "yours" if args.fix or args.retag or args.cancel else "newest"
+
+
+def find_library(libraries: list[dict[str, Any]], given: str, newest: bool = True,
+                 picks: str | None = None) -> dict[str, Any]:
     """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
-    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks the newest of this laptop's
-    uploads among them, else the newest, with a note on stderr naming the others (hatbox.library_owners.newest_named;
-    p47); with ``newest`` False (a deletion) it is refused instead.  HatboxError when none does, or when several do
-    (their ids listed; several of the name: oldest first, each with whose it is and when it came,
-    hatbox.library_owners.several_named)."""
-    picked = newest_named(libraries, given) if newest else None
+    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks, for reading (``picks``
+    "newest"), the newest of this laptop's uploads among them, else the newest, with a note on stderr naming the
+    others (hatbox.library_owners.newest_named; p47); for an action that changes the library ("yours"), only the one
+    of this laptop's uploads when exactly one is (hatbox.library_owners.yours_named; p47 review: "the newest" could
+    be another laptop's); for a deletion ("none", or ``newest`` False) none.  HatboxError when none does, or when
+    several do and none is picked (their ids listed; several of the name: oldest first, each with whose it is and
+    when it came, hatbox.library_owners.several_named)."""
+    pick = {"newest": newest_named, "yours": yours_named}.get(picks or ("newest" if newest else "none"))
+    picked = pick(libraries, given) if pick is not None else None
     if picked is not None:
         return picked
     several = several_named(libraries, given)

@@ -4,6 +4,7 @@ panel's Library page offers them; and `--json`, the box's own answers for script
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from hatbox import listing_json
@@ -76,17 +77,54 @@ def paged(client: Any, path: str, which: str, want: int | None,
     """The first ``want`` files (None: every one) of the listing GET ``path`` answers, asked a page at a time
     (:data:`PAGES`: ``offset`` and the ``X-Total-Count`` header, device/api/paging.py), and how many it holds in all;
     an older box (no header: it ignores ``offset``) is asked once, its count known only when it gave fewer than
-    asked (else None)."""
+    asked (else None).  The box builds the listing again for each page, so a file tagged or corrected between two
+    pages moves the rows (p47 review: one file twice, another never): a file already read is not kept twice, and a
+    count that changes between pages starts the reading over, once; changed again, it is said on stderr."""
+    items, total, steady = _pages(client, path, which, want, params)
+    if steady:
+        return items, total
+    items, total, steady = _pages(client, path, which, want, params)
+    if not steady:
+        print(f"note: {CHANGED}", file=sys.stderr)
+    return items, total
+
+
+CHANGED = "the listing changed while it was read: run it again"
+
+
+def _pages(client: Any, path: str, which: str, want: int | None,
+           params: dict[str, Any] | None) -> tuple[list[Any], int | None, bool]:
+    """One reading of :func:`paged`'s listing, page by page: its files (none twice: a row of a path already read is
+    dropped), its count, and whether the count stayed the same from page to page."""
     name, size = PAGES[which]
     items: list[Any] = []
+    seen: set[str] = set()
+    read, first = 0, None           # rows the box gave (the next offset); the count its first page said
     while True:
         ask = size if want is None else min(size, want - len(items))
-        got, total = _page(client, path, {**(params or {}), name: ask, "offset": len(items)})
-        items += got
+        got, total = _page(client, path, {**(params or {}), name: ask, "offset": read})
+        read += len(got)
+        items += _new_rows(got, seen)
         if total is None:
-            return items, len(items) if len(got) < ask else None
-        if len(got) < ask or len(items) >= total or (want is not None and len(items) >= want):
-            return items, total
+            return items, len(items) if len(got) < ask else None, True
+        first = total if first is None else first
+        if total != first:
+            return items, total, False
+        if len(got) < ask or read >= total or (want is not None and len(items) >= want):
+            return items[:want] if want is not None else items, total, True
+
+
+def _new_rows(rows: list[Any], seen: set[str]) -> list[Any]:
+    """The rows of ``rows`` whose ``path`` is not in ``seen`` (added to it); a row without a path is kept."""
+    new = []
+    for row in rows:
+        key = row.get("path") if isinstance(row, dict) else None
+        if isinstance(key, str):
+            if key in seen:
+                continue
+            seen.add(key)
+        new.append(row)
+    return new
 
 
 def _page(client: Any, path: str, params: dict[str, Any]) -> tuple[list[Any], int | None]:

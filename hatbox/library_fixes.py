@@ -14,7 +14,7 @@ from device.library.fixes_csv import check_csv_out, refuse_foreign, write_fixes_
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.names import quoted
-from hatbox.text import count_words
+from hatbox.text import count_words, display_name
 
 
 def retag_started(body: dict[str, Any]) -> str:
@@ -362,7 +362,8 @@ def without_members(tar: Path, names: set[str]) -> None:
 
 def left_out_lines(src: Path, skipped: list[tuple[str, str]]) -> list[str]:
     """`push-library`'s lines for what was left out of folder ``src`` ((path inside it, why); a path of "" is a count
-    said in ``why``, such as the links to files sent once), each counted by what it is."""
+    said in ``why``, such as the links to files sent once), each counted by what it is; a name that is not UTF-8
+    shown as ``caf\\xe9.wav``, as hatbox tag shows it (hatbox.text.display_name)."""
     shown = safe_text(src.name or str(src))
     named = [(p, why) for p, why in skipped if p]
     lines = [f"note: left out of {shown}: {safe_text(why)}" for p, why in skipped if not p]
@@ -371,5 +372,5 @@ def left_out_lines(src: Path, skipped: list[tuple[str, str]]) -> list[str]:
         noun = count_words(len(named) - folders, "file") if not folders else (
             count_words(len(named), "file or folder", "files or folders"))
         lines.append(f"note: left out of {shown}: {noun}, not sent:")
-        lines += [f"  skipped {safe_text(p)}: {safe_text(why)}" for p, why in named]
+        lines += [f"  skipped {safe_text(display_name(p))}: {safe_text(display_name(why))}" for p, why in named]
     return lines

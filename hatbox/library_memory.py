@@ -1,11 +1,15 @@
 """What `hatbox push-library` remembers of the folders it packed: each folder's files (paths, sizes, modification
-times) and the SHA-256 of the archive they made, so that a push of a folder unchanged since asks the box about that
+and change times, inode numbers), the SHA-256 of the archive they made and the lines that said what was left out
+of it, so that a push of a folder unchanged since asks the box about that
 digest before packing anything (p47 QA: a repeated `push-library d/lib --wait` packed all of it, progress lines and
 all, to hear "nothing was sent").
 
 Kept in ``pushed.json`` beside the box settings (hatbox.box_config: ``~/.config/hatbox/``), the last
 :data:`KEEP` folders; a file that cannot be read or written is as none (the folder is packed, as before).  A folder
-whose files changed (one added, removed, resized or touched) has another fingerprint: packed again.  The archive
+whose files changed (one added, removed, resized, touched or rewritten: its change time, which no tool sets back)
+has another fingerprint: packed again.  A folder with a file modified within :data:`RACY_S` of the fingerprint is
+not remembered (p47 review: FAT keeps modification times in 2 s steps, so a same-size rewrite in that window would
+look unchanged).  The archive
 a folder makes depends on its files and on what is left out of it (``leave``: names the box refuses, the
 corrections' database), both in the fingerprint.
 """
@@ -13,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import time
 from pathlib import Path
+from typing import Any
 
 KEEP = 64                   # folders remembered; the oldest is forgotten first
-FORMAT = "hatbox-folder-tar-1"      # what the fingerprint is of: a folder packed by device.library.folder_tar
+RACY_S = 2.0                # a file modified this close to the fingerprint may change again unseen (FAT: 2 s steps)
+FORMAT = "hatbox-folder-tar-2"      # what the fingerprint is of: a folder packed by device.library.folder_tar
 
 
 def memory_path() -> Path:
@@ -26,12 +32,14 @@ def memory_path() -> Path:
     return config_path().parent / "pushed.json"
 
 
-def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset()) -> str:
-    """A digest of what packing ``folder`` reads: every file's path inside it, size and modification time (ns),
-    with the paths in ``leave``; hidden files and links, which are not packed, are left out as the packing does.
-    Reads no file's bytes (500 files: a few milliseconds)."""
+def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """A digest of what packing ``folder`` reads: every file's path inside it, size, modification and change times
+    (ns) and inode number, with the paths in ``leave``; hidden files and links, which are not packed, are left out as
+    the packing does.  None when a file was modified less than :data:`RACY_S` before now (or after it): such a folder
+    is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds)."""
     from device.audio.audiofile import hidden_name
     h = hashlib.sha256(FORMAT.encode())
+    now = time.time_ns()
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).parts
         try:
@@ -40,12 +48,15 @@ def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset()) ->
             st = path.stat()
         except OSError:
             continue
-        h.update(f"{'/'.join(rel)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        if now - st.st_mtime_ns < RACY_S * 1e9:
+            return None
+        h.update(f"{'/'.join(rel)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                 .encode("utf-8", "surrogateescape"))
     h.update("\0".join(sorted(leave)).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def _read() -> dict[str, dict[str, str]]:
+def _read() -> dict[str, dict[str, Any]]:
     try:
         got = json.loads(memory_path().read_bytes())
     except (OSError, ValueError):
@@ -53,26 +64,38 @@ def _read() -> dict[str, dict[str, str]]:
     return {k: v for k, v in got.items() if isinstance(v, dict)} if isinstance(got, dict) else {}
 
 
+def _entry(folder: Path, print_: str) -> dict[str, Any]:
+    """What is remembered of ``folder`` packed at fingerprint ``print_`` ({}: nothing)."""
+    entry = _read().get(str(folder.resolve()))
+    return entry if entry and entry.get("fingerprint") == print_ else {}
+
+
 def archive_digest(folder: Path, print_: str) -> str | None:
     """The SHA-256 of the archive ``folder`` made when its fingerprint was ``print_`` (None: not remembered)."""
-    entry = _read().get(str(folder.resolve()))
-    return entry.get("sha256") if entry and entry.get("fingerprint") == print_ else None
+    digest = _entry(folder, print_).get("sha256")
+    return digest if isinstance(digest, str) else None
 
 
-def remember(folder: Path, print_: str, sha256: str) -> None:
-    """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``; never raises (a
-    folder not remembered is packed again next time)."""
-    from export.atomic import write_atomic
+def left_out_said(folder: Path, print_: str) -> list[str]:
+    """The lines the push that packed ``folder`` at fingerprint ``print_`` said of the files it left out (names the
+    box refuses, links...), to say again when the remembered archive is on the box (p47 review: they never reached
+    it, and the shortcut no longer said so)."""
+    lines = _entry(folder, print_).get("left_out")
+    return [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
+
+
+def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None = None) -> None:
+    """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``, leaving out what
+    the lines ``left_out`` say; never raises (a folder not remembered is packed again next time).  The file is this
+    user's only (0600 from its making: folder paths are this user's business)."""
+    from export.atomic import atomic_output
     kept = _read()
     kept.pop(str(folder.resolve()), None)
-    kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256}
+    kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or [])}
     kept = dict(list(kept.items())[-KEEP:])
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(memory_path(), json.dumps(kept, sort_keys=False).encode())
-    except OSError:
+        with atomic_output(memory_path(), mode=0o600) as fh:
+            fh.write(json.dumps(kept, sort_keys=False).encode("utf-8", "surrogateescape"))
+    except (OSError, UnicodeError):
         return
-    try:
-        os.chmod(memory_path(), 0o600)          # folder paths: this user's business
-    except OSError:
-        pass

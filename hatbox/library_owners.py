@@ -51,31 +51,35 @@ def _described(lib: dict[str, Any]) -> str:
     return f"{safe_text(str(lib.get('id')))} ({said})"
 
 
+def _same_named(libraries: list[dict[str, Any]], given: str) -> list[dict[str, Any]]:
+    """The libraries of ``libraries`` (GET /libraries) called ``given`` (any case, either Unicode form), oldest upload
+    first, when more than one is and none has ``given`` as its id; [] otherwise (the name picks one, or none)."""
+    from device.versions import folded, upload_order
+    if any(lib.get("id") == given for lib in libraries):
+        return []
+    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
+    return same if len(same) > 1 else []
+
+
 def several_named(libraries: list[dict[str, Any]], given: str) -> HatboxError | None:
     """When more than one of ``libraries`` (GET /libraries) is called ``given`` (any case, either Unicode form) and
     none has it as its id: the error naming each, oldest upload first, with whose it is and when it came (p45 duo
     QA: "2 libraries on the box are called 'loops' ... give the id" with no word of which was whose)."""
-    from device.versions import folded, upload_order
-    if any(lib.get("id") == given for lib in libraries):
-        return None
-    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
-    if len(same) < 2:
+    same = _same_named(libraries, given)
+    if not same:
         return None
     return HatboxError(f"{len(same)} libraries on the box are called '{safe_text(given)}' (oldest first): "
                        + ", ".join(_described(lib) for lib in same), hint="give the id of the one you mean")
 
 
 def newest_named(libraries: list[dict[str, Any]], given: str) -> dict[str, Any] | None:
-    """The library a name ``given`` used by several of ``libraries`` (GET /libraries; none has it as its id) picks:
-    the newest upload of this laptop's among them, else the newest of all (the box's upload order), said on stderr
-    with the others and how to delete one (:func:`picked_note`).  p47 QA: a nightly `push-library FOLDER --name lib`
-    of a changed folder, then `box-kit --from lib`, failed with "2 libraries on the box are called 'lib'".  None when
-    fewer than two are called so (the name picks one, or none)."""
-    from device.versions import folded, upload_order
-    if any(lib.get("id") == given for lib in libraries):
-        return None
-    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
-    if len(same) < 2:
+    """The library a name ``given`` used by several of ``libraries`` (GET /libraries; none has it as its id) picks
+    for reading: the newest upload of this laptop's among them, else the newest of all (the box's upload order),
+    said on stderr with the others and how to delete one (:func:`picked_note`).  p47 QA: a nightly `push-library
+    FOLDER --name lib` of a changed folder, then `box-kit --from lib`, failed with "2 libraries on the box are called
+    'lib'".  None when fewer than two are called so (the name picks one, or none)."""
+    same = _same_named(libraries, given)
+    if not same:
         return None
     mine = [lib for lib in same if lib.get("uploaded_by_you") is True]
     pick = (mine or same)[-1]
@@ -84,11 +88,27 @@ def newest_named(libraries: list[dict[str, Any]], given: str) -> dict[str, Any] 
     return pick
 
 
-def picked_note(given: str, pick: dict[str, Any], others: list[dict[str, Any]], of_yours: bool) -> str:
+def yours_named(libraries: list[dict[str, Any]], given: str) -> dict[str, Any] | None:
+    """The library a name ``given`` used by several of ``libraries`` picks for an action that changes it (--fix,
+    --retag, --cancel): the one of this laptop's uploads among them when exactly one is (said on stderr with the
+    others, :func:`picked_note`); None otherwise (the caller refuses the name: p47 review, `box-library loops
+    --cancel` stopped another laptop's tagging, "the newest" of the name being that laptop's)."""
+    same = _same_named(libraries, given)
+    mine = [lib for lib in same if lib.get("uploaded_by_you") is True]
+    if len(mine) != 1:
+        return None
+    print(picked_note(given, mine[0], [lib for lib in same if lib is not mine[0]], False, "the only one of yours"),
+          file=sys.stderr)
+    return mine[0]
+
+
+def picked_note(given: str, pick: dict[str, Any], others: list[dict[str, Any]], of_yours: bool,
+                which: str = "the newest") -> str:
     """"note: 2 libraries on the box are called 'lib': this is the newest, lib-lib-2 (yours, uploaded ...); the
-    other: lib-lib-1 (yours, uploaded ...): hatbox box-library ID --delete deletes one, its id picks it"."""
+    other: lib-lib-1 (yours, uploaded ...): hatbox box-library ID --delete deletes one, its id picks it" (``which``:
+    "the only one of yours" for :func:`yours_named`)."""
     n = len(others) + 1
-    return (f"note: {n} libraries on the box are called '{safe_text(given)}': this is the newest"
+    return (f"note: {n} libraries on the box are called '{safe_text(given)}': this is {which}"
             f"{' of yours' if of_yours else ''}, {_described(pick)}; the other{'s' if n > 2 else ''}: "
             + ", ".join(_described(lib) for lib in others)
             + ": hatbox box-library ID --delete deletes one, its id picks it")

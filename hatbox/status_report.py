@@ -156,13 +156,13 @@ def disk_words(disk: dict[str, Any]) -> str:
 def store_words(s: dict[str, Any]) -> tuple[str, str]:
     """("163 packs installed (5.6 MiB)", "10 libraries (3.4 MiB)") from a status's ``totals``; a box from before
     them (every pack listed in ``packs``): the count alone, "? packs" where neither is there."""
-    from hatbox.box_client import _size_words
+    from hatbox.text import size_words
     totals = s.get("totals") if isinstance(s.get("totals"), dict) else {}
 
     def said(n_key: str, bytes_key: str, one: str, many: str, old: Any) -> str:
         n, size = totals.get(n_key), totals.get(bytes_key)
         if isinstance(n, int) and not isinstance(n, bool):
-            return count_words(n, one, many) + (f" ({_size_words(size)})" if isinstance(size, int) and n else "")
+            return count_words(n, one, many) + (f" ({size_words(size)})" if isinstance(size, int) and n else "")
         return count_words(old, one, many) if isinstance(old, int) and not isinstance(old, bool) else f"? {many}"
     packs, libs = s.get("packs"), s.get("libraries")
     installed = said("packs", "pack_bytes", "pack installed", "packs installed", len(packs) if isinstance(packs, list)

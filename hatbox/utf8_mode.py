@@ -67,7 +67,9 @@ def restart_in_utf8_mode() -> None:
 def words_as_typed(argv: Sequence[str], encoding: str) -> list[str]:
     """``argv`` (UTF-8 mode's reading) with each argument that is not valid UTF-8 read in the locale's ``encoding``
     (a word typed on a Latin-1 terminal), but for one that names an existing file or folder as it is (its bytes,
-    a file name that is not UTF-8), or an ``--option=VALUE`` whose value does."""
+    a file name that is not UTF-8), or an ``--option=VALUE`` whose value does; nor one whose folder part holds such
+    bytes and exists as given (a new file in a folder named in Latin-1: ``--export-fixes Trommels\\xe4tze/f.csv``,
+    p47 review), whose name read in ``encoding`` would point at a folder that does not exist."""
     return [_as_typed(arg, encoding) for arg in argv]
 
 
@@ -76,12 +78,18 @@ def _as_typed(arg: str, encoding: str) -> str:
     if not any(0xDC80 <= ord(c) <= 0xDCFF for c in arg):
         return arg
     value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
-    if os.path.lexists(value):
+    if os.path.lexists(value) or _folder_as_given(value):
         return arg
     try:
         return arg.encode("utf-8", "surrogateescape").decode(encoding)
     except (UnicodeError, LookupError):
         return arg
+
+
+def _folder_as_given(value: str) -> bool:
+    """Whether ``value``'s folder part holds bytes that are not UTF-8 (surrogate escapes) and exists as it is."""
+    folder = os.path.dirname(value)
+    return any(0xDC80 <= ord(c) <= 0xDCFF for c in folder) and os.path.isdir(folder)
 
 
 def take_typed_words() -> None:

@@ -16,7 +16,8 @@ from device.library import db as libdb
 from device.library.archive import ArchiveError
 from device.library.folder_tar import pack_directory
 from device.library.links import write_links
-from hatbox.cmd_box_library import _check_has_audio, _print_library
+from hatbox.cmd_box_library import _print_library
+from hatbox.library_archive import check_has_audio as _check_has_audio
 from hatbox.errors import DataError, HatboxError
 from trainer.synth.data import (Note, check_instrument_names, check_name_pitches, check_note_lengths,
                                 duplicate_notes, load_folder)

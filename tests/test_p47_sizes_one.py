@@ -19,7 +19,7 @@ def test_sizes_in_kib_rounded_up_then_mib_to_a_tenth(size: int, words: str) -> N
 def test_the_box_and_the_laptop_say_a_size_alike() -> None:
     """The box's prune message and the laptop's lines use the one formatter (a second copy could drift)."""
     assert not hasattr(prune_routes, "_size_words")
-    assert box_client._size_words is size_words          # the name hatbox.status_report and older tests import
+    assert not hasattr(box_client, "_size_words")       # p47 review: no alias kept for importers (hatbox.text's)
     assert prune_routes._words(2, 5 * 2**20 + 2**19, False, 3, 0) == "2 packs deleted: freed 5.5 MiB"
     pack = {"id": "effect-fuzz-2.3.0-0123", "name": "fuzz", "version": "2.3.0", "kind": "effect", "size": 36 * 1024}
     assert box_prune.pruned_line(pack) == "  effect fuzz 2.3.0  36 KiB  (effect-fuzz-2.3.0-0123)"

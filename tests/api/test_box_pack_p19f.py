@@ -30,7 +30,7 @@ def _no_stdin(_prompt: str) -> str:
 
 
 def test_box_pack_lists_the_packs_and_shows_one(paired_server, tmp_path: Path, capsys) -> None:
-    from hatbox.box_client import _size_words
+    from hatbox.text import size_words as _size_words
 
     app = paired_server.app
     assert main(["box-pack"]) == 0

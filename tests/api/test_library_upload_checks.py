@@ -102,11 +102,12 @@ def test_the_name_rule_is_the_boxs(paired_server) -> None:
 def test_a_name_too_long_is_refused_before_packing_or_sending(paired_server, tmp_path: Path, capsys,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import hatbox.cmd_box_library as remote
+    import hatbox.library_archive as library_archive
 
     def never(*_a: object, **_k: object) -> None:
         raise AssertionError("packed or sent a library whose name the box refuses")
 
-    monkeypatch.setattr(remote, "_as_archive", never)
+    monkeypatch.setattr(library_archive, "as_archive", never)
     monkeypatch.setattr(remote, "upload", never)
     lib = tmp_path / "drums"
     lib.mkdir()

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +81,15 @@ def test_an_unchanged_folder_pushed_again_is_not_packed(paired_server, tmp_path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     _tagger(tmp_path)
     folder = _folder(tmp_path)
+    for f in (folder / "kit").iterdir():        # p47 review: files modified in the last 2 s are not remembered
+        os.utime(f, ns=(f.stat().st_mtime_ns - 10**10,) * 2)
     assert main(["push-library", str(folder), "--wait", "--quiet"]) == 0
     capsys.readouterr()
 
     def no_packing(*_a: Any, **_k: Any) -> Any:
         raise AssertionError("packed again")
     with monkeypatch.context() as patched:
-        patched.setattr("hatbox.cmd_box_library._as_archive", no_packing)
+        patched.setattr("hatbox.library_archive.as_archive", no_packing)
         rc, out, err = _run(capsys, "push-library", str(folder), "--wait")
     lid = paired_server.app.state.box.libraries.list()[0]["id"]
     assert rc == 0, err

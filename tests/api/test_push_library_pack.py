@@ -26,7 +26,7 @@ def test_a_pack_given_to_push_library_is_refused_before_a_byte_is_sent(paired_se
 
 
 def test_a_zip_of_samples_with_a_manifest_file_is_still_a_library(tmp_path: Path) -> None:
-    from hatbox.cmd_box_library import _is_pack
+    from hatbox.library_archive import is_pack as _is_pack
     lib = tmp_path / "lib.zip"
     lib.write_bytes(zip_bytes({"manifest.json": b"{}", "kick.wav": b"RIFF"}))
     assert not _is_pack(lib) and _is_pack(FACTORY)

@@ -262,7 +262,7 @@ def test_box_library_tag_with_a_slash_gives_the_tag_rule(server, capsys) -> None
 
 
 def test_a_library_is_named_after_its_folder_or_archive(tmp_path: Path, monkeypatch) -> None:
-    from hatbox.cmd_box_library import library_name
+    from hatbox.library_archive import library_name
     (tmp_path / "Kit v1.2").mkdir()
     assert library_name(tmp_path / "Kit v1.2") == "Kit v1.2"            # was "Kit v1"
     monkeypatch.chdir(tmp_path / "Kit v1.2")
