@@ -205,7 +205,7 @@ class Box:
         ``sha256`` already (device/api/library_once.py): that one is the answer, nothing is unpacked or kept.  The
         look and the ingest are one step: of two uploads of the same bytes at once, the second finds the first.
         Returns the library's record and whether it was held already."""
-        from device.api.library_once import held_copy
+        from device.library.held import held_copy
         held = held_copy(self.libraries.list(), sha256) if once else None
         return (held, True) if held is not None else (ingest(), False)
 

@@ -26,7 +26,6 @@ from device.api.errors import ApiError, _disk_error, _from_hatbox, _unauthorized
 from device.api.libraries import SentTwice
 from device.api.library_owners import with_owner
 from device.library.archive import NoSpace, StorageFailed
-from device.library.held import held_copy  # noqa: F401 - the box's rule (device/api/box.py imports it here)
 
 from hatbox.errors import HatboxError
 from hatbox.text import NO_TAGGER, count_words
