@@ -65,8 +65,9 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
         keys = count_words(n, "trusted key") if isinstance(n, int) else "? trusted keys"
         print(f"  signatures: {'required' if sig.get('required') else 'not required'} ({keys}"
               + (": every pack sent will be refused" if sig.get("required") and n == 0 else "") + ")")
-    if library_limits_words(s):
-        print(f"  {library_limits_words(s)}")
+    limits = library_limits_words(s)
+    if limits:
+        print(f"  {limits}")
     for line in recovery_lines(part("recovery", dict)):
         print(f"  at start: {line}")
     missing = [key for key in _STATUS_FIELDS if key not in s]
