@@ -64,3 +64,19 @@ class ClockCheck:
             log.warning("%s (it cannot be earlier than %s: set it, or give the box a network with NTP)", words,
                         time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(self.floor)))
         return words
+
+
+# an earlier time is a clock that was never set, whatever wrote it (the laptop's: hatbox.status_report)
+UNSET_BEFORE = 1577836800.0    # 2020-01-01 00:00 UTC
+
+
+def clock_words(at: float, now: float | None = None, floor: float = MADE) -> str:
+    """``at`` (seconds since the epoch) as the box's clock reads it: "14:05", or "2026-12-05 14:05" on another day;
+    "" when the clock was not set when it was written (before ``floor``, by default :data:`MADE`: a box with no
+    battery clock reads 1970 at a gig with no network, p45 review; a time reckoned on the laptop from the box's "so
+    long ago" can be older than this code, so it passes :data:`UNSET_BEFORE`).  One formatter for the knob file's note
+    (device.knob_store) and the laptop's status line of when a pack was made active (hatbox.status_report)."""
+    if at < floor:
+        return ""
+    local, today = time.localtime(at), time.localtime(time.time() if now is None else now)
+    return time.strftime("%H:%M" if local[:3] == today[:3] else "%Y-%m-%d %H:%M", local)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device.audio.held import SetKnob
+from device.clock import clock_words
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -105,18 +106,6 @@ def kept_at_of(data: bytes) -> float | None:
         return None
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     return float(value) if ok else None
-
-
-def clock_words(at: float, now: float | None = None) -> str:
-    """``at`` (seconds since the epoch) as the box's clock reads it: "14:05", or "2026-12-05 14:05" on another day;
-    "" when the clock was not set when it was written (before device.clock.MADE: a box with no battery clock reads
-    1970 at a gig with no network, p45 review)."""
-    from device.clock import MADE
-    if at < MADE:
-        return ""
-    local, today = time.localtime(at), time.localtime(time.time() if now is None else now)
-    same_day = local[:3] == today[:3]
-    return time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", local)
 
 
 def problem_words(exc: OSError) -> str:

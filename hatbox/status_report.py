@@ -106,9 +106,10 @@ def carried_when(s: dict[str, Any], slot: str, now: float | None = None) -> str:
     ago = pack.get("activated_ago_s")
     if isinstance(ago, bool) or not isinstance(ago, (int, float)) or not math.isfinite(ago):
         return ""
+    from device.clock import UNSET_BEFORE, clock_words
     now = time.time() if now is None else now
-    at, today = time.localtime(now - max(0.0, float(ago))), time.localtime(now)
-    return f" (at {time.strftime('%H:%M' if at[:3] == today[:3] else '%Y-%m-%d %H:%M', at)}, when it was made active)"
+    when = clock_words(now - max(0.0, float(ago)), now, floor=UNSET_BEFORE)
+    return f" (at {when}, when it was made active)" if when else ""
 
 
 def capture_session_line(eng: dict[str, Any], words: str) -> str:
