@@ -455,12 +455,13 @@ def _gone_error(up: _Upload, after_s: float) -> HatboxError:
                             f"checked; send it again once {up.listing} shows it is not there")
 
 
-def _check_limit(client: Any, path: Path, key: str, size: int | None = None, what: str | None = None) -> None:
+def _check_limit(client: Any, path: Path, key: str, size: int | None = None, what: str | None = None,
+                 status: dict[str, Any] | None = None) -> None:
     """HatboxError, nothing sent, when ``path`` (or ``size`` bytes: a folder's archive still to be made, named
     ``what``) is over the box's ``limits[key]`` in its status (bytes); a box that names no such limit lets the upload
     go (it refuses one too big itself).  The status read is also the first word with the box: one that cannot be
-    reached is said before a byte is packed."""
-    limits = _call(client, "GET", "/status").get("limits")
+    reached is said before a byte is packed.  ``status``: the box's GET /status answer the caller read already."""
+    limits = (status if status is not None else _call(client, "GET", "/status")).get("limits")
     limit = limits.get(key) if isinstance(limits, dict) else None
     size = path.stat().st_size if size is None else size
     if isinstance(limit, int) and limit and size > limit:

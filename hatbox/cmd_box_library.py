@@ -21,10 +21,11 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
-from hatbox.library_limits import check_archive, folder_fits, limits_on
+from hatbox.library_limits import box_limits, check_archive, folder_fits
 from hatbox.library_memory import fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
     remembered_there, report_lines, tagger_way, temp_folder
+from hatbox.library_replace import REPLACE_HELP, check_before, kept_if_not_sent, raise_failed, replace_older
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
     same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
@@ -45,21 +46,25 @@ def push_library(args: argparse.Namespace) -> int:
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = library_archive.name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
+    if args.yes and not args.replace:
+        raise HatboxError("--yes goes with --replace (delete your older libraries of the name even where they hold "
+                          "corrections made on the box)", hint="hatbox push-library FOLDER --replace --yes")
     with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json) as pushed:
-        limits = limits_on(c)                     # the box's own (its GET /status), before a byte is packed
+        status = _box_status(c)          # read once (p47 leftover: twice): the box's limits, before a byte is packed
+        limits = box_limits().with_published(status.get("library_limits"))
         seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
-            _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src))
+            _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src), status=status)
         mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
         there = None if args.again or mark is None else remembered_there(c, src, mark)   # the box asked first
         if there is not None:
             for line in left_out_said(src, mark):    # what the push that packed it left out, said again (p47 review)
                 print(line)
             pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args)
+            return held_push(c, there, src, fixes, args, replace=pushed.replace)
         archive, skipped = library_archive.as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
-            _check_limit(c, archive, "max_library_bytes")
+            _check_limit(c, archive, "max_library_bytes", status=status)
         refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
         if refused:
             without_members(archive, {name for name, _ in refused})
@@ -71,7 +76,7 @@ def push_library(args: argparse.Namespace) -> int:
         for line in left:
             print(line)
         if src.is_dir():
-            _check_limit(c, archive, "max_library_bytes")
+            _check_limit(c, archive, "max_library_bytes", status=status)
         said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
         digest = file_sha256(archive)
         if mark is not None:
@@ -79,25 +84,39 @@ def push_library(args: argparse.Namespace) -> int:
         there = None if args.again else library_there(c, archive, look.audio, digest)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args, said)
-        body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
-                      args.quiet, listing="hatbox box-library",
-                      shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
+            return held_push(c, there, src, fixes, args, said, replace=pushed.replace)
+        if args.replace:            # corrections made on the box that the old library would take: before a byte
+            check_before(c, name, src, fixes, args.yes, args.name is not None)
+        with kept_if_not_sent(args.replace, name):
+            body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
+                          args.quiet, listing="hatbox box-library",
+                          shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         pushed.lid, pushed.sent_before = body["id"], bool(body.get("sent_before"))
         if pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
-            return held_push(c, body, src, fixes, args, said, sent=True)
+            return held_push(c, body, src, fixes, args, said, sent=True, replace=pushed.replace)
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body, said, args.wait)
             say_no_fixes(src, fixes, args.no_fixes)
-            _same_name(c, body)
+            if not args.replace:
+                _same_name(c, body)
             if fixes is not None:
                 send_fixes(c, str(body["id"]), fixes, src)
+            if args.replace:        # the new library accepted (and its corrections sent): the older ones go
+                replace_older(c, body, src, fixes, args.yes, args.name is not None, pushed.replace)
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
             if args.wait:           # as box-library ID --wait: untagged (no tagger active) fails the command
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
+        raise_failed(pushed.replace)
     return 0
+
+
+def _box_status(client: Any) -> dict[str, Any]:
+    """The box's GET /status, read once by `push-library` (its limits on a library: hatbox.library_limits; the bytes
+    it takes at most, box_client._check_limit), its first word with the box: one not reached is said before a byte
+    is packed."""
+    return _call(client, "GET", "/status")
 
 
 def _same_name(client: Any, body: dict[str, Any]) -> None:
@@ -462,8 +481,12 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    "fix) or the CSV box-library --export-fixes wrote; default: the folder's own database "
                    "(.hatbox-tags.sqlite), when hatbox tag kept one there")
     p.add_argument("--no-fixes", action="store_true", help="send no corrections with it")
+    p.add_argument("--replace", action="store_true", help=REPLACE_HELP)
+    p.add_argument("--yes", action="store_true", help="with --replace: delete your older libraries of the name even "
+                   "where they hold corrections made on the box (box-library ID --export-fixes keeps them first)")
     p.add_argument("--json", action="store_true", help="print the library as JSON on stdout at the end ({id, name, "
-                   "files, state, sent_before, same_name}); the other lines go to stderr")
+                   "files, state, sent_before, same_name}; with --replace also replaced and left: the ids it "
+                   "deleted and the other libraries of the name it left); the other lines go to stderr")
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
                                    "tag a library again or stop its tagging, delete a library", box_library)

@@ -253,11 +253,14 @@ def sweep_stale(root: Path | None = None, now: float | None = None) -> list[Path
 
 
 class Pushed:
-    """What `push-library --json` prints at its end: the library the push left on the box (None: none yet)."""
+    """What `push-library --json` prints at its end: the library the push left on the box (None: none yet); what
+    --replace deleted and left (hatbox.library_replace.Replaced: lists of None without --replace)."""
 
     def __init__(self) -> None:
+        from hatbox.library_replace import Replaced
         self.lid: str | None = None
         self.sent_before = False
+        self.replace = Replaced()
 
 
 @contextmanager
@@ -266,7 +269,8 @@ def json_answer(client: Any, on: bool) -> Iterator[Pushed]:
     kept the library (a --wait with no tagger active), stdout gets one JSON object: ``{"id", "name", "files",
     "state", "sent_before", "same_name"}`` (files: accepted; sent_before: the box held these files already, nothing
     new kept; same_name: the ids of the box's other libraries of its name, oldest first), from the box's listing
-    then (:func:`pushed_record`).  Off: nothing changes."""
+    then (:func:`pushed_record`); with --replace also ``replaced`` and ``left`` (the ids it deleted, and those of the
+    other libraries of the name it left: another laptop's, or one it could not delete).  Off: nothing changes."""
     pushed = Pushed()
     if not on:
         yield pushed
@@ -287,21 +291,28 @@ def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:
     lib = next((x for x in libs if isinstance(x, dict) and x.get("id") == pushed.lid), {})
     same = sorted((x for x in libs if isinstance(x, dict) and x.get("id") != pushed.lid and lib
                    and folded(x.get("name")) == folded(lib.get("name"))), key=upload_order)
-    return {"id": pushed.lid, "name": lib.get("name"), "files": lib.get("accepted"),
-            "state": lib.get("state", "unknown"), "sent_before": pushed.sent_before,
-            "same_name": [x.get("id") for x in same]}
+    record = {"id": pushed.lid, "name": lib.get("name"), "files": lib.get("accepted"),
+              "state": lib.get("state", "unknown"), "sent_before": pushed.sent_before,
+              "same_name": [x.get("id") for x in same]}
+    done = pushed.replace
+    if done.replaced is not None:
+        record.update(replaced=list(done.replaced), left=list(done.left or []))
+    return record
 
 
 def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None, args: Any,
-              said: frozenset[str] = frozenset(), sent: bool = False) -> int:
+              said: frozenset[str] = frozenset(), sent: bool = False, replace: Any = None) -> int:
     """`push-library` of files the box holds already as library ``lib``: said (:func:`already_there`), the laptop's
     corrections sent to it; with ``--wait``, as `box-library ID --wait` does: its tagging followed to its end, and a
     library left untagged (no tagger active) or cancelled fails the command (exit 2: the tags waited for are not
-    there)."""
+    there).  With --replace nothing is deleted, said (``replace``: what --json reports of it)."""
     from urllib.parse import quote
 
     from hatbox.cmd_box_library import _follow_to_end
+    from hatbox.library_replace import nothing_deleted
     already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent)
+    if getattr(args, "replace", False) and replace is not None:
+        nothing_deleted(client, lib, replace)
     if args.wait:
         _follow_to_end(client, quote(str(lib["id"]), safe=""), args.quiet, str(lib.get("name") or ""))
     return 0

@@ -1,0 +1,236 @@
+"""`hatbox push-library FOLDER --replace` (forty-eighth stop): a producer who updates a library weekly sends the new
+one, and the box keeps it instead of the old, not beside it.
+
+What the box does with a library of a name it holds already: nothing of the old one goes to the new one.  Each
+library has its own tag database on the box (``libraries/ID/tags.db``); a correction (the panel's retag, `box-library
+--fix`, a push's --fixes) lives in that database, and the database's ``kept_tags`` (device.library.kept: a file's
+corrections kept by its bytes' hash) serve a file that leaves and comes back within the same library only.  So
+deleting the old library deletes its corrections.
+
+This module does not carry them to the new library: the box's only way in (``POST /libraries/{id}/fixes``) records
+the sender as their maker (another laptop's or the panel's corrections would become "yours"), and matches by path
+only (GET .../fixes lists no file's bytes, so a sample edited since would get the old sound's tags).  Instead, before a
+byte is sent, :func:`check_before` refuses (nothing sent) when one of this laptop's older libraries of the name holds
+corrections that this push does not send again (its --fixes: same path, same tags), unless ``--yes``; it counts
+them, says whose, and names `box-library OLD --export-fixes` and `push-library --fixes CSV` that carry them over.
+
+After the upload's answer (the library unpacked and checked: accepted), :func:`replace_older` deletes this laptop's
+older libraries of the name (``uploaded_by_you``, hatbox.library_owners' rule); another laptop's, or one uploaded
+before the box kept who, is left and said so.  A library being tagged has its tagging stopped by the deletion (as
+`box-library ID --delete`).  An upload that fails or is interrupted deletes nothing (:func:`kept_if_not_sent`).
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from hatbox.box_client import _call, asked, safe_text
+from hatbox.errors import HatboxError
+from hatbox.text import count_words
+
+REPLACE_HELP = ("once the box has accepted the new library, delete your older libraries of the same name (another "
+                "laptop's are left); refused, nothing sent, when one holds corrections this push does not send "
+                "again, unless --yes")
+
+
+class Replaced:
+    """What `--replace` did: ``replaced`` the ids it deleted, ``left`` the ids of the other libraries of the name it
+    left (another laptop's, not known whose, or one it could not delete); None while it has not run."""
+
+    def __init__(self) -> None:
+        self.replaced: list[str] | None = None
+        self.left: list[str] | None = None
+        self.failed: list[str] = []          # words for each library it meant to delete and could not
+
+
+def box_name(name: str) -> str:
+    """``name`` as the box records it (stripped, cut at its length limit: device/api/library_routes.py)."""
+    from device.library.archive import LIBRARY_NAME_MAX_CHARS
+    return name.strip()[:LIBRARY_NAME_MAX_CHARS]
+
+
+def same_named(libs: list[Any], name: str, new: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The libraries of ``libs`` (GET /libraries) called ``name`` (any case, either Unicode form), oldest first, but
+    ``new`` itself and any uploaded after it (device.versions.upload_order)."""
+    from device.versions import folded, upload_order
+    same = [lib for lib in libs if isinstance(lib, dict) and folded(lib.get("name")) == folded(name)]
+    if new is not None:
+        same = [lib for lib in same if lib.get("id") != new.get("id") and upload_order(lib) < upload_order(new)]
+    return sorted(same, key=upload_order)
+
+
+def is_mine(lib: dict[str, Any]) -> bool:
+    """Whether this laptop uploaded library ``lib`` (the box says so: library_owners' rule; None is not known)."""
+    return lib.get("uploaded_by_you") is True
+
+
+def sent_again(fixes: Path | None, src: Path) -> set[tuple[str, tuple[str, ...]]]:
+    """(path, tags) of the corrections this push sends with the new library (``fixes``: its database or CSV), tags
+    case-folded and sorted: a correction on the box equal to one of them is not lost with the old library."""
+    if fixes is None:
+        return set()
+    from hatbox.library_fixes import laptop_fixes
+    return {(f["path"], _tags_key(f["tags"])) for f in laptop_fixes(fixes, src)[0]}
+
+
+def _tags_key(tags: Any) -> tuple[str, ...]:
+    return tuple(sorted(str(t).casefold() for t in tags)) if isinstance(tags, list) else ()
+
+
+def lost_fixes(client: Any, lib: dict[str, Any], carried: set[tuple[str, tuple[str, ...]]]) -> list[dict[str, Any]]:
+    """The corrections on the box of library ``lib`` (GET /libraries/{id}/fixes: also those of files not tagged yet)
+    that deleting it would lose: all but those in ``carried`` (:func:`sent_again`).  [] when the box lists none (a
+    library with no tag database and no correction waiting answers 409: it holds none)."""
+    from urllib.parse import quote
+    fixes = asked(client, f"/libraries/{quote(str(lib.get('id')), safe='')}/fixes", expect=list) or []
+    return [f for f in fixes if isinstance(f, dict)
+            and (str(f.get("path")), _tags_key(f.get("tags"))) not in carried]
+
+
+def whose_fixes(fixes: list[dict[str, Any]]) -> str:
+    """"yours 2, laptopB's 1, not known whose 1" for the corrections ``fixes`` (GET .../fixes' ``by``/``by_you``)."""
+    counts: dict[str, int] = {}
+    for f in fixes:
+        by = f.get("by")
+        who = "yours" if f.get("by_you") is True else (f"{safe_text(str(by))}'s" if f.get("by_you") is False and by
+                                                       else "not known whose")
+        counts[who] = counts.get(who, 0) + 1
+    return ", ".join(f"{who} {n}" for who, n in counts.items())
+
+
+def keep_hint(lib: dict[str, Any], src: Path, name_given: bool) -> str:
+    """How to keep library ``lib``'s corrections and still replace it, or to let them go."""
+    lid, folder = shlex.quote(safe_text(str(lib.get("id")))), shlex.quote(safe_text(str(src)))
+    again = f"hatbox push-library {folder}" + (f" --name {shlex.quote(safe_text(str(lib.get('name'))))}"
+                                               if name_given else "")
+    return (f"keep them: hatbox box-library {lid} --export-fixes FILE.csv --folder {folder} (FILE.csv outside the "
+            f"folder), then {again} --replace --fixes FILE.csv; or let them go: {again} --replace --yes")
+
+
+def fixes_refusal(lib: dict[str, Any], lost: list[dict[str, Any]], src: Path, name_given: bool,
+                  sent: bool) -> HatboxError:
+    """The error for library ``lib`` (this laptop's, of the name) holding corrections ``lost`` that --replace would
+    delete; ``sent``: said after the new library's upload (it stays, and so does ``lib``), else before any byte."""
+    done = "it stays beside the new library" if sent else "nothing was sent, nothing deleted"
+    return HatboxError(f"library {safe_text(str(lib.get('id')))} ('{safe_text(str(lib.get('name')))}', yours) holds "
+                       f"corrections of {count_words(len(lost), 'file')} made on the box ({whose_fixes(lost)}) that "
+                       f"this push does not send again: --replace would delete them; {done}",
+                       hint=keep_hint(lib, src, name_given))
+
+
+def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool) -> None:
+    """Before a byte is sent: HatboxError (nothing sent) when one of this laptop's libraries called ``name`` holds
+    corrections made on the box that this push's ``fixes`` do not carry again, unless ``yes``."""
+    if yes:
+        return
+    carried = sent_again(fixes, src)
+    for lib in same_named(_call(client, "GET", "/libraries", expect=list), box_name(name)):
+        lost = lost_fixes(client, lib, carried) if is_mine(lib) else []
+        if lost:
+            raise fixes_refusal(lib, lost, src, name_given, sent=False)
+
+
+@contextmanager
+def kept_if_not_sent(on: bool, name: str) -> Iterator[None]:
+    """Around the upload: when it fails or is interrupted, say (stderr) that --replace deleted nothing: the older
+    libraries called ``name`` stay as they were."""
+    try:
+        yield
+    except (HatboxError, KeyboardInterrupt):
+        if on:
+            print(f"--replace: the new library was not accepted, so nothing was deleted: your libraries called "
+                  f"'{safe_text(box_name(name))}' stay as they were", file=sys.stderr)
+        raise
+
+
+def nothing_deleted(client: Any, held: dict[str, Any], done: Replaced) -> None:
+    """--replace of files the box holds already (library ``held``: an unchanged folder, the same archive): nothing
+    was sent, so nothing is deleted; said, with this laptop's other libraries of the name and how to delete one."""
+    others = same_named(asked(client, "/libraries", list) or [], str(held.get("name") or ""))
+    others = [lib for lib in others if lib.get("id") != held.get("id")]
+    done.replaced, done.left = [], [str(lib.get("id")) for lib in others]
+    print(f"--replace: nothing new was sent, so nothing was deleted (library {safe_text(str(held.get('id')))} is "
+          "these files already)")
+    mine = [lib for lib in others if is_mine(lib)]
+    if mine:
+        ids = ", ".join(safe_text(str(lib.get("id"))) for lib in mine)
+        print(f"  your other {'library' if len(mine) == 1 else 'libraries'} called "
+              f"'{safe_text(str(held.get('name')))}': {ids}: hatbox box-library ID --delete deletes one")
+
+
+def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
+                  done: Replaced) -> None:
+    """After the box accepted library ``new`` (the upload's answer): delete this laptop's older libraries of its
+    name, each said (its tagging stopped, kit notes gone silent); leave the others, said.  One holding corrections
+    not sent again (made while the upload ran) is left unless ``yes``, as is one the box would not delete: each in
+    ``done.failed``."""
+    libs = _call(client, "GET", "/libraries", expect=list)
+    new = next((lib for lib in libs if isinstance(lib, dict) and lib.get("id") == new.get("id")), new)
+    older, carried = same_named(libs, str(new.get("name") or ""), new), sent_again(fixes, src)
+    done.replaced, done.left = [], []
+    for lib in older:
+        if not is_mine(lib):
+            done.left.append(str(lib.get("id")))
+            print(f"--replace: left library {safe_text(str(lib.get('id')))}: {_not_yours(lib)}")
+            continue
+        lost = [] if yes else lost_fixes(client, lib, carried)
+        if lost:
+            done.left.append(str(lib.get("id")))
+            err = fixes_refusal(lib, lost, src, name_given, sent=True)
+            done.failed.append(f"{err.args[0]} ({err.hint})")
+            continue
+        if _delete(client, lib, done):
+            done.replaced.append(str(lib.get("id")))
+    if not older:
+        print(f"--replace: no older library called '{safe_text(str(new.get('name')))}' on the box: nothing to delete")
+
+
+def _not_yours(lib: dict[str, Any]) -> str:
+    """Why --replace leaves library ``lib``: another laptop's, or not known whose."""
+    by = lib.get("uploaded_by")
+    if lib.get("uploaded_by_you") is False:
+        return f"{safe_text(str(by)) if by else 'another computer'}'s library, not yours"
+    return "uploaded before the box kept who uploaded each library: not known to be yours (hatbox box-library ID " \
+           "--delete deletes it)"
+
+
+def _delete(client: Any, lib: dict[str, Any], done: Replaced) -> bool:
+    """Delete library ``lib`` (this laptop's older one) and say so; False, with why in ``done.failed``, when the box
+    does not (another computer deleted it meanwhile counts as gone: True)."""
+    from urllib.parse import quote
+
+    from hatbox.box_client import BoxRefused
+    from hatbox.library_delete import silenced_notes
+    lid = str(lib.get("id"))
+    try:
+        body = _call(client, "DELETE", f"/libraries/{quote(lid, safe='')}", expect=None,
+                     headers={"Prefer": "return=representation"})
+    except BoxRefused as exc:
+        if exc.status == 404:
+            print(f"--replace: library {safe_text(lid)} was gone already (deleted by another computer or the panel)")
+            return True
+        done.failed.append(f"library {safe_text(lid)} was not deleted: {Exception.__str__(exc)}")
+        return False
+    except HatboxError as exc:
+        done.failed.append(f"library {safe_text(lid)} may not have been deleted: {Exception.__str__(exc)}")
+        return False
+    tagging = "; its tagging was stopped" if lib.get("state") == "tagging" else ""
+    print(f"--replace: deleted your older library {safe_text(lid)} ('{safe_text(str(lib.get('name')))}', "
+          f"{count_words(lib.get('accepted') or 0, 'file')}){tagging}")
+    gone = silenced_notes(body, [])
+    if gone:
+        print(f"  {count_words(len(gone), 'note')} of the box's kit played it and went silent: {', '.join(gone[:8])}"
+              f"{', ...' if len(gone) > 8 else ''} (hatbox box-kit --from LIBRARY sets the kit from the new one)")
+    return True
+
+
+def raise_failed(done: Replaced) -> None:
+    """HatboxError (exit 2) naming the libraries --replace meant to delete and left; nothing when there are none."""
+    if not done.failed:
+        return
+    raise HatboxError("--replace left " + count_words(len(done.failed), "older library", "older libraries")
+                      + " of yours: " + "; ".join(done.failed),
+                      hint="the new library is on the box; hatbox box-library lists both (ID --delete deletes one)")
