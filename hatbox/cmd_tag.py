@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
+from hatbox.library_kept import LEFT_HELP, add_fix_args, forget_left, json_counts, print_left, say_export_note, \
+    say_summary_note
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
@@ -71,19 +73,21 @@ def register(cli) -> None:
     g.add_argument("--untagged", action="store_true",
                    help="list files the tagger heard but gave no tag (a tagger of several tags per file sure of "
                         "none of them), with its best guess")
+    g.add_argument("--left", action="store_true", help=LEFT_HELP)
     p.add_argument("--pack", help="tagger pack (needed by --like for a file outside the library)")
     p.add_argument("-k", type=whole(1), default=None, help="how many results (default 10; with --json every one, "
                                                            "and a line on stderr when -k left some out)")
     p.add_argument("--json", action="store_true", help="print JSON (for scripts): the tag counts, or what --tag, "
-                                                       "--like, --unsure, --failed or --untagged list")
+                                                       "--like, --unsure, --failed, --untagged or --left list")
     p = cli.subcommand("library", "fix", "give a library file your own tags (kept when the library is tagged again; "
                                          "a --links folder follows at the next hatbox tag --links)",
                        fix)
     p.add_argument("db", type=library_db, help=DB_HELP)
-    p.add_argument("file", help="a file of the library (absolute, or relative to the library folder)")
-    p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
+    f = p.add_argument("file", help="a file of the library (absolute, or relative to the library folder)")
+    t = p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
     p.add_argument("--clear", action="store_true",
                    help="drop your tags for the file: the tagger's stand again (none for a file it skipped)")
+    add_fix_args(p, [f, t])                  # --forget-left [PATH ...], --yes: hatbox/library_kept.py
     p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
                        export)
     p.add_argument("db", type=library_db, help=DB_HELP)
@@ -276,6 +280,8 @@ def query(args: argparse.Namespace) -> int:
         _print_failures(args.db, args.json)
     elif args.untagged:
         _print_untagged(args.db, args.json, k)
+    elif args.left:
+        print_left(args.db, args.json, k)
     elif args.tag:
         hits = library.files_with_tag(args.db, args.tag, limit=k)
         _print_hits(hits, args.json, tag_heading(escape_unsafe(args.tag)))
@@ -313,7 +319,7 @@ def query(args: argparse.Namespace) -> int:
             print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
                   doubt_line(u.margin, [(escape_unsafe(t), p) for t, p in u.guesses], _shown(str(u.path))))
     elif args.json:
-        print_json(_tags_in_use(library.list_tags(args.db)))
+        print_json(json_counts(args.db, _tags_in_use(library.list_tags(args.db))))
     else:
         counts = _tags_in_use(library.list_tags(args.db))
         for tag, n in by_count(counts):
@@ -324,6 +330,7 @@ def query(args: argparse.Namespace) -> int:
         if none:                                # on stderr: a script reads the counts on stdout
             print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
                   f"(--untagged lists them)", file=sys.stderr)
+        say_summary_note(args.db)               # files that left keeping your tags (p48), on stderr too
     return 0
 
 
@@ -440,6 +447,8 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
 
 def fix(args: argparse.Namespace) -> int:
     from device import library
+    if args.forget_left is not None:
+        return forget_left(args)
     if args.clear == bool(args.tags):
         raise HatboxError("give the file's tags, or --clear to drop yours", hint="hatbox library fix DB FILE tom")
     file = in_library(args.db, args.file)                       # as typed, or in the Unicode form the library has
@@ -481,6 +490,7 @@ def export(args: argparse.Namespace) -> int:
         if left > EXPORT_SHOWN:
             print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query "
                   f"{shlex.quote(_shown(args.db))} --failed)")
+    say_export_note(args.db)                   # corrections of files that left: kept, not in the CSV (p48)
     return 0
 
 

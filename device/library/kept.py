@@ -8,13 +8,21 @@ of its bytes, its path then, each tag, when it left), and a later run that write
 carries tags of its own by then.  A file whose bytes were never read (no hash: a link to nothing, a named pipe) cannot
 be known again: its tags go (:func:`keep` names it).  The corrections of the latest :data:`KEEP_LIMIT` files that left
 are kept, however long ago; older ones are forgotten first (:func:`forget_oldest`).
+
+The producer sees them (forty-eighth stop): :func:`kept_left` lists them (`hatbox library query DB --left`),
+:func:`count_left` counts them, :func:`matching` finds those a typed path names (a file, or a folder: everything
+under it) and :func:`forget` drops them (`hatbox library fix DB --forget-left [PATH ...]`).
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
 
 from device.library import db as libdb
 from device.library.moves import likeness
+from device.library.paths import nfc
 
 KEEP_LIMIT = 10_000     # files that left whose corrections a database keeps (a few hundred bytes each)
 
@@ -84,3 +92,122 @@ def _take(con: sqlite3.Connection, rel: str, digest: str) -> list[str]:
     con.execute(f"DELETE FROM kept_tags WHERE hash = ? AND path = {libdb.TEXT}", (digest, libdb.stored(best)))
     return sorted(left[best][0])
 
+
+
+# ------------------------------------------------------------------------------ seen and forgotten (48th stop)
+@dataclass(frozen=True)
+class Kept:
+    """The producer's tags of one file that left: ``path`` when it left (relative to the library folder, as the
+    database stores it), ``tags`` (alphabetical), ``left_ns`` (ns since the epoch), ``digest`` (its bytes' hash)."""
+    path: str
+    tags: tuple[str, ...]
+    left_ns: int
+    digest: str
+
+
+def _has_table(con: sqlite3.Connection) -> bool:
+    """Whether the database holds ``kept_tags`` (one from before the forty-seventh stop, opened read-only, does
+    not: it keeps nothing)."""
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kept_tags'").fetchone() is not None
+
+
+def entries(con: sqlite3.Connection) -> list[Kept]:
+    """Every file that left keeping the producer's tags, the latest to leave first (then by path)."""
+    if not _has_table(con):
+        return []
+    tags: dict[tuple[str, str], list[str]] = {}
+    left: dict[tuple[str, str], int] = {}
+    for digest, path, tag, when in con.execute("SELECT hash, path, tag, left_ns FROM kept_tags ORDER BY tag"):
+        key = (str(digest), str(path))
+        tags.setdefault(key, []).append(str(tag))
+        left[key] = max(left.get(key, 0), int(when))
+    rows = [Kept(path, tuple(tags[(digest, path)]), left[(digest, path)], digest) for digest, path in tags]
+    return sorted(rows, key=lambda k: (-k.left_ns, k.path, k.digest))
+
+
+def count(con: sqlite3.Connection) -> int:
+    """How many files that left keep the producer's tags (one a hash and path)."""
+    if not _has_table(con):
+        return 0
+    return int(con.execute("SELECT COUNT(*) FROM (SELECT 1 FROM kept_tags GROUP BY hash, path)").fetchone()[0])
+
+
+def drop(con: sqlite3.Connection, chosen: list[Kept]) -> int:
+    """Forget the kept tags of ``chosen`` (in the caller's transaction); returns how many of them were still kept
+    (a `hatbox tag` run may have given some back meanwhile)."""
+    gone = 0
+    for k in chosen:
+        cur = con.execute(f"DELETE FROM kept_tags WHERE hash = ? AND path = {libdb.TEXT}",
+                          (k.digest, libdb.stored(k.path)))
+        gone += 1 if cur.rowcount else 0
+    return gone
+
+
+def under(rows: list[Kept], rel: str) -> list[Kept]:
+    """Those of ``rows`` whose path when it left is ``rel`` (relative to the library folder, either Unicode form)
+    or lies under the folder ``rel``; every one for the library folder itself (``.``)."""
+    if rel in (".", ""):
+        return list(rows)
+    want = nfc(rel.rstrip("/"))
+    return [k for k in rows if nfc(k.path) == want or nfc(k.path).startswith(want + "/")]
+
+
+def _typed_forms(root: Path, typed: str) -> list[str]:
+    """The paths in the library a typed path may stand for, the likelier first: as `hatbox library fix FILE`
+    takes it (absolute, or relative to the library folder: device.library.open_db._relative), then, for a relative
+    path, as seen from the working folder when that lies inside the library (the file left: nothing is there)."""
+    from device.library.open_db import _relative
+    forms = [_relative(root, Path(typed))]
+    if not Path(typed).is_absolute():
+        here = Path(os.path.abspath(typed))
+        for base in (root, root.resolve()):
+            if here.is_relative_to(base) and here.relative_to(base).as_posix() not in forms:
+                forms.append(here.relative_to(base).as_posix())
+    return forms
+
+
+def matching(db_path: str | Path, typed: list[str]) -> tuple[list[Kept], dict[str, list[Kept]]]:
+    """Every file that left keeping the producer's tags in the database ``db_path``, and for each path of
+    ``typed`` (a file or folder when it left, absolute or relative to the library folder) those it names ([] for
+    one that names none)."""
+    from device.library.open_db import _open
+    con, root = _open(db_path)
+    try:
+        rows = entries(con)
+    finally:
+        con.close()
+    found = {}
+    for text in typed:
+        found[text] = next((hit for form in _typed_forms(root, text) if (hit := under(rows, form))), [])
+    return rows, found
+
+
+def kept_left(db_path: str | Path) -> list[Kept]:
+    """Every file that left the library of database ``db_path`` keeping the producer's tags, latest first."""
+    return matching(db_path, [])[0]
+
+
+def count_left(db_path: str | Path) -> int:
+    """How many files that left the library of database ``db_path`` keep the producer's tags."""
+    from device.library.open_db import _open
+    con, _root = _open(db_path)
+    try:
+        return count(con)
+    finally:
+        con.close()
+
+
+def forget(db_path: str | Path, chosen: list[Kept]) -> int:
+    """Forget the kept tags of ``chosen`` in the database ``db_path``, all in one transaction (all or nothing);
+    returns how many were still kept.  HatboxError, nothing changed, when the database takes no writes
+    (device.library.fixes.unwritable)."""
+    from device.library.fixes import unwritable
+    from device.library.open_db import _open
+    con, _root = _open(db_path)
+    try:
+        with con:
+            return drop(con, chosen)
+    except sqlite3.OperationalError as exc:
+        raise unwritable(db_path, exc) from None
+    finally:
+        con.close()

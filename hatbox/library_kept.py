@@ -1,0 +1,200 @@
+"""The producer's kept corrections of files that left a library, seen and forgotten (forty-eighth stop).
+
+Since the forty-seventh stop `hatbox tag` keeps the producer's tags of a file that leaves the library by its bytes
+(device.library.kept) and gives them back when those bytes come back.  Here the producer sees them and lets them go:
+
+- `hatbox library query DB` says how many are kept (a note on stderr, as the untagged files' note: a script reads the
+  counts on stdout; with --json a ``"#kept_left": N`` key, only when N is not 0);
+- `hatbox library query DB --left` lists them: the path when it left, its tags, when it left (--json too);
+- `hatbox library fix DB --forget-left [PATH ...]` drops them: those under each PATH (a file or a folder when it left;
+  every PATH must name some, or nothing is dropped), or, without PATH, all of them after a question (``--yes``);
+- `hatbox library export` says on stderr how many are not in the CSV.
+
+The listing is a form of `query` rather than `fix --forget-left --list`: the listings (--tag, --failed, --untagged)
+and their --json and -k live there, and a listing that is a flag away from a deletion would drop every correction
+kept when the flag is forgotten.
+"""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from typing import Any
+
+from hatbox.errors import HatboxError
+from hatbox.text import count_words, display_name, escape_unsafe, when_words
+
+JSON_KEY = "#kept_left"   # in the tag counts' JSON: no tag can start with "#" (export.manifest.tag_problem)
+LEFT_HELP = ("list the files that left the library keeping your tags (they come back with their sound): the path "
+             "when it left, its tags, when it left; latest first")
+FORGET_HELP = ("drop your kept tags of files that left the library (hatbox library query DB --left lists them): "
+               "those of each PATH (a file or a folder when it left, absolute or relative to the library folder), "
+               "or every one (asked first; --yes)")
+YES_HELP = "with --forget-left and no PATH: drop them all without asking"
+
+
+class NothingDropped(HatboxError):
+    """`library fix --forget-left` dropped nothing: a PATH named no kept file, or no one was there to answer."""
+
+    exit_code = 1
+
+
+class _ForgetLeft(argparse.Action):
+    """``--forget-left [PATH ...]``: the PATHs, and FILE TAGS no longer required (argparse checks them after every
+    option is read)."""
+
+    def __init__(self, *args: Any, unneeded: list[argparse.Action], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unneeded = unneeded
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, list(values or []))
+        for action in self.unneeded:
+            action.required = False
+
+
+def add_fix_args(parser: argparse.ArgumentParser, unneeded: list[argparse.Action]) -> None:
+    """`library fix`'s ``--forget-left [PATH ...]`` and ``--yes`` (``unneeded``: its FILE and TAGS, not needed
+    with them; they stay required positionals otherwise, so ``fix DB --clear FILE`` works as before)."""
+    parser.add_argument("--forget-left", nargs="*", metavar="PATH", default=None, action=_ForgetLeft,
+                        unneeded=unneeded, help=FORGET_HELP)
+    parser.add_argument("--yes", action="store_true", help=YES_HELP)
+
+
+def _shown(text: str) -> str:
+    """A path as printed (its bytes that are not UTF-8 as ``\\xNN``, nothing that drives the terminal)."""
+    return escape_unsafe(display_name(text))
+
+
+# ------------------------------------------------------------------------------------------ query DB
+def summary_note(db: str, count: int) -> str:
+    """The note under the tag counts when ``count`` files that left keep the producer's tags ("" for none)."""
+    if not count:
+        return ""
+    keep = "keeps" if count == 1 else "keep"
+    their = "its" if count == 1 else "their"
+    quoted = shlex.quote(_shown(db))
+    return (f"note: {count_words(count, 'file')} that left the library {keep} your tags (they come back with "
+            f"{their} sound; hatbox library query {quoted} --left lists them, hatbox library fix {quoted} "
+            "--forget-left drops them)")
+
+
+def say_summary_note(db: str) -> None:
+    """:func:`summary_note` on stderr (stdout: the counts a script reads), when there is one."""
+    from device.library.kept import count_left
+    line = summary_note(db, count_left(db))
+    if line:
+        print(line, file=sys.stderr)
+
+
+def json_counts(db: str, counts: dict[str, int]) -> dict[str, int]:
+    """The tag counts' JSON: ``counts`` as before, and :data:`JSON_KEY` when files that left keep tags."""
+    from device.library.kept import count_left
+    n = count_left(db)
+    return {**counts, JSON_KEY: n} if n else counts
+
+
+# ------------------------------------------------------------------------------------------ query DB --left
+def left_row(k: Any) -> dict[str, Any]:
+    """A kept entry (device.library.kept.Kept) for --json: path when it left, tags, when it left (local
+    "YYYY-MM-DD HH:MM", and seconds since the epoch)."""
+    seconds = k.left_ns / 1e9
+    return {"path": display_name(k.path), "tags": list(k.tags), "left": when_words(seconds),
+            "left_s": round(seconds, 3)}
+
+
+def left_line(k: Any) -> str:
+    """One kept entry as the text listing shows it: when it left, its path then, its tags."""
+    return f"  {when_words(k.left_ns / 1e9)}  {_shown(k.path)}: {', '.join(escape_unsafe(t) for t in k.tags)}"
+
+
+def print_left(db: str, as_json: bool, k: int | None) -> None:
+    """`library query DB --left`: the first ``k`` (None: all) files that left keeping the producer's tags."""
+    from device.library.kept import kept_left
+    from hatbox.listing import cut_line, footer, heading, print_json
+    from hatbox.listing_json import say_cut
+    every = kept_left(db)
+    shown = every[:k] if k else every
+    if as_json:
+        print_json([left_row(e) for e in shown])
+        say_cut(len(shown), len(every))
+        return
+    if not every:
+        footer("no file that left the library keeps your tags")
+        return
+    heading(f"left the library, keeping your tags ({len(every)}; they come back with their sound, under any name): "
+            "when it left, its path then: your tags")
+    for entry in shown:
+        print(left_line(entry))
+    if len(every) > len(shown):
+        footer(cut_line(len(shown), len(every)))
+
+
+# ------------------------------------------------------------------------------------------ fix --forget-left
+def forget_left(args: argparse.Namespace) -> int:
+    """`library fix DB --forget-left [PATH ...]` (:mod:`hatbox.library_kept`)."""
+    if args.file is not None or args.tags or args.clear:
+        raise HatboxError("--forget-left takes the paths of files that left, not FILE TAGS or --clear",
+                          hint="hatbox library fix DB --forget-left [PATH ...]; a file of the library: hatbox "
+                               "library fix DB FILE TAG")
+    from device.library.kept import forget, matching
+    every, found = matching(args.db, args.forget_left)
+    if args.forget_left:
+        chosen = _named(found)
+    elif not every:
+        print("no file that left the library keeps your tags: nothing to drop")
+        return 0
+    elif not _ask_all(len(every), args.yes):
+        return 0                                    # answered no: confirm() said "nothing was dropped"
+    else:
+        chosen = every
+    gone = forget(args.db, chosen)
+    print(f"dropped your tags of {count_words(gone, 'file')} that left the library: "
+          f"{'it does' if gone == 1 else 'they do'} not come back with {'its' if gone == 1 else 'their'} sound")
+    return 0
+
+
+def _named(found: dict[str, list[Any]]) -> list[Any]:
+    """The kept entries the PATHs name, each once; NothingDropped naming the PATHs that name none (all or nothing)."""
+    missing = [p for p, hits in found.items() if not hits]
+    if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        which = ", ".join(_shown(p) for p in missing[:5]) + more
+        raise NothingDropped(f"no file that left the library keeps your tags under {which}: nothing was dropped",
+                             hint="hatbox library query DB --left lists the paths they had when they left (a path "
+                                  "absolute, or relative to the library folder)")
+    chosen: dict[tuple[str, str], Any] = {}
+    for hits in found.values():
+        chosen.update({(k.digest, k.path): k for k in hits})
+    return list(chosen.values())
+
+
+def _ask_all(count: int, yes: bool) -> bool:
+    """Before dropping all ``count`` kept entries: whether to (asked on a terminal unless ``yes``: False after an
+    answer that is not yes); NothingDropped when no one can answer (no terminal, or CI set; stdin closed)."""
+    from hatbox.ask import can_ask
+    if yes:
+        return True
+    what = f"your tags of {count_words(count, 'file')} that left the library"
+    if not can_ask():
+        raise NothingDropped(f"nothing was dropped: --forget-left without PATH asks before dropping {what}, and there "
+                             "is no terminal to ask on (or CI is set)",
+                             hint="add --yes to drop them all without asking, or name them: --forget-left PATH")
+    from hatbox.box_packs import confirm
+    try:
+        return confirm(f"drop {what}? They will not come back with their sound", "nothing was dropped",
+                       "pass --yes to drop them without asking")
+    except HatboxError as exc:                      # stdin closed at the question
+        raise NothingDropped(Exception.__str__(exc), hint=exc.hint) from None
+
+
+# ------------------------------------------------------------------------------------------ export
+def say_export_note(db: str) -> None:
+    """`library export`'s line on stderr when files that left keep the producer's tags: not in the CSV."""
+    from device.library.kept import count_left
+    n = count_left(db)
+    if n:
+        print(f"note: your corrections of {count_words(n, 'file')} that left the library {'is' if n == 1 else 'are'} "
+              f"not in the CSV ({'it is' if n == 1 else 'they are'} not in the library; hatbox library query "
+              f"{shlex.quote(_shown(db))} --left lists {'it' if n == 1 else 'them'})", file=sys.stderr)
