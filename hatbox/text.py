@@ -80,6 +80,15 @@ def number_words(x: float) -> str:
     return text if "e" not in text else f"{float(text):.12f}".rstrip("0").rstrip(".")
 
 
+def number_apart(x: float, *bounds: float) -> str:
+    """``x`` as :func:`number_words` writes it, unless that reads as one of ``bounds`` when ``x`` is not one: then with
+    the digits that tell them apart ("3.0004" beside a range ending at 3, never "3 is outside 0..3")."""
+    text = number_words(x)
+    if not math.isfinite(float(x)) or x in bounds or float(text) not in bounds:
+        return text
+    return f"{float(x):.12g}"
+
+
 def knob_words(values: Mapping[str, float], units: Mapping[str, str] | None = None) -> str:
     """Knob settings as a musician reads them: ``{"drive": 6.0, "tone": 3500.0}`` with units ``{"drive": "dB",
     "tone": "Hz"}`` -> ``drive 6 dB, tone 3500 Hz``; ``none`` for no knobs."""

@@ -99,7 +99,7 @@ def test_the_new_pack_starts_at_rest_at_the_carried_knobs_not_gliding_from_its_d
     (tone(0.0, 100.0, 50.0, "%"), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': pack 'ts9-b' "
                                   "has 'tone' in '%', not 'Hz'; it starts at its default 50 %"),   # (kHz: converted)
     (tone(1500.0, 4000.0, 2000.0), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': knob 'tone' "
-                                   "= 5000.0 Hz is outside its range"),
+                                   "= 5000 Hz is outside its range"),
     (Knob("bright", 0.0, 1.0, 0.5), "knob 'tone' set to 5000 Hz on 'ts9-a' was not carried to 'ts9-b': pack "
                                     "'ts9-b' has no knob 'tone' (its knobs: drive, bright)"),
 ])
@@ -189,4 +189,4 @@ def test_the_synth_slot_carries_its_knobs_by_the_same_rule() -> None:
     status = engine.status()
     assert status["slot_knobs"]["synth"] == {"attack": 0.5, "cutoff": 3000.0}
     assert status["active"]["synth"]["warnings"][0].startswith(
-        "knob 'cutoff' set to 6000 Hz on 'pads' was not carried to 'pads-2': knob 'cutoff' = 6000.0 Hz is outside")
+        "knob 'cutoff' set to 6000 Hz on 'pads' was not carried to 'pads-2': knob 'cutoff' = 6000 Hz is outside")
