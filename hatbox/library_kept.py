@@ -141,7 +141,7 @@ def forget_left(args: argparse.Namespace) -> int:
     from device.library.kept import forget, matching
     every, found = matching(args.db, args.forget_left)
     if args.forget_left:
-        chosen = _named(found)
+        chosen = _named(found, args.db)
     elif not every:
         print("no file that left the library keeps your tags: nothing to drop")
         return 0
@@ -155,15 +155,16 @@ def forget_left(args: argparse.Namespace) -> int:
     return 0
 
 
-def _named(found: dict[str, list[Any]]) -> list[Any]:
-    """The kept entries the PATHs name, each once; NothingDropped naming the PATHs that name none (all or nothing)."""
+def _named(found: dict[str, list[Any]], db: str) -> list[Any]:
+    """The kept entries the PATHs name, each once; NothingDropped naming the PATHs that name none (all or nothing:
+    ``db``, the database, for its hint)."""
     missing = [p for p, hits in found.items() if not hits]
     if missing:
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         which = ", ".join(_shown(p) for p in missing[:5]) + more
         raise NothingDropped(f"no file that left the library keeps your tags under {which}: nothing was dropped",
-                             hint="hatbox library query DB --left lists the paths they had when they left (a path "
-                                  "absolute, or relative to the library folder)")
+                             hint=f"hatbox library query {shlex.quote(_shown(db))} --left lists the paths they had "
+                                  "when they left (give one absolute, or relative to the library folder)")
     chosen: dict[tuple[str, str], Any] = {}
     for hits in found.values():
         chosen.update({(k.digest, k.path): k for k in hits})
