@@ -88,6 +88,11 @@ def test_all_asks_on_a_terminal(left, capsys, monkeypatch):
     assert "nothing was dropped" in out and len(_kept(left)) == 3
     assert asked == ["drop your tags of 3 files that left the library? They will not come back with their sound "
                      "[y/N] "]
+    def closed(question: str) -> str:
+        raise EOFError
+    monkeypatch.setattr("builtins.input", closed)                 # a terminal whose input ends: nothing dropped
+    assert main(["library", "fix", str(left), "--forget-left"]) == 1
+    assert "no answer to the question" in capsys.readouterr().err and len(_kept(left)) == 3
     monkeypatch.setattr("builtins.input", lambda q: "y")
     assert main(["library", "fix", str(left), "--forget-left"]) == 0
     assert _kept(left) == []
