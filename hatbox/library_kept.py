@@ -34,9 +34,8 @@ YES_HELP = "with --forget-left and no PATH: drop them all without asking"
 
 
 class NothingDropped(HatboxError):
-    """`library fix --forget-left` dropped nothing: a PATH named no kept file, or no one was there to answer."""
-
-    exit_code = 1
+    """`library fix --forget-left` dropped nothing: a PATH named no kept file, or no one was there to answer (exit 2,
+    as every refusal of the CLI: hatbox.errors.HatboxError)."""
 
 
 class _ForgetLeft(argparse.Action):

@@ -60,14 +60,14 @@ def test_a_relative_path_from_a_folder_of_the_library(left, library_dir, capsys,
 def test_a_path_that_names_nothing_drops_nothing_for_any_path(left, library_dir, capsys):
     code = main(["library", "fix", str(left), "--forget-left", "kicks/k1.wav", "kicks/k3.aiff", "snares"])
     err = capsys.readouterr().err
-    assert code == 1, err
+    assert code == 2, err
     assert "no file that left the library keeps your tags under kicks/k3.aiff, snares: nothing was dropped" in err
     assert len(_kept(left)) == 3                                # kicks/k1.wav named a kept one: kept all the same
 
 
 def test_all_without_a_terminal_is_refused_and_yes_drops_them(left, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    assert main(["library", "fix", str(left), "--forget-left"]) == 1
+    assert main(["library", "fix", str(left), "--forget-left"]) == 2
     err = capsys.readouterr().err
     assert "nothing was dropped: --forget-left without PATH asks before dropping your tags of 3 files" in err, err
     assert "--yes" in err and len(_kept(left)) == 3
@@ -91,7 +91,7 @@ def test_all_asks_on_a_terminal(left, capsys, monkeypatch):
     def closed(question: str) -> str:
         raise EOFError
     monkeypatch.setattr("builtins.input", closed)                 # a terminal whose input ends: nothing dropped
-    assert main(["library", "fix", str(left), "--forget-left"]) == 1
+    assert main(["library", "fix", str(left), "--forget-left"]) == 2
     assert "no answer to the question" in capsys.readouterr().err and len(_kept(left)) == 3
     monkeypatch.setattr("builtins.input", lambda q: "y")
     assert main(["library", "fix", str(left), "--forget-left"]) == 0
