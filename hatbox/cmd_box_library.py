@@ -25,9 +25,9 @@ from hatbox.library_limits import box_limits, check_archive, folder_fits
 from hatbox.library_memory import fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
     remembered_there, report_lines, tagger_way, temp_folder
-from hatbox.library_replace import REPLACE_HELP, check_before, kept_if_not_sent, raise_failed, replace_older
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
     same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
+from hatbox.library_replace import REPLACE_HELP, check_before, kept_if_not_sent, raise_failed, replace_older
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words

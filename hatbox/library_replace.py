@@ -38,12 +38,13 @@ REPLACE_HELP = ("once the box has accepted the new library, delete your older li
 
 class Replaced:
     """What `--replace` did: ``replaced`` the ids it deleted, ``left`` the ids of the other libraries of the name it
-    left (another laptop's, not known whose, or one it could not delete); None while it has not run."""
+    left (another laptop's, not known whose, or one of yours it could not delete: those also in ``failed``); None
+    while it has not run."""
 
     def __init__(self) -> None:
         self.replaced: list[str] | None = None
         self.left: list[str] | None = None
-        self.failed: list[str] = []          # words for each library it meant to delete and could not
+        self.failed: list[str] = []          # the ids of yours it meant to delete and left (said as it left them)
 
 
 def box_name(name: str) -> str:
@@ -178,14 +179,20 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | Non
             continue
         lost = [] if yes else lost_fixes(client, lib, carried)
         if lost:
-            done.left.append(str(lib.get("id")))
             err = fixes_refusal(lib, lost, src, name_given, sent=True)
-            done.failed.append(f"{err.args[0]} ({err.hint})")
-            continue
-        if _delete(client, lib, done):
+            _left_yours(done, lib, f"{err.args[0]} ({err.hint})")
+        elif _delete(client, lib, done):
             done.replaced.append(str(lib.get("id")))
     if not older:
         print(f"--replace: no older library called '{safe_text(str(new.get('name')))}' on the box: nothing to delete")
+
+
+def _left_yours(done: Replaced, lib: dict[str, Any], why: str) -> None:
+    """Library ``lib`` of yours that --replace meant to delete is left: said now (stderr; a --wait that fails after
+    must not hide it), and counted for :func:`raise_failed`."""
+    done.left.append(str(lib.get("id")))
+    done.failed.append(str(lib.get("id")))
+    print(f"--replace: left your library {safe_text(str(lib.get('id')))}: {why}", file=sys.stderr)
 
 
 def _not_yours(lib: dict[str, Any]) -> str:
@@ -212,10 +219,12 @@ def _delete(client: Any, lib: dict[str, Any], done: Replaced) -> bool:
         if exc.status == 404:
             print(f"--replace: library {safe_text(lid)} was gone already (deleted by another computer or the panel)")
             return True
-        done.failed.append(f"library {safe_text(lid)} was not deleted: {Exception.__str__(exc)}")
+        _left_yours(done, lib, f"the box did not delete it: {Exception.__str__(exc)}"
+                    + (f" ({exc.hint})" if exc.hint else ""))
         return False
     except HatboxError as exc:
-        done.failed.append(f"library {safe_text(lid)} may not have been deleted: {Exception.__str__(exc)}")
+        _left_yours(done, lib, f"it may not have been deleted: {Exception.__str__(exc)} (hatbox box-library lists "
+                               "what the box holds)")
         return False
     tagging = "; its tagging was stopped" if lib.get("state") == "tagging" else ""
     print(f"--replace: deleted your older library {safe_text(lid)} ('{safe_text(str(lib.get('name')))}', "
@@ -232,5 +241,6 @@ def raise_failed(done: Replaced) -> None:
     if not done.failed:
         return
     raise HatboxError("--replace left " + count_words(len(done.failed), "older library", "older libraries")
-                      + " of yours: " + "; ".join(done.failed),
-                      hint="the new library is on the box; hatbox box-library lists both (ID --delete deletes one)")
+                      + " of yours, as said above: " + ", ".join(safe_text(lid) for lid in done.failed),
+                      hint="the new library is on the box beside it; hatbox box-library lists them (ID --delete "
+                           "deletes one)")
