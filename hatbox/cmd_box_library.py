@@ -101,11 +101,11 @@ def push_library(args: argparse.Namespace) -> int:
                 _same_name(c, body)
             if fixes is not None:
                 send_fixes(c, str(body["id"]), fixes, src)
-            if args.replace:        # the new library accepted (and its corrections sent): the older ones go
-                replace_older(c, body, src, fixes, args.yes, args.name is not None, pushed.replace)
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
+            if args.replace:        # the new library accepted (and its corrections sent): the older ones go
+                replace_older(c, body, src, fixes, args.yes, args.name is not None, pushed.replace)
             if args.wait:           # as box-library ID --wait: untagged (no tagger active) fails the command
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
         raise_failed(pushed.replace)
