@@ -23,6 +23,11 @@ polytouch (poly aftertouch)     on channel 10, ``{"op": "choke", "note"}`` when 
                                 or more: the sampler's voices of that note fade out in 4 ms (an electronic
                                 kit's cymbal grab: Roland, Alesis and Yamaha modules send it); otherwise
                                 nothing (on other channels it is a keyboard's expression)
+control_change 4 (foot)        on a channel that plays the kit alone (by default 10), the hi-hat pedal: its value
+                                rising to :data:`HAT_CLOSED_AT` (90) or more after it was open (under
+                                :data:`HAT_OPEN_BELOW`, 82) gives ``{"op": "choke", "note": 44, "group": True}``: the
+                                hi-hat's ringing voices fade out in 4 ms; otherwise nothing (elsewhere CC 4 is a
+                                keyboard's foot controller, a knob only when bound by name)
 program_change                  nothing here: :class:`MidiHub` hands it to the box's program map, which
                                 switches the pack mapped to it (device/midi_programs.py)
 the rest                        nothing
@@ -91,6 +96,10 @@ SUSTAIN_CC, ALL_SOUND_OFF, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 120, 121, 123
 MOD_WHEEL = 1
 MODE_CHANGES = (124, 125, 126, 127)      # omni off/on, mono, poly: each implies all notes off
 CHOKE_AT = 64                    # a polyphonic aftertouch of this value or more chokes its note (a cymbal grab)
+# The hi-hat pedal (CC 4, 0 open .. 127 closed on Roland, Alesis and Yamaha modules): closing it past HAT_CLOSED_AT
+# (70 % of its travel: past the half-open range, short of a closed pedal's 127 a module's calibration may not reach)
+# chokes the hi-hat; it chokes again only once it has opened under HAT_OPEN_BELOW (a pedal resting near 90 jitters)
+FOOT_CC, HAT_CLOSED_AT, HAT_OPEN_BELOW, PEDAL_HAT = 4, 90, 82, 44   # PEDAL_HAT: General MIDI's pedal hi-hat note
 RESERVED_CC = frozenset({SUSTAIN_CC, *range(120, 128)})   # sustain, channel mode: never turn a knob
 BANK_SELECT = frozenset({0, 32})         # MSB, LSB: turn a knob only when bound by name (--midi-cc 0=...)
 KNOB_CC = tuple(range(70, 86))           # knobs 1..16 of the effect pack (export.manifest.MAX_KNOBS)
@@ -125,6 +134,7 @@ class MidiMap:
     channels: Channels = field(default_factory=Channels)   # which channel plays the kit, which the synth
     origins: dict[int, str] = field(default_factory=dict)             # CC in ``cc`` -> LEARNED or COMMAND_LINE
     pressure: dict[int, int] = field(default_factory=dict)           # drum note -> its last polyphonic aftertouch
+    hat_closed: dict[tuple[str, int], bool] = field(default_factory=dict)   # (source, channel) -> its hi-hat pedal shut
 
     def learn(self, slot: str, name: str) -> None:
         """Bind the next incoming control change (not a reserved one, not bank select) to knob ``name`` of ``slot``."""
@@ -229,6 +239,8 @@ class MidiMap:
 
     def _control_change(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         number, value = int(field_of(msg, "control")), int(field_of(msg, "value"))
+        channel = field_of(msg, "channel", None)
+        pedal = self._hat_pedal((source, 0 if channel is None else int(channel)), value) if number == FOOT_CC else []
         if number == SUSTAIN_CC:
             return [{"op": "sustain", "on": value >= 64}]
         if number == ALL_SOUND_OFF:
@@ -242,8 +254,17 @@ class MidiMap:
         if self.learning is not None and number not in BANK_SELECT:
             self.bind(number, *self.learning, origin=LEARNED)
             self.learning = None
-        channel = field_of(msg, "channel", None)
-        return self._knob((source, 0 if channel is None else int(channel), number), value)
+        return pedal + self._knob((source, 0 if channel is None else int(channel), number), value)
+
+    def _hat_pedal(self, where: tuple[str, int], value: int) -> list[dict[str, Any]]:
+        """The hi-hat pedal (CC 4) of port and channel ``where`` at ``value``: a choke of the hi-hat's group when it
+        closes past :data:`HAT_CLOSED_AT` after having been open, on a channel the kit alone plays (elsewhere CC 4 is
+        a keyboard's foot controller: nothing)."""
+        if self.channels.plays(where[1]) != (True, False):
+            return []
+        shut = self.hat_closed.get(where, False)
+        self.hat_closed[where] = value >= HAT_CLOSED_AT or (shut and value >= HAT_OPEN_BELOW)
+        return [{"op": "choke", "note": PEDAL_HAT, "group": True}] if value >= HAT_CLOSED_AT and not shut else []
 
     def _knob(self, control: Control, value: int) -> list[dict[str, Any]]:
         """Physical control ``control`` (source, channel, CC) at ``value`` (0..127) -> a knob message (or the pad's

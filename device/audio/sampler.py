@@ -17,7 +17,9 @@ Messages (``handle``; any thread):
   ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade (the pedal
   still holds them), one-shots play on, an audition stops (a quick fade).
   ``{"op": "choke", "note"}`` stops the voices of ``note`` (one-shots too) with a quick fade: a cymbal grabbed
-  (an electronic kit's polyphonic aftertouch, device/midi.py).
+  (an electronic kit's polyphonic aftertouch, device/midi.py).  With ``"group": true`` it stops the voices of every
+  note of ``note``'s choke group instead (a voice of it struck less than :data:`PEDAL_SPARE_SECONDS` before is spared):
+  the hi-hat pedal closing (MIDI CC 4 past its threshold, device/midi.py; ``note`` 44).
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
@@ -42,6 +44,12 @@ release) whose ceiling is :data:`CEILING`, so
 loud polyphony (five kicks at once, a chord of normalised samples) stays under the engine's
 slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice, a
 replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
+
+Voice stealing (forty-eighth stop, an e-drummer's QA: a 64-hit tom blast stole the ringing crash, the oldest voice):
+a note struck while :data:`MAX_NOTE_VOICES` of its own voices sound takes the oldest of them (a roll steals its own
+earlier hits); otherwise, with ``max_voices`` sounding, the quietest one goes (:meth:`SamplerSource._level`: its
+velocity gain times the mean square of the next :data:`LEVEL_WINDOW` samples of its audio, computed only when a
+voice must be stolen, so ``render`` costs nothing more), a loop whose key is held last, the oldest among equals.
 """
 from __future__ import annotations
 
@@ -73,6 +81,11 @@ _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 # Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
 # and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
 CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
+# A choke of a whole group (the hi-hat pedal closing) spares the group's voices struck this recently: a drum module
+# sends the pedal's chick (note 44) as the pedal closes, about when its CC 4 passes the threshold, in either order
+PEDAL_SPARE_SECONDS = 0.02
+MAX_NOTE_VOICES = 8          # one note's voices at most: a ninth strike of it steals that note's oldest voice
+LEVEL_WINDOW = 1024          # samples (21 ms at 48 kHz) of a voice's coming audio that say how loud it is (a steal)
 
 
 # The sampler bus's peak limiter: the sources' one (the synth's too), at CEILING with a RELEASE_SECONDS release, for
@@ -195,6 +208,8 @@ class SamplerSource(SamplerControl):
             for v in range(len(self.buf)):
                 if self.buf[v] is not None and self.note[v] == arg and self.audition[v] is None:
                     self._cut(v)
+        elif kind == "choke_group":
+            self._choke_group(arg)
         elif kind == "panic":
             self.pedal = False
             self.key_down[:] = False
@@ -224,6 +239,18 @@ class SamplerSource(SamplerControl):
             if buf[v] is not None and loop[v] and not key_down[v] and notes[v] >= 0 and fade[v] < 0:
                 fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
 
+    def _choke_group(self, note: int) -> None:
+        """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those
+        struck less than :data:`PEDAL_SPARE_SECONDS` ago (their position, a one-shot's samples played) aside."""
+        group = CHOKE_GROUPS.get(note)
+        if group is None:
+            return
+        spare = PEDAL_SPARE_SECONDS * self.rate
+        for v in range(len(self.buf)):
+            if (self.buf[v] is not None and self.audition[v] is None and CHOKE_GROUPS.get(int(self.note[v])) == group
+                    and (self.loop[v] or self.pos[v] >= spare)):
+                self._cut(v)
+
     def _cut(self, v: int) -> None:
         """Stop voice ``v`` with a quick fade from where it is, at the present event's sample (one not heard yet simply
         goes; one already fading goes on from its level at that sample, sooner)."""
@@ -249,7 +276,7 @@ class SamplerSource(SamplerControl):
                     if end is not None and end <= self._at:
                         self._settle(v)
         group = CHOKE_GROUPS.get(note)
-        live = []
+        live, same = [], []
         for v in range(len(self.buf)):              # one pass: what the new sound replaces stops, the rest is live
             if self.buf[v] is None or self.fade[v] >= 0:
                 continue
@@ -257,8 +284,12 @@ class SamplerSource(SamplerControl):
                 self._cut(v)
             else:
                 live.append(v)
-        if len(live) >= self.max_voices:    # steal the oldest voice, a loop whose key is held last (kit QA of the
-            self._cut(min(live, key=lambda v: (bool(self.loop[v] and self.key_down[v]), self.age[v])))  # 40th stop)
+                if note >= 0 and audition is None and self.note[v] == note and self.audition[v] is None:
+                    same.append(v)
+        if len(same) >= MAX_NOTE_VOICES:    # a roll of one note steals its own oldest hit
+            self._cut(min(same, key=lambda v: (self._held(v), self.age[v])))
+        elif len(live) >= self.max_voices:  # else the quietest voice, a loop whose key is held last (kit QA, 40th stop)
+            self._cut(min(live, key=lambda v: (self._held(v), self._level(v), self.age[v])))
         free = [v for v in range(len(self.buf)) if self.buf[v] is None]
         v = free[0] if free else self._quietest_fading()
         self.clock += 1
@@ -268,6 +299,18 @@ class SamplerSource(SamplerControl):
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v], self.begin[v], self.fade_from[v] = True, self._at, 0
+
+    def _held(self, v: int) -> bool:
+        """Voice ``v`` is a loop whose key is held (stolen last)."""
+        return bool(self.loop[v] and self.key_down[v])
+
+    def _level(self, v: int) -> float:
+        """How loud voice ``v`` is about to be: its velocity gain squared times the mean square of its next
+        :data:`LEVEL_WINDOW` samples from where it is (those past its audio's end count as silence: a one-shot about
+        to end is quiet).  A steal's measure, not the mix's: one dot product a live voice, no buffer allocated."""
+        data, p = self.buf[v], int(self.pos[v])
+        ahead = data[p:p + LEVEL_WINDOW]
+        return float(self.gain[v]) ** 2 * float(np.dot(ahead, ahead)) / LEVEL_WINDOW
 
     def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note

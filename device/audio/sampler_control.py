@@ -195,8 +195,8 @@ class SamplerControl:
             self.events.append(("all_off", 0, at))
         elif op == "panic":
             self.events.append(("panic", 0, at))
-        elif op == "choke":
-            self.events.append(("choke", int(msg["note"]), at))
+        elif op == "choke":                       # with "group": the note's choke group (the hi-hat pedal)
+            self.events.append(("choke_group" if msg.get("group") else "choke", int(msg["note"]), at))
 
     def _when(self, msg: dict[str, Any]) -> float:
         """When ``msg`` is due (time.monotonic() seconds, :func:`device.audio.block_clock.due_time`) for a

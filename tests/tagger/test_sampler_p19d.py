@@ -221,15 +221,15 @@ def test_out_of_phase_stereo_is_heard(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- 6. stealing
 def test_a_stolen_voice_fades_instead_of_clicking() -> None:
     s = SamplerSource(RATE, max_voices=4)
-    s._start(np.full(RATE, 0.8, np.float32), 127, False, 40)         # the oldest one-shot, near a peak (a held loop
-                                                                     # is stolen last since the fortieth stop)
-    for _ in range(3):
-        s._start(np.zeros(RATE, np.float32), 127, False, -1)
+    s._start(np.full(RATE, 0.3, np.float32), 127, False, 40)         # the quietest one-shot, mid-waveform (a held
+                                                                     # loop is stolen last since the fortieth stop,
+    for note in (41, 43, 45):                                        # the quietest voice first since the 48th)
+        s._start(np.full(RATE, 0.4, np.float32), 127, False, note)
     y0 = render_sampler(s, BLOCK)
     s._start(np.zeros(RATE, np.float32), 127, False, -1)             # steals it mid-waveform
     y = np.concatenate([y0, render_sampler(s, 4 * BLOCK)])
-    assert y[BLOCK - 1] == pytest.approx(0.8) and np.abs(np.diff(y)).max() < 0.01
-    assert y[-1] == 0.0 and s.active_voices == 4                      # faded out, four voices left
+    assert y[BLOCK - 1] == pytest.approx(1.5) and np.abs(np.diff(y)).max() < 0.01
+    assert y[-1] == pytest.approx(1.2) and s.active_voices == 4       # faded out, four voices left
 
 
 # ---------------------------------------------------------------------------------------------- 7. short loops
