@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from export.atomic import write_atomic
+from device.kit_families import FAMILY_POOL, Family, family_of, fill, one_per_drum
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -164,11 +165,17 @@ def save_kit(path: Path, kit: dict[int, KitNote], silenced: list[dict[str, Any]]
 def gm_note(tag: str) -> int | None:
     """General MIDI's drum note for drum word ``tag`` (any case, - or _ or space; a plural as a sample pack's folder
     names it: kicks, hats, open hihats, crashes), None for other words."""
+    word = drum_word(tag)
+    return None if word is None else GM_NOTES[word]
+
+
+def drum_word(tag: str) -> str | None:
+    """The key of :data:`GM_NOTES` that ``tag`` is written as (:func:`gm_note`'s spellings), None for none."""
     word = " ".join(tag.lower().replace("_", " ").replace("-", " ").split())
     for form in (word, word.replace(" ", "")):
         for singular in (form, form[:-1] if form.endswith("s") else "", form[:-2] if form.endswith("es") else ""):
             if singular in GM_NOTES:
-                return GM_NOTES[singular]
+                return singular
     return None
 
 
@@ -211,30 +218,70 @@ def is_loop_tag(tag: str) -> bool:
     return any(w in tag.lower().replace("_", " ").replace("-", " ").split() for w in LOOP_WORDS)
 
 
-def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]]) -> dict[int, KitNote]:
+def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]], *,
+                  families: bool = False, pitch: Callable[[str], float] | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``: each tag that some file carries (``tags``: tag -> files, most used first)
     gets a note (:func:`gm_note`, else the first free note from :data:`OWN_WORDS_FROM` up), played by the tag's
     most confident file no other note plays (``best(tag, k)``: the tag's first ``k`` files, best first, relative
-    paths).  Tags whose words say loop (:data:`LOOP_WORDS`) loop.  KitError when no tag holds a file."""
+    paths).  Tags whose words say loop (:data:`LOOP_WORDS`) loop.  KitError when no tag holds a file.
+
+    ``families``: a generic drum word (kick, snare, hihat, tom, cymbal, percussion) fills its family of General MIDI
+    notes with different files of the tag (device.kit_families; ``pitch(file)`` in Hz orders the toms), after the
+    tags of one drum note (crash, open hat) took theirs; the producer's own words still get one note each from
+    middle C, before a family's notes from there up (percussion's 60-81)."""
     kit: dict[int, KitNote] = {}
     used: set[str] = set()
     order = sorted((t for t, n in tags.items() if n > 0), key=lambda t: (gm_note(t) is None, -tags[t], t))
+    if families:                                # one-note drum words first, then the families, then own words
+        order.sort(key=lambda t: 2 if gm_note(t) is None else int(_family(t) is not None))
+    pools: dict[str, list[str]] = {}
     for tag in order:
-        note = gm_note(tag)
-        if note is None or note in kit:
-            note = next((n for n in range(OWN_WORDS_FROM, 128) if n not in kit),
-                        next((n for n in range(OWN_WORDS_FROM - 1, -1, -1) if n not in kit), None))
+        if families and _family(tag) is not None:
+            pools[tag] = best(tag, len(used) + FAMILY_POOL)
+            if _fill(kit, used, library, tag, pools[tag], pitch, below=OWN_WORDS_FROM) or \
+                    not any(f not in used for f in one_per_drum(pools[tag])):
+                continue
+        note = _own_note(kit, gm_note(tag))
         if note is None:
             break
         file = next((f for f in best(tag, len(used) + 1) if f not in used), None)
-        if file is None:
-            continue
-        used.add(file)
-        kit[note] = KitNote(note=note, library=library, file=check_file(file), loop=is_loop_tag(tag), tag=tag)
+        if file is not None:
+            _put(kit, used, KitNote(note=note, library=library, file=check_file(file), loop=is_loop_tag(tag), tag=tag))
+    for tag, pool in pools.items():             # a family's notes from middle C up (percussion), own words placed
+        _fill(kit, used, library, tag, pool, pitch, below=128)
     if not kit:
         raise KitError(f"library '{library}' has no tagged file to make a kit of",
                        hint=f"tag it first: hatbox box-library {library} --retag")
     return kit
+
+
+def _family(tag: str) -> Family | None:
+    return family_of(drum_word(tag))
+
+
+def _own_note(kit: dict[int, KitNote], note: int | None) -> int | None:
+    """``note`` when it is free, else the first free note from :data:`OWN_WORDS_FROM` up (then down); None: full."""
+    if note is not None and note not in kit:
+        return note
+    return next((n for n in range(OWN_WORDS_FROM, 128) if n not in kit),
+                next((n for n in range(OWN_WORDS_FROM - 1, -1, -1) if n not in kit), None))
+
+
+def _put(kit: dict[int, KitNote], used: set[str], entry: KitNote) -> None:
+    kit[entry.note] = entry
+    used.add(entry.file)
+
+
+def _fill(kit: dict[int, KitNote], used: set[str], library: str, tag: str, pool: list[str],
+          pitch: Callable[[str], float] | None, below: int) -> int:
+    """Put tag ``tag``'s family of notes under ``below`` that are free into ``kit``, each a file of ``pool`` (its
+    files, best first) not ``used`` yet (device.kit_families.fill); returns how many notes it set."""
+    family = _family(tag)
+    files = [check_file(f) for f in one_per_drum(pool) if f not in used]    # a placed drum's other layers: none
+    placed = fill(family, files, lambda n: n < below and n not in kit, pitch) if family and files else {}
+    for note, file in placed.items():
+        _put(kit, used, KitNote(note=note, library=library, file=file, loop=is_loop_tag(tag), tag=tag))
+    return len(placed)
 
 
 def map_message(entry: KitNote, files: Path) -> dict[str, Any]:

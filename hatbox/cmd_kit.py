@@ -1,7 +1,8 @@
 """`hatbox box-kit`: which sample each MIDI note plays on the box's sampler (device/kit.py, device/api/kit_routes.py).
 
     hatbox box-kit                              # the kit: note, name, file, tag, library
-    hatbox box-kit --from LIBRARY               # a note per tag of a tagged library (GM drum notes for drum words)
+    hatbox box-kit --from LIBRARY               # a note per tag of a tagged library (GM drum notes for drum words,
+                                                # a drum word's family filled: hats 42/46/44, toms, cymbals...)
     hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY [--loop]
     hatbox box-kit --unmap C2                   # or --clear: every note
 """
@@ -63,9 +64,9 @@ def box_kit(args: argparse.Namespace) -> int:
     if args.loop and args.map is None:
         raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
     from hatbox.listing import refuse_json
-    refuse_json(args.json, {"--from": args.source, "--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
-                "hatbox box-kit --json")
-    mapped, warned = None, []
+    refuse_json(args.json, {"--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
+                "hatbox box-kit --json (or --from LIBRARY --json)")
+    mapped, warned, after = None, [], []
     if args.map is not None:                     # the note checked before the box is asked anything
         try:
             mapped = (parse_note(args.map[0]), args.map[1])
@@ -81,8 +82,14 @@ def box_kit(args: argparse.Namespace) -> int:
                     return 0
                 request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
             kit = _made_from(c, request, lib)
-            print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per tag")
+            if args.json:                             # for scripts: the box's answer, and the drum notes left empty
+                from hatbox.listing import print_json
+                print_json(with_empty(kit))
+                return 0
+            print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per "
+                  "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
             _say(replaced_lines(kit, str(lib["id"])))
+            after = empty_lines(kit)
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -97,15 +104,42 @@ def box_kit(args: argparse.Namespace) -> int:
             return 0
         else:
             kit = _call(c, "GET", "/kit")
-            if args.json:                             # for scripts: the box's own answer, GET /kit
+            if args.json:                             # for scripts: the box's own answer, GET /kit (and the empty)
                 from hatbox.listing import print_json
-                print_json(kit)
+                print_json(with_empty(kit))
                 return 0
     for line in describe(kit) + hot_lines(kit):       # a sample over full scale the limiter squashes: said
         print(line)
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")
+    _say(after)                                  # --from: the drum module's pads that play nothing
     return 0
+
+
+def kit_notes(kit: dict[str, Any]) -> list[int]:
+    """The notes a kit answer (GET /kit, POST /kit/from-library) lists as playing (not missing)."""
+    return [n["note"] for n in kit.get("notes") or [] if isinstance(n, dict) and isinstance(n.get("note"), int)
+            and not n.get("missing")]
+
+
+def with_empty(kit: dict[str, Any]) -> dict[str, Any]:
+    """``kit`` (the box's answer) with ``empty_drum_notes``: the General MIDI drum notes (35-59, what a drum module
+    sends) that play nothing, each {"note", "name", "drum"} ("drum": "side stick"); the box's own keys as they are."""
+    from device.kit_families import GM_DRUM_WORDS, empty_drum_notes
+    from device.notes import note_name
+    return {**kit, "empty_drum_notes": [{"note": n, "name": note_name(n), "drum": GM_DRUM_WORDS[n]}
+                                        for n in empty_drum_notes(kit_notes(kit))]}
+
+
+def empty_lines(kit: dict[str, Any]) -> list[str]:
+    """`box-kit --from`'s lines for the drum module's pads that play nothing: "empty: 37 side stick, 39 clap, ..."
+    and how to set one; [] when every drum note 35-59 plays."""
+    from device.kit_families import empty_drum_notes, empty_words
+    empty = empty_drum_notes(kit_notes(kit))
+    if not empty:
+        return []
+    return [f"drum notes (General MIDI, what a drum module sends) that play nothing: empty: {empty_words(empty)}",
+            "  set one by hand: hatbox box-kit --map NOTE FILE (e.g. --map 37 kit/Sidestick.wav)"]
 
 
 def _kept_file(kit: dict[str, Any], note: int, typed: str) -> str:
@@ -183,7 +217,10 @@ def register(cli: Any) -> None:
     g.add_argument("--from", dest="source", metavar="LIBRARY",
                    help="make the kit from a tagged library on the box: each tag gets a note (General MIDI's drum "
                         "notes for drum words: kick C2/36, snare D2/38, hihat F#2/42...; your own words from C4/60 "
-                        "up), played by the tag's most confident sample; replaces the kit")
+                        "up), played by the tag's most confident sample; a drum word fills its family with more of "
+                        "its files (hihat 42 closed, 46 open, 44 pedal; toms 41-50 low to high; cymbal 49 crash, 51 "
+                        "ride...; a file named crash, ride, open... goes to its note); says the drum notes 35-59 "
+                        "left empty; replaces the kit")
     g.add_argument("--map", nargs=2, metavar=("NOTE", "FILE"),
                    help="let NOTE (a number or a name such as C2) play FILE, a path inside the library as "
                         "box-library lists it")
@@ -194,5 +231,6 @@ def register(cli: Any) -> None:
     p.add_argument("--loop", action="store_true", help="with --map: the sample loops while the note is held")
     p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples without asking")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the kit "
-                                                       "(GET /kit)")
+                                                       "(GET /kit, or with --from the kit made), with "
+                                                       "empty_drum_notes: the drum notes 35-59 that play nothing")
     _common(p)

@@ -26,6 +26,7 @@ from device.api.state import box_of
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, held_file, \
     kit_from_tags, load_kit, map_message, save_kit, unmap_message
+from device.kit_families import empty_drum_notes
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
 from device.notes import note_name, parse_note
@@ -271,9 +272,22 @@ def _made_of(box: Any, library: str) -> dict[int, KitNote]:
         return yours + fullest_first(tagger, lambda rel: peak_dbfs(files / rel))
     try:
         with _whole_db(library):
-            return kit_from_tags(library, list_tags(db), best)
+            return kit_from_tags(library, list_tags(db), best, families=True,
+                                 pitch=lambda rel: file_pitch(files / rel))
     except KitError as exc:
         raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
+
+
+def file_pitch(path: Path) -> float:
+    """The pitch (Hz) of the hit in sample ``path`` as the sampler plays it (device.audio.drum_pitch over the mono
+    mix of its first second); nan for a file that does not decode or holds nothing."""
+    from device.audio.drum_pitch import drum_pitch_hz
+    from device.library.decode import play_mix, read_channels
+    try:
+        channels, rate = read_channels(path, 1.0, empty_ok=True)
+    except (HatboxError, OSError):
+        return float("nan")
+    return drum_pitch_hz(play_mix(channels), rate) if channels.size else float("nan")
 
 
 def _tagged_whole(box: Any, library: str) -> None:
@@ -366,7 +380,10 @@ class BoxKit:
                 max(tagged, key=lambda t: (t[0], t[1]["id"]))
             kit = library_kit(self.box, info["id"])
             self.box.kit.replace(self.box, kit)
-        return f"kit made of {info.get('name') or info['id']}: {len(kit)} notes, one per tag"
+        from hatbox.text import count_words
+        empty = empty_drum_notes(kit)        # the pads of a drum module (35-59) that play nothing: said in short
+        return (f"kit made of {info.get('name') or info['id']}: {count_words(len(kit), 'note')}"
+                + (f"; {len(empty)} of the drum notes 35-59 empty" if empty else ""))
 
     def _picked_library(self, picked: str) -> str:
         """The id of the library holding the sample ``picked``; "" for none (nothing picked, or not a library's)."""

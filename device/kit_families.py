@@ -1,0 +1,190 @@
+"""Drum families of a kit made from tags (device.kit.kit_from_tags with ``families``): a General MIDI drum tag
+fills its family of notes with different files of the tag, as an electronic drum kit sends them on channel 10.
+
+A generic drum word (kick, snare, hihat, tom, cymbal, percussion) is a family: hihat -> 42 closed, 46 open, 44 pedal;
+tom -> 41 43 45 47 48 50 low to high by the files' pitch (device.audio.drum_pitch); cymbal -> 49 crash, 51 ride,
+57 crash 2, 59 ride 2; snare -> 38, 40; kick -> 36, 35; percussion -> 56 and the GM percussion notes after it.
+Within a family a file whose name (or folder's name) says which one it is goes to that note first (a "crash" to 49,
+a "ride" to 51, an "open" hat to 46); the notes whose sound is its own (37 side stick, 52 china, 53 ride bell, 55
+splash, 39 clap) take only files named so: a ride-bell zone that plays a third crash misleads more than one said to
+be empty.  Pure data and functions: no audio is read here (``pitch`` is handed in).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Callable, Iterable
+
+GM_DRUMS = range(35, 60)        # the notes a drum module sends for its pads (General MIDI percussion, 35-59)
+GM_DRUM_WORDS: dict[int, str] = {
+    35: "kick 2", 36: "kick", 37: "side stick", 38: "snare", 39: "clap", 40: "snare 2 (rim)", 41: "low floor tom",
+    42: "closed hi-hat", 43: "high floor tom", 44: "pedal hi-hat", 45: "low tom", 46: "open hi-hat",
+    47: "low-mid tom", 48: "high-mid tom", 49: "crash", 50: "high tom", 51: "ride", 52: "china", 53: "ride bell",
+    54: "tambourine", 55: "splash", 56: "cowbell", 57: "crash 2", 58: "vibraslap", 59: "ride 2"}
+FAMILY_POOL = 32                # a family tag's first this many files are weighed (by name, then in order)
+# what else a name word may be written together with ("OpenHat", "sidestick", "rimshot", "floortom", "RideBell")
+JOINED = frozenset({"s", "es", "hat", "hats", "hh", "hihat", "tom", "toms", "shot", "side", "cross", "x", "cym",
+                    "cymbal", "bell", "ride", "crash", "snare", "sn"})
+TOM_RANKS: tuple[tuple[str, int], ...] = (("floor", 0), ("low", 1), ("lo", 1), ("mid", 2), ("rack", 2),
+                                          ("high", 3), ("hi", 3))
+# words (and markers before a number: v2, vel3, rr1, layer4) that tell a drum's velocity layers or round robins apart:
+# files whose names differ only in them are one drum, and a family takes one of them (its first: the loudest layer,
+# device.kit.fullest_first), not a soft layer of the kick on 35
+LAYER_WORDS = frozenset({"soft", "softer", "softest", "hard", "harder", "hardest", "med", "medium", "loud", "louder",
+                         "loudest", "quiet", "ghost", "light", "heavy", "accent", "pp", "ppp", "p", "mp", "mf", "f",
+                         "ff", "fff", "vel", "velocity", "layer", "rr", "v"})
+NUMBERED = frozenset({"v", "vel", "velocity", "layer", "rr"})     # ... of them, those a layer's number follows
+TOM_PREFERENCE = (45, 48, 43, 41, 47, 50)   # the tom notes n files take: the first n of these (a 3-tom kit 43 45 48)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A drum word's notes: ``notes`` in the order files no name places fill them; ``named``: (name word, the
+    notes a file so named goes to), most specific first ("bell" before "ride"); ``only_named``: notes no unnamed
+    file takes; ``by_pitch``: the files are placed low to high by pitch (toms)."""
+
+    notes: tuple[int, ...]
+    named: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    only_named: frozenset[int] = field(default_factory=frozenset)
+    by_pitch: bool = False
+
+
+FAMILIES: dict[str, Family] = {
+    "kick": Family((36, 35)),
+    "snare": Family((38, 40, 37), (("stick", (37,)), ("rim", (40,))), frozenset({37})),
+    "hihat": Family((42, 46, 44), (("pedal", (44,)), ("foot", (44,)), ("closed", (42,)), ("ch", (42,)),
+                                    ("open", (46,)), ("oh", (46,)))),
+    "tom": Family((41, 43, 45, 47, 48, 50), by_pitch=True),
+    "cymbal": Family((49, 51, 57, 59, 53, 52, 55),
+                     (("bell", (53,)), ("china", (52,)), ("splash", (55,)), ("ride", (51, 59)), ("crash", (49, 57))),
+                     frozenset({52, 53, 55})),
+    "percussion": Family((56, 54, 58, 39, *range(60, 82)),
+                         (("cowbell", (56,)), ("tambourine", (54,)), ("tamb", (54,)), ("vibraslap", (58,)),
+                          ("clap", (39,)), ("bongo", (60, 61)), ("conga", (62, 63, 64)), ("timbale", (65, 66)),
+                          ("agogo", (67, 68)), ("cabasa", (69,)), ("shaker", (70,)), ("maracas", (70,)),
+                          ("whistle", (71, 72)), ("guiro", (73, 74)), ("clave", (75,)), ("woodblock", (76, 77)),
+                          ("block", (76, 77)), ("cuica", (78, 79)), ("triangle", (80, 81))),
+                         frozenset({39})),
+}
+FAMILY_WORDS: dict[str, str] = {   # a tag's drum word (device.kit.GM_NOTES' key) -> its family
+    "kick": "kick", "kick drum": "kick", "bass drum": "kick", "bd": "kick", "snare": "snare", "snare drum": "snare",
+    "sd": "snare", "hihat": "hihat", "hat": "hihat", "tom": "tom", "cymbal": "cymbal", "percussion": "percussion",
+    "perc": "percussion"}
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a file or folder name, lower case: split at anything not a letter and where case changes
+    ("HH_pedal" -> hh, pedal; "RideBell2" -> ride, bell; "OHopen" -> oh, open)."""
+    return [t.lower() for t in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+", text)]
+
+
+def says(token: str, word: str) -> bool:
+    """Whether name word ``token`` says ``word``: it is the word, or the word joined with a drum word or an s
+    (:data:`JOINED`: "rimshot", "sidestick", "openhat", "crashes"); "trim" or "pillow" do not."""
+    if token == word:
+        return True
+    if token.startswith(word) and token[len(word):] in JOINED:
+        return True
+    return token.endswith(word) and token[:-len(word)] in JOINED
+
+
+def _parts(path: str) -> list[list[str]]:
+    """The words of ``path``'s file name (its stem), then of its folders, nearest first."""
+    p = PurePosixPath(path)
+    return [name_tokens(p.stem)] + [name_tokens(part) for part in reversed(p.parts[:-1])]
+
+
+def layer_key(path: str) -> tuple[str, ...]:
+    """What a drum's velocity layers share: ``path``'s folder and the words and numbers of its file name without
+    :data:`LAYER_WORDS` (and a number after one of them): "kick/Kick-Soft.wav" and "kick/Kick-Hardest.wav" alike;
+    "Tom1_hard" and "Tom2_hard" not."""
+    p = PurePosixPath(path)
+    words = [t.lower() for t in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", p.stem)]
+    kept = [w for i, w in enumerate(words)
+            if w not in LAYER_WORDS and not (w.isdigit() and i and words[i - 1] in NUMBERED)]
+    return (p.parent.as_posix().lower(), *kept)
+
+
+def named_notes(family: Family, path: str) -> tuple[int, ...]:
+    """The notes of ``family`` that file ``path``'s name says it is for (its file name first, then its folders'),
+    () when it says none."""
+    for tokens in _parts(path):
+        for word, notes in family.named:
+            if any(says(t, word) for t in tokens):
+                return notes
+    return ()
+
+
+def tom_rank(path: str) -> int:
+    """Where a tom's name places it, low to high: floor 0, low 1, mid or none 2, high 3."""
+    for tokens in _parts(path):
+        for word, rank in TOM_RANKS:
+            if any(says(t, word) for t in tokens):
+                return rank
+    return 2
+
+
+def fill(family: Family, files: list[str], free: Callable[[int], bool],
+         pitch: Callable[[str], float] | None = None) -> dict[int, str]:
+    """Note -> file for the notes of ``family`` that are ``free``, each a different file of ``files`` (the tag's
+    files not in the kit yet, in the order the kit prefers them): a file named for a note first, then (not for
+    :attr:`Family.only_named` notes) the first file whose name says nothing of the family.  Toms: see
+    :func:`fill_by_pitch`."""
+    if family.by_pitch:
+        return fill_by_pitch(family, files, free, pitch)
+    files = one_per_drum(files)
+    said = {f: named_notes(family, f) for f in files}
+    out: dict[int, str] = {}
+    for note in (n for n in family.notes if free(n)):
+        file = next((f for f in files if note in said[f] and f not in out.values()), None)
+        if file is None and note not in family.only_named:
+            file = next((f for f in files if not said[f] and f not in out.values()), None)
+        if file is not None:
+            out[note] = file
+    return out
+
+
+def one_per_drum(files: list[str]) -> list[str]:
+    """``files`` without the later velocity layers of a drum already among them (:func:`layer_key`), in order."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for f in files:
+        key = layer_key(f)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def fill_by_pitch(family: Family, files: list[str], free: Callable[[int], bool],
+                  pitch: Callable[[str], float] | None = None) -> dict[int, str]:
+    """Toms: the first n files (n: as many as there are free tom notes) on the n notes of :data:`TOM_PREFERENCE`
+    that are free, low to high: by what their name says (:func:`tom_rank`: floor, low, -, high), then by ``pitch``
+    (Hz; nan or None: after the others), then in the order given."""
+    notes = [n for n in TOM_PREFERENCE if n in family.notes and free(n)]
+    chosen = one_per_drum(files)[:len(notes)]
+    heard = {f: _finite(pitch(f)) if pitch else math.inf for f in chosen}
+    ranked = sorted(chosen, key=lambda f: (tom_rank(f), heard[f], chosen.index(f)))
+    return dict(zip(sorted(notes[:len(chosen)]), ranked))
+
+
+def _finite(hz: float) -> float:
+    return hz if math.isfinite(hz) and hz > 0 else math.inf
+
+
+def family_of(word: str | None) -> Family | None:
+    """The family of drum word ``word`` (a key of device.kit.GM_NOTES), None for a word of one note."""
+    return FAMILIES.get(FAMILY_WORDS.get(word or "", ""))
+
+
+def empty_drum_notes(notes: Iterable[int]) -> list[int]:
+    """The General MIDI drum notes (35-59, what a drum module sends) not among ``notes``, ascending."""
+    held = set(notes)
+    return [n for n in GM_DRUMS if n not in held]
+
+
+def empty_words(empty: list[int]) -> str:
+    """``empty`` (drum notes) in words a drummer reads: "37 side stick, 39 clap, 52 china"."""
+    return ", ".join(f"{n} {GM_DRUM_WORDS.get(n, '')}".rstrip() for n in empty)
