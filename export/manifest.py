@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from hatbox.errors import KnobError, PackError
-from hatbox.text import is_safe_text, number_apart
+from hatbox.text import is_safe_text, number_outside
 
 SCHEMA = "hatpack"
 SCHEMA_VERSION = 1
@@ -161,7 +161,7 @@ class Knob:
         slack = KNOB_SLACK * (self.max - self.min)
         if not math.isfinite(value) or not self.min - slack <= value <= self.max + slack:
             unit = f" {self.unit}" if self.unit else ""
-            shown = number_apart(value, self.min, self.max)             # as the knob shows it (p47 soak QA)
+            shown = number_outside(value, self.min, self.max)             # as the knob shows it (p47 soak QA)
             raise KnobError(f"knob '{self.name}' = {shown}{unit} is outside its range "
                             f"{self.min:g}..{self.max:g}{unit}")
         return min(self.max, max(self.min, value))

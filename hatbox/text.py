@@ -80,13 +80,18 @@ def number_words(x: float) -> str:
     return text if "e" not in text else f"{float(text):.12f}".rstrip("0").rstrip(".")
 
 
-def number_apart(x: float, *bounds: float) -> str:
-    """``x`` as :func:`number_words` writes it, unless that reads as one of ``bounds`` when ``x`` is not one: then with
-    the digits that tell them apart ("3.0004" beside a range ending at 3, never "3 is outside 0..3")."""
+def number_outside(x: float, low: float, high: float) -> str:
+    """``x``, a value outside ``low``..``high``, as :func:`number_words` writes it, unless that reads as inside the
+    range: then with as many digits as it takes to read outside ("3.0004" beside 0..3, "12.745" beside 0..12.74;
+    never "12.7 is outside 0..12.74", p48 review)."""
     text = number_words(x)
-    if not math.isfinite(float(x)) or x in bounds or float(text) not in bounds:
+    if not math.isfinite(float(x)) or low <= x <= high:
         return text
-    return f"{float(x):.12g}"
+    for digits in range(4, 18):
+        if not low <= float(text) <= high:
+            break
+        text = f"{float(x):.{digits}g}"
+    return text
 
 
 def knob_words(values: Mapping[str, float], units: Mapping[str, str] | None = None) -> str:
