@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from export.atomic import write_atomic
-from device.kit_families import FAMILY_POOL, Family, family_of, fill, one_per_drum
+from device.kit_families import FAMILY_POOL, Family, family_of, fill, layer_key, one_per_drum
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -219,14 +219,16 @@ def is_loop_tag(tag: str) -> bool:
 
 
 def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]], *,
-                  families: bool = False, pitch: Callable[[str], float] | None = None) -> dict[int, KitNote]:
+                  families: bool = False, pitch: Callable[[str], float] | None = None,
+                  level: Callable[[str], float] | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``: each tag that some file carries (``tags``: tag -> files, most used first)
     gets a note (:func:`gm_note`, else the first free note from :data:`OWN_WORDS_FROM` up), played by the tag's
     most confident file no other note plays (``best(tag, k)``: the tag's first ``k`` files, best first, relative
     paths).  Tags whose words say loop (:data:`LOOP_WORDS`) loop.  KitError when no tag holds a file.
 
     ``families``: a generic drum word (kick, snare, hihat, tom, cymbal, percussion) fills its family of General MIDI
-    notes with different files of the tag (device.kit_families; ``pitch(file)`` in Hz orders the toms), after the
+    notes with different files of the tag (device.kit_families; ``pitch(file)`` in Hz orders the toms, ``level(file)``
+    in dBFS picks a drum's loudest velocity layer, as :func:`fullest_first` does for the first note), after the
     tags of one drum note (crash, open hat) took theirs; the producer's own words still get one note each from
     middle C, before a family's notes from there up (percussion's 60-81)."""
     kit: dict[int, KitNote] = {}
@@ -235,11 +237,12 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
     if families:                                # one-note drum words first, then the families, then own words
         order.sort(key=lambda t: 2 if gm_note(t) is None else int(_family(t) is not None))
     pools: dict[str, list[str]] = {}
+    rank = None if level is None else (lambda f: _loudness(level(f)))
     for tag in order:
         if families and _family(tag) is not None:
-            pools[tag] = best(tag, len(used) + FAMILY_POOL)
+            pools[tag] = one_per_drum(best(tag, len(used) + FAMILY_POOL), _numbered(tag), rank)
             if _fill(kit, used, library, tag, pools[tag], pitch, below=OWN_WORDS_FROM) or \
-                    not any(f not in used for f in one_per_drum(pools[tag])):
+                    not _left(pools[tag], used, _numbered(tag)):
                 continue
         note = _own_note(kit, gm_note(tag))
         if note is None:
@@ -257,6 +260,24 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
 
 def _family(tag: str) -> Family | None:
     return family_of(drum_word(tag))
+
+
+def _loudness(peak_db: float) -> tuple[float, bool]:
+    """A velocity layer's sort key, loudest first, as :func:`fullest_first` weighs it (to the dB; over full scale
+    counts :data:`OVER_PENALTY_DB` under it, and after a clean one)."""
+    return -_whole_db(layer_level(peak_db)), is_over(peak_db)
+
+
+def _left(pool: list[str], used: set[str], numbered: bool) -> list[str]:
+    """The files of ``pool`` that are not ``used``, nor a layer of a drum that is (:func:`layer_key`)."""
+    placed = {layer_key(f, numbered) for f in used}
+    return [f for f in pool if f not in used and layer_key(f, numbered) not in placed]
+
+
+def _numbered(tag: str) -> bool:
+    """Whether a number ending a file name of tag ``tag``'s family tells drums apart (toms), not layers."""
+    family = _family(tag)
+    return bool(family and family.by_pitch)
 
 
 def _own_note(kit: dict[int, KitNote], note: int | None) -> int | None:
@@ -277,7 +298,7 @@ def _fill(kit: dict[int, KitNote], used: set[str], library: str, tag: str, pool:
     """Put tag ``tag``'s family of notes under ``below`` that are free into ``kit``, each a file of ``pool`` (its
     files, best first) not ``used`` yet (device.kit_families.fill); returns how many notes it set."""
     family = _family(tag)
-    files = [check_file(f) for f in one_per_drum(pool) if f not in used]    # a placed drum's other layers: none
+    files = [check_file(f) for f in _left(pool, used, _numbered(tag))]
     placed = fill(family, files, lambda n: n < below and n not in kit, pitch) if family and files else {}
     for note, file in placed.items():
         _put(kit, used, KitNote(note=note, library=library, file=file, loop=is_loop_tag(tag), tag=tag))

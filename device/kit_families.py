@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 GM_DRUMS = range(35, 60)        # the notes a drum module sends for its pads (General MIDI percussion, 35-59)
 GM_DRUM_WORDS: dict[int, str] = {
@@ -96,12 +96,15 @@ def _parts(path: str) -> list[list[str]]:
     return [name_tokens(p.stem)] + [name_tokens(part) for part in reversed(p.parts[:-1])]
 
 
-def layer_key(path: str) -> tuple[str, ...]:
+def layer_key(path: str, numbered: bool = False) -> tuple[str, ...]:
     """What a drum's velocity layers share: ``path``'s folder and the words and numbers of its file name without
     :data:`LAYER_WORDS` (and a number after one of them): "kick/Kick-Soft.wav" and "kick/Kick-Hardest.wav" alike;
-    "Tom1_hard" and "Tom2_hard" not."""
+    "Tom1_hard" and "Tom2_hard" not.  Unless ``numbered`` (toms: "Tom_1", "Tom_2" are two drums), a number that ends
+    the name after a - _ . or space counts as a layer's too ("24Ride-5" and "24Ride-4", "Kick_01" and "Kick_02": one
+    drum; two crashes named "Crash_1" and "Crash_2" read so as well, and the 57 pad is said to be empty)."""
     p = PurePosixPath(path)
-    words = [t.lower() for t in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", p.stem)]
+    stem = p.stem if numbered else re.sub(r"(?:[\s_.-]+\d+)+$", "", p.stem)
+    words = [t.lower() for t in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", stem)]
     kept = [w for i, w in enumerate(words)
             if w not in LAYER_WORDS and not (w.isdigit() and i and words[i - 1] in NUMBERED)]
     return (p.parent.as_posix().lower(), *kept)
@@ -134,7 +137,7 @@ def fill(family: Family, files: list[str], free: Callable[[int], bool],
     :func:`fill_by_pitch`."""
     if family.by_pitch:
         return fill_by_pitch(family, files, free, pitch)
-    files = one_per_drum(files)
+    files = one_per_drum(files, family.by_pitch)
     said = {f: named_notes(family, f) for f in files}
     out: dict[int, str] = {}
     for note in (n for n in family.notes if free(n)):
@@ -146,16 +149,17 @@ def fill(family: Family, files: list[str], free: Callable[[int], bool],
     return out
 
 
-def one_per_drum(files: list[str]) -> list[str]:
-    """``files`` without the later velocity layers of a drum already among them (:func:`layer_key`), in order."""
-    seen: set[tuple[str, ...]] = set()
-    out = []
+def one_per_drum(files: list[str], numbered: bool = False, rank: Callable[[str], Any] | None = None) -> list[str]:
+    """One file of each drum of ``files`` (its velocity layers: :func:`layer_key`), where its first layer stands: the
+    first layer, or with ``rank`` (a sort key: lower first) of a drum with several, the one it ranks first (the
+    loudest: a pad hit hard plays the drum's full hit, not its softest layer)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
     for f in files:
-        key = layer_key(f)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        groups.setdefault(layer_key(f, numbered), []).append(f)
+    if rank is None:
+        return [layers[0] for layers in groups.values()]
+    return [min(layers, key=lambda f: (rank(f), layers.index(f))) if len(layers) > 1 else layers[0]
+            for layers in groups.values()]
 
 
 def fill_by_pitch(family: Family, files: list[str], free: Callable[[int], bool],
@@ -164,7 +168,7 @@ def fill_by_pitch(family: Family, files: list[str], free: Callable[[int], bool],
     that are free, low to high: by what their name says (:func:`tom_rank`: floor, low, -, high), then by ``pitch``
     (Hz; nan or None: after the others), then in the order given."""
     notes = [n for n in TOM_PREFERENCE if n in family.notes and free(n)]
-    chosen = one_per_drum(files)[:len(notes)]
+    chosen = one_per_drum(files, numbered=True)[:len(notes)]
     heard = {f: _finite(pitch(f)) if pitch else math.inf for f in chosen}
     ranked = sorted(chosen, key=lambda f: (tom_rank(f), heard[f], chosen.index(f)))
     return dict(zip(sorted(notes[:len(chosen)]), ranked))

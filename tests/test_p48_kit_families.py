@@ -119,3 +119,16 @@ def test_a_drums_velocity_layers_do_not_fill_its_family() -> None:
                 "tom": ["Tom1_hard.wav", "Tom1_soft.wav", "Tom2_hard.wav"]})
     assert kit == {36: ("kick", "kick/Kick-Hardest.wav"), 42: ("hihat", "hh/Closed_v3.wav"),
                    46: ("hihat", "hh/Open_ff.wav"), 45: ("tom", "Tom1_hard.wav"), 48: ("tom", "Tom2_hard.wav")}
+
+
+def test_each_drum_of_a_family_plays_its_loudest_layer_and_no_layer_of_a_drum_already_placed() -> None:
+    levels = {"Snare.wav": -1.0, "Crash-Soft.wav": -18.0, "Crash-Hardest.wav": -1.0, "Ride-Med.wav": -9.0,
+              "Ride-Hard.wav": -3.0, "24Ride-4.wav": -6.0, "24Ride-5.wav": -2.0, "SideStick-Soft.wav": -20.0, "SideStick-Hard.wav": -2.0}
+    library = {"cymbal": ["Crash-Soft.wav", "Ride-Med.wav", "24Ride-4.wav", "Crash-Hardest.wav", "Ride-Hard.wav",
+                          "24Ride-5.wav"],
+               "snare": ["Snare.wav", "SideStick-Soft.wav"], "percussion": ["SideStick-Hard.wav"]}
+    kit = kit_from_tags("lib", {t: len(f) for t, f in library.items()}, lambda tag, k: library[tag][:k],
+                        families=True, level=levels.__getitem__)
+    assert {n: e.file for n, e in kit.items()} == {
+        49: "Crash-Hardest.wav", 51: "Ride-Hard.wav", 59: "24Ride-5.wav",       # "24Ride-4": a layer of 24Ride-5
+        38: "Snare.wav", 37: "SideStick-Soft.wav"}                  # the percussion tag's SideStick: that drum again

@@ -263,17 +263,23 @@ def _made_of(box: Any, library: str) -> dict[int, KitNote]:
     from device.library import files_with_tag, list_tags
     from device.library.decode import peak_dbfs
     db, files = tag_db_of(box, library), box.libraries.files_path(library)
+    peaks: dict[str, float] = {}                # each file decoded once for its level
+
+    def level(rel: str) -> float:
+        if rel not in peaks:
+            peaks[rel] = peak_dbfs(files / rel)
+        return peaks[rel]
 
     def best(tag: str, k: int) -> list[str]:
         """The tag's first files: the producer's own first, then the tagger's, their loudest layer first."""
         hits = files_with_tag(db, tag, limit=k + LAYER_CANDIDATES)
         yours = [_rel(h.path, files) for h in hits if h.corrected]
         tagger = [(_rel(h.path, files), h.score) for h in hits if not h.corrected]
-        return yours + fullest_first(tagger, lambda rel: peak_dbfs(files / rel))
+        return yours + fullest_first(tagger, level)
     try:
         with _whole_db(library):
             return kit_from_tags(library, list_tags(db), best, families=True,
-                                 pitch=lambda rel: file_pitch(files / rel))
+                                 pitch=lambda rel: file_pitch(files / rel), level=level)
     except KitError as exc:
         raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
 
