@@ -86,6 +86,7 @@ CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
 PEDAL_SPARE_SECONDS = 0.02
 MAX_NOTE_VOICES = 8          # one note's voices at most: a ninth strike of it steals that note's oldest voice
 LEVEL_WINDOW = 1024          # samples (21 ms at 48 kHz) of a voice's coming audio that say how loud it is (a steal)
+_UNWEIGHED = -LEVEL_WINDOW   # a voice's level_pos before its level is weighed (far behind any position)
 
 
 # The sampler bus's peak limiter: the sources' one (the synth's too), at CEILING with a RELEASE_SECONDS release, for
@@ -144,6 +145,8 @@ class SamplerSource(SamplerControl):
         self.fade_from = np.zeros(v, np.int64)    # where in this block its fade (fade >= 0) begins: before, it plays on
         self.age = np.zeros(v, np.int64)
         self.key_down = np.zeros(v, bool)         # its note's key is still down (False: its note-off came)
+        self.level = [0.0] * v                    # how loud it is about to be (a steal's measure: _level) ...
+        self.level_pos = [_UNWEIGHED] * v         # ... weighed at this position of its audio
         self.clock = 0
         self.pedal = False                        # sustain pedal down (audio side)
 
@@ -275,21 +278,21 @@ class SamplerSource(SamplerControl):
                     end = self._end_at(v)
                     if end is not None and end <= self._at:
                         self._settle(v)
-        group = CHOKE_GROUPS.get(note)
-        live, same = [], []
-        for v in range(len(self.buf)):              # one pass: what the new sound replaces stops, the rest is live
-            if self.buf[v] is None or self.fade[v] >= 0:
+        group, buf, fade, notes = CHOKE_GROUPS.get(note), self.buf, self.fade, self.note
+        live, same, counted = [], [], note >= 0 and audition is None
+        for v in range(len(buf)):                   # one pass: what the new sound replaces stops, the rest is live
+            if buf[v] is None or fade[v] >= 0:
                 continue
             if self._replaced(v, audition, loop, note, group):
                 self._cut(v)
             else:
                 live.append(v)
-                if note >= 0 and audition is None and self.note[v] == note and self.audition[v] is None:
+                if counted and notes[v] == note and self.audition[v] is None:
                     same.append(v)
         if len(same) >= MAX_NOTE_VOICES:    # a roll of one note steals its own oldest hit
-            self._cut(min(same, key=lambda v: (self._held(v), self.age[v])))
+            self._cut(min(same, key=lambda v: (bool(self.loop[v] and self.key_down[v]), self.age[v])))
         elif len(live) >= self.max_voices:  # else the quietest voice, a loop whose key is held last (kit QA, 40th stop)
-            self._cut(min(live, key=lambda v: (self._held(v), self._level(v), self.age[v])))
+            self._cut(self._quietest(live))
         free = [v for v in range(len(self.buf)) if self.buf[v] is None]
         v = free[0] if free else self._quietest_fading()
         self.clock += 1
@@ -298,19 +301,28 @@ class SamplerSource(SamplerControl):
         self.buf[v], self.audition[v], self.pos[v], self.gain[v], self.loop[v] = data, audition, 0, gain, loop
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
-        self.key_down[v], self.begin[v], self.fade_from[v] = True, self._at, 0
+        self.key_down[v], self.begin[v], self.fade_from[v], self.level_pos[v] = True, self._at, 0, _UNWEIGHED
 
-    def _held(self, v: int) -> bool:
-        """Voice ``v`` is a loop whose key is held (stolen last)."""
-        return bool(self.loop[v] and self.key_down[v])
+    def _quietest(self, live: list[int]) -> int:
+        """The voice of ``live`` a steal takes: the quietest (:meth:`_level`), a loop whose key is held last, the
+        oldest among equals (one plain pass: this runs on the audio thread)."""
+        loop, key_down, age, best, rank = self.loop, self.key_down, self.age, live[0], None
+        for v in live:
+            r = (bool(loop[v] and key_down[v]), self._level(v), int(age[v]))
+            if rank is None or r < rank:
+                best, rank = v, r
+        return best
 
     def _level(self, v: int) -> float:
         """How loud voice ``v`` is about to be: its velocity gain squared times the mean square of its next
         :data:`LEVEL_WINDOW` samples from where it is (those past its audio's end count as silence: a one-shot about
-        to end is quiet).  A steal's measure, not the mix's: one dot product a live voice, no buffer allocated."""
-        data, p = self.buf[v], int(self.pos[v])
-        ahead = data[p:p + LEVEL_WINDOW]
-        return float(self.gain[v]) ** 2 * float(np.dot(ahead, ahead)) / LEVEL_WINDOW
+        to end is quiet).  A steal's measure, not the mix's: one dot product a live voice (~1 us), no buffer allocated,
+        kept until the voice has moved :data:`LEVEL_WINDOW` / 2 samples on (steals in a row weigh each voice once)."""
+        p = int(self.pos[v])
+        if not 0 <= p - self.level_pos[v] < LEVEL_WINDOW // 2:  # (a loop that wrapped: behind it)
+            ahead = self.buf[v][p:p + LEVEL_WINDOW]
+            self.level[v], self.level_pos[v] = float(self.gain[v]) ** 2 * float(np.dot(ahead, ahead)) / LEVEL_WINDOW, p
+        return self.level[v]
 
     def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note

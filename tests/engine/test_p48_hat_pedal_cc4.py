@@ -111,3 +111,22 @@ def test_the_kits_own_channel_and_a_bound_cc4_knob() -> None:
     got = bound.translate({**closed, "channel": 9})
     assert got == [{"op": "choke", "note": 44, "group": True}, {"op": "knob", "slot": "effect", "name": "drive",
                                                                "value": 10.0}]
+
+
+def test_the_pedal_s_choke_reaches_the_kit_s_sampler_alone_with_its_group(tmp_path: Path) -> None:
+    """Through the engine (device/audio/engine.py): the pedal's choke goes to the sampler alone, "group" kept, and the
+    box's sampler fades the hat; the synth hears nothing."""
+    from device.audio.engine import Engine, EngineConfig
+    heard: list[dict] = []
+
+    class Synth:
+        def handle(self, msg: dict) -> None:
+            heard.append(msg)
+    engine = Engine(EngineConfig())
+    src = kit(tmp_path)
+    engine.slots["synth"].unit, engine.slots["sampler"].unit = Synth(), src
+    src.handle({"op": "note_on", "note": OPEN_HAT, "velocity": 127})
+    render_sampler(src, RATE // 10)
+    for msg in MidiMap().translate({"type": "control_change", "channel": 9, "control": 4, "value": 127}):
+        engine.handle(validate(msg))
+    assert heard == [] and render_sampler(src, 4 * BLOCK)[-1] == 0.0
