@@ -3,7 +3,9 @@
 A producer's tagged library becomes something to play: :func:`kit_from_tags` gives each of the library's tags a
 note, General MIDI's drum note where the tag is a drum word (kick 36, snare 38, clap 39, hi-hat 42, tom 45, open
 hat 46, crash/cymbal 49, ride 51...: what a drum pad controller and a DAW's drum track send), the producer's own
-words from middle C (60) up, and each note the tag's most confident sample (a correction first).  Notes can be
+words from middle C (60) up, and each note the tag's most confident sample (a correction first); the box's kit
+(``families``) also fills a drum word's family of notes with more of its files (device/kit_families.py: hats 42
+46 44, toms by pitch, crash and ride...), as an electronic drum kit sends them.  Notes can be
 set one by one too.  The kit is kept across restarts and handed to the engine's sampler as ``sample`` messages
 with a ``note`` and velocity 0 (device/audio/sampler.py: map only), so a note from MIDI (or OSC) plays its sample.
 
@@ -247,7 +249,8 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
         note = _own_note(kit, gm_note(tag))
         if note is None:
             break
-        file = next((f for f in best(tag, len(used) + 1) if f not in used), None)
+        left = _left(pools[tag], used, _numbered(tag)) if tag in pools else best(tag, len(used) + 1)
+        file = next((f for f in left if f not in used), None)
         if file is not None:
             _put(kit, used, KitNote(note=note, library=library, file=check_file(file), loop=is_loop_tag(tag), tag=tag))
     for tag, pool in pools.items():             # a family's notes from middle C up (percussion), own words placed

@@ -1,7 +1,8 @@
 """The sampler's kit through the API (device/kit.py): which library sample each MIDI note plays.
 
 ``GET /kit`` lists it; ``POST /kit/from-library`` makes it from a tagged library (a note per tag: General MIDI's
-drum notes for drum words, the producer's own words from middle C up); ``PUT /kit/notes/{note}`` sets one note,
+drum notes for drum words, a drum word's family filled with more of its files, device/kit_families.py; the
+producer's own words from middle C up); ``PUT /kit/notes/{note}`` sets one note,
 ``DELETE /kit/notes/{note}`` clears one, ``DELETE /kit`` all.  Each change reaches the engine's sampler at once
 (``sample`` messages with a note, velocity 0: map only) and is kept in STORE/kit.json; the box hands the kit to
 its sampler again at every start (:meth:`KitKeeper.apply`).  Deleting a library takes its notes out of the kit.
