@@ -39,8 +39,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Sequence
 
-from device.control import MIDI_RANGE, VOLUME_DB_RANGE
-from device.midi import KnobRanges
+from device.control import MIDI_RANGE, SLOTS, VOLUME_DB_RANGE
+from device.midi import KNOB_SLOTS, KnobRanges
+from device.osc_changes import OscChanges
+from device.volume_source import OSC, VolumeSource
 from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 12000
@@ -93,6 +95,45 @@ def _midi(v: Any, what: str) -> int:
 
 def _clamp01(v: Any) -> float:
     return min(1.0, max(0.0, _finite(v)))
+
+
+def _text(v: Any, what: str) -> str:
+    """A name sent as an OSC string (a number there is refused: "/hatbox/bypass 1.0" was slot "1.0")."""
+    if not isinstance(v, str) or not v:
+        raise BadPacket(f"{_brief([v], 40)} is not a {what}")
+    return v
+
+
+def _slot(v: Any, slots: tuple[str, ...]) -> str:
+    """A slot's name among ``slots``."""
+    if _text(v, "slot name") not in slots:
+        raise BadPacket(f"{v[:40]!r} is not a slot here ({', '.join(slots)})")
+    return v
+
+
+# what each address takes, said when a message to it is dropped ("/hatbox/bypass takes ...")
+TAKES: dict[str, str] = {
+    "note_on": "a note 0..127 and an optional velocity, 0..127 or a fraction 0..1",
+    "note_off": "a note 0..127",
+    "bend": "a number from -1 to 1",
+    "sustain": "1 (down) or 0 (up)",
+    "xy": "two numbers, x and y, each 0..1",
+    "knob": "a slot (effect or synth), a knob's name and a number in the knob's units, or "
+            "/hatbox/knob/SLOT/KNOB takes the number alone",
+    "fader": "a number 0..1 (/hatbox/fader/SLOT/KNOB, or /hatbox/fader/volume)",
+    "volume": f"a number of dB, {VOLUME_DB_RANGE[0]:g} to {VOLUME_DB_RANGE[1]:+g}",
+    "bypass": "a slot name (effect, synth, sampler) and 0 or 1",
+    "panic": "nothing", "all_notes_off": "nothing",
+}
+WEK_TAKES = "numbers, one per Wekinator output (x, y, then the effect's knobs, each 0..1)"
+
+
+def takes_words(address: str) -> str:
+    """"/hatbox/bypass takes a slot name (effect, synth, sampler) and 0 or 1": what ``address`` needs."""
+    if address == WEKINATOR:
+        return f"{WEKINATOR} takes {WEK_TAKES}"
+    first = address[len(PREFIX):].split("/")[0]
+    return f"{PREFIX}{first} takes {TAKES.get(first, 'nothing')}"
 
 
 SAID_AGAIN_S = (60.0, 600.0)     # a reason said once is said again (with its count) after 1 min, then every 10 min
@@ -234,8 +275,13 @@ class OscMap:
         try:
             return handler(self, rest, list(args))
         except (IndexError, TypeError, ValueError, OverflowError, KeyError) as exc:
-            why = f"{exc or type(exc).__name__}"
-            self.drops.note(f"dropped {address} {_brief(args)}: {why}", key=f"dropped {address}: {_shape(why)}")
+            # our own reason (BadPacket: "note 200 outside 0..127") and what the address takes; never an internal
+            # exception's words ("list index out of range" for /hatbox/bypass 1.0: forty-eighth stop's QA)
+            why = str(exc) if isinstance(exc, BadPacket) else ""
+            takes = takes_words(address)
+            said = f"{why} ({takes})" if why else takes
+            sent = f" {_brief(args)}" if args else " with no arguments"
+            self.drops.note(f"dropped {address}{sent}: {said}", key=f"dropped {address}: {_shape(why)}")
             return []
 
     def _unknown(self, address: str) -> list[dict[str, Any]]:
@@ -266,7 +312,7 @@ class OscMap:
         return [{"op": "xy", "x": self.pad[0], "y": self.pad[1]}]
 
     def _knob(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        slot, name, value = (p[0], p[1], a[0]) if len(p) >= 2 else (str(a[0]), str(a[1]), a[2])
+        slot, name, value = (p[0], p[1], a[0]) if len(p) >= 2 else (_slot(a[0], KNOB_SLOTS), _text(a[1], "knob name"), a[2])
         return [{"op": "knob", "slot": slot, "name": name, "value": _finite(value)}]
 
     def _fader(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
@@ -292,7 +338,7 @@ class OscMap:
         return [{"op": "volume", "db": min(hi, max(lo, _finite(a[0])))}]
 
     def _bypass(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "bypass", "slot": str(a[0]), "on": _finite(a[1]) >= ON}]
+        return [{"op": "bypass", "slot": _slot(a[0], SLOTS), "on": _finite(a[1]) >= ON}]
 
     def _panic(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "panic"}]
@@ -331,6 +377,28 @@ class OscMap:
         return out
 
 
+def open_to_network(host: str) -> bool:
+    """Whether OSC listening on ``host`` can be reached from other machines: any address but a loopback one (and
+    "localhost"); a host name counts as reachable (it names some interface)."""
+    import ipaddress
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return True
+
+
+def network_warning(host: str, port: int) -> str | None:
+    """The start's warning when OSC on ``host`` is open to the network (None when it is kept to this machine)."""
+    if not open_to_network(host):
+        return None
+    return (f"warning: OSC has no password: anyone on the network who reaches UDP port {port} can play notes, turn "
+            "knobs, bypass slots and set the output volume; --osc-host 127.0.0.1 keeps OSC to this machine, "
+            "--osc-host ADDRESS to one network, --osc-port 0 turns it off (docs/osc-shared-network.md)")
+
+
 RECEIVE_BUFFER = 1 << 20     # bytes asked for the OSC socket's receive buffer: a burst of some 8,000 messages waits
 #                              there while one thread handles them (the kernel's default, ~200 kB, lost the last
 #                              values of a flat-out burst of 400; the kernel caps it at net.core.rmem_max)
@@ -354,19 +422,22 @@ class OscServer:
     about :data:`POLL_S` plus the message being handled."""
 
     def __init__(self, mapping: OscMap, send: Callable[[dict[str, Any]], None],
-                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, volume: VolumeSource | None = None) -> None:
         from pythonosc.dispatcher import Dispatcher
         from pythonosc.osc_server import BlockingOSCUDPServer
         self.mapping, self.send = mapping, send
         self.received = 0
+        self.changes = OscChanges()           # the volume and bypass changes, said in the log once each settles
+        self.volume = volume                  # who set the volume, for the box's status (device/volume_source.py)
         dispatcher = Dispatcher(strict_timing=False)
-        dispatcher.set_default_handler(self._on_message)
+        dispatcher.set_default_handler(self._on_packet, needs_reply_address=True)
         try:
             self.server = BlockingOSCUDPServer((host, port), dispatcher)
         except OSError as exc:
             raise HatboxError(f"cannot listen for OSC on {host}:{port} ({exc.strerror or exc})",
                               hint="pick another port with --osc-port or address with --osc-host") from None
         self.server.handle_error = self._handle_error     # type: ignore[method-assign]
+        self.server.service_actions = self.changes.settle   # type: ignore[method-assign]  (between packets)
         self.receive_buffer = _enlarge_receive_buffer(self.server.socket)
         self.thread: threading.Thread | None = None
 
@@ -374,7 +445,12 @@ class OscServer:
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def _on_message(self, address: str, *args: Any) -> None:
+    def _on_packet(self, client: Any, address: str, *args: Any) -> None:
+        """What the dispatcher calls for each message, with the sender's (host, port)."""
+        sender = str(client[0]) if isinstance(client, tuple) and client else "?"
+        self._on_message(address, *args, sender=sender)
+
+    def _on_message(self, address: str, *args: Any, sender: str = "?") -> None:
         self.received += 1
         for control in self.mapping.translate(address, args):
             try:
@@ -382,14 +458,22 @@ class OscServer:
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
                 why = first_line(exc)
                 self.mapping.drops.note(f"{address} {_brief(args)} refused: {why}", key=f"{address}: {_shape(why)}")
+                continue
+            self._heard(control, sender)
+
+    def _heard(self, control: dict[str, Any], sender: str) -> None:
+        """A control the engine took from ``sender``: its log line once it settles, who set the volume."""
+        self.changes.heard(control, sender)
+        if control["op"] == "volume" and self.volume is not None:
+            self.volume.note(control["db"], OSC, sender)
 
     def _handle_error(self, _request: Any, client: Any) -> None:
         """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""
         import sys
         exc = sys.exc_info()[1]
         peer = client[0] if client else "?"
-        self.mapping.drops.note(f"bad packet from {peer}: {type(exc).__name__}: {exc}",
-                                key=f"bad packet from {peer}: {type(exc).__name__}")
+        self.mapping.drops.note(f"bad packet from {peer}: not an OSC message or bundle hatbox can read "
+                                f"({type(exc).__name__})", key=f"bad packet from {peer}: {type(exc).__name__}")
 
     def start(self) -> "OscServer":
         self.thread = threading.Thread(target=self.server.serve_forever, args=(POLL_S,), name="hatbox-osc",
@@ -403,3 +487,4 @@ class OscServer:
             self.thread.join(5)
         self.server.server_close()
         self.mapping.drops.flush()           # the drops counted since their reason's last line
+        self.changes.flush()                 # the changes not said yet

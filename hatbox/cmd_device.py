@@ -299,9 +299,15 @@ def _start_midi(args: argparse.Namespace, control: BoxControl) -> Any:
 def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.osc_port:
         return None
-    from device.osc import OscMap, OscServer
-    server = OscServer(OscMap(knobs=control.knobs), control.send, host=args.osc_host, port=args.osc_port).start()
+    from device.osc import OscMap, OscServer, network_warning
+    from device.volume_source import volume_source
+    server = OscServer(OscMap(knobs=control.knobs), control.send, host=args.osc_host, port=args.osc_port)
+    server.volume = volume_source(control)       # who set the volume, for the API's GET /status (p48)
+    server.start()
     _say(f"OSC: udp {args.osc_host} port {server.port} (/hatbox/..., Wekinator /wek/outputs)")
+    warning = network_warning(args.osc_host, server.port)       # no authentication (p48 QA: a stranger's -60 dB)
+    if warning:
+        _say(warning, err=True)
     return server.stop
 
 
