@@ -31,7 +31,7 @@ class ArchiveLook:
 
 def look_archive(archive: Path, hot: bool = True, limits: Limits | None = None) -> ArchiveLook:
     """:class:`ArchiveLook` of the zip or tar ``archive``, read once; ``hot``: look for samples over full scale too
-    (a folder's are read from the folder); ``limits``: the box's (hatbox.library_limits.limits_on), else its
+    (a folder's are read from the folder); ``limits``: the box's (hatbox.library_limits.limits_from), else its
     defaults."""
     from device.library.archive_errors import ArchiveError
     from device.library.archive_members import Limits, each_member

@@ -21,7 +21,7 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
-from hatbox.library_limits import box_limits, check_archive, folder_fits
+from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
     remembered_there, report_lines, tagger_way, temp_folder
@@ -51,7 +51,7 @@ def push_library(args: argparse.Namespace) -> int:
                           "corrections made on the box)", hint="hatbox push-library FOLDER --replace --yes")
     with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json) as pushed:
         status = _box_status(c)          # read once (p47 leftover: twice): the box's limits, before a byte is packed
-        limits = box_limits().with_published(status.get("library_limits"))
+        limits = limits_from(status)
         seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
             _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src), status=status)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from hatbox.advice import TAGGER_MINUTES, TAGGER_STEPS
-from hatbox.library_kept import LEFT_HELP, add_fix_args, forget_left, json_counts, print_left, say_export_note, \
+from hatbox.library_kept import LEFT_HELP, add_fix_args, check_yes, forget_left, print_left, say_export_note, \
     say_summary_note
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
@@ -320,7 +320,8 @@ def query(args: argparse.Namespace) -> int:
             print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
                   doubt_line(u.margin, [(escape_unsafe(t), p) for t, p in u.guesses], _shown(str(u.path))))
     elif args.json:
-        print_json(json_counts(args.db, _tags_in_use(library.list_tags(args.db))))
+        print_json(_tags_in_use(library.list_tags(args.db)))     # every key a tag: the object as before (p48)
+        say_summary_note(args.db)               # files that left keeping your tags, on stderr
     else:
         counts = _tags_in_use(library.list_tags(args.db))
         for tag, n in by_count(counts):
@@ -448,6 +449,7 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
 
 def fix(args: argparse.Namespace) -> int:
     from device import library
+    check_yes(args)                         # --yes answers --forget-left's question only (p48 review)
     if args.forget_left is not None:
         return forget_left(args)
     if args.clear == bool(args.tags):

@@ -4,7 +4,9 @@ Since the forty-seventh stop `hatbox tag` keeps the producer's tags of a file th
 (device.library.kept) and gives them back when those bytes come back.  Here the producer sees them and lets them go:
 
 - `hatbox library query DB` says how many are kept (a note on stderr, as the untagged files' note: a script reads the
-  counts on stdout; with --json a ``"#kept_left": N`` key, only when N is not 0);
+  counts on stdout; with --json too: the tag counts object keeps its shape, every key a tag (p48 review: a
+  ``"#kept_left"`` key there was a non-tag to scripts that add up the values); `--left --json` lists them, its
+  length the count);
 - `hatbox library query DB --left` lists them: the path when it left, its tags, when it left (--json too);
 - `hatbox library fix DB --forget-left [PATH ...]` drops them: those under each PATH (a file or a folder when it left;
   every PATH must name some, or nothing is dropped), or, without PATH, all of them after a question (``--yes``);
@@ -24,13 +26,12 @@ from typing import Any
 from hatbox.errors import HatboxError
 from hatbox.text import count_words, display_name, escape_unsafe, when_words
 
-JSON_KEY = "#kept_left"   # in the tag counts' JSON: no tag can start with "#" (export.manifest.tag_problem)
 LEFT_HELP = ("list the files that left the library keeping your tags (they come back with their sound): the path "
              "when it left, its tags, when it left; latest first")
 FORGET_HELP = ("drop your kept tags of files that left the library (hatbox library query DB --left lists them): "
-               "those of each PATH (a file or a folder when it left, absolute or relative to the library folder), "
-               "or every one (asked first; --yes)")
-YES_HELP = "with --forget-left and no PATH: drop them all without asking"
+               "those of each PATH (a file or a folder when it left: absolute, or relative to the working folder "
+               "inside the library, else to the library folder), or every one (asked first; --yes)")
+YES_HELP = "with --forget-left: drop them all without asking (no PATH, or PATHs that name every one)"
 
 
 class NothingDropped(HatboxError):
@@ -87,13 +88,6 @@ def say_summary_note(db: str) -> None:
         print(line, file=sys.stderr)
 
 
-def json_counts(db: str, counts: dict[str, int]) -> dict[str, int]:
-    """The tag counts' JSON: ``counts`` as before, and :data:`JSON_KEY` when files that left keep tags."""
-    from device.library.kept import count_left
-    n = count_left(db)
-    return {**counts, JSON_KEY: n} if n else counts
-
-
 # ------------------------------------------------------------------------------------------ query DB --left
 def left_row(k: Any) -> dict[str, Any]:
     """A kept entry (device.library.kept.Kept) for --json: path when it left, tags, when it left (local
@@ -132,26 +126,39 @@ def print_left(db: str, as_json: bool, k: int | None) -> None:
 
 # ------------------------------------------------------------------------------------------ fix --forget-left
 def forget_left(args: argparse.Namespace) -> int:
-    """`library fix DB --forget-left [PATH ...]` (:mod:`hatbox.library_kept`)."""
+    """`library fix DB --forget-left [PATH ...]` (:mod:`hatbox.library_kept`): PATHs that name every kept file
+    are asked about as no PATH is (p48 review: ``cd LIB/kicks; --forget-left .`` dropped them all unasked)."""
     if args.file is not None or args.tags or args.clear:
         raise HatboxError("--forget-left takes the paths of files that left, not FILE TAGS or --clear",
                           hint="hatbox library fix DB --forget-left [PATH ...]; a file of the library: hatbox "
                                "library fix DB FILE TAG")
+    if any(not p.strip() for p in args.forget_left):
+        raise NothingDropped("--forget-left was given an empty PATH, which names no file: nothing was dropped",
+                             hint="give the path a file or folder had when it left (hatbox library query "
+                                  f"{shlex.quote(_shown(args.db))} --left lists them); no PATH at all: every one, "
+                                  "asked first")
     from device.library.kept import forget, matching
     every, found = matching(args.db, args.forget_left)
-    if args.forget_left:
-        chosen = _named(found, args.db)
-    elif not every:
+    if not every and not args.forget_left:
         print("no file that left the library keeps your tags: nothing to drop")
         return 0
-    elif not _ask_all(len(every), args.yes):
+    chosen = _named(found, args.db) if args.forget_left else every
+    if len(chosen) == len(every) and not _ask_all(len(every), args.yes, args.forget_left):
         return 0                                    # answered no: confirm() said "nothing was dropped"
-    else:
-        chosen = every
     gone = forget(args.db, chosen)
     print(f"dropped your tags of {count_words(gone, 'file')} that left the library: "
           f"{'it does' if gone == 1 else 'they do'} not come back with {'its' if gone == 1 else 'their'} sound")
     return 0
+
+
+def check_yes(args: argparse.Namespace) -> None:
+    """`library fix DB FILE TAGS --yes` (or ``--clear FILE --yes``): refused, nothing changed; --yes answers
+    only --forget-left's question (as push-library refuses --yes without --replace)."""
+    if args.yes and args.forget_left is None:
+        raise HatboxError("--yes goes with --forget-left (drop your kept tags of files that left the library "
+                          "without asking); nothing was changed",
+                          hint="hatbox library fix DB FILE TAG gives a file your tags (it asks nothing); hatbox "
+                               "library fix DB --forget-left --yes drops every kept one")
 
 
 def _named(found: dict[str, list[Any]], db: str) -> list[Any]:
@@ -170,20 +177,25 @@ def _named(found: dict[str, list[Any]], db: str) -> list[Any]:
     return list(chosen.values())
 
 
-def _ask_all(count: int, yes: bool) -> bool:
-    """Before dropping all ``count`` kept entries: whether to (asked on a terminal unless ``yes``: False after an
-    answer that is not yes); NothingDropped when no one can answer (no terminal, or CI set; stdin closed)."""
+def _ask_all(count: int, yes: bool, paths: list[str] | None = None) -> bool:
+    """Before dropping all ``count`` kept entries (no PATH, or ``paths`` that name every one): whether to (asked on
+    a terminal unless ``yes``: False after an answer that is not yes); NothingDropped when no one can answer (no
+    terminal, or CI set; stdin closed)."""
     from hatbox.ask import can_ask
     if yes:
         return True
     what = f"your tags of {count_words(count, 'file')} that left the library"
+    named = " ".join(shlex.quote(_shown(p)) for p in paths or [])
+    how = f"--forget-left {named} names every one of {what} and" if named else "--forget-left without PATH"
     if not can_ask():
-        raise NothingDropped(f"nothing was dropped: --forget-left without PATH asks before dropping {what}, and there "
-                             "is no terminal to ask on (or CI is set)",
-                             hint="add --yes to drop them all without asking, or name them: --forget-left PATH")
+        raise NothingDropped(f"nothing was dropped: {how} asks before dropping "
+                             f"{'them all' if named else what}, and there is no terminal to ask on (or CI is set)",
+                             hint="add --yes to drop them all without asking, or name "
+                                  + ("fewer files" if named else "them: --forget-left PATH"))
     from hatbox.box_packs import confirm
+    ask = f"{named} names every one of {what}: drop them all?" if named else f"drop {what}?"
     try:
-        return confirm(f"drop {what}? They will not come back with their sound", "nothing was dropped",
+        return confirm(f"{ask} They will not come back with their sound", "nothing was dropped",
                        "pass --yes to drop them without asking")
     except HatboxError as exc:                      # stdin closed at the question
         raise NothingDropped(Exception.__str__(exc), hint=exc.hint) from None

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hatbox.box_client import asked, safe_text
+from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -34,15 +34,13 @@ def box_limits() -> Limits:
     return Limits()
 
 
-def limits_on(client: Any | None) -> Limits:
-    """The limits of the box ``client`` reaches on one library archive: those its ``GET /status`` publishes
-    (``library_limits``, a box set up with other limits than :func:`box_limits`), the defaults where it publishes
-    none (a box from before the forty-seventh stop, no answer: the box still says its own after the upload), or
-    with no ``client``."""
-    if client is None:
-        return box_limits()
-    status = asked(client, "/status")
-    return box_limits().with_published(status.get("library_limits") if status is not None else None)
+def limits_from(status: dict[str, Any] | None) -> Limits:
+    """The limits on one library archive of the box whose ``GET /status`` answer is ``status`` (read once by
+    `push-library`): those it publishes (``library_limits``, a box set up with other limits than
+    :func:`box_limits`), the defaults where it publishes none (a box from before the forty-seventh stop, or no
+    answer: the box still says its own after the upload)."""
+    given = status.get("library_limits") if isinstance(status, dict) else None
+    return box_limits().with_published(given)
 
 
 # `push-library --help`'s words on the limits: written out, as building the parser must not load
@@ -145,7 +143,7 @@ def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str],
     """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave`` and the files
     over the box's per-file limit left out), and what is left out (path inside -> why); HatboxError (nothing packed
     or sent) when it is over the box's limits on one library (:func:`check_folder`): ``limits``, the box's own
-    (:func:`limits_on`), else its defaults."""
+    (:func:`limits_from`), else its defaults."""
     from device.library.folder_tar import census
     limits = limits or box_limits()
     seen = census(src, limits.max_file_bytes, frozenset(leave))

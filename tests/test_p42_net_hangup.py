@@ -25,7 +25,7 @@ class Box:
     def __enter__(self): return self
     def __exit__(self, *a): return False
 m._client, m.target = (lambda *a, **k: Box()), (lambda args: ("http://box", "t", None))
-m._check_limit = m.library_there = m.limits_on = lambda *a, **k: None   # p47: limits_on, the box's limits
+m._check_limit = m.library_there = lambda *a, **k: None
 m._box_status = lambda *a, **k: {}      # p48: push-library reads the box's GET /status once
 def stall(*a, **k):
     print("ready", flush=True)

@@ -145,31 +145,42 @@ def drop(con: sqlite3.Connection, chosen: list[Kept]) -> int:
 
 def under(rows: list[Kept], rel: str) -> list[Kept]:
     """Those of ``rows`` whose path when it left is ``rel`` (relative to the library folder, either Unicode form)
-    or lies under the folder ``rel``; every one for the library folder itself (``.``)."""
-    if rel in (".", ""):
+    or lies under the folder ``rel``; every one for the library folder itself (``.``); none for "" (no path)."""
+    if not rel.strip():
+        return []
+    if rel == ".":
         return list(rows)
     want = nfc(rel.rstrip("/"))
     return [k for k in rows if nfc(k.path) == want or nfc(k.path).startswith(want + "/")]
 
 
 def _typed_forms(root: Path, typed: str) -> list[str]:
-    """The paths in the library a typed path may stand for, the likelier first: as `hatbox library fix FILE`
-    takes it (absolute, or relative to the library folder: device.library.open_db._relative), then, for a relative
-    path, as seen from the working folder when that lies inside the library (the file left: nothing is there)."""
+    """The paths in the library a typed path may stand for, the likelier first.  A relative path typed while the
+    working folder lies inside the library is first read from the working folder, as a shell user means it (``.``
+    in ``kicks/`` is ``kicks``, not the whole library), then as `hatbox library fix FILE` takes it (relative to the
+    library folder: device.library.open_db._relative); from outside the library the other way round (the file
+    left: nothing is there to find).  An absolute path has one reading."""
     from device.library.open_db import _relative
     forms = [_relative(root, Path(typed))]
-    if not Path(typed).is_absolute():
-        here = Path(os.path.abspath(typed))
-        for base in (root, root.resolve()):
-            if here.is_relative_to(base) and here.relative_to(base).as_posix() not in forms:
-                forms.append(here.relative_to(base).as_posix())
+    here = None if Path(typed).is_absolute() else _in_library(root, Path(os.path.abspath(typed)))
+    if here is not None and here not in forms:
+        inside = _in_library(root, Path(os.path.abspath("."))) is not None
+        forms = [here, *forms] if inside else [*forms, here]
     return forms
+
+
+def _in_library(root: Path, path: Path) -> str | None:
+    """``path`` (absolute) relative to the library ``root`` (or the folder it links to); None when outside."""
+    for base in (root, root.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return None
 
 
 def matching(db_path: str | Path, typed: list[str]) -> tuple[list[Kept], dict[str, list[Kept]]]:
     """Every file that left keeping the producer's tags in the database ``db_path``, and for each path of
-    ``typed`` (a file or folder when it left, absolute or relative to the library folder) those it names ([] for
-    one that names none)."""
+    ``typed`` (a file or folder when it left, absolute, or relative: :func:`_typed_forms`) those it names ([] for
+    one that names none, and for an empty path: it names nothing)."""
     from device.library.open_db import _open
     con, root = _open(db_path)
     try:
@@ -178,7 +189,8 @@ def matching(db_path: str | Path, typed: list[str]) -> tuple[list[Kept], dict[st
         con.close()
     found = {}
     for text in typed:
-        found[text] = next((hit for form in _typed_forms(root, text) if (hit := under(rows, form))), [])
+        forms = _typed_forms(root, text) if text.strip() else []
+        found[text] = next((hit for form in forms if (hit := under(rows, form))), [])
     return rows, found
 
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
 import soundfile as sf
@@ -84,14 +83,12 @@ def test_a_box_with_a_higher_file_limit_takes_a_folder_over_the_defaults(tmp_pat
 
 
 def test_a_box_that_publishes_no_limits_is_checked_against_the_defaults(tmp_path) -> None:
-    """An older box: its status has no library_limits (a dropped answer the same): the defaults, as before."""
-    def older(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"name": "old", "limits": {"max_library_bytes": 4 << 30}})
-    with httpx.Client(base_url="http://box", transport=httpx.MockTransport(older)) as c:
-        assert library_limits.limits_on(c) == Limits()
-    with httpx.Client(base_url="http://box", transport=httpx.MockTransport(lambda r: httpx.Response(404))) as c:
-        assert library_limits.limits_on(c) == Limits()
-    assert library_limits.limits_on(None) == Limits()
+    """An older box: its status has no library_limits (a dropped answer the same): the defaults, as before; a box
+    that publishes them: its own (p48: limits_from, push-library's one GET /status answer)."""
+    assert library_limits.limits_from({"name": "old", "limits": {"max_library_bytes": 4 << 30}}) == Limits()
+    assert library_limits.limits_from(None) == Limits()
+    assert library_limits.limits_from({"library_limits": {"max_files": 12}}) == Limits(max_files=12)
+    assert not hasattr(library_limits, "limits_on")          # p48 review: unused in production, gone
 
 
 def test_the_archive_look_reads_with_the_boxs_limits(tmp_path) -> None:

@@ -45,7 +45,7 @@ def test_a_path_and_a_folder_drop_what_they_name(left, library_dir, capsys, monk
     assert "dropped your tags of 1 file that left the library" in capsys.readouterr().out
     assert _kept(left) == [("kicks/k1.wav", "sub"), ("kicks/k2.flac", "boom")]
     monkeypatch.chdir(library_dir.parent)                      # relative to the library folder, a trailing slash
-    assert main(["library", "fix", str(left), "--forget-left", "kicks/"]) == 0
+    assert main(["library", "fix", str(left), "--forget-left", "kicks/", "--yes"]) == 0    # every one left: --yes
     assert "dropped your tags of 2 files that left the library" in capsys.readouterr().out
     assert _kept(left) == []
     assert library.corrected_tags(left, library_dir / "kicks" / "k3.aiff") == ["tom"]   # in the library: untouched

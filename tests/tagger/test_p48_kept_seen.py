@@ -1,9 +1,9 @@
 """Forty-eighth stop (F1): the producer sees the corrections kept for files that left the library.
 
 Since the forty-seventh stop `hatbox tag` keeps them by the files' bytes (device.library.kept), but nothing said so:
-`library query DB` counted none, `library export` left them out without a word.  Now the summary says how many (a
-"#kept_left" key in its JSON), `library query DB --left` lists them, and `library export` says on stderr how many
-are not in the CSV."""
+`library query DB` counted none, `library export` left them out without a word.  Now the summary says how many (on
+stderr; its JSON keeps every key a tag), `library query DB --left` lists them, latest first, and `library export`
+says on stderr how many are not in the CSV."""
 from __future__ import annotations
 
 import json
@@ -43,8 +43,10 @@ def test_the_summary_says_how_many_are_kept_and_nothing_when_none(library_dir, s
     assert (f"note: 1 file that left the library keeps your tags (they come back with its sound; hatbox library "
             f"query {db} --left lists them, hatbox library fix {db} --forget-left drops them)") in err, err
     assert main(["library", "query", str(db), "--json"]) == 0
-    now = json.loads(capsys.readouterr().out)
-    assert now == {**{t: n for t, n in before.items() if t != "snare808"}, "#kept_left": 1}, now
+    out, err = capsys.readouterr()
+    now = json.loads(out)
+    assert now == {t: n for t, n in before.items() if t != "snare808"}, now     # p48 review: no "#kept_left" key
+    assert "note: 1 file that left the library keeps your tags" in err, err      # said on stderr, as in text
 
 
 def test_left_lists_path_tags_and_when_it_left_as_text_and_json(library_dir, small_pack, tmp_path, capsys,
@@ -52,7 +54,8 @@ def test_left_lists_path_tags_and_when_it_left_as_text_and_json(library_dir, sma
     db = tmp_path / "lib.db"
     start = time.time()
     _away(library_dir, tmp_path, small_pack, db, {"kicks/k1.wav": ["sub", "boom"], "hats/h1.wav": ["crack"],
-                                                  "kicks/k3.aiff": ["tom"]}, ["kicks/k1.wav", "hats/h1.wav"])
+                                                  "kicks/k3.aiff": ["tom"]}, ["hats/h1.wav"])
+    _away(library_dir, tmp_path, small_pack, db, {}, ["kicks/k1.wav"])     # left later: listed first
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)     # the heading and the cut line, as on a terminal
     assert main(["library", "query", str(db), "--left"]) == 0
     out = capsys.readouterr().out
@@ -60,18 +63,19 @@ def test_left_lists_path_tags_and_when_it_left_as_text_and_json(library_dir, sma
     later = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time()))
     assert "left the library, keeping your tags (2;" in out, out
     rows = [line for line in out.splitlines() if line.startswith("  ")]
-    assert sorted(r.split("  ", 2)[2] for r in rows) == ["hats/h1.wav: crack", "kicks/k1.wav: boom, sub"], out
+    assert [r.split("  ", 2)[2] for r in rows] == ["kicks/k1.wav: boom, sub", "hats/h1.wav: crack"], out
     assert all(r.split("  ")[1] in (when, later) for r in rows), rows
     assert "kicks/k3.aiff" not in out                            # still in the library: not kept
     assert main(["library", "query", str(db), "--left", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert sorted((r["path"], r["tags"]) for r in listed) == [("hats/h1.wav", ["crack"]),
-                                                              ("kicks/k1.wav", ["boom", "sub"])], listed
+    assert [(r["path"], r["tags"]) for r in listed] == [("kicks/k1.wav", ["boom", "sub"]),
+                                                        ("hats/h1.wav", ["crack"])], listed
+    assert listed[0]["left_s"] > listed[1]["left_s"], listed       # latest first
     assert all(set(r) == {"path", "tags", "left", "left_s"} and r["left"] in (when, later)
                and start - 1 <= r["left_s"] <= time.time() + 1 for r in listed), listed
     assert main(["library", "query", str(db), "--left", "-k", "1"]) == 0
     out = capsys.readouterr().out
-    assert len([line for line in out.splitlines() if line.startswith("  ")]) == 1
+    assert [line for line in out.splitlines() if line.startswith("  ")] == rows[:1]
     assert "... the first 1 of 2: -k 2 lists them all" in out, out
 
 
