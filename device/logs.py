@@ -14,6 +14,17 @@ tail from a laptop).
 
 A line already printed on the terminal is logged with ``extra={PRINTED: True}``: the file keeps it, the
 terminal does not get it twice.
+
+No flood rotates away the record of who changed what (forty-eighth stop's QA: 9,800 identical accept-error
+tracebacks in 90 s filled box.log and its four older files):
+
+- Repeats (:class:`Repeats`, on each handler, every logger): a line said again (same logger, level, text and
+  exception) within :data:`REPEAT_WINDOW_S` of its first is counted, not written; when that window ends one line
+  says how many: "... (and 9,812 more like it in the last 60 s)".  Distinct lines, and the first of each, are
+  written as ever.
+- Who changed what (:func:`is_change`: the API's "pack ... installed by 'studio'", "library ... uploaded by ...",
+  "DELETE ... by ...", "paired ..." lines) is never collapsed, and also goes to ``STORE/logs/changes.log``
+  (:data:`CHANGES_MAX_BYTES`, one older file), which box.log's rotation does not touch.
 """
 from __future__ import annotations
 
@@ -23,8 +34,11 @@ import logging.handlers
 import re
 import sys
 import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 LOG_DIR = "logs"                  # under the store; an engine bug's traceback file goes there too
 LOG_FILE = "box.log"
@@ -35,11 +49,21 @@ TERMINAL_FORMAT = "%(name)s: %(levelname)s: %(message)s"
 TRACEBACK = "\nTraceback (most recent call last):"
 PRINTED = "hatbox_printed"        # a record's extra flag: its text was printed on the terminal already
 FORWARD_JOIN_S = 2.0              # how long the engine's records may take to reach the log once it has ended
+REPEAT_WINDOW_S = 60.0            # a line said again within this long of its first is counted, not written
+REPEAT_KEYS = 512                 # distinct lines remembered at once (the oldest is forgotten first)
+CHANGES_FILE = "changes.log"      # who changed what, beside box.log and apart from its rotation
+CHANGES_MAX_BYTES = 256_000       # per file (bytes); one older file, changes.log.1
+_CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
 
 
 def log_path(store: str | Path) -> Path:
     """Where the box's log of ``store`` is: ``STORE/logs/box.log`` (the older files: ``box.log.1`` ...)."""
     return Path(store) / LOG_DIR / LOG_FILE
+
+
+def changes_path(store: str | Path) -> Path:
+    """Where the box keeps who changed what (``STORE/logs/changes.log``; the older file: ``changes.log.1``)."""
+    return Path(store) / LOG_DIR / CHANGES_FILE
 
 
 def log_files(store: str | Path) -> list[Path]:
@@ -78,6 +102,150 @@ def tail(store: str | Path, lines: int) -> list[str]:
     return kept
 
 
+# ------------------------------------------------------------------------------------- repeats, who changed what
+def is_change(record: logging.LogRecord) -> bool:
+    """Whether ``record`` says who changed what on the box (the API's info lines naming a paired device)."""
+    return record.name == "hatbox.api" and record.levelno == logging.INFO and bool(_CHANGE.search(_text(record)))
+
+
+def _text(record: logging.LogRecord) -> str:
+    """``record``'s message (its raw text when its arguments do not fit it)."""
+    try:
+        return record.getMessage()
+    except Exception:  # noqa: BLE001 - a bad format is logging's to report, not ours
+        return str(record.msg)
+
+
+def _key(record: logging.LogRecord) -> tuple[str, int, str, str]:
+    """What makes two records "the same line": logger, level, text and exception (type and words)."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return record.name, record.levelno, _text(record), f"{type(exc).__name__}: {exc}" if exc else ""
+
+
+@dataclass
+class _Seen:
+    start: float                  # monotonic seconds: when the line was first written in this window
+    first: logging.LogRecord
+    count: int = 0                # the same line since, not written
+
+
+class Repeats:
+    """A handler's memory of the lines it wrote in the last :data:`REPEAT_WINDOW_S` (module docstring):
+    :meth:`admit` says whether a record is written; a line held back is counted, and its count is handed to
+    ``emit`` as one record once its window ends (a timer thread lives while a count waits; :meth:`close` hands on
+    what waits and stops it)."""
+
+    def __init__(self, emit: Callable[[logging.LogRecord], Any], window: float = REPEAT_WINDOW_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.emit, self.window, self.clock = emit, window, clock
+        self.seen: OrderedDict[tuple[str, int, str, str], _Seen] = OrderedDict()   # oldest window first
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def admit(self, record: logging.LogRecord) -> bool:
+        """Whether ``record`` is written (True: a line not said in the window, or a change); else counted."""
+        if is_change(record):
+            return True
+        now, key = self.clock(), _key(record)
+        with self.lock:
+            done = self._ended(now)
+            seen = self.seen.get(key)
+            if seen is None:
+                self.seen[key] = _Seen(now, record)
+                done += self._forget_oldest()
+            else:
+                seen.count += 1
+                self._arm(seen.start + self.window - now)
+        self._say(done, now)
+        return seen is None
+
+    def flush(self) -> None:
+        """Hand on the counts of the windows that have ended (the timer's work)."""
+        now = self.clock()
+        with self.lock:
+            self.timer = None
+            done = self._ended(now)
+            waiting = next((s for s in self.seen.values() if s.count), None)
+            if waiting is not None:
+                self._arm(waiting.start + self.window - now)
+        self._say(done, now)
+
+    def close(self) -> None:
+        """Hand on every count, ended or not, and stop the timer."""
+        with self.lock:
+            timer, self.timer = self.timer, None
+            done, self.seen = [s for s in self.seen.values() if s.count], OrderedDict()
+        if timer is not None:
+            timer.cancel()
+            if timer is not threading.current_thread():
+                timer.join(1.0)
+        self._say(done, self.clock())
+
+    def _ended(self, now: float) -> list[_Seen]:
+        """Forget the windows that ended by ``now`` (the oldest are first); those with a count."""
+        done = []
+        while self.seen:
+            key, seen = next(iter(self.seen.items()))
+            if seen.start + self.window > now:
+                break
+            del self.seen[key]
+            if seen.count:
+                done.append(seen)
+        return done
+
+    def _forget_oldest(self) -> list[_Seen]:
+        """Past :data:`REPEAT_KEYS` lines, forget the oldest; those with a count."""
+        done = []
+        while len(self.seen) > REPEAT_KEYS:
+            _key_, seen = self.seen.popitem(last=False)
+            if seen.count:
+                done.append(seen)
+        return done
+
+    def _arm(self, delay: float) -> None:
+        """A timer that hands on the counts ``delay`` s from now, unless one runs already (lock held)."""
+        if self.timer is None:
+            self.timer = threading.Timer(max(0.0, delay), self.flush)
+            self.timer.name, self.timer.daemon = "hatbox-log-repeats", True
+            self.timer.start()
+
+    def _say(self, done: list[_Seen], now: float) -> None:
+        for seen in done:
+            self.emit(repeated(seen.first, seen.count, min(self.window, now - seen.start)))
+
+
+def repeated(first: logging.LogRecord, count: int, seconds: float) -> logging.LogRecord:
+    """The record saying ``first`` was said ``count`` more times in ``seconds``: its first line, "(and 9,812 more
+    like it in the last 60 s)", its logger and level, no traceback, the time now."""
+    line = _text(first).split("\n", 1)[0]
+    said = f"{line} (and {count:,} more like it in the last {max(1, round(seconds))} s)"
+    record = logging.makeLogRecord({**first.__dict__, "msg": said, "args": None, "exc_info": None,
+                                    "exc_text": None, "stack_info": None})
+    record.created = time.time()
+    record.msecs = (record.created % 1) * 1000
+    return record
+
+
+class _Collapsing(logging.Handler):
+    """A handler that writes a line said again within :data:`REPEAT_WINDOW_S` once, then its count
+    (:class:`Repeats`); :meth:`collapse` in the subclass's ``__init__`` sets it up."""
+
+    repeats: Repeats
+
+    def collapse(self) -> None:
+        self.repeats = Repeats(self._handle_now)
+
+    def _handle_now(self, record: logging.LogRecord) -> Any:
+        return super().handle(record)
+
+    def handle(self, record: logging.LogRecord) -> Any:
+        return self.repeats.admit(record) and super().handle(record)
+
+    def close(self) -> None:
+        self.repeats.close()                # the counts that wait are written first
+        super().close()
+
+
 class _Brief(logging.Formatter):
     """A record for the terminal: no traceback (the file keeps it) while ``brief``; the line says where it is."""
 
@@ -96,12 +264,13 @@ class _Brief(logging.Formatter):
         return cut
 
 
-class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
+class _Terminal(_Collapsing, logging.StreamHandler):  # type: ignore[type-arg]
     """stderr as it is when a record comes (a test's capture too), leaving out records printed already;
-    tracebacks only once the file is off (:class:`_Brief`)."""
+    tracebacks only once the file is off (:class:`_Brief`); repeats collapsed."""
 
     def __init__(self, level: int) -> None:
         logging.Handler.__init__(self, level)
+        self.collapse()
         self.brief = _Brief()
         self.setFormatter(self.brief)
         self.addFilter(lambda record: not getattr(record, PRINTED, False))
@@ -111,13 +280,15 @@ class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
         return sys.stderr
 
 
-class _BoxFile(logging.handlers.RotatingFileHandler):
-    """box.log; a write (or a rotation) that fails turns it off for good: :meth:`failed` is told once (with the
-    record that could not be written) and the box goes on."""
+class _BoxFile(_Collapsing, logging.handlers.RotatingFileHandler):
+    """box.log, repeats collapsed; a write (or a rotation) that fails turns it off for good: :meth:`failed` is told
+    once (with the record that could not be written) and the box goes on."""
 
     def __init__(self, path: Path, failed: Any) -> None:
-        super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        logging.handlers.RotatingFileHandler.__init__(self, path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                                      encoding="utf-8")
         self.setFormatter(logging.Formatter(FILE_FORMAT))
+        self.collapse()
         self.on_failure = failed
         self.off = False
 
@@ -132,8 +303,32 @@ class _BoxFile(logging.handlers.RotatingFileHandler):
             return
         self.off = True
         with contextlib.suppress(OSError):
-            self.close()
+            logging.handlers.RotatingFileHandler.close(self)        # the file only: the counts go nowhere now
         self.on_failure(exc, record)
+
+
+class _ChangesFile(logging.handlers.RotatingFileHandler):
+    """changes.log: who changed what (:func:`is_change`), every line, apart from box.log's rotation; a write that
+    fails turns it off quietly (box.log, said otherwise, still has the lines)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, maxBytes=CHANGES_MAX_BYTES, backupCount=1, encoding="utf-8")
+        self.setFormatter(logging.Formatter(FILE_FORMAT))
+        self.setLevel(logging.INFO)
+        self.addFilter(is_change)
+        self.off = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.off:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handleError(record)
+            return
+        self.off = True
+        with contextlib.suppress(OSError):
+            self.close()
 
 
 class BoxLog:
@@ -153,6 +348,8 @@ class BoxLog:
             self.handlers.append(_BoxFile(self.path, self._failed))
         except OSError as exc:
             self._failed(exc, None)
+        with contextlib.suppress(OSError):          # box.log keeps the lines too; its own trouble is said
+            self.handlers.append(_ChangesFile(changes_path(store)))
         self.root.setLevel(logging.INFO)
         for handler in self.handlers:
             self.root.addHandler(handler)

@@ -18,6 +18,9 @@ Things a service needs that a terminal gives for free, each a line of the unit:
   (hatbox.cli.stopped_code): 143 after systemd's own SIGTERM, 130 after SIGINT, 129 after SIGHUP; none is a
   failure (systemd counts only a death by those signals as a clean stop, not an exit with their codes).  Once the
   box runs, a stop ends it with 0.
+- ``LimitNOFILE``: systemd gives a service 1024 open files (soft) by default; a stranger's 1,100 idle connections
+  used them all and the box could open nothing more (forty-eighth stop's QA).  The API holds at most about 1,000
+  connections under this limit (device/api/conn_guard.py), leaving the rest to the store, audio and logs.
 - ``PYTHONUNBUFFERED``: the box's lines (its pairing code without a panel) reach the journal at once.
 """
 from __future__ import annotations
@@ -32,6 +35,7 @@ RESTART_S = 5              # seconds between a failure and the next start
 STOP_TIMEOUT_S = 20        # SIGTERM, then SIGKILL after this long (the box's clean stop takes about a second)
 RTPRIO = 95                # the audio thread asks for 70 (device.audio.server.EngineConfig.priority), helpers 10
 PROGRAM_REFUSED = "\"'\\$%"   # characters of a program's path a unit cannot say (exec_line)
+NOFILE = 16384             # open files: the API's connections (at most 1,000) and the box's own, with headroom
 STOPPED_EXITS = (129, 130, 143)   # hatbox.cli.stopped_code after SIGHUP, SIGINT, SIGTERM while starting: no failure
 
 
@@ -109,6 +113,7 @@ def unit_text(spec: ServiceSpec) -> str:
         f"TimeoutStopSec={STOP_TIMEOUT_S}",
         f"LimitRTPRIO={RTPRIO}",
         "LimitMEMLOCK=infinity",
+        f"LimitNOFILE={NOFILE}",
         "",
         "[Install]",
         "WantedBy=multi-user.target",

@@ -27,15 +27,19 @@ log = logging.getLogger("hatbox.api")
 def uvicorn_config(app: Any, host: str, port: int, certfile: str | Path | None = None,
                    keyfile: str | Path | None = None) -> Any:
     """A uvicorn Config; TLS when both a certificate and its key are given.  uvicorn logs through the root
-    logger (:func:`_uvicorn_to_root`)."""
+    logger (:func:`_uvicorn_to_root`).  Its connections are guarded against a flood (device/api/conn_guard.py: a
+    deadline for each request head, a cap below the open-file limit; ``config.http.guard``)."""
     import uvicorn
+
+    from device.api.conn_guard import BACKLOG, KEEP_ALIVE_S, guarded_protocol
 
     if bool(certfile) != bool(keyfile):
         from hatbox.errors import HatboxError
         raise HatboxError("TLS needs both a certificate and its private key (--cert and --key)")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, log_config=None,
                             ssl_certfile=str(certfile) if certfile else None,
-                            ssl_keyfile=str(keyfile) if keyfile else None, timeout_graceful_shutdown=2)
+                            ssl_keyfile=str(keyfile) if keyfile else None, timeout_graceful_shutdown=2,
+                            http=guarded_protocol(), timeout_keep_alive=KEEP_ALIVE_S, backlog=BACKLOG)
     _uvicorn_to_root()
     return config
 

@@ -1,0 +1,158 @@
+"""The box's HTTP connections against a stranger's flood (forty-eighth stop's QA): a deadline for each request head,
+and a cap on the connections held, so that no one on the studio's network locks the producer out by opening
+connections and saying nothing.
+
+uvicorn's h11 protocol (device/api/server.py serves with it: httptools is not installed) has a keep-alive timeout
+only *after* a response: a connection that sends nothing, or sends its request head a byte at a time and never ends
+it, is held for ever (any data cancels the keep-alive timer, even after a response).  :class:`GuardedH11` adds:
+
+- **a head deadline** (:data:`HEAD_TIMEOUT_S`): from the moment a connection is made, and again from the end of
+  each response, its next request head must be complete within that time, or the connection is closed.  Once a
+  head is complete the deadline is off: a 4 GiB library upload whose body streams for minutes is never cut.
+- **a cap** (:func:`connection_cap`, below the process's open-file limit): when a new connection would pass it,
+  the connection that has waited longest for a request head is closed to make room (a flood's idle connections go
+  first; a paired laptop's connection sends its head within milliseconds of connecting, and a request being served
+  is never closed).  Only when every held connection is in the middle of a request is the new one answered 503.
+
+uvicorn's own ``limit_concurrency`` is not used: it still accepts (and so holds a file descriptor for) every
+connection, and answers 503 to every request while the count is over the cap, the producer's too.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEAD_TIMEOUT_S = 5.0       # a request head (or the first one after a response) must be complete within this
+KEEP_ALIVE_S = 5           # uvicorn's keep-alive timeout after a response (its default, said here on purpose)
+BACKLOG = 128              # listen backlog: also how many connections asyncio accepts in one go before any closes
+RESERVE_FDS = 256          # file descriptors kept for the box itself (store, audio, logs, taggers, sqlite)
+MAX_CONNECTIONS = 1000     # the cap when the open-file limit allows it
+MIN_CONNECTIONS = 32       # the cap however low the open-file limit is
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
+        b"content-length: 64\r\n\r\nthe box is busy: too many connections are open; try again shortly")
+log = logging.getLogger("hatbox.api")
+
+
+def open_file_limit() -> int:
+    """The process's soft limit on open files (RLIMIT_NOFILE); a large number when it has none."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 1 << 20 if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def connection_cap(limit: int | None = None) -> int:
+    """How many connections the API holds at most under the open-file ``limit`` (default: this process's): what
+    is left after :data:`RESERVE_FDS` for the box and :data:`BACKLOG` accepted in one go, at most
+    :data:`MAX_CONNECTIONS`, at least :data:`MIN_CONNECTIONS` (1024 files: 640; systemd's LimitNOFILE=16384: 1000)."""
+    limit = open_file_limit() if limit is None else limit
+    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, limit - RESERVE_FDS - BACKLOG))
+
+
+@dataclass
+class ConnGuard:
+    """One server's connections: ``live`` (each open one), ``waiting`` (those waiting for a request head, the one
+    waiting longest first), the deadline ``head_s`` (seconds) and the ``cap``; counters of what it closed.  Used on
+    the server's event loop only (no lock)."""
+
+    head_s: float = HEAD_TIMEOUT_S
+    cap: int = field(default_factory=connection_cap)
+    live: set[Any] = field(default_factory=set)
+    waiting: "OrderedDict[Any, None]" = field(default_factory=OrderedDict)
+    timed_out: int = 0
+    evicted: int = 0
+    turned_away: int = 0
+
+    def admit(self, conn: Any) -> bool:
+        """Count ``conn`` in; when that passes the cap, close the connection waiting longest for its head (True),
+        or, none waiting, say no (False: the caller turns ``conn`` away)."""
+        self.live.add(conn)
+        if len(self.live) <= self.cap:
+            return True
+        if not self.waiting:
+            self.live.discard(conn)
+            self.turned_away += 1
+            log.warning("a connection was turned away (503): the box holds %d connections, its most, each in the "
+                        "middle of a request", self.cap)
+            return False
+        oldest = next(iter(self.waiting))
+        self.evicted += 1
+        log.warning("the box holds %d connections, its most: the one idle longest was closed to let a new one in "
+                    "(someone on the network opening connections and saying nothing?)", self.cap)
+        oldest.close_idle()
+        return True
+
+    def forget(self, conn: Any) -> None:
+        """``conn`` is closed or closing: no longer counted."""
+        self.live.discard(conn)
+        self.waiting.pop(conn, None)
+
+
+class GuardedH11(H11Protocol):
+    """uvicorn's h11 protocol with the head deadline and the cap of :class:`ConnGuard` (module docstring); a
+    subclass made by :func:`guarded_protocol` names the server's guard."""
+
+    guard: ConnGuard
+    _head_timer: asyncio.TimerHandle | None = None
+    _armed_cycle: Any = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if not self.guard.admit(self):
+            self.transport.write(BUSY)
+            self.transport.close()
+            return
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._head_done()
+        self.guard.forget(self)
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self._head_timer is not None and (self.cycle is not self._armed_cycle or self.transport.is_closing()
+                                             or self.transport.get_protocol() is not self):
+            self._head_done()               # a complete head: a new request cycle (or the connection is gone)
+
+    def on_response_complete(self) -> None:
+        if not self.transport.is_closing():
+            self._await_head()              # before uvicorn's: a pipelined request it handles now ends the wait
+        super().on_response_complete()
+
+    def _await_head(self) -> None:
+        """Start the deadline for the next request head (the connection counts as waiting)."""
+        self._head_done()
+        self._armed_cycle = self.cycle
+        self._head_timer = self.loop.call_later(self.guard.head_s, self._head_late)
+        self.guard.waiting[self] = None
+
+    def _head_done(self) -> None:
+        """The deadline is off (a head came, or the connection is gone)."""
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        self.guard.waiting.pop(self, None)
+
+    def _head_late(self) -> None:
+        """No complete request head within the deadline: the connection is closed."""
+        self._head_timer = None
+        self.guard.timed_out += 1
+        log.info("closed a connection that sent no complete request within %g s", self.guard.head_s)
+        self.close_idle()
+
+    def close_idle(self) -> None:
+        """Close this connection, which is waiting for a request head (no request of it is cut)."""
+        self._head_done()
+        self.guard.forget(self)
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def guarded_protocol(guard: ConnGuard | None = None) -> type[GuardedH11]:
+    """The protocol class for one server (uvicorn's Config ``http=``), with ``guard`` (default: a new one)."""
+    return type("GuardedH11", (GuardedH11,), {"guard": guard or ConnGuard()})
