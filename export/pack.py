@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ MODEL = "model.onnx"
 GOLDEN = "golden.npz"
 MAX_MEMBERS = 64
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024   # manifest.json: 2.5-3.5 KB for the factory packs; parsed whole into memory
+MAX_MANIFEST_DEPTH = 32                # arrays and objects within each other in manifest.json: 4-5 in the factory packs
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200.0                      # uncompressed / compressed, per member larger than RATIO_FROM
@@ -348,12 +350,42 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _parse_manifest(data: bytes) -> Manifest:
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)      # a JSON string, escapes and all
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(data: bytes) -> int:
+    """How deep arrays and objects lie within each other in the JSON text ``data`` (brackets inside strings not
+    counted), found without parsing it, so without recursion: ``b'{"a": [1, {"b": "[["}]}'`` -> 3.  Text that is not
+    JSON gives a number all the same (the parser says what is wrong with it)."""
+    marks = np.frombuffer(_JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKET), np.uint8)
+    steps = np.where((marks == ord("[")) | (marks == ord("{")), 1, -1).astype(np.int32)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def manifest_json(data: bytes) -> Any:
+    """manifest.json's bytes parsed, as untrusted input: PackError (check "manifest") for text that is not UTF-8
+    or not JSON, and for arrays and objects nested more than :data:`MAX_MANIFEST_DEPTH` deep, refused before the
+    parser (which recurses, and raised RecursionError on a stranger's manifest 100,000 levels deep: p48 QA) sees
+    them.  The one reader of a pack's manifest text (read_pack, the box's panel and knob routes, the laptop's
+    pack names)."""
+    opened = data.count(b"[") + data.count(b"{")            # at least the depth: most manifests end it here
+    depth = json_depth(data) if opened > MAX_MANIFEST_DEPTH else 0
+    if depth > MAX_MANIFEST_DEPTH:
+        raise PackError(f"manifest.json is nested too deeply ({depth} levels; a pack's manifest has a few)",
+                        check="manifest", hint="this pack was altered, or not made by hatbox: build it again, or "
+                                               "ask whoever gave it to you for one hatbox made")
     try:
-        raw = json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackError(f"manifest.json is not valid JSON ({exc})", check="manifest") from None
-    return Manifest.from_dict(raw)
+    except RecursionError:              # not expected under the depth limit: the same refusal, never a traceback
+        raise PackError("manifest.json is nested too deeply (a pack's manifest has a few levels)",
+                        check="manifest") from None
+
+
+def _parse_manifest(data: bytes) -> Manifest:
+    return Manifest.from_dict(manifest_json(data))
 
 
 def _verify_checksums(manifest: Manifest, members: dict[str, bytes]) -> None:

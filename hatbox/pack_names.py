@@ -85,15 +85,14 @@ def from_file(packs: list[dict[str, Any]], given: str) -> tuple[str, str] | None
 def _on_box_as(packs: list[dict[str, Any]], path: Any) -> tuple[str, bool]:
     """(the name of the pack of ``packs`` with the bytes of the file at ``path``, True), else (the name its manifest
     gives where one of the box's packs is called so, False); ("", False) for none."""
-    import json
-
     from device.store import file_sha256
-    from export.pack import manifest_bytes_of
+    from export.pack import manifest_bytes_of, manifest_json
     digest = file_sha256(path)
     same = next((p for p in packs if p.get("sha256") == digest and p.get("name")), None)
     if same is not None:
         return str(same["name"]), True
-    name = json.loads(manifest_bytes_of(path)).get("name")
+    found = manifest_json(manifest_bytes_of(path))         # a stranger's pack: nested too deeply is a PackError
+    name = found.get("name") if isinstance(found, dict) else None
     known = isinstance(name, str) and any(folded(p.get("name", "")) == folded(name) for p in packs)
     return (str(name), False) if known else ("", False)
 
