@@ -27,7 +27,7 @@ from hatbox.library_push import before_sending, held_push, json_answer, library_
     remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
     same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
-from hatbox.library_replace import REPLACE_HELP, check_before, kept_if_not_sent, raise_failed, replace_older
+from hatbox.library_replace import REPLACE_HELP, Replacement
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -46,10 +46,8 @@ def push_library(args: argparse.Namespace) -> int:
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = library_archive.name_for(src, args.name)      # before a byte is packed or sent
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
-    if args.yes and not args.replace:
-        raise HatboxError("--yes goes with --replace (delete your older libraries of the name even where they hold "
-                          "corrections made on the box)", hint="hatbox push-library FOLDER --replace --yes")
-    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json) as pushed:
+    replace = Replacement(args, name, src, fixes)     # --replace's steps: none without it (--yes alone: refused)
+    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json, replace.done) as pushed:
         status = _box_status(c)          # read once (p47 leftover: twice): the box's limits, before a byte is packed
         limits = limits_from(status)
         seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
@@ -61,7 +59,7 @@ def push_library(args: argparse.Namespace) -> int:
             for line in left_out_said(src, mark):    # what the push that packed it left out, said again (p47 review)
                 print(line)
             pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args, replace=pushed.replace)
+            return held_push(c, there, src, fixes, args, replace=replace)
         archive, skipped = library_archive.as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
             _check_limit(c, archive, "max_library_bytes", status=status)
@@ -84,16 +82,14 @@ def push_library(args: argparse.Namespace) -> int:
         there = None if args.again else library_there(c, archive, look.audio, digest)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args, said, replace=pushed.replace)
-        if args.replace:            # corrections made on the box that the old library would take: before a byte
-            check_before(c, name, src, fixes, args.yes, args.name is not None)
-        with kept_if_not_sent(args.replace, name):
+            return held_push(c, there, src, fixes, args, said, replace=replace)
+        with replace.sending(c):    # first: corrections on the box the old library would take; then the upload
             body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
                           args.quiet, listing="hatbox box-library",
                           shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
         pushed.lid, pushed.sent_before = body["id"], bool(body.get("sent_before"))
         if pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
-            return held_push(c, body, src, fixes, args, said, sent=True, replace=pushed.replace)
+            return held_push(c, body, src, fixes, args, said, sent=True, replace=replace)
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body, said, args.wait)
             say_no_fixes(src, fixes, args.no_fixes)
@@ -104,11 +100,10 @@ def push_library(args: argparse.Namespace) -> int:
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
-            if args.replace:        # the new library accepted (and its corrections sent): the older ones go
-                replace_older(c, body, src, fixes, args.yes, args.name is not None, pushed.replace)
+            replace.after(c, body)  # the new library accepted (and its corrections sent): the older ones go
             if args.wait:           # as box-library ID --wait: untagged (no tagger active) fails the command
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
-        raise_failed(pushed.replace)
+        replace.end()
     return 0
 
 

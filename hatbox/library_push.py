@@ -256,22 +256,23 @@ class Pushed:
     """What `push-library --json` prints at its end: the library the push left on the box (None: none yet); what
     --replace deleted and left (hatbox.library_replace.Replaced: lists of None without --replace)."""
 
-    def __init__(self) -> None:
+    def __init__(self, replace: Any = None) -> None:
         from hatbox.library_replace import Replaced
         self.lid: str | None = None
         self.sent_before = False
-        self.replace = Replaced()
+        self.replace = replace if replace is not None else Replaced()
 
 
 @contextmanager
-def json_answer(client: Any, on: bool) -> Iterator[Pushed]:
+def json_answer(client: Any, on: bool, replace: Any = None) -> Iterator[Pushed]:
     """`push-library --json`: the command's lines go to stderr, and at its end, also when it fails after the box
     kept the library (a --wait with no tagger active), stdout gets one JSON object: ``{"id", "name", "files",
     "state", "sent_before", "same_name"}`` (files: accepted; sent_before: the box held these files already, nothing
     new kept; same_name: the ids of the box's other libraries of its name, oldest first), from the box's listing
     then (:func:`pushed_record`); with --replace also ``replaced`` and ``left`` (the ids it deleted, and those of the
-    other libraries of the name it left: another laptop's, or one it could not delete).  Off: nothing changes."""
-    pushed = Pushed()
+    other libraries of the name it left: another laptop's, or one it could not delete; ``replace``: the
+    hatbox.library_replace.Replaced the push fills).  Off: nothing changes."""
+    pushed = Pushed(replace)
     if not on:
         yield pushed
         return
@@ -303,16 +304,18 @@ def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:
 def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None, args: Any,
               said: frozenset[str] = frozenset(), sent: bool = False, replace: Any = None) -> int:
     """`push-library` of files the box holds already as library ``lib``: said (:func:`already_there`), the laptop's
-    corrections sent to it; with ``--wait``, as `box-library ID --wait` does: its tagging followed to its end, and a
-    library left untagged (no tagger active) or cancelled fails the command (exit 2: the tags waited for are not
-    there).  With --replace nothing is deleted, said (``replace``: what --json reports of it)."""
+    corrections sent to it; with --replace (``replace``: hatbox.library_replace.Replacement), ``lib`` replaces this
+    laptop's older libraries of its name (p48 review: a push whose answer was lost, sent again, kept them all, exit
+    0); with ``--wait``, as `box-library ID --wait` does: its tagging followed to its end, and a library left
+    untagged (no tagger active) or cancelled fails the command (exit 2: the tags waited for are not there)."""
     from urllib.parse import quote
 
     from hatbox.cmd_box_library import _follow_to_end
-    from hatbox.library_replace import nothing_deleted
     already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent)
-    if getattr(args, "replace", False) and replace is not None:
-        nothing_deleted(client, lib, replace)
+    if replace is not None:
+        replace.held(client, lib)
     if args.wait:
         _follow_to_end(client, quote(str(lib["id"]), safe=""), args.quiet, str(lib.get("name") or ""))
+    if replace is not None:
+        replace.end()
     return 0

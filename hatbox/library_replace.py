@@ -17,7 +17,9 @@ them, says whose, and names `box-library OLD --export-fixes` and `push-library -
 After the upload's answer (the library unpacked and checked: accepted), :func:`replace_older` deletes this laptop's
 older libraries of the name (``uploaded_by_you``, hatbox.library_owners' rule); another laptop's, or one uploaded
 before the box kept who, is left and said so.  A library being tagged has its tagging stopped by the deletion (as
-`box-library ID --delete`).  An upload that fails or is interrupted deletes nothing (:func:`kept_if_not_sent`).
+`box-library ID --delete`).  An upload that fails or is interrupted deletes nothing (:meth:`Replacement.sending`);
+files the box holds already (a push whose answer was lost, sent again) replace them all the same
+(:func:`held_replace`).  :class:`Replacement` is the one object `push-library` holds for all of it.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from hatbox.box_client import _call, asked, safe_text
+from hatbox.box_client import VERSION_HINT, BoxRefused, _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -82,13 +84,31 @@ def _tags_key(tags: Any) -> tuple[str, ...]:
 
 
 def lost_fixes(client: Any, lib: dict[str, Any], carried: set[tuple[str, tuple[str, ...]]]) -> list[dict[str, Any]]:
-    """The corrections on the box of library ``lib`` (GET /libraries/{id}/fixes: also those of files not tagged yet)
-    that deleting it would lose: all but those in ``carried`` (:func:`sent_again`).  [] when the box lists none (a
-    library with no tag database and no correction waiting answers 409: it holds none)."""
-    from urllib.parse import quote
-    fixes = asked(client, f"/libraries/{quote(str(lib.get('id')), safe='')}/fixes", expect=list) or []
-    return [f for f in fixes if isinstance(f, dict)
+    """The corrections on the box of library ``lib`` (:func:`box_fixes`) that deleting it would lose: all but those
+    in ``carried`` (:func:`sent_again`).  HatboxError when the box does not say which it holds."""
+    return [f for f in box_fixes(client, lib) if isinstance(f, dict)
             and (str(f.get("path")), _tags_key(f.get("tags"))) not in carried]
+
+
+def box_fixes(client: Any, lib: dict[str, Any]) -> list[Any]:
+    """The corrections on the box of library ``lib`` (GET /libraries/{id}/fixes: also those of files not tagged
+    yet); [] where it holds none: a library with no tag database and no correction waiting (409 "not tagged"), or
+    one gone meanwhile (404: its deletion says so).  Any other failure (p48 review: a locked tag database's 500, a
+    409 "library damaged", no answer) raises: corrections not read are not known to be none."""
+    from urllib.parse import quote
+    try:
+        return _call(client, "GET", f"/libraries/{quote(str(lib.get('id')), safe='')}/fixes", expect=list)
+    except BoxRefused as exc:
+        if (exc.status == 409 and exc.error == "not tagged") or (exc.status == 404 and exc.hint != VERSION_HINT):
+            return []
+        raise
+
+
+def unread_words(lib: dict[str, Any], exc: HatboxError) -> str:
+    """Why --replace leaves library ``lib`` (yours) whose corrections made on the box it could not read (``exc``)."""
+    return (f"the corrections made on the box of library {safe_text(str(lib.get('id')))} "
+            f"('{safe_text(str(lib.get('name')))}', yours) could not be read ({Exception.__str__(exc)}): --replace "
+            "deletes no library whose corrections it cannot see")
 
 
 def whose_fixes(fixes: list[dict[str, Any]]) -> str:
@@ -103,12 +123,23 @@ def whose_fixes(fixes: list[dict[str, Any]]) -> str:
 
 
 def keep_hint(lib: dict[str, Any], src: Path, name_given: bool) -> str:
-    """How to keep library ``lib``'s corrections and still replace it, or to let them go."""
+    """How to keep library ``lib``'s corrections and still replace it, or to let them go.  --fixes CSV sends that
+    CSV in place of the folder's own database (p48 review: the laptop's own corrections were lost unsaid): said,
+    with the plain push that sends those to the new library after."""
+    from device.library.db import IN_LIBRARY
     lid, folder = shlex.quote(safe_text(str(lib.get("id")))), shlex.quote(safe_text(str(src)))
-    again = f"hatbox push-library {folder}" + (f" --name {shlex.quote(safe_text(str(lib.get('name'))))}"
-                                               if name_given else "")
+    again = _again(lib, src, name_given)
+    own = (f" (it sends FILE.csv in place of {safe_text(IN_LIBRARY)}: then {again} sends your corrections made on "
+           "this laptop to the new library too; for a file in both, this laptop's)"
+           if src.is_dir() and (src / IN_LIBRARY).is_file() else "")
     return (f"keep them: hatbox box-library {lid} --export-fixes FILE.csv --folder {folder} (FILE.csv outside the "
-            f"folder), then {again} --replace --fixes FILE.csv; or let them go: {again} --replace --yes")
+            f"folder), then {again} --replace --fixes FILE.csv{own}; or let them go: {again} --replace --yes")
+
+
+def _again(lib: dict[str, Any], src: Path, name_given: bool) -> str:
+    """The same push-library of ``src`` (with --name when it was given: library ``lib``'s)."""
+    return f"hatbox push-library {shlex.quote(safe_text(str(src)))}" + (
+        f" --name {shlex.quote(safe_text(str(lib.get('name'))))}" if name_given else "")
 
 
 def fixes_refusal(lib: dict[str, Any], lost: list[dict[str, Any]], src: Path, name_given: bool,
@@ -122,52 +153,70 @@ def fixes_refusal(lib: dict[str, Any], lost: list[dict[str, Any]], src: Path, na
                        hint=keep_hint(lib, src, name_given))
 
 
-def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool) -> None:
+def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool) -> int:
     """Before a byte is sent: HatboxError (nothing sent) when one of this laptop's libraries called ``name`` holds
-    corrections made on the box that this push's ``fixes`` do not carry again, unless ``yes``."""
-    if yes:
-        return
-    carried = sent_again(fixes, src)
-    for lib in same_named(_call(client, "GET", "/libraries", expect=list), box_name(name)):
-        lost = lost_fixes(client, lib, carried) if is_mine(lib) else []
+    corrections made on the box that this push's ``fixes`` do not carry again, unless ``yes``, or when the box does
+    not say which it holds (:func:`box_fixes`).  Returns how many of this laptop's libraries have the name."""
+    carried = sent_again(fixes, src) if not yes else set()
+    mine = [lib for lib in same_named(_call(client, "GET", "/libraries", expect=list), box_name(name)) if is_mine(lib)]
+    for lib in [] if yes else mine:
+        try:
+            lost = lost_fixes(client, lib, carried)
+        except HatboxError as exc:
+            raise HatboxError(f"{unread_words(lib, exc)}; nothing was sent, nothing deleted",
+                              hint=f"{exc.hint or 'try again in a moment'}; or let them go: "
+                                   f"{_again(lib, src, name_given)} --replace --yes") from None
         if lost:
             raise fixes_refusal(lib, lost, src, name_given, sent=False)
+    return len(mine)
 
 
-@contextmanager
-def kept_if_not_sent(on: bool, name: str) -> Iterator[None]:
-    """Around the upload: when it fails or is interrupted, say (stderr) that --replace deleted nothing: the older
-    libraries called ``name`` stay as they were."""
-    try:
-        yield
-    except (HatboxError, KeyboardInterrupt):
-        if on:
-            print(f"--replace: the new library was not accepted, so nothing was deleted: your libraries called "
-                  f"'{safe_text(box_name(name))}' stay as they were", file=sys.stderr)
-        raise
+LOST_ANSWER = ("after all of", "may still", "may or may not")   # hatbox.box_client's words: every byte went
 
 
-def nothing_deleted(client: Any, held: dict[str, Any], done: Replaced) -> None:
-    """--replace of files the box holds already (library ``held``: an unchanged folder, the same archive): nothing
-    was sent, so nothing is deleted; said, with this laptop's other libraries of the name and how to delete one."""
-    others = same_named(asked(client, "/libraries", list) or [], str(held.get("name") or ""))
-    others = [lib for lib in others if lib.get("id") != held.get("id")]
-    done.replaced, done.left = [], [str(lib.get("id")) for lib in others]
-    print(f"--replace: nothing new was sent, so nothing was deleted (library {safe_text(str(held.get('id')))} is "
-          "these files already)")
-    mine = [lib for lib in others if is_mine(lib)]
-    if mine:
-        ids = ", ".join(safe_text(str(lib.get("id"))) for lib in mine)
-        print(f"  your other {'library' if len(mine) == 1 else 'libraries'} called "
-              f"'{safe_text(str(held.get('name')))}': {ids}: hatbox box-library ID --delete deletes one")
+def answer_lost(exc: BaseException) -> bool:
+    """Whether the upload that failed with ``exc`` sent every byte and lost the box's answer (the box may keep the
+    library: hatbox.box_client._upload_error, _gone_error, a Ctrl-C after the last byte), not refused or cut short
+    (the box keeps nothing)."""
+    return isinstance(exc, HatboxError) and not isinstance(exc, BoxRefused) \
+        and any(words in Exception.__str__(exc) for words in LOST_ANSWER)
+
+
+def not_sent_words(exc: BaseException, name: str, mine: int, again: str) -> str:
+    """What --replace says (stderr) when the upload failed with ``exc``: nothing was deleted; the box may hold the
+    new library when its answer was lost (``again``: the push that finishes the replacement then); ``mine``: this
+    laptop's libraries called ``name`` (none: nothing said of them)."""
+    if answer_lost(exc):
+        return (f"--replace: the box's answer did not come back: it may hold the new library; nothing was deleted "
+                f"({again} --replace again finishes the replacement once the box holds it)")
+    yours = (f": your {'library' if mine == 1 else 'libraries'} called '{safe_text(box_name(name))}' "
+             f"{'stays as it was' if mine == 1 else 'stay as they were'}") if mine else ""
+    return f"--replace: the new library was not accepted, so nothing was deleted{yours}"
+
+
+def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
+                 done: Replaced) -> None:
+    """--replace of files the box holds already as library ``held`` (an unchanged folder, the same archive, a push
+    whose answer was lost, sent again): nothing new was sent, and ``held`` replaces this laptop's older libraries
+    of its name (:func:`replace_older`; p48 review: they were all kept, exit 0); a newer one of yours is left,
+    said."""
+    print(f"--replace: nothing new was sent: library {safe_text(str(held.get('id')))} is these files already, and "
+          "replaces your older libraries of its name")
+    libs = replace_older(client, held, src, fixes, yes, name_given, done)
+    older = {str(lib.get("id")) for lib in same_named(libs, str(held.get("name") or ""), held)}
+    for lib in same_named(libs, str(held.get("name") or "")):
+        if is_mine(lib) and lib.get("id") != held.get("id") and str(lib.get("id")) not in older:
+            done.left.append(str(lib.get("id")))
+            print(f"--replace: left your newer library {safe_text(str(lib.get('id')))} (sent after "
+                  f"{safe_text(str(held.get('id')))}: hatbox box-library ID --delete deletes it)")
 
 
 def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
-                  done: Replaced) -> None:
+                  done: Replaced) -> list[Any]:
     """After the box accepted library ``new`` (the upload's answer): delete this laptop's older libraries of its
     name, each said (its tagging stopped, kit notes gone silent); leave the others, said.  One holding corrections
-    not sent again (made while the upload ran) is left unless ``yes``, as is one the box would not delete: each in
-    ``done.failed``."""
+    not sent again (made while the upload ran) is left unless ``yes``, as is one whose corrections the box does not
+    say, or one the box would not delete: each in ``done.failed``.  Returns GET /libraries' answer it acted on."""
     libs = _call(client, "GET", "/libraries", expect=list)
     new = next((lib for lib in libs if isinstance(lib, dict) and lib.get("id") == new.get("id")), new)
     older, carried = same_named(libs, str(new.get("name") or ""), new), sent_again(fixes, src)
@@ -177,7 +226,11 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | Non
             done.left.append(str(lib.get("id")))
             print(f"--replace: left library {safe_text(str(lib.get('id')))}: {_not_yours(lib)}")
             continue
-        lost = [] if yes else lost_fixes(client, lib, carried)
+        try:
+            lost = [] if yes else lost_fixes(client, lib, carried)
+        except HatboxError as exc:
+            _left_yours(done, lib, f"{unread_words(lib, exc)}; it stays beside the new library")
+            continue
         if lost:
             err = fixes_refusal(lib, lost, src, name_given, sent=True)
             _left_yours(done, lib, f"{err.args[0]} ({err.hint})")
@@ -185,6 +238,7 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | Non
             done.replaced.append(str(lib.get("id")))
     if not older:
         print(f"--replace: no older library called '{safe_text(str(new.get('name')))}' on the box: nothing to delete")
+    return libs
 
 
 def _left_yours(done: Replaced, lib: dict[str, Any], why: str) -> None:
@@ -244,3 +298,47 @@ def raise_failed(done: Replaced) -> None:
                       + " of yours, as said above: " + ", ".join(safe_text(lid) for lid in done.failed),
                       hint="the new library is on the box beside it; hatbox box-library lists them (ID --delete "
                            "deletes one)")
+
+
+class Replacement:
+    """`push-library --replace`'s part of one push (hatbox/cmd_box_library.py push_library calls each step; without
+    --replace none does anything): :meth:`sending` before a byte is sent and around the upload,
+    :meth:`after` once the box accepted the new library, :meth:`held` for files the box holds already, :meth:`end`
+    at the end (exit 2 for a library of yours it meant to delete and left).  ``done``: what --json reports.
+    HatboxError, before the box is reached, for --yes without --replace."""
+
+    def __init__(self, args: Any, name: str, src: Path, fixes: Path | None) -> None:
+        if args.yes and not args.replace:           # before the box is reached
+            raise HatboxError("--yes goes with --replace (delete your older libraries of the name even where they "
+                              "hold corrections made on the box)", hint="hatbox push-library FOLDER --replace --yes")
+        self.on, self.yes, self.name_given = bool(args.replace), bool(args.yes), args.name is not None
+        self.name, self.src, self.fixes, self.done = name, src, fixes, Replaced()
+        self.mine = 0                   # this laptop's libraries of the name before the upload (:meth:`check`)
+
+    @contextmanager
+    def sending(self, client: Any) -> Iterator[None]:
+        """Around the upload: before a byte is sent, :func:`check_before`; when it fails or is interrupted, say
+        (stderr) that nothing was deleted (:func:`not_sent_words`)."""
+        if self.on:
+            self.mine = check_before(client, self.name, self.src, self.fixes, self.yes, self.name_given)
+        try:
+            yield
+        except (HatboxError, KeyboardInterrupt) as exc:
+            if self.on:
+                again = _again({"name": self.name}, self.src, self.name_given)
+                print(not_sent_words(exc, self.name, self.mine, again), file=sys.stderr)
+            raise
+
+    def after(self, client: Any, new: dict[str, Any]) -> None:
+        """The box accepted library ``new`` (and its corrections went): :func:`replace_older`."""
+        if self.on:
+            replace_older(client, new, self.src, self.fixes, self.yes, self.name_given, self.done)
+
+    def held(self, client: Any, lib: dict[str, Any]) -> None:
+        """The box holds the files already as library ``lib``, its corrections sent: :func:`held_replace`."""
+        if self.on:
+            held_replace(client, lib, self.src, self.fixes, self.yes, self.name_given, self.done)
+
+    def end(self) -> None:
+        """:func:`raise_failed`."""
+        raise_failed(self.done)

@@ -1,7 +1,7 @@
 """p48 F3: `hatbox push-library FOLDER --replace` against a served box with two paired laptops (A and B): A's older
-library of the name goes once the new one is accepted, B's is left and said so; an unchanged folder sends and
-deletes nothing; an upload interrupted or refused deletes nothing; --json says which ids went and which were left;
-one push reads the box's GET /status once."""
+library of the name goes once the new one is accepted, B's is left and said so; an unchanged folder sends nothing
+(p48 review: and replaces your older ones with the library it is); an upload interrupted or refused deletes nothing;
+--json says which ids went and which were left; one push reads the box's GET /status once."""
 from __future__ import annotations
 
 import json
@@ -94,8 +94,8 @@ def test_without_replace_the_json_keys_are_as_before(duo: Duo, tmp_path: Path,
     assert rc == 0 and set(json.loads(out)) == {"id", "name", "files", "state", "sent_before", "same_name"}
 
 
-def test_replace_of_an_unchanged_folder_sends_and_deletes_nothing(duo: Duo, tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_replace_of_an_unchanged_folder_sends_nothing(duo: Duo, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     duo.be("laptopA")
     src = folder(tmp_path, "a")
     assert main(["push-library", str(src), "--name", "lib", "--quiet"]) == 0
@@ -103,7 +103,8 @@ def test_replace_of_an_unchanged_folder_sends_and_deletes_nothing(duo: Duo, tmp_
     rc, out, err = run(capsys, "push-library", str(src), "--name", "lib", "--replace", "--quiet", "--json")
     got = json.loads(out)
     assert rc == 0 and got["id"] == held and got["replaced"] == [] and got["left"] == [] and duo.ids() == [held]
-    assert "nothing was sent again" in err and "--replace: nothing new was sent, so nothing was deleted" in err
+    assert "nothing was sent again" in err and f"--replace: nothing new was sent: library {held} is these files " \
+        "already" in err and "--replace: no older library called 'lib' on the box: nothing to delete" in err
 
 
 @pytest.mark.parametrize("how", ["interrupted", "refused"])
@@ -122,8 +123,8 @@ def test_an_upload_that_fails_deletes_nothing(how: str, duo: Duo, tmp_path: Path
     monkeypatch.setattr(cmd_box_library, "upload", fails)
     rc, out, err = run(capsys, "push-library", str(src), "--replace", "--quiet")
     assert rc == (130 if how == "interrupted" else 2) and duo.ids() == [old], err
-    assert "--replace: the new library was not accepted, so nothing was deleted: your libraries called 'a' stay" \
-        in err
+    assert "--replace: the new library was not accepted, so nothing was deleted: your library called 'a' stays as " \
+        "it was" in err
 
 
 def test_a_push_reads_the_box_s_status_once(duo: Duo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
