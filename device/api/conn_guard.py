@@ -9,10 +9,16 @@ it, is held for ever (any data cancels the keep-alive timer, even after a respon
 - **a head deadline** (:data:`HEAD_TIMEOUT_S`): from the moment a connection is made, and again from the end of
   each response, its next request head must be complete within that time, or the connection is closed.  Once a
   head is complete the deadline is off: a 4 GiB library upload whose body streams for minutes is never cut.
+- **a body deadline for the small requests** (:data:`BODY_TIMEOUT_S`): every route but the two uploads takes at
+  most 1 MiB (device/api/body_limit.py) and FastAPI reads a JSON body before it checks the token, so a stranger
+  could hold a connection by sending ``POST /pair``'s body a byte a minute.  Such a body must be complete within
+  that time of its head.  The uploads (``POST /packs``, ``POST /libraries``) have their own stall limit
+  (device/api/uploads.py) and answer a stranger 401 before reading a byte.
 - **a cap** (:func:`connection_cap`, below the process's open-file limit): when a new connection would pass it,
-  the connection that has waited longest for a request head is closed to make room (a flood's idle connections go
-  first; a paired laptop's connection sends its head within milliseconds of connecting, and a request being served
-  is never closed).  Only when every held connection is in the middle of a request is the new one answered 503.
+  the connection that has waited longest for its request (a head, or a small request's body) is closed to make
+  room (a flood's idle connections go first; a paired laptop's connection sends its whole request within
+  milliseconds of connecting, and a request being served is never closed).  Only when every held connection is
+  being served is the new one answered 503.
 
 uvicorn's own ``limit_concurrency`` is not used: it still accepts (and so holds a file descriptor for) every
 connection, and answers 503 to every request while the count is over the cap, the producer's too.
@@ -26,9 +32,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from device.api.body_limit import UPLOADS
+
 HEAD_TIMEOUT_S = 5.0       # a request head (or the first one after a response) must be complete within this
+BODY_TIMEOUT_S = 15.0      # a request body other than an upload's (1 MiB at most) must be complete within this
 KEEP_ALIVE_S = 5           # uvicorn's keep-alive timeout after a response (its default, said here on purpose)
 BACKLOG = 128              # listen backlog: also how many connections asyncio accepts in one go before any closes
 RESERVE_FDS = 256          # file descriptors kept for the box itself (store, audio, logs, taggers, sqlite)
@@ -55,11 +65,12 @@ def connection_cap(limit: int | None = None) -> int:
 
 @dataclass
 class ConnGuard:
-    """One server's connections: ``live`` (each open one), ``waiting`` (those waiting for a request head, the one
-    waiting longest first), the deadline ``head_s`` (seconds) and the ``cap``; counters of what it closed.  Used on
-    the server's event loop only (no lock)."""
+    """One server's connections: ``live`` (each open one), ``waiting`` (those waiting for their request to be
+    complete, the one waiting longest first), the deadlines ``head_s`` and ``body_s`` (seconds) and the ``cap``;
+    counters of what it closed.  Used on the server's event loop only (no lock)."""
 
     head_s: float = HEAD_TIMEOUT_S
+    body_s: float = BODY_TIMEOUT_S
     cap: int = field(default_factory=connection_cap)
     live: set[Any] = field(default_factory=set)
     waiting: "OrderedDict[Any, None]" = field(default_factory=OrderedDict)
@@ -99,6 +110,7 @@ class GuardedH11(H11Protocol):
     guard: ConnGuard
     _head_timer: asyncio.TimerHandle | None = None
     _armed_cycle: Any = None
+    _in_body = False                        # the head came; a small request's body is still coming
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -115,9 +127,21 @@ class GuardedH11(H11Protocol):
 
     def handle_events(self) -> None:
         super().handle_events()
-        if self._head_timer is not None and (self.cycle is not self._armed_cycle or self.transport.is_closing()
-                                             or self.transport.get_protocol() is not self):
-            self._head_done()               # a complete head: a new request cycle (or the connection is gone)
+        if self._head_timer is not None:
+            self._check_progress()
+
+    def _check_progress(self) -> None:
+        """After data came: the wait ends once the request is complete (its head; a small request's body too)."""
+        if self.transport.is_closing() or self.transport.get_protocol() is not self:
+            self._head_done()
+        elif self.cycle is self._armed_cycle:
+            return                          # no complete head yet: a new request cycle starts at one
+        elif self.conn.their_state is h11.SEND_BODY and not _is_upload(self.scope):
+            if not self._in_body:
+                self._in_body = True
+                self._set_timer(self.guard.body_s)
+        else:
+            self._head_done()
 
     def on_response_complete(self) -> None:
         if not self.transport.is_closing():
@@ -127,9 +151,14 @@ class GuardedH11(H11Protocol):
     def _await_head(self) -> None:
         """Start the deadline for the next request head (the connection counts as waiting)."""
         self._head_done()
-        self._armed_cycle = self.cycle
-        self._head_timer = self.loop.call_later(self.guard.head_s, self._head_late)
+        self._armed_cycle, self._in_body = self.cycle, False
+        self._set_timer(self.guard.head_s)
         self.guard.waiting[self] = None
+
+    def _set_timer(self, seconds: float) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        self._head_timer = self.loop.call_later(seconds, self._head_late)
 
     def _head_done(self) -> None:
         """The deadline is off (a head came, or the connection is gone)."""
@@ -139,18 +168,28 @@ class GuardedH11(H11Protocol):
         self.guard.waiting.pop(self, None)
 
     def _head_late(self) -> None:
-        """No complete request head within the deadline: the connection is closed."""
+        """No complete request head (or small body) within the deadline: the connection is closed."""
         self._head_timer = None
         self.guard.timed_out += 1
-        log.info("closed a connection that sent no complete request within %g s", self.guard.head_s)
+        if self._in_body:
+            log.info("closed a connection whose request body did not come within %g s of its head",
+                     self.guard.body_s)
+        else:
+            log.info("closed a connection that sent no complete request within %g s", self.guard.head_s)
         self.close_idle()
 
     def close_idle(self) -> None:
-        """Close this connection, which is waiting for a request head (no request of it is cut)."""
+        """Close this connection, which is waiting for a request head (no request of it is cut) or a small
+        request's body (that request is cut: its route reads a client gone away)."""
         self._head_done()
         self.guard.forget(self)
         if not self.transport.is_closing():
             self.transport.close()
+
+
+def _is_upload(scope: dict[str, Any]) -> bool:
+    """Whether the request of ``scope`` is a pack or library upload (its body streams for as long as it takes)."""
+    return (scope.get("method"), str(scope.get("path", "")).rstrip("/")) in UPLOADS
 
 
 def guarded_protocol(guard: ConnGuard | None = None) -> type[GuardedH11]:

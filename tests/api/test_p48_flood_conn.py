@@ -119,6 +119,26 @@ def test_a_head_sent_a_line_at_a_time_and_never_ended_is_closed(served: Served) 
     assert cut < SHORT_HEAD_S + 1.5
 
 
+def test_a_small_request_body_sent_a_byte_at_a_time_is_cut_off(served: Served) -> None:
+    """FastAPI reads POST /pair's JSON before any check: a stranger sending it a byte at a time held a connection
+    for ever."""
+    served.guard.body_s = SHORT_HEAD_S
+    sock = served.connect()
+    sock.sendall(b"POST /pair HTTP/1.1\r\nhost: box\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n{")
+    start, cut = time.monotonic(), None
+    for _ in range(40):
+        time.sleep(0.1)
+        try:
+            sock.sendall(b" ")
+        except OSError:
+            cut = time.monotonic() - start
+            break
+    if cut is None:
+        cut = time.monotonic() - start + closed_after(sock, 1.0)
+    assert cut < SHORT_HEAD_S + 1.5
+    assert httpx.get(f"{served.url}/status", headers=served.auth).status_code == 200
+
+
 def test_after_an_answer_a_next_head_left_unfinished_is_closed_too(served: Served) -> None:
     """uvicorn's own keep-alive timer stops at the first byte of a next request: a stranger's second head sent in
     part held the connection for ever."""
