@@ -117,18 +117,47 @@ def check_archive(src: Path, refusal: str) -> None:
     (``refusal``: the box's own reader's words on it, hatbox.archive_look; "" when it read through)."""
     if refusal.startswith(LIMIT_REFUSALS):
         raise HatboxError(f"{safe_text(src.name)}: {refusal} (the box's limits for one library); nothing was sent",
-                          hint=archive_hint(refusal))
+                          hint=archive_hint(refusal, src))
 
 
-def archive_hint(refusal: str) -> str:
-    """What to do about an archive the box's limits refuse (``refusal``, archive_members' words): one that expands
-    too many-fold (silence compresses well) is fine as a folder, which goes as an uncompressed tar; one too big is
+def archive_hint(refusal: str, src: Path | None = None) -> str:
+    """What to do about the archive ``src`` the box's limits refuse (``refusal``, archive_members' words): one that
+    expands too many-fold is an archive bomb or (silence compresses well) a library that is fine as a folder, which
+    goes as an uncompressed tar, unpacked only where it is trusted and fits (:func:`bomb_hint`); one too big is
     split."""
     if "-fold" in refusal:
-        return ("send the folder itself instead (unpack the archive first): hatbox push-library FOLDER packs it "
-                "uncompressed, which the box takes")
+        return bomb_hint(refusal, src)
     return ("split it into several archives (a folder of it in each) and send them one push at a time, or send the "
             "folder itself: hatbox push-library FOLDER says how to split it")
+
+
+def bomb_hint(refusal: str, src: Path | None) -> str:
+    """The hint for an archive refused as expanding too many-fold (p48 QA: "unpack the archive first" invited a
+    producer to unpack a stranger's 1 GiB of zeros): what it would unpack to, and to unpack it only when it is
+    trusted and there is room."""
+    import re
+    found = re.search(r"expands (\d+)-fold", refusal)
+    fold = int(found.group(1)) if found else None
+    size = f" to {_unpacked_words(src, fold)}" if src is not None else ""
+    times = f", {fold} times its size" if fold else ""
+    return (f"it would unpack{size}{times}: unpack it only if you trust where it came from and have that much room "
+            "to spare, then send the folder itself (hatbox push-library FOLDER packs it uncompressed, which the box "
+            "takes); otherwise leave it packed")
+
+
+def _unpacked_words(src: Path, fold: int | None) -> str:
+    """What the archive ``src`` unpacks to, in words: a zip's declared sizes summed; a tar's from ``fold``, the ratio
+    the box's refusal says ("expands 1024-fold"), at least that (the box stops reading a tar at the limit)."""
+    import zipfile
+
+    from device.library.archive_members import bytes_words
+    try:
+        if zipfile.is_zipfile(src):
+            with zipfile.ZipFile(src) as zf:
+                return bytes_words(sum(i.file_size for i in zf.infolist()))
+        return f"at least {bytes_words(fold * src.stat().st_size)}" if fold else "far more than its size"
+    except (OSError, zipfile.BadZipFile):
+        return "far more than its size"
 
 
 def packing_line(src: Path, seen: Census) -> str:

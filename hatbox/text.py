@@ -2,10 +2,11 @@
 
 A sample's file name, a tag or a pack name comes from a producer's machine (or a stranger's archive).
 Ordinary text of any script passes: letters, marks, digits, punctuation, every kind of space (a macOS
-narrow no-break space, an ideographic space) and joiners (ZWJ in emoji, ZWNJ in Persian).  Refused:
-control characters (C0, DEL, C1: they drive terminals) and the bidirectional overrides and isolates
-(U+202A-U+202E, U+2066-U+2069: they make a name display as something else, "evil\\u202ewav.mp3"),
-line and paragraph separators, and unassigned code points.
+narrow no-break space, an ideographic space) and joiners (ZWJ U+200D in emoji, ZWNJ U+200C in Persian and Indic
+scripts).  Refused: control characters (C0, DEL, C1: they drive terminals) and the bidirectional overrides and
+isolates (U+202A-U+202E, U+2066-U+2069: they make a name display as something else, "evil\\u202ewav.mp3"), the
+invisible format characters (:data:`INVISIBLE`: one in a name makes a second name that looks the same, seven
+`kit/Kick.wav` in one library, p48 QA), line and paragraph separators, and unassigned code points.
 
 Also the few number formats the CLI prints for musicians: knob settings (``drive 6 dB, tone 3500 Hz``), counts
 (``1 file``, ``3 files``), sizes (``36 KiB``, ``5.5 MiB``) and the training progress bars (over seconds, or over
@@ -19,6 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
+# Characters that show nothing (no width, no glyph) where a name is listed, and that no script needs in a name: the
+# zero-width space U+200B, the bidi marks LRM U+200E, RLM U+200F and ALM U+061C, the soft hyphen U+00AD, the word
+# joiner and invisible operators U+2060-U+2064, the deprecated format controls U+206A-U+206F, the byte-order mark
+# U+FEFF, the Mongolian vowel separator U+180E, the interlinear annotation marks U+FFF9-U+FFFB, the Hangul fillers
+# U+3164 and U+FFA0 (blank letters), the language tag U+E0001.  Not ZWNJ U+200C nor ZWJ U+200D (Persian, Indic
+# scripts, emoji sequences), nor the variation selectors, nor the tag letters U+E0020-U+E007F (flag emoji).
+INVISIBLE = frozenset(chr(c) for c in (0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065),
+                                       *range(0x206A, 0x2070), 0x3164, 0xFEFF, *range(0xFFF9, 0xFFFC), 0xFFA0,
+                                       0xE0001))
 
 
 # a library's error while no tagger pack is active on the box (device/api/libraries.py writes it, the laptop's
@@ -27,8 +37,9 @@ NO_TAGGER = "no tagger pack is active"
 
 
 def unsafe_char(c: str) -> bool:
-    """A control, bidi override/isolate, separator, surrogate or unassigned character."""
-    return c in _BIDI or unicodedata.category(c) in _REFUSED_CATEGORIES
+    """A control, bidi override/isolate, invisible format character (:data:`INVISIBLE`), separator, surrogate or
+    unassigned character."""
+    return c in _BIDI or c in INVISIBLE or unicodedata.category(c) in _REFUSED_CATEGORIES
 
 
 def is_safe_text(text: str) -> bool:

@@ -127,7 +127,8 @@ def _unreadable(e: Entry, name: str, exc: BaseException) -> str:
 
 
 def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
-    """Copy at most ``declared`` bytes; the reason if the member holds more or fewer, :class:`_Unreadable` if
+    """Copy at most ``declared`` bytes; the reason if the member holds more (a zip's member reads one byte past
+    its header's size to tell: device.library.member_checks.open_zip_member) or fewer, :class:`_Unreadable` if
     it cannot be read.
 
     Errors writing ``dst`` (the box's disk) are raised; errors reading ``src`` are the member's (_Unreadable),
@@ -145,7 +146,8 @@ def _copy_bounded(src: IO[bytes], dst: Path, declared: int) -> str:
                 break
             n += len(chunk)
             if n > declared:
-                return f"holds more bytes than the archive declares ({declared})"
+                return (f"holds more data than its header in the archive declares ({declared} bytes): left out, "
+                        "as a possible archive bomb")
             out.write(chunk)
     return "" if n == declared else f"holds {n} bytes, the archive declares {declared}"
 

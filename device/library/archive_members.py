@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
 from device.library.archive_errors import REMAKE, ArchiveError, _storage_failed, is_storage_failure, why_words
-from device.library.member_checks import AUDIO_EXTENSIONS, is_metadata
+from device.library.member_checks import AUDIO_EXTENSIONS, is_metadata, open_zip_member
 from device.library.zip_names import zip_names
 
 log = logging.getLogger("hatbox.library")
@@ -86,8 +86,8 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
 def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
     infos = zf.infolist()
     names, shift_jis = zip_names(infos)
-    return [Entry(n, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: zf.open(i)), bool(i.flag_bits & 0x1),
-                  archive="zip", shift_jis=shift_jis) for n, i in zip(names, infos)]
+    return [Entry(n, _zip_kind(i), i.file_size, i.compress_size, (lambda i=i: open_zip_member(zf, i)),
+                  bool(i.flag_bits & 0x1), archive="zip", shift_jis=shift_jis) for n, i in zip(names, infos)]
 
 
 def _tar_kind(m: tarfile.TarInfo) -> str:

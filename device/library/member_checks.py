@@ -18,9 +18,11 @@ so is float audio that peaks over full scale (device.library.hot).
 """
 from __future__ import annotations
 
+import io
 import math
+import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
                                     header_problem, hidden_name, mp3_frames, mp3_length_header, sound_name)
@@ -65,15 +67,16 @@ _NOT_UTF8 = "unsafe path: the name is not valid UTF-8"
 def safe_relpath(name: str) -> PurePosixPath | str:
     """A safe relative path for a member name, or the reason it is unsafe.
 
-    No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates,
-    separators, unassigned code points); any script, space or joiner is fine.  The path comes back in Unicode's
-    composed form (NFC: :func:`device.library.paths.nfc`), the one form the box keeps names in: macOS writes
-    accents decomposed, and a long name that fits Linux's 255 bytes composed may not fit decomposed."""
+    No character :func:`hatbox.text.unsafe_char` refuses (controls, bidi overrides and isolates, invisible format
+    characters, separators, unassigned code points); any script, space or joiner (ZWJ, ZWNJ) is fine.  The path
+    comes back in Unicode's composed form (NFC: :func:`device.library.paths.nfc`), the one form the box keeps names
+    in: macOS writes accents decomposed, and a long name that fits Linux's 255 bytes composed may not fit
+    decomposed."""
     if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
         return _NOT_UTF8
     name = nfc(name)
     if not name or not is_safe_text(name):
-        return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
+        return _unsafe_words(name)
     if "\\" in name:
         return "unsafe path: contains a backslash"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
@@ -84,6 +87,18 @@ def safe_relpath(name: str) -> PurePosixPath | str:
     if not parts:
         return "unsafe path: empty"
     return _too_long(parts) or PurePosixPath(*parts)
+
+
+def _unsafe_words(name: str) -> str:
+    """Why ``name`` (empty, or holding a character :func:`hatbox.text.unsafe_char` refuses) is no safe path: an
+    invisible character is named by its code point, as a listing cannot show it."""
+    from hatbox.text import INVISIBLE, unsafe_char
+    bad = next((c for c in name if unsafe_char(c)), "")
+    if bad in INVISIBLE:
+        import unicodedata
+        return (f"unsafe path: holds an invisible character (U+{ord(bad):04X} {unicodedata.name(bad, '')}) that "
+                "makes it look like another name; rename the file without it")
+    return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
 
 
 NAME_MAX_BYTES = 255        # one file or folder name on the box's disk (Linux), in UTF-8 bytes
@@ -125,6 +140,40 @@ def format_problem(suffix: str) -> str:
         return (f"an audio format the box does not read ({suffix}): convert it to WAV or FLAC "
                 f"(the box reads {' '.join(AUDIO_EXTENSIONS)})")
     return f"not an audio file ({suffix or 'no extension'})"
+
+
+# --------------------------------------------------------------------------- data
+class _AtMost(io.RawIOBase):
+    """A member's reader that gives at most ``limit`` bytes of the reader ``inner`` (then the end)."""
+
+    def __init__(self, inner: IO[bytes], limit: int) -> None:
+        super().__init__()
+        self._inner, self._left = inner, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        data = self._inner.read(min(len(buf), self._left)) if self._left > 0 else b""
+        buf[:len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def open_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
+    """Member ``info`` of the open zip ``zf`` for reading, up to one byte past the size its header declares.
+    zipfile itself stops at that size, so a member whose data holds more (p48 QA: a header declaring a 96 KB WAV
+    over 1 GiB of data, its CRC the first 96 KB's) read as the 96 KB and was kept; read so, it gives one byte more
+    than it declares, which the unpacking refuses (device.library.archive), and nothing past that is inflated.  An
+    honest member ends where its data ends, its CRC checked there as before."""
+    import copy
+    wide = copy.copy(info)
+    wide.file_size = info.file_size + (1 << 40)       # zipfile's count of bytes left to give: the wrapper stops first
+    return io.BufferedReader(_AtMost(zf.open(wide), info.file_size + 1))
 
 
 # --------------------------------------------------------------------------- audio
