@@ -20,7 +20,9 @@ def check_box_takes(path: Path) -> None:
     and its output on silence: what `hatbox pack inspect` runs and `render` and `play` refuse on,
     device.validate.check_box_plays) refuse the pack at ``path`` here: NaN in its golden output, a runaway.  The
     checks that depend on the box (its engine's rate, its keys, its speed) and the model's form (operators, contract)
-    are left to the box, which says them in its words; so is a pack these checks cannot run."""
+    are left to the box, which says them in its words; so is a pack these checks cannot run.  A model whose weights
+    name external data (/etc/passwd, ``../..``) is refused as the box refuses it, before onnxruntime is handed it
+    and looks the path up (device.audio.runtime.make_session: device.validate.refuse_external_data, p48 QA)."""
     from device.validate import EngineSpec, Report, check_golden_run, check_knob_settings, check_silence, \
         refusal_words
     from export.pack import read_pack

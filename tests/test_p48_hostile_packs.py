@@ -13,7 +13,7 @@ import numpy as np
 import onnx
 import pytest
 
-from device.validate import check_self_contained, validate_pack
+from device.validate import check_self_contained, refuse_external_data, validate_pack
 from export.pack import MAX_MANIFEST_DEPTH, json_depth, manifest_json, read_pack, write_pack
 from hatbox.cli import main
 from hatbox.errors import PackError
@@ -125,7 +125,7 @@ def test_render_refuses_external_data_before_onnxruntime_looks_it_up(tmp_path: P
     assert not (tmp_path / "out.wav").exists()
 
 
-def test_external_data_in_a_constant_node_is_found_too(tmp_path: Path) -> None:
+def test_external_data_in_a_constant_node_or_a_function_is_found_too(tmp_path: Path) -> None:
     pack = read_pack(gain_pack(tmp_path / "good.hatpack", "fuzz", "1.0.0"))
     model = onnx.load_from_string(pack.model_bytes)
     value = onnx.numpy_helper.from_array(np.ones(2, np.float32), "c")
@@ -133,8 +133,16 @@ def test_external_data_in_a_constant_node_is_found_too(tmp_path: Path) -> None:
     value.data_location = onnx.TensorProto.EXTERNAL
     entry = value.external_data.add()
     entry.key, entry.value = "location", "/etc/hostname"
-    model.graph.node.append(onnx.helper.make_node("Constant", [], ["unused"], value=value))
-    with pytest.raises(PackError, match=r"refers to external data \(c\)") as caught:
-        check_self_contained(model)
-    assert caught.value.check == "onnx"
+    constant = onnx.helper.make_node("Constant", [], ["unused"], value=value)
+    in_graph, in_function = onnx.ModelProto(), onnx.ModelProto()
+    in_graph.CopyFrom(model)
+    in_graph.graph.node.append(constant)
+    in_function.CopyFrom(model)
+    in_function.functions.append(onnx.helper.make_function("local", "f", [], ["unused"], [constant], []))
+    for hostile in (in_graph, in_function):
+        with pytest.raises(PackError, match=r"refers to external data \(c\)") as caught:
+            check_self_contained(hostile)
+        assert caught.value.check == "onnx"
+        with pytest.raises(PackError, match="external data"):
+            refuse_external_data(hostile.SerializeToString())
     check_self_contained(onnx.load_from_string(pack.model_bytes))       # the pack as written passes
