@@ -26,8 +26,11 @@ Wekinator sends to port 6448 by default for inputs and listens for outputs where
 it; hatbox listens on :data:`DEFAULT_PORT` (12000, Wekinator's default output port) on
 :data:`DEFAULT_HOST` (all interfaces, no authentication: see docs/engine.md).  Non-finite numbers,
 notes and velocities outside 0..127 and malformed messages are dropped with one rate-limited
-warning line per reason (:class:`DropLog`: said once, then counted); bundle time tags are ignored (played on
-arrival).
+warning line per reason (:class:`DropLog`: said once, then counted), saying what the address takes
+(:data:`TAKES`: never an internal error's words); bundle time tags are ignored (played on
+arrival).  A volume or bypass change is one info line once it settles, with the sender's address
+(device/osc_changes.py), and the volume's sender is noted for the box's status (device/volume_source.py);
+:func:`network_warning` is the start's warning when OSC listens beyond loopback (docs/osc-shared-network.md).
 """
 from __future__ import annotations
 
@@ -312,7 +315,10 @@ class OscMap:
         return [{"op": "xy", "x": self.pad[0], "y": self.pad[1]}]
 
     def _knob(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        slot, name, value = (p[0], p[1], a[0]) if len(p) >= 2 else (_slot(a[0], KNOB_SLOTS), _text(a[1], "knob name"), a[2])
+        if len(p) >= 2:
+            slot, name, value = p[0], p[1], a[0]
+        else:
+            slot, name, value = _slot(a[0], KNOB_SLOTS), _text(a[1], "knob name"), a[2]
         return [{"op": "knob", "slot": slot, "name": name, "value": _finite(value)}]
 
     def _fader(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:

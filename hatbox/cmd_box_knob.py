@@ -4,6 +4,11 @@ unit), `hatbox box-knob SLOT.KNOB` shows one, `hatbox box-knob SLOT.KNOB VALUE` 
 in this command's form; "nan" and "inf" are no numbers).  A knob alone (`drive`) names the one knob of that name
 among the slots; slot and knob in any case.  Talks to the box's API (``GET /knobs``, ``PUT /knobs/{slot}/{name}``,
 device/api/knob_routes.py) with the paired box's URL and token, as the other laptop commands do.
+
+The box's output volume is a knob here too: `hatbox box-knob volume 0` (or output.volume, master.volume; "volume"
+alone is a pack's knob of that name when one plays, refused as unclear) sets it in dB (``PUT /volume``), and the
+list ends with it, with who set it over the network and when (p48 QA: a stranger's OSC set -60 dB, and only the
+panel or OSC could bring it back).
 """
 from __future__ import annotations
 
@@ -65,6 +70,57 @@ def number(knob: dict[str, Any], text: str) -> float:
     return value
 
 
+VOLUME_NAMES = ("output.volume", "master.volume")      # the output volume's names here; "volume" alone too
+
+
+def is_volume(given: str, knobs: list[dict[str, Any]]) -> bool:
+    """Whether ``given`` names the box's output volume: output.volume or master.volume (any case), or "volume" alone
+    when no pack plays a knob of that name (KnobError when one does: which is meant cannot be told)."""
+    name = given.strip().casefold()
+    if name in VOLUME_NAMES:
+        return True
+    if name != "volume":
+        return False
+    same = [f"{k['slot']}.{k['name']}" for k in knobs if str(k.get("name", "")).casefold() == "volume"]
+    if same:
+        raise KnobError(f"'volume' names both the box's output volume and {safe_text(same[0])}: give which",
+                        hint=f"hatbox box-knob output.volume 0, or hatbox box-knob {safe_text(same[0])} ...")
+    return True
+
+
+def volume_knob(volume: dict[str, Any]) -> dict[str, Any]:
+    """The box's ``GET /volume`` as a knob of :func:`knob_line` and :func:`number` ("output.volume", in dB)."""
+    return {"slot": "output", "name": "volume", "value": float(volume["db"]), "min": float(volume["min"]),
+            "max": float(volume["max"]), "default": float(volume.get("default", 0.0)), "unit": "dB"}
+
+
+def volume_line(volume: dict[str, Any]) -> str:
+    """The output volume as `hatbox box-knob` lists it: its knob line, and who set it over the network, when."""
+    from hatbox.status_report import set_by_words
+    said = set_by_words(volume.get("set_by"), volume.get("set_from"), volume.get("set_ago_s"))
+    return knob_line(volume_knob(volume)) + (f"  {said}" if said else "")
+
+
+NO_VOLUME_ROUTE = KnobError("this box does not set its output volume from the laptop: it runs a hatbox from "
+                            "before the forty-eighth stop", hint="its panel's Settings page sets it (knob 1)")
+
+
+def box_volume(c: Any, args: argparse.Namespace) -> int:
+    """`hatbox box-knob volume [DB]`: show the output volume, or set it (``PUT /volume``)."""
+    from hatbox.box_client import asked
+    from hatbox.listing import print_json
+    volume = asked(c, "/volume")
+    if volume is None:
+        raise NO_VOLUME_ROUTE
+    if args.value:
+        with _box_reply("GET /volume"):
+            db = number(volume_knob(volume), " ".join(args.value))
+        volume = _call(c, "PUT", "/volume", json={"db": db})
+    with _box_reply("PUT /volume" if args.value else "GET /volume"):
+        print_json(volume) if args.json else print(volume_line(volume))
+    return 0
+
+
 def box_knob(args: argparse.Namespace) -> int:
     """List the box's knobs, show one, or turn one (see the module docstring)."""
     from hatbox.listing import print_json
@@ -74,13 +130,10 @@ def box_knob(args: argparse.Namespace) -> int:
             print_json(knobs)
             return 0
         if args.knob is None:
-            with _box_reply("GET /knobs"):
-                for knob in knobs:
-                    print(knob_line(knob))
-                _say_unkept(knobs)
-            if not knobs:
-                print("no knobs: no pack with knobs plays on the box (hatbox status shows what plays)")
+            _list_knobs(c, knobs)
             return 0
+        if is_volume(args.knob, knobs):
+            return box_volume(c, args)
         with _box_reply("GET /knobs"):
             knob = pick(knobs, args.knob)
             route = f"/knobs/{knob['slot']}/{quote(knob['name'], safe='')}"
@@ -94,6 +147,21 @@ def box_knob(args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_knobs(c: Any, knobs: list[dict[str, Any]]) -> None:
+    """Every knob's line, then the output volume's (a box from before GET /volume: none)."""
+    from hatbox.box_client import asked
+    with _box_reply("GET /knobs"):
+        for knob in knobs:
+            print(knob_line(knob))
+        _say_unkept(knobs)
+    if not knobs:
+        print("no knobs: no pack with knobs plays on the box (hatbox status shows what plays)")
+    volume = asked(c, "/volume")
+    if volume is not None:
+        with _box_reply("GET /volume"):
+            print(volume_line(volume))
+
+
 def _say_unkept(knobs: list[dict[str, Any]]) -> None:
     """The box's warning (once) that the knobs are not being kept on its disk (a full card: they play as turned,
     but a restart brings them back as last kept); a box from before it says nothing of it."""
@@ -105,8 +173,9 @@ def _say_unkept(knobs: list[dict[str, Any]]) -> None:
 def register(cli: Any) -> None:
     p = cli.command("box-knob", "show the knobs of the packs the box plays, or turn one (as the panel, MIDI and OSC "
                                 "do)", box_knob)
-    p.add_argument("knob", nargs="?", help="SLOT.KNOB, e.g. effect.drive (a knob alone when one slot has it); "
-                                           "without it: list every knob with its value and range")
+    p.add_argument("knob", nargs="?", help="SLOT.KNOB, e.g. effect.drive (a knob alone when one slot has it), or "
+                                           "volume: the box's output volume in dB; without it: list every knob "
+                                           "with its value and range")
     p.add_argument("value", nargs="*", help="turn the knob to this, in its unit (e.g. 750, 750Hz or 750 Hz); "
                                             "without it: show the knob")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the knobs "

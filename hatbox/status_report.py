@@ -40,6 +40,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     print(f"  audio load {load_words(eng)}, "     # p45: not "worst" for p99.9
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
+    if volume_words(eng):                     # p48 QA: a stranger's OSC set -60 dB and the status said nothing
+        print(f"  {volume_words(eng)}")
     if knob_words(eng):
         print(f"  knobs: {knob_words(eng, units or {})}  (hatbox box-knob: ranges, and turning one)")
     if isinstance(eng.get("midi_program"), dict):              # device/midi_programs.py, the box's program map
@@ -110,6 +112,39 @@ def carried_when(s: dict[str, Any], slot: str, now: float | None = None) -> str:
     now = time.time() if now is None else now
     when = clock_words(now - max(0.0, float(ago)), now, floor=UNSET_BEFORE)
     return f" (at {when}, when it was made active)" if when else ""
+
+
+QUIET_DB = -40.0         # dB: from here down the box is hardly heard (the volume goes down to -60 dB)
+
+
+def volume_words(eng: dict[str, Any], now: float | None = None) -> str:
+    """The engine status's output volume when it is not 0 dB: "volume -60 dB: you will hardly hear the box (set over
+    OSC from 192.0.2.7 at 14:05; hatbox box-knob volume 0 puts it back)"; "" at 0 dB (as the packs play) or for a
+    status without it.  Who set it: the box's ``volume_set`` (device/volume_source.py), while it is so."""
+    db = eng.get("volume_db")
+    if isinstance(db, bool) or not isinstance(db, (int, float)) or abs(db) < 0.05:
+        return ""
+    told = eng.get("volume_set") if isinstance(eng.get("volume_set"), dict) else {}
+    said = set_by_words(told.get("by"), told.get("source"), told.get("ago_s"), now)
+    quiet = ": you will hardly hear the box" if db <= QUIET_DB else ""
+    return f"volume {round(db, 1):+g} dB{quiet} ({said + '; ' if said else ''}hatbox box-knob volume 0 puts it back)"
+
+
+def set_by_words(by: Any, source: Any, ago_s: Any, now: float | None = None) -> str:
+    """"set over OSC from 192.0.2.7 at 14:05", "set by 'studio-mac' at 14:05" (the time when the box says how long
+    ago: reckoned on this computer's clock); "" when not known."""
+    import math
+    import time
+    how = {"osc": "set over OSC from", "api": "set by"}.get(by if isinstance(by, str) else "")
+    if not how or not isinstance(source, str):
+        return ""
+    who = safe_text(source) if by == "osc" else repr(safe_text(source))
+    if isinstance(ago_s, bool) or not isinstance(ago_s, (int, float)) or not math.isfinite(ago_s):
+        return f"{how} {who}"
+    from device.clock import UNSET_BEFORE, clock_words
+    now = time.time() if now is None else now
+    when = clock_words(now - max(0.0, float(ago_s)), now, floor=UNSET_BEFORE)
+    return f"{how} {who}" + (f" at {when}" if when else "")
 
 
 def capture_session_line(eng: dict[str, Any], words: str) -> str:

@@ -1,7 +1,11 @@
 """The knob routes (device/api/app.py adds them): ``GET /knobs`` lists the knobs of the packs the engine plays, each
 with its value, range, unit and default; ``PUT /knobs/{slot}/{name}`` turns one, through the same control as the
 panel, MIDI and OSC (the box's BoxControl: MIDI pick-up learns the value).  Before (forty-second stop's QA) only the
-panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop showed where they stood."""
+panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop showed where they stood.
+
+``GET /volume`` and ``PUT /volume`` ``{"db"}`` read and set the output volume (-60..+6 dB, as OSC and the panel set
+it), with who set it over the network (OSC's sender, or a paired device: device/volume_source.py).  Before
+(forty-eighth stop's QA) only the panel or OSC itself could bring back a volume a stranger's OSC had set to -60 dB."""
 from __future__ import annotations
 
 import logging
@@ -13,8 +17,9 @@ from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
-from device.control import EngineStoppedError
+from device.control import VOLUME_DB_RANGE, EngineStoppedError
 from device.midi import KNOB_SLOTS
+from device.volume_source import API, OSC, volume_source
 from export.manifest import Knob, Manifest
 from hatbox.errors import HatboxError, first_line
 
@@ -155,7 +160,86 @@ def _turn(request: Request, knob: BoxKnob, value: float) -> None:
         raise ApiError(422, "rejected", f"the engine did not turn knob '{knob.name}': {first_line(exc)}") from None
 
 
+class OutputVolume(BaseModel):
+    """The box's output volume (after the mix and the effect, before the protective output stage), in dB."""
+
+    db: float = Field(description="the output volume now, dB (0: as the packs play)")
+    min: float = Field(VOLUME_DB_RANGE[0], description="the quietest it goes, dB")
+    max: float = Field(VOLUME_DB_RANGE[1], description="the loudest it goes, dB")
+    default: float = Field(0.0, description="where the box starts it, dB")
+    unit: str = "dB"
+    set_by: Optional[str] = Field(None, description="how it was set, when it was set over the network and has not "
+                                                    "moved since: 'osc' or 'api' (absent: the panel, or not known)")
+    set_from: Optional[str] = Field(None, description="the OSC sender's address, or the paired device's name")
+    set_ago_s: Optional[float] = Field(None, description="how long ago it was set, s")
+
+
+class VolumeTurn(BaseModel):
+    # the range is in the schema (minimum, maximum) but checked by the route: its refusal says it in words (a 422)
+    db: float = Field(allow_inf_nan=False, description="the new output volume in dB, within min..max",
+                      json_schema_extra={"minimum": VOLUME_DB_RANGE[0], "maximum": VOLUME_DB_RANGE[1]})
+
+
+def _volume_db(status: dict[str, Any]) -> float:
+    """The engine status's ``volume_db`` (0 dB when it gives none: an engine from before it)."""
+    value = status.get("volume_db")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _output_volume(request: Request, status: dict[str, Any]) -> OutputVolume:
+    """The volume ``status`` reports, with who set it (device/volume_source.py) while that is still so."""
+    db = _volume_db(status)
+    said = volume_source(box_of(request).control).published(db) or {}
+    return OutputVolume(db=db, set_by=said.get("by"), set_from=said.get("source"), set_ago_s=said.get("ago_s"))
+
+
+def _volume_in_range(db: float, was: float) -> float:
+    """``db`` checked against :data:`VOLUME_DB_RANGE`; 422 naming the range otherwise (OSC clamps: a fader's
+    overshoot; a number typed on the laptop out of range is a mistake to say)."""
+    lo, hi = VOLUME_DB_RANGE
+    if not lo <= db <= hi:
+        raise ApiError(422, "out of range", f"the output volume goes from {lo:g} to {hi:+g} dB, not {db:g} dB; it "
+                       f"was left at {was:g} dB")
+    return db
+
+
+def _set_volume(request: Request, db: float) -> None:
+    """Send the volume message through the box's control (as the panel and OSC do)."""
+    try:
+        box_of(request).control.send({"op": "volume", "db": db})
+    except EngineStoppedError as exc:
+        raise _engine_stopped(exc, "the volume was not set", "it stays where it was",
+                              "it may yet change once the engine answers") from None
+    except HatboxError as exc:
+        raise ApiError(422, "rejected", f"the engine did not set the volume: {first_line(exc)}") from None
+
+
+def _was_words(volume: OutputVolume) -> str:
+    """"was -60 dB, set over OSC from 192.0.2.7": the volume before a change, for the log line."""
+    how = {OSC: "over OSC from", API: "by"}.get(volume.set_by or "")
+    return f"was {volume.db:g} dB" + (f", set {how} {volume.set_from}" if how else "")
+
+
+def _add_volume_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/volume", response_model=OutputVolume, response_model_exclude_none=True, dependencies=[auth],
+             responses=_errors(401, 503))
+    def get_volume(request: Request) -> OutputVolume:
+        return _output_volume(request, _engine(request))
+
+    @app.put("/volume", response_model=OutputVolume, response_model_exclude_none=True,
+             responses=_errors(401, 422, 503))
+    def put_volume(request: Request, body: VolumeTurn, token_id: str = auth) -> OutputVolume:
+        before = _output_volume(request, _engine(request))
+        db = _volume_in_range(body.db, before.db)
+        _set_volume(request, db)
+        box = box_of(request)
+        volume_source(box.control).note(db, API, box.tokens.name(token_id))
+        say_in_log(request, f"output volume set to {db:g} dB ({_was_words(before)})")
+        return _output_volume(request, _engine(request))
+
+
 def _add_knob_routes(app: FastAPI, auth: Any) -> None:
+    _add_volume_routes(app, auth)
     @app.get("/knobs", response_model=list[BoxKnob], response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
     def list_knobs(request: Request) -> list[BoxKnob]:

@@ -38,8 +38,8 @@ def test_a_bypass_with_no_slot_name_says_what_it_takes(caplog: pytest.LogCapture
                               "name (effect, synth, sampler) and 0 or 1)"]
     caplog.clear()
     assert OscMap().translate("/hatbox/bypass", []) == []
-    assert _lines(caplog) == ["OSC: dropped /hatbox/bypass with no arguments: /hatbox/bypass takes a slot name (effect, synth, "
-                              "sampler) and 0 or 1"]
+    assert _lines(caplog) == ["OSC: dropped /hatbox/bypass with no arguments: /hatbox/bypass takes a slot name "
+                              "(effect, synth, sampler) and 0 or 1"]
 
 
 @pytest.mark.parametrize("args, why", [
