@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 from typing import Any
 
 from device.notes import parse_note
@@ -57,39 +59,15 @@ def describe(kit: dict[str, Any]) -> list[str]:
 
 def box_kit(args: argparse.Namespace) -> int:
     """List the box's kit, make it from a library, set or clear notes."""
-    if args.library and args.map is None and args.source is None:
-        raise HatboxError("--library goes with --map", hint="hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY")
-    if args.yes and args.source is None:
-        raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
-    if args.loop and args.map is None:
-        raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
-    from hatbox.listing import refuse_json
-    refuse_json(args.json, {"--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
-                "hatbox box-kit --json (or --from LIBRARY --json)")
-    mapped, warned, after = None, [], []
-    if args.map is not None:                     # the note checked before the box is asked anything
-        try:
-            mapped = (parse_note(args.map[0]), args.map[1])
-        except ValueError as exc:
-            raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
+    mapped, warned, after = _checked(args), [], []
     with _client(*target(args)) as c, _box_reply("a kit call"):
         if args.source is not None:
-            lib = _find(c, args.source)
-            request: dict[str, Any] = {"library": lib["id"]}
-            if not args.yes:
-                seen = _call(c, "GET", "/kit")
-                if not _may_replace(seen, str(lib["id"])):
-                    return 0
-                request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
-            kit = _made_from(c, request, lib)
-            if args.json:                             # for scripts: the box's answer, and the drum notes left empty
-                from hatbox.listing import print_json
-                print_json(with_empty(kit))
+            made = _from_library(c, args)
+            if made is None:                          # answered no: nothing made (with --json: exit 1)
+                return 1 if args.json else 0
+            if args.json:                             # the JSON printed: nothing more to say
                 return 0
-            print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per "
-                  "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
-            _say(replaced_lines(kit, str(lib["id"])))
-            after = empty_lines(kit)
+            kit, after = made, empty_lines(made)
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -114,6 +92,50 @@ def box_kit(args: argparse.Namespace) -> int:
         print(f"warning: {safe_text(text)}")
     _say(after)                                  # --from: the drum module's pads that play nothing
     return 0
+
+
+def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
+    """``args`` checked before the box is asked anything (a HatboxError for options that do not go together): the
+    note and file of --map, None without it."""
+    if args.library and args.map is None and args.source is None:
+        raise HatboxError("--library goes with --map", hint="hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY")
+    if args.yes and args.source is None:
+        raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
+    if args.loop and args.map is None:
+        raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
+    from hatbox.listing import refuse_json
+    refuse_json(args.json, {"--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
+                "hatbox box-kit --json (or --from LIBRARY --json)")
+    if args.map is None:
+        return None
+    try:
+        return parse_note(args.map[0]), args.map[1]
+    except ValueError as exc:
+        raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
+
+
+def _from_library(c: Any, args: argparse.Namespace) -> dict[str, Any] | None:
+    """`box-kit --from LIBRARY`: the kit made from the library (POST /kit/from-library), its first lines said (with
+    --json: the box's answer with ``empty_drum_notes`` printed instead); None when the producer answered no to
+    replacing a kit of other samples (nothing sent).  With --json that "the kit was not replaced" goes to stderr, as
+    the question does: stdout holds JSON or nothing, and the command exits 1 (a script sees no kit was made)."""
+    lib = _find(c, args.source)
+    request: dict[str, Any] = {"library": lib["id"]}
+    if not args.yes:
+        seen = _call(c, "GET", "/kit")
+        with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+            if not _may_replace(seen, str(lib["id"])):
+                return None
+        request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
+    kit = _made_from(c, request, lib)
+    if args.json:                             # for scripts: the box's answer, and the drum notes left empty
+        from hatbox.listing import print_json
+        print_json(with_empty(kit))
+        return kit
+    print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per "
+          "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
+    _say(replaced_lines(kit, str(lib["id"])))
+    return kit
 
 
 def kit_notes(kit: dict[str, Any]) -> list[int]:

@@ -10,26 +10,20 @@ import math
 
 import numpy as np
 
+from device.audio.mel import onset_index
+
 WINDOW_S = 0.2             # how much of the hit is weighed, from its onset
-ONSET_FRACTION = 0.1       # the onset: the first sample at this fraction of the peak (a file's leading silence skipped)
+ONSET_DB = -20.0           # the onset: the first sample within this of the peak (10 %; leading silence skipped)
 BAND_HZ = (30.0, 1000.0)   # where a drum's fundamental is looked for
 MIN_BINS_PER_HZ = 1.0      # the spectrum is zero-padded to at least this resolution (bins per Hz)
 
 
-def onset(mono: np.ndarray) -> int:
-    """Index of the first sample of ``mono`` [n] at :data:`ONSET_FRACTION` of its peak (0 for silence)."""
-    if not mono.size:
-        return 0
-    level = np.abs(mono)
-    peak = float(level.max())
-    return int(np.argmax(level >= peak * ONSET_FRACTION)) if peak > 0.0 else 0
-
-
 def drum_pitch_hz(mono: np.ndarray, rate: int, window_s: float = WINDOW_S) -> float:
     """The pitch (Hz) of drum hit ``mono`` [n] float (rate ``rate`` Hz): the frequency of the strongest peak of the
-    Hann-windowed magnitude spectrum of its first ``window_s`` seconds from :func:`onset`, within :data:`BAND_HZ`,
+    Hann-windowed magnitude spectrum of its first ``window_s`` seconds from its onset (device.audio.mel.onset_index:
+    the first sample within :data:`ONSET_DB` of its peak, no preroll), within :data:`BAND_HZ`,
     refined between bins by a parabola; nan for silence or a file too short to hold one cycle of the band's bottom."""
-    start = onset(mono)
+    start = onset_index(mono, ONSET_DB, preroll=0)
     part = np.asarray(mono[start:start + max(1, int(round(rate * window_s)))], dtype=np.float64)
     low, high = BAND_HZ
     if part.size < rate / low or not np.any(part):

@@ -18,8 +18,9 @@ Messages (``handle``; any thread):
   still holds them), one-shots play on, an audition stops (a quick fade).
   ``{"op": "choke", "note"}`` stops the voices of ``note`` (one-shots too) with a quick fade: a cymbal grabbed
   (an electronic kit's polyphonic aftertouch, device/midi.py).  With ``"group": true`` it stops the voices of every
-  note of ``note``'s choke group instead (a voice of it struck less than :data:`PEDAL_SPARE_SECONDS` before is spared):
-  the hi-hat pedal closing (MIDI CC 4 past its threshold, device/midi.py; ``note`` 44).
+  note of ``note``'s choke group instead (a pedal or closed hat, :data:`PEDAL_SPARED_NOTES`, struck less
+  than :data:`PEDAL_SPARE_SECONDS` before is spared; an open hat never): the hi-hat pedal closing (MIDI CC 4 past
+  its threshold, device/midi.py; ``note`` 44).
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
@@ -45,11 +46,12 @@ loud polyphony (five kicks at once, a chord of normalised samples) stays under t
 slot guard (+12 dBFS, device/audio/protect.py) instead of tripping it.  A stolen voice, a
 replaced audition and a panic fade out over :data:`QUICK_FADE_SECONDS` in a slot of their own.
 
-Voice stealing (forty-eighth stop, an e-drummer's QA: a 64-hit tom blast stole the ringing crash, the oldest voice):
-a note struck while :data:`MAX_NOTE_VOICES` of its own voices sound takes the oldest of them (a roll steals its own
-earlier hits); otherwise, with ``max_voices`` sounding, the quietest one goes (:meth:`SamplerSource._level`: its
-velocity gain times the mean square of the next :data:`LEVEL_WINDOW` samples of its audio, computed only when a
-voice must be stolen, so ``render`` costs nothing more), a loop whose key is held last, the oldest among equals.
+Voice stealing (forty-eighth stop, an e-drummer's QA: a tom roll at 64 hits a second, 48 hits over 0.75 s, stole the
+ringing crash, the oldest voice): a note struck while :data:`MAX_NOTE_VOICES` of its own voices sound takes the oldest
+of them (a roll steals its own earlier hits); otherwise, with ``max_voices`` sounding, the quietest one goes
+(:meth:`SamplerSource._level`: its velocity gain squared times the mean square of the next :data:`LEVEL_WINDOW`
+samples of its audio, a loop's wrapping to its start, computed only when a voice must be stolen, so ``render`` costs
+nothing more), a loop whose key is held last, the oldest among equals.
 """
 from __future__ import annotations
 
@@ -81,9 +83,12 @@ _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 # Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
 # and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
 CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
-# A choke of a whole group (the hi-hat pedal closing) spares the group's voices struck this recently: a drum module
-# sends the pedal's chick (note 44) as the pedal closes, about when its CC 4 passes the threshold, in either order
+# A choke of a whole group (the hi-hat pedal closing) spares the pedal's and the closed hat's voices struck this
+# recently: a drum module sends the pedal's chick (note 44) as the pedal closes, about when its CC 4 passes the
+# threshold, in either order.  An open hat (46) is never spared: struck with the pedal half open and the pedal shut
+# just after, it would ring its whole length (no second choke comes while the pedal stays shut)
 PEDAL_SPARE_SECONDS = 0.02
+PEDAL_SPARED_NOTES = frozenset((42, 44))
 MAX_NOTE_VOICES = 8          # one note's voices at most: a ninth strike of it steals that note's oldest voice
 LEVEL_WINDOW = 1024          # samples (21 ms at 48 kHz) of a voice's coming audio that say how loud it is (a steal)
 _UNWEIGHED = -LEVEL_WINDOW   # a voice's level_pos before its level is weighed (far behind any position)
@@ -243,15 +248,16 @@ class SamplerSource(SamplerControl):
                 fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
 
     def _choke_group(self, note: int) -> None:
-        """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those
-        struck less than :data:`PEDAL_SPARE_SECONDS` ago (their position, a one-shot's samples played) aside."""
+        """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those of
+        :data:`PEDAL_SPARED_NOTES` (pedal, closed hat) struck less than :data:`PEDAL_SPARE_SECONDS` ago (their
+        position, a one-shot's samples played) aside: an open hat is always cut."""
         group = CHOKE_GROUPS.get(note)
         if group is None:
             return
         spare = PEDAL_SPARE_SECONDS * self.rate
         for v in range(len(self.buf)):
             if (self.buf[v] is not None and self.audition[v] is None and CHOKE_GROUPS.get(int(self.note[v])) == group
-                    and (self.loop[v] or self.pos[v] >= spare)):
+                    and (self.loop[v] or self.pos[v] >= spare or int(self.note[v]) not in PEDAL_SPARED_NOTES)):
                 self._cut(v)
 
     def _cut(self, v: int) -> None:
@@ -315,14 +321,28 @@ class SamplerSource(SamplerControl):
 
     def _level(self, v: int) -> float:
         """How loud voice ``v`` is about to be: its velocity gain squared times the mean square of its next
-        :data:`LEVEL_WINDOW` samples from where it is (those past its audio's end count as silence: a one-shot about
-        to end is quiet).  A steal's measure, not the mix's: one dot product a live voice (~1 us), no buffer allocated,
-        kept until the voice has moved :data:`LEVEL_WINDOW` / 2 samples on (steals in a row weigh each voice once)."""
+        :data:`LEVEL_WINDOW` samples from where it is (:meth:`_mean_square_ahead`).  A steal's measure, not the mix's:
+        one or two dot products a live voice (~1 us), no buffer allocated, kept until the voice has moved
+        :data:`LEVEL_WINDOW` / 2 samples on (steals in a row weigh each voice once)."""
         p = int(self.pos[v])
         if not 0 <= p - self.level_pos[v] < LEVEL_WINDOW // 2:  # (a loop that wrapped: behind it)
-            ahead = self.buf[v][p:p + LEVEL_WINDOW]
-            self.level[v], self.level_pos[v] = float(self.gain[v]) ** 2 * float(np.dot(ahead, ahead)) / LEVEL_WINDOW, p
+            self.level[v], self.level_pos[v] = float(self.gain[v]) ** 2 * self._mean_square_ahead(v), p
         return self.level[v]
+
+    def _mean_square_ahead(self, v: int) -> float:
+        """The mean square of voice ``v``'s next :data:`LEVEL_WINDOW` samples from its position.  A one-shot's samples
+        past its audio's end count as silence (a one-shot about to end is quiet).  A loop's go on from where it wraps
+        to (:attr:`loop_start`): a held loop about to wrap is as loud as it sounds; of a loop cycle shorter than the
+        window, the mean over what was read (its rest and one cycle).  Views and dot products only: no allocation."""
+        data, p = self.buf[v], int(self.pos[v])
+        ahead = data[p:p + LEVEL_WINDOW] if not self.loop[v] else data[p:min(int(self.stop[v]), p + LEVEL_WINDOW)]
+        energy = float(np.dot(ahead, ahead))
+        if not self.loop[v]:
+            return energy / LEVEL_WINDOW
+        start, read = int(self.loop_start[v]), ahead.shape[0]
+        again = data[start:min(int(self.stop[v]), start + LEVEL_WINDOW - read)]   # after the wrap
+        read += again.shape[0]
+        return (energy + float(np.dot(again, again))) / read if read else 0.0
 
     def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note

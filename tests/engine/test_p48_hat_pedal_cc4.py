@@ -73,8 +73,10 @@ def test_the_pedal_within_its_open_range_and_jitter_near_90_choke_once(tmp_path:
 
 
 def test_a_hat_struck_as_the_pedal_closes_is_spared(tmp_path: Path) -> None:
-    """The module sends the pedal's chick (or a closed hat) as the pedal closes, about when CC 4 passes 90: a hat voice
-    struck under 20 ms before the pedal's choke sounds on; the open hat struck long before is choked."""
+    """The module sends the pedal's chick (or a closed hat) as the pedal closes, about when CC 4 passes 90: a closed or
+    pedal hat voice struck under 20 ms before the pedal's choke sounds on; the open hat struck long before is choked,
+    and so is an open hat struck with the pedal half open (40) and shut 5 ms later (p48 review: it was spared, and rang
+    its whole length: no second choke comes while the pedal stays shut)."""
     src, midi = kit(tmp_path), MidiMap()
     src.handle({"op": "note_on", "note": OPEN_HAT, "velocity": 127})
     pedal(midi, src, [0, 40, 80])
@@ -87,6 +89,12 @@ def test_a_hat_struck_as_the_pedal_closes_is_spared(tmp_path: Path) -> None:
     src.handle({"op": "note_on", "note": CLOSED_HAT, "velocity": 127})
     out = pedal(midi, src, [0, 127, 127])                                 # the chick's CC 4 right after it
     assert out[-1] == pytest.approx(0.2, abs=1e-3)
+    pedal(midi, src, [40])                                                # half open (re-armed)
+    src.handle({"op": "note_on", "note": OPEN_HAT, "velocity": 127})     # (cuts the closed hat: its group)
+    render_sampler(src, 2 * BLOCK)                                        # 5 ms
+    out = pedal(midi, src, [127] * 8)                                     # shut: the open hat goes, spare or not
+    assert out[-1] == 0.0
+    assert np.abs(np.diff(out)).max() < 0.01                              # a fade, no click
 
 
 @pytest.mark.parametrize("channels,channel", [(Channels(), 0), (Channels(kit=9), 0), (Channels(), 3),
