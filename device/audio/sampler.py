@@ -321,28 +321,34 @@ class SamplerSource(SamplerControl):
 
     def _level(self, v: int) -> float:
         """How loud voice ``v`` is about to be: its velocity gain squared times the mean square of its next
-        :data:`LEVEL_WINDOW` samples from where it is (:meth:`_mean_square_ahead`).  A steal's measure, not the mix's:
-        one or two dot products a live voice (~1 us), no buffer allocated, kept until the voice has moved
-        :data:`LEVEL_WINDOW` / 2 samples on (steals in a row weigh each voice once)."""
+        :data:`LEVEL_WINDOW` samples from where it is.  A one-shot's samples past its audio's end count as silence (a
+        one-shot about to end is quiet); a loop's go on from where it wraps to (:meth:`_loop_mean_square`).  A steal's
+        measure, not the mix's: one dot product a live voice (~1 us; two for a loop about to wrap), no buffer
+        allocated, kept until the voice has moved :data:`LEVEL_WINDOW` / 2 samples on (steals in a row weigh each
+        voice once)."""
         p = int(self.pos[v])
         if not 0 <= p - self.level_pos[v] < LEVEL_WINDOW // 2:  # (a loop that wrapped: behind it)
-            self.level[v], self.level_pos[v] = float(self.gain[v]) ** 2 * self._mean_square_ahead(v), p
+            if self.loop[v]:
+                mean_square = self._loop_mean_square(v, p)
+            else:
+                ahead = self.buf[v][p:p + LEVEL_WINDOW]
+                mean_square = float(np.dot(ahead, ahead)) / LEVEL_WINDOW
+            self.level[v], self.level_pos[v] = float(self.gain[v]) ** 2 * mean_square, p
         return self.level[v]
 
-    def _mean_square_ahead(self, v: int) -> float:
-        """The mean square of voice ``v``'s next :data:`LEVEL_WINDOW` samples from its position.  A one-shot's samples
-        past its audio's end count as silence (a one-shot about to end is quiet).  A loop's go on from where it wraps
-        to (:attr:`loop_start`): a held loop about to wrap is as loud as it sounds; of a loop cycle shorter than the
-        window, the mean over what was read (its rest and one cycle).  Views and dot products only: no allocation."""
-        data, p = self.buf[v], int(self.pos[v])
-        ahead = data[p:p + LEVEL_WINDOW] if not self.loop[v] else data[p:min(int(self.stop[v]), p + LEVEL_WINDOW)]
-        energy = float(np.dot(ahead, ahead))
-        if not self.loop[v]:
-            return energy / LEVEL_WINDOW
-        start, read = int(self.loop_start[v]), ahead.shape[0]
-        again = data[start:min(int(self.stop[v]), start + LEVEL_WINDOW - read)]   # after the wrap
-        read += again.shape[0]
-        return (energy + float(np.dot(again, again))) / read if read else 0.0
+    def _loop_mean_square(self, v: int, p: int) -> float:
+        """The mean square of loop voice ``v``'s next :data:`LEVEL_WINDOW` samples from position ``p``, wrapping at its
+        :attr:`stop` to its :attr:`loop_start` (a held loop about to wrap is as loud as it sounds); of a loop cycle
+        shorter than the window, the mean over what was read (its rest and one cycle).  Views and dot products: no
+        allocation."""
+        data, stop = self.buf[v], int(self.stop[v])
+        ahead = data[p:min(stop, p + LEVEL_WINDOW)]
+        energy, read = float(np.dot(ahead, ahead)), ahead.shape[0]
+        if read < LEVEL_WINDOW:                   # it wraps within the window
+            start = int(self.loop_start[v])
+            again = data[start:min(stop, start + LEVEL_WINDOW - read)]
+            energy, read = energy + float(np.dot(again, again)), read + again.shape[0]
+        return energy / read if read else 0.0
 
     def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note

@@ -133,7 +133,8 @@ def test_the_bound_catches_a_level_that_copies_its_window(tmp_path: Path, monkey
     def copying(self: SamplerSource, v: int) -> float:
         p = int(self.pos[v])
         ahead = self.buf[v][p:p + LEVEL_WINDOW].copy()
-        return float(np.dot(ahead, ahead)) / LEVEL_WINDOW
-    monkeypatch.setattr(SamplerSource, "_mean_square_ahead", copying)
+        self.level[v] = float(self.gain[v]) ** 2 * float(np.dot(ahead, ahead)) / LEVEL_WINDOW
+        return self.level[v]
+    monkeypatch.setattr(SamplerSource, "_level", copying)
     assert steal_peak(tmp_path) >= 4 * LEVEL_WINDOW
 
