@@ -97,11 +97,13 @@ def test_the_server_says_the_stranger_and_notes_who_set_the_volume(caplog: pytes
         end = time.monotonic() + 5.0
         while len(_lines(caplog)) < 2 and time.monotonic() < end:
             time.sleep(0.01)
+        before_stop = sorted(_lines(caplog))
     finally:
         sock.close()
         server.stop()
-    assert sorted(_lines(caplog)) == ["OSC from 127.0.0.1: effect slot bypassed",
-                                      "OSC from 127.0.0.1: output volume set to -60.0 dB"]
+    assert before_stop == ["OSC from 127.0.0.1: effect slot bypassed",
+                           "OSC from 127.0.0.1: output volume set to -60.0 dB"]
+    assert len(_lines(caplog)) == 2                     # the stop had nothing left to say
     last = volume.last()
     assert last is not None and (last.db, last.by, last.source) == (-60.0, OSC, "127.0.0.1")
 
