@@ -36,6 +36,7 @@ import numpy as np
 
 from device.output_checks import (DC_HINT, HOT_HINT, KNOBS_HINT, check_idle_level,  # noqa: F401 (dc_fault: re-exported)
                                    TooLoud, check_output_level, dc_fault, with_setting)
+from device.onnx_external import check_self_contained, refuse_external_data  # noqa: F401 (re-exported)
 from device.realtime_trial import block_seconds, synth_load, time_calls, trial_feeds
 from export.manifest import Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
@@ -216,42 +217,6 @@ def _load_model(pack: Pack) -> Any:
         return onnx.load_model_from_string(data)
     except Exception as exc:  # noqa: BLE001 - protobuf raises several types
         raise PackError(f"model.onnx is not an ONNX model ({type(exc).__name__})", check="onnx") from None
-
-
-def _tensors(graph: Any) -> Iterable[Any]:
-    """Every TensorProto of ``graph`` (or a FunctionProto): initializers, sparse ones' values and indices, and those
-    its nodes' attributes hold (a Constant's value), in subgraphs too."""
-    yield from getattr(graph, "initializer", ())
-    for sparse in getattr(graph, "sparse_initializer", ()):
-        yield from (sparse.values, sparse.indices)
-    for attr in (a for node in graph.node for a in node.attribute):
-        yield from ([attr.t] if attr.HasField("t") else [])
-        yield from attr.tensors
-        for sub in list(attr.graphs) + ([attr.g] if attr.HasField("g") else []):
-            yield from _tensors(sub)
-
-
-def check_self_contained(model: Any) -> None:
-    """PackError (check "onnx") when a tensor of ``model`` (an onnx.ModelProto) keeps its data outside model.onnx
-    (external data: /etc/passwd, ``../..``, a file name), before onnxruntime looks it up (p48 QA)."""
-    for graph in (model.graph, *model.functions):
-        for tensor in _tensors(graph):
-            if tensor.data_location == 1 or len(tensor.external_data):      # TensorProto.EXTERNAL
-                raise PackError(f"model.onnx refers to external data ({tensor.name or 'a tensor without a name'}); "
-                                "packs must be self-contained", check="onnx")
-
-
-def refuse_external_data(data: bytes) -> None:
-    """:func:`check_self_contained` of model bytes, for every device.audio.runtime.make_session (the laptop's render
-    and tag make theirs before the box's checks run); bytes that are not ONNX are left to onnxruntime.  Bytes without
-    the key "location", which every external-data entry needs, are not parsed (nor is onnx imported: 1.4 s)."""
-    if b"location" in data:
-        import onnx
-        try:
-            model = onnx.load_model_from_string(data)
-        except Exception:  # noqa: BLE001 - protobuf raises several types; onnxruntime says what is wrong in its words
-            return
-        check_self_contained(model)
 
 
 def check_onnx(report: Report) -> str:
