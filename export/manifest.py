@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from hatbox.errors import KnobError, PackError
-from hatbox.text import is_safe_text, number_outside
+from hatbox.text import (BIDI_MARKS, INVISIBLE, holds_rtl, is_safe_text, number_outside, unsafe_char,
+                         unsafe_char_words)
 
 SCHEMA = "hatpack"
 SCHEMA_VERSION = 1
@@ -92,17 +93,34 @@ def normal_tag(tag: str) -> str:
     return unicodedata.normalize("NFC", str(tag).strip())
 
 
-def tag_problem(tag: str) -> str | None:
+def tag_problem(tag: str, stored: bool = False) -> str | None:
     """Why ``tag`` (stripped) cannot be a tag, or None.  A tag names a folder of links, a CSV cell and a
     word in the library database, so: not empty, at most MAX_TAG_CHARS, printable, no comma, quote,
-    slash or backslash, not "." / "..", no leading "#" (a CSV comment)."""
+    slash or backslash, not "." / "..", no leading "#" (a CSV comment).  A character that is refused is named
+    ("it holds an invisible character (U+200E LEFT-TO-RIGHT MARK)": a listing cannot show it).
+
+    The bidi marks LRM, RLM, ALM (:data:`hatbox.text.BIDI_MARKS`) are taken in a tag that holds right-to-left
+    letters (a Hebrew tag typed on a phone ends in RLM); refused in any other.  ``stored``: a tag already kept (an
+    installed pack's, a library's) may also hold the invisible characters (:data:`hatbox.text.INVISIBLE`) that
+    hatbox took before the forty-eighth stop, so what was kept before an upgrade still loads and tags: they are
+    refused only in a new tag (a pack built or uploaded, a producer's correction)."""
     t = str(tag).strip()
     if not t:
         return "it is empty"
     if len(t) > MAX_TAG_CHARS:
         return f"it is longer than {MAX_TAG_CHARS} characters"
-    if t in (".", "..") or t.startswith("#") or any(c in t for c in ',/\\"') or not is_safe_text(t):
+    if t in (".", "..") or t.startswith("#") or any(c in t for c in ',/\\"'):
         return TAG_RULE
+    bad = _refused_in_tag(t, stored)
+    return None if bad is None else f"it holds {unsafe_char_words(bad)}"
+
+
+def _refused_in_tag(tag: str, stored: bool) -> str | None:
+    """The first character of ``tag`` a tag may not hold (:func:`tag_problem`), or None."""
+    rtl = holds_rtl(tag)
+    for c in tag:
+        if unsafe_char(c) and not (c in INVISIBLE and (stored or (rtl and c in BIDI_MARKS))):
+            return c
     return None
 
 

@@ -31,6 +31,28 @@ INVISIBLE = frozenset(chr(c) for c in (0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0
                                        0xE0001))
 
 
+# The bidi marks: invisible, but right-to-left text needs them to show digits and punctuation in their place (a
+# Hebrew or Arabic tag typed on a phone often ends in one).  Refused in file names; taken in a tag that holds
+# right-to-left letters (export.manifest.tag_problem).
+BIDI_MARKS = frozenset("\u200e\u200f\u061c")
+_RTL_CLASSES = frozenset({"R", "AL"})
+
+
+def holds_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko...)."""
+    return any(c.isalpha() and unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)   # RLM is of class R
+
+
+def unsafe_char_words(c: str) -> str:
+    """What the refused character ``c`` is, by its code point, as a listing cannot show it: "an invisible character
+    (U+200E LEFT-TO-RIGHT MARK)", "a bidi control (U+202E RIGHT-TO-LEFT OVERRIDE)", "a control character
+    (U+001B)"."""
+    name = unicodedata.name(c, "")
+    kind = ("an invisible character" if c in INVISIBLE else "a bidi control" if c in _BIDI else
+            "a control character" if unicodedata.category(c) == "Cc" else "an unprintable character")
+    return f"{kind} (U+{ord(c):04X}{' ' + name if name else ''})"
+
+
 # a library's error while no tagger pack is active on the box (device/api/libraries.py writes it, the laptop's
 # box-library reads it: the box tags such a library by itself once one is)
 NO_TAGGER = "no tagger pack is active"

@@ -224,7 +224,8 @@ def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[st
     for path, tags in fixes:
         bad = next((t for t in tags if tag_problem(t)), None)
         if bad is not None:
-            raise HatboxError(f"'{bad[:60]}' (for {path}) cannot be a tag; no correction was kept", hint=TAG_RULE)
+            said = "" if tag_problem(bad) == TAG_RULE else f": {tag_problem(bad)}"     # a character named (p48)
+            raise HatboxError(f"'{bad[:60]}' (for {path}) cannot be a tag{said}; no correction was kept", hint=TAG_RULE)
     return [(path, sorted({normal_tag(t) for t in tags})) for path, tags in fixes]
 
 

@@ -221,7 +221,8 @@ def spelled_as_known(tags: list[str], known: list[str]) -> list[str]:
 
 def _check_tag(tag: str) -> str:
     """A tag as stored: stripped; refused (HatboxError) when :func:`export.manifest.tag_problem` finds one."""
-    if tag_problem(tag):           # quoted cut short: a 300 MB "tag" was echoed whole (thirty-third stop's QA)
+    if problem := tag_problem(tag):     # quoted cut short: a 300 MB "tag" was echoed whole (thirty-third stop's QA)
         shown = tag if len(tag) <= 60 else f"{tag[:40]}... ({len(tag)} characters)"
-        raise HatboxError(f"'{shown}' cannot be a tag", hint=TAG_RULE)
+        said = "" if problem == TAG_RULE else f": {problem}"       # an invisible character named (p48 review)
+        raise HatboxError(f"'{shown}' cannot be a tag{said}", hint=TAG_RULE)
     return normal_tag(tag)

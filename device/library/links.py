@@ -181,7 +181,7 @@ def write_links(con: sqlite3.Connection, root: Path, links_dir: Path) -> int:
     half-made links and left strays ("name (2).wav") that no later run removed."""
     from export.atomic import locked_fd
     rows = con.execute("SELECT path, tag FROM effective_tags ORDER BY tag, path").fetchall()
-    bad = sorted({tag for _, tag in rows if tag_problem(tag)})
+    bad = sorted({tag for _, tag in rows if tag_problem(tag, stored=True)})   # kept before an upgrade: still linked
     if bad:
         said = ("a link folder for the tag {}: not a folder name" if len(bad) == 1 else
                 "link folders for the tags {}: not folder names").format(', '.join(map(repr, bad)))

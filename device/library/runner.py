@@ -15,6 +15,7 @@ from device.library.decode import SILENT_DBFS, SILENT_LEVEL, WHOLE_FILE_SECONDS,
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
+from hatbox.text import escape_unsafe
 
 
 MAX_CLIP_SECONDS = 30.0
@@ -129,10 +130,11 @@ def tagger_tags(m: Manifest) -> list[str]:
     return list(m.extras.get("tags") or m.tags)
 
 
-def check_tagger_manifest(m: Manifest) -> None:
+def check_tagger_manifest(m: Manifest, stored: bool = False) -> None:
     """Refuse a pack that does not follow the tagger contract (PackError naming what is wrong): input
     ``audio`` [B, clip_samples], outputs ``probs`` [B, n_tags] and ``embedding`` [B, E], a non-empty list of
-    distinct tags, numeric thresholds.  Run at upload (device/validate.py) and when a pack is loaded."""
+    distinct tags, numeric thresholds.  Run at upload (device/validate.py) and when a pack is loaded (``stored``:
+    its tags as stored ones, export.manifest.tag_problem, so a pack installed before an upgrade still tags)."""
     if m.kind != "tagger":
         raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}, not a tagger", check="kind")
 
@@ -153,8 +155,9 @@ def check_tagger_manifest(m: Manifest) -> None:
     if not tags or not all(isinstance(t, str) for t in tags) or len(set(tags)) != len(tags):
         raise bad("needs a non-empty list of distinct tags")
     for tag in tags:
-        if tag_problem(tag) or tag != tag.strip():
-            raise bad(f"'{tag}' cannot be a tag ({TAG_RULE})")
+        problem = tag_problem(tag, stored) or (None if tag == tag.strip() else TAG_RULE)
+        if problem:
+            raise bad(f"'{escape_unsafe(tag)}' cannot be a tag ({TAG_RULE if problem == TAG_RULE else problem})")
     width = outs["probs"].shape[-1] if outs["probs"].shape else None
     if isinstance(width, int) and width != len(tags):
         raise bad(f"'probs' has {width} columns for {len(tags)} tags")
@@ -232,7 +235,7 @@ class PackTagger:
     def __init__(self, pack: Pack | str | Path, threads: int = 1) -> None:
         self.pack = pack if isinstance(pack, Pack) else read_pack(pack)
         m = self.pack.manifest
-        check_tagger_manifest(m)
+        check_tagger_manifest(m, stored=True)
         self.tags, self.thresholds, self.exclusive, self.rate, self.n, self.heard_rate = tagger_settings(m)
         self.session = make_session(self.pack.model_bytes, threads=threads)
         from device.validate import check_box_plays
