@@ -13,8 +13,8 @@ it, is held for ever (any data cancels the keep-alive timer, even after a respon
   :data:`BODY_RATE_BPS`): every route but the two uploads takes at most 1 MiB (device/api/body_limit.py) and
   FastAPI reads a JSON body before it checks the token, so a stranger could hold a connection by sending ``POST
   /pair``'s body a byte a minute.  Such a body must be complete within that time of its head (a paired laptop's
-  1 MiB of ``--fixes`` on a slow Wi-Fi: 79 s; a few kB: 15 s).  The uploads (``POST /packs``, ``POST /libraries``) have their own stall limit
-  (device/api/uploads.py) and answer a stranger 401 before reading a byte.
+  1 MiB of ``--fixes`` on a slow Wi-Fi: 79 s; a few kB: 15 s).  The uploads (``POST /packs``, ``POST
+  /libraries``) have their own stall limit (device/api/uploads.py) and answer a stranger 401 before reading a byte.
 - **a cap** (:func:`connection_cap`, below the process's open-file limit): when a new connection would pass it,
   the connection that has waited longest for its request (a head, or a small request's body) is closed to make
   room (a flood's idle connections go first; a paired laptop's connection sends its whole request within
