@@ -231,6 +231,7 @@ class _Collapsing(logging.Handler):
     (:class:`Repeats`); :meth:`collapse` in the subclass's ``__init__`` sets it up."""
 
     repeats: Repeats
+    shut = False                            # closed: a late record (a count's timer at exit) is dropped
 
     def collapse(self) -> None:
         self.repeats = Repeats(self._handle_now)
@@ -241,8 +242,16 @@ class _Collapsing(logging.Handler):
     def handle(self, record: logging.LogRecord) -> Any:
         return self.repeats.admit(record) and super().handle(record)
 
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.shut:                   # under the handler's lock (handle takes it), as close sets it
+            super().emit(record)            # type: ignore[misc]
+
     def close(self) -> None:
-        self.repeats.close()                # the counts that wait are written first
+        """Write the counts that wait, then close for good: a count whose timer outlived close's 1 s wait (at
+        interpreter exit) would have reopened box.log after it was closed."""
+        self.repeats.close()
+        with self.lock:                     # type: ignore[union-attr]
+            self.shut = True
         super().close()
 
 
