@@ -396,13 +396,30 @@ def open_to_network(host: str) -> bool:
         return True
 
 
+def every_interface(host: str) -> bool:
+    """Whether ``host`` means every interface: "", "0.0.0.0", "::" (any way of writing the unspecified address)."""
+    import ipaddress
+    name = host.strip().strip("[]")
+    if not name:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_unspecified
+    except ValueError:
+        return False
+
+
 def network_warning(host: str, port: int) -> str | None:
-    """The start's warning when OSC on ``host`` is open to the network (None when it is kept to this machine)."""
+    """The start's warning when OSC on ``host`` is open to the network (None when it is kept to this machine): on
+    every interface, with how to narrow it to one network; on one address (``--osc-host 192.168.7.1``: already
+    narrowed, p48 review), whose network it is open to."""
     if not open_to_network(host):
         return None
-    return (f"warning: OSC has no password: anyone on the network who reaches UDP port {port} can play notes, turn "
-            "knobs, bypass slots and set the output volume; --osc-host 127.0.0.1 keeps OSC to this machine, "
-            "--osc-host ADDRESS to one network, --osc-port 0 turns it off (docs/osc-shared-network.md)")
+    wide = every_interface(host)
+    who = "anyone on the network" + ("" if wide else f" of {host.strip()}")
+    narrow = "--osc-host ADDRESS to one network, " if wide else ""
+    return (f"warning: OSC has no password: {who} who reaches UDP port {port} can play notes, turn knobs, bypass "
+            f"slots and set the output volume; --osc-host 127.0.0.1 keeps OSC to this machine, {narrow}--osc-port 0 "
+            "turns it off (docs/osc-shared-network.md)")
 
 
 RECEIVE_BUFFER = 1 << 20     # bytes asked for the OSC socket's receive buffer: a burst of some 8,000 messages waits

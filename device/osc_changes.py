@@ -6,11 +6,15 @@ came for :data:`SETTLE_S`, or every :data:`LONGEST_S` while it keeps moving, wit
 every sender of them ("OSC from 192.0.2.7: output volume set to -60 dB (48 messages over 0.9 s)").  Before
 (forty-eighth stop's QA) a stranger on the studio's Wi-Fi set the volume to -60 dB and bypassed two slots, and the
 box's log said nothing.  The lines are info (box.log), not warnings: TouchOSC on the player's own phone does this
-all evening.
+all evening.  At most :data:`CHANGE_LINES` lines a minute (a sender waiting just over :data:`SETTLE_S` between
+messages would write one each time, each in other words, which box.log's repeat collapse cannot merge): a change
+that settles past that is held, later messages of it counted in, and said once the minute allows, with how many
+changes it holds.
 """
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -18,6 +22,8 @@ from typing import Any, Callable
 SETTLE_S = 1.0          # s without a message for it after which a change is said
 LONGEST_S = 10.0        # s a change that keeps moving goes unsaid at most
 KEPT_SENDERS = 4        # senders named in one line at most (the rest counted)
+CHANGE_LINES = 6        # change lines said per CHANGE_WINDOW_S at most (the rest held and said together later)
+CHANGE_WINDOW_S = 60.0
 
 log = logging.getLogger("hatbox.osc")
 
@@ -32,6 +38,8 @@ class _Burst:
     last: float
     count: int = 1
     others: int = 0          # senders beyond KEPT_SENDERS
+    changes: int = 1         # changes in it: a message after it had settled starts another (said while held)
+    held: bool = False       # it settled while CHANGE_LINES lines had been said in the window
 
 
 def change_key(control: dict[str, Any]) -> str:
@@ -44,10 +52,10 @@ def change_key(control: dict[str, Any]) -> str:
 
 
 def change_words(control: dict[str, Any]) -> str:
-    """The change ``control`` makes, in words: "output volume set to -60 dB", "effect slot bypassed", "effect slot
-    back in (bypass off)"."""
+    """The change ``control`` makes, in words: "output volume set to -60 dB" (as `hatbox status` and the API's log
+    line write it: "-12.3 dB", "0 dB"), "effect slot bypassed", "effect slot back in (bypass off)"."""
     if control.get("op") == "volume":
-        return f"output volume set to {float(control['db']):+.1f} dB"
+        return f"output volume set to {round(float(control['db']), 1) + 0.0:g} dB"     # + 0.0: never "-0 dB"
     slot = control.get("slot")
     return f"{slot} slot bypassed" if control.get("on") else f"{slot} slot back in (bypass off)"
 
@@ -59,6 +67,8 @@ class OscChanges:
 
     clock: Callable[[], float] = time.monotonic
     _bursts: dict[str, _Burst] = field(default_factory=dict)
+    _window: float = -math.inf          # when the window of CHANGE_WINDOW_S the lines are counted in began
+    _lines: int = 0                     # lines said in it
 
     def heard(self, control: dict[str, Any], sender: str) -> None:
         """``control`` was sent to the engine from ``sender`` (an IP address)."""
@@ -69,6 +79,8 @@ class OscChanges:
         if burst is None:
             self._bursts[key] = _Burst(change_words(control), [sender], now, now)
             return
+        if now - burst.last >= SETTLE_S:             # it had settled (held back by the rate): another change
+            burst.changes += 1
         burst.words, burst.last, burst.count = change_words(control), now, burst.count + 1
         if sender not in burst.senders:
             if len(burst.senders) < KEPT_SENDERS:
@@ -81,8 +93,20 @@ class OscChanges:
         now, said = self.clock(), 0
         for key, burst in list(self._bursts.items()):
             if now - burst.last >= SETTLE_S or now - burst.first >= LONGEST_S:
+                if not self._room(now):
+                    burst.held = True
+                    continue
                 said += self._say(key, burst, moving=now - burst.last < SETTLE_S)
         return said
+
+    def _room(self, now: float) -> bool:
+        """Whether a line may be said now (fewer than :data:`CHANGE_LINES` in this window); counts it if so."""
+        if now - self._window >= CHANGE_WINDOW_S:
+            self._window, self._lines = now, 0
+        if self._lines >= CHANGE_LINES:
+            return False
+        self._lines += 1
+        return True
 
     def flush(self) -> int:
         """Say every change not said yet (the server's stop); returns the lines said."""
@@ -91,8 +115,19 @@ class OscChanges:
     def _say(self, key: str, burst: _Burst, moving: bool = False) -> int:
         del self._bursts[key]
         senders = ", ".join(burst.senders) + (f" and {burst.others} more" if burst.others else "")
-        span = burst.last - burst.first
-        many = f" ({burst.count} messages over {span:.1f} s{', still moving' if moving else ''})" \
-            if burst.count > 1 else ""
-        log.info("OSC from %s: %s%s", senders, burst.words, many)
+        log.info("OSC from %s: %s%s", senders, burst.words, _count_words(burst, moving))
         return 1
+
+
+def _count_words(burst: _Burst, moving: bool) -> str:
+    """" (48 messages over 0.9 s)", " (3 changes, 40 messages over 52.0 s; held back: at most 6 OSC change lines a
+    minute)": what the line of ``burst`` stands for ("" for one message said at once)."""
+    parts = [f"{burst.changes} changes"] if burst.changes > 1 else []
+    if burst.count > 1:
+        parts.append(f"{burst.count} messages over {burst.last - burst.first:.1f} s")
+    if moving:
+        parts.append("still moving")
+    said = ", ".join(parts)
+    if burst.held:
+        said += f"{'; ' if said else ''}held back: at most {CHANGE_LINES} OSC change lines a minute"
+    return f" ({said})" if said else ""

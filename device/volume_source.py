@@ -2,16 +2,17 @@
 
 The engine reports the volume (its status's ``volume_db``) but not who set it: a stranger's ``/hatbox/volume -60``
 over OSC left a silent box and no reason (forty-eighth stop's QA).  OSC (device/osc.py) and the API's ``PUT /volume``
-(device/api/knob_routes.py) note each change here; ``GET /status`` publishes the note in the engine's status as
-``volume_set`` while the engine's volume is still the one noted (a later turn on the panel, which notes nothing,
-makes it stale: then nothing is claimed).  One :class:`VolumeSource` per control (:func:`volume_source`), so the
-OSC server and the API of one box share it.
+(device/api/knob_routes.py) note each change here after sending it; ``GET /status`` publishes the note in the
+engine's status as ``volume_set`` while the engine's volume is still the one noted.  Every volume message through
+the box's control (hatbox.box_control.BoxControl: the panel's, OSC's, the API's) forgets the note once the engine
+took it, so a turn of the panel clears it for good (a detour back to the noted value is not claimed again).  One
+:class:`VolumeSource` per control (:func:`volume_source`: the BoxControl's own), so the OSC server and the API of
+one box share it.
 """
 from __future__ import annotations
 
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -45,6 +46,12 @@ class VolumeSource:
             self._last = change
         return change
 
+    def forget(self) -> None:
+        """Forget the note: the volume was set otherwise (the panel's turn through the box's control: a note kept
+        would be claimed again once the volume came back to its value, p48 review)."""
+        with self._lock:
+            self._last = None
+
     def last(self) -> Optional[VolumeSet]:
         with self._lock:
             return self._last
@@ -63,46 +70,25 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-_SOURCES: dict[int, tuple[Any, VolumeSource]] = {}     # id(control) -> (a weak reference to it, its source)
-_SOURCES_LOCK = threading.Lock()
-
-
-def _forget(key: int) -> Callable[[Any], None]:
-    def forget(_ref: Any) -> None:
-        with _SOURCES_LOCK:
-            _SOURCES.pop(key, None)
-    return forget
-
-
-def _ref(control: Any) -> Any:
-    """A weak reference to ``control`` that forgets its source when it goes (a strong one if it cannot be weak)."""
-    try:
-        return weakref.ref(control, _forget(id(control)))
-    except TypeError:
-        return lambda: control
-
-
-def _held(control: Any) -> Optional[VolumeSource]:
-    """``control``'s source, if any (under the lock): an entry of a control gone whose id came back is not it."""
-    entry = _SOURCES.get(id(control))
-    return entry[1] if entry is not None and entry[0]() is control else None
+ATTRIBUTE = "volume_source"     # where a control holds its VolumeSource (hatbox.box_control.BoxControl: its own)
+_LOCK = threading.Lock()
 
 
 def volume_source(control: Any) -> VolumeSource:
-    """The :class:`VolumeSource` of ``control`` (the box's engine control, shared by OSC and the API), made on first
-    use; kept apart from the control object (any object: hashable or not), for as long as it lives."""
-    with _SOURCES_LOCK:
-        source = _held(control)
-        if source is None:
+    """The :class:`VolumeSource` of ``control`` (the box's engine control, shared by OSC and the API): the
+    BoxControl's own (its send forgets the note at every volume message; OSC and the API note theirs after), or, for
+    another control (the API's simulated one), one set on it as its attribute ``volume_source`` on first use."""
+    with _LOCK:
+        source = getattr(control, ATTRIBUTE, None)
+        if not isinstance(source, VolumeSource):
             source = VolumeSource()
-            _SOURCES[id(control)] = (_ref(control), source)
+            setattr(control, ATTRIBUTE, source)
         return source
 
 
 def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:
     """The engine status ``engine`` (as ``GET /status`` answers it) with ``volume_set``: who set the volume it
     reports, and when (:meth:`VolumeSource.published`); ``engine`` itself when that is not known."""
-    with _SOURCES_LOCK:
-        source = _held(control)
-    said = source.published(engine.get("volume_db")) if source is not None else None
+    source = getattr(control, ATTRIBUTE, None)
+    said = source.published(engine.get("volume_db")) if isinstance(source, VolumeSource) else None
     return engine if said is None else {**engine, "volume_set": said}

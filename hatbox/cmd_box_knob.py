@@ -101,17 +101,24 @@ def volume_line(volume: dict[str, Any]) -> str:
     return knob_line(volume_knob(volume)) + (f"  {said}" if said else "")
 
 
-NO_VOLUME_ROUTE = KnobError("this box does not set its output volume from the laptop: it runs a hatbox from "
-                            "before the forty-eighth stop", hint="its panel's Settings page sets it (knob 1)")
+def read_volume(c: Any) -> dict[str, Any]:
+    """The box's ``GET /volume``; a box that has no such route (404: a hatbox from before the forty-eighth stop) is a
+    KnobError saying so, and every other failure (the engine stopped, the connection dropped, a token refused) is
+    said as it is (p48 review: each read "runs a hatbox from before the forty-eighth stop")."""
+    from hatbox.box_client import BoxRefused
+    try:
+        return dict(_call(c, "GET", "/volume"))
+    except BoxRefused as exc:
+        if exc.status != 404:
+            raise
+    raise KnobError("this box does not set its output volume from the laptop: it runs a hatbox from before the "
+                    "forty-eighth stop", hint="its panel's Settings page sets it (knob 1)")
 
 
 def box_volume(c: Any, args: argparse.Namespace) -> int:
     """`hatbox box-knob volume [DB]`: show the output volume, or set it (``PUT /volume``)."""
-    from hatbox.box_client import asked
     from hatbox.listing import print_json
-    volume = asked(c, "/volume")
-    if volume is None:
-        raise NO_VOLUME_ROUTE
+    volume = read_volume(c)
     if args.value:
         with _box_reply("GET /volume"):
             db = number(volume_knob(volume), " ".join(args.value))

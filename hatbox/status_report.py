@@ -100,50 +100,52 @@ def carried_when(s: dict[str, Any], slot: str, now: float | None = None) -> str:
     """" (at 14:02, when it was made active)": when the pack the status names active in ``slot`` was made active
     (its ``activated_ago_s`` in the status's ``packs``), as the knobs it did not take were noted then; "" when the
     box does not say (a box before p45, a pack switched in otherwise)."""
-    import math
-    import time
     pid = (s.get("active") or {}).get(slot) if isinstance(s.get("active"), dict) else None
     packs = s.get("packs") if isinstance(s.get("packs"), list) else []
     pack = next((p for p in packs if isinstance(p, dict) and pid and p.get("id") == pid), {})
-    ago = pack.get("activated_ago_s")
-    if isinstance(ago, bool) or not isinstance(ago, (int, float)) or not math.isfinite(ago):
-        return ""
-    from device.clock import UNSET_BEFORE, clock_words
-    now = time.time() if now is None else now
-    when = clock_words(now - max(0.0, float(ago)), now, floor=UNSET_BEFORE)
+    when = ago_clock(pack.get("activated_ago_s"), now)
     return f" (at {when}, when it was made active)" if when else ""
 
 
+def ago_clock(ago_s: Any, now: float | None = None) -> str:
+    """"14:05": the time ``ago_s`` seconds (as the box says it) before ``now`` (this computer's clock; default: now),
+    as device.clock.clock_words writes it; "" when ``ago_s`` is no finite number, or the time reads as a clock not
+    set (before device.clock.UNSET_BEFORE)."""
+    import math
+    import time
+    if isinstance(ago_s, bool) or not isinstance(ago_s, (int, float)) or not math.isfinite(ago_s):
+        return ""
+    from device.clock import UNSET_BEFORE, clock_words
+    now = time.time() if now is None else now
+    return clock_words(now - max(0.0, float(ago_s)), now, floor=UNSET_BEFORE)
+
+
 QUIET_DB = -40.0         # dB: from here down the box is hardly heard (the volume goes down to -60 dB)
+PUT_BACK = "hatbox box-knob output.volume 0"     # works whatever knobs the packs have (hatbox.cmd_box_knob.is_volume)
 
 
 def volume_words(eng: dict[str, Any], now: float | None = None) -> str:
     """The engine status's output volume when it is not 0 dB: "volume -60 dB: you will hardly hear the box (set over
-    OSC from 192.0.2.7 at 14:05; hatbox box-knob volume 0 puts it back)"; "" at 0 dB (as the packs play) or for a
-    status without it.  Who set it: the box's ``volume_set`` (device/volume_source.py), while it is so."""
+    OSC from 192.0.2.7 at 14:05; hatbox box-knob output.volume 0 puts it back)"; "" at 0 dB (as the packs play) or
+    for a status without it.  Who set it: the box's ``volume_set`` (device/volume_source.py), while it is so.  The
+    advice names output.volume: "volume" alone is refused as unclear while a pack plays a knob of that name."""
     db = eng.get("volume_db")
     if isinstance(db, bool) or not isinstance(db, (int, float)) or abs(db) < 0.05:
         return ""
     told = eng.get("volume_set") if isinstance(eng.get("volume_set"), dict) else {}
     said = set_by_words(told.get("by"), told.get("source"), told.get("ago_s"), now)
     quiet = ": you will hardly hear the box" if db <= QUIET_DB else ""
-    return f"volume {round(db, 1):+g} dB{quiet} ({said + '; ' if said else ''}hatbox box-knob volume 0 puts it back)"
+    return f"volume {round(db, 1):+g} dB{quiet} ({said + '; ' if said else ''}{PUT_BACK} puts it back)"
 
 
 def set_by_words(by: Any, source: Any, ago_s: Any, now: float | None = None) -> str:
     """"set over OSC from 192.0.2.7 at 14:05", "set by 'studio-mac' at 14:05" (the time when the box says how long
     ago: reckoned on this computer's clock); "" when not known."""
-    import math
-    import time
     how = {"osc": "set over OSC from", "api": "set by"}.get(by if isinstance(by, str) else "")
     if not how or not isinstance(source, str):
         return ""
     who = safe_text(source) if by == "osc" else repr(safe_text(source))
-    if isinstance(ago_s, bool) or not isinstance(ago_s, (int, float)) or not math.isfinite(ago_s):
-        return f"{how} {who}"
-    from device.clock import UNSET_BEFORE, clock_words
-    now = time.time() if now is None else now
-    when = clock_words(now - max(0.0, float(ago_s)), now, floor=UNSET_BEFORE)
+    when = ago_clock(ago_s, now)
     return f"{how} {who}" + (f" at {when}" if when else "")
 
 

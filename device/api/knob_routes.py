@@ -22,6 +22,7 @@ from device.midi import KNOB_SLOTS
 from device.volume_source import API, OSC, volume_source
 from export.manifest import Knob, Manifest
 from hatbox.errors import HatboxError, first_line
+from hatbox.text import number_outside
 
 log = logging.getLogger("hatbox.api")
 
@@ -61,12 +62,15 @@ def _manifest(path: Any) -> Optional[Manifest]:
         return None
 
 
-def _engine(request: Request) -> dict[str, Any]:
-    """The engine's status (503 when the engine does not answer)."""
+def _engine(request: Request, unread: str = "the knobs could not be read", kept: str = "nothing was changed",
+            ) -> dict[str, Any]:
+    """The engine's status; 503 when the engine does not answer, in words of what was being read (``unread``) and
+    what stands (``kept``): after a change was sent, that it was made (p48 review: "nothing was changed" after a
+    volume the engine took)."""
     try:
         return dict(box_of(request).control.status())
     except EngineStoppedError as exc:
-        raise _engine_stopped(exc, "the knobs could not be read", "nothing was changed", "") from None
+        raise _engine_stopped(exc, unread, kept, "") from None
 
 
 def _knob(slot: str, pack: str, knob: Knob, values: dict[str, Any]) -> BoxKnob:
@@ -119,14 +123,16 @@ def _unkept(status: dict[str, Any]) -> Optional[str]:
     return words if isinstance(words, str) and words else None
 
 
-def _kept_after_turn(request: Request) -> dict[str, Any]:
+def _kept_after_turn(request: Request, knob: BoxKnob) -> dict[str, Any]:
     """The engine's status once the knob file's write that a turn set off is done (it starts at once unless one was
     written less than a second ago; then the last write's outcome is what is known), at most :data:`KEEP_WAIT_S`."""
     end = time.monotonic() + KEEP_WAIT_S
-    status = _engine(request)
+    words = (f"knob '{knob.name}' was turned; where it stands now could not be read",
+             "hatbox box-knob shows it once the engine answers")
+    status = _engine(request, *words)
     while (status.get("knobs_keep") or {}).get("pending") and time.monotonic() < end:
         time.sleep(0.01)
-        status = _engine(request)
+        status = _engine(request, *words)
     return status
 
 
@@ -193,13 +199,16 @@ def _output_volume(request: Request, status: dict[str, Any]) -> OutputVolume:
     return OutputVolume(db=db, set_by=said.get("by"), set_from=said.get("source"), set_ago_s=said.get("ago_s"))
 
 
+UNREAD_VOLUME = "the output volume could not be read"
+
+
 def _volume_in_range(db: float, was: float) -> float:
     """``db`` checked against :data:`VOLUME_DB_RANGE`; 422 naming the range otherwise (OSC clamps: a fader's
     overshoot; a number typed on the laptop out of range is a mistake to say)."""
     lo, hi = VOLUME_DB_RANGE
-    if not lo <= db <= hi:
-        raise ApiError(422, "out of range", f"the output volume goes from {lo:g} to {hi:+g} dB, not {db:g} dB; it "
-                       f"was left at {was:g} dB")
+    if not lo <= db <= hi:           # the number with the digits that show it outside: "not 6.0000001 dB", never "6"
+        raise ApiError(422, "out of range", f"the output volume goes from {lo:g} to {hi:+g} dB, not "
+                       f"{number_outside(db, lo, hi)} dB; it was left at {was:g} dB")
     return db
 
 
@@ -224,18 +233,20 @@ def _add_volume_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/volume", response_model=OutputVolume, response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
     def get_volume(request: Request) -> OutputVolume:
-        return _output_volume(request, _engine(request))
+        return _output_volume(request, _engine(request, UNREAD_VOLUME))
 
     @app.put("/volume", response_model=OutputVolume, response_model_exclude_none=True,
              responses=_errors(401, 422, 503))
     def put_volume(request: Request, body: VolumeTurn, token_id: str = auth) -> OutputVolume:
-        before = _output_volume(request, _engine(request))
+        before = _output_volume(request, _engine(request, UNREAD_VOLUME))
         db = _volume_in_range(body.db, before.db)
         _set_volume(request, db)
-        box = box_of(request)
+        box = box_of(request)                           # noted after the send (the control's send forgets the note)
         volume_source(box.control).note(db, API, box.tokens.name(token_id))
         say_in_log(request, f"output volume set to {db:g} dB ({_was_words(before)})")
-        return _output_volume(request, _engine(request))
+        after = (f"the output volume was set to {db:g} dB; its new value could not be read",
+                 "hatbox box-knob volume shows it once the engine answers")
+        return _output_volume(request, _engine(request, *after))
 
 
 def _add_knob_routes(app: FastAPI, auth: Any) -> None:
@@ -253,5 +264,5 @@ def _add_knob_routes(app: FastAPI, auth: Any) -> None:
         value = _in_range(knob, body.value)
         _turn(request, knob, value)
         say_in_log(request, f"knob {slot}.{knob.name} turned to {value:g}{' ' + knob.unit if knob.unit else ''}")
-        status = _kept_after_turn(request)
+        status = _kept_after_turn(request, knob)
         return _warned(_now(knob, status), status)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import hatbox.box_client
 from device.osc import OscMap, OscServer
 from device.volume_source import volume_source
 from hatbox.cli import main
@@ -43,7 +42,7 @@ def test_status_shows_the_strangers_volume_and_box_knob_sets_it_back(paired_serv
     out = capsys.readouterr().out
     line = next((line for line in out.splitlines() if line.startswith("  volume")), out)
     assert re.fullmatch(rf"  volume -60 dB: you will hardly hear the box \(set over OSC from {re.escape(STRANGER)} at "
-                        r"\d\d:\d\d; hatbox box-knob volume 0 puts it back\)", line), line
+                        r"\d\d:\d\d; hatbox box-knob output.volume 0 puts it back\)", line), line
     assert main(["box-knob", "volume", "0"]) == 0
     said = capsys.readouterr().out
     assert said.startswith("output.volume        0 dB  (-60..6 dB, default 0 dB)  set by 'laptop' at "), said
@@ -83,7 +82,8 @@ def test_box_knob_lists_the_volume_after_the_knobs(paired_server: PairedServer, 
 
 def test_a_box_without_the_volume_route_says_so(paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hatbox.box_client, "asked", lambda *_a, **_k: None)     # a box from before p48
+    routes = paired_server.app.router.routes                  # a box from before p48: GET /volume is a 404
+    monkeypatch.setattr(paired_server.app.router, "routes", [r for r in routes if getattr(r, "path", "") != "/volume"])
     assert main(["box-knob", "volume", "0"]) != 0
     assert "this box does not set its output volume from the laptop" in capsys.readouterr().err
     assert _volumes(paired_server) == []
@@ -102,12 +102,12 @@ def test_volume_alone_is_refused_when_a_pack_has_a_knob_of_that_name() -> None:
     ({"volume_db": 0.01}, ""),
     ({}, ""),
     ({"volume_db": True}, ""),
-    ({"volume_db": -12.25}, "volume -12.2 dB (hatbox box-knob volume 0 puts it back)"),
+    ({"volume_db": -12.25}, "volume -12.2 dB (hatbox box-knob output.volume 0 puts it back)"),
     ({"volume_db": 6.0, "volume_set": {"by": "api", "source": "studio-mac"}},
-     "volume +6 dB (set by 'studio-mac'; hatbox box-knob volume 0 puts it back)"),
+     "volume +6 dB (set by 'studio-mac'; hatbox box-knob output.volume 0 puts it back)"),
     ({"volume_db": -60.0, "volume_set": {"by": "osc", "source": STRANGER, "ago_s": 60.0}},
-     f"volume -60 dB: you will hardly hear the box (set over OSC from {STRANGER} at 12:00; hatbox box-knob volume 0 "
-     "puts it back)"),
+     f"volume -60 dB: you will hardly hear the box (set over OSC from {STRANGER} at 12:00; hatbox box-knob "
+     "output.volume 0 puts it back)"),
 ])
 def test_the_status_volume_line(eng: dict, words: str) -> None:
     now = time.mktime((2026, 12, 6, 12, 1, 0, 0, 0, -1))

@@ -76,7 +76,7 @@ def test_a_strangers_osc_volume_shows_in_the_status_and_the_laptop_sets_it_back(
     assert engine["volume_db"] == -60.0
     assert {k: engine["volume_set"][k] for k in ("db", "by", "source")} == {"db": -60.0, "by": "osc",
                                                                             "source": STRANGER}
-    assert f"OSC from {STRANGER}: output volume set to -60.0 dB" in caplog.text      # said at the server's stop
+    assert f"OSC from {STRANGER}: output volume set to -60 dB" in caplog.text      # said at the server's stop
     r = box.client.put("/volume", json={"db": 0}, headers=box.auth)
     assert r.status_code == 200 and r.json()["db"] == 0.0, r.text
     assert f"output volume set to 0 dB (was -60 dB, set over OSC from {STRANGER}) by 'test'" in caplog.text

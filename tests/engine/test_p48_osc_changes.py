@@ -41,7 +41,7 @@ def test_a_fader_burst_on_the_volume_is_one_line_once_it_settles(caplog: pytest.
     assert changes.settle() == 0 and _lines(caplog) == []    # not settled yet
     now[0] += SETTLE_S * 0.2
     assert changes.settle() == 1
-    assert _lines(caplog) == [f"OSC from {STRANGER}: output volume set to -60.0 dB (50 messages over 1.0 s)"]
+    assert _lines(caplog) == [f"OSC from {STRANGER}: output volume set to -60 dB (50 messages over 1.0 s)"]
     assert changes.settle() == 0 and changes.flush() == 0
 
 
@@ -102,7 +102,7 @@ def test_the_server_says_the_stranger_and_notes_who_set_the_volume(caplog: pytes
         sock.close()
         server.stop()
     assert before_stop == ["OSC from 127.0.0.1: effect slot bypassed",
-                           "OSC from 127.0.0.1: output volume set to -60.0 dB"]
+                           "OSC from 127.0.0.1: output volume set to -60 dB"]
     assert len(_lines(caplog)) == 2                     # the stop had nothing left to say
     last = volume.last()
     assert last is not None and (last.db, last.by, last.source) == (-60.0, OSC, "127.0.0.1")
