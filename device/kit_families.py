@@ -5,9 +5,10 @@ A generic drum word (kick, snare, hihat, tom, cymbal, percussion) is a family: h
 tom -> 41 43 45 47 48 50 low to high by the files' pitch (device.audio.drum_pitch); cymbal -> 49 crash, 51 ride,
 57 crash 2, 59 ride 2; snare -> 38, 40; kick -> 36, 35; percussion -> 56 and the GM percussion notes after it.
 Within a family a file whose name (or folder's name) says which one it is goes to that note first (a "crash" to 49,
-a "ride" to 51, an "open" hat to 46); the notes whose sound is its own (37 side stick, 52 china, 53 ride bell, 55
-splash, 39 clap) take only files named so: a ride-bell zone that plays a third crash misleads more than one said to
-be empty.  Pure data and functions: no audio is read here (``pitch`` is handed in).
+a "ride" to 51, an "open" hat to 46, a semi-open or half-open one there only where no plain open hat is); the
+notes whose sound is its own (37 side stick, 52 china, 53 ride bell, 55 splash, 39 clap) take only files named so:
+a ride-bell zone that plays a third crash misleads more than one said to be empty.  Pure data and functions: no
+audio is read here (``pitch`` is handed in).
 """
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ LAYER_WORDS = frozenset({"soft", "softer", "softest", "hard", "harder", "hardest
                          "loudest", "quiet", "ghost", "light", "heavy", "accent", "pp", "ppp", "p", "mp", "mf", "f",
                          "ff", "fff", "vel", "velocity", "layer", "rr", "v"})
 NUMBERED = frozenset({"v", "vel", "velocity", "layer", "rr"})     # ... of them, those a layer's number follows
+# a hat's name that says it is partly open ("HatSemiOpen", "HH half-open", "halfopen"): not the open hat 46 plays
+# first, but its stand-in where the library has no plain open one (p48 QA: GMRockKit's semi-open hat took 46)
+SEMI_OPEN = ("semiopen", "halfopen", "semi", "half")
 TOM_PREFERENCE = (45, 48, 43, 41, 47, 50)   # the tom notes n files take: the first n of these (a 3-tom kit 43 45 48)
 
 
@@ -43,19 +47,23 @@ TOM_PREFERENCE = (45, 48, 43, 41, 47, 50)   # the tom notes n files take: the fi
 class Family:
     """A drum word's notes: ``notes`` in the order files no name places fill them; ``named``: (name word, the
     notes a file so named goes to), most specific first ("bell" before "ride"); ``only_named``: notes no unnamed
-    file takes; ``by_pitch``: the files are placed low to high by pitch (toms)."""
+    file takes; ``by_pitch``: the files are placed low to high by pitch (toms); ``second``: (name word, notes) a
+    file so named goes to only where no file :attr:`named` for the note is there (a semi-open hat on 46 after the
+    open one), and to no other note; its words are looked for before :attr:`named`'s ("HatSemiOpen" says "open")."""
 
     notes: tuple[int, ...]
     named: tuple[tuple[str, tuple[int, ...]], ...] = ()
     only_named: frozenset[int] = field(default_factory=frozenset)
     by_pitch: bool = False
+    second: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 FAMILIES: dict[str, Family] = {
     "kick": Family((36, 35)),
     "snare": Family((38, 40, 37), (("stick", (37,)), ("rim", (40,))), frozenset({37})),
     "hihat": Family((42, 46, 44), (("pedal", (44,)), ("foot", (44,)), ("closed", (42,)), ("ch", (42,)),
-                                    ("open", (46,)), ("oh", (46,)))),
+                                    ("open", (46,)), ("oh", (46,))),
+                    second=tuple((w, (46,)) for w in SEMI_OPEN)),
     "tom": Family((41, 43, 45, 47, 48, 50), by_pitch=True),
     "cymbal": Family((49, 51, 57, 59, 53, 52, 55),
                      (("bell", (53,)), ("china", (52,)), ("splash", (55,)), ("ride", (51, 59)), ("crash", (49, 57))),
@@ -113,11 +121,18 @@ def layer_key(path: str, numbered: bool = False) -> tuple[str, ...]:
 def named_notes(family: Family, path: str) -> tuple[int, ...]:
     """The notes of ``family`` that file ``path``'s name says it is for (its file name first, then its folders'),
     () when it says none."""
+    return placing(family, path)[0]
+
+
+def placing(family: Family, path: str) -> tuple[tuple[int, ...], bool]:
+    """(the notes ``path``'s name says it is for, whether only as a second choice: :attr:`Family.second`), looked
+    for in its file name first, then in its folders' names; ((), False) when it says none."""
     for tokens in _parts(path):
-        for word, notes in family.named:
-            if any(says(t, word) for t in tokens):
-                return notes
-    return ()
+        for words, second in ((family.second, True), (family.named, False)):
+            notes = next((n for word, n in words if any(says(t, word) for t in tokens)), None)
+            if notes is not None:
+                return notes, second
+    return (), False
 
 
 def tom_rank(path: str) -> int:
@@ -132,18 +147,21 @@ def tom_rank(path: str) -> int:
 def fill(family: Family, files: list[str], free: Callable[[int], bool],
          pitch: Callable[[str], float] | None = None) -> dict[int, str]:
     """Note -> file for the notes of ``family`` that are ``free``, each a different file of ``files`` (the tag's
-    files not in the kit yet, in the order the kit prefers them): a file named for a note first, then (not for
+    files not in the kit yet, in the order the kit prefers them): a file named for a note first (one only a second
+    choice for it, :attr:`Family.second`, after every other), then (not for
     :attr:`Family.only_named` notes) the first file whose name says nothing of the family.  Toms: see
     :func:`fill_by_pitch`."""
     if family.by_pitch:
         return fill_by_pitch(family, files, free, pitch)
     files = one_per_drum(files, family.by_pitch)
-    said = {f: named_notes(family, f) for f in files}
+    said = {f: placing(family, f) for f in files}
     out: dict[int, str] = {}
     for note in (n for n in family.notes if free(n)):
-        file = next((f for f in files if note in said[f] and f not in out.values()), None)
+        left = [f for f in files if f not in out.values()]
+        file = next((f for f in left if note in said[f][0] and not said[f][1]), None)
+        file = file or next((f for f in left if note in said[f][0]), None)     # a second choice (semi-open)
         if file is None and note not in family.only_named:
-            file = next((f for f in files if not said[f] and f not in out.values()), None)
+            file = next((f for f in left if not said[f][0]), None)
         if file is not None:
             out[note] = file
     return out

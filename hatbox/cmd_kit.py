@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import sys
 from typing import Any
 
@@ -67,7 +68,7 @@ def box_kit(args: argparse.Namespace) -> int:
                 return 1 if args.json else 0
             if args.json:                             # the JSON printed: nothing more to say
                 return 0
-            kit, after = made, empty_lines(made)
+            kit, after = made, empty_lines(made, _made_library(made))
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -153,15 +154,27 @@ def with_empty(kit: dict[str, Any]) -> dict[str, Any]:
                                         for n in empty_drum_notes(kit_notes(kit))]}
 
 
-def empty_lines(kit: dict[str, Any]) -> list[str]:
+def empty_lines(kit: dict[str, Any], library: str | None = None) -> list[str]:
     """`box-kit --from`'s lines for the drum module's pads that play nothing: "empty: 37 side stick, 39 clap, ..."
-    and how to set one; [] when every drum note 35-59 plays."""
+    and how to set one, its example on the first of them (p48 QA: "--map 37 kit/Sidestick.wav" was said of a kit
+    whose 37 played; no file is made up, as one on the kit would move); ``library``: the id the kit was made of
+    (None: the example names none); [] when every drum note 35-59 plays."""
     from device.kit_families import empty_drum_notes, empty_words
     empty = empty_drum_notes(kit_notes(kit))
     if not empty:
         return []
+    lib = f" --library {shlex.quote(safe_text(library))}" if library else ""
+    listing = f"hatbox box-library {shlex.quote(safe_text(library))}" if library else "hatbox box-library LIBRARY"
     return [f"drum notes (General MIDI, what a drum module sends) that play nothing: empty: {empty_words(empty)}",
-            "  set one by hand: hatbox box-kit --map NOTE FILE (e.g. --map 37 kit/Sidestick.wav)"]
+            f"  set one by hand: hatbox box-kit --map NOTE FILE{lib} (e.g. --map {empty[0]} FILE: FILE a file of the "
+            f"library no note plays yet; {listing} --tag TAG lists a tag's files)"]
+
+
+def _made_library(kit: dict[str, Any]) -> str | None:
+    """The library a kit made from one (POST /kit/from-library's answer) is of: its notes' library, None when they
+    name none or several."""
+    ids = {n.get("library") for n in kit.get("notes") or [] if isinstance(n, dict)}
+    return ids.pop() if len(ids) == 1 and isinstance(next(iter(ids)), str) else None
 
 
 def _kept_file(kit: dict[str, Any], note: int, typed: str) -> str:
