@@ -23,8 +23,8 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import fingerprint, left_out_said, remember
-from hatbox.library_push import before_sending, held_push, json_answer, library_there, note_lines, \
-    remembered_there, report_lines, tagger_way, temp_folder
+from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
+    note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
     same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
 from hatbox.library_replace import REPLACE_HELP, Replacement
@@ -45,6 +45,7 @@ def push_library(args: argparse.Namespace) -> int:
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = library_archive.name_for(src, args.name)      # before a byte is packed or sent
+    check_name(name, args.name is not None, src)          # the box's rule, before any shortcut (p48 regression QA)
     fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
     replace = Replacement(args, name, src, fixes)     # --replace's steps: none without it (--yes alone: refused)
     with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json, replace.done) as pushed:
@@ -54,12 +55,14 @@ def push_library(args: argparse.Namespace) -> int:
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
             _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src), status=status)
         mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
-        there = None if args.again or mark is None else remembered_there(c, src, mark)   # the box asked first
+        there = None if args.again or mark is None else remembered_there(c, src, mark, name)   # the box asked first
         if there is not None:
+            held_named(there, name, src, args)    # under another name: refused (p48 regression QA), not taken
             for line in left_out_said(src, mark):    # what the push that packed it left out, said again (p47 review)
                 print(line)
             pushed.lid = there["id"]
             return held_push(c, there, src, fixes, args, replace=replace)
+        replace.check(c)        # --replace's corrections check, before packing (p48 regression QA: after it)
         archive, skipped = library_archive.as_archive(src, Path(tmp), seen, leave, args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
             _check_limit(c, archive, "max_library_bytes", status=status)
@@ -79,11 +82,12 @@ def push_library(args: argparse.Namespace) -> int:
         digest = file_sha256(archive)
         if mark is not None:
             remember(src, mark, digest, left)
-        there = None if args.again else library_there(c, archive, look.audio, digest)
+        there = None if args.again else library_there(c, archive, look.audio, digest, name)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
+            held_named(there, name, src, args)
             pushed.lid = there["id"]
             return held_push(c, there, src, fixes, args, said, replace=replace)
-        with replace.sending(c):    # first: corrections on the box the old library would take; then the upload
+        with replace.sending(c):    # guards the upload: a failed one deletes nothing
             body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
                           args.quiet, listing="hatbox box-library",
                           shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive

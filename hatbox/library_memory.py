@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 KEEP = 64                   # folders remembered; the oldest is forgotten first
+KEEP_FILES = 8              # of those, the newest whose files' marks are kept too (:func:`file_marks`)
 RACY_S = 2.0                # a file modified this close to the fingerprint may change again unseen (FAT: 2 s steps)
 FORMAT = "hatbox-folder-tar-2"      # what the fingerprint is of: a folder packed by device.library.folder_tar
 
@@ -37,23 +38,53 @@ def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset()) ->
     (ns) and inode number, with the paths in ``leave``; hidden files and links, which are not packed, are left out as
     the packing does.  None when a file was modified less than :data:`RACY_S` before now (or after it): such a folder
     is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds)."""
-    from device.audio.audiofile import hidden_name
     h = hashlib.sha256(FORMAT.encode())
     now = time.time_ns()
+    for rel, st in walk(folder):
+        if now - st.st_mtime_ns < RACY_S * 1e9:
+            return None
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                 .encode("utf-8", "surrogateescape"))
+    h.update("\0".join(sorted(leave)).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def walk(folder: Path) -> list[tuple[str, Any]]:
+    """The files packing ``folder`` reads (path inside it, its stat), hidden files and links left out as the packing
+    does; a file that cannot be read is left out."""
+    from device.audio.audiofile import hidden_name
+    found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).parts
         try:
             if path.is_symlink() or any(hidden_name(p) for p in rel) or not path.is_file():
                 continue
-            st = path.stat()
+            found.append(("/".join(rel), path.stat()))
         except OSError:
             continue
-        if now - st.st_mtime_ns < RACY_S * 1e9:
-            return None
-        h.update(f"{'/'.join(rel)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
-                 .encode("utf-8", "surrogateescape"))
-    h.update("\0".join(sorted(leave)).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    return found
+
+
+def file_mark(rel: str, size: int, mtime_ns: int) -> str:
+    """A short mark of one file as packed: its path inside the folder, size (bytes) and modification time (ns)."""
+    line = f"{rel}\0{size}\0{mtime_ns}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(line, digest_size=8).hexdigest()
+
+
+def file_marks(folder: Path) -> dict[str, str]:
+    """Each file of ``folder`` that packing reads (path inside it, "/"-separated) and its :func:`file_mark` now."""
+    return {rel: file_mark(rel, st.st_size, st.st_mtime_ns) for rel, st in walk(folder)}
+
+
+def packed_files(folder: Path) -> tuple[str | None, set[str] | None]:
+    """The digest of the archive ``folder`` packed into last and the :func:`file_mark` of each of its files then
+    (the box's library of that digest holds those files as they were: p48 regression QA, a correction carried by
+    --replace must not go to a file changed since); None for what is not remembered (the folder forgotten, its
+    marks dropped, a memory from before the forty-eighth stop's regression QA)."""
+    entry = _read().get(str(folder.resolve())) or {}
+    digest, marks = entry.get("sha256"), entry.get("files")
+    return (digest if isinstance(digest, str) else None,
+            {m for m in marks if isinstance(m, str)} if isinstance(marks, list) else None)
 
 
 def _read() -> dict[str, dict[str, Any]]:
@@ -86,13 +117,17 @@ def left_out_said(folder: Path, print_: str) -> list[str]:
 
 def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None = None) -> None:
     """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``, leaving out what
-    the lines ``left_out`` say; never raises (a folder not remembered is packed again next time).  The file is this
-    user's only (0600 from its making: folder paths are this user's business)."""
+    the lines ``left_out`` say, and its files' marks then (:func:`packed_marks`; the newest :data:`KEEP_FILES`
+    folders only: a mark is 16 characters a file); never raises (a folder not remembered is packed again next
+    time).  The file is this user's only (0600 from its making: folder paths are this user's business)."""
     from export.atomic import atomic_output
     kept = _read()
     kept.pop(str(folder.resolve()), None)
-    kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or [])}
+    kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or []),
+                                   "files": sorted(file_marks(folder).values())}
     kept = dict(list(kept.items())[-KEEP:])
+    for entry in list(kept.values())[:-KEEP_FILES]:
+        entry.pop("files", None)
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
         with atomic_output(memory_path(), mode=0o600) as fh:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def library_there(client: Any, archive: Path, audio: dict[str, int] | None = None,
-                  digest: str | None = None) -> dict[str, Any] | None:
+                  digest: str | None = None, name: str | None = None) -> dict[str, Any] | None:
     """The box's library uploaded from the very bytes of ``archive`` (the same zip or tar, or a folder packed
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
     A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
@@ -37,17 +37,26 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
     (device.api.library_fixes.files_digest): a folder changed since, or holding a file the box refused, is not it.
     A box from before libraries kept their digest lists none: nothing is compared there.  ``audio``: the archive's
     :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again); ``digest``: the
-    archive's SHA-256 when the caller has it already."""
+    archive's SHA-256 when the caller has it already; ``name``: of several copies, one of that name first
+    (:func:`named_copy`)."""
     from device.api.library_fixes import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
     libs = held_libraries(client)
     digest = digest or file_sha256(archive)
-    found = held_copy(libs, digest)     # the box's own rule (device.library.held)
+    found = named_copy(libs, digest, name)     # the box's own rule (device.library.held)
     if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
-        mine = files_digest(audio_members(archive) if audio is None else audio)
-        found = next((lib for lib in libs if lib.get("sha256") == mine), None)
+        found = named_copy(libs, files_digest(audio_members(archive) if audio is None else audio), name)
     return found
+
+
+def named_copy(libs: list[dict[str, Any]], digest: str | None, name: str | None) -> dict[str, Any] | None:
+    """The box's library of digest ``digest`` (device.library.held.held_copy's rule: the newest not failed), but
+    the newest of them called ``name`` (any case, either Unicode form) where one is: a push --name NAME of files
+    the box holds twice, once under another name, finds its own."""
+    from device.versions import folded
+    named = [lib for lib in libs if name is not None and folded(lib.get("name")) == folded(name)]
+    return held_copy(named, digest) or held_copy(libs, digest)
 
 
 def held_libraries(client: Any) -> list[dict[str, Any]]:
@@ -56,12 +65,50 @@ def held_libraries(client: Any) -> list[dict[str, Any]]:
             if isinstance(lib, dict) and lib.get("state") != "failed"]
 
 
-def remembered_there(client: Any, src: Path, mark: str) -> dict[str, Any] | None:
+def remembered_there(client: Any, src: Path, mark: str, name: str | None = None) -> dict[str, Any] | None:
     """The box's library of folder ``src``, unchanged (fingerprint ``mark``: hatbox.library_memory) since this laptop
-    packed it into an archive the box holds, asked before packing it again; None: not known, or not there."""
+    packed it into an archive the box holds, asked before packing it again (one called ``name`` first:
+    :func:`named_copy`); None: not known, or not there."""
     from hatbox.library_memory import archive_digest
     digest = archive_digest(src, mark)
-    return held_copy(held_libraries(client), digest) if digest else None
+    return named_copy(held_libraries(client), digest, name) if digest else None
+
+
+def check_name(name: str, given: bool, src: Path) -> None:
+    """HatboxError, before a byte is packed or sent and before any look for the files on the box (p48 regression
+    QA: the held shortcut took a --name the box refuses), for a library name the box refuses (device/api/
+    library_once.py ``library_name``'s rule: nothing once stripped, or a character hatbox.text.unsafe_char
+    refuses); ``given``: the --name's, else the folder's or archive's own name."""
+    from hatbox.text import unsafe_char, unsafe_char_words
+    bad = next((c for c in name if unsafe_char(c)), None)
+    if name.strip() and bad is None:
+        return
+    what = "--name" if given else f"the library's name (the name of {safe_text(src.name or str(src))})"
+    why = f"holds {unsafe_char_words(bad)}" if bad is not None else "is empty once its spaces are taken off"
+    raise HatboxError(f"{what} {safe_text(repr(name))} {why}: the box refuses it; nothing was sent",
+                      hint=("give a name of letters, digits, spaces and punctuation" if given else
+                            "give another: --name NAME (letters, digits, spaces and punctuation)"))
+
+
+def held_named(lib: dict[str, Any], name: str, src: Path, args: Any) -> None:
+    """HatboxError when ``src``'s files are on the box as library ``lib`` under another name than ``name`` and the
+    producer named the library (--name) or asked --replace (which acts on ``name``): p48 regression QA, the held
+    shortcut answered with '808' for `--name rock --replace`, exit 0, 'rock' untouched.  Refused rather than sent
+    again: the box keeps one copy of a set of files unless asked for a second (--again), which costs the card's
+    room and a second tagging; the hint gives that push, and the library there."""
+    from device.versions import folded
+    from hatbox.library_replace import box_name
+    if (args.name is None and not args.replace) or folded(lib.get("name")) == folded(box_name(name)):
+        return
+    lid = safe_text(str(lib.get("id")))
+    again = (f"hatbox push-library {shlex.quote(safe_text(str(src)))}"
+             + (f" --name {shlex.quote(safe_text(name))}" if args.name is not None else "")
+             + " --again" + (" --replace" if args.replace else ""))
+    raise HatboxError(f"{safe_text(str(src))} is already on the box as library {lid} "
+                      f"('{safe_text(str(lib.get('name')))}'), not as '{safe_text(box_name(name))}'; nothing was sent"
+                      + (", nothing deleted" if args.replace else ""),
+                      hint=f"a second copy of these files called '{safe_text(box_name(name))}': {again}; or use the "
+                           f"one there: hatbox box-library {shlex.quote(lid)}")
 
 
 def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) -> frozenset[str]:

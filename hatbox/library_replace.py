@@ -31,6 +31,7 @@ from typing import Any, Iterator
 
 from hatbox.box_client import VERSION_HINT, BoxRefused, _call, safe_text
 from hatbox.errors import HatboxError
+from hatbox.library_carry import Carry, Plan, carry_to, held_files, let_go_lines, not_carried_error
 from hatbox.text import count_words
 
 REPLACE_HELP = ("once the box has accepted the new library, delete your older libraries of the same name (another "
@@ -90,6 +91,18 @@ def lost_fixes(client: Any, lib: dict[str, Any], carried: set[tuple[str, tuple[s
             and (str(f.get("path")), _tags_key(f.get("tags"))) not in carried]
 
 
+def plan_for(client: Any, lib: dict[str, Any], carried: set[tuple[str, tuple[str, ...]]], carry: Carry | None,
+             held: set[str] | None = None) -> Plan:
+    """:func:`lost_fixes` of library ``lib``, this laptop's own among them carried where they can be
+    (hatbox.library_carry: ``carry`` None carries none); ``held``: the new library's files (None: before it)."""
+    lost = lost_fixes(client, lib, carried)
+    if carry is None:
+        plan = Plan()
+        plan.lost = lost
+        return plan
+    return carry.plan(client, lib, lost, {path for path, _ in carried}, held)
+
+
 def box_fixes(client: Any, lib: dict[str, Any]) -> list[Any]:
     """The corrections on the box of library ``lib`` (GET /libraries/{id}/fixes: also those of files not tagged
     yet); [] where it holds none: a library with no tag database and no correction waiting (409 "not tagged"), or
@@ -122,18 +135,21 @@ def whose_fixes(fixes: list[dict[str, Any]]) -> str:
     return ", ".join(f"{who} {n}" for who, n in counts.items())
 
 
-def keep_hint(lib: dict[str, Any], src: Path, name_given: bool) -> str:
+def keep_hint(lib: dict[str, Any], src: Path, name_given: bool, others: bool = False) -> str:
     """How to keep library ``lib``'s corrections and still replace it, or to let them go.  --fixes CSV sends that
     CSV in place of the folder's own database (p48 review: the laptop's own corrections were lost unsaid): said,
-    with the plain push that sends those to the new library after."""
+    with the plain push that sends those to the new library after.  ``others``: some are not this laptop's, and
+    sent from here they become its own on the new library (p48 regression QA: said)."""
     from device.library.db import IN_LIBRARY
     lid, folder = shlex.quote(safe_text(str(lib.get("id")))), shlex.quote(safe_text(str(src)))
     again = _again(lib, src, name_given)
     own = (f" (it sends FILE.csv in place of {safe_text(IN_LIBRARY)}: then {again} sends your corrections made on "
            "this laptop to the new library too; for a file in both, this laptop's)"
            if src.is_dir() and (src / IN_LIBRARY).is_file() else "")
+    theirs = (" (they will be yours on the new library: the box records the laptop that sends a correction as its "
+              "maker)" if others else "")
     return (f"keep them: hatbox box-library {lid} --export-fixes FILE.csv --folder {folder} (FILE.csv outside the "
-            f"folder), then {again} --replace --fixes FILE.csv{own}; or let them go: {again} --replace --yes")
+            f"folder), then {again} --replace --fixes FILE.csv{theirs}{own}; or let them go: {again} --replace --yes")
 
 
 def _again(lib: dict[str, Any], src: Path, name_given: bool) -> str:
@@ -143,31 +159,35 @@ def _again(lib: dict[str, Any], src: Path, name_given: bool) -> str:
 
 
 def fixes_refusal(lib: dict[str, Any], lost: list[dict[str, Any]], src: Path, name_given: bool,
-                  sent: bool) -> HatboxError:
+                  sent: bool, why: str = "") -> HatboxError:
     """The error for library ``lib`` (this laptop's, of the name) holding corrections ``lost`` that --replace would
-    delete; ``sent``: said after the new library's upload (it stays, and so does ``lib``), else before any byte."""
+    delete; ``sent``: said after the new library's upload (it stays, and so does ``lib``), else before any byte;
+    ``why``: why this laptop's own among them are not carried (hatbox.library_carry.Plan.why_not)."""
     done = "it stays beside the new library" if sent else "nothing was sent, nothing deleted"
+    others = any(f.get("by_you") is not True for f in lost)
     return HatboxError(f"library {safe_text(str(lib.get('id')))} ('{safe_text(str(lib.get('name')))}', yours) holds "
                        f"corrections of {count_words(len(lost), 'file')} made on the box ({whose_fixes(lost)}) that "
-                       f"this push does not send again: --replace would delete them; {done}",
-                       hint=keep_hint(lib, src, name_given))
+                       f"this push does not send again{why}: --replace would delete them; {done}",
+                       hint=keep_hint(lib, src, name_given, others))
 
 
-def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool) -> int:
-    """Before a byte is sent: HatboxError (nothing sent) when one of this laptop's libraries called ``name`` holds
-    corrections made on the box that this push's ``fixes`` do not carry again, unless ``yes``, or when the box does
-    not say which it holds (:func:`box_fixes`).  Returns how many of this laptop's libraries have the name."""
+def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool,
+                 carry: Carry | None = None) -> int:
+    """Before a byte is packed or sent: HatboxError (nothing sent) when one of this laptop's libraries called
+    ``name`` holds corrections made on the box that this push's ``fixes`` do not carry again and that are not this
+    laptop's own to carry (``carry``: hatbox.library_carry), unless ``yes``, or when the box does not say which it
+    holds (:func:`box_fixes`).  Returns how many of this laptop's libraries have the name."""
     carried = sent_again(fixes, src) if not yes else set()
     mine = [lib for lib in same_named(_call(client, "GET", "/libraries", expect=list), box_name(name)) if is_mine(lib)]
     for lib in [] if yes else mine:
         try:
-            lost = lost_fixes(client, lib, carried)
+            plan = plan_for(client, lib, carried, carry)
         except HatboxError as exc:
             raise HatboxError(f"{unread_words(lib, exc)}; nothing was sent, nothing deleted",
                               hint=f"{exc.hint or 'try again in a moment'}; or let them go: "
                                    f"{_again(lib, src, name_given)} --replace --yes") from None
-        if lost:
-            raise fixes_refusal(lib, lost, src, name_given, sent=False)
+        if plan.lost:
+            raise fixes_refusal(lib, plan.lost, src, name_given, sent=False, why=plan.why_not())
     return len(mine)
 
 
@@ -195,14 +215,14 @@ def not_sent_words(exc: BaseException, name: str, mine: int, again: str) -> str:
 
 
 def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
-                 done: Replaced) -> None:
+                 done: Replaced, carry: Carry | None = None) -> None:
     """--replace of files the box holds already as library ``held`` (an unchanged folder, the same archive, a push
     whose answer was lost, sent again): nothing new was sent, and ``held`` replaces this laptop's older libraries
     of its name (:func:`replace_older`; p48 review: they were all kept, exit 0); a newer one of yours is left,
     said."""
     print(f"--replace: nothing new was sent: library {safe_text(str(held.get('id')))} is these files already, and "
           "replaces your older libraries of its name")
-    libs = replace_older(client, held, src, fixes, yes, name_given, done)
+    libs = replace_older(client, held, src, fixes, yes, name_given, done, carry)
     older = {str(lib.get("id")) for lib in same_named(libs, str(held.get("name") or ""), held)}
     for lib in same_named(libs, str(held.get("name") or "")):
         if is_mine(lib) and lib.get("id") != held.get("id") and str(lib.get("id")) not in older:
@@ -212,11 +232,14 @@ def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: Path | Non
 
 
 def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
-                  done: Replaced) -> list[Any]:
+                  done: Replaced, carry: Carry | None = None) -> list[Any]:
     """After the box accepted library ``new`` (the upload's answer): delete this laptop's older libraries of its
-    name, each said (its tagging stopped, kit notes gone silent); leave the others, said.  One holding corrections
-    not sent again (made while the upload ran) is left unless ``yes``, as is one whose corrections the box does not
-    say, or one the box would not delete: each in ``done.failed``.  Returns GET /libraries' answer it acted on."""
+    name, each said (its tagging stopped, kit notes gone silent), once this laptop's own corrections of it went to
+    ``new`` (``carry``: hatbox.library_carry; said how many); leave the others, said.  One holding corrections
+    neither sent again nor carried (made while the upload ran) is left unless ``yes``, as is one whose corrections
+    the box does not say, one whose carried corrections did not reach ``new``, or one the box would not delete: each
+    in ``done.failed``.  Returns GET /libraries' answer it acted on."""
+    held = set(held_files(client, new)) if carry is not None else None
     libs = _call(client, "GET", "/libraries", expect=list)
     new = next((lib for lib in libs if isinstance(lib, dict) and lib.get("id") == new.get("id")), new)
     older, carried = same_named(libs, str(new.get("name") or ""), new), sent_again(fixes, src)
@@ -225,20 +248,47 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | Non
         if not is_mine(lib):
             done.left.append(str(lib.get("id")))
             print(f"--replace: left library {safe_text(str(lib.get('id')))}: {_not_yours(lib)}")
-            continue
-        try:
-            lost = [] if yes else lost_fixes(client, lib, carried)
-        except HatboxError as exc:
-            _left_yours(done, lib, f"{unread_words(lib, exc)}; it stays beside the new library")
-            continue
-        if lost:
-            err = fixes_refusal(lib, lost, src, name_given, sent=True)
-            _left_yours(done, lib, f"{err.args[0]} ({err.hint})")
-        elif _delete(client, lib, done):
+        elif _carried(client, new, lib, _plan_after(client, lib, carried, carry, held, yes, src, name_given, done),
+                      done) and _delete(client, lib, done):
             done.replaced.append(str(lib.get("id")))
     if not older:
         print(f"--replace: no older library called '{safe_text(str(new.get('name')))}' on the box: nothing to delete")
     return libs
+
+
+def _plan_after(client: Any, lib: dict[str, Any], carried: set[tuple[str, tuple[str, ...]]], carry: Carry | None,
+                held: set[str] | None, yes: bool, src: Path, name_given: bool, done: Replaced) -> Plan | None:
+    """After the upload: what becomes of library ``lib``'s corrections (:func:`plan_for`); None, ``lib`` left and
+    said, when some would be lost (unless ``yes``) or the box does not say which it holds (``yes``: none carried,
+    said, and it goes)."""
+    try:
+        plan = plan_for(client, lib, carried, carry, held)
+    except HatboxError as exc:
+        if yes:
+            print(f"--replace: {unread_words(lib, exc)}; none carried, and --yes lets them go")
+            return Plan()
+        _left_yours(done, lib, f"{unread_words(lib, exc)}; it stays beside the new library")
+        return None
+    if plan.lost and not yes:
+        err = fixes_refusal(lib, plan.lost, src, name_given, sent=True, why=plan.why_not())
+        _left_yours(done, lib, f"{err.args[0]} ({err.hint})")
+        return None
+    for line in let_go_lines(lib, plan) if yes else ():
+        print(line)
+    return plan
+
+
+def _carried(client: Any, new: dict[str, Any], lib: dict[str, Any], plan: Plan | None, done: Replaced) -> bool:
+    """Whether library ``lib`` may go: its ``plan`` (None: left already) carried to ``new`` (False, ``lib`` left and
+    said, when the corrections did not reach it)."""
+    if plan is None:
+        return False
+    try:
+        carry_to(client, new, lib, plan)
+    except HatboxError as exc:
+        _left_yours(done, lib, not_carried_error(exc, lib, plan))
+        return False
+    return True
 
 
 def _left_yours(done: Replaced, lib: dict[str, Any], why: str) -> None:
@@ -302,7 +352,7 @@ def raise_failed(done: Replaced) -> None:
 
 class Replacement:
     """`push-library --replace`'s part of one push (hatbox/cmd_box_library.py push_library calls each step; without
-    --replace none does anything): :meth:`sending` before a byte is sent and around the upload,
+    --replace none does anything): :meth:`check` before the folder is packed, :meth:`sending` around the upload,
     :meth:`after` once the box accepted the new library, :meth:`held` for files the box holds already, :meth:`end`
     at the end (exit 2 for a library of yours it meant to delete and left).  ``done``: what --json reports.
     HatboxError, before the box is reached, for --yes without --replace."""
@@ -314,13 +364,20 @@ class Replacement:
         self.on, self.yes, self.name_given = bool(args.replace), bool(args.yes), args.name is not None
         self.name, self.src, self.fixes, self.done = name, src, fixes, Replaced()
         self.mine = 0                   # this laptop's libraries of the name before the upload (:meth:`check`)
+        self.carry: Carry | None = None     # the source and its memory before packing (hatbox.library_carry)
+
+    def check(self, client: Any) -> None:
+        """Before the folder is packed (p48 regression QA: it packed all of it, then refused): the source as it is
+        and the folder's memory read (:class:`Carry`), then :func:`check_before`."""
+        if self.on and self.carry is None:
+            self.carry = Carry(self.src)
+            self.mine = check_before(client, self.name, self.src, self.fixes, self.yes, self.name_given, self.carry)
 
     @contextmanager
     def sending(self, client: Any) -> Iterator[None]:
-        """Around the upload: before a byte is sent, :func:`check_before`; when it fails or is interrupted, say
+        """Around the upload (:meth:`check` first, where not done yet): when it fails or is interrupted, say
         (stderr) that nothing was deleted (:func:`not_sent_words`)."""
-        if self.on:
-            self.mine = check_before(client, self.name, self.src, self.fixes, self.yes, self.name_given)
+        self.check(client)
         try:
             yield
         except (HatboxError, KeyboardInterrupt) as exc:
@@ -332,12 +389,14 @@ class Replacement:
     def after(self, client: Any, new: dict[str, Any]) -> None:
         """The box accepted library ``new`` (and its corrections went): :func:`replace_older`."""
         if self.on:
-            replace_older(client, new, self.src, self.fixes, self.yes, self.name_given, self.done)
+            replace_older(client, new, self.src, self.fixes, self.yes, self.name_given, self.done,
+                          self.carry or Carry(self.src))
 
     def held(self, client: Any, lib: dict[str, Any]) -> None:
         """The box holds the files already as library ``lib``, its corrections sent: :func:`held_replace`."""
         if self.on:
-            held_replace(client, lib, self.src, self.fixes, self.yes, self.name_given, self.done)
+            held_replace(client, lib, self.src, self.fixes, self.yes, self.name_given, self.done,
+                         self.carry or Carry(self.src))
 
     def end(self) -> None:
         """:func:`raise_failed`."""

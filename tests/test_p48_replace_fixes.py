@@ -70,7 +70,9 @@ def test_a_correction_made_during_the_upload_keeps_the_old_library(duo: Duo, tmp
 
     def fixed_meanwhile(*a: Any, **k: Any) -> Any:
         body = real(*a, **k)
+        duo.be("laptopB")       # another laptop's (this laptop's own would be carried: test_p48_qa_replace_weekly)
         assert main(["box-library", old, "--fix", "kit/s1.wav", "kick", "snare"]) == 0
+        duo.be("laptopA")
         return body
     monkeypatch.setattr(cmd_box_library, "upload", fixed_meanwhile)
     rc, out, err = run(capsys, "push-library", str(src), "--replace", "--quiet", "--json")
