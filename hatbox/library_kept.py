@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 from hatbox.errors import HatboxError
-from hatbox.text import count_words, display_name, escape_unsafe, when_words
+from hatbox.text import count_words, display_name, escape_unsafe, them, when_words
 
 LEFT_HELP = ("list the files that left the library keeping your tags (they come back with their sound): the path "
              "when it left, its tags, when it left; latest first")
@@ -72,12 +72,15 @@ def summary_note(db: str, count: int) -> str:
     """The note under the tag counts when ``count`` files that left keep the producer's tags ("" for none)."""
     if not count:
         return ""
-    keep = "keeps" if count == 1 else "keep"
-    their = "its" if count == 1 else "their"
     quoted = shlex.quote(_shown(db))
-    return (f"note: {count_words(count, 'file')} that left the library {keep} your tags (they come back with "
-            f"{their} sound; hatbox library query {quoted} --left lists them, hatbox library fix {quoted} "
-            "--forget-left drops them)")
+    return (f"note: {count_words(count, 'file that left the library keeps', 'files that left the library keep')} "
+            f"your tags: they come back with {_its(count)} sound (hatbox library query {quoted} --left lists "
+            f"{them(count)}; hatbox library fix {quoted} --forget-left drops {_its(count)} tags)")
+
+
+def _its(count: int) -> str:
+    """The possessive of ``count`` files: "its" for one, else "their" (p48 QA: plurals agree in every form)."""
+    return "its" if count == 1 else "their"
 
 
 def say_summary_note(db: str) -> None:
@@ -116,8 +119,8 @@ def print_left(db: str, as_json: bool, k: int | None) -> None:
     if not every:
         footer("no file that left the library keeps your tags")
         return
-    heading(f"left the library, keeping your tags ({len(every)}; they come back with their sound, under any name): "
-            "when it left, its path then: your tags")
+    heading(f"left the library, keeping your tags ({len(every)}; they come back with {_its(len(every))} sound, "
+            "under any name): when it left, its path then: your tags")
     for entry in shown:
         print(left_line(entry))
     if len(every) > len(shown):
@@ -146,8 +149,8 @@ def forget_left(args: argparse.Namespace) -> int:
     if len(chosen) == len(every) and not _ask_all(len(every), args.yes, args.forget_left):
         return 0                                    # answered no: confirm() said "nothing was dropped"
     gone = forget(args.db, chosen)
-    print(f"dropped your tags of {count_words(gone, 'file')} that left the library: "
-          f"{'it does' if gone == 1 else 'they do'} not come back with {'its' if gone == 1 else 'their'} sound")
+    print(f"dropped your tags of {count_words(gone, 'file')} that left the library: they do not come back with "
+          f"{_its(gone)} sound")
     return 0
 
 
@@ -195,7 +198,7 @@ def _ask_all(count: int, yes: bool, paths: list[str] | None = None) -> bool:
     from hatbox.box_packs import confirm
     ask = f"{named} names every one of {what}: drop them all?" if named else f"drop {what}?"
     try:
-        return confirm(f"{ask} They will not come back with their sound", "nothing was dropped",
+        return confirm(f"{ask} They will not come back with {_its(count)} sound", "nothing was dropped",
                        "pass --yes to drop them without asking")
     except HatboxError as exc:                      # stdin closed at the question
         raise NothingDropped(Exception.__str__(exc), hint=exc.hint) from None
@@ -207,6 +210,6 @@ def say_export_note(db: str) -> None:
     from device.library.kept import count_left
     n = count_left(db)
     if n:
-        print(f"note: your corrections of {count_words(n, 'file')} that left the library {'is' if n == 1 else 'are'} "
-              f"not in the CSV ({'it is' if n == 1 else 'they are'} not in the library; hatbox library query "
-              f"{shlex.quote(_shown(db))} --left lists {'it' if n == 1 else 'them'})", file=sys.stderr)
+        print(f"note: your corrections of {count_words(n, 'file')} that left the library are not in the CSV "
+              f"({'the file is' if n == 1 else 'the files are'} not in the library; hatbox library query "
+              f"{shlex.quote(_shown(db))} --left lists {them(n)})", file=sys.stderr)

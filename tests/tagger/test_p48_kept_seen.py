@@ -40,8 +40,8 @@ def test_the_summary_says_how_many_are_kept_and_nothing_when_none(library_dir, s
     assert main(["library", "query", str(db)]) == 0
     out, err = capsys.readouterr()
     assert "snare808" not in out                                # the counts are the library's files
-    assert (f"note: 1 file that left the library keeps your tags (they come back with its sound; hatbox library "
-            f"query {db} --left lists them, hatbox library fix {db} --forget-left drops them)") in err, err
+    assert (f"note: 1 file that left the library keeps your tags: they come back with its sound (hatbox library "
+            f"query {db} --left lists it; hatbox library fix {db} --forget-left drops its tags)") in err, err
     assert main(["library", "query", str(db), "--json"]) == 0
     out, err = capsys.readouterr()
     now = json.loads(out)
@@ -97,7 +97,7 @@ def test_export_says_how_many_corrections_of_files_that_left_are_not_in_the_csv(
     assert main(["library", "export", str(db), "--out", str(csv)]) == 0
     out, err = capsys.readouterr()
     assert "1 corrected file ->" in out and "k2.flac" in csv.read_text(), out
-    assert (f"note: your corrections of 2 files that left the library are not in the CSV (they are not in the "
+    assert (f"note: your corrections of 2 files that left the library are not in the CSV (the files are not in the "
             f"library; hatbox library query {db} --left lists them)") in err, err
     assert "left the library" not in out                        # stdout as before: what was written
     library.tag_library(library_dir, small_pack, db)
