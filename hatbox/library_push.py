@@ -91,24 +91,29 @@ def check_name(name: str, given: bool, src: Path) -> None:
 
 
 def held_named(lib: dict[str, Any], name: str, src: Path, args: Any) -> None:
-    """HatboxError when ``src``'s files are on the box as library ``lib`` under another name than ``name`` and the
-    producer named the library (--name) or asked --replace (which acts on ``name``): p48 regression QA, the held
-    shortcut answered with '808' for `--name rock --replace`, exit 0, 'rock' untouched.  Refused rather than sent
-    again: the box keeps one copy of a set of files unless asked for a second (--again), which costs the card's
-    room and a second tagging; the hint gives that push, and the library there."""
+    """``src``'s files are on the box as library ``lib``: when under another name than ``name`` (p48 regression QA:
+    `--name rock --replace` answered with '808', exit 0, 'rock' untouched), HatboxError (nothing sent) with
+    --replace, which acts on ``name``; with a --name alone a note on stderr (the push answers with the library there,
+    exit 0, as before: p23's one copy of a set of files).  Refused rather than sent again: the box keeps one copy of
+    a set of files unless asked for a second (--again), which costs the card's room and a second tagging; the hint
+    gives that push, and the library there."""
     from device.versions import folded
     from hatbox.library_replace import box_name
     if (args.name is None and not args.replace) or folded(lib.get("name")) == folded(box_name(name)):
         return
-    lid = safe_text(str(lib.get("id")))
+    lid, want = safe_text(str(lib.get("id"))), safe_text(box_name(name))
     again = (f"hatbox push-library {shlex.quote(safe_text(str(src)))}"
              + (f" --name {shlex.quote(safe_text(name))}" if args.name is not None else "")
              + " --again" + (" --replace" if args.replace else ""))
-    raise HatboxError(f"{safe_text(str(src))} is already on the box as library {lid} "
-                      f"('{safe_text(str(lib.get('name')))}'), not as '{safe_text(box_name(name))}'; nothing was sent"
-                      + (", nothing deleted" if args.replace else ""),
-                      hint=f"a second copy of these files called '{safe_text(box_name(name))}': {again}; or use the "
-                           f"one there: hatbox box-library {shlex.quote(lid)}")
+    there = f"library {lid} ('{safe_text(str(lib.get('name')))}'), not as '{want}'"
+    if not args.replace:
+        print(f"note: these files are on the box as {there}: a push does not rename it (a second copy called "
+              f"'{want}': {again})", file=sys.stderr)
+        return
+    raise HatboxError(f"{safe_text(str(src))} is already on the box as {there}; nothing was sent, nothing deleted "
+                      f"(--replace acts on '{want}')",
+                      hint=f"a second copy of these files called '{want}', replacing your older '{want}': {again}; "
+                           f"or use the one there: hatbox box-library {shlex.quote(lid)}")
 
 
 def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) -> frozenset[str]:

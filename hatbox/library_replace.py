@@ -7,12 +7,13 @@ library has its own tag database on the box (``libraries/ID/tags.db``); a correc
 corrections kept by its bytes' hash) serve a file that leaves and comes back within the same library only.  So
 deleting the old library deletes its corrections.
 
-This module does not carry them to the new library: the box's only way in (``POST /libraries/{id}/fixes``) records
-the sender as their maker (another laptop's or the panel's corrections would become "yours"), and matches by path
-only (GET .../fixes lists no file's bytes, so a sample edited since would get the old sound's tags).  Instead, before a
-byte is sent, :func:`check_before` refuses (nothing sent) when one of this laptop's older libraries of the name holds
-corrections that this push does not send again (its --fixes: same path, same tags), unless ``--yes``; it counts
-them, says whose, and names `box-library OLD --export-fixes` and `push-library --fixes CSV` that carry them over.
+This module carries only this laptop's own corrections of them (hatbox.library_carry: sent through the box's only way
+in, ``POST /libraries/{id}/fixes``, which records the sender as their maker: right for this laptop's, wrong for
+another laptop's or the panel's; by path, not to a file changed since).  For the rest, before the folder is packed,
+:func:`check_before` refuses (nothing sent) when one of this laptop's older libraries of the name holds corrections
+that this push neither sends again (its --fixes: same path, same tags) nor carries, unless ``--yes``; it counts
+them, says whose, and names `box-library OLD --export-fixes` and `push-library --fixes CSV` that carry them over
+(saying that they become this laptop's).
 
 After the upload's answer (the library unpacked and checked: accepted), :func:`replace_older` deletes this laptop's
 older libraries of the name (``uploaded_by_you``, hatbox.library_owners' rule); another laptop's, or one uploaded
@@ -35,8 +36,8 @@ from hatbox.library_carry import Carry, Plan, carry_to, held_files, let_go_lines
 from hatbox.text import count_words
 
 REPLACE_HELP = ("once the box has accepted the new library, delete your older libraries of the same name (another "
-                "laptop's are left); refused, nothing sent, when one holds corrections this push does not send "
-                "again, unless --yes")
+                "laptop's are left), your own corrections of them carried to it; refused, nothing sent, when one "
+                "holds others' corrections this push does not send again, unless --yes")
 
 
 class Replaced:
